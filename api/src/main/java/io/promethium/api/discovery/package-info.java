@@ -1,0 +1,13 @@
+/**
+ * The service discovery SPI. A {@link io.promethium.api.discovery.DiscovererFactory} of type
+ * {@code T} owns the config key {@code T_sd_configs} and builds one
+ * {@link io.promethium.api.discovery.Discoverer} per config block; the discoverer publishes
+ * {@link io.promethium.api.discovery.TargetGroup}s whenever what it watches changes. Meta labels
+ * follow the convention {@code __meta_T_*}.
+ */
+@Export
+@Version("1.0.0")
+package io.promethium.api.discovery;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

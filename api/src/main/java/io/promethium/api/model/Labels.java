@@ -1,0 +1,285 @@
+package io.promethium.api.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable set of label pairs, sorted by name, with unique names. Empty values are dropped:
+ * in Prometheus a label with an empty value is the same as no label.
+ *
+ * <p>Stored as one flat array {@code [name0, value0, name1, value1, ...]} so that a label set
+ * costs one object plus its strings. Equality, hashing and ordering follow the pairs in order.
+ */
+public final class Labels implements Comparable<Labels> {
+
+    /** The metric name label. */
+    public static final String METRIC_NAME = "__name__";
+
+    public static final Labels EMPTY = new Labels(new String[0]);
+
+    private final String[] pairs;
+    private int hash;
+
+    private Labels(String[] pairs) {
+        this.pairs = pairs;
+    }
+
+    /** Labels from alternating names and values, in any order; a later duplicate name wins. */
+    public static Labels of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("odd number of label names and values: " + namesAndValues.length);
+        }
+        Builder builder = new Builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            builder.set(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    public static Labels fromMap(Map<String, String> map) {
+        Builder builder = new Builder();
+        map.forEach(builder::set);
+        return builder.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts with these labels, for changing a few of them. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            builder.set(pairs[i], pairs[i + 1]);
+        }
+        return builder;
+    }
+
+    /** Number of label pairs. */
+    public int size() {
+        return pairs.length / 2;
+    }
+
+    public boolean isEmpty() {
+        return pairs.length == 0;
+    }
+
+    public String name(int index) {
+        return pairs[index * 2];
+    }
+
+    public String value(int index) {
+        return pairs[index * 2 + 1];
+    }
+
+    /** The value of the named label, or {@code ""} when absent (Prometheus's convention). */
+    public String get(String name) {
+        int index = indexOf(name);
+        return index < 0 ? "" : pairs[index * 2 + 1];
+    }
+
+    public boolean has(String name) {
+        return indexOf(name) >= 0;
+    }
+
+    /** The metric name, or {@code ""}. */
+    public String metricName() {
+        return get(METRIC_NAME);
+    }
+
+    private int indexOf(String name) {
+        int low = 0;
+        int high = size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int cmp = pairs[mid * 2].compareTo(name);
+            if (cmp < 0) {
+                low = mid + 1;
+            } else if (cmp > 0) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    public void forEach(BiConsumer<String, String> action) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            action.accept(pairs[i], pairs[i + 1]);
+        }
+    }
+
+    public List<String> names() {
+        List<String> names = new ArrayList<>(size());
+        for (int i = 0; i < pairs.length; i += 2) {
+            names.add(pairs[i]);
+        }
+        return List.copyOf(names);
+    }
+
+    /** These labels without the named ones. */
+    public Labels without(String... names) {
+        Builder builder = toBuilder();
+        for (String name : names) {
+            builder.remove(name);
+        }
+        return builder.build();
+    }
+
+    /**
+     * A 64-bit hash of the pairs, stable across processes and versions (FNV-1a over UTF-16 units
+     * with separators); used for sharding and {@code hashmod}-like spreading, never for equality.
+     */
+    public long stableHash() {
+        long h = 0xcbf29ce484222325L;
+        for (String s : pairs) {
+            for (int i = 0; i < s.length(); i++) {
+                h ^= s.charAt(i);
+                h *= 0x100000001b3L;
+            }
+            h ^= 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Labels other && Arrays.equals(pairs, other.pairs));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(pairs);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** Orders pair by pair, names first; a prefix sorts first (Prometheus's labels.Compare). */
+    @Override
+    public int compareTo(Labels other) {
+        int n = Math.min(pairs.length, other.pairs.length);
+        for (int i = 0; i < n; i++) {
+            int cmp = pairs[i].compareTo(other.pairs[i]);
+            if (cmp != 0) {
+                return cmp;
+            }
+        }
+        return Integer.compare(pairs.length, other.pairs.length);
+    }
+
+    /** Prometheus's notation: {@code {__name__="up", job="x"}}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(pairs[i]).append("=\"");
+            escapeValue(sb, pairs[i + 1]);
+            sb.append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static void escapeValue(StringBuilder sb, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c);
+            }
+        }
+    }
+
+    /** Collects label pairs; not thread-safe. Setting an empty value removes the label. */
+    public static final class Builder {
+        private String[] pairs = new String[16];
+        private int size;
+
+        private Builder() {
+        }
+
+        public Builder set(String name, String value) {
+            Objects.requireNonNull(name, "name is null");
+            Objects.requireNonNull(value, "value is null");
+            for (int i = 0; i < size; i += 2) {
+                if (pairs[i].equals(name)) {
+                    if (value.isEmpty()) {
+                        removeAt(i);
+                    } else {
+                        pairs[i + 1] = value;
+                    }
+                    return this;
+                }
+            }
+            if (value.isEmpty()) {
+                return this;
+            }
+            if (size == pairs.length) {
+                pairs = Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[size++] = name;
+            pairs[size++] = value;
+            return this;
+        }
+
+        public Builder remove(String name) {
+            for (int i = 0; i < size; i += 2) {
+                if (pairs[i].equals(name)) {
+                    removeAt(i);
+                    return this;
+                }
+            }
+            return this;
+        }
+
+        public String get(String name) {
+            for (int i = 0; i < size; i += 2) {
+                if (pairs[i].equals(name)) {
+                    return pairs[i + 1];
+                }
+            }
+            return "";
+        }
+
+        private void removeAt(int i) {
+            System.arraycopy(pairs, i + 2, pairs, i, size - i - 2);
+            size -= 2;
+            pairs[size] = null;
+            pairs[size + 1] = null;
+        }
+
+        public Labels build() {
+            if (size == 0) {
+                return EMPTY;
+            }
+            String[] sorted = Arrays.copyOf(pairs, size);
+            // Insertion sort of pairs by name: label sets are small.
+            for (int i = 2; i < sorted.length; i += 2) {
+                String name = sorted[i];
+                String value = sorted[i + 1];
+                int j = i - 2;
+                while (j >= 0 && sorted[j].compareTo(name) > 0) {
+                    sorted[j + 2] = sorted[j];
+                    sorted[j + 3] = sorted[j + 1];
+                    j -= 2;
+                }
+                sorted[j + 2] = name;
+                sorted[j + 3] = value;
+            }
+            return new Labels(sorted);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.promethium.api.storage;
+
+/** The sentinel iterator over no samples. */
+final class EmptySampleIterator implements SampleIterator {
+    static final EmptySampleIterator INSTANCE = new EmptySampleIterator();
+
+    private EmptySampleIterator() {
+    }
+
+    @Override
+    public boolean next() {
+        return false;
+    }
+
+    @Override
+    public boolean seek(long t) {
+        return false;
+    }
+
+    @Override
+    public long timestamp() {
+        throw new IllegalStateException("no sample");
+    }
+
+    @Override
+    public double value() {
+        throw new IllegalStateException("no sample");
+    }
+}

@@ -1,0 +1,66 @@
+package io.promethium.api.storage;
+
+import java.util.List;
+
+/**
+ * An iterator over series: call {@link #next()} until it returns false, reading {@link #at()}
+ * after each true; then check {@link #error()}. {@link #at()} is undefined before the first
+ * {@link #next()}.
+ */
+public interface SeriesSet {
+
+    boolean next();
+
+    Series at();
+
+    /** The error that ended iteration early, or {@code null}. Read after {@link #next()} returned false. */
+    default Throwable error() {
+        return null;
+    }
+
+    /** Non-fatal problems met while selecting (for example, a block that could not be read). */
+    default List<String> warnings() {
+        return List.of();
+    }
+
+    static SeriesSet empty() {
+        return ofList(List.of());
+    }
+
+    /** A series set that ends at once with an error. */
+    static SeriesSet failed(Throwable error) {
+        return new SeriesSet() {
+            @Override
+            public boolean next() {
+                return false;
+            }
+
+            @Override
+            public Series at() {
+                throw new IllegalStateException("no series");
+            }
+
+            @Override
+            public Throwable error() {
+                return error;
+            }
+        };
+    }
+
+    /** A series set over a list, in list order. */
+    static SeriesSet ofList(List<? extends Series> series) {
+        return new SeriesSet() {
+            private int index = -1;
+
+            @Override
+            public boolean next() {
+                return ++index < series.size();
+            }
+
+            @Override
+            public Series at() {
+                return series.get(index);
+            }
+        };
+    }
+}

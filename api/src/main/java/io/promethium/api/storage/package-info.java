@@ -1,0 +1,19 @@
+/**
+ * The storage SPI: where samples go and where queries read them.
+ *
+ * <p>Writing and reading are separate: {@link io.promethium.api.storage.Appendable} hands out
+ * {@link io.promethium.api.storage.Appender} batches that end in commit or rollback;
+ * {@link io.promethium.api.storage.Queryable} opens a {@link io.promethium.api.storage.Querier}
+ * over a fixed time range. {@link io.promethium.api.storage.Storage} is both, registered as an
+ * OSGi service by a storage plugin (the embedded TSDB by default).
+ *
+ * <p>Reading is iterator-shaped, with no object per sample: a
+ * {@link io.promethium.api.storage.SeriesSet} yields series, each series a
+ * {@link io.promethium.api.storage.SampleIterator} over primitive timestamps and values.
+ */
+@Export
+@Version("1.0.0")
+package io.promethium.api.storage;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,67 @@
+package io.promethium.api.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LabelsTest {
+
+    @Test
+    void sortsByNameAndDropsEmptyValues() {
+        Labels labels = Labels.of("job", "node", "__name__", "up", "empty", "");
+        assertThat(labels.size()).isEqualTo(2);
+        assertThat(labels.name(0)).isEqualTo("__name__");
+        assertThat(labels.get("job")).isEqualTo("node");
+        assertThat(labels.get("empty")).isEmpty();
+        assertThat(labels).hasToString("{__name__=\"up\", job=\"node\"}");
+    }
+
+    @Test
+    void laterDuplicateNameWins() {
+        assertThat(Labels.of("a", "1", "a", "2").get("a")).isEqualTo("2");
+    }
+
+    @Test
+    void equalSetsAreEqualRegardlessOfInputOrder() {
+        Labels a = Labels.of("a", "1", "b", "2");
+        Labels b = Labels.of("b", "2", "a", "1");
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a.stableHash()).isEqualTo(b.stableHash());
+        assertThat(a.compareTo(b)).isZero();
+    }
+
+    @Test
+    void comparesPairByPairWithPrefixFirst() {
+        assertThat(Labels.of("a", "1").compareTo(Labels.of("a", "1", "b", "1"))).isNegative();
+        assertThat(Labels.of("a", "2").compareTo(Labels.of("a", "1", "b", "1"))).isPositive();
+    }
+
+    @Test
+    void builderRemovesAndOverrides() {
+        Labels labels = Labels.of("a", "1", "b", "2").toBuilder().remove("a").set("c", "3").set("b", "").build();
+        assertThat(labels).isEqualTo(Labels.of("c", "3"));
+    }
+
+    @Test
+    void regexMatchersAreAnchoredAndDotMatchesNewline() {
+        Matcher m = Matcher.of(MatchType.REGEX, "job", "no.e");
+        assertThat(m.matches("node")).isTrue();
+        assertThat(m.matches("nodes")).isFalse();
+        assertThat(m.matches("no\ne")).isTrue();
+        assertThat(Matcher.of(MatchType.NOT_REGEX, "job", "a|b").matches("c")).isTrue();
+        assertThat(Matcher.of(MatchType.EQUAL, "x", "").matchesEmpty()).isTrue();
+    }
+
+    @Test
+    void invalidRegexNamesTheExpression() {
+        assertThatThrownBy(() -> Matcher.of(MatchType.REGEX, "job", "(")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"(\"");
+    }
+
+    @Test
+    void staleMarkerIsRecognisedByBitsNotByNaN() {
+        assertThat(StaleMarker.isStale(StaleMarker.STALE_NAN)).isTrue();
+        assertThat(StaleMarker.isStale(Double.NaN)).isFalse();
+    }
+}

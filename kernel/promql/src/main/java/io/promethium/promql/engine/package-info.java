@@ -1,0 +1,2 @@
+/** Evaluates PromQL instant and range queries over the Querier SPI. */
+package io.promethium.promql.engine;

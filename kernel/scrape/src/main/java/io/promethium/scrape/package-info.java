@@ -1,0 +1,2 @@
+/** The scrape manager: target loops, relabeling, staleness. */
+package io.promethium.scrape;

@@ -1,0 +1,2 @@
+/** The embedded default storage: head, WAL, blocks, compaction. */
+package io.promethium.tsdb;

@@ -1,0 +1,48 @@
+package io.promethium.promql.ast;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.Matcher;
+import java.util.List;
+
+/**
+ * An instant vector selector such as {@code http_requests_total{job="api"} offset 5m @ 1000}.
+ *
+ * @param name the metric name written before the braces (or as a bare quoted string inside
+ *     them), or {@code ""} when there is none. When non-empty, {@code matchers} also holds the
+ *     matching {@code __name__="<name>"} matcher (last), so a storage query needs only the
+ *     matchers
+ * @param matchers every label matcher to select with, never empty after parsing
+ * @param offsetMillis the {@code offset} modifier, negative for {@code offset -5m}, 0 if none
+ * @param atMillis the {@code @} timestamp in ms when {@code atKind} is {@link AtModifier#TIMESTAMP},
+ *     else null
+ * @param atKind the kind of {@code @} modifier
+ */
+public record VectorSelector(
+        String name,
+        List<Matcher> matchers,
+        long offsetMillis,
+        Long atMillis,
+        AtModifier atKind,
+        PositionRange position) implements Expr {
+
+    public VectorSelector {
+        requireNonNull(name, "name is null");
+        matchers = List.copyOf(requireNonNull(matchers, "matchers is null"));
+        requireNonNull(atKind, "atKind is null");
+        requireNonNull(position, "position is null");
+        if ((atKind == AtModifier.TIMESTAMP) != (atMillis != null)) {
+            throw new IllegalArgumentException("atMillis must be set exactly when atKind is TIMESTAMP");
+        }
+    }
+
+    @Override
+    public ValueType type() {
+        return ValueType.VECTOR;
+    }
+
+    /** This selector with other offset/@ modifiers and position. */
+    public VectorSelector withModifiers(long offset, Long at, AtModifier kind, PositionRange pos) {
+        return new VectorSelector(name, matchers, offset, at, kind, pos);
+    }
+}

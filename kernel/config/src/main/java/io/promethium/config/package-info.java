@@ -1,2 +1,13 @@
-/** Loads, validates and reloads prometheus.yml; routes plugin-owned keys. */
+/**
+ * Loading and serving the server config. {@link io.promethium.config.ConfigLoader} turns a
+ * {@code prometheus.yml} into a {@link io.promethium.config.model.PrometheusConfig} or fails with
+ * errors that name the key, file and line. At run time the config bundle offers
+ * {@link io.promethium.config.ConfigService} (current config, reload) and calls every
+ * {@link io.promethium.config.ConfigConsumer} service (whiteboard) with each new config.
+ */
+@Export
+@Version("1.0.0")
 package io.promethium.config;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

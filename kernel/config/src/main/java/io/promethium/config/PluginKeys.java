@@ -1,0 +1,30 @@
+package io.promethium.config;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import java.util.Set;
+
+/**
+ * The config keys plugins own. The loader asks it whether a {@code <type>_sd_configs} key has an
+ * owner and lets the owner validate each block.
+ */
+public interface PluginKeys {
+
+    /** Discovery types with an installed factory ({@code file}, {@code dns}, ...). */
+    Set<String> discoveryTypes();
+
+    /** Validates one block under {@code <type>_sd_configs}; the type is in {@code config.key()}. */
+    void validateDiscovery(String type, PluginConfig config) throws ConfigException;
+
+    /** No plugins: only core keys are valid. */
+    PluginKeys NONE = new PluginKeys() {
+        @Override
+        public Set<String> discoveryTypes() {
+            return Set.of();
+        }
+
+        @Override
+        public void validateDiscovery(String type, PluginConfig config) {
+        }
+    };
+}

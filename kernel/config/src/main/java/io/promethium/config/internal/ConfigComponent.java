@@ -1,0 +1,169 @@
+package io.promethium.config.internal;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.model.MetricType;
+import io.promethium.config.ConfigConsumer;
+import io.promethium.config.ConfigLoader;
+import io.promethium.config.ConfigService;
+import io.promethium.config.PluginKeys;
+import io.promethium.config.model.PrometheusConfig;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The config bundle's runtime: owns the config in force, reloads it on request and hands it to
+ * every {@link ConfigConsumer}. The first load is triggered by the launcher (through the
+ * {@code promethium.command=config.reload} service) once all startup bundles are active, so
+ * that every plugin's config keys are known by then.
+ */
+@Component(immediate = true, service = {ConfigService.class, Collector.class})
+public final class ConfigComponent implements ConfigService, Collector {
+
+    /** Framework property with the config file path (set by the launcher from --config.file). */
+    public static final String CONFIG_FILE_PROPERTY = "promethium.config.file";
+
+    private static final Logger LOG = Logger.getLogger(ConfigComponent.class.getName());
+
+    private final Map<String, DiscovererFactory> discovery = new ConcurrentHashMap<>();
+    private final List<ConfigConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Path file;
+    private final ServiceRegistration<?> reloadCommand;
+    private volatile PrometheusConfig current;
+    private volatile ReloadResult lastReload = new ReloadResult(false, Instant.EPOCH, "config not loaded yet");
+    private volatile Instant lastSuccess = Instant.EPOCH;
+
+    @Activate
+    public ConfigComponent(BundleContext context) {
+        String path = context.getProperty(CONFIG_FILE_PROPERTY);
+        this.file = Path.of(path == null ? "prometheus.yml" : path);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("promethium.command", "config.reload");
+        Callable<String> command = () -> reload().error();
+        this.reloadCommand = context.registerService(Callable.class, command, props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        reloadCommand.unregister();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDiscovererFactory(DiscovererFactory factory) {
+        discovery.put(factory.type(), factory);
+    }
+
+    void unbindDiscovererFactory(DiscovererFactory factory) {
+        discovery.remove(factory.type(), factory);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConfigConsumer(ConfigConsumer consumer) {
+        consumers.add(consumer);
+        PrometheusConfig config = current;
+        if (config != null) {
+            try {
+                consumer.applyConfig(config);
+            } catch (ConfigException | RuntimeException e) {
+                LOG.log(Level.WARNING, "config consumer " + consumer.getClass().getName() + " rejected the config: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    void unbindConfigConsumer(ConfigConsumer consumer) {
+        consumers.remove(consumer);
+    }
+
+    @Override
+    public PrometheusConfig current() {
+        return current;
+    }
+
+    @Override
+    public synchronized ReloadResult reload() {
+        PrometheusConfig config;
+        try {
+            config = new ConfigLoader(pluginKeys()).load(file);
+        } catch (ConfigException e) {
+            return failed("error loading config from \"" + file + "\": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected error loading config", e);
+            return failed("error loading config from \"" + file + "\": " + e);
+        }
+        StringBuilder errors = new StringBuilder();
+        current = config;
+        for (ConfigConsumer consumer : consumers) {
+            try {
+                consumer.applyConfig(config);
+            } catch (ConfigException | RuntimeException e) {
+                errors.append(errors.isEmpty() ? "" : "; ").append(e.getMessage());
+                LOG.log(Level.WARNING, "applying config failed in " + consumer.getClass().getName(), e);
+            }
+        }
+        if (!errors.isEmpty()) {
+            return failed("one or more errors occurred while applying the new configuration (--config.file=\"" + file + "\"): " + errors);
+        }
+        Instant now = Instant.now();
+        lastSuccess = now;
+        lastReload = new ReloadResult(true, now, "");
+        LOG.info("Completed loading of configuration file " + file);
+        return lastReload;
+    }
+
+    private ReloadResult failed(String message) {
+        LOG.severe(message);
+        lastReload = new ReloadResult(false, Instant.now(), message);
+        return lastReload;
+    }
+
+    @Override
+    public ReloadResult lastReload() {
+        return lastReload;
+    }
+
+    private PluginKeys pluginKeys() {
+        Map<String, DiscovererFactory> snapshot = Map.copyOf(discovery);
+        return new PluginKeys() {
+            @Override
+            public Set<String> discoveryTypes() {
+                return snapshot.keySet();
+            }
+
+            @Override
+            public void validateDiscovery(String type, PluginConfig config) throws ConfigException {
+                snapshot.get(type).validate(config);
+            }
+        };
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        writer.family("prometheus_config_last_reload_successful", MetricType.GAUGE,
+                "Whether the last configuration reload attempt was successful.", "");
+        writer.sample("prometheus_config_last_reload_successful", lastReload.success() ? 1 : 0);
+        writer.family("prometheus_config_last_reload_success_timestamp_seconds", MetricType.GAUGE,
+                "Timestamp of the last successful configuration reload.", "");
+        writer.sample("prometheus_config_last_reload_success_timestamp_seconds", lastSuccess.toEpochMilli() / 1000.0);
+    }
+}

@@ -1,0 +1,552 @@
+package io.promethium.config.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.model.Labels;
+import io.promethium.config.PluginKeys;
+import io.promethium.config.model.AlertingConfig;
+import io.promethium.config.model.AlertmanagerConfig;
+import io.promethium.config.model.GlobalConfig;
+import io.promethium.config.model.HttpClientConfig;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.config.model.RelabelAction;
+import io.promethium.config.model.RelabelConfig;
+import io.promethium.config.model.RemoteReadConfig;
+import io.promethium.config.model.RemoteWriteConfig;
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.config.model.ScrapeLimits;
+import io.promethium.config.model.StaticConfig;
+import io.promethium.config.model.StorageConfig;
+import io.promethium.config.yaml.YamlNode;
+import io.promethium.config.yaml.YamlReader;
+import io.promethium.config.yaml.YamlWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.PatternSyntaxException;
+
+/** Maps a located YAML tree onto the config records, applying defaults and validation. One per load. */
+public final class ConfigMapper {
+
+    private static final String SD_SUFFIX = "_sd_configs";
+    private static final Set<String> SCRAPE_PROTOCOLS = Set.of("PrometheusProto", "OpenMetricsText0.0.1",
+            "OpenMetricsText1.0.0", "PrometheusText0.0.4", "PrometheusText1.0.0");
+
+    private final PluginKeys pluginKeys;
+    private final YamlReader reader;
+    private final Path file;
+
+    public ConfigMapper(PluginKeys pluginKeys, YamlReader reader, Path file) {
+        this.pluginKeys = Objects.requireNonNull(pluginKeys, "pluginKeys is null");
+        this.reader = Objects.requireNonNull(reader, "reader is null");
+        this.file = Objects.requireNonNull(file, "file is null");
+    }
+
+    public PrometheusConfig map(YamlNode root) throws ConfigException {
+        Fields top = Fields.of(root, "config");
+        GlobalConfig global = global(Fields.of(top.node("global"), "global"));
+        List<String> ruleFiles = top.strings("rule_files");
+        List<ScrapeConfig> scrapeConfigs = new ArrayList<>();
+        List<YamlNode> scrapeNodes = top.list("scrape_configs");
+        for (int i = 0; i < scrapeNodes.size(); i++) {
+            scrapeConfigs.add(scrapeConfig(scrapeNodes.get(i), "scrape_configs[" + i + "]", global));
+        }
+        for (String pattern : top.strings("scrape_config_files")) {
+            scrapeConfigs.addAll(scrapeConfigFiles(pattern, global));
+        }
+        Set<String> jobs = new HashSet<>();
+        for (ScrapeConfig config : scrapeConfigs) {
+            if (!jobs.add(config.jobName())) {
+                throw new ConfigException(file + ": found multiple scrape configs with job name \"" + config.jobName() + "\"");
+            }
+        }
+        AlertingConfig alerting = alerting(Fields.of(top.node("alerting"), "alerting"));
+        List<RemoteWriteConfig> remoteWrite = new ArrayList<>();
+        List<YamlNode> rwNodes = top.list("remote_write");
+        for (int i = 0; i < rwNodes.size(); i++) {
+            remoteWrite.add(remoteWrite(Fields.of(rwNodes.get(i), "remote_write[" + i + "]")));
+        }
+        List<RemoteReadConfig> remoteRead = new ArrayList<>();
+        List<YamlNode> rrNodes = top.list("remote_read");
+        for (int i = 0; i < rrNodes.size(); i++) {
+            remoteRead.add(remoteRead(Fields.of(rrNodes.get(i), "remote_read[" + i + "]")));
+        }
+        StorageConfig storage = storage(Fields.of(top.node("storage"), "storage"));
+        // Sections Promethium accepts for drop-in compatibility but does not act on yet.
+        top.accept("runtime", "tracing", "otlp");
+        top.finish();
+        return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, remoteWrite, remoteRead, storage,
+                YamlWriter.redacted(root));
+    }
+
+    private GlobalConfig global(Fields f) throws ConfigException {
+        GlobalConfig d = GlobalConfig.DEFAULT;
+        Duration interval = f.duration("scrape_interval", d.scrapeInterval());
+        Duration timeout = f.duration("scrape_timeout", d.scrapeTimeout());
+        if (!f.has("scrape_timeout") && timeout.compareTo(interval) > 0) {
+            timeout = interval;
+        }
+        if (timeout.compareTo(interval) > 0) {
+            throw Fields.error(f.keyLocation("scrape_timeout"), "global scrape timeout greater than scrape interval");
+        }
+        List<String> protocols = protocols(f, d.scrapeProtocols());
+        Duration evaluation = f.duration("evaluation_interval", d.evaluationInterval());
+        Duration ruleQueryOffset = f.duration("rule_query_offset", Duration.ZERO);
+        Labels external = labels(f, "external_labels");
+        String queryLog = f.string("query_log_file", "");
+        ScrapeLimits limits = limits(f, ScrapeLimits.NONE);
+        f.accept("scrape_failure_log_file", "metric_name_validation_scheme", "metric_name_escaping_scheme",
+                "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_native_histograms",
+                "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "extra_scrape_metrics");
+        f.finish();
+        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits);
+    }
+
+    private List<String> protocols(Fields f, List<String> defaults) throws ConfigException {
+        if (!f.has("scrape_protocols")) {
+            f.accept("scrape_protocols");
+            return defaults;
+        }
+        List<String> protocols = f.strings("scrape_protocols");
+        Set<String> seen = new HashSet<>();
+        for (String protocol : protocols) {
+            if (!SCRAPE_PROTOCOLS.contains(protocol)) {
+                throw Fields.error(f.keyLocation("scrape_protocols"), f.context() + ": unknown scrape protocol " + protocol
+                        + ", supported: " + new TreeSet<>(SCRAPE_PROTOCOLS));
+            }
+            if (!seen.add(protocol)) {
+                throw Fields.error(f.keyLocation("scrape_protocols"), f.context() + ": duplicated protocol in scrape_protocols, got " + protocols);
+            }
+        }
+        return protocols;
+    }
+
+    private ScrapeLimits limits(Fields f, ScrapeLimits d) throws ConfigException {
+        return new ScrapeLimits(
+                f.byteSize("body_size_limit", d.bodySizeLimit()),
+                f.integer("sample_limit", d.sampleLimit()),
+                f.integer("label_limit", d.labelLimit()),
+                f.integer("label_name_length_limit", d.labelNameLengthLimit()),
+                f.integer("label_value_length_limit", d.labelValueLengthLimit()),
+                f.integer("target_limit", d.targetLimit()),
+                f.integer("keep_dropped_targets", d.keepDroppedTargets()));
+    }
+
+    private List<ScrapeConfig> scrapeConfigFiles(String pattern, GlobalConfig global) throws ConfigException {
+        Path base = file.toAbsolutePath().getParent();
+        Path glob = base.resolve(pattern);
+        List<ScrapeConfig> result = new ArrayList<>();
+        Path dir = glob.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return result;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob.getFileName().toString())) {
+            List<Path> sorted = new ArrayList<>();
+            files.forEach(sorted::add);
+            sorted.sort(null);
+            for (Path path : sorted) {
+                YamlNode root = reader.read(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
+                Fields f = Fields.of(root, path.getFileName().toString());
+                List<YamlNode> nodes = f.list("scrape_configs");
+                for (int i = 0; i < nodes.size(); i++) {
+                    result.add(scrapeConfig(nodes.get(i), path.getFileName() + ": scrape_configs[" + i + "]", global));
+                }
+                f.finish();
+            }
+        } catch (IOException e) {
+            throw new ConfigException(file + ": scrape_config_files: cannot read \"" + pattern + "\": " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    private ScrapeConfig scrapeConfig(YamlNode node, String context, GlobalConfig global) throws ConfigException {
+        Fields f = Fields.of(node, context);
+        String job = f.string("job_name", "");
+        if (job.isEmpty()) {
+            throw Fields.error(f.location(), context + ": job_name is empty");
+        }
+        String ctx = context + " (job \"" + job + "\")";
+        f = Fields.of(node, ctx);
+        f.accept("job_name");
+        Duration interval = f.duration("scrape_interval", global.scrapeInterval());
+        Duration timeout;
+        if (f.has("scrape_timeout")) {
+            timeout = f.duration("scrape_timeout", null);
+        } else {
+            f.accept("scrape_timeout");
+            timeout = global.scrapeTimeout().compareTo(interval) > 0 ? interval : global.scrapeTimeout();
+        }
+        if (timeout.compareTo(interval) > 0) {
+            throw Fields.error(f.keyLocation("scrape_timeout"),
+                    "scrape timeout greater than scrape interval for scrape config with job name \"" + job + "\"");
+        }
+        List<String> protocols = protocols(f, global.scrapeProtocols());
+        String fallback = f.string("fallback_scrape_protocol", "");
+        if (!fallback.isEmpty() && !SCRAPE_PROTOCOLS.contains(fallback)) {
+            throw Fields.error(f.keyLocation("fallback_scrape_protocol"), ctx + ": unknown fallback_scrape_protocol " + fallback);
+        }
+        String metricsPath = f.string("metrics_path", "/metrics");
+        String scheme = f.string("scheme", "http");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw Fields.error(f.keyLocation("scheme"), ctx + ": unsupported scheme \"" + scheme + "\" (http or https)");
+        }
+        Map<String, List<String>> params = params(f);
+        boolean honorLabels = f.bool("honor_labels", false);
+        boolean honorTimestamps = f.bool("honor_timestamps", true);
+        boolean trackStaleness = f.bool("track_timestamps_staleness", false);
+        boolean compression = f.bool("enable_compression", true);
+        HttpClientConfig http = httpClient(f);
+        ScrapeLimits limits = limits(f, global.limits());
+        List<StaticConfig> statics = staticConfigs(f);
+        List<PluginConfig> discovery = discoveryConfigs(f);
+        List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs");
+        List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs");
+        f.accept("scrape_failure_log_file", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
+                "scrape_classic_histograms", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
+                "metric_name_validation_scheme", "metric_name_escaping_scheme", "scrape_native_histograms");
+        f.finish();
+        return new ScrapeConfig(job, interval, timeout, protocols, fallback, metricsPath, scheme, params, honorLabels,
+                honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel);
+    }
+
+    private Map<String, List<String>> params(Fields f) throws ConfigException {
+        YamlNode node = f.node("params");
+        if (node == null) {
+            return Map.of();
+        }
+        Fields p = Fields.of(node, f.context() + ": params");
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        for (YamlNode.Entry entry : p.take(k -> true)) {
+            if (!(entry.value() instanceof YamlNode.Sequence seq)) {
+                throw Fields.error(entry.value().location(), f.context() + ": params." + entry.key() + ": expected a list of strings");
+            }
+            List<String> values = new ArrayList<>();
+            for (YamlNode item : seq.items()) {
+                if (!(item instanceof YamlNode.Scalar s) || s.isNull()) {
+                    throw Fields.error(item.location(), f.context() + ": params." + entry.key() + ": expected a string");
+                }
+                values.add(s.text());
+            }
+            result.put(entry.key(), List.copyOf(values));
+        }
+        return result;
+    }
+
+    private HttpClientConfig httpClient(Fields f) throws ConfigException {
+        HttpClientConfig.BasicAuth basic = null;
+        YamlNode basicNode = f.node("basic_auth");
+        if (basicNode != null) {
+            Fields b = Fields.of(basicNode, f.context() + ": basic_auth");
+            basic = new HttpClientConfig.BasicAuth(b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
+            b.accept("username_file");
+            b.finish();
+            if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
+                throw Fields.error(b.location(), f.context() + ": at most one of basic_auth password & password_file must be configured");
+            }
+        }
+        HttpClientConfig.Authorization authorization = null;
+        YamlNode authNode = f.node("authorization");
+        String bearer = f.string("bearer_token", "");
+        String bearerFile = f.string("bearer_token_file", "");
+        if (authNode != null) {
+            Fields a = Fields.of(authNode, f.context() + ": authorization");
+            authorization = new HttpClientConfig.Authorization(a.string("type", "Bearer"), a.string("credentials", ""),
+                    a.string("credentials_file", ""));
+            a.finish();
+            if (authorization.type().equalsIgnoreCase("basic")) {
+                throw Fields.error(a.location(), f.context() + ": authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+            }
+        } else if (!bearer.isEmpty() || !bearerFile.isEmpty()) {
+            authorization = new HttpClientConfig.Authorization("Bearer", bearer, bearerFile);
+        }
+        if (basic != null && authorization != null) {
+            throw Fields.error(f.location(), f.context() + ": at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+        }
+        HttpClientConfig.TlsConfig tls = null;
+        YamlNode tlsNode = f.node("tls_config");
+        if (tlsNode != null) {
+            tls = tlsConfig(Fields.of(tlsNode, f.context() + ": tls_config"));
+        }
+        boolean followRedirects = f.bool("follow_redirects", true);
+        boolean http2 = f.bool("enable_http2", true);
+        String proxy = f.string("proxy_url", "");
+        Map<String, String> headers = Map.of();
+        YamlNode headerNode = f.node("http_headers");
+        if (headerNode != null) {
+            headers = httpHeaders(Fields.of(headerNode, f.context() + ": http_headers"));
+        }
+        f.accept("oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header");
+        return new HttpClientConfig(basic, authorization, tls, followRedirects, http2, proxy, headers);
+    }
+
+    private Map<String, String> httpHeaders(Fields f) throws ConfigException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (YamlNode.Entry entry : f.take(k -> true)) {
+            Fields h = Fields.of(entry.value(), f.context() + "." + entry.key());
+            List<String> values = new ArrayList<>(h.strings("values"));
+            values.addAll(h.strings("secrets"));
+            h.accept("files");
+            h.finish();
+            headers.put(entry.key(), String.join(", ", values));
+        }
+        return headers;
+    }
+
+    private HttpClientConfig.TlsConfig tlsConfig(Fields f) throws ConfigException {
+        HttpClientConfig.TlsConfig tls = new HttpClientConfig.TlsConfig(f.string("ca_file", ""), f.string("cert_file", ""),
+                f.string("key_file", ""), f.string("server_name", ""), f.bool("insecure_skip_verify", false),
+                f.string("min_version", ""));
+        f.accept("ca", "cert", "key", "max_version");
+        f.finish();
+        if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
+            throw Fields.error(f.location(), f.context() + ": exactly one of key and cert file specified; both are needed for client TLS");
+        }
+        return tls;
+    }
+
+    private List<StaticConfig> staticConfigs(Fields f) throws ConfigException {
+        List<StaticConfig> result = new ArrayList<>();
+        List<YamlNode> nodes = f.list("static_configs");
+        for (int i = 0; i < nodes.size(); i++) {
+            Fields s = Fields.of(nodes.get(i), f.context() + ": static_configs[" + i + "]");
+            List<String> targets = s.strings("targets");
+            Labels labels = labels(s, "labels");
+            s.finish();
+            result.add(new StaticConfig(targets, labels));
+        }
+        return result;
+    }
+
+    private List<PluginConfig> discoveryConfigs(Fields f) throws ConfigException {
+        List<PluginConfig> result = new ArrayList<>();
+        for (YamlNode.Entry entry : f.take(k -> k.endsWith(SD_SUFFIX))) {
+            String type = entry.key().substring(0, entry.key().length() - SD_SUFFIX.length());
+            if (!pluginKeys.discoveryTypes().contains(type)) {
+                throw Fields.error(entry.keyLocation(), "field " + entry.key() + " not found in " + f.context()
+                        + ": no installed discovery plugin owns it (installed: " + new TreeSet<>(pluginKeys.discoveryTypes()) + ")");
+            }
+            if (entry.value() instanceof YamlNode.Scalar s && s.isNull()) {
+                continue;
+            }
+            if (!(entry.value() instanceof YamlNode.Sequence seq)) {
+                throw Fields.error(entry.value().location(), f.context() + ": " + entry.key() + ": expected a list, got "
+                        + YamlNode.kind(entry.value()));
+            }
+            for (YamlNode item : seq.items()) {
+                if (!(item instanceof YamlNode.Mapping mapping)) {
+                    throw Fields.error(item.location(), f.context() + ": " + entry.key() + ": expected a mapping, got " + YamlNode.kind(item));
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) plain(mapping);
+                PluginConfig config = new PluginConfig(entry.key(), values, item.location().toString());
+                pluginKeys.validateDiscovery(type, config);
+                result.add(config);
+            }
+        }
+        return result;
+    }
+
+    /** Converts a YAML subtree into plain Java values for a plugin: numbers and booleans typed as YAML would. */
+    static Object plain(YamlNode node) {
+        return switch (node) {
+            case YamlNode.Scalar s -> {
+                if (s.isNull()) {
+                    yield null;
+                }
+                if (s.string()) {
+                    yield s.text();
+                }
+                String t = s.text();
+                if (t.equals("true") || t.equals("false")) {
+                    yield Boolean.valueOf(t);
+                }
+                try {
+                    yield Long.valueOf(t);
+                } catch (NumberFormatException e) {
+                    try {
+                        yield Double.valueOf(t);
+                    } catch (NumberFormatException e2) {
+                        yield t;
+                    }
+                }
+            }
+            case YamlNode.Sequence seq -> {
+                List<Object> list = new ArrayList<>();
+                for (YamlNode item : seq.items()) {
+                    list.add(plain(item));
+                }
+                yield java.util.Collections.unmodifiableList(list);
+            }
+            case YamlNode.Mapping m -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (YamlNode.Entry entry : m.entries().values()) {
+                    map.put(entry.key(), plain(entry.value()));
+                }
+                yield java.util.Collections.unmodifiableMap(map);
+            }
+        };
+    }
+
+    private List<RelabelConfig> relabelConfigs(Fields f, String key) throws ConfigException {
+        List<RelabelConfig> result = new ArrayList<>();
+        List<YamlNode> nodes = f.list(key);
+        for (int i = 0; i < nodes.size(); i++) {
+            result.add(relabelConfig(Fields.of(nodes.get(i), f.context() + ": " + key + "[" + i + "]")));
+        }
+        return result;
+    }
+
+    private RelabelConfig relabelConfig(Fields f) throws ConfigException {
+        List<String> source = f.strings("source_labels");
+        String separator = f.string("separator", ";");
+        String regexText = f.string("regex", RelabelConfig.DEFAULT_REGEX);
+        java.util.regex.Pattern regex;
+        try {
+            regex = RelabelConfig.compile(regexText);
+        } catch (PatternSyntaxException e) {
+            throw Fields.error(f.keyLocation("regex"), f.context() + ": invalid regex \"" + regexText + "\": " + e.getDescription());
+        }
+        long modulus = f.integer("modulus", 0);
+        String target = f.string("target_label", "");
+        String replacement = f.string("replacement", "$1");
+        String actionText = f.string("action", "replace");
+        RelabelAction action = RelabelAction.parse(actionText);
+        if (action == null) {
+            throw Fields.error(f.keyLocation("action"), f.context() + ": unknown relabel action \"" + actionText + "\"");
+        }
+        f.finish();
+        switch (action) {
+            case REPLACE, LOWERCASE, UPPERCASE, HASHMOD, KEEPEQUAL, DROPEQUAL -> {
+                if (target.isEmpty()) {
+                    throw Fields.error(f.location(), f.context() + ": relabel configuration for " + action.yamlName() + " action requires 'target_label' value");
+                }
+            }
+            default -> {
+            }
+        }
+        if (action == RelabelAction.HASHMOD && modulus == 0) {
+            throw Fields.error(f.location(), f.context() + ": relabel configuration for hashmod requires non-zero modulus");
+        }
+        if ((action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL) && source.isEmpty()) {
+            throw Fields.error(f.location(), f.context() + ": relabel configuration for " + action.yamlName() + " action requires 'source_labels'");
+        }
+        if ((action == RelabelAction.LABELDROP || action == RelabelAction.LABELKEEP)
+                && (!source.isEmpty() || !target.isEmpty() || !separator.equals(";") || modulus != 0 || !replacement.equals("$1"))) {
+            throw Fields.error(f.location(), f.context() + ": " + action.yamlName() + " action requires only 'regex', and no other fields");
+        }
+        return new RelabelConfig(source, separator, regexText, regex, modulus, target, replacement, action);
+    }
+
+    private AlertingConfig alerting(Fields f) throws ConfigException {
+        List<RelabelConfig> relabel = relabelConfigs(f, "alert_relabel_configs");
+        List<AlertmanagerConfig> managers = new ArrayList<>();
+        List<YamlNode> nodes = f.list("alertmanagers");
+        for (int i = 0; i < nodes.size(); i++) {
+            Fields a = Fields.of(nodes.get(i), "alerting.alertmanagers[" + i + "]");
+            String apiVersion = a.string("api_version", "v2");
+            if (!apiVersion.equals("v2")) {
+                throw Fields.error(a.keyLocation("api_version"), a.context() + ": unsupported api_version \"" + apiVersion + "\" (only v2)");
+            }
+            String prefix = a.string("path_prefix", "");
+            String scheme = a.string("scheme", "http");
+            Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
+            HttpClientConfig http = httpClient(a);
+            List<StaticConfig> statics = staticConfigs(a);
+            List<PluginConfig> discovery = discoveryConfigs(a);
+            List<RelabelConfig> amRelabel = relabelConfigs(a, "relabel_configs");
+            List<RelabelConfig> amAlertRelabel = relabelConfigs(a, "alert_relabel_configs");
+            a.accept("sigv4");
+            a.finish();
+            managers.add(new AlertmanagerConfig(apiVersion, prefix, scheme, timeout, http, statics, discovery, amRelabel, amAlertRelabel));
+        }
+        f.finish();
+        return new AlertingConfig(relabel, managers);
+    }
+
+    private RemoteWriteConfig remoteWrite(Fields f) throws ConfigException {
+        String url = f.string("url", "");
+        if (url.isEmpty()) {
+            throw Fields.error(f.location(), f.context() + ": url for remote_write is empty");
+        }
+        String name = f.string("name", "");
+        Duration timeout = f.duration("remote_timeout", Duration.ofSeconds(30));
+        Map<String, String> headers = f.stringMap("headers");
+        List<RelabelConfig> relabel = relabelConfigs(f, "write_relabel_configs");
+        boolean exemplars = f.bool("send_exemplars", false);
+        RemoteWriteConfig.QueueConfig queue = RemoteWriteConfig.QueueConfig.DEFAULT;
+        YamlNode queueNode = f.node("queue_config");
+        if (queueNode != null) {
+            Fields q = Fields.of(queueNode, f.context() + ": queue_config");
+            RemoteWriteConfig.QueueConfig d = queue;
+            queue = new RemoteWriteConfig.QueueConfig((int) q.integer("capacity", d.capacity()), (int) q.integer("max_shards", d.maxShards()),
+                    (int) q.integer("min_shards", d.minShards()), (int) q.integer("max_samples_per_send", d.maxSamplesPerSend()),
+                    q.duration("batch_send_deadline", d.batchSendDeadline()), q.duration("min_backoff", d.minBackoff()),
+                    q.duration("max_backoff", d.maxBackoff()), q.bool("retry_on_http_429", d.retryOnHttp429()),
+                    q.duration("sample_age_limit", d.sampleAgeLimit()));
+            q.finish();
+        }
+        HttpClientConfig http = httpClient(f);
+        f.accept("send_native_histograms", "protobuf_message", "round_robin_dns", "sigv4", "azuread", "google_iam", "metadata_config");
+        f.finish();
+        return new RemoteWriteConfig(url, name, timeout, headers, relabel, exemplars, queue, http);
+    }
+
+    private RemoteReadConfig remoteRead(Fields f) throws ConfigException {
+        String url = f.string("url", "");
+        if (url.isEmpty()) {
+            throw Fields.error(f.location(), f.context() + ": url for remote_read is empty");
+        }
+        String name = f.string("name", "");
+        Duration timeout = f.duration("remote_timeout", Duration.ofMinutes(1));
+        Map<String, String> headers = f.stringMap("headers");
+        boolean readRecent = f.bool("read_recent", false);
+        Labels required = labels(f, "required_matchers");
+        boolean filterExternal = f.bool("filter_external_labels", true);
+        HttpClientConfig http = httpClient(f);
+        f.finish();
+        return new RemoteReadConfig(url, name, timeout, headers, readRecent, required, filterExternal, http);
+    }
+
+    private StorageConfig storage(Fields f) throws ConfigException {
+        Duration ooo = StorageConfig.DEFAULT.outOfOrderTimeWindow();
+        long maxExemplars = StorageConfig.DEFAULT.maxExemplars();
+        YamlNode tsdb = f.node("tsdb");
+        if (tsdb != null) {
+            Fields t = Fields.of(tsdb, "storage.tsdb");
+            ooo = t.duration("out_of_order_time_window", ooo);
+            t.accept("stale_series_compaction_threshold");
+            t.finish();
+        }
+        YamlNode exemplars = f.node("exemplars");
+        if (exemplars != null) {
+            Fields e = Fields.of(exemplars, "storage.exemplars");
+            maxExemplars = e.integer("max_exemplars", maxExemplars);
+            e.finish();
+        }
+        f.finish();
+        return new StorageConfig(ooo, maxExemplars);
+    }
+
+    private Labels labels(Fields f, String key) throws ConfigException {
+        Map<String, String> map = f.stringMap(key);
+        for (String name : map.keySet()) {
+            if (name.isEmpty() || name.startsWith("__")) {
+                if (key.equals("external_labels") || name.isEmpty()) {
+                    throw Fields.error(f.keyLocation(key), f.context() + ": " + key + ": invalid label name \"" + name + "\"");
+                }
+            }
+        }
+        return Labels.fromMap(map);
+    }
+}

@@ -1,0 +1,50 @@
+package io.promethium.config.model;
+
+import io.promethium.api.config.PluginConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One entry of {@code scrape_configs:}, with global defaults applied.
+ *
+ * @param discoveryConfigs blocks under plugin-owned {@code <type>_sd_configs} keys, in file order
+ */
+public record ScrapeConfig(
+        String jobName,
+        Duration scrapeInterval,
+        Duration scrapeTimeout,
+        List<String> scrapeProtocols,
+        String fallbackScrapeProtocol,
+        String metricsPath,
+        String scheme,
+        Map<String, List<String>> params,
+        boolean honorLabels,
+        boolean honorTimestamps,
+        boolean trackTimestampsStaleness,
+        boolean enableCompression,
+        HttpClientConfig httpClient,
+        ScrapeLimits limits,
+        List<StaticConfig> staticConfigs,
+        List<PluginConfig> discoveryConfigs,
+        List<RelabelConfig> relabelConfigs,
+        List<RelabelConfig> metricRelabelConfigs) {
+
+    public ScrapeConfig {
+        Objects.requireNonNull(jobName, "jobName is null");
+        Objects.requireNonNull(scrapeInterval, "scrapeInterval is null");
+        Objects.requireNonNull(scrapeTimeout, "scrapeTimeout is null");
+        scrapeProtocols = List.copyOf(scrapeProtocols);
+        fallbackScrapeProtocol = fallbackScrapeProtocol == null ? "" : fallbackScrapeProtocol;
+        Objects.requireNonNull(metricsPath, "metricsPath is null");
+        Objects.requireNonNull(scheme, "scheme is null");
+        params = Map.copyOf(params);
+        Objects.requireNonNull(httpClient, "httpClient is null");
+        Objects.requireNonNull(limits, "limits is null");
+        staticConfigs = List.copyOf(staticConfigs);
+        discoveryConfigs = List.copyOf(discoveryConfigs);
+        relabelConfigs = List.copyOf(relabelConfigs);
+        metricRelabelConfigs = List.copyOf(metricRelabelConfigs);
+    }
+}

@@ -1,0 +1,12 @@
+package io.promethium.config.model;
+
+import io.promethium.api.model.Labels;
+import java.util.List;
+
+/** One entry of {@code static_configs:}: addresses and the labels they share. */
+public record StaticConfig(List<String> targets, Labels labels) {
+    public StaticConfig {
+        targets = List.copyOf(targets);
+        labels = labels == null ? Labels.EMPTY : labels;
+    }
+}

@@ -1,0 +1,52 @@
+package io.promethium.config.yaml;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A node of a located YAML tree. */
+public sealed interface YamlNode {
+
+    Location location();
+
+    /**
+     * A scalar as written; {@code null} text for YAML null ({@code ~}, {@code null}, or nothing).
+     * {@code string} is false for plain numbers and booleans.
+     */
+    record Scalar(String text, boolean string, Location location) implements YamlNode {
+        public boolean isNull() {
+            return text == null;
+        }
+    }
+
+    record Sequence(List<YamlNode> items, Location location) implements YamlNode {
+        public Sequence {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** A mapping; entries keep file order. */
+    record Mapping(Map<String, Entry> entries, Location location) implements YamlNode {
+        public Mapping {
+            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        }
+
+        public YamlNode get(String key) {
+            Entry entry = entries.get(key);
+            return entry == null ? null : entry.value();
+        }
+    }
+
+    /** One key of a mapping with the key's own location. */
+    record Entry(String key, Location keyLocation, YamlNode value) {
+    }
+
+    /** A human name of the node kind, for error messages. */
+    static String kind(YamlNode node) {
+        return switch (node) {
+            case Scalar s -> s.isNull() ? "null" : "scalar \"" + s.text() + "\"";
+            case Sequence s -> "a list";
+            case Mapping m -> "a mapping";
+        };
+    }
+}

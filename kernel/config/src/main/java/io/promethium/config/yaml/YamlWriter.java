@@ -1,0 +1,73 @@
+package io.promethium.config.yaml;
+
+import java.util.Set;
+
+/** Writes a located tree back as block YAML, replacing the values of secret keys. */
+public final class YamlWriter {
+
+    /** Keys whose values are secrets in Prometheus's config types. */
+    public static final Set<String> SECRET_KEYS = Set.of("password", "credentials", "bearer_token", "client_secret",
+            "secret_key", "api_key", "auth_password", "service_key", "routing_key", "api_secret", "token");
+
+    private YamlWriter() {
+    }
+
+    public static String redacted(YamlNode root) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, root, 0, false);
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, YamlNode node, int indent, boolean inlineStart) {
+        switch (node) {
+            case YamlNode.Mapping m -> {
+                if (m.entries().isEmpty()) {
+                    sb.append(inlineStart ? "{}\n" : " {}\n");
+                    return;
+                }
+                boolean first = true;
+                if (!inlineStart) {
+                    sb.append('\n');
+                }
+                for (YamlNode.Entry entry : m.entries().values()) {
+                    if (!(first && inlineStart)) {
+                        sb.append(" ".repeat(indent));
+                    }
+                    first = false;
+                    sb.append(scalar(entry.key())).append(':');
+                    YamlNode value = entry.value();
+                    if (SECRET_KEYS.contains(entry.key()) && value instanceof YamlNode.Scalar) {
+                        sb.append(" <secret>\n");
+                    } else {
+                        write(sb, value, indent + 2, false);
+                    }
+                }
+            }
+            case YamlNode.Sequence s -> {
+                if (s.items().isEmpty()) {
+                    sb.append(" []\n");
+                    return;
+                }
+                sb.append('\n');
+                for (YamlNode item : s.items()) {
+                    sb.append(" ".repeat(indent)).append("- ");
+                    if (item instanceof YamlNode.Mapping) {
+                        write(sb, item, indent + 2, true);
+                    } else if (item instanceof YamlNode.Scalar sc) {
+                        sb.append(sc.isNull() ? "null" : scalar(sc.text())).append('\n');
+                    } else {
+                        write(sb, item, indent + 2, false);
+                    }
+                }
+            }
+            case YamlNode.Scalar s -> sb.append(' ').append(s.isNull() ? "null" : s.string() ? scalar(s.text()) : s.text()).append('\n');
+        }
+    }
+
+    private static String scalar(String text) {
+        if (text.isEmpty() || !text.matches("[A-Za-z0-9_./:@*+\\-]+") || text.matches("(?i)true|false|yes|no|on|off|null|~|[0-9.eE+\\-]+")) {
+            return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+        }
+        return text;
+    }
+}

@@ -1,0 +1,163 @@
+package io.promethium.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server's command-line flags, named as Prometheus's where the concept exists. Parses
+ * {@code --name=value}, {@code --name value}, and for booleans {@code --name} / {@code --no-name}.
+ */
+final class Flags {
+
+    /** One flag: name without dashes, default, help, and whether it is a switch. */
+    record Spec(String name, String defaultValue, String help, boolean isBoolean) {
+    }
+
+    /** A command line that could not be parsed. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final List<Spec> specs;
+    private final Map<String, String> values;
+
+    private Flags(List<Spec> specs, Map<String, String> values) {
+        this.specs = specs;
+        this.values = values;
+    }
+
+    static List<Spec> specs(Path home) {
+        List<Spec> s = new ArrayList<>();
+        s.add(new Spec("config.file", home.resolve("conf/prometheus.yml").toString(), "Promethium configuration file path.", false));
+        s.add(new Spec("storage.tsdb.path", home.resolve("data").toString(), "Base path for metrics storage.", false));
+        s.add(new Spec("storage.tsdb.retention.time", "15d", "How long to retain samples in storage.", false));
+        s.add(new Spec("storage.tsdb.retention.size", "0B", "Maximum number of bytes that can be stored for blocks (0 = no limit).", false));
+        s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry.", false));
+        s.add(new Spec("web.config.file", "", "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false));
+        s.add(new Spec("web.external-url", "", "The URL under which Promethium is externally reachable.", false));
+        s.add(new Spec("web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true));
+        s.add(new Spec("web.enable-admin-api", "false", "Enable API endpoints for admin control actions, including plugin install.", true));
+        s.add(new Spec("web.enable-remote-write-receiver", "false", "Enable API endpoint accepting remote write requests.", true));
+        s.add(new Spec("web.max-connections", "512", "Maximum number of simultaneous connections.", false));
+        s.add(new Spec("web.read-timeout", "5m", "Maximum duration before timing out read of the request.", false));
+        s.add(new Spec("query.lookback-delta", "5m", "The maximum lookback duration for retrieving metrics during expression evaluations.", false));
+        s.add(new Spec("query.timeout", "2m", "Maximum time a query may take before being aborted.", false));
+        s.add(new Spec("query.max-concurrency", "20", "Maximum number of queries executed concurrently.", false));
+        s.add(new Spec("query.max-samples", "50000000", "Maximum number of samples a single query can load into memory.", false));
+        s.add(new Spec("plugins.dir", home.resolve("plugins").toString(), "Hot-deploy folder: plugin jars dropped here start without a restart.", false));
+        s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
+        s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));
+        s.add(new Spec("log.level", "info", "Only log messages with the given severity or above. One of: [debug, info, warn, error]", false));
+        s.add(new Spec("log.format", "logfmt", "Output format of log messages. One of: [logfmt, json]", false));
+        return Collections.unmodifiableList(s);
+    }
+
+    static Flags parse(List<Spec> specs, List<String> args) throws UsageException {
+        Map<String, Spec> byName = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Spec spec : specs) {
+            byName.put(spec.name(), spec);
+            values.put(spec.name(), spec.defaultValue());
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument " + quote(arg));
+            }
+            String body = arg.substring(2);
+            String name = body;
+            String value = null;
+            int eq = body.indexOf('=');
+            if (eq >= 0) {
+                name = body.substring(0, eq);
+                value = body.substring(eq + 1);
+            }
+            Spec spec = byName.get(name);
+            if (spec == null && name.startsWith("no-") && value == null) {
+                Spec negated = byName.get(name.substring(3));
+                if (negated != null && negated.isBoolean()) {
+                    values.put(negated.name(), "false");
+                    continue;
+                }
+            }
+            if (spec == null) {
+                throw new UsageException("unknown long flag " + quote("--" + name));
+            }
+            if (spec.isBoolean()) {
+                if (value == null) {
+                    value = "true";
+                } else if (!value.equals("true") && !value.equals("false")) {
+                    throw new UsageException("invalid boolean value " + quote(value) + " for flag --" + name);
+                }
+            } else if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("expected argument for flag --" + name);
+                }
+                value = args.get(++i);
+            }
+            values.put(name, value);
+        }
+        String level = values.get("log.level");
+        if (!List.of("debug", "info", "warn", "error").contains(level)) {
+            throw new UsageException("invalid value " + quote(level) + " for flag --log.level, one of: debug, info, warn, error");
+        }
+        return new Flags(specs, Collections.unmodifiableMap(values));
+    }
+
+    String get(String name) {
+        String value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no flag " + name);
+        }
+        return value;
+    }
+
+    boolean bool(String name) {
+        return Boolean.parseBoolean(get(name));
+    }
+
+    Map<String, String> all() {
+        return values;
+    }
+
+    static String usage(List<Spec> specs) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: promethium [<flags>] [<command> [<args> ...]]\n\n");
+        sb.append("The Promethium monitoring server.\n\n");
+        sb.append("Commands:\n");
+        sb.append("  server (default)                 Run the server.\n");
+        sb.append("  check config FILE...             Check whether config files are valid.\n");
+        sb.append("  tsdb list|analyze|create-blocks-from|bench ...  TSDB tools.\n\n");
+        sb.append("Flags:\n");
+        sb.append("  -h, --help                       Show this help.\n");
+        sb.append("      --version                    Show the version.\n");
+        for (Spec spec : specs) {
+            String head = "      --" + spec.name() + (spec.isBoolean() ? "" : "=" + placeholder(spec.name()));
+            sb.append(head);
+            sb.append(" ".repeat(Math.max(1, 48 - head.length())));
+            sb.append(spec.help());
+            if (!spec.defaultValue().isEmpty() && !spec.isBoolean()) {
+                sb.append(" Default: ").append(spec.defaultValue());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String placeholder(String name) {
+        int dot = name.lastIndexOf('.');
+        return name.substring(dot + 1).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    private static String quote(String s) {
+        return "'" + s + "'";
+    }
+}

@@ -1,0 +1,121 @@
+package io.promethium.launcher;
+
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code promethium [flags] [command args...]}: with no command (or {@code server}) runs the
+ * server; {@code check config FILE...} validates config files; {@code tsdb ...} runs the TSDB
+ * tools. Unknown flags print usage and exit 2, as Prometheus does.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Path home = Path.of(System.getProperty("promethium.home", ".")).toAbsolutePath().normalize();
+        List<Flags.Spec> specs = Flags.specs(home);
+        List<String> flagArgs = new ArrayList<>();
+        List<String> command = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                out.print(Flags.usage(specs));
+                return 0;
+            }
+            if (arg.equals("--version")) {
+                out.println("promethium, version " + new Server(emptyFlags(specs), home).version());
+                return 0;
+            }
+            if (command.isEmpty() && arg.startsWith("--")) {
+                flagArgs.add(arg);
+                if (!arg.contains("=") && i + 1 < args.length && takesValue(specs, arg.substring(2))) {
+                    flagArgs.add(args[++i]);
+                }
+            } else {
+                command.add(arg);
+            }
+        }
+        String verb = command.isEmpty() ? "server" : command.get(0);
+        try {
+            switch (verb) {
+                case "server" -> {
+                    if (command.size() > 1) {
+                        throw new Flags.UsageException("unexpected argument '" + command.get(1) + "'");
+                    }
+                    Flags flags = Flags.parse(specs, flagArgs);
+                    LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
+                    return new Server(flags, home).run();
+                }
+                case "check" -> {
+                    if (command.size() < 3 || !command.get(1).equals("config")) {
+                        throw new Flags.UsageException("usage: promethium check config FILE...");
+                    }
+                    Flags flags = Flags.parse(specs, flagArgs);
+                    return runTool(flags, "io.promethium.config.tool.CheckConfig", command.subList(2, command.size()), err);
+                }
+                case "tsdb" -> {
+                    Flags flags = Flags.parse(specs, flagArgs);
+                    return runTool(flags, "io.promethium.tsdb.tool.TsdbTool", command.subList(1, command.size()), err);
+                }
+                default -> throw new Flags.UsageException("unknown command '" + verb + "'");
+            }
+        } catch (Flags.UsageException e) {
+            err.println("promethium: error: " + e.getMessage() + ", try --help");
+            err.print(Flags.usage(specs));
+            return 2;
+        } catch (Exception e) {
+            err.println("promethium: error: " + e);
+            return 1;
+        }
+    }
+
+    private static Flags emptyFlags(List<Flags.Spec> specs) {
+        try {
+            return Flags.parse(specs, List.of());
+        } catch (Flags.UsageException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean takesValue(List<Flags.Spec> specs, String name) {
+        for (Flags.Spec spec : specs) {
+            if (spec.name().equals(name)) {
+                return !spec.isBoolean();
+            }
+        }
+        return false;
+    }
+
+    /** Runs a tool's {@code main} on a flat class path of the bundles and plugins, returning its exit code. */
+    private static int runTool(Flags flags, String mainClass, List<String> args, PrintStream err) throws Exception {
+        URLClassLoader loader = FlatClasspath.of(List.of(Path.of(flags.get("bundles.dir")), Path.of(flags.get("plugins.dir"))));
+        Thread.currentThread().setContextClassLoader(loader);
+        Class<?> tool;
+        try {
+            tool = Class.forName(mainClass, true, loader);
+        } catch (ClassNotFoundException e) {
+            err.println("promethium: error: tool " + mainClass + " is not installed in " + flags.get("bundles.dir"));
+            return 1;
+        }
+        Method main = tool.getMethod("main", String[].class);
+        try {
+            main.invoke(null, (Object) args.toArray(String[]::new));
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        return 0;
+    }
+
+}

@@ -1,2 +1,0 @@
-/** Starts Felix, installs bundles, watches plugins/, handles signals and the command line. */
-package io.promethium.launcher;

@@ -1,0 +1,58 @@
+package io.promethium.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FlagsTest {
+
+    private final List<Flags.Spec> specs = Flags.specs(Path.of("/opt/promethium"));
+
+    @Test
+    void defaultsAreRelativeToHome() throws Exception {
+        Flags flags = Flags.parse(specs, List.of());
+        assertThat(flags.get("config.file")).isEqualTo("/opt/promethium/conf/prometheus.yml");
+        assertThat(flags.get("storage.tsdb.path")).isEqualTo("/opt/promethium/data");
+        assertThat(flags.bool("web.enable-lifecycle")).isFalse();
+    }
+
+    @Test
+    void acceptsEqualsAndSeparateValuesAndSwitches() throws Exception {
+        Flags flags = Flags.parse(specs, List.of("--config.file=/etc/p.yml", "--web.listen-address", ":9999",
+                "--web.enable-lifecycle", "--no-web.enable-admin-api", "--log.level=debug"));
+        assertThat(flags.get("config.file")).isEqualTo("/etc/p.yml");
+        assertThat(flags.get("web.listen-address")).isEqualTo(":9999");
+        assertThat(flags.bool("web.enable-lifecycle")).isTrue();
+        assertThat(flags.bool("web.enable-admin-api")).isFalse();
+        assertThat(flags.get("log.level")).isEqualTo("debug");
+    }
+
+    @Test
+    void unknownFlagAndBadValuesAreUsageErrors() {
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--no-such-flag"))).hasMessageContaining("--no-such-flag");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--log.level=loud"))).hasMessageContaining("loud");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--config.file"))).hasMessageContaining("expected argument");
+    }
+
+    @Test
+    void unknownFlagOnTheCommandLineExitsWithTwoAndPrintsUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--bogus"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown long flag '--bogus'").contains("usage: promethium");
+    }
+
+    @Test
+    void helpExitsWithZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config.file");
+    }
+}

@@ -1,0 +1,88 @@
+package io.promethium.exposition;
+
+import io.promethium.exposition.internal.OpenMetricsParser;
+import io.promethium.exposition.internal.TextParser;
+import java.io.Writer;
+import java.util.Objects;
+
+/**
+ * The text exposition formats this server reads and writes, named by their {@code scrape_protocols}
+ * spelling. Protobuf ({@code PrometheusProto}) is not among them: it is never offered.
+ */
+public enum ExpositionFormat {
+    /** {@code OpenMetricsText1.0.0}. */
+    OPENMETRICS_TEXT_1_0_0("OpenMetricsText1.0.0", "application/openmetrics-text", "1.0.0",
+            OpenMetricsWriter.CONTENT_TYPE),
+    /** {@code OpenMetricsText0.0.1}: the same syntax as 1.0.0 for everything parsed here. */
+    OPENMETRICS_TEXT_0_0_1("OpenMetricsText0.0.1", "application/openmetrics-text", "0.0.1",
+            "application/openmetrics-text; version=0.0.1; charset=utf-8"),
+    /** {@code PrometheusText1.0.0}: 0.0.4 plus quoted UTF-8 metric and label names. */
+    PROMETHEUS_TEXT_1_0_0("PrometheusText1.0.0", "text/plain", "1.0.0",
+            "text/plain; version=1.0.0; charset=utf-8"),
+    /** {@code PrometheusText0.0.4}, the classic text format. */
+    PROMETHEUS_TEXT_0_0_4("PrometheusText0.0.4", "text/plain", "0.0.4", TextFormatWriter.CONTENT_TYPE);
+
+    private final String protocol;
+    private final String mediaType;
+    private final String version;
+    private final String contentType;
+
+    ExpositionFormat(String protocol, String mediaType, String version, String contentType) {
+        this.protocol = protocol;
+        this.mediaType = mediaType;
+        this.version = version;
+        this.contentType = contentType;
+    }
+
+    /** The {@code scrape_protocols} name, e.g. {@code OpenMetricsText1.0.0}. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** The media type without parameters, e.g. {@code text/plain}. */
+    public String mediaType() {
+        return mediaType;
+    }
+
+    /** The {@code version} parameter of the media type. */
+    public String version() {
+        return version;
+    }
+
+    /** The full {@code Content-Type} a writer of this format sends. */
+    public String contentType() {
+        return contentType;
+    }
+
+    public boolean isOpenMetrics() {
+        return this == OPENMETRICS_TEXT_1_0_0 || this == OPENMETRICS_TEXT_0_0_1;
+    }
+
+    /** A parser over {@code buf[offset, offset+length)} enforcing what Prometheus enforces ({@link ParseMode#LENIENT}). */
+    public ExpositionParser newParser(byte[] buf, int offset, int length) {
+        return newParser(buf, offset, length, ParseMode.LENIENT);
+    }
+
+    /** A parser over {@code buf[offset, offset+length)} with the given strictness. */
+    public ExpositionParser newParser(byte[] buf, int offset, int length, ParseMode mode) {
+        Objects.requireNonNull(mode, "mode is null");
+        return isOpenMetrics()
+                ? new OpenMetricsParser(buf, offset, length, mode == ParseMode.STRICT)
+                : new TextParser(buf, offset, length);
+    }
+
+    /** A writer of this format over {@code out}; call {@link ExpositionWriter#finish()} at the end. */
+    public ExpositionWriter newWriter(Writer out) {
+        return isOpenMetrics() ? new OpenMetricsWriter(out) : new TextFormatWriter(out);
+    }
+
+    /** The format named by a {@code scrape_protocols} entry. */
+    public static ExpositionFormat fromProtocol(String protocol) {
+        for (ExpositionFormat f : values()) {
+            if (f.protocol.equals(protocol)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown scrape protocol \"" + protocol + "\"");
+    }
+}

@@ -1,0 +1,106 @@
+package io.promethium.exposition;
+
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.exposition.internal.Escapes;
+import io.promethium.exposition.internal.FloatFormat;
+import io.promethium.exposition.internal.Names;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Objects;
+
+/**
+ * Writes the Prometheus text format 0.0.4: {@code # HELP} when there is help, {@code # TYPE},
+ * then samples with Go-style floats and optional integer millisecond timestamps. Types the
+ * format lacks (info, stateset, gaugehistogram) are written as {@code untyped} or {@code gauge};
+ * names outside the legacy character set are quoted, as text format 1.0.0 does. Not thread-safe.
+ */
+public final class TextFormatWriter implements ExpositionWriter {
+
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Writer out;
+    private final StringBuilder line = new StringBuilder(256);
+
+    public TextFormatWriter(Writer out) {
+        this.out = Objects.requireNonNull(out, "out is null");
+    }
+
+    @Override
+    public void family(String name, MetricType type, String help, String unit) {
+        Objects.requireNonNull(name, "name is null");
+        Objects.requireNonNull(type, "type is null");
+        line.setLength(0);
+        if (help != null && !help.isEmpty()) {
+            line.append("# HELP ");
+            Names.appendMetadataName(line, name);
+            line.append(' ');
+            Escapes.escapeHelp(line, help, false);
+            line.append('\n');
+        }
+        line.append("# TYPE ");
+        Names.appendMetadataName(line, name);
+        line.append(' ').append(textType(type)).append('\n');
+        flushLine();
+    }
+
+    private static String textType(MetricType type) {
+        return switch (type) {
+            case COUNTER -> "counter";
+            case GAUGE, INFO, STATESET -> "gauge";
+            case HISTOGRAM -> "histogram";
+            case SUMMARY -> "summary";
+            case GAUGE_HISTOGRAM, UNKNOWN -> "untyped";
+        };
+    }
+
+    @Override
+    public void sample(String name, Labels labels, double value) {
+        sample(name, labels, value, false, 0, null);
+    }
+
+    @Override
+    public void sample(String name, Labels labels, double value, long timestampMillis) {
+        sample(name, labels, value, true, timestampMillis, null);
+    }
+
+    @Override
+    public void sample(String name, Labels labels, double value, boolean hasTimestamp, long timestampMillis,
+            Exemplar exemplar) {
+        Objects.requireNonNull(name, "name is null");
+        Objects.requireNonNull(labels, "labels is null");
+        line.setLength(0);
+        Names.appendSeries(line, name, labels);
+        line.append(' ');
+        FloatFormat.appendText(line, value);
+        if (hasTimestamp) {
+            line.append(' ').append(timestampMillis);
+        }
+        line.append('\n');
+        flushLine();
+    }
+
+    @Override
+    public void finish() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String contentType() {
+        return CONTENT_TYPE;
+    }
+
+    private void flushLine() {
+        try {
+            out.append(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

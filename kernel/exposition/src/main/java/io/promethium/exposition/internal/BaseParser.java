@@ -1,0 +1,397 @@
+package io.promethium.exposition.internal;
+
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.exposition.ExpositionException;
+import io.promethium.exposition.ExpositionParser;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * State and scanning shared by the text and OpenMetrics parsers: the buffer, the current line,
+ * the series identity, label positions, value and timestamp. Label positions live in one reused
+ * int array, so a sample costs no allocation until someone asks for strings.
+ */
+abstract class BaseParser implements ExpositionParser {
+
+    /** Per label: name offset, name length, value offset, value length, flags. */
+    private static final int SLOT = 5;
+    static final int NAME_ESCAPED = 1;
+    static final int VALUE_ESCAPED = 2;
+    private static final int MAX_SNIPPET = 120;
+
+    final byte[] buf;
+    final int start;
+    final int end;
+    final NumberParser numbers = new NumberParser();
+
+    int pos;
+    int lineNumber;
+    int lineStart;
+    boolean failed;
+    Entry entry;
+
+    // Current sample.
+    int seriesStart;
+    int seriesEnd;
+    int nameOff;
+    int nameLen;
+    boolean nameEscaped;
+    int[] labelSlots = new int[SLOT * 8];
+    int labelCount;
+    /** Labels before this index belong to the sample while an exemplar's labels are parsed. */
+    int labelBase;
+    double value;
+    boolean hasTimestamp;
+    long timestamp;
+
+    // Current metadata or comment line.
+    String familyName;
+    MetricType type;
+    String help;
+    String unit;
+    String comment;
+
+    BaseParser(byte[] buf, int offset, int length) {
+        this.buf = Objects.requireNonNull(buf, "buf is null");
+        Objects.checkFromIndexSize(offset, length, buf.length);
+        this.start = offset;
+        this.end = offset + length;
+        this.pos = offset;
+    }
+
+    @Override
+    public final int lineNumber() {
+        return lineNumber;
+    }
+
+    @Override
+    public final byte[] buffer() {
+        return buf;
+    }
+
+    @Override
+    public final int seriesOffset() {
+        return seriesStart;
+    }
+
+    @Override
+    public final int seriesLength() {
+        return seriesEnd - seriesStart;
+    }
+
+    @Override
+    public final String metricName() {
+        return string(nameOff, nameLen, nameEscaped);
+    }
+
+    @Override
+    public final void labels(Labels.Builder into) {
+        into.set(Labels.METRIC_NAME, metricName());
+        int[] slots = labelSlots;
+        for (int i = 0, s = 0; i < labelCount; i++, s += SLOT) {
+            int flags = slots[s + 4];
+            into.set(string(slots[s], slots[s + 1], (flags & NAME_ESCAPED) != 0),
+                    string(slots[s + 2], slots[s + 3], (flags & VALUE_ESCAPED) != 0));
+        }
+    }
+
+    @Override
+    public final double value() {
+        return value;
+    }
+
+    @Override
+    public final boolean hasTimestamp() {
+        return hasTimestamp;
+    }
+
+    @Override
+    public final long timestamp() {
+        return timestamp;
+    }
+
+    @Override
+    public boolean hasExemplar() {
+        return false;
+    }
+
+    @Override
+    public Exemplar exemplar() {
+        return null;
+    }
+
+    @Override
+    public final String metricFamilyName() {
+        return familyName;
+    }
+
+    @Override
+    public final MetricType type() {
+        return type;
+    }
+
+    @Override
+    public final String help() {
+        return help;
+    }
+
+    @Override
+    public final String unit() {
+        return unit;
+    }
+
+    @Override
+    public final String comment() {
+        return comment;
+    }
+
+    // ---- label access for subclasses ----
+
+    final int labelCount() {
+        return labelCount;
+    }
+
+    final String labelName(int i) {
+        int s = i * SLOT;
+        return string(labelSlots[s], labelSlots[s + 1], (labelSlots[s + 4] & NAME_ESCAPED) != 0);
+    }
+
+    final String labelValue(int i) {
+        int s = i * SLOT;
+        return string(labelSlots[s + 2], labelSlots[s + 3], (labelSlots[s + 4] & VALUE_ESCAPED) != 0);
+    }
+
+    // ---- scanning helpers ----
+
+    /** Offset of the end of the current line (the newline or the buffer end). */
+    final int lineEnd(int from) {
+        for (int p = from; p < end; p++) {
+            if (buf[p] == '\n') {
+                return p;
+            }
+        }
+        return end;
+    }
+
+    static boolean isNameStart(byte c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+    }
+
+    static boolean isNameChar(byte c) {
+        return isNameStart(c) || (c >= '0' && c <= '9');
+    }
+
+    static boolean isLabelNameStart(byte c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    }
+
+    static boolean isLabelNameChar(byte c) {
+        return isLabelNameStart(c) || (c >= '0' && c <= '9');
+    }
+
+    /** End of a legacy metric name starting at {@code p}, or {@code p} when there is none. */
+    final int scanMetricName(int p, int limit) {
+        if (p < limit && isNameStart(buf[p])) {
+            p++;
+            while (p < limit && isNameChar(buf[p])) {
+                p++;
+            }
+        }
+        return p;
+    }
+
+    final int scanLabelName(int p, int limit) {
+        if (p < limit && isLabelNameStart(buf[p])) {
+            p++;
+            while (p < limit && isLabelNameChar(buf[p])) {
+                p++;
+            }
+        }
+        return p;
+    }
+
+    /** Set by {@link #scanQuoted}: whether the string held a backslash. */
+    boolean quotedHadEscape;
+
+    /**
+     * Scans a double-quoted string whose opening quote is at {@code p}; returns the offset just
+     * past the closing quote.
+     */
+    final int scanQuoted(int p, int limit, String what) throws ExpositionException {
+        boolean escaped = false;
+        int q = p + 1;
+        while (q < limit) {
+            byte c = buf[q];
+            if (c == '"') {
+                quotedHadEscape = escaped;
+                return q + 1;
+            }
+            if (c == '\\') {
+                if (q + 1 < limit && buf[q + 1] == '\n') {
+                    break;
+                }
+                escaped = true;
+                q += 2;
+                continue;
+            }
+            if (c == '\n') {
+                break;
+            }
+            q++;
+        }
+        throw error(p, "unterminated quoted " + what);
+    }
+
+    /**
+     * Parses a label block whose {@code {} is at {@code p}; fills the label slots and, for a
+     * quoted name inside the braces, the metric name. Returns the offset just past the {@code }}.
+     *
+     * @param openMetrics no whitespace and no trailing comma allowed
+     */
+    final int parseLabelBlock(int p, int limit, boolean openMetrics) throws ExpositionException {
+        p++;
+        boolean afterComma = false;
+        while (true) {
+            if (!openMetrics) {
+                p = skipBlanks(p, limit);
+            }
+            if (p >= limit) {
+                throw error(p, "unterminated label set, expected '}'");
+            }
+            byte c = buf[p];
+            if (c == '}') {
+                if (afterComma && openMetrics) {
+                    throw error(p, "trailing comma in label set");
+                }
+                return p + 1;
+            }
+            int tokenStart = p;
+            boolean quoted = c == '"';
+            boolean tokenEscaped = false;
+            int tokenEnd;
+            if (quoted) {
+                p = scanQuoted(p, limit, "label name");
+                tokenEscaped = quotedHadEscape;
+                tokenEnd = p;
+            } else {
+                p = scanLabelName(p, limit);
+                tokenEnd = p;
+                if (p == tokenStart) {
+                    throw error(p, "invalid label name");
+                }
+            }
+            if (!openMetrics) {
+                p = skipBlanks(p, limit);
+            }
+            if (p < limit && buf[p] == '=') {
+                p++;
+                if (!openMetrics) {
+                    p = skipBlanks(p, limit);
+                }
+                if (p >= limit || buf[p] != '"') {
+                    throw error(p, "label value must be a double-quoted string");
+                }
+                int valueStart = p;
+                p = scanQuoted(p, limit, "label value");
+                int nOff = quoted ? tokenStart + 1 : tokenStart;
+                int nLen = quoted ? tokenEnd - tokenStart - 2 : tokenEnd - tokenStart;
+                checkDuplicateLabel(nOff, nLen, tokenStart);
+                addLabel(nOff, nLen, valueStart + 1, p - valueStart - 2,
+                        (tokenEscaped ? NAME_ESCAPED : 0) | (quotedHadEscape ? VALUE_ESCAPED : 0));
+            } else if (quoted && p < limit && (buf[p] == ',' || buf[p] == '}')) {
+                // {"metric.name", ...}: a UTF-8 metric name inside the braces.
+                if (nameLen > 0 || labelBase > 0) {
+                    throw error(tokenStart, "metric name given twice");
+                }
+                nameOff = tokenStart + 1;
+                nameLen = tokenEnd - tokenStart - 2;
+                nameEscaped = tokenEscaped;
+                if (nameLen == 0) {
+                    throw error(tokenStart, "empty metric name");
+                }
+            } else {
+                throw error(p, "expected '=' after label name");
+            }
+            if (!openMetrics) {
+                p = skipBlanks(p, limit);
+            }
+            if (p >= limit) {
+                throw error(p, "unterminated label set, expected '}'");
+            }
+            if (buf[p] == ',') {
+                p++;
+                afterComma = true;
+            } else if (buf[p] == '}') {
+                return p + 1;
+            } else {
+                throw error(p, "expected ',' or '}' in label set");
+            }
+        }
+    }
+
+    private void checkDuplicateLabel(int nOff, int nLen, int at) throws ExpositionException {
+        int[] slots = labelSlots;
+        for (int i = labelBase, s = labelBase * SLOT; i < labelCount; i++, s += SLOT) {
+            if (slots[s + 1] == nLen && rangeEquals(slots[s], nOff, nLen)) {
+                throw error(at, "duplicate label name \"" + new String(buf, nOff, nLen, StandardCharsets.UTF_8) + "\"");
+            }
+        }
+    }
+
+    final boolean rangeEquals(int a, int b, int len) {
+        for (int i = 0; i < len; i++) {
+            if (buf[a + i] != buf[b + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void addLabel(int nOff, int nLen, int vOff, int vLen, int flags) {
+        int s = labelCount * SLOT;
+        if (s + SLOT > labelSlots.length) {
+            labelSlots = java.util.Arrays.copyOf(labelSlots, labelSlots.length * 2);
+        }
+        int[] slots = labelSlots;
+        slots[s] = nOff;
+        slots[s + 1] = nLen;
+        slots[s + 2] = vOff;
+        slots[s + 3] = vLen;
+        slots[s + 4] = flags;
+        labelCount++;
+    }
+
+    final int skipBlanks(int p, int limit) {
+        while (p < limit && (buf[p] == ' ' || buf[p] == '\t')) {
+            p++;
+        }
+        return p;
+    }
+
+    /** A string from bytes, resolving {@code \\}, {@code \"} and {@code \n} if {@code escaped}. */
+    final String string(int off, int len, boolean escaped) {
+        if (!escaped) {
+            return new String(buf, off, len, StandardCharsets.UTF_8);
+        }
+        return Escapes.unescape(buf, off, len, true);
+    }
+
+    final String utf8(int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** An error at byte offset {@code at} of the current line, quoting the line. */
+    final ExpositionException error(int at, String message) {
+        failed = true;
+        int le = lineEnd(lineStart);
+        int snippetEnd = Math.min(le, lineStart + MAX_SNIPPET);
+        String line = new String(buf, lineStart, snippetEnd - lineStart, StandardCharsets.UTF_8);
+        if (snippetEnd < le) {
+            line += "...";
+        }
+        int column = Math.max(1, Math.min(at, le) - lineStart + 1);
+        return new ExpositionException(lineNumber, message + " at column " + column + " in \"" + line + "\"");
+    }
+}

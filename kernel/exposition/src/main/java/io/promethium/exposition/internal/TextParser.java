@@ -1,0 +1,171 @@
+package io.promethium.exposition.internal;
+
+import io.promethium.api.model.MetricType;
+import io.promethium.exposition.ExpositionException;
+
+/**
+ * The Prometheus text format, versions 0.0.4 and 1.0.0 (which adds quoted UTF-8 names). Like
+ * Prometheus: blank lines and other comments are allowed, blanks may separate tokens, a trailing
+ * comma may close a label set, timestamps are integer milliseconds.
+ */
+public final class TextParser extends BaseParser {
+
+    public TextParser(byte[] buf, int offset, int length) {
+        super(buf, offset, length);
+    }
+
+    @Override
+    public Entry next() throws ExpositionException {
+        if (failed) {
+            throw new ExpositionException(lineNumber, "parser used after an error");
+        }
+        while (true) {
+            if (pos >= end) {
+                return entry = Entry.EOF;
+            }
+            lineStart = pos;
+            lineNumber++;
+            int p = skipBlanks(pos, end);
+            if (p >= end) {
+                pos = end;
+                return entry = Entry.EOF;
+            }
+            byte c = buf[p];
+            if (c == '\n') {
+                pos = p + 1;
+                continue;
+            }
+            if (c == '#') {
+                return entry = parseComment(p + 1);
+            }
+            return entry = parseSample(p);
+        }
+    }
+
+    private Entry parseComment(int p) throws ExpositionException {
+        int le = lineEnd(p);
+        pos = le < end ? le + 1 : end;
+        int q = skipBlanks(p, le);
+        boolean isHelp = startsWithWord(q, le, "HELP");
+        boolean isType = !isHelp && startsWithWord(q, le, "TYPE");
+        if (!isHelp && !isType) {
+            comment = utf8(p, le);
+            return Entry.COMMENT;
+        }
+        q = skipBlanks(q + 4, le);
+        int nameStart = q;
+        boolean quoted = q < le && buf[q] == '"';
+        if (quoted) {
+            q = scanQuoted(q, le, "metric name");
+            familyName = string(nameStart + 1, q - nameStart - 2, quotedHadEscape);
+        } else {
+            q = scanMetricName(q, le);
+            if (q == nameStart) {
+                throw error(q, "invalid metric name in " + (isHelp ? "HELP" : "TYPE") + " line");
+            }
+            familyName = utf8(nameStart, q);
+        }
+        if (q < le && buf[q] != ' ' && buf[q] != '\t') {
+            throw error(q, "invalid metric name in " + (isHelp ? "HELP" : "TYPE") + " line");
+        }
+        q = skipBlanks(q, le);
+        if (isHelp) {
+            help = Escapes.unescape(buf, q, le - q, false);
+            return Entry.HELP;
+        }
+        int wordStart = q;
+        while (q < le && buf[q] != ' ' && buf[q] != '\t') {
+            q++;
+        }
+        String word = utf8(wordStart, q);
+        if (skipBlanks(q, le) != le) {
+            throw error(q, "unexpected text after the type");
+        }
+        type = switch (word) {
+            case "counter" -> MetricType.COUNTER;
+            case "gauge" -> MetricType.GAUGE;
+            case "histogram" -> MetricType.HISTOGRAM;
+            case "summary" -> MetricType.SUMMARY;
+            case "untyped", "unknown" -> MetricType.UNKNOWN;
+            case "gaugehistogram" -> MetricType.GAUGE_HISTOGRAM;
+            case "info" -> MetricType.INFO;
+            case "stateset" -> MetricType.STATESET;
+            default -> throw error(wordStart, word.isEmpty() ? "missing metric type" : "invalid metric type \"" + word + "\"");
+        };
+        return Entry.TYPE;
+    }
+
+    private boolean startsWithWord(int p, int le, String word) {
+        int n = word.length();
+        if (p + n > le) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buf[p + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return p + n == le || buf[p + n] == ' ' || buf[p + n] == '\t';
+    }
+
+    private Entry parseSample(int p) throws ExpositionException {
+        byte[] b = buf;
+        int limit = end;
+        labelCount = 0;
+        nameEscaped = false;
+        seriesStart = p;
+        int q = scanMetricName(p, limit);
+        nameOff = p;
+        nameLen = q - p;
+        if (q < limit && (b[q] == ' ' || b[q] == '\t')) {
+            int r = skipBlanks(q, limit);
+            if (r < limit && b[r] == '{') {
+                q = r;
+            }
+        }
+        if (q < limit && b[q] == '{') {
+            q = parseLabelBlock(q, limit, false);
+        }
+        if (nameLen == 0) {
+            throw error(p, "invalid metric name");
+        }
+        seriesEnd = q;
+        int valueStart = skipBlanks(q, limit);
+        if (valueStart == q) {
+            if (q >= limit || b[q] == '\n') {
+                throw error(q, "missing value");
+            }
+            throw error(q, "expected a blank after the series");
+        }
+        int valueEnd = valueStart;
+        while (valueEnd < limit && b[valueEnd] != ' ' && b[valueEnd] != '\t' && b[valueEnd] != '\n') {
+            valueEnd++;
+        }
+        if (valueEnd == valueStart) {
+            throw error(valueStart, "missing value");
+        }
+        if (!numbers.parseDouble(b, valueStart, valueEnd)) {
+            throw error(valueStart, "invalid value \"" + utf8(valueStart, valueEnd) + "\"");
+        }
+        value = numbers.doubleValue;
+        int r = skipBlanks(valueEnd, limit);
+        hasTimestamp = false;
+        if (r < limit && b[r] != '\n') {
+            int tsEnd = r;
+            while (tsEnd < limit && b[tsEnd] != ' ' && b[tsEnd] != '\t' && b[tsEnd] != '\n') {
+                tsEnd++;
+            }
+            if (!numbers.parseLong(b, r, tsEnd)) {
+                throw error(r, "invalid timestamp \"" + utf8(r, tsEnd) + "\"");
+            }
+            hasTimestamp = true;
+            timestamp = numbers.longValue;
+            r = skipBlanks(tsEnd, limit);
+            if (r < limit && b[r] != '\n') {
+                throw error(r, "unexpected text after the timestamp");
+            }
+        }
+        pos = r < limit ? r + 1 : limit;
+        return Entry.SERIES;
+    }
+}

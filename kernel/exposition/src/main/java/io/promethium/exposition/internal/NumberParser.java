@@ -49,7 +49,7 @@ public final class NumberParser {
         boolean truncated = false;
         while (p < to && (c = b[p]) >= '0' && c <= '9') {
             anyDigit = true;
-            if (significant < 19) {
+            if (significant < 18) {
                 if (mantissa != 0 || c != '0') {
                     mantissa = mantissa * 10 + (c - '0');
                     significant++;
@@ -64,7 +64,7 @@ public final class NumberParser {
             p++;
             while (p < to && (c = b[p]) >= '0' && c <= '9') {
                 anyDigit = true;
-                if (significant < 19) {
+                if (significant < 18) {
                     if (mantissa != 0 || c != '0') {
                         mantissa = mantissa * 10 + (c - '0');
                         significant++;

@@ -1,0 +1,116 @@
+package io.promethium.exposition;
+
+import io.promethium.api.model.Labels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Parse throughput of the largest exposition page, single-threaded: MB/s and samples/s for the
+ * scrape hot path (next, series bytes, value, timestamp: what a series-cache hit needs) and for
+ * the cache-miss path that also builds labels. Prints figures; asserts nothing.
+ *
+ * <p>Run after {@code mvn -pl kernel/exposition test-compile}:
+ * {@code java -cp kernel/exposition/target/classes:kernel/exposition/target/test-classes:$HOME/.m2/repository/io/promethium/promethium-api/0.1.0-SNAPSHOT/promethium-api-0.1.0-SNAPSHOT.jar io.promethium.exposition.ParseThroughputBenchmark [seconds-per-round]}
+ */
+public final class ParseThroughputBenchmark {
+
+    private ParseThroughputBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
+        Path dir = Conformance.root().resolve("exposition");
+        Path largest;
+        try (var files = Files.list(dir)) {
+            largest = files.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+        }
+        byte[] page = Files.readAllBytes(largest);
+        ExpositionFormat format = largest.toString().endsWith(".om.txt")
+                ? ExpositionFormat.OPENMETRICS_TEXT_1_0_0 : ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
+        System.out.printf("page %s: %d bytes, %d samples, format %s%n", largest.getFileName(), page.length,
+                hotPath(format, page), format.protocol());
+        report("hot path (series bytes + value + timestamp)", format, page, seconds, false);
+        report("with labels built for every sample", format, page, seconds, true);
+    }
+
+    private static void report(String what, ExpositionFormat format, byte[] page, double seconds, boolean labels)
+            throws ExpositionException {
+        // Warm-up rounds let the JIT settle; the median of the measured rounds is reported.
+        for (int i = 0; i < 3; i++) {
+            round(format, page, seconds / 2, labels);
+        }
+        double[] samplesPerSecond = new double[5];
+        double[] bytesPerSecond = new double[5];
+        for (int i = 0; i < samplesPerSecond.length; i++) {
+            double[] r = round(format, page, seconds, labels);
+            samplesPerSecond[i] = r[0];
+            bytesPerSecond[i] = r[1];
+        }
+        Arrays.sort(samplesPerSecond);
+        Arrays.sort(bytesPerSecond);
+        System.out.printf("%-45s %8.1f MB/s %8.2f M samples/s (median of 5; range %.2f-%.2f M/s)%n", what,
+                bytesPerSecond[2] / 1e6, samplesPerSecond[2] / 1e6, samplesPerSecond[0] / 1e6,
+                samplesPerSecond[4] / 1e6);
+    }
+
+    private static double[] round(ExpositionFormat format, byte[] page, double seconds, boolean labels)
+            throws ExpositionException {
+        long budget = (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long samples = 0;
+        long bytes = 0;
+        long sink = 0;
+        long now;
+        Labels.Builder builder = Labels.builder();
+        do {
+            samples += labels ? labelsPathCount(format, page, builder) : hotPathCount(format, page);
+            bytes += page.length;
+            now = System.nanoTime();
+        } while (now - start < budget);
+        sink += samples;
+        if (sink == 42) {
+            System.out.print("");
+        }
+        double elapsed = (now - start) / 1e9;
+        return new double[] {samples / elapsed, bytes / elapsed};
+    }
+
+    private static long hotPath(ExpositionFormat format, byte[] page) throws ExpositionException {
+        return hotPathCount(format, page);
+    }
+
+    private static long labelsPathCount(ExpositionFormat format, byte[] page, Labels.Builder unused)
+            throws ExpositionException {
+        ExpositionParser parser = format.newParser(page, 0, page.length);
+        long count = 0;
+        long acc = 0;
+        ExpositionParser.Entry entry;
+        while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
+            if (entry == ExpositionParser.Entry.SERIES) {
+                Labels.Builder builder = Labels.builder();
+                parser.labels(builder);
+                acc += builder.build().size() + (long) parser.value();
+                count++;
+            }
+        }
+        return acc == Long.MIN_VALUE ? -1 : count;
+    }
+
+    private static long hotPathCount(ExpositionFormat format, byte[] page) throws ExpositionException {
+        ExpositionParser parser = format.newParser(page, 0, page.length);
+        long count = 0;
+        long acc = 0;
+        ExpositionParser.Entry entry;
+        while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
+            if (entry == ExpositionParser.Entry.SERIES) {
+                count++;
+                acc += parser.seriesOffset() + parser.seriesLength() + (long) parser.value();
+                if (parser.hasTimestamp()) {
+                    acc += parser.timestamp();
+                }
+            }
+        }
+        return acc == Long.MIN_VALUE ? -1 : count;
+    }
+}

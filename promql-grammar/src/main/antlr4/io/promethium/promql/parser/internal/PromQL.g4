@@ -1,0 +1,122 @@
+/*
+ * PromQL, as Prometheus 3.x parses it. Precedence is encoded by the order of the alternatives
+ * of `expr` (ANTLR gives earlier alternatives higher precedence):
+ *   postfix [range], [range:step], offset, @   (tightest)
+ *   ^              right-associative
+ *   unary + -      so -a^b is -(a^b) and -a*b is (-a)*b, as in Prometheus
+ *   * / % atan2
+ *   + -
+ *   == != <= < >= >
+ *   and unless
+ *   or             (loosest)
+ * Semantic checks (what a modifier may follow, types, duplicate modifiers) are done when the
+ * parse tree becomes the AST, so the messages can match Prometheus's.
+ */
+parser grammar PromQL;
+
+options { tokenVocab = PromQLLexer; }
+
+query
+    : expr EOF
+    ;
+
+/* A metric selector on its own, as in the `match[]` parameter of the HTTP API. */
+metricSelector
+    : vectorSelector EOF
+    ;
+
+expr
+    : expr LEFT_BRACKET rangeValue RIGHT_BRACKET                                  # matrixExpr
+    | expr LEFT_BRACKET rangeValue COLON step=rangeValue? RIGHT_BRACKET           # subqueryExpr
+    | expr OFFSET signedNumber                                                    # offsetExpr
+    | expr AT atValue                                                             # atExpr
+    | <assoc=right> expr op=POW binModifier expr                                  # binaryExpr
+    | op=(ADD | SUB) expr                                                         # unaryExpr
+    | expr op=(MUL | DIV | MOD | ATAN2) binModifier expr                          # binaryExpr
+    | expr op=(ADD | SUB) binModifier expr                                        # binaryExpr
+    | expr op=(EQLC | NEQ | LTE | LSS | GTE | GTR) binModifier expr               # binaryExpr
+    | expr op=(AND | UNLESS) binModifier expr                                     # binaryExpr
+    | expr op=OR binModifier expr                                                 # binaryExpr
+    | LEFT_PAREN expr RIGHT_PAREN                                                 # parenExpr
+    | aggregation                                                                 # aggregationExpr
+    | functionCall                                                                # callExpr
+    | vectorSelector                                                              # selectorExpr
+    | (NUMBER | DURATION)                                                         # numberExpr
+    | STRING                                                                      # stringExpr
+    ;
+
+binModifier
+    : BOOL? (onOrIgnoring=(ON | IGNORING) labelList (group=(GROUP_LEFT | GROUP_RIGHT) include=labelList?)?)?
+    ;
+
+rangeValue
+    : DURATION
+    | NUMBER
+    ;
+
+signedNumber
+    : sign=(ADD | SUB)? (NUMBER | DURATION)
+    ;
+
+atValue
+    : signedNumber
+    | atFn=(START | END) LEFT_PAREN RIGHT_PAREN
+    ;
+
+aggregation
+    : aggregateOp grouping arguments
+    | aggregateOp arguments grouping?
+    ;
+
+aggregateOp
+    : SUM | AVG | COUNT | MIN | MAX | GROUP | STDDEV | STDVAR | TOPK | BOTTOMK
+    | COUNT_VALUES | QUANTILE | LIMITK | LIMIT_RATIO
+    ;
+
+grouping
+    : kind=(BY | WITHOUT) labelList
+    ;
+
+labelList
+    : LEFT_PAREN (labelName (COMMA labelName)* COMMA?)? RIGHT_PAREN
+    ;
+
+functionCall
+    : (IDENTIFIER | START | END) arguments
+    ;
+
+arguments
+    : LEFT_PAREN (expr (COMMA expr)* trailing=COMMA?)? RIGHT_PAREN
+    ;
+
+vectorSelector
+    : metricName labelMatchers?
+    | labelMatchers
+    ;
+
+labelMatchers
+    : LEFT_BRACE (matcher (COMMA matcher)* COMMA?)? RIGHT_BRACE
+    ;
+
+matcher
+    : labelName op=(EQL | NEQ | EQL_REGEX | NEQ_REGEX) STRING
+    | STRING
+    ;
+
+metricName
+    : IDENTIFIER
+    | METRIC_IDENTIFIER
+    | keyword
+    ;
+
+labelName
+    : IDENTIFIER
+    | keyword
+    | STRING
+    ;
+
+/* Keywords are reserved only where they mean something: elsewhere they are plain names. */
+keyword
+    : AND | OR | UNLESS | ATAN2 | BY | WITHOUT | ON | IGNORING | GROUP_LEFT | GROUP_RIGHT
+    | BOOL | OFFSET | START | END | aggregateOp
+    ;

@@ -1,0 +1,480 @@
+package io.promethium.promql.parser.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.promql.ast.AggregateExpr;
+import io.promethium.promql.ast.AggregateOp;
+import io.promethium.promql.ast.AtModifier;
+import io.promethium.promql.ast.BinaryExpr;
+import io.promethium.promql.ast.BinaryOp;
+import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.Cardinality;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.Function;
+import io.promethium.promql.ast.Functions;
+import io.promethium.promql.ast.MatrixSelector;
+import io.promethium.promql.ast.NumberLiteral;
+import io.promethium.promql.ast.ParenExpr;
+import io.promethium.promql.ast.PositionRange;
+import io.promethium.promql.ast.StringLiteral;
+import io.promethium.promql.ast.SubqueryExpr;
+import io.promethium.promql.ast.UnaryExpr;
+import io.promethium.promql.ast.UnaryOp;
+import io.promethium.promql.ast.ValueType;
+import io.promethium.promql.ast.VectorMatching;
+import io.promethium.promql.ast.VectorSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Turns a parse tree into the AST, checking as it goes what the grammar cannot: which
+ * expressions a modifier may follow, argument counts and types, vector matching. Messages
+ * follow Prometheus's. Children are built (and checked) before their parent, as Prometheus
+ * checks bottom-up.
+ */
+public final class AstBuilder extends PromQLBaseVisitor<Expr> {
+
+    private static final String METRIC_NAME = "__name__";
+
+    private final QueryText query;
+    private final boolean experimental;
+
+    /**
+     * @param experimental whether experimental functions and aggregations (Prometheus's
+     *     {@code promql-experimental-functions} feature) are allowed
+     */
+    public AstBuilder(QueryText query, boolean experimental) {
+        this.query = requireNonNull(query, "query is null");
+        this.experimental = experimental;
+    }
+
+    @Override
+    public Expr visitQuery(PromQL.QueryContext ctx) {
+        return visit(ctx.expr());
+    }
+
+    // ---- literals ------------------------------------------------------------------------
+
+    @Override
+    public Expr visitNumberExpr(PromQL.NumberExprContext ctx) {
+        Token t = ctx.getStart();
+        return new NumberLiteral(numberValue(t), query.range(t));
+    }
+
+    @Override
+    public Expr visitStringExpr(PromQL.StringExprContext ctx) {
+        return new StringLiteral(string(ctx.STRING()), query.range(ctx));
+    }
+
+    @Override
+    public Expr visitParenExpr(PromQL.ParenExprContext ctx) {
+        return new ParenExpr(visit(ctx.expr()), query.range(ctx));
+    }
+
+    @Override
+    public Expr visitUnaryExpr(PromQL.UnaryExprContext ctx) {
+        Expr operand = visit(ctx.expr());
+        PositionRange pos = query.range(ctx);
+        boolean negate = ctx.op.getType() == PromQL.SUB;
+        if (operand instanceof NumberLiteral n) {
+            // As Prometheus: a sign directly on a number folds into the literal.
+            return new NumberLiteral(negate ? -n.value() : n.value(), pos);
+        }
+        ValueType t = operand.type();
+        if (t != ValueType.SCALAR && t != ValueType.VECTOR) {
+            throw query.error(pos, "unary expression only allowed on expressions of type scalar or instant vector, got \""
+                    + t.documentedName() + "\"");
+        }
+        return new UnaryExpr(negate ? UnaryOp.NEG : UnaryOp.POS, operand, pos);
+    }
+
+    // ---- selectors -----------------------------------------------------------------------
+
+    @Override
+    public Expr visitSelectorExpr(PromQL.SelectorExprContext ctx) {
+        return visitVectorSelector(ctx.vectorSelector());
+    }
+
+    @Override
+    public Expr visitVectorSelector(PromQL.VectorSelectorContext ctx) {
+        PositionRange pos = query.range(ctx);
+        String name = ctx.metricName() == null ? "" : ctx.metricName().getText();
+        List<Matcher> matchers = new ArrayList<>();
+        String quotedName = null;
+        if (ctx.labelMatchers() != null) {
+            for (PromQL.MatcherContext m : ctx.labelMatchers().matcher()) {
+                if (m.op == null) {
+                    // {"my.metric"}: a quoted metric name inside the braces.
+                    String n = string(m.STRING());
+                    if (!name.isEmpty() || quotedName != null) {
+                        throw query.error(query.range(m), "metric name must not be set twice: "
+                                + Quoting.goQuote(name.isEmpty() ? quotedName : name) + " or " + Quoting.goQuote(n));
+                    }
+                    quotedName = n;
+                    continue;
+                }
+                String label = labelName(m.labelName());
+                String value = string(m.STRING());
+                MatchType type = switch (m.op.getType()) {
+                    case PromQL.EQL -> MatchType.EQUAL;
+                    case PromQL.NEQ -> MatchType.NOT_EQUAL;
+                    case PromQL.EQL_REGEX -> MatchType.REGEX;
+                    default -> MatchType.NOT_REGEX;
+                };
+                try {
+                    matchers.add(Matcher.of(type, label, value));
+                } catch (IllegalArgumentException e) {
+                    throw query.error(query.range(m), e.getMessage());
+                }
+            }
+        }
+        if (quotedName != null) {
+            name = quotedName;
+        }
+        if (!name.isEmpty()) {
+            for (Matcher m : matchers) {
+                if (m.name().equals(METRIC_NAME)) {
+                    throw query.error(pos, "metric name must not be set twice: " + Quoting.goQuote(name)
+                            + " or " + Quoting.goQuote(m.value()));
+                }
+            }
+            // The name is matched last, as Prometheus does, whichever way it was written.
+            matchers.add(Matcher.equal(METRIC_NAME, name));
+        } else if (matchers.stream().allMatch(Matcher::matchesEmpty)) {
+            throw query.error(pos, "vector selector must contain at least one non-empty matcher");
+        }
+        return new VectorSelector(name, matchers, 0, null, AtModifier.NONE, pos);
+    }
+
+    @Override
+    public Expr visitMatrixExpr(PromQL.MatrixExprContext ctx) {
+        Expr inner = visit(ctx.expr());
+        PositionRange brackets = query.range(ctx.LEFT_BRACKET().getSymbol(), ctx.RIGHT_BRACKET().getSymbol());
+        long range = positiveDuration(ctx.rangeValue());
+        if (!(inner instanceof VectorSelector vs)) {
+            throw query.error(brackets, "ranges only allowed for vector selectors");
+        }
+        if (vs.offsetMillis() != 0) {
+            throw query.error(brackets, "no offset modifiers allowed before range");
+        }
+        if (vs.atKind() != AtModifier.NONE) {
+            throw query.error(brackets, "no @ modifiers allowed before range");
+        }
+        return new MatrixSelector(vs, range, query.range(ctx));
+    }
+
+    @Override
+    public Expr visitSubqueryExpr(PromQL.SubqueryExprContext ctx) {
+        Expr inner = visit(ctx.expr());
+        long range = positiveDuration(ctx.rangeValue(0));
+        long step = ctx.step == null ? 0 : positiveDuration(ctx.step);
+        PositionRange pos = query.range(ctx);
+        if (inner.type() != ValueType.VECTOR) {
+            throw query.error(pos, "subquery is only allowed on instant vector, got " + internalName(inner.type()) + " instead");
+        }
+        return new SubqueryExpr(inner, range, step, 0, null, AtModifier.NONE, pos);
+    }
+
+    @Override
+    public Expr visitOffsetExpr(PromQL.OffsetExprContext ctx) {
+        Expr inner = visit(ctx.expr());
+        long offset = signedMillis(ctx.signedNumber(), "offset");
+        PositionRange pos = query.range(ctx);
+        return switch (inner) {
+            case VectorSelector vs -> {
+                offsetOnce(vs.offsetMillis(), inner);
+                yield vs.withModifiers(offset, vs.atMillis(), vs.atKind(), pos);
+            }
+            case MatrixSelector ms -> {
+                VectorSelector vs = ms.selector();
+                offsetOnce(vs.offsetMillis(), inner);
+                yield new MatrixSelector(vs.withModifiers(offset, vs.atMillis(), vs.atKind(), vs.position()), ms.rangeMillis(), pos);
+            }
+            case SubqueryExpr sq -> {
+                offsetOnce(sq.offsetMillis(), inner);
+                yield sq.withModifiers(offset, sq.atMillis(), sq.atKind(), pos);
+            }
+            default -> throw query.error(inner.position(),
+                    "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
+        };
+    }
+
+    private void offsetOnce(long existing, Expr inner) {
+        if (existing != 0) {
+            throw query.error(inner.position(), "offset may not be set multiple times");
+        }
+    }
+
+    @Override
+    public Expr visitAtExpr(PromQL.AtExprContext ctx) {
+        Expr inner = visit(ctx.expr());
+        PromQL.AtValueContext at = ctx.atValue();
+        AtModifier kind;
+        Long millis = null;
+        if (at.atFn != null) {
+            kind = at.atFn.getType() == PromQL.START ? AtModifier.START : AtModifier.END;
+        } else {
+            kind = AtModifier.TIMESTAMP;
+            double seconds = signedSeconds(at.signedNumber());
+            if (Double.isNaN(seconds) || Double.isInfinite(seconds) || Math.abs(seconds) >= 9.223372036854776E15) {
+                throw query.error(inner.position(), String.format(Locale.ROOT, "timestamp out of bounds for @ modifier: %f", seconds));
+            }
+            millis = Math.round(seconds * 1000);
+        }
+        PositionRange pos = query.range(ctx);
+        return switch (inner) {
+            case VectorSelector vs -> {
+                atOnce(vs.atKind(), inner);
+                yield vs.withModifiers(vs.offsetMillis(), millis, kind, pos);
+            }
+            case MatrixSelector ms -> {
+                VectorSelector vs = ms.selector();
+                atOnce(vs.atKind(), inner);
+                yield new MatrixSelector(vs.withModifiers(vs.offsetMillis(), millis, kind, vs.position()), ms.rangeMillis(), pos);
+            }
+            case SubqueryExpr sq -> {
+                atOnce(sq.atKind(), inner);
+                yield sq.withModifiers(sq.offsetMillis(), millis, kind, pos);
+            }
+            default -> throw query.error(inner.position(),
+                    "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery");
+        };
+    }
+
+    private void atOnce(AtModifier existing, Expr inner) {
+        if (existing != AtModifier.NONE) {
+            throw query.error(inner.position(), "@ <timestamp> may not be set multiple times");
+        }
+    }
+
+    // ---- operators -----------------------------------------------------------------------
+
+    @Override
+    public Expr visitBinaryExpr(PromQL.BinaryExprContext ctx) {
+        Expr lhs = visit(ctx.expr(0));
+        Expr rhs = visit(ctx.expr(1));
+        BinaryOp op = BinaryOp.fromSymbol(ctx.op.getText());
+        PositionRange opPos = query.range(ctx.op);
+        PositionRange pos = query.range(ctx);
+        PromQL.BinModifierContext mod = ctx.binModifier();
+        boolean returnBool = mod.BOOL() != null;
+        boolean on = mod.onOrIgnoring != null && mod.onOrIgnoring.getType() == PromQL.ON;
+        List<String> matchingLabels = mod.onOrIgnoring == null ? List.of() : labels(mod.labelList(0));
+        List<String> include = mod.include == null ? List.of() : labels(mod.include);
+        Cardinality card = mod.group == null ? Cardinality.ONE_TO_ONE
+                : mod.group.getType() == PromQL.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
+        ValueType lt = lhs.type();
+        ValueType rt = rhs.type();
+
+        if (returnBool && !op.isComparison()) {
+            throw query.error(opPos, "bool modifier can only be used on comparison operators");
+        }
+        if (op.isComparison() && !returnBool && lt == ValueType.SCALAR && rt == ValueType.SCALAR) {
+            throw query.error(opPos, "comparisons between scalars must use BOOL modifier");
+        }
+        if (op.isSetOperator() && card == Cardinality.ONE_TO_ONE) {
+            card = Cardinality.MANY_TO_MANY;
+        }
+        if (on) {
+            for (String label : matchingLabels) {
+                if (include.contains(label)) {
+                    throw query.error(opPos, "label " + Quoting.goQuote(label) + " must not occur in ON and GROUP clause at once");
+                }
+            }
+        }
+        if (lt != ValueType.SCALAR && lt != ValueType.VECTOR) {
+            throw query.error(lhs.position(), "binary expression must contain only scalar and instant vector types");
+        }
+        if (rt != ValueType.SCALAR && rt != ValueType.VECTOR) {
+            throw query.error(rhs.position(), "binary expression must contain only scalar and instant vector types");
+        }
+        VectorMatching matching = null;
+        if (lt != ValueType.VECTOR || rt != ValueType.VECTOR) {
+            if (!matchingLabels.isEmpty()) {
+                throw query.error(pos, "vector matching only allowed between instant vectors");
+            }
+        } else {
+            if (op.isSetOperator()) {
+                if (card == Cardinality.ONE_TO_MANY || card == Cardinality.MANY_TO_ONE) {
+                    throw query.error(pos, "no grouping allowed for \"" + op.symbol() + "\" operation");
+                }
+            }
+            matching = new VectorMatching(card, matchingLabels, on, include);
+        }
+        if ((lt == ValueType.SCALAR || rt == ValueType.SCALAR) && op.isSetOperator()) {
+            throw query.error(pos, "set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
+        }
+        return new BinaryExpr(op, lhs, rhs, matching, returnBool, pos);
+    }
+
+    // ---- aggregations and calls ----------------------------------------------------------
+
+    @Override
+    public Expr visitAggregationExpr(PromQL.AggregationExprContext ctx) {
+        return visitAggregation(ctx.aggregation());
+    }
+
+    @Override
+    public Expr visitAggregation(PromQL.AggregationContext ctx) {
+        PositionRange pos = query.range(ctx);
+        AggregateOp op = AggregateOp.fromKeyword(ctx.aggregateOp().getText());
+        if (op.experimental() && !experimental) {
+            throw query.error(pos, "limitk() and limit_ratio() are experimental and must be enabled with"
+                    + " --enable-feature=promql-experimental-functions");
+        }
+        List<String> grouping = List.of();
+        boolean without = false;
+        if (ctx.grouping() != null) {
+            grouping = labels(ctx.grouping().labelList());
+            without = ctx.grouping().kind.getType() == PromQL.WITHOUT;
+        }
+        List<Expr> args = arguments(ctx.arguments());
+        if (args.isEmpty()) {
+            throw query.error(pos, "no arguments for aggregate expression provided");
+        }
+        int desired = op.hasParam() ? 2 : 1;
+        if (args.size() != desired) {
+            throw query.error(pos, "wrong number of arguments for aggregate expression provided, expected "
+                    + desired + ", got " + args.size());
+        }
+        Expr param = op.hasParam() ? args.get(0) : null;
+        Expr expr = args.get(args.size() - 1);
+        expectType(expr, ValueType.VECTOR, "aggregation expression");
+        if (param != null) {
+            expectType(param, op.paramType(), "aggregation parameter");
+        }
+        return new AggregateExpr(op, expr, param, grouping, without, pos);
+    }
+
+    @Override
+    public Expr visitCallExpr(PromQL.CallExprContext ctx) {
+        return visitFunctionCall(ctx.functionCall());
+    }
+
+    @Override
+    public Expr visitFunctionCall(PromQL.FunctionCallContext ctx) {
+        Token nameToken = ctx.getStart();
+        String name = nameToken.getText();
+        PositionRange pos = query.range(ctx);
+        Function function = Functions.lookup(name);
+        if (function == null) {
+            throw query.error(nameToken, "unknown function with name " + Quoting.goQuote(name));
+        }
+        if (function.experimental() && !experimental) {
+            throw query.error(nameToken, "function " + Quoting.goQuote(name) + " is not enabled");
+        }
+        List<Expr> args = arguments(ctx.arguments());
+        int n = args.size();
+        String quoted = Quoting.goQuote(name);
+        if (function.variadic() == 0) {
+            if (n != function.argTypes().size()) {
+                throw query.error(pos, "expected " + function.argTypes().size() + " argument(s) in call to " + quoted + ", got " + n);
+            }
+        } else if (n < function.minArgs()) {
+            throw query.error(pos, "expected at least " + function.minArgs() + " argument(s) in call to " + quoted + ", got " + n);
+        } else if (n > function.maxArgs()) {
+            throw query.error(pos, "expected at most " + function.maxArgs() + " argument(s) in call to " + quoted + ", got " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (i >= function.argTypes().size() && function.variadic() != -1) {
+                continue; // as Prometheus: optional extra arguments are not type-checked
+            }
+            expectType(args.get(i), function.argType(i), "call to function " + quoted);
+        }
+        return new Call(function, args, pos);
+    }
+
+    private List<Expr> arguments(PromQL.ArgumentsContext ctx) {
+        if (ctx.trailing != null) {
+            throw query.error(ctx.trailing, "trailing commas not allowed in function call args");
+        }
+        List<Expr> args = new ArrayList<>(ctx.expr().size());
+        for (PromQL.ExprContext e : ctx.expr()) {
+            args.add(visit(e));
+        }
+        return args;
+    }
+
+    private void expectType(Expr expr, ValueType want, String context) {
+        if (expr.type() != want) {
+            throw query.error(expr.position(), "expected type " + want.documentedName() + " in " + context
+                    + ", got " + expr.type().documentedName());
+        }
+    }
+
+    // ---- pieces --------------------------------------------------------------------------
+
+    private List<String> labels(PromQL.LabelListContext ctx) {
+        List<String> labels = new ArrayList<>(ctx.labelName().size());
+        for (PromQL.LabelNameContext l : ctx.labelName()) {
+            labels.add(labelName(l));
+        }
+        return labels;
+    }
+
+    private String labelName(PromQL.LabelNameContext ctx) {
+        return ctx.STRING() != null ? string(ctx.STRING()) : ctx.getText();
+    }
+
+    private String string(TerminalNode node) {
+        try {
+            return Literals.unquote(node.getText());
+        } catch (IllegalArgumentException e) {
+            throw query.error(node.getSymbol(), e.getMessage());
+        }
+    }
+
+    private double numberValue(Token t) {
+        try {
+            if (t.getType() == PromQL.DURATION) {
+                return Literals.durationMillis(t.getText()) / 1000.0;
+            }
+            return Literals.number(t.getText());
+        } catch (IllegalArgumentException e) {
+            throw query.error(t, e.getMessage() == null ? "error parsing number: " + t.getText() : e.getMessage());
+        }
+    }
+
+    /** A range or step in brackets: a duration, or a number of seconds; must be positive. */
+    private long positiveDuration(PromQL.RangeValueContext ctx) {
+        Token t = ctx.getStart();
+        long millis = secondsToMillis(numberValue(t), t, "duration");
+        if (millis <= 0) {
+            throw query.error(t, "duration must be greater than 0");
+        }
+        return millis;
+    }
+
+    private double signedSeconds(PromQL.SignedNumberContext ctx) {
+        Token t = ctx.getStop();
+        double v = numberValue(t);
+        return ctx.sign != null && ctx.sign.getType() == PromQL.SUB ? -v : v;
+    }
+
+    private long signedMillis(PromQL.SignedNumberContext ctx, String what) {
+        return secondsToMillis(signedSeconds(ctx), ctx.getStop(), what);
+    }
+
+    private long secondsToMillis(double seconds, Token t, String what) {
+        double millis = Math.rint(seconds * 1000);
+        if (Double.isNaN(millis) || Math.abs(millis) >= 9.2e18) {
+            throw query.error(t, what + " out of range: " + t.getText());
+        }
+        return (long) millis;
+    }
+
+    /** Prometheus's internal type names, used in a few of its messages. */
+    private static String internalName(ValueType t) {
+        return switch (t) {
+            case SCALAR -> "scalar";
+            case VECTOR -> "vector";
+            case MATRIX -> "matrix";
+            case STRING -> "string";
+        };
+    }
+}

@@ -1,0 +1,249 @@
+package io.promethium.promql.printer;
+
+import io.promethium.api.model.Matcher;
+import io.promethium.promql.ast.AggregateExpr;
+import io.promethium.promql.ast.AtModifier;
+import io.promethium.promql.ast.BinaryExpr;
+import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.Cardinality;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.MatrixSelector;
+import io.promethium.promql.ast.NumberLiteral;
+import io.promethium.promql.ast.ParenExpr;
+import io.promethium.promql.ast.StringLiteral;
+import io.promethium.promql.ast.SubqueryExpr;
+import io.promethium.promql.ast.UnaryExpr;
+import io.promethium.promql.ast.VectorMatching;
+import io.promethium.promql.ast.VectorSelector;
+import io.promethium.promql.parser.internal.Quoting;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Prints an AST as PromQL. {@link #toString(Expr)} is Prometheus's {@code String()} form: one
+ * line, keywords lower case, matchers sorted, durations normalised ({@code 90s} → {@code 1m30s}).
+ * Parsing the output gives back the same AST (up to positions and matcher order).
+ */
+public final class PromQLPrinter {
+
+    /** Names that would not read back as a metric name if written bare. */
+    private static final Set<String> RESERVED = Set.of("inf", "nan", "and", "or", "unless", "atan2", "by", "without",
+            "on", "ignoring", "group_left", "group_right", "bool", "offset", "start", "end", "sum", "avg", "count",
+            "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile", "limitk",
+            "limit_ratio");
+
+    private PromQLPrinter() {
+    }
+
+    /** The canonical single-line text of {@code expr}. */
+    public static String toString(Expr expr) {
+        StringBuilder b = new StringBuilder();
+        write(b, expr);
+        return b.toString();
+    }
+
+    /** Prometheus's {@code prettier} form: single line when short, else indented over lines. */
+    public static String prettify(Expr expr) {
+        return Prettifier.prettify(expr);
+    }
+
+    static void write(StringBuilder b, Expr expr) {
+        switch (expr) {
+            case NumberLiteral n -> b.append(number(n.value()));
+            case StringLiteral s -> b.append(Quoting.goQuote(s.value()));
+            case ParenExpr p -> {
+                b.append('(');
+                write(b, p.expr());
+                b.append(')');
+            }
+            case UnaryExpr u -> {
+                b.append(u.op().symbol());
+                write(b, u.expr());
+            }
+            case VectorSelector vs -> {
+                selector(b, vs);
+                atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis());
+            }
+            case MatrixSelector ms -> {
+                VectorSelector vs = ms.selector();
+                selector(b, vs);
+                b.append('[').append(duration(ms.rangeMillis())).append(']');
+                atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis());
+            }
+            case SubqueryExpr sq -> {
+                write(b, sq.expr());
+                b.append('[').append(duration(sq.rangeMillis())).append(':');
+                if (sq.stepMillis() != 0) {
+                    b.append(duration(sq.stepMillis()));
+                }
+                b.append(']');
+                atOffset(b, sq.atKind(), sq.atMillis(), sq.offsetMillis());
+            }
+            case Call c -> {
+                b.append(c.function().name()).append('(');
+                for (int i = 0; i < c.args().size(); i++) {
+                    if (i > 0) {
+                        b.append(", ");
+                    }
+                    write(b, c.args().get(i));
+                }
+                b.append(')');
+            }
+            case AggregateExpr a -> {
+                aggregateHead(b, a);
+                b.append('(');
+                if (a.param() != null) {
+                    write(b, a.param());
+                    b.append(", ");
+                }
+                write(b, a.expr());
+                b.append(')');
+            }
+            case BinaryExpr be -> {
+                write(b, be.lhs());
+                b.append(' ');
+                binaryOperator(b, be);
+                b.append(' ');
+                write(b, be.rhs());
+            }
+        }
+    }
+
+    /** {@code sum by (job) } or {@code sum}: the operator and its grouping. */
+    static void aggregateHead(StringBuilder b, AggregateExpr a) {
+        b.append(a.op().keyword());
+        if (a.without()) {
+            b.append(" without (");
+            labels(b, a.grouping());
+            b.append(") ");
+        } else if (!a.grouping().isEmpty()) {
+            b.append(" by (");
+            labels(b, a.grouping());
+            b.append(") ");
+        }
+    }
+
+    /** {@code + bool on (a) group_left (b)}: the operator with its modifiers. */
+    static void binaryOperator(StringBuilder b, BinaryExpr be) {
+        b.append(be.op().symbol());
+        if (be.returnBool()) {
+            b.append(" bool");
+        }
+        VectorMatching vm = be.matching();
+        if (vm == null) {
+            return;
+        }
+        boolean grouped = vm.card() == Cardinality.MANY_TO_ONE || vm.card() == Cardinality.ONE_TO_MANY;
+        if (!vm.matchingLabels().isEmpty() || vm.on() || grouped) {
+            b.append(vm.on() ? " on (" : " ignoring (");
+            labels(b, vm.matchingLabels());
+            b.append(')');
+        }
+        if (grouped) {
+            b.append(vm.card() == Cardinality.MANY_TO_ONE ? " group_left (" : " group_right (");
+            labels(b, vm.include());
+            b.append(')');
+        }
+    }
+
+    private static void selector(StringBuilder b, VectorSelector vs) {
+        String name = vs.name();
+        boolean bareName = !name.isEmpty() && Quoting.isLegacyMetricName(name) && !RESERVED.contains(name.toLowerCase(Locale.ROOT));
+        List<String> parts = new ArrayList<>(vs.matchers().size());
+        boolean nameSkipped = false;
+        for (Matcher m : vs.matchers()) {
+            if (!nameSkipped && !name.isEmpty() && m.name().equals("__name__")
+                    && m.type() == io.promethium.api.model.MatchType.EQUAL && m.value().equals(name)) {
+                nameSkipped = true;
+                continue;
+            }
+            parts.add(matcher(m));
+        }
+        parts.sort(null);
+        if (!name.isEmpty() && !bareName) {
+            parts.addFirst(Quoting.goQuote(name));
+        }
+        if (bareName) {
+            b.append(name);
+        }
+        if (!parts.isEmpty()) {
+            b.append('{').append(String.join(",", parts)).append('}');
+        }
+    }
+
+    private static String matcher(Matcher m) {
+        String name = Quoting.isLegacyLabelName(m.name()) ? m.name() : Quoting.goQuote(m.name());
+        return name + m.type().operator() + Quoting.goQuote(m.value());
+    }
+
+    private static void labels(StringBuilder b, List<String> labels) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            String l = labels.get(i);
+            b.append(Quoting.isLegacyLabelName(l) ? l : Quoting.goQuote(l));
+        }
+    }
+
+    private static void atOffset(StringBuilder b, AtModifier kind, Long atMillis, long offsetMillis) {
+        switch (kind) {
+            case TIMESTAMP -> b.append(" @ ").append(BigDecimal.valueOf(atMillis, 3).toPlainString());
+            case START -> b.append(" @ start()");
+            case END -> b.append(" @ end()");
+            case NONE -> {
+            }
+        }
+        if (offsetMillis > 0) {
+            b.append(" offset ").append(duration(offsetMillis));
+        } else if (offsetMillis < 0) {
+            b.append(" offset -").append(duration(-offsetMillis));
+        }
+    }
+
+    /** Go's {@code FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return (1 / v) < 0 ? "-0" : "0";
+        }
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Prometheus's duration format: {@code 1h30m}; years and weeks only when exact. */
+    static String duration(long millis) {
+        if (millis == 0) {
+            return "0s";
+        }
+        StringBuilder b = new StringBuilder();
+        long ms = millis;
+        long year = 365L * 24 * 3600 * 1000;
+        long week = 7L * 24 * 3600 * 1000;
+        if (ms % year == 0) {
+            b.append(ms / year).append('y');
+            return b.toString();
+        }
+        if (ms % week == 0) {
+            b.append(ms / week).append('w');
+            return b.toString();
+        }
+        long[] units = {24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L};
+        String[] names = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < units.length; i++) {
+            long v = ms / units[i];
+            if (v > 0) {
+                b.append(v).append(names[i]);
+                ms -= v * units[i];
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,278 @@
+package io.promethium.web.internal.admin;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.launcher.spi.PluginDirectory;
+import io.promethium.launcher.spi.PluginFile;
+import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiResponses;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The plugin admin API: list every bundle with its state, services, owned config keys and last
+ * error; install (upload), start, stop, update and uninstall. Answers {@code unavailable} unless
+ * the server runs with {@code --web.enable-admin-api}.
+ */
+@Path("/api/v1/admin/plugins")
+public final class PluginAdminResource {
+
+    /** Uploads above this size are refused before they are written. */
+    static final long MAX_UPLOAD_BYTES = 64L << 20;
+
+    private final BundleContext context;
+    private final PluginDirectory plugins;
+    private final boolean enabled;
+
+    public PluginAdminResource(BundleContext context, PluginDirectory plugins, boolean enabled) {
+        this.context = Objects.requireNonNull(context, "context is null");
+        this.plugins = Objects.requireNonNull(plugins, "plugins is null");
+        this.enabled = enabled;
+    }
+
+    private void requireEnabled() {
+        if (!enabled) {
+            throw new ApiError(ApiError.Type.UNAVAILABLE, "admin APIs disabled");
+        }
+    }
+
+    @GET
+    public Response list() {
+        requireEnabled();
+        Map<Long, PluginFile> files = new HashMap<>();
+        List<PluginFile> broken = new ArrayList<>();
+        for (PluginFile file : plugins.files()) {
+            if (file.bundleId() >= 0) {
+                files.put(file.bundleId(), file);
+            } else {
+                broken.add(file);
+            }
+        }
+        Bundle[] bundles = context.getBundles();
+        return ApiResponses.success(g -> {
+            g.writeStartArray();
+            for (Bundle bundle : bundles) {
+                writeBundle(g, bundle, files.get(bundle.getBundleId()));
+            }
+            for (PluginFile file : broken) {
+                g.writeStartObject();
+                g.writeNumberField("id", -1);
+                g.writeStringField("file", file.fileName());
+                g.writeStringField("state", "FAILED");
+                g.writeBooleanField("plugin", true);
+                g.writeStringField("lastError", file.error());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    @GET
+    @Path("{id}")
+    public Response get(@PathParam("id") long id) {
+        requireEnabled();
+        Bundle bundle = bundle(id);
+        PluginFile file = fileOf(id);
+        return ApiResponses.success(g -> writeBundle(g, bundle, file));
+    }
+
+    /** Upload: the request body is the jar; {@code file} names it in the plugin folder. */
+    @POST
+    public Response install(@QueryParam("file") String fileName, InputStream body) {
+        requireEnabled();
+        if (fileName == null || fileName.isEmpty()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "missing query parameter \"file\" (the jar's file name, e.g. my-plugin.jar)");
+        }
+        PluginFile file = store(fileName, body);
+        if (file.bundleId() < 0) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "plugin " + file.fileName() + " could not be installed: " + file.error());
+        }
+        return get(file.bundleId());
+    }
+
+    @POST
+    @Path("{id}/start")
+    public Response start(@PathParam("id") long id) {
+        requireEnabled();
+        Bundle bundle = bundle(id);
+        try {
+            bundle.start();
+        } catch (BundleException | IllegalStateException e) {
+            throw new ApiError(ApiError.Type.EXECUTION, "cannot start bundle " + id + ": " + e.getMessage());
+        }
+        return get(id);
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public Response stop(@PathParam("id") long id) {
+        requireEnabled();
+        Bundle bundle = bundle(id);
+        if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "bundle " + id + " cannot be stopped through this API");
+        }
+        try {
+            bundle.stop();
+        } catch (BundleException | IllegalStateException e) {
+            throw new ApiError(ApiError.Type.EXECUTION, "cannot stop bundle " + id + ": " + e.getMessage());
+        }
+        return get(id);
+    }
+
+    /** Update: the body is the new jar. Plugins are replaced in the folder; core bundles in place. */
+    @PUT
+    @Path("{id}")
+    public Response update(@PathParam("id") long id, InputStream body) {
+        requireEnabled();
+        Bundle bundle = bundle(id);
+        PluginFile file = fileOf(id);
+        if (file != null) {
+            PluginFile updated = store(file.fileName(), body);
+            if (!updated.error().isEmpty()) {
+                throw new ApiError(ApiError.Type.BAD_DATA, "plugin " + updated.fileName() + " updated but failed: " + updated.error());
+            }
+            return get(updated.bundleId());
+        }
+        try {
+            bundle.update(limited(body));
+        } catch (BundleException e) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "cannot update bundle " + id + ": " + e.getMessage());
+        }
+        return get(id);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response uninstall(@PathParam("id") long id) {
+        requireEnabled();
+        Bundle bundle = bundle(id);
+        if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "bundle " + id + " cannot be uninstalled through this API");
+        }
+        PluginFile file = fileOf(id);
+        try {
+            if (file != null) {
+                plugins.remove(file.fileName());
+            } else {
+                bundle.uninstall();
+            }
+        } catch (IOException | BundleException e) {
+            throw new ApiError(ApiError.Type.EXECUTION, "cannot uninstall bundle " + id + ": " + e.getMessage());
+        }
+        return ApiResponses.success(g -> g.writeNull());
+    }
+
+    private PluginFile store(String fileName, InputStream body) {
+        try {
+            return plugins.install(fileName, limited(body));
+        } catch (IOException e) {
+            throw new ApiError(ApiError.Type.BAD_DATA, e.getMessage());
+        }
+    }
+
+    private static InputStream limited(InputStream body) {
+        return new SizeLimitedInputStream(body, MAX_UPLOAD_BYTES);
+    }
+
+    private Bundle bundle(long id) {
+        Bundle bundle = context.getBundle(id);
+        if (bundle == null) {
+            throw new ApiError(ApiError.Type.NOT_FOUND, "no bundle with id " + id);
+        }
+        return bundle;
+    }
+
+    private PluginFile fileOf(long id) {
+        for (PluginFile file : plugins.files()) {
+            if (file.bundleId() == id) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    private void writeBundle(JsonGenerator g, Bundle bundle, PluginFile file) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("id", bundle.getBundleId());
+        g.writeStringField("symbolicName", String.valueOf(bundle.getSymbolicName()));
+        g.writeStringField("version", bundle.getVersion().toString());
+        g.writeStringField("state", BundleStates.name(bundle.getState()));
+        g.writeBooleanField("plugin", file != null);
+        if (file != null) {
+            g.writeStringField("file", file.fileName());
+        }
+        TreeSet<String> services = new TreeSet<>();
+        TreeSet<String> configKeys = new TreeSet<>();
+        ServiceReference<?>[] registered = bundle.getState() == Bundle.ACTIVE ? bundle.getRegisteredServices() : null;
+        if (registered != null) {
+            for (ServiceReference<?> reference : registered) {
+                for (String objectClass : (String[]) reference.getProperty(Constants.OBJECTCLASS)) {
+                    services.add(objectClass);
+                }
+                configKeys.addAll(ownedKeys(reference));
+            }
+        }
+        g.writeArrayFieldStart("services");
+        for (String service : services) {
+            g.writeString(service);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("configKeys");
+        for (String key : configKeys) {
+            g.writeString(key);
+        }
+        g.writeEndArray();
+        String error = file != null ? file.error() : "";
+        if (error.isEmpty() && bundle.getState() != Bundle.ACTIVE && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+            error = "bundle is " + BundleStates.name(bundle.getState());
+        }
+        g.writeStringField("lastError", error);
+        g.writeEndObject();
+    }
+
+    /** The config keys a plugin service owns: {@code <type>_sd_configs}, {@code <type>_configs}. */
+    private List<String> ownedKeys(ServiceReference<?> reference) {
+        String[] classes = (String[]) reference.getProperty(Constants.OBJECTCLASS);
+        List<String> keys = new ArrayList<>();
+        for (String objectClass : classes) {
+            boolean discovery = objectClass.equals(DiscovererFactory.class.getName());
+            boolean notifier = objectClass.equals(NotifierFactory.class.getName());
+            if (!discovery && !notifier) {
+                continue;
+            }
+            Object service = context.getService(reference);
+            try {
+                if (service instanceof DiscovererFactory factory) {
+                    keys.add(factory.type() + "_sd_configs");
+                } else if (service instanceof NotifierFactory factory) {
+                    keys.add(factory.type() + "_configs");
+                }
+            } catch (RuntimeException e) {
+                keys.add("<error: " + e.getMessage() + ">");
+            } finally {
+                context.ungetService(reference);
+            }
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,60 @@
+package io.promethium.web.internal.api;
+
+import jakarta.ws.rs.core.Response;
+
+/**
+ * An API failure with Prometheus's {@code errorType} and the HTTP status Prometheus uses for it.
+ * Resources throw it; {@link ApiErrorMapper} writes the JSON.
+ */
+public final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Prometheus's error types with their status codes. */
+    public enum Type {
+        BAD_DATA("bad_data", 400),
+        TIMEOUT("timeout", 503),
+        CANCELED("canceled", 503),
+        EXECUTION("execution", 422),
+        INTERNAL("internal", 500),
+        UNAVAILABLE("unavailable", 503),
+        NOT_FOUND("not_found", 404),
+        FORBIDDEN("forbidden", 403);
+
+        private final String wireName;
+        private final int status;
+
+        Type(String wireName, int status) {
+            this.wireName = wireName;
+            this.status = status;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private final Type type;
+
+    public ApiError(Type type, String message) {
+        super(message);
+        this.type = type;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public Response toResponse() {
+        return Response.status(type.status()).type(ApiResponses.JSON)
+                .entity(ApiResponses.json(g -> {
+                    g.writeStringField("status", "error");
+                    g.writeStringField("errorType", type.wireName());
+                    g.writeStringField("error", getMessage());
+                }))
+                .build();
+    }
+}

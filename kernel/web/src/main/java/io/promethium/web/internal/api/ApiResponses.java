@@ -1,0 +1,48 @@
+package io.promethium.web.internal.api;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+
+/**
+ * Writes API responses as Prometheus's envelope ({@code {"status":"success","data":...}}),
+ * streamed through Jackson's generator so that no tree is built for large results.
+ */
+public final class ApiResponses {
+
+    public static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE;
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+    private ApiResponses() {
+    }
+
+    /** Writes fields of the top-level object. */
+    @FunctionalInterface
+    public interface Body {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    /** A streamed JSON object whose fields {@code body} writes. */
+    public static StreamingOutput json(Body body) {
+        return out -> {
+            try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+                generator.writeStartObject();
+                body.write(generator);
+                generator.writeEndObject();
+            }
+        };
+    }
+
+    /** A success envelope; {@code data} writes the value of the {@code data} field. */
+    public static Response success(Body data) {
+        return Response.ok(json(g -> {
+            g.writeStringField("status", "success");
+            g.writeFieldName("data");
+            data.write(g);
+        }), JSON).build();
+    }
+}

@@ -1,0 +1,102 @@
+package io.promethium.web.internal.server;
+
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * Jetty serving one Jersey application. Requests run on virtual threads; responses are gzipped
+ * when the client accepts it; TLS and basic auth come from the web config file.
+ */
+final class HttpServer {
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    HttpServer(String listenAddress, ResourceConfig application, WebConfigFile webConfig, long readTimeoutMillis,
+               int maxConnections) throws Exception {
+        Objects.requireNonNull(application, "application is null");
+        QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
+        pool.setName("web");
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        if (webConfig.tls()) {
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            KeyStore keyStore = PemKeyStore.load(webConfig.certFile(), webConfig.keyFile());
+            ssl.setKeyStore(keyStore);
+            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        InetSocketAddress address = parseAddress(listenAddress);
+        connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(readTimeoutMillis);
+        connector.setAcceptQueueSize(Math.max(50, maxConnections));
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.setClassLoader(HttpServer.class.getClassLoader());
+        context.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
+        GzipHandler gzip = new GzipHandler(context);
+        gzip.setMinGzipSize(1024);
+        Handler root = webConfig.users().isEmpty() ? gzip : new BasicAuthHandler(webConfig.users(), gzip);
+        server.setHandler(root);
+    }
+
+    void start() throws Exception {
+        server.start();
+    }
+
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    /** The port actually bound (useful when listening on port 0). */
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Parses Go-style {@code host:port}: {@code :9090}, {@code 0.0.0.0:9090}, {@code [::1]:9090}. */
+    static InetSocketAddress parseAddress(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("listen address \"" + address + "\": missing port");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("listen address \"" + address + "\": invalid port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen address \"" + address + "\": port out of range");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+}

@@ -1,0 +1,93 @@
+package io.promethium.web.internal.server;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.Durations;
+import io.promethium.config.ConfigService;
+import io.promethium.launcher.spi.Lifecycle;
+import io.promethium.launcher.spi.PluginDirectory;
+import io.promethium.launcher.spi.ServerInfo;
+import io.promethium.web.internal.admin.PluginAdminResource;
+import io.promethium.web.internal.api.ApiErrorMapper;
+import io.promethium.web.internal.lifecycle.LifecycleResource;
+import io.promethium.web.internal.metrics.MetricsResource;
+import io.promethium.web.internal.metrics.ProcessCollector;
+import io.promethium.web.internal.status.StatusResource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The web bundle: starts Jetty with the API resources when the launcher has written the
+ * {@code io.promethium.web} configuration, and stops it on deactivation. Collectors are tracked
+ * dynamically, so a plugin's metrics appear on {@code /metrics} as soon as it starts.
+ */
+@Component(immediate = true, configurationPid = "io.promethium.web", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = WebConfig.class)
+public final class WebComponent {
+
+    private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
+
+    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    @Activate
+    public WebComponent(WebConfig config, BundleContext context, @Reference Lifecycle lifecycle,
+                        @Reference ServerInfo serverInfo, @Reference PluginDirectory plugins,
+                        @Reference ConfigService configService) throws Exception {
+        WebConfigFile webConfig = WebConfigFile.NONE;
+        if (!config.webConfigFile().isEmpty()) {
+            try {
+                webConfig = WebConfigFile.load(Path.of(config.webConfigFile()));
+            } catch (ConfigException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        collectors.add(new ProcessCollector());
+        ResourceConfig application = new ResourceConfig();
+        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        application.register(new ApiErrorMapper());
+        application.register(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
+        application.register(new StatusResource(serverInfo, configService));
+        application.register(new MetricsResource(() -> new ArrayList<>(collectors)));
+        application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
+        try {
+            server = new HttpServer(config.listenAddress(), application, webConfig,
+                    Durations.parse(config.readTimeout()).toMillis(), Integer.parseInt(config.maxConnections()));
+            server.start();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+        LOG.info("Listening on " + config.listenAddress() + (webConfig.tls() ? " (TLS)" : "")
+                + (webConfig.users().isEmpty() ? "" : " with basic auth"));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindCollector(Collector collector) {
+        collectors.add(collector);
+    }
+
+    void unbindCollector(Collector collector) {
+        collectors.remove(collector);
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        server.stop();
+    }
+}

@@ -1,2 +1,11 @@
-/** The embedded default storage: head, WAL, blocks, compaction. */
+/**
+ * The embedded default storage: {@link io.promethium.tsdb.Tsdb} opens a head (in-memory,
+ * Gorilla-compressed chunks, WAL-backed) plus immutable blocks on disk, and serves both as one
+ * {@link io.promethium.api.storage.Storage}. {@link io.promethium.tsdb.TsdbOptions} configures it.
+ */
+@Export
+@Version("1.0.0")
 package io.promethium.tsdb;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,710 @@
+package io.promethium.tsdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import io.promethium.api.storage.StorageException.Reason;
+import io.promethium.tsdb.internal.block.Block;
+import io.promethium.tsdb.internal.block.BlockMeta;
+import io.promethium.tsdb.internal.block.Compactor;
+import io.promethium.tsdb.internal.block.Ulid;
+import io.promethium.tsdb.internal.fs.FileOpener;
+import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.head.Head;
+import io.promethium.tsdb.internal.head.MemSeries;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import io.promethium.tsdb.internal.query.HeadQuerier;
+import io.promethium.tsdb.internal.query.MergeQuerier;
+import io.promethium.tsdb.internal.query.PostingsForMatchers;
+import io.promethium.tsdb.internal.wal.Wal;
+import io.promethium.tsdb.internal.wal.WalReader;
+import io.promethium.tsdb.internal.wal.WalRecords;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The embedded time-series database: a WAL-backed in-memory head plus immutable blocks on disk,
+ * served as one {@link Storage}. Thread-safe. Open with {@link #open}, close to flush the WAL.
+ *
+ * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
+ * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
+ */
+public final class Tsdb implements Storage, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
+
+    private final Path dir;
+    private final FileOpener opener;
+    private final TsdbMetrics metrics = new TsdbMetrics();
+    private final Head head;
+    private final Compactor compactor;
+    private final Object compactionLock = new Object();
+    private final List<String> corruptBlocks = new CopyOnWriteArrayList<>();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Wal wal;
+    private final ScheduledExecutorService background;
+    private final long blockDuration;
+    private volatile TsdbOptions options;
+    private volatile List<Block> blocks = List.of();
+    private volatile boolean closed;
+
+    private Tsdb(TsdbOptions options, FileOpener opener) throws IOException {
+        this.options = options;
+        this.opener = opener;
+        this.dir = options.path();
+        this.blockDuration = options.blockDuration().toMillis();
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock acquired;
+        try {
+            acquired = lockChannel.tryLock();
+        } catch (IOException e) {
+            acquired = null;
+        }
+        if (acquired == null) {
+            lockChannel.close();
+            throw new IOException("data directory " + dir + " is in use by another process (lock file held)");
+        }
+        lock = acquired;
+        this.head = new Head(metrics, options.outOfOrderWindow().toMillis());
+        this.compactor = new Compactor(opener);
+        Wal opened = null;
+        try {
+            removeTemporaries();
+            loadBlocks();
+            head.setMinValidTime(maxBlockTime());
+            if (options.walEnabled()) {
+                Path walDir = dir.resolve("wal");
+                int next = new WalReader(metrics).replay(walDir, new Replayer());
+                opened = new Wal(walDir, opener, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next);
+                head.setWal(opened);
+            }
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw e;
+        }
+        this.wal = opened;
+        if (!options.compactionInterval().isZero()) {
+            background = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tsdb-compaction " + dir);
+                t.setDaemon(true);
+                return t;
+            });
+            long every = options.compactionInterval().toMillis();
+            background.scheduleWithFixedDelay(this::compactQuietly, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            background = null;
+        }
+    }
+
+    /** Opens (creating if needed) the database in {@code options.path()}, replaying its WAL. */
+    public static Tsdb open(TsdbOptions options) {
+        return open(options, FileOpener.DEFAULT);
+    }
+
+    /** As {@link #open(TsdbOptions)}, writing WAL and chunk files through {@code opener} (fault injection). */
+    static Tsdb open(TsdbOptions options, FileOpener opener) {
+        requireNonNull(options, "options is null");
+        try {
+            return new Tsdb(options, requireNonNull(opener, "opener is null"));
+        } catch (IOException e) {
+            throw new StorageException(Reason.IO, "cannot open TSDB in " + options.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void removeTemporaries() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().endsWith(".tmp")) {
+                    Fsync.deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    private void loadBlocks() throws IOException {
+        List<Block> loaded = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                if (!Files.isDirectory(p) || !Ulid.looksLike(p.getFileName().toString())) {
+                    continue;
+                }
+                try {
+                    loaded.add(Block.open(p));
+                } catch (IOException | RuntimeException e) {
+                    metrics.blocksCorrupt.increment();
+                    String why = p.getFileName() + ": " + e.getMessage();
+                    corruptBlocks.add(why);
+                    LOG.log(Level.WARNING, "skipping unreadable block " + why);
+                }
+            }
+        }
+        loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        blocks = List.copyOf(loaded);
+    }
+
+    private long maxBlockTime() {
+        long max = Long.MIN_VALUE;
+        for (Block b : blocks) {
+            max = Math.max(max, b.meta().maxTime());
+        }
+        return max;
+    }
+
+    /** Applies WAL records to the head at start. */
+    private final class Replayer implements WalRecords.Visitor {
+        @Override
+        public void series(long ref, Labels labels) {
+            head.createWithRef(ref, labels);
+        }
+
+        @Override
+        public void sample(long ref, long t, double v) {
+            MemSeries s = head.series(ref);
+            if (s == null) {
+                metrics.walReplayUnknownRefs.increment();
+                return;
+            }
+            // Samples already persisted in a block (crash between block write and WAL checkpoint) are skipped.
+            if (t < head.minValidTime()) {
+                return;
+            }
+            int code = s.append(t, v, t, head.minValidTime());
+            if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+                head.replayed(t);
+            }
+        }
+
+        @Override
+        public void tombstone(long ref, long mint, long maxt) {
+            MemSeries s = head.series(ref);
+            if (s != null) {
+                s.addDeleted(mint, maxt);
+            }
+        }
+    }
+
+    // ---- Storage ----
+
+    @Override
+    public Appender appender() {
+        if (closed) {
+            throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
+        }
+        return head.appender();
+    }
+
+    @Override
+    public Querier querier(long minTime, long maxTime) {
+        if (closed) {
+            throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
+        }
+        List<Querier> queriers = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (Block b : blocks) {
+            BlockMeta m = b.meta();
+            if (m.maxTime() <= minTime || m.minTime() > maxTime) {
+                continue;
+            }
+            if (b.corruption() != null) {
+                warnings.add("block " + m.ulid() + " skipped: " + b.corruption());
+                continue;
+            }
+            if (b.acquire()) {
+                queriers.add(b.querier(minTime, maxTime));
+            }
+        }
+        queriers.add(new HeadQuerier(head, minTime, maxTime));
+        return new MergeQuerier(queriers, warnings);
+    }
+
+    @Override
+    public long startTime() {
+        long min = head.minTime();
+        for (Block b : blocks) {
+            min = Math.min(min, b.meta().minTime());
+        }
+        return min;
+    }
+
+    // ---- Administration ----
+
+    /**
+     * Marks samples of matching series in {@code [mint, maxt]} deleted (tombstones in blocks, and in
+     * the head and its WAL). Space is reclaimed by compaction or {@link #cleanTombstones()}.
+     */
+    public void delete(List<Matcher> matchers, long mint, long maxt) {
+        PostingsForMatchers.check(matchers);
+        synchronized (compactionLock) {
+            for (Block b : blocks) {
+                try {
+                    b.delete(matchers, mint, maxt);
+                } catch (IOException e) {
+                    throw new StorageException(Reason.IO, "writing tombstones of block " + b.meta().ulid() + ": " + e.getMessage(), e);
+                }
+            }
+            RoaringBitmap ids = PostingsForMatchers.select(head.postings(), matchers);
+            WalRecords.Encoder enc = new WalRecords.Encoder();
+            List<MemSeries> hit = new ArrayList<>();
+            IntIterator it = ids.getIntIterator();
+            while (it.hasNext()) {
+                MemSeries s = head.series(it.next());
+                if (s != null && s.overlaps(mint, maxt)) {
+                    hit.add(s);
+                }
+            }
+            if (hit.isEmpty()) {
+                return;
+            }
+            enc.begin(WalRecords.TOMBSTONES);
+            for (MemSeries s : hit) {
+                enc.tombstone(s.ref(), mint, maxt);
+            }
+            enc.end();
+            try {
+                head.walLog().log(enc.bytes().array(), enc.bytes().length());
+            } catch (IOException e) {
+                throw new StorageException(Reason.IO, "writing tombstones to the WAL: " + e.getMessage(), e);
+            }
+            for (MemSeries s : hit) {
+                s.addDeleted(mint, maxt);
+            }
+        }
+    }
+
+    /** Rewrites every block that has tombstones without the deleted samples. */
+    public void cleanTombstones() {
+        synchronized (compactionLock) {
+            for (Block b : blocks) {
+                if (b.numTombstones() == 0 || b.corruption() != null) {
+                    continue;
+                }
+                try {
+                    BlockMeta meta = compactor.merge(List.of(b), dir);
+                    replaceBlocks(List.of(b), meta);
+                } catch (IOException e) {
+                    metrics.compactionsFailed.increment();
+                    throw new StorageException(Reason.IO, "rewriting block " + b.meta().ulid() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the blocks (hard links where the file system allows) and, with
+     * {@code withHead}, the head's data as one more block, into {@code target}.
+     */
+    public void snapshot(Path target, boolean withHead) {
+        synchronized (compactionLock) {
+            try {
+                Files.createDirectories(target);
+                for (Block b : blocks) {
+                    if (b.corruption() != null) {
+                        continue;
+                    }
+                    linkTree(b.dir(), target.resolve(b.dir().getFileName()));
+                }
+                if (withHead && head.numSeries() > 0) {
+                    compactor.writeHead(head, target, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+                }
+            } catch (IOException e) {
+                throw new StorageException(Reason.IO, "snapshot into " + target + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void linkTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    try {
+                        Files.createLink(dest, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, dest);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Cardinality of the head, as the status API shows it. */
+    public HeadStats headStats() {
+        Map<String, Map<String, Integer>> card = head.postings().cardinalities();
+        long pairs = 0;
+        List<HeadStats.Stat> byMetric = new ArrayList<>();
+        List<HeadStats.Stat> valueCounts = new ArrayList<>();
+        List<HeadStats.Stat> memory = new ArrayList<>();
+        List<HeadStats.Stat> byPair = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Integer>> e : card.entrySet()) {
+            String name = e.getKey();
+            pairs += e.getValue().size();
+            valueCounts.add(new HeadStats.Stat(name, e.getValue().size()));
+            long bytes = 0;
+            for (Map.Entry<String, Integer> v : e.getValue().entrySet()) {
+                bytes += (long) v.getKey().length() * v.getValue();
+                byPair.add(new HeadStats.Stat(name + "=" + v.getKey(), v.getValue()));
+                if (name.equals(Labels.METRIC_NAME)) {
+                    byMetric.add(new HeadStats.Stat(v.getKey(), v.getValue()));
+                }
+            }
+            memory.add(new HeadStats.Stat(name, bytes));
+        }
+        return new HeadStats(head.numSeries(), pairs, head.chunkCount(), head.minTime(), head.maxTime(), top(byMetric),
+                top(valueCounts), top(memory), top(byPair));
+    }
+
+    private static List<HeadStats.Stat> top(List<HeadStats.Stat> stats) {
+        return stats.stream()
+                .sorted(Comparator.comparingLong(HeadStats.Stat::value).reversed().thenComparing(HeadStats.Stat::name))
+                .limit(10)
+                .toList();
+    }
+
+    /**
+     * Applies the options that may change while open: out-of-order window and retention. Path,
+     * block duration and WAL settings need a reopen.
+     */
+    public void applyOptions(TsdbOptions next) {
+        TsdbOptions current = options;
+        if (!next.path().equals(current.path()) || !next.blockDuration().equals(current.blockDuration())) {
+            throw new IllegalArgumentException("path and blockDuration cannot change while open");
+        }
+        options = next;
+        head.setOutOfOrderWindow(next.outOfOrderWindow().toMillis());
+    }
+
+    public TsdbOptions options() {
+        return options;
+    }
+
+    /**
+     * Cuts the head into blocks while it spans more than 1.5 block durations, merges blocks,
+     * applies retention. Runs in the background when configured; safe to call any time.
+     */
+    public void compact() {
+        synchronized (compactionLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                while (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE
+                        && head.maxTime() - head.minTime() > blockDuration * 3 / 2) {
+                    long mint = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
+                    cutHead(mint, mint + blockDuration);
+                }
+                compactBlocks();
+                applyRetention();
+            } catch (IOException e) {
+                metrics.compactionsFailed.increment();
+                throw new StorageException(Reason.IO, "compaction failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Persists the whole head as blocks now (shutdown or tooling), leaving it empty. */
+    public void flushHead() {
+        synchronized (compactionLock) {
+            try {
+                while (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
+                    long mint = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
+                    cutHead(mint, mint + blockDuration);
+                }
+            } catch (IOException e) {
+                metrics.compactionsFailed.increment();
+                throw new StorageException(Reason.IO, "flushing the head failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void compactQuietly() {
+        try {
+            compact();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "background compaction of " + dir + " failed; will retry", e);
+        }
+    }
+
+    private void cutHead(long mint, long maxt) throws IOException {
+        BlockMeta meta = compactor.writeHead(head, dir, mint, maxt);
+        if (meta != null) {
+            addBlock(Block.open(dir.resolve(meta.ulid())));
+            metrics.compactions.increment();
+        }
+        head.truncateBefore(maxt);
+        if (wal != null) {
+            wal.truncate(maxt, ref -> head.series(ref) != null);
+        }
+    }
+
+    private void addBlock(Block block) {
+        List<Block> next = new ArrayList<>(blocks);
+        next.add(block);
+        next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        blocks = List.copyOf(next);
+    }
+
+    private void replaceBlocks(List<Block> old, BlockMeta replacement) throws IOException {
+        List<Block> next = new ArrayList<>(blocks);
+        next.removeAll(old);
+        next.add(Block.open(dir.resolve(replacement.ulid())));
+        next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        blocks = List.copyOf(next);
+        for (Block b : old) {
+            b.close();
+            Fsync.deleteRecursively(b.dir());
+        }
+    }
+
+    /** Compaction ranges: 3x, 9x, 27x ... the block duration, up to a tenth of retention (31 d at most). */
+    private List<Long> ranges() {
+        long limit = options.retention().isZero() ? 31L * 86_400_000 : Math.min(31L * 86_400_000, options.retention().toMillis() / 10);
+        List<Long> out = new ArrayList<>();
+        for (long r = blockDuration * 3; r <= limit; r *= 3) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    private void compactBlocks() throws IOException {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            long horizon = head.minValidTime();
+            for (long range : ranges()) {
+                Map<Long, List<Block>> windows = new HashMap<>();
+                for (Block b : blocks) {
+                    if (b.corruption() != null) {
+                        continue;
+                    }
+                    long w = Math.floorDiv(b.meta().minTime(), range);
+                    if (b.meta().maxTime() <= (w + 1) * range) {
+                        windows.computeIfAbsent(w, k -> new ArrayList<>()).add(b);
+                    }
+                }
+                for (Map.Entry<Long, List<Block>> e : windows.entrySet()) {
+                    List<Block> group = e.getValue();
+                    long windowEnd = (e.getKey() + 1) * range;
+                    // Only windows the head has moved past: no more level-1 blocks will land there.
+                    if (group.size() >= 2 && windowEnd <= horizon) {
+                        BlockMeta meta = compactor.merge(group, dir);
+                        replaceBlocks(group, meta);
+                        metrics.compactions.increment();
+                        changed = true;
+                        break;
+                    }
+                }
+                if (changed) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private void applyRetention() throws IOException {
+        TsdbOptions o = options;
+        List<Block> current = blocks;
+        if (current.isEmpty()) {
+            return;
+        }
+        List<Block> drop = new ArrayList<>();
+        if (!o.retention().isZero()) {
+            long newest = Math.max(maxBlockTime(), head.maxTime());
+            for (Block b : current) {
+                if (b.meta().maxTime() < newest - o.retention().toMillis()) {
+                    drop.add(b);
+                    metrics.retentionTimeDeletions.increment();
+                }
+            }
+        }
+        if (o.retentionBytes() > 0) {
+            long total = walBytes();
+            for (Block b : current) {
+                total += b.sizeBytes();
+            }
+            for (Block b : current) {
+                if (total <= o.retentionBytes()) {
+                    break;
+                }
+                if (!drop.contains(b)) {
+                    drop.add(b);
+                    metrics.retentionSizeDeletions.increment();
+                }
+                total -= b.sizeBytes();
+            }
+        }
+        if (drop.isEmpty()) {
+            return;
+        }
+        List<Block> next = new ArrayList<>(current);
+        next.removeAll(drop);
+        blocks = List.copyOf(next);
+        for (Block b : drop) {
+            LOG.info("retention: deleting block " + b.meta().ulid());
+            b.close();
+            Fsync.deleteRecursively(b.dir());
+        }
+    }
+
+    private long walBytes() {
+        return wal == null ? 0 : Fsync.sizeOf(wal.dir());
+    }
+
+    // ---- Introspection (self-metrics, tooling, tests) ----
+
+    /** Blocks currently served, oldest first. */
+    public List<BlockInfo> blocks() {
+        List<BlockInfo> out = new ArrayList<>();
+        for (Block b : blocks) {
+            BlockMeta m = b.meta();
+            out.add(new BlockInfo(m.ulid(), m.minTime(), m.maxTime(), m.numSamples(), m.numSeries(), m.numChunks(), m.level(),
+                    b.sizeBytes(), b.corruption()));
+        }
+        return out;
+    }
+
+    /** Blocks that could not be opened, each as "ulid: reason". */
+    public List<String> corruptBlocks() {
+        return List.copyOf(corruptBlocks);
+    }
+
+    /** A block as listed by {@link #blocks()}; {@code corruption} is null for a healthy block. */
+    public record BlockInfo(String ulid, long minTime, long maxTime, long numSamples, long numSeries, long numChunks, int level,
+            long sizeBytes, String corruption) {
+    }
+
+    TsdbMetrics metrics() {
+        return metrics;
+    }
+
+    Head head() {
+        return head;
+    }
+
+    /** The self-metrics collector for this database (Prometheus's names). */
+    public io.promethium.api.collect.Collector collector() {
+        return new io.promethium.tsdb.internal.metrics.TsdbCollector(metrics, new io.promethium.tsdb.internal.metrics.TsdbCollector.Gauges() {
+            @Override
+            public long headSeries() {
+                return head.numSeries();
+            }
+
+            @Override
+            public long headChunks() {
+                return head.chunkCount();
+            }
+
+            @Override
+            public long headMinTime() {
+                return head.minTime();
+            }
+
+            @Override
+            public long headMaxTime() {
+                return head.maxTime();
+            }
+
+            @Override
+            public long blocksLoaded() {
+                return blocks.size();
+            }
+
+            @Override
+            public long blocksBytes() {
+                long total = 0;
+                for (Block b : blocks) {
+                    total += b.sizeBytes();
+                }
+                return total;
+            }
+
+            @Override
+            public long walBytes() {
+                return Tsdb.this.walBytes();
+            }
+
+            @Override
+            public long lowestTimestamp() {
+                return startTime();
+            }
+
+            @Override
+            public long retentionBytesLimit() {
+                return options.retentionBytes();
+            }
+        });
+    }
+
+    /** Stops background work, flushes and closes the WAL, releases blocks and the directory lock. */
+    @Override
+    public void close() {
+        synchronized (compactionLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (background != null) {
+            background.shutdownNow();
+            try {
+                background.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        IOException failure = null;
+        if (wal != null) {
+            try {
+                wal.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        for (Block b : blocks) {
+            b.close();
+        }
+        release();
+        if (failure != null) {
+            throw new StorageException(Reason.IO, "closing the WAL of " + dir + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    private void release() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warning("releasing lock of " + dir + ": " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tsdb[" + dir + "]";
+    }
+}

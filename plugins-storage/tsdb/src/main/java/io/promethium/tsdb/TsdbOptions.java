@@ -1,0 +1,91 @@
+package io.promethium.tsdb;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a {@link Tsdb} is set up. Defaults follow Prometheus: 15 days retention, no size limit,
+ * 2 h blocks, out-of-order samples rejected.
+ *
+ * @param path the data directory (blocks, {@code wal/})
+ * @param retention blocks wholly older than this behind the newest data are deleted; zero = keep forever
+ * @param retentionBytes the blocks' and WAL's total size limit, oldest blocks deleted first; 0 = off
+ * @param outOfOrderWindow how far behind a series' newest sample a sample may still be accepted; zero = reject
+ * @param blockDuration the head is cut into blocks of this span
+ * @param walEnabled whether commits go through the WAL (off only for throwaway data, e.g. backfill)
+ * @param walSyncOnCommit whether a commit waits for fsync (concurrent commits share one); when
+ *     false a commit is written to the OS (surviving a process crash) and fsynced on segment roll
+ * @param walSegmentBytes WAL segment size
+ * @param compactionInterval how often the background checks for head cuts, compaction and
+ *     retention; zero = no background thread (call {@link Tsdb#compact()} yourself)
+ */
+public record TsdbOptions(Path path, Duration retention, long retentionBytes, Duration outOfOrderWindow, Duration blockDuration,
+        boolean walEnabled, boolean walSyncOnCommit, long walSegmentBytes, Duration compactionInterval) {
+
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
+    public static final Duration DEFAULT_BLOCK_DURATION = Duration.ofHours(2);
+    public static final long DEFAULT_WAL_SEGMENT_BYTES = 128L << 20;
+
+    public TsdbOptions {
+        requireNonNull(path, "path is null");
+        requireNonNull(retention, "retention is null");
+        requireNonNull(outOfOrderWindow, "outOfOrderWindow is null");
+        requireNonNull(blockDuration, "blockDuration is null");
+        requireNonNull(compactionInterval, "compactionInterval is null");
+        if (retention.isNegative() || outOfOrderWindow.isNegative() || compactionInterval.isNegative()) {
+            throw new IllegalArgumentException("retention, outOfOrderWindow and compactionInterval must not be negative");
+        }
+        if (blockDuration.toMillis() < 1000) {
+            throw new IllegalArgumentException("blockDuration must be at least 1s, got " + blockDuration);
+        }
+        if (retentionBytes < 0) {
+            throw new IllegalArgumentException("retentionBytes must not be negative: " + retentionBytes);
+        }
+        if (walSegmentBytes < 64 << 10) {
+            throw new IllegalArgumentException("walSegmentBytes must be at least 64KiB: " + walSegmentBytes);
+        }
+    }
+
+    /** Prometheus's defaults for a data directory. */
+    public static TsdbOptions defaults(Path path) {
+        return new TsdbOptions(path, DEFAULT_RETENTION, 0, Duration.ZERO, DEFAULT_BLOCK_DURATION, true, true,
+                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1));
+    }
+
+    public TsdbOptions withRetention(Duration value) {
+        return new TsdbOptions(path, value, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval);
+    }
+
+    public TsdbOptions withRetentionBytes(long value) {
+        return new TsdbOptions(path, retention, value, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval);
+    }
+
+    public TsdbOptions withOutOfOrderWindow(Duration value) {
+        return new TsdbOptions(path, retention, retentionBytes, value, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval);
+    }
+
+    public TsdbOptions withBlockDuration(Duration value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, value, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval);
+    }
+
+    public TsdbOptions withWal(boolean enabled, boolean syncOnCommit) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, enabled, syncOnCommit,
+                walSegmentBytes, compactionInterval);
+    }
+
+    public TsdbOptions withWalSegmentBytes(long value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                value, compactionInterval);
+    }
+
+    public TsdbOptions withCompactionInterval(Duration value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, value);
+    }
+}

@@ -1,0 +1,48 @@
+package io.promethium.tsdb.internal.block;
+
+import io.promethium.tsdb.internal.chunk.ChunkFormatException;
+import io.promethium.tsdb.internal.chunk.ChunkIterator;
+import io.promethium.tsdb.internal.chunk.XorIterator;
+import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
+
+/** Reads a block series' chunks from the mmapped files; a corrupt chunk marks the block corrupt. */
+final class BlockChunksIterator extends ChunkedSampleIterator {
+    private final ChunkReader.Loaded loaded = new ChunkReader.Loaded();
+    private Block block;
+    private BlockIndex.SeriesMeta meta;
+
+    void reset(Block block, BlockIndex.SeriesMeta meta, long mint, long maxt, long[] deleted) {
+        this.block = block;
+        this.meta = meta;
+        init(mint, maxt, deleted);
+    }
+
+    @Override
+    protected int chunkCount() {
+        return meta.refs().length;
+    }
+
+    @Override
+    protected long chunkMinTime(int index) {
+        return meta.mints()[index];
+    }
+
+    @Override
+    protected long chunkMaxTime(int index) {
+        return meta.maxts()[index];
+    }
+
+    @Override
+    protected ChunkIterator openChunk(int index, ChunkIterator reuse) {
+        try {
+            block.chunks().load(meta.refs()[index], loaded);
+            ChunkIterator it = ChunkIterator.forEncoding(loaded.encoding, reuse);
+            int count = XorIterator.headerCount(loaded.data, 1);
+            it.reset(loaded.data, 1, loaded.length, count);
+            return it;
+        } catch (ChunkFormatException e) {
+            block.markCorrupt(e.getMessage());
+            throw e;
+        }
+    }
+}

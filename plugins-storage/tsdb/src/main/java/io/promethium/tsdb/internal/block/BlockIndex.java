@@ -1,0 +1,211 @@
+package io.promethium.tsdb.internal.block;
+
+import io.promethium.api.model.Labels;
+import io.promethium.tsdb.internal.query.LabelIndex;
+import io.promethium.tsdb.internal.util.ByteReader;
+import io.promethium.tsdb.internal.util.FormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A block's series index in Lucene: one document per series in label order, a field per label
+ * name whose terms are the values. Matchers scan the terms dictionary; documents carry the
+ * labels and chunk references as a stored blob.
+ */
+final class BlockIndex implements AutoCloseable {
+    private final Directory directory;
+    private final DirectoryReader reader;
+    private final LeafReader leaf;
+    private final int maxDoc;
+
+    private BlockIndex(Directory directory, DirectoryReader reader) {
+        this.directory = directory;
+        this.reader = reader;
+        this.leaf = reader.leaves().isEmpty() ? null : reader.leaves().get(0).reader();
+        this.maxDoc = reader.maxDoc();
+    }
+
+    /** Opens and verifies every index file's checksum (the index is small next to the chunks). */
+    static BlockIndex open(Path dir) throws IOException {
+        Directory directory = new MMapDirectory(dir);
+        try {
+            DirectoryReader reader = DirectoryReader.open(directory);
+            if (reader.leaves().size() > 1) {
+                reader.close();
+                throw new FormatException("index " + dir + " has " + reader.leaves().size() + " segments, expected 1");
+            }
+            for (var ctx : reader.leaves()) {
+                ctx.reader().checkIntegrity();
+            }
+            return new BlockIndex(directory, reader);
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    int maxDoc() {
+        return maxDoc;
+    }
+
+    /** Labels and chunk references of one series. */
+    record SeriesMeta(Labels labels, long[] mints, long[] maxts, long[] refs) {
+        boolean overlaps(long mint, long maxt) {
+            return mints.length > 0 && mints[0] <= maxt && maxts[maxts.length - 1] >= mint;
+        }
+    }
+
+    SeriesMeta series(StoredFields fields, int doc) {
+        try {
+            Document d = fields.document(doc, Set.of(BlockWriter.SERIES_FIELD));
+            BytesRef b = d.getBinaryValue(BlockWriter.SERIES_FIELD);
+            if (b == null) {
+                throw new FormatException("document " + doc + " lacks its series data");
+            }
+            ByteReader in = new ByteReader(b.bytes, b.offset, b.length);
+            int n = in.readLength();
+            Labels.Builder lb = Labels.builder();
+            for (int i = 0; i < n; i++) {
+                lb.set(in.readString(), in.readString());
+            }
+            int chunks = in.readLength();
+            long[] mints = new long[chunks];
+            long[] maxts = new long[chunks];
+            long[] refs = new long[chunks];
+            long prevMax = 0;
+            for (int i = 0; i < chunks; i++) {
+                mints[i] = prevMax + in.readVarint();
+                maxts[i] = mints[i] + in.readUvarint();
+                refs[i] = in.readUvarint();
+                prevMax = maxts[i];
+            }
+            return new SeriesMeta(lb.build(), mints, maxts, refs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    StoredFields storedFields() {
+        try {
+            return leaf == null ? null : leaf.storedFields();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    LabelIndex labelIndex() {
+        return new LabelIndex() {
+            @Override
+            public RoaringBitmap all() {
+                RoaringBitmap r = new RoaringBitmap();
+                if (maxDoc > 0) {
+                    r.add(0L, (long) maxDoc);
+                }
+                return r;
+            }
+
+            @Override
+            public RoaringBitmap postings(String name, String value) {
+                RoaringBitmap r = new RoaringBitmap();
+                try {
+                    TermsEnum te = terms(name);
+                    if (te != null && te.seekExact(new BytesRef(value))) {
+                        collect(te, r);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return r;
+            }
+
+            @Override
+            public RoaringBitmap postingsWhere(String name, Predicate<String> valueMatches) {
+                RoaringBitmap r = new RoaringBitmap();
+                try {
+                    TermsEnum te = terms(name);
+                    if (te != null) {
+                        for (BytesRef term = te.next(); term != null; term = te.next()) {
+                            if (valueMatches.test(term.utf8ToString())) {
+                                collect(te, r);
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return r;
+            }
+
+            @Override
+            public List<String> values(String name) {
+                List<String> out = new ArrayList<>();
+                try {
+                    TermsEnum te = terms(name);
+                    if (te != null) {
+                        for (BytesRef term = te.next(); term != null; term = te.next()) {
+                            out.add(term.utf8ToString());
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                // Lucene orders terms by UTF-8 bytes; Prometheus by Go string (also bytes) — re-sort as Java strings
+                // only differs for surrogate pairs, so keep byte order like Prometheus.
+                return out;
+            }
+
+            @Override
+            public List<String> names() {
+                List<String> out = new ArrayList<>();
+                if (leaf != null) {
+                    for (FieldInfo fi : leaf.getFieldInfos()) {
+                        if (!fi.name.startsWith("#")) {
+                            out.add(fi.name);
+                        }
+                    }
+                }
+                out.sort(null);
+                return out;
+            }
+        };
+    }
+
+    private TermsEnum terms(String name) throws IOException {
+        if (leaf == null) {
+            return null;
+        }
+        Terms terms = leaf.terms(name);
+        return terms == null ? null : terms.iterator();
+    }
+
+    private static void collect(TermsEnum te, RoaringBitmap into) throws IOException {
+        PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
+        for (int doc = pe.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = pe.nextDoc()) {
+            into.add(doc);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+        directory.close();
+    }
+}

@@ -1,0 +1,232 @@
+package io.promethium.tsdb.internal.block;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.Labels;
+import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.tsdb.internal.fs.FileOpener;
+import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.util.GrowableBytes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Writes one block: series must come in label order. Samples are cut into chunks of
+ * {@link Chunks#SAMPLES_PER_CHUNK}, each stored in whichever encoding is smaller; each series
+ * becomes one Lucene document (label pairs as terms; labels and chunk references stored). The
+ * block is built under {@code <ulid>.tmp} and renamed into place by {@link #finish}.
+ */
+public final class BlockWriter implements AutoCloseable {
+    static final String SERIES_FIELD = "#series";
+    static final String ORDER_FIELD = "#ord";
+
+    private final Path parent;
+    private final String ulid;
+    private final Path tmp;
+    private final long minTime;
+    private final long maxTime;
+    private final FileOpener opener;
+    private final Chunks encoder = new Chunks();
+    private final CRC32C crc = new CRC32C();
+    private final GrowableBytes record = new GrowableBytes(1024);
+    private final GrowableBytes stored = new GrowableBytes(1024);
+    private final List<Long> chunkFileSizes = new ArrayList<>();
+    private final Directory directory;
+    private final IndexWriter index;
+    private FileChannel chunkFile;
+    private int chunkFileIndex;
+    private long chunkFileOffset;
+    private final ByteBuffer pending = ByteBuffer.allocate(1 << 20);
+    private Labels last;
+    private long numSamples;
+    private long numSeries;
+    private long numChunks;
+    private boolean finished;
+
+    public BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener) throws IOException {
+        this.parent = requireNonNull(parent, "parent is null");
+        this.opener = requireNonNull(opener, "opener is null");
+        this.ulid = Ulid.next(System.currentTimeMillis());
+        this.tmp = parent.resolve(ulid + ".tmp");
+        this.minTime = minTime;
+        this.maxTime = maxTime;
+        Files.createDirectories(tmp.resolve("chunks"));
+        directory = FSDirectory.open(tmp.resolve("index"));
+        IndexWriterConfig config = new IndexWriterConfig();
+        config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+        // Document order is label order, so a block's series sets come out sorted for free.
+        config.setIndexSort(new Sort(new SortField(ORDER_FIELD, SortField.Type.LONG)));
+        config.setRAMBufferSizeMB(32);
+        config.setUseCompoundFile(true);
+        index = new IndexWriter(directory, config);
+        openChunkFile();
+    }
+
+    public String ulid() {
+        return ulid;
+    }
+
+    private void openChunkFile() throws IOException {
+        if (chunkFile != null) {
+            flushPending();
+            chunkFile.force(false);
+            chunkFile.close();
+            chunkFileSizes.add(chunkFileOffset);
+        }
+        chunkFileIndex++;
+        chunkFile = opener.open(tmp.resolve("chunks").resolve(ChunkFileFormat.fileName(chunkFileIndex)),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        pending.clear();
+        pending.putInt(ChunkFileFormat.MAGIC).put((byte) ChunkFileFormat.VERSION).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunkFileOffset = ChunkFileFormat.HEADER;
+    }
+
+    private void flushPending() throws IOException {
+        pending.flip();
+        while (pending.hasRemaining()) {
+            chunkFile.write(pending);
+        }
+        pending.clear();
+    }
+
+    /** Adds a series with {@code n} samples in time order; series with no samples are skipped. */
+    public void addSeries(Labels labels, long[] ts, double[] vs, int n) throws IOException {
+        if (n == 0) {
+            return;
+        }
+        if (last != null && labels.compareTo(last) <= 0) {
+            throw new IllegalStateException("series out of order: " + labels + " after " + last);
+        }
+        last = labels;
+        stored.reset();
+        stored.writeUvarint(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            stored.writeString(labels.name(i));
+            stored.writeString(labels.value(i));
+        }
+        int chunks = (n + Chunks.SAMPLES_PER_CHUNK - 1) / Chunks.SAMPLES_PER_CHUNK;
+        // Balance chunk sizes so the last one is not a stub.
+        int per = (n + chunks - 1) / chunks;
+        stored.writeUvarint(chunks);
+        long prevMax = 0;
+        for (int from = 0; from < n; from += per) {
+            int count = Math.min(per, n - from);
+            byte[] data = encoder.encode(ts, vs, from, count);
+            long ref = writeChunk(encoder.encoding(), data);
+            long cmin = ts[from];
+            long cmax = ts[from + count - 1];
+            stored.writeVarint(cmin - prevMax);
+            stored.writeUvarint(cmax - cmin);
+            stored.writeUvarint(ref);
+            prevMax = cmax;
+            numChunks++;
+        }
+        Document doc = new Document();
+        for (int i = 0; i < labels.size(); i++) {
+            doc.add(new StringField(labels.name(i), labels.value(i), Field.Store.NO));
+        }
+        doc.add(new StoredField(SERIES_FIELD, new BytesRef(stored.toByteArray())));
+        doc.add(new NumericDocValuesField(ORDER_FIELD, numSeries));
+        index.addDocument(doc);
+        numSeries++;
+        numSamples += n;
+    }
+
+    private long writeChunk(byte encoding, byte[] data) throws IOException {
+        record.reset();
+        record.writeUvarint(data.length);
+        int crcStart = record.length();
+        record.writeByte(encoding);
+        record.writeBytes(data, 0, data.length);
+        crc.reset();
+        crc.update(record.array(), crcStart, record.length() - crcStart);
+        record.writeInt((int) crc.getValue());
+        if (chunkFileOffset + record.length() > ChunkFileFormat.MAX_FILE_BYTES) {
+            openChunkFile();
+        }
+        long ref = ((long) chunkFileIndex << 32) | chunkFileOffset;
+        if (pending.remaining() < record.length()) {
+            flushPending();
+        }
+        if (record.length() > pending.capacity()) {
+            chunkFile.write(ByteBuffer.wrap(record.array(), 0, record.length()));
+        } else {
+            pending.put(record.array(), 0, record.length());
+        }
+        chunkFileOffset += record.length();
+        return ref;
+    }
+
+    /** Completes the block and moves it into place; returns its meta. */
+    public BlockMeta finish(int level, List<String> sources) throws IOException {
+        flushPending();
+        chunkFile.force(false);
+        chunkFile.close();
+        chunkFileSizes.add(chunkFileOffset);
+        chunkFile = null;
+        index.forceMerge(1);
+        index.commit();
+        index.close();
+        directory.close();
+        BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, numSamples, numSeries, numChunks, level,
+                sources.isEmpty() ? List.of(ulid) : sources, chunkFileSizes);
+        Path metaPath = tmp.resolve("meta.json");
+        try (FileChannel ch = opener.open(metaPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(meta.toJson().getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Fsync.dir(tmp.resolve("chunks"));
+        Fsync.dir(tmp);
+        Files.move(tmp, parent.resolve(ulid), StandardCopyOption.ATOMIC_MOVE);
+        Fsync.dir(parent);
+        finished = true;
+        return meta;
+    }
+
+    public long numSamples() {
+        return numSamples;
+    }
+
+    /** Abandons an unfinished block, removing its temporary folder. */
+    @Override
+    public void close() throws IOException {
+        if (finished) {
+            return;
+        }
+        try {
+            if (chunkFile != null) {
+                chunkFile.close();
+            }
+            index.rollback();
+            directory.close();
+        } catch (IOException | RuntimeException e) {
+            // Best effort: the folder is removed below either way.
+        } finally {
+            Fsync.deleteRecursively(tmp);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.promethium.tsdb.internal.block;
+
+import io.promethium.tsdb.internal.chunk.ChunkFormatException;
+import io.promethium.tsdb.internal.util.FormatException;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * A block's chunk files, memory-mapped read-only. Every read checks the chunk's CRC, so a flipped
+ * byte surfaces as an error naming the block, file and offset rather than as wrong samples.
+ */
+final class ChunkReader {
+    private final Path dir;
+    private final List<MappedByteBuffer> files = new ArrayList<>();
+
+    ChunkReader(Path blockDir, List<Long> expectedSizes) throws IOException {
+        this.dir = blockDir.resolve("chunks");
+        for (int i = 0; i < expectedSizes.size(); i++) {
+            Path path = dir.resolve(ChunkFileFormat.fileName(i + 1));
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size != expectedSizes.get(i)) {
+                    throw new FormatException("chunk file " + path + " is " + size + " bytes, meta.json says " + expectedSizes.get(i));
+                }
+                MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                if (size < ChunkFileFormat.HEADER || buf.getInt(0) != ChunkFileFormat.MAGIC) {
+                    throw new FormatException("chunk file " + path + " has a bad header");
+                }
+                files.add(buf);
+            }
+        }
+    }
+
+    /** Holds one chunk's bytes, copied out of the mapping into a reused array. */
+    static final class Loaded {
+        byte[] data = new byte[256];
+        int length;
+        byte encoding;
+        private final CRC32C crc = new CRC32C();
+    }
+
+    void load(long ref, Loaded into) {
+        int file = (int) (ref >>> 32) - 1;
+        int offset = (int) ref;
+        if (file < 0 || file >= files.size()) {
+            throw new ChunkFormatException("chunk ref " + Long.toHexString(ref) + " names a missing file in " + dir);
+        }
+        MappedByteBuffer buf = files.get(file);
+        int limit = buf.limit();
+        int pos = offset;
+        long len = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (pos >= limit || shift > 28) {
+                throw corrupt(file, offset, "bad length");
+            }
+            int b = buf.get(pos++) & 0xff;
+            len |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        if (len > limit - pos - 5) {
+            throw corrupt(file, offset, "length " + len + " past end of file");
+        }
+        int n = (int) len;
+        if (into.data.length < n + 1) {
+            into.data = new byte[Math.max(n + 1, into.data.length * 2)];
+        }
+        buf.get(pos, into.data, 0, n + 1);
+        int stored = buf.getInt(pos + n + 1);
+        into.crc.reset();
+        into.crc.update(into.data, 0, n + 1);
+        if ((int) into.crc.getValue() != stored) {
+            throw corrupt(file, offset, "checksum mismatch");
+        }
+        into.encoding = into.data[0];
+        into.length = n;
+    }
+
+    private ChunkFormatException corrupt(int file, int offset, String what) {
+        return new ChunkFormatException("corrupt chunk in " + dir.resolve(ChunkFileFormat.fileName(file + 1)) + " at offset "
+                + offset + ": " + what);
+    }
+}

@@ -1,0 +1,213 @@
+package io.promethium.tsdb.internal.head;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.StorageException;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The in-memory block: series by labels and by ref, postings, time bounds. Appends arrive
+ * through {@link HeadAppender}; persisted ranges are dropped by {@link #truncateBefore}.
+ */
+public final class Head {
+    private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
+    private final SeriesRefs refs = new SeriesRefs();
+    private final HeadPostings postings = new HeadPostings();
+    private final AtomicLong lastRef = new AtomicLong();
+    private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+    /** Commits hold the read side; series garbage collection holds the write side. */
+    private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
+    private final TsdbMetrics metrics;
+    private volatile WalLog wal = WalLog.NONE;
+    private volatile long minValidTime = Long.MIN_VALUE;
+    private volatile long outOfOrderWindow;
+
+    public Head(TsdbMetrics metrics, long outOfOrderWindow) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.outOfOrderWindow = outOfOrderWindow;
+    }
+
+    public void setWal(WalLog wal) {
+        this.wal = requireNonNull(wal, "wal is null");
+    }
+
+    WalLog wal() {
+        return wal;
+    }
+
+    /** The log commits go to (for records written outside an appender, e.g. tombstones). */
+    public WalLog walLog() {
+        return wal;
+    }
+
+    /** Notes a replayed sample's time in the head's bounds. */
+    public void replayed(long t) {
+        updateTimes(t, t);
+    }
+
+    TsdbMetrics metrics() {
+        return metrics;
+    }
+
+    ReadWriteLock gcLock() {
+        return gcLock;
+    }
+
+    public Appender appender() {
+        return new HeadAppender(this);
+    }
+
+    public void setOutOfOrderWindow(long millis) {
+        this.outOfOrderWindow = millis;
+    }
+
+    /** Samples before this are persisted in blocks: appends there are out of bounds. */
+    public void setMinValidTime(long t) {
+        this.minValidTime = t;
+    }
+
+    public long minValidTime() {
+        return minValidTime;
+    }
+
+    /** The oldest timestamp an out-of-order sample may have now, or MAX_VALUE when disabled. */
+    long outOfOrderMin() {
+        long window = outOfOrderWindow;
+        long max = maxTime.get();
+        if (window <= 0 || max == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return max - window;
+    }
+
+    public MemSeries series(long ref) {
+        return refs.get(ref);
+    }
+
+    public MemSeries getOrCreate(Labels labels) {
+        MemSeries s = byLabels.get(labels);
+        if (s != null) {
+            return s;
+        }
+        if (labels.isEmpty()) {
+            throw new StorageException(StorageException.Reason.LIMIT, "series without labels cannot be stored");
+        }
+        return create(lastRef.incrementAndGet(), labels);
+    }
+
+    /** Restores a series under its logged ref (WAL replay); returns the existing one if present. */
+    public MemSeries createWithRef(long ref, Labels labels) {
+        lastRef.accumulateAndGet(ref, Math::max);
+        MemSeries existing = byLabels.get(labels);
+        if (existing != null) {
+            if (existing.ref() != ref) {
+                // Two refs for one label set (a crash between logging and GC): alias the newer.
+                refs.set(ref, existing);
+            }
+            return existing;
+        }
+        MemSeries s = create(ref, labels);
+        s.logged = true;
+        return s;
+    }
+
+    private MemSeries create(long ref, Labels labels) {
+        if (ref > Integer.MAX_VALUE) {
+            throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
+        }
+        Labels interned = intern(labels);
+        MemSeries fresh = new MemSeries(ref, interned);
+        MemSeries prior = byLabels.putIfAbsent(interned, fresh);
+        if (prior != null) {
+            return prior;
+        }
+        refs.set(ref, fresh);
+        postings.add((int) ref, interned);
+        metrics.seriesCreated.increment();
+        return fresh;
+    }
+
+    private Labels intern(Labels labels) {
+        Labels.Builder b = Labels.builder();
+        for (int i = 0; i < labels.size(); i++) {
+            b.set(symbols.computeIfAbsent(labels.name(i), k -> k), symbols.computeIfAbsent(labels.value(i), k -> k));
+        }
+        return b.build();
+    }
+
+    void updateTimes(long batchMin, long batchMax) {
+        minTime.accumulateAndGet(batchMin, Math::min);
+        maxTime.accumulateAndGet(batchMax, Math::max);
+    }
+
+    public long minTime() {
+        return minTime.get();
+    }
+
+    public long maxTime() {
+        return maxTime.get();
+    }
+
+    public int numSeries() {
+        return byLabels.size();
+    }
+
+    public HeadPostings postings() {
+        return postings;
+    }
+
+    public void forEachSeries(Consumer<MemSeries> action) {
+        byLabels.values().forEach(action);
+    }
+
+    /**
+     * Drops everything before {@code mint} (now in a block) and garbage-collects empty series.
+     * Returns the refs of series that remain, for the WAL checkpoint.
+     */
+    public void truncateBefore(long mint) {
+        gcLock.writeLock().lock();
+        try {
+            List<MemSeries> dead = new ArrayList<>();
+            for (MemSeries s : byLabels.values()) {
+                if (s.truncateBefore(mint)) {
+                    dead.add(s);
+                }
+            }
+            for (MemSeries s : dead) {
+                s.removed = true;
+                byLabels.remove(s.labels(), s);
+                refs.set(s.ref(), null);
+                postings.remove((int) s.ref(), s.labels());
+                metrics.seriesRemoved.increment();
+            }
+            minValidTime = Math.max(minValidTime, mint);
+            minTime.accumulateAndGet(mint, Math::max);
+            if (byLabels.isEmpty()) {
+                minTime.set(Long.MAX_VALUE);
+                maxTime.set(Long.MIN_VALUE);
+            }
+            metrics.headTruncations.increment();
+        } finally {
+            gcLock.writeLock().unlock();
+        }
+    }
+
+    public long chunkCount() {
+        long n = 0;
+        for (MemSeries s : byLabels.values()) {
+            n += s.chunkCount();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,188 @@
+package io.promethium.tsdb.internal.head;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.StorageException;
+import io.promethium.api.storage.StorageException.Reason;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import io.promethium.tsdb.internal.wal.WalRecords;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Buffers a batch in primitive arrays; {@link #commit} writes series and samples records to the
+ * WAL first, then applies them to the series. A failed WAL write leaves the head untouched.
+ */
+final class HeadAppender implements Appender {
+    private final Head head;
+    private final TsdbMetrics metrics;
+    private final WalRecords.Encoder encoder = new WalRecords.Encoder();
+    private MemSeries[] series = new MemSeries[64];
+    private long[] refs = new long[64];
+    private long[] ts = new long[64];
+    private double[] vs = new double[64];
+    private int n;
+    private final List<MemSeries> unlogged = new ArrayList<>();
+    private boolean finished;
+
+    HeadAppender(Head head) {
+        this.head = head;
+        this.metrics = head.metrics();
+    }
+
+    @Override
+    public long append(long ref, Labels labels, long timestamp, double value) {
+        if (finished) {
+            throw new StorageException(Reason.CLOSED, "appender already committed or rolled back");
+        }
+        // Refs are never reused, so a live ref always names the series it was handed out for.
+        MemSeries s = head.series(ref);
+        if (s == null) {
+            if (labels == null) {
+                throw new StorageException(Reason.LIMIT, "unknown series ref " + ref + " and no labels");
+            }
+            s = head.getOrCreate(labels);
+        }
+        int code = s.appendable(timestamp, value, head.outOfOrderMin(), head.minValidTime());
+        switch (code) {
+            case MemSeries.OK, MemSeries.OOO_OK -> buffer(s, timestamp, value);
+            case MemSeries.DUPLICATE_SAME -> {
+                // Prometheus ignores an identical re-append silently.
+            }
+            case MemSeries.OUT_OF_ORDER -> {
+                metrics.outOfOrderSamples.increment();
+                throw new StorageException(Reason.OUT_OF_ORDER, "out of order sample for " + s.labels() + " at " + timestamp);
+            }
+            case MemSeries.OUT_OF_BOUNDS -> {
+                metrics.outOfBoundsSamples.increment();
+                throw new StorageException(Reason.OUT_OF_BOUNDS, "out of bounds sample for " + s.labels() + " at " + timestamp
+                        + " (head starts at " + head.minValidTime() + ")");
+            }
+            default -> {
+                metrics.duplicateSamples.increment();
+                throw new StorageException(Reason.DUPLICATE_TIMESTAMP, "duplicate sample for timestamp " + timestamp
+                        + " with a different value for " + s.labels());
+            }
+        }
+        if (!s.logged) {
+            unlogged.add(s);
+        }
+        return s.ref();
+    }
+
+    private void buffer(MemSeries s, long t, double v) {
+        if (n == ts.length) {
+            int cap = n * 2;
+            series = Arrays.copyOf(series, cap);
+            refs = Arrays.copyOf(refs, cap);
+            ts = Arrays.copyOf(ts, cap);
+            vs = Arrays.copyOf(vs, cap);
+        }
+        series[n] = s;
+        refs[n] = s.ref();
+        ts[n] = t;
+        vs[n] = v;
+        n++;
+    }
+
+    @Override
+    public void commit() {
+        if (finished) {
+            throw new StorageException(Reason.CLOSED, "appender already committed or rolled back");
+        }
+        finished = true;
+        if (n == 0 && unlogged.isEmpty()) {
+            return;
+        }
+        head.gcLock().readLock().lock();
+        try {
+            resolveRemoved();
+            encoder.reset();
+            boolean anySeries = false;
+            for (MemSeries s : unlogged) {
+                if (!s.logged) {
+                    if (!anySeries) {
+                        encoder.begin(WalRecords.SERIES);
+                        anySeries = true;
+                    }
+                    encoder.seriesEntry(s.ref(), s.labels());
+                }
+            }
+            if (anySeries) {
+                encoder.end();
+            }
+            if (n > 0) {
+                encoder.samples(refs, ts, vs, n);
+            }
+            try {
+                head.wal().log(encoder.bytes().array(), encoder.bytes().length());
+            } catch (IOException e) {
+                metrics.commitsFailedIo.increment();
+                throw new StorageException(Reason.IO, "WAL write failed, batch of " + n + " samples not stored: " + e.getMessage(), e);
+            }
+            for (MemSeries s : unlogged) {
+                s.logged = true;
+            }
+            apply();
+        } finally {
+            head.gcLock().readLock().unlock();
+            release();
+        }
+    }
+
+    /** Series dropped by head GC since append: point the samples at their live replacement. */
+    private void resolveRemoved() {
+        for (int i = 0; i < n; i++) {
+            MemSeries s = series[i];
+            if (s.removed) {
+                MemSeries live = head.getOrCreate(s.labels());
+                series[i] = live;
+                refs[i] = live.ref();
+                if (!live.logged) {
+                    unlogged.add(live);
+                }
+            }
+        }
+        unlogged.removeIf(s -> s.removed);
+    }
+
+    private void apply() {
+        long oooMin = head.outOfOrderMin();
+        long minValid = head.minValidTime();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        int appended = 0;
+        for (int i = 0; i < n; i++) {
+            int code = series[i].append(ts[i], vs[i], oooMin, minValid);
+            if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+                appended++;
+                lo = Math.min(lo, ts[i]);
+                hi = Math.max(hi, ts[i]);
+                if (code == MemSeries.OOO_OK) {
+                    metrics.outOfOrderAccepted.increment();
+                }
+            } else if (code == MemSeries.OUT_OF_ORDER || code == MemSeries.OUT_OF_BOUNDS) {
+                // Raced with another appender of the same series: counted, as Prometheus does.
+                metrics.outOfOrderSamples.increment();
+            }
+        }
+        if (appended > 0) {
+            head.updateTimes(lo, hi);
+        }
+        metrics.samplesAppended.add(appended);
+    }
+
+    @Override
+    public void rollback() {
+        finished = true;
+        release();
+    }
+
+    private void release() {
+        Arrays.fill(series, 0, n, null);
+        n = 0;
+        unlogged.clear();
+    }
+}

@@ -1,0 +1,72 @@
+package io.promethium.tsdb.internal.head;
+
+import io.promethium.tsdb.internal.chunk.ChunkIterator;
+import io.promethium.tsdb.internal.chunk.XorAppender;
+import io.promethium.tsdb.internal.chunk.XorIterator;
+import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
+
+/**
+ * Reads a head series' chunks as snapshotted under the series lock: closed chunks are immutable;
+ * of the open chunk only the samples present at snapshot time are read (its earlier bits never
+ * change, so concurrent appends are harmless).
+ */
+final class HeadChunksIterator extends ChunkedSampleIterator {
+    private byte[][] chunks = new byte[4][];
+    private long[] mints = new long[4];
+    private long[] maxts = new long[4];
+    private int[] counts = new int[4];
+    private int n;
+
+    void reset(byte[][] closed, long[] closedMint, long[] closedMaxt, int numClosed, XorAppender open, long openMint,
+            long openMaxt, long mint, long maxt, long[] deleted) {
+        int total = numClosed + (open == null ? 0 : 1);
+        if (chunks.length < total) {
+            chunks = new byte[total][];
+            mints = new long[total];
+            maxts = new long[total];
+            counts = new int[total];
+        }
+        n = 0;
+        for (int i = 0; i < numClosed; i++) {
+            if (closedMaxt[i] < mint || closedMint[i] > maxt) {
+                continue;
+            }
+            chunks[n] = closed[i];
+            mints[n] = closedMint[i];
+            maxts[n] = closedMaxt[i];
+            counts[n] = XorIterator.headerCount(closed[i], 0);
+            n++;
+        }
+        if (open != null && openMaxt >= mint && openMint <= maxt) {
+            chunks[n] = open.buffer();
+            mints[n] = openMint;
+            maxts[n] = openMaxt;
+            counts[n] = open.count();
+            n++;
+        }
+        init(mint, maxt, deleted == null ? null : deleted.clone());
+    }
+
+    @Override
+    protected int chunkCount() {
+        return n;
+    }
+
+    @Override
+    protected long chunkMinTime(int index) {
+        return mints[index];
+    }
+
+    @Override
+    protected long chunkMaxTime(int index) {
+        return maxts[index];
+    }
+
+    @Override
+    protected ChunkIterator openChunk(int index, ChunkIterator reuse) {
+        ChunkIterator it = reuse instanceof XorIterator x ? x : new XorIterator();
+        // The open chunk's buffer may grow past what we read; its length bound is the buffer's.
+        it.reset(chunks[index], 0, chunks[index].length, counts[index]);
+        return it;
+    }
+}

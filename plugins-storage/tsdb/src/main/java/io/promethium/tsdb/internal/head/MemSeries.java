@@ -1,0 +1,254 @@
+package io.promethium.tsdb.internal.head;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.tsdb.internal.chunk.XorAppender;
+import io.promethium.tsdb.internal.query.ArraySampleIterator;
+import io.promethium.tsdb.internal.query.MergeSampleIterator;
+import java.util.Arrays;
+
+/**
+ * One series in the head: its closed chunks (immutable byte arrays), the open chunk being
+ * appended to, a small sorted buffer of accepted out-of-order samples, and deleted intervals.
+ * {@code ref} and {@code labels} are immutable; everything else is guarded by {@code this}.
+ */
+public final class MemSeries {
+    /** Result codes of {@link #appendable} and {@link #append}. */
+    public static final int OK = 0;
+    public static final int DUPLICATE_SAME = 1;
+    public static final int OUT_OF_ORDER = 2;
+    public static final int DUPLICATE_DIFFERENT = 3;
+    public static final int OUT_OF_BOUNDS = 4;
+    public static final int OOO_OK = 5;
+
+    private static final byte[][] NO_CHUNKS = new byte[0][];
+    private static final long[] NO_TIMES = new long[0];
+
+    private final long ref;
+    private final Labels labels;
+
+    private byte[][] chunks = NO_CHUNKS;
+    private long[] chunkMint = NO_TIMES;
+    private long[] chunkMaxt = NO_TIMES;
+    private int numChunks;
+    private XorAppender open;
+    private long openMint;
+
+    private long maxT = Long.MIN_VALUE;
+    private long lastBits;
+
+    private long[] oooT;
+    private double[] oooV;
+    private int oooN;
+
+    private long[] deleted;
+
+    /** Whether the WAL holds this series' record; read without the lock by appenders. */
+    volatile boolean logged;
+    /** Set when head truncation dropped the series; commit then re-resolves by labels. */
+    volatile boolean removed;
+
+    MemSeries(long ref, Labels labels) {
+        this.ref = ref;
+        this.labels = labels;
+    }
+
+    public long ref() {
+        return ref;
+    }
+
+    public Labels labels() {
+        return labels;
+    }
+
+    /** Whether a sample could be appended now (without appending it). */
+    public synchronized int appendable(long t, double v, long oooMin, long minValid) {
+        return check(t, Double.doubleToRawLongBits(v), oooMin, minValid);
+    }
+
+    private int check(long t, long bits, long oooMin, long minValid) {
+        if (t > maxT) {
+            if (t >= minValid) {
+                return OK;
+            }
+            return t >= oooMin ? OOO_OK : OUT_OF_BOUNDS;
+        }
+        if (t == maxT) {
+            return bits == lastBits ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
+        }
+        if (t >= oooMin) {
+            return OOO_OK;
+        }
+        return t < minValid ? OUT_OF_BOUNDS : OUT_OF_ORDER;
+    }
+
+    /** Appends if allowed, returning the same codes as {@link #appendable}. */
+    public synchronized int append(long t, double v, long oooMin, long minValid) {
+        long bits = Double.doubleToRawLongBits(v);
+        int code = check(t, bits, oooMin, minValid);
+        if (code == OK) {
+            if (open == null) {
+                open = new XorAppender(48);
+                openMint = t;
+            }
+            open.append(t, v);
+            maxT = t;
+            lastBits = bits;
+            if (open.count() >= Chunks.SAMPLES_PER_CHUNK) {
+                closeOpenChunk();
+            }
+        } else if (code == OOO_OK) {
+            insertOutOfOrder(t, v);
+        }
+        return code;
+    }
+
+    private void closeOpenChunk() {
+        if (numChunks == chunks.length) {
+            int cap = Math.max(4, numChunks * 2);
+            chunks = Arrays.copyOf(chunks, cap);
+            chunkMint = Arrays.copyOf(chunkMint, cap);
+            chunkMaxt = Arrays.copyOf(chunkMaxt, cap);
+        }
+        chunks[numChunks] = open.toByteArray();
+        chunkMint[numChunks] = openMint;
+        chunkMaxt[numChunks] = open.lastTimestamp();
+        numChunks++;
+        open = null;
+    }
+
+    private void insertOutOfOrder(long t, double v) {
+        if (oooT == null) {
+            oooT = new long[8];
+            oooV = new double[8];
+        }
+        int pos = Arrays.binarySearch(oooT, 0, oooN, t);
+        if (pos >= 0) {
+            oooV[pos] = v;
+            return;
+        }
+        pos = -pos - 1;
+        if (oooN == oooT.length) {
+            oooT = Arrays.copyOf(oooT, oooN * 2);
+            oooV = Arrays.copyOf(oooV, oooN * 2);
+        }
+        System.arraycopy(oooT, pos, oooT, pos + 1, oooN - pos);
+        System.arraycopy(oooV, pos, oooV, pos + 1, oooN - pos);
+        oooT[pos] = t;
+        oooV[pos] = v;
+        oooN++;
+    }
+
+    public synchronized void addDeleted(long mint, long maxt) {
+        int n = deleted == null ? 0 : deleted.length;
+        long[] d = deleted == null ? new long[2] : Arrays.copyOf(deleted, n + 2);
+        d[n] = mint;
+        d[n + 1] = maxt;
+        deleted = d;
+    }
+
+    /** Whether any sample lies in {@code [mint, maxt]} (ignoring deletions). */
+    public synchronized boolean overlaps(long mint, long maxt) {
+        long lo = Long.MAX_VALUE;
+        if (numChunks > 0) {
+            lo = chunkMint[0];
+        } else if (open != null) {
+            lo = openMint;
+        }
+        if (oooN > 0) {
+            lo = Math.min(lo, oooT[0]);
+            if (oooT[0] <= maxt && oooT[oooN - 1] >= mint) {
+                return true;
+            }
+        }
+        return lo != Long.MAX_VALUE && lo <= maxt && maxT >= mint;
+    }
+
+    /**
+     * An iterator over the samples in {@code [mint, maxt]} as of now; later appends are not seen.
+     * In-order chunks are read from {@code inOrderMin} on (older samples of a chunk that straddles
+     * a block boundary are already in that block); out-of-order samples from {@code mint}.
+     */
+    public synchronized SampleIterator iterator(long mint, long maxt, long inOrderMin, SampleIterator reuse) {
+        HeadChunksIterator it = reuse instanceof HeadChunksIterator h ? h : new HeadChunksIterator();
+        it.reset(chunks, chunkMint, chunkMaxt, numChunks, open, openMint, maxT, Math.max(mint, inOrderMin), maxt, deleted);
+        if (oooN == 0) {
+            return it;
+        }
+        ArraySampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(oooT, oooN), Arrays.copyOf(oooV, oooN), oooN, mint, maxt, deleted);
+        return new MergeSampleIterator(new SampleIterator[] {it, ooo});
+    }
+
+    /**
+     * Drops data entirely before {@code mint} (persisted to a block); returns whether the series
+     * is now empty and can be garbage-collected.
+     */
+    public synchronized boolean truncateBefore(long mint) {
+        int drop = 0;
+        while (drop < numChunks && chunkMaxt[drop] < mint) {
+            drop++;
+        }
+        if (drop > 0) {
+            int keep = numChunks - drop;
+            byte[][] c = new byte[Math.max(keep, 4)][];
+            System.arraycopy(chunks, drop, c, 0, keep);
+            chunks = c;
+            chunkMint = Arrays.copyOfRange(chunkMint, drop, drop + Math.max(keep, 4));
+            chunkMaxt = Arrays.copyOfRange(chunkMaxt, drop, drop + Math.max(keep, 4));
+            numChunks = keep;
+        }
+        if (open != null && numChunks == 0 && maxT < mint) {
+            open = null;
+        }
+        if (oooN > 0) {
+            int from = 0;
+            while (from < oooN && oooT[from] < mint) {
+                from++;
+            }
+            if (from > 0) {
+                System.arraycopy(oooT, from, oooT, 0, oooN - from);
+                System.arraycopy(oooV, from, oooV, 0, oooN - from);
+                oooN -= from;
+            }
+        }
+        if (deleted != null) {
+            deleted = pruneDeleted(deleted, mint);
+        }
+        return numChunks == 0 && open == null && oooN == 0;
+    }
+
+    private static long[] pruneDeleted(long[] d, long mint) {
+        int keep = 0;
+        long[] out = new long[d.length];
+        for (int i = 0; i < d.length; i += 2) {
+            if (d[i + 1] >= mint) {
+                out[keep++] = d[i];
+                out[keep++] = d[i + 1];
+            }
+        }
+        return keep == 0 ? null : Arrays.copyOf(out, keep);
+    }
+
+    public synchronized int chunkCount() {
+        return numChunks + (open == null ? 0 : 1);
+    }
+
+    public synchronized long maxTime() {
+        return maxT;
+    }
+
+    public synchronized long[] deletedIntervals() {
+        return deleted == null ? null : deleted.clone();
+    }
+
+    /** Bytes held by chunk data, for heap accounting. */
+    public synchronized long chunkBytes() {
+        long total = open == null ? 0 : open.buffer().length;
+        for (int i = 0; i < numChunks; i++) {
+            total += chunks[i].length;
+        }
+        return total;
+    }
+
+}

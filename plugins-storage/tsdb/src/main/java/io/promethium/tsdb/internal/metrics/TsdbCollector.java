@@ -1,0 +1,97 @@
+package io.promethium.tsdb.internal.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.model.MetricType;
+
+/** Writes the TSDB's self-metrics under Prometheus's names, so existing dashboards keep working. */
+public final class TsdbCollector implements Collector {
+
+    /** Values read at collection time. */
+    public interface Gauges {
+        long headSeries();
+
+        long headChunks();
+
+        long headMinTime();
+
+        long headMaxTime();
+
+        long blocksLoaded();
+
+        long blocksBytes();
+
+        long walBytes();
+
+        long lowestTimestamp();
+
+        long retentionBytesLimit();
+    }
+
+    private final TsdbMetrics metrics;
+    private final Gauges gauges;
+
+    public TsdbCollector(TsdbMetrics metrics, Gauges gauges) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.gauges = requireNonNull(gauges, "gauges is null");
+    }
+
+    @Override
+    public void collect(MetricWriter w) {
+        gauge(w, "prometheus_tsdb_head_series", "Total number of series in the head block.", gauges.headSeries());
+        counter(w, "prometheus_tsdb_head_series_created_total", "Total number of series created in the head", metrics.seriesCreated.sum());
+        counter(w, "prometheus_tsdb_head_series_removed_total", "Total number of series removed in the head", metrics.seriesRemoved.sum());
+        counter(w, "prometheus_tsdb_head_samples_appended_total", "Total number of appended samples.", metrics.samplesAppended.sum());
+        counter(w, "prometheus_tsdb_out_of_order_samples_total", "Total number of out of order samples ingestion failed attempts.",
+                metrics.outOfOrderSamples.sum());
+        counter(w, "prometheus_tsdb_out_of_bound_samples_total", "Total number of out of bound samples ingestion failed attempts.",
+                metrics.outOfBoundsSamples.sum());
+        counter(w, "prometheus_tsdb_head_out_of_order_samples_appended_total", "Total number of appended out of order samples.",
+                metrics.outOfOrderAccepted.sum());
+        counter(w, "prometheus_tsdb_duplicate_samples_total", "Samples rejected: same timestamp, different value.",
+                metrics.duplicateSamples.sum());
+        gauge(w, "prometheus_tsdb_head_chunks", "Total number of chunks in the head block.", gauges.headChunks());
+        long min = gauges.headMinTime();
+        long max = gauges.headMaxTime();
+        gauge(w, "prometheus_tsdb_head_min_time", "Minimum time bound of the head block.", min == Long.MAX_VALUE ? Double.NaN : min);
+        gauge(w, "prometheus_tsdb_head_max_time", "Maximum timestamp of the head block.", max == Long.MIN_VALUE ? Double.NaN : max);
+        counter(w, "prometheus_tsdb_head_truncations_total", "Total number of head truncations attempted.", metrics.headTruncations.sum());
+        counter(w, "prometheus_tsdb_wal_corruptions_total", "Total number of WAL corruptions.", metrics.walCorruptions.sum());
+        counter(w, "prometheus_tsdb_wal_writes_failed_total", "Total number of WAL writes that failed.", metrics.walWritesFailed.sum());
+        counter(w, "prometheus_tsdb_wal_fsync_total", "Total number of WAL fsyncs.", metrics.walFsyncs.sum());
+        counter(w, "prometheus_tsdb_wal_truncations_total", "Total number of WAL truncations attempted.", metrics.walTruncations.sum());
+        counter(w, "prometheus_tsdb_checkpoint_creations_total", "Total number of checkpoint creations attempted.",
+                metrics.checkpointsCreated.sum());
+        gauge(w, "prometheus_tsdb_wal_storage_size_bytes", "Size of the write log directory.", gauges.walBytes());
+        counter(w, "prometheus_tsdb_compactions_total", "Total number of compactions that were executed for the partition.",
+                metrics.compactions.sum());
+        counter(w, "prometheus_tsdb_compactions_failed_total", "Total number of compactions that failed for the partition.",
+                metrics.compactionsFailed.sum());
+        gauge(w, "prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks", gauges.blocksLoaded());
+        counter(w, "prometheus_tsdb_corrupt_blocks_total", "Blocks skipped at open or read because they are corrupt.",
+                metrics.blocksCorrupt.sum());
+        gauge(w, "prometheus_tsdb_storage_blocks_bytes",
+                "The number of bytes that are currently used for local storage by all blocks.", gauges.blocksBytes());
+        gauge(w, "prometheus_tsdb_lowest_timestamp", "Lowest timestamp value stored in the database.",
+                gauges.lowestTimestamp() == Long.MAX_VALUE ? Double.NaN : gauges.lowestTimestamp());
+        gauge(w, "prometheus_tsdb_retention_limit_bytes", "Max number of bytes to be retained in the tsdb blocks, configured 0 means disabled",
+                gauges.retentionBytesLimit());
+        counter(w, "prometheus_tsdb_time_retentions_total", "The number of times that blocks were deleted because the maximum time limit was exceeded.",
+                metrics.retentionTimeDeletions.sum());
+        counter(w, "prometheus_tsdb_size_retentions_total", "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
+                metrics.retentionSizeDeletions.sum());
+    }
+
+    private static void gauge(MetricWriter w, String name, String help, double value) {
+        w.family(name, MetricType.GAUGE, help, "");
+        w.sample(name, value);
+    }
+
+    private static void counter(MetricWriter w, String name, String help, long value) {
+        String family = name.substring(0, name.length() - "_total".length());
+        w.family(family, MetricType.COUNTER, help, "");
+        w.sample(name, value);
+    }
+}

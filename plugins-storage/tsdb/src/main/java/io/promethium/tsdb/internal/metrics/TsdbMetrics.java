@@ -1,0 +1,28 @@
+package io.promethium.tsdb.internal.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The TSDB's counters, updated by head, WAL, compactor; read by {@link TsdbCollector}. */
+public final class TsdbMetrics {
+    public final LongAdder samplesAppended = new LongAdder();
+    public final LongAdder outOfOrderSamples = new LongAdder();
+    public final LongAdder outOfOrderAccepted = new LongAdder();
+    public final LongAdder outOfBoundsSamples = new LongAdder();
+    public final LongAdder duplicateSamples = new LongAdder();
+    public final LongAdder seriesCreated = new LongAdder();
+    public final LongAdder seriesRemoved = new LongAdder();
+    public final LongAdder walCorruptions = new LongAdder();
+    public final LongAdder walWritesFailed = new LongAdder();
+    public final LongAdder walFsyncs = new LongAdder();
+    public final LongAdder walTruncations = new LongAdder();
+    public final LongAdder checkpointsCreated = new LongAdder();
+    public final LongAdder walReplayUnknownRefs = new LongAdder();
+    public final LongAdder compactions = new LongAdder();
+    public final LongAdder compactionsFailed = new LongAdder();
+    public final LongAdder headTruncations = new LongAdder();
+    public final LongAdder reloadsFailed = new LongAdder();
+    public final LongAdder blocksCorrupt = new LongAdder();
+    public final LongAdder retentionTimeDeletions = new LongAdder();
+    public final LongAdder retentionSizeDeletions = new LongAdder();
+    public final LongAdder commitsFailedIo = new LongAdder();
+}

@@ -1,0 +1,148 @@
+package io.promethium.tsdb.internal.query;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One querier over several (blocks, head): merges their label-sorted series sets; a series
+ * present in more than one has its samples merged, duplicates dropped.
+ */
+public final class MergeQuerier implements Querier {
+    private final List<Querier> queriers;
+    private final List<String> warnings;
+
+    public MergeQuerier(List<Querier> queriers, List<String> warnings) {
+        this.queriers = List.copyOf(queriers);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        List<SeriesSet> sets = new ArrayList<>(queriers.size());
+        for (Querier q : queriers) {
+            sets.add(q.select(true, hints, matchers));
+        }
+        return new MergedSeriesSet(sets, warnings);
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+        TreeSet<String> all = new TreeSet<>();
+        for (Querier q : queriers) {
+            all.addAll(q.labelValues(name, matchers));
+        }
+        return new ArrayList<>(all);
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+        TreeSet<String> all = new TreeSet<>();
+        for (Querier q : queriers) {
+            all.addAll(q.labelNames(matchers));
+        }
+        return new ArrayList<>(all);
+    }
+
+    @Override
+    public void close() {
+        for (Querier q : queriers) {
+            q.close();
+        }
+    }
+
+    /** K-way merge of sorted series sets by labels. */
+    public static final class MergedSeriesSet implements SeriesSet {
+        private final List<SeriesSet> sets;
+        private final boolean[] live;
+        private final List<String> warnings;
+        private Series current;
+        private Throwable error;
+        private boolean started;
+
+        public MergedSeriesSet(List<SeriesSet> sets, List<String> warnings) {
+            this.sets = sets;
+            this.live = new boolean[sets.size()];
+            List<String> w = new ArrayList<>(warnings);
+            this.warnings = w;
+        }
+
+        @Override
+        public boolean next() {
+            if (!started) {
+                started = true;
+                for (int i = 0; i < sets.size(); i++) {
+                    advance(i);
+                }
+            }
+            if (error != null) {
+                return false;
+            }
+            Labels min = null;
+            for (int i = 0; i < sets.size(); i++) {
+                if (live[i]) {
+                    Labels l = sets.get(i).at().labels();
+                    if (min == null || l.compareTo(min) < 0) {
+                        min = l;
+                    }
+                }
+            }
+            if (min == null) {
+                return false;
+            }
+            List<Series> same = new ArrayList<>(2);
+            for (int i = 0; i < sets.size(); i++) {
+                if (live[i] && sets.get(i).at().labels().equals(min)) {
+                    same.add(sets.get(i).at());
+                    advance(i);
+                }
+            }
+            if (same.size() == 1) {
+                current = same.get(0);
+            } else {
+                Labels labels = min;
+                current = new ListSeries(labels, reuse -> {
+                    SampleIterator[] its = new SampleIterator[same.size()];
+                    for (int k = 0; k < its.length; k++) {
+                        its[k] = same.get(k).iterator(null);
+                    }
+                    return new MergeSampleIterator(its);
+                });
+            }
+            return true;
+        }
+
+        private void advance(int i) {
+            SeriesSet set = sets.get(i);
+            live[i] = set.next();
+            if (!live[i]) {
+                if (set.error() != null && error == null) {
+                    error = set.error();
+                }
+                warnings.addAll(set.warnings());
+            }
+        }
+
+        @Override
+        public Series at() {
+            return current;
+        }
+
+        @Override
+        public Throwable error() {
+            return error;
+        }
+
+        @Override
+        public List<String> warnings() {
+            return List.copyOf(warnings);
+        }
+    }
+}

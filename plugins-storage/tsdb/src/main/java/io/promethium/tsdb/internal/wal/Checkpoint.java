@@ -1,0 +1,155 @@
+package io.promethium.tsdb.internal.wal;
+
+import io.promethium.api.model.Labels;
+import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.LongPredicate;
+
+/**
+ * Folds the WAL up to a segment into a checkpoint directory holding only what the head still
+ * needs: records of live series, samples at or after the head's new minimum time, tombstones
+ * that still apply. Written to a temporary directory and renamed, so a crash leaves either the
+ * old checkpoint or the new one.
+ */
+final class Checkpoint {
+    private static final int FLUSH_SAMPLES = 8192;
+
+    private Checkpoint() {
+    }
+
+    static void create(Path walDir, int through, LongPredicate keepSeries, long mint, TsdbMetrics metrics) throws IOException {
+        Path tmp = walDir.resolve(WalFiles.CHECKPOINT_PREFIX + WalFiles.segmentName(through) + ".tmp");
+        Fsync.deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        Path out = tmp.resolve(WalFiles.segmentName(0));
+        try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Writer writer = new Writer(os, keepSeries, mint);
+            WalReader reader = new WalReader(new TsdbMetrics());
+            int previous = WalFiles.lastCheckpoint(walDir);
+            if (previous >= 0) {
+                Path cp = WalFiles.checkpointDir(walDir, previous);
+                for (int seg : WalFiles.segments(cp)) {
+                    reader.readSegment(cp.resolve(WalFiles.segmentName(seg)), writer);
+                }
+            }
+            for (int seg : WalFiles.segments(walDir)) {
+                if (seg > previous && seg <= through) {
+                    long bad = reader.readSegment(walDir.resolve(WalFiles.segmentName(seg)), writer);
+                    if (bad >= 0) {
+                        metrics.walCorruptions.increment();
+                    }
+                }
+            }
+            writer.flush();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(out, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Path target = WalFiles.checkpointDir(walDir, through);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        Fsync.dir(walDir);
+        metrics.checkpointsCreated.increment();
+        // Only now is it safe to drop what the checkpoint replaces.
+        for (int seg : WalFiles.segments(walDir)) {
+            if (seg <= through) {
+                Files.deleteIfExists(walDir.resolve(WalFiles.segmentName(seg)));
+            }
+        }
+        try (var s = Files.list(walDir)) {
+            List<Path> old = s.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(WalFiles.CHECKPOINT_PREFIX) && !p.equals(target);
+            }).toList();
+            for (Path p : old) {
+                Fsync.deleteRecursively(p);
+            }
+        }
+    }
+
+    /** Re-encodes the records worth keeping, batching samples. */
+    private static final class Writer implements WalRecords.Visitor {
+        private final OutputStream os;
+        private final LongPredicate keep;
+        private final long mint;
+        private final WalRecords.Encoder enc = new WalRecords.Encoder();
+        private final long[] refs = new long[FLUSH_SAMPLES];
+        private final long[] ts = new long[FLUSH_SAMPLES];
+        private final double[] vs = new double[FLUSH_SAMPLES];
+        private int n;
+
+        Writer(OutputStream os, LongPredicate keep, long mint) {
+            this.os = os;
+            this.keep = keep;
+            this.mint = mint;
+        }
+
+        @Override
+        public void series(long ref, Labels labels) {
+            if (keep.test(ref)) {
+                enc.begin(WalRecords.SERIES);
+                enc.seriesEntry(ref, labels);
+                enc.end();
+                maybeFlush();
+            }
+        }
+
+        @Override
+        public void sample(long ref, long t, double v) {
+            if (t >= mint && keep.test(ref)) {
+                refs[n] = ref;
+                ts[n] = t;
+                vs[n] = v;
+                if (++n == FLUSH_SAMPLES) {
+                    flushSamples();
+                }
+            }
+        }
+
+        @Override
+        public void tombstone(long ref, long tmin, long tmax) {
+            if (tmax >= mint && keep.test(ref)) {
+                enc.begin(WalRecords.TOMBSTONES);
+                enc.tombstone(ref, tmin, tmax);
+                enc.end();
+                maybeFlush();
+            }
+        }
+
+        private void flushSamples() {
+            if (n > 0) {
+                enc.samples(refs, ts, vs, n);
+                n = 0;
+            }
+            maybeFlush();
+        }
+
+        private void maybeFlush() {
+            if (enc.bytes().length() > (1 << 20)) {
+                write();
+            }
+        }
+
+        private void write() {
+            try {
+                os.write(enc.bytes().array(), 0, enc.bytes().length());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            enc.reset();
+        }
+
+        void flush() throws IOException {
+            // Series records must precede the samples that name them: samples are buffered after series already written.
+            flushSamples();
+            write();
+            os.flush();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.promethium.tsdb.internal.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.tsdb.internal.fs.FileOpener;
+import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.head.WalLog;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.LongPredicate;
+
+/**
+ * The write-ahead log: numbered segment files of framed records. Each commit is one write; with
+ * {@code syncOnCommit} the committer then waits for an fsync, and concurrent committers share
+ * one (group commit). A failed write is cut back off the file before anything else is written,
+ * so a record never follows garbage.
+ */
+public final class Wal implements WalLog, AutoCloseable {
+    private final Path dir;
+    private final FileOpener opener;
+    private final TsdbMetrics metrics;
+    private final long segmentBytes;
+    private final boolean syncOnCommit;
+    private final Object syncLock = new Object();
+
+    // Guarded by this.
+    private int segmentIndex;
+    private FileChannel channel;
+    private long goodSize;
+    private boolean needsRepair;
+    private long written;
+    private boolean closed;
+
+    // Guarded by syncLock.
+    private long syncedUpTo;
+
+    public Wal(Path dir, FileOpener opener, TsdbMetrics metrics, long segmentBytes, boolean syncOnCommit, int firstSegment)
+            throws IOException {
+        this.dir = requireNonNull(dir, "dir is null");
+        this.opener = requireNonNull(opener, "opener is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.segmentBytes = segmentBytes;
+        this.syncOnCommit = syncOnCommit;
+        Files.createDirectories(dir);
+        openSegment(firstSegment);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private void openSegment(int index) throws IOException {
+        Path path = dir.resolve(WalFiles.segmentName(index));
+        FileChannel ch = opener.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        goodSize = ch.size();
+        ch.position(goodSize);
+        channel = ch;
+        segmentIndex = index;
+        Fsync.dir(dir);
+    }
+
+    @Override
+    public void log(byte[] records, int length) throws IOException {
+        long end;
+        FileChannel ch;
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (needsRepair) {
+                repair();
+            }
+            if (goodSize > 0 && goodSize + length > segmentBytes) {
+                roll();
+            }
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(records, 0, length);
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            } catch (IOException e) {
+                metrics.walWritesFailed.increment();
+                needsRepair = true;
+                try {
+                    repair();
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            goodSize += length;
+            written += length;
+            end = written;
+            ch = channel;
+        }
+        if (syncOnCommit) {
+            sync(end, ch);
+        }
+    }
+
+    /** Cuts a partial write off so the next record starts at a record boundary. */
+    private void repair() throws IOException {
+        channel.truncate(goodSize);
+        channel.position(goodSize);
+        needsRepair = false;
+    }
+
+    private void sync(long end, FileChannel ch) throws IOException {
+        synchronized (syncLock) {
+            if (syncedUpTo >= end) {
+                return;
+            }
+            long target;
+            FileChannel current;
+            synchronized (this) {
+                target = written;
+                current = channel;
+            }
+            try {
+                current.force(false);
+            } catch (ClosedChannelException e) {
+                // Rolled or closed meanwhile: the roll forced the old segment.
+            }
+            metrics.walFsyncs.increment();
+            syncedUpTo = target;
+        }
+    }
+
+    /** Flushes everything written so far to disk. */
+    public void sync() throws IOException {
+        long end;
+        synchronized (this) {
+            end = written;
+        }
+        sync(end, null);
+    }
+
+    private void roll() throws IOException {
+        if (needsRepair) {
+            repair();
+        }
+        channel.force(false);
+        channel.close();
+        openSegment(segmentIndex + 1);
+    }
+
+    /** Starts a new segment; returns the index of the last closed one. */
+    public synchronized int rollSegment() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int last = segmentIndex;
+        roll();
+        return last;
+    }
+
+    /**
+     * Checkpoints every segment before the current one, keeping series the head still holds and
+     * samples at or after {@code mint}, then deletes those segments.
+     */
+    public void truncate(long mint, LongPredicate keepSeries) throws IOException {
+        int through = rollSegment();
+        Checkpoint.create(dir, through, keepSeries, mint, metrics);
+        metrics.walTruncations.increment();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (needsRepair) {
+                repair();
+            }
+            channel.force(false);
+        } finally {
+            channel.close();
+        }
+    }
+}

@@ -6,7 +6,7 @@ import static io.promethium.promql.ast.ValueType.STRING;
 import static io.promethium.promql.ast.ValueType.VECTOR;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,6 +70,8 @@ public final class Functions {
             fn("mad_over_time", List.of(MATRIX), 0, VECTOR, true),
             fn("max_over_time", List.of(MATRIX), 0, VECTOR, false),
             fn("min_over_time", List.of(MATRIX), 0, VECTOR, false),
+            fn("max_of", List.of(SCALAR, SCALAR), 0, SCALAR, false),
+            fn("min_of", List.of(SCALAR, SCALAR), 0, SCALAR, false),
             fn("minute", List.of(VECTOR), 1, VECTOR, false),
             fn("month", List.of(VECTOR), 1, VECTOR, false),
             fn("pi", List.of(), 0, SCALAR, false),
@@ -93,6 +95,7 @@ public final class Functions {
             fn("start", List.of(), 0, SCALAR, true),
             fn("stddev_over_time", List.of(MATRIX), 0, VECTOR, false),
             fn("stdvar_over_time", List.of(MATRIX), 0, VECTOR, false),
+            fn("start_timestamp", List.of(VECTOR), 0, VECTOR, true),
             fn("step", List.of(), 0, SCALAR, true),
             fn("sum_over_time", List.of(MATRIX), 0, VECTOR, false),
             fn("tan", List.of(VECTOR), 0, VECTOR, false),
@@ -124,7 +127,7 @@ public final class Functions {
     }
 
     private static Map<String, Function> index(Function... functions) {
-        Map<String, Function> map = new LinkedHashMap<>();
+        Map<String, Function> map = new TreeMap<>();
         for (Function f : functions) {
             map.put(f.name(), f);
         }

@@ -43,6 +43,8 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     private final QueryText query;
     private final boolean experimental;
+    /** Set while building info()'s second argument, whose selector may match everything. */
+    private boolean allowEmptySelector;
 
     /**
      * @param experimental whether experimental functions and aggregations (Prometheus's
@@ -145,7 +147,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             }
             // The name is matched last, as Prometheus does, whichever way it was written.
             matchers.add(Matcher.equal(METRIC_NAME, name));
-        } else if (matchers.stream().allMatch(Matcher::matchesEmpty)) {
+        } else if (!allowEmptySelector && matchers.stream().allMatch(Matcher::matchesEmpty)) {
             throw query.error(pos, "vector selector must contain at least one non-empty matcher");
         }
         return new VectorSelector(name, matchers, 0, null, AtModifier.NONE, pos);
@@ -254,10 +256,27 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     // ---- operators -----------------------------------------------------------------------
 
+    /**
+     * Long chains such as {@code a + b + c + ...} nest on the left; walking that spine in a loop
+     * keeps the stack flat however long the chain (checks still run bottom-up, left first).
+     */
     @Override
     public Expr visitBinaryExpr(PromQL.BinaryExprContext ctx) {
-        Expr lhs = visit(ctx.expr(0));
-        Expr rhs = visit(ctx.expr(1));
+        java.util.ArrayDeque<PromQL.BinaryExprContext> spine = new java.util.ArrayDeque<>();
+        PromQL.ExprContext current = ctx;
+        while (current instanceof PromQL.BinaryExprContext b) {
+            spine.push(b);
+            current = b.expr(0);
+        }
+        Expr result = visit(current);
+        while (!spine.isEmpty()) {
+            PromQL.BinaryExprContext b = spine.pop();
+            result = binary(b, result, visit(b.expr(1)));
+        }
+        return result;
+    }
+
+    private Expr binary(PromQL.BinaryExprContext ctx, Expr lhs, Expr rhs) {
         BinaryOp op = BinaryOp.fromSymbol(ctx.op.getText());
         PositionRange opPos = query.range(ctx.op);
         PositionRange pos = query.range(ctx);
@@ -333,7 +352,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             grouping = labels(ctx.grouping().labelList());
             without = ctx.grouping().kind.getType() == PromQL.WITHOUT;
         }
-        List<Expr> args = arguments(ctx.arguments());
+        List<Expr> args = arguments(ctx.arguments(), -1);
         if (args.isEmpty()) {
             throw query.error(pos, "no arguments for aggregate expression provided");
         }
@@ -368,7 +387,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if (function.experimental() && !experimental) {
             throw query.error(nameToken, "function " + Quoting.goQuote(name) + " is not enabled");
         }
-        List<Expr> args = arguments(ctx.arguments());
+        List<Expr> args = arguments(ctx.arguments(), name.equals("info") ? 1 : -1);
         int n = args.size();
         String quoted = Quoting.goQuote(name);
         if (function.variadic() == 0) {
@@ -389,13 +408,23 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         return new Call(function, args, pos);
     }
 
-    private List<Expr> arguments(PromQL.ArgumentsContext ctx) {
+    /**
+     * @param mayMatchAll the index of an argument whose bare selector may match every series
+     *     (info()'s label selector, as Prometheus allows), or -1
+     */
+    private List<Expr> arguments(PromQL.ArgumentsContext ctx, int mayMatchAll) {
         if (ctx.trailing != null) {
             throw query.error(ctx.trailing, "trailing commas not allowed in function call args");
         }
         List<Expr> args = new ArrayList<>(ctx.expr().size());
-        for (PromQL.ExprContext e : ctx.expr()) {
-            args.add(visit(e));
+        for (int i = 0; i < ctx.expr().size(); i++) {
+            PromQL.ExprContext e = ctx.expr(i);
+            allowEmptySelector = i == mayMatchAll && e instanceof PromQL.SelectorExprContext;
+            try {
+                args.add(visit(e));
+            } finally {
+                allowEmptySelector = false;
+            }
         }
         return args;
     }

@@ -1,0 +1,35 @@
+package io.promethium.promql.engine;
+
+import io.promethium.api.storage.Queryable;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.engine.internal.eval.PromQLEngine;
+
+/**
+ * Runs PromQL queries with Prometheus 3.x semantics. Thread-safe: queries may run concurrently,
+ * up to {@link EngineOptions#maxConcurrent()} at once (others wait, within the timeout).
+ *
+ * <p>Every failure is a {@link QueryException}: parse errors and invalid parameters are
+ * {@code bad_data}; limits give {@code timeout} or {@code execution}.
+ */
+public interface QueryEngine {
+
+    /** A new engine with the given options. */
+    static QueryEngine create(EngineOptions options) {
+        return new PromQLEngine(options);
+    }
+
+    /** Evaluates {@code query} at one time (ms). */
+    QueryResult instantQuery(Queryable storage, String query, long timeMillis);
+
+    /** Evaluates {@code query} at {@code start, start + step, ... <= end} (ms); the value is a {@link RangeMatrix}. */
+    QueryResult rangeQuery(Queryable storage, String query, long startMillis, long endMillis, long stepMillis);
+
+    /** As {@link #instantQuery(Queryable, String, long)} for an already parsed expression. */
+    QueryResult instantQuery(Queryable storage, Expr expr, long timeMillis);
+
+    /** As {@link #rangeQuery(Queryable, String, long, long, long)} for an already parsed expression. */
+    QueryResult rangeQuery(Queryable storage, Expr expr, long startMillis, long endMillis, long stepMillis);
+
+    /** The options this engine runs with. */
+    EngineOptions options();
+}

@@ -1,0 +1,513 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.promql.ast.AggregateExpr;
+import io.promethium.promql.ast.AggregateOp;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.internal.eval.Values.EvalValue;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.eval.Values.StringLit;
+import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.KahanSum;
+import io.promethium.promql.engine.internal.kernel.Quantiles;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Aggregation operators. Series are grouped once; the per-group accumulators are arrays over
+ * the steps, filled series by series, so the inner loop runs over primitives.
+ */
+final class Aggregations {
+    private final Evaluator ev;
+
+    Aggregations(Evaluator ev) {
+        this.ev = ev;
+    }
+
+    EvalValue eval(AggregateExpr a, StepGrid grid) {
+        double[] param = null;
+        String stringParam = null;
+        if (a.param() != null) {
+            EvalValue p = ev.eval(a.param(), grid);
+            if (p instanceof StringLit s) {
+                stringParam = s.value();
+            } else {
+                param = ((Values.ScalarSteps) p).values();
+            }
+        }
+        StepVector input = ev.evalVector(a.expr(), grid);
+        int steps = grid.steps();
+        List<StepSeries> series = input.series();
+        // Group keys, in order of first appearance.
+        Map<Labels, Integer> groupIds = new LinkedHashMap<>();
+        int[] groupOf = new int[series.size()];
+        for (int i = 0; i < groupOf.length; i++) {
+            StepSeries s = series.get(i);
+            Labels key = groupKey(s.labels, a);
+            groupOf[i] = groupIds.computeIfAbsent(key, k -> groupIds.size());
+        }
+        // Delayed name removal: a group whose members drop their name drops it too.
+        boolean[] groupDropName = new boolean[groupIds.size()];
+        for (int i = 0; i < groupOf.length; i++) {
+            groupDropName[groupOf[i]] |= series.get(i).dropName;
+        }
+        Labels[] groupLabels = groupIds.keySet().toArray(new Labels[0]);
+        int groups = groupLabels.length;
+        return switch (a.op()) {
+            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a.op(), series, groupOf, groupLabels, steps),
+                    groupLabels, groupDropName);
+            case QUANTILE -> withDropName(quantile(a, param, series, groupOf, groupLabels, steps), groupLabels, groupDropName);
+            case TOPK, BOTTOMK, LIMITK -> selectK(a, param, series, groupOf, groups, steps);
+            case LIMIT_RATIO -> limitRatio(a, param, series, steps);
+            case COUNT_VALUES -> countValues(a, stringParam, series, groupOf, groupLabels, steps);
+        };
+    }
+
+    /** Marks output series (keyed by group labels) whose group members drop their name. */
+    private static StepVector withDropName(StepVector v, Labels[] groupLabels, boolean[] groupDropName) {
+        Map<Labels, Boolean> drop = new HashMap<>();
+        for (int g = 0; g < groupLabels.length; g++) {
+            if (groupDropName[g]) {
+                drop.put(groupLabels[g], Boolean.TRUE);
+            }
+        }
+        if (!drop.isEmpty()) {
+            for (StepSeries s : v.series()) {
+                if (drop.containsKey(s.labels)) {
+                    s.dropName = true;
+                }
+            }
+        }
+        return v;
+    }
+
+    private static Labels groupKey(Labels labels, AggregateExpr a) {
+        if (a.without()) {
+            Labels.Builder b = labels.toBuilder();
+            b.remove(Labels.METRIC_NAME);
+            for (String name : a.grouping()) {
+                b.remove(name);
+            }
+            return b.build();
+        }
+        if (a.grouping().isEmpty()) {
+            return Labels.EMPTY;
+        }
+        Labels.Builder b = Labels.builder();
+        for (String name : a.grouping()) {
+            b.set(name, labels.get(name));
+        }
+        return b.build();
+    }
+
+    private StepVector simple(AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
+        int groups = groupLabels.length;
+        ev.ctx.addSamples((long) groups * steps);
+        double[][] value = new double[groups][steps];
+        double[][] comp = new double[groups][steps];
+        double[][] mean = new double[groups][steps];
+        double[][] count = new double[groups][steps];
+        boolean[][] incremental = op == AggregateOp.AVG ? new boolean[groups][steps] : null;
+        double[] cc = new double[1];
+        for (int i = 0; i < groupOf.length; i++) {
+            ev.ctx.checkDeadline();
+            int g = groupOf[i];
+            double[] values = series.get(i).values;
+            double[] val = value[g];
+            double[] c = comp[g];
+            double[] mn = mean[g];
+            double[] cnt = count[g];
+            for (int s = 0; s < steps; s++) {
+                double f = values[s];
+                if (Absent.is(f)) {
+                    continue;
+                }
+                if (cnt[s] == 0) {
+                    cnt[s] = 1;
+                    switch (op) {
+                        case STDDEV, STDVAR -> {
+                            val[s] = Double.isNaN(f) || Double.isInfinite(f) ? Double.NaN : 0;
+                            mn[s] = f;
+                        }
+                        default -> {
+                            val[s] = f;
+                            mn[s] = f;
+                        }
+                    }
+                    c[s] = 0;
+                    continue;
+                }
+                switch (op) {
+                    case SUM -> {
+                        cc[0] = c[s];
+                        val[s] = KahanSum.inc(f, val[s], cc);
+                        c[s] = cc[0];
+                        cnt[s]++;
+                    }
+                    case AVG -> {
+                        cnt[s]++;
+                        if (!incremental[g][s]) {
+                            cc[0] = c[s];
+                            double newV = KahanSum.inc(f, val[s], cc);
+                            if (!Double.isInfinite(newV)) {
+                                val[s] = newV;
+                                c[s] = cc[0];
+                                break;
+                            }
+                            incremental[g][s] = true;
+                            mn[s] = val[s] / (cnt[s] - 1);
+                            c[s] = c[s] / (cnt[s] - 1);
+                        }
+                        double q = (cnt[s] - 1) / cnt[s];
+                        cc[0] = q * c[s];
+                        mn[s] = KahanSum.inc(f / cnt[s], q * mn[s], cc);
+                        c[s] = cc[0];
+                    }
+                    case COUNT, GROUP -> cnt[s]++;
+                    case MIN -> {
+                        if (val[s] > f || Double.isNaN(val[s])) {
+                            val[s] = f;
+                        }
+                        cnt[s]++;
+                    }
+                    case MAX -> {
+                        if (val[s] < f || Double.isNaN(val[s])) {
+                            val[s] = f;
+                        }
+                        cnt[s]++;
+                    }
+                    case STDDEV, STDVAR -> {
+                        if (Double.isNaN(f) || Double.isInfinite(f)) {
+                            val[s] = Double.NaN;
+                        } else {
+                            cnt[s]++;
+                            double delta = f - mn[s];
+                            mn[s] += delta / cnt[s];
+                            val[s] += delta * (f - mn[s]);
+                        }
+                    }
+                    default -> throw new IllegalStateException(op.toString());
+                }
+            }
+        }
+        List<StepSeries> out = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            double[] result = new double[steps];
+            boolean any = false;
+            for (int s = 0; s < steps; s++) {
+                double cnt = count[g][s];
+                if (cnt == 0) {
+                    result[s] = Absent.VALUE;
+                    continue;
+                }
+                any = true;
+                result[s] = switch (op) {
+                    case SUM -> Double.isInfinite(value[g][s]) ? value[g][s] : value[g][s] + comp[g][s];
+                    case AVG -> incremental[g][s] ? mean[g][s] + comp[g][s] : value[g][s] / cnt + comp[g][s] / cnt;
+                    case COUNT -> cnt;
+                    case GROUP -> 1;
+                    case MIN, MAX -> value[g][s];
+                    case STDVAR -> value[g][s] / cnt;
+                    case STDDEV -> Math.sqrt(value[g][s] / cnt);
+                    default -> throw new IllegalStateException(op.toString());
+                };
+            }
+            if (any) {
+                out.add(new StepSeries(groupLabels[g], result, false));
+            }
+        }
+        return new StepVector(out);
+    }
+
+    private StepVector quantile(AggregateExpr a, double[] q, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
+        int groups = groupLabels.length;
+        int[][] members = members(groupOf, groups);
+        double[] buf = new double[Math.max(1, series.size())];
+        List<StepSeries> out = new ArrayList<>();
+        for (int s = 0; s < steps; s++) {
+            if (Double.isNaN(q[s]) || q[s] < 0 || q[s] > 1) {
+                if (!series.isEmpty()) {
+                    ev.ctx.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.number(q[s]), a.param().position());
+                }
+            }
+        }
+        for (int g = 0; g < groups; g++) {
+            double[] result = new double[steps];
+            boolean any = false;
+            for (int s = 0; s < steps; s++) {
+                int n = 0;
+                for (int i : members[g]) {
+                    double f = series.get(i).values[s];
+                    if (!Absent.is(f)) {
+                        buf[n++] = f;
+                    }
+                }
+                if (n == 0) {
+                    result[s] = Absent.VALUE;
+                    continue;
+                }
+                any = true;
+                result[s] = Quantiles.quantile(q[s], buf, n);
+            }
+            if (any) {
+                out.add(new StepSeries(groupLabels[g], result, false));
+            }
+        }
+        return new StepVector(out);
+    }
+
+    private static int[][] members(int[] groupOf, int groups) {
+        int[] counts = new int[groups];
+        for (int g : groupOf) {
+            counts[g]++;
+        }
+        int[][] out = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            out[g] = new int[counts[g]];
+        }
+        int[] fill = new int[groups];
+        for (int i = 0; i < groupOf.length; i++) {
+            out[groupOf[i]][fill[groupOf[i]]++] = i;
+        }
+        return out;
+    }
+
+    /** topk, bottomk and limitk: per step and group, the k best (or first) series keep their sample. */
+    private StepVector selectK(AggregateExpr a, double[] param, List<StepSeries> series, int[] groupOf, int groups, int steps) {
+        AggregateOp op = a.op();
+        int[][] members = members(groupOf, groups);
+        double[][] outValues = new double[series.size()][];
+        int[] heap = new int[16];
+        int[] order = new int[series.size()];
+        int orderSize = 0;
+        boolean single = steps == 1;
+        for (int s = 0; s < steps; s++) {
+            ev.ctx.checkDeadline();
+            double kf = param[s];
+            if (Double.isNaN(kf)) {
+                throw new QueryException(QueryException.EXECUTION, "Parameter value is NaN");
+            }
+            if (kf >= Long.MAX_VALUE || kf <= Long.MIN_VALUE) {
+                throw new QueryException(QueryException.EXECUTION, "Scalar value " + GoFormat.number(kf) + " overflows int64");
+            }
+            long kl = (long) kf;
+            if (kl < 1) {
+                continue;
+            }
+            int k = (int) Math.min(kl, series.size());
+            if (heap.length < k) {
+                heap = new int[k];
+            }
+            for (int g = 0; g < groups; g++) {
+                int size = 0;
+                for (int i : members[g]) {
+                    double f = series.get(i).values[s];
+                    if (Absent.is(f)) {
+                        continue;
+                    }
+                    if (op == AggregateOp.LIMITK) {
+                        if (size < k) {
+                            heap[size++] = i;
+                        }
+                        continue;
+                    }
+                    if (size < k) {
+                        heap[size++] = i;
+                        siftUp(heap, size - 1, series, s, op);
+                    } else if (better(op, f, series.get(heap[0]).values[s])) {
+                        heap[0] = i;
+                        siftDown(heap, size, series, s, op);
+                    }
+                }
+                if (op != AggregateOp.LIMITK) {
+                    // Best first, as Prometheus returns them for an instant query.
+                    sortBest(heap, size, series, s, op);
+                }
+                for (int h = 0; h < size; h++) {
+                    int i = heap[h];
+                    if (outValues[i] == null) {
+                        outValues[i] = new double[steps];
+                        Arrays.fill(outValues[i], Absent.VALUE);
+                        if (single) {
+                            order[orderSize++] = i;
+                        }
+                    }
+                    outValues[i][s] = series.get(i).values[s];
+                }
+            }
+        }
+        List<StepSeries> out = new ArrayList<>();
+        if (single) {
+            for (int o = 0; o < orderSize; o++) {
+                int i = order[o];
+                StepSeries in = series.get(i);
+                out.add(new StepSeries(in.labels, outValues[i], in.dropName));
+            }
+        } else {
+            for (int i = 0; i < outValues.length; i++) {
+                if (outValues[i] != null) {
+                    StepSeries in = series.get(i);
+                    out.add(new StepSeries(in.labels, outValues[i], in.dropName));
+                }
+            }
+        }
+        long total = 0;
+        for (StepSeries x : out) {
+            total += x.presentCount();
+        }
+        ev.ctx.addSamples(total);
+        return new StepVector(out);
+    }
+
+    /** Whether {@code a} ranks before {@code b}: larger for topk, smaller for bottomk, NaN always last. */
+    private static boolean better(AggregateOp op, double a, double b) {
+        if (Double.isNaN(b)) {
+            return !Double.isNaN(a);
+        }
+        if (Double.isNaN(a)) {
+            return false;
+        }
+        return op == AggregateOp.TOPK ? a > b : a < b;
+    }
+
+    /** Heap with the worst element on top. */
+    private static void siftUp(int[] heap, int pos, List<StepSeries> series, int s, AggregateOp op) {
+        while (pos > 0) {
+            int parent = (pos - 1) / 2;
+            if (better(op, series.get(heap[parent]).values[s], series.get(heap[pos]).values[s])) {
+                int t = heap[parent];
+                heap[parent] = heap[pos];
+                heap[pos] = t;
+                pos = parent;
+            } else {
+                break;
+            }
+        }
+    }
+
+    private static void siftDown(int[] heap, int size, List<StepSeries> series, int s, AggregateOp op) {
+        int pos = 0;
+        while (true) {
+            int l = 2 * pos + 1;
+            int r = l + 1;
+            int worst = pos;
+            if (l < size && better(op, series.get(heap[worst]).values[s], series.get(heap[l]).values[s])) {
+                worst = l;
+            }
+            if (r < size && better(op, series.get(heap[worst]).values[s], series.get(heap[r]).values[s])) {
+                worst = r;
+            }
+            if (worst == pos) {
+                return;
+            }
+            int t = heap[worst];
+            heap[worst] = heap[pos];
+            heap[pos] = t;
+            pos = worst;
+        }
+    }
+
+    private static void sortBest(int[] heap, int size, List<StepSeries> series, int s, AggregateOp op) {
+        for (int i = 1; i < size; i++) {
+            int x = heap[i];
+            int j = i - 1;
+            while (j >= 0 && better(op, series.get(x).values[s], series.get(heap[j]).values[s])) {
+                heap[j + 1] = heap[j];
+                j--;
+            }
+            heap[j + 1] = x;
+        }
+    }
+
+    private StepVector limitRatio(AggregateExpr a, double[] param, List<StepSeries> series, int steps) {
+        double[][] outValues = new double[series.size()][];
+        boolean warnedHigh = false;
+        for (int s = 0; s < steps; s++) {
+            double ratio = param[s];
+            if (Double.isNaN(ratio)) {
+                throw new QueryException(QueryException.EXECUTION, "Ratio value is NaN");
+            }
+            if (ratio > 1 || ratio < -1) {
+                double capped = ratio > 1 ? 1 : -1;
+                if (!warnedHigh) {
+                    ev.ctx.annotations.warn("ratio value should be between -1 and 1, got " + GoFormat.number(ratio) + ", capping to "
+                            + GoFormat.number(capped), a.param().position());
+                    warnedHigh = true;
+                }
+                ratio = capped;
+            }
+            for (int i = 0; i < series.size(); i++) {
+                StepSeries in = series.get(i);
+                if (!in.has(s)) {
+                    continue;
+                }
+                double offset = ratioOffset(in.labels);
+                boolean keep = ratio >= 0 ? offset < ratio : offset >= 1 + ratio;
+                if (keep) {
+                    if (outValues[i] == null) {
+                        outValues[i] = new double[steps];
+                        Arrays.fill(outValues[i], Absent.VALUE);
+                    }
+                    outValues[i][s] = in.values[s];
+                }
+            }
+        }
+        List<StepSeries> out = new ArrayList<>();
+        for (int i = 0; i < outValues.length; i++) {
+            if (outValues[i] != null) {
+                out.add(new StepSeries(series.get(i).labels, outValues[i], series.get(i).dropName));
+            }
+        }
+        return new StepVector(out);
+    }
+
+    /** A stable position in [0, 1) for a series, from its labels' hash. */
+    private static double ratioOffset(Labels labels) {
+        long h = labels.stableHash();
+        return (h >>> 11) / (double) (1L << 53);
+    }
+
+    private StepVector countValues(AggregateExpr a, String label, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
+        if (label == null || !validLabelName(label)) {
+            throw new QueryException(QueryException.EXECUTION, "invalid label name " + GoFormat.quote(label == null ? "" : label));
+        }
+        Map<Labels, StepSeries> out = new LinkedHashMap<>();
+        Map<Double, String> formatted = new HashMap<>();
+        for (int s = 0; s < steps; s++) {
+            for (int i = 0; i < series.size(); i++) {
+                double f = series.get(i).values[s];
+                if (Absent.is(f)) {
+                    continue;
+                }
+                String text = formatted.computeIfAbsent(f, GoFormat::plain);
+                Labels key = groupLabels[groupOf[i]].toBuilder().set(label, text).build();
+                StepSeries target = out.computeIfAbsent(key, k -> StepSeries.empty(k, steps, false));
+                target.values[s] = target.has(s) ? target.values[s] + 1 : 1;
+            }
+        }
+        return new StepVector(new ArrayList<>(out.values()));
+    }
+
+    static boolean validLabelName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        // UTF-8 label names are valid in Prometheus 3.x; only invalid UTF-8 is rejected.
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < name.length()
+                    && Character.isLowSurrogate(name.charAt(i + 1)))) {
+                return false;
+            }
+            if (c == '\uFFFD') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,428 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.promql.ast.BinaryExpr;
+import io.promethium.promql.ast.BinaryOp;
+import io.promethium.promql.ast.Cardinality;
+import io.promethium.promql.ast.VectorMatching;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.internal.eval.Values.EvalValue;
+import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.kernel.Absent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Binary operators between scalars and vectors, with Prometheus's matching rules. */
+final class BinaryOps {
+    private final Evaluator ev;
+
+    BinaryOps(Evaluator ev) {
+        this.ev = ev;
+    }
+
+    EvalValue eval(BinaryExpr b, StepGrid grid) {
+        EvalValue lhs = ev.eval(b.lhs(), grid);
+        EvalValue rhs = ev.eval(b.rhs(), grid);
+        BinaryOp op = b.op();
+        if (lhs instanceof ScalarSteps l && rhs instanceof ScalarSteps r) {
+            double[] out = new double[grid.steps()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = scalarOp(op, l.values()[i], r.values()[i]);
+            }
+            return new ScalarSteps(out);
+        }
+        if (lhs instanceof StepVector l && rhs instanceof ScalarSteps r) {
+            return vectorScalar(op, l, r.values(), false, b.returnBool());
+        }
+        if (lhs instanceof ScalarSteps l && rhs instanceof StepVector r) {
+            return vectorScalar(op, r, l.values(), true, b.returnBool());
+        }
+        StepVector l = (StepVector) lhs;
+        StepVector r = (StepVector) rhs;
+        VectorMatching matching = b.matching() != null ? b.matching()
+                : new VectorMatching(op.isSetOperator() ? Cardinality.MANY_TO_MANY : Cardinality.ONE_TO_ONE, List.of(), false, List.of());
+        return switch (op) {
+            case AND -> and(l, r, matching, grid);
+            case OR -> or(l, r, matching, grid);
+            case UNLESS -> unless(l, r, matching, grid);
+            default -> vectorVector(op, l, r, matching, b.returnBool(), grid);
+        };
+    }
+
+    /** Scalar-scalar: comparisons give 1 or 0 (they require bool in the grammar). */
+    static double scalarOp(BinaryOp op, double l, double r) {
+        if (op.isComparison()) {
+            return compare(op, l, r) ? 1 : 0;
+        }
+        return arith(op, l, r);
+    }
+
+    static double arith(BinaryOp op, double l, double r) {
+        return switch (op) {
+            case ADD -> l + r;
+            case SUB -> l - r;
+            case MUL -> l * r;
+            case DIV -> l / r;
+            case MOD -> mod(l, r);
+            case POW -> Math.pow(l, r);
+            case ATAN2 -> Math.atan2(l, r);
+            default -> throw new QueryException(QueryException.INTERNAL, "not an arithmetic operator: " + op);
+        };
+    }
+
+    /** Go's math.Mod: the result has the sign of the dividend, as Java's % does for doubles. */
+    private static double mod(double l, double r) {
+        return l % r;
+    }
+
+    static boolean compare(BinaryOp op, double l, double r) {
+        return switch (op) {
+            case EQL -> l == r;
+            case NEQ -> l != r;
+            case GTR -> l > r;
+            case LSS -> l < r;
+            case GTE -> l >= r;
+            case LTE -> l <= r;
+            default -> throw new QueryException(QueryException.INTERNAL, "not a comparison: " + op);
+        };
+    }
+
+    private StepVector vectorScalar(BinaryOp op, StepVector v, double[] scalar, boolean scalarLeft, boolean returnBool) {
+        boolean comparison = op.isComparison();
+        List<StepSeries> out = new ArrayList<>(v.series().size());
+        for (StepSeries s : v.series()) {
+            double[] values = s.values;
+            boolean any = false;
+            for (int i = 0; i < values.length; i++) {
+                double x = values[i];
+                if (Absent.is(x)) {
+                    continue;
+                }
+                double l = scalarLeft ? scalar[i] : x;
+                double r = scalarLeft ? x : scalar[i];
+                if (comparison) {
+                    boolean keep = compare(op, l, r);
+                    if (returnBool) {
+                        values[i] = keep ? 1 : 0;
+                    } else if (!keep) {
+                        values[i] = Absent.VALUE;
+                        continue;
+                    } else {
+                        // A filter keeps the vector's value, whichever side it is on.
+                        values[i] = x;
+                    }
+                } else {
+                    values[i] = arith(op, l, r);
+                }
+                any = true;
+            }
+            if (!comparison || returnBool) {
+                s.dropName = true;
+            }
+            if (any) {
+                out.add(s);
+            }
+        }
+        return new StepVector(out);
+    }
+
+    /** The matching key of a series: the labels of on(...), or all but ignoring(...) and the name. */
+    static Labels signature(Labels labels, VectorMatching m) {
+        if (m.on()) {
+            Labels.Builder b = Labels.builder();
+            for (String name : m.matchingLabels()) {
+                b.set(name, labels.get(name));
+            }
+            return b.build();
+        }
+        Labels.Builder b = labels.toBuilder();
+        b.remove(Labels.METRIC_NAME);
+        for (String name : m.matchingLabels()) {
+            b.remove(name);
+        }
+        return b.build();
+    }
+
+    private StepVector vectorVector(BinaryOp op, StepVector lhs, StepVector rhs, VectorMatching m, boolean returnBool, StepGrid grid) {
+        Cardinality card = m.card();
+        if (card == Cardinality.ONE_TO_MANY) {
+            // Work with the "many" side on the left; values are swapped back when computed.
+            StepVector t = lhs;
+            lhs = rhs;
+            rhs = t;
+        }
+        boolean swapped = card == Cardinality.ONE_TO_MANY;
+        int steps = grid.steps();
+        // Signatures are computed once per series, then matched per step by id.
+        Map<Labels, Integer> sigIds = new HashMap<>();
+        int[] rhsSig = new int[rhs.series().size()];
+        for (int j = 0; j < rhsSig.length; j++) {
+            rhsSig[j] = sigIds.computeIfAbsent(signature(rhs.series().get(j).labels, m), k -> sigIds.size());
+        }
+        int[] lhsSig = new int[lhs.series().size()];
+        for (int j = 0; j < lhsSig.length; j++) {
+            Integer id = sigIds.get(signature(lhs.series().get(j).labels, m));
+            lhsSig[j] = id == null ? -1 : id;
+        }
+        int sigCount = sigIds.size();
+        int[][] rhsBySig = groupBySig(rhsSig, sigCount);
+        int[] rhsAt = new int[sigCount];
+        int[] matchedAtStep = new int[sigCount];
+        Arrays.fill(matchedAtStep, -1);
+        boolean comparison = op.isComparison();
+        Map<Long, StepSeries> pairs = new HashMap<>();
+        Map<Labels, StepSeries> byLabels = new LinkedHashMap<>();
+        for (int step = 0; step < steps; step++) {
+            ev.ctx.checkDeadline();
+            // The "one" side must be unique per signature at each step.
+            for (int sig = 0; sig < sigCount; sig++) {
+                int found = -1;
+                for (int j : rhsBySig[sig]) {
+                    if (rhs.series().get(j).has(step)) {
+                        if (found >= 0) {
+                            throw duplicateOnOneSide(rhs.series().get(found).labels, rhs.series().get(j).labels, m, swapped);
+                        }
+                        found = j;
+                    }
+                }
+                rhsAt[sig] = found;
+            }
+            for (int i = 0; i < lhsSig.length; i++) {
+                int sig = lhsSig[i];
+                if (sig < 0) {
+                    continue;
+                }
+                StepSeries ls = lhs.series().get(i);
+                if (!ls.has(step)) {
+                    continue;
+                }
+                int j = rhsAt[sig];
+                if (j < 0) {
+                    continue;
+                }
+                StepSeries rs = rhs.series().get(j);
+                if (card == Cardinality.ONE_TO_ONE) {
+                    if (matchedAtStep[sig] == step) {
+                        throw new QueryException(QueryException.EXECUTION,
+                                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                    }
+                    matchedAtStep[sig] = step;
+                }
+                double fl = ls.values[step];
+                double fr = rs.values[step];
+                if (swapped) {
+                    double t = fl;
+                    fl = fr;
+                    fr = t;
+                }
+                double value;
+                if (comparison) {
+                    boolean keep = compare(op, fl, fr);
+                    if (returnBool) {
+                        value = keep ? 1 : 0;
+                    } else if (!keep) {
+                        continue;
+                    } else {
+                        value = fl;
+                    }
+                } else {
+                    value = arith(op, fl, fr);
+                }
+                long key = ((long) i << 32) | j;
+                StepSeries target = pairs.get(key);
+                if (target == null) {
+                    Labels metric = resultMetric(ls.labels, rs.labels, m);
+                    boolean dropName = returnBool || !comparison || ls.dropName;
+                    target = byLabels.get(metric);
+                    if (target == null) {
+                        target = StepSeries.empty(metric, steps, dropName);
+                        byLabels.put(metric, target);
+                        ev.ctx.addSamples(0);
+                    }
+                    pairs.put(key, target);
+                }
+                if (target.has(step)) {
+                    if (card == Cardinality.ONE_TO_ONE) {
+                        throw new QueryException(QueryException.EXECUTION,
+                                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                    }
+                    throw new QueryException(QueryException.EXECUTION,
+                            "multiple matches for labels: grouping labels must ensure unique matches");
+                }
+                target.values[step] = value;
+            }
+        }
+        List<StepSeries> out = new ArrayList<>(byLabels.size());
+        long count = 0;
+        for (StepSeries s : byLabels.values()) {
+            int c = s.presentCount();
+            if (c > 0) {
+                out.add(s);
+                count += c;
+            }
+        }
+        ev.ctx.addSamples(count);
+        return new StepVector(out);
+    }
+
+    private static QueryException duplicateOnOneSide(Labels a, Labels b, VectorMatching m, boolean swapped) {
+        String side = swapped ? "left" : "right";
+        Labels group = signatureForMessage(a, m);
+        return new QueryException(QueryException.EXECUTION, "found duplicate series for the match group " + group + " on the " + side
+                + " hand-side of the operation: [" + a + ", " + b + "];many-to-many matching not allowed: matching labels must be unique on one side");
+    }
+
+    private static Labels signatureForMessage(Labels labels, VectorMatching m) {
+        if (m.on()) {
+            Labels.Builder b = Labels.builder();
+            for (String name : m.matchingLabels()) {
+                b.set(name, labels.get(name));
+            }
+            return b.build();
+        }
+        Labels.Builder b = labels.toBuilder();
+        b.remove(Labels.METRIC_NAME);
+        for (String name : m.matchingLabels()) {
+            b.remove(name);
+        }
+        return b.build();
+    }
+
+    /** The labels of a result sample: the "many" side's, reduced for one-to-one, plus group_x labels from the "one" side. */
+    private static Labels resultMetric(Labels lhs, Labels rhs, VectorMatching m) {
+        Labels.Builder b = lhs.toBuilder();
+        if (m.card() == Cardinality.ONE_TO_ONE) {
+            if (m.on()) {
+                Labels.Builder kept = Labels.builder();
+                for (String name : m.matchingLabels()) {
+                    kept.set(name, lhs.get(name));
+                }
+                return kept.build();
+            }
+            for (String name : m.matchingLabels()) {
+                b.remove(name);
+            }
+        } else {
+            for (String name : m.include()) {
+                String v = rhs.get(name);
+                if (v.isEmpty()) {
+                    b.remove(name);
+                } else {
+                    b.set(name, v);
+                }
+            }
+        }
+        return b.build();
+    }
+
+    private static int[][] groupBySig(int[] sigs, int sigCount) {
+        int[] counts = new int[sigCount];
+        for (int s : sigs) {
+            counts[s]++;
+        }
+        int[][] out = new int[sigCount][];
+        for (int i = 0; i < sigCount; i++) {
+            out[i] = new int[counts[i]];
+        }
+        int[] fill = new int[sigCount];
+        for (int j = 0; j < sigs.length; j++) {
+            out[sigs[j]][fill[sigs[j]]++] = j;
+        }
+        return out;
+    }
+
+    private static Labels[] signatures(StepVector v, VectorMatching m) {
+        Labels[] out = new Labels[v.series().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = signature(v.series().get(i).labels, m);
+        }
+        return out;
+    }
+
+    /** Per signature, per step, whether any series of {@code v} with it is present. */
+    private static Map<Labels, boolean[]> presence(StepVector v, Labels[] sigs, int steps) {
+        Map<Labels, boolean[]> out = new HashMap<>();
+        for (int i = 0; i < sigs.length; i++) {
+            boolean[] p = out.computeIfAbsent(sigs[i], k -> new boolean[steps]);
+            double[] values = v.series().get(i).values;
+            for (int s = 0; s < steps; s++) {
+                if (!Absent.is(values[s])) {
+                    p[s] = true;
+                }
+            }
+        }
+        return out;
+    }
+
+    private StepVector and(StepVector lhs, StepVector rhs, VectorMatching m, StepGrid grid) {
+        Map<Labels, boolean[]> right = presence(rhs, signatures(rhs, m), grid.steps());
+        Labels[] lsigs = signatures(lhs, m);
+        List<StepSeries> out = new ArrayList<>();
+        for (int i = 0; i < lsigs.length; i++) {
+            StepSeries s = lhs.series().get(i);
+            boolean[] p = right.get(lsigs[i]);
+            boolean any = false;
+            for (int step = 0; step < s.values.length; step++) {
+                if (p == null || !p[step]) {
+                    s.values[step] = Absent.VALUE;
+                } else if (!Absent.is(s.values[step])) {
+                    any = true;
+                }
+            }
+            if (any) {
+                out.add(s);
+            }
+        }
+        return new StepVector(out);
+    }
+
+    private StepVector unless(StepVector lhs, StepVector rhs, VectorMatching m, StepGrid grid) {
+        Map<Labels, boolean[]> right = presence(rhs, signatures(rhs, m), grid.steps());
+        Labels[] lsigs = signatures(lhs, m);
+        List<StepSeries> out = new ArrayList<>();
+        for (int i = 0; i < lsigs.length; i++) {
+            StepSeries s = lhs.series().get(i);
+            boolean[] p = right.get(lsigs[i]);
+            boolean any = false;
+            for (int step = 0; step < s.values.length; step++) {
+                if (p != null && p[step]) {
+                    s.values[step] = Absent.VALUE;
+                } else if (!Absent.is(s.values[step])) {
+                    any = true;
+                }
+            }
+            if (any) {
+                out.add(s);
+            }
+        }
+        return new StepVector(out);
+    }
+
+    private StepVector or(StepVector lhs, StepVector rhs, VectorMatching m, StepGrid grid) {
+        Map<Labels, boolean[]> left = presence(lhs, signatures(lhs, m), grid.steps());
+        Labels[] rsigs = signatures(rhs, m);
+        List<StepSeries> out = new ArrayList<>(lhs.series());
+        for (int i = 0; i < rsigs.length; i++) {
+            StepSeries s = rhs.series().get(i);
+            boolean[] p = left.get(rsigs[i]);
+            boolean any = false;
+            for (int step = 0; step < s.values.length; step++) {
+                if (p != null && p[step]) {
+                    s.values[step] = Absent.VALUE;
+                } else if (!Absent.is(s.values[step])) {
+                    any = true;
+                }
+            }
+            if (any) {
+                out.add(s);
+            }
+        }
+        return new StepVector(out);
+    }
+}

@@ -1,0 +1,58 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The engine's self-metrics under Prometheus's names: queries run, the concurrency high-water
+ * mark, and query duration by slice (queue time and inner evaluation) as summaries.
+ */
+public final class EngineMetrics implements Collector {
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong concurrentMax = new AtomicLong();
+    private final LongAdder queueNanos = new LongAdder();
+    private final LongAdder evalNanos = new LongAdder();
+    private final LongAdder observations = new LongAdder();
+    private volatile long maxConcurrentSetting;
+
+    void observeConcurrent(int now) {
+        concurrentMax.accumulateAndGet(now, Math::max);
+    }
+
+    void queryStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void queryEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    void observe(long queue, long eval) {
+        queueNanos.add(queue);
+        evalNanos.add(eval);
+        observations.increment();
+    }
+
+    public void setMaxConcurrent(long value) {
+        maxConcurrentSetting = value;
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        writer.family("prometheus_engine_queries", MetricType.GAUGE, "The current number of queries being executed or waiting.", "");
+        writer.sample("prometheus_engine_queries", inFlight.get());
+        writer.family("prometheus_engine_queries_concurrent_max", MetricType.GAUGE, "The max number of concurrent queries.", "");
+        writer.sample("prometheus_engine_queries_concurrent_max", maxConcurrentSetting > 0 ? maxConcurrentSetting : concurrentMax.get());
+        writer.family("prometheus_engine_query_duration_seconds", MetricType.SUMMARY, "Query timings", "");
+        long count = observations.sum();
+        writer.sample("prometheus_engine_query_duration_seconds_sum", Labels.of("slice", "queue_time"), queueNanos.sum() / 1e9);
+        writer.sample("prometheus_engine_query_duration_seconds_count", Labels.of("slice", "queue_time"), count);
+        writer.sample("prometheus_engine_query_duration_seconds_sum", Labels.of("slice", "inner_eval"), evalNanos.sum() / 1e9);
+        writer.sample("prometheus_engine_query_duration_seconds_count", Labels.of("slice", "inner_eval"), count);
+    }
+}

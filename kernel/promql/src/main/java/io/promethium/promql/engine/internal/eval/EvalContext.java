@@ -1,0 +1,101 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
+import io.promethium.promql.engine.QueryException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything one query evaluation shares: the storage, limits, annotations and the queriers to
+ * close at the end. Not thread-safe: one query runs on one thread.
+ */
+final class EvalContext implements AutoCloseable {
+    final Queryable storage;
+    final long lookbackMillis;
+    final long maxSamples;
+    final long deadlineNanos;
+    final long queryStart;
+    final long queryEnd;
+    /** The range query's step (ms), 0 for an instant query. */
+    final long queryStep;
+    final Annotations annotations;
+    private final List<Querier> queriers = new ArrayList<>();
+    private long currentSamples;
+    private long peakSamples;
+    private long totalSamples;
+    private int checkCounter;
+
+    EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
+            long queryStep, Annotations annotations) {
+        this.storage = requireNonNull(storage, "storage is null");
+        this.lookbackMillis = lookbackMillis;
+        this.maxSamples = maxSamples;
+        this.deadlineNanos = deadlineNanos;
+        this.queryStart = queryStart;
+        this.queryEnd = queryEnd;
+        this.queryStep = queryStep;
+        this.annotations = requireNonNull(annotations, "annotations is null");
+    }
+
+    Querier querier(long minTime, long maxTime) {
+        Querier q = storage.querier(minTime, maxTime);
+        queriers.add(q);
+        return q;
+    }
+
+    /** Throws the timeout error once the deadline has passed; cheap enough for inner loops. */
+    void checkDeadline() {
+        if ((++checkCounter & 0xff) == 0 && System.nanoTime() - deadlineNanos > 0) {
+            throw new QueryException(QueryException.TIMEOUT, "query timed out in query execution");
+        }
+    }
+
+    void checkDeadlineNow() {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new QueryException(QueryException.TIMEOUT, "query timed out in query execution");
+        }
+    }
+
+    /** Accounts samples now held in memory; fails the query past the limit, before anything big is allocated. */
+    void addSamples(long n) {
+        currentSamples += n;
+        if (currentSamples > peakSamples) {
+            peakSamples = currentSamples;
+        }
+        if (currentSamples > maxSamples) {
+            throw new QueryException(QueryException.EXECUTION, "query processing would load too many samples into memory in query execution");
+        }
+    }
+
+    void releaseSamples(long n) {
+        currentSamples -= n;
+    }
+
+    void countRead(long n) {
+        totalSamples += n;
+    }
+
+    long peakSamples() {
+        return peakSamples;
+    }
+
+    long totalSamples() {
+        return totalSamples;
+    }
+
+    @Override
+    public void close() {
+        for (Querier q : queriers) {
+            try {
+                q.close();
+            } catch (RuntimeException e) {
+                // Closing is best effort: the query's answer is already complete.
+            }
+        }
+        queriers.clear();
+    }
+}

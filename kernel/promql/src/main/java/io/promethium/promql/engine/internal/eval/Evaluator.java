@@ -1,0 +1,352 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.promql.ast.AggregateExpr;
+import io.promethium.promql.ast.AtModifier;
+import io.promethium.promql.ast.BinaryExpr;
+import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.MatrixSelector;
+import io.promethium.promql.ast.NumberLiteral;
+import io.promethium.promql.ast.ParenExpr;
+import io.promethium.promql.ast.StringLiteral;
+import io.promethium.promql.ast.SubqueryExpr;
+import io.promethium.promql.ast.UnaryExpr;
+import io.promethium.promql.ast.UnaryOp;
+import io.promethium.promql.ast.VectorSelector;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.SeriesData;
+import io.promethium.promql.engine.internal.eval.Values.EvalValue;
+import io.promethium.promql.engine.internal.eval.Values.MatrixValue;
+import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.eval.Values.StringLit;
+import io.promethium.promql.engine.internal.kernel.Absent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Evaluates an expression over a whole grid of steps at once: every node yields its value for
+ * all steps (a {@code double[]} per series), so a selector walks each series once for the
+ * whole query instead of once per step.
+ */
+final class Evaluator {
+
+    /** The resolution of a subquery without an explicit step ({@code [5m:]}), as Prometheus's default. */
+    static final long DEFAULT_SUBQUERY_STEP = 60_000;
+
+    final EvalContext ctx;
+    private final BinaryOps binaryOps;
+    private final Aggregations aggregations;
+    private final FunctionCalls functions;
+
+    private final boolean rangeQuery;
+
+    Evaluator(EvalContext ctx, boolean rangeQuery) {
+        this.ctx = ctx;
+        this.rangeQuery = rangeQuery;
+        this.binaryOps = new BinaryOps(this);
+        this.aggregations = new Aggregations(this);
+        this.functions = new FunctionCalls(this);
+    }
+
+    /** Whether the query being evaluated is a range query (sorting functions are then ineffective). */
+    boolean isRangeQuery() {
+        return rangeQuery;
+    }
+
+    EvalValue eval(Expr expr, StepGrid grid) {
+        ctx.checkDeadline();
+        return switch (expr) {
+            case NumberLiteral n -> {
+                double[] v = new double[grid.steps()];
+                Arrays.fill(v, n.value());
+                yield new ScalarSteps(v);
+            }
+            case StringLiteral s -> new StringLit(s.value());
+            case ParenExpr p -> eval(p.expr(), grid);
+            case UnaryExpr u -> unary(u, grid);
+            case VectorSelector vs -> vectorSelector(vs, grid, false);
+            case MatrixSelector ms -> matrixAt(ms, grid);
+            case SubqueryExpr sq -> subqueryAt(sq, grid);
+            case BinaryExpr b -> binaryOps.eval(b, grid);
+            case AggregateExpr a -> aggregations.eval(a, grid);
+            case Call c -> functions.eval(c, grid);
+        };
+    }
+
+    StepVector evalVector(Expr expr, StepGrid grid) {
+        EvalValue v = eval(expr, grid);
+        if (v instanceof StepVector sv) {
+            return sv;
+        }
+        throw new QueryException(QueryException.EXECUTION, "expected instant vector, got " + v.getClass().getSimpleName());
+    }
+
+    double[] evalScalar(Expr expr, StepGrid grid) {
+        EvalValue v = eval(expr, grid);
+        if (v instanceof ScalarSteps s) {
+            return s.values();
+        }
+        throw new QueryException(QueryException.EXECUTION, "expected scalar, got " + v.getClass().getSimpleName());
+    }
+
+    private EvalValue unary(UnaryExpr u, StepGrid grid) {
+        EvalValue v = eval(u.expr(), grid);
+        if (u.op() == UnaryOp.POS) {
+            return v;
+        }
+        if (v instanceof ScalarSteps s) {
+            double[] out = s.values().clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = -out[i];
+            }
+            return new ScalarSteps(out);
+        }
+        StepVector sv = (StepVector) v;
+        for (StepSeries s : sv.series()) {
+            double[] values = s.values;
+            for (int i = 0; i < values.length; i++) {
+                if (!Absent.is(values[i])) {
+                    values[i] = -values[i];
+                }
+            }
+            s.dropName = true;
+        }
+        return sv;
+    }
+
+    /** The time a selector or subquery is evaluated at for a step, before its offset. */
+    long refTime(AtModifier kind, Long at, StepGrid grid, int step) {
+        return switch (kind) {
+            case TIMESTAMP -> at;
+            case START -> ctx.queryStart;
+            case END -> ctx.queryEnd;
+            case NONE -> grid.time(step);
+        };
+    }
+
+    /**
+     * An instant vector selector: per step, the newest sample in {@code (t - lookback, t]}, none
+     * if that sample is a staleness marker. With {@code timestamps}, the value is the sample's
+     * time in seconds (for {@code timestamp()}).
+     */
+    StepVector vectorSelector(VectorSelector vs, StepGrid grid, boolean timestamps) {
+        int n = grid.steps();
+        long[] ends = new long[n];
+        for (int i = 0; i < n; i++) {
+            ends[i] = refTime(vs.atKind(), vs.atMillis(), grid, i) - vs.offsetMillis();
+        }
+        long minEnd = ends[0];
+        long maxEnd = ends[0];
+        for (long e : ends) {
+            minEnd = Math.min(minEnd, e);
+            maxEnd = Math.max(maxEnd, e);
+        }
+        long lookback = ctx.lookbackMillis;
+        Querier querier = ctx.querier(minEnd - lookback + 1, maxEnd);
+        SelectHints hints = new SelectHints(minEnd - lookback + 1, maxEnd, grid.interval(), "", 0, List.of(), false);
+        SeriesSet set = select(querier, hints, vs);
+        List<StepSeries> out = new ArrayList<>();
+        SampleIterator it = null;
+        while (set.next()) {
+            ctx.checkDeadline();
+            Series series = set.at();
+            it = series.iterator(it);
+            double[] values = new double[n];
+            int present = 0;
+            boolean has = it.next();
+            boolean haveLast = false;
+            long lastT = 0;
+            double lastV = 0;
+            long read = 0;
+            for (int i = 0; i < n; i++) {
+                long end = ends[i];
+                long start = end - lookback;
+                if (haveLast && lastT > end) {
+                    // Only possible when @ makes windows go back in time; restart not needed as
+                    // such windows are identical for all steps.
+                    haveLast = false;
+                }
+                if (has && it.timestamp() <= start) {
+                    has = it.seek(start + 1);
+                    haveLast = haveLast && lastT > start;
+                }
+                while (has && it.timestamp() <= end) {
+                    lastT = it.timestamp();
+                    lastV = it.value();
+                    haveLast = true;
+                    read++;
+                    has = it.next();
+                }
+                if (haveLast && lastT > start && !StaleMarker.isStale(lastV)) {
+                    values[i] = timestamps ? lastT / 1000.0 : lastV;
+                    present++;
+                } else {
+                    values[i] = Absent.VALUE;
+                }
+            }
+            ctx.countRead(read);
+            if (it.error() != null) {
+                throw storageError(it.error());
+            }
+            if (present > 0) {
+                ctx.addSamples(present);
+                out.add(new StepSeries(series.labels(), values, false));
+            }
+        }
+        checkSet(set);
+        return new StepVector(out);
+    }
+
+    private SeriesSet select(Querier querier, SelectHints hints, VectorSelector vs) {
+        try {
+            SeriesSet set = querier.select(false, hints, vs.matchers());
+            for (String w : set.warnings()) {
+                ctx.annotations.storageWarning(w);
+            }
+            return set;
+        } catch (QueryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw storageError(e);
+        }
+    }
+
+    private void checkSet(SeriesSet set) {
+        if (set.error() != null) {
+            throw storageError(set.error());
+        }
+    }
+
+    static QueryException storageError(Throwable t) {
+        return new QueryException(QueryException.EXECUTION, "error querying storage: " + t.getMessage(), t);
+    }
+
+    /** Window ends per step for a range selector or subquery. */
+    long[] windowEnds(AtModifier kind, Long at, long offset, StepGrid grid) {
+        long[] ends = new long[grid.steps()];
+        for (int i = 0; i < ends.length; i++) {
+            ends[i] = refTime(kind, at, grid, i) - offset;
+        }
+        return ends;
+    }
+
+    /** The argument of a range function: a range selector or a subquery. */
+    RangeInput rangeInput(Expr arg, StepGrid grid) {
+        Expr e = unwrap(arg);
+        if (e instanceof MatrixSelector ms) {
+            VectorSelector vs = ms.selector();
+            long[] ends = windowEnds(vs.atKind(), vs.atMillis(), vs.offsetMillis(), grid);
+            long minEnd = Arrays.stream(ends).min().orElseThrow();
+            long maxEnd = Arrays.stream(ends).max().orElseThrow();
+            long range = ms.rangeMillis();
+            Querier querier = ctx.querier(minEnd - range + 1, maxEnd);
+            SelectHints hints = new SelectHints(minEnd - range + 1, maxEnd, grid.interval(), "", range, List.of(), false);
+            SeriesSet set = select(querier, hints, vs);
+            List<Labels> labels = new ArrayList<>();
+            List<Series> series = new ArrayList<>();
+            while (set.next()) {
+                Series s = set.at();
+                labels.add(s.labels());
+                series.add(s);
+            }
+            checkSet(set);
+            return RangeInput.ofStorage(labels, series, range, ends);
+        }
+        if (e instanceof SubqueryExpr sq) {
+            long[] ends = windowEnds(sq.atKind(), sq.atMillis(), sq.offsetMillis(), grid);
+            StepGrid inner = subqueryGrid(sq, ends);
+            StepVector v = evalVector(sq.expr(), inner);
+            List<Labels> labels = new ArrayList<>();
+            List<long[]> ts = new ArrayList<>();
+            List<double[]> vs = new ArrayList<>();
+            int[] lengths = new int[v.series().size()];
+            int k = 0;
+            for (StepSeries s : v.series()) {
+                long[] t = new long[s.values.length];
+                double[] x = new double[s.values.length];
+                int len = 0;
+                for (int i = 0; i < s.values.length; i++) {
+                    if (!Absent.is(s.values[i])) {
+                        t[len] = inner.time(i);
+                        x[len] = s.values[i];
+                        len++;
+                    }
+                }
+                labels.add(s.dropName ? s.labels.without(Labels.METRIC_NAME) : s.labels);
+                ts.add(t);
+                vs.add(x);
+                lengths[k++] = len;
+            }
+            return RangeInput.ofArrays(labels, ts, vs, lengths, sq.rangeMillis(), ends);
+        }
+        throw new QueryException(QueryException.BAD_DATA, "expected a range vector argument");
+    }
+
+    static Expr unwrap(Expr e) {
+        while (e instanceof ParenExpr p) {
+            e = p.expr();
+        }
+        return e;
+    }
+
+    /** Prometheus's subquery steps: aligned to multiples of the step, strictly after the window start. */
+    StepGrid subqueryGrid(SubqueryExpr sq, long[] windowEnds) {
+        long interval = sq.stepMillis() > 0 ? sq.stepMillis() : DEFAULT_SUBQUERY_STEP;
+        long firstEnd = Arrays.stream(windowEnds).min().orElseThrow();
+        long lastEnd = Arrays.stream(windowEnds).max().orElseThrow();
+        long first = firstEnd - sq.rangeMillis();
+        long start = interval * (first / interval);
+        if (start <= first) {
+            start += interval;
+        }
+        if (start > lastEnd) {
+            // An empty subquery window: evaluate one step that no window will contain.
+            return StepGrid.of(start, start, interval);
+        }
+        long steps = (lastEnd - start) / interval + 1;
+        ctx.checkDeadlineNow();
+        if (steps > 11_000_000L) {
+            throw new QueryException(QueryException.EXECUTION, "subquery has too many steps: " + steps);
+        }
+        return StepGrid.of(start, lastEnd, interval);
+    }
+
+    /** A range selector as a value: only as the result of an instant query (one step). */
+    private MatrixValue matrixAt(MatrixSelector ms, StepGrid grid) {
+        return windowsAsMatrix(rangeInput(ms, grid), false);
+    }
+
+    private MatrixValue subqueryAt(SubqueryExpr sq, StepGrid grid) {
+        return windowsAsMatrix(rangeInput(sq, grid), true);
+    }
+
+    private MatrixValue windowsAsMatrix(RangeInput input, boolean keepLabels) {
+        List<SeriesData> out = new ArrayList<>();
+        WindowBuffer buffer = new WindowBuffer();
+        SampleIterator reuse = null;
+        long end = input.windowEnds[input.windowEnds.length - 1];
+        for (int i = 0; i < input.size(); i++) {
+            reuse = input.iterator(i, reuse);
+            buffer.reset(reuse);
+            buffer.advance(end - input.range, end);
+            int n = buffer.size();
+            if (n == 0) {
+                continue;
+            }
+            ctx.addSamples(n);
+            out.add(new SeriesData(input.labels.get(i), Arrays.copyOfRange(buffer.ts, buffer.lo, buffer.hi),
+                    Arrays.copyOfRange(buffer.vs, buffer.lo, buffer.hi), n));
+        }
+        return new MatrixValue(out);
+    }
+}

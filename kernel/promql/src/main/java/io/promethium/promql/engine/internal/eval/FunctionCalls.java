@@ -1,0 +1,551 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.MatrixSelector;
+import io.promethium.promql.ast.VectorSelector;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.internal.eval.Values.EvalValue;
+import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.eval.Values.StringLit;
+import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.BucketQuantile;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Function calls: instant-vector functions here, range-vector functions in {@link RangeFunctions}. */
+final class FunctionCalls {
+    private final Evaluator ev;
+    private final RangeFunctions rangeFunctions;
+
+    FunctionCalls(Evaluator ev) {
+        this.ev = ev;
+        this.rangeFunctions = new RangeFunctions(ev);
+    }
+
+    EvalValue eval(Call call, StepGrid grid) {
+        String name = call.function().name();
+        List<Expr> args = call.args();
+        if (RangeFunctions.handles(name)) {
+            return rangeFunctions.eval(call, grid);
+        }
+        return switch (name) {
+            case "abs" -> math(args, grid, Math::abs);
+            case "ceil" -> math(args, grid, Math::ceil);
+            case "floor" -> math(args, grid, Math::floor);
+            case "exp" -> math(args, grid, Math::exp);
+            case "sqrt" -> math(args, grid, Math::sqrt);
+            case "ln" -> math(args, grid, Math::log);
+            case "log2" -> math(args, grid, v -> Math.log(v) / Math.log(2));
+            case "log10" -> math(args, grid, Math::log10);
+            case "sgn" -> math(args, grid, v -> v < 0 ? -1 : v > 0 ? 1 : v);
+            case "deg" -> math(args, grid, v -> v * 180 / Math.PI);
+            case "rad" -> math(args, grid, v -> v * Math.PI / 180);
+            case "acos" -> math(args, grid, Math::acos);
+            case "acosh" -> math(args, grid, v -> Math.log(v + Math.sqrt(v * v - 1)));
+            case "asin" -> math(args, grid, Math::asin);
+            case "asinh" -> math(args, grid, FunctionCalls::asinh);
+            case "atan" -> math(args, grid, Math::atan);
+            case "atanh" -> math(args, grid, v -> 0.5 * Math.log((1 + v) / (1 - v)));
+            case "cos" -> math(args, grid, Math::cos);
+            case "cosh" -> math(args, grid, Math::cosh);
+            case "sin" -> math(args, grid, Math::sin);
+            case "sinh" -> math(args, grid, Math::sinh);
+            case "tan" -> math(args, grid, Math::tan);
+            case "tanh" -> math(args, grid, Math::tanh);
+            case "round" -> round(args, grid);
+            case "clamp" -> clamp(args, grid);
+            case "clamp_min" -> clampOne(args, grid, true);
+            case "clamp_max" -> clampOne(args, grid, false);
+            case "pi" -> constant(grid, Math.PI);
+            case "start" -> constant(grid, ev.ctx.queryStart / 1000.0);
+            case "end" -> constant(grid, ev.ctx.queryEnd / 1000.0);
+            case "step" -> constant(grid, ev.ctx.queryStep / 1000.0);
+            case "range" -> constant(grid, (ev.ctx.queryEnd - ev.ctx.queryStart) / 1000.0);
+            case "time" -> {
+                double[] v = new double[grid.steps()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = grid.time(i) / 1000.0;
+                }
+                yield new ScalarSteps(v);
+            }
+            case "vector" -> {
+                double[] s = ev.evalScalar(args.get(0), grid).clone();
+                ev.ctx.addSamples(s.length);
+                yield new StepVector(new ArrayList<>(List.of(new StepSeries(Labels.EMPTY, s, false))));
+            }
+            case "scalar" -> scalar(args, grid);
+            case "absent" -> absent(args, grid);
+            case "timestamp" -> timestamp(args, grid);
+            case "sort", "sort_desc" -> sort(call, grid, name.equals("sort_desc"));
+            case "sort_by_label", "sort_by_label_desc" -> sortByLabel(call, grid, name.endsWith("_desc"));
+            case "label_replace" -> labelReplace(args, grid);
+            case "label_join" -> labelJoin(args, grid);
+            case "year", "month", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute" ->
+                    dateFunction(name, args, grid);
+            case "histogram_quantile" -> histogramQuantile(call, grid);
+            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar" -> {
+                // Native histograms only: float samples yield nothing.
+                ev.evalVector(args.get(0), grid);
+                yield new StepVector(new ArrayList<>());
+            }
+            default -> throw new QueryException(QueryException.BAD_DATA, "function " + GoFormat.quote(name) + " is not supported");
+        };
+    }
+
+    private static double asinh(double v) {
+        if (Double.isInfinite(v)) {
+            return v;
+        }
+        return Math.log(v + Math.sqrt(v * v + 1));
+    }
+
+    private ScalarSteps constant(StepGrid grid, double value) {
+        double[] v = new double[grid.steps()];
+        Arrays.fill(v, value);
+        return new ScalarSteps(v);
+    }
+
+    private StepVector math(List<Expr> args, StepGrid grid, DoubleUnaryOperator fn) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        for (StepSeries s : v.series()) {
+            double[] values = s.values;
+            for (int i = 0; i < values.length; i++) {
+                if (!Absent.is(values[i])) {
+                    values[i] = fn.applyAsDouble(values[i]);
+                }
+            }
+            s.dropName = true;
+        }
+        return v;
+    }
+
+    private StepVector round(List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        double[] nearest = args.size() > 1 ? ev.evalScalar(args.get(1), grid) : null;
+        for (StepSeries s : v.series()) {
+            double[] values = s.values;
+            for (int i = 0; i < values.length; i++) {
+                if (!Absent.is(values[i])) {
+                    double inverse = 1.0 / (nearest == null ? 1 : nearest[i]);
+                    values[i] = Math.floor(values[i] * inverse + 0.5) / inverse;
+                }
+            }
+            s.dropName = true;
+        }
+        return v;
+    }
+
+    private StepVector clamp(List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        double[] min = ev.evalScalar(args.get(1), grid);
+        double[] max = ev.evalScalar(args.get(2), grid);
+        List<StepSeries> out = new ArrayList<>();
+        for (StepSeries s : v.series()) {
+            double[] values = s.values;
+            boolean any = false;
+            for (int i = 0; i < values.length; i++) {
+                if (Absent.is(values[i])) {
+                    continue;
+                }
+                if (max[i] < min[i]) {
+                    values[i] = Absent.VALUE;
+                    continue;
+                }
+                values[i] = goMax(min[i], goMin(max[i], values[i]));
+                any = true;
+            }
+            s.dropName = true;
+            if (any) {
+                out.add(s);
+            }
+        }
+        return new StepVector(out);
+    }
+
+    private StepVector clampOne(List<Expr> args, StepGrid grid, boolean isMin) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        double[] bound = ev.evalScalar(args.get(1), grid);
+        for (StepSeries s : v.series()) {
+            double[] values = s.values;
+            for (int i = 0; i < values.length; i++) {
+                if (!Absent.is(values[i])) {
+                    values[i] = isMin ? goMax(bound[i], values[i]) : goMin(bound[i], values[i]);
+                }
+            }
+            s.dropName = true;
+        }
+        return v;
+    }
+
+    /** Go's math.Max: NaN wins. */
+    private static double goMax(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Double.NaN;
+        }
+        return Math.max(a, b);
+    }
+
+    private static double goMin(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Double.NaN;
+        }
+        return Math.min(a, b);
+    }
+
+    private ScalarSteps scalar(List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        double[] out = new double[grid.steps()];
+        int[] count = new int[grid.steps()];
+        Arrays.fill(out, Double.NaN);
+        for (StepSeries s : v.series()) {
+            for (int i = 0; i < out.length; i++) {
+                if (s.has(i)) {
+                    count[i]++;
+                    out[i] = s.values[i];
+                }
+            }
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (count[i] != 1) {
+                out[i] = Double.NaN;
+            }
+        }
+        return new ScalarSteps(out);
+    }
+
+    private StepVector absent(List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        double[] out = new double[grid.steps()];
+        Arrays.fill(out, 1);
+        for (StepSeries s : v.series()) {
+            for (int i = 0; i < out.length; i++) {
+                if (s.has(i)) {
+                    out[i] = Absent.VALUE;
+                }
+            }
+        }
+        for (double x : out) {
+            if (!Absent.is(x)) {
+                return new StepVector(new ArrayList<>(List.of(new StepSeries(absentLabels(args.get(0)), out, false))));
+            }
+        }
+        return new StepVector(new ArrayList<>());
+    }
+
+    /** The labels absent() and absent_over_time() report: the selector's equality matchers, except the name. */
+    static Labels absentLabels(Expr arg) {
+        Expr e = Evaluator.unwrap(arg);
+        List<Matcher> matchers;
+        if (e instanceof VectorSelector vs) {
+            matchers = vs.matchers();
+        } else if (e instanceof MatrixSelector ms) {
+            matchers = ms.selector().matchers();
+        } else {
+            return Labels.EMPTY;
+        }
+        Labels.Builder b = Labels.builder();
+        Map<String, Boolean> seen = new HashMap<>();
+        for (Matcher m : matchers) {
+            if (m.name().equals(Labels.METRIC_NAME)) {
+                continue;
+            }
+            if (m.type() == MatchType.EQUAL && !seen.containsKey(m.name())) {
+                b.set(m.name(), m.value());
+                seen.put(m.name(), true);
+            } else {
+                b.remove(m.name());
+                seen.put(m.name(), false);
+            }
+        }
+        return b.build();
+    }
+
+    private StepVector timestamp(List<Expr> args, StepGrid grid) {
+        Expr arg = Evaluator.unwrap(args.get(0));
+        StepVector v;
+        if (arg instanceof VectorSelector vs) {
+            v = ev.vectorSelector(vs, grid, true);
+        } else {
+            v = ev.evalVector(arg, grid);
+            for (StepSeries s : v.series()) {
+                for (int i = 0; i < s.values.length; i++) {
+                    if (s.has(i)) {
+                        s.values[i] = grid.time(i) / 1000.0;
+                    }
+                }
+            }
+        }
+        for (StepSeries s : v.series()) {
+            s.dropName = true;
+        }
+        return v;
+    }
+
+    private StepVector sort(Call call, StepGrid grid, boolean descending) {
+        StepVector v = ev.evalVector(call.args().get(0), grid);
+        if (grid.steps() > 1 || ev.isRangeQuery()) {
+            ev.ctx.annotations.warn("sort is ineffective for range queries since results are always ordered by labels", call.position());
+            return v;
+        }
+        List<StepSeries> list = new ArrayList<>(v.series());
+        Comparator<StepSeries> byValue = (a, b) -> {
+            double x = a.values[0];
+            double y = b.values[0];
+            boolean xn = Double.isNaN(x);
+            boolean yn = Double.isNaN(y);
+            if (xn || yn) {
+                return Boolean.compare(xn, yn);
+            }
+            return descending ? Double.compare(y, x) : Double.compare(x, y);
+        };
+        list.sort(byValue);
+        return new StepVector(list);
+    }
+
+    private StepVector sortByLabel(Call call, StepGrid grid, boolean descending) {
+        StepVector v = ev.evalVector(call.args().get(0), grid);
+        if (grid.steps() > 1 || ev.isRangeQuery()) {
+            ev.ctx.annotations.warn("sort is ineffective for range queries since results are always ordered by labels", call.position());
+            return v;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i < call.args().size(); i++) {
+            names.add(((StringLit) ev.eval(call.args().get(i), grid)).value());
+        }
+        List<StepSeries> list = new ArrayList<>(v.series());
+        Comparator<StepSeries> cmp = (a, b) -> {
+            for (String n : names) {
+                int c = NaturalOrder.compare(a.labels.get(n), b.labels.get(n));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return a.labels.compareTo(b.labels);
+        };
+        list.sort(descending ? cmp.reversed() : cmp);
+        return new StepVector(list);
+    }
+
+    private StepVector labelReplace(List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        String dst = ((StringLit) ev.eval(args.get(1), grid)).value();
+        String replacement = ((StringLit) ev.eval(args.get(2), grid)).value();
+        String src = ((StringLit) ev.eval(args.get(3), grid)).value();
+        String regex = ((StringLit) ev.eval(args.get(4), grid)).value();
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile("^(?:" + regex + ")$", Pattern.DOTALL);
+        } catch (PatternSyntaxException e) {
+            throw new QueryException(QueryException.EXECUTION, "invalid regular expression in label_replace(): " + regex);
+        }
+        if (!Aggregations.validLabelName(dst)) {
+            throw new QueryException(QueryException.EXECUTION, "invalid destination label name in label_replace(): " + dst);
+        }
+        for (StepSeries s : v.series()) {
+            java.util.regex.Matcher m = pattern.matcher(s.labels.get(src));
+            if (!m.matches()) {
+                continue;
+            }
+            String value = RegexExpand.expand(replacement, m);
+            s.labels = s.labels.toBuilder().set(dst, value).build();
+            if (dst.equals(Labels.METRIC_NAME)) {
+                s.dropName = false;
+            }
+        }
+        return checkDuplicates(v);
+    }
+
+    private StepVector labelJoin(List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        String dst = ((StringLit) ev.eval(args.get(1), grid)).value();
+        String sep = ((StringLit) ev.eval(args.get(2), grid)).value();
+        List<String> srcs = new ArrayList<>();
+        for (int i = 3; i < args.size(); i++) {
+            String src = ((StringLit) ev.eval(args.get(i), grid)).value();
+            if (!Aggregations.validLabelName(src)) {
+                throw new QueryException(QueryException.EXECUTION, "invalid source label name in label_join(): " + src);
+            }
+            srcs.add(src);
+        }
+        if (!Aggregations.validLabelName(dst)) {
+            throw new QueryException(QueryException.EXECUTION, "invalid destination label name in label_join(): " + dst);
+        }
+        for (StepSeries s : v.series()) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < srcs.size(); i++) {
+                if (i > 0) {
+                    sb.append(sep);
+                }
+                sb.append(s.labels.get(srcs.get(i)));
+            }
+            s.labels = s.labels.toBuilder().set(dst, sb.toString()).build();
+            if (dst.equals(Labels.METRIC_NAME)) {
+                s.dropName = false;
+            }
+        }
+        return checkDuplicates(v);
+    }
+
+    /** Fails when two series that are present at the same step now share a label set. */
+    StepVector checkDuplicates(StepVector v) {
+        Map<Labels, StepSeries> seen = new HashMap<>();
+        for (StepSeries s : v.series()) {
+            Labels key = s.outputLabels();
+            StepSeries other = seen.putIfAbsent(key, s);
+            if (other != null) {
+                for (int i = 0; i < s.values.length; i++) {
+                    if (s.has(i) && other.has(i)) {
+                        throw new QueryException(QueryException.EXECUTION, "vector cannot contain metrics with the same labelset");
+                    }
+                }
+            }
+        }
+        return v;
+    }
+
+    private EvalValue dateFunction(String name, List<Expr> args, StepGrid grid) {
+        StepVector v;
+        if (args.isEmpty()) {
+            double[] t = new double[grid.steps()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = grid.time(i) / 1000.0;
+            }
+            v = new StepVector(new ArrayList<>(List.of(new StepSeries(Labels.EMPTY, t, false))));
+        } else {
+            v = ev.evalVector(args.get(0), grid);
+        }
+        for (StepSeries s : v.series()) {
+            double[] values = s.values;
+            for (int i = 0; i < values.length; i++) {
+                if (!Absent.is(values[i])) {
+                    values[i] = datePart(name, values[i]);
+                }
+            }
+            s.dropName = true;
+        }
+        return v;
+    }
+
+    private static double datePart(String name, double seconds) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            return Double.NaN;
+        }
+        ZonedDateTime t = Instant.ofEpochSecond((long) seconds).atZone(ZoneOffset.UTC);
+        return switch (name) {
+            case "year" -> t.getYear();
+            case "month" -> t.getMonthValue();
+            case "day_of_month" -> t.getDayOfMonth();
+            case "day_of_week" -> t.getDayOfWeek().getValue() % 7;
+            case "day_of_year" -> t.getDayOfYear();
+            case "days_in_month" -> t.toLocalDate().lengthOfMonth();
+            case "hour" -> t.getHour();
+            case "minute" -> t.getMinute();
+            default -> throw new IllegalStateException(name);
+        };
+    }
+
+    private StepVector histogramQuantile(Call call, StepGrid grid) {
+        double[] q = ev.evalScalar(call.args().get(0), grid);
+        Expr vectorArg = call.args().get(1);
+        StepVector v = ev.evalVector(vectorArg, grid);
+        int steps = grid.steps();
+        // Group bucket series by their labels without "le" and the name.
+        Map<Labels, List<Integer>> groups = new LinkedHashMap<>();
+        double[] bounds = new double[v.series().size()];
+        for (int i = 0; i < v.series().size(); i++) {
+            StepSeries s = v.series().get(i);
+            String le = s.labels.get("le");
+            double bound;
+            try {
+                bound = parseGoFloat(le);
+            } catch (NumberFormatException e) {
+                ev.ctx.annotations.warn("bucket label \"le\" is missing or has a malformed value of " + GoFormat.quote(le)
+                        + " for metric name " + GoFormat.quote(s.labels.metricName()), vectorArg.position());
+                continue;
+            }
+            bounds[i] = bound;
+            Labels key = s.labels.without("le", Labels.METRIC_NAME);
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        }
+        boolean warnedQ = false;
+        List<StepSeries> out = new ArrayList<>();
+        BucketQuantile bq = new BucketQuantile();
+        for (Map.Entry<Labels, List<Integer>> g : groups.entrySet()) {
+            double[] result = new double[steps];
+            boolean any = false;
+            for (int s = 0; s < steps; s++) {
+                bq.reset();
+                String metric = null;
+                for (int i : g.getValue()) {
+                    StepSeries series = v.series().get(i);
+                    if (series.has(s)) {
+                        bq.add(bounds[i], series.values[s]);
+                        metric = series.labels.metricName();
+                    }
+                }
+                if (bq.size() == 0) {
+                    result[s] = Absent.VALUE;
+                    continue;
+                }
+                if (!warnedQ && (Double.isNaN(q[s]) || q[s] < 0 || q[s] > 1)) {
+                    ev.ctx.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.number(q[s]),
+                            call.args().get(0).position());
+                    warnedQ = true;
+                }
+                result[s] = bq.quantile(q[s]);
+                if ((bq.flags() & BucketQuantile.FORCED_MONOTONIC) != 0) {
+                    ev.ctx.annotations.info("input to histogram_quantile needed to be fixed for monotonicity (see "
+                            + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "
+                            + GoFormat.quote(metric), vectorArg.position());
+                }
+                any = true;
+            }
+            if (any) {
+                out.add(new StepSeries(g.getKey(), result, false));
+            }
+        }
+        return new StepVector(out);
+    }
+
+    /** Go's strconv.ParseFloat for the forms "le" labels use. */
+    static double parseGoFloat(String s) {
+        if (s.isEmpty()) {
+            throw new NumberFormatException("empty");
+        }
+        switch (s.toLowerCase()) {
+            case "+inf", "inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            case "nan" -> {
+                return Double.NaN;
+            }
+            default -> {
+            }
+        }
+        char last = s.charAt(s.length() - 1);
+        if (!(Character.isDigit(last) || last == '.')) {
+            throw new NumberFormatException(s);
+        }
+        return Double.parseDouble(s.replace("_", ""));
+    }
+}

@@ -1,0 +1,260 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.Queryable;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.ValueType;
+import io.promethium.promql.engine.EngineOptions;
+import io.promethium.promql.engine.InstantVector;
+import io.promethium.promql.engine.QueryEngine;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.QueryResult;
+import io.promethium.promql.engine.QueryStats;
+import io.promethium.promql.engine.RangeMatrix;
+import io.promethium.promql.engine.Sample;
+import io.promethium.promql.engine.Scalar;
+import io.promethium.promql.engine.SeriesData;
+import io.promethium.promql.engine.StringValue;
+import io.promethium.promql.engine.Value;
+import io.promethium.promql.engine.internal.eval.Values.EvalValue;
+import io.promethium.promql.engine.internal.eval.Values.MatrixValue;
+import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.eval.Values.StringLit;
+import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.parser.ParseException;
+import io.promethium.promql.parser.PromQLParser;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/** The engine: limits (concurrency, timeout, samples), parsing, evaluation and result shaping. */
+public final class PromQLEngine implements QueryEngine {
+
+    private final EngineOptions options;
+    private final Semaphore slots;
+    private final AtomicInteger running = new AtomicInteger();
+    private final EngineMetrics metrics = new EngineMetrics();
+
+    public PromQLEngine(EngineOptions options) {
+        this.options = requireNonNull(options, "options is null");
+        this.slots = new Semaphore(options.maxConcurrent(), true);
+    }
+
+    @Override
+    public EngineOptions options() {
+        return options;
+    }
+
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public QueryResult instantQuery(Queryable storage, String query, long timeMillis) {
+        return instantQuery(storage, parse(query), query, timeMillis);
+    }
+
+    @Override
+    public QueryResult rangeQuery(Queryable storage, String query, long startMillis, long endMillis, long stepMillis) {
+        return rangeQuery(storage, parse(query), query, startMillis, endMillis, stepMillis);
+    }
+
+    @Override
+    public QueryResult instantQuery(Queryable storage, Expr expr, long timeMillis) {
+        return instantQuery(storage, expr, null, timeMillis);
+    }
+
+    @Override
+    public QueryResult rangeQuery(Queryable storage, Expr expr, long startMillis, long endMillis, long stepMillis) {
+        return rangeQuery(storage, expr, null, startMillis, endMillis, stepMillis);
+    }
+
+    private static Expr parse(String query) {
+        requireNonNull(query, "query is null");
+        try {
+            return PromQLParser.parseExpr(query);
+        } catch (ParseException e) {
+            throw new QueryException(QueryException.BAD_DATA, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The parser must only throw ParseException; anything else is still the query's fault.
+            throw new QueryException(QueryException.BAD_DATA, "1:1: parse error: " + e.getMessage(), e);
+        }
+    }
+
+    private QueryResult instantQuery(Queryable storage, Expr expr, String text, long time) {
+        requireNonNull(storage, "storage is null");
+        requireNonNull(expr, "expr is null");
+        return run(storage, expr, text, time, time, 0, false);
+    }
+
+    private QueryResult rangeQuery(Queryable storage, Expr expr, String text, long start, long end, long step) {
+        requireNonNull(storage, "storage is null");
+        requireNonNull(expr, "expr is null");
+        if (step <= 0) {
+            throw QueryException.badData("zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if (end < start) {
+            throw QueryException.badData("end timestamp must not be before start time");
+        }
+        if ((end - start) / step > 11_000) {
+            throw QueryException.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        }
+        if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
+            throw QueryException.badData("invalid expression type \"" + expr.type().documentedName()
+                    + "\" for range query, must be Scalar or instant Vector");
+        }
+        return run(storage, expr, text, start, end, step, true);
+    }
+
+    private QueryResult run(Queryable storage, Expr expr, String text, long start, long end, long step, boolean range) {
+        long queued = System.nanoTime();
+        long timeoutNanos = options.timeout().toNanos();
+        long deadline = queued + timeoutNanos;
+        metrics.queryStarted();
+        try {
+            return runQueued(storage, expr, text, start, end, step, range, queued, timeoutNanos, deadline);
+        } finally {
+            metrics.queryEnded();
+        }
+    }
+
+    private QueryResult runQueued(Queryable storage, Expr expr, String text, long start, long end, long step, boolean range,
+            long queued, long timeoutNanos, long deadline) {
+        try {
+            if (!slots.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                throw new QueryException(QueryException.TIMEOUT, "query timed out in query queue");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(QueryException.CANCELED, "query was canceled in query queue");
+        }
+        long started = System.nanoTime();
+        int now = running.incrementAndGet();
+        metrics.observeConcurrent(now);
+        try {
+            Annotations annotations = new Annotations(text);
+            try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
+                    range ? step : 0, annotations)) {
+                Evaluator evaluator = new Evaluator(ctx, range);
+                StepGrid grid = StepGrid.of(start, end, range ? step : 0);
+                EvalValue value = evaluator.eval(expr, grid);
+                Value result = range ? toRangeResult(value, grid) : toInstantResult(value, grid);
+                long evalNanos = System.nanoTime() - started;
+                metrics.observe(started - queued, evalNanos);
+                return new QueryResult(result, annotations.warnings(), annotations.infos(),
+                        new QueryStats(ctx.totalSamples(), ctx.peakSamples(), started - queued, evalNanos));
+            }
+        } catch (QueryException e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw new QueryException(QueryException.EXECUTION, "query is too deeply nested to evaluate");
+        } catch (OutOfMemoryError e) {
+            throw new QueryException(QueryException.EXECUTION, "query processing would load too many samples into memory in query execution");
+        } catch (RuntimeException e) {
+            throw new QueryException(QueryException.INTERNAL, "unexpected error: " + e, e);
+        } finally {
+            running.decrementAndGet();
+            slots.release();
+        }
+    }
+
+    private static Value toInstantResult(EvalValue value, StepGrid grid) {
+        long t = grid.start();
+        return switch (value) {
+            case ScalarSteps s -> new Scalar(t, s.values()[0]);
+            case StringLit s -> new StringValue(t, s.value());
+            case MatrixValue m -> {
+                checkUnique(m.series().stream().map(SeriesData::labels).toList());
+                yield new io.promethium.promql.engine.RangeMatrix(m.series());
+            }
+            case StepVector v -> {
+                List<Sample> samples = new ArrayList<>(v.series().size());
+                Map<Labels, Boolean> seen = new HashMap<>();
+                for (StepSeries s : v.series()) {
+                    if (!s.has(0)) {
+                        continue;
+                    }
+                    Labels labels = s.outputLabels();
+                    if (seen.put(labels, Boolean.TRUE) != null) {
+                        throw QueryException.execution("vector cannot contain metrics with the same labelset");
+                    }
+                    samples.add(new Sample(labels, t, s.values[0]));
+                }
+                yield new InstantVector(samples);
+            }
+        };
+    }
+
+    private static void checkUnique(List<Labels> labels) {
+        Map<Labels, Boolean> seen = new HashMap<>();
+        for (Labels l : labels) {
+            if (seen.put(l, Boolean.TRUE) != null) {
+                throw QueryException.execution("vector cannot contain metrics with the same labelset");
+            }
+        }
+    }
+
+    /** A range query's matrix: series sorted by labels, same-labelled series merged (error if they overlap). */
+    private static Value toRangeResult(EvalValue value, StepGrid grid) {
+        int steps = grid.steps();
+        List<StepSeries> series;
+        if (value instanceof ScalarSteps s) {
+            series = List.of(new StepSeries(Labels.EMPTY, s.values(), false));
+        } else if (value instanceof StepVector v) {
+            series = v.series();
+        } else {
+            throw QueryException.badData("invalid expression type for range query, must be Scalar or instant Vector");
+        }
+        TreeMap<Labels, double[]> merged = new TreeMap<>();
+        for (StepSeries s : series) {
+            Labels labels = s.outputLabels();
+            double[] existing = merged.get(labels);
+            if (existing == null) {
+                merged.put(labels, s.values);
+                continue;
+            }
+            for (int i = 0; i < steps; i++) {
+                if (!Absent.is(s.values[i])) {
+                    if (!Absent.is(existing[i])) {
+                        throw QueryException.execution("vector cannot contain metrics with the same labelset");
+                    }
+                    existing[i] = s.values[i];
+                }
+            }
+        }
+        List<SeriesData> out = new ArrayList<>(merged.size());
+        for (Map.Entry<Labels, double[]> e : merged.entrySet()) {
+            double[] values = e.getValue();
+            int n = 0;
+            for (double v : values) {
+                if (!Absent.is(v)) {
+                    n++;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            int k = 0;
+            for (int i = 0; i < steps; i++) {
+                if (!Absent.is(values[i])) {
+                    ts[k] = grid.time(i);
+                    vs[k] = values[i];
+                    k++;
+                }
+            }
+            out.add(new SeriesData(e.getKey(), ts, vs, n));
+        }
+        return new RangeMatrix(out);
+    }
+}

@@ -1,0 +1,237 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.MatrixSelector;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.KahanSum;
+import io.promethium.promql.engine.internal.kernel.Quantiles;
+import io.promethium.promql.engine.internal.kernel.RangeKernels;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Range-vector functions. Each series is read once: a {@link WindowBuffer} slides over its
+ * samples step by step and the kernel runs on the buffer's primitive arrays.
+ */
+final class RangeFunctions {
+
+    private enum Fn {
+        RATE, INCREASE, DELTA, IRATE, IDELTA, DERIV, PREDICT_LINEAR, DOUBLE_EXPONENTIAL_SMOOTHING, RESETS, CHANGES,
+        AVG_OVER_TIME, MIN_OVER_TIME, MAX_OVER_TIME, SUM_OVER_TIME, COUNT_OVER_TIME, STDDEV_OVER_TIME, STDVAR_OVER_TIME,
+        LAST_OVER_TIME, FIRST_OVER_TIME, PRESENT_OVER_TIME, QUANTILE_OVER_TIME, MAD_OVER_TIME, ABSENT_OVER_TIME,
+        TS_OF_MAX_OVER_TIME, TS_OF_MIN_OVER_TIME, TS_OF_LAST_OVER_TIME, TS_OF_FIRST_OVER_TIME
+    }
+
+    private final Evaluator ev;
+
+    RangeFunctions(Evaluator ev) {
+        this.ev = ev;
+    }
+
+    static boolean handles(String name) {
+        return fn(name) != null;
+    }
+
+    private static Fn fn(String name) {
+        if (name.equals("holt_winters")) {
+            return Fn.DOUBLE_EXPONENTIAL_SMOOTHING;
+        }
+        try {
+            return Fn.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    StepVector eval(Call call, StepGrid grid) {
+        Fn fn = fn(call.function().name());
+        List<Expr> args = call.args();
+        int steps = grid.steps();
+        int matrixIndex = fn == Fn.QUANTILE_OVER_TIME ? 1 : 0;
+        Expr matrixArg = args.get(matrixIndex);
+        double[] p1 = null;
+        double[] p2 = null;
+        switch (fn) {
+            case QUANTILE_OVER_TIME -> {
+                p1 = ev.evalScalar(args.get(0), grid);
+                for (double q : p1) {
+                    if (Double.isNaN(q) || q < 0 || q > 1) {
+                        ev.ctx.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.number(q), args.get(0).position());
+                        break;
+                    }
+                }
+            }
+            case PREDICT_LINEAR -> p1 = ev.evalScalar(args.get(1), grid);
+            case DOUBLE_EXPONENTIAL_SMOOTHING -> {
+                p1 = ev.evalScalar(args.get(1), grid);
+                p2 = ev.evalScalar(args.get(2), grid);
+            }
+            default -> {
+            }
+        }
+        RangeInput input = ev.rangeInput(matrixArg, grid);
+        boolean keepName = fn == Fn.LAST_OVER_TIME || fn == Fn.FIRST_OVER_TIME;
+        boolean counterCheck = (fn == Fn.RATE || fn == Fn.INCREASE) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
+        WindowBuffer buffer = new WindowBuffer();
+        KahanSum kahan = new KahanSum();
+        double[] regression = new double[2];
+        double[] scratch = new double[16];
+        double[] scratch2 = new double[16];
+        List<StepSeries> out = new ArrayList<>();
+        boolean[] anyInput = fn == Fn.ABSENT_OVER_TIME ? new boolean[steps] : null;
+        SampleIterator reuse = null;
+        long[] ends = input.windowEnds;
+        long range = input.range;
+        for (int si = 0; si < input.size(); si++) {
+            ev.ctx.checkDeadline();
+            reuse = input.iterator(si, reuse);
+            buffer.reset(reuse);
+            double[] values = null;
+            int present = 0;
+            boolean sawSamples = false;
+            for (int s = 0; s < steps; s++) {
+                long end = ends[s];
+                long start = end - range;
+                buffer.advance(start, end);
+                int lo = buffer.lo;
+                int hi = buffer.hi;
+                if (hi == lo) {
+                    continue;
+                }
+                sawSamples = true;
+                if (anyInput != null) {
+                    anyInput[s] = true;
+                    continue;
+                }
+                long[] ts = buffer.ts;
+                double[] vs = buffer.vs;
+                double r = switch (fn) {
+                    case RATE -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, true);
+                    case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, false);
+                    case DELTA -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, false, false);
+                    case IRATE -> RangeKernels.instantValue(ts, vs, lo, hi, true);
+                    case IDELTA -> RangeKernels.instantValue(ts, vs, lo, hi, false);
+                    case DERIV -> {
+                        if (hi - lo < 2) {
+                            yield Absent.VALUE;
+                        }
+                        RangeKernels.linearRegression(ts, vs, lo, hi, ts[lo], regression);
+                        yield regression[0];
+                    }
+                    case PREDICT_LINEAR -> {
+                        if (hi - lo < 2) {
+                            yield Absent.VALUE;
+                        }
+                        RangeKernels.linearRegression(ts, vs, lo, hi, grid.time(s), regression);
+                        yield regression[0] * p1[s] + regression[1];
+                    }
+                    case DOUBLE_EXPONENTIAL_SMOOTHING -> {
+                        double sf = p1[s];
+                        double tf = p2[s];
+                        if (!(sf > 0 && sf < 1)) {
+                            throw new QueryException(QueryException.EXECUTION,
+                                    "invalid smoothing factor. Expected: 0 < sf < 1, got: " + String.format("%f", sf));
+                        }
+                        if (!(tf > 0 && tf < 1)) {
+                            throw new QueryException(QueryException.EXECUTION,
+                                    "invalid trend factor. Expected: 0 < tf < 1, got: " + String.format("%f", tf));
+                        }
+                        yield RangeKernels.doubleExponentialSmoothing(vs, lo, hi, sf, tf);
+                    }
+                    case RESETS -> RangeKernels.resets(vs, lo, hi);
+                    case CHANGES -> RangeKernels.changes(vs, lo, hi);
+                    case AVG_OVER_TIME -> RangeKernels.avgOverTime(vs, lo, hi);
+                    case MIN_OVER_TIME -> RangeKernels.minOverTime(vs, lo, hi);
+                    case MAX_OVER_TIME -> RangeKernels.maxOverTime(vs, lo, hi);
+                    case SUM_OVER_TIME -> RangeKernels.sumOverTime(vs, lo, hi, kahan);
+                    case COUNT_OVER_TIME -> hi - lo;
+                    case STDDEV_OVER_TIME -> Math.sqrt(RangeKernels.varianceOverTime(vs, lo, hi));
+                    case STDVAR_OVER_TIME -> RangeKernels.varianceOverTime(vs, lo, hi);
+                    case LAST_OVER_TIME -> vs[hi - 1];
+                    case FIRST_OVER_TIME -> vs[lo];
+                    case PRESENT_OVER_TIME -> 1;
+                    case TS_OF_LAST_OVER_TIME -> ts[hi - 1] / 1000.0;
+                    case TS_OF_FIRST_OVER_TIME -> ts[lo] / 1000.0;
+                    case TS_OF_MAX_OVER_TIME -> ts[argExtreme(vs, lo, hi, true)] / 1000.0;
+                    case TS_OF_MIN_OVER_TIME -> ts[argExtreme(vs, lo, hi, false)] / 1000.0;
+                    case QUANTILE_OVER_TIME -> {
+                        int n = hi - lo;
+                        if (scratch.length < n) {
+                            scratch = new double[n * 2];
+                        }
+                        System.arraycopy(vs, lo, scratch, 0, n);
+                        yield Quantiles.quantile(p1[s], scratch, n);
+                    }
+                    case MAD_OVER_TIME -> {
+                        int n = hi - lo;
+                        if (scratch.length < n) {
+                            scratch = new double[n * 2];
+                            scratch2 = new double[n * 2];
+                        }
+                        System.arraycopy(vs, lo, scratch, 0, n);
+                        yield Quantiles.medianAbsoluteDeviation(scratch, n, scratch2);
+                    }
+                    case ABSENT_OVER_TIME -> throw new IllegalStateException("handled above");
+                };
+                if (Absent.is(r)) {
+                    continue;
+                }
+                if (values == null) {
+                    values = new double[steps];
+                    Arrays.fill(values, Absent.VALUE);
+                }
+                values[s] = r;
+                present++;
+            }
+            ev.ctx.countRead(buffer.takeRead());
+            if (buffer.error() != null) {
+                throw Evaluator.storageError(buffer.error());
+            }
+            Labels labels = input.labels.get(si);
+            if (counterCheck && sawSamples) {
+                String name = labels.metricName();
+                if (!name.isEmpty() && !(name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count")
+                        || name.endsWith("_bucket"))) {
+                    ev.ctx.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
+                            + GoFormat.quote(name), matrixArg.position());
+                }
+            }
+            if (values != null) {
+                ev.ctx.addSamples(present);
+                out.add(new StepSeries(labels, values, !keepName));
+            }
+        }
+        if (anyInput != null) {
+            double[] values = new double[steps];
+            boolean any = false;
+            for (int s = 0; s < steps; s++) {
+                values[s] = anyInput[s] ? Absent.VALUE : 1;
+                any |= !anyInput[s];
+            }
+            if (any) {
+                out.add(new StepSeries(FunctionCalls.absentLabels(matrixArg), values, false));
+            }
+        }
+        return new StepVector(out);
+    }
+
+    /** Index of the max (or min) value; NaN only when all are NaN; the last one wins ties, as Prometheus. */
+    private static int argExtreme(double[] vs, int lo, int hi, boolean max) {
+        int best = lo;
+        for (int i = lo + 1; i < hi; i++) {
+            double v = vs[i];
+            double b = vs[best];
+            if (max ? (v >= b || Double.isNaN(b)) : (v <= b || Double.isNaN(b))) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,87 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.SampleIterator;
+
+import java.util.Arrays;
+
+/**
+ * A sliding window over one series' samples: feeds from a {@link SampleIterator} and keeps the
+ * samples with {@code start < t <= end} in primitive arrays, dropping staleness markers (they
+ * end a series, they are not values). Windows must move forward (or stay); each sample is read
+ * from the iterator once, however many steps' windows contain it. Reused across series.
+ */
+final class WindowBuffer {
+    long[] ts = new long[64];
+    double[] vs = new double[64];
+    int lo;
+    int hi;
+    private SampleIterator it;
+    private boolean has;
+    private long read;
+
+    void reset(SampleIterator iterator) {
+        this.it = iterator;
+        this.lo = 0;
+        this.hi = 0;
+        this.has = iterator.next();
+    }
+
+    /** Moves the window to (start, end]. */
+    void advance(long start, long end) {
+        if (has && it.timestamp() <= start && lo == hi) {
+            // Nothing buffered and the next sample is before the window: skip ahead.
+            has = it.seek(start + 1);
+        }
+        while (has) {
+            long t = it.timestamp();
+            if (t > end) {
+                break;
+            }
+            if (t > start) {
+                double v = it.value();
+                if (!StaleMarker.isStale(v)) {
+                    append(t, v);
+                }
+            }
+            read++;
+            has = it.next();
+        }
+        while (lo < hi && ts[lo] <= start) {
+            lo++;
+        }
+    }
+
+    int size() {
+        return hi - lo;
+    }
+
+    /** Samples taken from iterators since the last call; resets the count. */
+    long takeRead() {
+        long r = read;
+        read = 0;
+        return r;
+    }
+
+    Throwable error() {
+        return it == null ? null : it.error();
+    }
+
+    private void append(long t, double v) {
+        if (hi == ts.length) {
+            if (lo > ts.length / 2) {
+                int n = hi - lo;
+                System.arraycopy(ts, lo, ts, 0, n);
+                System.arraycopy(vs, lo, vs, 0, n);
+                lo = 0;
+                hi = n;
+            } else {
+                ts = Arrays.copyOf(ts, ts.length * 2);
+                vs = Arrays.copyOf(vs, vs.length * 2);
+            }
+        }
+        ts[hi] = t;
+        vs[hi] = v;
+        hi++;
+    }
+}

@@ -1,0 +1,249 @@
+package io.promethium.promql.engine.conformance;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.StaleMarker;
+
+import java.util.Arrays;
+
+/**
+ * Parses the series notation of the test scripts: {@code name{l="v"} 1+2x3 _ stale}. Missing
+ * points ({@code _}) are kept as {@link #MISSING} bit patterns so callers can skip them.
+ */
+final class SeriesNotation {
+
+    /** A NaN bit pattern that never occurs in data: marks "no sample here". */
+    static final long MISSING_BITS = 0x7ff0000000000bb1L;
+    static final double MISSING = Double.longBitsToDouble(MISSING_BITS);
+
+    private SeriesNotation() {
+    }
+
+    static boolean isMissing(double v) {
+        return Double.doubleToRawLongBits(v) == MISSING_BITS;
+    }
+
+    /** The labels and the text after them. */
+    record Parsed(Labels labels, String rest) {
+    }
+
+    /** Parses a leading metric name and/or label set; throws with a clear message on bad input. */
+    static Parsed parseLabels(String text) {
+        String s = text.strip();
+        Labels.Builder builder = Labels.builder();
+        int i = 0;
+        int n = s.length();
+        int nameStart = i;
+        while (i < n && isNameChar(s.charAt(i))) {
+            i++;
+        }
+        if (i > nameStart) {
+            builder.set(Labels.METRIC_NAME, s.substring(nameStart, i));
+        }
+        if (i < n && s.charAt(i) == '{') {
+            i++;
+            while (true) {
+                i = skipSpace(s, i);
+                if (i >= n) {
+                    throw new IllegalArgumentException("unterminated label set in: " + text);
+                }
+                if (s.charAt(i) == '}') {
+                    i++;
+                    break;
+                }
+                String name;
+                if (s.charAt(i) == '"' || s.charAt(i) == '\'' || s.charAt(i) == '`') {
+                    int[] end = new int[1];
+                    name = readQuoted(s, i, end);
+                    i = end[0];
+                } else {
+                    int st = i;
+                    while (i < n && isNameChar(s.charAt(i))) {
+                        i++;
+                    }
+                    name = s.substring(st, i);
+                }
+                i = skipSpace(s, i);
+                if (i < n && (s.charAt(i) == ',' || s.charAt(i) == '}')) {
+                    // A lone quoted string is the metric name.
+                    builder.set(Labels.METRIC_NAME, name);
+                } else {
+                    if (i >= n || s.charAt(i) != '=') {
+                        throw new IllegalArgumentException("expected '=' after label " + name + " in: " + text);
+                    }
+                    i = skipSpace(s, i + 1);
+                    int[] end = new int[1];
+                    String value = readQuoted(s, i, end);
+                    i = end[0];
+                    builder.set(name, value);
+                }
+                i = skipSpace(s, i);
+                if (i < n && s.charAt(i) == ',') {
+                    i++;
+                }
+            }
+        }
+        return new Parsed(builder.build(), s.substring(i).strip());
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    static boolean isNameChar(char c) {
+        return c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    /** Reads a quoted string starting at {@code i}; {@code end[0]} receives the index after it. */
+    static String readQuoted(String s, int i, int[] end) {
+        char q = s.charAt(i);
+        if (q != '"' && q != '\'' && q != '`') {
+            throw new IllegalArgumentException("expected a quoted string at column " + (i + 1) + " of: " + s);
+        }
+        StringBuilder sb = new StringBuilder();
+        int j = i + 1;
+        while (j < s.length()) {
+            char c = s.charAt(j);
+            if (c == q) {
+                end[0] = j + 1;
+                return sb.toString();
+            }
+            if (c == '\\' && q != '`' && j + 1 < s.length()) {
+                char e = s.charAt(++j);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case '\\' -> sb.append('\\');
+                    case '"' -> sb.append('"');
+                    case '\'' -> sb.append('\'');
+                    case 'x' -> {
+                        sb.append((char) Integer.parseInt(s.substring(j + 1, j + 3), 16));
+                        j += 2;
+                    }
+                    case 'u' -> {
+                        sb.append((char) Integer.parseInt(s.substring(j + 1, j + 5), 16));
+                        j += 4;
+                    }
+                    default -> sb.append('\\').append(e);
+                }
+                j++;
+                continue;
+            }
+            sb.append(c);
+            j++;
+        }
+        throw new IllegalArgumentException("unterminated string in: " + s);
+    }
+
+    /** Expands a value list such as {@code 1+2x3 _x2 stale 5}; missing points are {@link #MISSING}. */
+    static double[] parseValues(String text) {
+        double[] out = new double[16];
+        int size = 0;
+        for (String token : text.strip().split("\\s+")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            if (token.startsWith("{{")) {
+                throw new IllegalArgumentException("native histogram values are not supported: " + token);
+            }
+            int x = token.lastIndexOf('x');
+            double[] expansion;
+            if (x > 0 && isDigits(token, x + 1)) {
+                int times = Integer.parseInt(token.substring(x + 1));
+                String base = token.substring(0, x);
+                if (base.equals("_")) {
+                    expansion = new double[times];
+                    Arrays.fill(expansion, MISSING);
+                } else {
+                    double start;
+                    double delta;
+                    int op = findOperator(base);
+                    if (op < 0) {
+                        start = parseNumber(base);
+                        delta = 0;
+                    } else {
+                        start = parseNumber(base.substring(0, op));
+                        delta = parseNumber(base.substring(op + 1));
+                        if (base.charAt(op) == '-') {
+                            delta = -delta;
+                        }
+                    }
+                    expansion = new double[times + 1];
+                    if (base.equals("stale")) {
+                        Arrays.fill(expansion, StaleMarker.STALE_NAN);
+                    } else {
+                        // Prometheus adds the delta step by step; the rounding matches that.
+                        double v = start;
+                        for (int k = 0; k <= times; k++) {
+                            expansion[k] = v;
+                            v += delta;
+                        }
+                    }
+                }
+            } else if (token.equals("_")) {
+                expansion = new double[] {MISSING};
+            } else if (token.equals("stale")) {
+                expansion = new double[] {StaleMarker.STALE_NAN};
+            } else {
+                expansion = new double[] {parseNumber(token)};
+            }
+            while (size + expansion.length > out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            System.arraycopy(expansion, 0, out, size, expansion.length);
+            size += expansion.length;
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    private static boolean isDigits(String s, int from) {
+        if (from >= s.length()) {
+            return false;
+        }
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Index of the '+' or '-' that separates start and delta (not a sign or exponent sign). */
+    private static int findOperator(String base) {
+        for (int i = 1; i < base.length(); i++) {
+            char c = base.charAt(i);
+            char prev = base.charAt(i - 1);
+            if ((c == '+' || c == '-') && prev != 'e' && prev != 'E') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static double parseNumber(String s) {
+        String t = s.strip();
+        String lower = t.toLowerCase();
+        switch (lower) {
+            case "inf", "+inf" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            case "nan", "+nan", "-nan" -> {
+                return Double.NaN;
+            }
+            default -> {
+            }
+        }
+        if (lower.startsWith("0x") || lower.startsWith("-0x")) {
+            boolean neg = lower.startsWith("-");
+            long v = Long.parseLong(lower.substring(neg ? 3 : 2), 16);
+            return neg ? -v : v;
+        }
+        return Double.parseDouble(t);
+    }
+}

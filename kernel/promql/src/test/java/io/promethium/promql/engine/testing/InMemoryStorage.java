@@ -1,0 +1,282 @@
+package io.promethium.promql.engine.testing;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A storage for tests: series sorted by labels, each a pair of growing primitive arrays. Samples
+ * must arrive in time order per series; a sample at an existing timestamp replaces it.
+ */
+public final class InMemoryStorage implements Storage {
+
+    private final ConcurrentSkipListMap<Labels, MemSeries> series = new ConcurrentSkipListMap<>();
+    private final Set<Labels> nativeHistograms = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean nativeHistogramRead = new AtomicBoolean();
+
+    /**
+     * Records a series whose samples are native histograms, which this storage cannot hold: a
+     * select that matches it sets {@link #nativeHistogramRead()}, so tests can tell such cases apart.
+     */
+    public void markNativeHistogram(Labels labels) {
+        nativeHistograms.add(labels);
+    }
+
+    public boolean nativeHistogramRead() {
+        return nativeHistogramRead.get();
+    }
+
+    public void resetNativeHistogramReads() {
+        nativeHistogramRead.set(false);
+    }
+
+    /** Adds one sample directly (outside any appender batch). */
+    public void add(Labels labels, long t, double v) {
+        series.computeIfAbsent(labels, MemSeries::new).add(t, v);
+    }
+
+    public void clear() {
+        series.clear();
+        nativeHistograms.clear();
+    }
+
+    public int seriesCount() {
+        return series.size();
+    }
+
+    @Override
+    public long startTime() {
+        long min = Long.MAX_VALUE;
+        for (MemSeries s : series.values()) {
+            if (s.size > 0) {
+                min = Math.min(min, s.ts[0]);
+            }
+        }
+        return min;
+    }
+
+    @Override
+    public Appender appender() {
+        return new Appender() {
+            private final List<Object[]> pending = new ArrayList<>();
+
+            @Override
+            public long append(long ref, Labels labels, long timestamp, double value) {
+                pending.add(new Object[] {labels, timestamp, value});
+                return 1;
+            }
+
+            @Override
+            public void commit() {
+                for (Object[] p : pending) {
+                    add((Labels) p[0], (Long) p[1], (Double) p[2]);
+                }
+                pending.clear();
+            }
+
+            @Override
+            public void rollback() {
+                pending.clear();
+            }
+        };
+    }
+
+    @Override
+    public Querier querier(long minTime, long maxTime) {
+        return new MemQuerier(minTime, maxTime);
+    }
+
+    private static final class MemSeries {
+        final Labels labels;
+        long[] ts = new long[8];
+        double[] vs = new double[8];
+        int size;
+
+        MemSeries(Labels labels) {
+            this.labels = labels;
+        }
+
+        synchronized void add(long t, double v) {
+            if (size > 0 && ts[size - 1] >= t) {
+                int i = Arrays.binarySearch(ts, 0, size, t);
+                if (i >= 0) {
+                    vs[i] = v;
+                    return;
+                }
+                throw new StorageException(StorageException.Reason.OUT_OF_ORDER, "out of order sample for " + labels + " at " + t);
+            }
+            if (size == ts.length) {
+                ts = Arrays.copyOf(ts, size * 2);
+                vs = Arrays.copyOf(vs, size * 2);
+            }
+            ts[size] = t;
+            vs[size] = v;
+            size++;
+        }
+    }
+
+    private final class MemQuerier implements Querier {
+        private final long minTime;
+        private final long maxTime;
+
+        MemQuerier(long minTime, long maxTime) {
+            this.minTime = minTime;
+            this.maxTime = maxTime;
+        }
+
+        private boolean matches(Labels labels, List<Matcher> matchers) {
+            for (Matcher m : matchers) {
+                if (!m.matches(labels.get(m.name()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+            List<Series> out = new ArrayList<>();
+            for (Labels h : nativeHistograms) {
+                if (matches(h, matchers)) {
+                    nativeHistogramRead.set(true);
+                }
+            }
+            for (MemSeries s : series.values()) {
+                if (!matches(s.labels, matchers)) {
+                    continue;
+                }
+                long[] ts;
+                double[] vs;
+                int size;
+                synchronized (s) {
+                    ts = s.ts;
+                    vs = s.vs;
+                    size = s.size;
+                }
+                int from = lowerBound(ts, size, minTime);
+                int to = lowerBound(ts, size, maxTime == Long.MAX_VALUE ? Long.MAX_VALUE : maxTime + 1);
+                if (from >= to) {
+                    continue;
+                }
+                out.add(new ArraySeries(s.labels, ts, vs, from, to));
+            }
+            return SeriesSet.ofList(out);
+        }
+
+        @Override
+        public List<String> labelValues(String name, List<Matcher> matchers) {
+            TreeSet<String> values = new TreeSet<>();
+            for (MemSeries s : series.values()) {
+                if (matches(s.labels, matchers) && s.labels.has(name)) {
+                    values.add(s.labels.get(name));
+                }
+            }
+            return List.copyOf(values);
+        }
+
+        @Override
+        public List<String> labelNames(List<Matcher> matchers) {
+            TreeMap<String, Boolean> names = new TreeMap<>();
+            for (MemSeries s : series.values()) {
+                if (matches(s.labels, matchers)) {
+                    s.labels.forEach((n, v) -> names.put(n, true));
+                }
+            }
+            return List.copyOf(names.keySet());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static int lowerBound(long[] ts, int size, long t) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ts[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private record ArraySeries(Labels labels, long[] ts, double[] vs, int from, int to) implements Series {
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            if (reuse instanceof ArrayIterator it) {
+                it.reset(ts, vs, from, to);
+                return it;
+            }
+            ArrayIterator it = new ArrayIterator();
+            it.reset(ts, vs, from, to);
+            return it;
+        }
+    }
+
+    /** Iterates a slice of primitive arrays; reusable across series. */
+    private static final class ArrayIterator implements SampleIterator {
+        private long[] ts;
+        private double[] vs;
+        private int from;
+        private int pos;
+        private int to;
+
+        void reset(long[] ts, double[] vs, int from, int to) {
+            this.ts = ts;
+            this.vs = vs;
+            this.from = from;
+            this.pos = from - 1;
+            this.to = to;
+        }
+
+        @Override
+        public boolean next() {
+            if (pos < to) {
+                pos++;
+            }
+            return pos < to;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (pos < from) {
+                pos = from;
+            }
+            while (pos < to && ts[pos] < t) {
+                pos++;
+            }
+            return pos < to;
+        }
+
+        @Override
+        public long timestamp() {
+            return ts[pos];
+        }
+
+        @Override
+        public double value() {
+            return vs[pos];
+        }
+    }
+}

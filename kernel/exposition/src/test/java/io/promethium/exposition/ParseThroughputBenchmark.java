@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Parse throughput of the largest exposition page, single-threaded: MB/s and samples/s for the
+ * Parse throughput of the largest exposition page, single-threaded, per CPU-second of the thread: MB/s and samples/s for the
  * scrape hot path (next, series bytes, value, timestamp: what a series-cache hit needs) and for
  * the cache-miss path that also builds labels. Prints figures; asserts nothing.
  *
  * <p>Run after {@code mvn -pl kernel/exposition test-compile}:
- * {@code java -cp kernel/exposition/target/classes:kernel/exposition/target/test-classes:$HOME/.m2/repository/io/promethium/promethium-api/0.1.0-SNAPSHOT/promethium-api-0.1.0-SNAPSHOT.jar io.promethium.exposition.ParseThroughputBenchmark [seconds-per-round]}
+ * {@code java -cp kernel/exposition/target/classes:kernel/exposition/target/test-classes:$HOME/.m2/repository/io/promethium/promethium-api/0.1.0-SNAPSHOT/promethium-api-0.1.0-SNAPSHOT.jar io.promethium.exposition.ParseThroughputBenchmark [seconds-per-round [page-file]]}
  */
 public final class ParseThroughputBenchmark {
 
@@ -22,8 +22,12 @@ public final class ParseThroughputBenchmark {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         Path dir = Conformance.root().resolve("exposition");
         Path largest;
-        try (var files = Files.list(dir)) {
-            largest = files.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+        if (args.length > 1) {
+            largest = dir.resolve(args[1]);
+        } else {
+            try (var files = Files.list(dir)) {
+                largest = files.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+            }
         }
         byte[] page = Files.readAllBytes(largest);
         ExpositionFormat format = largest.toString().endsWith(".om.txt")
@@ -57,7 +61,9 @@ public final class ParseThroughputBenchmark {
     private static double[] round(ExpositionFormat format, byte[] page, double seconds, boolean labels)
             throws ExpositionException {
         long budget = (long) (seconds * 1e9);
-        long start = System.nanoTime();
+        // Thread CPU time, not wall time: figures are per core even when the machine is shared.
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = threads.getCurrentThreadCpuTime();
         long samples = 0;
         long bytes = 0;
         long sink = 0;
@@ -66,7 +72,7 @@ public final class ParseThroughputBenchmark {
         do {
             samples += labels ? labelsPathCount(format, page, builder) : hotPathCount(format, page);
             bytes += page.length;
-            now = System.nanoTime();
+            now = threads.getCurrentThreadCpuTime();
         } while (now - start < budget);
         sink += samples;
         if (sink == 42) {

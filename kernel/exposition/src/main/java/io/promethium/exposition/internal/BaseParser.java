@@ -46,12 +46,16 @@ abstract class BaseParser implements ExpositionParser {
     boolean hasTimestamp;
     long timestamp;
 
-    // Current metadata or comment line.
-    String familyName;
+    // Current metadata or comment line: offsets now, strings only when asked for.
+    private int metaNameOff;
+    private int metaNameLen;
+    private boolean metaNameEscaped;
+    private int metaTextOff;
+    private int metaTextLen;
+    private boolean metaTextQuoteEscape;
+    private String familyName;
+    private String metaText;
     MetricType type;
-    String help;
-    String unit;
-    String comment;
 
     BaseParser(byte[] buf, int offset, int length) {
         this.buf = Objects.requireNonNull(buf, "buf is null");
@@ -124,6 +128,9 @@ abstract class BaseParser implements ExpositionParser {
 
     @Override
     public final String metricFamilyName() {
+        if (familyName == null) {
+            familyName = string(metaNameOff, metaNameLen, metaNameEscaped);
+        }
         return familyName;
     }
 
@@ -134,17 +141,54 @@ abstract class BaseParser implements ExpositionParser {
 
     @Override
     public final String help() {
-        return help;
+        return metaText();
     }
 
     @Override
     public final String unit() {
-        return unit;
+        return metaText();
     }
 
     @Override
     public final String comment() {
-        return comment;
+        return metaText();
+    }
+
+    private String metaText() {
+        if (metaText == null) {
+            metaText = Escapes.unescape(buf, metaTextOff, metaTextLen, metaTextQuoteEscape);
+        }
+        return metaText;
+    }
+
+    /** Records the family name of a metadata line. */
+    final void setMetaName(int off, int len, boolean escaped) {
+        metaNameOff = off;
+        metaNameLen = len;
+        metaNameEscaped = escaped;
+        familyName = null;
+    }
+
+    /** Records the text of a HELP, UNIT or comment line; {@code escapes} says which escapes apply. */
+    final void setMetaText(int off, int len, boolean escapes, boolean quoteEscape) {
+        metaTextOff = off;
+        metaTextLen = len;
+        metaTextQuoteEscape = quoteEscape;
+        metaText = escapes ? null : new String(buf, off, len, StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code [from, to)} holds exactly the ASCII {@code word}. */
+    final boolean bytesEqual(int from, int to, String word) {
+        int n = word.length();
+        if (to - from != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buf[from + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- label access for subclasses ----
@@ -167,7 +211,12 @@ abstract class BaseParser implements ExpositionParser {
 
     /** Offset of the end of the current line (the newline or the buffer end). */
     final int lineEnd(int from) {
-        for (int p = from; p < end; p++) {
+        int p = from;
+        byte[] b = buf;
+        while (p + 8 <= end && !hasByte((long) LONGS.get(b, p), NEWLINES)) {
+            p += 8;
+        }
+        for (; p < end; p++) {
             if (buf[p] == '\n') {
                 return p;
             }
@@ -175,20 +224,45 @@ abstract class BaseParser implements ExpositionParser {
         return end;
     }
 
+    private static final byte NAME_START = 1;
+    private static final byte NAME_CHAR = 2;
+    private static final byte LABEL_START = 4;
+    private static final byte LABEL_CHAR = 8;
+    /** Character classes of ASCII bytes, indexed by the unsigned byte; one load instead of range checks. */
+    private static final byte[] CLASSES = new byte[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            boolean digit = c >= '0' && c <= '9';
+            int k = 0;
+            if (letter || c == ':') {
+                k |= NAME_START | NAME_CHAR;
+            }
+            if (digit) {
+                k |= NAME_CHAR | LABEL_CHAR;
+            }
+            if (letter) {
+                k |= LABEL_START | LABEL_CHAR;
+            }
+            CLASSES[c] = (byte) k;
+        }
+    }
+
     static boolean isNameStart(byte c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+        return (CLASSES[c & 0xff] & NAME_START) != 0;
     }
 
     static boolean isNameChar(byte c) {
-        return isNameStart(c) || (c >= '0' && c <= '9');
+        return (CLASSES[c & 0xff] & NAME_CHAR) != 0;
     }
 
     static boolean isLabelNameStart(byte c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        return (CLASSES[c & 0xff] & LABEL_START) != 0;
     }
 
     static boolean isLabelNameChar(byte c) {
-        return isLabelNameStart(c) || (c >= '0' && c <= '9');
+        return (CLASSES[c & 0xff] & LABEL_CHAR) != 0;
     }
 
     /** End of a legacy metric name starting at {@code p}, or {@code p} when there is none. */
@@ -222,14 +296,26 @@ abstract class BaseParser implements ExpositionParser {
     final int scanQuoted(int p, int limit, String what) throws ExpositionException {
         boolean escaped = false;
         int q = p + 1;
+        byte[] b = buf;
         while (q < limit) {
-            byte c = buf[q];
+            // Skip eight plain bytes at a time: none of them is a quote, backslash or newline.
+            while (q + 8 <= limit) {
+                long word = (long) LONGS.get(b, q);
+                if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES) || hasByte(word, NEWLINES)) {
+                    break;
+                }
+                q += 8;
+            }
+            if (q >= limit) {
+                break;
+            }
+            byte c = b[q];
             if (c == '"') {
                 quotedHadEscape = escaped;
                 return q + 1;
             }
             if (c == '\\') {
-                if (q + 1 < limit && buf[q + 1] == '\n') {
+                if (q + 1 < limit && b[q + 1] == '\n') {
                     break;
                 }
                 escaped = true;
@@ -242,6 +328,20 @@ abstract class BaseParser implements ExpositionParser {
             q++;
         }
         throw error(p, "unterminated quoted " + what);
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long NEWLINES = ONES * '\n';
+
+    /** Whether any byte of {@code word} equals the byte repeated in {@code pattern} (SWAR zero-byte test). */
+    private static boolean hasByte(long word, long pattern) {
+        long x = word ^ pattern;
+        return ((x - ONES) & ~x & HIGHS) != 0;
     }
 
     /**

@@ -15,6 +15,17 @@ public final class Escapes {
 
     /** Resolves escapes in UTF-8 bytes; {@code quote} says whether {@code \"} is an escape. */
     public static String unescape(byte[] b, int off, int len, boolean quote) {
+        int endAt0 = off + len;
+        boolean any = false;
+        for (int p = off; p < endAt0; p++) {
+            if (b[p] == '\\') {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return new String(b, off, len, StandardCharsets.UTF_8);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(len);
         int endAt = off + len;
         for (int p = off; p < endAt; p++) {

@@ -19,6 +19,8 @@ public final class OpenMetricsParser extends BaseParser {
     /** OpenMetrics caps the runes of an exemplar's label names and values together. */
     static final int MAX_EXEMPLAR_LABEL_RUNES = 128;
 
+    private static final MetricType[] METRIC_TYPES = MetricType.values();
+
     private final OpenMetricsFamilyValidator validator;
     private boolean eof;
 
@@ -83,13 +85,17 @@ public final class OpenMetricsParser extends BaseParser {
         while (kindEnd < le && buf[kindEnd] != ' ') {
             kindEnd++;
         }
-        String kind = utf8(kindStart, kindEnd);
-        Entry result = switch (kind) {
-            case "HELP" -> Entry.HELP;
-            case "TYPE" -> Entry.TYPE;
-            case "UNIT" -> Entry.UNIT;
-            default -> throw error(kindStart, "invalid metadata line, expected HELP, TYPE or UNIT");
-        };
+        Entry result;
+        if (bytesEqual(kindStart, kindEnd, "HELP")) {
+            result = Entry.HELP;
+        } else if (bytesEqual(kindStart, kindEnd, "TYPE")) {
+            result = Entry.TYPE;
+        } else if (bytesEqual(kindStart, kindEnd, "UNIT")) {
+            result = Entry.UNIT;
+        } else {
+            throw error(kindStart, "invalid metadata line, expected HELP, TYPE or UNIT");
+        }
+        String kind = result.name();
         if (kindEnd >= le) {
             throw error(kindEnd, "missing metric name in " + kind + " line");
         }
@@ -97,55 +103,57 @@ public final class OpenMetricsParser extends BaseParser {
         int nameEnd;
         if (nameStart < le && buf[nameStart] == '"') {
             nameEnd = scanQuoted(nameStart, le, "metric name");
-            familyName = string(nameStart + 1, nameEnd - nameStart - 2, quotedHadEscape);
+            setMetaName(nameStart + 1, nameEnd - nameStart - 2, quotedHadEscape);
         } else {
             nameEnd = scanMetricName(nameStart, le);
             if (nameEnd == nameStart) {
                 throw error(nameStart, "invalid metric name in " + kind + " line");
             }
-            familyName = utf8(nameStart, nameEnd);
+            setMetaName(nameStart, nameEnd - nameStart, false);
         }
         if (nameEnd >= le || buf[nameEnd] != ' ') {
             throw error(nameEnd, kind + " line needs a single space and text after the metric name");
         }
         int textStart = nameEnd + 1;
-        String text;
         switch (result) {
-            case HELP -> {
-                help = Escapes.unescape(buf, textStart, le - textStart, true);
-                text = help;
-            }
+            case HELP -> setMetaText(textStart, le - textStart, true, true);
             case TYPE -> {
-                text = utf8(textStart, le);
-                type = switch (text) {
-                    case "counter" -> MetricType.COUNTER;
-                    case "gauge" -> MetricType.GAUGE;
-                    case "histogram" -> MetricType.HISTOGRAM;
-                    case "gaugehistogram" -> MetricType.GAUGE_HISTOGRAM;
-                    case "summary" -> MetricType.SUMMARY;
-                    case "info" -> MetricType.INFO;
-                    case "stateset" -> MetricType.STATESET;
-                    case "unknown" -> MetricType.UNKNOWN;
-                    default -> throw error(textStart, "invalid metric type \"" + text + "\"");
-                };
+                type = typeWord(textStart, le);
+                if (type == null) {
+                    throw error(textStart, "invalid metric type \"" + utf8(textStart, le) + "\"");
+                }
             }
             default -> {
-                unit = utf8(textStart, le);
-                text = unit;
-                if (!unit.isEmpty() && !familyName.endsWith("_" + unit)) {
-                    throw error(textStart, "unit \"" + unit + "\" is not a suffix of metric \"" + familyName + "\"");
+                setMetaText(textStart, le - textStart, false, false);
+                String unitText = unit();
+                if (!unitText.isEmpty() && !metricFamilyName().endsWith("_" + unitText)) {
+                    throw error(textStart, "unit \"" + unitText + "\" is not a suffix of metric \"" + metricFamilyName() + "\"");
                 }
             }
         }
         if (validator != null) {
             try {
-                validator.metadata(kind, familyName, text, lineNumber);
+                validator.metadata(kind, metricFamilyName(),
+                        result == Entry.TYPE ? type.text() : metaTextFor(result), lineNumber);
             } catch (ExpositionException e) {
                 failed = true;
                 throw e;
             }
         }
         return result;
+    }
+
+    private String metaTextFor(Entry result) {
+        return result == Entry.HELP ? help() : unit();
+    }
+
+    private MetricType typeWord(int from, int to) {
+        for (MetricType t : METRIC_TYPES) {
+            if (bytesEqual(from, to, t.text())) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private Entry parseSample(int p, int le) throws ExpositionException {

@@ -49,7 +49,8 @@ public final class TextParser extends BaseParser {
         boolean isHelp = startsWithWord(q, le, "HELP");
         boolean isType = !isHelp && startsWithWord(q, le, "TYPE");
         if (!isHelp && !isType) {
-            comment = utf8(p, le);
+            // Comments are rare and unimportant: keep the text as written.
+            setMetaText(p, le - p, false, false);
             return Entry.COMMENT;
         }
         q = skipBlanks(q + 4, le);
@@ -57,42 +58,55 @@ public final class TextParser extends BaseParser {
         boolean quoted = q < le && buf[q] == '"';
         if (quoted) {
             q = scanQuoted(q, le, "metric name");
-            familyName = string(nameStart + 1, q - nameStart - 2, quotedHadEscape);
+            setMetaName(nameStart + 1, q - nameStart - 2, quotedHadEscape);
         } else {
             q = scanMetricName(q, le);
             if (q == nameStart) {
                 throw error(q, "invalid metric name in " + (isHelp ? "HELP" : "TYPE") + " line");
             }
-            familyName = utf8(nameStart, q);
+            setMetaName(nameStart, q - nameStart, false);
         }
         if (q < le && buf[q] != ' ' && buf[q] != '\t') {
             throw error(q, "invalid metric name in " + (isHelp ? "HELP" : "TYPE") + " line");
         }
         q = skipBlanks(q, le);
         if (isHelp) {
-            help = Escapes.unescape(buf, q, le - q, false);
+            setMetaText(q, le - q, true, false);
             return Entry.HELP;
         }
         int wordStart = q;
         while (q < le && buf[q] != ' ' && buf[q] != '\t') {
             q++;
         }
-        String word = utf8(wordStart, q);
         if (skipBlanks(q, le) != le) {
             throw error(q, "unexpected text after the type");
         }
-        type = switch (word) {
-            case "counter" -> MetricType.COUNTER;
-            case "gauge" -> MetricType.GAUGE;
-            case "histogram" -> MetricType.HISTOGRAM;
-            case "summary" -> MetricType.SUMMARY;
-            case "untyped", "unknown" -> MetricType.UNKNOWN;
-            case "gaugehistogram" -> MetricType.GAUGE_HISTOGRAM;
-            case "info" -> MetricType.INFO;
-            case "stateset" -> MetricType.STATESET;
-            default -> throw error(wordStart, word.isEmpty() ? "missing metric type" : "invalid metric type \"" + word + "\"");
-        };
+        type = typeWord(wordStart, q);
+        if (type == null) {
+            throw error(wordStart, q == wordStart ? "missing metric type" : "invalid metric type \"" + utf8(wordStart, q) + "\"");
+        }
         return Entry.TYPE;
+    }
+
+    private MetricType typeWord(int from, int to) {
+        if (bytesEqual(from, to, "counter")) {
+            return MetricType.COUNTER;
+        } else if (bytesEqual(from, to, "gauge")) {
+            return MetricType.GAUGE;
+        } else if (bytesEqual(from, to, "histogram")) {
+            return MetricType.HISTOGRAM;
+        } else if (bytesEqual(from, to, "summary")) {
+            return MetricType.SUMMARY;
+        } else if (bytesEqual(from, to, "untyped") || bytesEqual(from, to, "unknown")) {
+            return MetricType.UNKNOWN;
+        } else if (bytesEqual(from, to, "gaugehistogram")) {
+            return MetricType.GAUGE_HISTOGRAM;
+        } else if (bytesEqual(from, to, "info")) {
+            return MetricType.INFO;
+        } else if (bytesEqual(from, to, "stateset")) {
+            return MetricType.STATESET;
+        }
+        return null;
     }
 
     private boolean startsWithWord(int p, int le, String word) {

@@ -1,0 +1,18 @@
+package io.promethium.scrape;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The targets of every scrape pool, as the targets API shows them. Thread-safe snapshots. */
+@ProviderType
+public interface ScrapeTargets {
+
+    /** Targets being scraped, by pool then labels. */
+    List<TargetInfo> activeTargets();
+
+    /** Targets dropped by relabeling or invalid, up to {@code keep_dropped_targets} per pool (0: all). */
+    List<TargetInfo> droppedTargets();
+
+    /** The {@code # TYPE}/{@code # HELP}/{@code # UNIT} each active target exposed on its last successful scrape. */
+    List<TargetMetadata> targetMetadata();
+}

@@ -1,0 +1,39 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.config.model.ScrapeLimits;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.scrape.relabel.Relabeler;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a scrape loop needs besides its target: cadence, label and timestamp handling, limits.
+ *
+ * @param fallbackFormat the format for a missing or unknown Content-Type, or null to fail such a scrape
+ */
+record LoopSettings(
+        Duration interval,
+        Duration timeout,
+        boolean honorLabels,
+        boolean honorTimestamps,
+        boolean trackTimestampsStaleness,
+        ScrapeLimits limits,
+        Relabeler metricRelabeler,
+        ExpositionFormat fallbackFormat) {
+
+    LoopSettings {
+        Objects.requireNonNull(interval, "interval is null");
+        Objects.requireNonNull(timeout, "timeout is null");
+        Objects.requireNonNull(limits, "limits is null");
+        Objects.requireNonNull(metricRelabeler, "metricRelabeler is null");
+    }
+
+    /** The pool-wide part; interval and timeout may differ per target (relabeled). */
+    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
+        LoopSettings forTarget(Duration interval, Duration timeout) {
+            return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
+                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat);
+        }
+    }
+}

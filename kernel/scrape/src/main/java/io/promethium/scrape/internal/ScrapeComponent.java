@@ -1,0 +1,82 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.storage.Storage;
+import io.promethium.config.ConfigConsumer;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.scrape.ScrapeTargets;
+import io.promethium.scrape.TargetInfo;
+import io.promethium.scrape.TargetMetadata;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The scrape manager as a DS component: follows the config, the storage (greedy and dynamic, so a
+ * storage bundle update pauses scrapes and resumes them on the replacement) and every discovery
+ * plugin. Also the targets view for the web layer and the collector of the scrape self metrics.
+ */
+@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class})
+public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector {
+
+    private final ScrapeManager manager = new ScrapeManager();
+
+    public ScrapeComponent() {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindStorage(Storage storage) {
+        manager.setStorage(storage);
+    }
+
+    public void unbindStorage(Storage storage) {
+        manager.unsetStorage(storage);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindDiscovererFactory(DiscovererFactory factory) {
+        manager.addDiscovererFactory(factory);
+    }
+
+    public void unbindDiscovererFactory(DiscovererFactory factory) {
+        manager.removeDiscovererFactory(factory);
+    }
+
+    @Deactivate
+    public void deactivate() {
+        manager.close();
+    }
+
+    @Override
+    public void applyConfig(PrometheusConfig config) throws ConfigException {
+        manager.applyConfig(config);
+    }
+
+    @Override
+    public List<TargetInfo> activeTargets() {
+        return manager.activeTargets();
+    }
+
+    @Override
+    public List<TargetInfo> droppedTargets() {
+        return manager.droppedTargets();
+    }
+
+    @Override
+    public List<TargetMetadata> targetMetadata() {
+        return manager.targetMetadata();
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        manager.collect(writer);
+    }
+}

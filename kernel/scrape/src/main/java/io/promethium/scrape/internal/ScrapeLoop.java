@@ -1,0 +1,409 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import io.promethium.exposition.ExpositionException;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionFormats;
+import io.promethium.exposition.ExpositionParser;
+import io.promethium.scrape.TargetInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Scrapes one target on its own virtual thread, every interval, at a phase set by a hash of the
+ * target so that a pool's scrapes spread over the interval. Each scrape appends the page's
+ * samples, staleness markers for series that left the page, and the report series
+ * ({@code up}, {@code scrape_duration_seconds}, ...) in one batch.
+ *
+ * <p>A failed scrape (HTTP error, timeout, limits, syntax error) appends no page sample, marks the
+ * previous scrape's series stale and reports {@code up 0}; the loop goes on.
+ */
+final class ScrapeLoop {
+
+    private static final Logger LOG = Logger.getLogger(ScrapeLoop.class.getName());
+
+    static final String[] REPORT_NAMES = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
+        "scrape_samples_post_metric_relabeling", "scrape_series_added"};
+
+    /** Everything a replacement loop takes over so that series and staleness carry on. */
+    record Handover(SeriesCache cache, long iteration, long lastSuccess, long[] reportRefs) {
+    }
+
+    private final ScrapeTarget target;
+    private final LoopSettings settings;
+    private final HttpScraper scraper;
+    private final Supplier<Storage> storage;
+    private final ScrapeMetrics metrics;
+    private final Labels[] reportLabels;
+    private final long[] reportRefs;
+    private final SeriesCache cache;
+    private long iteration;
+    private long lastSuccess;
+
+    // Reused per scrape: the stale-marker callback appends into the batch in progress.
+    private Appender batch;
+    private long batchTimestamp;
+    private final SeriesCache.Vanished staleWriter = this::writeStale;
+    private final int[] counts = new int[3];
+    private final double[] reportValues = new double[REPORT_NAMES.length];
+
+    private volatile String forcedError;
+    private volatile boolean stopped;
+    private volatile boolean staleOnStop = true;
+    private Thread thread;
+
+    // Published for the targets API.
+    private volatile String lastError = "";
+    private volatile Instant lastScrape = Instant.EPOCH;
+    private volatile Duration lastDuration = Duration.ZERO;
+    private volatile String health = TargetInfo.UNKNOWN;
+    private volatile Map<String, Metadata> metadata = Map.of();
+    private Map<String, Metadata> pageMetadata = new HashMap<>();
+
+    ScrapeLoop(ScrapeTarget target, LoopSettings settings, HttpScraper scraper, Supplier<Storage> storage,
+               ScrapeMetrics metrics, Handover handover) {
+        this.target = Objects.requireNonNull(target, "target is null");
+        this.settings = Objects.requireNonNull(settings, "settings is null");
+        this.scraper = Objects.requireNonNull(scraper, "scraper is null");
+        this.storage = Objects.requireNonNull(storage, "storage is null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.reportLabels = new Labels[REPORT_NAMES.length];
+        for (int i = 0; i < REPORT_NAMES.length; i++) {
+            reportLabels[i] = target.publicLabels().toBuilder().set(Labels.METRIC_NAME, REPORT_NAMES[i]).build();
+        }
+        if (handover == null) {
+            this.cache = new SeriesCache();
+            this.reportRefs = new long[REPORT_NAMES.length];
+            this.lastSuccess = -1;
+        } else {
+            this.cache = handover.cache();
+            this.iteration = handover.iteration();
+            this.lastSuccess = handover.lastSuccess();
+            this.reportRefs = handover.reportRefs();
+        }
+    }
+
+    ScrapeTarget target() {
+        return target;
+    }
+
+    LoopSettings settings() {
+        return settings;
+    }
+
+    /** Every scrape fails with this error until cleared (null): {@code target_limit} exceeded. */
+    void forceError(String error) {
+        this.forcedError = error;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("scrape-" + target.url()).start(this::run);
+    }
+
+    /** Asks the loop to stop after its current scrape; {@link #awaitStop()} waits for it. */
+    void stop(boolean writeStaleMarkers) {
+        staleOnStop = writeStaleMarkers;
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    void awaitStop() {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(settings.timeout().toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops, then hands the series over to a replacement loop (no staleness markers). */
+    Handover handover() {
+        stop(false);
+        awaitStop();
+        return new Handover(cache, iteration, lastSuccess, reportRefs);
+    }
+
+    private void run() {
+        long intervalMs = settings.interval().toMillis();
+        long phase = Math.floorMod(target.hash(), intervalMs);
+        long now = System.currentTimeMillis();
+        long next = now - Math.floorMod(now, intervalMs) + phase;
+        if (next < now) {
+            next += intervalMs;
+        }
+        long previousStart = 0;
+        while (sleepUntil(next)) {
+            long startNanos = System.nanoTime();
+            if (previousStart != 0) {
+                metrics.intervalLength(settings.interval(), startNanos - previousStart);
+            }
+            previousStart = startNanos;
+            try {
+                scrapeOnce(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                // A bug must not end the loop: report it as the target's error.
+                lastError = "internal error: " + e;
+                health = TargetInfo.DOWN;
+                LOG.log(Level.WARNING, "scrape of " + target.url() + " failed unexpectedly", e);
+            }
+            next += intervalMs;
+            now = System.currentTimeMillis();
+            if (next <= now) {
+                // Overran: skip the missed slots but keep the phase.
+                next += ((now - next) / intervalMs + 1) * intervalMs;
+            }
+        }
+        if (staleOnStop) {
+            endOfRunStaleness(System.currentTimeMillis());
+        }
+    }
+
+    /** Sleeps until {@code wallMillis}; false when stopped. */
+    private boolean sleepUntil(long wallMillis) {
+        while (!stopped) {
+            long remaining = wallMillis - System.currentTimeMillis();
+            if (remaining <= 0) {
+                return true;
+            }
+            LockSupport.parkNanos(remaining * 1_000_000L);
+        }
+        return false;
+    }
+
+    /** One scrape at {@code timestamp} (ms): fetch, parse, append, report. Package-private for tests. */
+    void scrapeOnce(long timestamp) {
+        long start = System.nanoTime();
+        Storage store = storage.get();
+        if (store == null) {
+            lastError = "no storage available";
+            health = TargetInfo.DOWN;
+            lastScrape = Instant.ofEpochMilli(timestamp);
+            return;
+        }
+        iteration++;
+        Appender app = store.appender();
+        batch = app;
+        batchTimestamp = timestamp;
+        int[] counts = this.counts;
+        counts[0] = counts[1] = counts[2] = 0;
+        String error = null;
+        try {
+            String forced = forcedError;
+            if (forced != null) {
+                throw new ScrapeException(ScrapeException.Kind.TARGET_LIMIT, forced);
+            }
+            HttpScraper.Page page = scraper.fetch();
+            appendPage(app, page, timestamp, counts);
+            cache.commit(iteration, lastSuccess, staleWriter);
+            lastSuccess = iteration;
+        } catch (ScrapeException e) {
+            error = e.getMessage();
+            count(e.kind());
+            app.rollback();
+            app = store.appender();
+            batch = app;
+            cache.fail(lastSuccess, staleWriter);
+            lastSuccess = -1;
+            counts[0] = counts[1] = counts[2] = 0;
+        }
+        long durationNanos = System.nanoTime() - start;
+        report(app, timestamp, error == null ? 1 : 0, durationNanos / 1e9, counts);
+        try {
+            app.commit();
+        } catch (StorageException e) {
+            error = error == null ? "appending to storage failed: " + e.getMessage() : error;
+        }
+        batch = null;
+        lastError = error == null ? "" : error;
+        health = error == null ? TargetInfo.UP : TargetInfo.DOWN;
+        lastScrape = Instant.ofEpochMilli(timestamp);
+        lastDuration = Duration.ofNanos(durationNanos);
+    }
+
+    private void count(ScrapeException.Kind kind) {
+        switch (kind) {
+            case SAMPLE_LIMIT -> metrics.exceededSampleLimit.increment();
+            case BODY_SIZE -> metrics.exceededBodySizeLimit.increment();
+            case LABEL_LIMIT -> metrics.exceededLabelLimits.increment();
+            default -> {
+            }
+        }
+    }
+
+    /** Parses and appends the page; counts[0] scraped, [1] post relabeling, [2] series added. */
+    private void appendPage(Appender app, HttpScraper.Page page, long timestamp, int[] counts) throws ScrapeException {
+        ExpositionFormat format;
+        try {
+            format = ExpositionFormats.parserFor(page.contentType(), settings.fallbackFormat()).format();
+        } catch (ExpositionException e) {
+            throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
+        }
+        ExpositionParser parser = format.newParser(page.buffer(), 0, page.length());
+        byte[] buf = parser.buffer();
+        long sampleLimit = settings.limits().sampleLimit();
+        boolean honorTimestamps = settings.honorTimestamps();
+        Map<String, Metadata> meta = pageMetadata;
+        meta.clear();
+        int scraped = 0;
+        int post = 0;
+        int added = 0;
+        try {
+            ExpositionParser.Entry entry;
+            while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
+                switch (entry) {
+                    case SERIES -> {
+                        scraped++;
+                        int off = parser.seriesOffset();
+                        int len = parser.seriesLength();
+                        int hash = SeriesCache.hash(buf, off, len);
+                        SeriesCache.Entry e = cache.get(buf, off, len, hash);
+                        if (e == null) {
+                            e = newSeries(parser, buf, off, len, hash);
+                            if (e.labels != null) {
+                                added++;
+                            }
+                        }
+                        cache.touch(e, iteration);
+                        if (e.labels == null) {
+                            continue;
+                        }
+                        if (++post > sampleLimit && sampleLimit > 0) {
+                            throw new ScrapeException(ScrapeException.Kind.SAMPLE_LIMIT,
+                                    "sample limit exceeded (limit: " + sampleLimit + ")");
+                        }
+                        boolean explicit = honorTimestamps && parser.hasTimestamp();
+                        e.explicitTimestamp = explicit;
+                        try {
+                            e.ref = app.append(e.ref, e.labels, explicit ? parser.timestamp() : timestamp, parser.value());
+                            if (parser.hasExemplar()) {
+                                app.appendExemplar(e.ref, e.labels, parser.exemplar());
+                            }
+                        } catch (StorageException ex) {
+                            metrics.rejected(ex.reason());
+                            if (ex.reason() == StorageException.Reason.IO || ex.reason() == StorageException.Reason.CLOSED) {
+                                throw new ScrapeException(ScrapeException.Kind.STORAGE, "appending to storage failed: " + ex.getMessage());
+                            }
+                        }
+                    }
+                    case TYPE -> meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
+                            (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
+                    case HELP -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
+                            (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
+                    case UNIT -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
+                            (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
+                    default -> {
+                    }
+                }
+            }
+        } catch (ExpositionException e) {
+            throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
+        }
+        counts[0] = scraped;
+        counts[1] = post;
+        counts[2] = added;
+        if (!meta.equals(metadata)) {
+            metadata = Map.copyOf(meta);
+        }
+    }
+
+    /** Cache miss: build, relabel and check the series' labels once. */
+    private SeriesCache.Entry newSeries(ExpositionParser parser, byte[] buf, int off, int len, int hash) throws ScrapeException {
+        Labels.Builder builder = Labels.builder();
+        parser.labels(builder);
+        Labels labels = SeriesLabels.of(builder.build(), target.publicLabels(), settings.honorLabels(), settings.metricRelabeler());
+        if (labels != null) {
+            String limitError = SeriesLabels.checkLimits(labels, settings.limits());
+            if (limitError != null) {
+                throw new ScrapeException(ScrapeException.Kind.LABEL_LIMIT, limitError);
+            }
+        }
+        return cache.put(buf, off, len, hash, labels);
+    }
+
+    private void writeStale(SeriesCache.Entry e) {
+        if (e.labels == null || (e.explicitTimestamp && !settings.trackTimestampsStaleness())) {
+            return;
+        }
+        try {
+            e.ref = batch.append(e.ref, e.labels, batchTimestamp, StaleMarker.STALE_NAN);
+        } catch (StorageException ex) {
+            metrics.rejected(ex.reason());
+        }
+    }
+
+    private void report(Appender app, long timestamp, double up, double durationSeconds, int[] counts) {
+        double[] values = reportValues;
+        values[0] = up;
+        values[1] = durationSeconds;
+        values[2] = counts[0];
+        values[3] = counts[1];
+        values[4] = counts[2];
+        for (int i = 0; i < values.length; i++) {
+            try {
+                reportRefs[i] = app.append(reportRefs[i], reportLabels[i], timestamp, values[i]);
+            } catch (StorageException e) {
+                metrics.rejected(e.reason());
+            }
+        }
+    }
+
+    /** The target went away or the server stops: its series and report series end now. */
+    private void endOfRunStaleness(long timestamp) {
+        Storage store = storage.get();
+        if (store == null || lastSuccess < 0 && iteration == 0) {
+            return;
+        }
+        Appender app = store.appender();
+        batch = app;
+        batchTimestamp = timestamp;
+        if (lastSuccess >= 0) {
+            cache.forEachLive(lastSuccess, staleWriter);
+        }
+        for (int i = 0; i < reportLabels.length; i++) {
+            try {
+                reportRefs[i] = app.append(reportRefs[i], reportLabels[i], timestamp, StaleMarker.STALE_NAN);
+            } catch (StorageException e) {
+                metrics.rejected(e.reason());
+            }
+        }
+        try {
+            app.commit();
+        } catch (StorageException e) {
+            LOG.log(Level.WARNING, "writing end-of-run staleness markers for " + target.url() + " failed: " + e.getMessage());
+        }
+        batch = null;
+    }
+
+    /** Stops now and writes the end-of-run staleness markers; for tests driving {@link #scrapeOnce}. */
+    void endOfRun(long timestamp) {
+        endOfRunStaleness(timestamp);
+    }
+
+    TargetInfo info() {
+        return new TargetInfo(target.discoveredLabels(), target.publicLabels(), target.job(), target.url().toString(),
+                target.url().toString(), lastError, lastScrape, lastDuration, health, settings.interval(), settings.timeout());
+    }
+
+    Map<String, Metadata> metadata() {
+        return metadata;
+    }
+}

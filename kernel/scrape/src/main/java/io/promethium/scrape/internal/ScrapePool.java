@@ -1,0 +1,291 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.storage.Storage;
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionFormats;
+import io.promethium.scrape.TargetInfo;
+import io.promethium.scrape.TargetMetadata;
+import io.promethium.scrape.relabel.Relabeler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The targets of one {@code scrape_configs} job: the groups its discoverers reported, the
+ * targets built from them, and one {@link ScrapeLoop} per target. A sync starts loops for new
+ * targets and stops (with staleness markers) those that went away; loops of targets that stay
+ * keep running with their cadence and series cache.
+ */
+final class ScrapePool {
+
+    private static final Logger LOG = Logger.getLogger(ScrapePool.class.getName());
+
+    private final Supplier<Storage> storage;
+    private final ScrapeMetrics metrics;
+    private final Path configDirectory;
+    private final Map<String, Map<String, TargetGroup>> groupsByProvider = new LinkedHashMap<>();
+    private final Map<Labels, ScrapeLoop> loops = new LinkedHashMap<>();
+
+    private ScrapeConfig config;
+    private TargetBuilder targetBuilder;
+    private HttpClient client;
+    private String accept;
+    private LoopSettings.Base base;
+    private List<TargetInfo> dropped = List.of();
+    private int discovered;
+    private boolean stopped;
+
+    ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics) throws ConfigException {
+        this.storage = Objects.requireNonNull(storage, "storage is null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.configDirectory = configDirectory;
+        configure(config);
+    }
+
+    private void configure(ScrapeConfig newConfig) throws ConfigException {
+        String acceptHeader;
+        ExpositionFormat fallback = null;
+        try {
+            acceptHeader = ExpositionFormats.acceptHeader(newConfig.scrapeProtocols());
+            if (!newConfig.fallbackScrapeProtocol().isEmpty()) {
+                fallback = ExpositionFormat.fromProtocol(newConfig.fallbackScrapeProtocol());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("scrape_configs " + newConfig.jobName() + ": " + e.getMessage());
+        }
+        HttpClient newClient = HttpClients.create(newConfig.httpClient(), configDirectory);
+        this.config = newConfig;
+        this.targetBuilder = new TargetBuilder(newConfig);
+        this.client = newClient;
+        this.accept = acceptHeader;
+        this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback);
+    }
+
+    String job() {
+        return config.jobName();
+    }
+
+    synchronized ScrapeConfig config() {
+        return config;
+    }
+
+    /** Replaces the groups of one provider (a discoverer or the static configs) and re-syncs. */
+    synchronized void update(String provider, List<TargetGroup> groups) {
+        Map<String, TargetGroup> bySource = groupsByProvider.computeIfAbsent(provider, p -> new LinkedHashMap<>());
+        for (TargetGroup group : groups) {
+            if (group.targets().isEmpty()) {
+                bySource.remove(group.source());
+            } else {
+                bySource.put(group.source(), group);
+            }
+        }
+        sync();
+    }
+
+    /** Replaces everything one provider reported (the static configs on reload). */
+    synchronized void replace(String provider, List<TargetGroup> groups) {
+        Map<String, TargetGroup> bySource = new LinkedHashMap<>();
+        for (TargetGroup group : groups) {
+            if (!group.targets().isEmpty()) {
+                bySource.put(group.source(), group);
+            }
+        }
+        groupsByProvider.put(provider, bySource);
+        sync();
+    }
+
+    /** Forgets a provider that is no longer configured. */
+    synchronized void removeProvider(String provider) {
+        if (groupsByProvider.remove(provider) != null) {
+            sync();
+        }
+    }
+
+    /**
+     * Applies a changed config of the same job. Same scrape settings: only the target list is
+     * recomputed (changed {@code relabel_configs} restart only the targets whose labels change).
+     * Otherwise every loop is replaced, keeping its series cache when series handling is unchanged.
+     */
+    synchronized void reload(ScrapeConfig newConfig) throws ConfigException {
+        ScrapeConfig old = config;
+        if (ConfigComparison.sameScrapeSettings(old, newConfig)) {
+            this.config = newConfig;
+            this.targetBuilder = new TargetBuilder(newConfig);
+            sync();
+            return;
+        }
+        metrics.poolReloads.increment();
+        try {
+            configure(newConfig);
+        } catch (ConfigException e) {
+            metrics.poolReloadFailures.increment();
+            throw e;
+        }
+        boolean keepSeries = ConfigComparison.sameSeriesHandling(old, newConfig);
+        Map<Labels, ScrapeLoop.Handover> handovers = new HashMap<>();
+        List<ScrapeLoop> oldLoops = new ArrayList<>(loops.values());
+        for (ScrapeLoop loop : oldLoops) {
+            loop.stop(false);
+        }
+        for (ScrapeLoop loop : oldLoops) {
+            ScrapeLoop.Handover handover = loop.handover();
+            if (keepSeries) {
+                handovers.put(loop.target().labels(), handover);
+            }
+        }
+        loops.clear();
+        sync(handovers);
+    }
+
+    private void sync() {
+        sync(Map.of());
+    }
+
+    private void sync(Map<Labels, ScrapeLoop.Handover> handovers) {
+        if (stopped) {
+            return;
+        }
+        metrics.poolSyncs.increment();
+        Map<Labels, ScrapeTarget> wanted = new LinkedHashMap<>();
+        List<TargetInfo> droppedNow = new ArrayList<>();
+        long keepDropped = config.limits().keepDroppedTargets();
+        int seen = 0;
+        for (Map<String, TargetGroup> groups : groupsByProvider.values()) {
+            for (TargetGroup group : groups.values()) {
+                for (Labels targetLabels : group.targets()) {
+                    seen++;
+                    TargetBuilder.Result result = targetBuilder.build(targetLabels, group.labels());
+                    URI url = null;
+                    String error = result.error();
+                    if (!result.dropped()) {
+                        try {
+                            url = TargetBuilder.scrapeUrl(result.labels(), config.params());
+                        } catch (IllegalArgumentException e) {
+                            error = e.getMessage();
+                        }
+                    }
+                    if (url == null) {
+                        if (error != null) {
+                            LOG.log(Level.FINE, "job " + config.jobName() + ": invalid target " + result.discovered() + ": " + error);
+                        }
+                        if (keepDropped == 0 || droppedNow.size() < keepDropped) {
+                            droppedNow.add(new TargetInfo(result.discovered(), Labels.EMPTY, config.jobName(), "", "", error,
+                                    null, null, TargetInfo.UNKNOWN, config.scrapeInterval(), config.scrapeTimeout()));
+                        }
+                        continue;
+                    }
+                    wanted.putIfAbsent(result.labels(), new ScrapeTarget(config.jobName(), result.discovered(),
+                            result.labels(), TargetBuilder.publicLabels(result.labels()), url));
+                }
+            }
+        }
+        discovered = seen;
+        dropped = List.copyOf(droppedNow);
+        List<ScrapeLoop> gone = new ArrayList<>();
+        for (Map.Entry<Labels, ScrapeLoop> entry : loops.entrySet()) {
+            if (!wanted.containsKey(entry.getKey())) {
+                gone.add(entry.getValue());
+            }
+        }
+        for (ScrapeLoop loop : gone) {
+            loops.remove(loop.target().labels());
+            loop.stop(true);
+        }
+        for (ScrapeTarget target : wanted.values()) {
+            if (!loops.containsKey(target.labels())) {
+                ScrapeLoop loop = newLoop(target, handovers.get(target.labels()));
+                loops.put(target.labels(), loop);
+                loop.start();
+            }
+        }
+        long targetLimit = config.limits().targetLimit();
+        String limitError = null;
+        if (targetLimit > 0 && loops.size() > targetLimit) {
+            metrics.poolTargetLimitExceeded.increment();
+            limitError = "target_limit exceeded (number of targets: " + loops.size() + ", limit: " + targetLimit + ")";
+        }
+        for (ScrapeLoop loop : loops.values()) {
+            loop.forceError(limitError);
+        }
+    }
+
+    private ScrapeLoop newLoop(ScrapeTarget target, ScrapeLoop.Handover handover) {
+        Duration interval = parse(target.labels().get(TargetBuilder.SCRAPE_INTERVAL), config.scrapeInterval());
+        Duration timeout = parse(target.labels().get(TargetBuilder.SCRAPE_TIMEOUT), config.scrapeTimeout());
+        LoopSettings settings = base.forTarget(interval, timeout);
+        HttpScraper scraper = new HttpScraper(client, target.url(), timeout, config.limits().bodySizeLimit(),
+                config.httpClient(), configDirectory, accept, config.enableCompression());
+        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
+    }
+
+    private static Duration parse(String text, Duration fallback) {
+        try {
+            return io.promethium.api.config.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    /** Stops every loop; with staleness markers at shutdown or when the job goes away. */
+    synchronized void stop(boolean writeStaleMarkers) {
+        stopped = true;
+        for (ScrapeLoop loop : loops.values()) {
+            loop.stop(writeStaleMarkers);
+        }
+        for (ScrapeLoop loop : loops.values()) {
+            loop.awaitStop();
+        }
+        loops.clear();
+    }
+
+    synchronized List<TargetInfo> active() {
+        List<TargetInfo> result = new ArrayList<>(loops.size());
+        for (ScrapeLoop loop : loops.values()) {
+            result.add(loop.info());
+        }
+        return result;
+    }
+
+    synchronized List<TargetInfo> dropped() {
+        return dropped;
+    }
+
+    synchronized int discoveredTargets() {
+        return discovered;
+    }
+
+    synchronized int activeCount() {
+        return loops.size();
+    }
+
+    synchronized List<TargetMetadata> metadata() {
+        List<TargetMetadata> result = new ArrayList<>();
+        for (ScrapeLoop loop : loops.values()) {
+            Labels target = loop.target().publicLabels();
+            for (Map.Entry<String, Metadata> entry : loop.metadata().entrySet()) {
+                result.add(new TargetMetadata(target, entry.getKey(), entry.getValue()));
+            }
+        }
+        return result;
+    }
+
+    /** The loops, for tests. */
+    synchronized List<ScrapeLoop> loops() {
+        return List.copyOf(loops.values());
+    }
+}

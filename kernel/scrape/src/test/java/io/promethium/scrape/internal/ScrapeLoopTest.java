@@ -1,0 +1,294 @@
+package io.promethium.scrape.internal;
+
+import static io.promethium.scrape.internal.Configs.relabel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.config.model.HttpClientConfig;
+import io.promethium.config.model.RelabelAction;
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.config.model.ScrapeLimits;
+import io.promethium.exposition.ExpositionFormats;
+import io.promethium.scrape.TargetInfo;
+import io.promethium.scrape.relabel.Relabeler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ScrapeLoopTest {
+
+    private final TestServer server;
+    private final MemoryStorage storage = new MemoryStorage();
+    private final ScrapeMetrics metrics = new ScrapeMetrics();
+
+    ScrapeLoopTest() throws IOException {
+        server = new TestServer();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private ScrapeConfig job() {
+        return Configs.withTiming(Configs.job("test"), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    private ScrapeLoop loop(ScrapeConfig config) throws Exception {
+        TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
+        URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
+        ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
+                TargetBuilder.publicLabels(result.labels()), url);
+        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), null)
+                .forTarget(config.scrapeInterval(), config.scrapeTimeout());
+        HttpScraper scraper = new HttpScraper(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
+                config.limits().bodySizeLimit(), config.httpClient(), null,
+                ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
+        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
+    }
+
+    private Labels series(String name, String... labels) {
+        Labels.Builder b = Labels.of(labels).toBuilder();
+        b.set("__name__", name).set("job", "test").set("instance", server.address());
+        return b.build();
+    }
+
+    private double report(String name, long ts) {
+        Double v = storage.valueAt(series(name), ts);
+        assertThat(v).as(name + " at " + ts).isNotNull();
+        return v;
+    }
+
+    @Test
+    void storesEverySampleWithTargetLabelsAndReportsTheScrape() throws Exception {
+        server.text("# TYPE a counter\n# HELP a Help of a.\na_total 1\nb{x=\"1\"} 2\nb{x=\"2\"} 3\n");
+        ScrapeLoop loop = loop(job());
+
+        loop.scrapeOnce(1000);
+
+        assertThat(storage.valueAt(series("a_total"), 1000)).isEqualTo(1.0);
+        assertThat(storage.valueAt(series("b", "x", "1"), 1000)).isEqualTo(2.0);
+        assertThat(storage.valueAt(series("b", "x", "2"), 1000)).isEqualTo(3.0);
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+        assertThat(report("scrape_samples_scraped", 1000)).isEqualTo(3.0);
+        assertThat(report("scrape_samples_post_metric_relabeling", 1000)).isEqualTo(3.0);
+        assertThat(report("scrape_series_added", 1000)).isEqualTo(3.0);
+        assertThat(report("scrape_duration_seconds", 1000)).isPositive();
+        assertThat(loop.info().health()).isEqualTo(TargetInfo.UP);
+        assertThat(loop.metadata().get("a").type()).isEqualTo(MetricType.COUNTER);
+        assertThat(loop.metadata().get("a").help()).isEqualTo("Help of a.");
+        assertThat(server.lastAccept).startsWith("application/openmetrics-text;version=1.0.0");
+    }
+
+    @Test
+    void aSteadyPageHitsTheSeriesCacheAndAddsNoSeries() throws Exception {
+        server.text("a 1\nb 2\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        int lookups = storage.lookupsByLabels.get();
+
+        loop.scrapeOnce(2000);
+
+        assertThat(report("scrape_series_added", 2000)).isZero();
+        assertThat(storage.lookupsByLabels.get()).as("no series looked up by labels again").isEqualTo(lookups);
+        assertThat(storage.valueAt(series("a"), 2000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void aSeriesThatLeavesThePageGetsAStaleMarker() throws Exception {
+        server.text("a 1\nb 2\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        server.text("a 1\n");
+
+        loop.scrapeOnce(2000);
+
+        assertThat(StaleMarker.isStale(storage.valueAt(series("b"), 2000))).isTrue();
+        assertThat(storage.valueAt(series("a"), 2000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void aFailedScrapeMarksEverythingStaleAndReportsDown() throws Exception {
+        server.text("a 1\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        server.handler(exchange -> exchange.sendResponseHeaders(500, -1));
+
+        loop.scrapeOnce(2000);
+
+        assertThat(report("up", 2000)).isZero();
+        assertThat(StaleMarker.isStale(storage.valueAt(series("a"), 2000))).isTrue();
+        assertThat(loop.info().lastError()).contains("500");
+        assertThat(loop.info().health()).isEqualTo(TargetInfo.DOWN);
+    }
+
+    @Test
+    void aSyntaxErrorFailsThatScrapeOnlyAndKeepsTheLineInTheError() throws Exception {
+        server.text("a 1\nb{ 2\n");
+        ScrapeLoop loop = loop(job());
+
+        loop.scrapeOnce(1000);
+
+        assertThat(report("up", 1000)).isZero();
+        assertThat(storage.valueAt(series("a"), 1000)).as("nothing of a broken page is stored").isNull();
+        assertThat(loop.info().lastError()).contains("line 2");
+
+        server.text("a 1\n");
+        loop.scrapeOnce(2000);
+        assertThat(report("up", 2000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void exposedLabelsClashingWithTargetLabelsMoveToExportedUnlessHonored() throws Exception {
+        server.text("a{job=\"inner\",instance=\"i\"} 1\n");
+        loop(job()).scrapeOnce(1000);
+        assertThat(storage.valueAt(series("a", "exported_job", "inner", "exported_instance", "i"), 1000)).isEqualTo(1.0);
+
+        loop(Configs.withHonor(job(), true, true)).scrapeOnce(2000);
+        assertThat(storage.valueAt(Labels.of("__name__", "a", "job", "inner", "instance", "i"), 2000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void honorsExposedTimestampsOnlyWhenConfigured() throws Exception {
+        server.text("a 1 500\n");
+        loop(job()).scrapeOnce(1000);
+        assertThat(storage.valueAt(series("a"), 500)).isEqualTo(1.0);
+
+        MemoryStorage before = storage;
+        server.text("b 1 500\n");
+        loop(Configs.withHonor(job(), false, false)).scrapeOnce(3000);
+        assertThat(before.valueAt(series("b"), 3000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void metricRelabelingDropsAndRenamesSeries() throws Exception {
+        server.text("keep_me 1\ndrop_me 2\n");
+        ScrapeConfig config = Configs.withRelabel(job(), List.of(), List.of(
+                relabel(RelabelAction.DROP, List.of("__name__"), "drop_.*", "", "$1"),
+                relabel(RelabelAction.REPLACE, List.of("__name__"), "keep_(.*)", "kind", "$1")));
+
+        loop(config).scrapeOnce(1000);
+
+        assertThat(storage.valueAt(series("keep_me", "kind", "me"), 1000)).isEqualTo(1.0);
+        assertThat(storage.all().keySet()).noneMatch(l -> l.metricName().equals("drop_me"));
+        assertThat(report("scrape_samples_scraped", 1000)).isEqualTo(2.0);
+        assertThat(report("scrape_samples_post_metric_relabeling", 1000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void sampleLimitFailsTheWholeScrapeAndIsCounted() throws Exception {
+        server.text("a 1\nb 2\nc 3\n");
+        ScrapeLoop loop = loop(Configs.withLimits(job(), new ScrapeLimits(0, 2, 0, 0, 0, 0, 0)));
+
+        loop.scrapeOnce(1000);
+
+        assertThat(report("up", 1000)).isZero();
+        assertThat(storage.valueAt(series("a"), 1000)).isNull();
+        assertThat(loop.info().lastError()).contains("sample limit exceeded");
+        assertThat(metrics.exceededSampleLimit()).isEqualTo(1);
+    }
+
+    @Test
+    void labelLimitsFailTheScrapeNamingTheMetric() throws Exception {
+        server.text("a{x=\"1\",y=\"2\"} 1\n");
+        ScrapeLoop loop = loop(Configs.withLimits(job(), new ScrapeLimits(0, 0, 4, 0, 0, 0, 0)));
+        loop.scrapeOnce(1000);
+        assertThat(loop.info().lastError()).contains("label_limit exceeded").contains("metric: a");
+
+        ScrapeLoop names = loop(Configs.withLimits(job(), new ScrapeLimits(0, 0, 0, 7, 0, 0, 0)));
+        names.scrapeOnce(2000);
+        assertThat(names.info().lastError()).contains("label_name_length_limit exceeded").contains("__name__");
+
+        server.text("a{x=\"a long value\"} 1\n");
+        ScrapeLoop values = loop(Configs.withLimits(job(), new ScrapeLimits(0, 0, 0, 0, 5, 0, 0)));
+        values.scrapeOnce(3000);
+        assertThat(values.info().lastError()).contains("label_value_length_limit exceeded");
+    }
+
+    @Test
+    void outOfOrderSamplesAreCountedNotFatal() throws Exception {
+        server.text("a 1 5000\nb 1\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(10_000);
+        server.text("a 2 4000\nb 2\n");
+
+        loop.scrapeOnce(20_000);
+
+        assertThat(report("up", 20_000)).isEqualTo(1.0);
+        assertThat(metrics.outOfOrderSamples()).isEqualTo(1);
+        assertThat(storage.valueAt(series("b"), 20_000)).isEqualTo(2.0);
+    }
+
+    @Test
+    void aSeriesWithItsOwnTimestampGetsNoStaleMarker() throws Exception {
+        server.text("a 1 500\nb 1\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        server.text("");
+        loop.scrapeOnce(2000);
+        assertThat(storage.samples(series("a"))).noneMatch(MemoryStorage.Sample::isStale);
+        assertThat(StaleMarker.isStale(storage.valueAt(series("b"), 2000))).isTrue();
+    }
+
+    @Test
+    void endOfRunMarksTheLastSeriesAndReportSeriesStale() throws Exception {
+        server.text("a 1\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+
+        loop.endOfRun(1500);
+
+        assertThat(StaleMarker.isStale(storage.valueAt(series("a"), 1500))).isTrue();
+        assertThat(StaleMarker.isStale(storage.valueAt(series("up"), 1500))).isTrue();
+    }
+
+    @Test
+    void decompressesGzipBodies() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write("zipped 42\n".getBytes(StandardCharsets.UTF_8));
+        }
+        server.handler(exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            exchange.sendResponseHeaders(200, bytes.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes.toByteArray());
+            }
+        });
+        loop(job()).scrapeOnce(1000);
+        assertThat(storage.valueAt(series("zipped"), 1000)).isEqualTo(42.0);
+    }
+
+    @Test
+    void sendsBasicAuthAndBearerCredentials() throws Exception {
+        server.text("a 1\n");
+        HttpClientConfig basic = new HttpClientConfig(new HttpClientConfig.BasicAuth("user", "pass", ""), null, null,
+                true, true, "", Map.of());
+        loop(Configs.withHttp(job(), basic)).scrapeOnce(1000);
+        assertThat(server.lastAuthorization).isEqualTo("Basic dXNlcjpwYXNz");
+
+        HttpClientConfig bearer = new HttpClientConfig(null, new HttpClientConfig.Authorization(null, "tok", ""), null,
+                true, true, "", Map.of("X-Extra", "1"));
+        loop(Configs.withHttp(job(), bearer)).scrapeOnce(2000);
+        assertThat(server.lastAuthorization).isEqualTo("Bearer tok");
+    }
+
+    @Test
+    void anEmptyContentTypeFailsWithoutFallbackProtocol() throws Exception {
+        server.page("", "a 1\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        assertThat(loop.info().lastError()).contains("Content-Type");
+    }
+}

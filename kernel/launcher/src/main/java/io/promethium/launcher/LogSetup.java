@@ -1,6 +1,8 @@
 package io.promethium.launcher;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -10,6 +12,12 @@ import java.util.logging.Logger;
 
 /** Routes java.util.logging to stderr in Prometheus's logfmt style, at the level of --log.level. */
 final class LogSetup {
+
+    /**
+     * JUL holds loggers weakly: a level set on a logger nobody references is lost at the next
+     * garbage collection, so the launcher keeps the loggers it configures.
+     */
+    private static final List<Logger> CONFIGURED = new ArrayList<>();
 
     private LogSetup() {
     }
@@ -30,11 +38,18 @@ final class LogSetup {
         handler.setFormatter(json ? new JsonFormatter() : new LogfmtFormatter());
         root.addHandler(handler);
         root.setLevel(julLevel);
-        // Third-party chatter stays at warnings unless debugging.
+        // Third-party chatter stays quiet unless debugging: Jetty's start banner, and Jersey's
+        // warnings about optional providers (JAXB, activation) this server does not use.
         if (julLevel != Level.FINE) {
-            Logger.getLogger("org.eclipse.jetty").setLevel(Level.WARNING);
-            Logger.getLogger("org.glassfish").setLevel(Level.WARNING);
+            quiet("org.eclipse.jetty", Level.WARNING);
+            quiet("org.glassfish", Level.SEVERE);
         }
+    }
+
+    private static synchronized void quiet(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(level);
+        CONFIGURED.add(logger);
     }
 
     private static String levelName(Level level) {

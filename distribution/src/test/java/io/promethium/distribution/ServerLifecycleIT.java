@@ -1,0 +1,116 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The server as a user runs it: command line, config errors, reload, signals. */
+class ServerLifecycleIT {
+
+    private static final String GOOD_CONFIG = """
+            global:
+              scrape_interval: 15s
+            scrape_configs:
+              - job_name: self
+                static_configs:
+                  - targets: ["localhost:9090"]
+            """;
+
+    @Test
+    void startsWithTheShippedConfigAndAnswersHealthReadyStatusAndMetrics() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
+            assertThat(server.get("/-/healthy").body()).isEqualTo("Promethium Server is Healthy.\n");
+            assertThat(server.get("/-/ready").body()).isEqualTo("Promethium Server is Ready.\n");
+            assertThat(server.get("/api/v1/status/buildinfo").body()).contains("\"status\":\"success\"").contains("\"version\"");
+            assertThat(server.get("/api/v1/status/flags").body()).contains("\"web.enable-lifecycle\":\"false\"")
+                    .contains("\"storage.tsdb.retention.time\":\"15d\"");
+            assertThat(server.get("/api/v1/status/config").body()).contains("job_name: promethium");
+            HttpResponse<String> metrics = server.get("/metrics");
+            assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(metrics.body()).contains("prometheus_config_last_reload_successful 1")
+                    .contains("process_start_time_seconds");
+            assertThat(server.get("/no/such/endpoint").statusCode()).isEqualTo(404);
+            assertThat(server.post("/-/reload").statusCode()).as("lifecycle API off by default").isEqualTo(403);
+            assertThat(server.get("/api/v1/admin/plugins").statusCode()).as("admin API off by default").isEqualTo(503);
+        }
+    }
+
+    @Test
+    void unknownFlagPrintsUsageAndExitsWithTwo() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ServerProcess.Result result = server.runToCompletion("--no-such.flag=1");
+            assertThat(result.exitCode()).isEqualTo(2);
+            assertThat(result.output()).contains("unknown long flag '--no-such.flag'").contains("usage: promethium");
+        }
+    }
+
+    @Test
+    void invalidConfigAtStartExitsWithOneNamingFileAndLine() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            server.config("scrape_configs:\n  - job_name: x\n    scrape_intervall: 5s\n");
+            ServerProcess.Result result = server.runToCompletion("--web.listen-address=127.0.0.1:" + server.port);
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.output()).contains("prometheus.yml:3:5").contains("scrape_intervall");
+        }
+    }
+
+    @Test
+    void missingConfigFileAtStartExitsWithOne() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ServerProcess.Result result = server.runToCompletion("--web.listen-address=127.0.0.1:" + server.port,
+                    "--config.file=/nonexistent/prometheus.yml");
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.output()).contains("/nonexistent/prometheus.yml").contains("no such file");
+        }
+    }
+
+    @Test
+    void checkConfigExitsZeroForValidAndOneForInvalidFiles() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ServerProcess.Result valid = server.runToCompletion("check", "config", "conf/prometheus.yml");
+            assertThat(valid.exitCode()).as(valid.output()).isZero();
+            assertThat(valid.output()).contains("SUCCESS");
+            Files.writeString(server.home.resolve("bad.yml"), "global:\n  scrape_interval: soon\n");
+            ServerProcess.Result invalid = server.runToCompletion("check", "config", "bad.yml");
+            assertThat(invalid.exitCode()).isEqualTo(1);
+            assertThat(invalid.output()).contains("bad.yml:2:3").contains("soon");
+        }
+    }
+
+    @Test
+    void badReloadKeepsTheOldConfigAndReportsFailureUntilAGoodOne() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare().config(GOOD_CONFIG).start("--web.enable-lifecycle").awaitReady()) {
+            server.config("scrape_configs:\n  - job_name: [broken\n");
+            HttpResponse<String> reload = server.post("/-/reload");
+            assertThat(reload.statusCode()).isEqualTo(500);
+            assertThat(reload.body()).contains("prometheus.yml");
+            assertThat(server.get("/metrics").body()).contains("prometheus_config_last_reload_successful 0");
+            assertThat(server.get("/api/v1/status/config").body()).as("old config still in force").contains("job_name: self");
+            assertThat(server.get("/-/healthy").statusCode()).isEqualTo(200);
+
+            // SIGHUP reloads too: a fixed file brings the gauge back to 1.
+            server.config(GOOD_CONFIG.replace("job_name: self", "job_name: fixed"));
+            server.signal("HUP");
+            server.await(Duration.ofSeconds(15), () -> server.get("/metrics").body()
+                    .contains("prometheus_config_last_reload_successful 1"), "reload on SIGHUP");
+            assertThat(server.get("/api/v1/status/config").body()).contains("job_name: fixed");
+        }
+    }
+
+    @Test
+    void sigtermStopsGracefullyWithinTenSeconds() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
+            long start = System.nanoTime();
+            server.signal("TERM");
+            boolean exited = server.process().waitFor(10, TimeUnit.SECONDS);
+            assertThat(exited).as("exited within 10 s").isTrue();
+            assertThat(server.process().exitValue()).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(server.output()).contains("See you next time!");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.promethium.scrape.internal;
+
+import static io.promethium.scrape.internal.Configs.relabel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.config.model.AlertingConfig;
+import io.promethium.config.model.GlobalConfig;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.config.model.RelabelAction;
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.config.model.ScrapeLimits;
+import io.promethium.config.model.StaticConfig;
+import io.promethium.config.model.StorageConfig;
+import io.promethium.scrape.TargetInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ScrapeManagerTest {
+
+    private final TestServer a;
+    private final TestServer b;
+    private final MemoryStorage storage = new MemoryStorage();
+    private final ScrapeManager manager = new ScrapeManager();
+
+    ScrapeManagerTest() throws IOException {
+        a = new TestServer();
+        b = new TestServer();
+        a.text("from_a 1\n");
+        b.text("from_b 1\n");
+        manager.setStorage(storage);
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+        a.close();
+        b.close();
+    }
+
+    private static ScrapeConfig fast(String job) {
+        return Configs.withTiming(Configs.job(job), Duration.ofMillis(200), Duration.ofMillis(150));
+    }
+
+    private static ScrapeConfig withStatic(ScrapeConfig c, String... addresses) {
+        return Configs.withTargets(c, List.of(new StaticConfig(List.of(addresses), Labels.of("env", "test"))), c.discoveryConfigs());
+    }
+
+    private static PrometheusConfig config(ScrapeConfig... jobs) {
+        return new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(jobs), AlertingConfig.EMPTY,
+                List.of(), List.of(), StorageConfig.DEFAULT, "");
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+
+    private boolean hasSamples(String metric) {
+        return storage.all().entrySet().stream()
+                .anyMatch(e -> e.getKey().metricName().equals(metric) && e.getValue().stream().anyMatch(s -> !s.isStale()));
+    }
+
+    private List<ScrapeLoop> loops(String job) {
+        return manager.pool(job).loops();
+    }
+
+    @Test
+    void scrapesStaticTargetsAndListsThemForTheApi() throws Exception {
+        manager.applyConfig(config(withStatic(fast("j"), a.address(), b.address())));
+
+        await("both targets scraped", () -> hasSamples("from_a") && hasSamples("from_b"));
+        await("targets reported up", () -> manager.activeTargets().stream().allMatch(t -> t.health().equals(TargetInfo.UP)));
+        List<TargetInfo> active = manager.activeTargets();
+        assertThat(active).hasSize(2);
+        TargetInfo first = active.stream().filter(t -> t.labels().get("instance").equals(a.address())).findFirst().orElseThrow();
+        assertThat(first.scrapePool()).isEqualTo("j");
+        assertThat(first.scrapeUrl()).isEqualTo("http://" + a.address() + "/metrics");
+        assertThat(first.labels()).isEqualTo(Labels.of("env", "test", "instance", a.address(), "job", "j"));
+        assertThat(first.discoveredLabels().get("__address__")).isEqualTo(a.address());
+        assertThat(first.scrapeInterval()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void droppedTargetsAreKeptForTheApiUpToKeepDroppedTargets() throws Exception {
+        ScrapeConfig config = Configs.withRelabel(withStatic(fast("j"), a.address(), "dropped-1:1", "dropped-2:1"),
+                List.of(relabel(RelabelAction.DROP, List.of("__address__"), "dropped.*", "", "$1")), List.of());
+        manager.applyConfig(config(config));
+        assertThat(manager.droppedTargets()).hasSize(2);
+        assertThat(manager.droppedTargets().get(0).discoveredLabels().get("__address__")).startsWith("dropped");
+
+        manager.applyConfig(config(Configs.withLimits(config, new ScrapeLimits(0, 0, 0, 0, 0, 0, 1))));
+        assertThat(manager.droppedTargets()).hasSize(1);
+    }
+
+    @Test
+    void reloadWithAnUnchangedJobKeepsItsLoops() throws Exception {
+        ScrapeConfig job = withStatic(fast("j"), a.address());
+        manager.applyConfig(config(job, withStatic(fast("other"), b.address())));
+        List<ScrapeLoop> before = loops("j");
+
+        manager.applyConfig(config(job, withStatic(Configs.withTiming(Configs.job("other"), Duration.ofMillis(300),
+                Duration.ofMillis(150)), b.address())));
+
+        assertThat(loops("j")).containsExactlyElementsOf(before);
+        assertThat(loops("other").get(0).settings().interval()).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void reloadWithChangedTargetRelabelingRestartsOnlyTheTargetsWhoseLabelsChange() throws Exception {
+        ScrapeConfig job = withStatic(fast("j"), a.address(), b.address());
+        manager.applyConfig(config(job));
+        ScrapeLoop loopA = loops("j").stream().filter(l -> l.target().url().toString().contains(a.address())).findFirst().orElseThrow();
+
+        String bAddress = b.address();
+        manager.applyConfig(config(Configs.withRelabel(job, List.of(
+                relabel(RelabelAction.REPLACE, List.of("__address__"), bAddress.replace(".", "\\."), "team", "b")), List.of())));
+
+        List<ScrapeLoop> after = loops("j");
+        assertThat(after).hasSize(2).contains(loopA);
+        assertThat(after.stream().filter(l -> l != loopA).findFirst().orElseThrow().target().publicLabels().get("team"))
+                .isEqualTo("b");
+    }
+
+    @Test
+    void aTargetThatGoesAwayGetsStaleMarkers() throws Exception {
+        manager.applyConfig(config(withStatic(fast("j"), a.address(), b.address())));
+        await("b scraped", () -> hasSamples("from_b"));
+
+        manager.applyConfig(config(withStatic(fast("j"), a.address())));
+
+        await("b's series marked stale", () -> storage.all().entrySet().stream()
+                .filter(e -> e.getKey().metricName().equals("from_b"))
+                .anyMatch(e -> e.getValue().get(e.getValue().size() - 1).isStale()));
+    }
+
+    @Test
+    void shutdownMarksEverySeriesStale() throws Exception {
+        manager.applyConfig(config(withStatic(fast("j"), a.address())));
+        await("a scraped", () -> hasSamples("from_a"));
+
+        manager.close();
+
+        Map<Labels, List<MemoryStorage.Sample>> all = storage.all();
+        assertThat(all).isNotEmpty();
+        assertThat(all.values()).allSatisfy(samples -> assertThat(StaleMarker.isStale(samples.get(samples.size() - 1).value())).isTrue());
+    }
+
+    @Test
+    void targetLimitFailsEveryTargetOfThePool() throws Exception {
+        manager.applyConfig(config(Configs.withLimits(withStatic(fast("j"), a.address(), b.address()),
+                new ScrapeLimits(0, 0, 0, 0, 0, 1, 0))));
+        await("targets down", () -> manager.activeTargets().stream().allMatch(t -> t.health().equals(TargetInfo.DOWN)));
+        assertThat(manager.activeTargets().get(0).lastError()).contains("target_limit exceeded");
+        assertThat(hasSamples("from_a")).isFalse();
+    }
+
+    @Test
+    void targetsComeFromDiscoveryPluginsAndFollowTheirUpdates() throws Exception {
+        FakeDiscovery discovery = new FakeDiscovery();
+        manager.addDiscovererFactory(discovery);
+        ScrapeConfig job = Configs.withTargets(fast("sd"), List.of(),
+                List.of(new PluginConfig("fake_sd_configs", Map.of("name", "x"), "")));
+        manager.applyConfig(config(job));
+        assertThat(discovery.started).hasSize(1);
+
+        discovery.send(new TargetGroup("g", List.of(Labels.of("__address__", a.address())), Labels.of("__meta_fake_zone", "z1")));
+        await("a scraped via discovery", () -> hasSamples("from_a"));
+        assertThat(manager.activeTargets().get(0).discoveredLabels().get("__meta_fake_zone")).isEqualTo("z1");
+
+        discovery.send(new TargetGroup("g", List.of(Labels.of("__address__", b.address())), Labels.EMPTY));
+        await("b replaces a", () -> hasSamples("from_b") && manager.activeTargets().size() == 1
+                && manager.activeTargets().get(0).labels().get("instance").equals(b.address()));
+
+        manager.applyConfig(config(job));
+        assertThat(discovery.started).as("an unchanged block keeps its discoverer").hasSize(1);
+    }
+
+    @Test
+    void collectsSelfMetricsUnderPrometheusNames() throws Exception {
+        manager.applyConfig(config(withStatic(fast("j"), a.address())));
+        Map<String, Double> samples = new HashMap<>();
+        manager.collect(new MetricWriter() {
+            @Override
+            public void family(String name, MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                samples.put(name + labels, value);
+            }
+        });
+        assertThat(samples).containsEntry("prometheus_target_scrape_pool_targets{scrape_job=\"j\"}", 1.0);
+        assertThat(samples).containsEntry("prometheus_sd_discovered_targets{config=\"j\", name=\"scrape\"}", 1.0);
+        assertThat(samples).containsKey("prometheus_target_scrapes_exceeded_sample_limit_total{}");
+    }
+
+    /** A discovery plugin driven by the test. */
+    private static final class FakeDiscovery implements DiscovererFactory {
+        final List<Consumer<List<TargetGroup>>> started = new ArrayList<>();
+
+        @Override
+        public String type() {
+            return "fake";
+        }
+
+        @Override
+        public void validate(PluginConfig config) {
+        }
+
+        @Override
+        public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
+            return new Discoverer() {
+                @Override
+                public void start(Consumer<List<TargetGroup>> updates) {
+                    synchronized (FakeDiscovery.this) {
+                        started.add(updates);
+                    }
+                    updates.accept(List.of());
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        void send(TargetGroup group) {
+            Consumer<List<TargetGroup>> last;
+            synchronized (this) {
+                last = started.get(started.size() - 1);
+            }
+            last.accept(List.of(group));
+        }
+    }
+}

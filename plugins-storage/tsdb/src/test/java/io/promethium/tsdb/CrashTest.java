@@ -28,7 +28,7 @@ class CrashTest {
 
     /** The child: appends batches forever, printing each acknowledged batch number. */
     public static void main(String[] args) {
-        try (Tsdb db = Tsdb.open(options(Paths.get(args[0])))) {
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(Paths.get(args[0])).withCompactionInterval(java.time.Duration.ZERO))) {
             for (int batch = 0; ; batch++) {
                 Appender app = db.appender();
                 for (int s = 0; s < 100; s++) {

@@ -22,8 +22,9 @@ final class TestSupport {
     record Sample(long t, double v) {
     }
 
+    /** Defaults without background compaction; commits reach the OS but skip fsync, to keep tests fast. */
     static TsdbOptions options(Path dir) {
-        return TsdbOptions.defaults(dir).withCompactionInterval(Duration.ZERO);
+        return TsdbOptions.defaults(dir).withCompactionInterval(Duration.ZERO).withWal(true, false);
     }
 
     static Map<Labels, List<Sample>> read(Storage storage, long mint, long maxt, Matcher... matchers) {

@@ -74,6 +74,17 @@ public final class FloatFormat {
             last--;
         }
         digits = digits.substring(first, last);
+        if (digits.length() == 2 && v < Double.MIN_NORMAL) {
+            // Java prints at least two significant digits (4.9E-324); Go prints the shortest (5e-324).
+            // Only subnormals have so few bits that the two can differ.
+            int rounded = (digits.charAt(0) - '0') + (digits.charAt(1) >= '5' ? 1 : 0);
+            int roundedDp = rounded == 10 ? dp + 1 : dp;
+            String one = rounded == 10 ? "1" : String.valueOf(rounded);
+            if (Double.parseDouble(one + "e" + (roundedDp - 1)) == v) {
+                digits = one;
+                dp = roundedDp;
+            }
+        }
         int nd = digits.length();
         int exp = dp - 1;
         if (exp < -4 || exp >= 6) {

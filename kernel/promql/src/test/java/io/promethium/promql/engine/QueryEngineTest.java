@@ -1,0 +1,208 @@
+package io.promethium.promql.engine;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.promql.engine.testing.InMemoryStorage;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueryEngineTest {
+
+    private final QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
+
+    private static InMemoryStorage counters(int series, int samples, long stepMillis) {
+        InMemoryStorage storage = new InMemoryStorage();
+        for (int s = 0; s < series; s++) {
+            Labels labels = Labels.of("__name__", "x_total", "job", "j" + (s % 3), "instance", "i" + s);
+            for (int i = 0; i < samples; i++) {
+                storage.add(labels, i * stepMillis, i * (s + 1));
+            }
+        }
+        return storage;
+    }
+
+    @Test
+    void instantSelectorReturnsNewestSampleWithinLookback() {
+        InMemoryStorage storage = counters(1, 10, 60_000);
+        QueryResult r = engine.instantQuery(storage, "x_total", 300_000);
+        assertThat(((InstantVector) r.value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.v()).isEqualTo(5.0))
+                .satisfies(s -> assertThat(s.t()).isEqualTo(300_000));
+        // 5 m after the last sample (t = 540 s) the series has gone.
+        assertThat(((InstantVector) engine.instantQuery(storage, "x_total", 840_000).value()).samples()).isEmpty();
+        assertThat(((InstantVector) engine.instantQuery(storage, "x_total", 839_999).value()).samples()).hasSize(1);
+    }
+
+    @Test
+    void staleMarkerEndsTheSeriesAtOnce() {
+        InMemoryStorage storage = new InMemoryStorage();
+        Labels l = Labels.of("__name__", "up");
+        storage.add(l, 0, 1);
+        storage.add(l, 60_000, StaleMarker.STALE_NAN);
+        assertThat(((InstantVector) engine.instantQuery(storage, "up", 30_000).value()).samples()).hasSize(1);
+        assertThat(((InstantVector) engine.instantQuery(storage, "up", 60_000).value()).samples()).isEmpty();
+    }
+
+    @Test
+    void rangeQueryOfRateMatchesInstantQueriesAtEachStep() {
+        InMemoryStorage storage = counters(6, 100, 15_000);
+        QueryResult range = engine.rangeQuery(storage, "sum by (job) (rate(x_total[2m]))", 300_000, 900_000, 30_000);
+        RangeMatrix m = (RangeMatrix) range.value();
+        assertThat(m.series()).hasSize(3);
+        for (SeriesData s : m.series()) {
+            assertThat(s.length()).isEqualTo(21);
+            for (int i = 0; i < s.length(); i++) {
+                InstantVector v = (InstantVector) engine.instantQuery(storage, "sum by (job) (rate(x_total[2m]))", s.timestamps()[i]).value();
+                double expected = v.samples().stream().filter(x -> x.labels().equals(s.labels())).findFirst().orElseThrow().v();
+                assertThat(s.values()[i]).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void parseErrorIsBadDataWithPosition() {
+        assertThatThrownBy(() -> engine.instantQuery(new InMemoryStorage(), "sum(x", 0))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("bad_data");
+                    assertThat(e.getMessage()).matches("\\d+:\\d+: parse error: .*");
+                });
+    }
+
+    @Test
+    void tooManySamplesIsAnExecutionError() {
+        QueryEngine small = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(100));
+        InMemoryStorage storage = counters(20, 50, 15_000);
+        assertThatThrownBy(() -> small.rangeQuery(storage, "x_total", 0, 600_000, 15_000))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("execution");
+                    assertThat(e.getMessage()).isEqualTo("query processing would load too many samples into memory in query execution");
+                });
+    }
+
+    @Test
+    void slowStorageEndsInTimeout() {
+        QueryEngine quick = QueryEngine.create(EngineOptions.DEFAULTS.withTimeout(Duration.ofMillis(50)));
+        InMemoryStorage data = counters(3000, 40, 15_000);
+        Queryable slow = (min, max) -> new SlowQuerier(data.querier(min, max));
+        assertThatThrownBy(() -> quick.rangeQuery(slow, "rate(x_total[1m])", 0, 600_000, 1_000))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.errorType()).isEqualTo("timeout"));
+    }
+
+    @Test
+    void queriesBeyondMaxConcurrentWaitAndTimeOutInTheQueue() throws Exception {
+        QueryEngine one = QueryEngine.create(EngineOptions.DEFAULTS.withMaxConcurrent(1).withTimeout(Duration.ofMillis(300)));
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InMemoryStorage data = counters(1, 10, 15_000);
+        Queryable blocking = (min, max) -> {
+            inside.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return data.querier(min, max);
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> first = pool.submit(() -> {
+                try {
+                    one.instantQuery(blocking, "x_total", 60_000);
+                } catch (QueryException ignored) {
+                    // The first query may time out itself; only the second one matters here.
+                }
+            });
+            assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> one.instantQuery(data, "x_total", 60_000))
+                    .isInstanceOfSatisfying(QueryException.class, e -> {
+                        assertThat(e.errorType()).isEqualTo("timeout");
+                        assertThat(e.getMessage()).contains("queue");
+                    });
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void duplicateLabelsetsAfterNameRemovalFail() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "a_total", "job", "x"), 0, 1);
+        storage.add(Labels.of("__name__", "b_total", "job", "x"), 0, 2);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "-{job=\"x\"}", 0))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("execution");
+                    assertThat(e.getMessage()).isEqualTo("vector cannot contain metrics with the same labelset");
+                });
+    }
+
+    @Test
+    void rangeQueryRejectsRangeVectorExpressions() {
+        assertThatThrownBy(() -> engine.rangeQuery(new InMemoryStorage(), "x[5m]", 0, 60_000, 15_000))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.errorType()).isEqualTo("bad_data"));
+    }
+
+    @Test
+    void statsCountSamplesRead() {
+        InMemoryStorage storage = counters(2, 100, 15_000);
+        QueryResult r = engine.instantQuery(storage, "sum_over_time(x_total[5m])", 1_000_000);
+        assertThat(r.stats().totalQueryableSamples()).isGreaterThanOrEqualTo(40);
+        assertThat(r.stats().peakSamples()).isGreaterThan(0);
+    }
+
+    /** Sleeps on every select so a query runs past a short timeout. */
+    private record SlowQuerier(Querier delegate) implements Querier {
+        @Override
+        public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+            SeriesSet inner = delegate.select(sorted, hints, matchers);
+            return new SeriesSet() {
+                @Override
+                public boolean next() {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return inner.next();
+                }
+
+                @Override
+                public io.promethium.api.storage.Series at() {
+                    return inner.at();
+                }
+            };
+        }
+
+        @Override
+        public List<String> labelValues(String name, List<Matcher> matchers) {
+            return delegate.labelValues(name, matchers);
+        }
+
+        @Override
+        public List<String> labelNames(List<Matcher> matchers) {
+            return delegate.labelNames(matchers);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.promethium.promql.engine.internal.osgi;
+
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.promql.engine.EngineOptions;
+import io.promethium.promql.engine.QueryEngine;
+import io.promethium.promql.engine.testing.InMemoryStorage;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueryEngineComponentTest {
+
+    @Test
+    void configurationPropertiesSetTheOptions() {
+        EngineOptions o = QueryEngineComponent.options(Map.of("lookbackDelta", "1m", "timeout", "30s", "maxConcurrency", "4",
+                "maxSamples", "1000"));
+        assertThat(o).isEqualTo(new EngineOptions(Duration.ofMinutes(1), Duration.ofSeconds(30), 4, 1000));
+    }
+
+    @Test
+    void missingPropertiesKeepTheDefaults() {
+        assertThat(QueryEngineComponent.options(Map.of())).isEqualTo(EngineOptions.DEFAULTS);
+    }
+
+    @Test
+    void badPropertyNamesTheKeyAndValue() {
+        assertThatThrownBy(() -> QueryEngineComponent.options(Map.of("maxSamples", "lots")))
+                .hasMessageContaining("maxSamples").hasMessageContaining("lots");
+        assertThatThrownBy(() -> QueryEngineComponent.options(Map.of("timeout", "soon")))
+                .hasMessageContaining("timeout").hasMessageContaining("soon");
+    }
+
+    @Test
+    void serviceLoaderFindsTheEngine() {
+        assertThat(ServiceLoader.load(QueryEngine.class).findFirst()).get().isInstanceOf(QueryEngineComponent.class);
+    }
+
+    @Test
+    void selfMetricsCountQueriesByPrometheusNames() {
+        QueryEngineComponent component = new QueryEngineComponent(Map.of("maxConcurrency", "7"));
+        component.instantQuery(new InMemoryStorage(), "1 + 1", 0);
+        List<String> lines = new ArrayList<>();
+        component.collect(new MetricWriter() {
+            @Override
+            public void family(String name, MetricType type, String help, String unit) {
+                lines.add("# " + name + " " + type);
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                lines.add(name + labels + " " + value);
+            }
+        });
+        assertThat(lines).contains("# prometheus_engine_queries GAUGE", "prometheus_engine_queries{} 0.0",
+                "prometheus_engine_queries_concurrent_max{} 7.0",
+                "prometheus_engine_query_duration_seconds_count{slice=\"inner_eval\"} 1.0");
+    }
+}

@@ -1,0 +1,186 @@
+package io.promethium.scrape.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.model.Labels;
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.exposition.ExpositionFormats;
+import io.promethium.scrape.relabel.Relabeler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scrapes the real {@code prometheus-node-exporter} (Debian package) on loopback through a scrape
+ * loop and checks that every sample of each page it served is stored. A recording proxy sits in
+ * between so the page the loop parsed is exactly the page counted here, independently of the
+ * parser under test. Installs the package when it is missing; skips only if it cannot be installed.
+ */
+class NodeExporterIT {
+
+    private static final Path BINARY = Path.of("/usr/bin/prometheus-node-exporter");
+
+    private static Process exporter;
+    private static HttpServer proxy;
+    private static final AtomicReference<byte[]> lastPage = new AtomicReference<>();
+
+    @BeforeAll
+    static void startNodeExporter() throws Exception {
+        String problem = ensureInstalled();
+        Assumptions.assumeTrue(problem == null, () -> "prometheus-node-exporter cannot be installed, skipping: " + problem);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        exporter = new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        URI upstream = URI.create("http://127.0.0.1:" + port + "/metrics");
+        HttpClient client = HttpClient.newHttpClient();
+        waitUntilServing(client, upstream);
+
+        proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        proxy.createContext("/metrics", exchange -> {
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(upstream).header("Accept-Encoding", "identity");
+                String accept = exchange.getRequestHeaders().getFirst("Accept");
+                if (accept != null) {
+                    request.header("Accept", accept);
+                }
+                HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                byte[] body = response.body();
+                lastPage.set(body);
+                exchange.getResponseHeaders().set("Content-Type", response.headers().firstValue("Content-Type").orElse(""));
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.sendResponseHeaders(500, -1);
+            } finally {
+                exchange.close();
+            }
+        });
+        proxy.start();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (proxy != null) {
+            proxy.stop(0);
+        }
+        if (exporter != null) {
+            exporter.destroy();
+            exporter.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Null when the binary is there (installed now if needed), else why not. */
+    private static String ensureInstalled() throws InterruptedException {
+        if (Files.isExecutable(BINARY)) {
+            return null;
+        }
+        String first = run("apt-get", "install", "-y", "prometheus-node-exporter");
+        if (Files.isExecutable(BINARY)) {
+            return null;
+        }
+        String update = run("apt-get", "update");
+        String second = run("apt-get", "install", "-y", "prometheus-node-exporter");
+        if (Files.isExecutable(BINARY)) {
+            return null;
+        }
+        return "apt-get install failed: " + first + " / apt-get update: " + update + " / retry: " + second;
+    }
+
+    private static String run(String... command) throws InterruptedException {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+            Process process = builder.start();
+            byte[] output = process.getInputStream().readAllBytes();
+            int code = process.waitFor();
+            String text = new String(output, StandardCharsets.UTF_8);
+            String tail = text.length() > 400 ? text.substring(text.length() - 400) : text;
+            return "exit " + code + ": " + tail.strip();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static void waitUntilServing(HttpClient client, URI url) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            if (!exporter.isAlive()) {
+                throw new IllegalStateException("prometheus-node-exporter exited with " + exporter.exitValue());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("prometheus-node-exporter did not serve " + url + " within 10 s");
+    }
+
+    /** Samples on a page, counted without the parser under test: every non-blank line not starting with #. */
+    private static int countSamples(byte[] page) {
+        int count = 0;
+        for (String line : new String(page, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Test
+    void storesEverySampleOfEveryPageTheNodeExporterServes() throws Exception {
+        ScrapeConfig config = Configs.withTiming(Configs.job("node"), Duration.ofSeconds(15), Duration.ofSeconds(10));
+        String address = "127.0.0.1:" + proxy.getAddress().getPort();
+        TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", address), Labels.EMPTY);
+        URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
+        ScrapeTarget target = new ScrapeTarget("node", result.discovered(), result.labels(),
+                TargetBuilder.publicLabels(result.labels()), url);
+        MemoryStorage storage = new MemoryStorage();
+        ScrapeLoop loop = new ScrapeLoop(target,
+                new LoopSettings.Base(config, Relabeler.NONE, null).forTarget(config.scrapeInterval(), config.scrapeTimeout()),
+                new HttpScraper(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(), 0,
+                        config.httpClient(), null, ExpositionFormats.acceptHeader(config.scrapeProtocols()), true),
+                () -> storage, new ScrapeMetrics(), null);
+        Labels scraped = target.publicLabels().toBuilder().set("__name__", "scrape_samples_scraped").build();
+
+        for (int i = 1; i <= 3; i++) {
+            long ts = i * 15_000L;
+            loop.scrapeOnce(ts);
+            assertThat(loop.info().lastError()).as("scrape %d error", i).isEmpty();
+            int onPage = countSamples(lastPage.get());
+            int reportSeries = ScrapeLoop.REPORT_NAMES.length;
+
+            assertThat(onPage).as("node exporter serves samples").isGreaterThan(100);
+            assertThat(storage.seriesWithSampleAt(ts) - reportSeries).as("samples stored by scrape %d", i).isEqualTo(onPage);
+            assertThat(storage.valueAt(scraped, ts)).isEqualTo((double) onPage);
+        }
+    }
+}

@@ -46,7 +46,12 @@ final class Prettifier {
                 indent(b, level).append(')');
             }
             case BinaryExpr be -> {
-                pretty(b, be.lhs(), level + 1);
+                if (be.lhs() instanceof io.promethium.promql.ast.NumberLiteral) {
+                    indent(b, level + 1);
+                    PromQLPrinter.powerBase(b, be);
+                } else {
+                    pretty(b, be.lhs(), level + 1);
+                }
                 b.append('\n');
                 indent(b, level);
                 PromQLPrinter.binaryOperator(b, be);

@@ -103,13 +103,33 @@ public final class PromQLPrinter {
                 b.append(')');
             }
             case BinaryExpr be -> {
-                write(b, be.lhs());
+                powerBase(b, be);
                 b.append(' ');
                 binaryOperator(b, be);
                 b.append(' ');
                 write(b, be.rhs());
             }
         }
+    }
+
+    /**
+     * The left operand. A signed literal there would read back as a sign applied to the whole
+     * power ({@code -1 ^ 2} is {@code -(1 ^ 2)}), so +Inf loses its sign and a negative literal
+     * (only possible in a hand-built tree) gets parentheses.
+     */
+    static void powerBase(StringBuilder b, BinaryExpr be) {
+        if (be.op() == io.promethium.promql.ast.BinaryOp.POW && be.lhs() instanceof NumberLiteral n) {
+            if (n.value() == Double.POSITIVE_INFINITY) {
+                b.append("Inf");
+                return;
+            }
+            String text = number(n.value());
+            if (text.startsWith("-")) {
+                b.append('(').append(text).append(')');
+                return;
+            }
+        }
+        write(b, be.lhs());
     }
 
     /** {@code sum by (job) } or {@code sum}: the operator and its grouping. */

@@ -58,6 +58,7 @@ public final class Literals {
     public static String unquote(String token) {
         char quote = token.charAt(0);
         String body = token.substring(1, token.length() - 1);
+        checkWellFormed(body);
         if (quote == '`' || body.indexOf('\\') < 0) {
             return body;
         }
@@ -121,6 +122,20 @@ public final class Literals {
         }
         flush(bytes, out);
         return out.toString();
+    }
+
+    /** A lone surrogate in the query text is what invalid UTF-8 decodes to: refused, as Prometheus does. */
+    private static void checkWellFormed(String body) {
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < body.length() && Character.isLowSurrogate(body.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException("invalid UTF-8 rune");
+                }
+            }
+        }
     }
 
     private static int hex(String s, int from, int digits) {

@@ -1,0 +1,124 @@
+package io.promethium.tsdb.internal;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import io.promethium.tsdb.Tsdb;
+import io.promethium.tsdb.TsdbOptions;
+import java.util.HashMap;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+
+/**
+ * The TSDB as an OSGi service: one database per configuration {@code io.promethium.tsdb},
+ * registered as {@link Storage} and as the {@link Collector} of its self-metrics. Deactivation
+ * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
+ *
+ * <p>On a flat classpath ({@link java.util.ServiceLoader}) nothing activates it: the first use
+ * opens the database from system properties {@code io.promethium.tsdb.path} (default
+ * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
+ */
+@Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {Storage.class, Collector.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector {
+    private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration"};
+
+    private volatile Tsdb tsdb;
+    private volatile Collector collector;
+
+    public TsdbComponent() {
+    }
+
+    @Activate
+    public void activate(Map<String, ?> properties) throws ConfigException {
+        TsdbOptions options = ComponentConfig.parse(properties);
+        Tsdb opened = Tsdb.open(options);
+        collector = opened.collector();
+        tsdb = opened;
+    }
+
+    @Modified
+    public void modified(Map<String, ?> properties) throws ConfigException {
+        Tsdb current = db();
+        TsdbOptions next = ComponentConfig.parse(properties);
+        TsdbOptions now = current.options();
+        if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())) {
+            // These need a reopen; DS modified cannot do that atomically, so reopen here.
+            deactivate();
+            activate(properties);
+            return;
+        }
+        current.applyOptions(now.withOutOfOrderWindow(next.outOfOrderWindow()).withRetention(next.retention())
+                .withRetentionBytes(next.retentionBytes()));
+    }
+
+    @Deactivate
+    public void deactivate() {
+        Tsdb current = tsdb;
+        tsdb = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private Tsdb db() {
+        Tsdb current = tsdb;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (tsdb == null) {
+                Map<String, String> props = new HashMap<>();
+                for (String key : KEYS) {
+                    String v = System.getProperty("io.promethium.tsdb." + key);
+                    if (v != null) {
+                        props.put(key, v);
+                    }
+                }
+                props.putIfAbsent("path", "data");
+                try {
+                    activate(props);
+                } catch (ConfigException e) {
+                    throw new StorageException(StorageException.Reason.CLOSED, "TSDB not configured: " + e.getMessage(), e);
+                }
+            }
+            return tsdb;
+        }
+    }
+
+    /** The database behind the service, for the admin and status APIs. */
+    public Tsdb tsdb() {
+        return db();
+    }
+
+    @Override
+    public Appender appender() {
+        return db().appender();
+    }
+
+    @Override
+    public Querier querier(long minTime, long maxTime) {
+        return db().querier(minTime, maxTime);
+    }
+
+    @Override
+    public long startTime() {
+        return db().startTime();
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        Collector c = collector;
+        if (c != null) {
+            c.collect(writer);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.promethium.tsdb.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TsdbComponentTest {
+    @TempDir
+    Path dir;
+
+    /** Records what a collector writes. */
+    static final class RecordingWriter implements MetricWriter {
+        final Map<String, MetricType> families = new LinkedHashMap<>();
+        final Map<String, Double> samples = new LinkedHashMap<>();
+
+        @Override
+        public void family(String name, MetricType type, String help, String unit) {
+            families.put(name, type);
+        }
+
+        @Override
+        public void sample(String name, Labels labels, double value) {
+            samples.put(name, value);
+        }
+    }
+
+    private static void appendOne(Storage storage, long t) {
+        Appender app = storage.appender();
+        app.append(0, Labels.of("__name__", "up", "job", "x"), t, 1);
+        app.commit();
+    }
+
+    private static int countSeries(Storage storage) {
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "up")));
+            int n = 0;
+            while (set.next()) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void activatesFromStringPropertiesAndSurvivesDeactivateActivate() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        Map<String, String> props = Map.of("path", dir.toString(), "retentionTime", "1d", "retentionSize", "512MB");
+        component.activate(props);
+        assertThat(component.tsdb().options().retention()).isEqualTo(Duration.ofDays(1));
+        assertThat(component.tsdb().options().retentionBytes()).isEqualTo(512L << 20);
+        appendOne(component, 1000);
+        component.deactivate();
+        TsdbComponent again = new TsdbComponent();
+        again.activate(props);
+        assertThat(countSeries(again)).isEqualTo(1);
+        again.deactivate();
+    }
+
+    @Test
+    void modifiedAppliesOutOfOrderWindowWithoutReopening() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(Map.of("path", dir.toString()));
+        var before = component.tsdb();
+        appendOne(component, 100_000);
+        Appender late = component.appender();
+        assertThatThrownBy(() -> late.append(0, Labels.of("__name__", "up", "job", "x"), 50_000, 1)).isInstanceOf(StorageException.class);
+        component.modified(Map.of("path", dir.toString(), "outOfOrderTimeWindow", "5m"));
+        assertThat(component.tsdb()).isSameAs(before);
+        Appender app = component.appender();
+        app.append(0, Labels.of("__name__", "up", "job", "x"), 50_000, 1);
+        app.commit();
+        component.deactivate();
+    }
+
+    @Test
+    void badPropertiesAreConfigErrorsNamingTheProperty() {
+        TsdbComponent component = new TsdbComponent();
+        assertThatThrownBy(() -> component.activate(Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("path");
+        assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "retentionTime", "15 days")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retentionTime");
+        assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "retentionSize", "5 parsecs")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retentionSize");
+    }
+
+    @Test
+    void collectorWritesPrometheusNamedSelfMetrics() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(Map.of("path", dir.toString()));
+        appendOne(component, 1000);
+        RecordingWriter w = new RecordingWriter();
+        component.collect(w);
+        assertThat(w.samples).containsEntry("prometheus_tsdb_head_series", 1.0)
+                .containsEntry("prometheus_tsdb_head_samples_appended_total", 1.0)
+                .containsEntry("prometheus_tsdb_out_of_order_samples_total", 0.0)
+                .containsEntry("prometheus_tsdb_wal_corruptions_total", 0.0)
+                .containsEntry("prometheus_tsdb_compactions_total", 0.0)
+                .containsEntry("prometheus_tsdb_blocks_loaded", 0.0)
+                .containsEntry("prometheus_tsdb_storage_blocks_bytes", 0.0)
+                .containsEntry("prometheus_tsdb_head_chunks", 1.0)
+                .containsEntry("prometheus_tsdb_head_min_time", 1000.0)
+                .containsEntry("prometheus_tsdb_head_max_time", 1000.0);
+        assertThat(w.families).containsEntry("prometheus_tsdb_head_samples_appended", MetricType.COUNTER)
+                .containsEntry("prometheus_tsdb_head_series", MetricType.GAUGE);
+        component.deactivate();
+    }
+
+    @Test
+    void serviceLoaderFindsTheComponentAsStorageAndCollector() {
+        assertThat(ServiceLoader.load(Storage.class).stream().map(p -> p.type().getName()))
+                .contains(TsdbComponent.class.getName());
+        assertThat(ServiceLoader.load(Collector.class).stream().map(p -> p.type().getName()))
+                .contains(TsdbComponent.class.getName());
+    }
+}

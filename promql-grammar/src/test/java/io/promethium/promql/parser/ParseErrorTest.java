@@ -46,6 +46,12 @@ class ParseErrorTest {
             "foo{a=b}                  | 1:7: parse error: unexpected identifier \"b\" in label matching, expected string",
             "1 2                       | 1:3: parse error: unexpected number \"2\", expected end of input",
             "sum by job (x)            | 1:8: parse error: unexpected identifier \"job\" in grouping opts, expected \"(\"",
+            "foo offset x              | 1:12: parse error: unexpected identifier \"x\" in offset, expected duration",
+            "foo @ x                   | 1:7: parse error: unexpected identifier \"x\" in @, expected timestamp",
+            "foo[]                     | 1:5: parse error: unexpected \"]\" in subquery selector, expected duration",
+            "foo{a=\"b\" c=\"d\"}        | 1:11: parse error: unexpected identifier \"c\" in label matching, expected \",\" or \"}\"",
+            "foo[5m:x]                 | 1:8: parse error: unexpected character in duration expression: 'x'",
+            "foo[5m:5m:]               | 1:10: parse error: unexpected \":\", expected \"]\"",
             "foo[5x]                   | 1:6: parse error: unexpected character in duration expression: 'x'",
             "foo[0s]                   | 1:5: parse error: duration must be greater than 0",
             "foo[5m30h]                | 1:5: parse error: not a valid duration string: \"5m30h\"",
@@ -81,6 +87,7 @@ class ParseErrorTest {
             "foo{a=~\"(\"}             | 1:5: parse error: invalid regular expression \"(\": Unclosed group",
     })
     void messagesSayWhatAndWhere(String query, String message) {
+        // The query column is padded for reading; the padding is not part of the query.
         assertThat(error(query.strip()).getMessage()).isEqualTo(message.strip());
     }
 

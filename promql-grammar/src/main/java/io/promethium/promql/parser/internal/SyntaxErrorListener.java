@@ -29,34 +29,43 @@ final class SyntaxErrorListener extends BaseErrorListener {
             throw query.error(new io.promethium.promql.ast.PositionRange(0, 0), msg);
         }
         StringBuilder detail = new StringBuilder("unexpected ").append(TokenDescriptions.describe(token));
-        String context = context(parser.getContext());
-        if (context != null) {
-            detail.append(" in ").append(context);
+        String[] where = context(parser.getContext());
+        if (where == null) {
+            where = afterToken(parser, token);
         }
-        String expected = expected(parser, e);
+        if (where != null) {
+            detail.append(" in ").append(where[0]);
+        }
+        String expected = where != null && where[1] != null ? where[1] : expected(parser, e);
         if (expected != null) {
             detail.append(", expected ").append(expected);
         }
         throw query.error(token, detail.toString());
     }
 
-    private static String context(ParserRuleContext ctx) {
+    /** Where the error is, as Prometheus words it, and optionally what was expected there. */
+    private static String[] context(ParserRuleContext ctx) {
         for (ParserRuleContext c = ctx; c != null; c = c.getParent()) {
             switch (c.getRuleIndex()) {
                 case PromQL.RULE_matcher, PromQL.RULE_labelMatchers -> {
-                    return "label matching";
+                    return new String[] {"label matching", null};
                 }
                 case PromQL.RULE_labelList -> {
-                    return "grouping opts";
+                    return new String[] {"grouping opts", null};
                 }
                 case PromQL.RULE_grouping, PromQL.RULE_aggregation -> {
-                    return "aggregation";
+                    return new String[] {"aggregation", null};
                 }
-                case PromQL.RULE_rangeValue, PromQL.RULE_signedNumber -> {
-                    return "duration";
+                case PromQL.RULE_rangeValue -> {
+                    return new String[] {"subquery selector", "duration"};
                 }
                 case PromQL.RULE_atValue -> {
-                    return "@ modifier";
+                    return new String[] {"@", "timestamp"};
+                }
+                case PromQL.RULE_signedNumber -> {
+                    if (!(c.getParent() instanceof PromQL.AtValueContext)) {
+                        return new String[] {"offset", "duration"};
+                    }
                 }
                 case PromQL.RULE_expr, PromQL.RULE_arguments, PromQL.RULE_query -> {
                     return null;
@@ -66,6 +75,21 @@ final class SyntaxErrorListener extends BaseErrorListener {
             }
         }
         return null;
+    }
+
+    /** When the rule says nothing useful, the token before the error often does. */
+    private static String[] afterToken(Parser parser, Token token) {
+        int index = token.getTokenIndex();
+        if (index <= 0 || !(parser.getInputStream() instanceof org.antlr.v4.runtime.TokenStream tokens)) {
+            return null;
+        }
+        return switch (tokens.get(index - 1).getType()) {
+            case PromQL.LEFT_BRACKET -> new String[] {"subquery selector", "duration"};
+            case PromQL.COLON -> new String[] {"subquery selector", "duration or \"]\""};
+            case PromQL.OFFSET -> new String[] {"offset", "duration"};
+            case PromQL.AT -> new String[] {"@", "timestamp"};
+            default -> null;
+        };
     }
 
     private static String expected(Parser parser, RecognitionException e) {
@@ -89,7 +113,16 @@ final class SyntaxErrorListener extends BaseErrorListener {
             return null;
         }
         StringBuilder b = new StringBuilder();
-        for (int type : set.toArray()) {
+        int[] types = set.toArray();
+        // A separator reads better first: "," or "}".
+        java.util.Arrays.sort(types);
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == PromQL.COMMA && i > 0) {
+                System.arraycopy(types, 0, types, 1, i);
+                types[0] = PromQL.COMMA;
+            }
+        }
+        for (int type : types) {
             if (!b.isEmpty()) {
                 b.append(" or ");
             }

@@ -42,6 +42,9 @@ final class TokenDescriptions {
             case PromQLLexer.NUMBER -> "number";
             case PromQLLexer.DURATION -> "duration";
             case PromQLLexer.STRING -> "string";
+            // Also produced by the bracket mode, so ANTLR keeps no literal for these.
+            case PromQLLexer.RIGHT_BRACKET -> "\"]\"";
+            case PromQLLexer.COLON -> "\":\"";
             default -> {
                 String literal = PromQLLexer.VOCABULARY.getLiteralName(type);
                 yield literal != null ? "\"" + literal.substring(1, literal.length() - 1) + "\""

@@ -124,6 +124,35 @@ class TextParserTest {
         assertError("a 1_000\n", "line 1: invalid value \"1_000\"");
     }
 
+    /** Names are scanned eight bytes at a time; every character class must still be seen at every position. */
+    @Test
+    void longNamesAreValidatedAtEveryPosition() throws Exception {
+        String base = "abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";
+        for (int i = 1; i < 40; i++) {
+            String withColon = base.substring(0, i) + ":" + base.substring(i);
+            assertThat(parse(withColon + "{" + base + "=\"v\"} 1\n").samples().get(0).labels().metricName())
+                    .isEqualTo(withColon);
+            for (char bad : new char[] {'.', '-', '\u00e9', '@', '`', '[', '{', '/', '~', '\u007f'}) {
+                String name = base.substring(0, i) + bad + base.substring(i);
+                assertThatThrownBy(() -> parse(name + " 1\n")).as(name).isInstanceOf(ExpositionException.class);
+                String label = base.substring(0, i) + bad + base.substring(i);
+                assertThatThrownBy(() -> parse("a{" + label + "=\"v\"} 1\n")).as(label).isInstanceOf(ExpositionException.class);
+            }
+        }
+    }
+
+    @Test
+    void quotedValuesAreScannedAtEveryPosition() throws Exception {
+        String base = "0123456789abcdefghijklmnopqrstuvwxyz";
+        for (int i = 0; i < 30; i++) {
+            String value = base.substring(0, i) + "\\\"" + base.substring(i);
+            assertThat(parse("a{x=\"" + value + "\"} 1\n").samples().get(0).labels().get("x"))
+                    .isEqualTo(base.substring(0, i) + "\"" + base.substring(i));
+            String broken = base.substring(0, i) + "\n" + base.substring(i);
+            assertThatThrownBy(() -> parse("a{x=\"" + broken + "\"} 1\n")).isInstanceOf(ExpositionException.class);
+        }
+    }
+
     @Test
     void errorMessageQuotesTheLine() {
         assertThatThrownBy(() -> parse("good 1\nbad{ 1\n"))

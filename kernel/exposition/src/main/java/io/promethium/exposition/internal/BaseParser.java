@@ -269,6 +269,7 @@ abstract class BaseParser implements ExpositionParser {
     final int scanMetricName(int p, int limit) {
         if (p < limit && isNameStart(buf[p])) {
             p++;
+            p = skipWordChars(p, limit);
             while (p < limit && isNameChar(buf[p])) {
                 p++;
             }
@@ -279,11 +280,40 @@ abstract class BaseParser implements ExpositionParser {
     final int scanLabelName(int p, int limit) {
         if (p < limit && isLabelNameStart(buf[p])) {
             p++;
+            p = skipWordChars(p, limit);
             while (p < limit && isLabelNameChar(buf[p])) {
                 p++;
             }
         }
         return p;
+    }
+
+    /** Skips whole eight-byte words of {@code [A-Za-z0-9_]}, the bulk of every name. */
+    private int skipWordChars(int p, int limit) {
+        byte[] b = buf;
+        while (p + 8 <= limit && allWordChars((long) LONGS.get(b, p))) {
+            p += 8;
+        }
+        return p;
+    }
+
+    /** SWAR: whether every byte of {@code w} is an ASCII letter, digit or underscore. */
+    private static boolean allWordChars(long w) {
+        long ascii = ~w & HIGHS;
+        long lower = inRange(w, 'a', 'z');
+        long upper = inRange(w, 'A', 'Z');
+        long digit = inRange(w, '0', '9');
+        long x = w ^ (ONES * '_');
+        long underscore = ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS);
+        return ((lower | upper | digit | underscore) & ascii) == HIGHS;
+    }
+
+    /** High bit of each byte set when that (ASCII) byte lies in {@code [lo, hi]}. */
+    private static long inRange(long w, int lo, int hi) {
+        long v = w & ~HIGHS;
+        long geLo = v + ONES * (0x80 - lo);
+        long gtHi = v + ONES * (0x80 - (hi + 1));
+        return geLo & ~gtHi & HIGHS;
     }
 
     /** Set by {@link #scanQuoted}: whether the string held a backslash. */
@@ -431,7 +461,19 @@ abstract class BaseParser implements ExpositionParser {
         }
     }
 
+    /** One bit per (first byte, length) of the label names seen in the current label set. */
+    private long labelNameBits;
+
     private void checkDuplicateLabel(int nOff, int nLen, int at) throws ExpositionException {
+        if (labelCount == labelBase) {
+            labelNameBits = 0;
+        }
+        // A name can only repeat one whose bit is already set; most label sets never compare bytes.
+        long bit = 1L << ((nLen > 0 ? buf[nOff] * 31 + nLen : 0) & 63);
+        if ((labelNameBits & bit) == 0) {
+            labelNameBits |= bit;
+            return;
+        }
         int[] slots = labelSlots;
         for (int i = labelBase, s = labelBase * SLOT; i < labelCount; i++, s += SLOT) {
             if (slots[s + 1] == nLen && rangeEquals(slots[s], nOff, nLen)) {

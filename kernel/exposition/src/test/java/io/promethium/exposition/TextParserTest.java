@@ -120,6 +120,8 @@ class TextParserTest {
         assertError("a{x=\"1 2\n", "line 1: unterminated quoted label value");
         assertError("# TYPE a nonsense\n", "line 1: invalid metric type \"nonsense\"");
         assertError("# TYPE a\n", "line 1: missing metric type");
+        assertError("# TYPE a unknown\n", "line 1: invalid metric type \"unknown\"");
+        assertError("# TYPE a info\n", "line 1: invalid metric type \"info\"");
         assertError("a 0x1p3\n", "line 1: invalid value \"0x1p3\"");
         assertError("a 1_000\n", "line 1: invalid value \"1_000\"");
     }
@@ -150,6 +152,23 @@ class TextParserTest {
                     .isEqualTo(base.substring(0, i) + "\"" + base.substring(i));
             String broken = base.substring(0, i) + "\n" + base.substring(i);
             assertThatThrownBy(() -> parse("a{x=\"" + broken + "\"} 1\n")).isInstanceOf(ExpositionException.class);
+        }
+    }
+
+    @Test
+    void labelValuesMustBeUtf8() throws Exception {
+        assertThat(parse("a{x=\"h\u00e9llo \u2603 \uD83D\uDE00 0123456789\"} 1\n").samples().get(0).labels().get("x"))
+                .isEqualTo("h\u00e9llo \u2603 \uD83D\uDE00 0123456789");
+        for (byte[] bad : new byte[][] {{(byte) 0xff}, {(byte) 0xc0, (byte) 0x80}, {(byte) 0xe2, (byte) 0x98},
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80}}) {
+            byte[] head = "a{x=\"0123456789".getBytes(StandardCharsets.UTF_8);
+            byte[] tail = "\"} 1\n".getBytes(StandardCharsets.UTF_8);
+            byte[] page = new byte[head.length + bad.length + tail.length];
+            System.arraycopy(head, 0, page, 0, head.length);
+            System.arraycopy(bad, 0, page, head.length, bad.length);
+            System.arraycopy(tail, 0, page, head.length + bad.length, tail.length);
+            assertThatThrownBy(() -> ParsedPage.parse(PROMETHEUS_TEXT_0_0_4.newParser(page, 0, page.length)))
+                    .isInstanceOf(ExpositionException.class).hasMessageContaining("invalid UTF-8 in quoted label value");
         }
     }
 

@@ -325,6 +325,7 @@ abstract class BaseParser implements ExpositionParser {
      */
     final int scanQuoted(int p, int limit, String what) throws ExpositionException {
         boolean escaped = false;
+        long highBits = 0;
         int q = p + 1;
         byte[] b = buf;
         while (q < limit) {
@@ -334,6 +335,7 @@ abstract class BaseParser implements ExpositionParser {
                 if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES) || hasByte(word, NEWLINES)) {
                     break;
                 }
+                highBits |= word;
                 q += 8;
             }
             if (q >= limit) {
@@ -342,6 +344,9 @@ abstract class BaseParser implements ExpositionParser {
             byte c = b[q];
             if (c == '"') {
                 quotedHadEscape = escaped;
+                if ((highBits & HIGHS) != 0 && !Utf8.isValid(b, p + 1, q)) {
+                    throw error(p, "invalid UTF-8 in quoted " + what);
+                }
                 return q + 1;
             }
             if (c == '\\') {
@@ -355,6 +360,7 @@ abstract class BaseParser implements ExpositionParser {
             if (c == '\n') {
                 break;
             }
+            highBits |= c & 0x80;
             q++;
         }
         throw error(p, "unterminated quoted " + what);

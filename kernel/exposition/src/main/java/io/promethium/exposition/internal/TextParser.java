@@ -88,6 +88,7 @@ public final class TextParser extends BaseParser {
         return Entry.TYPE;
     }
 
+    /** The five types of the text format, as Prometheus accepts them; anything else is an error. */
     private MetricType typeWord(int from, int to) {
         if (bytesEqual(from, to, "counter")) {
             return MetricType.COUNTER;
@@ -97,14 +98,8 @@ public final class TextParser extends BaseParser {
             return MetricType.HISTOGRAM;
         } else if (bytesEqual(from, to, "summary")) {
             return MetricType.SUMMARY;
-        } else if (bytesEqual(from, to, "untyped") || bytesEqual(from, to, "unknown")) {
+        } else if (bytesEqual(from, to, "untyped")) {
             return MetricType.UNKNOWN;
-        } else if (bytesEqual(from, to, "gaugehistogram")) {
-            return MetricType.GAUGE_HISTOGRAM;
-        } else if (bytesEqual(from, to, "info")) {
-            return MetricType.INFO;
-        } else if (bytesEqual(from, to, "stateset")) {
-            return MetricType.STATESET;
         }
         return null;
     }

@@ -135,6 +135,8 @@ final class Flags {
         sb.append("Commands:\n");
         sb.append("  server (default)                 Run the server.\n");
         sb.append("  check config FILE...             Check whether config files are valid.\n");
+        sb.append("  check rules FILE...              Check whether rule files are valid.\n");
+        sb.append("  test rules FILE...               Run rule unit tests (promtool's test file format).\n");
         sb.append("  tsdb list|analyze|create-blocks-from|bench ...  TSDB tools.\n\n");
         sb.append("Flags:\n");
         sb.append("  -h, --help                       Show this help.\n");

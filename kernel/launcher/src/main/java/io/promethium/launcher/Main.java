@@ -59,11 +59,20 @@ public final class Main {
                     return new Server(flags, home).run();
                 }
                 case "check" -> {
-                    if (command.size() < 3 || !command.get(1).equals("config")) {
-                        throw new Flags.UsageException("usage: promethium check config FILE...");
+                    if (command.size() < 3 || !List.of("config", "rules").contains(command.get(1))) {
+                        throw new Flags.UsageException("usage: promethium check config|rules FILE...");
                     }
                     Flags flags = Flags.parse(specs, flagArgs);
-                    return runTool(flags, "io.promethium.config.tool.CheckConfig", command.subList(2, command.size()), err);
+                    String tool = command.get(1).equals("config") ? "io.promethium.config.tool.CheckConfig"
+                            : "io.promethium.rules.tool.CheckRules";
+                    return runTool(flags, tool, command.subList(2, command.size()), err);
+                }
+                case "test" -> {
+                    if (command.size() < 3 || !command.get(1).equals("rules")) {
+                        throw new Flags.UsageException("usage: promethium test rules FILE...");
+                    }
+                    Flags flags = Flags.parse(specs, flagArgs);
+                    return runTool(flags, "io.promethium.rules.tool.TestRules", command.subList(2, command.size()), err);
                 }
                 case "tsdb" -> {
                     Flags flags = Flags.parse(specs, flagArgs);

@@ -1,0 +1,2 @@
+/** Sends alerts to Alertmanagers (API v2): discovery, relabeling, queue, resend. */
+package io.promethium.alerting;

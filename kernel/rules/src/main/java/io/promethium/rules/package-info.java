@@ -1,0 +1,2 @@
+/** Recording and alerting rules: rule files, evaluation, alert state, templates. */
+package io.promethium.rules;

@@ -52,6 +52,11 @@ final class Flags {
         s.add(new Spec("query.timeout", "2m", "Maximum time a query may take before being aborted.", false));
         s.add(new Spec("query.max-concurrency", "20", "Maximum number of queries executed concurrently.", false));
         s.add(new Spec("query.max-samples", "50000000", "Maximum number of samples a single query can load into memory.", false));
+        s.add(new Spec("rules.alert.for-outage-tolerance", "1h", "Max time to tolerate prometheus outage for restoring \"for\" state of alert.", false));
+        s.add(new Spec("rules.alert.for-grace-period", "10m", "Minimum duration between alert and restored \"for\" state.", false));
+        s.add(new Spec("rules.alert.resend-delay", "1m", "Minimum amount of time to wait before resending an alert to Alertmanager.", false));
+        s.add(new Spec("alertmanager.notification-queue-capacity", "10000", "The capacity of the queue for pending Alertmanager notifications.", false));
+        s.add(new Spec("alertmanager.drain-notification-queue-on-shutdown", "true", "Send any outstanding Alertmanager notifications when shutting down.", true));
         s.add(new Spec("plugins.dir", home.resolve("plugins").toString(), "Hot-deploy folder: plugin jars dropped here start without a restart.", false));
         s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));

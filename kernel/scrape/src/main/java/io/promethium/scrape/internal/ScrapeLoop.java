@@ -71,7 +71,8 @@ final class ScrapeLoop {
     private volatile Duration lastDuration = Duration.ZERO;
     private volatile String health = TargetInfo.UNKNOWN;
     private volatile Map<String, Metadata> metadata = Map.of();
-    private Map<String, Metadata> pageMetadata = new HashMap<>();
+    private final Map<String, Metadata> pageMetadata = new HashMap<>();
+    private boolean seriesAddedLastTime;
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, HttpScraper scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
@@ -261,6 +262,9 @@ final class ScrapeLoop {
         byte[] buf = parser.buffer();
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
+        // Metadata lines cost a string each; read them when the page may have new families
+        // (first scrape, new series last time) and every 8th scrape for changed help texts.
+        boolean readMetadata = lastSuccess < 0 || seriesAddedLastTime || iteration % 8 == 0;
         Map<String, Metadata> meta = pageMetadata;
         meta.clear();
         int scraped = 0;
@@ -274,15 +278,18 @@ final class ScrapeLoop {
                         scraped++;
                         int off = parser.seriesOffset();
                         int len = parser.seriesLength();
-                        int hash = SeriesCache.hash(buf, off, len);
-                        SeriesCache.Entry e = cache.get(buf, off, len, hash);
+                        SeriesCache.Entry e = cache.predicted(scraped - 1, buf, off, len);
                         if (e == null) {
-                            e = newSeries(parser, buf, off, len, hash);
-                            if (e.labels != null) {
-                                added++;
+                            int hash = SeriesCache.hash(buf, off, len);
+                            e = cache.get(buf, off, len, hash);
+                            if (e == null) {
+                                e = newSeries(parser, buf, off, len, hash);
+                                if (e.labels != null) {
+                                    added++;
+                                }
                             }
                         }
-                        cache.touch(e, iteration);
+                        cache.touch(e, iteration, buf, off, len);
                         if (e.labels == null) {
                             continue;
                         }
@@ -304,12 +311,24 @@ final class ScrapeLoop {
                             }
                         }
                     }
-                    case TYPE -> meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
-                            (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
-                    case HELP -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
-                            (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
-                    case UNIT -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
-                            (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
+                    case TYPE -> {
+                        if (readMetadata) {
+                            meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
+                                    (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
+                        }
+                    }
+                    case HELP -> {
+                        if (readMetadata) {
+                            meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
+                                    (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
+                        }
+                    }
+                    case UNIT -> {
+                        if (readMetadata) {
+                            meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
+                                    (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
+                        }
+                    }
                     default -> {
                     }
                 }
@@ -320,7 +339,8 @@ final class ScrapeLoop {
         counts[0] = scraped;
         counts[1] = post;
         counts[2] = added;
-        if (!meta.equals(metadata)) {
+        seriesAddedLastTime = added > 0;
+        if (readMetadata && !meta.equals(metadata)) {
             metadata = Map.copyOf(meta);
         }
     }

@@ -12,7 +12,6 @@ import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
 import io.promethium.scrape.relabel.Relabeler;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +42,13 @@ final class ScrapePool {
 
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
-    private HttpClient client;
+    private HttpClientShards clients;
+    private final Map<Labels, Integer> clientOf = new HashMap<>();
     private String accept;
     private LoopSettings.Base base;
     private List<TargetInfo> dropped = List.of();
+    /** Clients of a replaced config, shut down once their loops have stopped. */
+    private final List<HttpClientShards> retired = new ArrayList<>();
     private int discovered;
     private boolean stopped;
 
@@ -68,10 +70,14 @@ final class ScrapePool {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("scrape_configs " + newConfig.jobName() + ": " + e.getMessage());
         }
-        HttpClient newClient = HttpClients.create(newConfig.httpClient(), configDirectory);
+        HttpClientShards newClients = new HttpClientShards(newConfig.httpClient(), configDirectory);
         this.config = newConfig;
         this.targetBuilder = new TargetBuilder(newConfig);
-        this.client = newClient;
+        HttpClientShards old = this.clients;
+        this.clients = newClients;
+        if (old != null) {
+            retired.add(old);
+        }
         this.accept = acceptHeader;
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback);
     }
@@ -149,6 +155,9 @@ final class ScrapePool {
             }
         }
         loops.clear();
+        clientOf.clear();
+        retired.forEach(HttpClientShards::shutdown);
+        retired.clear();
         sync(handovers);
     }
 
@@ -204,6 +213,10 @@ final class ScrapePool {
         }
         for (ScrapeLoop loop : gone) {
             loops.remove(loop.target().labels());
+            Integer client = clientOf.remove(loop.target().labels());
+            if (client != null) {
+                clients.release(client);
+            }
             loop.stop(true);
         }
         for (ScrapeTarget target : wanted.values()) {
@@ -228,7 +241,9 @@ final class ScrapePool {
         Duration interval = parse(target.labels().get(TargetBuilder.SCRAPE_INTERVAL), config.scrapeInterval());
         Duration timeout = parse(target.labels().get(TargetBuilder.SCRAPE_TIMEOUT), config.scrapeTimeout());
         LoopSettings settings = base.forTarget(interval, timeout);
-        HttpScraper scraper = new HttpScraper(client, target.url(), timeout, config.limits().bodySizeLimit(),
+        int client = clients.acquire();
+        clientOf.put(target.labels(), client);
+        HttpScraper scraper = new HttpScraper(clients.client(client), target.url(), timeout, config.limits().bodySizeLimit(),
                 config.httpClient(), configDirectory, accept, config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
     }
@@ -251,6 +266,8 @@ final class ScrapePool {
             loop.awaitStop();
         }
         loops.clear();
+        clients.shutdown();
+        retired.forEach(HttpClientShards::shutdown);
     }
 
     synchronized List<TargetInfo> active() {

@@ -105,6 +105,22 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void aReorderedOrGrownPageStillFindsItsCachedSeries() throws Exception {
+        server.text("a 1\nb 2\nc 3\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        server.text("c 30\nnew 5\na 10\nb 20\n");
+
+        loop.scrapeOnce(2000);
+
+        assertThat(report("scrape_series_added", 2000)).isEqualTo(1.0);
+        assertThat(storage.valueAt(series("a"), 2000)).isEqualTo(10.0);
+        assertThat(storage.valueAt(series("b"), 2000)).isEqualTo(20.0);
+        assertThat(storage.valueAt(series("c"), 2000)).isEqualTo(30.0);
+        assertThat(storage.valueAt(series("new"), 2000)).isEqualTo(5.0);
+    }
+
+    @Test
     void aSeriesThatLeavesThePageGetsAStaleMarker() throws Exception {
         server.text("a 1\nb 2\n");
         ScrapeLoop loop = loop(job());

@@ -213,7 +213,11 @@ abstract class BaseParser implements ExpositionParser {
     final int lineEnd(int from) {
         int p = from;
         byte[] b = buf;
-        while (p + 8 <= end && !hasByte((long) LONGS.get(b, p), NEWLINES)) {
+        while (p + 8 <= end) {
+            long m = byteMask((long) LONGS.get(b, p), NEWLINES);
+            if (m != 0) {
+                return p + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
             p += 8;
         }
         for (; p < end; p++) {
@@ -328,17 +332,18 @@ abstract class BaseParser implements ExpositionParser {
         long highBits = 0;
         int q = p + 1;
         byte[] b = buf;
-        while (q < limit) {
-            // Skip eight plain bytes at a time: none of them is a quote, backslash or newline.
-            while (q + 8 <= limit) {
+        while (true) {
+            if (q + 8 <= limit) {
+                // Eight bytes at a time; the lowest flagged byte is exactly the first special one.
                 long word = (long) LONGS.get(b, q);
-                if (hasByte(word, QUOTES) || hasByte(word, BACKSLASHES) || hasByte(word, NEWLINES)) {
-                    break;
-                }
+                long special = byteMask(word, QUOTES) | byteMask(word, BACKSLASHES) | byteMask(word, NEWLINES);
                 highBits |= word;
-                q += 8;
-            }
-            if (q >= limit) {
+                if (special == 0) {
+                    q += 8;
+                    continue;
+                }
+                q += Long.numberOfTrailingZeros(special) >>> 3;
+            } else if (q >= limit) {
                 break;
             }
             byte c = b[q];
@@ -373,11 +378,21 @@ abstract class BaseParser implements ExpositionParser {
     private static final long QUOTES = ONES * '"';
     private static final long BACKSLASHES = ONES * '\\';
     private static final long NEWLINES = ONES * '\n';
+    private static final long SPACES = ONES * ' ';
+    private static final long TABS = ONES * '\t';
 
     /** Whether any byte of {@code word} equals the byte repeated in {@code pattern} (SWAR zero-byte test). */
     private static boolean hasByte(long word, long pattern) {
+        return byteMask(word, pattern) != 0;
+    }
+
+    /**
+     * High bit set in bytes of {@code word} equal to the byte in {@code pattern}. Bytes above a
+     * match may be flagged falsely, never the lowest one, so the lowest flag is exact.
+     */
+    static long byteMask(long word, long pattern) {
         long x = word ^ pattern;
-        return ((x - ONES) & ~x & HIGHS) != 0;
+        return (x - ONES) & ~x & HIGHS;
     }
 
     /**
@@ -509,6 +524,23 @@ abstract class BaseParser implements ExpositionParser {
         slots[s + 3] = vLen;
         slots[s + 4] = flags;
         labelCount++;
+    }
+
+    /** End of a token: the first space, tab or newline at or after {@code p}, or {@code limit}. */
+    final int tokenEnd(int p, int limit) {
+        byte[] b = buf;
+        while (p + 8 <= limit) {
+            long word = (long) LONGS.get(b, p);
+            long m = byteMask(word, SPACES) | byteMask(word, TABS) | byteMask(word, NEWLINES);
+            if (m != 0) {
+                return p + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+            p += 8;
+        }
+        while (p < limit && b[p] != ' ' && b[p] != '\t' && b[p] != '\n') {
+            p++;
+        }
+        return p;
     }
 
     final int skipBlanks(int p, int limit) {

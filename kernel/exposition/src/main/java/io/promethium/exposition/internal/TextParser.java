@@ -146,10 +146,7 @@ public final class TextParser extends BaseParser {
             }
             throw error(q, "expected a blank after the series");
         }
-        int valueEnd = valueStart;
-        while (valueEnd < limit && b[valueEnd] != ' ' && b[valueEnd] != '\t' && b[valueEnd] != '\n') {
-            valueEnd++;
-        }
+        int valueEnd = tokenEnd(valueStart, limit);
         if (valueEnd == valueStart) {
             throw error(valueStart, "missing value");
         }
@@ -160,10 +157,7 @@ public final class TextParser extends BaseParser {
         int r = skipBlanks(valueEnd, limit);
         hasTimestamp = false;
         if (r < limit && b[r] != '\n') {
-            int tsEnd = r;
-            while (tsEnd < limit && b[tsEnd] != ' ' && b[tsEnd] != '\t' && b[tsEnd] != '\n') {
-                tsEnd++;
-            }
+            int tsEnd = tokenEnd(r, limit);
             if (!numbers.parseLong(b, r, tsEnd)) {
                 throw error(r, "invalid timestamp \"" + utf8(r, tsEnd) + "\"");
             }

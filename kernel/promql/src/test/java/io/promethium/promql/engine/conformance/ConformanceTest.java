@@ -156,9 +156,6 @@ class ConformanceTest {
         if (e.nativeHistogramReason() != null) {
             return e.nativeHistogramReason();
         }
-        if (state.withNhcb()) {
-            return "data loaded with load_with_nhcb";
-        }
         return null;
     }
 

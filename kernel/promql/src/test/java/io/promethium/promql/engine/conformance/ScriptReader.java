@@ -55,6 +55,12 @@ final class ScriptReader {
                             continue;
                         }
                         series.add(new Script.LoadedSeries(parsed.labels(), SeriesNotation.parseValues(parsed.rest())));
+                        String name = parsed.labels().metricName();
+                        if (load.group(1) != null && name.endsWith("_bucket") && parsed.labels().has("le")) {
+                            // load_with_nhcb also writes a native histogram with custom buckets per classic one.
+                            histogramSeries.add(parsed.labels().toBuilder().remove("le")
+                                    .set(Labels.METRIC_NAME, name.substring(0, name.length() - "_bucket".length())).build());
+                        }
                     }
                     commands.add(new Script.Load(lineNo, step, series, histogramSeries, load.group(1) != null));
                     continue;

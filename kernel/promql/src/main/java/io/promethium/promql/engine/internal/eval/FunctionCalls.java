@@ -74,6 +74,15 @@ final class FunctionCalls {
             case "clamp_min" -> clampOne(args, grid, true);
             case "clamp_max" -> clampOne(args, grid, false);
             case "pi" -> constant(grid, Math.PI);
+            case "min_of", "max_of" -> {
+                double[] a = ev.evalScalar(args.get(0), grid);
+                double[] b = ev.evalScalar(args.get(1), grid);
+                double[] out = new double[grid.steps()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = name.equals("min_of") ? goMin(a[i], b[i]) : goMax(a[i], b[i]);
+                }
+                yield new ScalarSteps(out);
+            }
             case "start" -> constant(grid, ev.ctx.queryStart / 1000.0);
             case "end" -> constant(grid, ev.ctx.queryEnd / 1000.0);
             case "step" -> constant(grid, ev.ctx.queryStep / 1000.0);
@@ -100,6 +109,8 @@ final class FunctionCalls {
             case "year", "month", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute" ->
                     dateFunction(name, args, grid);
             case "histogram_quantile" -> histogramQuantile(call, grid);
+            case "histogram_quantiles" -> histogramQuantiles(call, grid);
+            case "histogram_fraction" -> histogramFraction(call, grid);
             case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar" -> {
                 // Native histograms only: float samples yield nothing.
                 ev.evalVector(args.get(0), grid);
@@ -461,12 +472,40 @@ final class FunctionCalls {
         };
     }
 
+    /** What to compute from one group's buckets at one step. */
+    private enum BucketOp {
+        QUANTILE, QUANTILES, FRACTION
+    }
+
     private StepVector histogramQuantile(Call call, StepGrid grid) {
         double[] q = ev.evalScalar(call.args().get(0), grid);
-        Expr vectorArg = call.args().get(1);
+        return bucketFunction(call, grid, BucketOp.QUANTILE, call.args().get(1), List.of(q), null, null, null);
+    }
+
+    private StepVector histogramQuantiles(Call call, StepGrid grid) {
+        Expr vectorArg = call.args().get(0);
+        String label = ((StringLit) ev.eval(call.args().get(1), grid)).value();
+        List<double[]> qs = new ArrayList<>();
+        for (int i = 2; i < call.args().size(); i++) {
+            qs.add(ev.evalScalar(call.args().get(i), grid));
+        }
+        return bucketFunction(call, grid, BucketOp.QUANTILES, vectorArg, qs, label, null, null);
+    }
+
+    private StepVector histogramFraction(Call call, StepGrid grid) {
+        double[] lower = ev.evalScalar(call.args().get(0), grid);
+        double[] upper = ev.evalScalar(call.args().get(1), grid);
+        return bucketFunction(call, grid, BucketOp.FRACTION, call.args().get(2), List.of(), null, lower, upper);
+    }
+
+    /**
+     * histogram_quantile(s) and histogram_fraction over classic buckets: series grouped by their
+     * labels without {@code le} and the name, each group's buckets evaluated per step.
+     */
+    private StepVector bucketFunction(Call call, StepGrid grid, BucketOp op, Expr vectorArg, List<double[]> qs, String label,
+            double[] lower, double[] upper) {
         StepVector v = ev.evalVector(vectorArg, grid);
         int steps = grid.steps();
-        // Group bucket series by their labels without "le" and the name.
         Map<Labels, List<Integer>> groups = new LinkedHashMap<>();
         double[] bounds = new double[v.series().size()];
         for (int i = 0; i < v.series().size(); i++) {
@@ -481,44 +520,80 @@ final class FunctionCalls {
                 continue;
             }
             bounds[i] = bound;
-            Labels key = s.labels.without("le", Labels.METRIC_NAME);
+            // The name stays in the key (dropped at the end): buckets of different metrics are
+            // never mixed, and would collide in the result as in Prometheus.
+            Labels key = s.labels.without("le");
+            if (op == BucketOp.QUANTILES && key.has(label)) {
+                throw new QueryException(QueryException.EXECUTION, "label " + GoFormat.quote(label)
+                        + " already exists in the input series of histogram_quantiles");
+            }
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
-        boolean warnedQ = false;
+        boolean[] warnedQ = new boolean[qs.size()];
+        for (int o = 0; o < qs.size(); o++) {
+            for (double q : qs.get(o)) {
+                if (Double.isNaN(q) || q < 0 || q > 1) {
+                    Expr qArg = op == BucketOp.QUANTILE ? call.args().get(0) : call.args().get(2 + o);
+                    ev.ctx.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.number(q), qArg.position());
+                    warnedQ[o] = true;
+                    break;
+                }
+            }
+        }
         List<StepSeries> out = new ArrayList<>();
         BucketQuantile bq = new BucketQuantile();
+        int outputs = op == BucketOp.QUANTILES ? qs.size() : 1;
         for (Map.Entry<Labels, List<Integer>> g : groups.entrySet()) {
-            double[] result = new double[steps];
-            boolean any = false;
+            double[][] result = new double[outputs][steps];
+            boolean[] any = new boolean[outputs];
             for (int s = 0; s < steps; s++) {
-                bq.reset();
                 String metric = null;
+                int buckets = 0;
                 for (int i : g.getValue()) {
-                    StepSeries series = v.series().get(i);
-                    if (series.has(s)) {
-                        bq.add(bounds[i], series.values[s]);
-                        metric = series.labels.metricName();
+                    if (v.series().get(i).has(s)) {
+                        buckets++;
+                        metric = v.series().get(i).labels.metricName();
                     }
                 }
-                if (bq.size() == 0) {
-                    result[s] = Absent.VALUE;
-                    continue;
+                for (int o = 0; o < outputs; o++) {
+                    if (buckets == 0) {
+                        result[o][s] = Absent.VALUE;
+                        continue;
+                    }
+                    bq.reset();
+                    for (int i : g.getValue()) {
+                        StepSeries series = v.series().get(i);
+                        if (series.has(s)) {
+                            bq.add(bounds[i], series.values[s]);
+                        }
+                    }
+                    if (op == BucketOp.FRACTION) {
+                        result[o][s] = bq.fraction(lower[s], upper[s]);
+                    } else {
+                        double q = qs.get(o)[s];
+                        if (!warnedQ[o] && (Double.isNaN(q) || q < 0 || q > 1)) {
+                            Expr qArg = op == BucketOp.QUANTILE ? call.args().get(0) : call.args().get(2 + o);
+                            ev.ctx.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.number(q), qArg.position());
+                            warnedQ[o] = true;
+                        }
+                        result[o][s] = bq.quantile(q);
+                        if ((bq.flags() & BucketQuantile.FORCED_MONOTONIC) != 0) {
+                            ev.ctx.annotations.info("input to histogram_quantile needed to be fixed for monotonicity (see "
+                                    + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "
+                                    + GoFormat.quote(metric), vectorArg.position());
+                        }
+                    }
+                    any[o] = true;
                 }
-                if (!warnedQ && (Double.isNaN(q[s]) || q[s] < 0 || q[s] > 1)) {
-                    ev.ctx.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.number(q[s]),
-                            call.args().get(0).position());
-                    warnedQ = true;
-                }
-                result[s] = bq.quantile(q[s]);
-                if ((bq.flags() & BucketQuantile.FORCED_MONOTONIC) != 0) {
-                    ev.ctx.annotations.info("input to histogram_quantile needed to be fixed for monotonicity (see "
-                            + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "
-                            + GoFormat.quote(metric), vectorArg.position());
-                }
-                any = true;
             }
-            if (any) {
-                out.add(new StepSeries(g.getKey(), result, false));
+            for (int o = 0; o < outputs; o++) {
+                if (any[o]) {
+                    Labels labels = g.getKey();
+                    if (op == BucketOp.QUANTILES) {
+                        labels = labels.toBuilder().set(label, Double.toString(qs.get(o)[0])).build();
+                    }
+                    out.add(new StepSeries(labels, result[o], true));
+                }
             }
         }
         return new StepVector(out);

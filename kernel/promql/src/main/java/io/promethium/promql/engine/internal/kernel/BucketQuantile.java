@@ -102,6 +102,89 @@ public final class BucketQuantile {
         return bucketStart + (bucketEnd - bucketStart) * (rank / count);
     }
 
+    /**
+     * The estimated fraction of observations between {@code lower} and {@code upper}, with
+     * linear interpolation inside buckets (histogram_fraction over classic buckets).
+     */
+    public double fraction(double lower, double upper) {
+        flags = 0;
+        if (size == 0) {
+            return Double.NaN;
+        }
+        sortByBound();
+        if (bounds[size - 1] != Double.POSITIVE_INFINITY) {
+            return Double.NaN;
+        }
+        coalesce();
+        double count = counts[size - 1];
+        if (count == 0 || Double.isNaN(lower) || Double.isNaN(upper)) {
+            return Double.NaN;
+        }
+        if (lower >= upper) {
+            return 0;
+        }
+        double rank = 0;
+        double lowerRank = 0;
+        double upperRank = 0;
+        boolean lowerSet = false;
+        boolean upperSet = false;
+        for (int i = 0; i < size; i++) {
+            double lowerBound = i > 0 ? bounds[i - 1] : Double.NEGATIVE_INFINITY;
+            double upperBound = bounds[i];
+            double bucketCount = counts[i];
+            if (!lowerSet && lowerBound >= lower) {
+                lowerRank = rank;
+                lowerSet = true;
+            }
+            if (!upperSet && lowerBound >= upper) {
+                upperRank = rank;
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            if (!lowerSet && lowerBound < lower && upperBound > lower) {
+                lowerRank = interpolate(rank, bucketCount, lowerBound, upperBound, lower);
+                lowerSet = true;
+            }
+            if (!upperSet && lowerBound < upper && upperBound > upper) {
+                upperRank = interpolate(rank, bucketCount, lowerBound, upperBound, upper);
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            rank = bucketCount;
+        }
+        if (!lowerSet || lowerRank > count) {
+            lowerRank = count;
+        }
+        if (!upperSet || upperRank > count) {
+            upperRank = count;
+        }
+        return (upperRank - lowerRank) / count;
+    }
+
+    /**
+     * The rank at {@code v} inside a bucket. The first bucket is taken to start at 0 when its
+     * upper bound is positive; otherwise an infinitely wide bucket cannot be interpolated.
+     */
+    private static double interpolate(double rank, double bucketCount, double lowerBound, double upperBound, double v) {
+        if (Double.isInfinite(lowerBound)) {
+            if (upperBound > 0 && v >= 0) {
+                lowerBound = 0;
+            } else {
+                // All of the bucket's observations are taken to lie at its upper bound.
+                return bucketCount;
+            }
+        }
+        if (Double.isInfinite(upperBound)) {
+            // ... and in the +Inf bucket at its lower bound.
+            return rank;
+        }
+        return rank + (bucketCount - rank) * (v - lowerBound) / (upperBound - lowerBound);
+    }
+
     private void sortByBound() {
         // Insertion sort: stable like Go's SortFunc is not required, bucket lists are short.
         for (int i = 1; i < size; i++) {

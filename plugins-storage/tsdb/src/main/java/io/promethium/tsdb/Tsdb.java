@@ -598,6 +598,13 @@ public final class Tsdb implements Storage, AutoCloseable {
             long sizeBytes, String corruption) {
     }
 
+    /** Bytes of compressed chunk data held in the head (for memory accounting: heap minus this is overhead). */
+    public long headChunkBytes() {
+        long[] total = {0};
+        head.forEachSeries(s -> total[0] += s.chunkBytes());
+        return total[0];
+    }
+
     TsdbMetrics metrics() {
         return metrics;
     }

@@ -38,7 +38,7 @@ final class BlockChunksIterator extends ChunkedSampleIterator {
             block.chunks().load(meta.refs()[index], loaded);
             ChunkIterator it = ChunkIterator.forEncoding(loaded.encoding, reuse);
             int count = XorIterator.headerCount(loaded.data, 1);
-            it.reset(loaded.data, 1, loaded.length, count);
+            it.reset(loaded.data, 1, loaded.length, count, meta.mints()[index]);
             return it;
         } catch (ChunkFormatException e) {
             block.markCorrupt(e.getMessage());

@@ -9,14 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -73,13 +71,16 @@ final class BlockIndex implements AutoCloseable {
         }
     }
 
-    SeriesMeta series(StoredFields fields, int doc) {
+    /**
+     * Labels and chunk references of a document. Pass the same {@link BinaryDocValues} for
+     * ascending docs (it only moves forward); get a fresh one from {@link #seriesValues()} otherwise.
+     */
+    SeriesMeta series(BinaryDocValues values, int doc) {
         try {
-            Document d = fields.document(doc, Set.of(BlockWriter.SERIES_FIELD));
-            BytesRef b = d.getBinaryValue(BlockWriter.SERIES_FIELD);
-            if (b == null) {
+            if (values == null || !values.advanceExact(doc)) {
                 throw new FormatException("document " + doc + " lacks its series data");
             }
+            BytesRef b = values.binaryValue();
             ByteReader in = new ByteReader(b.bytes, b.offset, b.length);
             int n = in.readLength();
             Labels.Builder lb = Labels.builder();
@@ -91,11 +92,13 @@ final class BlockIndex implements AutoCloseable {
             long[] maxts = new long[chunks];
             long[] refs = new long[chunks];
             long prevMax = 0;
+            long prevRef = 0;
             for (int i = 0; i < chunks; i++) {
                 mints[i] = prevMax + in.readVarint();
                 maxts[i] = mints[i] + in.readUvarint();
-                refs[i] = in.readUvarint();
+                refs[i] = prevRef + in.readVarint();
                 prevMax = maxts[i];
+                prevRef = refs[i];
             }
             return new SeriesMeta(lb.build(), mints, maxts, refs);
         } catch (IOException e) {
@@ -103,9 +106,9 @@ final class BlockIndex implements AutoCloseable {
         }
     }
 
-    StoredFields storedFields() {
+    BinaryDocValues seriesValues() {
         try {
-            return leaf == null ? null : leaf.storedFields();
+            return leaf == null ? null : leaf.getBinaryDocValues(BlockWriter.SERIES_FIELD);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

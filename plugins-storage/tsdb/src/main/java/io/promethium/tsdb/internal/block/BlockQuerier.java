@@ -10,7 +10,7 @@ import io.promethium.tsdb.internal.query.PostingsForMatchers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.BinaryDocValues;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -47,7 +47,7 @@ final class BlockQuerier implements Querier {
     /** Series for documents, in document (= label) order. */
     List<Series> series(RoaringBitmap docs) {
         List<Series> out = new ArrayList<>();
-        StoredFields fields = block.index().storedFields();
+        BinaryDocValues fields = block.index().seriesValues();
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();

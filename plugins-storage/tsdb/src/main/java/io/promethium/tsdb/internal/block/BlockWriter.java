@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -51,6 +51,10 @@ public final class BlockWriter implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
     private final GrowableBytes record = new GrowableBytes(1024);
     private final GrowableBytes stored = new GrowableBytes(1024);
+    private final GrowableBytes chunkMeta = new GrowableBytes(1024);
+    private int seriesChunks;
+    private long prevMax;
+    private long prevRef;
     private final List<Long> chunkFileSizes = new ArrayList<>();
     private final Directory directory;
     private final IndexWriter index;
@@ -115,50 +119,81 @@ public final class BlockWriter implements AutoCloseable {
         if (n == 0) {
             return;
         }
+        beginSeries(labels);
+        int chunks = (n + Chunks.SAMPLES_PER_CHUNK - 1) / Chunks.SAMPLES_PER_CHUNK;
+        // Balance chunk sizes so the last one is not a stub.
+        int per = (n + chunks - 1) / chunks;
+        for (int from = 0; from < n; from += per) {
+            int count = Math.min(per, n - from);
+            long cmin = ts[from];
+            long cmax = ts[from + count - 1];
+            // The index holds the chunk's min time, so the chunk stores its first timestamp relative to it.
+            byte[] data = encoder.encode(ts, vs, from, count, cmin);
+            addChunk(cmin, cmax, encoder.encoding(), data, 0, data.length);
+        }
+        endSeries();
+    }
+
+    /** Starts a series given chunk by chunk (compaction copying encoded chunks); series must come in label order. */
+    public void beginSeries(Labels labels) {
         if (last != null && labels.compareTo(last) <= 0) {
             throw new IllegalStateException("series out of order: " + labels + " after " + last);
         }
         last = labels;
+        chunkMeta.reset();
+        seriesChunks = 0;
+        prevMax = 0;
+        prevRef = 0;
+    }
+
+    /** Adds an encoded chunk (its first timestamp relative to {@code mint}) to the current series. */
+    public void addChunk(long mint, long maxt, byte encoding, byte[] data, int offset, int length) throws IOException {
+        long ref = writeChunk(encoding, data, offset, length);
+        chunkMeta.writeVarint(mint - prevMax);
+        chunkMeta.writeUvarint(maxt - mint);
+        // A series' chunks are consecutive in the file: the delta is the previous chunk's size.
+        chunkMeta.writeVarint(ref - prevRef);
+        prevMax = maxt;
+        prevRef = ref;
+        seriesChunks++;
+        numChunks++;
+        numSamples += ((data[offset] & 0xff) << 8) | (data[offset + 1] & 0xff);
+    }
+
+    /** Ends the current series; one without chunks is left out. */
+    public void endSeries() {
+        if (seriesChunks == 0) {
+            return;
+        }
+        Labels labels = last;
         stored.reset();
         stored.writeUvarint(labels.size());
         for (int i = 0; i < labels.size(); i++) {
             stored.writeString(labels.name(i));
             stored.writeString(labels.value(i));
         }
-        int chunks = (n + Chunks.SAMPLES_PER_CHUNK - 1) / Chunks.SAMPLES_PER_CHUNK;
-        // Balance chunk sizes so the last one is not a stub.
-        int per = (n + chunks - 1) / chunks;
-        stored.writeUvarint(chunks);
-        long prevMax = 0;
-        for (int from = 0; from < n; from += per) {
-            int count = Math.min(per, n - from);
-            byte[] data = encoder.encode(ts, vs, from, count);
-            long ref = writeChunk(encoder.encoding(), data);
-            long cmin = ts[from];
-            long cmax = ts[from + count - 1];
-            stored.writeVarint(cmin - prevMax);
-            stored.writeUvarint(cmax - cmin);
-            stored.writeUvarint(ref);
-            prevMax = cmax;
-            numChunks++;
-        }
+        stored.writeUvarint(seriesChunks);
+        stored.writeBytes(chunkMeta.array(), 0, chunkMeta.length());
         Document doc = new Document();
         for (int i = 0; i < labels.size(); i++) {
             doc.add(new StringField(labels.name(i), labels.value(i), Field.Store.NO));
         }
-        doc.add(new StoredField(SERIES_FIELD, new BytesRef(stored.toByteArray())));
+        doc.add(new BinaryDocValuesField(SERIES_FIELD, new BytesRef(stored.toByteArray())));
         doc.add(new NumericDocValuesField(ORDER_FIELD, numSeries));
-        index.addDocument(doc);
+        try {
+            index.addDocument(doc);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         numSeries++;
-        numSamples += n;
     }
 
-    private long writeChunk(byte encoding, byte[] data) throws IOException {
+    private long writeChunk(byte encoding, byte[] data, int offset, int length) throws IOException {
         record.reset();
-        record.writeUvarint(data.length);
+        record.writeUvarint(length);
         int crcStart = record.length();
         record.writeByte(encoding);
-        record.writeBytes(data, 0, data.length);
+        record.writeBytes(data, offset, length);
         crc.reset();
         crc.update(record.array(), crcStart, record.length() - crcStart);
         record.writeInt((int) crc.getValue());

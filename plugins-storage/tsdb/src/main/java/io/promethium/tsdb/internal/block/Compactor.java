@@ -3,12 +3,10 @@ package io.promethium.tsdb.internal.block;
 import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.Series;
-import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.MemSeries;
-import io.promethium.tsdb.internal.query.MergeQuerier;
+import io.promethium.tsdb.internal.query.MergeSampleIterator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,37 +54,117 @@ public final class Compactor {
         }
     }
 
-    /** Merges blocks into one under {@code parent}; the sources stay until the caller removes them. */
+    /** One block's view of a series, for merging. */
+    private record Part(Block block, BlockIndex.SeriesMeta meta, long[] deleted) {
+    }
+
+    /**
+     * Merges blocks into one under {@code parent}; the sources stay until the caller removes them.
+     * A series whose parts neither overlap in time nor carry tombstones has its encoded chunks
+     * copied as they are; otherwise its samples are merged and re-encoded.
+     */
     public synchronized BlockMeta merge(List<Block> blocks, Path parent) throws IOException {
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
         int level = 0;
         Set<String> sources = new LinkedHashSet<>();
-        List<SeriesSet> sets = new ArrayList<>();
+        List<List<Part>> lists = new ArrayList<>();
         for (Block b : blocks) {
             mint = Math.min(mint, b.meta().minTime());
             maxt = Math.max(maxt, b.meta().maxTime());
             level = Math.max(level, b.meta().level());
             sources.addAll(b.meta().sources());
-            BlockQuerier q = new BlockQuerier(b, Long.MIN_VALUE, Long.MAX_VALUE);
-            sets.add(SeriesSet.ofList(q.series(b.index().labelIndex().all())));
-        }
-        SeriesSet merged = new MergeQuerier.MergedSeriesSet(sets, List.of());
-        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener)) {
-            while (merged.next()) {
-                Series s = merged.at();
-                SampleIterator it = s.iterator(null);
-                gather(it);
-                if (it.error() != null) {
-                    throw new IOException("reading " + s.labels() + " for compaction: " + it.error().getMessage(), it.error());
-                }
-                writer.addSeries(s.labels(), ts, vs, n);
+            List<Part> parts = new ArrayList<>(b.index().maxDoc());
+            var values = b.index().seriesValues();
+            for (int doc = 0; doc < b.index().maxDoc(); doc++) {
+                parts.add(new Part(b, b.index().series(values, doc), b.deleted(doc)));
             }
-            if (merged.error() != null) {
-                throw new IOException("compaction input failed: " + merged.error().getMessage(), merged.error());
+            lists.add(parts);
+        }
+        int[] pos = new int[lists.size()];
+        ChunkReader.Loaded loaded = new ChunkReader.Loaded();
+        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener)) {
+            List<Part> group = new ArrayList<>();
+            while (true) {
+                io.promethium.api.model.Labels min = null;
+                for (int i = 0; i < lists.size(); i++) {
+                    if (pos[i] < lists.get(i).size()) {
+                        var l = lists.get(i).get(pos[i]).meta().labels();
+                        if (min == null || l.compareTo(min) < 0) {
+                            min = l;
+                        }
+                    }
+                }
+                if (min == null) {
+                    break;
+                }
+                group.clear();
+                for (int i = 0; i < lists.size(); i++) {
+                    if (pos[i] < lists.get(i).size() && lists.get(i).get(pos[i]).meta().labels().equals(min)) {
+                        group.add(lists.get(i).get(pos[i]));
+                        pos[i]++;
+                    }
+                }
+                group.sort(Comparator.comparingLong((Part p) -> p.meta().mints().length == 0 ? Long.MAX_VALUE : p.meta().mints()[0]));
+                try {
+                    if (copyable(group)) {
+                        copy(writer, min, group, loaded);
+                    } else {
+                        reencode(writer, min, group);
+                    }
+                } catch (io.promethium.tsdb.internal.chunk.ChunkFormatException e) {
+                    throw new IOException("compaction input is corrupt: " + e.getMessage(), e);
+                }
             }
             return writer.finish(level + 1, new ArrayList<>(sources));
         }
+    }
+
+    private static boolean copyable(List<Part> group) {
+        long prevMax = Long.MIN_VALUE;
+        for (Part p : group) {
+            if (p.deleted() != null) {
+                return false;
+            }
+            long[] mints = p.meta().mints();
+            long[] maxts = p.meta().maxts();
+            for (int i = 0; i < mints.length; i++) {
+                if (mints[i] <= prevMax) {
+                    return false;
+                }
+                prevMax = maxts[i];
+            }
+        }
+        return true;
+    }
+
+    private static void copy(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group, ChunkReader.Loaded loaded)
+            throws IOException {
+        writer.beginSeries(labels);
+        for (Part p : group) {
+            BlockIndex.SeriesMeta m = p.meta();
+            for (int i = 0; i < m.refs().length; i++) {
+                p.block().chunks().load(m.refs()[i], loaded);
+                writer.addChunk(m.mints()[i], m.maxts()[i], loaded.encoding, loaded.data, 1, loaded.length);
+            }
+        }
+        writer.endSeries();
+    }
+
+    private void reencode(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group) throws IOException {
+        SampleIterator[] its = new SampleIterator[group.size()];
+        for (int i = 0; i < its.length; i++) {
+            Part p = group.get(i);
+            BlockChunksIterator it = new BlockChunksIterator();
+            it.reset(p.block(), p.meta(), Long.MIN_VALUE, Long.MAX_VALUE, p.deleted());
+            its[i] = it;
+        }
+        SampleIterator merged = its.length == 1 ? its[0] : new MergeSampleIterator(its);
+        gather(merged);
+        if (merged.error() != null) {
+            throw new IOException("reading " + labels + " for compaction: " + merged.error().getMessage(), merged.error());
+        }
+        writer.addSeries(labels, ts, vs, n);
     }
 
     private void gather(SampleIterator it) {

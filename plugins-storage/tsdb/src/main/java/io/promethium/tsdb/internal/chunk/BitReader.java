@@ -1,7 +1,16 @@
 package io.promethium.tsdb.internal.chunk;
 
-/** Reads bits, most significant first, from a byte array region. Reusable via {@link #reset}. */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Reads bits, most significant first, from a byte array region. Reusable via {@link #reset}.
+ * Reads of up to 56 bits load one big-endian long and shift, instead of looping over bytes.
+ */
 public final class BitReader {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private byte[] bytes;
     private long position;
     private long limit;
@@ -16,16 +25,34 @@ public final class BitReader {
         if (position >= limit) {
             throw new ChunkFormatException("chunk ends early at bit " + position);
         }
-        int b = bytes[(int) (position >>> 3)] & 0xff;
+        int b = bytes[(int) (position >>> 3)];
         boolean bit = ((b << (position & 7)) & 0x80) != 0;
         position++;
         return bit;
     }
 
     public long readBits(int count) {
+        if (count == 0) {
+            return 0;
+        }
         if (position + count > limit) {
             throw new ChunkFormatException("chunk ends early: need " + count + " bits at bit " + position);
         }
+        int index = (int) (position >>> 3);
+        int shift = (int) (position & 7);
+        long value;
+        if (count <= 56 && index + 8 <= bytes.length) {
+            long word = (long) LONG.get(bytes, index);
+            value = (word << shift) >>> (64 - count);
+        } else {
+            value = slow(count);
+            return value;
+        }
+        position += count;
+        return value;
+    }
+
+    private long slow(int count) {
         long value = 0;
         int remaining = count;
         while (remaining > 0) {

@@ -3,8 +3,16 @@ package io.promethium.tsdb.internal.chunk;
 /** Walks one encoded chunk's samples; reusable by {@link #reset}, no allocation per sample. */
 public interface ChunkIterator {
 
-    /** Starts over on {@code length} bytes of a chunk at {@code offset} holding {@code count} samples. */
-    void reset(byte[] bytes, int offset, int length, int count);
+    /**
+     * Starts over on {@code length} bytes of a chunk at {@code offset} holding {@code count} samples
+     * whose first timestamp was written relative to {@code base} (0 for head chunks; the chunk's
+     * min time in blocks, where the index already holds it).
+     */
+    void reset(byte[] bytes, int offset, int length, int count, long base);
+
+    default void reset(byte[] bytes, int offset, int length, int count) {
+        reset(bytes, offset, length, count, 0);
+    }
 
     boolean next();
 

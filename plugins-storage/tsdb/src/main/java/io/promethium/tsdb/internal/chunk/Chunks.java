@@ -10,11 +10,16 @@ public final class Chunks {
 
     /** Encodes {@code n} samples from {@code from}; read the chosen encoding with {@link #encoding()}. */
     public byte[] encode(long[] ts, double[] vs, int from, int n) {
-        XorAppender xor = new XorAppender(n * 2 + 16);
+        return encode(ts, vs, from, n, 0);
+    }
+
+    /** As {@link #encode(long[], double[], int, int)}, the first timestamp written relative to {@code base}. */
+    public byte[] encode(long[] ts, double[] vs, int from, int n, long base) {
+        XorAppender xor = new XorAppender(n * 2 + 16, base);
         for (int i = 0; i < n; i++) {
             xor.append(ts[from + i], vs[from + i]);
         }
-        byte[] dec = decimal.encode(ts, vs, from, n);
+        byte[] dec = decimal.encode(ts, vs, from, n, base);
         if (dec != null && dec.length < xor.byteLength()) {
             encoding = Encoding.DECIMAL;
             return dec;

@@ -17,7 +17,15 @@ public final class XorAppender {
     private int leading = -1;
     private int trailing;
 
+    private final long base;
+
     public XorAppender(int initialBytes) {
+        this(initialBytes, 0);
+    }
+
+    /** An appender writing its first timestamp relative to {@code base}. */
+    public XorAppender(int initialBytes, long base) {
+        this.base = base;
         out = new BitWriter(initialBytes);
         out.writeBits(0, 16);
     }
@@ -25,7 +33,7 @@ public final class XorAppender {
     public void append(long timestamp, double value) {
         long bits = Double.doubleToRawLongBits(value);
         if (count == 0) {
-            Varbits.writeVarint(out, timestamp);
+            Varbits.writeVarint(out, timestamp - base);
             out.writeBits(bits, 64);
         } else if (count == 1) {
             tDelta = timestamp - t;

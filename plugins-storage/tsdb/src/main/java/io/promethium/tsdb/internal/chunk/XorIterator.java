@@ -4,6 +4,7 @@ package io.promethium.tsdb.internal.chunk;
 public final class XorIterator implements ChunkIterator {
     private final BitReader in = new BitReader();
     private int count;
+    private long base;
     private int read;
     private long t;
     private long tDelta;
@@ -12,12 +13,13 @@ public final class XorIterator implements ChunkIterator {
     private int trailing;
 
     @Override
-    public void reset(byte[] bytes, int offset, int length, int count) {
+    public void reset(byte[] bytes, int offset, int length, int count, long base) {
         if (length < 2) {
             throw new ChunkFormatException("chunk shorter than its header: " + length + " bytes");
         }
         in.reset(bytes, offset + 2, length - 2);
         this.count = count;
+        this.base = base;
         this.read = 0;
         this.leading = 0;
         this.trailing = 0;
@@ -34,7 +36,7 @@ public final class XorIterator implements ChunkIterator {
             return false;
         }
         if (read == 0) {
-            t = Varbits.readVarint(in);
+            t = base + Varbits.readVarint(in);
             vBits = in.readBits(64);
         } else if (read == 1) {
             tDelta = Varbits.readUvarint(in);

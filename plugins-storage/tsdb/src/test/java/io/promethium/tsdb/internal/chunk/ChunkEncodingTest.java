@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.StaleMarker;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ChunkEncodingTest {
@@ -85,7 +87,7 @@ class ChunkEncodingTest {
             x += random.nextInt(200) - 100;
             vs[i] = x / 100.0;
         }
-        byte[] bytes = new DecimalEncoder().encode(ts, vs, 0, 120);
+        byte[] bytes = new DecimalEncoder().encode(ts, vs, 0, 120, 0);
         assertThat(bytes).isNotNull();
         assertRoundTrip(new DecimalIterator(), bytes, ts, vs, 120);
     }
@@ -93,9 +95,9 @@ class ChunkEncodingTest {
     @Test
     void decimalEncodingRefusesValuesItCannotKeepExact() {
         long[] ts = {1, 2, 3};
-        assertThat(new DecimalEncoder().encode(ts, new double[] {1, Math.PI, 2}, 0, 3)).isNull();
-        assertThat(new DecimalEncoder().encode(ts, new double[] {1, StaleMarker.STALE_NAN, 2}, 0, 3)).isNull();
-        assertThat(new DecimalEncoder().encode(ts, new double[] {1, -0.0, 2}, 0, 3)).isNull();
+        assertThat(new DecimalEncoder().encode(ts, new double[] {1, Math.PI, 2}, 0, 3, 0)).isNull();
+        assertThat(new DecimalEncoder().encode(ts, new double[] {1, StaleMarker.STALE_NAN, 2}, 0, 3, 0)).isNull();
+        assertThat(new DecimalEncoder().encode(ts, new double[] {1, -0.0, 2}, 0, 3, 0)).isNull();
     }
 
     @Test
@@ -132,5 +134,41 @@ class ChunkEncodingTest {
                 // drain
             }
         }).isInstanceOf(ChunkFormatException.class).hasMessageContaining("chunk ends early");
+    }
+
+    @Test
+    void decimalEncodingRoundTripsEveryShapeWhicheverModeWins() {
+        Random random = new Random(3);
+        long[] ts = new long[120];
+        for (int i = 0; i < 120; i++) {
+            ts[i] = 5_000_000L + i * 15_000L + (i % 9 == 0 ? 2 : 0);
+        }
+        double[][] shapes = new double[6][120];
+        long noisy = 0;
+        long walk = 0;
+        for (int i = 0; i < 120; i++) {
+            shapes[0][i] = 7;
+            shapes[1][i] = 1000 + i * 1500;
+            noisy += 1200 + random.nextInt(61) - 30;
+            shapes[2][i] = noisy / 100.0;
+            walk += random.nextInt(81) - 40;
+            shapes[3][i] = walk * 4096.0;
+            shapes[4][i] = i == 60 ? 1e12 : i;
+            shapes[5][i] = -(i + 1) / 1000.0;
+        }
+        Set<Integer> modes = new HashSet<>();
+        for (double[] vs : shapes) {
+            byte[] bytes = new DecimalEncoder().encode(ts, vs, 0, 120, ts[0]);
+            assertThat(bytes).isNotNull();
+            modes.add((bytes[2] & 0xff) >>> 4);
+            DecimalIterator it = new DecimalIterator();
+            it.reset(bytes, 0, bytes.length, 120, ts[0]);
+            for (int i = 0; i < 120; i++) {
+                assertThat(it.next()).isTrue();
+                assertThat(it.t()).isEqualTo(ts[i]);
+                assertThat(it.v()).isEqualTo(vs[i]);
+            }
+        }
+        assertThat(modes).as("modes used").hasSizeGreaterThanOrEqualTo(3);
     }
 }

@@ -1,0 +1,68 @@
+package io.promethium.tsdb.tool;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code promethium tsdb ...}: offline tools over a data directory.
+ * <pre>
+ *   create-blocks-from openmetrics FILE DIR   backfill blocks from an OpenMetrics text file
+ *   list DIR                                  list blocks
+ *   analyze DIR                               cardinality and churn of the newest block
+ *   bench write [--series N] [--hours H] [--fsync] [--dir D]
+ * </pre>
+ * Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage (usage on stderr).
+ */
+public final class TsdbTool {
+    static final String USAGE = """
+            usage: promethium tsdb <command> [args]
+              create-blocks-from openmetrics FILE DIR   import an OpenMetrics text file into blocks in DIR
+              list DIR                                  list the blocks of a data directory
+              analyze DIR                               label cardinality of the newest block
+              bench write [--series N] [--hours H] [--fsync] [--dir D]
+                                                        ingest/compaction/query benchmark (prints a table)
+            """;
+
+    private TsdbTool() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit code. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        try {
+            if (args.size() == 4 && args.get(0).equals("create-blocks-from") && args.get(1).equals("openmetrics")) {
+                new Backfill(out).run(java.nio.file.Path.of(args.get(2)), java.nio.file.Path.of(args.get(3)));
+                return 0;
+            }
+            if (args.size() == 2 && args.get(0).equals("list")) {
+                new BlockList(out).list(java.nio.file.Path.of(args.get(1)));
+                return 0;
+            }
+            if (args.size() == 2 && args.get(0).equals("analyze")) {
+                new Analyze(out).run(java.nio.file.Path.of(args.get(1)));
+                return 0;
+            }
+            if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("write")) {
+                WriteBench bench = new WriteBench(out);
+                try {
+                    bench.parse(args.subList(2, args.size()));
+                } catch (IllegalArgumentException e) {
+                    err.println(e.getMessage());
+                    err.print(USAGE);
+                    return 2;
+                }
+                bench.run();
+                return 0;
+            }
+        } catch (Exception e) {
+            err.println("tsdb " + (args.isEmpty() ? "" : args.get(0)) + ": " + e.getMessage());
+            return 1;
+        }
+        err.print(USAGE);
+        return 2;
+    }
+}

@@ -1,0 +1,116 @@
+package io.promethium.tsdb.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.tsdb.Tsdb;
+import io.promethium.tsdb.TsdbOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TsdbToolTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return TsdbTool.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Path backfillFile() throws IOException {
+        StringBuilder sb = new StringBuilder("# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\n");
+        // Five hours of one-minute samples (seconds, as OpenMetrics writes them), spanning three 2h windows.
+        for (int i = 0; i < 300; i++) {
+            long sec = 1_700_006_400L + i * 60L;
+            sb.append("http_requests_total{code=\"200\",path=\"/a\\\"b\"} ").append(i * 3).append(' ').append(sec).append('\n');
+            sb.append("http_requests_total{code=\"500\"} ").append(i).append(".5 ").append(sec).append(".000\n");
+        }
+        sb.append("# EOF\n");
+        Path file = dir.resolve("backfill.om");
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    @Test
+    void unknownArgumentsPrintUsageAndExitTwo() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: promethium tsdb");
+        assertThat(run()).isEqualTo(2);
+        assertThat(run("bench", "write", "--bogus")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown flag for bench write: --bogus");
+    }
+
+    @Test
+    void backfilledBlocksAreServedByTheDatabaseWithExactSamples() throws IOException {
+        Path data = dir.resolve("data");
+        assertThat(run("create-blocks-from", "openmetrics", backfillFile().toString(), data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("read 600 samples").contains("wrote 3 blocks");
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(data).withCompactionInterval(Duration.ZERO))) {
+            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "http_requests_total")));
+                List<Labels> labels = new ArrayList<>();
+                List<Long> counts = new ArrayList<>();
+                while (set.next()) {
+                    labels.add(set.at().labels());
+                    SampleIterator it = set.at().iterator(null);
+                    long n = 0;
+                    while (it.next()) {
+                        if (n == 10) {
+                            assertThat(it.timestamp()).isEqualTo((1_700_006_400L + 600) * 1000);
+                        }
+                        n++;
+                    }
+                    counts.add(n);
+                }
+                assertThat(labels).containsExactly(Labels.of("__name__", "http_requests_total", "code", "200", "path", "/a\"b"),
+                        Labels.of("__name__", "http_requests_total", "code", "500"));
+                assertThat(counts).containsExactly(300L, 300L);
+            }
+        }
+    }
+
+    @Test
+    void listAndAnalyzeDescribeBlocks() throws IOException {
+        Path data = dir.resolve("data");
+        run("create-blocks-from", "openmetrics", backfillFile().toString(), data.toString());
+        out.reset();
+        assertThat(run("list", data.toString())).isZero();
+        String listing = out.toString(StandardCharsets.UTF_8);
+        assertThat(listing.lines().filter(l -> l.matches("^[0-9A-Z]{26} .*"))).hasSize(3);
+        out.reset();
+        assertThat(run("analyze", data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Series: 2").contains("Highest cardinality labels").contains("code");
+    }
+
+    @Test
+    void badBackfillInputFailsNamingFileLineAndColumn() throws IOException {
+        Path file = dir.resolve("bad.om");
+        Files.writeString(file, "up{job=\"x\"} 1 1700000000\nup{job=\"x\" 2 1700000060\n# EOF\n");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), dir.resolve("d").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(file + ":2:").contains("expected");
+        Files.writeString(file, "up 1\n");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), dir.resolve("d").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("without timestamp");
+    }
+
+    @Test
+    void listOfMissingDirectoryFailsClearly() {
+        assertThat(run("list", dir.resolve("nope").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
+    }
+}

@@ -6,6 +6,10 @@ DEV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAVA_BIN="$(promethium_find_java 21)"
 JAVA_HOME="$(cd "$(dirname "$JAVA_BIN")/.." && pwd)"
 export JAVA_HOME
+# Maven's bundled Guava touches sun.misc.Unsafe; JDK 24+ warns about it on every run.
+if [ "$(promethium_java_version "$JAVA_BIN")" -ge 24 ]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 if ! command -v mvn >/dev/null 2>&1; then
   echo "promethium: Apache Maven (mvn) is needed to build; install it (e.g. apt-get install maven)." >&2
   exit 1

@@ -82,6 +82,24 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void launcherFindsAJava21EvenWhenJavaHomeAndPathPointAtAnOlderJava() throws Exception {
+        java.nio.file.Path old = java.nio.file.Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(old.resolve("bin/java")),
+                "needs the machine's Java 17 to pose as the default java");
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ProcessBuilder builder = new ProcessBuilder(server.home.resolve("bin/promethium").toString(), "check", "config",
+                    "conf/prometheus.yml").directory(server.home.toFile()).redirectErrorStream(true);
+            builder.environment().put("JAVA_HOME", old.toString());
+            builder.environment().put("PATH", old.resolve("bin") + ":/usr/bin:/bin");
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(output).isZero();
+            assertThat(output).contains("SUCCESS");
+        }
+    }
+
+    @Test
     void badReloadKeepsTheOldConfigAndReportsFailureUntilAGoodOne() throws Exception {
         try (ServerProcess server = ServerProcess.prepare().config(GOOD_CONFIG).start("--web.enable-lifecycle").awaitReady()) {
             server.config("scrape_configs:\n  - job_name: [broken\n");

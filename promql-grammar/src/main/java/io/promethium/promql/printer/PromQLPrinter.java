@@ -29,11 +29,9 @@ import java.util.Set;
  */
 public final class PromQLPrinter {
 
-    /** Names that would not read back as a metric name if written bare. */
-    private static final Set<String> RESERVED = Set.of("inf", "nan", "and", "or", "unless", "atan2", "by", "without",
-            "on", "ignoring", "group_left", "group_right", "bool", "offset", "start", "end", "sum", "avg", "count",
-            "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile", "limitk",
-            "limit_ratio");
+    /** Names that would not read back as a metric name if written bare (only hand-built trees have them). */
+    private static final Set<String> RESERVED = Set.of("inf", "nan", "atan2", "on", "ignoring", "group_left",
+            "group_right", "bool");
 
     private PromQLPrinter() {
     }
@@ -169,23 +167,27 @@ public final class PromQLPrinter {
         }
     }
 
+    /**
+     * As Prometheus: the name outside the braces, then the other matchers sorted. A name that
+     * cannot be written bare (hand-built trees only) becomes a {@code __name__} matcher.
+     */
     private static void selector(StringBuilder b, VectorSelector vs) {
         String name = vs.name();
         boolean bareName = !name.isEmpty() && Quoting.isLegacyMetricName(name) && !RESERVED.contains(name.toLowerCase(Locale.ROOT));
         List<String> parts = new ArrayList<>(vs.matchers().size());
         boolean nameSkipped = false;
         for (Matcher m : vs.matchers()) {
-            if (!nameSkipped && !name.isEmpty() && m.name().equals("__name__")
+            if (!nameSkipped && bareName && m.name().equals("__name__")
                     && m.type() == io.promethium.api.model.MatchType.EQUAL && m.value().equals(name)) {
                 nameSkipped = true;
                 continue;
             }
             parts.add(matcher(m));
         }
-        parts.sort(null);
-        if (!name.isEmpty() && !bareName) {
-            parts.addFirst(Quoting.goQuote(name));
+        if (!name.isEmpty() && !bareName && !nameSkipped && vs.matchers().stream().noneMatch(m -> m.name().equals("__name__"))) {
+            parts.add(matcher(Matcher.equal("__name__", name)));
         }
+        parts.sort(null);
         if (bareName) {
             b.append(name);
         }

@@ -37,7 +37,7 @@ class ParseErrorTest {
             "sum(                      | 1:5: parse error: unclosed left parenthesis",
             "foo[5m                    | 1:7: parse error: unclosed left bracket",
             "foo{a=\"b\"               | 1:10: parse error: unexpected end of input inside braces",
-            "foo}                      | 1:4: parse error: unexpected right brace '}'",
+            "foo}                      | 1:4: parse error: unexpected character: '}'",
             "x $ y                     | 1:3: parse error: unexpected character: '$'",
             "foo{a.b=\"c\"}            | 1:6: parse error: unexpected character inside braces: '.'",
             "\"abc                     | 1:1: parse error: unterminated quoted string",
@@ -46,13 +46,28 @@ class ParseErrorTest {
             "foo{a=b}                  | 1:7: parse error: unexpected identifier \"b\" in label matching, expected string",
             "1 2                       | 1:3: parse error: unexpected number \"2\", expected end of input",
             "sum by job (x)            | 1:8: parse error: unexpected identifier \"job\" in grouping opts, expected \"(\"",
-            "foo offset x              | 1:12: parse error: unexpected identifier \"x\" in offset, expected duration",
+            "foo offset x              | 1:12: parse error: unexpected identifier \"x\" in offset, expected number or duration",
             "foo @ x                   | 1:7: parse error: unexpected identifier \"x\" in @, expected timestamp",
-            "foo[]                     | 1:5: parse error: unexpected \"]\" in subquery selector, expected duration",
+            "foo[]                     | 1:5: parse error: unexpected \"]\" in subquery or range selector, expected number or duration",
             "foo{a=\"b\" c=\"d\"}        | 1:11: parse error: unexpected identifier \"c\" in label matching, expected \",\" or \"}\"",
             "foo[5m:x]                 | 1:8: parse error: unexpected character in duration expression: 'x'",
             "foo[5m:5m:]               | 1:10: parse error: unexpected \":\", expected \"]\"",
-            "foo[5x]                   | 1:6: parse error: unexpected character in duration expression: 'x'",
+            "foo[5x]                   | 1:5: parse error: bad number or duration syntax: \"5x\"",
+            "foo[5mm]                  | 1:5: parse error: bad number or duration syntax: \"5mm\"",
+            "2.5.                      | 1:1: parse error: bad number or duration syntax: \"2.5.\"",
+            "0x1g                      | 1:1: parse error: bad number or duration syntax: \"0x1g\"",
+            "1 =~ 1                    | 1:3: parse error: unexpected character after '=': '~'",
+            "1 !~ 1                    | 1:3: parse error: unexpected character after '!': '~'",
+            "foo{a:b=\"b\"}            | 1:6: parse error: unexpected character inside braces: ':'",
+            "foo{1}                    | 1:5: parse error: unexpected character inside braces: '1'",
+            "foo{a>=\"b\"}             | 1:6: parse error: unexpected character inside braces: '>'",
+            "foo{,}                    | 1:5: parse error: unexpected \",\" in label matching, expected identifier or \"}\"",
+            "foo{\"a\"=}                | 1:9: parse error: unexpected \"}\" in label matching, expected string",
+            "@@                        | 1:1: parse error: unexpected <op:@>",
+            "a - on(b) ignoring(c) d   | 1:11: parse error: unexpected <ignoring>",
+            "foo + group_left(baz) bar | 1:7: parse error: unexpected <group_left>",
+            "\"\\x.\"                    | 1:1: parse error: illegal character U+002E '.' in escape sequence",
+            "999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999 | 1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999\": value out of range",
             "foo[0s]                   | 1:5: parse error: duration must be greater than 0",
             "foo[5m30h]                | 1:5: parse error: not a valid duration string: \"5m30h\"",
             "rate(foo)                 | 1:6: parse error: expected type range vector in call to function \"rate\", got instant vector",
@@ -83,12 +98,18 @@ class ParseErrorTest {
             "foo @ 1 [5m]              | 1:9: parse error: no @ modifiers allowed before range",
             "(foo)[5m]                 | 1:6: parse error: ranges only allowed for vector selectors",
             "foo[5m][10m:]             | 1:1: parse error: subquery is only allowed on instant vector, got matrix instead",
-            "foo @ Inf                 | 1:1: parse error: timestamp out of bounds for @ modifier: Infinity",
+            "foo @ Inf                 | 1:1: parse error: timestamp out of bounds for @ modifier: +Inf",
             "foo{a=~\"(\"}             | 1:5: parse error: invalid regular expression \"(\": Unclosed group",
     })
     void messagesSayWhatAndWhere(String query, String message) {
         // The query column is padded for reading; the padding is not part of the query.
         assertThat(error(query.strip()).getMessage()).isEqualTo(message.strip());
+    }
+
+    @Test
+    void anEmptyQueryHasNoExpression() {
+        assertThat(error("").getMessage()).isEqualTo("1:1: parse error: no expression found in input");
+        assertThat(error("# just a comment\n\n").getMessage()).isEqualTo("1:1: parse error: no expression found in input");
     }
 
     @Test

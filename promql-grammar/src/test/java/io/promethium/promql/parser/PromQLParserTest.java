@@ -118,9 +118,11 @@ class PromQLParserTest {
 
     @Test
     void quotedUtf8MetricAndLabelNames() {
+        // As in Prometheus, a name inside the braces is a matcher in place; name() is only the bare name.
         VectorSelector vs = selector("{\"my.metric\", \"label.x\"=\"v\"}");
-        assertThat(vs.name()).isEqualTo("my.metric");
-        assertThat(vs.matchers()).containsExactly(Matcher.equal("label.x", "v"), Matcher.equal("__name__", "my.metric"));
+        assertThat(vs.name()).isEmpty();
+        assertThat(vs.matchers()).containsExactly(Matcher.equal("__name__", "my.metric"), Matcher.equal("label.x", "v"));
+        assertThat(selector("{\"a\", __name__=\"b\"}").matchers()).hasSize(2);
     }
 
     @Test
@@ -136,6 +138,13 @@ class PromQLParserTest {
         VectorSelector vs = selector("job:rate5m:sum{a=\"b\",}");
         assertThat(vs.name()).isEqualTo("job:rate5m:sum");
         assertThat(vs.matchers()).hasSize(2);
+    }
+
+    @Test
+    void keywordsThatCannotStartAModifierCanBeMetricNames() {
+        assertThatThrownBy(() -> parseExpr("bool")).isInstanceOf(ParseException.class);
+        assertThat(selector("foo{bool=\"x\", on=\"y\"}").matchers()).hasSize(3);
+        assertThat(selector("NaN_metric{NaN=\"x\"}").matchers()).contains(Matcher.equal("NaN", "x"));
     }
 
     @Test

@@ -31,8 +31,9 @@ class PromQLPrinterTest {
             "count_values('v', x)                         | count_values(\"v\", x)",
             "foo{z=\"1\", a!=\"2\", m=~'x', b!~\"y\"}     | foo{a!=\"2\",b!~\"y\",m=~\"x\",z=\"1\"}",
             "{__name__=\"foo\"}                           | {__name__=\"foo\"}",
-            "{\"my.metric\", \"label.x\"=\"v\"}           | {\"my.metric\",\"label.x\"=\"v\"}",
-            "{\"sum\"}                                    | {\"sum\"}",
+            "{\"my.metric\", \"label.x\"=\"v\"}           | {\"label.x\"=\"v\",__name__=\"my.metric\"}",
+            "{\"sum\"}                                    | {__name__=\"sum\"}",
+            "sum + offset                                 | sum + offset",
             "foo[90s]                                     | foo[1m30s]",
             "foo[7d]                                      | foo[1w]",
             "foo[8d]                                      | foo[8d]",
@@ -81,6 +82,13 @@ class PromQLPrinterTest {
         assertThat(PromQLPrinter.toString(new NumberLiteral(-0.0, p))).isEqualTo("-0");
         assertThat(PromQLPrinter.toString(new NumberLiteral(1.0 / 3, p))).isEqualTo("0.3333333333333333");
         assertThat(PromQLPrinter.toString(new NumberLiteral(123456789, p))).isEqualTo("123456789");
+    }
+
+    @Test
+    void aHandBuiltNameThatCannotBeBareBecomesAMatcher() {
+        VectorSelector vs = new VectorSelector("bool", List.of(Matcher.equal("__name__", "bool")), 0, null, AtModifier.NONE,
+                PositionRange.NONE);
+        assertThat(PromQLPrinter.toString(vs)).isEqualTo("{__name__=\"bool\"}");
     }
 
     @Test

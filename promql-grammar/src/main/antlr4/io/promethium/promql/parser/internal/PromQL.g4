@@ -103,16 +103,19 @@ matcher
     | STRING
     ;
 
+/* As in Prometheus, keywords that could start a binary-operator modifier are never metric names. */
 metricName
     : IDENTIFIER
     | METRIC_IDENTIFIER
-    | keyword
+    | AND | OR | UNLESS | BY | WITHOUT | OFFSET | START | END | aggregateOp
     ;
 
+/* NUMBER: `Inf` and `NaN` are label names too (digits inside braces are refused before parsing). */
 labelName
     : IDENTIFIER
     | keyword
     | STRING
+    | NUMBER
     ;
 
 /* Keywords are reserved only where they mean something: elsewhere they are plain names. */

@@ -107,17 +107,11 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         PositionRange pos = query.range(ctx);
         String name = ctx.metricName() == null ? "" : ctx.metricName().getText();
         List<Matcher> matchers = new ArrayList<>();
-        String quotedName = null;
         if (ctx.labelMatchers() != null) {
             for (PromQL.MatcherContext m : ctx.labelMatchers().matcher()) {
                 if (m.op == null) {
-                    // {"my.metric"}: a quoted metric name inside the braces.
-                    String n = string(m.STRING());
-                    if (!name.isEmpty() || quotedName != null) {
-                        throw query.error(query.range(m), "metric name must not be set twice: "
-                                + Quoting.goQuote(name.isEmpty() ? quotedName : name) + " or " + Quoting.goQuote(n));
-                    }
-                    quotedName = n;
+                    // {"my.metric"}: a quoted metric name inside the braces is just a matcher, as in Prometheus.
+                    matchers.add(Matcher.equal(METRIC_NAME, string(m.STRING())));
                     continue;
                 }
                 String label = labelName(m.labelName());
@@ -135,9 +129,6 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 }
             }
         }
-        if (quotedName != null) {
-            name = quotedName;
-        }
         if (!name.isEmpty()) {
             for (Matcher m : matchers) {
                 if (m.name().equals(METRIC_NAME)) {
@@ -145,7 +136,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                             + " or " + Quoting.goQuote(m.value()));
                 }
             }
-            // The name is matched last, as Prometheus does, whichever way it was written.
+            // The name written outside the braces is matched last, as Prometheus does.
             matchers.add(Matcher.equal(METRIC_NAME, name));
         } else if (!allowEmptySelector && matchers.stream().allMatch(Matcher::matchesEmpty)) {
             throw query.error(pos, "vector selector must contain at least one non-empty matcher");
@@ -224,9 +215,9 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             kind = AtModifier.TIMESTAMP;
             double seconds = signedSeconds(at.signedNumber());
             if (Double.isNaN(seconds) || Double.isInfinite(seconds) || Math.abs(seconds) >= 9.223372036854776E15) {
-                throw query.error(inner.position(), String.format(Locale.ROOT, "timestamp out of bounds for @ modifier: %f", seconds));
+                throw query.error(inner.position(), "timestamp out of bounds for @ modifier: " + goFloat(seconds));
             }
-            millis = Math.round(seconds * 1000);
+            millis = goRound(seconds * 1000);
         }
         PositionRange pos = query.range(ctx);
         return switch (inner) {
@@ -447,6 +438,9 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
     }
 
     private String labelName(PromQL.LabelNameContext ctx) {
+        if (ctx.NUMBER() != null && !Character.isLetter(ctx.getText().charAt(0))) {
+            throw query.error(ctx.getStart(), "unexpected number " + Quoting.goQuote(ctx.getText()) + ", expected label");
+        }
         return ctx.STRING() != null ? string(ctx.STRING()) : ctx.getText();
     }
 
@@ -463,7 +457,12 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             if (t.getType() == PromQL.DURATION) {
                 return Literals.durationMillis(t.getText()) / 1000.0;
             }
-            return Literals.number(t.getText());
+            double v = Literals.number(t.getText());
+            if (Double.isInfinite(v) && Character.isDigit(t.getText().charAt(0))) {
+                throw query.error(t, "error parsing number: strconv.ParseFloat: parsing " + Quoting.goQuote(t.getText())
+                        + ": value out of range");
+            }
+            return v;
         } catch (IllegalArgumentException e) {
             throw query.error(t, e.getMessage() == null ? "error parsing number: " + t.getText() : e.getMessage());
         }
@@ -490,11 +489,27 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
     }
 
     private long secondsToMillis(double seconds, Token t, String what) {
-        double millis = Math.rint(seconds * 1000);
+        double millis = seconds * 1000;
         if (Double.isNaN(millis) || Math.abs(millis) >= 9.2e18) {
             throw query.error(t, what + " out of range: " + t.getText());
         }
-        return (long) millis;
+        return goRound(millis);
+    }
+
+    /** Go's math.Round: halves away from zero. */
+    private static long goRound(double v) {
+        return v < 0 ? -Math.round(-v) : Math.round(v);
+    }
+
+    /** Go's {@code %f}: six decimals, {@code +Inf}, {@code -Inf}, {@code NaN}. */
+    private static String goFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return String.format(Locale.ROOT, "%f", v);
     }
 
     /** Prometheus's internal type names, used in a few of its messages. */

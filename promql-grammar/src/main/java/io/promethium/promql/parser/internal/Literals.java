@@ -139,15 +139,15 @@ public final class Literals {
     }
 
     private static int hex(String s, int from, int digits) {
-        if (from + digits > s.length()) {
-            throw new IllegalArgumentException("escape sequence not terminated");
-        }
         long value = 0;
         for (int k = from; k < from + digits; k++) {
+            if (k >= s.length()) {
+                throw new IllegalArgumentException("escape sequence not terminated");
+            }
             char c = s.charAt(k);
             int d = c < 128 ? Character.digit(c, 16) : -1;
             if (d < 0) {
-                throw new IllegalArgumentException(String.format("illegal character U+%04X '%s' in escape sequence", (int) s.charAt(k), s.charAt(k)));
+                throw new IllegalArgumentException(String.format("illegal character U+%04X '%s' in escape sequence", (int) c, c));
             }
             value = value * 16 + d;
         }
@@ -155,11 +155,11 @@ public final class Literals {
     }
 
     private static int octal(String s, int from) {
-        if (from + 3 > s.length()) {
-            throw new IllegalArgumentException("escape sequence not terminated");
-        }
         int value = 0;
         for (int k = from; k < from + 3; k++) {
+            if (k >= s.length()) {
+                throw new IllegalArgumentException("escape sequence not terminated");
+            }
             char c = s.charAt(k);
             if (c < '0' || c > '7') {
                 throw new IllegalArgumentException(String.format("illegal character U+%04X '%s' in escape sequence", (int) c, c));

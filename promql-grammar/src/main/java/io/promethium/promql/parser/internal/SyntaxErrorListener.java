@@ -57,14 +57,14 @@ final class SyntaxErrorListener extends BaseErrorListener {
                     return new String[] {"aggregation", null};
                 }
                 case PromQL.RULE_rangeValue -> {
-                    return new String[] {"subquery selector", "duration"};
+                    return new String[] {"subquery or range selector", "number or duration"};
                 }
                 case PromQL.RULE_atValue -> {
                     return new String[] {"@", "timestamp"};
                 }
                 case PromQL.RULE_signedNumber -> {
                     if (!(c.getParent() instanceof PromQL.AtValueContext)) {
-                        return new String[] {"offset", "duration"};
+                        return new String[] {"offset", "number or duration"};
                     }
                 }
                 case PromQL.RULE_expr, PromQL.RULE_arguments, PromQL.RULE_query -> {
@@ -84,9 +84,9 @@ final class SyntaxErrorListener extends BaseErrorListener {
             return null;
         }
         return switch (tokens.get(index - 1).getType()) {
-            case PromQL.LEFT_BRACKET -> new String[] {"subquery selector", "duration"};
-            case PromQL.COLON -> new String[] {"subquery selector", "duration or \"]\""};
-            case PromQL.OFFSET -> new String[] {"offset", "duration"};
+            case PromQL.LEFT_BRACKET -> new String[] {"subquery or range selector", "number or duration"};
+            case PromQL.COLON -> new String[] {"subquery selector", "number, duration or \"]\""};
+            case PromQL.OFFSET -> new String[] {"offset", "number or duration"};
             case PromQL.AT -> new String[] {"@", "timestamp"};
             default -> null;
         };
@@ -108,6 +108,9 @@ final class SyntaxErrorListener extends BaseErrorListener {
         matchOps.add(PromQL.NEQ_REGEX);
         if (matchOps.and(set).size() == set.size()) {
             return "label matching operator";
+        }
+        if (set.contains(PromQL.IDENTIFIER) && set.contains(PromQL.RIGHT_BRACE)) {
+            return "identifier or \"}\"";
         }
         if (set.size() > 3) {
             return null;

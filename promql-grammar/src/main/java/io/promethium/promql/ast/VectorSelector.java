@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * An instant vector selector such as {@code http_requests_total{job="api"} offset 5m @ 1000}.
  *
- * @param name the metric name written before the braces (or as a bare quoted string inside
- *     them), or {@code ""} when there is none. When non-empty, {@code matchers} also holds the
- *     matching {@code __name__="<name>"} matcher (last), so a storage query needs only the
- *     matchers
+ * @param name the metric name written before the braces, or {@code ""} when there is none
+ *     (as in Prometheus, a quoted name inside the braces, {@code {"my.metric"}}, is only a
+ *     {@code __name__} matcher). When non-empty, {@code matchers} also holds the matching
+ *     {@code __name__="<name>"} matcher (last), so a storage query needs only the matchers
  * @param matchers every label matcher to select with, never empty after parsing
  * @param offsetMillis the {@code offset} modifier, negative for {@code offset -5m}, 0 if none
  * @param atMillis the {@code @} timestamp in ms when {@code atKind} is {@link AtModifier#TIMESTAMP},

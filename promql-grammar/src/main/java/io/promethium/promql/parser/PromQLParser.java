@@ -36,7 +36,8 @@ public final class PromQLParser {
 
     /**
      * Parses a series selector such as {@code up{job="api"}} or {@code {"my.metric"}} (the
-     * {@code match[]} parameter of the HTTP API) into its matchers, the metric name last.
+     * {@code match[]} parameter of the HTTP API) into its matchers; a name written before the
+     * braces comes last as a {@code __name__} matcher.
      */
     public static List<Matcher> parseMetricSelector(String selector) {
         java.util.Objects.requireNonNull(selector, "selector is null");

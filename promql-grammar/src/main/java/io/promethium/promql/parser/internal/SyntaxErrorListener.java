@@ -50,11 +50,11 @@ final class SyntaxErrorListener extends BaseErrorListener {
                 case PromQL.RULE_matcher, PromQL.RULE_labelMatchers -> {
                     return new String[] {"label matching", null};
                 }
-                case PromQL.RULE_labelList -> {
+                case PromQL.RULE_labelList, PromQL.RULE_labelName -> {
                     return new String[] {"grouping opts", null};
                 }
                 case PromQL.RULE_grouping, PromQL.RULE_aggregation -> {
-                    return new String[] {"aggregation", null};
+                    return null;
                 }
                 case PromQL.RULE_rangeValue -> {
                     return new String[] {"subquery or range selector", "number or duration"};
@@ -111,6 +111,11 @@ final class SyntaxErrorListener extends BaseErrorListener {
         }
         if (set.contains(PromQL.IDENTIFIER) && set.contains(PromQL.RIGHT_BRACE)) {
             return "identifier or \"}\"";
+        }
+        if (set.contains(PromQL.IDENTIFIER) && parser.getContext() != null
+                && (parser.getContext().getRuleIndex() == PromQL.RULE_labelList
+                        || parser.getContext().getRuleIndex() == PromQL.RULE_labelName)) {
+            return "label";
         }
         if (set.size() > 3) {
             return null;

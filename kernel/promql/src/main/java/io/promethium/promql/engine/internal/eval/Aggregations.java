@@ -108,6 +108,7 @@ final class Aggregations {
     private StepVector simple(AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
         int groups = groupLabels.length;
         ev.ctx.addSamples((long) groups * steps);
+        ev.ctx.allocate(5L * groups * steps);
         double[][] value = new double[groups][steps];
         double[][] comp = new double[groups][steps];
         double[][] mean = new double[groups][steps];
@@ -237,6 +238,7 @@ final class Aggregations {
             }
         }
         for (int g = 0; g < groups; g++) {
+            ev.ctx.allocate(steps);
             double[] result = new double[steps];
             boolean any = false;
             for (int s = 0; s < steps; s++) {
@@ -331,6 +333,7 @@ final class Aggregations {
                 for (int h = 0; h < size; h++) {
                     int i = heap[h];
                     if (outValues[i] == null) {
+                        ev.ctx.allocate(steps);
                         outValues[i] = new double[steps];
                         Arrays.fill(outValues[i], Absent.VALUE);
                         if (single) {
@@ -450,6 +453,7 @@ final class Aggregations {
                 boolean keep = ratio >= 0 ? offset < ratio : offset >= 1 + ratio;
                 if (keep) {
                     if (outValues[i] == null) {
+                        ev.ctx.allocate(steps);
                         outValues[i] = new double[steps];
                         Arrays.fill(outValues[i], Absent.VALUE);
                     }
@@ -486,7 +490,12 @@ final class Aggregations {
                 }
                 String text = formatted.computeIfAbsent(f, GoFormat::plain);
                 Labels key = groupLabels[groupOf[i]].toBuilder().set(label, text).build();
-                StepSeries target = out.computeIfAbsent(key, k -> StepSeries.empty(k, steps, false));
+                StepSeries target = out.get(key);
+                if (target == null) {
+                    ev.ctx.allocate(steps);
+                    target = StepSeries.empty(key, steps, false);
+                    out.put(key, target);
+                }
                 target.values[s] = target.has(s) ? target.values[s] + 1 : 1;
             }
         }

@@ -241,6 +241,7 @@ final class BinaryOps {
                     boolean dropName = returnBool || !comparison || ls.dropName;
                     target = byLabels.get(metric);
                     if (target == null) {
+                        ev.ctx.allocate(steps);
                         target = StepSeries.empty(metric, steps, dropName);
                         byLabels.put(metric, target);
                         ev.ctx.addSamples(0);

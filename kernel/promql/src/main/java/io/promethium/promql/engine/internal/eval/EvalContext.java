@@ -28,6 +28,8 @@ final class EvalContext implements AutoCloseable {
     private long peakSamples;
     private long totalSamples;
     private int checkCounter;
+    private long allocatedSlots;
+    private final long slotBudget;
 
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
             long queryStep, Annotations annotations) {
@@ -39,6 +41,7 @@ final class EvalContext implements AutoCloseable {
         this.queryEnd = queryEnd;
         this.queryStep = queryStep;
         this.annotations = requireNonNull(annotations, "annotations is null");
+        this.slotBudget = Math.min(Math.max(maxSamples, 1) * 4, Runtime.getRuntime().maxMemory() / 8 / 3);
     }
 
     Querier querier(long minTime, long maxTime) {
@@ -67,6 +70,19 @@ final class EvalContext implements AutoCloseable {
             peakSamples = currentSamples;
         }
         if (currentSamples > maxSamples) {
+            throw new QueryException(QueryException.EXECUTION, "query processing would load too many samples into memory in query execution");
+        }
+    }
+
+    /**
+     * Accounts {@code slots} step values about to be allocated. Sparse series cost a slot per
+     * step even where they have no sample, which the sample count does not see; this bound
+     * (a multiple of the sample limit, capped by the heap) turns what would be an out-of-memory
+     * into the same error as too many samples.
+     */
+    void allocate(long slots) {
+        allocatedSlots += slots;
+        if (allocatedSlots > slotBudget) {
             throw new QueryException(QueryException.EXECUTION, "query processing would load too many samples into memory in query execution");
         }
     }

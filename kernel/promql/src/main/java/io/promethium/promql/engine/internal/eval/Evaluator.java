@@ -161,6 +161,7 @@ final class Evaluator {
             ctx.checkDeadline();
             Series series = set.at();
             it = series.iterator(it);
+            ctx.allocate(n);
             double[] values = new double[n];
             int present = 0;
             boolean has = it.next();
@@ -272,6 +273,7 @@ final class Evaluator {
             int[] lengths = new int[v.series().size()];
             int k = 0;
             for (StepSeries s : v.series()) {
+                ctx.allocate(2L * s.values.length);
                 long[] t = new long[s.values.length];
                 double[] x = new double[s.values.length];
                 int len = 0;

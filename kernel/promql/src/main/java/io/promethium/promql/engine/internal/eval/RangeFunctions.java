@@ -184,6 +184,7 @@ final class RangeFunctions {
                     continue;
                 }
                 if (values == null) {
+                    ev.ctx.allocate(steps);
                     values = new double[steps];
                     Arrays.fill(values, Absent.VALUE);
                 }

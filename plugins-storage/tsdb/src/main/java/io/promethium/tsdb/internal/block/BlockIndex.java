@@ -20,7 +20,13 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
+import io.promethium.tsdb.internal.index.RegexToLucene;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.CompiledAutomaton;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.RegExp;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -158,6 +164,27 @@ final class BlockIndex implements AutoCloseable {
             }
 
             @Override
+            public RoaringBitmap postingsMatchingRegex(String name, io.promethium.api.model.Matcher regex) {
+                CompiledAutomaton automaton = automaton(regex.value());
+                if (automaton == null) {
+                    return postingsWhere(name, v -> regex.pattern().matcher(v).matches());
+                }
+                RoaringBitmap r = new RoaringBitmap();
+                try {
+                    Terms terms = leaf == null ? null : leaf.terms(name);
+                    if (terms != null) {
+                        TermsEnum te = automaton.getTermsEnum(terms);
+                        for (BytesRef term = te.next(); term != null; term = te.next()) {
+                            collect(te, r);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return r;
+            }
+
+            @Override
             public List<String> values(String name) {
                 List<String> out = new ArrayList<>();
                 try {
@@ -170,8 +197,7 @@ final class BlockIndex implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                // Lucene orders terms by UTF-8 bytes; Prometheus by Go string (also bytes) — re-sort as Java strings
-                // only differs for surrogate pairs, so keep byte order like Prometheus.
+                // Terms come in UTF-8 byte order, as Prometheus sorts strings.
                 return out;
             }
 
@@ -189,6 +215,21 @@ final class BlockIndex implements AutoCloseable {
                 return out;
             }
         };
+    }
+
+    /** The regex as a Lucene automaton, or null when it is outside the convertible subset or too complex. */
+    static CompiledAutomaton automaton(String regex) {
+        String lucene = RegexToLucene.convert(regex);
+        if (lucene == null) {
+            return null;
+        }
+        try {
+            Automaton a = new RegExp(lucene, RegExp.NONE).toAutomaton();
+            a = Operations.determinize(a, Operations.DEFAULT_DETERMINIZE_WORK_LIMIT);
+            return new CompiledAutomaton(a, false, true, false);
+        } catch (IllegalArgumentException | TooComplexToDeterminizeException e) {
+            return null;
+        }
     }
 
     private TermsEnum terms(String name) throws IOException {

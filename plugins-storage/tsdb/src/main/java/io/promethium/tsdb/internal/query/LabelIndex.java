@@ -1,5 +1,6 @@
 package io.promethium.tsdb.internal.query;
 
+import io.promethium.api.model.Matcher;
 import java.util.List;
 import java.util.function.Predicate;
 import org.roaringbitmap.RoaringBitmap;
@@ -18,6 +19,14 @@ public interface LabelIndex {
 
     /** Union of the postings of every value of {@code name} the predicate accepts. */
     RoaringBitmap postingsWhere(String name, Predicate<String> valueMatches);
+
+    /**
+     * Ids of series whose value of {@code name} matches the regular expression of {@code regex}
+     * (a {@code =~} or {@code !~} matcher; its pattern is used positively, whole value).
+     */
+    default RoaringBitmap postingsMatchingRegex(String name, Matcher regex) {
+        return postingsWhere(name, v -> regex.pattern().matcher(v).matches());
+    }
 
     /** Sorted values of a label name. */
     List<String> values(String name);

@@ -1,6 +1,5 @@
 package io.promethium.tsdb.internal.query;
 
-import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
 import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
@@ -30,9 +29,11 @@ public final class PostingsForMatchers {
             if (m.matchesEmpty()) {
                 continue;
             }
-            RoaringBitmap s = m.type() == MatchType.EQUAL
-                    ? index.postings(m.name(), m.value())
-                    : index.postingsWhere(m.name(), m::matches);
+            RoaringBitmap s = switch (m.type()) {
+                case EQUAL -> index.postings(m.name(), m.value());
+                case REGEX -> index.postingsMatchingRegex(m.name(), m);
+                default -> index.postingsWhere(m.name(), m::matches);
+            };
             result = result == null ? s : RoaringBitmap.and(result, s);
             if (result.isEmpty()) {
                 return result;
@@ -46,9 +47,11 @@ public final class PostingsForMatchers {
                 continue;
             }
             // Accepts "": keep everyone except series whose value of the label is rejected.
-            RoaringBitmap rejected = m.type() == MatchType.NOT_EQUAL
-                    ? index.postings(m.name(), m.value())
-                    : index.postingsWhere(m.name(), v -> !m.matches(v));
+            RoaringBitmap rejected = switch (m.type()) {
+                case NOT_EQUAL -> index.postings(m.name(), m.value());
+                case NOT_REGEX -> index.postingsMatchingRegex(m.name(), m);
+                default -> index.postingsWhere(m.name(), v -> !m.matches(v));
+            };
             result.andNot(rejected);
         }
         return result;

@@ -9,8 +9,9 @@ import io.promethium.promql.ast.SubqueryExpr;
 import io.promethium.promql.ast.UnaryExpr;
 
 /**
- * Prometheus's {@code prettier}: an expression whose single-line form fits in 100 characters is
- * printed as is; a longer one is split at its top-level structure, two spaces per level.
+ * Prometheus's {@code prettier}: an expression whose single-line form fits in 100 bytes is
+ * printed as is; a longer one is split at its top-level structure, two spaces per level. The
+ * output is meant to be identical to Prometheus's, quirks included.
  */
 final class Prettifier {
 
@@ -28,8 +29,11 @@ final class Prettifier {
 
     private static void pretty(StringBuilder b, Expr expr, int level) {
         String single = PromQLPrinter.toString(expr);
-        if (single.length() <= MAX_LINE) {
-            indent(b, level).append(single);
+        if (utf8Length(single) <= MAX_LINE) {
+            if (!(expr instanceof SubqueryExpr)) {
+                indent(b, level);
+            } // else: Prometheus writes a short subquery without indentation; kept for identical output
+            b.append(single);
             return;
         }
         switch (expr) {
@@ -88,6 +92,25 @@ final class Prettifier {
             }
             default -> indent(b, level).append(single);
         }
+    }
+
+    /** Prometheus measures lines in bytes of UTF-8. */
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static StringBuilder indent(StringBuilder b, int level) {

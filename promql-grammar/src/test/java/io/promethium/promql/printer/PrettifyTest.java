@@ -40,6 +40,24 @@ class PrettifyTest {
     }
 
     @Test
+    void aShortSubqueryArgumentIsNotIndentedAsInPrometheus() {
+        String q = "quantile_over_time(0.9, rate(http_request_duration_seconds_bucket{job=\"api-server\", handler=\"/x\"}[5m])[30m:1m])";
+        assertThat(PromQLPrinter.prettify(parseExpr(q))).isEqualTo("""
+                quantile_over_time(
+                  0.9,
+                rate(http_request_duration_seconds_bucket{handler="/x",job="api-server"}[5m])[30m:1m]
+                )""");
+    }
+
+    @Test
+    void lineLengthIsCountedInUtf8Bytes() {
+        // 96 characters but more than 100 bytes: split, as Prometheus would.
+        String q = "foo{a=\"" + "é".repeat(20) + "\"} + bar{b=\"" + "x".repeat(50) + "\"}";
+        assertThat(PromQLPrinter.toString(parseExpr(q)).length()).isLessThanOrEqualTo(100);
+        assertThat(PromQLPrinter.prettify(parseExpr(q))).contains("\n+\n");
+    }
+
+    @Test
     void matchingModifiersStayWithTheOperator() {
         String q = "very_long_metric_name_number_one{label=\"aaaaaaaaaaaaaaaaaaaa\"} * on (instance) group_left (node)"
                 + " very_long_metric_name_number_two{label=\"bbbbbbbbbbbbbbbbbbbbb\"}";

@@ -75,6 +75,23 @@ class QueryEngineTest {
     }
 
     @Test
+    void rangeQueryReadsEachSampleOnceHoweverManyWindowsHoldIt() {
+        InMemoryStorage storage = counters(4, 400, 15_000);
+        // 200 steps of 15 s, each window 5 m = 20 samples: a per-step select would read 16,000 per series.
+        QueryResult r = engine.rangeQuery(storage, "rate(x_total[5m])", 300_000, 300_000 + 199 * 15_000, 15_000);
+        assertThat(r.stats().totalQueryableSamples()).isLessThanOrEqualTo(4 * 400);
+        assertThat(((RangeMatrix) r.value()).series()).hasSize(4).allSatisfy(s -> assertThat(s.length()).isEqualTo(200));
+    }
+
+    @Test
+    void stepsLongerThanTheRangeSkipSamplesBetweenWindows() {
+        InMemoryStorage storage = counters(1, 4000, 15_000);
+        QueryResult r = engine.rangeQuery(storage, "rate(x_total[1m])", 3_600_000, 36_000_000, 3_600_000);
+        // 10 windows of 4 samples each (plus at most one look-ahead sample per window).
+        assertThat(r.stats().totalQueryableSamples()).isLessThanOrEqualTo(10 * 5);
+    }
+
+    @Test
     void parseErrorIsBadDataWithPosition() {
         assertThatThrownBy(() -> engine.instantQuery(new InMemoryStorage(), "sum(x", 0))
                 .isInstanceOfSatisfying(QueryException.class, e -> {

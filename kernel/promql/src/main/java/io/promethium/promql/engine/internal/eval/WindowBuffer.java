@@ -29,8 +29,12 @@ final class WindowBuffer {
 
     /** Moves the window to (start, end]. */
     void advance(long start, long end) {
-        if (has && it.timestamp() <= start && lo == hi) {
-            // Nothing buffered and the next sample is before the window: skip ahead.
+        while (lo < hi && ts[lo] <= start) {
+            lo++;
+        }
+        if (lo == hi && has && it.timestamp() <= start) {
+            // Nothing buffered and the next sample is before the window (steps longer than the
+            // range): let the storage skip ahead instead of reading every sample in between.
             has = it.seek(start + 1);
         }
         while (has) {

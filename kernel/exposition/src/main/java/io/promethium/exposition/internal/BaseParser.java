@@ -214,7 +214,7 @@ abstract class BaseParser implements ExpositionParser {
         int p = from;
         byte[] b = buf;
         while (p + 8 <= end) {
-            long m = byteMask((long) LONGS.get(b, p), NEWLINES);
+            long m = Swar.byteMask(Swar.word(b, p), Swar.NEWLINES);
             if (m != 0) {
                 return p + (Long.numberOfTrailingZeros(m) >>> 3);
             }
@@ -295,29 +295,10 @@ abstract class BaseParser implements ExpositionParser {
     /** Skips whole eight-byte words of {@code [A-Za-z0-9_]}, the bulk of every name. */
     private int skipWordChars(int p, int limit) {
         byte[] b = buf;
-        while (p + 8 <= limit && allWordChars((long) LONGS.get(b, p))) {
+        while (p + 8 <= limit && Swar.allWordChars(Swar.word(b, p))) {
             p += 8;
         }
         return p;
-    }
-
-    /** SWAR: whether every byte of {@code w} is an ASCII letter, digit or underscore. */
-    private static boolean allWordChars(long w) {
-        long ascii = ~w & HIGHS;
-        long lower = inRange(w, 'a', 'z');
-        long upper = inRange(w, 'A', 'Z');
-        long digit = inRange(w, '0', '9');
-        long x = w ^ (ONES * '_');
-        long underscore = ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS);
-        return ((lower | upper | digit | underscore) & ascii) == HIGHS;
-    }
-
-    /** High bit of each byte set when that (ASCII) byte lies in {@code [lo, hi]}. */
-    private static long inRange(long w, int lo, int hi) {
-        long v = w & ~HIGHS;
-        long geLo = v + ONES * (0x80 - lo);
-        long gtHi = v + ONES * (0x80 - (hi + 1));
-        return geLo & ~gtHi & HIGHS;
     }
 
     /** Set by {@link #scanQuoted}: whether the string held a backslash. */
@@ -335,8 +316,9 @@ abstract class BaseParser implements ExpositionParser {
         while (true) {
             if (q + 8 <= limit) {
                 // Eight bytes at a time; the lowest flagged byte is exactly the first special one.
-                long word = (long) LONGS.get(b, q);
-                long special = byteMask(word, QUOTES) | byteMask(word, BACKSLASHES) | byteMask(word, NEWLINES);
+                long word = Swar.word(b, q);
+                long special = Swar.byteMask(word, Swar.QUOTES) | Swar.byteMask(word, Swar.BACKSLASHES)
+                        | Swar.byteMask(word, Swar.NEWLINES);
                 highBits |= word;
                 if (special == 0) {
                     q += 8;
@@ -349,7 +331,7 @@ abstract class BaseParser implements ExpositionParser {
             byte c = b[q];
             if (c == '"') {
                 quotedHadEscape = escaped;
-                if ((highBits & HIGHS) != 0 && !Utf8.isValid(b, p + 1, q)) {
+                if ((highBits & Swar.HIGHS) != 0 && !Utf8.isValid(b, p + 1, q)) {
                     throw error(p, "invalid UTF-8 in quoted " + what);
                 }
                 return q + 1;
@@ -369,30 +351,6 @@ abstract class BaseParser implements ExpositionParser {
             q++;
         }
         throw error(p, "unterminated quoted " + what);
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = ONES * '"';
-    private static final long BACKSLASHES = ONES * '\\';
-    private static final long NEWLINES = ONES * '\n';
-    private static final long SPACES = ONES * ' ';
-    private static final long TABS = ONES * '\t';
-
-    /** Whether any byte of {@code word} equals the byte repeated in {@code pattern} (SWAR zero-byte test). */
-    private static boolean hasByte(long word, long pattern) {
-        return byteMask(word, pattern) != 0;
-    }
-
-    /**
-     * High bit set in bytes of {@code word} equal to the byte in {@code pattern}. Bytes above a
-     * match may be flagged falsely, never the lowest one, so the lowest flag is exact.
-     */
-    static long byteMask(long word, long pattern) {
-        long x = word ^ pattern;
-        return (x - ONES) & ~x & HIGHS;
     }
 
     /**
@@ -530,8 +488,9 @@ abstract class BaseParser implements ExpositionParser {
     final int tokenEnd(int p, int limit) {
         byte[] b = buf;
         while (p + 8 <= limit) {
-            long word = (long) LONGS.get(b, p);
-            long m = byteMask(word, SPACES) | byteMask(word, TABS) | byteMask(word, NEWLINES);
+            long word = Swar.word(b, p);
+            long m = Swar.byteMask(word, Swar.SPACES) | Swar.byteMask(word, Swar.TABS)
+                    | Swar.byteMask(word, Swar.NEWLINES);
             if (m != 0) {
                 return p + (Long.numberOfTrailingZeros(m) >>> 3);
             }

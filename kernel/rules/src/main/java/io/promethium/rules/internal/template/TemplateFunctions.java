@@ -1,0 +1,620 @@
+package io.promethium.rules.internal.template;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The functions templates may call: Go text/template's built-ins and Prometheus's additions
+ * ({@code humanize*}, {@code query} and friends, string helpers).
+ */
+final class TemplateFunctions {
+
+    @FunctionalInterface
+    interface Fn {
+        Object apply(List<Object> args) throws Exception;
+    }
+
+    private static final String[] SI_BIG = {"", "k", "M", "G", "T", "P", "E", "Z", "Y"};
+    private static final String[] SI_SMALL = {"m", "u", "n", "p", "f", "a", "z", "y"};
+    private static final String[] IEC = {"", "ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
+
+    /** Every function name, for the parser's "not defined" check. */
+    static final Set<String> NAMES = Set.of("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index",
+            "print", "printf", "println", "html", "js", "urlquery", "humanize", "humanize1024", "humanizeDuration",
+            "humanizePercentage", "humanizeTimestamp", "title", "toUpper", "toLower", "reReplaceAll", "match",
+            "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
+            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink");
+
+    private final Map<String, Fn> functions = new HashMap<>();
+
+    TemplateFunctions(QueryFunction queryFunction, String externalUrl) {
+        Objects.requireNonNull(queryFunction, "queryFunction is null");
+        String url = externalUrl == null ? "" : externalUrl;
+        functions.put("and", a -> {
+            arity("and", a, 1, -1);
+            for (Object o : a) {
+                if (!truth(o)) {
+                    return o;
+                }
+            }
+            return a.get(a.size() - 1);
+        });
+        functions.put("or", a -> {
+            arity("or", a, 1, -1);
+            for (Object o : a) {
+                if (truth(o)) {
+                    return o;
+                }
+            }
+            return a.get(a.size() - 1);
+        });
+        functions.put("not", a -> {
+            arity("not", a, 1, 1);
+            return !truth(a.get(0));
+        });
+        functions.put("eq", a -> {
+            arity("eq", a, 2, -1);
+            for (int i = 1; i < a.size(); i++) {
+                if (compare(a.get(0), a.get(i), true) == 0) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        functions.put("ne", a -> {
+            arity("ne", a, 2, 2);
+            return compare(a.get(0), a.get(1), true) != 0;
+        });
+        functions.put("lt", a -> {
+            arity("lt", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) < 0;
+        });
+        functions.put("le", a -> {
+            arity("le", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) <= 0;
+        });
+        functions.put("gt", a -> {
+            arity("gt", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) > 0;
+        });
+        functions.put("ge", a -> {
+            arity("ge", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) >= 0;
+        });
+        functions.put("len", a -> {
+            arity("len", a, 1, 1);
+            return switch (a.get(0)) {
+                case String s -> (long) s.getBytes(StandardCharsets.UTF_8).length;
+                case List<?> l -> (long) l.size();
+                case Map<?, ?> m -> (long) m.size();
+                case null, default -> throw new TemplateException("len of type " + GoFormat.typeName(a.get(0)));
+            };
+        });
+        functions.put("index", a -> {
+            arity("index", a, 1, -1);
+            Object item = a.get(0);
+            for (int i = 1; i < a.size(); i++) {
+                Object key = a.get(i);
+                if (item instanceof Map<?, ?> m) {
+                    Object v = m.get(key instanceof String ? key : GoFormat.print(key));
+                    item = v == null ? "" : v;
+                } else if (item instanceof List<?> l && key instanceof Long k) {
+                    if (k < 0 || k >= l.size()) {
+                        throw new TemplateException("error calling index: index out of range: " + k);
+                    }
+                    item = l.get(k.intValue());
+                } else {
+                    throw new TemplateException("error calling index: can't index item of type " + GoFormat.typeName(item));
+                }
+            }
+            return item;
+        });
+        functions.put("print", a -> sprint(a));
+        functions.put("println", a -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < a.size(); i++) {
+                if (i > 0) {
+                    sb.append(' ');
+                }
+                sb.append(GoFormat.print(a.get(i)));
+            }
+            return sb.append('\n').toString();
+        });
+        functions.put("printf", a -> {
+            arity("printf", a, 1, -1);
+            return GoFormat.sprintf(string("printf", a.get(0)), a.subList(1, a.size()));
+        });
+        functions.put("html", a -> htmlEscape(sprint(a)));
+        functions.put("safeHtml", a -> {
+            arity("safeHtml", a, 1, 1);
+            return string("safeHtml", a.get(0));
+        });
+        functions.put("js", a -> jsEscape(sprint(a)));
+        functions.put("urlquery", a -> URLEncoder.encode(sprint(a), StandardCharsets.UTF_8));
+        functions.put("humanize", a -> humanize(toFloat("humanize", one("humanize", a))));
+        functions.put("humanize1024", a -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
+        functions.put("humanizeDuration", a -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
+        functions.put("humanizePercentage", a -> GoFormat.formatG(toFloat("humanizePercentage", one("humanizePercentage", a)) * 100, 4) + "%");
+        functions.put("humanizeTimestamp", a -> humanizeTimestamp(toFloat("humanizeTimestamp", one("humanizeTimestamp", a))));
+        functions.put("title", a -> title(string("title", one("title", a))));
+        functions.put("toUpper", a -> string("toUpper", one("toUpper", a)).toUpperCase(java.util.Locale.ROOT));
+        functions.put("toLower", a -> string("toLower", one("toLower", a)).toLowerCase(java.util.Locale.ROOT));
+        functions.put("reReplaceAll", a -> {
+            arity("reReplaceAll", a, 3, 3);
+            Pattern p = regex("reReplaceAll", string("reReplaceAll", a.get(0)));
+            return replaceAll(p, string("reReplaceAll", a.get(2)), string("reReplaceAll", a.get(1)));
+        });
+        functions.put("match", a -> {
+            arity("match", a, 2, 2);
+            return regex("match", string("match", a.get(0))).matcher(string("match", a.get(1))).find();
+        });
+        functions.put("stripPort", a -> stripPort(string("stripPort", one("stripPort", a))));
+        functions.put("stripDomain", a -> stripDomain(string("stripDomain", one("stripDomain", a))));
+        functions.put("parseDuration", a -> {
+            String s = string("parseDuration", one("parseDuration", a));
+            try {
+                return io.promethium.api.config.Durations.parse(s).toMillis() / 1000.0;
+            } catch (RuntimeException e) {
+                throw new TemplateException("error calling parseDuration: " + e.getMessage());
+            }
+        });
+        functions.put("query", a -> {
+            String q = string("query", one("query", a));
+            try {
+                return queryFunction.query(q);
+            } catch (Exception e) {
+                throw new TemplateException("error calling query: " + e.getMessage());
+            }
+        });
+        functions.put("first", a -> {
+            if (one("first", a) instanceof List<?> l) {
+                if (l.isEmpty()) {
+                    throw new TemplateException("error calling first: first() called on vector with no elements");
+                }
+                return l.get(0);
+            }
+            throw new TemplateException("wrong type for value; expected []template.sample; got " + GoFormat.typeName(a.get(0)));
+        });
+        functions.put("label", a -> {
+            arity("label", a, 2, 2);
+            return sample("label", a.get(1)).labels().get(string("label", a.get(0)));
+        });
+        functions.put("value", a -> sample("value", one("value", a)).value());
+        functions.put("strvalue", a -> sample("strvalue", one("strvalue", a)).labels().get("__value__"));
+        functions.put("sortByLabel", a -> {
+            arity("sortByLabel", a, 2, 2);
+            String name = string("sortByLabel", a.get(0));
+            if (!(a.get(1) instanceof List<?> l)) {
+                throw new TemplateException("wrong type for value; expected []template.sample; got " + GoFormat.typeName(a.get(1)));
+            }
+            List<QuerySample> sorted = new ArrayList<>();
+            for (Object o : l) {
+                sorted.add((QuerySample) o);
+            }
+            sorted.sort(Comparator.comparing(s -> s.labels().get(name)));
+            return sorted;
+        });
+        functions.put("args", a -> {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < a.size(); i++) {
+                map.put("arg" + i, a.get(i));
+            }
+            return map;
+        });
+        functions.put("externalURL", a -> url);
+        functions.put("pathPrefix", a -> {
+            try {
+                String path = java.net.URI.create(url).getPath();
+                return path == null ? "" : path;
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+        });
+        functions.put("graphLink", a -> url + "/graph?g0.expr=" + URLEncoder.encode(string("graphLink", one("graphLink", a)),
+                StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
+        functions.put("tableLink", a -> url + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
+                StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+    }
+
+    Fn get(String name) {
+        return functions.get(name);
+    }
+
+    static boolean truth(Object o) {
+        return switch (o) {
+            case null -> false;
+            case Boolean b -> b;
+            case String s -> !s.isEmpty();
+            case Long l -> l != 0;
+            case Integer i -> i != 0;
+            case Double d -> d != 0;
+            case List<?> l -> !l.isEmpty();
+            case Map<?, ?> m -> !m.isEmpty();
+            default -> true;
+        };
+    }
+
+    /** Go's comparison rules: same basic kind only; maps and lists are not comparable. */
+    private static int compare(Object a, Object b, boolean equality) throws TemplateException {
+        if (a instanceof Integer i) {
+            a = (long) i;
+        }
+        if (b instanceof Integer i) {
+            b = (long) i;
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            return Long.compare(x, y);
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            if (Double.isNaN(x) || Double.isNaN(y)) {
+                return equality ? 1 : (x < y ? -1 : (x > y ? 1 : 2));
+            }
+            return Double.compare(x == 0.0 ? 0.0 : x, y == 0.0 ? 0.0 : y);
+        }
+        if (a instanceof String x && b instanceof String y) {
+            return x.compareTo(y);
+        }
+        if (equality && a instanceof Boolean x && b instanceof Boolean y) {
+            return x.equals(y) ? 0 : 1;
+        }
+        if (equality && a == null && b == null) {
+            return 0;
+        }
+        if (a == null || b == null || a instanceof Map || b instanceof Map || a instanceof List || b instanceof List
+                || a instanceof QuerySample || b instanceof QuerySample || (!equality && a instanceof Boolean)) {
+            throw new TemplateException("error calling comparison: invalid type for comparison");
+        }
+        throw new TemplateException("error calling comparison: incompatible types for comparison");
+    }
+
+    private static void arity(String name, List<Object> args, int min, int max) throws TemplateException {
+        if (args.size() < min || (max >= 0 && args.size() > max)) {
+            throw new TemplateException("wrong number of args for " + name + ": want "
+                    + (max < 0 ? "at least " + min : Integer.toString(min)) + " got " + args.size());
+        }
+    }
+
+    private static Object one(String name, List<Object> args) throws TemplateException {
+        arity(name, args, 1, 1);
+        return args.get(0);
+    }
+
+    private static String string(String name, Object o) throws TemplateException {
+        if (o instanceof String s) {
+            return s;
+        }
+        throw new TemplateException("wrong type for value; expected string; got " + GoFormat.typeName(o));
+    }
+
+    private static QuerySample sample(String name, Object o) throws TemplateException {
+        if (o instanceof QuerySample s) {
+            return s;
+        }
+        throw new TemplateException("wrong type for value; expected template.sample; got " + GoFormat.typeName(o));
+    }
+
+    /** Prometheus's convertToFloat: numbers, and strings that parse as floats. */
+    static double toFloat(String name, Object o) throws TemplateException {
+        return switch (o) {
+            case Double d -> d;
+            case Long l -> l;
+            case Integer i -> i;
+            case String s -> {
+                try {
+                    yield parseGoFloat(s);
+                } catch (NumberFormatException e) {
+                    throw new TemplateException("error calling " + name + ": strconv.ParseFloat: parsing "
+                            + GoFormat.quote(s) + ": invalid syntax");
+                }
+            }
+            case null, default -> throw new TemplateException("error calling " + name + ": can't convert "
+                    + GoFormat.typeName(o) + " to float");
+        };
+    }
+
+    private static double parseGoFloat(String s) {
+        String t = s.strip().equals(s) ? s : "x";
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            case "nan" -> {
+                return Double.NaN;
+            }
+            default -> {
+            }
+        }
+        if (!t.matches("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?|0[xX][0-9a-fA-F]+)")) {
+            throw new NumberFormatException(s);
+        }
+        if (lower.contains("0x")) {
+            boolean neg = t.startsWith("-");
+            return (neg ? -1 : 1) * (double) Long.parseLong(lower.replaceFirst("^[+-]?0x", ""), 16);
+        }
+        return Double.parseDouble(t);
+    }
+
+    private static String sprint(List<Object> args) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0 && !(args.get(i) instanceof String) && !(args.get(i - 1) instanceof String)) {
+                sb.append(' ');
+            }
+            sb.append(GoFormat.print(args.get(i)));
+        }
+        return sb.toString();
+    }
+
+    static String humanize(double v) {
+        if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        if (Math.abs(v) >= 1) {
+            int i = 0;
+            while (i < SI_BIG.length - 1 && Math.abs(v) >= 1000) {
+                v /= 1000;
+                i++;
+            }
+            return GoFormat.formatG(v, 4) + SI_BIG[i];
+        }
+        String prefix = "";
+        for (String p : SI_SMALL) {
+            if (Math.abs(v) >= 1) {
+                break;
+            }
+            prefix = p;
+            v *= 1000;
+        }
+        return GoFormat.formatG(v, 4) + prefix;
+    }
+
+    static String humanize1024(double v) {
+        if (Math.abs(v) <= 1 || Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        int i = 0;
+        while (i < IEC.length - 1 && Math.abs(v) >= 1024) {
+            v /= 1024;
+            i++;
+        }
+        return GoFormat.formatG(v, 4) + IEC[i];
+    }
+
+    static String humanizeDuration(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        if (v == 0) {
+            return "0s";
+        }
+        if (Math.abs(v) >= 1) {
+            String sign = "";
+            if (v < 0) {
+                sign = "-";
+                v = -v;
+            }
+            long duration = (long) v;
+            long seconds = duration % 60;
+            long minutes = (duration / 60) % 60;
+            long hours = (duration / 60 / 60) % 24;
+            long days = duration / 60 / 60 / 24;
+            if (days != 0) {
+                return sign + days + "d " + hours + "h " + minutes + "m " + seconds + "s";
+            }
+            if (hours != 0) {
+                return sign + hours + "h " + minutes + "m " + seconds + "s";
+            }
+            if (minutes != 0) {
+                return sign + minutes + "m " + seconds + "s";
+            }
+            return sign + GoFormat.formatG(v, 4) + "s";
+        }
+        String prefix = "";
+        for (String p : SI_SMALL) {
+            if (Math.abs(v) >= 1) {
+                break;
+            }
+            prefix = p;
+            v *= 1000;
+        }
+        return GoFormat.formatG(v, 4) + prefix + "s";
+    }
+
+    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** Go's {@code time.Time.String()} in UTC: {@code 2006-01-02 15:04:05.999999999 +0000 UTC}. */
+    static String humanizeTimestamp(double v) throws TemplateException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        double nanosTotal = v * 1e9;
+        if (nanosTotal >= 9.223372036854775807E18 || nanosTotal < -9.223372036854775808E18) {
+            throw new TemplateException("error calling humanizeTimestamp: " + GoFormat.formatG(v, -1)
+                    + " cannot be represented as a nanoseconds timestamp since it overflows int64");
+        }
+        // Prometheus goes through model.Time: whole milliseconds, truncated toward zero.
+        long millis = (long) nanosTotal / 1_000_000L;
+        Instant t = Instant.ofEpochMilli(millis);
+        long nanos = t.getNano();
+        StringBuilder sb = new StringBuilder(GO_TIME.format(t.atOffset(ZoneOffset.UTC)));
+        if (nanos != 0) {
+            String frac = String.format("%09d", nanos).replaceAll("0+$", "");
+            sb.append('.').append(frac);
+        }
+        return sb.append(" +0000 UTC").toString();
+    }
+
+    /** Upper-cases the first letter of each word, leaving the rest as written (cases.NoLower). */
+    static String title(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        boolean wordStart = true;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (Character.isLetterOrDigit(cp) || cp == '\'' && !wordStart) {
+                sb.appendCodePoint(wordStart ? Character.toTitleCase(cp) : cp);
+                wordStart = false;
+            } else {
+                sb.appendCodePoint(cp);
+                wordStart = true;
+            }
+            i += Character.charCount(cp);
+        }
+        return sb.toString();
+    }
+
+    private static Pattern regex(String name, String pattern) throws TemplateException {
+        try {
+            return Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw new TemplateException("error calling " + name + ": error parsing regexp: " + e.getDescription()
+                    + ": `" + pattern + "`");
+        }
+    }
+
+    /** Go's ReplaceAllString: {@code $1}, {@code ${1}}, {@code $name}; unknown groups expand to nothing. */
+    static String replaceAll(Pattern pattern, String text, String replacement) {
+        Map<String, Integer> named = pattern.namedGroups();
+        return pattern.matcher(text).replaceAll(m -> Matcher.quoteReplacement(expand(m, named, replacement)));
+    }
+
+    private static String expand(java.util.regex.MatchResult m, Map<String, Integer> named, String replacement) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < replacement.length()) {
+            char c = replacement.charAt(i);
+            if (c != '$' || i + 1 >= replacement.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char d = replacement.charAt(i + 1);
+            if (d == '$') {
+                out.append('$');
+                i += 2;
+                continue;
+            }
+            String name;
+            int end;
+            if (d == '{') {
+                int close = replacement.indexOf('}', i + 2);
+                if (close < 0) {
+                    out.append(c);
+                    i++;
+                    continue;
+                }
+                name = replacement.substring(i + 2, close);
+                end = close + 1;
+            } else {
+                end = i + 1;
+                while (end < replacement.length() && (Character.isLetterOrDigit(replacement.charAt(end))
+                        || replacement.charAt(end) == '_')) {
+                    end++;
+                }
+                name = replacement.substring(i + 1, end);
+            }
+            if (name.isEmpty()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            String group = null;
+            if (name.chars().allMatch(Character::isDigit)) {
+                int g = Integer.parseInt(name);
+                if (g <= m.groupCount()) {
+                    group = m.group(g);
+                }
+            } else if (named.containsKey(name)) {
+                group = m.group(named.get(name));
+            }
+            out.append(group == null ? "" : group);
+            i = end;
+        }
+        return out.toString();
+    }
+
+    static String stripPort(String hostPort) {
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close > 0 && (close == hostPort.length() - 1 || hostPort.charAt(close + 1) == ':')) {
+                return hostPort.substring(1, close);
+            }
+            return hostPort;
+        }
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || hostPort.indexOf(':') != colon) {
+            return hostPort;
+        }
+        return hostPort.substring(0, colon);
+    }
+
+    static String stripDomain(String hostPort) {
+        String host = hostPort;
+        String port = "";
+        int colon = hostPort.lastIndexOf(':');
+        if (colon > 0 && hostPort.indexOf(':') == colon) {
+            host = hostPort.substring(0, colon);
+            port = hostPort.substring(colon);
+        } else if (hostPort.indexOf(':') != colon) {
+            return hostPort;
+        }
+        if (host.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+            return hostPort;
+        }
+        int dot = host.indexOf('.');
+        return (dot < 0 ? host : host.substring(0, dot)) + port;
+    }
+
+    private static String htmlEscape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&#34;");
+                case '\'' -> sb.append("&#39;");
+                case 0 -> sb.append('\uFFFD');
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String jsEscape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\'' -> sb.append("\\'");
+                case '"' -> sb.append("\\\"");
+                case '<' -> sb.append("\\u003C");
+                case '>' -> sb.append("\\u003E");
+                case '&' -> sb.append("\\u0026");
+                case '=' -> sb.append("\\u003D");
+                case '\n' -> sb.append("\\u000A");
+                case '\r' -> sb.append("\\u000D");
+                case '\t' -> sb.append("\\u0009");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -230,4 +230,27 @@ class BlockTest {
             assertThat(TestSupport.count(rest)).isEqualTo(4 * 5 * 60);
         }
     }
+
+    @Test
+    void outOfOrderSamplesForAPersistedRangeBecomeAnOverlappingBlockThatCompactionMerges() {
+        try (Tsdb db = Tsdb.open(options(dir).withOutOfOrderWindow(Duration.ofHours(6)))) {
+            fill(db, 0, 5);
+            db.compact();
+            assertThat(db.blocks()).hasSize(1);
+            Labels host0 = Labels.of("__name__", "node_load1", "instance", "host0", "job", "node");
+            Appender app = db.appender();
+            app.append(0, host0, HOUR + 30_000, -1);
+            app.commit();
+            assertThat(db.metrics().outOfOrderAccepted.sum()).isEqualTo(1);
+            List<Sample> before = readAll(db).get(host0);
+            assertThat(before).contains(new Sample(HOUR + 30_000, -1)).hasSize(5 * 60 + 1);
+            fill(db, 5, 4);
+            db.compact();
+            List<Sample> after = readAll(db).get(host0);
+            assertThat(after).hasSize(9 * 60 + 1).contains(new Sample(HOUR + 30_000, -1));
+            assertThat(after).isSortedAccordingTo((a, b) -> Long.compare(a.t(), b.t()));
+            // The overlapping level-1 block was merged away with the others of its window.
+            assertThat(db.blocks()).noneMatch(b -> b.minTime() < 2 * HOUR && b.maxTime() == 2 * HOUR);
+        }
+    }
 }

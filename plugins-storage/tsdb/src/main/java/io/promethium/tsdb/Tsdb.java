@@ -95,7 +95,7 @@ public final class Tsdb implements Storage, AutoCloseable {
         try {
             removeTemporaries();
             loadBlocks();
-            head.setMinValidTime(maxBlockTime());
+            head.setPersistedBefore(maxBlockTime());
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
                 int next = new WalReader(metrics).replay(walDir, new Replayer());
@@ -224,6 +224,9 @@ public final class Tsdb implements Storage, AutoCloseable {
         }
         List<Querier> queriers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        // Head first: it fixes where its reads start before the block list is read, so a block cut
+        // in between shows up in both (merged away), never in neither.
+        HeadQuerier headQuerier = new HeadQuerier(head, minTime, maxTime);
         for (Block b : blocks) {
             BlockMeta m = b.meta();
             if (m.maxTime() <= minTime || m.minTime() > maxTime) {
@@ -237,7 +240,7 @@ public final class Tsdb implements Storage, AutoCloseable {
                 queriers.add(b.querier(minTime, maxTime));
             }
         }
-        queriers.add(new HeadQuerier(head, minTime, maxTime));
+        queriers.add(headQuerier);
         return new MergeQuerier(queriers, warnings);
     }
 
@@ -327,8 +330,8 @@ public final class Tsdb implements Storage, AutoCloseable {
                     }
                     linkTree(b.dir(), target.resolve(b.dir().getFileName()));
                 }
-                if (withHead && head.numSeries() > 0) {
-                    compactor.writeHead(head, target, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+                if (withHead && head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
+                    compactor.writeHead(head, target, head.minTime(), head.maxTime() + 1);
                 }
             } catch (IOException e) {
                 throw new StorageException(Reason.IO, "snapshot into " + target + " failed: " + e.getMessage(), e);
@@ -451,10 +454,26 @@ public final class Tsdb implements Storage, AutoCloseable {
     }
 
     private void cutHead(long mint, long maxt) throws IOException {
-        BlockMeta meta = compactor.writeHead(head, dir, mint, maxt);
+        // From now on appends below maxt are out of bounds, so none can slip in behind the block writer.
+        long previousMinValid = head.minValidTime();
+        head.setMinValidTime(Math.max(previousMinValid, maxt));
+        BlockMeta meta;
+        try {
+            meta = compactor.writeHead(head, dir, mint, maxt);
+        } catch (IOException | RuntimeException e) {
+            head.setMinValidTime(previousMinValid);
+            throw e;
+        }
         if (meta != null) {
             addBlock(Block.open(dir.resolve(meta.ulid())));
             metrics.compactions.increment();
+        }
+        try {
+            if (!head.awaitReaders(10_000)) {
+                LOG.warning("head truncation at " + maxt + " proceeds with queriers still open (open for more than 10s)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         head.truncateBefore(maxt);
         if (wal != null) {

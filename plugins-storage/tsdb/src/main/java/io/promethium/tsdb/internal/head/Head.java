@@ -31,7 +31,11 @@ public final class Head {
     private final TsdbMetrics metrics;
     private volatile WalLog wal = WalLog.NONE;
     private volatile long minValidTime = Long.MIN_VALUE;
+    /** In-order samples before this are in blocks; reads of head chunks start here. */
+    private volatile long persistedBefore = Long.MIN_VALUE;
     private volatile long outOfOrderWindow;
+
+    private final AtomicLong openReaders = new AtomicLong();
 
     public Head(TsdbMetrics metrics, long outOfOrderWindow) {
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -72,9 +76,20 @@ public final class Head {
         this.outOfOrderWindow = millis;
     }
 
-    /** Samples before this are persisted in blocks: appends there are out of bounds. */
+    /** Samples before this are (being) persisted in blocks: appends there are out of bounds. */
     public void setMinValidTime(long t) {
         this.minValidTime = t;
+    }
+
+    /** Where head reads of in-order chunks start: everything before is served by blocks. */
+    public long persistedBefore() {
+        return persistedBefore;
+    }
+
+    /** At open: blocks hold everything before {@code t}. */
+    public void setPersistedBefore(long t) {
+        this.persistedBefore = t;
+        this.minValidTime = Math.max(minValidTime, t);
     }
 
     public long minValidTime() {
@@ -89,6 +104,30 @@ public final class Head {
             return Long.MAX_VALUE;
         }
         return max - window;
+    }
+
+    /** A head querier opened; {@link #truncateBefore} waits for open ones so none loses data mid-read. */
+    public void readerOpened() {
+        openReaders.incrementAndGet();
+    }
+
+    public void readerClosed() {
+        openReaders.decrementAndGet();
+    }
+
+    /**
+     * Waits until no querier is open (they may have been opened before a new block became visible),
+     * at most {@code timeoutMillis}; returns whether they all closed.
+     */
+    public boolean awaitReaders(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (openReaders.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     public MemSeries series(long ref) {
@@ -192,6 +231,7 @@ public final class Head {
                 metrics.seriesRemoved.increment();
             }
             minValidTime = Math.max(minValidTime, mint);
+            persistedBefore = Math.max(persistedBefore, mint);
             minTime.accumulateAndGet(mint, Math::max);
             if (byLabels.isEmpty()) {
                 minTime.set(Long.MAX_VALUE);

@@ -19,9 +19,13 @@ public final class HeadQuerier implements Querier {
     private final Head head;
     private final long mint;
     private final long maxt;
+    private final long inOrderMin;
+    private boolean closed;
 
     public HeadQuerier(Head head, long mint, long maxt) {
         this.head = head;
+        head.readerOpened();
+        this.inOrderMin = head.persistedBefore();
         // Data below the head's valid time lives in blocks; reading it here too would duplicate.
         this.mint = mint;
         this.maxt = maxt;
@@ -38,8 +42,8 @@ public final class HeadQuerier implements Querier {
         for (MemSeries s : matching(matchers)) {
             long lo = mint;
             long hi = maxt;
-            long inOrderMin = head.minValidTime();
-            out.add(new ListSeries(s.labels(), reuse -> s.iterator(lo, hi, inOrderMin, reuse)));
+            long from = inOrderMin;
+            out.add(new ListSeries(s.labels(), reuse -> s.iterator(lo, hi, from, reuse)));
         }
         return SeriesSet.ofList(out);
     }
@@ -88,5 +92,9 @@ public final class HeadQuerier implements Querier {
 
     @Override
     public void close() {
+        if (!closed) {
+            closed = true;
+            head.readerClosed();
+        }
     }
 }

@@ -121,6 +121,21 @@ class QueryEngineTest {
     }
 
     @Test
+    void interruptingTheQueryThreadCancelsTheQuery() {
+        InMemoryStorage data = counters(3000, 40, 15_000);
+        Queryable interrupting = (min, max) -> {
+            Thread.currentThread().interrupt();
+            return data.querier(min, max);
+        };
+        try {
+            assertThatThrownBy(() -> engine.rangeQuery(interrupting, "rate(x_total[1m])", 0, 600_000, 1_000))
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.errorType()).isEqualTo("canceled"));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void queriesBeyondMaxConcurrentWaitAndTimeOutInTheQueue() throws Exception {
         QueryEngine one = QueryEngine.create(EngineOptions.DEFAULTS.withMaxConcurrent(1).withTimeout(Duration.ofMillis(300)));
         CountDownLatch inside = new CountDownLatch(1);

@@ -57,6 +57,10 @@ class ConformanceTest {
 
     private static final double EPSILON = 1e-6;
 
+    /** Functions whose value depends on the query's range: the range-mode cross-check does not apply. */
+    private static final java.util.regex.Pattern QUERY_RANGE_FUNCTIONS =
+            java.util.regex.Pattern.compile("\\b(step|range|start|end)\\s*\\(\\s*\\)");
+
     private final AtomicInteger passed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
@@ -243,13 +247,44 @@ class ConformanceTest {
         if (annotations != null) {
             return annotations;
         }
-        return switch (result.value()) {
+        String mismatch = switch (result.value()) {
             case Scalar s -> checkScalar(e, s);
             case StringValue s -> e.expectedString() != null && e.expectedString().equals(s.s()) ? null
                     : "expected string " + e.expectedString() + ", got " + s.s();
             case InstantVector v -> checkVector(e, v);
             case RangeMatrix m -> checkMatrix(e, m);
         };
+        if (mismatch != null || !e.instant() || e.ordered()) {
+            return mismatch;
+        }
+        if ((result.value() instanceof Scalar || result.value() instanceof InstantVector) && !QUERY_RANGE_FUNCTIONS.matcher(e.query()).find()) {
+            // As promqltest does: the same query as a range query around the time must give the
+            // same answer at its middle step.
+            return checkRangeMode(e, storage);
+        }
+        return null;
+    }
+
+    private String checkRangeMode(Script.Eval e, InMemoryStorage storage) {
+        RangeMatrix m;
+        try {
+            m = (RangeMatrix) engine.rangeQuery(storage, e.query(), e.start() - 60_000, e.start() + 60_000, 60_000).value();
+        } catch (QueryException ex) {
+            return "range mode: unexpected error (" + ex.errorType() + "): " + ex.getMessage();
+        }
+        List<Sample> middle = new ArrayList<>();
+        for (SeriesData s : m.series()) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.timestamps()[i] == e.start()) {
+                    middle.add(new Sample(s.labels(), e.start(), s.values()[i]));
+                }
+            }
+        }
+        boolean scalar = !e.expected().isEmpty() && e.expected().get(0).labels() == null;
+        String mismatch = scalar
+                ? (middle.size() == 1 ? checkScalar(e, new Scalar(e.start(), middle.get(0).v())) : "expected one scalar, got " + middle)
+                : checkVector(e, new InstantVector(middle));
+        return mismatch == null ? null : "range mode (middle step of [t-1m, t+1m]): " + mismatch;
     }
 
     private static String checkAnnotations(Script.Eval e, QueryResult r) {

@@ -50,16 +50,22 @@ final class EvalContext implements AutoCloseable {
         return q;
     }
 
-    /** Throws the timeout error once the deadline has passed; cheap enough for inner loops. */
+    /**
+     * Throws the timeout error once the deadline has passed, or the canceled error when the
+     * query's thread was interrupted; cheap enough for inner loops (looks every 256 calls).
+     */
     void checkDeadline() {
-        if ((++checkCounter & 0xff) == 0 && System.nanoTime() - deadlineNanos > 0) {
-            throw new QueryException(QueryException.TIMEOUT, "query timed out in query execution");
+        if ((++checkCounter & 0xff) == 0) {
+            checkDeadlineNow();
         }
     }
 
     void checkDeadlineNow() {
         if (System.nanoTime() - deadlineNanos > 0) {
             throw new QueryException(QueryException.TIMEOUT, "query timed out in query execution");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new QueryException(QueryException.CANCELED, "query was canceled in query execution");
         }
     }
 

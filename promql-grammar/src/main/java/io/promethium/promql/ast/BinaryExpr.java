@@ -24,9 +24,22 @@ public record BinaryExpr(
         requireNonNull(position, "position is null");
     }
 
-    /** Scalar when both sides are scalars, else instant vector. */
+    /**
+     * Scalar when both sides are scalars, else instant vector. Walks a left-nested chain
+     * ({@code 1 + 2 + 3 + ...}) in a loop, so a long chain costs no stack.
+     */
     @Override
     public ValueType type() {
-        return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+        BinaryExpr current = this;
+        while (true) {
+            if (current.matching != null || current.rhs.type() != ValueType.SCALAR) {
+                return ValueType.VECTOR;
+            }
+            if (current.lhs instanceof BinaryExpr left) {
+                current = left;
+            } else {
+                return current.lhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+            }
+        }
     }
 }

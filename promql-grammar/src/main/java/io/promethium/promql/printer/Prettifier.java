@@ -21,7 +21,18 @@ final class Prettifier {
     private Prettifier() {
     }
 
+    /**
+     * Beyond this many nodes the split form (whose indentation grows with depth) is not worth
+     * building: the single-line form is returned instead.
+     */
+    private static final int MAX_NODES = 2_000;
+
     static String prettify(Expr expr) {
+        int[] nodes = {0};
+        io.promethium.promql.ast.Exprs.walk(expr, e -> nodes[0]++);
+        if (nodes[0] > MAX_NODES) {
+            return PromQLPrinter.toString(expr);
+        }
         StringBuilder b = new StringBuilder();
         pretty(b, expr, 0);
         return b.toString();

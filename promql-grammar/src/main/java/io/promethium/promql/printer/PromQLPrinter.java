@@ -43,7 +43,10 @@ public final class PromQLPrinter {
         return b.toString();
     }
 
-    /** Prometheus's {@code prettier} form: single line when short, else indented over lines. */
+    /**
+     * Prometheus's {@code prettier} form: single line when short, else indented over lines.
+     * Trees of more than 2,000 nodes are returned in the single-line form.
+     */
     public static String prettify(Expr expr) {
         return Prettifier.prettify(expr);
     }
@@ -100,13 +103,29 @@ public final class PromQLPrinter {
                 write(b, a.expr());
                 b.append(')');
             }
-            case BinaryExpr be -> {
-                powerBase(b, be);
-                b.append(' ');
-                binaryOperator(b, be);
-                b.append(' ');
-                write(b, be.rhs());
-            }
+            case BinaryExpr be -> binary(b, be);
+        }
+    }
+
+    /**
+     * Long chains such as {@code a + b + c + ...} nest on the left: the spine is walked in a loop
+     * so that printing needs no deeper stack than parsing did.
+     */
+    private static void binary(StringBuilder b, BinaryExpr root) {
+        java.util.ArrayDeque<BinaryExpr> spine = new java.util.ArrayDeque<>();
+        Expr current = root;
+        while (current instanceof BinaryExpr be) {
+            spine.push(be);
+            current = be.lhs();
+        }
+        BinaryExpr innermost = spine.peek();
+        powerBase(b, innermost);
+        while (!spine.isEmpty()) {
+            BinaryExpr be = spine.pop();
+            b.append(' ');
+            binaryOperator(b, be);
+            b.append(' ');
+            write(b, be.rhs());
         }
     }
 

@@ -43,6 +43,8 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     private final QueryText query;
     private final boolean experimental;
+    /** Types of the binary expressions built so far, so long chains are typed in constant time. */
+    private final java.util.IdentityHashMap<Expr, ValueType> binaryTypes = new java.util.IdentityHashMap<>();
     /** Set while building info()'s second argument, whose selector may match everything. */
     private boolean allowEmptySelector;
 
@@ -87,7 +89,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             // As Prometheus: a sign directly on a number folds into the literal.
             return new NumberLiteral(negate ? -n.value() : n.value(), pos);
         }
-        ValueType t = operand.type();
+        ValueType t = typeOf(operand);
         if (t != ValueType.SCALAR && t != ValueType.VECTOR) {
             throw query.error(pos, "unary expression only allowed on expressions of type scalar or instant vector, got \""
                     + t.documentedName() + "\"");
@@ -167,8 +169,8 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         long range = positiveDuration(ctx.rangeValue(0));
         long step = ctx.step == null ? 0 : positiveDuration(ctx.step);
         PositionRange pos = query.range(ctx);
-        if (inner.type() != ValueType.VECTOR) {
-            throw query.error(pos, "subquery is only allowed on instant vector, got " + internalName(inner.type()) + " instead");
+        if (typeOf(inner) != ValueType.VECTOR) {
+            throw query.error(pos, "subquery is only allowed on instant vector, got " + internalName(typeOf(inner)) + " instead");
         }
         return new SubqueryExpr(inner, range, step, 0, null, AtModifier.NONE, pos);
     }
@@ -278,8 +280,8 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         List<String> include = mod.include == null ? List.of() : labels(mod.include);
         Cardinality card = mod.group == null ? Cardinality.ONE_TO_ONE
                 : mod.group.getType() == PromQL.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
-        ValueType lt = lhs.type();
-        ValueType rt = rhs.type();
+        ValueType lt = typeOf(lhs);
+        ValueType rt = typeOf(rhs);
 
         if (returnBool && !op.isComparison()) {
             throw query.error(opPos, "bool modifier can only be used on comparison operators");
@@ -319,7 +321,22 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if ((lt == ValueType.SCALAR || rt == ValueType.SCALAR) && op.isSetOperator()) {
             throw query.error(pos, "set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
         }
-        return new BinaryExpr(op, lhs, rhs, matching, returnBool, pos);
+        BinaryExpr result = new BinaryExpr(op, lhs, rhs, matching, returnBool, pos);
+        binaryTypes.put(result, lt == ValueType.SCALAR && rt == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR);
+        return result;
+    }
+
+    /** The type of a built expression, using the memo for binary expressions. */
+    private ValueType typeOf(Expr e) {
+        return switch (e) {
+            case BinaryExpr b -> {
+                ValueType t = binaryTypes.get(b);
+                yield t != null ? t : b.type();
+            }
+            case ParenExpr p -> typeOf(p.expr());
+            case UnaryExpr u -> typeOf(u.expr());
+            default -> e.type();
+        };
     }
 
     // ---- aggregations and calls ----------------------------------------------------------
@@ -421,9 +438,10 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
     }
 
     private void expectType(Expr expr, ValueType want, String context) {
-        if (expr.type() != want) {
+        ValueType got = typeOf(expr);
+        if (got != want) {
             throw query.error(expr.position(), "expected type " + want.documentedName() + " in " + context
-                    + ", got " + expr.type().documentedName());
+                    + ", got " + got.documentedName());
         }
     }
 

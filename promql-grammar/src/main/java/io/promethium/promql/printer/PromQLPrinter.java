@@ -51,6 +51,14 @@ public final class PromQLPrinter {
         return Prettifier.prettify(expr);
     }
 
+    /**
+     * Go's {@code strconv.Quote}, as Prometheus's messages use ({@code %q}): double quotes,
+     * escapes for non-printable characters, {@code \xHH} for bytes that are not UTF-8.
+     */
+    public static String quote(String s) {
+        return Quoting.goQuote(s);
+    }
+
     static void write(StringBuilder b, Expr expr) {
         switch (expr) {
             case NumberLiteral n -> b.append(number(n.value()));

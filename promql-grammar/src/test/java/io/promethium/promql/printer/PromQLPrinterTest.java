@@ -77,6 +77,14 @@ class PromQLPrinterTest {
     }
 
     @Test
+    void quoteAsPrometheusMessagesDo() {
+        String parsed = ((StringLiteral) parseExpr("\"a\\xc5z\"")).value();
+        assertThat(PromQLPrinter.quote(parsed)).isEqualTo("\"a\\xc5z\"");
+        assertThat(StringLiteral.isValidUtf8(parsed)).isFalse();
+        assertThat(StringLiteral.isValidUtf8("é\uD83D\uDE00")).isTrue();
+    }
+
+    @Test
     void numbersNeverUseExponents() {
         PositionRange p = PositionRange.NONE;
         assertThat(PromQLPrinter.toString(new NumberLiteral(-0.0, p))).isEqualTo("-0");

@@ -48,6 +48,19 @@ public final class Expander {
         }
     }
 
+    /** Expands an already parsed alert template (see {@link #parse}); never throws. */
+    public static Result expand(Template template, TemplateData data, QueryFunction query) {
+        try {
+            return new Result(template.execute(data, query, data.externalUrl()), null);
+        } catch (TemplateException e) {
+            String error = "error expanding template " + template.name() + ": " + e.getMessage();
+            return new Result("<error expanding template: " + e.getMessage() + ">", error);
+        } catch (RuntimeException e) {
+            String error = "error expanding template " + template.name() + ": " + e;
+            return new Result("<error expanding template: " + e + ">", error);
+        }
+    }
+
     /** A data object for alert templates. */
     public static TemplateData data(Map<String, String> labels, Map<String, String> externalLabels, String externalUrl,
                                     double value) {

@@ -1,0 +1,47 @@
+package io.promethium.rules.internal.eval;
+
+import io.promethium.api.model.Labels;
+import io.promethium.rules.ActiveAlert;
+import io.promethium.rules.AlertState;
+import java.time.Instant;
+
+/**
+ * The mutable state of one alert of an alerting rule. Times are milliseconds, 0 for "never".
+ * Guarded by its rule's lock.
+ */
+final class AlertInstance {
+    final Labels labels;
+    Labels annotations;
+    AlertState state = AlertState.PENDING;
+    double value;
+    long activeAt;
+    long firedAt;
+    long resolvedAt;
+    long lastSentAt;
+    long validUntil;
+    long keepFiringSince;
+
+    AlertInstance(Labels labels, Labels annotations, double value, long activeAt) {
+        this.labels = labels;
+        this.annotations = annotations;
+        this.value = value;
+        this.activeAt = activeAt;
+    }
+
+    /** Prometheus's needsSending: firing alerts every resend delay, and a resolution once. */
+    boolean needsSending(long now, long resendDelayMillis) {
+        if (state == AlertState.PENDING) {
+            return false;
+        }
+        if (resolvedAt > lastSentAt) {
+            return true;
+        }
+        return lastSentAt + resendDelayMillis < now;
+    }
+
+    ActiveAlert snapshot() {
+        return new ActiveAlert(labels, annotations, state, Instant.ofEpochMilli(activeAt), value,
+                keepFiringSince == 0 ? null : Instant.ofEpochMilli(keepFiringSince),
+                firedAt == 0 ? null : Instant.ofEpochMilli(firedAt));
+    }
+}

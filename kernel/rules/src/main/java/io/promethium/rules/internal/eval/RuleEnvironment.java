@@ -1,0 +1,58 @@
+package io.promethium.rules.internal.eval;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.storage.Storage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What every rule group runs with: the query runner, where results go, where alerts go, and the
+ * flags that shape alert state.
+ *
+ * @param storage the current storage, or a supplier of {@code null} while there is none
+ * @param notifier receives alerts to send (never blocks)
+ * @param clock wall time in milliseconds
+ * @param externalLabels for templates ({@code $externalLabels})
+ * @param externalUrl for templates and generator URLs
+ * @param resendDelay {@code --rules.alert.resend-delay}
+ * @param outageTolerance {@code --rules.alert.for-outage-tolerance}
+ * @param gracePeriod {@code --rules.alert.for-grace-period}
+ */
+public record RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> storage, Consumer<List<Alert>> notifier,
+                              LongSupplier clock, Labels externalLabels, String externalUrl, Duration resendDelay,
+                              Duration outageTolerance, Duration gracePeriod) {
+
+    public static final Duration DEFAULT_RESEND_DELAY = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_OUTAGE_TOLERANCE = Duration.ofHours(1);
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(10);
+
+    public RuleEnvironment {
+        requireNonNull(queries, "queries is null");
+        requireNonNull(storage, "storage is null");
+        requireNonNull(notifier, "notifier is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(externalLabels, "externalLabels is null");
+        externalUrl = externalUrl == null ? "" : externalUrl;
+        requireNonNull(resendDelay, "resendDelay is null");
+        requireNonNull(outageTolerance, "outageTolerance is null");
+        requireNonNull(gracePeriod, "gracePeriod is null");
+    }
+
+    public RuleEnvironment withExternalLabels(Labels labels) {
+        return new RuleEnvironment(queries, storage, notifier, clock, labels, externalUrl, resendDelay, outageTolerance,
+                gracePeriod);
+    }
+
+    Map<String, String> externalLabelMap() {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        externalLabels.forEach(map::put);
+        return map;
+    }
+}

@@ -1,0 +1,251 @@
+package io.promethium.rules.internal.storage;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A small in-memory storage for rule unit tests ({@code test rules}) and the rules' own tests:
+ * primitive arrays per series, in-order appends only, visible at commit. Thread-safe by one lock.
+ */
+public final class MemoryStorage implements Storage {
+
+    private final TreeMap<Labels, SeriesData> series = new TreeMap<>();
+
+    /** Samples of one series in time order. */
+    private static final class SeriesData {
+        long[] times = new long[16];
+        double[] values = new double[16];
+        int size;
+
+        void add(long t, double v) {
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            times[size] = t;
+            values[size] = v;
+            size++;
+        }
+
+        long lastTime() {
+            return size == 0 ? Long.MIN_VALUE : times[size - 1];
+        }
+    }
+
+    @Override
+    public long startTime() {
+        synchronized (series) {
+            long min = Long.MAX_VALUE;
+            for (SeriesData d : series.values()) {
+                if (d.size > 0) {
+                    min = Math.min(min, d.times[0]);
+                }
+            }
+            return min;
+        }
+    }
+
+    /** Every series with its sample count, for tests. */
+    public Map<Labels, Integer> seriesCounts() {
+        synchronized (series) {
+            Map<Labels, Integer> out = new TreeMap<>();
+            series.forEach((l, d) -> out.put(l, d.size));
+            return out;
+        }
+    }
+
+    @Override
+    public Appender appender() {
+        return new Appender() {
+            private final List<Object[]> pending = new ArrayList<>();
+
+            @Override
+            public long append(long ref, Labels labels, long timestamp, double value) {
+                synchronized (series) {
+                    SeriesData d = series.get(labels);
+                    if (d != null && d.size > 0) {
+                        long last = d.lastTime();
+                        if (timestamp < last) {
+                            throw new StorageException(StorageException.Reason.OUT_OF_ORDER,
+                                    "out of order sample for " + labels + " at " + timestamp);
+                        }
+                        if (timestamp == last && Double.doubleToRawLongBits(value)
+                                != Double.doubleToRawLongBits(d.values[d.size - 1])) {
+                            throw new StorageException(StorageException.Reason.DUPLICATE_TIMESTAMP,
+                                    "duplicate sample for timestamp " + timestamp + " of " + labels);
+                        }
+                    }
+                }
+                pending.add(new Object[] {labels, timestamp, value});
+                return 1;
+            }
+
+            @Override
+            public void commit() {
+                synchronized (series) {
+                    for (Object[] p : pending) {
+                        Labels labels = (Labels) p[0];
+                        long t = (Long) p[1];
+                        SeriesData d = series.computeIfAbsent(labels, l -> new SeriesData());
+                        if (t > d.lastTime()) {
+                            d.add(t, (Double) p[2]);
+                        }
+                    }
+                }
+                pending.clear();
+            }
+
+            @Override
+            public void rollback() {
+                pending.clear();
+            }
+        };
+    }
+
+    @Override
+    public Querier querier(long minTime, long maxTime) {
+        return new Querier() {
+            @Override
+            public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+                if (matchers.stream().allMatch(Matcher::matchesEmpty)) {
+                    return SeriesSet.failed(new IllegalArgumentException(
+                            "vector selector must contain at least one non-empty matcher"));
+                }
+                List<Series> out = new ArrayList<>();
+                synchronized (series) {
+                    for (Map.Entry<Labels, SeriesData> e : series.entrySet()) {
+                        if (!matches(e.getKey(), matchers)) {
+                            continue;
+                        }
+                        SeriesData d = e.getValue();
+                        int from = lowerBound(d, minTime);
+                        int to = lowerBound(d, maxTime + 1);
+                        if (from >= to) {
+                            continue;
+                        }
+                        long[] ts = Arrays.copyOfRange(d.times, from, to);
+                        double[] vs = Arrays.copyOfRange(d.values, from, to);
+                        Labels labels = e.getKey();
+                        out.add(new Series() {
+                            @Override
+                            public Labels labels() {
+                                return labels;
+                            }
+
+                            @Override
+                            public SampleIterator iterator(SampleIterator reuse) {
+                                return new ArrayIterator(ts, vs);
+                            }
+                        });
+                    }
+                }
+                return SeriesSet.ofList(out);
+            }
+
+            @Override
+            public List<String> labelValues(String name, List<Matcher> matchers) {
+                TreeSet<String> values = new TreeSet<>();
+                synchronized (series) {
+                    for (Labels l : series.keySet()) {
+                        if (l.has(name) && matches(l, matchers)) {
+                            values.add(l.get(name));
+                        }
+                    }
+                }
+                return List.copyOf(values);
+            }
+
+            @Override
+            public List<String> labelNames(List<Matcher> matchers) {
+                TreeSet<String> names = new TreeSet<>();
+                synchronized (series) {
+                    for (Labels l : series.keySet()) {
+                        if (matches(l, matchers)) {
+                            names.addAll(l.names());
+                        }
+                    }
+                }
+                return List.copyOf(names);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static boolean matches(Labels labels, List<Matcher> matchers) {
+        for (Matcher m : matchers) {
+            if (!m.matches(labels.get(m.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lowerBound(SeriesData d, long t) {
+        int lo = 0;
+        int hi = d.size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (d.times[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Iterates copied arrays; seek only moves forward. */
+    private static final class ArrayIterator implements SampleIterator {
+        private final long[] ts;
+        private final double[] vs;
+        private int i = -1;
+
+        ArrayIterator(long[] ts, double[] vs) {
+            this.ts = ts;
+            this.vs = vs;
+        }
+
+        @Override
+        public boolean next() {
+            return ++i < ts.length;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (i < 0) {
+                i = 0;
+            }
+            while (i < ts.length && ts[i] < t) {
+                i++;
+            }
+            return i < ts.length;
+        }
+
+        @Override
+        public long timestamp() {
+            return ts[i];
+        }
+
+        @Override
+        public double value() {
+            return vs[i];
+        }
+    }
+}

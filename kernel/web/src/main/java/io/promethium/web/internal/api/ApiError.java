@@ -18,7 +18,8 @@ public final class ApiError extends RuntimeException {
         INTERNAL("internal", 500),
         UNAVAILABLE("unavailable", 503),
         NOT_FOUND("not_found", 404),
-        FORBIDDEN("forbidden", 403);
+        FORBIDDEN("forbidden", 403),
+        NOT_ACCEPTABLE("not_acceptable", 406);
 
         private final String wireName;
         private final int status;
@@ -34,6 +35,16 @@ public final class ApiError extends RuntimeException {
 
         public int status() {
             return status;
+        }
+
+        /** The type with this wire name; unknown names are {@code internal}. */
+        public static Type ofWireName(String wireName) {
+            for (Type t : values()) {
+                if (t.wireName.equals(wireName)) {
+                    return t;
+                }
+            }
+            return INTERNAL;
         }
     }
 

@@ -37,6 +37,34 @@ public final class ApiResponses {
         };
     }
 
+    /** Prometheus 3's top-level {@code warnings} and {@code infos}, each left out when empty. */
+    public static void annotations(JsonGenerator g, java.util.List<String> warnings, java.util.List<String> infos) throws IOException {
+        if (!warnings.isEmpty()) {
+            g.writeArrayFieldStart("warnings");
+            for (String w : warnings) {
+                g.writeString(w);
+            }
+            g.writeEndArray();
+        }
+        if (!infos.isEmpty()) {
+            g.writeArrayFieldStart("infos");
+            for (String i : infos) {
+                g.writeString(i);
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /** A success envelope with warnings after the data. */
+    public static Response success(Body data, java.util.List<String> warnings) {
+        return Response.ok(json(g -> {
+            g.writeStringField("status", "success");
+            g.writeFieldName("data");
+            data.write(g);
+            annotations(g, warnings, java.util.List.of());
+        }), JSON).build();
+    }
+
     /** A success envelope; {@code data} writes the value of the {@code data} field. */
     public static Response success(Body data) {
         return Response.ok(json(g -> {

@@ -23,12 +23,12 @@ import org.glassfish.jersey.servlet.ServletContainer;
  * Jetty serving one Jersey application. Requests run on virtual threads; responses are gzipped
  * when the client accepts it; TLS and basic auth come from the web config file.
  */
-final class HttpServer {
+public final class HttpServer {
 
     private final Server server;
     private final ServerConnector connector;
 
-    HttpServer(String listenAddress, ResourceConfig application, WebConfigFile webConfig, long readTimeoutMillis,
+    public HttpServer(String listenAddress, ResourceConfig application, WebConfigFile webConfig, long readTimeoutMillis,
                int maxConnections) throws Exception {
         Objects.requireNonNull(application, "application is null");
         QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
@@ -65,16 +65,16 @@ final class HttpServer {
         server.setHandler(root);
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         server.start();
     }
 
-    void stop() throws Exception {
+    public void stop() throws Exception {
         server.stop();
     }
 
     /** The port actually bound (useful when listening on port 0). */
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 

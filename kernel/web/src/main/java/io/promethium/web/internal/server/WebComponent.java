@@ -13,6 +13,19 @@ import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.MetricsResource;
 import io.promethium.web.internal.metrics.ProcessCollector;
 import io.promethium.web.internal.status.StatusResource;
+import io.promethium.web.internal.query.FormatResource;
+import io.promethium.web.internal.query.QueryResource;
+import io.promethium.web.internal.series.ExemplarsResource;
+import io.promethium.web.internal.series.SeriesResource;
+import io.promethium.web.internal.targets.TargetsResource;
+import io.promethium.web.internal.tsdb.TsdbAccess;
+import io.promethium.web.internal.tsdb.TsdbAdminResource;
+import io.promethium.web.internal.tsdb.TsdbStatusResource;
+import io.promethium.api.storage.Storage;
+import io.promethium.promql.engine.QueryEngine;
+import io.promethium.scrape.ScrapeTargets;
+import java.time.Clock;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +55,9 @@ public final class WebComponent {
     private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
+    private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
+    private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     private final HttpServer server;
 
     @Activate
@@ -63,6 +79,15 @@ public final class WebComponent {
         application.register(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         application.register(new StatusResource(serverInfo, configService));
         application.register(new MetricsResource(() -> new ArrayList<>(collectors)));
+        Clock clock = Clock.systemUTC();
+        TsdbAccess tsdb = new TsdbAccess(storage);
+        application.register(new QueryResource(engine, storage, clock));
+        application.register(new FormatResource());
+        application.register(new SeriesResource(storage));
+        application.register(new ExemplarsResource());
+        application.register(new TargetsResource(targets));
+        application.register(new TsdbStatusResource(tsdb));
+        application.register(new TsdbAdminResource(tsdb, Boolean.parseBoolean(config.enableAdminApi()), clock));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
@@ -84,6 +109,36 @@ public final class WebComponent {
 
     void unbindCollector(Collector collector) {
         collectors.remove(collector);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStorage(Storage service) {
+        storage.bind(service);
+    }
+
+    void unbindStorage(Storage service) {
+        storage.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindQueryEngine(QueryEngine service) {
+        engine.bind(service);
+    }
+
+    void unbindQueryEngine(QueryEngine service) {
+        engine.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindScrapeTargets(ScrapeTargets service) {
+        targets.bind(service);
+    }
+
+    void unbindScrapeTargets(ScrapeTargets service) {
+        targets.unbind(service);
     }
 
     @Deactivate

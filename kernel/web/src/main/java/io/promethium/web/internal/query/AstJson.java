@@ -1,0 +1,192 @@
+package io.promethium.web.internal.query;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.api.model.Matcher;
+import io.promethium.promql.ast.AggregateExpr;
+import io.promethium.promql.ast.AtModifier;
+import io.promethium.promql.ast.BinaryExpr;
+import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.Expr;
+import io.promethium.promql.ast.MatrixSelector;
+import io.promethium.promql.ast.NumberLiteral;
+import io.promethium.promql.ast.ParenExpr;
+import io.promethium.promql.ast.StringLiteral;
+import io.promethium.promql.ast.SubqueryExpr;
+import io.promethium.promql.ast.UnaryExpr;
+import io.promethium.promql.ast.ValueType;
+import io.promethium.promql.ast.VectorMatching;
+import io.promethium.promql.ast.VectorSelector;
+import io.promethium.web.internal.api.GoFloat;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The syntax tree as {@code /api/v1/parse_query} shows it (Prometheus's translateAST): one
+ * object per node with a {@code type} field, keys in alphabetical order as Go's maps marshal.
+ */
+final class AstJson {
+
+    private AstJson() {
+    }
+
+    static void write(JsonGenerator g, Expr expr) throws IOException {
+        if (expr == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        switch (expr) {
+            case AggregateExpr a -> {
+                g.writeFieldName("expr");
+                write(g, a.expr());
+                strings(g, "grouping", a.grouping());
+                g.writeStringField("op", a.op().keyword());
+                g.writeFieldName("param");
+                write(g, a.param());
+                g.writeStringField("type", "aggregation");
+                g.writeBooleanField("without", a.without());
+            }
+            case BinaryExpr b -> {
+                g.writeBooleanField("bool", b.returnBool());
+                g.writeFieldName("lhs");
+                write(g, b.lhs());
+                g.writeFieldName("matching");
+                matching(g, b.matching());
+                g.writeStringField("op", b.op().symbol());
+                g.writeFieldName("rhs");
+                write(g, b.rhs());
+                g.writeStringField("type", "binaryExpr");
+            }
+            case Call c -> {
+                g.writeArrayFieldStart("args");
+                for (Expr arg : c.args()) {
+                    write(g, arg);
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("func");
+                g.writeArrayFieldStart("argTypes");
+                for (ValueType t : c.function().argTypes()) {
+                    g.writeString(typeName(t));
+                }
+                g.writeEndArray();
+                g.writeStringField("name", c.function().name());
+                g.writeStringField("returnType", typeName(c.function().returnType()));
+                g.writeNumberField("variadic", c.function().variadic());
+                g.writeEndObject();
+                g.writeStringField("type", "call");
+            }
+            case MatrixSelector m -> {
+                VectorSelector vs = m.selector();
+                matchers(g, vs.matchers());
+                g.writeStringField("name", vs.name());
+                g.writeNumberField("offset", vs.offsetMillis());
+                g.writeNumberField("range", m.rangeMillis());
+                startOrEnd(g, vs.atKind());
+                timestamp(g, vs.atMillis());
+                g.writeStringField("type", "matrixSelector");
+            }
+            case SubqueryExpr s -> {
+                g.writeFieldName("expr");
+                write(g, s.expr());
+                g.writeNumberField("offset", s.offsetMillis());
+                g.writeNumberField("range", s.rangeMillis());
+                startOrEnd(g, s.atKind());
+                g.writeNumberField("step", s.stepMillis());
+                timestamp(g, s.atMillis());
+                g.writeStringField("type", "subquery");
+            }
+            case NumberLiteral n -> {
+                g.writeStringField("type", "numberLiteral");
+                g.writeStringField("val", GoFloat.formatPlain(n.value()));
+            }
+            case ParenExpr p -> {
+                g.writeFieldName("expr");
+                write(g, p.expr());
+                g.writeStringField("type", "parenExpr");
+            }
+            case StringLiteral s -> {
+                g.writeStringField("type", "stringLiteral");
+                g.writeStringField("val", s.value());
+            }
+            case UnaryExpr u -> {
+                g.writeFieldName("expr");
+                write(g, u.expr());
+                g.writeStringField("op", u.op().symbol());
+                g.writeStringField("type", "unaryExpr");
+            }
+            case VectorSelector vs -> {
+                matchers(g, vs.matchers());
+                g.writeStringField("name", vs.name());
+                g.writeNumberField("offset", vs.offsetMillis());
+                startOrEnd(g, vs.atKind());
+                timestamp(g, vs.atMillis());
+                g.writeStringField("type", "vectorSelector");
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void matching(JsonGenerator g, VectorMatching m) throws IOException {
+        if (m == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("card", switch (m.card()) {
+            case ONE_TO_ONE -> "one-to-one";
+            case MANY_TO_ONE -> "many-to-one";
+            case ONE_TO_MANY -> "one-to-many";
+            case MANY_TO_MANY -> "many-to-many";
+        });
+        strings(g, "include", m.include());
+        strings(g, "labels", m.matchingLabels());
+        g.writeBooleanField("on", m.on());
+        g.writeEndObject();
+    }
+
+    private static void matchers(JsonGenerator g, List<Matcher> matchers) throws IOException {
+        g.writeArrayFieldStart("matchers");
+        for (Matcher m : matchers) {
+            g.writeStartObject();
+            g.writeStringField("name", m.name());
+            g.writeStringField("type", m.type().operator());
+            g.writeStringField("value", m.value());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private static void startOrEnd(JsonGenerator g, AtModifier kind) throws IOException {
+        switch (kind) {
+            case START -> g.writeStringField("startOrEnd", "start");
+            case END -> g.writeStringField("startOrEnd", "end");
+            default -> g.writeNullField("startOrEnd");
+        }
+    }
+
+    private static void timestamp(JsonGenerator g, Long at) throws IOException {
+        if (at == null) {
+            g.writeNullField("timestamp");
+        } else {
+            g.writeNumberField("timestamp", at);
+        }
+    }
+
+    private static String typeName(ValueType t) {
+        return switch (t) {
+            case SCALAR -> "scalar";
+            case VECTOR -> "vector";
+            case MATRIX -> "matrix";
+            case STRING -> "string";
+        };
+    }
+
+}

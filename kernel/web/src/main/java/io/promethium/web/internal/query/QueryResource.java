@@ -1,0 +1,201 @@
+package io.promethium.web.internal.query;
+
+import io.promethium.api.storage.Storage;
+import io.promethium.promql.engine.InstantVector;
+import io.promethium.promql.engine.QueryEngine;
+import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.engine.QueryResult;
+import io.promethium.promql.engine.RangeMatrix;
+import io.promethium.promql.engine.Sample;
+import io.promethium.promql.engine.Scalar;
+import io.promethium.promql.engine.SeriesData;
+import io.promethium.promql.engine.StringValue;
+import io.promethium.promql.engine.Value;
+import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiResponses;
+import io.promethium.web.internal.api.Params;
+import io.promethium.web.internal.api.PromJson;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/** {@code /api/v1/query} and {@code /api/v1/query_range}, GET or form POST, as Prometheus answers them. */
+@Path("/api/v1")
+public final class QueryResource {
+
+    /** Prometheus refuses range queries with more points than this per series. */
+    static final long MAX_POINTS = 11_000;
+
+    private final Supplier<QueryEngine> engine;
+    private final Supplier<Storage> storage;
+    private final Clock clock;
+
+    public QueryResource(Supplier<QueryEngine> engine, Supplier<Storage> storage, Clock clock) {
+        this.engine = Objects.requireNonNull(engine, "engine is null");
+        this.storage = Objects.requireNonNull(storage, "storage is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    @GET
+    @Path("query")
+    public Response queryGet(@Context UriInfo uri) {
+        return query(new Params(uri));
+    }
+
+    @POST
+    @Path("query")
+    public Response queryPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
+        return query(new Params(uri, form));
+    }
+
+    @GET
+    @Path("query_range")
+    public Response rangeGet(@Context UriInfo uri) {
+        return queryRange(new Params(uri));
+    }
+
+    @POST
+    @Path("query_range")
+    public Response rangePost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
+        return queryRange(new Params(uri, form));
+    }
+
+    private Response query(Params params) {
+        int limit = params.limit();
+        long time = params.timeOr("time", clock.millis());
+        long timeout = timeout(params);
+        String query = params.get("query");
+        QueryEngine e = engine.get();
+        Storage s = storage.get();
+        QueryResult result = QueryRunner.run(timeout, q -> e.instantQuery(q, query, time), s);
+        return respond(result, limit, !params.get("stats").isEmpty());
+    }
+
+    private Response queryRange(Params params) {
+        int limit = params.limit();
+        long start = params.time("start");
+        long end = params.time("end");
+        if (end < start) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "end timestamp must not be before start time");
+        }
+        long step = params.duration("step");
+        if (step <= 0) {
+            throw new ApiError(ApiError.Type.BAD_DATA,
+                    "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if ((end - start) / step > MAX_POINTS) {
+            throw new ApiError(ApiError.Type.BAD_DATA,
+                    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        }
+        long timeout = timeout(params);
+        String query = params.get("query");
+        QueryEngine e = engine.get();
+        Storage s = storage.get();
+        QueryResult result = QueryRunner.run(timeout, q -> e.rangeQuery(q, query, start, end, step), s);
+        return respond(result, limit, !params.get("stats").isEmpty());
+    }
+
+    private static long timeout(Params params) {
+        return params.get("timeout").isEmpty() ? 0 : params.duration("timeout");
+    }
+
+    /** Maps an engine failure to the API error; bad_data (parse and type errors) names the {@code query} parameter as Prometheus does. */
+    static ApiError toApiError(QueryException e) {
+        ApiError.Type type = ApiError.Type.ofWireName(e.errorType());
+        String message = e.getMessage();
+        if (type == ApiError.Type.BAD_DATA) {
+            return Params.invalidParam("query", message);
+        }
+        return new ApiError(type, message);
+    }
+
+    private static Response respond(QueryResult result, int limit, boolean stats) {
+        Value value = result.value();
+        List<String> warnings = new ArrayList<>(result.warnings());
+        if (limit > 0) {
+            Value truncated = truncate(value, limit);
+            if (truncated != value) {
+                warnings.add("results truncated due to limit");
+                value = truncated;
+            }
+        }
+        Value shown = value;
+        return Response.ok(ApiResponses.json(g -> {
+            PromJson json = new PromJson(g);
+            g.writeStringField("status", "success");
+            g.writeObjectFieldStart("data");
+            g.writeStringField("resultType", shown.typeName());
+            g.writeFieldName("result");
+            switch (shown) {
+                case Scalar s -> json.sample(s.t(), s.v());
+                case StringValue s -> json.stringSample(s.t(), s.s());
+                case InstantVector v -> {
+                    g.writeStartArray();
+                    for (Sample sample : v.samples()) {
+                        g.writeStartObject();
+                        g.writeFieldName("metric");
+                        json.labels(sample.labels());
+                        g.writeFieldName("value");
+                        json.sample(sample.t(), sample.v());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+                case RangeMatrix m -> {
+                    g.writeStartArray();
+                    for (SeriesData series : m.series()) {
+                        g.writeStartObject();
+                        g.writeFieldName("metric");
+                        json.labels(series.labels());
+                        g.writeArrayFieldStart("values");
+                        long[] ts = series.timestamps();
+                        double[] vs = series.values();
+                        for (int i = 0; i < series.length(); i++) {
+                            json.sample(ts[i], vs[i]);
+                        }
+                        g.writeEndArray();
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+            }
+            if (stats) {
+                g.writeObjectFieldStart("stats");
+                g.writeObjectFieldStart("timings");
+                double eval = result.stats().evalNanos() / 1e9;
+                double queue = result.stats().queueNanos() / 1e9;
+                g.writeNumberField("evalTotalTime", eval);
+                g.writeNumberField("resultSortTime", 0.0);
+                g.writeNumberField("queryPreparationTime", 0.0);
+                g.writeNumberField("innerEvalTime", eval);
+                g.writeNumberField("execQueueTime", queue);
+                g.writeNumberField("execTotalTime", eval + queue);
+                g.writeEndObject();
+                g.writeObjectFieldStart("samples");
+                g.writeNumberField("totalQueryableSamples", result.stats().totalQueryableSamples());
+                g.writeNumberField("peakSamples", result.stats().peakSamples());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            ApiResponses.annotations(g, warnings, result.infos());
+        }), ApiResponses.JSON).build();
+    }
+
+    private static Value truncate(Value value, int limit) {
+        return switch (value) {
+            case InstantVector v when v.samples().size() > limit -> new InstantVector(v.samples().subList(0, limit));
+            case RangeMatrix m when m.series().size() > limit -> new RangeMatrix(m.series().subList(0, limit));
+            default -> value;
+        };
+    }
+}

@@ -1,0 +1,140 @@
+package io.promethium.web.internal.tsdb;
+
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.StorageException;
+import io.promethium.tsdb.Tsdb;
+import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiResponses;
+import io.promethium.web.internal.api.Params;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The TSDB admin endpoints ({@code delete_series}, {@code clean_tombstones}, {@code snapshot}),
+ * answered {@code unavailable} unless {@code --web.enable-admin-api} is set.
+ */
+@jakarta.ws.rs.Path("/api/v1/admin/tsdb")
+public final class TsdbAdminResource {
+
+    private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final TsdbAccess tsdb;
+    private final boolean enabled;
+    private final Clock clock;
+
+    public TsdbAdminResource(TsdbAccess tsdb, boolean enabled, Clock clock) {
+        this.tsdb = Objects.requireNonNull(tsdb, "tsdb is null");
+        this.enabled = enabled;
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    private void checkEnabled() {
+        if (!enabled) {
+            throw new ApiError(ApiError.Type.UNAVAILABLE, "admin APIs disabled");
+        }
+    }
+
+    @POST
+    @jakarta.ws.rs.Path("delete_series")
+    public Response deleteSeriesPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
+        return deleteSeries(new Params(uri, form));
+    }
+
+    @PUT
+    @jakarta.ws.rs.Path("delete_series")
+    public Response deleteSeriesPut(@Context UriInfo uri, MultivaluedMap<String, String> form) {
+        return deleteSeries(new Params(uri, form));
+    }
+
+    private Response deleteSeries(Params params) {
+        checkEnabled();
+        List<String> selectors = params.all("match[]");
+        if (selectors.isEmpty()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "no match[] parameter provided");
+        }
+        long start = params.timeOr("start", Params.MIN_TIME);
+        long end = params.timeOr("end", Params.MAX_TIME);
+        List<List<Matcher>> sets = params.matchers("match[]");
+        Tsdb db = tsdb.get();
+        for (List<Matcher> set : sets) {
+            try {
+                db.delete(set, start, end);
+            } catch (StorageException | IllegalArgumentException e) {
+                throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
+            }
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @jakarta.ws.rs.Path("clean_tombstones")
+    public Response cleanTombstonesPost() {
+        return cleanTombstones();
+    }
+
+    @PUT
+    @jakarta.ws.rs.Path("clean_tombstones")
+    public Response cleanTombstonesPut() {
+        return cleanTombstones();
+    }
+
+    private Response cleanTombstones() {
+        checkEnabled();
+        try {
+            tsdb.get().cleanTombstones();
+        } catch (StorageException e) {
+            throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @jakarta.ws.rs.Path("snapshot")
+    public Response snapshotPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
+        return snapshot(new Params(uri, form));
+    }
+
+    @PUT
+    @jakarta.ws.rs.Path("snapshot")
+    public Response snapshotPut(@Context UriInfo uri, MultivaluedMap<String, String> form) {
+        return snapshot(new Params(uri, form));
+    }
+
+    private Response snapshot(Params params) {
+        checkEnabled();
+        String skip = params.get("skip_head");
+        boolean skipHead = false;
+        if (!skip.isEmpty()) {
+            skipHead = switch (skip) {
+                case "1", "t", "T", "TRUE", "true", "True" -> true;
+                case "0", "f", "F", "FALSE", "false", "False" -> false;
+                default -> throw new ApiError(ApiError.Type.BAD_DATA, "unable to parse boolean 'skip_head' argument: strconv.ParseBool: parsing "
+                        + io.promethium.web.internal.api.GoQuote.quote(skip) + ": invalid syntax");
+            };
+        }
+        Tsdb db = tsdb.get();
+        String name = SNAPSHOT_TIME.format(clock.instant()) + "-" + String.format("%016x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+        Path dir = db.options().path().resolve("snapshots").resolve(name);
+        try {
+            db.snapshot(dir, !skipHead);
+        } catch (StorageException e) {
+            throw new ApiError(ApiError.Type.INTERNAL, "create snapshot: " + e.getMessage());
+        }
+        return ApiResponses.success(g -> {
+            g.writeStartObject();
+            g.writeStringField("name", name);
+            g.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,67 @@
+package io.promethium.web.internal.tsdb;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.tsdb.HeadStats;
+import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiResponses;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/** {@code /api/v1/status/tsdb}: the head's cardinality statistics. */
+@Path("/api/v1/status/tsdb")
+public final class TsdbStatusResource {
+
+    private final TsdbAccess tsdb;
+
+    public TsdbStatusResource(TsdbAccess tsdb) {
+        this.tsdb = Objects.requireNonNull(tsdb, "tsdb is null");
+    }
+
+    @GET
+    public Response status(@QueryParam("limit") String limitParam) {
+        int limit = 10;
+        if (limitParam != null && !limitParam.isEmpty()) {
+            try {
+                limit = Integer.parseInt(limitParam);
+            } catch (NumberFormatException e) {
+                limit = 0;
+            }
+            if (limit < 1) {
+                throw new ApiError(ApiError.Type.BAD_DATA, "limit must be a positive number");
+            }
+        }
+        HeadStats stats = tsdb.get().headStats();
+        int top = limit;
+        return ApiResponses.success(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("headStats");
+            g.writeNumberField("numSeries", stats.numSeries());
+            g.writeNumberField("numLabelPairs", stats.numLabelPairs());
+            g.writeNumberField("chunkCount", stats.chunkCount());
+            g.writeNumberField("minTime", stats.minTime());
+            g.writeNumberField("maxTime", stats.maxTime());
+            g.writeEndObject();
+            list(g, "seriesCountByMetricName", stats.seriesCountByMetricName(), top);
+            list(g, "labelValueCountByLabelName", stats.labelValueCountByLabelName(), top);
+            list(g, "memoryInBytesByLabelName", stats.memoryInBytesByLabelName(), top);
+            list(g, "seriesCountByLabelValuePair", stats.seriesCountByLabelValuePair(), top);
+            g.writeEndObject();
+        });
+    }
+
+    private static void list(JsonGenerator g, String field, List<HeadStats.Stat> stats, int limit) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (int i = 0; i < stats.size() && i < limit; i++) {
+            g.writeStartObject();
+            g.writeStringField("name", stats.get(i).name());
+            g.writeNumberField("value", stats.get(i).value());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+}

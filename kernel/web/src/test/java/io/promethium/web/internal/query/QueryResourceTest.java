@@ -1,0 +1,182 @@
+package io.promethium.web.internal.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promethium.api.model.Labels;
+import io.promethium.web.internal.server.ApiServer;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class QueryResourceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ApiServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ApiServer(w -> {
+            w.register(new QueryResource(w.server().engine, w.server().storage, w.clock()));
+            w.register(new FormatResource());
+        });
+        for (int i = 0; i <= 10; i++) {
+            server.append(Labels.of("__name__", "up", "job", "a", "instance", "x"), i * 15_000L, 1);
+            server.append(Labels.of("__name__", "up", "job", "b", "instance", "y"), i * 15_000L, 0);
+        }
+        server.appendValue(Labels.of("__name__", "frac"), 0, 0.1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void instantQueryReturnsVectorWithSecondsTimestampsAndStringValues() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("up{job=\"a\"}") + "&time=150");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"x\",\"job\":\"a\"},\"value\":[150,\"1\"]}]}}");
+    }
+
+    @Test
+    void formPostIsTheSameAsGet() throws Exception {
+        HttpResponse<String> r = server.postForm("/api/v1/query", "query=" + enc("sum(up)") + "&time=150.5");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"value\":[150.500,\"1\"]");
+    }
+
+    @Test
+    void timeAcceptsRfc3339() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("frac") + "&time=1970-01-01T00:01:00.001Z");
+        assertThat(r.body()).contains("\"value\":[60.001,\"0.1\"]");
+    }
+
+    @Test
+    void scalarAndStringResults() throws Exception {
+        assertThat(server.get("/api/v1/query?query=1%2F0&time=5").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[5,\"+Inf\"]}}");
+        assertThat(server.get("/api/v1/query?query=" + enc("\"hi\"") + "&time=5").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[5,\"hi\"]}}");
+    }
+
+    @Test
+    void rangeQueryReturnsMatrix() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query_range?query=" + enc("up{job=\"b\"}") + "&start=0&end=30&step=15s");
+        JsonNode body = json(r);
+        assertThat(body.at("/data/resultType").asText()).isEqualTo("matrix");
+        assertThat(body.at("/data/result/0/values").toString()).isEqualTo("[[0,\"0\"],[15,\"0\"],[30,\"0\"]]");
+    }
+
+    @Test
+    void limitTruncatesWithWarning() throws Exception {
+        JsonNode body = json(server.get("/api/v1/query?query=up&time=150&limit=1"));
+        assertThat(body.at("/data/result").size()).isEqualTo(1);
+        assertThat(body.at("/warnings/0").asText()).isEqualTo("results truncated due to limit");
+    }
+
+    @Test
+    void statsAreIncludedOnRequest() throws Exception {
+        JsonNode body = json(server.get("/api/v1/query?query=up&time=150&stats=all"));
+        assertThat(body.at("/data/stats/samples/totalQueryableSamples").asLong()).isPositive();
+    }
+
+    @Test
+    void badTimeIsBadData() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query?query=up&time=abc");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode body = json(r);
+        assertThat(body.at("/errorType").asText()).isEqualTo("bad_data");
+        assertThat(body.at("/error").asText())
+                .isEqualTo("invalid parameter \"time\": Invalid time value for 'time': cannot parse \"abc\" to a valid timestamp");
+    }
+
+    @Test
+    void parseErrorNamesTheQueryParameter() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("sum(") + "&time=1");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).at("/error").asText()).startsWith("invalid parameter \"query\": 1:5: parse error");
+    }
+
+    @Test
+    void rangeParametersAreCheckedInPrometheusOrder() throws Exception {
+        assertThat(json(server.get("/api/v1/query_range?query=up&start=x&end=1&step=1")).at("/error").asText())
+                .isEqualTo("invalid parameter \"start\": cannot parse \"x\" to a valid timestamp");
+        assertThat(json(server.get("/api/v1/query_range?query=up&start=10&end=1&step=1")).at("/error").asText())
+                .isEqualTo("end timestamp must not be before start time");
+        assertThat(json(server.get("/api/v1/query_range?query=up&start=0&end=1&step=zz")).at("/error").asText())
+                .isEqualTo("invalid parameter \"step\": cannot parse \"zz\" to a valid duration");
+        assertThat(json(server.get("/api/v1/query_range?query=up&start=0&end=1&step=0")).at("/error").asText())
+                .startsWith("zero or negative query resolution step widths are not accepted");
+        assertThat(json(server.get("/api/v1/query_range?query=up&start=0&end=100000&step=1")).at("/error").asText())
+                .startsWith("exceeded maximum resolution of 11,000 points per timeseries");
+    }
+
+    @Test
+    void rangeVectorInRangeQueryIsBadData() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query_range?query=" + enc("up[5m]") + "&start=0&end=60&step=15");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).at("/error").asText()).startsWith("invalid parameter \"query\": invalid expression type \"range vector\"");
+    }
+
+    @Test
+    void executionErrorIs422() throws Exception {
+        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("label_replace(label_replace(up, \"job\", \"x\", \"\", \"\"), \"instance\", \"x\", \"\", \"\")") + "&time=150");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).at("/errorType").asText()).isEqualTo("execution");
+    }
+
+    @Test
+    void badTimeoutIsBadDataAndTinyTimeoutTimesOut() throws Exception {
+        assertThat(json(server.get("/api/v1/query?query=up&timeout=never")).at("/error").asText())
+                .isEqualTo("invalid parameter \"timeout\": cannot parse \"never\" to a valid duration");
+        HttpResponse<String> r = server.get("/api/v1/query_range?query=" + enc("count_over_time(up[1h:1ms])")
+                + "&start=0&end=10000&step=1&timeout=0.001");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(json(r).at("/errorType").asText()).isEqualTo("timeout");
+    }
+
+    @Test
+    void missingEngineIsUnavailable() throws Exception {
+        var engine = server.engine.orNull();
+        server.engine.unbind(engine);
+        try {
+            HttpResponse<String> r = server.get("/api/v1/query?query=up");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(json(r).at("/errorType").asText()).isEqualTo("unavailable");
+        } finally {
+            server.engine.bind(engine);
+        }
+    }
+
+    @Test
+    void formatQueryPrettifies() throws Exception {
+        JsonNode body = json(server.get("/api/v1/format_query?query=" + enc("sum  by(job)(rate(up[5m]))")));
+        assertThat(body.at("/data").asText()).isEqualTo("sum by (job) (rate(up[5m]))");
+        assertThat(server.get("/api/v1/format_query?query=" + enc("sum(")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void parseQueryShowsTheTree() throws Exception {
+        JsonNode body = json(server.get("/api/v1/parse_query?query=" + enc("-up{job=\"a\"} offset 5m + 1")));
+        assertThat(body.at("/data/type").asText()).isEqualTo("binaryExpr");
+        assertThat(body.at("/data/op").asText()).isEqualTo("+");
+        assertThat(body.at("/data/lhs/type").asText()).isEqualTo("unaryExpr");
+        assertThat(body.at("/data/lhs/expr/offset").asLong()).isEqualTo(300_000);
+        assertThat(body.at("/data/lhs/expr/matchers").toString()).contains("{\"name\":\"job\",\"type\":\"=\",\"value\":\"a\"}");
+        assertThat(body.at("/data/rhs").toString()).isEqualTo("{\"type\":\"numberLiteral\",\"val\":\"1\"}");
+    }
+}

@@ -1,0 +1,125 @@
+package io.promethium.web.internal.server;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Storage;
+import io.promethium.promql.engine.EngineOptions;
+import io.promethium.promql.engine.QueryEngine;
+import io.promethium.scrape.ScrapeTargets;
+import io.promethium.tsdb.Tsdb;
+import io.promethium.tsdb.TsdbOptions;
+import io.promethium.web.internal.api.ApiErrorMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The web bundle's Jetty + Jersey on a free loopback port, with a real TSDB in a temporary folder
+ * and the real PromQL engine, for tests that talk HTTP to the resources.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    public final Path dir;
+    public final Tsdb tsdb;
+    public final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
+    public final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
+    public final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Starts with resources registered by {@code resources} against this server's slots. */
+    public ApiServer(Consumer<Wiring> resources) throws Exception {
+        dir = Files.createTempDirectory("web-test-");
+        tsdb = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")));
+        storage.bind(tsdb);
+        engine.bind(QueryEngine.create(EngineOptions.DEFAULTS));
+        ResourceConfig application = new ResourceConfig();
+        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        application.register(new ApiErrorMapper());
+        resources.accept(new Wiring(application, this));
+        server = new HttpServer("127.0.0.1:0", application, WebConfigFile.NONE, 30_000, 64);
+        server.start();
+    }
+
+    /** What a test registers resources with. */
+    public record Wiring(ResourceConfig application, ApiServer server) {
+        public void register(Object resource) {
+            application.register(resource);
+        }
+
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+    }
+
+    /** Appends samples {@code (t, v)} pairs to one series and commits. */
+    public void append(Labels labels, long... tv) {
+        Appender a = tsdb.appender();
+        for (int i = 0; i < tv.length; i += 2) {
+            a.append(0, labels, tv[i], tv[i + 1]);
+        }
+        a.commit();
+    }
+
+    public void appendValue(Labels labels, long t, double v) {
+        Appender a = tsdb.appender();
+        a.append(0, labels, t, v);
+        a.commit();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+    }
+
+    public HttpResponse<String> get(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    }
+
+    public HttpResponse<String> postForm(String path, String form) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+        try {
+            return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        tsdb.close();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.promethium.web.internal.tsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.web.internal.server.ApiServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TsdbResourcesTest {
+
+    private static ApiServer server;
+    private static ApiServer disabled;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ApiServer(w -> {
+            TsdbAccess access = new TsdbAccess(w.server().storage);
+            w.register(new TsdbStatusResource(access));
+            w.register(new TsdbAdminResource(access, true, Clock.systemUTC()));
+        });
+        disabled = new ApiServer(w -> w.register(new TsdbAdminResource(new TsdbAccess(w.server().storage), false, Clock.systemUTC())));
+        server.append(Labels.of("__name__", "up", "job", "a"), 1000, 1, 2000, 1);
+        server.append(Labels.of("__name__", "up", "job", "b"), 1000, 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        disabled.close();
+    }
+
+    @Test
+    void statusShowsHeadCardinality() {
+        String body = server.get("/api/v1/status/tsdb").body();
+        assertThat(body).startsWith("{\"status\":\"success\",\"data\":{\"headStats\":{\"numSeries\":2,");
+        assertThat(body).contains("\"seriesCountByMetricName\":[{\"name\":\"up\",\"value\":2}]");
+        assertThat(server.get("/api/v1/status/tsdb?limit=0").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void adminEndpointsAreUnavailableUnlessEnabled() {
+        HttpResponse<String> r = disabled.send(HttpRequest.newBuilder(disabled.uri("/api/v1/admin/tsdb/snapshot"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"admin APIs disabled\"}");
+    }
+
+    @Test
+    void deleteSeriesRemovesSamplesAndAnswersNoContent() {
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/tsdb/delete_series?match[]=up%7Bjob%3D%22b%22%7D"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.statusCode()).isEqualTo(204);
+        try (Querier q = server.tsdb.querier(0, 10_000)) {
+            var set = q.select(true, null, List.of(Matcher.equal("job", "b")));
+            boolean any = false;
+            while (set.next()) {
+                var it = set.at().iterator(null);
+                any |= it.next();
+            }
+            assertThat(any).isFalse();
+        }
+        assertThat(server.postForm("/api/v1/admin/tsdb/delete_series", "").statusCode()).isEqualTo(400);
+        assertThat(server.postForm("/api/v1/admin/tsdb/clean_tombstones", "").statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void snapshotNamesItsFolder() throws Exception {
+        HttpResponse<String> r = server.postForm("/api/v1/admin/tsdb/snapshot", "skip_head=false");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String name = r.body().replaceAll(".*\"name\":\"([^\"]+)\".*", "$1");
+        assertThat(name).matches("\\d{8}T\\d{6}Z-[0-9a-f]{16}");
+        assertThat(Files.isDirectory(server.dir.resolve("data/snapshots").resolve(name))).isTrue();
+        assertThat(server.postForm("/api/v1/admin/tsdb/snapshot", "skip_head=maybe").statusCode()).isEqualTo(400);
+    }
+}

@@ -85,6 +85,7 @@ final class RangeFunctions {
         double[] scratch = new double[16];
         double[] scratch2 = new double[16];
         List<StepSeries> out = new ArrayList<>();
+        double[] row = new double[steps];
         boolean[] anyInput = fn == Fn.ABSENT_OVER_TIME ? new boolean[steps] : null;
         SampleIterator reuse = null;
         long[] ends = input.windowEnds;
@@ -93,7 +94,6 @@ final class RangeFunctions {
             ev.ctx.checkDeadline();
             reuse = input.iterator(si, reuse);
             buffer.reset(reuse);
-            double[] values = null;
             int present = 0;
             boolean sawSamples = false;
             for (int s = 0; s < steps; s++) {
@@ -103,11 +103,13 @@ final class RangeFunctions {
                 int lo = buffer.lo;
                 int hi = buffer.hi;
                 if (hi == lo) {
+                    row[s] = Absent.VALUE;
                     continue;
                 }
                 sawSamples = true;
                 if (anyInput != null) {
                     anyInput[s] = true;
+                    row[s] = Absent.VALUE;
                     continue;
                 }
                 long[] ts = buffer.ts;
@@ -180,16 +182,10 @@ final class RangeFunctions {
                     }
                     case ABSENT_OVER_TIME -> throw new IllegalStateException("handled above");
                 };
-                if (Absent.is(r)) {
-                    continue;
+                row[s] = r;
+                if (!Absent.is(r)) {
+                    present++;
                 }
-                if (values == null) {
-                    ev.ctx.allocate(steps);
-                    values = new double[steps];
-                    Arrays.fill(values, Absent.VALUE);
-                }
-                values[s] = r;
-                present++;
             }
             ev.ctx.countRead(buffer.takeRead());
             if (buffer.error() != null) {
@@ -204,9 +200,11 @@ final class RangeFunctions {
                             + GoFormat.quote(name), matrixArg.position());
                 }
             }
-            if (values != null) {
+            if (present > 0) {
+                ev.ctx.allocate(steps);
                 ev.ctx.addSamples(present);
-                out.add(new StepSeries(labels, values, !keepName));
+                // One copy of the hot per-series scratch row instead of zeroing, filling and writing a new one.
+                out.add(new StepSeries(labels, Arrays.copyOf(row, steps), !keepName));
             }
         }
         if (anyInput != null) {

@@ -416,10 +416,14 @@ public final class Tsdb implements Storage, AutoCloseable {
                 return;
             }
             try {
-                while (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE
-                        && head.maxTime() - head.minTime() > blockDuration * 3 / 2) {
-                    long mint = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
-                    cutHead(mint, mint + blockDuration);
+                if (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
+                    long from = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
+                    long until = from;
+                    // Prometheus's rule: cut while the head would still span more than 1.5 block durations.
+                    while (head.maxTime() - Math.max(until, head.minTime()) > blockDuration * 3 / 2) {
+                        until += blockDuration;
+                    }
+                    cutHead(from, until);
                 }
                 compactBlocks();
                 applyRetention();
@@ -434,9 +438,10 @@ public final class Tsdb implements Storage, AutoCloseable {
     public void flushHead() {
         synchronized (compactionLock) {
             try {
-                while (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
-                    long mint = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
-                    cutHead(mint, mint + blockDuration);
+                if (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
+                    long from = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
+                    long until = (Math.floorDiv(head.maxTime(), blockDuration) + 1) * blockDuration;
+                    cutHead(from, until);
                 }
             } catch (IOException e) {
                 metrics.compactionsFailed.increment();
@@ -453,31 +458,53 @@ public final class Tsdb implements Storage, AutoCloseable {
         }
     }
 
-    private void cutHead(long mint, long maxt) throws IOException {
-        // From now on appends below maxt are out of bounds, so none can slip in behind the block writer.
-        long previousMinValid = head.minValidTime();
-        head.setMinValidTime(Math.max(previousMinValid, maxt));
-        BlockMeta meta;
+    /**
+     * Persists the head's {@code [from, until)} as one block per block duration, then truncates the
+     * head and checkpoints the WAL once (checkpointing after every block would rewrite the WAL's
+     * remaining samples again and again when several blocks are due).
+     */
+    private void cutHead(long from, long until) throws IOException {
+        if (until <= from) {
+            return;
+        }
+        long persisted = from;
         try {
-            meta = compactor.writeHead(head, dir, mint, maxt);
-        } catch (IOException | RuntimeException e) {
-            head.setMinValidTime(previousMinValid);
-            throw e;
+            for (long mint = from; mint < until; mint += blockDuration) {
+                long maxt = mint + blockDuration;
+                // From now on appends below maxt are out of bounds, so none can slip in behind the block writer.
+                long previousMinValid = head.minValidTime();
+                head.setMinValidTime(Math.max(previousMinValid, maxt));
+                BlockMeta meta;
+                try {
+                    meta = compactor.writeHead(head, dir, mint, maxt);
+                } catch (IOException | RuntimeException e) {
+                    head.setMinValidTime(previousMinValid);
+                    throw e;
+                }
+                if (meta != null) {
+                    addBlock(Block.open(dir.resolve(meta.ulid())));
+                    metrics.compactions.increment();
+                }
+                persisted = maxt;
+            }
+        } finally {
+            if (persisted > from) {
+                truncateHead(persisted);
+            }
         }
-        if (meta != null) {
-            addBlock(Block.open(dir.resolve(meta.ulid())));
-            metrics.compactions.increment();
-        }
+    }
+
+    private void truncateHead(long before) throws IOException {
         try {
             if (!head.awaitReaders(10_000)) {
-                LOG.warning("head truncation at " + maxt + " proceeds with queriers still open (open for more than 10s)");
+                LOG.warning("head truncation at " + before + " proceeds with queriers still open (open for more than 10s)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        head.truncateBefore(maxt);
+        head.truncateBefore(before);
         if (wal != null) {
-            wal.truncate(maxt, ref -> head.series(ref) != null);
+            wal.truncate(before, ref -> head.series(ref) != null);
         }
     }
 

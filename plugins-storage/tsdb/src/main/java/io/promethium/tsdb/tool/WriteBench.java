@@ -9,7 +9,6 @@ import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.internal.fs.Fsync;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -98,10 +97,12 @@ final class WriteBench {
                         n / cpuSecs), ">= 3,000,000/s/core"});
 
                 t0 = System.nanoTime();
+                long ccpu0 = THREADS.getCurrentThreadCpuTime();
                 db.compact();
                 db.flushHead();
                 db.compact();
                 double compactSecs = (System.nanoTime() - t0) / 1e9;
+                double compactCpu = (THREADS.getCurrentThreadCpuTime() - ccpu0) / 1e9;
                 long bytes = 0;
                 long samples = 0;
                 for (Tsdb.BlockInfo b : db.blocks()) {
@@ -110,7 +111,8 @@ final class WriteBench {
                 }
                 rows.add(new String[] {"bytes per sample on disk after compaction", String.format(Locale.ROOT, "%.3f B (%d blocks, %,d B)",
                         (double) bytes / samples, db.blocks().size(), bytes), "<= 1.3 B"});
-                rows.add(new String[] {"compaction of the range", String.format(Locale.ROOT, "%.1f s", compactSecs), ""});
+                rows.add(new String[] {"head cuts + compaction of the range", String.format(Locale.ROOT, "%.1f s wall (%.1f CPU-s)", compactSecs,
+                        compactCpu), ""});
 
                 long qmax = start + steps * NodeExporterData.INTERVAL;
                 long qmin = qmax - Math.min(hours, 24) * 3_600_000L;
@@ -214,14 +216,6 @@ final class WriteBench {
         out.println("-".repeat(46) + "-+-" + "-".repeat(40) + "-+-" + "-".repeat(20));
         for (String[] r : rows) {
             out.printf(Locale.ROOT, "%-46s | %-40s | %s%n", r[0], r[1], r[2]);
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Fsync.deleteRecursively(p);
-        } catch (IOException e) {
-            // temp data
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.promethium.tsdb.internal.chunk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -7,11 +10,13 @@ import java.util.Arrays;
  * change, so a reader that knows how many samples were complete may read concurrently.
  */
 public final class BitWriter {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private byte[] bytes;
     private long bitLength;
 
     public BitWriter(int initialBytes) {
-        this.bytes = new byte[Math.max(initialBytes, 8)];
+        this.bytes = new byte[Math.max(initialBytes, 16)];
     }
 
     public void writeBit(boolean bit) {
@@ -28,18 +33,20 @@ public final class BitWriter {
         if (count == 0) {
             return;
         }
-        ensure(count);
-        int remaining = count;
-        while (remaining > 0) {
-            int index = (int) (bitLength >>> 3);
-            int free = 8 - (int) (bitLength & 7);
-            int take = Math.min(free, remaining);
-            int shift = remaining - take;
-            int chunk = (int) ((value >>> shift) & ((1L << take) - 1));
-            bytes[index] |= (byte) (chunk << (free - take));
-            bitLength += take;
-            remaining -= take;
+        if (count > 56) {
+            // Keep each word write within 56 bits so it never spans more than 8 bytes.
+            writeBits(value >>> 32, count - 32);
+            writeBits(value & 0xffffffffL, 32);
+            return;
         }
+        ensure(count);
+        int index = (int) (bitLength >>> 3);
+        int shift = (int) (bitLength & 7);
+        long bits = count == 64 ? value : value & ((1L << count) - 1);
+        // Bits past bitLength are zero, so OR-ing a whole big-endian word in place is enough.
+        long word = bits << (64 - count - shift);
+        LONG.set(bytes, index, (long) LONG.get(bytes, index) | word);
+        bitLength += count;
     }
 
     public void writeByte(int b) {
@@ -47,7 +54,8 @@ public final class BitWriter {
     }
 
     private void ensure(int bits) {
-        long needed = (bitLength + bits + 7) >>> 3;
+        // Eight bytes of slack past the last written bit, for the word-wide writes.
+        long needed = ((bitLength + bits + 7) >>> 3) + 8;
         if (needed > bytes.length) {
             bytes = Arrays.copyOf(bytes, (int) Math.max(needed, bytes.length + (bytes.length >> 1)));
         }
@@ -72,7 +80,7 @@ public final class BitWriter {
     }
 
     public void reset() {
-        Arrays.fill(bytes, 0, byteLength(), (byte) 0);
+        Arrays.fill(bytes, 0, Math.min(bytes.length, byteLength() + 8), (byte) 0);
         bitLength = 0;
     }
 }

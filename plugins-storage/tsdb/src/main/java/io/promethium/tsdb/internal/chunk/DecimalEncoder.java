@@ -35,24 +35,62 @@ public final class DecimalEncoder {
         for (int i = 0; i < n; i++) {
             scaled[i] = Math.round(vs[from + i] * p);
         }
+        // Timestamps cost the same in every mode: pick the mode by the value bits alone, write once.
         int widthDelta = 0;
         int widthDod = 0;
+        long bucketDelta = 0;
+        long bucketDod = 0;
         for (int i = 1; i < n; i++) {
             long d = scaled[i] - scaled[i - 1];
             widthDelta = Math.max(widthDelta, width(d));
+            bucketDelta += bucketBits(d);
             if (i >= 2) {
-                widthDod = Math.max(widthDod, width(d - (scaled[i - 1] - scaled[i - 2])));
+                long dd = d - (scaled[i - 1] - scaled[i - 2]);
+                widthDod = Math.max(widthDod, width(dd));
+                bucketDod += bucketBits(dd);
+            } else {
+                bucketDod += bucketBits(d);
             }
         }
-        byte[] best = null;
-        for (int mode = 0; mode < 4; mode++) {
-            int w = (mode & MODE_DOD) != 0 ? widthDod : widthDelta;
-            write(ts, from, n, base, scale, mode, w);
-            if (best == null || out.byteLength() < best.length) {
-                best = out.toByteArray();
+        long firstDelta = n > 1 ? scaled[1] - scaled[0] : 0;
+        long[] cost = {
+            bucketDelta,
+            bucketDod,
+            7 + (long) widthDelta * Math.max(0, n - 1),
+            7 + varintBits(firstDelta) + (long) widthDod * Math.max(0, n - 2),
+        };
+        int mode = 0;
+        for (int m = 1; m < 4; m++) {
+            if (cost[m] < cost[mode]) {
+                mode = m;
             }
         }
-        return best;
+        write(ts, from, n, base, scale, mode, (mode & MODE_DOD) != 0 ? widthDod : widthDelta);
+        return out.toByteArray();
+    }
+
+    /** Bits {@link Varbits#writeDod} spends on a value. */
+    private static int bucketBits(long v) {
+        if (v == 0) {
+            return 1;
+        }
+        if (Varbits.fits(v, 7)) {
+            return 9;
+        }
+        if (Varbits.fits(v, 14)) {
+            return 17;
+        }
+        return Varbits.fits(v, 20) ? 24 : 68;
+    }
+
+    private static int varintBits(long v) {
+        long zz = (v << 1) ^ (v >> 63);
+        int bytes = 1;
+        while ((zz & ~0x7fL) != 0) {
+            zz >>>= 7;
+            bytes++;
+        }
+        return bytes * 8;
     }
 
     private static int width(long v) {

@@ -274,25 +274,9 @@ final class BinaryOps {
 
     private static QueryException duplicateOnOneSide(Labels a, Labels b, VectorMatching m, boolean swapped) {
         String side = swapped ? "left" : "right";
-        Labels group = signatureForMessage(a, m);
+        Labels group = signature(a, m);
         return new QueryException(QueryException.EXECUTION, "found duplicate series for the match group " + group + " on the " + side
                 + " hand-side of the operation: [" + a + ", " + b + "];many-to-many matching not allowed: matching labels must be unique on one side");
-    }
-
-    private static Labels signatureForMessage(Labels labels, VectorMatching m) {
-        if (m.on()) {
-            Labels.Builder b = Labels.builder();
-            for (String name : m.matchingLabels()) {
-                b.set(name, labels.get(name));
-            }
-            return b.build();
-        }
-        Labels.Builder b = labels.toBuilder();
-        b.remove(Labels.METRIC_NAME);
-        for (String name : m.matchingLabels()) {
-            b.remove(name);
-        }
-        return b.build();
     }
 
     /** The labels of a result sample: the "many" side's, reduced for one-to-one, plus group_x labels from the "one" side. */

@@ -136,7 +136,8 @@ final class Evaluator {
 
     /**
      * An instant vector selector: per step, the newest sample in {@code (t - lookback, t]}, none
-     * if that sample is a staleness marker. With {@code timestamps}, the value is the sample's
+     * if that sample is a staleness marker. Step times never decrease (with {@code @} they are
+     * all equal), so one forward pass over each series serves every step. With {@code timestamps}, the value is the sample's
      * time in seconds (for {@code timestamp()}).
      */
     StepVector vectorSelector(VectorSelector vs, StepGrid grid, boolean timestamps) {
@@ -172,11 +173,6 @@ final class Evaluator {
             for (int i = 0; i < n; i++) {
                 long end = ends[i];
                 long start = end - lookback;
-                if (haveLast && lastT > end) {
-                    // Only possible when @ makes windows go back in time; restart not needed as
-                    // such windows are identical for all steps.
-                    haveLast = false;
-                }
                 if (has && it.timestamp() <= start) {
                     has = it.seek(start + 1);
                     haveLast = haveLast && lastT > start;
@@ -243,6 +239,11 @@ final class Evaluator {
 
     /** The argument of a range function: a range selector or a subquery. */
     RangeInput rangeInput(Expr arg, StepGrid grid) {
+        return rangeInput(arg, grid, "");
+    }
+
+    /** As {@link #rangeInput(Expr, StepGrid)}, telling the storage which function will read the data. */
+    RangeInput rangeInput(Expr arg, StepGrid grid, String function) {
         Expr e = unwrap(arg);
         if (e instanceof MatrixSelector ms) {
             VectorSelector vs = ms.selector();
@@ -251,7 +252,7 @@ final class Evaluator {
             long maxEnd = Arrays.stream(ends).max().orElseThrow();
             long range = ms.rangeMillis();
             Querier querier = ctx.querier(minEnd - range + 1, maxEnd);
-            SelectHints hints = new SelectHints(minEnd - range + 1, maxEnd, grid.interval(), "", range, List.of(), false);
+            SelectHints hints = new SelectHints(minEnd - range + 1, maxEnd, grid.interval(), function, range, List.of(), false);
             SeriesSet set = select(querier, hints, vs);
             List<Labels> labels = new ArrayList<>();
             List<Series> series = new ArrayList<>();

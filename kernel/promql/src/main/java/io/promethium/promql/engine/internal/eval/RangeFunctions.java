@@ -76,7 +76,7 @@ final class RangeFunctions {
             default -> {
             }
         }
-        RangeInput input = ev.rangeInput(matrixArg, grid);
+        RangeInput input = ev.rangeInput(matrixArg, grid, call.function().name());
         boolean keepName = fn == Fn.LAST_OVER_TIME || fn == Fn.FIRST_OVER_TIME;
         boolean counterCheck = (fn == Fn.RATE || fn == Fn.INCREASE) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
         WindowBuffer buffer = new WindowBuffer();

@@ -6,20 +6,22 @@ import io.promethium.rules.AlertState;
 import java.time.Instant;
 
 /**
- * The mutable state of one alert of an alerting rule. Times are milliseconds, 0 for "never".
+ * The mutable state of one alert of an alerting rule. Times are milliseconds, {@link #NEVER} for
+ * "not yet".
  * Guarded by its rule's lock.
  */
 final class AlertInstance {
+    static final long NEVER = Long.MIN_VALUE;
     final Labels labels;
     Labels annotations;
     AlertState state = AlertState.PENDING;
     double value;
     long activeAt;
-    long firedAt;
-    long resolvedAt;
-    long lastSentAt;
-    long validUntil;
-    long keepFiringSince;
+    long firedAt = NEVER;
+    long resolvedAt = NEVER;
+    long lastSentAt = NEVER;
+    long validUntil = NEVER;
+    long keepFiringSince = NEVER;
 
     AlertInstance(Labels labels, Labels annotations, double value, long activeAt) {
         this.labels = labels;
@@ -33,15 +35,15 @@ final class AlertInstance {
         if (state == AlertState.PENDING) {
             return false;
         }
-        if (resolvedAt > lastSentAt) {
+        if (resolvedAt != NEVER && resolvedAt > lastSentAt) {
             return true;
         }
-        return lastSentAt + resendDelayMillis < now;
+        return lastSentAt == NEVER || lastSentAt + resendDelayMillis < now;
     }
 
     ActiveAlert snapshot() {
         return new ActiveAlert(labels, annotations, state, Instant.ofEpochMilli(activeAt), value,
-                keepFiringSince == 0 ? null : Instant.ofEpochMilli(keepFiringSince),
-                firedAt == 0 ? null : Instant.ofEpochMilli(firedAt));
+                keepFiringSince == NEVER ? null : Instant.ofEpochMilli(keepFiringSince),
+                firedAt == NEVER ? null : Instant.ofEpochMilli(firedAt));
     }
 }

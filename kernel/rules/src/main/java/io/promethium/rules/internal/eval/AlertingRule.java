@@ -144,7 +144,7 @@ public final class AlertingRule extends BaseRule {
                 if (!current.containsKey(a.labels)) {
                     boolean keepFiring = false;
                     if (a.state == AlertState.FIRING && keepFiringMillis > 0) {
-                        if (a.keepFiringSince == 0) {
+                        if (a.keepFiringSince == AlertInstance.NEVER) {
                             a.keepFiringSince = evalTime;
                         }
                         if (evalTime - a.keepFiringSince < keepFiringMillis) {
@@ -152,7 +152,7 @@ public final class AlertingRule extends BaseRule {
                         }
                     }
                     if (a.state == AlertState.PENDING
-                            || (a.resolvedAt != 0 && evalTime - a.resolvedAt > RESOLVED_RETENTION_MILLIS)) {
+                            || (a.resolvedAt != AlertInstance.NEVER && evalTime - a.resolvedAt > RESOLVED_RETENTION_MILLIS)) {
                         it.remove();
                     }
                     if (a.state != AlertState.INACTIVE && !keepFiring) {
@@ -163,7 +163,7 @@ public final class AlertingRule extends BaseRule {
                         continue;
                     }
                 } else {
-                    a.keepFiringSince = 0;
+                    a.keepFiringSince = AlertInstance.NEVER;
                 }
                 activePending++;
                 if (a.state == AlertState.PENDING && evalTime - a.activeAt >= holdMillis) {
@@ -232,8 +232,8 @@ public final class AlertingRule extends BaseRule {
                 a.lastSentAt = now;
                 long delta = Math.max(resendDelayMillis, intervalMillis);
                 a.validUntil = now + 4 * delta;
-                Instant endsAt = Instant.ofEpochMilli(a.resolvedAt != 0 ? a.resolvedAt : a.validUntil);
-                out.add(new Alert(a.labels, a.annotations, Instant.ofEpochMilli(a.firedAt != 0 ? a.firedAt : a.activeAt),
+                Instant endsAt = Instant.ofEpochMilli(a.resolvedAt != AlertInstance.NEVER ? a.resolvedAt : a.validUntil);
+                out.add(new Alert(a.labels, a.annotations, Instant.ofEpochMilli(a.firedAt != AlertInstance.NEVER ? a.firedAt : a.activeAt),
                         endsAt, generator));
             }
         }

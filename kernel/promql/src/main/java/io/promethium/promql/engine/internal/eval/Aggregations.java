@@ -108,10 +108,13 @@ final class Aggregations {
     private StepVector simple(AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
         int groups = groupLabels.length;
         ev.ctx.addSamples((long) groups * steps);
-        ev.ctx.allocate(5L * groups * steps);
+        boolean needsComp = op == AggregateOp.SUM || op == AggregateOp.AVG;
+        boolean needsMean = op == AggregateOp.AVG || op == AggregateOp.STDDEV || op == AggregateOp.STDVAR;
+        ev.ctx.allocate((2L + (needsComp ? 1 : 0) + (needsMean ? 1 : 0)) * groups * steps);
         double[][] value = new double[groups][steps];
-        double[][] comp = new double[groups][steps];
-        double[][] mean = new double[groups][steps];
+        // Only the accumulators the operator uses: "by (instance)" can make as many groups as series.
+        double[][] comp = needsComp ? new double[groups][steps] : null;
+        double[][] mean = needsMean ? new double[groups][steps] : null;
         double[][] count = new double[groups][steps];
         boolean[][] incremental = op == AggregateOp.AVG ? new boolean[groups][steps] : null;
         double[] cc = new double[1];
@@ -120,8 +123,8 @@ final class Aggregations {
             int g = groupOf[i];
             double[] values = series.get(i).values;
             double[] val = value[g];
-            double[] c = comp[g];
-            double[] mn = mean[g];
+            double[] c = needsComp ? comp[g] : null;
+            double[] mn = needsMean ? mean[g] : null;
             double[] cnt = count[g];
             for (int s = 0; s < steps; s++) {
                 double f = values[s];
@@ -137,10 +140,14 @@ final class Aggregations {
                         }
                         default -> {
                             val[s] = f;
-                            mn[s] = f;
+                            if (mn != null) {
+                                mn[s] = f;
+                            }
                         }
                     }
-                    c[s] = 0;
+                    if (c != null) {
+                        c[s] = 0;
+                    }
                     continue;
                 }
                 switch (op) {

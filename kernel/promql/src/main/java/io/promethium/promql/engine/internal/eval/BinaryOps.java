@@ -177,6 +177,11 @@ final class BinaryOps {
         Arrays.fill(matchedAtStep, -1);
         boolean comparison = op.isComparison();
         Map<Long, StepSeries> pairs = new HashMap<>();
+        // The partner of a left series rarely changes between steps: remember the last pair so
+        // the common case needs no map lookup (and no boxed key) per sample.
+        int[] lastPartner = new int[lhsSig.length];
+        Arrays.fill(lastPartner, -1);
+        StepSeries[] lastTarget = new StepSeries[lhsSig.length];
         Map<Labels, StepSeries> byLabels = new LinkedHashMap<>();
         for (int step = 0; step < steps; step++) {
             ev.ctx.checkDeadline();
@@ -234,8 +239,11 @@ final class BinaryOps {
                 } else {
                     value = arith(op, fl, fr);
                 }
+                StepSeries target = lastPartner[i] == j ? lastTarget[i] : null;
                 long key = ((long) i << 32) | j;
-                StepSeries target = pairs.get(key);
+                if (target == null) {
+                    target = pairs.get(key);
+                }
                 if (target == null) {
                     Labels metric = resultMetric(ls.labels, rs.labels, m);
                     boolean dropName = returnBool || !comparison || ls.dropName;
@@ -248,6 +256,8 @@ final class BinaryOps {
                     }
                     pairs.put(key, target);
                 }
+                lastPartner[i] = j;
+                lastTarget[i] = target;
                 if (target.has(step)) {
                     if (card == Cardinality.ONE_TO_ONE) {
                         throw new QueryException(QueryException.EXECUTION,

@@ -70,6 +70,8 @@ class ParseErrorTest {
             "sum (x) without (a) by (b)| 1:21: parse error: unexpected <by>",
             "-=                        | 1:2: parse error: unexpected \"=\"",
             "a>b()                     | 1:3: parse error: unknown function with name \"b\"",
+            "info(x, target_info{a=\"b\"}) | 1:9: parse error: expected label selectors only, got vector selector instead",
+            "info(x, {a=\"b\"} == 1)     | 1:9: parse error: expected label selectors only",
             "@@                        | 1:1: parse error: unexpected <op:@>",
             "a - on(b) ignoring(c) d   | 1:11: parse error: unexpected <ignoring>",
             "foo + group_left(baz) bar | 1:7: parse error: unexpected <group_left>",

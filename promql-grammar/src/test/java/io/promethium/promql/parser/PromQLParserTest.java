@@ -342,6 +342,14 @@ class PromQLParserTest {
     }
 
     @Test
+    void startAndEndAreFunctionsAndMetricNames() {
+        assertThat(((Call) parseExpr("start()")).function().name()).isEqualTo("start");
+        assertThat(((Call) parseExpr("end()")).type()).isEqualTo(ValueType.SCALAR);
+        assertThat(selector("start{end=\"foo\"}").name()).isEqualTo("start");
+        assertThat(((BinaryExpr) parseExpr("foo unless on(start) bar")).matching().matchingLabels()).containsExactly("start");
+    }
+
+    @Test
     void experimentalFunctionsCanBeDisabled() {
         PromQLParser strict = new PromQLParser(false);
         assertThatThrownBy(() -> strict.parse("mad_over_time(x[5m])"))

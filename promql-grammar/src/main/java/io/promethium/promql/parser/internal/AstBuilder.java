@@ -407,6 +407,16 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         } else if (n > function.maxArgs()) {
             throw query.error(pos, "expected at most " + function.maxArgs() + " argument(s) in call to " + quoted + ", got " + n);
         }
+        if (name.equals("info") && n > 1) {
+            // As Prometheus: info()'s second argument selects labels of info metrics, never a metric by name.
+            Expr selector = args.get(1);
+            if (!(selector instanceof VectorSelector vs)) {
+                throw query.error(selector.position(), "expected label selectors only");
+            }
+            if (!vs.name().isEmpty()) {
+                throw query.error(selector.position(), "expected label selectors only, got vector selector instead");
+            }
+        }
         for (int i = 0; i < n; i++) {
             if (i >= function.argTypes().size() && function.variadic() != -1) {
                 continue; // as Prometheus: optional extra arguments are not type-checked

@@ -5,11 +5,16 @@ import io.promethium.api.storage.SampleIterator;
 /**
  * Merges sorted sample iterators (a series found in several blocks, or head chunks plus
  * out-of-order samples). On equal timestamps the earlier source wins and the others are skipped.
+ * Sources usually follow one another in time, so while the current source stays ahead of every
+ * other one it is read without comparing against them.
  */
 public final class MergeSampleIterator implements SampleIterator {
     private final SampleIterator[] sources;
     private final boolean[] live;
     private boolean started;
+    private int best = -1;
+    /** Smallest current timestamp among live sources other than {@code best}. */
+    private long otherMin;
     private long t;
     private double v;
     private Throwable error;
@@ -37,13 +42,29 @@ public final class MergeSampleIterator implements SampleIterator {
     public boolean next() {
         if (!started) {
             start(Long.MIN_VALUE);
-        } else {
-            // Move every source sitting on the sample we returned.
+            return pick();
+        }
+        if (best < 0) {
+            return false;
+        }
+        live[best] = sources[best].next();
+        noteError(best);
+        if (otherMin == t) {
+            // Duplicates of the sample just returned sit in other sources: skip them.
             for (int i = 0; i < sources.length; i++) {
-                if (live[i] && sources[i].timestamp() == t) {
+                if (i != best && live[i] && sources[i].timestamp() == t) {
                     live[i] = sources[i].next();
                     noteError(i);
                 }
+            }
+            return pick();
+        }
+        if (live[best] && error == null) {
+            long ts = sources[best].timestamp();
+            if (ts < otherMin) {
+                t = ts;
+                v = sources[best].value();
+                return true;
             }
         }
         return pick();
@@ -55,6 +76,9 @@ public final class MergeSampleIterator implements SampleIterator {
             start(target);
             return pick();
         }
+        if (best >= 0 && t >= target) {
+            return true;
+        }
         for (int i = 0; i < sources.length; i++) {
             if (live[i]) {
                 live[i] = sources[i].seek(target);
@@ -65,17 +89,27 @@ public final class MergeSampleIterator implements SampleIterator {
     }
 
     private boolean pick() {
-        int best = -1;
+        best = -1;
         long bestT = Long.MAX_VALUE;
+        long second = Long.MAX_VALUE;
         for (int i = 0; i < sources.length; i++) {
-            if (live[i] && sources[i].timestamp() < bestT) {
+            if (!live[i]) {
+                continue;
+            }
+            long ts = sources[i].timestamp();
+            if (ts < bestT) {
+                second = bestT;
                 best = i;
-                bestT = sources[i].timestamp();
+                bestT = ts;
+            } else if (ts < second) {
+                second = ts;
             }
         }
         if (best < 0 || error != null) {
+            best = -1;
             return false;
         }
+        otherMin = second;
         t = bestT;
         v = sources[best].value();
         return true;

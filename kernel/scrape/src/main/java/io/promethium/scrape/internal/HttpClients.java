@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -46,8 +45,9 @@ final class HttpClients {
                 .connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(config.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
                 // Plain-HTTP targets speak HTTP/1.1; an h2c upgrade attempt only costs a round trip.
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor());
+                // The default executor (a cached pool) reuses threads; a virtual thread per
+                // task allocated a continuation for each of the client's many small tasks.
+                .version(HttpClient.Version.HTTP_1_1);
         HttpClientConfig.TlsConfig tls = config.tls();
         if (tls != null) {
             builder.sslContext(sslContext(tls, configDirectory));

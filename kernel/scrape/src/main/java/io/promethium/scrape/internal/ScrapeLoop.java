@@ -44,7 +44,7 @@ final class ScrapeLoop {
 
     private final ScrapeTarget target;
     private final LoopSettings settings;
-    private final HttpScraper scraper;
+    private final PageFetcher scraper;
     private final Supplier<Storage> storage;
     private final ScrapeMetrics metrics;
     private final Labels[] reportLabels;
@@ -74,7 +74,7 @@ final class ScrapeLoop {
     private final Map<String, Metadata> pageMetadata = new HashMap<>();
     private boolean seriesAddedLastTime;
 
-    ScrapeLoop(ScrapeTarget target, LoopSettings settings, HttpScraper scraper, Supplier<Storage> storage,
+    ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
         this.target = Objects.requireNonNull(target, "target is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
@@ -176,6 +176,7 @@ final class ScrapeLoop {
         if (staleOnStop) {
             endOfRunStaleness(System.currentTimeMillis());
         }
+        scraper.close();
     }
 
     /** Sleeps until {@code wallMillis}; false when stopped. */
@@ -212,7 +213,7 @@ final class ScrapeLoop {
             if (forced != null) {
                 throw new ScrapeException(ScrapeException.Kind.TARGET_LIMIT, forced);
             }
-            HttpScraper.Page page = scraper.fetch();
+            PageFetcher.Page page = scraper.fetch();
             appendPage(app, page, timestamp, counts);
             cache.commit(iteration, lastSuccess, staleWriter);
             lastSuccess = iteration;
@@ -251,14 +252,14 @@ final class ScrapeLoop {
     }
 
     /** Parses and appends the page; counts[0] scraped, [1] post relabeling, [2] series added. */
-    private void appendPage(Appender app, HttpScraper.Page page, long timestamp, int[] counts) throws ScrapeException {
+    private void appendPage(Appender app, PageFetcher.Page page, long timestamp, int[] counts) throws ScrapeException {
         ExpositionFormat format;
         try {
             format = ExpositionFormats.parserFor(page.contentType(), settings.fallbackFormat()).format();
         } catch (ExpositionException e) {
             throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
         }
-        ExpositionParser parser = format.newParser(page.buffer(), 0, page.length());
+        ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length());
         byte[] buf = parser.buffer();
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();

@@ -243,7 +243,7 @@ final class ScrapePool {
         LoopSettings settings = base.forTarget(interval, timeout);
         int client = clients.acquire();
         clientOf.put(target.labels(), client);
-        HttpScraper scraper = new HttpScraper(clients.client(client), target.url(), timeout, config.limits().bodySizeLimit(),
+        PageFetcher scraper = Fetchers.create(clients.client(client), target.url(), timeout, config.limits().bodySizeLimit(),
                 config.httpClient(), configDirectory, accept, config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
     }

@@ -108,10 +108,15 @@ class BadTargetTest {
                 TargetBuilder.publicLabels(result.labels()), url);
         LoopSettings settings = new LoopSettings.Base(config, Relabeler.NONE, null)
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
-        HttpScraper scraper = new HttpScraper(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
+        PageFetcher scraper = fetcher(config, url, limits);
+        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
+    }
+
+    /** The lean socket client for http:// targets; {@link JdkClientBadTargetTest} runs the same cases on the JDK client. */
+    PageFetcher fetcher(ScrapeConfig config, URI url, ScrapeLimits limits) throws Exception {
+        return Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
                 limits.bodySizeLimit(), config.httpClient(), null,
                 ExpositionFormats.acceptHeader(config.scrapeProtocols()), true);
-        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
     }
 
     private double up(ScrapeLoop loop, long ts) {
@@ -243,6 +248,65 @@ class BadTargetTest {
         ScrapeLoop loop = loop(new ScrapeLimits(1024 * 1024, 0, 0, 0, 0, 0, 0));
         loop.scrapeOnce(1000);
         assertThat(loop.info().lastError()).contains("body size limit exceeded").contains("decompression");
+    }
+
+    @Test
+    void keepsTheConnectionAliveAcrossScrapesAndReconnectsWhenThePeerClosedIt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        responder = s -> {
+            while (true) {
+                write(s, headers("Content-Length: 4\r\n") + "a 1\n");
+                requests.incrementAndGet();
+                if (requests.get() == 2) {
+                    // Server-side idle close after the second answer.
+                    s.close();
+                    return;
+                }
+                readRequest(s.getInputStream());
+            }
+        };
+        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        for (int i = 1; i <= 3; i++) {
+            loop.scrapeOnce(i * 1000L);
+            assertThat(up(loop, i * 1000L)).as("scrape %d", i).isEqualTo(1.0);
+        }
+        assertThat(open).as("connections: one kept alive for two scrapes, one after the peer closed it").hasSize(2);
+    }
+
+    @Test
+    void decodesChunkedBodies() throws Exception {
+        responder = s -> {
+            write(s, headers("Transfer-Encoding: chunked\r\nConnection: close\r\n")
+                    + "4\r\na 1\n\r\n6;ext=1\r\nbb 22\n\r\n0\r\nX-Trailer: t\r\n\r\n");
+            s.close();
+        };
+        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        loop.scrapeOnce(1000);
+        assertThat(up(loop, 1000)).isEqualTo(1.0);
+        Labels bb = loop.target().publicLabels().toBuilder().set("__name__", "bb").build();
+        assertThat(storage.valueAt(bb, 1000)).isEqualTo(22.0);
+    }
+
+    @Test
+    void followsRedirects() throws Exception {
+        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        responder = new Responder() {
+            private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+            @Override
+            public void respond(Socket s) throws IOException {
+                if (n.getAndIncrement() == 0) {
+                    write(s, "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                } else {
+                    write(s, headers("Content-Length: 4\r\nConnection: close\r\n") + "r 7\n");
+                }
+                s.close();
+            }
+        };
+        loop.scrapeOnce(1000);
+        assertThat(up(loop, 1000)).isEqualTo(1.0);
+        Labels r = loop.target().publicLabels().toBuilder().set("__name__", "r").build();
+        assertThat(storage.valueAt(r, 1000)).isEqualTo(7.0);
     }
 
     @Test

@@ -166,7 +166,7 @@ class NodeExporterIT {
         MemoryStorage storage = new MemoryStorage();
         ScrapeLoop loop = new ScrapeLoop(target,
                 new LoopSettings.Base(config, Relabeler.NONE, null).forTarget(config.scrapeInterval(), config.scrapeTimeout()),
-                new HttpScraper(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(), 0,
+                Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(), 0,
                         config.httpClient(), null, ExpositionFormats.acceptHeader(config.scrapeProtocols()), true),
                 () -> storage, new ScrapeMetrics(), null);
         Labels scraped = target.publicLabels().toBuilder().set("__name__", "scrape_samples_scraped").build();

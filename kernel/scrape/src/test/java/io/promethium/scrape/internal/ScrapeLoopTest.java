@@ -51,7 +51,7 @@ class ScrapeLoopTest {
                 TargetBuilder.publicLabels(result.labels()), url);
         LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), null)
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
-        HttpScraper scraper = new HttpScraper(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
+        PageFetcher scraper = Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), config.httpClient(), null,
                 ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);

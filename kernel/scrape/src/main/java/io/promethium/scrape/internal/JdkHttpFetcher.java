@@ -1,0 +1,105 @@
+package io.promethium.scrape.internal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fetches a page with {@link java.net.http.HttpClient}: HTTPS (TLS settings, HTTP/2) and
+ * redirects. The whole exchange (connect, headers, body) is bounded by the scrape timeout, and
+ * the body (compressed and uncompressed) by the body size limit; passing either cancels it.
+ */
+final class JdkHttpFetcher implements PageFetcher {
+
+    private final HttpClient client;
+    private final URI url;
+    private final Duration timeout;
+    private final long bodyLimit;
+    private final RequestHeaders headers;
+    private final PageBuffer raw = new PageBuffer(64 * 1024);
+    private final PageBuffer inflated = new PageBuffer(64 * 1024);
+    private HttpRequest request;
+
+    JdkHttpFetcher(HttpClient client, URI url, Duration timeout, long bodyLimit, RequestHeaders headers) {
+        this.client = Objects.requireNonNull(client, "client is null");
+        this.url = Objects.requireNonNull(url, "url is null");
+        this.timeout = Objects.requireNonNull(timeout, "timeout is null");
+        this.bodyLimit = bodyLimit <= 0 ? BodyLimits.DEFAULT_BODY_LIMIT : bodyLimit;
+        this.headers = Objects.requireNonNull(headers, "headers is null");
+    }
+
+    @Override
+    public void close() {
+        // Connections belong to the shared client.
+    }
+
+    @Override
+    public Page fetch() throws ScrapeException {
+        HttpRequest req = request();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<HttpResponse<Integer>> future =
+                client.sendAsync(req, info -> new BoundedBodySubscriber(raw, bodyLimit));
+        HttpResponse<Integer> response;
+        try {
+            response = future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ScrapeException(ScrapeException.Kind.TIMEOUT, "Get \"" + url + "\": context deadline exceeded (scrape timeout "
+                    + io.promethium.api.config.Durations.format(timeout) + ")");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ScrapeException(ScrapeException.Kind.HTTP, "scrape interrupted");
+        } catch (ExecutionException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof BoundedBodySubscriber.TooLarge) {
+                    throw new ScrapeException(ScrapeException.Kind.BODY_SIZE, t.getMessage());
+                }
+            }
+            Throwable root = e.getCause() == null ? e : e.getCause();
+            throw new ScrapeException(ScrapeException.Kind.HTTP, "Get \"" + url + "\": " + describe(root));
+        }
+        int status = response.statusCode();
+        if (status != 200) {
+            throw new ScrapeException(ScrapeException.Kind.HTTP, "server returned HTTP status " + status);
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        String encoding = response.headers().firstValue("Content-Encoding").orElse("").trim().toLowerCase(Locale.ROOT);
+        if (encoding.equals("gzip")) {
+            BodyLimits.gunzip(raw.data(), 0, raw.length(), inflated, bodyLimit, url);
+            return new Page(contentType, inflated.data(), 0, inflated.length());
+        }
+        if (!encoding.isEmpty() && !encoding.equals("identity")) {
+            throw new ScrapeException(ScrapeException.Kind.HTTP, "unsupported Content-Encoding \"" + encoding + "\"");
+        }
+        return new Page(contentType, raw.data(), 0, raw.length());
+    }
+
+    private HttpRequest request() throws ScrapeException {
+        if (request != null && !headers.changesPerRequest()) {
+            return request;
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).GET().timeout(timeout);
+        List<String> list = headers.headers();
+        for (int i = 0; i < list.size(); i += 2) {
+            builder.setHeader(list.get(i), list.get(i + 1));
+        }
+        request = builder.build();
+        return request;
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        String type = t.getClass().getSimpleName();
+        return message == null || message.isBlank() ? type : type + ": " + message;
+    }
+}

@@ -1,0 +1,16 @@
+package io.promethium.scrape.internal;
+
+/** Fetches a target's page. Owned by one scrape loop; not thread-safe. */
+interface PageFetcher extends AutoCloseable {
+
+    /** A fetched page: the body is {@code buffer[offset, offset+length)}, valid until the next fetch. */
+    record Page(String contentType, byte[] buffer, int offset, int length) {
+    }
+
+    /** Fetches the page within the scrape timeout and body size limit. */
+    Page fetch() throws ScrapeException;
+
+    /** Releases connections. */
+    @Override
+    void close();
+}

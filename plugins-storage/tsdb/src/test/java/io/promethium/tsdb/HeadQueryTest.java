@@ -259,4 +259,14 @@ class HeadQueryTest {
         assertThat(stats.maxTime()).isEqualTo(15_000L * 299);
         assertThat(stats.chunkCount()).isEqualTo(4 * 3);
     }
+
+    @Test
+    void commitAfterCloseFailsAsClosed() {
+        Appender app = db.appender();
+        app.append(0, UP_A, 15_000L * 300, 1);
+        db.close();
+        assertThatThrownBy(app::commit).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.CLOSED));
+        assertThatThrownBy(db::appender).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+    }
 }

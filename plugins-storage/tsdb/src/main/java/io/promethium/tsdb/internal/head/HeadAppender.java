@@ -118,6 +118,8 @@ final class HeadAppender implements Appender {
             }
             try {
                 head.wal().log(encoder.bytes().array(), encoder.bytes().length());
+            } catch (java.nio.channels.ClosedChannelException e) {
+                throw new StorageException(Reason.CLOSED, "the TSDB was closed; batch of " + n + " samples not stored", e);
             } catch (IOException e) {
                 metrics.commitsFailedIo.increment();
                 throw new StorageException(Reason.IO, "WAL write failed, batch of " + n + " samples not stored: " + e.getMessage(), e);

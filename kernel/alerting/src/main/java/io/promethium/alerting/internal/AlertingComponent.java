@@ -1,0 +1,105 @@
+package io.promethium.alerting.internal;
+
+import io.promethium.alerting.AlertSender;
+import io.promethium.alerting.AlertmanagerTargets;
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.notify.Alert;
+import io.promethium.config.ConfigConsumer;
+import io.promethium.config.model.PrometheusConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The notifier as a DS component: follows the config's {@code alerting} section and every
+ * discovery plugin; offers {@link AlertSender} to the rules bundle. Reads the launcher flags
+ * {@code promethium.flag.alertmanager.notification-queue-capacity} (10000) and
+ * {@code promethium.flag.alertmanager.drain-notification-queue-on-shutdown} (true).
+ *
+ * <p>The public no-argument constructor is for {@link java.util.ServiceLoader} (defaults).
+ */
+@Component(immediate = true, service = {ConfigConsumer.class, AlertSender.class, AlertmanagerTargets.class, Collector.class})
+public final class AlertingComponent implements ConfigConsumer, AlertSender, AlertmanagerTargets, Collector {
+
+    static final String CAPACITY_FLAG = "promethium.flag.alertmanager.notification-queue-capacity";
+    static final String DRAIN_FLAG = "promethium.flag.alertmanager.drain-notification-queue-on-shutdown";
+
+    private final NotifierManager manager;
+
+    public AlertingComponent() {
+        this(10_000, true);
+    }
+
+    AlertingComponent(int capacity, boolean drain) {
+        this.manager = new NotifierManager(capacity, drain);
+    }
+
+    @Activate
+    public AlertingComponent(BundleContext context) {
+        this(capacity(context.getProperty(CAPACITY_FLAG)), !"false".equalsIgnoreCase(String.valueOf(context.getProperty(DRAIN_FLAG))));
+    }
+
+    static int capacity(String flag) {
+        if (flag == null || flag.isBlank()) {
+            return 10_000;
+        }
+        try {
+            int v = Integer.parseInt(flag.strip());
+            if (v < 1) {
+                throw new IllegalArgumentException("--alertmanager.notification-queue-capacity must be positive: " + flag);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--alertmanager.notification-queue-capacity is not an integer: " + flag, e);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindDiscovererFactory(DiscovererFactory factory) {
+        manager.addDiscovererFactory(factory);
+    }
+
+    public void unbindDiscovererFactory(DiscovererFactory factory) {
+        manager.removeDiscovererFactory(factory);
+    }
+
+    @Deactivate
+    public void deactivate() {
+        manager.close(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void applyConfig(PrometheusConfig config) throws ConfigException {
+        manager.applyConfig(config);
+    }
+
+    @Override
+    public void send(List<Alert> alerts) {
+        manager.send(alerts);
+    }
+
+    @Override
+    public List<URI> activeAlertmanagers() {
+        return manager.activeAlertmanagers();
+    }
+
+    @Override
+    public List<URI> droppedAlertmanagers() {
+        return manager.droppedAlertmanagers();
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        manager.collect(writer);
+    }
+}

@@ -1,0 +1,328 @@
+package io.promethium.alerting.internal;
+
+import io.promethium.alerting.AlertSender;
+import io.promethium.alerting.AlertmanagerTargets;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.config.model.AlertingConfig;
+import io.promethium.config.model.AlertmanagerConfig;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.scrape.relabel.Relabeler;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Prometheus's notifier: a bounded queue of alerts (oldest dropped when full, and counted) and a
+ * dispatcher that sends batches of up to {@value #MAX_BATCH} to every Alertmanager of every set,
+ * each post on its own virtual thread with the set's timeout. {@link #send} never blocks, so a
+ * slow or dead Alertmanager never holds up rule evaluation.
+ */
+public final class NotifierManager implements AlertSender, AlertmanagerTargets {
+
+    private static final Logger LOG = Logger.getLogger(NotifierManager.class.getName());
+    static final int MAX_BATCH = 256;
+
+    private final int capacity;
+    private final ArrayDeque<Alert> queue = new ArrayDeque<>();
+    private final NotifierMetrics metrics = new NotifierMetrics();
+    private final Map<String, DiscovererFactory> factories = new ConcurrentHashMap<>();
+    private final Object configLock = new Object();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final boolean drainOnShutdown;
+    private volatile List<AlertmanagerSet> sets = List.of();
+    private volatile Labels externalLabels = Labels.EMPTY;
+    private volatile Relabeler alertRelabeler = Relabeler.NONE;
+    private final List<Discoverer> discoverers = new ArrayList<>();
+    private PrometheusConfig lastConfig;
+    private final Thread dispatcher;
+
+    public NotifierManager(int capacity, boolean drainOnShutdown) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("notification queue capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+        this.drainOnShutdown = drainOnShutdown;
+        this.dispatcher = Thread.ofVirtual().name("alert-dispatcher").start(this::dispatch);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int queueLength() {
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
+    public long dropped() {
+        return metrics.dropped.sum();
+    }
+
+    public void addDiscovererFactory(DiscovererFactory f) {
+        factories.put(f.type(), f);
+        reapply();
+    }
+
+    public void removeDiscovererFactory(DiscovererFactory f) {
+        factories.remove(f.type(), f);
+        reapply();
+    }
+
+    private void reapply() {
+        PrometheusConfig c;
+        synchronized (configLock) {
+            c = lastConfig;
+        }
+        if (c != null) {
+            try {
+                applyConfig(c);
+            } catch (ConfigException e) {
+                LOG.log(Level.WARNING, "alertmanager discovery could not be restarted: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Rebuilds the Alertmanager sets and their discoverers from the {@code alerting} section. */
+    public void applyConfig(PrometheusConfig config) throws ConfigException {
+        AlertingConfig alerting = config.alerting();
+        Path baseDir = config.file() == null ? null : config.file().toAbsolutePath().getParent();
+        List<AlertmanagerSet> fresh = new ArrayList<>();
+        for (int i = 0; i < alerting.alertmanagers().size(); i++) {
+            AlertmanagerConfig am = alerting.alertmanagers().get(i);
+            for (PluginConfig d : am.discoveryConfigs()) {
+                if (factoryFor(d) == null) {
+                    throw new ConfigException(d.location() + ": alerting.alertmanagers[" + i + "]: no discovery plugin for "
+                            + d.key());
+                }
+                factoryFor(d).validate(d);
+            }
+            fresh.add(new AlertmanagerSet("config-" + i, am, baseDir));
+        }
+        synchronized (configLock) {
+            for (Discoverer d : discoverers) {
+                closeQuietly(d);
+            }
+            discoverers.clear();
+            List<AlertmanagerSet> old = sets;
+            for (AlertmanagerSet set : fresh) {
+                int n = 0;
+                for (PluginConfig d : set.config().discoveryConfigs()) {
+                    String provider = d.key() + "/" + n++;
+                    Discoverer discoverer = factoryFor(d).create(d, new DiscoveryContext() {
+                        @Override
+                        public Path configDirectory() {
+                            return baseDir == null ? Path.of(".") : baseDir;
+                        }
+
+                        @Override
+                        public String owner() {
+                            return set.name();
+                        }
+                    });
+                    discoverers.add(discoverer);
+                    discoverer.start(groups -> set.update(provider, groups));
+                }
+            }
+            externalLabels = config.global().externalLabels();
+            alertRelabeler = new Relabeler(alerting.alertRelabelConfigs());
+            sets = List.copyOf(fresh);
+            lastConfig = config;
+            for (AlertmanagerSet s : old) {
+                s.close();
+            }
+        }
+    }
+
+    private DiscovererFactory factoryFor(PluginConfig d) {
+        String key = d.key();
+        String type = key.endsWith("_sd_configs") ? key.substring(0, key.length() - "_sd_configs".length()) : key;
+        return factories.get(type);
+    }
+
+    private static void closeQuietly(Discoverer d) {
+        try {
+            d.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "closing discoverer failed", e);
+        }
+    }
+
+    /** Adds external labels (without overriding), applies {@code alert_relabel_configs}, and queues. */
+    @Override
+    public void send(List<Alert> alerts) {
+        Labels ext = externalLabels;
+        Relabeler relabel = alertRelabeler;
+        List<Alert> prepared = new ArrayList<>(alerts.size());
+        for (Alert a : alerts) {
+            Labels.Builder lb = a.labels().toBuilder();
+            for (int i = 0; i < ext.size(); i++) {
+                if (lb.get(ext.name(i)).isEmpty()) {
+                    lb.set(ext.name(i), ext.value(i));
+                }
+            }
+            if (!relabel.process(lb)) {
+                continue;
+            }
+            Labels l = lb.build();
+            if (l.isEmpty()) {
+                continue;
+            }
+            prepared.add(new Alert(l, a.annotations(), a.startsAt(), a.endsAt(), a.generatorUrl()));
+        }
+        if (prepared.isEmpty()) {
+            return;
+        }
+        synchronized (queue) {
+            List<Alert> incoming = prepared;
+            if (incoming.size() > capacity) {
+                metrics.dropped.add(incoming.size() - capacity);
+                incoming = incoming.subList(incoming.size() - capacity, incoming.size());
+            }
+            int overflow = queue.size() + incoming.size() - capacity;
+            for (int i = 0; i < overflow; i++) {
+                queue.pollFirst();
+            }
+            if (overflow > 0) {
+                metrics.dropped.add(overflow);
+            }
+            queue.addAll(incoming);
+            queue.notifyAll();
+        }
+    }
+
+    private void dispatch() {
+        while (true) {
+            List<Alert> batch = new ArrayList<>(MAX_BATCH);
+            synchronized (queue) {
+                while (queue.isEmpty() && running.get()) {
+                    try {
+                        queue.wait();
+                    } catch (InterruptedException e) {
+                        if (!running.get()) {
+                            break;
+                        }
+                    }
+                }
+                if (queue.isEmpty() && !running.get()) {
+                    return;
+                }
+                if (!running.get() && !drainOnShutdown) {
+                    return;
+                }
+                while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
+                    batch.add(queue.pollFirst());
+                }
+            }
+            if (!sendAll(batch)) {
+                metrics.dropped.add(batch.size());
+            }
+        }
+    }
+
+    /** Sends to every Alertmanager; true when at least one took the alerts. */
+    boolean sendAll(List<Alert> batch) {
+        List<AlertmanagerSet> current = sets;
+        List<Thread> threads = new ArrayList<>();
+        AtomicBoolean anyOk = new AtomicBoolean(false);
+        for (AlertmanagerSet set : current) {
+            List<URI> targets = set.active();
+            if (targets.isEmpty()) {
+                continue;
+            }
+            List<Alert> alerts = batch;
+            if (!set.alertRelabeler().isEmpty()) {
+                alerts = new ArrayList<>();
+                for (Alert a : batch) {
+                    Labels l = set.alertRelabeler().process(a.labels());
+                    if (l != null && !l.isEmpty()) {
+                        alerts.add(new Alert(l, a.annotations(), a.startsAt(), a.endsAt(), a.generatorUrl()));
+                    }
+                }
+                if (alerts.isEmpty()) {
+                    continue;
+                }
+            }
+            byte[] body = AlertJson.encode(alerts);
+            int count = alerts.size();
+            for (URI url : targets) {
+                threads.add(Thread.ofVirtual().name("alert-post " + url).start(() -> {
+                    if (set.post(url, body, metrics.target(url.toString()), count)) {
+                        anyOk.set(true);
+                    } else {
+                        LOG.log(Level.FINE, () -> "sending " + count + " alerts to " + url + " failed");
+                    }
+                }));
+            }
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return anyOk.get();
+            }
+        }
+        return anyOk.get();
+    }
+
+    @Override
+    public List<URI> activeAlertmanagers() {
+        List<URI> out = new ArrayList<>();
+        for (AlertmanagerSet s : sets) {
+            out.addAll(s.active());
+        }
+        return out;
+    }
+
+    @Override
+    public List<URI> droppedAlertmanagers() {
+        List<URI> out = new ArrayList<>();
+        for (AlertmanagerSet s : sets) {
+            out.addAll(s.dropped());
+        }
+        return out;
+    }
+
+    public void collect(MetricWriter w) {
+        metrics.collect(w, queueLength(), capacity, () -> activeAlertmanagers().size());
+    }
+
+    /** Stops discovery and the dispatcher, sending what is queued first when draining is on (bounded wait). */
+    public void close(Duration drainTimeout) {
+        synchronized (configLock) {
+            for (Discoverer d : discoverers) {
+                closeQuietly(d);
+            }
+            discoverers.clear();
+        }
+        running.set(false);
+        synchronized (queue) {
+            queue.notifyAll();
+        }
+        try {
+            dispatcher.join(drainOnShutdown ? drainTimeout : Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dispatcher.interrupt();
+        for (AlertmanagerSet s : sets) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.promethium.rules.internal.osgi;
+
+import io.promethium.alerting.AlertSender;
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.Durations;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.storage.Storage;
+import io.promethium.config.ConfigConsumer;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.promql.engine.QueryEngine;
+import io.promethium.rules.ActiveAlert;
+import io.promethium.rules.RuleGroupStatus;
+import io.promethium.rules.RuleManager;
+import io.promethium.rules.internal.eval.EngineQueryRunner;
+import io.promethium.rules.internal.eval.RuleEnvironment;
+import io.promethium.rules.internal.manager.DefaultRuleManager;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The rule manager as a DS component: follows the config (rule files, evaluation interval,
+ * external labels), the PromQL engine, the storage and the alert sender. All three references
+ * are dynamic and greedy, so replacing one of those bundles pauses rule evaluation (rules report
+ * the missing piece as their error) and resumes it on the replacement.
+ *
+ * <p>Flags read (launcher framework properties): {@code promethium.flag.rules.alert.for-outage-tolerance},
+ * {@code promethium.flag.rules.alert.for-grace-period}, {@code promethium.flag.rules.alert.resend-delay},
+ * {@code promethium.flag.web.external-url} and {@code promethium.flag.web.listen-address}.
+ */
+@Component(immediate = true, service = {ConfigConsumer.class, RuleManager.class, Collector.class})
+public final class RulesComponent implements ConfigConsumer, RuleManager, Collector {
+
+    private volatile QueryEngine engine;
+    private volatile Storage storage;
+    private volatile AlertSender sender;
+    private final DefaultRuleManager manager;
+
+    /** For {@link java.util.ServiceLoader}: defaults, no engine, storage or sender until set. */
+    public RulesComponent() {
+        this(name -> null);
+    }
+
+    @Activate
+    public RulesComponent(BundleContext context) {
+        this(context::getProperty);
+    }
+
+    private RulesComponent(Function<String, String> flags) {
+        RuleEnvironment env = new RuleEnvironment(
+                new EngineQueryRunner(() -> engine, () -> storage),
+                () -> storage,
+                this::notify,
+                System::currentTimeMillis,
+                Labels.EMPTY,
+                externalUrl(flags.apply("promethium.flag.web.external-url"), flags.apply("promethium.flag.web.listen-address")),
+                duration(flags, "rules.alert.resend-delay", RuleEnvironment.DEFAULT_RESEND_DELAY),
+                duration(flags, "rules.alert.for-outage-tolerance", RuleEnvironment.DEFAULT_OUTAGE_TOLERANCE),
+                duration(flags, "rules.alert.for-grace-period", RuleEnvironment.DEFAULT_GRACE_PERIOD));
+        this.manager = new DefaultRuleManager(env);
+    }
+
+    private static Duration duration(Function<String, String> flags, String name, Duration fallback) {
+        String v = flags.apply("promethium.flag." + name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(v.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + ": not a valid duration: " + v, e);
+        }
+    }
+
+    /** Prometheus's default external URL: http://hostname:port of the listen address. */
+    static String externalUrl(String flag, String listenAddress) {
+        if (flag != null && !flag.isBlank()) {
+            String url = flag.strip();
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+        String port = "9090";
+        if (listenAddress != null && listenAddress.lastIndexOf(':') >= 0) {
+            port = listenAddress.substring(listenAddress.lastIndexOf(':') + 1);
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return "http://" + host + ":" + port;
+    }
+
+    private void notify(List<Alert> alerts) {
+        AlertSender s = sender;
+        if (s != null) {
+            s.send(alerts);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindQueryEngine(QueryEngine e) {
+        engine = e;
+    }
+
+    public void unbindQueryEngine(QueryEngine e) {
+        if (engine == e) {
+            engine = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindStorage(Storage s) {
+        storage = s;
+    }
+
+    public void unbindStorage(Storage s) {
+        if (storage == s) {
+            storage = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindAlertSender(AlertSender s) {
+        sender = s;
+    }
+
+    public void unbindAlertSender(AlertSender s) {
+        if (sender == s) {
+            sender = null;
+        }
+    }
+
+    @Deactivate
+    public void deactivate() {
+        manager.close();
+    }
+
+    @Override
+    public void applyConfig(PrometheusConfig config) throws ConfigException {
+        manager.applyConfig(config);
+    }
+
+    @Override
+    public List<RuleGroupStatus> groups() {
+        return manager.groups();
+    }
+
+    @Override
+    public List<ActiveAlert> alerts() {
+        return manager.alerts();
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        manager.collect(writer);
+    }
+}

@@ -25,6 +25,13 @@ import io.promethium.api.storage.Storage;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
 import java.time.Clock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import io.promethium.api.model.Labels;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.web.internal.federate.FederateResource;
+import io.promethium.web.internal.remote.RemoteReadResource;
+import io.promethium.web.internal.remote.RemoteWriteResource;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +60,13 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class WebComponent {
 
     private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
+
+    /** Remote write/read bodies: compressed and decoded limits (Prometheus reads at most 32 MiB of a read request). */
+    static final long MAX_REMOTE_BODY_BYTES = 32L << 20;
+    static final long MAX_REMOTE_DECODED_BYTES = 256L << 20;
+    /** Prometheus's default --storage.remote.read-sample-limit. */
+    static final long REMOTE_READ_SAMPLE_LIMIT = 50_000_000L;
+    static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
@@ -88,6 +102,18 @@ public final class WebComponent {
         application.register(new TargetsResource(targets));
         application.register(new TsdbStatusResource(tsdb));
         application.register(new TsdbAdminResource(tsdb, Boolean.parseBoolean(config.enableAdminApi()), clock));
+        Supplier<Labels> externalLabels = () -> {
+            PrometheusConfig current = configService.current();
+            return current == null ? Labels.EMPTY : current.global().externalLabels();
+        };
+        LongSupplier lookback = () -> {
+            QueryEngine e = engine.orNull();
+            return e == null ? DEFAULT_LOOKBACK_MILLIS : e.options().lookbackDelta().toMillis();
+        };
+        application.register(new FederateResource(storage, externalLabels, lookback, clock));
+        application.register(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
+                MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES));
+        application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES, REMOTE_READ_SAMPLE_LIMIT));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());

@@ -1,0 +1,143 @@
+package io.promethium.web.internal.federate;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionFormats;
+import io.promethium.exposition.ExpositionWriter;
+import io.promethium.promql.parser.ParseException;
+import io.promethium.promql.parser.PromQLParser;
+import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.Params;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * {@code /federate}: the newest sample within the lookback window of every series matching a
+ * {@code match[]}, with its timestamp, external labels added where the series lacks them, in the
+ * text format or OpenMetrics as the {@code Accept} header asks. Stale series are left out, as
+ * Prometheus does, since the exposition formats cannot carry staleness markers.
+ */
+@Path("/federate")
+public final class FederateResource {
+
+    private final Supplier<Storage> storage;
+    private final Supplier<Labels> externalLabels;
+    private final LongSupplier lookbackMillis;
+    private final Clock clock;
+
+    public FederateResource(Supplier<Storage> storage, Supplier<Labels> externalLabels, LongSupplier lookbackMillis, Clock clock) {
+        this.storage = Objects.requireNonNull(storage, "storage is null");
+        this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels is null");
+        this.lookbackMillis = Objects.requireNonNull(lookbackMillis, "lookbackMillis is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    /** One federated sample. */
+    private record Point(Labels labels, long t, double v) {
+    }
+
+    @GET
+    public Response federate(@Context UriInfo uri, @HeaderParam("Accept") String accept) {
+        Params params = new Params(uri);
+        List<List<Matcher>> sets = new ArrayList<>();
+        for (String selector : params.all("match[]")) {
+            try {
+                sets.add(PromQLParser.parseMetricSelector(selector));
+            } catch (ParseException | IllegalArgumentException e) {
+                return Response.status(400).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(e.getMessage() + "\n").build();
+            }
+        }
+        long maxt = clock.millis();
+        long mint = maxt - lookbackMillis.getAsLong();
+        Storage s = storage.get();
+        TreeMap<Labels, Point> points = new TreeMap<>();
+        try (Querier q = s.querier(mint, maxt)) {
+            SelectHints hints = SelectHints.range(mint, maxt);
+            SampleIterator reuse = null;
+            for (List<Matcher> set : sets) {
+                SeriesSet ss = q.select(true, hints, set);
+                while (ss.next()) {
+                    Series series = ss.at();
+                    if (points.containsKey(series.labels())) {
+                        continue;
+                    }
+                    SampleIterator it = series.iterator(reuse);
+                    reuse = it;
+                    boolean found = false;
+                    long t = 0;
+                    double v = 0;
+                    if (it.seek(mint)) {
+                        do {
+                            if (it.timestamp() > maxt) {
+                                break;
+                            }
+                            found = true;
+                            t = it.timestamp();
+                            v = it.value();
+                        } while (it.next());
+                    }
+                    if (found && !StaleMarker.isStale(v) && !series.labels().metricName().isEmpty()) {
+                        points.put(series.labels(), new Point(series.labels(), t, v));
+                    }
+                }
+                if (ss.error() != null) {
+                    throw new ApiError(ApiError.Type.INTERNAL, "federation failed: " + ss.error().getMessage());
+                }
+            }
+        }
+        List<Point> sorted = new ArrayList<>(points.values());
+        sorted.sort(Comparator.comparing((Point p) -> p.labels().metricName()));
+        Labels external = externalLabels.get();
+        ExpositionFormat format = ExpositionFormats.writerFor(accept);
+        StreamingOutput body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            ExpositionWriter exposition = format.newWriter(writer);
+            String family = null;
+            for (Point p : sorted) {
+                String name = p.labels().metricName();
+                if (!name.equals(family)) {
+                    exposition.family(name, MetricType.UNKNOWN, "", "");
+                    family = name;
+                }
+                Labels.Builder labels = p.labels().toBuilder().remove(Labels.METRIC_NAME);
+                for (int i = 0; i < external.size(); i++) {
+                    if (!p.labels().has(external.name(i))) {
+                        labels.set(external.name(i), external.value(i));
+                    }
+                }
+                exposition.sample(name, labels.build(), p.v(), p.t());
+            }
+            exposition.finish();
+            writer.flush();
+        };
+        // As a raw header: MediaType would reorder the parameters.
+        return Response.ok(body).header("Content-Type", format.contentType()).build();
+    }
+}

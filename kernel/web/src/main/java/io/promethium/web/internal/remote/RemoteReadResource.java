@@ -1,0 +1,351 @@
+package io.promethium.web.internal.remote;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
+import io.promethium.web.internal.remote.ProtoReader.ProtoException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.zip.CRC32C;
+
+/**
+ * Remote read ({@code POST /api/v1/read}): a snappy-compressed protobuf {@code ReadRequest}
+ * answered with sampled {@code ReadResponse} (snappy protobuf) or, when the client accepts it,
+ * streamed {@code ChunkedReadResponse} frames of XOR chunks. External labels are added to series
+ * that lack them, and matchers on them are dropped, as Prometheus does.
+ */
+@Path("/api/v1/read")
+public final class RemoteReadResource {
+
+    static final String STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse";
+    private static final int SAMPLES = 0;
+    private static final int STREAMED_XOR_CHUNKS = 1;
+    private static final int MAX_FRAME_BYTES = 1 << 20;
+    private static final int SAMPLES_PER_CHUNK = 120;
+
+    private final Supplier<Storage> storage;
+    private final Supplier<Labels> externalLabels;
+    private final long maxBodyBytes;
+    private final long sampleLimit;
+
+    public RemoteReadResource(Supplier<Storage> storage, Supplier<Labels> externalLabels, long maxBodyBytes, long sampleLimit) {
+        this.storage = Objects.requireNonNull(storage, "storage is null");
+        this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels is null");
+        this.maxBodyBytes = maxBodyBytes;
+        this.sampleLimit = sampleLimit;
+    }
+
+    /** One query of the request. */
+    record Query(long start, long end, List<Matcher> matchers) {
+    }
+
+    /** A decoded request. */
+    record ReadRequest(List<Query> queries, List<Integer> acceptedTypes) {
+    }
+
+    /** A request error with its HTTP status. */
+    private static final class HttpError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        HttpError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    @POST
+    public Response read(InputStream body) throws IOException {
+        ReadRequest request;
+        int[] length = new int[1];
+        try {
+            byte[] compressed = Bodies.read(body, maxBodyBytes, length);
+            byte[] decoded = Snappy.decode(compressed, length[0], maxBodyBytes * 8);
+            request = decode(decoded);
+        } catch (Bodies.TooLarge e) {
+            return RemoteWriteResource.text(413, e.getMessage());
+        } catch (Snappy.SnappyException | ProtoException e) {
+            return RemoteWriteResource.text(400, e.getMessage());
+        }
+        int type = SAMPLES;
+        if (!request.acceptedTypes().isEmpty()) {
+            type = -1;
+            for (int t : request.acceptedTypes()) {
+                if (t == SAMPLES || t == STREAMED_XOR_CHUNKS) {
+                    type = t;
+                    break;
+                }
+            }
+            if (type < 0) {
+                return RemoteWriteResource.text(400, "server does not support any of the requested response types: "
+                        + request.acceptedTypes() + "; supported: [SAMPLES STREAMED_XOR_CHUNKS]");
+            }
+        }
+        Storage s = storage.get();
+        Labels external = externalLabels.get();
+        if (type == STREAMED_XOR_CHUNKS) {
+            StreamingOutput out = o -> streamChunks(o, s, external, request);
+            return Response.ok(out).header("Content-Type", STREAMED_CONTENT_TYPE).build();
+        }
+        try {
+            byte[] response = sampled(s, external, request);
+            byte[] compressed = Snappy.encode(response, response.length);
+            return Response.ok(compressed).type("application/x-protobuf").header("Content-Encoding", "snappy").build();
+        } catch (HttpError e) {
+            return RemoteWriteResource.text(e.status, e.getMessage());
+        }
+    }
+
+    private byte[] sampled(Storage s, Labels external, ReadRequest request) throws HttpError {
+        ProtoWriter w = new ProtoWriter();
+        long samples = 0;
+        for (Query query : request.queries()) {
+            int result = w.beginMessage(1);
+            try (Querier q = s.querier(query.start(), query.end())) {
+                SeriesSet set = q.select(true, SelectHints.range(query.start(), query.end()), filter(query.matchers(), external));
+                SampleIterator reuse = null;
+                while (set.next()) {
+                    Series series = set.at();
+                    int ts = w.beginMessage(1);
+                    labels(w, merge(series.labels(), external));
+                    SampleIterator it = series.iterator(reuse);
+                    reuse = it;
+                    if (it.seek(query.start())) {
+                        do {
+                            if (it.timestamp() > query.end()) {
+                                break;
+                            }
+                            if (++samples > sampleLimit) {
+                                throw new HttpError(400, "exceeded sample limit (" + sampleLimit + ")");
+                            }
+                            int sample = w.beginMessage(2);
+                            w.doubleField(1, it.value());
+                            w.int64Field(2, it.timestamp());
+                            w.endMessage(sample);
+                        } while (it.next());
+                    }
+                    w.endMessage(ts);
+                }
+                if (set.error() != null) {
+                    throw new HttpError(500, String.valueOf(set.error().getMessage()));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new HttpError(400, e.getMessage());
+            }
+            w.endMessage(result);
+        }
+        return w.toByteArray();
+    }
+
+    private void streamChunks(OutputStream out, Storage s, Labels external, ReadRequest request) throws IOException {
+        ProtoWriter frame = new ProtoWriter();
+        XorChunkEncoder chunk = new XorChunkEncoder();
+        CRC32C crc = new CRC32C();
+        byte[] lenBuf = new byte[10];
+        for (int index = 0; index < request.queries().size(); index++) {
+            Query query = request.queries().get(index);
+            try (Querier q = s.querier(query.start(), query.end())) {
+                SeriesSet set = q.select(true, SelectHints.range(query.start(), query.end()), filter(query.matchers(), external));
+                SampleIterator reuse = null;
+                frame.reset();
+                while (set.next()) {
+                    Series series = set.at();
+                    int cs = frame.beginMessage(1);
+                    labels(frame, merge(series.labels(), external));
+                    SampleIterator it = series.iterator(reuse);
+                    reuse = it;
+                    chunk.reset();
+                    long min = 0;
+                    long max = 0;
+                    if (it.seek(query.start())) {
+                        do {
+                            long t = it.timestamp();
+                            if (t > query.end()) {
+                                break;
+                            }
+                            if (chunk.count() == 0) {
+                                min = t;
+                            }
+                            chunk.append(t, it.value());
+                            max = t;
+                            if (chunk.count() == SAMPLES_PER_CHUNK) {
+                                chunkMessage(frame, chunk, min, max);
+                                chunk.reset();
+                            }
+                        } while (it.next());
+                    }
+                    if (chunk.count() > 0) {
+                        chunkMessage(frame, chunk, min, max);
+                    }
+                    frame.endMessage(cs);
+                    if (frame.size() >= MAX_FRAME_BYTES) {
+                        writeFrame(out, frame, index, crc, lenBuf);
+                    }
+                }
+                if (frame.size() > 0) {
+                    writeFrame(out, frame, index, crc, lenBuf);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static void chunkMessage(ProtoWriter w, XorChunkEncoder chunk, long min, long max) {
+        int c = w.beginMessage(2);
+        w.int64Field(1, min);
+        w.int64Field(2, max);
+        w.int64Field(3, 1); // XOR
+        w.bytesField(4, chunk.buffer(), 0, chunk.length());
+        w.endMessage(c);
+    }
+
+    /** A frame: uvarint message length, CRC32-Castagnoli of the message (big endian), the message. */
+    private static void writeFrame(OutputStream out, ProtoWriter frame, int queryIndex, CRC32C crc, byte[] lenBuf) throws IOException {
+        if (queryIndex != 0) {
+            frame.int64Field(2, queryIndex);
+        }
+        int size = frame.size();
+        int n = 0;
+        long v = size;
+        while (v >= 0x80) {
+            lenBuf[n++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        lenBuf[n++] = (byte) v;
+        out.write(lenBuf, 0, n);
+        crc.reset();
+        crc.update(frame.buffer(), 0, size);
+        long sum = crc.getValue();
+        out.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
+        out.write(frame.buffer(), 0, size);
+        frame.reset();
+    }
+
+    private static void labels(ProtoWriter w, Labels labels) {
+        for (int i = 0; i < labels.size(); i++) {
+            int l = w.beginMessage(1);
+            w.stringField(1, labels.name(i));
+            w.stringField(2, labels.value(i));
+            w.endMessage(l);
+        }
+    }
+
+    /** Series labels win over external labels of the same name. */
+    private static Labels merge(Labels series, Labels external) {
+        if (external.isEmpty()) {
+            return series;
+        }
+        Labels.Builder b = series.toBuilder();
+        for (int i = 0; i < external.size(); i++) {
+            if (!series.has(external.name(i))) {
+                b.set(external.name(i), external.value(i));
+            }
+        }
+        return b.build();
+    }
+
+    /** An equality matcher on an external label's own value selects local series, which lack the label. */
+    private static List<Matcher> filter(List<Matcher> matchers, Labels external) {
+        List<Matcher> out = new ArrayList<>(matchers.size());
+        for (Matcher m : matchers) {
+            if (m.type() == MatchType.EQUAL && external.has(m.name()) && external.get(m.name()).equals(m.value())) {
+                out.add(Matcher.equal(m.name(), ""));
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * <pre>
+     * ReadRequest  { repeated Query queries = 1; repeated ResponseType accepted_response_types = 2; }
+     * Query        { int64 start_timestamp_ms = 1; int64 end_timestamp_ms = 2; repeated LabelMatcher matchers = 3; ReadHints hints = 4; }
+     * LabelMatcher { Type type = 1; string name = 2; string value = 3; }   // EQ, NEQ, RE, NRE
+     * </pre>
+     */
+    static ReadRequest decode(byte[] buf) throws ProtoException {
+        ProtoReader r = new ProtoReader(buf, 0, buf.length);
+        List<Query> queries = new ArrayList<>();
+        List<Integer> types = new ArrayList<>();
+        while (r.hasMore()) {
+            int tag = r.tag();
+            if (tag == (1 << 3 | 2)) {
+                int end = r.lengthDelimitedEnd();
+                queries.add(query(new ProtoReader(buf, r.position(), end)));
+                r.position(end);
+            } else if (tag == (2 << 3)) {
+                types.add((int) r.varint());
+            } else if (tag == (2 << 3 | 2)) {
+                int end = r.lengthDelimitedEnd();
+                ProtoReader packed = new ProtoReader(buf, r.position(), end);
+                while (packed.hasMore()) {
+                    types.add((int) packed.varint());
+                }
+                r.position(end);
+            } else {
+                r.skip(tag);
+            }
+        }
+        return new ReadRequest(queries, types);
+    }
+
+    private static Query query(ProtoReader r) throws ProtoException {
+        long start = 0;
+        long end = 0;
+        List<Matcher> matchers = new ArrayList<>();
+        while (r.hasMore()) {
+            int tag = r.tag();
+            switch (tag) {
+                case 1 << 3 -> start = r.varint();
+                case 2 << 3 -> end = r.varint();
+                case 3 << 3 | 2 -> {
+                    int e = r.lengthDelimitedEnd();
+                    ProtoReader m = new ProtoReader(r.buffer(), r.position(), e);
+                    int type = 0;
+                    String name = "";
+                    String value = "";
+                    while (m.hasMore()) {
+                        int mt = m.tag();
+                        switch (mt) {
+                            case 1 << 3 -> type = (int) m.varint();
+                            case 2 << 3 | 2 -> name = m.string();
+                            case 3 << 3 | 2 -> value = m.string();
+                            default -> m.skip(mt);
+                        }
+                    }
+                    r.position(e);
+                    MatchType matchType = switch (type) {
+                        case 0 -> MatchType.EQUAL;
+                        case 1 -> MatchType.NOT_EQUAL;
+                        case 2 -> MatchType.REGEX;
+                        case 3 -> MatchType.NOT_REGEX;
+                        default -> throw new ProtoException("invalid matcher type " + type);
+                    };
+                    try {
+                        matchers.add(Matcher.of(matchType, name, value));
+                    } catch (IllegalArgumentException ex) {
+                        throw new ProtoException(ex.getMessage());
+                    }
+                }
+                default -> r.skip(tag);
+            }
+        }
+        return new Query(start, end, matchers);
+    }
+}

@@ -1,0 +1,105 @@
+package io.promethium.web.internal.remote;
+
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The remote write 1.0 receiver ({@code POST /api/v1/write}, snappy-compressed protobuf
+ * {@code WriteRequest}), on only with {@code --web.enable-remote-write-receiver}. As Prometheus:
+ * 204 when stored; 400 for an undecodable body or a rejected sample (out of order, out of
+ * bounds, duplicate: the sender must not retry); 500 when the storage fails; and here 413 for a
+ * body over the limit. One request is one appender batch: all of it is stored or none.
+ */
+@Path("/api/v1/write")
+public final class RemoteWriteResource {
+
+    private static final Logger LOG = Logger.getLogger(RemoteWriteResource.class.getName());
+
+    private final Supplier<Storage> storage;
+    private final boolean enabled;
+    private final long maxBodyBytes;
+    private final long maxDecodedBytes;
+
+    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes) {
+        this.storage = Objects.requireNonNull(storage, "storage is null");
+        this.enabled = enabled;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxDecodedBytes = maxDecodedBytes;
+    }
+
+    @POST
+    public Response write(InputStream body) throws IOException {
+        if (!enabled) {
+            return text(404, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver");
+        }
+        byte[] decoded;
+        int[] length = new int[1];
+        try {
+            byte[] compressed = Bodies.read(body, maxBodyBytes, length);
+            if (length[0] == 0) {
+                return text(400, "snappy: corrupt input (empty body)");
+            }
+            decoded = Snappy.decode(compressed, length[0], maxDecodedBytes);
+        } catch (Bodies.TooLarge e) {
+            return text(413, e.getMessage());
+        } catch (Snappy.SnappyException e) {
+            return text(400, e.getMessage());
+        }
+        Storage s = storage.get();
+        Appender appender = s.appender();
+        boolean committed = false;
+        try {
+            new WriteRequestDecoder().decode(decoded, decoded.length, (labels, ts, vs, count, exemplars, exemplarCount) -> {
+                if (labels.isEmpty()) {
+                    return;
+                }
+                long ref = 0;
+                for (int i = 0; i < count; i++) {
+                    ref = appender.append(ref, labels, ts[i], vs[i]);
+                }
+                for (int i = 0; i < exemplarCount; i++) {
+                    ref = appender.appendExemplar(ref, labels, exemplars[i]);
+                }
+            });
+            appender.commit();
+            committed = true;
+        } catch (ProtoReader.ProtoException e) {
+            return text(400, e.getMessage());
+        } catch (StorageException e) {
+            return switch (e.reason()) {
+                case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP -> text(400, e.getMessage());
+                default -> {
+                    LOG.warning("remote write append failed: " + e.getMessage());
+                    yield text(500, e.getMessage());
+                }
+            };
+        } catch (Exception e) {
+            LOG.warning("remote write failed: " + e);
+            return text(500, String.valueOf(e.getMessage()));
+        } finally {
+            if (!committed) {
+                try {
+                    appender.rollback();
+                } catch (RuntimeException ignored) {
+                    // the batch is discarded either way
+                }
+            }
+        }
+        return Response.noContent().build();
+    }
+
+    static Response text(int status, String message) {
+        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(message + "\n").build();
+    }
+
+}

@@ -92,6 +92,19 @@ class QueryEngineTest {
     }
 
     @Test
+    void atModifierPinsEveryStepToTheSameWindow() {
+        InMemoryStorage storage = counters(2, 100, 15_000);
+        double pinned = ((InstantVector) engine.instantQuery(storage, "sum(rate(x_total[5m]))", 600_000).value()).samples().get(0).v();
+        RangeMatrix m = (RangeMatrix) engine.rangeQuery(storage, "sum(rate(x_total[5m] @ 600))", 0, 1_200_000, 60_000).value();
+        assertThat(m.series()).singleElement().satisfies(s -> {
+            assertThat(s.length()).isEqualTo(21);
+            for (int i = 0; i < s.length(); i++) {
+                assertThat(s.values()[i]).isEqualTo(pinned);
+            }
+        });
+    }
+
+    @Test
     void parseErrorIsBadDataWithPosition() {
         assertThatThrownBy(() -> engine.instantQuery(new InMemoryStorage(), "sum(x", 0))
                 .isInstanceOfSatisfying(QueryException.class, e -> {

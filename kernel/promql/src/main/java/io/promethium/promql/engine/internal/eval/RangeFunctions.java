@@ -90,6 +90,7 @@ final class RangeFunctions {
         SampleIterator reuse = null;
         long[] ends = input.windowEnds;
         long range = input.range;
+        boolean invariant = allEqual(ends) && p1 == null;
         for (int si = 0; si < input.size(); si++) {
             ev.ctx.checkDeadline();
             reuse = input.iterator(si, reuse);
@@ -97,6 +98,17 @@ final class RangeFunctions {
             int present = 0;
             boolean sawSamples = false;
             for (int s = 0; s < steps; s++) {
+                if (invariant && s > 0) {
+                    // "@" pins every step to the same window: its value was computed at step 0.
+                    row[s] = row[0];
+                    if (anyInput != null) {
+                        anyInput[s] = anyInput[0];
+                    }
+                    if (!Absent.is(row[0])) {
+                        present++;
+                    }
+                    continue;
+                }
                 long end = ends[s];
                 long start = end - range;
                 buffer.advance(start, end);
@@ -219,6 +231,15 @@ final class RangeFunctions {
             }
         }
         return new StepVector(out);
+    }
+
+    private static boolean allEqual(long[] values) {
+        for (long v : values) {
+            if (v != values[0]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index of the max (or min) value; NaN only when all are NaN; the last one wins ties, as Prometheus. */

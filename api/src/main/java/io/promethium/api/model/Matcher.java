@@ -35,7 +35,8 @@ public record Matcher(MatchType type, String name, String value, Pattern pattern
 
     private static Pattern compile(String regex) {
         try {
-            return Pattern.compile("^(?:" + regex + ")$", Pattern.DOTALL);
+            // RE2 (Go) spells named groups (?P<name>...); Java spells them (?<name>...).
+            return Pattern.compile("^(?:" + regex.replace("(?P<", "(?<") + ")$", Pattern.DOTALL);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("invalid regular expression " + quote(regex) + ": " + e.getDescription(), e);
         }

@@ -54,6 +54,11 @@ class LabelsTest {
     }
 
     @Test
+    void acceptsRe2NamedGroups() {
+        assertThat(Matcher.of(MatchType.REGEX, "job", "(?P<name>no)de").matches("node")).isTrue();
+    }
+
+    @Test
     void invalidRegexNamesTheExpression() {
         assertThatThrownBy(() -> Matcher.of(MatchType.REGEX, "job", "(")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"(\"");

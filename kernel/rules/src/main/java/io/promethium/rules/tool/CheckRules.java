@@ -1,0 +1,52 @@
+package io.promethium.rules.tool;
+
+import io.promethium.rules.internal.file.GroupDef;
+import io.promethium.rules.internal.file.RuleFileException;
+import io.promethium.rules.internal.file.RuleFileParser;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code promethium check rules FILE...}: validates rule files as {@code promtool check rules}
+ * does and reports each file's result. Exit code 0 when all are valid, 1 when one is not, 2 for
+ * usage errors.
+ */
+public final class CheckRules {
+
+    private CheckRules() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println("usage: promethium check rules FILE...");
+            return 2;
+        }
+        RuleFileParser parser = new RuleFileParser();
+        boolean failed = false;
+        for (String arg : args) {
+            out.println("Checking " + arg);
+            try {
+                List<GroupDef> groups = parser.parseFile(Path.of(arg));
+                int rules = groups.stream().mapToInt(g -> g.rules().size()).sum();
+                out.println("  SUCCESS: " + rules + " rules found");
+            } catch (RuleFileException e) {
+                failed = true;
+                err.println("  FAILED:");
+                for (String error : e.errors()) {
+                    err.println(error);
+                }
+            } catch (RuntimeException e) {
+                failed = true;
+                err.println("  FAILED:");
+                err.println(arg + ": " + e.getMessage());
+            }
+            out.println();
+        }
+        return failed ? 1 : 0;
+    }
+}

@@ -1,0 +1,144 @@
+package io.promethium.rules.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ToolsTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private PrintStream out() {
+        return new PrintStream(out, true, StandardCharsets.UTF_8);
+    }
+
+    private PrintStream err() {
+        return new PrintStream(err, true, StandardCharsets.UTF_8);
+    }
+
+    private static final String RULES = """
+            groups:
+              - name: example
+                rules:
+                  - record: job:up:sum
+                    expr: sum by (job) (up)
+                  - alert: InstanceDown
+                    expr: up == 0
+                    for: 5m
+                    labels:
+                      severity: page
+                    annotations:
+                      summary: "Instance {{ $labels.instance }} down"
+                      description: "{{ $labels.instance }} of job {{ $labels.job }} has been down for more than 5 minutes."
+            """;
+
+    @Test
+    void checkRulesReportsRuleCountAndExitsZero() throws Exception {
+        Files.writeString(dir.resolve("ok.yml"), RULES);
+        int code = CheckRules.run(new String[] {dir.resolve("ok.yml").toString()}, out(), err());
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("SUCCESS: 2 rules found");
+    }
+
+    @Test
+    void checkRulesReportsFileGroupRuleAndPositionOfBadPromQL() throws Exception {
+        Files.writeString(dir.resolve("bad.yml"), RULES.replace("sum by (job) (up)", "sum by (job) (up"));
+        int code = CheckRules.run(new String[] {dir.resolve("bad.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("FAILED").contains("bad.yml:5:").contains("group \"example\", rule 1, \"job:up:sum\"")
+                .contains("could not parse expression");
+    }
+
+    @Test
+    void checkRulesWithoutFilesIsAUsageError() {
+        assertThat(CheckRules.run(new String[0], out(), err())).isEqualTo(2);
+        assertThat(TestRules.run(new String[0], out(), err())).isEqualTo(2);
+    }
+
+    private static final String TEST = """
+            rule_files:
+              - rules.yml
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'up{job="prometheus", instance="localhost:9090"}'
+                    values: '0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'
+                  - series: 'up{job="node_exporter", instance="localhost:9100"}'
+                    values: '1+0x6 0 0 0 0 0 0 0 0'
+                alert_rule_test:
+                  - eval_time: 10m
+                    alertname: InstanceDown
+                    exp_alerts:
+                      - exp_labels:
+                          severity: page
+                          instance: localhost:9090
+                          job: prometheus
+                        exp_annotations:
+                          summary: "Instance localhost:9090 down"
+                          description: "localhost:9090 of job prometheus has been down for more than 5 minutes."
+                  - eval_time: 2m
+                    alertname: InstanceDown
+                    exp_alerts: []
+                promql_expr_test:
+                  - expr: job:up:sum
+                    eval_time: 4m
+                    exp_samples:
+                      - labels: 'job:up:sum{job="prometheus"}'
+                        value: 0
+                      - labels: 'job:up:sum{job="node_exporter"}'
+                        value: 1
+            """;
+
+    @Test
+    void testRulesPassesPromtoolsDocumentedExample() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), RULES);
+        Files.writeString(dir.resolve("test.yml"), TEST);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("Unit Testing: ").contains("SUCCESS");
+    }
+
+    @Test
+    void testRulesReportsMismatchesLikePromtool() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), RULES);
+        Files.writeString(dir.resolve("test.yml"), TEST.replace("eval_time: 10m", "eval_time: 4m")
+                .replace("value: 1\n", "value: 3\n"));
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("FAILED:").contains("alertname: InstanceDown, time: 4m")
+                .contains("got:[]").contains("expr: \"job:up:sum\", time: 4m").contains("exp: ").contains("got: ");
+    }
+
+    @Test
+    void seriesNotationExpands() {
+        assertThat(SeriesValues.parse("-2+4x3")).containsExactly(-2, 2, 6, 10);
+        assertThat(SeriesValues.parse("1-2x4")).containsExactly(1, -1, -3, -5, -7);
+        assertThat(SeriesValues.parse("1x4")).containsExactly(1, 1, 1, 1, 1);
+        double[] v = SeriesValues.parse("1 _x3 stale");
+        assertThat(v).hasSize(5);
+        assertThat(SeriesValues.isMissing(v[1])).isTrue();
+        assertThat(SeriesValues.isMissing(v[3])).isTrue();
+        assertThat(io.promethium.api.model.StaleMarker.isStale(v[4])).isTrue();
+    }
+
+    @Test
+    void badSeriesValueNamesTheToken() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), RULES);
+        Files.writeString(dir.resolve("test.yml"), TEST.replace("1+0x6 0", "1+0x6 zero"));
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("test.yml:10:").contains("bad number \"zero\"");
+    }
+}

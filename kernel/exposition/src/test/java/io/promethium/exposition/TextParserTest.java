@@ -126,7 +126,7 @@ class TextParserTest {
         assertError("a 1_000\n", "line 1: invalid value \"1_000\"");
     }
 
-    /** Names are scanned eight bytes at a time; every character class must still be seen at every position. */
+    /** Every character class must be recognised at every position of a long name. */
     @Test
     void longNamesAreValidatedAtEveryPosition() throws Exception {
         String base = "abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";

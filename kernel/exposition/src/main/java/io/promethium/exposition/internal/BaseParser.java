@@ -273,7 +273,6 @@ abstract class BaseParser implements ExpositionParser {
     final int scanMetricName(int p, int limit) {
         if (p < limit && isNameStart(buf[p])) {
             p++;
-            p = skipWordChars(p, limit);
             while (p < limit && isNameChar(buf[p])) {
                 p++;
             }
@@ -284,19 +283,9 @@ abstract class BaseParser implements ExpositionParser {
     final int scanLabelName(int p, int limit) {
         if (p < limit && isLabelNameStart(buf[p])) {
             p++;
-            p = skipWordChars(p, limit);
             while (p < limit && isLabelNameChar(buf[p])) {
                 p++;
             }
-        }
-        return p;
-    }
-
-    /** Skips whole eight-byte words of {@code [A-Za-z0-9_]}, the bulk of every name. */
-    private int skipWordChars(int p, int limit) {
-        byte[] b = buf;
-        while (p + 8 <= limit && Swar.allWordChars(Swar.word(b, p))) {
-            p += 8;
         }
         return p;
     }

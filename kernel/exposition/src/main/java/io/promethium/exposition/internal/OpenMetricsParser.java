@@ -20,6 +20,9 @@ public final class OpenMetricsParser extends BaseParser {
     static final int MAX_EXEMPLAR_LABEL_RUNES = 128;
 
     private static final MetricType[] METRIC_TYPES = MetricType.values();
+    /** {@link MetricType#text()} of each type, computed once: it lower-cases on every call. */
+    private static final String[] METRIC_TYPE_WORDS = java.util.Arrays.stream(METRIC_TYPES)
+            .map(MetricType::text).toArray(String[]::new);
 
     private final OpenMetricsFamilyValidator validator;
     private boolean eof;
@@ -148,9 +151,9 @@ public final class OpenMetricsParser extends BaseParser {
     }
 
     private MetricType typeWord(int from, int to) {
-        for (MetricType t : METRIC_TYPES) {
-            if (bytesEqual(from, to, t.text())) {
-                return t;
+        for (int i = 0; i < METRIC_TYPES.length; i++) {
+            if (bytesEqual(from, to, METRIC_TYPE_WORDS[i])) {
+                return METRIC_TYPES[i];
             }
         }
         return null;

@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * SIMD-within-a-register helpers: test eight bytes of a page at once with long arithmetic, so
- * the scanners touch each plain byte of names and values once per word instead of once per byte.
+ * the scanners of quoted values, line ends and value tokens handle a word per step, not a byte.
  * Words are read little-endian, so the lowest flagged byte is the first in the buffer.
  */
 final class Swar {
@@ -35,24 +35,5 @@ final class Swar {
     static long byteMask(long word, long pattern) {
         long x = word ^ pattern;
         return (x - ONES) & ~x & HIGHS;
-    }
-
-    /** Whether every byte of {@code w} is an ASCII letter, digit or underscore. */
-    static boolean allWordChars(long w) {
-        long ascii = ~w & HIGHS;
-        long lower = inRange(w, 'a', 'z');
-        long upper = inRange(w, 'A', 'Z');
-        long digit = inRange(w, '0', '9');
-        long x = w ^ (ONES * '_');
-        long underscore = ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS);
-        return ((lower | upper | digit | underscore) & ascii) == HIGHS;
-    }
-
-    /** High bit of each byte set when that byte's low seven bits lie in {@code [lo, hi]}. */
-    private static long inRange(long w, int lo, int hi) {
-        long v = w & ~HIGHS;
-        long geLo = v + ONES * (0x80 - lo);
-        long gtHi = v + ONES * (0x80 - (hi + 1));
-        return geLo & ~gtHi & HIGHS;
     }
 }

@@ -488,20 +488,28 @@ final class Aggregations {
             throw new QueryException(QueryException.EXECUTION, "invalid label name " + GoFormat.quote(label == null ? "" : label));
         }
         Map<Labels, StepSeries> out = new LinkedHashMap<>();
-        Map<Double, String> formatted = new HashMap<>();
+        // A series' value usually repeats from step to step: remember its last value's output
+        // series so only a changed value costs a formatted string and a label set.
+        long[] lastBits = new long[series.size()];
+        StepSeries[] lastTarget = new StepSeries[series.size()];
         for (int s = 0; s < steps; s++) {
             for (int i = 0; i < series.size(); i++) {
                 double f = series.get(i).values[s];
                 if (Absent.is(f)) {
                     continue;
                 }
-                String text = formatted.computeIfAbsent(f, GoFormat::plain);
-                Labels key = groupLabels[groupOf[i]].toBuilder().set(label, text).build();
-                StepSeries target = out.get(key);
+                long bits = Double.doubleToRawLongBits(f);
+                StepSeries target = lastTarget[i] != null && lastBits[i] == bits ? lastTarget[i] : null;
                 if (target == null) {
-                    ev.ctx.allocate(steps);
-                    target = StepSeries.empty(key, steps, false);
-                    out.put(key, target);
+                    Labels key = groupLabels[groupOf[i]].toBuilder().set(label, GoFormat.plain(f)).build();
+                    target = out.get(key);
+                    if (target == null) {
+                        ev.ctx.allocate(steps);
+                        target = StepSeries.empty(key, steps, false);
+                        out.put(key, target);
+                    }
+                    lastBits[i] = bits;
+                    lastTarget[i] = target;
                 }
                 target.values[s] = target.has(s) ? target.values[s] + 1 : 1;
             }

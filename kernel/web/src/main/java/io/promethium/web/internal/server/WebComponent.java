@@ -12,6 +12,8 @@ import io.promethium.web.internal.api.ApiErrorMapper;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.MetricsResource;
 import io.promethium.web.internal.metrics.ProcessCollector;
+import io.promethium.web.internal.metrics.HttpMetrics;
+import io.promethium.web.internal.metrics.HttpMetricsFilter;
 import io.promethium.web.internal.status.StatusResource;
 import io.promethium.web.internal.query.FormatResource;
 import io.promethium.web.internal.query.QueryResource;
@@ -87,9 +89,12 @@ public final class WebComponent {
             }
         }
         collectors.add(new ProcessCollector());
+        HttpMetrics httpMetrics = new HttpMetrics();
+        collectors.add(httpMetrics);
         ResourceConfig application = new ResourceConfig();
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         application.register(new ApiErrorMapper());
+        application.register(new HttpMetricsFilter(httpMetrics));
         application.register(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         application.register(new StatusResource(serverInfo, configService));
         application.register(new MetricsResource(() -> new ArrayList<>(collectors)));

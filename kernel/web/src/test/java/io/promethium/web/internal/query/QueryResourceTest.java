@@ -163,6 +163,29 @@ class QueryResourceTest {
     }
 
     @Test
+    void queryPastTheSampleLimitIs422AndTheServerKeepsServing() throws Exception {
+        var engine = server.engine.orNull();
+        server.engine.bind(io.promethium.promql.engine.QueryEngine.create(
+                io.promethium.promql.engine.EngineOptions.DEFAULTS.withMaxSamples(5)));
+        try {
+            HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("up[10m]") + "&time=150");
+            assertThat(r.statusCode()).isEqualTo(422);
+            assertThat(json(r).at("/errorType").asText()).isEqualTo("execution");
+            assertThat(json(r).at("/error").asText()).contains("too many samples");
+        } finally {
+            server.engine.bind(engine);
+        }
+        assertThat(server.get("/api/v1/query?query=up&time=150").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownEndpointIsPlain404() {
+        HttpResponse<String> r = server.get("/api/v1/nope");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).isEqualTo("404 page not found\n");
+    }
+
+    @Test
     void formatQueryPrettifies() throws Exception {
         JsonNode body = json(server.get("/api/v1/format_query?query=" + enc("sum  by(job)(rate(up[5m]))")));
         assertThat(body.at("/data").asText()).isEqualTo("sum by (job) (rate(up[5m]))");

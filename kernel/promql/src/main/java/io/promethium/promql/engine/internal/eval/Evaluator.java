@@ -171,6 +171,9 @@ final class Evaluator {
             double lastV = 0;
             long read = 0;
             for (int i = 0; i < n; i++) {
+                if ((i & 63) == 63) {
+                    ctx.checkDeadline();
+                }
                 long end = ends[i];
                 long start = end - lookback;
                 if (has && it.timestamp() <= start) {

@@ -109,6 +109,10 @@ final class RangeFunctions {
                     }
                     continue;
                 }
+                if ((s & 63) == 63) {
+                    // Long series over many steps: keep the deadline honest within one series too.
+                    ev.ctx.checkDeadline();
+                }
                 long end = ends[s];
                 long start = end - range;
                 buffer.advance(start, end);

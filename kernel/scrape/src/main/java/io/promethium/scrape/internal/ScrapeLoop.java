@@ -39,7 +39,7 @@ final class ScrapeLoop {
         "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
     /** Everything a replacement loop takes over so that series and staleness carry on. */
-    record Handover(SeriesCache cache, long iteration, long lastSuccess, long[] reportRefs) {
+    record Handover(ScrapeLoop from, SeriesCache cache, long iteration, long lastSuccess, long[] reportRefs) {
     }
 
     private final ScrapeTarget target;
@@ -140,7 +140,7 @@ final class ScrapeLoop {
     Handover handover() {
         stop(false);
         awaitStop();
-        return new Handover(cache, iteration, lastSuccess, reportRefs);
+        return new Handover(this, cache, iteration, lastSuccess, reportRefs);
     }
 
     private void run() {

@@ -143,15 +143,20 @@ final class ScrapePool {
             throw e;
         }
         boolean keepSeries = ConfigComparison.sameSeriesHandling(old, newConfig);
-        Map<Labels, ScrapeLoop.Handover> handovers = new HashMap<>();
+        // Keyed by what names the series (URL and public labels), not the full target labels:
+        // a new interval changes __scrape_interval__ but not one series.
+        Map<HandoverKey, ScrapeLoop.Handover> handovers = new HashMap<>();
         List<ScrapeLoop> oldLoops = new ArrayList<>(loops.values());
+        // Series handling changed (labels, limits, metric relabeling): the old series end here
+        // and the new loops start afresh. Otherwise the new loops take the old series over.
         for (ScrapeLoop loop : oldLoops) {
-            loop.stop(false);
+            loop.stop(!keepSeries);
         }
         for (ScrapeLoop loop : oldLoops) {
-            ScrapeLoop.Handover handover = loop.handover();
             if (keepSeries) {
-                handovers.put(loop.target().labels(), handover);
+                handovers.put(HandoverKey.of(loop.target()), loop.handover());
+            } else {
+                loop.awaitStop();
             }
         }
         loops.clear();
@@ -159,13 +164,25 @@ final class ScrapePool {
         retired.forEach(HttpClientShards::shutdown);
         retired.clear();
         sync(handovers);
+        // Targets the new config no longer has: their series end now.
+        long now = System.currentTimeMillis();
+        for (ScrapeLoop.Handover unused : handovers.values()) {
+            unused.from().endOfRun(now);
+        }
+    }
+
+    /** Identifies a target's series across a reload. */
+    private record HandoverKey(URI url, Labels publicLabels) {
+        static HandoverKey of(ScrapeTarget target) {
+            return new HandoverKey(target.url(), target.publicLabels());
+        }
     }
 
     private void sync() {
-        sync(Map.of());
+        sync(new HashMap<>());
     }
 
-    private void sync(Map<Labels, ScrapeLoop.Handover> handovers) {
+    private void sync(Map<HandoverKey, ScrapeLoop.Handover> handovers) {
         if (stopped) {
             return;
         }
@@ -221,7 +238,7 @@ final class ScrapePool {
         }
         for (ScrapeTarget target : wanted.values()) {
             if (!loops.containsKey(target.labels())) {
-                ScrapeLoop loop = newLoop(target, handovers.get(target.labels()));
+                ScrapeLoop loop = newLoop(target, handovers.remove(HandoverKey.of(target)));
                 loops.put(target.labels(), loop);
                 loop.start();
             }

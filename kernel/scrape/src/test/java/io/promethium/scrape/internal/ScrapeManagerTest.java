@@ -126,6 +126,24 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void aReloadThatReplacesLoopsHandsTheSeriesOver() throws Exception {
+        manager.applyConfig(config(withStatic(fast("j"), a.address())));
+        await("a scraped", () -> hasSamples("from_a"));
+
+        manager.applyConfig(config(withStatic(Configs.withTiming(Configs.job("j"), Duration.ofMillis(250), Duration.ofMillis(150)),
+                a.address())));
+        ScrapeLoop replacement = loops("j").get(0);
+        assertThat(replacement.settings().interval()).isEqualTo(Duration.ofMillis(250));
+        Labels added = replacement.target().publicLabels().toBuilder().set("__name__", "scrape_series_added").build();
+        await("the replacement scraped", () -> storage.samples(added).size() >= 2);
+
+        List<MemoryStorage.Sample> addedSamples = storage.samples(added);
+        assertThat(addedSamples.get(addedSamples.size() - 1).value()).as("no series new to the replacement loop").isZero();
+        assertThat(storage.samples(Labels.of("__name__", "from_a", "env", "test", "instance", a.address(), "job", "j")))
+                .as("no staleness marker between the two loops").noneMatch(MemoryStorage.Sample::isStale);
+    }
+
+    @Test
     void reloadWithChangedTargetRelabelingRestartsOnlyTheTargetsWhoseLabelsChange() throws Exception {
         ScrapeConfig job = withStatic(fast("j"), a.address(), b.address());
         manager.applyConfig(config(job));

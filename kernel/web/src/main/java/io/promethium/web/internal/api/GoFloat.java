@@ -40,6 +40,22 @@ public final class GoFloat {
         appendShortest(sb, v, abs < 1e-6 || abs >= 1e21);
     }
 
+    /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)}, as alert values are shown ({@code 1e+00}, {@code 2.5e-03}). */
+    public static String formatExponent(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return 1 / v < 0 ? "-0e+00" : "0e+00";
+        }
+        StringBuilder sb = new StringBuilder(24);
+        appendShortest(sb, v, true);
+        return sb.toString();
+    }
+
     /** Appends with plain notation always, as Go's {@code 'f'} format (used for the AST's number literals). */
     public static String formatPlain(double v) {
         if (Double.isNaN(v)) {

@@ -20,6 +20,8 @@ import io.promethium.web.internal.query.QueryResource;
 import io.promethium.web.internal.series.ExemplarsResource;
 import io.promethium.web.internal.series.SeriesResource;
 import io.promethium.web.internal.targets.TargetsResource;
+import io.promethium.web.internal.rules.RulesResource;
+import io.promethium.rules.RuleManager;
 import io.promethium.web.internal.tsdb.TsdbAccess;
 import io.promethium.web.internal.tsdb.TsdbAdminResource;
 import io.promethium.web.internal.tsdb.TsdbStatusResource;
@@ -74,6 +76,7 @@ public final class WebComponent {
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
+    private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
     private final HttpServer server;
 
     @Activate
@@ -105,6 +108,7 @@ public final class WebComponent {
         application.register(new SeriesResource(storage));
         application.register(new ExemplarsResource());
         application.register(new TargetsResource(targets));
+        application.register(new RulesResource(rules));
         application.register(new TsdbStatusResource(tsdb));
         application.register(new TsdbAdminResource(tsdb, Boolean.parseBoolean(config.enableAdminApi()), clock));
         Supplier<Labels> externalLabels = () -> {
@@ -170,6 +174,16 @@ public final class WebComponent {
 
     void unbindScrapeTargets(ScrapeTargets service) {
         targets.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRuleManager(RuleManager service) {
+        rules.bind(service);
+    }
+
+    void unbindRuleManager(RuleManager service) {
+        rules.unbind(service);
     }
 
     @Deactivate

@@ -11,6 +11,7 @@ import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
+import io.promethium.web.internal.api.GoTime;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -21,9 +22,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,9 +36,6 @@ import java.util.function.Supplier;
 /** {@code /api/v1/targets}, {@code /api/v1/targets/metadata} and {@code /api/v1/metadata}: what the scrape manager knows. */
 @Path("/api/v1")
 public final class TargetsResource {
-
-    private static final DateTimeFormatter RFC3339_NANO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX")
-            .withZone(ZoneOffset.UTC);
 
     private final Supplier<ScrapeTargets> targets;
 
@@ -97,30 +92,12 @@ public final class TargetsResource {
         g.writeStringField("scrapeUrl", target.scrapeUrl());
         g.writeStringField("globalUrl", target.globalUrl());
         g.writeStringField("lastError", target.lastError());
-        g.writeStringField("lastScrape", time(target.lastScrape()));
+        g.writeStringField("lastScrape", GoTime.format(target.lastScrape()));
         g.writeNumberField("lastScrapeDuration", target.lastScrapeDuration().toNanos() / 1e9);
         g.writeStringField("health", target.health());
         g.writeStringField("scrapeInterval", GoDuration.format(target.scrapeInterval()));
         g.writeStringField("scrapeTimeout", GoDuration.format(target.scrapeTimeout()));
         g.writeEndObject();
-    }
-
-    /** Go's time.Time JSON (RFC 3339 with nanoseconds, trailing zeros dropped); the zero time before a first scrape. */
-    static String time(Instant t) {
-        if (t.equals(Instant.EPOCH)) {
-            return "0001-01-01T00:00:00Z";
-        }
-        String s = RFC3339_NANO.format(t);
-        int dot = s.indexOf('.');
-        int zone = s.indexOf('Z', dot);
-        int end = zone;
-        while (end > dot + 1 && s.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (end == dot + 1) {
-            end = dot;
-        }
-        return s.substring(0, end) + s.substring(zone);
     }
 
     @GET

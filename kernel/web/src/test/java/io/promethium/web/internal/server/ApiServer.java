@@ -36,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
     public final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     public final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     public final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
+    public final ServiceSlot<io.promethium.rules.RuleManager> rules = new ServiceSlot<>("rule manager");
     private final HttpServer server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

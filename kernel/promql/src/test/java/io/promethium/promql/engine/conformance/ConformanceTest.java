@@ -65,6 +65,7 @@ class ConformanceTest {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicInteger knownFailing = new AtomicInteger();
+    private final Map<String, AtomicInteger> skipReasons = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withTimeout(Duration.ofSeconds(30)));
     private final Map<String, String> knownFailures = loadKnownFailures();
 
@@ -115,6 +116,7 @@ class ConformanceTest {
                         String id = name + ":" + (i + 1);
                         tests.add(DynamicTest.dynamicTest(id, () -> {
                             skipped.incrementAndGet();
+                            countReason("experimental file " + name);
                             throw new TestAbortedException("skipped: " + skipFile);
                         }));
                     }
@@ -191,6 +193,7 @@ class ConformanceTest {
     private void runCase(String id, Script.Eval e, DataState state, StorageCache cache, String skipReason) {
         if (skipReason != null) {
             skipped.incrementAndGet();
+            countReason(skipReason);
             throw new TestAbortedException("skipped: " + skipReason);
         }
         String known = knownFailures.get(id);
@@ -206,6 +209,7 @@ class ConformanceTest {
             // The case selects series holding native histogram samples, which the test data
             // loader does not store yet: a native-histogram case, skipped while it fails.
             skipped.incrementAndGet();
+            countReason("reads series holding native histogram samples");
             throw new TestAbortedException("skipped: reads native histogram series: " + failure);
         }
         if (known != null) {
@@ -446,8 +450,13 @@ class ConformanceTest {
         return sb.append('}').toString();
     }
 
+    private void countReason(String reason) {
+        skipReasons.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
+    }
+
     @AfterAll
     void summary() {
+        skipReasons.forEach((reason, n) -> System.out.println("  skipped " + n + ": " + reason));
         System.out.println("promql conformance: " + passed.get() + " passed, " + failed.get() + " failed, " + skipped.get()
                 + " skipped, " + knownFailing.get() + " known-failing (listed in known-failures.txt)");
     }

@@ -158,12 +158,13 @@ final class Evaluator {
         SeriesSet set = select(querier, hints, vs);
         List<StepSeries> out = new ArrayList<>();
         SampleIterator it = null;
+        // One reused row per selector; a series with samples gets a copy, one without costs nothing.
+        double[] row = new double[n];
         while (set.next()) {
             ctx.checkDeadline();
             Series series = set.at();
             it = series.iterator(it);
-            ctx.allocate(n);
-            double[] values = new double[n];
+            double[] values = row;
             int present = 0;
             boolean has = it.next();
             boolean haveLast = false;
@@ -199,8 +200,9 @@ final class Evaluator {
                 throw storageError(it.error());
             }
             if (present > 0) {
+                ctx.allocate(n);
                 ctx.addSamples(present);
-                out.add(new StepSeries(series.labels(), values, false));
+                out.add(new StepSeries(series.labels(), Arrays.copyOf(values, n), false));
             }
         }
         checkSet(set);

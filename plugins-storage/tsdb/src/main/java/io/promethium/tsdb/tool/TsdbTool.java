@@ -10,7 +10,7 @@ import java.util.List;
  *   create-blocks-from openmetrics FILE DIR   backfill blocks from an OpenMetrics text file
  *   list DIR                                  list blocks
  *   analyze DIR                               cardinality and churn of the newest block
- *   bench write [--series N] [--hours H] [--fsync] [--dir D]
+ *   bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
  * </pre>
  * Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage (usage on stderr).
  */
@@ -20,7 +20,7 @@ public final class TsdbTool {
               create-blocks-from openmetrics FILE DIR   import an OpenMetrics text file into blocks in DIR
               list DIR                                  list the blocks of a data directory
               analyze DIR                               label cardinality of the newest block
-              bench write [--series N] [--hours H] [--fsync] [--dir D]
+              bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
                                                         ingest/compaction/query benchmark (prints a table)
             """;
 

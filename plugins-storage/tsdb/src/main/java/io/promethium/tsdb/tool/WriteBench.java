@@ -24,7 +24,8 @@ import java.util.Locale;
  * {@code tsdb bench write}: ingests node_exporter-shaped data and prints append throughput (1 and
  * 2 threads, WAL on), bytes per sample on disk after compaction, heap per active series, and
  * 1-day range query throughput. Flags: {@code --series N} (10000), {@code --hours H} (24),
- * {@code --fsync} (fsync every commit instead of write-through), {@code --dir D} (a temp dir).
+ * {@code --threads T} (2, for the concurrent append run), {@code --fsync} (fsync every commit,
+ * shared by concurrent committers, instead of write-through), {@code --dir D} (a temp dir).
  */
 final class WriteBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -33,6 +34,7 @@ final class WriteBench {
     private int series = 10_000;
     private int hours = 24;
     private boolean fsync;
+    private int threads = 2;
     private Path dir;
 
     WriteBench(PrintStream out) {
@@ -46,12 +48,13 @@ final class WriteBench {
                 case "--series" -> series = Integer.parseInt(value(args, ++i, a));
                 case "--hours" -> hours = Integer.parseInt(value(args, ++i, a));
                 case "--fsync" -> fsync = true;
+                case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
                 case "--dir" -> dir = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown flag for bench write: " + a);
             }
         }
-        if (series < 100 || hours < 3) {
-            throw new IllegalArgumentException("bench write needs --series >= 100 and --hours >= 3");
+        if (series < 100 || hours < 3 || threads < 2) {
+            throw new IllegalArgumentException("bench write needs --series >= 100, --hours >= 3, --threads >= 2");
         }
     }
 
@@ -142,31 +145,32 @@ final class WriteBench {
                         String.format(Locale.ROOT, "%.2f s wall (%.2f CPU-s), %,.0f samples/s", secs, qcpu, read / secs), ""});
             }
 
-            // Append, two threads: a shorter range, each thread scraping half of the hosts.
+            // Append, several threads (2 by default): a shorter range, each thread scraping its share of the hosts.
             Path two = root.resolve("two");
             NodeExporterData data2 = new NodeExporterData(series);
             try (Tsdb db = open(two)) {
                 long steps2 = Math.min(steps, 3 * 240);
-                long[] counts = new long[2];
-                long[] cpu = new long[2];
-                Thread[] threads = new Thread[2];
+                long[] counts = new long[threads];
+                long[] cpu = new long[threads];
+                Thread[] workers = new Thread[threads];
                 long t0 = System.nanoTime();
-                for (int k = 0; k < 2; k++) {
+                for (int k = 0; k < threads; k++) {
                     int id = k;
-                    threads[k] = new Thread(() -> {
+                    workers[k] = new Thread(() -> {
                         long c0 = THREADS.getCurrentThreadCpuTime();
-                        counts[id] = ingest(db, data2, start, 0, steps2, id, 2);
+                        counts[id] = ingest(db, data2, start, 0, steps2, id, threads);
                         cpu[id] = THREADS.getCurrentThreadCpuTime() - c0;
                     });
-                    threads[k].start();
+                    workers[k].start();
                 }
-                for (Thread t : threads) {
+                for (Thread t : workers) {
                     t.join();
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                long total = counts[0] + counts[1];
-                rows.add(new String[] {"append, 2 threads, WAL on", String.format(Locale.ROOT, "%,.0f samples/s wall, %,.0f per CPU-s",
-                        total / secs, total / ((cpu[0] + cpu[1]) / 1e9)), ""});
+                long total = java.util.Arrays.stream(counts).sum();
+                long cpuTotal = java.util.Arrays.stream(cpu).sum();
+                rows.add(new String[] {"append, " + threads + " threads, WAL on", String.format(Locale.ROOT, "%,.0f samples/s wall, %,.0f per CPU-s",
+                        total / secs, total / (cpuTotal / 1e9)), ""});
             }
             print(rows);
         } finally {

@@ -22,7 +22,6 @@ abstract class BaseParser implements ExpositionParser {
     private static final int MAX_SNIPPET = 120;
 
     final byte[] buf;
-    final int start;
     final int end;
     final NumberParser numbers = new NumberParser();
 
@@ -60,7 +59,6 @@ abstract class BaseParser implements ExpositionParser {
     BaseParser(byte[] buf, int offset, int length) {
         this.buf = Objects.requireNonNull(buf, "buf is null");
         Objects.checkFromIndexSize(offset, length, buf.length);
-        this.start = offset;
         this.end = offset + length;
         this.pos = offset;
     }

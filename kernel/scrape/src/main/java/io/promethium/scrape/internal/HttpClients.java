@@ -12,6 +12,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -28,6 +29,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Builds the {@link HttpClient} of a scrape pool from its {@code http_client} settings: keep-alive
@@ -94,6 +96,9 @@ final class HttpClients {
             } else {
                 trust = null;
             }
+            if (!tls.insecureSkipVerify() && !tls.serverName().isEmpty()) {
+                trust = new TrustManager[] {new ServerNameTrust(x509(trust), tls.serverName())};
+            }
             KeyManagerFactory keys = null;
             if (!tls.certFile().isEmpty() || !tls.keyFile().isEmpty()) {
                 if (tls.certFile().isEmpty() || tls.keyFile().isEmpty()) {
@@ -113,6 +118,21 @@ final class HttpClients {
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("tls_config: " + e.getMessage(), e);
         }
+    }
+
+    /** The X.509 trust manager among {@code managers}, or the platform's default one. */
+    private static X509TrustManager x509(TrustManager[] managers) throws GeneralSecurityException {
+        if (managers == null) {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            managers = factory.getTrustManagers();
+        }
+        for (TrustManager manager : managers) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager available");
     }
 
     private static Path resolve(Path base, String file) {
@@ -148,6 +168,84 @@ final class HttpClients {
             }
         }
         throw new GeneralSecurityException("key_file " + file + ": not an " + String.join("/", tried) + " key");
+    }
+
+    /**
+     * {@code server_name}: the chain is verified as usual, but the certificate must name
+     * {@code server_name} (in its subject alternative names, as Go checks) instead of the host
+     * in the URL. Being an extended manager, it replaces the platform's check of the URL host.
+     */
+    private static final class ServerNameTrust extends X509ExtendedTrustManager {
+        private final X509TrustManager delegate;
+        private final String serverName;
+
+        ServerNameTrust(X509TrustManager delegate, String serverName) {
+            this.delegate = delegate;
+            this.serverName = serverName.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        private void verify(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkServerTrusted(chain, authType);
+            if (!names(chain[0])) {
+                throw new CertificateException("x509: certificate is not valid for server_name " + serverName);
+            }
+        }
+
+        private boolean names(X509Certificate cert) throws CertificateException {
+            Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+            if (alternatives == null) {
+                return false;
+            }
+            boolean ip = serverName.indexOf(':') >= 0 || serverName.matches("[0-9.]+");
+            for (List<?> entry : alternatives) {
+                int type = (Integer) entry.get(0);
+                String name = String.valueOf(entry.get(1)).toLowerCase(java.util.Locale.ROOT);
+                if (ip && type == 7 && name.equals(serverName)) {
+                    return true;
+                }
+                if (!ip && type == 2 && (name.equals(serverName)
+                        || (name.startsWith("*.") && serverName.indexOf('.') > 0
+                            && serverName.substring(serverName.indexOf('.')).equals(name.substring(1))))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            verify(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            verify(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            verify(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
     }
 
     /** {@code insecure_skip_verify}: accepts any certificate and, being an extended manager, any host name. */

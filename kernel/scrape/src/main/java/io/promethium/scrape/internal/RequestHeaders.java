@@ -35,7 +35,7 @@ final class RequestHeaders {
         add(headers, "Accept", accept);
         add(headers, "Accept-Encoding", compression ? "gzip" : "identity");
         add(headers, "User-Agent", USER_AGENT);
-        add(headers, "X-Prometheus-Scrape-Timeout-Seconds", Double.toString(timeout.toMillis() / 1000.0));
+        add(headers, "X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
         for (Map.Entry<String, String> header : http.headers().entrySet()) {
             set(headers, header.getKey(), header.getValue());
         }
@@ -62,6 +62,11 @@ final class RequestHeaders {
         }
         cached = List.copyOf(headers);
         return cached;
+    }
+
+    /** Go's shortest float formatting of the seconds, as Prometheus sends it ({@code 10}, {@code 2.5}). */
+    static String seconds(Duration timeout) {
+        return java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     boolean changesPerRequest() {

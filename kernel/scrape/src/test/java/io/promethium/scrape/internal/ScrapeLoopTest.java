@@ -301,6 +301,12 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void sendsTheScrapeTimeoutAsPrometheusFormatsIt() {
+        assertThat(RequestHeaders.seconds(Duration.ofSeconds(10))).isEqualTo("10");
+        assertThat(RequestHeaders.seconds(Duration.ofMillis(2500))).isEqualTo("2.5");
+    }
+
+    @Test
     void anEmptyContentTypeFailsWithoutFallbackProtocol() throws Exception {
         server.page("", "a 1\n");
         ScrapeLoop loop = loop(job());

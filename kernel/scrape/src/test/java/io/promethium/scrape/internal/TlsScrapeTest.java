@@ -120,6 +120,17 @@ class TlsScrapeTest {
     }
 
     @Test
+    void serverNameReplacesTheUrlHostInTheCertificateCheck() throws Exception {
+        ScrapeLoop named = loop(server, new HttpClientConfig.TlsConfig("ca.pem", "", "", "localhost", false, ""));
+        named.scrapeOnce(1000);
+        assertThat(named.info().lastError()).isEmpty();
+
+        ScrapeLoop wrong = loop(server, new HttpClientConfig.TlsConfig("ca.pem", "", "", "other.example", false, ""));
+        wrong.scrapeOnce(2000);
+        assertThat(wrong.info().lastError()).isNotEmpty();
+    }
+
+    @Test
     void trustsTheServerThroughCaFile() throws Exception {
         ScrapeLoop loop = loop(server, tls("ca.pem", "", "", false));
         loop.scrapeOnce(1000);

@@ -210,7 +210,7 @@ class ConformanceTest {
             // loader does not store yet: a native-histogram case, skipped while it fails.
             skipped.incrementAndGet();
             countReason("reads series holding native histogram samples");
-            throw new TestAbortedException("skipped: reads native histogram series: " + failure);
+            throw new TestAbortedException("skipped: reads native histogram series: " + id + ": " + e.query() + ": " + failure);
         }
         if (known != null) {
             if (failure == null) {

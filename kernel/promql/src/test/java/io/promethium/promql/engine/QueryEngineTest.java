@@ -105,6 +105,18 @@ class QueryEngineTest {
     }
 
     @Test
+    void storageFailureIsAnExecutionErrorNamingTheCause() {
+        Queryable broken = (min, max) -> {
+            throw new io.promethium.api.storage.StorageException(io.promethium.api.storage.StorageException.Reason.IO, "disk on fire");
+        };
+        assertThatThrownBy(() -> engine.instantQuery(broken, "up", 0))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("execution");
+                    assertThat(e.getMessage()).contains("disk on fire");
+                });
+    }
+
+    @Test
     void parseErrorIsBadDataWithPosition() {
         assertThatThrownBy(() -> engine.instantQuery(new InMemoryStorage(), "sum(x", 0))
                 .isInstanceOfSatisfying(QueryException.class, e -> {

@@ -45,7 +45,12 @@ final class EvalContext implements AutoCloseable {
     }
 
     Querier querier(long minTime, long maxTime) {
-        Querier q = storage.querier(minTime, maxTime);
+        Querier q;
+        try {
+            q = storage.querier(minTime, maxTime);
+        } catch (RuntimeException e) {
+            throw new QueryException(QueryException.EXECUTION, "error querying storage: " + e.getMessage(), e);
+        }
         queriers.add(q);
         return q;
     }

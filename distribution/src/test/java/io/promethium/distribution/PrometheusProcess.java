@@ -1,0 +1,97 @@
+package io.promethium.distribution;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Prometheus (the Debian package's {@code /usr/bin/prometheus}) on loopback with its own
+ * data folder and config, for differential and peer tests.
+ */
+final class PrometheusProcess implements AutoCloseable {
+
+    static final Path BINARY = Path.of(System.getProperty("prometheus.binary", "/usr/bin/prometheus"));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final Path home;
+    final int port;
+    private final Process process;
+
+    private PrometheusProcess(Path home, int port, Process process) {
+        this.home = home;
+        this.port = port;
+        this.process = process;
+    }
+
+    static boolean available() {
+        return Files.isExecutable(BINARY);
+    }
+
+    static PrometheusProcess start(String configYaml, String... flags) throws IOException {
+        Path home = Files.createTempDirectory("prometheus-it-");
+        Files.writeString(home.resolve("prometheus.yml"), configYaml);
+        int port = ServerProcess.freePort();
+        List<String> command = new ArrayList<>(List.of(BINARY.toString(),
+                "--config.file=" + home.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + home.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port));
+        command.addAll(List.of(flags));
+        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve("prometheus.log").toFile()).start();
+        PrometheusProcess prometheus = new PrometheusProcess(home, port, p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("prometheus exited: " + prometheus.log());
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(prometheus.uri("/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return prometheus;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            ServerProcess.sleep(200);
+        }
+        prometheus.close();
+        throw new IllegalStateException("prometheus did not get ready");
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    String log() {
+        try {
+            return Files.readString(home.resolve("prometheus.log"));
+        } catch (IOException e) {
+            return "<no log: " + e + ">";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ServerProcess.deleteTree(home);
+    }
+}

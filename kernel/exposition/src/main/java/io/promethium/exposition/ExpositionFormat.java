@@ -17,8 +17,7 @@ public enum ExpositionFormat {
     OPENMETRICS_TEXT_0_0_1("OpenMetricsText0.0.1", "application/openmetrics-text", "0.0.1",
             "application/openmetrics-text; version=0.0.1; charset=utf-8"),
     /** {@code PrometheusText1.0.0}: 0.0.4 plus quoted UTF-8 metric and label names. */
-    PROMETHEUS_TEXT_1_0_0("PrometheusText1.0.0", "text/plain", "1.0.0",
-            "text/plain; version=1.0.0; charset=utf-8"),
+    PROMETHEUS_TEXT_1_0_0("PrometheusText1.0.0", "text/plain", "1.0.0", TextFormatWriter.UTF8_CONTENT_TYPE),
     /** {@code PrometheusText0.0.4}, the classic text format. */
     PROMETHEUS_TEXT_0_0_4("PrometheusText0.0.4", "text/plain", "0.0.4", TextFormatWriter.CONTENT_TYPE);
 
@@ -71,9 +70,16 @@ public enum ExpositionFormat {
                 : new TextParser(buf, offset, length);
     }
 
-    /** A writer of this format over {@code out}; call {@link ExpositionWriter#finish()} at the end. */
+    /**
+     * A writer of this format over {@code out}; call {@link ExpositionWriter#finish()} at the end.
+     * Text format 1.0.0 quotes UTF-8 names; the other formats escape them with underscores, which
+     * every reader of those versions understands.
+     */
     public ExpositionWriter newWriter(Writer out) {
-        return isOpenMetrics() ? new OpenMetricsWriter(out) : new TextFormatWriter(out);
+        boolean utf8Names = this == PROMETHEUS_TEXT_1_0_0;
+        return isOpenMetrics()
+                ? new OpenMetricsWriter(out, utf8Names, contentType)
+                : new TextFormatWriter(out, utf8Names);
     }
 
     /** The format named by a {@code scrape_protocols} entry. */

@@ -20,15 +20,36 @@ import java.util.Objects;
  */
 public final class OpenMetricsWriter implements ExpositionWriter {
 
+    /** The content type when names may be quoted UTF-8. */
+    public static final String UTF8_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8";
+
     public static final String CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private final Writer out;
+    private final boolean utf8Names;
+    private final String contentType;
     private final StringBuilder line = new StringBuilder(256);
     private String family = "";
     private MetricType familyType = MetricType.UNKNOWN;
 
+    /** A writer that escapes names outside the legacy character set with underscores. */
     public OpenMetricsWriter(Writer out) {
+        this(out, false);
+    }
+
+    /**
+     * @param utf8Names quote names outside the legacy character set (for readers that accept
+     *     {@code escaping=allow-utf-8}) instead of escaping them with underscores
+     */
+    public OpenMetricsWriter(Writer out, boolean utf8Names) {
+        this(out, utf8Names, utf8Names ? UTF8_CONTENT_TYPE : CONTENT_TYPE);
+    }
+
+    /** For {@link ExpositionFormat}: the 0.0.1 and 1.0.0 pages are the same, only the header differs. */
+    OpenMetricsWriter(Writer out, boolean utf8Names, String contentType) {
         this.out = Objects.requireNonNull(out, "out is null");
+        this.utf8Names = utf8Names;
+        this.contentType = Objects.requireNonNull(contentType, "contentType is null");
     }
 
     @Override
@@ -45,17 +66,17 @@ public final class OpenMetricsWriter implements ExpositionWriter {
         familyType = type;
         line.setLength(0);
         line.append("# TYPE ");
-        Names.appendMetadataName(line, familyName);
+        Names.appendMetadataName(line, familyName, utf8Names);
         line.append(' ').append(type.text()).append('\n');
         if (unit != null && !unit.isEmpty() && familyName.endsWith("_" + unit)
                 && type != MetricType.INFO && type != MetricType.STATESET) {
             line.append("# UNIT ");
-            Names.appendMetadataName(line, familyName);
+            Names.appendMetadataName(line, familyName, utf8Names);
             line.append(' ').append(unit).append('\n');
         }
         if (help != null && !help.isEmpty()) {
             line.append("# HELP ");
-            Names.appendMetadataName(line, familyName);
+            Names.appendMetadataName(line, familyName, utf8Names);
             line.append(' ');
             Escapes.escapeHelp(line, help, true);
             line.append('\n');
@@ -85,7 +106,7 @@ public final class OpenMetricsWriter implements ExpositionWriter {
             sampleName = name + "_info";
         }
         line.setLength(0);
-        Names.appendSeries(line, sampleName, labels);
+        Names.appendSeries(line, sampleName, labels, utf8Names);
         line.append(' ');
         FloatFormat.appendOpenMetrics(line, value);
         if (hasTimestamp) {
@@ -126,7 +147,7 @@ public final class OpenMetricsWriter implements ExpositionWriter {
 
     @Override
     public String contentType() {
-        return CONTENT_TYPE;
+        return contentType;
     }
 
     private void flushLine() {

@@ -15,17 +15,32 @@ import java.util.Objects;
  * Writes the Prometheus text format 0.0.4: {@code # HELP} when there is help, {@code # TYPE},
  * then samples with Go-style floats and optional integer millisecond timestamps. Types the
  * format lacks (info, stateset, gaugehistogram) are written as {@code untyped} or {@code gauge};
- * names outside the legacy character set are quoted, as text format 1.0.0 does. Not thread-safe.
+ * names outside the legacy character set are escaped with underscores, or quoted as text format
+ * 1.0.0 does when constructed for UTF-8 names. Not thread-safe.
  */
 public final class TextFormatWriter implements ExpositionWriter {
+
+    /** The content type when names may be quoted UTF-8. */
+    public static final String UTF8_CONTENT_TYPE = "text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8";
 
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Writer out;
+    private final boolean utf8Names;
     private final StringBuilder line = new StringBuilder(256);
 
+    /** A writer that escapes names outside the legacy character set with underscores. */
     public TextFormatWriter(Writer out) {
+        this(out, false);
+    }
+
+    /**
+     * @param utf8Names quote names outside the legacy character set (for readers that accept
+     *     {@code escaping=allow-utf-8}) instead of escaping them with underscores
+     */
+    public TextFormatWriter(Writer out, boolean utf8Names) {
         this.out = Objects.requireNonNull(out, "out is null");
+        this.utf8Names = utf8Names;
     }
 
     @Override
@@ -35,13 +50,13 @@ public final class TextFormatWriter implements ExpositionWriter {
         line.setLength(0);
         if (help != null && !help.isEmpty()) {
             line.append("# HELP ");
-            Names.appendMetadataName(line, name);
+            Names.appendMetadataName(line, name, utf8Names);
             line.append(' ');
             Escapes.escapeHelp(line, help, false);
             line.append('\n');
         }
         line.append("# TYPE ");
-        Names.appendMetadataName(line, name);
+        Names.appendMetadataName(line, name, utf8Names);
         line.append(' ').append(textType(type)).append('\n');
         flushLine();
     }
@@ -72,7 +87,7 @@ public final class TextFormatWriter implements ExpositionWriter {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(labels, "labels is null");
         line.setLength(0);
-        Names.appendSeries(line, name, labels);
+        Names.appendSeries(line, name, labels, utf8Names);
         line.append(' ');
         FloatFormat.appendText(line, value);
         if (hasTimestamp) {
@@ -93,7 +108,7 @@ public final class TextFormatWriter implements ExpositionWriter {
 
     @Override
     public String contentType() {
-        return CONTENT_TYPE;
+        return utf8Names ? UTF8_CONTENT_TYPE : CONTENT_TYPE;
     }
 
     private void flushLine() {

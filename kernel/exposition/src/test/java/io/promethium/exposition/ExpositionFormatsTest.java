@@ -98,6 +98,9 @@ class ExpositionFormatsTest {
         assertThat(ExpositionFormat.fromProtocol("OpenMetricsText1.0.0")).isEqualTo(ExpositionFormat.OPENMETRICS_TEXT_1_0_0);
         assertThat(ExpositionFormat.PROMETHEUS_TEXT_0_0_4.contentType()).isEqualTo(TextFormatWriter.CONTENT_TYPE);
         assertThat(ExpositionFormat.OPENMETRICS_TEXT_1_0_0.contentType()).isEqualTo(OpenMetricsWriter.CONTENT_TYPE);
+        for (ExpositionFormat format : ExpositionFormat.values()) {
+            assertThat(format.newWriter(new java.io.StringWriter()).contentType()).isEqualTo(format.contentType());
+        }
         assertThatThrownBy(() -> ExpositionFormat.fromProtocol("PrometheusProto")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -116,7 +116,24 @@ class WriterRoundTripTest {
     }
 
     @Test
+    void olderFormatsEscapeNamesOutsideTheLegacySetWithUnderscores() throws Exception {
+        String page = write(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, w -> {
+            w.family("my.metric", MetricType.GAUGE, "", "");
+            w.sample("my.metric", Labels.of("dotted.label", "v", "0lead", "x"), 1);
+        });
+        assertThat(page).isEqualTo("# TYPE my_metric gauge\nmy_metric{_lead=\"x\",dotted_label=\"v\"} 1\n");
+        assertThat(ParsedPage.parse(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, page).samples()).hasSize(1);
+        String openMetrics = write(ExpositionFormat.OPENMETRICS_TEXT_1_0_0, w -> {
+            w.family("caf\u00e9.count", MetricType.GAUGE, "", "");
+            w.sample("caf\u00e9.count", 2);
+        });
+        assertThat(openMetrics).isEqualTo("# TYPE caf__count gauge\ncaf__count 2.0\n# EOF\n");
+    }
+
+    @Test
     void writersNameTheirContentType() {
+        assertThat(ExpositionFormat.PROMETHEUS_TEXT_1_0_0.newWriter(new StringWriter()).contentType())
+                .isEqualTo("text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8");
         assertThat(new TextFormatWriter(new StringWriter()).contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(new OpenMetricsWriter(new StringWriter()).contentType())
                 .isEqualTo("application/openmetrics-text; version=1.0.0; charset=utf-8");

@@ -1,6 +1,10 @@
 package io.promethium.exposition.internal;
 
-/** Name rules shared by the writers: legacy names are written bare, anything else quoted. */
+/**
+ * Name rules shared by the writers: legacy names are written bare; other names are quoted when
+ * the reader accepts UTF-8 names, else escaped by turning each character outside the legacy set
+ * into an underscore (client_golang's default escaping for older readers).
+ */
 public final class Names {
 
     private Names() {
@@ -36,10 +40,23 @@ public final class Names {
         return true;
     }
 
-    /** Appends a metric name for a HELP/TYPE/UNIT line: bare if legacy, quoted otherwise. */
-    public static void appendMetadataName(StringBuilder sb, String name) {
+    /** A name with every character outside the legacy set replaced by an underscore. */
+    public static String underscoreEscape(String name, boolean metric) {
+        StringBuilder sb = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (metric && c == ':')
+                    || (sb.length() > 0 && c >= '0' && c <= '9');
+            sb.append(ok ? (char) c : '_');
+        });
+        return sb.isEmpty() ? "_" : sb.toString();
+    }
+
+    /** Appends a metric name for a HELP/TYPE/UNIT line: bare if legacy, else quoted or escaped. */
+    public static void appendMetadataName(StringBuilder sb, String name, boolean utf8) {
         if (isLegacyMetricName(name)) {
             sb.append(name);
+        } else if (!utf8) {
+            sb.append(underscoreEscape(name, true));
         } else {
             sb.append('"');
             Escapes.escapeLabelValue(sb, name);
@@ -49,9 +66,13 @@ public final class Names {
 
     /**
      * Appends {@code name{labels}}, or {@code {"name",labels}} when the name needs quoting;
-     * label names that need it are quoted too. {@code __name__} in {@code labels} is skipped.
+     * label names that need it are quoted too, or all escaped when {@code utf8} is false.
+     * {@code __name__} in {@code labels} is skipped.
      */
-    public static void appendSeries(StringBuilder sb, String name, io.promethium.api.model.Labels labels) {
+    public static void appendSeries(StringBuilder sb, String name, io.promethium.api.model.Labels labels, boolean utf8) {
+        if (!utf8 && !isLegacyMetricName(name)) {
+            name = underscoreEscape(name, true);
+        }
         boolean legacy = isLegacyMetricName(name);
         boolean any = false;
         if (legacy) {
@@ -76,6 +97,8 @@ public final class Names {
             }
             if (isLegacyLabelName(ln)) {
                 sb.append(ln);
+            } else if (!utf8) {
+                sb.append(underscoreEscape(ln, false));
             } else {
                 sb.append('"');
                 Escapes.escapeLabelValue(sb, ln);

@@ -137,6 +137,15 @@ class QueryEngineTest {
     }
 
     @Test
+    void aRangeWindowLargerThanTheSampleLimitIsRefused() {
+        QueryEngine small = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(50));
+        InMemoryStorage storage = counters(1, 200, 15_000);
+        assertThat(((InstantVector) small.instantQuery(storage, "rate(x_total[10m])", 3_000_000).value()).samples()).hasSize(1);
+        assertThatThrownBy(() -> small.instantQuery(storage, "rate(x_total[1h])", 3_000_000))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.errorType()).isEqualTo("execution"));
+    }
+
+    @Test
     void slowStorageEndsInTimeout() {
         QueryEngine quick = QueryEngine.create(EngineOptions.DEFAULTS.withTimeout(Duration.ofMillis(50)));
         InMemoryStorage data = counters(3000, 40, 15_000);

@@ -98,6 +98,16 @@ final class EvalContext implements AutoCloseable {
         }
     }
 
+    /** Checks that a window of {@code n} samples fits beside what is held (Prometheus counts windows too). */
+    void checkWindow(long n) {
+        if (currentSamples + n > maxSamples) {
+            throw new QueryException(QueryException.EXECUTION, "query processing would load too many samples into memory in query execution");
+        }
+        if (currentSamples + n > peakSamples) {
+            peakSamples = currentSamples + n;
+        }
+    }
+
     void releaseSamples(long n) {
         currentSamples -= n;
     }

@@ -123,6 +123,7 @@ final class RangeFunctions {
                     continue;
                 }
                 sawSamples = true;
+                ev.ctx.checkWindow(hi - lo);
                 if (anyInput != null) {
                     anyInput[s] = true;
                     row[s] = Absent.VALUE;

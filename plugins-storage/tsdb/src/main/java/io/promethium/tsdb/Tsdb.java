@@ -440,8 +440,8 @@ public final class Tsdb implements Storage, AutoCloseable {
             try {
                 if (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
                     long from = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
-                    long until = (Math.floorDiv(head.maxTime(), blockDuration) + 1) * blockDuration;
-                    cutHead(from, until);
+                    // Up to the newest sample only: appends after it stay possible.
+                    cutHead(from, head.maxTime() + 1);
                 }
             } catch (IOException e) {
                 metrics.compactionsFailed.increment();
@@ -470,7 +470,7 @@ public final class Tsdb implements Storage, AutoCloseable {
         long persisted = from;
         try {
             for (long mint = from; mint < until; mint += blockDuration) {
-                long maxt = mint + blockDuration;
+                long maxt = Math.min(mint + blockDuration, until);
                 // From now on appends below maxt are out of bounds, so none can slip in behind the block writer.
                 long previousMinValid = head.minValidTime();
                 head.setMinValidTime(Math.max(previousMinValid, maxt));

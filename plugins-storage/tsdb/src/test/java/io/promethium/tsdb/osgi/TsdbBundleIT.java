@@ -1,0 +1,136 @@
+package io.promethium.tsdb.osgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.felix.framework.FrameworkFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.launch.Framework;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Boots Felix with SCR and Config Admin, installs the built bundle with only the api packages
+ * (exported by the system bundle) around it, configures {@code io.promethium.tsdb}, and uses the
+ * registered Storage: appends, persists a block (Lucene inside the bundle), queries, restarts the
+ * bundle and finds the data again.
+ */
+class TsdbBundleIT {
+    @TempDir
+    Path tmp;
+
+    private static Path jarOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static Path builtBundle() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("target"))) {
+            return s.filter(p -> p.getFileName().toString().matches("promethium-tsdb-.*\\.jar")
+                    && !p.getFileName().toString().contains("sources")).findFirst().orElseThrow();
+        }
+    }
+
+    private static long count(Storage storage) {
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "osgi_test")));
+            long n = 0;
+            while (set.next()) {
+                SampleIterator it = set.at().iterator(null);
+                while (it.next()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void bundleServesStorageUnderScrAndKeepsDataAcrossARestart() throws Exception {
+        Map<String, String> config = Map.of(
+                Constants.FRAMEWORK_STORAGE, tmp.resolve("felix").toString(),
+                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
+                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
+                "io.promethium.api.storage;version=1.0.0,io.promethium.api.model;version=1.0.0,"
+                        + "io.promethium.api.collect;version=1.0.0,io.promethium.api.config;version=1.0.0,"
+                        + "org.osgi.service.cm;version=1.6.1");
+        Framework framework = new FrameworkFactory().newFramework(config);
+        framework.start();
+        try {
+            BundleContext ctx = framework.getBundleContext();
+            List<Bundle> bundles = new ArrayList<>();
+            for (Path jar : List.of(jarOf(org.osgi.util.function.Function.class), jarOf(org.osgi.util.promise.Promise.class),
+                    jarOf(org.osgi.service.component.ComponentContext.class),
+                    jarOf(org.apache.felix.scr.info.ScrInfo.class), jarOf(org.apache.felix.cm.PersistenceManager.class), builtBundle())) {
+                bundles.add(ctx.installBundle(jar.toUri().toString()));
+            }
+            for (Bundle b : bundles) {
+                b.start();
+            }
+            Bundle tsdbBundle = bundles.get(bundles.size() - 1);
+            assertThat(tsdbBundle.getState()).isEqualTo(Bundle.ACTIVE);
+
+            ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> cm = new ServiceTracker<>(ctx, ConfigurationAdmin.class, null);
+            cm.open();
+            ConfigurationAdmin admin = cm.waitForService(20_000);
+            assertThat(admin).as("ConfigurationAdmin").isNotNull();
+            Configuration c = admin.getConfiguration("io.promethium.tsdb", "?");
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("path", tmp.resolve("data").toString());
+            props.put("retentionTime", "1d");
+            c.update(props);
+
+            ServiceTracker<Storage, Storage> storages = new ServiceTracker<>(ctx,
+                    FrameworkUtil.createFilter("(&(objectClass=" + Storage.class.getName() + ")(storage.type=tsdb))"), null);
+            storages.open();
+            Storage storage = storages.waitForService(20_000);
+            assertThat(storage).as("Storage service").isNotNull();
+            ServiceTracker<Collector, Collector> collectors = new ServiceTracker<>(ctx, Collector.class, null);
+            collectors.open();
+            assertThat(collectors.waitForService(5_000)).isNotNull();
+
+            Appender app = storage.appender();
+            for (int i = 0; i < 500; i++) {
+                app.append(0, Labels.of("__name__", "osgi_test", "k", "v"), i * 60_000L, i);
+            }
+            app.commit();
+            // Persist into a block: exercises Lucene (codec lookup through SPI) inside the bundle.
+            Object tsdb = storage.getClass().getMethod("tsdb").invoke(storage);
+            tsdb.getClass().getMethod("flushHead").invoke(tsdb);
+            assertThat((List<?>) tsdb.getClass().getMethod("blocks").invoke(tsdb)).isNotEmpty();
+            assertThat(count(storage)).isEqualTo(500);
+
+            Appender more = storage.appender();
+            more.append(0, Labels.of("__name__", "osgi_test", "k", "v"), 500 * 60_000L, 500);
+            more.commit();
+            tsdbBundle.stop();
+            tsdbBundle.start();
+            Storage again = storages.waitForService(20_000);
+            assertThat(again).isNotNull();
+            assertThat(count(again)).isEqualTo(501);
+        } finally {
+            framework.stop();
+            framework.waitForStop(20_000);
+        }
+    }
+}

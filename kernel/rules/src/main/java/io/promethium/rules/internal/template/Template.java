@@ -214,7 +214,7 @@ public final class Template {
                     args.add(piped);
                 }
                 try {
-                    return functions.get(f.name()).apply(args);
+                    return functions.call(f.name(), args);
                 } catch (TemplateException e) {
                     throw execError(p, c, e.getMessage().startsWith("error calling") || e.getMessage().startsWith("wrong")
                             ? e.getMessage() : "error calling " + f.name() + ": " + e.getMessage());

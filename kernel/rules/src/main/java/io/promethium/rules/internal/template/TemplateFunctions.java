@@ -25,7 +25,11 @@ final class TemplateFunctions {
 
     @FunctionalInterface
     interface Fn {
-        Object apply(List<Object> args) throws Exception;
+        Object apply(Env env, List<Object> args) throws Exception;
+    }
+
+    /** What a call may depend on besides its arguments. */
+    record Env(QueryFunction query, String externalUrl) {
     }
 
     private static final String[] SI_BIG = {"", "k", "M", "G", "T", "P", "E", "Z", "Y"};
@@ -39,12 +43,17 @@ final class TemplateFunctions {
             "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
             "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink");
 
-    private final Map<String, Fn> functions = new HashMap<>();
+    private static final Map<String, Fn> FUNCTIONS = new HashMap<>();
+
+    private final Env env;
 
     TemplateFunctions(QueryFunction queryFunction, String externalUrl) {
-        Objects.requireNonNull(queryFunction, "queryFunction is null");
-        String url = externalUrl == null ? "" : externalUrl;
-        functions.put("and", a -> {
+        this.env = new Env(Objects.requireNonNull(queryFunction, "queryFunction is null"),
+                externalUrl == null ? "" : externalUrl);
+    }
+
+    static {
+        FUNCTIONS.put("and", (env, a) -> {
             arity("and", a, 1, -1);
             for (Object o : a) {
                 if (!truth(o)) {
@@ -53,7 +62,7 @@ final class TemplateFunctions {
             }
             return a.get(a.size() - 1);
         });
-        functions.put("or", a -> {
+        FUNCTIONS.put("or", (env, a) -> {
             arity("or", a, 1, -1);
             for (Object o : a) {
                 if (truth(o)) {
@@ -62,11 +71,11 @@ final class TemplateFunctions {
             }
             return a.get(a.size() - 1);
         });
-        functions.put("not", a -> {
+        FUNCTIONS.put("not", (env, a) -> {
             arity("not", a, 1, 1);
             return !truth(a.get(0));
         });
-        functions.put("eq", a -> {
+        FUNCTIONS.put("eq", (env, a) -> {
             arity("eq", a, 2, -1);
             for (int i = 1; i < a.size(); i++) {
                 if (compare(a.get(0), a.get(i), true) == 0) {
@@ -75,27 +84,27 @@ final class TemplateFunctions {
             }
             return false;
         });
-        functions.put("ne", a -> {
+        FUNCTIONS.put("ne", (env, a) -> {
             arity("ne", a, 2, 2);
             return compare(a.get(0), a.get(1), true) != 0;
         });
-        functions.put("lt", a -> {
+        FUNCTIONS.put("lt", (env, a) -> {
             arity("lt", a, 2, 2);
             return compare(a.get(0), a.get(1), false) < 0;
         });
-        functions.put("le", a -> {
+        FUNCTIONS.put("le", (env, a) -> {
             arity("le", a, 2, 2);
             return compare(a.get(0), a.get(1), false) <= 0;
         });
-        functions.put("gt", a -> {
+        FUNCTIONS.put("gt", (env, a) -> {
             arity("gt", a, 2, 2);
             return compare(a.get(0), a.get(1), false) > 0;
         });
-        functions.put("ge", a -> {
+        FUNCTIONS.put("ge", (env, a) -> {
             arity("ge", a, 2, 2);
             return compare(a.get(0), a.get(1), false) >= 0;
         });
-        functions.put("len", a -> {
+        FUNCTIONS.put("len", (env, a) -> {
             arity("len", a, 1, 1);
             return switch (a.get(0)) {
                 case String s -> (long) s.getBytes(StandardCharsets.UTF_8).length;
@@ -104,7 +113,7 @@ final class TemplateFunctions {
                 case null, default -> throw new TemplateException("len of type " + GoFormat.typeName(a.get(0)));
             };
         });
-        functions.put("index", a -> {
+        FUNCTIONS.put("index", (env, a) -> {
             arity("index", a, 1, -1);
             Object item = a.get(0);
             for (int i = 1; i < a.size(); i++) {
@@ -123,8 +132,8 @@ final class TemplateFunctions {
             }
             return item;
         });
-        functions.put("print", a -> sprint(a));
-        functions.put("println", a -> {
+        FUNCTIONS.put("print", (env, a) -> sprint(a));
+        FUNCTIONS.put("println", (env, a) -> {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < a.size(); i++) {
                 if (i > 0) {
@@ -134,37 +143,37 @@ final class TemplateFunctions {
             }
             return sb.append('\n').toString();
         });
-        functions.put("printf", a -> {
+        FUNCTIONS.put("printf", (env, a) -> {
             arity("printf", a, 1, -1);
             return GoFormat.sprintf(string("printf", a.get(0)), a.subList(1, a.size()));
         });
-        functions.put("html", a -> htmlEscape(sprint(a)));
-        functions.put("safeHtml", a -> {
+        FUNCTIONS.put("html", (env, a) -> htmlEscape(sprint(a)));
+        FUNCTIONS.put("safeHtml", (env, a) -> {
             arity("safeHtml", a, 1, 1);
             return string("safeHtml", a.get(0));
         });
-        functions.put("js", a -> jsEscape(sprint(a)));
-        functions.put("urlquery", a -> URLEncoder.encode(sprint(a), StandardCharsets.UTF_8));
-        functions.put("humanize", a -> humanize(toFloat("humanize", one("humanize", a))));
-        functions.put("humanize1024", a -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
-        functions.put("humanizeDuration", a -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
-        functions.put("humanizePercentage", a -> GoFormat.formatG(toFloat("humanizePercentage", one("humanizePercentage", a)) * 100, 4) + "%");
-        functions.put("humanizeTimestamp", a -> humanizeTimestamp(toFloat("humanizeTimestamp", one("humanizeTimestamp", a))));
-        functions.put("title", a -> title(string("title", one("title", a))));
-        functions.put("toUpper", a -> string("toUpper", one("toUpper", a)).toUpperCase(java.util.Locale.ROOT));
-        functions.put("toLower", a -> string("toLower", one("toLower", a)).toLowerCase(java.util.Locale.ROOT));
-        functions.put("reReplaceAll", a -> {
+        FUNCTIONS.put("js", (env, a) -> jsEscape(sprint(a)));
+        FUNCTIONS.put("urlquery", (env, a) -> URLEncoder.encode(sprint(a), StandardCharsets.UTF_8));
+        FUNCTIONS.put("humanize", (env, a) -> humanize(toFloat("humanize", one("humanize", a))));
+        FUNCTIONS.put("humanize1024", (env, a) -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
+        FUNCTIONS.put("humanizeDuration", (env, a) -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
+        FUNCTIONS.put("humanizePercentage", (env, a) -> GoFormat.formatG(toFloat("humanizePercentage", one("humanizePercentage", a)) * 100, 4) + "%");
+        FUNCTIONS.put("humanizeTimestamp", (env, a) -> humanizeTimestamp(toFloat("humanizeTimestamp", one("humanizeTimestamp", a))));
+        FUNCTIONS.put("title", (env, a) -> title(string("title", one("title", a))));
+        FUNCTIONS.put("toUpper", (env, a) -> string("toUpper", one("toUpper", a)).toUpperCase(java.util.Locale.ROOT));
+        FUNCTIONS.put("toLower", (env, a) -> string("toLower", one("toLower", a)).toLowerCase(java.util.Locale.ROOT));
+        FUNCTIONS.put("reReplaceAll", (env, a) -> {
             arity("reReplaceAll", a, 3, 3);
             Pattern p = regex("reReplaceAll", string("reReplaceAll", a.get(0)));
             return replaceAll(p, string("reReplaceAll", a.get(2)), string("reReplaceAll", a.get(1)));
         });
-        functions.put("match", a -> {
+        FUNCTIONS.put("match", (env, a) -> {
             arity("match", a, 2, 2);
             return regex("match", string("match", a.get(0))).matcher(string("match", a.get(1))).find();
         });
-        functions.put("stripPort", a -> stripPort(string("stripPort", one("stripPort", a))));
-        functions.put("stripDomain", a -> stripDomain(string("stripDomain", one("stripDomain", a))));
-        functions.put("parseDuration", a -> {
+        FUNCTIONS.put("stripPort", (env, a) -> stripPort(string("stripPort", one("stripPort", a))));
+        FUNCTIONS.put("stripDomain", (env, a) -> stripDomain(string("stripDomain", one("stripDomain", a))));
+        FUNCTIONS.put("parseDuration", (env, a) -> {
             String s = string("parseDuration", one("parseDuration", a));
             try {
                 return io.promethium.api.config.Durations.parse(s).toMillis() / 1000.0;
@@ -172,15 +181,15 @@ final class TemplateFunctions {
                 throw new TemplateException("error calling parseDuration: " + e.getMessage());
             }
         });
-        functions.put("query", a -> {
+        FUNCTIONS.put("query", (env, a) -> {
             String q = string("query", one("query", a));
             try {
-                return queryFunction.query(q);
+                return env.query().query(q);
             } catch (Exception e) {
                 throw new TemplateException("error calling query: " + e.getMessage());
             }
         });
-        functions.put("first", a -> {
+        FUNCTIONS.put("first", (env, a) -> {
             if (one("first", a) instanceof List<?> l) {
                 if (l.isEmpty()) {
                     throw new TemplateException("error calling first: first() called on vector with no elements");
@@ -189,13 +198,13 @@ final class TemplateFunctions {
             }
             throw new TemplateException("wrong type for value; expected []template.sample; got " + GoFormat.typeName(a.get(0)));
         });
-        functions.put("label", a -> {
+        FUNCTIONS.put("label", (env, a) -> {
             arity("label", a, 2, 2);
             return sample("label", a.get(1)).labels().get(string("label", a.get(0)));
         });
-        functions.put("value", a -> sample("value", one("value", a)).value());
-        functions.put("strvalue", a -> sample("strvalue", one("strvalue", a)).labels().get("__value__"));
-        functions.put("sortByLabel", a -> {
+        FUNCTIONS.put("value", (env, a) -> sample("value", one("value", a)).value());
+        FUNCTIONS.put("strvalue", (env, a) -> sample("strvalue", one("strvalue", a)).labels().get("__value__"));
+        FUNCTIONS.put("sortByLabel", (env, a) -> {
             arity("sortByLabel", a, 2, 2);
             String name = string("sortByLabel", a.get(0));
             if (!(a.get(1) instanceof List<?> l)) {
@@ -208,30 +217,34 @@ final class TemplateFunctions {
             sorted.sort(Comparator.comparing(s -> s.labels().get(name)));
             return sorted;
         });
-        functions.put("args", a -> {
+        FUNCTIONS.put("args", (env, a) -> {
             Map<String, Object> map = new LinkedHashMap<>();
             for (int i = 0; i < a.size(); i++) {
                 map.put("arg" + i, a.get(i));
             }
             return map;
         });
-        functions.put("externalURL", a -> url);
-        functions.put("pathPrefix", a -> {
+        FUNCTIONS.put("externalURL", (env, a) -> env.externalUrl());
+        FUNCTIONS.put("pathPrefix", (env, a) -> {
             try {
-                String path = java.net.URI.create(url).getPath();
+                String path = java.net.URI.create(env.externalUrl()).getPath();
                 return path == null ? "" : path;
             } catch (IllegalArgumentException e) {
                 return "";
             }
         });
-        functions.put("graphLink", a -> url + "/graph?g0.expr=" + URLEncoder.encode(string("graphLink", one("graphLink", a)),
+        FUNCTIONS.put("graphLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("graphLink", one("graphLink", a)),
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
-        functions.put("tableLink", a -> url + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
+        FUNCTIONS.put("tableLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+        if (!NAMES.equals(FUNCTIONS.keySet())) {
+            throw new IllegalStateException("function names out of sync: " + NAMES + " vs " + FUNCTIONS.keySet());
+        }
     }
 
-    Fn get(String name) {
-        return functions.get(name);
+    /** Calls a function with this execution's query and external URL. */
+    Object call(String name, List<Object> args) throws Exception {
+        return FUNCTIONS.get(name).apply(env, args);
     }
 
     static boolean truth(Object o) {

@@ -214,6 +214,7 @@ class PrometheusDifferentialIT {
         int errors;
         final List<String> unexpected = new ArrayList<>();
         final List<String> knownDiffs = new ArrayList<>();
+        final List<String> messageDiffs = new ArrayList<>();
 
         void check(String request, String method, String form) {
             HttpResponse<String> a = send("http://127.0.0.1:" + prometheus.port, request, method, form);
@@ -224,6 +225,8 @@ class PrometheusDifferentialIT {
                 errors++;
                 if (ApiComparison.sameErrorMessage(a, b)) {
                     sameMessage++;
+                } else {
+                    messageDiffs.add(request + "\n    " + ApiComparison.abbreviate(a.body()) + "\n    " + ApiComparison.abbreviate(b.body()));
                 }
             }
             if (diff.isEmpty()) {
@@ -314,6 +317,7 @@ class PrometheusDifferentialIT {
                 t.unexpected.size(), t.sameMessage, t.errors);
         t.knownDiffs.forEach(d -> System.out.println("  known: " + d));
         t.unexpected.forEach(d -> System.out.println("  UNEXPECTED: " + d));
+        t.messageDiffs.forEach(d -> System.out.println("  error message differs: " + d));
         assertThat(t.total).isGreaterThan(600);
         assertThat(t.unexpected).isEmpty();
     }

@@ -110,17 +110,24 @@ public final class Params {
         return limit;
     }
 
-    /** The {@code match[]} selectors, each at least one matcher that does not match the empty string. */
-    public List<List<Matcher>> matchers(String name) {
+    /**
+     * The {@code match[]} selectors, each with at least one matcher that does not match the empty
+     * string. Errors name the parameter when {@code named} (series, delete_series) and are bare
+     * otherwise (labels, label values), as Prometheus words them.
+     */
+    public List<List<Matcher>> matchers(String name, boolean named) {
         List<List<Matcher>> sets = new ArrayList<>();
         for (String selector : all(name)) {
             List<Matcher> matchers;
             try {
                 matchers = PromQLParser.parseMetricSelector(selector);
             } catch (ParseException e) {
-                throw invalidParam(name, e.getMessage());
+                String message = e.detail().equals("vector selector must contain at least one non-empty matcher")
+                        ? "match[] must contain at least one non-empty matcher" : e.getMessage();
+                throw named ? invalidParam(name, message) : new ApiError(ApiError.Type.BAD_DATA, message);
             } catch (IllegalArgumentException e) {
-                throw invalidParam(name, String.valueOf(e.getMessage()));
+                throw named ? invalidParam(name, String.valueOf(e.getMessage()))
+                        : new ApiError(ApiError.Type.BAD_DATA, String.valueOf(e.getMessage()));
             }
             boolean nonEmpty = false;
             for (Matcher m : matchers) {
@@ -130,7 +137,8 @@ public final class Params {
                 }
             }
             if (!nonEmpty) {
-                throw invalidParam(name, "match[] must contain at least one non-empty matcher");
+                String message = "match[] must contain at least one non-empty matcher";
+                throw named ? invalidParam(name, message) : new ApiError(ApiError.Type.BAD_DATA, message);
             }
             sets.add(matchers);
         }

@@ -76,7 +76,7 @@ public final class QueryResource {
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();
-        QueryResult result = QueryRunner.run(timeout, q -> e.instantQuery(q, query, time), s);
+        QueryResult result = QueryRunner.run(timeout, q -> e.instantQuery(q, query, time), s, true);
         return respond(result, limit, !params.get("stats").isEmpty());
     }
 
@@ -85,12 +85,11 @@ public final class QueryResource {
         long start = params.time("start");
         long end = params.time("end");
         if (end < start) {
-            throw new ApiError(ApiError.Type.BAD_DATA, "end timestamp must not be before start time");
+            throw Params.invalidParam("end", "end timestamp must not be before start time");
         }
         long step = params.duration("step");
         if (step <= 0) {
-            throw new ApiError(ApiError.Type.BAD_DATA,
-                    "zero or negative query resolution step widths are not accepted. Try a positive integer");
+            throw Params.invalidParam("step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
         }
         if ((end - start) / step > MAX_POINTS) {
             throw new ApiError(ApiError.Type.BAD_DATA,
@@ -100,7 +99,7 @@ public final class QueryResource {
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();
-        QueryResult result = QueryRunner.run(timeout, q -> e.rangeQuery(q, query, start, end, step), s);
+        QueryResult result = QueryRunner.run(timeout, q -> e.rangeQuery(q, query, start, end, step), s, false);
         return respond(result, limit, !params.get("stats").isEmpty());
     }
 
@@ -108,11 +107,14 @@ public final class QueryResource {
         return params.get("timeout").isEmpty() ? 0 : params.duration("timeout");
     }
 
-    /** Maps an engine failure to the API error; bad_data (parse and type errors) names the {@code query} parameter as Prometheus does. */
-    static ApiError toApiError(QueryException e) {
+    /**
+     * Maps an engine failure to the API error. Prometheus names the {@code query} parameter in
+     * bad_data (parse and type errors) of instant queries only; range queries give the bare message.
+     */
+    static ApiError toApiError(QueryException e, boolean instant) {
         ApiError.Type type = ApiError.Type.ofWireName(e.errorType());
         String message = e.getMessage();
-        if (type == ApiError.Type.BAD_DATA) {
+        if (type == ApiError.Type.BAD_DATA && instant) {
             return Params.invalidParam("query", message);
         }
         return new ApiError(type, message);

@@ -19,7 +19,7 @@ final class QueryRunner {
     private QueryRunner() {
     }
 
-    static QueryResult run(long timeoutMillis, Function<Queryable, QueryResult> query, Queryable storage) {
+    static QueryResult run(long timeoutMillis, Function<Queryable, QueryResult> query, Queryable storage, boolean instant) {
         try {
             if (timeoutMillis <= 0) {
                 return query.apply(storage);
@@ -47,7 +47,7 @@ final class QueryRunner {
                 }
             }
         } catch (QueryException e) {
-            throw QueryResource.toApiError(e);
+            throw QueryResource.toApiError(e, instant);
         }
     }
 }

@@ -70,7 +70,7 @@ public final class SeriesResource {
         Params params = new Params(uri);
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
-        List<List<Matcher>> sets = params.matchers("match[]");
+        List<List<Matcher>> sets = params.matchers("match[]", false);
         int limit = params.limit();
         TreeSet<String> values = new TreeSet<>();
         try (Querier q = storage.get().querier(start, end)) {
@@ -88,7 +88,7 @@ public final class SeriesResource {
     private Response labels(Params params) {
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
-        List<List<Matcher>> sets = params.matchers("match[]");
+        List<List<Matcher>> sets = params.matchers("match[]", false);
         int limit = params.limit();
         TreeSet<String> names = new TreeSet<>();
         try (Querier q = storage.get().querier(start, end)) {
@@ -126,7 +126,7 @@ public final class SeriesResource {
         }
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
-        List<List<Matcher>> sets = params.matchers("match[]");
+        List<List<Matcher>> sets = params.matchers("match[]", true);
         int limit = params.limit();
         TreeSet<Labels> found = new TreeSet<>();
         List<String> warnings = new ArrayList<>();

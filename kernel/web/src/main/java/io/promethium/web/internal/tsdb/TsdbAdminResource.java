@@ -65,7 +65,7 @@ public final class TsdbAdminResource {
         }
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
-        List<List<Matcher>> sets = params.matchers("match[]");
+        List<List<Matcher>> sets = params.matchers("match[]", true);
         Tsdb db = tsdb.get();
         for (List<Matcher> set : sets) {
             try {
@@ -119,7 +119,7 @@ public final class TsdbAdminResource {
             skipHead = switch (skip) {
                 case "1", "t", "T", "TRUE", "true", "True" -> true;
                 case "0", "f", "F", "FALSE", "false", "False" -> false;
-                default -> throw new ApiError(ApiError.Type.BAD_DATA, "unable to parse boolean 'skip_head' argument: strconv.ParseBool: parsing "
+                default -> throw Params.invalidParam("skip_head", "unable to parse boolean: strconv.ParseBool: parsing "
                         + io.promethium.web.internal.api.GoQuote.quote(skip) + ": invalid syntax");
             };
         }

@@ -116,11 +116,11 @@ class QueryResourceTest {
         assertThat(json(server.get("/api/v1/query_range?query=up&start=x&end=1&step=1")).at("/error").asText())
                 .isEqualTo("invalid parameter \"start\": cannot parse \"x\" to a valid timestamp");
         assertThat(json(server.get("/api/v1/query_range?query=up&start=10&end=1&step=1")).at("/error").asText())
-                .isEqualTo("end timestamp must not be before start time");
+                .isEqualTo("invalid parameter \"end\": end timestamp must not be before start time");
         assertThat(json(server.get("/api/v1/query_range?query=up&start=0&end=1&step=zz")).at("/error").asText())
                 .isEqualTo("invalid parameter \"step\": cannot parse \"zz\" to a valid duration");
         assertThat(json(server.get("/api/v1/query_range?query=up&start=0&end=1&step=0")).at("/error").asText())
-                .startsWith("zero or negative query resolution step widths are not accepted");
+                .startsWith("invalid parameter \"step\": zero or negative query resolution step widths are not accepted");
         assertThat(json(server.get("/api/v1/query_range?query=up&start=0&end=100000&step=1")).at("/error").asText())
                 .startsWith("exceeded maximum resolution of 11,000 points per timeseries");
     }
@@ -129,7 +129,8 @@ class QueryResourceTest {
     void rangeVectorInRangeQueryIsBadData() throws Exception {
         HttpResponse<String> r = server.get("/api/v1/query_range?query=" + enc("up[5m]") + "&start=0&end=60&step=15");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r).at("/error").asText()).startsWith("invalid parameter \"query\": invalid expression type \"range vector\"");
+        // Unlike instant queries, Prometheus does not name the parameter here.
+        assertThat(json(r).at("/error").asText()).startsWith("invalid expression type \"range vector\"");
     }
 
     @Test

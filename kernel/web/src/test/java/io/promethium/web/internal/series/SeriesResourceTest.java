@@ -60,7 +60,7 @@ class SeriesResourceTest {
     void emptyMatchersAndBadSelectorsAreBadData() {
         HttpResponse<String> empty = server.get("/api/v1/series?match[]=" + enc("{job=~\".*\"}"));
         assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(empty.body()).contains("invalid parameter \\\"match[]\\\": 1:1: parse error: vector selector must contain at least one non-empty matcher");
+        assertThat(empty.body()).contains("invalid parameter \\\"match[]\\\": match[] must contain at least one non-empty matcher");
         HttpResponse<String> bad = server.get("/api/v1/series?match[]=" + enc("up{"));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("invalid parameter \\\"match[]\\\": 1:");
@@ -83,6 +83,13 @@ class SeriesResourceTest {
         assertThat(server.get("/api/v1/label/__name__/values?match[]=" + enc("{job=\"a\"}")).body())
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"up\"]}");
         assertThat(server.get("/api/v1/label/nope/values").body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    }
+
+    @Test
+    void labelsGiveBareMatcherErrors() {
+        HttpResponse<String> r = server.get("/api/v1/labels?match[]=" + enc("{"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"error\":\"1:2: parse error:");
     }
 
     @Test

@@ -91,6 +91,7 @@ class DefaultRuleManagerTest {
                 "prometheus_rule_group_rules{rule_group=\"" + key + "\"} 1.0");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("prometheus_rule_evaluations_total{rule_group="));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("prometheus_rule_evaluation_duration_seconds_count"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("prometheus_rule_evaluation_duration_seconds{quantile=\"0.99\"}"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("prometheus_rule_group_last_duration_seconds{"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("prometheus_rule_evaluation_failures_total{"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("prometheus_rule_group_last_evaluation_timestamp_seconds{"));

@@ -13,6 +13,8 @@ public final class GroupMetrics {
     final LongAdder ruleCount = new LongAdder();
     final DoubleAdder groupSecondsSum = new DoubleAdder();
     final LongAdder groupCount = new LongAdder();
+    final RecentQuantiles ruleSeconds = new RecentQuantiles();
+    final RecentQuantiles groupSeconds = new RecentQuantiles();
     volatile double lastDurationSeconds;
     volatile double lastEvaluationSeconds;
     volatile long lastSamples;
@@ -47,6 +49,14 @@ public final class GroupMetrics {
 
     public long groupCount() {
         return groupCount.sum();
+    }
+
+    public RecentQuantiles ruleSeconds() {
+        return ruleSeconds;
+    }
+
+    public RecentQuantiles groupSeconds() {
+        return groupSeconds;
     }
 
     public double lastDurationSeconds() {

@@ -181,7 +181,9 @@ public final class RuleGroup {
                 samples = null;
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
             }
-            if (rule instanceof AlertingRule alerting) {
+            // As Prometheus: a failed query sends nothing (alerts in Alertmanager expire on their
+            // endsAt); a template error still sends, the alerts exist.
+            if (samples != null && rule instanceof AlertingRule alerting) {
                 List<Alert> alerts = alerting.alertsToSend(evalTime, env.resendDelay().toMillis(), interval.toMillis(),
                         env.externalUrl());
                 if (!alerts.isEmpty()) {
@@ -204,6 +206,7 @@ public final class RuleGroup {
             }
             long took = System.nanoTime() - ruleStart;
             metrics.ruleSecondsSum.add(took / 1e9);
+            metrics.ruleSeconds.observe(took / 1e9);
             metrics.ruleCount.increment();
             rule.recordEvaluation(evalTime, took, error);
         }
@@ -215,6 +218,7 @@ public final class RuleGroup {
         lastEvaluation = Instant.ofEpochMilli(evalTime);
         metrics.lastDurationSeconds = took / 1e9;
         metrics.groupSecondsSum.add(took / 1e9);
+        metrics.groupSeconds.observe(took / 1e9);
         metrics.groupCount.increment();
         metrics.lastEvaluationSeconds = evalTime / 1000.0;
         metrics.lastSamples = samplesWritten;

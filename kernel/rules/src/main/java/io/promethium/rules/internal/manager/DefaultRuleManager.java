@@ -12,7 +12,7 @@ import io.promethium.rules.RuleGroupStatus;
 import io.promethium.rules.RuleManager;
 import io.promethium.rules.internal.eval.AlertingRule;
 import io.promethium.rules.internal.eval.BaseRule;
-import io.promethium.rules.internal.eval.GroupMetrics;
+import io.promethium.rules.internal.eval.RecentQuantiles;
 import io.promethium.rules.internal.eval.RuleEnvironment;
 import io.promethium.rules.internal.eval.RuleGroup;
 import io.promethium.rules.internal.file.GroupDef;
@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,10 +148,6 @@ public final class DefaultRuleManager implements RuleManager {
     /** Prometheus's rule self-metrics, labeled {@code rule_group="file;name"}. */
     public void collect(MetricWriter w) {
         List<RuleGroup> current = groups;
-        Map<String, GroupMetrics> m = new HashMap<>();
-        for (RuleGroup g : current) {
-            m.put(g.key(), g.metrics());
-        }
         w.family("prometheus_rule_evaluation_duration_seconds", MetricType.SUMMARY, "The duration for a rule to execute.", "");
         double sum = 0;
         long count = 0;
@@ -160,6 +155,8 @@ public final class DefaultRuleManager implements RuleManager {
             sum += g.metrics().ruleSecondsSum();
             count += g.metrics().ruleCount();
         }
+        quantiles(w, "prometheus_rule_evaluation_duration_seconds",
+                current.stream().map(g -> g.metrics().ruleSeconds()).toList());
         w.sample("prometheus_rule_evaluation_duration_seconds_sum", sum);
         w.sample("prometheus_rule_evaluation_duration_seconds_count", count);
         w.family("prometheus_rule_group_duration_seconds", MetricType.SUMMARY, "The duration of rule group evaluations.", "");
@@ -169,6 +166,8 @@ public final class DefaultRuleManager implements RuleManager {
             sum += g.metrics().groupSecondsSum();
             count += g.metrics().groupCount();
         }
+        quantiles(w, "prometheus_rule_group_duration_seconds",
+                current.stream().map(g -> g.metrics().groupSeconds()).toList());
         w.sample("prometheus_rule_group_duration_seconds_sum", sum);
         w.sample("prometheus_rule_group_duration_seconds_count", count);
         perGroup(w, current, "prometheus_rule_evaluations_total", MetricType.COUNTER,
@@ -191,6 +190,12 @@ public final class DefaultRuleManager implements RuleManager {
                 "The number of samples returned during the last rule group evaluation.", g -> g.metrics().lastSamples());
         perGroup(w, current, "prometheus_rule_group_rules", MetricType.GAUGE,
                 "The number of rules.", g -> g.rules().size());
+    }
+
+    private static void quantiles(MetricWriter w, String name, List<RecentQuantiles> parts) {
+        for (double q : new double[] {0.5, 0.9, 0.99}) {
+            w.sample(name, Labels.of("quantile", Double.toString(q)), RecentQuantiles.quantile(parts, q));
+        }
     }
 
     private static void perGroup(MetricWriter w, List<RuleGroup> groups, String name, MetricType type, String help,

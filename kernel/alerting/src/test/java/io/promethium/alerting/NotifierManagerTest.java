@@ -155,7 +155,10 @@ class NotifierManagerTest {
         assertThat(metrics.toString()).contains("prometheus_notifications_errors_total{alertmanager=\"http://127.0.0.1:" + port
                 + "/api/v2/alerts\"} 2.0").contains("prometheus_notifications_dropped_total{} 2.0")
                 .contains("prometheus_notifications_queue_capacity{} 100.0")
-                .contains("prometheus_notifications_alertmanagers_discovered{} 1.0");
+                .contains("prometheus_notifications_alertmanagers_discovered{} 1.0")
+                .contains("prometheus_notifications_latency_seconds{alertmanager=\"http://127.0.0.1:" + port
+                        + "/api/v2/alerts\", quantile=\"0.99\"}")
+                .contains("prometheus_notifications_latency_seconds_count{alertmanager=");
     }
 
     @Test

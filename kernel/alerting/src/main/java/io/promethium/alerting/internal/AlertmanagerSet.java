@@ -220,8 +220,7 @@ final class AlertmanagerSet {
             metrics.errors.add(alertCount);
             return false;
         } finally {
-            metrics.latencySum.add((System.nanoTime() - start) / 1e9);
-            metrics.latencyCount.increment();
+            metrics.observeLatency((System.nanoTime() - start) / 1e9);
         }
     }
 

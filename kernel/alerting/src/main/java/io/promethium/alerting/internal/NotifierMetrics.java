@@ -19,6 +19,25 @@ final class NotifierMetrics {
         final LongAdder errors = new LongAdder();
         final DoubleAdder latencySum = new DoubleAdder();
         final LongAdder latencyCount = new LongAdder();
+        /** The last 1,024 latencies, for the summary's quantiles (Prometheus: a 10 m window). */
+        private final double[] recent = new double[1024];
+        private long observed;
+
+        synchronized void observeLatency(double seconds) {
+            latencySum.add(seconds);
+            latencyCount.increment();
+            recent[(int) (observed++ % recent.length)] = seconds;
+        }
+
+        synchronized double quantile(double q) {
+            int n = (int) Math.min(observed, recent.length);
+            if (n == 0) {
+                return Double.NaN;
+            }
+            double[] sorted = java.util.Arrays.copyOf(recent, n);
+            java.util.Arrays.sort(sorted);
+            return sorted[Math.max(0, Math.min(n - 1, (int) Math.ceil(q * n) - 1))];
+        }
     }
 
     final LongAdder dropped = new LongAdder();
@@ -33,6 +52,10 @@ final class NotifierMetrics {
         w.family("prometheus_notifications_latency_seconds", MetricType.SUMMARY,
                 "Latency quantiles for sending alert notifications.", "");
         sorted.forEach((url, t) -> {
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                w.sample("prometheus_notifications_latency_seconds", Labels.of("alertmanager", url, "quantile",
+                        Double.toString(q)), t.quantile(q));
+            }
             w.sample("prometheus_notifications_latency_seconds_sum", Labels.of("alertmanager", url), t.latencySum.sum());
             w.sample("prometheus_notifications_latency_seconds_count", Labels.of("alertmanager", url), t.latencyCount.sum());
         });

@@ -173,6 +173,21 @@ class TextParserTest {
     }
 
     @Test
+    void duplicatesAreFoundInLargeLabelSets() throws Exception {
+        for (int size : new int[] {5, 31, 32, 33, 100, 5000}) {
+            StringBuilder line = new StringBuilder("a{");
+            for (int i = 0; i < size; i++) {
+                line.append("l").append(i).append("=\"v\",");
+            }
+            String unique = line + "z=\"v\"} 1\n";
+            assertThat(parse(unique).samples().get(0).labels().size()).isEqualTo(size + 2);
+            String repeated = line + "l" + (size / 2) + "=\"w\"} 1\n";
+            assertThatThrownBy(() -> parse(repeated)).as("size " + size)
+                    .hasMessageStartingWith("line 1: duplicate label name \"l" + (size / 2) + "\"");
+        }
+    }
+
+    @Test
     void errorMessageQuotesTheLine() {
         assertThatThrownBy(() -> parse("good 1\nbad{ 1\n"))
                 .isInstanceOf(ExpositionException.class)

@@ -429,10 +429,20 @@ abstract class BaseParser implements ExpositionParser {
 
     /** One bit per (first byte, length) of the label names seen in the current label set. */
     private long labelNameBits;
+    /** Beyond this many labels in one set, duplicates are found through a hash table. */
+    private static final int SMALL_LABEL_SET = 32;
+    /** Open-addressing table of label index + 1 by name hash, for large label sets only. */
+    private int[] nameTable = new int[0];
 
     private void checkDuplicateLabel(int nOff, int nLen, int at) throws ExpositionException {
-        if (labelCount == labelBase) {
+        int n = labelCount - labelBase;
+        if (n == 0) {
             labelNameBits = 0;
+        }
+        if (n >= SMALL_LABEL_SET) {
+            // A hostile page with thousands of labels on one line must not cost quadratic time.
+            checkDuplicateByTable(nOff, nLen, at, n);
+            return;
         }
         // A name can only repeat one whose bit is already set; most label sets never compare bytes.
         long bit = 1L << ((nLen > 0 ? buf[nOff] * 31 + nLen : 0) & 63);
@@ -443,9 +453,51 @@ abstract class BaseParser implements ExpositionParser {
         int[] slots = labelSlots;
         for (int i = labelBase, s = labelBase * SLOT; i < labelCount; i++, s += SLOT) {
             if (slots[s + 1] == nLen && rangeEquals(slots[s], nOff, nLen)) {
-                throw error(at, "duplicate label name \"" + new String(buf, nOff, nLen, StandardCharsets.UTF_8) + "\"");
+                throw duplicate(nOff, nLen, at);
             }
         }
+    }
+
+    private void checkDuplicateByTable(int nOff, int nLen, int at, int n) throws ExpositionException {
+        if (n == SMALL_LABEL_SET || nameTable.length < 2 * (n + 1)) {
+            nameTable = new int[Integer.highestOneBit(Math.max(64, n * 4)) * 2];
+            for (int i = labelBase; i < labelCount; i++) {
+                insertName(i, labelSlots[i * SLOT], labelSlots[i * SLOT + 1]);
+            }
+        }
+        int mask = nameTable.length - 1;
+        for (int slot = nameHash(nOff, nLen) & mask; ; slot = (slot + 1) & mask) {
+            int entry = nameTable[slot];
+            if (entry == 0) {
+                nameTable[slot] = labelCount + 1;
+                return;
+            }
+            int s = (entry - 1) * SLOT;
+            if (labelSlots[s + 1] == nLen && rangeEquals(labelSlots[s], nOff, nLen)) {
+                throw duplicate(nOff, nLen, at);
+            }
+        }
+    }
+
+    private void insertName(int index, int off, int len) {
+        int mask = nameTable.length - 1;
+        int slot = nameHash(off, len) & mask;
+        while (nameTable[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        nameTable[slot] = index + 1;
+    }
+
+    private int nameHash(int off, int len) {
+        int h = len;
+        for (int i = off; i < off + len; i++) {
+            h = 31 * h + buf[i];
+        }
+        return h ^ (h >>> 16);
+    }
+
+    private ExpositionException duplicate(int nOff, int nLen, int at) {
+        return error(at, "duplicate label name \"" + new String(buf, nOff, nLen, StandardCharsets.UTF_8) + "\"");
     }
 
     final boolean rangeEquals(int a, int b, int len) {

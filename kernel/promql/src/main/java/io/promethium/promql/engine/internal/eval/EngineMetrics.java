@@ -18,6 +18,7 @@ public final class EngineMetrics implements Collector {
     private final LongAdder queueNanos = new LongAdder();
     private final LongAdder evalNanos = new LongAdder();
     private final LongAdder observations = new LongAdder();
+    private final LongAdder samples = new LongAdder();
     private volatile long maxConcurrentSetting;
 
     void observeConcurrent(int now) {
@@ -30,6 +31,10 @@ public final class EngineMetrics implements Collector {
 
     void queryEnded() {
         inFlight.decrementAndGet();
+    }
+
+    void observeSamples(long n) {
+        samples.add(n);
     }
 
     void observe(long queue, long eval) {
@@ -48,6 +53,9 @@ public final class EngineMetrics implements Collector {
         writer.sample("prometheus_engine_queries", inFlight.get());
         writer.family("prometheus_engine_queries_concurrent_max", MetricType.GAUGE, "The max number of concurrent queries.", "");
         writer.sample("prometheus_engine_queries_concurrent_max", maxConcurrentSetting > 0 ? maxConcurrentSetting : concurrentMax.get());
+        writer.family("prometheus_engine_query_samples_total", MetricType.COUNTER,
+                "The total number of samples loaded by all queries.", "");
+        writer.sample("prometheus_engine_query_samples_total", samples.sum());
         writer.family("prometheus_engine_query_duration_seconds", MetricType.SUMMARY, "Query timings", "");
         long count = observations.sum();
         writer.sample("prometheus_engine_query_duration_seconds_sum", Labels.of("slice", "queue_time"), queueNanos.sum() / 1e9);

@@ -150,6 +150,7 @@ public final class PromQLEngine implements QueryEngine {
                 Value result = range ? toRangeResult(value, grid) : toInstantResult(value, grid);
                 long evalNanos = System.nanoTime() - started;
                 metrics.observe(started - queued, evalNanos);
+                metrics.observeSamples(ctx.totalSamples());
                 return new QueryResult(result, annotations.warnings(), annotations.infos(),
                         new QueryStats(ctx.totalSamples(), ctx.peakSamples(), started - queued, evalNanos));
             }

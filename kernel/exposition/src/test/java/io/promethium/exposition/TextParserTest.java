@@ -188,6 +188,14 @@ class TextParserTest {
     }
 
     @Test
+    void errorMessagesStayShortForHugeTokens() {
+        String huge = "9".repeat(100_000) + "x";
+        assertThatThrownBy(() -> parse("a " + huge + "\n"))
+                .hasMessageStartingWith("line 1: invalid value \"999")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(400));
+    }
+
+    @Test
     void errorMessageQuotesTheLine() {
         assertThatThrownBy(() -> parse("good 1\nbad{ 1\n"))
                 .isInstanceOf(ExpositionException.class)

@@ -497,7 +497,7 @@ abstract class BaseParser implements ExpositionParser {
     }
 
     private ExpositionException duplicate(int nOff, int nLen, int at) {
-        return error(at, "duplicate label name \"" + new String(buf, nOff, nLen, StandardCharsets.UTF_8) + "\"");
+        return error(at, "duplicate label name " + quoted(nOff, nOff + nLen));
     }
 
     final boolean rangeEquals(int a, int b, int len) {
@@ -554,6 +554,12 @@ abstract class BaseParser implements ExpositionParser {
             return new String(buf, off, len, StandardCharsets.UTF_8);
         }
         return Escapes.unescape(buf, off, len, true);
+    }
+
+    /** Bytes for an error message: quoted, and cut short so a huge token cannot bloat the error. */
+    final String quoted(int from, int to) {
+        int limit = Math.min(to, from + 64);
+        return "\"" + utf8(from, limit) + (limit < to ? "...\"" : "\"");
     }
 
     final String utf8(int from, int to) {

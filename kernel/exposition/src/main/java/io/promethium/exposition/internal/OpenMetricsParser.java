@@ -123,7 +123,7 @@ public final class OpenMetricsParser extends BaseParser {
             case TYPE -> {
                 type = typeWord(textStart, le);
                 if (type == null) {
-                    throw error(textStart, "invalid metric type \"" + utf8(textStart, le) + "\"");
+                    throw error(textStart, "invalid metric type " + quoted(textStart, le));
                 }
             }
             default -> {
@@ -187,7 +187,7 @@ public final class OpenMetricsParser extends BaseParser {
             valueEnd++;
         }
         if (!numbers.parseDouble(b, valueStart, valueEnd)) {
-            throw error(valueStart, valueEnd == valueStart ? "missing value" : "invalid value \"" + utf8(valueStart, valueEnd) + "\"");
+            throw error(valueStart, valueEnd == valueStart ? "missing value" : "invalid value " + quoted(valueStart, valueEnd));
         }
         value = numbers.doubleValue;
         hasTimestamp = false;
@@ -214,7 +214,7 @@ public final class OpenMetricsParser extends BaseParser {
                 throw error(p, "expected a timestamp or an exemplar after the value");
             }
             if (!numbers.parseSecondsAsMillis(b, p, tsEnd)) {
-                throw error(p, "invalid timestamp \"" + utf8(p, tsEnd) + "\"");
+                throw error(p, "invalid timestamp " + quoted(p, tsEnd));
             }
             hasTimestamp = true;
             timestamp = numbers.longValue;
@@ -257,14 +257,14 @@ public final class OpenMetricsParser extends BaseParser {
         }
         if (!numbers.parseDouble(b, valueStart, valueEnd)) {
             throw error(valueStart, valueEnd == valueStart ? "missing exemplar value"
-                    : "invalid exemplar value \"" + utf8(valueStart, valueEnd) + "\"");
+                    : "invalid exemplar value " + quoted(valueStart, valueEnd));
         }
         exemplarValue = numbers.doubleValue;
         exemplarHasTimestamp = false;
         if (valueEnd < le) {
             int tsStart = valueEnd + 1;
             if (tsStart >= le || !numbers.parseSecondsAsMillis(b, tsStart, le)) {
-                throw error(tsStart, "invalid exemplar timestamp \"" + utf8(tsStart, le) + "\"");
+                throw error(tsStart, "invalid exemplar timestamp " + quoted(tsStart, le));
             }
             exemplarHasTimestamp = true;
             exemplarTimestamp = numbers.longValue;

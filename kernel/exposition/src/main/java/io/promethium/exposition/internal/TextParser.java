@@ -83,7 +83,7 @@ public final class TextParser extends BaseParser {
         }
         type = typeWord(wordStart, q);
         if (type == null) {
-            throw error(wordStart, q == wordStart ? "missing metric type" : "invalid metric type \"" + utf8(wordStart, q) + "\"");
+            throw error(wordStart, q == wordStart ? "missing metric type" : "invalid metric type " + quoted(wordStart, q));
         }
         return Entry.TYPE;
     }
@@ -151,7 +151,7 @@ public final class TextParser extends BaseParser {
             throw error(valueStart, "missing value");
         }
         if (!numbers.parseDouble(b, valueStart, valueEnd)) {
-            throw error(valueStart, "invalid value \"" + utf8(valueStart, valueEnd) + "\"");
+            throw error(valueStart, "invalid value " + quoted(valueStart, valueEnd));
         }
         value = numbers.doubleValue;
         int r = skipBlanks(valueEnd, limit);
@@ -159,7 +159,7 @@ public final class TextParser extends BaseParser {
         if (r < limit && b[r] != '\n') {
             int tsEnd = tokenEnd(r, limit);
             if (!numbers.parseLong(b, r, tsEnd)) {
-                throw error(r, "invalid timestamp \"" + utf8(r, tsEnd) + "\"");
+                throw error(r, "invalid timestamp " + quoted(r, tsEnd));
             }
             hasTimestamp = true;
             timestamp = numbers.longValue;

@@ -105,13 +105,14 @@ class QueryEngineTest {
     }
 
     @Test
-    void storageFailureIsAnExecutionErrorNamingTheCause() {
+    void storageFailureIsAnInternalErrorNamingTheCause() {
         Queryable broken = (min, max) -> {
             throw new io.promethium.api.storage.StorageException(io.promethium.api.storage.StorageException.Reason.IO, "disk on fire");
         };
         assertThatThrownBy(() -> engine.instantQuery(broken, "up", 0))
                 .isInstanceOfSatisfying(QueryException.class, e -> {
-                    assertThat(e.errorType()).isEqualTo("execution");
+                    // As Prometheus's API maps storage errors: errorType "internal".
+                    assertThat(e.errorType()).isEqualTo("internal");
                     assertThat(e.getMessage()).contains("disk on fire");
                 });
     }

@@ -49,7 +49,7 @@ final class EvalContext implements AutoCloseable {
         try {
             q = storage.querier(minTime, maxTime);
         } catch (RuntimeException e) {
-            throw new QueryException(QueryException.EXECUTION, "error querying storage: " + e.getMessage(), e);
+            throw new QueryException(QueryException.INTERNAL, "error querying storage: " + e.getMessage(), e);
         }
         queriers.add(q);
         return q;

@@ -230,7 +230,7 @@ final class Evaluator {
     }
 
     static QueryException storageError(Throwable t) {
-        return new QueryException(QueryException.EXECUTION, "error querying storage: " + t.getMessage(), t);
+        return new QueryException(QueryException.INTERNAL, "error querying storage: " + t.getMessage(), t);
     }
 
     /** Window ends per step for a range selector or subquery. */

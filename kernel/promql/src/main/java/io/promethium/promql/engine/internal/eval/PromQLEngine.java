@@ -157,8 +157,8 @@ public final class PromQLEngine implements QueryEngine {
         } catch (QueryException e) {
             throw e;
         } catch (io.promethium.api.storage.StorageException e) {
-            // A storage failing mid-query (disk error, closed during shutdown) is the query's execution error.
-            throw new QueryException(QueryException.EXECUTION, "error querying storage: " + e.getMessage(), e);
+            // A storage failing mid-query (disk error, closed during shutdown): Prometheus reports it as internal.
+            throw new QueryException(QueryException.INTERNAL, "error querying storage: " + e.getMessage(), e);
         } catch (StackOverflowError e) {
             throw new QueryException(QueryException.EXECUTION, "query is too deeply nested to evaluate");
         } catch (OutOfMemoryError e) {

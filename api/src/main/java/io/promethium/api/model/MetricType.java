@@ -13,9 +13,12 @@ public enum MetricType {
     STATESET,
     UNKNOWN;
 
+    // Computed once: writers call text() for every family they write.
+    private final String text = name().equals("GAUGE_HISTOGRAM") ? "gaugehistogram" : name().toLowerCase(Locale.ROOT);
+
     /** The spelling in {@code # TYPE} lines and the metadata API ({@code gaugehistogram}, {@code unknown}). */
     public String text() {
-        return this == GAUGE_HISTOGRAM ? "gaugehistogram" : name().toLowerCase(Locale.ROOT);
+        return text;
     }
 
     /** Parses a {@code # TYPE} word; {@code untyped} (text format 0.0.4) means {@link #UNKNOWN}. */

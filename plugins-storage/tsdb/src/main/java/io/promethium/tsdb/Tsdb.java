@@ -52,7 +52,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
  * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
  */
-public final class Tsdb implements Storage, AutoCloseable {
+public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
 
     private final Path dir;
@@ -259,6 +259,7 @@ public final class Tsdb implements Storage, AutoCloseable {
      * Marks samples of matching series in {@code [mint, maxt]} deleted (tombstones in blocks, and in
      * the head and its WAL). Space is reclaimed by compaction or {@link #cleanTombstones()}.
      */
+    @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
         PostingsForMatchers.check(matchers);
         synchronized (compactionLock) {
@@ -299,6 +300,7 @@ public final class Tsdb implements Storage, AutoCloseable {
     }
 
     /** Rewrites every block that has tombstones without the deleted samples. */
+    @Override
     public void cleanTombstones() {
         synchronized (compactionLock) {
             for (Block b : blocks) {
@@ -320,6 +322,7 @@ public final class Tsdb implements Storage, AutoCloseable {
      * Writes a consistent copy of the blocks (hard links where the file system allows) and, with
      * {@code withHead}, the head's data as one more block, into {@code target}.
      */
+    @Override
     public void snapshot(Path target, boolean withHead) {
         synchronized (compactionLock) {
             try {
@@ -357,6 +360,7 @@ public final class Tsdb implements Storage, AutoCloseable {
     }
 
     /** Cardinality of the head, as the status API shows it. */
+    @Override
     public HeadStats headStats() {
         Map<String, Map<String, Integer>> card = head.postings().cardinalities();
         long pairs = 0;

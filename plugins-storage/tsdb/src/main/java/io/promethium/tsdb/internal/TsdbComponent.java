@@ -7,9 +7,14 @@ import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
+import io.promethium.api.model.Matcher;
+import io.promethium.tsdb.HeadStats;
 import io.promethium.tsdb.Tsdb;
+import io.promethium.tsdb.TsdbAdmin;
 import io.promethium.tsdb.TsdbOptions;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,7 +24,8 @@ import org.osgi.service.component.annotations.Modified;
 
 /**
  * The TSDB as an OSGi service: one database per configuration {@code io.promethium.tsdb},
- * registered as {@link Storage} and as the {@link Collector} of its self-metrics. Deactivation
+ * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
+ * {@link TsdbAdmin} (delete, clean tombstones, snapshot, head stats). Deactivation
  * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
  *
  * <p>On a flat classpath ({@link java.util.ServiceLoader}) nothing activates it: the first use
@@ -27,8 +33,8 @@ import org.osgi.service.component.annotations.Modified;
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
 @Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Storage.class, Collector.class}, property = "storage.type=tsdb")
-public final class TsdbComponent implements Storage, Collector {
+        service = {Storage.class, Collector.class, TsdbAdmin.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration"};
 
     private volatile Tsdb tsdb;
@@ -112,6 +118,26 @@ public final class TsdbComponent implements Storage, Collector {
     @Override
     public long startTime() {
         return db().startTime();
+    }
+
+    @Override
+    public void delete(List<Matcher> matchers, long mint, long maxt) {
+        db().delete(matchers, mint, maxt);
+    }
+
+    @Override
+    public void cleanTombstones() {
+        db().cleanTombstones();
+    }
+
+    @Override
+    public void snapshot(Path dir, boolean withHead) {
+        db().snapshot(dir, withHead);
+    }
+
+    @Override
+    public HeadStats headStats() {
+        return db().headStats();
     }
 
     @Override

@@ -102,11 +102,13 @@ class TsdbBundleIT {
 
             ServiceTracker<Storage, Storage> storages = new ServiceTracker<>(ctx,
                     FrameworkUtil.createFilter("(&(objectClass=" + Storage.class.getName() + ")(storage.type=tsdb))"), null);
-            storages.open();
+            // Track all: this test's class path also holds io.promethium.tsdb, which the framework would
+            // otherwise count as a class-space mismatch for the service's TsdbAdmin interface.
+            storages.open(true);
             Storage storage = storages.waitForService(20_000);
             assertThat(storage).as("Storage service").isNotNull();
             ServiceTracker<Collector, Collector> collectors = new ServiceTracker<>(ctx, Collector.class, null);
-            collectors.open();
+            collectors.open(true);
             assertThat(collectors.waitForService(5_000)).isNotNull();
 
             Appender app = storage.appender();
@@ -114,6 +116,12 @@ class TsdbBundleIT {
                 app.append(0, Labels.of("__name__", "osgi_test", "k", "v"), i * 60_000L, i);
             }
             app.commit();
+            // TsdbAdmin is the bundle's own class (not shared with this test's class path): call it reflectively.
+            var adminRefs = ctx.getAllServiceReferences("io.promethium.tsdb.TsdbAdmin", "(storage.type=tsdb)");
+            assertThat(adminRefs).as("TsdbAdmin service").hasSize(1);
+            Object tsdbAdmin = ctx.getService(adminRefs[0]);
+            Object stats = tsdbAdmin.getClass().getMethod("headStats").invoke(tsdbAdmin);
+            assertThat(stats.getClass().getMethod("numSeries").invoke(stats)).isEqualTo(1L);
             // Persist into a block: exercises Lucene (codec lookup through SPI) inside the bundle.
             Object tsdb = storage.getClass().getMethod("tsdb").invoke(storage);
             tsdb.getClass().getMethod("flushHead").invoke(tsdb);

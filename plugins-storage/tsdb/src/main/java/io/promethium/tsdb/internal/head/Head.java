@@ -210,10 +210,7 @@ public final class Head {
         byLabels.values().forEach(action);
     }
 
-    /**
-     * Drops everything before {@code mint} (now in a block) and garbage-collects empty series.
-     * Returns the refs of series that remain, for the WAL checkpoint.
-     */
+    /** Drops everything before {@code mint} (now in a block) and garbage-collects series left empty. */
     public void truncateBefore(long mint) {
         gcLock.writeLock().lock();
         try {

@@ -25,8 +25,8 @@ public final class HeadQuerier implements Querier {
     public HeadQuerier(Head head, long mint, long maxt) {
         this.head = head;
         head.readerOpened();
+        // In-order data below this lives in blocks; reading it here too would duplicate it.
         this.inOrderMin = head.persistedBefore();
-        // Data below the head's valid time lives in blocks; reading it here too would duplicate.
         this.mint = mint;
         this.maxt = maxt;
     }

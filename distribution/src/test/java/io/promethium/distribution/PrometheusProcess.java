@@ -35,10 +35,11 @@ final class PrometheusProcess implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
+    /** Starts Prometheus; {@code PROMETHEUS_PORT} in the config is replaced by its own port. */
     static PrometheusProcess start(String configYaml, String... flags) throws IOException {
         Path home = Files.createTempDirectory("prometheus-it-");
-        Files.writeString(home.resolve("prometheus.yml"), configYaml);
         int port = ServerProcess.freePort();
+        Files.writeString(home.resolve("prometheus.yml"), configYaml.replace("PROMETHEUS_PORT", Integer.toString(port)));
         List<String> command = new ArrayList<>(List.of(BINARY.toString(),
                 "--config.file=" + home.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + home.resolve("data"),

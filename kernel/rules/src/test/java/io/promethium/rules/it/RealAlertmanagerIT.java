@@ -203,6 +203,25 @@ class RealAlertmanagerIT {
     }
 
     @Test
+    void alertsSentWhileTheAlertmanagerIsDownArriveWhenItComesUp() throws Exception {
+        assumeTrue(Files.isExecutable(ALERTMANAGER) && Files.isExecutable(AMTOOL),
+                "needs the Debian package prometheus-alertmanager (apt-get install -y prometheus-alertmanager)");
+        int port = freePort();
+        startWriter(1);
+        startRulesWithEnv(100, "127.0.0.1:" + port, Duration.ofSeconds(5));
+        await(Duration.ofSeconds(30), () -> notifier.dropped() > 0, "a failed send while the Alertmanager is down");
+        assertThat(rules.groups().get(0).rules().get(0).health()).isEqualTo(RuleHealth.OK);
+        startAlertmanager(port);
+        await(Duration.ofSeconds(30), () -> {
+            try {
+                return amtool(port).contains("PromethiumITAlert");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the alert resent to the Alertmanager once it is up");
+    }
+
+    @Test
     void unresponsiveAlertmanagerKeepsTheQueueBoundedAndRulesEvaluating() throws Exception {
         // An Alertmanager that accepts connections and never answers.
         ServerSocket blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());

@@ -28,6 +28,9 @@ final class TemplateParser {
     private final Set<String> functions;
     private final List<Set<String>> scopes = new ArrayList<>();
     private int index;
+    /** Nesting of blocks and parentheses; bounded so hostile input cannot overflow the stack. */
+    private int depth;
+    static final int MAX_DEPTH = 100;
 
     private TemplateParser(String name, List<Token> tokens, Set<String> functions) {
         this.name = name;
@@ -99,6 +102,17 @@ final class TemplateParser {
     }
 
     private Branch parseBranch(Kind kind, Token keyword) throws TemplateException {
+        if (++depth > MAX_DEPTH) {
+            throw error(keyword, "nesting deeper than " + MAX_DEPTH);
+        }
+        try {
+            return parseBranchBody(kind, keyword);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Branch parseBranchBody(Kind kind, Token keyword) throws TemplateException {
         String context = kind.name().toLowerCase();
         scopes.add(new HashSet<>());
         Pipeline pipeline = parsePipeline(context, true);
@@ -223,7 +237,11 @@ final class TemplateParser {
                 }
             };
             case LPAREN -> {
+                if (++depth > MAX_DEPTH) {
+                    throw error(t, "nesting deeper than " + MAX_DEPTH);
+                }
                 Pipeline inner = parsePipeline("parenthesized pipeline", false);
+                depth--;
                 Token close = next();
                 if (close.type() != Type.RPAREN) {
                     throw error(close, "unclosed left paren");

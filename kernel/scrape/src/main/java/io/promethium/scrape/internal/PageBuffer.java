@@ -3,14 +3,21 @@ package io.promethium.scrape.internal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** A growable byte array reused from scrape to scrape, so a steady page size allocates nothing. */
+/**
+ * A growable byte array reused from scrape to scrape, so a steady page size allocates nothing.
+ * Allocated on first use: a thousand loops each holding buffers they never use (the gzip one
+ * for a target that does not compress) added up to hundreds of megabytes.
+ */
 final class PageBuffer {
 
-    private byte[] data;
+    private static final byte[] NONE = new byte[0];
+
+    private final int initialCapacity;
+    private byte[] data = NONE;
     private int length;
 
     PageBuffer(int initialCapacity) {
-        data = new byte[Math.max(1024, initialCapacity)];
+        this.initialCapacity = Math.max(1024, initialCapacity);
     }
 
     byte[] data() {
@@ -41,7 +48,8 @@ final class PageBuffer {
     /** Room for {@code extra} more bytes; returns the array to write into at {@link #length()}. */
     byte[] ensure(int extra) {
         if (data.length - length < extra) {
-            data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max((long) data.length * 2, (long) length + extra)));
+            long grown = data.length == 0 ? Math.max(initialCapacity, extra) : Math.max((long) data.length * 2, (long) length + extra);
+            data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, grown));
         }
         return data;
     }

@@ -58,6 +58,7 @@ final class ScrapeLoop {
     private long batchTimestamp;
     private final SeriesCache.Vanished staleWriter = this::writeStale;
     private final int[] counts = new int[3];
+    private final NameInterner interner = new NameInterner();
     private final double[] reportValues = new double[REPORT_NAMES.length];
 
     private volatile String forcedError;
@@ -350,7 +351,8 @@ final class ScrapeLoop {
     private SeriesCache.Entry newSeries(ExpositionParser parser, byte[] buf, int off, int len, int hash) throws ScrapeException {
         Labels.Builder builder = Labels.builder();
         parser.labels(builder);
-        Labels labels = SeriesLabels.of(builder.build(), target.publicLabels(), settings.honorLabels(), settings.metricRelabeler());
+        Labels labels = SeriesLabels.of(interner.intern(builder.build()), target.publicLabels(), settings.honorLabels(),
+                settings.metricRelabeler());
         if (labels != null) {
             String limitError = SeriesLabels.checkLimits(labels, settings.limits());
             if (limitError != null) {

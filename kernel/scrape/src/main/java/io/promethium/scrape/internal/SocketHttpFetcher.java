@@ -170,8 +170,13 @@ final class SocketHttpFetcher implements PageFetcher {
 
     /** Reads more bytes into {@link #raw}; -1 at end of stream. */
     private int readMore() throws IOException, ScrapeException {
-        int room = 64 * 1024;
-        byte[] target = raw.ensure(room);
+        return readMore(16 * 1024);
+    }
+
+    /** Reads at most {@code wanted} more bytes (at least what room the buffer has left, 4 KB or more). */
+    private int readMore(int wanted) throws IOException, ScrapeException {
+        byte[] target = raw.ensure(Math.max(4096, wanted));
+        int room = target.length - raw.length();
         socket.setSoTimeout(remainingMillis());
         int n = in.read(target, raw.length(), room);
         if (n > 0) {
@@ -313,7 +318,7 @@ final class SocketHttpFetcher implements PageFetcher {
         }
         long end = bodyStart + contentLength;
         while (raw.length() < end) {
-            if (readMore() < 0) {
+            if (readMore((int) (end - raw.length())) < 0) {
                 throw error("connection closed after " + (raw.length() - bodyStart) + " of " + contentLength
                         + " body bytes announced by Content-Length");
             }

@@ -87,11 +87,13 @@ public final class ScrapeBenchmark {
         Thread.sleep(warmupSeconds * 1000L);
         long cpu0 = os.getProcessCpuTime();
         long samples0 = storage.samples.sum();
+        long misses0 = storage.withoutRef.sum();
         long gc0 = gcMillis();
         long wall0 = System.nanoTime();
         Thread.sleep((durationSeconds - warmupSeconds) * 1000L);
         long cpu1 = os.getProcessCpuTime();
         long samples1 = storage.samples.sum();
+        long misses1 = storage.withoutRef.sum();
         long gc1 = gcMillis();
         long wall1 = System.nanoTime();
 
@@ -111,6 +113,8 @@ public final class ScrapeBenchmark {
         double wallSeconds = (wall1 - wall0) / 1e9;
         System.out.printf("targets up: %d/%d%s%n", up, active.size(), errors.isEmpty() ? "" : " errors: " + errors);
         System.out.printf("samples appended in window: %,d (%.0f samples/s)%n", samples, samples / wallSeconds);
+        System.out.printf("appends without a series reference (cache misses) in window: %,d%n", misses1 - misses0);
+        System.out.printf("heap used at end: %,d MB%n", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
         System.out.printf("process CPU in window: %.2f s over %.1f s wall (%.2f cores), GC time %d ms%n",
                 cpuSeconds, wallSeconds, cpuSeconds / wallSeconds, gc1 - gc0);
         System.out.printf("CPU per scraped sample: %.3f us%n", samples == 0 ? Double.NaN : (cpu1 - cpu0) / 1e3 / samples);
@@ -135,6 +139,8 @@ public final class ScrapeBenchmark {
     /** Counts appended samples on the way to the real storage. */
     private static final class CountingStorage implements Storage {
         final LongAdder samples = new LongAdder();
+        /** Appends without a series reference: the scraper's series cache missed. */
+        final LongAdder withoutRef = new LongAdder();
         private final Storage delegate;
 
         CountingStorage(Storage delegate) {
@@ -156,10 +162,14 @@ public final class ScrapeBenchmark {
             Appender inner = delegate.appender();
             return new Appender() {
                 private long count;
+                private long unreferenced;
 
                 @Override
                 public long append(long ref, Labels labels, long timestamp, double value) {
                     count++;
+                    if (ref == 0) {
+                        unreferenced++;
+                    }
                     return inner.append(ref, labels, timestamp, value);
                 }
 
@@ -167,6 +177,7 @@ public final class ScrapeBenchmark {
                 public void commit() {
                     inner.commit();
                     samples.add(count);
+                    withoutRef.add(unreferenced);
                 }
 
                 @Override

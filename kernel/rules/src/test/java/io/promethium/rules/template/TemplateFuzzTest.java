@@ -58,6 +58,15 @@ class TemplateFuzzTest {
     }
 
     @Test
+    void hugeRangesAndOutputsAreErrors() {
+        TemplateData data = new TemplateData(Map.of(), Map.of(), "", 0);
+        assertThat(Expander.expand("big", "{{ range 2000000000 }}x{{ end }}", data, QueryFunction.NONE).error())
+                .contains("more than 100000 iterations");
+        assertThat(Expander.expand("big", "{{ range 90000 }}0123456789abcdef{{ end }}", data, QueryFunction.NONE).error())
+                .contains("output longer than");
+    }
+
+    @Test
     void mutatedRuleFilesOnlyEverFailWithARuleFileError() {
         String seed = """
                 groups:

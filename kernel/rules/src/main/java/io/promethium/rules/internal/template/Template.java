@@ -24,6 +24,8 @@ public final class Template {
 
     /** Output beyond this is an error: a template must not eat the heap. */
     static final int MAX_OUTPUT = 1 << 20;
+    /** Iterations of a range over an integer; more is an error rather than a stall. */
+    static final long MAX_RANGE = 100_000;
 
     private final String name;
     private final List<TemplateNode> nodes;
@@ -151,6 +153,9 @@ public final class Template {
                     }
                 }
                 case Long n -> {
+                    if (n > MAX_RANGE) {
+                        throw execError(p, "range over " + n + " is more than " + MAX_RANGE + " iterations");
+                    }
                     for (long i = 0; i < n; i++) {
                         items.add(new Object[] {i, i});
                     }

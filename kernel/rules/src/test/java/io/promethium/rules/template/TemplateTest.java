@@ -141,6 +141,8 @@ class TemplateTest {
         assertThat(expand("{{ printf \"100%%\" }}")).isEqualTo("100%");
         assertThat(expand("{{ printf \"%e\" 123456.0 }}")).isEqualTo("1.234560e+05");
         assertThat(expand("{{ printf \"%g\" 0.5 }}")).isEqualTo("0.5");
+        assertThat(expand("{{ printf \"%99999999999d\" 1 }}")).isEqualTo("%!(BADWIDTH)1");
+        assertThat(expand("{{ printf \"%.9999999f\" 1.5 }}")).isEqualTo("%!(BADPREC)1.500000");
     }
 
     @Test

@@ -262,8 +262,12 @@ public final class GoFormat {
             while (i < n && Character.isDigit(format.charAt(i))) {
                 i++;
             }
+            boolean tooLarge = false;
             if (i > start) {
-                width = Integer.parseInt(format.substring(start, i));
+                long w = i - start > 9 ? Long.MAX_VALUE : Long.parseLong(format.substring(start, i));
+                // Go refuses widths and precisions beyond 1e6 (%!(BADWIDTH)); so does this, to bound memory.
+                tooLarge = w > 1_000_000;
+                width = tooLarge ? -1 : (int) w;
             }
             int precision = -1;
             if (i < n && format.charAt(i) == '.') {
@@ -272,7 +276,15 @@ public final class GoFormat {
                 while (i < n && Character.isDigit(format.charAt(i))) {
                     i++;
                 }
-                precision = i > start ? Integer.parseInt(format.substring(start, i)) : 0;
+                long p = i == start ? 0 : i - start > 9 ? Long.MAX_VALUE : Long.parseLong(format.substring(start, i));
+                if (p > 1_000_000) {
+                    out.append("%!(BADPREC)");
+                    p = -1;
+                }
+                precision = (int) p;
+            }
+            if (tooLarge) {
+                out.append("%!(BADWIDTH)");
             }
             if (i >= n) {
                 out.append("%!(NOVERB)");

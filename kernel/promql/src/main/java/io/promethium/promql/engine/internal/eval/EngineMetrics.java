@@ -14,16 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class EngineMetrics implements Collector {
     private final AtomicLong inFlight = new AtomicLong();
-    private final AtomicLong concurrentMax = new AtomicLong();
     private final LongAdder queueNanos = new LongAdder();
     private final LongAdder evalNanos = new LongAdder();
     private final LongAdder observations = new LongAdder();
     private final LongAdder samples = new LongAdder();
     private volatile long maxConcurrentSetting;
-
-    void observeConcurrent(int now) {
-        concurrentMax.accumulateAndGet(now, Math::max);
-    }
 
     void queryStarted() {
         inFlight.incrementAndGet();
@@ -43,7 +38,8 @@ public final class EngineMetrics implements Collector {
         observations.increment();
     }
 
-    public void setMaxConcurrent(long value) {
+    /** The configured concurrency limit, which Prometheus reports as the "concurrent max". */
+    void setMaxConcurrent(long value) {
         maxConcurrentSetting = value;
     }
 
@@ -52,7 +48,7 @@ public final class EngineMetrics implements Collector {
         writer.family("prometheus_engine_queries", MetricType.GAUGE, "The current number of queries being executed or waiting.", "");
         writer.sample("prometheus_engine_queries", inFlight.get());
         writer.family("prometheus_engine_queries_concurrent_max", MetricType.GAUGE, "The max number of concurrent queries.", "");
-        writer.sample("prometheus_engine_queries_concurrent_max", maxConcurrentSetting > 0 ? maxConcurrentSetting : concurrentMax.get());
+        writer.sample("prometheus_engine_queries_concurrent_max", maxConcurrentSetting);
         writer.family("prometheus_engine_query_samples_total", MetricType.COUNTER,
                 "The total number of samples loaded by all queries.", "");
         writer.sample("prometheus_engine_query_samples_total", samples.sum());

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,12 +40,12 @@ public final class PromQLEngine implements QueryEngine {
 
     private final EngineOptions options;
     private final Semaphore slots;
-    private final AtomicInteger running = new AtomicInteger();
     private final EngineMetrics metrics = new EngineMetrics();
 
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
         this.slots = new Semaphore(options.maxConcurrent(), true);
+        this.metrics.setMaxConcurrent(options.maxConcurrent());
     }
 
     @Override
@@ -138,8 +137,6 @@ public final class PromQLEngine implements QueryEngine {
             throw new QueryException(QueryException.CANCELED, "query was canceled in query queue");
         }
         long started = System.nanoTime();
-        int now = running.incrementAndGet();
-        metrics.observeConcurrent(now);
         try {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
@@ -166,7 +163,6 @@ public final class PromQLEngine implements QueryEngine {
         } catch (RuntimeException e) {
             throw new QueryException(QueryException.INTERNAL, "unexpected error: " + e, e);
         } finally {
-            running.decrementAndGet();
             slots.release();
         }
     }

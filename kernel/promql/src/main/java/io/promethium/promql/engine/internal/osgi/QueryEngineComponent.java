@@ -43,7 +43,6 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
 
     QueryEngineComponent(EngineOptions options) {
         this.engine = new PromQLEngine(options);
-        this.engine.metrics().setMaxConcurrent(options.maxConcurrent());
     }
 
     /** Options from configuration properties; a bad value fails activation with a message naming it. */

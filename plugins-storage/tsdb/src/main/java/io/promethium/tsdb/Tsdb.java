@@ -11,7 +11,9 @@ import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageException.Reason;
 import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.BlockMeta;
+import io.promethium.tsdb.internal.block.CompactionPlanner;
 import io.promethium.tsdb.internal.block.Compactor;
+import io.promethium.tsdb.internal.block.Retention;
 import io.promethium.tsdb.internal.block.Ulid;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
@@ -60,6 +62,7 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
     private final TsdbMetrics metrics = new TsdbMetrics();
     private final Head head;
     private final Compactor compactor;
+    private final CompactionPlanner planner;
     private final Object compactionLock = new Object();
     private final List<String> corruptBlocks = new CopyOnWriteArrayList<>();
     private final FileChannel lockChannel;
@@ -91,6 +94,7 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
         lock = acquired;
         this.head = new Head(metrics, options.outOfOrderWindow().toMillis());
         this.compactor = new Compactor(opener);
+        this.planner = new CompactionPlanner(blockDuration);
         Wal opened = null;
         try {
             removeTemporaries();
@@ -531,48 +535,24 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
         }
     }
 
-    /** Compaction ranges: 3x, 9x, 27x ... the block duration, up to a tenth of retention (31 d at most). */
-    private List<Long> ranges() {
-        long limit = options.retention().isZero() ? 31L * 86_400_000 : Math.min(31L * 86_400_000, options.retention().toMillis() / 10);
-        List<Long> out = new ArrayList<>();
-        for (long r = blockDuration * 3; r <= limit; r *= 3) {
-            out.add(r);
-        }
-        return out;
-    }
-
     private void compactBlocks() throws IOException {
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            long horizon = head.minValidTime();
-            for (long range : ranges()) {
-                Map<Long, List<Block>> windows = new HashMap<>();
-                for (Block b : blocks) {
-                    if (b.corruption() != null) {
-                        continue;
-                    }
-                    long w = Math.floorDiv(b.meta().minTime(), range);
-                    if (b.meta().maxTime() <= (w + 1) * range) {
-                        windows.computeIfAbsent(w, k -> new ArrayList<>()).add(b);
-                    }
-                }
-                for (Map.Entry<Long, List<Block>> e : windows.entrySet()) {
-                    List<Block> group = e.getValue();
-                    long windowEnd = (e.getKey() + 1) * range;
-                    // Only windows the head has moved past: no more level-1 blocks will land there.
-                    if (group.size() >= 2 && windowEnd <= horizon) {
-                        BlockMeta meta = compactor.merge(group, dir);
-                        replaceBlocks(group, meta);
-                        metrics.compactions.increment();
-                        changed = true;
-                        break;
-                    }
-                }
-                if (changed) {
-                    break;
+        while (true) {
+            List<BlockMeta> healthy = new ArrayList<>();
+            Map<String, Block> byId = new HashMap<>();
+            for (Block b : blocks) {
+                if (b.corruption() == null) {
+                    healthy.add(b.meta());
+                    byId.put(b.meta().ulid(), b);
                 }
             }
+            List<String> group = planner.plan(healthy, options.retention(), head.minValidTime());
+            if (group.isEmpty()) {
+                return;
+            }
+            List<Block> sources = group.stream().map(byId::get).toList();
+            BlockMeta meta = compactor.merge(sources, dir);
+            replaceBlocks(sources, meta);
+            metrics.compactions.increment();
         }
     }
 
@@ -582,35 +562,17 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
         if (current.isEmpty()) {
             return;
         }
-        List<Block> drop = new ArrayList<>();
-        if (!o.retention().isZero()) {
-            long newest = Math.max(maxBlockTime(), head.maxTime());
-            for (Block b : current) {
-                if (b.meta().maxTime() < newest - o.retention().toMillis()) {
-                    drop.add(b);
-                    metrics.retentionTimeDeletions.increment();
-                }
-            }
-        }
-        if (o.retentionBytes() > 0) {
-            long total = walBytes();
-            for (Block b : current) {
-                total += b.sizeBytes();
-            }
-            for (Block b : current) {
-                if (total <= o.retentionBytes()) {
-                    break;
-                }
-                if (!drop.contains(b)) {
-                    drop.add(b);
-                    metrics.retentionSizeDeletions.increment();
-                }
-                total -= b.sizeBytes();
-            }
-        }
-        if (drop.isEmpty()) {
+        Retention.Decision decision = Retention.decide(current.stream().map(Block::meta).toList(),
+                current.stream().map(Block::sizeBytes).toList(), Math.max(maxBlockTime(), head.maxTime()), o.retention(),
+                o.retentionBytes(), walBytes());
+        if (decision.isEmpty()) {
             return;
         }
+        metrics.retentionTimeDeletions.add(decision.byTime().size());
+        metrics.retentionSizeDeletions.add(decision.bySize().size());
+        List<String> ids = new ArrayList<>(decision.byTime());
+        ids.addAll(decision.bySize());
+        List<Block> drop = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
         List<Block> next = new ArrayList<>(current);
         next.removeAll(drop);
         blocks = List.copyOf(next);

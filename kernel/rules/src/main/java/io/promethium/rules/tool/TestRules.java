@@ -176,11 +176,9 @@ public final class TestRules {
         long step = evalInterval.toMillis();
         for (long ts = 0; ts <= maxTime; ts += step) {
             now[0] = ts;
+            // As promtool: every group at every evaluation_interval step, whatever its own interval.
             for (RuleGroup g : groups) {
-                long iv = g.interval().toMillis();
-                if (ts % iv == 0) {
-                    g.evaluate(ts);
-                }
+                g.evaluate(ts);
             }
             long from = ts;
             long to = ts + step;

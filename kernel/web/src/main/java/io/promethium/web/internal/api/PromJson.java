@@ -48,7 +48,12 @@ public final class PromJson {
     public void timestamp(long t) throws IOException {
         buffer.setLength(0);
         GoFloat.appendTimestamp(buffer, t);
-        g.writeNumber(buffer.toString());
+        int n = buffer.length();
+        if (chars.length < n) {
+            chars = new char[n * 2];
+        }
+        buffer.getChars(0, n, chars, 0);
+        g.writeNumber(chars, 0, n);
     }
 
     private void writeBuffer() throws IOException {

@@ -137,39 +137,7 @@ public final class QueryResource {
             g.writeObjectFieldStart("data");
             g.writeStringField("resultType", shown.typeName());
             g.writeFieldName("result");
-            switch (shown) {
-                case Scalar s -> json.sample(s.t(), s.v());
-                case StringValue s -> json.stringSample(s.t(), s.s());
-                case InstantVector v -> {
-                    g.writeStartArray();
-                    for (Sample sample : v.samples()) {
-                        g.writeStartObject();
-                        g.writeFieldName("metric");
-                        json.labels(sample.labels());
-                        g.writeFieldName("value");
-                        json.sample(sample.t(), sample.v());
-                        g.writeEndObject();
-                    }
-                    g.writeEndArray();
-                }
-                case RangeMatrix m -> {
-                    g.writeStartArray();
-                    for (SeriesData series : m.series()) {
-                        g.writeStartObject();
-                        g.writeFieldName("metric");
-                        json.labels(series.labels());
-                        g.writeArrayFieldStart("values");
-                        long[] ts = series.timestamps();
-                        double[] vs = series.values();
-                        for (int i = 0; i < series.length(); i++) {
-                            json.sample(ts[i], vs[i]);
-                        }
-                        g.writeEndArray();
-                        g.writeEndObject();
-                    }
-                    g.writeEndArray();
-                }
-            }
+            ResultJson.write(json, g, shown);
             if (stats) {
                 g.writeObjectFieldStart("stats");
                 g.writeObjectFieldStart("timings");

@@ -416,7 +416,7 @@ final class ScrapeLoop {
         batch = null;
     }
 
-    /** Stops now and writes the end-of-run staleness markers; for tests driving {@link #scrapeOnce}. */
+    /** Writes the end-of-run staleness markers of a loop that has stopped (or never ran its thread). */
     void endOfRun(long timestamp) {
         endOfRunStaleness(timestamp);
     }

@@ -4,10 +4,16 @@ import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.scrape.relabel.Relabeler;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Prometheus's {@code PopulateLabels}: from a discovered target and its group, the labels the
@@ -130,13 +136,13 @@ public final class TargetBuilder {
      *
      * @throws IllegalArgumentException naming the bad part when the labels make no valid URL
      */
-    public static java.net.URI scrapeUrl(Labels labels, Map<String, List<String>> configParams) {
-        Map<String, List<String>> params = new java.util.TreeMap<>();
-        configParams.forEach((k, v) -> params.put(k, new java.util.ArrayList<>(v)));
+    public static URI scrapeUrl(Labels labels, Map<String, List<String>> configParams) {
+        Map<String, List<String>> params = new TreeMap<>();
+        configParams.forEach((k, v) -> params.put(k, new ArrayList<>(v)));
         for (int i = 0; i < labels.size(); i++) {
             String name = labels.name(i);
             if (name.startsWith(PARAM_PREFIX)) {
-                List<String> values = params.computeIfAbsent(name.substring(PARAM_PREFIX.length()), k -> new java.util.ArrayList<>());
+                List<String> values = params.computeIfAbsent(name.substring(PARAM_PREFIX.length()), k -> new ArrayList<>());
                 if (values.isEmpty()) {
                     values.add(labels.value(i));
                 } else {
@@ -159,17 +165,17 @@ public final class TargetBuilder {
             }
         }
         try {
-            java.net.URI uri = new java.net.URI(url.toString());
+            URI uri = new URI(url.toString());
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("\"" + labels.get(ADDRESS) + "\" is not a valid host:port address");
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("invalid scrape URL \"" + url + "\": " + e.getMessage());
         }
     }
 
     private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

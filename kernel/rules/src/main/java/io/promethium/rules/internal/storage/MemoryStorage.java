@@ -24,6 +24,8 @@ import java.util.TreeSet;
 public final class MemoryStorage implements Storage {
 
     private final TreeMap<Labels, SeriesData> series = new TreeMap<>();
+    /** The same series by hash, for appends (the tree is for ordered selects). Guarded by {@link #series}. */
+    private final java.util.HashMap<Labels, SeriesData> index = new java.util.HashMap<>();
 
     /** Samples of one series in time order. */
     private static final class SeriesData {
@@ -76,7 +78,7 @@ public final class MemoryStorage implements Storage {
             @Override
             public long append(long ref, Labels labels, long timestamp, double value) {
                 synchronized (series) {
-                    SeriesData d = series.get(labels);
+                    SeriesData d = index.get(labels);
                     if (d != null && d.size > 0) {
                         long last = d.lastTime();
                         if (timestamp < last) {
@@ -100,7 +102,12 @@ public final class MemoryStorage implements Storage {
                     for (Object[] p : pending) {
                         Labels labels = (Labels) p[0];
                         long t = (Long) p[1];
-                        SeriesData d = series.computeIfAbsent(labels, l -> new SeriesData());
+                        SeriesData d = index.get(labels);
+                        if (d == null) {
+                            d = new SeriesData();
+                            index.put(labels, d);
+                            series.put(labels, d);
+                        }
                         if (t > d.lastTime()) {
                             d.add(t, (Double) p[2]);
                         }

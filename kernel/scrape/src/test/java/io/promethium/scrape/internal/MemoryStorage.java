@@ -31,6 +31,7 @@ final class MemoryStorage implements Storage {
     final AtomicInteger commits = new AtomicInteger();
     final AtomicInteger rollbacks = new AtomicInteger();
     final AtomicInteger lookupsByLabels = new AtomicInteger();
+    final java.util.List<io.promethium.api.model.Exemplar> exemplars = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public synchronized long startTime() {
@@ -121,6 +122,12 @@ final class MemoryStorage implements Storage {
                 }
                 labels.add(l);
                 samples.add(new Sample(timestamp, value));
+                return ref;
+            }
+
+            @Override
+            public long appendExemplar(long ref, Labels l, io.promethium.api.model.Exemplar exemplar) {
+                exemplars.add(exemplar);
                 return ref;
             }
 

@@ -45,11 +45,15 @@ class ScrapeLoopTest {
     }
 
     private ScrapeLoop loop(ScrapeConfig config) throws Exception {
+        return loop(config, null);
+    }
+
+    private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback) throws Exception {
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
         ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
                 TargetBuilder.publicLabels(result.labels()), url);
-        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), null)
+        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), fallback)
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher scraper = Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), config.httpClient(), null,
@@ -304,6 +308,30 @@ class ScrapeLoopTest {
     void sendsTheScrapeTimeoutAsPrometheusFormatsIt() {
         assertThat(RequestHeaders.seconds(Duration.ofSeconds(10))).isEqualTo("10");
         assertThat(RequestHeaders.seconds(Duration.ofMillis(2500))).isEqualTo("2.5");
+    }
+
+    @Test
+    void anEmptyContentTypeUsesTheFallbackProtocolWhenConfigured() throws Exception {
+        server.page("", "a 1\n");
+        ScrapeLoop loop = loop(job(), io.promethium.exposition.ExpositionFormat.PROMETHEUS_TEXT_0_0_4);
+        loop.scrapeOnce(1000);
+        assertThat(loop.info().lastError()).isEmpty();
+        assertThat(storage.valueAt(series("a"), 1000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void keepsOpenMetricsExemplarsAndUnits() throws Exception {
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8",
+                "# TYPE req_seconds counter\n# UNIT req_seconds seconds\nreq_seconds_total 5 # {trace_id=\"abc\"} 1.5 123.456\n# EOF\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        assertThat(loop.info().lastError()).isEmpty();
+        assertThat(storage.valueAt(series("req_seconds_total"), 1000)).isEqualTo(5.0);
+        assertThat(storage.exemplars).singleElement().satisfies(e -> {
+            assertThat(e.labels()).isEqualTo(Labels.of("trace_id", "abc"));
+            assertThat(e.value()).isEqualTo(1.5);
+        });
+        assertThat(loop.metadata().get("req_seconds").unit()).isEqualTo("seconds");
     }
 
     @Test

@@ -269,4 +269,19 @@ class HeadQueryTest {
                 e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.CLOSED));
         assertThatThrownBy(db::appender).isInstanceOf(StorageException.class).hasMessageContaining("closed");
     }
+
+    @Test
+    void labelNamesAndValuesAreLimitedToSeriesWithSamplesInTheRange() {
+        Appender app = db.appender();
+        Labels late = Labels.of("__name__", "late_metric", "zone", "z1");
+        app.append(0, late, 15_000L * 1000, 1);
+        app.commit();
+        try (Querier q = db.querier(0, 15_000L * 10)) {
+            assertThat(q.labelValues("__name__", List.of())).containsExactly("http_requests_total", "up");
+            assertThat(q.labelNames(List.of())).doesNotContain("zone");
+        }
+        try (Querier q = db.querier(15_000L * 900, Long.MAX_VALUE)) {
+            assertThat(q.labelValues("__name__", List.of())).containsExactly("late_metric");
+        }
+    }
 }

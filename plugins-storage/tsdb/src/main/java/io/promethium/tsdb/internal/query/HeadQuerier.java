@@ -48,9 +48,9 @@ public final class HeadQuerier implements Querier {
         return SeriesSet.ofList(out);
     }
 
-    /** Series matching and holding samples in range, sorted by labels. */
+    /** Series matching (all when no matchers) and holding samples in range, sorted by labels. */
     List<MemSeries> matching(List<Matcher> matchers) {
-        RoaringBitmap ids = PostingsForMatchers.select(head.postings(), matchers);
+        RoaringBitmap ids = matchers.isEmpty() ? head.postings().all() : PostingsForMatchers.select(head.postings(), matchers);
         List<MemSeries> out = new ArrayList<>(ids.getCardinality());
         IntIterator it = ids.getIntIterator();
         while (it.hasNext()) {
@@ -63,9 +63,14 @@ public final class HeadQuerier implements Querier {
         return out;
     }
 
+    /** Whether the range covers the whole head, so the postings' names and values need no filtering by time. */
+    private boolean coversHead() {
+        return mint <= head.minTime() && maxt >= head.maxTime();
+    }
+
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        if (matchers.isEmpty()) {
+        if (matchers.isEmpty() && coversHead()) {
             return head.postings().values(name);
         }
         TreeSet<String> values = new TreeSet<>();
@@ -80,7 +85,7 @@ public final class HeadQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        if (matchers.isEmpty()) {
+        if (matchers.isEmpty() && coversHead()) {
             return head.postings().names();
         }
         TreeSet<String> names = new TreeSet<>();

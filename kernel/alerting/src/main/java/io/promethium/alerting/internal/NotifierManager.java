@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +41,9 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
 
     private final int capacity;
     private final ArrayDeque<Alert> queue = new ArrayDeque<>();
+    /** Guards {@link #queue}; a lock rather than a monitor so the waiting virtual thread never pins its carrier (Java 21). */
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition queueNotEmpty = queueLock.newCondition();
     private final NotifierMetrics metrics = new NotifierMetrics();
     private final Map<String, DiscovererFactory> factories = new ConcurrentHashMap<>();
     private final Object configLock = new Object();
@@ -65,8 +70,11 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
     }
 
     public int queueLength() {
-        synchronized (queue) {
+        queueLock.lock();
+        try {
             return queue.size();
+        } finally {
+            queueLock.unlock();
         }
     }
 
@@ -188,7 +196,8 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
         if (prepared.isEmpty()) {
             return;
         }
-        synchronized (queue) {
+        queueLock.lock();
+        try {
             List<Alert> incoming = prepared;
             if (incoming.size() > capacity) {
                 metrics.dropped.add(incoming.size() - capacity);
@@ -202,17 +211,20 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
                 metrics.dropped.add(overflow);
             }
             queue.addAll(incoming);
-            queue.notifyAll();
+            queueNotEmpty.signalAll();
+        } finally {
+            queueLock.unlock();
         }
     }
 
     private void dispatch() {
         while (true) {
             List<Alert> batch = new ArrayList<>(MAX_BATCH);
-            synchronized (queue) {
+            queueLock.lock();
+            try {
                 while (queue.isEmpty() && running.get()) {
                     try {
-                        queue.wait();
+                        queueNotEmpty.await();
                     } catch (InterruptedException e) {
                         if (!running.get()) {
                             break;
@@ -228,6 +240,8 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
                 while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
                     batch.add(queue.pollFirst());
                 }
+            } finally {
+                queueLock.unlock();
             }
             if (!sendAll(batch)) {
                 metrics.dropped.add(batch.size());
@@ -312,8 +326,11 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
             discoverers.clear();
         }
         running.set(false);
-        synchronized (queue) {
-            queue.notifyAll();
+        queueLock.lock();
+        try {
+            queueNotEmpty.signalAll();
+        } finally {
+            queueLock.unlock();
         }
         try {
             dispatcher.join(drainOnShutdown ? drainTimeout : Duration.ofSeconds(1));

@@ -39,6 +39,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
 
     private volatile Tsdb tsdb;
     private volatile Collector collector;
+    /** Set once configured (by DS or lazily): after deactivation calls fail instead of reopening. */
+    private volatile boolean configured;
 
     public TsdbComponent() {
     }
@@ -49,6 +51,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
         Tsdb opened = Tsdb.open(options);
         collector = opened.collector();
         tsdb = opened;
+        configured = true;
     }
 
     @Modified
@@ -81,6 +84,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
             return current;
         }
         synchronized (this) {
+            if (tsdb == null && configured) {
+                throw new StorageException(StorageException.Reason.CLOSED, "the TSDB service was deactivated");
+            }
             if (tsdb == null) {
                 Map<String, String> props = new HashMap<>();
                 for (String key : KEYS) {

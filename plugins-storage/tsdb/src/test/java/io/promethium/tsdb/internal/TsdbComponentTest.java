@@ -130,4 +130,13 @@ class TsdbComponentTest {
         assertThat(ServiceLoader.load(Collector.class).stream().map(p -> p.type().getName()))
                 .contains(TsdbComponent.class.getName());
     }
+
+    @Test
+    void callsAfterDeactivationFailInsteadOfReopening() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(Map.of("path", dir.toString()));
+        component.deactivate();
+        assertThatThrownBy(component::appender).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.CLOSED));
+    }
 }

@@ -166,6 +166,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void relabelRegexAcceptsRe2NamedGroups() throws Exception {
+        PrometheusConfig config = parse("scrape_configs:\n  - job_name: a\n    relabel_configs:\n"
+                + "      - source_labels: [__address__]\n        regex: '(?P<host>[^:]+):.*'\n        target_label: host\n");
+        assertThat(config.scrapeConfig("a").relabelConfigs().get(0).regex().matcher("db:9100").matches()).isTrue();
+    }
+
+    @Test
     void malformedYamlNamesTheLine() {
         assertThatThrownBy(() -> parse("global:\n  scrape_interval: [\n")).hasMessageContaining("prometheus.yml:");
         assertThatThrownBy(() -> parse("global: {}\nglobal: {}\n")).hasMessageContaining("already defined");

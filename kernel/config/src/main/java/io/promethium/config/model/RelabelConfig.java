@@ -34,6 +34,7 @@ public record RelabelConfig(
 
     /** Compiles a relabel regex with Prometheus's anchoring. */
     public static Pattern compile(String regex) {
-        return Pattern.compile("^(?:" + regex + ")$", Pattern.DOTALL);
+        // RE2 (Go) spells named groups (?P<name>...); Java spells them (?<name>...).
+        return Pattern.compile("^(?:" + regex.replace("(?P<", "(?<") + ")$", Pattern.DOTALL);
     }
 }

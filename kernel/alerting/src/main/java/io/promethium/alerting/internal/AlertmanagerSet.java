@@ -52,6 +52,9 @@ final class AlertmanagerSet {
         if (http.tls() != null) {
             b.sslContext(TlsContexts.of(http.tls(), baseDir));
         }
+        if (!http.proxyUrl().isEmpty()) {
+            b.proxy(proxy(http.proxyUrl()));
+        }
         this.client = b.build();
         this.authorization = authorization(http, baseDir);
         List<TargetGroup> statics = new ArrayList<>();
@@ -99,6 +102,20 @@ final class AlertmanagerSet {
             return null;
         } catch (IOException e) {
             throw new ConfigException("alertmanager " + "credentials: cannot read " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code proxy_url}: an HTTP proxy as {@code http://host:port}. */
+    static java.net.ProxySelector proxy(String url) throws ConfigException {
+        try {
+            URI u = URI.create(url);
+            if (u.getHost() == null || !"http".equals(u.getScheme())) {
+                throw new ConfigException("proxy_url must be http://host:port, found \"" + url + "\"");
+            }
+            int port = u.getPort() < 0 ? 80 : u.getPort();
+            return java.net.ProxySelector.of(new java.net.InetSocketAddress(u.getHost(), port));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("proxy_url is not a URL: \"" + url + "\"", e);
         }
     }
 

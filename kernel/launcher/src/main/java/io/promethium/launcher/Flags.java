@@ -40,6 +40,8 @@ final class Flags {
         s.add(new Spec("storage.tsdb.path", home.resolve("data").toString(), "Base path for metrics storage.", false));
         s.add(new Spec("storage.tsdb.retention.time", "15d", "How long to retain samples in storage.", false));
         s.add(new Spec("storage.tsdb.retention.size", "0B", "Maximum number of bytes that can be stored for blocks (0 = no limit).", false));
+        s.add(new Spec("storage.tsdb.wal-sync-on-commit", "false",
+                "Fsync the WAL before each commit returns (survives power loss; slower). Off: as Prometheus, commits reach the OS at once (survive a process crash) and segments are fsynced when full.", true));
         s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry.", false));
         s.add(new Spec("web.config.file", "", "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false));
         s.add(new Spec("web.external-url", "", "The URL under which Promethium is externally reachable.", false));

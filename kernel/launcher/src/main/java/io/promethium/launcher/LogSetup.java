@@ -43,6 +43,8 @@ final class LogSetup {
         if (julLevel != Level.FINE) {
             quiet("org.eclipse.jetty", Level.WARNING);
             quiet("org.glassfish", Level.SEVERE);
+            // Lucene warns at every start that it does not know the running JDK's Vector API.
+            quiet("org.apache.lucene.internal.vectorization", Level.SEVERE);
         }
     }
 

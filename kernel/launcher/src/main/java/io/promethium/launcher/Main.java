@@ -109,6 +109,7 @@ public final class Main {
 
     /** Runs a tool's {@code main} on a flat class path of the bundles and plugins, returning its exit code. */
     private static int runTool(Flags flags, String mainClass, List<String> args, PrintStream err) throws Exception {
+        LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
         URLClassLoader loader = FlatClasspath.of(List.of(Path.of(flags.get("bundles.dir")), Path.of(flags.get("plugins.dir"))));
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> tool;

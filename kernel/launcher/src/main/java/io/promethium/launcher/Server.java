@@ -167,7 +167,8 @@ final class Server implements Lifecycle, ServerInfo {
             update(admin, "io.promethium.tsdb", Map.of(
                     "path", data.toString(),
                     "retentionTime", flags.get("storage.tsdb.retention.time"),
-                    "retentionSize", flags.get("storage.tsdb.retention.size")));
+                    "retentionSize", flags.get("storage.tsdb.retention.size"),
+                    "walSyncOnCommit", flags.get("storage.tsdb.wal-sync-on-commit")));
             update(admin, "io.promethium.promql", Map.of(
                     "lookbackDelta", flags.get("query.lookback-delta"),
                     "timeout", flags.get("query.timeout"),

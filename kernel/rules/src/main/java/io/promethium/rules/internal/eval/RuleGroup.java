@@ -180,6 +180,10 @@ public final class RuleGroup {
             } catch (Exception e) {
                 samples = null;
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
+            } catch (StackOverflowError e) {
+                // A pathological expression must cost this rule, not the group's thread.
+                samples = null;
+                error = "expression too deeply nested to evaluate";
             }
             // As Prometheus: a failed query sends nothing (alerts in Alertmanager expire on their
             // endsAt); a template error still sends, the alerts exist.

@@ -181,6 +181,13 @@ class RuleFileParserTest {
     }
 
     @Test
+    void absurdlyNestedExpressionsAreAnErrorNotACrash() {
+        String expr = "(".repeat(100_000) + "1" + ")".repeat(100_000);
+        List<String> errors = errors("groups:\n  - name: g\n    rules:\n      - record: r\n        expr: \"" + expr + "\"\n");
+        assertThat(errors).singleElement().asString().contains("group \"g\", rule 1, \"r\"").contains("could not parse expression");
+    }
+
+    @Test
     void aRuleFileThatIsNotAMappingIsRejected() {
         assertThat(errors("- just a list")).singleElement().asString().contains("must be a mapping");
     }

@@ -197,6 +197,8 @@ public final class RuleFileParser {
                 errors.add(exprLocation(m.get("expr"), e) + ": " + where + ": could not parse expression: " + e.getMessage());
             } catch (RuntimeException e) {
                 errors.add(m.get("expr").location() + ": " + where + ": could not parse expression: " + e.getMessage());
+            } catch (StackOverflowError e) {
+                errors.add(m.get("expr").location() + ": " + where + ": could not parse expression: nested too deeply");
             }
         }
         Duration forDuration = duration(m, "for", where, errors);

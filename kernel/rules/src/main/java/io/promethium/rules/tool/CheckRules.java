@@ -21,6 +21,31 @@ public final class CheckRules {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** promtool's warning: rules of one file with the same name and labels (group labels included). */
+    static List<String> duplicates(List<GroupDef> groups) {
+        java.util.Map<String, Integer> seen = new java.util.TreeMap<>();
+        java.util.Map<String, String> text = new java.util.TreeMap<>();
+        for (GroupDef g : groups) {
+            for (var r : g.rules()) {
+                io.promethium.api.model.Labels.Builder b = g.labels().toBuilder();
+                r.labels().forEach(b::set);
+                io.promethium.api.model.Labels labels = b.build();
+                String key = r.name() + labels;
+                seen.merge(key, 1, Integer::sum);
+                StringBuilder sb = new StringBuilder("Metric: " + r.name() + "\nLabel(s):\n");
+                labels.forEach((n, v) -> sb.append('\t').append(n).append(": ").append(v).append('\n'));
+                text.put(key, sb.toString());
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        seen.forEach((key, n) -> {
+            if (n > 1) {
+                out.add(text.get(key));
+            }
+        });
+        return out;
+    }
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: promethium check rules FILE...");
@@ -33,6 +58,12 @@ public final class CheckRules {
             try {
                 List<GroupDef> groups = parser.parseFile(Path.of(arg));
                 int rules = groups.stream().mapToInt(g -> g.rules().size()).sum();
+                List<String> duplicates = duplicates(groups);
+                if (!duplicates.isEmpty()) {
+                    out.println(duplicates.size() + " duplicate rule(s) found.");
+                    duplicates.forEach(out::print);
+                    out.println("Might cause inconsistency while recording expressions.");
+                }
                 out.println("  SUCCESS: " + rules + " rules found");
             } catch (RuleFileException e) {
                 failed = true;

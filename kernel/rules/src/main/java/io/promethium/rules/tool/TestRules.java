@@ -266,6 +266,9 @@ public final class TestRules {
                     throw new ConfigException(n.location() + ": an exp_samples entry must be a mapping");
                 }
                 strict(sm, Set.of("labels", "value", "histogram"), "exp_samples");
+                if (sm.get("histogram") != null) {
+                    throw new ConfigException(sm.get("histogram").location() + ": native histogram samples are not supported");
+                }
                 String labelText = scalar(sm.get("labels"), "");
                 Labels l = labelText.isEmpty() ? Labels.EMPTY : seriesLabels(labelText, sm.get("labels"));
                 expected.add(new Sample(l, t, SeriesValues.number(scalar(sm.get("value"), "0"), scalar(sm.get("value"), "0"))));

@@ -60,6 +60,25 @@ class ToolsTest {
     }
 
     @Test
+    void checkRulesWarnsAboutDuplicateRulesAsPromtool() throws Exception {
+        Files.writeString(dir.resolve("dup.yml"), """
+                groups:
+                  - name: a
+                    rules:
+                      - record: x
+                        expr: vector(1)
+                  - name: b
+                    rules:
+                      - record: x
+                        expr: vector(2)
+                """);
+        int code = CheckRules.run(new String[] {dir.resolve("dup.yml").toString()}, out(), err());
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("1 duplicate rule(s) found.").contains("Metric: x")
+                .contains("Might cause inconsistency while recording expressions.").contains("SUCCESS: 2 rules found");
+    }
+
+    @Test
     void checkRulesWithoutFilesIsAUsageError() {
         assertThat(CheckRules.run(new String[0], out(), err())).isEqualTo(2);
         assertThat(TestRules.run(new String[0], out(), err())).isEqualTo(2);

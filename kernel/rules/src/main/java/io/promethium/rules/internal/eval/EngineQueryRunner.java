@@ -28,12 +28,12 @@ public final class EngineQueryRunner implements QueryRunner {
 
     @Override
     public List<Sample> query(Expr expr, long timeMillis) throws Exception {
-        return toVector(run(e -> e.instantQuery(queryable(), expr, timeMillis)), timeMillis);
+        return toVector(run(e -> e.instantQuery(queryable(), expr, timeMillis)));
     }
 
     @Override
     public List<Sample> query(String expr, long timeMillis) throws Exception {
-        return toVector(run(e -> e.instantQuery(queryable(), expr, timeMillis)), timeMillis);
+        return toVector(run(e -> e.instantQuery(queryable(), expr, timeMillis)));
     }
 
     private QueryResult run(java.util.function.Function<QueryEngine, QueryResult> call) {
@@ -52,7 +52,7 @@ public final class EngineQueryRunner implements QueryRunner {
         return q;
     }
 
-    private static List<Sample> toVector(QueryResult result, long t) {
+    private static List<Sample> toVector(QueryResult result) {
         Value v = result.value();
         return switch (v) {
             case InstantVector vector -> vector.samples();

@@ -250,6 +250,7 @@ public final class Template {
             for (String field : names) {
                 v = switch (v) {
                     case Map<?, ?> m -> {
+                        // missingkey=zero: "" for label maps (map[string]string), nil for args maps.
                         Object got = m.get(field);
                         yield got == null ? (m.isEmpty() || m.values().iterator().next() instanceof String ? "" : null) : got;
                     }

@@ -36,10 +36,14 @@ class RestoreTest {
     private long now;
 
     private RuleGroup group(boolean restore) throws Exception {
+        return group(restore, RULES);
+    }
+
+    private RuleGroup group(boolean restore, String rules) throws Exception {
         RuleEnvironment env = new RuleEnvironment(new EngineQueryRunner(() -> ENGINE, () -> storage), () -> storage,
                 alerts -> { }, () -> now, Labels.EMPTY, "", Duration.ofMinutes(1), Duration.ofHours(1),
                 Duration.ofMinutes(10));
-        return new RuleGroup(new RuleFileParser().parse("r.yml", RULES).get(0), Duration.ofMinutes(1), Duration.ZERO,
+        return new RuleGroup(new RuleFileParser().parse("r.yml", rules).get(0), Duration.ofMinutes(1), Duration.ZERO,
                 env, restore);
     }
 
@@ -104,6 +108,29 @@ class RestoreTest {
         RuleGroup after = group(false);
         eval(after, 15 * MIN);
         assertThat(alert(after).activeAt()).isEqualTo(Instant.ofEpochMilli(15 * MIN));
+    }
+
+    @Test
+    void aForShorterThanTheGracePeriodIsNotRestored() throws Exception {
+        String shortFor = RULES.replace("for: 30m", "for: 5m");
+        RuleGroup before = group(false, shortFor);
+        for (long m = 0; m <= 3; m++) {
+            eval(before, m * MIN);
+        }
+        RuleGroup after = group(true, shortFor);
+        eval(after, 6 * MIN);
+        assertThat(alert(after).activeAt()).isEqualTo(Instant.ofEpochMilli(6 * MIN));
+    }
+
+    @Test
+    void anAlertLastSeenBeyondTheOutageToleranceStartsOver() throws Exception {
+        RuleGroup before = group(false);
+        for (long m = 0; m <= 10; m++) {
+            eval(before, m * MIN);
+        }
+        RuleGroup after = group(true);
+        eval(after, 10 * MIN + 2 * 60 * MIN);
+        assertThat(alert(after).activeAt()).isEqualTo(Instant.ofEpochMilli(10 * MIN + 2 * 60 * MIN));
     }
 
     @Test

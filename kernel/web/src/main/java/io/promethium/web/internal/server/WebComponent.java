@@ -9,6 +9,7 @@ import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.ServerInfo;
 import io.promethium.web.internal.admin.PluginAdminResource;
 import io.promethium.web.internal.api.ApiErrorMapper;
+import io.promethium.web.internal.api.FormBodyLimitFilter;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.MetricsResource;
 import io.promethium.web.internal.metrics.ProcessCollector;
@@ -98,6 +99,7 @@ public final class WebComponent {
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         application.register(new ApiErrorMapper());
         application.register(new HttpMetricsFilter(httpMetrics));
+        application.register(new FormBodyLimitFilter(FormBodyLimitFilter.MAX_FORM_BYTES));
         application.register(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         application.register(new StatusResource(serverInfo, configService));
         application.register(new MetricsResource(() -> new ArrayList<>(collectors)));

@@ -23,6 +23,7 @@ class QueryResourceTest {
         server = new ApiServer(w -> {
             w.register(new QueryResource(w.server().engine, w.server().storage, w.clock()));
             w.register(new FormatResource());
+            w.register(new io.promethium.web.internal.api.FormBodyLimitFilter(1 << 16));
         });
         for (int i = 0; i <= 10; i++) {
             server.append(Labels.of("__name__", "up", "job", "a", "instance", "x"), i * 15_000L, 1);
@@ -177,6 +178,20 @@ class QueryResourceTest {
             server.engine.bind(engine);
         }
         assertThat(server.get("/api/v1/query?query=up&time=150").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void formBodyOverTheLimitIsBadDataAndChunkedBodiesAreCheckedToo() throws Exception {
+        String big = "query=up&pad=" + "x".repeat(1 << 16);
+        HttpResponse<String> r = server.postForm("/api/v1/query", big);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).at("/error").asText()).isEqualTo("error parsing form values: http: POST too large");
+        byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> chunked = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
+        assertThat(chunked.statusCode()).isEqualTo(400);
+        assertThat(server.postForm("/api/v1/query", "query=up&time=150").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -70,6 +70,63 @@ class PrometheusDifferentialIT {
             assertThat(RemoteWriteClient.send(prometheus.uri("/api/v1/write"), slice).statusCode()).isEqualTo(204);
             assertThat(RemoteWriteClient.send(promethium.uri("/api/v1/write"), slice).statusCode()).isEqualTo(204);
         }
+        // A few recent samples, inside federation's lookback window.
+        long recent = now / 1000 * 1000 - 30_000;
+        List<RemoteWriteClient.TimeSeries> fresh = new ArrayList<>();
+        double[] values = {0.1, 1e-7, 2.5e21, -4, 7.0 / 3};
+        for (int i = 0; i < values.length; i++) {
+            fresh.add(new RemoteWriteClient.TimeSeries(Map.of("__name__", i % 2 == 0 ? "diff_recent" : "diff_recent_other",
+                    "n", Integer.toString(i)), new long[] {recent - 20_000, recent}, new double[] {i, values[i]}));
+        }
+        fresh.add(new RemoteWriteClient.TimeSeries(Map.of("__name__", "diff_recent", "instance", "own", "replica", "mine"),
+                new long[] {recent}, new double[] {42}));
+        assertThat(RemoteWriteClient.send(prometheus.uri("/api/v1/write"), fresh).statusCode()).isEqualTo(204);
+        assertThat(RemoteWriteClient.send(promethium.uri("/api/v1/write"), fresh).statusCode()).isEqualTo(204);
+    }
+
+    /**
+     * A federation page as a sorted set of samples: metric name, labels without empty values
+     * (Prometheus writes {@code instance=""} where a series lacks it), value and timestamp.
+     */
+    static java.util.SortedSet<String> federatedSamples(String page) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (String line : page.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int close = line.lastIndexOf('}');
+            String name = brace < 0 ? line.substring(0, line.indexOf(' ')) : line.substring(0, brace);
+            java.util.SortedMap<String, String> labels = new java.util.TreeMap<>();
+            if (brace >= 0) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"")
+                        .matcher(line.substring(brace + 1, close));
+                while (m.find()) {
+                    if (!m.group(2).isEmpty()) {
+                        labels.put(m.group(1), m.group(2));
+                    }
+                }
+            }
+            String[] rest = line.substring(close < 0 ? name.length() : close + 1).trim().split(" ");
+            out.add(name + labels + " " + Double.parseDouble(rest[0]) + " " + rest[1]);
+        }
+        return out;
+    }
+
+    @Test
+    void federationAgreesWithPrometheus() {
+        for (String match : List.of("diff_recent", "{__name__=~\"diff_recent.*\"}", "{n=\"1\"}", "diff_up")) {
+            String path = "/federate?match[]=" + enc(match);
+            HttpResponse<String> a = send("http://127.0.0.1:" + prometheus.port, path, "GET", "");
+            HttpResponse<String> b = send("http://127.0.0.1:" + promethium.port, path, "GET", "");
+            assertThat(b.statusCode()).isEqualTo(a.statusCode());
+            assertThat(federatedSamples(b.body())).as(match).isEqualTo(federatedSamples(a.body()));
+        }
+        assertThat(federatedSamples(send("http://127.0.0.1:" + promethium.port, "/federate?match[]=diff_recent", "GET", "").body()))
+                .hasSize(4);
+        HttpResponse<String> bad = send("http://127.0.0.1:" + promethium.port, "/federate?match[]=" + enc("{"), "GET", "");
+        assertThat(bad.statusCode()).isEqualTo(send("http://127.0.0.1:" + prometheus.port, "/federate?match[]=" + enc("{"), "GET", "")
+                .statusCode());
     }
 
     @AfterAll

@@ -73,40 +73,61 @@ public final class GoFloat {
     }
 
     private static void appendShortest(StringBuilder sb, double v, boolean exponent) {
-        // Java's Double.toString yields the shortest round-trip digits (JDK 19+); re-lay them out.
+        // Java's Double.toString yields the shortest round-trip digits (JDK 19+); re-lay them out
+        // without intermediate strings (this runs once per sample written).
         String s = Double.toString(Math.abs(v));
         int e = s.indexOf('E');
-        String mantissa = e < 0 ? s : s.substring(0, e);
-        int exp10 = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
-        int dot = mantissa.indexOf('.');
-        String digits = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+        int mantissaEnd = e < 0 ? s.length() : e;
+        int exp10 = 0;
+        if (e >= 0) {
+            boolean negative = s.charAt(e + 1) == '-';
+            for (int i = negative ? e + 2 : e + 1; i < s.length(); i++) {
+                exp10 = exp10 * 10 + (s.charAt(i) - '0');
+            }
+            if (negative) {
+                exp10 = -exp10;
+            }
+        }
+        char[] digits = new char[24];
+        int count = 0;
+        int dot = 0;
+        for (int i = 0; i < mantissaEnd; i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                dot = count;
+            } else {
+                digits[count++] = c;
+            }
+        }
         int pointPos = dot + exp10; // digits before the decimal point
-        int lead = 0;
-        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
-            lead++;
+        int first = 0;
+        while (first < count - 1 && digits[first] == '0') {
+            first++;
             pointPos--;
         }
-        digits = digits.substring(lead);
-        int end = digits.length();
-        while (end > 1 && digits.charAt(end - 1) == '0') {
+        int end = count;
+        while (end > first + 1 && digits[end - 1] == '0') {
             end--;
         }
-        digits = digits.substring(0, end);
-        if (digits.length() == 2) {
+        if (end - first == 2) {
             // Java may print two digits where one suffices (4.9E-324 for 5e-324); Go prints the shortest.
             java.math.BigDecimal one = new java.math.BigDecimal(Math.abs(v)).round(new java.math.MathContext(1));
             if (one.doubleValue() == Math.abs(v)) {
-                digits = one.unscaledValue().toString();
+                String d = one.unscaledValue().toString();
+                digits[0] = d.charAt(0);
+                first = 0;
+                end = 1;
                 pointPos = one.precision() - one.scale();
             }
         }
+        int n = end - first;
         if (v < 0) {
             sb.append('-');
         }
         if (exponent) {
-            sb.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                sb.append('.').append(digits, 1, digits.length());
+            sb.append(digits[first]);
+            if (n > 1) {
+                sb.append('.').append(digits, first + 1, n - 1);
             }
             int x = pointPos - 1;
             sb.append('e').append(x < 0 ? '-' : '+');
@@ -122,14 +143,14 @@ public final class GoFloat {
             for (int i = pointPos; i < 0; i++) {
                 sb.append('0');
             }
-            sb.append(digits);
-        } else if (pointPos >= digits.length()) {
-            sb.append(digits);
-            for (int i = digits.length(); i < pointPos; i++) {
+            sb.append(digits, first, n);
+        } else if (pointPos >= n) {
+            sb.append(digits, first, n);
+            for (int i = n; i < pointPos; i++) {
                 sb.append('0');
             }
         } else {
-            sb.append(digits, 0, pointPos).append('.').append(digits, pointPos, digits.length());
+            sb.append(digits, first, pointPos).append('.').append(digits, first + pointPos, n - pointPos);
         }
     }
 

@@ -30,6 +30,22 @@ class GoFloatTest {
     }
 
     @Test
+    void randomDoublesReadBackExactly() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 200_000; i++) {
+            double v = Double.longBitsToDouble(random.nextLong());
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                continue;
+            }
+            String s = GoFloat.format(v);
+            assertThat(Double.parseDouble(s)).as(s).isEqualTo(v);
+            double abs = Math.abs(v);
+            assertThat(s.contains("e")).as(s).isEqualTo(abs != 0 && (abs < 1e-6 || abs >= 1e21));
+            assertThat(Double.parseDouble(GoFloat.formatPlain(v))).isEqualTo(v);
+        }
+    }
+
+    @Test
     void plainFormatNeverUsesExponent() {
         assertThat(GoFloat.formatPlain(1e-7)).isEqualTo("0.0000001");
         assertThat(GoFloat.formatPlain(1e21)).isEqualTo("1000000000000000000000");

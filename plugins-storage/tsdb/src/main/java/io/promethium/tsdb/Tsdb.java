@@ -23,6 +23,7 @@ import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.query.HeadQuerier;
 import io.promethium.tsdb.internal.query.MergeQuerier;
 import io.promethium.tsdb.internal.query.PostingsForMatchers;
+import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
 import io.promethium.tsdb.internal.wal.WalReader;
 import io.promethium.tsdb.internal.wal.WalRecords;
@@ -32,6 +33,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,6 +58,8 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
+    /** Without fsync per commit, how often the WAL is fsynced in the background (power-loss exposure). */
+    public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
 
     private final Path dir;
     private final FileOpener opener;
@@ -68,6 +72,7 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Wal wal;
+    private final PeriodicSync walSync;
     private final ScheduledExecutorService background;
     private final long blockDuration;
     private volatile TsdbOptions options;
@@ -111,6 +116,7 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
             throw e;
         }
         this.wal = opened;
+        this.walSync = opened != null && !options.walSyncOnCommit() ? new PeriodicSync(opened, WAL_SYNC_INTERVAL) : null;
         if (!options.compactionInterval().isZero()) {
             background = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "tsdb-compaction " + dir);
@@ -695,6 +701,9 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (walSync != null) {
+            walSync.close();
         }
         IOException failure = null;
         if (wal != null) {

@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param blockDuration the head is cut into blocks of this span
  * @param walEnabled whether commits go through the WAL (off only for throwaway data, e.g. backfill)
  * @param walSyncOnCommit whether a commit waits for fsync (concurrent commits share one); when
- *     false a commit is written to the OS (surviving a process crash) and fsynced on segment roll
+ *     false (the default, as Prometheus) a commit is written to the OS (surviving a process crash),
+ *     and the WAL is fsynced every {@link Tsdb#WAL_SYNC_INTERVAL}, on segment roll and at close
  * @param walSegmentBytes WAL segment size
  * @param compactionInterval how often the background checks for head cuts, compaction and
  *     retention; zero = no background thread (call {@link Tsdb#compact()} yourself)
@@ -50,7 +51,7 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
 
     /** Prometheus's defaults for a data directory. */
     public static TsdbOptions defaults(Path path) {
-        return new TsdbOptions(path, DEFAULT_RETENTION, 0, Duration.ZERO, DEFAULT_BLOCK_DURATION, true, true,
+        return new TsdbOptions(path, DEFAULT_RETENTION, 0, Duration.ZERO, DEFAULT_BLOCK_DURATION, true, false,
                 DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1));
     }
 

@@ -15,20 +15,24 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a writer process with SIGKILL while it appends and checks that every batch whose commit
- * returned (the child prints it after commit) is there after reopening.
+ * returned (the child prints it after commit) is there after reopening: with an fsync per commit
+ * and in the default mode, where a commit's bytes only reach the OS before it returns.
  */
 class CrashTest {
     @TempDir
     Path dir;
 
-    /** The child: appends batches forever, printing each acknowledged batch number. */
+    /** The child: appends batches forever, printing each acknowledged batch number; args: dir, sync|nosync. */
     public static void main(String[] args) {
-        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(Paths.get(args[0])).withCompactionInterval(java.time.Duration.ZERO))) {
+        boolean sync = args[1].equals("sync");
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(Paths.get(args[0])).withCompactionInterval(java.time.Duration.ZERO)
+                .withWal(true, sync))) {
             for (int batch = 0; ; batch++) {
                 Appender app = db.appender();
                 for (int s = 0; s < 100; s++) {
@@ -41,10 +45,12 @@ class CrashTest {
         }
     }
 
-    @Test
-    void everyAcknowledgedSampleSurvivesSigkill() throws Exception {
+    @ParameterizedTest(name = "walSyncOnCommit={0}")
+    @ValueSource(strings = {"nosync", "sync"})
+    void everyAcknowledgedSampleSurvivesSigkill(String mode) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashTest.class.getName(), dir.toString())
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashTest.class.getName(), dir.toString(),
+                mode)
                 .redirectErrorStream(true)
                 .start();
         int lastAck = -1;

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Turns the component's String properties into {@link TsdbOptions}: {@code path} (required),
  * {@code retentionTime} ("15d"), {@code retentionSize} ("0" = off, "512MB"), {@code outOfOrderTimeWindow}
- * ("0s"), {@code blockDuration} ("2h"). Errors name the property and the bad value.
+ * ("0s"), {@code blockDuration} ("2h"), {@code walSyncOnCommit} ("false": commits reach the OS,
+ * fsync in the background; "true": every commit waits for fsync). Errors name the property and
+ * the bad value.
  */
 public final class ComponentConfig {
     private ComponentConfig() {
@@ -26,7 +28,19 @@ public final class ComponentConfig {
         return o.withRetention(duration(props, "retentionTime", "15d"))
                 .withRetentionBytes(size(string(props, "retentionSize", "0")))
                 .withOutOfOrderWindow(duration(props, "outOfOrderTimeWindow", "0s"))
-                .withBlockDuration(duration(props, "blockDuration", "2h"));
+                .withBlockDuration(duration(props, "blockDuration", "2h"))
+                .withWal(true, bool(props, "walSyncOnCommit", "false"));
+    }
+
+    private static boolean bool(Map<String, ?> props, String key, String def) throws ConfigException {
+        String text = string(props, key, def);
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false") || text.isEmpty()) {
+            return false;
+        }
+        throw new ConfigException("io.promethium.tsdb: property " + key + ": expected true or false, got \"" + text + "\"");
     }
 
     private static String string(Map<String, ?> props, String key, String def) {

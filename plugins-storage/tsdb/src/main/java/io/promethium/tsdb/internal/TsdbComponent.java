@@ -35,7 +35,8 @@ import org.osgi.service.component.annotations.Modified;
 @Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {Storage.class, Collector.class, TsdbAdmin.class}, property = "storage.type=tsdb")
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
-    private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration"};
+    private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
+        "walSyncOnCommit"};
 
     private volatile Tsdb tsdb;
     private volatile Collector collector;
@@ -59,8 +60,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
         Tsdb current = db();
         TsdbOptions next = ComponentConfig.parse(properties);
         TsdbOptions now = current.options();
-        if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())) {
-            // These need a reopen; DS modified cannot do that atomically, so reopen here.
+        if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())
+                || next.walSyncOnCommit() != now.walSyncOnCommit()) {
+            // These (and the WAL sync policy) need a reopen; DS modified cannot do that atomically, so reopen here.
             deactivate();
             activate(properties);
             return;

@@ -102,6 +102,35 @@ class TsdbComponentTest {
     }
 
     @Test
+    void walSyncOnCommitDefaultsToFalseAndParsesTrueAndFalse() throws Exception {
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).walSyncOnCommit()).isFalse();
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", "true")).walSyncOnCommit()).isTrue();
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", " TRUE ")).walSyncOnCommit()).isTrue();
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", "false")).walSyncOnCommit()).isFalse();
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", "false")).walEnabled()).isTrue();
+    }
+
+    @Test
+    void walSyncOnCommitOtherThanTrueOrFalseIsAConfigErrorNamingTheProperty() {
+        assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("walSyncOnCommit").hasMessageContaining("\"yes\"");
+    }
+
+    @Test
+    void modifiedWalSyncOnCommitReopensKeepingTheData() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(Map.of("path", dir.toString()));
+        var before = component.tsdb();
+        appendOne(component, 1000);
+        component.modified(Map.of("path", dir.toString(), "walSyncOnCommit", "true"));
+        assertThat(component.tsdb()).isNotSameAs(before);
+        assertThat(component.tsdb().options().walSyncOnCommit()).isTrue();
+        assertThat(countSeries(component)).isEqualTo(1);
+        appendOne(component, 2000);
+        component.deactivate();
+    }
+
+    @Test
     void collectorWritesPrometheusNamedSelfMetrics() throws Exception {
         TsdbComponent component = new TsdbComponent();
         component.activate(Map.of("path", dir.toString()));

@@ -13,13 +13,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
 /**
  * The write-ahead log: numbered segment files of framed records. Each commit is one write; with
  * {@code syncOnCommit} the committer then waits for an fsync, and concurrent committers share
- * one (group commit). A failed write is cut back off the file before anything else is written,
- * so a record never follows garbage.
+ * one (group commit). Without it the write alone (bytes in the OS page cache) acknowledges the
+ * commit, segments are fsynced when they fill and at close, and {@link PeriodicSync} calls
+ * {@link #sync()} in between. A failed write is cut back off the file before anything else is
+ * written, so a record never follows garbage.
  */
 public final class Wal implements WalLog, AutoCloseable {
     private final Path dir;
@@ -37,8 +40,8 @@ public final class Wal implements WalLog, AutoCloseable {
     private long written;
     private boolean closed;
 
-    // Guarded by syncLock.
-    private long syncedUpTo;
+    /** Bytes of {@code written} known to be on disk; only grows. */
+    private final AtomicLong syncedUpTo = new AtomicLong();
 
     public Wal(Path dir, FileOpener opener, TsdbMetrics metrics, long segmentBytes, boolean syncOnCommit, int firstSegment)
             throws IOException {
@@ -113,7 +116,7 @@ public final class Wal implements WalLog, AutoCloseable {
 
     private void sync(long end, FileChannel ch) throws IOException {
         synchronized (syncLock) {
-            if (syncedUpTo >= end) {
+            if (syncedUpTo.get() >= end) {
                 return;
             }
             long target;
@@ -128,17 +131,29 @@ public final class Wal implements WalLog, AutoCloseable {
                 // Rolled or closed meanwhile: the roll forced the old segment.
             }
             metrics.walFsyncs.increment();
-            syncedUpTo = target;
+            syncedUpTo.accumulateAndGet(target, Math::max);
         }
     }
 
-    /** Flushes everything written so far to disk. */
+    /** Flushes everything written so far to disk; does nothing when nothing new was written. */
     public void sync() throws IOException {
+        long end;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            end = written;
+        }
+        sync(end, null);
+    }
+
+    /** Whether every byte written so far has been fsynced (tests, metrics). */
+    public boolean synced() {
         long end;
         synchronized (this) {
             end = written;
         }
-        sync(end, null);
+        return syncedUpTo.get() >= end;
     }
 
     private void roll() throws IOException {
@@ -181,6 +196,7 @@ public final class Wal implements WalLog, AutoCloseable {
                 repair();
             }
             channel.force(false);
+            syncedUpTo.accumulateAndGet(written, Math::max);
         } finally {
             channel.close();
         }

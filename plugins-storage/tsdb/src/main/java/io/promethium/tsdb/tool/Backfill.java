@@ -5,10 +5,8 @@ import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.BlockWriter;
 import io.promethium.tsdb.internal.fs.FileOpener;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,10 +74,8 @@ final class Backfill {
         long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
         Map<Long, Map<Labels, Buf>> windows = new TreeMap<>();
         long samples;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            samples = new OpenMetricsBackfillReader(file.toString()).read(in, (labels, t, v) ->
-                    windows.computeIfAbsent(Math.floorDiv(t, window), k -> new HashMap<>()).computeIfAbsent(labels, k -> new Buf()).add(t, v));
-        }
+        samples = new OpenMetricsFileReader(file).read((labels, t, v) ->
+                windows.computeIfAbsent(Math.floorDiv(t, window), k -> new HashMap<>()).computeIfAbsent(labels, k -> new Buf()).add(t, v));
         Files.createDirectories(dir);
         List<BlockMeta> written = new ArrayList<>();
         for (Map.Entry<Long, Map<Labels, Buf>> e : windows.entrySet()) {

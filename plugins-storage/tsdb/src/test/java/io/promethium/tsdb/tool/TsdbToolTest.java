@@ -109,6 +109,44 @@ class TsdbToolTest {
     }
 
     @Test
+    void backfillRequiresEofAndNamesTheFileAndLine() throws IOException {
+        Path file = dir.resolve("noeof.om");
+        Files.writeString(file, "up{job=\"x\"} 1 1700000000\nup{job=\"x\"} 2 1700000060\n");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), dir.resolve("d").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(file + ":3:").contains("# EOF");
+        assertThat(dir.resolve("d")).doesNotExist();
+        err.reset();
+        Files.writeString(file, "up 1 1700000000\n# EOF\nup 2 1700000060\n");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), dir.resolve("d").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(file + ":3:").contains("after # EOF");
+    }
+
+    @Test
+    void backfillTakesFractionalSecondsAndIgnoresExemplars() throws IOException {
+        Path file = dir.resolve("ex.om");
+        Files.writeString(file, "# TYPE req counter\n"
+                + "req_total{a=\"1\"} 5 1700000000.25 # {trace_id=\"abc\"} 1.0 1699999999\n"
+                + "req_total{a=\"1\"} 6 1700000015.5\n"
+                + "# EOF\n");
+        Path data = dir.resolve("data");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), data.toString())).isZero();
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(data).withCompactionInterval(Duration.ZERO))) {
+            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "req_total")));
+                assertThat(set.next()).isTrue();
+                assertThat(set.at().labels()).isEqualTo(Labels.of("__name__", "req_total", "a", "1"));
+                SampleIterator it = set.at().iterator(null);
+                List<String> samples = new ArrayList<>();
+                while (it.next()) {
+                    samples.add(it.timestamp() + "=" + it.value());
+                }
+                assertThat(samples).containsExactly("1700000000250=5.0", "1700000015500=6.0");
+                assertThat(set.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void listOfMissingDirectoryFailsClearly() {
         assertThat(run("list", dir.resolve("nope").toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");

@@ -109,7 +109,10 @@ public final class WebComponent {
         application.register(new FormatResource());
         application.register(new SeriesResource(storage));
         application.register(new ExemplarsResource());
-        application.register(new TargetsResource(targets));
+        application.register(new TargetsResource(targets, () -> {
+            PrometheusConfig current = configService.current();
+            return current == null ? List.of() : current.scrapeConfigs().stream().map(c -> c.jobName()).toList();
+        }));
         application.register(new RulesResource(rules));
         application.register(new TsdbStatusResource(tsdb));
         application.register(new TsdbAdminResource(tsdb, Boolean.parseBoolean(config.enableAdminApi()), clock));

@@ -38,20 +38,41 @@ import java.util.function.Supplier;
 public final class TargetsResource {
 
     private final Supplier<ScrapeTargets> targets;
+    private final Supplier<List<String>> scrapePools;
 
-    public TargetsResource(Supplier<ScrapeTargets> targets) {
+    /**
+     * @param scrapePools the configured job names, in config order
+     */
+    public TargetsResource(Supplier<ScrapeTargets> targets, Supplier<List<String>> scrapePools) {
         this.targets = Objects.requireNonNull(targets, "targets is null");
+        this.scrapePools = Objects.requireNonNull(scrapePools, "scrapePools is null");
+    }
+
+    @GET
+    @Path("scrape_pools")
+    public Response scrapePools() {
+        List<String> pools = new ArrayList<>(new java.util.TreeSet<>(scrapePools.get()));
+        return ApiResponses.success(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("scrapePools");
+            for (String pool : pools) {
+                g.writeString(pool);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     @GET
     @Path("targets")
-    public Response targets(@QueryParam("state") String stateParam) {
+    public Response targets(@QueryParam("state") String stateParam, @QueryParam("scrapePool") String poolParam) {
         String state = stateParam == null ? "" : stateParam.toLowerCase(Locale.ROOT);
         boolean showActive = state.isEmpty() || state.equals("any") || state.equals("active");
         boolean showDropped = state.isEmpty() || state.equals("any") || state.equals("dropped");
+        String pool = poolParam == null ? "" : poolParam;
         ScrapeTargets t = targets.get();
-        List<TargetInfo> active = showActive ? t.activeTargets() : List.of();
-        List<TargetInfo> dropped = showDropped ? t.droppedTargets() : List.of();
+        List<TargetInfo> active = showActive ? inPool(t.activeTargets(), pool) : List.of();
+        List<TargetInfo> dropped = showDropped ? inPool(t.droppedTargets(), pool) : List.of();
         return ApiResponses.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartObject();
@@ -80,6 +101,10 @@ public final class TargetsResource {
             }
             g.writeEndObject();
         });
+    }
+
+    private static List<TargetInfo> inPool(List<TargetInfo> all, String pool) {
+        return pool.isEmpty() ? all : all.stream().filter(t -> t.scrapePool().equals(pool)).toList();
     }
 
     private static void activeTarget(JsonGenerator g, PromJson json, TargetInfo target) throws IOException {

@@ -45,7 +45,7 @@ class TargetsResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ApiServer(w -> w.register(new TargetsResource(w.server().targets)));
+        server = new ApiServer(w -> w.register(new TargetsResource(w.server().targets, () -> List.of("node", "api"))));
         server.targets.bind(new FakeTargets());
     }
 
@@ -68,6 +68,14 @@ class TargetsResourceTest {
     void stateFiltersTargets() {
         assertThat(server.get("/api/v1/targets?state=active").body()).contains("\"droppedTargets\":[]").contains("h:9100");
         assertThat(server.get("/api/v1/targets?state=Dropped").body()).contains("\"activeTargets\":[]").contains("gone:1");
+    }
+
+    @Test
+    void scrapePoolsAreListedAndFilterTargets() {
+        assertThat(server.get("/api/v1/scrape_pools").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":{\"scrapePools\":[\"api\",\"node\"]}}");
+        assertThat(server.get("/api/v1/targets?scrapePool=api").body()).contains("\"activeTargets\":[]").contains("\"droppedTargets\":[]");
+        assertThat(server.get("/api/v1/targets?scrapePool=node").body()).contains("h:9100").contains("gone:1");
     }
 
     @Test

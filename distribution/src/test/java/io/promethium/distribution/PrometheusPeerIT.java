@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A real Prometheus as Promethium's peer: it remote-writes its own scrapes into Promethium,
  * federates from Promethium's {@code /federate}, and reads Promethium's data through
- * {@code remote_read} (which Prometheus 2.42 asks for as streamed XOR chunks; only for selectors
- * with {@code origin="remote"}, so the other checks see Prometheus's own data). Each test checks
+ * {@code remote_read} (Prometheus 2.42's client asks for sampled responses; streamed chunks are
+ * checked by the web bundle's unit tests) for selectors with {@code origin="remote"} only, so the
+ * other checks see Prometheus's own data. Each test checks
  * the samples arrive with the same labels, timestamps and values.
  */
 class PrometheusPeerIT {

@@ -23,6 +23,8 @@ import io.promethium.web.internal.series.SeriesResource;
 import io.promethium.web.internal.targets.TargetsResource;
 import io.promethium.web.internal.rules.RulesResource;
 import io.promethium.rules.RuleManager;
+import io.promethium.alerting.AlertmanagerTargets;
+import io.promethium.web.internal.alerting.AlertmanagersResource;
 import io.promethium.web.internal.tsdb.TsdbAccess;
 import io.promethium.web.internal.tsdb.TsdbAdminResource;
 import io.promethium.web.internal.tsdb.TsdbStatusResource;
@@ -78,6 +80,7 @@ public final class WebComponent {
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
+    private final ServiceSlot<AlertmanagerTargets> alertmanagers = new ServiceSlot<>("alert sender");
     private final HttpServer server;
 
     @Activate
@@ -114,6 +117,7 @@ public final class WebComponent {
             return current == null ? List.of() : current.scrapeConfigs().stream().map(c -> c.jobName()).toList();
         }));
         application.register(new RulesResource(rules));
+        application.register(new AlertmanagersResource(alertmanagers));
         application.register(new TsdbStatusResource(tsdb));
         application.register(new TsdbAdminResource(tsdb, Boolean.parseBoolean(config.enableAdminApi()), clock));
         Supplier<Labels> externalLabels = () -> {
@@ -189,6 +193,16 @@ public final class WebComponent {
 
     void unbindRuleManager(RuleManager service) {
         rules.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAlertmanagerTargets(AlertmanagerTargets service) {
+        alertmanagers.bind(service);
+    }
+
+    void unbindAlertmanagerTargets(AlertmanagerTargets service) {
+        alertmanagers.unbind(service);
     }
 
     @Deactivate

@@ -195,6 +195,15 @@ class QueryResourceTest {
     }
 
     @Test
+    void largeResponsesAreGzippedWhenAccepted() throws Exception {
+        HttpResponse<byte[]> r = server.sendBytes(java.net.http.HttpRequest.newBuilder(
+                server.uri("/api/v1/query_range?query=up&start=0&end=150&step=1")).header("Accept-Encoding", "gzip").GET());
+        assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes();
+        assertThat(JSON.readTree(plain).at("/data/result/0/values").size()).isEqualTo(151);
+    }
+
+    @Test
     void unknownEndpointIsPlain404() {
         HttpResponse<String> r = server.get("/api/v1/nope");
         assertThat(r.statusCode()).isEqualTo(404);

@@ -114,6 +114,33 @@ class PrometheusDifferentialIT {
     }
 
     @Test
+    void remoteReadAgreesWithPrometheus() throws Exception {
+        List<List<RemoteReadClient.LabelMatcher>> queries = List.of(
+                List.of(new RemoteReadClient.LabelMatcher(0, "__name__", "diff_up")),
+                List.of(new RemoteReadClient.LabelMatcher(2, "__name__", "diff_(temperature|small|big)"),
+                        new RemoteReadClient.LabelMatcher(1, "instance", "i1")),
+                List.of(new RemoteReadClient.LabelMatcher(0, "__name__", "diff_recent"),
+                        new RemoteReadClient.LabelMatcher(0, "replica", "r1")),
+                List.of(new RemoteReadClient.LabelMatcher(0, "__name__", "diff_latency_seconds_bucket"),
+                        new RemoteReadClient.LabelMatcher(3, "le", "0\\..*")));
+        long[][] ranges = {{data.start + 600_000, data.start + 900_000}, {data.start, data.end() + 3_600_000}};
+        int compared = 0;
+        for (List<RemoteReadClient.LabelMatcher> matchers : queries) {
+            for (long[] range : ranges) {
+                var a = RemoteReadClient.read(prometheus.uri("/api/v1/read"), range[0], range[1], matchers);
+                var b = RemoteReadClient.read(promethium.uri("/api/v1/read"), range[0], range[1], matchers);
+                assertThat(b.status()).as(matchers + " " + b.error()).isEqualTo(a.status());
+                assertThat(b.series()).as(matchers.toString()).isEqualTo(a.series());
+                compared += a.series().size();
+            }
+        }
+        assertThat(compared).isGreaterThan(20);
+        byte[] junk = "not snappy".getBytes(StandardCharsets.UTF_8);
+        assertThat(RemoteReadClient.send(promethium.uri("/api/v1/read"), junk).status())
+                .isEqualTo(RemoteReadClient.send(prometheus.uri("/api/v1/read"), junk).status());
+    }
+
+    @Test
     void federationAgreesWithPrometheus() {
         for (String match : List.of("diff_recent", "{__name__=~\"diff_recent.*\"}", "{n=\"1\"}", "diff_up")) {
             String path = "/federate?match[]=" + enc(match);

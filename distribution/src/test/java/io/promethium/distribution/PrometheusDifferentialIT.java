@@ -141,6 +141,44 @@ class PrometheusDifferentialIT {
     }
 
     @Test
+    void remoteWriteErrorsAndAdminDeletesAgreeWithPrometheus() throws Exception {
+        long t = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+        var first = List.of(new RemoteWriteClient.TimeSeries(Map.of("__name__", "diff_writes", "k", "a"), new long[] {t}, new double[] {1}));
+        var older = List.of(new RemoteWriteClient.TimeSeries(Map.of("__name__", "diff_writes", "k", "a"), new long[] {t - 30_000},
+                new double[] {2}));
+        var duplicate = List.of(new RemoteWriteClient.TimeSeries(Map.of("__name__", "diff_writes", "k", "a"), new long[] {t},
+                new double[] {3}));
+        for (var batch : List.of(first, older, duplicate)) {
+            assertThat(RemoteWriteClient.send(promethium.uri("/api/v1/write"), batch).statusCode())
+                    .isEqualTo(RemoteWriteClient.send(prometheus.uri("/api/v1/write"), batch).statusCode());
+        }
+        HttpClient client = HttpClient.newHttpClient();
+        for (byte[] body : List.of(new byte[0], "not snappy at all".getBytes(StandardCharsets.UTF_8),
+                RemoteWriteClient.snappyLiterals(new byte[] {0x0a, 0x7f, 0x01}))) {
+            int a = client.send(HttpRequest.newBuilder(prometheus.uri("/api/v1/write")).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int b = client.send(HttpRequest.newBuilder(promethium.uri("/api/v1/write")).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertThat(b).isEqualTo(a);
+        }
+        String series = "/api/v1/series?match[]=diff_writes";
+        String value = "/api/v1/query?query=diff_writes&time=" + seconds(t);
+        for (String req : List.of(series, value)) {
+            assertThat(ApiComparison.compare(send("http://127.0.0.1:" + prometheus.port, req, "GET", ""),
+                    send("http://127.0.0.1:" + promethium.port, req, "GET", ""))).isEmpty();
+        }
+        for (String base : List.of("http://127.0.0.1:" + prometheus.port, "http://127.0.0.1:" + promethium.port)) {
+            assertThat(send(base, "/api/v1/admin/tsdb/delete_series", "POST", "match[]=diff_writes").statusCode()).isEqualTo(204);
+        }
+        for (String req : List.of(series, value)) {
+            HttpResponse<String> a = send("http://127.0.0.1:" + prometheus.port, req, "GET", "");
+            assertThat(ApiComparison.compare(a, send("http://127.0.0.1:" + promethium.port, req, "GET", ""))).isEmpty();
+        }
+        // Both still list the series (its index entry outlives the samples until compaction), but no samples.
+        assertThat(send("http://127.0.0.1:" + promethium.port, value, "GET", "").body()).doesNotContain("diff_writes");
+    }
+
+    @Test
     void federationAgreesWithPrometheus() {
         for (String match : List.of("diff_recent", "{__name__=~\"diff_recent.*\"}", "{n=\"1\"}", "diff_up")) {
             String path = "/federate?match[]=" + enc(match);

@@ -14,7 +14,6 @@ import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoTime;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -44,9 +44,7 @@ class PrometheusDifferentialIT {
         known("^GET /api/v1/(series|labels)\\?.*limit=", "the limit parameter of series and labels is 3.x; 2.42 ignores it");
         known("sort_by_label\\(", "3.x function (experimental); 2.42 does not parse it");
         known("\\[10m:1m\\]", "subquery steps land on sample timestamps: 3.x ranges are left-open, 2.42's closed");
-        known("\\[5m:30s\\]", "subquery steps land on sample timestamps: 3.x ranges are left-open, 2.42's closed");
         known(" atan2 ", "3.x drops the metric name for atan2 as for the other arithmetic operators; 2.42 kept it");
-        known("@ end\\(\\)", "@ timestamps land on sample timestamps: 3.x lookback is left-open, 2.42's closed");
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

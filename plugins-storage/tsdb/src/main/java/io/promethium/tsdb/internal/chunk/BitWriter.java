@@ -8,8 +8,11 @@ import java.util.Arrays;
 /**
  * Appends bits, most significant first, into a growable byte array. Bits already written never
  * change, so a reader that knows how many samples were complete may read concurrently.
+ *
+ * <p>Open for {@link XorAppender} only: a head chunk is then one object plus its bytes, not two,
+ * one cache miss less per appended sample.
  */
-public final class BitWriter {
+public sealed class BitWriter permits XorAppender {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private byte[] bytes;
@@ -77,6 +80,17 @@ public final class BitWriter {
     /** A right-sized copy of the written bytes. */
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, byteLength());
+    }
+
+    /**
+     * Reads the byte at the write position, so that a batch can pull it into the CPU cache before
+     * appending under a lock (see {@code HeadAppender}). Safe against a racing writer: at worst it
+     * reads an older buffer.
+     */
+    public final int touchTail() {
+        byte[] b = bytes;
+        int i = (int) (bitLength >>> 3);
+        return i < b.length ? b[i] : 0;
     }
 
     public void reset() {

@@ -8,8 +8,7 @@ package io.promethium.tsdb.internal.chunk;
  * <p>Layout: a 2-byte sample count (big-endian), then the bit stream. Values are kept bit-exact,
  * so the staleness NaN survives.
  */
-public final class XorAppender {
-    private final BitWriter out;
+public final class XorAppender extends BitWriter {
     private int count;
     private long t;
     private long tDelta;
@@ -25,30 +24,30 @@ public final class XorAppender {
 
     /** An appender writing its first timestamp relative to {@code base}. */
     public XorAppender(int initialBytes, long base) {
+        super(initialBytes);
         this.base = base;
-        out = new BitWriter(initialBytes);
-        out.writeBits(0, 16);
+        writeBits(0, 16);
     }
 
     public void append(long timestamp, double value) {
         long bits = Double.doubleToRawLongBits(value);
         if (count == 0) {
-            Varbits.writeVarint(out, timestamp - base);
-            out.writeBits(bits, 64);
+            Varbits.writeVarint(this, timestamp - base);
+            writeBits(bits, 64);
         } else if (count == 1) {
             tDelta = timestamp - t;
-            Varbits.writeUvarint(out, tDelta);
+            Varbits.writeUvarint(this, tDelta);
             writeValue(bits);
         } else {
             long delta = timestamp - t;
-            Varbits.writeDod(out, delta - tDelta);
+            Varbits.writeDod(this, delta - tDelta);
             tDelta = delta;
             writeValue(bits);
         }
         t = timestamp;
         vBits = bits;
         count++;
-        byte[] buf = out.buffer();
+        byte[] buf = buffer();
         buf[0] = (byte) (count >>> 8);
         buf[1] = (byte) count;
     }
@@ -56,25 +55,25 @@ public final class XorAppender {
     private void writeValue(long bits) {
         long xor = bits ^ vBits;
         if (xor == 0) {
-            out.writeBit(false);
+            writeBit(false);
             return;
         }
-        out.writeBit(true);
+        writeBit(true);
         int lead = Math.min(Long.numberOfLeadingZeros(xor), 31);
         int trail = Long.numberOfTrailingZeros(xor);
         if (leading >= 0 && lead >= leading && trail >= trailing) {
-            out.writeBit(false);
-            out.writeBits(xor >>> trailing, 64 - leading - trailing);
+            writeBit(false);
+            writeBits(xor >>> trailing, 64 - leading - trailing);
             return;
         }
         leading = lead;
         trailing = trail;
         int significant = 64 - lead - trail;
-        out.writeBit(true);
-        out.writeBits(lead, 5);
+        writeBit(true);
+        writeBits(lead, 5);
         // 64 significant bits cannot happen with lead or trail > 0 ... except xor with both zero: encode 64 as 0.
-        out.writeBits(significant & 63, 6);
-        out.writeBits(xor >>> trail, significant);
+        writeBits(significant & 63, 6);
+        writeBits(xor >>> trail, significant);
     }
 
     public int count() {
@@ -85,17 +84,13 @@ public final class XorAppender {
         return t;
     }
 
-    /** Live buffer (concurrent readers may decode the first {@link #count()} samples they saw). */
-    public byte[] buffer() {
-        return out.buffer();
-    }
-
-    public int byteLength() {
-        return out.byteLength();
-    }
-
-    /** The finished chunk, right-sized. */
-    public byte[] toByteArray() {
-        return out.toByteArray();
+    /** Starts an empty chunk in the same buffer. */
+    @Override
+    public void reset() {
+        super.reset();
+        count = 0;
+        leading = -1;
+        trailing = 0;
+        writeBits(0, 16);
     }
 }

@@ -36,6 +36,7 @@ public final class Head {
     private volatile long outOfOrderWindow;
 
     private final AtomicLong openReaders = new AtomicLong();
+    private final AppendBatchPool batchPool = new AppendBatchPool();
 
     public Head(TsdbMetrics metrics, long outOfOrderWindow) {
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -62,6 +63,10 @@ public final class Head {
 
     TsdbMetrics metrics() {
         return metrics;
+    }
+
+    AppendBatchPool batchPool() {
+        return batchPool;
     }
 
     ReadWriteLock gcLock() {

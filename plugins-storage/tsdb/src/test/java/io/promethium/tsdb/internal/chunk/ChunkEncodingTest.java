@@ -68,6 +68,21 @@ class ChunkEncodingTest {
     }
 
     @Test
+    void aResetXorChunkEncodesAsIfNew() {
+        XorAppender reused = new XorAppender(16);
+        reused.append(5, 123.25);
+        reused.append(77, -1);
+        reused.reset();
+        XorAppender fresh = new XorAppender(16);
+        for (int i = 0; i < 10; i++) {
+            reused.append(1000 + i * 15, i * 0.5);
+            fresh.append(1000 + i * 15, i * 0.5);
+        }
+        assertThat(reused.toByteArray()).isEqualTo(fresh.toByteArray());
+        assertThat(reused.count()).isEqualTo(10);
+    }
+
+    @Test
     void constantSeriesAtRegularIntervalCostsAboutTwoBitsASample() {
         XorAppender app = new XorAppender(16);
         for (int i = 0; i < 120; i++) {

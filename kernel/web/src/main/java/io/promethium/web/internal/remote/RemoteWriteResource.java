@@ -3,6 +3,7 @@ package io.promethium.web.internal.remote;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
@@ -38,9 +39,14 @@ public final class RemoteWriteResource {
     }
 
     @POST
-    public Response write(InputStream body) throws IOException {
+    public Response write(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         if (!enabled) {
             return text(404, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver");
+        }
+        String message = protoMessage(contentType);
+        if (!message.equals("prometheus.WriteRequest")) {
+            // Remote write 2.0 senders fall back to 1.0 on 415, as Prometheus 3 answers when 2.0 is off.
+            return text(415, message + " protobuf message is not accepted by this server; accepted [prometheus.WriteRequest]");
         }
         byte[] decoded;
         int[] length = new int[1];
@@ -96,6 +102,21 @@ public final class RemoteWriteResource {
             }
         }
         return Response.noContent().build();
+    }
+
+    /** The {@code proto} parameter of the Content-Type; remote write 1.0's message when absent. */
+    static String protoMessage(String contentType) {
+        if (contentType == null) {
+            return "prometheus.WriteRequest";
+        }
+        for (String part : contentType.split(";")) {
+            String p = part.trim();
+            if (p.regionMatches(true, 0, "proto=", 0, 6)) {
+                String v = p.substring(6).trim();
+                return v.isEmpty() ? "prometheus.WriteRequest" : v;
+            }
+        }
+        return "prometheus.WriteRequest";
     }
 
     static Response text(int status, String message) {

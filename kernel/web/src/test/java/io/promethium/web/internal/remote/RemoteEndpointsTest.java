@@ -130,6 +130,19 @@ class RemoteEndpointsTest {
     }
 
     @Test
+    void remoteWrite2IsRefusedWith415SoSendersFallBack() {
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
+                .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(new byte[0]))));
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(r.body()).startsWith("io.prometheus.write.v2.Request protobuf message is not accepted");
+        HttpResponse<String> v1 = server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
+                .header("Content-Type", "application/x-protobuf;proto=prometheus.WriteRequest")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(writeRequest(List.of(), new double[][] {})))));
+        assertThat(v1.statusCode()).isEqualTo(204);
+    }
+
+    @Test
     void writeIsNotFoundWhenDisabled() {
         HttpResponse<String> r = post(disabled, "/api/v1/write", snappy(writeRequest(List.of(), new double[][] {})));
         assertThat(r.statusCode()).isEqualTo(404);

@@ -3,6 +3,8 @@ package io.promethium.web.internal.api;
 import io.promethium.api.model.Matcher;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
+import jakarta.ws.rs.core.Form;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
@@ -11,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.glassfish.jersey.server.ContainerRequest;
 
 /**
  * Request parameters as Prometheus reads them ({@code r.FormValue}: form body of a POST, then
@@ -32,6 +35,22 @@ public final class Params {
     public Params(UriInfo uri, MultivaluedMap<String, String> form) {
         this.query = Objects.requireNonNull(uri, "uri is null").getQueryParameters();
         this.form = form == null ? new MultivaluedHashMap<>() : form;
+    }
+
+    /**
+     * Parameters of a POST: the form body when the request is form-encoded (other bodies are
+     * ignored, as Go's {@code FormValue} ignores them), then the URL's.
+     */
+    public static Params post(UriInfo uri, ContainerRequest request) {
+        MediaType type = request.getMediaType();
+        if (type != null && type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE) && request.hasEntity()) {
+            try {
+                return new Params(uri, request.readEntity(Form.class).asMap());
+            } catch (RuntimeException e) {
+                throw new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: " + e.getMessage());
+            }
+        }
+        return new Params(uri);
     }
 
     /** Parameters of a GET: the URL's. */

@@ -6,8 +6,8 @@ import io.promethium.promql.parser.PromQLParser;
 import io.promethium.promql.printer.PromQLPrinter;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import org.glassfish.jersey.server.ContainerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,8 +26,8 @@ public final class FormatResource {
 
     @POST
     @Path("format_query")
-    public Response formatPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return format(new Params(uri, form));
+    public Response formatPost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return format(Params.post(uri, request));
     }
 
     @GET
@@ -38,8 +38,8 @@ public final class FormatResource {
 
     @POST
     @Path("parse_query")
-    public Response parsePost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return parse(new Params(uri, form));
+    public Response parsePost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return parse(Params.post(uri, request));
     }
 
     private static Response format(Params params) {

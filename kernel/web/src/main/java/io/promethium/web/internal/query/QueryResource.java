@@ -11,8 +11,8 @@ import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import org.glassfish.jersey.server.ContainerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -49,8 +49,8 @@ public final class QueryResource {
 
     @POST
     @Path("query")
-    public Response queryPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return query(new Params(uri, form));
+    public Response queryPost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return query(Params.post(uri, request));
     }
 
     @GET
@@ -61,8 +61,8 @@ public final class QueryResource {
 
     @POST
     @Path("query_range")
-    public Response rangePost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return queryRange(new Params(uri, form));
+    public Response rangePost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return queryRange(Params.post(uri, request));
     }
 
     private Response query(Params params) {

@@ -6,8 +6,8 @@ import io.promethium.promql.parser.PromQLParser;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import org.glassfish.jersey.server.ContainerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,8 +29,8 @@ public final class ExemplarsResource {
 
     @POST
     @Path("query_exemplars")
-    public Response post(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return exemplars(new Params(uri, form));
+    public Response post(@Context UriInfo uri, @Context ContainerRequest request) {
+        return exemplars(Params.post(uri, request));
     }
 
     private static Response exemplars(Params params) {

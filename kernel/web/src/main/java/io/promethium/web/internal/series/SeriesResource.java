@@ -11,8 +11,8 @@ import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoQuote;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import org.glassfish.jersey.server.ContainerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,8 +45,8 @@ public final class SeriesResource {
 
     @POST
     @Path("series")
-    public Response seriesPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return series(new Params(uri, form));
+    public Response seriesPost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return series(Params.post(uri, request));
     }
 
     @GET
@@ -57,8 +57,8 @@ public final class SeriesResource {
 
     @POST
     @Path("labels")
-    public Response labelsPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return labels(new Params(uri, form));
+    public Response labelsPost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return labels(Params.post(uri, request));
     }
 
     @GET

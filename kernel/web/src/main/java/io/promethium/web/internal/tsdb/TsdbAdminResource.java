@@ -6,8 +6,8 @@ import io.promethium.tsdb.Tsdb;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import org.glassfish.jersey.server.ContainerRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.core.Context;
@@ -47,14 +47,14 @@ public final class TsdbAdminResource {
 
     @POST
     @jakarta.ws.rs.Path("delete_series")
-    public Response deleteSeriesPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return deleteSeries(new Params(uri, form));
+    public Response deleteSeriesPost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return deleteSeries(Params.post(uri, request));
     }
 
     @PUT
     @jakarta.ws.rs.Path("delete_series")
-    public Response deleteSeriesPut(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return deleteSeries(new Params(uri, form));
+    public Response deleteSeriesPut(@Context UriInfo uri, @Context ContainerRequest request) {
+        return deleteSeries(Params.post(uri, request));
     }
 
     private Response deleteSeries(Params params) {
@@ -101,14 +101,14 @@ public final class TsdbAdminResource {
 
     @POST
     @jakarta.ws.rs.Path("snapshot")
-    public Response snapshotPost(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return snapshot(new Params(uri, form));
+    public Response snapshotPost(@Context UriInfo uri, @Context ContainerRequest request) {
+        return snapshot(Params.post(uri, request));
     }
 
     @PUT
     @jakarta.ws.rs.Path("snapshot")
-    public Response snapshotPut(@Context UriInfo uri, MultivaluedMap<String, String> form) {
-        return snapshot(new Params(uri, form));
+    public Response snapshotPut(@Context UriInfo uri, @Context ContainerRequest request) {
+        return snapshot(Params.post(uri, request));
     }
 
     private Response snapshot(Params params) {

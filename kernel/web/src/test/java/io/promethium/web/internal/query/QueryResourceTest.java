@@ -61,6 +61,19 @@ class QueryResourceTest {
     }
 
     @Test
+    void postWithANonFormBodyUsesTheUrlParameters() throws Exception {
+        HttpResponse<String> r = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/query?query=sum(up)&time=150"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"x\":1}")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"value\":[150,\"1\"]");
+        HttpResponse<String> empty = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/query?query=sum(up)&time=150"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(empty.statusCode()).isEqualTo(200);
+        HttpResponse<String> both = server.postForm("/api/v1/query?query=nonexistent&time=150", "query=sum(up)");
+        assertThat(both.body()).as("the body's value comes first, as Go's r.Form").contains("\"value\":[150,\"1\"]");
+    }
+
+    @Test
     void timeAcceptsRfc3339() throws Exception {
         HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("frac") + "&time=1970-01-01T00:01:00.001Z");
         assertThat(r.body()).contains("\"value\":[60.001,\"0.1\"]");

@@ -22,7 +22,8 @@ final class AppendBatch {
     final List<MemSeries> unlogged = new ArrayList<>();
     final WalRecords.Encoder encoder = new WalRecords.Encoder();
 
-    void add(MemSeries s, long t, double v) {
+    /** Adds a sample of {@code s}, whose ref is {@code ref} (passed in: reading it from {@code s} is a cache miss). */
+    void add(MemSeries s, long ref, long t, double v) {
         if (n == ts.length) {
             int cap = n * 2;
             series = Arrays.copyOf(series, cap);
@@ -31,7 +32,7 @@ final class AppendBatch {
             vs = Arrays.copyOf(vs, cap);
         }
         series[n] = s;
-        refs[n] = s.ref();
+        refs[n] = ref;
         ts[n] = t;
         vs[n] = v;
         n++;

@@ -139,6 +139,11 @@ public final class Head {
         return refs.get(ref);
     }
 
+    /** The newest sample time of the series under {@code ref} without touching it (see {@link SeriesRefs}). */
+    long seriesMaxTime(long ref) {
+        return refs.maxTime(ref);
+    }
+
     public MemSeries getOrCreate(Labels labels) {
         MemSeries s = byLabels.get(labels);
         if (s != null) {
@@ -157,7 +162,7 @@ public final class Head {
         if (existing != null) {
             if (existing.ref() != ref) {
                 // Two refs for one label set (a crash between logging and GC): alias the newer.
-                refs.set(ref, existing);
+                refs.set(ref, existing, SeriesRefs.ALWAYS_CHECK);
             }
             return existing;
         }
@@ -176,7 +181,7 @@ public final class Head {
         if (prior != null) {
             return prior;
         }
-        refs.set(ref, fresh);
+        fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
         postings.add((int) ref, interned);
         metrics.seriesCreated.increment();
         return fresh;
@@ -228,7 +233,7 @@ public final class Head {
             for (MemSeries s : dead) {
                 s.removed = true;
                 byLabels.remove(s.labels(), s);
-                refs.set(s.ref(), null);
+                refs.set(s.ref(), null, Long.MIN_VALUE);
                 postings.remove((int) s.ref(), s.labels());
                 metrics.seriesRemoved.increment();
             }

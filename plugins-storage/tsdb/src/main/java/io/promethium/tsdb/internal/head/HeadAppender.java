@@ -35,6 +35,14 @@ final class HeadAppender implements Appender {
         }
         // Refs are never reused, so a live ref always names the series it was handed out for.
         MemSeries s = head.series(ref);
+        // The usual scrape sample: newer than the series' newest, which the ref table holds beside
+        // the series. A series with a sample is in the WAL already. Nothing here reads the series
+        // object itself, a cache miss per sample otherwise.
+        long newest = s == null ? Long.MIN_VALUE : head.seriesMaxTime(ref);
+        if (newest != Long.MIN_VALUE && timestamp > newest && timestamp >= head.minValidTime()) {
+            batch().add(s, ref, timestamp, value);
+            return ref;
+        }
         if (s == null) {
             if (labels == null) {
                 throw new StorageException(Reason.LIMIT, "unknown series ref " + ref + " and no labels");
@@ -78,7 +86,7 @@ final class HeadAppender implements Appender {
     }
 
     private void buffer(MemSeries s, long t, double v) {
-        batch().add(s, t, v);
+        batch().add(s, s.ref(), t, v);
     }
 
     @Override

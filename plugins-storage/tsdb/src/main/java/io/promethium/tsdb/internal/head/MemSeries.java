@@ -56,6 +56,9 @@ public final class MemSeries {
 
     private long[] deleted;
 
+    /** Its slot's page in the head's ref table, where appends publish {@code maxT}; null outside a head. */
+    private long[] maxTimePage;
+
     /** Whether the WAL holds this series' record; read without the lock by appenders. */
     volatile boolean logged;
     /** Set when head truncation dropped the series; commit then re-resolves by labels. */
@@ -64,6 +67,14 @@ public final class MemSeries {
     MemSeries(long ref, Labels labels) {
         this.ref = ref;
         this.labels = labels;
+    }
+
+    /** Called once by the head when it files the series under its ref. */
+    synchronized void bindMaxTimeSlot(long[] page) {
+        maxTimePage = page;
+        if (maxT != Long.MIN_VALUE) {
+            SeriesRefs.setMaxTime(page, ref, maxT);
+        }
     }
 
     public long ref() {
@@ -119,6 +130,10 @@ public final class MemSeries {
             // Opaque: read without the lock by appendable, so it must never be seen torn.
             MAX_T.setOpaque(this, t);
             lastBits = bits;
+            long[] page = maxTimePage;
+            if (page != null) {
+                SeriesRefs.setMaxTime(page, ref, t);
+            }
             if (open.count() >= Chunks.SAMPLES_PER_CHUNK) {
                 closeOpenChunk();
             }

@@ -1,11 +1,9 @@
 package io.promethium.tsdb.internal.head;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.Appender;
-import io.promethium.api.storage.StorageException;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +13,7 @@ class AppendBatchPoolTest {
     void aReturnedBatchIsHandedOutAgainEmpty() {
         AppendBatchPool pool = new AppendBatchPool();
         AppendBatch b = pool.take();
-        b.add(new MemSeries(1, Labels.of("__name__", "x")), 10, 1);
+        b.add(new MemSeries(1, Labels.of("__name__", "x")), 1, 10, 1);
         b.unlogged.add(new MemSeries(2, Labels.of("__name__", "y")));
         pool.give(b);
         AppendBatch again = pool.take();
@@ -32,7 +30,7 @@ class AppendBatchPoolTest {
         AppendBatch b = pool.take();
         MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
         for (int i = 0; i <= AppendBatchPool.MAX_SAMPLES; i++) {
-            b.add(s, i, i);
+            b.add(s, 1, i, i);
         }
         pool.give(b);
         assertThat(pool.pooled()).isZero();
@@ -60,22 +58,5 @@ class AppendBatchPoolTest {
         MemSeries a = head.getOrCreate(Labels.of("__name__", "a"));
         assertThat(a.maxTime()).as("rolled back sample never applied").isEqualTo(Long.MIN_VALUE);
         assertThat(head.batchPool().pooled()).isEqualTo(1);
-    }
-
-    @Test
-    void outOfOrderAndDuplicatesAreStillRejectedAtAppendTime() {
-        Head head = new Head(new TsdbMetrics(), 0);
-        Appender app = head.appender();
-        long ref = app.append(0, Labels.of("__name__", "a"), 2000, 1);
-        app.commit();
-        Appender late = head.appender();
-        assertThatThrownBy(() -> late.append(ref, null, 1000, 1)).isInstanceOfSatisfying(StorageException.class,
-                e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.OUT_OF_ORDER));
-        assertThatThrownBy(() -> late.append(ref, null, 2000, 5)).isInstanceOfSatisfying(StorageException.class,
-                e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE_TIMESTAMP));
-        assertThat(late.append(ref, null, 2000, 1)).as("identical re-append is ignored").isEqualTo(ref);
-        assertThat(late.append(ref, null, 3000, 1)).isEqualTo(ref);
-        late.commit();
-        assertThat(head.series(ref).maxTime()).isEqualTo(3000);
     }
 }

@@ -1,0 +1,76 @@
+package io.promethium.tsdb.internal.head;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.StorageException;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import org.junit.jupiter.api.Test;
+
+class HeadAppenderTest {
+    private final Head head = new Head(new TsdbMetrics(), 0);
+
+    private static void assertRejected(Appender app, long ref, long t, double v, StorageException.Reason reason) {
+        assertThatThrownBy(() -> app.append(ref, null, t, v)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void outOfOrderAndDuplicatesAreRejectedAtAppendTime() {
+        Appender app = head.appender();
+        long ref = app.append(0, Labels.of("__name__", "a"), 2000, 1);
+        app.commit();
+        Appender late = head.appender();
+        assertRejected(late, ref, 1000, 1, StorageException.Reason.OUT_OF_ORDER);
+        assertRejected(late, ref, 2000, 5, StorageException.Reason.DUPLICATE_TIMESTAMP);
+        assertThat(late.append(ref, null, 2000, 1)).as("identical re-append is ignored").isEqualTo(ref);
+        assertThat(late.append(ref, null, 3000, 1)).isEqualTo(ref);
+        late.commit();
+        assertThat(head.series(ref).maxTime()).isEqualTo(3000);
+    }
+
+    @Test
+    void theRefTableFollowsEveryAppendedSample() {
+        Appender app = head.appender();
+        long ref = app.append(0, Labels.of("__name__", "a"), 2000, 1);
+        assertThat(head.seriesMaxTime(ref)).as("not before commit").isEqualTo(Long.MIN_VALUE);
+        app.commit();
+        assertThat(head.seriesMaxTime(ref)).isEqualTo(2000);
+        Appender next = head.appender();
+        next.append(ref, null, 4000, 2);
+        next.commit();
+        assertThat(head.seriesMaxTime(ref)).isEqualTo(4000);
+    }
+
+    @Test
+    void samplesRestoredByReplayAreKnownToTheRefTable() {
+        MemSeries s = head.createWithRef(7, Labels.of("__name__", "a"));
+        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE);
+        assertThat(head.seriesMaxTime(7)).isEqualTo(5000);
+        assertRejected(head.appender(), 7, 4000, 1, StorageException.Reason.OUT_OF_ORDER);
+    }
+
+    @Test
+    void anAliasRefIsAlwaysCheckedAgainstItsSeries() {
+        MemSeries s = head.createWithRef(3, Labels.of("__name__", "a"));
+        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE);
+        // The same labels logged again under another ref (a crash between logging and GC).
+        assertThat(head.createWithRef(9, Labels.of("__name__", "a"))).isSameAs(s);
+        Appender app = head.appender();
+        assertRejected(app, 9, 4000, 1, StorageException.Reason.OUT_OF_ORDER);
+        assertThat(app.append(9, null, 6000, 1)).as("the series' own ref").isEqualTo(3);
+        app.commit();
+        assertThat(s.maxTime()).isEqualTo(6000);
+    }
+
+    @Test
+    void samplesBelowTheHeadsMinimumAreOutOfBoundsEvenForAKnownSeries() {
+        Appender app = head.appender();
+        long ref = app.append(0, Labels.of("__name__", "a"), 2000, 1);
+        app.commit();
+        head.setMinValidTime(10_000);
+        assertRejected(head.appender(), ref, 5000, 1, StorageException.Reason.OUT_OF_BOUNDS);
+    }
+}

@@ -60,6 +60,8 @@ final class ScrapeLoop {
     private final int[] counts = new int[3];
     private final NameInterner interner = new NameInterner();
     private final double[] reportValues = new double[REPORT_NAMES.length];
+    private String lastContentType;
+    private ExpositionFormat lastFormat;
 
     private volatile String forcedError;
     private volatile boolean stopped;
@@ -254,12 +256,7 @@ final class ScrapeLoop {
 
     /** Parses and appends the page; counts[0] scraped, [1] post relabeling, [2] series added. */
     private void appendPage(Appender app, PageFetcher.Page page, long timestamp, int[] counts) throws ScrapeException {
-        ExpositionFormat format;
-        try {
-            format = ExpositionFormats.parserFor(page.contentType(), settings.fallbackFormat()).format();
-        } catch (ExpositionException e) {
-            throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
-        }
+        ExpositionFormat format = formatOf(page.contentType());
         ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length());
         byte[] buf = parser.buffer();
         long sampleLimit = settings.limits().sampleLimit();
@@ -345,6 +342,25 @@ final class ScrapeLoop {
         if (readMetadata && !meta.equals(metadata)) {
             metadata = Map.copyOf(meta);
         }
+    }
+
+    /**
+     * The page's format; a target sends the same Content-Type every time (the fetcher even hands
+     * over the same string), so the media type is parsed only when it changes.
+     */
+    private ExpositionFormat formatOf(String contentType) throws ScrapeException {
+        if (contentType != null && contentType.equals(lastContentType)) {
+            return lastFormat;
+        }
+        ExpositionFormat format;
+        try {
+            format = ExpositionFormats.parserFor(contentType, settings.fallbackFormat()).format();
+        } catch (ExpositionException e) {
+            throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
+        }
+        lastContentType = contentType;
+        lastFormat = format;
+        return format;
     }
 
     /** Cache miss: build, relabel and check the series' labels once. */

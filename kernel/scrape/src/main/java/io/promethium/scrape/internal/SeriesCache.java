@@ -40,7 +40,12 @@ final class SeriesCache {
         void vanished(Entry entry);
     }
 
+    /** How many series ahead {@link #predicted} touches the entry it will need. */
+    private static final int PREFETCH_DISTANCE = 4;
+
     private Entry[] table = new Entry[64];
+    /** Sink of the look-ahead reads, so the JIT keeps them. */
+    private long prefetchSink;
     private int size;
     private Entry[] touched = new Entry[64];
     private int touchedCount;
@@ -89,6 +94,12 @@ final class SeriesCache {
         }
         int start = orderOffsets[position];
         if (orderOffsets[position + 1] - start == len && Arrays.equals(orderKeys, start, start + len, buf, off, off + len)) {
+            int ahead = position + PREFETCH_DISTANCE;
+            if (ahead < orderCount) {
+                // Entries lie scattered in the heap: reading one a few series ahead lets its cache
+                // miss overlap the parsing in between instead of stalling when its turn comes.
+                prefetchSink += order[ahead].touched;
+            }
             return order[position];
         }
         return null;

@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.LongAdder;
  * scrape manager scrapes N loopback targets of S series each at a fixed interval for a bounded
  * time; after a warm-up, process CPU time over the measured window is divided by the samples
  * appended in it. Targets are served by a child process ({@link TargetFarm}) so their CPU is not
- * counted. Storage: {@code memory} (a minimal in-memory appender) or {@code tsdb} (the tsdb
- * plugin with its WAL, loaded from the classpath when present).
+ * counted. Storage: {@code memory} (a minimal in-memory appender), {@code tsdb} (the tsdb
+ * plugin with its WAL written through to the OS per commit, the server's default, loaded from the
+ * classpath when present) or {@code tsdb-fsync} (the same with an fsync per commit).
  *
- * <p>Arguments: {@code [storage=memory|tsdb] [targets=1000] [series=1000] [intervalSeconds=10]
+ * <p>Arguments: {@code [storage=memory|tsdb|tsdb-fsync] [targets=1000] [series=1000] [intervalSeconds=10]
  * [durationSeconds=60] [warmupSeconds=20]}.
  */
 public final class ScrapeBenchmark {
@@ -70,7 +71,12 @@ public final class ScrapeBenchmark {
         }
 
         Path dataDir = Files.createTempDirectory("scrape-bench");
-        Storage backing = storageKind.equals("tsdb") ? openTsdb(dataDir) : new MemoryAppendStorage();
+        Storage backing = switch (storageKind) {
+            case "memory" -> new MemoryAppendStorage();
+            case "tsdb" -> openTsdb(dataDir, false);
+            case "tsdb-fsync" -> openTsdb(dataDir, true);
+            default -> throw new IllegalArgumentException("storage must be memory, tsdb or tsdb-fsync, got " + storageKind);
+        };
         CountingStorage storage = new CountingStorage(backing);
         ScrapeManager manager = new ScrapeManager();
         manager.setStorage(storage);
@@ -128,11 +134,15 @@ public final class ScrapeBenchmark {
         return total;
     }
 
-    /** The tsdb plugin, found on the classpath by name so this module does not depend on it. */
-    private static Storage openTsdb(Path dir) throws Exception {
+    /**
+     * The tsdb plugin, found on the classpath by name so this module does not depend on it; WAL on,
+     * fsync per commit only when asked (the server's default writes each commit to the OS only).
+     */
+    private static Storage openTsdb(Path dir, boolean fsyncOnCommit) throws Exception {
         Class<?> options = Class.forName("io.promethium.tsdb.TsdbOptions");
         Object defaults = options.getMethod("defaults", Path.class).invoke(null, dir);
-        Object tsdb = Class.forName("io.promethium.tsdb.Tsdb").getMethod("open", options).invoke(null, defaults);
+        Object withWal = options.getMethod("withWal", boolean.class, boolean.class).invoke(defaults, true, fsyncOnCommit);
+        Object tsdb = Class.forName("io.promethium.tsdb.Tsdb").getMethod("open", options).invoke(null, withWal);
         return (Storage) tsdb;
     }
 

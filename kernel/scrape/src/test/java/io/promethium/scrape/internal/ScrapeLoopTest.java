@@ -95,6 +95,24 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void aTargetThatChangesItsContentTypeIsParsedInTheNewFormat() throws Exception {
+        server.text("a 1 1000\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        assertThat(storage.valueAt(series("a"), 1000)).isEqualTo(1.0);
+        // OpenMetrics timestamps are seconds: read in the text format they would be milliseconds.
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8", "a 2 2\n# EOF\n");
+        loop.scrapeOnce(3000);
+        assertThat(storage.valueAt(series("a"), 2000)).isEqualTo(2.0);
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8", "a 3 4\n");
+        loop.scrapeOnce(5000);
+        assertThat(report("up", 5000)).as("missing # EOF fails the OpenMetrics page").isZero();
+        server.text("a 4 6000\n");
+        loop.scrapeOnce(7000);
+        assertThat(storage.valueAt(series("a"), 6000)).isEqualTo(4.0);
+    }
+
+    @Test
     void aSteadyPageHitsTheSeriesCacheAndAddsNoSeries() throws Exception {
         server.text("a 1\nb 2\n");
         ScrapeLoop loop = loop(job());

@@ -53,8 +53,7 @@ final class JdkHttpFetcher implements PageFetcher {
             response = future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new ScrapeException(ScrapeException.Kind.TIMEOUT, "Get \"" + url + "\": context deadline exceeded (scrape timeout "
-                    + io.promethium.api.config.Durations.format(timeout) + ")");
+            throw deadlineExceeded();
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -63,6 +62,10 @@ final class JdkHttpFetcher implements PageFetcher {
             for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
                 if (t instanceof BoundedBodySubscriber.TooLarge) {
                     throw new ScrapeException(ScrapeException.Kind.BODY_SIZE, t.getMessage());
+                }
+                if (t instanceof java.net.http.HttpTimeoutException) {
+                    // The request's own timeout (the same as ours) can fire first: the same timeout.
+                    throw deadlineExceeded();
                 }
             }
             Throwable root = e.getCause() == null ? e : e.getCause();
@@ -82,6 +85,11 @@ final class JdkHttpFetcher implements PageFetcher {
             throw new ScrapeException(ScrapeException.Kind.HTTP, "unsupported Content-Encoding \"" + encoding + "\"");
         }
         return new Page(contentType, raw.data(), 0, raw.length());
+    }
+
+    private ScrapeException deadlineExceeded() {
+        return new ScrapeException(ScrapeException.Kind.TIMEOUT, "Get \"" + url + "\": context deadline exceeded (scrape timeout "
+                + io.promethium.api.config.Durations.format(timeout) + ")");
     }
 
     private HttpRequest request() throws ScrapeException {

@@ -5,14 +5,15 @@
  * {@link io.promethium.api.storage.Appender} batches that end in commit or rollback;
  * {@link io.promethium.api.storage.Queryable} opens a {@link io.promethium.api.storage.Querier}
  * over a fixed time range. {@link io.promethium.api.storage.Storage} is both, registered as an
- * OSGi service by a storage plugin (the embedded TSDB by default).
+ * OSGi service by a storage plugin (the embedded TSDB by default), with an optional
+ * {@link io.promethium.api.storage.StorageAdmin} for deletion, snapshots and statistics.
  *
  * <p>Reading is iterator-shaped, with no object per sample: a
  * {@link io.promethium.api.storage.SeriesSet} yields series, each series a
  * {@link io.promethium.api.storage.SampleIterator} over primitive timestamps and values.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

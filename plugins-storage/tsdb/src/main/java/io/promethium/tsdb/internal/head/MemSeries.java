@@ -46,6 +46,8 @@ public final class MemSeries {
     private int numChunks;
     private XorAppender open;
     private long openMint;
+    /** Size of the last closed chunk: the next one starts that large instead of growing into it. */
+    private int lastChunkBytes;
 
     private long maxT = Long.MIN_VALUE;
     private long lastBits;
@@ -123,7 +125,9 @@ public final class MemSeries {
         int code = check(t, bits, oooMin, minValid);
         if (code == OK) {
             if (open == null) {
-                open = new XorAppender(48);
+                // A series' chunks are alike: sized like the last one, a chunk is allocated once
+                // rather than regrown (and copied) four or five times on its way to 120 samples.
+                open = new XorAppender(Math.max(48, lastChunkBytes + 16));
                 openMint = t;
             }
             open.append(t, v);
@@ -160,6 +164,7 @@ public final class MemSeries {
             chunkMaxt = Arrays.copyOf(chunkMaxt, cap);
         }
         chunks[numChunks] = open.toByteArray();
+        lastChunkBytes = chunks[numChunks].length;
         chunkMint[numChunks] = openMint;
         chunkMaxt[numChunks] = open.lastTimestamp();
         numChunks++;

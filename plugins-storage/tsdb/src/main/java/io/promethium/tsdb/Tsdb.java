@@ -7,7 +7,9 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
+import io.promethium.api.storage.StorageStats;
 import io.promethium.api.storage.StorageException.Reason;
 import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.BlockMeta;
@@ -56,7 +58,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
  * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
  */
-public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
+public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
     /** Without fsync per commit, how often the WAL is fsynced in the background (power-loss exposure). */
     public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
@@ -394,6 +396,19 @@ public final class Tsdb implements Storage, TsdbAdmin, AutoCloseable {
         }
         return new HeadStats(head.numSeries(), pairs, head.chunkCount(), head.minTime(), head.maxTime(), top(byMetric),
                 top(valueCounts), top(memory), top(byPair));
+    }
+
+    /** {@link #headStats()} in the api's terms, for the HTTP API's {@code /api/v1/status/tsdb}. */
+    @Override
+    public StorageStats stats() {
+        HeadStats h = headStats();
+        return new StorageStats(h.numSeries(), h.numLabelPairs(), h.chunkCount(), h.minTime(), h.maxTime(),
+                toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
+                toApi(h.seriesCountByLabelValuePair()));
+    }
+
+    private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
+        return stats.stream().map(s -> new StorageStats.Stat(s.name(), s.value())).toList();
     }
 
     private static List<HeadStats.Stat> top(List<HeadStats.Stat> stats) {

@@ -6,7 +6,9 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
+import io.promethium.api.storage.StorageStats;
 import io.promethium.api.model.Matcher;
 import io.promethium.tsdb.HeadStats;
 import io.promethium.tsdb.Tsdb;
@@ -25,7 +27,7 @@ import org.osgi.service.component.annotations.Modified;
 /**
  * The TSDB as an OSGi service: one database per configuration {@code io.promethium.tsdb},
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
- * {@link TsdbAdmin} (delete, clean tombstones, snapshot, head stats). Deactivation
+ * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats). Deactivation
  * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
  *
  * <p>On a flat classpath ({@link java.util.ServiceLoader}) nothing activates it: the first use
@@ -33,8 +35,8 @@ import org.osgi.service.component.annotations.Modified;
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
 @Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Storage.class, Collector.class, TsdbAdmin.class}, property = "storage.type=tsdb")
-public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
+        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
         "walSyncOnCommit"};
 
@@ -146,6 +148,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin {
     @Override
     public HeadStats headStats() {
         return db().headStats();
+    }
+
+    @Override
+    public StorageStats stats() {
+        return db().stats();
     }
 
     @Override

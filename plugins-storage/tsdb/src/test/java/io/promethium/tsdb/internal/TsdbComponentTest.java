@@ -153,10 +153,32 @@ class TsdbComponentTest {
     }
 
     @Test
+    void storageAdminStatsAreTheHeadStatsInTheApisTerms() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(Map.of("path", dir.toString()));
+        appendOne(component, 1000);
+        Appender app = component.appender();
+        app.append(0, Labels.of("__name__", "up", "job", "y"), 1000, 1);
+        app.append(0, Labels.of("__name__", "down", "job", "y"), 2000, 1);
+        app.commit();
+        io.promethium.api.storage.StorageStats stats = component.stats();
+        var head = component.headStats();
+        assertThat(stats.numSeries()).isEqualTo(3).isEqualTo(head.numSeries());
+        assertThat(stats.minTime()).isEqualTo(1000);
+        assertThat(stats.maxTime()).isEqualTo(2000);
+        assertThat(stats.seriesCountByMetricName()).containsExactly(new io.promethium.api.storage.StorageStats.Stat("up", 2),
+                new io.promethium.api.storage.StorageStats.Stat("down", 1));
+        assertThat(stats.labelValueCountByLabelName()).hasSameSizeAs(head.labelValueCountByLabelName());
+        component.deactivate();
+    }
+
+    @Test
     void serviceLoaderFindsTheComponentAsStorageAndCollector() {
         assertThat(ServiceLoader.load(Storage.class).stream().map(p -> p.type().getName()))
                 .contains(TsdbComponent.class.getName());
         assertThat(ServiceLoader.load(Collector.class).stream().map(p -> p.type().getName()))
+                .contains(TsdbComponent.class.getName());
+        assertThat(ServiceLoader.load(io.promethium.api.storage.StorageAdmin.class).stream().map(p -> p.type().getName()))
                 .contains(TsdbComponent.class.getName());
     }
 

@@ -10,6 +10,7 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,12 @@ class TsdbBundleIT {
             Object tsdbAdmin = ctx.getService(adminRefs[0]);
             Object stats = tsdbAdmin.getClass().getMethod("headStats").invoke(tsdbAdmin);
             assertThat(stats.getClass().getMethod("numSeries").invoke(stats)).isEqualTo(1L);
+            // The api's StorageAdmin (shared from the system bundle) serves the HTTP API without a tsdb dependency.
+            ServiceTracker<StorageAdmin, StorageAdmin> storageAdmins = new ServiceTracker<>(ctx, StorageAdmin.class, null);
+            storageAdmins.open(true);
+            StorageAdmin storageAdmin = storageAdmins.waitForService(5_000);
+            assertThat(storageAdmin).as("StorageAdmin service").isNotNull();
+            assertThat(storageAdmin.stats().numSeries()).isEqualTo(1L);
             // Persist into a block: exercises Lucene (codec lookup through SPI) inside the bundle.
             Object tsdb = storage.getClass().getMethod("tsdb").invoke(storage);
             tsdb.getClass().getMethod("flushHead").invoke(tsdb);

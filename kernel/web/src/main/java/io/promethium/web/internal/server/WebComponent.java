@@ -25,10 +25,10 @@ import io.promethium.web.internal.rules.RulesResource;
 import io.promethium.rules.RuleManager;
 import io.promethium.alerting.AlertmanagerTargets;
 import io.promethium.web.internal.alerting.AlertmanagersResource;
-import io.promethium.web.internal.tsdb.TsdbAccess;
 import io.promethium.web.internal.tsdb.TsdbAdminResource;
 import io.promethium.web.internal.tsdb.TsdbStatusResource;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageAdmin;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
 import java.time.Clock;
@@ -77,6 +77,7 @@ public final class WebComponent {
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
+    private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
@@ -107,7 +108,6 @@ public final class WebComponent {
         application.register(new StatusResource(serverInfo, configService));
         application.register(new MetricsResource(() -> new ArrayList<>(collectors)));
         Clock clock = Clock.systemUTC();
-        TsdbAccess tsdb = new TsdbAccess(storage);
         application.register(new QueryResource(engine, storage, clock));
         application.register(new FormatResource());
         application.register(new SeriesResource(storage));
@@ -118,8 +118,10 @@ public final class WebComponent {
         }));
         application.register(new RulesResource(rules));
         application.register(new AlertmanagersResource(alertmanagers));
-        application.register(new TsdbStatusResource(tsdb));
-        application.register(new TsdbAdminResource(tsdb, Boolean.parseBoolean(config.enableAdminApi()), clock));
+        application.register(new TsdbStatusResource(storageAdmin));
+        Supplier<java.nio.file.Path> snapshots = () -> java.nio.file.Path.of(
+                serverInfo.flags().getOrDefault("storage.tsdb.path", "data")).resolve("snapshots");
+        application.register(new TsdbAdminResource(storageAdmin, snapshots, Boolean.parseBoolean(config.enableAdminApi()), clock));
         Supplier<Labels> externalLabels = () -> {
             PrometheusConfig current = configService.current();
             return current == null ? Labels.EMPTY : current.global().externalLabels();
@@ -163,6 +165,16 @@ public final class WebComponent {
 
     void unbindStorage(Storage service) {
         storage.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStorageAdmin(StorageAdmin service) {
+        storageAdmin.bind(service);
+    }
+
+    void unbindStorageAdmin(StorageAdmin service) {
+        storageAdmin.unbind(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -2,7 +2,7 @@ package io.promethium.web.internal.tsdb;
 
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.StorageException;
-import io.promethium.tsdb.Tsdb;
+import io.promethium.api.storage.StorageAdmin;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,12 +30,17 @@ public final class TsdbAdminResource {
 
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final TsdbAccess tsdb;
+    private final Supplier<StorageAdmin> admin;
+    private final Supplier<Path> snapshotRoot;
     private final boolean enabled;
     private final Clock clock;
 
-    public TsdbAdminResource(TsdbAccess tsdb, boolean enabled, Clock clock) {
-        this.tsdb = Objects.requireNonNull(tsdb, "tsdb is null");
+    /**
+     * @param snapshotRoot where snapshots go ({@code <storage.tsdb.path>/snapshots}, as Prometheus)
+     */
+    public TsdbAdminResource(Supplier<StorageAdmin> admin, Supplier<Path> snapshotRoot, boolean enabled, Clock clock) {
+        this.admin = Objects.requireNonNull(admin, "admin is null");
+        this.snapshotRoot = Objects.requireNonNull(snapshotRoot, "snapshotRoot is null");
         this.enabled = enabled;
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
@@ -66,7 +72,7 @@ public final class TsdbAdminResource {
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
         List<List<Matcher>> sets = params.matchers("match[]", true);
-        Tsdb db = tsdb.get();
+        StorageAdmin db = admin.get();
         for (List<Matcher> set : sets) {
             try {
                 db.delete(set, start, end);
@@ -92,7 +98,7 @@ public final class TsdbAdminResource {
     private Response cleanTombstones() {
         checkEnabled();
         try {
-            tsdb.get().cleanTombstones();
+            admin.get().cleanTombstones();
         } catch (StorageException e) {
             throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
         }
@@ -123,9 +129,9 @@ public final class TsdbAdminResource {
                         + io.promethium.web.internal.api.GoQuote.quote(skip) + ": invalid syntax");
             };
         }
-        Tsdb db = tsdb.get();
+        StorageAdmin db = admin.get();
         String name = SNAPSHOT_TIME.format(clock.instant()) + "-" + String.format("%016x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
-        Path dir = db.options().path().resolve("snapshots").resolve(name);
+        Path dir = snapshotRoot.get().resolve(name);
         try {
             db.snapshot(dir, !skipHead);
         } catch (StorageException e) {

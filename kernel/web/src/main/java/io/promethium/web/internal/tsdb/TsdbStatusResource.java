@@ -1,7 +1,8 @@
 package io.promethium.web.internal.tsdb;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.promethium.tsdb.HeadStats;
+import io.promethium.api.storage.StorageAdmin;
+import io.promethium.api.storage.StorageStats;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import jakarta.ws.rs.GET;
@@ -11,15 +12,16 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /** {@code /api/v1/status/tsdb}: the head's cardinality statistics. */
 @Path("/api/v1/status/tsdb")
 public final class TsdbStatusResource {
 
-    private final TsdbAccess tsdb;
+    private final Supplier<StorageAdmin> admin;
 
-    public TsdbStatusResource(TsdbAccess tsdb) {
-        this.tsdb = Objects.requireNonNull(tsdb, "tsdb is null");
+    public TsdbStatusResource(Supplier<StorageAdmin> admin) {
+        this.admin = Objects.requireNonNull(admin, "admin is null");
     }
 
     @GET
@@ -35,7 +37,7 @@ public final class TsdbStatusResource {
                 throw new ApiError(ApiError.Type.BAD_DATA, "limit must be a positive number");
             }
         }
-        HeadStats stats = tsdb.get().headStats();
+        StorageStats stats = admin.get().stats();
         int top = limit;
         return ApiResponses.success(g -> {
             g.writeStartObject();
@@ -54,7 +56,7 @@ public final class TsdbStatusResource {
         });
     }
 
-    private static void list(JsonGenerator g, String field, List<HeadStats.Stat> stats, int limit) throws IOException {
+    private static void list(JsonGenerator g, String field, List<StorageStats.Stat> stats, int limit) throws IOException {
         g.writeArrayFieldStart(field);
         for (int i = 0; i < stats.size() && i < limit; i++) {
             g.writeStartObject();

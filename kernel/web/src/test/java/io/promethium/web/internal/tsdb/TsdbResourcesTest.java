@@ -23,11 +23,12 @@ class TsdbResourcesTest {
     @BeforeAll
     static void start() throws Exception {
         server = new ApiServer(w -> {
-            TsdbAccess access = new TsdbAccess(w.server().storage);
-            w.register(new TsdbStatusResource(access));
-            w.register(new TsdbAdminResource(access, true, Clock.systemUTC()));
+            w.register(new TsdbStatusResource(() -> w.server().tsdb));
+            w.register(new TsdbAdminResource(() -> w.server().tsdb, () -> w.server().dir.resolve("data/snapshots"), true,
+                    Clock.systemUTC()));
         });
-        disabled = new ApiServer(w -> w.register(new TsdbAdminResource(new TsdbAccess(w.server().storage), false, Clock.systemUTC())));
+        disabled = new ApiServer(w -> w.register(new TsdbAdminResource(() -> w.server().tsdb, () -> w.server().dir.resolve("data/snapshots"), false,
+                Clock.systemUTC())));
         server.append(Labels.of("__name__", "up", "job", "a"), 1000, 1, 2000, 1);
         server.append(Labels.of("__name__", "up", "job", "b"), 1000, 1);
     }

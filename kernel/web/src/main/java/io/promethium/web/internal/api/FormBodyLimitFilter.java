@@ -31,6 +31,9 @@ public final class FormBodyLimitFilter implements ContainerRequestFilter {
             return;
         }
         if (request.getLength() > limit) {
+            // Read (and drop) what the client is sending before answering, within a bound: a
+            // client still writing its body when the connection closes never sees the answer.
+            BodyDrain.drain(request.getEntityStream(), Math.min(request.getLength(), limit + BodyDrain.BOUND));
             request.abortWith(tooLarge());
             return;
         }

@@ -2,6 +2,7 @@ package io.promethium.web.internal.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
+import io.promethium.web.internal.api.BodyDrain;
 import java.util.Arrays;
 
 /** Reads a request body whole, refusing one larger than a limit before buffering it all. */
@@ -30,7 +31,7 @@ final class Bodies {
         while (true) {
             if (n == buf.length) {
                 if (buf.length > limit) {
-                    throw new TooLarge("request body larger than " + limit + " bytes");
+                    throw tooLarge(in, limit);
                 }
                 buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, limit + 1));
             }
@@ -40,11 +41,16 @@ final class Bodies {
             }
             n += r;
             if (n > limit) {
-                throw new TooLarge("request body larger than " + limit + " bytes");
+                throw tooLarge(in, limit);
             }
         }
         length[0] = n;
         return buf;
+    }
+
+    private static TooLarge tooLarge(InputStream in, long limit) {
+        BodyDrain.drain(in, BodyDrain.BOUND);
+        return new TooLarge("request body larger than " + limit + " bytes");
     }
 
 }

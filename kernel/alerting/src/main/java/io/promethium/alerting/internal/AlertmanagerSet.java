@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.config.tls.TlsContexts;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.HttpClientConfig;
@@ -50,7 +51,7 @@ final class AlertmanagerSet {
                 .followRedirects(http.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
                 .version(http.enableHttp2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
         if (http.tls() != null) {
-            b.sslContext(TlsContexts.of(http.tls(), baseDir));
+            b.sslContext(TlsContexts.client(http.tls(), baseDir));
         }
         if (!http.proxyUrl().isEmpty()) {
             b.proxy(proxy(http.proxyUrl()));

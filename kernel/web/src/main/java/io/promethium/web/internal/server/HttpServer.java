@@ -1,5 +1,6 @@
 package io.promethium.web.internal.server;
 
+import io.promethium.config.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import java.security.KeyStore;
 import java.util.Objects;
@@ -25,6 +26,9 @@ import org.glassfish.jersey.servlet.ServletContainer;
  */
 public final class HttpServer {
 
+    /** Protects only the in-memory key store built from the PEM files. */
+    private static final char[] KEY_STORE_PASSWORD = "promethium".toCharArray();
+
     private final Server server;
     private final ServerConnector connector;
 
@@ -41,9 +45,9 @@ public final class HttpServer {
         if (webConfig.tls()) {
             http.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server ssl = new SslContextFactory.Server();
-            KeyStore keyStore = PemKeyStore.load(webConfig.certFile(), webConfig.keyFile());
+            KeyStore keyStore = TlsContexts.serverKeyStore(webConfig.certFile(), webConfig.keyFile(), KEY_STORE_PASSWORD);
             ssl.setKeyStore(keyStore);
-            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+            ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
             connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));

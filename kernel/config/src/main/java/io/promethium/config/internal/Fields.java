@@ -137,7 +137,7 @@ final class Fields {
             return defaultValue;
         }
         try {
-            return ByteSizes.parse(text.trim());
+            return io.promethium.api.config.ByteSizes.parse(text);
         } catch (IllegalArgumentException e) {
             throw error(keyLocation(key), context + ": " + key + ": " + e.getMessage());
         }

@@ -1,11 +1,11 @@
 package io.promethium.tsdb.internal;
 
+import io.promethium.api.config.ByteSizes;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.tsdb.TsdbOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,31 +57,12 @@ public final class ComponentConfig {
         }
     }
 
-    /** Prometheus's byte sizes: a number and a unit B, KB, MB, GB, TB, PB, EB (powers of 1024). */
+    /** Prometheus's byte sizes ({@link ByteSizes}), as a config error naming the property. */
     public static long size(String text) throws ConfigException {
-        String t = text.trim().toUpperCase(Locale.ROOT);
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
-            throw new ConfigException("io.promethium.tsdb: property retentionSize: not a size: \"" + text + "\"");
-        }
-        long n = Long.parseLong(t.substring(0, i));
-        long unit = switch (t.substring(i)) {
-            case "", "B" -> 1L;
-            case "KB", "KIB" -> 1L << 10;
-            case "MB", "MIB" -> 1L << 20;
-            case "GB", "GIB" -> 1L << 30;
-            case "TB", "TIB" -> 1L << 40;
-            case "PB", "PIB" -> 1L << 50;
-            case "EB", "EIB" -> 1L << 60;
-            default -> throw new ConfigException("io.promethium.tsdb: property retentionSize: unknown unit in \"" + text + "\"");
-        };
         try {
-            return Math.multiplyExact(n, unit);
-        } catch (ArithmeticException e) {
-            throw new ConfigException("io.promethium.tsdb: property retentionSize: too large: \"" + text + "\"");
+            return ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("io.promethium.tsdb: property retentionSize: " + e.getMessage());
         }
     }
 }

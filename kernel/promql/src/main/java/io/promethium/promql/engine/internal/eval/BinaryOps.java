@@ -383,16 +383,7 @@ final class BinaryOps {
         List<StepSeries> out = new ArrayList<>();
         for (int i = 0; i < lsigs.length; i++) {
             StepSeries s = lhs.series().get(i);
-            boolean[] p = right.get(lsigs[i]);
-            boolean any = false;
-            for (int step = 0; step < s.values.length; step++) {
-                if (p != null && p[step]) {
-                    s.values[step] = Absent.VALUE;
-                } else if (!Absent.is(s.values[step])) {
-                    any = true;
-                }
-            }
-            if (any) {
+            if (keepsStepsAbsentFrom(s, right.get(lsigs[i]))) {
                 out.add(s);
             }
         }
@@ -405,19 +396,26 @@ final class BinaryOps {
         List<StepSeries> out = new ArrayList<>(lhs.series());
         for (int i = 0; i < rsigs.length; i++) {
             StepSeries s = rhs.series().get(i);
-            boolean[] p = left.get(rsigs[i]);
-            boolean any = false;
-            for (int step = 0; step < s.values.length; step++) {
-                if (p != null && p[step]) {
-                    s.values[step] = Absent.VALUE;
-                } else if (!Absent.is(s.values[step])) {
-                    any = true;
-                }
-            }
-            if (any) {
+            if (keepsStepsAbsentFrom(s, left.get(rsigs[i]))) {
                 out.add(s);
             }
         }
         return new StepVector(out);
+    }
+
+    /**
+     * Blanks the steps of {@code s} where the other side has a sample ({@code present} may be
+     * null: no match at all) and tells whether any step is left.
+     */
+    private static boolean keepsStepsAbsentFrom(StepSeries s, boolean[] present) {
+        boolean any = false;
+        for (int step = 0; step < s.values.length; step++) {
+            if (present != null && present[step]) {
+                s.values[step] = Absent.VALUE;
+            } else if (!Absent.is(s.values[step])) {
+                any = true;
+            }
+        }
+        return any;
     }
 }

@@ -32,8 +32,8 @@ public final class HttpServer {
     private final Server server;
     private final ServerConnector connector;
 
-    public HttpServer(String listenAddress, ResourceConfig application, WebConfigFile webConfig, long readTimeoutMillis,
-               int maxConnections) throws Exception {
+    public HttpServer(String listenAddress, ResourceConfig application, jakarta.servlet.Filter routes, WebConfigFile webConfig,
+               long readTimeoutMillis, int maxConnections) throws Exception {
         Objects.requireNonNull(application, "application is null");
         QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
         pool.setName("web");
@@ -62,6 +62,9 @@ public final class HttpServer {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.setClassLoader(HttpServer.class.getClassLoader());
+        // Routes registered by other bundles are tried before the built-in API.
+        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(routes), "/*",
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
         GzipHandler gzip = new GzipHandler(context);
         gzip.setMinGzipSize(1024);

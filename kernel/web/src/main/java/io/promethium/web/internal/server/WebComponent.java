@@ -28,6 +28,10 @@ import io.promethium.web.internal.alerting.AlertmanagersResource;
 import io.promethium.web.internal.tsdb.TsdbAdminResource;
 import io.promethium.web.internal.tsdb.TsdbStatusResource;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.web.HttpRoutes;
+import io.promethium.web.internal.routes.BuiltInPaths;
+import io.promethium.web.internal.routes.RouteTable;
+import io.promethium.web.internal.routes.RoutesFilter;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
@@ -83,6 +87,7 @@ public final class WebComponent {
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
     private final ServiceSlot<AlertmanagerTargets> alertmanagers = new ServiceSlot<>("alert sender");
     private final HttpServer server;
+    private final RouteTable routes;
 
     @Activate
     public WebComponent(WebConfig config, BundleContext context, @Reference Lifecycle lifecycle,
@@ -135,10 +140,15 @@ public final class WebComponent {
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES));
         application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES, REMOTE_READ_SAMPLE_LIMIT));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
+        routes = new RouteTable(BuiltInPaths.of(application));
+        for (HttpRoutes r : pendingRoutes) {
+            routes.add(r);
+        }
+        pendingRoutes.clear();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
         try {
-            server = new HttpServer(config.listenAddress(), application, webConfig,
+            server = new HttpServer(config.listenAddress(), application, new RoutesFilter(routes, httpMetrics), webConfig,
                     Durations.parse(config.readTimeout()).toMillis(), Integer.parseInt(config.maxConnections()));
             server.start();
         } finally {
@@ -155,6 +165,25 @@ public final class WebComponent {
 
     void unbindCollector(Collector collector) {
         collectors.remove(collector);
+    }
+
+    /** Routes bound before the constructor finished (DS binds dynamic references after it, but be safe). */
+    private final List<HttpRoutes> pendingRoutes = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindHttpRoutes(HttpRoutes service) {
+        if (routes == null) {
+            pendingRoutes.add(service);
+        } else {
+            routes.add(service);
+        }
+    }
+
+    void unbindHttpRoutes(HttpRoutes service) {
+        pendingRoutes.remove(service);
+        if (routes != null) {
+            routes.remove(service);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

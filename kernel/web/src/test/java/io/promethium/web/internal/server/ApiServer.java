@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
     public final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     public final ServiceSlot<io.promethium.rules.RuleManager> rules = new ServiceSlot<>("rule manager");
     private final HttpServer server;
+    public final io.promethium.web.internal.routes.RouteTable routes;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Starts with resources registered by {@code resources} against this server's slots. */
@@ -50,7 +51,10 @@ public final class ApiServer implements AutoCloseable {
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         application.register(new ApiErrorMapper());
         resources.accept(new Wiring(application, this));
-        server = new HttpServer("127.0.0.1:0", application, WebConfigFile.NONE, 30_000, 64);
+        routes = new io.promethium.web.internal.routes.RouteTable(io.promethium.web.internal.routes.BuiltInPaths.of(application));
+        server = new HttpServer("127.0.0.1:0", application,
+                new io.promethium.web.internal.routes.RoutesFilter(routes, new io.promethium.web.internal.metrics.HttpMetrics()),
+                WebConfigFile.NONE, 30_000, 64);
         server.start();
     }
 

@@ -1,0 +1,76 @@
+package io.promethium.api.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One HTTP request and its response, as the web bundle hands it to {@link HttpRoutes}. The status
+ * and headers must be set before the first byte of the body is written.
+ */
+@ProviderType
+public interface HttpExchange {
+
+    /** {@code GET}, {@code POST}, ... in upper case. */
+    String method();
+
+    /** The decoded request path, from the root ({@code /metrics/job/a}). */
+    String path();
+
+    /**
+     * The request path as sent, still percent-encoded. (An encoded {@code /} inside a segment is
+     * refused by the server with 400 before it reaches a route, as an ambiguous path.)
+     */
+    String rawPath();
+
+    /** The decoded path below {@link HttpRoutes#pathPrefix()}: {@code ""} or starting with {@code /}. */
+    String subPath();
+
+    /** The raw query string without {@code ?}, or {@code ""}. */
+    String query();
+
+    /** The values of one query parameter, decoded, in order; empty when absent. */
+    List<String> queryParameters(String name);
+
+    /** The first value of one query parameter. */
+    default Optional<String> queryParameter(String name) {
+        List<String> values = queryParameters(name);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** The values of a request header (case-insensitive name); empty when absent. */
+    List<String> requestHeaders(String name);
+
+    /** The first value of a request header. */
+    default Optional<String> requestHeader(String name) {
+        List<String> values = requestHeaders(name);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** The declared body length, or -1 when unknown (chunked). */
+    long requestContentLength();
+
+    /**
+     * The request body, already decoded when sent with {@code Content-Encoding: gzip}. Callers
+     * bound what they read: the web bundle does not limit it.
+     */
+    InputStream requestBody() throws IOException;
+
+    /** The client's address as {@code host:port}. */
+    String remoteAddress();
+
+    /** Sets the status code (200 unless set). */
+    void status(int code);
+
+    /** Adds a response header. */
+    void responseHeader(String name, String value);
+
+    /** The response body; opening it commits the status and headers. */
+    OutputStream responseBody() throws IOException;
+
+    /** Writes a whole small response: status, {@code Content-Type}, and the body as UTF-8. */
+    void respond(int code, String contentType, String body) throws IOException;
+}

@@ -1,0 +1,78 @@
+package io.promethium.web.internal.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
+import io.promethium.web.internal.metrics.MetricsResource;
+import io.promethium.web.internal.server.ApiServer;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RoutesTest {
+
+    private record Echo(String pathPrefix, boolean exactPath) implements HttpRoutes {
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            exchange.respond(200, "text/plain", exchange.method() + " " + pathPrefix + " sub=" + exchange.subPath()
+                    + " q=" + exchange.queryParameters("q"));
+        }
+    }
+
+    @Test
+    void longestPrefixWinsAndExactRoutesMatchOnlyTheirPath() {
+        RouteTable table = new RouteTable(Set.of("/api/v1/status/config", "/metrics"));
+        Echo job = new Echo("/metrics/job", false);
+        Echo deeper = new Echo("/metrics/job/special", false);
+        Echo status = new Echo("/api/v1/status", true);
+        table.add(job);
+        table.add(deeper);
+        table.add(status);
+        assertSame(job, table.find("/metrics/job/a"));
+        assertSame(job, table.find("/metrics/job"));
+        assertSame(deeper, table.find("/metrics/job/special/x"));
+        assertNull(table.find("/metrics/jobs"), "a prefix matches whole segments only");
+        assertNull(table.find("/metrics"));
+        assertSame(status, table.find("/api/v1/status"));
+        assertNull(table.find("/api/v1/status/config"), "an exact route leaves the paths below it alone");
+        table.remove(job);
+        assertNull(table.find("/metrics/job/a"));
+    }
+
+    @Test
+    void routesThatWouldHideBuiltInEndpointsOrDuplicateAPrefixAreRefused() {
+        RouteTable table = new RouteTable(Set.of("/api/v1/status/config", "/metrics"));
+        table.add(new Echo("/api/v1", false));
+        table.add(new Echo("/metrics", false));
+        table.add(new Echo("/bad/", false));
+        Echo first = new Echo("/api/v2", false);
+        table.add(first);
+        table.add(new Echo("/api/v2", false));
+        assertNull(table.find("/api/v1/status/config"));
+        assertNull(table.find("/metrics"));
+        assertSame(first, table.find("/api/v2/alerts"));
+    }
+
+    @Test
+    void mountedRoutesAnswerOverHttpBesideTheBuiltInApi() throws Exception {
+        try (ApiServer server = new ApiServer(w -> w.register(new MetricsResource(List::of)))) {
+            server.routes.add(new Echo("/metrics/job", false));
+            HttpResponse<String> routed = server.get("/metrics/job/a%20b/x?q=1&q=2");
+            assertEquals(200, routed.statusCode());
+            assertEquals("GET /metrics/job sub=/a b/x q=[1, 2]", routed.body());
+            assertEquals(200, server.get("/metrics").statusCode(), "the built-in /metrics still answers");
+        }
+    }
+
+    @Test
+    void theBuiltInPathsAreReadFromTheResources() {
+        var application = new org.glassfish.jersey.server.ResourceConfig();
+        application.register(new MetricsResource(List::of));
+        assertEquals(Set.of("/metrics"), BuiltInPaths.of(application));
+    }
+}

@@ -6,7 +6,7 @@
  * owns is a config error naming the key.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,15 +1,13 @@
 package io.promethium.api.discovery;
 
-import java.nio.file.Path;
+import io.promethium.api.plugin.PluginContext;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** What the kernel gives a discoverer: where relative paths resolve, and a name for its logs. */
+/**
+ * What the kernel gives a discoverer: the {@link PluginContext} (logger, metrics, HTTP clients,
+ * config folder) of the scrape job or Alertmanager set it serves. One discoverer may serve
+ * several jobs with identical blocks; {@link #owner()} then names the first.
+ */
 @ProviderType
-public interface DiscoveryContext {
-
-    /** The folder of the config file; relative file names in config resolve against it. */
-    Path configDirectory();
-
-    /** The scrape job (or alertmanager set) this discoverer serves, for logs and metrics. */
-    String owner();
+public interface DiscoveryContext extends PluginContext {
 }

@@ -6,7 +6,7 @@
  * follow the convention {@code __meta_T_*}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.discovery;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,7 +5,7 @@
  * {@link io.promethium.api.notify.Notifier} per config block.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

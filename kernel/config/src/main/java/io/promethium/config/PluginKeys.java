@@ -16,6 +16,11 @@ public interface PluginKeys {
     /** Validates one block under {@code <type>_sd_configs}; the type is in {@code config.key()}. */
     void validateDiscovery(String type, PluginConfig config) throws ConfigException;
 
+    /** Secret fields the factory of {@code type} declares (dotted paths), masked in the shown config. */
+    default Set<String> discoverySecrets(String type) {
+        return Set.of();
+    }
+
     /** No plugins: only core keys are valid. */
     PluginKeys NONE = new PluginKeys() {
         @Override

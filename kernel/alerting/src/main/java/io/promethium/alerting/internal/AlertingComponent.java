@@ -6,6 +6,8 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.notify.Alert;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
@@ -45,8 +47,9 @@ public final class AlertingComponent implements ConfigConsumer, AlertSender, Ale
     }
 
     @Activate
-    public AlertingComponent(BundleContext context) {
-        this(capacity(context.getProperty(CAPACITY_FLAG)), !"false".equalsIgnoreCase(String.valueOf(context.getProperty(DRAIN_FLAG))));
+    public AlertingComponent(BundleContext context, @Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
+        this.manager = new NotifierManager(capacity(context.getProperty(CAPACITY_FLAG)),
+                !"false".equalsIgnoreCase(String.valueOf(context.getProperty(DRAIN_FLAG))), registrar, httpClients);
     }
 
     static int capacity(String flag) {

@@ -7,7 +7,11 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
-import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.config.plugin.KernelPluginContext;
+import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.config.model.AlertingConfig;
@@ -56,7 +60,16 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
     private PrometheusConfig lastConfig;
     private final Thread dispatcher;
 
+    private final MetricsRegistrar registrar;
+    private final HttpClientFactory httpClients;
+
     public NotifierManager(int capacity, boolean drainOnShutdown) {
+        this(capacity, drainOnShutdown, new PluginMetricsRegistry(), new KernelHttpClientFactory());
+    }
+
+    public NotifierManager(int capacity, boolean drainOnShutdown, MetricsRegistrar registrar, HttpClientFactory httpClients) {
+        this.registrar = registrar;
+        this.httpClients = httpClients;
         if (capacity < 1) {
             throw new IllegalArgumentException("notification queue capacity must be positive: " + capacity);
         }
@@ -132,17 +145,8 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
                 int n = 0;
                 for (PluginConfig d : set.config().discoveryConfigs()) {
                     String provider = d.key() + "/" + n++;
-                    Discoverer discoverer = factoryFor(d).create(d, new DiscoveryContext() {
-                        @Override
-                        public Path configDirectory() {
-                            return baseDir == null ? Path.of(".") : baseDir;
-                        }
-
-                        @Override
-                        public String owner() {
-                            return set.name();
-                        }
-                    });
+                    Discoverer discoverer = factoryFor(d).create(d, KernelPluginContext.of(factoryFor(d).type(), set.name(),
+                            baseDir == null ? Path.of(".").toAbsolutePath() : baseDir, registrar, httpClients));
                     discoverers.add(discoverer);
                     discoverer.start(groups -> set.update(provider, groups));
                 }

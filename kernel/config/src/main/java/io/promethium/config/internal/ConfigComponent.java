@@ -3,8 +3,9 @@ package io.promethium.config.internal;
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.model.MetricType;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.ConfigLoader;
@@ -17,7 +18,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,9 +53,13 @@ public final class ConfigComponent implements ConfigService, Collector {
     private volatile PrometheusConfig current;
     private volatile ReloadResult lastReload = new ReloadResult(false, Instant.EPOCH, "config not loaded yet");
     private volatile Instant lastSuccess = Instant.EPOCH;
+    private final MetricsRegistrar registry;
+    private final HttpClientFactory httpClients;
 
     @Activate
-    public ConfigComponent(BundleContext context) {
+    public ConfigComponent(BundleContext context, @Reference MetricsRegistrar registry, @Reference HttpClientFactory httpClients) {
+        this.registry = registry;
+        this.httpClients = httpClients;
         String path = context.getProperty(CONFIG_FILE_PROPERTY);
         this.file = Path.of(path == null ? "prometheus.yml" : path);
         Dictionary<String, Object> props = new Hashtable<>();
@@ -143,18 +147,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     }
 
     private PluginKeys pluginKeys() {
-        Map<String, DiscovererFactory> snapshot = Map.copyOf(discovery);
-        return new PluginKeys() {
-            @Override
-            public Set<String> discoveryTypes() {
-                return snapshot.keySet();
-            }
-
-            @Override
-            public void validateDiscovery(String type, PluginConfig config) throws ConfigException {
-                snapshot.get(type).validate(config);
-            }
-        };
+        return new DiscoveryKeys(discovery, registry, httpClients);
     }
 
     @Override

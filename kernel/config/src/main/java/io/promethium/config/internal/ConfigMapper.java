@@ -3,7 +3,9 @@ package io.promethium.config.internal;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.model.Labels;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.config.PluginKeys;
+import io.promethium.config.http.HttpClientConfigParser;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -46,6 +48,8 @@ public final class ConfigMapper {
     private final PluginKeys pluginKeys;
     private final YamlReader reader;
     private final Path file;
+    /** Values plugins declared secret, masked in the redacted config (by identity). */
+    private final Set<YamlNode> secretNodes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public ConfigMapper(PluginKeys pluginKeys, YamlReader reader, Path file) {
         this.pluginKeys = Objects.requireNonNull(pluginKeys, "pluginKeys is null");
@@ -87,7 +91,7 @@ public final class ConfigMapper {
         top.accept("runtime", "tracing", "otlp");
         top.finish();
         return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, remoteWrite, remoteRead, storage,
-                YamlWriter.redacted(root));
+                YamlWriter.redacted(root, secretNodes));
     }
 
     private GlobalConfig global(Fields f) throws ConfigException {
@@ -243,76 +247,11 @@ public final class ConfigMapper {
         return result;
     }
 
+    /** The {@code http_client_config} fields of a section, parsed by the one parser plugins use too. */
     private HttpClientConfig httpClient(Fields f) throws ConfigException {
-        HttpClientConfig.BasicAuth basic = null;
-        YamlNode basicNode = f.node("basic_auth");
-        if (basicNode != null) {
-            Fields b = Fields.of(basicNode, f.context() + ": basic_auth");
-            basic = new HttpClientConfig.BasicAuth(b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
-            b.accept("username_file");
-            b.finish();
-            if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
-                throw Fields.error(b.location(), f.context() + ": at most one of basic_auth password & password_file must be configured");
-            }
-        }
-        HttpClientConfig.Authorization authorization = null;
-        YamlNode authNode = f.node("authorization");
-        String bearer = f.string("bearer_token", "");
-        String bearerFile = f.string("bearer_token_file", "");
-        if (authNode != null) {
-            Fields a = Fields.of(authNode, f.context() + ": authorization");
-            authorization = new HttpClientConfig.Authorization(a.string("type", "Bearer"), a.string("credentials", ""),
-                    a.string("credentials_file", ""));
-            a.finish();
-            if (authorization.type().equalsIgnoreCase("basic")) {
-                throw Fields.error(a.location(), f.context() + ": authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-            }
-        } else if (!bearer.isEmpty() || !bearerFile.isEmpty()) {
-            authorization = new HttpClientConfig.Authorization("Bearer", bearer, bearerFile);
-        }
-        if (basic != null && authorization != null) {
-            throw Fields.error(f.location(), f.context() + ": at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
-        }
-        HttpClientConfig.TlsConfig tls = null;
-        YamlNode tlsNode = f.node("tls_config");
-        if (tlsNode != null) {
-            tls = tlsConfig(Fields.of(tlsNode, f.context() + ": tls_config"));
-        }
-        boolean followRedirects = f.bool("follow_redirects", true);
-        boolean http2 = f.bool("enable_http2", true);
-        String proxy = f.string("proxy_url", "");
-        Map<String, String> headers = Map.of();
-        YamlNode headerNode = f.node("http_headers");
-        if (headerNode != null) {
-            headers = httpHeaders(Fields.of(headerNode, f.context() + ": http_headers"));
-        }
-        f.accept("oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header");
-        return new HttpClientConfig(basic, authorization, tls, followRedirects, http2, proxy, headers);
-    }
-
-    private Map<String, String> httpHeaders(Fields f) throws ConfigException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (YamlNode.Entry entry : f.take(k -> true)) {
-            Fields h = Fields.of(entry.value(), f.context() + "." + entry.key());
-            List<String> values = new ArrayList<>(h.strings("values"));
-            values.addAll(h.strings("secrets"));
-            h.accept("files");
-            h.finish();
-            headers.put(entry.key(), String.join(", ", values));
-        }
-        return headers;
-    }
-
-    private HttpClientConfig.TlsConfig tlsConfig(Fields f) throws ConfigException {
-        HttpClientConfig.TlsConfig tls = new HttpClientConfig.TlsConfig(f.string("ca_file", ""), f.string("cert_file", ""),
-                f.string("key_file", ""), f.string("server_name", ""), f.bool("insecure_skip_verify", false),
-                f.string("min_version", ""));
-        f.accept("ca", "cert", "key", "max_version");
-        f.finish();
-        if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
-            throw Fields.error(f.location(), f.context() + ": exactly one of key and cert file specified; both are needed for client TLS");
-        }
-        return tls;
+        PluginConfig block = LocatedBlocks.of(f.context(), f.mapping(), HttpClientFactory.FIELDS);
+        f.accept(HttpClientFactory.FIELDS.toArray(String[]::new));
+        return HttpClientConfigParser.parse(block);
     }
 
     private List<StaticConfig> staticConfigs(Fields f) throws ConfigException {
@@ -347,10 +286,9 @@ public final class ConfigMapper {
                 if (!(item instanceof YamlNode.Mapping mapping)) {
                     throw Fields.error(item.location(), f.context() + ": " + entry.key() + ": expected a mapping, got " + YamlNode.kind(item));
                 }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> values = (Map<String, Object>) plain(mapping);
-                PluginConfig config = new PluginConfig(entry.key(), values, item.location().toString());
+                PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
                 pluginKeys.validateDiscovery(type, config);
+                secretNodes.addAll(LocatedBlocks.secrets(mapping, pluginKeys.discoverySecrets(type)));
                 result.add(config);
             }
         }

@@ -47,6 +47,10 @@ final class Fields {
         return mapping.location();
     }
 
+    YamlNode.Mapping mapping() {
+        return mapping;
+    }
+
     boolean has(String key) {
         YamlNode node = mapping.get(key);
         return node != null && !(node instanceof YamlNode.Scalar s && s.isNull());

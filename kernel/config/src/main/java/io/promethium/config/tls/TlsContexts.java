@@ -57,11 +57,13 @@ public final class TlsContexts {
             TrustManager[] trust;
             if (tls.insecureSkipVerify()) {
                 trust = new TrustManager[] {new TrustAll()};
-            } else if (!tls.caFile().isEmpty()) {
+            } else if (!tls.caFile().isEmpty() || !tls.ca().isEmpty()) {
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
                 store.load(null, null);
                 int i = 0;
-                for (Certificate cert : certificates(resolve(configDirectory, tls.caFile()))) {
+                Collection<? extends Certificate> authorities = tls.ca().isEmpty()
+                        ? certificates(resolve(configDirectory, tls.caFile())) : certificates(tls.ca(), "ca");
+                for (Certificate cert : authorities) {
                     store.setCertificateEntry("ca-" + i++, cert);
                 }
                 TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -74,12 +76,15 @@ public final class TlsContexts {
                 trust = new TrustManager[] {new ServerNameTrust(x509(trust), tls.serverName())};
             }
             KeyManagerFactory keys = null;
-            if (!tls.certFile().isEmpty() || !tls.keyFile().isEmpty()) {
-                if (tls.certFile().isEmpty() || tls.keyFile().isEmpty()) {
-                    throw new ConfigException("tls_config: cert_file and key_file must both be set");
+            boolean hasKey = !tls.keyFile().isEmpty() || !tls.key().isEmpty();
+            if (tls.hasClientCertificate() || hasKey) {
+                if (!tls.hasClientCertificate() || !hasKey) {
+                    throw new ConfigException("tls_config: a client certificate needs both cert (or cert_file) and key (or key_file)");
                 }
-                Collection<? extends Certificate> chain = certificates(resolve(configDirectory, tls.certFile()));
-                PrivateKey key = privateKey(resolve(configDirectory, tls.keyFile()));
+                Collection<? extends Certificate> chain = tls.cert().isEmpty()
+                        ? certificates(resolve(configDirectory, tls.certFile())) : certificates(tls.cert(), "cert");
+                PrivateKey key = tls.key().isEmpty()
+                        ? privateKey(resolve(configDirectory, tls.keyFile())) : privateKey(tls.key(), "key");
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
                 store.load(null, null);
                 store.setKeyEntry("client", key, new char[0], chain.toArray(new Certificate[0]));
@@ -92,6 +97,42 @@ public final class TlsContexts {
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("tls_config: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The client's TLS parameters for a {@code tls_config}: {@code server_name} as SNI, and the
+     * protocol versions from {@code min_version} to {@code max_version} ({@code TLS10} ...
+     * {@code TLS13}; unset means TLS 1.2 up to 1.3, as Go).
+     */
+    public static javax.net.ssl.SSLParameters clientParameters(HttpClientConfig.TlsConfig tls) throws ConfigException {
+        javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+        if (!tls.serverName().isEmpty()) {
+            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(tls.serverName())));
+        }
+        if (!tls.minVersion().isEmpty() || !tls.maxVersion().isEmpty()) {
+            int min = tls.minVersion().isEmpty() ? 2 : version(tls.minVersion(), "min_version");
+            int max = tls.maxVersion().isEmpty() ? 3 : version(tls.maxVersion(), "max_version");
+            if (min > max) {
+                throw new ConfigException("tls_config: max_version " + tls.maxVersion() + " is lower than min_version " + tls.minVersion());
+            }
+            List<String> protocols = new ArrayList<>();
+            for (int v = min; v <= max; v++) {
+                protocols.add(v == 0 ? "TLSv1" : "TLSv1." + v);
+            }
+            parameters.setProtocols(protocols.toArray(String[]::new));
+        }
+        return parameters;
+    }
+
+    /** The minor number of a Go TLS version name ({@code TLS12} is 2); {@link ConfigException} for an unknown name. */
+    public static int version(String name, String field) throws ConfigException {
+        return switch (name) {
+            case "TLS10" -> 0;
+            case "TLS11" -> 1;
+            case "TLS12" -> 2;
+            case "TLS13" -> 3;
+            default -> throw new ConfigException("tls_config: " + field + ": unknown TLS version: " + name);
+        };
     }
 
     /** The X.509 trust manager among {@code managers}, or the platform's default one. */
@@ -123,11 +164,23 @@ public final class TlsContexts {
         }
     }
 
+    private static Collection<? extends Certificate> certificates(String pem, String field) throws GeneralSecurityException {
+        Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        if (certs.isEmpty()) {
+            throw new GeneralSecurityException("no certificate in " + field);
+        }
+        return certs;
+    }
+
     /** A PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), RSA or EC. */
     private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file);
+        return privateKey(Files.readString(file), "key_file " + file);
+    }
+
+    private static PrivateKey privateKey(String pem, String file) throws GeneralSecurityException {
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new GeneralSecurityException("key_file " + file + ": expected a PKCS#8 PEM key (BEGIN PRIVATE KEY);"
+            throw new GeneralSecurityException(file + ": expected a PKCS#8 PEM key (BEGIN PRIVATE KEY);"
                     + " convert with: openssl pkcs8 -topk8 -nocrypt");
         }
         String body = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"))
@@ -141,7 +194,7 @@ public final class TlsContexts {
                 tried.add(algorithm);
             }
         }
-        throw new GeneralSecurityException("key_file " + file + ": not an " + String.join("/", tried) + " key");
+        throw new GeneralSecurityException(file + ": not an " + String.join("/", tried) + " key");
     }
 
     /**

@@ -1,17 +1,18 @@
 package io.promethium.config.tool;
 
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.PluginKeys;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.config.internal.DiscoveryKeys;
+import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.config.model.PrometheusConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 
 /**
  * {@code promethium check config FILE...}: validates config files on a flat class path, with the
@@ -35,17 +36,7 @@ public final class CheckConfig {
         for (DiscovererFactory factory : ServiceLoader.load(DiscovererFactory.class, CheckConfig.class.getClassLoader())) {
             factories.put(factory.type(), factory);
         }
-        PluginKeys keys = new PluginKeys() {
-            @Override
-            public Set<String> discoveryTypes() {
-                return factories.keySet();
-            }
-
-            @Override
-            public void validateDiscovery(String type, PluginConfig config) throws ConfigException {
-                factories.get(type).validate(config);
-            }
-        };
+        PluginKeys keys = new DiscoveryKeys(factories, new PluginMetricsRegistry(), new KernelHttpClientFactory());
         ConfigLoader loader = new ConfigLoader(keys);
         int status = 0;
         for (String arg : args) {

@@ -9,16 +9,27 @@ public final class YamlWriter {
     public static final Set<String> SECRET_KEYS = Set.of("password", "credentials", "bearer_token", "client_secret",
             "secret_key", "api_key", "auth_password", "service_key", "routing_key", "api_secret", "token");
 
+    /** Keys whose every scalar below is a secret ({@code http_headers.X.secrets}, {@code proxy_connect_header}). */
+    static final Set<String> SECRET_CONTAINERS = Set.of("secrets", "proxy_connect_header");
+
     private YamlWriter() {
     }
 
     public static String redacted(YamlNode root) {
+        return redacted(root, Set.of());
+    }
+
+    /**
+     * The tree as YAML with the values of {@link #SECRET_KEYS} and the scalar nodes in
+     * {@code secretNodes} (compared by identity: the secrets plugins declare) replaced by {@code <secret>}.
+     */
+    public static String redacted(YamlNode root, Set<YamlNode> secretNodes) {
         StringBuilder sb = new StringBuilder();
-        write(sb, root, 0, false);
+        write(sb, root, 0, false, secretNodes);
         return sb.toString();
     }
 
-    private static void write(StringBuilder sb, YamlNode node, int indent, boolean inlineStart) {
+    private static void write(StringBuilder sb, YamlNode node, int indent, boolean inlineStart, Set<YamlNode> secretNodes) {
         switch (node) {
             case YamlNode.Mapping m -> {
                 if (m.entries().isEmpty()) {
@@ -36,10 +47,15 @@ public final class YamlWriter {
                     first = false;
                     sb.append(scalar(entry.key())).append(':');
                     YamlNode value = entry.value();
-                    if (SECRET_KEYS.contains(entry.key()) && value instanceof YamlNode.Scalar) {
+                    if ((SECRET_KEYS.contains(entry.key()) || secretNodes.contains(value)) && value instanceof YamlNode.Scalar) {
                         sb.append(" <secret>\n");
+                    } else if (SECRET_CONTAINERS.contains(entry.key())) {
+                        Set<YamlNode> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                        all.addAll(secretNodes);
+                        scalars(value, all);
+                        write(sb, value, indent + 2, false, all);
                     } else {
-                        write(sb, value, indent + 2, false);
+                        write(sb, value, indent + 2, false, secretNodes);
                     }
                 }
             }
@@ -52,15 +68,23 @@ public final class YamlWriter {
                 for (YamlNode item : s.items()) {
                     sb.append(" ".repeat(indent)).append("- ");
                     if (item instanceof YamlNode.Mapping) {
-                        write(sb, item, indent + 2, true);
+                        write(sb, item, indent + 2, true, secretNodes);
                     } else if (item instanceof YamlNode.Scalar sc) {
-                        sb.append(sc.isNull() ? "null" : scalar(sc.text())).append('\n');
+                        sb.append(sc.isNull() ? "null" : secretNodes.contains(sc) ? "<secret>" : scalar(sc.text())).append('\n');
                     } else {
-                        write(sb, item, indent + 2, false);
+                        write(sb, item, indent + 2, false, secretNodes);
                     }
                 }
             }
             case YamlNode.Scalar s -> sb.append(' ').append(s.isNull() ? "null" : s.string() ? scalar(s.text()) : s.text()).append('\n');
+        }
+    }
+
+    private static void scalars(YamlNode node, Set<YamlNode> into) {
+        switch (node) {
+            case YamlNode.Scalar s -> into.add(s);
+            case YamlNode.Sequence s -> s.items().forEach(item -> scalars(item, into));
+            case YamlNode.Mapping m -> m.entries().values().forEach(entry -> scalars(entry.value(), into));
         }
     }
 

@@ -4,6 +4,8 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
@@ -11,6 +13,7 @@ import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
 import java.util.List;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -26,9 +29,16 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class})
 public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector {
 
-    private final ScrapeManager manager = new ScrapeManager();
+    private final ScrapeManager manager;
 
+    /** For ServiceLoader on a flat class path: discovery plugins get a private registry. */
     public ScrapeComponent() {
+        this.manager = new ScrapeManager();
+    }
+
+    @Activate
+    public ScrapeComponent(@Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
+        this.manager = new ScrapeManager(registrar, httpClients);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

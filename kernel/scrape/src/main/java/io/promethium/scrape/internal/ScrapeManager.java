@@ -7,6 +7,11 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.config.plugin.KernelPluginContext;
+import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
@@ -56,7 +61,17 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     private record RunningDiscoverer(DiscovererFactory factory, PluginConfig block, Discoverer discoverer) {
     }
 
+    private final MetricsRegistrar registrar;
+    private final HttpClientFactory httpClients;
+
+    /** A manager whose discovery plugins get their own metrics registry (not on any /metrics) and the kernel's HTTP clients. */
     public ScrapeManager() {
+        this(new PluginMetricsRegistry(), new KernelHttpClientFactory());
+    }
+
+    public ScrapeManager(MetricsRegistrar registrar, HttpClientFactory httpClients) {
+        this.registrar = Objects.requireNonNull(registrar, "registrar is null");
+        this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
     }
 
     public void setStorage(Storage newStorage) {
@@ -181,7 +196,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
                     continue;
                 }
                 try {
-                    Discoverer discoverer = factory.create(block, context(configDirectory, scrape.jobName()));
+                    Discoverer discoverer = factory.create(block, context(configDirectory, scrape.jobName(), type));
                     running.put(provider, new RunningDiscoverer(factory, block, discoverer));
                     discoverer.start(groups -> pool.update(provider, groups));
                 } catch (ConfigException | RuntimeException e) {
@@ -197,18 +212,8 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         }
     }
 
-    private static DiscoveryContext context(Path directory, String owner) {
-        return new DiscoveryContext() {
-            @Override
-            public Path configDirectory() {
-                return directory;
-            }
-
-            @Override
-            public String owner() {
-                return owner;
-            }
-        };
+    private DiscoveryContext context(Path directory, String owner, String type) {
+        return KernelPluginContext.of(type, owner, directory, registrar, httpClients);
     }
 
     private static void closeDiscoverers(Map<String, RunningDiscoverer> running) {

@@ -2,6 +2,7 @@ package io.promethium.discovery.file.internal;
 
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.plugin.PluginContext;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -28,14 +30,14 @@ import java.util.logging.Logger;
  */
 final class FileDiscoverer implements Discoverer {
 
-    private static final Logger LOG = Logger.getLogger(FileDiscoverer.class.getName());
     /** Editors write files in several steps; wait for the burst of events to settle. */
     private static final long SETTLE_MILLIS = 50;
 
     private final List<FilePattern> patterns;
     private final Duration refreshInterval;
     private final FileSdMetrics metrics;
-    private final String owner;
+    private final Logger log;
+    private final ThreadFactory threads;
     private final TargetFileScanner scanner;
     private final Object lock = new Object();
     private final Set<Path> watchedFolders = new HashSet<>();
@@ -45,12 +47,13 @@ final class FileDiscoverer implements Discoverer {
     private Thread thread;
     private boolean closed;
 
-    FileDiscoverer(List<FilePattern> patterns, Duration refreshInterval, FileSdMetrics metrics, String owner) {
+    FileDiscoverer(List<FilePattern> patterns, Duration refreshInterval, FileSdMetrics metrics, PluginContext context) {
         this.patterns = List.copyOf(patterns);
         this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.owner = Objects.requireNonNull(owner, "owner is null");
-        this.scanner = new TargetFileScanner(this.patterns, metrics, owner);
+        this.log = context.logger();
+        this.threads = context.threads();
+        this.scanner = new TargetFileScanner(this.patterns, metrics, log);
     }
 
     @Override
@@ -63,10 +66,11 @@ final class FileDiscoverer implements Discoverer {
             try {
                 watcher = FileSystems.getDefault().newWatchService();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "file_sd for " + owner + ": no file watching, refreshing every "
+                log.log(Level.WARNING, "file_sd: no file watching, refreshing every "
                         + refreshInterval + " only: " + e.getMessage());
             }
-            thread = Thread.ofVirtual().name("file-sd-" + owner).start(this::run);
+            thread = threads.newThread(this::run);
+            thread.start();
         }
     }
 
@@ -124,7 +128,7 @@ final class FileDiscoverer implements Discoverer {
             } catch (ClosedWatchServiceException e) {
                 return;
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "file_sd for " + owner + ": cannot watch " + folder + ": " + e.getMessage());
+                log.log(Level.WARNING, "file_sd: cannot watch " + folder + ": " + e.getMessage());
             }
         }
     }
@@ -159,7 +163,7 @@ final class FileDiscoverer implements Discoverer {
                 try {
                     watcher.close();
                 } catch (IOException e) {
-                    LOG.log(Level.FINE, "closing file watcher", e);
+                    log.log(Level.FINE, "closing file watcher", e);
                 }
             }
         }

@@ -1,7 +1,5 @@
 package io.promethium.discovery.file.internal;
 
-import io.promethium.api.collect.Collector;
-import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
@@ -12,13 +10,11 @@ import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * The {@code file} discovery type: owns {@code file_sd_configs}. Also the {@link Collector} of
- * the file discovery metrics, so that the counters and the discoverers share one instance.
+ * The {@code file} discovery type: owns {@code file_sd_configs}. Metrics, logger and threads come
+ * from the context of each discoverer.
  */
-@Component(service = {DiscovererFactory.class, Collector.class})
-public final class FileDiscovererFactory implements DiscovererFactory, Collector {
-
-    private final FileSdMetrics metrics = new FileSdMetrics();
+@Component(service = DiscovererFactory.class)
+public final class FileDiscovererFactory implements DiscovererFactory {
 
     public FileDiscovererFactory() {
     }
@@ -40,16 +36,6 @@ public final class FileDiscovererFactory implements DiscovererFactory, Collector
         for (String file : parsed.files()) {
             patterns.add(FilePattern.of(context.configDirectory(), file));
         }
-        return new FileDiscoverer(patterns, parsed.refreshInterval(), metrics, context.owner());
-    }
-
-    @Override
-    public void collect(MetricWriter writer) {
-        metrics.write(writer);
-    }
-
-    /** Read errors so far, for tests and embedders. */
-    public long readErrors() {
-        return metrics.readErrors();
+        return new FileDiscoverer(patterns, parsed.refreshInterval(), new FileSdMetrics(context.metrics()), context);
     }
 }

@@ -1,36 +1,23 @@
 package io.promethium.discovery.file.internal;
 
-import io.promethium.api.collect.MetricWriter;
-import io.promethium.api.model.MetricType;
-import java.util.concurrent.atomic.LongAdder;
+import io.promethium.api.plugin.MetricsRegistrar;
 
-/** Counters shared by every file discoverer of one factory, written with Prometheus's names. */
+/** File discovery's metrics with Prometheus's names, shared by every file discoverer through the registrar. */
 final class FileSdMetrics {
 
-    private final LongAdder readErrors = new LongAdder();
-    private final LongAdder scans = new LongAdder();
-    private final LongAdder scanNanos = new LongAdder();
+    private final MetricsRegistrar.Counter readErrors;
+    private final MetricsRegistrar.Summary scanDuration;
+
+    FileSdMetrics(MetricsRegistrar registrar) {
+        this.readErrors = registrar.counter("prometheus_sd_file_read_errors_total", "The number of File-SD read errors.");
+        this.scanDuration = registrar.summary("prometheus_sd_file_scan_duration_seconds", "The duration of the File-SD scan in seconds.");
+    }
 
     void readError() {
-        readErrors.increment();
+        readErrors.inc();
     }
 
     void scanned(long nanos) {
-        scans.increment();
-        scanNanos.add(nanos);
-    }
-
-    long readErrors() {
-        return readErrors.sum();
-    }
-
-    void write(MetricWriter writer) {
-        writer.family("prometheus_sd_file_read_errors_total", MetricType.COUNTER,
-                "The number of File-SD read errors.", "");
-        writer.sample("prometheus_sd_file_read_errors_total", readErrors.sum());
-        writer.family("prometheus_sd_file_scan_duration_seconds", MetricType.SUMMARY,
-                "The duration of the File-SD scan in seconds.", "seconds");
-        writer.sample("prometheus_sd_file_scan_duration_seconds_sum", scanNanos.sum() / 1e9);
-        writer.sample("prometheus_sd_file_scan_duration_seconds_count", scans.sum());
+        scanDuration.observe(nanos / 1e9);
     }
 }

@@ -25,19 +25,17 @@ import java.util.logging.Logger;
  */
 final class TargetFileScanner {
 
-    private static final Logger LOG = Logger.getLogger(TargetFileScanner.class.getName());
-
     private final List<FilePattern> patterns;
     private final FileSdMetrics metrics;
-    private final String owner;
+    private final Logger log;
     private final TargetFileParser parser = new TargetFileParser();
     private final Map<Path, List<TargetGroup>> lastGood = new TreeMap<>();
     private final Map<String, TargetGroup> sent = new HashMap<>();
 
-    TargetFileScanner(List<FilePattern> patterns, FileSdMetrics metrics, String owner) {
+    TargetFileScanner(List<FilePattern> patterns, FileSdMetrics metrics, Logger log) {
         this.patterns = List.copyOf(patterns);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.owner = Objects.requireNonNull(owner, "owner is null");
+        this.log = Objects.requireNonNull(log, "log is null");
     }
 
     /** Re-reads every matching file; returns all groups when {@code all}, else only those that changed. */
@@ -49,7 +47,7 @@ final class TargetFileScanner {
                 found.addAll(pattern.list());
             } catch (IOException e) {
                 metrics.readError();
-                LOG.log(Level.WARNING, "file_sd for " + owner + ": cannot list " + pattern.directory() + ": " + e.getMessage());
+                log.log(Level.WARNING, "file_sd: cannot list " + pattern.directory() + ": " + e.getMessage());
             }
         }
         lastGood.keySet().retainAll(found);
@@ -60,7 +58,7 @@ final class TargetFileScanner {
                 lastGood.remove(file);
             } catch (IOException | TargetFileException e) {
                 metrics.readError();
-                LOG.log(Level.WARNING, "file_sd for " + owner + ": error reading file, keeping its last good targets: "
+                log.log(Level.WARNING, "file_sd: error reading file, keeping its last good targets: "
                         + (e instanceof TargetFileException ? e.getMessage() : file + ": " + e));
             }
         }

@@ -3,15 +3,14 @@ package io.promethium.discovery.file.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
-import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.testing.TestMetricsRegistrar;
+import io.promethium.api.testing.TestPluginContext;
 import io.promethium.api.model.Labels;
-import io.promethium.api.model.MetricType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -45,18 +44,14 @@ class FileDiscovererFactoryTest {
         return new PluginConfig("file_sd_configs", values, "prometheus.yml:7:5");
     }
 
-    private DiscoveryContext context() {
-        return new DiscoveryContext() {
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
+    private final java.util.function.Supplier<TestPluginContext> contexts = () -> new TestPluginContext(dir, "test-job");
+    private TestPluginContext context;
 
-            @Override
-            public String owner() {
-                return "test-job";
-            }
-        };
+    private TestPluginContext context() {
+        if (context == null) {
+            context = contexts.get();
+        }
+        return context;
     }
 
     private void start(Map<String, Object> values) throws ConfigException {
@@ -166,8 +161,10 @@ class FileDiscovererFactoryTest {
     void aBadFileKeepsItsLastGoodTargetsAndCountsAReadError() throws Exception {
         Path file = dir.resolve("t.json");
         Files.writeString(file, "[{\"targets\": [\"a:1\"]}]");
-        FileSdMetrics metrics = new FileSdMetrics();
-        TargetFileScanner scanner = new TargetFileScanner(List.of(FilePattern.of(dir, "*.json")), metrics, "job");
+        TestMetricsRegistrar registrar = new TestMetricsRegistrar();
+        FileSdMetrics metrics = new FileSdMetrics(registrar);
+        TargetFileScanner scanner = new TargetFileScanner(List.of(FilePattern.of(dir, "*.json")), metrics,
+                java.util.logging.Logger.getLogger("test"));
         List<TargetGroup> good = scanner.scan(true);
         assertThat(good).hasSize(1);
 
@@ -176,7 +173,7 @@ class FileDiscovererFactoryTest {
         Files.writeString(file, "{\"targets\": 5}");
         assertThat(scanner.scan(false)).as("a malformed file changes nothing").isEmpty();
 
-        assertThat(metrics.readErrors()).isEqualTo(2);
+        assertThat(registrar.value("prometheus_sd_file_read_errors_total")).isEqualTo(2);
         assertThat(scanner.scan(true)).isEqualTo(good);
     }
 
@@ -184,7 +181,7 @@ class FileDiscovererFactoryTest {
     void aRemovedFileRemovesItsGroups() throws Exception {
         Path file = dir.resolve("t.yaml");
         Files.writeString(file, "- targets: ['a:1']\n- targets: ['b:1']\n");
-        TargetFileScanner scanner = new TargetFileScanner(List.of(FilePattern.of(dir, "*.yaml")), new FileSdMetrics(), "job");
+        TargetFileScanner scanner = new TargetFileScanner(List.of(FilePattern.of(dir, "*.yaml")), new FileSdMetrics(new TestMetricsRegistrar()), java.util.logging.Logger.getLogger("test"));
         assertThat(scanner.scan(true)).hasSize(2);
 
         Files.delete(file);
@@ -197,7 +194,7 @@ class FileDiscovererFactoryTest {
     @Test
     void anUnchangedRescanSendsNothing() throws Exception {
         Files.writeString(dir.resolve("t.yaml"), "- targets: ['a:1']\n");
-        TargetFileScanner scanner = new TargetFileScanner(List.of(FilePattern.of(dir, "*.yaml")), new FileSdMetrics(), "job");
+        TargetFileScanner scanner = new TargetFileScanner(List.of(FilePattern.of(dir, "*.yaml")), new FileSdMetrics(new TestMetricsRegistrar()), java.util.logging.Logger.getLogger("test"));
         scanner.scan(true);
         assertThat(scanner.scan(false)).isEmpty();
     }
@@ -218,22 +215,12 @@ class FileDiscovererFactoryTest {
     }
 
     @Test
-    void countsReadErrorsAsACollector() throws Exception {
+    void countsReadErrorsThroughTheContextsRegistrar() throws Exception {
         Files.writeString(dir.resolve("bad.json"), "nope");
         start(Map.of("files", List.of("*.json")));
         nextUpdate();
-        Map<String, Double> samples = new HashMap<>();
-        factory.collect(new MetricWriter() {
-            @Override
-            public void family(String name, MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                samples.put(name, value);
-            }
-        });
-        assertThat(samples).containsEntry("prometheus_sd_file_read_errors_total", 1.0);
+        assertThat(context().metrics().value("prometheus_sd_file_read_errors_total")).isEqualTo(1.0);
+        assertThat(context().metrics().count("prometheus_sd_file_scan_duration_seconds")).isGreaterThanOrEqualTo(1.0);
     }
 
     private static Map<String, TargetGroup> bySource(List<TargetGroup> groups) {

@@ -1,0 +1,39 @@
+package io.promethium.api.http;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import java.nio.file.Path;
+import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Builds HTTP clients from the {@code http_client_config} fields of a config block. Those
+ * fields sit in the block itself, beside the plugin's own ({@code consul_sd_configs} has
+ * {@code server} and {@code tls_config} side by side), so a plugin validates its own fields
+ * plus {@link #FIELDS}. Implemented by the kernel; thread-safe.
+ */
+@ProviderType
+public interface HttpClientFactory {
+
+    /** The top-level field names of {@code http_client_config}. */
+    Set<String> FIELDS = Set.of("basic_auth", "authorization", "bearer_token", "bearer_token_file", "oauth2",
+            "tls_config", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header",
+            "follow_redirects", "enable_http2", "http_headers");
+
+    /**
+     * Checks the {@link #FIELDS} of a block (other fields are left to the caller): types,
+     * exclusive combinations ({@code basic_auth} with {@code oauth2}, {@code proxy_url} with
+     * {@code proxy_from_environment}, ...), readable TLS files are not required here.
+     *
+     * @throws ConfigException naming the field and its location
+     */
+    void validate(PluginConfig block) throws ConfigException;
+
+    /**
+     * A client for the {@link #FIELDS} of a validated block. Relative file names
+     * ({@code ca_file}, {@code password_file}, ...) resolve against {@code configDirectory}.
+     *
+     * @throws ConfigException when a field is invalid or a TLS file cannot be read
+     */
+    ConfiguredHttpClient create(PluginConfig block, Path configDirectory) throws ConfigException;
+}

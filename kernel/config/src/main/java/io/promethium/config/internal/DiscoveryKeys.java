@@ -1,0 +1,57 @@
+package io.promethium.config.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.config.PluginKeys;
+import io.promethium.config.plugin.KernelPluginContext;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The discovery keys of a snapshot of factories: a factory validates its blocks with a context
+ * whose HTTP client factory checks the embedded {@code http_client_config}.
+ */
+public final class DiscoveryKeys implements PluginKeys {
+
+    private final Map<String, DiscovererFactory> factories;
+    private final MetricsRegistrar metrics;
+    private final HttpClientFactory httpClients;
+
+    public DiscoveryKeys(Map<String, DiscovererFactory> factories, MetricsRegistrar metrics, HttpClientFactory httpClients) {
+        this.factories = Map.copyOf(factories);
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
+    }
+
+    @Override
+    public Set<String> discoveryTypes() {
+        return factories.keySet();
+    }
+
+    @Override
+    public void validateDiscovery(String type, PluginConfig config) throws ConfigException {
+        DiscovererFactory factory = factories.get(type);
+        try {
+            factory.validate(config, KernelPluginContext.of(type, "validation", Path.of("").toAbsolutePath(), metrics, httpClients));
+        } catch (RuntimeException e) {
+            // A plugin's bug must not take the config loader down; name the plugin and the block.
+            throw new ConfigException(config.location() + ": " + config.key() + ": the " + type
+                    + " discovery plugin failed validating the block: " + e, e);
+        }
+    }
+
+    @Override
+    public Set<String> discoverySecrets(String type) {
+        DiscovererFactory factory = factories.get(type);
+        try {
+            return factory == null ? Set.of() : factory.secretFields();
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.promethium.config.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import org.osgi.service.component.annotations.Component;
+
+/** The kernel's {@link HttpClientFactory} as a service, for plugins and the kernel bundles. */
+@Component(service = HttpClientFactory.class)
+public final class HttpClientFactoryComponent implements HttpClientFactory {
+
+    private final KernelHttpClientFactory factory = new KernelHttpClientFactory();
+
+    @Override
+    public void validate(PluginConfig block) throws ConfigException {
+        factory.validate(block);
+    }
+
+    @Override
+    public ConfiguredHttpClient create(PluginConfig block, Path configDirectory) throws ConfigException {
+        return factory.create(block, configDirectory);
+    }
+}

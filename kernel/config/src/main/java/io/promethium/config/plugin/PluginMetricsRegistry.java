@@ -1,0 +1,257 @@
+package io.promethium.config.plugin;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.plugin.MetricsRegistrar;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+
+/**
+ * The kernel's {@link MetricsRegistrar}: families by name, children by label values, and the
+ * collectors plugins registered; written on every scrape of {@code /metrics} as a
+ * {@link Collector}. Thread-safe; updates are lock-free adders.
+ */
+public final class PluginMetricsRegistry implements MetricsRegistrar, Collector {
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    private final Map<String, Family> families = new ConcurrentSkipListMap<>();
+    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Counter counter(String name, String help, String... labelNames) {
+        return (Counter) family(name, help, MetricType.COUNTER, labelNames);
+    }
+
+    @Override
+    public Gauge gauge(String name, String help, String... labelNames) {
+        return (Gauge) family(name, help, MetricType.GAUGE, labelNames);
+    }
+
+    @Override
+    public Summary summary(String name, String help, String... labelNames) {
+        return (Summary) family(name, help, MetricType.SUMMARY, labelNames);
+    }
+
+    @Override
+    public Registration register(Collector collector) {
+        Objects.requireNonNull(collector, "collector is null");
+        collectors.add(collector);
+        return () -> collectors.remove(collector);
+    }
+
+    private Family family(String name, String help, MetricType type, String[] labelNames) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid metric name \"" + name + "\"");
+        }
+        for (String label : labelNames) {
+            if (!LABEL.matcher(label).matches() || label.startsWith("__")) {
+                throw new IllegalArgumentException("invalid label name \"" + label + "\" for metric " + name);
+            }
+        }
+        Family family = families.computeIfAbsent(name, n -> switch (type) {
+            case COUNTER -> new CounterFamily(n, help == null ? "" : help, labelNames.clone());
+            case GAUGE -> new GaugeFamily(n, help == null ? "" : help, labelNames.clone());
+            case SUMMARY -> new SummaryFamily(n, help == null ? "" : help, labelNames.clone());
+            default -> throw new IllegalArgumentException("unsupported metric type " + type);
+        });
+        if (family.type() != type || !Arrays.equals(family.labelNames, labelNames)) {
+            throw new IllegalArgumentException("metric " + name + " is registered already as a " + family.type()
+                    + " with labels " + Arrays.toString(family.labelNames) + ", asked for a " + type + " with labels "
+                    + Arrays.toString(labelNames));
+        }
+        return family;
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        for (Family family : families.values()) {
+            family.write(writer);
+        }
+        for (Collector collector : collectors) {
+            collector.collect(writer);
+        }
+    }
+
+    /** One family: children keyed by their label values. */
+    private abstract static class Family {
+        final String name;
+        final String help;
+        final String[] labelNames;
+
+        Family(String name, String help, String[] labelNames) {
+            this.name = name;
+            this.help = help;
+            this.labelNames = labelNames;
+        }
+
+        abstract MetricType type();
+
+        abstract void write(MetricWriter writer);
+
+        List<String> key(String[] values) {
+            if (values.length != labelNames.length) {
+                throw new IllegalArgumentException("metric " + name + " has labels " + Arrays.toString(labelNames)
+                        + ", got values " + Arrays.toString(values));
+            }
+            return List.of(values);
+        }
+
+        Labels labels(List<String> values) {
+            Labels.Builder builder = Labels.builder();
+            for (int i = 0; i < labelNames.length; i++) {
+                builder.set(labelNames[i], values.get(i));
+            }
+            return builder.build();
+        }
+    }
+
+    private static final class CounterFamily extends Family implements Counter {
+        private final Map<List<String>, DoubleAdder> children = new ConcurrentHashMap<>();
+
+        CounterFamily(String name, String help, String[] labelNames) {
+            super(name, help, labelNames);
+            if (labelNames.length == 0) {
+                children.put(List.of(), new DoubleAdder());
+            }
+        }
+
+        @Override
+        MetricType type() {
+            return MetricType.COUNTER;
+        }
+
+        @Override
+        public void inc(String... labelValues) {
+            add(1, labelValues);
+        }
+
+        @Override
+        public void add(double amount, String... labelValues) {
+            if (amount < 0) {
+                throw new IllegalArgumentException("counter " + name + " cannot decrease (" + amount + ")");
+            }
+            children.computeIfAbsent(key(labelValues), k -> new DoubleAdder()).add(amount);
+        }
+
+        @Override
+        public double value(String... labelValues) {
+            DoubleAdder adder = children.get(key(labelValues));
+            return adder == null ? 0 : adder.sum();
+        }
+
+        @Override
+        void write(MetricWriter writer) {
+            writer.family(name, MetricType.COUNTER, help, "");
+            for (Map.Entry<List<String>, DoubleAdder> child : children.entrySet()) {
+                writer.sample(name, labels(child.getKey()), child.getValue().sum());
+            }
+        }
+    }
+
+    private static final class GaugeFamily extends Family implements Gauge {
+        private final Map<List<String>, DoubleAdder> children = new ConcurrentHashMap<>();
+
+        GaugeFamily(String name, String help, String[] labelNames) {
+            super(name, help, labelNames);
+            if (labelNames.length == 0) {
+                children.put(List.of(), new DoubleAdder());
+            }
+        }
+
+        @Override
+        MetricType type() {
+            return MetricType.GAUGE;
+        }
+
+        @Override
+        public synchronized void set(double value, String... labelValues) {
+            DoubleAdder adder = children.computeIfAbsent(key(labelValues), k -> new DoubleAdder());
+            adder.reset();
+            adder.add(value);
+        }
+
+        @Override
+        public void add(double amount, String... labelValues) {
+            children.computeIfAbsent(key(labelValues), k -> new DoubleAdder()).add(amount);
+        }
+
+        @Override
+        public double value(String... labelValues) {
+            DoubleAdder adder = children.get(key(labelValues));
+            return adder == null ? 0 : adder.sum();
+        }
+
+        @Override
+        public void remove(String... labelValues) {
+            children.remove(key(labelValues));
+        }
+
+        @Override
+        void write(MetricWriter writer) {
+            writer.family(name, MetricType.GAUGE, help, "");
+            for (Map.Entry<List<String>, DoubleAdder> child : children.entrySet()) {
+                writer.sample(name, labels(child.getKey()), child.getValue().sum());
+            }
+        }
+    }
+
+    private static final class SummaryFamily extends Family implements Summary {
+        private record Child(DoubleAdder sum, LongAdder count) {
+        }
+
+        private final Map<List<String>, Child> children = new ConcurrentHashMap<>();
+
+        SummaryFamily(String name, String help, String[] labelNames) {
+            super(name, help, labelNames);
+            if (labelNames.length == 0) {
+                children.put(List.of(), new Child(new DoubleAdder(), new LongAdder()));
+            }
+        }
+
+        @Override
+        MetricType type() {
+            return MetricType.SUMMARY;
+        }
+
+        @Override
+        public void observe(double value, String... labelValues) {
+            Child child = children.computeIfAbsent(key(labelValues), k -> new Child(new DoubleAdder(), new LongAdder()));
+            child.sum().add(value);
+            child.count().increment();
+        }
+
+        @Override
+        public long count(String... labelValues) {
+            Child child = children.get(key(labelValues));
+            return child == null ? 0 : child.count().sum();
+        }
+
+        @Override
+        public double sum(String... labelValues) {
+            Child child = children.get(key(labelValues));
+            return child == null ? 0 : child.sum().sum();
+        }
+
+        @Override
+        void write(MetricWriter writer) {
+            writer.family(name, MetricType.SUMMARY, help, "");
+            for (Map.Entry<List<String>, Child> child : children.entrySet()) {
+                Labels labels = labels(child.getKey());
+                writer.sample(name + "_sum", labels, child.getValue().sum().sum());
+                writer.sample(name + "_count", labels, child.getValue().count().sum());
+            }
+        }
+    }
+}

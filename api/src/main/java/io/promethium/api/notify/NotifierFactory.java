@@ -2,39 +2,39 @@ package io.promethium.api.notify;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.plugin.PluginContext;
-import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** Builds notifiers of one type; owns the receiver key {@code <type>_configs}. */
+/**
+ * Builds notifiers of one type; owns the receiver key {@code <type>_configs} of
+ * {@code alertmanager.yml}. The kernel reads {@code send_resolved} itself (see
+ * {@link #sendResolvedByDefault()}) and removes it from the block before calling the factory.
+ */
 @ConsumerType
 public interface NotifierFactory {
 
     /** e.g. {@code email}, {@code slack}, {@code webhook}. */
     String type();
 
-    void validate(PluginConfig config) throws ConfigException;
-
     /**
-     * Checks a block with the kernel's help (e.g. {@code context.httpClients().validate(config)}
-     * for an HTTP notifier). The default calls {@link #validate(PluginConfig)}.
+     * Checks one config block without side effects (also used by {@code check alertmanager-config}).
+     * Unknown fields are errors naming them.
      */
-    default void validate(PluginConfig config, PluginContext context) throws ConfigException {
-        validate(config);
+    void validate(PluginConfig config, NotifierContext context) throws ConfigException;
+
+    /** Builds the notifier of one validated block. */
+    Notifier create(PluginConfig config, NotifierContext context) throws ConfigException;
+
+    /** Alertmanager's default of {@code send_resolved} for this integration (true for webhook and PagerDuty). */
+    default boolean sendResolvedByDefault() {
+        return false;
     }
 
-    Notifier create(PluginConfig config) throws ConfigException;
-
     /**
-     * A notifier with the kernel's context: logger, metrics, and HTTP clients that apply the
-     * block's {@code http_config}. The kernel calls this one; the default ignores the context.
+     * Fields of a block whose values are secrets, as dotted paths ({@code api_key},
+     * {@code auth.password}), shown as {@code <secret>} wherever config is shown. The secrets of
+     * {@code http_config} are masked without being listed.
      */
-    default Notifier create(PluginConfig config, PluginContext context) throws ConfigException {
-        return create(config);
-    }
-
-    /** Secret fields as dotted paths, masked as {@code <secret>} wherever config is shown. */
-    default Set<String> secretFields() {
-        return Set.of();
+    default java.util.Set<String> secretFields() {
+        return java.util.Set.of();
     }
 }

@@ -1,7 +1,6 @@
 package io.promethium.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.alerting.internal.NotifierManager;
 import io.promethium.api.config.ConfigException;
@@ -19,6 +18,9 @@ import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.RelabelAction;
 import io.promethium.config.model.RelabelConfig;
 import io.promethium.config.model.StorageConfig;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.config.plugin.PluginMetricsRegistry;
+import io.promethium.discovery.DiscoveryManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,8 @@ class AlertmanagerDiscoveryTest {
 
     /** A hand-written discovery plugin whose targets the test pushes. */
     private static final class FakeFactory implements DiscovererFactory {
-        Consumer<List<TargetGroup>> updates;
-        boolean closed;
+        volatile Consumer<List<TargetGroup>> updates;
+        volatile boolean closed;
 
         @Override
         public String type() {
@@ -62,11 +64,23 @@ class AlertmanagerDiscoveryTest {
         }
     }
 
-    private final NotifierManager manager = new NotifierManager(10, false);
+    /** A discovery manager that sends every 50 ms, so the test need not wait Prometheus's 5 s. */
+    private final DiscoveryManager discovery = new DiscoveryManager(Duration.ofMillis(50), new PluginMetricsRegistry(),
+            new KernelHttpClientFactory());
+    private final NotifierManager manager = new NotifierManager(10, false, discovery);
 
     @AfterEach
     void close() {
         manager.close(Duration.ofSeconds(1));
+        discovery.close();
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private static PrometheusConfig config(PluginConfig discovery, List<RelabelConfig> relabel, String prefix) {
@@ -79,7 +93,7 @@ class AlertmanagerDiscoveryTest {
     @Test
     void discoveredTargetsBecomeAlertmanagersAndRelabelingCanDropThem() throws Exception {
         FakeFactory factory = new FakeFactory();
-        manager.addDiscovererFactory(factory);
+        discovery.addFactory(factory);
         RelabelConfig dropStaging = new RelabelConfig(List.of("env"), ";", "staging", Pattern.compile("^(?:staging)$"), 0,
                 "", "$1", RelabelAction.DROP);
         manager.applyConfig(config(new PluginConfig("fake_sd_configs", Map.of("name", "x"), "prometheus.yml:10:7"),
@@ -89,26 +103,33 @@ class AlertmanagerDiscoveryTest {
                 List.of(Labels.of("__address__", "am1.example:9093"), Labels.of("__address__", "am2.example")),
                 Labels.of("env", "prod")),
                 new TargetGroup("g2", List.of(Labels.of("__address__", "am3.example:9093")), Labels.of("env", "staging"))));
+        await("discovered Alertmanagers", () -> manager.activeAlertmanagers().size() == 2);
         assertThat(manager.activeAlertmanagers()).extracting(Object::toString).containsExactly(
                 "https://am1.example:9093/prefix/api/v2/alerts", "https://am2.example:443/prefix/api/v2/alerts");
         assertThat(manager.droppedAlertmanagers()).extracting(Object::toString)
                 .containsExactly("https://am3.example:9093/prefix/api/v2/alerts");
         // A group reported again without targets is removed.
         factory.updates.accept(List.of(new TargetGroup("g1", List.of(), Labels.EMPTY)));
-        assertThat(manager.activeAlertmanagers()).isEmpty();
+        await("the emptied group's Alertmanagers gone", () -> manager.activeAlertmanagers().isEmpty());
     }
 
     @Test
-    void aDiscoveryTypeNoPluginProvidesIsAConfigError() {
-        assertThatThrownBy(() -> manager.applyConfig(config(new PluginConfig("nosuch_sd_configs", Map.of(), "prometheus.yml:3:5"),
-                List.of(), ""))).isInstanceOf(ConfigException.class).hasMessageContaining("prometheus.yml:3:5")
-                .hasMessageContaining("nosuch_sd_configs");
+    void aTypeWhosePluginIsMissingHasNoAlertmanagersUntilThePluginArrives() throws Exception {
+        manager.applyConfig(config(new PluginConfig("fake_sd_configs", Map.of(), "prometheus.yml:3:5"), List.of(), ""));
+        assertThat(manager.activeAlertmanagers()).isEmpty();
+        FakeFactory factory = new FakeFactory();
+        discovery.addFactory(factory);
+        await("the plugin started", () -> factory.updates != null);
+        factory.updates.accept(List.of(new TargetGroup("g", List.of(Labels.of("__address__", "am:9093")), Labels.EMPTY)));
+        await("the Alertmanager found", () -> manager.activeAlertmanagers().size() == 1);
+        discovery.removeFactory(factory);
+        await("its Alertmanager dropped with the plugin", () -> manager.activeAlertmanagers().isEmpty());
     }
 
     @Test
     void reloadClosesThePreviousDiscoverers() throws Exception {
         FakeFactory factory = new FakeFactory();
-        manager.addDiscovererFactory(factory);
+        discovery.addFactory(factory);
         PrometheusConfig c = config(new PluginConfig("fake_sd_configs", Map.of(), ""), List.of(), "");
         manager.applyConfig(c);
         manager.applyConfig(new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(), AlertingConfig.EMPTY,

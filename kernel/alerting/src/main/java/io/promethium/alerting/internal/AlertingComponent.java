@@ -5,12 +5,10 @@ import io.promethium.alerting.AlertmanagerTargets;
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.discovery.DiscovererFactory;
-import io.promethium.api.http.HttpClientFactory;
-import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.notify.Alert;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
+import io.promethium.discovery.DiscoveryService;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +17,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The notifier as a DS component: follows the config's {@code alerting} section and every
@@ -47,9 +43,9 @@ public final class AlertingComponent implements ConfigConsumer, AlertSender, Ale
     }
 
     @Activate
-    public AlertingComponent(BundleContext context, @Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
+    public AlertingComponent(BundleContext context, @Reference DiscoveryService discovery) {
         this.manager = new NotifierManager(capacity(context.getProperty(CAPACITY_FLAG)),
-                !"false".equalsIgnoreCase(String.valueOf(context.getProperty(DRAIN_FLAG))), registrar, httpClients);
+                !"false".equalsIgnoreCase(String.valueOf(context.getProperty(DRAIN_FLAG))), discovery);
     }
 
     static int capacity(String flag) {
@@ -65,15 +61,6 @@ public final class AlertingComponent implements ConfigConsumer, AlertSender, Ale
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--alertmanager.notification-queue-capacity is not an integer: " + flag, e);
         }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    public void bindDiscovererFactory(DiscovererFactory factory) {
-        manager.addDiscovererFactory(factory);
-    }
-
-    public void unbindDiscovererFactory(DiscovererFactory factory) {
-        manager.removeDiscovererFactory(factory);
     }
 
     @Deactivate

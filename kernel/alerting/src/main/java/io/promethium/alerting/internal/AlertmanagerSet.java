@@ -9,7 +9,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.HttpClientConfig;
 import io.promethium.config.model.StaticConfig;
-import io.promethium.scrape.relabel.Relabeler;
+import io.promethium.discovery.relabel.Relabeler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +29,8 @@ import java.util.Map;
  * into URLs), its own alert relabeling, and the HTTP client that posts to them.
  */
 final class AlertmanagerSet {
+
+    private static final String DISCOVERED = "discovered";
 
     private final String name;
     private final AlertmanagerConfig config;
@@ -125,21 +127,15 @@ final class AlertmanagerSet {
         return baseDir == null || p.isAbsolute() ? p : baseDir.resolve(p);
     }
 
-    /** Replaces the groups one discoverer reported (a group with no targets removes its source). */
-    synchronized void update(String provider, List<TargetGroup> groups) {
-        Map<String, TargetGroup> bySource = new LinkedHashMap<>();
-        for (TargetGroup g : discovered.getOrDefault(provider, List.of())) {
-            bySource.put(g.source(), g);
-        }
-        for (TargetGroup g : groups) {
-            if (g.targets().isEmpty()) {
-                bySource.remove(g.source());
-            } else {
-                bySource.put(g.source(), g);
-            }
-        }
-        discovered.put(provider, List.copyOf(bySource.values()));
+    /** Replaces every discovered group (the discovery manager sends the whole set each time). */
+    synchronized void replaceDiscovered(List<TargetGroup> groups) {
+        discovered.put(DISCOVERED, List.copyOf(groups));
         recompute();
+    }
+
+    /** The discovered groups, to carry over to the set that replaces this one on reload. */
+    synchronized List<TargetGroup> discovered() {
+        return discovered.getOrDefault(DISCOVERED, List.of());
     }
 
     private void recompute() {

@@ -5,27 +5,26 @@ import io.promethium.alerting.AlertmanagerTargets;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
-import io.promethium.api.http.HttpClientFactory;
-import io.promethium.api.plugin.MetricsRegistrar;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.config.plugin.KernelPluginContext;
-import io.promethium.config.plugin.PluginMetricsRegistry;
+import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.PrometheusConfig;
-import io.promethium.scrape.relabel.Relabeler;
+import io.promethium.config.plugin.PluginMetricsRegistry;
+import io.promethium.discovery.DiscoveryService;
+import io.promethium.discovery.DiscoveryManager;
+import io.promethium.discovery.relabel.Relabeler;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,27 +48,35 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
     private final ReentrantLock queueLock = new ReentrantLock();
     private final Condition queueNotEmpty = queueLock.newCondition();
     private final NotifierMetrics metrics = new NotifierMetrics();
-    private final Map<String, DiscovererFactory> factories = new ConcurrentHashMap<>();
     private final Object configLock = new Object();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final boolean drainOnShutdown;
     private volatile List<AlertmanagerSet> sets = List.of();
     private volatile Labels externalLabels = Labels.EMPTY;
     private volatile Relabeler alertRelabeler = Relabeler.NONE;
-    private final List<Discoverer> discoverers = new ArrayList<>();
-    private PrometheusConfig lastConfig;
     private final Thread dispatcher;
 
-    private final MetricsRegistrar registrar;
-    private final HttpClientFactory httpClients;
+    /** The consumer name in the discovery manager and its metrics, as Prometheus's. */
+    static final String CONSUMER = "notify";
 
+    private final DiscoveryService discovery;
+    /** The discovery manager this instance made for itself (flat class path), else null. */
+    private final DiscoveryManager ownDiscovery;
+
+    /** A notifier with a discovery manager of its own (flat class path, tests): add plugins with {@link #addDiscovererFactory}. */
     public NotifierManager(int capacity, boolean drainOnShutdown) {
-        this(capacity, drainOnShutdown, new PluginMetricsRegistry(), new KernelHttpClientFactory());
+        this(capacity, drainOnShutdown, new DiscoveryManager(Duration.ofSeconds(5), new PluginMetricsRegistry(),
+                new KernelHttpClientFactory()), true);
     }
 
-    public NotifierManager(int capacity, boolean drainOnShutdown, MetricsRegistrar registrar, HttpClientFactory httpClients) {
-        this.registrar = registrar;
-        this.httpClients = httpClients;
+    /** A notifier fed by a shared discovery service. */
+    public NotifierManager(int capacity, boolean drainOnShutdown, DiscoveryService discovery) {
+        this(capacity, drainOnShutdown, discovery, false);
+    }
+
+    private NotifierManager(int capacity, boolean drainOnShutdown, DiscoveryService discovery, boolean owned) {
+        this.discovery = java.util.Objects.requireNonNull(discovery, "discovery is null");
+        this.ownDiscovery = owned ? (DiscoveryManager) discovery : null;
         if (capacity < 1) {
             throw new IllegalArgumentException("notification queue capacity must be positive: " + capacity);
         }
@@ -95,83 +102,70 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
         return metrics.dropped.sum();
     }
 
-    public void addDiscovererFactory(DiscovererFactory f) {
-        factories.put(f.type(), f);
-        reapply();
+    /** For a manager with its own discovery: a discovery plugin arrived. */
+    public void addDiscovererFactory(DiscovererFactory factory) {
+        ownDiscovery().addFactory(factory);
     }
 
-    public void removeDiscovererFactory(DiscovererFactory f) {
-        factories.remove(f.type(), f);
-        reapply();
+    /** For a manager with its own discovery: a discovery plugin went away (its Alertmanagers go too). */
+    public void removeDiscovererFactory(DiscovererFactory factory) {
+        ownDiscovery().removeFactory(factory);
     }
 
-    private void reapply() {
-        PrometheusConfig c;
-        synchronized (configLock) {
-            c = lastConfig;
+    private DiscoveryManager ownDiscovery() {
+        if (ownDiscovery == null) {
+            throw new IllegalStateException("this notifier follows a shared discovery service; add plugins there");
         }
-        if (c != null) {
-            try {
-                applyConfig(c);
-            } catch (ConfigException e) {
-                LOG.log(Level.WARNING, "alertmanager discovery could not be restarted: " + e.getMessage());
-            }
-        }
+        return ownDiscovery;
     }
 
-    /** Rebuilds the Alertmanager sets and their discoverers from the {@code alerting} section. */
+    /** Rebuilds the Alertmanager sets from the {@code alerting} section; discovery keeps unchanged discoverers running. */
     public void applyConfig(PrometheusConfig config) throws ConfigException {
         AlertingConfig alerting = config.alerting();
-        Path baseDir = config.file() == null ? null : config.file().toAbsolutePath().getParent();
+        Path baseDir = config.file() == null ? Path.of("").toAbsolutePath() : config.file().toAbsolutePath().getParent();
         List<AlertmanagerSet> fresh = new ArrayList<>();
+        Map<String, List<PluginConfig>> discoverySets = new LinkedHashMap<>();
         for (int i = 0; i < alerting.alertmanagers().size(); i++) {
             AlertmanagerConfig am = alerting.alertmanagers().get(i);
-            for (PluginConfig d : am.discoveryConfigs()) {
-                if (factoryFor(d) == null) {
-                    throw new ConfigException(d.location() + ": alerting.alertmanagers[" + i + "]: no discovery plugin for "
-                            + d.key());
-                }
-                factoryFor(d).validate(d);
-            }
-            fresh.add(new AlertmanagerSet("config-" + i, am, baseDir));
+            AlertmanagerSet set = new AlertmanagerSet("config-" + i, am, baseDir);
+            fresh.add(set);
+            discoverySets.put(set.name(), am.discoveryConfigs());
         }
+        ConfigException discoveryError = null;
         synchronized (configLock) {
-            for (Discoverer d : discoverers) {
-                closeQuietly(d);
-            }
-            discoverers.clear();
             List<AlertmanagerSet> old = sets;
             for (AlertmanagerSet set : fresh) {
-                int n = 0;
-                for (PluginConfig d : set.config().discoveryConfigs()) {
-                    String provider = d.key() + "/" + n++;
-                    Discoverer discoverer = factoryFor(d).create(d, KernelPluginContext.of(factoryFor(d).type(), set.name(),
-                            baseDir == null ? Path.of(".").toAbsolutePath() : baseDir, registrar, httpClients));
-                    discoverers.add(discoverer);
-                    discoverer.start(groups -> set.update(provider, groups));
+                for (AlertmanagerSet previous : old) {
+                    if (previous.name().equals(set.name())) {
+                        // Until the discovery manager's next update, keep what the set had found.
+                        set.replaceDiscovered(previous.discovered());
+                    }
                 }
             }
             externalLabels = config.global().externalLabels();
             alertRelabeler = new Relabeler(alerting.alertRelabelConfigs());
             sets = List.copyOf(fresh);
-            lastConfig = config;
             for (AlertmanagerSet s : old) {
                 s.close();
             }
         }
-    }
-
-    private DiscovererFactory factoryFor(PluginConfig d) {
-        String key = d.key();
-        String type = key.endsWith("_sd_configs") ? key.substring(0, key.length() - "_sd_configs".length()) : key;
-        return factories.get(type);
-    }
-
-    private static void closeQuietly(Discoverer d) {
         try {
-            d.close();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "closing discoverer failed", e);
+            discovery.apply(CONSUMER, discoverySets, baseDir, this::discovered);
+        } catch (ConfigException e) {
+            discoveryError = e;
+        }
+        if (discoveryError != null) {
+            throw discoveryError;
+        }
+    }
+
+    /** The discovery manager's groups for every Alertmanager set. */
+    private void discovered(Map<String, List<TargetGroup>> groupsBySet) {
+        for (AlertmanagerSet set : sets) {
+            List<TargetGroup> groups = groupsBySet.get(set.name());
+            if (groups != null) {
+                set.replaceDiscovered(groups);
+            }
         }
     }
 
@@ -323,11 +317,9 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
 
     /** Stops discovery and the dispatcher, sending what is queued first when draining is on (bounded wait). */
     public void close(Duration drainTimeout) {
-        synchronized (configLock) {
-            for (Discoverer d : discoverers) {
-                closeQuietly(d);
-            }
-            discoverers.clear();
+        discovery.remove(CONSUMER);
+        if (ownDiscovery != null) {
+            ownDiscovery.close();
         }
         running.set(false);
         queueLock.lock();

@@ -3,12 +3,10 @@ package io.promethium.scrape.internal;
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.discovery.DiscovererFactory;
-import io.promethium.api.http.HttpClientFactory;
-import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
+import io.promethium.discovery.DiscoveryService;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
@@ -23,8 +21,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The scrape manager as a DS component: follows the config, the storage (greedy and dynamic, so a
- * storage bundle update pauses scrapes and resumes them on the replacement) and every discovery
- * plugin. Also the targets view for the web layer and the collector of the scrape self metrics.
+ * storage bundle update pauses scrapes and resumes them on the replacement) and the discovery
+ * manager. Also the targets view for the web layer and the collector of the scrape self metrics.
  */
 @Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class})
 public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector {
@@ -37,8 +35,8 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
     }
 
     @Activate
-    public ScrapeComponent(@Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
-        this.manager = new ScrapeManager(registrar, httpClients);
+    public ScrapeComponent(@Reference DiscoveryService discovery) {
+        this.manager = new ScrapeManager(discovery);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -49,15 +47,6 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
 
     public void unbindStorage(Storage storage) {
         manager.unsetStorage(storage);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    public void bindDiscovererFactory(DiscovererFactory factory) {
-        manager.addDiscovererFactory(factory);
-    }
-
-    public void unbindDiscovererFactory(DiscovererFactory factory) {
-        manager.removeDiscovererFactory(factory);
     }
 
     @Deactivate

@@ -4,25 +4,23 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
-import io.promethium.api.discovery.DiscoveryContext;
-import io.promethium.api.http.HttpClientFactory;
-import io.promethium.api.plugin.MetricsRegistrar;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.config.plugin.KernelPluginContext;
-import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Storage;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.StaticConfig;
+import io.promethium.config.plugin.PluginMetricsRegistry;
+import io.promethium.discovery.DiscoveryService;
+import io.promethium.discovery.DiscoveryManager;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,48 +28,66 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs the scrape pools of the config in force and feeds them from discovery. Independent of
  * OSGi: the DS component and embedders drive it through {@link #applyConfig},
- * {@link #setStorage}, {@link #addDiscovererFactory} and {@link #close}.
+ * {@link #setStorage} and {@link #close}.
  *
- * <p>On reload, a job whose settings did not change keeps its loops; a discoverer whose block did
- * not change keeps running. Discovery types without a factory keep their last targets until a
- * factory of that type arrives (a plugin update), which then takes over.
+ * <p>Targets come from {@code static_configs} and from the kernel's {@link DiscoveryService}
+ * (consumer {@code scrape}, one target set per job). On reload, a job whose settings did not
+ * change keeps its loops; the discovery manager keeps every discoverer whose block did not change.
  */
 public final class ScrapeManager implements ScrapeTargets, Collector, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(ScrapeManager.class.getName());
     private static final String STATIC_PROVIDER = "static_configs";
+
+    /** The consumer name in the discovery manager and its metrics, as Prometheus's. */
+    static final String CONSUMER = "scrape";
+    private static final String DISCOVERY_PROVIDER = "discovery";
 
     private final ScrapeMetrics metrics = new ScrapeMetrics();
     private final AtomicReference<Storage> storage = new AtomicReference<>();
-    private final Map<String, DiscovererFactory> factories = new ConcurrentHashMap<>();
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
-    /** Running discoverers by job, then provider key ({@code file_sd_configs/0}). */
-    private final Map<String, Map<String, RunningDiscoverer>> discoverers = new LinkedHashMap<>();
-    private PrometheusConfig config;
+    private final DiscoveryService discovery;
+    /** The discovery manager this instance made for itself (flat class path), else null. */
+    private final DiscoveryManager ownDiscovery;
     private boolean closed;
 
-    private record RunningDiscoverer(DiscovererFactory factory, PluginConfig block, Discoverer discoverer) {
-    }
-
-    private final MetricsRegistrar registrar;
-    private final HttpClientFactory httpClients;
-
-    /** A manager whose discovery plugins get their own metrics registry (not on any /metrics) and the kernel's HTTP clients. */
+    /**
+     * A manager with a discovery manager of its own (flat class path, embedders): add discovery
+     * plugins with {@link #addDiscovererFactory}; their metrics go to a private registry.
+     */
     public ScrapeManager() {
-        this(new PluginMetricsRegistry(), new KernelHttpClientFactory());
+        this(new DiscoveryManager(Duration.ofSeconds(5), new PluginMetricsRegistry(), new KernelHttpClientFactory()), true);
     }
 
-    public ScrapeManager(MetricsRegistrar registrar, HttpClientFactory httpClients) {
-        this.registrar = Objects.requireNonNull(registrar, "registrar is null");
-        this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
+    /** A manager fed by a shared discovery service. */
+    public ScrapeManager(DiscoveryService discovery) {
+        this(discovery, false);
+    }
+
+    private ScrapeManager(DiscoveryService discovery, boolean owned) {
+        this.discovery = Objects.requireNonNull(discovery, "discovery is null");
+        this.ownDiscovery = owned ? (DiscoveryManager) discovery : null;
+    }
+
+    /** For a manager with its own discovery: a discovery plugin arrived. */
+    public void addDiscovererFactory(DiscovererFactory factory) {
+        ownDiscovery().addFactory(factory);
+    }
+
+    /** For a manager with its own discovery: a discovery plugin went away (its targets go too). */
+    public void removeDiscovererFactory(DiscovererFactory factory) {
+        ownDiscovery().removeFactory(factory);
+    }
+
+    private DiscoveryManager ownDiscovery() {
+        if (ownDiscovery == null) {
+            throw new IllegalStateException("this scrape manager follows a shared discovery service; add plugins there");
+        }
+        return ownDiscovery;
     }
 
     public void setStorage(Storage newStorage) {
@@ -81,26 +97,6 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     /** Clears the storage if it is {@code old}; scrapes pause until another one is set. */
     public void unsetStorage(Storage old) {
         storage.compareAndSet(old, null);
-    }
-
-    public synchronized void addDiscovererFactory(DiscovererFactory factory) {
-        factories.put(factory.type(), factory);
-        if (config != null && !closed) {
-            startDiscovery(config);
-        }
-    }
-
-    public synchronized void removeDiscovererFactory(DiscovererFactory factory) {
-        factories.remove(factory.type(), factory);
-        for (Map<String, RunningDiscoverer> byProvider : discoverers.values()) {
-            byProvider.values().removeIf(running -> {
-                if (running.factory() == factory) {
-                    running.discoverer().close();
-                    return true;
-                }
-                return false;
-            });
-        }
     }
 
     /** Applies a loaded config; only what changed is restarted. */
@@ -131,12 +127,20 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         }
         for (String job : new ArrayList<>(pools.keySet())) {
             if (!jobs.contains(job)) {
-                closeDiscoverers(discoverers.remove(job));
                 pools.remove(job).stop(true);
             }
         }
-        this.config = newConfig;
-        startDiscovery(newConfig);
+        Map<String, List<PluginConfig>> sets = new LinkedHashMap<>();
+        for (ScrapeConfig scrape : newConfig.scrapeConfigs()) {
+            if (pools.containsKey(scrape.jobName())) {
+                sets.put(scrape.jobName(), scrape.discoveryConfigs());
+            }
+        }
+        try {
+            discovery.apply(CONSUMER, sets, configDirectory, this::discovered);
+        } catch (ConfigException e) {
+            errors.add(e.getMessage());
+        }
         if (!errors.isEmpty()) {
             throw new ConfigException(String.join("; ", errors));
         }
@@ -164,61 +168,19 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         return groups;
     }
 
-    /** Starts, keeps or replaces each job's discoverers to match the config. */
-    private void startDiscovery(PrometheusConfig current) {
-        Path configDirectory = configDirectory(current);
-        for (ScrapeConfig scrape : current.scrapeConfigs()) {
-            ScrapePool pool = pools.get(scrape.jobName());
-            if (pool == null) {
-                continue;
+    /** The discovery manager's groups for every job, replacing what each pool had from discovery. */
+    private void discovered(Map<String, List<TargetGroup>> groupsByJob) {
+        for (Map.Entry<String, List<TargetGroup>> job : groupsByJob.entrySet()) {
+            ScrapePool pool;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                pool = pools.get(job.getKey());
             }
-            Map<String, RunningDiscoverer> running = discoverers.computeIfAbsent(scrape.jobName(), j -> new LinkedHashMap<>());
-            Set<String> wanted = new HashSet<>();
-            Map<String, Integer> indexByKey = new LinkedHashMap<>();
-            for (PluginConfig block : scrape.discoveryConfigs()) {
-                int index = indexByKey.merge(block.key(), 1, Integer::sum) - 1;
-                String provider = block.key() + "/" + index;
-                wanted.add(provider);
-                String type = block.key().endsWith("_sd_configs")
-                        ? block.key().substring(0, block.key().length() - "_sd_configs".length()) : block.key();
-                DiscovererFactory factory = factories.get(type);
-                RunningDiscoverer existing = running.get(provider);
-                if (existing != null && existing.factory() == factory && existing.block().values().equals(block.values())) {
-                    continue;
-                }
-                if (existing != null) {
-                    existing.discoverer().close();
-                    running.remove(provider);
-                }
-                if (factory == null) {
-                    LOG.log(Level.WARNING, "job " + scrape.jobName() + ": no discovery plugin of type " + type
-                            + " installed; its last targets are kept until one arrives");
-                    continue;
-                }
-                try {
-                    Discoverer discoverer = factory.create(block, context(configDirectory, scrape.jobName(), type));
-                    running.put(provider, new RunningDiscoverer(factory, block, discoverer));
-                    discoverer.start(groups -> pool.update(provider, groups));
-                } catch (ConfigException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "job " + scrape.jobName() + ": cannot start " + provider + ": " + e.getMessage(), e);
-                }
+            if (pool != null) {
+                pool.replace(DISCOVERY_PROVIDER, job.getValue());
             }
-            for (String provider : new ArrayList<>(running.keySet())) {
-                if (!wanted.contains(provider)) {
-                    running.remove(provider).discoverer().close();
-                    pool.removeProvider(provider);
-                }
-            }
-        }
-    }
-
-    private DiscoveryContext context(Path directory, String owner, String type) {
-        return KernelPluginContext.of(type, owner, directory, registrar, httpClients);
-    }
-
-    private static void closeDiscoverers(Map<String, RunningDiscoverer> running) {
-        if (running != null) {
-            running.values().forEach(r -> r.discoverer().close());
         }
     }
 
@@ -229,8 +191,10 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             return;
         }
         closed = true;
-        discoverers.values().forEach(ScrapeManager::closeDiscoverers);
-        discoverers.clear();
+        discovery.remove(CONSUMER);
+        if (ownDiscovery != null) {
+            ownDiscovery.close();
+        }
         List<Thread> stopping = new ArrayList<>();
         for (ScrapePool pool : pools.values()) {
             stopping.add(Thread.ofVirtual().start(() -> pool.stop(true)));
@@ -296,12 +260,6 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
                 "Current number of targets in this scrape pool.", "");
         for (ScrapePool pool : list) {
             writer.sample("prometheus_target_scrape_pool_targets", Labels.of("scrape_job", pool.job()), pool.activeCount());
-        }
-        writer.family("prometheus_sd_discovered_targets", MetricType.GAUGE,
-                "Current number of discovered targets.", "");
-        for (ScrapePool pool : list) {
-            writer.sample("prometheus_sd_discovered_targets", Labels.of("config", pool.job(), "name", "scrape"),
-                    pool.discoveredTargets());
         }
     }
 }

@@ -228,7 +228,6 @@ class ScrapeManagerTest {
             }
         });
         assertThat(samples).containsEntry("prometheus_target_scrape_pool_targets{scrape_job=\"j\"}", 1.0);
-        assertThat(samples).containsEntry("prometheus_sd_discovered_targets{config=\"j\", name=\"scrape\"}", 1.0);
         assertThat(samples).containsKey("prometheus_target_scrapes_exceeded_sample_limit_total{}");
     }
 

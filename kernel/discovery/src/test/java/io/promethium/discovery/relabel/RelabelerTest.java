@@ -1,4 +1,4 @@
-package io.promethium.scrape.relabel;
+package io.promethium.discovery.relabel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

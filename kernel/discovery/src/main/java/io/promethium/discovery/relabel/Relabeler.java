@@ -1,4 +1,4 @@
-package io.promethium.scrape.relabel;
+package io.promethium.discovery.relabel;
 
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.RelabelAction;

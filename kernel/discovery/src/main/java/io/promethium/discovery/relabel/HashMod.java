@@ -1,4 +1,4 @@
-package io.promethium.scrape.relabel;
+package io.promethium.discovery.relabel;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.promethium.scrape.relabel;
+package io.promethium.discovery.relabel;
 
 import java.util.Map;
 import java.util.regex.MatchResult;

@@ -1,0 +1,35 @@
+package io.promethium.discovery;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Runs discovery for the kernel's consumers, as Prometheus's discovery manager does: a
+ * discoverer per distinct config block (identical blocks in several jobs, or in scrape and
+ * alerting, share one), restarted only when its own block changes; each consumer gets the
+ * groups of all its target sets at most once per update interval (5 s in the server). A type
+ * whose plugin goes away loses its targets; they come back when the plugin does. Thread-safe.
+ */
+@ProviderType
+public interface DiscoveryService {
+
+    /**
+     * Makes {@code consumer} ({@code scrape}, {@code notify}) follow exactly these target sets,
+     * replacing what it followed before. Blocks that did not change keep their discoverers and
+     * their groups. The listener gets the current groups soon after, whether or not anything
+     * changed.
+     *
+     * @param sets target set (scrape job, Alertmanager set) to its {@code <type>_sd_configs} blocks, in file order
+     * @param configDirectory where relative paths of the blocks resolve
+     * @throws ConfigException when a plugin refused a block; every other block is applied
+     */
+    void apply(String consumer, Map<String, List<PluginConfig>> sets, Path configDirectory, TargetSetListener listener)
+            throws ConfigException;
+
+    /** Stops following anything for {@code consumer}; discoverers nobody else uses are closed. */
+    void remove(String consumer);
+}

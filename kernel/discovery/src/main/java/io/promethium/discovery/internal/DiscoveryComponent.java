@@ -1,0 +1,63 @@
+package io.promethium.discovery.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.discovery.DiscoveryManager;
+import io.promethium.discovery.DiscoveryService;
+import io.promethium.discovery.TargetSetListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The discovery manager as a DS component: follows every {@link DiscovererFactory} (a plugin
+ * arriving starts its blocks, leaving drops their targets) and offers {@link DiscoveryService}
+ * to scrape and alerting. Updates go out at most every 5 s per consumer, as in Prometheus.
+ */
+@Component(immediate = true, service = DiscoveryService.class)
+public final class DiscoveryComponent implements DiscoveryService {
+
+    static final Duration UPDATE_INTERVAL = Duration.ofSeconds(5);
+
+    private final DiscoveryManager manager;
+
+    @Activate
+    public DiscoveryComponent(@Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
+        this.manager = new DiscoveryManager(UPDATE_INTERVAL, registrar, httpClients);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDiscovererFactory(DiscovererFactory factory) {
+        manager.addFactory(factory);
+    }
+
+    void unbindDiscovererFactory(DiscovererFactory factory) {
+        manager.removeFactory(factory);
+    }
+
+    @Deactivate
+    void deactivate() {
+        manager.close();
+    }
+
+    @Override
+    public void apply(String consumer, Map<String, List<PluginConfig>> sets, Path configDirectory, TargetSetListener listener)
+            throws ConfigException {
+        manager.apply(consumer, sets, configDirectory, listener);
+    }
+
+    @Override
+    public void remove(String consumer) {
+        manager.remove(consumer);
+    }
+}

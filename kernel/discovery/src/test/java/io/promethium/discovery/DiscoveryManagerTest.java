@@ -1,0 +1,216 @@
+package io.promethium.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.model.Labels;
+import io.promethium.api.testing.TestMetricsRegistrar;
+import io.promethium.api.testing.UnsupportedHttpClientFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DiscoveryManagerTest {
+
+    private static final Path DIR = Path.of("/etc/promethium");
+
+    private final TestMetricsRegistrar metrics = new TestMetricsRegistrar();
+    private final FakeFactory fake = new FakeFactory("fake");
+    private DiscoveryManager manager = new DiscoveryManager(Duration.ofMillis(300), metrics, new UnsupportedHttpClientFactory());
+    private final BlockingQueue<Map<String, List<TargetGroup>>> scrape = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Map<String, List<TargetGroup>>> notify = new LinkedBlockingQueue<>();
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static PluginConfig block(String name) {
+        return new PluginConfig("fake_sd_configs", Map.of("name", name), "prometheus.yml:1:1");
+    }
+
+    /** Two target sets in this order. */
+    private static Map<String, List<PluginConfig>> sets(String first, PluginConfig a, String second, PluginConfig b) {
+        Map<String, List<PluginConfig>> sets = new java.util.LinkedHashMap<>();
+        sets.put(first, List.of(a));
+        sets.put(second, List.of(b));
+        return sets;
+    }
+
+    /** Takes updates until one satisfies the check; fails after 10 s. */
+    private static Map<String, List<TargetGroup>> await(BlockingQueue<Map<String, List<TargetGroup>>> queue,
+                                                        java.util.function.Predicate<Map<String, List<TargetGroup>>> check)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Map<String, List<TargetGroup>> update = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (update != null && check.test(update)) {
+                return update;
+            }
+        }
+        throw new AssertionError("no matching update within 10 s");
+    }
+
+    private static int targets(Map<String, List<TargetGroup>> update, String set) {
+        int count = 0;
+        for (TargetGroup group : update.getOrDefault(set, List.of())) {
+            count += group.targets().size();
+        }
+        return count;
+    }
+
+    @Test
+    void identicalBlocksShareOneDiscovererAcrossJobsAndConsumers() throws Exception {
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x")), "b", List.of(block("x"))), DIR, scrape::add);
+        manager.apply("notify", Map.of("config-0", List.of(block("x"))), DIR, notify::add);
+        assertThat(fake.created).hasSize(1);
+        fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
+        await(scrape, u -> targets(u, "a") == 1 && targets(u, "b") == 1);
+        await(notify, u -> targets(u, "config-0") == 1);
+        assertThat(manager.runningDiscoverers()).isEqualTo(1);
+    }
+
+    @Test
+    void aDiscovererIsRestartedOnlyWhenItsOwnBlockChanges() throws Exception {
+        manager.addFactory(fake);
+        manager.apply("scrape", sets("a", block("x"), "b", block("y")), DIR, scrape::add);
+        assertThat(fake.created).hasSize(2);
+        manager.apply("scrape", sets("a", block("x"), "b", block("z")), DIR, scrape::add);
+        assertThat(fake.created).hasSize(3);
+        assertThat(fake.created.get(0).closed).as("x is unchanged and keeps running").isFalse();
+        assertThat(fake.created.get(1).closed).as("y is gone").isTrue();
+        assertThat(manager.runningDiscoverers()).isEqualTo(2);
+    }
+
+    @Test
+    void updatesAreCoalescedToAtMostOnePerIntervalPerConsumer() throws Exception {
+        manager.close();
+        manager = new DiscoveryManager(Duration.ofSeconds(2), metrics, new UnsupportedHttpClientFactory());
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        await(scrape, u -> true);
+        long start = System.nanoTime();
+        FakeDiscoverer discoverer = fake.created.get(0);
+        for (int i = 1; i <= 20; i++) {
+            List<Labels> list = new ArrayList<>();
+            for (int t = 0; t < i; t++) {
+                list.add(Labels.of("__address__", "h:" + t));
+            }
+            discoverer.send(new TargetGroup("s", list, Labels.EMPTY));
+        }
+        Map<String, List<TargetGroup>> update = await(scrape, u -> targets(u, "a") == 20);
+        assertThat(update).isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(scrape.poll(500, TimeUnit.MILLISECONDS)).as("twenty updates went out as one").isNull();
+        assertThat(metrics.value("prometheus_sd_received_updates_total", "scrape")).isGreaterThanOrEqualTo(20);
+        assertThat(metrics.value("prometheus_sd_updates_delayed_total", "scrape")).isGreaterThanOrEqualTo(19);
+        assertThat(metrics.value("prometheus_sd_discovered_targets", "a", "scrape")).isEqualTo(20);
+    }
+
+    @Test
+    void aPluginThatGoesAwayDropsItsTargetsAndComingBackRestoresThem() throws Exception {
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
+        await(scrape, u -> targets(u, "a") == 1);
+        manager.removeFactory(fake);
+        assertThat(fake.created.get(0).closed).isTrue();
+        await(scrape, u -> targets(u, "a") == 0);
+        FakeFactory again = new FakeFactory("fake");
+        again.initial = new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY);
+        manager.addFactory(again);
+        await(scrape, u -> targets(u, "a") == 1);
+    }
+
+    @Test
+    void aBlockThePluginRefusesFailsTheApplyNamingItAndIsCounted() {
+        fake.refuse = true;
+        manager.addFactory(fake);
+        assertThatThrownBy(() -> manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("prometheus.yml:1:1").hasMessageContaining("refused");
+        assertThat(metrics.value("prometheus_sd_failed_configs", "scrape")).isEqualTo(1);
+    }
+
+    @Test
+    void removingAConsumerClosesDiscoverersNobodyElseUses() throws Exception {
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        manager.apply("notify", Map.of("config-0", List.of(block("x"), block("y"))), DIR, notify::add);
+        assertThat(fake.created).hasSize(2);
+        manager.remove("notify");
+        assertThat(fake.created.get(0).closed).isFalse();
+        assertThat(fake.created.get(1).closed).isTrue();
+    }
+
+    /** A discoverer the test drives by hand. */
+    private static final class FakeDiscoverer implements Discoverer {
+        private final TargetGroup initial;
+        private volatile Consumer<List<TargetGroup>> updates;
+        volatile boolean closed;
+
+        FakeDiscoverer(TargetGroup initial) {
+            this.initial = initial;
+        }
+
+        @Override
+        public void start(Consumer<List<TargetGroup>> sink) {
+            this.updates = sink;
+            sink.accept(initial == null ? List.of() : List.of(initial));
+        }
+
+        void send(TargetGroup group) {
+            updates.accept(List.of(group));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static final class FakeFactory implements DiscovererFactory {
+        private final String type;
+        final List<FakeDiscoverer> created = new CopyOnWriteArrayList<>();
+        volatile boolean refuse;
+        volatile TargetGroup initial;
+
+        FakeFactory(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public void validate(PluginConfig config) {
+        }
+
+        @Override
+        public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
+            if (refuse) {
+                throw config.error("refused by the plugin");
+            }
+            FakeDiscoverer discoverer = new FakeDiscoverer(initial);
+            created.add(discoverer);
+            return discoverer;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.promethium.discovery.dns.internal;
+
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.model.Labels;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Looks up the names of one {@code dns_sd_configs} block every refresh interval, one target
+ * group per name (source: the name). A failed lookup keeps the name's last good targets, is
+ * counted in {@code prometheus_sd_dns_lookup_failures_total} and logged when its error changes;
+ * a name that no longer exists (NXDOMAIN) is sent as an empty group.
+ */
+final class DnsDiscoverer implements Discoverer {
+
+    static final String NAME_LABEL = "__meta_dns_name";
+    static final String SRV_TARGET_LABEL = "__meta_dns_srv_record_target";
+    static final String SRV_PORT_LABEL = "__meta_dns_srv_record_port";
+    static final String MX_TARGET_LABEL = "__meta_dns_mx_record_target";
+    static final String NS_TARGET_LABEL = "__meta_dns_ns_record_target";
+
+    private final DnsSdConfig config;
+    private final DnsLookup lookup;
+    private final DnsSdMetrics metrics;
+    private final Logger log;
+    private final ThreadFactory threads;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Map<String, TargetGroup> sent = new HashMap<>();
+    private final Map<String, String> errors = new HashMap<>();
+    private Consumer<List<TargetGroup>> updates;
+    private Thread thread;
+    private boolean closed;
+
+    DnsDiscoverer(DnsSdConfig config, DnsLookup lookup, DnsSdMetrics metrics, Logger log, ThreadFactory threads) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.lookup = Objects.requireNonNull(lookup, "lookup is null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.log = Objects.requireNonNull(log, "log is null");
+        this.threads = Objects.requireNonNull(threads, "threads is null");
+    }
+
+    @Override
+    public void start(Consumer<List<TargetGroup>> sink) {
+        lock.lock();
+        try {
+            if (updates != null) {
+                throw new IllegalStateException("DNS discoverer already started");
+            }
+            updates = Objects.requireNonNull(sink, "sink is null");
+            thread = threads.newThread(this::run);
+            thread.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        boolean first = true;
+        while (true) {
+            List<TargetGroup> changed = refresh(first);
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                if (first || !changed.isEmpty()) {
+                    updates.accept(changed);
+                }
+                first = false;
+                long left = config.refreshInterval().toNanos();
+                while (left > 0 && !closed) {
+                    left = wake.awaitNanos(left);
+                }
+                if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Looks every name up; the groups that changed (all, the first time). */
+    List<TargetGroup> refresh(boolean all) {
+        List<TargetGroup> changed = new ArrayList<>();
+        for (String name : config.names()) {
+            if (isClosed()) {
+                break;
+            }
+            metrics.lookups.inc();
+            TargetGroup group;
+            try {
+                group = group(name, lookup.lookup(name, type()));
+            } catch (IOException | RuntimeException e) {
+                metrics.failures.inc();
+                String message = e.getMessage();
+                if (!Objects.equals(errors.put(name, message), message)) {
+                    log.log(Level.WARNING, "DNS-SD: lookup of " + name + " failed, keeping its last targets: " + message);
+                }
+                continue;
+            }
+            if (errors.remove(name) != null) {
+                log.info("DNS-SD: lookup of " + name + " succeeds again");
+            }
+            if (all || !group.equals(sent.get(name))) {
+                changed.add(group);
+                sent.put(name, group);
+            }
+        }
+        return changed;
+    }
+
+    private int type() {
+        return switch (config.type()) {
+            case SRV -> Type.SRV;
+            case A -> Type.A;
+            case AAAA -> Type.AAAA;
+            case MX -> Type.MX;
+            case NS -> Type.NS;
+        };
+    }
+
+    private TargetGroup group(String name, List<Record> records) {
+        List<Labels> targets = new ArrayList<>();
+        for (Record record : records) {
+            String address;
+            String srvTarget = "";
+            String srvPort = "";
+            String mxTarget = "";
+            String nsTarget = "";
+            switch (record) {
+                case SRVRecord srv -> {
+                    srvTarget = srv.getTarget().toString();
+                    srvPort = Integer.toString(srv.getPort());
+                    address = hostPort(trimDot(srvTarget), srv.getPort());
+                }
+                case MXRecord mx -> {
+                    mxTarget = mx.getTarget().toString();
+                    address = hostPort(trimDot(mxTarget), config.port());
+                }
+                case NSRecord ns -> {
+                    nsTarget = ns.getTarget().toString();
+                    address = hostPort(trimDot(nsTarget), config.port());
+                }
+                case ARecord a -> address = hostPort(a.getAddress().getHostAddress(), config.port());
+                case AAAARecord aaaa -> address = hostPort(ipv6(aaaa.getAddress()), config.port());
+                case CNAMERecord cname -> {
+                    // An A or AAAA question about an alias answers with the CNAME too.
+                    continue;
+                }
+                default -> {
+                    log.log(Level.FINE, "DNS-SD: ignoring record of unexpected type in the answer for " + name + ": " + record);
+                    continue;
+                }
+            }
+            Labels.Builder labels = Labels.builder();
+            labels.set("__address__", address);
+            labels.set(NAME_LABEL, name);
+            labels.set(SRV_TARGET_LABEL, srvTarget);
+            labels.set(SRV_PORT_LABEL, srvPort);
+            labels.set(MX_TARGET_LABEL, mxTarget);
+            labels.set(NS_TARGET_LABEL, nsTarget);
+            targets.add(labels.build());
+        }
+        return new TargetGroup(name, targets, Labels.EMPTY);
+    }
+
+    static String trimDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /** Go's {@code net.JoinHostPort}. */
+    static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** An IPv6 address as Go prints it (RFC 5952: lower case, the longest run of zero groups as {@code ::}). */
+    static String ipv6(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 0;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < 8 && groups[i] == 0) {
+                i++;
+            }
+            if (i - start > bestLength && i - start >= 2) {
+                bestStart = start;
+                bestLength = i - start;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread running;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = thread;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (running != null && running != Thread.currentThread()) {
+            // A lookup in flight ends within one query timeout; interrupting the socket read ends it now.
+            running.interrupt();
+            try {
+                running.join(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -24,7 +24,7 @@ import io.promethium.rules.internal.file.RuleFileException;
 import io.promethium.rules.internal.file.RuleFileParser;
 import io.promethium.rules.internal.manager.RuleFileGlobs;
 import io.promethium.rules.internal.storage.MemoryStorage;
-import io.promethium.rules.internal.template.GoFormat;
+import io.promethium.templates.GoFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -143,7 +143,7 @@ public final class TestRules {
         for (GroupDef d : groupDefs) {
             try {
                 groups.add(new RuleGroup(d, evalInterval, Duration.ZERO, env, false));
-            } catch (io.promethium.rules.internal.template.TemplateException e) {
+            } catch (io.promethium.templates.TemplateException e) {
                 throw new ConfigException(e.getMessage(), e);
             }
         }

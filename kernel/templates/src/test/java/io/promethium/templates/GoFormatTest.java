@@ -1,8 +1,8 @@
-package io.promethium.rules.template;
+package io.promethium.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.rules.internal.template.GoFormat;
+import io.promethium.templates.GoFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,17 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
-import io.promethium.rules.internal.template.TemplateLexer.Token;
-import io.promethium.rules.internal.template.TemplateLexer.Type;
-import io.promethium.rules.internal.template.TemplateNode.Branch;
-import io.promethium.rules.internal.template.TemplateNode.Command;
-import io.promethium.rules.internal.template.TemplateNode.Constant;
-import io.promethium.rules.internal.template.TemplateNode.DotField;
-import io.promethium.rules.internal.template.TemplateNode.Function;
-import io.promethium.rules.internal.template.TemplateNode.Kind;
-import io.promethium.rules.internal.template.TemplateNode.Nested;
-import io.promethium.rules.internal.template.TemplateNode.Operand;
-import io.promethium.rules.internal.template.TemplateNode.Pipeline;
-import io.promethium.rules.internal.template.TemplateNode.Variable;
+import io.promethium.templates.TemplateLexer.Token;
+import io.promethium.templates.TemplateLexer.Type;
+import io.promethium.templates.TemplateNode.Branch;
+import io.promethium.templates.TemplateNode.Command;
+import io.promethium.templates.TemplateNode.Constant;
+import io.promethium.templates.TemplateNode.DotField;
+import io.promethium.templates.TemplateNode.Function;
+import io.promethium.templates.TemplateNode.Kind;
+import io.promethium.templates.TemplateNode.Nested;
+import io.promethium.templates.TemplateNode.Operand;
+import io.promethium.templates.TemplateNode.Pipeline;
+import io.promethium.templates.TemplateNode.Variable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +27,7 @@ final class TemplateParser {
     private final List<Token> tokens;
     private final Set<String> functions;
     private final List<Set<String>> scopes = new ArrayList<>();
+    private final java.util.Map<String, List<TemplateNode>> definitions = new java.util.LinkedHashMap<>();
     private int index;
     /** Nesting of blocks and parentheses; bounded so hostile input cannot overflow the stack. */
     private int depth;
@@ -39,14 +40,18 @@ final class TemplateParser {
         scopes.add(new HashSet<>(Set.of("$")));
     }
 
-    static List<TemplateNode> parse(String name, String text, Set<String> functions) throws TemplateException {
+    /** A parsed text: its top-level nodes and the templates it defines with define or block. */
+    record Parsed(List<TemplateNode> nodes, java.util.Map<String, List<TemplateNode>> definitions) {
+    }
+
+    static Parsed parse(String name, String text, Set<String> functions) throws TemplateException {
         TemplateParser parser = new TemplateParser(name, TemplateLexer.lex(name, text), functions);
         List<TemplateNode> nodes = new ArrayList<>();
         String end = parser.parseList(nodes);
         if (end != null) {
             throw parser.error(parser.previous(), "unexpected {{" + end + "}}");
         }
-        return nodes;
+        return new Parsed(List.copyOf(nodes), java.util.Map.copyOf(parser.definitions));
     }
 
     /** Parses nodes until EOF (returns null) or an {@code {{end}}}/{@code {{else}}} (returns which; consumed up to the keyword). */
@@ -86,8 +91,26 @@ final class TemplateParser {
                                 out.add(parseBranch(Kind.WITH, k));
                                 continue;
                             }
-                            case "define", "template", "block", "break", "continue" ->
-                                    throw error(k, "{{" + k.text() + "}} is not supported in alert templates");
+                            case "define" -> {
+                                next();
+                                if (depth > 0 || scopes.size() > 1) {
+                                    throw error(k, "unexpected <define> in command");
+                                }
+                                parseDefinition(k, false);
+                                continue;
+                            }
+                            case "block" -> {
+                                next();
+                                out.add(parseDefinition(k, true));
+                                continue;
+                            }
+                            case "template" -> {
+                                next();
+                                out.add(parseInclude(k));
+                                continue;
+                            }
+                            case "break", "continue" ->
+                                    throw error(k, "{{" + k.text() + "}} is not supported");
                             default -> {
                             }
                         }
@@ -99,6 +122,53 @@ final class TemplateParser {
                 default -> throw error(t, "unexpected " + t);
             }
         }
+    }
+
+    /** {@code define "name"}} or {@code block "name" pipeline}}: body up to {@code end}, in a fresh variable scope. */
+    private TemplateNode parseDefinition(Token keyword, boolean block) throws TemplateException {
+        Token nameToken = next();
+        if (nameToken.type() != Type.STRING) {
+            throw error(nameToken, "unexpected " + nameToken + " in " + keyword.text() + " clause");
+        }
+        Pipeline pipeline = null;
+        if (block) {
+            pipeline = parsePipeline(keyword.text() + " clause", false);
+        }
+        expect(Type.RIGHT, keyword.text() + " clause");
+        if (++depth > MAX_DEPTH) {
+            throw error(keyword, "nesting deeper than " + MAX_DEPTH);
+        }
+        List<Set<String>> outer = new ArrayList<>(scopes);
+        scopes.clear();
+        scopes.add(new HashSet<>(Set.of("$")));
+        List<TemplateNode> body = new ArrayList<>();
+        String end;
+        try {
+            end = parseList(body);
+        } finally {
+            scopes.clear();
+            scopes.addAll(outer);
+            depth--;
+        }
+        if (!"end".equals(end)) {
+            throw error(keyword, end == null ? "unexpected EOF" : "unexpected {{else}} in " + keyword.text());
+        }
+        definitions.put(nameToken.text(), List.copyOf(body));
+        return block ? new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column()) : null;
+    }
+
+    /** {@code template "name" [pipeline]}}. */
+    private TemplateNode parseInclude(Token keyword) throws TemplateException {
+        Token nameToken = next();
+        if (nameToken.type() != Type.STRING) {
+            throw error(nameToken, "unexpected " + nameToken + " in template clause");
+        }
+        Pipeline pipeline = null;
+        if (peek().type() != Type.RIGHT) {
+            pipeline = parsePipeline("template clause", false);
+        }
+        expect(Type.RIGHT, "template clause");
+        return new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column());
     }
 
     private Branch parseBranch(Kind kind, Token keyword) throws TemplateException {
@@ -255,12 +325,17 @@ final class TemplateParser {
     }
 
     private List<String> fieldsAfter(List<String> fields, StringBuilder source) {
-        while (peek().type() == Type.FIELD) {
+        // Only a field written right after the operand continues it: ".A.B" is one chain, ".A .B" two operands.
+        while (peek().type() == Type.FIELD && adjacent(previous(), peek())) {
             Token f = next();
             source.append(f.text());
             fields.add(f.text().substring(1));
         }
         return List.copyOf(fields);
+    }
+
+    private static boolean adjacent(Token before, Token after) {
+        return before.line() == after.line() && before.column() + before.text().length() == after.column();
     }
 
     private Object number(Token t) throws TemplateException {

@@ -1,4 +1,4 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
 import java.util.List;
 
@@ -19,6 +19,10 @@ sealed interface TemplateNode {
     }
 
     enum Kind { IF, RANGE, WITH }
+
+    /** {@code {{template "name" pipeline}}}: runs a defined template with the pipeline's value as dot. */
+    record Include(String name, Pipeline pipeline, int line, int column) implements TemplateNode {
+    }
 
     /**
      * Commands joined by {@code |}, optionally declaring ({@code :=}) or assigning ({@code =})

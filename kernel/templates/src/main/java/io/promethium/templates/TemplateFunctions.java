@@ -1,4 +1,4 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +36,28 @@ final class TemplateFunctions {
     private static final String[] SI_SMALL = {"m", "u", "n", "p", "f", "a", "z", "y"};
     private static final String[] IEC = {"", "ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
 
-    /** Every function name, for the parser's "not defined" check. */
-    static final Set<String> NAMES = Set.of("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index",
-            "print", "printf", "println", "html", "js", "urlquery", "humanize", "humanize1024", "humanizeDuration",
+    /** Go text/template's built-ins, in every dialect. */
+    private static final Set<String> BUILTIN = Set.of("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len",
+            "index", "print", "printf", "println", "html", "js", "urlquery");
+
+    /** Prometheus's rule template functions, for the parser's "not defined" check. */
+    static final Set<String> PROMETHEUS_NAMES = union(BUILTIN, Set.of("humanize", "humanize1024", "humanizeDuration",
             "humanizePercentage", "humanizeTimestamp", "title", "toUpper", "toLower", "reReplaceAll", "match",
             "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
-            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink");
+            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink"));
+
+    /** Alertmanager's notification template functions (its template.DefaultFuncs). */
+    static final Set<String> ALERTMANAGER_NAMES = union(BUILTIN, Set.of("toUpper", "toLower", "title", "trimSpace",
+            "join", "match", "safeHtml", "safeUrl", "urlUnescape", "reReplaceAll", "stringSlice", "date", "tz", "since",
+            "humanizeDuration", "toJson", "list", "append", "dict"));
+
+    private static final Set<String> NAMES = union(PROMETHEUS_NAMES, ALERTMANAGER_NAMES);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     private static final Map<String, Fn> FUNCTIONS = new HashMap<>();
 
@@ -237,9 +253,87 @@ final class TemplateFunctions {
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
         FUNCTIONS.put("tableLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+        registerAlertmanagerFunctions();
         if (!NAMES.equals(FUNCTIONS.keySet())) {
             throw new IllegalStateException("function names out of sync: " + NAMES + " vs " + FUNCTIONS.keySet());
         }
+    }
+
+    /** Alertmanager's additions (template.DefaultFuncs); shared names behave as in Prometheus. */
+    private static void registerAlertmanagerFunctions() {
+        FUNCTIONS.put("trimSpace", (env, a) -> string("trimSpace", one("trimSpace", a)).strip());
+        FUNCTIONS.put("join", (env, a) -> {
+            arity("join", a, 2, 2);
+            String sep = string("join", a.get(0));
+            List<String> parts = new ArrayList<>();
+            if (!(a.get(1) instanceof List<?> list)) {
+                throw new TemplateException("wrong type for value; expected []string; got " + GoFormat.typeName(a.get(1)));
+            }
+            for (Object o : list) {
+                parts.add(string("join", o));
+            }
+            return String.join(sep, parts);
+        });
+        FUNCTIONS.put("safeUrl", (env, a) -> string("safeUrl", one("safeUrl", a)));
+        FUNCTIONS.put("urlUnescape", (env, a) -> {
+            try {
+                return java.net.URLDecoder.decode(string("urlUnescape", one("urlUnescape", a)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new TemplateException("error calling urlUnescape: " + e.getMessage());
+            }
+        });
+        FUNCTIONS.put("stringSlice", (env, a) -> {
+            List<String> out = new ArrayList<>();
+            for (Object o : a) {
+                out.add(string("stringSlice", o));
+            }
+            return List.copyOf(out);
+        });
+        FUNCTIONS.put("date", (env, a) -> {
+            arity("date", a, 2, 2);
+            return time("date", a.get(1)).format(string("date", a.get(0)));
+        });
+        FUNCTIONS.put("tz", (env, a) -> {
+            arity("tz", a, 2, 2);
+            String zone = string("tz", a.get(0));
+            try {
+                return new GoTime(time("tz", a.get(1)).instant(), java.time.ZoneId.of(zone.equals("Local") ? "UTC" : zone));
+            } catch (java.time.DateTimeException e) {
+                throw new TemplateException("error calling tz: unknown time zone " + zone);
+            }
+        });
+        FUNCTIONS.put("since", (env, a) -> {
+            Instant t = time("since", one("since", a)).instant();
+            return new GoDuration(java.time.Duration.between(t, Instant.now()));
+        });
+        FUNCTIONS.put("toJson", (env, a) -> Json.write(one("toJson", a)));
+        FUNCTIONS.put("list", (env, a) -> List.copyOf(a.stream().map(o -> o == null ? (Object) "" : o).toList()));
+        FUNCTIONS.put("append", (env, a) -> {
+            arity("append", a, 2, 2);
+            if (!(a.get(0) instanceof List<?> list)) {
+                throw new TemplateException("error calling append: cannot append to " + GoFormat.typeName(a.get(0)));
+            }
+            List<Object> out = new ArrayList<>(list);
+            out.add(a.get(1));
+            return out;
+        });
+        FUNCTIONS.put("dict", (env, a) -> {
+            if (a.size() % 2 != 0) {
+                throw new TemplateException("error calling dict: dict requires an even number of arguments");
+            }
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < a.size(); i += 2) {
+                map.put(string("dict", a.get(i)), a.get(i + 1));
+            }
+            return map;
+        });
+    }
+
+    private static GoTime time(String name, Object o) throws TemplateException {
+        if (o instanceof GoTime t) {
+            return t;
+        }
+        throw new TemplateException("wrong type for value; expected time.Time; got " + GoFormat.typeName(o));
     }
 
     /** Calls a function with this execution's query and external URL. */
@@ -326,6 +420,7 @@ final class TemplateFunctions {
             case Double d -> d;
             case Long l -> l;
             case Integer i -> i;
+            case GoDuration d -> d.duration().toNanos() / 1e9;
             case String s -> {
                 try {
                     yield parseGoFloat(s);

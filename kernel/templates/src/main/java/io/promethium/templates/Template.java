@@ -1,14 +1,14 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
-import io.promethium.rules.internal.template.TemplateNode.Branch;
-import io.promethium.rules.internal.template.TemplateNode.Command;
-import io.promethium.rules.internal.template.TemplateNode.Constant;
-import io.promethium.rules.internal.template.TemplateNode.DotField;
-import io.promethium.rules.internal.template.TemplateNode.Function;
-import io.promethium.rules.internal.template.TemplateNode.Nested;
-import io.promethium.rules.internal.template.TemplateNode.Operand;
-import io.promethium.rules.internal.template.TemplateNode.Pipeline;
-import io.promethium.rules.internal.template.TemplateNode.Variable;
+import io.promethium.templates.TemplateNode.Branch;
+import io.promethium.templates.TemplateNode.Command;
+import io.promethium.templates.TemplateNode.Constant;
+import io.promethium.templates.TemplateNode.DotField;
+import io.promethium.templates.TemplateNode.Function;
+import io.promethium.templates.TemplateNode.Nested;
+import io.promethium.templates.TemplateNode.Operand;
+import io.promethium.templates.TemplateNode.Pipeline;
+import io.promethium.templates.TemplateNode.Variable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,23 +27,51 @@ public final class Template {
     /** Iterations of a range over an integer; more is an error rather than a stall. */
     static final long MAX_RANGE = 100_000;
 
-    private final String name;
-    private final List<TemplateNode> nodes;
+    /** Nested {@code {{template}}} calls beyond this are an error (recursive definitions). */
+    static final int MAX_INCLUDE_DEPTH = 100;
 
-    private Template(String name, List<TemplateNode> nodes) {
+    private final String name;
+    private final Dialect dialect;
+    private final List<TemplateNode> nodes;
+    private final Map<String, List<TemplateNode>> definitions;
+
+    private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions) {
         this.name = name;
+        this.dialect = dialect;
         this.nodes = nodes;
+        this.definitions = definitions;
     }
 
-    /** Parses {@code text}; the error names the template and line, as Go's parser does. */
+    /** Parses {@code text} as a Prometheus rule template; the error names the template and line, as Go's parser does. */
     public static Template parse(String name, String text) throws TemplateException {
+        return parse(name, text, Dialect.PROMETHEUS, null);
+    }
+
+    /**
+     * Parses {@code text} with a dialect's functions. The templates {@code base} defines
+     * ({@code {{define}}}) are visible to this one; this text's own definitions replace those of
+     * the same name, as when Go parses one more file into a template set.
+     */
+    public static Template parse(String name, String text, Dialect dialect, Template base) throws TemplateException {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(text, "text is null");
-        return new Template(name, TemplateParser.parse(name, text, TemplateFunctions.NAMES));
+        Objects.requireNonNull(dialect, "dialect is null");
+        TemplateParser.Parsed parsed = TemplateParser.parse(name, text, dialect.functions());
+        Map<String, List<TemplateNode>> all = new java.util.HashMap<>();
+        if (base != null) {
+            all.putAll(base.definitions);
+        }
+        all.putAll(parsed.definitions());
+        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all));
     }
 
     public String name() {
         return name;
+    }
+
+    /** Whether {@code {{define "definition"}}} exists here or in the base. */
+    public boolean defines(String definition) {
+        return definitions.containsKey(definition);
     }
 
     /** Runs the template with {@code data} as dot and {@code $}. */
@@ -53,12 +81,25 @@ public final class Template {
         return run.out.toString();
     }
 
+    /** Runs the defined template {@code definition} with {@code data} as dot, as Go's ExecuteTemplate. */
+    public String executeDefinition(String definition, Object data) throws TemplateException {
+        List<TemplateNode> body = definitions.get(definition);
+        if (body == null) {
+            throw new TemplateException("template: no template " + GoFormat.quote(definition) + " associated with template "
+                    + GoFormat.quote(name));
+        }
+        Execution run = new Execution(data, new TemplateFunctions(QueryFunction.NONE, ""));
+        run.walk(body, data);
+        return run.out.toString();
+    }
+
     /** The state of one execution: output and variable stack. */
     private final class Execution {
         final StringBuilder out = new StringBuilder();
         final List<String> varNames = new ArrayList<>();
         final List<Object> varValues = new ArrayList<>();
         final TemplateFunctions functions;
+        int includeDepth;
 
         Execution(Object data, TemplateFunctions functions) {
             this.functions = functions;
@@ -106,8 +147,38 @@ public final class Template {
                         }
                     }
                     case Branch b -> branch(b, dot);
+                    case TemplateNode.Include i -> include(i, dot);
                     default -> throw new IllegalStateException("unexpected node " + node);
                 }
+            }
+        }
+
+        private void include(TemplateNode.Include i, Object dot) throws TemplateException {
+            List<TemplateNode> body = definitions.get(i.name());
+            if (body == null) {
+                throw new TemplateException("template: " + name + ":" + i.line() + ":" + i.column() + ": executing \""
+                        + name + "\" at <{{template " + GoFormat.quote(i.name()) + "}}>: template " + GoFormat.quote(i.name())
+                        + " not defined");
+            }
+            if (includeDepth >= MAX_INCLUDE_DEPTH) {
+                throw new TemplateException("template: " + name + ": exceeded maximum template depth (" + MAX_INCLUDE_DEPTH + ")");
+            }
+            Object value = i.pipeline() == null ? null : value(i.pipeline(), dot);
+            // A defined template sees only $ (its dot), not the caller's variables.
+            List<String> savedNames = new ArrayList<>(varNames);
+            List<Object> savedValues = new ArrayList<>(varValues);
+            varNames.clear();
+            varValues.clear();
+            push("$", value);
+            includeDepth++;
+            try {
+                walk(body, value);
+            } finally {
+                includeDepth--;
+                varNames.clear();
+                varValues.clear();
+                varNames.addAll(savedNames);
+                varValues.addAll(savedValues);
             }
         }
 
@@ -230,6 +301,35 @@ public final class Template {
                 }
             }
             if (c.operands().size() > 1 || piped != NONE) {
+                List<String> chain = switch (first) {
+                    case DotField d -> d.fields();
+                    case Variable v -> v.fields();
+                    case Nested n -> n.fields();
+                    default -> List.of();
+                };
+                if (!chain.isEmpty()) {
+                    // A method with arguments: .CommonLabels.Remove .GroupLabels.Names
+                    Object receiver = switch (first) {
+                        case DotField d -> fields(p, c, dot, chain.subList(0, chain.size() - 1));
+                        case Variable v -> fields(p, c, variable(v.name()), chain.subList(0, chain.size() - 1));
+                        case Nested n -> fields(p, c, value(n.pipeline(), dot), chain.subList(0, chain.size() - 1));
+                        default -> throw new IllegalStateException();
+                    };
+                    if (receiver instanceof TemplateValue tv) {
+                        List<Object> args = new ArrayList<>();
+                        for (int i = 1; i < c.operands().size(); i++) {
+                            args.add(operand(p, c, c.operands().get(i), dot));
+                        }
+                        if (piped != NONE) {
+                            args.add(piped);
+                        }
+                        try {
+                            return tv.call(chain.get(chain.size() - 1), args);
+                        } catch (TemplateException e) {
+                            throw execError(p, c, e.getMessage());
+                        }
+                    }
+                }
                 throw execError(p, c, "can't give argument to non-function " + c.source().split(" ")[0]);
             }
             return operand(p, c, first, dot);
@@ -249,17 +349,17 @@ public final class Template {
             Object v = receiver;
             for (String field : names) {
                 v = switch (v) {
+                    case TemplateValue tv -> {
+                        Object got = tv.field(field);
+                        if (got == TemplateValue.NO_FIELD) {
+                            throw execError(p, c, "can't evaluate field " + field + " in type " + tv.typeName());
+                        }
+                        yield got;
+                    }
                     case Map<?, ?> m -> {
                         // missingkey=zero: "" for label maps (map[string]string), nil for args maps.
                         Object got = m.get(field);
                         yield got == null ? (m.isEmpty() || m.values().iterator().next() instanceof String ? "" : null) : got;
-                    }
-                    case TemplateData data -> {
-                        Object got = data.field(field);
-                        if (got == TemplateData.NO_FIELD) {
-                            throw execError(p, c, "can't evaluate field " + field + " in type *template.tmplData");
-                        }
-                        yield got;
                     }
                     case QuerySample s -> switch (field) {
                         case "Labels" -> s.labelMap();

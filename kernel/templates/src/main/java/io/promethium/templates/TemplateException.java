@@ -1,4 +1,4 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
 /** A template that does not parse or fails while executing; the message reads like Go's. */
 public final class TemplateException extends Exception {

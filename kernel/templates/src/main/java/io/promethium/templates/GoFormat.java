@@ -1,4 +1,4 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,4 +1,4 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.promethium.rules.internal.template;
+package io.promethium.templates;
 
 import io.promethium.api.model.Labels;
 import java.util.LinkedHashMap;

@@ -14,8 +14,10 @@ import java.util.Map;
  * ({@code application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited}):
  * a sequence of varint-length-prefixed {@code MetricFamily} messages of Prometheus's
  * {@code metrics.proto}, decoded field by field without a protobuf library. Unknown fields are
- * skipped as protobuf requires; exemplars and created timestamps are read past, since the text
- * page cannot carry them (as the Pushgateway's page does not); native histogram fields are refused.
+ * skipped as protobuf requires; exemplars, created timestamps and the native parts of a histogram
+ * that also has classic buckets (client_java sends both by default) are read past, since the text
+ * page cannot carry them (the Pushgateway's text page does not show them either); a native-only
+ * histogram is refused.
  * A later family of the same name replaces an earlier one, as in the Pushgateway.
  */
 final class ProtobufBodyParser {
@@ -227,6 +229,7 @@ final class ProtobufBodyParser {
         double count = 0;
         double countFloat = 0;
         double sum = 0;
+        boolean nativeParts = false;
         List<PushedMetric.Point> buckets = new ArrayList<>();
         while (pos < end) {
             long tag = varint(end);
@@ -257,11 +260,16 @@ final class ProtobufBodyParser {
                     buckets.add(new PushedMetric.Point(upper, cumulativeFloat > 0 ? cumulativeFloat : cumulative));
                     pos = save;
                 }
-                case 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 -> throw PushException.badRequest(
-                        "protobuf: histogram \"" + family + "\" is a native histogram (field " + field
-                        + "); the push endpoint stores classic histograms only");
+                case 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 -> {
+                    nativeParts = true;
+                    skip(end, wire);
+                }
                 default -> skip(end, wire);
             }
+        }
+        if (nativeParts && buckets.isEmpty()) {
+            throw PushException.badRequest("protobuf: histogram \"" + family + "\" " + ConsistencyCheck.text(labels)
+                    + " is a native histogram without classic buckets; the push endpoint stores classic histograms only");
         }
         return new PushedMetric(labels, 0, sum, countFloat > 0 ? countFloat : count, buckets, ts);
     }

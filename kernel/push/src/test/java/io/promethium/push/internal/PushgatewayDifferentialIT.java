@@ -3,13 +3,11 @@ package io.promethium.push.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ class PushgatewayDifferentialIT {
 
     @TempDir
     static Path dir;
-    private static Process pushgateway;
+    private static PushgatewayProcess pushgateway;
     private static String pushgatewayUrl;
     private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -46,42 +44,15 @@ class PushgatewayDifferentialIT {
 
     @BeforeAll
     static void startPushgateway() throws Exception {
-        Path program = Peers.program("/usr/bin/prometheus-pushgateway", "prometheus-pushgateway");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        pushgatewayUrl = "http://127.0.0.1:" + port;
-        pushgateway = new ProcessBuilder(program.toString(), "--web.listen-address=127.0.0.1:" + port,
-                "--persistence.file=" + dir.resolve("pushgateway.data"), "--web.enable-admin-api", "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("pushgateway.log").toFile()).start();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                if (get(pushgatewayUrl + "/-/ready").statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!pushgateway.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Pushgateway did not start: " + Files.readString(dir.resolve("pushgateway.log")));
-            }
-            Thread.sleep(50);
-        }
+        pushgateway = new PushgatewayProcess(dir);
+        pushgatewayUrl = pushgateway.url;
     }
 
     @AfterAll
     static void stopPushgateway() throws Exception {
         if (pushgateway != null) {
-            pushgateway.destroy();
-            pushgateway.waitFor();
+            pushgateway.close();
         }
-    }
-
-    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> send(String base, Step step) throws IOException, InterruptedException {
@@ -171,38 +142,10 @@ class PushgatewayDifferentialIT {
                 String what = ("step " + i + ": " + step.method() + " " + step.path() + " / Pushgateway said: " + theirs.body().strip()
                         + " / we said: " + mine.body().strip()).replace("%", "%%");
                 assertThat(mine.statusCode()).as(what).isEqualTo(theirs.statusCode());
-                String theirPage = normalize(get(pushgatewayUrl + "/metrics").body(), helpConflicts);
-                String ourPage = normalize(ours.page(), helpConflicts);
+                String theirPage = PushgatewayProcess.normalize(pushgateway.page(), helpConflicts);
+                String ourPage = PushgatewayProcess.normalize(ours.page(), helpConflicts);
                 assertThat(ourPage).as(what).isEqualTo(theirPage);
             }
         }
-    }
-
-    /** Keeps the pushed families, push times as 0 or T, and drops HELP lines of families in dispute. */
-    static String normalize(String page, Set<String> helpConflicts) {
-        StringBuilder sb = new StringBuilder();
-        boolean keep = true;
-        for (String line : page.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
-                String family = line.split(" ")[2];
-                keep = !(family.startsWith("go_") || family.startsWith("process_") || family.startsWith("pushgateway_")
-                        || family.startsWith("promhttp_"));
-                if (line.startsWith("# HELP ") && helpConflicts.contains(family)) {
-                    continue;
-                }
-            }
-            if (!keep) {
-                continue;
-            }
-            if (line.startsWith("push_time_seconds") || line.startsWith("push_failure_time_seconds")) {
-                int space = line.lastIndexOf(' ');
-                line = line.substring(0, space) + (line.substring(space + 1).equals("0") ? " 0" : " T");
-            }
-            sb.append(line).append('\n');
-        }
-        return sb.toString();
     }
 }

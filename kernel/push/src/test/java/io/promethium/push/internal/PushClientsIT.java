@@ -2,6 +2,7 @@ package io.promethium.push.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.testing.Ci;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,8 +70,14 @@ class PushClientsIT {
 
     @Test
     void thePythonClientPushesPushAddsAndDeletes() throws Exception {
-        Peers.require(pythonClientInstalled(), "/usr/bin/python3 with prometheus_client not found (install the Debian package "
-                + "python3-prometheus-client; distribution/dev/install-peers does)");
+        if (!pythonClientInstalled()) {
+            String reason = "/usr/bin/python3 with prometheus_client not found; install the Debian package "
+                    + "python3-prometheus-client (distribution/dev/install-peers does)";
+            if (Ci.active()) {
+                throw new AssertionError("CI=true: required peer " + reason);
+            }
+            Assumptions.abort("skipped: " + reason);
+        }
         try (PushServer ours = new PushServer()) {
             python(ours.url(), "push");
             python(pushgateway.url, "push");

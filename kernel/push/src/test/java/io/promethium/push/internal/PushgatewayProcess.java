@@ -1,5 +1,6 @@
 package io.promethium.push.internal;
 
+import io.promethium.api.testing.Peers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +22,7 @@ final class PushgatewayProcess implements AutoCloseable {
     final int port;
 
     PushgatewayProcess(Path dir) throws Exception {
-        Path program = Peers.program("/usr/bin/prometheus-pushgateway", "prometheus-pushgateway");
+        Path program = Peers.require("prometheus-pushgateway");
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }

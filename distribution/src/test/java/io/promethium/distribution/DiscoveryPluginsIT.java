@@ -66,8 +66,7 @@ class DiscoveryPluginsIT {
                         token: s3cr3t-consul-token
                         refresh_interval: 1s
                 """.formatted(consul.getAddress().getPort()))
-                .environment("PROMETHIUM_JAVA_OPTS", "-Dpromethium.flag.discovery.dns.resolv-conf=" + resolv)
-                .start("--web.enable-lifecycle", "--plugins.scan-interval=1s").awaitReady();
+                .start("--web.enable-lifecycle", "--plugins.scan-interval=1s", "--discovery.dns.resolv-conf=" + resolv).awaitReady();
     }
 
     /** Just enough of Consul's documented API: the agent, the catalog, one healthy service instance; blocking queries wait. */
@@ -221,6 +220,9 @@ class DiscoveryPluginsIT {
                       - source_labels: [__meta_consul_service]
                         target_label: service
                 """);
+        for (String file : new String[] {"valid_ca_file", "valid_cert_file", "valid_key_file"}) {
+            Files.writeString(server.home.resolve("conf").resolve(file), "");
+        }
         ServerProcess.Result ok = server.runToCompletion("check", "config", examples.toString());
         assertThat(ok.exitCode()).as(ok.output()).isZero();
         Files.writeString(examples, """

@@ -131,7 +131,12 @@ final class FilesystemCollector implements NodeCollector {
         /** The statistics, or null when they cannot be read. */
         Result stat(Path mountPoint);
 
+        /** statvfs through JNA where it works, else the JDK's {@code FileStore} without inode counts. */
         static StatFs create() {
+            StatFs nativeStatFs = NativeStatFs.load();
+            if (nativeStatFs != null) {
+                return nativeStatFs;
+            }
             return mountPoint -> {
                 try {
                     FileStore store = Files.getFileStore(mountPoint);

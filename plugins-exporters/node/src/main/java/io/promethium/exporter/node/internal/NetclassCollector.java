@@ -29,9 +29,15 @@ final class NetclassCollector implements NodeCollector {
         {"type", "protocol_type", false, false},
     };
 
+    private static final java.util.Map<String, String[]> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final NodeSettings settings;
     private final Path net;
     private final LabelCache labels = new LabelCache("device");
+    private final ProcReader reader = new ProcReader();
+    /** Per device, the paths of its attributes: built once, not on every scrape. */
+    private final java.util.Map<String, Path[]> paths = new java.util.HashMap<>();
+    private static final String[] INFO = {"operstate", "address", "broadcast", "duplex", "ifalias", "speed"};
 
     NetclassCollector(NodeSettings settings) {
         this.settings = settings;
@@ -59,16 +65,18 @@ final class NetclassCollector implements NodeCollector {
                 continue;
             }
             Labels deviceLabels = labels.of(device);
-            String operstate = orEmpty(Sysfs.readOrNull(dir.resolve("operstate")));
+            Path[] files = paths.computeIfAbsent(device, d -> attributePaths(dir));
+            String operstate = orEmpty(reader.textOrNull(files[0]));
             out.family("node_network_up", MetricType.GAUGE, "");
             out.sample("node_network_up", deviceLabels, operstate.equals("up") ? 1 : 0);
             out.family("node_network_info", MetricType.GAUGE, "");
-            out.sample("node_network_info", Labels.of("address", orEmpty(Sysfs.readOrNull(dir.resolve("address"))),
-                    "broadcast", orEmpty(Sysfs.readOrNull(dir.resolve("broadcast"))), "device", device,
-                    "duplex", orEmpty(Sysfs.readOrNull(dir.resolve("duplex"))),
-                    "ifalias", orEmpty(Sysfs.readOrNull(dir.resolve("ifalias"))), "operstate", operstate), 1);
-            for (Object[] p : PROPERTIES) {
-                String text = Sysfs.readOrNull(dir.resolve((String) p[0]));
+            out.sample("node_network_info", Labels.of("address", orEmpty(reader.textOrNull(files[1])),
+                    "broadcast", orEmpty(reader.textOrNull(files[2])), "device", device,
+                    "duplex", orEmpty(reader.textOrNull(files[3])),
+                    "ifalias", orEmpty(reader.textOrNull(files[4])), "operstate", operstate), 1);
+            for (int i = 0; i < PROPERTIES.length; i++) {
+                Object[] p = PROPERTIES[i];
+                String text = reader.textOrNull(files[INFO.length + i]);
                 if (text == null || text.isEmpty()) {
                     continue;
                 }
@@ -80,7 +88,7 @@ final class NetclassCollector implements NodeCollector {
                 }
                 push(out, (String) p[1], (boolean) p[3], deviceLabels, value);
             }
-            String speed = Sysfs.readOrNull(dir.resolve("speed"));
+            String speed = reader.textOrNull(files[5]);
             if (speed != null && !speed.isEmpty()) {
                 try {
                     long mbits = Long.parseLong(speed);
@@ -94,9 +102,20 @@ final class NetclassCollector implements NodeCollector {
         }
     }
 
+    private static Path[] attributePaths(Path dir) {
+        Path[] files = new Path[INFO.length + PROPERTIES.length];
+        for (int i = 0; i < INFO.length; i++) {
+            files[i] = dir.resolve(INFO[i]);
+        }
+        for (int i = 0; i < PROPERTIES.length; i++) {
+            files[INFO.length + i] = dir.resolve((String) PROPERTIES[i][0]);
+        }
+        return files;
+    }
+
     private static void push(FamilyBuffer out, String suffix, boolean counter, Labels labels, double value) {
-        String name = "node_network_" + suffix;
-        out.single(name, counter ? MetricType.COUNTER : MetricType.GAUGE, "Network device property: " + suffix, labels, value);
+        String[] name = NAMES.computeIfAbsent(suffix, k -> new String[] {"node_network_" + k, "Network device property: " + k});
+        out.single(name[0], counter ? MetricType.COUNTER : MetricType.GAUGE, name[1], labels, value);
     }
 
     private static String orEmpty(String s) {

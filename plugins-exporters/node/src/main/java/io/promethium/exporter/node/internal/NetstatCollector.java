@@ -22,7 +22,7 @@ final class NetstatCollector implements NodeCollector {
     private final Path snmp6;
     private final ProcReader reader = new ProcReader();
     /** "Protocol_Name" to {metric, help}, or to a sentinel when the field is not selected. */
-    private final Map<String, String[]> names = new HashMap<>();
+    private final Map<String, Map<String, String[]>> byProtocol = new HashMap<>();
     private final List<String> header = new ArrayList<>();
     private static final String[] SKIP = new String[0];
 
@@ -96,13 +96,14 @@ final class NetstatCollector implements NodeCollector {
     }
 
     private String[] lookup(String protocol, String field) {
-        String key = protocol + "_" + field;
-        String[] name = names.get(key);
+        Map<String, String[]> byField = byProtocol.computeIfAbsent(protocol, p -> new HashMap<>());
+        String[] name = byField.get(field);
         if (name == null) {
+            String key = protocol + "_" + field;
             name = settings.netstatFields() == null || settings.netstatFields().matcher(key).find()
                     ? new String[] {"node_netstat_" + key, "Statistic " + protocol + field + "."}
                     : SKIP;
-            names.put(key, name);
+            byField.put(field, name);
         }
         return name;
     }

@@ -77,8 +77,13 @@ public final class NodeExporter implements Exporter {
             } catch (Exception e) {
                 error = String.valueOf(e.getMessage());
                 if (!error.equals(lastError[i])) {
-                    // Logged once per distinct error, not on every scrape.
-                    LOG.log(Level.WARNING, "collector " + collectors[i].name() + " failed: " + error, e);
+                    // Logged once per distinct error, not on every scrape; a stack only for a bug.
+                    String message = "collector " + collectors[i].name() + " failed: " + error;
+                    if (e instanceof java.io.IOException) {
+                        LOG.warning(message);
+                    } else {
+                        LOG.log(Level.WARNING, message, e);
+                    }
                 }
             }
             seconds[i] = (System.nanoTime() - start) / 1e9;

@@ -61,6 +61,11 @@ final class ProcReader {
         }
     }
 
+    /** A small file's trimmed text (cached string), or null when it cannot be read (sysfs answers EINVAL for some attributes of a down device). */
+    String textOrNull(Path path) {
+        return tryRead(path) ? text() : null;
+    }
+
     /** The whole file without surrounding white space, as a cached string. */
     String text() {
         int from = 0;

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class HwmonCollector implements NodeCollector {
 
-    private static final Pattern SENSOR = Pattern.compile("^([^0-9_]+)([0-9]*)?(?:_(.+))?$");
+    private static final Pattern SENSOR = Pattern.compile("^([^0-9]+)([0-9]*)(?:_(.+))?$");
     private static final Pattern NON_METRIC = Pattern.compile("[^a-z0-9:_]");
     private static final Set<String> TYPES = Set.of("vrm", "beep_enable", "update_interval", "in", "cpu", "fan",
             "pwm", "temp", "curr", "power", "energy", "humidity", "intrusion");
@@ -42,8 +42,9 @@ final class HwmonCollector implements NodeCollector {
         }
         for (Path dir : Sysfs.list(hwmon)) {
             String chip = chipName(dir);
-            String chipName = Sysfs.readOrNull(dir.resolve("name"));
-            if (chipName != null && !chipName.isEmpty()) {
+            String rawName = Sysfs.readOrNull(dir.resolve("name"));
+            String chipName = rawName == null ? "" : clean(rawName);
+            if (!chipName.isEmpty()) {
                 out.single("node_hwmon_chip_names", MetricType.GAUGE, "Annotation metric for human-readable chip names",
                         Labels.of("chip", chip, "chip_name", chipName), 1);
             }
@@ -65,7 +66,8 @@ final class HwmonCollector implements NodeCollector {
             if (!m.matches() || !TYPES.contains(m.group(1)) || Files.isDirectory(file)) {
                 continue;
             }
-            String sensor = m.group(1) + m.group(2);
+            // node_exporter numbers a sensor without a number 0 (update_interval0).
+            String sensor = m.group(1) + (m.group(2).isEmpty() ? "0" : m.group(2));
             String property = m.group(3) == null ? "" : m.group(3);
             String value = Sysfs.readOrNull(file);
             if (value != null) {
@@ -150,7 +152,8 @@ final class HwmonCollector implements NodeCollector {
                 out.single(name + "_watt", MetricType.GAUGE, "Hardware monitor for power usage in watts (" + element + ")",
                         labels, value / 1e6);
             } else if (type.equals("humidity")) {
-                out.single(name, MetricType.GAUGE, "Hardware monitor for humidity in millipercent (" + element + ")", labels, value);
+                out.single(name, MetricType.GAUGE, "Hardware monitor for humidity, as a ratio (multiply with 100.0 to get "
+                        + "the humidity as a percentage) (" + element + ")", labels, value / 1e6);
             } else if (type.equals("fan") && (element.equals("input") || element.equals("min") || element.equals("max")
                     || element.equals("target"))) {
                 out.single(name + "_rpm", MetricType.GAUGE, "Hardware monitor for fan revolutions per minute (" + element + ")",

@@ -2,6 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.testing.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,15 +35,13 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The web UI and the admin console in a real headless Chromium (Debian's, driven by Selenium
- * through {@code /usr/bin/chromedriver}) against the real server tarball. Screenshots go to
+ * The web UI and the admin console in a real headless Chromium (Debian's {@code chromium}, driven
+ * by Selenium through its {@code chromedriver}) against the real server tarball. Screenshots go to
  * {@code target/screenshots/} for a person to review.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final int BULK_SERIES = 10_000;
 
@@ -54,8 +51,8 @@ class WebUiIT {
 
     @BeforeAll
     static void start() throws Exception {
-        requirePeer(CHROMIUM, "chromium");
-        requirePeer(CHROMEDRIVER, "chromium-driver");
+        Path chromium = Peers.require("chromium");
+        Path chromedriver = Peers.require("chromedriver");
         server = ServerProcess.prepare();
         Path rules = server.home.resolve("conf/ui-rules.yml");
         Files.writeString(rules, """
@@ -89,27 +86,15 @@ class WebUiIT {
         Files.createDirectories(SCREENSHOTS);
         profile = Files.createTempDirectory("promethium-chromium-");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-    }
-
-    /** Missing in CI is a failure that says what to install; elsewhere the tests are skipped saying why. */
-    private static void requirePeer(Path binary, String debianPackage) {
-        if (Files.isExecutable(binary)) {
-            return;
-        }
-        String reason = binary + " is missing: install the Debian package " + debianPackage + " (distribution/dev/install-peers)";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(reason);
-        }
-        Assumptions.abort(reason);
     }
 
     /** 10,000 series by remote write, to check that big results keep the page usable. */

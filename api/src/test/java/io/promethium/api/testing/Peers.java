@@ -33,7 +33,6 @@ public final class Peers {
     private static final Map<String, String> DEBIAN_PACKAGES = Map.ofEntries(
             Map.entry("prometheus", "prometheus"),
             Map.entry("promtool", "prometheus"),
-            Map.entry("promtool", "prometheus"),
             Map.entry("prometheus-alertmanager", "prometheus-alertmanager"),
             Map.entry("amtool", "prometheus-alertmanager"),
             Map.entry("prometheus-node-exporter", "prometheus-node-exporter"),

@@ -1,16 +1,21 @@
 package io.promethium.scrape.internal;
 
 import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.Exporter;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.discovery.DiscoveryService;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
+import java.io.IOException;
 import java.util.List;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -22,21 +27,30 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * The scrape manager as a DS component: follows the config, the storage (greedy and dynamic, so a
  * storage bundle update pauses scrapes and resumes them on the replacement) and the discovery
- * manager. Also the targets view for the web layer and the collector of the scrape self metrics.
+ * manager. Also the targets view for the web layer, the collector of the scrape self metrics, and
+ * the exporter whiteboard: every {@link Exporter} service is served at
+ * {@code /exporters/<name>/metrics} and scraped in-process by targets pointing there.
  */
-@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class})
-public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector {
+@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class, HttpRoutes.class})
+public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector, HttpRoutes {
+
+    /** The launcher's {@code --web.listen-address}, to tell targets on this server from others. */
+    static final String LISTEN_ADDRESS_PROPERTY = "promethium.flag.web.listen-address";
 
     private final ScrapeManager manager;
+    private final ExporterRoutes exporterRoutes;
 
     /** For ServiceLoader on a flat class path: discovery plugins get a private registry. */
     public ScrapeComponent() {
         this.manager = new ScrapeManager();
+        this.exporterRoutes = new ExporterRoutes(manager.exporters());
     }
 
     @Activate
-    public ScrapeComponent(@Reference DiscoveryService discovery) {
+    public ScrapeComponent(BundleContext context, @Reference DiscoveryService discovery) {
         this.manager = new ScrapeManager(discovery);
+        this.exporterRoutes = new ExporterRoutes(manager.exporters());
+        manager.exporters().setListenAddress(context.getProperty(LISTEN_ADDRESS_PROPERTY));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -47,6 +61,25 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
 
     public void unbindStorage(Storage storage) {
         manager.unsetStorage(storage);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindExporter(Exporter exporter) {
+        manager.exporters().add(exporter);
+    }
+
+    public void unbindExporter(Exporter exporter) {
+        manager.exporters().remove(exporter);
+    }
+
+    @Override
+    public String pathPrefix() {
+        return Exporters.PATH_PREFIX;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        exporterRoutes.handle(exchange);
     }
 
     @Deactivate

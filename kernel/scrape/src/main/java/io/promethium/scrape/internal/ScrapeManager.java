@@ -49,6 +49,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     private final ScrapeMetrics metrics = new ScrapeMetrics();
     private final AtomicReference<Storage> storage = new AtomicReference<>();
+    private final Exporters exporters = new Exporters();
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
     private final DiscoveryService discovery;
     /** The discovery manager this instance made for itself (flat class path), else null. */
@@ -90,6 +91,11 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         return ownDiscovery;
     }
 
+    /** The exporters of this server, scraped in-process when a target points at one. */
+    public Exporters exporters() {
+        return exporters;
+    }
+
     public void setStorage(Storage newStorage) {
         storage.set(newStorage);
     }
@@ -114,7 +120,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

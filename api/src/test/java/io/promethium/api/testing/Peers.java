@@ -32,6 +32,7 @@ public final class Peers {
     /** The Debian package of each program the tests use; named in the message when it is missing. */
     private static final Map<String, String> DEBIAN_PACKAGES = Map.ofEntries(
             Map.entry("prometheus", "prometheus"),
+            Map.entry("promtool", "prometheus"),
             Map.entry("prometheus-alertmanager", "prometheus-alertmanager"),
             Map.entry("amtool", "prometheus-alertmanager"),
             Map.entry("prometheus-node-exporter", "prometheus-node-exporter"),

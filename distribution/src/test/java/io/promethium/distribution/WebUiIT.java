@@ -273,7 +273,8 @@ class WebUiIT {
     @Order(7)
     void adminConsoleInstallsStopsStartsAndUninstallsTheExamplePlugin() throws Exception {
         open("/admin");
-        awaitText("No plugins installed");
+        // The tarball ships exporter plugins; the list is there once it shows them or says there are none.
+        find("tr.plugin, .plugins .empty");
         Path jar = Files.copy(server.home.resolve("examples/plugins/promethium-example-hello.jar"),
                 server.home.resolve("ui-hello.jar"));
         find("input.upload-file").sendKeys(jar.toString());

@@ -40,7 +40,8 @@ public final class Peers {
             Map.entry("victoria-metrics", "victoria-metrics"),
             Map.entry("dnsmasq", "dnsmasq"),
             Map.entry("chromium", "chromium"),
-            Map.entry("chromedriver", "chromium-driver"));
+            Map.entry("chromedriver", "chromium-driver"),
+            Map.entry("openssl", "openssl"));
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr/sbin", "/sbin");
 

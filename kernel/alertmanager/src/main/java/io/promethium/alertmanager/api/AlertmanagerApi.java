@@ -113,7 +113,14 @@ public final class AlertmanagerApi implements HttpRoutes {
             }
         } catch (BadRequest e) {
             invalidCount(am, path);
-            ex.respond(400, "application/json", quote(e.getMessage()));
+            if (e.code > 0) {
+                ObjectNode body = JSON.createObjectNode();
+                body.put("code", e.code);
+                body.put("message", e.getMessage());
+                json(ex, 422, body);
+            } else {
+                ex.respond(400, "application/json", quote(e.getMessage()));
+            }
         }
     }
 
@@ -123,12 +130,36 @@ public final class AlertmanagerApi implements HttpRoutes {
         }
     }
 
-    private static final class BadRequest extends Exception {
+    /**
+     * A refused request. Alertmanager answers a body its API schema rejects (a required field
+     * missing, a wrong type, too few items) with 422 and go-openapi's error code, and a body that
+     * is well-formed but invalid with 400 and the reason as a JSON string.
+     */
+    private static class BadRequest extends Exception {
         private static final long serialVersionUID = 1L;
+        final int code;
 
         BadRequest(String message) {
-            super(message);
+            this(message, 0);
         }
+
+        BadRequest(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    /** go-openapi's validation codes. */
+    static final int INVALID_TYPE = 601;
+    static final int REQUIRED = 602;
+    static final int MIN_ITEMS = 612;
+
+    private static BadRequest required(String field) {
+        return new BadRequest(field + " in body is required", REQUIRED);
+    }
+
+    private static BadRequest type(String field, String type) {
+        return new BadRequest(field + " in body must be of type " + type, INVALID_TYPE);
     }
 
     private static void notAllowed(HttpExchange ex) throws IOException {
@@ -192,7 +223,20 @@ public final class AlertmanagerApi implements HttpRoutes {
     private void postAlerts(HttpExchange ex, AlertmanagerRuntime am) throws IOException, BadRequest {
         JsonNode body = body(ex);
         if (!body.isArray()) {
-            throw new BadRequest("alerts in body: expected an array of alerts");
+            throw type("alerts", "array");
+        }
+        // Schema checks come first and refuse the whole body, as go-openapi validates before the handler runs.
+        for (int i = 0; i < body.size(); i++) {
+            JsonNode n = body.get(i);
+            if (!n.isObject()) {
+                throw type(i + "", "object");
+            }
+            if (!n.hasNonNull("labels")) {
+                throw required(i + ".labels");
+            }
+            if (!n.get("labels").isObject()) {
+                throw type(i + ".labels", "object");
+            }
         }
         List<Alert> valid = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -214,9 +258,6 @@ public final class AlertmanagerApi implements HttpRoutes {
     }
 
     private static Alert postable(JsonNode n, Instant now) throws BadRequest {
-        if (!n.isObject()) {
-            throw new BadRequest("alert: expected an object");
-        }
         Labels labels = labelSet(n.get("labels"), "labels");
         if (labels.isEmpty()) {
             throw new BadRequest("at least one label pair required");
@@ -253,7 +294,7 @@ public final class AlertmanagerApi implements HttpRoutes {
             return Labels.EMPTY;
         }
         if (!n.isObject()) {
-            throw new BadRequest(what + " in body must be of type object");
+            throw type(what, "object");
         }
         Labels.Builder b = Labels.builder();
         for (var it = n.fields(); it.hasNext(); ) {
@@ -262,7 +303,7 @@ public final class AlertmanagerApi implements HttpRoutes {
                 throw new BadRequest("invalid label set: invalid name \"" + e.getKey() + "\"");
             }
             if (!e.getValue().isTextual()) {
-                throw new BadRequest(what + "." + e.getKey() + " in body must be of type string");
+                throw type(what + "." + e.getKey(), "string");
             }
             b.set(e.getKey(), e.getValue().asText());
         }
@@ -277,7 +318,7 @@ public final class AlertmanagerApi implements HttpRoutes {
             Instant t = java.time.OffsetDateTime.parse(n.asText()).toInstant();
             return t.equals(Instant.parse("0001-01-01T00:00:00Z")) ? null : t;
         } catch (DateTimeParseException e) {
-            throw new BadRequest(what + " in body must be of type date-time: \"" + n.asText() + "\"");
+            throw new BadRequest(what + " in body must be of type date-time: \"" + n.asText() + "\"", INVALID_TYPE);
         }
     }
 
@@ -383,19 +424,34 @@ public final class AlertmanagerApi implements HttpRoutes {
     private void postSilence(HttpExchange ex, AlertmanagerRuntime am) throws IOException, BadRequest {
         JsonNode n = body(ex);
         if (!n.isObject()) {
-            throw new BadRequest("silence in body: expected an object");
+            throw type("silence", "object");
         }
         Instant now = am.clock().instant();
         List<Matcher> matchers = new ArrayList<>();
         JsonNode ms = n.get("matchers");
-        if (ms == null || !ms.isArray() || ms.isEmpty()) {
-            throw new BadRequest("silence invalid: at least one matcher required");
+        if (ms == null || ms.isNull()) {
+            throw required("matchers");
         }
-        for (JsonNode m : ms) {
-            String name = text(m, "name");
-            String value = text(m, "value");
-            if (!m.has("isRegex") || !m.get("isRegex").isBoolean()) {
-                throw new BadRequest("matchers.isRegex in body is required");
+        if (!ms.isArray()) {
+            throw type("matchers", "array");
+        }
+        if (ms.isEmpty()) {
+            throw new BadRequest("matchers in body should have at least 1 items", MIN_ITEMS);
+        }
+        for (String field : List.of("startsAt", "endsAt", "createdBy", "comment")) {
+            if (!n.hasNonNull(field)) {
+                throw required(field);
+            }
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            JsonNode m = ms.get(i);
+            String name = text(m, "matchers." + i + ".name", "name");
+            String value = text(m, "matchers." + i + ".value", "value");
+            if (!m.hasNonNull("isRegex")) {
+                throw required("matchers." + i + ".isRegex");
+            }
+            if (!m.get("isRegex").isBoolean()) {
+                throw type("matchers." + i + ".isRegex", "boolean");
             }
             boolean regex = m.get("isRegex").asBoolean();
             boolean equal = !m.has("isEqual") || m.get("isEqual").asBoolean(true);
@@ -420,13 +476,13 @@ public final class AlertmanagerApi implements HttpRoutes {
         if (endsAt.isBefore(now)) {
             throw new BadRequest("silence invalid: end time can't be in the past");
         }
-        String createdBy = text(n, "createdBy");
-        String comment = text(n, "comment");
+        String createdBy = text(n, "createdBy", "createdBy");
+        String comment = text(n, "comment", "comment");
         if (createdBy.isEmpty()) {
-            throw new BadRequest("silence invalid: creator information required");
+            throw required("createdBy");
         }
         if (comment.isEmpty()) {
-            throw new BadRequest("silence invalid: comment required");
+            throw required("comment");
         }
         String id = n.hasNonNull("id") ? n.get("id").asText() : "";
         if (!id.isEmpty() && am.silences().get(id) == null) {
@@ -541,13 +597,13 @@ public final class AlertmanagerApi implements HttpRoutes {
         }
     }
 
-    private static String text(JsonNode n, String field) throws BadRequest {
+    private static String text(JsonNode n, String path, String field) throws BadRequest {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            throw new BadRequest(field + " in body is required");
+            throw required(path);
         }
         if (!v.isTextual()) {
-            throw new BadRequest(field + " in body must be of type string");
+            throw type(path, "string");
         }
         return v.asText();
     }
@@ -555,7 +611,7 @@ public final class AlertmanagerApi implements HttpRoutes {
     private static Instant requiredTime(JsonNode n, String field) throws BadRequest {
         Instant t = optionalTime(n.get(field), field);
         if (t == null) {
-            throw new BadRequest(field + " in body is required");
+            throw required(field);
         }
         return t;
     }

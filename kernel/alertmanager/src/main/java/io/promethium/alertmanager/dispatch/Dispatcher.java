@@ -21,8 +21,12 @@ public final class Dispatcher implements AutoCloseable {
     private final Route root;
     private final Notifications notifications;
     private final Clock clock;
-    private final Map<String, AggregationGroup> groups = new HashMap<>();
+    /** Groups by route (identity: two routes with the same matchers keep separate groups, as in Alertmanager) and group key. */
+    private final Map<GroupId, AggregationGroup> groups = new HashMap<>();
     private boolean closed;
+
+    private record GroupId(Route route, String key) {
+    }
 
     public Dispatcher(AlertmanagerConfig config, Notifications notifications, Clock clock) {
         this.root = new Route(config.route(), null);
@@ -42,10 +46,11 @@ public final class Dispatcher implements AutoCloseable {
         for (Route route : root.match(alert.alert().labels())) {
             Labels groupLabels = route.groupLabels(alert.alert().labels());
             String key = route.key() + ":" + format(groupLabels);
-            AggregationGroup group = groups.get(key);
+            GroupId id = new GroupId(route, key);
+            AggregationGroup group = groups.get(id);
             if (group == null) {
                 group = new AggregationGroup(this, route, groupLabels, key, notifications, clock);
-                groups.put(key, group);
+                groups.put(id, group);
                 group.start();
             }
             group.insert(alert);
@@ -54,8 +59,9 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Drops a group that has nothing left (called by the group after a flush). */
     synchronized boolean removeIfEmpty(AggregationGroup group) {
-        if (group.isEmpty() && groups.get(group.key()) == group) {
-            groups.remove(group.key());
+        GroupId id = new GroupId(group.route(), group.key());
+        if (group.isEmpty() && groups.get(id) == group) {
+            groups.remove(id);
             group.stop();
             return true;
         }

@@ -331,6 +331,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     @Override
     public void close() {
         maintenance.shutdownNow();
+        nflog.close();
         Active current = active;
         if (current != null) {
             current.dispatcher().close();

@@ -37,6 +37,7 @@ public final class NotificationLog {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Path file;
     private final Duration retention;
+    private boolean closed;
 
     public NotificationLog(Path file, Duration retention) {
         this.file = file;
@@ -56,6 +57,11 @@ public final class NotificationLog {
     public synchronized void log(String key, Set<Long> firing, Set<Long> resolved, Instant now) {
         entries.put(key, new Entry(now, firing, resolved, now.plus(retention)));
         persist();
+    }
+
+    /** Stops writing the snapshot (a late flush of a stopped dispatcher must not touch the file of the next one). */
+    public synchronized void close() {
+        closed = true;
     }
 
     public synchronized void gc(Instant now) {
@@ -92,7 +98,7 @@ public final class NotificationLog {
     }
 
     private void persist() {
-        if (file == null) {
+        if (file == null || closed) {
             return;
         }
         ObjectNode root = JSON.createObjectNode();

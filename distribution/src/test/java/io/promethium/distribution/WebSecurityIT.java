@@ -41,6 +41,15 @@ class WebSecurityIT {
                     .header("Authorization", basic("admin", "s3cret")));
             assertThat(authorized.statusCode()).isEqualTo(200);
             assertThat(authorized.body()).contains("process_start_time_seconds");
+            // The push endpoint's routes sit behind the same authentication.
+            HttpRequest.Builder push = HttpRequest.newBuilder(server.uri("/metrics/job/secured"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("secured_total 1\n"));
+            assertThat(server.send(push).statusCode()).isEqualTo(401);
+            assertThat(server.get("/push/metrics").statusCode()).isEqualTo(401);
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/metrics/job/secured")).header("Authorization", basic("admin", "s3cret"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("secured_total 1\n"))).statusCode()).isEqualTo(200);
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/push/metrics")).header("Authorization", basic("admin", "s3cret")))
+                    .body()).contains("secured_total{instance=\"\",job=\"secured\"} 1");
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -25,7 +26,10 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /**
- * The TSDB as an OSGi service: one database per configuration {@code io.promethium.tsdb},
+ * The TSDB as an OSGi service. Its command-line flags ({@code --storage.tsdb.*}) are declared in
+ * this bundle's manifest ({@code Promethium-Flags}) and read from the framework properties
+ * {@code promethium.flag.*}; the {@code storage:} section of {@code prometheus.yml} arrives as the
+ * configuration {@code io.promethium.storage} (out-of-order window) and is applied live. One database,
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
  * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats). Deactivation
  * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
@@ -34,7 +38,7 @@ import org.osgi.service.component.annotations.Modified;
  * opens the database from system properties {@code io.promethium.tsdb.path} (default
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
-@Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class}, property = "storage.type=tsdb")
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
@@ -48,7 +52,27 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     public TsdbComponent() {
     }
 
+    private volatile BundleContext context;
+
+    /** Named apart from {@link #activate(Map)} so SCR cannot pick the wrong overload. */
     @Activate
+    public void start(BundleContext context, Map<String, ?> properties) throws ConfigException {
+        this.context = context;
+        activate(withFlags(context, properties));
+    }
+
+    /** The component's properties with the flag values under their property names. */
+    static Map<String, Object> withFlags(BundleContext context, Map<String, ?> properties) {
+        Map<String, Object> all = new HashMap<>(properties);
+        ComponentConfig.FLAGS.forEach((key, flag) -> {
+            String value = context.getProperty("promethium.flag." + flag);
+            if (value != null) {
+                all.put(key, value);
+            }
+        });
+        return all;
+    }
+
     public void activate(Map<String, ?> properties) throws ConfigException {
         TsdbOptions options = ComponentConfig.parse(properties);
         Tsdb opened = Tsdb.open(options);
@@ -58,7 +82,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     }
 
     @Modified
-    public void modified(Map<String, ?> properties) throws ConfigException {
+    public void modified(Map<String, ?> componentProperties) throws ConfigException {
+        BundleContext ctx = context;
+        Map<String, ?> properties = ctx == null ? componentProperties : withFlags(ctx, componentProperties);
         Tsdb current = db();
         TsdbOptions next = ComponentConfig.parse(properties);
         TsdbOptions now = current.options();

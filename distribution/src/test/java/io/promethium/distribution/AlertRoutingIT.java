@@ -38,6 +38,7 @@ class AlertRoutingIT {
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         target.createContext("/metrics", ex -> {
             byte[] body = ("# TYPE demo_queue_depth gauge\ndemo_queue_depth " + value.get() + "\n").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);

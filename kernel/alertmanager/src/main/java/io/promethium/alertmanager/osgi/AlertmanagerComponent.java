@@ -81,11 +81,8 @@ public final class AlertmanagerComponent {
             factories.forEach(rt::addFactory);
             runtime = rt;
         }
-        try {
-            rt.reload();
-        } catch (ConfigException e) {
-            // Logged by the runtime; a later reload or an arriving notifier plugin may fix it.
-        }
+        // The first load comes with the server's first config load (applyConfig), once every
+        // startup bundle, notifier plugins included, is active; a bad file then stops the start.
         AlertSender sender = this::send;
         ConfigConsumer consumer = this::applyConfig;
         Collector collector = this::collect;
@@ -122,7 +119,7 @@ public final class AlertmanagerComponent {
                 rt.addFactory(factory);
             }
         }
-        if (rt != null && !rt.lastReloadOk()) {
+        if (rt != null && rt.active() != null && !rt.lastReloadOk()) {
             try {
                 rt.reload();
             } catch (ConfigException e) {

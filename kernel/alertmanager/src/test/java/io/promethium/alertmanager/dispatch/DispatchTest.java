@@ -145,6 +145,22 @@ class DispatchTest {
     }
 
     @Test
+    void silencesSurviveARestart() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Instant now = Instant.now();
+        String id = rt.silences().upsert(new Silence("", List.of(Matcher.equal("alertname", "Kept")), now, now.plusSeconds(600), now,
+                "me", "kept across restarts"), now);
+        rt.close();
+        runtimes.remove(rt);
+        AlertmanagerRuntime again = runtime("");
+        assertThat(again.silences().get(id)).isNotNull();
+        assertThat(again.silences().get(id).comment()).isEqualTo("kept across restarts");
+        assertThat(again.silences().mutes(Labels.of("alertname", "Kept"), Instant.now())).containsExactly(id);
+        again.silences().expire(id, Instant.now());
+        assertThat(again.silences().mutes(Labels.of("alertname", "Kept"), Instant.now().plusMillis(1))).isEmpty();
+    }
+
+    @Test
     void aFailedDeliveryIsRetriedWithBackoff() throws Exception {
         AlertmanagerRuntime rt = runtime("");
         recorder.failNext(2);

@@ -97,6 +97,12 @@ class AmtoolIT {
         assertThat(amtool("alert", "query").out()).as("silenced alerts are hidden by default").doesNotContain("DiskFull").contains("CpuHigh");
         assertThat(amtool("alert", "query", "--silenced").out()).contains("DiskFull");
 
+        Result config = amtool("config", "show");
+        assertThat(config.code()).as(config.out()).isZero();
+        assertThat(config.out()).contains("receiver: hook");
+        Result groups = amtool("alert", "query", "--output=json");
+        assertThat(groups.out()).contains("\"fingerprint\"");
+
         Result expire = amtool("silence", "expire", id);
         assertThat(expire.code()).as(expire.out()).isZero();
         assertThat(amtool("silence", "query", "-q").out().strip()).isEmpty();

@@ -103,8 +103,9 @@ class TlsScrapeTest {
     }
 
     private ScrapeLoop loop(HttpsServer target, HttpClientConfig.TlsConfig tls) throws Exception {
+        // Generous timeout: the handshake is the subject here, and a loaded CI machine can take seconds for it.
         HttpClientConfig http = new HttpClientConfig(null, null, tls, true, true, "", Map.of());
-        ScrapeConfig config = Configs.withHttp(Configs.withTiming(Configs.job("tls"), Duration.ofSeconds(10), Duration.ofSeconds(3)), http);
+        ScrapeConfig config = Configs.withHttp(Configs.withTiming(Configs.job("tls"), Duration.ofSeconds(60), Duration.ofSeconds(30)), http);
         Labels labels = Labels.of("__address__", "127.0.0.1:" + target.getAddress().getPort(), "__scheme__", "https");
         TargetBuilder.Result result = new TargetBuilder(config).build(labels, Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());

@@ -28,7 +28,7 @@ class PushEndpointIT {
     @Test
     void pushedGroupsAreServedStoredAndPersisted() throws Exception {
         try (ServerProcess server = ServerProcess.prepare()) {
-            server.start().awaitReady();
+            server.start("--push.storage.interval=1s").awaitReady();
             assertThat(push(server, "PUT", "/metrics/job/it-batch/instance/h1",
                     "# HELP it_done Batch done.\n# TYPE it_done gauge\nit_done 42\n").statusCode()).isEqualTo(200);
             assertThat(push(server, "PUT", "/metrics/job/it-other", "# TYPE it_done gauge\nit_done 7\n").statusCode()).isEqualTo(200);
@@ -41,13 +41,12 @@ class PushEndpointIT {
             assertThat(server.get("/metrics").body()).doesNotContain("it_done");
 
             // Stored as a Prometheus with honor_labels: true scraping a Pushgateway stores them.
-            // The default --push.storage.interval is 15s.
-            server.await(Duration.ofSeconds(45), () -> query(server, "it_done").contains("\"job\":\"it-other\""), "pushed samples in the TSDB");
+            server.await(Duration.ofSeconds(20), () -> query(server, "it_done").contains("\"job\":\"it-other\""), "pushed samples in the TSDB");
             assertThat(query(server, "it_done{job=\"it-batch\",instance=\"h1\"}")).contains("\"value\":[").contains("\"42\"]");
 
             // A deleted group's series turn stale: the query stops returning them at once.
             assertThat(push(server, "DELETE", "/metrics/job/it-other", null).statusCode()).isEqualTo(202);
-            server.await(Duration.ofSeconds(45), () -> !query(server, "it_done").contains("it-other"), "deleted group stale");
+            server.await(Duration.ofSeconds(20), () -> !query(server, "it_done").contains("it-other"), "deleted group stale");
             assertThat(query(server, "it_done")).contains("it-batch");
 
             // A clean shutdown writes the persistence file; the next start restores the groups.
@@ -56,6 +55,18 @@ class PushEndpointIT {
             server.start().awaitReady();
             assertThat(server.get("/push/metrics").body()).contains("it_done{instance=\"h1\",job=\"it-batch\"} 42")
                     .doesNotContain("it-other");
+        }
+    }
+
+    @Test
+    void aFlagSwitchesTheEndpointOff() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ServerProcess.Result help = server.runToCompletion("--help");
+            assertThat(help.output()).contains("--push.enabled").contains("--push.group-ttl").contains("--push.persistence.file");
+            server.start("--push.enabled=false").awaitReady();
+            assertThat(push(server, "PUT", "/metrics/job/off", "x 1\n").statusCode()).isEqualTo(404);
+            assertThat(server.get("/push/metrics").statusCode()).isEqualTo(404);
+            assertThat(server.get("/api/v1/status/buildinfo").statusCode()).isEqualTo(200);
         }
     }
 }

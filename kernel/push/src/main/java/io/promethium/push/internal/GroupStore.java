@@ -32,6 +32,7 @@ final class GroupStore {
     private final Map<String, Set<GroupingKey>> byFamily = new HashMap<>();
     private volatile List<MetricGroup> snapshot = List.of();
     private volatile long version;
+    private volatile long expiredGroups;
 
     /** @param nanoClock Unix time in nanoseconds */
     GroupStore(Limits limits, LongSupplier nanoClock) {
@@ -160,6 +161,11 @@ final class GroupStore {
         return s;
     }
 
+    /** Groups dropped so far because their time to live passed. */
+    long expiredGroups() {
+        return expiredGroups;
+    }
+
     /** Increases with every change; persistence writes when it moved. */
     long version() {
         return version;
@@ -175,6 +181,7 @@ final class GroupStore {
         for (GroupingKey k : dead) {
             unindex(groups.remove(k));
         }
+        expiredGroups += dead.size();
         if (!dead.isEmpty()) {
             publish();
         }

@@ -1,5 +1,7 @@
 package io.promethium.push.internal;
 
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.web.HttpRoutes;
 import io.promethium.launcher.spi.ServerInfo;
@@ -34,8 +36,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * {@link Storage} dynamically: while there is none, the groups are still served, only not stored.
  * On deactivation the routes go away and the groups are persisted once more.
  */
-@Component(immediate = true, service = {})
-public final class PushComponent {
+@Component(immediate = true, service = Collector.class)
+public final class PushComponent implements Collector {
 
     private static final Logger LOG = Logger.getLogger(PushComponent.class.getName());
 
@@ -47,6 +49,7 @@ public final class PushComponent {
     private GroupStore store;
     private ScheduledExecutorService background;
     private long persistedVersion = -1;
+    private final PushMetrics metrics = new PushMetrics();
 
     @Activate
     public PushComponent(BundleContext context) {
@@ -66,11 +69,11 @@ public final class PushComponent {
         long persistMillis = settings.persistenceInterval().toMillis();
         background.scheduleWithFixedDelay(this::persist, persistMillis, persistMillis, TimeUnit.MILLISECONDS);
         if (settings.storageEnabled()) {
-            StorageFeeder feeder = new StorageFeeder(store, settings.honorLabels(), settings.storageJob(), settings.storageInstance());
+            StorageFeeder feeder = new StorageFeeder(store, settings.honorLabels(), settings.storageJob(), settings.storageInstance(), metrics);
             long storeMillis = settings.storageInterval().toMillis();
             background.scheduleAtFixedRate(() -> feed(feeder), storeMillis, storeMillis, TimeUnit.MILLISECONDS);
         }
-        PushEndpoint endpoint = new PushEndpoint(store, settings, this::status);
+        PushEndpoint endpoint = new PushEndpoint(store, settings, this::status, metrics);
         for (Route route : endpoint.routes()) {
             registrations.add(context.registerService(HttpRoutes.class, route, new Hashtable<>(Map.of("promethium.push.path", route.pathPrefix()))));
         }
@@ -122,6 +125,13 @@ public final class PushComponent {
         }
     }
 
+    @Override
+    public void collect(MetricWriter writer) {
+        if (store != null) {
+            metrics.collect(writer, store);
+        }
+    }
+
     private PushEndpoint.Status status() {
         ServerInfo info = serverInfo;
         if (info == null) {
@@ -159,7 +169,9 @@ public final class PushComponent {
         try {
             GroupFile.write(settings.persistenceFile(), store.groups());
             persistedVersion = version;
+            metrics.lastPersistSeconds = System.currentTimeMillis() / 1000.0;
         } catch (IOException | RuntimeException e) {
+            metrics.persistFailures.increment();
             LOG.log(Level.WARNING, "push: writing " + settings.persistenceFile() + " failed; retried at the next interval", e);
         }
     }

@@ -44,11 +44,13 @@ final class PushEndpoint {
     private final GroupStore store;
     private final PushSettings settings;
     private final Supplier<Status> status;
+    private final PushMetrics metrics;
 
-    PushEndpoint(GroupStore store, PushSettings settings, Supplier<Status> status) {
+    PushEndpoint(GroupStore store, PushSettings settings, Supplier<Status> status, PushMetrics metrics) {
         this.store = store;
         this.settings = settings;
         this.status = status;
+        this.metrics = metrics;
     }
 
     /** The routes to mount; the wipe route only with the admin API enabled, as the Pushgateway. */
@@ -77,11 +79,12 @@ final class PushEndpoint {
             key = GroupingKey.parse(ex.subPath(), jobBase64);
             ttlMillis = ttl(ex);
         } catch (PushException e) {
-            answer(ex, e);
+            refused(ex, null, e);
             return;
         }
         if (method.equals("DELETE")) {
             store.delete(key);
+            metrics.deleted.increment();
             ex.respond(202, "text/plain; charset=utf-8", "");
             return;
         }
@@ -100,13 +103,15 @@ final class PushEndpoint {
         }
         try {
             store.push(key, families, method.equals("PUT"), ttlMillis);
+            metrics.accepted.increment();
             ex.respond(200, "text/plain; charset=utf-8", "");
         } catch (PushException e) {
             refused(ex, key, e);
         }
     }
 
-    private static void refused(HttpExchange ex, GroupingKey key, PushException e) throws IOException {
+    private void refused(HttpExchange ex, GroupingKey key, PushException e) throws IOException {
+        metrics.refused.increment();
         LOG.log(Level.FINE, () -> "push to " + key + " from " + ex.remoteAddress() + " refused: " + e.getMessage());
         answer(ex, e);
     }

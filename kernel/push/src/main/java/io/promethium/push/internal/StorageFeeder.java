@@ -30,11 +30,12 @@ final class StorageFeeder {
     private final boolean honorLabels;
     private final String job;
     private final String instance;
+    private final PushMetrics metrics;
     private Map<Labels, Long> previous = new HashMap<>();
-    private long rejectedSamples;
 
-    StorageFeeder(GroupStore store, boolean honorLabels, String job, String instance) {
+    StorageFeeder(GroupStore store, boolean honorLabels, String job, String instance, PushMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.honorLabels = honorLabels;
         this.job = job;
         this.instance = instance;
@@ -65,7 +66,7 @@ final class StorageFeeder {
                     next.put(series, r);
                     appended[0]++;
                 } catch (StorageException e) {
-                    rejectedSamples++;
+                    metrics.storageRejected.increment();
                     next.put(series, ref == null ? 0L : ref);
                     LOG.log(Level.FINE, "push: sample of " + series + " not stored", e);
                 }
@@ -76,21 +77,18 @@ final class StorageFeeder {
                 try {
                     appender.append(e.getValue(), e.getKey(), timestampMillis, StaleMarker.STALE_NAN);
                 } catch (StorageException ex) {
-                    rejectedSamples++;
+                    metrics.storageRejected.increment();
                 }
             }
         }
         try {
             appender.commit();
             previous = next;
+            metrics.storedSamples.add(appended[0]);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "push: storing the pushed groups failed", e);
         }
         return appended[0];
-    }
-
-    long rejectedSamples() {
-        return rejectedSamples;
     }
 
     private Labels labels(String name, List<LabelPair> labels, String extraLabel, double extraValue) {

@@ -15,6 +15,7 @@ final class PushServer implements AutoCloseable {
     final GroupStore store;
     final PushEndpoint endpoint;
     final RouteServer server;
+    final PushMetrics metrics = new PushMetrics();
     private final HttpClient client = HttpClient.newHttpClient();
 
     PushServer(Map<String, String> flags) throws IOException {
@@ -23,7 +24,7 @@ final class PushServer implements AutoCloseable {
         PushSettings settings = PushSettings.from(all::get);
         store = new GroupStore(settings.limits(), GroupStore::wallClockNanos);
         endpoint = new PushEndpoint(store, settings,
-                () -> new PushEndpoint.Status(Map.of("push.enabled", "true"), Instant.EPOCH, Map.of("version", "test")));
+                () -> new PushEndpoint.Status(Map.of("push.enabled", "true"), Instant.EPOCH, Map.of("version", "test")), metrics);
         server = new RouteServer(endpoint.routes());
     }
 

@@ -2,6 +2,10 @@ package io.promethium.push.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and after every step the pushed page agrees with the Pushgateway's {@code /metrics} (its own
  * {@code go_}/{@code process_}/{@code pushgateway_} families left out). Push times are compared
  * only as zero or not; where groups disagree on a family's help the Pushgateway picks one at
- * random, so those HELP lines are left out of the comparison.
+ * random, so those HELP lines are left out of the comparison. {@code /api/v1/metrics} agrees too.
  */
 class PushgatewayDifferentialIT {
 
@@ -145,7 +149,46 @@ class PushgatewayDifferentialIT {
                 String theirPage = PushgatewayProcess.normalize(pushgateway.page(), helpConflicts);
                 String ourPage = PushgatewayProcess.normalize(ours.page(), helpConflicts);
                 assertThat(ourPage).as(what).isEqualTo(theirPage);
+                assertThat(normalizeApi(ours.send("GET", "/api/v1/metrics", null).body())).as(what + " (/api/v1/metrics)")
+                        .isEqualTo(normalizeApi(pushgateway.get("/api/v1/metrics").body()));
             }
         }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * {@code /api/v1/metrics} with what legitimately differs taken out: groups and metrics sorted
+     * (the Pushgateway lists them in map order), {@code time_stamp} dropped, push times as 0 or T.
+     */
+    static JsonNode normalizeApi(String body) throws IOException {
+        JsonNode root = JSON.readTree(body);
+        List<JsonNode> groups = new ArrayList<>();
+        for (JsonNode g : root.path("data")) {
+            ObjectNode group = (ObjectNode) g.deepCopy();
+            for (var it = group.fields(); it.hasNext(); ) {
+                var field = it.next();
+                if (!(field.getValue() instanceof ObjectNode family) || field.getKey().equals("labels")) {
+                    continue;
+                }
+                family.remove("time_stamp");
+                List<JsonNode> metrics = new ArrayList<>();
+                family.path("metrics").forEach(metrics::add);
+                for (JsonNode m : metrics) {
+                    if (field.getKey().equals("push_time_seconds") || field.getKey().equals("push_failure_time_seconds")) {
+                        ((ObjectNode) m).put("value", m.path("value").asText().equals("0") ? "0" : "T");
+                    }
+                }
+                metrics.sort(java.util.Comparator.comparing(m -> m.path("labels").toString()));
+                ArrayNode sorted = family.putArray("metrics");
+                metrics.forEach(sorted::add);
+            }
+            groups.add(group);
+        }
+        groups.sort(java.util.Comparator.comparing(g -> g.path("labels").toString()));
+        ObjectNode result = JSON.createObjectNode();
+        result.put("status", root.path("status").asText());
+        groups.forEach(result.putArray("data")::add);
+        return result;
     }
 }

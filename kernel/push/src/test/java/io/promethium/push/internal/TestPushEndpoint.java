@@ -182,4 +182,32 @@ class TestPushEndpoint {
             assertThat(elapsedMillis).isBetween(1_000L, 2_500L);
         }
     }
+
+    @Test
+    void itsOwnMetricsCountGroupsPushesAndExpiries() throws Exception {
+        try (PushServer s = new PushServer(Map.of("push.group-ttl", "1ms"))) {
+            s.send("PUT", "/metrics/job/a?ttl=1h", "x 1\ny 2\n");
+            s.send("PUT", "/metrics/job/b", "x 1\n");
+            s.send("PUT", "/metrics/job/c?ttl=1h", "x{ 1\n");
+            s.send("DELETE", "/metrics/job/c", null);
+            Thread.sleep(5);
+            StringBuilder out = new StringBuilder();
+            s.metrics.collect(new io.promethium.api.collect.MetricWriter() {
+                @Override
+                public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
+                }
+
+                @Override
+                public void sample(String name, io.promethium.api.model.Labels labels, double value) {
+                    out.append(name).append(labels.isEmpty() ? "" : labels.toString()).append(' ').append(value).append('\n');
+                }
+            }, s.store);
+            assertThat(out.toString()).contains("promethium_push_groups 1.0\n")
+                    .contains("promethium_push_samples 2.0\n")
+                    .contains("promethium_push_requests_total{result=\"accepted\"} 2.0")
+                    .contains("promethium_push_requests_total{result=\"refused\"} 1.0")
+                    .contains("promethium_push_requests_total{result=\"deleted\"} 1.0")
+                    .contains("promethium_push_expired_groups_total 1.0");
+        }
+    }
 }

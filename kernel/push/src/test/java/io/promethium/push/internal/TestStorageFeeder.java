@@ -77,7 +77,7 @@ class TestStorageFeeder {
         push(store, GroupingKey.of("job", "batch", "instance", "host1"), "# HELP done Done.\n# TYPE done counter\ndone 5\n");
         push(store, GroupingKey.of("job", "other"), "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n");
         RecordingStorage storage = new RecordingStorage();
-        StorageFeeder feeder = new StorageFeeder(store, true, "pushgateway", "localhost:9090");
+        StorageFeeder feeder = new StorageFeeder(store, true, "pushgateway", "localhost:9090", new PushMetrics());
         assertThat(feeder.tick(storage, 1000)).isEqualTo(9);
         assertThat(storage.at(1000)).contains(
                 new Sample(Labels.of("__name__", "done", "job", "batch", "instance", "host1"), 1000, 5),
@@ -101,7 +101,7 @@ class TestStorageFeeder {
         push(store, GroupingKey.of("job", "batch", "instance", "host1"), "x 1\n");
         push(store, GroupingKey.of("job", "noinstance"), "y 2\n");
         RecordingStorage storage = new RecordingStorage();
-        new StorageFeeder(store, false, "pushgateway", "localhost:9090").tick(storage, 1000);
+        new StorageFeeder(store, false, "pushgateway", "localhost:9090", new PushMetrics()).tick(storage, 1000);
         assertThat(storage.samples).contains(
                 new Sample(Labels.of("__name__", "x", "job", "pushgateway", "instance", "localhost:9090",
                         "exported_job", "batch", "exported_instance", "host1"), 1000, 1),
@@ -112,6 +112,6 @@ class TestStorageFeeder {
     @Test
     void nothingIsAppendedWhileThereIsNoStorage() {
         GroupStore store = new GroupStore(new GroupStore.Limits(10, 100), GroupStore::wallClockNanos);
-        assertThat(new StorageFeeder(store, true, "j", "i").tick(null, 1)).isZero();
+        assertThat(new StorageFeeder(store, true, "j", "i", new PushMetrics()).tick(null, 1)).isZero();
     }
 }

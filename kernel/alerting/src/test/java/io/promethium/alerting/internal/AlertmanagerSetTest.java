@@ -29,7 +29,7 @@ class AlertmanagerSetTest {
                 java.time.Duration.ofSeconds(10), io.promethium.config.model.HttpClientConfig.DEFAULT, java.util.List.of(),
                 java.util.List.of(), java.util.List.of(), java.util.List.of());
         AlertmanagerSet set = new AlertmanagerSet("am", config, null);
-        set.update("file", java.util.List.of(new io.promethium.api.discovery.TargetGroup("f.yml:0", java.util.List.of(
+        set.replaceDiscovered(java.util.List.of(new io.promethium.api.discovery.TargetGroup("f.yml:0", java.util.List.of(
                 io.promethium.api.model.Labels.of("__address__", "http://am1:9093"),
                 io.promethium.api.model.Labels.of("__address__", "am2:9093")), io.promethium.api.model.Labels.EMPTY)));
         assertThat(set.active()).extracting(java.net.URI::toString).containsExactly("http://am2:9093/api/v2/alerts");

@@ -481,13 +481,46 @@ public final class AlertmanagerConfigLoader {
         return h * 60 + m;
     }
 
-    /** A context for validation and for building notifiers; the logger is named for the receiver. */
+    /**
+     * A context for validation and for building notifiers; the logger is named for the receiver.
+     * The plugin context (metrics, HTTP clients applying {@code http_config}, threads) is the
+     * kernel's, with a registry of its own until the runtime hands in the server's.
+     */
     public record StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
-                                        io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved)
+                                        io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved,
+                                        io.promethium.api.plugin.PluginContext plugin)
             implements NotifierContext {
+
+        public StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
+                                     io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved) {
+            this(receiver, configDirectory, globals, templates, sendResolved, io.promethium.config.plugin.KernelPluginContext.of(
+                    "notifier", receiver, configDirectory == null ? Path.of("").toAbsolutePath() : configDirectory,
+                    new io.promethium.config.plugin.PluginMetricsRegistry(), new io.promethium.config.http.KernelHttpClientFactory()));
+        }
+
         @Override
         public Logger logger() {
             return Logger.getLogger("io.promethium.alertmanager.notify." + receiver);
+        }
+
+        @Override
+        public String owner() {
+            return receiver;
+        }
+
+        @Override
+        public io.promethium.api.plugin.MetricsRegistrar metrics() {
+            return plugin.metrics();
+        }
+
+        @Override
+        public io.promethium.api.http.HttpClientFactory httpClients() {
+            return plugin.httpClients();
+        }
+
+        @Override
+        public java.util.concurrent.ThreadFactory threads() {
+            return plugin.threads();
         }
     }
 

@@ -62,6 +62,9 @@ class WebhookNotifierTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
+    /** The plugin-context part of the notifier context (no HTTP client settings in these tests). */
+    private final io.promethium.api.testing.TestPluginContext plugin = new io.promethium.api.testing.TestPluginContext(Path.of("."), "r");
+
     private NotifierContext context() {
         return new NotifierContext() {
             @Override
@@ -92,6 +95,26 @@ class WebhookNotifierTest {
             @Override
             public Logger logger() {
                 return Logger.getLogger("test");
+            }
+
+            @Override
+            public String owner() {
+                return "r";
+            }
+
+            @Override
+            public io.promethium.api.plugin.MetricsRegistrar metrics() {
+                return plugin.metrics();
+            }
+
+            @Override
+            public io.promethium.api.http.HttpClientFactory httpClients() {
+                return plugin.httpClients();
+            }
+
+            @Override
+            public java.util.concurrent.ThreadFactory threads() {
+                return plugin.threads();
             }
         };
     }

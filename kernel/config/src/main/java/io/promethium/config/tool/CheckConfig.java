@@ -149,7 +149,10 @@ public final class CheckConfig {
 
     private static PluginKeys discoveryKeys() {
         Map<String, DiscovererFactory> factories = new HashMap<>();
-        for (DiscovererFactory factory : ServiceLoader.load(DiscovererFactory.class, CheckConfig.class.getClassLoader())) {
+        // The launcher's tool loader (the context loader) sees plugins/ too; this class may come from a parent that does not.
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (DiscovererFactory factory : ServiceLoader.load(DiscovererFactory.class,
+                loader == null ? CheckConfig.class.getClassLoader() : loader)) {
             factories.put(factory.type(), factory);
         }
         return new DiscoveryKeys(factories, new PluginMetricsRegistry(), new KernelHttpClientFactory());

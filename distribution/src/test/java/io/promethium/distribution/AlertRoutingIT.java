@@ -107,6 +107,19 @@ class AlertRoutingIT {
         }
     }
 
+    @Test
+    void checkAlertmanagerConfigAcceptsTheShippedFileAndNamesErrors() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ServerProcess.Result ok = server.runToCompletion("check", "alertmanager-config", "conf/alertmanager.yml");
+            assertThat(ok.exitCode()).as(ok.output()).isZero();
+            assertThat(ok.output()).contains("SUCCESS").contains(" - 1 inhibit rules").contains(" - 1 receivers");
+            Files.writeString(server.home.resolve("bad.yml"), "route:\n  receiver: nobody\nreceivers:\n  - name: a\n");
+            ServerProcess.Result bad = server.runToCompletion("check", "alertmanager-config", "bad.yml");
+            assertThat(bad.exitCode()).isEqualTo(1);
+            assertThat(bad.output()).contains("bad.yml:2:3: undefined receiver \"nobody\" used in route");
+        }
+    }
+
     private boolean contains(String text) {
         synchronized (received) {
             return received.stream().anyMatch(b -> b.contains(text));

@@ -151,6 +151,19 @@ class PrometheusValidationTest {
                 .containsEntry("literal", "foo$bar").containsEntry("unset", "xy");
     }
 
+    @Test
+    void bytesThatAreNotUtf8AreAnErrorAtTheirPosition(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("prometheus.yml");
+        byte[] head = "global:\n  external_labels:\n    a: \"x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 3);
+        bytes[head.length] = (byte) 0xff;
+        bytes[head.length + 1] = '"';
+        bytes[head.length + 2] = '\n';
+        java.nio.file.Files.write(file, bytes);
+        assertThatThrownBy(() -> new ConfigLoader(PluginKeys.NONE).load(file))
+                .hasMessage(file + ":3:10: invalid UTF-8 (byte 0xff)");
+    }
+
     // --- remote_write / remote_read ---
 
     @Test

@@ -22,7 +22,7 @@ final class GroupStore {
     static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
 
     /** What a push is allowed to be. */
-    record Limits(int maxGroups, int maxSamplesPerGroup) {
+    record Limits(int maxGroups, int maxSeriesPerGroup) {
     }
 
     private final Limits limits;
@@ -84,9 +84,9 @@ final class GroupStore {
             after.forEach((n, sf) -> groupAfter.put(n, sf.family()));
             ConsistencyCheck.check(sanitized, groupAfter, name -> othersOf(name, key));
             MetricGroup next = new MetricGroup(key, after, now, existing == null ? 0 : existing.failureTimeNanos(), ttlMillis);
-            if (next.sampleCount() > limits.maxSamplesPerGroup()) {
+            if (next.sampleCount() > limits.maxSeriesPerGroup()) {
                 throw PushException.rejected("group " + key + " would hold " + next.sampleCount()
-                        + " samples, more than the limit of " + limits.maxSamplesPerGroup() + " (--push.max-samples-per-group)");
+                        + " series, more than the limit of " + limits.maxSeriesPerGroup() + " (--push.max-series-per-group)");
             }
             put(next);
         } catch (PushException e) {

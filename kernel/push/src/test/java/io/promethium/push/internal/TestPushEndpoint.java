@@ -104,6 +104,11 @@ class TestPushEndpoint {
             assertThat(collision.body()).contains("collides with previously collected summary named \"s\"");
             PushServer.Response duplicate = s.send("PUT", "/metrics/job/k2", "a 1\na 2\n");
             assertThat(duplicate.body()).contains("was collected before with the same name and label values");
+            // Across groups: {job=k9} pushes x="1" itself, equal to a series of the group {job=k9,x=1}.
+            assertThat(s.send("PUT", "/metrics/job/k9/x/1", "dup 1\n").status()).isEqualTo(200);
+            PushServer.Response across = s.send("PUT", "/metrics/job/k9", "dup{x=\"1\"} 2\n");
+            assertThat(across.status()).isEqualTo(400);
+            assertThat(across.body()).contains("was collected before with the same name and label values");
             assertThat(withoutPushTimes(s.page())).contains("""
                     # TYPE h histogram
                     h_bucket{instance="",job="k7",le="1"} 1

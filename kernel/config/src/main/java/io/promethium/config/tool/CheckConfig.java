@@ -95,21 +95,23 @@ public final class CheckConfig {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
+        String where = root instanceof YamlNode.Mapping m && m.entries().get("rule_files") != null
+                ? m.entries().get("rule_files").keyLocation().toString() : file.toString();
         List<Path> ruleFiles = new ArrayList<>();
         for (String pattern : config.ruleFiles()) {
             List<Path> matches;
             try {
                 matches = FileGlobs.expand(base, pattern);
             } catch (IOException e) {
-                throw new ConfigException(file + ": rule_files: \"" + pattern + "\": " + e.getMessage(), e);
+                throw new ConfigException(where + ": rule_files: \"" + pattern + "\": " + e.getMessage(), e);
             }
             // As promtool: a pattern without a wildcard names a file that must be there.
             if (!FileGlobs.hasMeta(pattern)) {
                 if (matches.isEmpty()) {
-                    throw new ConfigException(file + ": rule_files: \"" + pattern + "\" does not point to an existing file");
+                    throw new ConfigException(where + ": rule_files: \"" + pattern + "\" does not point to an existing file");
                 }
                 if (!Files.isRegularFile(matches.get(0)) || !Files.isReadable(matches.get(0))) {
-                    throw new ConfigException(file + ": rule_files: error checking rule file \"" + pattern + "\": not a readable file");
+                    throw new ConfigException(where + ": rule_files: error checking rule file \"" + pattern + "\": not a readable file");
                 }
             }
             ruleFiles.addAll(matches);

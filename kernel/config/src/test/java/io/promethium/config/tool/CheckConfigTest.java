@@ -84,7 +84,7 @@ class CheckConfigTest {
     @Test
     void aRuleFileNamedWithoutAWildcardMustExist() throws Exception {
         assertThat(check("rule_files: [rules/absent.yml]\n")).isEqualTo(1);
-        assertThat(errors()).contains("\"rules/absent.yml\" does not point to an existing file");
+        assertThat(errors()).contains("prometheus.yml:1:1: rule_files: \"rules/absent.yml\" does not point to an existing file");
     }
 
     @Test

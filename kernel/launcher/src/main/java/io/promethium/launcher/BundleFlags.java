@@ -77,8 +77,9 @@ final class BundleFlags {
         List<Flags.Spec> specs = new ArrayList<>();
         for (List<String> clause : clauses(header)) {
             String name = clause.get(0).trim();
-            if (!name.matches("[a-z0-9][a-z0-9.\\-]*")) {
-                throw new IllegalArgumentException("flag name " + quote(name) + " is not lower-case words joined by . or -");
+            // '_' too: node_exporter's flags name collectors so (--collector.thermal_zone).
+            if (!name.matches("[a-z0-9][a-z0-9._\\-]*")) {
+                throw new IllegalArgumentException("flag name " + quote(name) + " is not lower-case words joined by ., - or _");
             }
             Map<String, String> params = new LinkedHashMap<>();
             for (String param : clause.subList(1, clause.size())) {

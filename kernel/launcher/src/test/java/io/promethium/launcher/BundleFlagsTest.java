@@ -38,6 +38,8 @@ class BundleFlagsTest {
         assertThatThrownBy(() -> BundleFlags.parse("x.y;type=int", "b", HOME)).hasMessageContaining("x.y").hasMessageContaining("int");
         assertThatThrownBy(() -> BundleFlags.parse("x.y;colour=red", "b", HOME)).hasMessageContaining("colour");
         assertThatThrownBy(() -> BundleFlags.parse("Bad_Name", "b", HOME)).hasMessageContaining("Bad_Name");
+        assertThat(BundleFlags.parse("collector.thermal_zone;type=bool;default=true", "b", HOME).get(0).name())
+                .as("underscores as in node_exporter's flags").isEqualTo("collector.thermal_zone");
         assertThatThrownBy(() -> BundleFlags.parse("x;help=\"open", "b", HOME)).hasMessageContaining("quote");
     }
 

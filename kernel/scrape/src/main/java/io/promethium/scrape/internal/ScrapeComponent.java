@@ -4,6 +4,7 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
@@ -23,8 +24,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * storage bundle update pauses scrapes and resumes them on the replacement) and every discovery
  * plugin. Also the targets view for the web layer and the collector of the scrape self metrics.
  */
-@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class})
-public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector {
+@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class, MetadataSource.class})
+public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector, MetadataSource {
 
     private final ScrapeManager manager = new ScrapeManager();
 
@@ -63,6 +64,17 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
     @Override
     public List<TargetInfo> activeTargets() {
         return manager.activeTargets();
+    }
+
+    /** The scraped families' metadata for senders such as remote write's metadata_config. */
+    @Override
+    public List<FamilyMetadata> metadata() {
+        List<TargetMetadata> all = targetMetadata();
+        List<FamilyMetadata> result = new java.util.ArrayList<>(all.size());
+        for (TargetMetadata m : all) {
+            result.add(new FamilyMetadata(m.metric(), m.metadata()));
+        }
+        return result;
     }
 
     @Override

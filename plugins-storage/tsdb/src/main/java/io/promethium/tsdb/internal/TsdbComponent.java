@@ -9,6 +9,10 @@ import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
+import io.promethium.api.storage.WalPosition;
+import io.promethium.api.storage.WalVisitor;
+import io.promethium.api.storage.WalWatchable;
+import java.io.IOException;
 import io.promethium.api.model.Matcher;
 import io.promethium.tsdb.HeadStats;
 import io.promethium.tsdb.Tsdb;
@@ -27,7 +31,8 @@ import org.osgi.service.component.annotations.Modified;
 /**
  * The TSDB as an OSGi service: one database per configuration {@code io.promethium.tsdb},
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
- * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats). Deactivation
+ * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats) and
+ * {@link WalWatchable} (its WAL, followed by remote write). Deactivation
  * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
  *
  * <p>On a flat classpath ({@link java.util.ServiceLoader}) nothing activates it: the first use
@@ -35,8 +40,8 @@ import org.osgi.service.component.annotations.Modified;
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
 @Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class}, property = "storage.type=tsdb")
-public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin {
+        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
         "walSyncOnCommit"};
 
@@ -161,5 +166,38 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         if (c != null) {
             c.collect(writer);
         }
+    }
+
+    private WalWatchable log() throws IOException {
+        WalWatchable log = db().walWatchable();
+        if (log == null) {
+            throw new IOException("the TSDB runs without a WAL: nothing to follow");
+        }
+        return log;
+    }
+
+    @Override
+    public Path stateDirectory() {
+        return db().options().path().resolve("wal-followers");
+    }
+
+    @Override
+    public WalPosition end() throws IOException {
+        return log().end();
+    }
+
+    @Override
+    public WalPosition oldest() throws IOException {
+        return log().oldest();
+    }
+
+    @Override
+    public void seriesBefore(WalPosition position, WalVisitor visitor) throws IOException {
+        log().seriesBefore(position, visitor);
+    }
+
+    @Override
+    public WalPosition read(WalPosition from, long maxBytes, WalVisitor visitor) throws IOException {
+        return log().read(from, maxBytes, visitor);
     }
 }

@@ -2,6 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.testing.Peers;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class PrometheusDifferentialIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(PrometheusProcess.available(), "no Prometheus binary at " + PrometheusProcess.BINARY);
+        Peers.require("prometheus");
         String config = "global:\n  scrape_interval: 1h\n  external_labels:\n    replica: r1\n";
         prometheus = PrometheusProcess.start(config, "--web.enable-remote-write-receiver", "--web.enable-admin-api");
         promethium = ServerProcess.prepare().config(config)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promethium.api.testing.Peers;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class PrometheusPeerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(PrometheusProcess.available(), "no Prometheus binary at " + PrometheusProcess.BINARY);
+        Peers.require("prometheus");
         promethium = ServerProcess.prepare().config("global:\n  scrape_interval: 1h\n  external_labels:\n    site: p\n")
                 .start("--web.enable-remote-write-receiver").awaitReady();
         long now = System.currentTimeMillis() / 1000 * 1000;
@@ -113,16 +113,28 @@ class PrometheusPeerIT {
         promethium.await(Duration.ofSeconds(60), () -> get(promethium.port, "/api/v1/query?query=" + enc("count_over_time(up{job=\"self\"}[1m])"))
                 .body().contains("\"value\":[") && !get(promethium.port, "/api/v1/query?query=" + enc("up{job=\"self\"}")).body()
                 .contains("\"result\":[]"), "remote-written samples in Promethium");
-        ServerProcess.sleep(10_000); // several scrapes after the first one
-        long at = System.currentTimeMillis() - 4000;
-        ServerProcess.sleep(4000); // past the 1 s batch deadline, with margin
+        // Several scrapes after the first one, in Prometheus's own storage.
+        promethium.await(Duration.ofSeconds(60), () -> get(prometheus.port, "/api/v1/query?query="
+                + enc("count_over_time(up{job=\"self\"}[1m]) >= 5")).body().contains("\"value\":["), "five scrapes in Prometheus");
+        long at = System.currentTimeMillis() - 1000;
         String query = "/api/v1/query?query=" + enc("{job=\"self\",__name__=~\"up|prometheus_build_info|prometheus_tsdb_head_series|"
                 + "prometheus_http_requests_total|scrape_samples_scraped\"}[20s]") + "&time=" + seconds(at);
-        HttpResponse<String> fromPrometheus = get(prometheus.port, query);
-        HttpResponse<String> fromPromethium = get(promethium.port, query);
+        // Everything Prometheus stored up to `at` reaches Promethium within a few batch deadlines
+        // (1 s each): compare until equal, against a deadline, and report the last difference.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String difference;
+        HttpResponse<String> fromPrometheus;
+        do {
+            fromPrometheus = get(prometheus.port, query);
+            difference = ApiComparison.compare(fromPrometheus, get(promethium.port, query));
+            if (difference.isEmpty()) {
+                break;
+            }
+            ServerProcess.sleep(500);
+        } while (System.nanoTime() < deadline);
         JsonNode a = JSON.readTree(fromPrometheus.body()).at("/data/result");
         assertThat(a.size()).as(fromPrometheus.body()).isGreaterThan(4);
-        assertThat(ApiComparison.compare(fromPrometheus, fromPromethium)).isEmpty();
+        assertThat(difference).as("Prometheus's samples up to %s vs what it remote-wrote into Promethium", seconds(at)).isEmpty();
     }
 
     @Test

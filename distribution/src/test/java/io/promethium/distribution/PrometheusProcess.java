@@ -1,5 +1,6 @@
 package io.promethium.distribution;
 
+import io.promethium.api.testing.Peers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,12 +14,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Prometheus (the Debian package's {@code /usr/bin/prometheus}) on loopback with its own
+ * The real Prometheus (the Debian package {@code prometheus}, found by {@link Peers}) on loopback with its own
  * data folder and config, for differential and peer tests.
  */
 final class PrometheusProcess implements AutoCloseable {
 
-    static final Path BINARY = Path.of(System.getProperty("prometheus.binary", "/usr/bin/prometheus"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Path home;
@@ -31,16 +31,16 @@ final class PrometheusProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static boolean available() {
-        return Files.isExecutable(BINARY);
-    }
-
-    /** Starts Prometheus; {@code PROMETHEUS_PORT} in the config is replaced by its own port. */
+    /**
+     * Starts Prometheus; {@code PROMETHEUS_PORT} in the config is replaced by its own port. A
+     * missing binary fails the test under CI and skips it otherwise ({@link Peers#require}).
+     */
     static PrometheusProcess start(String configYaml, String... flags) throws IOException {
+        Path binary = Peers.require("prometheus");
         Path home = Files.createTempDirectory("prometheus-it-");
         int port = ServerProcess.freePort();
         Files.writeString(home.resolve("prometheus.yml"), configYaml.replace("PROMETHEUS_PORT", Integer.toString(port)));
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(),
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--config.file=" + home.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + home.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port));

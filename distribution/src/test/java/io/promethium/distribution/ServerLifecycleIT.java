@@ -120,15 +120,15 @@ class ServerLifecycleIT {
     }
 
     @Test
-    void sigtermStopsGracefullyWithinTenSeconds() throws Exception {
+    void sigtermStopsGracefullyWithinTheStopTimeout() throws Exception {
         try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
-            long start = System.nanoTime();
             server.signal("TERM");
-            boolean exited = server.process().waitFor(10, TimeUnit.SECONDS);
-            assertThat(exited).as("exited within 10 s").isTrue();
+            // The server itself judges its 10 s stop timeout: it says "See you next time!" only when
+            // every bundle stopped in time. The wait here has margin for a loaded machine.
+            boolean exited = server.process().waitFor(40, TimeUnit.SECONDS);
+            assertThat(exited).as("exited after SIGTERM").isTrue();
             assertThat(server.process().exitValue()).isZero();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            assertThat(server.output()).contains("See you next time!");
+            assertThat(server.output()).contains("See you next time!").doesNotContain("bundles still running");
         }
     }
 }

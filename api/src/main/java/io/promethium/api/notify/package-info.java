@@ -1,11 +1,18 @@
 /**
  * The notifier SPI: how grouped alerts leave the server. A
  * {@link io.promethium.api.notify.NotifierFactory} of type {@code T} owns the receiver key
- * {@code T_configs} in the alert routing config and builds one
- * {@link io.promethium.api.notify.Notifier} per config block.
+ * {@code T_configs} in {@code alertmanager.yml} and builds one
+ * {@link io.promethium.api.notify.Notifier} per config block, given a
+ * {@link io.promethium.api.notify.NotifierContext} (receiver, global defaults, template
+ * renderer, {@code send_resolved}). The dispatcher owns grouping, retries and backoff: a notifier
+ * sends once before a deadline and says, through
+ * {@link io.promethium.api.notify.NotifyException}, whether to retry.
+ *
+ * <p>1.1.0: notifiers get a context and a deadline and may ask for a retry delay; alerts have
+ * Alertmanager's fingerprint and status. (1.0.0 had no implementations.)
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

@@ -173,7 +173,8 @@ class NotifierManagerTest {
         for (int i = 0; i < 25; i++) {
             long start = System.nanoTime();
             manager.send(List.of(alert("a" + i)));
-            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(1));
+            // A blocking send would wait out the 30 s timeout; 5 s leaves margin for a loaded machine.
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
         }
         assertThat(manager.queueLength()).isEqualTo(10);
         assertThat(manager.dropped()).isEqualTo(15);

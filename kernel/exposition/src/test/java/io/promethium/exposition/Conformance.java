@@ -1,23 +1,27 @@
 package io.promethium.exposition;
 
-import java.nio.file.Files;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 
-/** Locates the shared conformance data, as the build configures it. */
+/**
+ * Locates the reference data in this module's test resources ({@code conformance/}: OpenMetrics
+ * parser cases and real exposition pages, with their licence and NOTICE).
+ */
 final class Conformance {
 
     private Conformance() {
     }
 
     static Path root() {
-        String property = System.getProperty("promethium.conformance");
-        Path root = property != null ? Path.of(property) : Path.of("../../shared/conformance");
-        if (!Files.isDirectory(root)) {
-            root = Path.of("../../../shared/conformance");
+        URL url = Conformance.class.getResource("/conformance/NOTICE");
+        if (url == null) {
+            throw new IllegalStateException("no conformance/ on the test class path (kernel/exposition/src/test/resources/conformance)");
         }
-        if (!Files.isDirectory(root)) {
-            throw new IllegalStateException("conformance data not found; set -Dpromethium.conformance (tried " + property + ")");
+        try {
+            return Path.of(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("bad resource address " + url, e);
         }
-        return root;
     }
 }

@@ -2,6 +2,7 @@ package io.promethium.launcher;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
@@ -17,7 +18,9 @@ import java.util.zip.ZipEntry;
 /**
  * A plain class loader over the bundles, for the command-line tools that need no framework
  * ({@code check config}, {@code tsdb ...}). Jars a bundle embeds on its {@code Bundle-ClassPath}
- * are extracted to a temporary folder and added too, so a tool sees what the bundle sees.
+ * are extracted to a temporary folder and added too, so a tool sees what the bundle sees. A jar
+ * that cannot be read (truncated, not a zip) is left out with a warning naming it: one broken
+ * plugin must not stop the tools.
  */
 final class FlatClasspath {
 
@@ -25,8 +28,12 @@ final class FlatClasspath {
     }
 
     static URLClassLoader of(List<Path> folders) throws IOException {
+        return of(folders, System.err);
+    }
+
+    static URLClassLoader of(List<Path> folders, PrintStream warnings) throws IOException {
         List<URL> urls = new ArrayList<>();
-        Path extracted = null;
+        Path[] extracted = {null};
         for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
                 continue;
@@ -37,37 +44,51 @@ final class FlatClasspath {
             }
             jars.sort(null);
             for (Path jar : jars) {
-                urls.add(jar.toUri().toURL());
-                try (JarFile file = new JarFile(jar.toFile())) {
-                    Manifest manifest = file.getManifest();
-                    String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-ClassPath");
-                    if (classPath == null) {
-                        continue;
-                    }
-                    for (String element : classPath.split(",")) {
-                        String name = element.trim();
-                        int semicolon = name.indexOf(';');
-                        if (semicolon >= 0) {
-                            name = name.substring(0, semicolon).trim();
-                        }
-                        ZipEntry entry = name.endsWith(".jar") ? file.getEntry(name) : null;
-                        if (entry == null) {
-                            continue;
-                        }
-                        if (extracted == null) {
-                            extracted = Files.createTempDirectory("promethium-tool-");
-                            extracted.toFile().deleteOnExit();
-                        }
-                        Path target = extracted.resolve(jar.getFileName() + "-" + name.replace('/', '_'));
-                        try (InputStream in = file.getInputStream(entry)) {
-                            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                        }
-                        target.toFile().deleteOnExit();
-                        urls.add(target.toUri().toURL());
-                    }
+                List<URL> jarUrls;
+                try {
+                    jarUrls = urlsOf(jar, extracted);
+                } catch (IOException e) {
+                    warnings.println("promethium: warning: skipping " + jar + ": not a readable jar (" + e.getMessage() + ")");
+                    continue;
                 }
+                urls.addAll(jarUrls);
             }
         }
         return new URLClassLoader(urls.toArray(URL[]::new), FlatClasspath.class.getClassLoader());
+    }
+
+    /** The jar itself and the jars it embeds on its {@code Bundle-ClassPath}; fails when the jar cannot be read. */
+    private static List<URL> urlsOf(Path jar, Path[] extracted) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        urls.add(jar.toUri().toURL());
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-ClassPath");
+            if (classPath == null) {
+                return urls;
+            }
+            for (String element : classPath.split(",")) {
+                String name = element.trim();
+                int semicolon = name.indexOf(';');
+                if (semicolon >= 0) {
+                    name = name.substring(0, semicolon).trim();
+                }
+                ZipEntry entry = name.endsWith(".jar") ? file.getEntry(name) : null;
+                if (entry == null) {
+                    continue;
+                }
+                if (extracted[0] == null) {
+                    extracted[0] = Files.createTempDirectory("promethium-tool-");
+                    extracted[0].toFile().deleteOnExit();
+                }
+                Path target = extracted[0].resolve(jar.getFileName() + "-" + name.replace('/', '_'));
+                try (InputStream in = file.getInputStream(entry)) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                target.toFile().deleteOnExit();
+                urls.add(target.toUri().toURL());
+            }
+        }
+        return urls;
     }
 }

@@ -35,15 +35,9 @@ public final class ConformanceQueries {
     private ConformanceQueries() {
     }
 
-    public static Path directory() {
-        String property = System.getProperty("promethium.conformance");
-        Path root = property != null ? Path.of(property) : Path.of("../../shared/conformance");
-        return root.resolve("promql");
-    }
-
     public static List<Query> all() {
         List<Query> queries = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory())) {
+        try (Stream<Path> files = Files.list(ConformanceScripts.directory())) {
             for (Path file : files.filter(p -> p.toString().endsWith(".test")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size(); i++) {
@@ -58,7 +52,7 @@ public final class ConformanceQueries {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read conformance scripts in " + directory(), e);
+            throw new UncheckedIOException("cannot read conformance scripts in " + ConformanceScripts.directory(), e);
         }
         return queries;
     }

@@ -24,7 +24,7 @@ import io.promethium.rules.internal.file.RuleFileException;
 import io.promethium.rules.internal.file.RuleFileParser;
 import io.promethium.rules.internal.manager.RuleFileGlobs;
 import io.promethium.rules.internal.storage.MemoryStorage;
-import io.promethium.rules.internal.template.GoFormat;
+import io.promethium.templates.GoFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -64,7 +64,8 @@ public final class TestRules {
         }
         boolean failed = false;
         for (String arg : args) {
-            out.println("Unit Testing: " + arg);
+            // promtool prints with Println("Unit Testing: ", file): two spaces.
+            out.println("Unit Testing:  " + arg);
             List<String> errors;
             try {
                 errors = runFile(Path.of(arg));
@@ -143,7 +144,7 @@ public final class TestRules {
         for (GroupDef d : groupDefs) {
             try {
                 groups.add(new RuleGroup(d, evalInterval, Duration.ZERO, env, false));
-            } catch (io.promethium.rules.internal.template.TemplateException e) {
+            } catch (io.promethium.templates.TemplateException e) {
                 throw new ConfigException(e.getMessage(), e);
             }
         }
@@ -177,8 +178,19 @@ public final class TestRules {
         for (long ts = 0; ts <= maxTime; ts += step) {
             now[0] = ts;
             // As promtool: every group at every evaluation_interval step, whatever its own interval.
+            List<String> evalErrors = new ArrayList<>();
             for (RuleGroup g : groups) {
                 g.evaluate(ts);
+                for (BaseRule rule : g.rules()) {
+                    if (!rule.lastError().isEmpty()) {
+                        evalErrors.add("    rule: " + rule.def().name() + ", time: " + Durations.format(Duration.ofMillis(ts))
+                                + ", err: " + rule.lastError());
+                    }
+                }
+            }
+            if (!evalErrors.isEmpty()) {
+                // As promtool: a rule that fails to evaluate fails the test with its error; nothing else is checked.
+                return evalErrors;
             }
             long from = ts;
             long to = ts + step;
@@ -301,9 +313,9 @@ public final class TestRules {
         StringBuilder sb = new StringBuilder();
         for (Sample s : list) {
             if (!sb.isEmpty()) {
-                sb.append("\n             ");
+                sb.append(", ");
             }
-            sb.append(s.labels()).append(' ').append(GoFormat.formatE(s.v(), 0).replace("e", "E"));
+            sb.append(s.labels()).append(' ').append(PromtoolNumbers.format(s.v()));
         }
         return sb.isEmpty() ? "nil" : sb.toString();
     }

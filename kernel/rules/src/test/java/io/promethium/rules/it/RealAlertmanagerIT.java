@@ -1,10 +1,10 @@
 package io.promethium.rules.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promethium.alerting.internal.NotifierManager;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.Peers;
 import io.promethium.api.storage.Appender;
 import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
@@ -52,8 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealAlertmanagerIT {
 
-    private static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
-    private static final Path AMTOOL = Path.of("/usr/bin/amtool");
 
     @TempDir
     Path dir;
@@ -110,7 +108,7 @@ class RealAlertmanagerIT {
                   - name: blackhole
                 """);
         Files.createDirectories(dir.resolve("am-data"));
-        alertmanager = new ProcessBuilder(ALERTMANAGER.toString(),
+        alertmanager = new ProcessBuilder(Peers.require("prometheus-alertmanager").toString(),
                 "--config.file=" + config,
                 "--storage.path=" + dir.resolve("am-data"),
                 "--web.listen-address=127.0.0.1:" + port,
@@ -133,7 +131,7 @@ class RealAlertmanagerIT {
     }
 
     private static String amtool(int port, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(AMTOOL.toString(), "alert", "query",
+        List<String> cmd = new ArrayList<>(List.of(Peers.require("amtool").toString(), "alert", "query",
                 "--alertmanager.url=http://127.0.0.1:" + port));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -174,8 +172,8 @@ class RealAlertmanagerIT {
 
     @Test
     void firingAlertShowsInAmtoolAndResolvesWhenTheConditionEnds() throws Exception {
-        assumeTrue(Files.isExecutable(ALERTMANAGER) && Files.isExecutable(AMTOOL),
-                "needs the Debian package prometheus-alertmanager (apt-get install -y prometheus-alertmanager)");
+        Peers.require("prometheus-alertmanager");
+        Peers.require("amtool");
         int port = freePort();
         startAlertmanager(port);
         startWriter(1);
@@ -205,8 +203,8 @@ class RealAlertmanagerIT {
 
     @Test
     void alertsSentWhileTheAlertmanagerIsDownArriveWhenItComesUp() throws Exception {
-        assumeTrue(Files.isExecutable(ALERTMANAGER) && Files.isExecutable(AMTOOL),
-                "needs the Debian package prometheus-alertmanager (apt-get install -y prometheus-alertmanager)");
+        Peers.require("prometheus-alertmanager");
+        Peers.require("amtool");
         int port = freePort();
         startWriter(1);
         startRulesWithEnv(100, "127.0.0.1:" + port, Duration.ofSeconds(5));

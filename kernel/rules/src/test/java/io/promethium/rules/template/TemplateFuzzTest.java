@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.rules.internal.file.RuleFileException;
 import io.promethium.rules.internal.file.RuleFileParser;
 import io.promethium.rules.internal.template.Expander;
-import io.promethium.rules.internal.template.QueryFunction;
+import io.promethium.templates.QueryFunction;
 import io.promethium.rules.internal.template.TemplateData;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
 import io.promethium.rules.internal.template.Expander;
-import io.promethium.rules.internal.template.QueryFunction;
-import io.promethium.rules.internal.template.QuerySample;
-import io.promethium.rules.internal.template.Template;
+import io.promethium.templates.QueryFunction;
+import io.promethium.templates.QuerySample;
+import io.promethium.templates.Template;
 import io.promethium.rules.internal.template.TemplateData;
-import io.promethium.rules.internal.template.TemplateException;
+import io.promethium.templates.TemplateException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -160,4 +160,70 @@ class ToolsTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("test.yml:10:").contains("bad number \"zero\"");
     }
+
+    @Test
+    void testRulesPrintsValuesWithTheShortestDigitsAsPromtool() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), "groups: []\n");
+        Files.writeString(dir.resolve("test.yml"), """
+                rule_files: [rules.yml]
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'up{job="a"}'
+                        values: '60 60'
+                    promql_expr_test:
+                      - expr: up
+                        eval_time: 1m
+                        exp_samples:
+                          - labels: 'up{job="a"}'
+                            value: 61
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("exp: {__name__=\"up\", job=\"a\"} 6.1E+01")
+                .contains("got: {__name__=\"up\", job=\"a\"} 6E+01");
+    }
+
+    @Test
+    void promtoolNumbersAreGosShortestExponentForm() {
+        assertThat(PromtoolNumbers.format(61)).isEqualTo("6.1E+01");
+        assertThat(PromtoolNumbers.format(60)).isEqualTo("6E+01");
+        assertThat(PromtoolNumbers.format(1)).isEqualTo("1E+00");
+        assertThat(PromtoolNumbers.format(60.5)).isEqualTo("6.05E+01");
+        assertThat(PromtoolNumbers.format(1e-7)).isEqualTo("1E-07");
+        assertThat(PromtoolNumbers.format(-0.25)).isEqualTo("-2.5E-01");
+        assertThat(PromtoolNumbers.format(1.5e300)).isEqualTo("1.5E+300");
+        assertThat(PromtoolNumbers.format(0)).isEqualTo("0E+00");
+        assertThat(PromtoolNumbers.format(Double.NaN)).isEqualTo("NaN");
+        assertThat(PromtoolNumbers.format(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
+    }
+
+    @Test
+    void testRulesFailsWithTheEvaluationErrorOfARuleUnderTest() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    rules:
+                      - alert: ManyToMany
+                        expr: up * on() group_right vector(1)
+                """);
+        Files.writeString(dir.resolve("test.yml"), """
+                rule_files: [rules.yml]
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'up{job="a"}'
+                        values: '1 1'
+                      - series: 'up{job="b"}'
+                        values: '1 1'
+                    alert_rule_test:
+                      - eval_time: 1m
+                        alertname: ManyToMany
+                        exp_alerts: []
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("FAILED:").contains("rule: ManyToMany, time: 0s, err: ")
+                .contains("many-to-many matching not allowed");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.Peers;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.config.relabel.Relabeler;
@@ -17,13 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +30,9 @@ import org.junit.jupiter.api.Test;
  * Scrapes the real {@code prometheus-node-exporter} (Debian package) on loopback through a scrape
  * loop and checks that every sample of each page it served is stored. A recording proxy sits in
  * between so the page the loop parsed is exactly the page counted here, independently of the
- * parser under test. Installs the package when it is missing; skips only if it cannot be installed.
+ * parser under test. A missing exporter fails the test under CI and skips it otherwise ({@link Peers}).
  */
 class NodeExporterIT {
-
-    private static final Path BINARY = Path.of("/usr/bin/prometheus-node-exporter");
 
     private static Process exporter;
     private static HttpServer proxy;
@@ -43,13 +40,12 @@ class NodeExporterIT {
 
     @BeforeAll
     static void startNodeExporter() throws Exception {
-        String problem = ensureInstalled();
-        Assumptions.assumeTrue(problem == null, () -> "prometheus-node-exporter cannot be installed, skipping: " + problem);
+        Path binary = Peers.require("prometheus-node-exporter");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        exporter = new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port)
+        exporter = new ProcessBuilder(binary.toString(), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -91,38 +87,6 @@ class NodeExporterIT {
         if (exporter != null) {
             exporter.destroy();
             exporter.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Null when the binary is there (installed now if needed), else why not. */
-    private static String ensureInstalled() throws InterruptedException {
-        if (Files.isExecutable(BINARY)) {
-            return null;
-        }
-        String first = run("apt-get", "install", "-y", "prometheus-node-exporter");
-        if (Files.isExecutable(BINARY)) {
-            return null;
-        }
-        String update = run("apt-get", "update");
-        String second = run("apt-get", "install", "-y", "prometheus-node-exporter");
-        if (Files.isExecutable(BINARY)) {
-            return null;
-        }
-        return "apt-get install failed: " + first + " / apt-get update: " + update + " / retry: " + second;
-    }
-
-    private static String run(String... command) throws InterruptedException {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            Process process = builder.start();
-            byte[] output = process.getInputStream().readAllBytes();
-            int code = process.waitFor();
-            String text = new String(output, StandardCharsets.UTF_8);
-            String tail = text.length() > 400 ? text.substring(text.length() - 400) : text;
-            return "exit " + code + ": " + tail.strip();
-        } catch (IOException e) {
-            return e.getMessage();
         }
     }
 

@@ -12,6 +12,7 @@ import io.promethium.promql.engine.Scalar;
 import io.promethium.promql.engine.SeriesData;
 import io.promethium.promql.engine.StringValue;
 import io.promethium.promql.engine.testing.InMemoryStorage;
+import io.promethium.promql.testing.ConformanceScripts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Runs Prometheus's PromQL test scripts ({@code shared/conformance/promql/*.test}) against the
+ * Runs Prometheus's PromQL test scripts ({@code conformance/promql/*.test}, carried by
+ * promql-grammar's test jar) against the
  * engine: one dynamic test per {@code eval}, named {@code <file>:<line>}.
  *
  * <p>Skipped: the experimental-feature files and native-histogram cases (see {@link #SKIPPED_FILES}
@@ -70,9 +72,7 @@ class ConformanceTest {
     private final Map<String, String> knownFailures = loadKnownFailures();
 
     static Path conformanceDir() {
-        String property = System.getProperty("promethium.conformance");
-        Path base = property != null ? Path.of(property) : Path.of("../../shared/conformance");
-        return base.resolve("promql");
+        return ConformanceScripts.directory();
     }
 
     private static Map<String, String> loadKnownFailures() {

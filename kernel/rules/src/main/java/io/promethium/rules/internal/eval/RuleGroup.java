@@ -14,7 +14,7 @@ import io.promethium.rules.RuleGroupStatus;
 import io.promethium.rules.RuleStatus;
 import io.promethium.rules.internal.file.GroupDef;
 import io.promethium.rules.internal.file.RuleDef;
-import io.promethium.rules.internal.template.TemplateException;
+import io.promethium.templates.TemplateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.rules.RuleType;
 import io.promethium.rules.internal.template.Expander;
-import io.promethium.rules.internal.template.TemplateException;
+import io.promethium.templates.TemplateException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.CharacterCodingException;

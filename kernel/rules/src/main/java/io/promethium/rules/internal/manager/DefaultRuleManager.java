@@ -18,7 +18,7 @@ import io.promethium.rules.internal.eval.RuleGroup;
 import io.promethium.rules.internal.file.GroupDef;
 import io.promethium.rules.internal.file.RuleFileException;
 import io.promethium.rules.internal.file.RuleFileParser;
-import io.promethium.rules.internal.template.TemplateException;
+import io.promethium.templates.TemplateException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

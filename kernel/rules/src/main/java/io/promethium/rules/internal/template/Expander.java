@@ -1,5 +1,8 @@
 package io.promethium.rules.internal.template;
 
+import io.promethium.templates.QueryFunction;
+import io.promethium.templates.Template;
+import io.promethium.templates.TemplateException;
 import java.util.Map;
 import java.util.Objects;
 

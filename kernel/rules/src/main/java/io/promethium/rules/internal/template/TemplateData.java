@@ -1,5 +1,6 @@
 package io.promethium.rules.internal.template;
 
+import io.promethium.templates.TemplateValue;
 import java.util.Map;
 import java.util.Objects;
 
@@ -8,15 +9,15 @@ import java.util.Objects;
  * {@code .ExternalURL} and {@code .Value}.
  */
 public record TemplateData(Map<String, String> labels, Map<String, String> externalLabels, String externalUrl,
-                           Object value) {
+                           Object value) implements TemplateValue {
     public TemplateData {
         Objects.requireNonNull(labels, "labels is null");
         Objects.requireNonNull(externalLabels, "externalLabels is null");
         externalUrl = externalUrl == null ? "" : externalUrl;
     }
 
-    /** The value of a field of dot, or null when there is no such field. */
-    Object field(String name) {
+    @Override
+    public Object field(String name) {
         return switch (name) {
             case "Labels" -> labels;
             case "ExternalLabels" -> externalLabels;
@@ -26,5 +27,8 @@ public record TemplateData(Map<String, String> labels, Map<String, String> exter
         };
     }
 
-    static final Object NO_FIELD = new Object();
+    @Override
+    public String typeName() {
+        return "*template.tmplData";
+    }
 }

@@ -1,0 +1,79 @@
+package io.promethium.templates;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Go's {@code json.Marshal} for the values templates hold, for {@code toJson}. */
+final class Json {
+
+    private Json() {
+    }
+
+    static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value);
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object value) {
+        switch (value) {
+            case null -> sb.append("null");
+            case String s -> string(sb, s);
+            case Boolean b -> sb.append(b);
+            case Long l -> sb.append(l);
+            case Integer i -> sb.append(i);
+            case Double d -> sb.append(GoFormat.formatG(d, -1));
+            case Map<?, ?> m -> {
+                sb.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                    if (!first) {
+                        sb.append(',');
+                    }
+                    first = false;
+                    string(sb, String.valueOf(e.getKey()));
+                    sb.append(':');
+                    write(sb, e.getValue());
+                }
+                sb.append('}');
+            }
+            case List<?> l -> {
+                sb.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    if (i > 0) {
+                        sb.append(',');
+                    }
+                    write(sb, l.get(i));
+                }
+                sb.append(']');
+            }
+            default -> string(sb, value.toString());
+        }
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '<' -> sb.append("\\u003c");
+                case '>' -> sb.append("\\u003e");
+                case '&' -> sb.append("\\u0026");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

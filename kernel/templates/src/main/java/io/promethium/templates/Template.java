@@ -1,0 +1,389 @@
+package io.promethium.templates;
+
+import io.promethium.templates.TemplateNode.Branch;
+import io.promethium.templates.TemplateNode.Command;
+import io.promethium.templates.TemplateNode.Constant;
+import io.promethium.templates.TemplateNode.DotField;
+import io.promethium.templates.TemplateNode.Function;
+import io.promethium.templates.TemplateNode.Nested;
+import io.promethium.templates.TemplateNode.Operand;
+import io.promethium.templates.TemplateNode.Pipeline;
+import io.promethium.templates.TemplateNode.Variable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A parsed Go text/template (the subset alert templates use). Immutable; {@link #execute} may
+ * run concurrently. Map lookups of missing keys give the zero value, as Prometheus sets
+ * {@code missingkey=zero}.
+ */
+public final class Template {
+
+    /** Output beyond this is an error: a template must not eat the heap. */
+    static final int MAX_OUTPUT = 1 << 20;
+    /** Iterations of a range over an integer; more is an error rather than a stall. */
+    static final long MAX_RANGE = 100_000;
+
+    /** Nested {@code {{template}}} calls beyond this are an error (recursive definitions). */
+    static final int MAX_INCLUDE_DEPTH = 100;
+
+    private final String name;
+    private final Dialect dialect;
+    private final List<TemplateNode> nodes;
+    private final Map<String, List<TemplateNode>> definitions;
+
+    private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions) {
+        this.name = name;
+        this.dialect = dialect;
+        this.nodes = nodes;
+        this.definitions = definitions;
+    }
+
+    /** Parses {@code text} as a Prometheus rule template; the error names the template and line, as Go's parser does. */
+    public static Template parse(String name, String text) throws TemplateException {
+        return parse(name, text, Dialect.PROMETHEUS, null);
+    }
+
+    /**
+     * Parses {@code text} with a dialect's functions. The templates {@code base} defines
+     * ({@code {{define}}}) are visible to this one; this text's own definitions replace those of
+     * the same name, as when Go parses one more file into a template set.
+     */
+    public static Template parse(String name, String text, Dialect dialect, Template base) throws TemplateException {
+        Objects.requireNonNull(name, "name is null");
+        Objects.requireNonNull(text, "text is null");
+        Objects.requireNonNull(dialect, "dialect is null");
+        TemplateParser.Parsed parsed = TemplateParser.parse(name, text, dialect.functions());
+        Map<String, List<TemplateNode>> all = new java.util.HashMap<>();
+        if (base != null) {
+            all.putAll(base.definitions);
+        }
+        all.putAll(parsed.definitions());
+        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Whether {@code {{define "definition"}}} exists here or in the base. */
+    public boolean defines(String definition) {
+        return definitions.containsKey(definition);
+    }
+
+    /** Runs the template with {@code data} as dot and {@code $}. */
+    public String execute(Object data, QueryFunction query, String externalUrl) throws TemplateException {
+        Execution run = new Execution(data, new TemplateFunctions(query, externalUrl));
+        run.walk(nodes, data);
+        return run.out.toString();
+    }
+
+    /** Runs the defined template {@code definition} with {@code data} as dot, as Go's ExecuteTemplate. */
+    public String executeDefinition(String definition, Object data) throws TemplateException {
+        List<TemplateNode> body = definitions.get(definition);
+        if (body == null) {
+            throw new TemplateException("template: no template " + GoFormat.quote(definition) + " associated with template "
+                    + GoFormat.quote(name));
+        }
+        Execution run = new Execution(data, new TemplateFunctions(QueryFunction.NONE, ""));
+        run.walk(body, data);
+        return run.out.toString();
+    }
+
+    /** The state of one execution: output and variable stack. */
+    private final class Execution {
+        final StringBuilder out = new StringBuilder();
+        final List<String> varNames = new ArrayList<>();
+        final List<Object> varValues = new ArrayList<>();
+        final TemplateFunctions functions;
+        int includeDepth;
+
+        Execution(Object data, TemplateFunctions functions) {
+            this.functions = functions;
+            push("$", data);
+        }
+
+        void push(String var, Object value) {
+            varNames.add(var);
+            varValues.add(value);
+        }
+
+        void popTo(int mark) {
+            while (varNames.size() > mark) {
+                varNames.remove(varNames.size() - 1);
+                varValues.remove(varValues.size() - 1);
+            }
+        }
+
+        Object variable(String var) {
+            for (int i = varNames.size() - 1; i >= 0; i--) {
+                if (varNames.get(i).equals(var)) {
+                    return varValues.get(i);
+                }
+            }
+            return null;
+        }
+
+        void setVariable(String var, Object value) {
+            for (int i = varNames.size() - 1; i >= 0; i--) {
+                if (varNames.get(i).equals(var)) {
+                    varValues.set(i, value);
+                    return;
+                }
+            }
+        }
+
+        void walk(List<TemplateNode> list, Object dot) throws TemplateException {
+            for (TemplateNode node : list) {
+                switch (node) {
+                    case TemplateNode.Text t -> write(t.text());
+                    case TemplateNode.Action a -> {
+                        Object v = pipeline(a.pipeline(), dot);
+                        if (a.pipeline().variables().isEmpty()) {
+                            write(GoFormat.print(v));
+                        }
+                    }
+                    case Branch b -> branch(b, dot);
+                    case TemplateNode.Include i -> include(i, dot);
+                    default -> throw new IllegalStateException("unexpected node " + node);
+                }
+            }
+        }
+
+        private void include(TemplateNode.Include i, Object dot) throws TemplateException {
+            List<TemplateNode> body = definitions.get(i.name());
+            if (body == null) {
+                throw new TemplateException("template: " + name + ":" + i.line() + ":" + i.column() + ": executing \""
+                        + name + "\" at <{{template " + GoFormat.quote(i.name()) + "}}>: template " + GoFormat.quote(i.name())
+                        + " not defined");
+            }
+            if (includeDepth >= MAX_INCLUDE_DEPTH) {
+                throw new TemplateException("template: " + name + ": exceeded maximum template depth (" + MAX_INCLUDE_DEPTH + ")");
+            }
+            Object value = i.pipeline() == null ? null : value(i.pipeline(), dot);
+            // A defined template sees only $ (its dot), not the caller's variables.
+            List<String> savedNames = new ArrayList<>(varNames);
+            List<Object> savedValues = new ArrayList<>(varValues);
+            varNames.clear();
+            varValues.clear();
+            push("$", value);
+            includeDepth++;
+            try {
+                walk(body, value);
+            } finally {
+                includeDepth--;
+                varNames.clear();
+                varValues.clear();
+                varNames.addAll(savedNames);
+                varValues.addAll(savedValues);
+            }
+        }
+
+        private void branch(Branch b, Object dot) throws TemplateException {
+            int mark = varNames.size();
+            try {
+                switch (b.kind()) {
+                    case IF -> {
+                        Object v = pipeline(b.pipeline(), dot);
+                        walk(TemplateFunctions.truth(v) ? b.body() : b.otherwise(), dot);
+                    }
+                    case WITH -> {
+                        Object v = pipeline(b.pipeline(), dot);
+                        if (TemplateFunctions.truth(v)) {
+                            walk(b.body(), v);
+                        } else {
+                            walk(b.otherwise(), dot);
+                        }
+                    }
+                    case RANGE -> range(b, dot);
+                }
+            } finally {
+                popTo(mark);
+            }
+        }
+
+        private void range(Branch b, Object dot) throws TemplateException {
+            Pipeline p = b.pipeline();
+            Object v = value(p, dot);
+            List<String> vars = p.variables();
+            List<Object[]> items = new ArrayList<>();
+            switch (v) {
+                case null -> {
+                }
+                case List<?> l -> {
+                    for (int i = 0; i < l.size(); i++) {
+                        items.add(new Object[] {(long) i, l.get(i)});
+                    }
+                }
+                case Map<?, ?> m -> {
+                    for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                        items.add(new Object[] {e.getKey(), e.getValue()});
+                    }
+                }
+                case Long n -> {
+                    if (n > MAX_RANGE) {
+                        throw execError(p, "range over " + n + " is more than " + MAX_RANGE + " iterations");
+                    }
+                    for (long i = 0; i < n; i++) {
+                        items.add(new Object[] {i, i});
+                    }
+                }
+                default -> throw execError(p, "range can't iterate over " + GoFormat.print(v));
+            }
+            if (items.isEmpty()) {
+                walk(b.otherwise(), dot);
+                return;
+            }
+            int mark = varNames.size();
+            for (Object[] item : items) {
+                if (vars.size() == 1) {
+                    push(vars.get(0), item[1]);
+                } else if (vars.size() == 2) {
+                    push(vars.get(0), item[0]);
+                    push(vars.get(1), item[1]);
+                }
+                walk(b.body(), item[1]);
+                popTo(mark);
+            }
+        }
+
+        private void write(String s) throws TemplateException {
+            if (out.length() + s.length() > MAX_OUTPUT) {
+                throw new TemplateException("template: " + name + ": output longer than " + MAX_OUTPUT + " characters");
+            }
+            out.append(s);
+        }
+
+        /** Evaluates a pipeline and binds its variables (for range the caller binds them). */
+        Object pipeline(Pipeline p, Object dot) throws TemplateException {
+            Object v = value(p, dot);
+            List<String> vars = p.variables();
+            if (!vars.isEmpty()) {
+                if (p.declare()) {
+                    push(vars.get(0), v);
+                } else {
+                    setVariable(vars.get(0), v);
+                }
+            }
+            return v;
+        }
+
+        private Object value(Pipeline p, Object dot) throws TemplateException {
+            Object v = NONE;
+            for (Command c : p.commands()) {
+                v = command(p, c, dot, v);
+            }
+            return v;
+        }
+
+        private Object command(Pipeline p, Command c, Object dot, Object piped) throws TemplateException {
+            Operand first = c.operands().get(0);
+            if (first instanceof Function f) {
+                List<Object> args = new ArrayList<>();
+                for (int i = 1; i < c.operands().size(); i++) {
+                    args.add(operand(p, c, c.operands().get(i), dot));
+                }
+                if (piped != NONE) {
+                    args.add(piped);
+                }
+                try {
+                    return functions.call(f.name(), args);
+                } catch (TemplateException e) {
+                    throw execError(p, c, e.getMessage().startsWith("error calling") || e.getMessage().startsWith("wrong")
+                            ? e.getMessage() : "error calling " + f.name() + ": " + e.getMessage());
+                } catch (RuntimeException e) {
+                    throw execError(p, c, "error calling " + f.name() + ": " + e.getMessage());
+                } catch (Exception e) {
+                    throw execError(p, c, "error calling " + f.name() + ": " + e.getMessage());
+                }
+            }
+            if (c.operands().size() > 1 || piped != NONE) {
+                List<String> chain = switch (first) {
+                    case DotField d -> d.fields();
+                    case Variable v -> v.fields();
+                    case Nested n -> n.fields();
+                    default -> List.of();
+                };
+                if (!chain.isEmpty()) {
+                    // A method with arguments: .CommonLabels.Remove .GroupLabels.Names
+                    Object receiver = switch (first) {
+                        case DotField d -> fields(p, c, dot, chain.subList(0, chain.size() - 1));
+                        case Variable v -> fields(p, c, variable(v.name()), chain.subList(0, chain.size() - 1));
+                        case Nested n -> fields(p, c, value(n.pipeline(), dot), chain.subList(0, chain.size() - 1));
+                        default -> throw new IllegalStateException();
+                    };
+                    if (receiver instanceof TemplateValue tv) {
+                        List<Object> args = new ArrayList<>();
+                        for (int i = 1; i < c.operands().size(); i++) {
+                            args.add(operand(p, c, c.operands().get(i), dot));
+                        }
+                        if (piped != NONE) {
+                            args.add(piped);
+                        }
+                        try {
+                            return tv.call(chain.get(chain.size() - 1), args);
+                        } catch (TemplateException e) {
+                            throw execError(p, c, e.getMessage());
+                        }
+                    }
+                }
+                throw execError(p, c, "can't give argument to non-function " + c.source().split(" ")[0]);
+            }
+            return operand(p, c, first, dot);
+        }
+
+        private Object operand(Pipeline p, Command c, Operand o, Object dot) throws TemplateException {
+            return switch (o) {
+                case Constant k -> k.value();
+                case DotField d -> fields(p, c, dot, d.fields());
+                case Variable v -> fields(p, c, variable(v.name()), v.fields());
+                case Nested n -> fields(p, c, value(n.pipeline(), dot), n.fields());
+                case Function f -> command(p, new Command(List.of(f), f.name()), dot, NONE);
+            };
+        }
+
+        private Object fields(Pipeline p, Command c, Object receiver, List<String> names) throws TemplateException {
+            Object v = receiver;
+            for (String field : names) {
+                v = switch (v) {
+                    case TemplateValue tv -> {
+                        Object got = tv.field(field);
+                        if (got == TemplateValue.NO_FIELD) {
+                            throw execError(p, c, "can't evaluate field " + field + " in type " + tv.typeName());
+                        }
+                        yield got;
+                    }
+                    case Map<?, ?> m -> {
+                        // missingkey=zero: "" for label maps (map[string]string), nil for args maps.
+                        Object got = m.get(field);
+                        yield got == null ? (m.isEmpty() || m.values().iterator().next() instanceof String ? "" : null) : got;
+                    }
+                    case QuerySample s -> switch (field) {
+                        case "Labels" -> s.labelMap();
+                        case "Value" -> s.value();
+                        default -> throw execError(p, c, "can't evaluate field " + field + " in type template.sample");
+                    };
+                    case null -> throw execError(p, c, "nil pointer evaluating interface {}." + field);
+                    default -> throw execError(p, c, "can't evaluate field " + field + " in type " + GoFormat.typeName(v));
+                };
+            }
+            return v;
+        }
+
+        private TemplateException execError(Pipeline p, String message) {
+            return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
+                    + name + "\": " + message);
+        }
+
+        private TemplateException execError(Pipeline p, Command c, String message) {
+            return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
+                    + name + "\" at <" + c.source() + ">: " + message);
+        }
+    }
+
+    /** Marks "no value piped in" (nil is a legal piped value). */
+    private static final Object NONE = new Object();
+}

@@ -1,0 +1,728 @@
+package io.promethium.templates;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The functions templates may call: Go text/template's built-ins and Prometheus's additions
+ * ({@code humanize*}, {@code query} and friends, string helpers).
+ */
+final class TemplateFunctions {
+
+    @FunctionalInterface
+    interface Fn {
+        Object apply(Env env, List<Object> args) throws Exception;
+    }
+
+    /** What a call may depend on besides its arguments. */
+    record Env(QueryFunction query, String externalUrl) {
+    }
+
+    private static final String[] SI_BIG = {"", "k", "M", "G", "T", "P", "E", "Z", "Y"};
+    private static final String[] SI_SMALL = {"m", "u", "n", "p", "f", "a", "z", "y"};
+    private static final String[] IEC = {"", "ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
+
+    /** Go text/template's built-ins, in every dialect. */
+    private static final Set<String> BUILTIN = Set.of("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len",
+            "index", "print", "printf", "println", "html", "js", "urlquery");
+
+    /** Prometheus's rule template functions, for the parser's "not defined" check. */
+    static final Set<String> PROMETHEUS_NAMES = union(BUILTIN, Set.of("humanize", "humanize1024", "humanizeDuration",
+            "humanizePercentage", "humanizeTimestamp", "title", "toUpper", "toLower", "reReplaceAll", "match",
+            "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
+            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink"));
+
+    /** Alertmanager's notification template functions (its template.DefaultFuncs). */
+    static final Set<String> ALERTMANAGER_NAMES = union(BUILTIN, Set.of("toUpper", "toLower", "title", "trimSpace",
+            "join", "match", "safeHtml", "safeUrl", "urlUnescape", "reReplaceAll", "stringSlice", "date", "tz", "since",
+            "humanizeDuration", "toJson", "list", "append", "dict"));
+
+    private static final Set<String> NAMES = union(PROMETHEUS_NAMES, ALERTMANAGER_NAMES);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
+    private static final Map<String, Fn> FUNCTIONS = new HashMap<>();
+
+    private final Env env;
+
+    TemplateFunctions(QueryFunction queryFunction, String externalUrl) {
+        this.env = new Env(Objects.requireNonNull(queryFunction, "queryFunction is null"),
+                externalUrl == null ? "" : externalUrl);
+    }
+
+    static {
+        FUNCTIONS.put("and", (env, a) -> {
+            arity("and", a, 1, -1);
+            for (Object o : a) {
+                if (!truth(o)) {
+                    return o;
+                }
+            }
+            return a.get(a.size() - 1);
+        });
+        FUNCTIONS.put("or", (env, a) -> {
+            arity("or", a, 1, -1);
+            for (Object o : a) {
+                if (truth(o)) {
+                    return o;
+                }
+            }
+            return a.get(a.size() - 1);
+        });
+        FUNCTIONS.put("not", (env, a) -> {
+            arity("not", a, 1, 1);
+            return !truth(a.get(0));
+        });
+        FUNCTIONS.put("eq", (env, a) -> {
+            arity("eq", a, 2, -1);
+            for (int i = 1; i < a.size(); i++) {
+                if (compare(a.get(0), a.get(i), true) == 0) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        FUNCTIONS.put("ne", (env, a) -> {
+            arity("ne", a, 2, 2);
+            return compare(a.get(0), a.get(1), true) != 0;
+        });
+        FUNCTIONS.put("lt", (env, a) -> {
+            arity("lt", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) < 0;
+        });
+        FUNCTIONS.put("le", (env, a) -> {
+            arity("le", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) <= 0;
+        });
+        FUNCTIONS.put("gt", (env, a) -> {
+            arity("gt", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) > 0;
+        });
+        FUNCTIONS.put("ge", (env, a) -> {
+            arity("ge", a, 2, 2);
+            return compare(a.get(0), a.get(1), false) >= 0;
+        });
+        FUNCTIONS.put("len", (env, a) -> {
+            arity("len", a, 1, 1);
+            return switch (a.get(0)) {
+                case String s -> (long) s.getBytes(StandardCharsets.UTF_8).length;
+                case List<?> l -> (long) l.size();
+                case Map<?, ?> m -> (long) m.size();
+                case null, default -> throw new TemplateException("len of type " + GoFormat.typeName(a.get(0)));
+            };
+        });
+        FUNCTIONS.put("index", (env, a) -> {
+            arity("index", a, 1, -1);
+            Object item = a.get(0);
+            for (int i = 1; i < a.size(); i++) {
+                Object key = a.get(i);
+                if (item instanceof Map<?, ?> m) {
+                    Object v = m.get(key instanceof String ? key : GoFormat.print(key));
+                    item = v == null ? "" : v;
+                } else if (item instanceof List<?> l && key instanceof Long k) {
+                    if (k < 0 || k >= l.size()) {
+                        throw new TemplateException("error calling index: index out of range: " + k);
+                    }
+                    item = l.get(k.intValue());
+                } else {
+                    throw new TemplateException("error calling index: can't index item of type " + GoFormat.typeName(item));
+                }
+            }
+            return item;
+        });
+        FUNCTIONS.put("print", (env, a) -> sprint(a));
+        FUNCTIONS.put("println", (env, a) -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < a.size(); i++) {
+                if (i > 0) {
+                    sb.append(' ');
+                }
+                sb.append(GoFormat.print(a.get(i)));
+            }
+            return sb.append('\n').toString();
+        });
+        FUNCTIONS.put("printf", (env, a) -> {
+            arity("printf", a, 1, -1);
+            return GoFormat.sprintf(string("printf", a.get(0)), a.subList(1, a.size()));
+        });
+        FUNCTIONS.put("html", (env, a) -> htmlEscape(sprint(a)));
+        FUNCTIONS.put("safeHtml", (env, a) -> {
+            arity("safeHtml", a, 1, 1);
+            return string("safeHtml", a.get(0));
+        });
+        FUNCTIONS.put("js", (env, a) -> jsEscape(sprint(a)));
+        FUNCTIONS.put("urlquery", (env, a) -> URLEncoder.encode(sprint(a), StandardCharsets.UTF_8));
+        FUNCTIONS.put("humanize", (env, a) -> humanize(toFloat("humanize", one("humanize", a))));
+        FUNCTIONS.put("humanize1024", (env, a) -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
+        FUNCTIONS.put("humanizeDuration", (env, a) -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
+        FUNCTIONS.put("humanizePercentage", (env, a) -> GoFormat.formatG(toFloat("humanizePercentage", one("humanizePercentage", a)) * 100, 4) + "%");
+        FUNCTIONS.put("humanizeTimestamp", (env, a) -> humanizeTimestamp(toFloat("humanizeTimestamp", one("humanizeTimestamp", a))));
+        FUNCTIONS.put("title", (env, a) -> title(string("title", one("title", a))));
+        FUNCTIONS.put("toUpper", (env, a) -> string("toUpper", one("toUpper", a)).toUpperCase(java.util.Locale.ROOT));
+        FUNCTIONS.put("toLower", (env, a) -> string("toLower", one("toLower", a)).toLowerCase(java.util.Locale.ROOT));
+        FUNCTIONS.put("reReplaceAll", (env, a) -> {
+            arity("reReplaceAll", a, 3, 3);
+            Pattern p = regex("reReplaceAll", string("reReplaceAll", a.get(0)));
+            return replaceAll(p, string("reReplaceAll", a.get(2)), string("reReplaceAll", a.get(1)));
+        });
+        FUNCTIONS.put("match", (env, a) -> {
+            arity("match", a, 2, 2);
+            return regex("match", string("match", a.get(0))).matcher(string("match", a.get(1))).find();
+        });
+        FUNCTIONS.put("stripPort", (env, a) -> stripPort(string("stripPort", one("stripPort", a))));
+        FUNCTIONS.put("stripDomain", (env, a) -> stripDomain(string("stripDomain", one("stripDomain", a))));
+        FUNCTIONS.put("parseDuration", (env, a) -> {
+            String s = string("parseDuration", one("parseDuration", a));
+            try {
+                return io.promethium.api.config.Durations.parse(s).toMillis() / 1000.0;
+            } catch (RuntimeException e) {
+                throw new TemplateException("error calling parseDuration: " + e.getMessage());
+            }
+        });
+        FUNCTIONS.put("query", (env, a) -> {
+            String q = string("query", one("query", a));
+            try {
+                return env.query().query(q);
+            } catch (Exception e) {
+                throw new TemplateException("error calling query: " + e.getMessage());
+            }
+        });
+        FUNCTIONS.put("first", (env, a) -> {
+            if (one("first", a) instanceof List<?> l) {
+                if (l.isEmpty()) {
+                    throw new TemplateException("error calling first: first() called on vector with no elements");
+                }
+                return l.get(0);
+            }
+            throw new TemplateException("wrong type for value; expected []template.sample; got " + GoFormat.typeName(a.get(0)));
+        });
+        FUNCTIONS.put("label", (env, a) -> {
+            arity("label", a, 2, 2);
+            return sample("label", a.get(1)).labels().get(string("label", a.get(0)));
+        });
+        FUNCTIONS.put("value", (env, a) -> sample("value", one("value", a)).value());
+        FUNCTIONS.put("strvalue", (env, a) -> sample("strvalue", one("strvalue", a)).labels().get("__value__"));
+        FUNCTIONS.put("sortByLabel", (env, a) -> {
+            arity("sortByLabel", a, 2, 2);
+            String name = string("sortByLabel", a.get(0));
+            if (!(a.get(1) instanceof List<?> l)) {
+                throw new TemplateException("wrong type for value; expected []template.sample; got " + GoFormat.typeName(a.get(1)));
+            }
+            List<QuerySample> sorted = new ArrayList<>();
+            for (Object o : l) {
+                sorted.add((QuerySample) o);
+            }
+            sorted.sort(Comparator.comparing(s -> s.labels().get(name)));
+            return sorted;
+        });
+        FUNCTIONS.put("args", (env, a) -> {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < a.size(); i++) {
+                map.put("arg" + i, a.get(i));
+            }
+            return map;
+        });
+        FUNCTIONS.put("externalURL", (env, a) -> env.externalUrl());
+        FUNCTIONS.put("pathPrefix", (env, a) -> {
+            try {
+                String path = java.net.URI.create(env.externalUrl()).getPath();
+                return path == null ? "" : path;
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+        });
+        FUNCTIONS.put("graphLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("graphLink", one("graphLink", a)),
+                StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
+        FUNCTIONS.put("tableLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
+                StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+        registerAlertmanagerFunctions();
+        if (!NAMES.equals(FUNCTIONS.keySet())) {
+            throw new IllegalStateException("function names out of sync: " + NAMES + " vs " + FUNCTIONS.keySet());
+        }
+    }
+
+    /** Alertmanager's additions (template.DefaultFuncs); shared names behave as in Prometheus. */
+    private static void registerAlertmanagerFunctions() {
+        FUNCTIONS.put("trimSpace", (env, a) -> string("trimSpace", one("trimSpace", a)).strip());
+        FUNCTIONS.put("join", (env, a) -> {
+            arity("join", a, 2, 2);
+            String sep = string("join", a.get(0));
+            List<String> parts = new ArrayList<>();
+            if (!(a.get(1) instanceof List<?> list)) {
+                throw new TemplateException("wrong type for value; expected []string; got " + GoFormat.typeName(a.get(1)));
+            }
+            for (Object o : list) {
+                parts.add(string("join", o));
+            }
+            return String.join(sep, parts);
+        });
+        FUNCTIONS.put("safeUrl", (env, a) -> string("safeUrl", one("safeUrl", a)));
+        FUNCTIONS.put("urlUnescape", (env, a) -> {
+            try {
+                return java.net.URLDecoder.decode(string("urlUnescape", one("urlUnescape", a)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new TemplateException("error calling urlUnescape: " + e.getMessage());
+            }
+        });
+        FUNCTIONS.put("stringSlice", (env, a) -> {
+            List<String> out = new ArrayList<>();
+            for (Object o : a) {
+                out.add(string("stringSlice", o));
+            }
+            return List.copyOf(out);
+        });
+        FUNCTIONS.put("date", (env, a) -> {
+            arity("date", a, 2, 2);
+            return time("date", a.get(1)).format(string("date", a.get(0)));
+        });
+        FUNCTIONS.put("tz", (env, a) -> {
+            arity("tz", a, 2, 2);
+            String zone = string("tz", a.get(0));
+            try {
+                return new GoTime(time("tz", a.get(1)).instant(), java.time.ZoneId.of(zone.equals("Local") ? "UTC" : zone));
+            } catch (java.time.DateTimeException e) {
+                throw new TemplateException("error calling tz: unknown time zone " + zone);
+            }
+        });
+        FUNCTIONS.put("since", (env, a) -> {
+            Instant t = time("since", one("since", a)).instant();
+            return new GoDuration(java.time.Duration.between(t, Instant.now()));
+        });
+        FUNCTIONS.put("toJson", (env, a) -> Json.write(one("toJson", a)));
+        FUNCTIONS.put("list", (env, a) -> List.copyOf(a.stream().map(o -> o == null ? (Object) "" : o).toList()));
+        FUNCTIONS.put("append", (env, a) -> {
+            arity("append", a, 2, 2);
+            if (!(a.get(0) instanceof List<?> list)) {
+                throw new TemplateException("error calling append: cannot append to " + GoFormat.typeName(a.get(0)));
+            }
+            List<Object> out = new ArrayList<>(list);
+            out.add(a.get(1));
+            return out;
+        });
+        FUNCTIONS.put("dict", (env, a) -> {
+            if (a.size() % 2 != 0) {
+                throw new TemplateException("error calling dict: dict requires an even number of arguments");
+            }
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < a.size(); i += 2) {
+                map.put(string("dict", a.get(i)), a.get(i + 1));
+            }
+            return map;
+        });
+    }
+
+    private static GoTime time(String name, Object o) throws TemplateException {
+        if (o instanceof GoTime t) {
+            return t;
+        }
+        throw new TemplateException("wrong type for value; expected time.Time; got " + GoFormat.typeName(o));
+    }
+
+    /** Calls a function with this execution's query and external URL. */
+    Object call(String name, List<Object> args) throws Exception {
+        return FUNCTIONS.get(name).apply(env, args);
+    }
+
+    static boolean truth(Object o) {
+        return switch (o) {
+            case null -> false;
+            case Boolean b -> b;
+            case String s -> !s.isEmpty();
+            case Long l -> l != 0;
+            case Integer i -> i != 0;
+            case Double d -> d != 0;
+            case List<?> l -> !l.isEmpty();
+            case Map<?, ?> m -> !m.isEmpty();
+            default -> true;
+        };
+    }
+
+    /** Go's comparison rules: same basic kind only; maps and lists are not comparable. */
+    private static int compare(Object a, Object b, boolean equality) throws TemplateException {
+        if (a instanceof Integer i) {
+            a = (long) i;
+        }
+        if (b instanceof Integer i) {
+            b = (long) i;
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            return Long.compare(x, y);
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            if (Double.isNaN(x) || Double.isNaN(y)) {
+                return equality ? 1 : (x < y ? -1 : (x > y ? 1 : 2));
+            }
+            return Double.compare(x == 0.0 ? 0.0 : x, y == 0.0 ? 0.0 : y);
+        }
+        if (a instanceof String x && b instanceof String y) {
+            return x.compareTo(y);
+        }
+        if (equality && a instanceof Boolean x && b instanceof Boolean y) {
+            return x.equals(y) ? 0 : 1;
+        }
+        if (equality && a == null && b == null) {
+            return 0;
+        }
+        if (a == null || b == null || a instanceof Map || b instanceof Map || a instanceof List || b instanceof List
+                || a instanceof QuerySample || b instanceof QuerySample || (!equality && a instanceof Boolean)) {
+            throw new TemplateException("error calling comparison: invalid type for comparison");
+        }
+        throw new TemplateException("error calling comparison: incompatible types for comparison");
+    }
+
+    private static void arity(String name, List<Object> args, int min, int max) throws TemplateException {
+        if (args.size() < min || (max >= 0 && args.size() > max)) {
+            throw new TemplateException("wrong number of args for " + name + ": want "
+                    + (max < 0 ? "at least " + min : Integer.toString(min)) + " got " + args.size());
+        }
+    }
+
+    private static Object one(String name, List<Object> args) throws TemplateException {
+        arity(name, args, 1, 1);
+        return args.get(0);
+    }
+
+    private static String string(String name, Object o) throws TemplateException {
+        if (o instanceof String s) {
+            return s;
+        }
+        throw new TemplateException("wrong type for value; expected string; got " + GoFormat.typeName(o));
+    }
+
+    private static QuerySample sample(String name, Object o) throws TemplateException {
+        if (o instanceof QuerySample s) {
+            return s;
+        }
+        throw new TemplateException("wrong type for value; expected template.sample; got " + GoFormat.typeName(o));
+    }
+
+    /** Prometheus's convertToFloat: numbers, and strings that parse as floats. */
+    static double toFloat(String name, Object o) throws TemplateException {
+        return switch (o) {
+            case Double d -> d;
+            case Long l -> l;
+            case Integer i -> i;
+            case GoDuration d -> d.duration().toNanos() / 1e9;
+            case String s -> {
+                try {
+                    yield parseGoFloat(s);
+                } catch (NumberFormatException e) {
+                    throw new TemplateException("error calling " + name + ": strconv.ParseFloat: parsing "
+                            + GoFormat.quote(s) + ": invalid syntax");
+                }
+            }
+            case null, default -> throw new TemplateException("error calling " + name + ": can't convert "
+                    + GoFormat.typeName(o) + " to float");
+        };
+    }
+
+    private static double parseGoFloat(String s) {
+        String t = s.strip().equals(s) ? s : "x";
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            case "nan" -> {
+                return Double.NaN;
+            }
+            default -> {
+            }
+        }
+        if (!t.matches("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?|0[xX][0-9a-fA-F]+)")) {
+            throw new NumberFormatException(s);
+        }
+        if (lower.contains("0x")) {
+            boolean neg = t.startsWith("-");
+            return (neg ? -1 : 1) * (double) Long.parseLong(lower.replaceFirst("^[+-]?0x", ""), 16);
+        }
+        return Double.parseDouble(t);
+    }
+
+    private static String sprint(List<Object> args) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0 && !(args.get(i) instanceof String) && !(args.get(i - 1) instanceof String)) {
+                sb.append(' ');
+            }
+            sb.append(GoFormat.print(args.get(i)));
+        }
+        return sb.toString();
+    }
+
+    static String humanize(double v) {
+        if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        if (Math.abs(v) >= 1) {
+            int i = 0;
+            while (i < SI_BIG.length - 1 && Math.abs(v) >= 1000) {
+                v /= 1000;
+                i++;
+            }
+            return GoFormat.formatG(v, 4) + SI_BIG[i];
+        }
+        String prefix = "";
+        for (String p : SI_SMALL) {
+            if (Math.abs(v) >= 1) {
+                break;
+            }
+            prefix = p;
+            v *= 1000;
+        }
+        return GoFormat.formatG(v, 4) + prefix;
+    }
+
+    static String humanize1024(double v) {
+        if (Math.abs(v) <= 1 || Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        int i = 0;
+        while (i < IEC.length - 1 && Math.abs(v) >= 1024) {
+            v /= 1024;
+            i++;
+        }
+        return GoFormat.formatG(v, 4) + IEC[i];
+    }
+
+    static String humanizeDuration(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        if (v == 0) {
+            return "0s";
+        }
+        if (Math.abs(v) >= 1) {
+            String sign = "";
+            if (v < 0) {
+                sign = "-";
+                v = -v;
+            }
+            long duration = (long) v;
+            long seconds = duration % 60;
+            long minutes = (duration / 60) % 60;
+            long hours = (duration / 60 / 60) % 24;
+            long days = duration / 60 / 60 / 24;
+            if (days != 0) {
+                return sign + days + "d " + hours + "h " + minutes + "m " + seconds + "s";
+            }
+            if (hours != 0) {
+                return sign + hours + "h " + minutes + "m " + seconds + "s";
+            }
+            if (minutes != 0) {
+                return sign + minutes + "m " + seconds + "s";
+            }
+            return sign + GoFormat.formatG(v, 4) + "s";
+        }
+        String prefix = "";
+        for (String p : SI_SMALL) {
+            if (Math.abs(v) >= 1) {
+                break;
+            }
+            prefix = p;
+            v *= 1000;
+        }
+        return GoFormat.formatG(v, 4) + prefix + "s";
+    }
+
+    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** Go's {@code time.Time.String()} in UTC: {@code 2006-01-02 15:04:05.999999999 +0000 UTC}. */
+    static String humanizeTimestamp(double v) throws TemplateException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoFormat.formatG(v, 4);
+        }
+        double nanosTotal = v * 1e9;
+        if (nanosTotal >= 9.223372036854775807E18 || nanosTotal < -9.223372036854775808E18) {
+            throw new TemplateException("error calling humanizeTimestamp: " + GoFormat.formatG(v, -1)
+                    + " cannot be represented as a nanoseconds timestamp since it overflows int64");
+        }
+        // Prometheus goes through model.Time: whole milliseconds, truncated toward zero.
+        long millis = (long) nanosTotal / 1_000_000L;
+        Instant t = Instant.ofEpochMilli(millis);
+        long nanos = t.getNano();
+        StringBuilder sb = new StringBuilder(GO_TIME.format(t.atOffset(ZoneOffset.UTC)));
+        if (nanos != 0) {
+            String frac = String.format("%09d", nanos).replaceAll("0+$", "");
+            sb.append('.').append(frac);
+        }
+        return sb.append(" +0000 UTC").toString();
+    }
+
+    /** Upper-cases the first letter of each word, leaving the rest as written (cases.NoLower). */
+    static String title(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        boolean wordStart = true;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (Character.isLetterOrDigit(cp) || cp == '\'' && !wordStart) {
+                sb.appendCodePoint(wordStart ? Character.toTitleCase(cp) : cp);
+                wordStart = false;
+            } else {
+                sb.appendCodePoint(cp);
+                wordStart = true;
+            }
+            i += Character.charCount(cp);
+        }
+        return sb.toString();
+    }
+
+    private static Pattern regex(String name, String pattern) throws TemplateException {
+        try {
+            return Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw new TemplateException("error calling " + name + ": error parsing regexp: " + e.getDescription()
+                    + ": `" + pattern + "`");
+        }
+    }
+
+    /** Go's ReplaceAllString: {@code $1}, {@code ${1}}, {@code $name}; unknown groups expand to nothing. */
+    static String replaceAll(Pattern pattern, String text, String replacement) {
+        Map<String, Integer> named = pattern.namedGroups();
+        return pattern.matcher(text).replaceAll(m -> Matcher.quoteReplacement(expand(m, named, replacement)));
+    }
+
+    private static String expand(java.util.regex.MatchResult m, Map<String, Integer> named, String replacement) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < replacement.length()) {
+            char c = replacement.charAt(i);
+            if (c != '$' || i + 1 >= replacement.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char d = replacement.charAt(i + 1);
+            if (d == '$') {
+                out.append('$');
+                i += 2;
+                continue;
+            }
+            String name;
+            int end;
+            if (d == '{') {
+                int close = replacement.indexOf('}', i + 2);
+                if (close < 0) {
+                    out.append(c);
+                    i++;
+                    continue;
+                }
+                name = replacement.substring(i + 2, close);
+                end = close + 1;
+            } else {
+                end = i + 1;
+                while (end < replacement.length() && (Character.isLetterOrDigit(replacement.charAt(end))
+                        || replacement.charAt(end) == '_')) {
+                    end++;
+                }
+                name = replacement.substring(i + 1, end);
+            }
+            if (name.isEmpty()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            String group = null;
+            if (name.chars().allMatch(Character::isDigit)) {
+                int g = Integer.parseInt(name);
+                if (g <= m.groupCount()) {
+                    group = m.group(g);
+                }
+            } else if (named.containsKey(name)) {
+                group = m.group(named.get(name));
+            }
+            out.append(group == null ? "" : group);
+            i = end;
+        }
+        return out.toString();
+    }
+
+    static String stripPort(String hostPort) {
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close > 0 && (close == hostPort.length() - 1 || hostPort.charAt(close + 1) == ':')) {
+                return hostPort.substring(1, close);
+            }
+            return hostPort;
+        }
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || hostPort.indexOf(':') != colon) {
+            return hostPort;
+        }
+        return hostPort.substring(0, colon);
+    }
+
+    static String stripDomain(String hostPort) {
+        String host = hostPort;
+        String port = "";
+        int colon = hostPort.lastIndexOf(':');
+        if (colon > 0 && hostPort.indexOf(':') == colon) {
+            host = hostPort.substring(0, colon);
+            port = hostPort.substring(colon);
+        } else if (hostPort.indexOf(':') != colon) {
+            return hostPort;
+        }
+        if (host.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+            return hostPort;
+        }
+        int dot = host.indexOf('.');
+        return (dot < 0 ? host : host.substring(0, dot)) + port;
+    }
+
+    private static String htmlEscape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&#34;");
+                case '\'' -> sb.append("&#39;");
+                case 0 -> sb.append('\uFFFD');
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String jsEscape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\'' -> sb.append("\\'");
+                case '"' -> sb.append("\\\"");
+                case '<' -> sb.append("\\u003C");
+                case '>' -> sb.append("\\u003E");
+                case '&' -> sb.append("\\u0026");
+                case '=' -> sb.append("\\u003D");
+                case '\n' -> sb.append("\\u000A");
+                case '\r' -> sb.append("\\u000D");
+                case '\t' -> sb.append("\\u0009");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

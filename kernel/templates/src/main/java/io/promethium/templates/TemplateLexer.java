@@ -1,0 +1,301 @@
+package io.promethium.templates;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a template into text and action tokens as Go's text/template lexer does: {@code {{- }}
+ * and {@code -}}} trim the whitespace beside them, {@code {{/* ... *}{@literal /}}}} is a comment.
+ */
+final class TemplateLexer {
+
+    enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, CHAR, PIPE, LPAREN, RPAREN,
+        DECLARE, ASSIGN, COMMA, EOF }
+
+    record Token(Type type, String text, int line, int column) {
+        @Override
+        public String toString() {
+            return type == Type.EOF ? "EOF" : '"' + text + '"';
+        }
+    }
+
+    private final String name;
+    private final String input;
+    private final List<Token> tokens = new ArrayList<>();
+    private int pos;
+
+    private TemplateLexer(String name, String input) {
+        this.name = name;
+        this.input = input;
+    }
+
+    static List<Token> lex(String name, String input) throws TemplateException {
+        TemplateLexer lexer = new TemplateLexer(name, input);
+        lexer.run();
+        return lexer.tokens;
+    }
+
+    private void run() throws TemplateException {
+        boolean trimNext = false;
+        while (pos < input.length()) {
+            int open = input.indexOf("{{", pos);
+            int textEnd = open < 0 ? input.length() : open;
+            String text = input.substring(pos, textEnd);
+            if (trimNext) {
+                text = text.stripLeading();
+            }
+            trimNext = false;
+            boolean trimBefore = open >= 0 && open + 3 < input.length() && input.charAt(open + 2) == '-'
+                    && isSpace(input.charAt(open + 3));
+            if (trimBefore) {
+                text = text.stripTrailing();
+            }
+            if (!text.isEmpty()) {
+                add(Type.TEXT, text, pos);
+            }
+            if (open < 0) {
+                pos = input.length();
+                break;
+            }
+            pos = open + 2 + (trimBefore ? 2 : 0);
+            int actionStart = open;
+            // A comment action.
+            int afterSpace = pos;
+            if (input.startsWith("/*", afterSpace)) {
+                int close = input.indexOf("*/", afterSpace + 2);
+                if (close < 0) {
+                    throw error(actionStart, "unclosed comment");
+                }
+                pos = close + 2;
+                trimNext = consumeRight(actionStart);
+                continue;
+            }
+            add(Type.LEFT, "{{", actionStart);
+            trimNext = lexAction(actionStart);
+        }
+        add(Type.EOF, "", pos);
+    }
+
+    /** Consumes {@code }}} or {@code -}}} after optional spaces; returns whether it trims. */
+    private boolean consumeRight(int actionStart) throws TemplateException {
+        while (pos < input.length() && isSpace(input.charAt(pos))) {
+            if (input.startsWith("-}}", pos + 1) && isSpace(input.charAt(pos))) {
+                pos += 4;
+                return true;
+            }
+            pos++;
+        }
+        if (input.startsWith("}}", pos)) {
+            pos += 2;
+            return false;
+        }
+        throw error(actionStart, "comment ends before closing delimiter");
+    }
+
+    private boolean lexAction(int actionStart) throws TemplateException {
+        while (true) {
+            if (pos >= input.length()) {
+                throw error(actionStart, "unclosed action");
+            }
+            char c = input.charAt(pos);
+            if (isSpace(c)) {
+                if (input.startsWith("-}}", pos + 1)) {
+                    add(Type.RIGHT, "}}", pos + 1);
+                    pos += 4;
+                    return true;
+                }
+                pos++;
+                continue;
+            }
+            if (input.startsWith("}}", pos)) {
+                add(Type.RIGHT, "}}", pos);
+                pos += 2;
+                return false;
+            }
+            if (c == '\n') {
+                pos++;
+                continue;
+            }
+            int start = pos;
+            switch (c) {
+                case '|' -> {
+                    add(Type.PIPE, "|", start);
+                    pos++;
+                }
+                case '(' -> {
+                    add(Type.LPAREN, "(", start);
+                    pos++;
+                }
+                case ')' -> {
+                    add(Type.RPAREN, ")", start);
+                    pos++;
+                }
+                case ',' -> {
+                    add(Type.COMMA, ",", start);
+                    pos++;
+                }
+                case ':' -> {
+                    if (!input.startsWith(":=", pos)) {
+                        throw error(start, "expected :=");
+                    }
+                    add(Type.DECLARE, ":=", start);
+                    pos += 2;
+                }
+                case '=' -> {
+                    add(Type.ASSIGN, "=", start);
+                    pos++;
+                }
+                case '"' -> lexQuoted(start);
+                case '`' -> {
+                    int close = input.indexOf('`', pos + 1);
+                    if (close < 0) {
+                        throw error(start, "unterminated raw quoted string");
+                    }
+                    add(Type.STRING, input.substring(pos + 1, close), start);
+                    pos = close + 1;
+                }
+                case '\'' -> lexChar(start);
+                case '$' -> {
+                    pos++;
+                    while (pos < input.length() && isAlnum(input.charAt(pos))) {
+                        pos++;
+                    }
+                    add(Type.VARIABLE, input.substring(start, pos), start);
+                }
+                case '.' -> {
+                    if (pos + 1 < input.length() && Character.isDigit(input.charAt(pos + 1))) {
+                        lexNumber(start);
+                    } else {
+                        pos++;
+                        while (pos < input.length() && isAlnum(input.charAt(pos))) {
+                            pos++;
+                        }
+                        add(pos == start + 1 ? Type.DOT : Type.FIELD, input.substring(start, pos), start);
+                    }
+                }
+                default -> {
+                    if (Character.isDigit(c) || ((c == '-' || c == '+') && pos + 1 < input.length()
+                            && (Character.isDigit(input.charAt(pos + 1)) || input.charAt(pos + 1) == '.'))) {
+                        lexNumber(start);
+                    } else if (isAlnum(c)) {
+                        while (pos < input.length() && isAlnum(input.charAt(pos))) {
+                            pos++;
+                        }
+                        add(Type.IDENT, input.substring(start, pos), start);
+                    } else {
+                        throw error(start, "unexpected \"" + c + "\" in command");
+                    }
+                }
+            }
+        }
+    }
+
+    private void lexQuoted(int start) throws TemplateException {
+        StringBuilder sb = new StringBuilder();
+        pos++;
+        while (true) {
+            if (pos >= input.length() || input.charAt(pos) == '\n') {
+                throw error(start, "unterminated quoted string");
+            }
+            char c = input.charAt(pos++);
+            if (c == '"') {
+                break;
+            }
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            if (pos >= input.length()) {
+                throw error(start, "unterminated quoted string");
+            }
+            char e = input.charAt(pos++);
+            switch (e) {
+                case 'n' -> sb.append('\n');
+                case 't' -> sb.append('\t');
+                case 'r' -> sb.append('\r');
+                case 'a' -> sb.append('\u0007');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'v' -> sb.append('\u000b');
+                case '\\' -> sb.append('\\');
+                case '"' -> sb.append('"');
+                case '\'' -> sb.append('\'');
+                case 'x' -> sb.append((char) hex(start, 2));
+                case 'u' -> sb.appendCodePoint(hex(start, 4));
+                case 'U' -> sb.appendCodePoint(hex(start, 8));
+                default -> throw error(start, "invalid syntax: unknown escape sequence \\" + e);
+            }
+        }
+        add(Type.STRING, sb.toString(), start);
+    }
+
+    private int hex(int start, int digits) throws TemplateException {
+        if (pos + digits > input.length()) {
+            throw error(start, "invalid syntax: bad escape");
+        }
+        try {
+            int v = Integer.parseInt(input.substring(pos, pos + digits), 16);
+            pos += digits;
+            return v;
+        } catch (NumberFormatException e) {
+            throw error(start, "invalid syntax: bad escape");
+        }
+    }
+
+    private void lexChar(int start) throws TemplateException {
+        int close = input.indexOf('\'', pos + 1);
+        if (close < 0) {
+            throw error(start, "unterminated character constant");
+        }
+        String body = input.substring(pos + 1, close);
+        if (body.codePointCount(0, body.length()) != 1) {
+            throw error(start, "malformed character constant: '" + body + "'");
+        }
+        add(Type.CHAR, body, start);
+        pos = close + 1;
+    }
+
+    private void lexNumber(int start) {
+        pos++;
+        while (pos < input.length()) {
+            char c = input.charAt(pos);
+            if (isAlnum(c) || c == '.' || ((c == '+' || c == '-') && (input.charAt(pos - 1) == 'e' || input.charAt(pos - 1) == 'E'))) {
+                pos++;
+            } else {
+                break;
+            }
+        }
+        add(Type.NUMBER, input.substring(start, pos), start);
+    }
+
+    private void add(Type type, String text, int offset) {
+        int[] lc = lineColumn(offset);
+        tokens.add(new Token(type, text, lc[0], lc[1]));
+    }
+
+    private int[] lineColumn(int offset) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < offset && i < input.length(); i++) {
+            if (input.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new int[] {line, column};
+    }
+
+    private TemplateException error(int offset, String message) {
+        return new TemplateException("template: " + name + ":" + lineColumn(offset)[0] + ": " + message);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    private static boolean isAlnum(char c) {
+        return c == '_' || Character.isLetterOrDigit(c);
+    }
+}

@@ -1,0 +1,62 @@
+package io.promethium.templates;
+
+import java.util.List;
+
+/** The parse tree of a template: Go text/template's node kinds that the subset supports. */
+sealed interface TemplateNode {
+
+    /** Literal text, copied to the output. */
+    record Text(String text) implements TemplateNode {
+    }
+
+    /** {@code {{ pipeline }}}: prints the pipeline's value unless it declares a variable. */
+    record Action(Pipeline pipeline) implements TemplateNode {
+    }
+
+    /** {@code if}, {@code range} or {@code with} with its body and optional {@code else} branch. */
+    record Branch(Kind kind, Pipeline pipeline, List<TemplateNode> body, List<TemplateNode> otherwise)
+            implements TemplateNode {
+    }
+
+    enum Kind { IF, RANGE, WITH }
+
+    /** {@code {{template "name" pipeline}}}: runs a defined template with the pipeline's value as dot. */
+    record Include(String name, Pipeline pipeline, int line, int column) implements TemplateNode {
+    }
+
+    /**
+     * Commands joined by {@code |}, optionally declaring ({@code :=}) or assigning ({@code =})
+     * variables.
+     */
+    record Pipeline(List<String> variables, boolean declare, List<Command> commands, int line, int column)
+            implements TemplateNode {
+    }
+
+    /** A function call or a single operand; {@code source} is the text for error messages. */
+    record Command(List<Operand> operands, String source) {
+    }
+
+    /** Something that yields a value. */
+    sealed interface Operand {
+    }
+
+    /** {@code .} followed by fields ({@code .Labels.job}); an empty field list is dot itself. */
+    record DotField(List<String> fields) implements Operand {
+    }
+
+    /** {@code $name} followed by fields; {@code $} alone is the template's data. */
+    record Variable(String name, List<String> fields) implements Operand {
+    }
+
+    /** A function name. */
+    record Function(String name) implements Operand {
+    }
+
+    /** A string, number, boolean or nil constant. */
+    record Constant(Object value) implements Operand {
+    }
+
+    /** {@code (pipeline)} followed by fields. */
+    record Nested(Pipeline pipeline, List<String> fields) implements Operand {
+    }
+}

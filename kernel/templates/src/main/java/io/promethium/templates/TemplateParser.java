@@ -1,0 +1,396 @@
+package io.promethium.templates;
+
+import io.promethium.templates.TemplateLexer.Token;
+import io.promethium.templates.TemplateLexer.Type;
+import io.promethium.templates.TemplateNode.Branch;
+import io.promethium.templates.TemplateNode.Command;
+import io.promethium.templates.TemplateNode.Constant;
+import io.promethium.templates.TemplateNode.DotField;
+import io.promethium.templates.TemplateNode.Function;
+import io.promethium.templates.TemplateNode.Kind;
+import io.promethium.templates.TemplateNode.Nested;
+import io.promethium.templates.TemplateNode.Operand;
+import io.promethium.templates.TemplateNode.Pipeline;
+import io.promethium.templates.TemplateNode.Variable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the tree of a template from its tokens. Checks what Go checks at parse time: balanced
+ * {@code if/range/with ... end}, known functions, declared variables.
+ */
+final class TemplateParser {
+
+    private final String name;
+    private final List<Token> tokens;
+    private final Set<String> functions;
+    private final List<Set<String>> scopes = new ArrayList<>();
+    private final java.util.Map<String, List<TemplateNode>> definitions = new java.util.LinkedHashMap<>();
+    private int index;
+    /** Nesting of blocks and parentheses; bounded so hostile input cannot overflow the stack. */
+    private int depth;
+    static final int MAX_DEPTH = 100;
+
+    private TemplateParser(String name, List<Token> tokens, Set<String> functions) {
+        this.name = name;
+        this.tokens = tokens;
+        this.functions = functions;
+        scopes.add(new HashSet<>(Set.of("$")));
+    }
+
+    /** A parsed text: its top-level nodes and the templates it defines with define or block. */
+    record Parsed(List<TemplateNode> nodes, java.util.Map<String, List<TemplateNode>> definitions) {
+    }
+
+    static Parsed parse(String name, String text, Set<String> functions) throws TemplateException {
+        TemplateParser parser = new TemplateParser(name, TemplateLexer.lex(name, text), functions);
+        List<TemplateNode> nodes = new ArrayList<>();
+        String end = parser.parseList(nodes);
+        if (end != null) {
+            throw parser.error(parser.previous(), "unexpected {{" + end + "}}");
+        }
+        return new Parsed(List.copyOf(nodes), java.util.Map.copyOf(parser.definitions));
+    }
+
+    /** Parses nodes until EOF (returns null) or an {@code {{end}}}/{@code {{else}}} (returns which; consumed up to the keyword). */
+    private String parseList(List<TemplateNode> out) throws TemplateException {
+        while (true) {
+            Token t = next();
+            switch (t.type()) {
+                case EOF -> {
+                    return null;
+                }
+                case TEXT -> out.add(new TemplateNode.Text(t.text()));
+                case LEFT -> {
+                    Token k = peek();
+                    if (k.type() == Type.IDENT) {
+                        switch (k.text()) {
+                            case "end" -> {
+                                next();
+                                expect(Type.RIGHT, "end");
+                                return "end";
+                            }
+                            case "else" -> {
+                                next();
+                                return "else";
+                            }
+                            case "if" -> {
+                                next();
+                                out.add(parseBranch(Kind.IF, k));
+                                continue;
+                            }
+                            case "range" -> {
+                                next();
+                                out.add(parseBranch(Kind.RANGE, k));
+                                continue;
+                            }
+                            case "with" -> {
+                                next();
+                                out.add(parseBranch(Kind.WITH, k));
+                                continue;
+                            }
+                            case "define" -> {
+                                next();
+                                if (depth > 0 || scopes.size() > 1) {
+                                    throw error(k, "unexpected <define> in command");
+                                }
+                                parseDefinition(k, false);
+                                continue;
+                            }
+                            case "block" -> {
+                                next();
+                                out.add(parseDefinition(k, true));
+                                continue;
+                            }
+                            case "template" -> {
+                                next();
+                                out.add(parseInclude(k));
+                                continue;
+                            }
+                            case "break", "continue" ->
+                                    throw error(k, "{{" + k.text() + "}} is not supported");
+                            default -> {
+                            }
+                        }
+                    }
+                    Pipeline pipeline = parsePipeline("command", true);
+                    expect(Type.RIGHT, "command");
+                    out.add(new TemplateNode.Action(pipeline));
+                }
+                default -> throw error(t, "unexpected " + t);
+            }
+        }
+    }
+
+    /** {@code define "name"}} or {@code block "name" pipeline}}: body up to {@code end}, in a fresh variable scope. */
+    private TemplateNode parseDefinition(Token keyword, boolean block) throws TemplateException {
+        Token nameToken = next();
+        if (nameToken.type() != Type.STRING) {
+            throw error(nameToken, "unexpected " + nameToken + " in " + keyword.text() + " clause");
+        }
+        Pipeline pipeline = null;
+        if (block) {
+            pipeline = parsePipeline(keyword.text() + " clause", false);
+        }
+        expect(Type.RIGHT, keyword.text() + " clause");
+        if (++depth > MAX_DEPTH) {
+            throw error(keyword, "nesting deeper than " + MAX_DEPTH);
+        }
+        List<Set<String>> outer = new ArrayList<>(scopes);
+        scopes.clear();
+        scopes.add(new HashSet<>(Set.of("$")));
+        List<TemplateNode> body = new ArrayList<>();
+        String end;
+        try {
+            end = parseList(body);
+        } finally {
+            scopes.clear();
+            scopes.addAll(outer);
+            depth--;
+        }
+        if (!"end".equals(end)) {
+            throw error(keyword, end == null ? "unexpected EOF" : "unexpected {{else}} in " + keyword.text());
+        }
+        definitions.put(nameToken.text(), List.copyOf(body));
+        return block ? new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column()) : null;
+    }
+
+    /** {@code template "name" [pipeline]}}. */
+    private TemplateNode parseInclude(Token keyword) throws TemplateException {
+        Token nameToken = next();
+        if (nameToken.type() != Type.STRING) {
+            throw error(nameToken, "unexpected " + nameToken + " in template clause");
+        }
+        Pipeline pipeline = null;
+        if (peek().type() != Type.RIGHT) {
+            pipeline = parsePipeline("template clause", false);
+        }
+        expect(Type.RIGHT, "template clause");
+        return new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column());
+    }
+
+    private Branch parseBranch(Kind kind, Token keyword) throws TemplateException {
+        if (++depth > MAX_DEPTH) {
+            throw error(keyword, "nesting deeper than " + MAX_DEPTH);
+        }
+        try {
+            return parseBranchBody(kind, keyword);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Branch parseBranchBody(Kind kind, Token keyword) throws TemplateException {
+        String context = kind.name().toLowerCase();
+        scopes.add(new HashSet<>());
+        Pipeline pipeline = parsePipeline(context, true);
+        expect(Type.RIGHT, context);
+        List<TemplateNode> body = new ArrayList<>();
+        String end = parseList(body);
+        scopes.remove(scopes.size() - 1);
+        List<TemplateNode> otherwise = List.of();
+        if (end == null) {
+            throw error(keyword, "unexpected EOF");
+        }
+        if (end.equals("else")) {
+            otherwise = new ArrayList<>();
+            Token k = peek();
+            if (k.type() == Type.IDENT && (k.text().equals("if") || k.text().equals("with")) && kind != Kind.RANGE) {
+                // {{else if ...}} is {{else}}{{if ...}}...{{end}}{{end}} sharing the outer end.
+                next();
+                otherwise.add(parseBranch(k.text().equals("if") ? Kind.IF : Kind.WITH, k));
+                return new Branch(kind, pipeline, body, otherwise);
+            }
+            expect(Type.RIGHT, "else");
+            String end2 = parseList(otherwise);
+            if (!"end".equals(end2)) {
+                throw error(keyword, end2 == null ? "unexpected EOF" : "expected end; found {{else}}");
+            }
+        }
+        return new Branch(kind, pipeline, body, otherwise);
+    }
+
+    private Pipeline parsePipeline(String context, boolean allowDecl) throws TemplateException {
+        Token first = peek();
+        List<String> variables = new ArrayList<>();
+        boolean declare = false;
+        if (allowDecl && first.type() == Type.VARIABLE) {
+            int save = index;
+            List<String> names = new ArrayList<>();
+            names.add(next().text());
+            if (peek().type() == Type.COMMA) {
+                next();
+                if (peek().type() == Type.VARIABLE) {
+                    names.add(next().text());
+                } else {
+                    index = save;
+                    names.clear();
+                }
+            }
+            Token op = peek();
+            if (!names.isEmpty() && (op.type() == Type.DECLARE || op.type() == Type.ASSIGN)) {
+                next();
+                declare = op.type() == Type.DECLARE;
+                for (String n : names) {
+                    if (declare) {
+                        scopes.get(scopes.size() - 1).add(n);
+                    } else if (!declared(n)) {
+                        throw error(op, "undefined variable \"" + n + "\"");
+                    }
+                }
+                variables = names;
+            } else {
+                index = save;
+            }
+        }
+        List<Command> commands = new ArrayList<>();
+        while (true) {
+            commands.add(parseCommand(context));
+            if (peek().type() == Type.PIPE) {
+                next();
+                continue;
+            }
+            break;
+        }
+        return new Pipeline(variables, declare, commands, first.line(), first.column());
+    }
+
+    private Command parseCommand(String context) throws TemplateException {
+        List<Operand> operands = new ArrayList<>();
+        StringBuilder source = new StringBuilder();
+        while (true) {
+            Token t = peek();
+            if (t.type() == Type.RIGHT || t.type() == Type.PIPE || t.type() == Type.RPAREN || t.type() == Type.EOF) {
+                break;
+            }
+            if (!source.isEmpty()) {
+                source.append(' ');
+            }
+            operands.add(parseOperand(source));
+        }
+        if (operands.isEmpty()) {
+            throw error(peek(), "missing value for " + context);
+        }
+        return new Command(operands, source.toString());
+    }
+
+    private Operand parseOperand(StringBuilder source) throws TemplateException {
+        Token t = next();
+        source.append(t.type() == Type.STRING ? GoFormat.quote(t.text()) : t.text());
+        Operand operand = switch (t.type()) {
+            case DOT -> new DotField(List.of());
+            case FIELD -> {
+                List<String> fields = new ArrayList<>();
+                fields.add(t.text().substring(1));
+                yield new DotField(fieldsAfter(fields, source));
+            }
+            case VARIABLE -> {
+                if (!declared(t.text())) {
+                    throw error(t, "undefined variable \"" + t.text() + "\"");
+                }
+                yield new Variable(t.text(), fieldsAfter(new ArrayList<>(), source));
+            }
+            case STRING -> new Constant(t.text());
+            case CHAR -> new Constant((long) t.text().codePointAt(0));
+            case NUMBER -> new Constant(number(t));
+            case IDENT -> switch (t.text()) {
+                case "true" -> new Constant(Boolean.TRUE);
+                case "false" -> new Constant(Boolean.FALSE);
+                case "nil" -> new Constant(null);
+                default -> {
+                    if (!functions.contains(t.text())) {
+                        throw error(t, "function \"" + t.text() + "\" not defined");
+                    }
+                    yield new Function(t.text());
+                }
+            };
+            case LPAREN -> {
+                if (++depth > MAX_DEPTH) {
+                    throw error(t, "nesting deeper than " + MAX_DEPTH);
+                }
+                Pipeline inner = parsePipeline("parenthesized pipeline", false);
+                depth--;
+                Token close = next();
+                if (close.type() != Type.RPAREN) {
+                    throw error(close, "unclosed left paren");
+                }
+                source.append("...)");
+                yield new Nested(inner, fieldsAfter(new ArrayList<>(), source));
+            }
+            default -> throw error(t, "unexpected " + t + " in operand");
+        };
+        return operand;
+    }
+
+    private List<String> fieldsAfter(List<String> fields, StringBuilder source) {
+        // Only a field written right after the operand continues it: ".A.B" is one chain, ".A .B" two operands.
+        while (peek().type() == Type.FIELD && adjacent(previous(), peek())) {
+            Token f = next();
+            source.append(f.text());
+            fields.add(f.text().substring(1));
+        }
+        return List.copyOf(fields);
+    }
+
+    private static boolean adjacent(Token before, Token after) {
+        return before.line() == after.line() && before.column() + before.text().length() == after.column();
+    }
+
+    private Object number(Token t) throws TemplateException {
+        String s = t.text().replace("_", "");
+        try {
+            if (s.matches("[+-]?\\d+")) {
+                return Long.parseLong(s);
+            }
+            if (s.matches("[+-]?0[xX][0-9a-fA-F]+")) {
+                boolean negative = s.startsWith("-");
+                long v = Long.parseLong(s.replaceFirst("^[+-]?0[xX]", ""), 16);
+                return negative ? -v : v;
+            }
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw error(t, "bad number syntax: \"" + t.text() + "\"");
+        }
+    }
+
+    private boolean declared(String variable) {
+        for (Set<String> scope : scopes) {
+            if (scope.contains(variable)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Token next() {
+        Token t = tokens.get(index);
+        if (index < tokens.size() - 1) {
+            index++;
+        }
+        return t;
+    }
+
+    private Token peek() {
+        return tokens.get(index);
+    }
+
+    private Token previous() {
+        return tokens.get(Math.max(0, index - 1));
+    }
+
+    private void expect(Type type, String context) throws TemplateException {
+        Token t = next();
+        if (t.type() != type) {
+            if (t.type() == Type.EOF) {
+                throw error(t, "unclosed action");
+            }
+            throw error(t, "unexpected " + t + " in " + context);
+        }
+    }
+
+    private TemplateException error(Token t, String message) {
+        return new TemplateException("template: " + name + ":" + t.line() + ": " + message);
+    }
+}

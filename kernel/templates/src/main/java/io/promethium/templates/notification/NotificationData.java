@@ -1,0 +1,73 @@
+package io.promethium.templates.notification;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.templates.GoTime;
+import io.promethium.templates.TemplateValue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a notification template sees as dot (Alertmanager's {@code template.Data}):
+ * {@code .Receiver}, {@code .Status}, {@code .Alerts}, {@code .GroupLabels},
+ * {@code .CommonLabels}, {@code .CommonAnnotations}, {@code .ExternalURL}.
+ */
+public record NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
+                               KV commonAnnotations, String externalUrl) implements TemplateValue {
+
+    /** Go's zero time, which Alertmanager shows as the end of a firing alert. */
+    public static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    public NotificationData {
+        Objects.requireNonNull(receiver, "receiver is null");
+        Objects.requireNonNull(status, "status is null");
+        Objects.requireNonNull(alerts, "alerts is null");
+        externalUrl = externalUrl == null ? "" : externalUrl;
+    }
+
+    /** The template data of a notification as of {@code now} (which alerts have resolved by then). */
+    public static NotificationData of(Notification notification, Instant now) {
+        List<NotificationAlert> alerts = new ArrayList<>();
+        boolean firing = false;
+        for (Alert a : notification.alerts()) {
+            boolean resolved = a.resolvedAt(now);
+            firing |= !resolved;
+            alerts.add(new NotificationAlert(resolved ? "resolved" : "firing", kv(a.labels()), kv(a.annotations()),
+                    GoTime.utc(a.startsAt()), GoTime.utc(resolved ? a.endsAt() : ZERO_TIME), a.generatorUrl(),
+                    a.fingerprint()));
+        }
+        return new NotificationData(notification.receiver(), firing ? "firing" : "resolved", new Alerts(alerts),
+                kv(notification.groupLabels()), kv(notification.commonLabels()), kv(notification.commonAnnotations()),
+                notification.externalUrl());
+    }
+
+    static KV kv(Labels labels) {
+        Map<String, String> map = new LinkedHashMap<>();
+        labels.forEach(map::put);
+        return new KV(map);
+    }
+
+    @Override
+    public Object field(String name) {
+        return switch (name) {
+            case "Receiver" -> receiver;
+            case "Status" -> status;
+            case "Alerts" -> alerts;
+            case "GroupLabels" -> groupLabels;
+            case "CommonLabels" -> commonLabels;
+            case "CommonAnnotations" -> commonAnnotations;
+            case "ExternalURL" -> externalUrl;
+            default -> NO_FIELD;
+        };
+    }
+
+    @Override
+    public String typeName() {
+        return "*template.Data";
+    }
+}

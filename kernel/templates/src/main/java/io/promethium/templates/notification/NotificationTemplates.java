@@ -1,0 +1,119 @@
+package io.promethium.templates.notification;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.templates.Dialect;
+import io.promethium.templates.Template;
+import io.promethium.templates.TemplateException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The notification template set of one {@code alertmanager.yml}: our default templates (same
+ * names and message shapes as Alertmanager's {@code default.tmpl}) overlaid with the config's
+ * {@code templates:} files, in order. Parsed texts are cached. Immutable apart from the cache;
+ * thread-safe.
+ */
+public final class NotificationTemplates implements TemplateRenderer {
+
+    /** The built-in templates, a resource of this bundle. */
+    static final String DEFAULTS = "default.tmpl";
+    private static final int MAX_CACHED = 1024;
+
+    private final Template base;
+    private final Clock clock;
+    private final Map<String, Template> cache = new ConcurrentHashMap<>();
+
+    private NotificationTemplates(Template base, Clock clock) {
+        this.base = base;
+        this.clock = clock;
+    }
+
+    /** The defaults only. */
+    public static NotificationTemplates defaults() {
+        try {
+            return load(List.of(), Clock.systemUTC());
+        } catch (ConfigException e) {
+            throw new IllegalStateException("built-in templates do not parse", e);
+        }
+    }
+
+    /** The defaults overlaid with {@code files}, each failing with its name and line. */
+    public static NotificationTemplates load(List<Path> files, Clock clock) throws ConfigException {
+        Objects.requireNonNull(clock, "clock is null");
+        Template base;
+        try (InputStream in = NotificationTemplates.class.getResourceAsStream(DEFAULTS)) {
+            base = Template.parse(DEFAULTS, new String(Objects.requireNonNull(in, DEFAULTS).readAllBytes(),
+                    StandardCharsets.UTF_8), Dialect.ALERTMANAGER, null);
+        } catch (IOException | TemplateException e) {
+            throw new IllegalStateException("built-in templates: " + e.getMessage(), e);
+        }
+        for (Path file : files) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException(file + ": cannot read template file: " + e.getMessage());
+            }
+            try {
+                base = Template.parse(file.getFileName().toString(), text, Dialect.ALERTMANAGER, base);
+            } catch (TemplateException e) {
+                throw new ConfigException(file + ": " + e.getMessage());
+            }
+        }
+        return new NotificationTemplates(base, clock);
+    }
+
+    /** Whether {@code {{ define "name" }}} exists. */
+    public boolean defines(String name) {
+        return base.defines(name);
+    }
+
+    @Override
+    public void check(String text) throws ConfigException {
+        try {
+            parsed(text);
+        } catch (TemplateException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    @Override
+    public String render(String text, Notification notification) throws NotifyException {
+        try {
+            return parsed(text).execute(NotificationData.of(notification, clock.instant()), io.promethium.templates.QueryFunction.NONE, notification.externalUrl());
+        } catch (TemplateException | RuntimeException e) {
+            throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
+        }
+    }
+
+    /** Renders a named template ({@code define}) for a notification. */
+    public String renderDefinition(String name, Notification notification) throws NotifyException {
+        try {
+            return base.executeDefinition(name, NotificationData.of(notification, clock.instant()));
+        } catch (TemplateException | RuntimeException e) {
+            throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
+        }
+    }
+
+    private Template parsed(String text) throws TemplateException {
+        Template t = cache.get(text);
+        if (t == null) {
+            t = Template.parse("text", text, Dialect.ALERTMANAGER, base);
+            if (cache.size() < MAX_CACHED) {
+                cache.put(text, t);
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,102 @@
+package io.promethium.templates.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.NotifyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NotificationTemplatesTest {
+
+    private static final Instant NOW = Instant.parse("2024-03-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private static Notification notification() {
+        Alert a = new Alert(Labels.of("alertname", "HighLoad", "instance", "a:9100", "job", "node", "severity", "page"),
+                Labels.of("summary", "load is high"), Instant.parse("2024-03-01T11:00:00Z"), null, "http://prom/graph");
+        Alert b = new Alert(Labels.of("alertname", "HighLoad", "instance", "b:9100", "job", "node", "severity", "page"),
+                Labels.EMPTY, Instant.parse("2024-03-01T11:30:00Z"), Instant.parse("2024-03-01T11:50:00Z"), "");
+        return new Notification("team-x", true, List.of(a, b), Labels.of("alertname", "HighLoad"),
+                Labels.of("alertname", "HighLoad", "job", "node", "severity", "page"), Labels.EMPTY, "http://am:9093",
+                "{}:{alertname=\"HighLoad\"}");
+    }
+
+    private static NotificationTemplates defaults() throws ConfigException {
+        return NotificationTemplates.load(List.of(), CLOCK);
+    }
+
+    @Test
+    void subjectHasAlertmanagersShape() throws Exception {
+        assertThat(defaults().render("{{ template \"__subject\" . }}", notification()))
+                .isEqualTo("[FIRING:1] HighLoad (node page)");
+    }
+
+    @Test
+    void alertsSplitIntoFiringAndResolved() throws Exception {
+        String text = "{{ range .Alerts.Firing }}{{ .Labels.instance }} {{ end }}|{{ range .Alerts.Resolved }}{{ .Labels.instance }}"
+                + " {{ .Status }} {{ .EndsAt }}{{ end }}";
+        assertThat(defaults().render(text, notification())).isEqualTo("a:9100 |b:9100 resolved 2024-03-01 11:50:00 +0000 UTC");
+    }
+
+    @Test
+    void textAlertListListsLabelsAndAnnotations() throws Exception {
+        String out = defaults().render("{{ template \"__text_alert_list\" .Alerts.Firing }}", notification());
+        assertThat(out).isEqualTo("Labels:\n - alertname = HighLoad\n - instance = a:9100\n - job = node\n - severity = page\n"
+                + "Annotations:\n - summary = load is high\nSource: http://prom/graph\n");
+    }
+
+    @Test
+    void alertmanagerFunctionsWork() throws Exception {
+        NotificationTemplates t = defaults();
+        Notification n = notification();
+        assertThat(t.render("{{ .Receiver | toUpper }} {{ stringSlice \"a\" \"b\" | join \",\" }}", n)).isEqualTo("TEAM-X a,b");
+        assertThat(t.render("{{ reReplaceAll \"(.*):.*\" \"$1\" \"host:9100\" }}", n)).isEqualTo("host");
+        assertThat(t.render("{{ (index .Alerts 0).StartsAt | date \"2006-01-02T15:04 MST\" }}", n)).isEqualTo("2024-03-01T11:00 UTC");
+        assertThat(t.render("{{ (index .Alerts 0).StartsAt | tz \"Europe/Berlin\" | date \"15:04 -07:00\" }}", n))
+                .isEqualTo("12:00 +01:00");
+        assertThat(t.render("{{ \"<b>\" | safeHtml }} {{ .CommonLabels.SortedPairs.Names | join \" \" }}", n))
+                .isEqualTo("<b> alertname job severity");
+        assertThat(t.render("{{ .CommonLabels.Remove .GroupLabels.Names | len }} {{ .Status | title }}", n)).isEqualTo("2 Firing");
+        assertThat(t.render("{{ toJson (dict \"a\" 1) }} {{ list 1 2 | len }}", n)).isEqualTo("{\"a\":1} 2");
+    }
+
+    @Test
+    void userTemplatesOverrideDefaultsAndSeeThem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mine.tmpl");
+        Files.writeString(file, "{{ define \"__alertmanager\" }}Ours{{ end }}{{ define \"my.title\" }}{{ template \"slack.default.username\" . }}: {{ .GroupLabels.alertname }}{{ end }}");
+        NotificationTemplates t = NotificationTemplates.load(List.of(file), CLOCK);
+        assertThat(t.render("{{ template \"my.title\" . }}", notification())).isEqualTo("Ours: HighLoad");
+    }
+
+    @Test
+    void badTemplateFileNamesFileAndLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.tmpl");
+        Files.writeString(file, "ok\n{{ define \"x\" }}{{ nosuchfunc }}{{ end }}");
+        assertThatThrownBy(() -> NotificationTemplates.load(List.of(file), CLOCK))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bad.tmpl").hasMessageContaining(":2:")
+                .hasMessageContaining("function \"nosuchfunc\" not defined");
+    }
+
+    @Test
+    void missingTemplateIsANonRetryableFailure() throws Exception {
+        assertThatThrownBy(() -> defaults().render("{{ template \"nope\" . }}", notification()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("\"nope\" not defined");
+    }
+
+    @Test
+    void prometheusFunctionsAreNotAlertmanagers() {
+        assertThatThrownBy(() -> defaults().check("{{ humanize 1 }}")).hasMessageContaining("function \"humanize\" not defined");
+    }
+}

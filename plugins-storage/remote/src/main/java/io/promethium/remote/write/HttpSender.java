@@ -2,15 +2,12 @@ package io.promethium.remote.write;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -28,17 +25,7 @@ final class HttpSender implements Sender {
     HttpSender(RemoteWriteSettings settings, String userAgent) {
         this.settings = settings;
         this.userAgent = userAgent;
-        RemoteWriteSettings.HttpSettings http = settings.http();
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(settings.remoteTimeout())
-                .followRedirects(http.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-                .version(http.enableHttp2() && "https".equals(settings.url().getScheme())
-                        // Plain HTTP stays 1.1, as Go's client: no h2c upgrade a receiver may not expect.
-                        ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
-        if (http.proxy() != null) {
-            b.proxy(ProxySelector.of(new InetSocketAddress(http.proxy().getHost(), http.proxy().getPort())));
-        }
-        this.client = b.build();
+        this.client = settings.http().newClient(settings.url(), settings.remoteTimeout());
     }
 
     @Override
@@ -56,13 +43,7 @@ final class HttpSender implements Sender {
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
-        RemoteWriteSettings.HttpSettings http = settings.http();
-        if (!http.basicAuthUser().isEmpty() || !http.basicAuthPassword().isEmpty()) {
-            r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (http.basicAuthUser() + ":" + http.basicAuthPassword()).getBytes(StandardCharsets.UTF_8)));
-        } else if (!http.authorizationType().isEmpty()) {
-            r.header("Authorization", http.authorizationType() + " " + http.authorizationCredentials());
-        }
+        settings.http().authorize(r);
         try {
             HttpResponse<InputStream> response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();

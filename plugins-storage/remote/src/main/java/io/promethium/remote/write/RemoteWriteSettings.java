@@ -5,6 +5,7 @@ import io.promethium.api.config.LabelRewriter;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
 import io.promethium.api.model.Labels;
+import io.promethium.remote.http.HttpClientSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,7 @@ import java.util.Set;
  */
 public record RemoteWriteSettings(URI url, String queueName, Duration remoteTimeout, Map<String, String> headers,
                                   LabelRewriter relabel, Labels externalLabels, Queue queue, MetadataSettings metadata,
-                                  HttpSettings http, String fingerprint) {
+                                  HttpClientSettings http, String fingerprint) {
 
     /** {@code queue_config:}. */
     public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
@@ -38,11 +39,6 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
     /** {@code metadata_config:}. */
     public record MetadataSettings(boolean send, Duration sendInterval, int maxSamplesPerSend) {
         static final MetadataSettings DEFAULT = new MetadataSettings(true, Duration.ofMinutes(1), 500);
-    }
-
-    /** The HTTP client fields this sender implements (until the plugin context's client factory). */
-    public record HttpSettings(String basicAuthUser, String basicAuthPassword, String authorizationType,
-                               String authorizationCredentials, boolean followRedirects, boolean enableHttp2, URI proxy) {
     }
 
     static final String KEY = "remote_write";
@@ -82,14 +78,6 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
                 throw c.error(refused + ": not supported by Promethium's remote write yet");
             }
         }
-        if (c.values().get("tls_config") != null) {
-            throw c.error("tls_config: not supported by Promethium's remote write yet (use a TLS-terminating proxy, or plain HTTP on a trusted network)");
-        }
-        for (String proxyField : new String[] {"no_proxy", "proxy_from_environment", "proxy_connect_header"}) {
-            if (c.values().get(proxyField) != null) {
-                throw c.error(proxyField + ": not supported by Promethium's remote write yet (proxy_url is)");
-            }
-        }
         if (c.bool("send_exemplars", false)) {
             throw c.error("send_exemplars: the storage's WAL does not record exemplars yet, so there are none to send");
         }
@@ -116,12 +104,9 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
                 throw c.error("headers: " + h + " is a reserved header. It must not be changed");
             }
         }
-        if (c.values().get("http_headers") != null) {
-            throw c.error("http_headers: not supported by Promethium's remote write yet (headers is)");
-        }
         Queue queue = queue(c);
         MetadataSettings metadata = metadata(c);
-        HttpSettings http = http(c);
+        HttpClientSettings http = HttpClientSettings.parse(c);
         LabelRewriter relabel = context.relabeling(c, "write_relabel_configs");
         String fingerprint = fingerprint(c.values().toString());
         String name = c.string("name", "");
@@ -165,67 +150,6 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
         }
         return new MetadataSettings(m.bool("send", d.send()),
                 positive(parent, m.duration("send_interval", d.sendInterval()), "metadata_config: send_interval"), perSend);
-    }
-
-    private static HttpSettings http(PluginConfig c) throws ConfigException {
-        String user = "";
-        String password = "";
-        Map<String, Object> basic = mapping(c, "basic_auth");
-        if (!basic.isEmpty()) {
-            PluginConfig b = new PluginConfig("basic_auth", basic, c.location());
-            b.requireOnly(Set.of("username", "password", "password_file", "username_file"));
-            user = b.string("username", "");
-            password = secret(c, b, "password", "password_file");
-            if (b.values().get("username_file") != null) {
-                user = readFile(c, b.string("username_file", ""));
-            }
-        }
-        String authType = "";
-        String credentials = "";
-        Map<String, Object> auth = mapping(c, "authorization");
-        if (!auth.isEmpty()) {
-            if (!basic.isEmpty()) {
-                throw c.error("at most one of basic_auth, authorization may be configured");
-            }
-            PluginConfig a = new PluginConfig("authorization", auth, c.location());
-            a.requireOnly(Set.of("type", "credentials", "credentials_file"));
-            authType = a.string("type", "Bearer");
-            if (authType.equalsIgnoreCase("basic")) {
-                throw c.error("authorization: type Basic is not allowed, use basic_auth instead");
-            }
-            credentials = secret(c, a, "credentials", "credentials_file");
-        }
-        String proxyText = c.string("proxy_url", "");
-        URI proxy = null;
-        if (!proxyText.isEmpty()) {
-            try {
-                proxy = URI.create(proxyText);
-            } catch (IllegalArgumentException e) {
-                throw c.error("proxy_url: invalid URL \"" + proxyText + "\"");
-            }
-            if (proxy.getHost() == null || proxy.getPort() < 0) {
-                throw c.error("proxy_url: \"" + proxyText + "\" needs a host and a port");
-            }
-        }
-        return new HttpSettings(user, password, authType, credentials, c.bool("follow_redirects", true),
-                c.bool("enable_http2", true), proxy);
-    }
-
-    private static String secret(PluginConfig parent, PluginConfig block, String inline, String file) throws ConfigException {
-        String value = block.string(inline, "");
-        String path = block.string(file, "");
-        if (!value.isEmpty() && !path.isEmpty()) {
-            throw parent.error(block.key() + ": at most one of " + inline + " and " + file + " may be configured");
-        }
-        return path.isEmpty() ? value : readFile(parent, path);
-    }
-
-    private static String readFile(PluginConfig parent, String path) throws ConfigException {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(path), StandardCharsets.UTF_8).strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            throw parent.error("cannot read " + path + ": " + e.getMessage());
-        }
     }
 
     private static Duration positive(PluginConfig c, Duration d, String name) throws ConfigException {

@@ -273,7 +273,7 @@ class QueueManagerTest {
                 new MetadataSource.FamilyMetadata("http_requests", new Metadata(MetricType.COUNTER, "Requests.", "")),
                 new MetadataSource.FamilyMetadata("temp", new Metadata(MetricType.GAUGE, "Temperature.", "celsius")));
         QueueManager q = start(settings(receiver.url(), Map.of("metadata_config", Map.of("send_interval", "1s"))), source);
-        await(() -> receiver.metadata.size() >= 2, Duration.ofSeconds(10));
+        await(() -> receiver.metadata.size() >= 2 && q.metrics().metadataSent.sum() >= 2, Duration.ofSeconds(10));
         assertThat(receiver.metadata).contains("type=1 name=http_requests help=Requests.",
                 "type=2 name=temp help=Temperature. unit=celsius");
         assertThat(q.metrics().metadataSent.sum()).isGreaterThanOrEqualTo(2);

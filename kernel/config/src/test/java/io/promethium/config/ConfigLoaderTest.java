@@ -255,4 +255,34 @@ class ConfigLoaderTest {
                   - url: http://mimir:9009/api/v1/push
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("remote_write");
     }
+
+    @Test
+    void agentModeRefusesRulesAlertingAndRemoteReadAndNeedsARemoteWrite() throws Exception {
+        PluginKeys both = new PluginKeys() {
+            @Override
+            public Set<String> discoveryTypes() {
+                return Set.of();
+            }
+
+            @Override
+            public void validateDiscovery(String type, PluginConfig config) {
+            }
+
+            @Override
+            public Set<String> sectionKeys() {
+                return Set.of("remote_write", "remote_read");
+            }
+        };
+        ConfigLoader agent = new ConfigLoader(both, true);
+        String write = "remote_write:\n  - url: http://vm:8428/api/v1/write\n";
+        assertThat(agent.parse(Path.of("a.yml"), write).sections().entries("remote_write")).hasSize(1);
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), "scrape_configs: []\n"))
+                .hasMessage("a.yml: at least one remote_write target must be specified in agent mode");
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "rule_files: [r.yml]\n"))
+                .hasMessage("a.yml: field rule_files is not allowed in agent mode");
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "remote_read:\n  - url: http://x/api/v1/read\n"))
+                .hasMessage("a.yml: field remote_read is not allowed in agent mode");
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['a:9093']}]\n"))
+                .hasMessage("a.yml: field alerting is not allowed in agent mode");
+    }
 }

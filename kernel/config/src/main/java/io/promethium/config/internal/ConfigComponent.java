@@ -52,6 +52,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     private final Map<String, ConfigSection> sections = new ConcurrentHashMap<>();
     private final List<ConfigConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Path file;
+    private final boolean agentMode;
     private final ServiceRegistration<?> reloadCommand;
     private volatile PrometheusConfig current;
     private volatile ReloadResult lastReload = new ReloadResult(false, Instant.EPOCH, "config not loaded yet");
@@ -61,6 +62,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     public ConfigComponent(BundleContext context) {
         String path = context.getProperty(CONFIG_FILE_PROPERTY);
         this.file = Path.of(path == null ? "prometheus.yml" : path);
+        this.agentMode = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("promethium.command", "config.reload");
         Callable<String> command = () -> reload().error();
@@ -131,7 +133,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     public synchronized ReloadResult reload() {
         PrometheusConfig config;
         try {
-            config = new ConfigLoader(pluginKeys()).load(file);
+            config = new ConfigLoader(pluginKeys(), agentMode).load(file);
         } catch (ConfigException e) {
             return failed("error loading config from \"" + file + "\": " + e.getMessage());
         } catch (RuntimeException e) {

@@ -22,6 +22,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.promethium.tsdb.agent.AgentDb;
+import io.promethium.tsdb.agent.AgentFlags;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -46,6 +49,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         "walSyncOnCommit"};
 
     private volatile Tsdb tsdb;
+    /** Agent mode ({@code --agent}): the WAL-only storage instead of the TSDB. */
+    private volatile AgentDb agent;
     private volatile Collector collector;
     /** Set once configured (by DS or lazily): after deactivation calls fail instead of reopening. */
     private volatile boolean configured;
@@ -53,7 +58,19 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     public TsdbComponent() {
     }
 
+    /** DS activation: agent mode when the launcher's {@code --agent} flag is set, else the TSDB. */
     @Activate
+    public void start(BundleContext context, Map<String, ?> properties) throws ConfigException {
+        if (Boolean.parseBoolean(context.getProperty("promethium.flag.agent"))) {
+            AgentDb opened = AgentDb.open(AgentFlags.parse(context::getProperty));
+            collector = opened.collector();
+            agent = opened;
+            configured = true;
+            return;
+        }
+        activate(properties);
+    }
+
     public void activate(Map<String, ?> properties) throws ConfigException {
         TsdbOptions options = ComponentConfig.parse(properties);
         Tsdb opened = Tsdb.open(options);
@@ -64,6 +81,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Modified
     public void modified(Map<String, ?> properties) throws ConfigException {
+        if (agent != null) {
+            return; // Agent mode takes its settings from the flags only.
+        }
         Tsdb current = db();
         TsdbOptions next = ComponentConfig.parse(properties);
         TsdbOptions now = current.options();
@@ -80,6 +100,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Deactivate
     public void deactivate() {
+        AgentDb a = agent;
+        agent = null;
+        if (a != null) {
+            a.close();
+        }
         Tsdb current = tsdb;
         tsdb = null;
         if (current != null) {
@@ -122,41 +147,55 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Override
     public Appender appender() {
-        return db().appender();
+        AgentDb a = agent;
+        return a != null ? a.appender() : db().appender();
     }
 
     @Override
     public Querier querier(long minTime, long maxTime) {
-        return db().querier(minTime, maxTime);
+        AgentDb a = agent;
+        return a != null ? a.querier(minTime, maxTime) : db().querier(minTime, maxTime);
     }
 
     @Override
     public long startTime() {
-        return db().startTime();
+        AgentDb a = agent;
+        return a != null ? a.startTime() : db().startTime();
+    }
+
+    private void notInAgentMode() {
+        if (agent != null) {
+            throw new StorageException(StorageException.Reason.CLOSED, AgentDb.UNAVAILABLE);
+        }
     }
 
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
+        notInAgentMode();
         db().delete(matchers, mint, maxt);
     }
 
     @Override
     public void cleanTombstones() {
+        notInAgentMode();
         db().cleanTombstones();
     }
 
     @Override
     public void snapshot(Path dir, boolean withHead) {
+        notInAgentMode();
         db().snapshot(dir, withHead);
     }
 
     @Override
     public HeadStats headStats() {
+        notInAgentMode();
         return db().headStats();
     }
 
     @Override
     public StorageStats stats() {
+        notInAgentMode();
         return db().stats();
     }
 
@@ -169,7 +208,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     }
 
     private WalWatchable log() throws IOException {
-        WalWatchable log = db().walWatchable();
+        AgentDb a = agent;
+        WalWatchable log = a != null ? a.walWatchable() : db().walWatchable();
         if (log == null) {
             throw new IOException("the TSDB runs without a WAL: nothing to follow");
         }
@@ -178,7 +218,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Override
     public Path stateDirectory() {
-        return db().options().path().resolve("wal-followers");
+        AgentDb a = agent;
+        return (a != null ? a.options().path() : db().options().path()).resolve("wal-followers");
     }
 
     @Override

@@ -345,6 +345,11 @@ final class QueueManager implements AutoCloseable {
         }
     }
 
+    /** Makes the next {@link #start()} send from {@code position} (benchmarks replaying a filled WAL). */
+    void resetPosition(WalPosition position) {
+        writePosition(position);
+    }
+
     /** The position persisted last (tests). */
     WalPosition persistedPosition() {
         return persisted;

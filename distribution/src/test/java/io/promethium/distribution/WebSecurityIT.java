@@ -2,6 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.testing.Peers;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,6 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
@@ -41,6 +41,15 @@ class WebSecurityIT {
                     .header("Authorization", basic("admin", "s3cret")));
             assertThat(authorized.statusCode()).isEqualTo(200);
             assertThat(authorized.body()).contains("process_start_time_seconds");
+            // The push endpoint's routes sit behind the same authentication.
+            HttpRequest.Builder push = HttpRequest.newBuilder(server.uri("/metrics/job/secured"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("secured_total 1\n"));
+            assertThat(server.send(push).statusCode()).isEqualTo(401);
+            assertThat(server.get("/push/metrics").statusCode()).isEqualTo(401);
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/metrics/job/secured")).header("Authorization", basic("admin", "s3cret"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("secured_total 1\n"))).statusCode()).isEqualTo(200);
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/push/metrics")).header("Authorization", basic("admin", "s3cret")))
+                    .body()).contains("secured_total{instance=\"\",job=\"secured\"} 1");
         }
     }
 
@@ -49,11 +58,12 @@ class WebSecurityIT {
         try (ServerProcess server = ServerProcess.prepare()) {
             Path cert = server.home.resolve("conf/cert.pem");
             Path key = server.home.resolve("conf/key.pem");
-            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+            Process openssl = new ProcessBuilder(Peers.require("openssl").toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
                     "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1")
                     .redirectErrorStream(true).start();
-            openssl.getInputStream().readAllBytes();
-            Assumptions.assumeTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0, "openssl can make a test certificate");
+            String opensslOutput = new String(openssl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).as("openssl makes a test certificate: %s", opensslOutput)
+                    .isTrue();
             Path webConfig = server.home.resolve("conf/web.yml");
             Files.writeString(webConfig, "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n");
             server.start("--web.config.file=" + webConfig);

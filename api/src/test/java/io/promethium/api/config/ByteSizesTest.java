@@ -12,7 +12,25 @@ class ByteSizesTest {
         assertThat(ByteSizes.parse("0")).isZero();
         assertThat(ByteSizes.parse("512MB")).isEqualTo(512L << 20);
         assertThat(ByteSizes.parse("1GiB")).isEqualTo(1L << 30);
-        assertThat(ByteSizes.parse("100 kb")).isEqualTo(100L << 10);
+        assertThat(ByteSizes.parse("100KB")).isEqualTo(100L << 10);
+        assertThat(ByteSizes.parse("10B")).isEqualTo(10);
+    }
+
+    @Test
+    void fractionsAndSequencesAddUpAsInPrometheus() {
+        assertThat(ByteSizes.parse("1.5GB")).isEqualTo(3L << 29);
+        assertThat(ByteSizes.parse("1GB512MB")).isEqualTo((1L << 30) + (512L << 20));
+    }
+
+    @Test
+    void aNumberWithoutAUnitIsAnErrorAsInPrometheus() {
+        assertThatThrownBy(() -> ByteSizes.parse("100")).hasMessageContaining("\"100\" has no unit");
+    }
+
+    @Test
+    void unitsAreCaseSensitiveAsInPrometheus() {
+        assertThatThrownBy(() -> ByteSizes.parse("100kb")).hasMessageContaining("unknown size unit \"kb\"");
+        assertThatThrownBy(() -> ByteSizes.parse("100 KB")).hasMessageContaining("unknown size unit \" KB\"");
     }
 
     @Test
@@ -20,5 +38,6 @@ class ByteSizesTest {
         assertThatThrownBy(() -> ByteSizes.parse("MB")).hasMessageContaining("\"MB\"");
         assertThatThrownBy(() -> ByteSizes.parse("5 parsecs")).hasMessageContaining("5 parsecs");
         assertThatThrownBy(() -> ByteSizes.parse("99999999999EB")).hasMessageContaining("too large");
+        assertThatThrownBy(() -> ByteSizes.parse("")).hasMessageContaining("invalid size");
     }
 }

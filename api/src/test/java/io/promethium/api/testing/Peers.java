@@ -32,6 +32,7 @@ public final class Peers {
     /** The Debian package of each program the tests use; named in the message when it is missing. */
     private static final Map<String, String> DEBIAN_PACKAGES = Map.ofEntries(
             Map.entry("prometheus", "prometheus"),
+            Map.entry("promtool", "prometheus"),
             Map.entry("prometheus-alertmanager", "prometheus-alertmanager"),
             Map.entry("amtool", "prometheus-alertmanager"),
             Map.entry("prometheus-node-exporter", "prometheus-node-exporter"),
@@ -39,7 +40,8 @@ public final class Peers {
             Map.entry("victoria-metrics", "victoria-metrics"),
             Map.entry("dnsmasq", "dnsmasq"),
             Map.entry("chromium", "chromium"),
-            Map.entry("chromedriver", "chromium-driver"));
+            Map.entry("chromedriver", "chromium-driver"),
+            Map.entry("openssl", "openssl"));
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr/sbin", "/sbin");
 

@@ -76,4 +76,13 @@ class PeersTest {
         environment.put("PATH", dir.toString());
         assertThat(peers.findProgram("prometheus")).isEmpty();
     }
+
+    @Test
+    void everyKnownProgramNamesItsDebianPackage() {
+        // Also loads the table: a program listed twice would fail every peer test at class load.
+        environment.put("PATH", dir.toString());
+        for (String program : new String[] {"prometheus", "promtool", "amtool", "chromedriver", "openssl"}) {
+            assertThatThrownBy(() -> peers.requireProgram(program)).hasMessageContaining("install the Debian package");
+        }
+    }
 }

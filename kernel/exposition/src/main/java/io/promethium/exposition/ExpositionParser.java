@@ -64,6 +64,15 @@ public interface ExpositionParser {
      */
     void labels(Labels.Builder into);
 
+    /**
+     * Hands the current sample's labels to {@code sink} exactly as written: in page order,
+     * {@code __name__} excluded, escapes resolved, and labels with empty values kept (a push
+     * endpoint stores {@code a=""} as written, where a scrape drops it). Allocates strings.
+     *
+     * @since 1.1.0
+     */
+    void rawLabels(java.util.function.BiConsumer<String, String> sink);
+
     /** The current sample's value. */
     double value();
 

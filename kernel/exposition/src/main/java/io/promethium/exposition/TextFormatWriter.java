@@ -61,6 +61,16 @@ public final class TextFormatWriter implements ExpositionWriter {
         flushLine();
     }
 
+    /**
+     * A sample value or {@code le}/{@code quantile} label value spelled as this format spells it:
+     * Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}, {@code +Inf}, {@code -Inf}, {@code NaN}.
+     *
+     * @since 1.1.0
+     */
+    public static String formatValue(double value) {
+        return FloatFormat.text(value);
+    }
+
     private static String textType(MetricType type) {
         return switch (type) {
             case COUNTER -> "counter";

@@ -13,9 +13,15 @@ import java.util.Map;
  */
 final class Flags {
 
-    /** One flag: name without dashes, default, help, and whether it is a switch. */
-    record Spec(String name, String defaultValue, String help, boolean isBoolean) {
+    /** One flag: name without dashes, default, help, whether it is a switch, and who declared it. */
+    record Spec(String name, String defaultValue, String help, boolean isBoolean, String owner) {
+        Spec(String name, String defaultValue, String help, boolean isBoolean) {
+            this(name, defaultValue, help, isBoolean, LAUNCHER);
+        }
     }
+
+    /** The owner of the launcher's own flags. */
+    static final String LAUNCHER = "launcher";
 
     /** A command line that could not be parsed. */
     static final class UsageException extends Exception {
@@ -37,11 +43,6 @@ final class Flags {
     static List<Spec> specs(Path home) {
         List<Spec> s = new ArrayList<>();
         s.add(new Spec("config.file", home.resolve("conf/prometheus.yml").toString(), "Promethium configuration file path.", false));
-        s.add(new Spec("storage.tsdb.path", home.resolve("data").toString(), "Base path for metrics storage.", false));
-        s.add(new Spec("storage.tsdb.retention.time", "15d", "How long to retain samples in storage.", false));
-        s.add(new Spec("storage.tsdb.retention.size", "0B", "Maximum number of bytes that can be stored for blocks (0 = no limit).", false));
-        s.add(new Spec("storage.tsdb.wal-sync-on-commit", "false",
-                "Fsync the WAL before each commit returns (survives power loss; slower). Off: as Prometheus, commits reach the OS at once (survive a process crash) and segments are fsynced when full.", true));
         s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry.", false));
         s.add(new Spec("web.config.file", "", "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false));
         s.add(new Spec("web.external-url", "", "The URL under which Promethium is externally reachable.", false));
@@ -62,9 +63,30 @@ final class Flags {
         s.add(new Spec("plugins.dir", home.resolve("plugins").toString(), "Hot-deploy folder: plugin jars dropped here start without a restart.", false));
         s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));
+        s.add(new Spec("enable-feature", "",
+                "Comma separated feature names to enable (Prometheus's names). Promethium implements none of Prometheus's experimental features yet; naming one is an error.", false));
         s.add(new Spec("log.level", "info", "Only log messages with the given severity or above. One of: [debug, info, warn, error]", false));
         s.add(new Spec("log.format", "logfmt", "Output format of log messages. One of: [logfmt, json]", false));
         return Collections.unmodifiableList(s);
+    }
+
+    /**
+     * The launcher's flags followed by those bundles declare; a bundle flag whose name is taken
+     * already is reported and left out.
+     */
+    static List<Spec> merge(List<Spec> own, List<Spec> declared, java.io.PrintStream warnings) {
+        Map<String, Spec> byName = new LinkedHashMap<>();
+        for (Spec spec : own) {
+            byName.put(spec.name(), spec);
+        }
+        for (Spec spec : declared) {
+            Spec taken = byName.putIfAbsent(spec.name(), spec);
+            if (taken != null) {
+                warnings.println("promethium: warning: flag --" + spec.name() + " of " + spec.owner()
+                        + " ignored: already declared by " + taken.owner());
+            }
+        }
+        return List.copyOf(byName.values());
     }
 
     static Flags parse(List<Spec> specs, List<String> args) throws UsageException {
@@ -74,6 +96,7 @@ final class Flags {
             byName.put(spec.name(), spec);
             values.put(spec.name(), spec.defaultValue());
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -96,7 +119,8 @@ final class Flags {
                 }
             }
             if (spec == null) {
-                throw new UsageException("unknown long flag " + quote("--" + name));
+                String unsupported = PrometheusFlags.unsupported(name);
+                throw new UsageException(unsupported != null ? unsupported : "unknown long flag " + quote("--" + name));
             }
             if (spec.isBoolean()) {
                 if (value == null) {
@@ -110,13 +134,36 @@ final class Flags {
                 }
                 value = args.get(++i);
             }
+            if (name.equals("enable-feature") && seen.contains(name)) {
+                value = values.get(name) + "," + value; // repeatable, as in Prometheus
+            }
+            seen.add(name);
             values.put(name, value);
         }
         String level = values.get("log.level");
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value " + quote(level) + " for flag --log.level, one of: debug, info, warn, error");
         }
+        checkFeatures(values.getOrDefault("enable-feature", ""));
         return new Flags(specs, Collections.unmodifiableMap(values));
+    }
+
+    /**
+     * {@code --enable-feature} takes a comma-separated list, as Prometheus's. A Prometheus feature
+     * Promethium lacks is an error (it would otherwise be silently off); an unknown name is only a
+     * warning, as in Prometheus.
+     */
+    static void checkFeatures(String list) throws UsageException {
+        for (String feature : list.split(",")) {
+            String name = feature.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (PrometheusFlags.FEATURES_NOT_YET.contains(name)) {
+                throw new UsageException("--enable-feature=" + name + ": this Prometheus feature is not supported by Promethium yet");
+            }
+            java.util.logging.Logger.getLogger(Flags.class.getName()).warning("Unknown option for --enable-feature: " + name);
+        }
     }
 
     String get(String name) {
@@ -148,7 +195,12 @@ final class Flags {
         sb.append("Flags:\n");
         sb.append("  -h, --help                       Show this help.\n");
         sb.append("      --version                    Show the version.\n");
+        String owner = LAUNCHER;
         for (Spec spec : specs) {
+            if (!spec.owner().equals(owner)) {
+                owner = spec.owner();
+                sb.append("\nFlags of ").append(owner).append(":\n");
+            }
             String head = "      --" + spec.name() + (spec.isBoolean() ? "" : "=" + placeholder(spec.name()));
             sb.append(head);
             sb.append(" ".repeat(Math.max(1, 48 - head.length())));

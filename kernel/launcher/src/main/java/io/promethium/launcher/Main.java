@@ -25,7 +25,9 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path home = Path.of(System.getProperty("promethium.home", ".")).toAbsolutePath().normalize();
-        List<Flags.Spec> specs = Flags.specs(home);
+        List<Path> jarDirs = List.of(Path.of(preScan(args, "bundles.dir", home.resolve("bundles").toString())),
+                Path.of(preScan(args, "plugins.dir", home.resolve("plugins").toString())));
+        List<Flags.Spec> specs = Flags.merge(Flags.specs(home), BundleFlags.scan(jarDirs, home, err), err);
         List<String> flagArgs = new ArrayList<>();
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -88,6 +90,19 @@ public final class Main {
             err.println("promethium: error: " + e);
             return 1;
         }
+    }
+
+    /** The value of one flag before the others are known: the folders whose jars declare flags. */
+    static String preScan(String[] args, String name, String defaultValue) {
+        String value = defaultValue;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--" + name) && i + 1 < args.length) {
+                value = args[++i];
+            } else if (args[i].startsWith("--" + name + "=")) {
+                value = args[i].substring(name.length() + 3);
+            }
+        }
+        return value;
     }
 
     private static Flags emptyFlags(List<Flags.Spec> specs) {

@@ -35,8 +35,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * The server process: boots Felix, installs the core bundles, hands the flags to the bundles
- * through Configuration Admin, loads the config, watches the plugin folder, and stops on
+ * The server process: boots Felix, installs the core bundles, hands every flag to the bundles as
+ * a framework property {@code promethium.flag.<name>} (and the kernel's query and web settings
+ * through Configuration Admin), loads the config, watches the plugin folder, and stops on
  * SIGTERM/SIGINT within 10 seconds. SIGHUP reloads the config.
  */
 final class Server implements Lifecycle, ServerInfo {
@@ -67,8 +68,6 @@ final class Server implements Lifecycle, ServerInfo {
 
     /** Runs until stopped; returns the process exit code. */
     int run() throws Exception {
-        Path data = Path.of(flags.get("storage.tsdb.path"));
-        Files.createDirectories(data);
         Path cache = Files.createTempDirectory("promethium-felix-");
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
@@ -92,7 +91,7 @@ final class Server implements Lifecycle, ServerInfo {
         context.registerService(PluginDirectory.class, plugins, null);
 
         startCoreBundles(context, Path.of(flags.get("bundles.dir")));
-        configure(context, data);
+        configure(context);
         plugins.scan();
 
         String loadError = loadConfig(context);
@@ -155,8 +154,8 @@ final class Server implements Lifecycle, ServerInfo {
         LOG.info("Started " + installed.size() + " core bundles from " + dir);
     }
 
-    /** Hands flag values to the bundles that own them, through Configuration Admin. */
-    private void configure(BundleContext context, Path data) throws Exception {
+    /** Hands the kernel bundles' flag values to them through Configuration Admin. */
+    private void configure(BundleContext context) throws Exception {
         ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
         tracker.open();
         try {
@@ -164,11 +163,6 @@ final class Server implements Lifecycle, ServerInfo {
             if (admin == null) {
                 throw new IllegalStateException("Configuration Admin did not start; is its bundle in " + flags.get("bundles.dir") + "?");
             }
-            update(admin, "io.promethium.tsdb", Map.of(
-                    "path", data.toString(),
-                    "retentionTime", flags.get("storage.tsdb.retention.time"),
-                    "retentionSize", flags.get("storage.tsdb.retention.size"),
-                    "walSyncOnCommit", flags.get("storage.tsdb.wal-sync-on-commit")));
             update(admin, "io.promethium.promql", Map.of(
                     "lookbackDelta", flags.get("query.lookback-delta"),
                     "timeout", flags.get("query.timeout"),

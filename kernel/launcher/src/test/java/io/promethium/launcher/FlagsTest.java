@@ -18,7 +18,7 @@ class FlagsTest {
     void defaultsAreRelativeToHome() throws Exception {
         Flags flags = Flags.parse(specs, List.of());
         assertThat(flags.get("config.file")).isEqualTo("/opt/promethium/conf/prometheus.yml");
-        assertThat(flags.get("storage.tsdb.path")).isEqualTo("/opt/promethium/data");
+        assertThat(flags.get("plugins.dir")).isEqualTo("/opt/promethium/plugins");
         assertThat(flags.bool("web.enable-lifecycle")).isFalse();
     }
 
@@ -54,5 +54,28 @@ class FlagsTest {
         int code = Main.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config.file");
+    }
+
+    @Test
+    void prometheusFlagsNotImplementedYetAreRefusedSayingSoNotUnknown() {
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--web.page-title=x")))
+                .hasMessageContaining("--web.page-title of Prometheus is not supported by Promethium yet");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--auto-gomemlimit.ratio=0.8")))
+                .hasMessageContaining("Go runtime setting");
+    }
+
+    @Test
+    void aDeclaredFlagIsNoLongerRefused() throws Exception {
+        List<Flags.Spec> withPageTitle = Flags.merge(specs,
+                List.of(new Flags.Spec("web.page-title", "Promethium", "Page title.", false, "web-ui")), System.err);
+        assertThat(Flags.parse(withPageTitle, List.of("--web.page-title=Mine")).get("web.page-title")).isEqualTo("Mine");
+    }
+
+    @Test
+    void enableFeatureIsRepeatableAndRefusesPrometheusFeaturesNotImplemented() throws Exception {
+        assertThat(Flags.parse(specs, List.of("--enable-feature=foo", "--enable-feature", "bar")).get("enable-feature"))
+                .isEqualTo("foo,bar");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--enable-feature=native-histograms,foo")))
+                .hasMessageContaining("native-histograms").hasMessageContaining("not supported");
     }
 }

@@ -87,21 +87,27 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
         this.dir = options.path();
         this.blockDuration = options.blockDuration().toMillis();
         Files.createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock acquired;
-        try {
-            acquired = lockChannel.tryLock();
-        } catch (IOException e) {
-            acquired = null;
+        if (options.lockFile()) {
+            FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock acquired;
+            try {
+                acquired = channel.tryLock();
+            } catch (IOException e) {
+                acquired = null;
+            }
+            if (acquired == null) {
+                channel.close();
+                throw new IOException("data directory " + dir + " is in use by another process (lock file held)");
+            }
+            lockChannel = channel;
+            lock = acquired;
+        } else {
+            lockChannel = null;
+            lock = null;
         }
-        if (acquired == null) {
-            lockChannel.close();
-            throw new IOException("data directory " + dir + " is in use by another process (lock file held)");
-        }
-        lock = acquired;
         this.head = new Head(metrics, options.outOfOrderWindow().toMillis());
         this.compactor = new Compactor(opener);
-        this.planner = new CompactionPlanner(blockDuration);
+        this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
         Wal opened = null;
         try {
             removeTemporaries();
@@ -743,6 +749,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
     }
 
     private void release() {
+        if (lock == null) {
+            return;
+        }
         try {
             lock.release();
             lockChannel.close();

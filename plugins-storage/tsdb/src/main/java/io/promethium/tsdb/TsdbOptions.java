@@ -21,9 +21,14 @@ import java.time.Duration;
  * @param walSegmentBytes WAL segment size
  * @param compactionInterval how often the background checks for head cuts, compaction and
  *     retention; zero = no background thread (call {@link Tsdb#compact()} yourself)
+ * @param maxBlockDuration the largest block compaction builds; zero = a tenth of the retention,
+ *     31 d at most (Prometheus's default)
+ * @param lockFile whether the data directory is locked against a second process (off only for
+ *     file systems without locks, as Prometheus's {@code --storage.tsdb.no-lockfile})
  */
 public record TsdbOptions(Path path, Duration retention, long retentionBytes, Duration outOfOrderWindow, Duration blockDuration,
-        boolean walEnabled, boolean walSyncOnCommit, long walSegmentBytes, Duration compactionInterval) {
+        boolean walEnabled, boolean walSyncOnCommit, long walSegmentBytes, Duration compactionInterval,
+        Duration maxBlockDuration, boolean lockFile) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
     public static final Duration DEFAULT_BLOCK_DURATION = Duration.ofHours(2);
@@ -35,6 +40,10 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
         requireNonNull(outOfOrderWindow, "outOfOrderWindow is null");
         requireNonNull(blockDuration, "blockDuration is null");
         requireNonNull(compactionInterval, "compactionInterval is null");
+        requireNonNull(maxBlockDuration, "maxBlockDuration is null");
+        if (!maxBlockDuration.isZero() && maxBlockDuration.compareTo(blockDuration) < 0) {
+            throw new IllegalArgumentException("maxBlockDuration " + maxBlockDuration + " is below the block duration " + blockDuration);
+        }
         if (retention.isNegative() || outOfOrderWindow.isNegative() || compactionInterval.isNegative()) {
             throw new IllegalArgumentException("retention, outOfOrderWindow and compactionInterval must not be negative");
         }
@@ -52,41 +61,51 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
     /** Prometheus's defaults for a data directory. */
     public static TsdbOptions defaults(Path path) {
         return new TsdbOptions(path, DEFAULT_RETENTION, 0, Duration.ZERO, DEFAULT_BLOCK_DURATION, true, false,
-                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1));
+                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1), Duration.ZERO, true);
     }
 
     public TsdbOptions withRetention(Duration value) {
         return new TsdbOptions(path, value, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
     }
 
     public TsdbOptions withRetentionBytes(long value) {
         return new TsdbOptions(path, retention, value, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
     }
 
     public TsdbOptions withOutOfOrderWindow(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, value, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
     }
 
     public TsdbOptions withBlockDuration(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, value, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
     }
 
     public TsdbOptions withWal(boolean enabled, boolean syncOnCommit) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, enabled, syncOnCommit,
-                walSegmentBytes, compactionInterval);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
     }
 
     public TsdbOptions withWalSegmentBytes(long value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                value, compactionInterval);
+                value, compactionInterval, maxBlockDuration, lockFile);
     }
 
     public TsdbOptions withCompactionInterval(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, value);
+                walSegmentBytes, value, maxBlockDuration, lockFile);
+    }
+
+    public TsdbOptions withMaxBlockDuration(Duration value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval, value, lockFile);
+    }
+
+    public TsdbOptions withLockFile(boolean value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval, maxBlockDuration, value);
     }
 }

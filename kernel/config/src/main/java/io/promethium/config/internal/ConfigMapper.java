@@ -59,12 +59,23 @@ public final class ConfigMapper {
         Fields top = Fields.of(root, "config");
         GlobalConfig global = global(Fields.of(top.node("global"), "global"));
         List<String> ruleFiles = top.strings("rule_files");
+        for (String pattern : ruleFiles) {
+            if (!PathPatterns.isValidConfigPattern(pattern)) {
+                throw Fields.error(top.keyLocation("rule_files"), "invalid rule file path \"" + pattern + "\"");
+            }
+        }
         List<ScrapeConfig> scrapeConfigs = new ArrayList<>();
         List<YamlNode> scrapeNodes = top.list("scrape_configs");
         for (int i = 0; i < scrapeNodes.size(); i++) {
+            if (Fields.isEmptyEntry(scrapeNodes.get(i))) {
+                throw Fields.error(scrapeNodes.get(i).location(), "scrape_configs[" + i + "]: empty or null scrape config section");
+            }
             scrapeConfigs.add(scrapeConfig(scrapeNodes.get(i), "scrape_configs[" + i + "]", global));
         }
         for (String pattern : top.strings("scrape_config_files")) {
+            if (!PathPatterns.isValidConfigPattern(pattern)) {
+                throw Fields.error(top.keyLocation("scrape_config_files"), "invalid scrape config file path \"" + pattern + "\"");
+            }
             scrapeConfigs.addAll(scrapeConfigFiles(pattern, global));
         }
         Set<String> jobs = new HashSet<>();
@@ -74,10 +85,13 @@ public final class ConfigMapper {
             }
         }
         AlertingConfig alerting = alerting(Fields.of(top.node("alerting"), "alerting"));
+        RemoteSections.check(top, "remote_write");
+        RemoteSections.check(top, "remote_read");
         ConfigSections sections = sections(top, global);
         StorageConfig storage = storage(Fields.of(top.node("storage"), "storage"));
-        // Sections Promethium accepts for drop-in compatibility but does not act on yet.
-        top.accept("runtime", "tracing", "otlp");
+        TracingSection.check(top);
+        Unsupported.refuse(top, "runtime", "Go runtime settings (gogc) do not apply to the JVM; remove the runtime section");
+        Unsupported.refuse(top, "otlp", "the OTLP receiver is not supported yet; remove the otlp section");
         top.finish();
         return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, sections, storage,
                 YamlWriter.redacted(root));
@@ -96,12 +110,10 @@ public final class ConfigMapper {
         List<String> protocols = protocols(f, d.scrapeProtocols());
         Duration evaluation = f.duration("evaluation_interval", d.evaluationInterval());
         Duration ruleQueryOffset = f.duration("rule_query_offset", Duration.ZERO);
-        Labels external = labels(f, "external_labels");
+        Labels external = externalLabels(f);
         String queryLog = f.string("query_log_file", "");
         ScrapeLimits limits = limits(f, ScrapeLimits.NONE);
-        f.accept("scrape_failure_log_file", "metric_name_validation_scheme", "metric_name_escaping_scheme",
-                "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_native_histograms",
-                "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "extra_scrape_metrics");
+        refuseUnsupportedScrapeSettings(f);
         f.finish();
         return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits);
     }
@@ -205,9 +217,8 @@ public final class ConfigMapper {
         List<PluginConfig> discovery = discoveryConfigs(f);
         List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs");
         List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs");
-        f.accept("scrape_failure_log_file", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
-                "scrape_classic_histograms", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
-                "metric_name_validation_scheme", "metric_name_escaping_scheme", "scrape_native_histograms");
+        refuseUnsupportedScrapeSettings(f);
+        Unsupported.refuseUnless(f, "scrape_classic_histograms", "only false is supported (native histograms are not scraped)", "false");
         f.finish();
         return new ScrapeConfig(job, interval, timeout, protocols, fallback, metricsPath, scheme, params, honorLabels,
                 honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel);
@@ -237,6 +248,7 @@ public final class ConfigMapper {
     }
 
     private HttpClientConfig httpClient(Fields f) throws ConfigException {
+        CredentialRules.check(f);
         HttpClientConfig.BasicAuth basic = null;
         YamlNode basicNode = f.node("basic_auth");
         if (basicNode != null) {
@@ -312,8 +324,17 @@ public final class ConfigMapper {
         List<StaticConfig> result = new ArrayList<>();
         List<YamlNode> nodes = f.list("static_configs");
         for (int i = 0; i < nodes.size(); i++) {
+            if (Fields.isEmptyEntry(nodes.get(i))) {
+                throw Fields.error(nodes.get(i).location(), f.context() + ": empty or null section in static_configs");
+            }
             Fields s = Fields.of(nodes.get(i), f.context() + ": static_configs[" + i + "]");
             List<String> targets = s.strings("targets");
+            for (String target : targets) {
+                String violation = TargetAddresses.violation(target);
+                if (violation != null) {
+                    throw Fields.error(s.keyLocation("targets"), s.context() + ": " + violation);
+                }
+            }
             Labels labels = labels(s, "labels");
             s.finish();
             result.add(new StaticConfig(targets, labels));
@@ -395,6 +416,9 @@ public final class ConfigMapper {
         List<RelabelConfig> result = new ArrayList<>();
         List<YamlNode> nodes = f.list(key);
         for (int i = 0; i < nodes.size(); i++) {
+            if (Fields.isEmptyEntry(nodes.get(i))) {
+                throw Fields.error(nodes.get(i).location(), f.context() + ": " + key + "[" + i + "]: empty or null relabeling rule");
+            }
             result.add(relabelConfig(Fields.of(nodes.get(i), f.context() + ": " + key + "[" + i + "]")));
         }
         return result;
@@ -413,30 +437,19 @@ public final class ConfigMapper {
         long modulus = f.integer("modulus", 0);
         String target = f.string("target_label", "");
         String replacement = f.string("replacement", "$1");
+        if (f.isNullOrEmpty("action")) {
+            throw Fields.error(f.keyLocation("action"), f.context() + ": relabel action cannot be empty");
+        }
         String actionText = f.string("action", "replace");
         RelabelAction action = RelabelAction.parse(actionText);
         if (action == null) {
             throw Fields.error(f.keyLocation("action"), f.context() + ": unknown relabel action \"" + actionText + "\"");
         }
         f.finish();
-        switch (action) {
-            case REPLACE, LOWERCASE, UPPERCASE, HASHMOD, KEEPEQUAL, DROPEQUAL -> {
-                if (target.isEmpty()) {
-                    throw Fields.error(f.location(), f.context() + ": relabel configuration for " + action.yamlName() + " action requires 'target_label' value");
-                }
-            }
-            default -> {
-            }
-        }
-        if (action == RelabelAction.HASHMOD && modulus == 0) {
-            throw Fields.error(f.location(), f.context() + ": relabel configuration for hashmod requires non-zero modulus");
-        }
-        if ((action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL) && source.isEmpty()) {
-            throw Fields.error(f.location(), f.context() + ": relabel configuration for " + action.yamlName() + " action requires 'source_labels'");
-        }
-        if ((action == RelabelAction.LABELDROP || action == RelabelAction.LABELKEEP)
-                && (!source.isEmpty() || !target.isEmpty() || !separator.equals(";") || modulus != 0 || !replacement.equals("$1"))) {
-            throw Fields.error(f.location(), f.context() + ": " + action.yamlName() + " action requires only 'regex', and no other fields");
+        String violation = RelabelRules.violation(new RelabelRules.Rule(action, source, f.present("source_labels"), separator,
+                regexText, modulus, target, replacement));
+        if (violation != null) {
+            throw Fields.error(f.location(), f.context() + ": " + violation);
         }
         return new RelabelConfig(source, separator, regexText, regex, modulus, target, replacement, action);
     }
@@ -459,7 +472,15 @@ public final class ConfigMapper {
             List<PluginConfig> discovery = discoveryConfigs(a);
             List<RelabelConfig> amRelabel = relabelConfigs(a, "relabel_configs");
             List<RelabelConfig> amAlertRelabel = relabelConfigs(a, "alert_relabel_configs");
-            a.accept("sigv4");
+            Unsupported.refuse(a, "sigv4", Unsupported.CLOUD_AUTH);
+            for (StaticConfig sc : statics) {
+                for (String target : sc.targets()) {
+                    String violation = TargetAddresses.violation(target);
+                    if (violation != null) {
+                        throw Fields.error(a.keyLocation("static_configs"), a.context() + ": " + violation);
+                    }
+                }
+            }
             a.finish();
             managers.add(new AlertmanagerConfig(apiVersion, prefix, scheme, timeout, http, statics, discovery, amRelabel, amAlertRelabel));
         }
@@ -535,7 +556,7 @@ public final class ConfigMapper {
         if (tsdb != null) {
             Fields t = Fields.of(tsdb, "storage.tsdb");
             ooo = t.duration("out_of_order_time_window", ooo);
-            t.accept("stale_series_compaction_threshold");
+            Unsupported.refuse(t, "stale_series_compaction_threshold", "compacting stale series early is not supported yet");
             t.finish();
         }
         YamlNode exemplars = f.node("exemplars");
@@ -548,13 +569,51 @@ public final class ConfigMapper {
         return new StorageConfig(ooo, maxExemplars);
     }
 
+    /**
+     * Scrape settings Prometheus 3 has that Promethium does not act on: refused unless written as
+     * the behaviour Promethium has (UTF-8 names, no native histograms, no failure log).
+     */
+    private static void refuseUnsupportedScrapeSettings(Fields f) throws ConfigException {
+        Unsupported.refuse(f, "scrape_failure_log_file", "logging failed scrapes to a file is not supported yet");
+        Unsupported.refuseUnless(f, "metric_name_validation_scheme", "only utf8 name validation is supported", "utf8", "");
+        Unsupported.refuseUnless(f, "metric_name_escaping_scheme", "only allow-utf-8 is supported", "allow-utf-8", "");
+        Unsupported.refuseUnless(f, "scrape_native_histograms", "only false is supported (native histograms are not scraped)", "false");
+        Unsupported.refuseUnless(f, "convert_classic_histograms_to_nhcb", "only false is supported (native histograms are not stored)", "false");
+        // Without native histograms every classic histogram is scraped anyway, and the limits have nothing to limit.
+        f.bool("always_scrape_classic_histograms", true);
+        f.integer("native_histogram_bucket_limit", 0);
+        f.string("native_histogram_min_bucket_factor", "0");
+        Unsupported.refuseUnless(f, "extra_scrape_metrics", "only false is supported (no extra scrape metrics)", "false");
+    }
+
+    /** {@code external_labels}: valid names and values; values expand {@code $VAR} from the environment, as Prometheus 3. */
+    private Labels externalLabels(Fields f) throws ConfigException {
+        YamlNode node = f.peek("external_labels");
+        Map<String, String> map = f.stringMap("external_labels");
+        Map<String, String> expanded = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            YamlNode.Entry entry = node instanceof YamlNode.Mapping m ? m.entries().get(e.getKey()) : null;
+            io.promethium.config.yaml.Location where = entry == null ? f.keyLocation("external_labels") : entry.keyLocation();
+            if (!LabelNames.isValidName(e.getKey())) {
+                throw Fields.error(where, "global: external_labels: \"" + e.getKey() + "\" is not a valid label name");
+            }
+            String value = EnvExpansion.expand(e.getValue(), System::getenv);
+            if (!LabelNames.isValidText(value)) {
+                throw Fields.error(where, "global: external_labels: \"" + e.getKey() + "\" has a value that is not valid UTF-8");
+            }
+            expanded.put(e.getKey(), value);
+        }
+        return Labels.fromMap(expanded);
+    }
+
     private Labels labels(Fields f, String key) throws ConfigException {
         Map<String, String> map = f.stringMap(key);
-        for (String name : map.keySet()) {
-            if (name.isEmpty() || name.startsWith("__")) {
-                if (key.equals("external_labels") || name.isEmpty()) {
-                    throw Fields.error(f.keyLocation(key), f.context() + ": " + key + ": invalid label name \"" + name + "\"");
-                }
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (!LabelNames.isValidName(e.getKey())) {
+                throw Fields.error(f.keyLocation(key), f.context() + ": " + key + ": \"" + e.getKey() + "\" is not a valid label name");
+            }
+            if (!LabelNames.isValidText(e.getValue())) {
+                throw Fields.error(f.keyLocation(key), f.context() + ": " + key + ": \"" + e.getKey() + "\" has a value that is not valid UTF-8");
             }
         }
         return Labels.fromMap(map);

@@ -39,6 +39,11 @@ final class Fields {
         return new Fields(m, context);
     }
 
+    /** A list item written as nothing ({@code -}), null or an empty scalar: Prometheus's "empty or null" entry. */
+    static boolean isEmptyEntry(YamlNode node) {
+        return node instanceof YamlNode.Scalar s && (s.isNull() || s.text().isEmpty());
+    }
+
     String context() {
         return context;
     }
@@ -50,6 +55,22 @@ final class Fields {
     boolean has(String key) {
         YamlNode node = mapping.get(key);
         return node != null && !(node instanceof YamlNode.Scalar s && s.isNull());
+    }
+
+    /** Whether the key is written at all, even with an empty or null value. */
+    boolean present(String key) {
+        return mapping.entries().containsKey(key);
+    }
+
+    /** Whether the key is written with a null or empty scalar ({@code action:}, {@code action: ""}). */
+    boolean isNullOrEmpty(String key) {
+        YamlNode node = mapping.get(key);
+        return node instanceof YamlNode.Scalar s && (s.isNull() || s.text().isEmpty());
+    }
+
+    /** The raw node without marking the key read (for checks that run before the key's owner reads it). */
+    YamlNode peek(String key) {
+        return mapping.get(key);
     }
 
     /** The raw node (marks the key as read); null when absent or YAML null. */

@@ -15,15 +15,15 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Hands the {@code storage:} section of {@code prometheus.yml} to the storage plugin. Storage
- * plugins depend on the api alone, so they learn their settings through Configuration Admin:
- * the out-of-order window goes into the storage's configuration ({@code io.promethium.tsdb}),
- * next to what the launcher wrote from the command line, and the plugin applies it live.
+ * Hands the {@code storage:} section of {@code prometheus.yml} to whichever storage plugin is
+ * installed. Storage plugins depend on the api alone, so they learn these settings through
+ * Configuration Admin under the neutral PID {@code io.promethium.storage} (key
+ * {@code outOfOrderTimeWindow}); the plugin applies them live. Its flags reach it separately.
  */
 @Component(service = ConfigConsumer.class)
 public final class StorageSettingsPublisher implements ConfigConsumer {
 
-    static final String STORAGE_PID = "io.promethium.tsdb";
+    static final String STORAGE_PID = "io.promethium.storage";
     static final String OUT_OF_ORDER_KEY = "outOfOrderTimeWindow";
 
     private final ConfigurationAdmin configurationAdmin;
@@ -39,18 +39,10 @@ public final class StorageSettingsPublisher implements ConfigConsumer {
         try {
             Configuration configuration = configurationAdmin.getConfiguration(STORAGE_PID, "?");
             Dictionary<String, Object> properties = configuration.getProperties();
-            if (properties == null) {
-                // The launcher writes the storage path; without it there is no storage to tune.
-                return;
-            }
-            if (window.equals(properties.get(OUT_OF_ORDER_KEY))) {
+            if (properties != null && window.equals(properties.get(OUT_OF_ORDER_KEY))) {
                 return;
             }
             Dictionary<String, Object> updated = new Hashtable<>();
-            for (var keys = properties.keys(); keys.hasMoreElements();) {
-                String key = keys.nextElement();
-                updated.put(key, properties.get(key));
-            }
             updated.put(OUT_OF_ORDER_KEY, window);
             configuration.update(updated);
         } catch (IOException e) {

@@ -8,18 +8,34 @@ import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.PluginKeys;
 import io.promethium.config.model.PrometheusConfig;
+import io.promethium.config.yaml.YamlNode;
+import io.promethium.config.yaml.YamlReader;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * {@code promethium check config FILE...}: validates config files on a flat class path, with the
- * discovery plugins found by ServiceLoader. Exit 0 when all are valid, 1 otherwise.
+ * {@code promethium check config [--syntax-only] FILE...}: validates config files on a flat class
+ * path, with the discovery plugins found by ServiceLoader, and then does what
+ * {@code promtool check config} does beyond parsing: the files the config names must exist and be
+ * readable (rule files, TLS certificates, keys and CAs, password, credential and token files),
+ * file_sd target files must hold valid target groups, and the rule files are checked as
+ * {@code check rules} checks them. {@code --syntax-only} skips everything that reads other files.
+ * Exit 0 when all is valid, 1 otherwise, 2 for usage errors.
  */
 public final class CheckConfig {
+
+    private static final String RULE_CHECKER = "io.promethium.rules.tool.CheckRules";
 
     private CheckConfig() {
     }
@@ -29,10 +45,110 @@ public final class CheckConfig {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println("usage: promethium check config FILE...");
+        boolean syntaxOnly = false;
+        List<String> files = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--syntax-only")) {
+                syntaxOnly = true;
+            } else if (arg.startsWith("--")) {
+                err.println("promethium check config: unknown flag " + arg + " (only --syntax-only)");
+                return 2;
+            } else {
+                files.add(arg);
+            }
+        }
+        if (files.isEmpty()) {
+            err.println("usage: promethium check config [--syntax-only] FILE...");
             return 2;
         }
+        ConfigLoader loader = new ConfigLoader(discoveryKeys());
+        boolean failed = false;
+        for (String arg : files) {
+            out.println("Checking " + arg);
+            List<Path> ruleFiles = List.of();
+            try {
+                Path file = Path.of(arg);
+                PrometheusConfig config = loader.load(file);
+                if (!syntaxOnly) {
+                    ruleFiles = checkReferencedFiles(file, config, out);
+                    if (!ruleFiles.isEmpty()) {
+                        out.println("  SUCCESS: " + ruleFiles.size() + " rule files found");
+                    }
+                }
+                out.println(" SUCCESS: " + arg + " is valid prometheus config file syntax");
+            } catch (ConfigException e) {
+                err.println("  FAILED: " + e.getMessage());
+                failed = true;
+            }
+            out.println();
+            if (!ruleFiles.isEmpty() && !checkRules(ruleFiles, out, err)) {
+                failed = true;
+            }
+        }
+        return failed ? 1 : 0;
+    }
+
+    /** The checks that read other files; returns the rule files the patterns match. */
+    private static List<Path> checkReferencedFiles(Path file, PrometheusConfig config, PrintStream out) throws ConfigException {
+        Path base = file.toAbsolutePath().getParent();
+        YamlNode root;
+        try {
+            root = new YamlReader().read(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        String where = root instanceof YamlNode.Mapping m && m.entries().get("rule_files") != null
+                ? m.entries().get("rule_files").keyLocation().toString() : file.toString();
+        List<Path> ruleFiles = new ArrayList<>();
+        for (String pattern : config.ruleFiles()) {
+            List<Path> matches;
+            try {
+                matches = FileGlobs.expand(base, pattern);
+            } catch (IOException e) {
+                throw new ConfigException(where + ": rule_files: \"" + pattern + "\": " + e.getMessage(), e);
+            }
+            // As promtool: a pattern without a wildcard names a file that must be there.
+            if (!FileGlobs.hasMeta(pattern)) {
+                if (matches.isEmpty()) {
+                    throw new ConfigException(where + ": rule_files: \"" + pattern + "\" does not point to an existing file");
+                }
+                if (!Files.isRegularFile(matches.get(0)) || !Files.isReadable(matches.get(0))) {
+                    throw new ConfigException(where + ": rule_files: error checking rule file \"" + pattern + "\": not a readable file");
+                }
+            }
+            ruleFiles.addAll(matches);
+        }
+        List<String> problems = ReferencedFiles.problems(root, base);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
+        }
+        new FileSdCheck(base, out).check(root);
+        return ruleFiles;
+    }
+
+    /** Runs the rules bundle's checker on the rule files, as promtool runs check rules after the config. */
+    private static boolean checkRules(List<Path> ruleFiles, PrintStream out, PrintStream err) {
+        Method run;
+        try {
+            Class<?> checker = Class.forName(RULE_CHECKER, true, CheckConfig.class.getClassLoader());
+            run = checker.getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            err.println("  FAILED: cannot check the rule files: the rules bundle is not installed (" + e + ")");
+            return false;
+        }
+        String[] args = ruleFiles.stream().map(Path::toString).toArray(String[]::new);
+        try {
+            return (int) run.invoke(null, args, out, err) == 0;
+        } catch (InvocationTargetException e) {
+            err.println("  FAILED: checking the rule files: " + e.getCause());
+            return false;
+        } catch (IllegalAccessException e) {
+            err.println("  FAILED: cannot check the rule files: " + e);
+            return false;
+        }
+    }
+
+    private static PluginKeys discoveryKeys() {
         Map<String, DiscovererFactory> factories = new HashMap<>();
         for (DiscovererFactory factory : ServiceLoader.load(DiscovererFactory.class, CheckConfig.class.getClassLoader())) {
             factories.put(factory.type(), factory);
@@ -41,7 +157,7 @@ public final class CheckConfig {
         for (ConfigSection section : ServiceLoader.load(ConfigSection.class, CheckConfig.class.getClassLoader())) {
             sections.put(section.key(), section);
         }
-        PluginKeys keys = new PluginKeys() {
+        return new PluginKeys() {
             @Override
             public Set<String> sectionKeys() {
                 return sections.keySet();
@@ -62,19 +178,5 @@ public final class CheckConfig {
                 factories.get(type).validate(config);
             }
         };
-        ConfigLoader loader = new ConfigLoader(keys);
-        int status = 0;
-        for (String arg : args) {
-            out.println("Checking " + arg);
-            try {
-                PrometheusConfig config = loader.load(Path.of(arg));
-                out.println(" SUCCESS: " + arg + " is valid prometheus config file syntax ("
-                        + config.scrapeConfigs().size() + " scrape configs, " + config.ruleFiles().size() + " rule file patterns)");
-            } catch (ConfigException e) {
-                err.println("  FAILED: " + e.getMessage());
-                status = 1;
-            }
-        }
-        return status;
     }
 }

@@ -100,6 +100,16 @@ abstract class BaseParser implements ExpositionParser {
     }
 
     @Override
+    public final void rawLabels(java.util.function.BiConsumer<String, String> sink) {
+        int[] slots = labelSlots;
+        for (int i = 0, s = 0; i < labelCount; i++, s += SLOT) {
+            int flags = slots[s + 4];
+            sink.accept(string(slots[s], slots[s + 1], (flags & NAME_ESCAPED) != 0),
+                    string(slots[s + 2], slots[s + 3], (flags & VALUE_ESCAPED) != 0));
+        }
+    }
+
+    @Override
     public final double value() {
         return value;
     }

@@ -1,17 +1,23 @@
 package io.promethium.scrape.internal;
 
 import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.Exporter;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
+import java.io.IOException;
 import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -22,12 +28,18 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * The scrape manager as a DS component: follows the config, the storage (greedy and dynamic, so a
  * storage bundle update pauses scrapes and resumes them on the replacement) and every discovery
- * plugin. Also the targets view for the web layer and the collector of the scrape self metrics.
+ * plugin. Also the targets view for the web layer, the collector of the scrape self metrics, and
+ * the exporter whiteboard: every {@link Exporter} service is served at
+ * {@code /exporters/<name>/metrics} and scraped in-process by targets pointing there.
  */
-@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class, MetadataSource.class})
-public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector, MetadataSource {
+@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class, HttpRoutes.class, MetadataSource.class})
+public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector, HttpRoutes, MetadataSource {
+
+    /** The launcher's {@code --web.listen-address}, to tell targets on this server from others. */
+    static final String LISTEN_ADDRESS_PROPERTY = "promethium.flag.web.listen-address";
 
     private final ScrapeManager manager = new ScrapeManager();
+    private final ExporterRoutes exporterRoutes = new ExporterRoutes(manager.exporters());
 
     public ScrapeComponent() {
     }
@@ -40,6 +52,30 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
 
     public void unbindStorage(Storage storage) {
         manager.unsetStorage(storage);
+    }
+
+    @Activate
+    public void activate(BundleContext context) {
+        manager.exporters().setListenAddress(context.getProperty(LISTEN_ADDRESS_PROPERTY));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindExporter(Exporter exporter) {
+        manager.exporters().add(exporter);
+    }
+
+    public void unbindExporter(Exporter exporter) {
+        manager.exporters().remove(exporter);
+    }
+
+    @Override
+    public String pathPrefix() {
+        return Exporters.PATH_PREFIX;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        exporterRoutes.handle(exchange);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -46,6 +46,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     private final ScrapeMetrics metrics = new ScrapeMetrics();
     private final AtomicReference<Storage> storage = new AtomicReference<>();
+    private final Exporters exporters = new Exporters();
     private final Map<String, DiscovererFactory> factories = new ConcurrentHashMap<>();
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
     /** Running discoverers by job, then provider key ({@code file_sd_configs/0}). */
@@ -57,6 +58,11 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     }
 
     public ScrapeManager() {
+    }
+
+    /** The exporters of this server, scraped in-process when a target points at one. */
+    public Exporters exporters() {
+        return exporters;
     }
 
     public void setStorage(Storage newStorage) {
@@ -103,7 +109,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

@@ -40,6 +40,7 @@ final class ScrapePool {
     private final Map<String, Map<String, TargetGroup>> groupsByProvider = new LinkedHashMap<>();
     private final Map<Labels, ScrapeLoop> loops = new LinkedHashMap<>();
 
+    private final Exporters exporters;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -53,6 +54,12 @@ final class ScrapePool {
     private boolean stopped;
 
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics) throws ConfigException {
+        this(config, configDirectory, storage, metrics, new Exporters());
+    }
+
+    ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
+               Exporters exporters) throws ConfigException {
+        this.exporters = Objects.requireNonNull(exporters, "exporters is null");
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.configDirectory = configDirectory;
@@ -260,8 +267,11 @@ final class ScrapePool {
         LoopSettings settings = base.forTarget(interval, timeout);
         int client = clients.acquire();
         clientOf.put(target.labels(), client);
-        PageFetcher scraper = Fetchers.create(clients.client(client), target.url(), timeout, config.limits().bodySizeLimit(),
-                config.httpClient(), configDirectory, accept, config.enableCompression());
+        String exporter = exporters.inProcessName(target.url());
+        PageFetcher scraper = exporter != null
+                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit())
+                : Fetchers.create(clients.client(client), target.url(), timeout, config.limits().bodySizeLimit(),
+                        config.httpClient(), configDirectory, accept, config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
     }
 

@@ -31,6 +31,13 @@ final class Configs {
                 c.relabelConfigs(), c.metricRelabelConfigs());
     }
 
+    static ScrapeConfig withMetricsPath(ScrapeConfig c, String metricsPath) {
+        return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
+                metricsPath, c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),
+                c.enableCompression(), c.httpClient(), c.limits(), c.staticConfigs(), c.discoveryConfigs(),
+                c.relabelConfigs(), c.metricRelabelConfigs());
+    }
+
     static ScrapeConfig withParams(ScrapeConfig c, Map<String, List<String>> params) {
         return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
                 c.metricsPath(), c.scheme(), params, c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),

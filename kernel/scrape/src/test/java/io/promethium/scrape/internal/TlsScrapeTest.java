@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.Peers;
 import io.promethium.config.model.HttpClientConfig;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.ExpositionFormats;
@@ -29,7 +30,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +104,8 @@ class TlsScrapeTest {
 
     private ScrapeLoop loop(HttpsServer target, HttpClientConfig.TlsConfig tls) throws Exception {
         HttpClientConfig http = new HttpClientConfig(null, null, tls, true, true, "", Map.of());
-        ScrapeConfig config = Configs.withHttp(Configs.withTiming(Configs.job("tls"), Duration.ofSeconds(10), Duration.ofSeconds(3)), http);
+        // A generous scrape timeout: a TLS handshake on a cold JVM of a loaded machine can take seconds.
+        ScrapeConfig config = Configs.withHttp(Configs.withTiming(Configs.job("tls"), Duration.ofSeconds(30), Duration.ofSeconds(20)), http);
         Labels labels = Labels.of("__address__", "127.0.0.1:" + target.getAddress().getPort(), "__scheme__", "https");
         TargetBuilder.Result result = new TargetBuilder(config).build(labels, Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
@@ -155,10 +156,9 @@ class TlsScrapeTest {
     @Test
     void presentsTheClientCertificateFromCertAndKeyFiles() throws Exception {
         Path key = dir.resolve("client-key.pem");
-        boolean extracted = Files.exists(key) || run("openssl", "pkcs12", "-in", dir.resolve("ks.p12").toString(), "-nocerts",
+        boolean extracted = Files.exists(key) || run(Peers.require("openssl").toString(), "pkcs12", "-in", dir.resolve("ks.p12").toString(), "-nocerts",
                 "-nodes", "-passin", "pass:changeit", "-out", key.toString());
-        Assumptions.assumeTrue(extracted && Files.readString(key).contains("BEGIN PRIVATE KEY"),
-                "openssl is needed to extract a PKCS#8 key for this test");
+        assertThat(extracted && Files.readString(key).contains("BEGIN PRIVATE KEY")).as("openssl extracts a PKCS#8 key").isTrue();
 
         ScrapeLoop without = loop(mutualServer, tls("ca.pem", "", "", false));
         without.scrapeOnce(1000);

@@ -16,20 +16,47 @@ import java.util.Map;
  * the bad value.
  */
 public final class ComponentConfig {
+
+    /** The command-line flag behind each property, for errors and for reading framework properties. */
+    static final Map<String, String> FLAGS = Map.of(
+            "path", "storage.tsdb.path",
+            "retentionTime", "storage.tsdb.retention.time",
+            "retentionSize", "storage.tsdb.retention.size",
+            "walSyncOnCommit", "storage.tsdb.wal-sync-on-commit",
+            "blockDuration", "storage.tsdb.min-block-duration",
+            "maxBlockDuration", "storage.tsdb.max-block-duration",
+            "noLockfile", "storage.tsdb.no-lockfile");
+
     private ComponentConfig() {
+    }
+
+    /** How an error names a property: by its flag when it has one. */
+    private static String name(String key) {
+        String flag = FLAGS.get(key);
+        return flag != null ? "flag --" + flag : "io.promethium.tsdb: property " + key;
     }
 
     public static TsdbOptions parse(Map<String, ?> props) throws ConfigException {
         String path = string(props, "path", null);
         if (path == null || path.isBlank()) {
-            throw new ConfigException("io.promethium.tsdb: property path is required");
+            throw new ConfigException(name("path") + " is required");
         }
         TsdbOptions o = TsdbOptions.defaults(Path.of(path));
+        try {
+            return options(o, props);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static TsdbOptions options(TsdbOptions o, Map<String, ?> props) throws ConfigException {
         return o.withRetention(duration(props, "retentionTime", "15d"))
                 .withRetentionBytes(size(string(props, "retentionSize", "0")))
                 .withOutOfOrderWindow(duration(props, "outOfOrderTimeWindow", "0s"))
                 .withBlockDuration(duration(props, "blockDuration", "2h"))
-                .withWal(true, bool(props, "walSyncOnCommit", "false"));
+                .withWal(true, bool(props, "walSyncOnCommit", "false"))
+                .withMaxBlockDuration(duration(props, "maxBlockDuration", "0s"))
+                .withLockFile(!bool(props, "noLockfile", "false"));
     }
 
     private static boolean bool(Map<String, ?> props, String key, String def) throws ConfigException {
@@ -40,7 +67,7 @@ public final class ComponentConfig {
         if (text.equalsIgnoreCase("false") || text.isEmpty()) {
             return false;
         }
-        throw new ConfigException("io.promethium.tsdb: property " + key + ": expected true or false, got \"" + text + "\"");
+        throw new ConfigException(name(key) + ": expected true or false, got \"" + text + "\"");
     }
 
     private static String string(Map<String, ?> props, String key, String def) {
@@ -50,10 +77,13 @@ public final class ComponentConfig {
 
     private static Duration duration(Map<String, ?> props, String key, String def) throws ConfigException {
         String text = string(props, key, def);
+        if (text.isEmpty()) {
+            text = def;
+        }
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("io.promethium.tsdb: property " + key + ": " + e.getMessage());
+            throw new ConfigException(name(key) + ": " + e.getMessage());
         }
     }
 
@@ -62,7 +92,7 @@ public final class ComponentConfig {
         try {
             return ByteSizes.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("io.promethium.tsdb: property retentionSize: " + e.getMessage());
+            throw new ConfigException(name("retentionSize") + ": " + e.getMessage());
         }
     }
 }

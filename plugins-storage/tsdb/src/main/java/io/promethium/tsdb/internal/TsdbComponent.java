@@ -32,7 +32,10 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /**
- * The TSDB as an OSGi service: one database per configuration {@code io.promethium.tsdb},
+ * The TSDB as an OSGi service. Its command-line flags ({@code --storage.tsdb.*}) are declared in
+ * this bundle's manifest ({@code Promethium-Flags}) and read from the framework properties
+ * {@code promethium.flag.*}; the {@code storage:} section of {@code prometheus.yml} arrives as the
+ * configuration {@code io.promethium.storage} (out-of-order window) and is applied live. One database,
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
  * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats) and
  * {@link WalWatchable} (its WAL, followed by remote write). Deactivation
@@ -42,7 +45,7 @@ import org.osgi.service.component.annotations.Modified;
  * opens the database from system properties {@code io.promethium.tsdb.path} (default
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
-@Component(configurationPid = "io.promethium.tsdb", configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class}, property = "storage.type=tsdb")
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
@@ -58,9 +61,15 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     public TsdbComponent() {
     }
 
-    /** DS activation: agent mode when the launcher's {@code --agent} flag is set, else the TSDB. */
+    private volatile BundleContext context;
+
+    /**
+     * DS activation, named apart from {@link #activate(Map)} so SCR cannot pick the wrong
+     * overload: agent mode (the WAL-only storage) when {@code --agent} is set, else the TSDB.
+     */
     @Activate
     public void start(BundleContext context, Map<String, ?> properties) throws ConfigException {
+        this.context = context;
         if (Boolean.parseBoolean(context.getProperty("promethium.flag.agent"))) {
             AgentDb opened = AgentDb.open(AgentFlags.parse(context::getProperty));
             collector = opened.collector();
@@ -68,7 +77,19 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
             configured = true;
             return;
         }
-        activate(properties);
+        activate(withFlags(context, properties));
+    }
+
+    /** The component's properties with the flag values under their property names. */
+    static Map<String, Object> withFlags(BundleContext context, Map<String, ?> properties) {
+        Map<String, Object> all = new HashMap<>(properties);
+        ComponentConfig.FLAGS.forEach((key, flag) -> {
+            String value = context.getProperty("promethium.flag." + flag);
+            if (value != null) {
+                all.put(key, value);
+            }
+        });
+        return all;
     }
 
     public void activate(Map<String, ?> properties) throws ConfigException {
@@ -80,10 +101,12 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     }
 
     @Modified
-    public void modified(Map<String, ?> properties) throws ConfigException {
+    public void modified(Map<String, ?> componentProperties) throws ConfigException {
         if (agent != null) {
             return; // Agent mode takes its settings from the flags only.
         }
+        BundleContext ctx = context;
+        Map<String, ?> properties = ctx == null ? componentProperties : withFlags(ctx, componentProperties);
         Tsdb current = db();
         TsdbOptions next = ComponentConfig.parse(properties);
         TsdbOptions now = current.options();

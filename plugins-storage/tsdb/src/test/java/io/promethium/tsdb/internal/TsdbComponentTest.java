@@ -92,13 +92,13 @@ class TsdbComponentTest {
     }
 
     @Test
-    void badPropertiesAreConfigErrorsNamingTheProperty() {
+    void badFlagValuesAreConfigErrorsNamingTheFlag() {
         TsdbComponent component = new TsdbComponent();
         assertThatThrownBy(() -> component.activate(Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("path");
         assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "retentionTime", "15 days")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("retentionTime");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.retention.time");
         assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "retentionSize", "5 parsecs")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("retentionSize");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.retention.size");
     }
 
     @Test
@@ -111,9 +111,9 @@ class TsdbComponentTest {
     }
 
     @Test
-    void walSyncOnCommitOtherThanTrueOrFalseIsAConfigErrorNamingTheProperty() {
+    void walSyncOnCommitOtherThanTrueOrFalseIsAConfigErrorNamingTheFlag() {
         assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", "yes")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("walSyncOnCommit").hasMessageContaining("\"yes\"");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.wal-sync-on-commit").hasMessageContaining("\"yes\"");
     }
 
     @Test

@@ -88,6 +88,8 @@ class TsdbBundleIT {
     @Test
     void bundleServesStorageUnderScrAndKeepsDataAcrossARestart() throws Exception {
         Map<String, String> config = Map.of(
+                "promethium.flag.storage.tsdb.path", tmp.resolve("data").toString(),
+                "promethium.flag.storage.tsdb.retention.time", "1d",
                 Constants.FRAMEWORK_STORAGE, tmp.resolve("felix").toString(),
                 Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
                 Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports() + ",org.osgi.service.cm;version=1.6.1");
@@ -111,10 +113,10 @@ class TsdbBundleIT {
             cm.open();
             ConfigurationAdmin admin = cm.waitForService(20_000);
             assertThat(admin).as("ConfigurationAdmin").isNotNull();
-            Configuration c = admin.getConfiguration("io.promethium.tsdb", "?");
+            // The storage section of prometheus.yml arrives through Configuration Admin, beside the flags.
+            Configuration c = admin.getConfiguration("io.promethium.storage", "?");
             Hashtable<String, Object> props = new Hashtable<>();
-            props.put("path", tmp.resolve("data").toString());
-            props.put("retentionTime", "1d");
+            props.put("outOfOrderTimeWindow", "10m");
             c.update(props);
 
             ServiceTracker<Storage, Storage> storages = new ServiceTracker<>(ctx,

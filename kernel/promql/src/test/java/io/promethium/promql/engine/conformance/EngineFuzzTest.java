@@ -46,7 +46,7 @@ class EngineFuzzTest {
                 } else if (c instanceof Script.Load l) {
                     for (Script.LoadedSeries s : l.series()) {
                         for (int i = 0; i < s.values().length && i < 400; i++) {
-                            if (!SeriesNotation.isMissing(s.values()[i])) {
+                            if (SeriesNotation.isFloat(s.values()[i])) {
                                 try {
                                     storage.add(s.labels(), i * l.stepMillis(), s.values()[i]);
                                 } catch (RuntimeException ignored) {

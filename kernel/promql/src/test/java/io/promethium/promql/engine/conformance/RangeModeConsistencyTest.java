@@ -41,7 +41,7 @@ class RangeModeConsistencyTest {
                 } else if (c instanceof Script.Load l) {
                     for (Script.LoadedSeries s : l.series()) {
                         for (int i = 0; i < s.values().length; i++) {
-                            if (!SeriesNotation.isMissing(s.values()[i])) {
+                            if (SeriesNotation.isFloat(s.values()[i])) {
                                 storage.add(s.labels(), i * l.stepMillis(), s.values()[i]);
                             }
                         }

@@ -11,16 +11,35 @@ record Script(String file, List<Command> commands) {
         int line();
     }
 
-    /** One series of a {@code load} block: values at t = i * step; {@link SeriesNotation#MISSING} skipped. */
+    /**
+     * One series of a {@code load} block: values at t = i * step; {@link SeriesNotation#MISSING}
+     * points are absent, {@link SeriesNotation#HISTOGRAM} points are native histogram samples.
+     */
     record LoadedSeries(Labels labels, double[] values) {
+        boolean hasHistograms() {
+            for (double v : values) {
+                if (SeriesNotation.isHistogram(v)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
-     * A {@code load} block. Series with native histogram values are not loaded; their labels are
-     * kept so a case that reads them can be told apart.
+     * A {@code load} block. With {@code load_with_nhcb}, {@code series} also holds the native
+     * histogram with custom buckets made of each classic histogram: a histogram point wherever one
+     * of its buckets has a sample.
      */
-    record Load(int line, long stepMillis, List<LoadedSeries> series, List<Labels> histogramSeries, boolean withNhcb)
-            implements Command {
+    record Load(int line, long stepMillis, List<LoadedSeries> series, boolean withNhcb) implements Command {
+        boolean hasHistograms() {
+            for (LoadedSeries s : series) {
+                if (s.hasHistograms()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     record Clear(int line) implements Command {

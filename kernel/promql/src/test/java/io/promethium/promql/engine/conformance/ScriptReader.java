@@ -4,7 +4,10 @@ import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,24 +48,23 @@ final class ScriptReader {
                 if (load.matches()) {
                     long step = duration(load.group(2));
                     List<Script.LoadedSeries> series = new ArrayList<>();
-                    List<Labels> histogramSeries = new ArrayList<>();
+                    Map<Labels, double[]> nhcb = new LinkedHashMap<>();
                     while (i < lines.length && isIndented(lines[i])) {
                         String body = lines[i].strip();
                         i++;
                         SeriesNotation.Parsed parsed = SeriesNotation.parseLabels(body);
-                        if (parsed.rest().contains("{{")) {
-                            histogramSeries.add(parsed.labels());
-                            continue;
-                        }
-                        series.add(new Script.LoadedSeries(parsed.labels(), SeriesNotation.parseValues(parsed.rest())));
+                        double[] values = SeriesNotation.parseValues(parsed.rest());
+                        series.add(new Script.LoadedSeries(parsed.labels(), values));
                         String name = parsed.labels().metricName();
                         if (load.group(1) != null && name.endsWith("_bucket") && parsed.labels().has("le")) {
                             // load_with_nhcb also writes a native histogram with custom buckets per classic one.
-                            histogramSeries.add(parsed.labels().toBuilder().remove("le")
-                                    .set(Labels.METRIC_NAME, name.substring(0, name.length() - "_bucket".length())).build());
+                            Labels histogram = parsed.labels().toBuilder().remove("le")
+                                    .set(Labels.METRIC_NAME, name.substring(0, name.length() - "_bucket".length())).build();
+                            markHistogramPoints(nhcb, histogram, values);
                         }
                     }
-                    commands.add(new Script.Load(lineNo, step, series, histogramSeries, load.group(1) != null));
+                    nhcb.forEach((labels, values) -> series.add(new Script.LoadedSeries(labels, values)));
+                    commands.add(new Script.Load(lineNo, step, series, load.group(1) != null));
                     continue;
                 }
                 Matcher instant = EVAL_INSTANT.matcher(line);
@@ -112,6 +114,25 @@ final class ScriptReader {
     }
 
     /** As in promqltest, a block runs until a blank or comment line (indentation does not matter). */
+    /** A histogram point in {@code nhcb}'s series wherever {@code bucket} has a sample. */
+    private static void markHistogramPoints(Map<Labels, double[]> nhcb, Labels histogram, double[] bucket) {
+        double[] points = nhcb.get(histogram);
+        if (points == null || points.length < bucket.length) {
+            double[] grown = new double[bucket.length];
+            Arrays.fill(grown, SeriesNotation.MISSING);
+            if (points != null) {
+                System.arraycopy(points, 0, grown, 0, points.length);
+            }
+            points = grown;
+            nhcb.put(histogram, points);
+        }
+        for (int k = 0; k < bucket.length; k++) {
+            if (!SeriesNotation.isMissing(bucket[k])) {
+                points[k] = SeriesNotation.HISTOGRAM;
+            }
+        }
+    }
+
     private static boolean isIndented(String line) {
         String s = line.strip();
         return !s.isEmpty() && !s.startsWith("#");

@@ -44,9 +44,11 @@ class ScriptReaderTest {
         assertThat(script.commands()).hasSize(3);
         Script.Load load = (Script.Load) script.commands().get(0);
         assertThat(load.stepMillis()).isEqualTo(300_000);
-        assertThat(load.series()).singleElement()
-                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("__name__", "http_requests", "job", "api", "odd.label", "x")));
-        assertThat(load.histogramSeries()).containsExactly(Labels.of("__name__", "hist"));
+        assertThat(load.series()).hasSize(2);
+        assertThat(load.series().get(0).labels()).isEqualTo(Labels.of("__name__", "http_requests", "job", "api", "odd.label", "x"));
+        assertThat(load.series().get(1).labels()).isEqualTo(Labels.of("__name__", "hist"));
+        assertThat(load.series().get(1).values()).hasSize(1);
+        assertThat(SeriesNotation.isHistogram(load.series().get(1).values()[0])).isTrue();
         Script.Eval range = (Script.Eval) script.commands().get(1);
         assertThat(range.line()).isEqualTo(5);
         assertThat(range.step()).isEqualTo(300_000);
@@ -62,5 +64,39 @@ class ScriptReaderTest {
         assertThatThrownBy(() -> ScriptReader.read("bad.test", "load 5m\n  x 1 2 zz\n"))
                 .hasMessageStartingWith("bad.test:1");
         assertThatThrownBy(() -> ScriptReader.read("bad.test", "\nfrobnicate\n")).hasMessageStartingWith("bad.test:2");
+    }
+
+    @Test
+    void keepsTheFloatSamplesOfASeriesMixingFloatsAndHistograms() {
+        double[] v = SeriesNotation.parseValues(
+                "{{schema:0 sum:5 count:4 buckets:[1 2 1]}} 1 2 {{schema:0 sum:5 count:4}}+{{sum:1}}x2 _ 3");
+        assertThat(v).hasSize(8);
+        assertThat(SeriesNotation.isHistogram(v[0])).isTrue();
+        assertThat(v[1]).isEqualTo(1);
+        assertThat(v[2]).isEqualTo(2);
+        for (int i = 3; i <= 5; i++) {
+            assertThat(SeriesNotation.isHistogram(v[i])).as("point %d", i).isTrue();
+        }
+        assertThat(SeriesNotation.isMissing(v[6])).isTrue();
+        assertThat(v[7]).isEqualTo(3);
+        assertThat(SeriesNotation.isFloat(v[7])).isTrue();
+        assertThat(SeriesNotation.isFloat(v[0])).isFalse();
+    }
+
+    @Test
+    void loadWithNhcbAddsAHistogramWhereverABucketHasASample() {
+        Script script = ScriptReader.read("t.test", """
+                load_with_nhcb 1m
+                  req_bucket{le="1"} 1 _ 3
+                  req_bucket{le="+Inf"} 2 _ 4 5
+                """);
+        Script.Load load = (Script.Load) script.commands().get(0);
+        Script.LoadedSeries nhcb = load.series().get(2);
+        assertThat(nhcb.labels()).isEqualTo(Labels.of("__name__", "req"));
+        assertThat(nhcb.values()).hasSize(4);
+        assertThat(SeriesNotation.isHistogram(nhcb.values()[0])).isTrue();
+        assertThat(SeriesNotation.isMissing(nhcb.values()[1])).isTrue();
+        assertThat(SeriesNotation.isHistogram(nhcb.values()[3])).isTrue();
+        assertThat(load.hasHistograms()).isTrue();
     }
 }

@@ -3,11 +3,16 @@ package io.promethium.promql.engine.conformance;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.StaleMarker;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Parses the series notation of the test scripts: {@code name{l="v"} 1+2x3 _ stale}. Missing
- * points ({@code _}) are kept as {@link #MISSING} bit patterns so callers can skip them.
+ * points ({@code _}) are kept as {@link #MISSING} bit patterns so callers can skip them; native
+ * histogram points ({@code {{...}}}, which the engine does not evaluate yet) as {@link #HISTOGRAM}
+ * bit patterns, so the float points of a series mixing both are kept and the places of its
+ * histogram points known.
  */
 final class SeriesNotation {
 
@@ -18,8 +23,21 @@ final class SeriesNotation {
     private SeriesNotation() {
     }
 
+    /** A NaN bit pattern that never occurs in data: marks "a native histogram sample here". */
+    static final long HISTOGRAM_BITS = 0x7ff0000000000bb2L;
+    static final double HISTOGRAM = Double.longBitsToDouble(HISTOGRAM_BITS);
+
     static boolean isMissing(double v) {
         return Double.doubleToRawLongBits(v) == MISSING_BITS;
+    }
+
+    static boolean isHistogram(double v) {
+        return Double.doubleToRawLongBits(v) == HISTOGRAM_BITS;
+    }
+
+    /** A float sample: neither a missing point nor a native histogram. */
+    static boolean isFloat(double v) {
+        return !isMissing(v) && !isHistogram(v);
     }
 
     /** The labels and the text after them. */
@@ -138,58 +156,15 @@ final class SeriesNotation {
         throw new IllegalArgumentException("unterminated string in: " + s);
     }
 
-    /** Expands a value list such as {@code 1+2x3 _x2 stale 5}; missing points are {@link #MISSING}. */
+    /**
+     * Expands a value list such as {@code 1+2x3 _x2 stale 5 {{schema:0 sum:1 count:1}}x2}; missing
+     * points are {@link #MISSING}, native histogram points {@link #HISTOGRAM}.
+     */
     static double[] parseValues(String text) {
         double[] out = new double[16];
         int size = 0;
-        for (String token : text.strip().split("\\s+")) {
-            if (token.isEmpty()) {
-                continue;
-            }
-            if (token.startsWith("{{")) {
-                throw new IllegalArgumentException("native histogram values are not supported: " + token);
-            }
-            int x = token.lastIndexOf('x');
-            double[] expansion;
-            if (x > 0 && isDigits(token, x + 1)) {
-                int times = Integer.parseInt(token.substring(x + 1));
-                String base = token.substring(0, x);
-                if (base.equals("_")) {
-                    expansion = new double[times];
-                    Arrays.fill(expansion, MISSING);
-                } else {
-                    double start;
-                    double delta;
-                    int op = findOperator(base);
-                    if (op < 0) {
-                        start = parseNumber(base);
-                        delta = 0;
-                    } else {
-                        start = parseNumber(base.substring(0, op));
-                        delta = parseNumber(base.substring(op + 1));
-                        if (base.charAt(op) == '-') {
-                            delta = -delta;
-                        }
-                    }
-                    expansion = new double[times + 1];
-                    if (base.equals("stale")) {
-                        Arrays.fill(expansion, StaleMarker.STALE_NAN);
-                    } else {
-                        // Prometheus adds the delta step by step; the rounding matches that.
-                        double v = start;
-                        for (int k = 0; k <= times; k++) {
-                            expansion[k] = v;
-                            v += delta;
-                        }
-                    }
-                }
-            } else if (token.equals("_")) {
-                expansion = new double[] {MISSING};
-            } else if (token.equals("stale")) {
-                expansion = new double[] {StaleMarker.STALE_NAN};
-            } else {
-                expansion = new double[] {parseNumber(token)};
-            }
+        for (String token : tokens(text)) {
+            double[] expansion = token.startsWith("{{") ? histogramExpansion(token) : floatExpansion(token);
             while (size + expansion.length > out.length) {
                 out = Arrays.copyOf(out, out.length * 2);
             }
@@ -197,6 +172,94 @@ final class SeriesNotation {
             size += expansion.length;
         }
         return Arrays.copyOf(out, size);
+    }
+
+    /** Splits at blanks, except inside {@code {{...}}}, whose description contains blanks. */
+    private static List<String> tokens(String text) {
+        List<String> tokens = new ArrayList<>();
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                if (text.startsWith("{{", i)) {
+                    int close = text.indexOf("}}", i + 2);
+                    if (close < 0) {
+                        throw new IllegalArgumentException("unterminated native histogram {{ in: " + text);
+                    }
+                    i = close + 2;
+                } else {
+                    i++;
+                }
+            }
+            tokens.add(text.substring(start, i));
+        }
+        return tokens;
+    }
+
+    /** {@code {{...}}}, {@code {{...}}xN} or {@code {{...}}+{{...}}xN}: 1 or N + 1 histogram points. */
+    private static double[] histogramExpansion(String token) {
+        int last = token.lastIndexOf("}}");
+        String suffix = token.substring(last + 2);
+        int count = 1;
+        if (!suffix.isEmpty()) {
+            if (suffix.charAt(0) != 'x' || !isDigits(suffix, 1)) {
+                throw new IllegalArgumentException("bad native histogram expansion: " + token);
+            }
+            count = Integer.parseInt(suffix.substring(1)) + 1;
+        }
+        double[] expansion = new double[count];
+        Arrays.fill(expansion, HISTOGRAM);
+        return expansion;
+    }
+
+    private static double[] floatExpansion(String token) {
+        int x = token.lastIndexOf('x');
+        double[] expansion;
+        if (x > 0 && isDigits(token, x + 1)) {
+            int times = Integer.parseInt(token.substring(x + 1));
+            String base = token.substring(0, x);
+            if (base.equals("_")) {
+                expansion = new double[times];
+                Arrays.fill(expansion, MISSING);
+            } else {
+                double start;
+                double delta;
+                int op = findOperator(base);
+                if (op < 0) {
+                    start = parseNumber(base);
+                    delta = 0;
+                } else {
+                    start = parseNumber(base.substring(0, op));
+                    delta = parseNumber(base.substring(op + 1));
+                    if (base.charAt(op) == '-') {
+                        delta = -delta;
+                    }
+                }
+                expansion = new double[times + 1];
+                if (base.equals("stale")) {
+                    Arrays.fill(expansion, StaleMarker.STALE_NAN);
+                } else {
+                    // Prometheus adds the delta step by step; the rounding matches that.
+                    double v = start;
+                    for (int k = 0; k <= times; k++) {
+                        expansion[k] = v;
+                        v += delta;
+                    }
+                }
+            }
+        } else if (token.equals("_")) {
+            expansion = new double[] {MISSING};
+        } else if (token.equals("stale")) {
+            expansion = new double[] {StaleMarker.STALE_NAN};
+        } else {
+            expansion = new double[] {parseNumber(token)};
+        }
+        return expansion;
     }
 
     private static boolean isDigits(String s, int from) {

@@ -16,10 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A storage for tests: series sorted by labels, each a pair of growing primitive arrays. Samples
@@ -28,23 +25,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InMemoryStorage implements Storage {
 
     private final ConcurrentSkipListMap<Labels, MemSeries> series = new ConcurrentSkipListMap<>();
-    private final Set<Labels> nativeHistograms = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean nativeHistogramRead = new AtomicBoolean();
 
-    /**
-     * Records a series whose samples are native histograms, which this storage cannot hold: a
-     * select that matches it sets {@link #nativeHistogramRead()}, so tests can tell such cases apart.
-     */
-    public void markNativeHistogram(Labels labels) {
-        nativeHistograms.add(labels);
+    /** A series a select returned, with the time range of the querier that selected it. */
+    public record Selection(Labels labels, long minTime, long maxTime) {
     }
 
-    public boolean nativeHistogramRead() {
-        return nativeHistogramRead.get();
+    /** Null unless recording: what selects returned, for tests that ask which data a query read. */
+    private volatile List<Selection> selections;
+
+    /** Starts recording what selects return, dropping what was recorded before. */
+    public void recordSelections() {
+        selections = java.util.Collections.synchronizedList(new ArrayList<>());
     }
 
-    public void resetNativeHistogramReads() {
-        nativeHistogramRead.set(false);
+    /** What selects returned since {@link #recordSelections()}; recording stops. */
+    public List<Selection> stopRecordingSelections() {
+        List<Selection> recorded = selections;
+        selections = null;
+        return recorded == null ? List.of() : List.copyOf(recorded);
     }
 
     /** Adds one sample directly (outside any appender batch). */
@@ -54,7 +52,6 @@ public final class InMemoryStorage implements Storage {
 
     public void clear() {
         series.clear();
-        nativeHistograms.clear();
     }
 
     public int seriesCount() {
@@ -153,11 +150,6 @@ public final class InMemoryStorage implements Storage {
         @Override
         public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
             List<Series> out = new ArrayList<>();
-            for (Labels h : nativeHistograms) {
-                if (matches(h, matchers)) {
-                    nativeHistogramRead.set(true);
-                }
-            }
             for (MemSeries s : series.values()) {
                 if (!matches(s.labels, matchers)) {
                     continue;
@@ -176,6 +168,10 @@ public final class InMemoryStorage implements Storage {
                     continue;
                 }
                 out.add(new ArraySeries(s.labels, ts, vs, from, to));
+                List<Selection> recording = selections;
+                if (recording != null) {
+                    recording.add(new Selection(s.labels, minTime, maxTime));
+                }
             }
             return SeriesSet.ofList(out);
         }

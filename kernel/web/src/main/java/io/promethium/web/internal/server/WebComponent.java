@@ -32,6 +32,8 @@ import io.promethium.api.web.HttpRoutes;
 import io.promethium.web.internal.routes.BuiltInPaths;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesFilter;
+import io.promethium.web.internal.ui.UiAssets;
+import io.promethium.web.internal.ui.UiResource;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
@@ -106,6 +108,9 @@ public final class WebComponent {
         collectors.add(httpMetrics);
         ResourceConfig application = new ResourceConfig();
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // The UI's redirects carry the external URL's path; resolving them against the request
+        // URI would name the host as seen behind a reverse proxy.
+        application.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         application.register(new ApiErrorMapper());
         application.register(new HttpMetricsFilter(httpMetrics));
         application.register(new FormBodyLimitFilter(FormBodyLimitFilter.MAX_FORM_BYTES));
@@ -143,6 +148,8 @@ public final class WebComponent {
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES));
         application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES, REMOTE_READ_SAMPLE_LIMIT));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
+        application.register(new UiResource(UiAssets.load(), UiResource.routePrefix(config.externalUrl()),
+                Boolean.parseBoolean(config.enableAdminApi())));
         routes = new RouteTable(BuiltInPaths.of(application));
         for (HttpRoutes r : pendingRoutes) {
             routes.add(r);

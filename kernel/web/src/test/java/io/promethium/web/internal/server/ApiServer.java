@@ -49,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
         engine.bind(QueryEngine.create(EngineOptions.DEFAULTS));
         ResourceConfig application = new ResourceConfig();
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        application.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         application.register(new ApiErrorMapper());
         resources.accept(new Wiring(application, this));
         routes = new io.promethium.web.internal.routes.RouteTable(io.promethium.web.internal.routes.BuiltInPaths.of(application));

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Decides which blocks to merge, as Prometheus does: compaction ranges are 3x, 9x, 27x ... the
- * block duration, up to a tenth of the retention (31 d at most). For each range, smallest first,
+ * block duration, up to the max block duration (by default a tenth of the retention, 31 d at most). For each range, smallest first,
  * blocks that fit in one aligned window form a group; the first window with two or more blocks
  * that the head has already passed (no more blocks can land there) is merged.
  */
@@ -18,14 +18,26 @@ public final class CompactionPlanner {
     private final long blockDuration;
 
     public CompactionPlanner(long blockDuration) {
+        this(blockDuration, 0);
+    }
+
+    private final long maxBlockDuration;
+
+    /** @param maxBlockDuration the largest range; 0 = a tenth of the retention, 31 d at most */
+    public CompactionPlanner(long blockDuration, long maxBlockDuration) {
         if (blockDuration <= 0) {
             throw new IllegalArgumentException("blockDuration must be positive: " + blockDuration);
         }
+        if (maxBlockDuration < 0) {
+            throw new IllegalArgumentException("maxBlockDuration must not be negative: " + maxBlockDuration);
+        }
         this.blockDuration = blockDuration;
+        this.maxBlockDuration = maxBlockDuration;
     }
 
     public List<Long> ranges(Duration retention) {
-        long limit = retention.isZero() ? MAX_RANGE : Math.min(MAX_RANGE, retention.toMillis() / 10);
+        long limit = maxBlockDuration > 0 ? maxBlockDuration
+                : retention.isZero() ? MAX_RANGE : Math.min(MAX_RANGE, retention.toMillis() / 10);
         List<Long> out = new ArrayList<>();
         for (long r = blockDuration * 3; r <= limit; r *= 3) {
             out.add(r);

@@ -56,7 +56,10 @@ final class GoFormat {
         return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
-    /** Go's {@code %q} for simple strings. */
+    /**
+     * Go's {@code %q}: quotes, backslashes and control characters escaped; a byte that is not
+     * valid UTF-8 (the parser keeps it as a lone surrogate U+DC80..U+DCFF) printed as {@code \xHH}.
+     */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
@@ -66,9 +69,22 @@ final class GoFormat {
                 case '\\' -> sb.append("\\\\");
                 case '\n' -> sb.append("\\n");
                 case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c >= 0xDC80 && c <= 0xDCFF && !(i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+                        appendHexByte(sb, c & 0xFF);
+                    } else if (c < 0x20 || c == 0x7F) {
+                        appendHexByte(sb, c);
+                    } else {
+                        sb.append(c);
+                    }
+                }
             }
         }
         return sb.append('"').toString();
+    }
+
+    private static void appendHexByte(StringBuilder sb, int b) {
+        sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
     }
 }

@@ -1,0 +1,445 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.testing.Peers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI and the admin console in a real headless Chromium (Debian's {@code chromium}, driven
+ * by Selenium through its {@code chromedriver}) against the real server tarball. Screenshots go to
+ * {@code target/screenshots/} for a person to review.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiIT {
+
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static final int BULK_SERIES = 10_000;
+
+    private static ServerProcess server;
+    private static WebDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path chromium = Peers.require("chromium");
+        Path chromedriver = Peers.require("chromedriver");
+        server = ServerProcess.prepare();
+        Path rules = server.home.resolve("conf/ui-rules.yml");
+        Files.writeString(rules, """
+                groups:
+                  - name: availability
+                    interval: 1s
+                    rules:
+                      - alert: TargetDown
+                        expr: up == 0
+                        labels: {severity: page}
+                        annotations: {summary: "{{ $labels.instance }} is down"}
+                      - alert: NeverFires
+                        expr: vector(1) > 2
+                      - record: job:up:sum
+                        expr: sum by (job) (up)
+                """);
+        server.config("""
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                rule_files: [%s]
+                scrape_configs:
+                  - job_name: promethium
+                    static_configs: [{targets: ['127.0.0.1:%d'], labels: {env: test}}]
+                  - job_name: broken
+                    static_configs: [{targets: ['127.0.0.1:%d']}]
+                """.formatted(rules, server.port, ServerProcess.freePort()))
+                .start("--web.enable-admin-api", "--web.enable-remote-write-receiver", "--plugins.scan-interval=1s")
+                .awaitReady();
+        writeBulkSeries();
+        server.await(Duration.ofSeconds(30), () -> server.get("/api/v1/query?query=up").body().contains("\"job\":\"broken\""),
+                "first scrapes");
+        Files.createDirectories(SCREENSHOTS);
+        profile = Files.createTempDirectory("promethium-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    /** 10,000 series by remote write, to check that big results keep the page usable. */
+    private static void writeBulkSeries() throws Exception {
+        long now = Instant.now().toEpochMilli();
+        List<RemoteWriteClient.TimeSeries> series = new ArrayList<>();
+        for (int i = 0; i < BULK_SERIES; i++) {
+            series.add(new RemoteWriteClient.TimeSeries(Map.of("__name__", "ui_bulk_series", "instance", "i" + i, "job", "bulk"),
+                    new long[] {now - 60_000, now}, new double[] {i, i + 1}));
+        }
+        var response = RemoteWriteClient.send(server.uri("/api/v1/write"), series);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (profile != null) {
+            ServerProcess.deleteTree(profile);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyPageRendersItsDataWithoutConsoleErrors() throws Exception {
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("/targets", "broken");
+        expected.put("/alerts", "TargetDown");
+        expected.put("/rules", "job:up:sum");
+        expected.put("/service-discovery", "__address__");
+        expected.put("/tsdb-status", "ui_bulk_series");
+        expected.put("/status", "Runtime information");
+        expected.put("/flags", "web.enable-admin-api");
+        expected.put("/config", "job_name: broken");
+        expected.put("/admin", "Storage in use");
+        for (Map.Entry<String, String> page : expected.entrySet()) {
+            consoleErrors();
+            open(page.getKey());
+            awaitText(page.getValue());
+            assertThat(browser.findElements(By.cssSelector(".notice.error"))).as("error notices on " + page.getKey()).isEmpty();
+            screenshot(page.getKey().substring(1));
+            assertThat(consoleErrors()).as("console errors on " + page.getKey()).isEmpty();
+        }
+        assertThat(text()).contains("promethium-tsdb");
+    }
+
+    @Test
+    @Order(2)
+    void failingTargetShowsItsErrorAndTheAlertFires() throws Exception {
+        open("/targets");
+        WebElement broken = await(d -> d.findElements(By.cssSelector("tr.target")).stream()
+                .filter(row -> row.getText().contains("job=\"broken\"") && !row.findElement(By.cssSelector("td.err")).getText().isBlank())
+                .findFirst().orElse(null));
+        assertThat(broken.findElement(By.cssSelector(".badge")).getText()).isEqualTo("down");
+        assertThat(broken.findElement(By.cssSelector("td.err")).getText()).containsIgnoringCase("refused");
+        assertThat(text()).contains("1 / 1 up").contains("0 / 1 up");
+        find("input[type=search]").sendKeys("broken");
+        await(d -> d.findElements(By.cssSelector("tr.target")).size() == 1);
+        screenshot("targets-filtered");
+
+        open("/alerts");
+        await(d -> d.findElement(By.tagName("main")).getText().contains("firing (1)"));
+        browser.findElement(By.cssSelector("[data-state=inactive] input")).click();
+        await(d -> !d.findElement(By.tagName("main")).getText().contains("NeverFires"));
+        assertThat(browser.getCurrentUrl()).contains("state=pending%2Cfiring");
+        screenshot("alerts-firing");
+    }
+
+    @Test
+    @Order(3)
+    void queryShowsATableAndAGraphAndItsLinkReproducesThem() throws Exception {
+        // A Prometheus 2 link: /graph with tab=1 (table).
+        open("/graph?g0.expr=up&g0.tab=1&g0.range_input=5m");
+        assertThat(browser.getCurrentUrl()).contains("/query?");
+        awaitText("instance=\"127.0.0.1:" + server.port + "\", job=\"promethium\"}");
+        assertThat(rows()).hasSize(2);
+        screenshot("query-table");
+
+        find("button[role=tab]:nth-child(2)").click();
+        await(d -> !d.findElements(By.cssSelector(".chart canvas")).isEmpty() && !d.findElements(By.cssSelector(".legend .item")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector(".legend .item"))).hasSize(2);
+        String link = browser.getCurrentUrl();
+        assertThat(link).contains("g0.expr=up").contains("g0.tab=graph").contains("g0.range_input=5m");
+        hoverChart();
+        screenshot("query-graph");
+
+        await(d -> d.findElement(By.xpath("//button[.='Stacked']"))).click();
+        await(d -> d.getCurrentUrl().contains("g0.display_mode=stacked"));
+
+        browser.findElement(By.cssSelector("button.add-panel")).click();
+        WebElement second = await(d -> d.findElements(By.cssSelector(".panel textarea")).size() == 2
+                ? d.findElements(By.cssSelector(".panel textarea")).get(1) : null);
+        second.sendKeys("sum by (job) (rate(prometheus_http_requests_total[1m]))", Keys.ENTER);
+        await(d -> d.getCurrentUrl().contains("g1.expr="));
+        String twoPanels = browser.getCurrentUrl();
+
+        open("/status");
+        browser.get(twoPanels);
+        awaitText("Load time");
+        assertThat(browser.findElements(By.cssSelector(".panel textarea")).get(0).getAttribute("value")).isEqualTo("up");
+        assertThat(browser.findElements(By.cssSelector(".panel textarea")).get(1).getAttribute("value")).startsWith("sum by (job)");
+        await(d -> d.findElements(By.cssSelector(".legend .item")).size() >= 2);
+        assertThat(browser.findElements(By.cssSelector(".tabs button[aria-selected=true]")).get(0).getText()).isEqualTo("Graph");
+        assertThat(browser.findElement(By.xpath("//button[.='Stacked']")).getAttribute("aria-pressed")).isEqualTo("true");
+        screenshot("query-two-panels");
+    }
+
+    @Test
+    @Order(4)
+    void editorHighlightsCompletesMetricsLabelsAndValuesAndFormats() throws Exception {
+        open("/query");
+        WebElement editor = find(".panel textarea");
+        editor.sendKeys("prometheus_http_req");
+        await(d -> optionTexts().contains("prometheus_http_requests_total"));
+        screenshot("query-completion");
+        while (!selectedOption().equals("prometheus_http_requests_total")) {
+            editor.sendKeys(Keys.ARROW_DOWN);
+        }
+        editor.sendKeys(Keys.ENTER);
+        assertThat(editor.getAttribute("value")).isEqualTo("prometheus_http_requests_total");
+        editor.sendKeys("{");
+        await(d -> optionTexts().contains("handler"));
+        editor.sendKeys("hand", Keys.TAB);
+        editor.sendKeys("=");
+        await(d -> optionTexts().contains("/api/v1/query"));
+        editor.sendKeys(Keys.ESCAPE, "\"/metrics\"}");
+        assertThat(editor.getAttribute("value")).isEqualTo("prometheus_http_requests_total{handler=\"/metrics\"}");
+        assertThat(browser.findElements(By.cssSelector(".editor .tok-label"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector(".editor .tok-str"))).isNotEmpty();
+
+        editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "sum(rat");
+        await(d -> optionTexts().contains("rate"));
+        editor.sendKeys(Keys.ENTER);
+        assertThat(editor.getAttribute("value")).isEqualTo("sum(rate()");
+        editor.sendKeys("up[5m]", Keys.END, ")");
+        browser.findElement(By.cssSelector("button.format")).click();
+        await(d -> editor.getAttribute("value").equals("sum(rate(up[5m]))"));
+    }
+
+    @Test
+    @Order(5)
+    void queryErrorsAndWarningsAreShownOnThePage() throws Exception {
+        open("/query?g0.expr=" + url("sum(up") + "&g0.tab=table");
+        WebElement error = await(d -> d.findElements(By.cssSelector(".notice.error")).stream().findFirst().orElse(null));
+        assertThat(error.getText()).contains("bad_data").contains("parse error");
+        screenshot("query-error");
+        open("/query?g0.expr=" + url("rate(ui_bulk_series{instance=\"i1\"}[5m])") + "&g0.tab=table");
+        WebElement info = await(d -> d.findElements(By.cssSelector(".notice.info, .notice.warning")).stream().findFirst().orElse(null));
+        assertThat(info.getText()).containsIgnoringCase("counter");
+    }
+
+    @Test
+    @Order(6)
+    void aResultOfTenThousandSeriesIsPagedAndTheGraphTruncatedWithANotice() throws Exception {
+        open("/query?g0.expr=ui_bulk_series&g0.tab=table");
+        WebElement info = await(d -> d.findElements(By.cssSelector(".page-info")).stream().findFirst().orElse(null));
+        assertThat(info.getText()).isEqualTo("Showing 1–100 of 10000 series");
+        assertThat(rows()).hasSize(100);
+        long started = System.nanoTime();
+        browser.findElement(By.xpath("(//button[contains(.,'Next')])[1]")).click();
+        await(d -> d.findElement(By.cssSelector(".page-info")).getText().startsWith("Showing 101–200"));
+        assertThat((System.nanoTime() - started) / 1_000_000).as("milliseconds to show the next page").isLessThan(2_000);
+        screenshot("query-10000-series");
+        find("button[role=tab]:nth-child(2)").click();
+        awaitText("Showing the first 500 of 10000 series");
+        assertThat(((JavascriptExecutor) browser).executeScript("return 1 + 1")).isEqualTo(2L);
+    }
+
+    @Test
+    @Order(7)
+    void adminConsoleInstallsStopsStartsAndUninstallsTheExamplePlugin() throws Exception {
+        open("/admin");
+        awaitText("No plugins installed");
+        Path jar = Files.copy(server.home.resolve("examples/plugins/promethium-example-hello.jar"),
+                server.home.resolve("ui-hello.jar"));
+        find("input.upload-file").sendKeys(jar.toString());
+        browser.findElement(By.cssSelector("button.install")).click();
+        await(d -> {
+            WebElement row = pluginRow("ui-hello.jar", "ACTIVE");
+            return row != null && row.getText().contains("io.promethium.api.collect.Collector");
+        });
+        server.await(Duration.ofSeconds(10), () -> server.get("/metrics").body().contains("promethium_example_hello 1"), "plugin metric");
+        awaitText("Installed ");
+        screenshot("admin-installed");
+
+        clickInRow("ui-hello.jar", "ACTIVE", "button.stop");
+        await(d -> pluginRow("ui-hello.jar", "RESOLVED"));
+        assertThat(server.get("/metrics").body()).doesNotContain("promethium_example_hello");
+        awaitText("ACTIVE → RESOLVED");
+        clickInRow("ui-hello.jar", "RESOLVED", "button.start");
+        await(d -> pluginRow("ui-hello.jar", "ACTIVE"));
+        assertThat(server.get("/metrics").body()).contains("promethium_example_hello 1");
+
+        clickInRow("ui-hello.jar", "ACTIVE", "button.uninstall");
+        WebElement confirm = await(d -> d.findElements(By.cssSelector("dialog[open] button.confirm-yes")).stream().findFirst().orElse(null));
+        screenshot("admin-confirm-uninstall");
+        confirm.click();
+        await(d -> d.findElements(By.cssSelector("tr.plugin[data-file='ui-hello.jar']")).isEmpty());
+        awaitText("Removed ");
+        assertThat(server.get("/metrics").body()).doesNotContain("promethium_example_hello");
+        assertThat(Files.exists(server.home.resolve("plugins/ui-hello.jar"))).isFalse();
+
+        Path notAJar = Files.writeString(server.home.resolve("notes.jar"), "this is not a bundle");
+        find("input.upload-file").sendKeys(notAJar.toString());
+        browser.findElement(By.cssSelector("button.install")).click();
+        WebElement error = await(d -> d.findElements(By.cssSelector(".notice.error")).stream().findFirst().orElse(null));
+        assertThat(error.getText()).contains("notes.jar");
+        screenshot("admin-bad-upload");
+    }
+
+    @Test
+    @Order(8)
+    void pagesWorkOnANarrowScreenAndInTheDarkTheme() throws Exception {
+        browser.manage().window().setSize(new Dimension(400, 860));
+        try {
+            for (String page : List.of("/query?g0.expr=up&g0.tab=graph&g0.range_input=5m", "/targets", "/admin")) {
+                open(page);
+                awaitText(page.startsWith("/admin") ? "Storage in use" : "up");
+                Long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                assertThat(overflow).as("horizontal overflow on " + page).isLessThanOrEqualTo(1L);
+            }
+            screenshot("narrow-admin");
+            open("/targets");
+            awaitText("broken");
+            screenshot("narrow-targets");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        }
+        open("/query?g0.expr=" + url("rate(prometheus_http_requests_total[1m])") + "&g0.tab=graph&g0.range_input=5m");
+        browser.findElement(By.id("theme")).click();
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("data-theme")).isEqualTo("dark");
+        await(d -> !d.findElements(By.cssSelector(".legend .item")).isEmpty());
+        hoverChart();
+        screenshot("dark-query-graph");
+        open("/rules");
+        awaitText("job:up:sum");
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("data-theme")).as("theme kept").isEqualTo("dark");
+        screenshot("dark-rules");
+        browser.findElement(By.id("theme")).click();
+    }
+
+    @Test
+    @Order(9)
+    void aServerThatStopsAnsweringIsReportedOnThePage() throws Exception {
+        open("/query?g0.expr=up&g0.tab=table");
+        awaitText("Load time");
+        server.signal("KILL");
+        server.process().waitFor();
+        find("button.execute").click();
+        WebElement error = await(d -> d.findElements(By.cssSelector(".notice.error")).stream().findFirst().orElse(null));
+        assertThat(error.getText()).contains("did not answer");
+        screenshot("server-gone");
+    }
+
+    // ---- helpers ----
+
+    private static void open(String path) {
+        browser.get("http://127.0.0.1:" + server.port + path);
+    }
+
+    private static String url(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static <T> T await(Function<WebDriver, T> condition) {
+        return new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class).until(d -> {
+            T value = condition.apply(d);
+            return value instanceof Boolean b && !b ? null : value;
+        });
+    }
+
+    private static void awaitText(String text) {
+        try {
+            await(d -> d.findElement(By.tagName("main")).getText().contains(text));
+        } catch (RuntimeException e) {
+            throw new AssertionError("page " + browser.getCurrentUrl() + " never showed \"" + text + "\"; it shows:\n" + text(), e);
+        }
+    }
+
+    private static String text() {
+        return browser.findElement(By.tagName("main")).getText();
+    }
+
+    private static List<WebElement> rows() {
+        return browser.findElements(By.cssSelector(".result tbody tr"));
+    }
+
+    private static List<String> optionTexts() {
+        return browser.findElements(By.cssSelector(".completions:not([hidden]) li > span:first-child")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    private static String selectedOption() {
+        return browser.findElement(By.cssSelector(".completions li[aria-selected=true] > span")).getText();
+    }
+
+    /** The console's row of a plugin file in a state, or null; a row replaced meanwhile counts as not there yet. */
+    private static WebElement pluginRow(String file, String state) {
+        for (WebElement row : browser.findElements(By.cssSelector("tr.plugin[data-file='" + file + "']"))) {
+            if (row.findElement(By.cssSelector(".badge")).getText().equals(state)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private static void clickInRow(String file, String state, String button) {
+        await(d -> {
+            WebElement row = pluginRow(file, state);
+            if (row == null) {
+                return false;
+            }
+            row.findElement(By.cssSelector(button)).click();
+            return true;
+        });
+    }
+
+    private static WebElement find(String css) {
+        return await(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+    }
+
+    private static void hoverChart() {
+        WebElement canvas = browser.findElement(By.cssSelector(".chart canvas"));
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, canvas.getSize().width / 2 - 40, 0).perform();
+    }
+
+    private static List<String> consoleErrors() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                errors.add(entry.getMessage());
+            }
+        }
+        return errors;
+    }
+
+    private static void screenshot(String name) throws Exception {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name.replace('/', '-') + ".png"), png);
+    }
+}

@@ -1,0 +1,78 @@
+package io.promethium.config.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.config.yaml.YamlNode;
+
+/**
+ * The {@code tracing:} section: validated as Prometheus validates it (a known client type, an
+ * endpoint, allowed headers, gzip or no compression, a valid TLS block), then refused because
+ * Promethium sends no traces yet.
+ */
+final class TracingSection {
+
+    static final String NOT_SUPPORTED = "sending traces (OTLP) is not supported yet; remove the tracing section";
+
+    private TracingSection() {
+    }
+
+    static void check(Fields top) throws ConfigException {
+        YamlNode node = top.node("tracing");
+        if (node == null) {
+            return;
+        }
+        Fields t = Fields.of(node, "tracing");
+        String clientType = t.string("client_type", "grpc");
+        if (!clientType.equals("grpc") && !clientType.equals("http")) {
+            throw Fields.error(t.keyLocation("client_type"),
+                    "tracing: expected tracing client type to be to be grpc or http, but got " + clientType);
+        }
+        YamlNode headers = t.node("headers");
+        if (headers != null) {
+            Fields h = Fields.of(headers, "tracing.headers");
+            for (YamlNode.Entry entry : h.take(k -> true)) {
+                String violation = HeaderRules.tracingViolation(entry.key());
+                if (violation != null) {
+                    throw Fields.error(entry.keyLocation(), "tracing: headers: " + violation);
+                }
+                if (!(entry.value() instanceof YamlNode.Scalar)) {
+                    throw t.typeError("headers." + entry.key(), entry.value(), "a string");
+                }
+            }
+        }
+        String endpoint = t.string("endpoint", "");
+        if (endpoint.isEmpty()) {
+            throw Fields.error(t.location(), "tracing: tracing endpoint must be set");
+        }
+        String compression = t.string("compression", "");
+        if (!compression.isEmpty() && !compression.equals("gzip")) {
+            throw Fields.error(t.keyLocation("compression"), "tracing: invalid compression type " + compression
+                    + " provided, valid options: gzip");
+        }
+        String fraction = t.string("sampling_fraction", "0");
+        try {
+            Double.parseDouble(fraction);
+        } catch (NumberFormatException e) {
+            throw Fields.error(t.keyLocation("sampling_fraction"), "tracing: sampling_fraction: cannot parse \"" + fraction + "\" as a number");
+        }
+        t.bool("insecure", false);
+        t.duration("timeout", null);
+        YamlNode tls = t.node("tls_config");
+        if (tls != null) {
+            Fields tf = Fields.of(tls, "tracing.tls_config");
+            CredentialRules.checkTls((YamlNode.Mapping) (tls instanceof YamlNode.Mapping ? tls : new YamlNode.Mapping(java.util.Map.of(), tls.location())), "tracing: tls_config: ");
+            tf.string("ca", "");
+            tf.string("ca_file", "");
+            tf.string("cert", "");
+            tf.string("cert_file", "");
+            tf.string("key", "");
+            tf.string("key_file", "");
+            tf.string("server_name", "");
+            tf.bool("insecure_skip_verify", false);
+            tf.string("min_version", "");
+            tf.string("max_version", "");
+            tf.finish();
+        }
+        t.finish();
+        throw Fields.error(top.keyLocation("tracing"), "tracing: " + NOT_SUPPORTED);
+    }
+}

@@ -1,0 +1,159 @@
+package io.promethium.config.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code check config} beyond parsing: the files a config names, as {@code promtool check config} checks them. */
+class CheckConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int check(String yaml, String... flags) throws Exception {
+        Path file = dir.resolve("prometheus.yml");
+        Files.writeString(file, yaml);
+        String[] args = new String[flags.length + 1];
+        System.arraycopy(flags, 0, args, 0, flags.length);
+        args[flags.length] = file.toString();
+        return CheckConfig.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final String TLS_JOB = """
+            scrape_configs:
+              - job_name: j
+                tls_config:
+                  cert_file: client.pem
+                  key_file: client.key
+            """;
+
+    @Test
+    void missingTlsFilesFailWithTheKeyAndItsLocation() throws Exception {
+        assertThat(check(TLS_JOB)).isEqualTo(1);
+        assertThat(errors()).contains("prometheus.yml:4:7: error checking cert file \"client.pem\": no such file")
+                .contains("prometheus.yml:5:7: error checking key file \"client.key\": no such file");
+    }
+
+    @Test
+    void presentTlsFilesPass() throws Exception {
+        Files.writeString(dir.resolve("client.pem"), "x");
+        Files.writeString(dir.resolve("client.key"), "x");
+        assertThat(check(TLS_JOB)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("SUCCESS: ").contains("is valid prometheus config file syntax");
+    }
+
+    @Test
+    void syntaxOnlySkipsTheFileChecks() throws Exception {
+        assertThat(check(TLS_JOB, "--syntax-only")).isZero();
+        assertThat(errors()).isEmpty();
+    }
+
+    @Test
+    void missingPasswordAndCredentialsFilesFail() throws Exception {
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: a
+                    basic_auth:
+                      username: u
+                      password_file: secret/pw
+                  - job_name: b
+                    authorization:
+                      credentials_file: token
+                alerting:
+                  alertmanagers:
+                    - bearer_token_file: am-token
+                """)).isEqualTo(1);
+        assertThat(errors()).contains(":5:7: error checking password file \"secret/pw\"")
+                .contains(":8:7: error checking credentials file \"token\"")
+                .contains(":11:7: error checking bearer token file \"am-token\"");
+    }
+
+    @Test
+    void aRuleFileNamedWithoutAWildcardMustExist() throws Exception {
+        assertThat(check("rule_files: [rules/absent.yml]\n")).isEqualTo(1);
+        assertThat(errors()).contains("prometheus.yml:1:1: rule_files: \"rules/absent.yml\" does not point to an existing file");
+    }
+
+    @Test
+    void aRuleFilePatternMatchingNothingIsFine() throws Exception {
+        assertThat(check("rule_files: ['rules/*.yml']\n")).isZero();
+    }
+
+    @Test
+    void fileSdTargetsWithASchemeFail() throws Exception {
+        Files.writeString(dir.resolve("targets.json"), "[{\"targets\": [\"http://node:9100\"], \"labels\": {\"env\": \"prod\"}}]");
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: j
+                    file_sd_configs:
+                      - files: ['*.json']
+                """)).isEqualTo(1);
+        assertThat(errors()).contains("targets.json:1:15: checking SD file \"*.json\": \"http://node:9100\" is not a valid hostname");
+    }
+
+    @Test
+    void fileSdFilesMustHoldTargetGroupsWithAKnownExtension() throws Exception {
+        Files.writeString(dir.resolve("a.yml"), "- targets: ['node:9100']\n  lables: {a: b}\n");
+        assertThat(check("scrape_configs:\n  - job_name: j\n    file_sd_configs:\n      - files: [a.yml]\n")).isEqualTo(1);
+        assertThat(errors()).contains("a.yml:2:3: checking SD file \"a.yml\": field lables not found in target group");
+
+        err.reset();
+        Files.writeString(dir.resolve("c.yml"), "- targets: ['node:9100']\n-\n");
+        assertThat(check("scrape_configs:\n  - job_name: j\n    file_sd_configs:\n      - files: [c.yml]\n")).isEqualTo(1);
+        assertThat(errors()).contains("nil target group item found (index 1)");
+    }
+
+    @Test
+    void goodFileSdFilesPassAndAMissingOneIsAWarning() throws Exception {
+        Files.writeString(dir.resolve("good.yml"), "- targets: ['node:9100', 'node2']\n  labels: {env: prod}\n");
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: j
+                    file_sd_configs:
+                      - files: [good.yml, 'later/*.json']
+                """)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("WARNING: file \"later/*.json\" for file_sd in scrape job \"j\" does not exist");
+    }
+
+    @Test
+    void aTargetRewrittenByRelabelingIsNotJudgedRaw() throws Exception {
+        Files.writeString(dir.resolve("urls.yml"), "- targets: ['http://example.org/probe']\n");
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: blackbox
+                    file_sd_configs:
+                      - files: [urls.yml]
+                    relabel_configs:
+                      - source_labels: [__address__]
+                        target_label: __param_target
+                      - target_label: __address__
+                        replacement: exporter:9115
+                """)).isZero();
+    }
+
+    @Test
+    void alertmanagerFileSdTargetsAreCheckedToo() throws Exception {
+        Files.writeString(dir.resolve("am.yml"), "- targets: ['http://am:9093']\n");
+        assertThat(check("alerting:\n  alertmanagers:\n    - file_sd_configs:\n        - files: [am.yml]\n")).isEqualTo(1);
+        assertThat(errors()).contains("\"http://am:9093\" is not a valid hostname");
+    }
+
+    @Test
+    void unknownFlagsAreUsageErrors() throws Exception {
+        assertThat(check("{}", "--lint=none")).isEqualTo(2);
+    }
+}

@@ -1,0 +1,62 @@
+package io.promethium.launcher;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prometheus's own command-line flags and feature names that Promethium does not implement
+ * (yet, or at all), so that a user's existing command line gets a message that says so instead
+ * of "unknown flag" — and never a flag that is accepted and silently ignored. A flag leaves this
+ * list simply by being declared: by the launcher or by a bundle ({@link BundleFlags}).
+ */
+final class PrometheusFlags {
+
+    private PrometheusFlags() {
+    }
+
+    /** Flags of Prometheus 3 not implemented yet. */
+    static final Set<String> NOT_YET = Set.of(
+            "config.auto-reload-interval",
+            "web.max-notifications-subscribers", "web.route-prefix", "web.user-assets",
+            "web.remote-write-receiver.accepted-protobuf-messages", "web.enable-otlp-receiver",
+            "web.console.templates", "web.console.libraries", "web.page-title", "web.cors.origin",
+            "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.wal-compression",
+            "storage.tsdb.wal-compression-type", "storage.tsdb.wal-segment-size", "storage.tsdb.samples-per-chunk",
+            "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.enable-overlapping-compaction",
+            "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
+            "storage.agent.path", "storage.agent.wal-compression", "storage.agent.retention.min-time",
+            "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
+            "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
+            "storage.remote.read-max-bytes-in-frame",
+            "rules.max-concurrent-evals", "alertmanager.notification-batch-size",
+            "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
+            "write-documentation");
+
+    /** Flags of the Go runtime that have a JVM counterpart instead. */
+    static final Map<String, String> GO_RUNTIME = Map.of(
+            "auto-gomemlimit", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
+            "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
+            "auto-gomaxprocs", "the JVM follows the container's CPU quota by itself");
+
+    /** Feature names that {@code --enable-feature} knows from Prometheus 3, none implemented yet. */
+    static final Set<String> FEATURES_NOT_YET = Set.of(
+            "exemplar-storage", "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
+            "auto-gomaxprocs", "auto-reload-config", "concurrent-rule-eval", "created-timestamp-zero-ingestion",
+            "delayed-compaction", "native-histograms", "otlp-write-receiver", "otlp-deltatocumulative",
+            "promql-experimental-functions", "promql-per-step-stats", "promql-delayed-name-removal",
+            "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
+            "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
+            "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
+
+    /** The message for a flag the launcher does not know, or {@code null} if Prometheus has no such flag either. */
+    static String unsupported(String name) {
+        if (NOT_YET.contains(name)) {
+            return "flag --" + name + " of Prometheus is not supported by Promethium yet";
+        }
+        String go = GO_RUNTIME.get(name);
+        if (go != null) {
+            return "flag --" + name + " is a Go runtime setting of Prometheus; in Promethium " + go;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,270 @@
+package io.promethium.push.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The pushed groups: applies pushes (PUT replaces the group's families, POST only those it
+ * carries), deletions, wipes and expiry by time to live, after the Pushgateway's checks and the
+ * configured limits. Writers are serialized, as the Pushgateway's single write loop serializes
+ * them; readers get immutable snapshots. Thread-safe.
+ */
+final class GroupStore {
+
+    static final String PUSH_TIME = "push_time_seconds";
+    static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
+
+    /** What a push is allowed to be. */
+    record Limits(int maxGroups, int maxSamplesPerGroup) {
+    }
+
+    private final Limits limits;
+    private final LongSupplier nanoClock;
+    private final Map<GroupingKey, MetricGroup> groups = new HashMap<>();
+    /** Family name → groups holding it, so the checks visit only related families. */
+    private final Map<String, Set<GroupingKey>> byFamily = new HashMap<>();
+    private volatile List<MetricGroup> snapshot = List.of();
+    private volatile long version;
+    private volatile long expiredGroups;
+
+    /** @param nanoClock Unix time in nanoseconds */
+    GroupStore(Limits limits, LongSupplier nanoClock) {
+        this.limits = limits;
+        this.nanoClock = nanoClock;
+    }
+
+    static long wallClockNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * Applies a push.
+     *
+     * @param ttlMillis the group's time to live from now on, 0 for none
+     * @throws PushException when refused; a refusal that {@link PushException#recordsFailure()}
+     *     has already set the group's failure time
+     */
+    synchronized void push(GroupingKey key, Map<String, MetricFamily> families, boolean replace, long ttlMillis) throws PushException {
+        long now = nanoClock.getAsLong();
+        expireLocked(now);
+        MetricGroup existing = groups.get(key);
+        if (existing == null && groups.size() >= limits.maxGroups()) {
+            throw PushException.status(503, "the push endpoint holds " + groups.size()
+                    + " groups, its limit (--push.max-groups); group " + key + " is not created");
+        }
+        try {
+            Map<String, MetricFamily> sanitized = new LinkedHashMap<>();
+            for (MetricFamily f : families.values()) {
+                if (f.name().equals(PUSH_TIME) || f.name().equals(PUSH_FAILURE_TIME)) {
+                    throw PushException.rejected("\"" + f.name() + "\" is written by the push endpoint itself and cannot be pushed");
+                }
+                for (PushedMetric m : f.metrics()) {
+                    if (m.hasTimestamp()) {
+                        throw PushException.rejected("pushed metrics must not have timestamps");
+                    }
+                }
+                sanitized.put(f.name(), sanitize(f, key));
+            }
+            Map<String, MetricGroup.StoredFamily> after = new HashMap<>();
+            if (existing != null && !replace) {
+                after.putAll(existing.families());
+            }
+            for (MetricFamily f : sanitized.values()) {
+                after.put(f.name(), new MetricGroup.StoredFamily(f, now));
+            }
+            Map<String, MetricFamily> groupAfter = new HashMap<>();
+            after.forEach((n, sf) -> groupAfter.put(n, sf.family()));
+            ConsistencyCheck.check(sanitized, groupAfter, name -> othersOf(name, key));
+            MetricGroup next = new MetricGroup(key, after, now, existing == null ? 0 : existing.failureTimeNanos(), ttlMillis);
+            if (next.sampleCount() > limits.maxSamplesPerGroup()) {
+                throw PushException.rejected("group " + key + " would hold " + next.sampleCount()
+                        + " samples, more than the limit of " + limits.maxSamplesPerGroup() + " (--push.max-samples-per-group)");
+            }
+            put(next);
+        } catch (PushException e) {
+            if (e.recordsFailure()) {
+                recordFailureLocked(key, now, ttlMillis);
+            }
+            throw e;
+        }
+    }
+
+    /** Records a failed change of a group (a body the checks refused before the store saw it). */
+    synchronized void recordFailure(GroupingKey key, long ttlMillis) {
+        long now = nanoClock.getAsLong();
+        expireLocked(now);
+        recordFailureLocked(key, now, ttlMillis);
+    }
+
+    private void recordFailureLocked(GroupingKey key, long now, long ttlMillis) {
+        MetricGroup existing = groups.get(key);
+        if (existing == null) {
+            if (groups.size() >= limits.maxGroups()) {
+                return;
+            }
+            put(new MetricGroup(key, Map.of(), 0, now, ttlMillis));
+        } else {
+            put(new MetricGroup(key, existing.families(), existing.pushTimeNanos(), now, ttlMillis));
+        }
+    }
+
+    synchronized void delete(GroupingKey key) {
+        expireLocked(nanoClock.getAsLong());
+        MetricGroup removed = groups.remove(key);
+        if (removed != null) {
+            unindex(removed);
+            publish();
+        }
+    }
+
+    synchronized void wipe() {
+        groups.clear();
+        byFamily.clear();
+        publish();
+    }
+
+    /** Drops the groups whose time to live has passed; returns how many. */
+    synchronized int expire() {
+        return expireLocked(nanoClock.getAsLong());
+    }
+
+    /** Replaces the whole content, for restoring from the persistence file. */
+    synchronized void restore(Collection<MetricGroup> restored) {
+        groups.clear();
+        byFamily.clear();
+        for (MetricGroup g : restored) {
+            groups.put(g.key(), g);
+            index(g);
+        }
+        expireLocked(nanoClock.getAsLong());
+        publish();
+    }
+
+    /** The groups, sorted by grouping key, none expired. */
+    List<MetricGroup> groups() {
+        List<MetricGroup> s = snapshot;
+        long now = nanoClock.getAsLong();
+        for (MetricGroup g : s) {
+            if (g.expired(now)) {
+                expire();
+                return snapshot;
+            }
+        }
+        return s;
+    }
+
+    /** Groups dropped so far because their time to live passed. */
+    long expiredGroups() {
+        return expiredGroups;
+    }
+
+    /** Increases with every change; persistence writes when it moved. */
+    long version() {
+        return version;
+    }
+
+    private int expireLocked(long now) {
+        List<GroupingKey> dead = new ArrayList<>();
+        for (MetricGroup g : groups.values()) {
+            if (g.expired(now)) {
+                dead.add(g.key());
+            }
+        }
+        for (GroupingKey k : dead) {
+            unindex(groups.remove(k));
+        }
+        expiredGroups += dead.size();
+        if (!dead.isEmpty()) {
+            publish();
+        }
+        return dead.size();
+    }
+
+    private Collection<MetricFamily> othersOf(String name, GroupingKey self) {
+        Set<GroupingKey> keys = byFamily.get(name);
+        if (keys == null) {
+            return List.of();
+        }
+        List<MetricFamily> result = new ArrayList<>();
+        for (GroupingKey k : keys) {
+            if (!k.equals(self)) {
+                result.add(groups.get(k).families().get(name).family());
+            }
+        }
+        return result;
+    }
+
+    private void put(MetricGroup g) {
+        MetricGroup old = groups.put(g.key(), g);
+        if (old != null) {
+            unindex(old);
+        }
+        index(g);
+        publish();
+    }
+
+    private void index(MetricGroup g) {
+        for (String name : g.families().keySet()) {
+            byFamily.computeIfAbsent(name, n -> new HashSet<>()).add(g.key());
+        }
+    }
+
+    private void unindex(MetricGroup g) {
+        for (String name : g.families().keySet()) {
+            Set<GroupingKey> keys = byFamily.get(name);
+            if (keys != null) {
+                keys.remove(g.key());
+                if (keys.isEmpty()) {
+                    byFamily.remove(name);
+                }
+            }
+        }
+    }
+
+    private void publish() {
+        List<MetricGroup> list = new ArrayList<>(groups.values());
+        list.sort((a, b) -> a.key().compareTo(b.key()));
+        snapshot = List.copyOf(list);
+        version++;
+    }
+
+    /**
+     * The Pushgateway's label sanitizing: the grouping key's labels are set on every metric
+     * (replacing pushed values), {@code instance} is added empty when absent, labels sorted by name.
+     */
+    static MetricFamily sanitize(MetricFamily f, GroupingKey key) {
+        List<PushedMetric> metrics = new ArrayList<>(f.metrics().size());
+        for (PushedMetric m : f.metrics()) {
+            metrics.add(m.withLabels(sanitizeLabels(m.labels(), key)));
+        }
+        return f.withMetrics(metrics);
+    }
+
+    static List<LabelPair> sanitizeLabels(List<LabelPair> labels, GroupingKey key) {
+        Map<String, String> pending = new HashMap<>(key.labels());
+        List<LabelPair> out = new ArrayList<>(labels.size() + pending.size() + 1);
+        boolean hasInstance = false;
+        for (LabelPair l : labels) {
+            String v = pending.remove(l.name());
+            out.add(v == null ? l : new LabelPair(l.name(), v));
+            hasInstance |= l.name().equals("instance");
+        }
+        for (Map.Entry<String, String> e : pending.entrySet()) {
+            out.add(new LabelPair(e.getKey(), e.getValue()));
+            hasInstance |= e.getKey().equals("instance");
+        }
+        if (!hasInstance) {
+            out.add(new LabelPair("instance", ""));
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package io.promethium.push.internal;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Appends the pushed groups to the local storage on an interval, as a Prometheus scraping a
+ * Pushgateway would store them: every sample of the pushed page with the tick's timestamp, one
+ * batch per tick. With honor labels (the default, as a Pushgateway scrape job should be
+ * configured) the series keep their pushed {@code job} and {@code instance}; otherwise those become
+ * {@code exported_job}/{@code exported_instance} and the endpoint's own job and instance are set.
+ * A series that left the page (its group deleted, replaced or expired) gets a staleness marker at
+ * the next tick, so queries stop returning it at once. Empty label values are dropped, as a scrape
+ * drops them. Not thread-safe: one ticker thread calls {@link #tick}.
+ */
+final class StorageFeeder {
+
+    private static final Logger LOG = Logger.getLogger(StorageFeeder.class.getName());
+
+    private final GroupStore store;
+    private final boolean honorLabels;
+    private final String job;
+    private final String instance;
+    private final PushMetrics metrics;
+    private Map<Labels, Long> previous = new HashMap<>();
+
+    StorageFeeder(GroupStore store, boolean honorLabels, String job, String instance, PushMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+        this.honorLabels = honorLabels;
+        this.job = job;
+        this.instance = instance;
+    }
+
+    /** Appends one snapshot at {@code timestampMillis}; returns the number of samples appended. */
+    int tick(Storage storage, long timestampMillis) {
+        if (storage == null) {
+            return 0;
+        }
+        List<MetricFamily> families = PushedPage.gather(store.groups());
+        Appender appender = storage.appender();
+        Map<Labels, Long> next = new HashMap<>();
+        int[] appended = {0};
+        for (MetricFamily f : families) {
+            Metadata metadata = new Metadata(f.type().metricType, f.help(), "");
+            PushedPage.samples(f, (family, suffix, labels, extraLabel, extraValue, value) -> {
+                Labels series = labels(family.name() + suffix, labels, extraLabel, extraValue);
+                if (next.containsKey(series)) {
+                    return; // two pushed series that differ only by an empty label: one stored series
+                }
+                Long ref = previous.get(series);
+                try {
+                    long r = appender.append(ref == null ? 0 : ref, series, timestampMillis, value);
+                    if (ref == null) {
+                        r = appender.updateMetadata(r, series, metadata);
+                    }
+                    next.put(series, r);
+                    appended[0]++;
+                } catch (StorageException e) {
+                    metrics.storageRejected.increment();
+                    next.put(series, ref == null ? 0L : ref);
+                    LOG.log(Level.FINE, "push: sample of " + series + " not stored", e);
+                }
+            });
+        }
+        for (Map.Entry<Labels, Long> e : previous.entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                try {
+                    appender.append(e.getValue(), e.getKey(), timestampMillis, StaleMarker.STALE_NAN);
+                } catch (StorageException ex) {
+                    metrics.storageRejected.increment();
+                }
+            }
+        }
+        try {
+            appender.commit();
+            previous = next;
+            metrics.storedSamples.add(appended[0]);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "push: storing the pushed groups failed", e);
+        }
+        return appended[0];
+    }
+
+    private Labels labels(String name, List<LabelPair> labels, String extraLabel, double extraValue) {
+        Labels.Builder b = Labels.builder();
+        b.set(Labels.METRIC_NAME, name);
+        for (LabelPair l : labels) {
+            b.set(l.name(), l.value());
+        }
+        if (extraLabel != null) {
+            b.set(extraLabel, io.promethium.exposition.TextFormatWriter.formatValue(extraValue));
+        }
+        if (!honorLabels) {
+            for (String target : new String[] {"job", "instance"}) {
+                String pushed = b.get(target);
+                if (pushed != null && !pushed.isEmpty()) {
+                    b.set("exported_" + target, pushed);
+                }
+            }
+            b.set("job", job);
+            b.set("instance", instance);
+        }
+        return b.build();
+    }
+}

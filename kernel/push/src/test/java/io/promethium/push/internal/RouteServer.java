@@ -1,0 +1,167 @@
+package io.promethium.push.internal;
+
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.web.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A test stand-in for the web bundle: serves {@link Route}s on a loopback port with the JDK's HTTP
+ * server, matching paths as the route whiteboard does (longest prefix first, exact routes only
+ * on their own path), so the endpoint is tested over real HTTP without booting the server.
+ */
+final class RouteServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final List<Route> routes;
+
+    RouteServer(List<Route> routes) throws IOException {
+        this.routes = new ArrayList<>(routes);
+        this.routes.sort(Comparator.comparingInt((Route r) -> r.pathPrefix().length()).reversed());
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::dispatch);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void dispatch(com.sun.net.httpserver.HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            for (Route r : routes) {
+                String p = r.pathPrefix();
+                if (path.equals(p) || (!r.exactPath() && path.startsWith(p + "/"))) {
+                    r.handle(new Adapter(ex, path.substring(p.length())));
+                    return;
+                }
+            }
+            ex.sendResponseHeaders(404, -1);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private static final class Adapter implements HttpExchange {
+        private final com.sun.net.httpserver.HttpExchange ex;
+        private final String subPath;
+        private int status = 200;
+        private boolean sent;
+
+        Adapter(com.sun.net.httpserver.HttpExchange ex, String subPath) {
+            this.ex = ex;
+            this.subPath = subPath;
+        }
+
+        @Override
+        public String method() {
+            return ex.getRequestMethod();
+        }
+
+        @Override
+        public String path() {
+            return ex.getRequestURI().getPath();
+        }
+
+        @Override
+        public String rawPath() {
+            return ex.getRequestURI().getRawPath();
+        }
+
+        @Override
+        public String subPath() {
+            return subPath;
+        }
+
+        @Override
+        public String query() {
+            String q = ex.getRequestURI().getRawQuery();
+            return q == null ? "" : q;
+        }
+
+        @Override
+        public List<String> queryParameters(String name) {
+            List<String> values = new ArrayList<>();
+            for (String part : query().split("&")) {
+                int eq = part.indexOf('=');
+                String n = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+                if (n.equals(name)) {
+                    values.add(eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            return values;
+        }
+
+        @Override
+        public List<String> requestHeaders(String name) {
+            List<String> v = ex.getRequestHeaders().get(name);
+            return v == null ? List.of() : v;
+        }
+
+        @Override
+        public long requestContentLength() {
+            String v = ex.getRequestHeaders().getFirst("Content-Length");
+            return v == null ? -1 : Long.parseLong(v);
+        }
+
+        @Override
+        public InputStream requestBody() throws IOException {
+            InputStream in = ex.getRequestBody();
+            return "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding")) ? new GZIPInputStream(in) : in;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return ex.getRemoteAddress().toString();
+        }
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void responseHeader(String name, String value) {
+            ex.getResponseHeaders().add(name, value);
+        }
+
+        @Override
+        public OutputStream responseBody() throws IOException {
+            if (!sent) {
+                sent = true;
+                ex.sendResponseHeaders(status, 0);
+            }
+            return ex.getResponseBody();
+        }
+
+        @Override
+        public void respond(int code, String contentType, String body) throws IOException {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", contentType);
+            sent = true;
+            ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
+            if (b.length > 0) {
+                ex.getResponseBody().write(b);
+            }
+        }
+    }
+
+    /** A URI under this server. */
+    URI uri(String pathAndQuery) {
+        return URI.create(baseUrl() + pathAndQuery);
+    }
+}

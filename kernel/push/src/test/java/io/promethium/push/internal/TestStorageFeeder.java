@@ -1,0 +1,117 @@
+package io.promethium.push.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Storage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TestStorageFeeder {
+
+    record Sample(Labels labels, long time, double value) {
+    }
+
+    /** Records committed samples and metadata. */
+    static final class RecordingStorage implements Storage {
+        final List<Sample> samples = new ArrayList<>();
+        final List<Metadata> metadata = new ArrayList<>();
+
+        @Override
+        public Appender appender() {
+            List<Sample> batch = new ArrayList<>();
+            return new Appender() {
+                @Override
+                public long append(long ref, Labels labels, long timestamp, double value) {
+                    batch.add(new Sample(labels, timestamp, value));
+                    return labels.stableHash() | 1;
+                }
+
+                @Override
+                public long updateMetadata(long ref, Labels labels, Metadata m) {
+                    metadata.add(m);
+                    return ref;
+                }
+
+                @Override
+                public void commit() {
+                    samples.addAll(batch);
+                }
+
+                @Override
+                public void rollback() {
+                    batch.clear();
+                }
+            };
+        }
+
+        @Override
+        public Querier querier(long minTime, long maxTime) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long startTime() {
+            return Long.MAX_VALUE;
+        }
+
+        List<Sample> at(long time) {
+            return samples.stream().filter(s -> s.time() == time).toList();
+        }
+    }
+
+    private static void push(GroupStore store, GroupingKey key, String body) throws PushException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        store.push(key, TextBodyParser.parse(b, b.length), true, 0);
+    }
+
+    @Test
+    void storesThePushedPageWithHonoredLabelsAndMarksDeletedGroupsStale() throws Exception {
+        GroupStore store = new GroupStore(new GroupStore.Limits(10, 100), GroupStore::wallClockNanos);
+        push(store, GroupingKey.of("job", "batch", "instance", "host1"), "# HELP done Done.\n# TYPE done counter\ndone 5\n");
+        push(store, GroupingKey.of("job", "other"), "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n");
+        RecordingStorage storage = new RecordingStorage();
+        StorageFeeder feeder = new StorageFeeder(store, true, "pushgateway", "localhost:9090", new PushMetrics());
+        assertThat(feeder.tick(storage, 1000)).isEqualTo(9);
+        assertThat(storage.at(1000)).contains(
+                new Sample(Labels.of("__name__", "done", "job", "batch", "instance", "host1"), 1000, 5),
+                new Sample(Labels.of("__name__", "h_bucket", "job", "other", "le", "+Inf"), 1000, 1),
+                new Sample(Labels.of("__name__", "push_failure_time_seconds", "job", "other"), 1000, 0));
+        assertThat(storage.metadata).contains(new Metadata(io.promethium.api.model.MetricType.COUNTER, "Done.", ""));
+
+        store.delete(GroupingKey.of("job", "other"));
+        feeder.tick(storage, 2000);
+        List<Sample> second = storage.at(2000);
+        assertThat(second).contains(new Sample(Labels.of("__name__", "done", "job", "batch", "instance", "host1"), 2000, 5));
+        assertThat(second).filteredOn(s -> s.labels().get("job").equals("other"))
+                .hasSize(6).allMatch(s -> StaleMarker.isStale(s.value()));
+        feeder.tick(storage, 3000);
+        assertThat(storage.at(3000)).noneMatch(s -> s.labels().get("job").equals("other"));
+    }
+
+    @Test
+    void withoutHonorLabelsThePushedJobAndInstanceAreExported() throws Exception {
+        GroupStore store = new GroupStore(new GroupStore.Limits(10, 100), GroupStore::wallClockNanos);
+        push(store, GroupingKey.of("job", "batch", "instance", "host1"), "x 1\n");
+        push(store, GroupingKey.of("job", "noinstance"), "y 2\n");
+        RecordingStorage storage = new RecordingStorage();
+        new StorageFeeder(store, false, "pushgateway", "localhost:9090", new PushMetrics()).tick(storage, 1000);
+        assertThat(storage.samples).contains(
+                new Sample(Labels.of("__name__", "x", "job", "pushgateway", "instance", "localhost:9090",
+                        "exported_job", "batch", "exported_instance", "host1"), 1000, 1),
+                new Sample(Labels.of("__name__", "y", "job", "pushgateway", "instance", "localhost:9090",
+                        "exported_job", "noinstance"), 1000, 2));
+    }
+
+    @Test
+    void nothingIsAppendedWhileThereIsNoStorage() {
+        GroupStore store = new GroupStore(new GroupStore.Limits(10, 100), GroupStore::wallClockNanos);
+        assertThat(new StorageFeeder(store, true, "j", "i", new PushMetrics()).tick(null, 1)).isZero();
+    }
+}

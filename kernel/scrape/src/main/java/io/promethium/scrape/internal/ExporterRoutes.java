@@ -1,0 +1,65 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.api.collect.Exporter;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionFormats;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Serves every exporter's page over HTTP at {@code /exporters/<name>/metrics}, in the format the
+ * client's {@code Accept} asks for, so another Prometheus can scrape it; {@code /exporters}
+ * lists the installed exporters.
+ */
+final class ExporterRoutes {
+
+    private static final Logger LOG = Logger.getLogger(ExporterRoutes.class.getName());
+
+    private final Exporters exporters;
+
+    ExporterRoutes(Exporters exporters) {
+        this.exporters = Objects.requireNonNull(exporters, "exporters is null");
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.method().equals("GET") && !exchange.method().equals("HEAD")) {
+            exchange.responseHeader("Allow", "GET, HEAD");
+            exchange.respond(405, "text/plain; charset=utf-8", "method " + exchange.method() + " not allowed\n");
+            return;
+        }
+        String sub = exchange.subPath();
+        if (sub.isEmpty() || sub.equals("/")) {
+            StringBuilder list = new StringBuilder();
+            for (String name : exporters.names()) {
+                list.append(Exporters.PATH_PREFIX).append('/').append(name).append("/metrics\n");
+            }
+            exchange.respond(200, "text/plain; charset=utf-8", list.toString());
+            return;
+        }
+        String name = sub.endsWith("/metrics") ? sub.substring(1, sub.length() - "/metrics".length()) : "";
+        Exporter exporter = name.isEmpty() || name.indexOf('/') >= 0 ? null : exporters.get(name);
+        if (exporter == null) {
+            exchange.respond(404, "text/plain; charset=utf-8", "no exporter page at " + exchange.path()
+                    + "; installed: " + String.join(", ", exporters.names()) + "\n");
+            return;
+        }
+        ExpositionFormat format = ExpositionFormats.writerFor(exchange.requestHeader("Accept").orElse(null));
+        exchange.status(200);
+        exchange.responseHeader("Content-Type", format.contentType());
+        Writer out = new BufferedWriter(new OutputStreamWriter(exchange.responseBody(), StandardCharsets.UTF_8), 1 << 16);
+        try {
+            Exporters.render(exporter, format.newWriter(out));
+        } catch (RuntimeException e) {
+            // Headers are gone already: the page ends short, and the log says why.
+            LOG.log(Level.WARNING, "exporter " + name + " failed", e);
+        }
+        out.flush();
+    }
+}

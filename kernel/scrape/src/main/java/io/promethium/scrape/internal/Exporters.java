@@ -1,0 +1,101 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.api.collect.Exporter;
+import io.promethium.exposition.ExpositionWriter;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The exporter services by name, and which scrape targets are one of them on this server: a
+ * target whose URL is {@code /exporters/<name>/metrics} on a loopback address (or the listen
+ * host) at the server's own port. Those are scraped in-process; any other target goes over HTTP,
+ * so a config pointing at another Promethium's exporter keeps working. Thread-safe.
+ */
+public final class Exporters {
+
+    static final String PATH_PREFIX = "/exporters";
+    private static final String PAGE = "/metrics";
+
+    private final Map<String, Exporter> byName = new ConcurrentHashMap<>();
+    private volatile String listenHost = "";
+    private volatile int listenPort = 9090;
+
+    public void add(Exporter exporter) {
+        byName.put(exporter.name(), exporter);
+    }
+
+    public void remove(Exporter exporter) {
+        byName.remove(exporter.name(), exporter);
+    }
+
+    Exporter get(String name) {
+        return byName.get(name);
+    }
+
+    List<String> names() {
+        List<String> names = new ArrayList<>(byName.keySet());
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * The server's {@code --web.listen-address} ({@code host:port}, {@code [v6]:port}); an
+     * unparsable one keeps the default port 9090.
+     */
+    public void setListenAddress(String address) {
+        if (address == null) {
+            return;
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            return;
+        }
+        try {
+            listenPort = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        listenHost = host;
+    }
+
+    /** The exporter name when {@code url} is one of this server's exporter pages, else null. */
+    String inProcessName(URI url) {
+        String path = url.getPath();
+        if (path == null || !path.startsWith(PATH_PREFIX + "/") || !path.endsWith(PAGE)) {
+            return null;
+        }
+        String name = path.substring(PATH_PREFIX.length() + 1, path.length() - PAGE.length());
+        if (name.isEmpty() || name.indexOf('/') >= 0 || url.getPort() != listenPort || !isSelf(url.getHost())) {
+            return null;
+        }
+        return name;
+    }
+
+    private boolean isSelf(String host) {
+        if (host == null) {
+            return false;
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        // Literals only: a DNS lookup on every pool reload could hang, and names other than
+        // localhost may point anywhere.
+        return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1")
+                || host.equals("0:0:0:0:0:0:0:1")
+                || (!listenHost.isEmpty() && !listenHost.equals("0.0.0.0") && !listenHost.equals("::")
+                        && host.equalsIgnoreCase(listenHost));
+    }
+
+    /** Writes one exporter's page and ends it; a failing exporter's exception propagates. */
+    static void render(Exporter exporter, ExpositionWriter writer) {
+        exporter.collect(writer);
+        writer.finish();
+    }
+}

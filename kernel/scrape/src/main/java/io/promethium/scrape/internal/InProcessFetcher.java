@@ -1,0 +1,70 @@
+package io.promethium.scrape.internal;
+
+import io.promethium.api.collect.Exporter;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Scrapes an exporter of this server without HTTP: renders its page into a buffer reused from
+ * scrape to scrape, which the loop then parses like any other page (so relabeling, limits and
+ * staleness apply unchanged). Owned by one loop; not thread-safe.
+ */
+final class InProcessFetcher implements PageFetcher {
+
+    private static final ExpositionFormat FORMAT = ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
+
+    private final Exporters exporters;
+    private final String name;
+    private final long bodyLimit;
+    private final PageBuffer buffer = new PageBuffer(64 * 1024);
+    private final Writer text = new OutputStreamWriter(new OutputStream() {
+        @Override
+        public void write(int b) {
+            buffer.ensure(1)[buffer.length()] = (byte) b;
+            buffer.advance(1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) {
+            buffer.append(bytes, off, len);
+        }
+    }, StandardCharsets.UTF_8);
+
+    InProcessFetcher(Exporters exporters, String name, long bodyLimit) {
+        this.exporters = Objects.requireNonNull(exporters, "exporters is null");
+        this.name = Objects.requireNonNull(name, "name is null");
+        this.bodyLimit = bodyLimit;
+    }
+
+    @Override
+    public Page fetch() throws ScrapeException {
+        Exporter exporter = exporters.get(name);
+        if (exporter == null) {
+            throw new ScrapeException(ScrapeException.Kind.HTTP,
+                    "server returned HTTP status 404 Not Found: no exporter \"" + name + "\" is installed");
+        }
+        buffer.clear();
+        try {
+            ExpositionWriter writer = FORMAT.newWriter(text);
+            Exporters.render(exporter, writer);
+            text.flush();
+        } catch (Exception e) {
+            throw new ScrapeException(ScrapeException.Kind.HTTP,
+                    "server returned HTTP status 500 Internal Server Error: exporter \"" + name + "\" failed: " + e);
+        }
+        if (bodyLimit > 0 && buffer.length() > bodyLimit) {
+            throw new ScrapeException(ScrapeException.Kind.BODY_SIZE,
+                    "body size limit exceeded: exporter \"" + name + "\" wrote " + buffer.length() + " bytes, limit " + bodyLimit);
+        }
+        return new Page(FORMAT.contentType(), buffer.data(), 0, buffer.length());
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,111 @@
+package io.promethium.scrape.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.collect.Exporter;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
+import io.promethium.config.model.ConfigSections;
+import io.promethium.config.model.AlertingConfig;
+import io.promethium.config.model.GlobalConfig;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.config.model.ScrapeConfig;
+import io.promethium.config.model.StaticConfig;
+import io.promethium.config.model.StorageConfig;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExportersTest {
+
+    private static Exporter exporter(String name, double value) {
+        return new Exporter() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void collect(MetricWriter writer) {
+                writer.family("test_value", MetricType.GAUGE, "A test value.", "");
+                writer.sample("test_value", Labels.of("k", "v"), value);
+            }
+        };
+    }
+
+    @Test
+    void targetsOnThisServersPortAndLoopbackAreInProcessOthersAreNot() {
+        Exporters exporters = new Exporters();
+        exporters.setListenAddress("0.0.0.0:9191");
+        assertThat(exporters.inProcessName(URI.create("http://localhost:9191/exporters/node/metrics"))).isEqualTo("node");
+        assertThat(exporters.inProcessName(URI.create("http://127.0.0.1:9191/exporters/jvm/metrics"))).isEqualTo("jvm");
+        assertThat(exporters.inProcessName(URI.create("http://[::1]:9191/exporters/jvm/metrics"))).isEqualTo("jvm");
+        assertThat(exporters.inProcessName(URI.create("http://localhost:9090/exporters/node/metrics"))).isNull();
+        assertThat(exporters.inProcessName(URI.create("http://example.org:9191/exporters/node/metrics"))).isNull();
+        assertThat(exporters.inProcessName(URI.create("http://localhost:9191/metrics"))).isNull();
+        assertThat(exporters.inProcessName(URI.create("http://localhost:9191/exporters/a/b/metrics"))).isNull();
+        exporters.setListenAddress("10.1.2.3:9300");
+        assertThat(exporters.inProcessName(URI.create("http://10.1.2.3:9300/exporters/node/metrics"))).isEqualTo("node");
+    }
+
+    @Test
+    void inProcessFetcherRendersTheExportersPageAndReportsAMissingOrFailingOne() throws Exception {
+        Exporters exporters = new Exporters();
+        exporters.add(exporter("test", 42));
+        InProcessFetcher fetcher = new InProcessFetcher(exporters, "test", 0);
+        PageFetcher.Page page = fetcher.fetch();
+        String text = new String(page.buffer(), page.offset(), page.length(), StandardCharsets.UTF_8);
+        assertThat(text).contains("# TYPE test_value gauge").contains("test_value{k=\"v\"} 42");
+        assertThat(page.contentType()).startsWith("text/plain");
+
+        assertThatThrownBy(() -> new InProcessFetcher(exporters, "absent", 0).fetch())
+                .hasMessageContaining("404").hasMessageContaining("absent");
+        exporters.add(new Exporter() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public void collect(MetricWriter writer) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        assertThatThrownBy(() -> new InProcessFetcher(exporters, "broken", 0).fetch()).hasMessageContaining("boom");
+        assertThatThrownBy(() -> new InProcessFetcher(exporters, "test", 10).fetch()).hasMessageContaining("body size limit");
+    }
+
+    @Test
+    void aScrapeConfigPointingAtAnExporterOfThisServerStoresItsSamplesWithoutHttp() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there, so HTTP would fail
+        }
+        MemoryStorage storage = new MemoryStorage();
+        ScrapeManager manager = new ScrapeManager();
+        try {
+            manager.setStorage(storage);
+            manager.exporters().setListenAddress("127.0.0.1:" + port);
+            manager.exporters().add(exporter("test", 7));
+            ScrapeConfig job = Configs.withTiming(Configs.job("exp"), Duration.ofMillis(200), Duration.ofMillis(150));
+            job = Configs.withTargets(job, List.of(new StaticConfig(List.of("localhost:" + port), Labels.EMPTY)), List.of());
+            job = Configs.withMetricsPath(job, "/exporters/test/metrics");
+            manager.applyConfig(new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(job), AlertingConfig.EMPTY,
+                    ConfigSections.NONE, StorageConfig.DEFAULT, ""));
+            for (int i = 0; i < 100 && storage.all().keySet().stream().noneMatch(l -> l.metricName().equals("test_value")); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(storage.all().keySet()).anyMatch(l -> l.metricName().equals("test_value")
+                    && "exp".equals(l.get("job")) && "v".equals(l.get("k")));
+            assertThat(storage.all().entrySet()).anyMatch(e -> e.getKey().metricName().equals("up")
+                    && e.getValue().stream().anyMatch(s -> s.value() == 1));
+        } finally {
+            manager.close();
+        }
+    }
+}

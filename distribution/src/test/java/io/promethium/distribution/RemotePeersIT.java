@@ -240,9 +240,7 @@ class RemotePeersIT {
                       - url: http://127.0.0.1:%d/api/v1/write
                         queue_config: {batch_send_deadline: 500ms, min_backoff: 100ms, max_backoff: 1s}
                     """.formatted(target.getAddress().getPort(), agent.port, vm.port))
-                    .env("PROMETHIUM_JAVA_OPTS", "-Dpromethium.flag.agent=true -Dpromethium.flag.storage.agent.path="
-                            + agent.home.resolve("data-agent"))
-                    .start().awaitReady();
+                    .start("--agent", "--storage.agent.path=" + agent.home.resolve("data-agent")).awaitReady();
             HttpResponse<String> q = agent.get("/api/v1/query?query=up");
             assertThat(q.statusCode()).isEqualTo(422);
             assertThat(q.body()).contains("unavailable with Prometheus Agent");

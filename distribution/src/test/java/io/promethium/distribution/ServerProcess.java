@@ -32,7 +32,6 @@ final class ServerProcess implements AutoCloseable {
     final int port;
     final Path log;
     private Process process;
-    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
     private ServerProcess(Path home, int port) {
         this.home = home;
@@ -64,12 +63,6 @@ final class ServerProcess implements AutoCloseable {
         return this;
     }
 
-    /** Sets an environment variable of the server process (e.g. {@code PROMETHIUM_JAVA_OPTS}). */
-    ServerProcess env(String name, String value) {
-        environment.put(name, value);
-        return this;
-    }
-
     /** Starts {@code bin/promethium} with the given flags plus a loopback listen address. */
     ServerProcess start(String... flags) throws IOException {
         List<String> command = new ArrayList<>();
@@ -84,7 +77,6 @@ final class ServerProcess implements AutoCloseable {
     Process run(List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
         return builder.start();
     }
 

@@ -100,9 +100,9 @@ public final class ReadClientCodec {
 
     /** Decodes a sampled {@code ReadResponse} (already decompressed). */
     public static void decodeSampled(byte[] raw, int length, SeriesSink sink) throws ProtoException {
-        Samples buffer = new Samples();
+        WriteRequestDecoder decoder = new WriteRequestDecoder();
         ProtoReader r = new ProtoReader(raw, 0, length);
-        int queryIndex = 0;
+        int[] queryIndex = {0};
         while (r.hasMore()) {
             int tag = r.tag();
             if (tag != (1 << 3 | 2)) {
@@ -110,51 +110,16 @@ public final class ReadClientCodec {
                 continue;
             }
             int end = r.lengthDelimitedEnd();
-            ProtoReader result = new ProtoReader(raw, r.position(), end);
-            while (result.hasMore()) {
-                int t = result.tag();
-                if (t != (1 << 3 | 2)) {
-                    result.skip(t);
-                    continue;
-                }
-                int tsEnd = result.lengthDelimitedEnd();
-                timeSeries(new ProtoReader(raw, result.position(), tsEnd), queryIndex, buffer, sink);
-                result.position(tsEnd);
+            try {
+                decoder.decode(raw, r.position(), end, (labels, ts, vs, n, ex, exN) -> sink.series(queryIndex[0], labels, ts, vs, n));
+            } catch (ProtoException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ProtoException(String.valueOf(e.getMessage()));
             }
             r.position(end);
-            queryIndex++;
+            queryIndex[0]++;
         }
-    }
-
-    private static void timeSeries(ProtoReader r, int queryIndex, Samples buffer, SeriesSink sink) throws ProtoException {
-        Labels.Builder labels = Labels.builder();
-        buffer.count = 0;
-        while (r.hasMore()) {
-            int tag = r.tag();
-            switch (tag) {
-                case 1 << 3 | 2 -> label(r, labels);
-                case 2 << 3 | 2 -> {
-                    int end = r.lengthDelimitedEnd();
-                    ProtoReader s = new ProtoReader(r.buffer(), r.position(), end);
-                    double v = 0;
-                    long t = 0;
-                    while (s.hasMore()) {
-                        int st = s.tag();
-                        if (st == (1 << 3 | 1)) {
-                            v = s.fixed64AsDouble();
-                        } else if (st == (2 << 3)) {
-                            t = s.varint();
-                        } else {
-                            s.skip(st);
-                        }
-                    }
-                    r.position(end);
-                    buffer.add(t, v);
-                }
-                default -> r.skip(tag);
-            }
-        }
-        sink.series(queryIndex, labels.build(), buffer.timestamps, buffer.values, buffer.count);
     }
 
     /**
@@ -237,7 +202,7 @@ public final class ReadClientCodec {
             while (s.hasMore()) {
                 int t = s.tag();
                 switch (t) {
-                    case 1 << 3 | 2 -> label(s, labels);
+                    case 1 << 3 | 2 -> WriteRequestDecoder.label(s, labels);
                     case 2 << 3 | 2 -> {
                         int cEnd = s.lengthDelimitedEnd();
                         ProtoReader c = new ProtoReader(frame, s.position(), cEnd);
@@ -270,26 +235,6 @@ public final class ReadClientCodec {
             sink.series(queryIndex, labels.build(), buffer.timestamps, buffer.values, buffer.count);
             r.position(end);
         }
-    }
-
-    private static void label(ProtoReader r, Labels.Builder into) throws ProtoException {
-        int end = r.lengthDelimitedEnd();
-        ProtoReader l = new ProtoReader(r.buffer(), r.position(), end);
-        String name = "";
-        String value = "";
-        while (l.hasMore()) {
-            int tag = l.tag();
-            switch (tag) {
-                case 1 << 3 | 2 -> name = l.string();
-                case 2 << 3 | 2 -> value = l.string();
-                default -> l.skip(tag);
-            }
-        }
-        r.position(end);
-        if (name.isEmpty()) {
-            throw new ProtoException("invalid label: empty label name");
-        }
-        into.set(name, value);
     }
 
     /** Reused sample arrays. */

@@ -31,13 +31,21 @@ public final class WriteRequestDecoder {
     private Exemplar[] exemplars = new Exemplar[4];
 
     public void decode(byte[] buf, int length, Sink sink) throws Exception {
-        ProtoReader r = new ProtoReader(buf, 0, length);
+        decode(buf, 0, length, sink);
+    }
+
+    /**
+     * Decodes {@code repeated TimeSeries timeseries = 1} in {@code buf[offset, end)}: a whole
+     * {@code WriteRequest}, or a remote read {@code QueryResult}, which has the same shape.
+     */
+    public void decode(byte[] buf, int offset, int end, Sink sink) throws Exception {
+        ProtoReader r = new ProtoReader(buf, offset, end);
         while (r.hasMore()) {
             int tag = r.tag();
             if (tag == (1 << 3 | 2)) {
-                int end = r.lengthDelimitedEnd();
-                timeSeries(new ProtoReader(buf, r.position(), end), sink);
-                r.position(end);
+                int seriesEnd = r.lengthDelimitedEnd();
+                timeSeries(new ProtoReader(buf, r.position(), seriesEnd), sink);
+                r.position(seriesEnd);
             } else {
                 r.skip(tag);
             }
@@ -103,7 +111,8 @@ public final class WriteRequestDecoder {
         sink.series(labels.build(), timestamps, values, count, exemplars, exemplarCount);
     }
 
-    private static void label(ProtoReader r, Labels.Builder into) throws ProtoException {
+    /** Reads one {@code Label} message into {@code into}, refusing an empty or repeated name. */
+    static void label(ProtoReader r, Labels.Builder into) throws ProtoException {
         int end = r.lengthDelimitedEnd();
         ProtoReader l = new ProtoReader(r.buffer(), r.position(), end);
         String name = "";

@@ -77,6 +77,21 @@ public record HttpClientSettings(String basicAuthUser, String basicAuthPassword,
                 c.bool("enable_http2", true), proxy);
     }
 
+    /** The entry's required {@code url}: an http or https URL with a host. */
+    public static URI url(PluginConfig c) throws ConfigException {
+        String urlText = c.requiredString("url");
+        URI url;
+        try {
+            url = URI.create(urlText);
+        } catch (IllegalArgumentException e) {
+            throw c.error("url: invalid URL \"" + urlText + "\": " + e.getMessage());
+        }
+        if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")) || url.getHost() == null) {
+            throw c.error("url: \"" + urlText + "\" is not an http or https URL with a host");
+        }
+        return url;
+    }
+
     /** A JDK client for {@code url}; plain HTTP stays 1.1 as Go's client (no h2c upgrade a peer may not expect). */
     public HttpClient newClient(URI url, Duration connectTimeout) {
         HttpClient.Builder b = HttpClient.newBuilder()

@@ -93,24 +93,7 @@ final class RemoteQuerier implements Querier {
         for (Map.Entry<Labels, List<RemoteReadClient.SeriesData>> e : merged.entrySet()) {
             result.add(series(e.getKey(), e.getValue()));
         }
-        List<String> w = List.copyOf(warnings);
-        SeriesSet set = SeriesSet.ofList(result);
-        return new SeriesSet() {
-            @Override
-            public boolean next() {
-                return set.next();
-            }
-
-            @Override
-            public Series at() {
-                return set.at();
-            }
-
-            @Override
-            public List<String> warnings() {
-                return w;
-            }
-        };
+        return SeriesSet.ofList(result, warnings);
     }
 
     /** Whether the query's equality matchers include every required pair. */

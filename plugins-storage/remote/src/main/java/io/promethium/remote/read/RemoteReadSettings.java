@@ -36,16 +36,7 @@ public record RemoteReadSettings(URI url, String name, Duration remoteTimeout, M
 
     public static RemoteReadSettings parse(PluginConfig c, SectionContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        String urlText = c.requiredString("url");
-        URI url;
-        try {
-            url = URI.create(urlText);
-        } catch (IllegalArgumentException e) {
-            throw c.error("url: invalid URL \"" + urlText + "\": " + e.getMessage());
-        }
-        if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")) || url.getHost() == null) {
-            throw c.error("url: \"" + urlText + "\" is not an http or https URL with a host");
-        }
+        URI url = HttpClientSettings.url(c);
         Duration timeout = c.duration("remote_timeout", Duration.ofMinutes(1));
         if (timeout.isZero() || timeout.isNegative()) {
             throw c.error("remote_timeout must be greater than zero");

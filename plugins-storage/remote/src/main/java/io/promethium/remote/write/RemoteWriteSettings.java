@@ -63,16 +63,7 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
     /** Parses and validates one entry. */
     public static RemoteWriteSettings parse(PluginConfig c, SectionContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        String urlText = c.requiredString("url");
-        URI url;
-        try {
-            url = URI.create(urlText);
-        } catch (IllegalArgumentException e) {
-            throw c.error("url: invalid URL \"" + urlText + "\": " + e.getMessage());
-        }
-        if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")) || url.getHost() == null) {
-            throw c.error("url: \"" + urlText + "\" is not an http or https URL with a host");
-        }
+        URI url = HttpClientSettings.url(c);
         for (String refused : REFUSED_AUTH) {
             if (c.values().get(refused) != null) {
                 throw c.error(refused + ": not supported by Promethium's remote write yet");

@@ -91,24 +91,7 @@ public final class FanoutQueryable implements Queryable {
             for (Map.Entry<Labels, List<Series>> e : merged.entrySet()) {
                 result.add(e.getValue().size() == 1 ? e.getValue().get(0) : new MergedSeries(e.getKey(), e.getValue()));
             }
-            SeriesSet set = SeriesSet.ofList(result);
-            List<String> w = List.copyOf(warnings);
-            return new SeriesSet() {
-                @Override
-                public boolean next() {
-                    return set.next();
-                }
-
-                @Override
-                public Series at() {
-                    return set.at();
-                }
-
-                @Override
-                public List<String> warnings() {
-                    return w;
-                }
-            };
+            return SeriesSet.ofList(result, warnings);
         }
 
         @Override

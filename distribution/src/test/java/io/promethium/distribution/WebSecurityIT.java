@@ -30,7 +30,7 @@ class WebSecurityIT {
         try (ServerProcess server = ServerProcess.prepare()) {
             Path webConfig = server.home.resolve("conf/web.yml");
             Files.writeString(webConfig, "basic_auth_users:\n  admin: " + BCrypt.hashpw("s3cret", BCrypt.gensalt(4)) + "\n");
-            server.start("--web.config.file=" + webConfig);
+            server.start("--web.config.file=" + webConfig, "--web.enable-admin-api");
             server.await(Duration.ofSeconds(60), () -> server.get("/-/healthy").statusCode() == 401, "server up, asking for auth");
             HttpResponse<String> anonymous = server.get("/metrics");
             assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -50,6 +50,13 @@ class WebSecurityIT {
                     .PUT(HttpRequest.BodyPublishers.ofString("secured_total 1\n"))).statusCode()).isEqualTo(200);
             assertThat(server.send(HttpRequest.newBuilder(server.uri("/push/metrics")).header("Authorization", basic("admin", "s3cret")))
                     .body()).contains("secured_total{instance=\"\",job=\"secured\"} 1");
+            // So do the admin console and its API.
+            assertThat(server.get("/admin").statusCode()).as("the admin console").isEqualTo(401);
+            assertThat(server.get("/api/v1/admin/plugins").statusCode()).as("the admin API").isEqualTo(401);
+            HttpResponse<String> console = server.send(HttpRequest.newBuilder(server.uri("/admin"))
+                    .header("Authorization", basic("admin", "s3cret")));
+            assertThat(console.statusCode()).isEqualTo(200);
+            assertThat(console.body()).contains("<meta name=\"promethium-admin\" content=\"true\">");
         }
     }
 

@@ -6,6 +6,10 @@ import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,13 +45,40 @@ public final class ConfigLoader {
     public PrometheusConfig load(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = decode(file, Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
         return parse(file, text);
+    }
+
+    /**
+     * The file as UTF-8 text; invalid bytes are an error at their line and column, as Prometheus
+     * refuses label names and values that are not valid UTF-8.
+     */
+    static String decode(Path file, byte[] bytes) throws ConfigException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            // decode() leaves the buffer at the first bad byte.
+            int bad = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < bad; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int column = new String(bytes, lineStart, bad - lineStart, StandardCharsets.UTF_8).length() + 1;
+            throw new ConfigException(file + ":" + line + ":" + column + ": invalid UTF-8 (byte 0x"
+                    + Integer.toHexString(bytes[bad] & 0xff) + ")");
+        }
     }
 
     /** Parses config text; {@code file} names it in errors and anchors relative paths. */

@@ -151,6 +151,19 @@ class PrometheusValidationTest {
                 .containsEntry("literal", "foo$bar").containsEntry("unset", "xy");
     }
 
+    @Test
+    void bytesThatAreNotUtf8AreAnErrorAtTheirPosition(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("prometheus.yml");
+        byte[] head = "global:\n  external_labels:\n    a: \"x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 3);
+        bytes[head.length] = (byte) 0xff;
+        bytes[head.length + 1] = '"';
+        bytes[head.length + 2] = '\n';
+        java.nio.file.Files.write(file, bytes);
+        assertThatThrownBy(() -> new ConfigLoader(PluginKeys.NONE).load(file))
+                .hasMessage(file + ":3:10: invalid UTF-8 (byte 0xff)");
+    }
+
     // --- remote_write / remote_read ---
 
     @Test
@@ -324,6 +337,7 @@ class PrometheusValidationTest {
         assertRejected("runtime:\n  gogc: 50\n", "1:1", "runtime: Go runtime settings");
         assertRejected("otlp:\n  promote_resource_attributes: [a]\n", "1:1", "otlp: the OTLP receiver is not supported yet");
         assertRejected("global:\n  scrape_failure_log_file: f.log\n", "2:3", "scrape_failure_log_file: logging failed scrapes");
+        assertRejected("global:\n  query_log_file: q.log\n", "2:3", "query_log_file: logging queries to a file is not supported yet");
         assertRejected("global:\n  metric_name_validation_scheme: legacy\n", "2:3", "only utf8 name validation is supported");
         assertRejected(scrape("scrape_native_histograms: true"), "3:5", "scrape_native_histograms: \"true\": only false");
         assertRejected(scrape("convert_classic_histograms_to_nhcb: true"), "3:5", "convert_classic_histograms_to_nhcb");

@@ -190,6 +190,7 @@ final class Flags {
         sb.append("  server (default)                 Run the server.\n");
         sb.append("  check config FILE...             Check whether config files are valid.\n");
         sb.append("  check rules FILE...              Check whether rule files are valid.\n");
+        sb.append("  check alertmanager-config FILE...  Check whether alertmanager.yml files are valid (as amtool check-config).\n");
         sb.append("  test rules FILE...               Run rule unit tests (promtool's test file format).\n");
         sb.append("  tsdb list|analyze|create-blocks-from|bench ...  TSDB tools.\n\n");
         sb.append("Flags:\n");

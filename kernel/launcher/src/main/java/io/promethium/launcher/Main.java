@@ -61,12 +61,15 @@ public final class Main {
                     return new Server(flags, home).run();
                 }
                 case "check" -> {
-                    if (command.size() < 3 || !List.of("config", "rules").contains(command.get(1))) {
-                        throw new Flags.UsageException("usage: promethium check config|rules FILE...");
+                    if (command.size() < 3 || !List.of("config", "rules", "alertmanager-config").contains(command.get(1))) {
+                        throw new Flags.UsageException("usage: promethium check config|rules|alertmanager-config FILE...");
                     }
                     Flags flags = Flags.parse(specs, flagArgs);
-                    String tool = command.get(1).equals("config") ? "io.promethium.config.tool.CheckConfig"
-                            : "io.promethium.rules.tool.CheckRules";
+                    String tool = switch (command.get(1)) {
+                        case "config" -> "io.promethium.config.tool.CheckConfig";
+                        case "rules" -> "io.promethium.rules.tool.CheckRules";
+                        default -> "io.promethium.alertmanager.tool.CheckAlertmanagerConfig";
+                    };
                     return runTool(flags, tool, command.subList(2, command.size()), err);
                 }
                 case "test" -> {

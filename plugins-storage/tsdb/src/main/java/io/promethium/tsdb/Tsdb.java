@@ -721,7 +721,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
             closed = true;
         }
         if (background != null) {
-            background.shutdownNow();
+            // No interrupt: a compaction or checkpoint interrupted inside FileChannel I/O would
+            // close the channel it writes (the WAL's among them) and fail the close below.
+            background.shutdown();
             try {
                 background.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

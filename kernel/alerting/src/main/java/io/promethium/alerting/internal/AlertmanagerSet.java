@@ -37,6 +37,8 @@ final class AlertmanagerSet {
     private final HttpClient client;
     private final String authorization;
     private final Map<String, List<TargetGroup>> discovered = new LinkedHashMap<>();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AlertmanagerSet.class.getName());
+
     private volatile List<URI> active = List.of();
     private volatile List<URI> dropped = List.of();
 
@@ -161,6 +163,11 @@ final class AlertmanagerSet {
                         if (u != null) {
                             off.add(u);
                         }
+                        continue;
+                    }
+                    if (after.get("__address__").indexOf('/') >= 0) {
+                        // As Prometheus: an address is host:port, never a URL; such a target is not used.
+                        LOG.warning("alertmanager " + name + ": \"" + after.get("__address__") + "\" is not a valid hostname");
                         continue;
                     }
                     URI u = toUri(after);

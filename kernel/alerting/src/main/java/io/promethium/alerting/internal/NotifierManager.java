@@ -174,25 +174,7 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
     /** Adds external labels (without overriding), applies {@code alert_relabel_configs}, and queues. */
     @Override
     public void send(List<Alert> alerts) {
-        Labels ext = externalLabels;
-        Relabeler relabel = alertRelabeler;
-        List<Alert> prepared = new ArrayList<>(alerts.size());
-        for (Alert a : alerts) {
-            Labels.Builder lb = a.labels().toBuilder();
-            for (int i = 0; i < ext.size(); i++) {
-                if (lb.get(ext.name(i)).isEmpty()) {
-                    lb.set(ext.name(i), ext.value(i));
-                }
-            }
-            if (!relabel.process(lb)) {
-                continue;
-            }
-            Labels l = lb.build();
-            if (l.isEmpty()) {
-                continue;
-            }
-            prepared.add(new Alert(l, a.annotations(), a.startsAt(), a.endsAt(), a.generatorUrl()));
-        }
+        List<Alert> prepared = io.promethium.alerting.AlertPreparation.prepare(alerts, externalLabels, alertRelabeler);
         if (prepared.isEmpty()) {
             return;
         }

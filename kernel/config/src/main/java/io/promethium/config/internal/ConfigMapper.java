@@ -111,7 +111,8 @@ public final class ConfigMapper {
         Duration evaluation = f.duration("evaluation_interval", d.evaluationInterval());
         Duration ruleQueryOffset = f.duration("rule_query_offset", Duration.ZERO);
         Labels external = externalLabels(f);
-        String queryLog = f.string("query_log_file", "");
+        Unsupported.refuse(f, "query_log_file", "logging queries to a file is not supported yet");
+        String queryLog = "";
         ScrapeLimits limits = limits(f, ScrapeLimits.NONE);
         refuseUnsupportedScrapeSettings(f);
         f.finish();

@@ -54,6 +54,21 @@ class ExportersTest {
     }
 
     @Test
+    void anInvalidOrTakenNameIsRefusedAndTheFirstExporterKeepsItsPage() {
+        Exporters exporters = new Exporters();
+        Exporter first = exporter("node", 1);
+        exporters.add(first);
+        exporters.add(exporter("node", 2));
+        exporters.add(exporter("Bad/Name", 3));
+        assertThat(exporters.get("node")).isSameAs(first);
+        assertThat(exporters.names()).containsExactly("node");
+        exporters.remove(exporter("node", 4));
+        assertThat(exporters.get("node")).as("only the registered instance removes the page").isSameAs(first);
+        exporters.remove(first);
+        assertThat(exporters.names()).isEmpty();
+    }
+
+    @Test
     void inProcessFetcherRendersTheExportersPageAndReportsAMissingOrFailingOne() throws Exception {
         Exporters exporters = new Exporters();
         exporters.add(exporter("test", 42));

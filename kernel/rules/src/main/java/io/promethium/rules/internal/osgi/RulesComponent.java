@@ -45,7 +45,8 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
 
     private volatile QueryEngine engine;
     private volatile Storage storage;
-    private volatile AlertSender sender;
+    /** Every sender gets every alert: external Alertmanagers and the in-process one, side by side. */
+    private final List<AlertSender> senders = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final DefaultRuleManager manager;
 
     /** For {@link java.util.ServiceLoader}: defaults, no engine, storage or sender until set. */
@@ -104,8 +105,7 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
     }
 
     private void notify(List<Alert> alerts) {
-        AlertSender s = sender;
-        if (s != null) {
+        for (AlertSender s : senders) {
             s.send(alerts);
         }
     }
@@ -134,16 +134,13 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void bindAlertSender(AlertSender s) {
-        sender = s;
+        senders.add(s);
     }
 
     public void unbindAlertSender(AlertSender s) {
-        if (sender == s) {
-            sender = null;
-        }
+        senders.remove(s);
     }
 
     @Deactivate

@@ -64,17 +64,18 @@ export function adminPage(root) {
     file.value = '';
   }
 
-  function update(plugin) {
-    const picker = h('input', { type: 'file', accept: '.jar,application/java-archive', hidden: true });
+  /** Update: a file chooser in the row (a label styled as a button opens it; it is focusable too). */
+  function updateButton(plugin) {
+    const picker = h('input', { type: 'file', accept: '.jar,application/java-archive', class: 'visually-hidden update-file',
+      'aria-label': 'New jar for ' + plugin.symbolicName });
     picker.addEventListener('change', async () => {
       const jar = picker.files[0];
-      picker.remove();
+      picker.value = '';
       if (!jar || !(await confirmAction(`Replace ${plugin.symbolicName} ${plugin.version} with ${jar.name}?`, 'Update'))) return;
       await act('Updating ' + plugin.symbolicName, () => api(`/api/v1/admin/plugins/${plugin.id}`, { method: 'PUT', body: jar,
         headers: { 'Content-Type': 'application/java-archive' } }));
     });
-    root.append(picker);
-    picker.click();
+    return h('label', { class: 'button update' }, 'Update…', picker);
   }
 
   function actions(p) {
@@ -84,7 +85,7 @@ export function adminPage(root) {
       running
         ? h('button', { type: 'button', class: 'stop', onclick: () => act('Stopping ' + p.symbolicName, () => api(`/api/v1/admin/plugins/${p.id}/stop`, { method: 'POST' })) }, 'Stop')
         : h('button', { type: 'button', class: 'start', onclick: () => act('Starting ' + p.symbolicName, () => api(`/api/v1/admin/plugins/${p.id}/start`, { method: 'POST' })) }, 'Start'),
-      h('button', { type: 'button', class: 'update', onclick: () => update(p) }, 'Update…'),
+      updateButton(p),
       h('button', { type: 'button', class: 'danger uninstall', onclick: async () => {
         if (await confirmAction(`Uninstall ${p.symbolicName} ${p.version}${p.file ? ' and delete plugins/' + p.file : ''}?`, 'Uninstall')) {
           await act('Uninstalling ' + p.symbolicName, () => api(`/api/v1/admin/plugins/${p.id}`, { method: 'DELETE' }));

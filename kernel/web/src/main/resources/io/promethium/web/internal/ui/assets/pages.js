@@ -185,7 +185,7 @@ export function serviceDiscoveryPage(root) {
           h('td', {}, labelChips(d)), h('td', {}, l ? labelChips(l) : badge('dropped', 'warn')))))));
     }));
     clear(root, h('h1', {}, 'Service discovery'),
-      data.droppedTargetCounts ? h('p', { class: 'muted' }, 'Dropped targets per pool: '
+      Object.keys(data.droppedTargetCounts || {}).length ? h('p', { class: 'muted' }, 'Dropped targets per pool: '
         + Object.entries(data.droppedTargetCounts).map(([k, v]) => `${k}: ${v}`).join(', ')) : null,
       h('div', { class: 'toolbar' }, searchBox('search', 'Filter by label', (v) => { filter = v; render(); })), list);
     render();

@@ -68,10 +68,17 @@ const nextSignificant = (tokens, i) => { for (let j = i + 1; j < tokens.length; 
 export function highlight(text) {
   const tokens = tokenize(text);
   let braces = 0;
+  let labelList = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.type === '{') braces++;
     else if (t.type === '}') braces = Math.max(0, braces - 1);
+    else if (t.type === ')') labelList = false;
+    else if (t.type === '(') {
+      let prev = null;
+      for (let j = i - 1; j >= 0; j--) if (tokens[j].type !== 'ws') { prev = tokens[j]; break; }
+      labelList = !!prev && prev.type === 'ident' && LABEL_LIST_OPENERS.has(prev.text.toLowerCase());
+    }
     let cls = '';
     switch (t.type) {
       case 'comment': cls = 'comment'; break;
@@ -83,7 +90,7 @@ export function highlight(text) {
       case 'ident': {
         const lower = t.text.toLowerCase();
         const next = nextSignificant(tokens, i);
-        if (braces > 0) cls = 'label';
+        if (braces > 0 || labelList) cls = 'label';
         else if (lower === 'inf' || lower === 'nan') cls = 'num';
         else if (KEYWORD_SET.has(lower)) cls = 'kw';
         else if (AGGREGATION_SET.has(lower) && next && (next.type === '(' || next.text === 'by' || next.text === 'without')) cls = 'agg';

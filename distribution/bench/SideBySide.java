@@ -1,0 +1,478 @@
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Side-by-side ingestion and query benchmark: Prometheus, VictoriaMetrics (when installed) and
+ * Promethium scrape the same loopback targets, each serving a real node_exporter page whose
+ * counters and gauges move between scrapes, each server with its default flags. Measured from
+ * outside: CPU from /proc, peak RSS (VmHWM), samples and series from each server's own
+ * counters, WAL bytes, query latency, WAL replay to ready. Loopback only, bounded in time.
+ *
+ * <p>Run through {@code distribution/bench/side-by-side}, which builds the tarball and finds a
+ * JDK; this file is a single-file Java program with no dependencies.
+ */
+public final class SideBySide {
+
+    record Options(Path home, int targets, Duration interval, Duration warmup, Duration window, int queryRepeats,
+                   List<String> servers, Path work) {
+    }
+
+    /** One line of the template page: text before the value, the value, and how it moves. */
+    record Line(String prefix, double base, char kind) {
+    }
+
+    /** A server under test. */
+    record Server(String name, Process process, int port, Path data) {
+    }
+
+    /** What was measured of one server. */
+    record Figures(double cpuSeconds, double samples, double series, long peakRssBytes, long walBytes,
+                   Map<String, Double> queryMillis, double replaySeconds) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+    private static final List<String> QUERIES = List.of(
+            "vector(1)",
+            "no_such_metric",
+            "avg_over_time(node_memory_MemFree_bytes[2m])",
+            "sum by (mode) (rate(node_cpu_seconds_total[1m]))",
+            "topk(5, rate(node_network_receive_bytes_total[1m]))",
+            "count({__name__=~\"node_.+\"})");
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        Files.createDirectories(o.work());
+        System.out.printf(Locale.ROOT, "side-by-side: %d targets, interval %s, warm-up %s, window %s, servers %s%n",
+                o.targets(), o.interval(), o.warmup(), o.window(), o.servers());
+        List<Line> page = template(o.work());
+        System.out.printf(Locale.ROOT, "node_exporter page: %d samples per target%n", page.stream().filter(l -> l.kind() != '#').count());
+        List<com.sun.net.httpserver.HttpServer> targets = startTargets(page, o.targets());
+        List<Server> servers = new ArrayList<>();
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        try {
+            Path config = writeConfig(o, targets);
+            for (String name : o.servers()) {
+                if (name.equals("victoria-metrics") && !installed("victoria-metrics", "victoria-metrics-prod")) {
+                    System.out.println("victoria-metrics is not installed: left out (Debian package victoria-metrics)");
+                    continue;
+                }
+                servers.add(start(name, o, config, o.work().resolve(name)));
+            }
+            for (Server s : servers) {
+                waitReady(s, Duration.ofMinutes(2));
+            }
+            sleep(o.warmup());
+            Map<String, double[]> before = new LinkedHashMap<>();
+            for (Server s : servers) {
+                before.put(s.name(), new double[] {cpuSeconds(s.process().pid()), samples(s)});
+            }
+            sleep(o.window());
+            for (Server s : servers) {
+                double cpu = cpuSeconds(s.process().pid()) - before.get(s.name())[0];
+                double samples = samples(s) - before.get(s.name())[1];
+                double series = query1(s, "count({__name__=~\".+\"})");
+                Map<String, Double> latencies = new LinkedHashMap<>();
+                for (String q : QUERIES) {
+                    latencies.put(q, medianQueryMillis(s, q, o.queryRepeats()));
+                }
+                long rss = peakRss(s.process().pid());
+                long wal = s.data() == null ? -1 : size(s.data().resolve("wal"));
+                figures.put(s.name(), new Figures(cpu, samples, series, rss, wal, latencies, Double.NaN));
+            }
+            // WAL replay: stop hard (as a crash would) and time the restart to ready.
+            for (int i = 0; i < servers.size(); i++) {
+                Server s = servers.get(i);
+                if (s.name().equals("victoria-metrics")) {
+                    continue;
+                }
+                s.process().destroyForcibly().waitFor();
+                long t0 = System.nanoTime();
+                Server again = start(s.name(), o, config, s.data().getParent().resolve(s.name()));
+                servers.set(i, again);
+                waitReady(again, Duration.ofMinutes(5));
+                double replay = (System.nanoTime() - t0) / 1e9;
+                Figures f = figures.get(s.name());
+                figures.put(s.name(), new Figures(f.cpuSeconds(), f.samples(), f.series(), f.peakRssBytes(), f.walBytes(),
+                        f.queryMillis(), replay));
+            }
+        } finally {
+            for (Server s : servers) {
+                s.process().destroy();
+                if (!s.process().waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    s.process().destroyForcibly();
+                }
+            }
+            targets.forEach(t -> t.stop(0));
+        }
+        print(figures);
+    }
+
+    // ---- the page -------------------------------------------------------------------------
+
+    /** Captures a real page from node_exporter on a loopback port and turns it into a template. */
+    static List<Line> template(Path work) throws Exception {
+        int port = freePort();
+        Process p = new ProcessBuilder(binary("prometheus-node-exporter", "node_exporter"),
+                "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(work.resolve("node_exporter.log").toFile()).start();
+        try {
+            String body = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (body == null && System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    body = r.statusCode() == 200 ? r.body() : null;
+                } catch (IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+            if (body == null) {
+                throw new IllegalStateException("node_exporter did not answer on 127.0.0.1:" + port);
+            }
+            return parsePage(body);
+        } finally {
+            p.destroy();
+        }
+    }
+
+    static List<Line> parsePage(String body) {
+        Map<String, Character> types = new LinkedHashMap<>();
+        List<Line> lines = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("#")) {
+                String[] f = line.split(" ");
+                if (f.length >= 4 && f[1].equals("TYPE")) {
+                    types.put(f[2], f[3].equals("counter") ? 'c' : f[3].equals("gauge") ? 'g' : 'k');
+                }
+                lines.add(new Line(line, 0, '#'));
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String prefix = line.substring(0, space + 1);
+            double value;
+            try {
+                value = Double.parseDouble(line.substring(space + 1));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String name = line.substring(0, Math.max(line.indexOf('{') < 0 ? space : line.indexOf('{'), 0));
+            char kind = types.getOrDefault(name, 'k');
+            if (kind == 'k') {
+                for (Map.Entry<String, Character> t : types.entrySet()) {
+                    if (name.startsWith(t.getKey() + "_")) {
+                        kind = t.getValue() == 'c' ? 'c' : 'k'; // histogram/summary parts: _count/_sum grow
+                        kind = name.endsWith("_count") || name.endsWith("_sum") || name.endsWith("_bucket") ? 'c' : kind;
+                    }
+                }
+            }
+            lines.add(new Line(prefix, value, kind));
+        }
+        return lines;
+    }
+
+    /** The page of one target at a time: counters grow at a per-series rate, gauges wander. */
+    static byte[] render(List<Line> page, int target, long nowMillis) {
+        StringBuilder sb = new StringBuilder(64 * page.size());
+        double t = nowMillis / 1000.0;
+        for (int i = 0; i < page.size(); i++) {
+            Line l = page.get(i);
+            if (l.kind() == '#') {
+                sb.append(l.prefix()).append('\n');
+                continue;
+            }
+            int h = (i * 31 + target) * 0x9E3779B1;
+            double v = switch (l.kind()) {
+                case 'c' -> Math.floor(l.base() + ((h >>> 8) % 1000) / 10.0 * t % 1e9);
+                case 'g' -> l.base() == 0 ? 0 : Math.round(l.base() * (1 + 0.02 * Math.sin(t / 60 + (h & 0xff)))) ;
+                default -> l.base();
+            };
+            sb.append(l.prefix());
+            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                sb.append((long) v);
+            } else {
+                sb.append(v);
+            }
+            sb.append('\n');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<com.sun.net.httpserver.HttpServer> startTargets(List<Line> page, int n) throws IOException {
+        List<com.sun.net.httpserver.HttpServer> servers = new ArrayList<>();
+        var executor = Executors.newVirtualThreadPerTaskExecutor();
+        for (int i = 0; i < n; i++) {
+            int target = i;
+            var server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+            server.createContext("/metrics", exchange -> {
+                byte[] body = render(page, target, System.currentTimeMillis());
+                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.setExecutor(executor);
+            server.start();
+            servers.add(server);
+        }
+        return servers;
+    }
+
+    // ---- the servers ----------------------------------------------------------------------
+
+    static Path writeConfig(Options o, List<com.sun.net.httpserver.HttpServer> targets) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("global:\n  scrape_interval: ").append(o.interval().toSeconds()).append("s\n");
+        sb.append("scrape_configs:\n  - job_name: node\n    static_configs:\n      - targets:\n");
+        for (var t : targets) {
+            sb.append("          - 127.0.0.1:").append(t.getAddress().getPort()).append('\n');
+        }
+        Path config = o.work().resolve("prometheus.yml");
+        Files.writeString(config, sb.toString());
+        return config;
+    }
+
+    static Server start(String name, Options o, Path config, Path data) throws IOException {
+        Files.createDirectories(data);
+        int port = freePort();
+        List<String> command = switch (name) {
+            case "prometheus" -> List.of(binary("prometheus"), "--config.file=" + config, "--storage.tsdb.path=" + data,
+                    "--web.listen-address=127.0.0.1:" + port);
+            case "victoria-metrics" -> List.of(binary("victoria-metrics", "victoria-metrics-prod"), "-promscrape.config=" + config,
+                    "-storageDataPath=" + data, "-httpListenAddr=127.0.0.1:" + port);
+            case "promethium" -> List.of(o.home().resolve("bin/promethium").toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
+                    "--plugins.dir=" + o.work().resolve("promethium-plugins"));
+            default -> throw new IllegalArgumentException("unknown server " + name + " (prometheus, victoria-metrics, promethium)");
+        };
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(o.work().resolve(name + ".log").toFile())).start();
+        // bin/promethium execs java: the pid measured is the JVM's.
+        return new Server(name, p, port, data);
+    }
+
+    static void waitReady(Server s, Duration timeout) throws Exception {
+        String path = s.name().equals("victoria-metrics") ? "/health" : "/-/ready";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!s.process().isAlive()) {
+                throw new IllegalStateException(s.name() + " exited; see its log in the work folder");
+            }
+            try {
+                if (get(s, path).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(s.name() + " not ready within " + timeout);
+    }
+
+    // ---- measuring ------------------------------------------------------------------------
+
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS; // utime, stime
+    }
+
+    static long peakRss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** Samples ingested so far, from the server's own counters. */
+    static double samples(Server s) throws Exception {
+        String metrics = get(s, "/metrics").body();
+        String name = s.name().equals("victoria-metrics") ? "vm_rows_added_to_storage_total" : "prometheus_tsdb_head_samples_appended_total";
+        double sum = 0;
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(2));
+        }
+        return sum;
+    }
+
+    static double query1(Server s, String query) throws Exception {
+        String body = get(s, "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)).body();
+        Matcher m = Pattern.compile("\"value\":\\[[^,]+,\"([^\"]+)\"]").matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    static double medianQueryMillis(Server s, String query, int repeats) throws Exception {
+        String path = "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            get(s, path); // warm
+        }
+        double[] ms = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = get(s, path);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (r.statusCode() != 200) {
+                return Double.NaN;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[repeats / 2];
+    }
+
+    static HttpResponse<String> get(Server s, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static long size(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return -1;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    // ---- output ---------------------------------------------------------------------------
+
+    static void print(Map<String, Figures> figures) {
+        List<String> names = new ArrayList<>(figures.keySet());
+        StringBuilder sb = new StringBuilder("\n| measure |");
+        names.forEach(n -> sb.append(' ').append(n).append(" |"));
+        boolean ratios = figures.containsKey("promethium");
+        List<String> others = names.stream().filter(n -> !n.equals("promethium")).toList();
+        if (ratios) {
+            others.forEach(n -> sb.append(" promethium / ").append(n).append(" |"));
+        }
+        sb.append("\n|---|").append("---|".repeat(names.size() + (ratios ? others.size() : 0))).append('\n');
+        row(sb, figures, names, others, ratios, "CPU per sample (µs)", f -> f.samples() > 0 ? f.cpuSeconds() / f.samples() * 1e6 : Double.NaN, "%.2f");
+        row(sb, figures, names, others, ratios, "samples in window", Figures::samples, "%.0f");
+        row(sb, figures, names, others, ratios, "series", Figures::series, "%.0f");
+        row(sb, figures, names, others, ratios, "peak RSS per series (B)", f -> f.series() > 0 ? f.peakRssBytes() / f.series() : Double.NaN, "%.0f");
+        row(sb, figures, names, others, ratios, "WAL (MB)", f -> f.walBytes() < 0 ? Double.NaN : f.walBytes() / 1e6, "%.1f");
+        row(sb, figures, names, others, ratios, "WAL replay to ready (s)", Figures::replaySeconds, "%.2f");
+        for (String q : QUERIES) {
+            row(sb, figures, names, others, ratios, "`" + q + "` (ms, median)", f -> f.queryMillis().getOrDefault(q, Double.NaN), "%.2f");
+        }
+        System.out.println(sb);
+    }
+
+    interface Measure {
+        double of(Figures f);
+    }
+
+    static void row(StringBuilder sb, Map<String, Figures> figures, List<String> names, List<String> others, boolean ratios,
+                    String label, Measure measure, String format) {
+        sb.append("| ").append(label).append(" |");
+        for (String n : names) {
+            double v = measure.of(figures.get(n));
+            sb.append(' ').append(Double.isNaN(v) ? "—" : String.format(Locale.ROOT, format, v)).append(" |");
+        }
+        if (ratios) {
+            double ours = measure.of(figures.get("promethium"));
+            for (String n : others) {
+                double theirs = measure.of(figures.get(n));
+                double r = ours / theirs;
+                sb.append(' ').append(Double.isNaN(r) || Double.isInfinite(r) ? "—" : String.format(Locale.ROOT, "%.2f×", r)).append(" |");
+            }
+        }
+        sb.append('\n');
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------
+
+    static Options parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("arguments are --name=value, got " + arg);
+            }
+            a.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        Options o = new Options(Path.of(required(a, "home")), Integer.parseInt(a.getOrDefault("targets", "20")),
+                seconds(a.getOrDefault("interval", "10")), seconds(a.getOrDefault("warmup", "30")),
+                seconds(a.getOrDefault("window", "60")), Integer.parseInt(a.getOrDefault("query-repeats", "21")),
+                List.of(a.getOrDefault("servers", "prometheus,victoria-metrics,promethium").split(",")),
+                Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")));
+        a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work"));
+        if (!a.isEmpty()) {
+            throw new IllegalArgumentException("unknown arguments " + a.keySet());
+        }
+        return o;
+    }
+
+    static String required(Map<String, String> a, String name) {
+        String v = a.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("--" + name + "= is required");
+        }
+        return v;
+    }
+
+    static Duration seconds(String s) {
+        return Duration.ofSeconds(Long.parseLong(s.replaceFirst("s$", "")));
+    }
+
+    static String binary(String... names) {
+        for (String name : names) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                Path p = Path.of(dir, name);
+                if (Files.isExecutable(p)) {
+                    return p.toString();
+                }
+            }
+        }
+        throw new IllegalStateException(String.join(" or ", names) + " is not installed (distribution/dev/install-peers installs it)");
+    }
+
+    static boolean installed(String... names) {
+        try {
+            binary(names);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+}

@@ -1,0 +1,38 @@
+package io.promethium.alertmanager.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated {@code alertmanager.yml}.
+ *
+ * @param globals the {@code global} block with Alertmanager's defaults filled in, as plain values
+ * @param templateFiles the files the {@code templates:} globs matched, in order
+ * @param timeIntervals {@code time_intervals} and the deprecated {@code mute_time_intervals}, by name
+ * @param source the file's text (for {@code /api/v2/status})
+ */
+public record AlertmanagerConfig(Path file, Duration resolveTimeout, Map<String, Object> globals, RouteConfig route,
+                                 List<InhibitRule> inhibitRules, List<ReceiverConfig> receivers, List<String> templates,
+                                 List<Path> templateFiles, Map<String, TimeIntervals> timeIntervals, String source) {
+    public AlertmanagerConfig {
+        Objects.requireNonNull(route, "route is null");
+        globals = Map.copyOf(globals);
+        inhibitRules = List.copyOf(inhibitRules);
+        receivers = List.copyOf(receivers);
+        templates = List.copyOf(templates);
+        templateFiles = List.copyOf(templateFiles);
+        timeIntervals = Map.copyOf(timeIntervals);
+    }
+
+    public ReceiverConfig receiver(String name) {
+        for (ReceiverConfig r : receivers) {
+            if (r.name().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

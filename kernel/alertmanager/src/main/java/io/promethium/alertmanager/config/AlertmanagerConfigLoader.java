@@ -1,0 +1,498 @@
+package io.promethium.alertmanager.config;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.config.yaml.Location;
+import io.promethium.config.yaml.YamlNode;
+import io.promethium.config.yaml.YamlReader;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Reads and validates {@code alertmanager.yml} as Alertmanager does: strict keys, Alertmanager's
+ * defaults and checks (root route, receivers, time intervals, {@code group_by}), every
+ * {@code <type>_configs} block validated by the notifier plugin of that type, and templates
+ * parsed. Errors name file, line and column.
+ */
+public final class AlertmanagerConfigLoader {
+
+    public static final Duration DEFAULT_GROUP_WAIT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_GROUP_INTERVAL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
+
+    /** Alertmanager's global defaults (its DefaultGlobalConfig). */
+    static final Map<String, Object> GLOBAL_DEFAULTS = Map.of(
+            "resolve_timeout", "5m",
+            "smtp_hello", "localhost",
+            "smtp_require_tls", true,
+            "pagerduty_url", "https://events.pagerduty.com/v2/enqueue",
+            "opsgenie_api_url", "https://api.opsgenie.com/",
+            "wechat_api_url", "https://qyapi.weixin.qq.com/cgi-bin/",
+            "victorops_api_url", "https://alert.victorops.com/integrations/generic/20131114/alert/",
+            "telegram_api_url", "https://api.telegram.org",
+            "webex_api_url", "https://webexapis.com/v1/messages");
+
+    static final Set<String> GLOBAL_KEYS = Set.of("resolve_timeout", "http_config", "smtp_from", "smtp_hello",
+            "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
+            "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
+            "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url", "wechat_api_secret",
+            "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url",
+            "webex_api_url");
+
+    /** Integrations Alertmanager knows; without a plugin for one, the error says so. */
+    static final Set<String> KNOWN_INTEGRATIONS = Set.of("email", "pagerduty", "slack", "webhook", "opsgenie", "wechat",
+            "pushover", "victorops", "sns", "telegram", "webex", "discord", "msteams");
+
+    private final YamlReader reader = new YamlReader();
+    private final Function<String, NotifierFactory> notifiers;
+
+    /** @param notifiers the notifier factory of a type, or null when no plugin provides it */
+    public AlertmanagerConfigLoader(Function<String, NotifierFactory> notifiers) {
+        this.notifiers = Objects.requireNonNull(notifiers, "notifiers is null");
+    }
+
+    public AlertmanagerConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file, text);
+    }
+
+    public AlertmanagerConfig parse(Path file, String text) throws ConfigException {
+        YamlNode root = reader.read(file.toString(), text);
+        Block top = Block.of(root, "config.Config");
+        Path dir = file.toAbsolutePath().getParent();
+
+        Map<String, Object> globals = new LinkedHashMap<>(GLOBAL_DEFAULTS);
+        Duration resolveTimeout = Duration.ofMinutes(5);
+        if (top.has("global")) {
+            Block g = Block.of(top.node("global"), "config.GlobalConfig");
+            for (YamlNode.Entry e : g.take(k -> true)) {
+                if (!GLOBAL_KEYS.contains(e.key())) {
+                    throw Block.error(e.keyLocation(), "field " + e.key() + " not found in type config.GlobalConfig");
+                }
+                globals.put(e.key(), Block.plain(e.value()));
+            }
+            Object rt = globals.get("resolve_timeout");
+            try {
+                resolveTimeout = io.promethium.api.config.Durations.parse(String.valueOf(rt));
+            } catch (IllegalArgumentException ex) {
+                throw Block.error(g.at("resolve_timeout"), "resolve_timeout: not a valid duration string: \"" + rt + "\"");
+            }
+            if (globals.containsKey("slack_api_url") && globals.containsKey("slack_api_url_file")) {
+                throw Block.error(g.location(), "at most one of slack_api_url & slack_api_url_file must be configured");
+            }
+        } else {
+            top.node("global");
+        }
+
+        List<String> templates = top.strings("templates");
+        List<Path> templateFiles = new ArrayList<>();
+        for (String pattern : templates) {
+            templateFiles.addAll(glob(dir, pattern, top.at("templates")));
+        }
+        NotificationTemplates renderer;
+        try {
+            renderer = NotificationTemplates.load(templateFiles, Clock.systemUTC());
+        } catch (ConfigException e) {
+            throw new ConfigException(top.at("templates") + ": " + e.getMessage());
+        }
+
+        Map<String, TimeIntervals> intervals = new LinkedHashMap<>();
+        for (String key : List.of("time_intervals", "mute_time_intervals")) {
+            for (YamlNode item : top.list(key)) {
+                TimeIntervals ti = timeIntervals(item, key);
+                if (intervals.containsKey(ti.name())) {
+                    throw Block.error(item.location(), key + ": time interval \"" + ti.name() + "\" is not unique");
+                }
+                intervals.put(ti.name(), ti);
+            }
+        }
+
+        List<ReceiverConfig> receivers = new ArrayList<>();
+        Set<String> receiverNames = new HashSet<>();
+        for (YamlNode item : top.list("receivers")) {
+            ReceiverConfig r = receiver(item, dir, globals, renderer);
+            if (!receiverNames.add(r.name())) {
+                throw Block.error(item.location(), "notification config name \"" + r.name() + "\" is not unique");
+            }
+            receivers.add(r);
+        }
+
+        List<InhibitRule> inhibitRules = new ArrayList<>();
+        for (YamlNode item : top.list("inhibit_rules")) {
+            inhibitRules.add(inhibitRule(item));
+        }
+
+        YamlNode routeNode = top.node("route");
+        if (routeNode == null) {
+            throw Block.error(top.location(), "no route provided in config");
+        }
+        RouteConfig route = route(routeNode, true);
+        if (route.receiver() == null || route.receiver().isEmpty()) {
+            throw Block.error(routeNode.location(), "root route must specify a default receiver");
+        }
+        if (!route.matchers().isEmpty()) {
+            throw Block.error(routeNode.location(), "root route must not have any matchers");
+        }
+        if (!route.muteTimeIntervals().isEmpty()) {
+            throw Block.error(routeNode.location(), "root route must not have any mute time intervals");
+        }
+        if (!route.activeTimeIntervals().isEmpty()) {
+            throw Block.error(routeNode.location(), "root route must not have any active time intervals");
+        }
+        if (route.continueMatching()) {
+            throw Block.error(routeNode.location(), "cannot have continue in root route");
+        }
+        route = withDefaults(route);
+        checkReferences(route, receiverNames, intervals.keySet());
+        top.finish();
+        return new AlertmanagerConfig(file, resolveTimeout, globals, route, inhibitRules, receivers, templates,
+                templateFiles, intervals, text);
+    }
+
+    private static List<Path> glob(Path dir, String pattern, Location at) throws ConfigException {
+        Path full = dir.resolve(pattern);
+        Path parent = full.getParent();
+        String name = full.getFileName().toString();
+        List<Path> out = new ArrayList<>();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return out;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(parent, name)) {
+            for (Path p : stream) {
+                out.add(p);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw Block.error(at, "templates: bad pattern \"" + pattern + "\": " + e.getMessage());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private RouteConfig route(YamlNode node, boolean root) throws ConfigException {
+        Block b = Block.of(node, "config.Route");
+        String receiver = b.string("receiver", null);
+        List<String> groupBy = null;
+        if (b.has("group_by")) {
+            groupBy = b.strings("group_by");
+            Set<String> seen = new HashSet<>();
+            for (String l : groupBy) {
+                if (l.equals("...")) {
+                    if (groupBy.size() > 1) {
+                        throw Block.error(b.at("group_by"), "cannot have wildcard group_by (`...`) and other other labels at the same time");
+                    }
+                } else if (!LabelMatchers.validLabelName(l)) {
+                    throw Block.error(b.at("group_by"), "invalid label name \"" + l + "\" in group_by list");
+                }
+                if (!seen.add(l)) {
+                    throw Block.error(b.at("group_by"), "duplicated label \"" + l + "\" in group_by");
+                }
+            }
+        } else {
+            b.node("group_by");
+        }
+        List<Matcher> matchers = new ArrayList<>();
+        for (Map.Entry<String, String> e : b.stringMap("match").entrySet()) {
+            if (!LabelMatchers.validLabelName(e.getKey())) {
+                throw Block.error(b.at("match"), "invalid label name \"" + e.getKey() + "\"");
+            }
+            matchers.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<String, String> e : b.stringMap("match_re").entrySet()) {
+            if (!LabelMatchers.validLabelName(e.getKey())) {
+                throw Block.error(b.at("match_re"), "invalid label name \"" + e.getKey() + "\"");
+            }
+            try {
+                matchers.add(Matcher.of(MatchType.REGEX, e.getKey(), e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                throw Block.error(b.at("match_re"), "match_re." + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        matchers.addAll(matcherList(b, "matchers"));
+        matchers.sort(LabelMatchers.ORDER);
+        Duration groupWait = b.duration("group_wait");
+        Duration groupInterval = b.duration("group_interval");
+        Duration repeatInterval = b.duration("repeat_interval");
+        if (groupInterval != null && groupInterval.isZero()) {
+            throw Block.error(b.at("group_interval"), "group_interval cannot be zero");
+        }
+        if (repeatInterval != null && repeatInterval.isZero()) {
+            throw Block.error(b.at("repeat_interval"), "repeat_interval cannot be zero");
+        }
+        boolean cont = b.bool("continue", false);
+        List<String> mute = b.strings("mute_time_intervals");
+        List<String> active = b.strings("active_time_intervals");
+        List<RouteConfig> children = new ArrayList<>();
+        for (YamlNode child : b.list("routes")) {
+            children.add(route(child, false));
+        }
+        b.finish();
+        return new RouteConfig(receiver, groupBy, groupWait, groupInterval, repeatInterval, matchers, cont, mute, active,
+                children, node.location().toString());
+    }
+
+    private static List<Matcher> matcherList(Block b, String key) throws ConfigException {
+        List<Matcher> out = new ArrayList<>();
+        for (YamlNode item : b.list(key)) {
+            if (!(item instanceof YamlNode.Scalar s) || s.isNull()) {
+                throw Block.error(item.location(), key + ": expected a matcher string, got " + YamlNode.kind(item));
+            }
+            try {
+                out.addAll(LabelMatchers.parse(s.text()));
+            } catch (IllegalArgumentException e) {
+                throw Block.error(item.location(), key + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The root gets Alertmanager's defaults; children inherit what they do not set (intervals excepted). */
+    private static RouteConfig withDefaults(RouteConfig root) {
+        return inherit(root, root.receiver(), List.of(), DEFAULT_GROUP_WAIT, DEFAULT_GROUP_INTERVAL, DEFAULT_REPEAT_INTERVAL);
+    }
+
+    private static RouteConfig inherit(RouteConfig r, String receiver, List<String> groupBy, Duration wait, Duration interval,
+                                       Duration repeat) {
+        String rc = r.receiver() == null || r.receiver().isEmpty() ? receiver : r.receiver();
+        List<String> gb = r.groupBy() == null ? groupBy : r.groupBy();
+        Duration w = r.groupWait() == null ? wait : r.groupWait();
+        Duration i = r.groupInterval() == null ? interval : r.groupInterval();
+        Duration rep = r.repeatInterval() == null ? repeat : r.repeatInterval();
+        List<RouteConfig> children = new ArrayList<>();
+        for (RouteConfig c : r.routes()) {
+            children.add(inherit(c, rc, gb, w, i, rep));
+        }
+        return new RouteConfig(rc, gb, w, i, rep, r.matchers(), r.continueMatching(), r.muteTimeIntervals(),
+                r.activeTimeIntervals(), children, r.location());
+    }
+
+    private static void checkReferences(RouteConfig r, Set<String> receivers, Set<String> intervals) throws ConfigException {
+        if (!receivers.contains(r.receiver())) {
+            throw new ConfigException(r.location() + ": undefined receiver \"" + r.receiver() + "\" used in route");
+        }
+        for (String name : r.muteTimeIntervals()) {
+            if (!intervals.contains(name)) {
+                throw new ConfigException(r.location() + ": undefined time interval \"" + name + "\" used in route");
+            }
+        }
+        for (String name : r.activeTimeIntervals()) {
+            if (!intervals.contains(name)) {
+                throw new ConfigException(r.location() + ": undefined time interval \"" + name + "\" used in route");
+            }
+        }
+        for (RouteConfig c : r.routes()) {
+            checkReferences(c, receivers, intervals);
+        }
+    }
+
+    private static InhibitRule inhibitRule(YamlNode node) throws ConfigException {
+        Block b = Block.of(node, "config.InhibitRule");
+        List<Matcher> source = new ArrayList<>();
+        List<Matcher> target = new ArrayList<>();
+        for (String side : List.of("source", "target")) {
+            List<Matcher> into = side.equals("source") ? source : target;
+            for (Map.Entry<String, String> e : b.stringMap(side + "_match").entrySet()) {
+                into.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
+            }
+            for (Map.Entry<String, String> e : b.stringMap(side + "_match_re").entrySet()) {
+                try {
+                    into.add(Matcher.of(MatchType.REGEX, e.getKey(), e.getValue()));
+                } catch (IllegalArgumentException ex) {
+                    throw Block.error(b.at(side + "_match_re"), side + "_match_re." + e.getKey() + ": " + ex.getMessage());
+                }
+            }
+            into.addAll(matcherList(b, side + "_matchers"));
+        }
+        List<String> equal = b.strings("equal");
+        for (String l : equal) {
+            if (!LabelMatchers.validLabelName(l)) {
+                throw Block.error(b.at("equal"), "invalid label name \"" + l + "\" in equal list");
+            }
+        }
+        b.finish();
+        return new InhibitRule(source, target, equal);
+    }
+
+    private ReceiverConfig receiver(YamlNode node, Path dir, Map<String, Object> globals, NotificationTemplates renderer)
+            throws ConfigException {
+        Block b = Block.of(node, "config.Receiver");
+        String name = b.string("name", "");
+        if (name == null || name.isEmpty()) {
+            throw Block.error(b.location(), "missing name in receiver");
+        }
+        List<IntegrationConfig> integrations = new ArrayList<>();
+        for (YamlNode.Entry e : b.take(k -> k.endsWith("_configs"))) {
+            String type = e.key().substring(0, e.key().length() - "_configs".length());
+            NotifierFactory factory = notifiers.apply(type);
+            if (factory == null) {
+                throw Block.error(e.keyLocation(), "receiver \"" + name + "\": " + e.key() + ": no notifier plugin of type \""
+                        + type + "\" is installed" + (KNOWN_INTEGRATIONS.contains(type) ? "" : " (not an Alertmanager integration either)"));
+            }
+            if (!(e.value() instanceof YamlNode.Sequence seq)) {
+                throw Block.error(e.keyLocation(), e.key() + ": expected a list, got " + YamlNode.kind(e.value()));
+            }
+            int index = 0;
+            for (YamlNode item : seq.items()) {
+                if (!(item instanceof YamlNode.Mapping m)) {
+                    throw Block.error(item.location(), e.key() + ": expected a mapping, got " + YamlNode.kind(item));
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = new LinkedHashMap<>((Map<String, Object>) Block.plain(m));
+                boolean sendResolved = factory.sendResolvedByDefault();
+                if (values.containsKey("send_resolved")) {
+                    Object v = values.remove("send_resolved");
+                    if (!(v instanceof Boolean bool)) {
+                        throw Block.error(m.entries().get("send_resolved").keyLocation(), "send_resolved: expected true or false, got " + v);
+                    }
+                    sendResolved = bool;
+                }
+                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
+                NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
+                factory.validate(config, context);
+                integrations.add(new IntegrationConfig(type, index++, config, sendResolved));
+            }
+        }
+        b.finish();
+        return new ReceiverConfig(name, integrations);
+    }
+
+    private static TimeIntervals timeIntervals(YamlNode node, String key) throws ConfigException {
+        Block b = Block.of(node, "config.TimeInterval");
+        String name = b.string("name", "");
+        if (name == null || name.isEmpty()) {
+            throw Block.error(b.location(), key + ": missing name in time interval");
+        }
+        List<TimeIntervals.Interval> list = new ArrayList<>();
+        for (YamlNode item : b.list("time_intervals")) {
+            list.add(interval(item));
+        }
+        b.finish();
+        return new TimeIntervals(name, list);
+    }
+
+    private static final List<String> WEEKDAYS = List.of("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday");
+    private static final List<String> MONTHS = List.of("january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december");
+
+    private static TimeIntervals.Interval interval(YamlNode node) throws ConfigException {
+        Block b = Block.of(node, "timeinterval.TimeInterval");
+        List<TimeIntervals.Times> times = new ArrayList<>();
+        for (YamlNode t : b.list("times")) {
+            Block tb = Block.of(t, "timeinterval.TimeRange");
+            int start = minuteOfDay(tb.string("start_time", null), tb.at("start_time"));
+            int end = minuteOfDay(tb.string("end_time", null), tb.at("end_time"));
+            if (start >= end) {
+                throw Block.error(tb.location(), "start time cannot be equal or greater than end time");
+            }
+            tb.finish();
+            times.add(new TimeIntervals.Times(start, end));
+        }
+        List<TimeIntervals.Range> weekdays = ranges(b, "weekdays", s -> named(s, WEEKDAYS, 0), 0, 6, false);
+        List<TimeIntervals.Range> days = ranges(b, "days_of_month", Integer::parseInt, -31, 31, true);
+        List<TimeIntervals.Range> months = ranges(b, "months", s -> named(s, MONTHS, 1), 1, 12, false);
+        List<TimeIntervals.Range> years = ranges(b, "years", Integer::parseInt, 0, 9999, false);
+        ZoneId location = null;
+        String loc = b.string("location", null);
+        if (loc != null) {
+            try {
+                location = loc.equals("Local") ? ZoneId.systemDefault() : ZoneId.of(loc);
+            } catch (DateTimeException e) {
+                throw Block.error(b.at("location"), "unknown time zone " + loc);
+            }
+        }
+        b.finish();
+        return new TimeIntervals.Interval(times, weekdays, days, months, years, location);
+    }
+
+    private static int named(String s, List<String> names, int first) {
+        int i = names.indexOf(s.toLowerCase(Locale.ROOT));
+        if (i >= 0) {
+            return i + first;
+        }
+        return Integer.parseInt(s);
+    }
+
+    private static List<TimeIntervals.Range> ranges(Block b, String key, Function<String, Integer> parse, int min, int max,
+                                                    boolean noZero) throws ConfigException {
+        List<TimeIntervals.Range> out = new ArrayList<>();
+        for (String s : b.strings(key)) {
+            String[] parts = s.split(":", -1);
+            if (parts.length > 2) {
+                throw Block.error(b.at(key), key + ": invalid range " + s);
+            }
+            int start;
+            int end;
+            try {
+                start = parse.apply(parts[0].strip());
+                end = parts.length == 2 ? parse.apply(parts[1].strip()) : start;
+            } catch (NumberFormatException e) {
+                throw Block.error(b.at(key), key + ": invalid value " + s);
+            }
+            if (start < min || end > max || start > max || end < min || (noZero && (start == 0 || end == 0))) {
+                throw Block.error(b.at(key), key + ": " + s + " is out of range");
+            }
+            if ((start >= 0) == (end >= 0) && start > end) {
+                throw Block.error(b.at(key), key + ": start " + start + " is after end " + end + " in " + s);
+            }
+            out.add(new TimeIntervals.Range(start, end));
+        }
+        return out;
+    }
+
+    private static int minuteOfDay(String s, Location at) throws ConfigException {
+        if (s == null || !s.matches("\\d{2}:\\d{2}")) {
+            throw Block.error(at, "couldn't parse timestamp " + s + ", invalid format");
+        }
+        int h = Integer.parseInt(s.substring(0, 2));
+        int m = Integer.parseInt(s.substring(3));
+        if (h > 24 || m > 59 || (h == 24 && m != 0)) {
+            throw Block.error(at, "timestamp " + s + " out of range");
+        }
+        return h * 60 + m;
+    }
+
+    /** A context for validation and for building notifiers; the logger is named for the receiver. */
+    public record StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
+                                        io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved)
+            implements NotifierContext {
+        @Override
+        public Logger logger() {
+            return Logger.getLogger("io.promethium.alertmanager.notify." + receiver);
+        }
+    }
+
+    /** For error listings: the types a set of factories provides. */
+    public static String types(Set<String> types) {
+        return new TreeSet<>(types).toString();
+    }
+}

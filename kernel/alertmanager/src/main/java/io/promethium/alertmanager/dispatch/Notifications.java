@@ -1,0 +1,320 @@
+package io.promethium.alertmanager.dispatch;
+
+import io.promethium.alertmanager.config.AlertmanagerConfig;
+import io.promethium.alertmanager.config.RouteConfig;
+import io.promethium.alertmanager.config.TimeIntervals;
+import io.promethium.alertmanager.store.NotificationLog;
+import io.promethium.alertmanager.store.SilenceStore;
+import io.promethium.alertmanager.store.StoredAlert;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.NotifyException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Alertmanager's notification pipeline for one flush of a group: drop inhibited alerts, respect
+ * the route's active and mute time intervals, drop silenced alerts, then for every integration
+ * of the receiver at once: deduplicate against the notification log, send (only firing alerts
+ * unless {@code send_resolved}), retry with exponential backoff until the group's next flush,
+ * and log what was notified.
+ */
+public final class Notifications {
+
+    private static final Logger LOG = Logger.getLogger(Notifications.class.getName());
+    /** Alertmanager gives a flush at least this long, even with a shorter group_interval. */
+    static final Duration MIN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final AlertmanagerConfig config;
+    private final Map<String, List<Integration>> integrations;
+    private final Inhibitor inhibitor;
+    private final SilenceStore silences;
+    private final NotificationLog log;
+    private final DispatchMetrics metrics;
+    private final String externalUrl;
+    private final Clock clock;
+
+    public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
+                         SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.integrations = Map.copyOf(integrations);
+        this.inhibitor = Objects.requireNonNull(inhibitor, "inhibitor is null");
+        this.silences = Objects.requireNonNull(silences, "silences is null");
+        this.log = Objects.requireNonNull(log, "log is null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.externalUrl = externalUrl == null ? "" : externalUrl;
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    /** Runs the pipeline; true when every integration succeeded (or had nothing to do). */
+    boolean flush(AggregationGroup group, List<StoredAlert> snapshot) {
+        Instant now = clock.instant();
+        RouteConfig route = group.route().config();
+        List<StoredAlert> alerts = new ArrayList<>();
+        for (StoredAlert a : snapshot) {
+            if (inhibitor.inhibitedBy(a.alert().labels(), a.fingerprint(), now).isEmpty()) {
+                alerts.add(a);
+            }
+        }
+        if (alerts.isEmpty() || timeMuted(route, now)) {
+            return true;
+        }
+        alerts.removeIf(a -> !silences.mutes(a.alert().labels(), now).isEmpty());
+        if (alerts.isEmpty()) {
+            return true;
+        }
+        alerts.sort(ORDER);
+        List<Integration> targets = integrations.getOrDefault(route.receiver(), List.of());
+        if (targets.isEmpty()) {
+            return true;
+        }
+        Duration budget = route.groupInterval().compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : route.groupInterval();
+        Instant deadline = now.plus(budget);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Integration integration : targets) {
+                results.add(executor.submit(() -> deliver(group, integration, alerts, now, deadline)));
+            }
+            boolean ok = true;
+            for (Future<Boolean> f : results) {
+                try {
+                    ok &= f.get();
+                } catch (ExecutionException e) {
+                    LOG.log(Level.SEVERE, "notify failed for group " + group.key(), e.getCause());
+                    ok = false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return ok;
+        }
+    }
+
+    private boolean timeMuted(RouteConfig route, Instant now) {
+        if (!route.activeTimeIntervals().isEmpty()) {
+            boolean active = false;
+            for (String name : route.activeTimeIntervals()) {
+                TimeIntervals ti = config.timeIntervals().get(name);
+                active |= ti != null && ti.contains(now);
+            }
+            if (!active) {
+                return true;
+            }
+        }
+        for (String name : route.muteTimeIntervals()) {
+            TimeIntervals ti = config.timeIntervals().get(name);
+            if (ti != null && ti.contains(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean deliver(AggregationGroup group, Integration integration, List<StoredAlert> alerts, Instant now,
+                            Instant deadline) throws InterruptedException {
+        Set<Long> firing = new HashSet<>();
+        Set<Long> resolved = new HashSet<>();
+        for (StoredAlert a : alerts) {
+            (a.resolvedAt(now) ? resolved : firing).add(a.fingerprint());
+        }
+        String logKey = NotificationLog.key(group.key(), integration.receiver(), integration.config().type(),
+                integration.config().index());
+        boolean sendResolved = integration.config().sendResolved();
+        if (!needsUpdate(log.get(logKey), firing, resolved, group.route().config().repeatInterval(), sendResolved, now)) {
+            return true;
+        }
+        List<StoredAlert> sent = sendResolved ? alerts : alerts.stream().filter(a -> !a.resolvedAt(now)).toList();
+        if (!sent.isEmpty()) {
+            Notification n = notification(group, integration.receiver(), sent, now);
+            if (!sendWithRetries(group, integration, n, deadline)) {
+                return false;
+            }
+        }
+        log.log(logKey, firing, resolved, clock.instant());
+        return true;
+    }
+
+    /** Alertmanager's DedupStage decision. */
+    static boolean needsUpdate(NotificationLog.Entry entry, Set<Long> firing, Set<Long> resolved, Duration repeat,
+                               boolean sendResolved, Instant now) {
+        if (entry == null) {
+            return !firing.isEmpty();
+        }
+        if (!entry.firing().containsAll(firing)) {
+            return true;
+        }
+        if (firing.isEmpty()) {
+            // Everything resolved: tell the receiver only if it knew of firing alerts.
+            return !entry.firing().isEmpty();
+        }
+        if (sendResolved && !entry.resolved().containsAll(resolved)) {
+            return true;
+        }
+        return entry.timestamp().isBefore(now.minus(repeat));
+    }
+
+    private boolean sendWithRetries(AggregationGroup group, Integration integration, Notification n, Instant deadline)
+            throws InterruptedException {
+        DispatchMetrics.PerIntegration m = metrics.of(integration.config().type());
+        m.notifications.incrementAndGet();
+        Duration backoff = INITIAL_BACKOFF;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            m.requests.incrementAndGet();
+            long start = System.nanoTime();
+            NotifyException failure = attempt(integration, n, deadline);
+            m.observe((System.nanoTime() - start) / 1e9);
+            if (failure == null) {
+                return true;
+            }
+            m.requestsFailed.incrementAndGet();
+            Instant now = clock.instant();
+            Duration wait = failure.retryAfter().orElse(jitter(backoff));
+            if (!failure.retryable() || now.plus(wait).isAfter(deadline)) {
+                m.failed.incrementAndGet();
+                LOG.warning("notify " + integration.receiver() + "/" + integration.config().name() + " for group " + group.key()
+                        + " failed after " + attempt + " attempt(s)" + (failure.retryable() ? "" : " (not retryable)") + ": "
+                        + failure.getMessage());
+                return false;
+            }
+            LOG.fine("notify attempt " + attempt + " failed, retrying in " + wait + ": " + failure.getMessage());
+            Thread.sleep(wait.toMillis());
+            backoff = backoff.multipliedBy(3).dividedBy(2);
+            if (backoff.compareTo(MAX_BACKOFF) > 0) {
+                backoff = MAX_BACKOFF;
+            }
+        }
+    }
+
+    /** One attempt on its own virtual thread, abandoned at the deadline so a hanging notifier cannot hold the group. */
+    private static NotifyException attempt(Integration integration, Notification n, Instant deadline) throws InterruptedException {
+        var task = new java.util.concurrent.FutureTask<NotifyException>(() -> {
+            try {
+                integration.notifier().send(n, deadline);
+                return null;
+            } catch (NotifyException e) {
+                return e;
+            } catch (RuntimeException e) {
+                return NotifyException.retryLater("notifier failed: " + e, e);
+            }
+        });
+        Thread t = Thread.ofVirtual().name("alertmanager-notify").start(task);
+        long wait = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+        try {
+            return task.get(wait, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            task.cancel(true);
+            return NotifyException.doNotRetry("notify timed out: deadline " + deadline + " passed", null);
+        } catch (ExecutionException e) {
+            return NotifyException.retryLater(String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    private static Duration jitter(Duration d) {
+        double f = 1 + (ThreadLocalRandom.current().nextDouble() - 0.5);
+        return Duration.ofMillis((long) (d.toMillis() * f));
+    }
+
+    private Notification notification(AggregationGroup group, String receiver, List<StoredAlert> sent, Instant now) {
+        List<Alert> out = new ArrayList<>();
+        boolean firing = false;
+        for (StoredAlert s : sent) {
+            Alert a = s.alert();
+            boolean resolved = a.resolvedAt(now);
+            firing |= !resolved;
+            // A firing alert's end is not shown (Alertmanager exposes the zero time), so the status cannot change in flight.
+            out.add(resolved ? a : new Alert(a.labels(), a.annotations(), a.startsAt(), null, a.generatorUrl()));
+        }
+        return new Notification(receiver, firing, out, group.groupLabels(), common(out, true), common(out, false),
+                externalUrl, group.key());
+    }
+
+    private static Labels common(List<Alert> alerts, boolean labels) {
+        if (alerts.isEmpty()) {
+            return Labels.EMPTY;
+        }
+        Labels first = labels ? alerts.get(0).labels() : alerts.get(0).annotations();
+        Labels.Builder b = Labels.builder();
+        for (int i = 0; i < first.size(); i++) {
+            String name = first.name(i);
+            String value = first.value(i);
+            boolean all = true;
+            for (Alert a : alerts) {
+                if (!value.equals((labels ? a.labels() : a.annotations()).get(name))) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                b.set(name, value);
+            }
+        }
+        return b.build();
+    }
+
+    /** Alertmanager's alert order: by job, then instance, then the whole label set. */
+    static final Comparator<StoredAlert> ORDER = (x, y) -> {
+        Labels a = x.alert().labels();
+        Labels b = y.alert().labels();
+        for (String key : List.of("job", "instance")) {
+            String av = a.get(key);
+            String bv = b.get(key);
+            if (av == null && bv == null) {
+                continue;
+            }
+            if (av == null) {
+                return 1;
+            }
+            if (bv == null) {
+                return -1;
+            }
+            if (!av.equals(bv)) {
+                return av.compareTo(bv);
+            }
+        }
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            int c = a.name(i).compareTo(b.name(i));
+            if (c != 0) {
+                return c;
+            }
+            c = a.value(i).compareTo(b.value(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
+
+    /** Whether an alert is suppressed now, and by what (for the API and metrics). */
+    public record Suppression(List<String> silencedBy, List<String> inhibitedBy) {
+        public boolean suppressed() {
+            return !silencedBy.isEmpty() || !inhibitedBy.isEmpty();
+        }
+    }
+
+    public Suppression suppression(StoredAlert a, Instant now) {
+        return new Suppression(silences.mutes(a.alert().labels(), now), inhibitor.inhibitedBy(a.alert().labels(), a.fingerprint(), now));
+    }
+}

@@ -1,0 +1,180 @@
+package io.promethium.alertmanager.osgi;
+
+import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
+import io.promethium.alerting.AlertPreparation;
+import io.promethium.alerting.AlertSender;
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.Durations;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.web.HttpRoutes;
+import io.promethium.config.ConfigConsumer;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.scrape.relabel.Relabeler;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The in-process Alertmanager as a DS component. Idle unless {@code --alertmanager.config.file}
+ * is set; then it loads that file, registers an {@link AlertSender} (the rules bundle sends to
+ * every AlertSender, so alerts reach this one beside any external Alertmanagers), the API v2
+ * routes and its metrics, and reloads the file whenever the server's config reloads (SIGHUP,
+ * {@code /-/reload}), as a {@link ConfigConsumer}. Notifier plugins are tracked as they come
+ * and go; a config that failed for want of one is loaded again when it arrives.
+ *
+ * <p>Flags read: {@code promethium.flag.alertmanager.config.file},
+ * {@code promethium.flag.alertmanager.storage.path}, {@code promethium.flag.alertmanager.data.retention},
+ * {@code promethium.flag.web.external-url}, {@code promethium.flag.web.listen-address}.
+ */
+@Component(immediate = true, service = {})
+public final class AlertmanagerComponent {
+
+    private static final Logger LOG = Logger.getLogger(AlertmanagerComponent.class.getName());
+
+    private final List<NotifierFactory> factories = new ArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private volatile AlertmanagerRuntime runtime;
+    private volatile Labels externalLabels = Labels.EMPTY;
+    private volatile Relabeler relabel = Relabeler.NONE;
+
+    @Activate
+    public AlertmanagerComponent(BundleContext context) {
+        String file = context.getProperty("promethium.flag.alertmanager.config.file");
+        if (file == null || file.isBlank()) {
+            LOG.fine("no --alertmanager.config.file: the in-process Alertmanager is off");
+            return;
+        }
+        String storage = context.getProperty("promethium.flag.alertmanager.storage.path");
+        if (storage == null || storage.isBlank()) {
+            String tsdb = context.getProperty("promethium.flag.storage.tsdb.path");
+            storage = Path.of(tsdb == null || tsdb.isBlank() ? "data" : tsdb).resolve("alertmanager").toString();
+        }
+        String retentionFlag = context.getProperty("promethium.flag.alertmanager.data.retention");
+        Duration retention;
+        try {
+            retention = retentionFlag == null || retentionFlag.isBlank() ? Duration.ofHours(120) : Durations.parse(retentionFlag.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--alertmanager.data.retention: not a valid duration: " + retentionFlag, e);
+        }
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), Path.of(storage), retention,
+                externalUrl(context.getProperty("promethium.flag.web.external-url"), context.getProperty("promethium.flag.web.listen-address")),
+                Clock.systemUTC());
+        synchronized (factories) {
+            factories.forEach(rt::addFactory);
+            runtime = rt;
+        }
+        // The first load comes with the server's first config load (applyConfig), once every
+        // startup bundle, notifier plugins included, is active; a bad file then stops the start.
+        AlertSender sender = this::send;
+        ConfigConsumer consumer = this::applyConfig;
+        Collector collector = this::collect;
+        registrations.add(context.registerService(AlertSender.class, sender, null));
+        registrations.add(context.registerService(ConfigConsumer.class, consumer, null));
+        registrations.add(context.registerService(Collector.class, collector, null));
+        registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(() -> runtime), null));
+    }
+
+    /** Prometheus's default external URL: http://hostname:port of the listen address. */
+    static String externalUrl(String flag, String listenAddress) {
+        if (flag != null && !flag.isBlank()) {
+            String url = flag.strip();
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+        String port = listenAddress != null && listenAddress.lastIndexOf(':') >= 0
+                ? listenAddress.substring(listenAddress.lastIndexOf(':') + 1) : "9090";
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return "http://" + host + ":" + port;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindNotifierFactory(NotifierFactory factory) {
+        AlertmanagerRuntime rt;
+        synchronized (factories) {
+            factories.add(factory);
+            rt = runtime;
+            if (rt != null) {
+                rt.addFactory(factory);
+            }
+        }
+        if (rt != null && rt.active() != null && !rt.lastReloadOk()) {
+            try {
+                rt.reload();
+            } catch (ConfigException e) {
+                LOG.log(Level.FINE, "reload after notifier " + factory.type() + " arrived still fails", e);
+            }
+        }
+    }
+
+    public void unbindNotifierFactory(NotifierFactory factory) {
+        synchronized (factories) {
+            factories.remove(factory);
+            AlertmanagerRuntime rt = runtime;
+            if (rt != null) {
+                rt.removeFactory(factory);
+            }
+        }
+    }
+
+    @Deactivate
+    public void deactivate() {
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                LOG.log(Level.FINE, "already unregistered", e);
+            }
+        }
+        registrations.clear();
+        AlertmanagerRuntime rt = runtime;
+        runtime = null;
+        if (rt != null) {
+            rt.close();
+        }
+    }
+
+    private void applyConfig(PrometheusConfig config) throws ConfigException {
+        externalLabels = config.global().externalLabels();
+        relabel = new Relabeler(config.alerting().alertRelabelConfigs());
+        AlertmanagerRuntime rt = runtime;
+        if (rt != null) {
+            rt.reload();
+        }
+    }
+
+    private void send(List<Alert> alerts) {
+        AlertmanagerRuntime rt = runtime;
+        if (rt != null) {
+            rt.receive(AlertPreparation.prepare(alerts, externalLabels, relabel));
+        }
+    }
+
+    private void collect(MetricWriter writer) {
+        AlertmanagerRuntime rt = runtime;
+        if (rt != null) {
+            rt.collect(writer);
+        }
+    }
+}

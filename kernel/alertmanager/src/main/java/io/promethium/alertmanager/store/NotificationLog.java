@@ -1,0 +1,118 @@
+package io.promethium.alertmanager.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What was last notified, per aggregation group and integration: when, and which alerts
+ * (fingerprints) were firing and resolved. Deduplication reads it; it is persisted after every
+ * entry so a restart re-sends nothing already sent. Entries expire after the retention.
+ */
+public final class NotificationLog {
+
+    private static final Logger LOG = Logger.getLogger(NotificationLog.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One entry. */
+    public record Entry(Instant timestamp, Set<Long> firing, Set<Long> resolved, Instant expiresAt) {
+        public Entry {
+            firing = Set.copyOf(firing);
+            resolved = Set.copyOf(resolved);
+        }
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Path file;
+    private final Duration retention;
+    private boolean closed;
+
+    public NotificationLog(Path file, Duration retention) {
+        this.file = file;
+        this.retention = retention;
+        load();
+    }
+
+    /** The key of a group and integration: {@code groupKey:receiver/integration/index}. */
+    public static String key(String groupKey, String receiver, String integration, int index) {
+        return groupKey + ":" + receiver + "/" + integration + "/" + index;
+    }
+
+    public Entry get(String key) {
+        return entries.get(key);
+    }
+
+    public synchronized void log(String key, Set<Long> firing, Set<Long> resolved, Instant now) {
+        entries.put(key, new Entry(now, firing, resolved, now.plus(retention)));
+        persist();
+    }
+
+    /** Stops writing the snapshot (a late flush of a stopped dispatcher must not touch the file of the next one). */
+    public synchronized void close() {
+        closed = true;
+    }
+
+    public synchronized void gc(Instant now) {
+        if (entries.values().removeIf(e -> e.expiresAt().isBefore(now))) {
+            persist();
+        }
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    private void load() {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            for (JsonNode n : root.path("entries")) {
+                entries.put(n.path("key").asText(), new Entry(Instant.parse(n.path("timestamp").asText()),
+                        longs(n.path("firing")), longs(n.path("resolved")), Instant.parse(n.path("expiresAt").asText())));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot read the notification log " + file + ", starting empty: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<Long> longs(JsonNode array) {
+        Set<Long> out = new HashSet<>();
+        for (JsonNode v : array) {
+            out.add(Long.parseUnsignedLong(v.asText(), 16));
+        }
+        return out;
+    }
+
+    private void persist() {
+        if (file == null || closed) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode list = root.putArray("entries");
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            ObjectNode n = list.addObject();
+            n.put("key", e.getKey());
+            n.put("timestamp", e.getValue().timestamp().toString());
+            ArrayNode f = n.putArray("firing");
+            e.getValue().firing().forEach(v -> f.add(Long.toHexString(v)));
+            ArrayNode r = n.putArray("resolved");
+            e.getValue().resolved().forEach(v -> r.add(Long.toHexString(v)));
+            n.put("expiresAt", e.getValue().expiresAt().toString());
+        }
+        Snapshots.write(file, root);
+    }
+}

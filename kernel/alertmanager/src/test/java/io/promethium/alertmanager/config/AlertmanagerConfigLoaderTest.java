@@ -1,0 +1,157 @@
+package io.promethium.alertmanager.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.alertmanager.dispatch.Route;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.notifiers.webhook.WebhookNotifierFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlertmanagerConfigLoaderTest {
+
+    private static final NotifierFactory WEBHOOK = new WebhookNotifierFactory();
+    private final AlertmanagerConfigLoader loader = new AlertmanagerConfigLoader(t -> t.equals("webhook") ? WEBHOOK : null);
+
+    @TempDir
+    Path dir;
+
+    private AlertmanagerConfig load(String yaml) throws Exception {
+        Path f = dir.resolve("alertmanager.yml");
+        Files.writeString(f, yaml);
+        return loader.load(f);
+    }
+
+    private static final String FULL = """
+            global:
+              resolve_timeout: 1m
+              smtp_from: am@example.org
+            templates: ['*.tmpl']
+            route:
+              receiver: default
+              group_by: [alertname]
+              group_wait: 10s
+              routes:
+                - match: {severity: page}
+                  receiver: pager
+                  continue: true
+                  routes:
+                    - matchers: ['team=~"db|web"', 'env!="dev"']
+                      receiver: team
+                      group_by: ['...']
+                      mute_time_intervals: [nights]
+                - match_re: {service: 'api.*'}
+                  receiver: team
+                  repeat_interval: 1h
+                  active_time_intervals: [office]
+            inhibit_rules:
+              - source_matchers: [severity="critical"]
+                target_match: {severity: warning}
+                equal: [alertname]
+            receivers:
+              - name: default
+              - name: pager
+                webhook_configs:
+                  - url: http://127.0.0.1:1/pager
+                    max_alerts: 5
+              - name: team
+                webhook_configs:
+                  - url: http://127.0.0.1:1/a
+                    send_resolved: false
+                  - url_file: url.txt
+            time_intervals:
+              - name: office
+                time_intervals:
+                  - weekdays: ['monday:friday']
+                    times: [{start_time: '09:00', end_time: '17:00'}]
+                    location: Europe/Berlin
+            mute_time_intervals:
+              - name: nights
+                time_intervals:
+                  - times: [{start_time: '22:00', end_time: '24:00'}]
+            """;
+
+    @Test
+    void fullConfigLoadsWithDefaultsAndInheritance() throws Exception {
+        Files.writeString(dir.resolve("my.tmpl"), "{{ define \"x\" }}X{{ end }}");
+        AlertmanagerConfig c = load(FULL);
+        assertThat(c.resolveTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.globals()).containsEntry("smtp_from", "am@example.org").containsEntry("smtp_hello", "localhost");
+        assertThat(c.templateFiles()).hasSize(1);
+        RouteConfig root = c.route();
+        assertThat(root.groupInterval()).isEqualTo(Duration.ofMinutes(5));
+        RouteConfig pager = root.routes().get(0);
+        assertThat(pager.groupWait()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(pager.groupBy()).containsExactly("alertname");
+        assertThat(pager.routes().get(0).groupBy()).containsExactly("...");
+        assertThat(root.routes().get(1).repeatInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.receiver("team").integrations()).extracting(IntegrationConfig::sendResolved).containsExactly(false, true);
+        assertThat(c.inhibitRules().get(0).equal()).containsExactly("alertname");
+        // Monday 2024-03-04 10:00 in Berlin is 09:00 UTC.
+        assertThat(c.timeIntervals().get("office").contains(Instant.parse("2024-03-04T09:00:00Z"))).isTrue();
+        assertThat(c.timeIntervals().get("office").contains(Instant.parse("2024-03-04T16:30:00Z"))).isFalse();
+        assertThat(c.timeIntervals().get("office").contains(Instant.parse("2024-03-03T09:00:00Z"))).isFalse();
+    }
+
+    @Test
+    void routeKeysAndContinueFollowAlertmanager() throws Exception {
+        Route root = new Route(load(FULL).route(), null);
+        List<Route> matched = root.match(Labels.of("alertname", "A", "severity", "page", "team", "db", "service", "api-1"));
+        assertThat(matched).extracting(Route::key).containsExactly(
+                "{}/{severity=\"page\"}/{env!=\"dev\",team=~\"db|web\"}", "{}/{service=~\"api.*\"}");
+        assertThat(root.match(Labels.of("alertname", "A"))).extracting(Route::key).containsExactly("{}");
+        assertThat(root.match(Labels.of("severity", "page", "team", "db", "env", "dev"))).extracting(Route::key)
+                .containsExactly("{}/{severity=\"page\"}");
+    }
+
+    @Test
+    void unknownFieldIsAnErrorWithItsPosition() {
+        assertThatThrownBy(() -> load("route:\n  receiver: a\n  grup_by: [x]\nreceivers:\n  - name: a\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("alertmanager.yml:3:3")
+                .hasMessageContaining("field grup_by not found");
+    }
+
+    @Test
+    void amtoolsChecksAreMade() {
+        assertThatThrownBy(() -> load("route:\n  receiver: nope\nreceivers:\n  - name: a\n"))
+                .hasMessageContaining("undefined receiver \"nope\" used in route");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\n  match: {x: y}\nreceivers:\n  - name: a\n"))
+                .hasMessageContaining("root route must not have any matchers");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\n  routes:\n    - group_by: ['...', x]\nreceivers:\n  - name: a\n"))
+                .hasMessageContaining("cannot have wildcard group_by");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n  - name: a\n"))
+                .hasMessageContaining("notification config name \"a\" is not unique");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\n  routes:\n    - mute_time_intervals: [x]\nreceivers:\n  - name: a\n"))
+                .hasMessageContaining("undefined time interval \"x\" used in route");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\n  routes:\n    - matchers: ['a=~\"(\"']\nreceivers:\n  - name: a\n"))
+                .hasMessageContaining("invalid regular expression");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\n  group_interval: 0s\nreceivers:\n  - name: a\n"))
+                .hasMessageContaining("group_interval cannot be zero");
+        assertThatThrownBy(() -> load("receivers:\n  - name: a\n")).hasMessageContaining("no route provided");
+    }
+
+    @Test
+    void integrationBlocksGoToTheirPlugin() {
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - max_alerts: 1\n"))
+                .hasMessageContaining("alertmanager.yml:6:9").hasMessageContaining("one of url or url_file must be configured");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        nope: 1\n"))
+                .hasMessageContaining("field nope not found in webhook_configs");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    email_configs:\n      - to: x@y\n"))
+                .hasMessageContaining("no notifier plugin of type \"email\" is installed");
+    }
+
+    @Test
+    void matcherSyntaxes() {
+        assertThat(LabelMatchers.parse("{a=\"b\", c=~d.*}")).extracting(Object::toString).containsExactly("a=\"b\"", "c=~\"d.*\"");
+        assertThat(LabelMatchers.parse("foo != bar")).extracting(Object::toString).containsExactly("foo!=\"bar\"");
+        assertThatThrownBy(() -> LabelMatchers.parse("1a=b")).hasMessageContaining("bad matcher format");
+    }
+}

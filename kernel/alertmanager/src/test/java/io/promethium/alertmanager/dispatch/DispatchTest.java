@@ -1,0 +1,187 @@
+package io.promethium.alertmanager.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
+import io.promethium.alertmanager.store.Silence;
+import io.promethium.alertmanager.support.WebhookRecorder;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.notify.Alert;
+import io.promethium.notifiers.webhook.WebhookNotifierFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole in-process path with short intervals: runtime, routes, groups, webhook to a loopback recorder. */
+class DispatchTest {
+
+    @TempDir
+    Path dir;
+    private WebhookRecorder recorder;
+    private final List<AlertmanagerRuntime> runtimes = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        recorder = new WebhookRecorder();
+    }
+
+    @AfterEach
+    void stop() {
+        runtimes.forEach(AlertmanagerRuntime::close);
+        recorder.close();
+    }
+
+    private AlertmanagerRuntime runtime(String routeExtras) throws Exception {
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, """
+                route:
+                  receiver: hook
+                  group_by: [alertname]
+                  group_wait: 300ms
+                  group_interval: 600ms
+                  repeat_interval: 1h
+                %s
+                inhibit_rules:
+                  - source_matchers: [severity="critical"]
+                    target_matchers: [severity="warning"]
+                    equal: [alertname]
+                receivers:
+                  - name: hook
+                    webhook_configs:
+                      - url: %s
+                  - name: two
+                    webhook_configs:
+                      - url: %s
+                      - url: %s
+                """.formatted(routeExtras, recorder.url("/hook"), recorder.url("/hang"), recorder.url("/fast")));
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "http://prom:9090",
+                Clock.systemUTC());
+        rt.addFactory(new WebhookNotifierFactory());
+        rt.reload();
+        runtimes.add(rt);
+        return rt;
+    }
+
+    private static Alert firing(String... labels) {
+        return new Alert(Labels.of(labels), Labels.of("summary", "s"), Instant.now(), Instant.now().plusSeconds(300), "http://prom/g");
+    }
+
+    private static Alert resolved(Alert a) {
+        return new Alert(a.labels(), a.annotations(), a.startsAt(), Instant.now(), a.generatorUrl());
+    }
+
+    @Test
+    void groupsAlertsAfterGroupWaitAndSendsTheResolution() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Alert a = firing("alertname", "Load", "instance", "a");
+        Alert b = firing("alertname", "Load", "instance", "b");
+        rt.receive(List.of(a, b));
+        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(5));
+        assertThat(got).hasSize(1);
+        JsonNode m = got.get(0).body();
+        assertThat(m.path("version").asText()).isEqualTo("4");
+        assertThat(m.path("status").asText()).isEqualTo("firing");
+        assertThat(m.path("groupKey").asText()).isEqualTo("{}:{alertname=\"Load\"}");
+        assertThat(m.path("groupLabels").toString()).isEqualTo("{\"alertname\":\"Load\"}");
+        assertThat(m.path("commonLabels").toString()).isEqualTo("{\"alertname\":\"Load\"}");
+        assertThat(m.path("alerts")).hasSize(2);
+        assertThat(m.path("alerts").get(0).path("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
+        assertThat(m.path("alerts").get(0).path("fingerprint").asText()).isEqualTo(a.fingerprint());
+        assertThat(m.path("externalURL").asText()).isEqualTo("http://prom:9090");
+
+        rt.receive(List.of(resolved(a)));
+        got = recorder.await(2, Duration.ofSeconds(5));
+        assertThat(got).hasSize(2);
+        JsonNode r = got.get(1).body();
+        assertThat(r.path("status").asText()).isEqualTo("firing");
+        assertThat(r.path("alerts").get(0).path("status").asText()).isEqualTo("resolved");
+        assertThat(r.path("alerts").get(1).path("status").asText()).isEqualTo("firing");
+        Thread.sleep(1500);
+        assertThat(recorder.received()).as("nothing changed: no repeat before repeat_interval").hasSize(2);
+    }
+
+    @Test
+    void silencedAndInhibitedAlertsAreNotSent() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Instant now = Instant.now();
+        rt.silences().upsert(new Silence("", List.of(Matcher.equal("alertname", "Quiet")), now, now.plusSeconds(60), now, "me", "test"), now);
+        rt.receive(List.of(firing("alertname", "Quiet"), firing("alertname", "Disk", "severity", "warning"),
+                firing("alertname", "Disk", "severity", "critical")));
+        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(5));
+        Thread.sleep(1000);
+        got = recorder.received();
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).body().path("alerts")).hasSize(1);
+        assertThat(got.get(0).body().path("alerts").get(0).path("labels").path("severity").asText()).isEqualTo("critical");
+    }
+
+    @Test
+    void aRestartResendsNothingAlreadySent() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Alert a = firing("alertname", "Persist");
+        rt.receive(List.of(a));
+        assertThat(recorder.await(1, Duration.ofSeconds(5))).hasSize(1);
+        // The log is written once the receiver has answered; give it that moment before the "restart".
+        Thread.sleep(500);
+        rt.close();
+        runtimes.remove(rt);
+        AlertmanagerRuntime again = runtime("");
+        again.receive(List.of(a));
+        Thread.sleep(1500);
+        assertThat(recorder.received()).hasSize(1);
+        Alert b = firing("alertname", "Persist", "instance", "new");
+        again.receive(List.of(b));
+        assertThat(recorder.await(2, Duration.ofSeconds(5))).hasSize(2);
+    }
+
+    @Test
+    void silencesSurviveARestart() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Instant now = Instant.now();
+        String id = rt.silences().upsert(new Silence("", List.of(Matcher.equal("alertname", "Kept")), now, now.plusSeconds(600), now,
+                "me", "kept across restarts"), now);
+        rt.close();
+        runtimes.remove(rt);
+        AlertmanagerRuntime again = runtime("");
+        assertThat(again.silences().get(id)).isNotNull();
+        assertThat(again.silences().get(id).comment()).isEqualTo("kept across restarts");
+        assertThat(again.silences().mutes(Labels.of("alertname", "Kept"), Instant.now())).containsExactly(id);
+        again.silences().expire(id, Instant.now());
+        assertThat(again.silences().mutes(Labels.of("alertname", "Kept"), Instant.now().plusMillis(1))).isEmpty();
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedWithBackoff() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        recorder.failNext(2);
+        rt.receive(List.of(firing("alertname", "Retry")));
+        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(8));
+        assertThat(got).hasSize(1);
+    }
+
+    @Test
+    void aHangingIntegrationDoesNotDelayAnother() throws Exception {
+        recorder.hang(Duration.ofSeconds(6));
+        AlertmanagerRuntime rt = runtime("""
+                  routes:
+                    - matchers: [team="two"]
+                      receiver: two
+                """);
+        Instant sent = Instant.now();
+        rt.receive(List.of(firing("alertname", "Slow", "team", "two")));
+        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(3));
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).path()).isEqualTo("/fast");
+        assertThat(Duration.between(sent, got.get(0).at())).isLessThan(Duration.ofSeconds(2));
+    }
+}

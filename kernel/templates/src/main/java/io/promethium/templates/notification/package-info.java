@@ -1,0 +1,12 @@
+/**
+ * Alertmanager's notification template data ({@link io.promethium.templates.notification.NotificationData},
+ * {@link io.promethium.templates.notification.KV}, {@link io.promethium.templates.notification.Alerts})
+ * and {@link io.promethium.templates.notification.NotificationTemplates}, the api's template
+ * renderer over the built-in {@code default.tmpl} and a config's template files.
+ */
+@Export
+@Version("1.0.0")
+package io.promethium.templates.notification;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -145,7 +145,8 @@ class WebUiIT {
             screenshot(page.getKey().substring(1).replaceAll("\\?.*", ""));
             assertThat(consoleErrors()).as("console errors on " + page.getKey()).isEmpty();
         }
-        assertThat(text()).contains("promethium-tsdb");
+        // The console fills its storage card after the page loads: wait for it, not for the heading.
+        awaitText("promethium-tsdb");
     }
 
     @Test

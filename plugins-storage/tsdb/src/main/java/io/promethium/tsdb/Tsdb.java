@@ -262,6 +262,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
         return new MergeQuerier(queriers, warnings);
     }
 
+    /** The WAL as the api's followable log, or {@code null} when the WAL is off. */
+    public io.promethium.api.storage.WalWatchable walWatchable() {
+        return wal == null ? null : new io.promethium.tsdb.internal.wal.WalTail(wal);
+    }
+
     @Override
     public long startTime() {
         long min = head.minTime();

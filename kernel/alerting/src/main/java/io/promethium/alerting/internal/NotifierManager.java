@@ -13,7 +13,7 @@ import io.promethium.api.notify.Alert;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.PrometheusConfig;
-import io.promethium.scrape.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

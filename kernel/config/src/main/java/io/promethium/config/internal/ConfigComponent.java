@@ -3,7 +3,9 @@ package io.promethium.config.internal;
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.model.MetricType;
 import io.promethium.config.ConfigConsumer;
@@ -47,8 +49,10 @@ public final class ConfigComponent implements ConfigService, Collector {
     private static final Logger LOG = Logger.getLogger(ConfigComponent.class.getName());
 
     private final Map<String, DiscovererFactory> discovery = new ConcurrentHashMap<>();
+    private final Map<String, ConfigSection> sections = new ConcurrentHashMap<>();
     private final List<ConfigConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Path file;
+    private final boolean agentMode;
     private final ServiceRegistration<?> reloadCommand;
     private volatile PrometheusConfig current;
     private volatile ReloadResult lastReload = new ReloadResult(false, Instant.EPOCH, "config not loaded yet");
@@ -58,6 +62,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     public ConfigComponent(BundleContext context) {
         String path = context.getProperty(CONFIG_FILE_PROPERTY);
         this.file = Path.of(path == null ? "prometheus.yml" : path);
+        this.agentMode = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("promethium.command", "config.reload");
         Callable<String> command = () -> reload().error();
@@ -76,6 +81,30 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     void unbindDiscovererFactory(DiscovererFactory factory) {
         discovery.remove(factory.type(), factory);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConfigSection(ConfigSection section) {
+        sections.put(section.key(), section);
+        PrometheusConfig config = current;
+        if (config != null) {
+            applySection(section, config);
+        }
+    }
+
+    void unbindConfigSection(ConfigSection section) {
+        sections.remove(section.key(), section);
+    }
+
+    /** Hands a section owner its entries (none when the file lacks the key); returns the error, or null. */
+    private String applySection(ConfigSection section, PrometheusConfig config) {
+        try {
+            section.apply(config.sections().entries(section.key()), config.sections().context());
+            return null;
+        } catch (ConfigException | RuntimeException e) {
+            LOG.log(Level.WARNING, "applying " + section.key() + " failed: " + e.getMessage(), e);
+            return e.getMessage();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -104,7 +133,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     public synchronized ReloadResult reload() {
         PrometheusConfig config;
         try {
-            config = new ConfigLoader(pluginKeys()).load(file);
+            config = new ConfigLoader(pluginKeys(), agentMode).load(file);
         } catch (ConfigException e) {
             return failed("error loading config from \"" + file + "\": " + e.getMessage());
         } catch (RuntimeException e) {
@@ -113,6 +142,12 @@ public final class ConfigComponent implements ConfigService, Collector {
         }
         StringBuilder errors = new StringBuilder();
         current = config;
+        for (ConfigSection section : sections.values()) {
+            String error = applySection(section, config);
+            if (error != null) {
+                errors.append(errors.isEmpty() ? "" : "; ").append(error);
+            }
+        }
         for (ConfigConsumer consumer : consumers) {
             try {
                 consumer.applyConfig(config);
@@ -144,7 +179,18 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     private PluginKeys pluginKeys() {
         Map<String, DiscovererFactory> snapshot = Map.copyOf(discovery);
+        Map<String, ConfigSection> owners = Map.copyOf(sections);
         return new PluginKeys() {
+            @Override
+            public Set<String> sectionKeys() {
+                return owners.keySet();
+            }
+
+            @Override
+            public void validateSection(String key, List<PluginConfig> entries, SectionContext context) throws ConfigException {
+                owners.get(key).validate(entries, context);
+            }
+
             @Override
             public Set<String> discoveryTypes() {
                 return snapshot.keySet();

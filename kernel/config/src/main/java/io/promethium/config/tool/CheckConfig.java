@@ -1,7 +1,9 @@
 package io.promethium.config.tool;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.PluginKeys;
@@ -151,7 +153,21 @@ public final class CheckConfig {
         for (DiscovererFactory factory : ServiceLoader.load(DiscovererFactory.class, CheckConfig.class.getClassLoader())) {
             factories.put(factory.type(), factory);
         }
+        Map<String, ConfigSection> sections = new HashMap<>();
+        for (ConfigSection section : ServiceLoader.load(ConfigSection.class, CheckConfig.class.getClassLoader())) {
+            sections.put(section.key(), section);
+        }
         return new PluginKeys() {
+            @Override
+            public Set<String> sectionKeys() {
+                return sections.keySet();
+            }
+
+            @Override
+            public void validateSection(String key, java.util.List<PluginConfig> entries, SectionContext context) throws ConfigException {
+                sections.get(key).validate(entries, context);
+            }
+
             @Override
             public Set<String> discoveryTypes() {
                 return factories.keySet();

@@ -7,6 +7,7 @@ import io.promethium.api.collect.Exporter;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
 import io.promethium.config.model.PrometheusConfig;
@@ -110,7 +111,7 @@ class ExportersTest {
             job = Configs.withTargets(job, List.of(new StaticConfig(List.of("localhost:" + port), Labels.EMPTY)), List.of());
             job = Configs.withMetricsPath(job, "/exporters/test/metrics");
             manager.applyConfig(new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(job), AlertingConfig.EMPTY,
-                    List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                    ConfigSections.NONE, StorageConfig.DEFAULT, ""));
             for (int i = 0; i < 100 && storage.all().keySet().stream().noneMatch(l -> l.metricName().equals("test_value")); i++) {
                 Thread.sleep(50);
             }

@@ -13,6 +13,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
 import io.promethium.config.model.PrometheusConfig;
@@ -65,7 +66,7 @@ class ScrapeManagerTest {
 
     private static PrometheusConfig config(ScrapeConfig... jobs) {
         return new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(jobs), AlertingConfig.EMPTY,
-                List.of(), List.of(), StorageConfig.DEFAULT, "");
+                ConfigSections.NONE, StorageConfig.DEFAULT, "");
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

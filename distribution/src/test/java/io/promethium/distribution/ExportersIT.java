@@ -31,7 +31,11 @@ class ExportersIT {
         String defaults = Files.readString(server.home.resolve("conf/prometheus.yml"));
         assertThat(defaults).contains("job_name: node").contains("job_name: jvm");
         server.config(defaults.replace("localhost:9090", "localhost:" + server.port).replace("scrape_interval: 15s", "scrape_interval: 1s"));
-        server.start("--plugins.scan-interval=1s").awaitReady();
+        Files.createDirectories(server.home.resolve("textfiles"));
+        Files.writeString(server.home.resolve("textfiles/site.prom"), "site_info{site=\"test\"} 1\n");
+        // Flags the node bundle declares (its Promethium-Flags header), as node_exporter names them.
+        server.start("--plugins.scan-interval=1s", "--no-collector.arp",
+                "--collector.textfile.directory=" + server.home.resolve("textfiles")).awaitReady();
     }
 
     @AfterAll
@@ -52,6 +56,17 @@ class ExportersIT {
         assertThat(query("node_cpu_seconds_total{job=\"node\",mode=\"idle\"}")).contains("\"cpu\":\"0\"");
         // In-process: the scrapes never reached the HTTP route (no request counted for it yet).
         assertThat(server.get("/metrics").body()).doesNotContain("handler=\"/exporters\"");
+    }
+
+    @Test
+    void theNodeBundlesFlagsAreAcceptedListedAndApplied() throws Exception {
+        assertThat(server.output()).doesNotContain("Promethium-Flags");
+        String node = server.get("/exporters/node/metrics").body();
+        assertThat(node).doesNotContain("collector=\"arp\"").contains("site_info{site=\"test\"} 1")
+                .contains("node_textfile_scrape_error 0");
+        ServerProcess.Result help = server.runToCompletion("--help");
+        assertThat(help.output()).contains("--collector.thermal_zone").contains("--path.procfs")
+                .contains("--collector.filesystem.mount-points-exclude");
     }
 
     @Test

@@ -3,7 +3,8 @@
  * discovery factory of type {@code consul} owns {@code consul_sd_configs:}, a notifier factory of
  * type {@code slack} owns {@code slack_configs:}. The kernel hands each block under an owned key
  * to the owner as a {@link io.promethium.api.config.PluginConfig}; a key that no installed plugin
- * owns is a config error naming the key.
+ * owns is a config error naming the key. A plugin owns a whole top-level list (such as
+ * {@code remote_write:}) by registering a {@link io.promethium.api.config.ConfigSection} (1.2.0).
  */
 @Export
 @Version("1.2.0")

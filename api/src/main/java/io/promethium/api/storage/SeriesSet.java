@@ -47,6 +47,28 @@ public interface SeriesSet {
         };
     }
 
+    /** A series set over a list, in list order, with non-fatal warnings (since 1.2.0). */
+    static SeriesSet ofList(List<? extends Series> series, List<String> warnings) {
+        SeriesSet set = ofList(series);
+        List<String> w = List.copyOf(warnings);
+        return new SeriesSet() {
+            @Override
+            public boolean next() {
+                return set.next();
+            }
+
+            @Override
+            public Series at() {
+                return set.at();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return w;
+            }
+        };
+    }
+
     /** A series set over a list, in list order. */
     static SeriesSet ofList(List<? extends Series> series) {
         return new SeriesSet() {

@@ -6,14 +6,17 @@
  * {@link io.promethium.api.storage.Queryable} opens a {@link io.promethium.api.storage.Querier}
  * over a fixed time range. {@link io.promethium.api.storage.Storage} is both, registered as an
  * OSGi service by a storage plugin (the embedded TSDB by default), with an optional
- * {@link io.promethium.api.storage.StorageAdmin} for deletion, snapshots and statistics.
+ * {@link io.promethium.api.storage.StorageAdmin} for deletion, snapshots and statistics, and
+ * an optional {@link io.promethium.api.storage.WalWatchable} through which followers such as remote
+ * write tail its write-ahead log (1.2.0); {@link io.promethium.api.storage.MetadataSource} hands
+ * them the scraped metric metadata (1.2.0).
  *
  * <p>Reading is iterator-shaped, with no object per sample: a
  * {@link io.promethium.api.storage.SeriesSet} yields series, each series a
  * {@link io.promethium.api.storage.SampleIterator} over primitive timestamps and values.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,6 +10,7 @@ import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -87,7 +88,7 @@ class AlertmanagerDiscoveryTest {
         AlertmanagerConfig am = new AlertmanagerConfig("v2", prefix, "https", Duration.ofSeconds(10), HttpClientConfig.DEFAULT,
                 List.of(), List.of(discovery), relabel, List.of());
         return new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(),
-                new AlertingConfig(List.of(), List.of(am)), List.of(), List.of(), StorageConfig.DEFAULT, "");
+                new AlertingConfig(List.of(), List.of(am)), ConfigSections.NONE, StorageConfig.DEFAULT, "");
     }
 
     @Test
@@ -133,7 +134,7 @@ class AlertmanagerDiscoveryTest {
         PrometheusConfig c = config(new PluginConfig("fake_sd_configs", Map.of(), ""), List.of(), "");
         manager.applyConfig(c);
         manager.applyConfig(new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(), AlertingConfig.EMPTY,
-                List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                ConfigSections.NONE, StorageConfig.DEFAULT, ""));
         assertThat(factory.closed).isTrue();
         assertThat(manager.activeAlertmanagers()).isEmpty();
     }

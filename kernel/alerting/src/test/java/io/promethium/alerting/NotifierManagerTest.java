@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.promethium.alerting.internal.NotifierManager;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -78,7 +79,7 @@ class NotifierManagerTest {
                 Duration.ofMinutes(1), Duration.ZERO, Labels.of("cluster", "eu1", "severity", "ignored"), "",
                 GlobalConfig.DEFAULT.limits());
         return new PrometheusConfig(null, global, List.of(), List.of(), new AlertingConfig(globalRelabel, List.of(am)),
-                List.of(), List.of(), StorageConfig.DEFAULT, "");
+                ConfigSections.NONE, StorageConfig.DEFAULT, "");
     }
 
     private static Alert alert(String name) {

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.promethium.alerting.internal.NotifierManager;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -92,7 +93,7 @@ class TlsAlertmanagerTest {
                 List.of(), List.of(), List.of());
         manager = new NotifierManager(10, false);
         manager.applyConfig(new PrometheusConfig(dir.resolve("prometheus.yml"), GlobalConfig.DEFAULT, List.of(), List.of(),
-                new AlertingConfig(List.of(), List.of(am)), List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                new AlertingConfig(List.of(), List.of(am)), ConfigSections.NONE, StorageConfig.DEFAULT, ""));
         manager.send(List.of(new Alert(Labels.of("alertname", "Tls"), Labels.EMPTY, Instant.EPOCH, null, "")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (received.isEmpty() && System.nanoTime() < deadline) {

@@ -21,6 +21,16 @@ public interface PluginKeys {
         return Set.of();
     }
 
+    /** Top-level keys owned by a plugin's {@link io.promethium.api.config.ConfigSection} ({@code remote_write}, ...). */
+    default Set<String> sectionKeys() {
+        return Set.of();
+    }
+
+    /** Validates the entries of an owned top-level key. */
+    default void validateSection(String key, java.util.List<PluginConfig> entries, io.promethium.api.config.SectionContext context)
+            throws ConfigException {
+    }
+
     /** No plugins: only core keys are valid. */
     PluginKeys NONE = new PluginKeys() {
         @Override

@@ -185,9 +185,37 @@ class ConfigLoaderTest {
         assertThat(config.global().scrapeInterval()).isEqualTo(Duration.ofMinutes(1));
     }
 
+    /** Owns remote_write the way a plugin's ConfigSection does, refusing an entry without url. */
+    private static final PluginKeys REMOTE_WRITE_OWNER = new PluginKeys() {
+        @Override
+        public Set<String> discoveryTypes() {
+            return Set.of();
+        }
+
+        @Override
+        public void validateDiscovery(String type, PluginConfig config) {
+        }
+
+        @Override
+        public Set<String> sectionKeys() {
+            return Set.of("remote_write");
+        }
+
+        @Override
+        public void validateSection(String key, java.util.List<PluginConfig> entries, io.promethium.api.config.SectionContext context)
+                throws ConfigException {
+            for (PluginConfig entry : entries) {
+                entry.requiredString("url");
+                context.relabeling(entry, "write_relabel_configs");
+            }
+        }
+    };
+
     @Test
-    void remoteWriteAndStorageSectionsAreTyped() throws Exception {
-        PrometheusConfig config = parse("""
+    void ownedTopLevelListsAreRoutedToTheirPluginWithRelabelingCompiled() throws Exception {
+        PrometheusConfig config = new ConfigLoader(REMOTE_WRITE_OWNER).parse(Path.of("prometheus.yml"), """
+                global:
+                  external_labels: {replica: a}
                 remote_write:
                   - url: http://mimir:9009/api/v1/push
                     queue_config:
@@ -200,7 +228,61 @@ class ConfigLoaderTest {
                   tsdb:
                     out_of_order_time_window: 30m
                 """);
-        assertThat(config.remoteWrite().get(0).queue().maxShards()).isEqualTo(10);
+        PluginConfig entry = config.sections().entries("remote_write").get(0);
+        assertThat(entry.string("url", "")).isEqualTo("http://mimir:9009/api/v1/push");
+        assertThat(entry.location()).isEqualTo("prometheus.yml:4:5");
+        io.promethium.api.config.LabelRewriter rewriter = config.sections().context().relabeling(entry, "write_relabel_configs");
+        assertThat(rewriter.rewrite(Labels.of("__name__", "go_goroutines"))).isNull();
+        assertThat(rewriter.rewrite(Labels.of("__name__", "up"))).isEqualTo(Labels.of("__name__", "up"));
+        assertThat(config.sections().context().externalLabels()).isEqualTo(Labels.of("replica", "a"));
         assertThat(config.storage().outOfOrderTimeWindow()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void badRelabelRuleInAnOwnedSectionIsAnErrorWithItsLocation() {
+        assertThatThrownBy(() -> new ConfigLoader(REMOTE_WRITE_OWNER).parse(Path.of("prometheus.yml"), """
+                remote_write:
+                  - url: http://mimir:9009/api/v1/push
+                    write_relabel_configs:
+                      - action: nonsense
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("prometheus.yml:4").hasMessageContaining("nonsense");
+    }
+
+    @Test
+    void topLevelListNoInstalledPluginOwnsIsAnError() {
+        assertThatThrownBy(() -> parse("""
+                remote_write:
+                  - url: http://mimir:9009/api/v1/push
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("remote_write");
+    }
+
+    @Test
+    void agentModeRefusesRulesAlertingAndRemoteReadAndNeedsARemoteWrite() throws Exception {
+        PluginKeys both = new PluginKeys() {
+            @Override
+            public Set<String> discoveryTypes() {
+                return Set.of();
+            }
+
+            @Override
+            public void validateDiscovery(String type, PluginConfig config) {
+            }
+
+            @Override
+            public Set<String> sectionKeys() {
+                return Set.of("remote_write", "remote_read");
+            }
+        };
+        ConfigLoader agent = new ConfigLoader(both, true);
+        String write = "remote_write:\n  - url: http://vm:8428/api/v1/write\n";
+        assertThat(agent.parse(Path.of("a.yml"), write).sections().entries("remote_write")).hasSize(1);
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), "scrape_configs: []\n"))
+                .hasMessage("a.yml: at least one remote_write target must be specified in agent mode");
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "rule_files: [r.yml]\n"))
+                .hasMessage("a.yml: field rule_files is not allowed in agent mode");
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "remote_read:\n  - url: http://x/api/v1/read\n"))
+                .hasMessage("a.yml: field remote_read is not allowed in agent mode");
+        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['a:9093']}]\n"))
+                .hasMessage("a.yml: field alerting is not allowed in agent mode");
     }
 }

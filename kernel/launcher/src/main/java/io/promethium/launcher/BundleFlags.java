@@ -25,7 +25,7 @@ import java.util.jar.Manifest;
  * {@code type} is {@code string} (default) or {@code bool}; {@code {home}} in a default stands
  * for the server's home folder. Every value reaches the bundles as the framework property
  * {@code promethium.flag.<name>}. The jars are read before the framework starts: a jar that cannot
- * be read is reported and skipped, never fatal.
+ * be read is skipped here, never fatal (the plugin watcher or the tools report it, once).
  */
 final class BundleFlags {
 
@@ -55,7 +55,7 @@ final class BundleFlags {
                     Manifest manifest = file.getManifest();
                     header = manifest == null ? null : manifest.getMainAttributes().getValue(HEADER);
                 } catch (IOException e) {
-                    warnings.println("promethium: warning: skipping " + jar + ": not a readable jar (" + e.getMessage() + ")");
+                    // Said once by whoever loads the jar (the plugin watcher, or the tools' class path).
                     continue;
                 }
                 if (header == null || header.isBlank()) {
@@ -77,8 +77,9 @@ final class BundleFlags {
         List<Flags.Spec> specs = new ArrayList<>();
         for (List<String> clause : clauses(header)) {
             String name = clause.get(0).trim();
-            if (!name.matches("[a-z0-9][a-z0-9.\\-]*")) {
-                throw new IllegalArgumentException("flag name " + quote(name) + " is not lower-case words joined by . or -");
+            // '_' too: node_exporter's flags name collectors so (--collector.thermal_zone).
+            if (!name.matches("[a-z0-9][a-z0-9._\\-]*")) {
+                throw new IllegalArgumentException("flag name " + quote(name) + " is not lower-case words joined by ., - or _");
             }
             Map<String, String> params = new LinkedHashMap<>();
             for (String param : clause.subList(1, clause.size())) {

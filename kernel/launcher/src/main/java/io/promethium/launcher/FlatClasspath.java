@@ -60,12 +60,12 @@ final class FlatClasspath {
         return new URLClassLoader(urls.toArray(URL[]::new), FlatClasspath.class.getClassLoader());
     }
 
-    /** The jar itself and the jars it embeds on its {@code Bundle-ClassPath}; fails when the jar cannot be read. */
     /** Where embedded jars are kept between runs: the system temporary folder, per user. */
     static Path cacheRoot() {
         return Path.of(System.getProperty("java.io.tmpdir"), "promethium-" + System.getProperty("user.name", "user"), "embedded");
     }
 
+    /** The jar itself and the jars it embeds on its {@code Bundle-ClassPath}; fails when the jar cannot be read. */
     private static List<URL> urlsOf(Path jar, Path[] extracted) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(jar.toUri().toURL());

@@ -262,6 +262,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
         return new MergeQuerier(queriers, warnings);
     }
 
+    /** The WAL as the api's followable log, or {@code null} when the WAL is off. */
+    public io.promethium.api.storage.WalWatchable walWatchable() {
+        return wal == null ? null : new io.promethium.tsdb.internal.wal.WalTail(wal);
+    }
+
     @Override
     public long startTime() {
         long min = head.minTime();
@@ -716,7 +721,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
             closed = true;
         }
         if (background != null) {
-            background.shutdownNow();
+            // No interrupt: a compaction or checkpoint interrupted inside FileChannel I/O would
+            // close the channel it writes (the WAL's among them) and fail the close below.
+            background.shutdown();
             try {
                 background.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -9,7 +9,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.HttpClientConfig;
 import io.promethium.config.model.StaticConfig;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

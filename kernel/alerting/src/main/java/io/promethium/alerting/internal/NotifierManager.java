@@ -16,7 +16,7 @@ import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.discovery.DiscoveryService;
 import io.promethium.discovery.DiscoveryManager;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

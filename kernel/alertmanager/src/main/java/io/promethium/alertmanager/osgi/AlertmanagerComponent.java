@@ -14,7 +14,7 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each first seen within {@link #TOLERANCE} of the other side's. All scenarios share one timeline
  * of about 14 seconds: group_by (several groups, {@code ...}), group_wait/interval/repeat,
  * continue, nested routes, inhibition, a silence added then expired, mute and active time
- * intervals, resolve.
+ * intervals (one with a time zone, active this year), resolve.
  */
 class DifferentialAlertmanagerIT {
 
@@ -102,6 +102,10 @@ class DifferentialAlertmanagerIT {
                     - matchers: [scenario="inactive"]
                       receiver: muted
                       active_time_intervals: [never]
+                    - matchers: [scenario="active"]
+                      receiver: first
+                      active_time_intervals: [thisyear]
+                      mute_time_intervals: [never]
                 inhibit_rules:
                   - source_matchers: [severity="critical"]
                     target_matchers: [severity="warning"]
@@ -116,7 +120,12 @@ class DifferentialAlertmanagerIT {
                     time_intervals:
                       - years: ['1999']
                         location: America/New_York
-                """.formatted(receivers(hook));
+                  - name: thisyear
+                    time_intervals:
+                      - years: ['%d']
+                        months: ['january:december']
+                        location: Asia/Tokyo
+                """.formatted(receivers(hook), java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Tokyo")).getYear());
     }
 
     private static String receivers(String hook) {
@@ -185,7 +194,8 @@ class DifferentialAlertmanagerIT {
                 alert(t0, end, "alertname", "Inhibit", "severity", "warning"),
                 alert(t0, end, "alertname", "Silenced"),
                 alert(t0, end, "alertname", "Quiet", "scenario", "muted"),
-                alert(t0, end, "alertname", "Quiet", "scenario", "inactive"));
+                alert(t0, end, "alertname", "Quiet", "scenario", "inactive"),
+                alert(t0, end, "alertname", "InHours", "scenario", "active"));
         postBoth(theirs, "[" + String.join(",", first) + "]");
 
         sleepUntil(t0.plusMillis(3500));
@@ -208,7 +218,11 @@ class DifferentialAlertmanagerIT {
         Map<String, List<Message>> theirMessages = byGroup(theirHook.received(), t0);
         Map<String, List<Message>> ourMessages = byGroup(ourHook.received(), t0);
         assertThat(ourMessages.keySet()).as("groups notified").isEqualTo(theirMessages.keySet());
-        assertThat(theirMessages).as("scenarios must produce notifications").hasSizeGreaterThan(8);
+        assertThat(theirMessages).as("scenarios must produce notifications").hasSizeGreaterThan(8)
+                .containsKey("first {}/{scenario=\"active\"}:{alertname=\"InHours\"}")
+                .containsKey("second {}/{scenario=\"continue\"}:{alertname=\"Cont\"}")
+                .containsKey("child {}/{scenario=\"nested\"}/{team=\"db\"}:{alertname=\"Nest\", team=\"db\"}")
+                .doesNotContainKey("muted {}/{scenario=~\"mute.*\"}:{alertname=\"Quiet\"}");
         for (String group : theirMessages.keySet()) {
             List<Message> a = theirMessages.get(group);
             List<Message> b = ourMessages.get(group);

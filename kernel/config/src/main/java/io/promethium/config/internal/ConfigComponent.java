@@ -3,6 +3,7 @@ package io.promethium.config.internal;
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.plugin.MetricsRegistrar;
@@ -47,8 +48,10 @@ public final class ConfigComponent implements ConfigService, Collector {
     private static final Logger LOG = Logger.getLogger(ConfigComponent.class.getName());
 
     private final Map<String, DiscovererFactory> discovery = new ConcurrentHashMap<>();
+    private final Map<String, ConfigSection> sections = new ConcurrentHashMap<>();
     private final List<ConfigConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Path file;
+    private final boolean agentMode;
     private final ServiceRegistration<?> reloadCommand;
     private volatile PrometheusConfig current;
     private volatile ReloadResult lastReload = new ReloadResult(false, Instant.EPOCH, "config not loaded yet");
@@ -62,6 +65,7 @@ public final class ConfigComponent implements ConfigService, Collector {
         this.httpClients = httpClients;
         String path = context.getProperty(CONFIG_FILE_PROPERTY);
         this.file = Path.of(path == null ? "prometheus.yml" : path);
+        this.agentMode = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("promethium.command", "config.reload");
         Callable<String> command = () -> reload().error();
@@ -80,6 +84,30 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     void unbindDiscovererFactory(DiscovererFactory factory) {
         discovery.remove(factory.type(), factory);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConfigSection(ConfigSection section) {
+        sections.put(section.key(), section);
+        PrometheusConfig config = current;
+        if (config != null) {
+            applySection(section, config);
+        }
+    }
+
+    void unbindConfigSection(ConfigSection section) {
+        sections.remove(section.key(), section);
+    }
+
+    /** Hands a section owner its entries (none when the file lacks the key); returns the error, or null. */
+    private String applySection(ConfigSection section, PrometheusConfig config) {
+        try {
+            section.apply(config.sections().entries(section.key()), config.sections().context());
+            return null;
+        } catch (ConfigException | RuntimeException e) {
+            LOG.log(Level.WARNING, "applying " + section.key() + " failed: " + e.getMessage(), e);
+            return e.getMessage();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -108,7 +136,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     public synchronized ReloadResult reload() {
         PrometheusConfig config;
         try {
-            config = new ConfigLoader(pluginKeys()).load(file);
+            config = new ConfigLoader(pluginKeys(), agentMode).load(file);
         } catch (ConfigException e) {
             return failed("error loading config from \"" + file + "\": " + e.getMessage());
         } catch (RuntimeException e) {
@@ -117,6 +145,12 @@ public final class ConfigComponent implements ConfigService, Collector {
         }
         StringBuilder errors = new StringBuilder();
         current = config;
+        for (ConfigSection section : sections.values()) {
+            String error = applySection(section, config);
+            if (error != null) {
+                errors.append(errors.isEmpty() ? "" : "; ").append(error);
+            }
+        }
         for (ConfigConsumer consumer : consumers) {
             try {
                 consumer.applyConfig(config);
@@ -147,7 +181,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     }
 
     private PluginKeys pluginKeys() {
-        return new DiscoveryKeys(discovery, registry, httpClients);
+        return new DiscoveryKeys(discovery, sections, registry, httpClients);
     }
 
     @Override

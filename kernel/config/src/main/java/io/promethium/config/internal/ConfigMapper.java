@@ -13,8 +13,10 @@ import io.promethium.config.model.HttpClientConfig;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.RelabelAction;
 import io.promethium.config.model.RelabelConfig;
-import io.promethium.config.model.RemoteReadConfig;
-import io.promethium.config.model.RemoteWriteConfig;
+import io.promethium.config.model.ConfigSections;
+import io.promethium.config.relabel.Relabeler;
+import io.promethium.api.config.LabelRewriter;
+import io.promethium.api.config.SectionContext;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.config.model.StaticConfig;
@@ -89,22 +91,13 @@ public final class ConfigMapper {
         AlertingConfig alerting = alerting(Fields.of(top.node("alerting"), "alerting"));
         RemoteSections.check(top, "remote_write");
         RemoteSections.check(top, "remote_read");
-        List<RemoteWriteConfig> remoteWrite = new ArrayList<>();
-        List<YamlNode> rwNodes = top.list("remote_write");
-        for (int i = 0; i < rwNodes.size(); i++) {
-            remoteWrite.add(remoteWrite(Fields.of(rwNodes.get(i), "remote_write[" + i + "]")));
-        }
-        List<RemoteReadConfig> remoteRead = new ArrayList<>();
-        List<YamlNode> rrNodes = top.list("remote_read");
-        for (int i = 0; i < rrNodes.size(); i++) {
-            remoteRead.add(remoteRead(Fields.of(rrNodes.get(i), "remote_read[" + i + "]")));
-        }
+        ConfigSections sections = sections(top, global);
         StorageConfig storage = storage(Fields.of(top.node("storage"), "storage"));
         TracingSection.check(top);
         Unsupported.refuse(top, "runtime", "Go runtime settings (gogc) do not apply to the JVM; remove the runtime section");
         Unsupported.refuse(top, "otlp", "the OTLP receiver is not supported yet; remove the otlp section");
         top.finish();
-        return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, remoteWrite, remoteRead, storage,
+        return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, sections, storage,
                 YamlWriter.redacted(root, secretNodes));
     }
 
@@ -435,48 +428,65 @@ public final class ConfigMapper {
         return new AlertingConfig(relabel, managers);
     }
 
-    private RemoteWriteConfig remoteWrite(Fields f) throws ConfigException {
-        String url = f.string("url", "");
-        if (url.isEmpty()) {
-            throw Fields.error(f.location(), f.context() + ": url for remote_write is empty");
+    /**
+     * Routes every top-level key a plugin owns: each list entry becomes a {@link PluginConfig}
+     * the owner validates now and applies later. Relabel rules inside an entry are compiled here,
+     * where the YAML (with its locations) and the relabel semantics live.
+     */
+    private ConfigSections sections(Fields top, GlobalConfig global) throws ConfigException {
+        Set<String> owned = pluginKeys.sectionKeys();
+        Map<String, List<PluginConfig>> entries = new LinkedHashMap<>();
+        Map<PluginConfig, YamlNode.Mapping> nodes = new java.util.IdentityHashMap<>();
+        for (YamlNode.Entry entry : top.take(owned::contains)) {
+            List<PluginConfig> list = new ArrayList<>();
+            if (entry.value() instanceof YamlNode.Sequence seq) {
+                for (YamlNode item : seq.items()) {
+                    if (!(item instanceof YamlNode.Mapping mapping)) {
+                        throw Fields.error(item.location(), entry.key() + ": expected a mapping, got " + YamlNode.kind(item));
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> values = (Map<String, Object>) plain(mapping);
+                    PluginConfig config = new PluginConfig(entry.key(), values, item.location().toString());
+                    nodes.put(config, mapping);
+                    list.add(config);
+                }
+            } else if (!(entry.value() instanceof YamlNode.Scalar sc && sc.isNull())) {
+                throw Fields.error(entry.value().location(), entry.key() + ": expected a list, got " + YamlNode.kind(entry.value()));
+            }
+            entries.put(entry.key(), list);
         }
-        String name = f.string("name", "");
-        Duration timeout = f.duration("remote_timeout", Duration.ofSeconds(30));
-        Map<String, String> headers = f.stringMap("headers");
-        List<RelabelConfig> relabel = relabelConfigs(f, "write_relabel_configs");
-        boolean exemplars = f.bool("send_exemplars", false);
-        RemoteWriteConfig.QueueConfig queue = RemoteWriteConfig.QueueConfig.DEFAULT;
-        YamlNode queueNode = f.node("queue_config");
-        if (queueNode != null) {
-            Fields q = Fields.of(queueNode, f.context() + ": queue_config");
-            RemoteWriteConfig.QueueConfig d = queue;
-            queue = new RemoteWriteConfig.QueueConfig((int) q.integer("capacity", d.capacity()), (int) q.integer("max_shards", d.maxShards()),
-                    (int) q.integer("min_shards", d.minShards()), (int) q.integer("max_samples_per_send", d.maxSamplesPerSend()),
-                    q.duration("batch_send_deadline", d.batchSendDeadline()), q.duration("min_backoff", d.minBackoff()),
-                    q.duration("max_backoff", d.maxBackoff()), q.bool("retry_on_http_429", d.retryOnHttp429()),
-                    q.duration("sample_age_limit", d.sampleAgeLimit()));
-            q.finish();
-        }
-        HttpClientConfig http = httpClient(f);
-        f.accept("send_native_histograms", "protobuf_message", "round_robin_dns", "sigv4", "azuread", "google_iam", "metadata_config");
-        f.finish();
-        return new RemoteWriteConfig(url, name, timeout, headers, relabel, exemplars, queue, http);
-    }
+        Path dir = file.toAbsolutePath().getParent();
+        SectionContext context = new SectionContext() {
+            @Override
+            public Labels externalLabels() {
+                return global.externalLabels();
+            }
 
-    private RemoteReadConfig remoteRead(Fields f) throws ConfigException {
-        String url = f.string("url", "");
-        if (url.isEmpty()) {
-            throw Fields.error(f.location(), f.context() + ": url for remote_read is empty");
+            @Override
+            public Path configDirectory() {
+                return dir;
+            }
+
+            @Override
+            public LabelRewriter relabeling(PluginConfig entry, String field) throws ConfigException {
+                YamlNode.Mapping node = nodes.get(entry);
+                if (node == null || node.get(field) == null) {
+                    return LabelRewriter.IDENTITY;
+                }
+                Fields f = Fields.of(node, entry.key());
+                f.accept(node.entries().keySet().toArray(String[]::new));
+                List<RelabelConfig> rules = relabelConfigs(f, field);
+                if (rules.isEmpty()) {
+                    return LabelRewriter.IDENTITY;
+                }
+                Relabeler relabeler = new Relabeler(rules);
+                return relabeler::process;
+            }
+        };
+        for (Map.Entry<String, List<PluginConfig>> e : entries.entrySet()) {
+            pluginKeys.validateSection(e.getKey(), e.getValue(), context);
         }
-        String name = f.string("name", "");
-        Duration timeout = f.duration("remote_timeout", Duration.ofMinutes(1));
-        Map<String, String> headers = f.stringMap("headers");
-        boolean readRecent = f.bool("read_recent", false);
-        Labels required = labels(f, "required_matchers");
-        boolean filterExternal = f.bool("filter_external_labels", true);
-        HttpClientConfig http = httpClient(f);
-        f.finish();
-        return new RemoteReadConfig(url, name, timeout, headers, readRecent, required, filterExternal, http);
+        return new ConfigSections(entries, context);
     }
 
     private StorageConfig storage(Fields f) throws ConfigException {

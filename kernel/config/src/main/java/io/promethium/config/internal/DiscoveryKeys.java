@@ -1,31 +1,47 @@
 package io.promethium.config.internal;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.config.PluginKeys;
 import io.promethium.config.plugin.KernelPluginContext;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * The discovery keys of a snapshot of factories: a factory validates its blocks with a context
+ * The plugin-owned keys of a snapshot of factories and config sections: a factory validates its blocks with a context
  * whose HTTP client factory checks the embedded {@code http_client_config}.
  */
 public final class DiscoveryKeys implements PluginKeys {
 
     private final Map<String, DiscovererFactory> factories;
+    private final Map<String, ConfigSection> sections;
     private final MetricsRegistrar metrics;
     private final HttpClientFactory httpClients;
 
-    public DiscoveryKeys(Map<String, DiscovererFactory> factories, MetricsRegistrar metrics, HttpClientFactory httpClients) {
+    public DiscoveryKeys(Map<String, DiscovererFactory> factories, Map<String, ConfigSection> sections, MetricsRegistrar metrics,
+                         HttpClientFactory httpClients) {
         this.factories = Map.copyOf(factories);
+        this.sections = Map.copyOf(sections);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
+    }
+
+    @Override
+    public Set<String> sectionKeys() {
+        return sections.keySet();
+    }
+
+    @Override
+    public void validateSection(String key, List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        sections.get(key).validate(entries, context);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Objects;
  * A whole, validated config file.
  *
  * @param file the file it was loaded from
+ * @param sections the top-level lists plugins own ({@code remote_write:}, ...), routed to them
  * @param redactedYaml the file's content with secrets replaced by {@code <secret>}, for the status API
  */
 public record PrometheusConfig(
@@ -16,8 +17,7 @@ public record PrometheusConfig(
         List<String> ruleFiles,
         List<ScrapeConfig> scrapeConfigs,
         AlertingConfig alerting,
-        List<RemoteWriteConfig> remoteWrite,
-        List<RemoteReadConfig> remoteRead,
+        ConfigSections sections,
         StorageConfig storage,
         String redactedYaml) {
 
@@ -26,8 +26,7 @@ public record PrometheusConfig(
         ruleFiles = List.copyOf(ruleFiles);
         scrapeConfigs = List.copyOf(scrapeConfigs);
         Objects.requireNonNull(alerting, "alerting is null");
-        remoteWrite = List.copyOf(remoteWrite);
-        remoteRead = List.copyOf(remoteRead);
+        sections = sections == null ? ConfigSections.NONE : sections;
         Objects.requireNonNull(storage, "storage is null");
         redactedYaml = redactedYaml == null ? "" : redactedYaml;
     }

@@ -1,6 +1,7 @@
 package io.promethium.config.tool;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.PluginKeys;
@@ -155,6 +156,10 @@ public final class CheckConfig {
                 loader == null ? CheckConfig.class.getClassLoader() : loader)) {
             factories.put(factory.type(), factory);
         }
-        return new DiscoveryKeys(factories, new PluginMetricsRegistry(), new KernelHttpClientFactory());
+        Map<String, ConfigSection> sections = new HashMap<>();
+        for (ConfigSection section : ServiceLoader.load(ConfigSection.class, loader == null ? CheckConfig.class.getClassLoader() : loader)) {
+            sections.put(section.key(), section);
+        }
+        return new DiscoveryKeys(factories, sections, new PluginMetricsRegistry(), new KernelHttpClientFactory());
     }
 }

@@ -68,7 +68,7 @@ class PluginConfigRoutingTest {
 
     private static PrometheusConfig load(String yaml) throws ConfigException {
         PluginMetricsRegistry registry = new PluginMetricsRegistry();
-        return new ConfigLoader(new DiscoveryKeys(Map.of("mycorp", new MycorpFactory()), registry, new KernelHttpClientFactory()))
+        return new ConfigLoader(new DiscoveryKeys(Map.of("mycorp", new MycorpFactory()), Map.of(), registry, new KernelHttpClientFactory()))
                 .parse(Path.of("/etc/prometheus/prometheus.yml"), yaml);
     }
 

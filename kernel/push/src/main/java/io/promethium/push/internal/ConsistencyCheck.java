@@ -20,13 +20,25 @@ final class ConsistencyCheck {
     private ConsistencyCheck() {
     }
 
+    /** The other groups' families, as the store indexes them. */
+    interface Others {
+        /** The families named {@code name} in every other group. */
+        Collection<MetricFamily> named(String name);
+
+        /**
+         * The families named {@code name} in the other groups whose series could equal the pushed
+         * group's: their grouping keys agree on every label name they share. (Every series carries
+         * its group's key, so groups that disagree on a shared label never hold equal series.)
+         */
+        Collection<MetricFamily> overlapping(String name);
+    }
+
     /**
      * @param pushed the sanitized families of the push, by name
      * @param groupAfter the pushed group's families after the change, by name
-     * @param others the other groups' families of a given name
+     * @param others the other groups' families
      */
-    static void check(Map<String, MetricFamily> pushed, Map<String, MetricFamily> groupAfter,
-            java.util.function.Function<String, Collection<MetricFamily>> others) throws PushException {
+    static void check(Map<String, MetricFamily> pushed, Map<String, MetricFamily> groupAfter, Others others) throws PushException {
         for (MetricFamily f : pushed.values()) {
             if (!validMetricName(f.name())) {
                 throw PushException.rejected("\"" + f.name() + "\" is not a valid metric name");
@@ -39,12 +51,14 @@ final class ConsistencyCheck {
                             + " was collected before with the same name and label values");
                 }
             }
-            for (MetricFamily other : others.apply(f.name())) {
+            for (MetricFamily other : others.named(f.name())) {
                 if (other.type() != f.type()) {
                     throw PushException.rejected("collected metric \"" + f.name() + "\" " + text(f.metrics().get(0).labels())
                             + " is a " + f.type().name() + ", but another group holds \"" + f.name() + "\" as " + other.type().name()
                             + ": is not a " + other.type().name());
                 }
+            }
+            for (MetricFamily other : others.overlapping(f.name())) {
                 for (PushedMetric m : other.metrics()) {
                     if (seen.contains(m.labels())) {
                         throw PushException.rejected("collected metric \"" + f.name() + "\" " + text(m.labels())
@@ -75,8 +89,7 @@ final class ConsistencyCheck {
         }
     }
 
-    private static void checkSuffixes(MetricFamily f, Map<String, MetricFamily> group,
-            java.util.function.Function<String, Collection<MetricFamily>> others) throws PushException {
+    private static void checkSuffixes(MetricFamily f, Map<String, MetricFamily> group, Others others) throws PushException {
         String name = f.name();
         String base = name.endsWith("_count") ? name.substring(0, name.length() - 6)
                 : name.endsWith("_sum") ? name.substring(0, name.length() - 4)
@@ -102,9 +115,8 @@ final class ConsistencyCheck {
         }
     }
 
-    private static List<MetricFamily> all(String name, Map<String, MetricFamily> group,
-            java.util.function.Function<String, Collection<MetricFamily>> others) {
-        List<MetricFamily> result = new ArrayList<>(others.apply(name));
+    private static List<MetricFamily> all(String name, Map<String, MetricFamily> group, Others others) {
+        List<MetricFamily> result = new ArrayList<>(others.named(name));
         MetricFamily own = group.get(name);
         if (own != null) {
             result.add(own);

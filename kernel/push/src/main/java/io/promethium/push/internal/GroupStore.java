@@ -22,7 +22,7 @@ final class GroupStore {
     static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
 
     /** What a push is allowed to be. */
-    record Limits(int maxGroups, int maxSamplesPerGroup) {
+    record Limits(int maxGroups, int maxSeriesPerGroup) {
     }
 
     private final Limits limits;
@@ -82,11 +82,21 @@ final class GroupStore {
             }
             Map<String, MetricFamily> groupAfter = new HashMap<>();
             after.forEach((n, sf) -> groupAfter.put(n, sf.family()));
-            ConsistencyCheck.check(sanitized, groupAfter, name -> othersOf(name, key));
+            ConsistencyCheck.check(sanitized, groupAfter, new ConsistencyCheck.Others() {
+                @Override
+                public Collection<MetricFamily> named(String name) {
+                    return othersOf(name, key, false);
+                }
+
+                @Override
+                public Collection<MetricFamily> overlapping(String name) {
+                    return othersOf(name, key, true);
+                }
+            });
             MetricGroup next = new MetricGroup(key, after, now, existing == null ? 0 : existing.failureTimeNanos(), ttlMillis);
-            if (next.sampleCount() > limits.maxSamplesPerGroup()) {
+            if (next.sampleCount() > limits.maxSeriesPerGroup()) {
                 throw PushException.rejected("group " + key + " would hold " + next.sampleCount()
-                        + " samples, more than the limit of " + limits.maxSamplesPerGroup() + " (--push.max-samples-per-group)");
+                        + " series, more than the limit of " + limits.maxSeriesPerGroup() + " (--push.max-series-per-group)");
             }
             put(next);
         } catch (PushException e) {
@@ -188,18 +198,29 @@ final class GroupStore {
         return dead.size();
     }
 
-    private Collection<MetricFamily> othersOf(String name, GroupingKey self) {
+    private Collection<MetricFamily> othersOf(String name, GroupingKey self, boolean overlappingOnly) {
         Set<GroupingKey> keys = byFamily.get(name);
         if (keys == null) {
             return List.of();
         }
         List<MetricFamily> result = new ArrayList<>();
         for (GroupingKey k : keys) {
-            if (!k.equals(self)) {
+            if (!k.equals(self) && (!overlappingOnly || agree(k, self))) {
                 result.add(groups.get(k).families().get(name).family());
             }
         }
         return result;
+    }
+
+    /** Whether two grouping keys give the same value to every label name they share. */
+    private static boolean agree(GroupingKey a, GroupingKey b) {
+        for (Map.Entry<String, String> e : a.labels().entrySet()) {
+            String other = b.labels().get(e.getKey());
+            if (other != null && !other.equals(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void put(MetricGroup g) {

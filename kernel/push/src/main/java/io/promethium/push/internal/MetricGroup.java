@@ -51,10 +51,19 @@ record MetricGroup(GroupingKey key, Map<String, StoredFamily> families, long pus
                 n += switch (f.family().type()) {
                     case COUNTER, GAUGE, UNTYPED -> 1;
                     case SUMMARY -> m.points().size() + 2;
-                    case HISTOGRAM -> m.points().size() + 3;
+                    case HISTOGRAM -> m.points().size() + 2 + (hasInfBucket(m) ? 0 : 1);
                 };
             }
         }
         return n;
+    }
+
+    private static boolean hasInfBucket(PushedMetric m) {
+        for (PushedMetric.Point p : m.points()) {
+            if (p.key() == Double.POSITIVE_INFINITY) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * @param storageInstance the {@code instance} label of stored series when {@code honorLabels} is false
  */
 record PushSettings(boolean enabled, Duration groupTtl, Path persistenceFile, Duration persistenceInterval,
-        long maxBodyBytes, int maxGroups, int maxSamplesPerGroup, boolean storageEnabled, Duration storageInterval,
+        long maxBodyBytes, int maxGroups, int maxSeriesPerGroup, boolean storageEnabled, Duration storageInterval,
         boolean honorLabels, String storageJob, String storageInstance, boolean adminApi) {
 
     static final String FLAG = "promethium.flag.";
@@ -36,7 +36,7 @@ record PushSettings(boolean enabled, Duration groupTtl, Path persistenceFile, Du
                 positive(duration(flags, "push.persistence.interval", "5m"), "push.persistence.interval"),
                 bytes(flags, "push.max-body-size", "32MiB"),
                 integer(flags, "push.max-groups", 10_000),
-                integer(flags, "push.max-samples-per-group", 100_000),
+                integer(flags, "push.max-series-per-group", 100_000),
                 bool(flags, "push.storage.enabled", true),
                 positive(duration(flags, "push.storage.interval", "15s"), "push.storage.interval"),
                 bool(flags, "push.storage.honor-labels", true),
@@ -108,6 +108,6 @@ record PushSettings(boolean enabled, Duration groupTtl, Path persistenceFile, Du
     }
 
     GroupStore.Limits limits() {
-        return new GroupStore.Limits(maxGroups, maxSamplesPerGroup);
+        return new GroupStore.Limits(maxGroups, maxSeriesPerGroup);
     }
 }

@@ -104,6 +104,11 @@ class TestPushEndpoint {
             assertThat(collision.body()).contains("collides with previously collected summary named \"s\"");
             PushServer.Response duplicate = s.send("PUT", "/metrics/job/k2", "a 1\na 2\n");
             assertThat(duplicate.body()).contains("was collected before with the same name and label values");
+            // Across groups: {job=k9} pushes x="1" itself, equal to a series of the group {job=k9,x=1}.
+            assertThat(s.send("PUT", "/metrics/job/k9/x/1", "dup 1\n").status()).isEqualTo(200);
+            PushServer.Response across = s.send("PUT", "/metrics/job/k9", "dup{x=\"1\"} 2\n");
+            assertThat(across.status()).isEqualTo(400);
+            assertThat(across.body()).contains("was collected before with the same name and label values");
             assertThat(withoutPushTimes(s.page())).contains("""
                     # TYPE h histogram
                     h_bucket{instance="",job="k7",le="1"} 1
@@ -148,13 +153,13 @@ class TestPushEndpoint {
     @Test
     void limitsRefuseOnePushAndTheRestKeepsWorking() throws Exception {
         try (PushServer s = new PushServer(Map.of("push.max-body-size", "1KiB", "push.max-groups", "2",
-                "push.max-samples-per-group", "3"))) {
+                "push.max-series-per-group", "3"))) {
             PushServer.Response big = s.send("PUT", "/metrics/job/big", "x 1\n".repeat(1000));
             assertThat(big.status()).isEqualTo(413);
             assertThat(big.body()).contains("--push.max-body-size");
             PushServer.Response many = s.send("PUT", "/metrics/job/many", "# TYPE s summary\ns{quantile=\"0.5\"} 1\ns{quantile=\"0.9\"} 1\ns_sum 1\ns_count 1\n");
             assertThat(many.status()).isEqualTo(400);
-            assertThat(many.body()).contains("4 samples, more than the limit of 3");
+            assertThat(many.body()).contains("4 series, more than the limit of 3");
             // The refused push above created its group (failure time), so one more group fits.
             assertThat(s.send("PUT", "/metrics/job/a", "x 1\n").status()).isEqualTo(200);
             PushServer.Response third = s.send("PUT", "/metrics/job/b", "x 1\n");

@@ -206,7 +206,8 @@ public final class TestRules {
         for (YamlNode.Mapping m : exprTests) {
             String failure = checkExpr(m, runner);
             if (failure != null) {
-                failures.add(prefix + failure);
+                // promtool names the test only before alert failures, not before expression failures.
+                failures.add(failure);
             }
         }
         return failures;
@@ -269,7 +270,7 @@ public final class TestRules {
         try {
             got = new ArrayList<>(runner.query(expr, t));
         } catch (Exception e) {
-            return head + "        error: " + e.getMessage();
+            return "    expr: " + GoFormat.quote(expr) + ", time: " + Durations.format(Duration.ofMillis(t)) + ", err: " + e.getMessage();
         }
         List<Sample> expected = new ArrayList<>();
         if (m.get("exp_samples") instanceof YamlNode.Sequence s) {

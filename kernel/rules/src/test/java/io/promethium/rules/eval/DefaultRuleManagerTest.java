@@ -7,6 +7,7 @@ import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
 import io.promethium.config.model.PrometheusConfig;
@@ -45,7 +46,7 @@ class DefaultRuleManagerTest {
 
     private PrometheusConfig config(String... ruleFiles) {
         return new PrometheusConfig(dir.resolve("prometheus.yml"), GlobalConfig.DEFAULT, List.of(ruleFiles), List.of(),
-                AlertingConfig.EMPTY, List.of(), List.of(), StorageConfig.DEFAULT, "");
+                AlertingConfig.EMPTY, ConfigSections.NONE, StorageConfig.DEFAULT, "");
     }
 
     @Test

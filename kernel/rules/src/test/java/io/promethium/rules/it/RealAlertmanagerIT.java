@@ -6,6 +6,7 @@ import io.promethium.alerting.internal.NotifierManager;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.Peers;
 import io.promethium.api.storage.Appender;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -259,7 +260,7 @@ class RealAlertmanagerIT {
                 GlobalConfig.DEFAULT_SCRAPE_PROTOCOLS, Duration.ofSeconds(1), Duration.ZERO, Labels.of("cluster", "it"), "",
                 GlobalConfig.DEFAULT.limits());
         notifier.applyConfig(new PrometheusConfig(null, global, List.of(), List.of(),
-                new AlertingConfig(List.of(), List.of(am)), List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                new AlertingConfig(List.of(), List.of(am)), ConfigSections.NONE, StorageConfig.DEFAULT, ""));
         RuleEnvironment envHolder = new RuleEnvironment(new EngineQueryRunner(() -> engine, () -> storage), () -> storage, notifier::send,
                 System::currentTimeMillis, Labels.of("cluster", "it"), "http://promethium.test:9090", Duration.ofSeconds(1),
                 Duration.ofHours(1), Duration.ofMinutes(10));

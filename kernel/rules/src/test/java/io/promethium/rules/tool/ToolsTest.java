@@ -168,6 +168,7 @@ class ToolsTest {
                 rule_files: [rules.yml]
                 tests:
                   - interval: 1m
+                    name: values
                     input_series:
                       - series: 'up{job="a"}'
                         values: '60 60'
@@ -177,11 +178,15 @@ class ToolsTest {
                         exp_samples:
                           - labels: 'up{job="a"}'
                             value: 61
+                      - expr: 'rate(up[1m]'
+                        eval_time: 1m
                 """);
         int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("exp: {__name__=\"up\", job=\"a\"} 6.1E+01")
-                .contains("got: {__name__=\"up\", job=\"a\"} 6E+01");
+                .contains("got: {__name__=\"up\", job=\"a\"} 6E+01")
+                .contains("    expr: \"rate(up[1m]\", time: 1m, err: ")
+                .doesNotContain("name: values"); // promtool names the test before alert failures only
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The exporter services by name, and which scrape targets are one of them on this server: a
@@ -19,12 +21,30 @@ public final class Exporters {
     static final String PATH_PREFIX = "/exporters";
     private static final String PAGE = "/metrics";
 
+    private static final Logger LOG = Logger.getLogger(Exporters.class.getName());
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
+
     private final Map<String, Exporter> byName = new ConcurrentHashMap<>();
     private volatile String listenHost = "";
     private volatile int listenPort = 9090;
 
+    /**
+     * Adds an exporter; one whose name is not a path segment of lower-case letters, digits,
+     * {@code _} or {@code -}, or is taken by another exporter, is refused and logged (the first
+     * one keeps the page, as with two routes on one prefix).
+     */
     public void add(Exporter exporter) {
-        byName.put(exporter.name(), exporter);
+        String name = exporter.name();
+        if (name == null || !NAME.matcher(name).matches()) {
+            LOG.warning("exporter " + exporter.getClass().getName() + " refused: name \"" + name
+                    + "\" is not lower-case letters, digits, _ or -");
+            return;
+        }
+        Exporter existing = byName.putIfAbsent(name, exporter);
+        if (existing != null && existing != exporter) {
+            LOG.warning("exporter " + exporter.getClass().getName() + " refused: /exporters/" + name
+                    + "/metrics is already served by " + existing.getClass().getName());
+        }
     }
 
     public void remove(Exporter exporter) {

@@ -3,7 +3,7 @@ package io.promethium.scrape.internal;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.exposition.ExpositionFormat;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.time.Duration;
 import java.util.Objects;
 

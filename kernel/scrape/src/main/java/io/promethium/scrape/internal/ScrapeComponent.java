@@ -4,6 +4,7 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.Exporter;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
@@ -31,8 +32,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * the exporter whiteboard: every {@link Exporter} service is served at
  * {@code /exporters/<name>/metrics} and scraped in-process by targets pointing there.
  */
-@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class, HttpRoutes.class})
-public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector, HttpRoutes {
+@Component(immediate = true, service = {ConfigConsumer.class, ScrapeTargets.class, Collector.class, HttpRoutes.class, MetadataSource.class})
+public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Collector, HttpRoutes, MetadataSource {
 
     /** The launcher's {@code --web.listen-address}, to tell targets on this server from others. */
     static final String LISTEN_ADDRESS_PROPERTY = "promethium.flag.web.listen-address";
@@ -95,6 +96,17 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
     @Override
     public List<TargetInfo> activeTargets() {
         return manager.activeTargets();
+    }
+
+    /** The scraped families' metadata for senders such as remote write's metadata_config. */
+    @Override
+    public List<FamilyMetadata> metadata() {
+        List<TargetMetadata> all = targetMetadata();
+        List<FamilyMetadata> result = new java.util.ArrayList<>(all.size());
+        for (TargetMetadata m : all) {
+            result.add(new FamilyMetadata(m.metric(), m.metadata()));
+        }
+        return result;
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

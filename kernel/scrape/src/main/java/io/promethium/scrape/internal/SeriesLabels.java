@@ -2,7 +2,7 @@ package io.promethium.scrape.internal;
 
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.ScrapeLimits;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.util.ArrayList;
 import java.util.List;
 

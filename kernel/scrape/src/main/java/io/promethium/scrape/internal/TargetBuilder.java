@@ -3,7 +3,7 @@ package io.promethium.scrape.internal;
 import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.ScrapeConfig;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;

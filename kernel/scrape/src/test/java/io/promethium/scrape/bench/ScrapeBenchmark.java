@@ -5,6 +5,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Storage;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
 import io.promethium.config.model.HttpClientConfig;
@@ -85,7 +86,7 @@ public final class ScrapeBenchmark {
                 HttpClientConfig.DEFAULT, ScrapeLimits.NONE, List.of(new StaticConfig(addresses, Labels.EMPTY)), List.of(),
                 List.of(), List.of());
         manager.applyConfig(new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(job), AlertingConfig.EMPTY,
-                List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                ConfigSections.NONE, StorageConfig.DEFAULT, ""));
 
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.out.printf("scraping %d targets x %d series every %ds with %s storage; warm-up %ds, measuring %ds%n",

@@ -6,7 +6,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.exposition.ExpositionFormats;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

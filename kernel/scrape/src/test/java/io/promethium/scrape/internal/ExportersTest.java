@@ -7,6 +7,7 @@ import io.promethium.api.collect.Exporter;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
 import io.promethium.config.model.PrometheusConfig;
@@ -53,6 +54,21 @@ class ExportersTest {
     }
 
     @Test
+    void anInvalidOrTakenNameIsRefusedAndTheFirstExporterKeepsItsPage() {
+        Exporters exporters = new Exporters();
+        Exporter first = exporter("node", 1);
+        exporters.add(first);
+        exporters.add(exporter("node", 2));
+        exporters.add(exporter("Bad/Name", 3));
+        assertThat(exporters.get("node")).isSameAs(first);
+        assertThat(exporters.names()).containsExactly("node");
+        exporters.remove(exporter("node", 4));
+        assertThat(exporters.get("node")).as("only the registered instance removes the page").isSameAs(first);
+        exporters.remove(first);
+        assertThat(exporters.names()).isEmpty();
+    }
+
+    @Test
     void inProcessFetcherRendersTheExportersPageAndReportsAMissingOrFailingOne() throws Exception {
         Exporters exporters = new Exporters();
         exporters.add(exporter("test", 42));
@@ -95,7 +111,7 @@ class ExportersTest {
             job = Configs.withTargets(job, List.of(new StaticConfig(List.of("localhost:" + port), Labels.EMPTY)), List.of());
             job = Configs.withMetricsPath(job, "/exporters/test/metrics");
             manager.applyConfig(new PrometheusConfig(null, GlobalConfig.DEFAULT, List.of(), List.of(job), AlertingConfig.EMPTY,
-                    List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                    ConfigSections.NONE, StorageConfig.DEFAULT, ""));
             for (int i = 0; i < 100 && storage.all().keySet().stream().noneMatch(l -> l.metricName().equals("test_value")); i++) {
                 Thread.sleep(50);
             }

@@ -7,7 +7,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.testing.Peers;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.ExpositionFormats;
-import io.promethium.discovery.relabel.Relabeler;
+import io.promethium.config.relabel.Relabeler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

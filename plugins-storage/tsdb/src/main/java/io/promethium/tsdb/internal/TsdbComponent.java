@@ -9,6 +9,10 @@ import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
+import io.promethium.api.storage.WalPosition;
+import io.promethium.api.storage.WalVisitor;
+import io.promethium.api.storage.WalWatchable;
+import java.io.IOException;
 import io.promethium.api.model.Matcher;
 import io.promethium.tsdb.HeadStats;
 import io.promethium.tsdb.Tsdb;
@@ -18,6 +22,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.promethium.tsdb.agent.AgentDb;
+import io.promethium.tsdb.agent.AgentFlags;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,7 +37,8 @@ import org.osgi.service.component.annotations.Modified;
  * {@code promethium.flag.*}; the {@code storage:} section of {@code prometheus.yml} arrives as the
  * configuration {@code io.promethium.storage} (out-of-order window) and is applied live. One database,
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
- * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats). Deactivation
+ * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats) and
+ * {@link WalWatchable} (its WAL, followed by remote write). Deactivation
  * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
  *
  * <p>On a flat classpath ({@link java.util.ServiceLoader}) nothing activates it: the first use
@@ -39,12 +46,14 @@ import org.osgi.service.component.annotations.Modified;
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
 @Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class}, property = "storage.type=tsdb")
-public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin {
+        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
         "walSyncOnCommit"};
 
     private volatile Tsdb tsdb;
+    /** Agent mode ({@code --agent}): the WAL-only storage instead of the TSDB. */
+    private volatile AgentDb agent;
     private volatile Collector collector;
     /** Set once configured (by DS or lazily): after deactivation calls fail instead of reopening. */
     private volatile boolean configured;
@@ -54,10 +63,20 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     private volatile BundleContext context;
 
-    /** Named apart from {@link #activate(Map)} so SCR cannot pick the wrong overload. */
+    /**
+     * DS activation, named apart from {@link #activate(Map)} so SCR cannot pick the wrong
+     * overload: agent mode (the WAL-only storage) when {@code --agent} is set, else the TSDB.
+     */
     @Activate
     public void start(BundleContext context, Map<String, ?> properties) throws ConfigException {
         this.context = context;
+        if (Boolean.parseBoolean(context.getProperty("promethium.flag.agent"))) {
+            AgentDb opened = AgentDb.open(AgentFlags.parse(context::getProperty));
+            collector = opened.collector();
+            agent = opened;
+            configured = true;
+            return;
+        }
         activate(withFlags(context, properties));
     }
 
@@ -83,6 +102,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Modified
     public void modified(Map<String, ?> componentProperties) throws ConfigException {
+        if (agent != null) {
+            return; // Agent mode takes its settings from the flags only.
+        }
         BundleContext ctx = context;
         Map<String, ?> properties = ctx == null ? componentProperties : withFlags(ctx, componentProperties);
         Tsdb current = db();
@@ -101,6 +123,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Deactivate
     public void deactivate() {
+        AgentDb a = agent;
+        agent = null;
+        if (a != null) {
+            a.close();
+        }
         Tsdb current = tsdb;
         tsdb = null;
         if (current != null) {
@@ -143,41 +170,55 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Override
     public Appender appender() {
-        return db().appender();
+        AgentDb a = agent;
+        return a != null ? a.appender() : db().appender();
     }
 
     @Override
     public Querier querier(long minTime, long maxTime) {
-        return db().querier(minTime, maxTime);
+        AgentDb a = agent;
+        return a != null ? a.querier(minTime, maxTime) : db().querier(minTime, maxTime);
     }
 
     @Override
     public long startTime() {
-        return db().startTime();
+        AgentDb a = agent;
+        return a != null ? a.startTime() : db().startTime();
+    }
+
+    private void notInAgentMode() {
+        if (agent != null) {
+            throw new StorageException(StorageException.Reason.CLOSED, AgentDb.UNAVAILABLE);
+        }
     }
 
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
+        notInAgentMode();
         db().delete(matchers, mint, maxt);
     }
 
     @Override
     public void cleanTombstones() {
+        notInAgentMode();
         db().cleanTombstones();
     }
 
     @Override
     public void snapshot(Path dir, boolean withHead) {
+        notInAgentMode();
         db().snapshot(dir, withHead);
     }
 
     @Override
     public HeadStats headStats() {
+        notInAgentMode();
         return db().headStats();
     }
 
     @Override
     public StorageStats stats() {
+        notInAgentMode();
         return db().stats();
     }
 
@@ -187,5 +228,40 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         if (c != null) {
             c.collect(writer);
         }
+    }
+
+    private WalWatchable log() throws IOException {
+        AgentDb a = agent;
+        WalWatchable log = a != null ? a.walWatchable() : db().walWatchable();
+        if (log == null) {
+            throw new IOException("the TSDB runs without a WAL: nothing to follow");
+        }
+        return log;
+    }
+
+    @Override
+    public Path stateDirectory() {
+        AgentDb a = agent;
+        return (a != null ? a.options().path() : db().options().path()).resolve("wal-followers");
+    }
+
+    @Override
+    public WalPosition end() throws IOException {
+        return log().end();
+    }
+
+    @Override
+    public WalPosition oldest() throws IOException {
+        return log().oldest();
+    }
+
+    @Override
+    public void seriesBefore(WalPosition position, WalVisitor visitor) throws IOException {
+        log().seriesBefore(position, visitor);
+    }
+
+    @Override
+    public WalPosition read(WalPosition from, long maxBytes, WalVisitor visitor) throws IOException {
+        return log().read(from, maxBytes, visitor);
     }
 }

@@ -3,6 +3,7 @@ package io.promethium.rules.internal.osgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.model.Labels;
+import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
 import io.promethium.config.model.PrometheusConfig;
@@ -32,7 +33,7 @@ class RulesComponentTest {
         RulesComponent component = new RulesComponent();
         try {
             component.applyConfig(new PrometheusConfig(dir.resolve("prometheus.yml"), GlobalConfig.DEFAULT, List.of("r.yml"),
-                    List.of(), AlertingConfig.EMPTY, List.of(), List.of(), StorageConfig.DEFAULT, ""));
+                    List.of(), AlertingConfig.EMPTY, ConfigSections.NONE, StorageConfig.DEFAULT, ""));
             assertThat(component.groups()).singleElement().satisfies(g -> assertThat(g.rules().get(0).health())
                     .isEqualTo(RuleHealth.UNKNOWN));
             long deadline = System.nanoTime() + 10_000_000_000L;

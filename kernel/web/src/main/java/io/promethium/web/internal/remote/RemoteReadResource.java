@@ -1,5 +1,9 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.remote.wire.ProtoReader;
+import io.promethium.remote.wire.ProtoWriter;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.XorChunkEncoder;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -9,7 +13,7 @@ import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
-import io.promethium.web.internal.remote.ProtoReader.ProtoException;
+import io.promethium.remote.wire.ProtoReader.ProtoException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;

@@ -1,5 +1,8 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.remote.wire.ProtoReader;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.WriteRequestDecoder;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;

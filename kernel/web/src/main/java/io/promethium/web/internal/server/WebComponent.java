@@ -114,6 +114,9 @@ public final class WebComponent {
         application.register(new ApiErrorMapper());
         application.register(new HttpMetricsFilter(httpMetrics));
         application.register(new FormBodyLimitFilter(FormBodyLimitFilter.MAX_FORM_BYTES));
+        if (Boolean.parseBoolean(context.getProperty("promethium.flag.agent"))) {
+            application.register(new io.promethium.web.internal.api.AgentModeFilter());
+        }
         application.register(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         application.register(new StatusResource(serverInfo, configService));
         application.register(new MetricsResource(() -> new ArrayList<>(collectors)));

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.remote.wire.Snappy;
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import java.util.Arrays;

@@ -1,5 +1,9 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.remote.wire.ProtoReader;
+import io.promethium.remote.wire.ProtoWriter;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.XorChunkDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.model.Labels;

@@ -1,5 +1,7 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.remote.wire.WriteRequestDecoder;
+import io.promethium.remote.wire.XorChunkDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.UnknownFieldSet;

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.remote.wire.Snappy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -165,6 +165,21 @@ class TestCollectors {
     }
 
     @Test
+    void aHwmonChipIsNamedByItsDeviceBusAndNameAsNodeExporterNamesIt() throws IOException {
+        Path device = Files.createDirectories(root.resolve("sys/devices/platform/coretemp.0"));
+        Path hwmon = Files.createDirectories(root.resolve("sys/class/hwmon/hwmon1"));
+        Files.createSymbolicLink(hwmon.resolve("device"), device);
+        Files.writeString(hwmon.resolve("name"), "coretemp\n");
+        Files.writeString(hwmon.resolve("temp2_input"), "51000\n");
+        Files.writeString(hwmon.resolve("update_interval"), "1000\n");
+        PageRecorder page = scrape();
+        assertThat(page.value("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\", sensor=\"temp2\"}")).isEqualTo(51.0);
+        assertThat(page.value("node_hwmon_chip_names{chip=\"platform_coretemp_0\", chip_name=\"coretemp\"}")).isEqualTo(1.0);
+        assertThat(page.value("node_hwmon_update_interval_seconds{chip=\"platform_coretemp_0\", sensor=\"update_interval0\"}"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void mdadmReportsDisksStatesAndRecoveryProgress() {
         PageRecorder page = scrape();
         assertThat(page.value("node_md_disks{device=\"md0\", state=\"active\"}")).isEqualTo(2.0);

@@ -44,10 +44,13 @@ public final class PeriodicSync implements AutoCloseable {
         }
     }
 
-    /** Stops the timer and waits for a sync in progress. */
+    /**
+     * Stops the timer and waits for a sync in progress. Not shutdownNow: interrupting a thread
+     * inside FileChannel.force closes the channel under the WAL, and its own close then fails.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown();
         try {
             timer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

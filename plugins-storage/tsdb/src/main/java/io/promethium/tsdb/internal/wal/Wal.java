@@ -58,6 +58,11 @@ public final class Wal implements WalLog, AutoCloseable {
         return dir;
     }
 
+    /** The position just after the last record written (acknowledged to a committer) so far. */
+    public synchronized io.promethium.api.storage.WalPosition end() {
+        return new io.promethium.api.storage.WalPosition(segmentIndex, goodSize);
+    }
+
     private void openSegment(int index) throws IOException {
         Path path = dir.resolve(WalFiles.segmentName(index));
         FileChannel ch = opener.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);

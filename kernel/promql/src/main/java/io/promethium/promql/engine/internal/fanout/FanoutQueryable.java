@@ -1,0 +1,223 @@
+package io.promethium.promql.engine.internal.fanout;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The primary storage plus secondary queryables (remote read), as Prometheus's fan-out storage:
+ * series with the same labels are merged sample by sample (the primary wins a timestamp both
+ * have), the primary's error fails the select, a secondary's error becomes a warning.
+ */
+public final class FanoutQueryable implements Queryable {
+    private final Queryable primary;
+    private final List<Queryable> secondaries;
+
+    private FanoutQueryable(Queryable primary, List<Queryable> secondaries) {
+        this.primary = primary;
+        this.secondaries = List.copyOf(secondaries);
+    }
+
+    /** The primary alone when there are no secondaries, so the common case pays nothing. */
+    public static Queryable of(Queryable primary, List<Queryable> secondaries) {
+        return secondaries.isEmpty() ? primary : new FanoutQueryable(primary, secondaries);
+    }
+
+    @Override
+    public Querier querier(long minTime, long maxTime) {
+        Querier p = primary.querier(minTime, maxTime);
+        List<Querier> s = new ArrayList<>(secondaries.size());
+        List<String> openWarnings = new ArrayList<>();
+        for (Queryable q : secondaries) {
+            try {
+                s.add(q.querier(minTime, maxTime));
+            } catch (RuntimeException e) {
+                openWarnings.add(String.valueOf(e.getMessage()));
+            }
+        }
+        return new FanoutQuerier(p, s, openWarnings);
+    }
+
+    private static final class FanoutQuerier implements Querier {
+        private final Querier primary;
+        private final List<Querier> secondaries;
+        private final List<String> openWarnings;
+
+        FanoutQuerier(Querier primary, List<Querier> secondaries, List<String> openWarnings) {
+            this.primary = primary;
+            this.secondaries = secondaries;
+            this.openWarnings = openWarnings;
+        }
+
+        @Override
+        public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+            SeriesSet p = primary.select(true, hints, matchers);
+            TreeMap<Labels, List<Series>> merged = new TreeMap<>();
+            List<String> warnings = new ArrayList<>(openWarnings);
+            while (p.next()) {
+                merged.computeIfAbsent(p.at().labels(), k -> new ArrayList<>(2)).add(p.at());
+            }
+            if (p.error() != null) {
+                return SeriesSet.failed(p.error());
+            }
+            warnings.addAll(p.warnings());
+            for (Querier q : secondaries) {
+                SeriesSet s;
+                try {
+                    s = q.select(true, hints, matchers);
+                } catch (RuntimeException e) {
+                    warnings.add(String.valueOf(e.getMessage()));
+                    continue;
+                }
+                while (s.next()) {
+                    merged.computeIfAbsent(s.at().labels(), k -> new ArrayList<>(2)).add(s.at());
+                }
+                if (s.error() != null) {
+                    warnings.add(String.valueOf(s.error().getMessage()));
+                }
+                warnings.addAll(s.warnings());
+            }
+            List<Series> result = new ArrayList<>(merged.size());
+            for (Map.Entry<Labels, List<Series>> e : merged.entrySet()) {
+                result.add(e.getValue().size() == 1 ? e.getValue().get(0) : new MergedSeries(e.getKey(), e.getValue()));
+            }
+            return SeriesSet.ofList(result, warnings);
+        }
+
+        @Override
+        public List<String> labelValues(String name, List<Matcher> matchers) {
+            TreeSet<String> all = new TreeSet<>(primary.labelValues(name, matchers));
+            for (Querier q : secondaries) {
+                try {
+                    all.addAll(q.labelValues(name, matchers));
+                } catch (RuntimeException e) {
+                    // A secondary's label API failing leaves the primary's answer.
+                }
+            }
+            return List.copyOf(all);
+        }
+
+        @Override
+        public List<String> labelNames(List<Matcher> matchers) {
+            TreeSet<String> all = new TreeSet<>(primary.labelNames(matchers));
+            for (Querier q : secondaries) {
+                try {
+                    all.addAll(q.labelNames(matchers));
+                } catch (RuntimeException e) {
+                    // As above.
+                }
+            }
+            return List.copyOf(all);
+        }
+
+        @Override
+        public void close() {
+            primary.close();
+            for (Querier q : secondaries) {
+                q.close();
+            }
+        }
+    }
+
+    /** One series present in several sources. */
+    private record MergedSeries(Labels labels, List<Series> parts) implements Series {
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            SampleIterator[] its = new SampleIterator[parts.size()];
+            for (int i = 0; i < its.length; i++) {
+                its[i] = parts.get(i).iterator(null);
+            }
+            return new MergedIterator(its);
+        }
+    }
+
+    /**
+     * The union of several iterators by timestamp; where several have a timestamp, the earliest
+     * source (the primary) gives the value.
+     */
+    static final class MergedIterator implements SampleIterator {
+        private final SampleIterator[] its;
+        private final boolean[] has;
+        private boolean started;
+        private long t;
+        private double v;
+        private Throwable error;
+
+        MergedIterator(SampleIterator[] its) {
+            this.its = its;
+            this.has = new boolean[its.length];
+        }
+
+        @Override
+        public boolean next() {
+            if (!started) {
+                started = true;
+                for (int i = 0; i < its.length; i++) {
+                    has[i] = its[i].next();
+                }
+            } else {
+                for (int i = 0; i < its.length; i++) {
+                    if (has[i] && its[i].timestamp() == t) {
+                        has[i] = its[i].next();
+                    }
+                }
+            }
+            return pick();
+        }
+
+        private boolean pick() {
+            int best = -1;
+            for (int i = 0; i < its.length; i++) {
+                if (!has[i] && its[i].error() != null && error == null) {
+                    error = its[i].error();
+                }
+                if (has[i] && (best < 0 || its[i].timestamp() < its[best].timestamp())) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                return false;
+            }
+            t = its[best].timestamp();
+            v = its[best].value();
+            return true;
+        }
+
+        @Override
+        public boolean seek(long target) {
+            if (started && t >= target) {
+                return true;
+            }
+            started = true;
+            for (int i = 0; i < its.length; i++) {
+                has[i] = its[i].seek(target);
+            }
+            return pick();
+        }
+
+        @Override
+        public long timestamp() {
+            return t;
+        }
+
+        @Override
+        public double value() {
+            return v;
+        }
+
+        @Override
+        public Throwable error() {
+            return error;
+        }
+    }
+}

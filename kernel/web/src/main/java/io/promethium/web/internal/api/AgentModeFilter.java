@@ -1,0 +1,28 @@
+package io.promethium.web.internal.api;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.util.regex.Pattern;
+
+/**
+ * Agent mode ({@code --agent}): the endpoints Prometheus's agent disables answer as it does,
+ * 422 {@code execution} "unavailable with Prometheus Agent" — queries, series, labels, exemplars,
+ * rules, alerts, Alertmanagers, TSDB status and admin, federation and remote read. Targets,
+ * metadata, status, flags, lifecycle and {@code /metrics} stay.
+ */
+@PreMatching
+public final class AgentModeFilter implements ContainerRequestFilter {
+
+    public static final String MESSAGE = "unavailable with Prometheus Agent";
+
+    private static final Pattern DISABLED = Pattern.compile("/?(api/v1/(query|query_range|query_exemplars|format_query|parse_query"
+            + "|labels|label/[^/]+/values|series|alerts|rules|alertmanagers|status/tsdb|admin/tsdb/.*|read)|federate)/?");
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (DISABLED.matcher(request.getUriInfo().getPath()).matches()) {
+            request.abortWith(new ApiError(ApiError.Type.EXECUTION, MESSAGE).toResponse());
+        }
+    }
+}

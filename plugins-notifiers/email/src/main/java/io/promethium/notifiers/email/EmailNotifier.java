@@ -1,0 +1,219 @@
+package io.promethium.notifiers.email;
+
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+/**
+ * Sends one mail per notification as Alertmanager does: EHLO with {@code hello}; implicit TLS
+ * when the smarthost's port is 465, else STARTTLS when {@code require_tls} (failing when the
+ * server does not offer it); AUTH when the server offers it and a username is set (CRAM-MD5 with
+ * {@code auth_secret}, else PLAIN or LOGIN with the password and {@code auth_identity}); a
+ * {@code multipart/alternative} body with the text part, then the HTML part; every header
+ * rendered from its template. SMTP 5xx replies and failed authentication are not retried; I/O
+ * errors, refused or dropped connections and 4xx replies are.
+ */
+final class EmailNotifier implements Notifier {
+
+    private final EmailSettings settings;
+    private final NotifierContext context;
+
+    EmailNotifier(EmailSettings settings, NotifierContext context) {
+        this.settings = settings;
+        this.context = context;
+    }
+
+    @Override
+    public void send(Notification n, Instant deadline) throws NotifyException {
+        long timeoutMs = Duration.between(Instant.now(), deadline).toMillis();
+        if (timeoutMs <= 0) {
+            throw NotifyException.doNotRetry("deadline passed before sending", null);
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Jakarta Mail and Activation find their handlers through the context class loader; in
+        // OSGi that must be this bundle's, which holds the embedded jars.
+        thread.setContextClassLoader(EmailNotifier.class.getClassLoader());
+        try {
+            Session session = Session.getInstance(properties(timeoutMs));
+            InternetAddress from = parseOne("from", context.templates().render(settings.from(), n));
+            InternetAddress[] to = parseList("to", context.templates().render(settings.to(), n));
+            MimeMessage message = message(session, n, from);
+            deliver(session, message, to);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private Properties properties(long timeoutMs) throws NotifyException {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", settings.host());
+        p.put("mail.smtp.port", Integer.toString(settings.port()));
+        p.put("mail.smtp.localhost", settings.hello());
+        p.put("mail.smtp.connectiontimeout", Long.toString(timeoutMs));
+        p.put("mail.smtp.timeout", Long.toString(timeoutMs));
+        p.put("mail.smtp.writetimeout", Long.toString(timeoutMs));
+        TlsSettings tls = settings.tls();
+        boolean implicitTls = settings.port() == 465;
+        p.put("mail.smtp.ssl.enable", Boolean.toString(implicitTls));
+        if (!implicitTls && settings.requireTls()) {
+            p.put("mail.smtp.starttls.enable", "true");
+            p.put("mail.smtp.starttls.required", "true");
+        }
+        p.put("mail.smtp.ssl.protocols", tls.protocols());
+        p.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(!tls.insecureSkipVerify()));
+        try {
+            SSLSocketFactory factory = tls.socketFactory();
+            if (factory != null) {
+                p.put("mail.smtp.ssl.socketFactory", factory);
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw NotifyException.retryLater("tls_config: " + e.getMessage(), e);
+        }
+        if (settings.authUsername() != null) {
+            String password = password();
+            if (password != null && !password.isEmpty()) {
+                p.put("mail.smtp.auth", "true");
+                p.put("mail.smtp.auth.mechanisms", "PLAIN LOGIN");
+            } else if (settings.authSecret() != null) {
+                // CRAM-MD5 through the JDK's SASL client: Angus has no built-in CRAM-MD5.
+                p.put("mail.smtp.auth", "true");
+                p.put("mail.smtp.sasl.enable", "true");
+                p.put("mail.smtp.sasl.mechanisms", "CRAM-MD5");
+            }
+            if (settings.authIdentity() != null) {
+                p.put("mail.smtp.sasl.authorizationid", settings.authIdentity());
+            }
+        }
+        return p;
+    }
+
+    private String password() throws NotifyException {
+        try {
+            return settings.password();
+        } catch (IOException e) {
+            throw NotifyException.retryLater("reading auth_password_file " + settings.authPasswordFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private MimeMessage message(Session session, Notification n, InternetAddress envelopeFrom) throws NotifyException {
+        try {
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom(envelopeFrom);
+            for (Map.Entry<String, String> h : settings.headers().entrySet()) {
+                String value = context.templates().render(h.getValue(), n);
+                m.setHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2, MimeUtility.encodeText(value, "UTF-8", "Q")));
+            }
+            m.setSentDate(new Date());
+            MimeMultipart body = new MimeMultipart("alternative");
+            if (settings.text() != null) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setText(context.templates().render(settings.text(), n), "UTF-8", "plain");
+                part.setHeader("Content-Transfer-Encoding", "quoted-printable");
+                body.addBodyPart(part);
+            }
+            if (settings.html() != null) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setText(context.templates().render(settings.html(), n), "UTF-8", "html");
+                part.setHeader("Content-Transfer-Encoding", "quoted-printable");
+                body.addBodyPart(part);
+            }
+            m.setContent(body);
+            return m;
+        } catch (MessagingException | UnsupportedEncodingException e) {
+            throw NotifyException.doNotRetry("building the message: " + e.getMessage(), e);
+        }
+    }
+
+    private void deliver(Session session, MimeMessage message, InternetAddress[] to) throws NotifyException {
+        String where = settings.host() + ":" + settings.port();
+        String user = settings.authUsername();
+        String password = password();
+        if ((password == null || password.isEmpty()) && settings.authSecret() != null) {
+            password = settings.authSecret();
+        }
+        try (SMTPTransport transport = new SMTPTransport(session, null)) {
+            transport.connect(settings.host(), settings.port(), user, password);
+            transport.sendMessage(message, to);
+        } catch (AuthenticationFailedException e) {
+            throw NotifyException.doNotRetry("SMTP authentication to " + where + " failed: " + e.getMessage(), e);
+        } catch (MessagingException e) {
+            int code = replyCode(e);
+            String msg = "sending mail via " + where + ": " + describe(e);
+            throw code >= 500 ? NotifyException.doNotRetry(msg, e) : NotifyException.retryLater(msg, e);
+        }
+    }
+
+    /** The SMTP reply code carried by the failure, or 0 (an I/O failure: connection refused or dropped). */
+    static int replyCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t instanceof MessagingException me && me.getNextException() != null
+                ? me.getNextException() : t.getCause()) {
+            if (t instanceof SMTPSendFailedException s) {
+                return s.getReturnCode();
+            }
+            if (t instanceof SMTPAddressFailedException s) {
+                return s.getReturnCode();
+            }
+            if (t instanceof SMTPSenderFailedException s) {
+                return s.getReturnCode();
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()).strip());
+        Throwable next = e instanceof MessagingException me ? me.getNextException() : e.getCause();
+        if (next != null && next != e) {
+            b.append(": ").append(next);
+        }
+        return b.toString();
+    }
+
+    private static InternetAddress parseOne(String field, String text) throws NotifyException {
+        try {
+            return new InternetAddress(text, true);
+        } catch (AddressException e) {
+            throw NotifyException.doNotRetry("parse '" + field + "' address " + text + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InternetAddress[] parseList(String field, String text) throws NotifyException {
+        try {
+            InternetAddress[] list = InternetAddress.parse(text, true);
+            if (list.length == 0) {
+                throw NotifyException.doNotRetry("'" + field + "' rendered to no address", null);
+            }
+            return list;
+        } catch (AddressException e) {
+            throw NotifyException.doNotRetry("parse '" + field + "' addresses " + text + ": " + e.getMessage(), e);
+        }
+    }
+
+}

@@ -1,0 +1,167 @@
+package io.promethium.notifiers.email;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.notify.NotifierContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One validated {@code email_configs} block with the {@code global} SMTP defaults applied as
+ * Alertmanager applies them: {@code smarthost}, {@code from}, {@code hello}, each
+ * {@code auth_*} and {@code require_tls} fall back to {@code smtp_*}; {@code To}, {@code From} and
+ * {@code Subject} headers default to the {@code to}/{@code from} fields and the default subject.
+ *
+ * @param headers header templates by canonical name ({@code Subject}, {@code X-Foo}), To/From included
+ * @param html the HTML body template, or null for none
+ * @param text the plain-text body template, or null for none
+ */
+record EmailSettings(String to, String from, String host, int port, String hello, String authUsername,
+                     String authPassword, Path authPasswordFile, String authSecret, String authIdentity,
+                     boolean requireTls, TlsSettings tls, Map<String, String> headers, String html, String text) {
+
+    static final Set<String> FIELDS = Set.of("to", "from", "smarthost", "hello", "auth_username", "auth_password",
+            "auth_password_file", "auth_secret", "auth_identity", "require_tls", "tls_config", "headers", "html", "text");
+
+    static final String DEFAULT_HTML = "{{ template \"email.default.html\" . }}";
+    static final String DEFAULT_SUBJECT = "{{ template \"email.default.subject\" . }}";
+
+    /** Template fields, for validation: headers plus html and text. */
+    Iterable<String> templates() {
+        var all = new java.util.ArrayList<>(headers.values());
+        if (html != null) {
+            all.add(html);
+        }
+        if (text != null) {
+            all.add(text);
+        }
+        return all;
+    }
+
+    static EmailSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
+        c.requireOnly(FIELDS);
+        Map<String, Object> g = context.globals();
+        String to = c.string("to", null);
+        if (to == null || to.isEmpty()) {
+            throw c.error("missing to address in email config");
+        }
+        String smarthost = orGlobal(c.string("smarthost", null), g, "smtp_smarthost");
+        if (smarthost == null) {
+            throw c.error("no global SMTP smarthost set (smarthost or global smtp_smarthost)");
+        }
+        int colon = smarthost.lastIndexOf(':');
+        if (colon <= 0 || colon == smarthost.length() - 1) {
+            throw c.error("smarthost: address " + smarthost + ": missing port in address (want host:port)");
+        }
+        String host = smarthost.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(smarthost.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw c.error("smarthost: invalid port in " + smarthost);
+        }
+        if (port <= 0 || port > 65535) {
+            throw c.error("smarthost: invalid port in " + smarthost);
+        }
+        String from = orGlobal(c.string("from", null), g, "smtp_from");
+        if (from == null) {
+            throw c.error("no global SMTP from set (from or global smtp_from)");
+        }
+        String hello = orGlobal(c.string("hello", null), g, "smtp_hello");
+        if (hello == null) {
+            hello = "localhost";
+        }
+        String username = orGlobal(c.string("auth_username", null), g, "smtp_auth_username");
+        String password = c.string("auth_password", null);
+        String passwordFile = c.string("auth_password_file", null);
+        if (password != null && passwordFile != null) {
+            throw c.error("at most one of auth_password & auth_password_file must be configured");
+        }
+        if (password == null && passwordFile == null) {
+            password = global(g, "smtp_auth_password");
+            passwordFile = global(g, "smtp_auth_password_file");
+        }
+        String secret = orGlobal(c.string("auth_secret", null), g, "smtp_auth_secret");
+        String identity = orGlobal(c.string("auth_identity", null), g, "smtp_auth_identity");
+        boolean requireTls;
+        if (c.values().get("require_tls") != null) {
+            requireTls = c.bool("require_tls", true);
+        } else {
+            Object gr = g.get("smtp_require_tls");
+            requireTls = !(gr instanceof Boolean b) || b;
+        }
+        TlsSettings tls = TlsSettings.parse(c, context.configDirectory());
+
+        Map<String, String> headers = new LinkedHashMap<>();
+        Object rawHeaders = c.values().get("headers");
+        if (rawHeaders != null) {
+            if (!(rawHeaders instanceof Map<?, ?> m)) {
+                throw c.error("headers: expected a mapping");
+            }
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String name = canonical(String.valueOf(e.getKey()));
+                if (!(e.getValue() instanceof String) && e.getValue() != null) {
+                    throw c.error("headers." + e.getKey() + ": expected a string");
+                }
+                if (headers.put(name, e.getValue() == null ? "" : (String) e.getValue()) != null) {
+                    throw c.error("duplicate header \"" + name + "\" in email config");
+                }
+            }
+        }
+        headers.putIfAbsent("Subject", DEFAULT_SUBJECT);
+        headers.putIfAbsent("To", to);
+        headers.putIfAbsent("From", from);
+        String html = c.values().containsKey("html") ? c.string("html", null) : DEFAULT_HTML;
+        String text = c.string("text", null);
+        if (html != null && html.isEmpty()) {
+            html = null;
+        }
+        if (text != null && text.isEmpty()) {
+            text = null;
+        }
+        Path pwFile = passwordFile == null ? null : context.configDirectory().resolve(passwordFile);
+        return new EmailSettings(to, from, host, port, hello, username, password, pwFile, secret, identity,
+                requireTls, tls, Map.copyOf(headers), html, text);
+    }
+
+    /** The password, read from its file at each send so a rotated secret applies. */
+    String password() throws IOException {
+        if (authPasswordFile != null) {
+            return Files.readString(authPasswordFile, StandardCharsets.UTF_8).strip();
+        }
+        return authPassword;
+    }
+
+    private static String orGlobal(String value, Map<String, Object> g, String key) {
+        return value != null && !value.isEmpty() ? value : global(g, key);
+    }
+
+    private static String global(Map<String, Object> g, String key) {
+        Object v = g.get(key);
+        return v == null || v.toString().isEmpty() ? null : v.toString();
+    }
+
+    /** Go's textproto.CanonicalMIMEHeaderKey: {@code x-foo-bar} becomes {@code X-Foo-Bar}. */
+    static String canonical(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        boolean upper = true;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch == ' ') {
+                return name; // Go leaves keys with spaces alone
+            }
+            b.append(upper ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
+            upper = ch == '-';
+        }
+        return b.toString().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)) ? b.toString() : name;
+    }
+}

@@ -1,0 +1,286 @@
+package io.promethium.notifiers.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.templates.notification.NotificationTemplates;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmailNotifierTest {
+
+    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+
+    @TempDir
+    Path dir;
+    private GreenMail mail;
+    private Map<String, Object> globals = new HashMap<>();
+
+    @BeforeEach
+    void start() {
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        mail.start();
+    }
+
+    @AfterEach
+    void stop() {
+        mail.stop();
+    }
+
+    private String smarthost() {
+        return "127.0.0.1:" + mail.getSmtp().getPort();
+    }
+
+    private NotifierContext context() {
+        return new NotifierContext() {
+            @Override
+            public String receiver() {
+                return "team";
+            }
+
+            @Override
+            public Path configDirectory() {
+                return dir;
+            }
+
+            @Override
+            public Map<String, Object> globals() {
+                return globals;
+            }
+
+            @Override
+            public TemplateRenderer templates() {
+                return TEMPLATES;
+            }
+
+            @Override
+            public boolean sendResolved() {
+                return false;
+            }
+
+            @Override
+            public Logger logger() {
+                return Logger.getLogger("test");
+            }
+        };
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        PluginConfig config = new PluginConfig("email_configs", values, "am.yml:7:9");
+        EmailNotifierFactory f = new EmailNotifierFactory();
+        f.validate(config, context());
+        return f.create(config, context());
+    }
+
+    private Map<String, Object> base() {
+        Map<String, Object> m = new HashMap<>();
+        m.put("to", "oncall@example.org");
+        m.put("from", "promethium@example.org");
+        m.put("smarthost", smarthost());
+        m.put("require_tls", false);
+        return m;
+    }
+
+    private static Notification notification() {
+        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
+        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
+                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(20);
+    }
+
+    @Test
+    void mailCarriesRenderedHeadersThenTextAndHtmlPartsWithAlertmanagersDefaultSubject() throws Exception {
+        Map<String, Object> c = base();
+        c.put("headers", Map.of("x-team", "{{ .GroupLabels.alertname }}-owners", "Reply-To", "ops@example.org"));
+        c.put("text", "{{ range .Alerts }}{{ .Annotations.summary }}{{ end }}");
+        notifier(c).send(notification(), soon());
+
+        MimeMessage[] got = mail.getReceivedMessages();
+        assertThat(got).hasSize(1);
+        MimeMessage m = got[0];
+        assertThat(m.getSubject()).isEqualTo(TEMPLATES.render(EmailSettings.DEFAULT_SUBJECT, notification()))
+                .startsWith("[FIRING:1] DiskFull");
+        assertThat(m.getHeader("X-Team", null)).isEqualTo("DiskFull-owners");
+        assertThat(m.getHeader("Reply-To", null)).isEqualTo("ops@example.org");
+        assertThat(m.getHeader("To", null)).isEqualTo("oncall@example.org");
+        assertThat(m.getHeader("From", null)).isEqualTo("promethium@example.org");
+        assertThat(m.getHeader("Date")).isNotNull();
+        assertThat(m.getHeader("Message-ID")).isNotNull();
+        assertThat(m.getAllRecipients()).extracting(Object::toString).containsExactly("oncall@example.org");
+
+        MimeMultipart body = (MimeMultipart) m.getContent();
+        assertThat(m.getContentType()).startsWith("multipart/alternative");
+        assertThat(body.getCount()).isEqualTo(2);
+        assertThat(body.getBodyPart(0).getContentType()).startsWith("text/plain");
+        assertThat(body.getBodyPart(0).getContent()).isEqualTo("disk 97% full");
+        assertThat(body.getBodyPart(1).getContentType()).startsWith("text/html");
+        // SMTP carries text with CRLF line ends.
+        String html = ((String) body.getBodyPart(1).getContent()).replace("\r\n", "\n");
+        assertThat(html).isEqualTo(TEMPLATES.render(EmailSettings.DEFAULT_HTML, notification()))
+                .contains("DiskFull").contains("db1");
+    }
+
+    @Test
+    void htmlSetToEmptyLeavesOnlyTheTextPart() throws Exception {
+        Map<String, Object> c = base();
+        c.put("html", "");
+        c.put("text", "plain only");
+        notifier(c).send(notification(), soon());
+        MimeMultipart body = (MimeMultipart) mail.getReceivedMessages()[0].getContent();
+        assertThat(body.getCount()).isEqualTo(1);
+        assertThat(body.getBodyPart(0).getContent()).isEqualTo("plain only");
+    }
+
+    @Test
+    void globalSmtpDefaultsApplyWhenTheBlockLeavesThemOut() throws Exception {
+        globals.put("smtp_smarthost", smarthost());
+        globals.put("smtp_from", "global@example.org");
+        globals.put("smtp_require_tls", false);
+        globals.put("smtp_hello", "promethium.test");
+        notifier(Map.of("to", "a@example.org, b@example.org")).send(notification(), soon());
+        MimeMessage m = mail.getReceivedMessages()[0];
+        assertThat(m.getHeader("From", null)).isEqualTo("global@example.org");
+        assertThat(mail.getReceivedMessages()).hasSize(2); // one copy per recipient in GreenMail
+    }
+
+    @Test
+    void plainAuthWithPasswordFileAndIdentityLogsIn() throws Exception {
+        mail.getUserManager().setAuthRequired(true);
+        mail.setUser("oncall@example.org", "alice", "s3cret");
+        Files.writeString(dir.resolve("pw"), "s3cret\n");
+        Map<String, Object> c = base();
+        c.put("auth_username", "alice");
+        c.put("auth_password_file", "pw");
+        notifier(c).send(notification(), soon());
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void wrongPasswordIsAnErrorNotRetried() throws Exception {
+        mail.getUserManager().setAuthRequired(true);
+        mail.setUser("oncall@example.org", "alice", "s3cret");
+        Map<String, Object> c = base();
+        c.put("auth_username", "alice");
+        c.put("auth_password", "wrong");
+        assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("authentication");
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void requireTlsFailsRetryablyWhenTheServerOffersNoStartTls() throws Exception {
+        Map<String, Object> c = base();
+        c.put("require_tls", true);
+        assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("STARTTLS");
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void refusedConnectionIsRetryable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Map<String, Object> c = base();
+        c.put("smarthost", "127.0.0.1:" + port);
+        assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("127.0.0.1:" + port);
+    }
+
+    @Test
+    void droppedConnectionIsRetryable() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try (Socket client = s.accept()) {
+                    client.getOutputStream().write("220 drop.test ESMTP\r\n".getBytes());
+                    client.getInputStream().read(); // the EHLO, then hang up
+                } catch (Exception ignored) {
+                    // the test asserts the client's view
+                }
+            });
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + s.getLocalPort());
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            t.join();
+        }
+    }
+
+    @Test
+    void unknownFieldIsAnErrorNamingIt() {
+        Map<String, Object> c = base();
+        c.put("smtp_to", "x");
+        assertThatThrownBy(() -> notifier(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("am.yml:7:9").hasMessageContaining("smtp_to");
+    }
+
+    @Test
+    void missingToSmarthostOrFromAreErrors() {
+        Map<String, Object> noTo = base();
+        noTo.remove("to");
+        assertThatThrownBy(() -> notifier(noTo)).hasMessageContaining("missing to address");
+        Map<String, Object> noHost = base();
+        noHost.remove("smarthost");
+        assertThatThrownBy(() -> notifier(noHost)).hasMessageContaining("smarthost");
+        Map<String, Object> noFrom = base();
+        noFrom.remove("from");
+        assertThatThrownBy(() -> notifier(noFrom)).hasMessageContaining("from");
+        Map<String, Object> badHost = base();
+        badHost.put("smarthost", "localhost");
+        assertThatThrownBy(() -> notifier(badHost)).hasMessageContaining("missing port");
+    }
+
+    @Test
+    void unsupportedTlsFieldsAndBadTemplatesAreRefusedByName() {
+        Map<String, Object> tls = base();
+        tls.put("tls_config", Map.of("cert_file", "c.pem"));
+        assertThatThrownBy(() -> notifier(tls)).hasMessageContaining("tls_config.cert_file");
+        Map<String, Object> tpl = base();
+        tpl.put("text", "{{ .Oops ");
+        assertThatThrownBy(() -> notifier(tpl)).isInstanceOf(ConfigException.class);
+        Map<String, Object> both = base();
+        both.put("auth_password", "a");
+        both.put("auth_password_file", "b");
+        assertThatThrownBy(() -> notifier(both)).hasMessageContaining("auth_password & auth_password_file");
+    }
+
+    @Test
+    void headerNamesAreCanonicalisedAsGoDoes() {
+        assertThat(EmailSettings.canonical("x-team-name")).isEqualTo("X-Team-Name");
+        assertThat(EmailSettings.canonical("SUBJECT")).isEqualTo("Subject");
+    }
+}

@@ -1,0 +1,208 @@
+package io.promethium.notifiers.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateRenderer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Posts Alertmanager's Slack message: channel, username, icon_emoji, icon_url, link_names and one
+ * attachment (title cut to 1024 characters, title_link, pretext, text, fallback, callback_id,
+ * fields, actions, image_url, thumb_url, footer, color, mrkdwn_in), to an incoming webhook or to
+ * {@code chat.postMessage} with a bot token. An incoming webhook answers {@code ok}; the Web API
+ * answers JSON whose {@code ok: false} is a failure even with status 200. 429 and 5xx are retried
+ * (after {@code Retry-After} when given), other answers are not.
+ */
+final class SlackNotifier implements Notifier {
+
+    static final int MAX_TITLE_RUNES = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SlackSettings settings;
+    private final NotifierContext context;
+    private final HttpClient client;
+
+    SlackNotifier(SlackSettings settings, NotifierContext context) {
+        this.settings = settings;
+        this.context = context;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Override
+    public void send(Notification n, Instant deadline) throws NotifyException {
+        Duration timeout = Duration.between(Instant.now(), deadline);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw NotifyException.doNotRetry("deadline passed before sending", null);
+        }
+        byte[] body = payload(n);
+        URI url = url();
+        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Promethium")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            String auth = settings.authorization().header();
+            if (auth != null) {
+                req.header("Authorization", auth);
+            }
+        } catch (IOException e) {
+            throw NotifyException.retryLater("reading http_config credentials: " + e.getMessage(), e);
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw NotifyException.retryLater("POST to Slack (" + url.getHost() + "): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NotifyException.doNotRetry("interrupted", e);
+        }
+        check(resp);
+    }
+
+    private void check(HttpResponse<String> resp) throws NotifyException {
+        int code = resp.statusCode();
+        String text = resp.body() == null ? "" : resp.body();
+        String shortText = text.length() > 512 ? text.substring(0, 512) : text;
+        if (code == 429 || code / 100 == 5) {
+            String message = "unexpected status code " + code + " from Slack: " + shortText;
+            Optional<Duration> after = resp.headers().firstValue("Retry-After").flatMap(SlackNotifier::retryAfter);
+            throw after.isPresent() ? NotifyException.retryAfter(message, after.get()) : NotifyException.retryLater(message, null);
+        }
+        if (code / 100 != 2) {
+            throw NotifyException.doNotRetry("unexpected status code " + code + " from Slack: " + shortText, null);
+        }
+        boolean json = resp.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
+        if (json) {
+            try {
+                JsonNode answer = JSON.readTree(text);
+                if (!answer.path("ok").asBoolean(false)) {
+                    throw NotifyException.doNotRetry("error response from Slack: " + answer.path("error").asText(shortText), null);
+                }
+            } catch (IOException e) {
+                throw NotifyException.doNotRetry("could not read Slack's answer: " + shortText, e);
+            }
+        } else if (!text.equals("ok")) {
+            throw NotifyException.doNotRetry("error response from Slack: " + shortText, null);
+        }
+    }
+
+    /** Seconds or an HTTP date, as RFC 9110 allows. */
+    static Optional<Duration> retryAfter(String value) {
+        String v = value.strip();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException e2) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private URI url() throws NotifyException {
+        if (settings.apiUrl() != null) {
+            return settings.apiUrl();
+        }
+        try {
+            return URI.create(Files.readString(settings.apiUrlFile(), StandardCharsets.UTF_8).strip());
+        } catch (IOException | IllegalArgumentException e) {
+            throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Alertmanager's Slack request: top-level fields and one attachment. */
+    byte[] payload(Notification n) throws NotifyException {
+        TemplateRenderer t = context.templates();
+        String title = t.render(settings.title(), n);
+        if (title.codePointCount(0, title.length()) > MAX_TITLE_RUNES) {
+            title = title.substring(0, title.offsetByCodePoints(0, MAX_TITLE_RUNES - 1)) + "…";
+            context.logger().warning("Slack title truncated to " + MAX_TITLE_RUNES + " characters");
+        }
+        ObjectNode att = JSON.createObjectNode();
+        putIfNotEmpty(att, "title", title);
+        putIfNotEmpty(att, "title_link", t.render(settings.titleLink(), n));
+        putIfNotEmpty(att, "pretext", t.render(settings.pretext(), n));
+        att.put("text", t.render(settings.text(), n));
+        att.put("fallback", t.render(settings.fallback(), n));
+        att.put("callback_id", t.render(settings.callbackId(), n));
+        if (!settings.fields().isEmpty()) {
+            ArrayNode fields = att.putArray("fields");
+            for (SlackSettings.Field f : settings.fields()) {
+                ObjectNode o = fields.addObject();
+                o.put("title", t.render(f.title(), n));
+                o.put("value", t.render(f.value(), n));
+                o.put("short", f.shortField() != null ? f.shortField() : settings.shortFields());
+            }
+        }
+        if (!settings.actions().isEmpty()) {
+            ArrayNode actions = att.putArray("actions");
+            for (SlackSettings.Action a : settings.actions()) {
+                ObjectNode o = actions.addObject();
+                o.put("type", t.render(a.type(), n));
+                o.put("text", t.render(a.text(), n));
+                putIfNotEmpty(o, "url", t.render(a.url(), n));
+                putIfNotEmpty(o, "style", t.render(a.style(), n));
+                putIfNotEmpty(o, "name", t.render(a.name(), n));
+                putIfNotEmpty(o, "value", t.render(a.value(), n));
+                if (a.confirm() != null) {
+                    ObjectNode c = o.putObject("confirm");
+                    putIfNotEmpty(c, "title", t.render(a.confirm().title(), n));
+                    c.put("text", t.render(a.confirm().text(), n));
+                    putIfNotEmpty(c, "ok_text", t.render(a.confirm().okText(), n));
+                    putIfNotEmpty(c, "dismiss_text", t.render(a.confirm().dismissText(), n));
+                }
+            }
+        }
+        putIfNotEmpty(att, "image_url", t.render(settings.imageUrl(), n));
+        putIfNotEmpty(att, "thumb_url", t.render(settings.thumbUrl(), n));
+        att.put("footer", t.render(settings.footer(), n));
+        putIfNotEmpty(att, "color", t.render(settings.color(), n));
+        List<String> mrkdwn = settings.mrkdwnIn().isEmpty() ? List.of("fallback", "pretext", "text") : settings.mrkdwnIn();
+        ArrayNode md = att.putArray("mrkdwn_in");
+        mrkdwn.forEach(md::add);
+
+        ObjectNode root = JSON.createObjectNode();
+        putIfNotEmpty(root, "channel", t.render(settings.channel(), n));
+        putIfNotEmpty(root, "username", t.render(settings.username(), n));
+        putIfNotEmpty(root, "icon_emoji", t.render(settings.iconEmoji(), n));
+        putIfNotEmpty(root, "icon_url", t.render(settings.iconUrl(), n));
+        if (settings.linkNames()) {
+            root.put("link_names", true);
+        }
+        root.putArray("attachments").add(att);
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw NotifyException.doNotRetry("encoding the Slack message: " + e.getMessage(), e);
+        }
+    }
+
+    /** Go's {@code omitempty} on a string. */
+    private static void putIfNotEmpty(ObjectNode o, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            o.put(name, value);
+        }
+    }
+}

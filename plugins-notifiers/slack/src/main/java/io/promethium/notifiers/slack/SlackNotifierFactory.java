@@ -1,0 +1,37 @@
+package io.promethium.notifiers.slack;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierFactory;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code slack_configs}: Alertmanager's Slack integration (see {@link SlackSettings#FIELDS});
+ * {@code api_url} falls back to the global {@code slack_api_url}; {@code send_resolved}
+ * defaults to false (read by the kernel).
+ */
+@Component(service = NotifierFactory.class)
+public final class SlackNotifierFactory implements NotifierFactory {
+
+    @Override
+    public String type() {
+        return "slack";
+    }
+
+    @Override
+    public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
+        SlackSettings settings = SlackSettings.parse(config, context);
+        if (context.templates() != null) {
+            for (String template : settings.templates()) {
+                context.templates().check(template);
+            }
+        }
+    }
+
+    @Override
+    public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
+        return new SlackNotifier(SlackSettings.parse(config, context), context);
+    }
+}

@@ -1,0 +1,167 @@
+package io.promethium.notifiers.slack;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.notify.NotifierContext;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One validated {@code slack_configs} block with Alertmanager's defaults (the
+ * {@code slack.default.*} templates, the danger/good colour) and the {@code global}
+ * {@code slack_api_url}/{@code slack_api_url_file} fallback.
+ */
+record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String username, String color, String title,
+                     String titleLink, String pretext, String text, List<Field> fields, boolean shortFields,
+                     List<Action> actions, String footer, String fallback, String callbackId, String iconEmoji,
+                     String iconUrl, String imageUrl, String thumbUrl, boolean linkNames, List<String> mrkdwnIn,
+                     Authorization authorization) {
+
+    static final Set<String> FIELDS = Set.of("api_url", "api_url_file", "channel", "username", "color", "title",
+            "title_link", "pretext", "text", "fields", "short_fields", "actions", "footer", "fallback", "callback_id",
+            "icon_emoji", "icon_url", "image_url", "thumb_url", "link_names", "mrkdwn_in", "http_config");
+
+    /** A {@code fields} entry; {@code shortField} null means the block's {@code short_fields}. */
+    record Field(String title, String value, Boolean shortField) {
+    }
+
+    /** An {@code actions} entry; {@code confirm} may be null. */
+    record Action(String type, String text, String url, String style, String name, String value, Confirm confirm) {
+    }
+
+    record Confirm(String title, String text, String okText, String dismissText) {
+    }
+
+    /** Every template of the block, for validation. */
+    List<String> templates() {
+        List<String> all = new ArrayList<>(List.of(channel, username, color, title, titleLink, pretext, text, footer,
+                fallback, callbackId, iconEmoji, iconUrl, imageUrl, thumbUrl));
+        for (Field f : fields) {
+            all.add(f.title());
+            all.add(f.value());
+        }
+        for (Action a : actions) {
+            all.addAll(List.of(a.text(), a.url(), a.style(), a.name(), a.value()));
+            if (a.confirm() != null) {
+                all.addAll(List.of(a.confirm().title(), a.confirm().text(), a.confirm().okText(), a.confirm().dismissText()));
+            }
+        }
+        return all;
+    }
+
+    static SlackSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
+        c.requireOnly(FIELDS);
+        Map<String, Object> g = context.globals();
+        String url = c.string("api_url", null);
+        String urlFile = c.string("api_url_file", null);
+        if (url != null && urlFile != null) {
+            throw c.error("at most one of api_url & api_url_file must be configured");
+        }
+        if (url == null && urlFile == null) {
+            url = g.get("slack_api_url") == null ? null : g.get("slack_api_url").toString();
+            urlFile = g.get("slack_api_url_file") == null ? null : g.get("slack_api_url_file").toString();
+        }
+        if (url == null && urlFile == null) {
+            throw c.error("no global Slack API URL set either inline or in a file (api_url, api_url_file or global slack_api_url)");
+        }
+        URI uri = url == null ? null : parseUrl(c, url);
+        List<Field> fields = new ArrayList<>();
+        for (PluginConfig f : blocks(c, "fields")) {
+            f.requireOnly(Set.of("title", "value", "short"));
+            String title = f.string("title", "");
+            String value = f.string("value", "");
+            if (title.isEmpty()) {
+                throw f.error("missing title in Slack field configuration");
+            }
+            if (value.isEmpty()) {
+                throw f.error("missing value in Slack field configuration");
+            }
+            fields.add(new Field(title, value, f.values().get("short") == null ? null : f.bool("short", false)));
+        }
+        List<Action> actions = new ArrayList<>();
+        for (PluginConfig a : blocks(c, "actions")) {
+            a.requireOnly(Set.of("type", "text", "url", "style", "name", "value", "confirm"));
+            String type = a.string("type", "");
+            String text = a.string("text", "");
+            String aUrl = a.string("url", "");
+            String name = a.string("name", "");
+            if (type.isEmpty()) {
+                throw a.error("missing type in Slack action configuration");
+            }
+            if (text.isEmpty()) {
+                throw a.error("missing text in Slack action configuration");
+            }
+            if (aUrl.isEmpty() && name.isEmpty()) {
+                throw a.error("missing name or url in Slack action configuration");
+            }
+            Confirm confirm = null;
+            Object raw = a.values().get("confirm");
+            if (raw != null) {
+                PluginConfig cf = block(a, "confirm", raw);
+                cf.requireOnly(Set.of("title", "text", "ok_text", "dismiss_text"));
+                String ct = cf.string("text", "");
+                if (ct.isEmpty()) {
+                    throw cf.error("missing text in Slack confirmation configuration");
+                }
+                confirm = new Confirm(cf.string("title", ""), ct, cf.string("ok_text", ""), cf.string("dismiss_text", ""));
+            }
+            actions.add(new Action(type, text, aUrl, a.string("style", ""), name, a.string("value", ""), confirm));
+        }
+        return new SlackSettings(uri, urlFile == null ? null : context.configDirectory().resolve(urlFile),
+                c.string("channel", ""),
+                c.string("username", "{{ template \"slack.default.username\" . }}"),
+                c.string("color", "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}"),
+                c.string("title", "{{ template \"slack.default.title\" . }}"),
+                c.string("title_link", "{{ template \"slack.default.titlelink\" . }}"),
+                c.string("pretext", "{{ template \"slack.default.pretext\" . }}"),
+                c.string("text", "{{ template \"slack.default.text\" . }}"),
+                List.copyOf(fields), c.bool("short_fields", false), List.copyOf(actions),
+                c.string("footer", "{{ template \"slack.default.footer\" . }}"),
+                c.string("fallback", "{{ template \"slack.default.fallback\" . }}"),
+                c.string("callback_id", "{{ template \"slack.default.callbackid\" . }}"),
+                c.string("icon_emoji", "{{ template \"slack.default.iconemoji\" . }}"),
+                c.string("icon_url", "{{ template \"slack.default.iconurl\" . }}"),
+                c.string("image_url", ""), c.string("thumb_url", ""), c.bool("link_names", false),
+                c.strings("mrkdwn_in"), Authorization.parse(c, context.configDirectory()));
+    }
+
+    static URI parseUrl(PluginConfig c, String url) throws ConfigException {
+        try {
+            URI uri = new URI(url.strip());
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+                throw c.error("api_url: unsupported scheme or missing host (want http:// or https://)");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw c.error("api_url: invalid URL"); // the URL is a secret: not echoed
+        }
+    }
+
+    private static List<PluginConfig> blocks(PluginConfig c, String name) throws ConfigException {
+        Object raw = c.values().get(name);
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw c.error(name + ": expected a list");
+        }
+        List<PluginConfig> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            out.add(block(c, name + "[" + i + "]", list.get(i)));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static PluginConfig block(PluginConfig parent, String name, Object raw) throws ConfigException {
+        if (!(raw instanceof Map<?, ?> map)) {
+            throw parent.error(name + ": expected a mapping");
+        }
+        return new PluginConfig(parent.key() + "." + name, (Map<String, Object>) map, parent.location());
+    }
+}

@@ -1,0 +1,313 @@
+package io.promethium.notifiers.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a loopback server that answers as Slack does: an incoming webhook answers {@code ok}
+ * as text/plain; {@code chat.postMessage} answers JSON with {@code ok}, and {@code ok: false}
+ * with {@code error} (status 200) when the token or channel is wrong; a rate limit is 429 with
+ * {@code Retry-After}.
+ */
+class SlackNotifierTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final String TOKEN = "xoxb-test-token";
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> auth = new CopyOnWriteArrayList<>();
+    private final Map<String, Object> globals = new HashMap<>();
+    private volatile int rateLimited;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/services/T0/B0/secret", ex -> {
+            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+            bodies.add(body);
+            if (rateLimited > 0) {
+                rateLimited--;
+                ex.getResponseHeaders().set("Retry-After", "7");
+                ex.sendResponseHeaders(429, -1);
+            } else if (!body.has("attachments") && !body.has("text")) {
+                reply(ex, 400, "text/plain", "no_text");
+            } else {
+                reply(ex, 200, "text/plain", "ok");
+            }
+            ex.close();
+        });
+        server.createContext("/api/chat.postMessage", ex -> {
+            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+            bodies.add(body);
+            String a = ex.getRequestHeaders().getFirst("Authorization");
+            auth.add(a == null ? "" : a);
+            if (!("Bearer " + TOKEN).equals(a)) {
+                reply(ex, 200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"invalid_auth\"}");
+            } else if (!body.hasNonNull("channel")) {
+                reply(ex, 200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"channel_not_found\"}");
+            } else {
+                reply(ex, 200, "application/json; charset=utf-8", "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.2\"}");
+            }
+            ex.close();
+        });
+        server.createContext("/broken", ex -> {
+            ex.getRequestBody().readAllBytes();
+            reply(ex, 503, "text/plain", "upstream down");
+            ex.close();
+        });
+        server.start();
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange ex, int code, String type, String body) throws java.io.IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(code, b.length);
+        ex.getResponseBody().write(b);
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private NotifierContext context() {
+        return new NotifierContext() {
+            @Override
+            public String receiver() {
+                return "team";
+            }
+
+            @Override
+            public Path configDirectory() {
+                return dir;
+            }
+
+            @Override
+            public Map<String, Object> globals() {
+                return globals;
+            }
+
+            @Override
+            public TemplateRenderer templates() {
+                return TEMPLATES;
+            }
+
+            @Override
+            public boolean sendResolved() {
+                return false;
+            }
+
+            @Override
+            public Logger logger() {
+                return Logger.getLogger("test");
+            }
+        };
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        PluginConfig config = new PluginConfig("slack_configs", values, "am.yml:9:9");
+        SlackNotifierFactory f = new SlackNotifierFactory();
+        f.validate(config, context());
+        return f.create(config, context());
+    }
+
+    private static Notification notification() {
+        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
+        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
+                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(20);
+    }
+
+    private static List<String> names(JsonNode o) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    @Test
+    void defaultMessageIsAlertmanagersAttachmentFieldForField() throws Exception {
+        globals.put("slack_api_url", base() + "/services/T0/B0/secret");
+        notifier(Map.of("channel", "#ops")).send(notification(), soon());
+        JsonNode m = bodies.get(0);
+        assertThat(names(m)).containsExactly("channel", "username", "attachments");
+        assertThat(m.get("channel").asText()).isEqualTo("#ops");
+        assertThat(m.get("username").asText()).isEqualTo("Promethium");
+        assertThat(m.get("attachments")).hasSize(1);
+        JsonNode att = m.get("attachments").get(0);
+        assertThat(names(att)).containsExactly("title", "title_link", "text", "fallback", "callback_id", "footer", "color",
+                "mrkdwn_in");
+        String subject = TEMPLATES.render("{{ template \"__subject\" . }}", notification());
+        assertThat(att.get("title").asText()).isEqualTo(subject).startsWith("[FIRING:1] DiskFull");
+        assertThat(att.get("title_link").asText()).isEqualTo("http://am.example/#/alerts?receiver=team");
+        assertThat(att.get("text").asText()).isEmpty();
+        assertThat(att.get("fallback").asText()).isEqualTo(subject + " | http://am.example/#/alerts?receiver=team");
+        assertThat(att.get("callback_id").asText()).isEmpty();
+        assertThat(att.get("footer").asText()).isEmpty();
+        assertThat(att.get("color").asText()).isEqualTo("danger");
+        assertThat(att.get("mrkdwn_in").toString()).isEqualTo("[\"fallback\",\"pretext\",\"text\"]");
+    }
+
+    @Test
+    void everyConfiguredFieldIsRenderedIntoThePayload() throws Exception {
+        Map<String, Object> c = new HashMap<>();
+        c.put("api_url", base() + "/services/T0/B0/secret");
+        c.put("channel", "#{{ .CommonLabels.instance }}");
+        c.put("username", "bot");
+        c.put("color", "#ff0000");
+        c.put("title", "T {{ .Status }}");
+        c.put("title_link", "http://x/{{ .GroupLabels.alertname }}");
+        c.put("pretext", "pre");
+        c.put("text", "{{ range .Alerts }}{{ .Annotations.summary }}{{ end }}");
+        c.put("fields", List.of(Map.of("title", "Instance", "value", "{{ .CommonLabels.instance }}"),
+                Map.of("title", "Long", "value", "v", "short", false)));
+        c.put("short_fields", true);
+        c.put("actions", List.of(Map.of("type", "button", "text", "Runbook", "url", "http://rb/{{ .GroupLabels.alertname }}",
+                "style", "primary", "confirm", Map.of("text", "Sure?", "ok_text", "Yes"))));
+        c.put("footer", "f");
+        c.put("fallback", "fb");
+        c.put("callback_id", "cb");
+        c.put("icon_emoji", ":fire:");
+        c.put("icon_url", "http://icon");
+        c.put("image_url", "http://img");
+        c.put("thumb_url", "http://thumb");
+        c.put("link_names", true);
+        c.put("mrkdwn_in", List.of("text"));
+        notifier(c).send(notification(), soon());
+        JsonNode m = bodies.get(0);
+        assertThat(names(m)).containsExactly("channel", "username", "icon_emoji", "icon_url", "link_names", "attachments");
+        assertThat(m.get("channel").asText()).isEqualTo("#db1");
+        assertThat(m.get("icon_emoji").asText()).isEqualTo(":fire:");
+        assertThat(m.get("link_names").asBoolean()).isTrue();
+        JsonNode att = m.get("attachments").get(0);
+        assertThat(names(att)).containsExactly("title", "title_link", "pretext", "text", "fallback", "callback_id", "fields",
+                "actions", "image_url", "thumb_url", "footer", "color", "mrkdwn_in");
+        assertThat(att.get("title").asText()).isEqualTo("T firing");
+        assertThat(att.get("title_link").asText()).isEqualTo("http://x/DiskFull");
+        assertThat(att.get("text").asText()).isEqualTo("disk 97% full");
+        assertThat(att.get("fields").toString()).isEqualTo(
+                "[{\"title\":\"Instance\",\"value\":\"db1\",\"short\":true},{\"title\":\"Long\",\"value\":\"v\",\"short\":false}]");
+        assertThat(att.get("actions").toString()).isEqualTo("[{\"type\":\"button\",\"text\":\"Runbook\","
+                + "\"url\":\"http://rb/DiskFull\",\"style\":\"primary\",\"confirm\":{\"text\":\"Sure?\",\"ok_text\":\"Yes\"}}]");
+        assertThat(att.get("color").asText()).isEqualTo("#ff0000");
+        assertThat(att.get("mrkdwn_in").toString()).isEqualTo("[\"text\"]");
+    }
+
+    @Test
+    void longTitleIsCutTo1024CharactersWithAnEllipsis() throws Exception {
+        notifier(Map.of("api_url", base() + "/services/T0/B0/secret", "title", "é".repeat(2000)))
+                .send(notification(), soon());
+        String title = bodies.get(0).get("attachments").get(0).get("title").asText();
+        assertThat(title.codePointCount(0, title.length())).isEqualTo(1024);
+        assertThat(title).endsWith("é…");
+    }
+
+    @Test
+    void chatPostMessageSendsTheBotTokenAndTreatsOkFalseAsAFailure() throws Exception {
+        Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        Map<String, Object> good = Map.of("api_url", base() + "/api/chat.postMessage", "channel", "#ops",
+                "http_config", Map.of("authorization", Map.of("credentials_file", "token")));
+        notifier(good).send(notification(), soon());
+        assertThat(auth).containsExactly("Bearer " + TOKEN);
+
+        Map<String, Object> badToken = Map.of("api_url", base() + "/api/chat.postMessage", "channel", "#ops",
+                "http_config", Map.of("authorization", Map.of("credentials", "xoxb-wrong")));
+        assertThatThrownBy(() -> notifier(badToken).send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("invalid_auth");
+        Map<String, Object> noChannel = Map.of("api_url", base() + "/api/chat.postMessage",
+                "http_config", Map.of("bearer_token", TOKEN));
+        assertThatThrownBy(() -> notifier(noChannel).send(notification(), soon()))
+                .hasMessageContaining("channel_not_found");
+    }
+
+    @Test
+    void rateLimitIsRetriedAfterTheServersRetryAfter() throws Exception {
+        rateLimited = 1;
+        Notifier n = notifier(Map.of("api_url", base() + "/services/T0/B0/secret"));
+        assertThatThrownBy(() -> n.send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+                });
+        n.send(notification(), soon());
+        assertThat(bodies).hasSize(2);
+    }
+
+    @Test
+    void serverErrorIsRetriedAndClientErrorIsNot() throws Exception {
+        assertThatThrownBy(() -> notifier(Map.of("api_url", base() + "/broken")).send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("503").hasMessageContaining("upstream down");
+        assertThatThrownBy(() -> notifier(Map.of("api_url", base() + "/nowhere")).send(notification(), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("404");
+    }
+
+    @Test
+    void apiUrlFileIsReadAtSendTime() throws Exception {
+        Files.writeString(dir.resolve("url"), base() + "/services/T0/B0/secret\n");
+        notifier(Map.of("api_url_file", "url")).send(notification(), soon());
+        assertThat(bodies).hasSize(1);
+    }
+
+    @Test
+    void configErrorsNameTheField() {
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "colour", "red")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:9:9").hasMessageContaining("colour");
+        assertThatThrownBy(() -> notifier(Map.of("channel", "#x"))).hasMessageContaining("no global Slack API URL");
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "fields", List.of(Map.of("title", "t")))))
+                .hasMessageContaining("missing value in Slack field");
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "actions", List.of(Map.of("type", "button", "text", "t")))))
+                .hasMessageContaining("missing name or url");
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "http_config", Map.of("proxy_url", "http://p"))))
+                .hasMessageContaining("http_config.proxy_url");
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "title", "{{ .Oops ")))
+                .isInstanceOf(ConfigException.class);
+    }
+}

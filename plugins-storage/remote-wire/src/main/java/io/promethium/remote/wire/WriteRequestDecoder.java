@@ -1,0 +1,137 @@
+package io.promethium.remote.wire;
+
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Labels;
+import io.promethium.remote.wire.ProtoReader.ProtoException;
+import java.util.Arrays;
+
+/**
+ * Decodes a remote write 1.0 {@code WriteRequest} series by series, handing each to a
+ * {@link Sink} with its samples in reused primitive arrays: no object per sample.
+ *
+ * <pre>
+ * WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
+ * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; repeated Exemplar exemplars = 3; }
+ * Label        { string name = 1; string value = 2; }
+ * Sample       { double value = 1; int64 timestamp = 2; }
+ * Exemplar     { repeated Label labels = 1; double value = 2; int64 timestamp = 3; }
+ * </pre>
+ */
+public final class WriteRequestDecoder {
+
+    /** Receives decoded series. */
+    public interface Sink {
+        /** One series: {@code count} samples in {@code timestamps}/{@code values}, and its exemplars. */
+        void series(Labels labels, long[] timestamps, double[] values, int count, Exemplar[] exemplars, int exemplarCount)
+                throws Exception;
+    }
+
+    private long[] timestamps = new long[64];
+    private double[] values = new double[64];
+    private Exemplar[] exemplars = new Exemplar[4];
+
+    public void decode(byte[] buf, int length, Sink sink) throws Exception {
+        decode(buf, 0, length, sink);
+    }
+
+    /**
+     * Decodes {@code repeated TimeSeries timeseries = 1} in {@code buf[offset, end)}: a whole
+     * {@code WriteRequest}, or a remote read {@code QueryResult}, which has the same shape.
+     */
+    public void decode(byte[] buf, int offset, int end, Sink sink) throws Exception {
+        ProtoReader r = new ProtoReader(buf, offset, end);
+        while (r.hasMore()) {
+            int tag = r.tag();
+            if (tag == (1 << 3 | 2)) {
+                int seriesEnd = r.lengthDelimitedEnd();
+                timeSeries(new ProtoReader(buf, r.position(), seriesEnd), sink);
+                r.position(seriesEnd);
+            } else {
+                r.skip(tag);
+            }
+        }
+    }
+
+    private void timeSeries(ProtoReader r, Sink sink) throws Exception {
+        Labels.Builder labels = Labels.builder();
+        int count = 0;
+        int exemplarCount = 0;
+        while (r.hasMore()) {
+            int tag = r.tag();
+            switch (tag) {
+                case 1 << 3 | 2 -> label(r, labels);
+                case 2 << 3 | 2 -> {
+                    int end = r.lengthDelimitedEnd();
+                    ProtoReader s = new ProtoReader(r.buffer(), r.position(), end);
+                    double v = 0;
+                    long t = 0;
+                    while (s.hasMore()) {
+                        int st = s.tag();
+                        if (st == (1 << 3 | 1)) {
+                            v = s.fixed64AsDouble();
+                        } else if (st == (2 << 3)) {
+                            t = s.varint();
+                        } else {
+                            s.skip(st);
+                        }
+                    }
+                    r.position(end);
+                    if (count == timestamps.length) {
+                        timestamps = Arrays.copyOf(timestamps, count * 2);
+                        values = Arrays.copyOf(values, count * 2);
+                    }
+                    timestamps[count] = t;
+                    values[count] = v;
+                    count++;
+                }
+                case 3 << 3 | 2 -> {
+                    int end = r.lengthDelimitedEnd();
+                    ProtoReader e = new ProtoReader(r.buffer(), r.position(), end);
+                    Labels.Builder el = Labels.builder();
+                    double v = 0;
+                    long t = 0;
+                    while (e.hasMore()) {
+                        int et = e.tag();
+                        switch (et) {
+                            case 1 << 3 | 2 -> label(e, el);
+                            case 2 << 3 | 1 -> v = e.fixed64AsDouble();
+                            case 3 << 3 -> t = e.varint();
+                            default -> e.skip(et);
+                        }
+                    }
+                    r.position(end);
+                    if (exemplarCount == exemplars.length) {
+                        exemplars = Arrays.copyOf(exemplars, exemplarCount * 2);
+                    }
+                    exemplars[exemplarCount++] = new Exemplar(el.build(), v, t, true);
+                }
+                default -> r.skip(tag);
+            }
+        }
+        sink.series(labels.build(), timestamps, values, count, exemplars, exemplarCount);
+    }
+
+    /** Reads one {@code Label} message into {@code into}, refusing an empty or repeated name. */
+    static void label(ProtoReader r, Labels.Builder into) throws ProtoException {
+        int end = r.lengthDelimitedEnd();
+        ProtoReader l = new ProtoReader(r.buffer(), r.position(), end);
+        String name = "";
+        String value = "";
+        while (l.hasMore()) {
+            int tag = l.tag();
+            switch (tag) {
+                case 1 << 3 | 2 -> name = l.string();
+                case 2 << 3 | 2 -> value = l.string();
+                default -> l.skip(tag);
+            }
+        }
+        r.position(end);
+        if (name.isEmpty()) {
+            throw new ProtoException("invalid label: empty label name (value " + value + ")");
+        }
+        if (!into.get(name).isEmpty()) {
+            throw new ProtoException("invalid labels: duplicate label name " + name);
+        }
+        into.set(name, value);
+    }
+}

@@ -1,0 +1,198 @@
+package io.promethium.remote.read;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.remote.wire.ReadClientCodec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * A read view over every configured remote, as Prometheus's remote read storage: each remote is
+ * asked only when the query has its {@code required_matchers}, only for times before the local
+ * storage's oldest sample unless {@code read_recent}, with the external labels added as matchers
+ * (and stripped from the answer) when {@code filter_external_labels}. Series from several
+ * remotes are merged by labels. A remote that fails makes a warning while others answer, and an
+ * error only when every remote asked failed.
+ */
+final class RemoteQuerier implements Querier {
+    private final List<RemoteReadClient> clients;
+    private final long minTime;
+    private final long maxTime;
+    private final LongSupplier localStartTime;
+
+    RemoteQuerier(List<RemoteReadClient> clients, long minTime, long maxTime, LongSupplier localStartTime) {
+        this.clients = clients;
+        this.minTime = minTime;
+        this.maxTime = maxTime;
+        this.localStartTime = localStartTime;
+    }
+
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        TreeMap<Labels, List<RemoteReadClient.SeriesData>> merged = new TreeMap<>();
+        List<String> warnings = new ArrayList<>();
+        IOException lastError = null;
+        int asked = 0;
+        for (RemoteReadClient client : clients) {
+            RemoteReadSettings s = client.settings();
+            if (!hasRequired(s.requiredMatchers(), matchers)) {
+                continue;
+            }
+            long start = minTime;
+            long end = maxTime;
+            if (!s.readRecent()) {
+                long local = localStartTime.getAsLong();
+                if (local != Long.MAX_VALUE) {
+                    if (start > local) {
+                        continue;
+                    }
+                    end = Math.min(end, local);
+                }
+            }
+            List<Matcher> remoteMatchers = new ArrayList<>(matchers);
+            List<String> added = new ArrayList<>();
+            if (s.filterExternalLabels()) {
+                Labels external = s.externalLabels();
+                for (int i = 0; i < external.size(); i++) {
+                    String name = external.name(i);
+                    if (matchers.stream().noneMatch(m -> m.name().equals(name))) {
+                        remoteMatchers.add(Matcher.equal(name, external.value(i)));
+                        added.add(name);
+                    }
+                }
+            }
+            asked++;
+            try {
+                String[] strip = added.toArray(String[]::new);
+                client.read(new ReadClientCodec.Query(start, end, remoteMatchers, hints), (labels, ts, vs, n) -> {
+                    Labels l = strip.length == 0 ? labels : labels.without(strip);
+                    merged.computeIfAbsent(l, k -> new ArrayList<>()).add(RemoteReadClient.copy(l, ts, vs, n));
+                });
+            } catch (IOException e) {
+                lastError = e;
+                warnings.add(e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return SeriesSet.failed(e);
+            }
+        }
+        if (asked > 0 && warnings.size() == asked) {
+            return SeriesSet.failed(lastError);
+        }
+        List<Series> result = new ArrayList<>(merged.size());
+        for (Map.Entry<Labels, List<RemoteReadClient.SeriesData>> e : merged.entrySet()) {
+            result.add(series(e.getKey(), e.getValue()));
+        }
+        return SeriesSet.ofList(result, warnings);
+    }
+
+    /** Whether the query's equality matchers include every required pair. */
+    static boolean hasRequired(Labels required, List<Matcher> matchers) {
+        for (int i = 0; i < required.size(); i++) {
+            String name = required.name(i);
+            String value = required.value(i);
+            if (matchers.stream().noneMatch(m -> m.type() == MatchType.EQUAL && m.name().equals(name) && m.value().equals(value))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One series; samples of the same series from several remotes are merged by time, first remote winning ties. */
+    private static Series series(Labels labels, List<RemoteReadClient.SeriesData> parts) {
+        long[] ts;
+        double[] vs;
+        if (parts.size() == 1) {
+            ts = parts.get(0).timestamps();
+            vs = parts.get(0).values();
+        } else {
+            TreeMap<Long, Double> all = new TreeMap<>();
+            for (RemoteReadClient.SeriesData p : parts) {
+                for (int i = 0; i < p.timestamps().length; i++) {
+                    all.putIfAbsent(p.timestamps()[i], p.values()[i]);
+                }
+            }
+            ts = new long[all.size()];
+            vs = new double[all.size()];
+            int i = 0;
+            for (Map.Entry<Long, Double> e : all.entrySet()) {
+                ts[i] = e.getKey();
+                vs[i++] = e.getValue();
+            }
+        }
+        return new Series() {
+            @Override
+            public Labels labels() {
+                return labels;
+            }
+
+            @Override
+            public SampleIterator iterator(SampleIterator reuse) {
+                return new ArrayIterator(ts, vs);
+            }
+        };
+    }
+
+    /** Walks sample arrays. */
+    static final class ArrayIterator implements SampleIterator {
+        private final long[] ts;
+        private final double[] vs;
+        private int i = -1;
+
+        ArrayIterator(long[] ts, double[] vs) {
+            this.ts = ts;
+            this.vs = vs;
+        }
+
+        @Override
+        public boolean next() {
+            return ++i < ts.length;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (i < 0) {
+                i = 0;
+            }
+            while (i < ts.length && ts[i] < t) {
+                i++;
+            }
+            return i < ts.length;
+        }
+
+        @Override
+        public long timestamp() {
+            return ts[i];
+        }
+
+        @Override
+        public double value() {
+            return vs[i];
+        }
+    }
+
+    /** Remote read has no label API: label queries answer from local data only, as in Prometheus. */
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+    }
+}

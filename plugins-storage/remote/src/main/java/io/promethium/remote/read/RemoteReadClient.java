@@ -1,0 +1,109 @@
+package io.promethium.remote.read;
+
+import io.promethium.api.model.Labels;
+import io.promethium.remote.wire.ProtoReader.ProtoException;
+import io.promethium.remote.wire.ReadClientCodec;
+import io.promethium.remote.wire.Snappy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Asks one remote read endpoint: one request per select, accepting streamed XOR chunks (decoded
+ * frame by frame, never buffered whole) or sampled responses. Responses are bounded: a sampled
+ * body past {@link #MAX_BODY_BYTES}, a frame past {@link #MAX_FRAME_BYTES}, or more than
+ * {@link #MAX_SAMPLES} samples fail the read with a message instead of exhausting memory.
+ */
+final class RemoteReadClient {
+    static final int MAX_BODY_BYTES = 256 << 20;
+    static final int MAX_FRAME_BYTES = 64 << 20;
+    static final long MAX_SAMPLES = 50_000_000L;
+
+    /** One series as received: labels and its samples in time order. */
+    record SeriesData(Labels labels, long[] timestamps, double[] values) {
+    }
+
+    /** Receives series as they are decoded. */
+    interface Sink {
+        void series(Labels labels, long[] timestamps, double[] values, int count);
+    }
+
+    private final RemoteReadSettings settings;
+    private final HttpClient client;
+    private final String userAgent;
+
+    RemoteReadClient(RemoteReadSettings settings, String userAgent) {
+        this.settings = settings;
+        this.userAgent = userAgent;
+        this.client = settings.http().newClient(settings.url(), settings.remoteTimeout());
+    }
+
+    RemoteReadSettings settings() {
+        return settings;
+    }
+
+    /** Runs one query; the sink sees every series of the answer. */
+    void read(ReadClientCodec.Query query, Sink sink) throws IOException, InterruptedException {
+        byte[] raw = ReadClientCodec.encodeRequest(List.of(query), true);
+        byte[] body = Snappy.encode(raw, raw.length);
+        HttpRequest.Builder r = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.remoteTimeout())
+                .header("Content-Encoding", "snappy")
+                .header("Accept-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("User-Agent", userAgent)
+                .header("X-Prometheus-Remote-Read-Version", "0.1.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (Map.Entry<String, String> h : settings.headers().entrySet()) {
+            r.header(h.getKey(), h.getValue());
+        }
+        settings.http().authorize(r);
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpTimeoutException e) {
+            throw new IOException("remote_read " + settings.displayName() + ": context deadline exceeded (remote_timeout "
+                    + settings.remoteTimeout().toMillis() + "ms)", e);
+        }
+        long[] samples = {0};
+        ReadClientCodec.SeriesSink counting = (index, labels, ts, vs, n) -> {
+            samples[0] += n;
+            if (samples[0] > MAX_SAMPLES) {
+                throw new ProtoException("the response has more than " + MAX_SAMPLES + " samples");
+            }
+            sink.series(labels, ts, vs, n);
+        };
+        try (InputStream in = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                String text = new String(in.readNBytes(1024), StandardCharsets.UTF_8).strip();
+                throw new IOException("remote_read " + settings.displayName() + ": remote server " + settings.url()
+                        + " returned HTTP status " + response.statusCode() + ": " + text);
+            }
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            if (type.startsWith("application/x-streamed-protobuf")) {
+                ReadClientCodec.decodeStreamed(in, MAX_FRAME_BYTES, counting);
+            } else {
+                byte[] compressed = in.readNBytes(MAX_BODY_BYTES + 1);
+                if (compressed.length > MAX_BODY_BYTES) {
+                    throw new IOException("remote_read " + settings.displayName() + ": response larger than " + MAX_BODY_BYTES + " bytes");
+                }
+                byte[] decoded = Snappy.decode(compressed, compressed.length, MAX_BODY_BYTES * 4L);
+                ReadClientCodec.decodeSampled(decoded, decoded.length, counting);
+            }
+        } catch (ProtoException | Snappy.SnappyException e) {
+            throw new IOException("remote_read " + settings.displayName() + ": bad response: " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the reused arrays of a sink call. */
+    static SeriesData copy(Labels labels, long[] ts, double[] vs, int n) {
+        return new SeriesData(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
+    }
+}

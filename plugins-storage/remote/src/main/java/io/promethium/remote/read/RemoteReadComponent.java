@@ -1,0 +1,93 @@
+package io.promethium.remote.read;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
+import io.promethium.api.storage.Storage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Owns {@code remote_read:} and is a secondary {@link Queryable} (service property
+ * {@code queryable.role=secondary}) that the query engine merges into every query, as
+ * Prometheus's fan-out storage merges its remote read storages. The local storage is consulted
+ * only for its oldest timestamp ({@code read_recent: false}).
+ */
+@Component(service = {ConfigSection.class, Queryable.class},
+        property = Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_SECONDARY)
+public final class RemoteReadComponent implements ConfigSection, Queryable {
+    static final String USER_AGENT = "Promethium/0.1 (remote read)";
+
+    private volatile List<RemoteReadClient> clients = List.of();
+    private volatile Storage local;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + Queryable.ROLE_PROPERTY + "=*))")
+    public void bindStorage(Storage storage) {
+        local = storage;
+    }
+
+    public void unbindStorage(Storage storage) {
+        if (local == storage) {
+            local = null;
+        }
+    }
+
+    @Override
+    public String key() {
+        return RemoteReadSettings.KEY;
+    }
+
+    @Override
+    public void validate(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        parseAll(entries, context);
+    }
+
+    private static List<RemoteReadSettings> parseAll(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        List<RemoteReadSettings> result = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> urls = new HashSet<>();
+        for (PluginConfig entry : entries) {
+            RemoteReadSettings s = RemoteReadSettings.parse(entry, context);
+            if (!s.name().isEmpty() && !names.add(s.name())) {
+                throw entry.error("found multiple remote read configs with job name \"" + s.name() + "\"");
+            }
+            if (!urls.add(s.url() + "|" + s.requiredMatchers() + "|" + s.readRecent())) {
+                throw entry.error("duplicate remote read configs are not allowed, found duplicate for URL: " + s.url());
+            }
+            result.add(s);
+        }
+        return result;
+    }
+
+    @Override
+    public void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        List<RemoteReadClient> next = new ArrayList<>();
+        for (RemoteReadSettings s : parseAll(entries, context)) {
+            next.add(new RemoteReadClient(s, USER_AGENT));
+        }
+        clients = List.copyOf(next);
+    }
+
+    @Override
+    public Querier querier(long minTime, long maxTime) {
+        List<RemoteReadClient> current = clients;
+        if (current.isEmpty()) {
+            return Querier.empty();
+        }
+        return new RemoteQuerier(current, minTime, maxTime, () -> {
+            Storage s = local;
+            return s == null ? Long.MAX_VALUE : s.startTime();
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package io.promethium.remote.write;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Remote write 1.0 over the JDK HTTP client: POST, snappy-compressed protobuf, the headers
+ * Prometheus sends, {@code remote_timeout} per request. A 2xx is success; the body of an error
+ * answer is read (bounded) for the log, so a receiver's reason reaches the operator.
+ */
+final class HttpSender implements Sender {
+    private static final int MAX_ERROR_BODY = 1024;
+
+    private final RemoteWriteSettings settings;
+    private final HttpClient client;
+    private final String userAgent;
+
+    HttpSender(RemoteWriteSettings settings, String userAgent) {
+        this.settings = settings;
+        this.userAgent = userAgent;
+        this.client = settings.http().newClient(settings.url(), settings.remoteTimeout());
+    }
+
+    @Override
+    public Outcome send(byte[] body, int length, int attempt) throws InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.remoteTimeout())
+                .header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("User-Agent", userAgent)
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
+        if (attempt > 0) {
+            r.header("Retry-Attempt", Integer.toString(attempt));
+        }
+        for (Map.Entry<String, String> h : settings.headers().entrySet()) {
+            r.header(h.getKey(), h.getValue());
+        }
+        settings.http().authorize(r);
+        try {
+            HttpResponse<InputStream> response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            String text;
+            try (InputStream in = response.body()) {
+                byte[] head = in.readNBytes(MAX_ERROR_BODY);
+                in.transferTo(OutputSink.INSTANCE);
+                text = status / 100 == 2 ? "" : new String(head, StandardCharsets.UTF_8).strip();
+            }
+            long retryAfter = response.headers().firstValue("Retry-After").map(HttpSender::retryAfterMillis).orElse(-1L);
+            return new Outcome(status, status / 100 == 2 ? "" : "server returned HTTP status " + status + ": " + text, retryAfter);
+        } catch (HttpTimeoutException e) {
+            return Outcome.failed("context deadline exceeded (remote_timeout " + settings.remoteTimeout().toMillis() + "ms)");
+        } catch (IOException e) {
+            String m = e.getMessage();
+            return Outcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+        }
+    }
+
+    private static long retryAfterMillis(String value) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(value.strip())).toMillis();
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Discards the rest of a response body. */
+    private static final class OutputSink extends java.io.OutputStream {
+        static final OutputSink INSTANCE = new OutputSink();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}

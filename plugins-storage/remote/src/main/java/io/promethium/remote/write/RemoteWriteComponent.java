@@ -1,0 +1,193 @@
+package io.promethium.remote.write;
+
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.ConfigSection;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
+import io.promethium.api.storage.MetadataSource;
+import io.promethium.api.storage.WalWatchable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Owns {@code remote_write:}: one {@link QueueManager} per entry, following the storage's WAL
+ * ({@link WalWatchable}). A reload keeps queues whose entry did not change and restarts the
+ * others, which resume from their persisted positions. Also the collector of every queue's
+ * {@code prometheus_remote_storage_*} metrics. Without a WAL to follow (no storage yet), queues
+ * start when one appears.
+ */
+@Component(service = {ConfigSection.class, Collector.class})
+public final class RemoteWriteComponent implements ConfigSection, Collector {
+    private static final Logger LOG = Logger.getLogger(RemoteWriteComponent.class.getName());
+    static final String USER_AGENT = "Promethium/0.1 (remote write 1.0)";
+
+    private final Map<String, QueueManager> queues = new LinkedHashMap<>();
+    private List<RemoteWriteSettings> wanted = List.of();
+    private volatile WalWatchable log;
+    private volatile MetadataSource metadataSource;
+    private final long shardUpdateMillis;
+
+    public RemoteWriteComponent() {
+        this(QueueManager.SHARD_UPDATE_MILLIS);
+    }
+
+    RemoteWriteComponent(long shardUpdateMillis) {
+        this.shardUpdateMillis = shardUpdateMillis;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindWalWatchable(WalWatchable service) {
+        synchronized (this) {
+            log = service;
+            restartAll();
+        }
+    }
+
+    public void unbindWalWatchable(WalWatchable service) {
+        synchronized (this) {
+            if (log == service) {
+                log = null;
+                stopAll();
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindMetadataSource(MetadataSource service) {
+        metadataSource = service;
+    }
+
+    public void unbindMetadataSource(MetadataSource service) {
+        if (metadataSource == service) {
+            metadataSource = null;
+        }
+    }
+
+    @Override
+    public String key() {
+        return RemoteWriteSettings.KEY;
+    }
+
+    @Override
+    public void validate(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        parseAll(entries, context);
+    }
+
+    private static List<RemoteWriteSettings> parseAll(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        List<RemoteWriteSettings> result = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> urls = new HashSet<>();
+        for (PluginConfig entry : entries) {
+            RemoteWriteSettings s = RemoteWriteSettings.parse(entry, context);
+            String name = entry.string("name", "");
+            if (!name.isEmpty() && !names.add(name)) {
+                throw entry.error("found multiple remote write configs with job name \"" + name + "\"");
+            }
+            if (!urls.add(s.fingerprint())) {
+                throw entry.error("duplicate remote write configs are not allowed, found duplicate for URL: " + s.url());
+            }
+            result.add(s);
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        wanted = entries.isEmpty() ? List.of() : parseAll(entries, context);
+        restartChanged();
+    }
+
+    private void restartChanged() {
+        Map<String, RemoteWriteSettings> next = new LinkedHashMap<>();
+        for (RemoteWriteSettings s : wanted) {
+            next.put(identity(s), s);
+        }
+        queues.entrySet().removeIf(e -> {
+            if (!next.containsKey(e.getKey()) || log == null) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        WalWatchable current = log;
+        if (current == null) {
+            return;
+        }
+        for (Map.Entry<String, RemoteWriteSettings> e : next.entrySet()) {
+            if (!queues.containsKey(e.getKey())) {
+                try {
+                    QueueManager q = new QueueManager(e.getValue(), current, new HttpSender(e.getValue(), USER_AGENT),
+                            this::metadata, shardUpdateMillis);
+                    q.start();
+                    queues.put(e.getKey(), q);
+                } catch (IOException ex) {
+                    LOG.log(Level.SEVERE, "remote_write " + e.getValue().queueName() + ": cannot start: " + ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+
+    /** A queue is kept across reloads while its entry and the external labels stay the same. */
+    private static String identity(RemoteWriteSettings s) {
+        return s.fingerprint() + "|" + s.externalLabels();
+    }
+
+    private List<MetadataSource.FamilyMetadata> metadata() {
+        MetadataSource source = metadataSource;
+        return source == null ? List.of() : source.metadata();
+    }
+
+    private void restartAll() {
+        stopAll();
+        restartChanged();
+    }
+
+    private void stopAll() {
+        for (QueueManager q : queues.values()) {
+            q.close();
+        }
+        queues.clear();
+    }
+
+    @Deactivate
+    public synchronized void deactivate() {
+        stopAll();
+    }
+
+    /** The running queues (tests, benchmarks). */
+    synchronized List<QueueManager> queues() {
+        return List.copyOf(queues.values());
+    }
+
+    @Override
+    public void collect(MetricWriter writer) {
+        List<QueueManager> current = queues();
+        double highest = 0;
+        long in = 0;
+        List<QueueMetrics> metrics = new ArrayList<>();
+        for (QueueManager q : current) {
+            highest = Math.max(highest, q.highestReadMillis() / 1000.0);
+            in = Math.max(in, q.samplesRead());
+            metrics.add(q.metrics());
+        }
+        QueueMetrics.writeGlobal(writer, highest, in);
+        QueueMetrics.writeQueues(writer, metrics);
+    }
+}

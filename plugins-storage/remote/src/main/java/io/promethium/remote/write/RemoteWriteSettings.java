@@ -1,0 +1,183 @@
+package io.promethium.remote.write;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.LabelRewriter;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
+import io.promethium.api.model.Labels;
+import io.promethium.remote.http.HttpClientSettings;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One validated {@code remote_write:} entry with Prometheus's defaults. Fields Promethium cannot
+ * honour yet are refused by name, never accepted and ignored.
+ *
+ * @param queueName {@code name}, or a hash of the entry when unnamed (as Prometheus's {@code remote_name})
+ * @param relabel the compiled {@code write_relabel_configs}
+ * @param externalLabels {@code global.external_labels}, added to every series unless it has the label
+ */
+public record RemoteWriteSettings(URI url, String queueName, Duration remoteTimeout, Map<String, String> headers,
+                                  LabelRewriter relabel, Labels externalLabels, Queue queue, MetadataSettings metadata,
+                                  HttpClientSettings http, String fingerprint) {
+
+    /** {@code queue_config:}. */
+    public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
+                        Duration minBackoff, Duration maxBackoff, boolean retryOnHttp429, Duration sampleAgeLimit) {
+        static final Queue DEFAULT = new Queue(10_000, 1, 50, 2_000, Duration.ofSeconds(5), Duration.ofMillis(30),
+                Duration.ofSeconds(5), true, Duration.ZERO);
+    }
+
+    /** {@code metadata_config:}. */
+    public record MetadataSettings(boolean send, Duration sendInterval, int maxSamplesPerSend) {
+        static final MetadataSettings DEFAULT = new MetadataSettings(true, Duration.ofMinutes(1), 500);
+    }
+
+    static final String KEY = "remote_write";
+
+    private static final Set<String> FIELDS = Set.of("url", "name", "remote_timeout", "headers", "write_relabel_configs",
+            "queue_config", "metadata_config", "send_exemplars", "send_native_histograms", "protobuf_message",
+            "round_robin_dns", "sigv4", "azuread", "google_iam", "basic_auth", "authorization", "oauth2", "tls_config",
+            "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2",
+            "http_headers");
+    private static final Set<String> REFUSED_AUTH = Set.of("sigv4", "azuread", "google_iam", "oauth2");
+    private static final Set<String> QUEUE_FIELDS = Set.of("capacity", "min_shards", "max_shards", "max_samples_per_send",
+            "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429", "sample_age_limit");
+    private static final Set<String> METADATA_FIELDS = Set.of("send", "send_interval", "max_samples_per_send");
+    static final String PROTOBUF_V1 = "prometheus.WriteRequest";
+    static final String PROTOBUF_V2 = "io.prometheus.write.v2.Request";
+
+    public RemoteWriteSettings {
+        Objects.requireNonNull(url, "url is null");
+        headers = Map.copyOf(headers);
+    }
+
+    /** Parses and validates one entry. */
+    public static RemoteWriteSettings parse(PluginConfig c, SectionContext context) throws ConfigException {
+        c.requireOnly(FIELDS);
+        URI url = HttpClientSettings.url(c);
+        for (String refused : REFUSED_AUTH) {
+            if (c.values().get(refused) != null) {
+                throw c.error(refused + ": not supported by Promethium's remote write yet");
+            }
+        }
+        if (c.bool("send_exemplars", false)) {
+            throw c.error("send_exemplars: the storage's WAL does not record exemplars yet, so there are none to send");
+        }
+        if (c.bool("send_native_histograms", false)) {
+            throw c.error("send_native_histograms: native histograms are not supported yet");
+        }
+        if (c.bool("round_robin_dns", false)) {
+            throw c.error("round_robin_dns: not supported by Promethium's remote write yet");
+        }
+        String message = c.string("protobuf_message", PROTOBUF_V1);
+        if (message.equals(PROTOBUF_V2)) {
+            throw c.error("protobuf_message: remote write 2.0 (" + PROTOBUF_V2 + ") is not supported yet; use " + PROTOBUF_V1);
+        }
+        if (!message.equals(PROTOBUF_V1)) {
+            throw c.error("protobuf_message: unknown message \"" + message + "\" (known: " + PROTOBUF_V1 + ", " + PROTOBUF_V2 + ")");
+        }
+        Duration timeout = positive(c, c.duration("remote_timeout", Duration.ofSeconds(30)), "remote_timeout");
+        Map<String, String> headers = stringMap(c, "headers");
+        for (String h : headers.keySet()) {
+            String lower = h.toLowerCase(java.util.Locale.ROOT);
+            if (Set.of("authorization", "host", "content-encoding", "content-length", "content-type", "user-agent", "connection",
+                    "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate", "retry-after",
+                    "x-prometheus-remote-write-version").contains(lower)) {
+                throw c.error("headers: " + h + " is a reserved header. It must not be changed");
+            }
+        }
+        Queue queue = queue(c);
+        MetadataSettings metadata = metadata(c);
+        HttpClientSettings http = HttpClientSettings.parse(c);
+        LabelRewriter relabel = context.relabeling(c, "write_relabel_configs");
+        String fingerprint = fingerprint(c.values().toString());
+        String name = c.string("name", "");
+        return new RemoteWriteSettings(url, name.isEmpty() ? fingerprint.substring(0, 6) : name, timeout, headers, relabel,
+                context.externalLabels(), queue, metadata, http, fingerprint);
+    }
+
+    private static Queue queue(PluginConfig parent) throws ConfigException {
+        Map<String, Object> values = mapping(parent, "queue_config");
+        PluginConfig q = new PluginConfig("queue_config", values, parent.location());
+        q.requireOnly(QUEUE_FIELDS);
+        Queue d = Queue.DEFAULT;
+        int capacity = (int) q.integer("capacity", d.capacity());
+        int minShards = (int) q.integer("min_shards", d.minShards());
+        int maxShards = (int) q.integer("max_shards", d.maxShards());
+        int perSend = (int) q.integer("max_samples_per_send", d.maxSamplesPerSend());
+        if (capacity <= 0 || minShards <= 0 || maxShards <= 0 || perSend <= 0) {
+            throw parent.error("queue_config: capacity, min_shards, max_shards and max_samples_per_send must be positive");
+        }
+        if (minShards > maxShards) {
+            throw parent.error("queue_config: min_shards (" + minShards + ") is greater than max_shards (" + maxShards + ")");
+        }
+        Duration minBackoff = positive(parent, q.duration("min_backoff", d.minBackoff()), "queue_config: min_backoff");
+        Duration maxBackoff = positive(parent, q.duration("max_backoff", d.maxBackoff()), "queue_config: max_backoff");
+        if (minBackoff.compareTo(maxBackoff) > 0) {
+            throw parent.error("queue_config: min_backoff is greater than max_backoff");
+        }
+        return new Queue(capacity, minShards, maxShards, perSend,
+                positive(parent, q.duration("batch_send_deadline", d.batchSendDeadline()), "queue_config: batch_send_deadline"),
+                minBackoff, maxBackoff, q.bool("retry_on_http_429", d.retryOnHttp429()),
+                q.duration("sample_age_limit", d.sampleAgeLimit()));
+    }
+
+    private static MetadataSettings metadata(PluginConfig parent) throws ConfigException {
+        PluginConfig m = new PluginConfig("metadata_config", mapping(parent, "metadata_config"), parent.location());
+        m.requireOnly(METADATA_FIELDS);
+        MetadataSettings d = MetadataSettings.DEFAULT;
+        int perSend = (int) m.integer("max_samples_per_send", d.maxSamplesPerSend());
+        if (perSend <= 0) {
+            throw parent.error("metadata_config: max_samples_per_send must be positive");
+        }
+        return new MetadataSettings(m.bool("send", d.send()),
+                positive(parent, m.duration("send_interval", d.sendInterval()), "metadata_config: send_interval"), perSend);
+    }
+
+    private static Duration positive(PluginConfig c, Duration d, String name) throws ConfigException {
+        if (d.isNegative() || d.isZero()) {
+            throw c.error(name + " must be greater than zero");
+        }
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapping(PluginConfig c, String name) throws ConfigException {
+        Object value = c.values().get(name);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw c.error(name + ": expected a mapping");
+        }
+        return (Map<String, Object>) map;
+    }
+
+    private static Map<String, String> stringMap(PluginConfig c, String name) throws ConfigException {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : mapping(c, name).entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw c.error(name + ": value of " + e.getKey() + " must be a string");
+            }
+            result.put(e.getKey(), s);
+        }
+        return result;
+    }
+
+    private static String fingerprint(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

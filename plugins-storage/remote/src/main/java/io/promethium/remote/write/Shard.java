@@ -1,0 +1,262 @@
+package io.promethium.remote.write;
+
+import io.promethium.api.model.Labels;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.WriteRequestEncoder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One sending lane: a bounded ring of samples ({@code capacity}) that the WAL follower fills and
+ * one thread drains in batches of up to {@code max_samples_per_send}, sending a partial batch
+ * after {@code batch_send_deadline}. A batch is retried with backoff while the error is
+ * recoverable; {@link #done()} counts samples whose fate is settled (sent, or dropped and
+ * counted), which is what the queue's persisted WAL position waits for.
+ */
+final class Shard implements Runnable {
+    private final QueueManager queue;
+    private final RemoteWriteSettings.Queue settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+
+    // The ring, guarded by lock.
+    private final Labels[] labels;
+    private final long[] timestamps;
+    private final double[] values;
+    private int head;
+    private int size;
+    private long enqueued;
+    private boolean draining;
+    private boolean stopped;
+
+    // The batch being sent, owned by the shard thread.
+    private final Labels[] batchLabels;
+    private final long[] batchTimestamps;
+    private final double[] batchValues;
+    private final WriteRequestEncoder encoder = new WriteRequestEncoder();
+    private volatile long done;
+
+    Shard(QueueManager queue, RemoteWriteSettings.Queue settings) {
+        this.queue = queue;
+        this.settings = settings;
+        labels = new Labels[settings.capacity()];
+        timestamps = new long[settings.capacity()];
+        values = new double[settings.capacity()];
+        int batch = Math.min(settings.maxSamplesPerSend(), settings.capacity());
+        batchLabels = new Labels[batch];
+        batchTimestamps = new long[batch];
+        batchValues = new double[batch];
+    }
+
+    /** Adds a sample, waiting while the ring is full; false when the shard stopped meanwhile. */
+    boolean enqueue(Labels l, long t, double v) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            boolean counted = false;
+            while (size == labels.length) {
+                if (stopped || draining) {
+                    return false;
+                }
+                if (!counted) {
+                    queue.metrics().enqueueRetries.increment();
+                    counted = true;
+                }
+                notFull.await(100, TimeUnit.MILLISECONDS);
+            }
+            if (stopped || draining) {
+                return false;
+            }
+            int i = (head + size) % labels.length;
+            labels[i] = l;
+            timestamps[i] = t;
+            values[i] = v;
+            size++;
+            enqueued++;
+            if (size >= batchLabels.length) {
+                notEmpty.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Samples accepted so far. */
+    long enqueued() {
+        lock.lock();
+        try {
+            return enqueued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long done() {
+        return done;
+    }
+
+    /** Sends what is queued, then ends the thread. */
+    void drain() {
+        lock.lock();
+        try {
+            draining = true;
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the thread soon, abandoning what is queued (the WAL still has it). */
+    void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                int n = take();
+                if (n < 0) {
+                    return;
+                }
+                if (n > 0) {
+                    send(n);
+                    done += n;
+                    queue.metrics().samplesPending.addAndGet(-n);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fills the batch: waits for a full one or the deadline; -1 when the shard is finished. */
+    private int take() throws InterruptedException {
+        long deadline = System.nanoTime() + settings.batchSendDeadline().toNanos();
+        lock.lock();
+        try {
+            while (!stopped && !draining && size < batchLabels.length) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                notEmpty.awaitNanos(left);
+            }
+            if (stopped || (draining && size == 0)) {
+                return -1;
+            }
+            int n = Math.min(size, batchLabels.length);
+            for (int k = 0; k < n; k++) {
+                int i = (head + k) % labels.length;
+                batchLabels[k] = labels[i];
+                batchTimestamps[k] = timestamps[i];
+                batchValues[k] = values[i];
+                labels[i] = null;
+            }
+            head = (head + n) % labels.length;
+            size -= n;
+            notFull.signalAll();
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends the batch until it is settled: sent, refused for good, or too old to send. */
+    private void send(int count) throws InterruptedException {
+        QueueMetrics m = queue.metrics();
+        int n = count;
+        long backoff = settings.minBackoff().toMillis();
+        int attempt = 0;
+        while (true) {
+            n = dropTooOld(n);
+            if (n == 0) {
+                return;
+            }
+            encoder.reset();
+            long highest = Long.MIN_VALUE;
+            for (int k = 0; k < n; k++) {
+                encoder.beginSeries(batchLabels[k]);
+                encoder.sample(batchTimestamps[k], batchValues[k]);
+                encoder.endSeries();
+                highest = Math.max(highest, batchTimestamps[k]);
+            }
+            byte[] body = Snappy.encode(encoder.buffer(), encoder.size());
+            long start = System.nanoTime();
+            Sender.Outcome outcome = queue.sender().send(body, body.length, attempt);
+            long took = System.nanoTime() - start;
+            m.observeBatch(took / 1e9);
+            if (outcome.ok()) {
+                m.samplesSent.add(n);
+                m.bytesSent.add(body.length);
+                m.highestSentMillis.accumulateAndGet(highest, Math::max);
+                queue.sent(n, took);
+                queue.errors().succeeded();
+                return;
+            }
+            boolean recoverable = outcome.status() == 0 || outcome.status() / 100 == 5
+                    || (outcome.status() == 429 && settings.retryOnHttp429());
+            queue.errors().failed("sending samples", outcome.error(), recoverable);
+            if (!recoverable) {
+                m.samplesFailed.add(n);
+                return;
+            }
+            m.samplesRetried.add(n);
+            if (stopped) {
+                // Closing: leave the batch unsettled; the persisted position makes the next start resend it.
+                throw new InterruptedException("queue stopped");
+            }
+            long sleep = outcome.status() == 429 && outcome.retryAfterMillis() > 0 ? outcome.retryAfterMillis() : backoff;
+            sleepUnlessStopped(sleep);
+            backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
+            attempt++;
+        }
+    }
+
+    private void sleepUnlessStopped(long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!stopped && left > 0) {
+                left = notEmpty.awaitNanos(left);
+            }
+            if (stopped) {
+                throw new InterruptedException("queue stopped");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops samples older than {@code sample_age_limit} (counted), compacting the batch. */
+    private int dropTooOld(int n) {
+        if (settings.sampleAgeLimit().isZero()) {
+            return n;
+        }
+        long oldest = System.currentTimeMillis() - settings.sampleAgeLimit().toMillis();
+        int kept = 0;
+        for (int k = 0; k < n; k++) {
+            if (batchTimestamps[k] >= oldest) {
+                batchLabels[kept] = batchLabels[k];
+                batchTimestamps[kept] = batchTimestamps[k];
+                batchValues[kept] = batchValues[k];
+                kept++;
+            }
+        }
+        if (kept < n) {
+            queue.metrics().samplesDropped.add(n - kept);
+            queue.metrics().samplesDroppedTooOld.add(n - kept);
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,284 @@
+package io.promethium.remote.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.LabelRewriter;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.remote.wire.ProtoReader;
+import io.promethium.remote.wire.ProtoWriter;
+import io.promethium.remote.wire.ReadClientCodec;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.XorChunkEncoder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The remote read client against a loopback endpoint answering sampled or streamed responses. */
+class RemoteReadClientTest {
+
+    private HttpServer server;
+    private volatile boolean streamed;
+    private volatile int status = 200;
+    private final List<String> queries = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/api/v1/read", this::handle);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/read";
+    }
+
+    /** Answers with two series (site="b" external label on each) for any query, recording the matchers asked. */
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        try {
+            byte[] raw = Snappy.decode(body, body.length, 1 << 20);
+            queries.add(describe(raw));
+        } catch (Exception e) {
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+            return;
+        }
+        if (status != 200) {
+            byte[] text = "no such thing".getBytes();
+            exchange.sendResponseHeaders(status, text.length);
+            exchange.getResponseBody().write(text);
+            exchange.close();
+            return;
+        }
+        List<Labels> series = List.of(Labels.of("__name__", "m", "a", "1", "site", "b"), Labels.of("__name__", "m", "a", "2", "site", "b"));
+        if (streamed) {
+            exchange.getResponseHeaders().add("Content-Type", ReadClientCodec.STREAMED_CONTENT_TYPE);
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (Labels l : series) {
+                    ProtoWriter w = new ProtoWriter();
+                    int cs = w.beginMessage(1);
+                    labels(w, l);
+                    XorChunkEncoder chunk = new XorChunkEncoder();
+                    for (int i = 0; i < 150; i++) {
+                        chunk.append(1000L * i, i * 0.5 + Integer.parseInt(l.get("a")));
+                    }
+                    int c = w.beginMessage(2);
+                    w.int64Field(1, 0);
+                    w.int64Field(2, 149_000);
+                    w.int64Field(3, 1);
+                    w.bytesField(4, chunk.buffer(), 0, chunk.length());
+                    w.endMessage(c);
+                    w.endMessage(cs);
+                    CRC32C crc = new CRC32C();
+                    crc.update(w.buffer(), 0, w.size());
+                    long sum = crc.getValue();
+                    long n = w.size();
+                    while (n >= 0x80) {
+                        out.write((int) (n & 0x7f) | 0x80);
+                        n >>>= 7;
+                    }
+                    out.write((int) n);
+                    out.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
+                    out.write(w.buffer(), 0, w.size());
+                }
+            }
+        } else {
+            ProtoWriter w = new ProtoWriter();
+            int r = w.beginMessage(1);
+            for (Labels l : series) {
+                int ts = w.beginMessage(1);
+                labels(w, l);
+                for (int i = 0; i < 150; i++) {
+                    int s = w.beginMessage(2);
+                    w.doubleField(1, i * 0.5 + Integer.parseInt(l.get("a")));
+                    w.int64Field(2, 1000L * i);
+                    w.endMessage(s);
+                }
+                w.endMessage(ts);
+            }
+            w.endMessage(r);
+            byte[] compressed = Snappy.encode(w.buffer(), w.size());
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, compressed.length);
+            exchange.getResponseBody().write(compressed);
+        }
+        exchange.close();
+    }
+
+    private static void labels(ProtoWriter w, Labels l) {
+        for (int i = 0; i < l.size(); i++) {
+            int m = w.beginMessage(1);
+            w.stringField(1, l.name(i));
+            w.stringField(2, l.value(i));
+            w.endMessage(m);
+        }
+    }
+
+    /** "start-end name=value ..." of the request's first query. */
+    private static String describe(byte[] raw) throws ProtoReader.ProtoException {
+        ProtoReader r = new ProtoReader(raw, 0, raw.length);
+        StringBuilder sb = new StringBuilder();
+        while (r.hasMore()) {
+            int tag = r.tag();
+            if (tag == (1 << 3 | 2)) {
+                int end = r.lengthDelimitedEnd();
+                ProtoReader q = new ProtoReader(raw, r.position(), end);
+                while (q.hasMore()) {
+                    int t = q.tag();
+                    switch (t) {
+                        case 1 << 3 -> sb.append(q.varint()).append('-');
+                        case 2 << 3 -> sb.append(q.varint());
+                        case 3 << 3 | 2 -> {
+                            int me = q.lengthDelimitedEnd();
+                            ProtoReader m = new ProtoReader(raw, q.position(), me);
+                            long type = 0;
+                            String name = "";
+                            String value = "";
+                            while (m.hasMore()) {
+                                int mt = m.tag();
+                                switch (mt) {
+                                    case 1 << 3 -> type = m.varint();
+                                    case 2 << 3 | 2 -> name = m.string();
+                                    case 3 << 3 | 2 -> value = m.string();
+                                    default -> m.skip(mt);
+                                }
+                            }
+                            sb.append(' ').append(name).append(type == 0 ? "=" : "~").append(value);
+                            q.position(me);
+                        }
+                        default -> q.skip(t);
+                    }
+                }
+                r.position(end);
+            } else {
+                r.skip(tag);
+            }
+        }
+        return sb.toString();
+    }
+
+    private RemoteReadComponent component(Map<String, Object> extra) throws ConfigException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("url", url());
+        values.putAll(extra);
+        RemoteReadComponent c = new RemoteReadComponent();
+        c.apply(List.of(new PluginConfig("remote_read", values, "prometheus.yml:9:5")), new SectionContext() {
+            @Override
+            public Labels externalLabels() {
+                return Labels.of("site", "b");
+            }
+
+            @Override
+            public Path configDirectory() {
+                return Path.of(".");
+            }
+
+            @Override
+            public LabelRewriter relabeling(PluginConfig entry, String field) {
+                return LabelRewriter.IDENTITY;
+            }
+        });
+        return c;
+    }
+
+    private static List<String> read(Querier q, Matcher... matchers) {
+        SeriesSet set = q.select(true, null, List.of(matchers));
+        List<String> out = new ArrayList<>();
+        while (set.next()) {
+            SampleIterator it = set.at().iterator(null);
+            int n = 0;
+            double last = 0;
+            while (it.next()) {
+                n++;
+                last = it.value();
+            }
+            out.add(set.at().labels() + " " + n + " " + last);
+        }
+        assertThat(set.error()).isNull();
+        return out;
+    }
+
+    @Test
+    void sampledAndStreamedResponsesGiveTheSameSeriesWithExternalLabelsFilteredAndStripped() throws Exception {
+        RemoteReadComponent c = component(Map.of("read_recent", true));
+        for (boolean s : new boolean[] {false, true}) {
+            streamed = s;
+            queries.clear();
+            try (Querier q = c.querier(0, 200_000)) {
+                assertThat(read(q, Matcher.equal("__name__", "m"))).containsExactly(
+                        "{__name__=\"m\", a=\"1\"} 150 75.5", "{__name__=\"m\", a=\"2\"} 150 76.5");
+            }
+            assertThat(queries).containsExactly("0-200000 __name__=m site=b");
+        }
+    }
+
+    @Test
+    void requiredMatchersReadRecentAndFilterExternalLabelsDecideWhatIsAsked() throws Exception {
+        RemoteReadComponent c = component(Map.of("required_matchers", Map.of("origin", "remote"), "filter_external_labels", false));
+        c.bindStorage(new io.promethium.api.storage.Storage() {
+            @Override
+            public io.promethium.api.storage.Appender appender() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Querier querier(long minTime, long maxTime) {
+                return Querier.empty();
+            }
+
+            @Override
+            public long startTime() {
+                return 100_000;
+            }
+        });
+        try (Querier q = c.querier(0, 200_000)) {
+            assertThat(read(q, Matcher.equal("__name__", "m"))).isEmpty();
+            assertThat(queries).isEmpty();
+            assertThat(read(q, Matcher.equal("__name__", "m"), Matcher.equal("origin", "remote"))).hasSize(2);
+            // Not read_recent: only up to the local storage's oldest sample; no external label matcher.
+            assertThat(queries).containsExactly("0-100000 __name__=m origin=remote");
+        }
+        try (Querier q = c.querier(150_000, 200_000)) {
+            assertThat(read(q, Matcher.equal("__name__", "m"), Matcher.equal("origin", "remote"))).isEmpty();
+            assertThat(queries).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFailingRemoteIsAnErrorNamingItAndItsStatus() throws Exception {
+        status = 503;
+        RemoteReadComponent c = component(Map.of("read_recent", true, "name", "far"));
+        try (Querier q = c.querier(0, 1000)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "__name__", "m")));
+            assertThat(set.next()).isFalse();
+            assertThat(set.error()).hasMessageContaining("far").hasMessageContaining("503").hasMessageContaining("no such thing");
+        }
+    }
+}

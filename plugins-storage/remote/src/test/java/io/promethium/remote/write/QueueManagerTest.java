@@ -1,0 +1,293 @@
+package io.promethium.remote.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.LabelRewriter;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.SectionContext;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.MetricType;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.MetadataSource;
+import io.promethium.tsdb.Tsdb;
+import io.promethium.tsdb.TsdbOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QueueManagerTest {
+    @TempDir
+    Path dir;
+
+    private Tsdb db;
+    private TestReceiver receiver;
+    private final List<QueueManager> queues = new ArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                warnings.add(r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Tsdb.open(TsdbOptions.defaults(dir).withCompactionInterval(Duration.ZERO).withWal(true, false));
+        receiver = new TestReceiver();
+        Logger.getLogger("io.promethium.remote.write").addHandler(capture);
+    }
+
+    @AfterEach
+    void close() {
+        Logger.getLogger("io.promethium.remote.write").removeHandler(capture);
+        queues.forEach(QueueManager::close);
+        receiver.close();
+        db.close();
+    }
+
+    static SectionContext context(Labels external) {
+        return new SectionContext() {
+            @Override
+            public Labels externalLabels() {
+                return external;
+            }
+
+            @Override
+            public Path configDirectory() {
+                return Path.of(".");
+            }
+
+            @Override
+            public LabelRewriter relabeling(PluginConfig entry, String field) {
+                // Stands in for the kernel's relabeling: drop go_* series when rules are configured.
+                return entry.values().get(field) == null ? LabelRewriter.IDENTITY
+                        : labels -> labels.metricName().startsWith("go_") ? null : labels;
+            }
+        };
+    }
+
+    static RemoteWriteSettings settings(String url, Map<String, Object> extra) throws ConfigException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("url", url);
+        values.put("queue_config", Map.of("batch_send_deadline", "50ms", "min_backoff", "10ms", "max_backoff", "200ms",
+                "capacity", 500L, "max_samples_per_send", 100L));
+        values.putAll(extra);
+        return RemoteWriteSettings.parse(new PluginConfig("remote_write", values, "prometheus.yml:3:5"),
+                context(Labels.of("replica", "a")));
+    }
+
+    private QueueManager start(RemoteWriteSettings s, MetadataSource metadata) throws Exception {
+        QueueManager q = new QueueManager(s, db.walWatchable(), new HttpSender(s, "test"),
+                metadata == null ? List::of : metadata::metadata, 1000);
+        q.start();
+        queues.add(q);
+        return q;
+    }
+
+    private void append(int series, long t, double v) {
+        Appender app = db.appender();
+        for (int s = 0; s < series; s++) {
+            app.append(0, Labels.of("__name__", s % 5 == 4 ? "go_x" : "m", "s", Integer.toString(s)), t, v);
+        }
+        app.commit();
+    }
+
+    private static void await(BooleanSupplier condition, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + max);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private Set<String> keys() {
+        Set<String> keys = new HashSet<>();
+        for (TestReceiver.Received r : receiver.samples) {
+            keys.add(r.labels() + "@" + r.t());
+        }
+        return keys;
+    }
+
+    @Test
+    void samplesAndStaleMarkersArriveIntactWithExternalLabelsAndRelabeling() throws Exception {
+        QueueManager q = start(settings(receiver.url(), Map.of("write_relabel_configs", List.of(Map.of("action", "drop")),
+                "headers", Map.of("X-Scope-OrgID", "tenant-1"))), null);
+        for (int t = 1; t <= 20; t++) {
+            append(10, t * 1000L, t + 0.25);
+        }
+        append(1, 21_000L, StaleMarker.STALE_NAN);
+        await(() -> receiver.samples.size() == 20 * 8 + 1, Duration.ofSeconds(20));
+        assertThat(receiver.samples).allMatch(r -> r.labels().get("replica").equals("a"))
+                .noneMatch(r -> r.labels().metricName().startsWith("go_"));
+        assertThat(receiver.samples).anyMatch(r -> r.t() == 21_000L
+                && Double.doubleToRawLongBits(r.v()) == Double.doubleToRawLongBits(StaleMarker.STALE_NAN));
+        assertThat(receiver.samples).anyMatch(r -> r.t() == 7000L && r.v() == 7.25
+                && r.labels().equals(Labels.of("__name__", "m", "replica", "a", "s", "3")));
+        assertThat(keys()).hasSize(20 * 8 + 1);
+        assertThat(receiver.headers).containsEntry("x-scope-orgid", "tenant-1").containsEntry("content-encoding", "snappy")
+                .containsEntry("x-prometheus-remote-write-version", "0.1.0");
+        assertThat(q.metrics().samplesSent.sum()).isEqualTo(161);
+        assertThat(q.metrics().samplesDropped.sum()).isEqualTo(40);
+    }
+
+    @Test
+    void aReceiverOutageLosesNothingSendsNothingTwiceAndLogsTheErrorOnce() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        for (int t = 1; t <= 30; t++) {
+            append(20, t * 1000L, t);
+            Thread.sleep(20);
+        }
+        await(() -> q.metrics().samplesRetried.sum() > 0, Duration.ofSeconds(10));
+        Thread.sleep(500);
+        receiver.mode.set(TestReceiver.Mode.OK);
+        try {
+            await(() -> receiver.samples.size() >= 600, Duration.ofSeconds(20));
+        } catch (AssertionError e) {
+            System.out.println("DEBUG got=" + receiver.samples.size() + " sent=" + q.metrics().samplesSent.sum() + " retried=" + q.metrics().samplesRetried.sum() + " pending=" + q.metrics().samplesPending.get() + " read=" + q.samplesRead() + " dropped=" + q.metrics().samplesDropped.sum() + " shards=" + q.shardCount() + " warnings=" + warnings);
+            throw e;
+        }
+        Thread.sleep(300);
+        assertThat(receiver.samples).hasSize(600);
+        assertThat(keys()).hasSize(600);
+        assertThat(q.metrics().samplesFailed.sum()).isZero();
+        assertThat(warnings.stream().filter(w -> w.contains("HTTP status 503"))).hasSize(1);
+    }
+
+    @Test
+    void clientErrorsAreDroppedAndCountedAndTheQueueMovesOn() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        receiver.status = 400;
+        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesFailed.sum() == 10, Duration.ofSeconds(10));
+        receiver.mode.set(TestReceiver.Mode.OK);
+        append(10, 2000L, 2);
+        await(() -> receiver.samples.size() == 10, Duration.ofSeconds(10));
+        assertThat(q.metrics().samplesRetried.sum()).isZero();
+        assertThat(warnings).anyMatch(w -> w.contains("HTTP status 400") && w.contains("not recoverable"));
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedOnlyWhenConfigured() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        receiver.status = 429;
+        QueueManager q = start(settings(receiver.url(), Map.of("name", "no429", "queue_config", Map.of("retry_on_http_429", false,
+                "batch_send_deadline", "50ms"))), null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesFailed.sum() == 10, Duration.ofSeconds(10));
+        assertThat(q.metrics().samplesRetried.sum()).isZero();
+    }
+
+    @Test
+    void aRestartResumesWhereSendingStoppedWithoutLosingOrRepeating() throws Exception {
+        RemoteWriteSettings s = settings(receiver.url(), Map.of("name", "resume"));
+        QueueManager first = start(s, null);
+        append(10, 1000L, 1);
+        await(() -> receiver.samples.size() == 10, Duration.ofSeconds(10));
+        io.promethium.api.storage.WalPosition end = db.walWatchable().end();
+        await(() -> end.equals(first.persistedPosition()), Duration.ofSeconds(10));
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        for (int t = 2; t <= 10; t++) {
+            append(10, t * 1000L, t);
+        }
+        await(() -> first.metrics().samplesRetried.sum() > 0, Duration.ofSeconds(10));
+        first.close();
+        queues.remove(first);
+        append(10, 11_000L, 11);
+        receiver.mode.set(TestReceiver.Mode.OK);
+        start(s, null);
+        await(() -> receiver.samples.size() >= 110, Duration.ofSeconds(20));
+        Thread.sleep(300);
+        assertThat(receiver.samples).hasSize(110);
+        assertThat(keys()).hasSize(110);
+    }
+
+    @Test
+    void aHangingOrGarbageReceiverNeitherBlocksAppendsNorLosesData() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.HANG);
+        QueueManager q = start(settings(receiver.url(), Map.of("remote_timeout", "300ms",
+                "queue_config", Map.of("capacity", 50L, "max_samples_per_send", 10L, "batch_send_deadline", "20ms",
+                        "min_backoff", "10ms", "max_backoff", "100ms"))), null);
+        // Far more samples than the shards hold: appends must finish while nothing can be sent.
+        for (int t = 1; t <= 50; t++) {
+            append(20, t * 1000L, t);
+        }
+        await(() -> q.metrics().samplesRetried.sum() > 0, Duration.ofSeconds(10));
+        receiver.mode.set(TestReceiver.Mode.GARBAGE);
+        await(() -> warnings.stream().anyMatch(w -> w.contains("502")), Duration.ofSeconds(10));
+        receiver.mode.set(TestReceiver.Mode.OK);
+        await(() -> keys().size() == 1000, Duration.ofSeconds(30));
+        assertThat(warnings.stream().filter(w -> w.contains("deadline"))).hasSize(1);
+    }
+
+    @Test
+    void shardsFollowTheIncomingRate() throws Exception {
+        receiver.delayMillis = 100;
+        QueueManager q = start(settings(receiver.url(), Map.of("queue_config", Map.of("max_samples_per_send", 50L,
+                "batch_send_deadline", "20ms", "capacity", 2000L, "max_shards", 8L))), null);
+        long t = 1000;
+        long until = System.currentTimeMillis() + 8000;
+        while (System.currentTimeMillis() < until && q.shardCount() == 1) {
+            append(200, t, 1);
+            t += 1000;
+            Thread.sleep(100);
+        }
+        assertThat(q.shardCount()).isGreaterThan(1);
+        assertThat(q.metrics().shardsDesired.get()).isGreaterThan(1);
+    }
+
+    @Test
+    void metadataIsSentFromTheScrapedFamilies() throws Exception {
+        MetadataSource source = () -> List.of(
+                new MetadataSource.FamilyMetadata("http_requests", new Metadata(MetricType.COUNTER, "Requests.", "")),
+                new MetadataSource.FamilyMetadata("temp", new Metadata(MetricType.GAUGE, "Temperature.", "celsius")));
+        QueueManager q = start(settings(receiver.url(), Map.of("metadata_config", Map.of("send_interval", "1s"))), source);
+        await(() -> receiver.metadata.size() >= 2 && q.metrics().metadataSent.sum() >= 2, Duration.ofSeconds(10));
+        assertThat(receiver.metadata).contains("type=1 name=http_requests help=Requests.",
+                "type=2 name=temp help=Temperature. unit=celsius");
+        assertThat(q.metrics().metadataSent.sum()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void fieldsNotImplementedAreRefusedByName() {
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v2.Request")))
+                .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("remote write 2.0");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("sigv4", Map.of("region", "x")))).hasMessageContaining("sigv4");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("send_exemplars", true))).hasMessageContaining("send_exemplars");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("queue_config", Map.of("bogus", 1L)))).hasMessageContaining("bogus");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("headers", Map.of("Authorization", "x"))))
+                .hasMessageContaining("reserved");
+        assertThatThrownBy(() -> settings("ftp://x", Map.of())).hasMessageContaining("url");
+    }
+}

@@ -1,0 +1,140 @@
+package io.promethium.remote.write;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.model.Labels;
+import io.promethium.remote.wire.ProtoReader;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.WriteRequestDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A remote write receiver on loopback for the queue's tests: decodes with the shared wire codec
+ * and records every sample, and can be told to misbehave (answer a status, hang, answer
+ * garbage) to check how the queue copes.
+ */
+final class TestReceiver implements AutoCloseable {
+    /** How the receiver answers. */
+    enum Mode { OK, STATUS, HANG, GARBAGE }
+
+    record Received(Labels labels, long t, double v) {
+    }
+
+    final ConcurrentLinkedQueue<Received> samples = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> metadata = new ConcurrentLinkedQueue<>();
+    final ConcurrentHashMap<String, String> headers = new ConcurrentHashMap<>();
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
+    volatile int status = 503;
+    volatile long delayMillis;
+    private final HttpServer server;
+
+    TestReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/api/v1/write", this::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write";
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        switch (mode.get()) {
+            case STATUS -> {
+                reply(exchange, status, "refused on purpose");
+                return;
+            }
+            case HANG -> {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
+            case GARBAGE -> {
+                exchange.getResponseHeaders().add("Content-Type", "text/html");
+                reply(exchange, 502, "<html>\u0000\u0001 bad gateway garbage");
+                return;
+            }
+            default -> {
+            }
+        }
+        try {
+            byte[] raw = Snappy.decode(body, body.length, 64 << 20);
+            List<Received> got = new ArrayList<>();
+            new WriteRequestDecoder().decode(raw, raw.length, (labels, ts, vs, n, ex, exN) -> {
+                for (int i = 0; i < n; i++) {
+                    got.add(new Received(labels, ts[i], vs[i]));
+                }
+            });
+            ProtoReader r = new ProtoReader(raw, 0, raw.length);
+            while (r.hasMore()) {
+                int tag = r.tag();
+                if (tag == (3 << 3 | 2)) {
+                    int end = r.lengthDelimitedEnd();
+                    ProtoReader m = new ProtoReader(raw, r.position(), end);
+                    StringBuilder sb = new StringBuilder();
+                    while (m.hasMore()) {
+                        int t = m.tag();
+                        switch (t) {
+                            case 1 << 3 -> sb.append("type=").append(m.varint()).append(' ');
+                            case 2 << 3 | 2 -> sb.append("name=").append(m.string()).append(' ');
+                            case 4 << 3 | 2 -> sb.append("help=").append(m.string()).append(' ');
+                            case 5 << 3 | 2 -> sb.append("unit=").append(m.string()).append(' ');
+                            default -> m.skip(t);
+                        }
+                    }
+                    metadata.add(sb.toString().strip());
+                    r.position(end);
+                } else {
+                    r.skip(tag);
+                }
+            }
+            samples.addAll(got);
+            reply(exchange, 204, "");
+        } catch (Exception e) {
+            reply(exchange, 400, e.getMessage());
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) {
+            exchange.getResponseBody().write(b);
+        }
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

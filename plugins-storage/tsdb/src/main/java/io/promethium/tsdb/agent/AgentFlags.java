@@ -1,0 +1,66 @@
+package io.promethium.tsdb.agent;
+
+import io.promethium.api.config.ByteSizes;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * Agent mode's settings from Prometheus's {@code --storage.agent.*} flags, which the launcher
+ * hands over as framework properties {@code promethium.flag.<name>}. Errors name the flag.
+ */
+public final class AgentFlags {
+    private static final String PREFIX = "promethium.flag.";
+
+    private AgentFlags() {
+    }
+
+    /** Parses the flags; {@code property} looks a framework property up (null when unset). */
+    public static AgentDb.Options parse(UnaryOperator<String> property) throws ConfigException {
+        String path = value(property, "storage.agent.path", "data-agent/");
+        AgentDb.Options d = AgentDb.Options.defaults(Path.of(path));
+        long segment = size(property, "storage.agent.wal-segment-size", "0");
+        if (segment != 0 && (segment < 10L << 20 || segment > 256L << 20)) {
+            throw new ConfigException("--storage.agent.wal-segment-size: must be between 10MB and 256MB, got " + segment);
+        }
+        if (Boolean.parseBoolean(value(property, "storage.agent.wal-compression", "false"))) {
+            throw new ConfigException("--storage.agent.wal-compression: Promethium's WAL is not compressed; drop the flag or set it to false");
+        }
+        Duration frequency = duration(property, "storage.agent.wal-truncate-frequency", "2h");
+        Duration min = duration(property, "storage.agent.retention.min-time", "5m");
+        Duration max = duration(property, "storage.agent.retention.max-time", "4h");
+        if (min.compareTo(max) > 0) {
+            throw new ConfigException("--storage.agent.retention.min-time (" + min + ") is greater than --storage.agent.retention.max-time (" + max + ")");
+        }
+        if (frequency.isZero() || frequency.isNegative()) {
+            throw new ConfigException("--storage.agent.wal-truncate-frequency must be positive");
+        }
+        return new AgentDb.Options(d.path(), segment == 0 ? d.walSegmentBytes() : segment, frequency, min, max,
+                !Boolean.parseBoolean(value(property, "storage.agent.no-lockfile", "false")));
+    }
+
+    private static String value(UnaryOperator<String> property, String name, String def) {
+        String v = property.apply(PREFIX + name);
+        return v == null || v.isBlank() ? def : v.strip();
+    }
+
+    private static Duration duration(UnaryOperator<String> property, String name, String def) throws ConfigException {
+        String text = value(property, name, def);
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--" + name + ": " + e.getMessage());
+        }
+    }
+
+    private static long size(UnaryOperator<String> property, String name, String def) throws ConfigException {
+        String text = value(property, name, def);
+        try {
+            return ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--" + name + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.promethium.notifiers.pagerduty;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierFactory;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code pagerduty_configs}: Alertmanager's PagerDuty integration (see
+ * {@link PagerDutySettings#FIELDS}); {@code send_resolved} defaults to true, so a resolved group
+ * resolves the incident its trigger opened.
+ */
+@Component(service = NotifierFactory.class)
+public final class PagerDutyNotifierFactory implements NotifierFactory {
+
+    @Override
+    public String type() {
+        return "pagerduty";
+    }
+
+    @Override
+    public boolean sendResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
+        PagerDutySettings settings = PagerDutySettings.parse(config, context);
+        if (context.templates() != null) {
+            for (String template : settings.templates()) {
+                context.templates().check(template);
+            }
+        }
+    }
+
+    @Override
+    public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
+        return new PagerDutyNotifier(PagerDutySettings.parse(config, context), context);
+    }
+}

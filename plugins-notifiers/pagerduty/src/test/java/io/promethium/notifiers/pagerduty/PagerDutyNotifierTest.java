@@ -1,0 +1,318 @@
+package io.promethium.notifiers.pagerduty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a loopback server that checks each event as PagerDuty's Events API does (v2: routing
+ * key of 32 characters, event_action, dedup_key up to 255, payload.summary up to 1024, source,
+ * severity among critical/error/warning/info; v1: service_key, event_type, description) and
+ * answers as it does: 202 with a dedup key, 400 "invalid event" with the errors, 429 when rate
+ * limited.
+ */
+class PagerDutyNotifierTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final String ROUTING_KEY = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final Map<String, Object> globals = new HashMap<>();
+    private volatile boolean rateLimited;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v2/enqueue", ex -> {
+            JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
+            events.add(e);
+            if (rateLimited) {
+                ex.getResponseHeaders().set("Retry-After", "3");
+                reply(ex, 429, "{\"status\":\"throttle event\",\"message\":\"Requests for this service are arriving too quickly.\"}");
+                return;
+            }
+            List<String> errors = v2Errors(e);
+            if (errors.isEmpty()) {
+                reply(ex, 202, "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"" + e.get("dedup_key").asText() + "\"}");
+            } else {
+                reply(ex, 400, JSON.writeValueAsString(Map.of("status", "invalid event", "message", "Event object is invalid",
+                        "errors", errors)));
+            }
+        });
+        server.createContext("/generic/2010-04-15/create_event.json", ex -> {
+            JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
+            events.add(e);
+            boolean ok = e.hasNonNull("service_key") && Set.of("trigger", "acknowledge", "resolve").contains(e.path("event_type").asText())
+                    && (!e.path("event_type").asText().equals("trigger") || !e.path("description").asText().isEmpty());
+            reply(ex, ok ? 200 : 400, ok ? "{\"status\":\"success\",\"message\":\"Event processed\",\"incident_key\":\""
+                    + e.path("incident_key").asText() + "\"}" : "{\"status\":\"invalid event\",\"message\":\"Event object is invalid\"}");
+        });
+        server.createContext("/down", ex -> {
+            ex.getRequestBody().readAllBytes();
+            reply(ex, 502, "bad gateway");
+        });
+        server.start();
+    }
+
+    private static List<String> v2Errors(JsonNode e) {
+        List<String> errors = new ArrayList<>();
+        if (e.path("routing_key").asText().length() != 32) {
+            errors.add("'routing_key' must be 32 characters");
+        }
+        if (!Set.of("trigger", "acknowledge", "resolve").contains(e.path("event_action").asText())) {
+            errors.add("'event_action' is invalid");
+        }
+        if (e.path("dedup_key").asText().length() > 255) {
+            errors.add("'dedup_key' too long");
+        }
+        if (e.path("event_action").asText().equals("trigger")) {
+            JsonNode p = e.path("payload");
+            String summary = p.path("summary").asText("");
+            if (summary.isEmpty() || summary.codePointCount(0, summary.length()) > 1024) {
+                errors.add("'payload.summary' is missing or longer than 1024");
+            }
+            if (p.path("source").asText("").isEmpty()) {
+                errors.add("'payload.source' is missing");
+            }
+            if (!Set.of("critical", "error", "warning", "info").contains(p.path("severity").asText())) {
+                errors.add("'payload.severity' is invalid");
+            }
+        }
+        return errors;
+    }
+
+    private static void reply(HttpExchange ex, int code, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private NotifierContext context() {
+        return new NotifierContext() {
+            @Override
+            public String receiver() {
+                return "team";
+            }
+
+            @Override
+            public Path configDirectory() {
+                return dir;
+            }
+
+            @Override
+            public Map<String, Object> globals() {
+                return globals;
+            }
+
+            @Override
+            public TemplateRenderer templates() {
+                return TEMPLATES;
+            }
+
+            @Override
+            public boolean sendResolved() {
+                return true;
+            }
+
+            @Override
+            public Logger logger() {
+                return Logger.getLogger("test");
+            }
+        };
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        PluginConfig config = new PluginConfig("pagerduty_configs", values, "am.yml:11:9");
+        PagerDutyNotifierFactory f = new PagerDutyNotifierFactory();
+        f.validate(config, context());
+        return f.create(config, context());
+    }
+
+    private static Notification notification(boolean resolved) {
+        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                Instant.parse("2024-01-01T00:00:00Z"), resolved ? Instant.parse("2024-01-01T00:10:00Z") : null, "http://prom/graph");
+        return new Notification("team", !resolved, List.of(a), Labels.of("alertname", "DiskFull"),
+                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(20);
+    }
+
+    private static List<String> names(JsonNode o) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    @Test
+    void v2TriggerAndResolvePairUpOnTheGroupKeysHashWithAlertmanagersDefaults() throws Exception {
+        globals.put("pagerduty_url", base() + "/v2/enqueue");
+        Notifier n = notifier(Map.of("routing_key", ROUTING_KEY));
+        n.send(notification(false), soon());
+        n.send(notification(true), soon());
+        JsonNode trigger = events.get(0);
+        assertThat(names(trigger)).containsExactly("routing_key", "dedup_key", "event_action", "payload", "client", "client_url");
+        assertThat(trigger.get("event_action").asText()).isEqualTo("trigger");
+        assertThat(trigger.get("dedup_key").asText())
+                .isEqualTo(PagerDutyNotifier.hash("{}:{alertname=\"DiskFull\"}")).hasSize(64);
+        JsonNode p = trigger.get("payload");
+        assertThat(names(p)).containsExactly("summary", "source", "severity", "custom_details");
+        assertThat(p.get("summary").asText()).isEqualTo(TEMPLATES.render("{{ template \"__subject\" . }}", notification(false)));
+        assertThat(p.get("source").asText()).isEqualTo("Promethium");
+        assertThat(p.get("severity").asText()).isEqualTo("error");
+        assertThat(names(p.get("custom_details"))).containsExactly("firing", "num_firing", "num_resolved", "resolved");
+        assertThat(p.get("custom_details").get("num_firing").asText()).isEqualTo("1");
+        assertThat(p.get("custom_details").get("firing").asText()).contains("alertname = DiskFull");
+        assertThat(trigger.get("client").asText()).isEqualTo("Promethium");
+        assertThat(trigger.get("client_url").asText()).isEqualTo("http://am.example/#/alerts?receiver=team");
+
+        JsonNode resolve = events.get(1);
+        assertThat(resolve.get("event_action").asText()).isEqualTo("resolve");
+        assertThat(resolve.get("dedup_key").asText()).isEqualTo(trigger.get("dedup_key").asText());
+    }
+
+    @Test
+    void v2CarriesEveryConfiguredField() throws Exception {
+        Files.writeString(dir.resolve("key"), ROUTING_KEY + "\n");
+        Map<String, Object> c = new HashMap<>();
+        c.put("routing_key_file", "key");
+        c.put("url", base() + "/v2/enqueue");
+        c.put("client", "cl");
+        c.put("client_url", "http://cl");
+        c.put("description", "{{ .CommonAnnotations.summary }}");
+        c.put("details", Map.of("instance", "{{ .CommonLabels.instance }}", "firing", "overridden"));
+        c.put("images", List.of(Map.of("src", "http://img/{{ .GroupLabels.alertname }}", "alt", "graph", "href", "http://g"),
+                Map.of("src", "", "alt", "dropped")));
+        c.put("links", List.of(Map.of("href", "http://runbook", "text", "Runbook")));
+        c.put("source", "{{ .CommonLabels.instance }}");
+        c.put("severity", "critical");
+        c.put("class", "disk");
+        c.put("component", "postgres");
+        c.put("group", "db");
+        notifier(c).send(notification(false), soon());
+        JsonNode e = events.get(0);
+        assertThat(e.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+        assertThat(names(e)).containsExactly("routing_key", "dedup_key", "event_action", "payload", "client", "client_url",
+                "images", "links");
+        assertThat(e.get("payload").toString()).isEqualTo("{\"summary\":\"disk 97% full\",\"source\":\"db1\",\"severity\":\"critical\","
+                + "\"class\":\"disk\",\"component\":\"postgres\",\"group\":\"db\",\"custom_details\":{\"firing\":\"overridden\","
+                + "\"instance\":\"db1\",\"num_firing\":\"1\",\"num_resolved\":\"0\",\"resolved\":\"\"}}");
+        assertThat(e.get("images").toString()).isEqualTo("[{\"src\":\"http://img/DiskFull\",\"alt\":\"graph\",\"href\":\"http://g\"}]");
+        assertThat(e.get("links").toString()).isEqualTo("[{\"href\":\"http://runbook\",\"text\":\"Runbook\"}]");
+    }
+
+    @Test
+    void summaryIsCutTo1024CharactersAndOversizedDetailsAreReplaced() throws Exception {
+        Map<String, Object> c = new HashMap<>();
+        c.put("routing_key", ROUTING_KEY);
+        c.put("url", base() + "/v2/enqueue");
+        c.put("description", "{{ .CommonLabels.instance }}" + "x".repeat(3000));
+        c.put("details", Map.of("big", "y".repeat(600_000)));
+        notifier(c).send(notification(false), soon());
+        JsonNode p = events.get(0).get("payload");
+        assertThat(p.get("summary").asText()).hasSize(1024).startsWith("db1xx").endsWith("x…");
+        assertThat(p.get("custom_details").toString()).contains("exceeds the maximum size of 512KB").doesNotContain("yyy");
+    }
+
+    @Test
+    void invalidEventIsNotRetriedAndNamesTheApisErrors() throws Exception {
+        Map<String, Object> c = Map.of("routing_key", "short", "url", base() + "/v2/enqueue");
+        assertThatThrownBy(() -> notifier(c).send(notification(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("400").hasMessageContaining("routing_key' must be 32 characters");
+    }
+
+    @Test
+    void rateLimitAndServerErrorsAreRetried() throws Exception {
+        rateLimited = true;
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", ROUTING_KEY, "url", base() + "/v2/enqueue")).send(notification(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(3));
+                });
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", ROUTING_KEY, "url", base() + "/down")).send(notification(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("502");
+    }
+
+    @Test
+    void v1ServiceKeySendsIncidentKeyAndClientOnlyOnTrigger() throws Exception {
+        Notifier n = notifier(Map.of("service_key", "svc", "url", base() + "/generic/2010-04-15/create_event.json"));
+        n.send(notification(false), soon());
+        n.send(notification(true), soon());
+        JsonNode trigger = events.get(0);
+        assertThat(names(trigger)).containsExactly("service_key", "incident_key", "event_type", "description", "client",
+                "client_url", "details");
+        assertThat(trigger.get("event_type").asText()).isEqualTo("trigger");
+        assertThat(trigger.get("incident_key").asText()).isEqualTo(PagerDutyNotifier.hash("{}:{alertname=\"DiskFull\"}"));
+        JsonNode resolve = events.get(1);
+        assertThat(resolve.get("event_type").asText()).isEqualTo("resolve");
+        assertThat(resolve.has("client")).isFalse();
+        assertThat(resolve.get("incident_key").asText()).isEqualTo(trigger.get("incident_key").asText());
+    }
+
+    @Test
+    void configErrorsNameTheField() {
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", ROUTING_KEY, "severty", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:11:9").hasMessageContaining("severty");
+        assertThatThrownBy(() -> notifier(Map.of("client", "x"))).hasMessageContaining("missing service or routing key");
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", "a", "routing_key_file", "b")))
+                .hasMessageContaining("at most one of routing_key & routing_key_file");
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", "a", "images", List.of(Map.of("source", "x")))))
+                .hasMessageContaining("source");
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", "a", "http_config", Map.of())))
+                .hasMessageContaining("http_config");
+    }
+}

@@ -2,7 +2,10 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One Promethium replaces Prometheus + Alertmanager: it scrapes a target, a rule fires on it, the
- * in-process Alertmanager (--alertmanager.config.file) routes the alert to a webhook receiver,
- * and when the target's value drops the receiver gets the resolution. amtool's API shows the
+ * in-process Alertmanager (--alertmanager.config.file) routes the alert to a receiver with a
+ * webhook and an email (GreenMail on loopback, through the email notifier bundle), and when the
+ * target's value drops both get the resolution. amtool's API shows the
  * alert meanwhile, and a bad alertmanager.yml on reload keeps the old one.
  */
 class AlertRoutingIT {
@@ -25,11 +29,15 @@ class AlertRoutingIT {
     private final List<String> received = new ArrayList<>();
     private final AtomicReference<String> value = new AtomicReference<>("1");
     private HttpServer target;
+    private GreenMail mail;
 
     @AfterEach
     void stop() {
         if (target != null) {
             target.stop(0);
+        }
+        if (mail != null) {
+            mail.stop();
         }
     }
 
@@ -54,6 +62,9 @@ class AlertRoutingIT {
         });
         target.start();
         int port = target.getAddress().getPort();
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        mail.start();
+        int smtpPort = mail.getSmtp().getPort();
 
         try (ServerProcess server = ServerProcess.prepare()) {
             server.config("""
@@ -76,6 +87,10 @@ class AlertRoutingIT {
                             annotations: {summary: 'queue holds {{ $value }} items'}
                     """);
             Files.writeString(server.home.resolve("conf/alertmanager.yml"), """
+                    global:
+                      smtp_smarthost: 127.0.0.1:%d
+                      smtp_from: promethium@example.org
+                      smtp_require_tls: false
                     route:
                       receiver: hook
                       group_by: [alertname]
@@ -85,7 +100,10 @@ class AlertRoutingIT {
                       - name: hook
                         webhook_configs:
                           - url: http://127.0.0.1:%d/hook
-                    """.formatted(port));
+                        email_configs:
+                          - to: oncall@example.org
+                            send_resolved: true
+                    """.formatted(smtpPort, port));
             server.start("--alertmanager.config.file=conf/alertmanager.yml", "--web.enable-lifecycle").awaitReady();
 
             server.await(java.time.Duration.ofSeconds(30), () -> contains("\"status\":\"firing\""), "firing notification");
@@ -94,6 +112,12 @@ class AlertRoutingIT {
                     .contains("\"summary\":\"queue holds 1 items\"").contains("\"receiver\":\"hook\"").contains("\"version\":\"4\"")
                     .contains("\"groupKey\":\"{}:{alertname=\\\"QueueNotEmpty\\\"}\"");
             assertThat(server.get("/api/v2/alerts").body()).contains("QueueNotEmpty");
+            server.await(java.time.Duration.ofSeconds(30), () -> subjects().stream().anyMatch(t -> t.startsWith("[FIRING:1] QueueNotEmpty")),
+                    "firing email");
+            MimeMessage firingMail = mail.getReceivedMessages()[0];
+            assertThat(firingMail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.org");
+            assertThat((String) ((jakarta.mail.internet.MimeMultipart) firingMail.getContent()).getBodyPart(0).getContent())
+                    .contains("queue holds 1 items");
             assertThat(server.get("/metrics").body()).contains("alertmanager_notifications_total{integration=\"webhook\"}")
                     .contains("alertmanager_config_last_reload_successful 1");
 
@@ -104,6 +128,8 @@ class AlertRoutingIT {
             value.set("0");
             server.await(java.time.Duration.ofSeconds(30), () -> contains("\"status\":\"resolved\""), "resolved notification");
             assertThat(first("\"status\":\"resolved\"")).contains("QueueNotEmpty");
+            server.await(java.time.Duration.ofSeconds(30), () -> subjects().stream().anyMatch(t -> t.startsWith("[RESOLVED] QueueNotEmpty")),
+                    "resolved email");
         }
     }
 
@@ -118,6 +144,18 @@ class AlertRoutingIT {
             assertThat(bad.exitCode()).isEqualTo(1);
             assertThat(bad.output()).contains("bad.yml:2:3: undefined receiver \"nobody\" used in route");
         }
+    }
+
+    private List<String> subjects() {
+        List<String> subjects = new ArrayList<>();
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            try {
+                subjects.add(m.getSubject());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return subjects;
     }
 
     private boolean contains(String text) {

@@ -233,6 +233,36 @@ class EmailNotifierTest {
     }
 
     @Test
+    void startTlsThenCramMd5WithTheSecretDeliversOverTls() throws Exception {
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf")) {
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + smtp.port());
+            c.put("require_tls", true);
+            c.put("hello", "promethium.test");
+            c.put("tls_config", Map.of("insecure_skip_verify", true));
+            c.put("auth_username", "tim");
+            c.put("auth_secret", "tanstaaftanstaaf");
+            notifier(c).send(notification(), soon());
+            assertThat(smtp.tls).isTrue();
+            assertThat(smtp.ehlo).containsExactly("promethium.test", "promethium.test");
+            assertThat(smtp.user).isEqualTo("tim");
+            assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
+        }
+    }
+
+    @Test
+    void startTlsWithAnUntrustedCertificateFailsWithoutSending() throws Exception {
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("s")) {
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + smtp.port());
+            c.put("require_tls", true);
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            assertThat(smtp.data).isNull();
+        }
+    }
+
+    @Test
     void refusedConnectionIsRetryable() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

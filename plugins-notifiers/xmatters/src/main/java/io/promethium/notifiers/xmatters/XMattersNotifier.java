@@ -1,0 +1,159 @@
+package io.promethium.notifiers.xmatters;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Posts one event per notification to an xMatters Flow HTTP trigger or inbound integration (the
+ * payload is documented in this plugin's README): {@code properties} (rendered, with
+ * {@code status} firing/resolved and {@code correlation_id}, the SHA-256 of the group key, so the
+ * flow can close on resolve the event it opened on trigger), {@code recipients} as
+ * {@code targetName}s, {@code priority}, and the alerts as Alertmanager's webhook gives them.
+ * 429 and 5xx are retried (after {@code Retry-After} when given); other non-2xx answers are not.
+ */
+final class XMattersNotifier implements Notifier {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+    private final XMattersSettings settings;
+    private final NotifierContext context;
+    private final HttpClient client;
+
+    XMattersNotifier(XMattersSettings settings, NotifierContext context) {
+        this.settings = settings;
+        this.context = context;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Override
+    public void send(Notification n, Instant deadline) throws NotifyException {
+        Duration timeout = Duration.between(Instant.now(), deadline);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw NotifyException.doNotRetry("deadline passed before sending", null);
+        }
+        byte[] body = payload(n);
+        URI url = settings.url();
+        HttpRequest.Builder req = HttpRequest.newBuilder().timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Promethium")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            String key = settings.readApiKey();
+            if (key != null) {
+                String sep = url.getRawQuery() == null ? "?" : "&";
+                url = URI.create(url + sep + "apiKey=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+            } else {
+                String cred = settings.username() + ":" + settings.readPassword();
+                req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(cred.getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (IOException e) {
+            throw NotifyException.retryLater("reading the xMatters credentials: " + e.getMessage(), e);
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = client.send(req.uri(url).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw NotifyException.retryLater("POST to xMatters (" + url.getHost() + "): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NotifyException.doNotRetry("interrupted", e);
+        }
+        int code = resp.statusCode();
+        if (code / 100 == 2) {
+            return;
+        }
+        String text = resp.body() == null ? "" : resp.body();
+        String message = "unexpected status code " + code + " from xMatters: " + (text.length() > 512 ? text.substring(0, 512) : text);
+        if (code == 429 || code / 100 == 5) {
+            Optional<Duration> after = resp.headers().firstValue("Retry-After").flatMap(XMattersNotifier::seconds);
+            throw after.isPresent() ? NotifyException.retryAfter(message, after.get()) : NotifyException.retryLater(message, null);
+        }
+        throw NotifyException.doNotRetry(message, null);
+    }
+
+    private static Optional<Duration> seconds(String v) {
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String correlationId(String groupKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(groupKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    byte[] payload(Notification n) throws NotifyException {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode props = root.putObject("properties");
+        Map<String, String> rendered = new TreeMap<>();
+        for (Map.Entry<String, String> e : settings.properties().entrySet()) {
+            rendered.put(e.getKey(), context.templates().render(e.getValue(), n));
+        }
+        rendered.put("status", n.firing() ? "firing" : "resolved");
+        rendered.put("correlation_id", correlationId(n.groupKey()));
+        rendered.put("receiver", n.receiver());
+        rendered.put("external_url", n.externalUrl());
+        rendered.forEach(props::put);
+        ArrayNode recipients = root.putArray("recipients");
+        for (String r : settings.recipients()) {
+            recipients.addObject().put("targetName", context.templates().render(r, n));
+        }
+        root.put("priority", settings.priority());
+        root.set("groupLabels", labels(n.groupLabels()));
+        root.set("commonLabels", labels(n.commonLabels()));
+        root.set("commonAnnotations", labels(n.commonAnnotations()));
+        ArrayNode alerts = root.putArray("alerts");
+        for (Alert a : n.alerts()) {
+            ObjectNode o = alerts.addObject();
+            boolean resolved = a.endsAt() != null;
+            o.put("status", resolved ? "resolved" : "firing");
+            o.set("labels", labels(a.labels()));
+            o.set("annotations", labels(a.annotations()));
+            o.put("startsAt", DateTimeFormatter.ISO_INSTANT.format(a.startsAt()));
+            o.put("endsAt", resolved ? DateTimeFormatter.ISO_INSTANT.format(a.endsAt()) : ZERO_TIME);
+            o.put("generatorURL", a.generatorUrl());
+            o.put("fingerprint", a.fingerprint());
+        }
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw NotifyException.doNotRetry("encoding the xMatters event: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode labels(Labels labels) {
+        ObjectNode o = JSON.createObjectNode();
+        labels.forEach(o::put);
+        return o;
+    }
+}

@@ -1,0 +1,229 @@
+package io.promethium.notifiers.xmatters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a loopback xMatters Flow HTTP trigger: it authenticates by the {@code apiKey} query
+ * parameter or basic auth (401 otherwise), requires string properties, {@code targetName}
+ * recipients and a LOW/MEDIUM/HIGH priority (400 otherwise), answers 202 with a request id, and
+ * keeps one open event per {@code correlation_id}, closed by a {@code resolved} status.
+ */
+class XMattersNotifierTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final Map<String, String> open = new ConcurrentHashMap<>();
+    private volatile int status;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/integration/1/functions/f1/triggers", ex -> {
+            String query = ex.getRequestURI().getRawQuery();
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            boolean keyOk = query != null && query.contains("apiKey=k%2By");
+            boolean basicOk = ("Basic " + Base64.getEncoder().encodeToString("bot:pw".getBytes(StandardCharsets.UTF_8))).equals(auth);
+            JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
+            events.add(e);
+            if (status != 0) {
+                ex.getResponseHeaders().set("Retry-After", "5");
+                reply(ex, status, "{\"code\":\"TOO_MANY_REQUESTS\",\"message\":\"slow down\"}");
+            } else if (!keyOk && !basicOk) {
+                reply(ex, 401, "{\"code\":\"UNAUTHORIZED\",\"reason\":\"Unauthorized\",\"message\":\"invalid credentials\"}");
+            } else if (!valid(e)) {
+                reply(ex, 400, "{\"code\":\"BAD_REQUEST\",\"reason\":\"Bad Request\",\"message\":\"invalid trigger\"}");
+            } else {
+                String id = e.get("properties").get("correlation_id").asText();
+                if (e.get("properties").get("status").asText().equals("resolved")) {
+                    open.remove(id);
+                } else {
+                    open.put(id, e.get("properties").get("summary").asText());
+                }
+                reply(ex, 202, "{\"requestId\":\"3a3ab2f8-0000-4000-8000-000000000001\"}");
+            }
+        });
+        server.start();
+    }
+
+    private static boolean valid(JsonNode e) {
+        if (!e.path("properties").isObject() || !Set.of("LOW", "MEDIUM", "HIGH").contains(e.path("priority").asText())) {
+            return false;
+        }
+        for (Iterator<JsonNode> it = e.get("properties").elements(); it.hasNext(); ) {
+            if (!it.next().isTextual()) {
+                return false;
+            }
+        }
+        for (JsonNode r : e.path("recipients")) {
+            if (!r.path("targetName").isTextual() || r.path("targetName").asText().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void reply(HttpExchange ex, int code, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/integration/1/functions/f1/triggers";
+    }
+
+    private NotifierContext context() {
+        return new NotifierContext() {
+            @Override
+            public String receiver() {
+                return "team";
+            }
+
+            @Override
+            public Path configDirectory() {
+                return dir;
+            }
+
+            @Override
+            public Map<String, Object> globals() {
+                return Map.of();
+            }
+
+            @Override
+            public TemplateRenderer templates() {
+                return TEMPLATES;
+            }
+
+            @Override
+            public boolean sendResolved() {
+                return true;
+            }
+
+            @Override
+            public Logger logger() {
+                return Logger.getLogger("test");
+            }
+        };
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        PluginConfig config = new PluginConfig("xmatters_configs", values, "am.yml:13:9");
+        XMattersNotifierFactory f = new XMattersNotifierFactory();
+        f.validate(config, context());
+        return f.create(config, context());
+    }
+
+    private static Notification notification(boolean resolved) {
+        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                Instant.parse("2024-01-01T00:00:00Z"), resolved ? Instant.parse("2024-01-01T00:10:00Z") : null, "http://prom/graph");
+        return new Notification("team", !resolved, List.of(a), Labels.of("alertname", "DiskFull"),
+                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
+                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(20);
+    }
+
+    @Test
+    void triggerOpensAnEventAndTheResolvedGroupClosesIt() throws Exception {
+        Notifier n = notifier(Map.of("url", url(), "api_key", "k+y", "recipients", List.of("dba-team", "{{ .CommonLabels.instance }}-owner"),
+                "priority", "HIGH", "properties", Map.of("host", "{{ .CommonLabels.instance }}")));
+        n.send(notification(false), soon());
+        assertThat(open).hasSize(1);
+        JsonNode e = events.get(0);
+        JsonNode p = e.get("properties");
+        assertThat(p.get("status").asText()).isEqualTo("firing");
+        assertThat(p.get("correlation_id").asText()).isEqualTo(XMattersNotifier.correlationId("{}:{alertname=\"DiskFull\"}"));
+        assertThat(p.get("summary").asText()).isEqualTo(TEMPLATES.render("{{ template \"__subject\" . }}", notification(false)));
+        assertThat(p.get("description").asText()).contains("alertname = DiskFull");
+        assertThat(p.get("host").asText()).isEqualTo("db1");
+        assertThat(p.get("receiver").asText()).isEqualTo("team");
+        assertThat(e.get("recipients").toString()).isEqualTo("[{\"targetName\":\"dba-team\"},{\"targetName\":\"db1-owner\"}]");
+        assertThat(e.get("priority").asText()).isEqualTo("HIGH");
+        assertThat(e.get("alerts").get(0).get("labels").get("instance").asText()).isEqualTo("db1");
+        assertThat(e.get("alerts").get(0).get("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
+
+        n.send(notification(true), soon());
+        assertThat(events.get(1).get("properties").get("status").asText()).isEqualTo("resolved");
+        assertThat(open).isEmpty();
+    }
+
+    @Test
+    void basicAuthWithPasswordFileAuthenticates() throws Exception {
+        Files.writeString(dir.resolve("pw"), "pw\n");
+        notifier(Map.of("url", url(), "basic_auth", Map.of("username", "bot", "password_file", "pw"))).send(notification(false), soon());
+        assertThat(open).hasSize(1);
+    }
+
+    @Test
+    void wrongKeyIsNotRetriedAndRateLimitIs() throws Exception {
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "nope")).send(notification(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("401");
+        status = 429;
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k+y")).send(notification(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(5));
+                });
+    }
+
+    @Test
+    void configErrorsNameTheField() {
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "recipient", List.of("x"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:13:9").hasMessageContaining("recipient");
+        assertThatThrownBy(() -> notifier(Map.of("api_key", "k"))).hasMessageContaining("url is required");
+        assertThatThrownBy(() -> notifier(Map.of("url", url()))).hasMessageContaining("exactly one of api_key");
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "priority", "URGENT"))).hasMessageContaining("priority");
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "properties", Map.of("status", "x"))))
+                .hasMessageContaining("properties.status");
+    }
+}

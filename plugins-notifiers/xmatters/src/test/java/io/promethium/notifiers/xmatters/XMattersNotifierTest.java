@@ -45,6 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class XMattersNotifierTest {
 
+    /** The plugin-context part of the notifier context (metrics, HTTP clients, threads) for tests. */
+    private static final io.promethium.api.testing.TestPluginContext PLUGIN =
+            new io.promethium.api.testing.TestPluginContext(java.nio.file.Path.of("."), "test");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
 
@@ -149,6 +153,26 @@ class XMattersNotifierTest {
             @Override
             public Logger logger() {
                 return Logger.getLogger("test");
+            }
+
+            @Override
+            public String owner() {
+                return receiver();
+            }
+
+            @Override
+            public io.promethium.api.plugin.MetricsRegistrar metrics() {
+                return PLUGIN.metrics();
+            }
+
+            @Override
+            public io.promethium.api.http.HttpClientFactory httpClients() {
+                return PLUGIN.httpClients();
+            }
+
+            @Override
+            public java.util.concurrent.ThreadFactory threads() {
+                return PLUGIN.threads();
             }
         };
     }

@@ -22,6 +22,11 @@ public final class EmailNotifierFactory implements NotifierFactory {
     }
 
     @Override
+    public java.util.Set<String> secretFields() {
+        return java.util.Set.of("auth_password", "auth_secret");
+    }
+
+    @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         EmailSettings settings = EmailSettings.parse(config, context);
         if (context.templates() != null) {

@@ -21,6 +21,11 @@ public final class PagerDutyNotifierFactory implements NotifierFactory {
     }
 
     @Override
+    public java.util.Set<String> secretFields() {
+        return java.util.Set.of("routing_key", "service_key");
+    }
+
+    @Override
     public boolean sendResolvedByDefault() {
         return true;
     }

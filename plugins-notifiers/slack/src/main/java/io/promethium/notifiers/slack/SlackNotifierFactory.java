@@ -21,6 +21,11 @@ public final class SlackNotifierFactory implements NotifierFactory {
     }
 
     @Override
+    public java.util.Set<String> secretFields() {
+        return java.util.Set.of("api_url");
+    }
+
+    @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         SlackSettings settings = SlackSettings.parse(config, context);
         if (context.templates() != null) {

@@ -20,6 +20,11 @@ public final class XMattersNotifierFactory implements NotifierFactory {
     }
 
     @Override
+    public java.util.Set<String> secretFields() {
+        return java.util.Set.of("api_key", "basic_auth.password");
+    }
+
+    @Override
     public boolean sendResolvedByDefault() {
         return true;
     }

@@ -158,8 +158,11 @@ class QueryResourceTest {
     void badTimeoutIsBadDataAndTinyTimeoutTimesOut() throws Exception {
         assertThat(json(server.get("/api/v1/query?query=up&timeout=never")).at("/error").asText())
                 .isEqualTo("invalid parameter \"timeout\": cannot parse \"never\" to a valid duration");
-        HttpResponse<String> r = server.get("/api/v1/query_range?query=" + enc("count_over_time(up[1h:1ms])")
-                + "&start=0&end=10000&step=1&timeout=0.001");
+        // One step of 3.6M subquery points: long enough to pass a 1 ms deadline, yet under the
+        // sample limit, so the timeout is the only error it can meet (a range query could also
+        // hit max-samples first on a machine that starves the request thread).
+        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("count_over_time(up[1h:1ms])")
+                + "&time=10000&timeout=0.001");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(json(r).at("/errorType").asText()).isEqualTo("timeout");
     }

@@ -15,9 +15,6 @@ import io.promethium.promql.engine.internal.eval.Values.StringLit;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.BucketQuantile;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -454,20 +451,41 @@ final class FunctionCalls {
         return v;
     }
 
-    private static double datePart(String name, double seconds) {
+    private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    private static final int[] DAYS_IN_MONTH = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    /**
+     * Date parts in UTC on the proleptic Gregorian calendar, by arithmetic on whole days (as Go's
+     * time package computes them), so any int64 second count has an answer: java.time refuses
+     * years beyond ±1e9, which Go's time and so Prometheus accept.
+     */
+    static double datePart(String name, double seconds) {
         if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
             return Double.NaN;
         }
-        ZonedDateTime t = Instant.ofEpochSecond((long) seconds).atZone(ZoneOffset.UTC);
+        long secs = (long) seconds;
+        long days = Math.floorDiv(secs, 86_400L);
+        long secOfDay = Math.floorMod(secs, 86_400L);
+        // Civil date from a day count (days since 1970-01-01), years starting in March.
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long doe = z - era * 146_097L;
+        long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        boolean leap = Math.floorMod(year, 4) == 0 && (Math.floorMod(year, 100) != 0 || Math.floorMod(year, 400) == 0);
         return switch (name) {
-            case "year" -> t.getYear();
-            case "month" -> t.getMonthValue();
-            case "day_of_month" -> t.getDayOfMonth();
-            case "day_of_week" -> t.getDayOfWeek().getValue() % 7;
-            case "day_of_year" -> t.getDayOfYear();
-            case "days_in_month" -> t.toLocalDate().lengthOfMonth();
-            case "hour" -> t.getHour();
-            case "minute" -> t.getMinute();
+            case "year" -> year;
+            case "month" -> month;
+            case "day_of_month" -> day;
+            case "day_of_week" -> Math.floorMod(days + 4, 7L); // 1970-01-01 was a Thursday; Sunday is 0
+            case "day_of_year" -> DAYS_BEFORE_MONTH[month - 1] + day + (leap && month > 2 ? 1 : 0);
+            case "days_in_month" -> DAYS_IN_MONTH[month - 1] + (leap && month == 2 ? 1 : 0);
+            case "hour" -> secOfDay / 3_600;
+            case "minute" -> secOfDay % 3_600 / 60;
             default -> throw new IllegalStateException(name);
         };
     }

@@ -214,6 +214,10 @@ class RemotePeersIT {
                 "Prometheus's own series through remote read");
         await(Duration.ofSeconds(60), () -> !series(query(base(prometheus.port), "up{job=\"a\"}", System.currentTimeMillis())).isEmpty(),
                 "remote-written samples in Prometheus");
+        // The comparison below reads 3 s back: wait until local samples reach that far (an idle
+        // machine gets here before the first scrapes are 3 s old).
+        await(Duration.ofSeconds(60), () -> !series(query(promethium.uri(""), "up{job=\"a\"}", System.currentTimeMillis() - 3000)).isEmpty(),
+                "local samples of job a 3 s back");
         long at = System.currentTimeMillis() - 3000;
         // job a is both local and (remote-written, with replica="a") in Prometheus: merged into one series, not two.
         Map<String, String> up = series(query(promethium.uri(""), "count by (job) (up)", at));

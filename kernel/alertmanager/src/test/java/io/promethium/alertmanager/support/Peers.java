@@ -23,6 +23,7 @@ public final class Peers {
         if ("true".equals(System.getenv("CI"))) {
             fail(why);
         }
+        // Skipped only outside CI, with the reason above; under CI=true the missing peer failed above.
         assumeTrue(false, why);
     }
 }

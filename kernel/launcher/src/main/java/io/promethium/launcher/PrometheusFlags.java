@@ -42,10 +42,13 @@ final class PrometheusFlags {
             "exemplar-storage", "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
             "auto-gomaxprocs", "auto-reload-config", "concurrent-rule-eval", "created-timestamp-zero-ingestion",
             "delayed-compaction", "native-histograms", "otlp-write-receiver", "otlp-deltatocumulative",
-            "promql-experimental-functions", "promql-per-step-stats", "promql-delayed-name-removal",
-            "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
+            "promql-per-step-stats", "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
+
+    /** Feature names of {@code --enable-feature} that bundles implement (read from {@code promethium.flag.enable-feature}). */
+    static final Set<String> FEATURES_IMPLEMENTED = Set.of(
+            "promql-experimental-functions", "promql-delayed-name-removal");
 
     /** The message for a flag the launcher does not know, or {@code null} if Prometheus has no such flag either. */
     static String unsupported(String name) {

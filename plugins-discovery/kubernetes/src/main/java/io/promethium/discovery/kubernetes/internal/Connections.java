@@ -39,17 +39,19 @@ final class Connections {
     private static final Logger LOG = Logger.getLogger(Connections.class.getName());
 
     private final InCluster inCluster;
+    private final java.time.Duration retryInterval;
     private final Map<Object, Connection> open = new HashMap<>();
 
-    Connections(InCluster inCluster) {
+    Connections(InCluster inCluster, java.time.Duration retryInterval) {
         this.inCluster = inCluster;
+        this.retryInterval = retryInterval;
     }
 
     synchronized Connection acquire(KubernetesSdConfig config, PluginConfig block, PluginContext context) throws Exception {
         Object key = List.of(config.connection(), context.configDirectory().toAbsolutePath().toString());
         Connection connection = open.get(key);
         if (connection == null) {
-            connection = new Connection(key, config, block, context, inCluster);
+            connection = new Connection(key, config, block, context, inCluster, retryInterval);
             open.put(key, connection);
         }
         connection.refs++;
@@ -90,7 +92,8 @@ final class Connections {
         private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubernetes-sd-informer-", 0).factory());
         private final Map<List<Object>, Shared<?>> informers = new HashMap<>();
 
-        Connection(Object key, KubernetesSdConfig config, PluginConfig block, PluginContext context, InCluster inCluster) throws Exception {
+        Connection(Object key, KubernetesSdConfig config, PluginConfig block, PluginContext context, InCluster inCluster,
+                   java.time.Duration retryInterval) throws Exception {
             this.key = key;
             Config clientConfig;
             Interceptor auth = null;
@@ -115,8 +118,8 @@ final class Connections {
             }
             clientConfig.setConnectionTimeout(10_000);
             clientConfig.setRequestTimeout(60_000);
-            // Re-list and re-watch forever, backing off from 1 s (fabric8 doubles it up to its limit).
-            clientConfig.setWatchReconnectInterval(1_000);
+            // Re-list and re-watch forever, backing off from the retry interval (fabric8 doubles it up to 32 times).
+            clientConfig.setWatchReconnectInterval((int) retryInterval.toMillis());
             clientConfig.setWatchReconnectLimit(-1);
             KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig).withHttpClientFactory(transport)
                     .withTaskExecutor(tasks);
@@ -284,10 +287,22 @@ final class Connections {
             return informer.hasSynced();
         }
 
-        private static String describe(Throwable error) {
-            if (error instanceof KubernetesClientException k && k.getCode() > 0) {
-                String status = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
-                return "HTTP " + k.getCode() + ": " + status;
+        /** A short, stable description: the HTTP status and the API's message, else the root cause. */
+        static String describe(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof KubernetesClientException k) {
+                    int code = k.getCode();
+                    String message = null;
+                    if (k.getStatus() != null) {
+                        if (code <= 0 && k.getStatus().getCode() != null) {
+                            code = k.getStatus().getCode();
+                        }
+                        message = k.getStatus().getMessage();
+                    }
+                    if (code > 0) {
+                        return "HTTP " + code + (message == null || message.isEmpty() ? "" : ": " + message);
+                    }
+                }
             }
             Throwable root = error;
             while (root.getCause() != null && root.getCause() != root) {

@@ -7,6 +7,9 @@ import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.plugin.PluginContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -19,16 +22,29 @@ public final class KubernetesDiscovererFactory implements DiscovererFactory {
     /** How long the first update waits for the informers' initial lists before sending what is known. */
     static final Duration INITIAL_WAIT = Duration.ofSeconds(30);
 
+    /** The first wait before retrying a failed list or watch; fabric8 doubles it on each failure, up to 32 times it. */
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+
     private final Connections connections;
     private final Duration initialWait;
+    /**
+     * fabric8's informers log every failed retry; the discoverers report failures themselves,
+     * once per change, so fabric8's own lines are kept to errors. Held here because
+     * java.util.logging keeps loggers only weakly.
+     */
+    private final List<Logger> quieted = List.of(Logger.getLogger("io.fabric8.kubernetes.client.informers"),
+            Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal"));
 
     public KubernetesDiscovererFactory() {
-        this(InCluster.fromEnvironment(), INITIAL_WAIT);
+        this(InCluster.fromEnvironment(), INITIAL_WAIT, RETRY_INTERVAL);
     }
 
-    KubernetesDiscovererFactory(InCluster inCluster, Duration initialWait) {
-        this.connections = new Connections(inCluster);
+    KubernetesDiscovererFactory(InCluster inCluster, Duration initialWait, Duration retryInterval) {
+        this.connections = new Connections(inCluster, retryInterval);
         this.initialWait = initialWait;
+        for (Logger logger : quieted) {
+            logger.setLevel(Level.SEVERE);
+        }
     }
 
     @Override

@@ -37,12 +37,16 @@ final class MockApi implements AutoCloseable {
     private final List<Discoverer> started = new ArrayList<>();
 
     MockApi(Path dir) {
+        this(dir, Duration.ofSeconds(10));
+    }
+
+    MockApi(Path dir, Duration initialWait) {
         this.dir = dir;
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient(new FixtureTransport());
         factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"), dir.resolve("ca.crt"),
-                dir.resolve("namespace")), Duration.ofSeconds(10));
+                dir.resolve("namespace")), initialWait, Duration.ofMillis(100));
     }
 
     /** The test's own client runs on threads named for the fixture, so thread checks can tell them from the discoverer's. */

@@ -9,6 +9,7 @@ import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.eval.Values.StringLit;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.KahanSum;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import io.promethium.promql.engine.internal.kernel.Quantiles;
 
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class Aggregations {
         Labels[] groupLabels = groupIds.keySet().toArray(new Labels[0]);
         int groups = groupLabels.length;
         return switch (a.op()) {
-            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a.op(), series, groupOf, groupLabels, steps),
+            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, a.op(), series, groupOf, groupLabels, steps),
                     groupLabels, groupDropName);
             case QUANTILE -> withDropName(quantile(a, param, series, groupOf, groupLabels, steps), groupLabels, groupDropName);
             case TOPK, BOTTOMK, LIMITK -> selectK(a, param, series, groupOf, groups, steps);
@@ -105,7 +106,7 @@ final class Aggregations {
         return b.build();
     }
 
-    private StepVector simple(AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
+    private StepVector simple(AggregateExpr a, AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
         int groups = groupLabels.length;
         ev.ctx.addSamples((long) groups * steps);
         boolean needsComp = op == AggregateOp.SUM || op == AggregateOp.AVG;
@@ -203,12 +204,83 @@ final class Aggregations {
                 }
             }
         }
+        // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
+        // other operators ignore them. Floats and histograms in one group and step give nothing.
+        NativeHistogram[][] hsum = null;
+        int[][] hcount = null;
+        boolean[][] broken = null;
+        for (int i = 0; i < groupOf.length; i++) {
+            StepSeries in = series.get(i);
+            if (in.hists == null) {
+                continue;
+            }
+            int g = groupOf[i];
+            for (int s = 0; s < steps; s++) {
+                NativeHistogram h = in.hists[s];
+                if (h == null) {
+                    continue;
+                }
+                if (hcount == null) {
+                    hcount = new int[groups][];
+                    hsum = new NativeHistogram[groups][];
+                    broken = new boolean[groups][];
+                }
+                if (hcount[g] == null) {
+                    hcount[g] = new int[steps];
+                    hsum[g] = new NativeHistogram[steps];
+                    broken[g] = new boolean[steps];
+                }
+                hcount[g][s]++;
+                if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
+                    if (hsum[g][s] == null) {
+                        hsum[g][s] = h.copy();
+                    } else if (!broken[g][s]) {
+                        try {
+                            hsum[g][s].add(h);
+                        } catch (NativeHistogram.IncompatibleException e) {
+                            broken[g][s] = true;
+                            histogramWarning(e, a, in.labels);
+                        }
+                    }
+                } else if (op != AggregateOp.COUNT && op != AggregateOp.GROUP) {
+                    ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
+                }
+            }
+        }
         List<StepSeries> out = new ArrayList<>(groups);
         for (int g = 0; g < groups; g++) {
             double[] result = new double[steps];
             boolean any = false;
+            StepSeries hout = null;
             for (int s = 0; s < steps; s++) {
                 double cnt = count[g][s];
+                int hc = hcount != null && hcount[g] != null ? hcount[g][s] : 0;
+                if (hc > 0 && (op == AggregateOp.COUNT || op == AggregateOp.GROUP)) {
+                    result[s] = op == AggregateOp.GROUP ? 1 : cnt + hc;
+                    any = true;
+                    continue;
+                }
+                if (hc > 0 && (op == AggregateOp.SUM || op == AggregateOp.AVG)) {
+                    result[s] = Absent.VALUE;
+                    if (cnt > 0) {
+                        ev.ctx.annotations.warn("encountered a mix of histograms and floats for aggregation", a.expr().position());
+                        continue;
+                    }
+                    if (broken[g][s]) {
+                        continue;
+                    }
+                    NativeHistogram h = hsum[g][s];
+                    if (op == AggregateOp.AVG) {
+                        h.div(hc);
+                    }
+                    h.hint = h.hint == io.promethium.api.model.CounterResetHint.GAUGE ? h.hint : io.promethium.api.model.CounterResetHint.UNKNOWN;
+                    if (hout == null) {
+                        hout = new StepSeries(groupLabels[g], result, false);
+                    }
+                    hout.setHist(s, h);
+                    any = true;
+                    continue;
+                }
                 if (cnt == 0) {
                     result[s] = Absent.VALUE;
                     continue;
@@ -226,10 +298,20 @@ final class Aggregations {
                 };
             }
             if (any) {
-                out.add(new StepSeries(groupLabels[g], result, false));
+                out.add(hout != null ? hout : new StepSeries(groupLabels[g], result, false));
             }
         }
         return new StepVector(out);
+    }
+
+    private void histogramWarning(NativeHistogram.IncompatibleException e, AggregateExpr a, Labels labels) {
+        if (e.mixedSchemas) {
+            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
+                    + GoFormat.quote(labels.metricName()), a.expr().position());
+        } else {
+            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name "
+                    + GoFormat.quote(labels.metricName()), a.expr().position());
+        }
     }
 
     private StepVector quantile(AggregateExpr a, double[] q, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {

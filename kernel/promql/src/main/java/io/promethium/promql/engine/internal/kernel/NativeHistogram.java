@@ -331,12 +331,7 @@ public final class NativeHistogram {
 
     /** The upper bound of exponential bucket {@code index} (its absolute value for negative buckets). */
     public static double upperBound(int index, int schema) {
-        if (schema <= 0) {
-            return Math.scalb(1.0, index << -schema);
-        }
-        int exp = index >> schema;
-        int frac = index & ((1 << schema) - 1);
-        return Math.scalb(Math.pow(2, (double) frac / (1 << schema)), exp);
+        return io.promethium.api.model.HistogramBounds.exponential(schema, index);
     }
 
     /** Drops empty buckets. */

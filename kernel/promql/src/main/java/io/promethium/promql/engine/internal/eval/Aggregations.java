@@ -57,6 +57,16 @@ final class Aggregations {
         for (int i = 0; i < groupOf.length; i++) {
             groupDropName[groupOf[i]] |= series.get(i).dropName;
         }
+        if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE
+                || a.op() == AggregateOp.COUNT_VALUES) {
+            // These look at float values only: histogram samples are left out, with an info.
+            for (StepSeries s : series) {
+                if (s.hists != null && s.presentCount() > 0 && hasHistogram(s)) {
+                    ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
+                    break;
+                }
+            }
+        }
         Labels[] groupLabels = groupIds.keySet().toArray(new Labels[0]);
         int groups = groupLabels.length;
         return switch (a.op()) {
@@ -67,6 +77,15 @@ final class Aggregations {
             case LIMIT_RATIO -> limitRatio(a, param, series, steps);
             case COUNT_VALUES -> countValues(a, stringParam, series, groupOf, groupLabels, steps);
         };
+    }
+
+    private static boolean hasHistogram(StepSeries s) {
+        for (Object h : s.hists) {
+            if (h != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Marks output series (keyed by group labels) whose group members drop their name. */
@@ -377,6 +396,7 @@ final class Aggregations {
         int[] order = new int[series.size()];
         int orderSize = 0;
         boolean single = steps == 1;
+        NativeHistogram[][] outHists = null;
         for (int s = 0; s < steps; s++) {
             ev.ctx.checkDeadline();
             double kf = param[s];
@@ -398,6 +418,12 @@ final class Aggregations {
                 int size = 0;
                 for (int i : members[g]) {
                     double f = series.get(i).values[s];
+                    if (op == AggregateOp.LIMITK && series.get(i).hist(s) != null) {
+                        if (size < k) {
+                            heap[size++] = i;
+                        }
+                        continue;
+                    }
                     if (Absent.is(f)) {
                         continue;
                     }
@@ -430,6 +456,15 @@ final class Aggregations {
                         }
                     }
                     outValues[i][s] = series.get(i).values[s];
+                    if (series.get(i).hist(s) != null) {
+                        if (outHists == null) {
+                            outHists = new NativeHistogram[series.size()][];
+                        }
+                        if (outHists[i] == null) {
+                            outHists[i] = new NativeHistogram[steps];
+                        }
+                        outHists[i][s] = series.get(i).hist(s);
+                    }
                 }
             }
         }
@@ -438,13 +473,17 @@ final class Aggregations {
             for (int o = 0; o < orderSize; o++) {
                 int i = order[o];
                 StepSeries in = series.get(i);
-                out.add(new StepSeries(in.labels, outValues[i], in.dropName));
+                StepSeries kept = new StepSeries(in.labels, outValues[i], in.dropName);
+                kept.hists = outHists == null ? null : outHists[i];
+                out.add(kept);
             }
         } else {
             for (int i = 0; i < outValues.length; i++) {
                 if (outValues[i] != null) {
                     StepSeries in = series.get(i);
-                    out.add(new StepSeries(in.labels, outValues[i], in.dropName));
+                    StepSeries kept = new StepSeries(in.labels, outValues[i], in.dropName);
+                    kept.hists = outHists == null ? null : outHists[i];
+                    out.add(kept);
                 }
             }
         }

@@ -157,9 +157,6 @@ final class BinaryOps {
     }
 
     private void incompatibleTypes(BinaryOp op, String left, String right) {
-        if (op.isComparison()) {
-            return;
-        }
         ev.ctx.annotations.info("incompatible sample types encountered for binary operator " + GoFormat.quote(op.symbol()) + ": "
                 + left + " " + op.symbol() + " " + right, position);
     }
@@ -309,13 +306,19 @@ final class BinaryOps {
                 double value;
                 if (hl != null || hr != null) {
                     if (returnBool) {
-                        continue;
+                        if (hl != null && hr != null && (op == BinaryOp.EQL || op == BinaryOp.NEQ)) {
+                            value = (op == BinaryOp.EQL) == hl.sameAs(hr) ? 1 : 0;
+                        } else {
+                            incompatibleTypes(op, hl != null ? "histogram" : "float", hr != null ? "histogram" : "float");
+                            continue;
+                        }
+                    } else {
+                        hvalue = histogramPair(op, hl, fl, hr, fr, keepFloatScratch);
+                        if (hvalue == null) {
+                            continue;
+                        }
+                        value = Absent.VALUE;
                     }
-                    hvalue = histogramPair(op, hl, fl, hr, fr, keepFloatScratch);
-                    if (hvalue == null) {
-                        continue;
-                    }
-                    value = Absent.VALUE;
                 } else if (comparison) {
                     boolean keep = compare(op, fl, fr);
                     if (returnBool) {

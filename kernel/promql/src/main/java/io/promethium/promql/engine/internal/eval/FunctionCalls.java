@@ -138,6 +138,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -154,6 +155,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -178,6 +180,7 @@ final class FunctionCalls {
                 any = true;
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
             if (any) {
                 out.add(s);
             }
@@ -196,6 +199,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -300,6 +304,7 @@ final class FunctionCalls {
         }
         for (StepSeries s : v.series()) {
             s.dropName = true;
+            s.hists = null;
         }
         return v;
     }
@@ -445,6 +450,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }

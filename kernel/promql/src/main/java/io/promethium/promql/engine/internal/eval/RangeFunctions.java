@@ -320,6 +320,29 @@ final class RangeFunctions {
                 return b.ts[hi - 1] / 1000.0;
             case TS_OF_FIRST_OVER_TIME:
                 return b.ts[lo] / 1000.0;
+            case RESETS:
+            case CHANGES: {
+                int count = 0;
+                for (int i = lo + 1; i < hi; i++) {
+                    NativeHistogram prev = hs[i - 1];
+                    NativeHistogram cur = hs[i];
+                    if (prev != null && cur != null) {
+                        if (fn == Fn.RESETS ? cur.detectReset(prev) : !cur.sameAs(prev)) {
+                            count++;
+                        }
+                    } else if (prev == null && cur == null) {
+                        double p = b.vs[i - 1];
+                        double c = b.vs[i];
+                        if (fn == Fn.RESETS ? c < p : !(c == p || Double.isNaN(c) && Double.isNaN(p))) {
+                            count++;
+                        }
+                    } else {
+                        // A float followed by a histogram or the reverse.
+                        count++;
+                    }
+                }
+                return count;
+            }
             case LAST_OVER_TIME:
             case FIRST_OVER_TIME: {
                 int i = fn == Fn.LAST_OVER_TIME ? hi - 1 : lo;

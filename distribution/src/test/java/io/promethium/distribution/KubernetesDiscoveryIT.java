@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * The Kubernetes discovery plugin in the real server, end to end: pods in fabric8's API mock
  * whose IP is loopback and whose annotations point at HTTP servers of this test are scraped with
  * the usual {@code kubernetes-pods} relabel recipe, and the samples carry the relabeled labels; a
- * deleted pod's target goes; {@code check config} accepts a config shaped like Prometheus's
+ * deleted pod's target goes; the plugin's jar hot-deploys; {@code check config} accepts a config shaped like Prometheus's
  * Kubernetes example and names what is wrong in a bad one.
  */
 class KubernetesDiscoveryIT {
@@ -85,7 +85,7 @@ class KubernetesDiscoveryIT {
                       - source_labels: [__meta_kubernetes_pod_name]
                         action: replace
                         target_label: pod
-                """.formatted(api.url("/"))).start().awaitReady();
+                """.formatted(api.url("/"))).start("--plugins.scan-interval=1s").awaitReady();
     }
 
     private static Pod pod(String name, Map<String, String> labels, Map<String, String> annotations) {
@@ -151,6 +151,19 @@ class KubernetesDiscoveryIT {
         server.await(Duration.ofSeconds(30), () -> !server.get("/api/v1/targets?state=active").body().contains("\"pod\":\"db-1\""),
                 "db-1's target gone with the pod");
         assertThat(server.get("/api/v1/targets?state=active").body()).contains("\"pod\":\"web-1\"");
+    }
+
+    @Test
+    void removingThePluginJarDropsItsTargetsAndPuttingItBackRestoresThem() throws Exception {
+        server.await(Duration.ofSeconds(60), () -> server.get("/api/v1/targets").body().contains("\"pod\":\"web-1\""), "web-1's target");
+        Path jar = server.home.resolve("plugins/promethium-discovery-kubernetes.jar");
+        Path aside = server.home.resolve("promethium-discovery-kubernetes.jar.aside");
+        Files.move(jar, aside);
+        server.await(Duration.ofSeconds(30), () -> !server.get("/api/v1/targets?state=active").body().contains("\"pod\":\"web-1\""),
+                "the kubernetes targets dropped with the plugin");
+        Files.move(aside, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        server.await(Duration.ofSeconds(60), () -> server.get("/api/v1/targets?state=active").body().contains("\"pod\":\"web-1\""),
+                "the kubernetes targets back with the plugin, without a reload");
     }
 
     @Test

@@ -53,21 +53,19 @@ final class EndpointSliceTargets {
         group.putAll(lookup.namespaceLabels(ns));
         List<Labels> targets = new ArrayList<>();
         SeenPods seen = new SeenPods();
-        for (EndpointPort port : list(slice.getPorts())) {
-            for (Endpoint endpoint : list(slice.getEndpoints())) {
-                if (list(endpoint.getAddresses()).isEmpty()) {
-                    continue;
+        for (Endpoint endpoint : list(slice.getEndpoints())) {
+            for (EndpointPort port : list(slice.getPorts())) {
+                for (String address : list(endpoint.getAddresses())) {
+                    targets.add(target(endpoint, address, port, ns, lookup, seen));
                 }
-                targets.add(target(endpoint, port, ns, lookup, seen));
             }
         }
         seen.addRemainingPorts(targets);
         return new TargetGroup(source(ns, name), targets, Labels.fromMap(group));
     }
 
-    private static Labels target(Endpoint endpoint, EndpointPort port, String ns, Lookup lookup, SeenPods seen) {
+    private static Labels target(Endpoint endpoint, String address, EndpointPort port, String ns, Lookup lookup, SeenPods seen) {
         Map<String, String> t = new HashMap<>();
-        String address = endpoint.getAddresses().get(0);
         t.put(ADDRESS, port.getPort() == null ? address : MetaLabels.joinHostPort(address, port.getPort()));
         if (port.getName() != null) {
             t.put(P + "port_name", port.getName());

@@ -65,9 +65,6 @@ final class EndpointsTargets {
         t.put(PREFIX + "endpoint_port_name", nonNull(port.getName()));
         t.put(PREFIX + "endpoint_port_protocol", nonNull(port.getProtocol()));
         t.put(PREFIX + "endpoint_ready", Boolean.toString(ready));
-        if (port.getAppProtocol() != null) {
-            t.put(PREFIX + "endpoint_port_app_protocol", port.getAppProtocol());
-        }
         ObjectReference ref = address.getTargetRef();
         if (ref != null) {
             t.put(PREFIX + "endpoint_address_target_kind", nonNull(ref.getKind()));

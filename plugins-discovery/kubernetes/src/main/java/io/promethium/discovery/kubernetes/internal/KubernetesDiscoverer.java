@@ -490,6 +490,27 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
         return result;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether every informer this discoverer reads has listed and is watching (tests: the mock API does not replay missed events). */
+    boolean watching() {
+        synchronized (lock) {
+            if (watched.isEmpty()) {
+                return false;
+            }
+            for (List<Connections.Shared<? extends HasMetadata>> parts : watched.values()) {
+                for (Connections.Shared<? extends HasMetadata> shared : parts) {
+                    if (!shared.hasSynced() || !shared.informer.isWatching()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
     private void send(List<TargetGroup> groups) {
         synchronized (sendLock) {
             if (!closed) {

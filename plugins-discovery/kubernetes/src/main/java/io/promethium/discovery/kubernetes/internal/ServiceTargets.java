@@ -47,13 +47,13 @@ final class ServiceTargets {
             t.put(PREFIX + "service_port_number", Long.toString(number));
             t.put(PREFIX + "service_port_protocol", nonNull(port.getProtocol()));
             t.put(PREFIX + "service_type", type);
-            if (port.getAppProtocol() != null) {
-                t.put(PREFIX + "service_port_app_protocol", port.getAppProtocol());
-            }
             if ("ExternalName".equals(type)) {
                 t.put(PREFIX + "service_external_name", nonNull(spec.getExternalName()));
             } else {
                 t.put(PREFIX + "service_cluster_ip", nonNull(spec.getClusterIP()));
+            }
+            if ("LoadBalancer".equals(type)) {
+                t.put(PREFIX + "service_loadbalancer_ip", nonNull(spec.getLoadBalancerIP()));
             }
             targets.add(Labels.fromMap(t));
         }

@@ -76,6 +76,7 @@ class ApiFaultsTest {
                     Map.of("credentials", "secret-token")), context);
             MockApi.Run healthy = api.start(api.block("pod"));
             healthy.await("the other job's pod", s -> s.containsKey("pod/shop/web-1"));
+            healthy.awaitWatching();
 
             List<TargetGroup> initial = faulty.initial();
             assertThat(initial).as("the first update comes even though the API refuses").isEmpty();
@@ -110,15 +111,29 @@ class ApiFaultsTest {
     void goneWatchesAndDroppedConnectionsReListAndKeepFollowing() throws Exception {
         MockApi.Run run = api.start(api.block("pod", "api_server", proxy.url()));
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        run.awaitWatching();
         proxy.goneForWatches(true);
         Thread.sleep(1_500);
+        int watches = proxy.watchesPassed.get();
         proxy.goneForWatches(false);
+        awaitNewWatch(watches);
         api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
         run.await("a pod created after the 410s", s -> s.containsKey("pod/shop/web-2"));
+        watches = proxy.watchesPassed.get();
         proxy.dropConnections();
+        awaitNewWatch(watches);
         api.client.pods().inNamespace("shop").withName("web-1").delete();
         run.await("a deletion after the watch was dropped", s -> s.get("pod/shop/web-1").targets().isEmpty());
         assertThat(run.state.get("pod/shop/web-2").targets()).isNotEmpty();
+    }
+
+    /** The mock does not replay missed events: change things once the informer watches again. */
+    private void awaitNewWatch(int before) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (proxy.watchesPassed.get() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // the upgrade reaching the mock
     }
 
     @Test

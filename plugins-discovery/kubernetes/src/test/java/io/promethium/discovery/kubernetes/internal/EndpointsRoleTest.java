@@ -68,14 +68,14 @@ class EndpointsRoleTest {
         Map<String, String> ready = new HashMap<>(podLabels());
         ready.putAll(Map.of("__address__", "10.1.2.3:8080", "__meta_kubernetes_endpoint_port_name", "http",
                 "__meta_kubernetes_endpoint_port_protocol", "TCP", "__meta_kubernetes_endpoint_ready", "true",
-                "__meta_kubernetes_endpoint_port_app_protocol", "http", "__meta_kubernetes_endpoint_address_target_kind", "Pod",
+                "__meta_kubernetes_endpoint_address_target_kind", "Pod",
                 "__meta_kubernetes_endpoint_address_target_name", "web-1", "__meta_kubernetes_endpoint_node_name", "node-1"));
         ready.putAll(Map.of("__meta_kubernetes_pod_container_name", "app", "__meta_kubernetes_pod_container_image", "shop:1.2",
                 "__meta_kubernetes_pod_container_port_name", "http", "__meta_kubernetes_pod_container_port_number", "8080",
                 "__meta_kubernetes_pod_container_port_protocol", "TCP", "__meta_kubernetes_pod_container_init", "false"));
         Map<String, String> notReady = Map.of("__address__", "10.1.2.7:8080", "__meta_kubernetes_endpoint_port_name", "http",
                 "__meta_kubernetes_endpoint_port_protocol", "TCP", "__meta_kubernetes_endpoint_ready", "false",
-                "__meta_kubernetes_endpoint_port_app_protocol", "http", "__meta_kubernetes_endpoint_hostname", "web-7");
+                "__meta_kubernetes_endpoint_hostname", "web-7");
         // The pod's ports the endpoints did not use are targets too.
         Map<String, String> metrics = new HashMap<>(podLabels());
         metrics.putAll(Map.of("__address__", "10.1.2.3:9090", "__meta_kubernetes_pod_container_name", "app",
@@ -90,6 +90,7 @@ class EndpointsRoleTest {
         assertThat(group.targets()).as("a subset without ports gives no target").containsExactly(Labels.fromMap(ready),
                 Labels.fromMap(notReady), Labels.fromMap(metrics), Labels.fromMap(debug));
 
+        run.awaitWatching();
         api.client.services().inNamespace("shop").withName("web").edit(s -> {
             s.getMetadata().getLabels().put("tier", "back");
             return s;
@@ -117,6 +118,7 @@ class EndpointsRoleTest {
                 .withNewTargetRef().withKind("Pod").withName("web-1").withNamespace("shop").endTargetRef().endEndpoint()
                 .addNewEndpoint().withAddresses("10.1.2.9").withNewConditions().withReady(false).endConditions().endEndpoint()
                 .addNewPort().withName("http").withPort(8080).withProtocol("TCP").withAppProtocol("http").endPort()
+                .addNewPort().withName("admin").withPort(9999).withProtocol("TCP").endPort()
                 .build()).create();
         MockApi.Run run = api.start(api.block("endpointslice"));
         run.await("the slice", s -> s.containsKey("endpointslice/shop/web-abc"));
@@ -149,16 +151,18 @@ class EndpointsRoleTest {
                 "__meta_kubernetes_endpointslice_port_protocol", "TCP", "__meta_kubernetes_endpointslice_port", "8080",
                 "__meta_kubernetes_endpointslice_port_app_protocol", "http",
                 "__meta_kubernetes_endpointslice_endpoint_conditions_ready", "false");
-        assertThat(group.targets()).hasSize(4);
+        // Endpoint by endpoint, each port, as Prometheus orders them; then the pod's unused container ports.
+        assertThat(group.targets()).extracting(t -> t.get("__address__")).containsExactly("10.1.2.3:8080", "10.1.2.3:9999",
+                "10.1.2.9:8080", "10.1.2.9:9999", "10.1.2.3:9090", "10.1.2.3:7000");
         assertThat(group.targets().get(0)).isEqualTo(Labels.fromMap(first));
-        assertThat(group.targets().get(1)).isEqualTo(Labels.fromMap(second));
-        assertThat(group.targets().subList(2, 4)).extracting(t -> t.get("__address__")).containsExactly("10.1.2.3:9090", "10.1.2.3:7000");
+        assertThat(group.targets().get(2)).isEqualTo(Labels.fromMap(second));
 
+        run.awaitWatching();
         api.client.discovery().v1().endpointSlices().inNamespace("shop").withName("web-abc").edit(e -> {
             e.getEndpoints().get(1).getConditions().setReady(true);
             return e;
         });
         run.await("the endpoint turning ready", s -> "true".equals(
-                s.get("endpointslice/shop/web-abc").targets().get(1).get("__meta_kubernetes_endpointslice_endpoint_conditions_ready")));
+                s.get("endpointslice/shop/web-abc").targets().get(2).get("__meta_kubernetes_endpointslice_endpoint_conditions_ready")));
     }
 }

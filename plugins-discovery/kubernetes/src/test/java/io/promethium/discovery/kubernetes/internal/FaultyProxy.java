@@ -30,6 +30,8 @@ final class FaultyProxy implements AutoCloseable {
     private volatile int failWith;
     private volatile boolean goneForWatches;
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+    /** Watch requests passed through to the API (the informer watching again after a fault). */
+    final java.util.concurrent.atomic.AtomicInteger watchesPassed = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultyProxy(String targetUrl) throws IOException {
         URI uri = URI.create(targetUrl);
@@ -97,6 +99,9 @@ final class FaultyProxy implements AutoCloseable {
                 out.flush();
                 close(client);
                 return;
+            }
+            if (requestLine.contains("watch=true")) {
+                watchesPassed.incrementAndGet();
             }
             Socket upstream = new Socket(target.getAddress(), target.getPort());
             open.add(upstream);

@@ -145,6 +145,21 @@ final class MockApi implements AutoCloseable {
             return first;
         }
 
+        /**
+         * Waits until the discoverer's informers watch. The mock, unlike an API server, does not
+         * replay events from a watch's resourceVersion: a change made before the watch opens is lost.
+         */
+        Run awaitWatching() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!((KubernetesDiscoverer) discoverer).watching()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the informers are not watching after 15 s");
+                }
+                Thread.sleep(20);
+            }
+            return this;
+        }
+
         TargetGroup group(String source) {
             return state.get(source);
         }

@@ -102,6 +102,7 @@ class PodRoleTest {
         api.client.pods().inNamespace("shop").resource(pod("shop", "web-1", "10.1.2.3")).create();
         MockApi.Run run = api.start(api.block("pod"));
         run.await("the first pod", s -> s.containsKey("pod/shop/web-1"));
+        run.awaitWatching();
 
         api.client.pods().inNamespace("shop").resource(pod("shop", "web-2", "10.1.2.4")).create();
         run.await("the created pod", s -> s.containsKey("pod/shop/web-2") && !s.get("pod/shop/web-2").targets().isEmpty());
@@ -126,6 +127,7 @@ class PodRoleTest {
         List<TargetGroup> initial = run.initial();
         assertThat(initial).extracting(TargetGroup::source).containsExactlyInAnyOrder("pod/shop/starting", "pod/shop/web-1");
         assertThat(run.group("pod/shop/starting").targets()).isEmpty();
+        run.awaitWatching();
 
         api.client.pods().inNamespace("shop").resource(pod("shop", "starting", "10.9.9.9")).update();
         run.await("the started pod's targets", s -> !s.get("pod/shop/starting").targets().isEmpty());
@@ -162,6 +164,7 @@ class PodRoleTest {
         assertThat(labels.get("__meta_kubernetes_namespace_labelpresent_team")).isEqualTo("true");
         assertThat(labels.get("__meta_kubernetes_namespace_annotation_owner")).isEqualTo("ana");
         assertThat(labels.get("__meta_kubernetes_namespace_annotationpresent_owner")).isEqualTo("true");
+        run.awaitWatching();
 
         api.client.nodes().withName("node-1").edit(n -> {
             n.getMetadata().getLabels().put("topology.kubernetes.io/zone", "eu-1b");

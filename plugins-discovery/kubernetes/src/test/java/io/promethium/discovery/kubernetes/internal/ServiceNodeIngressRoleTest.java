@@ -36,14 +36,17 @@ class ServiceNodeIngressRoleTest {
         api.client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("web")
                 .withLabels(Map.of("app", "web")).withAnnotations(Map.of("prometheus.io/probe", "true")).endMetadata()
                 .withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.10")
-                .addNewPort().withName("http").withPort(80).withProtocol("TCP").withAppProtocol("http").endPort()
+                .addNewPort().withName("http").withPort(80).withProtocol("TCP").endPort()
                 .addNewPort().withName("dns").withPort(53).withProtocol("UDP").endPort()
                 .endSpec().build()).create();
+        api.client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("lb")
+                .endMetadata().withNewSpec().withType("LoadBalancer").withClusterIP("10.96.0.11").withLoadBalancerIP("203.0.113.9")
+                .addNewPort().withName("https").withPort(443).withProtocol("TCP").endPort().endSpec().build()).create();
         api.client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("ext")
                 .endMetadata().withNewSpec().withType("ExternalName").withExternalName("db.example.com")
                 .addNewPort().withName("pg").withPort(5432).withProtocol("TCP").endPort().endSpec().build()).create();
         MockApi.Run run = api.start(api.block("service"));
-        run.await("both services", s -> s.containsKey("svc/shop/web") && s.containsKey("svc/shop/ext"));
+        run.await("the services", s -> s.containsKey("svc/shop/web") && s.containsKey("svc/shop/ext") && s.containsKey("svc/shop/lb"));
         TargetGroup web = run.group("svc/shop/web");
         assertThat(web.labels()).isEqualTo(Labels.fromMap(Map.of("__meta_kubernetes_namespace", "shop",
                 "__meta_kubernetes_service_name", "web", "__meta_kubernetes_service_label_app", "web",
@@ -53,7 +56,7 @@ class ServiceNodeIngressRoleTest {
         assertThat(web.targets()).containsExactly(
                 Labels.fromMap(Map.of("__address__", "web.shop.svc:80", "__meta_kubernetes_service_port_name", "http",
                         "__meta_kubernetes_service_port_number", "80", "__meta_kubernetes_service_port_protocol", "TCP",
-                        "__meta_kubernetes_service_port_app_protocol", "http", "__meta_kubernetes_service_type", "ClusterIP",
+                        "__meta_kubernetes_service_type", "ClusterIP",
                         "__meta_kubernetes_service_cluster_ip", "10.96.0.10")),
                 Labels.fromMap(Map.of("__address__", "web.shop.svc:53", "__meta_kubernetes_service_port_name", "dns",
                         "__meta_kubernetes_service_port_number", "53", "__meta_kubernetes_service_port_protocol", "UDP",
@@ -63,6 +66,13 @@ class ServiceNodeIngressRoleTest {
                         "__meta_kubernetes_service_port_number", "5432", "__meta_kubernetes_service_port_protocol", "TCP",
                         "__meta_kubernetes_service_type", "ExternalName", "__meta_kubernetes_service_external_name", "db.example.com")));
 
+        assertThat(run.group("svc/shop/lb").targets()).containsExactly(
+                Labels.fromMap(Map.of("__address__", "lb.shop.svc:443", "__meta_kubernetes_service_port_name", "https",
+                        "__meta_kubernetes_service_port_number", "443", "__meta_kubernetes_service_port_protocol", "TCP",
+                        "__meta_kubernetes_service_type", "LoadBalancer", "__meta_kubernetes_service_cluster_ip", "10.96.0.11",
+                        "__meta_kubernetes_service_loadbalancer_ip", "203.0.113.9")));
+
+        run.awaitWatching();
         api.client.services().inNamespace("shop").withName("ext").delete();
         run.await("the deleted service's empty group", s -> s.get("svc/shop/ext").targets().isEmpty());
     }

@@ -29,13 +29,32 @@ class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
         return api.context("contract");
     }
 
+    private Discoverer discoverer;
+
     @Override
     protected Discoverer create(TestPluginContext context) throws Exception {
-        return api.factory.create(api.block("pod"), context);
+        discoverer = api.factory.create(api.block("pod"), context);
+        return discoverer;
+    }
+
+    /** Changes made before the informers watch would be lost on the mock (it does not replay); after close() there is nothing to wait for. */
+    private void awaitWatching() throws InterruptedException {
+        if (((KubernetesDiscoverer) discoverer).watching()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!((KubernetesDiscoverer) discoverer).watching() && System.nanoTime() < deadline && !closedAlready()) {
+            Thread.sleep(20);
+        }
+    }
+
+    private boolean closedAlready() {
+        return ((KubernetesDiscoverer) discoverer).isClosed();
     }
 
     @Override
-    protected void changeTargets() {
+    protected void changeTargets() throws InterruptedException {
+        awaitWatching();
         api.client.pods().inNamespace("shop").withName("web-1").edit(p -> {
             p.getMetadata().getLabels().put("track", "canary");
             return p;
@@ -43,7 +62,8 @@ class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected void removeSource() {
+    protected void removeSource() throws InterruptedException {
+        awaitWatching();
         api.client.pods().inNamespace("shop").withName("web-2").delete();
     }
 

@@ -544,5 +544,6 @@ final class QueueManager implements AutoCloseable {
             }
         }
         persistSettled();
+        sender.close();
     }
 }

@@ -111,10 +111,15 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
     @Override
     public synchronized void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
         wanted = entries.isEmpty() ? List.of() : parseAll(entries, context);
-        restartChanged();
+        List<String> errors = restartChanged();
+        if (!errors.isEmpty()) {
+            // A client that cannot be built (an unreadable ca_file) fails the reload, as in Prometheus; the others run.
+            throw new ConfigException(String.join("; ", errors));
+        }
     }
 
-    private void restartChanged() {
+    /** Stops queues no longer wanted, starts new ones; returns why a queue could not start. */
+    private List<String> restartChanged() {
         Map<String, RemoteWriteSettings> next = new LinkedHashMap<>();
         for (RemoteWriteSettings s : wanted) {
             next.put(identity(s), s);
@@ -127,21 +132,29 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
             return false;
         });
         WalWatchable current = log;
+        List<String> errors = new ArrayList<>();
         if (current == null) {
-            return;
+            return errors;
         }
         for (Map.Entry<String, RemoteWriteSettings> e : next.entrySet()) {
             if (!queues.containsKey(e.getKey())) {
+                HttpSender sender = null;
                 try {
-                    QueueManager q = new QueueManager(e.getValue(), current, new HttpSender(e.getValue(), USER_AGENT),
-                            this::metadata, shardUpdateMillis);
+                    sender = new HttpSender(e.getValue(), USER_AGENT);
+                    QueueManager q = new QueueManager(e.getValue(), current, sender, this::metadata, shardUpdateMillis);
                     q.start();
                     queues.put(e.getKey(), q);
-                } catch (IOException ex) {
-                    LOG.log(Level.SEVERE, "remote_write " + e.getValue().queueName() + ": cannot start: " + ex.getMessage(), ex);
+                } catch (IOException | ConfigException ex) {
+                    if (sender != null) {
+                        sender.close();
+                    }
+                    String message = "remote_write " + e.getValue().queueName() + ": cannot start: " + ex.getMessage();
+                    LOG.log(Level.SEVERE, message, ex);
+                    errors.add(message);
                 }
             }
         }
+        return errors;
     }
 
     /** A queue is kept across reloads while its entry and the external labels stay the same. */

@@ -91,6 +91,11 @@ class QueueManagerTest {
                 return entry.values().get(field) == null ? LabelRewriter.IDENTITY
                         : labels -> labels.metricName().startsWith("go_") ? null : labels;
             }
+
+            @Override
+            public io.promethium.api.http.HttpClientFactory httpClients() {
+                return new io.promethium.config.http.KernelHttpClientFactory();
+            }
         };
     }
 

@@ -26,8 +26,6 @@ final class PrometheusFlags {
             "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
             "storage.agent.path", "storage.agent.wal-compression", "storage.agent.retention.min-time",
             "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
-            "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
-            "storage.remote.read-max-bytes-in-frame",
             "rules.max-concurrent-evals", "alertmanager.notification-batch-size",
             "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
             "write-documentation");

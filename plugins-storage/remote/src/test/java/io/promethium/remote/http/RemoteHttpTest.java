@@ -201,7 +201,7 @@ class RemoteHttpTest {
         values.put("url", url("/api/v1/write"));
         values.put("queue_config", Map.of("batch_send_deadline", "50ms", "min_backoff", "20ms", "max_backoff", "200ms"));
         values.putAll(fields);
-        RemoteWriteComponent c = new RemoteWriteComponent();
+        RemoteWriteComponent c = new RemoteWriteComponent(Duration.ofMillis(200));
         closing.add(c::deactivate);
         c.bindWalWatchable(db.walWatchable());
         c.apply(List.of(new PluginConfig("remote_write", values, "prometheus.yml:4:5")), context());
@@ -285,7 +285,7 @@ class RemoteHttpTest {
         good.put("name", "good");
         good.put("tls_config", Map.of("ca_file", "ca.pem"));
         good.put("queue_config", Map.of("batch_send_deadline", "50ms"));
-        RemoteWriteComponent c = new RemoteWriteComponent();
+        RemoteWriteComponent c = new RemoteWriteComponent(Duration.ofMillis(200));
         closing.add(c::deactivate);
         c.bindWalWatchable(db.walWatchable());
         assertThatThrownBy(() -> c.apply(List.of(new PluginConfig("remote_write", bad, "prometheus.yml:4:5"),

@@ -303,6 +303,43 @@ class QueueManagerTest {
     }
 
     @Test
+    void closingFlushesWhatTheShardsHoldWithinTheFlushDeadline() throws Exception {
+        QueueManager q = start(settings(receiver.url(), Map.of("name", "flush", "queue_config", Map.of("batch_send_deadline", "1h",
+                "capacity", 500L, "max_samples_per_send", 100L))), null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesPending.get() == 10, Duration.ofSeconds(10));
+        assertThat(receiver.samples).isEmpty();
+        queues.remove(q);
+        q.close(Duration.ofSeconds(30));
+        assertThat(receiver.samples).hasSize(10);
+        assertThat(q.persistedPosition()).isEqualTo(db.walWatchable().end());
+    }
+
+    @Test
+    void theFlushDeadlineBoundsTheWaitForADownReceiverAndTheNextStartSendsTheRest() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        RemoteWriteSettings s = settings(receiver.url(), Map.of("name", "deadline"));
+        QueueManager q = start(s, null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesRetried.sum() > 0, Duration.ofSeconds(10));
+        queues.remove(q);
+        long started = System.nanoTime();
+        q.close(Duration.ofMillis(500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        receiver.mode.set(TestReceiver.Mode.OK);
+        start(s, null);
+        await(() -> receiver.samples.size() == 10, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void theFlushDeadlineFlagIsADurationAndABadOneNamesTheFlag() throws Exception {
+        assertThat(RemoteWriteComponent.flushDeadline(null)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RemoteWriteComponent.flushDeadline("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> RemoteWriteComponent.flushDeadline("soon")).hasMessageContaining("--storage.remote.flush-deadline")
+                .hasMessageContaining("soon");
+    }
+
+    @Test
     void fieldsNotImplementedAreRefusedByName() {
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v2.Request")))
                 .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("remote write 2.0");

@@ -85,10 +85,10 @@ class ServerLifecycleIT {
     void launcherFindsAJava21EvenWhenJavaHomeAndPathPointAtAnOlderJava() throws Exception {
         // A stand-in Java 17 that only answers the version probe, so the test needs no old JDK.
         java.nio.file.Path old = Files.createTempDirectory("old-jdk");
-        java.nio.file.Path java = Files.createDirectories(old.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n"
+        java.nio.file.Path fakeJava = Files.createDirectories(old.resolve("bin")).resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n"
                 + "case \"$*\" in *-version*) exit 0;; esac\necho 'old java must not run the server' >&2\nexit 3\n");
-        assertThat(java.toFile().setExecutable(true)).isTrue();
+        assertThat(fakeJava.toFile().setExecutable(true)).isTrue();
         try (ServerProcess server = ServerProcess.prepare()) {
             ProcessBuilder builder = new ProcessBuilder(server.home.resolve("bin/promethium").toString(), "check", "config",
                     "conf/prometheus.yml").directory(server.home.toFile()).redirectErrorStream(true);

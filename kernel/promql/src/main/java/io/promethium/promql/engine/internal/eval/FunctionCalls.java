@@ -106,6 +106,7 @@ final class FunctionCalls {
             case "label_join" -> labelJoin(args, grid);
             case "year", "month", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute" ->
                     dateFunction(name, args, grid);
+            case "info" -> new InfoFunction(ev).eval(call, grid);
             case "histogram_quantile" -> histogramQuantile(call, grid);
             case "histogram_quantiles" -> histogramQuantiles(call, grid);
             case "histogram_fraction" -> histogramFraction(call, grid);

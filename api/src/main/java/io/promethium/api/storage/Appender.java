@@ -54,8 +54,9 @@ public interface Appender {
     /**
      * Attaches an exemplar to the series; storages without exemplar support ignore it (exemplars
      * are advisory, as in Prometheus). A storage that keeps them (see {@link ExemplarQueryable})
-     * refuses an exemplar without a timestamp or older than the series' newest one with
-     * {@link StorageException.Reason#OUT_OF_ORDER}, and ignores an exact duplicate.
+     * refuses one older than the series' newest exemplar with {@link StorageException.Reason#OUT_OF_ORDER},
+     * one without a timestamp or with labels longer than 128 characters in all with
+     * {@link StorageException.Reason#INVALID}, and ignores an exact duplicate of the newest.
      */
     default long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
         return ref;

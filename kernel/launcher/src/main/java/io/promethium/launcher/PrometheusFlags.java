@@ -37,9 +37,9 @@ final class PrometheusFlags {
 
     /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
     static final Set<String> FEATURES_NOT_YET = Set.of(
-            "exemplar-storage", "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
+            "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
             "auto-gomaxprocs", "created-timestamp-zero-ingestion",
-            "delayed-compaction", "native-histograms", "otlp-write-receiver", "otlp-deltatocumulative",
+            "delayed-compaction", "otlp-write-receiver", "otlp-deltatocumulative",
             "promql-per-step-stats", "promql-duration-expr", "promql-extended-range-selectors", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");

@@ -3,7 +3,6 @@ package io.promethium.web.internal.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.HistogramBounds;
-import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import java.io.IOException;
 
@@ -39,65 +38,77 @@ public final class PromJson {
         g.writeEndArray();
     }
 
+    /**
+     * {@code [t, {"count": "..", "sum": "..", "buckets": [[boundaries, "lower", "upper", "count"], ...]}]}, a
+     * native histogram as Prometheus writes it: buckets from the lowest up, empty ones left out;
+     * boundaries 0 = (lower, upper], 1 = [lower, upper), 3 = [lower, upper] (the zero bucket).
+     */
+    public void histogram(long t, FloatHistogram h) throws IOException {
+        g.writeStartArray();
+        timestamp(t);
+        g.writeStartObject();
+        g.writeFieldName("count");
+        number(h.count());
+        g.writeFieldName("sum");
+        number(h.sum());
+        boolean custom = h.usesCustomBuckets();
+        double[] bounds = custom ? h.customValues() : null;
+        boolean started = false;
+        int[] negative = h.negativeSpans().indexes(null);
+        for (int i = h.negativeBucketCount() - 1; i >= 0; i--) {
+            if (h.negativeBucket(i) != 0) {
+                started = startBuckets(started);
+                bucket(1, -HistogramBounds.upper(h.schema(), negative[i], bounds), -HistogramBounds.lower(h.schema(), negative[i], bounds),
+                        h.negativeBucket(i));
+            }
+        }
+        if (!custom && h.zeroCount() != 0) {
+            started = startBuckets(started);
+            bucket(3, -h.zeroThreshold(), h.zeroThreshold(), h.zeroCount());
+        }
+        int[] positive = h.positiveSpans().indexes(null);
+        for (int i = 0; i < h.positiveBucketCount(); i++) {
+            if (h.positiveBucket(i) != 0) {
+                started = startBuckets(started);
+                bucket(0, HistogramBounds.lower(h.schema(), positive[i], bounds), HistogramBounds.upper(h.schema(), positive[i], bounds),
+                        h.positiveBucket(i));
+            }
+        }
+        if (started) {
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeEndArray();
+    }
+
+    private boolean startBuckets(boolean started) throws IOException {
+        if (!started) {
+            g.writeArrayFieldStart("buckets");
+        }
+        return true;
+    }
+
+    private void bucket(int boundaries, double lower, double upper, double count) throws IOException {
+        g.writeStartArray();
+        g.writeNumber(boundaries);
+        number(lower);
+        number(upper);
+        number(count);
+        g.writeEndArray();
+    }
+
+    /** A float as Prometheus's JSON string. */
+    private void number(double v) throws IOException {
+        buffer.setLength(0);
+        GoFloat.append(buffer, v);
+        writeBuffer();
+    }
+
     /** {@code [t, "s"]} for a string value. */
     public void stringSample(long t, String s) throws IOException {
         g.writeStartArray();
         timestamp(t);
         g.writeString(s);
-        g.writeEndArray();
-    }
-
-    /**
-     * {@code [t, {"count": "c", "sum": "s", "buckets": [[boundaryRule, "lower", "upper", "count"], ...]}]},
-     * a native histogram sample as Prometheus's query API writes it (under {@code "histogram"} of
-     * a vector sample, in the {@code "histograms"} list of a matrix series).
-     */
-    public void histogramSample(long t, FloatHistogram h) throws IOException {
-        g.writeStartArray();
-        timestamp(t);
-        histogram(h);
-        g.writeEndArray();
-    }
-
-    /**
-     * The histogram object alone. Buckets with observations only, negative ones first (most
-     * negative first), then the zero bucket, then the positive ones; boundary rules as Prometheus:
-     * 0 = (lower, upper], 1 = [lower, upper), 3 = [lower, upper] (the zero bucket).
-     */
-    public void histogram(FloatHistogram h) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("count", GoFloat.format(h.count()));
-        g.writeStringField("sum", GoFloat.format(h.sum()));
-        g.writeArrayFieldStart("buckets");
-        double[] custom = h.usesCustomBuckets() ? h.customValues() : null;
-        HistogramSpans neg = h.negativeSpans();
-        int[] negIndex = neg.indexes(null);
-        for (int i = negIndex.length - 1; i >= 0; i--) {
-            double c = h.negativeBucket(i);
-            if (c != 0) {
-                bucket(1, -HistogramBounds.upper(h.schema(), negIndex[i], custom), -HistogramBounds.lower(h.schema(), negIndex[i], custom), c);
-            }
-        }
-        if (h.zeroCount() != 0) {
-            bucket(3, -h.zeroThreshold(), h.zeroThreshold(), h.zeroCount());
-        }
-        int[] posIndex = h.positiveSpans().indexes(null);
-        for (int i = 0; i < posIndex.length; i++) {
-            double c = h.positiveBucket(i);
-            if (c != 0) {
-                bucket(0, HistogramBounds.lower(h.schema(), posIndex[i], custom), HistogramBounds.upper(h.schema(), posIndex[i], custom), c);
-            }
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    private void bucket(int boundaryRule, double lower, double upper, double count) throws IOException {
-        g.writeStartArray();
-        g.writeNumber(boundaryRule);
-        g.writeString(GoFloat.format(lower));
-        g.writeString(GoFloat.format(upper));
-        g.writeString(GoFloat.format(count));
         g.writeEndArray();
     }
 

@@ -15,7 +15,7 @@ class PromJsonHistogramTest {
     private static String write(FloatHistogram h) throws Exception {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            new PromJson(g).histogramSample(1_700_000_000_123L, h);
+            new PromJson(g).histogram(1_700_000_000_123L, h);
         }
         return out.toString();
     }

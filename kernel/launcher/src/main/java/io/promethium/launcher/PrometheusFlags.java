@@ -17,9 +17,9 @@ final class PrometheusFlags {
     /** Flags of Prometheus 3 not implemented yet. */
     static final Set<String> NOT_YET = Set.of(
             "config.auto-reload-interval",
-            "web.max-notifications-subscribers", "web.route-prefix", "web.user-assets",
+            "web.max-notifications-subscribers",
             "web.remote-write-receiver.accepted-protobuf-messages", "web.enable-otlp-receiver",
-            "web.console.templates", "web.console.libraries", "web.page-title", "web.cors.origin",
+            "web.console.templates", "web.console.libraries",
             "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.wal-segment-size", "storage.tsdb.samples-per-chunk",
             "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.enable-overlapping-compaction",
             "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
@@ -27,7 +27,7 @@ final class PrometheusFlags {
             "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
             "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
             "storage.remote.read-max-bytes-in-frame",
-            "rules.max-concurrent-evals", "alertmanager.notification-batch-size",
+            "rules.max-concurrent-evals",
             "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
             "write-documentation");
 

@@ -35,6 +35,7 @@ import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesFilter;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
+import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
@@ -84,6 +85,7 @@ public final class WebComponent {
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
+    private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
@@ -124,7 +126,7 @@ public final class WebComponent {
         application.register(new QueryResource(engine, storage, clock));
         application.register(new FormatResource());
         application.register(new SeriesResource(storage));
-        application.register(new ExemplarsResource());
+        application.register(new ExemplarsResource(exemplarStore::orNull));
         application.register(new TargetsResource(targets, () -> {
             PrometheusConfig current = configService.current();
             return current == null ? List.of() : current.scrapeConfigs().stream().map(c -> c.jobName()).toList();
@@ -252,6 +254,16 @@ public final class WebComponent {
 
     void unbindStorageAdmin(StorageAdmin service) {
         storageAdmin.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindExemplarQueryable(ExemplarQueryable service) {
+        exemplarStore.bind(service);
+    }
+
+    void unbindExemplarQueryable(ExemplarQueryable service) {
+        exemplarStore.unbind(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -557,6 +557,7 @@ final class Aggregations {
 
     private StepVector limitRatio(AggregateExpr a, double[] param, List<StepSeries> series, int steps) {
         double[][] outValues = new double[series.size()][];
+        NativeHistogram[][] outHists = null;
         boolean warnedHigh = false;
         for (int s = 0; s < steps; s++) {
             double ratio = param[s];
@@ -586,13 +587,24 @@ final class Aggregations {
                         Arrays.fill(outValues[i], Absent.VALUE);
                     }
                     outValues[i][s] = in.values[s];
+                    if (in.hist(s) != null) {
+                        if (outHists == null) {
+                            outHists = new NativeHistogram[series.size()][];
+                        }
+                        if (outHists[i] == null) {
+                            outHists[i] = new NativeHistogram[steps];
+                        }
+                        outHists[i][s] = in.hist(s);
+                    }
                 }
             }
         }
         List<StepSeries> out = new ArrayList<>();
         for (int i = 0; i < outValues.length; i++) {
             if (outValues[i] != null) {
-                out.add(new StepSeries(series.get(i).labels, outValues[i], series.get(i).dropName));
+                StepSeries kept = new StepSeries(series.get(i).labels, outValues[i], series.get(i).dropName);
+                kept.hists = outHists == null ? null : outHists[i];
+                out.add(kept);
             }
         }
         return new StepVector(out);

@@ -106,6 +106,7 @@ final class FunctionCalls {
             case "label_join" -> labelJoin(args, grid);
             case "year", "month", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute" ->
                     dateFunction(name, args, grid);
+            case "info" -> new InfoFunction(ev).eval(call, grid);
             case "histogram_quantile" -> histogramQuantile(call, grid);
             case "histogram_quantiles" -> histogramQuantiles(call, grid);
             case "histogram_fraction" -> histogramFraction(call, grid);
@@ -531,6 +532,7 @@ final class FunctionCalls {
         Map<Labels, List<Integer>> groups = new LinkedHashMap<>();
         double[] bounds = new double[v.series().size()];
         List<StepSeries> nativeOut = new ArrayList<>();
+        Map<Labels, boolean[]> mixedSteps = new HashMap<>();
         for (int i = 0; i < v.series().size(); i++) {
             StepSeries s = v.series().get(i);
             if (s.hists != null) {
@@ -574,12 +576,45 @@ final class FunctionCalls {
             }
         }
         List<StepSeries> out = nativeOut;
+        if (!nativeOut.isEmpty() && !groups.isEmpty()) {
+            // A classic histogram and a native one of the same name and labels: no result where both
+            // have samples, with Prometheus's warning.
+            for (StepSeries n : nativeOut) {
+                Labels key = op == BucketOp.QUANTILES ? n.labels.without(label) : n.labels;
+                List<Integer> members = groups.get(key);
+                if (members == null) {
+                    continue;
+                }
+                for (int k = 0; k < steps; k++) {
+                    if (Absent.is(n.values[k])) {
+                        continue;
+                    }
+                    for (int i : members) {
+                        if (v.series().get(i).has(k)) {
+                            n.values[k] = Absent.VALUE;
+                            mixedSteps.computeIfAbsent(key, x -> new boolean[steps])[k] = true;
+                            ev.ctx.annotations.warn("vector contains a mix of classic and native histograms for metric name "
+                                    + GoFormat.quote(key.metricName()), vectorArg.position());
+                            break;
+                        }
+                    }
+                }
+            }
+            out.removeIf(n -> n.presentCount() == 0);
+        }
         BucketQuantile bq = new BucketQuantile();
         int outputs = op == BucketOp.QUANTILES ? qs.size() : 1;
         for (Map.Entry<Labels, List<Integer>> g : groups.entrySet()) {
             double[][] result = new double[outputs][steps];
             boolean[] any = new boolean[outputs];
+            boolean[] mixed = mixedSteps.get(g.getKey());
             for (int s = 0; s < steps; s++) {
+                if (mixed != null && mixed[s]) {
+                    for (int o = 0; o < outputs; o++) {
+                        result[o][s] = Absent.VALUE;
+                    }
+                    continue;
+                }
                 String metric = null;
                 int buckets = 0;
                 for (int i : g.getValue()) {

@@ -404,6 +404,10 @@ final class RangeFunctions {
                     }
                     return last == null && prev == null ? FLOATS_ONLY : Absent.VALUE;
                 }
+                if (fn == Fn.IRATE && (last.hint == io.promethium.api.model.CounterResetHint.GAUGE
+                        || prev.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
+                    ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+                }
                 NativeHistogram h;
                 try {
                     if (fn == Fn.IRATE && last.detectReset(prev)) {

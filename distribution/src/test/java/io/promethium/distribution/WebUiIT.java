@@ -281,7 +281,7 @@ class WebUiIT {
         Path jar = Files.copy(server.home.resolve("examples/plugins/promethium-example-hello.jar"),
                 server.home.resolve("ui-hello.jar"));
         find("input.upload-file").sendKeys(jar.toString());
-        browser.findElement(By.cssSelector("button.install")).click();
+        clickCentered(browser.findElement(By.cssSelector("button.install")));
         await(d -> {
             WebElement row = pluginRow("ui-hello.jar", "ACTIVE");
             return row != null && row.getText().contains("io.promethium.api.collect.Collector");
@@ -321,7 +321,7 @@ class WebUiIT {
 
         Path notAJar = Files.writeString(server.home.resolve("notes.jar"), "this is not a bundle");
         find("input.upload-file").sendKeys(notAJar.toString());
-        browser.findElement(By.cssSelector("button.install")).click();
+        clickCentered(browser.findElement(By.cssSelector("button.install")));
         WebElement error = await(d -> d.findElements(By.cssSelector(".notice.error")).stream().findFirst().orElse(null));
         assertThat(error.getText()).contains("notes.jar");
         screenshot("admin-bad-upload");
@@ -423,6 +423,15 @@ class WebUiIT {
             }
         }
         return null;
+    }
+
+    /**
+     * Scrolls an element to the middle of the window before clicking it: scrolled to the top, it
+     * sits under the sticky navigation bar once the plugin list makes the page taller than the window.
+     */
+    private static void clickCentered(WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
+        element.click();
     }
 
     private static void clickInRow(String file, String state, String button) {

@@ -105,6 +105,15 @@ public final class HttpServer {
         return connector.getLocalPort();
     }
 
+    /** Initialises the classes whose static set-up is costly (Jetty's MimeTypes), ahead of the server. */
+    static void warmUp() {
+        try {
+            Class.forName("org.eclipse.jetty.http.MimeTypes", true, HttpServer.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // The server's own construction then loads it, or reports what is missing.
+        }
+    }
+
     /**
      * A JAX-RS application as the web bundle runs it: every resource and provider is registered
      * by hand, so Jersey's start-up scans (auto-discoverable features, META-INF/services lookups,

@@ -107,6 +107,9 @@ public final class WebComponent {
         HttpMetrics httpMetrics = new HttpMetrics();
         collectors.add(httpMetrics);
         long started = System.nanoTime();
+        // Jetty's MimeTypes tables take about a quarter of the web start (profiled): loaded on
+        // a second thread while the resources below are built, instead of after them.
+        Thread.ofVirtual().name("web-warm-up").start(HttpServer::warmUp);
         ResourceConfig application = HttpServer.application();
         application.register(new ApiErrorMapper());
         application.register(new HttpMetricsFilter(httpMetrics));

@@ -24,8 +24,6 @@ final class PrometheusFlags {
             "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
             "storage.agent.path", "storage.agent.retention.min-time",
             "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
-            "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
-            "storage.remote.read-max-bytes-in-frame",
             "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
             "storage.tsdb.delay-compact-file.path", "scrape.name-escaping-scheme");
 

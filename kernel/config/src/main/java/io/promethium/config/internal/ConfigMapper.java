@@ -484,6 +484,11 @@ public final class ConfigMapper {
                 Relabeler relabeler = new Relabeler(rules);
                 return relabeler::process;
             }
+
+            @Override
+            public HttpClientFactory httpClients() {
+                return pluginKeys.httpClients();
+            }
         };
         for (Map.Entry<String, List<PluginConfig>> e : entries.entrySet()) {
             pluginKeys.validateSection(e.getKey(), e.getValue(), context);

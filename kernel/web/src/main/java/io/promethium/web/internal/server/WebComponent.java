@@ -45,6 +45,7 @@ import java.util.function.Supplier;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.web.internal.federate.FederateResource;
+import io.promethium.web.internal.remote.RemoteReadLimits;
 import io.promethium.web.internal.remote.RemoteReadResource;
 import io.promethium.web.internal.remote.RemoteWriteResource;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -79,8 +80,6 @@ public final class WebComponent {
     /** Remote write/read bodies: compressed and decoded limits (Prometheus reads at most 32 MiB of a read request). */
     static final long MAX_REMOTE_BODY_BYTES = 32L << 20;
     static final long MAX_REMOTE_DECODED_BYTES = 256L << 20;
-    /** Prometheus's default --storage.remote.read-sample-limit. */
-    static final long REMOTE_READ_SAMPLE_LIMIT = 50_000_000L;
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
@@ -149,7 +148,8 @@ public final class WebComponent {
         application.register(new FederateResource(storage, externalLabels, lookback, clock));
         application.register(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES));
-        application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES, REMOTE_READ_SAMPLE_LIMIT));
+        application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
+                RemoteReadLimits.fromFlags(context::getProperty)));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.

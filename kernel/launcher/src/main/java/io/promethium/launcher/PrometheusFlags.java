@@ -31,8 +31,8 @@ final class PrometheusFlags {
 
     /** Flags of the Go runtime that have a JVM counterpart instead. */
     static final Map<String, String> GO_RUNTIME = Map.of(
-            "auto-gomemlimit", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
-            "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
+            "auto-gomemlimit", "the heap limit is set by bin/promethium from the host's or container's memory; override with PROMETHIUM_JAVA_OPTS=-Xmx... or PROMETHIUM_HEAP_PERCENT",
+            "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with PROMETHIUM_JAVA_OPTS=-Xmx... or PROMETHIUM_HEAP_PERCENT",
             "auto-gomaxprocs", "the JVM follows the container's CPU quota by itself");
 
     /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */

@@ -439,10 +439,13 @@ final class QueueManager implements AutoCloseable {
         List<Thread> oldThreads;
         synchronized (this) {
             oldThreads = new ArrayList<>(shardThreads);
-            shardThreads.clear();
         }
+        // The old threads stay listed until they ended, so a close meanwhile still stops them.
         for (Thread t : oldThreads) {
             t.join();
+        }
+        synchronized (this) {
+            shardThreads.removeAll(oldThreads);
         }
         if (!running) {
             return;
@@ -521,28 +524,63 @@ final class QueueManager implements AutoCloseable {
 
     // ---- lifecycle ----
 
+    /** Stops at once, abandoning what the shards hold (the WAL keeps it; the next start resends it). */
     @Override
     public void close() {
-        List<Thread> all;
+        close(java.time.Duration.ZERO);
+    }
+
+    /**
+     * Stops reading the WAL, then lets the shards send what they hold for up to
+     * {@code flushDeadline} ({@code --storage.remote.flush-deadline}) before abandoning the rest:
+     * what is left is resent from the persisted position by the next start, so the deadline
+     * bounds how long a shutdown or reload waits, never what is lost.
+     */
+    void close(java.time.Duration flushDeadline) {
+        List<Thread> readers;
         synchronized (this) {
             running = false;
-            for (Shard s : shards) {
-                s.stop();
-            }
-            all = new ArrayList<>(threads);
-            all.addAll(shardThreads);
+            readers = new ArrayList<>(threads);
         }
-        for (Thread t : all) {
+        for (Thread t : readers) {
             t.interrupt();
         }
+        joinAll(readers, 10_000);
+        List<Thread> lanes;
+        synchronized (this) {
+            lanes = new ArrayList<>(shardThreads);
+        }
+        if (flushDeadline.isPositive()) {
+            for (Shard s : shards) {
+                s.drain();
+            }
+            joinAll(lanes, flushDeadline.toMillis());
+        }
+        for (Shard s : shards) {
+            s.stop();
+        }
+        for (Thread t : lanes) {
+            t.interrupt();
+        }
+        joinAll(lanes, 10_000);
+        persistSettled();
+        sender.close();
+    }
+
+    /** Waits for the threads to end, for at most {@code millis} in all. */
+    private static void joinAll(List<Thread> all, long millis) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
         for (Thread t : all) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
             try {
-                t.join(10_000);
+                t.join(java.time.Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        persistSettled();
     }
 }

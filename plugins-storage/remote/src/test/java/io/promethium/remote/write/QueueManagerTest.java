@@ -92,6 +92,11 @@ class QueueManagerTest {
                 return entry.values().get(field) == null ? LabelRewriter.IDENTITY
                         : labels -> labels.metricName().startsWith("go_") ? null : labels;
             }
+
+            @Override
+            public io.promethium.api.http.HttpClientFactory httpClients() {
+                return new io.promethium.config.http.KernelHttpClientFactory();
+            }
         };
     }
 
@@ -157,7 +162,8 @@ class QueueManagerTest {
         assertThat(keys()).hasSize(20 * 8 + 1);
         assertThat(receiver.headers).containsEntry("x-scope-orgid", "tenant-1").containsEntry("content-encoding", "snappy")
                 .containsEntry("x-prometheus-remote-write-version", "0.1.0");
-        assertThat(q.metrics().samplesSent.sum()).isEqualTo(161);
+        // The receiver holds the samples before the sender has read its answer and counted them.
+        await(() -> q.metrics().samplesSent.sum() == 161, Duration.ofSeconds(10));
         assertThat(q.metrics().samplesDropped.sum()).isEqualTo(40);
     }
 
@@ -176,7 +182,7 @@ class QueueManagerTest {
             bySeries.computeIfAbsent(r.labels(), k -> new ArrayList<>()).add(r.t());
         }
         assertThat(bySeries).hasSize(4).allSatisfy((labels, times) -> assertThat(times).hasSize(25).isSorted());
-        assertThat(q.metrics().samplesSent.sum()).isEqualTo(100);
+        await(() -> q.metrics().samplesSent.sum() == 100, Duration.ofSeconds(10));
     }
 
     @Test
@@ -193,7 +199,7 @@ class QueueManagerTest {
         assertThat(keys()).hasSize(40 * 50);
         assertThat(receiver.samples).anyMatch(r -> r.t() == 33_000L && r.v() == 33.5
                 && r.labels().equals(Labels.of("__name__", "m", "replica", "a", "s", "12")));
-        assertThat(q.metrics().samplesSent.sum()).isEqualTo(40 * 50);
+        await(() -> q.metrics().samplesSent.sum() == 40 * 50, Duration.ofSeconds(10));
     }
 
     @Test
@@ -313,6 +319,43 @@ class QueueManagerTest {
         assertThat(receiver.metadata).contains("type=1 name=http_requests help=Requests.",
                 "type=2 name=temp help=Temperature. unit=celsius");
         assertThat(q.metrics().metadataSent.sum()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void closingFlushesWhatTheShardsHoldWithinTheFlushDeadline() throws Exception {
+        QueueManager q = start(settings(receiver.url(), Map.of("name", "flush", "queue_config", Map.of("batch_send_deadline", "1h",
+                "capacity", 500L, "max_samples_per_send", 100L))), null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesPending.get() == 10, Duration.ofSeconds(10));
+        assertThat(receiver.samples).isEmpty();
+        queues.remove(q);
+        q.close(Duration.ofSeconds(30));
+        assertThat(receiver.samples).hasSize(10);
+        assertThat(q.persistedPosition()).isEqualTo(db.walWatchable().end());
+    }
+
+    @Test
+    void theFlushDeadlineBoundsTheWaitForADownReceiverAndTheNextStartSendsTheRest() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        RemoteWriteSettings s = settings(receiver.url(), Map.of("name", "deadline"));
+        QueueManager q = start(s, null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesRetried.sum() > 0, Duration.ofSeconds(10));
+        queues.remove(q);
+        long started = System.nanoTime();
+        q.close(Duration.ofMillis(500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        receiver.mode.set(TestReceiver.Mode.OK);
+        start(s, null);
+        await(() -> receiver.samples.size() == 10, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void theFlushDeadlineFlagIsADurationAndABadOneNamesTheFlag() throws Exception {
+        assertThat(RemoteWriteComponent.flushDeadline(null)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RemoteWriteComponent.flushDeadline("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> RemoteWriteComponent.flushDeadline("soon")).hasMessageContaining("--storage.remote.flush-deadline")
+                .hasMessageContaining("soon");
     }
 
     @Test

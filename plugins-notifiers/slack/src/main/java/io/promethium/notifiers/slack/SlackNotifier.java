@@ -125,8 +125,10 @@ final class SlackNotifier implements Notifier {
         }
         try {
             return URI.create(Files.readString(settings.apiUrlFile(), StandardCharsets.UTF_8).strip());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": not a valid URL", null); // the URL is a secret
         }
     }
 

@@ -99,14 +99,16 @@ final class WebhookNotifier implements Notifier {
         try {
             String text = Files.readString(settings.urlFile(), StandardCharsets.UTF_8).strip();
             return new URI(text);
-        } catch (IOException | java.net.URISyntaxException e) {
+        } catch (IOException e) {
             throw NotifyException.retryLater("url_file " + settings.urlFile() + ": " + e.getMessage(), e);
+        } catch (java.net.URISyntaxException e) {
+            throw NotifyException.retryLater("url_file " + settings.urlFile() + ": not a valid URL", null); // the URL is a secret
         }
     }
 
-    /** The URL without user info or query, for messages (both may hold secrets). */
+    /** The URL's scheme, host and port only, for messages: user info, path and query may hold secrets (the URL is one). */
     private static String redact(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "") + url.getRawPath();
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");
     }
 
     /** Alertmanager's webhook message, version 4. */

@@ -403,12 +403,24 @@ public final class AlertmanagerConfigLoader {
                 }
                 PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
                 NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
-                factory.validate(config, context);
+                try {
+                    factory.validate(config, context);
+                } catch (ConfigException ex) {
+                    throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + name + "\": " + e.key() + "[" + index + "]: "), ex);
+                }
                 integrations.add(new IntegrationConfig(type, index++, config, sendResolved));
             }
         }
         b.finish();
         return new ReceiverConfig(name, integrations);
+    }
+
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("^\\S+:\\d+:\\d+: ");
+
+    /** A plugin's error with the receiver and block index put after its file:line:col, so the message names all three. */
+    static String inBlock(String message, String where) {
+        java.util.regex.Matcher m = LOCATION.matcher(message);
+        return m.find() ? m.group() + where + message.substring(m.end()) : where + message;
     }
 
     private static TimeIntervals timeIntervals(YamlNode node, String key) throws ConfigException {

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.api.testing.UnsupportedHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
@@ -25,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +47,7 @@ class EmailNotifierTest {
 
     @AfterEach
     void stop() {
+        context.close();
         mail.stop();
     }
 
@@ -58,10 +56,7 @@ class EmailNotifierTest {
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("email_configs", values, "am.yml:7:9");
-        EmailNotifierFactory f = new EmailNotifierFactory();
-        f.validate(config, context);
-        return f.create(config, context);
+        return context.notifier(new EmailNotifierFactory(), values, "am.yml:7:9");
     }
 
     private Map<String, Object> base() {
@@ -85,11 +80,7 @@ class EmailNotifierTest {
     }
 
     private static Notification notification() {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
-        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(false);
     }
 
     private static Instant soon() {

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
@@ -16,6 +13,7 @@ import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestCertificate;
+import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
@@ -53,7 +51,6 @@ class PagerDutyNotifierTest {
     Path dir;
     private RecordingHttpServer server;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
-    private final List<Notifier> notifiers = new ArrayList<>();
     private TestNotifierContext context;
     private volatile boolean rateLimited;
 
@@ -121,7 +118,7 @@ class PagerDutyNotifierTest {
 
     @AfterEach
     void stop() {
-        notifiers.forEach(Notifier::close);
+        context.close();
         server.close();
     }
 
@@ -130,20 +127,11 @@ class PagerDutyNotifierTest {
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("pagerduty_configs", values, "am.yml:11:9");
-        PagerDutyNotifierFactory f = new PagerDutyNotifierFactory();
-        f.validate(config, context);
-        Notifier n = f.create(config, context);
-        notifiers.add(n);
-        return n;
+        return context.notifier(new PagerDutyNotifierFactory(), values, "am.yml:11:9");
     }
 
     private static Notification notification(boolean resolved) {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), resolved ? Instant.parse("2024-01-01T00:10:00Z") : null, "http://prom/graph");
-        return new Notification("team", !resolved, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(resolved);
     }
 
     private static Instant soon() {

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
@@ -16,6 +13,7 @@ import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestCertificate;
+import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
@@ -50,7 +48,6 @@ class SlackNotifierTest {
     private RecordingHttpServer server;
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final List<String> auth = new CopyOnWriteArrayList<>();
-    private final List<Notifier> notifiers = new ArrayList<>();
     private TestNotifierContext context;
     private volatile int rateLimited;
 
@@ -87,7 +84,7 @@ class SlackNotifierTest {
 
     @AfterEach
     void stop() {
-        notifiers.forEach(Notifier::close);
+        context.close();
         server.close();
     }
 
@@ -96,20 +93,11 @@ class SlackNotifierTest {
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("slack_configs", values, "am.yml:9:9");
-        SlackNotifierFactory f = new SlackNotifierFactory();
-        f.validate(config, context);
-        Notifier n = f.create(config, context);
-        notifiers.add(n);
-        return n;
+        return context.notifier(new SlackNotifierFactory(), values, "am.yml:9:9");
     }
 
     private static Notification notification() {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
-        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(false);
     }
 
     private static Instant soon() {

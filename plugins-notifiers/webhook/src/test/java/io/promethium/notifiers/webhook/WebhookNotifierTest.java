@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
@@ -35,7 +34,6 @@ class WebhookNotifierTest {
     @TempDir
     Path dir;
     private RecordingHttpServer server;
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
     private TestNotifierContext context;
 
     @BeforeEach
@@ -46,9 +44,7 @@ class WebhookNotifierTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : closeLater) {
-            c.close();
-        }
+        context.close();
         server.close();
     }
 
@@ -57,12 +53,7 @@ class WebhookNotifierTest {
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("webhook_configs", values, "am.yml:5:9");
-        WebhookNotifierFactory f = new WebhookNotifierFactory();
-        f.validate(config, context);
-        Notifier n = f.create(config, context);
-        closeLater.add(n);
-        return n;
+        return context.notifier(new WebhookNotifierFactory(), values, "am.yml:5:9");
     }
 
     private static Notification notification(int alerts) {

@@ -93,7 +93,7 @@ public final class RecordingHttpServer implements AutoCloseable {
         return new RecordingHttpServer(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), "http");
     }
 
-    /** An HTTPS server on 127.0.0.1 presenting the certificate of {@code tls} (see {@link TestCertificate}). */
+    /** An HTTPS server on 127.0.0.1 presenting the certificate of {@code tls} (see {@link TestCertificates}). */
     public static RecordingHttpServer https(SSLContext tls) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));

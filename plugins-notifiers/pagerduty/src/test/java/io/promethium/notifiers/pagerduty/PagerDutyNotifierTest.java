@@ -12,7 +12,7 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
-import io.promethium.api.testing.TestCertificate;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
@@ -255,11 +255,11 @@ class PagerDutyNotifierTest {
 
     @Test
     void eventsGoThroughTheHttpConfigsTlsAndProxy() throws Exception {
-        TestCertificate cert = TestCertificate.create(dir, "pd");
+        TestCertificates cert = TestCertificates.create(dir);
         try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
             tls.on("/v2/enqueue", this::v2);
             notifier(Map.of("routing_key", ROUTING_KEY, "url", tls.url("/v2/enqueue"),
-                    "http_config", Map.of("tls_config", Map.of("ca_file", cert.caFile().toString())))).send(notification(false), soon());
+                    "http_config", Map.of("tls_config", Map.of("ca_file", cert.caPem().toString())))).send(notification(false), soon());
             assertThat(tls.requests()).hasSize(1);
         }
         try (RecordingHttpServer proxy = RecordingHttpServer.http()) {

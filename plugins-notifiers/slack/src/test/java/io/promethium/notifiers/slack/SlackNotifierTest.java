@@ -12,7 +12,7 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
-import io.promethium.api.testing.TestCertificate;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
@@ -240,7 +240,7 @@ class SlackNotifierTest {
 
     @Test
     void theWebApiIsReachedThroughTheConfiguredProxyAndCustomCa() throws Exception {
-        TestCertificate cert = TestCertificate.create(dir, "slack");
+        TestCertificates cert = TestCertificates.create(dir);
         try (RecordingHttpServer proxy = RecordingHttpServer.http()) {
             proxy.on("/", r -> Response.of(200, "application/json", "{\"ok\":true}"));
             notifier(Map.of("api_url", "http://slack.invalid/api/chat.postMessage", "channel", "#ops",
@@ -254,7 +254,7 @@ class SlackNotifierTest {
         try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
             tls.on("/", r -> Response.of(200, "text/plain", "ok"));
             context.global("slack_api_url", tls.url("/services/T0/B0/secret"));
-            context.global("http_config", Map.of("tls_config", Map.of("ca_file", cert.caFile().toString())));
+            context.global("http_config", Map.of("tls_config", Map.of("ca_file", cert.caPem().toString())));
             notifier(Map.of("channel", "#ops")).send(notification(), soon());
             assertThat(tls.requests()).hasSize(1);
         }

@@ -13,7 +13,7 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
-import io.promethium.api.testing.TestCertificate;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Files;
@@ -127,13 +127,13 @@ class WebhookNotifierTest {
 
     @Test
     void httpsWithACustomCaIsTrustedOnlyThroughTlsConfig() throws Exception {
-        TestCertificate cert = TestCertificate.create(dir, "hook");
+        TestCertificates cert = TestCertificates.create(dir);
         try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
             String httpsUrl = tls.url("/hook");
             assertThatThrownBy(() -> notifier(Map.of("url", httpsUrl)).send(notification(1), soon()))
                     .as("the JVM's default trust does not know the test CA")
                     .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
-            notifier(Map.of("url", httpsUrl, "http_config", Map.of("tls_config", Map.of("ca_file", cert.caFile().getFileName().toString()))))
+            notifier(Map.of("url", httpsUrl, "http_config", Map.of("tls_config", Map.of("ca_file", cert.caPem().getFileName().toString()))))
                     .send(notification(1), soon());
             assertThat(tls.requests()).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("/hook"));
         }

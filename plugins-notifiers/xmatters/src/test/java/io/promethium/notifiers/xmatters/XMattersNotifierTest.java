@@ -12,7 +12,7 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
-import io.promethium.api.testing.TestCertificate;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
@@ -180,11 +180,11 @@ class XMattersNotifierTest {
         notifier(Map.of("url", url(), "http_config", Map.of("oauth2", Map.of("client_id", "c", "client_secret", "s",
                 "token_url", server.url("/oauth/token"))))).send(notification(false), soon());
         assertThat(open).hasSize(1);
-        TestCertificate cert = TestCertificate.create(dir, "xm");
+        TestCertificates cert = TestCertificates.create(dir);
         try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
             tls.on(PATH, this::trigger);
             notifier(Map.of("url", tls.url(PATH), "api_key", "k+y", "http_config",
-                    Map.of("tls_config", Map.of("ca_file", cert.caFile().toString())))).send(notification(true), soon());
+                    Map.of("tls_config", Map.of("ca_file", cert.caPem().toString())))).send(notification(true), soon());
         }
         assertThat(open).as("the resolve over TLS closed the event the OAuth 2 trigger opened").isEmpty();
         try (RecordingHttpServer proxy = RecordingHttpServer.http()) {

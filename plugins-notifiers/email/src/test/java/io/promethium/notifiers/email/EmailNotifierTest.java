@@ -10,6 +10,7 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.api.testing.UnsupportedHttpClientFactory;
@@ -164,6 +165,32 @@ class EmailNotifierTest {
     }
 
     @Test
+    void mechanismIsTheFirstOneTheServerListsThatTheBlockHasCredentialsFor() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "CRAM-MD5 LOGIN PLAIN")) {
+            notifier(loginAsAlice(relay.port(), "s3cret")).send(notification(), soon());
+            assertThat(relay.clientLines()).as("no auth_secret: CRAM-MD5 skipped, LOGIN listed before PLAIN")
+                    .anyMatch(l -> l.startsWith("AUTH LOGIN")).noneMatch(l -> l.startsWith("AUTH PLAIN") || l.startsWith("AUTH CRAM"));
+        }
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "PLAIN LOGIN")) {
+            notifier(loginAsAlice(relay.port(), "s3cret")).send(notification(), soon());
+            assertThat(relay.clientLines()).anyMatch(l -> l.startsWith("AUTH PLAIN")).noneMatch(l -> l.startsWith("AUTH LOGIN"));
+        }
+        assertThat(mail.getReceivedMessages()).hasSize(2);
+    }
+
+    @Test
+    void serverOfferingOnlyAMechanismWithoutCredentialsIsAnErrorNamingWhatIsMissing() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "CRAM-MD5")) {
+            Map<String, Object> c = loginAsAlice(relay.port(), "s3cret");
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("missing secret for CRAM-MD5 auth mechanism");
+            assertThat(relay.clientLines()).noneMatch(l -> l.startsWith("AUTH"));
+        }
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void loginMechanismWithAWrongPasswordIsRefusedByGreenMailAndNotRetried() throws Exception {
         try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "LOGIN")) {
             Map<String, Object> c = loginAsAlice(relay.port(), "wrong");
@@ -273,6 +300,81 @@ class EmailNotifierTest {
         }
     }
 
+    /** A server context presenting the CA-signed certificate and trusting client certificates of the same CA. */
+    private static javax.net.ssl.SSLContext mutualTlsServer(TestCertificates certs) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(certs.caPem())) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certs.serverKeyStore())) {
+            keys.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, TestCertificates.PASSWORD.toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** Writes the CA-signed key (PKCS#8 PEM) and its certificate to client.key / client.pem: the client reuses it. */
+    private void writeClientCertificate(TestCertificates certs) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certs.serverKeyStore())) {
+            keys.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        var mime = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        byte[] key = keys.getKey("server", TestCertificates.PASSWORD.toCharArray()).getEncoded();
+        Files.writeString(dir.resolve("client.key"), "-----BEGIN PRIVATE KEY-----\n" + mime.encodeToString(key) + "\n-----END PRIVATE KEY-----\n");
+        byte[] cert = keys.getCertificate("server").getEncoded();
+        Files.writeString(dir.resolve("client.pem"), "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(cert) + "\n-----END CERTIFICATE-----\n");
+    }
+
+    private Map<String, Object> startTlsTo(ScriptedSmtpServer smtp, Map<String, Object> tls) {
+        Map<String, Object> c = base();
+        c.put("smarthost", "127.0.0.1:" + smtp.port());
+        c.put("require_tls", true);
+        c.put("auth_username", "tim");
+        c.put("auth_secret", "tanstaaftanstaaf");
+        c.put("tls_config", tls);
+        return c;
+    }
+
+    @Test
+    void startTlsPresentsTheClientCertificateAndVerifiesTheServerAgainstServerName() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        writeClientCertificate(certs);
+        javax.net.ssl.SSLContext server = mutualTlsServer(certs);
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert_file", "client.pem", "key_file", "client.key",
+                    "server_name", "localhost"))).send(notification(), soon());
+            assertThat(smtp.clientCertificate).isEqualTo("CN=localhost");
+            assertThat(smtp.tls).isTrue();
+            assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            String inlineCert = Files.readString(dir.resolve("client.pem"));
+            String inlineKey = Files.readString(dir.resolve("client.key"));
+            notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert", inlineCert, "key", inlineKey)))
+                    .send(notification(), soon());
+            assertThat(smtp.clientCertificate).as("inline cert/key; the smarthost's IP is in the certificate").isEqualTo("CN=localhost");
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            assertThatThrownBy(() -> notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem"))).send(notification(), soon()))
+                    .as("no client certificate").isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            assertThat(smtp.data).isNull();
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            assertThatThrownBy(() -> notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert_file", "client.pem",
+                    "key_file", "client.key", "server_name", "mail.example.org"))).send(notification(), soon()))
+                    .as("the certificate does not name server_name").isInstanceOf(NotifyException.class);
+            assertThat(smtp.data).isNull();
+        }
+    }
+
     @Test
     void startTlsWithAnUntrustedCertificateFailsWithoutSending() throws Exception {
         try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("s")) {
@@ -345,7 +447,10 @@ class EmailNotifierTest {
     void unsupportedTlsFieldsAndBadTemplatesAreRefusedByName() {
         Map<String, Object> tls = base();
         tls.put("tls_config", Map.of("cert_file", "c.pem"));
-        assertThatThrownBy(() -> notifier(tls)).hasMessageContaining("tls_config.cert_file");
+        assertThatThrownBy(() -> notifier(tls)).hasMessageContaining("key or key_file");
+        Map<String, Object> ref = base();
+        ref.put("tls_config", Map.of("ca_ref", "vault"));
+        assertThatThrownBy(() -> notifier(ref)).hasMessageContaining("tls_config.ca_ref");
         Map<String, Object> tpl = base();
         tpl.put("text", "{{ .Oops ");
         assertThatThrownBy(() -> notifier(tpl)).isInstanceOf(ConfigException.class);

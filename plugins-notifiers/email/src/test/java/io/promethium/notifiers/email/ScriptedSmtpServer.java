@@ -36,8 +36,20 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final Thread thread;
     private final String secret;
 
-    ScriptedSmtpServer(String secret) throws IOException {
+    /** The TLS certificate the client presented, or null. */
+    volatile String clientCertificate;
+    private final SSLContext tlsContext;
+    private final boolean needClientAuth;
+
+    ScriptedSmtpServer(String secret) throws IOException, GeneralSecurityException {
+        this(secret, greenMailContext(), false);
+    }
+
+    /** STARTTLS with {@code tlsContext}, asking for a client certificate when {@code needClientAuth}. */
+    ScriptedSmtpServer(String secret, SSLContext tlsContext, boolean needClientAuth) throws IOException {
         this.secret = secret;
+        this.tlsContext = tlsContext;
+        this.needClientAuth = needClientAuth;
         this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         this.thread = Thread.ofVirtual().start(this::serve);
     }
@@ -60,9 +72,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     write(out, tls ? "250-scripted\r\n250 AUTH CRAM-MD5" : "250-scripted\r\n250 STARTTLS");
                 } else if (cmd.equals("STARTTLS")) {
                     write(out, "220 ready to start TLS");
-                    SSLSocket ssl = (SSLSocket) tlsContext().getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), false);
+                    SSLSocket ssl = (SSLSocket) tlsContext.getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), false);
                     ssl.setUseClientMode(false);
+                    ssl.setNeedClientAuth(needClientAuth);
                     ssl.startHandshake();
+                    if (needClientAuth) {
+                        clientCertificate = ((java.security.cert.X509Certificate) ssl.getSession().getPeerCertificates()[0])
+                                .getSubjectX500Principal().getName();
+                    }
                     s = ssl;
                     in = reader(s);
                     out = s.getOutputStream();
@@ -102,7 +119,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private static SSLContext tlsContext() throws GeneralSecurityException {
+    private static SSLContext greenMailContext() throws GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(new DummySSLServerSocketFactory().getKeyStore(), "changeit".toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");

@@ -41,7 +41,11 @@ public final class Peers {
             Map.entry("dnsmasq", "dnsmasq"),
             Map.entry("chromium", "chromium"),
             Map.entry("chromedriver", "chromium-driver"),
-            Map.entry("openssl", "openssl"));
+            Map.entry("openssl", "openssl"),
+            Map.entry("python3", "python3"));
+
+    /** The Debian package of each Python module the tests use. */
+    private static final Map<String, String> PYTHON_MODULES = Map.of("prometheus_client", "python3-prometheus-client");
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr/sbin", "/sbin");
 
@@ -65,6 +69,14 @@ public final class Peers {
         return ofThisJvm().requireProgram(program);
     }
 
+    /**
+     * The path of a {@code python3} that can import {@code module}; when either is missing, fails
+     * the test under CI and skips it otherwise, as {@link #require(String)}.
+     */
+    public static Path requirePythonModule(String module) {
+        return ofThisJvm().requireModule(module);
+    }
+
     /** The path of {@code program}, if it is installed. */
     public static Optional<Path> find(String program) {
         return ofThisJvm().findProgram(program);
@@ -81,6 +93,45 @@ public final class Peers {
         }
         System.err.println("SKIPPED: " + reason);
         throw new TestAbortedException("skipped: " + reason);
+    }
+
+    Path requireModule(String module) {
+        // Debian's module is importable by /usr/bin/python3 only; a pyenv or venv python3 may come first on PATH.
+        List<String> folders = searchFolders();
+        folders.add("/usr/bin");
+        Path python = null;
+        for (String folder : folders) {
+            Path candidate = Path.of(folder, "python3");
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                python = python == null ? candidate : python;
+                if (importable(candidate, module)) {
+                    return candidate;
+                }
+            }
+        }
+        if (python == null) {
+            python = requireProgram("python3");
+        }
+        String reason = "Python module '" + module + "' not importable by " + python + "; install the Debian package "
+                + PYTHON_MODULES.getOrDefault(module, "that provides it") + " (distribution/dev/install-peers does)";
+        if (ci()) {
+            throw new AssertionError("CI=" + environment.apply("CI") + ": required peer " + reason);
+        }
+        System.err.println("SKIPPED: " + reason);
+        throw new TestAbortedException("skipped: " + reason);
+    }
+
+    private static boolean importable(Path python, String module) {
+        try {
+            Process p = new ProcessBuilder(python.toString(), "-c", "import " + module).redirectErrorStream(true).start();
+            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     Optional<Path> findProgram(String program) {

@@ -78,6 +78,7 @@ final class Server implements Lifecycle, ServerInfo {
         props.put("promethium.home", home.toString());
         props.put("promethium.config.file", flags.get("config.file"));
         flags.all().forEach((name, value) -> props.put("promethium.flag." + name, value));
+        props.put(ExternalUrl.PROPERTY, ExternalUrl.resolve(flags.get("web.external-url"), flags.get("web.listen-address")));
 
         Framework fw = new org.apache.felix.framework.FrameworkFactory().newFramework(props);
         framework = fw;

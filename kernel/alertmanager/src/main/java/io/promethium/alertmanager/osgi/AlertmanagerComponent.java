@@ -15,7 +15,6 @@ import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.relabel.Relabeler;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +41,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  *
  * <p>Flags read: {@code promethium.flag.alertmanager.config.file},
  * {@code promethium.flag.alertmanager.storage.path}, {@code promethium.flag.alertmanager.data.retention},
- * {@code promethium.flag.web.external-url}, {@code promethium.flag.web.listen-address}.
+ * {@code promethium.external-url} (resolved by the launcher).
  */
 @Component(immediate = true, service = {})
 public final class AlertmanagerComponent {
@@ -75,7 +74,7 @@ public final class AlertmanagerComponent {
             throw new IllegalArgumentException("--alertmanager.data.retention: not a valid duration: " + retentionFlag, e);
         }
         AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), Path.of(storage), retention,
-                externalUrl(context.getProperty("promethium.flag.web.external-url"), context.getProperty("promethium.flag.web.listen-address")),
+                context.getProperty("promethium.external-url"),
                 Clock.systemUTC());
         synchronized (factories) {
             factories.forEach(rt::addFactory);
@@ -90,23 +89,6 @@ public final class AlertmanagerComponent {
         registrations.add(context.registerService(ConfigConsumer.class, consumer, null));
         registrations.add(context.registerService(Collector.class, collector, null));
         registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(() -> runtime), null));
-    }
-
-    /** Prometheus's default external URL: http://hostname:port of the listen address. */
-    static String externalUrl(String flag, String listenAddress) {
-        if (flag != null && !flag.isBlank()) {
-            String url = flag.strip();
-            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        }
-        String port = listenAddress != null && listenAddress.lastIndexOf(':') >= 0
-                ? listenAddress.substring(listenAddress.lastIndexOf(':') + 1) : "9090";
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "localhost";
-        }
-        return "http://" + host + ":" + port;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

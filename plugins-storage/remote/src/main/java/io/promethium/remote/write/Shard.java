@@ -38,6 +38,14 @@ final class Shard implements Runnable {
     private final WriteRequestEncoder encoder = new WriteRequestEncoder();
     private volatile long done;
 
+    // Grouping a batch by series, owned by the shard thread: an open-addressing table of group
+    // numbers keyed by the labels' identity (the follower hands every sample of a series the same
+    // Labels instance), the first and last sample of each group, and each sample's successor.
+    private final int[] slots;
+    private final int[] groupFirst;
+    private final int[] groupLast;
+    private final int[] nextInGroup;
+
     Shard(QueueManager queue, RemoteWriteSettings.Queue settings) {
         this.queue = queue;
         this.settings = settings;
@@ -48,6 +56,10 @@ final class Shard implements Runnable {
         batchLabels = new Labels[batch];
         batchTimestamps = new long[batch];
         batchValues = new double[batch];
+        slots = new int[Integer.highestOneBit(batch) << 2];
+        groupFirst = new int[batch];
+        groupLast = new int[batch];
+        nextInGroup = new int[batch];
     }
 
     /** Adds a sample, waiting while the ring is full; false when the shard stopped meanwhile. */
@@ -183,14 +195,7 @@ final class Shard implements Runnable {
             if (n == 0) {
                 return;
             }
-            encoder.reset();
-            long highest = Long.MIN_VALUE;
-            for (int k = 0; k < n; k++) {
-                encoder.beginSeries(batchLabels[k]);
-                encoder.sample(batchTimestamps[k], batchValues[k]);
-                encoder.endSeries();
-                highest = Math.max(highest, batchTimestamps[k]);
-            }
+            long highest = encode(n);
             byte[] body = Snappy.encode(encoder.buffer(), encoder.size());
             long start = System.nanoTime();
             Sender.Outcome outcome = queue.sender().send(body, body.length, attempt);
@@ -221,6 +226,49 @@ final class Shard implements Runnable {
             backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
             attempt++;
         }
+    }
+
+    /**
+     * Encodes the batch as one {@code TimeSeries} per series holding all its samples of the batch,
+     * in the order they were read (a series' samples stay in time order, as receivers require;
+     * series appear in the order of their first sample). Returns the newest timestamp.
+     */
+    private long encode(int n) {
+        java.util.Arrays.fill(slots, 0);
+        int mask = slots.length - 1;
+        int groups = 0;
+        long highest = Long.MIN_VALUE;
+        for (int k = 0; k < n; k++) {
+            Labels l = batchLabels[k];
+            nextInGroup[k] = -1;
+            highest = Math.max(highest, batchTimestamps[k]);
+            int i = (System.identityHashCode(l) * 0x9E3779B9) >>> 7 & mask;
+            while (true) {
+                int g = slots[i] - 1;
+                if (g < 0) {
+                    slots[i] = groups + 1;
+                    groupFirst[groups] = k;
+                    groupLast[groups] = k;
+                    groups++;
+                    break;
+                }
+                if (batchLabels[groupFirst[g]] == l) {
+                    nextInGroup[groupLast[g]] = k;
+                    groupLast[g] = k;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        encoder.reset();
+        for (int g = 0; g < groups; g++) {
+            encoder.beginSeries(batchLabels[groupFirst[g]]);
+            for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+                encoder.sample(batchTimestamps[k], batchValues[k]);
+            }
+            encoder.endSeries();
+        }
+        return highest;
     }
 
     private void sleepUnlessStopped(long millis) throws InterruptedException {

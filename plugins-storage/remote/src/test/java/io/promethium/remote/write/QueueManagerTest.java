@@ -161,6 +161,24 @@ class QueueManagerTest {
     }
 
     @Test
+    void aRequestCarriesOneTimeSeriesPerSeriesWithItsSamplesInTimeOrder() throws Exception {
+        QueueManager q = start(settings(receiver.url(), Map.of("queue_config", Map.of("batch_send_deadline", "3s",
+                "capacity", 500L, "max_samples_per_send", 100L))), null);
+        for (int t = 1; t <= 25; t++) {
+            append(4, t * 1000L, t);
+        }
+        await(() -> receiver.samples.size() == 100, Duration.ofSeconds(20));
+        assertThat(receiver.shapes).hasSize(1);
+        assertThat(receiver.shapes.peek()).containsExactly(4, 100);
+        Map<Labels, List<Long>> bySeries = new LinkedHashMap<>();
+        for (TestReceiver.Received r : receiver.samples) {
+            bySeries.computeIfAbsent(r.labels(), k -> new ArrayList<>()).add(r.t());
+        }
+        assertThat(bySeries).hasSize(4).allSatisfy((labels, times) -> assertThat(times).hasSize(25).isSorted());
+        assertThat(q.metrics().samplesSent.sum()).isEqualTo(100);
+    }
+
+    @Test
     void aReceiverOutageLosesNothingSendsNothingTwiceAndLogsTheErrorOnce() throws Exception {
         receiver.mode.set(TestReceiver.Mode.STATUS);
         QueueManager q = start(settings(receiver.url(), Map.of()), null);

@@ -62,7 +62,19 @@ public final class RemoteWriteBench {
                     "max_samples_per_send", 2000L, "capacity", 10_000L, "batch_send_deadline", "100ms"));
             RemoteWriteSettings s = RemoteWriteSettings.parse(new PluginConfig("remote_write", values, "bench"),
                     QueueManagerTest.context(Labels.EMPTY));
-            QueueManager q = new QueueManager(s, db.walWatchable(), new HttpSender(s, "bench"), List::of, 10_000);
+            HttpSender http = new HttpSender(s, "bench");
+            java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
+            java.util.concurrent.atomic.LongAdder raw = new java.util.concurrent.atomic.LongAdder();
+            Sender counting = (body, length, attempt) -> {
+                requests.increment();
+                try {
+                    raw.add(io.promethium.remote.wire.Snappy.decodedLength(body, length));
+                } catch (io.promethium.remote.wire.Snappy.SnappyException e) {
+                    throw new IllegalStateException(e);
+                }
+                return http.send(body, length, attempt);
+            };
+            QueueManager q = new QueueManager(s, db.walWatchable(), counting, List::of, 10_000);
             q.resetPosition(start);
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -76,9 +88,12 @@ public final class RemoteWriteBench {
             long cpu = os.getProcessCpuTime() - cpu0;
             q.close();
             System.out.printf("sent %,d samples (%,d series x %d) to %s with %d shards: %.3f s, %,.0f samples/s, "
-                            + "%.3f us CPU per sample sent, %,d bytes on the wire (%.2f bytes/sample), %d failed%n",
+                            + "%.3f us CPU per sample sent, %,d bytes on the wire (%.2f bytes/sample), %d requests of %,.0f bytes "
+                            + "(%,.0f before snappy), %d failed%n",
                     total, series, perSeries, url, shards, wall / 1e9, total / (wall / 1e9), cpu / 1e3 / total,
-                    q.metrics().bytesSent.sum(), q.metrics().bytesSent.sum() / (double) total, q.metrics().samplesFailed.sum());
+                    q.metrics().bytesSent.sum(), q.metrics().bytesSent.sum() / (double) total, requests.sum(),
+                    q.metrics().bytesSent.sum() / (double) requests.sum(), raw.sum() / (double) requests.sum(),
+                    q.metrics().samplesFailed.sum());
         }
     }
 

@@ -32,6 +32,8 @@ final class TestReceiver implements AutoCloseable {
 
     final ConcurrentLinkedQueue<Received> samples = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> metadata = new ConcurrentLinkedQueue<>();
+    /** Per accepted request with samples: its TimeSeries count and sample count. */
+    final ConcurrentLinkedQueue<int[]> shapes = new ConcurrentLinkedQueue<>();
     final ConcurrentHashMap<String, String> headers = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
@@ -89,11 +91,17 @@ final class TestReceiver implements AutoCloseable {
         try {
             byte[] raw = Snappy.decode(body, body.length, 64 << 20);
             List<Received> got = new ArrayList<>();
+            int[] shape = new int[2];
             new WriteRequestDecoder().decode(raw, raw.length, (labels, ts, vs, n, ex, exN) -> {
+                shape[0]++;
+                shape[1] += n;
                 for (int i = 0; i < n; i++) {
                     got.add(new Received(labels, ts[i], vs[i]));
                 }
             });
+            if (shape[0] > 0) {
+                shapes.add(shape);
+            }
             ProtoReader r = new ProtoReader(raw, 0, raw.length);
             while (r.hasMore()) {
                 int tag = r.tag();

@@ -17,7 +17,6 @@ import io.promethium.rules.RuleManager;
 import io.promethium.rules.internal.eval.EngineQueryRunner;
 import io.promethium.rules.internal.eval.RuleEnvironment;
 import io.promethium.rules.internal.manager.DefaultRuleManager;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -38,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  *
  * <p>Flags read (launcher framework properties): {@code promethium.flag.rules.alert.for-outage-tolerance},
  * {@code promethium.flag.rules.alert.for-grace-period}, {@code promethium.flag.rules.alert.resend-delay},
- * {@code promethium.flag.web.external-url} and {@code promethium.flag.web.listen-address}.
+ * {@code promethium.external-url} (resolved by the launcher).
  */
 @Component(immediate = true, service = {ConfigConsumer.class, RuleManager.class, Collector.class})
 public final class RulesComponent implements ConfigConsumer, RuleManager, Collector {
@@ -66,7 +65,7 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
                 this::notify,
                 System::currentTimeMillis,
                 Labels.EMPTY,
-                externalUrl(flags.apply("promethium.flag.web.external-url"), flags.apply("promethium.flag.web.listen-address")),
+                flags.apply("promethium.external-url"),
                 duration(flags, "rules.alert.resend-delay", RuleEnvironment.DEFAULT_RESEND_DELAY),
                 duration(flags, "rules.alert.for-outage-tolerance", RuleEnvironment.DEFAULT_OUTAGE_TOLERANCE),
                 duration(flags, "rules.alert.for-grace-period", RuleEnvironment.DEFAULT_GRACE_PERIOD));
@@ -83,25 +82,6 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--" + name + ": not a valid duration: " + v, e);
         }
-    }
-
-    /** Prometheus's default external URL: http://hostname:port of the listen address. */
-    static String externalUrl(String flag, String listenAddress) {
-        if (flag != null && !flag.isBlank()) {
-            String url = flag.strip();
-            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        }
-        String port = "9090";
-        if (listenAddress != null && listenAddress.lastIndexOf(':') >= 0) {
-            port = listenAddress.substring(listenAddress.lastIndexOf(':') + 1);
-        }
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "localhost";
-        }
-        return "http://" + host + ":" + port;
     }
 
     private void notify(List<Alert> alerts) {

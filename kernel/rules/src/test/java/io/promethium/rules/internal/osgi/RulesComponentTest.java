@@ -21,13 +21,6 @@ class RulesComponentTest {
     Path dir;
 
     @Test
-    void externalUrlComesFromTheFlagWithoutTrailingSlashElseFromTheListenPort() {
-        assertThat(RulesComponent.externalUrl("https://prom.example/sub/", null)).isEqualTo("https://prom.example/sub");
-        assertThat(RulesComponent.externalUrl("", "0.0.0.0:9191")).startsWith("http://").endsWith(":9191");
-        assertThat(RulesComponent.externalUrl(null, null)).endsWith(":9090");
-    }
-
-    @Test
     void withoutStorageOrEngineRulesReportTheMissingServiceAndResumeWhenBound() throws Exception {
         Files.writeString(dir.resolve("r.yml"), "groups:\n  - name: g\n    interval: 1s\n    rules:\n      - record: one\n        expr: vector(1)\n");
         RulesComponent component = new RulesComponent();

@@ -88,7 +88,10 @@ public final class SideBySide {
             for (Server s : servers) {
                 before.put(s.name(), new double[] {cpuSeconds(s.process().pid()), samples(s)});
             }
+            String loadBefore = loadAverage();
             sleep(o.window());
+            System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the window's start: %s, at its end: %s (2 cores shared)%n",
+                    loadBefore, loadAverage());
             for (Server s : servers) {
                 double cpu = cpuSeconds(s.process().pid()) - before.get(s.name())[0];
                 double samples = samples(s) - before.get(s.name())[1];
@@ -127,6 +130,7 @@ public final class SideBySide {
             targets.forEach(t -> t.stop(0));
         }
         print(figures);
+        System.out.printf(Locale.ROOT, "load average after the run: %s%n", loadAverage());
     }
 
     // ---- the page -------------------------------------------------------------------------
@@ -302,6 +306,16 @@ public final class SideBySide {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS; // utime, stime
+    }
+
+    /** The machine's load average, printed with the figures: they mean little without it. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
     }
 
     static long peakRss(long pid) throws IOException {

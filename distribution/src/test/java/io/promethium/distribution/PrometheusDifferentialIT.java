@@ -312,6 +312,10 @@ class PrometheusDifferentialIT {
         q.add("rate(diff_requests_total[5m] offset 2m)");
         q.add("diff_temperature[5m]");
         q.add("diff_temperature[2m] offset 1m");
+        // Series that collide once the name is dropped: an error without delayed name removal.
+        q.add("sum(count_over_time({__name__=~\"diff_latency_seconds_(sum|count)\"}[5m]))");
+        q.add("-{__name__=~\"diff_latency_seconds_(sum|count)\"}");
+        q.add("sum(rate({__name__=~\"diff_latency_seconds_(sum|count)\"}[5m]))");
         // Bad queries: parse and type errors.
         q.addAll(List.of("sum(", "diff_up{", "rate(diff_up)", "unknown_fn(diff_up)", "diff_up[5m] + 1", "1 +", "{}",
                 "sum by (instance) diff_up", "topk(diff_up, 2)", "\"a\" + 1", "diff_up offset", "diff_up[5x]", ""));

@@ -17,11 +17,14 @@ public interface HttpExchange {
     /** {@code GET}, {@code POST}, ... in upper case. */
     String method();
 
-    /** The decoded request path, from the root ({@code /metrics/job/a}). */
+    /**
+     * The decoded request path, from the root of the server's routes ({@code /metrics/job/a}):
+     * without the server's {@code --web.route-prefix}, which every route is mounted under.
+     */
     String path();
 
     /**
-     * The request path as sent, still percent-encoded. (An encoded {@code /} inside a segment is
+     * The request path as sent, still percent-encoded, without the route prefix. (An encoded {@code /} inside a segment is
      * refused by the server with 400 before it reaches a route, as an ambiguous path.)
      */
     String rawPath();

@@ -116,6 +116,24 @@ class NotifierManagerTest {
     }
 
     @Test
+    void aBacklogIsSentInBatchesOfAtMostTheBatchSize() throws Exception {
+        int port = startServer(true);
+        manager = new NotifierManager(100, 3, true);
+        manager.applyConfig(config("127.0.0.1:" + port, "", HttpClientConfig.DEFAULT, Duration.ofSeconds(30), List.of(), List.of()));
+        manager.send(List.of(alert("first")));
+        await(() -> bodies.size() == 1);
+        // While the Alertmanager holds the first post, seven more alerts queue up.
+        List<Alert> backlog = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            backlog.add(alert("b" + i));
+        }
+        manager.send(backlog);
+        release.countDown();
+        await(() -> bodies.size() == 4);
+        assertThat(bodies.subList(1, 4)).extracting(b -> b.split("\"alertname\"").length - 1).containsExactly(3, 3, 1);
+    }
+
+    @Test
     void alertRelabelConfigsDropAndRewriteAlerts() throws Exception {
         int port = startServer(false);
         manager = new NotifierManager(100, true);

@@ -49,8 +49,8 @@ final class Flags {
         s.add(new Spec("web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true));
         s.add(new Spec("web.enable-admin-api", "false", "Enable API endpoints for admin control actions, including plugin install.", true));
         s.add(new Spec("web.enable-remote-write-receiver", "false", "Enable API endpoint accepting remote write requests.", true));
-        s.add(new Spec("web.max-connections", "512", "Maximum number of simultaneous connections.", false));
-        s.add(new Spec("web.read-timeout", "5m", "Maximum duration before timing out read of the request.", false));
+        s.add(new Spec("web.max-connections", "512", "Maximum number of simultaneous connections (0: no limit); more wait to be accepted.", false));
+        s.add(new Spec("web.read-timeout", "5m", "Maximum duration before timing out read of the request, and closing idle connections.", false));
         s.add(new Spec("query.lookback-delta", "5m", "The maximum lookback duration for retrieving metrics during expression evaluations.", false));
         s.add(new Spec("query.timeout", "2m", "Maximum time a query may take before being aborted.", false));
         s.add(new Spec("query.max-concurrency", "20", "Maximum number of queries executed concurrently.", false));
@@ -161,6 +161,9 @@ final class Flags {
             }
             if (PrometheusFlags.FEATURES_NOT_YET.contains(name)) {
                 throw new UsageException("--enable-feature=" + name + ": this Prometheus feature is not supported by Promethium yet");
+            }
+            if (PrometheusFlags.FEATURES_IMPLEMENTED.contains(name)) {
+                continue;
             }
             java.util.logging.Logger.getLogger(Flags.class.getName()).warning("Unknown option for --enable-feature: " + name);
         }

@@ -17,18 +17,17 @@ final class PrometheusFlags {
     /** Flags of Prometheus 3 not implemented yet. */
     static final Set<String> NOT_YET = Set.of(
             "config.auto-reload-interval",
-            "web.max-notifications-subscribers", "web.route-prefix", "web.user-assets",
+            "web.max-notifications-subscribers",
             "web.remote-write-receiver.accepted-protobuf-messages", "web.enable-otlp-receiver",
-            "web.console.templates", "web.console.libraries", "web.page-title", "web.cors.origin",
-            "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.wal-compression",
-            "storage.tsdb.wal-compression-type", "storage.tsdb.wal-segment-size", "storage.tsdb.samples-per-chunk",
+            "web.console.templates", "web.console.libraries",
+            "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.wal-segment-size", "storage.tsdb.samples-per-chunk",
             "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.enable-overlapping-compaction",
             "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
-            "storage.agent.path", "storage.agent.wal-compression", "storage.agent.retention.min-time",
+            "storage.agent.path", "storage.agent.retention.min-time",
             "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
             "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
             "storage.remote.read-max-bytes-in-frame",
-            "rules.max-concurrent-evals", "alertmanager.notification-batch-size",
+            "rules.max-concurrent-evals",
             "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
             "write-documentation");
 
@@ -43,10 +42,13 @@ final class PrometheusFlags {
             "exemplar-storage", "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
             "auto-gomaxprocs", "auto-reload-config", "concurrent-rule-eval", "created-timestamp-zero-ingestion",
             "delayed-compaction", "native-histograms", "otlp-write-receiver", "otlp-deltatocumulative",
-            "promql-experimental-functions", "promql-per-step-stats", "promql-delayed-name-removal",
-            "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
+            "promql-per-step-stats", "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
+
+    /** Feature names of {@code --enable-feature} that bundles implement (read from {@code promethium.flag.enable-feature}). */
+    static final Set<String> FEATURES_IMPLEMENTED = Set.of(
+            "promql-experimental-functions", "promql-delayed-name-removal");
 
     /** The message for a flag the launcher does not know, or {@code null} if Prometheus has no such flag either. */
     static String unsupported(String name) {

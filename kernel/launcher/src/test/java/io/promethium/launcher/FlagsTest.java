@@ -58,8 +58,8 @@ class FlagsTest {
 
     @Test
     void prometheusFlagsNotImplementedYetAreRefusedSayingSoNotUnknown() {
-        assertThatThrownBy(() -> Flags.parse(specs, List.of("--web.page-title=x")))
-                .hasMessageContaining("--web.page-title of Prometheus is not supported by Promethium yet");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--web.console.templates=x")))
+                .hasMessageContaining("--web.console.templates of Prometheus is not supported by Promethium yet");
         assertThatThrownBy(() -> Flags.parse(specs, List.of("--auto-gomemlimit.ratio=0.8")))
                 .hasMessageContaining("Go runtime setting");
     }

@@ -116,7 +116,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
                 int next = new WalReader(metrics).replay(walDir, new Replayer());
-                opened = new Wal(walDir, opener, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next);
+                opened = new Wal(walDir, opener, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next,
+                        options.walCompression());
                 head.setWal(opened);
             }
         } catch (IOException | RuntimeException e) {

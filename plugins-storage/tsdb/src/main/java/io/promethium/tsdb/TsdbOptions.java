@@ -25,10 +25,12 @@ import java.time.Duration;
  *     31 d at most (Prometheus's default)
  * @param lockFile whether the data directory is locked against a second process (off only for
  *     file systems without locks, as Prometheus's {@code --storage.tsdb.no-lockfile})
+ * @param walCompression how new WAL records are compressed (snappy by default, as Prometheus);
+ *     a WAL written with another setting or none still replays
  */
 public record TsdbOptions(Path path, Duration retention, long retentionBytes, Duration outOfOrderWindow, Duration blockDuration,
         boolean walEnabled, boolean walSyncOnCommit, long walSegmentBytes, Duration compactionInterval,
-        Duration maxBlockDuration, boolean lockFile) {
+        Duration maxBlockDuration, boolean lockFile, WalCompression walCompression) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
     public static final Duration DEFAULT_BLOCK_DURATION = Duration.ofHours(2);
@@ -41,6 +43,7 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
         requireNonNull(blockDuration, "blockDuration is null");
         requireNonNull(compactionInterval, "compactionInterval is null");
         requireNonNull(maxBlockDuration, "maxBlockDuration is null");
+        requireNonNull(walCompression, "walCompression is null");
         if (!maxBlockDuration.isZero() && maxBlockDuration.compareTo(blockDuration) < 0) {
             throw new IllegalArgumentException("maxBlockDuration " + maxBlockDuration + " is below the block duration " + blockDuration);
         }
@@ -61,51 +64,56 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
     /** Prometheus's defaults for a data directory. */
     public static TsdbOptions defaults(Path path) {
         return new TsdbOptions(path, DEFAULT_RETENTION, 0, Duration.ZERO, DEFAULT_BLOCK_DURATION, true, false,
-                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1), Duration.ZERO, true);
+                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1), Duration.ZERO, true, WalCompression.SNAPPY);
     }
 
     public TsdbOptions withRetention(Duration value) {
         return new TsdbOptions(path, value, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withRetentionBytes(long value) {
         return new TsdbOptions(path, retention, value, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withOutOfOrderWindow(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, value, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withBlockDuration(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, value, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withWal(boolean enabled, boolean syncOnCommit) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, enabled, syncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withWalSegmentBytes(long value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                value, compactionInterval, maxBlockDuration, lockFile);
+                value, compactionInterval, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withCompactionInterval(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, value, maxBlockDuration, lockFile);
+                walSegmentBytes, value, maxBlockDuration, lockFile, walCompression);
     }
 
     public TsdbOptions withMaxBlockDuration(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, value, lockFile);
+                walSegmentBytes, compactionInterval, value, lockFile, walCompression);
     }
 
     public TsdbOptions withLockFile(boolean value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, value);
+                walSegmentBytes, compactionInterval, maxBlockDuration, value, walCompression);
+    }
+
+    public TsdbOptions withWalCompression(WalCompression value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, value);
     }
 }

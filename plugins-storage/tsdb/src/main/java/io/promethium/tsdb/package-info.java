@@ -4,7 +4,7 @@
  * {@link io.promethium.api.storage.Storage}. {@link io.promethium.tsdb.TsdbOptions} configures it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.tsdb;
 
 import org.osgi.annotation.bundle.Export;

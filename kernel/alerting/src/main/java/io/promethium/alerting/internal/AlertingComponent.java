@@ -22,7 +22,8 @@ import org.osgi.service.component.annotations.Reference;
  * The notifier as a DS component: follows the config's {@code alerting} section and every
  * discovery plugin; offers {@link AlertSender} to the rules bundle. Reads the launcher flags
  * {@code promethium.flag.alertmanager.notification-queue-capacity} (10000) and
- * {@code promethium.flag.alertmanager.drain-notification-queue-on-shutdown} (true).
+ * {@code promethium.flag.alertmanager.drain-notification-queue-on-shutdown} (true), and its own
+ * {@code promethium.flag.alertmanager.notification-batch-size} (256, declared in its bnd.bnd).
  *
  * <p>The public no-argument constructor is for {@link java.util.ServiceLoader} (defaults).
  */
@@ -30,6 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class AlertingComponent implements ConfigConsumer, AlertSender, AlertmanagerTargets, Collector {
 
     static final String CAPACITY_FLAG = "promethium.flag.alertmanager.notification-queue-capacity";
+    static final String BATCH_FLAG = "promethium.flag.alertmanager.notification-batch-size";
     static final String DRAIN_FLAG = "promethium.flag.alertmanager.drain-notification-queue-on-shutdown";
 
     private final NotifierManager manager;
@@ -45,21 +47,26 @@ public final class AlertingComponent implements ConfigConsumer, AlertSender, Ale
     @Activate
     public AlertingComponent(BundleContext context, @Reference DiscoveryService discovery) {
         this.manager = new NotifierManager(capacity(context.getProperty(CAPACITY_FLAG)),
+                positive("alertmanager.notification-batch-size", context.getProperty(BATCH_FLAG), NotifierManager.MAX_BATCH),
                 !"false".equalsIgnoreCase(String.valueOf(context.getProperty(DRAIN_FLAG))), discovery);
     }
 
     static int capacity(String flag) {
+        return positive("alertmanager.notification-queue-capacity", flag, 10_000);
+    }
+
+    static int positive(String name, String flag, int fallback) {
         if (flag == null || flag.isBlank()) {
-            return 10_000;
+            return fallback;
         }
         try {
             int v = Integer.parseInt(flag.strip());
             if (v < 1) {
-                throw new IllegalArgumentException("--alertmanager.notification-queue-capacity must be positive: " + flag);
+                throw new IllegalArgumentException("--" + name + " must be positive: " + flag);
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--alertmanager.notification-queue-capacity is not an integer: " + flag, e);
+            throw new IllegalArgumentException("--" + name + " is not an integer: " + flag, e);
         }
     }
 

@@ -33,7 +33,8 @@ import java.util.logging.Logger;
 
 /**
  * Prometheus's notifier: a bounded queue of alerts (oldest dropped when full, and counted) and a
- * dispatcher that sends batches of up to {@value #MAX_BATCH} to every Alertmanager of every set,
+ * dispatcher that sends batches of up to {@code --alertmanager.notification-batch-size} (default
+ * {@value #MAX_BATCH}) to every Alertmanager of every set,
  * each post on its own virtual thread with the set's timeout. {@link #send} never blocks, so a
  * slow or dead Alertmanager never holds up rule evaluation.
  */
@@ -43,6 +44,7 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
     static final int MAX_BATCH = 256;
 
     private final int capacity;
+    private final int batchSize;
     private final ArrayDeque<Alert> queue = new ArrayDeque<>();
     /** Guards {@link #queue}; a lock rather than a monitor so the waiting virtual thread never pins its carrier (Java 21). */
     private final ReentrantLock queueLock = new ReentrantLock();
@@ -65,22 +67,36 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
 
     /** A notifier with a discovery manager of its own (flat class path, tests): add plugins with {@link #addDiscovererFactory}. */
     public NotifierManager(int capacity, boolean drainOnShutdown) {
-        this(capacity, drainOnShutdown, new DiscoveryManager(Duration.ofSeconds(5), new PluginMetricsRegistry(),
+        this(capacity, MAX_BATCH, drainOnShutdown);
+    }
+
+    /** As {@link #NotifierManager(int, boolean)}, sending at most {@code batchSize} alerts per post. */
+    public NotifierManager(int capacity, int batchSize, boolean drainOnShutdown) {
+        this(capacity, batchSize, drainOnShutdown, new DiscoveryManager(Duration.ofSeconds(5), new PluginMetricsRegistry(),
                 new KernelHttpClientFactory()), true);
     }
 
     /** A notifier fed by a shared discovery service. */
     public NotifierManager(int capacity, boolean drainOnShutdown, DiscoveryService discovery) {
-        this(capacity, drainOnShutdown, discovery, false);
+        this(capacity, MAX_BATCH, drainOnShutdown, discovery, false);
     }
 
-    private NotifierManager(int capacity, boolean drainOnShutdown, DiscoveryService discovery, boolean owned) {
+    /** A notifier fed by a shared discovery service, sending at most {@code batchSize} alerts per post. */
+    public NotifierManager(int capacity, int batchSize, boolean drainOnShutdown, DiscoveryService discovery) {
+        this(capacity, batchSize, drainOnShutdown, discovery, false);
+    }
+
+    private NotifierManager(int capacity, int batchSize, boolean drainOnShutdown, DiscoveryService discovery, boolean owned) {
         this.discovery = java.util.Objects.requireNonNull(discovery, "discovery is null");
         this.ownDiscovery = owned ? (DiscoveryManager) discovery : null;
         if (capacity < 1) {
             throw new IllegalArgumentException("notification queue capacity must be positive: " + capacity);
         }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("notification batch size must be positive: " + batchSize);
+        }
         this.capacity = capacity;
+        this.batchSize = batchSize;
         this.drainOnShutdown = drainOnShutdown;
         this.dispatcher = Thread.ofVirtual().name("alert-dispatcher").start(this::dispatch);
     }
@@ -201,7 +217,7 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
 
     private void dispatch() {
         while (true) {
-            List<Alert> batch = new ArrayList<>(MAX_BATCH);
+            List<Alert> batch = new ArrayList<>(Math.min(batchSize, MAX_BATCH));
             queueLock.lock();
             try {
                 while (queue.isEmpty() && running.get()) {
@@ -219,7 +235,7 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
                 if (!running.get() && !drainOnShutdown) {
                     return;
                 }
-                while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
+                while (batch.size() < batchSize && !queue.isEmpty()) {
                     batch.add(queue.pollFirst());
                 }
             } finally {

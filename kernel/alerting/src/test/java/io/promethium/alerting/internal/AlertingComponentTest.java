@@ -14,4 +14,12 @@ class AlertingComponentTest {
         assertThatThrownBy(() -> AlertingComponent.capacity("many")).hasMessageContaining("not an integer: many");
         assertThatThrownBy(() -> AlertingComponent.capacity("0")).hasMessageContaining("must be positive");
     }
+
+    @Test
+    void batchSizeFlagDefaultsTo256AndMustBeAPositiveInteger() {
+        assertThat(AlertingComponent.positive("alertmanager.notification-batch-size", null, NotifierManager.MAX_BATCH)).isEqualTo(256);
+        assertThat(AlertingComponent.positive("alertmanager.notification-batch-size", "10", 256)).isEqualTo(10);
+        assertThatThrownBy(() -> AlertingComponent.positive("alertmanager.notification-batch-size", "-1", 256))
+                .hasMessageContaining("--alertmanager.notification-batch-size must be positive");
+    }
 }

@@ -1,6 +1,7 @@
 package io.promethium.promql.engine;
 
 import java.time.Duration;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,14 +12,26 @@ import static java.util.Objects.requireNonNull;
  * @param timeout how long a query may run, waiting for a slot included (default 2 m)
  * @param maxConcurrent queries evaluated at once (default 20)
  * @param maxSamples samples a query may hold in memory at once (default 50,000,000)
+ * @param features the PromQL features of Prometheus's {@code --enable-feature} that are on
+ *     ({@link #EXPERIMENTAL_FUNCTIONS}, {@link #DELAYED_NAME_REMOVAL};
+ *     none by default, as in Prometheus); names the engine does not know are ignored
+ * @since 1.1
  */
-public record EngineOptions(Duration lookbackDelta, Duration timeout, int maxConcurrent, long maxSamples) {
+public record EngineOptions(Duration lookbackDelta, Duration timeout, int maxConcurrent, long maxSamples, Set<String> features) {
 
-    public static final EngineOptions DEFAULTS = new EngineOptions(Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 50_000_000L);
+    /** Experimental functions and aggregations ({@code limitk}, {@code sort_by_label}, {@code info}, ...). */
+    public static final String EXPERIMENTAL_FUNCTIONS = "promql-experimental-functions";
+    /** The metric name is removed at the end of evaluation, so same-labelled intermediate series do not collide. */
+    public static final String DELAYED_NAME_REMOVAL = "promql-delayed-name-removal";
+    /** The PromQL features this engine implements, by their {@code --enable-feature} names. */
+    public static final Set<String> SUPPORTED_FEATURES = Set.of(EXPERIMENTAL_FUNCTIONS, DELAYED_NAME_REMOVAL);
+
+    public static final EngineOptions DEFAULTS = new EngineOptions(Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 50_000_000L, Set.of());
 
     public EngineOptions {
         requireNonNull(lookbackDelta, "lookbackDelta is null");
         requireNonNull(timeout, "timeout is null");
+        features = Set.copyOf(requireNonNull(features, "features is null"));
         if (lookbackDelta.isNegative() || lookbackDelta.isZero()) {
             throw new IllegalArgumentException("lookbackDelta must be positive: " + lookbackDelta);
         }
@@ -33,19 +46,34 @@ public record EngineOptions(Duration lookbackDelta, Duration timeout, int maxCon
         }
     }
 
+    /** Settings without any feature enabled (the 1.0 constructor). */
+    public EngineOptions(Duration lookbackDelta, Duration timeout, int maxConcurrent, long maxSamples) {
+        this(lookbackDelta, timeout, maxConcurrent, maxSamples, Set.of());
+    }
+
+    /** Whether the feature of that {@code --enable-feature} name is on. */
+    public boolean enabled(String feature) {
+        return features.contains(feature);
+    }
+
     public EngineOptions withLookbackDelta(Duration value) {
-        return new EngineOptions(value, timeout, maxConcurrent, maxSamples);
+        return new EngineOptions(value, timeout, maxConcurrent, maxSamples, features);
     }
 
     public EngineOptions withTimeout(Duration value) {
-        return new EngineOptions(lookbackDelta, value, maxConcurrent, maxSamples);
+        return new EngineOptions(lookbackDelta, value, maxConcurrent, maxSamples, features);
     }
 
     public EngineOptions withMaxConcurrent(int value) {
-        return new EngineOptions(lookbackDelta, timeout, value, maxSamples);
+        return new EngineOptions(lookbackDelta, timeout, value, maxSamples, features);
     }
 
     public EngineOptions withMaxSamples(long value) {
-        return new EngineOptions(lookbackDelta, timeout, maxConcurrent, value);
+        return new EngineOptions(lookbackDelta, timeout, maxConcurrent, value, features);
+    }
+
+    /** @since 1.1 */
+    public EngineOptions withFeatures(Set<String> value) {
+        return new EngineOptions(lookbackDelta, timeout, maxConcurrent, maxSamples, value);
     }
 }

@@ -49,6 +49,29 @@ class QueryEngineTest {
     }
 
     @Test
+    void seriesCollidingOnceTheNameIsDroppedAreAnErrorUnlessNameRemovalIsDelayed() {
+        InMemoryStorage storage = new InMemoryStorage();
+        for (int i = 0; i < 10; i++) {
+            storage.add(Labels.of("__name__", "a", "job", "node"), i * 60_000L, i);
+            storage.add(Labels.of("__name__", "b", "job", "node"), i * 60_000L, i);
+        }
+        String query = "sum(count_over_time({job=\"node\"}[1h]))";
+        assertThatThrownBy(() -> engine.instantQuery(storage, query, 600_000))
+                .isInstanceOf(QueryException.class).hasMessage("vector cannot contain metrics with the same labelset");
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "sum(-{job=\"node\"})", 0, 600_000, 60_000))
+                .hasMessage("vector cannot contain metrics with the same labelset");
+        QueryEngine delayed = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.DELAYED_NAME_REMOVAL)));
+        assertThat(((InstantVector) delayed.instantQuery(storage, query, 600_000).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.v()).isEqualTo(20.0));
+        // Same labels at different steps merge into one series, as in Prometheus.
+        InMemoryStorage apart = new InMemoryStorage();
+        apart.add(Labels.of("__name__", "a", "job", "node"), 0, 1);
+        apart.add(Labels.of("__name__", "b", "job", "node"), 600_000, 2);
+        RangeMatrix m = (RangeMatrix) engine.rangeQuery(apart, "-{job=\"node\"}", 0, 600_000, 600_000).value();
+        assertThat(m.series()).singleElement().satisfies(s -> assertThat(s.length()).isEqualTo(2));
+    }
+
+    @Test
     void staleMarkerEndsTheSeriesAtOnce() {
         InMemoryStorage storage = new InMemoryStorage();
         Labels l = Labels.of("__name__", "up");

@@ -15,6 +15,7 @@ import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
+import io.promethium.tsdb.WalCompression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,6 +177,23 @@ class QueueManagerTest {
         }
         assertThat(bySeries).hasSize(4).allSatisfy((labels, times) -> assertThat(times).hasSize(25).isSorted());
         assertThat(q.metrics().samplesSent.sum()).isEqualTo(100);
+    }
+
+    @Test
+    void aZstdCompressedWalIsFollowedAndSentWhole() throws Exception {
+        // The default WAL is snappy-compressed (every other test here); this one reopens with zstd.
+        db.close();
+        db = Tsdb.open(TsdbOptions.defaults(dir).withCompactionInterval(Duration.ZERO).withWal(true, false)
+                .withWalCompression(WalCompression.ZSTD).withWalSegmentBytes(64 << 10));
+        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        for (int t = 1; t <= 40; t++) {
+            append(50, t * 1000L, t + 0.5);
+        }
+        await(() -> receiver.samples.size() == 40 * 50, Duration.ofSeconds(20));
+        assertThat(keys()).hasSize(40 * 50);
+        assertThat(receiver.samples).anyMatch(r -> r.t() == 33_000L && r.v() == 33.5
+                && r.labels().equals(Labels.of("__name__", "m", "replica", "a", "s", "12")));
+        assertThat(q.metrics().samplesSent.sum()).isEqualTo(40 * 50);
     }
 
     @Test

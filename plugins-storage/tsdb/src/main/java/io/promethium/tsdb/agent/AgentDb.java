@@ -12,6 +12,7 @@ import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.WalWatchable;
+import io.promethium.tsdb.WalCompression;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
@@ -52,9 +53,10 @@ public final class AgentDb implements Storage, AutoCloseable {
 
     /** Agent mode's settings (Prometheus's {@code --storage.agent.*} flags). */
     public record Options(Path path, long walSegmentBytes, Duration truncateFrequency, Duration minTime, Duration maxTime,
-                          boolean lockFile) {
+                          boolean lockFile, WalCompression walCompression) {
         public static Options defaults(Path path) {
-            return new Options(path, 128L << 20, Duration.ofHours(2), Duration.ofMinutes(5), Duration.ofHours(4), true);
+            return new Options(path, 128L << 20, Duration.ofHours(2), Duration.ofMinutes(5), Duration.ofHours(4), true,
+                    WalCompression.SNAPPY);
         }
     }
 
@@ -130,7 +132,7 @@ public final class AgentDb implements Storage, AutoCloseable {
             public void tombstone(long ref, long mint, long maxt) {
             }
         });
-        this.wal = new Wal(walDir, FileOpener.DEFAULT, walMetrics, options.walSegmentBytes(), false, next);
+        this.wal = new Wal(walDir, FileOpener.DEFAULT, walMetrics, options.walSegmentBytes(), false, next, options.walCompression());
         this.sync = new PeriodicSync(wal, Duration.ofSeconds(1));
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-wal-truncation " + options.path());

@@ -3,6 +3,7 @@ package io.promethium.tsdb.agent;
 import io.promethium.api.config.ByteSizes;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
+import io.promethium.tsdb.WalCompression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -25,8 +26,9 @@ public final class AgentFlags {
         if (segment != 0 && (segment < 10L << 20 || segment > 256L << 20)) {
             throw new ConfigException("--storage.agent.wal-segment-size: must be between 10MB and 256MB, got " + segment);
         }
-        if (Boolean.parseBoolean(value(property, "storage.agent.wal-compression", "false"))) {
-            throw new ConfigException("--storage.agent.wal-compression: Promethium's WAL is not compressed; drop the flag or set it to false");
+        String compress = value(property, "storage.agent.wal-compression", "true");
+        if (!compress.equalsIgnoreCase("true") && !compress.equalsIgnoreCase("false")) {
+            throw new ConfigException("--storage.agent.wal-compression: expected true or false, got \"" + compress + "\"");
         }
         Duration frequency = duration(property, "storage.agent.wal-truncate-frequency", "2h");
         Duration min = duration(property, "storage.agent.retention.min-time", "5m");
@@ -38,7 +40,8 @@ public final class AgentFlags {
             throw new ConfigException("--storage.agent.wal-truncate-frequency must be positive");
         }
         return new AgentDb.Options(d.path(), segment == 0 ? d.walSegmentBytes() : segment, frequency, min, max,
-                !Boolean.parseBoolean(value(property, "storage.agent.no-lockfile", "false")));
+                !Boolean.parseBoolean(value(property, "storage.agent.no-lockfile", "false")),
+                Boolean.parseBoolean(compress) ? WalCompression.SNAPPY : WalCompression.NONE);
     }
 
     private static String value(UnaryOperator<String> property, String name, String def) {

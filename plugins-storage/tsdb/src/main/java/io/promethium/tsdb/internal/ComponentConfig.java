@@ -4,6 +4,7 @@ import io.promethium.api.config.ByteSizes;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.tsdb.TsdbOptions;
+import io.promethium.tsdb.WalCompression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,8 +13,8 @@ import java.util.Map;
  * Turns the component's String properties into {@link TsdbOptions}: {@code path} (required),
  * {@code retentionTime} ("15d"), {@code retentionSize} ("0" = off, "512MB"), {@code outOfOrderTimeWindow}
  * ("0s"), {@code blockDuration} ("2h"), {@code walSyncOnCommit} ("false": commits reach the OS,
- * fsync in the background; "true": every commit waits for fsync). Errors name the property and
- * the bad value.
+ * fsync in the background; "true": every commit waits for fsync), {@code walCompression} ("true")
+ * and {@code walCompressionType} ("snappy" or "zstd"). Errors name the property and the bad value.
  */
 public final class ComponentConfig {
 
@@ -25,7 +26,9 @@ public final class ComponentConfig {
             "walSyncOnCommit", "storage.tsdb.wal-sync-on-commit",
             "blockDuration", "storage.tsdb.min-block-duration",
             "maxBlockDuration", "storage.tsdb.max-block-duration",
-            "noLockfile", "storage.tsdb.no-lockfile");
+            "noLockfile", "storage.tsdb.no-lockfile",
+            "walCompression", "storage.tsdb.wal-compression",
+            "walCompressionType", "storage.tsdb.wal-compression-type");
 
     private ComponentConfig() {
     }
@@ -56,7 +59,23 @@ public final class ComponentConfig {
                 .withBlockDuration(duration(props, "blockDuration", "2h"))
                 .withWal(true, bool(props, "walSyncOnCommit", "false"))
                 .withMaxBlockDuration(duration(props, "maxBlockDuration", "0s"))
-                .withLockFile(!bool(props, "noLockfile", "false"));
+                .withLockFile(!bool(props, "noLockfile", "false"))
+                .withWalCompression(compression(props));
+    }
+
+    private static WalCompression compression(Map<String, ?> props) throws ConfigException {
+        String type = string(props, "walCompressionType", "snappy");
+        WalCompression parsed;
+        try {
+            parsed = WalCompression.parse(type.isEmpty() ? "snappy" : type);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name("walCompressionType") + ": " + e.getMessage());
+        }
+        if (parsed == WalCompression.NONE) {
+            throw new ConfigException(name("walCompressionType") + ": expected snappy or zstd, got \"" + type
+                    + "\" (turn compression off with --storage.tsdb.wal-compression=false)");
+        }
+        return bool(props, "walCompression", "true") ? parsed : WalCompression.NONE;
     }
 
     private static boolean bool(Map<String, ?> props, String key, String def) throws ConfigException {

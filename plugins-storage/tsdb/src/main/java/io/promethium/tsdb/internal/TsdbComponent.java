@@ -49,7 +49,7 @@ import org.osgi.service.component.annotations.Modified;
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class}, property = "storage.type=tsdb")
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
-        "walSyncOnCommit"};
+        "walSyncOnCommit", "walCompression", "walCompressionType"};
 
     private volatile Tsdb tsdb;
     /** Agent mode ({@code --agent}): the WAL-only storage instead of the TSDB. */
@@ -111,7 +111,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         TsdbOptions next = ComponentConfig.parse(properties);
         TsdbOptions now = current.options();
         if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())
-                || next.walSyncOnCommit() != now.walSyncOnCommit()) {
+                || next.walSyncOnCommit() != now.walSyncOnCommit() || next.walCompression() != now.walCompression()) {
             // These (and the WAL sync policy) need a reopen; DS modified cannot do that atomically, so reopen here.
             deactivate();
             activate(properties);

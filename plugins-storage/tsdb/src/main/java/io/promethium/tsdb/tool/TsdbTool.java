@@ -11,6 +11,7 @@ import java.util.List;
  *   list DIR                                  list blocks
  *   analyze DIR                               cardinality and churn of the newest block
  *   bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
+ *   bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
  * </pre>
  * Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage (usage on stderr).
  */
@@ -22,6 +23,8 @@ public final class TsdbTool {
               analyze DIR                               label cardinality of the newest block
               bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
                                                         ingest/compaction/query benchmark (prints a table)
+              bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
+                                                        WAL bytes and replay time per compression (prints a table)
             """;
 
     private TsdbTool() {
@@ -48,6 +51,18 @@ public final class TsdbTool {
             }
             if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("write")) {
                 WriteBench bench = new WriteBench(out);
+                try {
+                    bench.parse(args.subList(2, args.size()));
+                } catch (IllegalArgumentException e) {
+                    err.println(e.getMessage());
+                    err.print(USAGE);
+                    return 2;
+                }
+                bench.run();
+                return 0;
+            }
+            if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("wal")) {
+                WalBench bench = new WalBench(out);
                 try {
                     bench.parse(args.subList(2, args.size()));
                 } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.WalVisitor;
 import io.promethium.api.storage.WalWatchable;
+import io.promethium.tsdb.WalCompression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ class AgentDbTest {
     Path dir;
 
     private AgentDb.Options options() {
-        return new AgentDb.Options(dir, 1 << 20, Duration.ofHours(2), Duration.ofMinutes(5), Duration.ofHours(4), true);
+        return new AgentDb.Options(dir, 1 << 20, Duration.ofHours(2), Duration.ofMinutes(5), Duration.ofHours(4), true,
+                WalCompression.SNAPPY);
     }
 
     private static List<String> follow(WalWatchable log, WalPosition from) throws Exception {
@@ -106,7 +108,10 @@ class AgentDbTest {
         props.put("promethium.flag.storage.agent.retention.min-time", "2h");
         assertThatThrownBy(() -> AgentFlags.parse(props::get)).hasMessageContaining("--storage.agent.retention.min-time");
         props.remove("promethium.flag.storage.agent.retention.min-time");
-        props.put("promethium.flag.storage.agent.wal-compression", "true");
+        assertThat(o.walCompression()).isEqualTo(WalCompression.SNAPPY);
+        props.put("promethium.flag.storage.agent.wal-compression", "false");
+        assertThat(AgentFlags.parse(props::get).walCompression()).isEqualTo(WalCompression.NONE);
+        props.put("promethium.flag.storage.agent.wal-compression", "yes");
         assertThatThrownBy(() -> AgentFlags.parse(props::get)).hasMessageContaining("--storage.agent.wal-compression");
     }
 }

@@ -74,7 +74,14 @@ class ConformanceTest {
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicInteger knownFailing = new AtomicInteger();
     private final Map<String, AtomicInteger> skipReasons = new java.util.concurrent.ConcurrentSkipListMap<>();
-    private final QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withTimeout(Duration.ofSeconds(30)));
+    /**
+     * The features Prometheus's test harness (promqltest) turns on for these scripts: the parser's
+     * experimental functions and duration expressions, the engine's delayed name removal.
+     */
+    static final java.util.Set<String> HARNESS_FEATURES = EngineOptions.SUPPORTED_FEATURES;
+
+    private final QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withTimeout(Duration.ofSeconds(30))
+            .withFeatures(HARNESS_FEATURES));
     private final Map<String, String> knownFailures = loadKnownFailures();
 
     static Path conformanceDir() {

@@ -59,7 +59,7 @@ class EngineFuzzTest {
             }
         }
         assertThat(queries).isNotEmpty();
-        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(200_000).withTimeout(Duration.ofSeconds(2)));
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(ConformanceTest.HARNESS_FEATURES).withMaxSamples(200_000).withTimeout(Duration.ofSeconds(2)));
         // 8 s locally; a fixed count under CI.
         FuzzRun run = FuzzRun.configure("promql.engine.fuzz", 20261121L, 20_000, Duration.ofSeconds(8)).start();
         SplittableRandom random = new SplittableRandom(run.seed());

@@ -28,7 +28,7 @@ class RangeModeConsistencyTest {
     @Test
     void rangeQueryStepsEqualInstantQueries() throws Exception {
         Path dir = ConformanceTest.conformanceDir();
-        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(ConformanceTest.HARNESS_FEATURES));
         int checked = 0;
         List<String> failures = new java.util.ArrayList<>();
         for (String file : List.of("functions.test", "aggregators.test", "operators.test", "subquery.test", "at_modifier.test",

@@ -30,7 +30,11 @@ final class ServletExchange implements HttpExchange {
     }
 
     static String decodedPath(HttpServletRequest request) {
-        String raw = request.getRequestURI();
+        // Relative to the route prefix (the servlet context path), as the routes are mounted.
+        String raw = request.getRequestURI().substring(request.getContextPath().length());
+        if (raw.isEmpty()) {
+            raw = "/";
+        }
         // Percent-decoding only: '+' is a literal in a path.
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
@@ -47,7 +51,8 @@ final class ServletExchange implements HttpExchange {
 
     @Override
     public String rawPath() {
-        return request.getRequestURI();
+        String raw = request.getRequestURI().substring(request.getContextPath().length());
+        return raw.isEmpty() ? "/" : raw;
     }
 
     @Override

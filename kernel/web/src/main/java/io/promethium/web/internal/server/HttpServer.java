@@ -3,10 +3,12 @@ package io.promethium.web.internal.server;
 import io.promethium.config.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -34,6 +36,18 @@ public final class HttpServer {
 
     public HttpServer(String listenAddress, ResourceConfig application, jakarta.servlet.Filter routes, WebConfigFile webConfig,
                long readTimeoutMillis, int maxConnections) throws Exception {
+        this(listenAddress, application, List.of(routes), webConfig, readTimeoutMillis, maxConnections, "/");
+    }
+
+    /**
+     * @param filters        servlet filters run, in order, before the JAX-RS application
+     * @param maxConnections simultaneous connections at most (as Prometheus's {@code --web.max-connections}:
+     *                       more wait to be accepted); 0 for no limit
+     * @param routePrefix    {@code /} or a path such as {@code /prom} under which every route is
+     *                       served ({@code --web.route-prefix}); {@code /} then redirects to it
+     */
+    public HttpServer(String listenAddress, ResourceConfig application, List<jakarta.servlet.Filter> filters,
+                      WebConfigFile webConfig, long readTimeoutMillis, int maxConnections, String routePrefix) throws Exception {
         Objects.requireNonNull(application, "application is null");
         QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
         pool.setName("web");
@@ -58,15 +72,21 @@ public final class HttpServer {
         connector.setIdleTimeout(readTimeoutMillis);
         connector.setAcceptQueueSize(Math.max(50, maxConnections));
         server.addConnector(connector);
+        if (maxConnections > 0) {
+            server.addBean(new ConnectionLimit(maxConnections, connector));
+        }
 
         ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
+        context.setContextPath(routePrefix);
         context.setClassLoader(HttpServer.class.getClassLoader());
         // Routes registered by other bundles are tried before the built-in API.
-        context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(routes), "/*",
-                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        for (jakarta.servlet.Filter filter : filters) {
+            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        }
         context.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
-        GzipHandler gzip = new GzipHandler(context);
+        Handler routed = routePrefix.equals("/") ? context : new PrefixRedirect(routePrefix, context);
+        GzipHandler gzip = new GzipHandler(routed);
         gzip.setMinGzipSize(1024);
         Handler root = webConfig.users().isEmpty() ? gzip : new BasicAuthHandler(webConfig.users(), gzip);
         server.setHandler(root);
@@ -83,6 +103,32 @@ public final class HttpServer {
     /** The port actually bound (useful when listening on port 0). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /**
+     * The route prefix of {@code --web.route-prefix}, defaulting to the path of
+     * {@code --web.external-url}, always starting with {@code /} and without a trailing one, as
+     * Prometheus computes it.
+     */
+    public static String routePrefix(String routePrefixFlag, String externalUrl) {
+        String prefix = routePrefixFlag == null ? "" : routePrefixFlag.strip();
+        if (prefix.isEmpty() && externalUrl != null && !externalUrl.isBlank()) {
+            try {
+                String path = new java.net.URI(externalUrl.strip()).getRawPath();
+                prefix = path == null ? "" : path;
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("--web.external-url \"" + externalUrl + "\": " + e.getMessage(), e);
+            }
+        }
+        int start = 0;
+        int end = prefix.length();
+        while (start < end && prefix.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && prefix.charAt(end - 1) == '/') {
+            end--;
+        }
+        return "/" + prefix.substring(start, end);
     }
 
     /** Parses Go-style {@code host:port}: {@code :9090}, {@code 0.0.0.0:9090}, {@code [::1]:9090}. */

@@ -9,6 +9,7 @@ import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.ServerInfo;
 import io.promethium.web.internal.admin.PluginAdminResource;
 import io.promethium.web.internal.api.ApiErrorMapper;
+import io.promethium.web.internal.api.CorsFilter;
 import io.promethium.web.internal.api.FormBodyLimitFilter;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.MetricsResource;
@@ -148,8 +149,25 @@ public final class WebComponent {
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES));
         application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES, REMOTE_READ_SAMPLE_LIMIT));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
-        application.register(new UiResource(UiAssets.load(), UiResource.routePrefix(config.externalUrl()),
-                Boolean.parseBoolean(config.enableAdminApi())));
+        String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
+        // Links carry the external URL's path; without an external URL, the route prefix.
+        String linkBase = config.externalUrl().isBlank() ? (routePrefix.equals("/") ? "" : routePrefix)
+                : UiResource.routePrefix(config.externalUrl());
+        application.register(new UiResource(UiAssets.load(), linkBase, Boolean.parseBoolean(config.enableAdminApi()),
+                flag(context, "web.page-title", "Promethium")));
+        String userAssets = flag(context, "web.user-assets", "");
+        if (!userAssets.isBlank()) {
+            if (!java.nio.file.Files.isDirectory(Path.of(userAssets))) {
+                throw new IllegalStateException("--web.user-assets \"" + userAssets + "\": not a directory");
+            }
+            application.register(new io.promethium.web.internal.ui.UserAssetsResource(Path.of(userAssets)));
+        }
+        CorsFilter cors;
+        try {
+            cors = new CorsFilter(flag(context, "web.cors.origin", ".*"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         routes = new RouteTable(BuiltInPaths.of(application));
         for (HttpRoutes r : pendingRoutes) {
             routes.add(r);
@@ -158,14 +176,34 @@ public final class WebComponent {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
         try {
-            server = new HttpServer(config.listenAddress(), application, new RoutesFilter(routes, httpMetrics), webConfig,
-                    Durations.parse(config.readTimeout()).toMillis(), Integer.parseInt(config.maxConnections()));
+            server = new HttpServer(config.listenAddress(), application, List.of(cors, new RoutesFilter(routes, httpMetrics)),
+                    webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
+                    routePrefix);
             server.start();
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
-        LOG.info("Listening on " + config.listenAddress() + (webConfig.tls() ? " (TLS)" : "")
+        LOG.info("Listening on " + config.listenAddress() + (routePrefix.equals("/") ? "" : " under " + routePrefix)
+                + (webConfig.tls() ? " (TLS)" : "")
                 + (webConfig.users().isEmpty() ? "" : " with basic auth"));
+    }
+
+    /** A flag a bundle header declares (the launcher sets every one; the default covers a bare framework). */
+    private static String flag(BundleContext context, String name, String fallback) {
+        String value = context.getProperty("promethium.flag." + name);
+        return value == null ? fallback : value;
+    }
+
+    private static int maxConnections(String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("--web.max-connections \"" + value + "\": not a number of connections (0 or more)");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

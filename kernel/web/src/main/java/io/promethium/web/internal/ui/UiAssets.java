@@ -63,8 +63,9 @@ public final class UiAssets {
     }
 
     /** The page shell every UI path answers with; the script renders the page from the URL. */
-    public String page(String routePrefix, boolean adminEnabled) {
+    public String page(String routePrefix, boolean adminEnabled, String title) {
         return pageTemplate.replace("{{base}}", escapeHtml(routePrefix))
+                .replace("{{title}}", escapeHtml(title))
                 .replace("{{v}}", version)
                 .replace("{{admin}}", Boolean.toString(adminEnabled));
     }

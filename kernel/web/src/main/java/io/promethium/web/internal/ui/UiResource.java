@@ -26,15 +26,22 @@ public final class UiResource {
     private final UiAssets assets;
     private final String routePrefix;
     private final boolean adminEnabled;
+    private final String pageTitle;
 
     /**
      * @param routePrefix  the path of the external URL without a trailing slash ({@code ""} for none)
      * @param adminEnabled whether {@code /admin} exists (it needs {@code --web.enable-admin-api})
      */
     public UiResource(UiAssets assets, String routePrefix, boolean adminEnabled) {
+        this(assets, routePrefix, adminEnabled, "Promethium");
+    }
+
+    /** @param pageTitle the document title ({@code --web.page-title}) */
+    public UiResource(UiAssets assets, String routePrefix, boolean adminEnabled, String pageTitle) {
         this.assets = Objects.requireNonNull(assets, "assets is null");
         this.routePrefix = Objects.requireNonNull(routePrefix, "routePrefix is null");
         this.adminEnabled = adminEnabled;
+        this.pageTitle = Objects.requireNonNull(pageTitle, "pageTitle is null");
     }
 
     /** The path of an external URL, as the UI's link prefix: {@code https://h/prom/} gives {@code /prom}. */
@@ -151,7 +158,7 @@ public final class UiResource {
     }
 
     private Response page() {
-        return Response.ok(assets.page(routePrefix, adminEnabled), "text/html; charset=utf-8")
+        return Response.ok(assets.page(routePrefix, adminEnabled, pageTitle), "text/html; charset=utf-8")
                 .header("Cache-Control", PAGE_CACHE).header("X-Content-Type-Options", "nosniff").build();
     }
 

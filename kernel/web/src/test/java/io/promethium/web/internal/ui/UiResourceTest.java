@@ -120,6 +120,6 @@ class UiResourceTest {
 
     @Test
     void pageTemplateEscapesThePrefix() {
-        assertThat(ASSETS.page("/a\"<b>", false)).contains("/a&quot;&lt;b&gt;/static/").doesNotContain("/a\"<b>");
+        assertThat(ASSETS.page("/a\"<b>", false, "Promethium")).contains("/a&quot;&lt;b&gt;/static/").doesNotContain("/a\"<b>");
     }
 }

@@ -1,8 +1,10 @@
 package io.promethium.tsdb.internal.wal;
 
 import io.promethium.api.model.Labels;
+import io.promethium.tsdb.WalCompression;
 import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import io.promethium.tsdb.internal.util.GrowableBytes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,17 +22,19 @@ import java.util.function.LongPredicate;
  */
 final class Checkpoint {
     private static final int FLUSH_SAMPLES = 8192;
+    private static final int SERIES_RECORD = 32 << 10;
 
     private Checkpoint() {
     }
 
-    static void create(Path walDir, int through, LongPredicate keepSeries, long mint, TsdbMetrics metrics) throws IOException {
+    static void create(Path walDir, int through, LongPredicate keepSeries, long mint, TsdbMetrics metrics, WalCompression compression)
+            throws IOException {
         Path tmp = walDir.resolve(WalFiles.CHECKPOINT_PREFIX + WalFiles.segmentName(through) + ".tmp");
         Fsync.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         Path out = tmp.resolve(WalFiles.segmentName(0));
         try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            Writer writer = new Writer(os, keepSeries, mint);
+            Writer writer = new Writer(os, keepSeries, mint, compression);
             WalReader reader = new WalReader(new TsdbMetrics());
             int previous = WalFiles.lastCheckpoint(walDir);
             if (previous >= 0) {
@@ -82,21 +86,39 @@ final class Checkpoint {
         private final long[] refs = new long[FLUSH_SAMPLES];
         private final long[] ts = new long[FLUSH_SAMPLES];
         private final double[] vs = new double[FLUSH_SAMPLES];
+        private final RecordCompressor compressor;
         private int n;
+        /** Where the open series record starts in the encoder, or -1. */
+        private int seriesStart = -1;
 
-        Writer(OutputStream os, LongPredicate keep, long mint) {
+        Writer(OutputStream os, LongPredicate keep, long mint, WalCompression compression) {
             this.os = os;
             this.keep = keep;
             this.mint = mint;
+            this.compressor = compression == WalCompression.NONE ? null : new RecordCompressor(compression);
         }
 
         @Override
         public void series(long ref, Labels labels) {
             if (keep.test(ref)) {
-                enc.begin(WalRecords.SERIES);
+                // Series share records of about SERIES_RECORD bytes: one record each would be
+                // too small to compress and cost a header apiece.
+                if (seriesStart < 0) {
+                    seriesStart = enc.bytes().length();
+                    enc.begin(WalRecords.SERIES);
+                }
                 enc.seriesEntry(ref, labels);
+                if (enc.bytes().length() - seriesStart > SERIES_RECORD) {
+                    endSeries();
+                    maybeFlush();
+                }
+            }
+        }
+
+        private void endSeries() {
+            if (seriesStart >= 0) {
                 enc.end();
-                maybeFlush();
+                seriesStart = -1;
             }
         }
 
@@ -115,6 +137,7 @@ final class Checkpoint {
         @Override
         public void tombstone(long ref, long tmin, long tmax) {
             if (tmax >= mint && keep.test(ref)) {
+                endSeries();
                 enc.begin(WalRecords.TOMBSTONES);
                 enc.tombstone(ref, tmin, tmax);
                 enc.end();
@@ -123,6 +146,7 @@ final class Checkpoint {
         }
 
         private void flushSamples() {
+            endSeries();
             if (n > 0) {
                 enc.samples(refs, ts, vs, n);
                 n = 0;
@@ -138,7 +162,12 @@ final class Checkpoint {
 
         private void write() {
             try {
-                os.write(enc.bytes().array(), 0, enc.bytes().length());
+                if (compressor == null) {
+                    os.write(enc.bytes().array(), 0, enc.bytes().length());
+                } else {
+                    GrowableBytes out = compressor.compress(enc.bytes().array(), enc.bytes().length());
+                    os.write(out.array(), 0, out.length());
+                }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -2,10 +2,12 @@ package io.promethium.tsdb.internal.wal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promethium.tsdb.WalCompression;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.head.WalLog;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import io.promethium.tsdb.internal.util.GrowableBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -13,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
@@ -22,7 +25,8 @@ import java.util.function.LongPredicate;
  * one (group commit). Without it the write alone (bytes in the OS page cache) acknowledges the
  * commit, segments are fsynced when they fill and at close, and {@link PeriodicSync} calls
  * {@link #sync()} in between. A failed write is cut back off the file before anything else is
- * written, so a record never follows garbage.
+ * written, so a record never follows garbage. With compression each record's payload is
+ * compressed by the committing thread before the write lock is taken.
  */
 public final class Wal implements WalLog, AutoCloseable {
     private final Path dir;
@@ -31,6 +35,9 @@ public final class Wal implements WalLog, AutoCloseable {
     private final long segmentBytes;
     private final boolean syncOnCommit;
     private final Object syncLock = new Object();
+    private final WalCompression compression;
+    /** Idle compressors (each holds its buffers), so concurrent committers rarely build one. */
+    private final ArrayBlockingQueue<RecordCompressor> compressors = new ArrayBlockingQueue<>(8);
 
     // Guarded by this.
     private int segmentIndex;
@@ -45,6 +52,12 @@ public final class Wal implements WalLog, AutoCloseable {
 
     public Wal(Path dir, FileOpener opener, TsdbMetrics metrics, long segmentBytes, boolean syncOnCommit, int firstSegment)
             throws IOException {
+        this(dir, opener, metrics, segmentBytes, syncOnCommit, firstSegment, WalCompression.NONE);
+    }
+
+    public Wal(Path dir, FileOpener opener, TsdbMetrics metrics, long segmentBytes, boolean syncOnCommit, int firstSegment,
+            WalCompression compression) throws IOException {
+        this.compression = requireNonNull(compression, "compression is null");
         this.dir = requireNonNull(dir, "dir is null");
         this.opener = requireNonNull(opener, "opener is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -56,6 +69,11 @@ public final class Wal implements WalLog, AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** How new records are compressed. */
+    public WalCompression compression() {
+        return compression;
     }
 
     /** The position just after the last record written (acknowledged to a committer) so far. */
@@ -75,6 +93,23 @@ public final class Wal implements WalLog, AutoCloseable {
 
     @Override
     public void log(byte[] records, int length) throws IOException {
+        if (compression == WalCompression.NONE) {
+            write(records, length);
+            return;
+        }
+        RecordCompressor c = compressors.poll();
+        if (c == null) {
+            c = new RecordCompressor(compression);
+        }
+        try {
+            GrowableBytes compressed = c.compress(records, length);
+            write(compressed.array(), compressed.length());
+        } finally {
+            compressors.offer(c);
+        }
+    }
+
+    private void write(byte[] records, int length) throws IOException {
         long end;
         FileChannel ch;
         synchronized (this) {
@@ -186,7 +221,7 @@ public final class Wal implements WalLog, AutoCloseable {
      */
     public void truncate(long mint, LongPredicate keepSeries) throws IOException {
         int through = rollSegment();
-        Checkpoint.create(dir, through, keepSeries, mint, metrics);
+        Checkpoint.create(dir, through, keepSeries, mint, metrics, compression);
         metrics.walTruncations.increment();
     }
 

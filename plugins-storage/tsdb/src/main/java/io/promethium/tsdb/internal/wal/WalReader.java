@@ -27,6 +27,7 @@ public final class WalReader {
     private byte[] payload = new byte[1 << 16];
     private final byte[] header = new byte[WalRecords.HEADER];
     private final CRC32C crc = new CRC32C();
+    private final RecordDecompressor records = new RecordDecompressor(MAX_RECORD);
 
     public WalReader(TsdbMetrics metrics) {
         this.metrics = metrics;
@@ -90,7 +91,7 @@ public final class WalReader {
                 byte type = header[0];
                 int length = ((header[1] & 0xff) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
                 int sum = ((header[5] & 0xff) << 24) | ((header[6] & 0xff) << 16) | ((header[7] & 0xff) << 8) | (header[8] & 0xff);
-                if (type < WalRecords.SERIES || type > WalRecords.TOMBSTONES || length < 0 || length > MAX_RECORD) {
+                if (!WalRecords.validType(type) || length < 0 || length > MAX_RECORD) {
                     return offset;
                 }
                 if (payload.length < length) {
@@ -105,7 +106,7 @@ public final class WalReader {
                     return offset;
                 }
                 try {
-                    WalRecords.decode(type, payload, 0, length, visitor);
+                    records.decode(type, payload, length, visitor);
                 } catch (FormatException e) {
                     return offset;
                 }

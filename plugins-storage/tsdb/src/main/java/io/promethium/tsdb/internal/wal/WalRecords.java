@@ -8,15 +8,32 @@ import java.util.zip.CRC32C;
 
 /**
  * WAL record framing and payloads. A record is {@code type:1 | length:4 | crc32c:4 | payload},
- * the CRC over the payload. Type 0 never occurs, so zeroed space reads as a torn tail.
+ * the CRC over the payload as stored. Type 0 never occurs, so zeroed space reads as a torn tail.
+ * The type byte's low five bits are the record type; bit 5 or bit 6 set means the payload is
+ * snappy- or zstd-compressed ({@link RecordCompressor}), bit 7 is never set.
  */
 public final class WalRecords {
     public static final int HEADER = 9;
     public static final byte SERIES = 1;
     public static final byte SAMPLES = 2;
     public static final byte TOMBSTONES = 3;
+    /** The highest record type this version reads. */
+    static final byte LAST_TYPE = TOMBSTONES;
+    /** The record type's bits of the type byte. */
+    public static final int TYPE_MASK = 0x1f;
+    /** Set in the type byte when the payload is snappy-compressed. */
+    public static final int SNAPPY_BIT = 0x20;
+    /** Set in the type byte when the payload is zstd-compressed. */
+    public static final int ZSTD_BIT = 0x40;
 
     private WalRecords() {
+    }
+
+    /** Whether a type byte names a known record type and at most one compression. */
+    public static boolean validType(byte type) {
+        int base = type & TYPE_MASK;
+        int flags = type & ~TYPE_MASK & 0xff;
+        return base >= SERIES && base <= LAST_TYPE && (flags == 0 || flags == SNAPPY_BIT || flags == ZSTD_BIT);
     }
 
     /** Receives decoded records. */

@@ -140,13 +140,14 @@ public final class WalTail implements WalWatchable {
             ByteBuffer header = ByteBuffer.allocate(WalRecords.HEADER);
             byte[] payload = new byte[1 << 16];
             CRC32C crc = new CRC32C();
+            RecordDecompressor records = new RecordDecompressor(MAX_RECORD);
             while (read < budget && pos + WalRecords.HEADER <= size) {
                 header.clear();
                 readFully(ch, header, pos);
                 byte type = header.get(0);
                 int length = header.getInt(1);
                 int sum = header.getInt(5);
-                if (type < WalRecords.SERIES || type > WalRecords.TOMBSTONES || length < 0 || length > MAX_RECORD
+                if (!WalRecords.validType(type) || length < 0 || length > MAX_RECORD
                         || pos + WalRecords.HEADER + length > size) {
                     return pos;
                 }
@@ -160,7 +161,7 @@ public final class WalTail implements WalWatchable {
                     return pos;
                 }
                 try {
-                    WalRecords.decode(type, payload, 0, length, visitor);
+                    records.decode(type, payload, length, visitor);
                 } catch (FormatException e) {
                     return pos;
                 }

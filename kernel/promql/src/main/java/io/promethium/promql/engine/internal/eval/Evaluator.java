@@ -49,10 +49,13 @@ final class Evaluator {
     private final FunctionCalls functions;
 
     private final boolean rangeQuery;
+    /** Prometheus's promql-delayed-name-removal: names marked to drop go only at the end. */
+    private final boolean delayedNameRemoval;
 
-    Evaluator(EvalContext ctx, boolean rangeQuery) {
+    Evaluator(EvalContext ctx, boolean rangeQuery, boolean delayedNameRemoval) {
         this.ctx = ctx;
         this.rangeQuery = rangeQuery;
+        this.delayedNameRemoval = delayedNameRemoval;
         this.binaryOps = new BinaryOps(this);
         this.aggregations = new Aggregations(this);
         this.functions = new FunctionCalls(this);
@@ -65,6 +68,14 @@ final class Evaluator {
 
     EvalValue eval(Expr expr, StepGrid grid) {
         ctx.checkDeadline();
+        EvalValue v = evalNode(expr, grid);
+        if (!delayedNameRemoval && v instanceof StepVector sv) {
+            return dropNamesNow(sv, expr);
+        }
+        return v;
+    }
+
+    private EvalValue evalNode(Expr expr, StepGrid grid) {
         return switch (expr) {
             case NumberLiteral n -> {
                 double[] v = new double[grid.steps()];
@@ -81,6 +92,53 @@ final class Evaluator {
             case AggregateExpr a -> aggregations.eval(a, grid);
             case Call c -> functions.eval(c, grid);
         };
+    }
+
+    /**
+     * Without delayed name removal, a node drops the metric name of its result at once, and two
+     * series left with the same labels are an error as in Prometheus: for a function of a range
+     * vector whenever both have a result, else when both have a sample at the same step
+     * (same-labelled series at different steps merge into one).
+     */
+    private StepVector dropNamesNow(StepVector v, Expr expr) {
+        List<StepSeries> series = v.series();
+        boolean any = false;
+        for (StepSeries s : series) {
+            if (s.dropName) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return v;
+        }
+        boolean wholeSeries = expr instanceof Call c && c.args().stream().map(Evaluator::unwrap)
+                .anyMatch(a -> a instanceof MatrixSelector || a instanceof SubqueryExpr);
+        java.util.Map<Labels, StepSeries> byLabels = new java.util.HashMap<>();
+        List<StepSeries> out = new ArrayList<>(series.size());
+        for (StepSeries s : series) {
+            if (s.dropName) {
+                s.labels = s.labels.without(Labels.METRIC_NAME);
+                s.dropName = false;
+            }
+            StepSeries first = byLabels.putIfAbsent(s.labels, s);
+            if (first == null) {
+                out.add(s);
+                continue;
+            }
+            if (wholeSeries) {
+                throw QueryException.execution("vector cannot contain metrics with the same labelset");
+            }
+            for (int i = 0; i < s.values.length; i++) {
+                if (!Absent.is(s.values[i])) {
+                    if (!Absent.is(first.values[i])) {
+                        throw QueryException.execution("vector cannot contain metrics with the same labelset");
+                    }
+                    first.values[i] = s.values[i];
+                }
+            }
+        }
+        return out.size() == series.size() ? v : new StepVector(out);
     }
 
     StepVector evalVector(Expr expr, StepGrid grid) {

@@ -41,9 +41,13 @@ public final class PromQLEngine implements QueryEngine {
     private final EngineOptions options;
     private final Semaphore slots;
     private final EngineMetrics metrics = new EngineMetrics();
+    private final PromQLParser parser;
+    private final boolean delayedNameRemoval;
 
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
+        this.parser = new PromQLParser(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS));
+        this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
         this.slots = new Semaphore(options.maxConcurrent(), true);
         this.metrics.setMaxConcurrent(options.maxConcurrent());
     }
@@ -69,18 +73,39 @@ public final class PromQLEngine implements QueryEngine {
 
     @Override
     public QueryResult instantQuery(Queryable storage, Expr expr, long timeMillis) {
+        checkFeatures(expr);
         return instantQuery(storage, expr, null, timeMillis);
     }
 
     @Override
     public QueryResult rangeQuery(Queryable storage, Expr expr, long startMillis, long endMillis, long stepMillis) {
+        checkFeatures(expr);
         return rangeQuery(storage, expr, null, startMillis, endMillis, stepMillis);
     }
 
-    private static Expr parse(String query) {
+    /**
+     * A tree parsed elsewhere (rule files) may hold experimental functions: refused as the parser
+     * refuses them when the feature is off.
+     */
+    private void checkFeatures(Expr expr) {
+        if (options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS) || expr == null) {
+            return;
+        }
+        io.promethium.promql.ast.Exprs.walk(expr, e -> {
+            if (e instanceof io.promethium.promql.ast.Call c && c.function().experimental()) {
+                throw QueryException.badData("function " + GoFormat.quote(c.function().name()) + " is not enabled");
+            }
+            if (e instanceof io.promethium.promql.ast.AggregateExpr a && a.op().experimental()) {
+                throw QueryException.badData("limitk() and limit_ratio() are experimental and must be enabled with --enable-feature="
+                        + EngineOptions.EXPERIMENTAL_FUNCTIONS);
+            }
+        });
+    }
+
+    private Expr parse(String query) {
         requireNonNull(query, "query is null");
         try {
-            return PromQLParser.parseExpr(query);
+            return parser.parse(query);
         } catch (ParseException e) {
             throw new QueryException(QueryException.BAD_DATA, e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -141,7 +166,7 @@ public final class PromQLEngine implements QueryEngine {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
                     range ? step : 0, annotations)) {
-                Evaluator evaluator = new Evaluator(ctx, range);
+                Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
                 EvalValue value = evaluator.eval(expr, grid);
                 Value result = range ? toRangeResult(value, grid) : toInstantResult(value, grid);

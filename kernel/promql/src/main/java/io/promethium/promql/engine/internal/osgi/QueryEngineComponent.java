@@ -20,7 +20,9 @@ import java.util.Map;
  * The engine as an OSGi service (configuration PID {@code io.promethium.promql}, optional) and as
  * a {@link Collector} of its self-metrics. Properties, all strings: {@code lookbackDelta} and
  * {@code timeout} as Prometheus durations ({@code 5m}), {@code maxConcurrency} and
- * {@code maxSamples} as integers. A changed configuration re-creates the component.
+ * {@code maxSamples} as integers. A changed configuration re-creates the component. The PromQL
+ * features of {@code --enable-feature} (framework property {@code promethium.flag.enable-feature})
+ * are passed on as {@link EngineOptions#features()}.
  *
  * <p>The public no-argument constructor is for {@link java.util.ServiceLoader} (defaults).
  */
@@ -39,8 +41,32 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
     }
 
     @Activate
-    public QueryEngineComponent(Map<String, Object> properties) {
+    public QueryEngineComponent(org.osgi.framework.BundleContext context, Map<String, Object> properties) {
+        this(options(properties).withFeatures(features(context.getProperty(FEATURE_FLAG))));
+    }
+
+    QueryEngineComponent(Map<String, Object> properties) {
         this(options(properties));
+    }
+
+    /** The framework property the launcher sets from {@code --enable-feature}. */
+    static final String FEATURE_FLAG = "promethium.flag.enable-feature";
+
+    /**
+     * The engine's features among {@code --enable-feature}'s comma-separated list; the others
+     * belong to other bundles (the launcher refuses names nobody implements).
+     */
+    static java.util.Set<String> features(String list) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        if (list != null) {
+            for (String f : list.split(",")) {
+                String name = f.strip();
+                if (EngineOptions.SUPPORTED_FEATURES.contains(name)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     QueryEngineComponent(EngineOptions options) {

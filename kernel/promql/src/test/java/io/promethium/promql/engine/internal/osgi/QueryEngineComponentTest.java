@@ -40,6 +40,26 @@ class QueryEngineComponentTest {
     }
 
     @Test
+    void enableFeatureFlagKeepsTheEngineFeaturesOnly() {
+        assertThat(QueryEngineComponent.features(" promql-experimental-functions,exemplar-storage, promql-delayed-name-removal"))
+                .containsExactly(EngineOptions.DELAYED_NAME_REMOVAL, EngineOptions.EXPERIMENTAL_FUNCTIONS);
+        assertThat(QueryEngineComponent.features(null)).isEmpty();
+        assertThat(QueryEngineComponent.features("")).isEmpty();
+    }
+
+    @Test
+    void experimentalFunctionsAreRefusedUnlessEnabled() {
+        QueryEngine off = QueryEngine.create(EngineOptions.DEFAULTS);
+        assertThatThrownBy(() -> off.instantQuery(new InMemoryStorage(), "sort_by_label(vector(1), \"a\")", 0))
+                .hasMessageContaining("function \"sort_by_label\" is not enabled");
+        assertThatThrownBy(() -> off.instantQuery(new InMemoryStorage(),
+                io.promethium.promql.parser.PromQLParser.parseExpr("limitk(1, vector(1))"), 0))
+                .hasMessageContaining("--enable-feature=promql-experimental-functions");
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.EXPERIMENTAL_FUNCTIONS)));
+        assertThat(on.instantQuery(new InMemoryStorage(), "sort_by_label(vector(1), \"a\")", 0).value().toString()).contains("1");
+    }
+
+    @Test
     void serviceLoaderFindsTheEngine() {
         assertThat(ServiceLoader.load(QueryEngine.class).findFirst()).get().isInstanceOf(QueryEngineComponent.class);
     }

@@ -24,7 +24,7 @@ for (const [p, title] of PAGES) {
   if (p === '/admin' && !adminEnabled) continue;
   nav.append(h('a', { href: base + p, class: p === current[0] ? 'active' : '', 'aria-current': p === current[0] ? 'page' : null }, title));
 }
-document.title = current[1] + ' - Promethium';
+document.title = current[1] + ' - ' + (document.querySelector('meta[name=promethium-title]')?.content || 'Promethium');
 
 document.getElementById('theme').addEventListener('click', () => {
   const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';

@@ -1,0 +1,70 @@
+package io.promethium.web.internal.api;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * CORS on {@code /api/v1}, as Prometheus's {@code --web.cors.origin}: a request with an
+ * {@code Origin} header gets the CORS headers, and {@code Access-Control-Allow-Origin} when the
+ * fully anchored pattern matches the origin ({@code *} for the default {@code .*}); a pre-flight
+ * {@code OPTIONS} on any API path succeeds.
+ */
+public final class CorsFilter implements Filter {
+
+    static final String API = "/api/v1/";
+    private static final byte[] OPTIONS_BODY = "{\"status\":\"success\",\"data\":null}".getBytes(StandardCharsets.UTF_8);
+
+    private final Pattern origin;
+    private final boolean any;
+
+    /** @throws IllegalArgumentException naming the flag when {@code regex} is not a valid pattern */
+    public CorsFilter(String regex) {
+        try {
+            this.origin = Pattern.compile("^(?:" + regex + ")$");
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("--web.cors.origin \"" + regex + "\": invalid regular expression: "
+                    + e.getDescription(), e);
+        }
+        this.any = regex.equals(".*");
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) resp;
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (!path.startsWith(API)) {
+            chain.doFilter(req, resp);
+            return;
+        }
+        String from = request.getHeader("Origin");
+        if (from != null && !from.isEmpty()) {
+            response.setHeader("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, Origin");
+            response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            response.setHeader("Access-Control-Expose-Headers", "Date");
+            response.setHeader("Vary", "Origin");
+            if (any) {
+                response.setHeader("Access-Control-Allow-Origin", "*");
+            } else if (origin.matcher(from).matches()) {
+                response.setHeader("Access-Control-Allow-Origin", from);
+            }
+        }
+        if (request.getMethod().equals("OPTIONS")) {
+            response.setStatus(200);
+            response.setContentType("application/json");
+            response.setContentLength(OPTIONS_BODY.length);
+            response.getOutputStream().write(OPTIONS_BODY);
+            return;
+        }
+        chain.doFilter(req, resp);
+    }
+}

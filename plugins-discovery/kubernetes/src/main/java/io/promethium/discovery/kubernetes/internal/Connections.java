@@ -1,0 +1,299 @@
+package io.promethium.discovery.kubernetes.internal;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.plugin.PluginContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The API connections of every Kubernetes discoverer, and their informers. Blocks that reach the
+ * same API the same way share one client; discoverers that need the same objects (kind,
+ * namespace, selectors) share one informer: one list and one watch for all jobs. Both are
+ * reference counted and closed with their last user.
+ */
+final class Connections {
+
+    private static final Logger LOG = Logger.getLogger(Connections.class.getName());
+
+    private final InCluster inCluster;
+    private final Map<Object, Connection> open = new HashMap<>();
+
+    Connections(InCluster inCluster) {
+        this.inCluster = inCluster;
+    }
+
+    synchronized Connection acquire(KubernetesSdConfig config, PluginConfig block, PluginContext context) throws Exception {
+        Object key = List.of(config.connection(), context.configDirectory().toAbsolutePath().toString());
+        Connection connection = open.get(key);
+        if (connection == null) {
+            connection = new Connection(key, config, block, context, inCluster);
+            open.put(key, connection);
+        }
+        connection.refs++;
+        return connection;
+    }
+
+    synchronized void release(Connection connection) {
+        if (--connection.refs == 0) {
+            open.remove(connection.key);
+            connection.close();
+        }
+    }
+
+    InCluster inCluster() {
+        return inCluster;
+    }
+
+    /** How many connections are open (tests: sharing and release). */
+    synchronized int openConnections() {
+        return open.size();
+    }
+
+    /** Something that hears about one informer's objects and failures. */
+    interface Subscriber {
+        void changed(Kind kind, HasMetadata object, String event);
+
+        /** The list or watch failed; called once per distinct failure (the informer retries with backoff). */
+        void failed(Kind kind, String namespace, String error);
+    }
+
+    /** One client to one API server, with its informers. */
+    static final class Connection {
+        private final Object key;
+        private int refs;
+        private final KubernetesClient client;
+        private final Transport transport;
+        private final ConfiguredHttpClient http;
+        private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubernetes-sd-informer-", 0).factory());
+        private final Map<List<Object>, Shared<?>> informers = new HashMap<>();
+
+        Connection(Object key, KubernetesSdConfig config, PluginConfig block, PluginContext context, InCluster inCluster) throws Exception {
+            this.key = key;
+            Config clientConfig;
+            Interceptor auth = null;
+            if (config.apiServer() != null) {
+                http = context.httpClients().create(block, context.configDirectory());
+                transport = new Transport(http.transport());
+                clientConfig = new ConfigBuilder(Config.empty()).withMasterUrl(config.apiServer().toString()).build();
+                ConfiguredHttpClient configured = http;
+                auth = authorization(configured::authorization);
+            } else if (config.kubeconfigFile() != null) {
+                http = null;
+                Path file = context.configDirectory().resolve(config.kubeconfigFile());
+                clientConfig = Config.fromKubeconfig(null, Files.readString(file), file.toString());
+                transport = new Transport(null);
+            } else {
+                http = null;
+                clientConfig = new ConfigBuilder(Config.empty()).withMasterUrl(inCluster.apiServer())
+                        .withCaCertFile(inCluster.caFile().toString()).build();
+                InCluster.Token token = new InCluster.Token(inCluster.tokenFile());
+                auth = authorization(() -> "Bearer " + token.get());
+                transport = new Transport(null);
+            }
+            clientConfig.setConnectionTimeout(10_000);
+            clientConfig.setRequestTimeout(60_000);
+            // Re-list and re-watch forever, backing off from 1 s (fabric8 doubles it up to its limit).
+            clientConfig.setWatchReconnectInterval(1_000);
+            clientConfig.setWatchReconnectLimit(-1);
+            KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig).withHttpClientFactory(transport)
+                    .withTaskExecutor(tasks);
+            if (auth != null) {
+                Interceptor interceptor = auth;
+                builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("promethium-authorization", interceptor));
+            }
+            client = builder.build();
+        }
+
+        private interface Credentials {
+            String get() throws IOException;
+        }
+
+        /** Adds the credentials to every request, fetched anew each time (rotated tokens, refreshed OAuth2). */
+        private static Interceptor authorization(Credentials credentials) {
+            return new Interceptor() {
+                @Override
+                public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                    try {
+                        String value = credentials.get();
+                        if (value != null && !value.isEmpty()) {
+                            builder.setHeader("Authorization", value);
+                        }
+                    } catch (IOException e) {
+                        // The request then fails with 401 and the informer reports it and retries.
+                        LOG.log(Level.FINE, "cannot read the Kubernetes API credentials", e);
+                    }
+                }
+            };
+        }
+
+        /** The shared informer of one kind in one namespace ({@code null}: all) with one selector, started on first use. */
+        @SuppressWarnings("unchecked")
+        synchronized <T extends HasMetadata> Shared<T> watch(Kind kind, String namespace, KubernetesSdConfig.Selector selector,
+                                                              KubernetesSdMetrics metrics) {
+            List<Object> informerKey = java.util.Arrays.asList(kind, namespace, selector);
+            Shared<T> shared = (Shared<T>) informers.get(informerKey);
+            if (shared == null) {
+                shared = new Shared<>(kind, namespace, informerKey, (SharedIndexInformer<T>) informer(kind, namespace, selector), metrics);
+                informers.put(informerKey, shared);
+                shared.informer.start();
+            }
+            shared.refs++;
+            return shared;
+        }
+
+        synchronized void unwatch(Shared<?> shared) {
+            if (--shared.refs == 0) {
+                informers.remove(shared.key);
+                shared.closed = true;
+                shared.informer.stop();
+            }
+        }
+
+        private SharedIndexInformer<? extends HasMetadata> informer(Kind kind, String ns, KubernetesSdConfig.Selector selector) {
+            return switch (kind) {
+                case POD -> filtered(ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns), selector);
+                case SERVICE -> filtered(ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns), selector);
+                case ENDPOINTS -> filtered(ns == null ? client.endpoints().inAnyNamespace() : client.endpoints().inNamespace(ns), selector);
+                case ENDPOINTSLICE -> filtered(ns == null ? client.discovery().v1().endpointSlices().inAnyNamespace()
+                        : client.discovery().v1().endpointSlices().inNamespace(ns), selector);
+                case INGRESS -> filtered(ns == null ? client.network().v1().ingresses().inAnyNamespace()
+                        : client.network().v1().ingresses().inNamespace(ns), selector);
+                case NODE -> filtered(client.nodes(), selector);
+                case NAMESPACE -> filtered(client.namespaces(), selector);
+            };
+        }
+
+        private static <T extends HasMetadata> SharedIndexInformer<T> filtered(FilterWatchListDeletable<T, ?, ?> op,
+                                                                               KubernetesSdConfig.Selector selector) {
+            FilterWatchListDeletable<T, ?, ?> filtered = op;
+            if (!selector.label().isBlank()) {
+                filtered = filtered.withLabelSelector(selector.label());
+            }
+            for (Selectors.FieldTerm term : Selectors.parseFieldSelector(selector.field())) {
+                filtered = term.equal() ? filtered.withField(term.key(), term.value()) : filtered.withoutField(term.key(), term.value());
+            }
+            return filtered.runnableInformer(0);
+        }
+
+        private void close() {
+            for (Shared<?> shared : new ArrayList<>(informers.values())) {
+                shared.closed = true;
+                shared.informer.stop();
+            }
+            informers.clear();
+            client.close();
+            transport.close();
+            if (http != null) {
+                http.close();
+            }
+            tasks.shutdownNow();
+        }
+    }
+
+    /** One informer, its users and the last failure it reported. */
+    static final class Shared<T extends HasMetadata> {
+        final Kind kind;
+        final String namespace;
+        final SharedIndexInformer<T> informer;
+        private final List<Object> key;
+        private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+        private int refs;
+        private volatile boolean closed;
+        private volatile String lastError;
+
+        Shared(Kind kind, String namespace, List<Object> key, SharedIndexInformer<T> informer, KubernetesSdMetrics metrics) {
+            this.kind = kind;
+            this.namespace = namespace;
+            this.key = key;
+            this.informer = informer;
+            informer.exceptionHandler((started, error) -> {
+                if (closed) {
+                    return false;
+                }
+                metrics.failures.inc();
+                String message = describe(error);
+                if (!message.equals(lastError)) {
+                    lastError = message;
+                    for (Subscriber subscriber : subscribers) {
+                        subscriber.failed(kind, namespace, message);
+                    }
+                }
+                return true;
+            });
+            informer.addEventHandler(new ResourceEventHandler<T>() {
+                @Override
+                public void onAdd(T obj) {
+                    fanOut(obj, "add");
+                }
+
+                @Override
+                public void onUpdate(T oldObj, T newObj) {
+                    fanOut(newObj, "update");
+                }
+
+                @Override
+                public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                    fanOut(obj, "delete");
+                }
+            });
+        }
+
+        private void fanOut(T obj, String event) {
+            lastError = null;
+            for (Subscriber subscriber : subscribers) {
+                subscriber.changed(kind, obj, event);
+            }
+        }
+
+        void subscribe(Subscriber subscriber) {
+            subscribers.add(subscriber);
+            String error = lastError;
+            if (error != null) {
+                subscriber.failed(kind, namespace, error);
+            }
+        }
+
+        void unsubscribe(Subscriber subscriber) {
+            subscribers.remove(subscriber);
+        }
+
+        boolean hasSynced() {
+            return informer.hasSynced();
+        }
+
+        private static String describe(Throwable error) {
+            if (error instanceof KubernetesClientException k && k.getCode() > 0) {
+                String status = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
+                return "HTTP " + k.getCode() + ": " + status;
+            }
+            Throwable root = error;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root.getClass().getSimpleName() + ": " + root.getMessage();
+        }
+    }
+}

@@ -1,6 +1,8 @@
 package io.promethium.api.storage;
 
 import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -30,12 +32,40 @@ public interface Appender {
      */
     long append(long ref, Labels labels, long timestamp, double value);
 
-    /** Attaches an exemplar to the series; storages without exemplar support ignore it. */
+    /**
+     * Adds one integer native histogram sample (since 1.3.0). The storage copies what it keeps:
+     * the caller may reuse {@code histogram} once the call returns. A staleness marker for a
+     * histogram series may be appended either way: as {@link #append} with the stale NaN, or as a
+     * histogram whose sum is the stale NaN.
+     *
+     * @return the series reference, never 0
+     * @throws StorageException as {@link #append}, and with {@link StorageException.Reason#UNSUPPORTED}
+     *     from a storage that does not store native histograms (the default)
+     */
+    default long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
+        throw new StorageException(StorageException.Reason.UNSUPPORTED, "this storage does not store native histograms");
+    }
+
+    /** Adds one float native histogram sample (since 1.3.0); otherwise as {@link #appendHistogram(long, Labels, long, Histogram)}. */
+    default long appendHistogram(long ref, Labels labels, long timestamp, FloatHistogram histogram) {
+        throw new StorageException(StorageException.Reason.UNSUPPORTED, "this storage does not store native histograms");
+    }
+
+    /**
+     * Attaches an exemplar to the series; storages without exemplar support ignore it (exemplars
+     * are advisory, as in Prometheus). A storage that keeps them (see {@link ExemplarQueryable})
+     * refuses one older than the series' newest exemplar with {@link StorageException.Reason#OUT_OF_ORDER},
+     * one without a timestamp or with labels longer than 128 characters in all with
+     * {@link StorageException.Reason#INVALID}, and ignores an exact duplicate of the newest.
+     */
     default long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
         return ref;
     }
 
-    /** Records a series' metadata; storages without metadata support ignore it. */
+    /**
+     * Records a series' metadata ({@code # TYPE}, {@code # HELP}, {@code # UNIT}); storages without
+     * metadata support ignore it. A storage that keeps it writes it only when it changed.
+     */
     default long updateMetadata(long ref, Labels labels, Metadata metadata) {
         return ref;
     }

@@ -1,12 +1,23 @@
 package io.promethium.api.storage;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+
 /**
- * Walks a series' float samples in increasing timestamp order without allocating per sample.
+ * Walks a series' samples in increasing timestamp order without allocating per sample.
  *
  * <p>{@link #next()} advances and tells whether there is a sample; {@link #timestamp()} and
  * {@link #value()} read it and are undefined before the first successful advance.
  * {@link #seek(long)} moves forward only: to the first sample with a timestamp at or after
  * {@code t}, staying put when the current sample already qualifies.
+ *
+ * <p><b>Native histograms</b> (since 1.3.0): a series may hold floats, integer histograms and
+ * float histograms, one kind per sample. {@link #valueType()} tells which the current sample is;
+ * read a float with {@link #value()}, a histogram with {@link #histogram()} or
+ * {@link #floatHistogram()}. The histogram objects returned belong to the iterator and <b>may be
+ * refilled by its next {@link #next()} or {@link #seek(long)}</b>, so an iterator decodes a chunk
+ * into one object instead of allocating per sample; call {@code copy()} on a sample you keep.
+ * Iterators written before 1.3.0 only have floats, which the defaults describe.
  */
 public interface SampleIterator {
 
@@ -18,7 +29,38 @@ public interface SampleIterator {
     /** Milliseconds since the epoch. */
     long timestamp();
 
+    /** The current float sample's value; undefined when {@link #valueType()} is a histogram. */
     double value();
+
+    /** The kind of the current sample ({@link ValueType#NONE} before the first advance or after the end). */
+    default ValueType valueType() {
+        return ValueType.FLOAT;
+    }
+
+    /**
+     * The current integer histogram sample (when {@link #valueType()} is {@link ValueType#HISTOGRAM}).
+     * The iterator may reuse the object on its next advance; copy it to keep it.
+     *
+     * @throws IllegalStateException when the current sample is not an integer histogram
+     */
+    default Histogram histogram() {
+        throw new IllegalStateException("the current sample is a " + valueType() + ", not a histogram");
+    }
+
+    /**
+     * The current histogram sample with float counts: a {@link ValueType#FLOAT_HISTOGRAM} as
+     * stored, or a {@link ValueType#HISTOGRAM} converted. The iterator may reuse the object on
+     * its next advance; copy it to keep it. (The default converts into a new object; iterators
+     * override it to reuse one.)
+     *
+     * @throws IllegalStateException when the current sample is a float
+     */
+    default FloatHistogram floatHistogram() {
+        if (valueType() == ValueType.HISTOGRAM) {
+            return histogram().toFloat();
+        }
+        throw new IllegalStateException("the current sample is a " + valueType() + ", not a histogram");
+    }
 
     /** The error that ended iteration early, or {@code null}. */
     default Throwable error() {

@@ -21,7 +21,11 @@ public class StorageException extends RuntimeException {
         /** The storage is closed or not ready. */
         CLOSED,
         /** A limit was hit (for example, too many series). */
-        LIMIT
+        LIMIT,
+        /** The storage does not store this kind of data (native histograms), since 1.3.0. */
+        UNSUPPORTED,
+        /** The sample is malformed (an invalid histogram), since 1.3.0. */
+        INVALID
     }
 
     private static final long serialVersionUID = 1L;

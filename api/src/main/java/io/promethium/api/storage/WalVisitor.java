@@ -1,6 +1,10 @@
 package io.promethium.api.storage;
 
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -15,4 +19,24 @@ public interface WalVisitor {
 
     /** One float sample; staleness markers keep their exact NaN bits. */
     void sample(long ref, long timestamp, double value);
+
+    /**
+     * One integer histogram sample (since 1.3.0). The object belongs to the reader and is refilled
+     * for the next record: copy it to keep it. The default drops it (a follower written before
+     * 1.3.0 ships floats only).
+     */
+    default void histogram(long ref, long timestamp, Histogram histogram) {
+    }
+
+    /** One float histogram sample (since 1.3.0); reused as {@link #histogram}. */
+    default void floatHistogram(long ref, long timestamp, FloatHistogram histogram) {
+    }
+
+    /** One exemplar of a series (since 1.3.0); the exemplar always has its timestamp. */
+    default void exemplar(long ref, Exemplar exemplar) {
+    }
+
+    /** A series' metadata, written when it changed (since 1.3.0). */
+    default void metadata(long ref, Metadata metadata) {
+    }
 }

@@ -14,9 +14,14 @@
  * <p>Reading is iterator-shaped, with no object per sample: a
  * {@link io.promethium.api.storage.SeriesSet} yields series, each series a
  * {@link io.promethium.api.storage.SampleIterator} over primitive timestamps and values.
+ *
+ * <p>1.3.0 adds native histograms: {@link io.promethium.api.storage.ValueType} and the histogram
+ * accessors of {@code SampleIterator} (reused objects), {@code Appender.appendHistogram}, the
+ * histogram, exemplar and metadata records of {@link io.promethium.api.storage.WalVisitor}, and
+ * {@link io.promethium.api.storage.ExemplarQueryable}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

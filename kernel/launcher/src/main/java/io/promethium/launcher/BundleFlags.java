@@ -30,13 +30,29 @@ import java.util.jar.Manifest;
 final class BundleFlags {
 
     static final String HEADER = "Promethium-Flags";
+    /**
+     * The Prometheus feature names ({@code --enable-feature}) a bundle implements, comma separated:
+     * {@code Promethium-Features: concurrent-rule-eval}. The bundle reads the flag's value
+     * ({@code promethium.flag.enable-feature}) itself.
+     */
+    static final String FEATURES_HEADER = "Promethium-Features";
+
+    /** What the jars declare: flags, and the {@code --enable-feature} names they implement. */
+    record Declared(List<Flags.Spec> flags, java.util.Set<String> features) {
+    }
 
     private BundleFlags() {
     }
 
     /** The flags declared by the jars in {@code dirs}, in folder then file-name order. */
     static List<Flags.Spec> scan(List<Path> dirs, Path home, PrintStream warnings) {
+        return declared(dirs, home, warnings).flags();
+    }
+
+    /** The flags and features declared by the jars in {@code dirs}. */
+    static Declared declared(List<Path> dirs, Path home, PrintStream warnings) {
         List<Flags.Spec> specs = new ArrayList<>();
+        java.util.Set<String> features = new java.util.TreeSet<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 continue;
@@ -54,6 +70,14 @@ final class BundleFlags {
                 try (JarFile file = new JarFile(jar.toFile())) {
                     Manifest manifest = file.getManifest();
                     header = manifest == null ? null : manifest.getMainAttributes().getValue(HEADER);
+                    String declaredFeatures = manifest == null ? null : manifest.getMainAttributes().getValue(FEATURES_HEADER);
+                    if (declaredFeatures != null) {
+                        for (String feature : declaredFeatures.split(",")) {
+                            if (!feature.isBlank()) {
+                                features.add(feature.strip());
+                            }
+                        }
+                    }
                 } catch (IOException e) {
                     // Said once by whoever loads the jar (the plugin watcher, or the tools' class path).
                     continue;
@@ -69,7 +93,7 @@ final class BundleFlags {
                 }
             }
         }
-        return specs;
+        return new Declared(specs, java.util.Collections.unmodifiableSet(features));
     }
 
     /** Parses one header value. */

@@ -64,7 +64,7 @@ final class Flags {
         s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));
         s.add(new Spec("enable-feature", "",
-                "Comma separated feature names to enable (Prometheus's names). Promethium implements none of Prometheus's experimental features yet; naming one is an error.", false));
+                "Comma separated feature names to enable (Prometheus's names): see Features below; any other feature of Prometheus is an error.", false));
         s.add(new Spec("log.level", "info", "Only log messages with the given severity or above. One of: [debug, info, warn, error]", false));
         s.add(new Spec("log.format", "logfmt", "Output format of log messages. One of: [logfmt, json]", false));
         return Collections.unmodifiableList(s);
@@ -90,6 +90,11 @@ final class Flags {
     }
 
     static Flags parse(List<Spec> specs, List<String> args) throws UsageException {
+        return parse(specs, java.util.Set.of(), args);
+    }
+
+    /** @param features the {@code --enable-feature} names that bundles implement */
+    static Flags parse(List<Spec> specs, java.util.Set<String> features, List<String> args) throws UsageException {
         Map<String, Spec> byName = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         for (Spec spec : specs) {
@@ -144,19 +149,19 @@ final class Flags {
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value " + quote(level) + " for flag --log.level, one of: debug, info, warn, error");
         }
-        checkFeatures(values.getOrDefault("enable-feature", ""));
+        checkFeatures(values.getOrDefault("enable-feature", ""), features);
         return new Flags(specs, Collections.unmodifiableMap(values));
     }
 
     /**
-     * {@code --enable-feature} takes a comma-separated list, as Prometheus's. A Prometheus feature
-     * Promethium lacks is an error (it would otherwise be silently off); an unknown name is only a
-     * warning, as in Prometheus.
+     * {@code --enable-feature} takes a comma-separated list, as Prometheus's. A feature a bundle
+     * implements is fine; a Prometheus feature Promethium lacks is an error (it would otherwise be
+     * silently off); an unknown name is only a warning, as in Prometheus.
      */
-    static void checkFeatures(String list) throws UsageException {
+    static void checkFeatures(String list, java.util.Set<String> implemented) throws UsageException {
         for (String feature : list.split(",")) {
             String name = feature.trim();
-            if (name.isEmpty()) {
+            if (name.isEmpty() || implemented.contains(name)) {
                 continue;
             }
             if (PrometheusFlags.FEATURES_NOT_YET.contains(name)) {
@@ -186,6 +191,10 @@ final class Flags {
     }
 
     static String usage(List<Spec> specs) {
+        return usage(specs, java.util.Set.of());
+    }
+
+    static String usage(List<Spec> specs, java.util.Set<String> features) {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: promethium [<flags>] [<command> [<args> ...]]\n\n");
         sb.append("The Promethium monitoring server.\n\n");
@@ -213,6 +222,31 @@ final class Flags {
                 sb.append(" Default: ").append(spec.defaultValue());
             }
             sb.append('\n');
+        }
+        if (!features.isEmpty()) {
+            sb.append("\nFeatures (--enable-feature=NAME,...):\n      ").append(String.join(", ", features)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The flags as a Markdown table, as Prometheus's {@code --write-documentation} writes its own. */
+    static String documentation(List<Spec> specs, java.util.Set<String> features) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("---\ntitle: promethium\n---\n\n# promethium\n\nThe Promethium monitoring server\n\n## Flags\n\n");
+        sb.append("| Flag | Description | Default | Declared by |\n| --- | --- | --- | --- |\n");
+        sb.append("| <code class=\"text-nowrap\">-h</code>, <code class=\"text-nowrap\">--help</code> | Show help. |  |  |\n");
+        sb.append("| <code class=\"text-nowrap\">--version</code> | Show application version. |  |  |\n");
+        for (Spec spec : specs) {
+            sb.append("| <code class=\"text-nowrap\">--").append(spec.name()).append("</code> | ")
+                    .append(spec.help().replace("|", "\\|")).append(" | ")
+                    .append(spec.defaultValue().isEmpty() ? "" : "`" + spec.defaultValue() + "`").append(" | ")
+                    .append(spec.owner()).append(" |\n");
+        }
+        if (!features.isEmpty()) {
+            sb.append("\n## Features\n\n");
+            for (String feature : features) {
+                sb.append("- `").append(feature).append("`\n");
+            }
         }
         return sb.toString();
     }

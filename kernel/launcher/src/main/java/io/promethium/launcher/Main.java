@@ -27,13 +27,20 @@ public final class Main {
         Path home = Path.of(System.getProperty("promethium.home", ".")).toAbsolutePath().normalize();
         List<Path> jarDirs = List.of(Path.of(preScan(args, "bundles.dir", home.resolve("bundles").toString())),
                 Path.of(preScan(args, "plugins.dir", home.resolve("plugins").toString())));
-        List<Flags.Spec> specs = Flags.merge(Flags.specs(home), BundleFlags.scan(jarDirs, home, err), err);
+        BundleFlags.Declared declared = BundleFlags.declared(jarDirs, home, err);
+        List<Flags.Spec> specs = Flags.merge(Flags.specs(home), declared.flags(), err);
+        java.util.Set<String> features = new java.util.TreeSet<>(declared.features());
+        features.addAll(PrometheusFlags.FEATURES_IMPLEMENTED);
         List<String> flagArgs = new ArrayList<>();
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
-                out.print(Flags.usage(specs));
+                out.print(Flags.usage(specs, features));
+                return 0;
+            }
+            if (arg.equals("--write-documentation")) {
+                out.print(Flags.documentation(specs, features));
                 return 0;
             }
             if (arg.equals("--version")) {
@@ -56,7 +63,7 @@ public final class Main {
                     if (command.size() > 1) {
                         throw new Flags.UsageException("unexpected argument '" + command.get(1) + "'");
                     }
-                    Flags flags = Flags.parse(specs, flagArgs);
+                    Flags flags = Flags.parse(specs, features, flagArgs);
                     LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
                     return new Server(flags, home).run();
                 }
@@ -64,7 +71,7 @@ public final class Main {
                     if (command.size() < 3 || !List.of("config", "rules", "alertmanager-config").contains(command.get(1))) {
                         throw new Flags.UsageException("usage: promethium check config|rules|alertmanager-config FILE...");
                     }
-                    Flags flags = Flags.parse(specs, flagArgs);
+                    Flags flags = Flags.parse(specs, features, flagArgs);
                     String tool = switch (command.get(1)) {
                         case "config" -> "io.promethium.config.tool.CheckConfig";
                         case "rules" -> "io.promethium.rules.tool.CheckRules";
@@ -76,18 +83,18 @@ public final class Main {
                     if (command.size() < 3 || !command.get(1).equals("rules")) {
                         throw new Flags.UsageException("usage: promethium test rules FILE...");
                     }
-                    Flags flags = Flags.parse(specs, flagArgs);
+                    Flags flags = Flags.parse(specs, features, flagArgs);
                     return runTool(flags, "io.promethium.rules.tool.TestRules", command.subList(2, command.size()), err);
                 }
                 case "tsdb" -> {
-                    Flags flags = Flags.parse(specs, flagArgs);
+                    Flags flags = Flags.parse(specs, features, flagArgs);
                     return runTool(flags, "io.promethium.tsdb.tool.TsdbTool", command.subList(1, command.size()), err);
                 }
                 default -> throw new Flags.UsageException("unknown command '" + verb + "'");
             }
         } catch (Flags.UsageException e) {
             err.println("promethium: error: " + e.getMessage() + ", try --help");
-            err.print(Flags.usage(specs));
+            err.print(Flags.usage(specs, features));
             return 2;
         } catch (Exception e) {
             err.println("promethium: error: " + e);

@@ -16,7 +16,6 @@ final class PrometheusFlags {
 
     /** Flags of Prometheus 3 not implemented yet. */
     static final Set<String> NOT_YET = Set.of(
-            "config.auto-reload-interval",
             "web.max-notifications-subscribers",
             "web.remote-write-receiver.accepted-protobuf-messages", "web.enable-otlp-receiver",
             "web.console.templates", "web.console.libraries",
@@ -27,9 +26,8 @@ final class PrometheusFlags {
             "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
             "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
             "storage.remote.read-max-bytes-in-frame",
-            "rules.max-concurrent-evals",
             "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
-            "write-documentation");
+            "storage.tsdb.delay-compact-file.path", "scrape.name-escaping-scheme");
 
     /** Flags of the Go runtime that have a JVM counterpart instead. */
     static final Map<String, String> GO_RUNTIME = Map.of(
@@ -37,12 +35,12 @@ final class PrometheusFlags {
             "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
             "auto-gomaxprocs", "the JVM follows the container's CPU quota by itself");
 
-    /** Feature names that {@code --enable-feature} knows from Prometheus 3, none implemented yet. */
+    /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
     static final Set<String> FEATURES_NOT_YET = Set.of(
             "exemplar-storage", "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
-            "auto-gomaxprocs", "auto-reload-config", "concurrent-rule-eval", "created-timestamp-zero-ingestion",
+            "auto-gomaxprocs", "created-timestamp-zero-ingestion",
             "delayed-compaction", "native-histograms", "otlp-write-receiver", "otlp-deltatocumulative",
-            "promql-per-step-stats", "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
+            "promql-per-step-stats", "promql-duration-expr", "promql-extended-range-selectors", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
 

@@ -57,6 +57,28 @@ class BundleFlagsTest {
     }
 
     @Test
+    void aFeatureDeclaredByAJarIsAcceptedByEnableFeatureAndListedInTheHelp() throws Exception {
+        Path jar = dir.resolve("rules.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue(BundleFlags.HEADER, "rules.max-concurrent-evals;default=4");
+        manifest.getMainAttributes().putValue(BundleFlags.FEATURES_HEADER, "concurrent-rule-eval, my-feature");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
+            j.flush();
+        }
+        BundleFlags.Declared declared = BundleFlags.declared(List.of(dir), HOME, System.err);
+        assertThat(declared.features()).containsExactly("concurrent-rule-eval", "my-feature");
+        List<Flags.Spec> specs = Flags.merge(Flags.specs(HOME), declared.flags(), System.err);
+        Flags flags = Flags.parse(specs, declared.features(), List.of("--enable-feature=concurrent-rule-eval"));
+        assertThat(flags.get("enable-feature")).isEqualTo("concurrent-rule-eval");
+        assertThat(Flags.usage(specs, declared.features())).contains("Features (--enable-feature=NAME,...):")
+                .contains("concurrent-rule-eval, my-feature");
+        assertThat(Flags.documentation(specs, declared.features()))
+                .contains("| <code class=\"text-nowrap\">--rules.max-concurrent-evals</code> |  | `4` | rules |")
+                .contains("- `concurrent-rule-eval`");
+    }
+
+    @Test
     void aBundleCannotRedeclareATakenFlag() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<Flags.Spec> specs = Flags.merge(Flags.specs(HOME),

@@ -49,6 +49,16 @@ class FlagsTest {
     }
 
     @Test
+    void writeDocumentationPrintsEveryFlagAsAMarkdownTableAsPrometheusDoes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--write-documentation"}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("---\ntitle: promethium\n---")
+                .contains("| Flag | Description | Default | Declared by |")
+                .contains("| <code class=\"text-nowrap\">--query.timeout</code> | Maximum time a query may take before being aborted. | `2m` | launcher |");
+    }
+
+    @Test
     void helpExitsWithZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));

@@ -224,6 +224,70 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
                 s.addDeleted(mint, maxt);
             }
         }
+
+        @Override
+        public void histogram(long ref, long t, io.promethium.api.model.Histogram h) {
+            replayHistogram(ref, t, h);
+        }
+
+        @Override
+        public void floatHistogram(long ref, long t, io.promethium.api.model.FloatHistogram h) {
+            replayHistogram(ref, t, h);
+        }
+
+        private void replayHistogram(long ref, long t, Object h) {
+            MemSeries s = head.series(ref);
+            if (s == null) {
+                metrics.walReplayUnknownRefs.increment();
+                return;
+            }
+            if (t < head.minValidTime()) {
+                return;
+            }
+            int code = s.appendHistogram(t, h, t, head.minValidTime());
+            if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+                head.replayed(t);
+            }
+        }
+
+        @Override
+        public void exemplar(long ref, io.promethium.api.model.Exemplar e) {
+            MemSeries s = head.series(ref);
+            if (s != null) {
+                head.exemplars().add(s.labels(), e);
+            }
+        }
+
+        @Override
+        public void metadata(long ref, io.promethium.api.model.Metadata m) {
+            MemSeries s = head.series(ref);
+            if (s != null) {
+                s.updateMetadata(m);
+            }
+        }
+    }
+
+    /** The exemplars kept (the head's circular buffer) in {@code [start, end]} of series matching any matcher set. */
+    public List<io.promethium.api.storage.ExemplarQueryable.SeriesExemplars> selectExemplars(long start, long end,
+            List<List<Matcher>> matcherSets) {
+        if (closed) {
+            throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
+        }
+        return head.exemplars().select(start, end, matcherSets);
+    }
+
+    /** Series metadata kept per series in the head, by metric name: each distinct metadata once. */
+    public java.util.Map<String, List<io.promethium.api.model.Metadata>> seriesMetadata() {
+        java.util.Map<String, java.util.LinkedHashSet<io.promethium.api.model.Metadata>> byName = new java.util.TreeMap<>();
+        head.forEachSeries(s -> {
+            io.promethium.api.model.Metadata m = s.metadata();
+            if (m != null) {
+                byName.computeIfAbsent(s.labels().get("__name__"), k -> new java.util.LinkedHashSet<>()).add(m);
+            }
+        });
+        java.util.Map<String, List<io.promethium.api.model.Metadata>> out = new java.util.LinkedHashMap<>();
+        byName.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
     }
 
     // ---- Storage ----
@@ -445,6 +509,14 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
 
     public TsdbOptions options() {
         return options;
+    }
+
+    /** Sizes the exemplar buffer ({@code storage.exemplars.max_exemplars}; 0 keeps none), keeping the newest that fit. */
+    public void setMaxExemplars(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max_exemplars must not be negative: " + max);
+        }
+        head.exemplars().resize(max);
     }
 
     /**
@@ -703,6 +775,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
             @Override
             public long lowestTimestamp() {
                 return startTime();
+            }
+
+            @Override
+            public io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
+                return head.exemplars();
             }
 
             @Override

@@ -58,6 +58,8 @@ public final class ConfigComponent implements ConfigService, Collector {
     private volatile Instant lastSuccess = Instant.EPOCH;
     private final MetricsRegistrar registry;
     private final HttpClientFactory httpClients;
+    /** With {@code --enable-feature=auto-reload-config}; else null. */
+    private final AutoReloader autoReloader;
 
     @Activate
     public ConfigComponent(BundleContext context, @Reference MetricsRegistrar registry, @Reference HttpClientFactory httpClients) {
@@ -70,10 +72,32 @@ public final class ConfigComponent implements ConfigService, Collector {
         props.put("promethium.command", "config.reload");
         Callable<String> command = () -> reload().error();
         this.reloadCommand = context.registerService(Callable.class, command, props);
+        this.autoReloader = autoReload(context.getProperty("promethium.flag.enable-feature"))
+                ? new AutoReloader(file, this, autoReloadInterval(context.getProperty("promethium.flag.config.auto-reload-interval")))
+                : null;
+    }
+
+    static boolean autoReload(String features) {
+        return features != null && java.util.Arrays.stream(features.split(",")).map(String::strip)
+                .anyMatch("auto-reload-config"::equals);
+    }
+
+    static java.time.Duration autoReloadInterval(String flag) {
+        if (flag == null || flag.isBlank()) {
+            return java.time.Duration.ofSeconds(30);
+        }
+        try {
+            return io.promethium.api.config.Durations.parse(flag.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--config.auto-reload-interval: not a valid duration: " + flag, e);
+        }
     }
 
     @Deactivate
     void deactivate() {
+        if (autoReloader != null) {
+            autoReloader.stop();
+        }
         reloadCommand.unregister();
     }
 
@@ -134,6 +158,7 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     @Override
     public synchronized ReloadResult reload() {
+        String checksum = autoReloader == null ? null : autoReloader.checksumNow();
         PrometheusConfig config;
         try {
             config = new ConfigLoader(pluginKeys(), agentMode).load(file);
@@ -165,6 +190,9 @@ public final class ConfigComponent implements ConfigService, Collector {
         Instant now = Instant.now();
         lastSuccess = now;
         lastReload = new ReloadResult(true, now, "");
+        if (autoReloader != null) {
+            autoReloader.loaded(checksum);
+        }
         LOG.info("Completed loading of configuration file " + file);
         return lastReload;
     }

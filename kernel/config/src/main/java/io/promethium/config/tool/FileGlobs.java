@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code files}): relative to the config's folder, wildcards ({@code * ? [...]}, {@code \} escapes)
  * in the last path element only, as Prometheus requires there; matches sorted.
  */
-final class FileGlobs {
+public final class FileGlobs {
 
     private FileGlobs() {
     }
@@ -22,7 +22,7 @@ final class FileGlobs {
         return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0 || pattern.indexOf('\\') >= 0;
     }
 
-    static List<Path> expand(Path base, String pattern) throws IOException {
+    public static List<Path> expand(Path base, String pattern) throws IOException {
         Path path = base.resolve(pattern).normalize();
         if (!hasMeta(pattern)) {
             return Files.exists(path) ? List.of(path) : List.of();

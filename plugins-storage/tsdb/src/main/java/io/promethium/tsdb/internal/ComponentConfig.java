@@ -78,6 +78,23 @@ public final class ComponentConfig {
         return bool(props, "walCompression", "true") ? parsed : WalCompression.NONE;
     }
 
+    /**
+     * The exemplar buffer size, property {@code maxExemplars} ({@code storage.exemplars.max_exemplars}
+     * of prometheus.yml, 100000 by default as Prometheus; 0 keeps none).
+     */
+    public static int maxExemplars(Map<String, ?> props) throws ConfigException {
+        String text = string(props, "maxExemplars", "100000");
+        try {
+            long n = text.isEmpty() ? 100_000 : Long.parseLong(text);
+            if (n < 0 || n > Integer.MAX_VALUE - 8) {
+                throw new NumberFormatException();
+            }
+            return (int) n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("storage.exemplars.max_exemplars: expected a count from 0 to " + (Integer.MAX_VALUE - 8) + ", got \"" + text + "\"");
+        }
+    }
+
     private static boolean bool(Map<String, ?> props, String key, String def) throws ConfigException {
         String text = string(props, key, def);
         if (text.equalsIgnoreCase("true")) {

@@ -10,6 +10,7 @@ import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
 import io.promethium.api.storage.WalPosition;
+import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.WalVisitor;
 import io.promethium.api.storage.WalWatchable;
 import java.io.IOException;
@@ -46,10 +47,11 @@ import org.osgi.service.component.annotations.Modified;
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
 @Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class}, property = "storage.type=tsdb")
-public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable {
+        service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class,
+            ExemplarQueryable.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
-        "walSyncOnCommit", "walCompression", "walCompressionType"};
+        "walSyncOnCommit", "walCompression", "walCompressionType", "maxExemplars"};
 
     private volatile Tsdb tsdb;
     /** Agent mode ({@code --agent}): the WAL-only storage instead of the TSDB. */
@@ -94,7 +96,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     public void activate(Map<String, ?> properties) throws ConfigException {
         TsdbOptions options = ComponentConfig.parse(properties);
+        int maxExemplars = ComponentConfig.maxExemplars(properties);
         Tsdb opened = Tsdb.open(options);
+        opened.setMaxExemplars(maxExemplars);
         collector = opened.collector();
         tsdb = opened;
         configured = true;
@@ -119,6 +123,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         }
         current.applyOptions(now.withOutOfOrderWindow(next.outOfOrderWindow()).withRetention(next.retention())
                 .withRetentionBytes(next.retentionBytes()));
+        current.setMaxExemplars(ComponentConfig.maxExemplars(properties));
     }
 
     @Deactivate
@@ -263,5 +268,13 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     @Override
     public WalPosition read(WalPosition from, long maxBytes, WalVisitor visitor) throws IOException {
         return log().read(from, maxBytes, visitor);
+    }
+
+    @Override
+    public List<SeriesExemplars> selectExemplars(long start, long end, List<List<Matcher>> matcherSets) {
+        if (agent != null) {
+            return List.of(); // agent mode keeps no exemplars to query
+        }
+        return db().selectExemplars(start, end, matcherSets);
     }
 }

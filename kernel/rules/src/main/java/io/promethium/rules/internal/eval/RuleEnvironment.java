@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  * @param resendDelay {@code --rules.alert.resend-delay}
  * @param outageTolerance {@code --rules.alert.for-outage-tolerance}
  * @param gracePeriod {@code --rules.alert.for-grace-period}
+ * @param concurrency {@code --enable-feature=concurrent-rule-eval} with {@code --rules.max-concurrent-evals}
  */
 public record RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> storage, Consumer<List<Alert>> notifier,
                               LongSupplier clock, Labels externalLabels, String externalUrl, Duration resendDelay,
-                              Duration outageTolerance, Duration gracePeriod) {
+                              Duration outageTolerance, Duration gracePeriod, RuleConcurrency concurrency) {
 
     public static final Duration DEFAULT_RESEND_DELAY = Duration.ofMinutes(1);
     public static final Duration DEFAULT_OUTAGE_TOLERANCE = Duration.ofHours(1);
@@ -43,11 +44,20 @@ public record RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> s
         requireNonNull(resendDelay, "resendDelay is null");
         requireNonNull(outageTolerance, "outageTolerance is null");
         requireNonNull(gracePeriod, "gracePeriod is null");
+        requireNonNull(concurrency, "concurrency is null");
+    }
+
+    /** Every rule of a group in order (no concurrent rule evaluation). */
+    public RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> storage, Consumer<List<Alert>> notifier,
+                           LongSupplier clock, Labels externalLabels, String externalUrl, Duration resendDelay,
+                           Duration outageTolerance, Duration gracePeriod) {
+        this(queries, storage, notifier, clock, externalLabels, externalUrl, resendDelay, outageTolerance, gracePeriod,
+                RuleConcurrency.SEQUENTIAL);
     }
 
     public RuleEnvironment withExternalLabels(Labels labels) {
         return new RuleEnvironment(queries, storage, notifier, clock, labels, externalUrl, resendDelay, outageTolerance,
-                gracePeriod);
+                gracePeriod, concurrency);
     }
 
     Map<String, String> externalLabelMap() {

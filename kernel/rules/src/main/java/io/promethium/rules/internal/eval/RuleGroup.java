@@ -23,12 +23,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A rule group: its rules evaluated in order, every interval, on a virtual thread of its own.
+ * A rule group: its rules evaluated in order, every interval, on a virtual thread of its own (with
+ * concurrent rule evaluation on, the rules no other depends on may run beside it; see
+ * {@link RuleConcurrency}).
  * Evaluation times are aligned as in Prometheus: multiples of the interval shifted by a hash of
  * the group, so groups spread over the interval and restarts keep the phase. Series a rule
  * produced last time but not this time get a staleness marker.
@@ -41,6 +44,8 @@ public final class RuleGroup {
     private final Duration interval;
     private final Duration queryOffset;
     private final List<BaseRule> rules;
+    /** Per rule, whether it may run beside the others (concurrent rule evaluation on); else all false. */
+    private final boolean[] independent;
     private final RuleEnvironment env;
     private final GroupMetrics metrics = new GroupMetrics();
     /** Per rule, the series written at the last evaluation (for staleness markers). Loop thread only. */
@@ -66,6 +71,7 @@ public final class RuleGroup {
             });
         }
         this.rules = List.copyOf(built);
+        this.independent = env.concurrency().enabled() ? RuleConcurrency.independent(rules) : new boolean[rules.size()];
         this.seriesReturned = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             seriesReturned.add(new HashSet<>());
@@ -164,56 +170,38 @@ public final class RuleGroup {
         long started = System.nanoTime();
         long queryTime = evalTime - queryOffset.toMillis();
         Storage storage = env.storage().get();
-        long samplesWritten = 0;
         metrics.iterations.increment();
+        List<Thread> concurrent = null;
+        AtomicLong written = new AtomicLong();
         for (int i = 0; i < rules.size(); i++) {
-            BaseRule rule = rules.get(i);
-            long ruleStart = System.nanoTime();
-            metrics.evaluations.increment();
-            List<Sample> samples;
-            String error = null;
-            try {
-                samples = rule.eval(evalTime, queryTime, def.limit(), env);
-            } catch (AlertingRule.TemplateFailure e) {
-                samples = e.samples();
-                error = e.getMessage();
-            } catch (Exception e) {
-                samples = null;
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
-            } catch (StackOverflowError e) {
-                // A pathological expression must cost this rule, not the group's thread.
-                samples = null;
-                error = "expression too deeply nested to evaluate";
-            }
-            // As Prometheus: a failed query sends nothing (alerts in Alertmanager expire on their
-            // endsAt); a template error still sends, the alerts exist.
-            if (samples != null && rule instanceof AlertingRule alerting) {
-                List<Alert> alerts = alerting.alertsToSend(evalTime, env.resendDelay().toMillis(), interval.toMillis(),
-                        env.externalUrl());
-                if (!alerts.isEmpty()) {
+            int index = i;
+            if (independent[i] && env.concurrency().tryAcquire()) {
+                if (concurrent == null) {
+                    concurrent = new ArrayList<>();
+                }
+                concurrent.add(Thread.ofVirtual().name("rule " + rules.get(i).def().name()).start(() -> {
                     try {
-                        env.notifier().accept(alerts);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "sending alerts of " + def.name() + " failed", e);
+                        written.addAndGet(evaluateRule(index, evalTime, queryTime, storage));
+                    } finally {
+                        env.concurrency().release();
                     }
-                }
+                }));
+            } else {
+                written.addAndGet(evaluateRule(index, evalTime, queryTime, storage));
             }
-            if (samples != null) {
-                String writeError = write(storage, i, samples, queryTime);
-                samplesWritten += samples.size();
-                if (writeError != null && error == null) {
-                    error = writeError;
-                }
-            }
-            if (error != null) {
-                metrics.failures.increment();
-            }
-            long took = System.nanoTime() - ruleStart;
-            metrics.ruleSecondsSum.add(took / 1e9);
-            metrics.ruleSeconds.observe(took / 1e9);
-            metrics.ruleCount.increment();
-            rule.recordEvaluation(evalTime, took, error);
         }
+        if (concurrent != null) {
+            for (Thread t : concurrent) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    // Stopping: the rules still running finish on their own; their results stay theirs.
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        long samplesWritten = written.get();
         if (shouldRestore) {
             restore(storage, env.clock().getAsLong());
         }
@@ -226,6 +214,58 @@ public final class RuleGroup {
         metrics.groupCount.increment();
         metrics.lastEvaluationSeconds = evalTime / 1000.0;
         metrics.lastSamples = samplesWritten;
+    }
+
+    /** Evaluates rule {@code i}, writes its results and sends its alerts; returns the samples written. */
+    private long evaluateRule(int i, long evalTime, long queryTime, Storage storage) {
+        long written = 0;
+        BaseRule rule = rules.get(i);
+        long ruleStart = System.nanoTime();
+        metrics.evaluations.increment();
+        List<Sample> samples;
+        String error = null;
+        try {
+            samples = rule.eval(evalTime, queryTime, def.limit(), env);
+        } catch (AlertingRule.TemplateFailure e) {
+            samples = e.samples();
+            error = e.getMessage();
+        } catch (Exception e) {
+            samples = null;
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+        } catch (StackOverflowError e) {
+            // A pathological expression must cost this rule, not the group's thread.
+            samples = null;
+            error = "expression too deeply nested to evaluate";
+        }
+        // As Prometheus: a failed query sends nothing (alerts in Alertmanager expire on their
+        // endsAt); a template error still sends, the alerts exist.
+        if (samples != null && rule instanceof AlertingRule alerting) {
+            List<Alert> alerts = alerting.alertsToSend(evalTime, env.resendDelay().toMillis(), interval.toMillis(),
+                    env.externalUrl());
+            if (!alerts.isEmpty()) {
+                try {
+                    env.notifier().accept(alerts);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "sending alerts of " + def.name() + " failed", e);
+                }
+            }
+        }
+        if (samples != null) {
+            String writeError = write(storage, i, samples, queryTime);
+            written = samples.size();
+            if (writeError != null && error == null) {
+                error = writeError;
+            }
+        }
+        if (error != null) {
+            metrics.failures.increment();
+        }
+        long took = System.nanoTime() - ruleStart;
+        metrics.ruleSecondsSum.add(took / 1e9);
+        metrics.ruleSeconds.observe(took / 1e9);
+        metrics.ruleCount.increment();
+        rule.recordEvaluation(evalTime, took, error);
+        return written;
     }
 
     /** Appends a rule's samples and staleness markers for its vanished series; returns an error or null. */

@@ -15,6 +15,7 @@ import io.promethium.rules.ActiveAlert;
 import io.promethium.rules.RuleGroupStatus;
 import io.promethium.rules.RuleManager;
 import io.promethium.rules.internal.eval.EngineQueryRunner;
+import io.promethium.rules.internal.eval.RuleConcurrency;
 import io.promethium.rules.internal.eval.RuleEnvironment;
 import io.promethium.rules.internal.manager.DefaultRuleManager;
 import java.time.Duration;
@@ -68,8 +69,30 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
                 flags.apply("promethium.external-url"),
                 duration(flags, "rules.alert.resend-delay", RuleEnvironment.DEFAULT_RESEND_DELAY),
                 duration(flags, "rules.alert.for-outage-tolerance", RuleEnvironment.DEFAULT_OUTAGE_TOLERANCE),
-                duration(flags, "rules.alert.for-grace-period", RuleEnvironment.DEFAULT_GRACE_PERIOD));
+                duration(flags, "rules.alert.for-grace-period", RuleEnvironment.DEFAULT_GRACE_PERIOD),
+                concurrency(flags.apply("promethium.flag.enable-feature"), flags.apply("promethium.flag.rules.max-concurrent-evals")));
         this.manager = new DefaultRuleManager(env);
+    }
+
+    /** Concurrent rule evaluation when the feature is on, with {@code --rules.max-concurrent-evals} slots. */
+    public static RuleConcurrency concurrency(String features, String maxConcurrentEvals) {
+        boolean on = features != null && java.util.Arrays.stream(features.split(",")).map(String::strip)
+                .anyMatch("concurrent-rule-eval"::equals);
+        if (!on) {
+            return RuleConcurrency.SEQUENTIAL;
+        }
+        int max = RuleConcurrency.DEFAULT_MAX;
+        if (maxConcurrentEvals != null && !maxConcurrentEvals.isBlank()) {
+            try {
+                max = Integer.parseInt(maxConcurrentEvals.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--rules.max-concurrent-evals is not an integer: " + maxConcurrentEvals, e);
+            }
+            if (max < 1) {
+                throw new IllegalArgumentException("--rules.max-concurrent-evals must be positive: " + maxConcurrentEvals);
+            }
+        }
+        return new RuleConcurrency(max);
     }
 
     private static Duration duration(Function<String, String> flags, String name, Duration fallback) {

@@ -1,5 +1,7 @@
 package io.promethium.web.internal.query;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
@@ -8,6 +10,7 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.ValueType;
 import io.promethium.promql.engine.QueryException;
 import java.util.List;
 import java.util.Objects;
@@ -138,6 +141,21 @@ final class DeadlineQueryable implements Queryable {
         @Override
         public double value() {
             return inner.value();
+        }
+
+        @Override
+        public ValueType valueType() {
+            return inner.valueType();
+        }
+
+        @Override
+        public Histogram histogram() {
+            return inner.histogram();
+        }
+
+        @Override
+        public FloatHistogram floatHistogram() {
+            return inner.floatHistogram();
         }
 
         @Override

@@ -2,8 +2,12 @@ package io.promethium.tsdb.internal.block;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.tsdb.internal.chunk.HistogramChunkAppender;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.util.GrowableBytes;
@@ -114,24 +118,97 @@ public final class BlockWriter implements AutoCloseable {
         pending.clear();
     }
 
+    /**
+     * Adds a series with {@code n} samples in time order, floats and native histograms:
+     * {@code hs[i]} is the i-th sample's histogram ({@code Histogram} or {@code FloatHistogram})
+     * or null when it is the float {@code vs[i]}; {@code hs} null means all floats. Each run of one
+     * kind becomes its own chunks.
+     */
+    public void addSeries(Labels labels, long[] ts, double[] vs, Object[] hs, int n) throws IOException {
+        if (hs == null) {
+            addSeries(labels, ts, vs, n);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        beginSeries(labels);
+        int from = 0;
+        while (from < n) {
+            Object first = hs[from];
+            int to = from + 1;
+            while (to < n && kind(hs[to]) == kind(first)) {
+                to++;
+            }
+            if (first == null) {
+                addFloatChunks(ts, vs, from, to - from);
+            } else {
+                addHistogramChunks(ts, hs, from, to - from);
+            }
+            from = to;
+        }
+        endSeries();
+    }
+
+    private static int kind(Object h) {
+        return h == null ? 0 : h instanceof Histogram ? 1 : 2;
+    }
+
+    /** Histograms of one kind, cut where the layout changes, at a counter reset and every 120 samples. */
+    private void addHistogramChunks(long[] ts, Object[] hs, int from, int n) throws IOException {
+        HistogramChunkAppender chunk = null;
+        long cmin = 0;
+        for (int i = from; i < from + n; i++) {
+            Object h = hs[i];
+            int cut = chunk == null ? HistogramChunkAppender.NEW_CHUNK
+                    : h instanceof Histogram ih ? chunk.cut(ih) : chunk.cut((FloatHistogram) h);
+            if (cut != HistogramChunkAppender.APPEND) {
+                if (chunk != null) {
+                    byte[] data = chunk.toByteArray();
+                    addChunk(cmin, chunk.lastTimestamp(), chunk.encoding(), data, 0, data.length);
+                }
+                CounterResetHint own = h instanceof Histogram ih ? ih.counterResetHint() : ((FloatHistogram) h).counterResetHint();
+                CounterResetHint header = own == CounterResetHint.GAUGE ? own
+                        : cut == HistogramChunkAppender.NEW_CHUNK_RESET ? CounterResetHint.COUNTER_RESET
+                        : chunk != null ? CounterResetHint.NOT_COUNTER_RESET : own;
+                cmin = ts[i];
+                chunk = h instanceof Histogram ih ? HistogramChunkAppender.forHistogram(ih, header, 256, cmin)
+                        : HistogramChunkAppender.forFloatHistogram((FloatHistogram) h, header, 256, cmin);
+            }
+            if (h instanceof Histogram ih) {
+                chunk.append(ts[i], ih);
+            } else {
+                chunk.append(ts[i], (FloatHistogram) h);
+            }
+        }
+        if (chunk != null) {
+            byte[] data = chunk.toByteArray();
+            addChunk(cmin, chunk.lastTimestamp(), chunk.encoding(), data, 0, data.length);
+        }
+    }
+
     /** Adds a series with {@code n} samples in time order; series with no samples are skipped. */
     public void addSeries(Labels labels, long[] ts, double[] vs, int n) throws IOException {
         if (n == 0) {
             return;
         }
         beginSeries(labels);
+        addFloatChunks(ts, vs, 0, n);
+        endSeries();
+    }
+
+    private void addFloatChunks(long[] ts, double[] vs, int start, int n) throws IOException {
         int chunks = (n + Chunks.SAMPLES_PER_CHUNK - 1) / Chunks.SAMPLES_PER_CHUNK;
         // Balance chunk sizes so the last one is not a stub.
         int per = (n + chunks - 1) / chunks;
-        for (int from = 0; from < n; from += per) {
-            int count = Math.min(per, n - from);
+        for (int from = start; from < start + n; from += per) {
+            int count = Math.min(per, start + n - from);
             long cmin = ts[from];
             long cmax = ts[from + count - 1];
             // The index holds the chunk's min time, so the chunk stores its first timestamp relative to it.
             byte[] data = encoder.encode(ts, vs, from, count, cmin);
             addChunk(cmin, cmax, encoder.encoding(), data, 0, data.length);
         }
-        endSeries();
     }
 
     /** Starts a series given chunk by chunk (compaction copying encoded chunks); series must come in label order. */

@@ -3,6 +3,7 @@ package io.promethium.tsdb.internal.block;
 import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.MemSeries;
@@ -25,6 +26,8 @@ public final class Compactor {
     private final FileOpener opener;
     private long[] ts = new long[4096];
     private double[] vs = new double[4096];
+    /** Histogram samples' kept copies, parallel to {@code ts} (null for floats); null while a series has none. */
+    private Object[] hs;
     private int n;
 
     public Compactor(FileOpener opener) {
@@ -45,7 +48,7 @@ public final class Compactor {
                 // Everything below maxt, whatever the head's valid time: out-of-order samples included.
                 reuse = s.iterator(mint, maxt - 1, Long.MIN_VALUE, reuse);
                 gather(reuse);
-                writer.addSeries(s.labels(), ts, vs, n);
+                writer.addSeries(s.labels(), ts, vs, hs, n);
             }
             if (writer.numSamples() == 0) {
                 return null;
@@ -164,18 +167,34 @@ public final class Compactor {
         if (merged.error() != null) {
             throw new IOException("reading " + labels + " for compaction: " + merged.error().getMessage(), merged.error());
         }
-        writer.addSeries(labels, ts, vs, n);
+        writer.addSeries(labels, ts, vs, hs, n);
     }
 
     private void gather(SampleIterator it) {
         n = 0;
+        hs = null;
         while (it.next()) {
             if (n == ts.length) {
                 ts = Arrays.copyOf(ts, n * 2);
                 vs = Arrays.copyOf(vs, n * 2);
+                if (hs != null) {
+                    hs = Arrays.copyOf(hs, n * 2);
+                }
             }
             ts[n] = it.timestamp();
-            vs[n] = it.value();
+            ValueType type = it.valueType();
+            if (type.isHistogram()) {
+                if (hs == null) {
+                    hs = new Object[ts.length];
+                }
+                hs[n] = type == ValueType.HISTOGRAM ? it.histogram().copy() : it.floatHistogram().copy();
+                vs[n] = Double.NaN;
+            } else {
+                vs[n] = it.value();
+                if (hs != null) {
+                    hs[n] = null;
+                }
+            }
             n++;
         }
     }

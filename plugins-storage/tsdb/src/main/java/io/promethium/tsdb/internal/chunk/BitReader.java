@@ -77,6 +77,11 @@ public final class BitReader {
         return n;
     }
 
+    /** Bits left to read. */
+    public long remainingBits() {
+        return limit - position;
+    }
+
     public int readByte() {
         return (int) readBits(8);
     }

@@ -1,5 +1,7 @@
 package io.promethium.tsdb.internal.head;
 
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Metadata;
 import io.promethium.tsdb.internal.wal.WalRecords;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,17 @@ final class AppendBatch {
     long[] ts = new long[INITIAL];
     double[] vs = new double[INITIAL];
     int n;
+    // Histogram samples (each a copy the batch owns: a Histogram or FloatHistogram), exemplars and
+    // metadata changes: far rarer than floats, so plain lists.
+    final List<MemSeries> hSeries = new ArrayList<>();
+    long[] hTs = new long[8];
+    /** For each histogram, how many float samples the batch held when it was added: its place in append order. */
+    int[] hSeq = new int[8];
+    final List<Object> hValues = new ArrayList<>();
+    final List<MemSeries> eSeries = new ArrayList<>();
+    final List<Exemplar> exemplars = new ArrayList<>();
+    final List<MemSeries> mSeries = new ArrayList<>();
+    final List<Metadata> metadata = new ArrayList<>();
     final List<MemSeries> unlogged = new ArrayList<>();
     final WalRecords.Encoder encoder = new WalRecords.Encoder();
 
@@ -38,10 +51,51 @@ final class AppendBatch {
         n++;
     }
 
+    void addHistogram(MemSeries s, long t, Object histogram) {
+        int i = hSeries.size();
+        if (i == hTs.length) {
+            hTs = Arrays.copyOf(hTs, i * 2);
+            hSeq = Arrays.copyOf(hSeq, i * 2);
+        }
+        hSeries.add(s);
+        hTs[i] = t;
+        hSeq[i] = n;
+        hValues.add(histogram);
+    }
+
+    /**
+     * Whether some series has both float and histogram samples in this batch, so that they must be
+     * logged and applied in append order rather than floats first (rare: a series changing kind).
+     */
+    boolean mixesKinds() {
+        if (hSeries.isEmpty() || n == 0) {
+            return false;
+        }
+        java.util.Set<MemSeries> withHistograms = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        withHistograms.addAll(hSeries);
+        for (int i = 0; i < n; i++) {
+            if (withHistograms.contains(series[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the batch holds nothing to log or apply. */
+    boolean isEmpty() {
+        return n == 0 && unlogged.isEmpty() && hSeries.isEmpty() && eSeries.isEmpty() && mSeries.isEmpty();
+    }
+
     /** Empties the batch, dropping its series references so the pool holds no series alive. */
     void clear() {
         Arrays.fill(series, 0, n, null);
         n = 0;
+        hSeries.clear();
+        hValues.clear();
+        eSeries.clear();
+        exemplars.clear();
+        mSeries.clear();
+        metadata.clear();
         unlogged.clear();
         encoder.reset();
     }

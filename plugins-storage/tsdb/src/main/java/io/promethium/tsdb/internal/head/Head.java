@@ -30,6 +30,8 @@ public final class Head {
     private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
     private final TsdbMetrics metrics;
     private volatile WalLog wal = WalLog.NONE;
+    private final io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars =
+            new io.promethium.tsdb.internal.exemplar.ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     private volatile long minValidTime = Long.MIN_VALUE;
     /** In-order samples before this are in blocks; reads of head chunks start here. */
     private volatile long persistedBefore = Long.MIN_VALUE;
@@ -38,6 +40,9 @@ public final class Head {
     private final AtomicLong openReaders = new AtomicLong();
     private final AppendBatchPool batchPool = new AppendBatchPool();
 
+    /** Prometheus's default {@code storage.exemplars.max_exemplars}. */
+    public static final int DEFAULT_MAX_EXEMPLARS = 100_000;
+
     public Head(TsdbMetrics metrics, long outOfOrderWindow) {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.outOfOrderWindow = outOfOrderWindow;
@@ -45,6 +50,11 @@ public final class Head {
 
     public void setWal(WalLog wal) {
         this.wal = requireNonNull(wal, "wal is null");
+    }
+
+    /** The exemplars of the head's series (a circular buffer, sized by {@code storage.exemplars.max_exemplars}). */
+    public io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
+        return exemplars;
     }
 
     WalLog wal() {

@@ -1,12 +1,18 @@
 package io.promethium.tsdb.internal.head;
 
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageException.Reason;
+import io.promethium.tsdb.internal.exemplar.ExemplarStorage;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.wal.WalRecords;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,8 +56,131 @@ final class HeadAppender implements Appender {
             s = head.getOrCreate(labels);
         }
         int code = s.appendable(timestamp, value, head.outOfOrderMin(), head.minValidTime());
+        if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+            buffer(s, timestamp, value);
+        } else {
+            reject(code, s, timestamp);
+        }
+        if (!s.logged) {
+            batch().unlogged.add(s);
+        }
+        return s.ref();
+    }
+
+    @Override
+    public long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
+        Histogram copy = histogram.copy();
+        if (!copy.isStale()) {
+            try {
+                copy.validate();
+            } catch (IllegalArgumentException e) {
+                metrics.invalidHistograms.increment();
+                throw new StorageException(Reason.INVALID, "invalid histogram for " + describe(ref, labels) + ": " + e.getMessage(), e);
+            }
+        }
+        return appendAnyHistogram(ref, labels, timestamp, copy);
+    }
+
+    @Override
+    public long appendHistogram(long ref, Labels labels, long timestamp, FloatHistogram histogram) {
+        FloatHistogram copy = histogram.copy();
+        if (!copy.isStale()) {
+            try {
+                copy.validate();
+            } catch (IllegalArgumentException e) {
+                metrics.invalidHistograms.increment();
+                throw new StorageException(Reason.INVALID, "invalid histogram for " + describe(ref, labels) + ": " + e.getMessage(), e);
+            }
+        }
+        return appendAnyHistogram(ref, labels, timestamp, copy);
+    }
+
+    private String describe(long ref, Labels labels) {
+        if (labels != null) {
+            return labels.toString();
+        }
+        MemSeries s = head.series(ref);
+        return s == null ? "series ref " + ref : s.labels().toString();
+    }
+
+    private long appendAnyHistogram(long ref, Labels labels, long timestamp, Object copy) {
+        MemSeries s = resolve(ref, labels);
+        int code = s.appendableHistogram(timestamp, copy, head.outOfOrderMin(), head.minValidTime());
+        if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+            batch().addHistogram(s, timestamp, copy);
+        } else {
+            reject(code, s, timestamp);
+        }
+        if (!s.logged) {
+            batch().unlogged.add(s);
+        }
+        return s.ref();
+    }
+
+    @Override
+    public long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
+        MemSeries s = resolve(ref, labels);
+        if (head.exemplars().capacity() == 0) {
+            return s.ref();
+        }
+        if (!exemplar.hasTimestamp()) {
+            throw new StorageException(Reason.INVALID, "exemplar without a timestamp for " + s.labels());
+        }
+        if (ExemplarStorage.labelsLength(exemplar.labels()) > ExemplarStorage.MAX_LABELS_LENGTH) {
+            metrics.invalidExemplars.increment();
+            throw new StorageException(Reason.INVALID, "exemplar labels exceed " + ExemplarStorage.MAX_LABELS_LENGTH + " characters for "
+                    + s.labels());
+        }
+        switch (head.exemplars().check(s.labels(), exemplar)) {
+            case DUPLICATE -> {
+                return s.ref();
+            }
+            case OUT_OF_ORDER -> {
+                metrics.outOfOrderExemplars.increment();
+                throw new StorageException(Reason.OUT_OF_ORDER, "out of order exemplar for " + s.labels() + " at " + exemplar.timestamp());
+            }
+            default -> {
+            }
+        }
+        AppendBatch b = batch();
+        b.eSeries.add(s);
+        b.exemplars.add(exemplar);
+        if (!s.logged) {
+            b.unlogged.add(s);
+        }
+        return s.ref();
+    }
+
+    @Override
+    public long updateMetadata(long ref, Labels labels, Metadata metadata) {
+        MemSeries s = resolve(ref, labels);
+        if (!metadata.equals(s.metadata())) {
+            AppendBatch b = batch();
+            b.mSeries.add(s);
+            b.metadata.add(metadata);
+            if (!s.logged) {
+                b.unlogged.add(s);
+            }
+        }
+        return s.ref();
+    }
+
+    private MemSeries resolve(long ref, Labels labels) {
+        if (finished) {
+            throw new StorageException(Reason.CLOSED, "appender already committed or rolled back");
+        }
+        MemSeries s = head.series(ref);
+        if (s == null) {
+            if (labels == null) {
+                throw new StorageException(Reason.LIMIT, "unknown series ref " + ref + " and no labels");
+            }
+            s = head.getOrCreate(labels);
+        }
+        return s;
+    }
+
+    private void reject(int code, MemSeries s, long timestamp) {
         switch (code) {
-            case MemSeries.OK, MemSeries.OOO_OK -> buffer(s, timestamp, value);
             case MemSeries.DUPLICATE_SAME -> {
                 // Prometheus ignores an identical re-append silently.
             }
@@ -70,10 +199,6 @@ final class HeadAppender implements Appender {
                         + " with a different value for " + s.labels());
             }
         }
-        if (!s.logged) {
-            batch().unlogged.add(s);
-        }
-        return s.ref();
     }
 
     private AppendBatch batch() {
@@ -99,7 +224,7 @@ final class HeadAppender implements Appender {
         if (b == null) {
             return;
         }
-        if (b.n == 0 && b.unlogged.isEmpty()) {
+        if (b.isEmpty()) {
             release();
             return;
         }
@@ -124,9 +249,16 @@ final class HeadAppender implements Appender {
             if (anySeries) {
                 encoder.end();
             }
-            if (n > 0) {
-                encoder.samples(b.refs, b.ts, b.vs, n);
+            boolean ordered = b.mixesKinds();
+            if (ordered) {
+                encodeInOrder(b, encoder);
+            } else {
+                if (n > 0) {
+                    encoder.samples(b.refs, b.ts, b.vs, n);
+                }
+                encodeHistograms(b, encoder, 0, b.hSeries.size());
             }
+            encodeRest(b, encoder);
             try {
                 head.wal().log(encoder.bytes().array(), encoder.bytes().length());
             } catch (java.nio.channels.ClosedChannelException e) {
@@ -138,10 +270,75 @@ final class HeadAppender implements Appender {
             for (MemSeries s : unlogged) {
                 s.logged = true;
             }
-            apply(b);
+            apply(b, ordered);
         } finally {
             head.gcLock().readLock().unlock();
             release();
+        }
+    }
+
+    /** Floats and histograms as runs in append order, so a series that changes kind replays in order. */
+    private static void encodeInOrder(AppendBatch b, WalRecords.Encoder encoder) {
+        int f = 0;
+        int h = 0;
+        int hn = b.hSeries.size();
+        while (f < b.n || h < hn) {
+            int floatsTo = h < hn ? b.hSeq[h] : b.n;
+            if (floatsTo > f) {
+                encoder.samples(Arrays.copyOfRange(b.refs, f, floatsTo), Arrays.copyOfRange(b.ts, f, floatsTo),
+                        Arrays.copyOfRange(b.vs, f, floatsTo), floatsTo - f);
+                f = floatsTo;
+            }
+            int hTo = h;
+            while (hTo < hn && b.hSeq[hTo] == f) {
+                hTo++;
+            }
+            encodeHistograms(b, encoder, h, hTo);
+            h = hTo;
+        }
+    }
+
+    /** The histogram records of histograms {@code from} to {@code to} (integer then float, each only when there are some). */
+    private static void encodeHistograms(AppendBatch b, WalRecords.Encoder encoder, int from, int to) {
+        for (int pass = 0; pass < 2; pass++) {
+            boolean floats = pass == 1;
+            boolean begun = false;
+            for (int i = from; i < to; i++) {
+                Object h = b.hValues.get(i);
+                if ((h instanceof FloatHistogram) != floats) {
+                    continue;
+                }
+                if (!begun) {
+                    encoder.begin(floats ? WalRecords.FLOAT_HISTOGRAMS : WalRecords.HISTOGRAMS);
+                    begun = true;
+                }
+                if (floats) {
+                    encoder.floatHistogramEntry(b.hSeries.get(i).ref(), b.hTs[i], (FloatHistogram) h);
+                } else {
+                    encoder.histogramEntry(b.hSeries.get(i).ref(), b.hTs[i], (Histogram) h);
+                }
+            }
+            if (begun) {
+                encoder.end();
+            }
+        }
+    }
+
+    /** The exemplar and metadata records of a batch (each only when it has entries). */
+    private static void encodeRest(AppendBatch b, WalRecords.Encoder encoder) {
+        if (!b.eSeries.isEmpty()) {
+            encoder.begin(WalRecords.EXEMPLARS);
+            for (int i = 0; i < b.eSeries.size(); i++) {
+                encoder.exemplarEntry(b.eSeries.get(i).ref(), b.exemplars.get(i));
+            }
+            encoder.end();
+        }
+        if (!b.mSeries.isEmpty()) {
+            encoder.begin(WalRecords.METADATA);
+            for (int i = 0; i < b.mSeries.size(); i++) {
+                encoder.metadataEntry(b.mSeries.get(i).ref(), b.metadata.get(i));
+            }
+            encoder.end();
         }
     }
 
@@ -173,10 +370,26 @@ final class HeadAppender implements Appender {
                 }
             }
         }
+        replaceRemoved(b, b.hSeries);
+        replaceRemoved(b, b.eSeries);
+        replaceRemoved(b, b.mSeries);
         b.unlogged.removeIf(s -> s.removed);
     }
 
-    private void apply(AppendBatch b) {
+    private void replaceRemoved(AppendBatch b, List<MemSeries> list) {
+        for (int i = 0; i < list.size(); i++) {
+            MemSeries s = list.get(i);
+            if (s.removed) {
+                MemSeries live = head.getOrCreate(s.labels());
+                list.set(i, live);
+                if (!live.logged) {
+                    b.unlogged.add(live);
+                }
+            }
+        }
+    }
+
+    private void apply(AppendBatch b, boolean ordered) {
         MemSeries[] series = b.series;
         long[] ts = b.ts;
         double[] vs = b.vs;
@@ -186,7 +399,17 @@ final class HeadAppender implements Appender {
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         int appended = 0;
+        int h = 0;
+        int hn = b.hSeries.size();
         for (int i = 0; i < n; i++) {
+            // A series that changes kind in this batch: its histograms added before this float go first.
+            while (ordered && h < hn && b.hSeq[h] <= i) {
+                if (applyHistogram(b, h++, oooMin, minValid)) {
+                    appended++;
+                    lo = Math.min(lo, b.hTs[h - 1]);
+                    hi = Math.max(hi, b.hTs[h - 1]);
+                }
+            }
             int code = series[i].append(ts[i], vs[i], oooMin, minValid);
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 appended++;
@@ -200,10 +423,38 @@ final class HeadAppender implements Appender {
                 metrics.outOfOrderSamples.increment();
             }
         }
+        for (; h < hn; h++) {
+            if (applyHistogram(b, h, oooMin, minValid)) {
+                appended++;
+                lo = Math.min(lo, b.hTs[h]);
+                hi = Math.max(hi, b.hTs[h]);
+            }
+        }
         if (appended > 0) {
             head.updateTimes(lo, hi);
         }
         metrics.samplesAppended.add(appended);
+        for (int i = 0; i < b.eSeries.size(); i++) {
+            head.exemplars().add(b.eSeries.get(i).labels(), b.exemplars.get(i));
+        }
+        for (int i = 0; i < b.mSeries.size(); i++) {
+            b.mSeries.get(i).updateMetadata(b.metadata.get(i));
+        }
+    }
+
+    private boolean applyHistogram(AppendBatch b, int i, long oooMin, long minValid) {
+        int code = b.hSeries.get(i).appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid);
+        if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+            metrics.histogramSamplesAppended.increment();
+            if (code == MemSeries.OOO_OK) {
+                metrics.outOfOrderAccepted.increment();
+            }
+            return true;
+        }
+        if (code == MemSeries.OUT_OF_ORDER || code == MemSeries.OUT_OF_BOUNDS) {
+            metrics.outOfOrderSamples.increment();
+        }
+        return false;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.promethium.tsdb.internal.head;
 
 import io.promethium.tsdb.internal.chunk.ChunkIterator;
+import io.promethium.tsdb.internal.chunk.Encoding;
+import io.promethium.tsdb.internal.chunk.HistogramChunkAppender;
 import io.promethium.tsdb.internal.chunk.XorAppender;
 import io.promethium.tsdb.internal.chunk.XorIterator;
 import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
@@ -12,16 +14,18 @@ import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
  */
 final class HeadChunksIterator extends ChunkedSampleIterator {
     private byte[][] chunks = new byte[4][];
+    private byte[] encodings = new byte[4];
     private long[] mints = new long[4];
     private long[] maxts = new long[4];
     private int[] counts = new int[4];
     private int n;
 
-    void reset(byte[][] closed, long[] closedMint, long[] closedMaxt, int numClosed, XorAppender open, long openMint,
-            long openMaxt, long mint, long maxt, long[] deleted) {
-        int total = numClosed + (open == null ? 0 : 1);
+    void reset(byte[][] closed, byte[] closedEnc, long[] closedMint, long[] closedMaxt, int numClosed, XorAppender open,
+            HistogramChunkAppender openH, long openMint, long openMaxt, long mint, long maxt, long[] deleted) {
+        int total = numClosed + (open == null && openH == null ? 0 : 1);
         if (chunks.length < total) {
             chunks = new byte[total][];
+            encodings = new byte[total];
             mints = new long[total];
             maxts = new long[total];
             counts = new int[total];
@@ -32,6 +36,7 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
                 continue;
             }
             chunks[n] = closed[i];
+            encodings[n] = closedEnc[i];
             mints[n] = closedMint[i];
             maxts[n] = closedMaxt[i];
             counts[n] = XorIterator.headerCount(closed[i], 0);
@@ -42,6 +47,14 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
             mints[n] = openMint;
             maxts[n] = openMaxt;
             counts[n] = open.count();
+            encodings[n] = Encoding.XOR;
+            n++;
+        } else if (openH != null && openMaxt >= mint && openMint <= maxt) {
+            chunks[n] = openH.buffer();
+            mints[n] = openMint;
+            maxts[n] = openMaxt;
+            counts[n] = openH.count();
+            encodings[n] = openH.encoding();
             n++;
         }
         init(mint, maxt, deleted == null ? null : deleted.clone());
@@ -64,7 +77,8 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
 
     @Override
     protected ChunkIterator openChunk(int index, ChunkIterator reuse) {
-        ChunkIterator it = reuse instanceof XorIterator x ? x : new XorIterator();
+        ChunkIterator it = encodings[index] == Encoding.XOR ? (reuse instanceof XorIterator x ? x : new XorIterator())
+                : ChunkIterator.forEncoding(encodings[index], reuse);
         // The open chunk's buffer may grow past what we read; its length bound is the buffer's.
         it.reset(chunks[index], 0, chunks[index].length, counts[index]);
         return it;

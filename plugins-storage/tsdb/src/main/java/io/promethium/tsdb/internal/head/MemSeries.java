@@ -1,8 +1,14 @@
 package io.promethium.tsdb.internal.head;
 
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.tsdb.internal.chunk.Encoding;
+import io.promethium.tsdb.internal.chunk.HistogramChunkAppender;
 import io.promethium.tsdb.internal.chunk.XorAppender;
 import io.promethium.tsdb.internal.query.ArraySampleIterator;
 import io.promethium.tsdb.internal.query.MergeSampleIterator;
@@ -26,6 +32,7 @@ public final class MemSeries {
 
     private static final byte[][] NO_CHUNKS = new byte[0][];
     private static final long[] NO_TIMES = new long[0];
+    private static final byte[] NO_ENCODINGS = new byte[0];
 
     private static final VarHandle MAX_T;
 
@@ -41,19 +48,29 @@ public final class MemSeries {
     private final Labels labels;
 
     private byte[][] chunks = NO_CHUNKS;
+    /** Each closed chunk's {@link Encoding}. */
+    private byte[] chunkEnc = NO_ENCODINGS;
     private long[] chunkMint = NO_TIMES;
     private long[] chunkMaxt = NO_TIMES;
     private int numChunks;
     private XorAppender open;
+    /** The open chunk when the newest samples are histograms (then {@code open} is null). */
+    private HistogramChunkAppender openH;
     private long openMint;
     /** Size of the last closed chunk: the next one starts that large instead of growing into it. */
     private int lastChunkBytes;
 
     private long maxT = Long.MIN_VALUE;
     private long lastBits;
+    /** The newest sample when it is a histogram (the appender's own copy), for duplicate checks; else null. */
+    private Object lastHistogram;
+    /** The series' metadata as last written, or null. */
+    private io.promethium.api.model.Metadata metadata;
 
     private long[] oooT;
     private double[] oooV;
+    /** Out-of-order histograms, parallel to {@code oooT} (null entries are floats); null while none. */
+    private Object[] oooH;
     private int oooN;
 
     private long[] deleted;
@@ -111,7 +128,7 @@ public final class MemSeries {
             return t >= oooMin ? OOO_OK : OUT_OF_BOUNDS;
         }
         if (t == maxT) {
-            return bits == lastBits ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
+            return lastHistogram == null && bits == lastBits ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
         }
         if (t >= oooMin) {
             return OOO_OK;
@@ -119,11 +136,85 @@ public final class MemSeries {
         return t < minValid ? OUT_OF_BOUNDS : OUT_OF_ORDER;
     }
 
+    /** Whether a histogram sample could be appended now, as {@link #appendable(long, double, long, long)}. */
+    public synchronized int appendableHistogram(long t, Object histogram, long oooMin, long minValid) {
+        return checkHistogram(t, histogram, oooMin, minValid);
+    }
+
+    private int checkHistogram(long t, Object histogram, long oooMin, long minValid) {
+        if (t == maxT) {
+            return histogram.equals(lastHistogram) ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
+        }
+        return check(t, 0, oooMin, minValid);
+    }
+
+    /**
+     * Appends a histogram sample (a {@link Histogram} or {@link FloatHistogram} the caller will not
+     * change again) if allowed, returning the codes of {@link #appendable}. A histogram staleness
+     * marker goes into the open histogram chunk, or as a float marker when there is none.
+     */
+    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid) {
+        int code = checkHistogram(t, histogram, oooMin, minValid);
+        if (code == OOO_OK) {
+            insertOutOfOrder(t, Double.NaN, histogram);
+            return code;
+        }
+        if (code != OK) {
+            return code;
+        }
+        boolean stale = histogram instanceof Histogram h ? h.isStale() : ((FloatHistogram) histogram).isStale();
+        if (stale && openH == null) {
+            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS);
+            return code;
+        }
+        int cut = openH == null ? HistogramChunkAppender.NEW_CHUNK
+                : histogram instanceof Histogram h ? openH.cut(h) : openH.cut((FloatHistogram) histogram);
+        if (cut != HistogramChunkAppender.APPEND) {
+            CounterResetHint own = histogram instanceof Histogram h ? h.counterResetHint() : ((FloatHistogram) histogram).counterResetHint();
+            CounterResetHint header;
+            if (own == CounterResetHint.GAUGE) {
+                header = CounterResetHint.GAUGE;
+            } else if (cut == HistogramChunkAppender.NEW_CHUNK_RESET) {
+                header = CounterResetHint.COUNTER_RESET;
+            } else {
+                // Continuing a histogram chunk of this series: no reset. After floats nothing is known.
+                header = openH != null && own != CounterResetHint.COUNTER_RESET ? CounterResetHint.NOT_COUNTER_RESET : own;
+            }
+            closeOpen();
+            int size = Math.max(64, lastChunkBytes + 16);
+            openH = histogram instanceof Histogram h ? HistogramChunkAppender.forHistogram(h, header, size, 0)
+                    : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
+            openMint = t;
+        }
+        if (histogram instanceof Histogram h) {
+            openH.append(t, h);
+        } else {
+            openH.append(t, (FloatHistogram) histogram);
+        }
+        lastHistogram = histogram;
+        publishMaxTime(t);
+        if (openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
+            closeOpen();
+        }
+        return code;
+    }
+
+    private void publishMaxTime(long t) {
+        // Opaque: read without the lock by appendable, so it must never be seen torn.
+        MAX_T.setOpaque(this, t);
+        long[] page = maxTimePage;
+        if (page != null) {
+            SeriesRefs.setMaxTime(page, ref, t);
+        }
+    }
+
     /** Appends if allowed, returning the same codes as {@link #appendable}. */
     public synchronized int append(long t, double v, long oooMin, long minValid) {
         long bits = Double.doubleToRawLongBits(v);
         int code = check(t, bits, oooMin, minValid);
-        if (code == OK) {
+        if (code == OK && openH != null) {
+            appendFloat(t, v, bits);
+        } else if (code == OK) {
             if (open == null) {
                 // A series' chunks are alike: sized like the last one, a chunk is allocated once
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
@@ -134,6 +225,7 @@ public final class MemSeries {
             // Opaque: read without the lock by appendable, so it must never be seen torn.
             MAX_T.setOpaque(this, t);
             lastBits = bits;
+            lastHistogram = null;
             long[] page = maxTimePage;
             if (page != null) {
                 SeriesRefs.setMaxTime(page, ref, t);
@@ -142,54 +234,107 @@ public final class MemSeries {
                 closeOpenChunk();
             }
         } else if (code == OOO_OK) {
-            insertOutOfOrder(t, v);
+            insertOutOfOrder(t, v, null);
         }
         return code;
     }
 
+    /** A float after histograms: a marker stays in the histogram chunk, a value starts a float chunk. */
+    private void appendFloat(long t, double v, long bits) {
+        if (openH != null && bits == StaleMarker.STALE_NAN_BITS) {
+            openH.appendStale(t);
+        } else {
+            if (openH != null) {
+                closeOpen();
+            }
+            if (open == null) {
+                open = new XorAppender(Math.max(48, lastChunkBytes + 16));
+                openMint = t;
+            }
+            open.append(t, v);
+        }
+        lastBits = bits;
+        lastHistogram = null;
+        publishMaxTime(t);
+        if (open != null && open.count() >= Chunks.SAMPLES_PER_CHUNK || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
+            closeOpen();
+        }
+    }
+
+    private void closeOpen() {
+        if (open != null || openH != null) {
+            closeOpenChunk();
+        }
+    }
     /**
      * Reads the open chunk's write position without the lock, only to pull it into the CPU cache;
      * the result means nothing. See {@code HeadAppender#commit}.
      */
     int touchOpenChunk() {
         XorAppender o = open;
-        return o == null ? 0 : o.touchTail();
+        if (o == null) {
+            HistogramChunkAppender h = openH;
+            return h == null ? 0 : h.touchTail();
+        }
+        return o.touchTail();
     }
 
     private void closeOpenChunk() {
         if (numChunks == chunks.length) {
             int cap = Math.max(4, numChunks * 2);
             chunks = Arrays.copyOf(chunks, cap);
+            chunkEnc = Arrays.copyOf(chunkEnc, cap);
             chunkMint = Arrays.copyOf(chunkMint, cap);
             chunkMaxt = Arrays.copyOf(chunkMaxt, cap);
         }
-        chunks[numChunks] = open.toByteArray();
+        if (open != null) {
+            chunks[numChunks] = open.toByteArray();
+            chunkEnc[numChunks] = Encoding.XOR;
+            chunkMaxt[numChunks] = open.lastTimestamp();
+        } else {
+            chunks[numChunks] = openH.toByteArray();
+            chunkEnc[numChunks] = openH.encoding();
+            chunkMaxt[numChunks] = openH.lastTimestamp();
+        }
         lastChunkBytes = chunks[numChunks].length;
         chunkMint[numChunks] = openMint;
-        chunkMaxt[numChunks] = open.lastTimestamp();
         numChunks++;
         open = null;
+        openH = null;
     }
 
-    private void insertOutOfOrder(long t, double v) {
+    private void insertOutOfOrder(long t, double v, Object histogram) {
         if (oooT == null) {
             oooT = new long[8];
             oooV = new double[8];
         }
+        if (histogram != null && oooH == null) {
+            oooH = new Object[oooT.length];
+        }
         int pos = Arrays.binarySearch(oooT, 0, oooN, t);
         if (pos >= 0) {
             oooV[pos] = v;
+            if (oooH != null) {
+                oooH[pos] = histogram;
+            }
             return;
         }
         pos = -pos - 1;
         if (oooN == oooT.length) {
             oooT = Arrays.copyOf(oooT, oooN * 2);
             oooV = Arrays.copyOf(oooV, oooN * 2);
+            if (oooH != null) {
+                oooH = Arrays.copyOf(oooH, oooN * 2);
+            }
         }
         System.arraycopy(oooT, pos, oooT, pos + 1, oooN - pos);
         System.arraycopy(oooV, pos, oooV, pos + 1, oooN - pos);
         oooT[pos] = t;
         oooV[pos] = v;
+        if (oooH != null) {
+            System.arraycopy(oooH, pos, oooH, pos + 1, oooN - pos);
+            oooH[pos] = histogram;
+        }
         oooN++;
     }
 
@@ -206,7 +351,7 @@ public final class MemSeries {
         long lo = Long.MAX_VALUE;
         if (numChunks > 0) {
             lo = chunkMint[0];
-        } else if (open != null) {
+        } else if (open != null || openH != null) {
             lo = openMint;
         }
         if (oooN > 0) {
@@ -225,11 +370,12 @@ public final class MemSeries {
      */
     public synchronized SampleIterator iterator(long mint, long maxt, long inOrderMin, SampleIterator reuse) {
         HeadChunksIterator it = reuse instanceof HeadChunksIterator h ? h : new HeadChunksIterator();
-        it.reset(chunks, chunkMint, chunkMaxt, numChunks, open, openMint, maxT, Math.max(mint, inOrderMin), maxt, deleted);
+        it.reset(chunks, chunkEnc, chunkMint, chunkMaxt, numChunks, open, openH, openMint, maxT, Math.max(mint, inOrderMin), maxt, deleted);
         if (oooN == 0) {
             return it;
         }
-        ArraySampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(oooT, oooN), Arrays.copyOf(oooV, oooN), oooN, mint, maxt, deleted);
+        ArraySampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(oooT, oooN), Arrays.copyOf(oooV, oooN),
+                oooH == null ? null : Arrays.copyOf(oooH, oooN), oooN, mint, maxt, deleted);
         return new MergeSampleIterator(new SampleIterator[] {it, ooo});
     }
 
@@ -247,12 +393,14 @@ public final class MemSeries {
             byte[][] c = new byte[Math.max(keep, 4)][];
             System.arraycopy(chunks, drop, c, 0, keep);
             chunks = c;
+            chunkEnc = Arrays.copyOfRange(chunkEnc, drop, drop + Math.max(keep, 4));
             chunkMint = Arrays.copyOfRange(chunkMint, drop, drop + Math.max(keep, 4));
             chunkMaxt = Arrays.copyOfRange(chunkMaxt, drop, drop + Math.max(keep, 4));
             numChunks = keep;
         }
-        if (open != null && numChunks == 0 && maxT < mint) {
+        if ((open != null || openH != null) && numChunks == 0 && maxT < mint) {
             open = null;
+            openH = null;
         }
         if (oooN > 0) {
             int from = 0;
@@ -262,13 +410,17 @@ public final class MemSeries {
             if (from > 0) {
                 System.arraycopy(oooT, from, oooT, 0, oooN - from);
                 System.arraycopy(oooV, from, oooV, 0, oooN - from);
+                if (oooH != null) {
+                    System.arraycopy(oooH, from, oooH, 0, oooN - from);
+                    Arrays.fill(oooH, oooN - from, oooN, null);
+                }
                 oooN -= from;
             }
         }
         if (deleted != null) {
             deleted = pruneDeleted(deleted, mint);
         }
-        return numChunks == 0 && open == null && oooN == 0;
+        return numChunks == 0 && open == null && openH == null && oooN == 0;
     }
 
     private static long[] pruneDeleted(long[] d, long mint) {
@@ -284,7 +436,24 @@ public final class MemSeries {
     }
 
     public synchronized int chunkCount() {
-        return numChunks + (open == null ? 0 : 1);
+        return numChunks + (open == null && openH == null ? 0 : 1);
+    }
+
+    /**
+     * Records the series' metadata; returns whether it changed (and so must be logged). Read
+     * without a batch's ordering: the newest write wins, as in Prometheus.
+     */
+    public synchronized boolean updateMetadata(io.promethium.api.model.Metadata m) {
+        if (m.equals(metadata)) {
+            return false;
+        }
+        metadata = m;
+        return true;
+    }
+
+    /** The metadata last recorded, or null. */
+    public synchronized io.promethium.api.model.Metadata metadata() {
+        return metadata;
     }
 
     public synchronized long maxTime() {
@@ -297,7 +466,7 @@ public final class MemSeries {
 
     /** Bytes held by chunk data, for heap accounting. */
     public synchronized long chunkBytes() {
-        long total = open == null ? 0 : open.buffer().length;
+        long total = open != null ? open.buffer().length : openH != null ? openH.buffer().length : 0;
         for (int i = 0; i < numChunks; i++) {
             total += chunks[i].length;
         }

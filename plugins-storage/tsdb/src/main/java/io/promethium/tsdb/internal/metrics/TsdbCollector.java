@@ -28,6 +28,11 @@ public final class TsdbCollector implements Collector {
         long lowestTimestamp();
 
         long retentionBytesLimit();
+
+        /** The exemplar buffer, or null without one. */
+        default io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
+            return null;
+        }
     }
 
     private final TsdbMetrics metrics;
@@ -80,6 +85,17 @@ public final class TsdbCollector implements Collector {
                 gauges.retentionBytesLimit());
         counter(w, "prometheus_tsdb_time_retentions_total", "The number of times that blocks were deleted because the maximum time limit was exceeded.",
                 metrics.retentionTimeDeletions.sum());
+        io.promethium.tsdb.internal.exemplar.ExemplarStorage ex = gauges.exemplars();
+        if (ex != null) {
+            counter(w, "prometheus_tsdb_exemplar_exemplars_appended_total", "Total number of appended exemplars.", ex.appended());
+            gauge(w, "prometheus_tsdb_exemplar_exemplars_in_storage", "Number of exemplars currently in circular storage.", ex.size());
+            gauge(w, "prometheus_tsdb_exemplar_series_with_exemplars_in_storage",
+                    "Number of series with exemplars currently in circular storage.", ex.seriesCount());
+            gauge(w, "prometheus_tsdb_exemplar_max_exemplars", "Total number of exemplars the exemplar storage can store, resizeable.",
+                    ex.capacity());
+            counter(w, "prometheus_tsdb_exemplar_out_of_order_exemplars_total",
+                    "Total number of out of order exemplar ingestion failed attempts.", metrics.outOfOrderExemplars.sum());
+        }
         counter(w, "prometheus_tsdb_size_retentions_total", "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
                 metrics.retentionSizeDeletions.sum());
     }

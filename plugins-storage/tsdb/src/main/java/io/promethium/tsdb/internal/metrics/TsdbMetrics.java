@@ -25,4 +25,8 @@ public final class TsdbMetrics {
     public final LongAdder retentionTimeDeletions = new LongAdder();
     public final LongAdder retentionSizeDeletions = new LongAdder();
     public final LongAdder commitsFailedIo = new LongAdder();
+    public final LongAdder histogramSamplesAppended = new LongAdder();
+    public final LongAdder invalidHistograms = new LongAdder();
+    public final LongAdder invalidExemplars = new LongAdder();
+    public final LongAdder outOfOrderExemplars = new LongAdder();
 }

@@ -1,19 +1,30 @@
 package io.promethium.tsdb.internal.query;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 
 /** Samples held in sorted primitive arrays (out-of-order buffers), bounded to {@code [mint, maxt]}. */
 public final class ArraySampleIterator implements SampleIterator {
     private final long[] ts;
     private final double[] vs;
+    /** Histogram samples (kept copies: a {@link Histogram} or {@link FloatHistogram}), null where the sample is a float; or null for none. */
+    private final Object[] hs;
     private final int n;
     private final long maxt;
     private final long[] deleted;
     private int i;
 
     public ArraySampleIterator(long[] ts, double[] vs, int n, long mint, long maxt, long[] deleted) {
+        this(ts, vs, null, n, mint, maxt, deleted);
+    }
+
+    /** Over floats and histograms: {@code hs[i]} is the i-th sample's histogram, or null when it is the float {@code vs[i]}. */
+    public ArraySampleIterator(long[] ts, double[] vs, Object[] hs, int n, long mint, long maxt, long[] deleted) {
         this.ts = ts;
         this.vs = vs;
+        this.hs = hs;
         this.n = n;
         this.maxt = maxt;
         this.deleted = deleted;
@@ -71,5 +82,34 @@ public final class ArraySampleIterator implements SampleIterator {
     @Override
     public double value() {
         return vs[i];
+    }
+
+    @Override
+    public ValueType valueType() {
+        if (i < 0 || i >= n) {
+            return ValueType.NONE;
+        }
+        Object h = hs == null ? null : hs[i];
+        return h == null ? ValueType.FLOAT : h instanceof Histogram ? ValueType.HISTOGRAM : ValueType.FLOAT_HISTOGRAM;
+    }
+
+    @Override
+    public Histogram histogram() {
+        if (hs != null && hs[i] instanceof Histogram h) {
+            return h;
+        }
+        throw new IllegalStateException("the current sample is not an integer histogram");
+    }
+
+    @Override
+    public FloatHistogram floatHistogram() {
+        Object h = hs == null ? null : hs[i];
+        if (h instanceof FloatHistogram f) {
+            return f;
+        }
+        if (h instanceof Histogram ih) {
+            return ih.toFloat();
+        }
+        throw new IllegalStateException("the current sample is not a histogram");
     }
 }

@@ -1,6 +1,9 @@
 package io.promethium.tsdb.internal.query;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 import io.promethium.tsdb.internal.chunk.ChunkIterator;
 
 /**
@@ -16,6 +19,7 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
     private ChunkIterator current;
     private long t;
     private double v;
+    private ValueType type = ValueType.NONE;
     private boolean done;
     private Throwable error;
 
@@ -27,6 +31,7 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
         this.current = null;
         this.done = false;
         this.error = null;
+        this.type = ValueType.NONE;
     }
 
     protected abstract int chunkCount();
@@ -64,6 +69,7 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
                 if (current == null || !current.next()) {
                     if (!nextChunk(lower)) {
                         done = true;
+                        type = ValueType.NONE;
                         return false;
                     }
                     continue;
@@ -81,6 +87,7 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
                 }
                 t = ts;
                 v = current.v();
+                type = current.valueType();
                 return true;
             }
         } catch (RuntimeException e) {
@@ -126,6 +133,28 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
     @Override
     public double value() {
         return v;
+    }
+
+    @Override
+    public ValueType valueType() {
+        return type;
+    }
+
+    // The chunk iterator has not moved since it produced the current sample.
+    @Override
+    public Histogram histogram() {
+        if (type != ValueType.HISTOGRAM) {
+            throw new IllegalStateException("the current sample is a " + type + ", not an integer histogram");
+        }
+        return current.histogram();
+    }
+
+    @Override
+    public FloatHistogram floatHistogram() {
+        if (!type.isHistogram()) {
+            throw new IllegalStateException("the current sample is a " + type + ", not a histogram");
+        }
+        return current.floatHistogram();
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.promethium.tsdb.internal.query;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 
 /**
  * Merges sorted sample iterators (a series found in several blocks, or head chunks plus
@@ -123,6 +126,22 @@ public final class MergeSampleIterator implements SampleIterator {
     @Override
     public double value() {
         return v;
+    }
+
+    // The chosen source stays on the sample returned until the next advance.
+    @Override
+    public ValueType valueType() {
+        return best < 0 ? ValueType.NONE : sources[best].valueType();
+    }
+
+    @Override
+    public Histogram histogram() {
+        return sources[best].histogram();
+    }
+
+    @Override
+    public FloatHistogram floatHistogram() {
+        return sources[best].floatHistogram();
     }
 
     @Override

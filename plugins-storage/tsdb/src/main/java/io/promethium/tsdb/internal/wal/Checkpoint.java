@@ -145,6 +145,50 @@ final class Checkpoint {
             }
         }
 
+        // Histograms, exemplars and metadata are written as they come, after the float samples read
+        // before them, so a series' samples keep their order on replay.
+        @Override
+        public void histogram(long ref, long t, io.promethium.api.model.Histogram h) {
+            if (t >= mint && keep.test(ref)) {
+                flushSamples();
+                enc.begin(WalRecords.HISTOGRAMS);
+                enc.histogramEntry(ref, t, h);
+                enc.end();
+                maybeFlush();
+            }
+        }
+
+        @Override
+        public void floatHistogram(long ref, long t, io.promethium.api.model.FloatHistogram h) {
+            if (t >= mint && keep.test(ref)) {
+                flushSamples();
+                enc.begin(WalRecords.FLOAT_HISTOGRAMS);
+                enc.floatHistogramEntry(ref, t, h);
+                enc.end();
+                maybeFlush();
+            }
+        }
+
+        @Override
+        public void exemplar(long ref, io.promethium.api.model.Exemplar e) {
+            if (e.timestamp() >= mint && keep.test(ref)) {
+                enc.begin(WalRecords.EXEMPLARS);
+                enc.exemplarEntry(ref, e);
+                enc.end();
+                maybeFlush();
+            }
+        }
+
+        @Override
+        public void metadata(long ref, io.promethium.api.model.Metadata m) {
+            if (keep.test(ref)) {
+                enc.begin(WalRecords.METADATA);
+                enc.metadataEntry(ref, m);
+                enc.end();
+                maybeFlush();
+            }
+        }
+
         private void flushSamples() {
             endSeries();
             if (n > 0) {

@@ -1,6 +1,13 @@
 package io.promethium.tsdb.internal.wal;
 
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.MetricType;
 import io.promethium.tsdb.internal.util.ByteReader;
 import io.promethium.tsdb.internal.util.FormatException;
 import io.promethium.tsdb.internal.util.GrowableBytes;
@@ -17,14 +24,26 @@ public final class WalRecords {
     public static final byte SERIES = 1;
     public static final byte SAMPLES = 2;
     public static final byte TOMBSTONES = 3;
-    /** The highest record type this version reads. */
-    static final byte LAST_TYPE = TOMBSTONES;
     /** The record type's bits of the type byte. */
     public static final int TYPE_MASK = 0x1f;
     /** Set in the type byte when the payload is snappy-compressed. */
     public static final int SNAPPY_BIT = 0x20;
     /** Set in the type byte when the payload is zstd-compressed. */
     public static final int ZSTD_BIT = 0x40;
+    /** Exemplars (Prometheus's record type 4). */
+    public static final byte EXEMPLARS = 4;
+    /** Series metadata (Prometheus's record type 6). */
+    public static final byte METADATA = 6;
+    /** Integer native histogram samples (Prometheus's type 7; custom buckets included). */
+    public static final byte HISTOGRAMS = 7;
+    /** Float native histogram samples (Prometheus's type 8; custom buckets included). */
+    public static final byte FLOAT_HISTOGRAMS = 8;
+
+    /** Whether {@code type} is a record type this version writes (readers refuse others as corruption). */
+    public static boolean known(int type) {
+        return type == SERIES || type == SAMPLES || type == TOMBSTONES || type == EXEMPLARS || type == METADATA || type == HISTOGRAMS
+                || type == FLOAT_HISTOGRAMS;
+    }
 
     private WalRecords() {
     }
@@ -33,7 +52,7 @@ public final class WalRecords {
     public static boolean validType(byte type) {
         int base = type & TYPE_MASK;
         int flags = type & ~TYPE_MASK & 0xff;
-        return base >= SERIES && base <= LAST_TYPE && (flags == 0 || flags == SNAPPY_BIT || flags == ZSTD_BIT);
+        return known(base) && (flags == 0 || flags == SNAPPY_BIT || flags == ZSTD_BIT);
     }
 
     /** Receives decoded records. */
@@ -43,6 +62,20 @@ public final class WalRecords {
         void sample(long ref, long t, double v);
 
         void tombstone(long ref, long mint, long maxt);
+
+        /** An integer histogram sample; the object is new for each entry and may be kept. */
+        default void histogram(long ref, long t, Histogram h) {
+        }
+
+        /** A float histogram sample; the object is new for each entry and may be kept. */
+        default void floatHistogram(long ref, long t, FloatHistogram h) {
+        }
+
+        default void exemplar(long ref, Exemplar e) {
+        }
+
+        default void metadata(long ref, Metadata m) {
+        }
     }
 
     /** Builds records into a reusable buffer. */
@@ -107,6 +140,130 @@ public final class WalRecords {
             out.writeVarint(mint);
             out.writeVarint(maxt);
         }
+
+        /** One entry of a {@link #HISTOGRAMS} record (between {@link #begin} and {@link #end}). */
+        public void histogramEntry(long ref, long t, Histogram h) {
+            out.writeUvarint(ref);
+            out.writeVarint(t);
+            layout(h.counterResetHint().ordinal(), h.schema(), h.zeroThreshold(), h.positiveSpans(), h.negativeSpans(), h.customValues());
+            out.writeUvarint(h.zeroCount());
+            out.writeUvarint(h.count());
+            out.writeLong(Double.doubleToRawLongBits(h.sum()));
+            out.writeUvarint(h.positiveBucketCount());
+            for (int i = 0; i < h.positiveBucketCount(); i++) {
+                out.writeVarint(h.positiveDelta(i));
+            }
+            out.writeUvarint(h.negativeBucketCount());
+            for (int i = 0; i < h.negativeBucketCount(); i++) {
+                out.writeVarint(h.negativeDelta(i));
+            }
+        }
+
+        /** One entry of a {@link #FLOAT_HISTOGRAMS} record. */
+        public void floatHistogramEntry(long ref, long t, FloatHistogram h) {
+            out.writeUvarint(ref);
+            out.writeVarint(t);
+            layout(h.counterResetHint().ordinal(), h.schema(), h.zeroThreshold(), h.positiveSpans(), h.negativeSpans(), h.customValues());
+            out.writeLong(Double.doubleToRawLongBits(h.zeroCount()));
+            out.writeLong(Double.doubleToRawLongBits(h.count()));
+            out.writeLong(Double.doubleToRawLongBits(h.sum()));
+            out.writeUvarint(h.positiveBucketCount());
+            for (int i = 0; i < h.positiveBucketCount(); i++) {
+                out.writeLong(Double.doubleToRawLongBits(h.positiveBucket(i)));
+            }
+            out.writeUvarint(h.negativeBucketCount());
+            for (int i = 0; i < h.negativeBucketCount(); i++) {
+                out.writeLong(Double.doubleToRawLongBits(h.negativeBucket(i)));
+            }
+        }
+
+        private void layout(int hint, int schema, double zeroThreshold, HistogramSpans pos, HistogramSpans neg, double[] custom) {
+            out.writeByte(hint);
+            out.writeVarint(schema);
+            out.writeLong(Double.doubleToRawLongBits(zeroThreshold));
+            spans(pos);
+            spans(neg);
+            out.writeUvarint(custom.length);
+            for (double b : custom) {
+                out.writeLong(Double.doubleToRawLongBits(b));
+            }
+        }
+
+        private void spans(HistogramSpans spans) {
+            out.writeUvarint(spans.count());
+            for (int i = 0; i < spans.count(); i++) {
+                out.writeVarint(spans.offset(i));
+                out.writeUvarint(spans.length(i));
+            }
+        }
+
+        /** One entry of an {@link #EXEMPLARS} record: the exemplar's timestamp is required. */
+        public void exemplarEntry(long ref, Exemplar e) {
+            out.writeUvarint(ref);
+            out.writeVarint(e.timestamp());
+            out.writeLong(Double.doubleToRawLongBits(e.value()));
+            Labels labels = e.labels();
+            out.writeUvarint(labels.size());
+            for (int i = 0; i < labels.size(); i++) {
+                out.writeString(labels.name(i));
+                out.writeString(labels.value(i));
+            }
+        }
+
+        /** One entry of a {@link #METADATA} record. */
+        public void metadataEntry(long ref, Metadata m) {
+            out.writeUvarint(ref);
+            out.writeByte(m.type().ordinal());
+            out.writeString(m.unit());
+            out.writeString(m.help());
+        }
+    }
+
+    // A count read from a record can never exceed the record's bytes; checked before allocating.
+    private static int bounded(long n, int recordBytes) {
+        if (n < 0 || n > recordBytes) {
+            throw new FormatException("a WAL record claims " + n + " entries in " + recordBytes + " bytes");
+        }
+        return (int) n;
+    }
+
+    /** The bucket layout part of a histogram entry. */
+    private record Layout(CounterResetHint hint, int schema, double zeroThreshold, HistogramSpans positive, HistogramSpans negative,
+                          double[] custom) {
+        static Layout read(ByteReader in, int recordBytes) {
+            int hint = in.readByte();
+            if (hint > 3) {
+                throw new FormatException("unknown counter reset hint " + hint + " in a histogram record");
+            }
+            long schema = in.readVarint();
+            if (schema != Histogram.CUSTOM_BUCKETS_SCHEMA && (schema < Histogram.MIN_SCHEMA || schema > Histogram.MAX_SCHEMA)) {
+                throw new FormatException("invalid histogram schema " + schema + " in a WAL record");
+            }
+            double zt = Double.longBitsToDouble(in.readLong());
+            HistogramSpans pos = spans(in, recordBytes);
+            HistogramSpans neg = spans(in, recordBytes);
+            double[] custom = new double[bounded(in.readUvarint(), recordBytes)];
+            for (int i = 0; i < custom.length; i++) {
+                custom[i] = Double.longBitsToDouble(in.readLong());
+            }
+            return new Layout(CounterResetHint.of(hint), (int) schema, zt, pos, neg, custom);
+        }
+
+        private static HistogramSpans spans(ByteReader in, int recordBytes) {
+            int n = bounded(in.readUvarint(), recordBytes);
+            int[] offsets = new int[n];
+            int[] lengths = new int[n];
+            for (int i = 0; i < n; i++) {
+                long o = in.readVarint();
+                long l = in.readUvarint();
+                if (o < Integer.MIN_VALUE || o > Integer.MAX_VALUE || l > recordBytes) {
+                    throw new FormatException("impossible histogram span " + o + ":" + l + " in a WAL record");
+                }
+                offsets[i] = (int) o;
+                lengths[i] = (int) l;
+            }
+            return HistogramSpans.of(offsets, lengths);
+        }
     }
 
     /** Decodes one record's payload; throws {@link FormatException} on malformed content. */
@@ -138,6 +295,72 @@ public final class WalRecords {
             case TOMBSTONES -> {
                 while (in.hasMore()) {
                     visitor.tombstone(in.readUvarint(), in.readVarint(), in.readVarint());
+                }
+            }
+            case HISTOGRAMS -> {
+                while (in.hasMore()) {
+                    long ref = in.readUvarint();
+                    long t = in.readVarint();
+                    Layout l = Layout.read(in, length);
+                    long zeroCount = in.readUvarint();
+                    long count = in.readUvarint();
+                    double sum = Double.longBitsToDouble(in.readLong());
+                    long[] pos = new long[bounded(in.readUvarint(), length)];
+                    for (int i = 0; i < pos.length; i++) {
+                        pos[i] = in.readVarint();
+                    }
+                    long[] neg = new long[bounded(in.readUvarint(), length)];
+                    for (int i = 0; i < neg.length; i++) {
+                        neg[i] = in.readVarint();
+                    }
+                    visitor.histogram(ref, t, new Histogram(l.hint, l.schema, l.zeroThreshold, zeroCount, count, sum, l.positive, pos,
+                            l.negative, neg, l.custom));
+                }
+            }
+            case FLOAT_HISTOGRAMS -> {
+                while (in.hasMore()) {
+                    long ref = in.readUvarint();
+                    long t = in.readVarint();
+                    Layout l = Layout.read(in, length);
+                    double zeroCount = Double.longBitsToDouble(in.readLong());
+                    double count = Double.longBitsToDouble(in.readLong());
+                    double sum = Double.longBitsToDouble(in.readLong());
+                    double[] pos = new double[bounded(in.readUvarint(), length)];
+                    for (int i = 0; i < pos.length; i++) {
+                        pos[i] = Double.longBitsToDouble(in.readLong());
+                    }
+                    double[] neg = new double[bounded(in.readUvarint(), length)];
+                    for (int i = 0; i < neg.length; i++) {
+                        neg[i] = Double.longBitsToDouble(in.readLong());
+                    }
+                    visitor.floatHistogram(ref, t, new FloatHistogram(l.hint, l.schema, l.zeroThreshold, zeroCount, count, sum,
+                            l.positive, pos, l.negative, neg, l.custom));
+                }
+            }
+            case EXEMPLARS -> {
+                while (in.hasMore()) {
+                    long ref = in.readUvarint();
+                    long t = in.readVarint();
+                    double v = Double.longBitsToDouble(in.readLong());
+                    int n = in.readLength();
+                    Labels.Builder b = Labels.builder();
+                    for (int i = 0; i < n; i++) {
+                        b.set(in.readString(), in.readString());
+                    }
+                    visitor.exemplar(ref, new Exemplar(b.build(), v, t, true));
+                }
+            }
+            case METADATA -> {
+                MetricType[] types = MetricType.values();
+                while (in.hasMore()) {
+                    long ref = in.readUvarint();
+                    int kind = in.readByte();
+                    if (kind < 0 || kind >= types.length) {
+                        throw new FormatException("unknown metric type " + kind + " in a metadata record");
+                    }
+                    String unit = in.readString();
+                    String help = in.readString();
+                    visitor.metadata(ref, new Metadata(types[kind], help, unit));
                 }
             }
             default -> throw new FormatException("unknown WAL record type " + type);

@@ -216,6 +216,26 @@ public final class WalTail implements WalWatchable {
             public void tombstone(long ref, long mint, long maxt) {
                 // Deletions do not travel: remote write sends what was appended.
             }
+
+            @Override
+            public void histogram(long ref, long t, io.promethium.api.model.Histogram h) {
+                visitor.histogram(ref, t, h);
+            }
+
+            @Override
+            public void floatHistogram(long ref, long t, io.promethium.api.model.FloatHistogram h) {
+                visitor.floatHistogram(ref, t, h);
+            }
+
+            @Override
+            public void exemplar(long ref, io.promethium.api.model.Exemplar e) {
+                visitor.exemplar(ref, e);
+            }
+
+            @Override
+            public void metadata(long ref, io.promethium.api.model.Metadata m) {
+                visitor.metadata(ref, m);
+            }
         };
     }
 }

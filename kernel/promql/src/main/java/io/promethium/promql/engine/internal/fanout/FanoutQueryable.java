@@ -1,5 +1,7 @@
 package io.promethium.promql.engine.internal.fanout;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
@@ -8,6 +10,7 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +154,7 @@ public final class FanoutQueryable implements Queryable {
         private boolean started;
         private long t;
         private double v;
+        private int current = -1;
         private Throwable error;
 
         MergedIterator(SampleIterator[] its) {
@@ -185,6 +189,7 @@ public final class FanoutQueryable implements Queryable {
                     best = i;
                 }
             }
+            current = best;
             if (best < 0) {
                 return false;
             }
@@ -213,6 +218,22 @@ public final class FanoutQueryable implements Queryable {
         @Override
         public double value() {
             return v;
+        }
+
+        // The chosen source has not moved since pick(), so its histogram is the current one.
+        @Override
+        public ValueType valueType() {
+            return current < 0 ? ValueType.NONE : its[current].valueType();
+        }
+
+        @Override
+        public Histogram histogram() {
+            return its[current].histogram();
+        }
+
+        @Override
+        public FloatHistogram floatHistogram() {
+            return its[current].floatHistogram();
         }
 
         @Override

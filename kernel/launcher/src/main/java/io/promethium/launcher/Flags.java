@@ -167,9 +167,6 @@ final class Flags {
             if (PrometheusFlags.FEATURES_NOT_YET.contains(name)) {
                 throw new UsageException("--enable-feature=" + name + ": this Prometheus feature is not supported by Promethium yet");
             }
-            if (PrometheusFlags.FEATURES_IMPLEMENTED.contains(name)) {
-                continue;
-            }
             java.util.logging.Logger.getLogger(Flags.class.getName()).warning("Unknown option for --enable-feature: " + name);
         }
     }

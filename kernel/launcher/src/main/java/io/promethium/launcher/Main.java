@@ -30,7 +30,6 @@ public final class Main {
         BundleFlags.Declared declared = BundleFlags.declared(jarDirs, home, err);
         List<Flags.Spec> specs = Flags.merge(Flags.specs(home), declared.flags(), err);
         java.util.Set<String> features = new java.util.TreeSet<>(declared.features());
-        features.addAll(PrometheusFlags.FEATURES_IMPLEMENTED);
         List<String> flagArgs = new ArrayList<>();
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {

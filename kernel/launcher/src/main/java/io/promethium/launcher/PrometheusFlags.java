@@ -44,10 +44,6 @@ final class PrometheusFlags {
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
 
-    /** Feature names of {@code --enable-feature} that bundles implement (read from {@code promethium.flag.enable-feature}). */
-    static final Set<String> FEATURES_IMPLEMENTED = Set.of(
-            "promql-experimental-functions", "promql-delayed-name-removal");
-
     /** The message for a flag the launcher does not know, or {@code null} if Prometheus has no such flag either. */
     static String unsupported(String name) {
         if (NOT_YET.contains(name)) {

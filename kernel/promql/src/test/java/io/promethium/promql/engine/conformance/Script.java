@@ -15,7 +15,11 @@ record Script(String file, List<Command> commands) {
      * One series of a {@code load} block: values at t = i * step; {@link SeriesNotation#MISSING}
      * points are absent, {@link SeriesNotation#HISTOGRAM} points are native histogram samples.
      */
-    record LoadedSeries(Labels labels, double[] values) {
+    record LoadedSeries(Labels labels, double[] values, io.promethium.api.model.FloatHistogram[] hists) {
+        LoadedSeries(Labels labels, double[] values) {
+            this(labels, values, null);
+        }
+
         boolean hasHistograms() {
             for (double v : values) {
                 if (SeriesNotation.isHistogram(v)) {
@@ -46,7 +50,14 @@ record Script(String file, List<Command> commands) {
     }
 
     /** An expected output series; {@code labels} is null for a scalar result. */
-    record ExpectedSeries(Labels labels, double[] values) {
+    record ExpectedSeries(Labels labels, double[] values, io.promethium.api.model.FloatHistogram[] hists) {
+        ExpectedSeries(Labels labels, double[] values) {
+            this(labels, values, null);
+        }
+
+        io.promethium.api.model.FloatHistogram hist(int i) {
+            return hists == null ? null : hists[i];
+        }
     }
 
     /** What an {@code expect <kind>} line asks for: message or regex may be null. */

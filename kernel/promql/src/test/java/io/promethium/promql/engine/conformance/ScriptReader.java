@@ -48,22 +48,17 @@ final class ScriptReader {
                 if (load.matches()) {
                     long step = duration(load.group(2));
                     List<Script.LoadedSeries> series = new ArrayList<>();
-                    Map<Labels, double[]> nhcb = new LinkedHashMap<>();
                     while (i < lines.length && isIndented(lines[i])) {
                         String body = lines[i].strip();
                         i++;
                         SeriesNotation.Parsed parsed = SeriesNotation.parseLabels(body);
-                        double[] values = SeriesNotation.parseValues(parsed.rest());
-                        series.add(new Script.LoadedSeries(parsed.labels(), values));
-                        String name = parsed.labels().metricName();
-                        if (load.group(1) != null && name.endsWith("_bucket") && parsed.labels().has("le")) {
-                            // load_with_nhcb also writes a native histogram with custom buckets per classic one.
-                            Labels histogram = parsed.labels().toBuilder().remove("le")
-                                    .set(Labels.METRIC_NAME, name.substring(0, name.length() - "_bucket".length())).build();
-                            markHistogramPoints(nhcb, histogram, values);
-                        }
+                        SeriesNotation.Points points = SeriesNotation.parsePoints(parsed.rest());
+                        series.add(new Script.LoadedSeries(parsed.labels(), points.values(), points.hists()));
                     }
-                    nhcb.forEach((labels, values) -> series.add(new Script.LoadedSeries(labels, values)));
+                    if (load.group(1) != null) {
+                        // load_with_nhcb also writes a native histogram with custom buckets per classic one.
+                        series.addAll(ClassicToNhcb.convert(series));
+                    }
                     commands.add(new Script.Load(lineNo, step, series, load.group(1) != null));
                     continue;
                 }
@@ -114,25 +109,6 @@ final class ScriptReader {
     }
 
     /** As in promqltest, a block runs until a blank or comment line (indentation does not matter). */
-    /** A histogram point in {@code nhcb}'s series wherever {@code bucket} has a sample. */
-    private static void markHistogramPoints(Map<Labels, double[]> nhcb, Labels histogram, double[] bucket) {
-        double[] points = nhcb.get(histogram);
-        if (points == null || points.length < bucket.length) {
-            double[] grown = new double[bucket.length];
-            Arrays.fill(grown, SeriesNotation.MISSING);
-            if (points != null) {
-                System.arraycopy(points, 0, grown, 0, points.length);
-            }
-            points = grown;
-            nhcb.put(histogram, points);
-        }
-        for (int k = 0; k < bucket.length; k++) {
-            if (!SeriesNotation.isMissing(bucket[k])) {
-                points[k] = SeriesNotation.HISTOGRAM;
-            }
-        }
-    }
-
     private static boolean isIndented(String line) {
         String s = line.strip();
         return !s.isEmpty() && !s.startsWith("#");
@@ -201,10 +177,6 @@ final class ScriptReader {
                 }
                 return;
             }
-            if (body.contains("{{")) {
-                nativeHistogram = "native histogram in the expected result";
-                return;
-            }
             char c = body.charAt(0);
             if (Character.isDigit(c) || c == '-' || c == '+' || c == '.' || body.startsWith("NaN") || body.startsWith("Inf")) {
                 // A scalar result.
@@ -212,8 +184,9 @@ final class ScriptReader {
                 return;
             }
             SeriesNotation.Parsed parsed = SeriesNotation.parseLabels(body);
-            double[] values = parsed.rest().isEmpty() ? new double[0] : SeriesNotation.parseValues(parsed.rest());
-            expected.add(new Script.ExpectedSeries(parsed.labels(), values));
+            SeriesNotation.Points points = parsed.rest().isEmpty() ? new SeriesNotation.Points(new double[0], null)
+                    : SeriesNotation.parsePoints(parsed.rest());
+            expected.add(new Script.ExpectedSeries(parsed.labels(), points.values(), points.hists()));
         }
 
         private static Script.Expectation expectation(String rest) {

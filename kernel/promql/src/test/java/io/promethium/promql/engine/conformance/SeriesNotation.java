@@ -1,7 +1,9 @@
 package io.promethium.promql.engine.conformance;
 
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.StaleMarker;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -161,17 +163,42 @@ final class SeriesNotation {
      * points are {@link #MISSING}, native histogram points {@link #HISTOGRAM}.
      */
     static double[] parseValues(String text) {
+        return parsePoints(text).values();
+    }
+
+    /** Expanded points: {@code hists[i]} is the native histogram where {@code values[i]} is {@link #HISTOGRAM}. */
+    record Points(double[] values, FloatHistogram[] hists) {
+    }
+
+    static Points parsePoints(String text) {
         double[] out = new double[16];
+        FloatHistogram[] hists = null;
         int size = 0;
         for (String token : tokens(text)) {
-            double[] expansion = token.startsWith("{{") ? histogramExpansion(token) : floatExpansion(token);
+            FloatHistogram[] hs = token.startsWith("{{") ? histogramExpansion(token) : null;
+            double[] expansion;
+            if (hs != null) {
+                expansion = new double[hs.length];
+                Arrays.fill(expansion, HISTOGRAM);
+            } else {
+                expansion = floatExpansion(token);
+            }
             while (size + expansion.length > out.length) {
                 out = Arrays.copyOf(out, out.length * 2);
+                if (hists != null) {
+                    hists = Arrays.copyOf(hists, out.length);
+                }
+            }
+            if (hs != null) {
+                if (hists == null) {
+                    hists = new FloatHistogram[out.length];
+                }
+                System.arraycopy(hs, 0, hists, size, hs.length);
             }
             System.arraycopy(expansion, 0, out, size, expansion.length);
             size += expansion.length;
         }
-        return Arrays.copyOf(out, size);
+        return new Points(Arrays.copyOf(out, size), hists == null ? null : Arrays.copyOf(hists, size));
     }
 
     /** Splits at blanks, except inside {@code {{...}}}, whose description contains blanks. */
@@ -202,7 +229,7 @@ final class SeriesNotation {
     }
 
     /** {@code {{...}}}, {@code {{...}}xN} or {@code {{...}}+{{...}}xN}: 1 or N + 1 histogram points. */
-    private static double[] histogramExpansion(String token) {
+    private static FloatHistogram[] histogramExpansion(String token) {
         int last = token.lastIndexOf("}}");
         String suffix = token.substring(last + 2);
         int count = 1;
@@ -212,9 +239,126 @@ final class SeriesNotation {
             }
             count = Integer.parseInt(suffix.substring(1)) + 1;
         }
-        double[] expansion = new double[count];
-        Arrays.fill(expansion, HISTOGRAM);
-        return expansion;
+        String body = token.substring(0, last + 2);
+        NativeHistogram start;
+        NativeHistogram delta = null;
+        double sign = 1;
+        int firstEnd = body.indexOf("}}");
+        if (firstEnd + 2 < body.length()) {
+            char op = body.charAt(firstEnd + 2);
+            if ((op != '+' && op != '-') || !body.startsWith("{{", firstEnd + 3)) {
+                throw new IllegalArgumentException("bad native histogram expansion: " + token);
+            }
+            sign = op == '-' ? -1 : 1;
+            start = histogram(body.substring(2, firstEnd));
+            delta = histogram(body.substring(firstEnd + 5, body.length() - 2));
+        } else {
+            start = histogram(body.substring(2, firstEnd));
+        }
+        FloatHistogram[] out = new FloatHistogram[count];
+        NativeHistogram current = start;
+        for (int k = 0; k < count; k++) {
+            out[k] = current.toFloatHistogram();
+            if (delta != null) {
+                io.promethium.api.model.CounterResetHint hint = current.hint;
+                current = current.copy();
+                if (sign > 0) {
+                    current.add(delta);
+                } else {
+                    current.sub(delta);
+                }
+                current.hint = hint;
+            }
+        }
+        return out;
+    }
+
+    /** One histogram description: {@code schema:0 sum:5 count:4 z_bucket:1 z_bucket_w:0.001 buckets:[1 2] offset:1 ...}. */
+    static NativeHistogram histogram(String desc) {
+        int schema = 0;
+        double sum = 0;
+        double count = 0;
+        double zeroCount = 0;
+        double zeroThreshold = 0;
+        double[] buckets = new double[0];
+        double[] nBuckets = new double[0];
+        double[] custom = new double[0];
+        int offset = 0;
+        int nOffset = 0;
+        io.promethium.api.model.CounterResetHint hint = io.promethium.api.model.CounterResetHint.UNKNOWN;
+        String s = desc.strip();
+        int i = 0;
+        while (i < s.length()) {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            if (i >= s.length()) {
+                break;
+            }
+            int colon = s.indexOf(':', i);
+            if (colon < 0) {
+                throw new IllegalArgumentException("bad native histogram description: " + desc);
+            }
+            String key = s.substring(i, colon).strip();
+            int j = colon + 1;
+            while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
+                j++;
+            }
+            String value;
+            if (j < s.length() && s.charAt(j) == '[') {
+                int close = s.indexOf(']', j);
+                value = s.substring(j + 1, close);
+                i = close + 1;
+            } else {
+                int e = j;
+                while (e < s.length() && !Character.isWhitespace(s.charAt(e))) {
+                    e++;
+                }
+                value = s.substring(j, e);
+                i = e;
+            }
+            switch (key) {
+                case "schema" -> schema = Integer.parseInt(value);
+                case "sum" -> sum = parseNumber(value);
+                case "count" -> count = parseNumber(value);
+                case "z_bucket" -> zeroCount = parseNumber(value);
+                case "z_bucket_w" -> zeroThreshold = parseNumber(value);
+                case "buckets" -> buckets = numbers(value);
+                case "n_buckets" -> nBuckets = numbers(value);
+                case "custom_values" -> custom = numbers(value);
+                case "offset" -> offset = Integer.parseInt(value);
+                case "n_offset" -> nOffset = Integer.parseInt(value);
+                case "counter_reset_hint" -> hint = switch (value) {
+                    case "reset" -> io.promethium.api.model.CounterResetHint.COUNTER_RESET;
+                    case "not_reset" -> io.promethium.api.model.CounterResetHint.NOT_COUNTER_RESET;
+                    case "gauge" -> io.promethium.api.model.CounterResetHint.GAUGE;
+                    default -> io.promethium.api.model.CounterResetHint.UNKNOWN;
+                };
+                default -> throw new IllegalArgumentException("unknown native histogram field " + key + " in: " + desc);
+            }
+        }
+        int[] posIdx = new int[buckets.length];
+        for (int k = 0; k < posIdx.length; k++) {
+            posIdx[k] = offset + k;
+        }
+        int[] negIdx = new int[nBuckets.length];
+        for (int k = 0; k < negIdx.length; k++) {
+            negIdx[k] = nOffset + k;
+        }
+        return NativeHistogram.of(hint, schema, zeroThreshold, zeroCount, count, sum, posIdx, buckets, negIdx, nBuckets, custom);
+    }
+
+    private static double[] numbers(String list) {
+        String t = list.strip();
+        if (t.isEmpty()) {
+            return new double[0];
+        }
+        String[] parts = t.split("\\s+");
+        double[] out = new double[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            out[k] = parseNumber(parts[k]);
+        }
+        return out;
     }
 
     private static double[] floatExpansion(String token) {

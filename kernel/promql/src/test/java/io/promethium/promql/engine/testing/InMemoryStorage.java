@@ -47,7 +47,12 @@ public final class InMemoryStorage implements Storage {
 
     /** Adds one sample directly (outside any appender batch). */
     public void add(Labels labels, long t, double v) {
-        series.computeIfAbsent(labels, MemSeries::new).add(t, v);
+        series.computeIfAbsent(labels, MemSeries::new).add(t, v, null);
+    }
+
+    /** Adds one native histogram sample directly. */
+    public void add(Labels labels, long t, io.promethium.api.model.FloatHistogram h) {
+        series.computeIfAbsent(labels, MemSeries::new).add(t, 0, h);
     }
 
     public void clear() {
@@ -81,9 +86,25 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
+            public long appendHistogram(long ref, Labels labels, long timestamp, io.promethium.api.model.FloatHistogram h) {
+                pending.add(new Object[] {labels, timestamp, h.copy()});
+                return 1;
+            }
+
+            @Override
+            public long appendHistogram(long ref, Labels labels, long timestamp, io.promethium.api.model.Histogram h) {
+                pending.add(new Object[] {labels, timestamp, h.toFloat()});
+                return 1;
+            }
+
+            @Override
             public void commit() {
                 for (Object[] p : pending) {
-                    add((Labels) p[0], (Long) p[1], (Double) p[2]);
+                    if (p[2] instanceof io.promethium.api.model.FloatHistogram h) {
+                        add((Labels) p[0], (Long) p[1], h);
+                    } else {
+                        add((Labels) p[0], (Long) p[1], (Double) p[2]);
+                    }
                 }
                 pending.clear();
             }
@@ -104,17 +125,25 @@ public final class InMemoryStorage implements Storage {
         final Labels labels;
         long[] ts = new long[8];
         double[] vs = new double[8];
+        /** Null while the series holds floats only. */
+        io.promethium.api.model.FloatHistogram[] hs;
         int size;
 
         MemSeries(Labels labels) {
             this.labels = labels;
         }
 
-        synchronized void add(long t, double v) {
+        synchronized void add(long t, double v, io.promethium.api.model.FloatHistogram h) {
+            if (h != null && hs == null) {
+                hs = new io.promethium.api.model.FloatHistogram[ts.length];
+            }
             if (size > 0 && ts[size - 1] >= t) {
                 int i = Arrays.binarySearch(ts, 0, size, t);
                 if (i >= 0) {
                     vs[i] = v;
+                    if (hs != null) {
+                        hs[i] = h;
+                    }
                     return;
                 }
                 throw new StorageException(StorageException.Reason.OUT_OF_ORDER, "out of order sample for " + labels + " at " + t);
@@ -122,9 +151,15 @@ public final class InMemoryStorage implements Storage {
             if (size == ts.length) {
                 ts = Arrays.copyOf(ts, size * 2);
                 vs = Arrays.copyOf(vs, size * 2);
+                if (hs != null) {
+                    hs = Arrays.copyOf(hs, size * 2);
+                }
             }
             ts[size] = t;
             vs[size] = v;
+            if (hs != null) {
+                hs[size] = h;
+            }
             size++;
         }
     }
@@ -156,10 +191,12 @@ public final class InMemoryStorage implements Storage {
                 }
                 long[] ts;
                 double[] vs;
+                io.promethium.api.model.FloatHistogram[] hs;
                 int size;
                 synchronized (s) {
                     ts = s.ts;
                     vs = s.vs;
+                    hs = s.hs;
                     size = s.size;
                 }
                 int from = lowerBound(ts, size, minTime);
@@ -167,7 +204,7 @@ public final class InMemoryStorage implements Storage {
                 if (from >= to) {
                     continue;
                 }
-                out.add(new ArraySeries(s.labels, ts, vs, from, to));
+                out.add(new ArraySeries(s.labels, ts, vs, hs, from, to));
                 List<Selection> recording = selections;
                 if (recording != null) {
                     recording.add(new Selection(s.labels, minTime, maxTime));
@@ -217,15 +254,16 @@ public final class InMemoryStorage implements Storage {
         return lo;
     }
 
-    private record ArraySeries(Labels labels, long[] ts, double[] vs, int from, int to) implements Series {
+    private record ArraySeries(Labels labels, long[] ts, double[] vs, io.promethium.api.model.FloatHistogram[] hs, int from, int to)
+            implements Series {
         @Override
         public SampleIterator iterator(SampleIterator reuse) {
             if (reuse instanceof ArrayIterator it) {
-                it.reset(ts, vs, from, to);
+                it.reset(ts, vs, hs, from, to);
                 return it;
             }
             ArrayIterator it = new ArrayIterator();
-            it.reset(ts, vs, from, to);
+            it.reset(ts, vs, hs, from, to);
             return it;
         }
     }
@@ -234,13 +272,15 @@ public final class InMemoryStorage implements Storage {
     private static final class ArrayIterator implements SampleIterator {
         private long[] ts;
         private double[] vs;
+        private io.promethium.api.model.FloatHistogram[] hs;
         private int from;
         private int pos;
         private int to;
 
-        void reset(long[] ts, double[] vs, int from, int to) {
+        void reset(long[] ts, double[] vs, io.promethium.api.model.FloatHistogram[] hs, int from, int to) {
             this.ts = ts;
             this.vs = vs;
+            this.hs = hs;
             this.from = from;
             this.pos = from - 1;
             this.to = to;
@@ -273,6 +313,23 @@ public final class InMemoryStorage implements Storage {
         @Override
         public double value() {
             return vs[pos];
+        }
+
+        @Override
+        public io.promethium.api.storage.ValueType valueType() {
+            if (pos < from || pos >= to) {
+                return io.promethium.api.storage.ValueType.NONE;
+            }
+            return hs != null && hs[pos] != null ? io.promethium.api.storage.ValueType.FLOAT_HISTOGRAM
+                    : io.promethium.api.storage.ValueType.FLOAT;
+        }
+
+        @Override
+        public io.promethium.api.model.FloatHistogram floatHistogram() {
+            if (hs == null || hs[pos] == null) {
+                throw new IllegalStateException("not a histogram");
+            }
+            return hs[pos];
         }
     }
 }

@@ -35,7 +35,7 @@ public final class RecordingRule extends BaseRule {
             if (!seen.add(labels)) {
                 throw new IllegalStateException("vector contains metrics with the same labelset after applying rule labels");
             }
-            out.add(new Sample(labels, queryTime, s.v()));
+            out.add(new Sample(labels, queryTime, s.v(), s.h()));
         }
         if (limit > 0 && out.size() > limit) {
             throw new IllegalStateException("exceeded limit of " + limit + " with " + out.size() + " series");

@@ -288,7 +288,11 @@ public final class RuleGroup {
         }
         for (Sample s : samples) {
             try {
-                app.append(0, s.labels(), s.t(), s.v());
+                if (s.h() != null) {
+                    app.appendHistogram(0, s.labels(), s.t(), s.h());
+                } else {
+                    app.append(0, s.labels(), s.t(), s.v());
+                }
             } catch (StorageException e) {
                 // Out-of-order or duplicate samples of one series do not stop the others.
                 error = error == null ? "cannot append sample " + s.labels() + ": " + e.getMessage() : error;

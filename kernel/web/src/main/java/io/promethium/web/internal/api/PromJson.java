@@ -1,6 +1,8 @@
 package io.promethium.web.internal.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.HistogramBounds;
 import io.promethium.api.model.Labels;
 import java.io.IOException;
 
@@ -34,6 +36,72 @@ public final class PromJson {
         GoFloat.append(buffer, v);
         writeBuffer();
         g.writeEndArray();
+    }
+
+    /**
+     * {@code [t, {"count": "..", "sum": "..", "buckets": [[boundaries, "lower", "upper", "count"], ...]}]}, a
+     * native histogram as Prometheus writes it: buckets from the lowest up, empty ones left out;
+     * boundaries 0 = (lower, upper], 1 = [lower, upper), 3 = [lower, upper] (the zero bucket).
+     */
+    public void histogram(long t, FloatHistogram h) throws IOException {
+        g.writeStartArray();
+        timestamp(t);
+        g.writeStartObject();
+        g.writeFieldName("count");
+        number(h.count());
+        g.writeFieldName("sum");
+        number(h.sum());
+        boolean custom = h.usesCustomBuckets();
+        double[] bounds = custom ? h.customValues() : null;
+        boolean started = false;
+        int[] negative = h.negativeSpans().indexes(null);
+        for (int i = h.negativeBucketCount() - 1; i >= 0; i--) {
+            if (h.negativeBucket(i) != 0) {
+                started = startBuckets(started);
+                bucket(1, -HistogramBounds.upper(h.schema(), negative[i], bounds), -HistogramBounds.lower(h.schema(), negative[i], bounds),
+                        h.negativeBucket(i));
+            }
+        }
+        if (!custom && h.zeroCount() != 0) {
+            started = startBuckets(started);
+            bucket(3, -h.zeroThreshold(), h.zeroThreshold(), h.zeroCount());
+        }
+        int[] positive = h.positiveSpans().indexes(null);
+        for (int i = 0; i < h.positiveBucketCount(); i++) {
+            if (h.positiveBucket(i) != 0) {
+                started = startBuckets(started);
+                bucket(0, HistogramBounds.lower(h.schema(), positive[i], bounds), HistogramBounds.upper(h.schema(), positive[i], bounds),
+                        h.positiveBucket(i));
+            }
+        }
+        if (started) {
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeEndArray();
+    }
+
+    private boolean startBuckets(boolean started) throws IOException {
+        if (!started) {
+            g.writeArrayFieldStart("buckets");
+        }
+        return true;
+    }
+
+    private void bucket(int boundaries, double lower, double upper, double count) throws IOException {
+        g.writeStartArray();
+        g.writeNumber(boundaries);
+        number(lower);
+        number(upper);
+        number(count);
+        g.writeEndArray();
+    }
+
+    /** A float as Prometheus's JSON string. */
+    private void number(double v) throws IOException {
+        buffer.setLength(0);
+        GoFloat.append(buffer, v);
+        writeBuffer();
     }
 
     /** {@code [t, "s"]} for a string value. */

@@ -27,8 +27,13 @@ final class ResultJson {
                     g.writeStartObject();
                     g.writeFieldName("metric");
                     json.labels(sample.labels());
-                    g.writeFieldName("value");
-                    json.sample(sample.t(), sample.v());
+                    if (sample.h() != null) {
+                        g.writeFieldName("histogram");
+                        json.histogram(sample.t(), sample.h());
+                    } else {
+                        g.writeFieldName("value");
+                        json.sample(sample.t(), sample.v());
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -39,13 +44,35 @@ final class ResultJson {
                     g.writeStartObject();
                     g.writeFieldName("metric");
                     json.labels(series.labels());
-                    g.writeArrayFieldStart("values");
                     long[] ts = series.timestamps();
                     double[] vs = series.values();
-                    for (int i = 0; i < series.length(); i++) {
-                        json.sample(ts[i], vs[i]);
+                    int histograms = 0;
+                    if (series.histograms() != null) {
+                        for (int i = 0; i < series.length(); i++) {
+                            if (series.histograms()[i] != null) {
+                                histograms++;
+                            }
+                        }
                     }
-                    g.writeEndArray();
+                    // As Prometheus: "values" for the float samples, "histograms" for the others, each only when there are some.
+                    if (histograms < series.length()) {
+                        g.writeArrayFieldStart("values");
+                        for (int i = 0; i < series.length(); i++) {
+                            if (series.histogram(i) == null) {
+                                json.sample(ts[i], vs[i]);
+                            }
+                        }
+                        g.writeEndArray();
+                    }
+                    if (histograms > 0) {
+                        g.writeArrayFieldStart("histograms");
+                        for (int i = 0; i < series.length(); i++) {
+                            if (series.histogram(i) != null) {
+                                json.histogram(ts[i], series.histogram(i));
+                            }
+                        }
+                        g.writeEndArray();
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();

@@ -9,6 +9,7 @@ import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.eval.Values.StringLit;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.KahanSum;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import io.promethium.promql.engine.internal.kernel.Quantiles;
 
 import java.util.ArrayList;
@@ -56,16 +57,35 @@ final class Aggregations {
         for (int i = 0; i < groupOf.length; i++) {
             groupDropName[groupOf[i]] |= series.get(i).dropName;
         }
+        if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE
+                || a.op() == AggregateOp.COUNT_VALUES) {
+            // These look at float values only: histogram samples are left out, with an info.
+            for (StepSeries s : series) {
+                if (s.hists != null && s.presentCount() > 0 && hasHistogram(s)) {
+                    ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
+                    break;
+                }
+            }
+        }
         Labels[] groupLabels = groupIds.keySet().toArray(new Labels[0]);
         int groups = groupLabels.length;
         return switch (a.op()) {
-            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a.op(), series, groupOf, groupLabels, steps),
+            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, a.op(), series, groupOf, groupLabels, steps),
                     groupLabels, groupDropName);
             case QUANTILE -> withDropName(quantile(a, param, series, groupOf, groupLabels, steps), groupLabels, groupDropName);
             case TOPK, BOTTOMK, LIMITK -> selectK(a, param, series, groupOf, groups, steps);
             case LIMIT_RATIO -> limitRatio(a, param, series, steps);
             case COUNT_VALUES -> countValues(a, stringParam, series, groupOf, groupLabels, steps);
         };
+    }
+
+    private static boolean hasHistogram(StepSeries s) {
+        for (Object h : s.hists) {
+            if (h != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Marks output series (keyed by group labels) whose group members drop their name. */
@@ -105,7 +125,7 @@ final class Aggregations {
         return b.build();
     }
 
-    private StepVector simple(AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
+    private StepVector simple(AggregateExpr a, AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
         int groups = groupLabels.length;
         ev.ctx.addSamples((long) groups * steps);
         boolean needsComp = op == AggregateOp.SUM || op == AggregateOp.AVG;
@@ -203,12 +223,83 @@ final class Aggregations {
                 }
             }
         }
+        // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
+        // other operators ignore them. Floats and histograms in one group and step give nothing.
+        NativeHistogram[][] hsum = null;
+        int[][] hcount = null;
+        boolean[][] broken = null;
+        for (int i = 0; i < groupOf.length; i++) {
+            StepSeries in = series.get(i);
+            if (in.hists == null) {
+                continue;
+            }
+            int g = groupOf[i];
+            for (int s = 0; s < steps; s++) {
+                NativeHistogram h = in.hists[s];
+                if (h == null) {
+                    continue;
+                }
+                if (hcount == null) {
+                    hcount = new int[groups][];
+                    hsum = new NativeHistogram[groups][];
+                    broken = new boolean[groups][];
+                }
+                if (hcount[g] == null) {
+                    hcount[g] = new int[steps];
+                    hsum[g] = new NativeHistogram[steps];
+                    broken[g] = new boolean[steps];
+                }
+                hcount[g][s]++;
+                if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
+                    if (hsum[g][s] == null) {
+                        hsum[g][s] = h.copy();
+                    } else if (!broken[g][s]) {
+                        try {
+                            hsum[g][s].add(h);
+                        } catch (NativeHistogram.IncompatibleException e) {
+                            broken[g][s] = true;
+                            histogramWarning(e, a, in.labels);
+                        }
+                    }
+                } else if (op != AggregateOp.COUNT && op != AggregateOp.GROUP) {
+                    ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
+                }
+            }
+        }
         List<StepSeries> out = new ArrayList<>(groups);
         for (int g = 0; g < groups; g++) {
             double[] result = new double[steps];
             boolean any = false;
+            StepSeries hout = null;
             for (int s = 0; s < steps; s++) {
                 double cnt = count[g][s];
+                int hc = hcount != null && hcount[g] != null ? hcount[g][s] : 0;
+                if (hc > 0 && (op == AggregateOp.COUNT || op == AggregateOp.GROUP)) {
+                    result[s] = op == AggregateOp.GROUP ? 1 : cnt + hc;
+                    any = true;
+                    continue;
+                }
+                if (hc > 0 && (op == AggregateOp.SUM || op == AggregateOp.AVG)) {
+                    result[s] = Absent.VALUE;
+                    if (cnt > 0) {
+                        ev.ctx.annotations.warn("encountered a mix of histograms and floats for aggregation", a.expr().position());
+                        continue;
+                    }
+                    if (broken[g][s]) {
+                        continue;
+                    }
+                    NativeHistogram h = hsum[g][s];
+                    if (op == AggregateOp.AVG) {
+                        h.div(hc);
+                    }
+                    h.hint = h.hint == io.promethium.api.model.CounterResetHint.GAUGE ? h.hint : io.promethium.api.model.CounterResetHint.UNKNOWN;
+                    if (hout == null) {
+                        hout = new StepSeries(groupLabels[g], result, false);
+                    }
+                    hout.setHist(s, h);
+                    any = true;
+                    continue;
+                }
                 if (cnt == 0) {
                     result[s] = Absent.VALUE;
                     continue;
@@ -226,10 +317,20 @@ final class Aggregations {
                 };
             }
             if (any) {
-                out.add(new StepSeries(groupLabels[g], result, false));
+                out.add(hout != null ? hout : new StepSeries(groupLabels[g], result, false));
             }
         }
         return new StepVector(out);
+    }
+
+    private void histogramWarning(NativeHistogram.IncompatibleException e, AggregateExpr a, Labels labels) {
+        if (e.mixedSchemas) {
+            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
+                    + GoFormat.quote(labels.metricName()), a.expr().position());
+        } else {
+            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name "
+                    + GoFormat.quote(labels.metricName()), a.expr().position());
+        }
     }
 
     private StepVector quantile(AggregateExpr a, double[] q, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
@@ -295,6 +396,7 @@ final class Aggregations {
         int[] order = new int[series.size()];
         int orderSize = 0;
         boolean single = steps == 1;
+        NativeHistogram[][] outHists = null;
         for (int s = 0; s < steps; s++) {
             ev.ctx.checkDeadline();
             double kf = param[s];
@@ -316,6 +418,12 @@ final class Aggregations {
                 int size = 0;
                 for (int i : members[g]) {
                     double f = series.get(i).values[s];
+                    if (op == AggregateOp.LIMITK && series.get(i).hist(s) != null) {
+                        if (size < k) {
+                            heap[size++] = i;
+                        }
+                        continue;
+                    }
                     if (Absent.is(f)) {
                         continue;
                     }
@@ -348,6 +456,15 @@ final class Aggregations {
                         }
                     }
                     outValues[i][s] = series.get(i).values[s];
+                    if (series.get(i).hist(s) != null) {
+                        if (outHists == null) {
+                            outHists = new NativeHistogram[series.size()][];
+                        }
+                        if (outHists[i] == null) {
+                            outHists[i] = new NativeHistogram[steps];
+                        }
+                        outHists[i][s] = series.get(i).hist(s);
+                    }
                 }
             }
         }
@@ -356,13 +473,17 @@ final class Aggregations {
             for (int o = 0; o < orderSize; o++) {
                 int i = order[o];
                 StepSeries in = series.get(i);
-                out.add(new StepSeries(in.labels, outValues[i], in.dropName));
+                StepSeries kept = new StepSeries(in.labels, outValues[i], in.dropName);
+                kept.hists = outHists == null ? null : outHists[i];
+                out.add(kept);
             }
         } else {
             for (int i = 0; i < outValues.length; i++) {
                 if (outValues[i] != null) {
                     StepSeries in = series.get(i);
-                    out.add(new StepSeries(in.labels, outValues[i], in.dropName));
+                    StepSeries kept = new StepSeries(in.labels, outValues[i], in.dropName);
+                    kept.hists = outHists == null ? null : outHists[i];
+                    out.add(kept);
                 }
             }
         }
@@ -436,6 +557,7 @@ final class Aggregations {
 
     private StepVector limitRatio(AggregateExpr a, double[] param, List<StepSeries> series, int steps) {
         double[][] outValues = new double[series.size()][];
+        NativeHistogram[][] outHists = null;
         boolean warnedHigh = false;
         for (int s = 0; s < steps; s++) {
             double ratio = param[s];
@@ -465,13 +587,24 @@ final class Aggregations {
                         Arrays.fill(outValues[i], Absent.VALUE);
                     }
                     outValues[i][s] = in.values[s];
+                    if (in.hist(s) != null) {
+                        if (outHists == null) {
+                            outHists = new NativeHistogram[series.size()][];
+                        }
+                        if (outHists[i] == null) {
+                            outHists[i] = new NativeHistogram[steps];
+                        }
+                        outHists[i][s] = in.hist(s);
+                    }
                 }
             }
         }
         List<StepSeries> out = new ArrayList<>();
         for (int i = 0; i < outValues.length; i++) {
             if (outValues[i] != null) {
-                out.add(new StepSeries(series.get(i).labels, outValues[i], series.get(i).dropName));
+                StepSeries kept = new StepSeries(series.get(i).labels, outValues[i], series.get(i).dropName);
+                kept.hists = outHists == null ? null : outHists[i];
+                out.add(kept);
             }
         }
         return new StepVector(out);

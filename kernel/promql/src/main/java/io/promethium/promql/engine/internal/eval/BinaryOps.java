@@ -10,6 +10,7 @@ import io.promethium.promql.engine.internal.eval.Values.EvalValue;
 import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,10 @@ import java.util.Map;
 final class BinaryOps {
     private final Evaluator ev;
 
+    /** The expression being computed (set after its operands are evaluated), for annotations. */
+    private io.promethium.promql.ast.PositionRange position;
+    private final boolean[] keepFloatScratch = new boolean[1];
+
     BinaryOps(Evaluator ev) {
         this.ev = ev;
     }
@@ -30,6 +35,7 @@ final class BinaryOps {
         EvalValue lhs = ev.eval(b.lhs(), grid);
         EvalValue rhs = ev.eval(b.rhs(), grid);
         BinaryOp op = b.op();
+        position = b.position();
         if (lhs instanceof ScalarSteps l && rhs instanceof ScalarSteps r) {
             double[] out = new double[grid.steps()];
             for (int i = 0; i < out.length; i++) {
@@ -102,6 +108,12 @@ final class BinaryOps {
             for (int i = 0; i < values.length; i++) {
                 double x = values[i];
                 if (Absent.is(x)) {
+                    NativeHistogram h = s.hist(i);
+                    if (h != null) {
+                        NativeHistogram r = histogramScalar(op, h, scalar[i], scalarLeft);
+                        s.hists[i] = r;
+                        any |= r != null;
+                    }
                     continue;
                 }
                 double l = scalarLeft ? scalar[i] : x;
@@ -130,6 +142,65 @@ final class BinaryOps {
             }
         }
         return new StepVector(out);
+    }
+
+    /** A histogram with a scalar: * and / scale it; anything else has no result (an info, as in Prometheus). */
+    private NativeHistogram histogramScalar(BinaryOp op, NativeHistogram h, double f, boolean scalarLeft) {
+        if (op == BinaryOp.MUL) {
+            return h.copy().mul(f);
+        }
+        if (op == BinaryOp.DIV && !scalarLeft) {
+            return h.copy().div(f);
+        }
+        incompatibleTypes(op, scalarLeft ? "float" : "histogram", scalarLeft ? "histogram" : "float");
+        return null;
+    }
+
+    private void incompatibleTypes(BinaryOp op, String left, String right) {
+        ev.ctx.annotations.info("incompatible sample types encountered for binary operator " + GoFormat.quote(op.symbol()) + ": "
+                + left + " " + op.symbol() + " " + right, position);
+    }
+
+    /** Two samples where at least one is a histogram: the result, or null for none. */
+    private NativeHistogram histogramPair(BinaryOp op, NativeHistogram hl, double fl, NativeHistogram hr, double fr, boolean[] keepFloat) {
+        keepFloat[0] = false;
+        if (hl != null && hr != null) {
+            switch (op) {
+                case ADD, SUB -> {
+                    try {
+                        return op == BinaryOp.ADD ? hl.copy().add(hr) : hl.copy().sub(hr);
+                    } catch (NativeHistogram.IncompatibleException e) {
+                        ev.ctx.annotations.warn(e.mixedSchemas
+                                ? "vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\""
+                                : "vector contains histograms with incompatible custom buckets for metric name \"\"", position);
+                        return null;
+                    }
+                }
+                case EQL, NEQ -> {
+                    boolean same = hl.sameAs(hr);
+                    return (op == BinaryOp.EQL) == same ? hl : null;
+                }
+                default -> {
+                    incompatibleTypes(op, "histogram", "histogram");
+                    return null;
+                }
+            }
+        }
+        if (hl != null) {
+            if (op == BinaryOp.MUL) {
+                return hl.copy().mul(fr);
+            }
+            if (op == BinaryOp.DIV) {
+                return hl.copy().div(fr);
+            }
+            incompatibleTypes(op, "histogram", "float");
+            return null;
+        }
+        if (op == BinaryOp.MUL) {
+            return hr.copy().mul(fl);
+        }
+        incompatibleTypes(op, "float", "histogram");
+        return null;
     }
 
     /** The matching key of a series: the labels of on(...), or all but ignoring(...) and the name. */
@@ -221,13 +292,34 @@ final class BinaryOps {
                 }
                 double fl = ls.values[step];
                 double fr = rs.values[step];
+                NativeHistogram hl = ls.hist(step);
+                NativeHistogram hr = rs.hist(step);
                 if (swapped) {
                     double t = fl;
                     fl = fr;
                     fr = t;
+                    NativeHistogram th = hl;
+                    hl = hr;
+                    hr = th;
                 }
+                NativeHistogram hvalue = null;
                 double value;
-                if (comparison) {
+                if (hl != null || hr != null) {
+                    if (returnBool) {
+                        if (hl != null && hr != null && (op == BinaryOp.EQL || op == BinaryOp.NEQ)) {
+                            value = (op == BinaryOp.EQL) == hl.sameAs(hr) ? 1 : 0;
+                        } else {
+                            incompatibleTypes(op, hl != null ? "histogram" : "float", hr != null ? "histogram" : "float");
+                            continue;
+                        }
+                    } else {
+                        hvalue = histogramPair(op, hl, fl, hr, fr, keepFloatScratch);
+                        if (hvalue == null) {
+                            continue;
+                        }
+                        value = Absent.VALUE;
+                    }
+                } else if (comparison) {
                     boolean keep = compare(op, fl, fr);
                     if (returnBool) {
                         value = keep ? 1 : 0;
@@ -266,7 +358,11 @@ final class BinaryOps {
                     throw new QueryException(QueryException.EXECUTION,
                             "multiple matches for labels: grouping labels must ensure unique matches");
                 }
-                target.values[step] = value;
+                if (hvalue != null) {
+                    target.setHist(step, hvalue);
+                } else {
+                    target.values[step] = value;
+                }
             }
         }
         List<StepSeries> out = new ArrayList<>(byLabels.size());
@@ -345,9 +441,9 @@ final class BinaryOps {
         Map<Labels, boolean[]> out = new HashMap<>();
         for (int i = 0; i < sigs.length; i++) {
             boolean[] p = out.computeIfAbsent(sigs[i], k -> new boolean[steps]);
-            double[] values = v.series().get(i).values;
+            StepSeries series = v.series().get(i);
             for (int s = 0; s < steps; s++) {
-                if (!Absent.is(values[s])) {
+                if (series.has(s)) {
                     p[s] = true;
                 }
             }
@@ -365,8 +461,8 @@ final class BinaryOps {
             boolean any = false;
             for (int step = 0; step < s.values.length; step++) {
                 if (p == null || !p[step]) {
-                    s.values[step] = Absent.VALUE;
-                } else if (!Absent.is(s.values[step])) {
+                    s.clear(step);
+                } else if (s.has(step)) {
                     any = true;
                 }
             }
@@ -411,8 +507,8 @@ final class BinaryOps {
         boolean any = false;
         for (int step = 0; step < s.values.length; step++) {
             if (present != null && present[step]) {
-                s.values[step] = Absent.VALUE;
-            } else if (!Absent.is(s.values[step])) {
+                s.clear(step);
+            } else if (s.has(step)) {
                 any = true;
             }
         }

@@ -28,6 +28,7 @@ import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.eval.Values.StringLit;
 import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,11 +131,15 @@ final class Evaluator {
                 throw QueryException.execution("vector cannot contain metrics with the same labelset");
             }
             for (int i = 0; i < s.values.length; i++) {
-                if (!Absent.is(s.values[i])) {
-                    if (!Absent.is(first.values[i])) {
+                if (s.has(i)) {
+                    if (first.has(i)) {
                         throw QueryException.execution("vector cannot contain metrics with the same labelset");
                     }
-                    first.values[i] = s.values[i];
+                    if (s.hist(i) != null) {
+                        first.setHist(i, s.hist(i));
+                    } else {
+                        first.values[i] = s.values[i];
+                    }
                 }
             }
         }
@@ -175,6 +180,8 @@ final class Evaluator {
             for (int i = 0; i < values.length; i++) {
                 if (!Absent.is(values[i])) {
                     values[i] = -values[i];
+                } else if (s.hist(i) != null) {
+                    s.hists[i] = s.hists[i].copy().mul(-1);
                 }
             }
             s.dropName = true;
@@ -228,6 +235,9 @@ final class Evaluator {
             boolean haveLast = false;
             long lastT = 0;
             double lastV = 0;
+            // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
+            NativeHistogram lastH = null;
+            NativeHistogram[] hists = null;
             long read = 0;
             for (int i = 0; i < n; i++) {
                 if ((i & 63) == 63) {
@@ -241,13 +251,28 @@ final class Evaluator {
                 }
                 while (has && it.timestamp() <= end) {
                     lastT = it.timestamp();
-                    lastV = it.value();
+                    if (it.valueType().isHistogram()) {
+                        io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
+                        lastH = fh.isStale() ? null : NativeHistogram.of(fh);
+                        lastV = fh.isStale() ? StaleMarker.STALE_NAN : 0;
+                    } else {
+                        lastH = null;
+                        lastV = it.value();
+                    }
                     haveLast = true;
                     read++;
                     has = it.next();
                 }
                 if (haveLast && lastT > start && !StaleMarker.isStale(lastV)) {
-                    values[i] = timestamps ? lastT / 1000.0 : lastV;
+                    if (lastH != null && !timestamps) {
+                        if (hists == null) {
+                            hists = new NativeHistogram[n];
+                        }
+                        hists[i] = lastH;
+                        values[i] = Absent.VALUE;
+                    } else {
+                        values[i] = timestamps ? lastT / 1000.0 : lastV;
+                    }
                     present++;
                 } else {
                     values[i] = Absent.VALUE;
@@ -260,7 +285,9 @@ final class Evaluator {
             if (present > 0) {
                 ctx.allocate(n);
                 ctx.addSamples(present);
-                out.add(new StepSeries(series.labels(), Arrays.copyOf(values, n), false));
+                StepSeries ss = new StepSeries(series.labels(), Arrays.copyOf(values, n), false);
+                ss.hists = hists;
+                out.add(ss);
             }
         }
         checkSet(set);
@@ -334,26 +361,34 @@ final class Evaluator {
             List<Labels> labels = new ArrayList<>();
             List<long[]> ts = new ArrayList<>();
             List<double[]> vs = new ArrayList<>();
+            List<NativeHistogram[]> hs = new ArrayList<>();
             int[] lengths = new int[v.series().size()];
             int k = 0;
             for (StepSeries s : v.series()) {
                 ctx.allocate(2L * s.values.length);
                 long[] t = new long[s.values.length];
                 double[] x = new double[s.values.length];
+                NativeHistogram[] h = s.hists == null ? null : new NativeHistogram[s.values.length];
                 int len = 0;
                 for (int i = 0; i < s.values.length; i++) {
-                    if (!Absent.is(s.values[i])) {
+                    if (s.has(i)) {
                         t[len] = inner.time(i);
                         x[len] = s.values[i];
+                        if (h != null) {
+                            h[len] = s.hists[i];
+                        }
                         len++;
                     }
                 }
                 labels.add(s.dropName ? s.labels.without(Labels.METRIC_NAME) : s.labels);
                 ts.add(t);
                 vs.add(x);
+                hs.add(h);
                 lengths[k++] = len;
             }
-            return RangeInput.ofArrays(labels, ts, vs, lengths, sq.rangeMillis(), ends);
+            RangeInput in = RangeInput.ofArrays(labels, ts, vs, lengths, sq.rangeMillis(), ends);
+            in.arrayHists = hs;
+            return in;
         }
         throw new QueryException(QueryException.BAD_DATA, "expected a range vector argument");
     }
@@ -410,8 +445,16 @@ final class Evaluator {
                 continue;
             }
             ctx.addSamples(n);
+            io.promethium.api.model.FloatHistogram[] hists = null;
+            if (buffer.histCount() > 0) {
+                hists = new io.promethium.api.model.FloatHistogram[n];
+                for (int j = 0; j < n; j++) {
+                    NativeHistogram h = buffer.hs[buffer.lo + j];
+                    hists[j] = h == null ? null : h.toFloatHistogram();
+                }
+            }
             out.add(new SeriesData(input.labels.get(i), Arrays.copyOfRange(buffer.ts, buffer.lo, buffer.hi),
-                    Arrays.copyOfRange(buffer.vs, buffer.lo, buffer.hi), n));
+                    Arrays.copyOfRange(buffer.vs, buffer.lo, buffer.hi), n, hists));
         }
         return new MatrixValue(out);
     }

@@ -14,6 +14,7 @@ import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.eval.Values.StringLit;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.BucketQuantile;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,14 +106,12 @@ final class FunctionCalls {
             case "label_join" -> labelJoin(args, grid);
             case "year", "month", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute" ->
                     dateFunction(name, args, grid);
+            case "info" -> new InfoFunction(ev).eval(call, grid);
             case "histogram_quantile" -> histogramQuantile(call, grid);
             case "histogram_quantiles" -> histogramQuantiles(call, grid);
             case "histogram_fraction" -> histogramFraction(call, grid);
-            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar" -> {
-                // Native histograms only: float samples yield nothing.
-                ev.evalVector(args.get(0), grid);
-                yield new StepVector(new ArrayList<>());
-            }
+            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar" ->
+                    histogramProperty(name, args, grid);
             default -> throw new QueryException(QueryException.BAD_DATA, "function " + GoFormat.quote(name) + " is not supported");
         };
     }
@@ -140,6 +139,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -156,6 +156,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -180,6 +181,7 @@ final class FunctionCalls {
                 any = true;
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
             if (any) {
                 out.add(s);
             }
@@ -198,6 +200,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -302,6 +305,7 @@ final class FunctionCalls {
         }
         for (StepSeries s : v.series()) {
             s.dropName = true;
+            s.hists = null;
         }
         return v;
     }
@@ -447,6 +451,7 @@ final class FunctionCalls {
                 }
             }
             s.dropName = true;
+            s.hists = null; // float functions leave histogram samples out, as in Prometheus
         }
         return v;
     }
@@ -526,8 +531,20 @@ final class FunctionCalls {
         int steps = grid.steps();
         Map<Labels, List<Integer>> groups = new LinkedHashMap<>();
         double[] bounds = new double[v.series().size()];
+        List<StepSeries> nativeOut = new ArrayList<>();
+        Map<Labels, boolean[]> mixedSteps = new HashMap<>();
         for (int i = 0; i < v.series().size(); i++) {
             StepSeries s = v.series().get(i);
+            if (s.hists != null) {
+                nativeBuckets(s, op, qs, label, lower, upper, steps, nativeOut);
+                boolean anyFloat = false;
+                for (int k = 0; k < steps && !anyFloat; k++) {
+                    anyFloat = !Absent.is(s.values[k]);
+                }
+                if (!anyFloat) {
+                    continue;
+                }
+            }
             String le = s.labels.get("le");
             double bound;
             try {
@@ -558,13 +575,46 @@ final class FunctionCalls {
                 }
             }
         }
-        List<StepSeries> out = new ArrayList<>();
+        List<StepSeries> out = nativeOut;
+        if (!nativeOut.isEmpty() && !groups.isEmpty()) {
+            // A classic histogram and a native one of the same name and labels: no result where both
+            // have samples, with Prometheus's warning.
+            for (StepSeries n : nativeOut) {
+                Labels key = op == BucketOp.QUANTILES ? n.labels.without(label) : n.labels;
+                List<Integer> members = groups.get(key);
+                if (members == null) {
+                    continue;
+                }
+                for (int k = 0; k < steps; k++) {
+                    if (Absent.is(n.values[k])) {
+                        continue;
+                    }
+                    for (int i : members) {
+                        if (v.series().get(i).has(k)) {
+                            n.values[k] = Absent.VALUE;
+                            mixedSteps.computeIfAbsent(key, x -> new boolean[steps])[k] = true;
+                            ev.ctx.annotations.warn("vector contains a mix of classic and native histograms for metric name "
+                                    + GoFormat.quote(key.metricName()), vectorArg.position());
+                            break;
+                        }
+                    }
+                }
+            }
+            out.removeIf(n -> n.presentCount() == 0);
+        }
         BucketQuantile bq = new BucketQuantile();
         int outputs = op == BucketOp.QUANTILES ? qs.size() : 1;
         for (Map.Entry<Labels, List<Integer>> g : groups.entrySet()) {
             double[][] result = new double[outputs][steps];
             boolean[] any = new boolean[outputs];
+            boolean[] mixed = mixedSteps.get(g.getKey());
             for (int s = 0; s < steps; s++) {
+                if (mixed != null && mixed[s]) {
+                    for (int o = 0; o < outputs; o++) {
+                        result[o][s] = Absent.VALUE;
+                    }
+                    continue;
+                }
                 String metric = null;
                 int buckets = 0;
                 for (int i : g.getValue()) {
@@ -612,6 +662,64 @@ final class FunctionCalls {
                     }
                     out.add(new StepSeries(labels, result[o], true));
                 }
+            }
+        }
+        return new StepVector(out);
+    }
+
+    /** histogram_quantile(s)/histogram_fraction of one series' native histogram samples. */
+    private void nativeBuckets(StepSeries s, BucketOp op, List<double[]> qs, String label, double[] lower, double[] upper, int steps,
+            List<StepSeries> out) {
+        int outputs = op == BucketOp.QUANTILES ? qs.size() : 1;
+        for (int o = 0; o < outputs; o++) {
+            double[] result = new double[steps];
+            boolean any = false;
+            for (int k = 0; k < steps; k++) {
+                NativeHistogram h = s.hists[k];
+                if (h == null) {
+                    result[k] = Absent.VALUE;
+                    continue;
+                }
+                result[k] = op == BucketOp.FRACTION ? h.fraction(lower[k], upper[k]) : h.quantile(qs.get(o)[k]);
+                any = true;
+            }
+            if (any) {
+                Labels labels = s.labels;
+                if (op == BucketOp.QUANTILES) {
+                    labels = labels.toBuilder().set(label, Double.toString(qs.get(o)[0])).build();
+                }
+                out.add(new StepSeries(labels, result, true));
+            }
+        }
+    }
+
+    /** histogram_count/sum/avg/stddev/stdvar: a float of each native histogram sample; floats give nothing. */
+    private StepVector histogramProperty(String name, List<Expr> args, StepGrid grid) {
+        StepVector v = ev.evalVector(args.get(0), grid);
+        List<StepSeries> out = new ArrayList<>();
+        for (StepSeries s : v.series()) {
+            if (s.hists == null) {
+                continue;
+            }
+            double[] result = new double[s.values.length];
+            boolean any = false;
+            for (int k = 0; k < result.length; k++) {
+                NativeHistogram h = s.hists[k];
+                if (h == null) {
+                    result[k] = Absent.VALUE;
+                    continue;
+                }
+                any = true;
+                result[k] = switch (name) {
+                    case "histogram_count" -> h.count;
+                    case "histogram_sum" -> h.sum;
+                    case "histogram_avg" -> h.sum / h.count;
+                    case "histogram_stddev" -> Math.sqrt(h.variance());
+                    default -> h.variance();
+                };
+            }
+            if (any) {
+                out.add(new StepSeries(s.labels, result, true));
             }
         }
         return new StepVector(out);

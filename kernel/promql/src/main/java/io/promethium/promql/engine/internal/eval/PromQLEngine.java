@@ -22,6 +22,7 @@ import io.promethium.promql.engine.internal.eval.Values.ScalarSteps;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.eval.Values.StringLit;
 import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 
@@ -212,7 +213,8 @@ public final class PromQLEngine implements QueryEngine {
                     if (seen.put(labels, Boolean.TRUE) != null) {
                         throw QueryException.execution("vector cannot contain metrics with the same labelset");
                     }
-                    samples.add(new Sample(labels, t, s.values[0]));
+                    NativeHistogram h = s.hist(0);
+                    samples.add(h == null ? new Sample(labels, t, s.values[0]) : new Sample(labels, t, 0, h.toFloatHistogram()));
                 }
                 yield new InstantVector(samples);
             }
@@ -239,46 +241,49 @@ public final class PromQLEngine implements QueryEngine {
         } else {
             throw QueryException.badData("invalid expression type for range query, must be Scalar or instant Vector");
         }
-        TreeMap<Labels, double[]> merged = new TreeMap<>();
+        TreeMap<Labels, StepSeries> merged = new TreeMap<>();
         for (StepSeries s : series) {
             Labels labels = s.outputLabels();
-            double[] existing = merged.get(labels);
+            StepSeries existing = merged.get(labels);
             if (existing == null) {
-                merged.put(labels, s.values);
+                merged.put(labels, s);
                 continue;
             }
             for (int i = 0; i < steps; i++) {
-                if (!Absent.is(s.values[i])) {
-                    if (!Absent.is(existing[i])) {
+                if (s.has(i)) {
+                    if (existing.has(i)) {
                         throw QueryException.execution("vector cannot contain metrics with the same labelset");
                     }
-                    existing[i] = s.values[i];
+                    if (s.hist(i) != null) {
+                        existing.setHist(i, s.hist(i));
+                    } else {
+                        existing.values[i] = s.values[i];
+                    }
                 }
             }
         }
         List<SeriesData> out = new ArrayList<>(merged.size());
-        for (Map.Entry<Labels, double[]> e : merged.entrySet()) {
-            double[] values = e.getValue();
-            int n = 0;
-            for (double v : values) {
-                if (!Absent.is(v)) {
-                    n++;
-                }
-            }
+        for (Map.Entry<Labels, StepSeries> e : merged.entrySet()) {
+            StepSeries s = e.getValue();
+            int n = s.presentCount();
             if (n == 0) {
                 continue;
             }
             long[] ts = new long[n];
             double[] vs = new double[n];
+            io.promethium.api.model.FloatHistogram[] hs = s.hists == null ? null : new io.promethium.api.model.FloatHistogram[n];
             int k = 0;
             for (int i = 0; i < steps; i++) {
-                if (!Absent.is(values[i])) {
+                if (s.has(i)) {
                     ts[k] = grid.time(i);
-                    vs[k] = values[i];
+                    vs[k] = s.values[i];
+                    if (hs != null && s.hists[i] != null) {
+                        hs[k] = s.hists[i].toFloatHistogram();
+                    }
                     k++;
                 }
             }
-            out.add(new SeriesData(e.getKey(), ts, vs, n));
+            out.add(new SeriesData(e.getKey(), ts, vs, n, hs));
         }
         return new RangeMatrix(out);
     }

@@ -9,6 +9,7 @@ import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.KahanSum;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import io.promethium.promql.engine.internal.kernel.Quantiles;
 import io.promethium.promql.engine.internal.kernel.RangeKernels;
 
@@ -88,6 +89,9 @@ final class RangeFunctions {
         double[] row = new double[steps];
         boolean[] anyInput = fn == Fn.ABSENT_OVER_TIME ? new boolean[steps] : null;
         SampleIterator reuse = null;
+        NativeHistogram[] histRow = null;
+        long[] fts = new long[16];
+        double[] fvs = new double[16];
         long[] ends = input.windowEnds;
         long range = input.range;
         boolean invariant = allEqual(ends) && p1 == null;
@@ -97,6 +101,10 @@ final class RangeFunctions {
             buffer.reset(reuse);
             int present = 0;
             boolean sawSamples = false;
+            boolean seriesHasHist = false;
+            if (histRow != null) {
+                Arrays.fill(histRow, null);
+            }
             for (int s = 0; s < steps; s++) {
                 if (invariant && s > 0) {
                     // "@" pins every step to the same window: its value was computed at step 0.
@@ -104,7 +112,10 @@ final class RangeFunctions {
                     if (anyInput != null) {
                         anyInput[s] = anyInput[0];
                     }
-                    if (!Absent.is(row[0])) {
+                    if (histRow != null && histRow[0] != null) {
+                        histRow[s] = histRow[0];
+                        present++;
+                    } else if (!Absent.is(row[0])) {
                         present++;
                     }
                     continue;
@@ -131,6 +142,51 @@ final class RangeFunctions {
                 }
                 long[] ts = buffer.ts;
                 double[] vs = buffer.vs;
+                if (buffer.anyHist) {
+                    int hc = buffer.histCount();
+                    if (hc > 0) {
+                        if (histRow == null) {
+                            histRow = new NativeHistogram[steps];
+                        }
+                        double hr = histogramStep(fn, buffer, lo, hi, hc, start, end, histRow, s, input.labels.get(si), matrixArg);
+                        if (Double.doubleToRawLongBits(hr) != Double.doubleToRawLongBits(FLOATS_ONLY)) {
+                            if (histRow[s] != null) {
+                                row[s] = Absent.VALUE;
+                                present++;
+                                seriesHasHist = true;
+                            } else {
+                                row[s] = hr;
+                                if (!Absent.is(hr)) {
+                                    present++;
+                                }
+                            }
+                            continue;
+                        }
+                        // A float-only function over a window with floats and histograms: the floats alone.
+                        int n = hi - lo - hc;
+                        if (n == 0) {
+                            row[s] = Absent.VALUE;
+                            continue;
+                        }
+                        if (fts.length < n) {
+                            fts = new long[n * 2];
+                            fvs = new double[n * 2];
+                        }
+                        int k = 0;
+                        for (int j = lo; j < hi; j++) {
+                            if (buffer.hs[j] == null) {
+                                fts[k] = ts[j];
+                                fvs[k++] = vs[j];
+                            }
+                        }
+                        ev.ctx.annotations.info("ignored histograms in a range containing both floats and histograms for metric name "
+                                + GoFormat.quote(input.labels.get(si).metricName()), matrixArg.position());
+                        ts = fts;
+                        vs = fvs;
+                        lo = 0;
+                        hi = n;
+                    }
+                }
                 double r = switch (fn) {
                     case RATE -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, true);
                     case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, false);
@@ -221,7 +277,11 @@ final class RangeFunctions {
                 ev.ctx.allocate(steps);
                 ev.ctx.addSamples(present);
                 // One copy of the hot per-series scratch row instead of zeroing, filling and writing a new one.
-                out.add(new StepSeries(labels, Arrays.copyOf(row, steps), !keepName));
+                StepSeries ss = new StepSeries(labels, Arrays.copyOf(row, steps), !keepName);
+                if (seriesHasHist) {
+                    ss.hists = histRow.clone();
+                }
+                out.add(ss);
             }
         }
         if (anyInput != null) {
@@ -236,6 +296,206 @@ final class RangeFunctions {
             }
         }
         return new StepVector(out);
+    }
+
+    /** Marker result of {@link #histogramStep}: the float kernels are to run on the window's floats. */
+    private static final double FLOATS_ONLY = Double.longBitsToDouble(0x7ff00000000ab5e2L);
+
+    /**
+     * One step over a window holding native histograms: a float result, or a histogram put in
+     * {@code histRow[s]} (then Absent is returned), or {@link #FLOATS_ONLY}.
+     */
+    private double histogramStep(Fn fn, WindowBuffer b, int lo, int hi, int hc, long start, long end, NativeHistogram[] histRow, int s,
+            Labels labels, Expr arg) {
+        int n = hi - lo;
+        boolean mixed = hc < n;
+        NativeHistogram[] hs = b.hs;
+        String name = GoFormat.quote(labels.metricName());
+        switch (fn) {
+            case COUNT_OVER_TIME:
+                return n;
+            case PRESENT_OVER_TIME:
+                return 1;
+            case TS_OF_LAST_OVER_TIME:
+                return b.ts[hi - 1] / 1000.0;
+            case TS_OF_FIRST_OVER_TIME:
+                return b.ts[lo] / 1000.0;
+            case RESETS:
+            case CHANGES: {
+                int count = 0;
+                for (int i = lo + 1; i < hi; i++) {
+                    NativeHistogram prev = hs[i - 1];
+                    NativeHistogram cur = hs[i];
+                    if (prev != null && cur != null) {
+                        if (fn == Fn.RESETS ? cur.detectReset(prev) : !cur.sameAs(prev)) {
+                            count++;
+                        }
+                    } else if (prev == null && cur == null) {
+                        double p = b.vs[i - 1];
+                        double c = b.vs[i];
+                        if (fn == Fn.RESETS ? c < p : !(c == p || Double.isNaN(c) && Double.isNaN(p))) {
+                            count++;
+                        }
+                    } else {
+                        // A float followed by a histogram or the reverse.
+                        count++;
+                    }
+                }
+                return count;
+            }
+            case LAST_OVER_TIME:
+            case FIRST_OVER_TIME: {
+                int i = fn == Fn.LAST_OVER_TIME ? hi - 1 : lo;
+                if (hs[i] == null) {
+                    return b.vs[i];
+                }
+                histRow[s] = hs[i].copy();
+                return Absent.VALUE;
+            }
+            case SUM_OVER_TIME:
+            case AVG_OVER_TIME: {
+                if (mixed) {
+                    ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
+                    return Absent.VALUE;
+                }
+                NativeHistogram sum = hs[lo].copy();
+                try {
+                    for (int i = lo + 1; i < hi; i++) {
+                        sum.add(hs[i]);
+                    }
+                } catch (NativeHistogram.IncompatibleException e) {
+                    incompatible(e, name, arg);
+                    return Absent.VALUE;
+                }
+                if (fn == Fn.AVG_OVER_TIME) {
+                    sum.div(n);
+                }
+                histRow[s] = sum;
+                return Absent.VALUE;
+            }
+            case RATE:
+            case INCREASE:
+            case DELTA: {
+                if (mixed) {
+                    ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
+                    return Absent.VALUE;
+                }
+                if (n < 2) {
+                    return Absent.VALUE;
+                }
+                NativeHistogram h = histogramRate(hs, lo, hi, fn != Fn.DELTA, name, arg);
+                if (h == null) {
+                    return Absent.VALUE;
+                }
+                h.mul(RangeKernels.extrapolationFactor(b.ts, lo, hi, start, end, fn == Fn.RATE));
+                histRow[s] = h;
+                return Absent.VALUE;
+            }
+            case IRATE:
+            case IDELTA: {
+                if (n < 2) {
+                    return Absent.VALUE;
+                }
+                NativeHistogram last = hs[hi - 1];
+                NativeHistogram prev = hs[hi - 2];
+                if (last == null || prev == null) {
+                    if (last != null || prev != null) {
+                        ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
+                    }
+                    return last == null && prev == null ? FLOATS_ONLY : Absent.VALUE;
+                }
+                if (fn == Fn.IRATE && (last.hint == io.promethium.api.model.CounterResetHint.GAUGE
+                        || prev.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
+                    ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+                }
+                NativeHistogram h;
+                try {
+                    if (fn == Fn.IRATE && last.detectReset(prev)) {
+                        h = last.copy();
+                    } else {
+                        h = last.copy().sub(prev);
+                    }
+                } catch (NativeHistogram.IncompatibleException e) {
+                    incompatible(e, name, arg);
+                    return Absent.VALUE;
+                }
+                if (fn == Fn.IRATE) {
+                    h.div((b.ts[hi - 1] - b.ts[hi - 2]) / 1000.0);
+                }
+                h.hint = io.promethium.api.model.CounterResetHint.GAUGE;
+                histRow[s] = h.compact();
+                return Absent.VALUE;
+            }
+            default:
+                return FLOATS_ONLY;
+        }
+    }
+
+    private void incompatible(NativeHistogram.IncompatibleException e, String name, Expr arg) {
+        if (e.mixedSchemas) {
+            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
+                    arg.position());
+        } else {
+            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name " + name, arg.position());
+        }
+    }
+
+    /** The increase (isCounter) or delta of native histograms over a window, before extrapolation (Prometheus's histogramRate). */
+    private NativeHistogram histogramRate(NativeHistogram[] hs, int lo, int hi, boolean isCounter, String name, Expr arg) {
+        NativeHistogram prev = hs[lo];
+        NativeHistogram last = hs[hi - 1];
+        boolean custom = prev.usesCustomBuckets();
+        if (isCounter && (prev.hint == io.promethium.api.model.CounterResetHint.GAUGE
+                || last.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
+            ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+        }
+        if (isCounter && hi - lo > 1 && hs[lo + 1].detectReset(prev)) {
+            prev = NativeHistogram.emptyLike(hs[lo + 1]);
+            custom = hs[lo + 1].usesCustomBuckets();
+        }
+        if (last.usesCustomBuckets() != custom) {
+            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
+                    arg.position());
+            return null;
+        }
+        int minSchema = Math.min(prev.schema, last.schema);
+        for (int i = lo + 1; i < hi - 1; i++) {
+            NativeHistogram cur = hs[i];
+            if (!isCounter) {
+                continue;
+            }
+            if (cur.hint == io.promethium.api.model.CounterResetHint.GAUGE) {
+                ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+            }
+            minSchema = Math.min(minSchema, cur.schema);
+            if (cur.usesCustomBuckets() != custom) {
+                ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
+                        + name, arg.position());
+                return null;
+            }
+        }
+        NativeHistogram h = last.copy();
+        h.reduceTo(minSchema);
+        try {
+            h.sub(prev);
+            if (isCounter) {
+                for (int i = lo + 1; i < hi; i++) {
+                    NativeHistogram cur = hs[i];
+                    if (cur.detectReset(prev)) {
+                        h.add(prev);
+                    }
+                    prev = cur;
+                }
+            } else if (hs[lo].hint != io.promethium.api.model.CounterResetHint.GAUGE
+                    || hs[hi - 1].hint != io.promethium.api.model.CounterResetHint.GAUGE) {
+                ev.ctx.annotations.warn("this native histogram metric is not a gauge: " + name, arg.position());
+            }
+        } catch (NativeHistogram.IncompatibleException e) {
+            incompatible(e, name, arg);
+            return null;
+        }
+        h.hint = io.promethium.api.model.CounterResetHint.GAUGE;
+        return h.compact();
     }
 
     private static boolean allEqual(long[] values) {

@@ -16,6 +16,8 @@ final class RangeInput {
     private final List<long[]> arrayTimes;
     private final List<double[]> arrayValues;
     private final int[] arrayLengths;
+    /** Per array series, its histograms (null for floats only); null for storage input. */
+    List<io.promethium.promql.engine.internal.kernel.NativeHistogram[]> arrayHists;
     final long range;
     final long[] windowEnds;
 
@@ -46,6 +48,6 @@ final class RangeInput {
         if (storageSeries != null) {
             return storageSeries.get(i).iterator(reuse);
         }
-        return new ArraySampleIterator(arrayTimes.get(i), arrayValues.get(i), arrayLengths[i]);
+        return new ArraySampleIterator(arrayTimes.get(i), arrayValues.get(i), arrayHists == null ? null : arrayHists.get(i), arrayLengths[i]);
     }
 }

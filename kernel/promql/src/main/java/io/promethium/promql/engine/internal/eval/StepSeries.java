@@ -14,6 +14,12 @@ final class StepSeries {
     Labels labels;
     final double[] values;
     boolean dropName;
+    /**
+     * Native histogram samples: null for a series of floats only (the common case, no cost);
+     * else a histogram where an entry is set, its {@code values} slot then being {@link Absent}
+     * so that float-only code skips it as Prometheus's float functions skip histograms.
+     */
+    io.promethium.promql.engine.internal.kernel.NativeHistogram[] hists;
 
     StepSeries(Labels labels, double[] values, boolean dropName) {
         this.labels = labels;
@@ -28,13 +34,35 @@ final class StepSeries {
     }
 
     boolean has(int step) {
-        return !Absent.is(values[step]);
+        return !Absent.is(values[step]) || hists != null && hists[step] != null;
+    }
+
+    /** The histogram at {@code step}, or null when there is a float or nothing. */
+    io.promethium.promql.engine.internal.kernel.NativeHistogram hist(int step) {
+        return hists == null ? null : hists[step];
+    }
+
+    /** Sets a histogram sample at {@code step}. */
+    void setHist(int step, io.promethium.promql.engine.internal.kernel.NativeHistogram h) {
+        if (hists == null) {
+            hists = new io.promethium.promql.engine.internal.kernel.NativeHistogram[values.length];
+        }
+        hists[step] = h;
+        values[step] = Absent.VALUE;
+    }
+
+    /** Removes whatever sample is at {@code step}. */
+    void clear(int step) {
+        values[step] = Absent.VALUE;
+        if (hists != null) {
+            hists[step] = null;
+        }
     }
 
     int presentCount() {
         int n = 0;
-        for (double v : values) {
-            if (!Absent.is(v)) {
+        for (int i = 0; i < values.length; i++) {
+            if (has(i)) {
                 n++;
             }
         }

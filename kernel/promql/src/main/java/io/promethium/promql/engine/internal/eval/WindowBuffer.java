@@ -3,6 +3,8 @@ package io.promethium.promql.engine.internal.eval;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.SampleIterator;
 
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
+
 import java.util.Arrays;
 
 /**
@@ -14,6 +16,10 @@ import java.util.Arrays;
 final class WindowBuffer {
     long[] ts = new long[64];
     double[] vs = new double[64];
+    /** Native histograms beside {@code vs} (null entries for floats); allocated at the first one. */
+    NativeHistogram[] hs;
+    /** Whether the current series had a histogram sample. */
+    boolean anyHist;
     int lo;
     int hi;
     private SampleIterator it;
@@ -25,6 +31,10 @@ final class WindowBuffer {
         this.lo = 0;
         this.hi = 0;
         this.has = iterator.next();
+        if (anyHist) {
+            java.util.Arrays.fill(hs, null);
+            anyHist = false;
+        }
     }
 
     /** Moves the window to (start, end]. */
@@ -43,9 +53,27 @@ final class WindowBuffer {
                 break;
             }
             if (t > start) {
-                double v = it.value();
-                if (!StaleMarker.isStale(v)) {
-                    append(t, v);
+                if (it.valueType().isHistogram()) {
+                    NativeHistogram h = it instanceof ArraySampleIterator a ? a.nativeHistogram() : null;
+                    if (h == null) {
+                        io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
+                        h = fh.isStale() ? null : NativeHistogram.of(fh);
+                    }
+                    if (h != null) {
+                        append(t, Double.NaN);
+                        ensureHs();
+                        hs[hi - 1] = h;
+                        anyHist = true;
+                    }
+                } else {
+                    double v = it.value();
+                    if (!StaleMarker.isStale(v)) {
+                        append(t, v);
+                        if (anyHist) {
+                            ensureHs();
+                            hs[hi - 1] = null;
+                        }
+                    }
                 }
             }
             read++;
@@ -54,6 +82,26 @@ final class WindowBuffer {
         while (lo < hi && ts[lo] <= start) {
             lo++;
         }
+    }
+
+    private void ensureHs() {
+        if (hs == null || hs.length < ts.length) {
+            hs = hs == null ? new NativeHistogram[ts.length] : Arrays.copyOf(hs, ts.length);
+        }
+    }
+
+    /** How many samples of the window are histograms. */
+    int histCount() {
+        if (!anyHist) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = lo; i < hi; i++) {
+            if (hs[i] != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     int size() {
@@ -77,6 +125,9 @@ final class WindowBuffer {
                 int n = hi - lo;
                 System.arraycopy(ts, lo, ts, 0, n);
                 System.arraycopy(vs, lo, vs, 0, n);
+                if (hs != null) {
+                    System.arraycopy(hs, lo, hs, 0, n);
+                }
                 lo = 0;
                 hi = n;
             } else {

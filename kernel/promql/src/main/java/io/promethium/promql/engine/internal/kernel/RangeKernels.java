@@ -67,6 +67,30 @@ public final class RangeKernels {
         return result * factor;
     }
 
+    /**
+     * The factor {@link #extrapolatedRate} scales a difference by, without the counter's zero
+     * clamp (native histograms have none): the sampled interval extrapolated to the range
+     * boundaries, per second for a rate.
+     */
+    public static double extrapolationFactor(long[] ts, int from, int to, long rangeStart, long rangeEnd, boolean isRate) {
+        int n = to - from;
+        long firstT = ts[from];
+        long lastT = ts[to - 1];
+        double durationToStart = (firstT - rangeStart) / 1000.0;
+        double durationToEnd = (rangeEnd - lastT) / 1000.0;
+        double sampledInterval = (lastT - firstT) / 1000.0;
+        double averageBetween = sampledInterval / (n - 1);
+        double threshold = averageBetween * 1.1;
+        if (durationToStart >= threshold) {
+            durationToStart = averageBetween / 2;
+        }
+        if (durationToEnd >= threshold) {
+            durationToEnd = averageBetween / 2;
+        }
+        double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+        return isRate ? factor / ((rangeEnd - rangeStart) / 1000.0) : factor;
+    }
+
     /** irate (isRate) and idelta: from the last two samples. */
     public static double instantValue(long[] ts, double[] vs, int from, int to, boolean isRate) {
         if (to - from < 2) {

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,11 +59,6 @@ class ScrapeHttpClientConfigTest {
     @BeforeAll
     static void certificate() throws Exception {
         tls = SelfSignedTls.create(dir);
-    }
-
-    @AfterAll
-    static void noop() {
-        // The certificate files go with the temporary folder.
     }
 
     @BeforeEach

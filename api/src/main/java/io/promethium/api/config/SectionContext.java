@@ -1,5 +1,6 @@
 package io.promethium.api.config;
 
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.model.Labels;
 import java.nio.file.Path;
 import org.osgi.annotation.versioning.ProviderType;
@@ -22,4 +23,13 @@ public interface SectionContext {
      * @throws ConfigException naming the bad rule and where it is
      */
     LabelRewriter relabeling(PluginConfig entry, String field) throws ConfigException;
+
+    /**
+     * The kernel's HTTP client factory, for entries that embed {@code http_client_config}
+     * ({@code remote_write}, {@code remote_read}): validate with it and create the entry's
+     * client, so TLS, auth, OAuth2, proxies and headers mean what they mean everywhere else.
+     *
+     * @since 1.3
+     */
+    HttpClientFactory httpClients();
 }

@@ -31,6 +31,11 @@ public interface PluginKeys {
             throws ConfigException {
     }
 
+    /** The HTTP client factory owners of top-level keys get ({@code remote_write} embeds {@code http_client_config}). */
+    default io.promethium.api.http.HttpClientFactory httpClients() {
+        return new io.promethium.config.http.KernelHttpClientFactory();
+    }
+
     /** No plugins: only core keys are valid. */
     PluginKeys NONE = new PluginKeys() {
         @Override

@@ -1,15 +1,21 @@
 package io.promethium.exposition;
 
 import io.promethium.exposition.internal.OpenMetricsParser;
+import io.promethium.exposition.internal.ProtobufParser;
 import io.promethium.exposition.internal.TextParser;
 import java.io.Writer;
 import java.util.Objects;
 
 /**
- * The text exposition formats this server reads and writes, named by their {@code scrape_protocols}
- * spelling. Protobuf ({@code PrometheusProto}) is not among them: it is never offered.
+ * The exposition formats this server reads, named by their {@code scrape_protocols} spelling; all
+ * but protobuf are also written. Protobuf ({@code PrometheusProto}, delimited
+ * {@code io.prometheus.client.MetricFamily} messages) is read only (since 1.2.0): it is the one
+ * format that carries native histograms.
  */
 public enum ExpositionFormat {
+    /** {@code PrometheusProto}: delimited {@code io.prometheus.client.MetricFamily} messages (read only). */
+    PROMETHEUS_PROTO("PrometheusProto", "application/vnd.google.protobuf", "",
+            "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"),
     /** {@code OpenMetricsText1.0.0}. */
     OPENMETRICS_TEXT_1_0_0("OpenMetricsText1.0.0", "application/openmetrics-text", "1.0.0",
             OpenMetricsWriter.CONTENT_TYPE),
@@ -64,7 +70,19 @@ public enum ExpositionFormat {
 
     /** A parser over {@code buf[offset, offset+length)} with the given strictness. */
     public ExpositionParser newParser(byte[] buf, int offset, int length, ParseMode mode) {
+        return newParser(buf, offset, length, mode, HistogramOptions.CLASSIC);
+    }
+
+    /**
+     * A parser with the given strictness and histogram settings (which only protobuf pages use:
+     * the text formats carry classic histograms only). Since 1.2.0.
+     */
+    public ExpositionParser newParser(byte[] buf, int offset, int length, ParseMode mode, HistogramOptions histograms) {
         Objects.requireNonNull(mode, "mode is null");
+        Objects.requireNonNull(histograms, "histograms is null");
+        if (this == PROMETHEUS_PROTO) {
+            return new ProtobufParser(buf, offset, length, histograms);
+        }
         return isOpenMetrics()
                 ? new OpenMetricsParser(buf, offset, length, mode == ParseMode.STRICT)
                 : new TextParser(buf, offset, length);
@@ -76,6 +94,9 @@ public enum ExpositionFormat {
      * every reader of those versions understands.
      */
     public ExpositionWriter newWriter(Writer out) {
+        if (this == PROMETHEUS_PROTO) {
+            throw new UnsupportedOperationException("the protobuf exposition format is read, never written");
+        }
         boolean utf8Names = this == PROMETHEUS_TEXT_1_0_0;
         return isOpenMetrics()
                 ? new OpenMetricsWriter(out, utf8Names, contentType)

@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public final class ExpositionFormats {
 
-    /** The protobuf protocol name; accepted in configuration, never offered (not parsed here). */
+    /** The protobuf protocol name. */
     public static final String PROMETHEUS_PROTO = "PrometheusProto";
 
     /** Prometheus's default {@code scrape_protocols}. */
@@ -39,7 +39,7 @@ public final class ExpositionFormats {
      * The {@code Accept} header for the given protocols, most preferred first, weighted as
      * Prometheus weights them ({@code q=0.6} for the first of the five known protocols, one step
      * less for each next one, {@code *}{@code /*} last). The 1.0.0 formats carry the escaping
-     * scheme. {@code PrometheusProto} is skipped: this server cannot parse protobuf.
+     * scheme; protobuf asks for delimited {@code io.prometheus.client.MetricFamily} messages.
      *
      * @throws IllegalArgumentException for an unknown or repeated protocol name
      */
@@ -51,6 +51,9 @@ public final class ExpositionFormats {
         int weight = KNOWN_SCRAPE_PROTOCOLS.size() + 1;
         for (String protocol : scrapeProtocols) {
             if (protocol.equals(PROMETHEUS_PROTO)) {
+                sb.append("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.")
+                        .append(weight).append(',');
+                weight--;
                 continue;
             }
             ExpositionFormat format = ExpositionFormat.fromProtocol(protocol);
@@ -133,9 +136,14 @@ public final class ExpositionFormats {
             case "text/plain":
                 return new Negotiated("1.0.0".equals(media.param("version"))
                         ? ExpositionFormat.PROMETHEUS_TEXT_1_0_0 : ExpositionFormat.PROMETHEUS_TEXT_0_0_4, null);
+            case "application/vnd.google.protobuf":
+                if ("io.prometheus.client.MetricFamily".equals(media.param("proto")) && "delimited".equals(media.param("encoding"))) {
+                    return new Negotiated(ExpositionFormat.PROMETHEUS_PROTO, null);
+                }
+                // fall through: another protobuf message or encoding is unsupported
             default:
                 String why = media.type().equals("application/vnd.google.protobuf")
-                        ? "received protobuf Content-Type \"" + contentType + "\", which this server does not parse"
+                        ? "received protobuf Content-Type \"" + contentType + "\" that is not delimited io.prometheus.client.MetricFamily"
                         : "received unsupported Content-Type \"" + contentType + "\"";
                 return fallback == null
                         ? new Negotiated(null, why + " and no fallback_scrape_protocol specified for target")

@@ -1,6 +1,8 @@
 package io.promethium.exposition;
 
 import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 
@@ -20,6 +22,12 @@ public interface ExpositionParser {
     enum Entry {
         /** A sample: series identity, value, optional timestamp and (OpenMetrics) exemplar. */
         SERIES,
+        /**
+         * A native histogram sample (protobuf format only, since 1.2.0): series identity and
+         * timestamp as for {@link #SERIES}, the value in {@link ExpositionParser#histogram()} or
+         * {@link ExpositionParser#floatHistogram()}, exemplars in {@link ExpositionParser#histogramExemplars()}.
+         */
+        HISTOGRAM,
         /** A {@code # TYPE} line. */
         TYPE,
         /** A {@code # HELP} line. */
@@ -87,6 +95,26 @@ public interface ExpositionParser {
 
     /** The exemplar of the current sample, or {@code null}; allocates, so call it only if {@link #hasExemplar()}. */
     Exemplar exemplar();
+
+    /** Whether the current {@link Entry#HISTOGRAM} has float counts (read {@link #floatHistogram()}). Since 1.2.0. */
+    default boolean isFloatHistogram() {
+        return false;
+    }
+
+    /** The current {@link Entry#HISTOGRAM} with integer counts. Since 1.2.0. */
+    default Histogram histogram() {
+        throw new IllegalStateException("this format has no native histograms");
+    }
+
+    /** The current {@link Entry#HISTOGRAM} with float counts (an integer one converted). Since 1.2.0. */
+    default FloatHistogram floatHistogram() {
+        throw new IllegalStateException("this format has no native histograms");
+    }
+
+    /** The exemplars of the current {@link Entry#HISTOGRAM}, oldest first, each with its timestamp. Since 1.2.0. */
+    default java.util.List<Exemplar> histogramExemplars() {
+        return java.util.List.of();
+    }
 
     /** The family named by the current {@link Entry#TYPE}, {@link Entry#HELP} or {@link Entry#UNIT} line. */
     String metricFamilyName();

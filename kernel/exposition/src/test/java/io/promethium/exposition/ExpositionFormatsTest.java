@@ -19,12 +19,13 @@ class ExpositionFormatsTest {
     }
 
     @Test
-    void acceptHeaderFollowsTheConfiguredOrderAndNeverOffersProtobuf() {
+    void acceptHeaderFollowsTheConfiguredOrderWithProtobufAsPrometheusAsksForIt() {
         assertThat(ExpositionFormats.acceptHeader(List.of("PrometheusProto", "PrometheusText0.0.4", "OpenMetricsText1.0.0"),
                 "underscores")).isEqualTo(
-                "text/plain;version=0.0.4;q=0.6,"
-                        + "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5,"
-                        + "*/*;q=0.4");
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,"
+                        + "text/plain;version=0.0.4;q=0.5,"
+                        + "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.4,"
+                        + "*/*;q=0.3");
     }
 
     @Test
@@ -71,8 +72,10 @@ class ExpositionFormatsTest {
 
         assertThatThrownBy(() -> ExpositionFormats.parserFor("", null))
                 .isInstanceOf(ExpositionException.class).hasMessageContaining("blank Content-Type and no fallback_scrape_protocol");
-        assertThatThrownBy(() -> ExpositionFormats.parserFor(
-                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", null))
+        assertThat(ExpositionFormats.parserFor(
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", null).format())
+                .isEqualTo(ExpositionFormat.PROMETHEUS_PROTO);
+        assertThatThrownBy(() -> ExpositionFormats.parserFor("application/vnd.google.protobuf; proto=other.Message", null))
                 .isInstanceOf(ExpositionException.class).hasMessageContaining("protobuf");
     }
 
@@ -99,8 +102,12 @@ class ExpositionFormatsTest {
         assertThat(ExpositionFormat.PROMETHEUS_TEXT_0_0_4.contentType()).isEqualTo(TextFormatWriter.CONTENT_TYPE);
         assertThat(ExpositionFormat.OPENMETRICS_TEXT_1_0_0.contentType()).isEqualTo(OpenMetricsWriter.CONTENT_TYPE);
         for (ExpositionFormat format : ExpositionFormat.values()) {
-            assertThat(format.newWriter(new java.io.StringWriter()).contentType()).isEqualTo(format.contentType());
+            if (format != ExpositionFormat.PROMETHEUS_PROTO) {
+                assertThat(format.newWriter(new java.io.StringWriter()).contentType()).isEqualTo(format.contentType());
+            }
         }
-        assertThatThrownBy(() -> ExpositionFormat.fromProtocol("PrometheusProto")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ExpositionFormat.fromProtocol("PrometheusProto")).isEqualTo(ExpositionFormat.PROMETHEUS_PROTO);
+        assertThatThrownBy(() -> ExpositionFormat.PROMETHEUS_PROTO.newWriter(new java.io.StringWriter()))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -24,23 +24,21 @@ final class PrometheusFlags {
             "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
             "storage.agent.path", "storage.agent.retention.min-time",
             "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
-            "storage.remote.flush-deadline", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
-            "storage.remote.read-max-bytes-in-frame",
             "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
             "storage.tsdb.delay-compact-file.path", "scrape.name-escaping-scheme");
 
     /** Flags of the Go runtime that have a JVM counterpart instead. */
     static final Map<String, String> GO_RUNTIME = Map.of(
-            "auto-gomemlimit", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
-            "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with JAVA_OPTS=-Xmx...",
+            "auto-gomemlimit", "the heap limit is set by bin/promethium from the host's or container's memory; override with PROMETHIUM_JAVA_OPTS=-Xmx... or PROMETHIUM_HEAP_PERCENT",
+            "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with PROMETHIUM_JAVA_OPTS=-Xmx... or PROMETHIUM_HEAP_PERCENT",
             "auto-gomaxprocs", "the JVM follows the container's CPU quota by itself");
 
     /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
     static final Set<String> FEATURES_NOT_YET = Set.of(
-            "exemplar-storage", "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
+            "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
             "auto-gomaxprocs", "created-timestamp-zero-ingestion",
-            "delayed-compaction", "native-histograms", "otlp-write-receiver", "otlp-deltatocumulative",
-            "promql-per-step-stats", "promql-duration-expr", "promql-extended-range-selectors", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
+            "delayed-compaction", "otlp-write-receiver", "otlp-deltatocumulative",
+            "promql-per-step-stats", "promql-duration-expr", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
 

@@ -178,6 +178,36 @@ class WalCompressionTest {
         }
     }
 
+    @Test
+    void checkpointInterleavingSeriesWithMetadataAndExemplarsReplaysThemAll() {
+        io.promethium.api.model.Metadata meta = new io.promethium.api.model.Metadata(
+                io.promethium.api.model.MetricType.COUNTER, "Requests.", "");
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            for (int t = 0; t < 4 * 240; t++) {
+                Appender app = db.appender();
+                for (int s = 0; s < 20; s++) {
+                    Labels series = Labels.of("__name__", "req_total", "s", Integer.toString(s));
+                    long ref = app.append(0, series, t * 15_000L, t);
+                    if (t == 0 || t == 4 * 240 - 1) {
+                        // Metadata and exemplars between series records: the checkpoint batches
+                        // series into shared records and must close one before either.
+                        app.updateMetadata(ref, series, meta);
+                        app.appendExemplar(ref, series,
+                                new io.promethium.api.model.Exemplar(Labels.of("trace_id", "t" + s), t, t * 15_000L, true));
+                    }
+                }
+                app.commit();
+            }
+            db.compact();
+            assertThat(db.metrics().checkpointsCreated.sum()).isEqualTo(1);
+        }
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            assertThat(db.metrics().walCorruptions.sum()).isZero();
+            assertThat(db.seriesMetadata()).containsEntry("req_total", List.of(meta));
+            assertThat(readAll(db)).hasSize(20);
+        }
+    }
+
     /** What remote write's queue does: follow the WAL from a position and resolve refs. */
     @ParameterizedTest
     @EnumSource(value = WalCompression.class, names = {"SNAPPY", "ZSTD"})

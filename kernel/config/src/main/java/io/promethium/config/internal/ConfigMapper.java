@@ -17,6 +17,7 @@ import io.promethium.config.model.ConfigSections;
 import io.promethium.config.relabel.Relabeler;
 import io.promethium.api.config.LabelRewriter;
 import io.promethium.api.config.SectionContext;
+import io.promethium.config.model.HistogramScrapeSettings;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.config.model.StaticConfig;
@@ -119,6 +120,7 @@ public final class ConfigMapper {
         String queryLog = "";
         ScrapeLimits limits = limits(f, ScrapeLimits.NONE);
         refuseUnsupportedScrapeSettings(f);
+        refuseGlobalHistogramSettings(f);
         f.finish();
         return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits);
     }
@@ -222,11 +224,11 @@ public final class ConfigMapper {
         List<PluginConfig> discovery = discoveryConfigs(f);
         List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs");
         List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs");
+        HistogramScrapeSettings histograms = histogramSettings(f);
         refuseUnsupportedScrapeSettings(f);
-        Unsupported.refuseUnless(f, "scrape_classic_histograms", "only false is supported (native histograms are not scraped)", "false");
         f.finish();
         return new ScrapeConfig(job, interval, timeout, protocols, fallback, metricsPath, scheme, params, honorLabels,
-                honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel);
+                honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel, histograms);
     }
 
     private Map<String, List<String>> params(Fields f) throws ConfigException {
@@ -481,6 +483,11 @@ public final class ConfigMapper {
                 Relabeler relabeler = new Relabeler(rules);
                 return relabeler::process;
             }
+
+            @Override
+            public HttpClientFactory httpClients() {
+                return pluginKeys.httpClients();
+            }
         };
         for (Map.Entry<String, List<PluginConfig>> e : entries.entrySet()) {
             pluginKeys.validateSection(e.getKey(), e.getValue(), context);
@@ -509,19 +516,56 @@ public final class ConfigMapper {
     }
 
     /**
-     * Scrape settings Prometheus 3 has that Promethium does not act on: refused unless written as
-     * the behaviour Promethium has (UTF-8 names, no native histograms, no failure log).
+     * A scrape config's native histogram settings. {@code scrape_classic_histograms} is the
+     * Prometheus 2 spelling of {@code always_scrape_classic_histograms}; both at once is an error.
      */
+    private static HistogramScrapeSettings histogramSettings(Fields f) throws ConfigException {
+        Boolean scrapeNative = f.has("scrape_native_histograms") ? f.bool("scrape_native_histograms", false) : null;
+        if (scrapeNative == null) {
+            f.accept("scrape_native_histograms");
+        }
+        if (f.has("scrape_classic_histograms") && f.has("always_scrape_classic_histograms")) {
+            throw Fields.error(f.keyLocation("scrape_classic_histograms"), f.context()
+                    + ": scrape_classic_histograms and always_scrape_classic_histograms are the same setting; write only always_scrape_classic_histograms");
+        }
+        boolean classic = f.bool("always_scrape_classic_histograms", f.bool("scrape_classic_histograms", false));
+        long limit = f.integer("native_histogram_bucket_limit", 0);
+        if (limit < 0) {
+            throw Fields.error(f.keyLocation("native_histogram_bucket_limit"), f.context() + ": native_histogram_bucket_limit must not be negative");
+        }
+        String factorText = f.string("native_histogram_min_bucket_factor", "0");
+        double factor;
+        try {
+            factor = Double.parseDouble(factorText);
+        } catch (NumberFormatException e) {
+            throw Fields.error(f.keyLocation("native_histogram_min_bucket_factor"), f.context()
+                    + ": native_histogram_min_bucket_factor must be a number, got \"" + factorText + "\"");
+        }
+        if (Double.isNaN(factor) || factor < 0) {
+            throw Fields.error(f.keyLocation("native_histogram_min_bucket_factor"), f.context()
+                    + ": native_histogram_min_bucket_factor must not be negative");
+        }
+        Unsupported.refuseUnless(f, "convert_classic_histograms_to_nhcb",
+                "only false is supported (converting classic histograms to native histograms with custom buckets is not implemented yet)", "false");
+        return new HistogramScrapeSettings(scrapeNative, classic, (int) Math.min(limit, Integer.MAX_VALUE), factor);
+    }
+
+    /** At the global level the native histogram settings are refused unless at their defaults: they are set per scrape config. */
+    private static void refuseGlobalHistogramSettings(Fields f) throws ConfigException {
+        String perJob = "only its default is supported in global; set it in each scrape config";
+        Unsupported.refuseUnless(f, "scrape_native_histograms", perJob, "false");
+        Unsupported.refuseUnless(f, "convert_classic_histograms_to_nhcb", perJob, "false");
+        Unsupported.refuseUnless(f, "always_scrape_classic_histograms", perJob, "false");
+        Unsupported.refuseUnless(f, "native_histogram_bucket_limit", perJob, "0");
+        Unsupported.refuseUnless(f, "native_histogram_min_bucket_factor", perJob, "0");
+    }
+
+    /** Scrape settings Prometheus 3 has that Promethium does not act on: refused unless written as the behaviour Promethium has (UTF-8 names, no failure log). */
     private static void refuseUnsupportedScrapeSettings(Fields f) throws ConfigException {
         Unsupported.refuse(f, "scrape_failure_log_file", "logging failed scrapes to a file is not supported yet");
         Unsupported.refuseUnless(f, "metric_name_validation_scheme", "only utf8 name validation is supported", "utf8", "");
         Unsupported.refuseUnless(f, "metric_name_escaping_scheme", "only allow-utf-8 is supported", "allow-utf-8", "");
-        Unsupported.refuseUnless(f, "scrape_native_histograms", "only false is supported (native histograms are not scraped)", "false");
-        Unsupported.refuseUnless(f, "convert_classic_histograms_to_nhcb", "only false is supported (native histograms are not stored)", "false");
-        // Without native histograms every classic histogram is scraped anyway, and the limits have nothing to limit.
-        f.bool("always_scrape_classic_histograms", true);
-        f.integer("native_histogram_bucket_limit", 0);
-        f.string("native_histogram_min_bucket_factor", "0");
+
         Unsupported.refuseUnless(f, "extra_scrape_metrics", "only false is supported (no extra scrape metrics)", "false");
     }
 

@@ -35,6 +35,11 @@ public final class DiscoveryKeys implements PluginKeys {
     }
 
     @Override
+    public HttpClientFactory httpClients() {
+        return httpClients;
+    }
+
+    @Override
     public Set<String> sectionKeys() {
         return sections.keySet();
     }

@@ -17,14 +17,15 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Hands the {@code storage:} section of {@code prometheus.yml} to whichever storage plugin is
  * installed. Storage plugins depend on the api alone, so they learn these settings through
- * Configuration Admin under the neutral PID {@code io.promethium.storage} (key
- * {@code outOfOrderTimeWindow}); the plugin applies them live. Its flags reach it separately.
+ * Configuration Admin under the neutral PID {@code io.promethium.storage} (keys
+ * {@code outOfOrderTimeWindow} and {@code maxExemplars}); the plugin applies them live. Its flags reach it separately.
  */
 @Component(service = ConfigConsumer.class)
 public final class StorageSettingsPublisher implements ConfigConsumer {
 
     static final String STORAGE_PID = "io.promethium.storage";
     static final String OUT_OF_ORDER_KEY = "outOfOrderTimeWindow";
+    static final String MAX_EXEMPLARS_KEY = "maxExemplars";
 
     private final ConfigurationAdmin configurationAdmin;
 
@@ -39,14 +40,18 @@ public final class StorageSettingsPublisher implements ConfigConsumer {
         try {
             Configuration configuration = configurationAdmin.getConfiguration(STORAGE_PID, "?");
             Dictionary<String, Object> properties = configuration.getProperties();
-            if (properties != null && window.equals(properties.get(OUT_OF_ORDER_KEY))) {
+            String maxExemplars = Long.toString(config.storage().maxExemplars());
+            if (properties != null && window.equals(properties.get(OUT_OF_ORDER_KEY))
+                    && maxExemplars.equals(properties.get(MAX_EXEMPLARS_KEY))) {
                 return;
             }
             Dictionary<String, Object> updated = new Hashtable<>();
             updated.put(OUT_OF_ORDER_KEY, window);
+            updated.put(MAX_EXEMPLARS_KEY, maxExemplars);
             configuration.update(updated);
         } catch (IOException e) {
-            throw new ConfigException("cannot hand storage.tsdb.out_of_order_time_window to the storage: " + e.getMessage(), e);
+            throw new ConfigException("cannot hand the storage section (out_of_order_time_window, max_exemplars) to the storage: "
+                    + e.getMessage(), e);
         }
     }
 }

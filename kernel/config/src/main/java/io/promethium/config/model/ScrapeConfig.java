@@ -29,7 +29,19 @@ public record ScrapeConfig(
         List<StaticConfig> staticConfigs,
         List<PluginConfig> discoveryConfigs,
         List<RelabelConfig> relabelConfigs,
-        List<RelabelConfig> metricRelabelConfigs) {
+        List<RelabelConfig> metricRelabelConfigs,
+        HistogramScrapeSettings histograms) {
+
+    /** A scrape config with Prometheus's default native histogram settings. */
+    public ScrapeConfig(String jobName, Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols,
+                        String fallbackScrapeProtocol, String metricsPath, String scheme, Map<String, List<String>> params,
+                        boolean honorLabels, boolean honorTimestamps, boolean trackTimestampsStaleness, boolean enableCompression,
+                        HttpClientConfig httpClient, ScrapeLimits limits, List<StaticConfig> staticConfigs,
+                        List<PluginConfig> discoveryConfigs, List<RelabelConfig> relabelConfigs, List<RelabelConfig> metricRelabelConfigs) {
+        this(jobName, scrapeInterval, scrapeTimeout, scrapeProtocols, fallbackScrapeProtocol, metricsPath, scheme, params, honorLabels,
+                honorTimestamps, trackTimestampsStaleness, enableCompression, httpClient, limits, staticConfigs, discoveryConfigs,
+                relabelConfigs, metricRelabelConfigs, HistogramScrapeSettings.DEFAULT);
+    }
 
     public ScrapeConfig {
         Objects.requireNonNull(jobName, "jobName is null");
@@ -46,5 +58,6 @@ public record ScrapeConfig(
         discoveryConfigs = List.copyOf(discoveryConfigs);
         relabelConfigs = List.copyOf(relabelConfigs);
         metricRelabelConfigs = List.copyOf(metricRelabelConfigs);
+        histograms = histograms == null ? HistogramScrapeSettings.DEFAULT : histograms;
     }
 }

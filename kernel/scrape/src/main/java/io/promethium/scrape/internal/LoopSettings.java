@@ -3,6 +3,7 @@ package io.promethium.scrape.internal;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.HistogramOptions;
 import io.promethium.config.relabel.Relabeler;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,20 +21,27 @@ record LoopSettings(
         boolean trackTimestampsStaleness,
         ScrapeLimits limits,
         Relabeler metricRelabeler,
-        ExpositionFormat fallbackFormat) {
+        ExpositionFormat fallbackFormat,
+        HistogramOptions histograms) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
         Objects.requireNonNull(timeout, "timeout is null");
         Objects.requireNonNull(limits, "limits is null");
         Objects.requireNonNull(metricRelabeler, "metricRelabeler is null");
+        histograms = histograms == null ? HistogramOptions.CLASSIC : histograms;
     }
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
-    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
+    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+        /** Native histograms off (classic series only). */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
+            this(config, metricRelabeler, fallbackFormat, HistogramOptions.CLASSIC);
+        }
+
         LoopSettings forTarget(Duration interval, Duration timeout) {
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
-                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat);
+                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms);
         }
     }
 }

@@ -52,6 +52,9 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
         this.manager = new ScrapeManager(discovery);
         this.exporterRoutes = new ExporterRoutes(manager.exporters());
         manager.exporters().setListenAddress(context.getProperty(LISTEN_ADDRESS_PROPERTY));
+        String features = context.getProperty("promethium.flag.enable-feature");
+        manager.setNativeHistogramsFeature(features != null
+                && java.util.Arrays.stream(features.split(",")).map(String::trim).anyMatch("native-histograms"::equals));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -1,5 +1,6 @@
 package io.promethium.scrape.internal;
 
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
@@ -11,6 +12,7 @@ import io.promethium.exposition.ExpositionException;
 import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.ExpositionParser;
+import io.promethium.exposition.ParseMode;
 import io.promethium.scrape.TargetInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -257,8 +259,7 @@ final class ScrapeLoop {
     /** Parses and appends the page; counts[0] scraped, [1] post relabeling, [2] series added. */
     private void appendPage(Appender app, PageFetcher.Page page, long timestamp, int[] counts) throws ScrapeException {
         ExpositionFormat format = formatOf(page.contentType());
-        ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length());
-        byte[] buf = parser.buffer();
+        ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
         // Metadata lines cost a string each; read them when the page may have new families
@@ -273,8 +274,10 @@ final class ScrapeLoop {
             ExpositionParser.Entry entry;
             while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
                 switch (entry) {
-                    case SERIES -> {
+                    case SERIES, HISTOGRAM -> {
                         scraped++;
+                        // The text parsers' buffer is the page; protobuf builds each series' identity in its own.
+                        byte[] buf = parser.buffer();
                         int off = parser.seriesOffset();
                         int len = parser.seriesLength();
                         SeriesCache.Entry e = cache.predicted(scraped - 1, buf, off, len);
@@ -285,6 +288,7 @@ final class ScrapeLoop {
                                 e = newSeries(parser, buf, off, len, hash);
                                 if (e.labels != null) {
                                     added++;
+                                    newSeriesMetadata(app, e, readMetadata ? meta : metadata);
                                 }
                             }
                         }
@@ -298,16 +302,27 @@ final class ScrapeLoop {
                         }
                         boolean explicit = honorTimestamps && parser.hasTimestamp();
                         e.explicitTimestamp = explicit;
+                        long t = explicit ? parser.timestamp() : timestamp;
                         try {
-                            e.ref = app.append(e.ref, e.labels, explicit ? parser.timestamp() : timestamp, parser.value());
-                            if (parser.hasExemplar()) {
-                                app.appendExemplar(e.ref, e.labels, parser.exemplar());
+                            if (entry == ExpositionParser.Entry.HISTOGRAM) {
+                                e.ref = parser.isFloatHistogram() ? app.appendHistogram(e.ref, e.labels, t, parser.floatHistogram())
+                                        : app.appendHistogram(e.ref, e.labels, t, parser.histogram());
+                            } else {
+                                e.ref = app.append(e.ref, e.labels, t, parser.value());
                             }
                         } catch (StorageException ex) {
                             metrics.rejected(ex.reason());
                             if (ex.reason() == StorageException.Reason.IO || ex.reason() == StorageException.Reason.CLOSED) {
                                 throw new ScrapeException(ScrapeException.Kind.STORAGE, "appending to storage failed: " + ex.getMessage());
                             }
+                            continue;
+                        }
+                        if (entry == ExpositionParser.Entry.HISTOGRAM) {
+                            for (Exemplar x : parser.histogramExemplars()) {
+                                appendExemplar(app, e, x, t);
+                            }
+                        } else if (parser.hasExemplar()) {
+                            appendExemplar(app, e, parser.exemplar(), t);
                         }
                     }
                     case TYPE -> {
@@ -343,6 +358,50 @@ final class ScrapeLoop {
             metadata = Map.copyOf(meta);
         }
     }
+
+    /**
+     * Stores an exemplar; one without a timestamp takes its sample's, as Prometheus does. A
+     * refused exemplar (out of order, too long) is counted and the scrape goes on: exemplars are advisory.
+     */
+    private void appendExemplar(Appender app, SeriesCache.Entry e, Exemplar x, long sampleTime) {
+        try {
+            app.appendExemplar(e.ref, e.labels, x.hasTimestamp() ? x : new Exemplar(x.labels(), x.value(), sampleTime, true));
+        } catch (StorageException ex) {
+            metrics.exemplarRejected();
+        }
+    }
+
+    /**
+     * A new series' metadata goes to the storage with it (the storage keeps it per series and
+     * logs it only when it changes). The family is found by the series' name, with the suffixes
+     * of counters, histograms and summaries taken off when the name itself has no metadata.
+     */
+    private static void newSeriesMetadata(Appender app, SeriesCache.Entry e, Map<String, Metadata> known) {
+        if (known == null || known.isEmpty()) {
+            return;
+        }
+        String name = e.labels.get("__name__");
+        Metadata m = known.get(name);
+        if (m == null) {
+            for (String suffix : FAMILY_SUFFIXES) {
+                if (name.endsWith(suffix)) {
+                    m = known.get(name.substring(0, name.length() - suffix.length()));
+                    if (m != null) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (m != null) {
+            try {
+                e.ref = app.updateMetadata(e.ref, e.labels, m);
+            } catch (StorageException ignored) {
+                // Metadata is advisory: a storage refusing it does not fail the scrape.
+            }
+        }
+    }
+
+    private static final String[] FAMILY_SUFFIXES = {"_total", "_bucket", "_count", "_sum", "_created", "_info", "_gcount", "_gsum"};
 
     /**
      * The page's format; a target sends the same Content-Type every time (the fetcher even hands

@@ -69,9 +69,19 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         this(discovery, false);
     }
 
+    private volatile boolean nativeHistogramsFeature;
+
     private ScrapeManager(DiscoveryService discovery, boolean owned) {
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
         this.ownDiscovery = owned ? (DiscoveryManager) discovery : null;
+    }
+
+    /**
+     * {@code --enable-feature=native-histograms}: scrape configs that do not say
+     * {@code scrape_native_histograms} scrape native histograms. Set before the first config.
+     */
+    public void setNativeHistogramsFeature(boolean on) {
+        nativeHistogramsFeature = on;
     }
 
     /** For a manager with its own discovery: a discovery plugin arrived. */
@@ -120,7 +130,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

@@ -17,6 +17,7 @@ public final class ScrapeMetrics {
     final LongAdder exceededBodySizeLimit = new LongAdder();
     final LongAdder exceededLabelLimits = new LongAdder();
     final LongAdder outOfOrder = new LongAdder();
+    final LongAdder exemplarsRejected = new LongAdder();
     final LongAdder duplicateTimestamp = new LongAdder();
     final LongAdder outOfBounds = new LongAdder();
     final LongAdder poolReloads = new LongAdder();
@@ -48,6 +49,11 @@ public final class ScrapeMetrics {
         }
     }
 
+    /** An exemplar the storage refused (out of order, labels too long); the scrape goes on. */
+    void exemplarRejected() {
+        exemplarsRejected.increment();
+    }
+
     public long outOfOrderSamples() {
         return outOfOrder.sum();
     }
@@ -61,6 +67,8 @@ public final class ScrapeMetrics {
                 "Total number of scrapes that hit the sample limit and were rejected.", exceededSampleLimit);
         counter(w, "prometheus_target_scrapes_exceeded_body_size_limit_total",
                 "Total number of scrapes that hit the body size limit", exceededBodySizeLimit);
+        counter(w, "prometheus_target_scrapes_exemplar_out_of_order_total",
+                "Total number of exemplar rejected due to not being out of the expected order.", exemplarsRejected);
         counter(w, "prometheus_target_scrapes_sample_out_of_order_total",
                 "Total number of samples rejected due to not being out of the expected order.", outOfOrder);
         counter(w, "prometheus_target_scrapes_sample_duplicate_timestamp_total",

@@ -5,9 +5,11 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.Storage;
+import io.promethium.config.model.HistogramScrapeSettings;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
+import io.promethium.exposition.HistogramOptions;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;
 import io.promethium.config.relabel.Relabeler;
@@ -41,6 +43,7 @@ final class ScrapePool {
     private final Map<Labels, ScrapeLoop> loops = new LinkedHashMap<>();
 
     private final Exporters exporters;
+    private final boolean nativeHistogramsFeature;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -59,6 +62,13 @@ final class ScrapePool {
 
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters) throws ConfigException {
+        this(config, configDirectory, storage, metrics, exporters, false);
+    }
+
+    /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */
+    ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
+               Exporters exporters, boolean nativeHistogramsFeature) throws ConfigException {
+        this.nativeHistogramsFeature = nativeHistogramsFeature;
         this.exporters = Objects.requireNonNull(exporters, "exporters is null");
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
@@ -69,8 +79,10 @@ final class ScrapePool {
     private void configure(ScrapeConfig newConfig) throws ConfigException {
         String acceptHeader;
         ExpositionFormat fallback = null;
+        HistogramScrapeSettings h = newConfig.histograms();
+        boolean nativeHistograms = h.nativeHistograms(nativeHistogramsFeature);
         try {
-            acceptHeader = ExpositionFormats.acceptHeader(newConfig.scrapeProtocols());
+            acceptHeader = ExpositionFormats.acceptHeader(protocols(newConfig, nativeHistograms));
             if (!newConfig.fallbackScrapeProtocol().isEmpty()) {
                 fallback = ExpositionFormat.fromProtocol(newConfig.fallbackScrapeProtocol());
             }
@@ -86,7 +98,24 @@ final class ScrapePool {
             retired.add(old);
         }
         this.accept = acceptHeader;
-        this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback);
+        this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
+                new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
+                        h.nativeHistogramMinBucketFactor()));
+    }
+
+    /**
+     * The protocols to ask for: with native histograms on and {@code scrape_protocols} at its
+     * default, protobuf first, as Prometheus 3 (only protobuf carries native histograms).
+     */
+    static List<String> protocols(ScrapeConfig config, boolean nativeHistograms) {
+        List<String> configured = config.scrapeProtocols();
+        if (nativeHistograms && configured.equals(ExpositionFormats.DEFAULT_SCRAPE_PROTOCOLS)) {
+            List<String> withProto = new ArrayList<>();
+            withProto.add(ExpositionFormats.PROMETHEUS_PROTO);
+            withProto.addAll(configured);
+            return withProto;
+        }
+        return configured;
     }
 
     String job() {

@@ -31,6 +31,13 @@ final class Configs {
                 c.relabelConfigs(), c.metricRelabelConfigs());
     }
 
+    static ScrapeConfig withHistograms(ScrapeConfig c, io.promethium.config.model.HistogramScrapeSettings h) {
+        return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
+                c.metricsPath(), c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),
+                c.enableCompression(), c.httpClient(), c.limits(), c.staticConfigs(), c.discoveryConfigs(),
+                c.relabelConfigs(), c.metricRelabelConfigs(), h);
+    }
+
     static ScrapeConfig withMetricsPath(ScrapeConfig c, String metricsPath) {
         return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
                 metricsPath, c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),

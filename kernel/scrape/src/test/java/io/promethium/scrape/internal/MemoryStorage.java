@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * appenders, commits and rollbacks.
  */
 final class MemoryStorage implements Storage {
+    /** A native histogram appended (a kept copy of a Histogram or FloatHistogram), in append order. */
+    record HistogramSample(Labels labels, long timestamp, Object histogram) {
+    }
+
+    final List<HistogramSample> histograms = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.Map<Labels, io.promethium.api.model.Metadata> metadata = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Sample(long timestamp, double value) {
         boolean isStale() {
@@ -129,6 +135,24 @@ final class MemoryStorage implements Storage {
             public long appendExemplar(long ref, Labels l, io.promethium.api.model.Exemplar exemplar) {
                 exemplars.add(exemplar);
                 return ref;
+            }
+
+            @Override
+            public long appendHistogram(long ref, Labels l, long timestamp, io.promethium.api.model.Histogram h) {
+                histograms.add(new HistogramSample(l, timestamp, h.copy()));
+                return ref == 0 ? ref(l) : ref;
+            }
+
+            @Override
+            public long appendHistogram(long ref, Labels l, long timestamp, io.promethium.api.model.FloatHistogram h) {
+                histograms.add(new HistogramSample(l, timestamp, h.copy()));
+                return ref == 0 ? ref(l) : ref;
+            }
+
+            @Override
+            public long updateMetadata(long ref, Labels l, io.promethium.api.model.Metadata m) {
+                metadata.put(l, m);
+                return ref == 0 ? ref(l) : ref;
             }
 
             @Override

@@ -63,6 +63,16 @@ final class TestServer implements AutoCloseable {
         });
     }
 
+    void page(String contentType, byte[] bytes) {
+        handler.set(exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+    }
+
     void text(String body) {
         page("text/plain; version=0.0.4; charset=utf-8", body);
     }

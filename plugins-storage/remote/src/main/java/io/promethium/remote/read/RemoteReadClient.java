@@ -1,12 +1,13 @@
 package io.promethium.remote.read;
 
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import io.promethium.remote.wire.ProtoReader.ProtoException;
 import io.promethium.remote.wire.ReadClientCodec;
 import io.promethium.remote.wire.Snappy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -21,7 +22,7 @@ import java.util.Map;
  * body past {@link #MAX_BODY_BYTES}, a frame past {@link #MAX_FRAME_BYTES}, or more than
  * {@link #MAX_SAMPLES} samples fail the read with a message instead of exhausting memory.
  */
-final class RemoteReadClient {
+final class RemoteReadClient implements AutoCloseable {
     static final int MAX_BODY_BYTES = 256 << 20;
     static final int MAX_FRAME_BYTES = 64 << 20;
     static final long MAX_SAMPLES = 50_000_000L;
@@ -36,13 +37,14 @@ final class RemoteReadClient {
     }
 
     private final RemoteReadSettings settings;
-    private final HttpClient client;
+    private final ConfiguredHttpClient client;
     private final String userAgent;
 
-    RemoteReadClient(RemoteReadSettings settings, String userAgent) {
+    /** Builds the entry's client with the kernel's HTTP client factory (TLS, credentials, proxy, http_headers). */
+    RemoteReadClient(RemoteReadSettings settings, String userAgent) throws ConfigException {
         this.settings = settings;
         this.userAgent = userAgent;
-        this.client = settings.http().newClient(settings.url(), settings.remoteTimeout());
+        this.client = settings.http().create();
     }
 
     RemoteReadSettings settings() {
@@ -64,7 +66,6 @@ final class RemoteReadClient {
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
-        settings.http().authorize(r);
         HttpResponse<InputStream> response;
         try {
             response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -100,6 +101,11 @@ final class RemoteReadClient {
         } catch (ProtoException | Snappy.SnappyException e) {
             throw new IOException("remote_read " + settings.displayName() + ": bad response: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     /** Copies the reused arrays of a sink call. */

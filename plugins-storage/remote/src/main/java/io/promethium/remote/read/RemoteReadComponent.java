@@ -8,10 +8,13 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.Storage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -71,12 +74,36 @@ public final class RemoteReadComponent implements ConfigSection, Queryable {
     }
 
     @Override
-    public void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+    public synchronized void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        List<RemoteReadClient> before = clients;
+        Map<String, RemoteReadClient> reusable = new HashMap<>();
+        for (RemoteReadClient c : before) {
+            reusable.put(c.settings().fingerprint(), c);
+        }
         List<RemoteReadClient> next = new ArrayList<>();
-        for (RemoteReadSettings s : parseAll(entries, context)) {
-            next.add(new RemoteReadClient(s, USER_AGENT));
+        try {
+            for (RemoteReadSettings s : parseAll(entries, context)) {
+                RemoteReadClient kept = reusable.remove(s.fingerprint());
+                next.add(kept != null ? kept : new RemoteReadClient(s, USER_AGENT));
+            }
+        } catch (ConfigException | RuntimeException e) {
+            // Keep serving with the old clients; close only what was built for the failed config.
+            for (RemoteReadClient c : next) {
+                if (!before.contains(c)) {
+                    c.close();
+                }
+            }
+            throw e;
         }
         clients = List.copyOf(next);
+        // Queries that started on a client being replaced may fail and show as a warning of that query.
+        reusable.values().forEach(RemoteReadClient::close);
+    }
+
+    @Deactivate
+    public synchronized void deactivate() {
+        clients.forEach(RemoteReadClient::close);
+        clients = List.of();
     }
 
     @Override

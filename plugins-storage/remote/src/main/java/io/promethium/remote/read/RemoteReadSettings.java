@@ -4,11 +4,11 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
 import io.promethium.api.model.Labels;
-import io.promethium.remote.http.HttpClientSettings;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.remote.http.RemoteHttp;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,10 +18,11 @@ import java.util.Set;
  * @param requiredMatchers label pairs a query's equality matchers must all have for this remote to be asked
  * @param readRecent whether to ask the remote also for times the local storage holds
  * @param filterExternalLabels whether external labels become matchers of the remote query (and are stripped from its results)
+ * @param fingerprint what makes two entries the same (a reload keeps the client of an unchanged entry)
  */
 public record RemoteReadSettings(URI url, String name, Duration remoteTimeout, Map<String, String> headers,
                                  Labels requiredMatchers, boolean readRecent, boolean filterExternalLabels,
-                                 Labels externalLabels, HttpClientSettings http) {
+                                 Labels externalLabels, RemoteHttp http, String fingerprint) {
 
     static final String KEY = "remote_read";
     private static final Set<String> FIELDS;
@@ -29,34 +30,23 @@ public record RemoteReadSettings(URI url, String name, Duration remoteTimeout, M
     static {
         Set<String> f = new HashSet<>(Set.of("url", "name", "remote_timeout", "headers", "read_recent", "required_matchers",
                 "filter_external_labels"));
-        f.addAll(HttpClientSettings.FIELDS);
-        f.addAll(HttpClientSettings.REFUSED);
+        f.addAll(HttpClientFactory.FIELDS);
         FIELDS = Set.copyOf(f);
     }
 
     public static RemoteReadSettings parse(PluginConfig c, SectionContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        URI url = HttpClientSettings.url(c);
+        URI url = RemoteHttp.url(c);
         Duration timeout = c.duration("remote_timeout", Duration.ofMinutes(1));
         if (timeout.isZero() || timeout.isNegative()) {
-            throw c.error("remote_timeout must be greater than zero");
+            throw c.error("remote_timeout", "remote_timeout must be greater than zero");
         }
-        Map<String, String> headers = strings(c, "headers");
-        Map<String, String> required = strings(c, "required_matchers");
+        Map<String, String> headers = RemoteHttp.headers(c);
+        Map<String, String> required = RemoteHttp.strings(c, "required_matchers");
+        RemoteHttp http = RemoteHttp.parse(c, context.httpClients(), context.configDirectory(), true);
         return new RemoteReadSettings(url, c.string("name", ""), timeout, headers, Labels.fromMap(required),
-                c.bool("read_recent", false), c.bool("filter_external_labels", true), context.externalLabels(),
-                HttpClientSettings.parse(c));
-    }
-
-    private static Map<String, String> strings(PluginConfig c, String name) throws ConfigException {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : HttpClientSettings.mapping(c, name).entrySet()) {
-            if (!(e.getValue() instanceof String s)) {
-                throw c.error(name + ": value of " + e.getKey() + " must be a string");
-            }
-            result.put(e.getKey(), s);
-        }
-        return result;
+                c.bool("read_recent", false), c.bool("filter_external_labels", true), context.externalLabels(), http,
+                c.values() + "|" + context.externalLabels() + "|" + context.configDirectory());
     }
 
     /** The name used in errors and logs. */

@@ -1,8 +1,9 @@
 package io.promethium.remote.write;
 
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.http.ConfiguredHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -11,21 +12,22 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Remote write 1.0 over the JDK HTTP client: POST, snappy-compressed protobuf, the headers
- * Prometheus sends, {@code remote_timeout} per request. A 2xx is success; the body of an error
- * answer is read (bounded) for the log, so a receiver's reason reaches the operator.
+ * Remote write 1.0 through the entry's client from the kernel's HTTP client factory (TLS,
+ * credentials, OAuth2 tokens, proxy, {@code http_headers}): POST, snappy-compressed protobuf,
+ * the headers Prometheus sends, {@code remote_timeout} per request. A 2xx is success; the body of
+ * an error answer is read (bounded) for the log, so a receiver's reason reaches the operator.
  */
 final class HttpSender implements Sender {
     private static final int MAX_ERROR_BODY = 1024;
 
     private final RemoteWriteSettings settings;
-    private final HttpClient client;
+    private final ConfiguredHttpClient client;
     private final String userAgent;
 
-    HttpSender(RemoteWriteSettings settings, String userAgent) {
+    HttpSender(RemoteWriteSettings settings, String userAgent) throws ConfigException {
         this.settings = settings;
         this.userAgent = userAgent;
-        this.client = settings.http().newClient(settings.url(), settings.remoteTimeout());
+        this.client = settings.http().create();
     }
 
     @Override
@@ -43,7 +45,6 @@ final class HttpSender implements Sender {
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
-        settings.http().authorize(r);
         try {
             HttpResponse<InputStream> response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
@@ -58,9 +59,15 @@ final class HttpSender implements Sender {
         } catch (HttpTimeoutException e) {
             return Outcome.failed("context deadline exceeded (remote_timeout " + settings.remoteTimeout().toMillis() + "ms)");
         } catch (IOException e) {
+            // Transport errors and credentials that cannot be obtained (an OAuth2 token endpoint that refuses) alike.
             String m = e.getMessage();
             return Outcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
         }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     private static long retryAfterMillis(String value) {

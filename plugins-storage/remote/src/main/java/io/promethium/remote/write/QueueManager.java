@@ -1,5 +1,6 @@
 package io.promethium.remote.write;
 
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
@@ -65,6 +66,7 @@ final class QueueManager implements AutoCloseable {
 
     // Rates for the shard calculation.
     private final AtomicLong samplesIn = new AtomicLong();
+    private final AtomicLong exemplarsIn = new AtomicLong();
     private final AtomicLong samplesOut = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
     private final AtomicLong highestIn = new AtomicLong();
@@ -112,6 +114,10 @@ final class QueueManager implements AutoCloseable {
 
     long samplesRead() {
         return samplesIn.get();
+    }
+
+    long exemplarsRead() {
+        return exemplarsIn.get();
     }
 
     long highestReadMillis() {
@@ -249,7 +255,7 @@ final class QueueManager implements AutoCloseable {
             Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
             metrics.samplesPending.incrementAndGet();
             try {
-                if (!shard.enqueue(l, timestamp, value)) {
+                if (!shard.enqueue(l, timestamp, value, null)) {
                     metrics.samplesPending.decrementAndGet();
                     stopped = !running;
                     if (!stopped) {
@@ -262,6 +268,39 @@ final class QueueManager implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 metrics.samplesPending.decrementAndGet();
+                stopped = true;
+            }
+        }
+
+        /** With {@code send_exemplars}, an exemplar goes to its series' shard, so it travels with the series. */
+        @Override
+        public void exemplar(long ref, Exemplar exemplar) {
+            if (stopped || !settings.sendExemplars()) {
+                return;
+            }
+            metrics.recordsRead[2].increment();
+            exemplarsIn.incrementAndGet();
+            Labels l = series.get(ref);
+            if (l == null || l == DROPPED) {
+                metrics.exemplarsDropped.increment();
+                return;
+            }
+            Shard[] current = shards;
+            Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
+            metrics.exemplarsPending.incrementAndGet();
+            try {
+                if (!shard.enqueue(l, 0, 0, exemplar)) {
+                    metrics.exemplarsPending.decrementAndGet();
+                    stopped = !running;
+                    if (!stopped) {
+                        metrics.recordsRead[2].decrement();
+                        exemplarsIn.decrementAndGet();
+                        exemplar(ref, exemplar);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                metrics.exemplarsPending.decrementAndGet();
                 stopped = true;
             }
         }
@@ -439,10 +478,13 @@ final class QueueManager implements AutoCloseable {
         List<Thread> oldThreads;
         synchronized (this) {
             oldThreads = new ArrayList<>(shardThreads);
-            shardThreads.clear();
         }
+        // The old threads stay listed until they ended, so a close meanwhile still stops them.
         for (Thread t : oldThreads) {
             t.join();
+        }
+        synchronized (this) {
+            shardThreads.removeAll(oldThreads);
         }
         if (!running) {
             return;
@@ -521,28 +563,63 @@ final class QueueManager implements AutoCloseable {
 
     // ---- lifecycle ----
 
+    /** Stops at once, abandoning what the shards hold (the WAL keeps it; the next start resends it). */
     @Override
     public void close() {
-        List<Thread> all;
+        close(java.time.Duration.ZERO);
+    }
+
+    /**
+     * Stops reading the WAL, then lets the shards send what they hold for up to
+     * {@code flushDeadline} ({@code --storage.remote.flush-deadline}) before abandoning the rest:
+     * what is left is resent from the persisted position by the next start, so the deadline
+     * bounds how long a shutdown or reload waits, never what is lost.
+     */
+    void close(java.time.Duration flushDeadline) {
+        List<Thread> readers;
         synchronized (this) {
             running = false;
-            for (Shard s : shards) {
-                s.stop();
-            }
-            all = new ArrayList<>(threads);
-            all.addAll(shardThreads);
+            readers = new ArrayList<>(threads);
         }
-        for (Thread t : all) {
+        for (Thread t : readers) {
             t.interrupt();
         }
+        joinAll(readers, 10_000);
+        List<Thread> lanes;
+        synchronized (this) {
+            lanes = new ArrayList<>(shardThreads);
+        }
+        if (flushDeadline.isPositive()) {
+            for (Shard s : shards) {
+                s.drain();
+            }
+            joinAll(lanes, flushDeadline.toMillis());
+        }
+        for (Shard s : shards) {
+            s.stop();
+        }
+        for (Thread t : lanes) {
+            t.interrupt();
+        }
+        joinAll(lanes, 10_000);
+        persistSettled();
+        sender.close();
+    }
+
+    /** Waits for the threads to end, for at most {@code millis} in all. */
+    private static void joinAll(List<Thread> all, long millis) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
         for (Thread t : all) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
             try {
-                t.join(10_000);
+                t.join(java.time.Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        persistSettled();
     }
 }

@@ -4,11 +4,13 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.ConfigSection;
+import io.promethium.api.config.Durations;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalWatchable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -35,15 +39,25 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class RemoteWriteComponent implements ConfigSection, Collector {
     private static final Logger LOG = Logger.getLogger(RemoteWriteComponent.class.getName());
     static final String USER_AGENT = "Promethium/0.1 (remote write 1.0)";
+    static final String FLUSH_DEADLINE_PROPERTY = "promethium.flag.storage.remote.flush-deadline";
+    /** Prometheus's default --storage.remote.flush-deadline. */
+    static final Duration DEFAULT_FLUSH_DEADLINE = Duration.ofMinutes(1);
 
     private final Map<String, QueueManager> queues = new LinkedHashMap<>();
     private List<RemoteWriteSettings> wanted = List.of();
     private volatile WalWatchable log;
     private volatile MetadataSource metadataSource;
     private final long shardUpdateMillis;
+    private volatile Duration flushDeadline = DEFAULT_FLUSH_DEADLINE;
 
     public RemoteWriteComponent() {
         this(QueueManager.SHARD_UPDATE_MILLIS);
+    }
+
+    /** On a flat class path (embedders, tests): {@code flushDeadline} as {@code --storage.remote.flush-deadline}. */
+    public RemoteWriteComponent(Duration flushDeadline) {
+        this(QueueManager.SHARD_UPDATE_MILLIS);
+        this.flushDeadline = flushDeadline;
     }
 
     RemoteWriteComponent(long shardUpdateMillis) {
@@ -111,37 +125,52 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
     @Override
     public synchronized void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
         wanted = entries.isEmpty() ? List.of() : parseAll(entries, context);
-        restartChanged();
+        List<String> errors = restartChanged();
+        if (!errors.isEmpty()) {
+            // A client that cannot be built (an unreadable ca_file) fails the reload, as in Prometheus; the others run.
+            throw new ConfigException(String.join("; ", errors));
+        }
     }
 
-    private void restartChanged() {
+    /** Stops queues no longer wanted, starts new ones; returns why a queue could not start. */
+    private List<String> restartChanged() {
         Map<String, RemoteWriteSettings> next = new LinkedHashMap<>();
         for (RemoteWriteSettings s : wanted) {
             next.put(identity(s), s);
         }
+        List<QueueManager> stopping = new ArrayList<>();
         queues.entrySet().removeIf(e -> {
             if (!next.containsKey(e.getKey()) || log == null) {
-                e.getValue().close();
+                stopping.add(e.getValue());
                 return true;
             }
             return false;
         });
+        closeAll(stopping);
         WalWatchable current = log;
+        List<String> errors = new ArrayList<>();
         if (current == null) {
-            return;
+            return errors;
         }
         for (Map.Entry<String, RemoteWriteSettings> e : next.entrySet()) {
             if (!queues.containsKey(e.getKey())) {
+                HttpSender sender = null;
                 try {
-                    QueueManager q = new QueueManager(e.getValue(), current, new HttpSender(e.getValue(), USER_AGENT),
-                            this::metadata, shardUpdateMillis);
+                    sender = new HttpSender(e.getValue(), USER_AGENT);
+                    QueueManager q = new QueueManager(e.getValue(), current, sender, this::metadata, shardUpdateMillis);
                     q.start();
                     queues.put(e.getKey(), q);
-                } catch (IOException ex) {
-                    LOG.log(Level.SEVERE, "remote_write " + e.getValue().queueName() + ": cannot start: " + ex.getMessage(), ex);
+                } catch (IOException | ConfigException ex) {
+                    if (sender != null) {
+                        sender.close();
+                    }
+                    String message = "remote_write " + e.getValue().queueName() + ": cannot start: " + ex.getMessage();
+                    LOG.log(Level.SEVERE, message, ex);
+                    errors.add(message);
                 }
             }
         }
+        return errors;
     }
 
     /** A queue is kept across reloads while its entry and the external labels stay the same. */
@@ -160,10 +189,46 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
     }
 
     private void stopAll() {
-        for (QueueManager q : queues.values()) {
-            q.close();
-        }
+        closeAll(new ArrayList<>(queues.values()));
         queues.clear();
+    }
+
+    /** Closes the queues side by side, each flushing for up to the flush deadline, as Prometheus does on shutdown and reload. */
+    private void closeAll(List<QueueManager> stopping) {
+        Duration deadline = flushDeadline;
+        List<Thread> closers = new ArrayList<>();
+        for (QueueManager q : stopping) {
+            closers.add(Thread.ofVirtual().name("remote-write-close").start(() -> q.close(deadline)));
+        }
+        for (Thread t : closers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Reads {@code --storage.remote.flush-deadline} (this bundle's flag, see bnd.bnd). */
+    @Activate
+    public void activate(BundleContext context) throws ConfigException {
+        flushDeadline = flushDeadline(context.getProperty(FLUSH_DEADLINE_PROPERTY));
+    }
+
+    static Duration flushDeadline(String value) throws ConfigException {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_FLUSH_DEADLINE;
+        }
+        try {
+            Duration d = Durations.parse(value.strip());
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("must not be negative");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--storage.remote.flush-deadline: invalid duration \"" + value + "\": " + e.getMessage());
+        }
     }
 
     @Deactivate
@@ -181,13 +246,15 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
         List<QueueManager> current = queues();
         double highest = 0;
         long in = 0;
+        long exemplarsIn = 0;
         List<QueueMetrics> metrics = new ArrayList<>();
         for (QueueManager q : current) {
             highest = Math.max(highest, q.highestReadMillis() / 1000.0);
             in = Math.max(in, q.samplesRead());
+            exemplarsIn = Math.max(exemplarsIn, q.exemplarsRead());
             metrics.add(q.metrics());
         }
-        QueueMetrics.writeGlobal(writer, highest, in);
+        QueueMetrics.writeGlobal(writer, highest, in, exemplarsIn);
         QueueMetrics.writeQueues(writer, metrics);
     }
 }

@@ -4,15 +4,15 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.LabelRewriter;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.model.Labels;
-import io.promethium.remote.http.HttpClientSettings;
+import io.promethium.remote.http.RemoteHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -24,10 +24,11 @@ import java.util.Set;
  * @param queueName {@code name}, or a hash of the entry when unnamed (as Prometheus's {@code remote_name})
  * @param relabel the compiled {@code write_relabel_configs}
  * @param externalLabels {@code global.external_labels}, added to every series unless it has the label
+ * @param sendExemplars {@code send_exemplars}: the exemplars the WAL recorded go with their series
  */
 public record RemoteWriteSettings(URI url, String queueName, Duration remoteTimeout, Map<String, String> headers,
                                   LabelRewriter relabel, Labels externalLabels, Queue queue, MetadataSettings metadata,
-                                  HttpClientSettings http, String fingerprint) {
+                                  boolean sendExemplars, RemoteHttp http, String fingerprint) {
 
     /** {@code queue_config:}. */
     public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
@@ -43,12 +44,19 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
 
     static final String KEY = "remote_write";
 
-    private static final Set<String> FIELDS = Set.of("url", "name", "remote_timeout", "headers", "write_relabel_configs",
-            "queue_config", "metadata_config", "send_exemplars", "send_native_histograms", "protobuf_message",
-            "round_robin_dns", "sigv4", "azuread", "google_iam", "basic_auth", "authorization", "oauth2", "tls_config",
-            "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2",
-            "http_headers");
-    private static final Set<String> REFUSED_AUTH = Set.of("sigv4", "azuread", "google_iam", "oauth2");
+    private static final Set<String> FIELDS;
+    /** Authentication Prometheus offers for cloud receivers that Promethium does not implement. */
+    private static final Set<String> REFUSED_AUTH = Set.of("sigv4", "azuread", "google_iam");
+
+    static {
+        Set<String> f = new java.util.HashSet<>(Set.of("url", "name", "remote_timeout", "headers", "write_relabel_configs",
+                "queue_config", "metadata_config", "send_exemplars", "send_native_histograms", "protobuf_message",
+                "round_robin_dns"));
+        f.addAll(REFUSED_AUTH);
+        f.addAll(HttpClientFactory.FIELDS);
+        FIELDS = Set.copyOf(f);
+    }
+
     private static final Set<String> QUEUE_FIELDS = Set.of("capacity", "min_shards", "max_shards", "max_samples_per_send",
             "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429", "sample_age_limit");
     private static final Set<String> METADATA_FIELDS = Set.of("send", "send_interval", "max_samples_per_send");
@@ -63,14 +71,12 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
     /** Parses and validates one entry. */
     public static RemoteWriteSettings parse(PluginConfig c, SectionContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        URI url = HttpClientSettings.url(c);
-        for (String refused : REFUSED_AUTH) {
-            if (c.values().get(refused) != null) {
-                throw c.error(refused + ": not supported by Promethium's remote write yet");
+        URI url = RemoteHttp.url(c);
+        for (String refused : new java.util.TreeSet<>(REFUSED_AUTH)) {
+            if (c.has(refused)) {
+                throw c.error(refused, refused + ": not supported by Promethium's remote write (use basic_auth, authorization, "
+                        + "oauth2 or tls_config, or a signing proxy in front of the receiver)");
             }
-        }
-        if (c.bool("send_exemplars", false)) {
-            throw c.error("send_exemplars: the storage's WAL does not record exemplars yet, so there are none to send");
         }
         if (c.bool("send_native_histograms", false)) {
             throw c.error("send_native_histograms: native histograms are not supported yet");
@@ -86,27 +92,20 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
             throw c.error("protobuf_message: unknown message \"" + message + "\" (known: " + PROTOBUF_V1 + ", " + PROTOBUF_V2 + ")");
         }
         Duration timeout = positive(c, c.duration("remote_timeout", Duration.ofSeconds(30)), "remote_timeout");
-        Map<String, String> headers = stringMap(c, "headers");
-        for (String h : headers.keySet()) {
-            String lower = h.toLowerCase(java.util.Locale.ROOT);
-            if (Set.of("authorization", "host", "content-encoding", "content-length", "content-type", "user-agent", "connection",
-                    "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate", "retry-after",
-                    "x-prometheus-remote-write-version").contains(lower)) {
-                throw c.error("headers: " + h + " is a reserved header. It must not be changed");
-            }
-        }
+        Map<String, String> headers = RemoteHttp.headers(c);
         Queue queue = queue(c);
         MetadataSettings metadata = metadata(c);
-        HttpClientSettings http = HttpClientSettings.parse(c);
+        // Prometheus's remote write client defaults to HTTP/1.1 (enable_http2: false), unlike other clients.
+        RemoteHttp http = RemoteHttp.parse(c, context.httpClients(), context.configDirectory(), false);
         LabelRewriter relabel = context.relabeling(c, "write_relabel_configs");
         String fingerprint = fingerprint(c.values().toString());
         String name = c.string("name", "");
         return new RemoteWriteSettings(url, name.isEmpty() ? fingerprint.substring(0, 6) : name, timeout, headers, relabel,
-                context.externalLabels(), queue, metadata, http, fingerprint);
+                context.externalLabels(), queue, metadata, c.bool("send_exemplars", false), http, fingerprint);
     }
 
     private static Queue queue(PluginConfig parent) throws ConfigException {
-        Map<String, Object> values = mapping(parent, "queue_config");
+        Map<String, Object> values = RemoteHttp.mapping(parent, "queue_config");
         PluginConfig q = new PluginConfig("queue_config", values, parent.location());
         q.requireOnly(QUEUE_FIELDS);
         Queue d = Queue.DEFAULT;
@@ -132,7 +131,7 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
     }
 
     private static MetadataSettings metadata(PluginConfig parent) throws ConfigException {
-        PluginConfig m = new PluginConfig("metadata_config", mapping(parent, "metadata_config"), parent.location());
+        PluginConfig m = new PluginConfig("metadata_config", RemoteHttp.mapping(parent, "metadata_config"), parent.location());
         m.requireOnly(METADATA_FIELDS);
         MetadataSettings d = MetadataSettings.DEFAULT;
         int perSend = (int) m.integer("max_samples_per_send", d.maxSamplesPerSend());
@@ -148,29 +147,6 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
             throw c.error(name + " must be greater than zero");
         }
         return d;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> mapping(PluginConfig c, String name) throws ConfigException {
-        Object value = c.values().get(name);
-        if (value == null) {
-            return Map.of();
-        }
-        if (!(value instanceof Map<?, ?> map)) {
-            throw c.error(name + ": expected a mapping");
-        }
-        return (Map<String, Object>) map;
-    }
-
-    private static Map<String, String> stringMap(PluginConfig c, String name) throws ConfigException {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : mapping(c, name).entrySet()) {
-            if (!(e.getValue() instanceof String s)) {
-                throw c.error(name + ": value of " + e.getKey() + " must be a string");
-            }
-            result.put(e.getKey(), s);
-        }
-        return result;
     }
 
     private static String fingerprint(String text) {

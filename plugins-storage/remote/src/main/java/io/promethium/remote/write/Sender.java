@@ -2,10 +2,9 @@ package io.promethium.remote.write;
 
 /**
  * Delivers one compressed request to the receiver. The seam between the queue (batching,
- * retries, accounting) and HTTP, so the queue is tested against misbehaving receivers and the
- * HTTP client can later come from the plugin context's factory without touching the queue.
+ * retries, accounting) and HTTP, so the queue is tested against misbehaving receivers.
  */
-interface Sender {
+interface Sender extends AutoCloseable {
 
     /** What the receiver made of a request. */
     record Outcome(int status, String error, long retryAfterMillis) {
@@ -20,4 +19,9 @@ interface Sender {
 
     /** Sends {@code length} bytes of {@code body}; never throws for network or HTTP errors. */
     Outcome send(byte[] body, int length, int attempt) throws InterruptedException;
+
+    /** Releases the connections; called once when the queue closes. */
+    @Override
+    default void close() {
+    }
 }

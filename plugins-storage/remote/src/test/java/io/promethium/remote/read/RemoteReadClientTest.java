@@ -204,6 +204,11 @@ class RemoteReadClientTest {
             public LabelRewriter relabeling(PluginConfig entry, String field) {
                 return LabelRewriter.IDENTITY;
             }
+
+            @Override
+            public io.promethium.api.http.HttpClientFactory httpClients() {
+                return new io.promethium.config.http.KernelHttpClientFactory();
+            }
         });
         return c;
     }

@@ -7,6 +7,7 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.LabelRewriter;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
@@ -92,6 +93,11 @@ class QueueManagerTest {
                 return entry.values().get(field) == null ? LabelRewriter.IDENTITY
                         : labels -> labels.metricName().startsWith("go_") ? null : labels;
             }
+
+            @Override
+            public io.promethium.api.http.HttpClientFactory httpClients() {
+                return new io.promethium.config.http.KernelHttpClientFactory();
+            }
         };
     }
 
@@ -157,7 +163,8 @@ class QueueManagerTest {
         assertThat(keys()).hasSize(20 * 8 + 1);
         assertThat(receiver.headers).containsEntry("x-scope-orgid", "tenant-1").containsEntry("content-encoding", "snappy")
                 .containsEntry("x-prometheus-remote-write-version", "0.1.0");
-        assertThat(q.metrics().samplesSent.sum()).isEqualTo(161);
+        // The receiver holds the samples before the sender has read its answer and counted them.
+        await(() -> q.metrics().samplesSent.sum() == 161, Duration.ofSeconds(10));
         assertThat(q.metrics().samplesDropped.sum()).isEqualTo(40);
     }
 
@@ -176,7 +183,7 @@ class QueueManagerTest {
             bySeries.computeIfAbsent(r.labels(), k -> new ArrayList<>()).add(r.t());
         }
         assertThat(bySeries).hasSize(4).allSatisfy((labels, times) -> assertThat(times).hasSize(25).isSorted());
-        assertThat(q.metrics().samplesSent.sum()).isEqualTo(100);
+        await(() -> q.metrics().samplesSent.sum() == 100, Duration.ofSeconds(10));
     }
 
     @Test
@@ -193,7 +200,7 @@ class QueueManagerTest {
         assertThat(keys()).hasSize(40 * 50);
         assertThat(receiver.samples).anyMatch(r -> r.t() == 33_000L && r.v() == 33.5
                 && r.labels().equals(Labels.of("__name__", "m", "replica", "a", "s", "12")));
-        assertThat(q.metrics().samplesSent.sum()).isEqualTo(40 * 50);
+        await(() -> q.metrics().samplesSent.sum() == 40 * 50, Duration.ofSeconds(10));
     }
 
     @Test
@@ -316,11 +323,82 @@ class QueueManagerTest {
     }
 
     @Test
+    void closingFlushesWhatTheShardsHoldWithinTheFlushDeadline() throws Exception {
+        QueueManager q = start(settings(receiver.url(), Map.of("name", "flush", "queue_config", Map.of("batch_send_deadline", "1h",
+                "capacity", 500L, "max_samples_per_send", 100L))), null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesPending.get() == 10, Duration.ofSeconds(10));
+        assertThat(receiver.samples).isEmpty();
+        queues.remove(q);
+        q.close(Duration.ofSeconds(30));
+        assertThat(receiver.samples).hasSize(10);
+        assertThat(q.persistedPosition()).isEqualTo(db.walWatchable().end());
+    }
+
+    @Test
+    void theFlushDeadlineBoundsTheWaitForADownReceiverAndTheNextStartSendsTheRest() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        RemoteWriteSettings s = settings(receiver.url(), Map.of("name", "deadline"));
+        QueueManager q = start(s, null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesRetried.sum() > 0, Duration.ofSeconds(10));
+        queues.remove(q);
+        long started = System.nanoTime();
+        q.close(Duration.ofMillis(500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        receiver.mode.set(TestReceiver.Mode.OK);
+        start(s, null);
+        await(() -> receiver.samples.size() == 10, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void theFlushDeadlineFlagIsADurationAndABadOneNamesTheFlag() throws Exception {
+        assertThat(RemoteWriteComponent.flushDeadline(null)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RemoteWriteComponent.flushDeadline("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> RemoteWriteComponent.flushDeadline("soon")).hasMessageContaining("--storage.remote.flush-deadline")
+                .hasMessageContaining("soon");
+    }
+
+    @Test
+    void exemplarsTravelWithTheirSeriesWhenSendExemplarsIsOn() throws Exception {
+        db.setMaxExemplars(1000);
+        QueueManager with = start(settings(receiver.url(), Map.of("name", "with", "send_exemplars", true)), null);
+        Labels l = Labels.of("__name__", "http_requests_total", "s", "1");
+        Appender app = db.appender();
+        long ref = app.append(0, l, 1000, 1);
+        app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "abc"), 0.5, 1000, true));
+        ref = app.append(ref, l, 2000, 2);
+        app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "def"), 0.25, 2000, true));
+        app.commit();
+        await(() -> receiver.exemplars.size() == 2 && receiver.samples.size() == 2, Duration.ofSeconds(20));
+        Labels sent = Labels.of("__name__", "http_requests_total", "replica", "a", "s", "1");
+        assertThat(receiver.exemplars).containsExactly(sent + " " + Labels.of("trace_id", "abc") + " 0.5@1000",
+                sent + " " + Labels.of("trace_id", "def") + " 0.25@2000");
+        await(() -> with.metrics().exemplarsSent.sum() == 2 && with.metrics().samplesSent.sum() == 2, Duration.ofSeconds(10));
+        assertThat(with.exemplarsRead()).isEqualTo(2);
+        assertThat(with.metrics().exemplarsPending.get()).isZero();
+    }
+
+    @Test
+    void exemplarsStayHomeWithoutSendExemplars() throws Exception {
+        db.setMaxExemplars(1000);
+        QueueManager without = start(settings(receiver.url(), Map.of("name", "without")), null);
+        Labels l = Labels.of("__name__", "http_requests_total", "s", "1");
+        Appender app = db.appender();
+        long ref = app.append(0, l, 1000, 1);
+        app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "abc"), 0.5, 1000, true));
+        app.commit();
+        await(() -> without.metrics().samplesSent.sum() == 1, Duration.ofSeconds(20));
+        assertThat(receiver.exemplars).isEmpty();
+        assertThat(without.metrics().exemplarsSent.sum()).isZero();
+    }
+
+    @Test
     void fieldsNotImplementedAreRefusedByName() {
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v2.Request")))
                 .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("remote write 2.0");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("sigv4", Map.of("region", "x")))).hasMessageContaining("sigv4");
-        assertThatThrownBy(() -> settings(receiver.url(), Map.of("send_exemplars", true))).hasMessageContaining("send_exemplars");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("send_native_histograms", true))).hasMessageContaining("send_native_histograms");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("queue_config", Map.of("bogus", 1L)))).hasMessageContaining("bogus");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("headers", Map.of("Authorization", "x"))))
                 .hasMessageContaining("reserved");

@@ -86,12 +86,12 @@ public final class ComponentConfig {
         String text = string(props, "maxExemplars", "100000");
         try {
             long n = text.isEmpty() ? 100_000 : Long.parseLong(text);
-            if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            if (n > Integer.MAX_VALUE - 8) {
                 throw new NumberFormatException();
             }
-            return (int) n;
+            return (int) Math.max(0, n); // negative disables, as in Prometheus
         } catch (NumberFormatException e) {
-            throw new ConfigException("storage.exemplars.max_exemplars: expected a count from 0 to " + (Integer.MAX_VALUE - 8) + ", got \"" + text + "\"");
+            throw new ConfigException("storage.exemplars.max_exemplars: expected a count up to " + (Integer.MAX_VALUE - 8) + ", got \"" + text + "\"");
         }
     }
 

@@ -82,7 +82,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         activate(withFlags(context, properties));
     }
 
-    /** The component's properties with the flag values under their property names. */
+    /**
+     * The component's properties with the flag values under their property names. As in
+     * Prometheus, exemplars are kept only with {@code --enable-feature=exemplar-storage}; without
+     * it the buffer holds none, whatever {@code storage.exemplars.max_exemplars} says.
+     */
     static Map<String, Object> withFlags(BundleContext context, Map<String, ?> properties) {
         Map<String, Object> all = new HashMap<>(properties);
         ComponentConfig.FLAGS.forEach((key, flag) -> {
@@ -91,7 +95,22 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
                 all.put(key, value);
             }
         });
+        if (!featureOn(context.getProperty("promethium.flag.enable-feature"), "exemplar-storage")) {
+            all.put("maxExemplars", "0");
+        }
         return all;
+    }
+
+    static boolean featureOn(String list, String feature) {
+        if (list == null) {
+            return false;
+        }
+        for (String f : list.split(",")) {
+            if (f.trim().equals(feature)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void activate(Map<String, ?> properties) throws ConfigException {

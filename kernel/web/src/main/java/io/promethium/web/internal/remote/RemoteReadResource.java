@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
@@ -31,7 +32,8 @@ import java.util.zip.CRC32C;
  * Remote read ({@code POST /api/v1/read}): a snappy-compressed protobuf {@code ReadRequest}
  * answered with sampled {@code ReadResponse} (snappy protobuf) or, when the client accepts it,
  * streamed {@code ChunkedReadResponse} frames of XOR chunks. External labels are added to series
- * that lack them, and matchers on them are dropped, as Prometheus does.
+ * that lack them, and matchers on them are dropped, as Prometheus does. {@link RemoteReadLimits}
+ * bounds samples per sampled response, reads at once and the size of a frame.
  */
 @Path("/api/v1/read")
 public final class RemoteReadResource {
@@ -39,19 +41,23 @@ public final class RemoteReadResource {
     static final String STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse";
     private static final int SAMPLES = 0;
     private static final int STREAMED_XOR_CHUNKS = 1;
-    private static final int MAX_FRAME_BYTES = 1 << 20;
     private static final int SAMPLES_PER_CHUNK = 120;
 
     private final Supplier<Storage> storage;
     private final Supplier<Labels> externalLabels;
     private final long maxBodyBytes;
     private final long sampleLimit;
+    private final int maxFrameBytes;
+    /** Admits {@code --storage.remote.read-concurrent-limit} reads at once; null when unlimited. */
+    private final Semaphore gate;
 
-    public RemoteReadResource(Supplier<Storage> storage, Supplier<Labels> externalLabels, long maxBodyBytes, long sampleLimit) {
+    public RemoteReadResource(Supplier<Storage> storage, Supplier<Labels> externalLabels, long maxBodyBytes, RemoteReadLimits limits) {
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels is null");
         this.maxBodyBytes = maxBodyBytes;
-        this.sampleLimit = sampleLimit;
+        this.sampleLimit = limits.sampleLimit() == 0 ? Long.MAX_VALUE : limits.sampleLimit();
+        this.maxFrameBytes = limits.maxBytesInFrame();
+        this.gate = limits.gate();
     }
 
     /** One query of the request. */
@@ -100,18 +106,45 @@ public final class RemoteReadResource {
                         + request.acceptedTypes() + "; supported: [SAMPLES STREAMED_XOR_CHUNKS]");
             }
         }
-        Storage s = storage.get();
-        Labels external = externalLabels.get();
-        if (type == STREAMED_XOR_CHUNKS) {
-            StreamingOutput out = o -> streamChunks(o, s, external, request);
-            return Response.ok(out).header("Content-Type", STREAMED_CONTENT_TYPE).build();
+        if (gate != null) {
+            try {
+                // As Prometheus: a read past the concurrency limit waits for a turn.
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return RemoteWriteResource.text(503, "interrupted waiting for a remote read slot");
+            }
         }
+        boolean streaming = false;
         try {
+            Storage s = storage.get();
+            Labels external = externalLabels.get();
+            if (type == STREAMED_XOR_CHUNKS) {
+                StreamingOutput out = o -> {
+                    try {
+                        streamChunks(o, s, external, request);
+                    } finally {
+                        release();
+                    }
+                };
+                streaming = true;
+                return Response.ok(out).header("Content-Type", STREAMED_CONTENT_TYPE).build();
+            }
             byte[] response = sampled(s, external, request);
             byte[] compressed = Snappy.encode(response, response.length);
             return Response.ok(compressed).type("application/x-protobuf").header("Content-Encoding", "snappy").build();
         } catch (HttpError e) {
             return RemoteWriteResource.text(e.status, e.getMessage());
+        } finally {
+            if (!streaming) {
+                release();
+            }
+        }
+    }
+
+    private void release() {
+        if (gate != null) {
+            gate.release();
         }
     }
 
@@ -190,6 +223,13 @@ public final class RemoteReadResource {
                             if (chunk.count() == SAMPLES_PER_CHUNK) {
                                 chunkMessage(frame, chunk, min, max);
                                 chunk.reset();
+                                if (frame.size() >= maxFrameBytes) {
+                                    // A full frame: the series goes on in the next one, as Prometheus splits it.
+                                    frame.endMessage(cs);
+                                    writeFrame(out, frame, index, crc, lenBuf);
+                                    cs = frame.beginMessage(1);
+                                    labels(frame, merge(series.labels(), external));
+                                }
                             }
                         } while (it.next());
                     }
@@ -197,7 +237,7 @@ public final class RemoteReadResource {
                         chunkMessage(frame, chunk, min, max);
                     }
                     frame.endMessage(cs);
-                    if (frame.size() >= MAX_FRAME_BYTES) {
+                    if (frame.size() >= maxFrameBytes) {
                         writeFrame(out, frame, index, crc, lenBuf);
                     }
                 }

@@ -44,10 +44,12 @@ public final class RemoteWriteResource {
     @POST
     public Response write(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         if (!enabled) {
+            drain(body);
             return text(404, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver");
         }
         String message = protoMessage(contentType);
         if (!message.equals("prometheus.WriteRequest")) {
+            drain(body);
             // Remote write 2.0 senders fall back to 1.0 on 415, as Prometheus 3 answers when 2.0 is off.
             return text(415, message + " protobuf message is not accepted by this server; accepted [prometheus.WriteRequest]");
         }
@@ -120,6 +122,13 @@ public final class RemoteWriteResource {
             }
         }
         return "prometheus.WriteRequest";
+    }
+
+    /** Reads (bounded) a body refused unread, so the connection serves the sender's next request. */
+    private static void drain(InputStream body) {
+        if (body != null) {
+            io.promethium.web.internal.api.BodyDrain.drain(body, io.promethium.web.internal.api.BodyDrain.BOUND);
+        }
     }
 
     static Response text(int status, String message) {

@@ -1,11 +1,20 @@
 package io.promethium.web.internal.series;
 
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.ExemplarQueryable;
+import io.promethium.api.storage.ExemplarQueryable.SeriesExemplars;
 import io.promethium.promql.ast.Expr;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
+import io.promethium.web.internal.api.GoFloat;
 import io.promethium.web.internal.api.Params;
+import io.promethium.web.internal.api.PromJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import jakarta.ws.rs.core.UriInfo;
 import org.glassfish.jersey.server.ContainerRequest;
 import jakarta.ws.rs.GET;
@@ -15,11 +24,24 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 /**
- * {@code /api/v1/query_exemplars}. The storage keeps no exemplars yet, so a valid request gets an
- * empty list; parameters are still checked as Prometheus checks them.
+ * {@code /api/v1/query_exemplars}: the exemplars the storage keeps (its {@link ExemplarQueryable}
+ * service) of the series every selector of the query selects, in {@code [start, end]}. Without such
+ * a service the answer is an empty list, as Prometheus's without exemplar storage.
  */
 @Path("/api/v1")
 public final class ExemplarsResource {
+
+    private final Supplier<ExemplarQueryable> exemplars;
+
+    /** Without an exemplar store: every valid query answers an empty list. */
+    public ExemplarsResource() {
+        this(() -> null);
+    }
+
+    /** {@code exemplars} gives the current store, or null when none is registered. */
+    public ExemplarsResource(Supplier<ExemplarQueryable> exemplars) {
+        this.exemplars = exemplars;
+    }
 
     @GET
     @Path("query_exemplars")
@@ -33,7 +55,7 @@ public final class ExemplarsResource {
         return exemplars(Params.post(uri, request));
     }
 
-    private static Response exemplars(Params params) {
+    private Response exemplars(Params params) {
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
         if (end < start) {
@@ -49,10 +71,56 @@ public final class ExemplarsResource {
             // Prometheus returns no data here, which its router turns into 204 No Content.
             return Response.noContent().build();
         }
+        List<List<Matcher>> matcherSets = new ArrayList<>();
+        collectSelectors(expr, matcherSets);
+        ExemplarQueryable store = exemplars.get();
+        List<SeriesExemplars> found = store == null ? List.of() : store.selectExemplars(start, end, matcherSets);
         return ApiResponses.success(g -> {
+            PromJson json = new PromJson(g);
             g.writeStartArray();
+            for (SeriesExemplars series : found) {
+                g.writeStartObject();
+                g.writeFieldName("seriesLabels");
+                json.labels(series.seriesLabels());
+                g.writeArrayFieldStart("exemplars");
+                for (Exemplar e : series.exemplars()) {
+                    g.writeStartObject();
+                    g.writeFieldName("labels");
+                    json.labels(e.labels());
+                    g.writeStringField("value", GoFloat.format(e.value()));
+                    g.writeFieldName("timestamp");
+                    json.timestamp(e.timestamp());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
             g.writeEndArray();
         });
+    }
+
+    /** The matchers of every vector selector, as Prometheus's exemplar API gathers them. */
+    private static void collectSelectors(Expr expr, List<List<Matcher>> out) {
+        switch (expr) {
+            case io.promethium.promql.ast.VectorSelector v -> out.add(v.matchers());
+            case io.promethium.promql.ast.MatrixSelector m -> collectSelectors(m.selector(), out);
+            case io.promethium.promql.ast.SubqueryExpr s -> collectSelectors(s.expr(), out);
+            case io.promethium.promql.ast.AggregateExpr a -> {
+                collectSelectors(a.expr(), out);
+                if (a.param() != null) {
+                    collectSelectors(a.param(), out);
+                }
+            }
+            case io.promethium.promql.ast.BinaryExpr b -> {
+                collectSelectors(b.lhs(), out);
+                collectSelectors(b.rhs(), out);
+            }
+            case io.promethium.promql.ast.Call c -> c.args().forEach(arg -> collectSelectors(arg, out));
+            case io.promethium.promql.ast.ParenExpr p -> collectSelectors(p.expr(), out);
+            case io.promethium.promql.ast.UnaryExpr u -> collectSelectors(u.expr(), out);
+            default -> {
+            }
+        }
     }
 
     private static boolean containsSelector(Expr expr) {

@@ -35,6 +35,7 @@ import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesFilter;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
+import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
@@ -44,6 +45,7 @@ import java.util.function.Supplier;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.web.internal.federate.FederateResource;
+import io.promethium.web.internal.remote.RemoteReadLimits;
 import io.promethium.web.internal.remote.RemoteReadResource;
 import io.promethium.web.internal.remote.RemoteWriteResource;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -78,13 +80,12 @@ public final class WebComponent {
     /** Remote write/read bodies: compressed and decoded limits (Prometheus reads at most 32 MiB of a read request). */
     static final long MAX_REMOTE_BODY_BYTES = 32L << 20;
     static final long MAX_REMOTE_DECODED_BYTES = 256L << 20;
-    /** Prometheus's default --storage.remote.read-sample-limit. */
-    static final long REMOTE_READ_SAMPLE_LIMIT = 50_000_000L;
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
+    private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
@@ -125,7 +126,7 @@ public final class WebComponent {
         application.register(new QueryResource(engine, storage, clock));
         application.register(new FormatResource());
         application.register(new SeriesResource(storage));
-        application.register(new ExemplarsResource());
+        application.register(new ExemplarsResource(exemplarStore::orNull));
         application.register(new TargetsResource(targets, () -> {
             PrometheusConfig current = configService.current();
             return current == null ? List.of() : current.scrapeConfigs().stream().map(c -> c.jobName()).toList();
@@ -147,7 +148,8 @@ public final class WebComponent {
         application.register(new FederateResource(storage, externalLabels, lookback, clock));
         application.register(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES));
-        application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES, REMOTE_READ_SAMPLE_LIMIT));
+        application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
+                RemoteReadLimits.fromFlags(context::getProperty)));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.
@@ -252,6 +254,16 @@ public final class WebComponent {
 
     void unbindStorageAdmin(StorageAdmin service) {
         storageAdmin.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindExemplarQueryable(ExemplarQueryable service) {
+        exemplarStore.bind(service);
+    }
+
+    void unbindExemplarQueryable(ExemplarQueryable service) {
+        exemplarStore.unbind(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

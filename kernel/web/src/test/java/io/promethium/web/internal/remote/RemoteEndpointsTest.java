@@ -32,7 +32,7 @@ class RemoteEndpointsTest {
     static void start() throws Exception {
         server = new ApiServer(w -> {
             w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
-            w.register(new RemoteReadResource(w.server().storage, () -> EXTERNAL, 1 << 20, 1000));
+            w.register(new RemoteReadResource(w.server().storage, () -> EXTERNAL, 1 << 20, new RemoteReadLimits(1000, 10, 1 << 20)));
         });
         disabled = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, false, 1 << 20, 4 << 20)));
     }
@@ -226,9 +226,28 @@ class RemoteEndpointsTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(readRequest("rr_streamed", 0, Long.MAX_VALUE / 2, 1)))));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(RemoteReadResource.STREAMED_CONTENT_TYPE);
-        ByteBuffer body = ByteBuffer.wrap(r.body());
+        List<Frame> frames = frames(r.body());
         List<double[]> decoded = new ArrayList<>();
         int chunks = 0;
+        for (Frame frame : frames) {
+            decoded.addAll(frame.samples());
+            chunks += frame.chunks();
+        }
+        assertThat(chunks).isEqualTo(3);
+        assertThat(decoded).hasSize(300);
+        for (int i = 0; i < 300; i++) {
+            assertThat(decoded.get(i)).containsExactly(samples[2 * i], samples[2 * i + 1]);
+        }
+    }
+
+    /** One streamed frame: its message size, its series and chunks, and the samples of its chunks. */
+    private record Frame(int size, int series, int chunks, List<double[]> samples) {
+    }
+
+    /** Splits a streamed body into frames, checking each frame's CRC32C. */
+    private static List<Frame> frames(byte[] raw) throws Exception {
+        ByteBuffer body = ByteBuffer.wrap(raw);
+        List<Frame> frames = new ArrayList<>();
         while (body.hasRemaining()) {
             long len = 0;
             for (int shift = 0; ; shift += 7) {
@@ -244,6 +263,9 @@ class RemoteEndpointsTest {
             CRC32C check = new CRC32C();
             check.update(msg);
             assertThat(check.getValue()).isEqualTo(crc);
+            List<double[]> decoded = new ArrayList<>();
+            int seriesCount = 0;
+            int chunks = 0;
             ProtoReader frame = new ProtoReader(msg, 0, msg.length);
             while (frame.hasMore()) {
                 int tag = frame.tag();
@@ -251,6 +273,7 @@ class RemoteEndpointsTest {
                     frame.skip(tag);
                     continue;
                 }
+                seriesCount++;
                 int seriesEnd = frame.lengthDelimitedEnd();
                 ProtoReader series = new ProtoReader(msg, frame.position(), seriesEnd);
                 while (series.hasMore()) {
@@ -276,12 +299,105 @@ class RemoteEndpointsTest {
                 }
                 frame.position(seriesEnd);
             }
+            frames.add(new Frame(msg.length, seriesCount, chunks, decoded));
         }
-        assertThat(chunks).isEqualTo(3);
-        assertThat(decoded).hasSize(300);
-        for (int i = 0; i < 300; i++) {
-            assertThat(decoded.get(i)).containsExactly(samples[2 * i], samples[2 * i + 1]);
+        return frames;
+    }
+
+    @Test
+    void aLongSeriesSpansStreamedFramesOfTheConfiguredSize() throws Exception {
+        try (ApiServer small = new ApiServer(w -> {
+            w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadResource(w.server().storage, () -> EXTERNAL, 1 << 20, new RemoteReadLimits(0, 0, 1000)));
+        })) {
+            double[] samples = new double[2 * 1200];
+            for (int i = 0; i < 1200; i++) {
+                samples[2 * i] = 10_000 + i * 1_000L;
+                samples[2 * i + 1] = Math.sqrt(i);
+            }
+            assertThat(post(small, "/api/v1/write", snappy(writeRequest(List.of(Labels.of("__name__", "rr_long")),
+                    new double[][] {samples}))).statusCode()).isEqualTo(204);
+            HttpResponse<byte[]> r = small.sendBytes(HttpRequest.newBuilder(small.uri("/api/v1/read"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(readRequest("rr_long", 0, Long.MAX_VALUE / 2, 1)))));
+            assertThat(r.statusCode()).isEqualTo(200);
+            List<Frame> frames = frames(r.body());
+            assertThat(frames).hasSizeGreaterThan(2).allSatisfy(f -> {
+                assertThat(f.series()).isEqualTo(1);
+                // A frame is sent once it reaches the size: at most one chunk (120 samples) past it.
+                assertThat(f.size()).isLessThan(1000 + 2000);
+            });
+            List<double[]> decoded = new ArrayList<>();
+            frames.forEach(f -> decoded.addAll(f.samples()));
+            assertThat(decoded).hasSize(1200);
+            for (int i = 0; i < 1200; i++) {
+                assertThat(decoded.get(i)).containsExactly(samples[2 * i], samples[2 * i + 1]);
+            }
         }
+    }
+
+    @Test
+    void aReadPastTheConcurrencyLimitWaitsForATurn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+        RemoteReadResource limited = new RemoteReadResource(() -> {
+            entered.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return server.tsdb;
+        }, () -> Labels.EMPTY, 1 << 20, new RemoteReadLimits(0, 1, 1 << 20));
+        byte[] request = snappy(readRequest("rr_sampled", 0, 1));
+        List<Thread> readers = new ArrayList<>();
+        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            readers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    statuses.add(limited.read(new java.io.ByteArrayInputStream(request)).getStatus());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (entered.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300);
+        assertThat(entered.get()).as("the second read waits while the first holds the only slot").isEqualTo(1);
+        release.countDown();
+        for (Thread t : readers) {
+            t.join(10_000);
+        }
+        assertThat(entered.get()).isEqualTo(2);
+        assertThat(statuses).containsExactly(200, 200);
+    }
+
+    @Test
+    void limitsComeFromPrometheusFlagsAndBadValuesNameTheFlag() {
+        assertThat(RemoteReadLimits.fromFlags(name -> null)).isEqualTo(RemoteReadLimits.DEFAULT);
+        assertThat(RemoteReadLimits.fromFlags(java.util.Map.of("promethium.flag.storage.remote.read-sample-limit", "5e7",
+                "promethium.flag.storage.remote.read-concurrent-limit", "0",
+                "promethium.flag.storage.remote.read-max-bytes-in-frame", "4096")::get))
+                .isEqualTo(new RemoteReadLimits(50_000_000L, 0, 4096));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteReadLimits.fromFlags(
+                java.util.Map.of("promethium.flag.storage.remote.read-concurrent-limit", "ten")::get))
+                .hasMessageContaining("--storage.remote.read-concurrent-limit").hasMessageContaining("ten");
+    }
+
+    @Test
+    void aSampledReadPastTheSampleLimitIs400() {
+        Labels g = Labels.of("__name__", "rr_many", "job", "g");
+        double[] samples = new double[2 * 1500];
+        for (int i = 0; i < 1500; i++) {
+            samples[2 * i] = 1000 + i;
+            samples[2 * i + 1] = i;
+        }
+        assertThat(post(server, "/api/v1/write", snappy(writeRequest(List.of(g), new double[][] {samples}))).statusCode()).isEqualTo(204);
+        HttpResponse<String> r = post(server, "/api/v1/read", snappy(readRequest("rr_many", 0, 1_000_000)));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("exceeded sample limit (1000)");
     }
 
     @Test

@@ -172,6 +172,7 @@ final class Checkpoint {
         @Override
         public void exemplar(long ref, io.promethium.api.model.Exemplar e) {
             if (e.timestamp() >= mint && keep.test(ref)) {
+                endSeries();
                 enc.begin(WalRecords.EXEMPLARS);
                 enc.exemplarEntry(ref, e);
                 enc.end();
@@ -182,6 +183,7 @@ final class Checkpoint {
         @Override
         public void metadata(long ref, io.promethium.api.model.Metadata m) {
             if (keep.test(ref)) {
+                endSeries();
                 enc.begin(WalRecords.METADATA);
                 enc.metadataEntry(ref, m);
                 enc.end();

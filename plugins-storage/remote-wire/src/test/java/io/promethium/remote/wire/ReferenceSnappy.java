@@ -1,23 +1,25 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.wire;
 
-import io.promethium.remote.wire.Snappy;
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import java.util.Arrays;
 
-/** Snappy by an independent implementation, aircompressor's pure-Java one: the judge of {@link Snappy}. */
-final class ReferenceSnappy {
+/**
+ * Snappy by an independent implementation, aircompressor's pure-Java one: the judge of
+ * {@link Snappy}. Public in this module's test jar, for the web bundle's endpoint tests.
+ */
+public final class ReferenceSnappy {
 
     private ReferenceSnappy() {
     }
 
-    static byte[] encode(byte[] input) {
+    public static byte[] encode(byte[] input) {
         SnappyCompressor compressor = new SnappyCompressor();
         byte[] out = new byte[compressor.maxCompressedLength(input.length)];
         return Arrays.copyOf(out, compressor.compress(input, 0, input.length, out, 0, out.length));
     }
 
-    static byte[] decode(byte[] compressed) {
+    public static byte[] decode(byte[] compressed) {
         byte[] out = new byte[SnappyDecompressor.getUncompressedLength(compressed, 0)];
         int n = new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
         if (n != out.length) {

@@ -1,6 +1,5 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.wire;
 
-import io.promethium.remote.wire.Snappy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

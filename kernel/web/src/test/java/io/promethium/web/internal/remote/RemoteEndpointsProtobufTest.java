@@ -1,72 +1,34 @@
 package io.promethium.web.internal.remote;
 
-import io.promethium.remote.wire.WriteRequestDecoder;
-import io.promethium.remote.wire.XorChunkDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.UnknownFieldSet;
-import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
-import io.promethium.web.internal.remote.prompb.Remote;
-import io.promethium.web.internal.remote.prompb.Types;
+import io.promethium.remote.wire.ReferenceSnappy;
+import io.promethium.remote.wire.XorChunkDecoder;
+import io.promethium.remote.wire.prompb.Remote;
+import io.promethium.remote.wire.prompb.Types;
 import io.promethium.web.internal.server.ApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds the web bundle's hand-written remote write / remote read wire code against protobuf-java
- * compiled from Prometheus's published message definitions ({@code src/test/protobuf}), with
- * aircompressor's snappy on the client side: the decoders read what protobuf-java writes (and what
- * a real Prometheus wrote), and protobuf-java reads what the encoders write.
+ * Holds the web bundle's remote read request decoder and its ReadResponse / ChunkedReadResponse
+ * encoders (and the receiver behind them) against protobuf-java compiled from Prometheus's message
+ * definitions, from the remote-wire module's test jar, with aircompressor's snappy on the client
+ * side.
  */
-class RemoteWireProtobufTest {
+class RemoteEndpointsProtobufTest {
 
-    /** The stale marker's NaN, whose bits must survive the trip. */
-    private static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
-
-    /** One decoded series, values compared by their bits. */
-    private record DecodedSeries(Labels labels, List<Long> timestamps, List<Long> valueBits, List<Exemplar> exemplars) {
-    }
-
-    private static List<DecodedSeries> decodeWithOurs(byte[] request) throws Exception {
-        List<DecodedSeries> out = new ArrayList<>();
-        new WriteRequestDecoder().decode(request, request.length, (labels, ts, vs, count, exemplars, exemplarCount) -> {
-            List<Long> t = new ArrayList<>();
-            List<Long> v = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                t.add(ts[i]);
-                v.add(Double.doubleToRawLongBits(vs[i]));
-            }
-            out.add(new DecodedSeries(labels, t, v, List.of(Arrays.copyOf(exemplars, exemplarCount))));
-        });
-        return out;
-    }
-
-    private static List<DecodedSeries> expected(Remote.WriteRequest request) {
-        List<DecodedSeries> out = new ArrayList<>();
-        for (Types.TimeSeries ts : request.getTimeseriesList()) {
-            List<Long> t = new ArrayList<>();
-            List<Long> v = new ArrayList<>();
-            for (Types.Sample s : ts.getSamplesList()) {
-                t.add(s.getTimestamp());
-                v.add(Double.doubleToRawLongBits(s.getValue()));
-            }
-            List<Exemplar> exemplars = new ArrayList<>();
-            for (Types.Exemplar e : ts.getExemplarsList()) {
-                exemplars.add(new Exemplar(labels(e.getLabelsList()), e.getValue(), e.getTimestamp(), true));
-            }
-            out.add(new DecodedSeries(labels(ts.getLabelsList()), t, v, exemplars));
-        }
-        return out;
+    private static Types.Label label(String name, String value) {
+        return Types.Label.newBuilder().setName(name).setValue(value).build();
     }
 
     private static Labels labels(List<Types.Label> labels) {
@@ -75,71 +37,6 @@ class RemoteWireProtobufTest {
             b.set(l.getName(), l.getValue());
         }
         return b.build();
-    }
-
-    private static Types.Label label(String name, String value) {
-        return Types.Label.newBuilder().setName(name).setValue(value).build();
-    }
-
-    /** Series with every kind of value, exemplars, native histograms and fields the decoder must skip. */
-    private static Remote.WriteRequest randomWriteRequest(Random random) {
-        double[] specials = {0.0, -0.0, 1.5, -2.25e-300, 1e308, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, STALE,
-            Double.MIN_VALUE};
-        Remote.WriteRequest.Builder request = Remote.WriteRequest.newBuilder();
-        int seriesCount = 1 + random.nextInt(40);
-        for (int s = 0; s < seriesCount; s++) {
-            Types.TimeSeries.Builder ts = Types.TimeSeries.newBuilder()
-                    .addLabels(label("__name__", "metric_" + random.nextInt(5)))
-                    .addLabels(label("instance", "host-" + s + ":9100"))
-                    .addLabels(label("path", "/ü/\u6f22\u5b57/" + random.nextInt(1000) + "\uD83D\uDE00"));
-            long t = random.nextLong(-1_000_000_000L, 2_000_000_000_000L);
-            int samples = random.nextInt(30);
-            for (int i = 0; i < samples; i++) {
-                double v = random.nextInt(4) == 0 ? specials[random.nextInt(specials.length)] : random.nextGaussian() * 1e6;
-                ts.addSamples(Types.Sample.newBuilder().setValue(v).setTimestamp(t));
-                t += 1 + random.nextInt(60_000);
-            }
-            if (random.nextInt(3) == 0) {
-                ts.addExemplars(Types.Exemplar.newBuilder().addLabels(label("trace_id", Long.toHexString(random.nextLong())))
-                        .setValue(random.nextDouble()).setTimestamp(t));
-            }
-            if (random.nextInt(5) == 0) {
-                ts.addHistograms(Types.Histogram.newBuilder().setCountInt(10).setSum(3.5).setSchema(3)
-                        .addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(-2).setLength(2)).addPositiveDeltas(4).addPositiveDeltas(-1)
-                        .setTimestamp(t));
-            }
-            if (random.nextInt(5) == 0) {
-                // A field this version of the protocol does not define: readers skip it.
-                ts.setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(random.nextLong()).build())
-                        .addField(100, UnknownFieldSet.Field.newBuilder()
-                                .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("ignored")).build())
-                        .build());
-            }
-            request.addTimeseries(ts);
-        }
-        request.addMetadata(Types.MetricMetadata.newBuilder().setType(Types.MetricMetadata.MetricType.COUNTER)
-                .setMetricFamilyName("metric_0").setHelp("help text").setUnit("seconds"));
-        return request.build();
-    }
-
-    @Test
-    void writeRequestsThatProtobufJavaEncodesDecodeToTheSameSeries() throws Exception {
-        Random random = new Random(20_261_122);
-        for (int round = 0; round < 200; round++) {
-            Remote.WriteRequest request = randomWriteRequest(random);
-            assertThat(decodeWithOurs(request.toByteArray())).as("round %d", round).isEqualTo(expected(request));
-        }
-    }
-
-    @Test
-    void aRealPrometheusBodyDecodesAsProtobufJavaReadsIt() throws Exception {
-        byte[] raw = ReferenceSnappy.decode(SnappyCompatibilityTest.fixture("prometheus-2.42-write-request.snappy"));
-        Remote.WriteRequest request = Remote.WriteRequest.parseFrom(raw);
-        assertThat(request.getTimeseriesCount()).isEqualTo(353);
-        List<DecodedSeries> ours = decodeWithOurs(raw);
-        assertThat(ours).isEqualTo(expected(request));
-        assertThat(ours).anySatisfy(s -> assertThat(s.labels().get("capture")).isEqualTo("fixture"));
     }
 
     @Test
@@ -171,7 +68,7 @@ class RemoteWireProtobufTest {
         Labels external = Labels.of("region", "eu");
         try (ApiServer server = new ApiServer(w -> {
             w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
-            w.register(new RemoteReadResource(w.server().storage, () -> external, 1 << 20, 100_000));
+            w.register(new RemoteReadResource(w.server().storage, () -> external, 1 << 20, new RemoteReadLimits(100_000, 10, 1 << 20)));
         })) {
             Random random = new Random(7);
             Remote.WriteRequest.Builder write = Remote.WriteRequest.newBuilder();

@@ -11,7 +11,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.testing.AlpnRecordingServer;
 import io.promethium.api.testing.LoopbackProxy;
-import io.promethium.api.testing.SelfSignedTls;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.PluginKeys;
 import io.promethium.config.model.PrometheusConfig;
@@ -45,7 +45,7 @@ class AlertmanagerHttpClientConfigTest {
 
     @TempDir
     static Path dir;
-    private static SelfSignedTls tls;
+    private static TestCertificates tls;
 
     private HttpServer server;
     private HttpsServer httpsServer;
@@ -56,7 +56,7 @@ class AlertmanagerHttpClientConfigTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        tls = SelfSignedTls.create(dir);
+        tls = TestCertificates.create(dir);
     }
 
     @BeforeEach
@@ -76,7 +76,7 @@ class AlertmanagerHttpClientConfigTest {
         });
         server.start();
         httpsServer = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        httpsServer.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+        httpsServer.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         httpsServer.createContext("/api/v2/alerts", this::alerts);
         httpsServer.start();
         proxy = new LoopbackProxy();
@@ -153,7 +153,7 @@ class AlertmanagerHttpClientConfigTest {
     void httpsAlertmanagersAreReachedThroughAConnectTunnelWithProxyConnectHeader() throws Exception {
         int port = httpsServer.getAddress().getPort();
         apply("127.0.0.1:" + port, "scheme: https\nproxy_url: " + proxy.url()
-                + "\nproxy_connect_header:\n  Proxy-Authorization: [Basic cHJveHk6c2VjcmV0]\ntls_config:\n  ca_file: " + tls.caFile());
+                + "\nproxy_connect_header:\n  Proxy-Authorization: [Basic cHJveHk6c2VjcmV0]\ntls_config:\n  ca_file: " + tls.caPem());
         send();
         await(() -> posts.size() == 1);
         assertThat(proxy.requests()).containsExactly(new LoopbackProxy.Request("CONNECT 127.0.0.1:" + port, "Basic cHJveHk6c2VjcmV0"));
@@ -216,13 +216,13 @@ class AlertmanagerHttpClientConfigTest {
 
     @Test
     void enableHttp2FalseNeverOffersHttp2() throws Exception {
-        try (AlpnRecordingServer alpn = new AlpnRecordingServer(tls.context(), "application/json", "")) {
-            apply("127.0.0.1:" + alpn.port(), "scheme: https\ntls_config:\n  ca_file: " + tls.caFile());
+        try (AlpnRecordingServer alpn = new AlpnRecordingServer(tls.serverContext(), "application/json", "")) {
+            apply("127.0.0.1:" + alpn.port(), "scheme: https\ntls_config:\n  ca_file: " + tls.caPem());
             send();
             await(() -> alpn.requestLines().size() == 1);
             assertThat(alpn.offered().get(0)).contains("h2");
             manager.close(Duration.ofSeconds(1));
-            apply("127.0.0.1:" + alpn.port(), "scheme: https\nenable_http2: false\ntls_config:\n  ca_file: " + tls.caFile());
+            apply("127.0.0.1:" + alpn.port(), "scheme: https\nenable_http2: false\ntls_config:\n  ca_file: " + tls.caPem());
             send();
             await(() -> alpn.requestLines().size() == 2);
             assertThat(alpn.offered().get(1)).doesNotContain("h2");

@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.AlpnRecordingServer;
 import io.promethium.api.testing.LoopbackProxy;
-import io.promethium.api.testing.SelfSignedTls;
+import io.promethium.api.testing.TestCertificates;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.PluginKeys;
 import io.promethium.config.model.PrometheusConfig;
@@ -45,7 +45,7 @@ class ScrapeHttpClientConfigTest {
 
     @TempDir
     static Path dir;
-    private static SelfSignedTls tls;
+    private static TestCertificates tls;
 
     private HttpServer server;
     private HttpsServer httpsServer;
@@ -58,7 +58,7 @@ class ScrapeHttpClientConfigTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        tls = SelfSignedTls.create(dir);
+        tls = TestCertificates.create(dir);
     }
 
     @BeforeEach
@@ -79,7 +79,7 @@ class ScrapeHttpClientConfigTest {
         });
         server.start();
         httpsServer = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        httpsServer.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+        httpsServer.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         httpsServer.createContext("/metrics", this::metrics);
         httpsServer.start();
         proxy = new LoopbackProxy();
@@ -162,7 +162,7 @@ class ScrapeHttpClientConfigTest {
     void anHttpsTargetIsScrapedThroughAConnectTunnelWithProxyConnectHeader() throws Exception {
         int port = httpsServer.getAddress().getPort();
         ScrapeLoop loop = loop("proxy_url: " + proxy.url() + "\nproxy_connect_header:\n  Proxy-Authorization: [Basic cHJveHk6c2VjcmV0]\n"
-                + "tls_config:\n  ca_file: " + tls.caFile(), "https", "127.0.0.1:" + port);
+                + "tls_config:\n  ca_file: " + tls.caPem(), "https", "127.0.0.1:" + port);
         assertThat(scrape(loop, 1000)).isEmpty();
         assertThat(proxy.requests()).containsExactly(new LoopbackProxy.Request("CONNECT 127.0.0.1:" + port, "Basic cHJveHk6c2VjcmV0"));
         assertThat(seen).singleElement().asString().contains("proxy-auth=null");
@@ -227,11 +227,11 @@ class ScrapeHttpClientConfigTest {
 
     @Test
     void enableHttp2FalseNeverOffersHttp2() throws Exception {
-        try (AlpnRecordingServer alpn = new AlpnRecordingServer(tls.context(), "text/plain; version=0.0.4", "scraped 1\n")) {
+        try (AlpnRecordingServer alpn = new AlpnRecordingServer(tls.serverContext(), "text/plain; version=0.0.4", "scraped 1\n")) {
             String address = "127.0.0.1:" + alpn.port();
-            assertThat(scrape(loop("tls_config:\n  ca_file: " + tls.caFile(), "https", address), 1000)).isEmpty();
+            assertThat(scrape(loop("tls_config:\n  ca_file: " + tls.caPem(), "https", address), 1000)).isEmpty();
             assertThat(alpn.offered()).singleElement().asList().contains("h2");
-            assertThat(scrape(loop("enable_http2: false\ntls_config:\n  ca_file: " + tls.caFile(), "https", address), 2000)).isEmpty();
+            assertThat(scrape(loop("enable_http2: false\ntls_config:\n  ca_file: " + tls.caPem(), "https", address), 2000)).isEmpty();
             assertThat(alpn.offered()).hasSize(2);
             assertThat(alpn.offered().get(1)).doesNotContain("h2");
         }

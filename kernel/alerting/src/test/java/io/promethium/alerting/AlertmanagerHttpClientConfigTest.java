@@ -60,7 +60,7 @@ class AlertmanagerHttpClientConfigTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/api/v2/alerts", this::alerts);
         server.createContext("/old/api/v2/alerts", exchange -> {

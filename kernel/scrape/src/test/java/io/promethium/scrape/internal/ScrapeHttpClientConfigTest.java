@@ -62,7 +62,7 @@ class ScrapeHttpClientConfigTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/metrics", this::metrics);
         server.createContext("/moved", exchange -> {

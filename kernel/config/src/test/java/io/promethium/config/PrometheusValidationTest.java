@@ -164,6 +164,15 @@ class PrometheusValidationTest {
                 .hasMessage(file + ":3:10: invalid UTF-8 (byte 0xff)");
     }
 
+    @Test
+    void aBinaryScalarThatIsNotUtf8IsNotAValidLabelValue() throws Exception {
+        // Prometheus's config/testdata/labelvalue.bad.yml: "\xff" is not a valid label value.
+        assertRejected("global:\n  external_labels:\n    name: !!binary \"/w==\"\n", "3:5",
+                "\"name\" has a value that is not valid UTF-8");
+        assertThat(parse("global:\n  external_labels:\n    name: !!binary \"aGk=\"\n").global().externalLabels().get("name"))
+                .as("valid UTF-8 bytes are the value").isEqualTo("hi");
+    }
+
     // --- remote_write / remote_read ---
 
     @Test

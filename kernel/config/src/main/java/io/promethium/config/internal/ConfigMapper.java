@@ -305,7 +305,7 @@ public final class ConfigMapper {
                 }
                 PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
                 pluginKeys.validateDiscovery(type, config);
-                secretNodes.addAll(LocatedBlocks.secrets(mapping, pluginKeys.discoverySecrets(type)));
+                secretNodes.addAll(YamlWriter.scalarsAt(mapping, pluginKeys.discoverySecrets(type)));
                 result.add(config);
             }
         }

@@ -146,6 +146,36 @@ class DispatchTest {
         assertThat(Duration.between(sent, got.get(2).at())).as("a new group waits group_wait again").isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
 
+    /** Alertmanager's self-metrics by name, with what the path above did to them. */
+    @Test
+    void selfMetricsHaveAlertmanagersNamesAndCountTheWork() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Instant now = Instant.now();
+        rt.silences().upsert(new Silence("", List.of(Matcher.equal("alertname", "Quiet")), now, now.plusSeconds(60), now, "me", "test"), now);
+        recorder.on("/hook", r -> RecordingHttpServer.Response.status(400));
+        rt.receive(List.of(firing("alertname", "Metrics")));
+        recorder.await(1, Duration.ofSeconds(5));
+        Thread.sleep(300);
+        java.util.Map<String, Double> samples = new java.util.LinkedHashMap<>();
+        rt.collect(new io.promethium.api.collect.MetricWriter() {
+            @Override
+            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                samples.put(name + (labels.size() == 0 ? "" : labels.toString()), value);
+            }
+        });
+        assertThat(samples).containsEntry("alertmanager_notifications_total{integration=\"webhook\"}", 1.0)
+                .containsEntry("alertmanager_notifications_failed_total{integration=\"webhook\"}", 1.0)
+                .containsEntry("alertmanager_alerts{state=\"active\"}", 1.0)
+                .containsEntry("alertmanager_silences{state=\"active\"}", 1.0)
+                .containsEntry("alertmanager_dispatcher_aggregation_groups", 1.0)
+                .containsEntry("alertmanager_config_last_reload_successful", 1.0);
+        assertThat(samples.keySet()).anyMatch(k -> k.startsWith("alertmanager_notification_latency_seconds_bucket"));
+    }
+
     @Test
     void silencedAndInhibitedAlertsAreNotSent() throws Exception {
         AlertmanagerRuntime rt = runtime("");

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.api.testing.UnsupportedHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -24,9 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,25 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmailNotifierTest {
 
-    /** The plugin-context part of the notifier context (metrics, HTTP clients, threads) for tests. */
-    private static final io.promethium.api.testing.TestPluginContext PLUGIN =
-            new io.promethium.api.testing.TestPluginContext(java.nio.file.Path.of("."), "test");
-
     private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
 
     @TempDir
     Path dir;
     private GreenMail mail;
-    private Map<String, Object> globals = new HashMap<>();
+    private TestNotifierContext context;
 
     @BeforeEach
     void start() {
+        context = new TestNotifierContext(dir, "team", new UnsupportedHttpClientFactory(), TEMPLATES);
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         mail.start();
     }
 
     @AfterEach
     void stop() {
+        context.close();
         mail.stop();
     }
 
@@ -60,65 +55,8 @@ class EmailNotifierTest {
         return "127.0.0.1:" + mail.getSmtp().getPort();
     }
 
-    private NotifierContext context() {
-        return new NotifierContext() {
-            @Override
-            public String receiver() {
-                return "team";
-            }
-
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Map<String, Object> globals() {
-                return globals;
-            }
-
-            @Override
-            public TemplateRenderer templates() {
-                return TEMPLATES;
-            }
-
-            @Override
-            public boolean sendResolved() {
-                return false;
-            }
-
-            @Override
-            public Logger logger() {
-                return Logger.getLogger("test");
-            }
-
-            @Override
-            public String owner() {
-                return receiver();
-            }
-
-            @Override
-            public io.promethium.api.plugin.MetricsRegistrar metrics() {
-                return PLUGIN.metrics();
-            }
-
-            @Override
-            public io.promethium.api.http.HttpClientFactory httpClients() {
-                return PLUGIN.httpClients();
-            }
-
-            @Override
-            public java.util.concurrent.ThreadFactory threads() {
-                return PLUGIN.threads();
-            }
-        };
-    }
-
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("email_configs", values, "am.yml:7:9");
-        EmailNotifierFactory f = new EmailNotifierFactory();
-        f.validate(config, context());
-        return f.create(config, context());
+        return context.notifier(new EmailNotifierFactory(), values, "am.yml:7:9");
     }
 
     private Map<String, Object> base() {
@@ -130,12 +68,19 @@ class EmailNotifierTest {
         return m;
     }
 
+    /** GreenMail requires alice's password; the block logs in as alice with {@code password} through {@code port}. */
+    private Map<String, Object> loginAsAlice(int port, String password) {
+        mail.getUserManager().setAuthRequired(true);
+        mail.setUser("oncall@example.org", "alice", "s3cret");
+        Map<String, Object> c = base();
+        c.put("smarthost", "127.0.0.1:" + port);
+        c.put("auth_username", "alice");
+        c.put("auth_password", password);
+        return c;
+    }
+
     private static Notification notification() {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
-        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(false);
     }
 
     private static Instant soon() {
@@ -187,10 +132,8 @@ class EmailNotifierTest {
 
     @Test
     void globalSmtpDefaultsApplyWhenTheBlockLeavesThemOut() throws Exception {
-        globals.put("smtp_smarthost", smarthost());
-        globals.put("smtp_from", "global@example.org");
-        globals.put("smtp_require_tls", false);
-        globals.put("smtp_hello", "promethium.test");
+        context.global("smtp_smarthost", smarthost()).global("smtp_from", "global@example.org")
+                .global("smtp_require_tls", false).global("smtp_hello", "promethium.test");
         notifier(Map.of("to", "a@example.org, b@example.org")).send(notification(), soon());
         MimeMessage m = mail.getReceivedMessages()[0];
         assertThat(m.getHeader("From", null)).isEqualTo("global@example.org");
@@ -210,12 +153,92 @@ class EmailNotifierTest {
     }
 
     @Test
+    void loginMechanismLogsInWhenTheServerOffersOnlyLogin() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "LOGIN")) {
+            Map<String, Object> c = loginAsAlice(relay.port(), "s3cret");
+            notifier(c).send(notification(), soon());
+            assertThat(relay.clientLines()).anyMatch(l -> l.equals("AUTH LOGIN") || l.startsWith("AUTH LOGIN "))
+                    .noneMatch(l -> l.startsWith("AUTH PLAIN"));
+        }
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void loginMechanismWithAWrongPasswordIsRefusedByGreenMailAndNotRetried() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "LOGIN")) {
+            Map<String, Object> c = loginAsAlice(relay.port(), "wrong");
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("authentication");
+        }
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    /**
+     * Port 465 means TLS from the first byte (SMTPS), as Alertmanager decides it: GreenMail's SMTPS
+     * server on 127.0.0.1:465 accepts the mail, and its self-signed certificate is refused unless
+     * the block trusts it.
+     */
+    @Test
+    void port465SpeaksTlsFromTheFirstByte() throws Exception {
+        try (ServerSocket probe = new ServerSocket(465, 1, InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot listen on 127.0.0.1:465 (" + e.getMessage()
+                    + "): needs root or net.ipv4.ip_unprivileged_port_start <= 465");
+        }
+        GreenMail smtps = new GreenMail(new ServerSetup(465, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        smtps.start();
+        try {
+            smtps.getUserManager().setAuthRequired(true);
+            smtps.setUser("oncall@example.org", "alice", "s3cret");
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:465");
+            c.put("require_tls", true);
+            c.put("auth_username", "alice");
+            c.put("auth_password", "s3cret");
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .as("GreenMail's certificate is not trusted by default")
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            c.put("tls_config", Map.of("insecure_skip_verify", true));
+            notifier(c).send(notification(), soon());
+            assertThat(smtps.getReceivedMessages()).hasSize(1);
+            assertThat(smtps.getReceivedMessages()[0].getSubject()).startsWith("[FIRING:1] DiskFull");
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
+    void serverThatRefusesTheSenderWith5xxIsNotRetried() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try (Socket client = s.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                    var out = client.getOutputStream();
+                    out.write("220 refuse.test ESMTP\r\n".getBytes());
+                    in.readLine(); // EHLO
+                    out.write("250 refuse.test\r\n".getBytes());
+                    in.readLine(); // MAIL FROM
+                    out.write("550 5.7.1 sender rejected\r\n".getBytes());
+                    in.readLine(); // RSET or QUIT
+                    out.write("221 bye\r\n".getBytes());
+                } catch (Exception ignored) {
+                    // the test asserts the client's view
+                }
+            });
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + s.getLocalPort());
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("sender rejected");
+            t.join(5000);
+        }
+    }
+
+    @Test
     void wrongPasswordIsAnErrorNotRetried() throws Exception {
-        mail.getUserManager().setAuthRequired(true);
-        mail.setUser("oncall@example.org", "alice", "s3cret");
-        Map<String, Object> c = base();
-        c.put("auth_username", "alice");
-        c.put("auth_password", "wrong");
+        Map<String, Object> c = loginAsAlice(mail.getSmtp().getPort(), "wrong");
         assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
                 .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("authentication");

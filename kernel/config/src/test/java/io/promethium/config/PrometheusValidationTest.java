@@ -314,6 +314,20 @@ class PrometheusValidationTest {
     }
 
     @Test
+    void oauth2WithBasicAuthOrAConflictingSecretIsAnErrorAtTheKey() {
+        assertRejected(scrape("basic_auth:\n  username: u\noauth2:\n  client_id: i\n  token_url: http://t/"), "5:5",
+                "at most one of basic_auth, oauth2 & authorization must be configured");
+        assertRejected(scrape("oauth2:\n  client_id: i\n  token_url: http://t/\n  client_secret: s\n  client_secret_file: f"), "7:7",
+                "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured");
+    }
+
+    @Test
+    void alertmanagerClientsFollowTheSameRulesAsScrapes() {
+        assertRejected("alerting:\n  alertmanagers:\n    - bearer_token: a\n      bearer_token_file: f\n", "4:7",
+                "at most one of bearer_token & bearer_token_file must be configured");
+    }
+
+    @Test
     void passwordWithPasswordFileIsAnError() {
         assertRejected(scrape("basic_auth:\n  username: u\n  password: p\n  password_file: f"), "6:7",
                 "at most one of basic_auth password, password_file & password_ref must be configured");

@@ -521,7 +521,8 @@ public final class AlertmanagerConfigLoader {
     /**
      * A context for validation and for building notifiers; the logger is named for the receiver.
      * The plugin context (metrics, HTTP clients applying {@code http_config}, threads) is the
-     * kernel's, with a registry of its own until the runtime hands in the server's.
+     * server's when the runtime builds notifiers (their metrics show on {@code /metrics}); the
+     * five-argument form, for validation, has a registry of its own.
      */
     public record StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
                                         io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved,

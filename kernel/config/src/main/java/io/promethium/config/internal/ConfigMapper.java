@@ -256,8 +256,7 @@ public final class ConfigMapper {
 
     /** The {@code http_client_config} fields of a section, parsed by the one parser plugins use too. */
     private HttpClientConfig httpClient(Fields f) throws ConfigException {
-        // Prometheus's conflicting-credential rules first, with their messages and key locations.
-        CredentialRules.check(f);
+        // One parser for core sections and plugins: Prometheus's rules and messages, each error at its key.
         PluginConfig block = LocatedBlocks.of(f.context(), f.mapping(), HttpClientFactory.FIELDS);
         f.accept(HttpClientFactory.FIELDS.toArray(String[]::new));
         return HttpClientConfigParser.parse(block);

@@ -132,8 +132,8 @@ class NodeExporterIT {
         MemoryStorage storage = new MemoryStorage();
         ScrapeLoop loop = new ScrapeLoop(target,
                 new LoopSettings.Base(config, Relabeler.NONE, null).forTarget(config.scrapeInterval(), config.scrapeTimeout()),
-                Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(), 0,
-                        config.httpClient(), null, ExpositionFormats.acceptHeader(config.scrapeProtocols()), true),
+                new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(), 0,
+                        ExpositionFormats.acceptHeader(config.scrapeProtocols()), true),
                 () -> storage, new ScrapeMetrics(), null);
         Labels scraped = target.publicLabels().toBuilder().set("__name__", "scrape_samples_scraped").build();
 
@@ -179,8 +179,8 @@ class NodeExporterIT {
         MemoryStorage storage = new MemoryStorage();
         ScrapeLoop loop = new ScrapeLoop(target,
                 new LoopSettings.Base(config, Relabeler.NONE, null).forTarget(config.scrapeInterval(), config.scrapeTimeout()),
-                Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(), 0,
-                        config.httpClient(), null, ExpositionFormats.acceptHeader(config.scrapeProtocols()), true),
+                new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(), 0,
+                        ExpositionFormats.acceptHeader(config.scrapeProtocols()), true),
                 () -> storage, new ScrapeMetrics(), null);
         loop.scrapeOnce(15_000);
         assertThat(loop.info().lastError()).isEmpty();

@@ -376,6 +376,29 @@ class EmailNotifierTest {
     }
 
     @Test
+    void port465PresentsTheClientCertificateFromTheFirstByte() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        writeClientCertificate(certs);
+        ScriptedSmtpServer smtp;
+        try {
+            smtp = new ScriptedSmtpServer("tanstaaftanstaaf", mutualTlsServer(certs), true, 465, true);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot listen on 127.0.0.1:465 (" + e.getMessage()
+                    + "): needs root or net.ipv4.ip_unprivileged_port_start <= 465");
+            return;
+        }
+        try (smtp) {
+            Map<String, Object> c = startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert_file", "client.pem", "key_file", "client.key",
+                    "server_name", "localhost"));
+            c.put("require_tls", false); // port 465 speaks TLS whatever require_tls says, as Alertmanager
+            notifier(c).send(notification(), soon());
+            assertThat(smtp.clientCertificate).isEqualTo("CN=localhost");
+            assertThat(smtp.ehlo).containsExactly("localhost");
+            assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
+        }
+    }
+
+    @Test
     void startTlsWithAnUntrustedCertificateFailsWithoutSending() throws Exception {
         try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("s")) {
             Map<String, Object> c = base();

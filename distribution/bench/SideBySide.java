@@ -47,8 +47,9 @@ public final class SideBySide {
     }
 
     /** What was measured of one server. */
-    record Figures(double cpuSeconds, double samples, double series, long peakRssBytes, long walBytes,
-                   Map<String, Double> queryMillis, double replaySeconds) {
+    record Figures(double cpuSeconds, double samples, double series, long peakRssBytes, long walBytes, double walBytesPerSample,
+                   long peakRssAfterQueries, Map<String, Double> coldQueryMillis, Map<String, Double> queryMillis, Map<String, Double> queryCpuMicros,
+                   double replaySeconds) {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -92,17 +93,35 @@ public final class SideBySide {
             sleep(o.window());
             System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the window's start: %s, at its end: %s (2 cores shared)%n",
                     loadBefore, loadAverage());
+            // Ingestion figures of every server first, at the same moment, before any query runs
+            // (queries allocate and take time, which would blur the later servers' figures).
+            Map<String, double[]> ingest = new LinkedHashMap<>();
             for (Server s : servers) {
                 double cpu = cpuSeconds(s.process().pid()) - before.get(s.name())[0];
-                double samples = samples(s) - before.get(s.name())[1];
-                double series = query1(s, "count({__name__=~\".+\"})");
-                Map<String, Double> latencies = new LinkedHashMap<>();
-                for (String q : QUERIES) {
-                    latencies.put(q, medianQueryMillis(s, q, o.queryRepeats()));
-                }
-                long rss = peakRss(s.process().pid());
+                double total = samples(s);
+                double samples = total - before.get(s.name())[1];
                 long wal = s.data() == null ? -1 : size(s.data().resolve("wal"));
-                figures.put(s.name(), new Figures(cpu, samples, series, rss, wal, latencies, Double.NaN));
+                ingest.put(s.name(), new double[] {cpu, samples, peakRss(s.process().pid()), wal, wal < 0 ? Double.NaN : wal / total});
+            }
+            for (Server s : servers) {
+                double[] in = ingest.get(s.name());
+                double series = query1(s, "count({__name__=~\".+\"})");
+                Map<String, Double> cold = new LinkedHashMap<>();
+                Map<String, Double> latencies = new LinkedHashMap<>();
+                Map<String, Double> cpuPerQuery = new LinkedHashMap<>();
+                // The server's CPU while answering, less what ingestion used meanwhile (its rate in
+                // the window): unlike latency this hardly depends on how loaded the machine is.
+                double ingestCpuPerSecond = in[0] / o.window().toSeconds();
+                for (String q : QUERIES) {
+                    // First as a dashboard's first look finds it, then warm: a JVM compiles the
+                    // query path only after a few thousand requests (Go's code is compiled ahead).
+                    cold.put(q, medianQueryMillis(s, q, o.queryRepeats()));
+                    warmUp(s, q);
+                    latencies.put(q, medianQueryMillis(s, q, o.queryRepeats()));
+                    cpuPerQuery.put(q, queryCpuMicros(s, q, ingestCpuPerSecond));
+                }
+                figures.put(s.name(), new Figures(in[0], in[1], series, (long) in[2], (long) in[3], in[4], peakRss(s.process().pid()),
+                        cold, latencies, cpuPerQuery, Double.NaN));
             }
             // WAL replay: stop hard (as a crash would) and time the restart to ready.
             for (int i = 0; i < servers.size(); i++) {
@@ -118,7 +137,7 @@ public final class SideBySide {
                 double replay = (System.nanoTime() - t0) / 1e9;
                 Figures f = figures.get(s.name());
                 figures.put(s.name(), new Figures(f.cpuSeconds(), f.samples(), f.series(), f.peakRssBytes(), f.walBytes(),
-                        f.queryMillis(), replay));
+                        f.walBytesPerSample(), f.peakRssAfterQueries(), f.coldQueryMillis(), f.queryMillis(), f.queryCpuMicros(), replay));
             }
         } finally {
             for (Server s : servers) {
@@ -363,6 +382,33 @@ public final class SideBySide {
         return ms[repeats / 2];
     }
 
+    /** Repeats a query until 3,000 were answered or 10 s passed. */
+    static void warmUp(Server s, String query) throws Exception {
+        String path = "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        for (int n = 0; n < 3000 && System.nanoTime() - t0 < 10_000_000_000L; n++) {
+            get(s, path);
+        }
+    }
+
+    /**
+     * Server CPU per query: up to 400 queries in a row (at most 5 s; /proc counts in 10 ms ticks,
+     * hence many), less ingestion's CPU rate times the time taken.
+     */
+    static double queryCpuMicros(Server s, String query, double ingestCpuPerSecond) throws Exception {
+        String path = "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        double cpu0 = cpuSeconds(s.process().pid());
+        long t0 = System.nanoTime();
+        int n = 0;
+        while (n < 400 && System.nanoTime() - t0 < 5_000_000_000L) {
+            get(s, path);
+            n++;
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double used = cpuSeconds(s.process().pid()) - cpu0 - ingestCpuPerSecond * elapsed;
+        return Math.max(0, used) / n * 1e6;
+    }
+
     static HttpResponse<String> get(Server s, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -392,11 +438,20 @@ public final class SideBySide {
         row(sb, figures, names, others, ratios, "CPU per sample (µs)", f -> f.samples() > 0 ? f.cpuSeconds() / f.samples() * 1e6 : Double.NaN, "%.2f");
         row(sb, figures, names, others, ratios, "samples in window", Figures::samples, "%.0f");
         row(sb, figures, names, others, ratios, "series", Figures::series, "%.0f");
-        row(sb, figures, names, others, ratios, "peak RSS per series (B)", f -> f.series() > 0 ? f.peakRssBytes() / f.series() : Double.NaN, "%.0f");
+        row(sb, figures, names, others, ratios, "peak RSS per series, ingesting (B)", f -> f.series() > 0 ? f.peakRssBytes() / f.series() : Double.NaN, "%.0f");
+        row(sb, figures, names, others, ratios, "peak RSS per series after the queries (B)",
+                f -> f.series() > 0 ? f.peakRssAfterQueries() / f.series() : Double.NaN, "%.0f");
         row(sb, figures, names, others, ratios, "WAL (MB)", f -> f.walBytes() < 0 ? Double.NaN : f.walBytes() / 1e6, "%.1f");
+        row(sb, figures, names, others, ratios, "WAL bytes per sample appended", Figures::walBytesPerSample, "%.2f");
         row(sb, figures, names, others, ratios, "WAL replay to ready (s)", Figures::replaySeconds, "%.2f");
         for (String q : QUERIES) {
-            row(sb, figures, names, others, ratios, "`" + q + "` (ms, median)", f -> f.queryMillis().getOrDefault(q, Double.NaN), "%.2f");
+            row(sb, figures, names, others, ratios, "`" + q + "` (ms, median, first requests)", f -> f.coldQueryMillis().getOrDefault(q, Double.NaN), "%.2f");
+        }
+        for (String q : QUERIES) {
+            row(sb, figures, names, others, ratios, "`" + q + "` (ms, median, warm)", f -> f.queryMillis().getOrDefault(q, Double.NaN), "%.2f");
+        }
+        for (String q : QUERIES) {
+            row(sb, figures, names, others, ratios, "`" + q + "` (server CPU µs per query)", f -> f.queryCpuMicros().getOrDefault(q, Double.NaN), "%.0f");
         }
         System.out.println(sb);
     }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Promethium's remote write and remote read against real engines on loopback: the Debian
  * Prometheus (as a remote write receiver and a remote read endpoint) and VictoriaMetrics
- * single-node. One Promethium scrapes a target and writes to both; a Promethium agent writes to
+ * single-node. One Promethium scrapes a target and writes to both (exemplars too, to Prometheus with
+ * its exemplar storage on); a Promethium agent writes to
  * VictoriaMetrics through an outage of {@code promethium.it.outage.seconds} (20 s here; the
  * soak command in plugins-storage/remote/README.md runs 120 s) and nothing is lost or doubled.
  */
@@ -41,6 +42,7 @@ class RemotePeersIT {
     private static HttpServer target;
     private static final AtomicLong scrapesA = new AtomicLong();
     private static final AtomicLong scrapesB = new AtomicLong();
+    private static final AtomicLong scrapesEx = new AtomicLong();
     private static final AtomicBoolean goneA = new AtomicBoolean();
     private static final AtomicBoolean downB = new AtomicBoolean();
     private static PrometheusProcess prometheus;
@@ -61,6 +63,7 @@ class RemotePeersIT {
             }
             page(exchange, scrapesB.incrementAndGet(), true);
         });
+        target.createContext("/ex", RemotePeersIT::exemplarPage);
         target.start();
         prometheus = PrometheusProcess.start("""
                 global:
@@ -68,34 +71,40 @@ class RemotePeersIT {
                 scrape_configs:
                   - job_name: prom
                     static_configs: [{targets: ['127.0.0.1:PROMETHEUS_PORT']}]
-                """, "--web.enable-remote-write-receiver");
+                """, "--web.enable-remote-write-receiver", "--enable-feature=exemplar-storage");
         vm = VictoriaMetricsProcess.start();
         promethium = ServerProcess.prepare().config("""
                 global:
                   scrape_interval: 1s
                   external_labels: {replica: a}
+                storage:
+                  exemplars: {max_exemplars: 1000}
                 scrape_configs:
                   - job_name: a
                     metrics_path: /a
-                    static_configs: [{targets: ['127.0.0.1:%d']}]
+                    static_configs: [{targets: ['127.0.0.1:%1$d']}]
+                  - job_name: ex
+                    metrics_path: /ex
+                    static_configs: [{targets: ['127.0.0.1:%1$d']}]
                 remote_write:
-                  - url: http://127.0.0.1:%d/api/v1/write
+                  - url: http://127.0.0.1:%2$d/api/v1/write
                     name: prometheus
+                    send_exemplars: true
                     queue_config: {batch_send_deadline: 500ms}
-                  - url: http://127.0.0.1:%d/api/v1/write
+                  - url: http://127.0.0.1:%3$d/api/v1/write
                     name: victoria
                     queue_config: {batch_send_deadline: 500ms}
                 remote_read:
                   # What this server wrote there (external labels matched and stripped): merges with local series.
-                  - url: http://127.0.0.1:%d/api/v1/read
+                  - url: http://127.0.0.1:%4$d/api/v1/read
                     read_recent: true
                   # Prometheus's own scrapes, asked only for queries naming job="prom".
-                  - url: http://127.0.0.1:%d/api/v1/read
+                  - url: http://127.0.0.1:%5$d/api/v1/read
                     read_recent: true
                     required_matchers: {job: prom}
                     filter_external_labels: false
                 """.formatted(target.getAddress().getPort(), prometheus.port, vm.port, prometheus.port, prometheus.port))
-                .start().awaitReady();
+                .start("--enable-feature=exemplar-storage").awaitReady();
     }
 
     @AfterAll
@@ -116,6 +125,18 @@ class RemotePeersIT {
                 + (withGone ? "# TYPE it_gone gauge\nit_gone 1\n" : "");
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+        exchange.sendResponseHeaders(200, b.length);
+        exchange.getResponseBody().write(b);
+        exchange.close();
+    }
+
+    /** An OpenMetrics page whose counter carries an exemplar with a new trace id at every scrape. */
+    private static void exemplarPage(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        long n = scrapesEx.incrementAndGet();
+        String body = "# TYPE it_requests counter\n# HELP it_requests Requests.\nit_requests_total " + n
+                + " # {trace_id=\"trace-" + n + "\"} 0.25 " + System.currentTimeMillis() / 1000.0 + "\n# EOF\n";
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/openmetrics-text; version=1.0.0; charset=utf-8");
         exchange.sendResponseHeaders(200, b.length);
         exchange.getResponseBody().write(b);
         exchange.close();
@@ -220,11 +241,35 @@ class RemotePeersIT {
                 "local samples of job a 3 s back");
         long at = System.currentTimeMillis() - 3000;
         // job a is both local and (remote-written, with replica="a") in Prometheus: merged into one series, not two.
-        Map<String, String> up = series(query(promethium.uri(""), "count by (job) (up)", at));
+        // (Job ex, the exemplar page, is left out: this checks the merge of job a.)
+        Map<String, String> up = series(query(promethium.uri(""), "count by (job) (up{job!=\"ex\"})", at));
         assertThat(up).containsOnlyKeys("{job=a}");
         assertThat(up.get("{job=a}")).endsWith(",\"1\"]");
         assertThat(series(query(promethium.uri(""), "up{job=\"prom\"}[10s]", at)))
                 .isEqualTo(series(query(base(prometheus.port), "up{job=\"prom\"}[10s]", at)));
+    }
+
+    @Test
+    void exemplarsArriveInPrometheusWithTheirSeries() {
+        String[] found = {""};
+        await(Duration.ofSeconds(60), () -> {
+            long now = System.currentTimeMillis() / 1000;
+            String uri = base(prometheus.port) + "/api/v1/query_exemplars?query=" + URLEncoder.encode("it_requests_total", StandardCharsets.UTF_8)
+                    + "&start=" + (now - 120) + "&end=" + (now + 5);
+            try {
+                JsonNode data = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(uri)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).at("/data");
+                found[0] = data.toString();
+                return data.size() == 1 && data.get(0).at("/exemplars").size() >= 3;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, "exemplars in Prometheus");
+        assertThat(found[0]).contains("\"job\":\"ex\"").contains("\"replica\":\"a\"").containsPattern("\"trace_id\":\"trace-[0-9]+\"")
+                .contains("\"value\":\"0.25\"");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.promethium.api.notify;
 
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
 import io.promethium.api.plugin.PluginContext;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,4 +39,27 @@ public interface NotifierContext extends PluginContext {
 
     /** A logger named for the notifier type and receiver. */
     Logger logger();
+
+    /**
+     * The {@code http_config} a notifier of {@code block} uses, as Alertmanager chooses it: the
+     * block's own when it has one, else the {@code global} {@code http_config} (a default taken
+     * whole, not merged field by field), else an empty block. Validate it with
+     * {@code httpClients().validate(...)} and build the client with
+     * {@code httpClients().create(httpConfig(block), configDirectory())}.
+     *
+     * @throws ConfigException when {@code http_config} is not a mapping
+     * @since 1.2
+     */
+    default PluginConfig httpConfig(PluginConfig block) throws ConfigException {
+        PluginConfig own = block.block("http_config");
+        if (own != null) {
+            return own;
+        }
+        if (globals().get("http_config") instanceof Map<?, ?> global) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) global;
+            return new PluginConfig("global.http_config", values, "global.http_config");
+        }
+        return new PluginConfig(block.key() + ".http_config", Map.of(), block.location());
+    }
 }

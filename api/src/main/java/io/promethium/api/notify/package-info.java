@@ -10,9 +10,12 @@
  *
  * <p>1.1.0: notifiers get a context and a deadline and may ask for a retry delay; alerts have
  * Alertmanager's fingerprint and status. (1.0.0 had no implementations.)
+ *
+ * <p>1.2.0: {@link io.promethium.api.notify.NotifierContext#httpConfig} picks a block's
+ * {@code http_config} or the global default, as Alertmanager does.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

@@ -164,6 +164,15 @@ class PrometheusValidationTest {
                 .hasMessage(file + ":3:10: invalid UTF-8 (byte 0xff)");
     }
 
+    @Test
+    void aBinaryScalarThatIsNotUtf8IsNotAValidLabelValue() throws Exception {
+        // Prometheus's config/testdata/labelvalue.bad.yml: "\xff" is not a valid label value.
+        assertRejected("global:\n  external_labels:\n    name: !!binary \"/w==\"\n", "3:5",
+                "\"name\" has a value that is not valid UTF-8");
+        assertThat(parse("global:\n  external_labels:\n    name: !!binary \"aGk=\"\n").global().externalLabels().get("name"))
+                .as("valid UTF-8 bytes are the value").isEqualTo("hi");
+    }
+
     // --- remote_write / remote_read ---
 
     @Test
@@ -302,6 +311,20 @@ class PrometheusValidationTest {
                 "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
         assertRejected(scrape("authorization:\n  credentials: c\nbearer_token_file: f"), "3:5",
                 "authorization is not compatible with bearer_token & bearer_token_file");
+    }
+
+    @Test
+    void oauth2WithBasicAuthOrAConflictingSecretIsAnErrorAtTheKey() {
+        assertRejected(scrape("basic_auth:\n  username: u\noauth2:\n  client_id: i\n  token_url: http://t/"), "5:5",
+                "at most one of basic_auth, oauth2 & authorization must be configured");
+        assertRejected(scrape("oauth2:\n  client_id: i\n  token_url: http://t/\n  client_secret: s\n  client_secret_file: f"), "7:7",
+                "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured");
+    }
+
+    @Test
+    void alertmanagerClientsFollowTheSameRulesAsScrapes() {
+        assertRejected("alerting:\n  alertmanagers:\n    - bearer_token: a\n      bearer_token_file: f\n", "4:7",
+                "at most one of bearer_token & bearer_token_file must be configured");
     }
 
     @Test

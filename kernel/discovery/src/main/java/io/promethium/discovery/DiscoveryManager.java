@@ -80,8 +80,9 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
     }
 
     @Override
-    public synchronized void apply(String consumer, Map<String, List<PluginConfig>> sets, Path configDirectory,
-                                   TargetSetListener listener) throws ConfigException {
+    public synchronized void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
+                                   Path configDirectory, TargetSetListener listener) throws ConfigException {
+        Objects.requireNonNull(staticTargets, "staticTargets is null");
         Objects.requireNonNull(listener, "listener is null");
         if (closed) {
             return;
@@ -115,7 +116,7 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
                 provider.subscribers().add(subscription);
             }
         }
-        subscription.follow(wanted, listener);
+        subscription.follow(wanted, staticTargets, listener);
         metrics.failedConfigs.set(errors.size(), consumer);
         unsubscribe(subscription, before, wanted);
         if (!errors.isEmpty()) {

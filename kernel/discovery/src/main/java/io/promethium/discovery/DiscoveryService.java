@@ -27,8 +27,21 @@ public interface DiscoveryService {
      * @param configDirectory where relative paths of the blocks resolve
      * @throws ConfigException when a plugin refused a block; every other block is applied
      */
-    void apply(String consumer, Map<String, List<PluginConfig>> sets, Path configDirectory, TargetSetListener listener)
-            throws ConfigException;
+    default void apply(String consumer, Map<String, List<PluginConfig>> sets, Path configDirectory, TargetSetListener listener)
+            throws ConfigException {
+        apply(consumer, sets, Map.of(), configDirectory, listener);
+    }
+
+    /**
+     * As {@link #apply(String, Map, Path, TargetSetListener)}, with the number of
+     * {@code static_configs} targets of each set, which the consumer handles itself: Prometheus
+     * counts them as the {@code static} provider in {@code prometheus_sd_discovered_targets}.
+     *
+     * @param staticTargets target set to its number of static targets (absent means none)
+     * @since 1.1
+     */
+    void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets, Path configDirectory,
+               TargetSetListener listener) throws ConfigException;
 
     /** Stops following anything for {@code consumer}; discoverers nobody else uses are closed. */
     void remove(String consumer);

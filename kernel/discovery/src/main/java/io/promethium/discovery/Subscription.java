@@ -27,6 +27,8 @@ final class Subscription {
     private final Condition changed = lock.newCondition();
     private final Thread sender;
     private volatile Map<String, List<Provider>> sets = Map.of();
+    /** Per target set, its static_configs targets: counted in the gauge as Prometheus's static provider. */
+    private volatile Map<String, Integer> staticTargets = Map.of();
     private volatile TargetSetListener listener;
     private boolean triggered;
     private boolean closed;
@@ -46,13 +48,14 @@ final class Subscription {
         return sets;
     }
 
-    void follow(Map<String, List<Provider>> newSets, TargetSetListener newListener) {
+    void follow(Map<String, List<Provider>> newSets, Map<String, Integer> newStaticTargets, TargetSetListener newListener) {
         for (String set : sets.keySet()) {
             if (!newSets.containsKey(set)) {
                 metrics.discoveredTargets.remove(set, consumer);
             }
         }
         this.sets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(newSets));
+        this.staticTargets = Map.copyOf(newStaticTargets);
         this.listener = newListener;
         trigger();
     }
@@ -112,7 +115,7 @@ final class Subscription {
         Map<String, List<TargetGroup>> snapshot = new LinkedHashMap<>();
         for (Map.Entry<String, List<Provider>> set : sets.entrySet()) {
             List<TargetGroup> groups = new ArrayList<>();
-            int targets = 0;
+            int targets = staticTargets.getOrDefault(set.getKey(), 0);
             for (Provider provider : set.getValue()) {
                 for (TargetGroup group : provider.groups()) {
                     groups.add(group);

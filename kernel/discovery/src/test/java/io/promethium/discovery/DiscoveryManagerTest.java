@@ -75,6 +75,24 @@ class DiscoveryManagerTest {
     }
 
     @Test
+    void staticTargetsAreCountedInDiscoveredTargetsAsPrometheusStaticProvider() throws Exception {
+        manager.addFactory(fake);
+        Map<String, List<PluginConfig>> sets = new java.util.LinkedHashMap<>();
+        sets.put("static-only", List.of());
+        sets.put("both", List.of(block("x")));
+        manager.apply("scrape", sets, Map.of("static-only", 3, "both", 2), DIR, scrape::add);
+        await(scrape, u -> u.containsKey("static-only"));
+        assertThat(metrics.value("prometheus_sd_discovered_targets", "static-only", "scrape")).isEqualTo(3);
+        assertThat(metrics.value("prometheus_sd_discovered_targets", "both", "scrape")).isEqualTo(2);
+        fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
+        await(scrape, u -> targets(u, "both") == 1);
+        assertThat(metrics.value("prometheus_sd_discovered_targets", "both", "scrape")).isEqualTo(3);
+        manager.apply("scrape", sets, Map.of("both", 2), DIR, scrape::add);
+        await(scrape, u -> true);
+        assertThat(metrics.value("prometheus_sd_discovered_targets", "static-only", "scrape")).as("a static config removed").isZero();
+    }
+
+    @Test
     void identicalBlocksShareOneDiscovererAcrossJobsAndConsumers() throws Exception {
         manager.addFactory(fake);
         manager.apply("scrape", Map.of("a", List.of(block("x")), "b", List.of(block("x"))), DIR, scrape::add);

@@ -141,6 +141,11 @@ final class Flags {
             }
             if (name.equals("enable-feature") && seen.contains(name)) {
                 value = values.get(name) + "," + value; // repeatable, as in Prometheus
+            } else if (seen.contains(name)) {
+                // As Prometheus's flag parser: a second value is an error, not a silent override.
+                throw new UsageException(name.equals("web.listen-address")
+                        ? "flag --web.listen-address given more than once: Prometheus can listen on several addresses, Promethium listens on one yet"
+                        : "flag '" + name + "' cannot be repeated");
             }
             seen.add(name);
             values.put(name, value);

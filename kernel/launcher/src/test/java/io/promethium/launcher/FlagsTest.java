@@ -49,6 +49,15 @@ class FlagsTest {
     }
 
     @Test
+    void aFlagGivenTwiceIsAnErrorAsInPrometheusExceptTheRepeatableOnes() throws Exception {
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--query.timeout=1m", "--query.timeout=2m")))
+                .hasMessageContaining("flag 'query.timeout' cannot be repeated");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--web.listen-address=:9090", "--web.listen-address=:9091")))
+                .hasMessageContaining("--web.listen-address given more than once").hasMessageContaining("one yet");
+        assertThat(Flags.parse(specs, List.of("--enable-feature=a", "--enable-feature=b")).get("enable-feature")).isEqualTo("a,b");
+    }
+
+    @Test
     void writeDocumentationPrintsEveryFlagAsAMarkdownTableAsPrometheusDoes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--write-documentation"}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));

@@ -17,6 +17,8 @@ import java.util.List;
  * @param atMillis the {@code @} timestamp in ms when {@code atKind} is {@link AtModifier#TIMESTAMP},
  *     else null
  * @param atKind the kind of {@code @} modifier
+ * @param modifier {@code anchored} or {@code smoothed} (experimental), for a range selector too
+ *     (since 1.1)
  */
 public record VectorSelector(
         String name,
@@ -24,9 +26,16 @@ public record VectorSelector(
         long offsetMillis,
         Long atMillis,
         AtModifier atKind,
-        PositionRange position) implements Expr {
+        PositionRange position,
+        SelectorModifier modifier) implements Expr {
+
+    /** A selector without anchored/smoothed modifier. */
+    public VectorSelector(String name, List<Matcher> matchers, long offsetMillis, Long atMillis, AtModifier atKind, PositionRange position) {
+        this(name, matchers, offsetMillis, atMillis, atKind, position, SelectorModifier.NONE);
+    }
 
     public VectorSelector {
+        requireNonNull(modifier, "modifier is null");
         requireNonNull(name, "name is null");
         matchers = List.copyOf(requireNonNull(matchers, "matchers is null"));
         requireNonNull(atKind, "atKind is null");
@@ -43,6 +52,11 @@ public record VectorSelector(
 
     /** This selector with other offset/@ modifiers and position. */
     public VectorSelector withModifiers(long offset, Long at, AtModifier kind, PositionRange pos) {
-        return new VectorSelector(name, matchers, offset, at, kind, pos);
+        return new VectorSelector(name, matchers, offset, at, kind, pos, modifier);
+    }
+
+    /** This selector with an anchored/smoothed modifier and position (since 1.1). */
+    public VectorSelector withModifier(SelectorModifier value, PositionRange pos) {
+        return new VectorSelector(name, matchers, offsetMillis, atMillis, atKind, pos, value);
     }
 }

@@ -14,19 +14,31 @@ import java.util.List;
 public final class PromQLParser {
 
     private final boolean experimentalFunctions;
+    private final boolean extendedRangeSelectors;
 
     /**
      * @param experimentalFunctions accept the functions and aggregations Prometheus puts behind
-     *     {@code --enable-feature=promql-experimental-functions}
+     *     {@code --enable-feature=promql-experimental-functions} (and, as before 1.1, the
+     *     {@code anchored}/{@code smoothed} modifiers)
      */
     public PromQLParser(boolean experimentalFunctions) {
+        this(experimentalFunctions, experimentalFunctions);
+    }
+
+    /**
+     * @param extendedRangeSelectors accept the {@code anchored} and {@code smoothed} selector
+     *     modifiers ({@code --enable-feature=promql-extended-range-selectors})
+     * @since 1.1
+     */
+    public PromQLParser(boolean experimentalFunctions, boolean extendedRangeSelectors) {
         this.experimentalFunctions = experimentalFunctions;
+        this.extendedRangeSelectors = extendedRangeSelectors;
     }
 
     /** Parses and type-checks an expression. */
     public Expr parse(String query) {
         java.util.Objects.requireNonNull(query, "query is null");
-        return ParseDriver.parseExpr(query, experimentalFunctions);
+        return ParseDriver.parseExpr(query, experimentalFunctions, extendedRangeSelectors);
     }
 
     /** Parses and type-checks an expression, experimental functions allowed. */

@@ -11,6 +11,7 @@ import io.promethium.promql.ast.MatrixSelector;
 import io.promethium.promql.ast.NumberLiteral;
 import io.promethium.promql.ast.ParenExpr;
 import io.promethium.promql.ast.StringLiteral;
+import io.promethium.promql.ast.SelectorModifier;
 import io.promethium.promql.ast.SubqueryExpr;
 import io.promethium.promql.ast.UnaryExpr;
 import io.promethium.promql.ast.VectorMatching;
@@ -75,12 +76,18 @@ public final class PromQLPrinter {
             case VectorSelector vs -> {
                 selector(b, vs);
                 atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis());
+                if (vs.modifier() != SelectorModifier.NONE) {
+                    b.append(' ').append(vs.modifier().keyword());
+                }
             }
             case MatrixSelector ms -> {
                 VectorSelector vs = ms.selector();
                 selector(b, vs);
                 b.append('[').append(duration(ms.rangeMillis())).append(']');
                 atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis());
+                if (vs.modifier() != SelectorModifier.NONE) {
+                    b.append(' ').append(vs.modifier().keyword());
+                }
             }
             case SubqueryExpr sq -> {
                 write(b, sq.expr());

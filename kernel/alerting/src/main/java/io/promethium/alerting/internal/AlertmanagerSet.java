@@ -4,22 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.discovery.TargetGroup;
-import io.promethium.config.tls.TlsContexts;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.AlertmanagerConfig;
-import io.promethium.config.model.HttpClientConfig;
+import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.model.StaticConfig;
 import io.promethium.config.relabel.Relabeler;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +32,10 @@ final class AlertmanagerSet {
     private final AlertmanagerConfig config;
     private final Relabeler targetRelabeler;
     private final Relabeler alertRelabeler;
-    private final HttpClient client;
-    private final String authorization;
+    /** The kernel's one http_client_config implementation: TLS, proxy, redirects, HTTP/2, credentials, http_headers. */
+    private static final KernelHttpClientFactory HTTP_CLIENTS = new KernelHttpClientFactory();
+
+    private final ConfiguredHttpClient client;
     private final Map<String, List<TargetGroup>> discovered = new LinkedHashMap<>();
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AlertmanagerSet.class.getName());
 
@@ -49,19 +47,7 @@ final class AlertmanagerSet {
         this.config = requireNonNull(config, "config is null");
         this.targetRelabeler = new Relabeler(config.relabelConfigs());
         this.alertRelabeler = new Relabeler(config.alertRelabelConfigs());
-        HttpClientConfig http = config.httpClient();
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(config.timeout())
-                .followRedirects(http.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-                .version(http.enableHttp2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
-        if (http.tls() != null) {
-            b.sslContext(TlsContexts.client(http.tls(), baseDir));
-        }
-        if (!http.proxyUrl().isEmpty()) {
-            b.proxy(proxy(http.proxyUrl()));
-        }
-        this.client = b.build();
-        this.authorization = authorization(http, baseDir);
+        this.client = HTTP_CLIENTS.create(config.httpClient(), baseDir);
         List<TargetGroup> statics = new ArrayList<>();
         int i = 0;
         for (StaticConfig sc : config.staticConfigs()) {
@@ -85,48 +71,6 @@ final class AlertmanagerSet {
 
     Relabeler alertRelabeler() {
         return alertRelabeler;
-    }
-
-    private static String authorization(HttpClientConfig http, Path baseDir) throws ConfigException {
-        try {
-            if (http.basicAuth() != null) {
-                String password = http.basicAuth().password();
-                if (!http.basicAuth().passwordFile().isEmpty()) {
-                    password = Files.readString(resolve(baseDir, http.basicAuth().passwordFile())).strip();
-                }
-                String token = http.basicAuth().username() + ":" + password;
-                return "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
-            }
-            if (http.authorization() != null) {
-                String credentials = http.authorization().credentials();
-                if (!http.authorization().credentialsFile().isEmpty()) {
-                    credentials = Files.readString(resolve(baseDir, http.authorization().credentialsFile())).strip();
-                }
-                return http.authorization().type() + " " + credentials;
-            }
-            return null;
-        } catch (IOException e) {
-            throw new ConfigException("alertmanager " + "credentials: cannot read " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code proxy_url}: an HTTP proxy as {@code http://host:port}. */
-    static java.net.ProxySelector proxy(String url) throws ConfigException {
-        try {
-            URI u = URI.create(url);
-            if (u.getHost() == null || !"http".equals(u.getScheme())) {
-                throw new ConfigException("proxy_url must be http://host:port, found \"" + url + "\"");
-            }
-            int port = u.getPort() < 0 ? 80 : u.getPort();
-            return java.net.ProxySelector.of(new java.net.InetSocketAddress(u.getHost(), port));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("proxy_url is not a URL: \"" + url + "\"", e);
-        }
-    }
-
-    private static Path resolve(Path baseDir, String file) {
-        Path p = Path.of(file);
-        return baseDir == null || p.isAbsolute() ? p : baseDir.resolve(p);
     }
 
     /** Replaces every discovered group (the discovery manager sends the whole set each time). */
@@ -219,10 +163,6 @@ final class AlertmanagerSet {
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Promethium")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        config.httpClient().headers().forEach(rb::header);
-        if (authorization != null) {
-            rb.header("Authorization", authorization);
-        }
         long start = System.nanoTime();
         try {
             HttpResponse<Void> response = client.send(rb.build(), HttpResponse.BodyHandlers.discarding());
@@ -246,7 +186,17 @@ final class AlertmanagerSet {
     }
 
     void close() {
-        // shutdown() lets in-flight posts finish without making the caller wait for them.
-        client.shutdown();
+        // shutdown() lets in-flight posts finish without making the caller wait for them; the
+        // credentials (an OAuth2 token client) are released once they have.
+        java.net.http.HttpClient transport = client.transport();
+        transport.shutdown();
+        Thread.ofVirtual().name("alertmanager-client-close-" + name).start(() -> {
+            try {
+                transport.awaitTermination(config.timeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            client.close();
+        });
     }
 }

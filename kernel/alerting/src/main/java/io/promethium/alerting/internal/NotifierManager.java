@@ -141,11 +141,13 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
         Path baseDir = config.file() == null ? Path.of("").toAbsolutePath() : config.file().toAbsolutePath().getParent();
         List<AlertmanagerSet> fresh = new ArrayList<>();
         Map<String, List<PluginConfig>> discoverySets = new LinkedHashMap<>();
+        Map<String, Integer> staticTargets = new LinkedHashMap<>();
         for (int i = 0; i < alerting.alertmanagers().size(); i++) {
             AlertmanagerConfig am = alerting.alertmanagers().get(i);
             AlertmanagerSet set = new AlertmanagerSet("config-" + i, am, baseDir);
             fresh.add(set);
             discoverySets.put(set.name(), am.discoveryConfigs());
+            staticTargets.put(set.name(), io.promethium.config.model.StaticConfig.targetCount(am.staticConfigs()));
         }
         ConfigException discoveryError = null;
         synchronized (configLock) {
@@ -166,7 +168,7 @@ public final class NotifierManager implements AlertSender, AlertmanagerTargets {
             }
         }
         try {
-            discovery.apply(CONSUMER, discoverySets, baseDir, this::discovered);
+            discovery.apply(CONSUMER, discoverySets, staticTargets, baseDir, this::discovered);
         } catch (ConfigException e) {
             discoveryError = e;
         }

@@ -532,7 +532,7 @@ public final class AlertmanagerApi implements HttpRoutes {
         cluster.put("status", "disabled");
         cluster.putArray("peers");
         AlertmanagerRuntime.Active a = am.active();
-        out.putObject("config").put("original", a == null ? "" : a.config().source());
+        out.putObject("config").put("original", a == null ? "" : a.config().shown());
         out.put("uptime", time(started));
         ObjectNode v = out.putObject("versionInfo");
         v.put("branch", "promethium");

@@ -9,6 +9,7 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.config.yaml.Location;
 import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
+import io.promethium.config.yaml.YamlWriter;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,13 @@ public final class AlertmanagerConfigLoader {
             "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url",
             "webex_api_url");
 
+    /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
+    static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",
+            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "http_config.tls_config.key");
+
+    /** Secrets of every integration block besides the ones its plugin declares (http_config's are masked by key). */
+    static final Set<String> BLOCK_SECRETS = Set.of("http_config.tls_config.key", "tls_config.key");
+
     /** Integrations Alertmanager knows; without a plugin for one, the error says so. */
     static final Set<String> KNOWN_INTEGRATIONS = Set.of("email", "pagerduty", "slack", "webhook", "opsgenie", "wechat",
             "pushover", "victorops", "sns", "telegram", "webex", "discord", "msteams");
@@ -89,6 +97,10 @@ public final class AlertmanagerConfigLoader {
 
     public AlertmanagerConfig parse(Path file, String text) throws ConfigException {
         YamlNode root = reader.read(file.toString(), text);
+        Set<YamlNode> secrets = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (root instanceof YamlNode.Mapping m && m.get("global") != null) {
+            secrets.addAll(YamlWriter.scalarsAt(m.get("global"), GLOBAL_SECRETS));
+        }
         Block top = Block.of(root, "config.Config");
         Path dir = file.toAbsolutePath().getParent();
 
@@ -107,6 +119,16 @@ public final class AlertmanagerConfigLoader {
                 resolveTimeout = io.promethium.api.config.Durations.parse(String.valueOf(rt));
             } catch (IllegalArgumentException ex) {
                 throw Block.error(g.at("resolve_timeout"), "resolve_timeout: not a valid duration string: \"" + rt + "\"");
+            }
+            if (globals.get("http_config") != null) {
+                // The default of every HTTP notifier's http_config: checked here, where its location is known.
+                if (!(globals.get("http_config") instanceof Map<?, ?> http)) {
+                    throw Block.error(g.at("http_config"), "http_config: expected a mapping");
+                }
+                @SuppressWarnings("unchecked")
+                PluginConfig block = new PluginConfig("global.http_config", (Map<String, Object>) http, g.at("http_config").toString());
+                block.requireOnly(io.promethium.api.http.HttpClientFactory.FIELDS);
+                new io.promethium.config.http.KernelHttpClientFactory().validate(block);
             }
             if (globals.containsKey("slack_api_url") && globals.containsKey("slack_api_url_file")) {
                 throw Block.error(g.location(), "at most one of slack_api_url & slack_api_url_file must be configured");
@@ -141,7 +163,7 @@ public final class AlertmanagerConfigLoader {
         List<ReceiverConfig> receivers = new ArrayList<>();
         Set<String> receiverNames = new HashSet<>();
         for (YamlNode item : top.list("receivers")) {
-            ReceiverConfig r = receiver(item, dir, globals, renderer);
+            ReceiverConfig r = receiver(item, dir, globals, renderer, secrets);
             if (!receiverNames.add(r.name())) {
                 throw Block.error(item.location(), "notification config name \"" + r.name() + "\" is not unique");
             }
@@ -177,7 +199,7 @@ public final class AlertmanagerConfigLoader {
         checkReferences(route, receiverNames, intervals.keySet());
         top.finish();
         return new AlertmanagerConfig(file, resolveTimeout, globals, route, inhibitRules, receivers, templates,
-                templateFiles, intervals, text);
+                templateFiles, intervals, text, YamlWriter.redacted(root, secrets).stripLeading());
     }
 
     private static List<Path> glob(Path dir, String pattern, Location at) throws ConfigException {
@@ -343,8 +365,8 @@ public final class AlertmanagerConfigLoader {
         return new InhibitRule(source, target, equal);
     }
 
-    private ReceiverConfig receiver(YamlNode node, Path dir, Map<String, Object> globals, NotificationTemplates renderer)
-            throws ConfigException {
+    private ReceiverConfig receiver(YamlNode node, Path dir, Map<String, Object> globals, NotificationTemplates renderer,
+                                    Set<YamlNode> secrets) throws ConfigException {
         Block b = Block.of(node, "config.Receiver");
         String name = b.string("name", "");
         if (name == null || name.isEmpty()) {
@@ -366,6 +388,9 @@ public final class AlertmanagerConfigLoader {
                 if (!(item instanceof YamlNode.Mapping m)) {
                     throw Block.error(item.location(), e.key() + ": expected a mapping, got " + YamlNode.kind(item));
                 }
+                Set<String> secretPaths = new HashSet<>(BLOCK_SECRETS);
+                secretPaths.addAll(factory.secretFields());
+                secrets.addAll(YamlWriter.scalarsAt(m, secretPaths));
                 @SuppressWarnings("unchecked")
                 Map<String, Object> values = new LinkedHashMap<>((Map<String, Object>) Block.plain(m));
                 boolean sendResolved = factory.sendResolvedByDefault();
@@ -378,12 +403,24 @@ public final class AlertmanagerConfigLoader {
                 }
                 PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
                 NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
-                factory.validate(config, context);
+                try {
+                    factory.validate(config, context);
+                } catch (ConfigException ex) {
+                    throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + name + "\": " + e.key() + "[" + index + "]: "), ex);
+                }
                 integrations.add(new IntegrationConfig(type, index++, config, sendResolved));
             }
         }
         b.finish();
         return new ReceiverConfig(name, integrations);
+    }
+
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("^\\S+:\\d+:\\d+: ");
+
+    /** A plugin's error with the receiver and block index put after its file:line:col, so the message names all three. */
+    static String inBlock(String message, String where) {
+        java.util.regex.Matcher m = LOCATION.matcher(message);
+        return m.find() ? m.group() + where + message.substring(m.end()) : where + message;
     }
 
     private static TimeIntervals timeIntervals(YamlNode node, String key) throws ConfigException {
@@ -484,7 +521,8 @@ public final class AlertmanagerConfigLoader {
     /**
      * A context for validation and for building notifiers; the logger is named for the receiver.
      * The plugin context (metrics, HTTP clients applying {@code http_config}, threads) is the
-     * kernel's, with a registry of its own until the runtime hands in the server's.
+     * server's when the runtime builds notifiers (their metrics show on {@code /metrics}); the
+     * five-argument form, for validation, has a registry of its own.
      */
     public record StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
                                         io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved,

@@ -157,6 +157,11 @@ public final class AggregationGroup {
         }
     }
 
+    /** Whether the group's thread still runs (tests). */
+    boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
     /** Waits for the group's thread to end (tests). */
     void join(long millis) throws InterruptedException {
         if (thread != null) {

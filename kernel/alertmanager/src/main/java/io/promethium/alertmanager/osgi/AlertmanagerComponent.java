@@ -10,7 +10,9 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
@@ -55,7 +57,8 @@ public final class AlertmanagerComponent {
     private volatile Relabeler relabel = Relabeler.NONE;
 
     @Activate
-    public AlertmanagerComponent(BundleContext context) {
+    public AlertmanagerComponent(BundleContext context, @Reference MetricsRegistrar pluginMetrics,
+                                 @Reference HttpClientFactory httpClients) {
         String file = context.getProperty("promethium.flag.alertmanager.config.file");
         if (file == null || file.isBlank()) {
             LOG.fine("no --alertmanager.config.file: the in-process Alertmanager is off");
@@ -75,7 +78,7 @@ public final class AlertmanagerComponent {
         }
         AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), Path.of(storage), retention,
                 context.getProperty("promethium.external-url"),
-                Clock.systemUTC());
+                Clock.systemUTC(), pluginMetrics, httpClients);
         synchronized (factories) {
             factories.forEach(rt::addFactory);
             runtime = rt;

@@ -58,6 +58,8 @@ public final class AlertmanagerRuntime implements AutoCloseable {
 
     private final Path configFile;
     private final Clock clock;
+    private final io.promethium.api.plugin.MetricsRegistrar pluginMetrics;
+    private final io.promethium.api.http.HttpClientFactory httpClients;
     private final String externalUrl;
     private final AlertStore alerts = new AlertStore();
     private final SilenceStore silences;
@@ -73,7 +75,21 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     private volatile Instant lastReloadSuccess = Instant.EPOCH;
     private volatile String lastError = "not loaded yet";
 
+    /** A runtime whose notifiers' metrics go to a registry of its own (tests, embedders). */
     public AlertmanagerRuntime(Path configFile, Path storage, Duration retention, String externalUrl, Clock clock) {
+        this(configFile, storage, retention, externalUrl, clock, new io.promethium.config.plugin.PluginMetricsRegistry(),
+                new io.promethium.config.http.KernelHttpClientFactory());
+    }
+
+    /**
+     * @param pluginMetrics the server's plugin metrics registrar: what notifiers register shows on {@code /metrics}
+     * @param httpClients the server's {@code http_config} implementation, handed to notifiers
+     */
+    public AlertmanagerRuntime(Path configFile, Path storage, Duration retention, String externalUrl, Clock clock,
+                               io.promethium.api.plugin.MetricsRegistrar pluginMetrics,
+                               io.promethium.api.http.HttpClientFactory httpClients) {
+        this.pluginMetrics = Objects.requireNonNull(pluginMetrics, "pluginMetrics is null");
+        this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
         this.configFile = Objects.requireNonNull(configFile, "configFile is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.externalUrl = externalUrl == null ? "" : externalUrl;
@@ -146,8 +162,10 @@ public final class AlertmanagerRuntime implements AutoCloseable {
                     if (f == null) {
                         throw new ConfigException(ic.config().location() + ": no notifier plugin of type \"" + ic.type() + "\"");
                     }
-                    Notifier n = f.create(ic.config(), new AlertmanagerConfigLoader.StaticNotifierContext(r.name(),
-                            config.file().toAbsolutePath().getParent(), config.globals(), templates, ic.sendResolved()));
+                    Path dir = config.file().toAbsolutePath().getParent();
+                    Notifier n = f.create(ic.config(), new AlertmanagerConfigLoader.StaticNotifierContext(r.name(), dir,
+                            config.globals(), templates, ic.sendResolved(), io.promethium.config.plugin.KernelPluginContext.of(
+                                    "notifier", r.name(), dir, pluginMetrics, httpClients)));
                     list.add(new Integration(r.name(), ic, n));
                 }
                 out.put(r.name(), List.copyOf(list));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
-import io.promethium.alertmanager.support.ApiServer;
+import io.promethium.api.testing.RoutesServer;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,7 +29,7 @@ class AlertmanagerApiTest {
     @TempDir
     Path dir;
     private AlertmanagerRuntime runtime;
-    private ApiServer server;
+    private RoutesServer server;
 
     @BeforeEach
     void start() throws Exception {
@@ -50,7 +50,7 @@ class AlertmanagerApiTest {
         runtime = new AlertmanagerRuntime(file, null, Duration.ofHours(1), "http://prom", Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        server = new ApiServer(new AlertmanagerApi(() -> runtime));
+        server = new RoutesServer(new AlertmanagerApi(() -> runtime));
     }
 
     @AfterEach

@@ -141,7 +141,9 @@ class AlertmanagerConfigLoaderTest {
     @Test
     void integrationBlocksGoToTheirPlugin() {
         assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - max_alerts: 1\n"))
-                .hasMessageContaining("alertmanager.yml:6:9").hasMessageContaining("one of url or url_file must be configured");
+                .hasMessageContaining("alertmanager.yml:6:9: receiver \"a\": webhook_configs[0]: one of url or url_file must be configured");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n      - {}\n"))
+                .as("the receiver, the index and the field").hasMessageContaining("alertmanager.yml:7:9: receiver \"a\": webhook_configs[1]: one of url");
         assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        nope: 1\n"))
                 .hasMessageContaining("field nope not found in webhook_configs");
         assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    email_configs:\n      - to: x@y\n"))

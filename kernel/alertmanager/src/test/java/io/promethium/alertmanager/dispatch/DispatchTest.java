@@ -3,12 +3,14 @@ package io.promethium.alertmanager.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.alertmanager.store.Silence;
-import io.promethium.alertmanager.support.WebhookRecorder;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.notify.Alert;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +29,13 @@ class DispatchTest {
 
     @TempDir
     Path dir;
-    private WebhookRecorder recorder;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private RecordingHttpServer recorder;
     private final List<AlertmanagerRuntime> runtimes = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        recorder = new WebhookRecorder();
+        recorder = RecordingHttpServer.http();
     }
 
     @AfterEach
@@ -86,9 +89,9 @@ class DispatchTest {
         Alert a = firing("alertname", "Load", "instance", "a");
         Alert b = firing("alertname", "Load", "instance", "b");
         rt.receive(List.of(a, b));
-        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(5));
+        List<Request> got = recorder.await(1, Duration.ofSeconds(5));
         assertThat(got).hasSize(1);
-        JsonNode m = got.get(0).body();
+        JsonNode m = json(got.get(0));
         assertThat(m.path("version").asText()).isEqualTo("4");
         assertThat(m.path("status").asText()).isEqualTo("firing");
         assertThat(m.path("groupKey").asText()).isEqualTo("{}:{alertname=\"Load\"}");
@@ -102,12 +105,75 @@ class DispatchTest {
         rt.receive(List.of(resolved(a)));
         got = recorder.await(2, Duration.ofSeconds(5));
         assertThat(got).hasSize(2);
-        JsonNode r = got.get(1).body();
+        JsonNode r = json(got.get(1));
         assertThat(r.path("status").asText()).isEqualTo("firing");
         assertThat(r.path("alerts").get(0).path("status").asText()).isEqualTo("resolved");
         assertThat(r.path("alerts").get(1).path("status").asText()).isEqualTo("firing");
         Thread.sleep(1500);
-        assertThat(recorder.received()).as("nothing changed: no repeat before repeat_interval").hasSize(2);
+        assertThat(recorder.requests()).as("nothing changed: no repeat before repeat_interval").hasSize(2);
+    }
+
+    /** As Alertmanager: once every alert of a group is resolved and that was notified, the group is removed. */
+    @Test
+    void aGroupWhoseAlertsAreAllResolvedEndsAfterTheResolvedNotification() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Alert a = firing("alertname", "Gone", "instance", "a");
+        rt.receive(List.of(a));
+        assertThat(recorder.await(1, Duration.ofSeconds(5))).hasSize(1);
+        Dispatcher dispatcher = rt.active().dispatcher();
+        AggregationGroup first = dispatcher.groups().get(0);
+        assertThat(dispatcher.groupCount()).isEqualTo(1);
+
+        rt.receive(List.of(resolved(a)));
+        List<Request> got = recorder.await(2, Duration.ofSeconds(5));
+        assertThat(json(got.get(1)).path("status").asText()).isEqualTo("resolved");
+        Instant until = Instant.now().plusSeconds(3);
+        while (dispatcher.groupCount() > 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(20);
+        }
+        assertThat(dispatcher.groupCount()).as("the group ended after its resolved notification").isZero();
+        first.join(2000);
+        assertThat(first.running()).as("its thread ended too").isFalse();
+        Thread.sleep(1500);
+        assertThat(recorder.requests()).as("an ended group sends nothing more").hasSize(2);
+
+        Alert again = firing("alertname", "Gone", "instance", "a");
+        Instant sent = Instant.now();
+        rt.receive(List.of(again));
+        got = recorder.await(3, Duration.ofSeconds(5));
+        assertThat(dispatcher.groups()).singleElement().isNotSameAs(first);
+        assertThat(json(got.get(2)).path("status").asText()).isEqualTo("firing");
+        assertThat(Duration.between(sent, got.get(2).at())).as("a new group waits group_wait again").isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    }
+
+    /** Alertmanager's self-metrics by name, with what the path above did to them. */
+    @Test
+    void selfMetricsHaveAlertmanagersNamesAndCountTheWork() throws Exception {
+        AlertmanagerRuntime rt = runtime("");
+        Instant now = Instant.now();
+        rt.silences().upsert(new Silence("", List.of(Matcher.equal("alertname", "Quiet")), now, now.plusSeconds(60), now, "me", "test"), now);
+        recorder.on("/hook", r -> RecordingHttpServer.Response.status(400));
+        rt.receive(List.of(firing("alertname", "Metrics")));
+        recorder.await(1, Duration.ofSeconds(5));
+        Thread.sleep(300);
+        java.util.Map<String, Double> samples = new java.util.LinkedHashMap<>();
+        rt.collect(new io.promethium.api.collect.MetricWriter() {
+            @Override
+            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                samples.put(name + (labels.size() == 0 ? "" : labels.toString()), value);
+            }
+        });
+        assertThat(samples).containsEntry("alertmanager_notifications_total{integration=\"webhook\"}", 1.0)
+                .containsEntry("alertmanager_notifications_failed_total{integration=\"webhook\"}", 1.0)
+                .containsEntry("alertmanager_alerts{state=\"active\"}", 1.0)
+                .containsEntry("alertmanager_silences{state=\"active\"}", 1.0)
+                .containsEntry("alertmanager_dispatcher_aggregation_groups", 1.0)
+                .containsEntry("alertmanager_config_last_reload_successful", 1.0);
+        assertThat(samples.keySet()).anyMatch(k -> k.startsWith("alertmanager_notification_latency_seconds_bucket"));
     }
 
     @Test
@@ -117,12 +183,12 @@ class DispatchTest {
         rt.silences().upsert(new Silence("", List.of(Matcher.equal("alertname", "Quiet")), now, now.plusSeconds(60), now, "me", "test"), now);
         rt.receive(List.of(firing("alertname", "Quiet"), firing("alertname", "Disk", "severity", "warning"),
                 firing("alertname", "Disk", "severity", "critical")));
-        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(5));
+        List<Request> got = recorder.await(1, Duration.ofSeconds(5));
         Thread.sleep(1000);
-        got = recorder.received();
+        got = recorder.requests();
         assertThat(got).hasSize(1);
-        assertThat(got.get(0).body().path("alerts")).hasSize(1);
-        assertThat(got.get(0).body().path("alerts").get(0).path("labels").path("severity").asText()).isEqualTo("critical");
+        assertThat(json(got.get(0)).path("alerts")).hasSize(1);
+        assertThat(json(got.get(0)).path("alerts").get(0).path("labels").path("severity").asText()).isEqualTo("critical");
     }
 
     @Test
@@ -138,7 +204,7 @@ class DispatchTest {
         AlertmanagerRuntime again = runtime("");
         again.receive(List.of(a));
         Thread.sleep(1500);
-        assertThat(recorder.received()).hasSize(1);
+        assertThat(recorder.requests()).hasSize(1);
         Alert b = firing("alertname", "Persist", "instance", "new");
         again.receive(List.of(b));
         assertThat(recorder.await(2, Duration.ofSeconds(5))).hasSize(2);
@@ -165,13 +231,20 @@ class DispatchTest {
         AlertmanagerRuntime rt = runtime("");
         recorder.failNext(2);
         rt.receive(List.of(firing("alertname", "Retry")));
-        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(8));
+        List<Request> got = recorder.await(1, Duration.ofSeconds(8));
         assertThat(got).hasSize(1);
     }
 
     @Test
     void aHangingIntegrationDoesNotDelayAnother() throws Exception {
-        recorder.hang(Duration.ofSeconds(6));
+        recorder.on("/hang", request -> {
+            try {
+                Thread.sleep(6000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RecordingHttpServer.Response.status(200);
+        });
         AlertmanagerRuntime rt = runtime("""
                   routes:
                     - matchers: [team="two"]
@@ -179,9 +252,13 @@ class DispatchTest {
                 """);
         Instant sent = Instant.now();
         rt.receive(List.of(firing("alertname", "Slow", "team", "two")));
-        List<WebhookRecorder.Received> got = recorder.await(1, Duration.ofSeconds(3));
-        assertThat(got).hasSize(1);
-        assertThat(got.get(0).path()).isEqualTo("/fast");
-        assertThat(Duration.between(sent, got.get(0).at())).isLessThan(Duration.ofSeconds(2));
+        List<Request> got = recorder.await(2, Duration.ofSeconds(3));
+        assertThat(got).extracting(Request::path).containsExactlyInAnyOrder("/hang", "/fast");
+        Request fast = got.stream().filter(r -> r.path().equals("/fast")).findFirst().orElseThrow();
+        assertThat(Duration.between(sent, fast.at())).isLessThan(Duration.ofSeconds(2));
+    }
+
+    private static JsonNode json(Request request) throws java.io.IOException {
+        return JSON.readTree(request.body());
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.alertmanager.api.AlertmanagerApi;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
-import io.promethium.alertmanager.support.ApiServer;
-import io.promethium.alertmanager.support.Peers;
+import io.promethium.api.testing.RoutesServer;
+import io.promethium.api.testing.Peers;
 import io.promethium.alertmanager.tool.CheckAlertmanagerConfig;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +28,8 @@ class AmtoolIT {
     @TempDir
     Path dir;
     private AlertmanagerRuntime runtime;
-    private ApiServer server;
+    private RoutesServer server;
+    private Path amtool;
 
     @AfterEach
     void stop() {
@@ -54,14 +55,14 @@ class AmtoolIT {
         runtime = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "http://prom", Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        server = new ApiServer(new AlertmanagerApi(() -> runtime));
+        server = new RoutesServer(new AlertmanagerApi(() -> runtime));
     }
 
     private record Result(int code, String out) {
     }
 
     private Result amtool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Peers.AMTOOL.toString()));
+        List<String> cmd = new ArrayList<>(List.of(amtool.toString()));
         if (server != null) {
             cmd.add("--alertmanager.url=" + server.url());
         }
@@ -74,7 +75,7 @@ class AmtoolIT {
 
     @Test
     void alertsAndSilencesRoundTripThroughAmtool() throws Exception {
-        Peers.require(Peers.AMTOOL);
+        amtool = Peers.require("amtool");
         start();
         Result add = amtool("alert", "add", "alertname=DiskFull", "severity=page", "instance=db1", "--annotation=summary=disk is full");
         assertThat(add.code()).as(add.out()).isZero();
@@ -112,7 +113,7 @@ class AmtoolIT {
 
     @Test
     void malformedSilenceGetsA400ThatAmtoolReports() throws Exception {
-        Peers.require(Peers.AMTOOL);
+        amtool = Peers.require("amtool");
         start();
         Result bad = amtool("silence", "add", "alertname=~.*", "--comment=c", "--author=a");
         assertThat(bad.code()).isNotZero();
@@ -122,7 +123,7 @@ class AmtoolIT {
 
     @Test
     void checkConfigAgreesWithAmtool() throws Exception {
-        Peers.require(Peers.AMTOOL);
+        amtool = Peers.require("amtool");
         String ok = "route:\n  receiver: a\n  group_by: ['...']\n  routes:\n    - matchers: ['x=~\"a|b\"']\n      receiver: a\n"
                 + "      active_time_intervals: [w]\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://127.0.0.1:1/\n"
                 + "time_intervals:\n  - name: w\n    time_intervals:\n      - weekdays: ['monday:friday']\n        location: Europe/Paris\n";

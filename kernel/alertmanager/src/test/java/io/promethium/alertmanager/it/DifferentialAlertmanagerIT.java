@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.alertmanager.api.AlertmanagerApi;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
-import io.promethium.alertmanager.support.ApiServer;
-import io.promethium.alertmanager.support.Peers;
-import io.promethium.alertmanager.support.WebhookRecorder;
+import io.promethium.api.testing.RoutesServer;
+import io.promethium.api.testing.Peers;
+import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -52,8 +52,8 @@ class DifferentialAlertmanagerIT {
     Path dir;
     private Process alertmanager;
     private AlertmanagerRuntime runtime;
-    private ApiServer ours;
-    private final List<WebhookRecorder> recorders = new ArrayList<>();
+    private RoutesServer ours;
+    private final List<RecordingHttpServer> recorders = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
@@ -70,7 +70,7 @@ class DifferentialAlertmanagerIT {
         if (runtime != null) {
             runtime.close();
         }
-        recorders.forEach(WebhookRecorder::close);
+        recorders.forEach(RecordingHttpServer::close);
     }
 
     static String config(String hook) {
@@ -144,9 +144,9 @@ class DifferentialAlertmanagerIT {
 
     @Test
     void notificationsAgreeWithAlertmanager() throws Exception {
-        Peers.require(Peers.ALERTMANAGER);
-        WebhookRecorder theirHook = new WebhookRecorder();
-        WebhookRecorder ourHook = new WebhookRecorder();
+        java.nio.file.Path alertmanagerProgram = Peers.require("prometheus-alertmanager");
+        RecordingHttpServer theirHook = RecordingHttpServer.http();
+        RecordingHttpServer ourHook = RecordingHttpServer.http();
         recorders.add(theirHook);
         recorders.add(ourHook);
 
@@ -154,7 +154,7 @@ class DifferentialAlertmanagerIT {
         Files.writeString(theirConfig, config(theirHook.url("/")));
         int port = freePort();
         Files.createDirectories(dir.resolve("am-data"));
-        alertmanager = new ProcessBuilder(Peers.ALERTMANAGER.toString(), "--config.file=" + theirConfig,
+        alertmanager = new ProcessBuilder(alertmanagerProgram.toString(), "--config.file=" + theirConfig,
                 "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + port,
                 "--cluster.listen-address=", "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
@@ -166,7 +166,7 @@ class DifferentialAlertmanagerIT {
                 Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        ours = new ApiServer(new AlertmanagerApi(() -> runtime));
+        ours = new RoutesServer(new AlertmanagerApi(() -> runtime));
         waitReady(theirs);
 
         malformedBodiesGetTheSameAnswers(theirs);
@@ -215,8 +215,8 @@ class DifferentialAlertmanagerIT {
                 alert(t0, t2, "alertname", "Nest", "scenario", "nested", "team", "db"))) + "]");
         sleepUntil(t0.plusMillis(14000));
 
-        Map<String, List<Message>> theirMessages = byGroup(theirHook.received(), t0);
-        Map<String, List<Message>> ourMessages = byGroup(ourHook.received(), t0);
+        Map<String, List<Message>> theirMessages = byGroup(theirHook.requests(), t0);
+        Map<String, List<Message>> ourMessages = byGroup(ourHook.requests(), t0);
         assertThat(ourMessages.keySet()).as("groups notified").isEqualTo(theirMessages.keySet());
         assertThat(theirMessages).as("scenarios must produce notifications").hasSizeGreaterThan(8)
                 .containsKey("first {}/{scenario=\"active\"}:{alertname=\"InHours\"}")
@@ -235,7 +235,7 @@ class DifferentialAlertmanagerIT {
             }
         }
         // repeat_interval: the untouched group "Cont" is sent again after 5s on both sides.
-        assertThat(count(ourHook.received(), "first")).isEqualTo(count(theirHook.received(), "first")).isGreaterThanOrEqualTo(2);
+        assertThat(count(ourHook.requests(), "first")).isEqualTo(count(theirHook.requests(), "first")).isGreaterThanOrEqualTo(2);
     }
 
     /** Alertmanager's 400 (or 422) answers for malformed alerts and silences: same status code, and for 400 the same reason. */
@@ -264,10 +264,10 @@ class DifferentialAlertmanagerIT {
     record Message(String content, Instant at, long offsetMillis) {
     }
 
-    private static Map<String, List<Message>> byGroup(List<WebhookRecorder.Received> received, Instant t0) {
+    private static Map<String, List<Message>> byGroup(List<RecordingHttpServer.Request> received, Instant t0) {
         Map<String, List<Message>> out = new TreeMap<>();
-        for (WebhookRecorder.Received r : received) {
-            JsonNode m = r.body();
+        for (RecordingHttpServer.Request r : received) {
+            JsonNode m = json(r);
             String key = m.path("receiver").asText() + " " + m.path("groupKey").asText();
             String content = content(m);
             List<Message> list = out.computeIfAbsent(key, k -> new ArrayList<>());
@@ -296,8 +296,8 @@ class DifferentialAlertmanagerIT {
         return c.toString();
     }
 
-    private static long count(List<WebhookRecorder.Received> received, String receiver) {
-        return received.stream().filter(r -> r.body().path("receiver").asText().equals(receiver)).count();
+    private static long count(List<RecordingHttpServer.Request> received, String receiver) {
+        return received.stream().filter(r -> json(r).path("receiver").asText().equals(receiver)).count();
     }
 
     private static String alert(Instant start, Instant end, String... labels) {
@@ -351,6 +351,14 @@ class DifferentialAlertmanagerIT {
         long ms = Duration.between(Instant.now(), t).toMillis();
         if (ms > 0) {
             Thread.sleep(ms);
+        }
+    }
+
+    private static JsonNode json(RecordingHttpServer.Request request) {
+        try {
+            return JSON.readTree(request.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -46,28 +46,38 @@ public final class HttpClientConfigParser {
 
     /** The settings in {@code block}; every error names the field and its location. */
     public static HttpClientConfig parse(PluginConfig block) throws ConfigException {
-        HttpClientConfig.BasicAuth basic = basicAuth(block.block("basic_auth"));
-        HttpClientConfig.Authorization authorization = authorization(block.block("authorization"));
+        // Prometheus's HTTPClientConfig.Validate, in its order and with its messages; each error
+        // points at the key that conflicts.
         String bearer = block.string("bearer_token", "");
         String bearerFile = block.string("bearer_token_file", "");
-        if (!bearer.isEmpty() && !bearerFile.isEmpty()) {
-            throw block.error("bearer_token", "at most one of bearer_token & bearer_token_file must be configured");
-        }
-        HttpClientConfig.OAuth2 oauth2 = oauth2(block.block("oauth2"));
         boolean hasBearer = !bearer.isEmpty() || !bearerFile.isEmpty();
-        if ((basic != null ? 1 : 0) + (oauth2 != null ? 1 : 0) + (hasBearer ? 1 : 0) > 1) {
-            throw block.error("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+        PluginConfig basicBlock = block.block("basic_auth");
+        PluginConfig oauth2Block = block.block("oauth2");
+        PluginConfig authorizationBlock = block.block("authorization");
+        if (!bearer.isEmpty() && !bearerFile.isEmpty()) {
+            throw block.error("bearer_token_file", "at most one of bearer_token & bearer_token_file must be configured");
         }
-        if (authorization != null) {
+        if ((basicBlock != null || oauth2Block != null) && hasBearer) {
+            throw block.error(bearer.isEmpty() ? "bearer_token_file" : "bearer_token",
+                    "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+        }
+        HttpClientConfig.BasicAuth basic = basicAuth(basicBlock);
+        HttpClientConfig.Authorization authorization = null;
+        if (authorizationBlock != null) {
             if (hasBearer) {
                 throw block.error("authorization", "authorization is not compatible with bearer_token & bearer_token_file");
             }
-            if (basic != null || oauth2 != null) {
+            authorization = authorization(authorizationBlock);
+            if (basicBlock != null || oauth2Block != null) {
                 throw block.error("authorization", "at most one of basic_auth, oauth2 & authorization must be configured");
             }
         } else if (hasBearer) {
             authorization = new HttpClientConfig.Authorization("Bearer", bearer, bearerFile);
         }
+        if (oauth2Block != null && basicBlock != null) {
+            throw block.error("oauth2", "at most one of basic_auth, oauth2 & authorization must be configured");
+        }
+        HttpClientConfig.OAuth2 oauth2 = oauth2(oauth2Block);
         HttpClientConfig.TlsConfig tls = tls(block.block("tls_config"));
         Proxy proxy = proxy(block);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -76,7 +86,7 @@ public final class HttpClientConfigParser {
         if (headerBlock != null) {
             for (String name : headerBlock.values().keySet()) {
                 if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                    throw headerBlock.error(name, "setting header \"" + name + "\" is not allowed");
+                    throw headerBlock.error(name, "setting header \"" + canonical(name) + "\" is not allowed");
                 }
                 PluginConfig header = headerBlock.block(name);
                 if (header == null) {
@@ -118,10 +128,10 @@ public final class HttpClientConfigParser {
         HttpClientConfig.BasicAuth basic = new HttpClientConfig.BasicAuth(b.string("username", ""), b.string("password", ""),
                 b.string("password_file", ""), b.string("username_file", ""));
         if (!basic.username().isEmpty() && !basic.usernameFile().isEmpty()) {
-            throw b.error("at most one of basic_auth username & username_file must be configured");
+            throw b.error("username_file", "at most one of basic_auth username, username_file & username_ref must be configured");
         }
         if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
-            throw b.error("at most one of basic_auth password & password_file must be configured");
+            throw b.error("password_file", "at most one of basic_auth password, password_file & password_ref must be configured");
         }
         return basic;
     }
@@ -133,11 +143,11 @@ public final class HttpClientConfigParser {
         a.requireOnly(AUTHORIZATION);
         HttpClientConfig.Authorization authorization = new HttpClientConfig.Authorization(a.string("type", "Bearer"),
                 a.string("credentials", ""), a.string("credentials_file", ""));
-        if (authorization.type().equalsIgnoreCase("basic")) {
-            throw a.error("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-        }
         if (!authorization.credentials().isEmpty() && !authorization.credentialsFile().isEmpty()) {
-            throw a.error("at most one of authorization credentials & credentials_file must be configured");
+            throw a.error("credentials_file", "at most one of authorization credentials & credentials_file must be configured");
+        }
+        if (authorization.type().strip().equalsIgnoreCase("basic")) {
+            throw a.error("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
         }
         return authorization;
     }
@@ -150,7 +160,7 @@ public final class HttpClientConfigParser {
         String secret = o.string("client_secret", "");
         String secretFile = o.string("client_secret_file", "");
         if (!secret.isEmpty() && !secretFile.isEmpty()) {
-            throw o.error("at most one of oauth2 client_secret & client_secret_file must be configured");
+            throw o.error("client_secret_file", "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured");
         }
         String tokenUrl = o.string("token_url", "");
         if (tokenUrl.isEmpty()) {
@@ -164,7 +174,8 @@ public final class HttpClientConfigParser {
                 o.stringMap("endpoint_params"), transport);
     }
 
-    private static HttpClientConfig.TlsConfig tls(PluginConfig t) throws ConfigException {
+    /** A {@code tls_config} block (or null), with Prometheus's TLSConfig.Validate rules; for every section that has one. */
+    public static HttpClientConfig.TlsConfig tls(PluginConfig t) throws ConfigException {
         if (t == null) {
             return null;
         }
@@ -174,16 +185,18 @@ public final class HttpClientConfigParser {
                 t.string("min_version", ""), t.string("ca", ""), t.string("cert", ""), t.string("key", ""),
                 t.string("max_version", ""));
         for (String name : List.of("ca", "cert", "key")) {
-            if (t.has(name) && t.has(name + "_file")) {
-                throw t.error(name, "at most one of " + name + " and " + name + "_file must be configured");
+            if (!t.string(name, "").isEmpty() && !t.string(name + "_file", "").isEmpty()) {
+                throw t.error(name + "_file", "at most one of " + name + " and " + name + "_file must be configured");
             }
         }
         boolean hasKey = !tls.key().isEmpty() || !tls.keyFile().isEmpty();
         if (tls.hasClientCertificate() && !hasKey) {
-            throw t.error("exactly one of key or key_file must be configured when a client certificate is configured");
+            throw t.error(tls.cert().isEmpty() ? "cert_file" : "cert",
+                    "exactly one of key or key_file must be configured when a client certificate is configured");
         }
         if (hasKey && !tls.hasClientCertificate()) {
-            throw t.error("exactly one of cert or cert_file must be configured when a client key is configured");
+            throw t.error(tls.key().isEmpty() ? "key_file" : "key",
+                    "exactly one of cert or cert_file must be configured when a client key is configured");
         }
         int min = 2;
         if (!tls.minVersion().isEmpty()) {
@@ -252,6 +265,17 @@ public final class HttpClientConfigParser {
             }
         }
         return new Proxy(url, noProxy, fromEnvironment, connectHeaders);
+    }
+
+    /** Go's {@code http.CanonicalHeaderKey}: each dash-separated word capitalised. */
+    static String canonical(String header) {
+        StringBuilder sb = new StringBuilder(header.length());
+        boolean upper = true;
+        for (char c : header.toCharArray()) {
+            sb.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            upper = c == '-';
+        }
+        return sb.toString();
     }
 
     private static URI url(PluginConfig b, String field, String text) throws ConfigException {

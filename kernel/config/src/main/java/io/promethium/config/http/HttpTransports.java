@@ -17,6 +17,20 @@ import java.util.Map;
  */
 public final class HttpTransports {
 
+    /**
+     * The JDK strips a {@code Proxy-Authorization: Basic} header from the CONNECT of an https
+     * request unless this property is set (empty) before its HTTP client first loads; Go sends
+     * it, so {@code proxy_connect_header} and user info in {@code proxy_url} would be dropped for
+     * https peers. The launcher sets it on the command line; this covers embedders that did not.
+     */
+    static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+
+    static {
+        if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
+            System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
+        }
+    }
+
     private HttpTransports() {
     }
 

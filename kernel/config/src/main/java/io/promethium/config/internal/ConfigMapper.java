@@ -256,8 +256,7 @@ public final class ConfigMapper {
 
     /** The {@code http_client_config} fields of a section, parsed by the one parser plugins use too. */
     private HttpClientConfig httpClient(Fields f) throws ConfigException {
-        // Prometheus's conflicting-credential rules first, with their messages and key locations.
-        CredentialRules.check(f);
+        // One parser for core sections and plugins: Prometheus's rules and messages, each error at its key.
         PluginConfig block = LocatedBlocks.of(f.context(), f.mapping(), HttpClientFactory.FIELDS);
         f.accept(HttpClientFactory.FIELDS.toArray(String[]::new));
         return HttpClientConfigParser.parse(block);
@@ -306,7 +305,7 @@ public final class ConfigMapper {
                 }
                 PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
                 pluginKeys.validateDiscovery(type, config);
-                secretNodes.addAll(LocatedBlocks.secrets(mapping, pluginKeys.discoverySecrets(type)));
+                secretNodes.addAll(YamlWriter.scalarsAt(mapping, pluginKeys.discoverySecrets(type)));
                 result.add(config);
             }
         }

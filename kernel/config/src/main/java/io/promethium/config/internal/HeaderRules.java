@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * Which request headers a config may set, with Prometheus's error meanings: remote write/read
  * and tracing {@code headers} may not touch the headers Prometheus sets itself or that change the
- * connection, and an {@code Authorization} header belongs in the auth settings; a client's
- * {@code http_headers} may not set the reserved headers of Prometheus's HTTP client.
+ * connection, and an {@code Authorization} header belongs in the auth settings. (A client's
+ * {@code http_headers} are checked by {@link io.promethium.config.http.HttpClientConfigParser}.)
  */
 public final class HeaderRules {
 
@@ -16,12 +16,6 @@ public final class HeaderRules {
             "x-prometheus-remote-write-version", "user-agent", "connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "www-authenticate", "accept-encoding", "x-prometheus-remote-read-version",
             "x-amz-date", "x-amz-security-token", "x-amz-content-sha256");
-
-    /** {@code http_headers} of any HTTP client (Prometheus common's reserved headers), lower case. */
-    private static final Set<String> CLIENT_RESERVED = Set.of("authorization", "host", "content-encoding", "content-length",
-            "content-type", "user-agent", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "www-authenticate", "accept-encoding", "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
-            "x-prometheus-scrape-timeout-seconds", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256");
 
     private HeaderRules() {
     }
@@ -42,22 +36,5 @@ public final class HeaderRules {
             return "custom authorization header configuration is not yet supported";
         }
         return REMOTE_RESERVED.contains(lower) ? header + " is a reserved header. It must not be changed" : null;
-    }
-
-    /** The error for an {@code http_headers} key, or null when it may be set. */
-    static String clientViolation(String header) {
-        return CLIENT_RESERVED.contains(header.toLowerCase(Locale.ROOT))
-                ? "setting header \"" + canonical(header) + "\" is not allowed" : null;
-    }
-
-    /** Go's {@code http.CanonicalHeaderKey}: each dash-separated word capitalised. */
-    private static String canonical(String header) {
-        StringBuilder sb = new StringBuilder(header.length());
-        boolean upper = true;
-        for (char c : header.toCharArray()) {
-            sb.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
-            upper = c == '-';
-        }
-        return sb.toString();
     }
 }

@@ -3,11 +3,8 @@ package io.promethium.config.internal;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.config.yaml.YamlNode;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * YAML mappings as {@link PluginConfig} blocks with the location of every entry, so a plugin's
@@ -55,39 +52,6 @@ final class LocatedBlocks {
                 }
             }
             case YamlNode.Scalar scalar -> {
-            }
-        }
-    }
-
-    /** The scalar nodes under the dotted {@code paths} of {@code mapping} (a list on the way applies to each item). */
-    static Set<YamlNode> secrets(YamlNode.Mapping mapping, Set<String> paths) {
-        Set<YamlNode> found = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (String path : paths) {
-            find(mapping, path.split("\\."), 0, found);
-        }
-        return found;
-    }
-
-    private static void find(YamlNode node, String[] parts, int index, Set<YamlNode> found) {
-        switch (node) {
-            case YamlNode.Sequence s -> {
-                for (YamlNode item : s.items()) {
-                    find(item, parts, index, found);
-                }
-            }
-            case YamlNode.Mapping m -> {
-                if (index == parts.length) {
-                    return;
-                }
-                YamlNode child = m.get(parts[index]);
-                if (child != null) {
-                    find(child, parts, index + 1, found);
-                }
-            }
-            case YamlNode.Scalar s -> {
-                if (index == parts.length && !s.isNull()) {
-                    found.add(s);
-                }
             }
         }
     }

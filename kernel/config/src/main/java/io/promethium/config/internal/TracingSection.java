@@ -57,20 +57,10 @@ final class TracingSection {
         t.bool("insecure", false);
         t.duration("timeout", null);
         YamlNode tls = t.node("tls_config");
-        if (tls != null) {
-            Fields tf = Fields.of(tls, "tracing.tls_config");
-            CredentialRules.checkTls((YamlNode.Mapping) (tls instanceof YamlNode.Mapping ? tls : new YamlNode.Mapping(java.util.Map.of(), tls.location())), "tracing: tls_config: ");
-            tf.string("ca", "");
-            tf.string("ca_file", "");
-            tf.string("cert", "");
-            tf.string("cert_file", "");
-            tf.string("key", "");
-            tf.string("key_file", "");
-            tf.string("server_name", "");
-            tf.bool("insecure_skip_verify", false);
-            tf.string("min_version", "");
-            tf.string("max_version", "");
-            tf.finish();
+        if (tls instanceof YamlNode.Mapping mapping) {
+            io.promethium.config.http.HttpClientConfigParser.tls(LocatedBlocks.of("tracing.tls_config", mapping));
+        } else if (tls != null && !(tls instanceof YamlNode.Scalar scalar && scalar.isNull())) {
+            throw Fields.error(tls.location(), "tracing: tls_config: expected a mapping, got " + YamlNode.kind(tls));
         }
         t.finish();
         throw Fields.error(top.keyLocation("tracing"), "tracing: " + NOT_SUPPORTED);

@@ -109,18 +109,18 @@ public final class TlsContexts {
         if (!tls.serverName().isEmpty()) {
             parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(tls.serverName())));
         }
-        if (!tls.minVersion().isEmpty() || !tls.maxVersion().isEmpty()) {
-            int min = tls.minVersion().isEmpty() ? 2 : version(tls.minVersion(), "min_version");
-            int max = tls.maxVersion().isEmpty() ? 3 : version(tls.maxVersion(), "max_version");
-            if (min > max) {
-                throw new ConfigException("tls_config: max_version " + tls.maxVersion() + " is lower than min_version " + tls.minVersion());
-            }
-            List<String> protocols = new ArrayList<>();
-            for (int v = min; v <= max; v++) {
-                protocols.add(v == 0 ? "TLSv1" : "TLSv1." + v);
-            }
-            parameters.setProtocols(protocols.toArray(String[]::new));
+        // Always set: the JDK's HttpClient offers HTTP/2 (ALPN h2) only when the protocols it is
+        // given name TLS 1.2 or 1.3, so parameters without them would silently disable enable_http2.
+        int min = tls.minVersion().isEmpty() ? 2 : version(tls.minVersion(), "min_version");
+        int max = tls.maxVersion().isEmpty() ? 3 : version(tls.maxVersion(), "max_version");
+        if (min > max) {
+            throw new ConfigException("tls_config: max_version " + tls.maxVersion() + " is lower than min_version " + tls.minVersion());
         }
+        List<String> protocols = new ArrayList<>();
+        for (int v = min; v <= max; v++) {
+            protocols.add(v == 0 ? "TLSv1" : "TLSv1." + v);
+        }
+        parameters.setProtocols(protocols.toArray(String[]::new));
         return parameters;
     }
 

@@ -65,6 +65,14 @@ public final class YamlReader {
             case VALUE_NULL -> {
                 return new YamlNode.Scalar(null, false, location);
             }
+            case VALUE_EMBEDDED_OBJECT -> {
+                // A !!binary scalar: its bytes, as Go's YAML gives them to Prometheus.
+                Object value = parser.getEmbeddedObject();
+                if (value instanceof byte[] bytes) {
+                    return new YamlNode.Scalar(bytesAsText(bytes), true, location);
+                }
+                return new YamlNode.Scalar(parser.getText(), true, location);
+            }
             default -> {
                 String text = parser.getText();
                 // Jackson types plain scalars (12, true, 1.5) itself; anything it reports as a
@@ -72,6 +80,30 @@ public final class YamlReader {
                 return new YamlNode.Scalar(text, token == JsonToken.VALUE_STRING, location);
             }
         }
+    }
+
+    /**
+     * Bytes as text; a byte that is not part of valid UTF-8 becomes an unpaired surrogate
+     * (U+DC80..U+DCFF, as Python's surrogateescape), so the checks for valid UTF-8 names and
+     * values refuse it at its position instead of it being silently replaced.
+     */
+    static String bytesAsText(byte[] bytes) {
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length * 2 + 1);
+        while (true) {
+            java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+            if (result.isUnderflow()) {
+                decoder.flush(out);
+                break;
+            }
+            for (int i = 0; i < result.length(); i++) {
+                out.put((char) (0xDC00 | (in.get() & 0xFF)));
+            }
+        }
+        return out.flip().toString();
     }
 
     private static Location location(String file, JsonLocation location) {

@@ -80,6 +80,42 @@ public final class YamlWriter {
         }
     }
 
+    /**
+     * The scalar nodes under the dotted {@code paths} of {@code node} (a list on the way applies
+     * to each item), by identity: the secrets a plugin declares, to pass to {@link #redacted(YamlNode, Set)}.
+     */
+    public static Set<YamlNode> scalarsAt(YamlNode node, Set<String> paths) {
+        Set<YamlNode> found = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String path : paths) {
+            find(node, path.split("\\."), 0, found);
+        }
+        return found;
+    }
+
+    private static void find(YamlNode node, String[] parts, int index, Set<YamlNode> found) {
+        switch (node) {
+            case YamlNode.Sequence s -> {
+                for (YamlNode item : s.items()) {
+                    find(item, parts, index, found);
+                }
+            }
+            case YamlNode.Mapping m -> {
+                if (index == parts.length) {
+                    return;
+                }
+                YamlNode child = m.get(parts[index]);
+                if (child != null) {
+                    find(child, parts, index + 1, found);
+                }
+            }
+            case YamlNode.Scalar s -> {
+                if (index == parts.length && !s.isNull()) {
+                    found.add(s);
+                }
+            }
+        }
+    }
+
     private static void scalars(YamlNode node, Set<YamlNode> into) {
         switch (node) {
             case YamlNode.Scalar s -> into.add(s);

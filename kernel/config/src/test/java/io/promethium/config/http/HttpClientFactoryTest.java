@@ -202,7 +202,7 @@ class HttpClientFactoryTest {
                 .hasMessageContaining("oauth2 token_url must be configured");
         assertThatThrownBy(() -> factory.validate(block(Map.of("oauth2", Map.of("client_id", "i", "token_url", "http://t/"),
                 "basic_auth", Map.of("username", "u")))))
-                .hasMessageContaining("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+                .hasMessageContaining("at most one of basic_auth, oauth2 & authorization must be configured");
         assertThatThrownBy(() -> factory.validate(block(Map.of("tls_config", Map.of("min_version", "TLS14")))))
                 .hasMessageContaining("unknown TLS version: TLS14");
         assertThatThrownBy(() -> factory.validate(block(Map.of("tls_config", Map.of("cert_file", "c")))))

@@ -51,9 +51,9 @@ public final class DiscoveryComponent implements DiscoveryService {
     }
 
     @Override
-    public void apply(String consumer, Map<String, List<PluginConfig>> sets, Path configDirectory, TargetSetListener listener)
-            throws ConfigException {
-        manager.apply(consumer, sets, configDirectory, listener);
+    public void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
+                      Path configDirectory, TargetSetListener listener) throws ConfigException {
+        manager.apply(consumer, sets, staticTargets, configDirectory, listener);
     }
 
     @Override

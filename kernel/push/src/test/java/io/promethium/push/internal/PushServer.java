@@ -14,7 +14,7 @@ final class PushServer implements AutoCloseable {
 
     final GroupStore store;
     final PushEndpoint endpoint;
-    final RouteServer server;
+    final io.promethium.api.testing.RoutesServer server;
     final PushMetrics metrics = new PushMetrics();
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -25,7 +25,7 @@ final class PushServer implements AutoCloseable {
         store = new GroupStore(settings.limits(), GroupStore::wallClockNanos);
         endpoint = new PushEndpoint(store, settings,
                 () -> new PushEndpoint.Status(Map.of("push.enabled", "true"), Instant.EPOCH, Map.of("version", "test")), metrics);
-        server = new RouteServer(endpoint.routes());
+        server = new io.promethium.api.testing.RoutesServer(endpoint.routes());
     }
 
     PushServer() throws IOException {
@@ -33,7 +33,7 @@ final class PushServer implements AutoCloseable {
     }
 
     String url() {
-        return server.baseUrl();
+        return server.url();
     }
 
     /** Sends a request; returns status and body. */

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches a page with {@link java.net.http.HttpClient}: HTTPS (TLS settings, HTTP/2) and
- * redirects. The whole exchange (connect, headers, body) is bounded by the scrape timeout, and
+ * Fetches a page with {@link java.net.http.HttpClient}: HTTPS (TLS settings, HTTP/2), proxies
+ * and redirects. The whole exchange (connect, headers, body) is bounded by the scrape timeout, and
  * the body (compressed and uncompressed) by the body size limit; passing either cancels it.
  */
 final class JdkHttpFetcher implements PageFetcher {
@@ -28,6 +28,7 @@ final class JdkHttpFetcher implements PageFetcher {
     private final PageBuffer raw = new PageBuffer(64 * 1024);
     private final PageBuffer inflated = new PageBuffer(64 * 1024);
     private HttpRequest request;
+    private List<String> requestHeaders;
 
     JdkHttpFetcher(HttpClient client, URI url, Duration timeout, long bodyLimit, RequestHeaders headers) {
         this.client = Objects.requireNonNull(client, "client is null");
@@ -93,15 +94,20 @@ final class JdkHttpFetcher implements PageFetcher {
     }
 
     private HttpRequest request() throws ScrapeException {
-        if (request != null && !headers.changesPerRequest()) {
+        List<String> list = headers.headers();
+        if (request != null && list == requestHeaders) {
             return request;
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(url).GET().timeout(timeout);
-        List<String> list = headers.headers();
+        if ("http".equalsIgnoreCase(url.getScheme())) {
+            // No h2c upgrade on plain HTTP (Go's client never tries one); HTTP/2 is negotiated over TLS only.
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
         for (int i = 0; i < list.size(); i += 2) {
-            builder.setHeader(list.get(i), list.get(i + 1));
+            builder.header(list.get(i), list.get(i + 1));
         }
         request = builder.build();
+        requestHeaders = list;
         return request;
     }
 

@@ -1,66 +1,84 @@
 package io.promethium.scrape.internal;
 
-import io.promethium.config.model.HttpClientConfig;
+import io.promethium.config.http.Credentials;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * The headers of a scrape request: {@code Accept} from {@code scrape_protocols},
- * {@code Accept-Encoding}, {@code User-Agent}, the timeout hint, configured headers and
- * credentials. Credentials from files are read on every request, as Prometheus does, so a
- * rotated secret is picked up without a reload.
+ * {@code Accept-Encoding}, {@code User-Agent}, the timeout hint, then what the pool's
+ * {@link Credentials} add ({@code http_headers}, {@code Authorization} from basic auth,
+ * authorization or an OAuth2 token). Static credentials are computed once; files and tokens
+ * are asked for on every request, as Prometheus does, so a rotated secret or a refreshed token
+ * is used without a reload. One per fetcher; not thread-safe.
  */
 final class RequestHeaders {
 
     static final String USER_AGENT = "Promethium/0.1";
 
-    private final HttpClientConfig http;
-    private final Path configDirectory;
+    private final Credentials credentials;
     private final List<String> fixed;
-    private final boolean fileCredentials;
+    private final boolean direct;
     private List<String> cached;
 
-    RequestHeaders(HttpClientConfig http, Path configDirectory, String accept, boolean compression, Duration timeout) {
-        this.http = Objects.requireNonNull(http, "http is null");
-        this.configDirectory = configDirectory;
-        List<String> headers = new ArrayList<>();
-        add(headers, "Accept", accept);
-        add(headers, "Accept-Encoding", compression ? "gzip" : "identity");
-        add(headers, "User-Agent", USER_AGENT);
-        add(headers, "X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
-        for (Map.Entry<String, String> header : http.headers().entrySet()) {
-            set(headers, header.getKey(), header.getValue());
-        }
+    /**
+     * @param direct whether the request goes straight to the target (the socket client): then
+     *        {@code Proxy-Authorization} is left out (the JDK client drops it itself when not proxied)
+     */
+    RequestHeaders(Credentials credentials, String accept, boolean compression, Duration timeout, boolean direct) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials is null");
+        this.direct = direct;
+        List<String> headers = new ArrayList<>(8);
+        headers.add("Accept");
+        headers.add(accept);
+        headers.add("Accept-Encoding");
+        headers.add(compression ? "gzip" : "identity");
+        headers.add("User-Agent");
+        headers.add(USER_AGENT);
+        headers.add("X-Prometheus-Scrape-Timeout-Seconds");
+        headers.add(seconds(timeout));
         this.fixed = List.copyOf(headers);
-        this.fileCredentials = (http.basicAuth() != null && !http.basicAuth().passwordFile().isEmpty())
-                || (http.authorization() != null && !http.authorization().credentialsFile().isEmpty());
     }
 
-    /** Alternating names and values; built once unless credentials come from files. */
+    /**
+     * Alternating names and values. The same list instance comes back while nothing changed, so
+     * a caller may keep what it built from it (compare by identity).
+     */
     List<String> headers() throws ScrapeException {
-        if (cached != null && !fileCredentials) {
+        if (cached != null && !credentials.dynamic()) {
             return cached;
         }
-        List<String> headers = new ArrayList<>(fixed);
-        if (http.basicAuth() != null) {
-            HttpClientConfig.BasicAuth basic = http.basicAuth();
-            String password = basic.passwordFile().isEmpty() ? basic.password() : readSecret(basic.passwordFile());
-            String token = Base64.getEncoder().encodeToString((basic.username() + ":" + password).getBytes(StandardCharsets.UTF_8));
-            set(headers, "Authorization", "Basic " + token);
-        } else if (http.authorization() != null) {
-            HttpClientConfig.Authorization auth = http.authorization();
-            String credentials = auth.credentialsFile().isEmpty() ? auth.credentials() : readSecret(auth.credentialsFile());
-            set(headers, "Authorization", auth.type() + " " + credentials);
+        List<String> configured;
+        String authorization;
+        try {
+            configured = credentials.headers();
+            authorization = credentials.authorization();
+        } catch (IOException e) {
+            throw new ScrapeException(ScrapeException.Kind.HTTP, e.getMessage());
         }
-        cached = List.copyOf(headers);
+        List<String> headers = new ArrayList<>(fixed.size() + configured.size() + 2);
+        for (int i = 0; i < fixed.size(); i += 2) {
+            if (!named(configured, fixed.get(i))) {
+                headers.add(fixed.get(i));
+                headers.add(fixed.get(i + 1));
+            }
+        }
+        for (int i = 0; i < configured.size(); i += 2) {
+            if (!(direct && configured.get(i).equalsIgnoreCase("Proxy-Authorization"))) {
+                headers.add(configured.get(i));
+                headers.add(configured.get(i + 1));
+            }
+        }
+        if (authorization != null) {
+            headers.add("Authorization");
+            headers.add(authorization);
+        }
+        if (!headers.equals(cached)) {
+            cached = List.copyOf(headers);
+        }
         return cached;
     }
 
@@ -69,31 +87,12 @@ final class RequestHeaders {
         return java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
-    boolean changesPerRequest() {
-        return fileCredentials;
-    }
-
-    private String readSecret(String file) throws ScrapeException {
-        Path path = configDirectory == null ? Path.of(file) : configDirectory.resolve(file);
-        try {
-            return Files.readString(path, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new ScrapeException(ScrapeException.Kind.HTTP, "unable to read secret file " + path + ": " + e.getMessage());
-        }
-    }
-
-    private static void add(List<String> headers, String name, String value) {
-        headers.add(name);
-        headers.add(value);
-    }
-
-    private static void set(List<String> headers, String name, String value) {
+    private static boolean named(List<String> headers, String name) {
         for (int i = 0; i < headers.size(); i += 2) {
             if (headers.get(i).equalsIgnoreCase(name)) {
-                headers.set(i + 1, value);
-                return;
+                return true;
             }
         }
-        add(headers, name, value);
+        return false;
     }
 }

@@ -147,13 +147,15 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             }
         }
         Map<String, List<PluginConfig>> sets = new LinkedHashMap<>();
+        Map<String, Integer> statics = new LinkedHashMap<>();
         for (ScrapeConfig scrape : newConfig.scrapeConfigs()) {
             if (pools.containsKey(scrape.jobName())) {
                 sets.put(scrape.jobName(), scrape.discoveryConfigs());
+                statics.put(scrape.jobName(), StaticConfig.targetCount(scrape.staticConfigs()));
             }
         }
         try {
-            discovery.apply(CONSUMER, sets, configDirectory, this::discovered);
+            discovery.apply(CONSUMER, sets, statics, configDirectory, this::discovered);
         } catch (ConfigException e) {
             errors.add(e.getMessage());
         }

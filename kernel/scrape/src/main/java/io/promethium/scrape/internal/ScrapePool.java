@@ -299,8 +299,8 @@ final class ScrapePool {
         String exporter = exporters.inProcessName(target.url());
         PageFetcher scraper = exporter != null
                 ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit())
-                : Fetchers.create(clients.client(client), target.url(), timeout, config.limits().bodySizeLimit(),
-                        config.httpClient(), configDirectory, accept, config.enableCompression());
+                : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
+                        config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
     }
 

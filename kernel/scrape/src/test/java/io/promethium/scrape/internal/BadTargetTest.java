@@ -114,9 +114,8 @@ class BadTargetTest {
 
     /** The lean socket client for http:// targets; {@link JdkClientBadTargetTest} runs the same cases on the JDK client. */
     PageFetcher fetcher(ScrapeConfig config, URI url, ScrapeLimits limits) throws Exception {
-        return Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
-                limits.bodySizeLimit(), config.httpClient(), null,
-                ExpositionFormats.acceptHeader(config.scrapeProtocols()), true);
+        return new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
+                limits.bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), true);
     }
 
     private double up(ScrapeLoop loop, long ts) {

@@ -14,9 +14,9 @@ class JdkClientBadTargetTest extends BadTargetTest {
 
     @Override
     PageFetcher fetcher(ScrapeConfig config, URI url, ScrapeLimits limits) throws Exception {
-        RequestHeaders headers = new RequestHeaders(config.httpClient(), null,
-                ExpositionFormats.acceptHeader(config.scrapeProtocols()), true, config.scrapeTimeout());
-        return new JdkHttpFetcher(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
-                limits.bodySizeLimit(), headers);
+        HttpClientShards clients = new HttpClientShards(config.httpClient(), null);
+        RequestHeaders headers = new RequestHeaders(new io.promethium.config.http.Credentials(config.httpClient(), null),
+                ExpositionFormats.acceptHeader(config.scrapeProtocols()), true, config.scrapeTimeout(), false);
+        return new JdkHttpFetcher(clients.client(0), url, config.scrapeTimeout(), limits.bodySizeLimit(), headers);
     }
 }

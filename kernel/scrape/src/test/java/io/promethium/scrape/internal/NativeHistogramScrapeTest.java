@@ -41,9 +41,9 @@ class NativeHistogramScrapeTest {
                 TargetBuilder.publicLabels(result.labels()), url);
         LoopSettings settings = new LoopSettings.Base(config, Relabeler.NONE, null, options)
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
-        PageFetcher scraper = Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
-                config.limits().bodySizeLimit(), config.httpClient(), null,
-                ExpositionFormats.acceptHeader(ScrapePool.protocols(config, options.nativeHistograms())), config.enableCompression());
+        PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
+                config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(ScrapePool.protocols(config, options.nativeHistograms())),
+                config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, () -> storage, new ScrapeMetrics(), null);
     }
 

@@ -55,9 +55,8 @@ class ScrapeLoopTest {
                 TargetBuilder.publicLabels(result.labels()), url);
         LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), fallback)
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
-        PageFetcher scraper = Fetchers.create(HttpClients.create(config.httpClient(), null), url, config.scrapeTimeout(),
-                config.limits().bodySizeLimit(), config.httpClient(), null,
-                ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
+        PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
+                config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
     }
 

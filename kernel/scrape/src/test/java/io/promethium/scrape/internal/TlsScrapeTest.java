@@ -110,7 +110,7 @@ class TlsScrapeTest {
         TargetBuilder.Result result = new TargetBuilder(config).build(labels, Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
         ScrapeTarget st = new ScrapeTarget("tls", result.discovered(), result.labels(), TargetBuilder.publicLabels(result.labels()), url);
-        PageFetcher fetcher = Fetchers.create(HttpClients.create(http, dir), url, config.scrapeTimeout(), 0, http, dir,
+        PageFetcher fetcher = new HttpClientShards(http, dir).fetcher(0, url, config.scrapeTimeout(), 0,
                 ExpositionFormats.acceptHeader(config.scrapeProtocols()), true);
         return new ScrapeLoop(st, new LoopSettings.Base(config, Relabeler.NONE, null).forTarget(config.scrapeInterval(),
                 config.scrapeTimeout()), fetcher, () -> storage, new ScrapeMetrics(), null);
@@ -171,7 +171,7 @@ class TlsScrapeTest {
 
     @Test
     void missingTlsFilesAreAConfigErrorNamingTheFile() {
-        assertThatThrownBy(() -> HttpClients.create(new HttpClientConfig(null, null, tls("nope.pem", "", "", false),
+        assertThatThrownBy(() -> new HttpClientShards(new HttpClientConfig(null, null, tls("nope.pem", "", "", false),
                 true, true, "", Map.of()), dir)).isInstanceOf(ConfigException.class).hasMessageContaining("nope.pem");
     }
 }

@@ -4,7 +4,6 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
-import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -21,7 +20,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
-import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -30,8 +28,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 /**
  * Sends one mail per notification as Alertmanager does: EHLO with {@code hello}; implicit TLS
  * when the smarthost's port is 465, else STARTTLS when {@code require_tls} (failing when the
- * server does not offer it); AUTH when the server offers it and a username is set (CRAM-MD5 with
- * {@code auth_secret}, else PLAIN or LOGIN with the password and {@code auth_identity}); a
+ * server does not offer it); AUTH when the server offers it and a username is set, with the first
+ * mechanism in the server's list that the block has credentials for (see {@link SmtpAuth}); a
  * {@code multipart/alternative} body with the text part, then the HTML part; every header
  * rendered from its template. SMTP 5xx replies and failed authentication are not retried; I/O
  * errors, refused or dropped connections and 4xx replies are.
@@ -84,30 +82,15 @@ final class EmailNotifier implements Notifier {
             p.put("mail.smtp.starttls.required", "true");
         }
         p.put("mail.smtp.ssl.protocols", tls.protocols());
-        p.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(!tls.insecureSkipVerify()));
+        // The socket factory checks the certificate's names (server_name or the smarthost's host).
+        p.put("mail.smtp.ssl.checkserveridentity", "false");
         try {
-            SSLSocketFactory factory = tls.socketFactory();
-            if (factory != null) {
-                p.put("mail.smtp.ssl.socketFactory", factory);
-            }
+            p.put("mail.smtp.ssl.socketFactory", tls.socketFactory(settings.host()));
         } catch (IOException | GeneralSecurityException e) {
             throw NotifyException.retryLater("tls_config: " + e.getMessage(), e);
         }
-        if (settings.authUsername() != null) {
-            String password = password();
-            if (password != null && !password.isEmpty()) {
-                p.put("mail.smtp.auth", "true");
-                p.put("mail.smtp.auth.mechanisms", "PLAIN LOGIN");
-            } else if (settings.authSecret() != null) {
-                // CRAM-MD5 through the JDK's SASL client: Angus has no built-in CRAM-MD5.
-                p.put("mail.smtp.auth", "true");
-                p.put("mail.smtp.sasl.enable", "true");
-                p.put("mail.smtp.sasl.mechanisms", "CRAM-MD5");
-            }
-            if (settings.authIdentity() != null) {
-                p.put("mail.smtp.sasl.authorizationid", settings.authIdentity());
-            }
-        }
+        // Authentication is ours (SmtpAuth), after EHLO, so the mechanism follows the server's list.
+        p.put("mail.smtp.auth", "false");
         return p;
     }
 
@@ -150,16 +133,11 @@ final class EmailNotifier implements Notifier {
 
     private void deliver(Session session, MimeMessage message, InternetAddress[] to) throws NotifyException {
         String where = settings.host() + ":" + settings.port();
-        String user = settings.authUsername();
-        String password = password();
-        if ((password == null || password.isEmpty()) && settings.authSecret() != null) {
-            password = settings.authSecret();
-        }
         try (SMTPTransport transport = new SMTPTransport(session, null)) {
-            transport.connect(settings.host(), settings.port(), user, password);
+            transport.connect(settings.host(), settings.port(), null, null);
+            new SmtpAuth(settings.authUsername(), password(), settings.authSecret(), settings.authIdentity(), settings.host())
+                    .authenticate(transport, where);
             transport.sendMessage(message, to);
-        } catch (AuthenticationFailedException e) {
-            throw NotifyException.doNotRetry("SMTP authentication to " + where + " failed: " + e.getMessage(), e);
         } catch (MessagingException e) {
             int code = replyCode(e);
             String msg = "sending mail via " + where + ": " + describe(e);

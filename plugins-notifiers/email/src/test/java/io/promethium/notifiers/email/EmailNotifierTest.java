@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.TestCertificates;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.api.testing.UnsupportedHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -24,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,25 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmailNotifierTest {
 
-    /** The plugin-context part of the notifier context (metrics, HTTP clients, threads) for tests. */
-    private static final io.promethium.api.testing.TestPluginContext PLUGIN =
-            new io.promethium.api.testing.TestPluginContext(java.nio.file.Path.of("."), "test");
-
     private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
 
     @TempDir
     Path dir;
     private GreenMail mail;
-    private Map<String, Object> globals = new HashMap<>();
+    private TestNotifierContext context;
 
     @BeforeEach
     void start() {
+        context = new TestNotifierContext(dir, "team", new UnsupportedHttpClientFactory(), TEMPLATES);
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         mail.start();
     }
 
     @AfterEach
     void stop() {
+        context.close();
         mail.stop();
     }
 
@@ -60,65 +56,8 @@ class EmailNotifierTest {
         return "127.0.0.1:" + mail.getSmtp().getPort();
     }
 
-    private NotifierContext context() {
-        return new NotifierContext() {
-            @Override
-            public String receiver() {
-                return "team";
-            }
-
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Map<String, Object> globals() {
-                return globals;
-            }
-
-            @Override
-            public TemplateRenderer templates() {
-                return TEMPLATES;
-            }
-
-            @Override
-            public boolean sendResolved() {
-                return false;
-            }
-
-            @Override
-            public Logger logger() {
-                return Logger.getLogger("test");
-            }
-
-            @Override
-            public String owner() {
-                return receiver();
-            }
-
-            @Override
-            public io.promethium.api.plugin.MetricsRegistrar metrics() {
-                return PLUGIN.metrics();
-            }
-
-            @Override
-            public io.promethium.api.http.HttpClientFactory httpClients() {
-                return PLUGIN.httpClients();
-            }
-
-            @Override
-            public java.util.concurrent.ThreadFactory threads() {
-                return PLUGIN.threads();
-            }
-        };
-    }
-
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("email_configs", values, "am.yml:7:9");
-        EmailNotifierFactory f = new EmailNotifierFactory();
-        f.validate(config, context());
-        return f.create(config, context());
+        return context.notifier(new EmailNotifierFactory(), values, "am.yml:7:9");
     }
 
     private Map<String, Object> base() {
@@ -130,12 +69,19 @@ class EmailNotifierTest {
         return m;
     }
 
+    /** GreenMail requires alice's password; the block logs in as alice with {@code password} through {@code port}. */
+    private Map<String, Object> loginAsAlice(int port, String password) {
+        mail.getUserManager().setAuthRequired(true);
+        mail.setUser("oncall@example.org", "alice", "s3cret");
+        Map<String, Object> c = base();
+        c.put("smarthost", "127.0.0.1:" + port);
+        c.put("auth_username", "alice");
+        c.put("auth_password", password);
+        return c;
+    }
+
     private static Notification notification() {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
-        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(false);
     }
 
     private static Instant soon() {
@@ -187,10 +133,8 @@ class EmailNotifierTest {
 
     @Test
     void globalSmtpDefaultsApplyWhenTheBlockLeavesThemOut() throws Exception {
-        globals.put("smtp_smarthost", smarthost());
-        globals.put("smtp_from", "global@example.org");
-        globals.put("smtp_require_tls", false);
-        globals.put("smtp_hello", "promethium.test");
+        context.global("smtp_smarthost", smarthost()).global("smtp_from", "global@example.org")
+                .global("smtp_require_tls", false).global("smtp_hello", "promethium.test");
         notifier(Map.of("to", "a@example.org, b@example.org")).send(notification(), soon());
         MimeMessage m = mail.getReceivedMessages()[0];
         assertThat(m.getHeader("From", null)).isEqualTo("global@example.org");
@@ -210,12 +154,118 @@ class EmailNotifierTest {
     }
 
     @Test
+    void loginMechanismLogsInWhenTheServerOffersOnlyLogin() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "LOGIN")) {
+            Map<String, Object> c = loginAsAlice(relay.port(), "s3cret");
+            notifier(c).send(notification(), soon());
+            assertThat(relay.clientLines()).anyMatch(l -> l.equals("AUTH LOGIN") || l.startsWith("AUTH LOGIN "))
+                    .noneMatch(l -> l.startsWith("AUTH PLAIN"));
+        }
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void mechanismIsTheFirstOneTheServerListsThatTheBlockHasCredentialsFor() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "CRAM-MD5 LOGIN PLAIN")) {
+            notifier(loginAsAlice(relay.port(), "s3cret")).send(notification(), soon());
+            assertThat(relay.clientLines()).as("no auth_secret: CRAM-MD5 skipped, LOGIN listed before PLAIN")
+                    .anyMatch(l -> l.startsWith("AUTH LOGIN")).noneMatch(l -> l.startsWith("AUTH PLAIN") || l.startsWith("AUTH CRAM"));
+        }
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "PLAIN LOGIN")) {
+            notifier(loginAsAlice(relay.port(), "s3cret")).send(notification(), soon());
+            assertThat(relay.clientLines()).anyMatch(l -> l.startsWith("AUTH PLAIN")).noneMatch(l -> l.startsWith("AUTH LOGIN"));
+        }
+        assertThat(mail.getReceivedMessages()).hasSize(2);
+    }
+
+    @Test
+    void serverOfferingOnlyAMechanismWithoutCredentialsIsAnErrorNamingWhatIsMissing() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "CRAM-MD5")) {
+            Map<String, Object> c = loginAsAlice(relay.port(), "s3cret");
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("missing secret for CRAM-MD5 auth mechanism");
+            assertThat(relay.clientLines()).noneMatch(l -> l.startsWith("AUTH"));
+        }
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void loginMechanismWithAWrongPasswordIsRefusedByGreenMailAndNotRetried() throws Exception {
+        try (AuthOfferingRelay relay = new AuthOfferingRelay(mail.getSmtp().getPort(), "LOGIN")) {
+            Map<String, Object> c = loginAsAlice(relay.port(), "wrong");
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("authentication");
+        }
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    /**
+     * Port 465 means TLS from the first byte (SMTPS), as Alertmanager decides it: GreenMail's SMTPS
+     * server on 127.0.0.1:465 accepts the mail, and its self-signed certificate is refused unless
+     * the block trusts it.
+     */
+    @Test
+    void port465SpeaksTlsFromTheFirstByte() throws Exception {
+        try (ServerSocket probe = new ServerSocket(465, 1, InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot listen on 127.0.0.1:465 (" + e.getMessage()
+                    + "): needs root or net.ipv4.ip_unprivileged_port_start <= 465");
+        }
+        GreenMail smtps = new GreenMail(new ServerSetup(465, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        smtps.start();
+        try {
+            smtps.getUserManager().setAuthRequired(true);
+            smtps.setUser("oncall@example.org", "alice", "s3cret");
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:465");
+            c.put("require_tls", true);
+            c.put("auth_username", "alice");
+            c.put("auth_password", "s3cret");
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .as("GreenMail's certificate is not trusted by default")
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            c.put("tls_config", Map.of("insecure_skip_verify", true));
+            notifier(c).send(notification(), soon());
+            assertThat(smtps.getReceivedMessages()).hasSize(1);
+            assertThat(smtps.getReceivedMessages()[0].getSubject()).startsWith("[FIRING:1] DiskFull");
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
+    void serverThatRefusesTheSenderWith5xxIsNotRetried() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try (Socket client = s.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                    var out = client.getOutputStream();
+                    out.write("220 refuse.test ESMTP\r\n".getBytes());
+                    in.readLine(); // EHLO
+                    out.write("250 refuse.test\r\n".getBytes());
+                    in.readLine(); // MAIL FROM
+                    out.write("550 5.7.1 sender rejected\r\n".getBytes());
+                    in.readLine(); // RSET or QUIT
+                    out.write("221 bye\r\n".getBytes());
+                } catch (Exception ignored) {
+                    // the test asserts the client's view
+                }
+            });
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + s.getLocalPort());
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("sender rejected");
+            t.join(5000);
+        }
+    }
+
+    @Test
     void wrongPasswordIsAnErrorNotRetried() throws Exception {
-        mail.getUserManager().setAuthRequired(true);
-        mail.setUser("oncall@example.org", "alice", "s3cret");
-        Map<String, Object> c = base();
-        c.put("auth_username", "alice");
-        c.put("auth_password", "wrong");
+        Map<String, Object> c = loginAsAlice(mail.getSmtp().getPort(), "wrong");
         assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
                 .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("authentication");
@@ -246,6 +296,104 @@ class EmailNotifierTest {
             assertThat(smtp.tls).isTrue();
             assertThat(smtp.ehlo).containsExactly("promethium.test", "promethium.test");
             assertThat(smtp.user).isEqualTo("tim");
+            assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
+        }
+    }
+
+    /** A server context presenting the CA-signed certificate and trusting client certificates of the same CA. */
+    private static javax.net.ssl.SSLContext mutualTlsServer(TestCertificates certs) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(certs.caPem())) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certs.serverKeyStore())) {
+            keys.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, TestCertificates.PASSWORD.toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** Writes the CA-signed key (PKCS#8 PEM) and its certificate to client.key / client.pem: the client reuses it. */
+    private void writeClientCertificate(TestCertificates certs) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certs.serverKeyStore())) {
+            keys.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        var mime = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        byte[] key = keys.getKey("server", TestCertificates.PASSWORD.toCharArray()).getEncoded();
+        Files.writeString(dir.resolve("client.key"), "-----BEGIN PRIVATE KEY-----\n" + mime.encodeToString(key) + "\n-----END PRIVATE KEY-----\n");
+        byte[] cert = keys.getCertificate("server").getEncoded();
+        Files.writeString(dir.resolve("client.pem"), "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(cert) + "\n-----END CERTIFICATE-----\n");
+    }
+
+    private Map<String, Object> startTlsTo(ScriptedSmtpServer smtp, Map<String, Object> tls) {
+        Map<String, Object> c = base();
+        c.put("smarthost", "127.0.0.1:" + smtp.port());
+        c.put("require_tls", true);
+        c.put("auth_username", "tim");
+        c.put("auth_secret", "tanstaaftanstaaf");
+        c.put("tls_config", tls);
+        return c;
+    }
+
+    @Test
+    void startTlsPresentsTheClientCertificateAndVerifiesTheServerAgainstServerName() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        writeClientCertificate(certs);
+        javax.net.ssl.SSLContext server = mutualTlsServer(certs);
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert_file", "client.pem", "key_file", "client.key",
+                    "server_name", "localhost"))).send(notification(), soon());
+            assertThat(smtp.clientCertificate).isEqualTo("CN=localhost");
+            assertThat(smtp.tls).isTrue();
+            assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            String inlineCert = Files.readString(dir.resolve("client.pem"));
+            String inlineKey = Files.readString(dir.resolve("client.key"));
+            notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert", inlineCert, "key", inlineKey)))
+                    .send(notification(), soon());
+            assertThat(smtp.clientCertificate).as("inline cert/key; the smarthost's IP is in the certificate").isEqualTo("CN=localhost");
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            assertThatThrownBy(() -> notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem"))).send(notification(), soon()))
+                    .as("no client certificate").isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            assertThat(smtp.data).isNull();
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            assertThatThrownBy(() -> notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert_file", "client.pem",
+                    "key_file", "client.key", "server_name", "mail.example.org"))).send(notification(), soon()))
+                    .as("the certificate does not name server_name").isInstanceOf(NotifyException.class);
+            assertThat(smtp.data).isNull();
+        }
+    }
+
+    @Test
+    void port465PresentsTheClientCertificateFromTheFirstByte() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        writeClientCertificate(certs);
+        ScriptedSmtpServer smtp;
+        try {
+            smtp = new ScriptedSmtpServer("tanstaaftanstaaf", mutualTlsServer(certs), true, 465, true);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot listen on 127.0.0.1:465 (" + e.getMessage()
+                    + "): needs root or net.ipv4.ip_unprivileged_port_start <= 465");
+            return;
+        }
+        try (smtp) {
+            Map<String, Object> c = startTlsTo(smtp, Map.of("ca_file", "ca.pem", "cert_file", "client.pem", "key_file", "client.key",
+                    "server_name", "localhost"));
+            c.put("require_tls", false); // port 465 speaks TLS whatever require_tls says, as Alertmanager
+            notifier(c).send(notification(), soon());
+            assertThat(smtp.clientCertificate).isEqualTo("CN=localhost");
+            assertThat(smtp.ehlo).containsExactly("localhost");
             assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
         }
     }
@@ -322,7 +470,10 @@ class EmailNotifierTest {
     void unsupportedTlsFieldsAndBadTemplatesAreRefusedByName() {
         Map<String, Object> tls = base();
         tls.put("tls_config", Map.of("cert_file", "c.pem"));
-        assertThatThrownBy(() -> notifier(tls)).hasMessageContaining("tls_config.cert_file");
+        assertThatThrownBy(() -> notifier(tls)).hasMessageContaining("key or key_file");
+        Map<String, Object> ref = base();
+        ref.put("tls_config", Map.of("ca_ref", "vault"));
+        assertThatThrownBy(() -> notifier(ref)).hasMessageContaining("tls_config.ca_ref");
         Map<String, Object> tpl = base();
         tpl.put("text", "{{ .Oops ");
         assertThatThrownBy(() -> notifier(tpl)).isInstanceOf(ConfigException.class);

@@ -36,11 +36,34 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final Thread thread;
     private final String secret;
 
-    ScriptedSmtpServer(String secret) throws IOException {
+    /** The TLS certificate the client presented, or null. */
+    volatile String clientCertificate;
+    private final SSLContext tlsContext;
+    private final boolean needClientAuth;
+
+    ScriptedSmtpServer(String secret) throws IOException, GeneralSecurityException {
+        this(secret, greenMailContext(), false);
+    }
+
+    /** STARTTLS with {@code tlsContext}, asking for a client certificate when {@code needClientAuth}. */
+    ScriptedSmtpServer(String secret, SSLContext tlsContext, boolean needClientAuth) throws IOException {
+        this(secret, tlsContext, needClientAuth, 0, false);
+    }
+
+    /** On {@code port} (0: any); with {@code implicitTls}, TLS from the first byte (SMTPS) instead of STARTTLS. */
+    ScriptedSmtpServer(String secret, SSLContext tlsContext, boolean needClientAuth, int port, boolean implicitTls) throws IOException {
         this.secret = secret;
-        this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        this.tlsContext = tlsContext;
+        this.needClientAuth = needClientAuth;
+        this.implicitTls = implicitTls;
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        this.server = socket;
         this.thread = Thread.ofVirtual().start(this::serve);
     }
+
+    private final boolean implicitTls;
 
     int port() {
         return server.getLocalPort();
@@ -48,7 +71,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     private void serve() {
         try (Socket plain = server.accept()) {
-            Socket s = plain;
+            Socket s = implicitTls ? handshake(plain) : plain;
             BufferedReader in = reader(s);
             OutputStream out = s.getOutputStream();
             write(out, "220 scripted ESMTP");
@@ -60,13 +83,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     write(out, tls ? "250-scripted\r\n250 AUTH CRAM-MD5" : "250-scripted\r\n250 STARTTLS");
                 } else if (cmd.equals("STARTTLS")) {
                     write(out, "220 ready to start TLS");
-                    SSLSocket ssl = (SSLSocket) tlsContext().getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), false);
-                    ssl.setUseClientMode(false);
-                    ssl.startHandshake();
-                    s = ssl;
+                    s = handshake(plain);
                     in = reader(s);
                     out = s.getOutputStream();
-                    tls = true;
                 } else if (cmd.equals("AUTH CRAM-MD5")) {
                     write(out, "334 " + Base64.getEncoder().encodeToString(challenge.getBytes(StandardCharsets.US_ASCII)));
                     String answer = new String(Base64.getDecoder().decode(in.readLine().strip()), StandardCharsets.US_ASCII);
@@ -102,7 +121,20 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private static SSLContext tlsContext() throws GeneralSecurityException {
+    private Socket handshake(Socket plain) throws IOException {
+        SSLSocket ssl = (SSLSocket) tlsContext.getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), false);
+        ssl.setUseClientMode(false);
+        ssl.setNeedClientAuth(needClientAuth);
+        ssl.startHandshake();
+        if (needClientAuth) {
+            clientCertificate = ((java.security.cert.X509Certificate) ssl.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal().getName();
+        }
+        tls = true;
+        return ssl;
+    }
+
+    private static SSLContext greenMailContext() throws GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(new DummySSLServerSocketFactory().getKeyStore(), "changeit".toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * 512 KB), client, client URL, images and links. v1 ({@code service_key}): {@code event_type}
  * and {@code incident_key} with the description cut to 1024 characters. 5xx and the rate limit
  * (429 for v2, 403 for v1) are retried, after {@code Retry-After} when given; other answers are
- * not.
+ * not. Requests go through the kernel's client for {@code http_config} (TLS, proxy, auth).
  */
 final class PagerDutyNotifier implements Notifier {
 
@@ -41,12 +41,17 @@ final class PagerDutyNotifier implements Notifier {
 
     private final PagerDutySettings settings;
     private final NotifierContext context;
-    private final HttpClient client;
+    private final ConfiguredHttpClient client;
 
-    PagerDutyNotifier(PagerDutySettings settings, NotifierContext context) {
+    PagerDutyNotifier(PagerDutySettings settings, NotifierContext context, ConfiguredHttpClient client) {
         this.settings = settings;
         this.context = context;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.client = client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.promethium.notifiers.pagerduty;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -33,6 +34,9 @@ public final class PagerDutyNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         PagerDutySettings settings = PagerDutySettings.parse(config, context);
+        PluginConfig http = context.httpConfig(config);
+        http.requireOnly(HttpClientFactory.FIELDS);
+        context.httpClients().validate(http);
         if (context.templates() != null) {
             for (String template : settings.templates()) {
                 context.templates().check(template);
@@ -42,6 +46,7 @@ public final class PagerDutyNotifierFactory implements NotifierFactory {
 
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
-        return new PagerDutyNotifier(PagerDutySettings.parse(config, context), context);
+        PagerDutySettings settings = PagerDutySettings.parse(config, context);
+        return new PagerDutyNotifier(settings, context, context.httpClients().create(context.httpConfig(config), context.configDirectory()));
     }
 }

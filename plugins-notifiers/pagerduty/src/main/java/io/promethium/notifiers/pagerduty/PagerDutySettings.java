@@ -30,7 +30,7 @@ record PagerDutySettings(String key, Path keyFile, boolean v1, URI url, String c
     static final String V1_URL = "https://events.pagerduty.com/generic/2010-04-15/create_event.json";
     static final Set<String> FIELDS = Set.of("service_key", "service_key_file", "routing_key", "routing_key_file", "url",
             "client", "client_url", "description", "details", "images", "links", "source", "severity", "class",
-            "component", "group");
+            "component", "group", "http_config");
 
     /** Alertmanager's DefaultPagerdutyDetails. */
     static final Map<String, String> DEFAULT_DETAILS = Map.of(
@@ -59,9 +59,6 @@ record PagerDutySettings(String key, Path keyFile, boolean v1, URI url, String c
     }
 
     static PagerDutySettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
-        if (c.values().containsKey("http_config")) {
-            throw c.error("http_config is not supported by the PagerDuty notifier yet");
-        }
         c.requireOnly(FIELDS);
         String routingKey = c.string("routing_key", null);
         String routingKeyFile = c.string("routing_key_file", null);

@@ -5,21 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestCertificates;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,53 +43,46 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PagerDutyNotifierTest {
 
-    /** The plugin-context part of the notifier context (metrics, HTTP clients, threads) for tests. */
-    private static final io.promethium.api.testing.TestPluginContext PLUGIN =
-            new io.promethium.api.testing.TestPluginContext(java.nio.file.Path.of("."), "test");
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
     private static final String ROUTING_KEY = "0123456789abcdef0123456789abcdef";
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private RecordingHttpServer server;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
-    private final Map<String, Object> globals = new HashMap<>();
+    private TestNotifierContext context;
     private volatile boolean rateLimited;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v2/enqueue", ex -> {
-            JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
-            events.add(e);
-            if (rateLimited) {
-                ex.getResponseHeaders().set("Retry-After", "3");
-                reply(ex, 429, "{\"status\":\"throttle event\",\"message\":\"Requests for this service are arriving too quickly.\"}");
-                return;
-            }
-            List<String> errors = v2Errors(e);
-            if (errors.isEmpty()) {
-                reply(ex, 202, "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"" + e.get("dedup_key").asText() + "\"}");
-            } else {
-                reply(ex, 400, JSON.writeValueAsString(Map.of("status", "invalid event", "message", "Event object is invalid",
-                        "errors", errors)));
-            }
-        });
-        server.createContext("/generic/2010-04-15/create_event.json", ex -> {
-            JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
+        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES).sendResolved(true);
+        server = RecordingHttpServer.http();
+        server.on("/v2/enqueue", this::v2);
+        server.on("/generic/2010-04-15/create_event.json", r -> {
+            JsonNode e = JSON.readTree(r.body());
             events.add(e);
             boolean ok = e.hasNonNull("service_key") && Set.of("trigger", "acknowledge", "resolve").contains(e.path("event_type").asText())
                     && (!e.path("event_type").asText().equals("trigger") || !e.path("description").asText().isEmpty());
-            reply(ex, ok ? 200 : 400, ok ? "{\"status\":\"success\",\"message\":\"Event processed\",\"incident_key\":\""
+            return json(ok ? 200 : 400, ok ? "{\"status\":\"success\",\"message\":\"Event processed\",\"incident_key\":\""
                     + e.path("incident_key").asText() + "\"}" : "{\"status\":\"invalid event\",\"message\":\"Event object is invalid\"}");
         });
-        server.createContext("/down", ex -> {
-            ex.getRequestBody().readAllBytes();
-            reply(ex, 502, "bad gateway");
-        });
-        server.start();
+        server.on("/down", r -> Response.of(502, "text/plain", "bad gateway"));
+    }
+
+    /** PagerDuty's Events API v2 as it answers: 202, 400 with the errors, 429 when rate limited. */
+    private Response v2(RecordingHttpServer.Request r) throws IOException {
+        JsonNode e = JSON.readTree(r.body());
+        events.add(e);
+        if (rateLimited) {
+            return json(429, "{\"status\":\"throttle event\",\"message\":\"Requests for this service are arriving too quickly.\"}")
+                    .withHeader("Retry-After", "3");
+        }
+        List<String> errors = v2Errors(e);
+        if (errors.isEmpty()) {
+            return json(202, "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"" + e.get("dedup_key").asText() + "\"}");
+        }
+        return json(400, JSON.writeValueAsString(Map.of("status", "invalid event", "message", "Event object is invalid", "errors", errors)));
     }
 
     private static List<String> v2Errors(JsonNode e) {
@@ -122,90 +112,26 @@ class PagerDutyNotifierTest {
         return errors;
     }
 
-    private static void reply(HttpExchange ex, int code, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(code, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
+    private static Response json(int status, String body) {
+        return Response.of(status, "application/json", body);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        context.close();
+        server.close();
     }
 
     private String base() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
-    }
-
-    private NotifierContext context() {
-        return new NotifierContext() {
-            @Override
-            public String receiver() {
-                return "team";
-            }
-
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Map<String, Object> globals() {
-                return globals;
-            }
-
-            @Override
-            public TemplateRenderer templates() {
-                return TEMPLATES;
-            }
-
-            @Override
-            public boolean sendResolved() {
-                return true;
-            }
-
-            @Override
-            public Logger logger() {
-                return Logger.getLogger("test");
-            }
-
-            @Override
-            public String owner() {
-                return receiver();
-            }
-
-            @Override
-            public io.promethium.api.plugin.MetricsRegistrar metrics() {
-                return PLUGIN.metrics();
-            }
-
-            @Override
-            public io.promethium.api.http.HttpClientFactory httpClients() {
-                return PLUGIN.httpClients();
-            }
-
-            @Override
-            public java.util.concurrent.ThreadFactory threads() {
-                return PLUGIN.threads();
-            }
-        };
+        return server.url("");
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("pagerduty_configs", values, "am.yml:11:9");
-        PagerDutyNotifierFactory f = new PagerDutyNotifierFactory();
-        f.validate(config, context());
-        return f.create(config, context());
+        return context.notifier(new PagerDutyNotifierFactory(), values, "am.yml:11:9");
     }
 
     private static Notification notification(boolean resolved) {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), resolved ? Instant.parse("2024-01-01T00:10:00Z") : null, "http://prom/graph");
-        return new Notification("team", !resolved, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(resolved);
     }
 
     private static Instant soon() {
@@ -222,7 +148,7 @@ class PagerDutyNotifierTest {
 
     @Test
     void v2TriggerAndResolvePairUpOnTheGroupKeysHashWithAlertmanagersDefaults() throws Exception {
-        globals.put("pagerduty_url", base() + "/v2/enqueue");
+        context.global("pagerduty_url", base() + "/v2/enqueue");
         Notifier n = notifier(Map.of("routing_key", ROUTING_KEY));
         n.send(notification(false), soon());
         n.send(notification(true), soon());
@@ -328,6 +254,25 @@ class PagerDutyNotifierTest {
     }
 
     @Test
+    void eventsGoThroughTheHttpConfigsTlsAndProxy() throws Exception {
+        TestCertificates cert = TestCertificates.create(dir);
+        try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
+            tls.on("/v2/enqueue", this::v2);
+            notifier(Map.of("routing_key", ROUTING_KEY, "url", tls.url("/v2/enqueue"),
+                    "http_config", Map.of("tls_config", Map.of("ca_file", cert.caPem().toString())))).send(notification(false), soon());
+            assertThat(tls.requests()).hasSize(1);
+        }
+        try (RecordingHttpServer proxy = RecordingHttpServer.http()) {
+            proxy.on("/", this::v2);
+            context.global("http_config", Map.of("proxy_url", proxy.url("")));
+            notifier(Map.of("routing_key", ROUTING_KEY, "url", "http://events.pagerduty.invalid/v2/enqueue")).send(notification(true), soon());
+            assertThat(proxy.requests()).singleElement()
+                    .satisfies(r -> assertThat(r.uri().toString()).isEqualTo("http://events.pagerduty.invalid/v2/enqueue"));
+        }
+        assertThat(events).extracting(e -> e.get("event_action").asText()).containsExactly("trigger", "resolve");
+    }
+
+    @Test
     void configErrorsNameTheField() {
         assertThatThrownBy(() -> notifier(Map.of("routing_key", ROUTING_KEY, "severty", "x")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:11:9").hasMessageContaining("severty");
@@ -336,7 +281,7 @@ class PagerDutyNotifierTest {
                 .hasMessageContaining("at most one of routing_key & routing_key_file");
         assertThatThrownBy(() -> notifier(Map.of("routing_key", "a", "images", List.of(Map.of("source", "x")))))
                 .hasMessageContaining("source");
-        assertThatThrownBy(() -> notifier(Map.of("routing_key", "a", "http_config", Map.of())))
-                .hasMessageContaining("http_config");
+        assertThatThrownBy(() -> notifier(Map.of("routing_key", "a", "http_config", Map.of("proxy_url", "http://p:1", "proxy_from_environment", true))))
+                .hasMessageContaining("proxy_from_environment");
     }
 }

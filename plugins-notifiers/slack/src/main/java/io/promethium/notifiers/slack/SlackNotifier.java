@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
@@ -11,7 +12,6 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,8 @@ import java.util.Optional;
  * Posts Alertmanager's Slack message: channel, username, icon_emoji, icon_url, link_names and one
  * attachment (title cut to 1024 characters, title_link, pretext, text, fallback, callback_id,
  * fields, actions, image_url, thumb_url, footer, color, mrkdwn_in), to an incoming webhook or to
- * {@code chat.postMessage} with a bot token. An incoming webhook answers {@code ok}; the Web API
+ * {@code chat.postMessage} with a bot token, through the kernel's client for {@code http_config}
+ * (credentials, TLS, proxy). An incoming webhook answers {@code ok}; the Web API
  * answers JSON whose {@code ok: false} is a failure even with status 200. 429 and 5xx are retried
  * (after {@code Retry-After} when given), other answers are not.
  */
@@ -39,12 +40,17 @@ final class SlackNotifier implements Notifier {
 
     private final SlackSettings settings;
     private final NotifierContext context;
-    private final HttpClient client;
+    private final ConfiguredHttpClient client;
 
-    SlackNotifier(SlackSettings settings, NotifierContext context) {
+    SlackNotifier(SlackSettings settings, NotifierContext context, ConfiguredHttpClient client) {
         this.settings = settings;
         this.context = context;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.client = client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     @Override
@@ -55,21 +61,13 @@ final class SlackNotifier implements Notifier {
         }
         byte[] body = payload(n);
         URI url = url();
-        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout)
+        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Promethium")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        try {
-            String auth = settings.authorization().header();
-            if (auth != null) {
-                req.header("Authorization", auth);
-            }
-        } catch (IOException e) {
-            throw NotifyException.retryLater("reading http_config credentials: " + e.getMessage(), e);
-        }
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> resp;
         try {
-            resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            resp = client.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw NotifyException.retryLater("POST to Slack (" + url.getHost() + "): " + e, e);
         } catch (InterruptedException e) {
@@ -127,8 +125,10 @@ final class SlackNotifier implements Notifier {
         }
         try {
             return URI.create(Files.readString(settings.apiUrlFile(), StandardCharsets.UTF_8).strip());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": not a valid URL", null); // the URL is a secret
         }
     }
 

@@ -2,6 +2,7 @@ package io.promethium.notifiers.slack;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -9,7 +10,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code slack_configs}: Alertmanager's Slack integration (see {@link SlackSettings#FIELDS});
- * {@code api_url} falls back to the global {@code slack_api_url}; {@code send_resolved}
+ * {@code api_url} falls back to the global {@code slack_api_url}, {@code http_config} to the
+ * global {@code http_config}; {@code send_resolved}
  * defaults to false (read by the kernel).
  */
 @Component(service = NotifierFactory.class)
@@ -28,6 +30,9 @@ public final class SlackNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         SlackSettings settings = SlackSettings.parse(config, context);
+        PluginConfig http = context.httpConfig(config);
+        http.requireOnly(HttpClientFactory.FIELDS);
+        context.httpClients().validate(http);
         if (context.templates() != null) {
             for (String template : settings.templates()) {
                 context.templates().check(template);
@@ -37,6 +42,7 @@ public final class SlackNotifierFactory implements NotifierFactory {
 
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
-        return new SlackNotifier(SlackSettings.parse(config, context), context);
+        SlackSettings settings = SlackSettings.parse(config, context);
+        return new SlackNotifier(settings, context, context.httpClients().create(context.httpConfig(config), context.configDirectory()));
     }
 }

@@ -14,13 +14,13 @@ import java.util.Set;
 /**
  * One validated {@code slack_configs} block with Alertmanager's defaults (the
  * {@code slack.default.*} templates, the danger/good colour) and the {@code global}
- * {@code slack_api_url}/{@code slack_api_url_file} fallback.
+ * {@code slack_api_url}/{@code slack_api_url_file} fallback. {@code http_config} is the kernel
+ * HTTP client's (the bot token of {@code chat.postMessage} goes in its {@code authorization}).
  */
 record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String username, String color, String title,
                      String titleLink, String pretext, String text, List<Field> fields, boolean shortFields,
                      List<Action> actions, String footer, String fallback, String callbackId, String iconEmoji,
-                     String iconUrl, String imageUrl, String thumbUrl, boolean linkNames, List<String> mrkdwnIn,
-                     Authorization authorization) {
+                     String iconUrl, String imageUrl, String thumbUrl, boolean linkNames, List<String> mrkdwnIn) {
 
     static final Set<String> FIELDS = Set.of("api_url", "api_url_file", "channel", "username", "color", "title",
             "title_link", "pretext", "text", "fields", "short_fields", "actions", "footer", "fallback", "callback_id",
@@ -127,7 +127,7 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String usernam
                 c.string("icon_emoji", "{{ template \"slack.default.iconemoji\" . }}"),
                 c.string("icon_url", "{{ template \"slack.default.iconurl\" . }}"),
                 c.string("image_url", ""), c.string("thumb_url", ""), c.bool("link_names", false),
-                c.strings("mrkdwn_in"), Authorization.parse(c, context.configDirectory()));
+                c.strings("mrkdwn_in"));
     }
 
     static URI parseUrl(PluginConfig c, String url) throws ConfigException {

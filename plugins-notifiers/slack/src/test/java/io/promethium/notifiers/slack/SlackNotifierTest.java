@@ -5,30 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestCertificates;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,144 +39,65 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlackNotifierTest {
 
-    /** The plugin-context part of the notifier context (metrics, HTTP clients, threads) for tests. */
-    private static final io.promethium.api.testing.TestPluginContext PLUGIN =
-            new io.promethium.api.testing.TestPluginContext(java.nio.file.Path.of("."), "test");
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
     private static final String TOKEN = "xoxb-test-token";
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private RecordingHttpServer server;
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final List<String> auth = new CopyOnWriteArrayList<>();
-    private final Map<String, Object> globals = new HashMap<>();
+    private TestNotifierContext context;
     private volatile int rateLimited;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/services/T0/B0/secret", ex -> {
-            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES);
+        server = RecordingHttpServer.http();
+        server.on("/services/T0/B0/secret", r -> {
+            JsonNode body = JSON.readTree(r.body());
             bodies.add(body);
             if (rateLimited > 0) {
                 rateLimited--;
-                ex.getResponseHeaders().set("Retry-After", "7");
-                ex.sendResponseHeaders(429, -1);
+                return Response.status(429).withHeader("Retry-After", "7");
             } else if (!body.has("attachments") && !body.has("text")) {
-                reply(ex, 400, "text/plain", "no_text");
-            } else {
-                reply(ex, 200, "text/plain", "ok");
+                return Response.of(400, "text/plain", "no_text");
             }
-            ex.close();
+            return Response.of(200, "text/plain", "ok");
         });
-        server.createContext("/api/chat.postMessage", ex -> {
-            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        server.on("/api/chat.postMessage", r -> {
+            JsonNode body = JSON.readTree(r.body());
             bodies.add(body);
-            String a = ex.getRequestHeaders().getFirst("Authorization");
+            String a = r.header("Authorization");
             auth.add(a == null ? "" : a);
             if (!("Bearer " + TOKEN).equals(a)) {
-                reply(ex, 200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"invalid_auth\"}");
+                return Response.of(200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"invalid_auth\"}");
             } else if (!body.hasNonNull("channel")) {
-                reply(ex, 200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"channel_not_found\"}");
-            } else {
-                reply(ex, 200, "application/json; charset=utf-8", "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.2\"}");
+                return Response.of(200, "application/json; charset=utf-8", "{\"ok\":false,\"error\":\"channel_not_found\"}");
             }
-            ex.close();
+            return Response.of(200, "application/json; charset=utf-8", "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.2\"}");
         });
-        server.createContext("/broken", ex -> {
-            ex.getRequestBody().readAllBytes();
-            reply(ex, 503, "text/plain", "upstream down");
-            ex.close();
-        });
-        server.start();
-    }
-
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, int code, String type, String body) throws java.io.IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(code, b.length);
-        ex.getResponseBody().write(b);
+        server.on("/broken", r -> Response.of(503, "text/plain", "upstream down"));
+        server.on("/nowhere", r -> Response.of(404, "text/plain", "no_service"));
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        context.close();
+        server.close();
     }
 
     private String base() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
-    }
-
-    private NotifierContext context() {
-        return new NotifierContext() {
-            @Override
-            public String receiver() {
-                return "team";
-            }
-
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Map<String, Object> globals() {
-                return globals;
-            }
-
-            @Override
-            public TemplateRenderer templates() {
-                return TEMPLATES;
-            }
-
-            @Override
-            public boolean sendResolved() {
-                return false;
-            }
-
-            @Override
-            public Logger logger() {
-                return Logger.getLogger("test");
-            }
-
-            @Override
-            public String owner() {
-                return receiver();
-            }
-
-            @Override
-            public io.promethium.api.plugin.MetricsRegistrar metrics() {
-                return PLUGIN.metrics();
-            }
-
-            @Override
-            public io.promethium.api.http.HttpClientFactory httpClients() {
-                return PLUGIN.httpClients();
-            }
-
-            @Override
-            public java.util.concurrent.ThreadFactory threads() {
-                return PLUGIN.threads();
-            }
-        };
+        return server.url("");
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("slack_configs", values, "am.yml:9:9");
-        SlackNotifierFactory f = new SlackNotifierFactory();
-        f.validate(config, context());
-        return f.create(config, context());
+        return context.notifier(new SlackNotifierFactory(), values, "am.yml:9:9");
     }
 
     private static Notification notification() {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), null, "http://prom/graph");
-        return new Notification("team", true, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(false);
     }
 
     private static Instant soon() {
@@ -196,7 +114,7 @@ class SlackNotifierTest {
 
     @Test
     void defaultMessageIsAlertmanagersAttachmentFieldForField() throws Exception {
-        globals.put("slack_api_url", base() + "/services/T0/B0/secret");
+        context.global("slack_api_url", base() + "/services/T0/B0/secret");
         notifier(Map.of("channel", "#ops")).send(notification(), soon());
         JsonNode m = bodies.get(0);
         assertThat(names(m)).containsExactly("channel", "username", "attachments");
@@ -219,7 +137,7 @@ class SlackNotifierTest {
 
     @Test
     void everyConfiguredFieldIsRenderedIntoThePayload() throws Exception {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new java.util.HashMap<>();
         c.put("api_url", base() + "/services/T0/B0/secret");
         c.put("channel", "#{{ .CommonLabels.instance }}");
         c.put("username", "bot");
@@ -321,6 +239,28 @@ class SlackNotifierTest {
     }
 
     @Test
+    void theWebApiIsReachedThroughTheConfiguredProxyAndCustomCa() throws Exception {
+        TestCertificates cert = TestCertificates.create(dir);
+        try (RecordingHttpServer proxy = RecordingHttpServer.http()) {
+            proxy.on("/", r -> Response.of(200, "application/json", "{\"ok\":true}"));
+            notifier(Map.of("api_url", "http://slack.invalid/api/chat.postMessage", "channel", "#ops",
+                    "http_config", Map.of("proxy_url", proxy.url(""), "authorization", Map.of("credentials", TOKEN))))
+                    .send(notification(), soon());
+            assertThat(proxy.requests()).singleElement().satisfies(r -> {
+                assertThat(r.uri().toString()).isEqualTo("http://slack.invalid/api/chat.postMessage");
+                assertThat(r.header("Authorization")).isEqualTo("Bearer " + TOKEN);
+            });
+        }
+        try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
+            tls.on("/", r -> Response.of(200, "text/plain", "ok"));
+            context.global("slack_api_url", tls.url("/services/T0/B0/secret"));
+            context.global("http_config", Map.of("tls_config", Map.of("ca_file", cert.caPem().toString())));
+            notifier(Map.of("channel", "#ops")).send(notification(), soon());
+            assertThat(tls.requests()).hasSize(1);
+        }
+    }
+
+    @Test
     void configErrorsNameTheField() {
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "colour", "red")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:9:9").hasMessageContaining("colour");
@@ -329,8 +269,8 @@ class SlackNotifierTest {
                 .hasMessageContaining("missing value in Slack field");
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "actions", List.of(Map.of("type", "button", "text", "t")))))
                 .hasMessageContaining("missing name or url");
-        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "http_config", Map.of("proxy_url", "http://p"))))
-                .hasMessageContaining("http_config.proxy_url");
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "http_config", Map.of("proxy_url", "socks5://p:1"))))
+                .hasMessageContaining("proxy_url");
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "title", "{{ .Oops ")))
                 .isInstanceOf(ConfigException.class);
     }

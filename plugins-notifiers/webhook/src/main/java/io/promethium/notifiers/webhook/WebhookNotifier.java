@@ -7,11 +7,10 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.NotifyException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,9 @@ import java.util.Optional;
  * Posts Alertmanager's webhook message (version 4), field for field: receiver, status, alerts
  * (status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint), groupLabels,
  * commonLabels, commonAnnotations, externalURL, version, groupKey, truncatedAlerts. A 2xx answer
- * is success, a 5xx or an I/O error is retried by the dispatcher, other answers are not.
+ * is success, a 5xx or an I/O error is retried by the dispatcher, other answers are not. The
+ * request goes through the kernel's client for the block's {@code http_config} (credentials,
+ * TLS, proxy, redirects).
  */
 final class WebhookNotifier implements Notifier {
 
@@ -34,17 +35,16 @@ final class WebhookNotifier implements Notifier {
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
     private final WebhookNotifierFactory.Settings settings;
-    private final NotifierContext context;
-    private final HttpClient client;
+    private final ConfiguredHttpClient client;
 
-    WebhookNotifier(WebhookNotifierFactory.Settings settings, NotifierContext context) {
+    WebhookNotifier(WebhookNotifierFactory.Settings settings, ConfiguredHttpClient client) {
         this.settings = settings;
-        this.context = context;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(settings.http().followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-                .version(settings.http().http2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.client = client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     @Override
@@ -55,21 +55,13 @@ final class WebhookNotifier implements Notifier {
         if (timeout.isNegative() || timeout.isZero()) {
             throw NotifyException.doNotRetry("deadline passed before sending", null);
         }
-        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout)
+        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Promethium")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        try {
-            String auth = settings.http().authorization();
-            if (auth != null) {
-                req.header("Authorization", auth);
-            }
-        } catch (IOException e) {
-            throw NotifyException.retryLater("reading http_config credentials: " + e.getMessage(), e);
-        }
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> resp;
         try {
-            resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            resp = client.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw NotifyException.retryLater("POST " + redact(url) + ": " + e, e);
         } catch (InterruptedException e) {
@@ -107,14 +99,16 @@ final class WebhookNotifier implements Notifier {
         try {
             String text = Files.readString(settings.urlFile(), StandardCharsets.UTF_8).strip();
             return new URI(text);
-        } catch (IOException | java.net.URISyntaxException e) {
+        } catch (IOException e) {
             throw NotifyException.retryLater("url_file " + settings.urlFile() + ": " + e.getMessage(), e);
+        } catch (java.net.URISyntaxException e) {
+            throw NotifyException.retryLater("url_file " + settings.urlFile() + ": not a valid URL", null); // the URL is a secret
         }
     }
 
-    /** The URL without user info or query, for messages (both may hold secrets). */
+    /** The URL's scheme, host and port only, for messages: user info, path and query may hold secrets (the URL is one). */
     private static String redact(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "") + url.getRawPath();
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");
     }
 
     /** Alertmanager's webhook message, version 4. */

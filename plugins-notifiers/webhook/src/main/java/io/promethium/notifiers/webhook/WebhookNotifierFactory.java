@@ -2,6 +2,7 @@ package io.promethium.notifiers.webhook;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -13,8 +14,9 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code webhook_configs}: Alertmanager's webhook. Fields: {@code url} or {@code url_file},
- * {@code max_alerts}, {@code http_config}; {@code send_resolved} defaults to true (read by the
- * kernel).
+ * {@code max_alerts}, {@code http_config} (the kernel's HTTP client: auth, OAuth 2, TLS, proxy;
+ * the global {@code http_config} when the block has none); {@code send_resolved} defaults to
+ * true (read by the kernel).
  */
 @Component(service = NotifierFactory.class)
 public final class WebhookNotifierFactory implements NotifierFactory {
@@ -31,18 +33,28 @@ public final class WebhookNotifierFactory implements NotifierFactory {
         return true;
     }
 
+    /** Alertmanager masks the webhook URL: it often carries a token. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("url");
+    }
+
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         settings(config, context);
+        PluginConfig http = context.httpConfig(config);
+        http.requireOnly(HttpClientFactory.FIELDS);
+        context.httpClients().validate(http);
     }
 
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
-        return new WebhookNotifier(settings(config, context), context);
+        Settings settings = settings(config, context);
+        return new WebhookNotifier(settings, context.httpClients().create(context.httpConfig(config), context.configDirectory()));
     }
 
     /** The validated settings of one block. */
-    record Settings(URI url, Path urlFile, long maxAlerts, HttpSettings http) {
+    record Settings(URI url, Path urlFile, long maxAlerts) {
     }
 
     static Settings settings(PluginConfig config, NotifierContext context) throws ConfigException {
@@ -64,19 +76,18 @@ public final class WebhookNotifierFactory implements NotifierFactory {
         if (maxAlerts < 0) {
             throw config.error("max_alerts: must not be negative, got " + maxAlerts);
         }
-        HttpSettings http = HttpSettings.parse(config, context.configDirectory());
-        return new Settings(uri, file, maxAlerts, http);
+        return new Settings(uri, file, maxAlerts);
     }
 
     static URI parseUrl(String url, PluginConfig config) throws ConfigException {
         try {
             URI uri = new URI(url.strip());
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw config.error("url: unsupported scheme or missing host in \"" + url + "\" (want http:// or https://)");
+                throw config.error("url: unsupported scheme or missing host (want http:// or https://)");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw config.error("url: " + e.getMessage());
+            throw config.error("url: invalid URL"); // the URL is a secret: not echoed
         }
     }
 }

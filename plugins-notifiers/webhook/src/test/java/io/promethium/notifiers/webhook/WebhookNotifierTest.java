@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
-import io.promethium.api.notify.TemplateRenderer;
-import java.net.InetSocketAddress;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestCertificates;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,95 +33,27 @@ class WebhookNotifierTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
-    private HttpServer server;
-    private final List<JsonNode> bodies = new ArrayList<>();
-    private final List<String> auth = new ArrayList<>();
-    private final AtomicInteger status = new AtomicInteger(200);
+    private RecordingHttpServer server;
+    private TestNotifierContext context;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            bodies.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
-            String a = ex.getRequestHeaders().getFirst("Authorization");
-            auth.add(a == null ? "" : a);
-            ex.sendResponseHeaders(status.get(), -1);
-            ex.close();
-        });
-        server.start();
+        server = RecordingHttpServer.http();
+        context = new TestNotifierContext(dir, "r", new KernelHttpClientFactory(), null).sendResolved(true);
     }
 
     @AfterEach
-    void stop() {
-        server.stop(0);
+    void stop() throws Exception {
+        context.close();
+        server.close();
     }
 
     private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-    }
-
-    /** The plugin-context part of the notifier context (no HTTP client settings in these tests). */
-    private final io.promethium.api.testing.TestPluginContext plugin = new io.promethium.api.testing.TestPluginContext(Path.of("."), "r");
-
-    private NotifierContext context() {
-        return new NotifierContext() {
-            @Override
-            public String receiver() {
-                return "r";
-            }
-
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Map<String, Object> globals() {
-                return Map.of();
-            }
-
-            @Override
-            public TemplateRenderer templates() {
-                return null;
-            }
-
-            @Override
-            public boolean sendResolved() {
-                return true;
-            }
-
-            @Override
-            public Logger logger() {
-                return Logger.getLogger("test");
-            }
-
-            @Override
-            public String owner() {
-                return "r";
-            }
-
-            @Override
-            public io.promethium.api.plugin.MetricsRegistrar metrics() {
-                return plugin.metrics();
-            }
-
-            @Override
-            public io.promethium.api.http.HttpClientFactory httpClients() {
-                return plugin.httpClients();
-            }
-
-            @Override
-            public java.util.concurrent.ThreadFactory threads() {
-                return plugin.threads();
-            }
-        };
+        return server.url("/hook");
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("webhook_configs", values, "am.yml:5:9");
-        WebhookNotifierFactory f = new WebhookNotifierFactory();
-        f.validate(config, context());
-        return f.create(config, context());
+        return context.notifier(new WebhookNotifierFactory(), values, "am.yml:5:9");
     }
 
     private static Notification notification(int alerts) {
@@ -136,10 +66,18 @@ class WebhookNotifierTest {
                 "http://am", "{}:{alertname=\"A\"}");
     }
 
+    private static Instant soon() {
+        return Instant.now().plusSeconds(10);
+    }
+
+    private JsonNode body(int i) throws Exception {
+        return JSON.readTree(server.requests().get(i).body());
+    }
+
     @Test
     void payloadIsAlertmanagersVersion4FieldForField() throws Exception {
-        notifier(Map.of("url", url())).send(notification(2), Instant.now().plusSeconds(10));
-        JsonNode m = bodies.get(0);
+        notifier(Map.of("url", url())).send(notification(2), soon());
+        JsonNode m = body(0);
         List<String> fields = new ArrayList<>();
         m.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("receiver", "status", "alerts", "groupLabels", "commonLabels", "commonAnnotations",
@@ -157,9 +95,9 @@ class WebhookNotifierTest {
 
     @Test
     void maxAlertsTruncatesAndCounts() throws Exception {
-        notifier(Map.of("url", url(), "max_alerts", 2L)).send(notification(5), Instant.now().plusSeconds(10));
-        assertThat(bodies.get(0).path("alerts")).hasSize(2);
-        assertThat(bodies.get(0).path("truncatedAlerts").asInt()).isEqualTo(3);
+        notifier(Map.of("url", url(), "max_alerts", 2L)).send(notification(5), soon());
+        assertThat(body(0).path("alerts")).hasSize(2);
+        assertThat(body(0).path("truncatedAlerts").asInt()).isEqualTo(3);
     }
 
     @Test
@@ -168,27 +106,84 @@ class WebhookNotifierTest {
         Files.writeString(dir.resolve("pw"), "secret\n");
         Map<String, Object> http = new LinkedHashMap<>();
         http.put("basic_auth", Map.of("username", "u", "password_file", "pw"));
-        notifier(Map.of("url_file", "url", "http_config", http)).send(notification(1), Instant.now().plusSeconds(10));
-        assertThat(auth.get(0)).isEqualTo("Basic dTpzZWNyZXQ=");
+        Notifier n = notifier(Map.of("url_file", "url", "http_config", http));
+        n.send(notification(1), soon());
+        Files.writeString(dir.resolve("pw"), "rotated\n");
+        n.send(notification(1), soon());
+        assertThat(server.requests()).extracting(r -> r.header("Authorization"))
+                .containsExactly("Basic dTpzZWNyZXQ=", "Basic dTpyb3RhdGVk");
     }
 
     @Test
     void serverErrorsAreRetryableClientErrorsAreNot() throws Exception {
         Notifier n = notifier(Map.of("url", url()));
-        status.set(503);
-        assertThatThrownBy(() -> n.send(notification(1), Instant.now().plusSeconds(10)))
+        server.on("/hook", r -> Response.status(503));
+        assertThatThrownBy(() -> n.send(notification(1), soon()))
                 .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
-        status.set(400);
-        assertThatThrownBy(() -> n.send(notification(1), Instant.now().plusSeconds(10)))
+        server.on("/hook", r -> Response.status(400));
+        assertThatThrownBy(() -> n.send(notification(1), soon()))
                 .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse());
+    }
+
+    @Test
+    void httpsWithACustomCaIsTrustedOnlyThroughTlsConfig() throws Exception {
+        TestCertificates cert = TestCertificates.create(dir);
+        try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
+            String httpsUrl = tls.url("/hook");
+            assertThatThrownBy(() -> notifier(Map.of("url", httpsUrl)).send(notification(1), soon()))
+                    .as("the JVM's default trust does not know the test CA")
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            notifier(Map.of("url", httpsUrl, "http_config", Map.of("tls_config", Map.of("ca_file", cert.caPem().getFileName().toString()))))
+                    .send(notification(1), soon());
+            assertThat(tls.requests()).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("/hook"));
+        }
+    }
+
+    @Test
+    void oauth2TokenFromTheTokenEndpointIsSentAsBearer() throws Exception {
+        server.on("/token", r -> Response.of(200, "application/json", "{\"access_token\":\"tok-1\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
+        Map<String, Object> oauth2 = Map.of("client_id", "id", "client_secret", "s3cret", "token_url", server.url("/token"),
+                "scopes", List.of("alerts"));
+        Notifier n = notifier(Map.of("url", url(), "http_config", Map.of("oauth2", oauth2)));
+        n.send(notification(1), soon());
+        n.send(notification(1), soon());
+        List<RecordingHttpServer.Request> got = server.requests();
+        assertThat(got).extracting(RecordingHttpServer.Request::path).containsExactly("/token", "/hook", "/hook");
+        assertThat(got.get(0).text()).contains("grant_type=client_credentials").contains("scope=alerts");
+        assertThat(got.get(1).header("Authorization")).isEqualTo("Bearer tok-1");
+        assertThat(got.get(2).header("Authorization")).isEqualTo("Bearer tok-1");
+    }
+
+    @Test
+    void aProxyUrlCarriesTheRequest() throws Exception {
+        try (RecordingHttpServer proxy = RecordingHttpServer.http()) {
+            notifier(Map.of("url", "http://receiver.invalid:9/hook", "http_config", Map.of("proxy_url", proxy.url(""))))
+                    .send(notification(1), soon());
+            assertThat(proxy.requests()).singleElement().satisfies(r -> {
+                assertThat(r.uri().toString()).isEqualTo("http://receiver.invalid:9/hook");
+                assertThat(r.method()).isEqualTo("POST");
+            });
+        }
+    }
+
+    @Test
+    void theGlobalHttpConfigIsTheDefaultAndABlocksOwnReplacesItWhole() throws Exception {
+        context.global("http_config", Map.of("authorization", Map.of("credentials", "global-token")));
+        notifier(Map.of("url", url())).send(notification(1), soon());
+        notifier(Map.of("url", url(), "http_config", Map.of("follow_redirects", false))).send(notification(1), soon());
+        assertThat(server.requests()).extracting(r -> String.valueOf(r.header("Authorization")))
+                .containsExactly("Bearer global-token", "null");
     }
 
     @Test
     void badConfigIsRefusedByName() {
         assertThatThrownBy(() -> notifier(Map.of())).hasMessageContaining("am.yml:5:9").hasMessageContaining("one of url or url_file");
         assertThatThrownBy(() -> notifier(Map.of("url", "ftp://x/"))).hasMessageContaining("unsupported scheme");
-        assertThatThrownBy(() -> notifier(Map.of("url", url(), "http_config", Map.of("tls_config", Map.of()))))
-                .hasMessageContaining("http_config.tls_config is not supported");
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "http_config", Map.of("tls_cfg", Map.of()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tls_cfg");
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "http_config",
+                Map.of("basic_auth", Map.of("username", "u"), "authorization", Map.of("credentials", "t")))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at most one");
         assertThatThrownBy(() -> notifier(Map.of("url", url(), "max_alerts", -1L))).hasMessageContaining("max_alerts");
     }
 }

@@ -3,6 +3,7 @@ package io.promethium.notifiers.xmatters;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
@@ -12,7 +13,6 @@ import io.promethium.api.notify.NotifyException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +34,8 @@ import java.util.TreeMap;
  * flow can close on resolve the event it opened on trigger), {@code recipients} as
  * {@code targetName}s, {@code priority}, and the alerts as Alertmanager's webhook gives them.
  * 429 and 5xx are retried (after {@code Retry-After} when given); other non-2xx answers are not.
+ * Requests go through the kernel's client for {@code http_config} (TLS, proxy, or its
+ * credentials in place of {@code api_key}/{@code basic_auth}).
  */
 final class XMattersNotifier implements Notifier {
 
@@ -42,12 +44,17 @@ final class XMattersNotifier implements Notifier {
 
     private final XMattersSettings settings;
     private final NotifierContext context;
-    private final HttpClient client;
+    private final ConfiguredHttpClient client;
 
-    XMattersNotifier(XMattersSettings settings, NotifierContext context) {
+    XMattersNotifier(XMattersSettings settings, NotifierContext context, ConfiguredHttpClient client) {
         this.settings = settings;
         this.context = context;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.client = client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     @Override
@@ -67,7 +74,7 @@ final class XMattersNotifier implements Notifier {
             if (key != null) {
                 String sep = url.getRawQuery() == null ? "?" : "&";
                 url = URI.create(url + sep + "apiKey=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
-            } else {
+            } else if (settings.username() != null) {
                 String cred = settings.username() + ":" + settings.readPassword();
                 req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(cred.getBytes(StandardCharsets.UTF_8)));
             }

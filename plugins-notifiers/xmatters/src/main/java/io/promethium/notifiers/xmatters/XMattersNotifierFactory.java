@@ -2,6 +2,7 @@ package io.promethium.notifiers.xmatters;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -32,6 +33,9 @@ public final class XMattersNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         XMattersSettings settings = XMattersSettings.parse(config, context);
+        PluginConfig http = context.httpConfig(config);
+        http.requireOnly(HttpClientFactory.FIELDS);
+        context.httpClients().validate(http);
         if (context.templates() != null) {
             for (String template : settings.properties().values()) {
                 context.templates().check(template);
@@ -44,6 +48,7 @@ public final class XMattersNotifierFactory implements NotifierFactory {
 
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
-        return new XMattersNotifier(XMattersSettings.parse(config, context), context);
+        XMattersSettings settings = XMattersSettings.parse(config, context);
+        return new XMattersNotifier(settings, context, context.httpClients().create(context.httpConfig(config), context.configDirectory()));
     }
 }

@@ -17,14 +17,18 @@ import java.util.Set;
 /**
  * One validated {@code xmatters_configs} block: the trigger {@code url}, exactly one of
  * {@code api_key}/{@code api_key_file} (sent as the {@code apiKey} query parameter, as xMatters'
- * URL authentication expects) or {@code basic_auth}, {@code recipients}, {@code priority} and
+ * URL authentication expects), {@code basic_auth} or the credentials of {@code http_config}
+ * (the kernel's HTTP client, which also brings TLS and proxy settings), {@code recipients}, {@code priority} and
  * {@code properties} (templates, over the defaults {@code summary} and {@code description}).
  */
 record XMattersSettings(URI url, String apiKey, Path apiKeyFile, String username, String password, Path passwordFile,
                         List<String> recipients, String priority, Map<String, String> properties) {
 
     static final Set<String> FIELDS = Set.of("url", "api_key", "api_key_file", "basic_auth", "recipients", "priority",
-            "properties");
+            "properties", "http_config");
+
+    /** The {@code http_config} fields that authenticate, standing in for {@code api_key}/{@code basic_auth}. */
+    static final Set<String> HTTP_CREDENTIALS = Set.of("basic_auth", "authorization", "bearer_token", "bearer_token_file", "oauth2");
     static final Set<String> PRIORITIES = Set.of("LOW", "MEDIUM", "HIGH");
 
     /** Properties every event carries unless the block overrides them. */
@@ -68,8 +72,11 @@ record XMattersSettings(URI url, String apiKey, Path apiKeyFile, String username
             }
         }
         boolean key = apiKey != null || apiKeyFile != null;
-        if (key == (user != null)) {
-            throw c.error("exactly one of api_key, api_key_file or basic_auth must be configured for xMatters");
+        PluginConfig http = c.block("http_config");
+        boolean httpCredentials = http != null && HTTP_CREDENTIALS.stream().anyMatch(http::has);
+        int ways = (key ? 1 : 0) + (user != null ? 1 : 0) + (httpCredentials ? 1 : 0);
+        if (ways != 1) {
+            throw c.error("exactly one of api_key, api_key_file, basic_auth or http_config credentials must be configured for xMatters");
         }
         String priority = c.string("priority", "MEDIUM");
         if (!PRIORITIES.contains(priority)) {

@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.model.Labels;
-import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
-import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestCertificates;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,48 +43,48 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class XMattersNotifierTest {
 
-    /** The plugin-context part of the notifier context (metrics, HTTP clients, threads) for tests. */
-    private static final io.promethium.api.testing.TestPluginContext PLUGIN =
-            new io.promethium.api.testing.TestPluginContext(java.nio.file.Path.of("."), "test");
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final String PATH = "/api/integration/1/functions/f1/triggers";
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private RecordingHttpServer server;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private final Map<String, String> open = new ConcurrentHashMap<>();
+    private TestNotifierContext context;
     private volatile int status;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/integration/1/functions/f1/triggers", ex -> {
-            String query = ex.getRequestURI().getRawQuery();
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            boolean keyOk = query != null && query.contains("apiKey=k%2By");
-            boolean basicOk = ("Basic " + Base64.getEncoder().encodeToString("bot:pw".getBytes(StandardCharsets.UTF_8))).equals(auth);
-            JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
-            events.add(e);
-            if (status != 0) {
-                ex.getResponseHeaders().set("Retry-After", "5");
-                reply(ex, status, "{\"code\":\"TOO_MANY_REQUESTS\",\"message\":\"slow down\"}");
-            } else if (!keyOk && !basicOk) {
-                reply(ex, 401, "{\"code\":\"UNAUTHORIZED\",\"reason\":\"Unauthorized\",\"message\":\"invalid credentials\"}");
-            } else if (!valid(e)) {
-                reply(ex, 400, "{\"code\":\"BAD_REQUEST\",\"reason\":\"Bad Request\",\"message\":\"invalid trigger\"}");
-            } else {
-                String id = e.get("properties").get("correlation_id").asText();
-                if (e.get("properties").get("status").asText().equals("resolved")) {
-                    open.remove(id);
-                } else {
-                    open.put(id, e.get("properties").get("summary").asText());
-                }
-                reply(ex, 202, "{\"requestId\":\"3a3ab2f8-0000-4000-8000-000000000001\"}");
-            }
-        });
-        server.start();
+        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES).sendResolved(true);
+        server = RecordingHttpServer.http();
+        server.on(PATH, this::trigger);
+    }
+
+    /** An xMatters flow HTTP trigger as it answers. */
+    private Response trigger(RecordingHttpServer.Request r) throws IOException {
+        String query = r.uri().getRawQuery();
+        String auth = r.header("Authorization");
+        boolean keyOk = query != null && query.contains("apiKey=k%2By");
+        boolean basicOk = ("Basic " + Base64.getEncoder().encodeToString("bot:pw".getBytes(StandardCharsets.UTF_8))).equals(auth);
+        boolean bearerOk = "Bearer flow-token".equals(auth);
+        JsonNode e = JSON.readTree(r.body());
+        events.add(e);
+        if (status != 0) {
+            return json(status, "{\"code\":\"TOO_MANY_REQUESTS\",\"message\":\"slow down\"}").withHeader("Retry-After", "5");
+        } else if (!keyOk && !basicOk && !bearerOk) {
+            return json(401, "{\"code\":\"UNAUTHORIZED\",\"reason\":\"Unauthorized\",\"message\":\"invalid credentials\"}");
+        } else if (!valid(e)) {
+            return json(400, "{\"code\":\"BAD_REQUEST\",\"reason\":\"Bad Request\",\"message\":\"invalid trigger\"}");
+        }
+        String id = e.get("properties").get("correlation_id").asText();
+        if (e.get("properties").get("status").asText().equals("resolved")) {
+            open.remove(id);
+        } else {
+            open.put(id, e.get("properties").get("summary").asText());
+        }
+        return json(202, "{\"requestId\":\"3a3ab2f8-0000-4000-8000-000000000001\"}");
     }
 
     private static boolean valid(JsonNode e) {
@@ -106,90 +104,26 @@ class XMattersNotifierTest {
         return true;
     }
 
-    private static void reply(HttpExchange ex, int code, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(code, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
+    private static Response json(int status, String body) {
+        return Response.of(status, "application/json", body);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        context.close();
+        server.close();
     }
 
     private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/integration/1/functions/f1/triggers";
-    }
-
-    private NotifierContext context() {
-        return new NotifierContext() {
-            @Override
-            public String receiver() {
-                return "team";
-            }
-
-            @Override
-            public Path configDirectory() {
-                return dir;
-            }
-
-            @Override
-            public Map<String, Object> globals() {
-                return Map.of();
-            }
-
-            @Override
-            public TemplateRenderer templates() {
-                return TEMPLATES;
-            }
-
-            @Override
-            public boolean sendResolved() {
-                return true;
-            }
-
-            @Override
-            public Logger logger() {
-                return Logger.getLogger("test");
-            }
-
-            @Override
-            public String owner() {
-                return receiver();
-            }
-
-            @Override
-            public io.promethium.api.plugin.MetricsRegistrar metrics() {
-                return PLUGIN.metrics();
-            }
-
-            @Override
-            public io.promethium.api.http.HttpClientFactory httpClients() {
-                return PLUGIN.httpClients();
-            }
-
-            @Override
-            public java.util.concurrent.ThreadFactory threads() {
-                return PLUGIN.threads();
-            }
-        };
+        return server.url(PATH);
     }
 
     private Notifier notifier(Map<String, Object> values) throws ConfigException {
-        PluginConfig config = new PluginConfig("xmatters_configs", values, "am.yml:13:9");
-        XMattersNotifierFactory f = new XMattersNotifierFactory();
-        f.validate(config, context());
-        return f.create(config, context());
+        return context.notifier(new XMattersNotifierFactory(), values, "am.yml:13:9");
     }
 
     private static Notification notification(boolean resolved) {
-        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                Instant.parse("2024-01-01T00:00:00Z"), resolved ? Instant.parse("2024-01-01T00:10:00Z") : null, "http://prom/graph");
-        return new Notification("team", !resolved, List.of(a), Labels.of("alertname", "DiskFull"),
-                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk 97% full"),
-                "http://am.example", "{}:{alertname=\"DiskFull\"}");
+        return TestNotifications.diskFull(resolved);
     }
 
     private static Instant soon() {
@@ -241,11 +175,34 @@ class XMattersNotifierTest {
     }
 
     @Test
+    void oauth2OfHttpConfigStandsInForTheApiKeyAndTlsAndProxyApply() throws Exception {
+        server.on("/oauth/token", r -> json(200, "{\"access_token\":\"flow-token\",\"token_type\":\"Bearer\",\"expires_in\":600}"));
+        notifier(Map.of("url", url(), "http_config", Map.of("oauth2", Map.of("client_id", "c", "client_secret", "s",
+                "token_url", server.url("/oauth/token"))))).send(notification(false), soon());
+        assertThat(open).hasSize(1);
+        TestCertificates cert = TestCertificates.create(dir);
+        try (RecordingHttpServer tls = RecordingHttpServer.https(cert.serverContext())) {
+            tls.on(PATH, this::trigger);
+            notifier(Map.of("url", tls.url(PATH), "api_key", "k+y", "http_config",
+                    Map.of("tls_config", Map.of("ca_file", cert.caPem().toString())))).send(notification(true), soon());
+        }
+        assertThat(open).as("the resolve over TLS closed the event the OAuth 2 trigger opened").isEmpty();
+        try (RecordingHttpServer proxy = RecordingHttpServer.http()) {
+            proxy.on("/", this::trigger);
+            notifier(Map.of("url", "http://acme.xmatters.invalid" + PATH, "api_key", "k+y",
+                    "http_config", Map.of("proxy_url", proxy.url("")))).send(notification(false), soon());
+            assertThat(proxy.requests()).singleElement().satisfies(r -> assertThat(r.uri().getHost()).isEqualTo("acme.xmatters.invalid"));
+        }
+    }
+
+    @Test
     void configErrorsNameTheField() {
         assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "recipient", List.of("x"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:13:9").hasMessageContaining("recipient");
         assertThatThrownBy(() -> notifier(Map.of("api_key", "k"))).hasMessageContaining("url is required");
         assertThatThrownBy(() -> notifier(Map.of("url", url()))).hasMessageContaining("exactly one of api_key");
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "http_config", Map.of("bearer_token", "t"))))
+                .hasMessageContaining("exactly one of api_key");
         assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "priority", "URGENT"))).hasMessageContaining("priority");
         assertThatThrownBy(() -> notifier(Map.of("url", url(), "api_key", "k", "properties", Map.of("status", "x"))))
                 .hasMessageContaining("properties.status");

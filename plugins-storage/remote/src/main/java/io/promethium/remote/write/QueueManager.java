@@ -1,5 +1,6 @@
 package io.promethium.remote.write;
 
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
@@ -65,6 +66,7 @@ final class QueueManager implements AutoCloseable {
 
     // Rates for the shard calculation.
     private final AtomicLong samplesIn = new AtomicLong();
+    private final AtomicLong exemplarsIn = new AtomicLong();
     private final AtomicLong samplesOut = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
     private final AtomicLong highestIn = new AtomicLong();
@@ -112,6 +114,10 @@ final class QueueManager implements AutoCloseable {
 
     long samplesRead() {
         return samplesIn.get();
+    }
+
+    long exemplarsRead() {
+        return exemplarsIn.get();
     }
 
     long highestReadMillis() {
@@ -249,7 +255,7 @@ final class QueueManager implements AutoCloseable {
             Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
             metrics.samplesPending.incrementAndGet();
             try {
-                if (!shard.enqueue(l, timestamp, value)) {
+                if (!shard.enqueue(l, timestamp, value, null)) {
                     metrics.samplesPending.decrementAndGet();
                     stopped = !running;
                     if (!stopped) {
@@ -262,6 +268,39 @@ final class QueueManager implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 metrics.samplesPending.decrementAndGet();
+                stopped = true;
+            }
+        }
+
+        /** With {@code send_exemplars}, an exemplar goes to its series' shard, so it travels with the series. */
+        @Override
+        public void exemplar(long ref, Exemplar exemplar) {
+            if (stopped || !settings.sendExemplars()) {
+                return;
+            }
+            metrics.recordsRead[2].increment();
+            exemplarsIn.incrementAndGet();
+            Labels l = series.get(ref);
+            if (l == null || l == DROPPED) {
+                metrics.exemplarsDropped.increment();
+                return;
+            }
+            Shard[] current = shards;
+            Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
+            metrics.exemplarsPending.incrementAndGet();
+            try {
+                if (!shard.enqueue(l, 0, 0, exemplar)) {
+                    metrics.exemplarsPending.decrementAndGet();
+                    stopped = !running;
+                    if (!stopped) {
+                        metrics.recordsRead[2].decrement();
+                        exemplarsIn.decrementAndGet();
+                        exemplar(ref, exemplar);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                metrics.exemplarsPending.decrementAndGet();
                 stopped = true;
             }
         }

@@ -24,6 +24,11 @@ final class QueueMetrics {
     final LongAdder samplesRetried = new LongAdder();
     final LongAdder samplesDropped = new LongAdder();
     final LongAdder samplesDroppedTooOld = new LongAdder();
+    final LongAdder exemplarsSent = new LongAdder();
+    final LongAdder exemplarsFailed = new LongAdder();
+    final LongAdder exemplarsRetried = new LongAdder();
+    final LongAdder exemplarsDropped = new LongAdder();
+    final AtomicLong exemplarsPending = new AtomicLong();
     final LongAdder metadataSent = new LongAdder();
     final LongAdder metadataFailed = new LongAdder();
     final LongAdder metadataRetried = new LongAdder();
@@ -34,7 +39,8 @@ final class QueueMetrics {
     final AtomicLong shards = new AtomicLong();
     final AtomicLong shardsDesired = new AtomicLong();
     final AtomicLong highestSentMillis = new AtomicLong();
-    final LongAdder[] recordsRead = {new LongAdder(), new LongAdder()};
+    /** WAL records read: series, samples, exemplars. */
+    final LongAdder[] recordsRead = {new LongAdder(), new LongAdder(), new LongAdder()};
     final LongAdder decodeFailures = new LongAdder();
     final AtomicLong currentSegment = new AtomicLong();
     final LongAdder walGaps = new LongAdder();
@@ -68,14 +74,14 @@ final class QueueMetrics {
     }
 
     /** The process-wide metrics (no queue label) that the component writes once. */
-    static void writeGlobal(MetricWriter w, double highestInSeconds, long samplesIn) {
+    static void writeGlobal(MetricWriter w, double highestInSeconds, long samplesIn, long exemplarsIn) {
         w.family("prometheus_remote_storage_highest_timestamp_in_seconds", MetricType.GAUGE,
                 "Highest timestamp that has come into the remote storage via the Appender interface, in seconds since epoch.", "");
         w.sample("prometheus_remote_storage_highest_timestamp_in_seconds", highestInSeconds);
         counter(w, "prometheus_remote_storage_samples_in_total",
                 "Samples in to remote storage, compare to samples out for queue managers.", Labels.EMPTY, samplesIn);
         counter(w, "prometheus_remote_storage_exemplars_in_total",
-                "Exemplars in to remote storage, compare to exemplars out for queue managers.", Labels.EMPTY, 0);
+                "Exemplars in to remote storage, compare to exemplars out for queue managers.", Labels.EMPTY, exemplarsIn);
         counter(w, "prometheus_remote_storage_histograms_in_total",
                 "HistogramSamples in to remote storage, compare to histograms out for queue managers.", Labels.EMPTY, 0);
     }
@@ -93,17 +99,28 @@ final class QueueMetrics {
                 q -> q.samplesDropped.sum());
         gaugeFamily(w, queues, "prometheus_remote_storage_samples_pending",
                 "The number of samples pending in the queues shards to be sent to the remote storage.", q -> q.samplesPending.get());
-        for (String kind : new String[] {"exemplars", "histograms"}) {
-            family(w, queues, "prometheus_remote_storage_" + kind + "_total", "Total number of " + kind + " sent to remote storage.", q -> 0);
-            family(w, queues, "prometheus_remote_storage_" + kind + "_failed_total",
-                    "Total number of " + kind + " which failed on send to remote storage, non-recoverable errors.", q -> 0);
-            family(w, queues, "prometheus_remote_storage_" + kind + "_retried_total",
-                    "Total number of " + kind + " which failed on send to remote storage but were retried because the send error was recoverable.", q -> 0);
-            family(w, queues, "prometheus_remote_storage_" + kind + "_dropped_total",
-                    "Total number of " + kind + " which were dropped after being read from the WAL before being sent via remote write.", q -> 0);
-            gaugeFamily(w, queues, "prometheus_remote_storage_" + kind + "_pending",
-                    "The number of " + kind + " pending in the queues shards to be sent to the remote storage.", q -> 0);
-        }
+        family(w, queues, "prometheus_remote_storage_exemplars_total", "Total number of exemplars sent to remote storage.",
+                q -> q.exemplarsSent.sum());
+        family(w, queues, "prometheus_remote_storage_exemplars_failed_total",
+                "Total number of exemplars which failed on send to remote storage, non-recoverable errors.", q -> q.exemplarsFailed.sum());
+        family(w, queues, "prometheus_remote_storage_exemplars_retried_total",
+                "Total number of exemplars which failed on send to remote storage but were retried because the send error was recoverable.",
+                q -> q.exemplarsRetried.sum());
+        family(w, queues, "prometheus_remote_storage_exemplars_dropped_total",
+                "Total number of exemplars which were dropped after being read from the WAL before being sent via remote write, either via relabelling, due to being too old or unintentionally because of an unknown reference ID.",
+                q -> q.exemplarsDropped.sum());
+        gaugeFamily(w, queues, "prometheus_remote_storage_exemplars_pending",
+                "The number of exemplars pending in the queues shards to be sent to the remote storage.", q -> q.exemplarsPending.get());
+        // Native histograms are not sent yet (send_native_histograms is refused): always 0.
+        family(w, queues, "prometheus_remote_storage_histograms_total", "Total number of histograms sent to remote storage.", q -> 0);
+        family(w, queues, "prometheus_remote_storage_histograms_failed_total",
+                "Total number of histograms which failed on send to remote storage, non-recoverable errors.", q -> 0);
+        family(w, queues, "prometheus_remote_storage_histograms_retried_total",
+                "Total number of histograms which failed on send to remote storage but were retried because the send error was recoverable.", q -> 0);
+        family(w, queues, "prometheus_remote_storage_histograms_dropped_total",
+                "Total number of histograms which were dropped after being read from the WAL before being sent via remote write.", q -> 0);
+        gaugeFamily(w, queues, "prometheus_remote_storage_histograms_pending",
+                "The number of histograms pending in the queues shards to be sent to the remote storage.", q -> 0);
         family(w, queues, "prometheus_remote_storage_metadata_total", "Total number of metadata entries sent to remote storage.",
                 q -> q.metadataSent.sum());
         family(w, queues, "prometheus_remote_storage_metadata_failed_total",
@@ -152,6 +169,7 @@ final class QueueMetrics {
         for (QueueMetrics q : queues) {
             w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "series").build(), q.recordsRead[0].sum());
             w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "samples").build(), q.recordsRead[1].sum());
+            w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "exemplars").build(), q.recordsRead[2].sum());
         }
         w.family("prometheus_wal_watcher_record_decode_failures", MetricType.COUNTER,
                 "Number of records read by the WAL watcher that resulted in an error when decoding.", "");

@@ -246,13 +246,15 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
         List<QueueManager> current = queues();
         double highest = 0;
         long in = 0;
+        long exemplarsIn = 0;
         List<QueueMetrics> metrics = new ArrayList<>();
         for (QueueManager q : current) {
             highest = Math.max(highest, q.highestReadMillis() / 1000.0);
             in = Math.max(in, q.samplesRead());
+            exemplarsIn = Math.max(exemplarsIn, q.exemplarsRead());
             metrics.add(q.metrics());
         }
-        QueueMetrics.writeGlobal(writer, highest, in);
+        QueueMetrics.writeGlobal(writer, highest, in, exemplarsIn);
         QueueMetrics.writeQueues(writer, metrics);
     }
 }

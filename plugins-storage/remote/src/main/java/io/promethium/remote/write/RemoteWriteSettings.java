@@ -24,10 +24,11 @@ import java.util.Set;
  * @param queueName {@code name}, or a hash of the entry when unnamed (as Prometheus's {@code remote_name})
  * @param relabel the compiled {@code write_relabel_configs}
  * @param externalLabels {@code global.external_labels}, added to every series unless it has the label
+ * @param sendExemplars {@code send_exemplars}: the exemplars the WAL recorded go with their series
  */
 public record RemoteWriteSettings(URI url, String queueName, Duration remoteTimeout, Map<String, String> headers,
                                   LabelRewriter relabel, Labels externalLabels, Queue queue, MetadataSettings metadata,
-                                  RemoteHttp http, String fingerprint) {
+                                  boolean sendExemplars, RemoteHttp http, String fingerprint) {
 
     /** {@code queue_config:}. */
     public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
@@ -77,9 +78,6 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
                         + "oauth2 or tls_config, or a signing proxy in front of the receiver)");
             }
         }
-        if (c.bool("send_exemplars", false)) {
-            throw c.error("send_exemplars: the storage's WAL does not record exemplars yet, so there are none to send");
-        }
         if (c.bool("send_native_histograms", false)) {
             throw c.error("send_native_histograms: native histograms are not supported yet");
         }
@@ -103,7 +101,7 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
         String fingerprint = fingerprint(c.values().toString());
         String name = c.string("name", "");
         return new RemoteWriteSettings(url, name.isEmpty() ? fingerprint.substring(0, 6) : name, timeout, headers, relabel,
-                context.externalLabels(), queue, metadata, http, fingerprint);
+                context.externalLabels(), queue, metadata, c.bool("send_exemplars", false), http, fingerprint);
     }
 
     private static Queue queue(PluginConfig parent) throws ConfigException {

@@ -1,5 +1,6 @@
 package io.promethium.remote.write;
 
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
@@ -8,9 +9,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One sending lane: a bounded ring of samples ({@code capacity}) that the WAL follower fills and
- * one thread drains in batches of up to {@code max_samples_per_send}, sending a partial batch
- * after {@code batch_send_deadline}. A batch is retried with backoff while the error is
+ * One sending lane: a bounded ring of samples and exemplars ({@code capacity}) that the WAL
+ * follower fills and one thread drains in batches of up to {@code max_samples_per_send}, sending
+ * a partial batch after {@code batch_send_deadline}; a request carries one {@code TimeSeries} per
+ * series of the batch with its samples and exemplars. A batch is retried with backoff while the error is
  * recoverable; {@link #done()} counts samples whose fate is settled (sent, or dropped and
  * counted), which is what the queue's persisted WAL position waits for.
  */
@@ -25,6 +27,8 @@ final class Shard implements Runnable {
     private final Labels[] labels;
     private final long[] timestamps;
     private final double[] values;
+    /** The exemplar of an exemplar entry; null for a sample. */
+    private final Exemplar[] exemplars;
     private int head;
     private int size;
     private long enqueued;
@@ -35,6 +39,7 @@ final class Shard implements Runnable {
     private final Labels[] batchLabels;
     private final long[] batchTimestamps;
     private final double[] batchValues;
+    private final Exemplar[] batchExemplars;
     private final WriteRequestEncoder encoder = new WriteRequestEncoder();
     private volatile long done;
 
@@ -52,18 +57,23 @@ final class Shard implements Runnable {
         labels = new Labels[settings.capacity()];
         timestamps = new long[settings.capacity()];
         values = new double[settings.capacity()];
+        exemplars = new Exemplar[settings.capacity()];
         int batch = Math.min(settings.maxSamplesPerSend(), settings.capacity());
         batchLabels = new Labels[batch];
         batchTimestamps = new long[batch];
         batchValues = new double[batch];
+        batchExemplars = new Exemplar[batch];
         slots = new int[Integer.highestOneBit(batch) << 2];
         groupFirst = new int[batch];
         groupLast = new int[batch];
         nextInGroup = new int[batch];
     }
 
-    /** Adds a sample, waiting while the ring is full; false when the shard stopped meanwhile. */
-    boolean enqueue(Labels l, long t, double v) throws InterruptedException {
+    /**
+     * Adds a sample ({@code e} null) or an exemplar ({@code t}, {@code v} unused), waiting while the
+     * ring is full; false when the shard stopped meanwhile.
+     */
+    boolean enqueue(Labels l, long t, double v, Exemplar e) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             boolean counted = false;
@@ -82,8 +92,9 @@ final class Shard implements Runnable {
             }
             int i = (head + size) % labels.length;
             labels[i] = l;
-            timestamps[i] = t;
-            values[i] = v;
+            timestamps[i] = e == null ? t : e.timestamp();
+            values[i] = e == null ? v : e.value();
+            exemplars[i] = e;
             size++;
             enqueued++;
             if (size >= batchLabels.length) {
@@ -142,9 +153,14 @@ final class Shard implements Runnable {
                     return;
                 }
                 if (n > 0) {
+                    int ex = 0;
+                    for (int k = 0; k < n; k++) {
+                        ex += batchExemplars[k] == null ? 0 : 1;
+                    }
                     send(n);
                     done += n;
-                    queue.metrics().samplesPending.addAndGet(-n);
+                    queue.metrics().samplesPending.addAndGet(-(n - ex));
+                    queue.metrics().exemplarsPending.addAndGet(-ex);
                 }
             }
         } catch (InterruptedException e) {
@@ -173,7 +189,9 @@ final class Shard implements Runnable {
                 batchLabels[k] = labels[i];
                 batchTimestamps[k] = timestamps[i];
                 batchValues[k] = values[i];
+                batchExemplars[k] = exemplars[i];
                 labels[i] = null;
+                exemplars[i] = null;
             }
             head = (head + n) % labels.length;
             size -= n;
@@ -196,13 +214,15 @@ final class Shard implements Runnable {
                 return;
             }
             long highest = encode(n);
+            int ex = exemplarCount(n);
             byte[] body = Snappy.encode(encoder.buffer(), encoder.size());
             long start = System.nanoTime();
             Sender.Outcome outcome = queue.sender().send(body, body.length, attempt);
             long took = System.nanoTime() - start;
             m.observeBatch(took / 1e9);
             if (outcome.ok()) {
-                m.samplesSent.add(n);
+                m.samplesSent.add(n - ex);
+                m.exemplarsSent.add(ex);
                 m.bytesSent.add(body.length);
                 m.highestSentMillis.accumulateAndGet(highest, Math::max);
                 queue.sent(n, took);
@@ -213,10 +233,12 @@ final class Shard implements Runnable {
                     || (outcome.status() == 429 && settings.retryOnHttp429());
             queue.errors().failed("sending samples", outcome.error(), recoverable);
             if (!recoverable) {
-                m.samplesFailed.add(n);
+                m.samplesFailed.add(n - ex);
+                m.exemplarsFailed.add(ex);
                 return;
             }
-            m.samplesRetried.add(n);
+            m.samplesRetried.add(n - ex);
+            m.exemplarsRetried.add(ex);
             if (stopped) {
                 // Closing: leave the batch unsettled; the persisted position makes the next start resend it.
                 throw new InterruptedException("queue stopped");
@@ -229,9 +251,9 @@ final class Shard implements Runnable {
     }
 
     /**
-     * Encodes the batch as one {@code TimeSeries} per series holding all its samples of the batch,
-     * in the order they were read (a series' samples stay in time order, as receivers require;
-     * series appear in the order of their first sample). Returns the newest timestamp.
+     * Encodes the batch as one {@code TimeSeries} per series holding all its samples and exemplars
+     * of the batch, in the order they were read (a series' samples stay in time order, as receivers
+     * require; series appear in the order of their first entry). Returns the newest sample timestamp.
      */
     private long encode(int n) {
         java.util.Arrays.fill(slots, 0);
@@ -241,7 +263,9 @@ final class Shard implements Runnable {
         for (int k = 0; k < n; k++) {
             Labels l = batchLabels[k];
             nextInGroup[k] = -1;
-            highest = Math.max(highest, batchTimestamps[k]);
+            if (batchExemplars[k] == null) {
+                highest = Math.max(highest, batchTimestamps[k]);
+            }
             int i = (System.identityHashCode(l) * 0x9E3779B9) >>> 7 & mask;
             while (true) {
                 int g = slots[i] - 1;
@@ -263,12 +287,33 @@ final class Shard implements Runnable {
         encoder.reset();
         for (int g = 0; g < groups; g++) {
             encoder.beginSeries(batchLabels[groupFirst[g]]);
+            boolean anyExemplar = false;
             for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
-                encoder.sample(batchTimestamps[k], batchValues[k]);
+                if (batchExemplars[k] == null) {
+                    encoder.sample(batchTimestamps[k], batchValues[k]);
+                } else {
+                    anyExemplar = true;
+                }
+            }
+            if (anyExemplar) {
+                for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+                    Exemplar e = batchExemplars[k];
+                    if (e != null) {
+                        encoder.exemplar(e.labels(), e.value(), e.timestamp());
+                    }
+                }
             }
             encoder.endSeries();
         }
         return highest;
+    }
+
+    private int exemplarCount(int n) {
+        int ex = 0;
+        for (int k = 0; k < n; k++) {
+            ex += batchExemplars[k] == null ? 0 : 1;
+        }
+        return ex;
     }
 
     private void sleepUnlessStopped(long millis) throws InterruptedException {
@@ -286,7 +331,7 @@ final class Shard implements Runnable {
         }
     }
 
-    /** Drops samples older than {@code sample_age_limit} (counted), compacting the batch. */
+    /** Drops samples and exemplars older than {@code sample_age_limit} (counted), compacting the batch. */
     private int dropTooOld(int n) {
         if (settings.sampleAgeLimit().isZero()) {
             return n;
@@ -298,12 +343,17 @@ final class Shard implements Runnable {
                 batchLabels[kept] = batchLabels[k];
                 batchTimestamps[kept] = batchTimestamps[k];
                 batchValues[kept] = batchValues[k];
+                batchExemplars[kept] = batchExemplars[k];
                 kept++;
+            } else if (batchExemplars[k] != null) {
+                queue.metrics().exemplarsDropped.increment();
+            } else {
+                queue.metrics().samplesDropped.increment();
+                queue.metrics().samplesDroppedTooOld.increment();
             }
         }
-        if (kept < n) {
-            queue.metrics().samplesDropped.add(n - kept);
-            queue.metrics().samplesDroppedTooOld.add(n - kept);
+        for (int k = kept; k < n; k++) {
+            batchExemplars[k] = null;
         }
         return kept;
     }

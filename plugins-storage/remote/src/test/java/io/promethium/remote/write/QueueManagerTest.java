@@ -7,6 +7,7 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.LabelRewriter;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
@@ -359,11 +360,45 @@ class QueueManagerTest {
     }
 
     @Test
+    void exemplarsTravelWithTheirSeriesWhenSendExemplarsIsOn() throws Exception {
+        db.setMaxExemplars(1000);
+        QueueManager with = start(settings(receiver.url(), Map.of("name", "with", "send_exemplars", true)), null);
+        Labels l = Labels.of("__name__", "http_requests_total", "s", "1");
+        Appender app = db.appender();
+        long ref = app.append(0, l, 1000, 1);
+        app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "abc"), 0.5, 1000, true));
+        ref = app.append(ref, l, 2000, 2);
+        app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "def"), 0.25, 2000, true));
+        app.commit();
+        await(() -> receiver.exemplars.size() == 2 && receiver.samples.size() == 2, Duration.ofSeconds(20));
+        Labels sent = Labels.of("__name__", "http_requests_total", "replica", "a", "s", "1");
+        assertThat(receiver.exemplars).containsExactly(sent + " " + Labels.of("trace_id", "abc") + " 0.5@1000",
+                sent + " " + Labels.of("trace_id", "def") + " 0.25@2000");
+        await(() -> with.metrics().exemplarsSent.sum() == 2 && with.metrics().samplesSent.sum() == 2, Duration.ofSeconds(10));
+        assertThat(with.exemplarsRead()).isEqualTo(2);
+        assertThat(with.metrics().exemplarsPending.get()).isZero();
+    }
+
+    @Test
+    void exemplarsStayHomeWithoutSendExemplars() throws Exception {
+        db.setMaxExemplars(1000);
+        QueueManager without = start(settings(receiver.url(), Map.of("name", "without")), null);
+        Labels l = Labels.of("__name__", "http_requests_total", "s", "1");
+        Appender app = db.appender();
+        long ref = app.append(0, l, 1000, 1);
+        app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "abc"), 0.5, 1000, true));
+        app.commit();
+        await(() -> without.metrics().samplesSent.sum() == 1, Duration.ofSeconds(20));
+        assertThat(receiver.exemplars).isEmpty();
+        assertThat(without.metrics().exemplarsSent.sum()).isZero();
+    }
+
+    @Test
     void fieldsNotImplementedAreRefusedByName() {
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v2.Request")))
                 .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("remote write 2.0");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("sigv4", Map.of("region", "x")))).hasMessageContaining("sigv4");
-        assertThatThrownBy(() -> settings(receiver.url(), Map.of("send_exemplars", true))).hasMessageContaining("send_exemplars");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("send_native_histograms", true))).hasMessageContaining("send_native_histograms");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("queue_config", Map.of("bogus", 1L)))).hasMessageContaining("bogus");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("headers", Map.of("Authorization", "x"))))
                 .hasMessageContaining("reserved");

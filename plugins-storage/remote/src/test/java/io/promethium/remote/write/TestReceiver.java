@@ -32,6 +32,8 @@ final class TestReceiver implements AutoCloseable {
 
     final ConcurrentLinkedQueue<Received> samples = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> metadata = new ConcurrentLinkedQueue<>();
+    /** Exemplars received, as "series labels exemplar labels value@timestamp". */
+    final ConcurrentLinkedQueue<String> exemplars = new ConcurrentLinkedQueue<>();
     /** Per accepted request with samples: its TimeSeries count and sample count. */
     final ConcurrentLinkedQueue<int[]> shapes = new ConcurrentLinkedQueue<>();
     final ConcurrentHashMap<String, String> headers = new ConcurrentHashMap<>();
@@ -97,6 +99,9 @@ final class TestReceiver implements AutoCloseable {
                 shape[1] += n;
                 for (int i = 0; i < n; i++) {
                     got.add(new Received(labels, ts[i], vs[i]));
+                }
+                for (int i = 0; i < exN; i++) {
+                    exemplars.add(labels + " " + ex[i].labels() + " " + ex[i].value() + "@" + ex[i].timestamp());
                 }
             });
             if (shape[0] > 0) {

@@ -30,6 +30,7 @@ expr
     | expr LEFT_BRACKET rangeValue COLON step=rangeValue? RIGHT_BRACKET           # subqueryExpr
     | expr OFFSET signedNumber                                                    # offsetExpr
     | expr AT atValue                                                             # atExpr
+    | expr kind=(ANCHORED | SMOOTHED)                                             # rangeModifierExpr
     | <assoc=right> expr op=POW binModifier expr                                  # binaryExpr
     | op=(ADD | SUB) expr                                                         # unaryExpr
     | expr op=(MUL | DIV | MOD | ATAN2) binModifier expr                          # binaryExpr
@@ -107,7 +108,7 @@ matcher
 metricName
     : IDENTIFIER
     | METRIC_IDENTIFIER
-    | AND | OR | UNLESS | BY | WITHOUT | OFFSET | START | END | aggregateOp
+    | AND | OR | UNLESS | BY | WITHOUT | OFFSET | START | END | ANCHORED | SMOOTHED | aggregateOp
     ;
 
 /* NUMBER: `Inf` and `NaN` are label names too (digits inside braces are refused before parsing). */
@@ -121,5 +122,5 @@ labelName
 /* Keywords are reserved only where they mean something: elsewhere they are plain names. */
 keyword
     : AND | OR | UNLESS | ATAN2 | BY | WITHOUT | ON | IGNORING | GROUP_LEFT | GROUP_RIGHT
-    | BOOL | OFFSET | START | END | aggregateOp
+    | BOOL | OFFSET | START | END | ANCHORED | SMOOTHED | aggregateOp
     ;

@@ -24,6 +24,7 @@ import io.promethium.promql.ast.UnaryExpr;
 import io.promethium.promql.ast.UnaryOp;
 import io.promethium.promql.ast.ValueType;
 import io.promethium.promql.ast.VectorMatching;
+import io.promethium.promql.ast.SelectorModifier;
 import io.promethium.promql.ast.VectorSelector;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
 
     private final QueryText query;
     private final boolean experimental;
+    /** Prometheus's promql-extended-range-selectors: the anchored and smoothed modifiers. */
+    private final boolean extendedRangeSelectors;
     /** Types of the binary expressions built so far, so long chains are typed in constant time. */
     private final java.util.IdentityHashMap<Expr, ValueType> binaryTypes = new java.util.IdentityHashMap<>();
     /** Set while building info()'s second argument, whose selector may match everything. */
@@ -53,8 +56,14 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
      *     {@code promql-experimental-functions} feature) are allowed
      */
     public AstBuilder(QueryText query, boolean experimental) {
+        this(query, experimental, experimental);
+    }
+
+    /** @param extendedRangeSelectors whether {@code anchored} and {@code smoothed} are allowed */
+    public AstBuilder(QueryText query, boolean experimental, boolean extendedRangeSelectors) {
         this.query = requireNonNull(query, "query is null");
         this.experimental = experimental;
+        this.extendedRangeSelectors = extendedRangeSelectors;
     }
 
     @Override
@@ -203,6 +212,24 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         if (existing != 0) {
             throw query.error(inner.position(), "offset may not be set multiple times");
         }
+    }
+
+    @Override
+    public Expr visitRangeModifierExpr(PromQL.RangeModifierExprContext ctx) {
+        Expr inner = visit(ctx.expr());
+        PositionRange pos = query.range(ctx);
+        SelectorModifier modifier = ctx.kind.getType() == PromQL.ANCHORED ? SelectorModifier.ANCHORED : SelectorModifier.SMOOTHED;
+        if (!extendedRangeSelectors) {
+            throw query.error(pos, modifier.keyword() + " modifier is experimental and must be enabled with"
+                    + " --enable-feature=promql-extended-range-selectors");
+        }
+        return switch (inner) {
+            case VectorSelector vs when vs.modifier() == SelectorModifier.NONE -> vs.withModifier(modifier, pos);
+            case MatrixSelector ms when ms.selector().modifier() == SelectorModifier.NONE ->
+                    new MatrixSelector(ms.selector().withModifier(modifier, ms.selector().position()), ms.rangeMillis(), pos);
+            default -> throw query.error(inner.position(),
+                    modifier.keyword() + " modifier must be preceded by an instant vector selector or range vector selector");
+        };
     }
 
     @Override

@@ -23,9 +23,13 @@ public final class ParseDriver {
     }
 
     public static Expr parseExpr(String text, boolean experimental) {
+        return parseExpr(text, experimental, experimental);
+    }
+
+    public static Expr parseExpr(String text, boolean experimental, boolean extendedRangeSelectors) {
         QueryText query = new QueryText(text);
         PromQL.QueryContext tree = parse(query, PromQL::query);
-        return guarded(query, () -> new AstBuilder(query, experimental).visit(tree));
+        return guarded(query, () -> new AstBuilder(query, experimental, extendedRangeSelectors).visit(tree));
     }
 
     public static VectorSelector parseSelector(String text) {

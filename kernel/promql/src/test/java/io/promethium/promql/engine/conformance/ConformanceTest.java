@@ -55,7 +55,6 @@ class ConformanceTest {
 
     /** Files for experimental features, with the reason they are skipped. */
     static final Map<String, String> SKIPPED_FILES = Map.of(
-            "extended_vectors.test", "experimental anchored/smoothed range selectors",
             "fill-modifier.test", "experimental fill modifiers",
             "duration_expression.test", "experimental duration expressions",
             "type_and_unit.test", "experimental type-and-unit labels",

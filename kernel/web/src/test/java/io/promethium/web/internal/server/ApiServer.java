@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * The web bundle's Jetty + Jersey on a free loopback port, with a real TSDB in a temporary folder
@@ -47,9 +46,7 @@ public final class ApiServer implements AutoCloseable {
         tsdb = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")));
         storage.bind(tsdb);
         engine.bind(QueryEngine.create(EngineOptions.DEFAULTS));
-        ResourceConfig application = new ResourceConfig();
-        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        application.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+        ResourceConfig application = HttpServer.application();
         application.register(new ApiErrorMapper());
         resources.accept(new Wiring(application, this));
         routes = new io.promethium.web.internal.routes.RouteTable(io.promethium.web.internal.routes.BuiltInPaths.of(application));

@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +54,7 @@ class WebFlagsTest {
 
     private HttpServer start(String routePrefix, String cors, int maxConnections, Consumer<ResourceConfig> resources)
             throws Exception {
-        ResourceConfig application = new ResourceConfig();
-        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        application.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+        ResourceConfig application = HttpServer.application();
         application.register(new Ping());
         resources.accept(application);
         RouteTable routes = new RouteTable(BuiltInPaths.of(application));

@@ -136,10 +136,47 @@ public final class HistogramChunkAppender {
         if (!gauge && h.counterResetHint() == CounterResetHint.COUNTER_RESET) {
             return NEW_CHUNK_RESET;
         }
+        if (!gauge && hasLast && count < Chunks.SAMPLES_PER_CHUNK && h.schema() == schema
+                && Double.compare(h.zeroThreshold(), zeroThreshold) == 0 && h.positiveSpans().equals(positive)
+                && h.negativeSpans().equals(negative) && sameCustomValues(h)) {
+            // The usual scrape: same layout. Compare counts in place, without building arrays.
+            if (h.count() < lastCount || h.zeroCount() < lastZeroCount) {
+                return NEW_CHUNK_RESET;
+            }
+            long c = 0;
+            for (int i = 0; i < h.positiveBucketCount(); i++) {
+                c += h.positiveDelta(i);
+                if (c < lastAbsolute[i]) {
+                    return NEW_CHUNK_RESET;
+                }
+            }
+            c = 0;
+            int p = h.positiveBucketCount();
+            for (int i = 0; i < h.negativeBucketCount(); i++) {
+                c += h.negativeDelta(i);
+                if (c < lastAbsolute[p + i]) {
+                    return NEW_CHUNK_RESET;
+                }
+            }
+            return APPEND;
+        }
         long[] pos = deltas(h, true);
         long[] neg = deltas(h, false);
         return decide(gauge, h.schema(), h.zeroThreshold(), h.zeroCount(), h.count(), h.positiveSpans(), absolute(pos), h.negativeSpans(),
                 absolute(neg), h.customValues());
+    }
+
+    private boolean sameCustomValues(Histogram h) {
+        int n = customValues == null ? 0 : customValues.length;
+        if (h.customValueCount() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (Double.compare(h.customValue(i), customValues[i]) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** As {@link #cut(Histogram)} for float histograms. */

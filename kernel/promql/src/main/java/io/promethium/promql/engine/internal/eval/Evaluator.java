@@ -86,7 +86,8 @@ final class Evaluator {
             case StringLiteral s -> new StringLit(s.value());
             case ParenExpr p -> eval(p.expr(), grid);
             case UnaryExpr u -> unary(u, grid);
-            case VectorSelector vs -> vectorSelector(vs, grid, false);
+            case VectorSelector vs -> vs.modifier() == io.promethium.promql.ast.SelectorModifier.SMOOTHED
+                    ? new ExtendedRange(this).smoothedSelector(vs, grid) : vectorSelector(vs, grid, false);
             case MatrixSelector ms -> matrixAt(ms, grid);
             case SubqueryExpr sq -> subqueryAt(sq, grid);
             case BinaryExpr b -> binaryOps.eval(b, grid);

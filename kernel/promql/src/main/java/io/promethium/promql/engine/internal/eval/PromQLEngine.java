@@ -47,7 +47,8 @@ public final class PromQLEngine implements QueryEngine {
 
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
-        this.parser = new PromQLParser(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS));
+        this.parser = new PromQLParser(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
+                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS));
         this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
         this.slots = new Semaphore(options.maxConcurrent(), true);
         this.metrics.setMaxConcurrent(options.maxConcurrent());
@@ -89,7 +90,18 @@ public final class PromQLEngine implements QueryEngine {
      * refuses them when the feature is off.
      */
     private void checkFeatures(Expr expr) {
-        if (options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS) || expr == null) {
+        if (expr == null) {
+            return;
+        }
+        if (!options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS)) {
+            for (io.promethium.promql.ast.VectorSelector vs : io.promethium.promql.ast.Exprs.selectors(expr)) {
+                if (vs.modifier() != io.promethium.promql.ast.SelectorModifier.NONE) {
+                    throw QueryException.badData(vs.modifier().keyword() + " modifier is experimental and must be enabled with"
+                            + " --enable-feature=" + EngineOptions.EXTENDED_RANGE_SELECTORS);
+                }
+            }
+        }
+        if (options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS)) {
             return;
         }
         io.promethium.promql.ast.Exprs.walk(expr, e -> {

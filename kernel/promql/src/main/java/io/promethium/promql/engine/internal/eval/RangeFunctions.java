@@ -77,6 +77,10 @@ final class RangeFunctions {
             default -> {
             }
         }
+        if (Evaluator.unwrap(matrixArg) instanceof MatrixSelector ms
+                && ms.selector().modifier() != io.promethium.promql.ast.SelectorModifier.NONE) {
+            return new ExtendedRange(ev).rangeFunction(call.function().name(), ms, grid);
+        }
         RangeInput input = ev.rangeInput(matrixArg, grid, call.function().name());
         boolean keepName = fn == Fn.LAST_OVER_TIME || fn == Fn.FIRST_OVER_TIME;
         boolean counterCheck = (fn == Fn.RATE || fn == Fn.INCREASE) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;

@@ -60,6 +60,22 @@ class QueryEngineComponentTest {
     }
 
     @Test
+    void anchoredAndSmoothedNeedTheExtendedRangeSelectorsFeature() {
+        InMemoryStorage storage = new InMemoryStorage();
+        for (int i = 0; i < 5; i++) {
+            storage.add(io.promethium.api.model.Labels.of("__name__", "c"), i * 60_000L, i);
+        }
+        QueryEngine off = QueryEngine.create(EngineOptions.DEFAULTS);
+        assertThatThrownBy(() -> off.instantQuery(storage, "increase(c[2m] anchored)", 240_000))
+                .hasMessageContaining("--enable-feature=promql-extended-range-selectors");
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.EXTENDED_RANGE_SELECTORS)));
+        assertThat(((io.promethium.promql.engine.InstantVector) on.instantQuery(storage, "increase(c[2m] anchored)", 240_000).value())
+                .samples()).singleElement().satisfies(s -> assertThat(s.v()).isEqualTo(2.0));
+        assertThatThrownBy(() -> on.instantQuery(storage, "max_over_time(c[2m] anchored)", 240_000))
+                .hasMessage("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with max_over_time");
+    }
+
+    @Test
     void serviceLoaderFindsTheEngine() {
         assertThat(ServiceLoader.load(QueryEngine.class).findFirst()).get().isInstanceOf(QueryEngineComponent.class);
     }

@@ -1,7 +1,8 @@
-package io.promethium.push.internal;
+package io.promethium.api.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,38 +13,59 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A test stand-in for the web bundle: serves {@link Route}s on a loopback port with the JDK's HTTP
- * server, matching paths as the route whiteboard does (longest prefix first, exact routes only
- * on their own path), so the endpoint is tested over real HTTP without booting the server.
+ * A test stand-in for the web bundle: serves {@link HttpRoutes} on a loopback port with the JDK's
+ * HTTP server, matching paths as the route whiteboard does (longest prefix first, exact routes
+ * only on their own path; a gzip request body is unpacked; an exception becomes a 500), so an
+ * endpoint is tested over real HTTP without booting the server.
  */
-final class RouteServer implements AutoCloseable {
+public final class RoutesServer implements AutoCloseable {
 
     private final HttpServer server;
-    private final List<Route> routes;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<HttpRoutes> routes;
 
-    RouteServer(List<Route> routes) throws IOException {
+    public RoutesServer(List<? extends HttpRoutes> routes) throws IOException {
         this.routes = new ArrayList<>(routes);
-        this.routes.sort(Comparator.comparingInt((Route r) -> r.pathPrefix().length()).reversed());
+        this.routes.sort(Comparator.comparingInt((HttpRoutes r) -> r.pathPrefix().length()).reversed());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::dispatch);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(executor);
         server.start();
     }
 
-    String baseUrl() {
+    public RoutesServer(HttpRoutes... routes) throws IOException {
+        this(List.of(routes));
+    }
+
+    /** {@code http://127.0.0.1:port}. */
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** A URI under this server. */
+    public URI uri(String pathAndQuery) {
+        return URI.create(url() + pathAndQuery);
     }
 
     private void dispatch(com.sun.net.httpserver.HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
-            for (Route r : routes) {
+            for (HttpRoutes r : routes) {
                 String p = r.pathPrefix();
                 if (path.equals(p) || (!r.exactPath() && path.startsWith(p + "/"))) {
-                    r.handle(new Adapter(ex, path.substring(p.length())));
+                    Exchange exchange = new Exchange(ex, path.substring(p.length()));
+                    try {
+                        r.handle(exchange);
+                    } catch (RuntimeException e) {
+                        if (!exchange.sent) {
+                            ex.sendResponseHeaders(500, -1);
+                        }
+                    }
                     return;
                 }
             }
@@ -54,15 +76,16 @@ final class RouteServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
-    private static final class Adapter implements HttpExchange {
+    private static final class Exchange implements HttpExchange {
         private final com.sun.net.httpserver.HttpExchange ex;
         private final String subPath;
         private int status = 200;
         private boolean sent;
 
-        Adapter(com.sun.net.httpserver.HttpExchange ex, String subPath) {
+        Exchange(com.sun.net.httpserver.HttpExchange ex, String subPath) {
             this.ex = ex;
             this.subPath = subPath;
         }
@@ -158,10 +181,5 @@ final class RouteServer implements AutoCloseable {
                 ex.getResponseBody().write(b);
             }
         }
-    }
-
-    /** A URI under this server. */
-    URI uri(String pathAndQuery) {
-        return URI.create(baseUrl() + pathAndQuery);
     }
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Packaging step: makes the class-data-sharing archives of the tarball (lib/cds/<kind>.jsa) by
+# running each command once the way users run it (bin/promethium with PROMETHIUM_CDS=dump), with
+# the JDK of the build, and records that JDK's build in lib/cds/jdk. bin/promethium uses an
+# archive only with that very JDK build; with any other it falls back to making its own at the
+# first run. A step that fails leaves its archive out (the fallback covers it), never the build.
+# Usage: cds-train.sh DIST_HOME [SKIP]   (SKIP=true: no archives, as with -Dcds.skip=true)
+set -uo pipefail
+home="$1"
+if [ "${2:-false}" = true ]; then
+  rm -rf "$home/lib/cds"
+  exit 0
+fi
+export JAVA_HOME="${JAVA_HOME:-}"
+. "$home/bin/find-java.sh"
+java="$(promethium_find_java 21)" || exit 0
+build="$(promethium_java_build "$java")"
+if [ -z "$build" ]; then
+  echo "cds-train: $java has no release file naming its build; no archives shipped" >&2
+  exit 0
+fi
+rm -rf "$home/lib/cds"
+mkdir -p "$home/lib/cds"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cat > "$work/prometheus.yml" <<'YML'
+global:
+  scrape_interval: 15s
+  external_labels: {region: eu}
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: self
+    static_configs: [{targets: ['127.0.0.1:1']}]
+    relabel_configs: [{source_labels: [__address__], target_label: host}]
+  - job_name: files
+    file_sd_configs: [{files: [targets.json]}]
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:2']}]}]
+YML
+echo '[{"targets": ["127.0.0.1:3"], "labels": {"env": "train"}}]' > "$work/targets.json"
+cat > "$work/rules.yml" <<'YML'
+groups:
+  - name: train
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+      - alert: Down
+        expr: up == 0
+        for: 1m
+        labels: {severity: page}
+        annotations: {summary: '{{ $labels.instance }} of {{ $labels.job }} is down ({{ $value | humanize }})'}
+YML
+cat > "$work/tests.yml" <<'YML'
+rule_files: [rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="a", instance="x"}'
+        values: '0x5'
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: Down
+        exp_alerts:
+          - exp_labels: {severity: page, job: a, instance: x}
+            exp_annotations: {summary: 'x of a is down (0)'}
+    promql_expr_test:
+      - expr: job:up:sum
+        eval_time: 2m
+        exp_samples: [{labels: 'job:up:sum{job="a"}', value: 0}]
+YML
+run() { # kind, then the command's arguments
+  local kind="$1"
+  shift
+  if PROMETHIUM_CDS=dump "$home/bin/promethium" "$@" >"$work/$kind.log" 2>&1 && [ -s "$home/lib/cds/$kind.jsa" ]; then
+    echo "cds-train: lib/cds/$kind.jsa ($(du -k "$home/lib/cds/$kind.jsa" | cut -f1) KiB)"
+  else
+    echo "cds-train: no archive for '$kind' (the first run will make one):" >&2
+    tail -n 5 "$work/$kind.log" >&2
+    rm -f "$home/lib/cds/$kind.jsa"
+  fi
+}
+run check check config "$work/prometheus.yml"
+run test test rules "$work/tests.yml"
+mkdir -p "$work/tsdb"
+run tsdb tsdb list "$work/tsdb"
+
+# The server: started on a free loopback port, stopped (SIGTERM) once ready; the archive is written at exit.
+PROMETHIUM_CDS=dump "$home/bin/promethium" --config.file="$work/prometheus.yml" --web.listen-address=127.0.0.1:0 \
+  --storage.tsdb.path="$work/data" --alertmanager.storage.path="$work/am" --push.enabled=false \
+  >"$work/server.log" 2>&1 &
+pid=$!
+ready=""
+for _ in $(seq 1 1200); do
+  if grep -q 'Listening on' "$work/server.log" && grep -q 'Server is ready' "$work/server.log"; then
+    ready=yes
+    break
+  fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ -n "$ready" ] && [ -s "$home/lib/cds/server.jsa" ]; then
+  echo "cds-train: lib/cds/server.jsa ($(du -k "$home/lib/cds/server.jsa" | cut -f1) KiB)"
+else
+  echo "cds-train: no archive for 'server' (the first run will make one):" >&2
+  tail -n 5 "$work/server.log" >&2
+  rm -f "$home/lib/cds/server.jsa"
+fi
+echo "$build" > "$home/lib/cds/jdk"

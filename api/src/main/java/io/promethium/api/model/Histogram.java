@@ -77,18 +77,9 @@ public final class Histogram {
     public Histogram set(CounterResetHint counterResetHint, int schema, double zeroThreshold, long zeroCount, long count, double sum,
                          HistogramSpans positiveSpans, long[] positiveBuckets, HistogramSpans negativeSpans, long[] negativeBuckets,
                          double[] customValues) {
-        this.counterResetHint = Objects.requireNonNull(counterResetHint, "counterResetHint is null");
-        this.schema = schema;
-        this.zeroThreshold = zeroThreshold;
-        this.zeroCount = zeroCount;
-        this.count = count;
-        this.sum = sum;
-        this.positiveSpans = positiveSpans == null ? HistogramSpans.EMPTY : positiveSpans;
-        this.negativeSpans = negativeSpans == null ? HistogramSpans.EMPTY : negativeSpans;
-        this.positiveBuckets = fill(this.positiveBuckets, positiveBuckets, positiveBuckets == null ? 0 : positiveBuckets.length);
-        this.negativeBuckets = fill(this.negativeBuckets, negativeBuckets, negativeBuckets == null ? 0 : negativeBuckets.length);
-        setCustomValues(customValues);
-        return this;
+        return set(counterResetHint, schema, zeroThreshold, zeroCount, count, sum, positiveSpans, positiveBuckets,
+                positiveBuckets == null ? 0 : positiveBuckets.length, negativeSpans, negativeBuckets,
+                negativeBuckets == null ? 0 : negativeBuckets.length, customValues);
     }
 
     /**

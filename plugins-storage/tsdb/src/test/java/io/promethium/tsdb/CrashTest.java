@@ -7,14 +7,10 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
 import io.promethium.tsdb.TestSupport.Sample;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,28 +44,7 @@ class CrashTest {
     @ParameterizedTest(name = "walSyncOnCommit={0}")
     @ValueSource(strings = {"nosync", "sync"})
     void everyAcknowledgedSampleSurvivesSigkill(String mode) throws Exception {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashTest.class.getName(), dir.toString(),
-                mode)
-                .redirectErrorStream(true)
-                .start();
-        int lastAck = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("ack ")) {
-                    lastAck = Integer.parseInt(line.substring(4));
-                    if (lastAck >= 300) {
-                        break;
-                    }
-                } else {
-                    System.err.println("child: " + line);
-                }
-            }
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
-        assertThat(lastAck).as("child acknowledged commits").isGreaterThanOrEqualTo(300);
+        int lastAck = CrashChild.killAfterAcks(CrashTest.class, 300, dir.toString(), mode);
         try (Tsdb db = Tsdb.open(options(dir))) {
             Map<Labels, List<Sample>> data = TestSupport.read(db, 0, Long.MAX_VALUE, Matcher.equal("__name__", "crash"));
             assertThat(data).hasSize(100);

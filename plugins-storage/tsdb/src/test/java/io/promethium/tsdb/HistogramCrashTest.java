@@ -15,13 +15,9 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.ValueType;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,26 +51,7 @@ class HistogramCrashTest {
 
     @Test
     void everyAcknowledgedHistogramExemplarAndMetadataSurvivesSigkill() throws Exception {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HistogramCrashTest.class.getName(),
-                dir.toString()).redirectErrorStream(true).start();
-        int lastAck = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("ack ")) {
-                    lastAck = Integer.parseInt(line.substring(4));
-                    if (lastAck >= 300) {
-                        break;
-                    }
-                } else {
-                    System.err.println("child: " + line);
-                }
-            }
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
-        assertThat(lastAck).as("child acknowledged commits").isGreaterThanOrEqualTo(300);
+        int lastAck = CrashChild.killAfterAcks(HistogramCrashTest.class, 300, dir.toString());
         try (Tsdb db = Tsdb.open(options(dir)); Querier q = db.querier(0, Long.MAX_VALUE)) {
             SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "crash_latency_seconds")));
             assertThat(set.next()).isTrue();

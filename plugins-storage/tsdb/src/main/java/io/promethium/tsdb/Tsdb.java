@@ -105,8 +105,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
             lockChannel = null;
             lock = null;
         }
-        this.head = new Head(metrics, options.outOfOrderWindow().toMillis());
-        this.compactor = new Compactor(opener);
+        this.head = new Head(metrics, options.outOfOrderWindow().toMillis(), options.samplesPerChunk());
+        this.compactor = new Compactor(opener, options.samplesPerChunk());
         this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
         Wal opened = null;
         try {

@@ -27,14 +27,17 @@ import java.time.Duration;
  *     file systems without locks, as Prometheus's {@code --storage.tsdb.no-lockfile})
  * @param walCompression how new WAL records are compressed (snappy by default, as Prometheus);
  *     a WAL written with another setting or none still replays
+ * @param samplesPerChunk how many float samples a chunk holds before the next is cut, in the head
+ *     and in the blocks it is compacted into (Prometheus's {@code --storage.tsdb.samples-per-chunk})
  */
 public record TsdbOptions(Path path, Duration retention, long retentionBytes, Duration outOfOrderWindow, Duration blockDuration,
         boolean walEnabled, boolean walSyncOnCommit, long walSegmentBytes, Duration compactionInterval,
-        Duration maxBlockDuration, boolean lockFile, WalCompression walCompression) {
+        Duration maxBlockDuration, boolean lockFile, WalCompression walCompression, int samplesPerChunk) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(15);
     public static final Duration DEFAULT_BLOCK_DURATION = Duration.ofHours(2);
     public static final long DEFAULT_WAL_SEGMENT_BYTES = 128L << 20;
+    public static final int DEFAULT_SAMPLES_PER_CHUNK = 120;
 
     public TsdbOptions {
         requireNonNull(path, "path is null");
@@ -56,6 +59,9 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
         if (retentionBytes < 0) {
             throw new IllegalArgumentException("retentionBytes must not be negative: " + retentionBytes);
         }
+        if (samplesPerChunk < 1) {
+            throw new IllegalArgumentException("samplesPerChunk must be at least 1: " + samplesPerChunk);
+        }
         if (walSegmentBytes < 64 << 10) {
             throw new IllegalArgumentException("walSegmentBytes must be at least 64KiB: " + walSegmentBytes);
         }
@@ -64,56 +70,62 @@ public record TsdbOptions(Path path, Duration retention, long retentionBytes, Du
     /** Prometheus's defaults for a data directory. */
     public static TsdbOptions defaults(Path path) {
         return new TsdbOptions(path, DEFAULT_RETENTION, 0, Duration.ZERO, DEFAULT_BLOCK_DURATION, true, false,
-                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1), Duration.ZERO, true, WalCompression.SNAPPY);
+                DEFAULT_WAL_SEGMENT_BYTES, Duration.ofMinutes(1), Duration.ZERO, true, WalCompression.SNAPPY,
+                DEFAULT_SAMPLES_PER_CHUNK);
     }
 
     public TsdbOptions withRetention(Duration value) {
         return new TsdbOptions(path, value, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withRetentionBytes(long value) {
         return new TsdbOptions(path, retention, value, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withOutOfOrderWindow(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, value, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withBlockDuration(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, value, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withWal(boolean enabled, boolean syncOnCommit) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, enabled, syncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withWalSegmentBytes(long value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                value, compactionInterval, maxBlockDuration, lockFile, walCompression);
+                value, compactionInterval, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withCompactionInterval(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, value, maxBlockDuration, lockFile, walCompression);
+                walSegmentBytes, value, maxBlockDuration, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withMaxBlockDuration(Duration value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, value, lockFile, walCompression);
+                walSegmentBytes, compactionInterval, value, lockFile, walCompression, samplesPerChunk);
     }
 
     public TsdbOptions withLockFile(boolean value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, value, walCompression);
+                walSegmentBytes, compactionInterval, maxBlockDuration, value, walCompression, samplesPerChunk);
+    }
+
+    public TsdbOptions withSamplesPerChunk(int value) {
+        return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, walCompression, value);
     }
 
     public TsdbOptions withWalCompression(WalCompression value) {
         return new TsdbOptions(path, retention, retentionBytes, outOfOrderWindow, blockDuration, walEnabled, walSyncOnCommit,
-                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, value);
+                walSegmentBytes, compactionInterval, maxBlockDuration, lockFile, value, samplesPerChunk);
     }
 }

@@ -72,6 +72,24 @@ class BlockTest {
     }
 
     @Test
+    void samplesPerChunkSetsHowManySamplesTheBlocksChunksHold() {
+        long defaultChunks;
+        try (Tsdb db = Tsdb.open(options(dir.resolve("default")))) {
+            fill(db, 0, 7);
+            db.compact();
+            defaultChunks = db.blocks().get(0).numChunks();
+        }
+        try (Tsdb db = Tsdb.open(options(dir.resolve("thirty")).withSamplesPerChunk(30))) {
+            fill(db, 0, 7);
+            db.compact();
+            Tsdb.BlockInfo block = db.blocks().get(0);
+            // Each series' 120-sample runs become four chunks of 30 instead of one.
+            assertThat(block.numChunks()).isEqualTo(4 * defaultChunks).isEqualTo(block.numSamples() / 30);
+            assertComplete(db, 7);
+        }
+    }
+
+    @Test
     void blocksAreCompactedIntoLargerOnesWhenTheirWindowIsComplete() {
         try (Tsdb db = Tsdb.open(options(dir))) {
             fill(db, 0, 10);

@@ -29,7 +29,8 @@ public final class ComponentConfig {
             Map.entry("noLockfile", "storage.tsdb.no-lockfile"),
             Map.entry("walCompression", "storage.tsdb.wal-compression"),
             Map.entry("walCompressionType", "storage.tsdb.wal-compression-type"),
-            Map.entry("walSegmentSize", "storage.tsdb.wal-segment-size"));
+            Map.entry("walSegmentSize", "storage.tsdb.wal-segment-size"),
+            Map.entry("samplesPerChunk", "storage.tsdb.samples-per-chunk"));
 
     private ComponentConfig() {
     }
@@ -60,6 +61,7 @@ public final class ComponentConfig {
                 .withBlockDuration(duration(props, "blockDuration", "2h"))
                 .withWal(true, bool(props, "walSyncOnCommit", "false"))
                 .withWalSegmentBytes(walSegmentBytes(props))
+                .withSamplesPerChunk(samplesPerChunk(props))
                 .withMaxBlockDuration(duration(props, "maxBlockDuration", "0s"))
                 .withLockFile(!bool(props, "noLockfile", "false"))
                 .withWalCompression(compression(props));
@@ -81,6 +83,17 @@ public final class ComponentConfig {
             throw new ConfigException(name("walSegmentSize") + ": must be set between 10MB and 256MB, got \"" + text + "\"");
         }
         return bytes;
+    }
+
+    /** An integer, as Prometheus; 0 or less means the default 120, as Prometheus's TSDB does. */
+    private static int samplesPerChunk(Map<String, ?> props) throws ConfigException {
+        String text = string(props, "samplesPerChunk", "120");
+        try {
+            int n = text.isEmpty() ? TsdbOptions.DEFAULT_SAMPLES_PER_CHUNK : Integer.parseInt(text);
+            return n <= 0 ? TsdbOptions.DEFAULT_SAMPLES_PER_CHUNK : n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name("samplesPerChunk") + ": expected an integer, got \"" + text + "\"");
+        }
     }
 
     private static WalCompression compression(Map<String, ?> props) throws ConfigException {

@@ -134,7 +134,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         TsdbOptions next = ComponentConfig.parse(properties);
         TsdbOptions now = current.options();
         if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())
-                || next.walSyncOnCommit() != now.walSyncOnCommit() || next.walCompression() != now.walCompression()) {
+                || next.walSyncOnCommit() != now.walSyncOnCommit() || next.walCompression() != now.walCompression()
+                || next.walSegmentBytes() != now.walSegmentBytes() || next.samplesPerChunk() != now.samplesPerChunk()) {
             // These (and the WAL sync policy) need a reopen; DS modified cannot do that atomically, so reopen here.
             deactivate();
             activate(properties);

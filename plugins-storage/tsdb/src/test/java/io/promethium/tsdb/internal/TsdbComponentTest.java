@@ -134,6 +134,35 @@ class TsdbComponentTest {
         }
     }
 
+    private long headChunksAfter120Samples(Map<String, String> props) throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(props);
+        Appender app = component.appender();
+        for (int i = 0; i < 120; i++) {
+            app.append(0, Labels.of("__name__", "up", "job", "x"), 1000L + i * 15_000L, i);
+        }
+        app.commit();
+        long chunks = component.tsdb().headStats().chunkCount();
+        component.deactivate();
+        return chunks;
+    }
+
+    @Test
+    void samplesPerChunkFlagCutsHeadChunksAtThatCount() throws Exception {
+        assertThat(headChunksAfter120Samples(Map.of("path", dir.resolve("a").toString()))).isEqualTo(1);
+        assertThat(headChunksAfter120Samples(Map.of("path", dir.resolve("b").toString(), "samplesPerChunk", "30"))).isEqualTo(4);
+    }
+
+    @Test
+    void samplesPerChunkIsAnIntegerAndZeroOrLessMeans120() throws Exception {
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).samplesPerChunk()).isEqualTo(120);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "samplesPerChunk", "0")).samplesPerChunk()).isEqualTo(120);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "samplesPerChunk", "-5")).samplesPerChunk()).isEqualTo(120);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "samplesPerChunk", "240")).samplesPerChunk()).isEqualTo(240);
+        assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "samplesPerChunk", "lots")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.samples-per-chunk");
+    }
+
     @Test
     void walSyncOnCommitDefaultsToFalseAndParsesTrueAndFalse() throws Exception {
         assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).walSyncOnCommit()).isFalse();

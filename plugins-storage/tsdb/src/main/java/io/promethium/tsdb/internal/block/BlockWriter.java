@@ -37,7 +37,7 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * Writes one block: series must come in label order. Samples are cut into chunks of
- * {@link Chunks#SAMPLES_PER_CHUNK}, each stored in whichever encoding is smaller; each series
+ * at most {@code samplesPerChunk} (float samples), each stored in whichever encoding is smaller; each series
  * becomes one Lucene document (label pairs as terms; labels and chunk references stored). The
  * block is built under {@code <ulid>.tmp} and renamed into place by {@link #finish}.
  */
@@ -51,6 +51,7 @@ public final class BlockWriter implements AutoCloseable {
     private final long minTime;
     private final long maxTime;
     private final FileOpener opener;
+    private final int samplesPerChunk;
     private final Chunks encoder = new Chunks();
     private final CRC32C crc = new CRC32C();
     private final GrowableBytes record = new GrowableBytes(1024);
@@ -73,6 +74,12 @@ public final class BlockWriter implements AutoCloseable {
     private boolean finished;
 
     public BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener) throws IOException {
+        this(parent, minTime, maxTime, opener, Chunks.SAMPLES_PER_CHUNK);
+    }
+
+    /** {@code samplesPerChunk}: the most float samples a chunk holds ({@code --storage.tsdb.samples-per-chunk}). */
+    public BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener, int samplesPerChunk) throws IOException {
+        this.samplesPerChunk = samplesPerChunk;
         this.parent = requireNonNull(parent, "parent is null");
         this.opener = requireNonNull(opener, "opener is null");
         this.ulid = Ulid.next(System.currentTimeMillis());
@@ -198,7 +205,7 @@ public final class BlockWriter implements AutoCloseable {
     }
 
     private void addFloatChunks(long[] ts, double[] vs, int start, int n) throws IOException {
-        int chunks = (n + Chunks.SAMPLES_PER_CHUNK - 1) / Chunks.SAMPLES_PER_CHUNK;
+        int chunks = (n + samplesPerChunk - 1) / samplesPerChunk;
         // Balance chunk sizes so the last one is not a stub.
         int per = (n + chunks - 1) / chunks;
         for (int from = start; from < start + n; from += per) {

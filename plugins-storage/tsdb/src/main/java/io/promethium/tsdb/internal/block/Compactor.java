@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
+import io.promethium.tsdb.internal.chunk.Chunks;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.MemSeries;
@@ -30,8 +31,16 @@ public final class Compactor {
     private Object[] hs;
     private int n;
 
+    private final int samplesPerChunk;
+
     public Compactor(FileOpener opener) {
+        this(opener, Chunks.SAMPLES_PER_CHUNK);
+    }
+
+    /** {@code samplesPerChunk}: float samples per chunk in the blocks written ({@code --storage.tsdb.samples-per-chunk}). */
+    public Compactor(FileOpener opener, int samplesPerChunk) {
         this.opener = requireNonNull(opener, "opener is null");
+        this.samplesPerChunk = samplesPerChunk;
     }
 
     /** Persists head samples in {@code [mint, maxt)} as a level-1 block under {@code parent}; null if none. */
@@ -39,7 +48,7 @@ public final class Compactor {
         List<MemSeries> series = new ArrayList<>(head.numSeries());
         head.forEachSeries(series::add);
         series.sort(Comparator.comparing(MemSeries::labels));
-        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener)) {
+        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk)) {
             SampleIterator reuse = null;
             for (MemSeries s : series) {
                 if (!s.overlaps(mint, maxt - 1)) {
@@ -86,7 +95,7 @@ public final class Compactor {
         }
         int[] pos = new int[lists.size()];
         ChunkReader.Loaded loaded = new ChunkReader.Loaded();
-        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener)) {
+        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk)) {
             List<Part> group = new ArrayList<>();
             while (true) {
                 io.promethium.api.model.Labels min = null;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.StorageException;
+import io.promethium.tsdb.internal.chunk.Chunks;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +40,20 @@ public final class Head {
 
     private final AtomicLong openReaders = new AtomicLong();
     private final AppendBatchPool batchPool = new AppendBatchPool();
+    private final int samplesPerChunk;
 
     /** Prometheus's default {@code storage.exemplars.max_exemplars}. */
     public static final int DEFAULT_MAX_EXEMPLARS = 100_000;
 
     public Head(TsdbMetrics metrics, long outOfOrderWindow) {
+        this(metrics, outOfOrderWindow, Chunks.SAMPLES_PER_CHUNK);
+    }
+
+    /** {@code samplesPerChunk}: float samples per head chunk ({@code --storage.tsdb.samples-per-chunk}). */
+    public Head(TsdbMetrics metrics, long outOfOrderWindow, int samplesPerChunk) {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.outOfOrderWindow = outOfOrderWindow;
+        this.samplesPerChunk = samplesPerChunk;
     }
 
     public void setWal(WalLog wal) {
@@ -186,7 +194,7 @@ public final class Head {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
         Labels interned = intern(labels);
-        MemSeries fresh = new MemSeries(ref, interned);
+        MemSeries fresh = new MemSeries(ref, interned, samplesPerChunk);
         MemSeries prior = byLabels.putIfAbsent(interned, fresh);
         if (prior != null) {
             return prior;

@@ -84,9 +84,17 @@ public final class MemSeries {
     volatile boolean removed;
 
     MemSeries(long ref, Labels labels) {
+        this(ref, labels, Chunks.SAMPLES_PER_CHUNK);
+    }
+
+    MemSeries(long ref, Labels labels, int samplesPerChunk) {
         this.ref = ref;
         this.labels = labels;
+        this.samplesPerChunk = samplesPerChunk;
     }
+
+    /** Float samples per chunk; histogram chunks keep {@link Chunks#SAMPLES_PER_CHUNK}. */
+    private final int samplesPerChunk;
 
     /** Called once by the head when it files the series under its ref. */
     synchronized void bindMaxTimeSlot(long[] page) {
@@ -230,7 +238,7 @@ public final class MemSeries {
             if (page != null) {
                 SeriesRefs.setMaxTime(page, ref, t);
             }
-            if (open.count() >= Chunks.SAMPLES_PER_CHUNK) {
+            if (open.count() >= samplesPerChunk) {
                 closeOpenChunk();
             }
         } else if (code == OOO_OK) {
@@ -256,7 +264,7 @@ public final class MemSeries {
         lastBits = bits;
         lastHistogram = null;
         publishMaxTime(t);
-        if (open != null && open.count() >= Chunks.SAMPLES_PER_CHUNK || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
+        if (open != null && open.count() >= samplesPerChunk || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
             closeOpen();
         }
     }

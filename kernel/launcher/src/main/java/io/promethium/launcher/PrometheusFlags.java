@@ -19,7 +19,7 @@ final class PrometheusFlags {
             "web.max-notifications-subscribers",
             "web.remote-write-receiver.accepted-protobuf-messages", "web.enable-otlp-receiver",
             "web.console.templates", "web.console.libraries",
-            "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.wal-segment-size", "storage.tsdb.samples-per-chunk",
+            "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.samples-per-chunk",
             "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.enable-overlapping-compaction",
             "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
             "storage.agent.path", "storage.agent.retention.min-time",

@@ -13,22 +13,23 @@ import java.util.Map;
  * Turns the component's String properties into {@link TsdbOptions}: {@code path} (required),
  * {@code retentionTime} ("15d"), {@code retentionSize} ("0" = off, "512MB"), {@code outOfOrderTimeWindow}
  * ("0s"), {@code blockDuration} ("2h"), {@code walSyncOnCommit} ("false": commits reach the OS,
- * fsync in the background; "true": every commit waits for fsync), {@code walCompression} ("true")
- * and {@code walCompressionType} ("snappy" or "zstd"). Errors name the property and the bad value.
+ * fsync in the background; "true": every commit waits for fsync), {@code walCompression} ("true"),
+ * {@code walCompressionType} ("snappy" or "zstd") and {@code walSegmentSize} ("0" = 128MiB, else 10MB to 256MB). Errors name the property and the bad value.
  */
 public final class ComponentConfig {
 
     /** The command-line flag behind each property, for errors and for reading framework properties. */
-    static final Map<String, String> FLAGS = Map.of(
-            "path", "storage.tsdb.path",
-            "retentionTime", "storage.tsdb.retention.time",
-            "retentionSize", "storage.tsdb.retention.size",
-            "walSyncOnCommit", "storage.tsdb.wal-sync-on-commit",
-            "blockDuration", "storage.tsdb.min-block-duration",
-            "maxBlockDuration", "storage.tsdb.max-block-duration",
-            "noLockfile", "storage.tsdb.no-lockfile",
-            "walCompression", "storage.tsdb.wal-compression",
-            "walCompressionType", "storage.tsdb.wal-compression-type");
+    static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("path", "storage.tsdb.path"),
+            Map.entry("retentionTime", "storage.tsdb.retention.time"),
+            Map.entry("retentionSize", "storage.tsdb.retention.size"),
+            Map.entry("walSyncOnCommit", "storage.tsdb.wal-sync-on-commit"),
+            Map.entry("blockDuration", "storage.tsdb.min-block-duration"),
+            Map.entry("maxBlockDuration", "storage.tsdb.max-block-duration"),
+            Map.entry("noLockfile", "storage.tsdb.no-lockfile"),
+            Map.entry("walCompression", "storage.tsdb.wal-compression"),
+            Map.entry("walCompressionType", "storage.tsdb.wal-compression-type"),
+            Map.entry("walSegmentSize", "storage.tsdb.wal-segment-size"));
 
     private ComponentConfig() {
     }
@@ -58,9 +59,28 @@ public final class ComponentConfig {
                 .withOutOfOrderWindow(duration(props, "outOfOrderTimeWindow", "0s"))
                 .withBlockDuration(duration(props, "blockDuration", "2h"))
                 .withWal(true, bool(props, "walSyncOnCommit", "false"))
+                .withWalSegmentBytes(walSegmentBytes(props))
                 .withMaxBlockDuration(duration(props, "maxBlockDuration", "0s"))
                 .withLockFile(!bool(props, "noLockfile", "false"))
                 .withWalCompression(compression(props));
+    }
+
+    /** As Prometheus: 0 (the default) means 128MiB; anything else must lie between 10MiB and 256MiB. */
+    private static long walSegmentBytes(Map<String, ?> props) throws ConfigException {
+        String text = string(props, "walSegmentSize", "0");
+        long bytes;
+        try {
+            bytes = ByteSizes.parse(text.isEmpty() ? "0" : text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name("walSegmentSize") + ": " + e.getMessage());
+        }
+        if (bytes == 0) {
+            return TsdbOptions.DEFAULT_WAL_SEGMENT_BYTES;
+        }
+        if (bytes < 10L << 20 || bytes > 256L << 20) {
+            throw new ConfigException(name("walSegmentSize") + ": must be set between 10MB and 256MB, got \"" + text + "\"");
+        }
+        return bytes;
     }
 
     private static WalCompression compression(Map<String, ?> props) throws ConfigException {

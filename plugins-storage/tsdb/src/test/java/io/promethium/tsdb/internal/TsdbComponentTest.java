@@ -102,6 +102,39 @@ class TsdbComponentTest {
     }
 
     @Test
+    void walSegmentSizeFlagSplitsTheWalAtThatSize() throws Exception {
+        TsdbComponent component = new TsdbComponent();
+        component.activate(Map.of("path", dir.toString(), "walSegmentSize", "10MB", "walCompression", "false"));
+        assertThat(component.tsdb().options().walSegmentBytes()).isEqualTo(10L << 20);
+        String padding = "p".repeat(1000);
+        for (int batch = 0; batch < 12; batch++) {
+            Appender app = component.appender();
+            for (int i = 0; i < 1000; i++) {
+                app.append(0, Labels.of("__name__", "up", "job", padding, "i", batch + "-" + i), 1000, 1);
+            }
+            app.commit();
+        }
+        component.deactivate();
+        // About 12MB of series records: a second segment at 10MB (the default would keep one 128MB segment).
+        try (var files = java.nio.file.Files.list(dir.resolve("wal"))) {
+            List<Long> segments = files.filter(f -> f.getFileName().toString().matches("\\d+"))
+                    .map(f -> f.toFile().length()).toList();
+            assertThat(segments).hasSizeGreaterThanOrEqualTo(2).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(10L << 20));
+        }
+    }
+
+    @Test
+    void walSegmentSizeDefaultsTo128MBAndOutside10To256MBIsAnErrorNamingTheFlag() throws Exception {
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).walSegmentBytes()).isEqualTo(128L << 20);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSegmentSize", "0B")).walSegmentBytes()).isEqualTo(128L << 20);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSegmentSize", "256MB")).walSegmentBytes()).isEqualTo(256L << 20);
+        for (String bad : List.of("9MB", "257MB", "100", "big")) {
+            assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "walSegmentSize", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.wal-segment-size");
+        }
+    }
+
+    @Test
     void walSyncOnCommitDefaultsToFalseAndParsesTrueAndFalse() throws Exception {
         assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).walSyncOnCommit()).isFalse();
         assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "walSyncOnCommit", "true")).walSyncOnCommit()).isTrue();

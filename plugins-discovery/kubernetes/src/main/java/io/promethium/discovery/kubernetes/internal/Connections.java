@@ -121,6 +121,9 @@ final class Connections {
             // Re-list and re-watch forever, backing off from the retry interval (fabric8 doubles it up to 32 times).
             clientConfig.setWatchReconnectInterval((int) retryInterval.toMillis());
             clientConfig.setWatchReconnectLimit(-1);
+            // The informer retries itself; fabric8's own per-request retries (about 19 s) would delay
+            // every report of a failure (a TLS handshake refused, a refused connection) by that much.
+            clientConfig.setRequestRetryBackoffLimit(0);
             KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig).withHttpClientFactory(transport)
                     .withTaskExecutor(tasks);
             if (auth != null) {

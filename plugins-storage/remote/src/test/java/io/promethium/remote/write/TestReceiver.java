@@ -55,6 +55,8 @@ final class TestReceiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // The mode when the request arrives: a test that switches modes must not see a request sent before the switch answered after it.
+        Mode arrived = mode.get();
         requests.incrementAndGet();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
         byte[] body;
@@ -68,7 +70,7 @@ final class TestReceiver implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        switch (mode.get()) {
+        switch (arrived) {
             case STATUS -> {
                 reply(exchange, status, "refused on purpose");
                 return;

@@ -21,7 +21,7 @@
  * {@link io.promethium.api.storage.ExemplarQueryable}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.ArraySampleIterator;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
@@ -138,47 +139,9 @@ final class RemoteQuerier implements Querier {
 
             @Override
             public SampleIterator iterator(SampleIterator reuse) {
-                return new ArrayIterator(ts, vs);
+                return new ArraySampleIterator(ts, vs);
             }
         };
-    }
-
-    /** Walks sample arrays. */
-    static final class ArrayIterator implements SampleIterator {
-        private final long[] ts;
-        private final double[] vs;
-        private int i = -1;
-
-        ArrayIterator(long[] ts, double[] vs) {
-            this.ts = ts;
-            this.vs = vs;
-        }
-
-        @Override
-        public boolean next() {
-            return ++i < ts.length;
-        }
-
-        @Override
-        public boolean seek(long t) {
-            if (i < 0) {
-                i = 0;
-            }
-            while (i < ts.length && ts[i] < t) {
-                i++;
-            }
-            return i < ts.length;
-        }
-
-        @Override
-        public long timestamp() {
-            return ts[i];
-        }
-
-        @Override
-        public double value() {
-            return vs[i];
-        }
     }
 
     /** Remote read has no label API: label queries answer from local data only, as in Prometheus. */

@@ -4,6 +4,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.ArraySampleIterator;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
@@ -155,7 +156,7 @@ public final class MemoryStorage implements Storage {
 
                             @Override
                             public SampleIterator iterator(SampleIterator reuse) {
-                                return new ArrayIterator(ts, vs);
+                                return new ArraySampleIterator(ts, vs);
                             }
                         });
                     }
@@ -216,43 +217,5 @@ public final class MemoryStorage implements Storage {
             }
         }
         return lo;
-    }
-
-    /** Iterates copied arrays; seek only moves forward. */
-    private static final class ArrayIterator implements SampleIterator {
-        private final long[] ts;
-        private final double[] vs;
-        private int i = -1;
-
-        ArrayIterator(long[] ts, double[] vs) {
-            this.ts = ts;
-            this.vs = vs;
-        }
-
-        @Override
-        public boolean next() {
-            return ++i < ts.length;
-        }
-
-        @Override
-        public boolean seek(long t) {
-            if (i < 0) {
-                i = 0;
-            }
-            while (i < ts.length && ts[i] < t) {
-                i++;
-            }
-            return i < ts.length;
-        }
-
-        @Override
-        public long timestamp() {
-            return ts[i];
-        }
-
-        @Override
-        public double value() {
-            return vs[i];
-        }
     }
 }

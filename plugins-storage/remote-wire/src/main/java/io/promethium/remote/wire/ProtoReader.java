@@ -58,6 +58,12 @@ public final class ProtoReader {
         throw new ProtoException("proto: varint overflow at byte " + pos);
     }
 
+    /** A zigzag-encoded {@code sint32}/{@code sint64}. */
+    public long sint64() throws ProtoException {
+        long v = varint();
+        return (v >>> 1) ^ -(v & 1);
+    }
+
     public double fixed64AsDouble() throws ProtoException {
         if (limit - pos < 8) {
             throw new ProtoException("proto: unexpected end of input in fixed64");

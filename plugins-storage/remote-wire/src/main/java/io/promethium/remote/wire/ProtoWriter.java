@@ -53,6 +53,56 @@ public final class ProtoWriter {
         varint(v);
     }
 
+    /** A {@code sint32}/{@code sint64} field (zigzag). */
+    public void sint64Field(int field, long v) {
+        tag(field, 0);
+        varint((v << 1) ^ (v >> 63));
+    }
+
+    /** {@code n} entries of a repeated {@code sint64} as one packed field. */
+    public void packedSint64(int field, long[] values, int n) {
+        if (n == 0) {
+            return;
+        }
+        int m = beginMessage(field);
+        for (int i = 0; i < n; i++) {
+            long v = values[i];
+            varint((v << 1) ^ (v >> 63));
+        }
+        endMessage(m);
+    }
+
+    /** {@code n} entries of a repeated {@code double} as one packed field. */
+    public void packedDoubles(int field, double[] values, int n) {
+        if (n == 0) {
+            return;
+        }
+        tag(field, 2);
+        varint(8L * n);
+        ensure(8 * n);
+        for (int i = 0; i < n; i++) {
+            fixed64(Double.doubleToRawLongBits(values[i]));
+        }
+    }
+
+    /** A repeated {@code uint32} as one packed field. */
+    public void packedVarints(int field, int[] values, int n) {
+        if (n == 0) {
+            return;
+        }
+        int m = beginMessage(field);
+        for (int i = 0; i < n; i++) {
+            varint(values[i] & 0xffffffffL);
+        }
+        endMessage(m);
+    }
+
+    private void fixed64(long bits) {
+        for (int i = 0; i < 8; i++) {
+            buf[size++] = (byte) (bits >>> (8 * i));
+        }
+    }
+
     public void doubleField(int field, double v) {
         tag(field, 1);
         ensure(8);

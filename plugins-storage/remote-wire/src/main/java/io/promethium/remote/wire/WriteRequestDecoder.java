@@ -11,11 +11,13 @@ import java.util.Arrays;
  *
  * <pre>
  * WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
- * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; repeated Exemplar exemplars = 3; }
+ * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
  * Label        { string name = 1; string value = 2; }
  * Sample       { double value = 1; int64 timestamp = 2; }
  * Exemplar     { repeated Label labels = 1; double value = 2; int64 timestamp = 3; }
  * </pre>
+ *
+ * (Histogram: see {@link HistogramCodec}.)
  */
 public final class WriteRequestDecoder {
 
@@ -24,11 +26,21 @@ public final class WriteRequestDecoder {
         /** One series: {@code count} samples in {@code timestamps}/{@code values}, and its exemplars. */
         void series(Labels labels, long[] timestamps, double[] values, int count, Exemplar[] exemplars, int exemplarCount)
                 throws Exception;
+
+        /**
+         * The native histogram samples of a series, handed over right before its {@link #series}
+         * call (since 1.1.0; called only when it has some). A sink that cannot take them refuses, never drops them.
+         */
+        default void histograms(Labels labels, HistogramSamples histograms) throws Exception {
+            throw new ProtoException("native histograms are not accepted here (series " + labels + ")");
+        }
     }
 
     private long[] timestamps = new long[64];
     private double[] values = new double[64];
     private Exemplar[] exemplars = new Exemplar[4];
+    private final HistogramCodec histogramCodec = new HistogramCodec();
+    private final HistogramSamples histograms = new HistogramSamples();
 
     public void decode(byte[] buf, int length, Sink sink) throws Exception {
         decode(buf, 0, length, sink);
@@ -56,6 +68,7 @@ public final class WriteRequestDecoder {
         Labels.Builder labels = Labels.builder();
         int count = 0;
         int exemplarCount = 0;
+        histograms.clear();
         while (r.hasMore()) {
             int tag = r.tag();
             switch (tag) {
@@ -105,10 +118,20 @@ public final class WriteRequestDecoder {
                     }
                     exemplars[exemplarCount++] = new Exemplar(el.build(), v, t, true);
                 }
+                case 4 << 3 | 2 -> {
+                    int end = r.lengthDelimitedEnd();
+                    histograms.add(histogramCodec, r.buffer(), r.position(), end);
+                    r.position(end);
+                }
                 default -> r.skip(tag);
             }
         }
-        sink.series(labels.build(), timestamps, values, count, exemplars, exemplarCount);
+        Labels built = labels.build();
+        // Histograms first, so a histogram series exists when its exemplars arrive with series().
+        if (histograms.size() > 0) {
+            sink.histograms(built, histograms);
+        }
+        sink.series(built, timestamps, values, count, exemplars, exemplarCount);
     }
 
     /** Reads one {@code Label} message into {@code into}, refusing an empty or repeated name. */

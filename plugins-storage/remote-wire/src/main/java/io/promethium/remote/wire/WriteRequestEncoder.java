@@ -1,5 +1,7 @@
 package io.promethium.remote.wire;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 
@@ -15,6 +17,7 @@ import io.promethium.api.model.MetricType;
 public final class WriteRequestEncoder {
 
     private final ProtoWriter w = new ProtoWriter();
+    private final HistogramCodec histograms = new HistogramCodec();
     private int series = -1;
 
     public void reset() {
@@ -35,6 +38,15 @@ public final class WriteRequestEncoder {
         w.doubleField(1, value);
         w.int64Field(2, timestamp);
         w.endMessage(m);
+    }
+
+    /** A native histogram sample of the open series ({@code TimeSeries.histograms = 4}, see {@link HistogramCodec}). */
+    public void histogram(long timestamp, Histogram h) {
+        histograms.encode(w, 4, timestamp, h);
+    }
+
+    public void histogram(long timestamp, FloatHistogram h) {
+        histograms.encode(w, 4, timestamp, h);
     }
 
     public void exemplar(Labels labels, double value, long timestamp) {

@@ -12,7 +12,7 @@
  * not depend on a plugin that can be removed at run time.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.remote.wire;
 
 import org.osgi.annotation.bundle.Export;

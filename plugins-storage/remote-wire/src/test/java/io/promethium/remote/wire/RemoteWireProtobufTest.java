@@ -3,7 +3,11 @@ package io.promethium.remote.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.UnknownFieldSet;
+import io.promethium.api.model.CounterResetHint;
 import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.remote.wire.prompb.Remote;
 import io.promethium.remote.wire.prompb.Types;
@@ -20,27 +24,122 @@ import org.junit.jupiter.api.Test;
  * Prometheus wrote), and protobuf-java reads what the encoders write. The web bundle's endpoint
  * tests use the same generated classes from this module's test jar.
  */
-class RemoteWireProtobufTest {
+public class RemoteWireProtobufTest {
 
     /** The stale marker's NaN, whose bits must survive the trip. */
     private static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
 
-    /** One decoded series, values compared by their bits. */
-    private record DecodedSeries(Labels labels, List<Long> timestamps, List<Long> valueBits, List<Exemplar> exemplars) {
+    /** One decoded series, values compared by their bits; histograms as "t=" + the api object (Histogram or FloatHistogram). */
+    private record DecodedSeries(Labels labels, List<Long> timestamps, List<Long> valueBits, List<Exemplar> exemplars,
+                                 List<String> histograms) {
+        DecodedSeries(Labels labels, List<Long> timestamps, List<Long> valueBits, List<Exemplar> exemplars) {
+            this(labels, timestamps, valueBits, exemplars, List.of());
+        }
     }
 
     private static List<DecodedSeries> decodeWithOurs(byte[] request) throws Exception {
         List<DecodedSeries> out = new ArrayList<>();
-        new WriteRequestDecoder().decode(request, request.length, (labels, ts, vs, count, exemplars, exemplarCount) -> {
-            List<Long> t = new ArrayList<>();
-            List<Long> v = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                t.add(ts[i]);
-                v.add(Double.doubleToRawLongBits(vs[i]));
+        List<String> pending = new ArrayList<>();
+        new WriteRequestDecoder().decode(request, request.length, new WriteRequestDecoder.Sink() {
+            @Override
+            public void histograms(Labels labels, HistogramSamples h) {
+                for (int i = 0; i < h.size(); i++) {
+                    pending.add(h.timestamp(i) + "=" + (h.isFloat(i) ? h.floatHistogram(i) : h.histogram(i)));
+                }
             }
-            out.add(new DecodedSeries(labels, t, v, List.of(Arrays.copyOf(exemplars, exemplarCount))));
+
+            @Override
+            public void series(Labels labels, long[] ts, double[] vs, int count, Exemplar[] exemplars, int exemplarCount) {
+                List<Long> t = new ArrayList<>();
+                List<Long> v = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    t.add(ts[i]);
+                    v.add(Double.doubleToRawLongBits(vs[i]));
+                }
+                out.add(new DecodedSeries(labels, t, v, List.of(Arrays.copyOf(exemplars, exemplarCount)), List.copyOf(pending)));
+                pending.clear();
+            }
         });
         return out;
+    }
+
+    /** The api object a protobuf-java histogram stands for, built independently of {@link HistogramCodec}. */
+    public static Object toApi(Types.Histogram h) {
+        HistogramSpans pos = spans(h.getPositiveSpansList());
+        HistogramSpans neg = spans(h.getNegativeSpansList());
+        double[] custom = h.getCustomValuesList().stream().mapToDouble(Double::doubleValue).toArray();
+        CounterResetHint hint = CounterResetHint.values()[h.getResetHintValue()];
+        if (h.hasCountFloat() || h.hasZeroCountFloat()) {
+            return new FloatHistogram(hint, h.getSchema(), h.getZeroThreshold(), h.getZeroCountFloat(), h.getCountFloat(), h.getSum(), pos,
+                    h.getPositiveCountsList().stream().mapToDouble(Double::doubleValue).toArray(), neg,
+                    h.getNegativeCountsList().stream().mapToDouble(Double::doubleValue).toArray(), custom);
+        }
+        return new Histogram(hint, h.getSchema(), h.getZeroThreshold(), h.getZeroCountInt(), h.getCountInt(), h.getSum(), pos,
+                h.getPositiveDeltasList().stream().mapToLong(Long::longValue).toArray(), neg,
+                h.getNegativeDeltasList().stream().mapToLong(Long::longValue).toArray(), custom);
+    }
+
+    private static HistogramSpans spans(List<Types.BucketSpan> spans) {
+        int[] offsets = new int[spans.size()];
+        int[] lengths = new int[spans.size()];
+        for (int i = 0; i < spans.size(); i++) {
+            offsets[i] = spans.get(i).getOffset();
+            lengths[i] = spans.get(i).getLength();
+        }
+        return HistogramSpans.of(offsets, lengths);
+    }
+
+    /** A random integer or float histogram (exponential or custom buckets) in protobuf-java. */
+    public static Types.Histogram randomHistogram(Random random, long t) {
+        Types.Histogram.Builder b = Types.Histogram.newBuilder().setTimestamp(t).setSum(random.nextGaussian() * 100)
+                .setResetHint(Types.Histogram.ResetHint.forNumber(random.nextInt(4)));
+        boolean custom = random.nextInt(4) == 0;
+        boolean floats = random.nextBoolean();
+        if (custom) {
+            b.setSchema(-53);
+            double bound = random.nextInt(10) - 5;
+            for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                b.addCustomValues(bound);
+                bound += 0.5 + random.nextInt(10);
+            }
+        } else {
+            b.setSchema(random.nextInt(13) - 4).setZeroThreshold(random.nextBoolean() ? 0 : 1e-128);
+        }
+        for (int side = 0; side < (custom ? 1 : 2); side++) {
+            int offset = random.nextInt(21) - 10;
+            for (int s = 0; s < random.nextInt(4); s++) {
+                int length = 1 + random.nextInt(5);
+                Types.BucketSpan span = Types.BucketSpan.newBuilder().setOffset(s == 0 ? offset : random.nextInt(4)).setLength(length).build();
+                if (side == 0) {
+                    b.addPositiveSpans(span);
+                } else {
+                    b.addNegativeSpans(span);
+                }
+                for (int i = 0; i < length; i++) {
+                    if (floats) {
+                        double c = random.nextInt(3) == 0 ? 0.5 * random.nextInt(100) : random.nextInt(1000);
+                        if (side == 0) {
+                            b.addPositiveCounts(c);
+                        } else {
+                            b.addNegativeCounts(c);
+                        }
+                    } else {
+                        long d = random.nextInt(200) - 100;
+                        if (side == 0) {
+                            b.addPositiveDeltas(d);
+                        } else {
+                            b.addNegativeDeltas(d);
+                        }
+                    }
+                }
+            }
+        }
+        if (floats) {
+            b.setCountFloat(random.nextInt(10_000) / 4.0).setZeroCountFloat(custom ? 0 : random.nextInt(7));
+        } else {
+            b.setCountInt(random.nextLong(0, Long.MAX_VALUE)).setZeroCountInt(custom ? 0 : random.nextInt(7));
+        }
+        return b.build();
     }
 
     private static List<DecodedSeries> expected(Remote.WriteRequest request) {
@@ -56,7 +155,11 @@ class RemoteWireProtobufTest {
             for (Types.Exemplar e : ts.getExemplarsList()) {
                 exemplars.add(new Exemplar(labels(e.getLabelsList()), e.getValue(), e.getTimestamp(), true));
             }
-            out.add(new DecodedSeries(labels(ts.getLabelsList()), t, v, exemplars));
+            List<String> histograms = new ArrayList<>();
+            for (Types.Histogram h : ts.getHistogramsList()) {
+                histograms.add(h.getTimestamp() + "=" + toApi(h));
+            }
+            out.add(new DecodedSeries(labels(ts.getLabelsList()), t, v, exemplars, histograms));
         }
         return out;
     }
@@ -95,10 +198,10 @@ class RemoteWireProtobufTest {
                 ts.addExemplars(Types.Exemplar.newBuilder().addLabels(label("trace_id", Long.toHexString(random.nextLong())))
                         .setValue(random.nextDouble()).setTimestamp(t));
             }
-            if (random.nextInt(5) == 0) {
-                ts.addHistograms(Types.Histogram.newBuilder().setCountInt(10).setSum(3.5).setSchema(3)
-                        .addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(-2).setLength(2)).addPositiveDeltas(4).addPositiveDeltas(-1)
-                        .setTimestamp(t));
+            if (random.nextInt(3) == 0) {
+                for (int i = 0; i < 1 + random.nextInt(3); i++) {
+                    ts.addHistograms(randomHistogram(random, t + i));
+                }
             }
             if (random.nextInt(5) == 0) {
                 // A field this version of the protocol does not define: readers skip it.
@@ -154,6 +257,17 @@ class RemoteWireProtobufTest {
                     v.add(Double.doubleToRawLongBits(value));
                     time += 1 + random.nextInt(15_000);
                 }
+                List<String> histograms = new ArrayList<>();
+                for (int i = 0; i < random.nextInt(3); i++) {
+                    Object h = toApi(randomHistogram(random, time));
+                    if (h instanceof Histogram ih) {
+                        encoder.histogram(time, ih);
+                    } else {
+                        encoder.histogram(time, (FloatHistogram) h);
+                    }
+                    histograms.add(time + "=" + h);
+                    time++;
+                }
                 List<Exemplar> exemplars = new ArrayList<>();
                 if (random.nextBoolean()) {
                     Exemplar e = new Exemplar(Labels.of("trace_id", Long.toHexString(random.nextLong())), random.nextDouble(), time, true);
@@ -161,7 +275,7 @@ class RemoteWireProtobufTest {
                     exemplars.add(e);
                 }
                 encoder.endSeries();
-                written.add(new DecodedSeries(labels, t, v, exemplars));
+                written.add(new DecodedSeries(labels, t, v, exemplars, histograms));
             }
             encoder.metadata("m0", io.promethium.api.model.MetricType.COUNTER, "help", "seconds");
             byte[] body = Arrays.copyOf(encoder.buffer(), encoder.size());

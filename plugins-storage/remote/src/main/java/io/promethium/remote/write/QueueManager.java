@@ -1,6 +1,8 @@
 package io.promethium.remote.write;
 
 import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
@@ -67,6 +69,7 @@ final class QueueManager implements AutoCloseable {
     // Rates for the shard calculation.
     private final AtomicLong samplesIn = new AtomicLong();
     private final AtomicLong exemplarsIn = new AtomicLong();
+    private final AtomicLong histogramsIn = new AtomicLong();
     private final AtomicLong samplesOut = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
     private final AtomicLong highestIn = new AtomicLong();
@@ -118,6 +121,10 @@ final class QueueManager implements AutoCloseable {
 
     long exemplarsRead() {
         return exemplarsIn.get();
+    }
+
+    long histogramsRead() {
+        return histogramsIn.get();
     }
 
     long highestReadMillis() {
@@ -272,6 +279,57 @@ final class QueueManager implements AutoCloseable {
             }
         }
 
+        /**
+         * With {@code send_native_histograms}, a histogram sample goes to its series' shard as a
+         * copy (the WAL reader may refill its object); without it, it is not read on, as Prometheus.
+         */
+        @Override
+        public void histogram(long ref, long timestamp, Histogram histogram) {
+            metrics.recordsRead[3].increment();
+            if (settings.sendNativeHistograms()) {
+                enqueueHistogram(ref, timestamp, histogram.copy());
+            }
+        }
+
+        @Override
+        public void floatHistogram(long ref, long timestamp, FloatHistogram histogram) {
+            metrics.recordsRead[4].increment();
+            if (settings.sendNativeHistograms()) {
+                enqueueHistogram(ref, timestamp, histogram.copy());
+            }
+        }
+
+        private void enqueueHistogram(long ref, long timestamp, Object histogram) {
+            if (stopped) {
+                return;
+            }
+            histogramsIn.incrementAndGet();
+            highestIn.accumulateAndGet(timestamp, Math::max);
+            Labels l = series.get(ref);
+            if (l == null || l == DROPPED) {
+                metrics.histogramsDropped.increment();
+                return;
+            }
+            Shard[] current = shards;
+            Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
+            metrics.histogramsPending.incrementAndGet();
+            try {
+                if (!shard.enqueue(l, timestamp, 0, histogram)) {
+                    metrics.histogramsPending.decrementAndGet();
+                    stopped = !running;
+                    if (!stopped) {
+                        // A reshard began while waiting: enqueue into the new shards.
+                        histogramsIn.decrementAndGet();
+                        enqueueHistogram(ref, timestamp, histogram);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                metrics.histogramsPending.decrementAndGet();
+                stopped = true;
+            }
+        }
+
         /** With {@code send_exemplars}, an exemplar goes to its series' shard, so it travels with the series. */
         @Override
         public void exemplar(long ref, Exemplar exemplar) {
@@ -401,7 +459,7 @@ final class QueueManager implements AutoCloseable {
         double outRate = 0;
         double outDuration = 0;
         boolean first = true;
-        long lastIn = samplesIn.get();
+        long lastIn = dataIn();
         long lastOut = samplesOut.get();
         long lastNanos = sendNanos.get();
         long ticks = 0;
@@ -413,7 +471,7 @@ final class QueueManager implements AutoCloseable {
                     continue;
                 }
                 double seconds = shardUpdateMillis / 1000.0;
-                long in = samplesIn.get();
+                long in = dataIn();
                 long out = samplesOut.get();
                 long nanos = sendNanos.get();
                 double inNow = (in - lastIn) / seconds;
@@ -443,6 +501,11 @@ final class QueueManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Everything read for sending (samples, exemplars, histograms), as Prometheus's data-in rate counts it. */
+    private long dataIn() {
+        return samplesIn.get() + exemplarsIn.get() + histogramsIn.get();
     }
 
     /** Prometheus's calculation: enough shards to send the incoming rate plus a tenth of the backlog per update period. */

@@ -29,6 +29,11 @@ final class QueueMetrics {
     final LongAdder exemplarsRetried = new LongAdder();
     final LongAdder exemplarsDropped = new LongAdder();
     final AtomicLong exemplarsPending = new AtomicLong();
+    final LongAdder histogramsSent = new LongAdder();
+    final LongAdder histogramsFailed = new LongAdder();
+    final LongAdder histogramsRetried = new LongAdder();
+    final LongAdder histogramsDropped = new LongAdder();
+    final AtomicLong histogramsPending = new AtomicLong();
     final LongAdder metadataSent = new LongAdder();
     final LongAdder metadataFailed = new LongAdder();
     final LongAdder metadataRetried = new LongAdder();
@@ -39,8 +44,8 @@ final class QueueMetrics {
     final AtomicLong shards = new AtomicLong();
     final AtomicLong shardsDesired = new AtomicLong();
     final AtomicLong highestSentMillis = new AtomicLong();
-    /** WAL records read: series, samples, exemplars. */
-    final LongAdder[] recordsRead = {new LongAdder(), new LongAdder(), new LongAdder()};
+    /** WAL records read: series, samples, exemplars, histogram samples, float histogram samples, metadata. */
+    final LongAdder[] recordsRead = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     final LongAdder decodeFailures = new LongAdder();
     final AtomicLong currentSegment = new AtomicLong();
     final LongAdder walGaps = new LongAdder();
@@ -74,7 +79,7 @@ final class QueueMetrics {
     }
 
     /** The process-wide metrics (no queue label) that the component writes once. */
-    static void writeGlobal(MetricWriter w, double highestInSeconds, long samplesIn, long exemplarsIn) {
+    static void writeGlobal(MetricWriter w, double highestInSeconds, long samplesIn, long exemplarsIn, long histogramsIn) {
         w.family("prometheus_remote_storage_highest_timestamp_in_seconds", MetricType.GAUGE,
                 "Highest timestamp that has come into the remote storage via the Appender interface, in seconds since epoch.", "");
         w.sample("prometheus_remote_storage_highest_timestamp_in_seconds", highestInSeconds);
@@ -83,7 +88,7 @@ final class QueueMetrics {
         counter(w, "prometheus_remote_storage_exemplars_in_total",
                 "Exemplars in to remote storage, compare to exemplars out for queue managers.", Labels.EMPTY, exemplarsIn);
         counter(w, "prometheus_remote_storage_histograms_in_total",
-                "HistogramSamples in to remote storage, compare to histograms out for queue managers.", Labels.EMPTY, 0);
+                "HistogramSamples in to remote storage, compare to histograms out for queue managers.", Labels.EMPTY, histogramsIn);
     }
 
     /** Every queue's metrics, family by family, so each family is written once. */
@@ -111,16 +116,18 @@ final class QueueMetrics {
                 q -> q.exemplarsDropped.sum());
         gaugeFamily(w, queues, "prometheus_remote_storage_exemplars_pending",
                 "The number of exemplars pending in the queues shards to be sent to the remote storage.", q -> q.exemplarsPending.get());
-        // Native histograms are not sent yet (send_native_histograms is refused): always 0.
-        family(w, queues, "prometheus_remote_storage_histograms_total", "Total number of histograms sent to remote storage.", q -> 0);
+        family(w, queues, "prometheus_remote_storage_histograms_total", "Total number of histograms sent to remote storage.",
+                q -> q.histogramsSent.sum());
         family(w, queues, "prometheus_remote_storage_histograms_failed_total",
-                "Total number of histograms which failed on send to remote storage, non-recoverable errors.", q -> 0);
+                "Total number of histograms which failed on send to remote storage, non-recoverable errors.", q -> q.histogramsFailed.sum());
         family(w, queues, "prometheus_remote_storage_histograms_retried_total",
-                "Total number of histograms which failed on send to remote storage but were retried because the send error was recoverable.", q -> 0);
+                "Total number of histograms which failed on send to remote storage but were retried because the send error was recoverable.",
+                q -> q.histogramsRetried.sum());
         family(w, queues, "prometheus_remote_storage_histograms_dropped_total",
-                "Total number of histograms which were dropped after being read from the WAL before being sent via remote write.", q -> 0);
+                "Total number of histograms which were dropped after being read from the WAL before being sent via remote write.",
+                q -> q.histogramsDropped.sum());
         gaugeFamily(w, queues, "prometheus_remote_storage_histograms_pending",
-                "The number of histograms pending in the queues shards to be sent to the remote storage.", q -> 0);
+                "The number of histograms pending in the queues shards to be sent to the remote storage.", q -> q.histogramsPending.get());
         family(w, queues, "prometheus_remote_storage_metadata_total", "Total number of metadata entries sent to remote storage.",
                 q -> q.metadataSent.sum());
         family(w, queues, "prometheus_remote_storage_metadata_failed_total",
@@ -170,6 +177,11 @@ final class QueueMetrics {
             w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "series").build(), q.recordsRead[0].sum());
             w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "samples").build(), q.recordsRead[1].sum());
             w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "exemplars").build(), q.recordsRead[2].sum());
+            w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "histogram_samples").build(),
+                    q.recordsRead[3].sum());
+            w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "float_histogram_samples").build(),
+                    q.recordsRead[4].sum());
+            w.sample("prometheus_wal_watcher_records_read_total", q.consumer.toBuilder().set("type", "metadata").build(), q.recordsRead[5].sum());
         }
         w.family("prometheus_wal_watcher_record_decode_failures", MetricType.COUNTER,
                 "Number of records read by the WAL watcher that resulted in an error when decoding.", "");

@@ -247,14 +247,16 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
         double highest = 0;
         long in = 0;
         long exemplarsIn = 0;
+        long histogramsIn = 0;
         List<QueueMetrics> metrics = new ArrayList<>();
         for (QueueManager q : current) {
             highest = Math.max(highest, q.highestReadMillis() / 1000.0);
             in = Math.max(in, q.samplesRead());
             exemplarsIn = Math.max(exemplarsIn, q.exemplarsRead());
+            histogramsIn = Math.max(histogramsIn, q.histogramsRead());
             metrics.add(q.metrics());
         }
-        QueueMetrics.writeGlobal(writer, highest, in, exemplarsIn);
+        QueueMetrics.writeGlobal(writer, highest, in, exemplarsIn, histogramsIn);
         QueueMetrics.writeQueues(writer, metrics);
     }
 }

@@ -25,10 +25,12 @@ import java.util.Set;
  * @param relabel the compiled {@code write_relabel_configs}
  * @param externalLabels {@code global.external_labels}, added to every series unless it has the label
  * @param sendExemplars {@code send_exemplars}: the exemplars the WAL recorded go with their series
+ * @param sendNativeHistograms {@code send_native_histograms}: the native histogram samples the WAL recorded are sent
+ *     (otherwise they are left out, counted in neither sent nor dropped, as Prometheus)
  */
 public record RemoteWriteSettings(URI url, String queueName, Duration remoteTimeout, Map<String, String> headers,
                                   LabelRewriter relabel, Labels externalLabels, Queue queue, MetadataSettings metadata,
-                                  boolean sendExemplars, RemoteHttp http, String fingerprint) {
+                                  boolean sendExemplars, boolean sendNativeHistograms, RemoteHttp http, String fingerprint) {
 
     /** {@code queue_config:}. */
     public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
@@ -78,9 +80,6 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
                         + "oauth2 or tls_config, or a signing proxy in front of the receiver)");
             }
         }
-        if (c.bool("send_native_histograms", false)) {
-            throw c.error("send_native_histograms: native histograms are not supported yet");
-        }
         if (c.bool("round_robin_dns", false)) {
             throw c.error("round_robin_dns: not supported by Promethium's remote write yet");
         }
@@ -101,7 +100,8 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
         String fingerprint = fingerprint(c.values().toString());
         String name = c.string("name", "");
         return new RemoteWriteSettings(url, name.isEmpty() ? fingerprint.substring(0, 6) : name, timeout, headers, relabel,
-                context.externalLabels(), queue, metadata, c.bool("send_exemplars", false), http, fingerprint);
+                context.externalLabels(), queue, metadata, c.bool("send_exemplars", false), c.bool("send_native_histograms", false), http,
+                fingerprint);
     }
 
     private static Queue queue(PluginConfig parent) throws ConfigException {

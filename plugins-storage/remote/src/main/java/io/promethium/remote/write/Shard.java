@@ -1,6 +1,8 @@
 package io.promethium.remote.write;
 
 import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
@@ -9,10 +11,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One sending lane: a bounded ring of samples and exemplars ({@code capacity}) that the WAL
+ * One sending lane: a bounded ring of samples, histograms and exemplars ({@code capacity}) that the WAL
  * follower fills and one thread drains in batches of up to {@code max_samples_per_send}, sending
  * a partial batch after {@code batch_send_deadline}; a request carries one {@code TimeSeries} per
- * series of the batch with its samples and exemplars. A batch is retried with backoff while the error is
+ * series of the batch with its samples, native histograms and exemplars. A batch is retried with backoff while the error is
  * recoverable; {@link #done()} counts samples whose fate is settled (sent, or dropped and
  * counted), which is what the queue's persisted WAL position waits for.
  */
@@ -27,8 +29,12 @@ final class Shard implements Runnable {
     private final Labels[] labels;
     private final long[] timestamps;
     private final double[] values;
-    /** The exemplar of an exemplar entry; null for a sample. */
-    private final Exemplar[] exemplars;
+    /**
+     * What an entry carries besides a float: an {@link Exemplar}, a {@link Histogram} or a
+     * {@link FloatHistogram} (copies the shard owns); null for a float sample. Floats, the bulk,
+     * stay primitive.
+     */
+    private final Object[] extras;
     private int head;
     private int size;
     private long enqueued;
@@ -39,7 +45,7 @@ final class Shard implements Runnable {
     private final Labels[] batchLabels;
     private final long[] batchTimestamps;
     private final double[] batchValues;
-    private final Exemplar[] batchExemplars;
+    private final Object[] batchExtras;
     private final WriteRequestEncoder encoder = new WriteRequestEncoder();
     private volatile long done;
 
@@ -57,12 +63,12 @@ final class Shard implements Runnable {
         labels = new Labels[settings.capacity()];
         timestamps = new long[settings.capacity()];
         values = new double[settings.capacity()];
-        exemplars = new Exemplar[settings.capacity()];
+        extras = new Object[settings.capacity()];
         int batch = Math.min(settings.maxSamplesPerSend(), settings.capacity());
         batchLabels = new Labels[batch];
         batchTimestamps = new long[batch];
         batchValues = new double[batch];
-        batchExemplars = new Exemplar[batch];
+        batchExtras = new Object[batch];
         slots = new int[Integer.highestOneBit(batch) << 2];
         groupFirst = new int[batch];
         groupLast = new int[batch];
@@ -70,10 +76,11 @@ final class Shard implements Runnable {
     }
 
     /**
-     * Adds a sample ({@code e} null) or an exemplar ({@code t}, {@code v} unused), waiting while the
-     * ring is full; false when the shard stopped meanwhile.
+     * Adds a float sample ({@code extra} null), a histogram sample at {@code t} ({@code extra} a
+     * {@link Histogram} or {@link FloatHistogram} the shard may keep) or an exemplar ({@code t},
+     * {@code v} unused), waiting while the ring is full; false when the shard stopped meanwhile.
      */
-    boolean enqueue(Labels l, long t, double v, Exemplar e) throws InterruptedException {
+    boolean enqueue(Labels l, long t, double v, Object extra) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             boolean counted = false;
@@ -92,9 +99,14 @@ final class Shard implements Runnable {
             }
             int i = (head + size) % labels.length;
             labels[i] = l;
-            timestamps[i] = e == null ? t : e.timestamp();
-            values[i] = e == null ? v : e.value();
-            exemplars[i] = e;
+            if (extra instanceof Exemplar e) {
+                timestamps[i] = e.timestamp();
+                values[i] = e.value();
+            } else {
+                timestamps[i] = t;
+                values[i] = v;
+            }
+            extras[i] = extra;
             size++;
             enqueued++;
             if (size >= batchLabels.length) {
@@ -153,14 +165,13 @@ final class Shard implements Runnable {
                     return;
                 }
                 if (n > 0) {
-                    int ex = 0;
-                    for (int k = 0; k < n; k++) {
-                        ex += batchExemplars[k] == null ? 0 : 1;
-                    }
+                    int ex = exemplarCount(n);
+                    int hist = histogramCount(n);
                     send(n);
                     done += n;
-                    queue.metrics().samplesPending.addAndGet(-(n - ex));
+                    queue.metrics().samplesPending.addAndGet(-(n - ex - hist));
                     queue.metrics().exemplarsPending.addAndGet(-ex);
+                    queue.metrics().histogramsPending.addAndGet(-hist);
                 }
             }
         } catch (InterruptedException e) {
@@ -189,9 +200,9 @@ final class Shard implements Runnable {
                 batchLabels[k] = labels[i];
                 batchTimestamps[k] = timestamps[i];
                 batchValues[k] = values[i];
-                batchExemplars[k] = exemplars[i];
+                batchExtras[k] = extras[i];
                 labels[i] = null;
-                exemplars[i] = null;
+                extras[i] = null;
             }
             head = (head + n) % labels.length;
             size -= n;
@@ -215,14 +226,17 @@ final class Shard implements Runnable {
             }
             long highest = encode(n);
             int ex = exemplarCount(n);
+            int hist = histogramCount(n);
+            int floats = n - ex - hist;
             byte[] body = Snappy.encode(encoder.buffer(), encoder.size());
             long start = System.nanoTime();
             Sender.Outcome outcome = queue.sender().send(body, body.length, attempt);
             long took = System.nanoTime() - start;
             m.observeBatch(took / 1e9);
             if (outcome.ok()) {
-                m.samplesSent.add(n - ex);
+                m.samplesSent.add(floats);
                 m.exemplarsSent.add(ex);
+                m.histogramsSent.add(hist);
                 m.bytesSent.add(body.length);
                 m.highestSentMillis.accumulateAndGet(highest, Math::max);
                 queue.sent(n, took);
@@ -233,12 +247,14 @@ final class Shard implements Runnable {
                     || (outcome.status() == 429 && settings.retryOnHttp429());
             queue.errors().failed("sending samples", outcome.error(), recoverable);
             if (!recoverable) {
-                m.samplesFailed.add(n - ex);
+                m.samplesFailed.add(floats);
                 m.exemplarsFailed.add(ex);
+                m.histogramsFailed.add(hist);
                 return;
             }
-            m.samplesRetried.add(n - ex);
+            m.samplesRetried.add(floats);
             m.exemplarsRetried.add(ex);
+            m.histogramsRetried.add(hist);
             if (stopped) {
                 // Closing: leave the batch unsettled; the persisted position makes the next start resend it.
                 throw new InterruptedException("queue stopped");
@@ -251,7 +267,7 @@ final class Shard implements Runnable {
     }
 
     /**
-     * Encodes the batch as one {@code TimeSeries} per series holding all its samples and exemplars
+     * Encodes the batch as one {@code TimeSeries} per series holding all its samples, histograms and exemplars
      * of the batch, in the order they were read (a series' samples stay in time order, as receivers
      * require; series appear in the order of their first entry). Returns the newest sample timestamp.
      */
@@ -263,7 +279,7 @@ final class Shard implements Runnable {
         for (int k = 0; k < n; k++) {
             Labels l = batchLabels[k];
             nextInGroup[k] = -1;
-            if (batchExemplars[k] == null) {
+            if (!(batchExtras[k] instanceof Exemplar)) {
                 highest = Math.max(highest, batchTimestamps[k]);
             }
             int i = (System.identityHashCode(l) * 0x9E3779B9) >>> 7 & mask;
@@ -287,18 +303,25 @@ final class Shard implements Runnable {
         encoder.reset();
         for (int g = 0; g < groups; g++) {
             encoder.beginSeries(batchLabels[groupFirst[g]]);
-            boolean anyExemplar = false;
+            boolean anyExtra = false;
             for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
-                if (batchExemplars[k] == null) {
+                if (batchExtras[k] == null) {
                     encoder.sample(batchTimestamps[k], batchValues[k]);
                 } else {
-                    anyExemplar = true;
+                    anyExtra = true;
                 }
             }
-            if (anyExemplar) {
+            if (anyExtra) {
                 for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
-                    Exemplar e = batchExemplars[k];
-                    if (e != null) {
+                    Object x = batchExtras[k];
+                    if (x instanceof Histogram h) {
+                        encoder.histogram(batchTimestamps[k], h);
+                    } else if (x instanceof FloatHistogram h) {
+                        encoder.histogram(batchTimestamps[k], h);
+                    }
+                }
+                for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+                    if (batchExtras[k] instanceof Exemplar e) {
                         encoder.exemplar(e.labels(), e.value(), e.timestamp());
                     }
                 }
@@ -311,9 +334,17 @@ final class Shard implements Runnable {
     private int exemplarCount(int n) {
         int ex = 0;
         for (int k = 0; k < n; k++) {
-            ex += batchExemplars[k] == null ? 0 : 1;
+            ex += batchExtras[k] instanceof Exemplar ? 1 : 0;
         }
         return ex;
+    }
+
+    private int histogramCount(int n) {
+        int h = 0;
+        for (int k = 0; k < n; k++) {
+            h += batchExtras[k] instanceof Histogram || batchExtras[k] instanceof FloatHistogram ? 1 : 0;
+        }
+        return h;
     }
 
     private void sleepUnlessStopped(long millis) throws InterruptedException {
@@ -343,17 +374,19 @@ final class Shard implements Runnable {
                 batchLabels[kept] = batchLabels[k];
                 batchTimestamps[kept] = batchTimestamps[k];
                 batchValues[kept] = batchValues[k];
-                batchExemplars[kept] = batchExemplars[k];
+                batchExtras[kept] = batchExtras[k];
                 kept++;
-            } else if (batchExemplars[k] != null) {
+            } else if (batchExtras[k] instanceof Exemplar) {
                 queue.metrics().exemplarsDropped.increment();
+            } else if (batchExtras[k] != null) {
+                queue.metrics().histogramsDropped.increment();
             } else {
                 queue.metrics().samplesDropped.increment();
                 queue.metrics().samplesDroppedTooOld.increment();
             }
         }
         for (int k = kept; k < n; k++) {
-            batchExemplars[k] = null;
+            batchExtras[k] = null;
         }
         return kept;
     }

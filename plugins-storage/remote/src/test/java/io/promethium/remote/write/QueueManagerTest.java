@@ -7,7 +7,11 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.LabelRewriter;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
+import io.promethium.api.model.CounterResetHint;
 import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
@@ -396,11 +400,66 @@ class QueueManagerTest {
     }
 
     @Test
+    void nativeHistogramsIntegerFloatAndCustomBucketsArriveEqualWithSendNativeHistograms() throws Exception {
+        QueueManager with = start(settings(receiver.url(), Map.of("name", "with", "send_native_histograms", true)), null);
+        Labels l = Labels.of("__name__", "rpc_seconds", "s", "1");
+        Labels f = Labels.of("__name__", "rpc_rate", "s", "1");
+        Labels c = Labels.of("__name__", "rpc_nhcb", "s", "1");
+        List<Histogram> ints = new ArrayList<>();
+        List<FloatHistogram> floats = new ArrayList<>();
+        List<Histogram> customs = new ArrayList<>();
+        Appender app = db.appender();
+        for (int i = 1; i <= 5; i++) {
+            Histogram h = new Histogram(CounterResetHint.UNKNOWN, 3, 1e-128, i, 10L * i + 2, 2.5 * i, HistogramSpans.pairs(-2, 2, 3, 1),
+                    new long[] {2L * i, 1, 2L * i}, HistogramSpans.pairs(0, 1), new long[] {i}, null);
+            app.appendHistogram(0, l, i * 1000L, h);
+            ints.add(h);
+            FloatHistogram fh = FloatHistogram.exponential(-1, 0, 0.5, 3.5 + i, 1.25, HistogramSpans.pairs(1, 2), 1, 2 + i);
+            app.appendHistogram(0, f, i * 1000L, fh);
+            floats.add(fh);
+            Histogram ch = Histogram.custom(new double[] {0.1, 1, 10}, 4L * i, 4.0, HistogramSpans.pairs(0, 2, 1, 1), i, 0, i);
+            app.appendHistogram(0, c, i * 1000L, ch);
+            customs.add(ch);
+        }
+        app.append(0, Labels.of("__name__", "plain"), 1000, 7);
+        app.commit();
+        await(() -> receiver.histograms.size() == 15 && receiver.samples.size() == 1, Duration.ofSeconds(20));
+        Map<String, List<Object>> bySeries = new LinkedHashMap<>();
+        for (TestReceiver.ReceivedHistogram r : receiver.histograms) {
+            bySeries.computeIfAbsent(r.labels().metricName(), k -> new ArrayList<>()).add(r.histogram());
+            assertThat(r.labels().get("replica")).isEqualTo("a");
+        }
+        // The TSDB may record the counter-reset hint it worked out; the buckets and counts travel as they are.
+        assertThat(bySeries.get("rpc_seconds")).extracting(h -> withoutHint(h)).containsExactlyElementsOf(ints.stream().map(h -> withoutHint(h)).toList());
+        assertThat(bySeries.get("rpc_rate")).extracting(h -> withoutHint(h)).containsExactlyElementsOf(floats.stream().map(h -> withoutHint(h)).toList());
+        assertThat(bySeries.get("rpc_nhcb")).extracting(h -> withoutHint(h)).containsExactlyElementsOf(customs.stream().map(h -> withoutHint(h)).toList());
+        await(() -> with.metrics().histogramsSent.sum() == 15 && with.metrics().samplesSent.sum() == 1, Duration.ofSeconds(10));
+        assertThat(with.histogramsRead()).isEqualTo(15);
+        assertThat(with.metrics().histogramsPending.get()).isZero();
+    }
+
+    private static String withoutHint(Object h) {
+        return h.toString().replaceFirst("hint=[A-Z_]+, ", "");
+    }
+
+    @Test
+    void nativeHistogramsStayHomeWithoutSendNativeHistograms() throws Exception {
+        QueueManager without = start(settings(receiver.url(), Map.of("name", "without")), null);
+        Appender app = db.appender();
+        app.appendHistogram(0, Labels.of("__name__", "h"), 1000, Histogram.exponential(0, 0, 1, 1, 1, HistogramSpans.EMPTY));
+        app.append(0, Labels.of("__name__", "plain"), 1000, 7);
+        app.commit();
+        await(() -> without.metrics().samplesSent.sum() == 1, Duration.ofSeconds(20));
+        assertThat(receiver.histograms).isEmpty();
+        assertThat(without.metrics().histogramsSent.sum()).isZero();
+        assertThat(without.histogramsRead()).isZero();
+    }
+
+    @Test
     void fieldsNotImplementedAreRefusedByName() {
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v2.Request")))
                 .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("remote write 2.0");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("sigv4", Map.of("region", "x")))).hasMessageContaining("sigv4");
-        assertThatThrownBy(() -> settings(receiver.url(), Map.of("send_native_histograms", true))).hasMessageContaining("send_native_histograms");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("queue_config", Map.of("bogus", 1L)))).hasMessageContaining("bogus");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("headers", Map.of("Authorization", "x"))))
                 .hasMessageContaining("reserved");

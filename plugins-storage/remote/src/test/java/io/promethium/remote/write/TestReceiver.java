@@ -2,7 +2,9 @@ package io.promethium.remote.write;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
+import io.promethium.remote.wire.HistogramSamples;
 import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestDecoder;
@@ -30,8 +32,13 @@ final class TestReceiver implements AutoCloseable {
     record Received(Labels labels, long t, double v) {
     }
 
+    record ReceivedHistogram(Labels labels, long t, Object histogram) {
+    }
+
     final ConcurrentLinkedQueue<Received> samples = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> metadata = new ConcurrentLinkedQueue<>();
+    /** Native histogram samples received: series labels, timestamp and a copy of the api object. */
+    final ConcurrentLinkedQueue<ReceivedHistogram> histograms = new ConcurrentLinkedQueue<>();
     /** Exemplars received, as "series labels exemplar labels value@timestamp". */
     final ConcurrentLinkedQueue<String> exemplars = new ConcurrentLinkedQueue<>();
     /** Per accepted request with samples: its TimeSeries count and sample count. */
@@ -96,14 +103,26 @@ final class TestReceiver implements AutoCloseable {
             byte[] raw = Snappy.decode(body, body.length, 64 << 20);
             List<Received> got = new ArrayList<>();
             int[] shape = new int[2];
-            new WriteRequestDecoder().decode(raw, raw.length, (labels, ts, vs, n, ex, exN) -> {
-                shape[0]++;
-                shape[1] += n;
-                for (int i = 0; i < n; i++) {
-                    got.add(new Received(labels, ts[i], vs[i]));
+            List<ReceivedHistogram> gotHistograms = new ArrayList<>();
+            new WriteRequestDecoder().decode(raw, raw.length, new WriteRequestDecoder.Sink() {
+                @Override
+                public void histograms(Labels labels, HistogramSamples h) {
+                    for (int i = 0; i < h.size(); i++) {
+                        gotHistograms.add(new ReceivedHistogram(labels, h.timestamp(i),
+                                h.isFloat(i) ? h.floatHistogram(i).copy() : h.histogram(i).copy()));
+                    }
                 }
-                for (int i = 0; i < exN; i++) {
-                    exemplars.add(labels + " " + ex[i].labels() + " " + ex[i].value() + "@" + ex[i].timestamp());
+
+                @Override
+                public void series(Labels labels, long[] ts, double[] vs, int n, Exemplar[] ex, int exN) {
+                    shape[0]++;
+                    shape[1] += n;
+                    for (int i = 0; i < n; i++) {
+                        got.add(new Received(labels, ts[i], vs[i]));
+                    }
+                    for (int i = 0; i < exN; i++) {
+                        exemplars.add(labels + " " + ex[i].labels() + " " + ex[i].value() + "@" + ex[i].timestamp());
+                    }
                 }
             });
             if (shape[0] > 0) {
@@ -133,6 +152,7 @@ final class TestReceiver implements AutoCloseable {
                 }
             }
             samples.addAll(got);
+            histograms.addAll(gotHistograms);
             reply(exchange, 204, "");
         } catch (Exception e) {
             reply(exchange, 400, e.getMessage());

@@ -1,5 +1,8 @@
 package io.promethium.web.internal.remote;
 
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Labels;
+import io.promethium.remote.wire.HistogramSamples;
 import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestDecoder;
@@ -70,25 +73,34 @@ public final class RemoteWriteResource {
         Appender appender = s.appender();
         boolean committed = false;
         try {
-            new WriteRequestDecoder().decode(decoded, decoded.length, (labels, ts, vs, count, exemplars, exemplarCount) -> {
-                if (labels.isEmpty()) {
-                    return;
+            new WriteRequestDecoder().decode(decoded, decoded.length, new WriteRequestDecoder.Sink() {
+                @Override
+                public void histograms(Labels labels, HistogramSamples histograms) {
+                    if (labels.isEmpty()) {
+                        return;
+                    }
+                    appendHistograms(appender, labels, histograms);
                 }
-                long ref = 0;
-                for (int i = 0; i < count; i++) {
-                    ref = appender.append(ref, labels, ts[i], vs[i]);
-                }
-                for (int i = 0; i < exemplarCount; i++) {
-                    ref = appender.appendExemplar(ref, labels, exemplars[i]);
+
+                @Override
+                public void series(Labels labels, long[] ts, double[] vs, int count, Exemplar[] exemplars, int exemplarCount) {
+                    if (labels.isEmpty()) {
+                        return;
+                    }
+                    long ref = 0;
+                    for (int i = 0; i < count; i++) {
+                        ref = appender.append(ref, labels, ts[i], vs[i]);
+                    }
+                    appendExemplars(appender, ref, labels, exemplars, exemplarCount);
                 }
             });
             appender.commit();
             committed = true;
-        } catch (ProtoReader.ProtoException e) {
+        } catch (ProtoReader.ProtoException | InvalidHistogram e) {
             return text(400, e.getMessage());
         } catch (StorageException e) {
             return switch (e.reason()) {
-                case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP -> text(400, e.getMessage());
+                case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP, INVALID, UNSUPPORTED -> text(400, e.getMessage());
                 default -> {
                     LOG.warning("remote write append failed: " + e.getMessage());
                     yield text(500, e.getMessage());
@@ -107,6 +119,52 @@ public final class RemoteWriteResource {
             }
         }
         return Response.noContent().build();
+    }
+
+    /** A histogram that does not validate: the sender's error (400), naming the series. */
+    static final class InvalidHistogram extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidHistogram(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Appends a series' native histograms after checking each as Prometheus's {@code Validate}
+     * does, so a malformed one is refused with a 400 naming the series and what is wrong.
+     */
+    static long appendHistograms(Appender appender, Labels labels, HistogramSamples histograms) {
+        long ref = 0;
+        for (int i = 0; i < histograms.size(); i++) {
+            long t = histograms.timestamp(i);
+            try {
+                if (histograms.isFloat(i)) {
+                    histograms.floatHistogram(i).validate();
+                } else {
+                    histograms.histogram(i).validate();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InvalidHistogram("invalid histogram of series " + labels + " at " + t + ": " + e.getMessage());
+            }
+            ref = histograms.isFloat(i) ? appender.appendHistogram(ref, labels, t, histograms.floatHistogram(i))
+                    : appender.appendHistogram(ref, labels, t, histograms.histogram(i));
+        }
+        return ref;
+    }
+
+    /**
+     * Exemplars are advisory, as in Prometheus's receiver: one the storage refuses (out of order,
+     * invalid) is skipped and counted in the log at most once per request; the samples stand.
+     */
+    static void appendExemplars(Appender appender, long ref, Labels labels, Exemplar[] exemplars, int count) {
+        for (int i = 0; i < count; i++) {
+            try {
+                ref = appender.appendExemplar(ref, labels, exemplars[i]);
+            } catch (StorageException e) {
+                LOG.fine(() -> "remote write: exemplar of " + labels + " skipped: " + e.getMessage());
+            }
+        }
     }
 
     /** The {@code proto} parameter of the Content-Type; remote write 1.0's message when absent. */

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.ValueType;
 import io.promethium.remote.wire.ReferenceSnappy;
 import io.promethium.remote.wire.XorChunkDecoder;
 import io.promethium.remote.wire.prompb.Remote;
@@ -26,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * side.
  */
 class RemoteEndpointsProtobufTest {
+
+    private static Object toApi(Types.Histogram h) {
+        return io.promethium.remote.wire.RemoteWireProtobufTest.toApi(h);
+    }
 
     private static Types.Label label(String name, String value) {
         return Types.Label.newBuilder().setName(name).setValue(value).build();
@@ -142,6 +151,86 @@ class RemoteEndpointsProtobufTest {
             }
             assertThat(gotChunked).containsExactlyElementsOf(samples);
         }
+    }
+
+    /** What the storage holds for a series, each histogram sample as "t=" + its api object. */
+    static List<String> storedHistograms(ApiServer server, Labels labels) {
+        List<String> out = new ArrayList<>();
+        try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
+            List<Matcher> matchers = new ArrayList<>();
+            for (int i = 0; i < labels.size(); i++) {
+                matchers.add(Matcher.equal(labels.name(i), labels.value(i)));
+            }
+            SeriesSet set = q.select(false, SelectHints.range(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4), matchers);
+            while (set.next()) {
+                SampleIterator it = set.at().iterator(null);
+                while (it.next()) {
+                    out.add(it.timestamp() + "=" + (it.valueType() == ValueType.HISTOGRAM ? it.histogram().copy() : it.floatHistogram().copy()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Types.Histogram protoHistogram(long t, int i) {
+        return Types.Histogram.newBuilder().setTimestamp(t).setCountInt(10L * i + 2).setSum(2.5 * i).setSchema(3).setZeroThreshold(1e-128)
+                .setZeroCountInt(i).addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(-2).setLength(2))
+                .addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(3).setLength(1))
+                .addPositiveDeltas(2L * i).addPositiveDeltas(1).addPositiveDeltas(2L * i)
+                .addNegativeSpans(Types.BucketSpan.newBuilder().setOffset(0).setLength(1)).addNegativeDeltas(i).build();
+    }
+
+    @Test
+    void nativeHistogramsWrittenByProtobufJavaAreStoredEqualAndAnInvalidOneIsRefusedNamingTheSeries() throws Exception {
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+            Types.TimeSeries.Builder ints = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_seconds"));
+            Types.TimeSeries.Builder floats = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_rate"));
+            Types.TimeSeries.Builder custom = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_nhcb"));
+            List<String> expectInts = new ArrayList<>();
+            List<String> expectFloats = new ArrayList<>();
+            List<String> expectCustom = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                long t = 1_000_000L + i * 15_000L;
+                Types.Histogram h = protoHistogram(t, i);
+                ints.addHistograms(h);
+                expectInts.add(t + "=" + withHint(toApi(h), "NOT_COUNTER_RESET", i));
+                Types.Histogram f = Types.Histogram.newBuilder().setTimestamp(t).setCountFloat(3.5 + i).setSum(1.25).setSchema(-1)
+                        .setZeroCountFloat(0.5).addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(1).setLength(2))
+                        .addPositiveCounts(1).addPositiveCounts(2 + i).setResetHint(Types.Histogram.ResetHint.GAUGE).build();
+                floats.addHistograms(f);
+                expectFloats.add(t + "=" + toApi(f));
+                Types.Histogram c = Types.Histogram.newBuilder().setTimestamp(t).setCountInt(4L * i).setSum(4).setSchema(-53)
+                        .addCustomValues(0.1).addCustomValues(1).addCustomValues(10)
+                        .addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(0).setLength(2))
+                        .addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(1).setLength(1))
+                        .addPositiveDeltas(i).addPositiveDeltas(0).addPositiveDeltas(i).build();
+                custom.addHistograms(c);
+                expectCustom.add(t + "=" + withHint(toApi(c), "NOT_COUNTER_RESET", i));
+            }
+            HttpResponse<String> written = write(server, Remote.WriteRequest.newBuilder().addTimeseries(ints).addTimeseries(floats)
+                    .addTimeseries(custom).build());
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
+            assertThat(storedHistograms(server, Labels.of("__name__", "rpc_seconds"))).containsExactlyElementsOf(expectInts);
+            assertThat(storedHistograms(server, Labels.of("__name__", "rpc_rate"))).containsExactlyElementsOf(expectFloats);
+            assertThat(storedHistograms(server, Labels.of("__name__", "rpc_nhcb"))).containsExactlyElementsOf(expectCustom);
+
+            Types.Histogram bad = protoHistogram(2_000_000L, 1).toBuilder().setCountInt(3).build();
+            HttpResponse<String> refused = write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
+                    .addLabels(label("__name__", "broken")).addHistograms(bad)).build());
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("broken").contains("3 observations").contains("2000000");
+        }
+    }
+
+    /** The TSDB records the first sample's hint as UNKNOWN and later ones as it detects them. */
+    private static String withHint(Object h, String later, int i) {
+        return i == 1 ? h.toString() : h.toString().replace("hint=UNKNOWN", "hint=" + later);
+    }
+
+    static HttpResponse<String> write(ApiServer server, Remote.WriteRequest request) {
+        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
+                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(request.toByteArray()))));
     }
 
     private static byte[] read(ApiServer server, Remote.ReadRequest request) {

@@ -1,0 +1,68 @@
+package io.promethium.remote.wire;
+
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.remote.wire.ProtoReader.ProtoException;
+import java.util.Arrays;
+
+/**
+ * The histogram samples of one decoded series, in the order they came: each an integer or a float
+ * histogram with its timestamp. The objects are the decoder's and are refilled for the next
+ * series: copy one to keep it.
+ */
+public final class HistogramSamples {
+    private long[] timestamps = new long[4];
+    private boolean[] floats = new boolean[4];
+    private Histogram[] ints = new Histogram[4];
+    private FloatHistogram[] floatHistograms = new FloatHistogram[4];
+    private int size;
+
+    public int size() {
+        return size;
+    }
+
+    public long timestamp(int i) {
+        return timestamps[i];
+    }
+
+    /** Whether the i-th sample is a float histogram ({@link #floatHistogram}) rather than an integer one ({@link #histogram}). */
+    public boolean isFloat(int i) {
+        return floats[i];
+    }
+
+    public Histogram histogram(int i) {
+        if (floats[i]) {
+            throw new IllegalStateException("histogram sample " + i + " is a float histogram");
+        }
+        return ints[i];
+    }
+
+    public FloatHistogram floatHistogram(int i) {
+        if (!floats[i]) {
+            throw new IllegalStateException("histogram sample " + i + " is an integer histogram");
+        }
+        return floatHistograms[i];
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    /** Decodes one {@code Histogram} message in {@code buf[start, end)} and adds it. */
+    void add(HistogramCodec codec, byte[] buf, int start, int end) throws ProtoException {
+        if (size == timestamps.length) {
+            int n = size * 2;
+            timestamps = Arrays.copyOf(timestamps, n);
+            floats = Arrays.copyOf(floats, n);
+            ints = Arrays.copyOf(ints, n);
+            floatHistograms = Arrays.copyOf(floatHistograms, n);
+        }
+        if (ints[size] == null) {
+            ints[size] = new Histogram();
+            floatHistograms[size] = new FloatHistogram();
+        }
+        timestamps[size] = codec.decode(buf, start, end, ints[size], floatHistograms[size]);
+        floats[size] = codec.lastWasFloat();
+        size++;
+    }
+}

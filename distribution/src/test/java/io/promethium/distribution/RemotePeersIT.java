@@ -142,7 +142,8 @@ class RemotePeersIT {
         exchange.close();
     }
 
-    private static JsonNode query(URI base, String promql, long atMillis) {
+    /** An instant query's JSON answer from the server at {@code base} (shared with the other peer ITs). */
+    static JsonNode query(URI base, String promql, long atMillis) {
         String uri = base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
                 + "&time=" + atMillis / 1000 + "." + String.format("%03d", atMillis % 1000);
         try {

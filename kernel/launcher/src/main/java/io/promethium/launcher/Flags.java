@@ -13,6 +13,11 @@ import java.util.Map;
  */
 final class Flags {
 
+    /** Prometheus's list flags: given several times, their values are joined by commas. */
+    private static final java.util.Set<String> REPEATABLE = java.util.Set.of("enable-feature",
+            "web.remote-write-receiver.accepted-protobuf-messages");
+
+
     /** One flag: name without dashes, default, help, whether it is a switch, and who declared it. */
     record Spec(String name, String defaultValue, String help, boolean isBoolean, String owner) {
         Spec(String name, String defaultValue, String help, boolean isBoolean) {
@@ -139,8 +144,8 @@ final class Flags {
                 }
                 value = args.get(++i);
             }
-            if (name.equals("enable-feature") && seen.contains(name)) {
-                value = values.get(name) + "," + value; // repeatable, as in Prometheus
+            if (REPEATABLE.contains(name) && seen.contains(name)) {
+                value = values.get(name) + "," + value; // repeatable, as in Prometheus; bundles read the list split at commas
             } else if (seen.contains(name)) {
                 // As Prometheus's flag parser: a second value is an error, not a silent override.
                 throw new UsageException(name.equals("web.listen-address")

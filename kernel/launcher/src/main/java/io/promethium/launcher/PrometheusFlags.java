@@ -17,7 +17,7 @@ final class PrometheusFlags {
     /** Flags of Prometheus 3 not implemented yet. */
     static final Set<String> NOT_YET = Set.of(
             "web.max-notifications-subscribers",
-            "web.remote-write-receiver.accepted-protobuf-messages", "web.enable-otlp-receiver",
+            "web.enable-otlp-receiver",
             "web.console.templates", "web.console.libraries",
             "storage.tsdb.head-chunks-write-queue-size",
             "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.enable-overlapping-compaction",

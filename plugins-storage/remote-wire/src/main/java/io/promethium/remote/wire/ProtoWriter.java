@@ -125,6 +125,13 @@ public final class ProtoWriter {
         size += len;
     }
 
+    /** Appends bytes already in wire format (fields encoded by another writer). */
+    public void raw(byte[] b, int offset, int length) {
+        ensure(length);
+        System.arraycopy(b, offset, buf, size, length);
+        size += length;
+    }
+
     /** Starts an embedded message; pass the result to {@link #endMessage}. */
     public int beginMessage(int field) {
         tag(field, 2);

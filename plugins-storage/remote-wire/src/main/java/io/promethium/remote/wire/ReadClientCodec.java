@@ -111,7 +111,19 @@ public final class ReadClientCodec {
             }
             int end = r.lengthDelimitedEnd();
             try {
-                decoder.decode(raw, r.position(), end, (labels, ts, vs, n, ex, exN) -> sink.series(queryIndex[0], labels, ts, vs, n));
+                decoder.decode(raw, r.position(), end, new WriteRequestDecoder.Sink() {
+                    @Override
+                    public void series(Labels labels, long[] ts, double[] vs, int n, io.promethium.api.model.Exemplar[] ex, int exN)
+                            throws ProtoException {
+                        sink.series(queryIndex[0], labels, ts, vs, n);
+                    }
+
+                    @Override
+                    public void histograms(Labels labels, HistogramSamples histograms) throws ProtoException {
+                        throw new ProtoException("the remote answered native histograms for " + labels
+                                + ", which Promethium's remote read client does not read yet");
+                    }
+                });
             } catch (ProtoException e) {
                 throw e;
             } catch (Exception e) {

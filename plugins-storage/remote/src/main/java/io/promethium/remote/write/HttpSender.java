@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Remote write 1.0 through the entry's client from the kernel's HTTP client factory (TLS,
+ * Remote write 1.0 or 2.0 ({@code protobuf_message}) through the entry's client from the kernel's HTTP client factory (TLS,
  * credentials, OAuth2 tokens, proxy, {@code http_headers}): POST, snappy-compressed protobuf,
  * the headers Prometheus sends, {@code remote_timeout} per request. A 2xx is success; the body of
  * an error answer is read (bounded) for the log, so a receiver's reason reaches the operator.
@@ -32,12 +32,13 @@ final class HttpSender implements Sender {
 
     @Override
     public Outcome send(byte[] body, int length, int attempt) throws InterruptedException {
+        boolean v2 = settings.v2();
         HttpRequest.Builder r = HttpRequest.newBuilder(settings.url())
                 .timeout(settings.remoteTimeout())
                 .header("Content-Encoding", "snappy")
-                .header("Content-Type", "application/x-protobuf")
+                .header("Content-Type", v2 ? "application/x-protobuf;proto=io.prometheus.write.v2.Request" : "application/x-protobuf")
                 .header("User-Agent", userAgent)
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .header("X-Prometheus-Remote-Write-Version", v2 ? "2.0.0" : "0.1.0")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
         if (attempt > 0) {
             r.header("Retry-Attempt", Integer.toString(attempt));
@@ -55,7 +56,12 @@ final class HttpSender implements Sender {
                 text = status / 100 == 2 ? "" : new String(head, StandardCharsets.UTF_8).strip();
             }
             long retryAfter = response.headers().firstValue("Retry-After").map(HttpSender::retryAfterMillis).orElse(-1L);
-            return new Outcome(status, status / 100 == 2 ? "" : "server returned HTTP status " + status + ": " + text, retryAfter);
+            String error = status / 100 == 2 ? "" : "server returned HTTP status " + status + ": " + text;
+            if (v2 && status == 415) {
+                error += " (the receiver does not accept remote write 2.0: use protobuf_message: prometheus.WriteRequest for it)";
+            }
+            return new Outcome(status, error, retryAfter, written(response, "Samples"), written(response, "Histograms"),
+                    written(response, "Exemplars"));
         } catch (HttpTimeoutException e) {
             return Outcome.failed("context deadline exceeded (remote_timeout " + settings.remoteTimeout().toMillis() + "ms)");
         } catch (IOException e) {
@@ -68,6 +74,17 @@ final class HttpSender implements Sender {
     @Override
     public void close() {
         client.close();
+    }
+
+    /** A {@code X-Prometheus-Remote-Write-<kind>-Written} header's count, -1 when absent or not a number. */
+    private static long written(HttpResponse<?> response, String kind) {
+        return response.headers().firstValue("X-Prometheus-Remote-Write-" + kind + "-Written").map(v -> {
+            try {
+                return Long.parseLong(v.strip());
+            } catch (NumberFormatException e) {
+                return -1L;
+            }
+        }).orElse(-1L);
     }
 
     private static long retryAfterMillis(String value) {

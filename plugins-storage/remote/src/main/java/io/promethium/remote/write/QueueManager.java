@@ -4,6 +4,7 @@ import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.WalVisitor;
@@ -70,6 +71,10 @@ final class QueueManager implements AutoCloseable {
     private final AtomicLong samplesIn = new AtomicLong();
     private final AtomicLong exemplarsIn = new AtomicLong();
     private final AtomicLong histogramsIn = new AtomicLong();
+    /** Remote write 2.0: each series' metadata from the WAL, by the labels sent. */
+    private final java.util.concurrent.ConcurrentHashMap<Labels, Metadata> seriesMetadata = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Remote write 2.0: the scraped families' metadata, for series the WAL gave none for. */
+    private volatile java.util.Map<String, Metadata> familyMetadata = java.util.Map.of();
     private final AtomicLong samplesOut = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
     private final AtomicLong highestIn = new AtomicLong();
@@ -144,7 +149,8 @@ final class QueueManager implements AutoCloseable {
         startShards(settings.queue().minShards());
         threads.add(Thread.ofPlatform().name("remote-write-follower " + settings.queueName()).daemon().start(this::follow));
         threads.add(Thread.ofPlatform().name("remote-write-tuner " + settings.queueName()).daemon().start(this::tune));
-        if (settings.metadata().send() && metadata != null) {
+        // Remote write 2.0 carries metadata inside each series; 1.0 sends it in requests of its own.
+        if (settings.metadata().send() && metadata != null && !settings.v2()) {
             threads.add(Thread.ofPlatform().name("remote-write-metadata " + settings.queueName()).daemon().start(this::sendMetadataLoop));
         }
     }
@@ -152,7 +158,7 @@ final class QueueManager implements AutoCloseable {
     private void startShards(int n) {
         Shard[] next = new Shard[n];
         for (int i = 0; i < n; i++) {
-            next[i] = new Shard(this, settings.queue());
+            next[i] = new Shard(this, settings.queue(), settings.v2());
             shardThreads.add(Thread.ofPlatform().name("remote-write-shard " + settings.queueName() + " " + i).daemon().start(next[i]));
         }
         shards = next;
@@ -279,6 +285,16 @@ final class QueueManager implements AutoCloseable {
             }
         }
 
+        /** Remote write 2.0 sends a series' metadata with it (with {@code metadata_config.send}). */
+        @Override
+        public void metadata(long ref, Metadata m) {
+            metrics.recordsRead[5].increment();
+            Labels l = series.get(ref);
+            if (settings.v2() && settings.metadata().send() && l != null && l != DROPPED) {
+                seriesMetadata.put(l, m);
+            }
+        }
+
         /**
          * With {@code send_native_histograms}, a histogram sample goes to its series' shard as a
          * copy (the WAL reader may refill its object); without it, it is not read on, as Prometheus.
@@ -378,6 +394,46 @@ final class QueueManager implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * The metadata a 2.0 series carries: what the WAL recorded for it, else its family's as the
+     * scrapes know it (the metric name, or it without a histogram/summary/counter suffix); null
+     * when unknown or with {@code metadata_config.send: false}.
+     */
+    Metadata metadataOf(Labels labels) {
+        if (!settings.metadata().send()) {
+            return null;
+        }
+        Metadata m = seriesMetadata.get(labels);
+        if (m != null) {
+            return m;
+        }
+        java.util.Map<String, Metadata> families = familyMetadata;
+        if (families.isEmpty()) {
+            return null;
+        }
+        String name = labels.metricName();
+        m = families.get(name);
+        for (int i = 0; m == null && i < FAMILY_SUFFIXES.length; i++) {
+            if (name.endsWith(FAMILY_SUFFIXES[i])) {
+                m = families.get(name.substring(0, name.length() - FAMILY_SUFFIXES[i].length()));
+            }
+        }
+        return m;
+    }
+
+    private static final String[] FAMILY_SUFFIXES = {"_bucket", "_count", "_sum", "_total", "_created", "_info", "_gcount", "_gsum"};
+
+    private void refreshFamilyMetadata() {
+        if (!settings.v2() || !settings.metadata().send() || metadata == null) {
+            return;
+        }
+        java.util.Map<String, Metadata> m = new java.util.HashMap<>();
+        for (MetadataSource.FamilyMetadata f : metadata.get()) {
+            m.putIfAbsent(f.family(), f.metadata());
+        }
+        familyMetadata = m;
+    }
+
     // ---- positions ----
 
     private void checkpoint(WalPosition position) {
@@ -463,6 +519,7 @@ final class QueueManager implements AutoCloseable {
         long lastOut = samplesOut.get();
         long lastNanos = sendNanos.get();
         long ticks = 0;
+        refreshFamilyMetadata();
         try {
             while (running) {
                 Thread.sleep(1000);
@@ -470,6 +527,7 @@ final class QueueManager implements AutoCloseable {
                 if (++ticks % Math.max(1, shardUpdateMillis / 1000) != 0) {
                     continue;
                 }
+                refreshFamilyMetadata();
                 double seconds = shardUpdateMillis / 1000.0;
                 long in = dataIn();
                 long out = samplesOut.get();

@@ -25,12 +25,15 @@ import java.util.Set;
  * @param relabel the compiled {@code write_relabel_configs}
  * @param externalLabels {@code global.external_labels}, added to every series unless it has the label
  * @param sendExemplars {@code send_exemplars}: the exemplars the WAL recorded go with their series
+ * @param protobufMessage {@code protobuf_message}: {@code prometheus.WriteRequest} (1.0) or
+ *     {@code io.prometheus.write.v2.Request} (2.0)
  * @param sendNativeHistograms {@code send_native_histograms}: the native histogram samples the WAL recorded are sent
  *     (otherwise they are left out, counted in neither sent nor dropped, as Prometheus)
  */
 public record RemoteWriteSettings(URI url, String queueName, Duration remoteTimeout, Map<String, String> headers,
                                   LabelRewriter relabel, Labels externalLabels, Queue queue, MetadataSettings metadata,
-                                  boolean sendExemplars, boolean sendNativeHistograms, RemoteHttp http, String fingerprint) {
+                                  boolean sendExemplars, boolean sendNativeHistograms, String protobufMessage, RemoteHttp http,
+                                  String fingerprint) {
 
     /** {@code queue_config:}. */
     public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
@@ -65,6 +68,11 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
     static final String PROTOBUF_V1 = "prometheus.WriteRequest";
     static final String PROTOBUF_V2 = "io.prometheus.write.v2.Request";
 
+    /** Whether this queue speaks remote write 2.0. */
+    public boolean v2() {
+        return protobufMessage.equals(PROTOBUF_V2);
+    }
+
     public RemoteWriteSettings {
         Objects.requireNonNull(url, "url is null");
         headers = Map.copyOf(headers);
@@ -84,10 +92,7 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
             throw c.error("round_robin_dns: not supported by Promethium's remote write yet");
         }
         String message = c.string("protobuf_message", PROTOBUF_V1);
-        if (message.equals(PROTOBUF_V2)) {
-            throw c.error("protobuf_message: remote write 2.0 (" + PROTOBUF_V2 + ") is not supported yet; use " + PROTOBUF_V1);
-        }
-        if (!message.equals(PROTOBUF_V1)) {
+        if (!message.equals(PROTOBUF_V1) && !message.equals(PROTOBUF_V2)) {
             throw c.error("protobuf_message: unknown message \"" + message + "\" (known: " + PROTOBUF_V1 + ", " + PROTOBUF_V2 + ")");
         }
         Duration timeout = positive(c, c.duration("remote_timeout", Duration.ofSeconds(30)), "remote_timeout");
@@ -100,8 +105,8 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
         String fingerprint = fingerprint(c.values().toString());
         String name = c.string("name", "");
         return new RemoteWriteSettings(url, name.isEmpty() ? fingerprint.substring(0, 6) : name, timeout, headers, relabel,
-                context.externalLabels(), queue, metadata, c.bool("send_exemplars", false), c.bool("send_native_histograms", false), http,
-                fingerprint);
+                context.externalLabels(), queue, metadata, c.bool("send_exemplars", false), c.bool("send_native_histograms", false), message,
+                http, fingerprint);
     }
 
     private static Queue queue(PluginConfig parent) throws ConfigException {

@@ -6,10 +6,23 @@ package io.promethium.remote.write;
  */
 interface Sender extends AutoCloseable {
 
-    /** What the receiver made of a request. */
-    record Outcome(int status, String error, long retryAfterMillis) {
+    /**
+     * What the receiver made of a request; {@code written} holds the remote write 2.0 answer's
+     * {@code X-Prometheus-Remote-Write-Samples/Histograms/Exemplars-Written} headers, each -1 when
+     * absent (a 1.0 receiver, or an error before the receiver counted).
+     */
+    record Outcome(int status, String error, long retryAfterMillis, long samplesWritten, long histogramsWritten, long exemplarsWritten) {
+        Outcome(int status, String error, long retryAfterMillis) {
+            this(status, error, retryAfterMillis, -1, -1, -1);
+        }
+
         static Outcome failed(String error) {
             return new Outcome(0, error, -1);
+        }
+
+        /** Whether the receiver confirmed what it wrote (2.0's headers). */
+        boolean confirmed() {
+            return samplesWritten >= 0 || histogramsWritten >= 0 || exemplarsWritten >= 0;
         }
 
         boolean ok() {

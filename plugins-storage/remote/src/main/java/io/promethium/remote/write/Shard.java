@@ -6,6 +6,7 @@ import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
+import io.promethium.remote.wire.WriteV2Encoder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,7 +47,9 @@ final class Shard implements Runnable {
     private final long[] batchTimestamps;
     private final double[] batchValues;
     private final Object[] batchExtras;
-    private final WriteRequestEncoder encoder = new WriteRequestEncoder();
+    private final WriteRequestEncoder encoder;
+    /** Remote write 2.0's encoder when {@code protobuf_message} asks for it, else null. */
+    private final WriteV2Encoder encoderV2;
     private volatile long done;
 
     // Grouping a batch by series, owned by the shard thread: an open-addressing table of group
@@ -57,9 +60,11 @@ final class Shard implements Runnable {
     private final int[] groupLast;
     private final int[] nextInGroup;
 
-    Shard(QueueManager queue, RemoteWriteSettings.Queue settings) {
+    Shard(QueueManager queue, RemoteWriteSettings.Queue settings, boolean v2) {
         this.queue = queue;
         this.settings = settings;
+        this.encoder = v2 ? null : new WriteRequestEncoder();
+        this.encoderV2 = v2 ? new WriteV2Encoder() : null;
         labels = new Labels[settings.capacity()];
         timestamps = new long[settings.capacity()];
         values = new double[settings.capacity()];
@@ -228,19 +233,23 @@ final class Shard implements Runnable {
             int ex = exemplarCount(n);
             int hist = histogramCount(n);
             int floats = n - ex - hist;
-            byte[] body = Snappy.encode(encoder.buffer(), encoder.size());
+            byte[] body = encoderV2 != null ? Snappy.encode(encoderV2.buffer(), encoderV2.size())
+                    : Snappy.encode(encoder.buffer(), encoder.size());
             long start = System.nanoTime();
             Sender.Outcome outcome = queue.sender().send(body, body.length, attempt);
             long took = System.nanoTime() - start;
             m.observeBatch(took / 1e9);
             if (outcome.ok()) {
+                boolean partial = encoderV2 != null && outcome.confirmed() && partialWrite(outcome, floats, hist);
                 m.samplesSent.add(floats);
                 m.exemplarsSent.add(ex);
                 m.histogramsSent.add(hist);
                 m.bytesSent.add(body.length);
                 m.highestSentMillis.accumulateAndGet(highest, Math::max);
                 queue.sent(n, took);
-                queue.errors().succeeded();
+                if (!partial) {
+                    queue.errors().succeeded();
+                }
                 return;
             }
             boolean recoverable = outcome.status() == 0 || outcome.status() / 100 == 5
@@ -300,6 +309,10 @@ final class Shard implements Runnable {
                 i = (i + 1) & mask;
             }
         }
+        if (encoderV2 != null) {
+            encodeV2(groups);
+            return highest;
+        }
         encoder.reset();
         for (int g = 0; g < groups; g++) {
             encoder.beginSeries(batchLabels[groupFirst[g]]);
@@ -329,6 +342,70 @@ final class Shard implements Runnable {
             encoder.endSeries();
         }
         return highest;
+    }
+
+    /**
+     * Remote write 2.0: a {@code TimeSeries} carries floats or histograms, never both, so a series
+     * with both in the batch (it changed kind) becomes two; its exemplars and metadata travel with
+     * the first.
+     */
+    private void encodeV2(int groups) {
+        WriteV2Encoder e = encoderV2;
+        e.reset();
+        for (int g = 0; g < groups; g++) {
+            Labels l = batchLabels[groupFirst[g]];
+            boolean floats = false;
+            boolean histograms = false;
+            for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+                Object x = batchExtras[k];
+                floats |= x == null;
+                histograms |= x instanceof Histogram || x instanceof FloatHistogram;
+            }
+            e.beginSeries(l, queue.metadataOf(l), 0);
+            for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+                Object x = batchExtras[k];
+                if (x == null) {
+                    e.sample(batchTimestamps[k], batchValues[k]);
+                } else if (!floats && x instanceof Histogram h) {
+                    e.histogram(batchTimestamps[k], h);
+                } else if (!floats && x instanceof FloatHistogram h) {
+                    e.histogram(batchTimestamps[k], h);
+                } else if (x instanceof Exemplar ex) {
+                    e.exemplar(ex.labels(), ex.value(), ex.timestamp());
+                }
+            }
+            e.endSeries();
+            if (floats && histograms) {
+                e.beginSeries(l, null, 0);
+                for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+                    if (batchExtras[k] instanceof Histogram h) {
+                        e.histogram(batchTimestamps[k], h);
+                    } else if (batchExtras[k] instanceof FloatHistogram h) {
+                        e.histogram(batchTimestamps[k], h);
+                    }
+                }
+                e.endSeries();
+            }
+        }
+        e.finish();
+    }
+
+    /**
+     * A 2.0 receiver that confirms fewer than were sent took part of the batch: the rest is
+     * counted failed (a 2xx is not retried, as Prometheus) and the receiver's shortfall logged.
+     */
+    private boolean partialWrite(Sender.Outcome outcome, int floats, int hist) {
+        long missingSamples = outcome.samplesWritten() >= 0 ? Math.max(0, floats - outcome.samplesWritten()) : 0;
+        long missingHistograms = outcome.histogramsWritten() >= 0 ? Math.max(0, hist - outcome.histogramsWritten()) : 0;
+        if (missingSamples + missingHistograms == 0) {
+            return false;
+        }
+        QueueMetrics m = queue.metrics();
+        m.samplesFailed.add(missingSamples);
+        m.histogramsFailed.add(missingHistograms);
+        queue.errors().failed("sending samples", "the receiver wrote " + outcome.samplesWritten() + " of " + floats + " samples and "
+                + outcome.histogramsWritten() + " of " + hist + " histograms of a batch it accepted", false);
+        return true;
     }
 
     private int exemplarCount(int n) {

@@ -438,6 +438,42 @@ class QueueManagerTest {
         assertThat(with.metrics().histogramsPending.get()).isZero();
     }
 
+    @Test
+    void remoteWrite2SendsSymbolizedSeriesWithMetadataHistogramsAndExemplarsAndCountsAPartialWrite() throws Exception {
+        db.setMaxExemplars(1000);
+        MetadataSource families = () -> List.of(new MetadataSource.FamilyMetadata("rpc_seconds",
+                new Metadata(MetricType.HISTOGRAM, "RPC latency.", "seconds")));
+        QueueManager q = start(settings(receiver.url(), Map.of("name", "v2", "protobuf_message", "io.prometheus.write.v2.Request",
+                "send_native_histograms", true, "send_exemplars", true)), families);
+        Labels counter = Labels.of("__name__", "http_requests_total", "code", "200");
+        Labels hist = Labels.of("__name__", "rpc_seconds");
+        Appender app = db.appender();
+        long ref = app.append(0, counter, 1000, 1);
+        app.updateMetadata(ref, counter, new Metadata(MetricType.COUNTER, "Requests.", ""));
+        app.appendExemplar(ref, counter, new Exemplar(Labels.of("trace_id", "abc"), 1, 1000, true));
+        app.appendHistogram(0, hist, 1000, Histogram.exponential(0, 0, 1, 2, 0.5, HistogramSpans.pairs(0, 1), 1));
+        app.append(ref, counter, 2000, 2);
+        app.commit();
+        await(() -> receiver.samples.size() == 2 && receiver.histograms.size() == 1, Duration.ofSeconds(20));
+        assertThat(receiver.headers).containsEntry("content-type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+                .containsEntry("x-prometheus-remote-write-version", "2.0.0");
+        Labels counterSent = counter.toBuilder().set("replica", "a").build();
+        Labels histSent = hist.toBuilder().set("replica", "a").build();
+        assertThat(receiver.v2Series).contains(counterSent + " " + new Metadata(MetricType.COUNTER, "Requests.", "") + " samples");
+        assertThat(receiver.v2Series).anyMatch(s -> s.startsWith(histSent + " ") && s.endsWith(" histograms"));
+        assertThat(receiver.exemplars).containsExactly(counterSent + " " + Labels.of("trace_id", "abc") + " 1.0@1000");
+        await(() -> q.metrics().samplesSent.sum() == 2 && q.metrics().histogramsSent.sum() == 1, Duration.ofSeconds(10));
+        assertThat(q.metrics().samplesFailed.sum()).isZero();
+
+        // A receiver that confirms fewer samples than it got: the shortfall is counted failed, not retried.
+        receiver.v2Shortfall = 1;
+        app = db.appender();
+        app.append(0, counter, 3000, 3);
+        app.commit();
+        await(() -> q.metrics().samplesFailed.sum() == 1, Duration.ofSeconds(20));
+        assertThat(warnings).anyMatch(w -> w.contains("the receiver wrote 0 of 1 samples"));
+    }
+
     private static String withoutHint(Object h) {
         return h.toString().replaceFirst("hint=[A-Z_]+, ", "");
     }
@@ -457,8 +493,8 @@ class QueueManagerTest {
 
     @Test
     void fieldsNotImplementedAreRefusedByName() {
-        assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v2.Request")))
-                .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("remote write 2.0");
+        assertThatThrownBy(() -> settings(receiver.url(), Map.of("protobuf_message", "io.prometheus.write.v3.Request")))
+                .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("unknown message");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("sigv4", Map.of("region", "x")))).hasMessageContaining("sigv4");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("queue_config", Map.of("bogus", 1L)))).hasMessageContaining("bogus");
         assertThatThrownBy(() -> settings(receiver.url(), Map.of("headers", Map.of("Authorization", "x"))))

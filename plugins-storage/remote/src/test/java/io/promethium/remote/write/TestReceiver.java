@@ -8,6 +8,7 @@ import io.promethium.remote.wire.HistogramSamples;
 import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestDecoder;
+import io.promethium.remote.wire.WriteV2Decoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -99,6 +100,11 @@ final class TestReceiver implements AutoCloseable {
             default -> {
             }
         }
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType != null && contentType.contains("proto=io.prometheus.write.v2.Request")) {
+            handleV2(exchange, body);
+            return;
+        }
         try {
             byte[] raw = Snappy.decode(body, body.length, 64 << 20);
             List<Received> got = new ArrayList<>();
@@ -153,6 +159,43 @@ final class TestReceiver implements AutoCloseable {
             }
             samples.addAll(got);
             histograms.addAll(gotHistograms);
+            reply(exchange, 204, "");
+        } catch (Exception e) {
+            reply(exchange, 400, e.getMessage());
+        }
+    }
+
+    /** Remote write 2.0 series received: labels, metadata, and the kind of what it carried ("samples"/"histograms"). */
+    final ConcurrentLinkedQueue<String> v2Series = new ConcurrentLinkedQueue<>();
+    /** How many samples fewer than received the 2.0 answer claims written (a partial write). */
+    volatile int v2Shortfall;
+
+    /** Decodes as the specification says and answers with the written counts. */
+    private void handleV2(HttpExchange exchange, byte[] body) throws IOException {
+        try {
+            byte[] raw = Snappy.decode(body, body.length, 64 << 20);
+            List<Received> got = new ArrayList<>();
+            List<ReceivedHistogram> gotHistograms = new ArrayList<>();
+            long[] exemplarCount = new long[1];
+            new WriteV2Decoder().decode(raw, raw.length, (labels, ts, vs, n, hs, ex, exN, md, created) -> {
+                for (int i = 0; i < n; i++) {
+                    got.add(new Received(labels, ts[i], vs[i]));
+                }
+                for (int i = 0; i < hs.size(); i++) {
+                    gotHistograms.add(new ReceivedHistogram(labels, hs.timestamp(i),
+                            hs.isFloat(i) ? hs.floatHistogram(i).copy() : hs.histogram(i).copy()));
+                }
+                for (int i = 0; i < exN; i++) {
+                    exemplars.add(labels + " " + ex[i].labels() + " " + ex[i].value() + "@" + ex[i].timestamp());
+                }
+                exemplarCount[0] += exN;
+                v2Series.add(labels + " " + md + " " + (n > 0 ? "samples" : "histograms"));
+            });
+            samples.addAll(got);
+            histograms.addAll(gotHistograms);
+            exchange.getResponseHeaders().add("X-Prometheus-Remote-Write-Samples-Written", Long.toString(Math.max(0, got.size() - v2Shortfall)));
+            exchange.getResponseHeaders().add("X-Prometheus-Remote-Write-Histograms-Written", Integer.toString(gotHistograms.size()));
+            exchange.getResponseHeaders().add("X-Prometheus-Remote-Write-Exemplars-Written", Long.toString(exemplarCount[0]));
             reply(exchange, 204, "");
         } catch (Exception e) {
             reply(exchange, 400, e.getMessage());

@@ -1,6 +1,10 @@
 package io.promethium.web.internal.federate;
 
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.storage.ValueType;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
@@ -41,8 +45,10 @@ import java.util.function.Supplier;
 /**
  * {@code /federate}: the newest sample within the lookback window of every series matching a
  * {@code match[]}, with its timestamp, external labels added where the series lacks them, in the
- * text format or OpenMetrics as the {@code Accept} header asks. Stale series are left out, as
- * Prometheus does, since the exposition formats cannot carry staleness markers.
+ * text format, OpenMetrics or the delimited protobuf format as the {@code Accept} header asks.
+ * Native histograms are federated in the protobuf format only (the text formats cannot carry them),
+ * as Prometheus 3 does. Stale series are left out, as Prometheus does, since the exposition
+ * formats cannot carry staleness markers.
  */
 @Path("/federate")
 public final class FederateResource {
@@ -59,8 +65,27 @@ public final class FederateResource {
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
-    /** One federated sample. */
-    private record Point(Labels labels, long t, double v) {
+    /** One federated sample: a float, or a native histogram (a copy: a {@code Histogram} or {@code FloatHistogram}). */
+    private record Point(Labels labels, long t, double v, Object histogram) {
+    }
+
+    private static boolean isGauge(Object histogram) {
+        return histogram instanceof Histogram h ? h.counterResetHint() == CounterResetHint.GAUGE
+                : histogram instanceof FloatHistogram fh && fh.counterResetHint() == CounterResetHint.GAUGE;
+    }
+
+    /** The series' labels with the external labels it lacks. */
+    private static Labels withExternal(Labels labels, Labels external) {
+        if (external.isEmpty()) {
+            return labels;
+        }
+        Labels.Builder b = labels.toBuilder();
+        for (int i = 0; i < external.size(); i++) {
+            if (!labels.has(external.name(i))) {
+                b.set(external.name(i), external.value(i));
+            }
+        }
+        return b.build();
     }
 
     @GET
@@ -93,6 +118,7 @@ public final class FederateResource {
                     boolean found = false;
                     long t = 0;
                     double v = 0;
+                    ValueType kind = ValueType.NONE;
                     if (it.seek(mint)) {
                         do {
                             if (it.timestamp() > maxt) {
@@ -100,11 +126,22 @@ public final class FederateResource {
                             }
                             found = true;
                             t = it.timestamp();
-                            v = it.value();
+                            kind = it.valueType();
+                            v = kind.isHistogram() ? 0 : it.value();
                         } while (it.next());
                     }
-                    if (found && !StaleMarker.isStale(v) && !series.labels().metricName().isEmpty()) {
-                        points.put(series.labels(), new Point(series.labels(), t, v));
+                    Object histogram = null;
+                    if (found && kind.isHistogram()) {
+                        // The iterator is past the newest sample: read it again at its timestamp.
+                        SampleIterator again = series.iterator(null);
+                        if (again.seek(t)) {
+                            histogram = again.valueType() == ValueType.HISTOGRAM ? again.histogram().copy() : again.floatHistogram().copy();
+                        }
+                    }
+                    boolean stale = histogram instanceof Histogram h ? h.isStale()
+                            : histogram instanceof FloatHistogram fh ? fh.isStale() : StaleMarker.isStale(v);
+                    if (found && !stale && !series.labels().metricName().isEmpty()) {
+                        points.put(series.labels(), new Point(series.labels(), t, v, histogram));
                     }
                 }
                 if (ss.error() != null) {
@@ -115,12 +152,38 @@ public final class FederateResource {
         List<Point> sorted = new ArrayList<>(points.values());
         sorted.sort(Comparator.comparing((Point p) -> p.labels().metricName()));
         Labels external = externalLabels.get();
+        if (ProtobufFederation.accepts(accept)) {
+            StreamingOutput body = out -> {
+                ProtobufFederation writer = new ProtobufFederation(out);
+                String family = null;
+                for (Point p : sorted) {
+                    String name = p.labels().metricName();
+                    String key = name + (p.histogram() == null ? "" : "\u0000h");
+                    if (!key.equals(family)) {
+                        writer.family(name, p.histogram() != null, isGauge(p.histogram()));
+                        family = key;
+                    }
+                    if (p.histogram() == null) {
+                        writer.sample(withExternal(p.labels(), external), p.v(), p.t());
+                    } else {
+                        writer.histogram(withExternal(p.labels(), external), p.histogram(), p.t());
+                    }
+                }
+                writer.flush();
+                out.flush();
+            };
+            return Response.ok(body).header("Content-Type", ProtobufFederation.CONTENT_TYPE).build();
+        }
         ExpositionFormat format = ExpositionFormats.writerFor(accept);
         StreamingOutput body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             ExpositionWriter exposition = format.newWriter(writer);
             String family = null;
             for (Point p : sorted) {
+                if (p.histogram() != null) {
+                    // Native histograms travel only in the protobuf format, as Prometheus federates them.
+                    continue;
+                }
                 String name = p.labels().metricName();
                 if (!name.equals(family)) {
                     exposition.family(name, MetricType.UNKNOWN, "", "");

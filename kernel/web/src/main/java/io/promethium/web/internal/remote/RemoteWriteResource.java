@@ -2,6 +2,9 @@ package io.promethium.web.internal.remote;
 
 import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.remote.wire.WriteV2Decoder;
+import java.util.Set;
 import io.promethium.remote.wire.HistogramSamples;
 import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.Snappy;
@@ -21,8 +24,11 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The remote write 1.0 receiver ({@code POST /api/v1/write}, snappy-compressed protobuf
- * {@code WriteRequest}), on only with {@code --web.enable-remote-write-receiver}. As Prometheus:
+ * The remote write receiver ({@code POST /api/v1/write}, snappy-compressed protobuf: 1.0's
+ * {@code prometheus.WriteRequest} and 2.0's {@code io.prometheus.write.v2.Request}, told apart by
+ * the Content-Type's {@code proto} parameter and accepted per
+ * {@code --web.remote-write-receiver.accepted-protobuf-messages}; another message is a 415), on
+ * only with {@code --web.enable-remote-write-receiver}. As Prometheus:
  * 204 when stored; 400 for an undecodable body or a rejected sample (out of order, out of
  * bounds, duplicate: the sender must not retry); 500 when the storage fails; and here 413 for a
  * body over the limit. One request is one appender batch: all of it is stored or none.
@@ -36,12 +42,47 @@ public final class RemoteWriteResource {
     private final boolean enabled;
     private final long maxBodyBytes;
     private final long maxDecodedBytes;
+    private final Set<String> accepted;
 
+    static final String V1 = "prometheus.WriteRequest";
+    static final String V2 = "io.prometheus.write.v2.Request";
+    /** {@code --web.remote-write-receiver.accepted-protobuf-messages}, declared in this bundle's {@code bnd.bnd}. */
+    public static final String ACCEPTED_FLAG = "web.remote-write-receiver.accepted-protobuf-messages";
+
+    /** Accepting both messages, Prometheus 3's default. */
     public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes) {
+        this(storage, enabled, maxBodyBytes, maxDecodedBytes, Set.of(V1, V2));
+    }
+
+    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted) {
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.enabled = enabled;
         this.maxBodyBytes = maxBodyBytes;
         this.maxDecodedBytes = maxDecodedBytes;
+        this.accepted = Set.copyOf(accepted);
+    }
+
+    /**
+     * The flag's value: message names separated by commas (the launcher hands a repeated flag over
+     * joined so); anything but the two messages is refused naming the flag.
+     */
+    public static Set<String> acceptedMessages(String flagValue) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String part : (flagValue == null ? "" : flagValue).split(",")) {
+            String m = part.strip();
+            if (m.isEmpty()) {
+                continue;
+            }
+            if (!m.equals(V1) && !m.equals(V2)) {
+                throw new IllegalArgumentException("--" + ACCEPTED_FLAG + ": unknown protobuf message \"" + m + "\" (supported: " + V1 + ", "
+                        + V2 + ")");
+            }
+            out.add(m);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--" + ACCEPTED_FLAG + ": no message accepted (supported: " + V1 + ", " + V2 + ")");
+        }
+        return out;
     }
 
     @POST
@@ -51,10 +92,10 @@ public final class RemoteWriteResource {
             return text(404, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver");
         }
         String message = protoMessage(contentType);
-        if (!message.equals("prometheus.WriteRequest")) {
+        if (!accepted.contains(message)) {
             drain(body);
-            // Remote write 2.0 senders fall back to 1.0 on 415, as Prometheus 3 answers when 2.0 is off.
-            return text(415, message + " protobuf message is not accepted by this server; accepted [prometheus.WriteRequest]");
+            // Remote write 2.0 senders may fall back to 1.0 on 415, as Prometheus 3 answers.
+            return text(415, message + " protobuf message is not accepted by this server; accepted " + accepted);
         }
         byte[] decoded;
         int[] length = new int[1];
@@ -70,6 +111,9 @@ public final class RemoteWriteResource {
             return text(400, e.getMessage());
         }
         Storage s = storage.get();
+        if (message.equals(V2)) {
+            return writeV2(s, decoded);
+        }
         Appender appender = s.appender();
         boolean committed = false;
         try {
@@ -99,13 +143,7 @@ public final class RemoteWriteResource {
         } catch (ProtoReader.ProtoException | InvalidHistogram e) {
             return text(400, e.getMessage());
         } catch (StorageException e) {
-            return switch (e.reason()) {
-                case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP, INVALID, UNSUPPORTED -> text(400, e.getMessage());
-                default -> {
-                    LOG.warning("remote write append failed: " + e.getMessage());
-                    yield text(500, e.getMessage());
-                }
-            };
+            return storageFailure(e);
         } catch (Exception e) {
             LOG.warning("remote write failed: " + e);
             return text(500, String.valueOf(e.getMessage()));
@@ -119,6 +157,76 @@ public final class RemoteWriteResource {
             }
         }
         return Response.noContent().build();
+    }
+
+    /**
+     * Remote write 2.0: as 1.0, plus the series' metadata recorded ({@code Appender.updateMetadata}),
+     * and the {@code X-Prometheus-Remote-Write-*-Written} headers the specification requires on
+     * every answer (0 when nothing was stored: one request is one batch). A created timestamp is
+     * decoded and not ingested: Prometheus ingests it only with
+     * {@code --enable-feature=created-timestamp-zero-ingestion}, which Promethium does not offer.
+     */
+    private Response writeV2(Storage s, byte[] decoded) {
+        Appender appender = s.appender();
+        long[] written = new long[3];
+        boolean committed = false;
+        Response failure = null;
+        try {
+            new WriteV2Decoder().decode(decoded, decoded.length, (labels, ts, vs, count, histograms, exemplars, exemplarCount, metadata,
+                    created) -> {
+                if (labels.isEmpty()) {
+                    throw new ProtoReader.ProtoException("a timeseries has no labels");
+                }
+                long ref = 0;
+                for (int i = 0; i < count; i++) {
+                    ref = appender.append(ref, labels, ts[i], vs[i]);
+                }
+                if (histograms.size() > 0) {
+                    ref = appendHistograms(appender, labels, histograms);
+                }
+                if (metadata != Metadata.UNKNOWN && (count > 0 || histograms.size() > 0)) {
+                    ref = appender.updateMetadata(ref, labels, metadata);
+                }
+                written[2] += appendExemplars(appender, ref, labels, exemplars, exemplarCount);
+                written[0] += count;
+                written[1] += histograms.size();
+            });
+            appender.commit();
+            committed = true;
+        } catch (ProtoReader.ProtoException | InvalidHistogram e) {
+            failure = text(400, e.getMessage());
+        } catch (StorageException e) {
+            failure = storageFailure(e);
+        } catch (Exception e) {
+            LOG.warning("remote write failed: " + e);
+            failure = text(500, String.valueOf(e.getMessage()));
+        } finally {
+            if (!committed) {
+                try {
+                    appender.rollback();
+                } catch (RuntimeException ignored) {
+                    // the batch is discarded either way
+                }
+            }
+        }
+        Response.ResponseBuilder r = failure == null ? Response.noContent() : Response.fromResponse(failure);
+        if (failure != null) {
+            java.util.Arrays.fill(written, 0);
+        }
+        return r.header("X-Prometheus-Remote-Write-Samples-Written", written[0])
+                .header("X-Prometheus-Remote-Write-Histograms-Written", written[1])
+                .header("X-Prometheus-Remote-Write-Exemplars-Written", written[2]).build();
+    }
+
+    /** A refused sample is the sender's error (400: do not retry); a failing storage is ours (500: retry). */
+    private static Response storageFailure(StorageException e) {
+        return switch (e.reason()) {
+            case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP, INVALID, UNSUPPORTED -> text(400, e.getMessage());
+            default -> {
+                LOG.warning("remote write append failed: " + e.getMessage());
+                yield text(500, e.getMessage());
+            }
+        };
     }
 
     /** A histogram that does not validate: the sender's error (400), naming the series. */
@@ -157,14 +265,17 @@ public final class RemoteWriteResource {
      * Exemplars are advisory, as in Prometheus's receiver: one the storage refuses (out of order,
      * invalid) is skipped and counted in the log at most once per request; the samples stand.
      */
-    static void appendExemplars(Appender appender, long ref, Labels labels, Exemplar[] exemplars, int count) {
+    static int appendExemplars(Appender appender, long ref, Labels labels, Exemplar[] exemplars, int count) {
+        int stored = 0;
         for (int i = 0; i < count; i++) {
             try {
                 ref = appender.appendExemplar(ref, labels, exemplars[i]);
+                stored++;
             } catch (StorageException e) {
                 LOG.fine(() -> "remote write: exemplar of " + labels + " skipped: " + e.getMessage());
             }
         }
+        return stored;
     }
 
     /** The {@code proto} parameter of the Content-Type; remote write 1.0's message when absent. */

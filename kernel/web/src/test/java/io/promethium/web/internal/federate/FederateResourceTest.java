@@ -2,7 +2,16 @@ package io.promethium.web.internal.federate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
+import io.promethium.api.storage.Appender;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionParser;
+import io.promethium.exposition.HistogramOptions;
+import io.promethium.exposition.ParseMode;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.web.internal.server.ApiServer;
 import java.net.URLEncoder;
@@ -42,6 +51,61 @@ class FederateResourceTest {
 
     private static String match(String selector) {
         return "match[]=" + URLEncoder.encode(selector, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void nativeHistogramsAreFederatedInTheProtobufFormatAndLeftOutOfTheTextFormats() throws Exception {
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+        try (ApiServer hs = new ApiServer(w -> w.register(new FederateResource(w.server().storage, () -> Labels.of("region", "eu"),
+                () -> 300_000, clock)))) {
+            Histogram older = Histogram.exponential(1, 0.001, 1, 4, 2.5, HistogramSpans.pairs(0, 2), 2, -1);
+            Histogram newest = new Histogram(CounterResetHint.UNKNOWN, 1, 0.001, 2, 10, 7.5, HistogramSpans.pairs(-1, 2, 2, 1),
+                    new long[] {2, 1, 1}, HistogramSpans.pairs(0, 1), new long[] {1}, null);
+            FloatHistogram rate = FloatHistogram.exponential(0, 0, 0.5, 3.5, 1.25, HistogramSpans.pairs(1, 2), 1, 2);
+            Histogram nhcb = Histogram.custom(new double[] {0.1, 1}, 6, 3, HistogramSpans.pairs(0, 1, 1, 1), 2, 2);
+            Appender a = hs.tsdb.appender();
+            a.appendHistogram(0, Labels.of("__name__", "rpc_seconds", "job", "h"), NOW - 10_000, older);
+            a.appendHistogram(0, Labels.of("__name__", "rpc_seconds", "job", "h"), NOW - 5_000, newest);
+            a.appendHistogram(0, Labels.of("__name__", "rpc_rate", "job", "h"), NOW - 5_000, rate);
+            a.appendHistogram(0, Labels.of("__name__", "rpc_nhcb", "job", "h"), NOW - 5_000, nhcb);
+            a.append(0, Labels.of("__name__", "up", "job", "h"), NOW - 5_000, 1);
+            a.commit();
+
+            HttpResponse<byte[]> r = hs.sendBytes(HttpRequest.newBuilder(hs.uri("/federate?" + match("{job=\"h\"}")))
+                    .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,"
+                            + "text/plain;version=0.0.4;q=0.3"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("proto=io.prometheus.client.MetricFamily");
+            ExpositionParser p = ExpositionFormat.PROMETHEUS_PROTO.newParser(r.body(), 0, r.body().length, ParseMode.LENIENT,
+                    new HistogramOptions(true, false, 0, 0));
+            java.util.Map<String, String> seen = new java.util.TreeMap<>();
+            ExpositionParser.Entry e;
+            while ((e = p.next()) != ExpositionParser.Entry.EOF) {
+                if (e == ExpositionParser.Entry.SERIES || e == ExpositionParser.Entry.HISTOGRAM) {
+                    Labels.Builder b = Labels.builder();
+                    p.labels(b);
+                    Object value = e == ExpositionParser.Entry.SERIES ? p.value() : p.isFloatHistogram() ? p.floatHistogram() : p.histogram();
+                    seen.put(b.build().toString(), value + "@" + (p.hasTimestamp() ? p.timestamp() : -1));
+                }
+            }
+            long t = NOW - 5_000;
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_seconds", "job", "h", "region", "eu").toString(),
+                    newest.toString().replace("hint=UNKNOWN", "hint=UNKNOWN") + "@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_rate", "job", "h", "region", "eu").toString(), rate + "@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "up", "job", "h", "region", "eu").toString(), "1.0@" + t);
+            // Custom buckets go as classic cumulative buckets: 2 up to 0.1, 2 + 2 up to 1, 6 in all (+Inf).
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "0.1", "region", "eu").toString(),
+                    "2.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "1.0", "region", "eu").toString(),
+                    "4.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_count", "job", "h", "region", "eu").toString(), "6.0@" + t);
+
+            HttpResponse<String> text = hs.get("/federate?" + match("{job=\"h\"}"));
+            assertThat(text.body()).isEqualTo("""
+                    # TYPE up untyped
+                    up{job="h",region="eu"} 1 995000
+                    """);
+        }
     }
 
     @Test

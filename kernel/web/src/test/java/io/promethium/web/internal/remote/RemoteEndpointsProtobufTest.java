@@ -182,7 +182,10 @@ class RemoteEndpointsProtobufTest {
 
     @Test
     void nativeHistogramsWrittenByProtobufJavaAreStoredEqualAndAnInvalidOneIsRefusedNamingTheSeries() throws Exception {
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+        try (ApiServer server = new ApiServer(w -> {
+            w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadResource(w.server().storage, () -> Labels.EMPTY, 1 << 20, new RemoteReadLimits(100_000, 10, 1 << 20)));
+        })) {
             Types.TimeSeries.Builder ints = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_seconds"));
             Types.TimeSeries.Builder floats = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_rate"));
             Types.TimeSeries.Builder custom = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_nhcb"));
@@ -214,12 +217,110 @@ class RemoteEndpointsProtobufTest {
             assertThat(storedHistograms(server, Labels.of("__name__", "rpc_rate"))).containsExactlyElementsOf(expectFloats);
             assertThat(storedHistograms(server, Labels.of("__name__", "rpc_nhcb"))).containsExactlyElementsOf(expectCustom);
 
+            // Read back through remote read: sampled responses carry the histograms as stored.
+            Remote.Query query = Remote.Query.newBuilder().setStartTimestampMs(0).setEndTimestampMs(10_000_000)
+                    .addMatchers(Types.LabelMatcher.newBuilder().setType(Types.LabelMatcher.Type.RE).setName("__name__").setValue("rpc_.*"))
+                    .build();
+            Remote.ReadResponse sampled = Remote.ReadResponse.parseFrom(ReferenceSnappy.decode(read(server,
+                    Remote.ReadRequest.newBuilder().addQueries(query).build())));
+            java.util.Map<String, List<String>> readBack = new java.util.TreeMap<>();
+            for (Types.TimeSeries ts : sampled.getResults(0).getTimeseriesList()) {
+                List<String> hs = new ArrayList<>();
+                for (Types.Histogram h : ts.getHistogramsList()) {
+                    hs.add(h.getTimestamp() + "=" + toApi(h));
+                }
+                assertThat(ts.getSamplesCount()).isZero();
+                readBack.put(labels(ts.getLabelsList()).metricName(), hs);
+            }
+            assertThat(readBack).containsEntry("rpc_seconds", storedHistograms(server, Labels.of("__name__", "rpc_seconds")))
+                    .containsEntry("rpc_rate", expectFloats).containsEntry("rpc_nhcb", expectCustom);
+            // Streamed chunks of histograms are not encoded: a client that accepts samples too gets them sampled ...
+            HttpResponse<byte[]> fallback = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
+                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
+                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.SAMPLES).build().toByteArray()))));
+            assertThat(fallback.statusCode()).isEqualTo(200);
+            assertThat(fallback.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-protobuf");
+            assertThat(Remote.ReadResponse.parseFrom(ReferenceSnappy.decode(fallback.body())).getResults(0).getTimeseriesCount()).isEqualTo(3);
+            // ... and one that takes only chunks is told why.
+            HttpResponse<byte[]> onlyStreamed = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
+                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build().toByteArray()))));
+            assertThat(onlyStreamed.statusCode()).isEqualTo(400);
+            assertThat(new String(onlyStreamed.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("native histograms")
+                    .contains("accept SAMPLES");
+
             Types.Histogram bad = protoHistogram(2_000_000L, 1).toBuilder().setCountInt(3).build();
             HttpResponse<String> refused = write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
                     .addLabels(label("__name__", "broken")).addHistograms(bad)).build());
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.body()).contains("broken").contains("3 observations").contains("2000000");
         }
+    }
+
+    static HttpResponse<String> writeV2(ApiServer server, io.promethium.remote.wire.writev2.WriteV2.Request request) {
+        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
+                .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request").header("Content-Encoding", "snappy")
+                .header("X-Prometheus-Remote-Write-Version", "2.0.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(request.toByteArray()))));
+    }
+
+    @Test
+    void remoteWrite2StoresSamplesHistogramsExemplarsAndMetadataAndAnswersWhatItWrote() throws Exception {
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+            server.tsdb.setMaxExemplars(100);
+            io.promethium.remote.wire.writev2.WriteV2.Request request = io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
+                    .addSymbols("").addSymbols("__name__").addSymbols("http_requests_total").addSymbols("code").addSymbols("200")
+                    .addSymbols("trace_id").addSymbols("abc").addSymbols("Requests.").addSymbols("rpc_seconds")
+                    .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2)
+                            .addLabelsRefs(3).addLabelsRefs(4)
+                            .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(1))
+                            .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(2000).setValue(2))
+                            .addExemplars(io.promethium.remote.wire.writev2.WriteV2.Exemplar.newBuilder().addLabelsRefs(5).addLabelsRefs(6)
+                                    .setValue(1).setTimestamp(2000))
+                            .setMetadata(io.promethium.remote.wire.writev2.WriteV2.Metadata.newBuilder()
+                                    .setType(io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType.METRIC_TYPE_COUNTER).setHelpRef(7))
+                            .setCreatedTimestamp(500))
+                    .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(8)
+                            .addHistograms(io.promethium.remote.wire.writev2.WriteV2.Histogram.parseFrom(protoHistogram(1000, 1).toByteArray())))
+                    .build();
+            HttpResponse<String> written = writeV2(server, request);
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
+            assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("2");
+            assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Histograms-Written")).hasValue("1");
+            assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Exemplars-Written")).hasValue("1");
+            assertThat(storedHistograms(server, Labels.of("__name__", "rpc_seconds")))
+                    .containsExactly("1000=" + toApi(protoHistogram(1000, 1)));
+            assertThat(server.tsdb.seriesMetadata()).containsEntry("http_requests_total",
+                    List.of(new io.promethium.api.model.Metadata(io.promethium.api.model.MetricType.COUNTER, "Requests.", "")));
+
+            // A reference outside the symbols table: 400 naming the series and the reference, nothing written.
+            io.promethium.remote.wire.writev2.WriteV2.Request bad = request.toBuilder().setTimeseries(1,
+                    request.getTimeseries(1).toBuilder().setLabelsRefs(1, 42)).build();
+            HttpResponse<String> refused = writeV2(server, bad);
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("timeseries 1").contains("symbol reference 42 out of range");
+            assertThat(refused.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("0");
+            // A 1.0 body under the 2.0 content type.
+            HttpResponse<String> wrong = server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
+                    .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request").header("Content-Encoding", "snappy")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.WriteRequest.newBuilder()
+                            .addTimeseries(Types.TimeSeries.newBuilder().addLabels(label("__name__", "x"))).build().toByteArray()))));
+            assertThat(wrong.statusCode()).isEqualTo(400);
+            assertThat(wrong.body()).contains("reserved").contains("prometheus.WriteRequest");
+        }
+    }
+
+    @Test
+    void aMessageLeftOutOfTheAcceptedListIsA415NamingWhatIsAccepted() throws Exception {
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
+                RemoteWriteResource.acceptedMessages("prometheus.WriteRequest"))))) {
+            HttpResponse<String> r = writeV2(server, io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder().addSymbols("").build());
+            assertThat(r.statusCode()).isEqualTo(415);
+            assertThat(r.body()).contains("io.prometheus.write.v2.Request").contains("[prometheus.WriteRequest]");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteWriteResource.acceptedMessages("prometheus.WriteRequest,bogus"))
+                .hasMessageContaining("--web.remote-write-receiver.accepted-protobuf-messages").hasMessageContaining("bogus");
     }
 
     /** The TSDB records the first sample's hint as UNKNOWN and later ones as it detects them. */

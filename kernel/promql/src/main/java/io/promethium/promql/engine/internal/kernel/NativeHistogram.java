@@ -190,11 +190,16 @@ public final class NativeHistogram {
         return this;
     }
 
-    /** Divides every count and the sum by {@code f}. */
+    /** Divides every count and the sum by {@code f}; dividing by zero leaves no buckets (as Prometheus). */
     public NativeHistogram div(double f) {
         zeroCount /= f;
         count /= f;
         sum /= f;
+        if (f == 0) {
+            posN = 0;
+            negN = 0;
+            return this;
+        }
         for (int i = 0; i < posN; i++) {
             posCnt[i] /= f;
         }

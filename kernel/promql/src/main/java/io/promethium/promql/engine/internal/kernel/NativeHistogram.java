@@ -631,6 +631,149 @@ public final class NativeHistogram {
         return rank + c * fraction;
     }
 
+    // ---- trim operators (</ and >/) ---------------------------------------------------------
+
+    /**
+     * The histogram with only its observations below ({@code keepBelow}, {@code </}) or above
+     * ({@code >/}) {@code cutoff}. The bucket holding the cutoff keeps the interpolated share of
+     * its count (exponentially within exponential buckets, linearly within the zero bucket and
+     * custom buckets). The sum is re-estimated from what is kept, each bucket (part) counted at
+     * its middle (geometric for exponential buckets); when nothing is cut, the histogram is
+     * returned as it is. Buckets reaching to an infinity hold no interpolation: a custom
+     * histogram's first bucket (-Inf, u] stands for [0, u] when u > 0 and the cutoff is not
+     * below 0; otherwise it is dropped by {@code >/} and kept whole (at the cutoff) by
+     * {@code </} when u <= 0; the +Inf bucket is dropped by {@code </} and kept whole by
+     * {@code >/} (at the larger of its lower bound and the cutoff).
+     */
+    public NativeHistogram trim(boolean keepBelow, double cutoff) {
+        NativeHistogram out = copy();
+        double[] acc = new double[3]; // sum, compensation, 1 when anything was cut
+        boolean custom = usesCustomBuckets();
+        for (int i = 0; i < out.negN; i++) {
+            double upper = -upperBound(out.negIdx[i] - 1, schema);
+            double lower = -upperBound(out.negIdx[i], schema);
+            out.negCnt[i] = trimBucket(keepBelow, cutoff, lower, upper, out.negCnt[i], false, acc);
+        }
+        if (!custom) {
+            double lower = -zeroThreshold;
+            double upper = zeroThreshold;
+            if (negN == 0 && posN > 0) {
+                lower = 0;
+            } else if (posN == 0 && negN > 0) {
+                upper = 0;
+            }
+            out.zeroCount = trimBucket(keepBelow, cutoff, lower, upper, out.zeroCount, true, acc);
+        }
+        for (int i = 0; i < out.posN; i++) {
+            int b = out.posIdx[i];
+            double lower;
+            double upper;
+            if (custom) {
+                lower = b == 0 ? Double.NEGATIVE_INFINITY : out.custom[b - 1];
+                upper = b < out.custom.length ? out.custom[b] : Double.POSITIVE_INFINITY;
+            } else {
+                lower = upperBound(b - 1, schema);
+                upper = upperBound(b, schema);
+            }
+            out.posCnt[i] = trimBucket(keepBelow, cutoff, lower, upper, out.posCnt[i], custom, acc);
+        }
+        if (acc[2] == 0) {
+            return this;
+        }
+        double total = out.zeroCount;
+        for (int i = 0; i < out.posN; i++) {
+            total += out.posCnt[i];
+        }
+        for (int i = 0; i < out.negN; i++) {
+            total += out.negCnt[i];
+        }
+        out.count = total;
+        out.sum = acc[0] + acc[1];
+        return out.compact();
+    }
+
+    /**
+     * What of one bucket's count {@code c} over (lower, upper] is kept; adds kept count times its
+     * representative value to the sum in {@code acc} and marks {@code acc[2]} when anything is cut.
+     */
+    private static double trimBucket(boolean keepBelow, double cutoff, double lower, double upper, double c, boolean linear,
+            double[] acc) {
+        if (c == 0) {
+            return 0;
+        }
+        double kept;
+        double at;
+        boolean whole = keepBelow ? upper <= cutoff : lower >= cutoff;
+        boolean none = keepBelow ? lower >= cutoff : upper <= cutoff;
+        if (whole) {
+            kept = c;
+            at = middle(lower, upper, linear);
+        } else if (none || Double.isNaN(cutoff)) {
+            kept = 0;
+            at = 0;
+        } else if (keepBelow && upper == Double.POSITIVE_INFINITY) {
+            kept = 0;
+            at = 0;
+        } else if (lower == Double.NEGATIVE_INFINITY && (!keepBelow || upper > 0)) {
+            // (-Inf, u] with u > 0 is taken as [0, u]; a cutoff below 0 leaves nothing to interpolate.
+            if (upper > 0 && upper != Double.POSITIVE_INFINITY && (keepBelow ? cutoff > 0 : cutoff >= 0)) {
+                double share = keepBelow ? cutoff / upper : (upper - cutoff) / upper;
+                kept = c * share;
+                at = keepBelow ? cutoff / 2 : (cutoff + upper) / 2;
+            } else {
+                kept = 0;
+                at = 0;
+            }
+        } else if (lower == Double.NEGATIVE_INFINITY) {
+            // </ inside (-Inf, u] with u <= 0: all of it, placed at the cutoff.
+            kept = c;
+            at = cutoff;
+        } else if (upper == Double.POSITIVE_INFINITY) {
+            // >/ inside (l, +Inf]: all of it, placed at the cutoff.
+            kept = c;
+            at = cutoff;
+        } else if (linear) {
+            double below = (cutoff - lower) / (upper - lower);
+            kept = c * (keepBelow ? below : 1 - below);
+            at = keepBelow ? (lower + cutoff) / 2 : (cutoff + upper) / 2;
+        } else {
+            // Exponential bucket (both bounds of one sign): interpolate on the log scale.
+            double below = Math.log(cutoff / lower) / Math.log(upper / lower);
+            kept = c * (keepBelow ? below : 1 - below);
+            at = keepBelow ? geometricMiddle(lower, cutoff) : geometricMiddle(cutoff, upper);
+        }
+        if (kept != c) {
+            acc[2] = 1;
+        }
+        if (kept != 0) {
+            double inc = kept * at;
+            double t = acc[0] + inc;
+            if (Math.abs(acc[0]) >= Math.abs(inc)) {
+                acc[1] += (acc[0] - t) + inc;
+            } else {
+                acc[1] += (inc - t) + acc[0];
+            }
+            acc[0] = t;
+        }
+        return kept;
+    }
+
+    /** Where a whole bucket's observations are taken to be: its middle (geometric for exponential buckets). */
+    private static double middle(double lower, double upper, boolean linear) {
+        if (lower == Double.NEGATIVE_INFINITY) {
+            return upper > 0 ? upper / 2 : upper;
+        }
+        if (upper == Double.POSITIVE_INFINITY) {
+            return lower;
+        }
+        return linear ? (lower + upper) / 2 : geometricMiddle(lower, upper);
+    }
+
+    private static double geometricMiddle(double lower, double upper) {
+        double m = Math.sqrt(lower * upper);
+        return upper <= 0 ? -m : m;
+    }
+
     /** The estimated variance of the observations (Prometheus's {@code histogram_stdvar}). */
     public double variance() {
         double mean = sum / count;

@@ -177,11 +177,14 @@ final class BinaryOps {
             switch (op) {
                 case ADD, SUB -> {
                     try {
+                        if (hl.customBoundsDiffer(hr)) {
+                            ev.ctx.annotations.info("mismatched custom buckets were reconciled during "
+                                    + (op == BinaryOp.ADD ? "addition" : "subtraction"), position);
+                        }
                         return op == BinaryOp.ADD ? hl.copy().add(hr) : hl.copy().sub(hr);
                     } catch (NativeHistogram.IncompatibleException e) {
-                        ev.ctx.annotations.warn(e.mixedSchemas
-                                ? "vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\""
-                                : "vector contains histograms with incompatible custom buckets for metric name \"\"", position);
+                        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\"",
+                                position);
                         return null;
                     }
                 }

@@ -190,11 +190,16 @@ public final class NativeHistogram {
         return this;
     }
 
-    /** Divides every count and the sum by {@code f}. */
+    /** Divides every count and the sum by {@code f}; dividing by zero leaves no buckets (as Prometheus). */
     public NativeHistogram div(double f) {
         zeroCount /= f;
         count /= f;
         sum /= f;
+        if (f == 0) {
+            posN = 0;
+            negN = 0;
+            return this;
+        }
         for (int i = 0; i < posN; i++) {
             posCnt[i] /= f;
         }
@@ -214,18 +219,28 @@ public final class NativeHistogram {
         return combine(o, -1);
     }
 
-    /** Whether {@code o} can be added to this one (same kind of schema, same custom bounds). */
+    /** Whether {@code o} can be added to this one (both exponential or both with custom buckets). */
     public void checkCompatible(NativeHistogram o) {
         if (usesCustomBuckets() != o.usesCustomBuckets()) {
             throw new IncompatibleException(true);
         }
-        if (usesCustomBuckets() && !Arrays.equals(custom, o.custom)) {
-            throw new IncompatibleException(false);
-        }
+    }
+
+    /**
+     * Whether both have custom buckets with different bounds: adding or subtracting them then
+     * reconciles both to the bounds they share (Prometheus's info "mismatched custom buckets
+     * were reconciled").
+     */
+    public boolean customBoundsDiffer(NativeHistogram o) {
+        return usesCustomBuckets() && o.usesCustomBuckets() && !Arrays.equals(custom, o.custom);
     }
 
     private NativeHistogram combine(NativeHistogram o, double sign) {
         checkCompatible(o);
+        if (customBoundsDiffer(o)) {
+            combineReconciled(o, sign);
+            return this;
+        }
         NativeHistogram other = o;
         if (!usesCustomBuckets()) {
             if (o.schema < schema) {
@@ -249,6 +264,74 @@ public final class NativeHistogram {
         mergeSide(true, other.posIdx, other.posCnt, other.posN, sign);
         mergeSide(false, other.negIdx, other.negCnt, other.negN, sign);
         return this;
+    }
+
+    /** Adds (or subtracts) a custom-bucket histogram with other bounds: both mapped onto the bounds they share. */
+    private void combineReconciled(NativeHistogram o, double sign) {
+        double[] shared = sharedBounds(custom, o.custom);
+        double[] a = mapToBounds(shared);
+        double[] b = o.mapToBounds(shared);
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            a[i] += sign * b[i];
+            if (a[i] != 0) {
+                n++;
+            }
+        }
+        int[] idx = new int[n];
+        double[] cnt = new double[n];
+        int k = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != 0) {
+                idx[k] = i;
+                cnt[k++] = a[i];
+            }
+        }
+        posIdx = idx;
+        posCnt = cnt;
+        posN = n;
+        custom = shared;
+        count += sign * o.count;
+        sum += sign * o.sum;
+    }
+
+    /** The bounds present in both sorted arrays. */
+    private static double[] sharedBounds(double[] a, double[] b) {
+        double[] out = new double[Math.min(a.length, b.length)];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] == b[j]) {
+                out[k++] = a[i];
+                i++;
+                j++;
+            } else if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return k == 0 ? NO_COUNTS : Arrays.copyOf(out, k);
+    }
+
+    /** This custom-bucket histogram's counts per bucket of {@code bounds} (a subset of its own bounds), +Inf bucket last. */
+    private double[] mapToBounds(double[] bounds) {
+        double[] out = new double[bounds.length + 1];
+        int t = 0;
+        for (int i = 0; i < posN; i++) {
+            int b = posIdx[i];
+            int target = bounds.length;
+            if (b < custom.length) {
+                double upper = custom[b];
+                while (t < bounds.length && bounds[t] < upper) {
+                    t++;
+                }
+                target = t;
+            }
+            out[target] += posCnt[i];
+        }
+        return out;
     }
 
     private void mergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, double sign) {
@@ -390,7 +473,16 @@ public final class NativeHistogram {
         }
         if (usesCustomBuckets()) {
             if (!Arrays.equals(custom, prev.custom)) {
-                return true;
+                // Other bounds: a reset when any bucket of the bounds both share decreased.
+                double[] shared = sharedBounds(custom, prev.custom);
+                double[] now = mapToBounds(shared);
+                double[] before = prev.mapToBounds(shared);
+                for (int i = 0; i < now.length; i++) {
+                    if (now[i] < before[i]) {
+                        return true;
+                    }
+                }
+                return false;
             }
         } else if (schema > prev.schema) {
             return true;
@@ -801,6 +893,44 @@ public final class NativeHistogram {
             return true;
         });
         return (acc[0] + acc[1]) / count;
+    }
+
+    /**
+     * Go's {@code FloatHistogram.String()}: count, sum, then the populated buckets from the lowest
+     * value up, {@code [lower,upper):count} for negative ones, {@code [-t,t]:count} for the zero
+     * bucket, {@code (lower,upper]:count} for positive and custom ones ({@code number} formats as %g).
+     */
+    public String toGoString(java.util.function.DoubleFunction<String> number) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{count:").append(number.apply(count)).append(", sum:").append(number.apply(sum));
+        for (int i = negN - 1; i >= 0; i--) {
+            if (negCnt[i] != 0) {
+                sb.append(", [").append(number.apply(-upperBound(negIdx[i], schema))).append(',')
+                        .append(number.apply(-upperBound(negIdx[i] - 1, schema))).append("):").append(number.apply(negCnt[i]));
+            }
+        }
+        if (zeroCount != 0) {
+            sb.append(", [").append(number.apply(-zeroThreshold)).append(',').append(number.apply(zeroThreshold)).append("]:")
+                    .append(number.apply(zeroCount));
+        }
+        boolean customBuckets = usesCustomBuckets();
+        for (int i = 0; i < posN; i++) {
+            if (posCnt[i] == 0) {
+                continue;
+            }
+            int b = posIdx[i];
+            double lower;
+            double upper;
+            if (customBuckets) {
+                lower = b == 0 ? Double.NEGATIVE_INFINITY : custom[b - 1];
+                upper = b < custom.length ? custom[b] : Double.POSITIVE_INFINITY;
+            } else {
+                lower = upperBound(b - 1, schema);
+                upper = upperBound(b, schema);
+            }
+            sb.append(", (").append(number.apply(lower)).append(',').append(number.apply(upper)).append("]:").append(number.apply(posCnt[i]));
+        }
+        return sb.append('}').toString();
     }
 
     @Override

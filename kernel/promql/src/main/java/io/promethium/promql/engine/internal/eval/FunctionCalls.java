@@ -536,7 +536,7 @@ final class FunctionCalls {
         for (int i = 0; i < v.series().size(); i++) {
             StepSeries s = v.series().get(i);
             if (s.hists != null) {
-                nativeBuckets(s, op, qs, label, lower, upper, steps, nativeOut);
+                nativeBuckets(s, op, qs, label, lower, upper, steps, nativeOut, vectorArg);
                 boolean anyFloat = false;
                 for (int k = 0; k < steps && !anyFloat; k++) {
                     anyFloat = !Absent.is(s.values[k]);
@@ -669,7 +669,7 @@ final class FunctionCalls {
 
     /** histogram_quantile(s)/histogram_fraction of one series' native histogram samples. */
     private void nativeBuckets(StepSeries s, BucketOp op, List<double[]> qs, String label, double[] lower, double[] upper, int steps,
-            List<StepSeries> out) {
+            List<StepSeries> out, Expr vectorArg) {
         int outputs = op == BucketOp.QUANTILES ? qs.size() : 1;
         for (int o = 0; o < outputs; o++) {
             double[] result = new double[steps];
@@ -682,6 +682,13 @@ final class FunctionCalls {
                 }
                 result[k] = op == BucketOp.FRACTION ? h.fraction(lower[k], upper[k]) : h.quantile(qs.get(o)[k]);
                 any = true;
+                if (Double.isNaN(h.sum)) {
+                    // NaN observations sit in no bucket: quantiles rank them above everything, fractions leave them out.
+                    String what = op == BucketOp.FRACTION ? "input to histogram_fraction has NaN observations, which are excluded from all fractions"
+                            : Double.isNaN(result[k]) ? "input to histogram_quantile has NaN observations, result is NaN"
+                            : "input to histogram_quantile has NaN observations, result is skewed higher";
+                    ev.ctx.annotations.info(what + " for metric name " + GoFormat.quote(s.labels.metricName()), vectorArg.position());
+                }
             }
             if (any) {
                 Labels labels = s.labels;

@@ -47,8 +47,8 @@ public final class PromQLEngine implements QueryEngine {
 
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
-        this.parser = new PromQLParser(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
-                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS));
+        this.parser = new PromQLParser(new io.promethium.promql.parser.ParserOptions(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
+                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS), options.enabled(EngineOptions.DURATION_EXPR), options.enabled(EngineOptions.FILL_MODIFIERS)));
         this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
         this.slots = new Semaphore(options.maxConcurrent(), true);
         this.metrics.setMaxConcurrent(options.maxConcurrent());
@@ -101,6 +101,17 @@ public final class PromQLEngine implements QueryEngine {
                 }
             }
         }
+        if (!options.enabled(EngineOptions.DURATION_EXPR) && DurationResolver.present(expr)) {
+            throw QueryException.badData("experimental duration expression is not enabled");
+        }
+        if (!options.enabled(EngineOptions.FILL_MODIFIERS)) {
+            io.promethium.promql.ast.Exprs.walk(expr, e -> {
+                if (e instanceof io.promethium.promql.ast.BinaryExpr b && b.matching() != null
+                        && (b.matching().fillLeft() != null || b.matching().fillRight() != null)) {
+                    throw QueryException.badData("binop fill modifiers are experimental and not enabled");
+                }
+            });
+        }
         if (options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS)) {
             return;
         }
@@ -152,7 +163,8 @@ public final class PromQLEngine implements QueryEngine {
         return run(storage, expr, text, start, end, step, true);
     }
 
-    private QueryResult run(Queryable storage, Expr expr, String text, long start, long end, long step, boolean range) {
+    private QueryResult run(Queryable storage, Expr parsed, String text, long start, long end, long step, boolean range) {
+        Expr expr = DurationResolver.present(parsed) ? new DurationResolver(range ? step : 0, end - start).resolve(parsed) : parsed;
         long queued = System.nanoTime();
         long timeoutNanos = options.timeout().toNanos();
         long deadline = queued + timeoutNanos;

@@ -190,11 +190,16 @@ public final class NativeHistogram {
         return this;
     }
 
-    /** Divides every count and the sum by {@code f}. */
+    /** Divides every count and the sum by {@code f}; dividing by zero leaves no buckets (as Prometheus). */
     public NativeHistogram div(double f) {
         zeroCount /= f;
         count /= f;
         sum /= f;
+        if (f == 0) {
+            posN = 0;
+            negN = 0;
+            return this;
+        }
         for (int i = 0; i < posN; i++) {
             posCnt[i] /= f;
         }
@@ -630,7 +635,8 @@ public final class NativeHistogram {
         }
         double rank = rank0;
         if (cnt < rank) {
-            return upper;
+            // Beyond every bucket: NaN observations (counted, in no bucket) rank above all else.
+            return Double.isNaN(sum) ? Double.NaN : upper;
         }
         if (forward) {
             rank -= cnt - bc;
@@ -668,7 +674,7 @@ public final class NativeHistogram {
             boolean zero = false;
             double lower = lo;
             double upper = up;
-            if (lower <= 0 && upper >= 0) {
+            if (!custom && lower <= 0 && upper >= 0) {
                 zero = true;
                 if (negN == 0 && posN > 0) {
                     lower = 0;
@@ -688,11 +694,13 @@ public final class NativeHistogram {
                 return false;
             }
             if (st[3] == 0 && lower < lowerV && upper > lowerV) {
-                st[1] = custom || zero ? linear(st[0], c, lower, upper, lowerV) : exponential(st[0], c, lower, upper, lowerV);
+                st[1] = custom ? customRank(st[0], c, lower, upper, lowerV)
+                        : zero ? linear(st[0], c, lower, upper, lowerV) : exponential(st[0], c, lower, upper, lowerV);
                 st[3] = 1;
             }
             if (st[4] == 0 && lower < upperV && upper > upperV) {
-                st[2] = custom || zero ? linear(st[0], c, lower, upper, upperV) : exponential(st[0], c, lower, upper, upperV);
+                st[2] = custom ? customRank(st[0], c, lower, upper, upperV)
+                        : zero ? linear(st[0], c, lower, upper, upperV) : exponential(st[0], c, lower, upper, upperV);
                 st[4] = 1;
             }
             if (st[3] != 0 && st[4] != 0) {
@@ -701,9 +709,31 @@ public final class NativeHistogram {
             st[0] += c;
             return true;
         });
-        double lowerRank = st[3] == 0 || st[1] > count ? count : st[1];
-        double upperRank = st[4] == 0 || st[2] > count ? count : st[2];
+        // NaN observations are in the count but in no bucket: they are never inside the range.
+        // (An unset rank is past every bucket: then st[0] is the buckets' total.)
+        double all = Double.isNaN(sum) ? Math.min(st[0], count) : count;
+        double lowerRank = st[3] == 0 ? all : Math.min(st[1], count);
+        double upperRank = st[4] == 0 ? all : Math.min(st[2], count);
         return (upperRank - lowerRank) / count;
+    }
+
+    /**
+     * The rank at {@code v} in a custom bucket: the first bucket stands for [0, u] when u > 0 and
+     * v is not negative, else its observations are taken to lie at its upper bound; those of the
+     * +Inf bucket at its lower bound (as for classic buckets).
+     */
+    private static double customRank(double rank, double c, double lower, double upper, double v) {
+        if (lower == Double.NEGATIVE_INFINITY) {
+            if (upper > 0 && v >= 0) {
+                lower = 0;
+            } else {
+                return rank + c;
+            }
+        }
+        if (upper == Double.POSITIVE_INFINITY) {
+            return rank;
+        }
+        return linear(rank, c, lower, upper, v);
     }
 
     private static double linear(double rank, double c, double lower, double upper, double v) {

@@ -59,7 +59,7 @@ class FederateResourceTest {
         try (ApiServer hs = new ApiServer(w -> w.register(new FederateResource(w.server().storage, () -> Labels.of("region", "eu"),
                 () -> 300_000, clock)))) {
             Histogram older = Histogram.exponential(1, 0.001, 1, 4, 2.5, HistogramSpans.pairs(0, 2), 2, -1);
-            Histogram newest = new Histogram(CounterResetHint.UNKNOWN, 1, 0.001, 2, 10, 7.5, HistogramSpans.pairs(-1, 2, 2, 1),
+            Histogram newest = new Histogram(CounterResetHint.UNKNOWN, 1, 0.001, 2, 12, 7.5, HistogramSpans.pairs(-1, 2, 2, 1),
                     new long[] {2, 1, 1}, HistogramSpans.pairs(0, 1), new long[] {1}, null);
             FloatHistogram rate = FloatHistogram.exponential(0, 0, 0.5, 3.5, 1.25, HistogramSpans.pairs(1, 2), 1, 2);
             Histogram nhcb = Histogram.custom(new double[] {0.1, 1}, 6, 3, HistogramSpans.pairs(0, 1, 1, 1), 2, 2);
@@ -93,12 +93,11 @@ class FederateResourceTest {
                     newest.toString().replace("hint=UNKNOWN", "hint=UNKNOWN") + "@" + t);
             assertThat(seen).containsEntry(Labels.of("__name__", "rpc_rate", "job", "h", "region", "eu").toString(), rate + "@" + t);
             assertThat(seen).containsEntry(Labels.of("__name__", "up", "job", "h", "region", "eu").toString(), "1.0@" + t);
-            // Custom buckets go as classic cumulative buckets: 2 up to 0.1, 2 + 2 up to 1, 6 in all (+Inf).
-            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "0.1", "region", "eu").toString(),
-                    "2.0@" + t);
-            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "1.0", "region", "eu").toString(),
-                    "4.0@" + t);
-            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_count", "job", "h", "region", "eu").toString(), "6.0@" + t);
+            // Custom buckets go as classic cumulative buckets (the parser names them by family, with le):
+            // 2 up to 0.1, none more up to 1 (the second bucket sits at index 2, +Inf), 6 in all.
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb", "job", "h", "le", "0.1", "region", "eu").toString(), "2.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb", "job", "h", "le", "1.0", "region", "eu").toString(), "2.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb", "job", "h", "le", "+Inf", "region", "eu").toString(), "6.0@" + t);
 
             HttpResponse<String> text = hs.get("/federate?" + match("{job=\"h\"}"));
             assertThat(text.body()).isEqualTo("""

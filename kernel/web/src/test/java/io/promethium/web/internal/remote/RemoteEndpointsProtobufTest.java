@@ -295,8 +295,10 @@ class RemoteEndpointsProtobufTest {
                     List.of(new io.promethium.api.model.Metadata(io.promethium.api.model.MetricType.COUNTER, "Requests.", "")));
 
             // A reference outside the symbols table: 400 naming the series and the reference, nothing written.
-            io.promethium.remote.wire.writev2.WriteV2.Request bad = request.toBuilder().setTimeseries(1,
-                    request.getTimeseries(1).toBuilder().setLabelsRefs(1, 42)).build();
+            io.promethium.remote.wire.writev2.WriteV2.Request bad = request.toBuilder().clearTimeseries()
+                    .addTimeseries(request.getTimeseries(1).toBuilder().clearHistograms().addHistograms(
+                            io.promethium.remote.wire.writev2.WriteV2.Histogram.parseFrom(protoHistogram(5000, 2).toByteArray())))
+                    .addTimeseries(request.getTimeseries(1).toBuilder().setLabelsRefs(1, 42)).build();
             HttpResponse<String> refused = writeV2(server, bad);
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.body()).contains("timeseries 1").contains("symbol reference 42 out of range");

@@ -134,12 +134,13 @@ class RemoteEndpointsTest {
     }
 
     @Test
-    void remoteWrite2IsRefusedWith415SoSendersFallBack() {
+    void anEmptyRemoteWrite2RequestIsAcceptedWithZeroWrittenAnd1StillWorks() {
         HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
                 .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(new byte[0]))));
-        assertThat(r.statusCode()).isEqualTo(415);
-        assertThat(r.body()).startsWith("io.prometheus.write.v2.Request protobuf message is not accepted");
+        // 2.0 is accepted by default (as Prometheus 3): an empty request writes nothing and says so.
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        assertThat(r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("0");
         HttpResponse<String> v1 = server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
                 .header("Content-Type", "application/x-protobuf;proto=prometheus.WriteRequest")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(writeRequest(List.of(), new double[][] {})))));

@@ -53,9 +53,11 @@ class NativeHistogramRemoteIT {
                     metrics_path: /nh
                     static_configs: [{targets: ['127.0.0.1:%1$d']}]
                 remote_write:
+                  # Only its own scrapes: what Promethium wrote here must not echo back (older samples, refused).
                   - url: http://127.0.0.1:%2$d/api/v1/write
                     send_native_histograms: true
                     queue_config: {batch_send_deadline: 500ms}
+                    write_relabel_configs: [{source_labels: [job], regex: from_prometheus, action: keep}]
                 """.formatted(target.getAddress().getPort(), promethiumPort),
                 "--web.enable-remote-write-receiver", "--enable-feature=native-histograms");
         promethium.config("""
@@ -70,6 +72,7 @@ class NativeHistogramRemoteIT {
                   - url: http://127.0.0.1:%2$d/api/v1/write
                     send_native_histograms: true
                     queue_config: {batch_send_deadline: 500ms}
+                    write_relabel_configs: [{source_labels: [job, via], regex: 'from_promethium;', action: keep}]
                   # Remote write 2.0 from this server to its own receiver, marked via="rw2" (what already
                   # came that way is not sent again): our 2.0 sender against our 2.0 receiver.
                   - url: http://127.0.0.1:%3$d/api/v1/write

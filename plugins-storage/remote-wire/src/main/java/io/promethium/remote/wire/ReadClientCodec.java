@@ -43,6 +43,14 @@ public final class ReadClientCodec {
     /** Receives decoded series; the arrays are reused after the call returns. */
     public interface SeriesSink {
         void series(int queryIndex, Labels labels, long[] timestamps, double[] values, int count) throws ProtoException;
+
+        /**
+         * A series' native histograms from a sampled response, handed over right before its
+         * {@link #series} call (since 1.1.0); a sink that cannot take them refuses.
+         */
+        default void histograms(int queryIndex, Labels labels, HistogramSamples histograms) throws ProtoException {
+            throw new ProtoException("the remote answered native histograms for " + labels + ", which this reader does not take");
+        }
     }
 
     /** The raw (not yet snappy-compressed) request, accepting streamed chunks first, then samples. */
@@ -120,8 +128,7 @@ public final class ReadClientCodec {
 
                     @Override
                     public void histograms(Labels labels, HistogramSamples histograms) throws ProtoException {
-                        throw new ProtoException("the remote answered native histograms for " + labels
-                                + ", which Promethium's remote read client does not read yet");
+                        sink.histograms(queryIndex[0], labels, histograms);
                     }
                 });
             } catch (ProtoException e) {

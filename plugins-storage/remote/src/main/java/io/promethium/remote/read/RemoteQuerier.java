@@ -75,9 +75,21 @@ final class RemoteQuerier implements Querier {
             asked++;
             try {
                 String[] strip = added.toArray(String[]::new);
-                client.read(new ReadClientCodec.Query(start, end, remoteMatchers, hints), (labels, ts, vs, n) -> {
-                    Labels l = strip.length == 0 ? labels : labels.without(strip);
-                    merged.computeIfAbsent(l, k -> new ArrayList<>()).add(RemoteReadClient.copy(l, ts, vs, n));
+                client.read(new ReadClientCodec.Query(start, end, remoteMatchers, hints), new RemoteReadClient.Sink() {
+                    @Override
+                    public void series(Labels labels, long[] ts, double[] vs, int n) {
+                        Labels l = strip.length == 0 ? labels : labels.without(strip);
+                        // A histogram series' empty float part adds nothing.
+                        if (n > 0 || !merged.containsKey(l)) {
+                            merged.computeIfAbsent(l, k -> new ArrayList<>()).add(RemoteReadClient.copy(l, ts, vs, n));
+                        }
+                    }
+
+                    @Override
+                    public void histograms(Labels labels, io.promethium.remote.wire.HistogramSamples h) {
+                        Labels l = strip.length == 0 ? labels : labels.without(strip);
+                        merged.computeIfAbsent(l, k -> new ArrayList<>()).add(RemoteReadClient.copy(l, h));
+                    }
                 });
             } catch (IOException e) {
                 lastError = e;
@@ -109,26 +121,40 @@ final class RemoteQuerier implements Querier {
         return true;
     }
 
-    /** One series; samples of the same series from several remotes are merged by time, first remote winning ties. */
+    /**
+     * One series; samples of the same series from several remotes (or its floats and histograms
+     * from one) are merged by time, the first part winning ties.
+     */
     private static Series series(Labels labels, List<RemoteReadClient.SeriesData> parts) {
         long[] ts;
         double[] vs;
+        Object[] hs;
         if (parts.size() == 1) {
             ts = parts.get(0).timestamps();
             vs = parts.get(0).values();
+            hs = parts.get(0).histograms();
         } else {
-            TreeMap<Long, Double> all = new TreeMap<>();
+            TreeMap<Long, Object> all = new TreeMap<>();
+            boolean anyHistogram = false;
             for (RemoteReadClient.SeriesData p : parts) {
                 for (int i = 0; i < p.timestamps().length; i++) {
-                    all.putIfAbsent(p.timestamps()[i], p.values()[i]);
+                    Object h = p.histograms() == null ? null : p.histograms()[i];
+                    anyHistogram |= h != null;
+                    all.putIfAbsent(p.timestamps()[i], h != null ? h : (Object) p.values()[i]);
                 }
             }
             ts = new long[all.size()];
             vs = new double[all.size()];
+            hs = anyHistogram ? new Object[all.size()] : null;
             int i = 0;
-            for (Map.Entry<Long, Double> e : all.entrySet()) {
+            for (Map.Entry<Long, Object> e : all.entrySet()) {
                 ts[i] = e.getKey();
-                vs[i++] = e.getValue();
+                if (e.getValue() instanceof Double d) {
+                    vs[i] = d;
+                } else {
+                    hs[i] = e.getValue();
+                }
+                i++;
             }
         }
         return new Series() {
@@ -139,7 +165,7 @@ final class RemoteQuerier implements Querier {
 
             @Override
             public SampleIterator iterator(SampleIterator reuse) {
-                return new ArraySampleIterator(ts, vs);
+                return hs == null ? new ArraySampleIterator(ts, vs) : new MixedSampleIterator(ts, vs, hs);
             }
         };
     }

@@ -4,6 +4,7 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import io.promethium.remote.wire.ProtoReader.ProtoException;
+import io.promethium.remote.wire.HistogramSamples;
 import io.promethium.remote.wire.ReadClientCodec;
 import io.promethium.remote.wire.Snappy;
 import java.io.IOException;
@@ -27,13 +28,23 @@ final class RemoteReadClient implements AutoCloseable {
     static final int MAX_FRAME_BYTES = 64 << 20;
     static final long MAX_SAMPLES = 50_000_000L;
 
-    /** One series as received: labels and its samples in time order. */
-    record SeriesData(Labels labels, long[] timestamps, double[] values) {
+    /**
+     * One series as received: labels and its samples in time order; {@code histograms} null, or
+     * holding at each index a copy of that sample's {@code Histogram}/{@code FloatHistogram}
+     * (null where the sample is a float).
+     */
+    record SeriesData(Labels labels, long[] timestamps, double[] values, Object[] histograms) {
+        SeriesData(Labels labels, long[] timestamps, double[] values) {
+            this(labels, timestamps, values, null);
+        }
     }
 
     /** Receives series as they are decoded. */
     interface Sink {
         void series(Labels labels, long[] timestamps, double[] values, int count);
+
+        /** A series' native histogram samples (sampled responses); the objects are reused: copy them. */
+        void histograms(Labels labels, HistogramSamples histograms);
     }
 
     private final RemoteReadSettings settings;
@@ -74,12 +85,25 @@ final class RemoteReadClient implements AutoCloseable {
                     + settings.remoteTimeout().toMillis() + "ms)", e);
         }
         long[] samples = {0};
-        ReadClientCodec.SeriesSink counting = (index, labels, ts, vs, n) -> {
-            samples[0] += n;
-            if (samples[0] > MAX_SAMPLES) {
-                throw new ProtoException("the response has more than " + MAX_SAMPLES + " samples");
+        ReadClientCodec.SeriesSink counting = new ReadClientCodec.SeriesSink() {
+            @Override
+            public void series(int index, Labels labels, long[] ts, double[] vs, int n) throws ProtoException {
+                count(n);
+                sink.series(labels, ts, vs, n);
             }
-            sink.series(labels, ts, vs, n);
+
+            @Override
+            public void histograms(int index, Labels labels, HistogramSamples histograms) throws ProtoException {
+                count(histograms.size());
+                sink.histograms(labels, histograms);
+            }
+
+            private void count(int n) throws ProtoException {
+                samples[0] += n;
+                if (samples[0] > MAX_SAMPLES) {
+                    throw new ProtoException("the response has more than " + MAX_SAMPLES + " samples");
+                }
+            }
         };
         try (InputStream in = response.body()) {
             if (response.statusCode() / 100 != 2) {
@@ -106,6 +130,18 @@ final class RemoteReadClient implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    /** Copies a series' histogram samples (the decoder reuses them). */
+    static SeriesData copy(Labels labels, HistogramSamples h) {
+        long[] ts = new long[h.size()];
+        double[] vs = new double[h.size()];
+        Object[] hs = new Object[h.size()];
+        for (int i = 0; i < h.size(); i++) {
+            ts[i] = h.timestamp(i);
+            hs[i] = h.isFloat(i) ? h.floatHistogram(i).copy() : h.histogram(i).copy();
+        }
+        return new SeriesData(labels, ts, vs, hs);
     }
 
     /** Copies the reused arrays of a sink call. */

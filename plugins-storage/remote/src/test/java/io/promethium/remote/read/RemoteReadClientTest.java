@@ -40,6 +40,13 @@ class RemoteReadClientTest {
     private HttpServer server;
     private volatile boolean streamed;
     private volatile int status = 200;
+    private volatile boolean withHistograms;
+    static final List<io.promethium.api.model.Histogram> HISTOGRAMS = List.of(
+            io.promethium.api.model.Histogram.exponential(2, 0, 0, 3, 1.5, io.promethium.api.model.HistogramSpans.pairs(0, 2), 1, 1),
+            io.promethium.api.model.Histogram.exponential(2, 0, 0, 5, 2.5, io.promethium.api.model.HistogramSpans.pairs(0, 2), 2, 1),
+            io.promethium.api.model.Histogram.custom(new double[] {1, 2}, 4, 3, io.promethium.api.model.HistogramSpans.pairs(0, 3), 1, 1, 0));
+    static final io.promethium.api.model.FloatHistogram FLOAT_HISTOGRAM = io.promethium.api.model.FloatHistogram.exponential(0, 0, 0.5, 2.5,
+            1, io.promethium.api.model.HistogramSpans.pairs(1, 1), 2);
     private final List<String> queries = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -121,6 +128,16 @@ class RemoteReadClientTest {
                     w.int64Field(2, 1000L * i);
                     w.endMessage(s);
                 }
+                w.endMessage(ts);
+            }
+            if (withHistograms) {
+                int ts = w.beginMessage(1);
+                labels(w, Labels.of("__name__", "h", "site", "b"));
+                io.promethium.remote.wire.HistogramCodec codec = new io.promethium.remote.wire.HistogramCodec();
+                for (int i = 0; i < 3; i++) {
+                    codec.encode(w, 4, 1000L * i, HISTOGRAMS.get(i));
+                }
+                codec.encode(w, 4, 3000, FLOAT_HISTOGRAM);
                 w.endMessage(ts);
             }
             w.endMessage(r);
@@ -241,6 +258,26 @@ class RemoteReadClientTest {
                         "{__name__=\"m\", a=\"1\"} 150 75.5", "{__name__=\"m\", a=\"2\"} 150 76.5");
             }
             assertThat(queries).containsExactly("0-200000 __name__=m site=b");
+        }
+    }
+
+    @Test
+    void nativeHistogramsInASampledAnswerComeBackAsHistogramSamples() throws Exception {
+        withHistograms = true;
+        RemoteReadComponent c = component(Map.of("read_recent", true));
+        try (Querier q = c.querier(0, 200_000)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "h")));
+            assertThat(set.next()).isTrue();
+            assertThat(set.at().labels()).isEqualTo(Labels.of("__name__", "h"));
+            SampleIterator it = set.at().iterator(null);
+            List<Object> got = new ArrayList<>();
+            while (it.next()) {
+                got.add(it.timestamp() + " " + it.valueType() + " "
+                        + (it.valueType() == io.promethium.api.storage.ValueType.HISTOGRAM ? it.histogram() : it.floatHistogram()));
+            }
+            assertThat(got).containsExactly("0 HISTOGRAM " + HISTOGRAMS.get(0), "1000 HISTOGRAM " + HISTOGRAMS.get(1),
+                    "2000 HISTOGRAM " + HISTOGRAMS.get(2), "3000 FLOAT_HISTOGRAM " + FLOAT_HISTOGRAM);
+            assertThat(set.error()).isNull();
         }
     }
 

@@ -10,7 +10,7 @@
  * scrapes, Alertmanagers, discovery, notifiers and remote write.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.http;
 
 import org.osgi.annotation.bundle.Export;

@@ -51,10 +51,6 @@ record KubernetesSdConfig(Role role, URI apiServer, String kubeconfigFile, List<
         Set<String> known = new HashSet<>(OWN_FIELDS);
         known.addAll(HttpClientFactory.FIELDS);
         config.requireOnly(known);
-        if (config.has("http_headers")) {
-            // fabric8's transport carries the credentials; extra headers have no way through it yet.
-            throw config.error("http_headers", "http_headers is not supported in kubernetes_sd_configs");
-        }
         String roleName = config.string("role", "");
         if (roleName.isEmpty()) {
             throw config.error("role", "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");

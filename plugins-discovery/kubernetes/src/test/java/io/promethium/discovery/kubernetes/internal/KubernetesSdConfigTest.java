@@ -54,7 +54,6 @@ class KubernetesSdConfigTest {
         refused(block("role", "pod", "kubeconfig_file", "kc", "namespaces", Map.of("own_namespace", true)),
                 "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
         refused(block("role", "pod", "api_server", "k8s:6443"), "is not an http(s) URL with a host");
-        refused(block("role", "pod", "api_server", "https://k8s:6443", "http_headers", Map.of()), "http_headers is not supported");
     }
 
     @Test

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -160,21 +159,28 @@ final class Connections {
                             builder.setHeader("Authorization", value);
                         }
                         List<String> extra = headers.get();
+                        if (extra.isEmpty()) {
+                            return;
+                        }
+                        Set<String> own = new HashSet<>();
+                        request.headers().keySet().forEach(name -> own.add(name.toLowerCase(Locale.ROOT)));
                         Set<String> set = new HashSet<>();
                         for (int i = 0; i + 1 < extra.size(); i += 2) {
                             String name = extra.get(i);
-                            if (!request.headers(name).isEmpty()) {
+                            String key = name.toLowerCase(Locale.ROOT);
+                            if (own.contains(key)) {
                                 continue;
                             }
-                            if (set.add(name.toLowerCase(Locale.ROOT))) {
+                            if (set.add(key)) {
                                 builder.setHeader(name, extra.get(i + 1));
                             } else {
                                 builder.header(name, extra.get(i + 1));
                             }
                         }
                     } catch (IOException e) {
-                        // The request then fails (401, or whatever the API says without them); the informer reports it and retries.
-                        LOG.log(Level.FINE, "cannot read the Kubernetes API credentials or headers", e);
+                        // The request goes without them: a missing token fails with 401, which the informer reports
+                        // and retries; a header file that cannot be read is said here (its path, never a value).
+                        LOG.warning("Kubernetes discovery: cannot read the API credentials or http_headers: " + e.getMessage());
                     }
                 }
             };

@@ -204,6 +204,16 @@ public final class PromQLPrinter {
             labels(b, vm.include());
             b.append(')');
         }
+        if (vm.fillLeft() != null && vm.fillLeft().equals(vm.fillRight())) {
+            b.append(" fill (").append(number(vm.fillLeft())).append(')');
+        } else {
+            if (vm.fillLeft() != null) {
+                b.append(" fill_left (").append(number(vm.fillLeft())).append(')');
+            }
+            if (vm.fillRight() != null) {
+                b.append(" fill_right (").append(number(vm.fillRight())).append(')');
+            }
+        }
     }
 
     /**

@@ -99,6 +99,30 @@ class QueryEngineTest {
     }
 
     @Test
+    void fillModifiersStandInForTheMissingSideWhenTheFeatureIsOn() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "l", "k", "a"), 0, 10);
+        storage.add(Labels.of("__name__", "l", "k", "b"), 0, 20);
+        storage.add(Labels.of("__name__", "r", "k", "a"), 0, 100);
+        storage.add(Labels.of("__name__", "r", "k", "c"), 0, 300);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "l + fill(0) r", 0))
+                .isInstanceOf(QueryException.class).hasMessage("1:1: parse error: binop fill modifiers are experimental and not enabled");
+        io.promethium.promql.ast.Expr parsed = io.promethium.promql.parser.PromQLParser.parseExpr("l + fill(0) r");
+        assertThatThrownBy(() -> engine.instantQuery(storage, parsed, 0))
+                .hasMessage("binop fill modifiers are experimental and not enabled");
+
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.FILL_MODIFIERS)));
+        java.util.Map<String, Double> both = new java.util.TreeMap<>();
+        for (Sample s : ((InstantVector) on.instantQuery(storage, "l + fill(1) r", 0).value()).samples()) {
+            both.put(s.labels().toString(), s.v());
+        }
+        assertThat(both).containsExactly(java.util.Map.entry("{k=\"a\"}", 110.0), java.util.Map.entry("{k=\"b\"}", 21.0),
+                java.util.Map.entry("{k=\"c\"}", 301.0));
+        assertThat(((InstantVector) on.instantQuery(storage, "l + fill_right(0) r", 0).value()).samples()).hasSize(2);
+        assertThat(((InstantVector) on.instantQuery(storage, "l + r", 0).value()).samples()).hasSize(1);
+    }
+
+    @Test
     void staleMarkerEndsTheSeriesAtOnce() {
         InMemoryStorage storage = new InMemoryStorage();
         Labels l = Labels.of("__name__", "up");

@@ -47,7 +47,15 @@ expr
     ;
 
 binModifier
-    : BOOL? (onOrIgnoring=(ON | IGNORING) labelList (group=(GROUP_LEFT | GROUP_RIGHT) include=labelList?)?)?
+    : BOOL? (onOrIgnoring=(ON | IGNORING) labelList (group=(GROUP_LEFT | GROUP_RIGHT) include=labelList?)?)? fillModifier*
+    ;
+
+/*
+ * fill(v), fill_left(v), fill_right(v) (Prometheus's experimental promql-binop-fill-modifiers).
+ * Not keywords: `a + fill` and `fill + fill(0) b` still name metrics called fill.
+ */
+fillModifier
+    : {AstBuilder.isFillModifier(_input.LT(1).getText())}? IDENTIFIER LEFT_PAREN sign=(ADD | SUB)? NUMBER RIGHT_PAREN
     ;
 
 /*

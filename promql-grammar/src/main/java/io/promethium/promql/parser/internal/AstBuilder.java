@@ -317,6 +317,35 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 : mod.group.getType() == PromQL.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
         ValueType lt = typeOf(lhs);
         ValueType rt = typeOf(rhs);
+        Double fillLeft = null;
+        Double fillRight = null;
+        if (!mod.fillModifier().isEmpty()) {
+            if (!fillModifiers) {
+                throw query.error(pos, "binop fill modifiers are experimental and not enabled");
+            }
+            for (PromQL.FillModifierContext f : mod.fillModifier()) {
+                String name = f.IDENTIFIER().getText().toLowerCase(Locale.ROOT);
+                double v = numberValue(f.NUMBER().getSymbol());
+                double value = f.sign != null && f.sign.getType() == PromQL.SUB ? -v : v;
+                boolean left = !name.equals("fill_right");
+                boolean right = !name.equals("fill_left");
+                if ((left && fillLeft != null) || (right && fillRight != null)) {
+                    throw query.error(query.range(f), "fill modifier may not be set multiple times for the same side");
+                }
+                if (left) {
+                    fillLeft = value;
+                }
+                if (right) {
+                    fillRight = value;
+                }
+            }
+            if (op.isSetOperator()) {
+                throw query.error(pos, "no fill modifiers allowed for \"" + op.symbol() + "\" operation");
+            }
+            if (lt != ValueType.VECTOR || rt != ValueType.VECTOR) {
+                throw query.error(pos, "fill modifiers only allowed between instant vectors");
+            }
+        }
 
         if (returnBool && !op.isComparison()) {
             throw query.error(opPos, "bool modifier can only be used on comparison operators");
@@ -351,7 +380,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                     throw query.error(pos, "no grouping allowed for \"" + op.symbol() + "\" operation");
                 }
             }
-            matching = new VectorMatching(card, matchingLabels, on, include);
+            matching = new VectorMatching(card, matchingLabels, on, include, fillLeft, fillRight);
         }
         if (op.isTrim() && lt == ValueType.SCALAR) {
             throw query.error(pos, "operator \"" + op.symbol() + "\" needs an instant vector of native histograms on its left side");
@@ -627,6 +656,14 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                     + " in offset, expected number, duration, step(), or range()");
         };
         return gated(d);
+    }
+
+    /** Whether {@code name} is a fill modifier, {@code fill}, {@code fill_left} or {@code fill_right} (any case). */
+    static boolean isFillModifier(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "fill", "fill_left", "fill_right" -> true;
+            default -> false;
+        };
     }
 
     /** Whether {@code name} is one of the functions of duration expressions (any case). */

@@ -48,7 +48,7 @@ public final class PromQLEngine implements QueryEngine {
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
         this.parser = new PromQLParser(new io.promethium.promql.parser.ParserOptions(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
-                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS), options.enabled(EngineOptions.DURATION_EXPR), false));
+                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS), options.enabled(EngineOptions.DURATION_EXPR), options.enabled(EngineOptions.FILL_MODIFIERS)));
         this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
         this.slots = new Semaphore(options.maxConcurrent(), true);
         this.metrics.setMaxConcurrent(options.maxConcurrent());
@@ -103,6 +103,14 @@ public final class PromQLEngine implements QueryEngine {
         }
         if (!options.enabled(EngineOptions.DURATION_EXPR) && DurationResolver.present(expr)) {
             throw QueryException.badData("experimental duration expression is not enabled");
+        }
+        if (!options.enabled(EngineOptions.FILL_MODIFIERS)) {
+            io.promethium.promql.ast.Exprs.walk(expr, e -> {
+                if (e instanceof io.promethium.promql.ast.BinaryExpr b && b.matching() != null
+                        && (b.matching().fillLeft() != null || b.matching().fillRight() != null)) {
+                    throw QueryException.badData("binop fill modifiers are experimental and not enabled");
+                }
+            });
         }
         if (options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS)) {
             return;

@@ -229,6 +229,9 @@ final class Aggregations {
         // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
         // other operators ignore them. Floats and histograms in one group and step give nothing.
         NativeHistogram[][] hsum = null;
+        // Kahan compensation of hsum; for avg, whether hsum became an incremental mean (the sum overflowed).
+        NativeHistogram[][] hcomp = null;
+        boolean[][] hmean = null;
         int[][] hcount = null;
         boolean[][] broken = null;
         for (int i = 0; i < groupOf.length; i++) {
@@ -245,23 +248,32 @@ final class Aggregations {
                 if (hcount == null) {
                     hcount = new int[groups][];
                     hsum = new NativeHistogram[groups][];
+                    hcomp = new NativeHistogram[groups][];
+                    hmean = new boolean[groups][];
                     broken = new boolean[groups][];
                 }
                 if (hcount[g] == null) {
                     hcount[g] = new int[steps];
                     hsum[g] = new NativeHistogram[steps];
+                    hcomp[g] = new NativeHistogram[steps];
+                    hmean[g] = new boolean[steps];
                     broken[g] = new boolean[steps];
                 }
                 hcount[g][s]++;
                 if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
                     if (hsum[g][s] == null) {
                         hsum[g][s] = h.copy();
+                        hcomp[g][s] = NativeHistogram.compensationFor(h);
                     } else if (!broken[g][s]) {
                         try {
                             if (hsum[g][s].customBoundsDiffer(h)) {
                                 ev.ctx.annotations.info("mismatched custom buckets were reconciled during aggregation", a.expr().position());
                             }
-                            hsum[g][s].add(h);
+                            if (op == AggregateOp.SUM) {
+                                hsum[g][s].kahanAdd(h, hcomp[g][s]);
+                            } else {
+                                hmean[g][s] = HistogramMeans.add(hsum[g], hcomp[g], s, h, hcount[g][s], hmean[g][s]);
+                            }
                         } catch (NativeHistogram.IncompatibleException e) {
                             broken[g][s] = true;
                             histogramWarning(e, a, in.labels);
@@ -294,8 +306,8 @@ final class Aggregations {
                     if (broken[g][s]) {
                         continue;
                     }
-                    NativeHistogram h = hsum[g][s];
-                    if (op == AggregateOp.AVG) {
+                    NativeHistogram h = hsum[g][s].withCompensation(hcomp[g][s]);
+                    if (op == AggregateOp.AVG && !hmean[g][s]) {
                         h.div(hc);
                     }
                     h.hint = h.hint == io.promethium.api.model.CounterResetHint.GAUGE ? h.hint : io.promethium.api.model.CounterResetHint.UNKNOWN;

@@ -192,6 +192,7 @@ public final class PromQLEngine implements QueryEngine {
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
                     range ? step : 0, annotations)) {
                 Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval);
+                evaluator.prepare(expr);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
                 EvalValue value = evaluator.eval(expr, grid);
                 Value result = range ? toRangeResult(value, grid) : toInstantResult(value, grid);

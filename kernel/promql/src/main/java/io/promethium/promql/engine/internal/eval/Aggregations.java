@@ -49,7 +49,7 @@ final class Aggregations {
         int[] groupOf = new int[series.size()];
         for (int i = 0; i < groupOf.length; i++) {
             StepSeries s = series.get(i);
-            Labels key = groupKey(s.labels, a);
+            Labels key = groupKey(s.labels, a, ev.ctx.typeAndUnitLabels);
             groupOf[i] = groupIds.computeIfAbsent(key, k -> groupIds.size());
         }
         // Delayed name removal: a group whose members drop their name drops it too.
@@ -105,10 +105,14 @@ final class Aggregations {
         return v;
     }
 
-    private static Labels groupKey(Labels labels, AggregateExpr a) {
+    private static Labels groupKey(Labels labels, AggregateExpr a, boolean typeAndUnit) {
         if (a.without()) {
             Labels.Builder b = labels.toBuilder();
             b.remove(Labels.METRIC_NAME);
+            if (typeAndUnit) {
+                b.remove(StepSeries.TYPE_LABEL);
+                b.remove(StepSeries.UNIT_LABEL);
+            }
             for (String name : a.grouping()) {
                 b.remove(name);
             }

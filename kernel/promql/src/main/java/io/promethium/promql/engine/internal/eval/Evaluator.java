@@ -169,7 +169,7 @@ final class Evaluator {
         List<StepSeries> out = new ArrayList<>(series.size());
         for (StepSeries s : series) {
             if (s.dropName) {
-                s.labels = s.labels.without(Labels.METRIC_NAME);
+                s.labels = StepSeries.withoutName(s.labels, ctx.typeAndUnitLabels);
                 s.dropName = false;
             }
             StepSeries first = byLabels.putIfAbsent(s.labels, s);
@@ -458,7 +458,7 @@ final class Evaluator {
                         len++;
                     }
                 }
-                labels.add(s.dropName ? s.labels.without(Labels.METRIC_NAME) : s.labels);
+                labels.add(s.outputLabels(ctx.typeAndUnitLabels));
                 ts.add(t);
                 vs.add(x);
                 hs.add(h);

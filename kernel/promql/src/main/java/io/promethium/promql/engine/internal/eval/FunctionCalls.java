@@ -435,7 +435,7 @@ final class FunctionCalls {
     StepVector checkDuplicates(StepVector v) {
         Map<Labels, StepSeries> seen = new HashMap<>();
         for (StepSeries s : v.series()) {
-            Labels key = s.outputLabels();
+            Labels key = s.outputLabels(ev.ctx.typeAndUnitLabels);
             StepSeries other = seen.putIfAbsent(key, s);
             if (other != null) {
                 for (int i = 0; i < s.values.length; i++) {

@@ -123,6 +123,22 @@ class QueryEngineTest {
     }
 
     @Test
+    void typeAndUnitLabelsGoWithTheMetricNameWhenTheFeatureIsOn() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "x_total", "__type__", "counter", "__unit__", "request", "job", "a"), 0, 10);
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.TYPE_AND_UNIT_LABELS)));
+        assertThat(((InstantVector) on.instantQuery(storage, "-x_total", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("job", "a")));
+        assertThat(((InstantVector) on.instantQuery(storage, "sum without (job) (x_total)", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.EMPTY));
+        // Kept where the name is kept, and by default (they are then ordinary labels).
+        assertThat(((InstantVector) on.instantQuery(storage, "x_total > 1", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels().get("__type__")).isEqualTo("counter"));
+        assertThat(((InstantVector) engine.instantQuery(storage, "-x_total", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("__type__", "counter", "__unit__", "request", "job", "a")));
+    }
+
+    @Test
     void staleMarkerEndsTheSeriesAtOnce() {
         InMemoryStorage storage = new InMemoryStorage();
         Labels l = Labels.of("__name__", "up");

@@ -4,7 +4,7 @@
  *   postfix [range], [range:step], offset, @   (tightest)
  *   ^              right-associative
  *   unary + -      so -a^b is -(a^b) and -a*b is (-a)*b, as in Prometheus
- *   * / % atan2
+ *   * / % atan2 </ >/  (</ and >/ trim native histograms)
  *   + -
  *   == != <= < >= >
  *   and unless
@@ -33,7 +33,7 @@ expr
     | expr kind=(ANCHORED | SMOOTHED)                                             # rangeModifierExpr
     | <assoc=right> expr op=POW binModifier expr                                  # binaryExpr
     | op=(ADD | SUB) expr                                                         # unaryExpr
-    | expr op=(MUL | DIV | MOD | ATAN2) binModifier expr                          # binaryExpr
+    | expr op=(MUL | DIV | MOD | ATAN2 | TRIM_UPPER | TRIM_LOWER) binModifier expr  # binaryExpr
     | expr op=(ADD | SUB) binModifier expr                                        # binaryExpr
     | expr op=(EQLC | NEQ | LTE | LSS | GTE | GTR) binModifier expr               # binaryExpr
     | expr op=(AND | UNLESS) binModifier expr                                     # binaryExpr

@@ -85,6 +85,9 @@ POW           : '^';
 EQLC          : '==';
 NEQ           : '!=';
 LTE           : '<=';
+/* Histogram trim operators: keep the observations below (</) or above (>/) the right operand. */
+TRIM_UPPER    : '</';
+TRIM_LOWER    : '>/';
 LSS           : '<';
 GTE           : '>=';
 GTR           : '>';

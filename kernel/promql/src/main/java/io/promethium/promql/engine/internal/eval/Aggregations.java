@@ -57,8 +57,7 @@ final class Aggregations {
         for (int i = 0; i < groupOf.length; i++) {
             groupDropName[groupOf[i]] |= series.get(i).dropName;
         }
-        if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE
-                || a.op() == AggregateOp.COUNT_VALUES) {
+        if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE) {
             // These look at float values only: histogram samples are left out, with an info.
             for (StepSeries s : series) {
                 if (s.hists != null && s.presentCount() > 0 && hasHistogram(s)) {
@@ -255,6 +254,9 @@ final class Aggregations {
                         hsum[g][s] = h.copy();
                     } else if (!broken[g][s]) {
                         try {
+                            if (hsum[g][s].customBoundsDiffer(h)) {
+                                ev.ctx.annotations.info("mismatched custom buckets were reconciled during aggregation", a.expr().position());
+                            }
                             hsum[g][s].add(h);
                         } catch (NativeHistogram.IncompatibleException e) {
                             broken[g][s] = true;
@@ -324,13 +326,8 @@ final class Aggregations {
     }
 
     private void histogramWarning(NativeHistogram.IncompatibleException e, AggregateExpr a, Labels labels) {
-        if (e.mixedSchemas) {
-            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
-                    + GoFormat.quote(labels.metricName()), a.expr().position());
-        } else {
-            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name "
-                    + GoFormat.quote(labels.metricName()), a.expr().position());
-        }
+        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
+                + GoFormat.quote(labels.metricName()), a.expr().position());
     }
 
     private StepVector quantile(AggregateExpr a, double[] q, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
@@ -628,13 +625,19 @@ final class Aggregations {
         for (int s = 0; s < steps; s++) {
             for (int i = 0; i < series.size(); i++) {
                 double f = series.get(i).values[s];
+                NativeHistogram h = null;
                 if (Absent.is(f)) {
-                    continue;
+                    h = series.get(i).hist(s);
+                    if (h == null) {
+                        continue;
+                    }
                 }
                 long bits = Double.doubleToRawLongBits(f);
-                StepSeries target = lastTarget[i] != null && lastBits[i] == bits ? lastTarget[i] : null;
+                // Histograms are counted by their Go String() form, as Prometheus labels them.
+                StepSeries target = h == null && lastTarget[i] != null && lastBits[i] == bits ? lastTarget[i] : null;
                 if (target == null) {
-                    Labels key = groupLabels[groupOf[i]].toBuilder().set(label, GoFormat.plain(f)).build();
+                    String value = h == null ? GoFormat.plain(f) : h.toGoString(GoFormat::number);
+                    Labels key = groupLabels[groupOf[i]].toBuilder().set(label, value).build();
                     target = out.get(key);
                     if (target == null) {
                         ev.ctx.allocate(steps);
@@ -642,7 +645,7 @@ final class Aggregations {
                         out.put(key, target);
                     }
                     lastBits[i] = bits;
-                    lastTarget[i] = target;
+                    lastTarget[i] = h == null ? target : null;
                 }
                 target.values[s] = target.has(s) ? target.values[s] + 1 : 1;
             }

@@ -118,6 +118,12 @@ final class BinaryOps {
                 }
                 double l = scalarLeft ? scalar[i] : x;
                 double r = scalarLeft ? x : scalar[i];
+                if (op.isTrim()) {
+                    // Trimming applies to histograms only.
+                    incompatibleTypes(op, "float", "float");
+                    values[i] = Absent.VALUE;
+                    continue;
+                }
                 if (comparison) {
                     boolean keep = compare(op, l, r);
                     if (returnBool) {
@@ -134,7 +140,7 @@ final class BinaryOps {
                 }
                 any = true;
             }
-            if (!comparison || returnBool) {
+            if (!(comparison || op.isTrim()) || returnBool) {
                 s.dropName = true;
             }
             if (any) {
@@ -152,6 +158,9 @@ final class BinaryOps {
         if (op == BinaryOp.DIV && !scalarLeft) {
             return h.copy().div(f);
         }
+        if (op.isTrim() && !scalarLeft) {
+            return h.trim(op == BinaryOp.TRIM_UPPER, f);
+        }
         incompatibleTypes(op, scalarLeft ? "float" : "histogram", scalarLeft ? "histogram" : "float");
         return null;
     }
@@ -168,11 +177,14 @@ final class BinaryOps {
             switch (op) {
                 case ADD, SUB -> {
                     try {
+                        if (hl.customBoundsDiffer(hr)) {
+                            ev.ctx.annotations.info("mismatched custom buckets were reconciled during "
+                                    + (op == BinaryOp.ADD ? "addition" : "subtraction"), position);
+                        }
                         return op == BinaryOp.ADD ? hl.copy().add(hr) : hl.copy().sub(hr);
                     } catch (NativeHistogram.IncompatibleException e) {
-                        ev.ctx.annotations.warn(e.mixedSchemas
-                                ? "vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\""
-                                : "vector contains histograms with incompatible custom buckets for metric name \"\"", position);
+                        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\"",
+                                position);
                         return null;
                     }
                 }
@@ -192,6 +204,9 @@ final class BinaryOps {
             }
             if (op == BinaryOp.DIV) {
                 return hl.copy().div(fr);
+            }
+            if (op.isTrim()) {
+                return hl.trim(op == BinaryOp.TRIM_UPPER, fr);
             }
             incompatibleTypes(op, "histogram", "float");
             return null;
@@ -319,6 +334,9 @@ final class BinaryOps {
                         }
                         value = Absent.VALUE;
                     }
+                } else if (op.isTrim()) {
+                    incompatibleTypes(op, "float", "float");
+                    continue;
                 } else if (comparison) {
                     boolean keep = compare(op, fl, fr);
                     if (returnBool) {
@@ -338,7 +356,7 @@ final class BinaryOps {
                 }
                 if (target == null) {
                     Labels metric = resultMetric(ls.labels, rs.labels, m);
-                    boolean dropName = returnBool || !comparison || ls.dropName;
+                    boolean dropName = returnBool || !(comparison || op.isTrim()) || ls.dropName;
                     target = byLabels.get(metric);
                     if (target == null) {
                         ev.ctx.allocate(steps);

@@ -238,6 +238,10 @@ final class Evaluator {
             double lastV = 0;
             // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
             NativeHistogram lastH = null;
+            // lastH as repeated at later steps: a counter reset is only at the step that read it,
+            // so a subquery seeing the sample several times counts the reset once (as Prometheus).
+            NativeHistogram repeatH = null;
+            boolean lastUsed = false;
             NativeHistogram[] hists = null;
             long read = 0;
             for (int i = 0; i < n; i++) {
@@ -255,6 +259,8 @@ final class Evaluator {
                     if (it.valueType().isHistogram()) {
                         io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
                         lastH = fh.isStale() ? null : NativeHistogram.of(fh);
+                        repeatH = null;
+                        lastUsed = false;
                         lastV = fh.isStale() ? StaleMarker.STALE_NAN : 0;
                     } else {
                         lastH = null;
@@ -269,7 +275,16 @@ final class Evaluator {
                         if (hists == null) {
                             hists = new NativeHistogram[n];
                         }
-                        hists[i] = lastH;
+                        if (lastUsed && lastH.hint == io.promethium.api.model.CounterResetHint.COUNTER_RESET) {
+                            if (repeatH == null) {
+                                repeatH = lastH.copy();
+                                repeatH.hint = io.promethium.api.model.CounterResetHint.NOT_COUNTER_RESET;
+                            }
+                            hists[i] = repeatH;
+                        } else {
+                            hists[i] = lastH;
+                        }
+                        lastUsed = true;
                         values[i] = Absent.VALUE;
                     } else {
                         values[i] = timestamps ? lastT / 1000.0 : lastV;

@@ -365,6 +365,9 @@ final class RangeFunctions {
                 NativeHistogram sum = hs[lo].copy();
                 try {
                     for (int i = lo + 1; i < hi; i++) {
+                        if (sum.customBoundsDiffer(hs[i])) {
+                            reconciled("aggregation", arg);
+                        }
                         sum.add(hs[i]);
                     }
                 } catch (NativeHistogram.IncompatibleException e) {
@@ -391,7 +394,9 @@ final class RangeFunctions {
                 if (h == null) {
                     return Absent.VALUE;
                 }
-                h.mul(RangeKernels.extrapolationFactor(b.ts, lo, hi, start, end, fn == Fn.RATE));
+                boolean counter = fn != Fn.DELTA;
+                h.mul(RangeKernels.extrapolationFactor(b.ts, lo, hi, start, end, fn == Fn.RATE,
+                        counter ? hs[lo].count : Double.NaN, counter ? h.count : Double.NaN));
                 histRow[s] = h;
                 return Absent.VALUE;
             }
@@ -412,11 +417,18 @@ final class RangeFunctions {
                         || prev.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
                     ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
                 }
+                if (fn == Fn.IDELTA && (last.hint != io.promethium.api.model.CounterResetHint.GAUGE
+                        || prev.hint != io.promethium.api.model.CounterResetHint.GAUGE)) {
+                    ev.ctx.annotations.warn("this native histogram metric is not a gauge: " + name, arg.position());
+                }
                 NativeHistogram h;
                 try {
                     if (fn == Fn.IRATE && last.detectReset(prev)) {
                         h = last.copy();
                     } else {
+                        if (last.customBoundsDiffer(prev)) {
+                            reconciled("subtraction", arg);
+                        }
                         h = last.copy().sub(prev);
                     }
                 } catch (NativeHistogram.IncompatibleException e) {
@@ -436,12 +448,13 @@ final class RangeFunctions {
     }
 
     private void incompatible(NativeHistogram.IncompatibleException e, String name, Expr arg) {
-        if (e.mixedSchemas) {
-            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
-                    arg.position());
-        } else {
-            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name " + name, arg.position());
-        }
+        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
+                arg.position());
+    }
+
+    /** Prometheus's info when histograms with different custom bounds were combined on the bounds they share. */
+    private void reconciled(String operation, Expr arg) {
+        ev.ctx.annotations.info("mismatched custom buckets were reconciled during " + operation, arg.position());
     }
 
     /** The increase (isCounter) or delta of native histograms over a window, before extrapolation (Prometheus's histogramRate). */
@@ -481,11 +494,17 @@ final class RangeFunctions {
         NativeHistogram h = last.copy();
         h.reduceTo(minSchema);
         try {
+            if (h.customBoundsDiffer(prev)) {
+                reconciled("subtraction", arg);
+            }
             h.sub(prev);
             if (isCounter) {
                 for (int i = lo + 1; i < hi; i++) {
                     NativeHistogram cur = hs[i];
                     if (cur.detectReset(prev)) {
+                        if (h.customBoundsDiffer(prev)) {
+                            reconciled("addition", arg);
+                        }
                         h.add(prev);
                     }
                     prev = cur;

@@ -214,18 +214,28 @@ public final class NativeHistogram {
         return combine(o, -1);
     }
 
-    /** Whether {@code o} can be added to this one (same kind of schema, same custom bounds). */
+    /** Whether {@code o} can be added to this one (both exponential or both with custom buckets). */
     public void checkCompatible(NativeHistogram o) {
         if (usesCustomBuckets() != o.usesCustomBuckets()) {
             throw new IncompatibleException(true);
         }
-        if (usesCustomBuckets() && !Arrays.equals(custom, o.custom)) {
-            throw new IncompatibleException(false);
-        }
+    }
+
+    /**
+     * Whether both have custom buckets with different bounds: adding or subtracting them then
+     * reconciles both to the bounds they share (Prometheus's info "mismatched custom buckets
+     * were reconciled").
+     */
+    public boolean customBoundsDiffer(NativeHistogram o) {
+        return usesCustomBuckets() && o.usesCustomBuckets() && !Arrays.equals(custom, o.custom);
     }
 
     private NativeHistogram combine(NativeHistogram o, double sign) {
         checkCompatible(o);
+        if (customBoundsDiffer(o)) {
+            combineReconciled(o, sign);
+            return this;
+        }
         NativeHistogram other = o;
         if (!usesCustomBuckets()) {
             if (o.schema < schema) {
@@ -249,6 +259,74 @@ public final class NativeHistogram {
         mergeSide(true, other.posIdx, other.posCnt, other.posN, sign);
         mergeSide(false, other.negIdx, other.negCnt, other.negN, sign);
         return this;
+    }
+
+    /** Adds (or subtracts) a custom-bucket histogram with other bounds: both mapped onto the bounds they share. */
+    private void combineReconciled(NativeHistogram o, double sign) {
+        double[] shared = sharedBounds(custom, o.custom);
+        double[] a = mapToBounds(shared);
+        double[] b = o.mapToBounds(shared);
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            a[i] += sign * b[i];
+            if (a[i] != 0) {
+                n++;
+            }
+        }
+        int[] idx = new int[n];
+        double[] cnt = new double[n];
+        int k = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != 0) {
+                idx[k] = i;
+                cnt[k++] = a[i];
+            }
+        }
+        posIdx = idx;
+        posCnt = cnt;
+        posN = n;
+        custom = shared;
+        count += sign * o.count;
+        sum += sign * o.sum;
+    }
+
+    /** The bounds present in both sorted arrays. */
+    private static double[] sharedBounds(double[] a, double[] b) {
+        double[] out = new double[Math.min(a.length, b.length)];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] == b[j]) {
+                out[k++] = a[i];
+                i++;
+                j++;
+            } else if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return k == 0 ? NO_COUNTS : Arrays.copyOf(out, k);
+    }
+
+    /** This custom-bucket histogram's counts per bucket of {@code bounds} (a subset of its own bounds), +Inf bucket last. */
+    private double[] mapToBounds(double[] bounds) {
+        double[] out = new double[bounds.length + 1];
+        int t = 0;
+        for (int i = 0; i < posN; i++) {
+            int b = posIdx[i];
+            int target = bounds.length;
+            if (b < custom.length) {
+                double upper = custom[b];
+                while (t < bounds.length && bounds[t] < upper) {
+                    t++;
+                }
+                target = t;
+            }
+            out[target] += posCnt[i];
+        }
+        return out;
     }
 
     private void mergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, double sign) {
@@ -390,7 +468,16 @@ public final class NativeHistogram {
         }
         if (usesCustomBuckets()) {
             if (!Arrays.equals(custom, prev.custom)) {
-                return true;
+                // Other bounds: a reset when any bucket of the bounds both share decreased.
+                double[] shared = sharedBounds(custom, prev.custom);
+                double[] now = mapToBounds(shared);
+                double[] before = prev.mapToBounds(shared);
+                for (int i = 0; i < now.length; i++) {
+                    if (now[i] < before[i]) {
+                        return true;
+                    }
+                }
+                return false;
             }
         } else if (schema > prev.schema) {
             return true;
@@ -631,6 +718,149 @@ public final class NativeHistogram {
         return rank + c * fraction;
     }
 
+    // ---- trim operators (</ and >/) ---------------------------------------------------------
+
+    /**
+     * The histogram with only its observations below ({@code keepBelow}, {@code </}) or above
+     * ({@code >/}) {@code cutoff}. The bucket holding the cutoff keeps the interpolated share of
+     * its count (exponentially within exponential buckets, linearly within the zero bucket and
+     * custom buckets). The sum is re-estimated from what is kept, each bucket (part) counted at
+     * its middle (geometric for exponential buckets); when nothing is cut, the histogram is
+     * returned as it is. Buckets reaching to an infinity hold no interpolation: a custom
+     * histogram's first bucket (-Inf, u] stands for [0, u] when u > 0 and the cutoff is not
+     * below 0; otherwise it is dropped by {@code >/} and kept whole (at the cutoff) by
+     * {@code </} when u <= 0; the +Inf bucket is dropped by {@code </} and kept whole by
+     * {@code >/} (at the larger of its lower bound and the cutoff).
+     */
+    public NativeHistogram trim(boolean keepBelow, double cutoff) {
+        NativeHistogram out = copy();
+        double[] acc = new double[3]; // sum, compensation, 1 when anything was cut
+        boolean custom = usesCustomBuckets();
+        for (int i = 0; i < out.negN; i++) {
+            double upper = -upperBound(out.negIdx[i] - 1, schema);
+            double lower = -upperBound(out.negIdx[i], schema);
+            out.negCnt[i] = trimBucket(keepBelow, cutoff, lower, upper, out.negCnt[i], false, acc);
+        }
+        if (!custom) {
+            double lower = -zeroThreshold;
+            double upper = zeroThreshold;
+            if (negN == 0 && posN > 0) {
+                lower = 0;
+            } else if (posN == 0 && negN > 0) {
+                upper = 0;
+            }
+            out.zeroCount = trimBucket(keepBelow, cutoff, lower, upper, out.zeroCount, true, acc);
+        }
+        for (int i = 0; i < out.posN; i++) {
+            int b = out.posIdx[i];
+            double lower;
+            double upper;
+            if (custom) {
+                lower = b == 0 ? Double.NEGATIVE_INFINITY : out.custom[b - 1];
+                upper = b < out.custom.length ? out.custom[b] : Double.POSITIVE_INFINITY;
+            } else {
+                lower = upperBound(b - 1, schema);
+                upper = upperBound(b, schema);
+            }
+            out.posCnt[i] = trimBucket(keepBelow, cutoff, lower, upper, out.posCnt[i], custom, acc);
+        }
+        if (acc[2] == 0) {
+            return this;
+        }
+        double total = out.zeroCount;
+        for (int i = 0; i < out.posN; i++) {
+            total += out.posCnt[i];
+        }
+        for (int i = 0; i < out.negN; i++) {
+            total += out.negCnt[i];
+        }
+        out.count = total;
+        out.sum = acc[0] + acc[1];
+        return out.compact();
+    }
+
+    /**
+     * What of one bucket's count {@code c} over (lower, upper] is kept; adds kept count times its
+     * representative value to the sum in {@code acc} and marks {@code acc[2]} when anything is cut.
+     */
+    private static double trimBucket(boolean keepBelow, double cutoff, double lower, double upper, double c, boolean linear,
+            double[] acc) {
+        if (c == 0) {
+            return 0;
+        }
+        double kept;
+        double at;
+        boolean whole = keepBelow ? upper <= cutoff : lower >= cutoff;
+        boolean none = keepBelow ? lower >= cutoff : upper <= cutoff;
+        if (whole) {
+            kept = c;
+            at = middle(lower, upper, linear);
+        } else if (none || Double.isNaN(cutoff)) {
+            kept = 0;
+            at = 0;
+        } else if (keepBelow && upper == Double.POSITIVE_INFINITY) {
+            kept = 0;
+            at = 0;
+        } else if (lower == Double.NEGATIVE_INFINITY && (!keepBelow || upper > 0)) {
+            // (-Inf, u] with u > 0 is taken as [0, u]; a cutoff below 0 leaves nothing to interpolate.
+            if (upper > 0 && upper != Double.POSITIVE_INFINITY && (keepBelow ? cutoff > 0 : cutoff >= 0)) {
+                double share = keepBelow ? cutoff / upper : (upper - cutoff) / upper;
+                kept = c * share;
+                at = keepBelow ? cutoff / 2 : (cutoff + upper) / 2;
+            } else {
+                kept = 0;
+                at = 0;
+            }
+        } else if (lower == Double.NEGATIVE_INFINITY) {
+            // </ inside (-Inf, u] with u <= 0: all of it, placed at the cutoff.
+            kept = c;
+            at = cutoff;
+        } else if (upper == Double.POSITIVE_INFINITY) {
+            // >/ inside (l, +Inf]: all of it, placed at the cutoff.
+            kept = c;
+            at = cutoff;
+        } else if (linear) {
+            double below = (cutoff - lower) / (upper - lower);
+            kept = c * (keepBelow ? below : 1 - below);
+            at = keepBelow ? (lower + cutoff) / 2 : (cutoff + upper) / 2;
+        } else {
+            // Exponential bucket (both bounds of one sign): interpolate on the log scale.
+            double below = Math.log(cutoff / lower) / Math.log(upper / lower);
+            kept = c * (keepBelow ? below : 1 - below);
+            at = keepBelow ? geometricMiddle(lower, cutoff) : geometricMiddle(cutoff, upper);
+        }
+        if (kept != c) {
+            acc[2] = 1;
+        }
+        if (kept != 0) {
+            double inc = kept * at;
+            double t = acc[0] + inc;
+            if (Math.abs(acc[0]) >= Math.abs(inc)) {
+                acc[1] += (acc[0] - t) + inc;
+            } else {
+                acc[1] += (inc - t) + acc[0];
+            }
+            acc[0] = t;
+        }
+        return kept;
+    }
+
+    /** Where a whole bucket's observations are taken to be: its middle (geometric for exponential buckets). */
+    private static double middle(double lower, double upper, boolean linear) {
+        if (lower == Double.NEGATIVE_INFINITY) {
+            return upper > 0 ? upper / 2 : upper;
+        }
+        if (upper == Double.POSITIVE_INFINITY) {
+            return lower;
+        }
+        return linear ? (lower + upper) / 2 : geometricMiddle(lower, upper);
+    }
+
+    private static double geometricMiddle(double lower, double upper) {
+        double m = Math.sqrt(lower * upper);
+        return upper <= 0 ? -m : m;
+    }
+
     /** The estimated variance of the observations (Prometheus's {@code histogram_stdvar}). */
     public double variance() {
         double mean = sum / count;
@@ -658,6 +888,44 @@ public final class NativeHistogram {
             return true;
         });
         return (acc[0] + acc[1]) / count;
+    }
+
+    /**
+     * Go's {@code FloatHistogram.String()}: count, sum, then the populated buckets from the lowest
+     * value up, {@code [lower,upper):count} for negative ones, {@code [-t,t]:count} for the zero
+     * bucket, {@code (lower,upper]:count} for positive and custom ones ({@code number} formats as %g).
+     */
+    public String toGoString(java.util.function.DoubleFunction<String> number) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{count:").append(number.apply(count)).append(", sum:").append(number.apply(sum));
+        for (int i = negN - 1; i >= 0; i--) {
+            if (negCnt[i] != 0) {
+                sb.append(", [").append(number.apply(-upperBound(negIdx[i], schema))).append(',')
+                        .append(number.apply(-upperBound(negIdx[i] - 1, schema))).append("):").append(number.apply(negCnt[i]));
+            }
+        }
+        if (zeroCount != 0) {
+            sb.append(", [").append(number.apply(-zeroThreshold)).append(',').append(number.apply(zeroThreshold)).append("]:")
+                    .append(number.apply(zeroCount));
+        }
+        boolean customBuckets = usesCustomBuckets();
+        for (int i = 0; i < posN; i++) {
+            if (posCnt[i] == 0) {
+                continue;
+            }
+            int b = posIdx[i];
+            double lower;
+            double upper;
+            if (customBuckets) {
+                lower = b == 0 ? Double.NEGATIVE_INFINITY : custom[b - 1];
+                upper = b < custom.length ? custom[b] : Double.POSITIVE_INFINITY;
+            } else {
+                lower = upperBound(b - 1, schema);
+                upper = upperBound(b, schema);
+            }
+            sb.append(", (").append(number.apply(lower)).append(',').append(number.apply(upper)).append("]:").append(number.apply(posCnt[i]));
+        }
+        return sb.append('}').toString();
     }
 
     @Override

@@ -38,7 +38,7 @@ public interface ConfiguredHttpClient extends AutoCloseable {
      * these and {@link #authorization()} to each request themselves. Secret values: never log them.
      *
      * @throws IOException when a header file cannot be read
-     * @since 1.1
+     * @since 1.2
      */
     List<String> headers() throws IOException;
 

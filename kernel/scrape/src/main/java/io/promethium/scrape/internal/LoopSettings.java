@@ -22,7 +22,8 @@ record LoopSettings(
         ScrapeLimits limits,
         Relabeler metricRelabeler,
         ExpositionFormat fallbackFormat,
-        HistogramOptions histograms) {
+        HistogramOptions histograms,
+        boolean typeAndUnitLabels) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -33,15 +34,21 @@ record LoopSettings(
     }
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
-    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
+            boolean typeAndUnitLabels) {
         /** Native histograms off (classic series only). */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
             this(config, metricRelabeler, fallbackFormat, HistogramOptions.CLASSIC);
         }
 
+        /** Without type-and-unit labels. */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+            this(config, metricRelabeler, fallbackFormat, histograms, false);
+        }
+
         LoopSettings forTarget(Duration interval, Duration timeout) {
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
-                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms);
+                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels);
         }
     }
 }

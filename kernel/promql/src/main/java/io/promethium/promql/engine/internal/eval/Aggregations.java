@@ -232,6 +232,7 @@ final class Aggregations {
         // Kahan compensation of hsum; for avg, whether hsum became an incremental mean (the sum overflowed).
         NativeHistogram[][] hcomp = null;
         boolean[][] hmean = null;
+        byte[][] hresets = null;
         int[][] hcount = null;
         boolean[][] broken = null;
         for (int i = 0; i < groupOf.length; i++) {
@@ -250,6 +251,7 @@ final class Aggregations {
                     hsum = new NativeHistogram[groups][];
                     hcomp = new NativeHistogram[groups][];
                     hmean = new boolean[groups][];
+                    hresets = new byte[groups][];
                     broken = new boolean[groups][];
                 }
                 if (hcount[g] == null) {
@@ -257,10 +259,17 @@ final class Aggregations {
                     hsum[g] = new NativeHistogram[steps];
                     hcomp[g] = new NativeHistogram[steps];
                     hmean[g] = new boolean[steps];
+                    hresets[g] = new byte[steps];
                     broken[g] = new boolean[steps];
                 }
                 hcount[g][s]++;
                 if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
+                    // A sum of samples of which some follow a counter reset and some do not.
+                    int bits = hresets[g][s] | h.resetBits();
+                    if (bits == 3 && hresets[g][s] != 3) {
+                        ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", a.expr().position());
+                    }
+                    hresets[g][s] = (byte) bits;
                     if (hsum[g][s] == null) {
                         hsum[g][s] = h.copy();
                         hcomp[g][s] = NativeHistogram.compensationFor(h);

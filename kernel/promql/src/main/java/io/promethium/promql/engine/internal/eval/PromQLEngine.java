@@ -194,6 +194,7 @@ public final class PromQLEngine implements QueryEngine {
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
                     range ? step : 0, annotations, typeAndUnitLabels)) {
                 Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval);
+                evaluator.prepare(expr);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
                 EvalValue value = evaluator.eval(expr, grid);
                 Value result = range ? toRangeResult(value, grid, typeAndUnitLabels) : toInstantResult(value, grid, typeAndUnitLabels);

@@ -102,6 +102,7 @@ final class RangeFunctions {
         for (int si = 0; si < input.size(); si++) {
             ev.ctx.checkDeadline();
             reuse = input.iterator(si, reuse);
+            buffer.statsHints = input.statsHints;
             buffer.reset(reuse);
             int present = 0;
             boolean sawSamples = false;
@@ -365,6 +366,14 @@ final class RangeFunctions {
                 histScratch[0] = hs[lo].copy();
                 compScratch[0] = NativeHistogram.compensationFor(hs[lo]);
                 boolean mean = false;
+                // A sum of samples of which some follow a counter reset and some do not.
+                int resetBits = 0;
+                for (int i = lo; i < hi; i++) {
+                    resetBits |= hs[i].resetBits();
+                }
+                if (resetBits == 3) {
+                    ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", arg.position());
+                }
                 try {
                     for (int i = lo + 1; i < hi; i++) {
                         if (histScratch[0].customBoundsDiffer(hs[i])) {

@@ -691,6 +691,22 @@ public final class NativeHistogram {
         return false;
     }
 
+    /**
+     * Gives a sample without a counter-reset hint one from the sample read before it ({@code prev},
+     * null when none): reset or not reset (Prometheus's HistogramStatsIterator). Other hints stay.
+     */
+    public void hintFrom(NativeHistogram prev) {
+        if (hint != CounterResetHint.UNKNOWN || prev == null) {
+            return;
+        }
+        hint = detectReset(prev) ? CounterResetHint.COUNTER_RESET : CounterResetHint.NOT_COUNTER_RESET;
+    }
+
+    /** Bit 1: a counter reset, bit 2: no counter reset, by this sample's hint (to find sums that mix both). */
+    public int resetBits() {
+        return hint == CounterResetHint.COUNTER_RESET ? 1 : hint == CounterResetHint.NOT_COUNTER_RESET ? 2 : 0;
+    }
+
     /** Exact equality of content (empty buckets aside), for {@code ==} between histograms. */
     public boolean sameAs(NativeHistogram o) {
         if (schema != o.schema || zeroThreshold != o.zeroThreshold || zeroCount != o.zeroCount || count != o.count

@@ -312,18 +312,17 @@ public final class NativeHistogram {
                 other.widenZeroBucket(zeroThreshold);
             }
         }
-        double[] sc = new double[2];
-        kahanInc(other.zeroCount, zeroCount, c.zeroCount, sc);
-        zeroCount = sc[0];
-        c.zeroCount = sc[1];
-        kahanInc(other.count, count, c.count, sc);
-        count = sc[0];
-        c.count = sc[1];
-        kahanInc(other.sum, sum, c.sum, sc);
-        sum = sc[0];
-        c.sum = sc[1];
-        kahanMergeSide(true, other.posIdx, other.posCnt, other.posN, c, sc);
-        kahanMergeSide(false, other.negIdx, other.negCnt, other.negN, c, sc);
+        double[] cc = {c.zeroCount};
+        zeroCount = KahanSum.inc(other.zeroCount, zeroCount, cc);
+        c.zeroCount = cc[0];
+        cc[0] = c.count;
+        count = KahanSum.inc(other.count, count, cc);
+        c.count = cc[0];
+        cc[0] = c.sum;
+        sum = KahanSum.inc(other.sum, sum, cc);
+        c.sum = cc[0];
+        mergeSide(true, other.posIdx, other.posCnt, other.posN, 1, c);
+        mergeSide(false, other.negIdx, other.negCnt, other.negN, 1, c);
     }
 
     /** Whether any count or the sum went infinite (a running sum that overflowed). */
@@ -361,63 +360,6 @@ public final class NativeHistogram {
 
     private static double compensated(double v, double c) {
         return Double.isInfinite(v) ? v : v + c;
-    }
-
-    /** Kahan-Neumaier step: {@code out} = new sum, new compensation. */
-    private static void kahanInc(double inc, double sum, double c, double[] out) {
-        double t = sum + inc;
-        if (Double.isInfinite(t)) {
-            c = 0;
-        } else if (Math.abs(sum) >= Math.abs(inc)) {
-            c += (sum - t) + inc;
-        } else {
-            c += (inc - t) + sum;
-        }
-        out[0] = t;
-        out[1] = c;
-    }
-
-    private void kahanMergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, NativeHistogram c, double[] sc) {
-        int[] idx = positive ? posIdx : negIdx;
-        double[] cnt = positive ? posCnt : negCnt;
-        double[] comp = positive ? c.posCnt : c.negCnt;
-        int n = positive ? posN : negN;
-        int[] outIdx = new int[n + oN];
-        double[] outCnt = new double[n + oN];
-        double[] outComp = new double[n + oN];
-        int i = 0;
-        int j = 0;
-        int k = 0;
-        while (i < n || j < oN) {
-            if (j >= oN || (i < n && idx[i] < oIdx[j])) {
-                outIdx[k] = idx[i];
-                outComp[k] = comp[i];
-                outCnt[k++] = cnt[i++];
-            } else if (i >= n || oIdx[j] < idx[i]) {
-                outIdx[k] = oIdx[j];
-                outCnt[k++] = oCnt[j++];
-            } else {
-                kahanInc(oCnt[j++], cnt[i], comp[i], sc);
-                outIdx[k] = idx[i++];
-                outCnt[k] = sc[0];
-                outComp[k++] = sc[1];
-            }
-        }
-        if (positive) {
-            posIdx = outIdx;
-            posCnt = outCnt;
-            posN = k;
-            c.posIdx = outIdx.clone();
-            c.posCnt = outComp;
-            c.posN = k;
-        } else {
-            negIdx = outIdx;
-            negCnt = outCnt;
-            negN = k;
-            c.negIdx = outIdx.clone();
-            c.negCnt = outComp;
-            c.negN = k;
-        }
     }
 
     /** Re-buckets this custom-bucket histogram onto {@code bounds} (a subset of its own bounds), every bucket kept. */
@@ -502,21 +444,40 @@ public final class NativeHistogram {
     }
 
     private void mergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, double sign) {
+        mergeSide(positive, oIdx, oCnt, oN, sign, null);
+    }
+
+    /**
+     * Adds {@code sign} times the other side's buckets into this side's; with a compensation
+     * {@code c} (in this histogram's layout) the additions are Kahan steps and {@code c} follows the merged layout.
+     */
+    private void mergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, double sign, NativeHistogram c) {
         int[] idx = positive ? posIdx : negIdx;
         double[] cnt = positive ? posCnt : negCnt;
+        double[] comp = c == null ? null : positive ? c.posCnt : c.negCnt;
         int n = positive ? posN : negN;
         int[] outIdx = new int[n + oN];
         double[] outCnt = new double[n + oN];
+        double[] outComp = c == null ? null : new double[n + oN];
+        double[] cc = c == null ? null : new double[1];
         int i = 0;
         int j = 0;
         int k = 0;
         while (i < n || j < oN) {
             if (j >= oN || (i < n && idx[i] < oIdx[j])) {
+                if (comp != null) {
+                    outComp[k] = comp[i];
+                }
                 outIdx[k] = idx[i];
                 outCnt[k++] = cnt[i++];
             } else if (i >= n || oIdx[j] < idx[i]) {
                 outIdx[k] = oIdx[j];
                 outCnt[k++] = sign * oCnt[j++];
+            } else if (comp != null) {
+                cc[0] = comp[i];
+                outIdx[k] = idx[i];
+                outCnt[k] = KahanSum.inc(sign * oCnt[j++], cnt[i++], cc);
+                outComp[k++] = cc[0];
             } else {
                 outIdx[k] = idx[i];
                 outCnt[k++] = cnt[i++] + sign * oCnt[j++];
@@ -530,6 +491,17 @@ public final class NativeHistogram {
             negIdx = outIdx;
             negCnt = outCnt;
             negN = k;
+        }
+        if (c != null) {
+            if (positive) {
+                c.posIdx = outIdx.clone();
+                c.posCnt = outComp;
+                c.posN = k;
+            } else {
+                c.negIdx = outIdx.clone();
+                c.negCnt = outComp;
+                c.negN = k;
+            }
         }
     }
 
@@ -947,7 +919,7 @@ public final class NativeHistogram {
      */
     public NativeHistogram trim(boolean keepBelow, double cutoff) {
         NativeHistogram out = copy();
-        double[] acc = new double[3]; // sum, compensation, 1 when anything was cut
+        double[] acc = new double[3]; // compensation, sum (Kahan), 1 when anything was cut
         boolean custom = usesCustomBuckets();
         for (int i = 0; i < out.negN; i++) {
             double upper = -upperBound(out.negIdx[i] - 1, schema);
@@ -988,7 +960,7 @@ public final class NativeHistogram {
             total += out.negCnt[i];
         }
         out.count = total;
-        out.sum = acc[0] + acc[1];
+        out.sum = acc[1] + acc[0];
         return out.compact();
     }
 
@@ -1046,14 +1018,7 @@ public final class NativeHistogram {
             acc[2] = 1;
         }
         if (kept != 0) {
-            double inc = kept * at;
-            double t = acc[0] + inc;
-            if (Math.abs(acc[0]) >= Math.abs(inc)) {
-                acc[1] += (acc[0] - t) + inc;
-            } else {
-                acc[1] += (inc - t) + acc[0];
-            }
-            acc[0] = t;
+            acc[1] = KahanSum.inc(kept * at, acc[1], acc);
         }
         return kept;
     }

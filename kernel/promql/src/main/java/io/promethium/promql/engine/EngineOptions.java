@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param maxSamples samples a query may hold in memory at once (default 50,000,000)
  * @param features the PromQL features of Prometheus's {@code --enable-feature} that are on
  *     ({@link #EXPERIMENTAL_FUNCTIONS}, {@link #DELAYED_NAME_REMOVAL}, {@link #EXTENDED_RANGE_SELECTORS},
- *     {@link #DURATION_EXPR}, {@link #FILL_MODIFIERS};
+ *     {@link #DURATION_EXPR}, {@link #FILL_MODIFIERS}, {@link #TYPE_AND_UNIT_LABELS};
  *     none by default, as in Prometheus); names the engine does not know are ignored
  * @since 1.1
  */
@@ -30,9 +30,14 @@ public record EngineOptions(Duration lookbackDelta, Duration timeout, int maxCon
     public static final String DURATION_EXPR = "promql-duration-expr";
     /** {@code fill(v)}, {@code fill_left(v)}, {@code fill_right(v)} on binary operations between instant vectors (since 1.2). */
     public static final String FILL_MODIFIERS = "promql-binop-fill-modifiers";
+    /**
+     * Series may carry {@code __type__} and {@code __unit__} labels; they are dropped together with
+     * the metric name (since 1.2). Only the engine's part of Prometheus's feature of that name.
+     */
+    public static final String TYPE_AND_UNIT_LABELS = "type-and-unit-labels";
     /** The PromQL features this engine implements, by their {@code --enable-feature} names. */
     public static final Set<String> SUPPORTED_FEATURES = Set.of(EXPERIMENTAL_FUNCTIONS, DELAYED_NAME_REMOVAL, EXTENDED_RANGE_SELECTORS,
-            DURATION_EXPR, FILL_MODIFIERS);
+            DURATION_EXPR, FILL_MODIFIERS, TYPE_AND_UNIT_LABELS);
 
     public static final EngineOptions DEFAULTS = new EngineOptions(Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 50_000_000L, Set.of());
 

@@ -49,6 +49,17 @@ class QueryEngineTest {
     }
 
     @Test
+    void histogramTrimOperatorsRefuseTwoScalarsAndAnnotateFloats() {
+        InMemoryStorage storage = counters(1, 10, 60_000);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "1 </ 2", 0))
+                .isInstanceOf(QueryException.class).hasMessage("operator \"</\" not allowed for Scalar operations");
+        QueryResult r = engine.instantQuery(storage, "x_total >/ 1", 300_000);
+        assertThat(((InstantVector) r.value()).samples()).isEmpty();
+        assertThat(r.infos()).singleElement().asString()
+                .contains("incompatible sample types encountered for binary operator \">/\": float >/ float");
+    }
+
+    @Test
     void seriesCollidingOnceTheNameIsDroppedAreAnErrorUnlessNameRemovalIsDelayed() {
         InMemoryStorage storage = new InMemoryStorage();
         for (int i = 0; i < 10; i++) {
@@ -120,6 +131,22 @@ class QueryEngineTest {
                 java.util.Map.entry("{k=\"c\"}", 301.0));
         assertThat(((InstantVector) on.instantQuery(storage, "l + fill_right(0) r", 0).value()).samples()).hasSize(2);
         assertThat(((InstantVector) on.instantQuery(storage, "l + r", 0).value()).samples()).hasSize(1);
+    }
+
+    @Test
+    void typeAndUnitLabelsGoWithTheMetricNameWhenTheFeatureIsOn() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "x_total", "__type__", "counter", "__unit__", "request", "job", "a"), 0, 10);
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.TYPE_AND_UNIT_LABELS)));
+        assertThat(((InstantVector) on.instantQuery(storage, "-x_total", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("job", "a")));
+        assertThat(((InstantVector) on.instantQuery(storage, "sum without (job) (x_total)", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.EMPTY));
+        // Kept where the name is kept, and by default (they are then ordinary labels).
+        assertThat(((InstantVector) on.instantQuery(storage, "x_total > 1", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels().get("__type__")).isEqualTo("counter"));
+        assertThat(((InstantVector) engine.instantQuery(storage, "-x_total", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("__type__", "counter", "__unit__", "request", "job", "a")));
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.Objects;
  * What a scrape loop needs besides its target: cadence, label and timestamp handling, limits.
  *
  * @param fallbackFormat the format for a missing or unknown Content-Type, or null to fail such a scrape
+ * @param convertClassicToNhcb {@code convert_classic_histograms_to_nhcb}
+ * @param keepClassicWithNhcb {@code always_scrape_classic_histograms}: converted classic series are stored too
  */
 record LoopSettings(
         Duration interval,
@@ -22,7 +24,10 @@ record LoopSettings(
         ScrapeLimits limits,
         Relabeler metricRelabeler,
         ExpositionFormat fallbackFormat,
-        HistogramOptions histograms) {
+        HistogramOptions histograms,
+        boolean convertClassicToNhcb,
+        boolean keepClassicWithNhcb,
+        boolean typeAndUnitLabels) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -33,15 +38,23 @@ record LoopSettings(
     }
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
-    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
+            boolean typeAndUnitLabels) {
         /** Native histograms off (classic series only). */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
             this(config, metricRelabeler, fallbackFormat, HistogramOptions.CLASSIC);
         }
 
+        /** Without type-and-unit labels. */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+            this(config, metricRelabeler, fallbackFormat, histograms, false);
+        }
+
         LoopSettings forTarget(Duration interval, Duration timeout) {
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
-                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms);
+                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms,
+                    config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
+                    typeAndUnitLabels);
         }
     }
 }

@@ -55,7 +55,6 @@ class ConformanceTest {
 
     /** Files for experimental features, with the reason they are skipped. */
     static final Map<String, String> SKIPPED_FILES = Map.of(
-            "type_and_unit.test", "experimental type-and-unit labels",
             "start_timestamps.test", "experimental start timestamps");
 
     private static final double EPSILON = 1e-6;

@@ -191,6 +191,7 @@ public final class WebComponent {
                 + (webConfig.tls() ? " (TLS)" : "")
                 + (webConfig.users().isEmpty() ? "" : " with basic auth")
                 + " (web started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
+        lifecycle.listening(config.listenAddress());
     }
 
     /** A flag a bundle header declares (the launcher sets every one; the default covers a bare framework). */

@@ -49,7 +49,7 @@ final class Aggregations {
         int[] groupOf = new int[series.size()];
         for (int i = 0; i < groupOf.length; i++) {
             StepSeries s = series.get(i);
-            Labels key = groupKey(s.labels, a);
+            Labels key = groupKey(s.labels, a, ev.ctx.typeAndUnitLabels);
             groupOf[i] = groupIds.computeIfAbsent(key, k -> groupIds.size());
         }
         // Delayed name removal: a group whose members drop their name drops it too.
@@ -105,10 +105,14 @@ final class Aggregations {
         return v;
     }
 
-    private static Labels groupKey(Labels labels, AggregateExpr a) {
+    private static Labels groupKey(Labels labels, AggregateExpr a, boolean typeAndUnit) {
         if (a.without()) {
             Labels.Builder b = labels.toBuilder();
             b.remove(Labels.METRIC_NAME);
+            if (typeAndUnit) {
+                b.remove(StepSeries.TYPE_LABEL);
+                b.remove(StepSeries.UNIT_LABEL);
+            }
             for (String name : a.grouping()) {
                 b.remove(name);
             }
@@ -225,6 +229,10 @@ final class Aggregations {
         // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
         // other operators ignore them. Floats and histograms in one group and step give nothing.
         NativeHistogram[][] hsum = null;
+        // Kahan compensation of hsum; for avg, whether hsum became an incremental mean (the sum overflowed).
+        NativeHistogram[][] hcomp = null;
+        boolean[][] hmean = null;
+        byte[][] hresets = null;
         int[][] hcount = null;
         boolean[][] broken = null;
         for (int i = 0; i < groupOf.length; i++) {
@@ -241,23 +249,40 @@ final class Aggregations {
                 if (hcount == null) {
                     hcount = new int[groups][];
                     hsum = new NativeHistogram[groups][];
+                    hcomp = new NativeHistogram[groups][];
+                    hmean = new boolean[groups][];
+                    hresets = new byte[groups][];
                     broken = new boolean[groups][];
                 }
                 if (hcount[g] == null) {
                     hcount[g] = new int[steps];
                     hsum[g] = new NativeHistogram[steps];
+                    hcomp[g] = new NativeHistogram[steps];
+                    hmean[g] = new boolean[steps];
+                    hresets[g] = new byte[steps];
                     broken[g] = new boolean[steps];
                 }
                 hcount[g][s]++;
                 if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
+                    // A sum of samples of which some follow a counter reset and some do not.
+                    int bits = hresets[g][s] | h.resetBits();
+                    if (bits == 3 && hresets[g][s] != 3) {
+                        ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", a.expr().position());
+                    }
+                    hresets[g][s] = (byte) bits;
                     if (hsum[g][s] == null) {
                         hsum[g][s] = h.copy();
+                        hcomp[g][s] = NativeHistogram.compensationFor(h);
                     } else if (!broken[g][s]) {
                         try {
                             if (hsum[g][s].customBoundsDiffer(h)) {
                                 ev.ctx.annotations.info("mismatched custom buckets were reconciled during aggregation", a.expr().position());
                             }
-                            hsum[g][s].add(h);
+                            if (op == AggregateOp.SUM) {
+                                hsum[g][s].kahanAdd(h, hcomp[g][s]);
+                            } else {
+                                hmean[g][s] = HistogramMeans.add(hsum[g], hcomp[g], s, h, hcount[g][s], hmean[g][s]);
+                            }
                         } catch (NativeHistogram.IncompatibleException e) {
                             broken[g][s] = true;
                             histogramWarning(e, a, in.labels);
@@ -290,8 +315,8 @@ final class Aggregations {
                     if (broken[g][s]) {
                         continue;
                     }
-                    NativeHistogram h = hsum[g][s];
-                    if (op == AggregateOp.AVG) {
+                    NativeHistogram h = hsum[g][s].withCompensation(hcomp[g][s]);
+                    if (op == AggregateOp.AVG && !hmean[g][s]) {
                         h.div(hc);
                     }
                     h.hint = h.hint == io.promethium.api.model.CounterResetHint.GAUGE ? h.hint : io.promethium.api.model.CounterResetHint.UNKNOWN;

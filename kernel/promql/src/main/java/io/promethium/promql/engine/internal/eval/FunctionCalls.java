@@ -227,7 +227,8 @@ final class FunctionCalls {
         Arrays.fill(out, Double.NaN);
         for (StepSeries s : v.series()) {
             for (int i = 0; i < out.length; i++) {
-                if (s.has(i)) {
+                // Only float samples count: histograms are left out, as Prometheus does.
+                if (!Absent.is(s.values[i])) {
                     count[i]++;
                     out[i] = s.values[i];
                 }
@@ -311,7 +312,7 @@ final class FunctionCalls {
     }
 
     private StepVector sort(Call call, StepGrid grid, boolean descending) {
-        StepVector v = ev.evalVector(call.args().get(0), grid);
+        StepVector v = floatsOnly(ev.evalVector(call.args().get(0), grid));
         if (grid.steps() > 1 || ev.isRangeQuery()) {
             ev.ctx.annotations.warn("sort is ineffective for range queries since results are always ordered by labels", call.position());
             return v;
@@ -329,6 +330,21 @@ final class FunctionCalls {
         };
         list.sort(byValue);
         return new StepVector(list);
+    }
+
+    /** The vector without its histogram samples (sort and sort_desc order floats only, as Prometheus). */
+    private static StepVector floatsOnly(StepVector v) {
+        List<StepSeries> out = new ArrayList<>(v.series().size());
+        for (StepSeries s : v.series()) {
+            if (s.hists != null) {
+                s.hists = null;
+                if (s.presentCount() == 0) {
+                    continue;
+                }
+            }
+            out.add(s);
+        }
+        return new StepVector(out);
     }
 
     private StepVector sortByLabel(Call call, StepGrid grid, boolean descending) {
@@ -419,7 +435,7 @@ final class FunctionCalls {
     StepVector checkDuplicates(StepVector v) {
         Map<Labels, StepSeries> seen = new HashMap<>();
         for (StepSeries s : v.series()) {
-            Labels key = s.outputLabels();
+            Labels key = s.outputLabels(ev.ctx.typeAndUnitLabels);
             StepSeries other = seen.putIfAbsent(key, s);
             if (other != null) {
                 for (int i = 0; i < s.values.length; i++) {

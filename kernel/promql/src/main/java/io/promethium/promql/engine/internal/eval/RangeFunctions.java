@@ -102,6 +102,7 @@ final class RangeFunctions {
         for (int si = 0; si < input.size(); si++) {
             ev.ctx.checkDeadline();
             reuse = input.iterator(si, reuse);
+            buffer.statsHints = input.statsHints;
             buffer.reset(reuse);
             int present = 0;
             boolean sawSamples = false;
@@ -362,19 +363,34 @@ final class RangeFunctions {
                     ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
                     return Absent.VALUE;
                 }
-                NativeHistogram sum = hs[lo].copy();
+                histScratch[0] = hs[lo].copy();
+                compScratch[0] = NativeHistogram.compensationFor(hs[lo]);
+                boolean mean = false;
+                // A sum of samples of which some follow a counter reset and some do not.
+                int resetBits = 0;
+                for (int i = lo; i < hi; i++) {
+                    resetBits |= hs[i].resetBits();
+                }
+                if (resetBits == 3) {
+                    ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", arg.position());
+                }
                 try {
                     for (int i = lo + 1; i < hi; i++) {
-                        if (sum.customBoundsDiffer(hs[i])) {
+                        if (histScratch[0].customBoundsDiffer(hs[i])) {
                             reconciled("aggregation", arg);
                         }
-                        sum.add(hs[i]);
+                        if (fn == Fn.AVG_OVER_TIME) {
+                            mean = HistogramMeans.add(histScratch, compScratch, 0, hs[i], i - lo + 1, mean);
+                        } else {
+                            histScratch[0].kahanAdd(hs[i], compScratch[0]);
+                        }
                     }
                 } catch (NativeHistogram.IncompatibleException e) {
                     incompatible(e, name, arg);
                     return Absent.VALUE;
                 }
-                if (fn == Fn.AVG_OVER_TIME) {
+                NativeHistogram sum = histScratch[0].withCompensation(compScratch[0]);
+                if (fn == Fn.AVG_OVER_TIME && !mean) {
                     sum.div(n);
                 }
                 histRow[s] = sum;
@@ -446,6 +462,10 @@ final class RangeFunctions {
                 return FLOATS_ONLY;
         }
     }
+
+    /** One running sum and its compensation (sum_over_time/avg_over_time of histograms). */
+    private final NativeHistogram[] histScratch = new NativeHistogram[1];
+    private final NativeHistogram[] compScratch = new NativeHistogram[1];
 
     private void incompatible(NativeHistogram.IncompatibleException e, String name, Expr arg) {
         ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,

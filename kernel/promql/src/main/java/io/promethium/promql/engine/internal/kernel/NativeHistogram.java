@@ -266,6 +266,115 @@ public final class NativeHistogram {
         return this;
     }
 
+    // ---- Kahan-compensated sums (sum, avg, sum_over_time, avg_over_time) ----------------
+
+    /** An all-zero compensation for {@code h}: the same schema, zero threshold, bounds and buckets. */
+    public static NativeHistogram compensationFor(NativeHistogram h) {
+        NativeHistogram c = h.copy();
+        c.zeroCount = 0;
+        c.count = 0;
+        c.sum = 0;
+        Arrays.fill(c.posCnt, 0, c.posN, 0);
+        Arrays.fill(c.negCnt, 0, c.negN, 0);
+        return c;
+    }
+
+    /**
+     * Adds {@code o} into this running sum with Kahan-Neumaier compensation kept in {@code c}
+     * (made by {@link #compensationFor}, kept in this sum's layout): schemas reduced, zero
+     * buckets widened and custom bounds reconciled for both together, so that sums whose
+     * magnitudes cancel keep their small terms, as Prometheus's {@code KahanAdd}.
+     */
+    public void kahanAdd(NativeHistogram o, NativeHistogram c) {
+        checkCompatible(o);
+        NativeHistogram other = o;
+        if (customBoundsDiffer(o)) {
+            double[] shared = sharedBounds(custom, o.custom);
+            remapTo(shared);
+            c.remapTo(shared);
+            other = o.copy();
+            other.remapTo(shared);
+        } else if (!usesCustomBuckets()) {
+            if (o.schema < schema) {
+                reduceTo(o.schema);
+                c.reduceTo(o.schema);
+            } else if (o.schema > schema) {
+                other = o.copy();
+                other.reduceTo(schema);
+            }
+            if (other.zeroThreshold > zeroThreshold) {
+                widenZeroBucket(other.zeroThreshold);
+                c.widenZeroBucket(other.zeroThreshold);
+            } else if (other.zeroThreshold < zeroThreshold) {
+                if (other == o) {
+                    other = o.copy();
+                }
+                other.widenZeroBucket(zeroThreshold);
+            }
+        }
+        double[] cc = {c.zeroCount};
+        zeroCount = KahanSum.inc(other.zeroCount, zeroCount, cc);
+        c.zeroCount = cc[0];
+        cc[0] = c.count;
+        count = KahanSum.inc(other.count, count, cc);
+        c.count = cc[0];
+        cc[0] = c.sum;
+        sum = KahanSum.inc(other.sum, sum, cc);
+        c.sum = cc[0];
+        mergeSide(true, other.posIdx, other.posCnt, other.posN, 1, c);
+        mergeSide(false, other.negIdx, other.negCnt, other.negN, 1, c);
+    }
+
+    /** Whether any count or the sum went infinite (a running sum that overflowed). */
+    public boolean hasOverflow() {
+        if (Double.isInfinite(count) || Double.isInfinite(sum) || Double.isInfinite(zeroCount)) {
+            return true;
+        }
+        for (int i = 0; i < posN; i++) {
+            if (Double.isInfinite(posCnt[i])) {
+                return true;
+            }
+        }
+        for (int i = 0; i < negN; i++) {
+            if (Double.isInfinite(negCnt[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This running sum with its compensation {@code c} added in (the Kahan sum's value). */
+    public NativeHistogram withCompensation(NativeHistogram c) {
+        NativeHistogram out = copy();
+        out.zeroCount = compensated(zeroCount, c.zeroCount);
+        out.count = compensated(count, c.count);
+        out.sum = compensated(sum, c.sum);
+        for (int i = 0; i < posN; i++) {
+            out.posCnt[i] = compensated(posCnt[i], c.posCnt[i]);
+        }
+        for (int i = 0; i < negN; i++) {
+            out.negCnt[i] = compensated(negCnt[i], c.negCnt[i]);
+        }
+        return out;
+    }
+
+    private static double compensated(double v, double c) {
+        return Double.isInfinite(v) ? v : v + c;
+    }
+
+    /** Re-buckets this custom-bucket histogram onto {@code bounds} (a subset of its own bounds), every bucket kept. */
+    private void remapTo(double[] bounds) {
+        double[] mapped = mapToBounds(bounds);
+        int[] idx = new int[mapped.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        posIdx = idx;
+        posCnt = mapped;
+        posN = mapped.length;
+        custom = bounds;
+    }
+
     /** Adds (or subtracts) a custom-bucket histogram with other bounds: both mapped onto the bounds they share. */
     private void combineReconciled(NativeHistogram o, double sign) {
         double[] shared = sharedBounds(custom, o.custom);
@@ -335,21 +444,40 @@ public final class NativeHistogram {
     }
 
     private void mergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, double sign) {
+        mergeSide(positive, oIdx, oCnt, oN, sign, null);
+    }
+
+    /**
+     * Adds {@code sign} times the other side's buckets into this side's; with a compensation
+     * {@code c} (in this histogram's layout) the additions are Kahan steps and {@code c} follows the merged layout.
+     */
+    private void mergeSide(boolean positive, int[] oIdx, double[] oCnt, int oN, double sign, NativeHistogram c) {
         int[] idx = positive ? posIdx : negIdx;
         double[] cnt = positive ? posCnt : negCnt;
+        double[] comp = c == null ? null : positive ? c.posCnt : c.negCnt;
         int n = positive ? posN : negN;
         int[] outIdx = new int[n + oN];
         double[] outCnt = new double[n + oN];
+        double[] outComp = c == null ? null : new double[n + oN];
+        double[] cc = c == null ? null : new double[1];
         int i = 0;
         int j = 0;
         int k = 0;
         while (i < n || j < oN) {
             if (j >= oN || (i < n && idx[i] < oIdx[j])) {
+                if (comp != null) {
+                    outComp[k] = comp[i];
+                }
                 outIdx[k] = idx[i];
                 outCnt[k++] = cnt[i++];
             } else if (i >= n || oIdx[j] < idx[i]) {
                 outIdx[k] = oIdx[j];
                 outCnt[k++] = sign * oCnt[j++];
+            } else if (comp != null) {
+                cc[0] = comp[i];
+                outIdx[k] = idx[i];
+                outCnt[k] = KahanSum.inc(sign * oCnt[j++], cnt[i++], cc);
+                outComp[k++] = cc[0];
             } else {
                 outIdx[k] = idx[i];
                 outCnt[k++] = cnt[i++] + sign * oCnt[j++];
@@ -363,6 +491,17 @@ public final class NativeHistogram {
             negIdx = outIdx;
             negCnt = outCnt;
             negN = k;
+        }
+        if (c != null) {
+            if (positive) {
+                c.posIdx = outIdx.clone();
+                c.posCnt = outComp;
+                c.posN = k;
+            } else {
+                c.negIdx = outIdx.clone();
+                c.negCnt = outComp;
+                c.negN = k;
+            }
         }
     }
 
@@ -522,6 +661,22 @@ public final class NativeHistogram {
             }
         }
         return false;
+    }
+
+    /**
+     * Gives a sample without a counter-reset hint one from the sample read before it ({@code prev},
+     * null when none): reset or not reset (Prometheus's HistogramStatsIterator). Other hints stay.
+     */
+    public void hintFrom(NativeHistogram prev) {
+        if (hint != CounterResetHint.UNKNOWN || prev == null) {
+            return;
+        }
+        hint = detectReset(prev) ? CounterResetHint.COUNTER_RESET : CounterResetHint.NOT_COUNTER_RESET;
+    }
+
+    /** Bit 1: a counter reset, bit 2: no counter reset, by this sample's hint (to find sums that mix both). */
+    public int resetBits() {
+        return hint == CounterResetHint.COUNTER_RESET ? 1 : hint == CounterResetHint.NOT_COUNTER_RESET ? 2 : 0;
     }
 
     /** Exact equality of content (empty buckets aside), for {@code ==} between histograms. */
@@ -764,7 +919,7 @@ public final class NativeHistogram {
      */
     public NativeHistogram trim(boolean keepBelow, double cutoff) {
         NativeHistogram out = copy();
-        double[] acc = new double[3]; // sum, compensation, 1 when anything was cut
+        double[] acc = new double[3]; // compensation, sum (Kahan), 1 when anything was cut
         boolean custom = usesCustomBuckets();
         for (int i = 0; i < out.negN; i++) {
             double upper = -upperBound(out.negIdx[i] - 1, schema);
@@ -805,7 +960,7 @@ public final class NativeHistogram {
             total += out.negCnt[i];
         }
         out.count = total;
-        out.sum = acc[0] + acc[1];
+        out.sum = acc[1] + acc[0];
         return out.compact();
     }
 
@@ -863,14 +1018,7 @@ public final class NativeHistogram {
             acc[2] = 1;
         }
         if (kept != 0) {
-            double inc = kept * at;
-            double t = acc[0] + inc;
-            if (Math.abs(acc[0]) >= Math.abs(inc)) {
-                acc[1] += (acc[0] - t) + inc;
-            } else {
-                acc[1] += (inc - t) + acc[0];
-            }
-            acc[0] = t;
+            acc[1] = KahanSum.inc(kept * at, acc[1], acc);
         }
         return kept;
     }

@@ -44,6 +44,13 @@ import org.apache.lucene.util.BytesRef;
 public final class BlockWriter implements AutoCloseable {
     static final String SERIES_FIELD = "#series";
     static final String ORDER_FIELD = "#ord";
+    /** Commit user data key naming the series entry format; absent in format 1 (labels as strings). */
+    static final String FORMAT_KEY = "promethium.format";
+    /** Commit user data key holding the symbol table (format 2). */
+    static final String SYMBOLS_KEY = "promethium.symbols";
+    static final String FORMAT_2 = "2";
+    /** Format 2: a series' first chunk reference is a delta from the first chunk of file 1. */
+    static final long FIRST_REF = 1L << 32;
 
     private final Path parent;
     private final String ulid;
@@ -57,6 +64,9 @@ public final class BlockWriter implements AutoCloseable {
     private final GrowableBytes record = new GrowableBytes(1024);
     private final GrowableBytes stored = new GrowableBytes(1024);
     private final GrowableBytes chunkMeta = new GrowableBytes(1024);
+    /** Every label name and value once, numbered in first-seen order; series entries refer to them. */
+    private final java.util.HashMap<String, Integer> symbolIds = new java.util.HashMap<>();
+    private final List<String> symbols = new ArrayList<>();
     private int seriesChunks;
     private long prevMax;
     private long prevRef;
@@ -226,17 +236,26 @@ public final class BlockWriter implements AutoCloseable {
         last = labels;
         chunkMeta.reset();
         seriesChunks = 0;
-        prevMax = 0;
-        prevRef = 0;
+        prevMax = minTime;
+        prevRef = FIRST_REF;
     }
 
     /** Adds an encoded chunk (its first timestamp relative to {@code mint}) to the current series. */
     public void addChunk(long mint, long maxt, byte encoding, byte[] data, int offset, int length) throws IOException {
+        if (seriesChunks > 0 && mint <= prevMax) {
+            throw new IllegalStateException("chunk of " + last + " starting at " + mint + " overlaps the previous one ending at " + prevMax);
+        }
         long ref = writeChunk(encoding, data, offset, length);
-        chunkMeta.writeVarint(mint - prevMax);
+        if (seriesChunks == 0) {
+            chunkMeta.writeVarint(mint - prevMax);
+        } else {
+            // Chunks of a series are in time order and do not overlap.
+            chunkMeta.writeUvarint(mint - prevMax - 1);
+        }
         chunkMeta.writeUvarint(maxt - mint);
-        // A series' chunks are consecutive in the file: the delta is the previous chunk's size.
-        chunkMeta.writeVarint(ref - prevRef);
+        // A series' chunks are consecutive in the file: the delta is the previous chunk's size,
+        // and the first is the offset from file 1's start.
+        chunkMeta.writeUvarint(ref - prevRef);
         prevMax = maxt;
         prevRef = ref;
         seriesChunks++;
@@ -253,8 +272,8 @@ public final class BlockWriter implements AutoCloseable {
         stored.reset();
         stored.writeUvarint(labels.size());
         for (int i = 0; i < labels.size(); i++) {
-            stored.writeString(labels.name(i));
-            stored.writeString(labels.value(i));
+            stored.writeUvarint(symbol(labels.name(i)));
+            stored.writeUvarint(symbol(labels.value(i)));
         }
         stored.writeUvarint(seriesChunks);
         stored.writeBytes(chunkMeta.array(), 0, chunkMeta.length());
@@ -270,6 +289,43 @@ public final class BlockWriter implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         numSeries++;
+    }
+
+    private int symbol(String s) {
+        Integer id = symbolIds.get(s);
+        if (id == null) {
+            id = symbols.size();
+            symbolIds.put(s, id);
+            symbols.add(s);
+        }
+        return id;
+    }
+
+    /** The symbol table as one string: per symbol its length in chars, ':', the symbol. */
+    static String encodeSymbols(List<String> symbols) {
+        StringBuilder sb = new StringBuilder();
+        for (String s : symbols) {
+            sb.append(s.length()).append(':').append(s);
+        }
+        return sb.toString();
+    }
+
+    static String[] decodeSymbols(String table) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < table.length()) {
+            int colon = table.indexOf(':', i);
+            if (colon < 0) {
+                throw new IllegalArgumentException("symbol table truncated at char " + i);
+            }
+            int len = Integer.parseInt(table, i, colon, 10);
+            if (len < 0 || colon + 1 + len > table.length()) {
+                throw new IllegalArgumentException("symbol table entry at char " + i + " runs past its end");
+            }
+            out.add(table.substring(colon + 1, colon + 1 + len));
+            i = colon + 1 + len;
+        }
+        return out.toArray(String[]::new);
     }
 
     private long writeChunk(byte encoding, byte[] data, int offset, int length) throws IOException {
@@ -305,6 +361,7 @@ public final class BlockWriter implements AutoCloseable {
         chunkFileSizes.add(chunkFileOffset);
         chunkFile = null;
         index.forceMerge(1);
+        index.setLiveCommitData(java.util.Map.of(FORMAT_KEY, FORMAT_2, SYMBOLS_KEY, encodeSymbols(symbols)).entrySet());
         index.commit();
         index.close();
         directory.close();

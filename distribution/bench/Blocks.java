@@ -153,6 +153,9 @@ public final class Blocks {
                 series += number(meta, "numSeries");
                 chunks += size(b.resolve("chunks"));
                 index += size(b.resolve("index"));
+                if (Files.exists(b.resolve("symbols"))) {
+                    index += size(b.resolve("symbols")); // Promethium's symbol table, inside Prometheus's index file
+                }
                 blocks++;
             }
         }

@@ -40,11 +40,11 @@ final class BlockIndex implements AutoCloseable {
     private final LeafReader leaf;
     private final int maxDoc;
     /** Format 2's symbol table, or null for format 1 (labels stored as strings). */
-    private final String[] symbols;
+    private final SymbolTable symbols;
     /** Format 2: the block's min time, which a series' first chunk's min time is relative to. */
     private final long minTime;
 
-    private BlockIndex(Directory directory, DirectoryReader reader, String[] symbols, long minTime) {
+    private BlockIndex(Directory directory, DirectoryReader reader, SymbolTable symbols, long minTime) {
         this.directory = directory;
         this.reader = reader;
         this.symbols = symbols;
@@ -54,7 +54,8 @@ final class BlockIndex implements AutoCloseable {
     }
 
     /** Opens and verifies every index file's checksum (the index is small next to the chunks). */
-    static BlockIndex open(Path dir, long blockMinTime) throws IOException {
+    static BlockIndex open(Path blockDir, long blockMinTime) throws IOException {
+        Path dir = blockDir.resolve("index");
         Directory directory = new MMapDirectory(dir);
         try {
             DirectoryReader reader = DirectoryReader.open(directory);
@@ -65,19 +66,18 @@ final class BlockIndex implements AutoCloseable {
             for (var ctx : reader.leaves()) {
                 ctx.reader().checkIntegrity();
             }
-            String[] symbols = null;
-            java.util.Map<String, String> user = reader.getIndexCommit().getUserData();
-            String format = user.get(BlockWriter.FORMAT_KEY);
+            SymbolTable symbols = null;
+            String format = reader.getIndexCommit().getUserData().get(BlockWriter.FORMAT_KEY);
             if (format != null) {
                 if (!format.equals(BlockWriter.FORMAT_2)) {
                     reader.close();
                     throw new FormatException("index " + dir + " has series format " + format + ", this version reads 1 and 2");
                 }
                 try {
-                    symbols = BlockWriter.decodeSymbols(user.getOrDefault(BlockWriter.SYMBOLS_KEY, ""));
-                } catch (IllegalArgumentException e) {
+                    symbols = SymbolTable.open(blockDir.resolve(SymbolTable.FILE));
+                } catch (IOException | RuntimeException e) {
                     reader.close();
-                    throw new FormatException("index " + dir + ": " + e.getMessage());
+                    throw e;
                 }
             }
             return new BlockIndex(directory, reader, symbols, blockMinTime);
@@ -119,7 +119,7 @@ final class BlockIndex implements AutoCloseable {
                 }
             } else {
                 for (int i = 0; i < n; i++) {
-                    lb.set(symbol(in.readUvarint(), doc), symbol(in.readUvarint(), doc));
+                    lb.set(symbols.get(in.readUvarint()), symbols.get(in.readUvarint()));
                 }
                 prevMax = minTime;
                 prevRef = BlockWriter.FIRST_REF;
@@ -140,13 +140,6 @@ final class BlockIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String symbol(long id, int doc) {
-        if (id < 0 || id >= symbols.length) {
-            throw new FormatException("document " + doc + " refers to symbol " + id + " of " + symbols.length);
-        }
-        return symbols[(int) id];
     }
 
     BinaryDocValues seriesValues() {

@@ -46,8 +46,6 @@ public final class BlockWriter implements AutoCloseable {
     static final String ORDER_FIELD = "#ord";
     /** Commit user data key naming the series entry format; absent in format 1 (labels as strings). */
     static final String FORMAT_KEY = "promethium.format";
-    /** Commit user data key holding the symbol table (format 2). */
-    static final String SYMBOLS_KEY = "promethium.symbols";
     static final String FORMAT_2 = "2";
     /** Format 2: a series' first chunk reference is a delta from the first chunk of file 1. */
     static final long FIRST_REF = 1L << 32;
@@ -301,33 +299,6 @@ public final class BlockWriter implements AutoCloseable {
         return id;
     }
 
-    /** The symbol table as one string: per symbol its length in chars, ':', the symbol. */
-    static String encodeSymbols(List<String> symbols) {
-        StringBuilder sb = new StringBuilder();
-        for (String s : symbols) {
-            sb.append(s.length()).append(':').append(s);
-        }
-        return sb.toString();
-    }
-
-    static String[] decodeSymbols(String table) {
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        while (i < table.length()) {
-            int colon = table.indexOf(':', i);
-            if (colon < 0) {
-                throw new IllegalArgumentException("symbol table truncated at char " + i);
-            }
-            int len = Integer.parseInt(table, i, colon, 10);
-            if (len < 0 || colon + 1 + len > table.length()) {
-                throw new IllegalArgumentException("symbol table entry at char " + i + " runs past its end");
-            }
-            out.add(table.substring(colon + 1, colon + 1 + len));
-            i = colon + 1 + len;
-        }
-        return out.toArray(String[]::new);
-    }
-
     private long writeChunk(byte encoding, byte[] data, int offset, int length) throws IOException {
         record.reset();
         record.writeUvarint(length);
@@ -361,10 +332,11 @@ public final class BlockWriter implements AutoCloseable {
         chunkFileSizes.add(chunkFileOffset);
         chunkFile = null;
         index.forceMerge(1);
-        index.setLiveCommitData(java.util.Map.of(FORMAT_KEY, FORMAT_2, SYMBOLS_KEY, encodeSymbols(symbols)).entrySet());
+        index.setLiveCommitData(java.util.Map.of(FORMAT_KEY, FORMAT_2).entrySet());
         index.commit();
         index.close();
         directory.close();
+        SymbolTable.write(tmp.resolve(SymbolTable.FILE), symbols, opener);
         BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, numSamples, numSeries, numChunks, level,
                 sources.isEmpty() ? List.of(ulid) : sources, chunkFileSizes);
         Path metaPath = tmp.resolve("meta.json");

@@ -1,6 +1,7 @@
 package io.promethium.tsdb.internal.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
@@ -8,6 +9,7 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.internal.fs.FileOpener;
+import io.promethium.tsdb.internal.util.FormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,9 +56,20 @@ class BlockFormatTest {
     }
 
     @Test
-    void symbolTableRoundTripsAnyText() {
-        List<String> symbols = List.of("", "a", "12:34", "ü\u0000:x", "__name__", "9");
-        assertThat(BlockWriter.decodeSymbols(BlockWriter.encodeSymbols(symbols))).containsExactlyElementsOf(symbols);
+    void symbolTableRoundTripsAnyTextAndRefusesDamage() throws IOException {
+        List<String> symbols = List.of("", "a", "12:34", "ü\u0000:x", "__name__", "9".repeat(300));
+        Path file = dir.resolve("symbols");
+        SymbolTable.write(file, symbols, FileOpener.DEFAULT);
+        SymbolTable table = SymbolTable.open(file);
+        assertThat(table.size()).isEqualTo(symbols.size());
+        for (int i = 0; i < symbols.size(); i++) {
+            assertThat(table.get(i)).isEqualTo(symbols.get(i));
+        }
+        assertThatThrownBy(() -> table.get(symbols.size())).isInstanceOf(FormatException.class).hasMessageContaining("outside");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> SymbolTable.open(file)).isInstanceOf(FormatException.class).hasMessageContaining("checksum");
     }
 
     private Path copyFixture() throws IOException {

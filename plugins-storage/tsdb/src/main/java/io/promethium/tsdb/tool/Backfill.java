@@ -5,10 +5,16 @@ import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.BlockWriter;
 import io.promethium.tsdb.internal.fs.FileOpener;
+import io.promethium.tsdb.internal.fs.Fsync;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,11 +23,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code create-blocks-from openmetrics FILE DIR}: reads the whole file, groups samples into
- * block-duration windows (2 h) and writes one block per window into DIR, as promtool does. Samples
- * of a series may come in any order; duplicates keep the last value.
+ * {@code create-blocks-from openmetrics FILE DIR}: groups samples into block-duration windows
+ * (2 h) and writes one block per window into DIR, as promtool does. Samples of a series may come
+ * in any order; duplicates keep the last value. Memory stays bounded by one window, not the file:
+ * the file is parsed once in pieces, each sample is spilled (series number, time, value) to a
+ * temporary file of its window under DIR, and each window is then loaded, sorted and written on
+ * its own. Only the series' labels are kept for the whole run.
  */
 final class Backfill {
+    private static final int SPILL_RECORD = 20;
+
     private final PrintStream out;
 
     Backfill(PrintStream out) {
@@ -44,7 +55,15 @@ final class Backfill {
             n++;
         }
 
+        /** Sorts by time (insertion sort when nearly sorted, the usual case); the later of equal timestamps wins. */
         void sortDedupe() {
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = ts[i - 1] < ts[i];
+            }
+            if (sorted) {
+                return;
+            }
             Integer[] idx = new Integer[n];
             for (int i = 0; i < n; i++) {
                 idx[i] = i;
@@ -70,30 +89,119 @@ final class Backfill {
         }
     }
 
+    /** Spilled samples of one window. */
+    private static final class Spill implements AutoCloseable {
+        final Path path;
+        final DataOutputStream out;
+        long count;
+
+        Spill(Path path) throws IOException {
+            this.path = path;
+            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), 1 << 16));
+        }
+
+        void add(int series, long t, double v) throws IOException {
+            out.writeInt(series);
+            out.writeLong(t);
+            out.writeLong(Double.doubleToRawLongBits(v));
+            count++;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
     void run(Path file, Path dir) throws IOException {
         long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
-        Map<Long, Map<Labels, Buf>> windows = new TreeMap<>();
-        long samples;
-        samples = new OpenMetricsFileReader(file).read((labels, t, v) ->
-                windows.computeIfAbsent(Math.floorDiv(t, window), k -> new HashMap<>()).computeIfAbsent(labels, k -> new Buf()).add(t, v));
+        boolean created = !Files.exists(dir);
         Files.createDirectories(dir);
-        List<BlockMeta> written = new ArrayList<>();
-        for (Map.Entry<Long, Map<Labels, Buf>> e : windows.entrySet()) {
-            long mint = e.getKey() * window;
-            List<Map.Entry<Labels, Buf>> series = new ArrayList<>(e.getValue().entrySet());
-            series.sort(Map.Entry.comparingByKey());
-            try (BlockWriter w = new BlockWriter(dir, mint, mint + window, FileOpener.DEFAULT)) {
-                for (Map.Entry<Labels, Buf> s : series) {
-                    Buf b = s.getValue();
-                    b.sortDedupe();
-                    w.addSeries(s.getKey(), b.ts, b.vs, b.n);
+        // Named *.tmp: opening DIR as a database deletes it if this run dies before cleaning up.
+        Path spillDir = Files.createDirectory(dir.resolve("backfill-" + System.nanoTime() + ".tmp"));
+        try {
+            Map<Labels, Integer> ids = new HashMap<>();
+            List<Labels> labelsById = new ArrayList<>();
+            TreeMap<Long, Spill> spills = new TreeMap<>();
+            long samples;
+            try {
+                samples = new OpenMetricsFileReader(file).read((labels, t, v) -> {
+                    Integer id = ids.get(labels);
+                    if (id == null) {
+                        id = labelsById.size();
+                        ids.put(labels, id);
+                        labelsById.add(labels);
+                    }
+                    long w = Math.floorDiv(t, window);
+                    Spill spill = spills.get(w);
+                    if (spill == null) {
+                        spill = new Spill(spillDir.resolve(w + ".spill"));
+                        spills.put(w, spill);
+                    }
+                    spill.add(id, t, v);
+                });
+            } finally {
+                for (Spill s : spills.values()) {
+                    s.close();
                 }
-                written.add(w.finish(1, List.of()));
+            }
+            ids.clear();
+            List<BlockMeta> written = new ArrayList<>();
+            for (Map.Entry<Long, Spill> e : spills.entrySet()) {
+                written.add(writeWindow(e.getKey() * window, window, e.getValue(), labelsById, dir));
+                Files.delete(e.getValue().path);
+            }
+            out.printf("read %d samples from %s; wrote %d blocks to %s%n", samples, file, written.size(), dir);
+            for (BlockMeta m : written) {
+                out.printf("  %s  %d..%d  series=%d samples=%d%n", m.ulid(), m.minTime(), m.maxTime(), m.numSeries(), m.numSamples());
+            }
+        } catch (IOException | RuntimeException e) {
+            Fsync.deleteRecursively(spillDir);
+            if (created) {
+                try (var left = Files.list(dir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                }
+            }
+            throw e;
+        }
+        Fsync.deleteRecursively(spillDir);
+    }
+
+    private static BlockMeta writeWindow(long mint, long window, Spill spill, List<Labels> labelsById, Path dir) throws IOException {
+        Buf[] bufs = new Buf[labelsById.size()];
+        int present = 0;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spill.path), 1 << 16))) {
+            for (long i = 0; i < spill.count; i++) {
+                int id = in.readInt();
+                long t = in.readLong();
+                double v = Double.longBitsToDouble(in.readLong());
+                Buf b = bufs[id];
+                if (b == null) {
+                    b = bufs[id] = new Buf();
+                    present++;
+                }
+                b.add(t, v);
             }
         }
-        out.printf("read %d samples from %s; wrote %d blocks to %s%n", samples, file, written.size(), dir);
-        for (BlockMeta m : written) {
-            out.printf("  %s  %d..%d  series=%d samples=%d%n", m.ulid(), m.minTime(), m.maxTime(), m.numSeries(), m.numSamples());
+        Integer[] order = new Integer[present];
+        int k = 0;
+        for (int id = 0; id < bufs.length; id++) {
+            if (bufs[id] != null) {
+                order[k++] = id;
+            }
+        }
+        Arrays.sort(order, (a, b) -> labelsById.get(a).compareTo(labelsById.get(b)));
+        try (BlockWriter w = new BlockWriter(dir, mint, mint + window, FileOpener.DEFAULT)) {
+            for (int id : order) {
+                Buf b = bufs[id];
+                bufs[id] = null; // written: let it go
+                b.sortDedupe();
+                w.addSeries(labelsById.get(id), b.ts, b.vs, b.n);
+            }
+            return w.finish(1, List.of());
         }
     }
 }

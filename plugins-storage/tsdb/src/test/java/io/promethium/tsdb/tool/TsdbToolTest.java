@@ -1,6 +1,7 @@
 package io.promethium.tsdb.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
@@ -144,6 +145,35 @@ class TsdbToolTest {
                 assertThat(set.next()).isFalse();
             }
         }
+    }
+
+    @Test
+    void fileReadInManyPiecesGivesTheSameSamplesAsReadWhole() throws IOException {
+        Path file = backfillFile();
+        assertThat(samples(file, 97)).isEqualTo(samples(file, OpenMetricsFileReader.PIECE_BYTES)).hasSize(600);
+        // A line longer than a piece grows the buffer.
+        assertThat(samples(file, 16)).hasSize(600);
+    }
+
+    @Test
+    void errorsInLaterPiecesNameTheLineOfTheWholeFile() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            sb.append("up{job=\"x\"} ").append(i).append(' ').append(1_700_000_000L + i * 15).append('\n');
+        }
+        Path file = dir.resolve("late.om");
+        Files.writeString(file, sb + "up{job=\"x\" 2 1700001000\n# EOF\n");
+        assertThatThrownBy(() -> samples(file, 64)).hasMessageContaining(file + ":41:").hasMessageContaining("expected");
+        Files.writeString(file, sb + "# EOF\n" + sb + "# EOF\n");
+        assertThatThrownBy(() -> samples(file, 64)).hasMessageContaining(file + ":42:").hasMessageContaining("after # EOF");
+        Files.writeString(file, sb.toString());
+        assertThatThrownBy(() -> samples(file, 64)).hasMessageContaining(file + ":41:").hasMessageContaining("# EOF");
+    }
+
+    private static List<String> samples(Path file, int pieceBytes) throws IOException {
+        List<String> out = new ArrayList<>();
+        new OpenMetricsFileReader(file, pieceBytes).read((labels, t, v) -> out.add(labels + " " + t + " " + v));
+        return out;
     }
 
     @Test

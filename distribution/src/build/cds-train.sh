@@ -72,12 +72,18 @@ YML
 run() { # kind, then the command's arguments
   local kind="$1"
   shift
-  if PROMETHIUM_CDS=dump "$home/bin/promethium" "$@" >"$work/$kind.log" 2>&1 && [ -s "$home/lib/cds/$kind.jsa" ]; then
-    echo "cds-train: lib/cds/$kind.jsa ($(du -k "$home/lib/cds/$kind.jsa" | cut -f1) KiB)"
+  local archive="" ext
+  if PROMETHIUM_CDS=dump "$home/bin/promethium" "$@" >"$work/$kind.log" 2>&1; then
+    for ext in aot jsa; do # bin/promethium writes an AOT cache on Java 25+, a dynamic archive before
+      [ -s "$home/lib/cds/$kind.$ext" ] && archive="$home/lib/cds/$kind.$ext"
+    done
+  fi
+  if [ -n "$archive" ]; then
+    echo "cds-train: lib/cds/${archive##*/} ($(du -k "$archive" | cut -f1) KiB)"
   else
     echo "cds-train: no archive for '$kind' (the first run will make one):" >&2
     tail -n 5 "$work/$kind.log" >&2
-    rm -f "$home/lib/cds/$kind.jsa"
+    rm -f "$home/lib/cds/$kind".jsa "$home/lib/cds/$kind".aot
   fi
 }
 run check check config "$work/prometheus.yml"

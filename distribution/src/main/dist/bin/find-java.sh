@@ -1,53 +1,99 @@
 # Sourced by bin/promethium and the developer scripts: finds a Java of at least the wanted
 # feature version, trying JAVA_HOME, then PATH, then the usual JVM folders (newest first).
-# Prints the java executable's path, or explains what is missing and returns 1.
+# Bash built-ins only on the usual path: every process started here (each one 1-5 ms, far more
+# on a loaded machine) added to the start-up of every command, `check config` included.
 
-# A value of the JDK's `release` file (next to bin/): read instead of starting a JVM to ask.
-promethium_java_release() {
-  local bin file
-  bin="$(readlink -f "$1" 2>/dev/null || echo "$1")"
-  file="$(dirname "$(dirname "$bin")")/release"
-  [ -r "$file" ] && sed -n "s/^$2=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$file" | head -n 1
+# Reads the JDK's `release` file (next to bin/) instead of starting a JVM to ask. Sets
+# JAVA_RELEASE_VERSION, JAVA_RELEASE_RUNTIME and JAVA_RELEASE_IMPLEMENTOR (empty when not said).
+promethium_read_release() {
+  local bin="$1" line value file
+  JAVA_RELEASE_VERSION="" JAVA_RELEASE_RUNTIME="" JAVA_RELEASE_IMPLEMENTOR=""
+  if [ -L "$bin" ]; then
+    bin="$(readlink -f "$bin" 2>/dev/null || echo "$bin")"
+  fi
+  bin="${bin%/*}"
+  file="${bin%/*}/release"
+  [ -r "$file" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    value="${line#*=}"
+    value="${value#\"}"
+    value="${value%\"}"
+    case "$line" in
+      JAVA_VERSION=*) JAVA_RELEASE_VERSION="$value" ;;
+      JAVA_RUNTIME_VERSION=*) JAVA_RELEASE_RUNTIME="$value" ;;
+      IMPLEMENTOR=*) JAVA_RELEASE_IMPLEMENTOR="$value" ;;
+    esac
+  done < "$file"
 }
 
-promethium_java_version() {
+# The feature version (17, 21, 25...) of a java executable, into JAVA_MAJOR; empty when unknown.
+promethium_java_major() {
   local version
-  version="$(promethium_java_release "$1" JAVA_VERSION)"
+  promethium_read_release "$1"
+  version="$JAVA_RELEASE_VERSION"
   if [ -z "$version" ]; then
     version="$("$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')"
   fi
-  echo "$version" | awk -F. '{ if ($1 == "1") print $2; else print $1 }'
+  version="${version#1.}"
+  JAVA_MAJOR="${version%%[!0-9]*}"
 }
 
-# The exact build of a JDK (a class-data-sharing archive fits only the build that made it), or
-# nothing when its release file does not say.
+promethium_java_version() {
+  promethium_java_major "$1"
+  echo "$JAVA_MAJOR"
+}
+
+# The exact build of a JDK (a class-data-sharing archive fits only the build that made it), into
+# JAVA_BUILD; empty when its release file does not say.
+promethium_java_build_of() {
+  promethium_read_release "$1"
+  JAVA_BUILD=""
+  if [ -n "$JAVA_RELEASE_RUNTIME" ]; then
+    JAVA_BUILD="$JAVA_RELEASE_RUNTIME $JAVA_RELEASE_IMPLEMENTOR ${HOSTTYPE:-$(uname -m)}"
+  fi
+}
+
 promethium_java_build() {
-  local runtime implementor
-  runtime="$(promethium_java_release "$1" JAVA_RUNTIME_VERSION)"
-  implementor="$(promethium_java_release "$1" IMPLEMENTOR)"
-  [ -n "$runtime" ] && echo "$runtime $implementor $(uname -m)"
+  promethium_java_build_of "$1"
+  [ -n "$JAVA_BUILD" ] && echo "$JAVA_BUILD"
 }
 
-promethium_find_java() {
-  local want="${1:-21}" candidate version
+# Sets JAVA to the first java of at least the wanted version (and JAVA_MAJOR to its version), or
+# explains what is missing and returns 1.
+promethium_locate_java() {
+  local want="${1:-21}" candidate
   local -a candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-  command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
+  candidate="$(type -P java 2>/dev/null || true)"
+  [ -n "$candidate" ] && candidates+=("$candidate")
+  for candidate in "${candidates[@]}"; do
+    if [ -x "$candidate" ]; then
+      promethium_java_major "$candidate"
+      if [ -n "$JAVA_MAJOR" ] && [ "$JAVA_MAJOR" -ge "$want" ] 2>/dev/null; then
+        JAVA="$candidate"
+        return 0
+      fi
+    fi
+  done
   # Newest JDK first among the usual folders (Debian/Ubuntu, RHEL, SDKMAN, macOS).
   while IFS= read -r candidate; do
-    candidates+=("$candidate")
+    [ -x "$candidate" ] || continue
+    promethium_java_major "$candidate"
+    if [ -n "$JAVA_MAJOR" ] && [ "$JAVA_MAJOR" -ge "$want" ] 2>/dev/null; then
+      JAVA="$candidate"
+      return 0
+    fi
   done < <(ls -d /usr/lib/jvm/*/bin/java /opt/java/*/bin/java /opt/jdk*/bin/java \
              "$HOME"/.sdkman/candidates/java/*/bin/java \
              /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/java 2>/dev/null | sort -V -r)
-  for candidate in "${candidates[@]}"; do
-    [ -x "$candidate" ] || continue
-    version="$(promethium_java_version "$candidate")"
-    if [ -n "$version" ] && [ "$version" -ge "$want" ] 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
   echo "promethium: needs Java $want or newer; none found in JAVA_HOME, PATH or /usr/lib/jvm." >&2
   echo "promethium: install a JDK $want+ (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME." >&2
   return 1
+}
+
+# Prints the java executable's path (see promethium_locate_java).
+promethium_find_java() {
+  local JAVA JAVA_MAJOR
+  promethium_locate_java "$@" || return 1
+  echo "$JAVA"
 }

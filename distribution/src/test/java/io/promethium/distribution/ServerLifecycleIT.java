@@ -134,4 +134,21 @@ class ServerLifecycleIT {
             assertThat(server.output()).contains("See you next time!").doesNotContain("bundles still running");
         }
     }
+
+    @Test
+    void saysReadyOnlyOnceTheWebListensAndARestartReusesTheKeptBundleCache() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
+            String first = server.output();
+            assertThat(first).contains("Listening on 127.0.0.1:" + server.port).contains("Server is ready to receive web requests.");
+            assertThat(first.indexOf("Server is ready")).as("ready is said after the web listens").isGreaterThan(first.indexOf("Listening on"));
+            assertThat(server.home.resolve("data/bundle-cache")).isDirectory();
+            server.signal("TERM");
+            assertThat(server.process().waitFor(40, TimeUnit.SECONDS)).isTrue();
+
+            server.start().awaitReady();
+            String second = server.output().substring(first.length());
+            assertThat(second).contains("Server is ready to receive web requests.")
+                    .doesNotContain("is not usable").doesNotContain("cannot be installed").doesNotContain("cannot start");
+        }
+    }
 }

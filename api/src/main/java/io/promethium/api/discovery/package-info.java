@@ -4,9 +4,15 @@
  * {@link io.promethium.api.discovery.Discoverer} per config block; the discoverer publishes
  * {@link io.promethium.api.discovery.TargetGroup}s whenever what it watches changes. Meta labels
  * follow the convention {@code __meta_T_*}.
+ *
+ * <p>1.2.0: {@link io.promethium.api.discovery.RefreshingDiscoverer} (a discoverer that asks its
+ * peer every interval, as Prometheus's {@code discovery/refresh}),
+ * {@link io.promethium.api.discovery.DiscovererThreads} (a discoverer's threads and their stop)
+ * and {@link io.promethium.api.discovery.DiscoveryFailures} (failures counted, logged once per
+ * change).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.discovery;
 
 import org.osgi.annotation.bundle.Export;

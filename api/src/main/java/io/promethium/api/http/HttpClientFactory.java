@@ -36,4 +36,33 @@ public interface HttpClientFactory {
      * @throws ConfigException when a field is invalid or a TLS file cannot be read
      */
     ConfiguredHttpClient create(PluginConfig block, Path configDirectory) throws ConfigException;
+
+    /**
+     * Checks a {@code tls_config} block alone ({@code ca}/{@code ca_file}, {@code cert}/{@code cert_file},
+     * {@code key}/{@code key_file}, {@code server_name}, {@code insecure_skip_verify},
+     * {@code min_version}, {@code max_version}; Prometheus's rules and messages); files need not
+     * be readable yet.
+     *
+     * @param tlsConfig the block, e.g. {@code block.block("tls_config")}; null is the defaults
+     * @throws ConfigException naming the field and its location
+     * @since 1.1
+     */
+    void validateTls(PluginConfig tlsConfig) throws ConfigException;
+
+    /**
+     * TLS for a connection this factory's clients do not make (SMTP, a raw socket), with the
+     * same rules as {@link #create}: trust from {@code ca}/{@code ca_file} (else the platform's),
+     * the client certificate (PEM, PKCS#8 key), {@code min_version}/{@code max_version}
+     * (TLS 1.2 to 1.3 when unset). Unless {@code insecure_skip_verify}, the peer's certificate
+     * must name {@code server_name}, or {@code host} when it is unset (as Go checks), in its
+     * subject alternative names; that name is sent as SNI unless it is an IP address. Files are
+     * read on each call: call it per connection so rotated certificates apply.
+     *
+     * @param tlsConfig the block; null is the defaults
+     * @param host the host the connection is made to
+     * @param configDirectory relative file names resolve against it
+     * @throws ConfigException when a field is invalid or a file cannot be read or parsed
+     * @since 1.1
+     */
+    ClientTls tls(PluginConfig tlsConfig, String host, Path configDirectory) throws ConfigException;
 }

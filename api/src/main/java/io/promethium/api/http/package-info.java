@@ -8,9 +8,13 @@
  * its {@link io.promethium.api.plugin.PluginContext} (or as an OSGi service) and receives a
  * {@link io.promethium.api.http.ConfiguredHttpClient}: the same settings mean the same thing in
  * scrapes, Alertmanagers, discovery, notifiers and remote write.
+ *
+ * <p>1.1.0: {@link io.promethium.api.http.HttpClientFactory#tls} gives a
+ * {@link io.promethium.api.http.ClientTls} (an {@code SSLContext} that checks the peer's name,
+ * and the socket parameters) for a {@code tls_config} used outside HTTP, such as SMTP.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.http;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,9 +13,12 @@
  *
  * <p>1.2.0: {@link io.promethium.api.notify.NotifierContext#httpConfig} picks a block's
  * {@code http_config} or the global default, as Alertmanager does.
+ *
+ * <p>1.3.0: {@link io.promethium.api.notify.HttpDelivery}, the POST, retry and error rules HTTP
+ * notifiers share.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

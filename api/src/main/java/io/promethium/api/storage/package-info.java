@@ -19,9 +19,12 @@
  * accessors of {@code SampleIterator} (reused objects), {@code Appender.appendHistogram}, the
  * histogram, exemplar and metadata records of {@link io.promethium.api.storage.WalVisitor}, and
  * {@link io.promethium.api.storage.ExemplarQueryable}.
+ *
+ * <p>1.5.0 adds {@link io.promethium.api.storage.MetadataQueryable}: the per-series metadata a
+ * storage keeps, for the metadata APIs.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

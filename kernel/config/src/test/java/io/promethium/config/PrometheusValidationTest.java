@@ -362,7 +362,6 @@ class PrometheusValidationTest {
         assertRejected("global:\n  scrape_failure_log_file: f.log\n", "2:3", "scrape_failure_log_file: logging failed scrapes");
         assertRejected("global:\n  query_log_file: q.log\n", "2:3", "query_log_file: logging queries to a file is not supported yet");
         assertRejected("global:\n  metric_name_validation_scheme: legacy\n", "2:3", "only utf8 name validation is supported");
-        assertRejected(scrape("convert_classic_histograms_to_nhcb: true"), "3:5", "convert_classic_histograms_to_nhcb");
         assertRejected("global:\n  scrape_native_histograms: true\n", "2:3", "set it in each scrape config");
         assertRejected("storage:\n  tsdb:\n    stale_series_compaction_threshold: 0.5\n", "3:5", "stale_series_compaction_threshold");
         parse("global:\n  metric_name_validation_scheme: utf8\n  scrape_native_histograms: false\n  always_scrape_classic_histograms: false\n");
@@ -377,5 +376,18 @@ class PrometheusValidationTest {
         assertThat(parse(scrape("honor_labels: true")).scrapeConfigs().get(0).histograms().scrapeNativeHistograms()).isNull();
         assertRejected(scrape("native_histogram_bucket_limit: -1"), "3:5", "must not be negative");
         assertRejected(scrape("native_histogram_min_bucket_factor: lots"), "3:5", "must be a number");
+    }
+
+    @Test
+    void convertClassicHistogramsToNhcbIsReadPerScrapeConfigWithTheGlobalAsDefault() throws Exception {
+        assertThat(parse(scrape("honor_labels: true")).scrapeConfigs().get(0).histograms().convertClassicHistogramsToNhcb()).isFalse();
+        assertThat(parse(scrape("convert_classic_histograms_to_nhcb: true")).scrapeConfigs().get(0).histograms()
+                .convertClassicHistogramsToNhcb()).isTrue();
+        var global = parse("global:\n  convert_classic_histograms_to_nhcb: true\n" + scrape("honor_labels: true"));
+        assertThat(global.global().convertClassicHistogramsToNhcb()).isTrue();
+        assertThat(global.scrapeConfigs().get(0).histograms().convertClassicHistogramsToNhcb()).isTrue();
+        assertThat(parse("global:\n  convert_classic_histograms_to_nhcb: true\n" + scrape("convert_classic_histograms_to_nhcb: false"))
+                .scrapeConfigs().get(0).histograms().convertClassicHistogramsToNhcb()).isFalse();
+        assertRejected(scrape("convert_classic_histograms_to_nhcb: maybe"), "3:5", "convert_classic_histograms_to_nhcb");
     }
 }

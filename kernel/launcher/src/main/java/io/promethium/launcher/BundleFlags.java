@@ -2,15 +2,11 @@ package io.promethium.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 /**
  * The flags that bundles declare for themselves, so the launcher accepts and documents them
@@ -51,45 +47,40 @@ final class BundleFlags {
 
     /** The flags and features declared by the jars in {@code dirs}. */
     static Declared declared(List<Path> dirs, Path home, PrintStream warnings) {
+        return declared(dirs, home, warnings, new JarHeaders(null));
+    }
+
+    /** The flags and features declared by the jars in {@code dirs}, their headers read through {@code headers}. */
+    static Declared declared(List<Path> dirs, Path home, PrintStream warnings, JarHeaders headers) {
         List<Flags.Spec> specs = new ArrayList<>();
         java.util.Set<String> features = new java.util.TreeSet<>();
         for (Path dir : dirs) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            List<Path> jars = new ArrayList<>();
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
-                stream.forEach(jars::add);
+            List<JarHeaders.Jar> jars;
+            try {
+                jars = headers.of(dir);
             } catch (IOException e) {
                 warnings.println("promethium: warning: cannot list " + dir + ": " + e.getMessage());
                 continue;
             }
-            jars.sort(null);
-            for (Path jar : jars) {
-                String header;
-                try (JarFile file = new JarFile(jar.toFile())) {
-                    Manifest manifest = file.getManifest();
-                    header = manifest == null ? null : manifest.getMainAttributes().getValue(HEADER);
-                    String declaredFeatures = manifest == null ? null : manifest.getMainAttributes().getValue(FEATURES_HEADER);
-                    if (declaredFeatures != null) {
-                        for (String feature : declaredFeatures.split(",")) {
-                            if (!feature.isBlank()) {
-                                features.add(feature.strip());
-                            }
+            for (JarHeaders.Jar jar : jars) {
+                // An unreadable jar is said once by whoever loads it (the plugin watcher, or the tools' class path).
+                String declaredFeatures = jar.headers().get(FEATURES_HEADER);
+                if (declaredFeatures != null) {
+                    for (String feature : declaredFeatures.split(",")) {
+                        if (!feature.isBlank()) {
+                            features.add(feature.strip());
                         }
                     }
-                } catch (IOException e) {
-                    // Said once by whoever loads the jar (the plugin watcher, or the tools' class path).
-                    continue;
                 }
+                String header = jar.headers().get(HEADER);
                 if (header == null || header.isBlank()) {
                     continue;
                 }
-                String owner = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+                String owner = jar.path().getFileName().toString().replaceFirst("\\.jar$", "");
                 try {
                     specs.addAll(parse(header, owner, home));
                 } catch (IllegalArgumentException e) {
-                    warnings.println("promethium: warning: " + jar + ": bad " + HEADER + " header: " + e.getMessage());
+                    warnings.println("promethium: warning: " + jar.path() + ": bad " + HEADER + " header: " + e.getMessage());
                 }
             }
         }

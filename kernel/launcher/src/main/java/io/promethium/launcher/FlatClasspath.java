@@ -5,14 +5,12 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 /**
@@ -31,30 +29,27 @@ final class FlatClasspath {
     }
 
     static URLClassLoader of(List<Path> folders) throws IOException {
-        return of(folders, System.err);
+        return of(folders, System.err, new JarHeaders(null));
     }
 
     static URLClassLoader of(List<Path> folders, PrintStream warnings) throws IOException {
+        return of(folders, warnings, new JarHeaders(null));
+    }
+
+    static URLClassLoader of(List<Path> folders, PrintStream warnings, JarHeaders headers) throws IOException {
         List<URL> urls = new ArrayList<>();
         Path[] extracted = {null};
         for (Path folder : folders) {
-            if (!Files.isDirectory(folder)) {
-                continue;
-            }
-            List<Path> jars = new ArrayList<>();
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.jar")) {
-                stream.forEach(jars::add);
-            }
-            jars.sort(null);
-            for (Path jar : jars) {
-                List<URL> jarUrls;
-                try {
-                    jarUrls = urlsOf(jar, extracted);
-                } catch (IOException e) {
-                    warnings.println("promethium: warning: skipping " + jar + ": not a readable jar (" + e.getMessage() + ")");
+            for (JarHeaders.Jar jar : headers.of(folder)) {
+                if (!jar.readable()) {
+                    warnings.println("promethium: warning: skipping " + jar.path() + ": not a readable jar (" + jar.error() + ")");
                     continue;
                 }
-                urls.addAll(jarUrls);
+                try {
+                    urls.addAll(urlsOf(jar.path(), jar.headers().get(JarHeaders.BUNDLE_CLASS_PATH), extracted));
+                } catch (IOException e) {
+                    warnings.println("promethium: warning: skipping " + jar.path() + ": not a readable jar (" + e.getMessage() + ")");
+                }
             }
         }
         return new URLClassLoader(urls.toArray(URL[]::new), FlatClasspath.class.getClassLoader());
@@ -65,24 +60,26 @@ final class FlatClasspath {
         return Path.of(System.getProperty("java.io.tmpdir"), "promethium-" + System.getProperty("user.name", "user"), "embedded");
     }
 
-    /** The jar itself and the jars it embeds on its {@code Bundle-ClassPath}; fails when the jar cannot be read. */
-    private static List<URL> urlsOf(Path jar, Path[] extracted) throws IOException {
+    /**
+     * The jar itself and the jars it embeds on its {@code Bundle-ClassPath}, extracted once: a jar
+     * already extracted for this very bundle file (the folder names its size and time; extraction
+     * renames a complete file into place) is used without opening the bundle again.
+     */
+    private static List<URL> urlsOf(Path jar, String classPath, Path[] extracted) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(jar.toUri().toURL());
-        try (JarFile file = new JarFile(jar.toFile())) {
-            Manifest manifest = file.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-ClassPath");
-            if (classPath == null) {
-                return urls;
-            }
+        if (classPath == null) {
+            return urls;
+        }
+        JarFile file = null;
+        try {
             for (String element : classPath.split(",")) {
                 String name = element.trim();
                 int semicolon = name.indexOf(';');
                 if (semicolon >= 0) {
                     name = name.substring(0, semicolon).trim();
                 }
-                ZipEntry entry = name.endsWith(".jar") ? file.getEntry(name) : null;
-                if (entry == null) {
+                if (!name.endsWith(".jar")) {
                     continue;
                 }
                 if (extracted[0] == null) {
@@ -91,7 +88,14 @@ final class FlatClasspath {
                 Path folder = extracted[0].resolve(jar.getFileName() + "-" + Files.size(jar) + "-"
                         + Files.getLastModifiedTime(jar).toMillis());
                 Path target = folder.resolve(name.replace('/', '_'));
-                if (!Files.isRegularFile(target) || Files.size(target) != entry.getSize()) {
+                if (!Files.isRegularFile(target)) {
+                    if (file == null) {
+                        file = new JarFile(jar.toFile());
+                    }
+                    ZipEntry entry = file.getEntry(name);
+                    if (entry == null) {
+                        continue;
+                    }
                     Files.createDirectories(folder);
                     // Written aside and renamed: a concurrent tool never sees half a jar.
                     Path part = Files.createTempFile(folder, "extract-", ".part");
@@ -103,6 +107,10 @@ final class FlatClasspath {
                     }
                 }
                 urls.add(target.toUri().toURL());
+            }
+        } finally {
+            if (file != null) {
+                file.close();
             }
         }
         return urls;

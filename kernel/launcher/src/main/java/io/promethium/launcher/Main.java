@@ -27,7 +27,8 @@ public final class Main {
         Path home = Path.of(System.getProperty("promethium.home", ".")).toAbsolutePath().normalize();
         List<Path> jarDirs = List.of(Path.of(preScan(args, "bundles.dir", home.resolve("bundles").toString())),
                 Path.of(preScan(args, "plugins.dir", home.resolve("plugins").toString())));
-        BundleFlags.Declared declared = BundleFlags.declared(jarDirs, home, err);
+        JarHeaders headers = new JarHeaders(JarHeaders.defaultCacheRoot());
+        BundleFlags.Declared declared = BundleFlags.declared(jarDirs, home, err, headers);
         List<Flags.Spec> specs = Flags.merge(Flags.specs(home), declared.flags(), err);
         java.util.Set<String> features = new java.util.TreeSet<>(declared.features());
         List<String> flagArgs = new ArrayList<>();
@@ -76,18 +77,18 @@ public final class Main {
                         case "rules" -> "io.promethium.rules.tool.CheckRules";
                         default -> "io.promethium.alertmanager.tool.CheckAlertmanagerConfig";
                     };
-                    return runTool(flags, tool, command.subList(2, command.size()), err);
+                    return runTool(flags, tool, command.subList(2, command.size()), err, headers);
                 }
                 case "test" -> {
                     if (command.size() < 3 || !command.get(1).equals("rules")) {
                         throw new Flags.UsageException("usage: promethium test rules FILE...");
                     }
                     Flags flags = Flags.parse(specs, features, flagArgs);
-                    return runTool(flags, "io.promethium.rules.tool.TestRules", command.subList(2, command.size()), err);
+                    return runTool(flags, "io.promethium.rules.tool.TestRules", command.subList(2, command.size()), err, headers);
                 }
                 case "tsdb" -> {
                     Flags flags = Flags.parse(specs, features, flagArgs);
-                    return runTool(flags, "io.promethium.tsdb.tool.TsdbTool", command.subList(1, command.size()), err);
+                    return runTool(flags, "io.promethium.tsdb.tool.TsdbTool", command.subList(1, command.size()), err, headers);
                 }
                 default -> throw new Flags.UsageException("unknown command '" + verb + "'");
             }
@@ -132,9 +133,9 @@ public final class Main {
     }
 
     /** Runs a tool's {@code main} on a flat class path of the bundles and plugins, returning its exit code. */
-    private static int runTool(Flags flags, String mainClass, List<String> args, PrintStream err) throws Exception {
+    private static int runTool(Flags flags, String mainClass, List<String> args, PrintStream err, JarHeaders headers) throws Exception {
         LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
-        URLClassLoader loader = FlatClasspath.of(List.of(Path.of(flags.get("bundles.dir")), Path.of(flags.get("plugins.dir"))));
+        URLClassLoader loader = FlatClasspath.of(List.of(Path.of(flags.get("bundles.dir")), Path.of(flags.get("plugins.dir"))), err, headers);
         Thread.currentThread().setContextClassLoader(loader);
         Class<?> tool;
         try {

@@ -45,6 +45,8 @@ final class Server implements Lifecycle, ServerInfo {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
     private static final long STOP_TIMEOUT_MS = 10_000;
     private static final long CONFIG_SERVICE_WAIT_MS = 30_000;
+    private static final String CORE_LOCATION = "promethium-core:";
+    private static final String WEB_BUNDLE = "promethium-web";
 
     private final Flags flags;
     private final Path home;
@@ -52,6 +54,8 @@ final class Server implements Lifecycle, ServerInfo {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Properties versionInfo = new Properties();
     private volatile boolean ready;
+    private final java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Framework framework;
 
     Server(Flags flags, Path home) {
@@ -68,42 +72,73 @@ final class Server implements Lifecycle, ServerInfo {
 
     /** Runs until stopped; returns the process exit code. */
     int run() throws Exception {
-        Path cache = Files.createTempDirectory("promethium-felix-");
-        Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
-        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "io.promethium.launcher.spi;version=1.0.0,org.osgi.service.cm;version=1.6.1,sun.misc");
-        props.put("felix.log.level", "1");
-        props.put("promethium.home", home.toString());
-        props.put("promethium.config.file", flags.get("config.file"));
-        flags.all().forEach((name, value) -> props.put("promethium.flag." + name, value));
-        props.put(ExternalUrl.PROPERTY, ExternalUrl.resolve(flags.get("web.external-url"), flags.get("web.listen-address")));
-
-        Framework fw = new org.apache.felix.framework.FrameworkFactory().newFramework(props);
+        FrameworkCache cache = null;
+        Framework fw = null;
+        Path kept = FrameworkCache.keptDir(flags.all());
+        if (kept != null) {
+            try {
+                fw = newFramework(kept, false);
+                cache = new FrameworkCache(kept, true);
+            } catch (BundleException | RuntimeException e) {
+                LOG.info("Bundle cache " + kept + " is not usable (" + e.getMessage() + "); using a temporary one");
+            }
+        }
+        if (fw == null) {
+            cache = FrameworkCache.temporary();
+            fw = newFramework(cache.dir(), true);
+        }
         framework = fw;
-        fw.init();
+        BundleContext context = fw.getBundleContext();
+        List<Bundle> core = installCoreBundles(context, Path.of(flags.get("bundles.dir")));
         fw.start();
         installSignalHandlers();
-        BundleContext context = fw.getBundleContext();
         PluginWatcher plugins = new PluginWatcher(context, Path.of(flags.get("plugins.dir")));
         context.registerService(Lifecycle.class, this, null);
         context.registerService(ServerInfo.class, this, null);
         context.registerService(PluginDirectory.class, plugins, null);
 
-        startCoreBundles(context, Path.of(flags.get("bundles.dir")));
+        // Configuration Admin first, and the kernel's settings written into it before any
+        // component starts: no component activates with a previous run's settings and is then
+        // restarted with these.
+        Bundle webBundle = null;
+        for (Bundle bundle : core) {
+            if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("org.apache.felix.configadmin")) {
+                start(bundle);
+            } else if (WEB_BUNDLE.equals(bundle.getSymbolicName())) {
+                webBundle = bundle;
+            }
+        }
         configure(context);
+        // The web bundle (Jersey and Jetty: the longest activation) starts on its own thread as
+        // soon as the config service it needs is there, alongside the other bundles and the
+        // first config load instead of after them; /-/ready answers 503 until the server is ready.
+        Thread webStart = null;
+        if (webBundle != null) {
+            Bundle web = webBundle;
+            webStart = Thread.ofPlatform().name("web-start").start(() -> startWeb(context, web));
+        }
+        for (Bundle bundle : core) {
+            if (bundle != webBundle && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE) {
+                start(bundle);
+            }
+        }
+        LOG.info("Started " + core.size() + " core bundles from " + flags.get("bundles.dir"));
         plugins.scan();
 
         String loadError = loadConfig(context);
         if (loadError != null) {
             System.err.println(loadError);
             stopFramework();
-            deleteQuietly(cache);
+            cache.release();
             return 1;
         }
+        if (webStart != null) {
+            webStart.join(CONFIG_SERVICE_WAIT_MS);
+        }
         ready = true;
-        LOG.info("Server is ready to receive web requests.");
+        if (!announceReady() && listening.get() == null) {
+            LOG.warning("The config is loaded, but the web listener has not started (see the errors above): no web requests are received yet");
+        }
 
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "plugin-watcher");
@@ -123,36 +158,99 @@ final class Server implements Lifecycle, ServerInfo {
         LOG.info("Stopping Promethium...");
         watcher.shutdownNow();
         boolean stopped = stopFramework();
-        deleteQuietly(cache);
+        cache.release();
         LOG.info(stopped ? "See you next time!" : "Stopped with bundles still running after 10s");
         return 0;
     }
 
-    private void startCoreBundles(BundleContext context, Path dir) throws IOException {
+    /** A framework initialised on the cache folder (bundles of a kept cache are there, not started). */
+    private Framework newFramework(Path cache, boolean clean) throws BundleException {
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        if (clean) {
+            props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        }
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
+                "io.promethium.launcher.spi;version=1.1.0,org.osgi.service.cm;version=1.6.1,sun.misc"); // the spi version: its package-info
+        props.put("felix.log.level", "1");
+        props.put("promethium.home", home.toString());
+        props.put("promethium.config.file", flags.get("config.file"));
+        flags.all().forEach((name, value) -> props.put("promethium.flag." + name, value));
+        props.put(ExternalUrl.PROPERTY, ExternalUrl.resolve(flags.get("web.external-url"), flags.get("web.listen-address")));
+        Framework fw = new org.apache.felix.framework.FrameworkFactory().newFramework(props);
+        fw.init();
+        return fw;
+    }
+
+    /**
+     * Installs the core bundles, reusing those a kept cache holds from the last run when their
+     * jar did not change (the location names the jar's size and time). Everything else in the
+     * cache is uninstalled first: changed or removed core jars, and the plugins, which the plugin
+     * watcher installs again from the plugin folder as it finds it.
+     */
+    static List<Bundle> installCoreBundles(BundleContext context, Path dir) throws IOException {
         List<Path> jars = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
             stream.forEach(jars::add);
         }
         jars.sort(null);
-        List<Bundle> installed = new ArrayList<>();
+        Map<String, Path> wanted = new java.util.LinkedHashMap<>();
         for (Path jar : jars) {
-            try (InputStream in = Files.newInputStream(jar)) {
-                installed.add(context.installBundle("promethium-core:" + jar.getFileName(), in));
-            } catch (BundleException e) {
-                LOG.severe("Core bundle " + jar.getFileName() + " cannot be installed: " + e.getMessage());
+            wanted.put(CORE_LOCATION + jar.getFileName() + ";size=" + Files.size(jar)
+                    + ";modified=" + Files.getLastModifiedTime(jar).toMillis(), jar);
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getBundleId() != 0 && !wanted.containsKey(bundle.getLocation())) {
+                try {
+                    bundle.uninstall();
+                } catch (BundleException | RuntimeException e) {
+                    LOG.warning("Cannot remove " + bundle.getLocation() + " from the bundle cache: " + e.getMessage());
+                }
             }
         }
-        for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+        List<Bundle> installed = new ArrayList<>();
+        for (Map.Entry<String, Path> entry : wanted.entrySet()) {
+            Bundle cached = context.getBundle(entry.getKey());
+            if (cached != null) {
+                installed.add(cached);
                 continue;
             }
-            try {
-                bundle.start();
+            try (InputStream in = Files.newInputStream(entry.getValue())) {
+                installed.add(context.installBundle(entry.getKey(), in));
             } catch (BundleException e) {
-                LOG.severe("Core bundle " + bundle.getSymbolicName() + " cannot start: " + e.getMessage());
+                LOG.severe("Core bundle " + entry.getValue().getFileName() + " cannot be installed: " + e.getMessage());
             }
         }
-        LOG.info("Started " + installed.size() + " core bundles from " + dir);
+        return installed;
+    }
+
+    /** Starts a core bundle for this run only: a kept cache must not start it by itself next time. */
+    private static void start(Bundle bundle) {
+        try {
+            bundle.start(Bundle.START_TRANSIENT);
+        } catch (BundleException | RuntimeException e) {
+            LOG.severe("Core bundle " + bundle.getSymbolicName() + " cannot start: " + e.getMessage());
+        }
+    }
+
+    /** Starts the web bundle once the config service it needs is registered (at most 30 s later). */
+    private static void startWeb(BundleContext context, Bundle web) {
+        try {
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
+                    context.createFilter("(objectClass=io.promethium.config.ConfigService)"), null);
+            tracker.open();
+            try {
+                tracker.waitForService(CONFIG_SERVICE_WAIT_MS);
+            } finally {
+                tracker.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        start(web);
     }
 
     /** Hands the kernel bundles' flag values to them through Configuration Admin. */
@@ -264,6 +362,21 @@ final class Server implements Lifecycle, ServerInfo {
     }
 
     @Override
+    public void listening(String address) {
+        listening.set(address);
+        announceReady();
+    }
+
+    /** Says once that the server is ready, when the config is loaded and the web listens; whether it said so now. */
+    private boolean announceReady() {
+        if (ready && listening.get() != null && announced.compareAndSet(false, true)) {
+            LOG.info("Server is ready to receive web requests.");
+            return true;
+        }
+        return announced.get();
+    }
+
+    @Override
     public Map<String, String> flags() {
         return flags.all();
     }
@@ -288,18 +401,5 @@ final class Server implements Lifecycle, ServerInfo {
         return home;
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // Best effort: a leftover cache folder in tmp is harmless.
-                }
-            });
-        } catch (IOException e) {
-            // Best effort.
-        }
-    }
 
 }

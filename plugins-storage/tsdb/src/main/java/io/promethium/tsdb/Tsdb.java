@@ -58,7 +58,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
  * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
  */
-public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseable {
+public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethium.api.storage.MetadataQueryable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
     /** Without fsync per commit, how often the WAL is fsynced in the background (power-loss exposure). */
     public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
@@ -274,6 +274,23 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, AutoCloseab
             throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
         }
         return head.exemplars().select(start, end, matcherSets);
+    }
+
+    /** The head's series that match every matcher and have metadata, in label order (the metadata APIs). */
+    @Override
+    public List<io.promethium.api.storage.MetadataQueryable.SeriesMetadata> selectMetadata(List<Matcher> matchers) {
+        if (closed) {
+            throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
+        }
+        List<io.promethium.api.storage.MetadataQueryable.SeriesMetadata> out = new ArrayList<>();
+        head.forEachSeries(s -> {
+            io.promethium.api.model.Metadata m = s.metadata();
+            if (m != null && io.promethium.tsdb.internal.util.LabelMatching.matchesAll(s.labels(), matchers)) {
+                out.add(new io.promethium.api.storage.MetadataQueryable.SeriesMetadata(s.labels(), m));
+            }
+        });
+        out.sort(java.util.Comparator.comparing(io.promethium.api.storage.MetadataQueryable.SeriesMetadata::seriesLabels));
+        return out;
     }
 
     /** Series metadata kept per series in the head, by metric name: each distinct metadata once. */

@@ -270,6 +270,10 @@ class NativeHistogramTest {
         }
         try (Tsdb db = Tsdb.open(options(dir))) {
             assertThat(db.seriesMetadata()).containsEntry("rpc_latency_seconds", List.of(meta));
+            // What the metadata APIs read: per series, filtered by matchers.
+            assertThat(db.selectMetadata(List.of(Matcher.equal("__name__", "rpc_latency_seconds"))))
+                    .containsExactly(new io.promethium.api.storage.MetadataQueryable.SeriesMetadata(LATENCY, meta));
+            assertThat(db.selectMetadata(List.of(Matcher.equal("__name__", "other")))).isEmpty();
         }
     }
 }

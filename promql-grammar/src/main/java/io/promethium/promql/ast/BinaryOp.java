@@ -20,6 +20,10 @@ public enum BinaryOp {
     DIV("/", 5),
     MOD("%", 5),
     ATAN2("atan2", 5),
+    /** {@code </}: a native histogram with only its observations below the right operand. */
+    TRIM_UPPER("</", 5),
+    /** {@code >/}: a native histogram with only its observations above the right operand. */
+    TRIM_LOWER(">/", 5),
     POW("^", 6);
 
     private final String symbol;
@@ -47,6 +51,11 @@ public enum BinaryOp {
     /** {@code == != > < >= <=}: filters unless {@code bool} is given. */
     public boolean isComparison() {
         return precedence == 3;
+    }
+
+    /** {@code </ >/}: trim the native histograms on the left at the float on the right. */
+    public boolean isTrim() {
+        return this == TRIM_UPPER || this == TRIM_LOWER;
     }
 
     /** {@code and or unless}: only between instant vectors, always many-to-many. */

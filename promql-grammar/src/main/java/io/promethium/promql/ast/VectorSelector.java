@@ -19,6 +19,8 @@ import java.util.List;
  * @param atKind the kind of {@code @} modifier
  * @param modifier {@code anchored} or {@code smoothed} (experimental), for a range selector too
  *     (since 1.1)
+ * @param offsetExpr the offset when written as arithmetic ({@code offset step()*2}), then
+ *     {@code offsetMillis} is 0 until the engine resolves it; else null (since 1.2)
  */
 public record VectorSelector(
         String name,
@@ -27,11 +29,18 @@ public record VectorSelector(
         Long atMillis,
         AtModifier atKind,
         PositionRange position,
-        SelectorModifier modifier) implements Expr {
+        SelectorModifier modifier,
+        DurationExpr offsetExpr) implements Expr {
 
     /** A selector without anchored/smoothed modifier. */
     public VectorSelector(String name, List<Matcher> matchers, long offsetMillis, Long atMillis, AtModifier atKind, PositionRange position) {
-        this(name, matchers, offsetMillis, atMillis, atKind, position, SelectorModifier.NONE);
+        this(name, matchers, offsetMillis, atMillis, atKind, position, SelectorModifier.NONE, null);
+    }
+
+    /** A selector whose offset is a plain duration (the 1.1 constructor). */
+    public VectorSelector(String name, List<Matcher> matchers, long offsetMillis, Long atMillis, AtModifier atKind,
+            PositionRange position, SelectorModifier modifier) {
+        this(name, matchers, offsetMillis, atMillis, atKind, position, modifier, null);
     }
 
     public VectorSelector {
@@ -52,11 +61,21 @@ public record VectorSelector(
 
     /** This selector with other offset/@ modifiers and position. */
     public VectorSelector withModifiers(long offset, Long at, AtModifier kind, PositionRange pos) {
-        return new VectorSelector(name, matchers, offset, at, kind, pos, modifier);
+        return new VectorSelector(name, matchers, offset, at, kind, pos, modifier, offsetExpr);
+    }
+
+    /** This selector with an offset written as arithmetic and position (since 1.2). */
+    public VectorSelector withOffsetExpr(DurationExpr value, PositionRange pos) {
+        return new VectorSelector(name, matchers, 0, atMillis, atKind, pos, modifier, value);
+    }
+
+    /** This selector with its offset resolved to milliseconds (since 1.2). */
+    public VectorSelector withResolvedOffset(long offset) {
+        return new VectorSelector(name, matchers, offset, atMillis, atKind, position, modifier, null);
     }
 
     /** This selector with an anchored/smoothed modifier and position (since 1.1). */
     public VectorSelector withModifier(SelectorModifier value, PositionRange pos) {
-        return new VectorSelector(name, matchers, offsetMillis, atMillis, atKind, pos, value);
+        return new VectorSelector(name, matchers, offsetMillis, atMillis, atKind, pos, value, offsetExpr);
     }
 }

@@ -4,5 +4,5 @@
  * and the table of PromQL functions, shared by the parser and the engine.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.promethium.promql.ast;

@@ -9,17 +9,17 @@ import java.util.List;
 
 /**
  * Parses PromQL. Instances are immutable and thread-safe; the static methods use the default
- * settings (experimental functions enabled, as Prometheus's own test suite runs).
+ * settings (all experimental syntax enabled, as Prometheus's own test suite runs).
  */
 public final class PromQLParser {
 
-    private final boolean experimentalFunctions;
-    private final boolean extendedRangeSelectors;
+    private final ParserOptions options;
 
     /**
      * @param experimentalFunctions accept the functions and aggregations Prometheus puts behind
      *     {@code --enable-feature=promql-experimental-functions} (and, as before 1.1, the
-     *     {@code anchored}/{@code smoothed} modifiers)
+     *     {@code anchored}/{@code smoothed} modifiers); duration expressions and fill modifiers
+     *     stay refused
      */
     public PromQLParser(boolean experimentalFunctions) {
         this(experimentalFunctions, experimentalFunctions);
@@ -31,19 +31,23 @@ public final class PromQLParser {
      * @since 1.1
      */
     public PromQLParser(boolean experimentalFunctions, boolean extendedRangeSelectors) {
-        this.experimentalFunctions = experimentalFunctions;
-        this.extendedRangeSelectors = extendedRangeSelectors;
+        this(new ParserOptions(experimentalFunctions, extendedRangeSelectors, false, false));
+    }
+
+    /** A parser accepting the experimental syntax {@code options} names (since 1.2). */
+    public PromQLParser(ParserOptions options) {
+        this.options = java.util.Objects.requireNonNull(options, "options is null");
     }
 
     /** Parses and type-checks an expression. */
     public Expr parse(String query) {
         java.util.Objects.requireNonNull(query, "query is null");
-        return ParseDriver.parseExpr(query, experimentalFunctions, extendedRangeSelectors);
+        return ParseDriver.parseExpr(query, options);
     }
 
-    /** Parses and type-checks an expression, experimental functions allowed. */
+    /** Parses and type-checks an expression, all experimental syntax allowed ({@link ParserOptions#ALL}). */
     public static Expr parseExpr(String query) {
-        return new PromQLParser(true).parse(query);
+        return new PromQLParser(ParserOptions.ALL).parse(query);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.promethium.promql.ast.AggregateExpr;
 import io.promethium.promql.ast.AtModifier;
 import io.promethium.promql.ast.BinaryExpr;
 import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.DurationExpr;
 import io.promethium.promql.ast.Cardinality;
 import io.promethium.promql.ast.Expr;
 import io.promethium.promql.ast.MatrixSelector;
@@ -75,7 +76,7 @@ public final class PromQLPrinter {
             }
             case VectorSelector vs -> {
                 selector(b, vs);
-                atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis());
+                atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis(), vs.offsetExpr());
                 if (vs.modifier() != SelectorModifier.NONE) {
                     b.append(' ').append(vs.modifier().keyword());
                 }
@@ -83,20 +84,24 @@ public final class PromQLPrinter {
             case MatrixSelector ms -> {
                 VectorSelector vs = ms.selector();
                 selector(b, vs);
-                b.append('[').append(duration(ms.rangeMillis())).append(']');
-                atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis());
+                b.append('[');
+                durationOrExpr(b, ms.rangeMillis(), ms.rangeExpr());
+                b.append(']');
+                atOffset(b, vs.atKind(), vs.atMillis(), vs.offsetMillis(), vs.offsetExpr());
                 if (vs.modifier() != SelectorModifier.NONE) {
                     b.append(' ').append(vs.modifier().keyword());
                 }
             }
             case SubqueryExpr sq -> {
                 write(b, sq.expr());
-                b.append('[').append(duration(sq.rangeMillis())).append(':');
-                if (sq.stepMillis() != 0) {
-                    b.append(duration(sq.stepMillis()));
+                b.append('[');
+                durationOrExpr(b, sq.rangeMillis(), sq.rangeExpr());
+                b.append(':');
+                if (sq.stepMillis() != 0 || sq.stepExpr() != null) {
+                    durationOrExpr(b, sq.stepMillis(), sq.stepExpr());
                 }
                 b.append(']');
-                atOffset(b, sq.atKind(), sq.atMillis(), sq.offsetMillis());
+                atOffset(b, sq.atKind(), sq.atMillis(), sq.offsetMillis(), sq.offsetExpr());
             }
             case Call c -> {
                 b.append(c.function().name()).append('(');
@@ -199,6 +204,16 @@ public final class PromQLPrinter {
             labels(b, vm.include());
             b.append(')');
         }
+        if (vm.fillLeft() != null && vm.fillLeft().equals(vm.fillRight())) {
+            b.append(" fill (").append(number(vm.fillLeft())).append(')');
+        } else {
+            if (vm.fillLeft() != null) {
+                b.append(" fill_left (").append(number(vm.fillLeft())).append(')');
+            }
+            if (vm.fillRight() != null) {
+                b.append(" fill_right (").append(number(vm.fillRight())).append(')');
+            }
+        }
     }
 
     /**
@@ -245,7 +260,51 @@ public final class PromQLPrinter {
         }
     }
 
-    private static void atOffset(StringBuilder b, AtModifier kind, Long atMillis, long offsetMillis) {
+    private static void durationOrExpr(StringBuilder b, long millis, DurationExpr expr) {
+        if (expr == null) {
+            b.append(duration(millis));
+        } else {
+            durationExpr(b, expr);
+        }
+    }
+
+    /** Duration arithmetic as Prometheus prints it: operators spaced, literals as written (number or duration). */
+    static void durationExpr(StringBuilder b, DurationExpr d) {
+        switch (d) {
+            case DurationExpr.Literal l -> {
+                if (l.duration()) {
+                    long ms = Math.round(l.value() * 1000);
+                    b.append(ms < 0 ? "-" + duration(-ms) : duration(ms));
+                } else {
+                    b.append(number(l.value()));
+                }
+            }
+            case DurationExpr.Negate n -> {
+                b.append('-');
+                durationExpr(b, n.operand());
+            }
+            case DurationExpr.Paren p -> {
+                b.append('(');
+                durationExpr(b, p.inner());
+                b.append(')');
+            }
+            case DurationExpr.Binary bin -> {
+                durationExpr(b, bin.lhs());
+                b.append(' ').append(bin.op().symbol()).append(' ');
+                durationExpr(b, bin.rhs());
+            }
+            case DurationExpr.QueryValue q -> b.append(q.range() ? "range()" : "step()");
+            case DurationExpr.MinMax m -> {
+                b.append(m.max() ? "max_of(" : "min_of(");
+                durationExpr(b, m.lhs());
+                b.append(", ");
+                durationExpr(b, m.rhs());
+                b.append(')');
+            }
+        }
+    }
+
+    private static void atOffset(StringBuilder b, AtModifier kind, Long atMillis, long offsetMillis, DurationExpr offsetExpr) {
         switch (kind) {
             case TIMESTAMP -> b.append(" @ ").append(BigDecimal.valueOf(atMillis, 3).toPlainString());
             case START -> b.append(" @ start()");
@@ -253,7 +312,10 @@ public final class PromQLPrinter {
             case NONE -> {
             }
         }
-        if (offsetMillis > 0) {
+        if (offsetExpr != null) {
+            b.append(" offset ");
+            durationExpr(b, offsetExpr);
+        } else if (offsetMillis > 0) {
             b.append(" offset ").append(duration(offsetMillis));
         } else if (offsetMillis < 0) {
             b.append(" offset -").append(duration(-offsetMillis));

@@ -269,6 +269,18 @@ class PromQLParserTest {
     }
 
     @Test
+    void histogramTrimOperatorsAreMultiplicativeAndNeedAVectorOnTheLeft() {
+        BinaryExpr e = (BinaryExpr) parseExpr("h </ 2 + 1");
+        assertThat(e.op()).isEqualTo(BinaryOp.ADD);
+        assertThat(((BinaryExpr) e.lhs()).op()).isEqualTo(BinaryOp.TRIM_UPPER);
+        BinaryExpr lower = (BinaryExpr) parseExpr("h >/ on (a) f");
+        assertThat(lower.op()).isEqualTo(BinaryOp.TRIM_LOWER);
+        assertThat(lower.matching().on()).isTrue();
+        assertThatThrownBy(() -> parseExpr("1 </ h")).isInstanceOf(ParseException.class)
+                .hasMessageContaining("needs an instant vector of native histograms on its left side");
+    }
+
+    @Test
     void keywordsAreCaseInsensitive() {
         AggregateExpr a = (AggregateExpr) parseExpr("SUM(x) BY (job)");
         assertThat(a.op()).isEqualTo(AggregateOp.SUM);

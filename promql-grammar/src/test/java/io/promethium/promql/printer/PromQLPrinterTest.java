@@ -53,6 +53,7 @@ class PromQLPrinterTest {
             "a > bool 1                                   | a > bool 1",
             "a AND b OR c UNLESS d                        | a and b or c unless d",
             "a atan2 b                                    | a atan2 b",
+            "h</2 + h>/on(x)f                             | h </ 2 + h >/ on (x) f",
             "-a                                           | -a",
             "+a                                           | +a",
             "- - a                                        | --a",

@@ -23,8 +23,6 @@ public final class ConformanceQueries {
 
     /** Files that test experimental syntax this parser does not read yet (the issue allows skipping them). */
     public static final List<String> EXPERIMENTAL_SYNTAX = List.of(
-            "duration_expression.test",  // arithmetic inside [...] and offset: experimental duration expressions
-            "fill-modifier.test",        // fill(), fill_left(), fill_right() binary modifiers
             "native_histograms.test");   // </ and >/ trim operators for native histograms
 
     private static final Pattern INSTANT = Pattern.compile("^\\s*eval(?:_\\w+)?\\s+instant\\s+at\\s+\\S+\\s+(.*)$");

@@ -2,9 +2,11 @@ package io.promethium.config.http;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.ClientTls;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.http.HttpClientFactory;
 import io.promethium.config.model.HttpClientConfig;
+import io.promethium.config.tls.TlsContexts;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,4 +40,21 @@ public final class KernelHttpClientFactory implements HttpClientFactory {
             throw e;
         }
     }
+
+    @Override
+    public void validateTls(PluginConfig tlsConfig) throws ConfigException {
+        HttpClientConfigParser.tls(tlsConfig);
+    }
+
+    @Override
+    public ClientTls tls(PluginConfig tlsConfig, String host, Path configDirectory) throws ConfigException {
+        HttpClientConfig.TlsConfig tls = HttpClientConfigParser.tls(tlsConfig);
+        if (tls == null) {
+            tls = DEFAULT_TLS;
+        }
+        return new ClientTls(TlsContexts.client(tls, configDirectory, host), TlsContexts.clientParameters(tls, host));
+    }
+
+    /** An absent {@code tls_config}: the platform's trust, TLS 1.2 and 1.3. */
+    private static final HttpClientConfig.TlsConfig DEFAULT_TLS = new HttpClientConfig.TlsConfig("", "", "", "", false, "", "", "", "", "");
 }

@@ -121,8 +121,9 @@ public final class ConfigMapper {
         ScrapeLimits limits = limits(f, ScrapeLimits.NONE);
         refuseUnsupportedScrapeSettings(f);
         refuseGlobalHistogramSettings(f);
+        boolean nhcb = f.bool("convert_classic_histograms_to_nhcb", false);
         f.finish();
-        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits);
+        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits, nhcb);
     }
 
     private List<String> protocols(Fields f, List<String> defaults) throws ConfigException {
@@ -224,7 +225,7 @@ public final class ConfigMapper {
         List<PluginConfig> discovery = discoveryConfigs(f);
         List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs");
         List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs");
-        HistogramScrapeSettings histograms = histogramSettings(f);
+        HistogramScrapeSettings histograms = histogramSettings(f, global.convertClassicHistogramsToNhcb());
         refuseUnsupportedScrapeSettings(f);
         f.finish();
         return new ScrapeConfig(job, interval, timeout, protocols, fallback, metricsPath, scheme, params, honorLabels,
@@ -519,7 +520,7 @@ public final class ConfigMapper {
      * A scrape config's native histogram settings. {@code scrape_classic_histograms} is the
      * Prometheus 2 spelling of {@code always_scrape_classic_histograms}; both at once is an error.
      */
-    private static HistogramScrapeSettings histogramSettings(Fields f) throws ConfigException {
+    private static HistogramScrapeSettings histogramSettings(Fields f, boolean globalNhcb) throws ConfigException {
         Boolean scrapeNative = f.has("scrape_native_histograms") ? f.bool("scrape_native_histograms", false) : null;
         if (scrapeNative == null) {
             f.accept("scrape_native_histograms");
@@ -545,16 +546,17 @@ public final class ConfigMapper {
             throw Fields.error(f.keyLocation("native_histogram_min_bucket_factor"), f.context()
                     + ": native_histogram_min_bucket_factor must not be negative");
         }
-        Unsupported.refuseUnless(f, "convert_classic_histograms_to_nhcb",
-                "only false is supported (converting classic histograms to native histograms with custom buckets is not implemented yet)", "false");
-        return new HistogramScrapeSettings(scrapeNative, classic, (int) Math.min(limit, Integer.MAX_VALUE), factor);
+        boolean nhcb = f.bool("convert_classic_histograms_to_nhcb", globalNhcb);
+        return new HistogramScrapeSettings(scrapeNative, classic, (int) Math.min(limit, Integer.MAX_VALUE), factor, nhcb);
     }
 
-    /** At the global level the native histogram settings are refused unless at their defaults: they are set per scrape config. */
+    /**
+     * At the global level the native histogram settings other than
+     * {@code convert_classic_histograms_to_nhcb} are refused unless at their defaults: they are set per scrape config.
+     */
     private static void refuseGlobalHistogramSettings(Fields f) throws ConfigException {
         String perJob = "only its default is supported in global; set it in each scrape config";
         Unsupported.refuseUnless(f, "scrape_native_histograms", perJob, "false");
-        Unsupported.refuseUnless(f, "convert_classic_histograms_to_nhcb", perJob, "false");
         Unsupported.refuseUnless(f, "always_scrape_classic_histograms", perJob, "false");
         Unsupported.refuseUnless(f, "native_histogram_bucket_limit", perJob, "0");
         Unsupported.refuseUnless(f, "native_histogram_min_bucket_factor", perJob, "0");

@@ -2,6 +2,7 @@ package io.promethium.config.internal;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.ClientTls;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.http.HttpClientFactory;
 import io.promethium.config.http.KernelHttpClientFactory;
@@ -22,5 +23,15 @@ public final class HttpClientFactoryComponent implements HttpClientFactory {
     @Override
     public ConfiguredHttpClient create(PluginConfig block, Path configDirectory) throws ConfigException {
         return factory.create(block, configDirectory);
+    }
+
+    @Override
+    public void validateTls(PluginConfig tlsConfig) throws ConfigException {
+        factory.validateTls(tlsConfig);
+    }
+
+    @Override
+    public ClientTls tls(PluginConfig tlsConfig, String host, Path configDirectory) throws ConfigException {
+        return factory.tls(tlsConfig, host, configDirectory);
     }
 }

@@ -14,14 +14,15 @@ public record GlobalConfig(
         Duration ruleQueryOffset,
         Labels externalLabels,
         String queryLogFile,
-        ScrapeLimits limits) {
+        ScrapeLimits limits,
+        boolean convertClassicHistogramsToNhcb) {
 
     /** Prometheus's default protocol preference. */
     public static final List<String> DEFAULT_SCRAPE_PROTOCOLS =
             List.of("OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText1.0.0", "PrometheusText0.0.4");
 
     public static final GlobalConfig DEFAULT = new GlobalConfig(Duration.ofMinutes(1), Duration.ofSeconds(10),
-            DEFAULT_SCRAPE_PROTOCOLS, Duration.ofMinutes(1), Duration.ZERO, Labels.EMPTY, "", ScrapeLimits.NONE);
+            DEFAULT_SCRAPE_PROTOCOLS, Duration.ofMinutes(1), Duration.ZERO, Labels.EMPTY, "", ScrapeLimits.NONE, false);
 
     public GlobalConfig {
         Objects.requireNonNull(scrapeInterval, "scrapeInterval is null");
@@ -32,5 +33,11 @@ public record GlobalConfig(
         Objects.requireNonNull(externalLabels, "externalLabels is null");
         queryLogFile = queryLogFile == null ? "" : queryLogFile;
         Objects.requireNonNull(limits, "limits is null");
+    }
+
+    /** Without {@code convert_classic_histograms_to_nhcb} (its default, false). */
+    public GlobalConfig(Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols, Duration evaluationInterval,
+                        Duration ruleQueryOffset, Labels externalLabels, String queryLogFile, ScrapeLimits limits) {
+        this(scrapeInterval, scrapeTimeout, scrapeProtocols, evaluationInterval, ruleQueryOffset, externalLabels, queryLogFile, limits, false);
     }
 }

@@ -8,12 +8,20 @@ package io.promethium.config.model;
  * @param alwaysScrapeClassicHistograms {@code always_scrape_classic_histograms} (default false)
  * @param nativeHistogramBucketLimit {@code native_histogram_bucket_limit} (0 = none)
  * @param nativeHistogramMinBucketFactor {@code native_histogram_min_bucket_factor} (0 = none)
+ * @param convertClassicHistogramsToNhcb {@code convert_classic_histograms_to_nhcb} (default: the
+ *     global setting, false): classic histograms become native histograms with custom buckets
  */
 public record HistogramScrapeSettings(Boolean scrapeNativeHistograms, boolean alwaysScrapeClassicHistograms, int nativeHistogramBucketLimit,
-                                      double nativeHistogramMinBucketFactor) {
+                                      double nativeHistogramMinBucketFactor, boolean convertClassicHistogramsToNhcb) {
 
     /** Nothing written: Prometheus's defaults. */
-    public static final HistogramScrapeSettings DEFAULT = new HistogramScrapeSettings(null, false, 0, 0);
+    public static final HistogramScrapeSettings DEFAULT = new HistogramScrapeSettings(null, false, 0, 0, false);
+
+    /** Without conversion to native histograms with custom buckets. */
+    public HistogramScrapeSettings(Boolean scrapeNativeHistograms, boolean alwaysScrapeClassicHistograms, int nativeHistogramBucketLimit,
+                                   double nativeHistogramMinBucketFactor) {
+        this(scrapeNativeHistograms, alwaysScrapeClassicHistograms, nativeHistogramBucketLimit, nativeHistogramMinBucketFactor, false);
+    }
 
     /** Whether native histograms are scraped, given whether the feature flag is on. */
     public boolean nativeHistograms(boolean featureFlag) {

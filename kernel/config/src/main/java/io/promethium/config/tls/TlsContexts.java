@@ -53,6 +53,16 @@ public final class TlsContexts {
      * Relative paths resolve against {@code configDirectory}.
      */
     public static SSLContext client(HttpClientConfig.TlsConfig tls, Path configDirectory) throws ConfigException {
+        return client(tls, configDirectory, null);
+    }
+
+    /**
+     * As {@link #client(HttpClientConfig.TlsConfig, Path)}, for a connection whose client does
+     * not check the peer's name itself (a raw socket): unless {@code insecure_skip_verify}, the
+     * certificate must name {@code server_name}, or {@code host} when it is unset (Go's rule).
+     * A null {@code host} leaves the check to the client when {@code server_name} is unset.
+     */
+    public static SSLContext client(HttpClientConfig.TlsConfig tls, Path configDirectory, String host) throws ConfigException {
         try {
             TrustManager[] trust;
             if (tls.insecureSkipVerify()) {
@@ -72,8 +82,9 @@ public final class TlsContexts {
             } else {
                 trust = null;
             }
-            if (!tls.insecureSkipVerify() && !tls.serverName().isEmpty()) {
-                trust = new TrustManager[] {new ServerNameTrust(x509(trust), tls.serverName())};
+            String name = tls.serverName().isEmpty() ? host : tls.serverName();
+            if (!tls.insecureSkipVerify() && name != null && !name.isEmpty()) {
+                trust = new TrustManager[] {new ServerNameTrust(x509(trust), name)};
             }
             KeyManagerFactory keys = null;
             boolean hasKey = !tls.keyFile().isEmpty() || !tls.key().isEmpty();
@@ -105,9 +116,19 @@ public final class TlsContexts {
      * {@code TLS13}; unset means TLS 1.2 up to 1.3, as Go).
      */
     public static javax.net.ssl.SSLParameters clientParameters(HttpClientConfig.TlsConfig tls) throws ConfigException {
+        return clientParameters(tls, null);
+    }
+
+    /**
+     * As {@link #clientParameters(HttpClientConfig.TlsConfig)}, with {@code host} as SNI when
+     * {@code server_name} is unset (a raw socket has no URL the platform would take it from); an
+     * IP address is never sent as SNI.
+     */
+    public static javax.net.ssl.SSLParameters clientParameters(HttpClientConfig.TlsConfig tls, String host) throws ConfigException {
         javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
-        if (!tls.serverName().isEmpty()) {
-            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(tls.serverName())));
+        String name = tls.serverName().isEmpty() ? host : tls.serverName();
+        if (name != null && !name.isEmpty() && !isIpLiteral(name)) {
+            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(name)));
         }
         // Always set: the JDK's HttpClient offers HTTP/2 (ALPN h2) only when the protocols it is
         // given name TLS 1.2 or 1.3, so parameters without them would silently disable enable_http2.
@@ -148,6 +169,10 @@ public final class TlsContexts {
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager available");
+    }
+
+    private static boolean isIpLiteral(String name) {
+        return name.indexOf(':') >= 0 || name.matches("[0-9.]+");
     }
 
     private static Path resolve(Path base, String file) {
@@ -198,9 +223,9 @@ public final class TlsContexts {
     }
 
     /**
-     * {@code server_name}: the chain is verified as usual, but the certificate must name
-     * {@code server_name} (in its subject alternative names, as Go checks) instead of the host
-     * in the URL. Being an extended manager, it replaces the platform's check of the URL host.
+     * {@code server_name} (or a raw socket's host): the chain is verified as usual, but the
+     * certificate must name it (in its subject alternative names, as Go checks) instead of the
+     * host in the URL. Being an extended manager, it replaces the platform's check of the URL host.
      */
     private static final class ServerNameTrust extends X509ExtendedTrustManager {
         private final X509TrustManager delegate;
@@ -214,7 +239,7 @@ public final class TlsContexts {
         private void verify(X509Certificate[] chain, String authType) throws CertificateException {
             delegate.checkServerTrusted(chain, authType);
             if (!names(chain[0])) {
-                throw new CertificateException("x509: certificate is not valid for server_name " + serverName);
+                throw new CertificateException("x509: certificate is not valid for " + serverName);
             }
         }
 
@@ -223,11 +248,11 @@ public final class TlsContexts {
             if (alternatives == null) {
                 return false;
             }
-            boolean ip = serverName.indexOf(':') >= 0 || serverName.matches("[0-9.]+");
+            boolean ip = isIpLiteral(serverName);
             for (List<?> entry : alternatives) {
                 int type = (Integer) entry.get(0);
                 String name = String.valueOf(entry.get(1)).toLowerCase(java.util.Locale.ROOT);
-                if (ip && type == 7 && name.equals(serverName)) {
+                if (ip && type == 7 && sameAddress(name)) {
                     return true;
                 }
                 if (!ip && type == 2 && (name.equals(serverName)
@@ -237,6 +262,15 @@ public final class TlsContexts {
                 }
             }
             return false;
+        }
+
+        /** IP literals compared as addresses ({@code ::1} is {@code 0:0:0:0:0:0:0:1}); no lookup is made for a literal. */
+        private boolean sameAddress(String name) {
+            try {
+                return java.net.InetAddress.getByName(name).equals(java.net.InetAddress.getByName(serverName));
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         @Override

@@ -18,4 +18,13 @@ public interface Lifecycle {
 
     /** Whether startup has finished (config loaded, storage ready): {@code /-/ready}. */
     boolean ready();
+
+    /**
+     * The web bundle reports that its listener accepts connections. The server says it is ready
+     * to receive web requests only once this and the first config load both happened.
+     *
+     * @param address the address listened on, as the log names it
+     * @since 1.1
+     */
+    void listening(String address);
 }

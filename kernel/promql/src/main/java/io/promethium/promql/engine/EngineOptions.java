@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
  * @param maxConcurrent queries evaluated at once (default 20)
  * @param maxSamples samples a query may hold in memory at once (default 50,000,000)
  * @param features the PromQL features of Prometheus's {@code --enable-feature} that are on
- *     ({@link #EXPERIMENTAL_FUNCTIONS}, {@link #DELAYED_NAME_REMOVAL}, {@link #EXTENDED_RANGE_SELECTORS};
+ *     ({@link #EXPERIMENTAL_FUNCTIONS}, {@link #DELAYED_NAME_REMOVAL}, {@link #EXTENDED_RANGE_SELECTORS},
+ *     {@link #DURATION_EXPR}, {@link #FILL_MODIFIERS}, {@link #TYPE_AND_UNIT_LABELS};
  *     none by default, as in Prometheus); names the engine does not know are ignored
  * @since 1.1
  */
@@ -25,8 +26,18 @@ public record EngineOptions(Duration lookbackDelta, Duration timeout, int maxCon
     public static final String DELAYED_NAME_REMOVAL = "promql-delayed-name-removal";
     /** The {@code anchored} and {@code smoothed} modifiers of selectors ({@code rate(x[5m] smoothed)}). */
     public static final String EXTENDED_RANGE_SELECTORS = "promql-extended-range-selectors";
+    /** Arithmetic, {@code step()}, {@code range()}, {@code min_of}/{@code max_of} in ranges, subquery steps and offsets (since 1.2). */
+    public static final String DURATION_EXPR = "promql-duration-expr";
+    /** {@code fill(v)}, {@code fill_left(v)}, {@code fill_right(v)} on binary operations between instant vectors (since 1.2). */
+    public static final String FILL_MODIFIERS = "promql-binop-fill-modifiers";
+    /**
+     * Series may carry {@code __type__} and {@code __unit__} labels; they are dropped together with
+     * the metric name (since 1.2). Only the engine's part of Prometheus's feature of that name.
+     */
+    public static final String TYPE_AND_UNIT_LABELS = "type-and-unit-labels";
     /** The PromQL features this engine implements, by their {@code --enable-feature} names. */
-    public static final Set<String> SUPPORTED_FEATURES = Set.of(EXPERIMENTAL_FUNCTIONS, DELAYED_NAME_REMOVAL, EXTENDED_RANGE_SELECTORS);
+    public static final Set<String> SUPPORTED_FEATURES = Set.of(EXPERIMENTAL_FUNCTIONS, DELAYED_NAME_REMOVAL, EXTENDED_RANGE_SELECTORS,
+            DURATION_EXPR, FILL_MODIFIERS, TYPE_AND_UNIT_LABELS);
 
     public static final EngineOptions DEFAULTS = new EngineOptions(Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 50_000_000L, Set.of());
 

@@ -72,6 +72,73 @@ class QueryEngineTest {
     }
 
     @Test
+    void durationExpressionsResolveAgainstTheQuerysStepAndRangeWhenTheFeatureIsOn() {
+        InMemoryStorage storage = new InMemoryStorage();
+        for (int i = 0; i <= 100; i++) {
+            storage.add(Labels.of("__name__", "m"), i * 1000L, i);
+        }
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "count_over_time(m[step()])", 50_000, 60_000, 10_000))
+                .isInstanceOf(QueryException.class).hasMessage("1:19: parse error: experimental duration expression is not enabled");
+        // A tree parsed elsewhere (a rule file) is refused the same way.
+        io.promethium.promql.ast.Expr parsed = io.promethium.promql.parser.PromQLParser.parseExpr("m offset step()");
+        assertThatThrownBy(() -> engine.instantQuery(storage, parsed, 50_000))
+                .hasMessage("experimental duration expression is not enabled");
+
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.DURATION_EXPR)));
+        RangeMatrix windows = (RangeMatrix) on.rangeQuery(storage, "count_over_time(m[step()+1ms])", 50_000, 60_000, 10_000).value();
+        assertThat(windows.series()).singleElement().satisfies(s -> assertThat(s.values()).containsExactly(11, 11));
+        RangeMatrix shifted = (RangeMatrix) on.rangeQuery(storage, "m offset min_of(range(), 8s)", 50_000, 60_000, 5_000).value();
+        assertThat(shifted.series()).singleElement().satisfies(s -> assertThat(s.values()).containsExactly(42, 47, 52));
+        // An instant query has step() = range() = 0: a range of step() is not positive.
+        assertThatThrownBy(() -> on.instantQuery(storage, "count_over_time(m[step()])", 50_000))
+                .isInstanceOf(QueryException.class).hasMessage("duration must be greater than 0");
+        assertThat(((InstantVector) on.instantQuery(storage, "m offset range()", 50_000).value()).samples())
+                .singleElement().satisfies(s -> assertThat(s.v()).isEqualTo(50));
+        assertThatThrownBy(() -> on.rangeQuery(storage, "sum_over_time(m[5m:1m/(step()-step())])", 0, 10_000, 5_000))
+                .isInstanceOf(QueryException.class).hasMessage("division by zero");
+    }
+
+    @Test
+    void fillModifiersStandInForTheMissingSideWhenTheFeatureIsOn() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "l", "k", "a"), 0, 10);
+        storage.add(Labels.of("__name__", "l", "k", "b"), 0, 20);
+        storage.add(Labels.of("__name__", "r", "k", "a"), 0, 100);
+        storage.add(Labels.of("__name__", "r", "k", "c"), 0, 300);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "l + fill(0) r", 0))
+                .isInstanceOf(QueryException.class).hasMessage("1:1: parse error: binop fill modifiers are experimental and not enabled");
+        io.promethium.promql.ast.Expr parsed = io.promethium.promql.parser.PromQLParser.parseExpr("l + fill(0) r");
+        assertThatThrownBy(() -> engine.instantQuery(storage, parsed, 0))
+                .hasMessage("binop fill modifiers are experimental and not enabled");
+
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.FILL_MODIFIERS)));
+        java.util.Map<String, Double> both = new java.util.TreeMap<>();
+        for (Sample s : ((InstantVector) on.instantQuery(storage, "l + fill(1) r", 0).value()).samples()) {
+            both.put(s.labels().toString(), s.v());
+        }
+        assertThat(both).containsExactly(java.util.Map.entry("{k=\"a\"}", 110.0), java.util.Map.entry("{k=\"b\"}", 21.0),
+                java.util.Map.entry("{k=\"c\"}", 301.0));
+        assertThat(((InstantVector) on.instantQuery(storage, "l + fill_right(0) r", 0).value()).samples()).hasSize(2);
+        assertThat(((InstantVector) on.instantQuery(storage, "l + r", 0).value()).samples()).hasSize(1);
+    }
+
+    @Test
+    void typeAndUnitLabelsGoWithTheMetricNameWhenTheFeatureIsOn() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "x_total", "__type__", "counter", "__unit__", "request", "job", "a"), 0, 10);
+        QueryEngine on = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(java.util.Set.of(EngineOptions.TYPE_AND_UNIT_LABELS)));
+        assertThat(((InstantVector) on.instantQuery(storage, "-x_total", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("job", "a")));
+        assertThat(((InstantVector) on.instantQuery(storage, "sum without (job) (x_total)", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.EMPTY));
+        // Kept where the name is kept, and by default (they are then ordinary labels).
+        assertThat(((InstantVector) on.instantQuery(storage, "x_total > 1", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels().get("__type__")).isEqualTo("counter"));
+        assertThat(((InstantVector) engine.instantQuery(storage, "-x_total", 0).value()).samples()).singleElement()
+                .satisfies(s -> assertThat(s.labels()).isEqualTo(Labels.of("__type__", "counter", "__unit__", "request", "job", "a")));
+    }
+
+    @Test
     void staleMarkerEndsTheSeriesAtOnce() {
         InMemoryStorage storage = new InMemoryStorage();
         Labels l = Labels.of("__name__", "up");

@@ -12,6 +12,8 @@ import java.util.Objects;
  * What a scrape loop needs besides its target: cadence, label and timestamp handling, limits.
  *
  * @param fallbackFormat the format for a missing or unknown Content-Type, or null to fail such a scrape
+ * @param convertClassicToNhcb {@code convert_classic_histograms_to_nhcb}
+ * @param keepClassicWithNhcb {@code always_scrape_classic_histograms}: converted classic series are stored too
  */
 record LoopSettings(
         Duration interval,
@@ -22,7 +24,9 @@ record LoopSettings(
         ScrapeLimits limits,
         Relabeler metricRelabeler,
         ExpositionFormat fallbackFormat,
-        HistogramOptions histograms) {
+        HistogramOptions histograms,
+        boolean convertClassicToNhcb,
+        boolean keepClassicWithNhcb) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -41,7 +45,8 @@ record LoopSettings(
 
         LoopSettings forTarget(Duration interval, Duration timeout) {
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
-                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms);
+                    config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms,
+                    config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms());
         }
     }
 }

@@ -64,6 +64,8 @@ final class ScrapeLoop {
     private final double[] reportValues = new double[REPORT_NAMES.length];
     private String lastContentType;
     private ExpositionFormat lastFormat;
+    /** The classic-to-native-histogram converter, made on the first page that needs it and reused. */
+    private NhcbParser nhcb;
 
     private volatile String forcedError;
     private volatile boolean stopped;
@@ -260,6 +262,12 @@ final class ScrapeLoop {
     private void appendPage(Appender app, PageFetcher.Page page, long timestamp, int[] counts) throws ScrapeException {
         ExpositionFormat format = formatOf(page.contentType());
         ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
+        if (settings.convertClassicToNhcb()) {
+            if (nhcb == null) {
+                nhcb = new NhcbParser();
+            }
+            parser = nhcb.wrap(parser, settings.keepClassicWithNhcb());
+        }
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
         // Metadata lines cost a string each; read them when the page may have new families

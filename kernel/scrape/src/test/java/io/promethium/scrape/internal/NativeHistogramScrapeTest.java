@@ -35,6 +35,12 @@ class NativeHistogramScrapeTest {
     }
 
     private ScrapeLoop loop(ScrapeConfig config, HistogramOptions options) throws Exception {
+        return loop(server, config, options, storage);
+    }
+
+    /** A loop scraping {@code server} with the histogram options into {@code storage} (shared with the NHCB tests). */
+    static ScrapeLoop loop(TestServer server, ScrapeConfig config, HistogramOptions options, io.promethium.api.storage.Storage storage)
+            throws Exception {
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
         ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),

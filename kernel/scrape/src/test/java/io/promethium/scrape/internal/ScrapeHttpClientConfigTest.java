@@ -2,12 +2,9 @@ package io.promethium.scrape.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.AlpnRecordingServer;
+import io.promethium.api.testing.HttpClientConfigPeers;
 import io.promethium.api.testing.LoopbackProxy;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.config.ConfigLoader;
@@ -16,18 +13,13 @@ import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.relabel.Relabeler;
 import io.promethium.exposition.ExpositionFormats;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,13 +39,9 @@ class ScrapeHttpClientConfigTest {
     static Path dir;
     private static TestCertificates tls;
 
-    private HttpServer server;
-    private HttpsServer httpsServer;
+    private HttpClientConfigPeers peers;
     private LoopbackProxy proxy;
     private final List<HttpClientShards> shards = new ArrayList<>();
-    private final List<String> seen = new CopyOnWriteArrayList<>();
-    private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
-    private final AtomicInteger tokens = new AtomicInteger();
     private final MemoryStorage storage = new MemoryStorage();
 
     @BeforeAll
@@ -63,54 +51,18 @@ class ScrapeHttpClientConfigTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/moved", exchange -> {
-            exchange.getResponseHeaders().set("Location", "/metrics");
-            exchange.sendResponseHeaders(302, -1);
-            exchange.close();
-        });
-        server.createContext("/token", exchange -> {
-            tokenRequests.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
-                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            // 11 s: Go's oauth2 (and ours) refreshes 10 s before expiry, so the token is good for about 1 s.
-            respond(exchange, "application/json", "{\"access_token\":\"tok-" + tokens.incrementAndGet()
-                    + "\",\"token_type\":\"bearer\",\"expires_in\":11}");
-        });
-        server.start();
-        httpsServer = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        httpsServer.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
-        httpsServer.createContext("/metrics", this::metrics);
-        httpsServer.start();
-        proxy = new LoopbackProxy();
+        peers = new HttpClientConfigPeers(tls, "/metrics", "text/plain; version=0.0.4", "scraped 1\n", "/moved", 302);
+        proxy = peers.proxy();
     }
 
     @AfterEach
     void stop() {
         shards.forEach(HttpClientShards::shutdown);
-        server.stop(0);
-        httpsServer.stop(0);
-        proxy.close();
-    }
-
-    private void metrics(HttpExchange exchange) throws IOException {
-        seen.add("auth=" + exchange.getRequestHeaders().getFirst("Authorization")
-                + " proxy-auth=" + exchange.getRequestHeaders().getFirst("Proxy-Authorization")
-                + " x-team=" + exchange.getRequestHeaders().get("X-Team"));
-        respond(exchange, "text/plain; version=0.0.4", "scraped 1\n");
-    }
-
-    private static void respond(HttpExchange exchange, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        peers.close();
     }
 
     private int port() {
-        return server.getAddress().getPort();
+        return peers.port();
     }
 
     /** The job's config as the config loader reads it from prometheus.yml. */
@@ -155,17 +107,17 @@ class ScrapeHttpClientConfigTest {
         assertThat(scrape(loop, 1000)).isEmpty();
         assertThat(proxy.requests()).containsExactly(new LoopbackProxy.Request("GET http://127.0.0.1:" + port() + "/metrics",
                 "Basic dXNlcjpwdw=="));
-        assertThat(seen).singleElement().asString().contains("proxy-auth=null");
+        assertThat(peers.seen()).singleElement().asString().contains("proxy-auth=null");
     }
 
     @Test
     void anHttpsTargetIsScrapedThroughAConnectTunnelWithProxyConnectHeader() throws Exception {
-        int port = httpsServer.getAddress().getPort();
+        int port = peers.httpsPort();
         ScrapeLoop loop = loop("proxy_url: " + proxy.url() + "\nproxy_connect_header:\n  Proxy-Authorization: [Basic cHJveHk6c2VjcmV0]\n"
                 + "tls_config:\n  ca_file: " + tls.caPem(), "https", "127.0.0.1:" + port);
         assertThat(scrape(loop, 1000)).isEmpty();
         assertThat(proxy.requests()).containsExactly(new LoopbackProxy.Request("CONNECT 127.0.0.1:" + port, "Basic cHJveHk6c2VjcmV0"));
-        assertThat(seen).singleElement().asString().contains("proxy-auth=null");
+        assertThat(peers.seen()).singleElement().asString().contains("proxy-auth=null");
     }
 
     @Test
@@ -197,13 +149,13 @@ class ScrapeHttpClientConfigTest {
         assertThat(scrape(first, 1000)).isEmpty();
         assertThat(scrape(second, 1000)).isEmpty();
         assertThat(scrape(first, 2000)).isEmpty();
-        assertThat(tokens).as("one token for the pool, reused").hasValue(1);
-        assertThat(tokenRequests.get(0)).startsWith("Basic cHJvbTpzM2NyZXQ=").contains("grant_type=client_credentials")
+        assertThat(peers.tokens()).as("one token for the pool, reused").isEqualTo(1);
+        assertThat(peers.tokenRequests().get(0)).startsWith("Basic cHJvbTpzM2NyZXQ=").contains("grant_type=client_credentials")
                 .contains("scope=metrics");
         Thread.sleep(1500);
         assertThat(scrape(first, 3000)).isEmpty();
-        assertThat(tokens).as("refreshed once it is within 10 s of expiry").hasValue(2);
-        assertThat(seen).extracting(s -> s.substring(0, s.indexOf(" proxy")))
+        assertThat(peers.tokens()).as("refreshed once it is within 10 s of expiry").isEqualTo(2);
+        assertThat(peers.seen()).extracting(s -> s.substring(0, s.indexOf(" proxy")))
                 .containsExactly("auth=Bearer tok-1", "auth=Bearer tok-1", "auth=Bearer tok-1", "auth=Bearer tok-2");
     }
 
@@ -212,17 +164,17 @@ class ScrapeHttpClientConfigTest {
         ScrapeLoop loop = loop("oauth2:\n  client_id: prom\n  client_secret: s\n  token_url: http://127.0.0.1:" + port() + "/nowhere",
                 "http", "127.0.0.1:" + port());
         assertThat(scrape(loop, 1000)).contains("oauth2: cannot fetch token").contains("404");
-        assertThat(seen).isEmpty();
+        assertThat(peers.seen()).isEmpty();
     }
 
     @Test
     void redirectsAreFollowedUnlessFollowRedirectsIsFalse() throws Exception {
         ScrapeLoop follows = loop("metrics_path: /moved", "http", "127.0.0.1:" + port());
         assertThat(scrape(follows, 1000)).isEmpty();
-        assertThat(seen).hasSize(1);
+        assertThat(peers.seen()).hasSize(1);
         ScrapeLoop stays = loop("metrics_path: /moved\nfollow_redirects: false", "http", "127.0.0.1:" + port());
         assertThat(scrape(stays, 2000)).contains("302");
-        assertThat(seen).hasSize(1);
+        assertThat(peers.seen()).hasSize(1);
     }
 
     @Test
@@ -243,7 +195,7 @@ class ScrapeHttpClientConfigTest {
         String yaml = "http_headers:\n  X-Team:\n    values: [visible]\n    secrets: [hidden-value]\n    files: [team.txt]";
         ScrapeLoop loop = loop(yaml, "http", "127.0.0.1:" + port());
         assertThat(scrape(loop, 1000)).isEmpty();
-        assertThat(seen).singleElement().asString().contains("visible, hidden-value").contains("from-file");
+        assertThat(peers.seen()).singleElement().asString().contains("visible, hidden-value").contains("from-file");
         String shown = load(yaml).redactedYaml();
         assertThat(shown).contains("visible").contains("<secret>").doesNotContain("hidden-value");
     }

@@ -1,5 +1,7 @@
 package io.promethium.notifiers.email;
 
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.http.ClientTls;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
@@ -14,7 +16,6 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -74,21 +75,23 @@ final class EmailNotifier implements Notifier {
         p.put("mail.smtp.connectiontimeout", Long.toString(timeoutMs));
         p.put("mail.smtp.timeout", Long.toString(timeoutMs));
         p.put("mail.smtp.writetimeout", Long.toString(timeoutMs));
-        TlsSettings tls = settings.tls();
         boolean implicitTls = settings.port() == 465;
         p.put("mail.smtp.ssl.enable", Boolean.toString(implicitTls));
         if (!implicitTls && settings.requireTls()) {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
         }
-        p.put("mail.smtp.ssl.protocols", tls.protocols());
-        // The socket factory checks the certificate's names (server_name or the smarthost's host).
-        p.put("mail.smtp.ssl.checkserveridentity", "false");
+        ClientTls tls;
         try {
-            p.put("mail.smtp.ssl.socketFactory", tls.socketFactory(settings.host()));
-        } catch (IOException | GeneralSecurityException e) {
-            throw NotifyException.retryLater("tls_config: " + e.getMessage(), e);
+            // Built per send: certificate files are read again, so rotated ones apply.
+            tls = context.httpClients().tls(settings.tls(), settings.host(), context.configDirectory());
+        } catch (ConfigException e) {
+            throw NotifyException.retryLater(e.getMessage(), e);
         }
+        p.put("mail.smtp.ssl.protocols", String.join(" ", tls.protocols()));
+        // The context's trust manager checks the certificate's names (server_name or the smarthost's host).
+        p.put("mail.smtp.ssl.checkserveridentity", "false");
+        p.put("mail.smtp.ssl.socketFactory", tls.socketFactory());
         // Authentication is ours (SmtpAuth), after EHLO, so the mechanism follows the server's list.
         p.put("mail.smtp.auth", "false");
         return p;

@@ -18,13 +18,15 @@ import java.util.Set;
  * {@code auth_*} and {@code require_tls} fall back to {@code smtp_*}; {@code To}, {@code From} and
  * {@code Subject} headers default to the {@code to}/{@code from} fields and the default subject.
  *
+ * @param tls the {@code tls_config} block (validated; null for the defaults), turned into TLS at each
+ *            connection by the kernel's {@code HttpClientFactory#tls} so rotated files apply
  * @param headers header templates by canonical name ({@code Subject}, {@code X-Foo}), To/From included
  * @param html the HTML body template, or null for none
  * @param text the plain-text body template, or null for none
  */
 record EmailSettings(String to, String from, String host, int port, String hello, String authUsername,
                      String authPassword, Path authPasswordFile, String authSecret, String authIdentity,
-                     boolean requireTls, TlsSettings tls, Map<String, String> headers, String html, String text) {
+                     boolean requireTls, PluginConfig tls, Map<String, String> headers, String html, String text) {
 
     static final Set<String> FIELDS = Set.of("to", "from", "smarthost", "hello", "auth_username", "auth_password",
             "auth_password_file", "auth_secret", "auth_identity", "require_tls", "tls_config", "headers", "html", "text");
@@ -99,7 +101,8 @@ record EmailSettings(String to, String from, String host, int port, String hello
             Object gr = g.get("smtp_require_tls");
             requireTls = !(gr instanceof Boolean b) || b;
         }
-        TlsSettings tls = TlsSettings.parse(c, context.configDirectory());
+        PluginConfig tls = c.block("tls_config");
+        context.httpClients().validateTls(tls);
 
         Map<String, String> headers = new LinkedHashMap<>();
         Object rawHeaders = c.values().get("headers");

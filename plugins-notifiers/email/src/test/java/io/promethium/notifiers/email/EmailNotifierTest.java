@@ -13,7 +13,7 @@ import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.api.testing.UnsupportedHttpClientFactory;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.templates.notification.NotificationTemplates;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -41,7 +41,7 @@ class EmailNotifierTest {
 
     @BeforeEach
     void start() {
-        context = new TestNotifierContext(dir, "team", new UnsupportedHttpClientFactory(), TEMPLATES);
+        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES);
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         mail.start();
     }
@@ -473,7 +473,7 @@ class EmailNotifierTest {
         assertThatThrownBy(() -> notifier(tls)).hasMessageContaining("key or key_file");
         Map<String, Object> ref = base();
         ref.put("tls_config", Map.of("ca_ref", "vault"));
-        assertThatThrownBy(() -> notifier(ref)).hasMessageContaining("tls_config.ca_ref");
+        assertThatThrownBy(() -> notifier(ref)).hasMessageContaining("ca_ref").hasMessageContaining("tls_config");
         Map<String, Object> tpl = base();
         tpl.put("text", "{{ .Oops ");
         assertThatThrownBy(() -> notifier(tpl)).isInstanceOf(ConfigException.class);

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +36,9 @@ final class PagerDutyNotifier implements Notifier {
     static final int MAX_SUMMARY_RUNES = 1024;
     static final int MAX_EVENT_BYTES = 512_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The rate limit is 429 for v2 and 403 for v1. */
+    private static final HttpDelivery V2 = HttpDelivery.to("PagerDuty").retrying(429).describing(PagerDutyNotifier::details);
+    private static final HttpDelivery V1 = HttpDelivery.to("PagerDuty").retrying(403).describing(PagerDutyNotifier::details);
 
     private final PagerDutySettings settings;
     private final NotifierContext context;
@@ -56,10 +57,7 @@ final class PagerDutyNotifier implements Notifier {
 
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
-        Duration timeout = Duration.between(Instant.now(), deadline);
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw NotifyException.doNotRetry("deadline passed before sending", null);
-        }
+        Duration timeout = HttpDelivery.timeLeft(deadline);
         String key;
         try {
             key = settings.readKey();
@@ -67,30 +65,7 @@ final class PagerDutyNotifier implements Notifier {
             throw NotifyException.retryLater("reading the " + (settings.v1() ? "service" : "routing") + " key file: " + e.getMessage(), e);
         }
         byte[] body = settings.v1() ? v1(n, key) : v2(n, key);
-        HttpRequest req = HttpRequest.newBuilder(settings.url()).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Promethium")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<String> resp;
-        try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw NotifyException.retryLater("POST to PagerDuty (" + settings.url().getHost() + "): " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NotifyException.doNotRetry("interrupted", e);
-        }
-        int code = resp.statusCode();
-        if (code / 100 == 2) {
-            return;
-        }
-        String text = resp.body() == null ? "" : resp.body();
-        String message = "unexpected status code " + code + " from PagerDuty: " + details(text);
-        if (code / 100 == 5 || code == (settings.v1() ? 403 : 429)) {
-            Optional<Duration> after = resp.headers().firstValue("Retry-After").flatMap(PagerDutyNotifier::seconds);
-            throw after.isPresent() ? NotifyException.retryAfter(message, after.get()) : NotifyException.retryLater(message, null);
-        }
-        throw NotifyException.doNotRetry(message, null);
+        (settings.v1() ? V1 : V2).send(client, HttpDelivery.jsonPost(settings.url(), body, timeout).build());
     }
 
     /** PagerDuty's error body ({@code status}, {@code message}, {@code errors}) in one line. */
@@ -103,15 +78,7 @@ final class PagerDutyNotifier implements Notifier {
         } catch (IOException ignored) {
             // not JSON: shown as text
         }
-        return body.length() > 512 ? body.substring(0, 512) : body;
-    }
-
-    private static Optional<Duration> seconds(String v) {
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return HttpDelivery.cut(body);
     }
 
     /** Alertmanager's dedup/incident key: the SHA-256 of the group key, in hex. */

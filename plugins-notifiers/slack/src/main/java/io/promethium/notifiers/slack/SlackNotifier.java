@@ -6,23 +6,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Posts Alertmanager's Slack message: channel, username, icon_emoji, icon_url, link_names and one
@@ -37,6 +33,7 @@ final class SlackNotifier implements Notifier {
 
     static final int MAX_TITLE_RUNES = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpDelivery DELIVERY = HttpDelivery.to("Slack").retrying(429);
 
     private final SlackSettings settings;
     private final NotifierContext context;
@@ -55,40 +52,16 @@ final class SlackNotifier implements Notifier {
 
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
-        Duration timeout = Duration.between(Instant.now(), deadline);
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw NotifyException.doNotRetry("deadline passed before sending", null);
-        }
+        Duration timeout = HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
         URI url = url();
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Promethium")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<String> resp;
-        try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw NotifyException.retryLater("POST to Slack (" + url.getHost() + "): " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NotifyException.doNotRetry("interrupted", e);
-        }
-        check(resp);
+        check(DELIVERY.send(client, HttpDelivery.jsonPost(url, body, timeout).build()));
     }
 
-    private void check(HttpResponse<String> resp) throws NotifyException {
-        int code = resp.statusCode();
+    /** A 2xx answer: an incoming webhook says {@code ok}, the Web API says JSON with {@code ok: true}. */
+    private static void check(HttpResponse<String> resp) throws NotifyException {
         String text = resp.body() == null ? "" : resp.body();
-        String shortText = text.length() > 512 ? text.substring(0, 512) : text;
-        if (code == 429 || code / 100 == 5) {
-            String message = "unexpected status code " + code + " from Slack: " + shortText;
-            Optional<Duration> after = resp.headers().firstValue("Retry-After").flatMap(SlackNotifier::retryAfter);
-            throw after.isPresent() ? NotifyException.retryAfter(message, after.get()) : NotifyException.retryLater(message, null);
-        }
-        if (code / 100 != 2) {
-            throw NotifyException.doNotRetry("unexpected status code " + code + " from Slack: " + shortText, null);
-        }
+        String shortText = HttpDelivery.cut(text);
         boolean json = resp.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
         if (json) {
             try {
@@ -101,21 +74,6 @@ final class SlackNotifier implements Notifier {
             }
         } else if (!text.equals("ok")) {
             throw NotifyException.doNotRetry("error response from Slack: " + shortText, null);
-        }
-    }
-
-    /** Seconds or an HTTP date, as RFC 9110 allows. */
-    static Optional<Duration> retryAfter(String value) {
-        String v = value.strip();
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (DateTimeParseException e2) {
-                return Optional.empty();
-            }
         }
     }
 

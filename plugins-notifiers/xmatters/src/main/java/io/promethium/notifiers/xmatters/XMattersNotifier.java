@@ -7,6 +7,7 @@ import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +24,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -41,6 +40,7 @@ final class XMattersNotifier implements Notifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+    private static final HttpDelivery DELIVERY = HttpDelivery.to("xMatters").retrying(429);
 
     private final XMattersSettings settings;
     private final NotifierContext context;
@@ -59,16 +59,10 @@ final class XMattersNotifier implements Notifier {
 
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
-        Duration timeout = Duration.between(Instant.now(), deadline);
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw NotifyException.doNotRetry("deadline passed before sending", null);
-        }
+        Duration timeout = HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
         URI url = settings.url();
-        HttpRequest.Builder req = HttpRequest.newBuilder().timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Promethium")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder req = HttpDelivery.jsonPost(url, body, timeout);
         try {
             String key = settings.readApiKey();
             if (key != null) {
@@ -81,34 +75,7 @@ final class XMattersNotifier implements Notifier {
         } catch (IOException e) {
             throw NotifyException.retryLater("reading the xMatters credentials: " + e.getMessage(), e);
         }
-        HttpResponse<String> resp;
-        try {
-            resp = client.send(req.uri(url).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw NotifyException.retryLater("POST to xMatters (" + url.getHost() + "): " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NotifyException.doNotRetry("interrupted", e);
-        }
-        int code = resp.statusCode();
-        if (code / 100 == 2) {
-            return;
-        }
-        String text = resp.body() == null ? "" : resp.body();
-        String message = "unexpected status code " + code + " from xMatters: " + (text.length() > 512 ? text.substring(0, 512) : text);
-        if (code == 429 || code / 100 == 5) {
-            Optional<Duration> after = resp.headers().firstValue("Retry-After").flatMap(XMattersNotifier::seconds);
-            throw after.isPresent() ? NotifyException.retryAfter(message, after.get()) : NotifyException.retryLater(message, null);
-        }
-        throw NotifyException.doNotRetry(message, null);
-    }
-
-    private static Optional<Duration> seconds(String v) {
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        DELIVERY.send(client, req.uri(url).build());
     }
 
     static String correlationId(String groupKey) {

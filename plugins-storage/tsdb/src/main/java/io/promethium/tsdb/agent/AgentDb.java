@@ -2,10 +2,15 @@ package io.promethium.tsdb.agent;
 
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.SeriesSet;
@@ -13,8 +18,10 @@ import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.WalWatchable;
 import io.promethium.tsdb.WalCompression;
+import io.promethium.tsdb.internal.exemplar.ExemplarStorage;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import io.promethium.tsdb.internal.util.LabelMatching;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
 import io.promethium.tsdb.internal.wal.WalReader;
@@ -28,6 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -39,14 +49,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Agent mode's storage, as Prometheus's agent DB: a WAL and nothing else. Appends are checked
- * (per series, timestamps must not go back) and logged in the same WAL format as the TSDB's, for
- * remote write to tail; there are no chunks, no blocks and no queries. Memory per series is its
+ * Agent mode's storage, as Prometheus's agent DB: a WAL and nothing else. Appends (floats, native
+ * histograms, exemplars, metadata) are checked (per series, timestamps must not go back) and
+ * logged in the same WAL format as the TSDB's, for remote write to tail; there are no chunks, no blocks and no queries. Memory per series is its
  * labels, a reference and its newest timestamp. Every {@code truncateFrequency} the WAL is
  * checkpointed up to {@code now - retention.max-time}: series that had no sample since are
  * forgotten, older segments deleted.
  */
-public final class AgentDb implements Storage, AutoCloseable {
+public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AgentDb.class.getName());
     /** The error of every read, as Prometheus's agent answers. */
     public static final String UNAVAILABLE = "unavailable with Prometheus Agent";
@@ -60,11 +70,16 @@ public final class AgentDb implements Storage, AutoCloseable {
         }
     }
 
-    /** One series: its reference and newest timestamp. */
+    /**
+     * One series: its reference, newest timestamp, newest exemplar (to drop duplicates and refuse
+     * older ones) and metadata (logged only when it changes, kept for the metadata APIs).
+     */
     private static final class Entry {
         final long ref;
         final Labels labels;
         volatile long newest = Long.MIN_VALUE;
+        volatile Exemplar lastExemplar;
+        volatile Metadata metadata;
 
         Entry(long ref, Labels labels) {
             this.ref = ref;
@@ -79,6 +94,9 @@ public final class AgentDb implements Storage, AutoCloseable {
     private final AtomicLong oldest = new AtomicLong(Long.MAX_VALUE);
     private final TsdbMetrics walMetrics = new TsdbMetrics();
     private final LongAdder samplesAppended = new LongAdder();
+    private final LongAdder histogramsAppended = new LongAdder();
+    private final LongAdder exemplarsAppended = new LongAdder();
+    private final LongAdder invalidHistograms = new LongAdder();
     private final LongAdder outOfOrder = new LongAdder();
     private final LongAdder truncations = new LongAdder();
     private final FileChannel lockChannel;
@@ -129,6 +147,32 @@ public final class AgentDb implements Storage, AutoCloseable {
             }
 
             @Override
+            public void histogram(long ref, long t, Histogram h) {
+                sample(ref, t, 0);
+            }
+
+            @Override
+            public void floatHistogram(long ref, long t, FloatHistogram h) {
+                sample(ref, t, 0);
+            }
+
+            @Override
+            public void exemplar(long ref, Exemplar x) {
+                Entry e = byRef.get(ref);
+                if (e != null && (e.lastExemplar == null || x.timestamp() >= e.lastExemplar.timestamp())) {
+                    e.lastExemplar = x;
+                }
+            }
+
+            @Override
+            public void metadata(long ref, Metadata m) {
+                Entry e = byRef.get(ref);
+                if (e != null) {
+                    e.metadata = m;
+                }
+            }
+
+            @Override
             public void tombstone(long ref, long mint, long maxt) {
             }
         });
@@ -170,52 +214,171 @@ public final class AgentDb implements Storage, AutoCloseable {
         return new AgentAppender();
     }
 
-    /** Buffers a batch; commit writes one WAL record pair, then moves the series' newest timestamps. */
+    /**
+     * Buffers a batch; commit writes its records (series, floats, histograms, exemplars,
+     * metadata, each only when there are some) as one WAL write, then moves the series' newest
+     * timestamps. Histograms are encoded when appended: the caller may reuse its object, and the
+     * agent keeps no copy.
+     */
     private final class AgentAppender implements Appender {
         private final WalRecords.Encoder enc = new WalRecords.Encoder();
+        private final WalRecords.Encoder histograms = new WalRecords.Encoder();
+        private final WalRecords.Encoder floatHistograms = new WalRecords.Encoder();
+        private final WalRecords.Encoder exemplars = new WalRecords.Encoder();
+        private final WalRecords.Encoder metadata = new WalRecords.Encoder();
         private long[] refs = new long[64];
         private long[] ts = new long[64];
         private double[] vs = new double[64];
         private Entry[] entries = new Entry[64];
         private int n;
+        /** Histogram samples of the batch: their series and timestamps, to move the newest at commit. */
+        private long[] hts = new long[16];
+        private Entry[] hEntries = new Entry[16];
+        private int hn;
+        private final List<Entry> eEntries = new ArrayList<>();
+        private final List<Exemplar> eValues = new ArrayList<>();
+        private final List<Entry> mEntries = new ArrayList<>();
+        private final List<Metadata> mValues = new ArrayList<>();
         private boolean seriesOpen;
 
-        @Override
-        public long append(long ref, Labels labels, long timestamp, double value) {
+        private Entry resolve(long ref, Labels labels) {
             Entry e = ref != 0 ? byRef.get(ref) : null;
-            if (e == null || !e.labels.equals(labels)) {
-                e = byLabels.get(labels);
+            if (e != null && (labels == null || e.labels.equals(labels))) {
+                return e;
             }
-            if (e == null) {
-                Entry created = new Entry(lastRef.incrementAndGet(), labels);
-                Entry raced = byLabels.putIfAbsent(labels, created);
-                if (raced == null) {
-                    byRef.put(created.ref, created);
-                    if (!seriesOpen) {
-                        enc.begin(WalRecords.SERIES);
-                        seriesOpen = true;
-                    }
-                    enc.seriesEntry(created.ref, labels);
-                    e = created;
-                } else {
-                    e = raced;
-                }
+            if (labels == null) {
+                throw new StorageException(StorageException.Reason.LIMIT, "unknown series ref " + ref + " and no labels");
             }
+            e = byLabels.get(labels);
+            if (e != null) {
+                return e;
+            }
+            Entry created = new Entry(lastRef.incrementAndGet(), labels);
+            Entry raced = byLabels.putIfAbsent(labels, created);
+            if (raced != null) {
+                return raced;
+            }
+            byRef.put(created.ref, created);
+            if (!seriesOpen) {
+                enc.begin(WalRecords.SERIES);
+                seriesOpen = true;
+            }
+            enc.seriesEntry(created.ref, labels);
+            return created;
+        }
+
+        private void checkOrder(Entry e, long timestamp) {
             if (timestamp < e.newest) {
                 outOfOrder.increment();
                 throw new StorageException(StorageException.Reason.OUT_OF_ORDER, "out of order sample");
             }
+        }
+
+        @Override
+        public long append(long ref, Labels labels, long timestamp, double value) {
+            Entry e = resolve(ref, labels);
+            checkOrder(e, timestamp);
             if (n == refs.length) {
-                refs = java.util.Arrays.copyOf(refs, n * 2);
-                ts = java.util.Arrays.copyOf(ts, n * 2);
-                vs = java.util.Arrays.copyOf(vs, n * 2);
-                entries = java.util.Arrays.copyOf(entries, n * 2);
+                refs = Arrays.copyOf(refs, n * 2);
+                ts = Arrays.copyOf(ts, n * 2);
+                vs = Arrays.copyOf(vs, n * 2);
+                entries = Arrays.copyOf(entries, n * 2);
             }
             refs[n] = e.ref;
             ts[n] = timestamp;
             vs[n] = value;
             entries[n] = e;
             n++;
+            return e.ref;
+        }
+
+        @Override
+        public long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
+            return appendAnyHistogram(ref, labels, timestamp, histogram);
+        }
+
+        @Override
+        public long appendHistogram(long ref, Labels labels, long timestamp, FloatHistogram histogram) {
+            return appendAnyHistogram(ref, labels, timestamp, histogram);
+        }
+
+        private long appendAnyHistogram(long ref, Labels labels, long timestamp, Object histogram) {
+            FloatHistogram fh = histogram instanceof FloatHistogram f ? f : null;
+            Histogram ih = fh == null ? (Histogram) histogram : null;
+            if (fh != null ? !fh.isStale() : !ih.isStale()) {
+                try {
+                    if (fh != null) {
+                        fh.validate();
+                    } else {
+                        ih.validate();
+                    }
+                } catch (IllegalArgumentException ex) {
+                    invalidHistograms.increment();
+                    throw new StorageException(StorageException.Reason.INVALID,
+                            "invalid histogram for " + (labels != null ? labels : "series ref " + ref) + ": " + ex.getMessage(), ex);
+                }
+            }
+            Entry e = resolve(ref, labels);
+            checkOrder(e, timestamp);
+            WalRecords.Encoder side = fh != null ? floatHistograms : histograms;
+            if (side.bytes().length() == 0) {
+                side.begin(fh != null ? WalRecords.FLOAT_HISTOGRAMS : WalRecords.HISTOGRAMS);
+            }
+            if (fh != null) {
+                side.floatHistogramEntry(e.ref, timestamp, fh);
+            } else {
+                side.histogramEntry(e.ref, timestamp, ih);
+            }
+            addHistogram(e, timestamp);
+            return e.ref;
+        }
+
+        private void addHistogram(Entry e, long timestamp) {
+            if (hn == hts.length) {
+                hts = Arrays.copyOf(hts, hn * 2);
+                hEntries = Arrays.copyOf(hEntries, hn * 2);
+            }
+            hts[hn] = timestamp;
+            hEntries[hn] = e;
+            hn++;
+        }
+
+        /**
+         * As the TSDB: an exemplar needs a timestamp and at most 128 characters of labels; an
+         * exact duplicate of the series' newest is dropped, an older one refused.
+         */
+        @Override
+        public long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
+            Entry e = resolve(ref, labels);
+            if (!exemplar.hasTimestamp()) {
+                throw new StorageException(StorageException.Reason.INVALID, "exemplar without a timestamp for " + e.labels);
+            }
+            if (ExemplarStorage.labelsLength(exemplar.labels()) > ExemplarStorage.MAX_LABELS_LENGTH) {
+                throw new StorageException(StorageException.Reason.INVALID,
+                        "exemplar labels exceed " + ExemplarStorage.MAX_LABELS_LENGTH + " characters for " + e.labels);
+            }
+            Exemplar last = e.lastExemplar;
+            if (last != null) {
+                if (last.equals(exemplar)) {
+                    return e.ref;
+                }
+                if (exemplar.timestamp() < last.timestamp()) {
+                    throw new StorageException(StorageException.Reason.OUT_OF_ORDER,
+                            "out of order exemplar for " + e.labels + " at " + exemplar.timestamp());
+                }
+            }
+            eEntries.add(e);
+            eValues.add(exemplar);
+            return e.ref;
+        }
+
+        @Override
+        public long updateMetadata(long ref, Labels labels, Metadata m) {
+            Entry e = resolve(ref, labels);
+            if (!m.equals(e.metadata)) {
+                mEntries.add(e);
+                mValues.add(m);
+            }
             return e.ref;
         }
 
@@ -228,6 +391,22 @@ public final class AgentDb implements Storage, AutoCloseable {
             if (n > 0) {
                 enc.samples(refs, ts, vs, n);
             }
+            append(histograms);
+            append(floatHistograms);
+            if (!eEntries.isEmpty()) {
+                enc.begin(WalRecords.EXEMPLARS);
+                for (int i = 0; i < eEntries.size(); i++) {
+                    enc.exemplarEntry(eEntries.get(i).ref, eValues.get(i));
+                }
+                enc.end();
+            }
+            if (!mEntries.isEmpty()) {
+                enc.begin(WalRecords.METADATA);
+                for (int i = 0; i < mEntries.size(); i++) {
+                    enc.metadataEntry(mEntries.get(i).ref, mValues.get(i));
+                }
+                enc.end();
+            }
             try {
                 if (enc.bytes().length() > 0) {
                     wal.log(enc.bytes().array(), enc.bytes().length());
@@ -238,15 +417,54 @@ public final class AgentDb implements Storage, AutoCloseable {
                 enc.reset();
             }
             for (int i = 0; i < n; i++) {
-                Entry e = entries[i];
-                if (ts[i] > e.newest) {
-                    e.newest = ts[i];
-                }
-                oldest.accumulateAndGet(ts[i], Math::min);
+                advance(entries[i], ts[i]);
                 entries[i] = null;
             }
+            for (int i = 0; i < hn; i++) {
+                advance(hEntries[i], hts[i]);
+                hEntries[i] = null;
+            }
+            for (int i = 0; i < eEntries.size(); i++) {
+                Entry e = eEntries.get(i);
+                Exemplar x = eValues.get(i);
+                if (e.lastExemplar == null || x.timestamp() >= e.lastExemplar.timestamp()) {
+                    e.lastExemplar = x;
+                }
+            }
+            for (int i = 0; i < mEntries.size(); i++) {
+                mEntries.get(i).metadata = mValues.get(i);
+            }
             samplesAppended.add(n);
+            histogramsAppended.add(hn);
+            exemplarsAppended.add(eEntries.size());
+            clearSide();
             n = 0;
+            hn = 0;
+        }
+
+        /** Ends a side record (when begun) and moves it into the batch's bytes. */
+        private void append(WalRecords.Encoder side) {
+            if (side.bytes().length() > 0) {
+                side.end();
+                enc.bytes().writeBytes(side.bytes().array(), 0, side.bytes().length());
+                side.reset();
+            }
+        }
+
+        private void advance(Entry e, long t) {
+            if (t > e.newest) {
+                e.newest = t;
+            }
+            oldest.accumulateAndGet(t, Math::min);
+        }
+
+        private void clearSide() {
+            histograms.reset();
+            floatHistograms.reset();
+            eEntries.clear();
+            eValues.clear();
+            mEntries.clear();
+            mValues.clear();
         }
 
         @Override
@@ -265,8 +483,27 @@ public final class AgentDb implements Storage, AutoCloseable {
             for (int i = 0; i < n; i++) {
                 entries[i] = null;
             }
+            for (int i = 0; i < hn; i++) {
+                hEntries[i] = null;
+            }
+            clearSide();
             n = 0;
+            hn = 0;
         }
+    }
+
+    /** The tracked series that match every matcher and have metadata, in label order (the metadata APIs). */
+    @Override
+    public List<MetadataQueryable.SeriesMetadata> selectMetadata(List<Matcher> matchers) {
+        List<MetadataQueryable.SeriesMetadata> out = new ArrayList<>();
+        for (Entry e : byRef.values()) {
+            Metadata m = e.metadata;
+            if (m != null && LabelMatching.matchesAll(e.labels, matchers)) {
+                out.add(new MetadataQueryable.SeriesMetadata(e.labels, m));
+            }
+        }
+        out.sort(Comparator.comparing(MetadataQueryable.SeriesMetadata::seriesLabels));
+        return out;
     }
 
     /**
@@ -364,6 +601,12 @@ public final class AgentDb implements Storage, AutoCloseable {
             w.sample("prometheus_agent_active_series", byRef.size());
             w.family("prometheus_agent_samples_appended", MetricType.COUNTER, "Total number of samples appended to the storage", "");
             w.sample("prometheus_agent_samples_appended_total", samplesAppended.sum());
+            w.family("promethium_agent_histogram_samples_appended", MetricType.COUNTER, "Native histogram samples appended to the agent WAL.", "");
+            w.sample("promethium_agent_histogram_samples_appended_total", histogramsAppended.sum());
+            w.family("prometheus_agent_exemplars_appended", MetricType.COUNTER, "Total number of exemplars appended to the storage", "");
+            w.sample("prometheus_agent_exemplars_appended_total", exemplarsAppended.sum());
+            w.family("promethium_agent_invalid_histograms", MetricType.COUNTER, "Native histogram samples refused as invalid.", "");
+            w.sample("promethium_agent_invalid_histograms_total", invalidHistograms.sum());
             w.family("prometheus_agent_out_of_order_samples", MetricType.COUNTER, "Total number of out of order samples ingestion failed attempts.", "");
             w.sample("prometheus_agent_out_of_order_samples_total", outOfOrder.sum());
             w.family("promethium_agent_wal_truncations", MetricType.COUNTER, "WAL checkpoints that dropped data older than retention.max-time.", "");

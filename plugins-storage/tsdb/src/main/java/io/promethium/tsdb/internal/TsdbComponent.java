@@ -11,6 +11,7 @@ import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.ExemplarQueryable;
+import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.WalVisitor;
 import io.promethium.api.storage.WalWatchable;
 import java.io.IOException;
@@ -48,8 +49,9 @@ import org.osgi.service.component.annotations.Modified;
  */
 @Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class,
-            ExemplarQueryable.class}, property = "storage.type=tsdb")
-public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable {
+            ExemplarQueryable.class, MetadataQueryable.class}, property = "storage.type=tsdb")
+public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable,
+        MetadataQueryable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
         "walSyncOnCommit", "walCompression", "walCompressionType", "maxExemplars"};
 
@@ -296,5 +298,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
             return List.of(); // agent mode keeps no exemplars to query
         }
         return db().selectExemplars(start, end, matcherSets);
+    }
+
+    @Override
+    public List<MetadataQueryable.SeriesMetadata> selectMetadata(List<Matcher> matchers) {
+        AgentDb a = agent;
+        return a != null ? a.selectMetadata(matchers) : db().selectMetadata(matchers);
     }
 }

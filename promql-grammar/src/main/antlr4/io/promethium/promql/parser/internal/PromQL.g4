@@ -4,7 +4,7 @@
  *   postfix [range], [range:step], offset, @   (tightest)
  *   ^              right-associative
  *   unary + -      so -a^b is -(a^b) and -a*b is (-a)*b, as in Prometheus
- *   * / % atan2
+ *   * / % atan2 </ >/  (</ and >/ trim native histograms)
  *   + -
  *   == != <= < >= >
  *   and unless
@@ -26,14 +26,14 @@ metricSelector
     ;
 
 expr
-    : expr LEFT_BRACKET rangeValue RIGHT_BRACKET                                  # matrixExpr
-    | expr LEFT_BRACKET rangeValue COLON step=rangeValue? RIGHT_BRACKET           # subqueryExpr
-    | expr OFFSET signedNumber                                                    # offsetExpr
+    : expr LEFT_BRACKET durationExpr RIGHT_BRACKET                                # matrixExpr
+    | expr LEFT_BRACKET durationExpr COLON step=durationExpr? RIGHT_BRACKET       # subqueryExpr
+    | expr OFFSET offsetValue                                                     # offsetExpr
     | expr AT atValue                                                             # atExpr
     | expr kind=(ANCHORED | SMOOTHED)                                             # rangeModifierExpr
     | <assoc=right> expr op=POW binModifier expr                                  # binaryExpr
     | op=(ADD | SUB) expr                                                         # unaryExpr
-    | expr op=(MUL | DIV | MOD | ATAN2) binModifier expr                          # binaryExpr
+    | expr op=(MUL | DIV | MOD | ATAN2 | TRIM_UPPER | TRIM_LOWER) binModifier expr  # binaryExpr
     | expr op=(ADD | SUB) binModifier expr                                        # binaryExpr
     | expr op=(EQLC | NEQ | LTE | LSS | GTE | GTR) binModifier expr               # binaryExpr
     | expr op=(AND | UNLESS) binModifier expr                                     # binaryExpr
@@ -47,12 +47,47 @@ expr
     ;
 
 binModifier
-    : BOOL? (onOrIgnoring=(ON | IGNORING) labelList (group=(GROUP_LEFT | GROUP_RIGHT) include=labelList?)?)?
+    : BOOL? (onOrIgnoring=(ON | IGNORING) labelList (group=(GROUP_LEFT | GROUP_RIGHT) include=labelList?)?)? fillModifier*
     ;
 
-rangeValue
-    : DURATION
-    | NUMBER
+/*
+ * fill(v), fill_left(v), fill_right(v) (Prometheus's experimental promql-binop-fill-modifiers).
+ * Not keywords: `a + fill` and `fill + fill(0) b` still name metrics called fill.
+ */
+fillModifier
+    : {AstBuilder.isFillModifier(_input.LT(1).getText())}? IDENTIFIER LEFT_PAREN sign=(ADD | SUB)? NUMBER RIGHT_PAREN
+    ;
+
+/*
+ * What follows `offset`. As in Prometheus's grammar, a literal, a duration function or a signed
+ * parenthesis is taken alone, so `x offset 1m + 2` is `(x offset 1m) + 2` and `x offset -2 ^ 2`
+ * is `(x offset -2) ^ 2` (ANTLR resolves the ambiguity to the first alternative); only an
+ * unsigned parenthesis goes on as duration arithmetic, `x offset (1m) * 2` being an offset of 2m.
+ */
+offsetValue
+    : sign=(ADD | SUB)? (NUMBER | DURATION)                                       # offsetLiteral
+    | sign=(ADD | SUB)? durationCall                                              # offsetCall
+    | sign=(ADD | SUB) LEFT_PAREN durationExpr RIGHT_PAREN                        # offsetSignedParen
+    | durationExpr                                                                # offsetDuration
+    ;
+
+/*
+ * Duration arithmetic in ranges, subquery steps and offsets (Prometheus's experimental
+ * promql-duration-expr): numbers are seconds, with Prometheus's precedence (unary as `*`).
+ */
+durationExpr
+    : <assoc=right> durationExpr op=POW durationExpr                              # durationBinary
+    | op=(ADD | SUB) durationExpr                                                 # durationUnary
+    | durationExpr op=(MUL | DIV | MOD) durationExpr                              # durationBinary
+    | durationExpr op=(ADD | SUB) durationExpr                                    # durationBinary
+    | LEFT_PAREN durationExpr RIGHT_PAREN                                         # durationParen
+    | durationCall                                                                # durationFunction
+    | (NUMBER | DURATION)                                                         # durationLiteral
+    ;
+
+/* step(), range(), min_of(a, b), max_of(a, b): the name is checked when the AST is built. */
+durationCall
+    : IDENTIFIER LEFT_PAREN (durationExpr COMMA durationExpr)? RIGHT_PAREN
     ;
 
 signedNumber

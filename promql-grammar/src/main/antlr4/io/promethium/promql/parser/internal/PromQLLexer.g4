@@ -85,6 +85,9 @@ POW           : '^';
 EQLC          : '==';
 NEQ           : '!=';
 LTE           : '<=';
+/* Histogram trim operators: keep the observations below (</) or above (>/) the right operand. */
+TRIM_UPPER    : '</';
+TRIM_LOWER    : '>/';
 LSS           : '<';
 GTE           : '>=';
 GTR           : '>';
@@ -102,11 +105,25 @@ fragment DIGIT     : [0-9];
 fragment HEX_DIGIT : [0-9a-fA-F];
 fragment EXPONENT  : [eE] [+-]? DIGIT+;
 
-/* Inside [...] a colon separates range and step, so `:1m` is not a metric name there. */
+/*
+ * Inside [...] a colon separates range and step, so `:1m` is not a metric name there; the
+ * operators, parentheses and names are those of duration expressions (`[2m*(10+5)]`, `[step()]`).
+ */
 mode BRACKETS;
 B_DURATION : (DIGIT+ ('ms' | [smhdwy]))+ -> type(DURATION);
 B_NUMBER   : (DIGIT+ ('.' DIGIT*)? EXPONENT? | '.' DIGIT+ EXPONENT?) -> type(NUMBER);
 B_COLON    : ':' -> type(COLON);
 B_RIGHT    : ']' -> type(RIGHT_BRACKET), popMode;
+B_LPAREN   : [(] -> type(LEFT_PAREN);
+B_RPAREN   : [)] -> type(RIGHT_PAREN);
+B_COMMA    : [,] -> type(COMMA);
+B_ADD      : [+] -> type(ADD);
+B_SUB      : [-] -> type(SUB);
+B_MUL      : [*] -> type(MUL);
+B_DIV      : [/] -> type(DIV);
+B_MOD      : [%] -> type(MOD);
+B_POW      : [^] -> type(POW);
+/* Only the duration functions are names here; any other letter is an unexpected character. */
+B_NAME     options { caseInsensitive = true; } : ('step' | 'range' | 'min_of' | 'max_of') -> type(IDENTIFIER);
 B_WS       : [ \t\r\n]+ -> skip;
 B_ERROR    : . -> type(ERROR_CHAR);

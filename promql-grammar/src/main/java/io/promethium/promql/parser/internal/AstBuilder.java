@@ -11,6 +11,7 @@ import io.promethium.promql.ast.BinaryExpr;
 import io.promethium.promql.ast.BinaryOp;
 import io.promethium.promql.ast.Call;
 import io.promethium.promql.ast.Cardinality;
+import io.promethium.promql.ast.DurationExpr;
 import io.promethium.promql.ast.Expr;
 import io.promethium.promql.ast.Function;
 import io.promethium.promql.ast.Functions;
@@ -46,24 +47,24 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
     private final boolean experimental;
     /** Prometheus's promql-extended-range-selectors: the anchored and smoothed modifiers. */
     private final boolean extendedRangeSelectors;
+    /** Prometheus's promql-duration-expr: arithmetic in ranges, steps and offsets. */
+    private final boolean durationExpressions;
+    /** Prometheus's promql-binop-fill-modifiers: fill(), fill_left(), fill_right(). */
+    private final boolean fillModifiers;
     /** Types of the binary expressions built so far, so long chains are typed in constant time. */
     private final java.util.IdentityHashMap<Expr, ValueType> binaryTypes = new java.util.IdentityHashMap<>();
     /** Set while building info()'s second argument, whose selector may match everything. */
     private boolean allowEmptySelector;
 
     /**
-     * @param experimental whether experimental functions and aggregations (Prometheus's
-     *     {@code promql-experimental-functions} feature) are allowed
+     * @param options which experimental syntax (Prometheus's feature flags) is allowed
      */
-    public AstBuilder(QueryText query, boolean experimental) {
-        this(query, experimental, experimental);
-    }
-
-    /** @param extendedRangeSelectors whether {@code anchored} and {@code smoothed} are allowed */
-    public AstBuilder(QueryText query, boolean experimental, boolean extendedRangeSelectors) {
+    public AstBuilder(QueryText query, io.promethium.promql.parser.ParserOptions options) {
         this.query = requireNonNull(query, "query is null");
-        this.experimental = experimental;
-        this.extendedRangeSelectors = extendedRangeSelectors;
+        this.experimental = options.experimentalFunctions();
+        this.extendedRangeSelectors = options.extendedRangeSelectors();
+        this.durationExpressions = options.durationExpressions();
+        this.fillModifiers = options.fillModifiers();
     }
 
     @Override
@@ -159,57 +160,64 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
     public Expr visitMatrixExpr(PromQL.MatrixExprContext ctx) {
         Expr inner = visit(ctx.expr());
         PositionRange brackets = query.range(ctx.LEFT_BRACKET().getSymbol(), ctx.RIGHT_BRACKET().getSymbol());
-        long range = positiveDuration(ctx.rangeValue());
+        DurationExpr range = positiveDuration(ctx.durationExpr());
         if (!(inner instanceof VectorSelector vs)) {
             throw query.error(brackets, "ranges only allowed for vector selectors");
         }
-        if (vs.offsetMillis() != 0) {
+        if (vs.offsetMillis() != 0 || vs.offsetExpr() != null) {
             throw query.error(brackets, "no offset modifiers allowed before range");
         }
         if (vs.atKind() != AtModifier.NONE) {
             throw query.error(brackets, "no @ modifiers allowed before range");
         }
-        return new MatrixSelector(vs, range, query.range(ctx));
+        return range instanceof DurationExpr.Literal l
+                ? new MatrixSelector(vs, millis(l), query.range(ctx))
+                : new MatrixSelector(vs, 0, query.range(ctx), range);
     }
 
     @Override
     public Expr visitSubqueryExpr(PromQL.SubqueryExprContext ctx) {
         Expr inner = visit(ctx.expr());
-        long range = positiveDuration(ctx.rangeValue(0));
-        long step = ctx.step == null ? 0 : positiveDuration(ctx.step);
+        DurationExpr range = positiveDuration(ctx.durationExpr(0));
+        DurationExpr step = ctx.step == null ? null : positiveDuration(ctx.step);
         PositionRange pos = query.range(ctx);
         if (typeOf(inner) != ValueType.VECTOR) {
             throw query.error(pos, "subquery is only allowed on instant vector, got " + internalName(typeOf(inner)) + " instead");
         }
-        return new SubqueryExpr(inner, range, step, 0, null, AtModifier.NONE, pos);
+        DurationExpr.Literal rangeLit = range instanceof DurationExpr.Literal l ? l : null;
+        DurationExpr.Literal stepLit = step instanceof DurationExpr.Literal l ? l : null;
+        return new SubqueryExpr(inner, rangeLit == null ? 0 : millis(rangeLit), stepLit == null ? 0 : millis(stepLit), 0, null,
+                AtModifier.NONE, pos, rangeLit == null ? range : null, stepLit == null ? step : null, null);
     }
 
     @Override
     public Expr visitOffsetExpr(PromQL.OffsetExprContext ctx) {
         Expr inner = visit(ctx.expr());
-        long offset = signedMillis(ctx.signedNumber(), "offset");
+        DurationExpr value = offset(ctx.offsetValue());
+        Long offset = value instanceof DurationExpr.Literal l ? millis(l) : null;
         PositionRange pos = query.range(ctx);
         return switch (inner) {
             case VectorSelector vs -> {
-                offsetOnce(vs.offsetMillis(), inner);
-                yield vs.withModifiers(offset, vs.atMillis(), vs.atKind(), pos);
+                offsetOnce(vs.offsetMillis() != 0 || vs.offsetExpr() != null, inner);
+                yield offset != null ? vs.withModifiers(offset, vs.atMillis(), vs.atKind(), pos) : vs.withOffsetExpr(value, pos);
             }
             case MatrixSelector ms -> {
                 VectorSelector vs = ms.selector();
-                offsetOnce(vs.offsetMillis(), inner);
-                yield new MatrixSelector(vs.withModifiers(offset, vs.atMillis(), vs.atKind(), vs.position()), ms.rangeMillis(), pos);
+                offsetOnce(vs.offsetMillis() != 0 || vs.offsetExpr() != null, inner);
+                yield ms.withSelector(offset != null ? vs.withModifiers(offset, vs.atMillis(), vs.atKind(), vs.position())
+                        : vs.withOffsetExpr(value, vs.position()), pos);
             }
             case SubqueryExpr sq -> {
-                offsetOnce(sq.offsetMillis(), inner);
-                yield sq.withModifiers(offset, sq.atMillis(), sq.atKind(), pos);
+                offsetOnce(sq.offsetMillis() != 0 || sq.offsetExpr() != null, inner);
+                yield offset != null ? sq.withModifiers(offset, sq.atMillis(), sq.atKind(), pos) : sq.withOffsetExpr(value, pos);
             }
             default -> throw query.error(inner.position(),
                     "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
         };
     }
 
-    private void offsetOnce(long existing, Expr inner) {
-        if (existing != 0) {
+    private void offsetOnce(boolean existing, Expr inner) {
+        if (existing) {
             throw query.error(inner.position(), "offset may not be set multiple times");
         }
     }
@@ -226,7 +234,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         return switch (inner) {
             case VectorSelector vs when vs.modifier() == SelectorModifier.NONE -> vs.withModifier(modifier, pos);
             case MatrixSelector ms when ms.selector().modifier() == SelectorModifier.NONE ->
-                    new MatrixSelector(ms.selector().withModifier(modifier, ms.selector().position()), ms.rangeMillis(), pos);
+                    ms.withSelector(ms.selector().withModifier(modifier, ms.selector().position()), pos);
             default -> throw query.error(inner.position(),
                     modifier.keyword() + " modifier must be preceded by an instant vector selector or range vector selector");
         };
@@ -257,7 +265,7 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             case MatrixSelector ms -> {
                 VectorSelector vs = ms.selector();
                 atOnce(vs.atKind(), inner);
-                yield new MatrixSelector(vs.withModifiers(vs.offsetMillis(), millis, kind, vs.position()), ms.rangeMillis(), pos);
+                yield ms.withSelector(vs.withModifiers(vs.offsetMillis(), millis, kind, vs.position()), pos);
             }
             case SubqueryExpr sq -> {
                 atOnce(sq.atKind(), inner);
@@ -309,6 +317,35 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                 : mod.group.getType() == PromQL.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
         ValueType lt = typeOf(lhs);
         ValueType rt = typeOf(rhs);
+        Double fillLeft = null;
+        Double fillRight = null;
+        if (!mod.fillModifier().isEmpty()) {
+            if (!fillModifiers) {
+                throw query.error(pos, "binop fill modifiers are experimental and not enabled");
+            }
+            for (PromQL.FillModifierContext f : mod.fillModifier()) {
+                String name = f.IDENTIFIER().getText().toLowerCase(Locale.ROOT);
+                double v = numberValue(f.NUMBER().getSymbol());
+                double value = f.sign != null && f.sign.getType() == PromQL.SUB ? -v : v;
+                boolean left = !name.equals("fill_right");
+                boolean right = !name.equals("fill_left");
+                if ((left && fillLeft != null) || (right && fillRight != null)) {
+                    throw query.error(query.range(f), "fill modifier may not be set multiple times for the same side");
+                }
+                if (left) {
+                    fillLeft = value;
+                }
+                if (right) {
+                    fillRight = value;
+                }
+            }
+            if (op.isSetOperator()) {
+                throw query.error(pos, "no fill modifiers allowed for \"" + op.symbol() + "\" operation");
+            }
+            if (lt != ValueType.VECTOR || rt != ValueType.VECTOR) {
+                throw query.error(pos, "fill modifiers only allowed between instant vectors");
+            }
+        }
 
         if (returnBool && !op.isComparison()) {
             throw query.error(opPos, "bool modifier can only be used on comparison operators");
@@ -343,7 +380,10 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
                     throw query.error(pos, "no grouping allowed for \"" + op.symbol() + "\" operation");
                 }
             }
-            matching = new VectorMatching(card, matchingLabels, on, include);
+            matching = new VectorMatching(card, matchingLabels, on, include, fillLeft, fillRight);
+        }
+        if (op.isTrim() && lt == ValueType.SCALAR) {
+            throw query.error(pos, "operator \"" + op.symbol() + "\" needs an instant vector of native histograms on its left side");
         }
         if ((lt == ValueType.SCALAR || rt == ValueType.SCALAR) && op.isSetOperator()) {
             throw query.error(pos, "set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
@@ -523,14 +563,134 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         }
     }
 
-    /** A range or step in brackets: a duration, or a number of seconds; must be positive. */
-    private long positiveDuration(PromQL.RangeValueContext ctx) {
-        Token t = ctx.getStart();
-        long millis = secondsToMillis(numberValue(t), t, "duration");
-        if (millis <= 0) {
-            throw query.error(t, "duration must be greater than 0");
+    // ---- durations -----------------------------------------------------------------------
+
+    /**
+     * A range or step in brackets: a literal (duration or seconds), which must be positive, or
+     * duration arithmetic, checked when the engine resolves it.
+     */
+    private DurationExpr positiveDuration(PromQL.DurationExprContext ctx) {
+        DurationExpr d = duration(ctx);
+        if (d instanceof DurationExpr.Literal l && millis(l) <= 0) {
+            throw query.error(l.position(), "duration must be greater than 0");
         }
-        return millis;
+        return d;
+    }
+
+    /** What follows {@code offset}: a signed literal, or duration arithmetic. */
+    private DurationExpr offset(PromQL.OffsetValueContext ctx) {
+        PositionRange pos = query.range(ctx);
+        return switch (ctx) {
+            case PromQL.OffsetLiteralContext c -> {
+                Token t = c.getStop();
+                double v = numberValue(t);
+                yield literal(c.sign != null && c.sign.getType() == PromQL.SUB ? -v : v, t.getType() == PromQL.DURATION, t, pos);
+            }
+            case PromQL.OffsetCallContext c -> signed(c.sign, durationCall(c.durationCall()), pos);
+            case PromQL.OffsetSignedParenContext c -> {
+                DurationExpr inner = duration(c.durationExpr());
+                DurationExpr paren = inner instanceof DurationExpr.Literal ? inner
+                        : new DurationExpr.Paren(inner, query.range(c.LEFT_PAREN().getSymbol(), c.RIGHT_PAREN().getSymbol()));
+                yield signed(c.sign, gated(paren), pos);
+            }
+            case PromQL.OffsetDurationContext c -> duration(c.durationExpr());
+            default -> throw new IllegalStateException("unknown offset form: " + ctx.getClass().getSimpleName());
+        };
+    }
+
+    private DurationExpr signed(Token sign, DurationExpr d, PositionRange pos) {
+        if (sign == null || sign.getType() != PromQL.SUB) {
+            return d;
+        }
+        return d instanceof DurationExpr.Literal l ? new DurationExpr.Literal(-l.value(), l.duration(), pos) : new DurationExpr.Negate(d, pos);
+    }
+
+    /** A duration expression; literals fold through signs and parentheses, as in Prometheus. */
+    private DurationExpr duration(PromQL.DurationExprContext ctx) {
+        PositionRange pos = query.range(ctx);
+        return switch (ctx) {
+            case PromQL.DurationLiteralContext c -> {
+                Token t = c.getStart();
+                yield literal(numberValue(t), t.getType() == PromQL.DURATION, t, pos);
+            }
+            case PromQL.DurationUnaryContext c -> signed(c.op, duration(c.durationExpr()), pos);
+            case PromQL.DurationParenContext c -> {
+                DurationExpr inner = duration(c.durationExpr());
+                yield gated(inner instanceof DurationExpr.Literal l ? new DurationExpr.Literal(l.value(), l.duration(), pos)
+                        : new DurationExpr.Paren(inner, pos));
+            }
+            case PromQL.DurationFunctionContext c -> durationCall(c.durationCall());
+            case PromQL.DurationBinaryContext c -> {
+                DurationExpr lhs = duration(c.durationExpr(0));
+                DurationExpr rhs = duration(c.durationExpr(1));
+                BinaryOp op = BinaryOp.fromSymbol(c.op.getText());
+                if (rhs instanceof DurationExpr.Literal l && l.value() == 0 && (op == BinaryOp.DIV || op == BinaryOp.MOD)) {
+                    throw query.error(c.op, op == BinaryOp.DIV ? "division by zero" : "modulo by zero");
+                }
+                yield gated(new DurationExpr.Binary(op, lhs, rhs, pos));
+            }
+            default -> throw new IllegalStateException("unknown duration form: " + ctx.getClass().getSimpleName());
+        };
+    }
+
+    /** {@code step()}, {@code range()}, {@code min_of(a, b)}, {@code max_of(a, b)} (names in any case). */
+    private DurationExpr durationCall(PromQL.DurationCallContext ctx) {
+        Token name = ctx.IDENTIFIER().getSymbol();
+        PositionRange pos = query.range(ctx);
+        int args = ctx.durationExpr().size();
+        String lower = name.getText().toLowerCase(Locale.ROOT);
+        DurationExpr d = switch (lower) {
+            case "step", "range" -> {
+                if (args != 0) {
+                    throw query.error(pos, "expected 0 argument(s) in call to " + Quoting.goQuote(lower) + ", got " + args);
+                }
+                yield new DurationExpr.QueryValue(lower.equals("range"), pos);
+            }
+            case "min_of", "max_of" -> {
+                if (args != 2) {
+                    throw query.error(pos, "expected 2 argument(s) in call to " + Quoting.goQuote(lower) + ", got " + args);
+                }
+                yield new DurationExpr.MinMax(lower.equals("max_of"), duration(ctx.durationExpr(0)), duration(ctx.durationExpr(1)), pos);
+            }
+            default -> throw query.error(name, "unexpected identifier " + Quoting.goQuote(name.getText())
+                    + " in offset, expected number, duration, step(), or range()");
+        };
+        return gated(d);
+    }
+
+    /** Whether {@code name} is a fill modifier, {@code fill}, {@code fill_left} or {@code fill_right} (any case). */
+    static boolean isFillModifier(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "fill", "fill_left", "fill_right" -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether {@code name} is one of the functions of duration expressions (any case). */
+    static boolean isDurationFunction(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "step", "range", "min_of", "max_of" -> true;
+            default -> false;
+        };
+    }
+
+    private DurationExpr.Literal literal(double seconds, boolean duration, Token t, PositionRange pos) {
+        if (Double.isNaN(seconds) || Math.abs(seconds * 1000) >= 9.2e18) {
+            throw query.error(t, "duration out of range: " + t.getText());
+        }
+        return new DurationExpr.Literal(seconds, duration, pos);
+    }
+
+    /** Anything beyond a (signed) literal needs the feature, as Prometheus's parser says. */
+    private DurationExpr gated(DurationExpr d) {
+        if (!durationExpressions) {
+            throw query.error(d.position(), "experimental duration expression is not enabled");
+        }
+        return d;
+    }
+
+    private static long millis(DurationExpr.Literal l) {
+        return goRound(l.value() * 1000);
     }
 
     private double signedSeconds(PromQL.SignedNumberContext ctx) {
@@ -539,17 +699,6 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
         return ctx.sign != null && ctx.sign.getType() == PromQL.SUB ? -v : v;
     }
 
-    private long signedMillis(PromQL.SignedNumberContext ctx, String what) {
-        return secondsToMillis(signedSeconds(ctx), ctx.getStop(), what);
-    }
-
-    private long secondsToMillis(double seconds, Token t, String what) {
-        double millis = seconds * 1000;
-        if (Double.isNaN(millis) || Math.abs(millis) >= 9.2e18) {
-            throw query.error(t, what + " out of range: " + t.getText());
-        }
-        return goRound(millis);
-    }
 
     /** Go's math.Round: halves away from zero. */
     private static long goRound(double v) {

@@ -22,20 +22,16 @@ public final class ParseDriver {
     private ParseDriver() {
     }
 
-    public static Expr parseExpr(String text, boolean experimental) {
-        return parseExpr(text, experimental, experimental);
-    }
-
-    public static Expr parseExpr(String text, boolean experimental, boolean extendedRangeSelectors) {
+    public static Expr parseExpr(String text, io.promethium.promql.parser.ParserOptions options) {
         QueryText query = new QueryText(text);
         PromQL.QueryContext tree = parse(query, PromQL::query);
-        return guarded(query, () -> new AstBuilder(query, experimental, extendedRangeSelectors).visit(tree));
+        return guarded(query, () -> new AstBuilder(query, options).visit(tree));
     }
 
     public static VectorSelector parseSelector(String text) {
         QueryText query = new QueryText(text);
         PromQL.MetricSelectorContext tree = parse(query, PromQL::metricSelector);
-        return guarded(query, () -> (VectorSelector) new AstBuilder(query, true).visitVectorSelector(tree.vectorSelector()));
+        return guarded(query, () -> (VectorSelector) new AstBuilder(query, io.promethium.promql.parser.ParserOptions.ALL).visitVectorSelector(tree.vectorSelector()));
     }
 
     private static <T extends ParserRuleContext> T parse(QueryText query, Function<PromQL, T> rule) {

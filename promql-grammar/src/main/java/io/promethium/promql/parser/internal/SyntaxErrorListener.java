@@ -25,8 +25,18 @@ final class SyntaxErrorListener extends BaseErrorListener {
     @Override
     public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
             String msg, RecognitionException e) {
-        if (!(offendingSymbol instanceof Token token) || !(recognizer instanceof Parser parser)) {
+        if (!(offendingSymbol instanceof Token offending) || !(recognizer instanceof Parser parser)) {
             throw query.error(new io.promethium.promql.ast.PositionRange(0, 0), msg);
+        }
+        Token token = offending;
+        ParserRuleContext current = parser.getContext();
+        if (inDuration(current) && token.getTokenIndex() > 0
+                && parser.getInputStream() instanceof org.antlr.v4.runtime.TokenStream tokens) {
+            Token previous = tokens.get(token.getTokenIndex() - 1);
+            if (previous.getType() == PromQL.IDENTIFIER && !AstBuilder.isDurationFunction(previous.getText())) {
+                // `offset x`: the name, not what follows it, is what Prometheus finds unexpected.
+                token = previous;
+            }
         }
         StringBuilder detail = new StringBuilder("unexpected ").append(TokenDescriptions.describe(token));
         String[] where = context(parser.getContext());
@@ -43,6 +53,16 @@ final class SyntaxErrorListener extends BaseErrorListener {
         throw query.error(token, detail.toString());
     }
 
+    private static boolean inDuration(ParserRuleContext ctx) {
+        for (ParserRuleContext c = ctx; c != null; c = c.getParent()) {
+            int rule = c.getRuleIndex();
+            if (rule == PromQL.RULE_durationCall || rule == PromQL.RULE_durationExpr || rule == PromQL.RULE_offsetValue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Where the error is, as Prometheus words it, and optionally what was expected there. */
     private static String[] context(ParserRuleContext ctx) {
         for (ParserRuleContext c = ctx; c != null; c = c.getParent()) {
@@ -56,16 +76,16 @@ final class SyntaxErrorListener extends BaseErrorListener {
                 case PromQL.RULE_grouping, PromQL.RULE_aggregation -> {
                     return null;
                 }
-                case PromQL.RULE_rangeValue -> {
-                    return new String[] {"subquery or range selector", "number or duration"};
+                case PromQL.RULE_durationExpr, PromQL.RULE_durationCall, PromQL.RULE_offsetValue -> {
+                    for (ParserRuleContext p = c; p != null; p = p.getParent()) {
+                        if (p.getRuleIndex() == PromQL.RULE_offsetValue) {
+                            return new String[] {"offset", "number, duration, step(), or range()"};
+                        }
+                    }
+                    return new String[] {"subquery or range selector", "number, duration, step(), or range()"};
                 }
                 case PromQL.RULE_atValue -> {
                     return new String[] {"@", "timestamp"};
-                }
-                case PromQL.RULE_signedNumber -> {
-                    if (!(c.getParent() instanceof PromQL.AtValueContext)) {
-                        return new String[] {"offset", "number or duration"};
-                    }
                 }
                 case PromQL.RULE_expr, PromQL.RULE_arguments, PromQL.RULE_query -> {
                     return null;
@@ -84,9 +104,9 @@ final class SyntaxErrorListener extends BaseErrorListener {
             return null;
         }
         return switch (tokens.get(index - 1).getType()) {
-            case PromQL.LEFT_BRACKET -> new String[] {"subquery or range selector", "number or duration"};
-            case PromQL.COLON -> new String[] {"subquery selector", "number, duration or \"]\""};
-            case PromQL.OFFSET -> new String[] {"offset", "number or duration"};
+            case PromQL.LEFT_BRACKET -> new String[] {"subquery or range selector", "number, duration, step(), or range()"};
+            case PromQL.COLON -> new String[] {"subquery selector", "number, duration, step(), range(), or \"]\""};
+            case PromQL.OFFSET -> new String[] {"offset", "number, duration, step(), or range()"};
             case PromQL.AT -> new String[] {"@", "timestamp"};
             default -> null;
         };

@@ -25,7 +25,7 @@ final class TokenDescriptions {
             case PromQLLexer.AND, PromQLLexer.OR, PromQLLexer.UNLESS, PromQLLexer.ATAN2, PromQLLexer.ADD,
                     PromQLLexer.SUB, PromQLLexer.MUL, PromQLLexer.DIV, PromQLLexer.MOD, PromQLLexer.POW,
                     PromQLLexer.EQLC, PromQLLexer.NEQ, PromQLLexer.LTE, PromQLLexer.LSS, PromQLLexer.GTE,
-                    PromQLLexer.GTR, PromQLLexer.AT -> "<op:" + text + ">";
+                    PromQLLexer.GTR, PromQLLexer.TRIM_UPPER, PromQLLexer.TRIM_LOWER, PromQLLexer.AT -> "<op:" + text + ">";
             case PromQLLexer.BY, PromQLLexer.WITHOUT, PromQLLexer.ON, PromQLLexer.IGNORING, PromQLLexer.GROUP_LEFT,
                     PromQLLexer.GROUP_RIGHT, PromQLLexer.BOOL, PromQLLexer.OFFSET, PromQLLexer.START,
                     PromQLLexer.END -> "<" + text + ">";

@@ -55,9 +55,6 @@ class ConformanceTest {
 
     /** Files for experimental features, with the reason they are skipped. */
     static final Map<String, String> SKIPPED_FILES = Map.of(
-            "fill-modifier.test", "experimental fill modifiers",
-            "duration_expression.test", "experimental duration expressions",
-            "type_and_unit.test", "experimental type-and-unit labels",
             "start_timestamps.test", "experimental start timestamps");
 
     private static final double EPSILON = 1e-6;
@@ -238,10 +235,7 @@ class ConformanceTest {
 
     private static String reason(Script.Eval e, DataState state, String failure) {
         String area;
-        if (e.query().contains("</") || e.query().contains(">/")) {
-            area = "native histogram trim operators </ >/ not parsed yet";
-            return area;
-        } else if (state.hasHistograms() || e.expected().stream().anyMatch(x -> x.hists() != null)) {
+        if (state.hasHistograms() || e.expected().stream().anyMatch(x -> x.hists() != null)) {
             area = "native histograms";
         } else {
             area = "experimental feature";

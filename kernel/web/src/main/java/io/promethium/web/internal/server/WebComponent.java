@@ -36,6 +36,7 @@ import io.promethium.web.internal.routes.RoutesFilter;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
 import io.promethium.api.storage.ExemplarQueryable;
+import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
@@ -85,6 +86,7 @@ public final class WebComponent {
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
     private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
+    private final ServiceSlot<MetadataQueryable> metadataStore = new ServiceSlot<>("metadata storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
     private final ServiceSlot<ScrapeTargets> targets = new ServiceSlot<>("scrape manager");
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
@@ -129,7 +131,7 @@ public final class WebComponent {
         application.register(new TargetsResource(targets, () -> {
             PrometheusConfig current = configService.current();
             return current == null ? List.of() : current.scrapeConfigs().stream().map(c -> c.jobName()).toList();
-        }));
+        }, metadataStore::orNull));
         application.register(new RulesResource(rules));
         application.register(new AlertmanagersResource(alertmanagers));
         application.register(new TsdbStatusResource(storageAdmin));
@@ -188,6 +190,7 @@ public final class WebComponent {
                 + (webConfig.tls() ? " (TLS)" : "")
                 + (webConfig.users().isEmpty() ? "" : " with basic auth")
                 + " (web started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
+        lifecycle.listening(config.listenAddress());
     }
 
     /** A flag a bundle header declares (the launcher sets every one; the default covers a bare framework). */
@@ -264,6 +267,16 @@ public final class WebComponent {
 
     void unbindExemplarQueryable(ExemplarQueryable service) {
         exemplarStore.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetadataQueryable(MetadataQueryable service) {
+        metadataStore.bind(service);
+    }
+
+    void unbindMetadataQueryable(MetadataQueryable service) {
+        metadataStore.unbind(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -8,7 +8,8 @@ import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
-import io.promethium.scrape.TargetMetadata;
+import io.promethium.api.storage.MetadataQueryable;
+import io.promethium.api.storage.MetadataQueryable.SeriesMetadata;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoTime;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,19 +34,27 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/targets}, {@code /api/v1/targets/metadata} and {@code /api/v1/metadata}: what the scrape manager knows. */
+/**
+ * {@code /api/v1/targets} and {@code /api/v1/scrape_pools} (what the scrape manager knows), and
+ * {@code /api/v1/targets/metadata} and {@code /api/v1/metadata} (the metadata the storage keeps
+ * per series, so it survives a restart, grouped by family and by active target).
+ */
 @Path("/api/v1")
 public final class TargetsResource {
 
     private final Supplier<ScrapeTargets> targets;
     private final Supplier<List<String>> scrapePools;
+    private final Supplier<MetadataQueryable> metadataStore;
 
     /**
      * @param scrapePools the configured job names, in config order
+     * @param metadataStore the storage's metadata, or a supplier of null when it keeps none
      */
-    public TargetsResource(Supplier<ScrapeTargets> targets, Supplier<List<String>> scrapePools) {
+    public TargetsResource(Supplier<ScrapeTargets> targets, Supplier<List<String>> scrapePools,
+                           Supplier<MetadataQueryable> metadataStore) {
         this.targets = Objects.requireNonNull(targets, "targets is null");
         this.scrapePools = Objects.requireNonNull(scrapePools, "scrapePools is null");
+        this.metadataStore = Objects.requireNonNull(metadataStore, "metadataStore is null");
     }
 
     @GET
@@ -124,6 +134,12 @@ public final class TargetsResource {
         g.writeEndObject();
     }
 
+    /**
+     * Prometheus's target metadata: per active target (in the targets API's order) that
+     * {@code match_target} selects, the families of its stored series with their metadata, one
+     * row each; {@code metric} keeps one family (and drops the field); {@code limit} stops before
+     * the next target once that many rows are there, as Prometheus.
+     */
     @GET
     @Path("targets/metadata")
     public Response targetMetadata(@Context UriInfo uri) {
@@ -139,26 +155,38 @@ public final class TargetsResource {
             }
         }
         String metric = params.get("metric");
-        List<TargetMetadata> rows = new ArrayList<>();
-        Map<Labels, Boolean> countedTargets = new LinkedHashMap<>();
-        for (TargetMetadata m : targets.get().targetMetadata()) {
-            if (!matches(m.target(), matchers)) {
-                continue;
-            }
-            if (!metric.isEmpty() && !metric.equals(m.metric())) {
-                continue;
-            }
-            if (limit >= 0 && !countedTargets.containsKey(m.target()) && rows.size() >= limit) {
+        List<TargetInfo> active = targets.get().activeTargets();
+        Map<String, List<SeriesMetadata>> byJobInstance = new HashMap<>();
+        for (SeriesMetadata sm : storedMetadata()) {
+            byJobInstance.computeIfAbsent(jobInstance(sm.seriesLabels()), k -> new ArrayList<>()).add(sm);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (TargetInfo target : active) {
+            if (limit >= 0 && rows.size() >= limit) {
                 break;
             }
-            countedTargets.put(m.target(), Boolean.TRUE);
-            rows.add(m);
+            Labels labels = target.labels();
+            if (!matches(labels, matchers)) {
+                continue;
+            }
+            Map<String, Metadata> families = new TreeMap<>();
+            for (SeriesMetadata sm : byJobInstance.getOrDefault(jobInstance(labels), List.of())) {
+                if (!contains(sm.seriesLabels(), labels)) {
+                    continue;
+                }
+                Metadata md = sm.metadata();
+                String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type());
+                if (metric.isEmpty() || MetricFamilies.matches(metric, family, md.type())) {
+                    families.putIfAbsent(family, md);
+                }
+            }
+            families.forEach((family, md) -> rows.add(new Row(labels, family, md)));
         }
         boolean withMetric = metric.isEmpty();
         return ApiResponses.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartArray();
-            for (TargetMetadata m : rows) {
+            for (Row m : rows) {
                 g.writeStartObject();
                 g.writeFieldName("target");
                 json.labels(m.target());
@@ -172,6 +200,14 @@ public final class TargetsResource {
         });
     }
 
+    private record Row(Labels target, String metric, Metadata metadata) {
+    }
+
+    /**
+     * Prometheus's metric metadata: per family, each distinct metadata its stored series have;
+     * {@code metric} keeps one family, {@code limit_per_metric} (when positive) caps the entries
+     * of each, {@code limit} (when not negative) the families.
+     */
     @GET
     @Path("metadata")
     public Response metadata(@Context UriInfo uri) {
@@ -179,16 +215,20 @@ public final class TargetsResource {
         int limit = numberParam(params, "limit");
         int limitPerMetric = numberParam(params, "limit_per_metric");
         String metric = params.get("metric");
-        Map<String, Set<Metadata>> byMetric = new LinkedHashMap<>();
-        for (TargetMetadata m : targets.get().targetMetadata()) {
-            if (!metric.isEmpty() && !metric.equals(m.metric())) {
-                continue;
+        Map<String, Set<Metadata>> byMetric = new TreeMap<>();
+        for (SeriesMetadata sm : storedMetadata()) {
+            Metadata md = sm.metadata();
+            String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type());
+            if (!metric.isEmpty()) {
+                if (!MetricFamilies.matches(metric, family, md.type())) {
+                    continue;
+                }
+                family = metric;
             }
-            Set<Metadata> set = byMetric.get(m.metric());
-            if (limitPerMetric > 0 && set != null && set.size() >= limitPerMetric) {
-                continue;
+            Set<Metadata> set = byMetric.computeIfAbsent(family, k -> new LinkedHashSet<>());
+            if (limitPerMetric <= 0 || set.size() < limitPerMetric) {
+                set.add(md);
             }
-            byMetric.computeIfAbsent(m.metric(), k -> new LinkedHashSet<>()).add(m.metadata());
         }
         return ApiResponses.success(g -> {
             g.writeStartObject();
@@ -208,6 +248,26 @@ public final class TargetsResource {
             }
             g.writeEndObject();
         });
+    }
+
+    /** What the storage keeps; none when the storage keeps no metadata (or is not there). */
+    private List<SeriesMetadata> storedMetadata() {
+        MetadataQueryable store = metadataStore.get();
+        return store == null ? List.of() : store.selectMetadata(List.of());
+    }
+
+    private static String jobInstance(Labels labels) {
+        return labels.get("job") + '\u0000' + labels.get("instance");
+    }
+
+    /** Whether the series carries every label of the target (it does unless honor_labels overrode one). */
+    private static boolean contains(Labels series, Labels target) {
+        for (int i = 0; i < target.size(); i++) {
+            if (!target.value(i).equals(series.get(target.name(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void metadataFields(JsonGenerator g, Metadata md) throws IOException {

@@ -7,6 +7,7 @@ import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
+import io.promethium.api.storage.Appender;
 import io.promethium.scrape.TargetMetadata;
 import io.promethium.web.internal.server.ApiServer;
 import java.time.Duration;
@@ -45,8 +46,27 @@ class TargetsResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ApiServer(w -> w.register(new TargetsResource(w.server().targets, () -> List.of("node", "api"))));
+        server = new ApiServer(w -> w.register(new TargetsResource(w.server().targets, () -> List.of("node", "api"), () -> w.server().tsdb)));
         server.targets.bind(new FakeTargets());
+        // What the scrape of the target stored: metadata per series, the histogram's on each of its series.
+        Appender a = server.tsdb.appender();
+        Metadata cpu = new Metadata(MetricType.COUNTER, "CPU time.", "");
+        Metadata load = new Metadata(MetricType.GAUGE, "Load.", "");
+        Metadata latency = new Metadata(MetricType.HISTOGRAM, "Latency.", "seconds");
+        for (String[] s : new String[][] {{"node_cpu_seconds_total", "cpu", "0"}, {"node_cpu_seconds_total", "cpu", "1"}}) {
+            Labels l = TARGET.toBuilder().set("__name__", s[0]).set(s[1], s[2]).build();
+            a.updateMetadata(a.append(0, l, 1000, 1), l, cpu);
+        }
+        Labels l1 = TARGET.toBuilder().set("__name__", "node_load1").build();
+        a.updateMetadata(a.append(0, l1, 1000, 1), l1, load);
+        for (String name : new String[] {"api_latency_seconds_bucket", "api_latency_seconds_sum", "api_latency_seconds_count"}) {
+            Labels l = Labels.of("__name__", name, "job", "api", "instance", "a:80");
+            a.updateMetadata(a.append(0, l, 1000, 1), l, latency);
+        }
+        // Another target of the same family with a different help: both are listed under the family.
+        Labels other = Labels.of("__name__", "node_load1", "job", "node", "instance", "other:9100");
+        a.updateMetadata(a.append(0, other, 1000, 1), other, new Metadata(MetricType.GAUGE, "1m load average.", ""));
+        a.commit();
     }
 
     @AfterAll
@@ -79,22 +99,49 @@ class TargetsResourceTest {
     }
 
     @Test
+    void targetMetadataListsTheStoredFamiliesOfEachActiveTarget() {
+        assertThat(server.get("/api/v1/targets/metadata").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[{\"target\":{\"instance\":\"h:9100\",\"job\":\"node\"},"
+                        + "\"metric\":\"node_cpu_seconds_total\",\"type\":\"counter\",\"help\":\"CPU time.\",\"unit\":\"\"},"
+                        + "{\"target\":{\"instance\":\"h:9100\",\"job\":\"node\"},"
+                        + "\"metric\":\"node_load1\",\"type\":\"gauge\",\"help\":\"Load.\",\"unit\":\"\"}]}");
+    }
+
+    @Test
     void targetMetadataFiltersByTargetAndMetric() {
         assertThat(server.get("/api/v1/targets/metadata?match_target=%7Bjob%3D%22node%22%7D&metric=node_load1").body())
                 .isEqualTo("{\"status\":\"success\",\"data\":[{\"target\":{\"instance\":\"h:9100\",\"job\":\"node\"},"
                         + "\"type\":\"gauge\",\"help\":\"Load.\",\"unit\":\"\"}]}");
+        assertThat(server.get("/api/v1/targets/metadata?metric=node_cpu_seconds").body()).contains("CPU time.");
         assertThat(server.get("/api/v1/targets/metadata?match_target=%7Bjob%3D%22x%22%7D").body())
                 .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+        assertThat(server.get("/api/v1/targets/metadata?limit=0").body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
         assertThat(server.get("/api/v1/targets/metadata?limit=x").statusCode()).isEqualTo(400);
         assertThat(server.get("/api/v1/targets/metadata?match_target=%7B").statusCode()).isEqualTo(400);
     }
 
     @Test
-    void metadataGroupsByMetric() {
-        assertThat(server.get("/api/v1/metadata?metric=node_load1").body())
+    void metadataGroupsStoredSeriesByFamily() {
+        assertThat(server.get("/api/v1/metadata").body()).isEqualTo("{\"status\":\"success\",\"data\":{"
+                + "\"api_latency_seconds\":[{\"type\":\"histogram\",\"help\":\"Latency.\",\"unit\":\"seconds\"}],"
+                + "\"node_cpu_seconds_total\":[{\"type\":\"counter\",\"help\":\"CPU time.\",\"unit\":\"\"}],"
+                + "\"node_load1\":[{\"type\":\"gauge\",\"help\":\"Load.\",\"unit\":\"\"},"
+                + "{\"type\":\"gauge\",\"help\":\"1m load average.\",\"unit\":\"\"}]}}");
+    }
+
+    @Test
+    void metadataParametersAsPrometheus() {
+        assertThat(server.get("/api/v1/metadata?metric=node_load1").body()).isEqualTo("{\"status\":\"success\",\"data\":{\"node_load1\":["
+                + "{\"type\":\"gauge\",\"help\":\"Load.\",\"unit\":\"\"},{\"type\":\"gauge\",\"help\":\"1m load average.\",\"unit\":\"\"}]}}");
+        assertThat(server.get("/api/v1/metadata?metric=node_load1&limit_per_metric=1").body())
                 .isEqualTo("{\"status\":\"success\",\"data\":{\"node_load1\":[{\"type\":\"gauge\",\"help\":\"Load.\",\"unit\":\"\"}]}}");
-        assertThat(server.get("/api/v1/metadata?limit=1").body()).contains("node_cpu_seconds_total").doesNotContain("node_load1");
+        // A counter is found by its OpenMetrics family name too, answered under the name asked for.
+        assertThat(server.get("/api/v1/metadata?metric=node_cpu_seconds").body()).contains("{\"node_cpu_seconds\":[{\"type\":\"counter\"");
+        assertThat(server.get("/api/v1/metadata?metric=nope").body()).isEqualTo("{\"status\":\"success\",\"data\":{}}");
+        assertThat(server.get("/api/v1/metadata?limit=1").body()).contains("api_latency_seconds").doesNotContain("node_load1");
+        assertThat(server.get("/api/v1/metadata?limit=0").body()).isEqualTo("{\"status\":\"success\",\"data\":{}}");
         assertThat(server.get("/api/v1/metadata?limit=abc").body()).contains("limit must be a number");
+        assertThat(server.get("/api/v1/metadata?limit_per_metric=abc").body()).contains("limit_per_metric must be a number");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.promethium.discovery.consul.internal;
 
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscovererThreads;
+import io.promethium.api.discovery.DiscoveryFailures;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
@@ -13,10 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -52,16 +51,12 @@ final class ConsulDiscoverer implements Discoverer {
     private final ConsulClient client;
     private final ConfiguredHttpClient http;
     private final ConsulSdMetrics metrics;
-    private final Logger log;
-    private final ThreadFactory threads;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    private final DiscovererThreads threads;
+    private final DiscoveryFailures failures;
+    /** The thread watching each service; guarded by the threads' lock. */
     private final Map<String, Thread> watches = new HashMap<>();
-    private final Map<String, String> errors = new HashMap<>();
     private Consumer<List<TargetGroup>> updates;
-    private Thread catalog;
     private volatile String datacenter;
-    private boolean closed;
 
     ConsulDiscoverer(ConsulSdConfig config, ConsulClient client, ConfiguredHttpClient http, ConsulSdMetrics metrics, Logger log,
                      ThreadFactory threads) {
@@ -69,23 +64,22 @@ final class ConsulDiscoverer implements Discoverer {
         this.client = Objects.requireNonNull(client, "client is null");
         this.http = Objects.requireNonNull(http, "http is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.log = Objects.requireNonNull(log, "log is null");
-        this.threads = Objects.requireNonNull(threads, "threads is null");
+        this.threads = new DiscovererThreads(threads);
+        this.failures = new DiscoveryFailures("Consul SD: ", Objects.requireNonNull(log, "log is null"), metrics.failures);
         this.datacenter = config.datacenter();
     }
 
     @Override
     public void start(Consumer<List<TargetGroup>> sink) {
-        lock.lock();
+        threads.lock().lock();
         try {
             if (updates != null) {
                 throw new IllegalStateException("Consul discoverer already started");
             }
             updates = Objects.requireNonNull(sink, "sink is null");
-            catalog = threads.newThread(this::watchCatalog);
-            catalog.start();
+            threads.start(this::watchCatalog);
         } finally {
-            lock.unlock();
+            threads.lock().unlock();
         }
     }
 
@@ -99,14 +93,14 @@ final class ConsulDiscoverer implements Discoverer {
                     succeeded("agent");
                 } catch (IOException e) {
                     failed("agent", "cannot read the datacenter from the agent", e);
-                    if (!pause(config.refreshInterval())) {
+                    if (!threads.pause(config.refreshInterval())) {
                         return;
                     }
                 }
             }
             long index = 0;
             boolean first = true;
-            while (!isClosed()) {
+            while (!threads.isClosed()) {
                 long start = System.nanoTime();
                 ConsulClient.Result<Map<String, List<String>>> result;
                 try {
@@ -115,7 +109,7 @@ final class ConsulDiscoverer implements Discoverer {
                     succeeded("catalog");
                 } catch (IOException e) {
                     failed("catalog", "listing the catalog's services failed", e);
-                    if (!pause(config.refreshInterval())) {
+                    if (!threads.pause(config.refreshInterval())) {
                         return;
                     }
                     continue;
@@ -123,7 +117,7 @@ final class ConsulDiscoverer implements Discoverer {
                 long next = result.index();
                 if (!first && next == index) {
                     // The wait ended without a change.
-                    if (!pause(MIN_SPACING)) {
+                    if (!threads.pause(MIN_SPACING)) {
                         return;
                     }
                     continue;
@@ -131,7 +125,7 @@ final class ConsulDiscoverer implements Discoverer {
                 index = next < index ? 0 : Math.max(next, 1);
                 watch(result.value(), first);
                 first = false;
-                if (!pause(MIN_SPACING)) {
+                if (!threads.pause(MIN_SPACING)) {
                     return;
                 }
             }
@@ -143,9 +137,9 @@ final class ConsulDiscoverer implements Discoverer {
     /** Starts watching the services to watch now, stops the others (sending their empty groups). */
     private void watch(Map<String, List<String>> services, boolean first) {
         List<TargetGroup> gone = new ArrayList<>();
-        lock.lock();
+        threads.lock().lock();
         try {
-            if (closed) {
+            if (threads.isClosed()) {
                 return;
             }
             for (String name : new ArrayList<>(watches.keySet())) {
@@ -157,16 +151,14 @@ final class ConsulDiscoverer implements Discoverer {
             for (Map.Entry<String, List<String>> service : services.entrySet()) {
                 String name = service.getKey();
                 if (!watches.containsKey(name) && shouldWatch(name, service.getValue())) {
-                    Thread thread = threads.newThread(() -> watchService(name));
-                    watches.put(name, thread);
-                    thread.start();
+                    watches.put(name, threads.start(() -> watchService(name)));
                 }
             }
             if (!gone.isEmpty() || (first && watches.isEmpty())) {
-                updates.accept(gone);
+                threads.send(updates, gone);
             }
         } finally {
-            lock.unlock();
+            threads.lock().unlock();
         }
     }
 
@@ -191,14 +183,14 @@ final class ConsulDiscoverer implements Discoverer {
                     succeeded("service " + name);
                 } catch (IOException e) {
                     failed("service " + name, "reading the instances of service " + name + " failed", e);
-                    if (!pause(config.refreshInterval())) {
+                    if (!threads.pause(config.refreshInterval())) {
                         return;
                     }
                     continue;
                 }
                 long next = result.index();
                 if (last != null && next == index) {
-                    if (!pause(MIN_SPACING)) {
+                    if (!threads.pause(MIN_SPACING)) {
                         return;
                     }
                     continue;
@@ -206,18 +198,17 @@ final class ConsulDiscoverer implements Discoverer {
                 index = next < index ? 0 : Math.max(next, 1);
                 TargetGroup group = group(name, result.value());
                 if (!group.equals(last)) {
-                    lock.lock();
+                    threads.lock().lock();
                     try {
-                        if (closed || watches.get(name) != Thread.currentThread()) {
+                        if (watches.get(name) != Thread.currentThread() || !threads.send(updates, List.of(group))) {
                             return;
                         }
-                        updates.accept(List.of(group));
                     } finally {
-                        lock.unlock();
+                        threads.lock().unlock();
                     }
                     last = group;
                 }
-                if (!pause(MIN_SPACING)) {
+                if (!threads.pause(MIN_SPACING)) {
                     return;
                 }
             }
@@ -227,11 +218,11 @@ final class ConsulDiscoverer implements Discoverer {
     }
 
     private boolean stillWatching(String name) {
-        lock.lock();
+        threads.lock().lock();
         try {
-            return !closed && watches.get(name) == Thread.currentThread();
+            return !threads.isClosed() && watches.get(name) == Thread.currentThread();
         } finally {
-            lock.unlock();
+            threads.lock().unlock();
         }
     }
 
@@ -273,87 +264,21 @@ final class ConsulDiscoverer implements Discoverer {
     }
 
     private void failed(String call, String what, IOException e) {
-        metrics.failures.inc();
-        String message = e.getMessage();
-        boolean changed;
-        synchronized (errors) {
-            changed = !Objects.equals(errors.put(call, message), message);
-        }
-        if (changed) {
-            log.log(Level.WARNING, "Consul SD: " + what + ", keeping the last targets, retrying every " + config.refreshInterval()
-                    + ": " + message);
-        }
+        failures.failed(call, what + ", keeping the last targets, retrying every " + config.refreshInterval(), e);
     }
 
     private void succeeded(String call) {
-        boolean recovered;
-        synchronized (errors) {
-            recovered = errors.remove(call) != null;
-        }
-        if (recovered) {
-            log.info("Consul SD: " + call + " succeeds again");
-        }
+        failures.succeeded(call);
     }
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** Waits, returning false once closed. */
-    private boolean pause(Duration duration) throws InterruptedException {
-        lock.lock();
-        try {
-            long left = duration.toNanos();
-            while (left > 0 && !closed) {
-                left = wake.awaitNanos(left);
-            }
-            return !closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public void close() {
-        List<Thread> running = new ArrayList<>();
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (catalog != null) {
-                running.add(catalog);
-            }
-            running.addAll(watches.values());
-            watches.clear();
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        // Interrupting cancels a blocking query in flight.
-        running.forEach(Thread::interrupt);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        for (Thread thread : running) {
-            if (thread == Thread.currentThread()) {
-                continue;
-            }
-            try {
-                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        // Interrupting cancels a blocking query in flight; the watch threads were started by threads too.
+        threads.close();
         http.close();
     }
 }

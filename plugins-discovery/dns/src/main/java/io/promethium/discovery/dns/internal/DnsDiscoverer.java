@@ -1,6 +1,8 @@
 package io.promethium.discovery.dns.internal;
 
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscoveryFailures;
+import io.promethium.api.discovery.RefreshingDiscoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import java.io.IOException;
@@ -11,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,8 +26,8 @@ import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Looks up the names of one {@code dns_sd_configs} block every refresh interval, one target
- * group per name (source: the name). A failed lookup keeps the name's last good targets, is
+ * Looks up the names of one {@code dns_sd_configs} block every refresh interval
+ * ({@link RefreshingDiscoverer}), one target group per name (source: the name). A failed lookup keeps the name's last good targets, is
  * counted in {@code prometheus_sd_dns_lookup_failures_total} and logged when its error changes;
  * a name that no longer exists (NXDOMAIN) is sent as an empty group.
  */
@@ -43,94 +43,54 @@ final class DnsDiscoverer implements Discoverer {
     private final DnsLookup lookup;
     private final DnsSdMetrics metrics;
     private final Logger log;
-    private final ThreadFactory threads;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private final Map<String, TargetGroup> sent = new HashMap<>();
-    private final Map<String, String> errors = new HashMap<>();
-    private Consumer<List<TargetGroup>> updates;
-    private Thread thread;
-    private boolean closed;
+    private final DiscoveryFailures failures;
+    private final RefreshingDiscoverer refresher;
+    /** The last good group of each name: a failed lookup keeps it. */
+    private final Map<String, TargetGroup> lastGood = new HashMap<>();
 
     DnsDiscoverer(DnsSdConfig config, DnsLookup lookup, DnsSdMetrics metrics, Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.lookup = Objects.requireNonNull(lookup, "lookup is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.log = Objects.requireNonNull(log, "log is null");
-        this.threads = Objects.requireNonNull(threads, "threads is null");
+        this.failures = new DiscoveryFailures("DNS-SD: ", log, metrics.failures);
+        // Lookup failures are per name (counted above); a refresh as a whole does not fail.
+        this.refresher = new RefreshingDiscoverer("DNS-SD", config.refreshInterval(), threads, failures, this::refresh);
     }
 
     @Override
     public void start(Consumer<List<TargetGroup>> sink) {
-        lock.lock();
-        try {
-            if (updates != null) {
-                throw new IllegalStateException("DNS discoverer already started");
-            }
-            updates = Objects.requireNonNull(sink, "sink is null");
-            thread = threads.newThread(this::run);
-            thread.start();
-        } finally {
-            lock.unlock();
-        }
+        refresher.start(sink);
     }
 
-    private void run() {
-        boolean first = true;
-        while (true) {
-            List<TargetGroup> changed = refresh(first);
-            lock.lock();
-            try {
-                if (closed) {
-                    return;
-                }
-                if (first || !changed.isEmpty()) {
-                    updates.accept(changed);
-                }
-                first = false;
-                long left = config.refreshInterval().toNanos();
-                while (left > 0 && !closed) {
-                    left = wake.awaitNanos(left);
-                }
-                if (closed) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-        }
+    @Override
+    public void close() {
+        refresher.close();
     }
 
-    /** Looks every name up; the groups that changed (all, the first time). */
-    List<TargetGroup> refresh(boolean all) {
-        List<TargetGroup> changed = new ArrayList<>();
+    /** Looks every name up: each name's group, its last good one when the lookup fails. */
+    List<TargetGroup> refresh() throws InterruptedException {
+        List<TargetGroup> groups = new ArrayList<>();
         for (String name : config.names()) {
-            if (isClosed()) {
-                break;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("closed");
             }
             metrics.lookups.inc();
-            TargetGroup group;
+            String call = "lookup of " + name;
             try {
-                group = group(name, lookup.lookup(name, type()));
+                TargetGroup group = group(name, lookup.lookup(name, type()));
+                failures.succeeded(call);
+                lastGood.put(name, group);
+                groups.add(group);
             } catch (IOException | RuntimeException e) {
-                metrics.failures.inc();
-                String message = e.getMessage();
-                if (!Objects.equals(errors.put(name, message), message)) {
-                    log.log(Level.WARNING, "DNS-SD: lookup of " + name + " failed, keeping its last targets: " + message);
+                failures.failed(call, call + " failed, keeping its last targets", e);
+                TargetGroup last = lastGood.get(name);
+                if (last != null) {
+                    groups.add(last);
                 }
-                continue;
-            }
-            if (errors.remove(name) != null) {
-                log.info("DNS-SD: lookup of " + name + " succeeds again");
-            }
-            if (all || !group.equals(sent.get(name))) {
-                changed.add(group);
-                sent.put(name, group);
             }
         }
-        return changed;
+        return groups;
     }
 
     private int type() {
@@ -236,39 +196,5 @@ final class DnsDiscoverer implements Discoverer {
             sb.append(Integer.toHexString(groups[i]));
         }
         return sb.toString();
-    }
-
-    private boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void close() {
-        Thread running;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            running = thread;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (running != null && running != Thread.currentThread()) {
-            // A lookup in flight ends within one query timeout; interrupting the socket read ends it now.
-            running.interrupt();
-            try {
-                running.join(java.time.Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -179,14 +179,7 @@ public final class ExemplarStorage {
 
     private static boolean matchesAny(Labels series, List<List<Matcher>> sets) {
         for (List<Matcher> set : sets) {
-            boolean all = true;
-            for (Matcher m : set) {
-                if (!m.matches(series.get(m.name()))) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) {
+            if (io.promethium.tsdb.internal.util.LabelMatching.matchesAll(series, set)) {
                 return true;
             }
         }

@@ -49,7 +49,7 @@ final class Aggregations {
         int[] groupOf = new int[series.size()];
         for (int i = 0; i < groupOf.length; i++) {
             StepSeries s = series.get(i);
-            Labels key = groupKey(s.labels, a);
+            Labels key = groupKey(s.labels, a, ev.ctx.typeAndUnitLabels);
             groupOf[i] = groupIds.computeIfAbsent(key, k -> groupIds.size());
         }
         // Delayed name removal: a group whose members drop their name drops it too.
@@ -57,8 +57,7 @@ final class Aggregations {
         for (int i = 0; i < groupOf.length; i++) {
             groupDropName[groupOf[i]] |= series.get(i).dropName;
         }
-        if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE
-                || a.op() == AggregateOp.COUNT_VALUES) {
+        if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE) {
             // These look at float values only: histogram samples are left out, with an info.
             for (StepSeries s : series) {
                 if (s.hists != null && s.presentCount() > 0 && hasHistogram(s)) {
@@ -106,10 +105,14 @@ final class Aggregations {
         return v;
     }
 
-    private static Labels groupKey(Labels labels, AggregateExpr a) {
+    private static Labels groupKey(Labels labels, AggregateExpr a, boolean typeAndUnit) {
         if (a.without()) {
             Labels.Builder b = labels.toBuilder();
             b.remove(Labels.METRIC_NAME);
+            if (typeAndUnit) {
+                b.remove(StepSeries.TYPE_LABEL);
+                b.remove(StepSeries.UNIT_LABEL);
+            }
             for (String name : a.grouping()) {
                 b.remove(name);
             }
@@ -226,6 +229,10 @@ final class Aggregations {
         // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
         // other operators ignore them. Floats and histograms in one group and step give nothing.
         NativeHistogram[][] hsum = null;
+        // Kahan compensation of hsum; for avg, whether hsum became an incremental mean (the sum overflowed).
+        NativeHistogram[][] hcomp = null;
+        boolean[][] hmean = null;
+        byte[][] hresets = null;
         int[][] hcount = null;
         boolean[][] broken = null;
         for (int i = 0; i < groupOf.length; i++) {
@@ -242,20 +249,40 @@ final class Aggregations {
                 if (hcount == null) {
                     hcount = new int[groups][];
                     hsum = new NativeHistogram[groups][];
+                    hcomp = new NativeHistogram[groups][];
+                    hmean = new boolean[groups][];
+                    hresets = new byte[groups][];
                     broken = new boolean[groups][];
                 }
                 if (hcount[g] == null) {
                     hcount[g] = new int[steps];
                     hsum[g] = new NativeHistogram[steps];
+                    hcomp[g] = new NativeHistogram[steps];
+                    hmean[g] = new boolean[steps];
+                    hresets[g] = new byte[steps];
                     broken[g] = new boolean[steps];
                 }
                 hcount[g][s]++;
                 if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
+                    // A sum of samples of which some follow a counter reset and some do not.
+                    int bits = hresets[g][s] | h.resetBits();
+                    if (bits == 3 && hresets[g][s] != 3) {
+                        ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", a.expr().position());
+                    }
+                    hresets[g][s] = (byte) bits;
                     if (hsum[g][s] == null) {
                         hsum[g][s] = h.copy();
+                        hcomp[g][s] = NativeHistogram.compensationFor(h);
                     } else if (!broken[g][s]) {
                         try {
-                            hsum[g][s].add(h);
+                            if (hsum[g][s].customBoundsDiffer(h)) {
+                                ev.ctx.annotations.info("mismatched custom buckets were reconciled during aggregation", a.expr().position());
+                            }
+                            if (op == AggregateOp.SUM) {
+                                hsum[g][s].kahanAdd(h, hcomp[g][s]);
+                            } else {
+                                hmean[g][s] = HistogramMeans.add(hsum[g], hcomp[g], s, h, hcount[g][s], hmean[g][s]);
+                            }
                         } catch (NativeHistogram.IncompatibleException e) {
                             broken[g][s] = true;
                             histogramWarning(e, a, in.labels);
@@ -288,8 +315,8 @@ final class Aggregations {
                     if (broken[g][s]) {
                         continue;
                     }
-                    NativeHistogram h = hsum[g][s];
-                    if (op == AggregateOp.AVG) {
+                    NativeHistogram h = hsum[g][s].withCompensation(hcomp[g][s]);
+                    if (op == AggregateOp.AVG && !hmean[g][s]) {
                         h.div(hc);
                     }
                     h.hint = h.hint == io.promethium.api.model.CounterResetHint.GAUGE ? h.hint : io.promethium.api.model.CounterResetHint.UNKNOWN;
@@ -324,13 +351,8 @@ final class Aggregations {
     }
 
     private void histogramWarning(NativeHistogram.IncompatibleException e, AggregateExpr a, Labels labels) {
-        if (e.mixedSchemas) {
-            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
-                    + GoFormat.quote(labels.metricName()), a.expr().position());
-        } else {
-            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name "
-                    + GoFormat.quote(labels.metricName()), a.expr().position());
-        }
+        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
+                + GoFormat.quote(labels.metricName()), a.expr().position());
     }
 
     private StepVector quantile(AggregateExpr a, double[] q, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
@@ -628,13 +650,19 @@ final class Aggregations {
         for (int s = 0; s < steps; s++) {
             for (int i = 0; i < series.size(); i++) {
                 double f = series.get(i).values[s];
+                NativeHistogram h = null;
                 if (Absent.is(f)) {
-                    continue;
+                    h = series.get(i).hist(s);
+                    if (h == null) {
+                        continue;
+                    }
                 }
                 long bits = Double.doubleToRawLongBits(f);
-                StepSeries target = lastTarget[i] != null && lastBits[i] == bits ? lastTarget[i] : null;
+                // Histograms are counted by their Go String() form, as Prometheus labels them.
+                StepSeries target = h == null && lastTarget[i] != null && lastBits[i] == bits ? lastTarget[i] : null;
                 if (target == null) {
-                    Labels key = groupLabels[groupOf[i]].toBuilder().set(label, GoFormat.plain(f)).build();
+                    String value = h == null ? GoFormat.plain(f) : h.toGoString(GoFormat::number);
+                    Labels key = groupLabels[groupOf[i]].toBuilder().set(label, value).build();
                     target = out.get(key);
                     if (target == null) {
                         ev.ctx.allocate(steps);
@@ -642,7 +670,7 @@ final class Aggregations {
                         out.put(key, target);
                     }
                     lastBits[i] = bits;
-                    lastTarget[i] = target;
+                    lastTarget[i] = h == null ? target : null;
                 }
                 target.values[s] = target.has(s) ? target.values[s] + 1 : 1;
             }

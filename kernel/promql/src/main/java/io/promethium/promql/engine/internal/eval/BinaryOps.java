@@ -118,6 +118,12 @@ final class BinaryOps {
                 }
                 double l = scalarLeft ? scalar[i] : x;
                 double r = scalarLeft ? x : scalar[i];
+                if (op.isTrim()) {
+                    // Trimming applies to histograms only.
+                    incompatibleTypes(op, "float", "float");
+                    values[i] = Absent.VALUE;
+                    continue;
+                }
                 if (comparison) {
                     boolean keep = compare(op, l, r);
                     if (returnBool) {
@@ -134,7 +140,7 @@ final class BinaryOps {
                 }
                 any = true;
             }
-            if (!comparison || returnBool) {
+            if (!(comparison || op.isTrim()) || returnBool) {
                 s.dropName = true;
             }
             if (any) {
@@ -152,6 +158,9 @@ final class BinaryOps {
         if (op == BinaryOp.DIV && !scalarLeft) {
             return h.copy().div(f);
         }
+        if (op.isTrim() && !scalarLeft) {
+            return h.trim(op == BinaryOp.TRIM_UPPER, f);
+        }
         incompatibleTypes(op, scalarLeft ? "float" : "histogram", scalarLeft ? "histogram" : "float");
         return null;
     }
@@ -168,11 +177,14 @@ final class BinaryOps {
             switch (op) {
                 case ADD, SUB -> {
                     try {
+                        if (hl.customBoundsDiffer(hr)) {
+                            ev.ctx.annotations.info("mismatched custom buckets were reconciled during "
+                                    + (op == BinaryOp.ADD ? "addition" : "subtraction"), position);
+                        }
                         return op == BinaryOp.ADD ? hl.copy().add(hr) : hl.copy().sub(hr);
                     } catch (NativeHistogram.IncompatibleException e) {
-                        ev.ctx.annotations.warn(e.mixedSchemas
-                                ? "vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\""
-                                : "vector contains histograms with incompatible custom buckets for metric name \"\"", position);
+                        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \"\"",
+                                position);
                         return null;
                     }
                 }
@@ -192,6 +204,9 @@ final class BinaryOps {
             }
             if (op == BinaryOp.DIV) {
                 return hl.copy().div(fr);
+            }
+            if (op.isTrim()) {
+                return hl.trim(op == BinaryOp.TRIM_UPPER, fr);
             }
             incompatibleTypes(op, "histogram", "float");
             return null;
@@ -254,6 +269,11 @@ final class BinaryOps {
         Arrays.fill(lastPartner, -1);
         StepSeries[] lastTarget = new StepSeries[lhsSig.length];
         Map<Labels, StepSeries> byLabels = new LinkedHashMap<>();
+        Double fillLeft = m.fillLeft();
+        Double fillRight = m.fillRight();
+        int[] lhsSeenAt = new int[sigCount];
+        Arrays.fill(lhsSeenAt, -1);
+        StepSeries[] filledTargets = fillLeft == null ? null : new StepSeries[sigCount];
         for (int step = 0; step < steps; step++) {
             ev.ctx.checkDeadline();
             // The "one" side must be unique per signature at each step.
@@ -271,97 +291,69 @@ final class BinaryOps {
             }
             for (int i = 0; i < lhsSig.length; i++) {
                 int sig = lhsSig[i];
-                if (sig < 0) {
-                    continue;
-                }
                 StepSeries ls = lhs.series().get(i);
                 if (!ls.has(step)) {
                     continue;
                 }
-                int j = rhsAt[sig];
-                if (j < 0) {
+                if (sig >= 0) {
+                    lhsSeenAt[sig] = step;
+                }
+                int j = sig < 0 ? -1 : rhsAt[sig];
+                if (j < 0 && fillRight == null) {
                     continue;
                 }
-                StepSeries rs = rhs.series().get(j);
-                if (card == Cardinality.ONE_TO_ONE) {
+                StepSeries rs = j < 0 ? null : rhs.series().get(j);
+                if (card == Cardinality.ONE_TO_ONE && j >= 0) {
                     if (matchedAtStep[sig] == step) {
                         throw new QueryException(QueryException.EXECUTION,
                                 "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
                     }
                     matchedAtStep[sig] = step;
                 }
+                // A missing right-hand side takes the fill_right value (fill modifiers).
                 double fl = ls.values[step];
-                double fr = rs.values[step];
+                double fr = rs == null ? fillRight : rs.values[step];
                 NativeHistogram hl = ls.hist(step);
-                NativeHistogram hr = rs.hist(step);
-                if (swapped) {
-                    double t = fl;
-                    fl = fr;
-                    fr = t;
-                    NativeHistogram th = hl;
-                    hl = hr;
-                    hr = th;
-                }
-                NativeHistogram hvalue = null;
-                double value;
-                if (hl != null || hr != null) {
-                    if (returnBool) {
-                        if (hl != null && hr != null && (op == BinaryOp.EQL || op == BinaryOp.NEQ)) {
-                            value = (op == BinaryOp.EQL) == hl.sameAs(hr) ? 1 : 0;
-                        } else {
-                            incompatibleTypes(op, hl != null ? "histogram" : "float", hr != null ? "histogram" : "float");
-                            continue;
-                        }
-                    } else {
-                        hvalue = histogramPair(op, hl, fl, hr, fr, keepFloatScratch);
-                        if (hvalue == null) {
-                            continue;
-                        }
-                        value = Absent.VALUE;
-                    }
-                } else if (comparison) {
-                    boolean keep = compare(op, fl, fr);
-                    if (returnBool) {
-                        value = keep ? 1 : 0;
-                    } else if (!keep) {
-                        continue;
-                    } else {
-                        value = fl;
-                    }
-                } else {
-                    value = arith(op, fl, fr);
+                NativeHistogram hr = rs == null ? null : rs.hist(step);
+                if (!compute(op, swapped ? fr : fl, swapped ? hr : hl, swapped ? fl : fr, swapped ? hl : hr, returnBool)) {
+                    continue;
                 }
                 StepSeries target = lastPartner[i] == j ? lastTarget[i] : null;
-                long key = ((long) i << 32) | j;
+                long key = ((long) i << 32) | (j & 0xffffffffL);
                 if (target == null) {
                     target = pairs.get(key);
                 }
                 if (target == null) {
-                    Labels metric = resultMetric(ls.labels, rs.labels, m);
-                    boolean dropName = returnBool || !comparison || ls.dropName;
-                    target = byLabels.get(metric);
-                    if (target == null) {
-                        ev.ctx.allocate(steps);
-                        target = StepSeries.empty(metric, steps, dropName);
-                        byLabels.put(metric, target);
-                        ev.ctx.addSamples(0);
-                    }
+                    Labels metric = resultMetric(ls.labels, rs == null ? Labels.EMPTY : rs.labels, m);
+                    boolean dropName = returnBool || !(comparison || op.isTrim()) || ls.dropName;
+                    target = target(byLabels, metric, steps, dropName);
                     pairs.put(key, target);
                 }
                 lastPartner[i] = j;
                 lastTarget[i] = target;
-                if (target.has(step)) {
-                    if (card == Cardinality.ONE_TO_ONE) {
-                        throw new QueryException(QueryException.EXECUTION,
-                                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                store(target, step, card);
+            }
+            if (fillLeft != null) {
+                // A right-hand series no left-hand one matched: the left side takes the fill_left
+                // value, the result has the match group's labels (Prometheus's fill modifiers).
+                for (int sig = 0; sig < sigCount; sig++) {
+                    int j = rhsAt[sig];
+                    if (j < 0 || lhsSeenAt[sig] == step) {
+                        continue;
                     }
-                    throw new QueryException(QueryException.EXECUTION,
-                            "multiple matches for labels: grouping labels must ensure unique matches");
-                }
-                if (hvalue != null) {
-                    target.setHist(step, hvalue);
-                } else {
-                    target.values[step] = value;
+                    StepSeries rs = rhs.series().get(j);
+                    double fr = rs.values[step];
+                    NativeHistogram hr = rs.hist(step);
+                    if (!compute(op, swapped ? fr : fillLeft, swapped ? hr : null, swapped ? fillLeft : fr, swapped ? null : hr, returnBool)) {
+                        continue;
+                    }
+                    StepSeries target = filledTargets[sig];
+                    if (target == null) {
+                        boolean dropName = returnBool || !(comparison || op.isTrim()) || rs.dropName;
+                        target = target(byLabels, signature(rs.labels, m), steps, dropName);
+                        filledTargets[sig] = target;
+                    }
+                    store(target, step, card);
                 }
             }
         }
@@ -376,6 +368,74 @@ final class BinaryOps {
         }
         ev.ctx.addSamples(count);
         return new StepVector(out);
+    }
+
+    /** The result of the pair being computed by {@link #compute}. */
+    private double computedValue;
+    private NativeHistogram computedHist;
+
+    /**
+     * One result sample of a vector-vector operation, operands in written order, into
+     * {@link #computedValue}/{@link #computedHist}; false when there is none (comparison false,
+     * incompatible types).
+     */
+    private boolean compute(BinaryOp op, double fl, NativeHistogram hl, double fr, NativeHistogram hr, boolean returnBool) {
+        computedHist = null;
+        if (hl != null || hr != null) {
+            if (returnBool) {
+                if (hl != null && hr != null && (op == BinaryOp.EQL || op == BinaryOp.NEQ)) {
+                    computedValue = (op == BinaryOp.EQL) == hl.sameAs(hr) ? 1 : 0;
+                    return true;
+                }
+                incompatibleTypes(op, hl != null ? "histogram" : "float", hr != null ? "histogram" : "float");
+                return false;
+            }
+            computedHist = histogramPair(op, hl, fl, hr, fr, keepFloatScratch);
+            computedValue = Absent.VALUE;
+            return computedHist != null;
+        }
+        if (op.isTrim()) {
+            incompatibleTypes(op, "float", "float");
+            return false;
+        }
+        if (op.isComparison()) {
+            boolean keep = compare(op, fl, fr);
+            if (returnBool) {
+                computedValue = keep ? 1 : 0;
+                return true;
+            }
+            computedValue = fl;
+            return keep;
+        }
+        computedValue = arith(op, fl, fr);
+        return true;
+    }
+
+    private StepSeries target(Map<Labels, StepSeries> byLabels, Labels metric, int steps, boolean dropName) {
+        StepSeries target = byLabels.get(metric);
+        if (target == null) {
+            ev.ctx.allocate(steps);
+            target = StepSeries.empty(metric, steps, dropName);
+            byLabels.put(metric, target);
+            ev.ctx.addSamples(0);
+        }
+        return target;
+    }
+
+    private void store(StepSeries target, int step, Cardinality card) {
+        if (target.has(step)) {
+            if (card == Cardinality.ONE_TO_ONE) {
+                throw new QueryException(QueryException.EXECUTION,
+                        "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+            }
+            throw new QueryException(QueryException.EXECUTION,
+                    "multiple matches for labels: grouping labels must ensure unique matches");
+        }
+        if (computedHist != null) {
+            target.setHist(step, computedHist);
+        } else {
+            target.values[step] = computedValue;
+        }
     }
 
     private static QueryException duplicateOnOneSide(Labels a, Labels b, VectorMatching m, boolean swapped) {

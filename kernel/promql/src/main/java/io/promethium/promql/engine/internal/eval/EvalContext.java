@@ -23,6 +23,8 @@ final class EvalContext implements AutoCloseable {
     /** The range query's step (ms), 0 for an instant query. */
     final long queryStep;
     final Annotations annotations;
+    /** Prometheus's type-and-unit-labels: __type__ and __unit__ are dropped with the metric name. */
+    final boolean typeAndUnitLabels;
     private final List<Querier> queriers = new ArrayList<>();
     private long currentSamples;
     private long peakSamples;
@@ -32,7 +34,8 @@ final class EvalContext implements AutoCloseable {
     private final long slotBudget;
 
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
-            long queryStep, Annotations annotations) {
+            long queryStep, Annotations annotations, boolean typeAndUnitLabels) {
+        this.typeAndUnitLabels = typeAndUnitLabels;
         this.storage = requireNonNull(storage, "storage is null");
         this.lookbackMillis = lookbackMillis;
         this.maxSamples = maxSamples;

@@ -62,6 +62,55 @@ final class Evaluator {
         this.functions = new FunctionCalls(this);
     }
 
+    /**
+     * Selectors read only for histogram_count/sum/avg (Prometheus's histogram stats decoding):
+     * their histogram samples without a counter-reset hint get one from the sample read before
+     * them, as Prometheus's HistogramStatsIterator does, so sums can warn about conflicting resets.
+     */
+    private final java.util.Set<VectorSelector> statsSelectors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** Marks the selectors of {@code root} that are read for histogram statistics only. */
+    void prepare(Expr root) {
+        markStats(root, false);
+    }
+
+    private void markStats(Expr e, boolean stats) {
+        switch (e) {
+            case VectorSelector vs -> {
+                if (stats) {
+                    statsSelectors.add(vs);
+                }
+            }
+            case Call c -> {
+                String f = c.function().name();
+                boolean inner = switch (f) {
+                    case "histogram_count", "histogram_sum", "histogram_avg" -> true;
+                    case "histogram_quantile", "histogram_quantiles", "histogram_fraction" -> false;
+                    default -> stats;
+                };
+                for (Expr a : c.args()) {
+                    markStats(a, inner);
+                }
+            }
+            // Each side of a binary operation is decided on its own; subqueries read whole histograms.
+            case BinaryExpr b -> {
+                markStats(b.lhs(), false);
+                markStats(b.rhs(), false);
+            }
+            case SubqueryExpr sq -> markStats(sq.expr(), false);
+            default -> {
+                for (Expr child : io.promethium.promql.ast.Exprs.children(e)) {
+                    markStats(child, stats);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code vs} is read for histogram statistics only. */
+    boolean statsOnly(VectorSelector vs) {
+        return statsSelectors.contains(vs);
+    }
+
     /** Whether the query being evaluated is a range query (sorting functions are then ineffective). */
     boolean isRangeQuery() {
         return rangeQuery;
@@ -120,7 +169,7 @@ final class Evaluator {
         List<StepSeries> out = new ArrayList<>(series.size());
         for (StepSeries s : series) {
             if (s.dropName) {
-                s.labels = s.labels.without(Labels.METRIC_NAME);
+                s.labels = StepSeries.withoutName(s.labels, ctx.typeAndUnitLabels);
                 s.dropName = false;
             }
             StepSeries first = byLabels.putIfAbsent(s.labels, s);
@@ -237,7 +286,13 @@ final class Evaluator {
             long lastT = 0;
             double lastV = 0;
             // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
+            boolean stats = statsOnly(vs);
+            NativeHistogram prevRead = null;
             NativeHistogram lastH = null;
+            // lastH as repeated at later steps: a counter reset is only at the step that read it,
+            // so a subquery seeing the sample several times counts the reset once (as Prometheus).
+            NativeHistogram repeatH = null;
+            boolean lastUsed = false;
             NativeHistogram[] hists = null;
             long read = 0;
             for (int i = 0; i < n; i++) {
@@ -249,12 +304,19 @@ final class Evaluator {
                 if (has && it.timestamp() <= start) {
                     has = it.seek(start + 1);
                     haveLast = haveLast && lastT > start;
+                    prevRead = null;
                 }
                 while (has && it.timestamp() <= end) {
                     lastT = it.timestamp();
                     if (it.valueType().isHistogram()) {
                         io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
                         lastH = fh.isStale() ? null : NativeHistogram.of(fh);
+                        if (stats && lastH != null) {
+                            lastH.hintFrom(prevRead);
+                            prevRead = lastH;
+                        }
+                        repeatH = null;
+                        lastUsed = false;
                         lastV = fh.isStale() ? StaleMarker.STALE_NAN : 0;
                     } else {
                         lastH = null;
@@ -269,7 +331,16 @@ final class Evaluator {
                         if (hists == null) {
                             hists = new NativeHistogram[n];
                         }
-                        hists[i] = lastH;
+                        if (lastUsed && lastH.hint == io.promethium.api.model.CounterResetHint.COUNTER_RESET) {
+                            if (repeatH == null) {
+                                repeatH = lastH.copy();
+                                repeatH.hint = io.promethium.api.model.CounterResetHint.NOT_COUNTER_RESET;
+                            }
+                            hists[i] = repeatH;
+                        } else {
+                            hists[i] = lastH;
+                        }
+                        lastUsed = true;
                         values[i] = Absent.VALUE;
                     } else {
                         values[i] = timestamps ? lastT / 1000.0 : lastV;
@@ -342,8 +413,12 @@ final class Evaluator {
             long minEnd = Arrays.stream(ends).min().orElseThrow();
             long maxEnd = Arrays.stream(ends).max().orElseThrow();
             long range = ms.rangeMillis();
-            Querier querier = ctx.querier(minEnd - range + 1, maxEnd);
-            SelectHints hints = new SelectHints(minEnd - range + 1, maxEnd, grid.interval(), function, range, List.of(), false);
+            // For histogram statistics the sample at a window's (open) start is read too: it gives
+            // the first sample inside its counter-reset hint, as Prometheus's seek to the start does.
+            boolean stats = statsOnly(vs);
+            long from = stats ? minEnd - range : minEnd - range + 1;
+            Querier querier = ctx.querier(from, maxEnd);
+            SelectHints hints = new SelectHints(from, maxEnd, grid.interval(), function, range, List.of(), false);
             SeriesSet set = select(querier, hints, vs);
             List<Labels> labels = new ArrayList<>();
             List<Series> series = new ArrayList<>();
@@ -353,7 +428,9 @@ final class Evaluator {
                 series.add(s);
             }
             checkSet(set);
-            return RangeInput.ofStorage(labels, series, range, ends);
+            RangeInput in = RangeInput.ofStorage(labels, series, range, ends);
+            in.statsHints = stats;
+            return in;
         }
         if (e instanceof SubqueryExpr sq) {
             long[] ends = windowEnds(sq.atKind(), sq.atMillis(), sq.offsetMillis(), grid);
@@ -381,7 +458,7 @@ final class Evaluator {
                         len++;
                     }
                 }
-                labels.add(s.dropName ? s.labels.without(Labels.METRIC_NAME) : s.labels);
+                labels.add(s.outputLabels(ctx.typeAndUnitLabels));
                 ts.add(t);
                 vs.add(x);
                 hs.add(h);

@@ -227,7 +227,8 @@ final class FunctionCalls {
         Arrays.fill(out, Double.NaN);
         for (StepSeries s : v.series()) {
             for (int i = 0; i < out.length; i++) {
-                if (s.has(i)) {
+                // Only float samples count: histograms are left out, as Prometheus does.
+                if (!Absent.is(s.values[i])) {
                     count[i]++;
                     out[i] = s.values[i];
                 }
@@ -311,7 +312,7 @@ final class FunctionCalls {
     }
 
     private StepVector sort(Call call, StepGrid grid, boolean descending) {
-        StepVector v = ev.evalVector(call.args().get(0), grid);
+        StepVector v = floatsOnly(ev.evalVector(call.args().get(0), grid));
         if (grid.steps() > 1 || ev.isRangeQuery()) {
             ev.ctx.annotations.warn("sort is ineffective for range queries since results are always ordered by labels", call.position());
             return v;
@@ -329,6 +330,21 @@ final class FunctionCalls {
         };
         list.sort(byValue);
         return new StepVector(list);
+    }
+
+    /** The vector without its histogram samples (sort and sort_desc order floats only, as Prometheus). */
+    private static StepVector floatsOnly(StepVector v) {
+        List<StepSeries> out = new ArrayList<>(v.series().size());
+        for (StepSeries s : v.series()) {
+            if (s.hists != null) {
+                s.hists = null;
+                if (s.presentCount() == 0) {
+                    continue;
+                }
+            }
+            out.add(s);
+        }
+        return new StepVector(out);
     }
 
     private StepVector sortByLabel(Call call, StepGrid grid, boolean descending) {
@@ -419,7 +435,7 @@ final class FunctionCalls {
     StepVector checkDuplicates(StepVector v) {
         Map<Labels, StepSeries> seen = new HashMap<>();
         for (StepSeries s : v.series()) {
-            Labels key = s.outputLabels();
+            Labels key = s.outputLabels(ev.ctx.typeAndUnitLabels);
             StepSeries other = seen.putIfAbsent(key, s);
             if (other != null) {
                 for (int i = 0; i < s.values.length; i++) {
@@ -536,7 +552,7 @@ final class FunctionCalls {
         for (int i = 0; i < v.series().size(); i++) {
             StepSeries s = v.series().get(i);
             if (s.hists != null) {
-                nativeBuckets(s, op, qs, label, lower, upper, steps, nativeOut);
+                nativeBuckets(s, op, qs, label, lower, upper, steps, nativeOut, vectorArg);
                 boolean anyFloat = false;
                 for (int k = 0; k < steps && !anyFloat; k++) {
                     anyFloat = !Absent.is(s.values[k]);
@@ -669,7 +685,7 @@ final class FunctionCalls {
 
     /** histogram_quantile(s)/histogram_fraction of one series' native histogram samples. */
     private void nativeBuckets(StepSeries s, BucketOp op, List<double[]> qs, String label, double[] lower, double[] upper, int steps,
-            List<StepSeries> out) {
+            List<StepSeries> out, Expr vectorArg) {
         int outputs = op == BucketOp.QUANTILES ? qs.size() : 1;
         for (int o = 0; o < outputs; o++) {
             double[] result = new double[steps];
@@ -682,6 +698,13 @@ final class FunctionCalls {
                 }
                 result[k] = op == BucketOp.FRACTION ? h.fraction(lower[k], upper[k]) : h.quantile(qs.get(o)[k]);
                 any = true;
+                if (Double.isNaN(h.sum)) {
+                    // NaN observations sit in no bucket: quantiles rank them above everything, fractions leave them out.
+                    String what = op == BucketOp.FRACTION ? "input to histogram_fraction has NaN observations, which are excluded from all fractions"
+                            : Double.isNaN(result[k]) ? "input to histogram_quantile has NaN observations, result is NaN"
+                            : "input to histogram_quantile has NaN observations, result is skewed higher";
+                    ev.ctx.annotations.info(what + " for metric name " + GoFormat.quote(s.labels.metricName()), vectorArg.position());
+                }
             }
             if (any) {
                 Labels labels = s.labels;

@@ -44,12 +44,14 @@ public final class PromQLEngine implements QueryEngine {
     private final EngineMetrics metrics = new EngineMetrics();
     private final PromQLParser parser;
     private final boolean delayedNameRemoval;
+    private final boolean typeAndUnitLabels;
 
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
-        this.parser = new PromQLParser(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
-                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS));
+        this.parser = new PromQLParser(new io.promethium.promql.parser.ParserOptions(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
+                options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS), options.enabled(EngineOptions.DURATION_EXPR), options.enabled(EngineOptions.FILL_MODIFIERS)));
         this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
+        this.typeAndUnitLabels = options.enabled(EngineOptions.TYPE_AND_UNIT_LABELS);
         this.slots = new Semaphore(options.maxConcurrent(), true);
         this.metrics.setMaxConcurrent(options.maxConcurrent());
     }
@@ -100,6 +102,17 @@ public final class PromQLEngine implements QueryEngine {
                             + " --enable-feature=" + EngineOptions.EXTENDED_RANGE_SELECTORS);
                 }
             }
+        }
+        if (!options.enabled(EngineOptions.DURATION_EXPR) && DurationResolver.present(expr)) {
+            throw QueryException.badData("experimental duration expression is not enabled");
+        }
+        if (!options.enabled(EngineOptions.FILL_MODIFIERS)) {
+            io.promethium.promql.ast.Exprs.walk(expr, e -> {
+                if (e instanceof io.promethium.promql.ast.BinaryExpr b && b.matching() != null
+                        && (b.matching().fillLeft() != null || b.matching().fillRight() != null)) {
+                    throw QueryException.badData("binop fill modifiers are experimental and not enabled");
+                }
+            });
         }
         if (options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS)) {
             return;
@@ -152,7 +165,8 @@ public final class PromQLEngine implements QueryEngine {
         return run(storage, expr, text, start, end, step, true);
     }
 
-    private QueryResult run(Queryable storage, Expr expr, String text, long start, long end, long step, boolean range) {
+    private QueryResult run(Queryable storage, Expr parsed, String text, long start, long end, long step, boolean range) {
+        Expr expr = DurationResolver.present(parsed) ? new DurationResolver(range ? step : 0, end - start).resolve(parsed) : parsed;
         long queued = System.nanoTime();
         long timeoutNanos = options.timeout().toNanos();
         long deadline = queued + timeoutNanos;
@@ -178,11 +192,12 @@ public final class PromQLEngine implements QueryEngine {
         try {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
-                    range ? step : 0, annotations)) {
+                    range ? step : 0, annotations, typeAndUnitLabels)) {
                 Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval);
+                evaluator.prepare(expr);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
                 EvalValue value = evaluator.eval(expr, grid);
-                Value result = range ? toRangeResult(value, grid) : toInstantResult(value, grid);
+                Value result = range ? toRangeResult(value, grid, typeAndUnitLabels) : toInstantResult(value, grid, typeAndUnitLabels);
                 long evalNanos = System.nanoTime() - started;
                 metrics.observe(started - queued, evalNanos);
                 metrics.observeSamples(ctx.totalSamples());
@@ -205,7 +220,7 @@ public final class PromQLEngine implements QueryEngine {
         }
     }
 
-    private static Value toInstantResult(EvalValue value, StepGrid grid) {
+    private static Value toInstantResult(EvalValue value, StepGrid grid, boolean typeAndUnit) {
         long t = grid.start();
         return switch (value) {
             case ScalarSteps s -> new Scalar(t, s.values()[0]);
@@ -221,7 +236,7 @@ public final class PromQLEngine implements QueryEngine {
                     if (!s.has(0)) {
                         continue;
                     }
-                    Labels labels = s.outputLabels();
+                    Labels labels = s.outputLabels(typeAndUnit);
                     if (seen.put(labels, Boolean.TRUE) != null) {
                         throw QueryException.execution("vector cannot contain metrics with the same labelset");
                     }
@@ -243,7 +258,7 @@ public final class PromQLEngine implements QueryEngine {
     }
 
     /** A range query's matrix: series sorted by labels, same-labelled series merged (error if they overlap). */
-    private static Value toRangeResult(EvalValue value, StepGrid grid) {
+    private static Value toRangeResult(EvalValue value, StepGrid grid, boolean typeAndUnit) {
         int steps = grid.steps();
         List<StepSeries> series;
         if (value instanceof ScalarSteps s) {
@@ -255,7 +270,7 @@ public final class PromQLEngine implements QueryEngine {
         }
         TreeMap<Labels, StepSeries> merged = new TreeMap<>();
         for (StepSeries s : series) {
-            Labels labels = s.outputLabels();
+            Labels labels = s.outputLabels(typeAndUnit);
             StepSeries existing = merged.get(labels);
             if (existing == null) {
                 merged.put(labels, s);

@@ -102,6 +102,7 @@ final class RangeFunctions {
         for (int si = 0; si < input.size(); si++) {
             ev.ctx.checkDeadline();
             reuse = input.iterator(si, reuse);
+            buffer.statsHints = input.statsHints;
             buffer.reset(reuse);
             int present = 0;
             boolean sawSamples = false;
@@ -362,16 +363,34 @@ final class RangeFunctions {
                     ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
                     return Absent.VALUE;
                 }
-                NativeHistogram sum = hs[lo].copy();
+                histScratch[0] = hs[lo].copy();
+                compScratch[0] = NativeHistogram.compensationFor(hs[lo]);
+                boolean mean = false;
+                // A sum of samples of which some follow a counter reset and some do not.
+                int resetBits = 0;
+                for (int i = lo; i < hi; i++) {
+                    resetBits |= hs[i].resetBits();
+                }
+                if (resetBits == 3) {
+                    ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", arg.position());
+                }
                 try {
                     for (int i = lo + 1; i < hi; i++) {
-                        sum.add(hs[i]);
+                        if (histScratch[0].customBoundsDiffer(hs[i])) {
+                            reconciled("aggregation", arg);
+                        }
+                        if (fn == Fn.AVG_OVER_TIME) {
+                            mean = HistogramMeans.add(histScratch, compScratch, 0, hs[i], i - lo + 1, mean);
+                        } else {
+                            histScratch[0].kahanAdd(hs[i], compScratch[0]);
+                        }
                     }
                 } catch (NativeHistogram.IncompatibleException e) {
                     incompatible(e, name, arg);
                     return Absent.VALUE;
                 }
-                if (fn == Fn.AVG_OVER_TIME) {
+                NativeHistogram sum = histScratch[0].withCompensation(compScratch[0]);
+                if (fn == Fn.AVG_OVER_TIME && !mean) {
                     sum.div(n);
                 }
                 histRow[s] = sum;
@@ -391,7 +410,9 @@ final class RangeFunctions {
                 if (h == null) {
                     return Absent.VALUE;
                 }
-                h.mul(RangeKernels.extrapolationFactor(b.ts, lo, hi, start, end, fn == Fn.RATE));
+                boolean counter = fn != Fn.DELTA;
+                h.mul(RangeKernels.extrapolationFactor(b.ts, lo, hi, start, end, fn == Fn.RATE,
+                        counter ? hs[lo].count : Double.NaN, counter ? h.count : Double.NaN));
                 histRow[s] = h;
                 return Absent.VALUE;
             }
@@ -412,11 +433,18 @@ final class RangeFunctions {
                         || prev.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
                     ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
                 }
+                if (fn == Fn.IDELTA && (last.hint != io.promethium.api.model.CounterResetHint.GAUGE
+                        || prev.hint != io.promethium.api.model.CounterResetHint.GAUGE)) {
+                    ev.ctx.annotations.warn("this native histogram metric is not a gauge: " + name, arg.position());
+                }
                 NativeHistogram h;
                 try {
                     if (fn == Fn.IRATE && last.detectReset(prev)) {
                         h = last.copy();
                     } else {
+                        if (last.customBoundsDiffer(prev)) {
+                            reconciled("subtraction", arg);
+                        }
                         h = last.copy().sub(prev);
                     }
                 } catch (NativeHistogram.IncompatibleException e) {
@@ -435,13 +463,18 @@ final class RangeFunctions {
         }
     }
 
+    /** One running sum and its compensation (sum_over_time/avg_over_time of histograms). */
+    private final NativeHistogram[] histScratch = new NativeHistogram[1];
+    private final NativeHistogram[] compScratch = new NativeHistogram[1];
+
     private void incompatible(NativeHistogram.IncompatibleException e, String name, Expr arg) {
-        if (e.mixedSchemas) {
-            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
-                    arg.position());
-        } else {
-            ev.ctx.annotations.warn("vector contains histograms with incompatible custom buckets for metric name " + name, arg.position());
-        }
+        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
+                arg.position());
+    }
+
+    /** Prometheus's info when histograms with different custom bounds were combined on the bounds they share. */
+    private void reconciled(String operation, Expr arg) {
+        ev.ctx.annotations.info("mismatched custom buckets were reconciled during " + operation, arg.position());
     }
 
     /** The increase (isCounter) or delta of native histograms over a window, before extrapolation (Prometheus's histogramRate). */
@@ -481,11 +514,17 @@ final class RangeFunctions {
         NativeHistogram h = last.copy();
         h.reduceTo(minSchema);
         try {
+            if (h.customBoundsDiffer(prev)) {
+                reconciled("subtraction", arg);
+            }
             h.sub(prev);
             if (isCounter) {
                 for (int i = lo + 1; i < hi; i++) {
                     NativeHistogram cur = hs[i];
                     if (cur.detectReset(prev)) {
+                        if (h.customBoundsDiffer(prev)) {
+                            reconciled("addition", arg);
+                        }
                         h.add(prev);
                     }
                     prev = cur;

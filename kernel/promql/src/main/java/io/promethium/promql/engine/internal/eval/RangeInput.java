@@ -20,6 +20,8 @@ final class RangeInput {
     List<io.promethium.promql.engine.internal.kernel.NativeHistogram[]> arrayHists;
     final long range;
     final long[] windowEnds;
+    /** Whether histogram samples get counter-reset hints from the sample read before them (statistics-only reads). */
+    boolean statsHints;
 
     private RangeInput(List<Labels> labels, List<Series> storageSeries, List<long[]> arrayTimes, List<double[]> arrayValues,
             int[] arrayLengths, long range, long[] windowEnds) {

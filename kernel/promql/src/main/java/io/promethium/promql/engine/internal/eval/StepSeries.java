@@ -70,7 +70,19 @@ final class StepSeries {
     }
 
     /** The labels as returned to the user: without the name when it is to be dropped. */
-    Labels outputLabels() {
-        return dropName ? labels.without(Labels.METRIC_NAME) : labels;
+    Labels outputLabels(boolean typeAndUnit) {
+        return dropName ? withoutName(labels, typeAndUnit) : labels;
     }
+
+    /**
+     * {@code labels} once the metric name is dropped. Under Prometheus's type-and-unit-labels the
+     * name's {@code __type__} and {@code __unit__} go with it: they describe the metric, not the
+     * result of an operation on it.
+     */
+    static Labels withoutName(Labels labels, boolean typeAndUnit) {
+        return typeAndUnit ? labels.without(Labels.METRIC_NAME, TYPE_LABEL, UNIT_LABEL) : labels.without(Labels.METRIC_NAME);
+    }
+
+    static final String TYPE_LABEL = "__type__";
+    static final String UNIT_LABEL = "__unit__";
 }

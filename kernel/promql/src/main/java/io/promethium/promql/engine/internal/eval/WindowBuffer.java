@@ -25,9 +25,13 @@ final class WindowBuffer {
     private SampleIterator it;
     private boolean has;
     private long read;
+    /** Statistics-only reads: histograms without a hint get one from the histogram read before them. */
+    boolean statsHints;
+    private NativeHistogram prevRead;
 
     void reset(SampleIterator iterator) {
         this.it = iterator;
+        this.prevRead = null;
         this.lo = 0;
         this.hi = 0;
         this.has = iterator.next();
@@ -45,12 +49,21 @@ final class WindowBuffer {
         if (lo == hi && has && it.timestamp() <= start) {
             // Nothing buffered and the next sample is before the window (steps longer than the
             // range): let the storage skip ahead instead of reading every sample in between.
-            has = it.seek(start + 1);
+            has = it.seek(statsHints ? start : start + 1);
+            prevRead = null;
         }
         while (has) {
             long t = it.timestamp();
             if (t > end) {
                 break;
+            }
+            if (t <= start && statsHints && it.valueType().isHistogram()) {
+                io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
+                if (!fh.isStale()) {
+                    NativeHistogram h = NativeHistogram.of(fh);
+                    h.hintFrom(prevRead);
+                    prevRead = h;
+                }
             }
             if (t > start) {
                 if (it.valueType().isHistogram()) {
@@ -58,6 +71,10 @@ final class WindowBuffer {
                     if (h == null) {
                         io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
                         h = fh.isStale() ? null : NativeHistogram.of(fh);
+                    }
+                    if (h != null && statsHints) {
+                        h.hintFrom(prevRead);
+                        prevRead = h;
                     }
                     if (h != null) {
                         append(t, Double.NaN);

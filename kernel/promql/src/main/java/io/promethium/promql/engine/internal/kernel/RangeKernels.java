@@ -68,11 +68,13 @@ public final class RangeKernels {
     }
 
     /**
-     * The factor {@link #extrapolatedRate} scales a difference by, without the counter's zero
-     * clamp (native histograms have none): the sampled interval extrapolated to the range
-     * boundaries, per second for a rate.
+     * The factor {@link #extrapolatedRate} scales a native histogram's difference by: the sampled
+     * interval extrapolated to the range boundaries, per second for a rate. For a counter the
+     * start is not extrapolated past where the count would reach zero ({@code firstCount} is the
+     * first histogram's count, {@code resultCount} the difference's; NaN for no clamp).
      */
-    public static double extrapolationFactor(long[] ts, int from, int to, long rangeStart, long rangeEnd, boolean isRate) {
+    public static double extrapolationFactor(long[] ts, int from, int to, long rangeStart, long rangeEnd, boolean isRate,
+            double firstCount, double resultCount) {
         int n = to - from;
         long firstT = ts[from];
         long lastT = ts[to - 1];
@@ -83,6 +85,12 @@ public final class RangeKernels {
         double threshold = averageBetween * 1.1;
         if (durationToStart >= threshold) {
             durationToStart = averageBetween / 2;
+        }
+        if (resultCount > 0 && firstCount >= 0) {
+            double durationToZero = sampledInterval * (firstCount / resultCount);
+            if (durationToZero < durationToStart) {
+                durationToStart = durationToZero;
+            }
         }
         if (durationToEnd >= threshold) {
             durationToEnd = averageBetween / 2;

@@ -1,0 +1,139 @@
+package io.promethium.api.discovery;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import io.promethium.api.model.Labels;
+
+/**
+ * A discoverer that asks its peer every interval, as Prometheus's {@code discovery/refresh}
+ * (DNS, and any API that has no watch): {@link Refresh#refresh()} returns every current group;
+ * the first answer is sent whole (an empty update when the first refresh fails), later ones only
+ * the groups that changed, and a source that is no longer returned as a group with no targets.
+ * A failed refresh keeps the last targets, is counted and logged once per change
+ * ({@link DiscoveryFailures}). {@link #close()} interrupts a refresh in flight and stops within
+ * 10 s; nothing is sent after it returns.
+ *
+ * <pre>{@code
+ * return new RefreshingDiscoverer("Mycorp SD", config.refresh(), context.threads(),
+ *         new DiscoveryFailures("Mycorp SD: ", context.logger(), failuresCounter), client::groups);
+ * }</pre>
+ *
+ * @since 1.2
+ */
+public final class RefreshingDiscoverer implements Discoverer {
+
+    /** One look at the peer. */
+    @FunctionalInterface
+    public interface Refresh {
+        /**
+         * Every group there is now (each source once).
+         *
+         * @throws IOException when the peer cannot be asked; the last targets stay
+         * @throws InterruptedException when closed meanwhile
+         */
+        List<TargetGroup> refresh() throws IOException, InterruptedException;
+    }
+
+    private static final String CALL = "refresh";
+
+    private final String mechanism;
+    private final Duration interval;
+    private final DiscovererThreads threads;
+    private final DiscoveryFailures failures;
+    private final Refresh refresh;
+    private final Map<String, TargetGroup> sent = new HashMap<>();
+    private Consumer<List<TargetGroup>> updates;
+
+    /**
+     * @param mechanism for log lines and thread errors, e.g. {@code "DNS-SD"}
+     * @param interval the time between the end of one refresh and the start of the next
+     */
+    public RefreshingDiscoverer(String mechanism, Duration interval, ThreadFactory threads, DiscoveryFailures failures,
+                                Refresh refresh) {
+        this.mechanism = Objects.requireNonNull(mechanism, "mechanism is null");
+        this.interval = Objects.requireNonNull(interval, "interval is null");
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("interval must be positive: " + interval);
+        }
+        this.threads = new DiscovererThreads(threads);
+        this.failures = Objects.requireNonNull(failures, "failures is null");
+        this.refresh = Objects.requireNonNull(refresh, "refresh is null");
+    }
+
+    @Override
+    public void start(Consumer<List<TargetGroup>> sink) {
+        Objects.requireNonNull(sink, "sink is null");
+        threads.lock().lock();
+        try {
+            if (updates != null) {
+                throw new IllegalStateException(mechanism + " discoverer already started");
+            }
+            updates = sink;
+            threads.start(this::run);
+        } finally {
+            threads.lock().unlock();
+        }
+    }
+
+    private void run() {
+        boolean first = true;
+        try {
+            while (!threads.isClosed()) {
+                List<TargetGroup> changed;
+                try {
+                    changed = changes(refresh.refresh(), first);
+                    failures.succeeded(CALL);
+                } catch (IOException | RuntimeException e) {
+                    if (threads.isClosed()) {
+                        return;
+                    }
+                    failures.failed(CALL, "refresh failed, keeping the last targets, retrying every " + interval, e);
+                    changed = List.of();
+                }
+                if (first || !changed.isEmpty()) {
+                    threads.send(updates, changed);
+                }
+                first = false;
+                if (!threads.pause(interval)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    /** The groups to send for {@code now}: all the first time, else what changed and what vanished. */
+    private List<TargetGroup> changes(List<TargetGroup> now, boolean all) {
+        List<TargetGroup> changed = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (TargetGroup group : now) {
+            seen.add(group.source());
+            if (all || !group.equals(sent.get(group.source()))) {
+                changed.add(group);
+                sent.put(group.source(), group);
+            }
+        }
+        for (String source : new ArrayList<>(sent.keySet())) {
+            if (!seen.contains(source)) {
+                sent.remove(source);
+                changed.add(new TargetGroup(source, List.of(), Labels.EMPTY));
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+    }
+}

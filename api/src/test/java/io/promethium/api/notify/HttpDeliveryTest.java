@@ -1,0 +1,146 @@
+package io.promethium.api.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The send rules every HTTP notifier shares, against a loopback server. */
+class HttpDeliveryTest {
+
+    private RecordingHttpServer server;
+    private final ConfiguredHttpClient client = new PlainClient();
+    private final HttpDelivery delivery = HttpDelivery.to("Example").retrying(429);
+
+    @BeforeEach
+    void start() throws IOException {
+        server = RecordingHttpServer.http();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        client.close();
+    }
+
+    private HttpResponse<String> post(String path) throws NotifyException {
+        URI url = URI.create(server.url(path) + "?token=secret");
+        return delivery.send(client, HttpDelivery.jsonPost(url, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)).build());
+    }
+
+    private NotifyException failure(String path) {
+        try {
+            post(path);
+        } catch (NotifyException e) {
+            return e;
+        }
+        throw new AssertionError("no failure for " + path);
+    }
+
+    @Test
+    void aTwoHundredAnswerIsReturnedWithItsBodyAfterAJsonPost() throws Exception {
+        server.on("/ok", r -> Response.of(202, "text/plain", "ok"));
+        assertThat(post("/ok").body()).isEqualTo("ok");
+        RecordingHttpServer.Request request = server.requests().get(0);
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.header("content-type")).isEqualTo("application/json");
+        assertThat(request.header("user-agent")).isEqualTo("Promethium");
+        assertThat(request.text()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void fiveHundredsAndTheNamedStatusesAreRetriedOthersAreNot() {
+        server.on("/down", r -> Response.of(503, "text/plain", "upstream down"));
+        server.on("/busy", r -> Response.status(429));
+        server.on("/gone", r -> Response.of(404, "text/plain", "x".repeat(2000)));
+        NotifyException down = failure("/down");
+        assertThat(down.retryable()).isTrue();
+        assertThat(down.retryAfter()).isEmpty();
+        assertThat(down.getMessage()).isEqualTo("unexpected status code 503 from Example (http://127.0.0.1:" + server.port()
+                + "): upstream down");
+        assertThat(failure("/busy").retryable()).isTrue();
+        NotifyException gone = failure("/gone");
+        assertThat(gone.retryable()).isFalse();
+        assertThat(gone.getMessage()).as("the body cut, no path or query").endsWith(": " + "x".repeat(512)).doesNotContain("secret");
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDate() {
+        server.on("/seconds", r -> Response.of(503, "text/plain", "").withHeader("Retry-After", "7"));
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(120));
+        server.on("/date", r -> Response.of(503, "text/plain", "").withHeader("Retry-After", date));
+        server.on("/junk", r -> Response.of(503, "text/plain", "").withHeader("Retry-After", "soon"));
+        assertThat(failure("/seconds").retryAfter()).contains(Duration.ofSeconds(7));
+        assertThat(failure("/date").retryAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(121)));
+        assertThat(failure("/junk").retryAfter()).isEmpty();
+        assertThat(HttpDelivery.retryAfter("-5")).contains(Duration.ZERO);
+    }
+
+    @Test
+    void theDestinationsReaderDescribesTheBody() {
+        server.on("/bad", r -> Response.of(400, "application/json", "{\"message\":\"bad key\"}"));
+        HttpDelivery described = HttpDelivery.to("PD").describing(body -> "described " + body.length());
+        URI url = URI.create(server.url("/bad"));
+        assertThatThrownBy(() -> described.send(client, HttpDelivery.jsonPost(url, new byte[0], Duration.ofSeconds(5)).build()))
+                .hasMessageEndingWith("): described 21");
+    }
+
+    @Test
+    void aRefusedConnectionIsRetriedAndAPassedDeadlineIsNot() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        URI url = URI.create("http://127.0.0.1:" + port + "/hook/secret");
+        assertThatThrownBy(() -> delivery.send(client, HttpDelivery.jsonPost(url, new byte[0], Duration.ofSeconds(5)).build()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageStartingWith("POST to Example (http://127.0.0.1:" + port + "): ").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> HttpDelivery.timeLeft(Instant.now().minusMillis(1)))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("deadline passed");
+        assertThat(HttpDelivery.timeLeft(Instant.now().plusSeconds(60))).isPositive();
+    }
+
+    /** The JDK client without credentials: the api has no implementation of its own. */
+    private static final class PlainClient implements ConfiguredHttpClient {
+        private final HttpClient http = HttpClient.newHttpClient();
+
+        @Override
+        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+            return http.send(request, handler);
+        }
+
+        @Override
+        public String authorization() {
+            return null;
+        }
+
+        @Override
+        public HttpClient transport() {
+            return http;
+        }
+
+        @Override
+        public void close() {
+            http.shutdownNow();
+        }
+    }
+}

@@ -38,7 +38,7 @@ final class PrometheusFlags {
             "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
             "auto-gomaxprocs", "created-timestamp-zero-ingestion",
             "delayed-compaction", "otlp-write-receiver", "otlp-deltatocumulative",
-            "promql-per-step-stats", "old-ui", "metadata-wal-records", "type-and-unit-labels", "use-uncached-io",
+            "promql-per-step-stats", "old-ui", "metadata-wal-records", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
             "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
 

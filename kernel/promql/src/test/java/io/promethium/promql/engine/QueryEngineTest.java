@@ -49,6 +49,17 @@ class QueryEngineTest {
     }
 
     @Test
+    void histogramTrimOperatorsRefuseTwoScalarsAndAnnotateFloats() {
+        InMemoryStorage storage = counters(1, 10, 60_000);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "1 </ 2", 0))
+                .isInstanceOf(QueryException.class).hasMessage("operator \"</\" not allowed for Scalar operations");
+        QueryResult r = engine.instantQuery(storage, "x_total >/ 1", 300_000);
+        assertThat(((InstantVector) r.value()).samples()).isEmpty();
+        assertThat(r.infos()).singleElement().asString()
+                .contains("incompatible sample types encountered for binary operator \">/\": float >/ float");
+    }
+
+    @Test
     void seriesCollidingOnceTheNameIsDroppedAreAnErrorUnlessNameRemovalIsDelayed() {
         InMemoryStorage storage = new InMemoryStorage();
         for (int i = 0; i < 10; i++) {

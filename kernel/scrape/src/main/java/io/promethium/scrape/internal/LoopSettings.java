@@ -26,7 +26,8 @@ record LoopSettings(
         ExpositionFormat fallbackFormat,
         HistogramOptions histograms,
         boolean convertClassicToNhcb,
-        boolean keepClassicWithNhcb) {
+        boolean keepClassicWithNhcb,
+        boolean typeAndUnitLabels) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -37,16 +38,23 @@ record LoopSettings(
     }
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
-    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+    record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
+            boolean typeAndUnitLabels) {
         /** Native histograms off (classic series only). */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
             this(config, metricRelabeler, fallbackFormat, HistogramOptions.CLASSIC);
         }
 
+        /** Without type-and-unit labels. */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms) {
+            this(config, metricRelabeler, fallbackFormat, histograms, false);
+        }
+
         LoopSettings forTarget(Duration interval, Duration timeout) {
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
                     config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms,
-                    config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms());
+                    config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
+                    typeAndUnitLabels);
         }
     }
 }

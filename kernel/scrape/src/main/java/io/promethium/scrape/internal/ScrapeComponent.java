@@ -53,8 +53,10 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
         this.exporterRoutes = new ExporterRoutes(manager.exporters());
         manager.exporters().setListenAddress(context.getProperty(LISTEN_ADDRESS_PROPERTY));
         String features = context.getProperty("promethium.flag.enable-feature");
-        manager.setNativeHistogramsFeature(features != null
-                && java.util.Arrays.stream(features.split(",")).map(String::trim).anyMatch("native-histograms"::equals));
+        java.util.Set<String> enabled = features == null ? java.util.Set.of()
+                : java.util.Arrays.stream(features.split(",")).map(String::trim).collect(java.util.stream.Collectors.toSet());
+        manager.setNativeHistogramsFeature(enabled.contains("native-histograms"));
+        manager.setTypeAndUnitLabels(enabled.contains("type-and-unit-labels"));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -272,7 +272,8 @@ final class ScrapeLoop {
         boolean honorTimestamps = settings.honorTimestamps();
         // Metadata lines cost a string each; read them when the page may have new families
         // (first scrape, new series last time) and every 8th scrape for changed help texts.
-        boolean readMetadata = lastSuccess < 0 || seriesAddedLastTime || iteration % 8 == 0;
+        // Type-and-unit labels need the families' types and units whenever a series is new.
+        boolean readMetadata = lastSuccess < 0 || seriesAddedLastTime || iteration % 8 == 0 || settings.typeAndUnitLabels();
         Map<String, Metadata> meta = pageMetadata;
         meta.clear();
         int scraped = 0;
@@ -293,7 +294,7 @@ final class ScrapeLoop {
                             int hash = SeriesCache.hash(buf, off, len);
                             e = cache.get(buf, off, len, hash);
                             if (e == null) {
-                                e = newSeries(parser, buf, off, len, hash);
+                                e = newSeries(parser, buf, off, len, hash, meta);
                                 if (e.labels != null) {
                                     added++;
                                     newSeriesMetadata(app, e, readMetadata ? meta : metadata);
@@ -385,10 +386,24 @@ final class ScrapeLoop {
      * of counters, histograms and summaries taken off when the name itself has no metadata.
      */
     private static void newSeriesMetadata(Appender app, SeriesCache.Entry e, Map<String, Metadata> known) {
-        if (known == null || known.isEmpty()) {
-            return;
+        Metadata m = familyMetadata(known, e.labels.get("__name__"));
+        if (m != null) {
+            try {
+                e.ref = app.updateMetadata(e.ref, e.labels, m);
+            } catch (StorageException ignored) {
+                // Metadata is advisory: a storage refusing it does not fail the scrape.
+            }
         }
-        String name = e.labels.get("__name__");
+    }
+
+    /**
+     * The metadata of a series' family: found by the series' name, with the suffixes of counters,
+     * histograms and summaries taken off when the name itself has none. Null when unknown.
+     */
+    private static Metadata familyMetadata(Map<String, Metadata> known, String name) {
+        if (known == null || known.isEmpty() || name.isEmpty()) {
+            return null;
+        }
         Metadata m = known.get(name);
         if (m == null) {
             for (String suffix : FAMILY_SUFFIXES) {
@@ -400,14 +415,27 @@ final class ScrapeLoop {
                 }
             }
         }
-        if (m != null) {
-            try {
-                e.ref = app.updateMetadata(e.ref, e.labels, m);
-            } catch (StorageException ignored) {
-                // Metadata is advisory: a storage refusing it does not fail the scrape.
-            }
+        return m;
+    }
+
+    /**
+     * Prometheus's type-and-unit labels: the family's type (unless unknown) and unit (unless
+     * empty) become {@code __type__} and {@code __unit__}, replacing any the target exposed.
+     */
+    private static void typeAndUnit(Labels.Builder builder, Metadata m) {
+        if (m == null) {
+            return;
+        }
+        if (m.type() != MetricType.UNKNOWN) {
+            builder.set(TYPE_LABEL, m.type().text());
+        }
+        if (!m.unit().isEmpty()) {
+            builder.set(UNIT_LABEL, m.unit());
         }
     }
+
+    static final String TYPE_LABEL = "__type__";
+    static final String UNIT_LABEL = "__unit__";
 
     private static final String[] FAMILY_SUFFIXES = {"_total", "_bucket", "_count", "_sum", "_created", "_info", "_gcount", "_gsum"};
 
@@ -431,9 +459,13 @@ final class ScrapeLoop {
     }
 
     /** Cache miss: build, relabel and check the series' labels once. */
-    private SeriesCache.Entry newSeries(ExpositionParser parser, byte[] buf, int off, int len, int hash) throws ScrapeException {
+    private SeriesCache.Entry newSeries(ExpositionParser parser, byte[] buf, int off, int len, int hash,
+            Map<String, Metadata> pageMetadata) throws ScrapeException {
         Labels.Builder builder = Labels.builder();
         parser.labels(builder);
+        if (settings.typeAndUnitLabels()) {
+            typeAndUnit(builder, familyMetadata(pageMetadata, builder.get(Labels.METRIC_NAME)));
+        }
         Labels labels = SeriesLabels.of(interner.intern(builder.build()), target.publicLabels(), settings.honorLabels(),
                 settings.metricRelabeler());
         if (labels != null) {

@@ -70,6 +70,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     }
 
     private volatile boolean nativeHistogramsFeature;
+    private volatile boolean typeAndUnitLabels;
 
     private ScrapeManager(DiscoveryService discovery, boolean owned) {
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
@@ -82,6 +83,15 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
      */
     public void setNativeHistogramsFeature(boolean on) {
         nativeHistogramsFeature = on;
+    }
+
+    /**
+     * {@code --enable-feature=type-and-unit-labels}: scraped series carry {@code __type__} and
+     * {@code __unit__} labels from their family's {@code # TYPE} and {@code # UNIT}, as Prometheus's
+     * scrape adds them. Applies to pools created after the call.
+     */
+    public void setTypeAndUnitLabels(boolean on) {
+        typeAndUnitLabels = on;
     }
 
     /** For a manager with its own discovery: a discovery plugin arrived. */
@@ -130,7 +140,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

@@ -44,6 +44,8 @@ final class ScrapePool {
 
     private final Exporters exporters;
     private final boolean nativeHistogramsFeature;
+    /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
+    private final boolean typeAndUnitLabels;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -62,13 +64,14 @@ final class ScrapePool {
 
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters) throws ConfigException {
-        this(config, configDirectory, storage, metrics, exporters, false);
+        this(config, configDirectory, storage, metrics, exporters, false, false);
     }
 
     /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
-               Exporters exporters, boolean nativeHistogramsFeature) throws ConfigException {
+               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels) throws ConfigException {
         this.nativeHistogramsFeature = nativeHistogramsFeature;
+        this.typeAndUnitLabels = typeAndUnitLabels;
         this.exporters = Objects.requireNonNull(exporters, "exporters is null");
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
@@ -100,7 +103,7 @@ final class ScrapePool {
         this.accept = acceptHeader;
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
                 new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
-                        h.nativeHistogramMinBucketFactor()));
+                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.promethium.config.model.RelabelAction;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.exposition.ExpositionFormats;
+import io.promethium.exposition.HistogramOptions;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.config.relabel.Relabeler;
 import java.io.ByteArrayOutputStream;
@@ -49,12 +50,17 @@ class ScrapeLoopTest {
     }
 
     private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback) throws Exception {
+        return loop(config, fallback, false);
+    }
+
+    private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback, boolean typeAndUnitLabels)
+            throws Exception {
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
         ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
                 TargetBuilder.publicLabels(result.labels()), url);
-        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), fallback)
-                .forTarget(config.scrapeInterval(), config.scrapeTimeout());
+        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), fallback,
+                HistogramOptions.CLASSIC, typeAndUnitLabels).forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
@@ -91,6 +97,26 @@ class ScrapeLoopTest {
         assertThat(loop.metadata().get("a").type()).isEqualTo(MetricType.COUNTER);
         assertThat(loop.metadata().get("a").help()).isEqualTo("Help of a.");
         assertThat(server.lastAccept).startsWith("application/openmetrics-text;version=1.0.0");
+    }
+
+    @Test
+    void typeAndUnitLabelsComeFromTheFamilysMetadataWhenTheFeatureIsOn() throws Exception {
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8",
+                "# TYPE req_seconds counter\n# UNIT req_seconds seconds\nreq_seconds_total{__type__=\"gauge\"} 1\n"
+                        + "# TYPE temp gauge\ntemp 20\n# TYPE odd unknown\nodd 3\nnometa 4\n# EOF\n");
+        ScrapeLoop loop = loop(job(), null, true);
+        loop.scrapeOnce(1000);
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+        assertThat(storage.valueAt(series("req_seconds_total", "__type__", "counter", "__unit__", "seconds"), 1000))
+                .as("the family's type replaces an exposed __type__").isEqualTo(1.0);
+        assertThat(storage.valueAt(series("temp", "__type__", "gauge"), 1000)).isEqualTo(20.0);
+        assertThat(storage.valueAt(series("odd"), 1000)).as("unknown adds no __type__").isEqualTo(3.0);
+        assertThat(storage.valueAt(series("nometa"), 1000)).isEqualTo(4.0);
+
+        server.text("# TYPE temp gauge\ntemp 21\n");
+        ScrapeLoop off = loop(job());
+        off.scrapeOnce(2000);
+        assertThat(storage.valueAt(series("temp"), 2000)).as("off by default").isEqualTo(21.0);
     }
 
     @Test

@@ -382,9 +382,6 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             }
             matching = new VectorMatching(card, matchingLabels, on, include, fillLeft, fillRight);
         }
-        if (op.isTrim() && lt == ValueType.SCALAR) {
-            throw query.error(pos, "operator \"" + op.symbol() + "\" needs an instant vector of native histograms on its left side");
-        }
         if ((lt == ValueType.SCALAR || rt == ValueType.SCALAR) && op.isSetOperator()) {
             throw query.error(pos, "set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
         }

@@ -61,8 +61,11 @@ final class BinaryOps {
         };
     }
 
-    /** Scalar-scalar: comparisons give 1 or 0 (they require bool in the grammar). */
+    /** Scalar-scalar: comparisons give 1 or 0 (they require bool in the grammar); trimming has no meaning. */
     static double scalarOp(BinaryOp op, double l, double r) {
+        if (op.isTrim()) {
+            throw new QueryException(QueryException.EXECUTION, "operator " + GoFormat.quote(op.symbol()) + " not allowed for Scalar operations");
+        }
         if (op.isComparison()) {
             return compare(op, l, r) ? 1 : 0;
         }

@@ -169,12 +169,21 @@ class KubernetesDiscoveryIT {
     @Test
     void checkConfigAcceptsAConfigShapedLikePrometheusKubernetesExample() throws Exception {
         Path examples = server.home.resolve("conf/kubernetes-examples.yml");
-        // As promtool, check config wants the service account's files the example names to exist.
+        String example = Files.readString(Path.of("src/test/resources/kubernetes/prometheus-kubernetes-like.yml"));
+        // Outside a pod the service account's files do not exist: as promtool, --syntax-only accepts the file and
+        // the full check refuses it naming the missing files (promtool names the token file).
+        Files.writeString(examples, example);
+        ServerProcess.Result syntax = server.runToCompletion("check", "config", "--syntax-only", examples.toString());
+        assertThat(syntax.exitCode()).as(syntax.output()).isZero();
+        ServerProcess.Result outside = server.runToCompletion("check", "config", examples.toString());
+        assertThat(outside.exitCode()).as(outside.output()).isEqualTo(1);
+        assertThat(outside.output()).contains("error checking credentials file \"/var/run/secrets/kubernetes.io/serviceaccount/token\"");
+
+        // In a pod they do.
         Path serviceAccount = Files.createDirectories(server.home.resolve("conf/serviceaccount"));
         Files.writeString(serviceAccount.resolve("ca.crt"), "");
         Files.writeString(serviceAccount.resolve("token"), "token");
-        Files.writeString(examples, Files.readString(Path.of("src/test/resources/kubernetes/prometheus-kubernetes-like.yml"))
-                .replace("/var/run/secrets/kubernetes.io/serviceaccount/", serviceAccount + "/"));
+        Files.writeString(examples, example.replace("/var/run/secrets/kubernetes.io/serviceaccount/", serviceAccount + "/"));
         ServerProcess.Result ok = server.runToCompletion("check", "config", examples.toString());
         assertThat(ok.exitCode()).as(ok.output()).isZero();
 

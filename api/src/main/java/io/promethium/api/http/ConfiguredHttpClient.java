@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -28,6 +29,18 @@ public interface ConfiguredHttpClient extends AutoCloseable {
 
     /** The value of the {@code Authorization} header for the next request, or {@code null} when none is configured. */
     String authorization() throws IOException;
+
+    /**
+     * The other headers {@link #send} adds to the next request, as alternating names and values
+     * (a name repeats for each of its values): the configured {@code http_headers} (values,
+     * secrets, and files read anew), and a proxy's {@code Proxy-Authorization}. For plugins whose
+     * library sends requests through its own transport built on {@link #transport()}: they add
+     * these and {@link #authorization()} to each request themselves. Secret values: never log them.
+     *
+     * @throws IOException when a header file cannot be read
+     * @since 1.2
+     */
+    List<String> headers() throws IOException;
 
     /** The transport without credentials: TLS, proxy, redirects, HTTP version. */
     HttpClient transport();

@@ -12,9 +12,13 @@
  * <p>1.1.0: {@link io.promethium.api.http.HttpClientFactory#tls} gives a
  * {@link io.promethium.api.http.ClientTls} (an {@code SSLContext} that checks the peer's name,
  * and the socket parameters) for a {@code tls_config} used outside HTTP, such as SMTP.
+ *
+ * <p>1.2.0: {@link io.promethium.api.http.ConfiguredHttpClient#headers} gives the headers
+ * {@code send} adds besides {@code Authorization} ({@code http_headers}), for clients that send
+ * through their own transport.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.http;
 
 import org.osgi.annotation.bundle.Export;

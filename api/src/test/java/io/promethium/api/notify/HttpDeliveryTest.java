@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,11 @@ class HttpDeliveryTest {
         @Override
         public String authorization() {
             return null;
+        }
+
+        @Override
+        public List<String> headers() {
+            return List.of();
         }
 
         @Override

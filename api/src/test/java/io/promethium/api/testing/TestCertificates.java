@@ -26,16 +26,21 @@ public record TestCertificates(Path caPem, Path serverKeyStore) {
 
     /** Makes the CA and the server certificate in {@code dir} (a few keytool runs: do it once per test class). */
     public static TestCertificates create(Path dir) throws IOException, InterruptedException {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        return create(dir, "Promethium Test CA");
+    }
+
+    /**
+     * The same with the CA named {@code caName} (its CN): tests that need two unrelated CAs (one
+     * that signed the server, one that did not) give them different names, as two real CAs have.
+     */
+    public static TestCertificates create(Path dir, String caName) throws IOException, InterruptedException {
+        String keytool = keytool();
         Path ca = dir.resolve("ca.p12");
-        Path caPem = dir.resolve("ca.pem");
+        Path caPem = createCa(dir, caName);
         Path server = dir.resolve("server.p12");
         Path request = dir.resolve("server.csr");
         Path signed = dir.resolve("server.pem");
         List<String> store = List.of("-storetype", "PKCS12", "-storepass", PASSWORD);
-        run(keytool, store, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-keypass", PASSWORD, "-dname", "CN=Promethium Test CA",
-                "-ext", "bc:c", "-validity", "2", "-keystore", ca.toString());
-        run(keytool, store, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file", caPem.toString());
         run(keytool, store, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-keypass", PASSWORD, "-dname", "CN=localhost",
                 "-validity", "2", "-keystore", server.toString());
         run(keytool, store, "-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
@@ -44,6 +49,25 @@ public record TestCertificates(Path caPem, Path serverKeyStore) {
         run(keytool, store, "-importcert", "-noprompt", "-alias", "ca", "-keystore", server.toString(), "-file", caPem.toString());
         run(keytool, store, "-importcert", "-alias", "server", "-keystore", server.toString(), "-file", signed.toString());
         return new TestCertificates(caPem, server);
+    }
+
+    /**
+     * Only a CA (its key in {@code dir/ca.p12}, its certificate in the returned {@code dir/ca.pem}):
+     * two keytool runs, for tests that need a CA that signed nothing the server presents.
+     */
+    public static Path createCa(Path dir, String caName) throws IOException, InterruptedException {
+        String keytool = keytool();
+        Path ca = dir.resolve("ca.p12");
+        Path caPem = dir.resolve("ca.pem");
+        List<String> store = List.of("-storetype", "PKCS12", "-storepass", PASSWORD);
+        run(keytool, store, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-keypass", PASSWORD, "-dname", "CN=" + caName,
+                "-ext", "bc:c", "-validity", "2", "-keystore", ca.toString());
+        run(keytool, store, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file", caPem.toString());
+        return caPem;
+    }
+
+    private static String keytool() {
+        return Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     }
 
     /** A server-side TLS context presenting the CA-signed certificate. */

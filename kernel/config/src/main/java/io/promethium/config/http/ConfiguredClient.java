@@ -51,6 +51,11 @@ final class ConfiguredClient implements ConfiguredHttpClient {
     }
 
     @Override
+    public List<String> headers() throws IOException {
+        return List.copyOf(credentials.headers());
+    }
+
+    @Override
     public HttpClient transport() {
         return transport;
     }

@@ -104,6 +104,10 @@ class HttpClientFactoryTest {
         try (ConfiguredHttpClient client = factory.create(block(Map.of("authorization", Map.of("type", "Token", "credentials", "abc"),
                 "http_headers", Map.of("X-Team", Map.of("values", List.of("a"), "secrets", List.of("b"), "files", List.of("team"))))), dir)) {
             get(client);
+            // What send adds besides Authorization, for clients with their own transport; files read anew.
+            assertThat(client.headers()).containsExactly("X-Team", "a, b", "X-Team", "from-file");
+            Files.writeString(dir.resolve("team"), "rotated");
+            assertThat(client.headers()).containsExactly("X-Team", "a, b", "X-Team", "rotated");
         }
         try (ConfiguredHttpClient client = factory.create(block(Map.of("bearer_token", "xyz")), dir)) {
             get(client);

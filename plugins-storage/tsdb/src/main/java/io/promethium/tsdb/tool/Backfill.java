@@ -5,10 +5,16 @@ import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.BlockWriter;
 import io.promethium.tsdb.internal.fs.FileOpener;
+import io.promethium.tsdb.internal.fs.Fsync;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,11 +23,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code create-blocks-from openmetrics FILE DIR}: reads the whole file, groups samples into
- * block-duration windows (2 h) and writes one block per window into DIR, as promtool does. Samples
- * of a series may come in any order; duplicates keep the last value.
+ * {@code create-blocks-from openmetrics FILE DIR}: groups samples into block-duration windows
+ * (2 h) and writes one block per window into DIR, as promtool does. Samples of a series may come
+ * in any order; duplicates keep the last value. Memory stays bounded by one window, not the file:
+ * the file is parsed once in pieces, each sample is spilled (series number, time, value) to a
+ * temporary file of its window under DIR, and each window is then loaded, sorted and written on
+ * its own. Only the series' labels are kept for the whole run.
  */
 final class Backfill {
+    private static final int SPILL_RECORD = 20;
+
     private final PrintStream out;
 
     Backfill(PrintStream out) {
@@ -44,7 +55,15 @@ final class Backfill {
             n++;
         }
 
+        /** Sorts by time (insertion sort when nearly sorted, the usual case); the later of equal timestamps wins. */
         void sortDedupe() {
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = ts[i - 1] < ts[i];
+            }
+            if (sorted) {
+                return;
+            }
             Integer[] idx = new Integer[n];
             for (int i = 0; i < n; i++) {
                 idx[i] = i;
@@ -70,30 +89,153 @@ final class Backfill {
         }
     }
 
-    void run(Path file, Path dir) throws IOException {
-        long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
-        Map<Long, Map<Labels, Buf>> windows = new TreeMap<>();
-        long samples;
-        samples = new OpenMetricsFileReader(file).read((labels, t, v) ->
-                windows.computeIfAbsent(Math.floorDiv(t, window), k -> new HashMap<>()).computeIfAbsent(labels, k -> new Buf()).add(t, v));
-        Files.createDirectories(dir);
-        List<BlockMeta> written = new ArrayList<>();
-        for (Map.Entry<Long, Map<Labels, Buf>> e : windows.entrySet()) {
-            long mint = e.getKey() * window;
-            List<Map.Entry<Labels, Buf>> series = new ArrayList<>(e.getValue().entrySet());
-            series.sort(Map.Entry.comparingByKey());
-            try (BlockWriter w = new BlockWriter(dir, mint, mint + window, FileOpener.DEFAULT)) {
-                for (Map.Entry<Labels, Buf> s : series) {
-                    Buf b = s.getValue();
-                    b.sortDedupe();
-                    w.addSeries(s.getKey(), b.ts, b.vs, b.n);
-                }
-                written.add(w.finish(1, List.of()));
+    /** At most this many spill files are open at once (a file may span many windows). */
+    static final int MAX_OPEN_SPILLS = 32;
+
+    /** Spilled samples of one window; its stream is closed when others were used more recently. */
+    private static final class Spill implements AutoCloseable {
+        final Path path;
+        DataOutputStream out;
+        long count;
+
+        Spill(Path path) {
+            this.path = path;
+        }
+
+        void open() throws IOException {
+            out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND), 1 << 16));
+        }
+
+        void add(int series, long t, double v) throws IOException {
+            out.writeInt(series);
+            out.writeLong(t);
+            out.writeLong(Double.doubleToRawLongBits(v));
+            count++;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (out != null) {
+                out.close();
+                out = null;
             }
         }
-        out.printf("read %d samples from %s; wrote %d blocks to %s%n", samples, file, written.size(), dir);
-        for (BlockMeta m : written) {
-            out.printf("  %s  %d..%d  series=%d samples=%d%n", m.ulid(), m.minTime(), m.maxTime(), m.numSeries(), m.numSamples());
+    }
+
+    /** The spill files by window, with the most recently used ones open. */
+    private static final class Spills implements AutoCloseable {
+        final Path dir;
+        final TreeMap<Long, Spill> byWindow = new TreeMap<>();
+        final java.util.LinkedHashMap<Long, Spill> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+        Spills(Path dir) {
+            this.dir = dir;
+        }
+
+        Spill get(long window) throws IOException {
+            Spill s = open.get(window);
+            if (s != null) {
+                return s;
+            }
+            s = byWindow.computeIfAbsent(window, w -> new Spill(dir.resolve(w + ".spill")));
+            if (open.size() == MAX_OPEN_SPILLS) {
+                var eldest = open.entrySet().iterator().next();
+                eldest.getValue().close();
+                open.remove(eldest.getKey());
+            }
+            s.open();
+            open.put(window, s);
+            return s;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Spill s : open.values()) {
+                s.close();
+            }
+            open.clear();
+        }
+    }
+
+    void run(Path file, Path dir) throws IOException {
+        long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
+        boolean created = !Files.exists(dir);
+        Files.createDirectories(dir);
+        // Named *.tmp: opening DIR as a database deletes it if this run dies before cleaning up.
+        Path spillDir = Files.createDirectory(dir.resolve("backfill-" + System.nanoTime() + ".tmp"));
+        try {
+            Map<Labels, Integer> ids = new HashMap<>();
+            List<Labels> labelsById = new ArrayList<>();
+            long samples;
+            Spills spills = new Spills(spillDir);
+            try (spills) {
+                samples = new OpenMetricsFileReader(file).read((labels, t, v) -> {
+                    Integer id = ids.get(labels);
+                    if (id == null) {
+                        id = labelsById.size();
+                        ids.put(labels, id);
+                        labelsById.add(labels);
+                    }
+                    spills.get(Math.floorDiv(t, window)).add(id, t, v);
+                });
+            }
+            ids.clear();
+            List<BlockMeta> written = new ArrayList<>();
+            for (Map.Entry<Long, Spill> e : spills.byWindow.entrySet()) {
+                written.add(writeWindow(e.getKey() * window, window, e.getValue(), labelsById, dir));
+                Files.delete(e.getValue().path);
+            }
+            out.printf("read %d samples from %s; wrote %d blocks to %s%n", samples, file, written.size(), dir);
+            for (BlockMeta m : written) {
+                out.printf("  %s  %d..%d  series=%d samples=%d%n", m.ulid(), m.minTime(), m.maxTime(), m.numSeries(), m.numSamples());
+            }
+        } catch (IOException | RuntimeException e) {
+            Fsync.deleteRecursively(spillDir);
+            if (created) {
+                try (var left = Files.list(dir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                }
+            }
+            throw e;
+        }
+        Fsync.deleteRecursively(spillDir);
+    }
+
+    private static BlockMeta writeWindow(long mint, long window, Spill spill, List<Labels> labelsById, Path dir) throws IOException {
+        Buf[] bufs = new Buf[labelsById.size()];
+        int present = 0;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spill.path), 1 << 16))) {
+            for (long i = 0; i < spill.count; i++) {
+                int id = in.readInt();
+                long t = in.readLong();
+                double v = Double.longBitsToDouble(in.readLong());
+                Buf b = bufs[id];
+                if (b == null) {
+                    b = bufs[id] = new Buf();
+                    present++;
+                }
+                b.add(t, v);
+            }
+        }
+        Integer[] order = new Integer[present];
+        int k = 0;
+        for (int id = 0; id < bufs.length; id++) {
+            if (bufs[id] != null) {
+                order[k++] = id;
+            }
+        }
+        Arrays.sort(order, (a, b) -> labelsById.get(a).compareTo(labelsById.get(b)));
+        try (BlockWriter w = new BlockWriter(dir, mint, mint + window, FileOpener.DEFAULT)) {
+            for (int id : order) {
+                Buf b = bufs[id];
+                bufs[id] = null; // written: let it go
+                b.sortDedupe();
+                w.addSeries(labelsById.get(id), b.ts, b.vs, b.n);
+            }
+            return w.finish(1, List.of());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.promethium.tsdb.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
@@ -142,6 +143,73 @@ class TsdbToolTest {
                 }
                 assertThat(samples).containsExactly("1700000000250=5.0", "1700000015500=6.0");
                 assertThat(set.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void fileReadInManyPiecesGivesTheSameSamplesAsReadWhole() throws IOException {
+        Path file = backfillFile();
+        assertThat(samples(file, 97)).isEqualTo(samples(file, OpenMetricsFileReader.PIECE_BYTES)).hasSize(600);
+        // A line longer than a piece grows the buffer.
+        assertThat(samples(file, 16)).hasSize(600);
+    }
+
+    @Test
+    void errorsInLaterPiecesNameTheLineOfTheWholeFile() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            sb.append("up{job=\"x\"} ").append(i).append(' ').append(1_700_000_000L + i * 15).append('\n');
+        }
+        Path file = dir.resolve("late.om");
+        Files.writeString(file, sb + "up{job=\"x\" 2 1700001000\n# EOF\n");
+        assertThatThrownBy(() -> samples(file, 64)).hasMessageContaining(file + ":41:").hasMessageContaining("expected");
+        Files.writeString(file, sb + "# EOF\n" + sb + "# EOF\n");
+        assertThatThrownBy(() -> samples(file, 64)).hasMessageContaining(file + ":42:").hasMessageContaining("after # EOF");
+        Files.writeString(file, sb.toString());
+        assertThatThrownBy(() -> samples(file, 64)).hasMessageContaining(file + ":41:").hasMessageContaining("# EOF");
+    }
+
+    private static List<String> samples(Path file, int pieceBytes) throws IOException {
+        List<String> out = new ArrayList<>();
+        new OpenMetricsFileReader(file, pieceBytes).read((labels, t, v) -> out.add(labels + " " + t + " " + v));
+        return out;
+    }
+
+    @Test
+    void backfillOfMoreWindowsThanOpenSpillFilesInterleavedKeepsEverySample() throws IOException {
+        int windows = Backfill.MAX_OPEN_SPILLS + 8;
+        StringBuilder sb = new StringBuilder();
+        // Each pass visits every window, so spill files are closed and reopened to append.
+        for (int pass = 0; pass < 3; pass++) {
+            for (int w = 0; w < windows; w++) {
+                sb.append("up{job=\"x\"} ").append(w * 10 + pass).append(' ').append(1_700_006_400L + w * 7200L + pass * 60L).append('\n');
+            }
+        }
+        Path file = dir.resolve("many.om");
+        Files.writeString(file, sb + "# EOF\n");
+        Path data = dir.resolve("data");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("wrote " + windows + " blocks");
+        try (var left = Files.list(data)) {
+            assertThat(left.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(data).withCompactionInterval(Duration.ZERO))) {
+            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "up")));
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                List<Double> values = new ArrayList<>();
+                while (it.next()) {
+                    values.add(it.value());
+                }
+                List<Double> expected = new ArrayList<>();
+                for (int w = 0; w < windows; w++) {
+                    for (int pass = 0; pass < 3; pass++) {
+                        expected.add((double) (w * 10 + pass));
+                    }
+                }
+                assertThat(values).isEqualTo(expected);
             }
         }
     }

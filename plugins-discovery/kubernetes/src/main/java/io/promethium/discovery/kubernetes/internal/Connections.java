@@ -20,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -102,7 +104,7 @@ final class Connections {
                 transport = new Transport(http.transport());
                 clientConfig = new ConfigBuilder(Config.empty()).withMasterUrl(config.apiServer().toString()).build();
                 ConfiguredHttpClient configured = http;
-                auth = authorization(configured::authorization);
+                auth = requestHeaders(configured::authorization, configured::headers);
             } else if (config.kubeconfigFile() != null) {
                 http = null;
                 Path file = context.configDirectory().resolve(config.kubeconfigFile());
@@ -113,7 +115,7 @@ final class Connections {
                 clientConfig = new ConfigBuilder(Config.empty()).withMasterUrl(inCluster.apiServer())
                         .withCaCertFile(inCluster.caFile().toString()).build();
                 InCluster.Token token = new InCluster.Token(inCluster.tokenFile());
-                auth = authorization(() -> "Bearer " + token.get());
+                auth = requestHeaders(() -> "Bearer " + token.get(), List::of);
                 transport = new Transport(null);
             }
             clientConfig.setConnectionTimeout(10_000);
@@ -137,8 +139,17 @@ final class Connections {
             String get() throws IOException;
         }
 
-        /** Adds the credentials to every request, fetched anew each time (rotated tokens, refreshed OAuth2). */
-        private static Interceptor authorization(Credentials credentials) {
+        private interface Headers {
+            List<String> get() throws IOException;
+        }
+
+        /**
+         * Adds the credentials and the configured {@code http_headers} to every request (list, watch
+         * and its WebSocket upgrade alike), fetched anew each time: rotated tokens, refreshed
+         * OAuth2, header files rewritten. A header the client already set on the request wins, as
+         * with the kernel's clients.
+         */
+        private static Interceptor requestHeaders(Credentials credentials, Headers headers) {
             return new Interceptor() {
                 @Override
                 public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
@@ -147,9 +158,29 @@ final class Connections {
                         if (value != null && !value.isEmpty()) {
                             builder.setHeader("Authorization", value);
                         }
+                        List<String> extra = headers.get();
+                        if (extra.isEmpty()) {
+                            return;
+                        }
+                        Set<String> own = new HashSet<>();
+                        request.headers().keySet().forEach(name -> own.add(name.toLowerCase(Locale.ROOT)));
+                        Set<String> set = new HashSet<>();
+                        for (int i = 0; i + 1 < extra.size(); i += 2) {
+                            String name = extra.get(i);
+                            String key = name.toLowerCase(Locale.ROOT);
+                            if (own.contains(key)) {
+                                continue;
+                            }
+                            if (set.add(key)) {
+                                builder.setHeader(name, extra.get(i + 1));
+                            } else {
+                                builder.header(name, extra.get(i + 1));
+                            }
+                        }
                     } catch (IOException e) {
-                        // The request then fails with 401 and the informer reports it and retries.
-                        LOG.log(Level.FINE, "cannot read the Kubernetes API credentials", e);
+                        // The request goes without them: a missing token fails with 401, which the informer reports
+                        // and retries; a header file that cannot be read is said here (its path, never a value).
+                        LOG.warning("Kubernetes discovery: cannot read the API credentials or http_headers: " + e.getMessage());
                     }
                 }
             };

@@ -51,10 +51,6 @@ record KubernetesSdConfig(Role role, URI apiServer, String kubeconfigFile, List<
         Set<String> known = new HashSet<>(OWN_FIELDS);
         known.addAll(HttpClientFactory.FIELDS);
         config.requireOnly(known);
-        if (config.has("http_headers")) {
-            // fabric8's transport carries the credentials; extra headers have no way through it yet.
-            throw config.error("http_headers", "http_headers is not supported in kubernetes_sd_configs");
-        }
         String roleName = config.string("role", "");
         if (roleName.isEmpty()) {
             throw config.error("role", "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
@@ -114,14 +110,14 @@ record KubernetesSdConfig(Role role, URI apiServer, String kubeconfigFile, List<
             selector.requireOnly(Set.of("role", "label", "field"));
             String name = selector.string("role", "");
             Role of = Role.of(name);
-            if (of == null) {
-                throw selector.error("role", "invalid role: \"" + name
-                        + "\", expecting one of: pod, service, endpoints, endpointslice, node or ingress");
+            if (of == null && !name.isEmpty()) {
+                // Prometheus reads a selector's role with the same type as the block's.
+                throw selector.error("role", "unknown Kubernetes SD role \"" + name + "\"");
             }
             if (selectors.containsKey(of)) {
                 throw selector.error("role", "duplicated selector role: " + name);
             }
-            if (!role.selectorRoles().contains(of)) {
+            if (of == null || !role.selectorRoles().contains(of)) {
                 throw selector.error("role", role + " role supports only "
                         + String.join(", ", role.selectorRoles().stream().map(Role::toString).toList()) + " selectors");
             }
@@ -146,12 +142,17 @@ record KubernetesSdConfig(Role role, URI apiServer, String kubeconfigFile, List<
             attach.requireOnly(Set.of("node", "namespace"));
             attachNode = attach.bool("node", false);
             attachNamespace = attach.bool("namespace", false);
+            // Prometheus accepts both for every role and ignores them where they mean nothing; refused here instead.
             if (attachNode && !role.attachesNode()) {
                 throw attach.error("node", "attach_metadata.node is only valid for roles pod, endpoints and endpointslice");
             }
             if (attachNamespace && role == Role.NODE) {
                 throw attach.error("namespace", "attach_metadata.namespace is not valid for role node (nodes have no namespace)");
             }
+        }
+        if (role == Role.POD && selectors.containsKey(Role.NODE) && !attachNode) {
+            // Prometheus accepts it and reads no node then; a selector that selects nothing is refused instead.
+            throw config.error("selectors", "pod role supports node selectors only with attach_metadata.node: true");
         }
 
         Map<String, Object> connection = new TreeMap<>();

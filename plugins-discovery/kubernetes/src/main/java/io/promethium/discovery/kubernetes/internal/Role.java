@@ -21,13 +21,17 @@ enum Role {
         return null;
     }
 
-    /** The roles whose objects this role reads, so whose selectors it accepts (as Prometheus). */
+    /**
+     * The roles whose selectors this role accepts, Prometheus's {@code allowedSelectors}: the pod
+     * role also takes node selectors (for {@code attach_metadata.node}); endpoints and endpoint
+     * slices take those of their pods and services, not of nodes, even when they attach node metadata.
+     */
     List<Role> selectorRoles() {
         return switch (this) {
             case POD -> List.of(POD, NODE);
             case SERVICE -> List.of(SERVICE);
-            case ENDPOINTS -> List.of(POD, SERVICE, ENDPOINTS, NODE);
-            case ENDPOINTSLICE -> List.of(POD, SERVICE, ENDPOINTSLICE, NODE);
+            case ENDPOINTS -> List.of(POD, SERVICE, ENDPOINTS);
+            case ENDPOINTSLICE -> List.of(POD, SERVICE, ENDPOINTSLICE);
             case NODE -> List.of(NODE);
             case INGRESS -> List.of(INGRESS);
         };

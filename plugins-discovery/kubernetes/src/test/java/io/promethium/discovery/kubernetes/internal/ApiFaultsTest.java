@@ -2,12 +2,14 @@ package io.promethium.discovery.kubernetes.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -112,6 +114,7 @@ class ApiFaultsTest {
         MockApi.Run run = api.start(api.block("pod", "api_server", proxy.url()));
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
         run.awaitWatching();
+        forgetRequests();
         proxy.goneForWatches(true);
         Thread.sleep(1_500);
         int watches = proxy.watchesPassed.get();
@@ -120,6 +123,7 @@ class ApiFaultsTest {
         api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
         run.await("a pod created after the 410s", s -> s.containsKey("pod/shop/web-2"));
         watches = proxy.watchesPassed.get();
+        forgetRequests();
         proxy.dropConnections();
         awaitNewWatch(watches);
         api.client.pods().inNamespace("shop").withName("web-1").delete();
@@ -127,13 +131,32 @@ class ApiFaultsTest {
         assertThat(run.state.get("pod/shop/web-2").targets()).isNotEmpty();
     }
 
-    /** The mock does not replay missed events: change things once the informer watches again. */
+    /**
+     * The mock does not replay missed events: change things once the mock holds the informer's
+     * new watch. A watch that passed the proxy may not have reached the mock yet (under load it
+     * takes a while), so this waits for the mock to have taken a watch request since
+     * {@link #forgetRequests()}.
+     */
     private void awaitNewWatch(int before) throws InterruptedException {
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (proxy.watchesPassed.get() == before && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Thread.sleep(300); // the upgrade reaching the mock
+        while (System.nanoTime() < deadline) {
+            RecordedRequest request = api.server.takeRequest(50, TimeUnit.MILLISECONDS);
+            if (request != null && request.getPath().contains("watch=true")) {
+                Thread.sleep(100); // the watch registered in the mock's dispatcher
+                return;
+            }
+        }
+        throw new AssertionError("the informer did not watch again within 15 s");
+    }
+
+    /** Drops the requests the mock recorded so far, so that {@link #awaitNewWatch} sees only new ones. */
+    private void forgetRequests() throws InterruptedException {
+        while (api.server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+            // dropped
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
@@ -26,6 +27,7 @@ final class FaultyProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final InetSocketAddress target;
+    private final String scheme;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile int failWith;
     private volatile boolean goneForWatches;
@@ -34,14 +36,28 @@ final class FaultyProxy implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger watchesPassed = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultyProxy(String targetUrl) throws IOException {
+        this(targetUrl, null);
+    }
+
+    /**
+     * With {@code tls}, the proxy terminates TLS with that context's certificate: an HTTPS front,
+     * on loopback, for the plain-HTTP API mock (so the API's certificate can be one a test CA signed).
+     */
+    FaultyProxy(String targetUrl, SSLContext tls) throws IOException {
         URI uri = URI.create(targetUrl);
         target = new InetSocketAddress(uri.getHost(), uri.getPort());
-        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        listener = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                : tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        scheme = tls == null ? "http" : "https";
         executor.submit(this::accept);
     }
 
     String url() {
-        return "http://127.0.0.1:" + listener.getLocalPort() + "/";
+        return scheme + "://127.0.0.1:" + listener.getLocalPort() + "/";
+    }
+
+    int port() {
+        return listener.getLocalPort();
     }
 
     /** New connections answered with {@code status} (0: pass through); connections in flight are dropped. */

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,28 +39,41 @@ import org.junit.jupiter.api.io.TempDir;
  * In-cluster mode end to end: the API server from {@code KUBERNETES_SERVICE_HOST}/{@code _PORT},
  * reached over HTTPS and verified with the service account's {@code ca.crt}, every request
  * carrying the service account's token (re-read when rotated), namespace from its
- * {@code namespace} file. The API is fabric8's mock serving HTTPS with its own self-signed
- * certificate, which is the CA the service account directory hands out.
+ * {@code namespace} file. As in a cluster, the API server's certificate is not self-signed: a
+ * private CA signed it (SAN {@code localhost} and {@code 127.0.0.1}), and {@code ca.crt} holds
+ * only that CA. The API is fabric8's mock behind a TLS-terminating loopback front presenting
+ * that certificate.
  */
 class InClusterHttpsTest {
 
     @TempDir
+    static Path certificates;
+    private static TestCertificates clusterCa;
+    private static Path otherCa;
+
+    @TempDir
     Path dir;
-    private MockWebServer web;
     private KubernetesMockServer server;
     private NamespacedKubernetesClient client;
+    private FaultyProxy front;
     private Path account;
     private final List<Discoverer> started = new ArrayList<>();
     private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
 
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        clusterCa = TestCertificates.create(Files.createDirectories(certificates.resolve("cluster")));
+        otherCa = TestCertificates.createCa(Files.createDirectories(certificates.resolve("other")), "Another Cluster CA");
+    }
+
     @BeforeEach
     void start() throws Exception {
-        web = new MockWebServer();
-        server = new KubernetesMockServer(new Context(), web, new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
         client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-1", "10.1.2.3")).create();
         client.pods().inNamespace("other").resource(PodRoleTest.pod("other", "db-1", "10.1.2.9")).create();
+        front = new FaultyProxy(server.url("/"), clusterCa.serverContext());
         account = Files.createDirectories(dir.resolve("serviceaccount"));
         Files.writeString(account.resolve("token"), "first-token\n");
         Files.writeString(account.resolve("namespace"), "shop\n");
@@ -70,13 +84,14 @@ class InClusterHttpsTest {
         for (Discoverer discoverer : started) {
             discoverer.close();
         }
+        front.close();
         client.close();
         server.destroy();
     }
 
-    /** The mock's certificate names {@code localhost}, so the in-cluster host is that name, as a cluster's service name would be. */
-    private KubernetesDiscovererFactory inCluster() {
-        return new KubernetesDiscovererFactory(new InCluster("localhost", String.valueOf(server.getPort()), account.resolve("token"),
+    /** The API at {@code host} (a name or address the certificate carries, as a cluster's service name would be). */
+    private KubernetesDiscovererFactory inCluster(String host) {
+        return new KubernetesDiscovererFactory(new InCluster(host, String.valueOf(front.port()), account.resolve("token"),
                 account.resolve("ca.crt"), account.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100));
     }
 
@@ -101,9 +116,9 @@ class InClusterHttpsTest {
     }
 
     @Test
-    void theServiceAccountReachesTheApiOverHttpsWithItsTokenAndCaAndRotatedTokensAreUsed() throws Exception {
-        Files.copy(Path.of(web.getSelfSignedCertificate().certificatePath()), account.resolve("ca.crt"));
-        KubernetesDiscovererFactory factory = inCluster();
+    void theServiceAccountReachesTheApiOverHttpsTrustingTheClusterCaWithItsTokenAndRotatedTokensAreUsed() throws Exception {
+        Files.copy(clusterCa.caPem(), account.resolve("ca.crt"));
+        KubernetesDiscovererFactory factory = inCluster("localhost");
         TestPluginContext context = new TestPluginContext(dir, "in-cluster", new KernelHttpClientFactory());
         MockApi.Run pods = run(factory, context, Map.of("role", "pod", "namespaces", Map.of("own_namespace", true)));
 
@@ -125,7 +140,7 @@ class InClusterHttpsTest {
 
     @Test
     void aCaThatDidNotSignTheApiServersCertificateIsRefusedCountedAndReported() throws Exception {
-        Files.copy(TestCertificates.create(dir).caPem(), account.resolve("ca.crt"));
+        Files.copy(otherCa, account.resolve("ca.crt"));
         TestPluginContext context = new TestPluginContext(dir, "wrong-ca", new KernelHttpClientFactory());
         List<String> warnings = new CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
@@ -144,7 +159,7 @@ class InClusterHttpsTest {
         };
         context.logger().addHandler(handler);
         try {
-            MockApi.Run run = run(inCluster(), context, Map.of("role", "pod"));
+            MockApi.Run run = run(inCluster("127.0.0.1"), context, Map.of("role", "pod"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (context.metrics().value("prometheus_sd_kubernetes_failures_total") == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);

@@ -54,7 +54,6 @@ class KubernetesSdConfigTest {
         refused(block("role", "pod", "kubeconfig_file", "kc", "namespaces", Map.of("own_namespace", true)),
                 "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
         refused(block("role", "pod", "api_server", "k8s:6443"), "is not an http(s) URL with a host");
-        refused(block("role", "pod", "api_server", "https://k8s:6443", "http_headers", Map.of()), "http_headers is not supported");
     }
 
     @Test
@@ -75,11 +74,28 @@ class KubernetesSdConfigTest {
                 "service role supports only service selectors");
         refused(block("role", "ingress", "selectors", List.of(Map.of("role", "ingress"), Map.of("role", "ingress"))),
                 "duplicated selector role: ingress");
-        refused(block("role", "pod", "selectors", List.of(Map.of("role", "deployment"))),
-                "invalid role: \"deployment\", expecting one of: pod, service, endpoints, endpointslice, node or ingress");
+        refused(block("role", "pod", "selectors", List.of(Map.of("role", "deployment"))), "unknown Kubernetes SD role \"deployment\"");
+        refused(block("role", "pod", "selectors", List.of(Map.of("label", "a=b"))), "pod role supports only pod, node selectors");
         refused(block("role", "pod", "selectors", List.of(Map.of("role", "pod", "label", "app=we b"))), "label selector");
         refused(block("role", "pod", "selectors", List.of(Map.of("role", "pod", "label", "-app=web"))), "invalid label key");
         refused(block("role", "pod", "selectors", List.of(Map.of("role", "pod", "field", "spec.nodeName"))), "field selector");
+    }
+
+    @Test
+    void nodeSelectorsAreForThePodRoleWithAttachedNodesOnly() throws ConfigException {
+        // Prometheus's allowedSelectors: endpoints and endpointslice read pods and services, not nodes.
+        refused(block("role", "endpoints", "attach_metadata", Map.of("node", true), "selectors", List.of(Map.of("role", "node", "label", "a=b"))),
+                "endpoints role supports only pod, service, endpoints selectors");
+        refused(block("role", "endpointslice", "attach_metadata", Map.of("node", true), "selectors", List.of(Map.of("role", "node"))),
+                "endpointslice role supports only pod, service, endpointslice selectors");
+        refused(block("role", "node", "selectors", List.of(Map.of("role", "pod"))), "node role supports only node selectors");
+        refused(block("role", "ingress", "selectors", List.of(Map.of("role", "service"))), "ingress role supports only ingress selectors");
+        // Prometheus accepts a pod role's node selector without attach_metadata.node and then reads no node: refused here.
+        refused(block("role", "pod", "selectors", List.of(Map.of("role", "node", "label", "a=b"))),
+                "pod role supports node selectors only with attach_metadata.node: true");
+        KubernetesSdConfig pods = KubernetesSdConfig.parse(block("role", "pod", "attach_metadata", Map.of("node", true),
+                "selectors", List.of(Map.of("role", "node", "label", "zone=a"))));
+        assertThat(pods.selector(Role.NODE).label()).isEqualTo("zone=a");
     }
 
     @Test
@@ -108,6 +124,12 @@ class KubernetesSdConfigTest {
         refused(block("role", "service", "attach_metadata", Map.of("node", true)),
                 "attach_metadata.node is only valid for roles pod, endpoints and endpointslice");
         refused(block("role", "node", "attach_metadata", Map.of("namespace", true)), "attach_metadata.namespace is not valid for role node");
+        for (String role : List.of("pod", "service", "endpoints", "endpointslice", "ingress")) {
+            assertThat(KubernetesSdConfig.parse(block("role", role, "attach_metadata", Map.of("namespace", true))).attachNamespace()).isTrue();
+        }
+        for (String role : List.of("service", "ingress", "node")) {
+            refused(block("role", role, "attach_metadata", Map.of("node", true)), "attach_metadata.node is only valid for roles");
+        }
         refused(block("role", "pod", "attach_metadata", Map.of("nodes", true)), "field nodes not found");
     }
 

@@ -47,7 +47,7 @@ public final class Block {
             throw new io.promethium.tsdb.internal.util.FormatException("block " + dir + " has meta.json ulid " + meta.ulid());
         }
         ChunkReader chunks = new ChunkReader(dir, meta.chunkFileSizes());
-        BlockIndex index = BlockIndex.open(dir.resolve("index"));
+        BlockIndex index = BlockIndex.open(dir, meta.minTime());
         try {
             return new Block(dir, meta, chunks, index, Tombstones.read(dir));
         } catch (IOException | RuntimeException e) {

@@ -39,16 +39,23 @@ final class BlockIndex implements AutoCloseable {
     private final DirectoryReader reader;
     private final LeafReader leaf;
     private final int maxDoc;
+    /** Format 2's symbol table, or null for format 1 (labels stored as strings). */
+    private final SymbolTable symbols;
+    /** Format 2: the block's min time, which a series' first chunk's min time is relative to. */
+    private final long minTime;
 
-    private BlockIndex(Directory directory, DirectoryReader reader) {
+    private BlockIndex(Directory directory, DirectoryReader reader, SymbolTable symbols, long minTime) {
         this.directory = directory;
         this.reader = reader;
+        this.symbols = symbols;
+        this.minTime = minTime;
         this.leaf = reader.leaves().isEmpty() ? null : reader.leaves().get(0).reader();
         this.maxDoc = reader.maxDoc();
     }
 
     /** Opens and verifies every index file's checksum (the index is small next to the chunks). */
-    static BlockIndex open(Path dir) throws IOException {
+    static BlockIndex open(Path blockDir, long blockMinTime) throws IOException {
+        Path dir = blockDir.resolve("index");
         Directory directory = new MMapDirectory(dir);
         try {
             DirectoryReader reader = DirectoryReader.open(directory);
@@ -59,7 +66,21 @@ final class BlockIndex implements AutoCloseable {
             for (var ctx : reader.leaves()) {
                 ctx.reader().checkIntegrity();
             }
-            return new BlockIndex(directory, reader);
+            SymbolTable symbols = null;
+            String format = reader.getIndexCommit().getUserData().get(BlockWriter.FORMAT_KEY);
+            if (format != null) {
+                if (!format.equals(BlockWriter.FORMAT_2)) {
+                    reader.close();
+                    throw new FormatException("index " + dir + " has series format " + format + ", this version reads 1 and 2");
+                }
+                try {
+                    symbols = SymbolTable.open(blockDir.resolve(SymbolTable.FILE));
+                } catch (IOException | RuntimeException e) {
+                    reader.close();
+                    throw e;
+                }
+            }
+            return new BlockIndex(directory, reader, symbols, blockMinTime);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -90,19 +111,28 @@ final class BlockIndex implements AutoCloseable {
             ByteReader in = new ByteReader(b.bytes, b.offset, b.length);
             int n = in.readLength();
             Labels.Builder lb = Labels.builder();
-            for (int i = 0; i < n; i++) {
-                lb.set(in.readString(), in.readString());
+            long prevMax = 0;
+            long prevRef = 0;
+            if (symbols == null) {
+                for (int i = 0; i < n; i++) {
+                    lb.set(in.readString(), in.readString());
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    lb.set(symbols.get(in.readUvarint()), symbols.get(in.readUvarint()));
+                }
+                prevMax = minTime;
+                prevRef = BlockWriter.FIRST_REF;
             }
             int chunks = in.readLength();
             long[] mints = new long[chunks];
             long[] maxts = new long[chunks];
             long[] refs = new long[chunks];
-            long prevMax = 0;
-            long prevRef = 0;
+            boolean v2 = symbols != null;
             for (int i = 0; i < chunks; i++) {
-                mints[i] = prevMax + in.readVarint();
+                mints[i] = v2 && i > 0 ? prevMax + 1 + in.readUvarint() : prevMax + in.readVarint();
                 maxts[i] = mints[i] + in.readUvarint();
-                refs[i] = prevRef + in.readVarint();
+                refs[i] = prevRef + (v2 ? in.readUvarint() : in.readVarint());
                 prevMax = maxts[i];
                 prevRef = refs[i];
             }

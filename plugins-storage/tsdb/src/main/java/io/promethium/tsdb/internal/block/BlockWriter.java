@@ -44,6 +44,11 @@ import org.apache.lucene.util.BytesRef;
 public final class BlockWriter implements AutoCloseable {
     static final String SERIES_FIELD = "#series";
     static final String ORDER_FIELD = "#ord";
+    /** Commit user data key naming the series entry format; absent in format 1 (labels as strings). */
+    static final String FORMAT_KEY = "promethium.format";
+    static final String FORMAT_2 = "2";
+    /** Format 2: a series' first chunk reference is a delta from the first chunk of file 1. */
+    static final long FIRST_REF = 1L << 32;
 
     private final Path parent;
     private final String ulid;
@@ -57,6 +62,9 @@ public final class BlockWriter implements AutoCloseable {
     private final GrowableBytes record = new GrowableBytes(1024);
     private final GrowableBytes stored = new GrowableBytes(1024);
     private final GrowableBytes chunkMeta = new GrowableBytes(1024);
+    /** Every label name and value once, numbered in first-seen order; series entries refer to them. */
+    private final java.util.HashMap<String, Integer> symbolIds = new java.util.HashMap<>();
+    private final List<String> symbols = new ArrayList<>();
     private int seriesChunks;
     private long prevMax;
     private long prevRef;
@@ -226,17 +234,26 @@ public final class BlockWriter implements AutoCloseable {
         last = labels;
         chunkMeta.reset();
         seriesChunks = 0;
-        prevMax = 0;
-        prevRef = 0;
+        prevMax = minTime;
+        prevRef = FIRST_REF;
     }
 
     /** Adds an encoded chunk (its first timestamp relative to {@code mint}) to the current series. */
     public void addChunk(long mint, long maxt, byte encoding, byte[] data, int offset, int length) throws IOException {
+        if (seriesChunks > 0 && mint <= prevMax) {
+            throw new IllegalStateException("chunk of " + last + " starting at " + mint + " overlaps the previous one ending at " + prevMax);
+        }
         long ref = writeChunk(encoding, data, offset, length);
-        chunkMeta.writeVarint(mint - prevMax);
+        if (seriesChunks == 0) {
+            chunkMeta.writeVarint(mint - prevMax);
+        } else {
+            // Chunks of a series are in time order and do not overlap.
+            chunkMeta.writeUvarint(mint - prevMax - 1);
+        }
         chunkMeta.writeUvarint(maxt - mint);
-        // A series' chunks are consecutive in the file: the delta is the previous chunk's size.
-        chunkMeta.writeVarint(ref - prevRef);
+        // A series' chunks are consecutive in the file: the delta is the previous chunk's size,
+        // and the first is the offset from file 1's start.
+        chunkMeta.writeUvarint(ref - prevRef);
         prevMax = maxt;
         prevRef = ref;
         seriesChunks++;
@@ -253,8 +270,8 @@ public final class BlockWriter implements AutoCloseable {
         stored.reset();
         stored.writeUvarint(labels.size());
         for (int i = 0; i < labels.size(); i++) {
-            stored.writeString(labels.name(i));
-            stored.writeString(labels.value(i));
+            stored.writeUvarint(symbol(labels.name(i)));
+            stored.writeUvarint(symbol(labels.value(i)));
         }
         stored.writeUvarint(seriesChunks);
         stored.writeBytes(chunkMeta.array(), 0, chunkMeta.length());
@@ -270,6 +287,16 @@ public final class BlockWriter implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         numSeries++;
+    }
+
+    private int symbol(String s) {
+        Integer id = symbolIds.get(s);
+        if (id == null) {
+            id = symbols.size();
+            symbolIds.put(s, id);
+            symbols.add(s);
+        }
+        return id;
     }
 
     private long writeChunk(byte encoding, byte[] data, int offset, int length) throws IOException {
@@ -305,9 +332,11 @@ public final class BlockWriter implements AutoCloseable {
         chunkFileSizes.add(chunkFileOffset);
         chunkFile = null;
         index.forceMerge(1);
+        index.setLiveCommitData(java.util.Map.of(FORMAT_KEY, FORMAT_2).entrySet());
         index.commit();
         index.close();
         directory.close();
+        SymbolTable.write(tmp.resolve(SymbolTable.FILE), symbols, opener);
         BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, numSamples, numSeries, numChunks, level,
                 sources.isEmpty() ? List.of(ulid) : sources, chunkFileSizes);
         Path metaPath = tmp.resolve("meta.json");

@@ -107,11 +107,15 @@ for _ in $(seq 1 1200); do
 done
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
-if [ -n "$ready" ] && [ -s "$home/lib/cds/server.jsa" ]; then
-  echo "cds-train: lib/cds/server.jsa ($(du -k "$home/lib/cds/server.jsa" | cut -f1) KiB)"
+archive=""
+for ext in aot jsa; do
+  [ -s "$home/lib/cds/server.$ext" ] && archive="$home/lib/cds/server.$ext"
+done
+if [ -n "$ready" ] && [ -n "$archive" ]; then
+  echo "cds-train: lib/cds/${archive##*/} ($(du -k "$archive" | cut -f1) KiB)"
 else
   echo "cds-train: no archive for 'server' (the first run will make one):" >&2
   tail -n 5 "$work/server.log" >&2
-  rm -f "$home/lib/cds/server.jsa"
+  rm -f "$home/lib/cds/server.jsa" "$home/lib/cds/server.aot"
 fi
 echo "$build" > "$home/lib/cds/jdk"

@@ -89,16 +89,22 @@ final class Backfill {
         }
     }
 
-    /** Spilled samples of one window. */
+    /** At most this many spill files are open at once (a file may span many windows). */
+    static final int MAX_OPEN_SPILLS = 32;
+
+    /** Spilled samples of one window; its stream is closed when others were used more recently. */
     private static final class Spill implements AutoCloseable {
         final Path path;
-        final DataOutputStream out;
+        DataOutputStream out;
         long count;
 
-        Spill(Path path) throws IOException {
+        Spill(Path path) {
             this.path = path;
-            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), 1 << 16));
+        }
+
+        void open() throws IOException {
+            out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND), 1 << 16));
         }
 
         void add(int series, long t, double v) throws IOException {
@@ -110,7 +116,45 @@ final class Backfill {
 
         @Override
         public void close() throws IOException {
-            out.close();
+            if (out != null) {
+                out.close();
+                out = null;
+            }
+        }
+    }
+
+    /** The spill files by window, with the most recently used ones open. */
+    private static final class Spills implements AutoCloseable {
+        final Path dir;
+        final TreeMap<Long, Spill> byWindow = new TreeMap<>();
+        final java.util.LinkedHashMap<Long, Spill> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+        Spills(Path dir) {
+            this.dir = dir;
+        }
+
+        Spill get(long window) throws IOException {
+            Spill s = open.get(window);
+            if (s != null) {
+                return s;
+            }
+            s = byWindow.computeIfAbsent(window, w -> new Spill(dir.resolve(w + ".spill")));
+            if (open.size() == MAX_OPEN_SPILLS) {
+                var eldest = open.entrySet().iterator().next();
+                eldest.getValue().close();
+                open.remove(eldest.getKey());
+            }
+            s.open();
+            open.put(window, s);
+            return s;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Spill s : open.values()) {
+                s.close();
+            }
+            open.clear();
         }
     }
 
@@ -123,9 +167,9 @@ final class Backfill {
         try {
             Map<Labels, Integer> ids = new HashMap<>();
             List<Labels> labelsById = new ArrayList<>();
-            TreeMap<Long, Spill> spills = new TreeMap<>();
             long samples;
-            try {
+            Spills spills = new Spills(spillDir);
+            try (spills) {
                 samples = new OpenMetricsFileReader(file).read((labels, t, v) -> {
                     Integer id = ids.get(labels);
                     if (id == null) {
@@ -133,22 +177,12 @@ final class Backfill {
                         ids.put(labels, id);
                         labelsById.add(labels);
                     }
-                    long w = Math.floorDiv(t, window);
-                    Spill spill = spills.get(w);
-                    if (spill == null) {
-                        spill = new Spill(spillDir.resolve(w + ".spill"));
-                        spills.put(w, spill);
-                    }
-                    spill.add(id, t, v);
+                    spills.get(Math.floorDiv(t, window)).add(id, t, v);
                 });
-            } finally {
-                for (Spill s : spills.values()) {
-                    s.close();
-                }
             }
             ids.clear();
             List<BlockMeta> written = new ArrayList<>();
-            for (Map.Entry<Long, Spill> e : spills.entrySet()) {
+            for (Map.Entry<Long, Spill> e : spills.byWindow.entrySet()) {
                 written.add(writeWindow(e.getKey() * window, window, e.getValue(), labelsById, dir));
                 Files.delete(e.getValue().path);
             }

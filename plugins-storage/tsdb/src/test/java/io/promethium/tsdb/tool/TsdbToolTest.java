@@ -177,6 +177,44 @@ class TsdbToolTest {
     }
 
     @Test
+    void backfillOfMoreWindowsThanOpenSpillFilesInterleavedKeepsEverySample() throws IOException {
+        int windows = Backfill.MAX_OPEN_SPILLS + 8;
+        StringBuilder sb = new StringBuilder();
+        // Each pass visits every window, so spill files are closed and reopened to append.
+        for (int pass = 0; pass < 3; pass++) {
+            for (int w = 0; w < windows; w++) {
+                sb.append("up{job=\"x\"} ").append(w * 10 + pass).append(' ').append(1_700_006_400L + w * 7200L + pass * 60L).append('\n');
+            }
+        }
+        Path file = dir.resolve("many.om");
+        Files.writeString(file, sb + "# EOF\n");
+        Path data = dir.resolve("data");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("wrote " + windows + " blocks");
+        try (var left = Files.list(data)) {
+            assertThat(left.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(data).withCompactionInterval(Duration.ZERO))) {
+            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "up")));
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                List<Double> values = new ArrayList<>();
+                while (it.next()) {
+                    values.add(it.value());
+                }
+                List<Double> expected = new ArrayList<>();
+                for (int w = 0; w < windows; w++) {
+                    for (int pass = 0; pass < 3; pass++) {
+                        expected.add((double) (w * 10 + pass));
+                    }
+                }
+                assertThat(values).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void listOfMissingDirectoryFailsClearly() {
         assertThat(run("list", dir.resolve("nope").toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");

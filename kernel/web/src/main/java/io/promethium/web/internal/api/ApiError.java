@@ -60,12 +60,15 @@ public final class ApiError extends RuntimeException {
     }
 
     public Response toResponse() {
-        return Response.status(type.status()).type(ApiResponses.JSON)
-                .entity(ApiResponses.json(g -> {
-                    g.writeStringField("status", "error");
-                    g.writeStringField("errorType", type.wireName());
-                    g.writeStringField("error", getMessage());
-                }))
-                .build();
+        return Response.status(type.status()).type(ApiResponses.JSON).entity(ApiResponses.json(fields())).build();
+    }
+
+    /** The error object's fields, for a response written without Jersey. */
+    public ApiResponses.Body fields() {
+        return g -> {
+            g.writeStringField("status", "error");
+            g.writeStringField("errorType", type.wireName());
+            g.writeStringField("error", getMessage());
+        };
     }
 }

@@ -50,6 +50,11 @@ public final class FormBodyLimitFilter implements ContainerRequestFilter {
     }
 
     private static jakarta.ws.rs.core.Response tooLarge() {
-        return new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: http: POST too large").toResponse();
+        return tooLargeError().toResponse();
+    }
+
+    /** Prometheus's answer to a form body over the limit. */
+    public static ApiError tooLargeError() {
+        return new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: http: POST too large");
     }
 }

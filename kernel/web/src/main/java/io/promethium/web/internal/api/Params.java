@@ -31,6 +31,12 @@ public final class Params {
     private final MultivaluedMap<String, String> query;
     private final MultivaluedMap<String, String> form;
 
+    /** Parameters already decoded: {@code form} (may be null) first, then {@code query}, as Go's {@code r.Form}. */
+    public Params(MultivaluedMap<String, String> query, MultivaluedMap<String, String> form) {
+        this.query = Objects.requireNonNull(query, "query is null");
+        this.form = form == null ? new MultivaluedHashMap<>() : form;
+    }
+
     /** Parameters of a form POST: body values first, then the URL's, as Go's {@code r.Form}. */
     public Params(UriInfo uri, MultivaluedMap<String, String> form) {
         this.query = Objects.requireNonNull(uri, "uri is null").getQueryParameters();

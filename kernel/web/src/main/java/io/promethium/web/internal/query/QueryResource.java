@@ -11,21 +11,18 @@ import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.core.UriInfo;
-import org.glassfish.jersey.server.ContainerRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
+import io.promethium.api.web.HttpRoutes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/query} and {@code /api/v1/query_range}, GET or form POST, as Prometheus answers them. */
-@Path("/api/v1")
+/**
+ * {@code /api/v1/query} and {@code /api/v1/query_range}, GET or form POST, as Prometheus answers
+ * them. Served as {@link QueryRoute}s straight from the servlet filter chain rather than by
+ * Jersey: a small query's cost was mostly the JAX-RS/HK2 request pipeline.
+ */
 public final class QueryResource {
 
     /** Prometheus refuses range queries with more points than this per series. */
@@ -41,31 +38,17 @@ public final class QueryResource {
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
-    @GET
-    @Path("query")
-    public Response queryGet(@Context UriInfo uri) {
-        return query(new Params(uri));
+    /**
+     * The two routes; form bodies larger than {@code formLimit} bytes are refused (as
+     * {@link io.promethium.web.internal.api.FormBodyLimitFilter}); with {@code agent}, they answer
+     * as Prometheus's agent does.
+     */
+    public List<HttpRoutes> routes(long formLimit, boolean agent) {
+        return List.of(new QueryRoute("/api/v1/query", this::query, formLimit, agent),
+                new QueryRoute("/api/v1/query_range", this::queryRange, formLimit, agent));
     }
 
-    @POST
-    @Path("query")
-    public Response queryPost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return query(Params.post(uri, request));
-    }
-
-    @GET
-    @Path("query_range")
-    public Response rangeGet(@Context UriInfo uri) {
-        return queryRange(new Params(uri));
-    }
-
-    @POST
-    @Path("query_range")
-    public Response rangePost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return queryRange(Params.post(uri, request));
-    }
-
-    private Response query(Params params) {
+    ApiResponses.Body query(Params params) {
         int limit = params.limit();
         long time = params.timeOr("time", clock.millis());
         long timeout = timeout(params);
@@ -76,7 +59,7 @@ public final class QueryResource {
         return respond(result, limit, !params.get("stats").isEmpty());
     }
 
-    private Response queryRange(Params params) {
+    ApiResponses.Body queryRange(Params params) {
         int limit = params.limit();
         long start = params.time("start");
         long end = params.time("end");
@@ -116,7 +99,8 @@ public final class QueryResource {
         return new ApiError(type, message);
     }
 
-    private static Response respond(QueryResult result, int limit, boolean stats) {
+    /** The whole response object's fields. */
+    private static ApiResponses.Body respond(QueryResult result, int limit, boolean stats) {
         Value value = result.value();
         List<String> warnings = new ArrayList<>(result.warnings());
         if (limit > 0) {
@@ -127,7 +111,7 @@ public final class QueryResource {
             }
         }
         Value shown = value;
-        return Response.ok(ApiResponses.json(g -> {
+        return g -> {
             PromJson json = new PromJson(g);
             g.writeStringField("status", "success");
             g.writeObjectFieldStart("data");
@@ -154,7 +138,7 @@ public final class QueryResource {
             }
             g.writeEndObject();
             ApiResponses.annotations(g, warnings, result.infos());
-        }), ApiResponses.JSON).build();
+        };
     }
 
     private static Value truncate(Value value, int limit) {

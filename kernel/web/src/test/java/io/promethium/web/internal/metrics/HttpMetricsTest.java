@@ -18,9 +18,9 @@ class HttpMetricsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ApiServer(w -> {
+        server = new ApiServer(METRICS, w -> {
             w.register(new HttpMetricsFilter(METRICS));
-            w.register(new QueryResource(w.server().engine, w.server().storage, w.clock()));
+            new QueryResource(w.server().engine, w.server().storage, w.clock()).routes(1 << 20, false).forEach(w::register);
             w.register(new SeriesResource(w.server().storage));
         });
     }

@@ -21,7 +21,7 @@ class QueryResourceTest {
     @BeforeAll
     static void start() throws Exception {
         server = new ApiServer(w -> {
-            w.register(new QueryResource(w.server().engine, w.server().storage, w.clock()));
+            new QueryResource(w.server().engine, w.server().storage, w.clock()).routes(1 << 16, false).forEach(w::register);
             w.register(new FormatResource());
             w.register(new io.promethium.web.internal.api.FormBodyLimitFilter(1 << 16));
         });
@@ -49,6 +49,7 @@ class QueryResourceTest {
     void instantQueryReturnsVectorWithSecondsTimestampsAndStringValues() throws Exception {
         HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("up{job=\"a\"}") + "&time=150");
         assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(r.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
                 + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"x\",\"job\":\"a\"},\"value\":[150,\"1\"]}]}}");
     }
@@ -194,6 +195,34 @@ class QueryResourceTest {
             server.engine.bind(engine);
         }
         assertThat(server.get("/api/v1/query?query=up&time=150").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTrailingSlashIsTheSamePathAndPathsBelowAreNotFound() throws Exception {
+        assertThat(server.get("/api/v1/query/?query=up&time=150").body()).contains("\"value\":[150,\"1\"]");
+        HttpResponse<String> below = server.get("/api/v1/query/x?query=up");
+        assertThat(below.statusCode()).isEqualTo(404);
+        assertThat(below.body()).isEqualTo("404 page not found\n");
+    }
+
+    @Test
+    void otherMethodsAreRefusedWith405AsJerseyDid() throws Exception {
+        HttpResponse<String> r = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/query_range?query=up"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.body()).isEqualTo("Method Not Allowed\n");
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    }
+
+    @Test
+    void agentModeRefusesQueriesAsPrometheusAgentDoes() throws Exception {
+        try (ApiServer agent = new ApiServer(w -> new QueryResource(w.server().engine, w.server().storage, w.clock())
+                .routes(1 << 16, true).forEach(w::register))) {
+            HttpResponse<String> r = agent.get("/api/v1/query?query=up");
+            assertThat(r.statusCode()).isEqualTo(422);
+            assertThat(r.body()).isEqualTo("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"unavailable with Prometheus Agent\"}");
+            assertThat(agent.postForm("/api/v1/query_range", "query=up").statusCode()).isEqualTo(422);
+        }
     }
 
     @Test

@@ -42,24 +42,36 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts with resources registered by {@code resources} against this server's slots. */
     public ApiServer(Consumer<Wiring> resources) throws Exception {
+        this(new io.promethium.web.internal.metrics.HttpMetrics(), resources);
+    }
+
+    /** As {@link #ApiServer(Consumer)}, counting the route table's requests in {@code metrics}. */
+    public ApiServer(io.promethium.web.internal.metrics.HttpMetrics metrics, Consumer<Wiring> resources) throws Exception {
         dir = Files.createTempDirectory("web-test-");
         tsdb = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")));
         storage.bind(tsdb);
         engine.bind(QueryEngine.create(EngineOptions.DEFAULTS));
         ResourceConfig application = HttpServer.application();
         application.register(new ApiErrorMapper());
-        resources.accept(new Wiring(application, this));
+        java.util.List<io.promethium.api.web.HttpRoutes> mounted = new java.util.ArrayList<>();
+        resources.accept(new Wiring(application, this, mounted));
         routes = new io.promethium.web.internal.routes.RouteTable(io.promethium.web.internal.routes.BuiltInPaths.of(application));
+        mounted.forEach(routes::add);
         server = new HttpServer("127.0.0.1:0", application,
-                new io.promethium.web.internal.routes.RoutesFilter(routes, new io.promethium.web.internal.metrics.HttpMetrics()),
+                new io.promethium.web.internal.routes.RoutesFilter(routes, metrics),
                 WebConfigFile.NONE, 30_000, 64);
         server.start();
     }
 
     /** What a test registers resources with. */
-    public record Wiring(ResourceConfig application, ApiServer server) {
+    public record Wiring(ResourceConfig application, ApiServer server, java.util.List<io.promethium.api.web.HttpRoutes> routes) {
+        /** A JAX-RS resource or provider; an {@code HttpRoutes} goes to the route table, as the web bundle mounts it. */
         public void register(Object resource) {
-            application.register(resource);
+            if (resource instanceof io.promethium.api.web.HttpRoutes r) {
+                routes.add(r);
+            } else {
+                application.register(resource);
+            }
         }
 
         public Clock clock() {

@@ -1,0 +1,135 @@
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The fixed cost of a small query: starts a server (Promethium from an unpacked tarball, or
+ * Prometheus), sends {@code --warm} then {@code --requests} GETs of {@code /api/v1/query} one
+ * after another on one keep-alive connection, and prints the server's CPU per request (from
+ * /proc, utime + stime) and the client's median and 90th percentile latency of the measured
+ * requests. Loopback only, bounded by the request count.
+ *
+ * <pre>
+ * java distribution/bench/SmallQuery.java --server=promethium --home=/tmp/home --requests=5000
+ * java distribution/bench/SmallQuery.java --server=prometheus --requests=5000
+ * </pre>
+ */
+public final class SmallQuery {
+
+    public static void main(String[] args) throws Exception {
+        String server = "promethium";
+        Path home = null;
+        int warm = 3000;
+        int requests = 5000;
+        String query = "vector(1)";
+        for (String a : args) {
+            String value = a.substring(a.indexOf('=') + 1);
+            if (a.startsWith("--server=")) {
+                server = value;
+            } else if (a.startsWith("--home=")) {
+                home = Path.of(value);
+            } else if (a.startsWith("--warm=")) {
+                warm = Integer.parseInt(value);
+            } else if (a.startsWith("--requests=")) {
+                requests = Integer.parseInt(value);
+            } else if (a.startsWith("--query=")) {
+                query = value;
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a);
+            }
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path work = Files.createTempDirectory("small-query-");
+        Path config = work.resolve("prometheus.yml");
+        Files.writeString(config, "global:\n  scrape_interval: 15s\n");
+        List<String> command = switch (server) {
+            case "promethium" -> List.of(home.resolve("bin/promethium").toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port);
+            case "prometheus" -> List.of("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + work.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port);
+            default -> throw new IllegalArgumentException("--server=promethium|prometheus");
+        };
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        try {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
+            awaitReady(client, port);
+            long pid = pid(process);
+            for (int i = 0; i < warm; i++) {
+                send(client, request);
+            }
+            double cpuBefore = cpuSeconds(pid);
+            long[] nanos = new long[requests];
+            long start = System.nanoTime();
+            for (int i = 0; i < requests; i++) {
+                long t = System.nanoTime();
+                send(client, request);
+                nanos[i] = System.nanoTime() - t;
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double cpu = cpuSeconds(pid) - cpuBefore;
+            Arrays.sort(nanos);
+            System.out.printf(Locale.ROOT, "%s %s: %d requests after %d warm-up in %.2f s: server CPU %.3f ms/request,"
+                            + " latency median %.3f ms, p90 %.3f ms (load average %s)%n", server, query, requests, warm, wall,
+                    cpu * 1000 / requests, nanos[requests / 2] / 1e6, nanos[requests * 9 / 10] / 1e6, loadAverage());
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    private static void send(HttpClient client, HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("status " + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void awaitReady(HttpClient client, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).timeout(Duration.ofSeconds(5)).build();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("server not ready in 120 s");
+    }
+
+    /** bin/promethium execs java, so the process is the JVM; Prometheus is itself. */
+    private static long pid(Process process) {
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        return children.isEmpty() ? process.pid() : children.get(0).pid();
+    }
+
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ ticks
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    }
+}

@@ -1,0 +1,180 @@
+package io.promethium.web.internal.query;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
+import io.promethium.web.internal.api.AgentModeFilter;
+import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiResponses;
+import io.promethium.web.internal.api.BodyDrain;
+import io.promethium.web.internal.api.FormBodyLimitFilter;
+import io.promethium.web.internal.api.Params;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.jersey.uri.UriComponent;
+
+/**
+ * One query endpoint served from the web bundle's route table, ahead of Jersey, with what the
+ * JAX-RS pipeline did for it: the URL's parameters decoded as Jersey's {@code UriInfo} decodes
+ * them, a form POST body read within {@link FormBodyLimitFilter}'s limit and decoded as Jersey's
+ * form reader does, agent mode's refusal, {@link ApiError}s as Prometheus's error JSON, other
+ * failures as a logged {@code internal} error, and 405 for other methods. CORS, gzip, basic auth
+ * and the request metrics come from the server around the route table, as for Jersey.
+ */
+final class QueryRoute implements HttpRoutes {
+
+    private static final Logger LOG = Logger.getLogger(QueryRoute.class.getName());
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final String JSON = "application/json";
+
+    private final String path;
+    private final Function<Params, ApiResponses.Body> endpoint;
+    private final long formLimit;
+    private final boolean agent;
+
+    QueryRoute(String path, Function<Params, ApiResponses.Body> endpoint, long formLimit, boolean agent) {
+        this.path = Objects.requireNonNull(path, "path is null");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
+        this.formLimit = formLimit;
+        this.agent = agent;
+    }
+
+    @Override
+    public String pathPrefix() {
+        return path;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.subPath().isEmpty() && !exchange.subPath().equals("/")) {
+            // Jersey matched the path with a trailing slash too, and nothing below it.
+            exchange.respond(404, "text/plain", "404 page not found\n");
+            return;
+        }
+        String method = exchange.method();
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("POST")) {
+            exchange.respond(405, "text/plain", "Method Not Allowed\n");
+            return;
+        }
+        ApiResponses.Body body;
+        try {
+            if (agent) {
+                throw new ApiError(ApiError.Type.EXECUTION, AgentModeFilter.MESSAGE);
+            }
+            Params params = method.equals("POST") ? post(exchange) : new Params(query(exchange), null);
+            body = endpoint.apply(params);
+        } catch (ApiError e) {
+            write(exchange, e.type().status(), e.fields());
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unexpected error serving a request", e);
+            write(exchange, 500, new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage())).fields());
+            return;
+        }
+        write(exchange, 200, body);
+    }
+
+    private static void write(HttpExchange exchange, int status, ApiResponses.Body body) throws IOException {
+        exchange.status(status);
+        exchange.responseHeader("Content-Type", JSON);
+        OutputStream out = exchange.responseBody();
+        try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            generator.writeStartObject();
+            body.write(generator);
+            generator.writeEndObject();
+        }
+    }
+
+    /** The URL's parameters, decoded as Jersey's {@code UriInfo.getQueryParameters()} decodes them. */
+    private static MultivaluedMap<String, String> query(HttpExchange exchange) {
+        String raw = exchange.query();
+        return raw.isEmpty() ? new MultivaluedHashMap<>() : UriComponent.decodeQuery(raw, true);
+    }
+
+    /**
+     * A POST's parameters: the form body first when the request is form-encoded (other bodies are
+     * ignored, as Go's {@code FormValue} ignores them), then the URL's.
+     */
+    private Params post(HttpExchange exchange) throws IOException {
+        String type = exchange.requestHeader("Content-Type").orElse("");
+        if (!isForm(type)) {
+            return new Params(query(exchange), null);
+        }
+        long length = exchange.requestContentLength();
+        long limit = formLimit;
+        InputStream in = exchange.requestBody();
+        if (length > limit) {
+            // Read (and drop) what the client is sending before answering, within a bound: a
+            // client still writing its body when the connection closes never sees the answer.
+            BodyDrain.drain(in, Math.min(length, limit + BodyDrain.BOUND));
+            throw FormBodyLimitFilter.tooLargeError();
+        }
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (body.length > limit) {
+            throw FormBodyLimitFilter.tooLargeError();
+        }
+        if (body.length == 0) {
+            return new Params(query(exchange), null);
+        }
+        try {
+            Charset charset = charset(type);
+            return new Params(query(exchange), form(new String(body, charset), charset));
+        } catch (RuntimeException e) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: " + e.getMessage());
+        }
+    }
+
+    /** {@code application/x-www-form-urlencoded}, with parameters or not, or a wildcard (JAX-RS's {@code isCompatible}). */
+    static boolean isForm(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        int slash = bare.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String type = bare.substring(0, slash);
+        String subtype = bare.substring(slash + 1);
+        return (type.equals("*") || type.equals("application")) && (subtype.equals("*") || subtype.equals("x-www-form-urlencoded"));
+    }
+
+    private static Charset charset(String contentType) {
+        for (String parameter : contentType.split(";")) {
+            String p = parameter.strip();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                try {
+                    return Charset.forName(p.substring(8).replace("\"", "").strip());
+                } catch (IllegalArgumentException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** A form body as Jersey's form reader splits and decodes it ({@code URLDecoder}, names without {@code =} get {@code ""}). */
+    private static MultivaluedMap<String, String> form(String text, Charset charset) {
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        for (String pair : text.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                form.add(URLDecoder.decode(pair.substring(0, equals), charset), URLDecoder.decode(pair.substring(equals + 1), charset));
+            } else if (!pair.isEmpty()) {
+                form.add(URLDecoder.decode(pair, charset), "");
+            }
+        }
+        return form;
+    }
+}

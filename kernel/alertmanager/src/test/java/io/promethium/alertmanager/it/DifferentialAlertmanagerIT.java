@@ -44,8 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DifferentialAlertmanagerIT {
 
-    /** Both sides run the same timers; scheduling jitter on a loaded 2-core machine stays well below this. */
-    static final Duration TOLERANCE = Duration.ofMillis(1500);
+    /**
+     * Both sides run the same timers. Kept below group_interval (2s), so a notification one interval
+     * late still fails; jitter on a 2-core machine at load 30 reached 1.53s.
+     */
+    static final Duration TOLERANCE = Duration.ofMillis(1900);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -36,8 +36,7 @@ public final class WriteRequestDecoder {
         }
     }
 
-    private long[] timestamps = new long[64];
-    private double[] values = new double[64];
+    private final FloatSamples samples = new FloatSamples();
     private Exemplar[] exemplars = new Exemplar[4];
     private final HistogramCodec histogramCodec = new HistogramCodec();
     private final HistogramSamples histograms = new HistogramSamples();
@@ -66,37 +65,14 @@ public final class WriteRequestDecoder {
 
     private void timeSeries(ProtoReader r, Sink sink) throws Exception {
         Labels.Builder labels = Labels.builder();
-        int count = 0;
+        samples.count = 0;
         int exemplarCount = 0;
         histograms.clear();
         while (r.hasMore()) {
             int tag = r.tag();
             switch (tag) {
                 case 1 << 3 | 2 -> label(r, labels);
-                case 2 << 3 | 2 -> {
-                    int end = r.lengthDelimitedEnd();
-                    ProtoReader s = new ProtoReader(r.buffer(), r.position(), end);
-                    double v = 0;
-                    long t = 0;
-                    while (s.hasMore()) {
-                        int st = s.tag();
-                        if (st == (1 << 3 | 1)) {
-                            v = s.fixed64AsDouble();
-                        } else if (st == (2 << 3)) {
-                            t = s.varint();
-                        } else {
-                            s.skip(st);
-                        }
-                    }
-                    r.position(end);
-                    if (count == timestamps.length) {
-                        timestamps = Arrays.copyOf(timestamps, count * 2);
-                        values = Arrays.copyOf(values, count * 2);
-                    }
-                    timestamps[count] = t;
-                    values[count] = v;
-                    count++;
-                }
+                case 2 << 3 | 2 -> samples.read(r);
                 case 3 << 3 | 2 -> {
                     int end = r.lengthDelimitedEnd();
                     ProtoReader e = new ProtoReader(r.buffer(), r.position(), end);
@@ -131,7 +107,7 @@ public final class WriteRequestDecoder {
         if (histograms.size() > 0) {
             sink.histograms(built, histograms);
         }
-        sink.series(built, timestamps, values, count, exemplars, exemplarCount);
+        sink.series(built, samples.timestamps, samples.values, samples.count, exemplars, exemplarCount);
     }
 
     /** Reads one {@code Label} message into {@code into}, refusing an empty or repeated name. */

@@ -42,8 +42,7 @@ public final class WriteV2Decoder {
 
     private String[] symbols = new String[256];
     private int symbolCount;
-    private long[] timestamps = new long[64];
-    private double[] values = new double[64];
+    private final FloatSamples samples = new FloatSamples();
     private Exemplar[] exemplars = new Exemplar[4];
     private final HistogramCodec histogramCodec = new HistogramCodec();
     private final HistogramSamples histograms = new HistogramSamples();
@@ -85,7 +84,7 @@ public final class WriteV2Decoder {
 
     private void timeSeries(ProtoReader r, int index, Sink sink) throws Exception {
         int refCount = 0;
-        int count = 0;
+        samples.count = 0;
         int exemplarCount = 0;
         Metadata metadata = Metadata.UNKNOWN;
         long created = 0;
@@ -94,30 +93,7 @@ public final class WriteV2Decoder {
             int tag = r.tag();
             switch (tag) {
                 case 1 << 3 | 2, 1 << 3 -> refCount = refs(r, tag, false, refCount);
-                case 2 << 3 | 2 -> {
-                    int end = r.lengthDelimitedEnd();
-                    ProtoReader s = new ProtoReader(r.buffer(), r.position(), end);
-                    double v = 0;
-                    long t = 0;
-                    while (s.hasMore()) {
-                        int st = s.tag();
-                        if (st == (1 << 3 | 1)) {
-                            v = s.fixed64AsDouble();
-                        } else if (st == (2 << 3)) {
-                            t = s.varint();
-                        } else {
-                            s.skip(st);
-                        }
-                    }
-                    r.position(end);
-                    if (count == timestamps.length) {
-                        timestamps = Arrays.copyOf(timestamps, count * 2);
-                        values = Arrays.copyOf(values, count * 2);
-                    }
-                    timestamps[count] = t;
-                    values[count] = v;
-                    count++;
-                }
+                case 2 << 3 | 2 -> samples.read(r);
                 case 3 << 3 | 2 -> {
                     int end = r.lengthDelimitedEnd();
                     histograms.add(histogramCodec, r.buffer(), r.position(), end);
@@ -171,11 +147,11 @@ public final class WriteV2Decoder {
             }
         }
         Labels labels = resolve(seriesRefs, refCount, "timeseries " + index);
-        if (count > 0 && histograms.size() > 0) {
+        if (samples.count > 0 && histograms.size() > 0) {
             throw new ProtoException("timeseries " + index + " (" + labels + ") has both samples and histograms;"
                     + " a 2.0 TimeSeries carries one kind");
         }
-        sink.series(labels, timestamps, values, count, histograms, exemplars, exemplarCount, metadata, created);
+        sink.series(labels, samples.timestamps, samples.values, samples.count, histograms, exemplars, exemplarCount, metadata, created);
     }
 
     private int[] seriesRefs = new int[32];

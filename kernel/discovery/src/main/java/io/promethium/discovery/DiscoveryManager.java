@@ -80,9 +80,16 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
     }
 
     @Override
+    public void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
+                      Path configDirectory, TargetSetListener listener) throws ConfigException {
+        apply(consumer, sets, staticTargets, configDirectory, updateInterval, listener);
+    }
+
+    @Override
     public synchronized void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
-                                   Path configDirectory, TargetSetListener listener) throws ConfigException {
+                                   Path configDirectory, Duration interval, TargetSetListener listener) throws ConfigException {
         Objects.requireNonNull(staticTargets, "staticTargets is null");
+        Objects.requireNonNull(interval, "interval is null");
         Objects.requireNonNull(listener, "listener is null");
         if (closed) {
             return;
@@ -116,7 +123,7 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
                 provider.subscribers().add(subscription);
             }
         }
-        subscription.follow(wanted, staticTargets, listener);
+        subscription.follow(wanted, staticTargets, interval, listener);
         metrics.failedConfigs.set(errors.size(), consumer);
         unsubscribe(subscription, before, wanted);
         if (!errors.isEmpty()) {

@@ -3,6 +3,7 @@ package io.promethium.discovery;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
@@ -42,6 +43,17 @@ public interface DiscoveryService {
      */
     void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets, Path configDirectory,
                TargetSetListener listener) throws ConfigException;
+
+    /**
+     * As {@link #apply(String, Map, Map, Path, TargetSetListener)}, the consumer taking updates at
+     * most once per {@code interval}, as Prometheus's scrape manager throttles the target groups it
+     * takes ({@code --scrape.discovery-reload-interval}). Both throttles apply, as in Prometheus: an
+     * interval shorter than the manager's own update interval (5 s) has the manager's.
+     *
+     * @since 1.2
+     */
+    void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets, Path configDirectory,
+               Duration interval, TargetSetListener listener) throws ConfigException;
 
     /** Stops following anything for {@code consumer}; discoverers nobody else uses are closed. */
     void remove(String consumer);

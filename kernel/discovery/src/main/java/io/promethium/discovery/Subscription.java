@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * One consumer's view: its target sets and their providers, and the sender thread that hands
- * the listener the current groups, at most once per update interval (Prometheus's 5 s), so a
+ * the listener the current groups, at most once per update interval (Prometheus's 5 s, or longer
+ * when the consumer asks: the scrape manager's {@code --scrape.discovery-reload-interval}), so a
  * burst of discovery changes costs the consumer one sync.
  */
 final class Subscription {
@@ -21,7 +22,9 @@ final class Subscription {
     private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
 
     private final String consumer;
-    private final Duration interval;
+    /** The manager's interval; the consumer's own may only lengthen it (Prometheus stacks both throttles). */
+    private final Duration minimum;
+    private volatile Duration interval;
     private final DiscoveryMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -35,6 +38,7 @@ final class Subscription {
 
     Subscription(String consumer, Duration interval, DiscoveryMetrics metrics) {
         this.consumer = consumer;
+        this.minimum = interval;
         this.interval = interval;
         this.metrics = metrics;
         this.sender = Thread.ofVirtual().name("discovery-sender-" + consumer).start(this::run);
@@ -48,7 +52,8 @@ final class Subscription {
         return sets;
     }
 
-    void follow(Map<String, List<Provider>> newSets, Map<String, Integer> newStaticTargets, TargetSetListener newListener) {
+    void follow(Map<String, List<Provider>> newSets, Map<String, Integer> newStaticTargets, Duration consumerInterval,
+                TargetSetListener newListener) {
         for (String set : sets.keySet()) {
             if (!newSets.containsKey(set)) {
                 metrics.discoveredTargets.remove(set, consumer);
@@ -57,6 +62,7 @@ final class Subscription {
         this.sets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(newSets));
         this.staticTargets = Map.copyOf(newStaticTargets);
         this.listener = newListener;
+        this.interval = consumerInterval == null || consumerInterval.compareTo(minimum) < 0 ? minimum : consumerInterval;
         trigger();
     }
 

@@ -142,6 +142,39 @@ class DiscoveryManagerTest {
     }
 
     @Test
+    void aConsumerWithItsOwnReloadIntervalTakesUpdatesThatSeldomWhileOthersKeepTheManagersInterval() throws Exception {
+        manager.addFactory(fake);
+        // The scrape manager's --scrape.discovery-reload-interval: 2 s; notify keeps the manager's 300 ms.
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofSeconds(2), scrape::add);
+        manager.apply("notify", Map.of("am", List.of(block("x"))), DIR, notify::add);
+        await(scrape, u -> true);
+        await(notify, u -> true);
+        Thread.sleep(400); // past notify's own window after its first update
+        long start = System.nanoTime();
+        fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
+        await(notify, u -> targets(u, "am") == 1);
+        Duration notifyTook = Duration.ofNanos(System.nanoTime() - start);
+        await(scrape, u -> targets(u, "a") == 1);
+        Duration scrapeTook = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(notifyTook).as("notify follows the manager's interval").isLessThan(Duration.ofMillis(1200));
+        assertThat(scrapeTook).as("scrape waits out its own 2 s window").isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aConsumerIntervalShorterThanTheManagersHasTheManagers() throws Exception {
+        manager.close();
+        manager = new DiscoveryManager(Duration.ofSeconds(2), metrics, new UnsupportedHttpClientFactory());
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofMillis(100), scrape::add);
+        await(scrape, u -> true);
+        long start = System.nanoTime();
+        fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
+        await(scrape, u -> targets(u, "a") == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("both throttles apply, as in Prometheus")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
     void aPluginThatGoesAwayDropsItsTargetsAndComingBackRestoresThem() throws Exception {
         manager.addFactory(fake);
         manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);

@@ -25,8 +25,10 @@ final class ExternalUrl {
             String url = flag.strip();
             return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
-        String port = listenAddress != null && listenAddress.lastIndexOf(':') >= 0
-                ? listenAddress.substring(listenAddress.lastIndexOf(':') + 1) : "9090";
+        // Several listen addresses (a repeated flag, joined by commas): the first, as Prometheus.
+        String first = listenAddress == null ? null : listenAddress.split(",", -1)[0].strip();
+        String port = first != null && first.lastIndexOf(':') >= 0
+                ? first.substring(first.lastIndexOf(':') + 1) : "9090";
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

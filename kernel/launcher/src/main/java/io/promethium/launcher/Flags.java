@@ -15,7 +15,7 @@ final class Flags {
 
     /** Prometheus's list flags: given several times, their values are joined by commas. */
     private static final java.util.Set<String> REPEATABLE = java.util.Set.of("enable-feature",
-            "web.remote-write-receiver.accepted-protobuf-messages");
+            "web.remote-write-receiver.accepted-protobuf-messages", "web.listen-address");
 
 
     /** One flag: name without dashes, default, help, whether it is a switch, and who declared it. */
@@ -48,7 +48,7 @@ final class Flags {
     static List<Spec> specs(Path home) {
         List<Spec> s = new ArrayList<>();
         s.add(new Spec("config.file", home.resolve("conf/prometheus.yml").toString(), "Promethium configuration file path.", false));
-        s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry.", false));
+        s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry. Can be repeated.", false));
         s.add(new Spec("web.config.file", "", "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false));
         s.add(new Spec("web.external-url", "", "The URL under which Promethium is externally reachable.", false));
         s.add(new Spec("web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true));
@@ -148,9 +148,7 @@ final class Flags {
                 value = values.get(name) + "," + value; // repeatable, as in Prometheus; bundles read the list split at commas
             } else if (seen.contains(name)) {
                 // As Prometheus's flag parser: a second value is an error, not a silent override.
-                throw new UsageException(name.equals("web.listen-address")
-                        ? "flag --web.listen-address given more than once: Prometheus can listen on several addresses, Promethium listens on one yet"
-                        : "flag '" + name + "' cannot be repeated");
+                throw new UsageException("flag '" + name + "' cannot be repeated");
             }
             seen.add(name);
             values.put(name, value);
@@ -166,7 +164,8 @@ final class Flags {
     /**
      * {@code --enable-feature} takes a comma-separated list, as Prometheus's. A feature a bundle
      * implements is fine; a Prometheus feature Promethium lacks is an error (it would otherwise be
-     * silently off); an unknown name is only a warning, as in Prometheus.
+     * silently off); an unknown name is only a warning, as in Prometheus, and a name Prometheus 3
+     * dropped says what became of it.
      */
     static void checkFeatures(String list, java.util.Set<String> implemented) throws UsageException {
         for (String feature : list.split(",")) {
@@ -177,7 +176,10 @@ final class Flags {
             if (PrometheusFlags.FEATURES_NOT_YET.contains(name)) {
                 throw new UsageException("--enable-feature=" + name + ": this Prometheus feature is not supported by Promethium yet");
             }
-            java.util.logging.Logger.getLogger(Flags.class.getName()).warning("Unknown option for --enable-feature: " + name);
+            String gone = PrometheusFlags.FEATURES_GONE_IN_3.get(name);
+            java.util.logging.Logger.getLogger(Flags.class.getName()).warning(gone != null
+                    ? "Unknown option for --enable-feature: " + name + " (removed in Prometheus 3: " + gone + ")"
+                    : "Unknown option for --enable-feature: " + name);
         }
     }
 
@@ -233,6 +235,10 @@ final class Flags {
         if (!features.isEmpty()) {
             sb.append("\nFeatures (--enable-feature=NAME,...):\n      ").append(String.join(", ", features)).append('\n');
         }
+        sb.append("\nFeatures Prometheus 3 removed (a warning, as Prometheus 3; what became of them):\n");
+        for (Map.Entry<String, String> gone : new java.util.TreeMap<>(PrometheusFlags.FEATURES_GONE_IN_3).entrySet()) {
+            sb.append("      ").append(gone.getKey()).append(": ").append(gone.getValue()).append('\n');
+        }
         return sb.toString();
     }
 
@@ -254,6 +260,10 @@ final class Flags {
             for (String feature : features) {
                 sb.append("- `").append(feature).append("`\n");
             }
+        }
+        sb.append("\n## Features Prometheus 3 removed\n\nAccepted with a warning, as Prometheus 3 does:\n\n");
+        for (Map.Entry<String, String> gone : new java.util.TreeMap<>(PrometheusFlags.FEATURES_GONE_IN_3).entrySet()) {
+            sb.append("- `").append(gone.getKey()).append("`: ").append(gone.getValue()).append('\n');
         }
         return sb.toString();
     }

@@ -7,7 +7,8 @@ import java.util.Set;
  * Prometheus's own command-line flags and feature names that Promethium does not implement
  * (yet, or at all), so that a user's existing command line gets a message that says so instead
  * of "unknown flag" — and never a flag that is accepted and silently ignored. A flag leaves this
- * list simply by being declared: by the launcher or by a bundle ({@link BundleFlags}).
+ * list simply by being declared: by the launcher or by a bundle ({@link BundleFlags}). Flags and
+ * features Prometheus 3 removed get what became of them.
  */
 final class PrometheusFlags {
 
@@ -20,12 +21,20 @@ final class PrometheusFlags {
             "web.enable-otlp-receiver",
             "web.console.templates", "web.console.libraries",
             "storage.tsdb.head-chunks-write-queue-size",
-            "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.enable-overlapping-compaction",
-            "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.retention",
-            "storage.agent.path", "storage.agent.retention.min-time",
-            "storage.agent.retention.max-time", "storage.agent.no-lockfile", "agent",
-            "scrape.adjust-timestamps", "scrape.timestamp-tolerance", "scrape.discovery-reload-interval",
-            "storage.tsdb.delay-compact-file.path", "scrape.name-escaping-scheme");
+            "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.allow-overlapping-compaction",
+            "storage.tsdb.delay-compact-file.path", "storage.tsdb.block-reload-interval",
+            "storage.tsdb.max-block-chunk-segment-size", "storage.agent.wal-compression-type");
+
+    /**
+     * Flags of Prometheus 2 that Prometheus 3 no longer has (it says "unknown long flag"), with
+     * what replaces them, so that an old command line gets a precise answer.
+     */
+    static final Map<String, String> REMOVED = Map.of(
+            "storage.tsdb.retention", "use --storage.tsdb.retention.time",
+            "storage.tsdb.allow-overlapping-blocks", "overlapping blocks are always allowed and compacted vertically",
+            "storage.tsdb.enable-overlapping-compaction", "see --storage.tsdb.allow-overlapping-compaction",
+            "alertmanager.timeout", "set timeout per Alertmanager in the config's alerting section",
+            "scrape.name-escaping-scheme", "set metric_name_escaping_scheme in the config's global or scrape section");
 
     /** Flags of the Go runtime that have a JVM counterpart instead. */
     static final Map<String, String> GO_RUNTIME = Map.of(
@@ -35,17 +44,35 @@ final class PrometheusFlags {
 
     /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
     static final Set<String> FEATURES_NOT_YET = Set.of(
-            "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
-            "auto-gomaxprocs", "created-timestamp-zero-ingestion",
-            "delayed-compaction", "otlp-write-receiver", "otlp-deltatocumulative",
-            "promql-per-step-stats", "old-ui", "metadata-wal-records", "use-uncached-io",
-            "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",
-            "no-default-scrape-port", "isolation", "web.enable-otlp-receiver");
+            "memory-snapshot-on-shutdown", "extra-scrape-metrics", "created-timestamp-zero-ingestion",
+            "delayed-compaction", "otlp-deltatocumulative", "otlp-native-delta-ingestion",
+            "promql-per-step-stats", "old-ui", "metadata-wal-records", "use-uncached-io");
+
+    /**
+     * Feature names Prometheus 2 had and Prometheus 3 dropped: Prometheus 3 only warns "Unknown
+     * option" and carries on, and so does Promethium, saying what became of each. Their behaviour
+     * is what Promethium (as Prometheus 3) does by default, or has a flag of its own.
+     */
+    static final Map<String, String> FEATURES_GONE_IN_3 = Map.ofEntries(
+            Map.entry("expand-external-labels", "always on: ${VAR} and $VAR in external label values are expanded from the environment ($$ for a literal $)"),
+            Map.entry("no-default-scrape-port", "always on: no port is added to a target address without one"),
+            Map.entry("new-service-discovery-manager", "always on: the discovery manager restarts only the discoverers whose config changed"),
+            Map.entry("promql-at-modifier", "always on"),
+            Map.entry("promql-negative-offset", "always on"),
+            Map.entry("agent", "ignored; use the --agent flag"),
+            Map.entry("remote-write-receiver", "ignored; use the --web.enable-remote-write-receiver flag"),
+            Map.entry("otlp-write-receiver", "ignored; Prometheus 3 has --web.enable-otlp-receiver, not supported by Promethium yet"),
+            Map.entry("auto-gomaxprocs", "a Go runtime setting; the JVM follows the container's CPU quota by itself"),
+            Map.entry("auto-gomemlimit", "a Go runtime setting; bin/promethium sets the heap limit from the host's or container's memory"));
 
     /** The message for a flag the launcher does not know, or {@code null} if Prometheus has no such flag either. */
     static String unsupported(String name) {
         if (NOT_YET.contains(name)) {
             return "flag --" + name + " of Prometheus is not supported by Promethium yet";
+        }
+        String removed = REMOVED.get(name);
+        if (removed != null) {
+            return "flag --" + name + " was removed in Prometheus 3: " + removed;
         }
         String go = GO_RUNTIME.get(name);
         if (go != null) {

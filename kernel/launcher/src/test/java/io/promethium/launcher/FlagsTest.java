@@ -52,8 +52,9 @@ class FlagsTest {
     void aFlagGivenTwiceIsAnErrorAsInPrometheusExceptTheRepeatableOnes() throws Exception {
         assertThatThrownBy(() -> Flags.parse(specs, List.of("--query.timeout=1m", "--query.timeout=2m")))
                 .hasMessageContaining("flag 'query.timeout' cannot be repeated");
-        assertThatThrownBy(() -> Flags.parse(specs, List.of("--web.listen-address=:9090", "--web.listen-address=:9091")))
-                .hasMessageContaining("--web.listen-address given more than once").hasMessageContaining("one yet");
+        assertThat(Flags.parse(specs, List.of("--web.listen-address=127.0.0.1:9090", "--web.listen-address", "[::1]:9091"))
+                .get("web.listen-address")).as("repeatable in Prometheus 3: the web bundle listens on each")
+                .isEqualTo("127.0.0.1:9090,[::1]:9091");
         assertThat(Flags.parse(specs, List.of("--enable-feature=a", "--enable-feature=b")).get("enable-feature")).isEqualTo("a,b");
     }
 
@@ -94,7 +95,46 @@ class FlagsTest {
     void enableFeatureIsRepeatableAndRefusesPrometheusFeaturesNotImplemented() throws Exception {
         assertThat(Flags.parse(specs, List.of("--enable-feature=foo", "--enable-feature", "bar")).get("enable-feature"))
                 .isEqualTo("foo,bar");
-        assertThatThrownBy(() -> Flags.parse(specs, List.of("--enable-feature=otlp-write-receiver,foo")))
-                .hasMessageContaining("otlp-write-receiver").hasMessageContaining("not supported");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--enable-feature=old-ui,foo")))
+                .hasMessageContaining("old-ui").hasMessageContaining("not supported");
+    }
+
+    @Test
+    void featuresPrometheus3RemovedAreOnlyWarnedAboutAsPrometheus3DoesSayingWhatBecameOfThem() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Flags.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            assertThat(Flags.parse(specs, List.of("--enable-feature=expand-external-labels,agent,isolation")).get("enable-feature"))
+                    .isEqualTo("expand-external-labels,agent,isolation");
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("expand-external-labels").contains("always on"))
+                .anySatisfy(w -> assertThat(w).contains("agent").contains("use the --agent flag"))
+                .anySatisfy(w -> assertThat(w).isEqualTo("Unknown option for --enable-feature: isolation"));
+        assertThat(Flags.usage(specs)).contains("Features Prometheus 3 removed").contains("no-default-scrape-port: always on");
+    }
+
+    @Test
+    void flagsPrometheus3RemovedAreRefusedNamingWhatReplacesThem() {
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--storage.tsdb.retention=15d")))
+                .hasMessageContaining("--storage.tsdb.retention was removed in Prometheus 3: use --storage.tsdb.retention.time");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--scrape.name-escaping-scheme=dots")))
+                .hasMessageContaining("metric_name_escaping_scheme");
     }
 }

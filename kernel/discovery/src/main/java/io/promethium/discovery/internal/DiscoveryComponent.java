@@ -57,6 +57,12 @@ public final class DiscoveryComponent implements DiscoveryService {
     }
 
     @Override
+    public void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
+                      Path configDirectory, Duration interval, TargetSetListener listener) throws ConfigException {
+        manager.apply(consumer, sets, staticTargets, configDirectory, interval, listener);
+    }
+
+    @Override
     public void remove(String consumer) {
         manager.remove(consumer);
     }

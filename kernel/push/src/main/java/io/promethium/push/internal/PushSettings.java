@@ -41,7 +41,7 @@ record PushSettings(boolean enabled, Duration groupTtl, Path persistenceFile, Du
                 positive(duration(flags, "push.storage.interval", "15s"), "push.storage.interval"),
                 bool(flags, "push.storage.honor-labels", true),
                 or(flags.apply("push.storage.job"), "pushgateway"),
-                or(flags.apply("web.listen-address"), "0.0.0.0:9090").replaceFirst("^0\\.0\\.0\\.0:|^\\[::\\]:|^:", "localhost:"),
+                or(flags.apply("web.listen-address"), "0.0.0.0:9090").split(",")[0].strip().replaceFirst("^0\\.0\\.0\\.0:|^\\[::\\]:|^:", "localhost:"),
                 bool(flags, "web.enable-admin-api", false));
     }
 

@@ -25,8 +25,7 @@ public final class Exporters {
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
 
     private final Map<String, Exporter> byName = new ConcurrentHashMap<>();
-    private volatile String listenHost = "";
-    private volatile int listenPort = 9090;
+    private volatile List<Listener> listeners = List.of(new Listener("", 9090));
 
     /**
      * Adds an exporter; one whose name is not a path segment of lower-case letters, digits,
@@ -62,27 +61,40 @@ public final class Exporters {
     }
 
     /**
-     * The server's {@code --web.listen-address} ({@code host:port}, {@code [v6]:port}); an
-     * unparsable one keeps the default port 9090.
+     * The server's {@code --web.listen-address} ({@code host:port}, {@code [v6]:port}), several
+     * separated by commas when the flag is repeated; an unparsable one is left out (none: the
+     * default port 9090).
      */
-    public void setListenAddress(String address) {
-        if (address == null) {
+    public void setListenAddress(String value) {
+        if (value == null) {
             return;
         }
-        int colon = address.lastIndexOf(':');
-        if (colon < 0) {
-            return;
+        List<Listener> parsed = new ArrayList<>();
+        for (String address : value.split(",")) {
+            String a = address.strip();
+            int colon = a.lastIndexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            int port;
+            try {
+                port = Integer.parseInt(a.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String host = a.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            parsed.add(new Listener(host, port));
         }
-        try {
-            listenPort = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return;
+        if (!parsed.isEmpty()) {
+            listeners = List.copyOf(parsed);
         }
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        listenHost = host;
+    }
+
+    /** One address the server listens on. */
+    private record Listener(String host, int port) {
     }
 
     /** The exporter name when {@code url} is one of this server's exporter pages, else null. */
@@ -92,13 +104,18 @@ public final class Exporters {
             return null;
         }
         String name = path.substring(PATH_PREFIX.length() + 1, path.length() - PAGE.length());
-        if (name.isEmpty() || name.indexOf('/') >= 0 || url.getPort() != listenPort || !isSelf(url.getHost())) {
+        if (name.isEmpty() || name.indexOf('/') >= 0) {
             return null;
         }
-        return name;
+        for (Listener listener : listeners) {
+            if (url.getPort() == listener.port() && isSelf(url.getHost(), listener.host())) {
+                return name;
+            }
+        }
+        return null;
     }
 
-    private boolean isSelf(String host) {
+    private static boolean isSelf(String host, String listenHost) {
         if (host == null) {
             return false;
         }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param fallbackFormat the format for a missing or unknown Content-Type, or null to fail such a scrape
  * @param convertClassicToNhcb {@code convert_classic_histograms_to_nhcb}
  * @param keepClassicWithNhcb {@code always_scrape_classic_histograms}: converted classic series are stored too
+ * @param alignment {@code --scrape.adjust-timestamps} and {@code --scrape.timestamp-tolerance}
  */
 record LoopSettings(
         Duration interval,
@@ -27,7 +28,8 @@ record LoopSettings(
         HistogramOptions histograms,
         boolean convertClassicToNhcb,
         boolean keepClassicWithNhcb,
-        boolean typeAndUnitLabels) {
+        boolean typeAndUnitLabels,
+        TimestampAlignment alignment) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -35,11 +37,18 @@ record LoopSettings(
         Objects.requireNonNull(limits, "limits is null");
         Objects.requireNonNull(metricRelabeler, "metricRelabeler is null");
         histograms = histograms == null ? HistogramOptions.CLASSIC : histograms;
+        alignment = alignment == null ? TimestampAlignment.PROMETHEUS_DEFAULT : alignment;
     }
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
     record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
-            boolean typeAndUnitLabels) {
+            boolean typeAndUnitLabels, TimestampAlignment alignment) {
+        /** Prometheus's default timestamp alignment. */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
+                boolean typeAndUnitLabels) {
+            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, TimestampAlignment.PROMETHEUS_DEFAULT);
+        }
+
         /** Native histograms off (classic series only). */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
             this(config, metricRelabeler, fallbackFormat, HistogramOptions.CLASSIC);
@@ -54,7 +63,7 @@ record LoopSettings(
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
                     config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms,
                     config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
-                    typeAndUnitLabels);
+                    typeAndUnitLabels, alignment);
         }
     }
 }

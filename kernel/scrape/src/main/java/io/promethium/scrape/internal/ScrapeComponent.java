@@ -57,6 +57,39 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
                 : java.util.Arrays.stream(features.split(",")).map(String::trim).collect(java.util.stream.Collectors.toSet());
         manager.setNativeHistogramsFeature(enabled.contains("native-histograms"));
         manager.setTypeAndUnitLabels(enabled.contains("type-and-unit-labels"));
+        manager.setTimestampAlignment(!"false".equals(context.getProperty("promethium.flag.scrape.adjust-timestamps")),
+                timestampTolerance(context.getProperty("promethium.flag.scrape.timestamp-tolerance")));
+        manager.setDiscoveryReloadInterval(durationFlag(context, "scrape.discovery-reload-interval", ScrapeManager.DEFAULT_DISCOVERY_RELOAD_INTERVAL));
+    }
+
+    /** {@code --scrape.timestamp-tolerance}, a Go duration as in Prometheus ({@code 2ms}, {@code 500us}). */
+    static java.time.Duration timestampTolerance(String value) {
+        if (value == null || value.isBlank()) {
+            return TimestampAlignment.PROMETHEUS_DEFAULT.tolerance();
+        }
+        java.time.Duration tolerance;
+        try {
+            tolerance = GoDurations.parse(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--scrape.timestamp-tolerance: " + e.getMessage(), e);
+        }
+        if (tolerance.isNegative()) {
+            throw new IllegalArgumentException("--scrape.timestamp-tolerance: negative: " + value);
+        }
+        return tolerance;
+    }
+
+    /** A duration flag of this bundle's header, in Prometheus's syntax; a bad value stops the component naming the flag. */
+    static java.time.Duration durationFlag(BundleContext context, String name, java.time.Duration fallback) {
+        String value = context.getProperty("promethium.flag." + name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return io.promethium.api.config.Durations.parse(value.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + ": not a valid duration: " + value, e);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -159,6 +159,7 @@ final class ScrapeLoop {
             next += intervalMs;
         }
         long previousStart = 0;
+        TimestampAlignment.Clock clock = settings.alignment().clock(settings.interval());
         while (sleepUntil(next)) {
             long startNanos = System.nanoTime();
             if (previousStart != 0) {
@@ -166,7 +167,7 @@ final class ScrapeLoop {
             }
             previousStart = startNanos;
             try {
-                scrapeOnce(System.currentTimeMillis());
+                scrapeOnce(clock.timestamp(System.currentTimeMillis()));
             } catch (RuntimeException e) {
                 // A bug must not end the loop: report it as the target's error.
                 lastError = "internal error: " + e;

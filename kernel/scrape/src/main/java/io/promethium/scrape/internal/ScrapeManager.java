@@ -70,7 +70,9 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     }
 
     private volatile boolean nativeHistogramsFeature;
+    private volatile Duration discoveryReloadInterval = DEFAULT_DISCOVERY_RELOAD_INTERVAL;
     private volatile boolean typeAndUnitLabels;
+    private volatile TimestampAlignment alignment = TimestampAlignment.PROMETHEUS_DEFAULT;
 
     private ScrapeManager(DiscoveryService discovery, boolean owned) {
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
@@ -92,6 +94,31 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
      */
     public void setTypeAndUnitLabels(boolean on) {
         typeAndUnitLabels = on;
+    }
+
+    /** Prometheus's default {@code --scrape.discovery-reload-interval}. */
+    public static final Duration DEFAULT_DISCOVERY_RELOAD_INTERVAL = Duration.ofSeconds(5);
+
+    /**
+     * {@code --scrape.discovery-reload-interval}: the pools take discovered target changes at most
+     * once per this interval (0: the default 5 s, as Prometheus's scrape manager). Applies from the
+     * next config applied.
+     */
+    public void setDiscoveryReloadInterval(Duration interval) {
+        discoveryReloadInterval = interval.isZero() ? DEFAULT_DISCOVERY_RELOAD_INTERVAL : interval;
+    }
+
+    /**
+     * {@code --scrape.adjust-timestamps} and {@code --scrape.timestamp-tolerance}: scrapes starting
+     * within the tolerance (at most 1% of the interval) after their intended time are stored at it.
+     * Applies to pools created after the call.
+     */
+    public void setTimestampAlignment(boolean adjust, Duration tolerance) {
+        alignment = new TimestampAlignment(adjust, tolerance);
+    }
+
+    Duration discoveryReloadInterval() {
+        return discoveryReloadInterval;
     }
 
     /** For a manager with its own discovery: a discovery plugin arrived. */
@@ -140,7 +167,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels, alignment);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);
@@ -165,7 +192,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             }
         }
         try {
-            discovery.apply(CONSUMER, sets, statics, configDirectory, this::discovered);
+            discovery.apply(CONSUMER, sets, statics, configDirectory, discoveryReloadInterval, this::discovered);
         } catch (ConfigException e) {
             errors.add(e.getMessage());
         }

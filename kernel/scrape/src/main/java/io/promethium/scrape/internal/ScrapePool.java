@@ -46,6 +46,7 @@ final class ScrapePool {
     private final boolean nativeHistogramsFeature;
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
+    private final TimestampAlignment alignment;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -64,12 +65,14 @@ final class ScrapePool {
 
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters) throws ConfigException {
-        this(config, configDirectory, storage, metrics, exporters, false, false);
+        this(config, configDirectory, storage, metrics, exporters, false, false, TimestampAlignment.PROMETHEUS_DEFAULT);
     }
 
     /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
-               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels) throws ConfigException {
+               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, TimestampAlignment alignment)
+            throws ConfigException {
+        this.alignment = Objects.requireNonNull(alignment, "alignment is null");
         this.nativeHistogramsFeature = nativeHistogramsFeature;
         this.typeAndUnitLabels = typeAndUnitLabels;
         this.exporters = Objects.requireNonNull(exporters, "exporters is null");
@@ -103,7 +106,7 @@ final class ScrapePool {
         this.accept = acceptHeader;
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
                 new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
-                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels);
+                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, alignment);
     }
 
     /**

@@ -54,6 +54,18 @@ class ExportersTest {
     }
 
     @Test
+    void withSeveralListenAddressesTargetsOnAnyOfThemAreInProcess() {
+        Exporters exporters = new Exporters();
+        exporters.setListenAddress("127.0.0.1:9191,[::1]:9292,10.1.2.3:9300");
+        assertThat(exporters.inProcessName(URI.create("http://localhost:9191/exporters/node/metrics"))).isEqualTo("node");
+        assertThat(exporters.inProcessName(URI.create("http://[::1]:9292/exporters/node/metrics"))).isEqualTo("node");
+        assertThat(exporters.inProcessName(URI.create("http://10.1.2.3:9300/exporters/node/metrics"))).isEqualTo("node");
+        assertThat(exporters.inProcessName(URI.create("http://10.1.2.3:9191/exporters/node/metrics")))
+                .as("9191 listens on loopback only").isNull();
+        assertThat(exporters.inProcessName(URI.create("http://localhost:9400/exporters/node/metrics"))).isNull();
+    }
+
+    @Test
     void anInvalidOrTakenNameIsRefusedAndTheFirstExporterKeepsItsPage() {
         Exporters exporters = new Exporters();
         Exporter first = exporter("node", 1);

@@ -217,6 +217,40 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void discoveredTargetChangesReachThePoolsAtMostOncePerDiscoveryReloadInterval() throws Exception {
+        // A discovery manager updating every 200 ms; the scrape manager throttles to 2 s on top.
+        io.promethium.discovery.DiscoveryManager sd = new io.promethium.discovery.DiscoveryManager(Duration.ofMillis(200),
+                new io.promethium.config.plugin.PluginMetricsRegistry(), new io.promethium.config.http.KernelHttpClientFactory());
+        FakeDiscovery discovery = new FakeDiscovery();
+        sd.addFactory(discovery);
+        ScrapeManager throttled = new ScrapeManager(sd);
+        try {
+            throttled.setStorage(storage);
+            throttled.setDiscoveryReloadInterval(Duration.ofSeconds(2));
+            ScrapeConfig job = Configs.withTargets(fast("sd"), List.of(),
+                    List.of(new PluginConfig("fake_sd_configs", Map.of("name", "x"), "")));
+            throttled.applyConfig(config(job));
+            discovery.send(new TargetGroup("g", List.of(Labels.of("__address__", a.address())), Labels.EMPTY));
+            await("a scraped via discovery", () -> hasSamples("from_a"));
+            long start = System.nanoTime();
+            discovery.send(new TargetGroup("g", List.of(Labels.of("__address__", b.address())), Labels.EMPTY));
+            await("b replaces a", () -> throttled.activeTargets().size() == 1
+                    && throttled.activeTargets().get(0).labels().get("instance").equals(b.address()));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the change waited for the scrape manager's 2 s window")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+        } finally {
+            throttled.close();
+            sd.close();
+        }
+    }
+
+    @Test
+    void aZeroDiscoveryReloadIntervalIsPrometheusDefaultOfFiveSeconds() {
+        manager.setDiscoveryReloadInterval(Duration.ZERO);
+        assertThat(manager.discoveryReloadInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void collectsSelfMetricsUnderPrometheusNames() throws Exception {
         manager.applyConfig(config(withStatic(fast("j"), a.address())));
         Map<String, Double> samples = new HashMap<>();

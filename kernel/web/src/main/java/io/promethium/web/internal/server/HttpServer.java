@@ -32,7 +32,7 @@ public final class HttpServer {
     private static final char[] KEY_STORE_PASSWORD = "promethium".toCharArray();
 
     private final Server server;
-    private final ServerConnector connector;
+    private final List<ServerConnector> connectors = new java.util.ArrayList<>();
 
     public HttpServer(String listenAddress, ResourceConfig application, jakarta.servlet.Filter routes, WebConfigFile webConfig,
                long readTimeoutMillis, int maxConnections) throws Exception {
@@ -40,6 +40,8 @@ public final class HttpServer {
     }
 
     /**
+     * @param listenAddress  {@code host:port}, or several separated by commas (Prometheus 3's repeated
+     *                       {@code --web.listen-address}): each is served the same way, TLS included
      * @param filters        servlet filters run, in order, before the JAX-RS application
      * @param maxConnections simultaneous connections at most (as Prometheus's {@code --web.max-connections}:
      *                       more wait to be accepted); 0 for no limit
@@ -58,22 +60,29 @@ public final class HttpServer {
         http.setSendDateHeader(true);
         if (webConfig.tls()) {
             http.addCustomizer(new SecureRequestCustomizer(false));
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
+        }
+        SslContextFactory.Server ssl = null;
+        if (webConfig.tls()) {
+            ssl = new SslContextFactory.Server();
             KeyStore keyStore = TlsContexts.serverKeyStore(webConfig.certFile(), webConfig.keyFile(), KEY_STORE_PASSWORD);
             ssl.setKeyStore(keyStore);
             ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
-        } else {
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
-        InetSocketAddress address = parseAddress(listenAddress);
-        connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
-        connector.setPort(address.getPort());
-        connector.setIdleTimeout(readTimeoutMillis);
-        connector.setAcceptQueueSize(Math.max(50, maxConnections));
-        server.addConnector(connector);
+        for (String listen : listenAddresses(listenAddress)) {
+            ServerConnector connector = ssl != null
+                    ? new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http))
+                    : new ServerConnector(server, new HttpConnectionFactory(http));
+            InetSocketAddress address = parseAddress(listen);
+            connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
+            connector.setPort(address.getPort());
+            connector.setIdleTimeout(readTimeoutMillis);
+            connector.setAcceptQueueSize(Math.max(50, maxConnections));
+            server.addConnector(connector);
+            connectors.add(connector);
+        }
         if (maxConnections > 0) {
-            server.addBean(new ConnectionLimit(maxConnections, connector));
+            // Across all listeners, as Prometheus's --web.max-connections.
+            server.addBean(new ConnectionLimit(maxConnections, connectors.toArray(new ServerConnector[0])));
         }
 
         ServletContextHandler context = new ServletContextHandler();
@@ -100,9 +109,28 @@ public final class HttpServer {
         server.stop();
     }
 
-    /** The port actually bound (useful when listening on port 0). */
+    /** The port actually bound by the first listener (useful when listening on port 0). */
     public int port() {
-        return connector.getLocalPort();
+        return connectors.get(0).getLocalPort();
+    }
+
+    /** The ports actually bound, one per listen address, in order. */
+    public List<Integer> ports() {
+        return connectors.stream().map(ServerConnector::getLocalPort).toList();
+    }
+
+    /** The listen addresses of a {@code --web.listen-address} value: several are separated by commas. */
+    public static List<String> listenAddresses(String value) {
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String address : value.split(",")) {
+            if (!address.isBlank()) {
+                addresses.add(address.strip());
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no listen address in \"" + value + "\"");
+        }
+        return addresses;
     }
 
     /** Initialises the classes whose static set-up is costly (Jetty's MimeTypes), ahead of the server. */

@@ -76,6 +76,54 @@ class WebFlagsTest {
     }
 
     @Test
+    void severalListenAddressesAreEachServedWithTheWebConfigsTls(@TempDir java.nio.file.Path dir) throws Exception {
+        io.promethium.api.testing.TestCertificates certs = io.promethium.api.testing.TestCertificates.create(dir);
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certs.serverKeyStore())) {
+            keys.load(in, io.promethium.api.testing.TestCertificates.PASSWORD.toCharArray());
+        }
+        java.security.Key key = keys.getKey("server", io.promethium.api.testing.TestCertificates.PASSWORD.toCharArray());
+        java.nio.file.Path keyFile = dir.resolve("server.key");
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        WebConfigFile tls = new WebConfigFile(dir.resolve("server.pem"), keyFile, java.util.Map.of());
+        ResourceConfig application = HttpServer.application();
+        application.register(new Ping());
+        HttpServer server = new HttpServer("127.0.0.1:0, 127.0.0.1:0", application, List.of(), tls, 30_000, 8, "/");
+        server.start();
+        try {
+            assertThat(server.ports()).hasSize(2).doesNotHaveDuplicates();
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (InputStream in = Files.newInputStream(certs.caPem())) {
+                trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            HttpClient tlsClient = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+            for (int port : server.ports()) {
+                HttpResponse<String> response = tlsClient.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/ping"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.body()).as("port " + port).isEqualTo("pong");
+                assertThat(response.sslSession()).isPresent();
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aListenAddressListIsSplitAtCommas() {
+        assertThat(HttpServer.listenAddresses("0.0.0.0:9090")).containsExactly("0.0.0.0:9090");
+        assertThat(HttpServer.listenAddresses("127.0.0.1:9090,[::1]:9091")).containsExactly("127.0.0.1:9090", "[::1]:9091");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpServer.listenAddresses(" , ")).hasMessageContaining("no listen address");
+    }
+
+    @Test
     void routePrefixIsTheFlagOrElseThePathOfTheExternalUrlAsPrometheusComputesIt() {
         assertThat(HttpServer.routePrefix("", "")).isEqualTo("/");
         assertThat(HttpServer.routePrefix(null, "http://localhost:9090")).isEqualTo("/");

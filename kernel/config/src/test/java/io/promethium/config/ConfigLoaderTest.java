@@ -38,6 +38,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void extraScrapeMetricsIsInheritedFromGlobalAndSetPerJobOrLeftUnset() throws Exception {
+        PrometheusConfig config = parse("""
+                global:
+                  extra_scrape_metrics: true
+                scrape_configs:
+                  - job_name: inherits
+                  - job_name: off
+                    extra_scrape_metrics: false
+                """);
+        assertThat(config.global().extraScrapeMetrics()).isTrue();
+        assertThat(config.scrapeConfigs().get(0).extraScrapeMetrics()).isTrue();
+        assertThat(config.scrapeConfigs().get(1).extraScrapeMetrics()).isFalse();
+        PrometheusConfig unset = parse("""
+                scrape_configs:
+                  - job_name: a
+                """);
+        assertThat(unset.scrapeConfigs().get(0).extraScrapeMetrics()).as("the feature flag's default applies").isNull();
+        assertThatThrownBy(() -> parse("""
+                scrape_configs:
+                  - job_name: a
+                    extra_scrape_metrics: sometimes
+                """)).hasMessageContaining("extra_scrape_metrics");
+    }
+
+    @Test
     void typicalConfigLoadsWithGlobalDefaultsInherited() throws Exception {
         PrometheusConfig config = parse("""
                 global:

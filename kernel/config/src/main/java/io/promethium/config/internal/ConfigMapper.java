@@ -122,8 +122,9 @@ public final class ConfigMapper {
         refuseUnsupportedScrapeSettings(f);
         refuseGlobalHistogramSettings(f);
         boolean nhcb = f.bool("convert_classic_histograms_to_nhcb", false);
+        Boolean extraMetrics = f.has("extra_scrape_metrics") ? Boolean.valueOf(f.bool("extra_scrape_metrics", false)) : null;
         f.finish();
-        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits, nhcb);
+        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits, nhcb, extraMetrics);
     }
 
     private List<String> protocols(Fields f, List<String> defaults) throws ConfigException {
@@ -226,10 +227,13 @@ public final class ConfigMapper {
         List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs");
         List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs");
         HistogramScrapeSettings histograms = histogramSettings(f, global.convertClassicHistogramsToNhcb());
+        Boolean extraMetrics = f.has("extra_scrape_metrics") ? Boolean.valueOf(f.bool("extra_scrape_metrics", false))
+                : global.extraScrapeMetrics();
         refuseUnsupportedScrapeSettings(f);
         f.finish();
         return new ScrapeConfig(job, interval, timeout, protocols, fallback, metricsPath, scheme, params, honorLabels,
-                honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel, histograms);
+                honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel, histograms,
+                extraMetrics);
     }
 
     private Map<String, List<String>> params(Fields f) throws ConfigException {
@@ -567,8 +571,6 @@ public final class ConfigMapper {
         Unsupported.refuse(f, "scrape_failure_log_file", "logging failed scrapes to a file is not supported yet");
         Unsupported.refuseUnless(f, "metric_name_validation_scheme", "only utf8 name validation is supported", "utf8", "");
         Unsupported.refuseUnless(f, "metric_name_escaping_scheme", "only allow-utf-8 is supported", "allow-utf-8", "");
-
-        Unsupported.refuseUnless(f, "extra_scrape_metrics", "only false is supported (no extra scrape metrics)", "false");
     }
 
     /** {@code external_labels}: valid names and values; values expand {@code $VAR} from the environment, as Prometheus 3. */

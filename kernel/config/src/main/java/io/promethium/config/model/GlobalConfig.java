@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-/** The {@code global:} section. Limits of 0 mean "no limit", as in Prometheus. */
+/**
+ * The {@code global:} section. Limits of 0 mean "no limit", as in Prometheus.
+ *
+ * @param extraScrapeMetrics {@code extra_scrape_metrics}, or null when not set (the scrape
+ *                           bundle's default applies: false, true with {@code --enable-feature=extra-scrape-metrics})
+ */
 public record GlobalConfig(
         Duration scrapeInterval,
         Duration scrapeTimeout,
@@ -15,14 +20,15 @@ public record GlobalConfig(
         Labels externalLabels,
         String queryLogFile,
         ScrapeLimits limits,
-        boolean convertClassicHistogramsToNhcb) {
+        boolean convertClassicHistogramsToNhcb,
+        Boolean extraScrapeMetrics) {
 
     /** Prometheus's default protocol preference. */
     public static final List<String> DEFAULT_SCRAPE_PROTOCOLS =
             List.of("OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText1.0.0", "PrometheusText0.0.4");
 
     public static final GlobalConfig DEFAULT = new GlobalConfig(Duration.ofMinutes(1), Duration.ofSeconds(10),
-            DEFAULT_SCRAPE_PROTOCOLS, Duration.ofMinutes(1), Duration.ZERO, Labels.EMPTY, "", ScrapeLimits.NONE, false);
+            DEFAULT_SCRAPE_PROTOCOLS, Duration.ofMinutes(1), Duration.ZERO, Labels.EMPTY, "", ScrapeLimits.NONE, false, null);
 
     public GlobalConfig {
         Objects.requireNonNull(scrapeInterval, "scrapeInterval is null");
@@ -33,6 +39,14 @@ public record GlobalConfig(
         Objects.requireNonNull(externalLabels, "externalLabels is null");
         queryLogFile = queryLogFile == null ? "" : queryLogFile;
         Objects.requireNonNull(limits, "limits is null");
+    }
+
+    /** Without {@code extra_scrape_metrics} (not set). */
+    public GlobalConfig(Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols, Duration evaluationInterval,
+                        Duration ruleQueryOffset, Labels externalLabels, String queryLogFile, ScrapeLimits limits,
+                        boolean convertClassicHistogramsToNhcb) {
+        this(scrapeInterval, scrapeTimeout, scrapeProtocols, evaluationInterval, ruleQueryOffset, externalLabels, queryLogFile, limits,
+                convertClassicHistogramsToNhcb, null);
     }
 
     /** Without {@code convert_classic_histograms_to_nhcb} (its default, false). */

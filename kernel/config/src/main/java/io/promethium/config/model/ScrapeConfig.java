@@ -10,6 +10,8 @@ import java.util.Objects;
  * One entry of {@code scrape_configs:}, with global defaults applied.
  *
  * @param discoveryConfigs blocks under plugin-owned {@code <type>_sd_configs} keys, in file order
+ * @param extraScrapeMetrics {@code extra_scrape_metrics} (the global one when the job does not set
+ *                           it), or null when set nowhere: the scrape bundle's default applies
  */
 public record ScrapeConfig(
         String jobName,
@@ -30,7 +32,20 @@ public record ScrapeConfig(
         List<PluginConfig> discoveryConfigs,
         List<RelabelConfig> relabelConfigs,
         List<RelabelConfig> metricRelabelConfigs,
-        HistogramScrapeSettings histograms) {
+        HistogramScrapeSettings histograms,
+        Boolean extraScrapeMetrics) {
+
+    /** A scrape config without {@code extra_scrape_metrics} (not set). */
+    public ScrapeConfig(String jobName, Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols,
+                        String fallbackScrapeProtocol, String metricsPath, String scheme, Map<String, List<String>> params,
+                        boolean honorLabels, boolean honorTimestamps, boolean trackTimestampsStaleness, boolean enableCompression,
+                        HttpClientConfig httpClient, ScrapeLimits limits, List<StaticConfig> staticConfigs,
+                        List<PluginConfig> discoveryConfigs, List<RelabelConfig> relabelConfigs, List<RelabelConfig> metricRelabelConfigs,
+                        HistogramScrapeSettings histograms) {
+        this(jobName, scrapeInterval, scrapeTimeout, scrapeProtocols, fallbackScrapeProtocol, metricsPath, scheme, params, honorLabels,
+                honorTimestamps, trackTimestampsStaleness, enableCompression, httpClient, limits, staticConfigs, discoveryConfigs,
+                relabelConfigs, metricRelabelConfigs, histograms, null);
+    }
 
     /** A scrape config with Prometheus's default native histogram settings. */
     public ScrapeConfig(String jobName, Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols,

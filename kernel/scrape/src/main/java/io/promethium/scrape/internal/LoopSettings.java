@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param convertClassicToNhcb {@code convert_classic_histograms_to_nhcb}
  * @param keepClassicWithNhcb {@code always_scrape_classic_histograms}: converted classic series are stored too
  * @param alignment {@code --scrape.adjust-timestamps} and {@code --scrape.timestamp-tolerance}
+ * @param extraMetrics {@code extra_scrape_metrics}: also report {@code scrape_timeout_seconds},
+ *                     {@code scrape_sample_limit} and {@code scrape_body_size_bytes}
  */
 record LoopSettings(
         Duration interval,
@@ -29,7 +31,8 @@ record LoopSettings(
         boolean convertClassicToNhcb,
         boolean keepClassicWithNhcb,
         boolean typeAndUnitLabels,
-        TimestampAlignment alignment) {
+        TimestampAlignment alignment,
+        boolean extraMetrics) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -42,11 +45,11 @@ record LoopSettings(
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
     record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
-            boolean typeAndUnitLabels, TimestampAlignment alignment) {
-        /** Prometheus's default timestamp alignment. */
+            boolean typeAndUnitLabels, TimestampAlignment alignment, boolean extraMetricsFeature) {
+        /** Prometheus's default timestamp alignment, without {@code --enable-feature=extra-scrape-metrics}. */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
                 boolean typeAndUnitLabels) {
-            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, TimestampAlignment.PROMETHEUS_DEFAULT);
+            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, TimestampAlignment.PROMETHEUS_DEFAULT, false);
         }
 
         /** Native histograms off (classic series only). */
@@ -63,7 +66,9 @@ record LoopSettings(
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
                     config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms,
                     config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
-                    typeAndUnitLabels, alignment);
+                    typeAndUnitLabels, alignment,
+                    // The feature only changes the default of extra_scrape_metrics, as in Prometheus.
+                    config.extraScrapeMetrics() != null ? config.extraScrapeMetrics() : extraMetricsFeature);
         }
     }
 }

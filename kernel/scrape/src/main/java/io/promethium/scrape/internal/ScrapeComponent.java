@@ -57,6 +57,11 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
                 : java.util.Arrays.stream(features.split(",")).map(String::trim).collect(java.util.stream.Collectors.toSet());
         manager.setNativeHistogramsFeature(enabled.contains("native-histograms"));
         manager.setTypeAndUnitLabels(enabled.contains("type-and-unit-labels"));
+        manager.setExtraScrapeMetricsFeature(enabled.contains("extra-scrape-metrics"));
+        if (enabled.contains("extra-scrape-metrics")) {
+            java.util.logging.Logger.getLogger(ScrapeComponent.class.getName()).warning("--enable-feature=extra-scrape-metrics is being phased out"
+                    + " (as in Prometheus): it makes extra_scrape_metrics default to true; set extra_scrape_metrics in the config instead");
+        }
         manager.setTimestampAlignment(!"false".equals(context.getProperty("promethium.flag.scrape.adjust-timestamps")),
                 timestampTolerance(context.getProperty("promethium.flag.scrape.timestamp-tolerance")));
         manager.setDiscoveryReloadInterval(durationFlag(context, "scrape.discovery-reload-interval", ScrapeManager.DEFAULT_DISCOVERY_RELOAD_INTERVAL));

@@ -38,7 +38,11 @@ final class ScrapeLoop {
     private static final Logger LOG = Logger.getLogger(ScrapeLoop.class.getName());
 
     static final String[] REPORT_NAMES = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
-        "scrape_samples_post_metric_relabeling", "scrape_series_added"};
+        "scrape_samples_post_metric_relabeling", "scrape_series_added",
+        // extra_scrape_metrics only:
+        "scrape_timeout_seconds", "scrape_sample_limit", "scrape_body_size_bytes"};
+    /** How many of {@link #REPORT_NAMES} every scrape reports; the rest with extra_scrape_metrics. */
+    static final int BASIC_REPORTS = 5;
 
     /** Everything a replacement loop takes over so that series and staleness carry on. */
     record Handover(ScrapeLoop from, SeriesCache cache, long iteration, long lastSuccess, long[] reportRefs) {
@@ -61,7 +65,9 @@ final class ScrapeLoop {
     private final SeriesCache.Vanished staleWriter = this::writeStale;
     private final int[] counts = new int[3];
     private final NameInterner interner = new NameInterner();
-    private final double[] reportValues = new double[REPORT_NAMES.length];
+    private final double[] reportValues;
+    /** The last page's size for {@code scrape_body_size_bytes}: -1 when over body_size_limit, 0 when not fetched. */
+    private long bodyBytes;
     private String lastContentType;
     private ExpositionFormat lastFormat;
     /** The classic-to-native-histogram converter, made on the first page that needs it and reused. */
@@ -88,19 +94,23 @@ final class ScrapeLoop {
         this.scraper = Objects.requireNonNull(scraper, "scraper is null");
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.reportLabels = new Labels[REPORT_NAMES.length];
-        for (int i = 0; i < REPORT_NAMES.length; i++) {
+        int reports = settings.extraMetrics() ? REPORT_NAMES.length : BASIC_REPORTS;
+        this.reportLabels = new Labels[reports];
+        this.reportValues = new double[reports];
+        for (int i = 0; i < reports; i++) {
             reportLabels[i] = target.publicLabels().toBuilder().set(Labels.METRIC_NAME, REPORT_NAMES[i]).build();
         }
         if (handover == null) {
             this.cache = new SeriesCache();
-            this.reportRefs = new long[REPORT_NAMES.length];
+            this.reportRefs = new long[reports];
             this.lastSuccess = -1;
         } else {
             this.cache = handover.cache();
             this.iteration = handover.iteration();
             this.lastSuccess = handover.lastSuccess();
-            this.reportRefs = handover.reportRefs();
+            // extra_scrape_metrics may have changed: the refs of the series kept carry over.
+            this.reportRefs = handover.reportRefs().length == reports ? handover.reportRefs()
+                    : java.util.Arrays.copyOf(handover.reportRefs(), reports);
         }
     }
 
@@ -216,18 +226,23 @@ final class ScrapeLoop {
         int[] counts = this.counts;
         counts[0] = counts[1] = counts[2] = 0;
         String error = null;
+        bodyBytes = 0;
         try {
             String forced = forcedError;
             if (forced != null) {
                 throw new ScrapeException(ScrapeException.Kind.TARGET_LIMIT, forced);
             }
             PageFetcher.Page page = scraper.fetch();
+            bodyBytes = page.length();
             appendPage(app, page, timestamp, counts);
             cache.commit(iteration, lastSuccess, staleWriter);
             lastSuccess = iteration;
         } catch (ScrapeException e) {
             error = e.getMessage();
             count(e.kind());
+            if (e.kind() == ScrapeException.Kind.BODY_SIZE) {
+                bodyBytes = -1;
+            }
             app.rollback();
             app = store.appender();
             batch = app;
@@ -496,6 +511,11 @@ final class ScrapeLoop {
         values[2] = counts[0];
         values[3] = counts[1];
         values[4] = counts[2];
+        if (values.length > BASIC_REPORTS) {
+            values[5] = settings.timeout().toNanos() / 1e9;
+            values[6] = settings.limits().sampleLimit();
+            values[7] = bodyBytes;
+        }
         for (int i = 0; i < values.length; i++) {
             try {
                 reportRefs[i] = app.append(reportRefs[i], reportLabels[i], timestamp, values[i]);

@@ -73,6 +73,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     private volatile Duration discoveryReloadInterval = DEFAULT_DISCOVERY_RELOAD_INTERVAL;
     private volatile boolean typeAndUnitLabels;
     private volatile TimestampAlignment alignment = TimestampAlignment.PROMETHEUS_DEFAULT;
+    private volatile boolean extraMetricsFeature;
 
     private ScrapeManager(DiscoveryService discovery, boolean owned) {
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
@@ -115,6 +116,15 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
      */
     public void setTimestampAlignment(boolean adjust, Duration tolerance) {
         alignment = new TimestampAlignment(adjust, tolerance);
+    }
+
+    /**
+     * {@code --enable-feature=extra-scrape-metrics}: scrape configs that do not set
+     * {@code extra_scrape_metrics} (nor does the global section) report the extra series. Applies
+     * to pools created after the call, as Prometheus changes the config default at start.
+     */
+    public void setExtraScrapeMetricsFeature(boolean on) {
+        extraMetricsFeature = on;
     }
 
     Duration discoveryReloadInterval() {
@@ -167,7 +177,8 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels, alignment);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels, alignment,
+                            extraMetricsFeature);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

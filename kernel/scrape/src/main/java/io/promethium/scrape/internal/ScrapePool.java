@@ -47,6 +47,8 @@ final class ScrapePool {
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
     private final TimestampAlignment alignment;
+    /** {@code --enable-feature=extra-scrape-metrics}: the default of {@code extra_scrape_metrics}. */
+    private final boolean extraMetricsFeature;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -65,13 +67,14 @@ final class ScrapePool {
 
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters) throws ConfigException {
-        this(config, configDirectory, storage, metrics, exporters, false, false, TimestampAlignment.PROMETHEUS_DEFAULT);
+        this(config, configDirectory, storage, metrics, exporters, false, false, TimestampAlignment.PROMETHEUS_DEFAULT, false);
     }
 
     /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
-               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, TimestampAlignment alignment)
-            throws ConfigException {
+               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, TimestampAlignment alignment,
+               boolean extraMetricsFeature) throws ConfigException {
+        this.extraMetricsFeature = extraMetricsFeature;
         this.alignment = Objects.requireNonNull(alignment, "alignment is null");
         this.nativeHistogramsFeature = nativeHistogramsFeature;
         this.typeAndUnitLabels = typeAndUnitLabels;
@@ -106,7 +109,7 @@ final class ScrapePool {
         this.accept = acceptHeader;
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
                 new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
-                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, alignment);
+                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, alignment, extraMetricsFeature);
     }
 
     /**

@@ -38,6 +38,13 @@ final class Configs {
                 c.relabelConfigs(), c.metricRelabelConfigs(), h);
     }
 
+    static ScrapeConfig withExtraScrapeMetrics(ScrapeConfig c, Boolean extra) {
+        return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
+                c.metricsPath(), c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),
+                c.enableCompression(), c.httpClient(), c.limits(), c.staticConfigs(), c.discoveryConfigs(),
+                c.relabelConfigs(), c.metricRelabelConfigs(), c.histograms(), extra);
+    }
+
     static ScrapeConfig withMetricsPath(ScrapeConfig c, String metricsPath) {
         return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
                 metricsPath, c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),

@@ -55,12 +55,18 @@ class ScrapeLoopTest {
 
     private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback, boolean typeAndUnitLabels)
             throws Exception {
+        return loop(config, fallback, typeAndUnitLabels, false);
+    }
+
+    private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback, boolean typeAndUnitLabels,
+                            boolean extraMetricsFeature) throws Exception {
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
         ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
                 TargetBuilder.publicLabels(result.labels()), url);
         LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), fallback,
-                HistogramOptions.CLASSIC, typeAndUnitLabels).forTarget(config.scrapeInterval(), config.scrapeTimeout());
+                HistogramOptions.CLASSIC, typeAndUnitLabels, TimestampAlignment.PROMETHEUS_DEFAULT, extraMetricsFeature)
+                .forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
@@ -97,6 +103,35 @@ class ScrapeLoopTest {
         assertThat(loop.metadata().get("a").type()).isEqualTo(MetricType.COUNTER);
         assertThat(loop.metadata().get("a").help()).isEqualTo("Help of a.");
         assertThat(server.lastAccept).startsWith("application/openmetrics-text;version=1.0.0");
+    }
+
+    @Test
+    void extraScrapeMetricsReportTheTimeoutTheSampleLimitAndTheBodySize() throws Exception {
+        String body = "a 1\nb 2\n";
+        server.text(body);
+        ScrapeConfig config = Configs.withExtraScrapeMetrics(Configs.withLimits(job(), new ScrapeLimits(0, 100, 0, 0, 0, 0, 0)), true);
+        loop(config).scrapeOnce(1000);
+        assertThat(report("scrape_timeout_seconds", 1000)).isEqualTo(2.0);
+        assertThat(report("scrape_sample_limit", 1000)).isEqualTo(100.0);
+        assertThat(report("scrape_body_size_bytes", 1000)).isEqualTo(body.length());
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+
+        ScrapeConfig small = Configs.withExtraScrapeMetrics(Configs.withLimits(job(), new ScrapeLimits(4, 0, 0, 0, 0, 0, 0)), true);
+        loop(small).scrapeOnce(2000);
+        assertThat(report("up", 2000)).isZero();
+        assertThat(report("scrape_body_size_bytes", 2000)).as("over body_size_limit: -1, as Prometheus").isEqualTo(-1.0);
+        assertThat(report("scrape_sample_limit", 2000)).as("no limit").isZero();
+    }
+
+    @Test
+    void extraScrapeMetricsAreOffUnlessConfiguredOrTheFeatureChangesTheDefault() throws Exception {
+        server.text("a 1\n");
+        loop(job()).scrapeOnce(1000);
+        assertThat(storage.valueAt(series("scrape_timeout_seconds"), 1000)).isNull();
+        loop(job(), null, false, true).scrapeOnce(2000);
+        assertThat(report("scrape_timeout_seconds", 2000)).as("--enable-feature=extra-scrape-metrics").isEqualTo(2.0);
+        loop(Configs.withExtraScrapeMetrics(job(), false), null, false, true).scrapeOnce(3000);
+        assertThat(storage.valueAt(series("scrape_timeout_seconds"), 3000)).as("extra_scrape_metrics: false wins").isNull();
     }
 
     @Test

@@ -17,7 +17,6 @@ final class PrometheusFlags {
 
     /** Flags of Prometheus 3 not implemented yet. */
     static final Set<String> NOT_YET = Set.of(
-            "web.max-notifications-subscribers",
             "web.enable-otlp-receiver",
             "web.console.templates", "web.console.libraries",
             "storage.tsdb.head-chunks-write-queue-size",

@@ -60,6 +60,11 @@ public final class ConfigComponent implements ConfigService, Collector {
     private final HttpClientFactory httpClients;
     /** With {@code --enable-feature=auto-reload-config}; else null. */
     private final AutoReloader autoReloader;
+    /** The UI's notifications: this bundle knows start-up, reload failures and shutdown. */
+    private final io.promethium.config.internal.notify.Notifications notifications;
+    private final io.promethium.config.internal.notify.NotificationRoutes notificationRoutes;
+    private final ServiceRegistration<?> notificationService;
+    private volatile boolean startedUp;
 
     @Activate
     public ConfigComponent(BundleContext context, @Reference MetricsRegistrar registry, @Reference HttpClientFactory httpClients) {
@@ -72,9 +77,31 @@ public final class ConfigComponent implements ConfigService, Collector {
         props.put("promethium.command", "config.reload");
         Callable<String> command = () -> reload().error();
         this.reloadCommand = context.registerService(Callable.class, command, props);
+        this.notifications = new io.promethium.config.internal.notify.Notifications(
+                maxNotificationSubscribers(context.getProperty("promethium.flag.web.max-notifications-subscribers")),
+                java.time.Clock.systemUTC());
+        notifications.add(io.promethium.config.internal.notify.Notifications.STARTING_UP);
+        this.notificationRoutes = new io.promethium.config.internal.notify.NotificationRoutes(notifications);
+        this.notificationService = context.registerService(io.promethium.api.web.HttpRoutes.class, notificationRoutes, null);
         this.autoReloader = autoReload(context.getProperty("promethium.flag.enable-feature"))
                 ? new AutoReloader(file, this, autoReloadInterval(context.getProperty("promethium.flag.config.auto-reload-interval")))
                 : null;
+    }
+
+    /** {@code --web.max-notifications-subscribers} (Prometheus's default 16). */
+    static int maxNotificationSubscribers(String flag) {
+        if (flag == null || flag.isBlank()) {
+            return 16;
+        }
+        try {
+            int n = Integer.parseInt(flag.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--web.max-notifications-subscribers: not a number of subscribers: " + flag);
     }
 
     static boolean autoReload(String features) {
@@ -95,6 +122,9 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     @Deactivate
     void deactivate() {
+        notifications.add(io.promethium.config.internal.notify.Notifications.SHUTTING_DOWN);
+        notificationRoutes.close();
+        notificationService.unregister();
         if (autoReloader != null) {
             autoReloader.stop();
         }
@@ -158,6 +188,21 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     @Override
     public synchronized ReloadResult reload() {
+        ReloadResult result = load();
+        if (!startedUp) {
+            // The launcher loads the config once every start-up bundle is active, storage (its WAL replayed) included.
+            startedUp = true;
+            notifications.delete(io.promethium.config.internal.notify.Notifications.STARTING_UP);
+        }
+        if (result.success()) {
+            notifications.delete(io.promethium.config.internal.notify.Notifications.CONFIGURATION_UNSUCCESSFUL);
+        } else {
+            notifications.add(io.promethium.config.internal.notify.Notifications.CONFIGURATION_UNSUCCESSFUL);
+        }
+        return result;
+    }
+
+    private ReloadResult load() {
         String checksum = autoReloader == null ? null : autoReloader.checksumNow();
         PrometheusConfig config;
         try {
@@ -214,6 +259,15 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     @Override
     public void collect(MetricWriter writer) {
+        writer.family("prometheus_api_notification_active_subscribers", MetricType.GAUGE,
+                "The current number of active notification subscribers.", "");
+        writer.sample("prometheus_api_notification_active_subscribers", notifications.activeSubscribers());
+        writer.family("prometheus_api_notification_updates_sent_total", MetricType.COUNTER,
+                "Total number of notification updates sent.", "");
+        writer.sample("prometheus_api_notification_updates_sent_total", notifications.updatesSent());
+        writer.family("prometheus_api_notification_updates_dropped_total", MetricType.COUNTER,
+                "Total number of notification updates dropped.", "");
+        writer.sample("prometheus_api_notification_updates_dropped_total", notifications.updatesDropped());
         writer.family("prometheus_config_last_reload_successful", MetricType.GAUGE,
                 "Whether the last configuration reload attempt was successful.", "");
         writer.sample("prometheus_config_last_reload_successful", lastReload.success() ? 1 : 0);

@@ -45,7 +45,7 @@ final class PrometheusFlags {
     static final Set<String> FEATURES_NOT_YET = Set.of(
             "memory-snapshot-on-shutdown", "created-timestamp-zero-ingestion",
             "delayed-compaction", "otlp-deltatocumulative", "otlp-native-delta-ingestion",
-            "promql-per-step-stats", "old-ui", "metadata-wal-records", "use-uncached-io");
+            "promql-per-step-stats", "old-ui", "use-uncached-io");
 
     /**
      * Feature names Prometheus 2 had and Prometheus 3 dropped: Prometheus 3 only warns "Unknown

@@ -85,6 +85,23 @@ class FlagsTest {
     }
 
     @Test
+    void helpListsTheLaunchersFlagsFirstThenEachBundlesUnderItsName() {
+        List<Flags.Spec> all = Flags.merge(specs, List.of(
+                new Flags.Spec("scrape.discovery-reload-interval", "5s", "Interval used by scrape manager to throttle target groups updates.",
+                        false, "promethium-scrape"),
+                new Flags.Spec("scrape.adjust-timestamps", "true", "Adjust scrape timestamps.", true, "promethium-scrape"),
+                new Flags.Spec("web.max-notifications-subscribers", "16", "Live notification subscribers at most.", false,
+                        "promethium-config")), System.err);
+        String usage = Flags.usage(all);
+        assertThat(usage).contains("--web.listen-address=LISTEN_ADDRESS").contains("Can be repeated.");
+        int scrape = usage.indexOf("\nFlags of promethium-scrape:\n      --scrape.discovery-reload-interval=DISCOVERY_RELOAD_INTERVAL");
+        int config = usage.indexOf("\nFlags of promethium-config:\n      --web.max-notifications-subscribers=");
+        assertThat(scrape).isGreaterThan(usage.indexOf("--log.format"));
+        assertThat(config).isGreaterThan(scrape);
+        assertThat(usage.substring(scrape)).contains("      --scrape.adjust-timestamps ");
+    }
+
+    @Test
     void aDeclaredFlagIsNoLongerRefused() throws Exception {
         List<Flags.Spec> withPageTitle = Flags.merge(specs,
                 List.of(new Flags.Spec("web.page-title", "Promethium", "Page title.", false, "web-ui")), System.err);

@@ -58,6 +58,10 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
         manager.setNativeHistogramsFeature(enabled.contains("native-histograms"));
         manager.setTypeAndUnitLabels(enabled.contains("type-and-unit-labels"));
         manager.setExtraScrapeMetricsFeature(enabled.contains("extra-scrape-metrics"));
+        if (enabled.contains("metadata-wal-records")) {
+            java.util.logging.Logger.getLogger(ScrapeComponent.class.getName()).info("--enable-feature=metadata-wal-records:"
+                    + " always on in Promethium (scraped metadata is appended to storage and logged in its WAL)");
+        }
         if (enabled.contains("extra-scrape-metrics")) {
             java.util.logging.Logger.getLogger(ScrapeComponent.class.getName()).warning("--enable-feature=extra-scrape-metrics is being phased out"
                     + " (as in Prometheus): it makes extra_scrape_metrics default to true; set extra_scrape_metrics in the config instead");

@@ -39,10 +39,13 @@ final class Flags {
 
     private final List<Spec> specs;
     private final Map<String, String> values;
+    /** The flags the command line gave, in order. */
+    private final List<String> given;
 
-    private Flags(List<Spec> specs, Map<String, String> values) {
+    private Flags(List<Spec> specs, Map<String, String> values, List<String> given) {
         this.specs = specs;
         this.values = values;
+        this.given = given;
     }
 
     static List<Spec> specs(Path home) {
@@ -107,6 +110,7 @@ final class Flags {
             values.put(spec.name(), spec.defaultValue());
         }
         java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> given = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -150,7 +154,9 @@ final class Flags {
                 // As Prometheus's flag parser: a second value is an error, not a silent override.
                 throw new UsageException("flag '" + name + "' cannot be repeated");
             }
-            seen.add(name);
+            if (seen.add(name)) {
+                given.add(name);
+            }
             values.put(name, value);
         }
         String level = values.get("log.level");
@@ -158,7 +164,7 @@ final class Flags {
             throw new UsageException("invalid value " + quote(level) + " for flag --log.level, one of: debug, info, warn, error");
         }
         checkFeatures(values.getOrDefault("enable-feature", ""), features);
-        return new Flags(specs, Collections.unmodifiableMap(values));
+        return new Flags(specs, Collections.unmodifiableMap(values), List.copyOf(given));
     }
 
     /**
@@ -181,6 +187,25 @@ final class Flags {
                     ? "Unknown option for --enable-feature: " + name + " (removed in Prometheus 3: " + gone + ")"
                     : "Unknown option for --enable-feature: " + name);
         }
+    }
+
+    /**
+     * As Prometheus: server-only flags given with {@code --agent}, or agent-only flags given
+     * without it, are an error (exit code 3) naming them; null when the mode and flags agree.
+     */
+    String modeConflict() {
+        boolean agent = Boolean.parseBoolean(values.getOrDefault("agent", "false"));
+        List<String> wrong = new ArrayList<>();
+        for (String name : given) {
+            if (agent ? PrometheusFlags.SERVER_ONLY.contains(name) : PrometheusFlags.AGENT_ONLY.contains(name)) {
+                wrong.add("\"--" + name + "\"");
+            }
+        }
+        if (wrong.isEmpty()) {
+            return null;
+        }
+        return (agent ? "The following flag(s) can not be used in agent mode: [" : "The following flag(s) can only be used in agent mode: [")
+                + String.join(" ", wrong) + "]";
     }
 
     String get(String name) {

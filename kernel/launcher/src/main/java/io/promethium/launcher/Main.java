@@ -64,6 +64,11 @@ public final class Main {
                         throw new Flags.UsageException("unexpected argument '" + command.get(1) + "'");
                     }
                     Flags flags = Flags.parse(specs, features, flagArgs);
+                    String conflict = flags.modeConflict();
+                    if (conflict != null) {
+                        err.println(conflict);
+                        return 3;
+                    }
                     LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
                     return new Server(flags, home).run();
                 }

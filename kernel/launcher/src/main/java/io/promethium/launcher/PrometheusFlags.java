@@ -35,6 +35,25 @@ final class PrometheusFlags {
             "alertmanager.timeout", "set timeout per Alertmanager in the config's alerting section",
             "scrape.name-escaping-scheme", "set metric_name_escaping_scheme in the config's global or scrape section");
 
+    /** Prometheus 3's server-only flags: given with {@code --agent}, Prometheus exits with 3 naming them. */
+    static final Set<String> SERVER_ONLY = Set.of(
+            "storage.tsdb.path", "storage.tsdb.min-block-duration", "storage.tsdb.max-block-duration",
+            "storage.tsdb.max-block-chunk-segment-size", "storage.tsdb.wal-segment-size", "storage.tsdb.retention.time",
+            "storage.tsdb.retention.size", "storage.tsdb.no-lockfile", "storage.tsdb.allow-overlapping-compaction",
+            "storage.tsdb.wal-compression", "storage.tsdb.wal-compression-type", "storage.tsdb.head-chunks-write-queue-size",
+            "storage.tsdb.samples-per-chunk", "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.delay-compact-file.path",
+            "storage.tsdb.block-reload-interval", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
+            "storage.remote.read-max-bytes-in-frame", "rules.alert.for-outage-tolerance", "rules.alert.for-grace-period",
+            "rules.alert.resend-delay", "rules.max-concurrent-evals", "alertmanager.notification-queue-capacity",
+            "alertmanager.notification-batch-size", "alertmanager.drain-notification-queue-on-shutdown", "query.lookback-delta",
+            "query.timeout", "query.max-concurrency", "query.max-samples");
+
+    /** Prometheus 3's agent-only flags: given without {@code --agent}, Prometheus exits with 3 naming them. */
+    static final Set<String> AGENT_ONLY = Set.of(
+            "storage.agent.path", "storage.agent.wal-segment-size", "storage.agent.wal-compression",
+            "storage.agent.wal-compression-type", "storage.agent.wal-truncate-frequency", "storage.agent.retention.min-time",
+            "storage.agent.retention.max-time", "storage.agent.no-lockfile");
+
     /** Flags of the Go runtime that have a JVM counterpart instead. */
     static final Map<String, String> GO_RUNTIME = Map.of(
             "auto-gomemlimit", "the heap limit is set by bin/promethium from the host's or container's memory; override with PROMETHIUM_JAVA_OPTS=-Xmx... or PROMETHIUM_HEAP_PERCENT",

@@ -102,6 +102,20 @@ class FlagsTest {
     }
 
     @Test
+    void serverOnlyFlagsWithAgentAndAgentOnlyFlagsWithoutItExitWithThreeAsPrometheus() throws Exception {
+        List<Flags.Spec> all = Flags.merge(specs, List.of(
+                new Flags.Spec("agent", "false", "Agent mode.", true, "promethium-tsdb"),
+                new Flags.Spec("storage.tsdb.path", "data", "Path.", false, "promethium-tsdb"),
+                new Flags.Spec("storage.agent.path", "data-agent", "Path.", false, "promethium-tsdb")), System.err);
+        assertThat(Flags.parse(all, List.of("--agent", "--query.timeout=1m", "--storage.tsdb.path=x")).modeConflict())
+                .isEqualTo("The following flag(s) can not be used in agent mode: [\"--query.timeout\" \"--storage.tsdb.path\"]");
+        assertThat(Flags.parse(all, List.of("--storage.agent.path=y")).modeConflict())
+                .isEqualTo("The following flag(s) can only be used in agent mode: [\"--storage.agent.path\"]");
+        assertThat(Flags.parse(all, List.of("--agent", "--storage.agent.path=y", "--web.listen-address=:9999")).modeConflict()).isNull();
+        assertThat(Flags.parse(all, List.of("--storage.tsdb.path=x")).modeConflict()).isNull();
+    }
+
+    @Test
     void aDeclaredFlagIsNoLongerRefused() throws Exception {
         List<Flags.Spec> withPageTitle = Flags.merge(specs,
                 List.of(new Flags.Spec("web.page-title", "Promethium", "Page title.", false, "web-ui")), System.err);

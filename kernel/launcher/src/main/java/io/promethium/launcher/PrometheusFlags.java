@@ -76,6 +76,7 @@ final class PrometheusFlags {
             Map.entry("no-default-scrape-port", "always on: no port is added to a target address without one"),
             Map.entry("new-service-discovery-manager", "always on: the discovery manager restarts only the discoverers whose config changed"),
             Map.entry("promql-at-modifier", "always on"),
+            Map.entry("ooo-native-histograms", "always on: native histograms are accepted out of order within out_of_order_time_window"),
             Map.entry("promql-negative-offset", "always on"),
             Map.entry("agent", "ignored; use the --agent flag"),
             Map.entry("remote-write-receiver", "ignored; use the --web.enable-remote-write-receiver flag"),

@@ -184,7 +184,7 @@ final class Flags {
             }
             String gone = PrometheusFlags.FEATURES_GONE_IN_3.get(name);
             java.util.logging.Logger.getLogger(Flags.class.getName()).warning(gone != null
-                    ? "Unknown option for --enable-feature: " + name + " (removed in Prometheus 3: " + gone + ")"
+                    ? "--enable-feature=" + name + " is no longer a feature in Prometheus 3: " + gone
                     : "Unknown option for --enable-feature: " + name);
         }
     }

@@ -104,12 +104,20 @@ class ServerLifecycleIT {
 
     @Test
     void badReloadKeepsTheOldConfigAndReportsFailureUntilAGoodOne() throws Exception {
-        try (ServerProcess server = ServerProcess.prepare().config(GOOD_CONFIG).start("--web.enable-lifecycle").awaitReady()) {
+        int second = ServerProcess.freePort();
+        try (ServerProcess server = ServerProcess.prepare().config(GOOD_CONFIG)
+                .start("--web.enable-lifecycle", "--web.listen-address=127.0.0.1:" + second).awaitReady()) {
+            assertThat(server.get("/api/v1/notifications").body()).as("started up: nothing to tell")
+                    .isEqualTo("{\"status\":\"success\",\"data\":[]}");
             server.config("scrape_configs:\n  - job_name: [broken\n");
             HttpResponse<String> reload = server.post("/-/reload");
             assertThat(reload.statusCode()).isEqualTo(500);
             assertThat(reload.body()).contains("prometheus.yml");
             assertThat(server.get("/metrics").body()).contains("prometheus_config_last_reload_successful 0");
+            // Prometheus 3's notification, on every listen address (the flag given twice).
+            HttpResponse<String> onSecond = server.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + second + "/api/v1/notifications")).GET());
+            assertThat(onSecond.body()).contains("\"text\":\"Configuration reload has failed.\"").contains("\"active\":true");
             assertThat(server.get("/api/v1/status/config").body()).as("old config still in force").contains("job_name: self");
             assertThat(server.get("/-/healthy").statusCode()).isEqualTo(200);
 
@@ -119,6 +127,17 @@ class ServerLifecycleIT {
             server.await(Duration.ofSeconds(15), () -> server.get("/metrics").body()
                     .contains("prometheus_config_last_reload_successful 1"), "reload on SIGHUP");
             assertThat(server.get("/api/v1/status/config").body()).contains("job_name: fixed");
+            assertThat(server.get("/api/v1/notifications").body()).as("cleared by the good reload")
+                    .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+        }
+    }
+
+    @Test
+    void serverOnlyFlagsInAgentModeExitWithThreeAsPrometheus() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            ServerProcess.Result result = server.runToCompletion("--agent", "--storage.tsdb.retention.time=1d");
+            assertThat(result.exitCode()).isEqualTo(3);
+            assertThat(result.output()).contains("The following flag(s) can not be used in agent mode: [\"--storage.tsdb.retention.time\"]");
         }
     }
 

@@ -169,7 +169,7 @@ final class ScrapeLoop {
             next += intervalMs;
         }
         long previousStart = 0;
-        TimestampAlignment.Clock clock = settings.alignment().clock(settings.interval());
+        long toleranceNanos = settings.alignment().toleranceNanos(settings.interval());
         while (sleepUntil(next)) {
             long startNanos = System.nanoTime();
             if (previousStart != 0) {
@@ -177,7 +177,7 @@ final class ScrapeLoop {
             }
             previousStart = startNanos;
             try {
-                scrapeOnce(clock.timestamp(System.currentTimeMillis()));
+                scrapeOnce(settings.alignment().timestamp(next, System.currentTimeMillis(), toleranceNanos));
             } catch (RuntimeException e) {
                 // A bug must not end the loop: report it as the target's error.
                 lastError = "internal error: " + e;

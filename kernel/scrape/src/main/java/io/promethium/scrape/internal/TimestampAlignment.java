@@ -24,41 +24,19 @@ record TimestampAlignment(boolean enabled, Duration tolerance) {
         }
     }
 
-    /** A scrape loop's clock: one per loop, used by its thread only. */
-    Clock clock(Duration interval) {
-        return new Clock(enabled, interval.toNanos(), Math.min(interval.toNanos() / 100, tolerance.toNanos()));
+    /** The tolerance for scrapes every {@code interval}: the flag's, at most 1% of the interval (ns). */
+    long toleranceNanos(Duration interval) {
+        return Math.min(interval.toNanos() / 100, tolerance.toNanos());
     }
 
-    /** The timestamps of one loop's scrapes. */
-    static final class Clock {
-        private final boolean enabled;
-        private final long intervalNanos;
-        private final long toleranceNanos;
-        /** The intended time of the scrape in progress (ms); the first scrape's own time starts the schedule. */
-        private long aligned = Long.MIN_VALUE;
-
-        Clock(boolean enabled, long intervalNanos, long toleranceNanos) {
-            this.enabled = enabled;
-            this.intervalNanos = intervalNanos;
-            this.toleranceNanos = toleranceNanos;
-        }
-
-        /** The timestamp (ms) to store a scrape starting at {@code nowMillis} with. */
-        long timestamp(long nowMillis) {
-            if (!enabled || intervalNanos <= 0) {
-                return nowMillis;
-            }
-            if (aligned == Long.MIN_VALUE) {
-                aligned = nowMillis;
-                return nowMillis;
-            }
-            long intervalMillis = intervalNanos / 1_000_000L;
-            // A skipped slot (an overrun scrape) moves the schedule on by whole intervals.
-            if (intervalMillis > 0 && nowMillis - aligned >= intervalMillis) {
-                aligned += (nowMillis - aligned) / intervalMillis * intervalMillis;
-            }
-            long late = nowMillis - aligned;
-            return late * 1_000_000L <= toleranceNanos ? aligned : nowMillis;
-        }
+    /**
+     * The timestamp (ms) to store a scrape with that was due at {@code intendedMillis} (its slot in
+     * the loop's schedule, which only moves forward) and starts at {@code nowMillis}. Prometheus
+     * derives the schedule from its first scrape; the loop here knows its slots exactly, so a
+     * stored timestamp is never before its slot nor the one before.
+     */
+    long timestamp(long intendedMillis, long nowMillis, long toleranceNanos) {
+        long late = nowMillis - intendedMillis;
+        return enabled && late >= 0 && late * 1_000_000L <= toleranceNanos ? intendedMillis : nowMillis;
     }
 }

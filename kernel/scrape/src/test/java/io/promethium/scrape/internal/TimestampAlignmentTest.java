@@ -12,39 +12,30 @@ class TimestampAlignmentTest {
 
     @Test
     void scrapesStartingWithinTheToleranceAreStoredAtTheirIntendedTime() {
-        TimestampAlignment.Clock clock = TimestampAlignment.PROMETHEUS_DEFAULT.clock(FIFTEEN_SECONDS);
-        assertThat(clock.timestamp(1_000)).as("the first scrape starts the schedule").isEqualTo(1_000);
-        assertThat(clock.timestamp(16_001)).isEqualTo(16_000);
-        assertThat(clock.timestamp(31_002)).as("2 ms late: still within the tolerance").isEqualTo(31_000);
-        assertThat(clock.timestamp(46_003)).as("3 ms late: stored as it is").isEqualTo(46_003);
-        assertThat(clock.timestamp(61_000)).isEqualTo(61_000);
-    }
-
-    @Test
-    void aSkippedSlotMovesTheScheduleOnByWholeIntervals() {
-        TimestampAlignment.Clock clock = TimestampAlignment.PROMETHEUS_DEFAULT.clock(FIFTEEN_SECONDS);
-        clock.timestamp(0);
-        assertThat(clock.timestamp(45_001)).as("two slots overrun").isEqualTo(45_000);
-        assertThat(clock.timestamp(60_002)).isEqualTo(60_000);
+        TimestampAlignment a = TimestampAlignment.PROMETHEUS_DEFAULT;
+        long tolerance = a.toleranceNanos(FIFTEEN_SECONDS);
+        assertThat(tolerance).isEqualTo(2_000_000);
+        assertThat(a.timestamp(15_000, 15_000, tolerance)).isEqualTo(15_000);
+        assertThat(a.timestamp(30_000, 30_001, tolerance)).isEqualTo(30_000);
+        assertThat(a.timestamp(45_000, 45_002, tolerance)).as("2 ms late: still within the tolerance").isEqualTo(45_000);
+        assertThat(a.timestamp(60_000, 60_003, tolerance)).as("3 ms late: stored as it is").isEqualTo(60_003);
+        assertThat(a.timestamp(75_000, 74_999, tolerance)).as("never moved forward").isEqualTo(74_999);
     }
 
     @Test
     void theToleranceIsCappedAtOnePercentOfTheInterval() {
         TimestampAlignment wide = new TimestampAlignment(true, Duration.ofSeconds(1));
-        TimestampAlignment.Clock clock = wide.clock(Duration.ofMillis(500));
-        clock.timestamp(0);
-        assertThat(clock.timestamp(505)).as("5 ms = 1% of 500 ms").isEqualTo(500);
-        assertThat(clock.timestamp(1_006)).as("6 ms is beyond 1%").isEqualTo(1_006);
-        TimestampAlignment.Clock slow = wide.clock(Duration.ofMinutes(5));
-        slow.timestamp(0);
-        assertThat(slow.timestamp(300_900)).as("the flag's 1 s below 1% of 5 m").isEqualTo(300_000);
+        long tolerance = wide.toleranceNanos(Duration.ofMillis(500));
+        assertThat(wide.timestamp(500, 505, tolerance)).as("5 ms = 1% of 500 ms").isEqualTo(500);
+        assertThat(wide.timestamp(1_000, 1_006, tolerance)).as("6 ms is beyond 1%").isEqualTo(1_006);
+        long slow = wide.toleranceNanos(Duration.ofMinutes(5));
+        assertThat(wide.timestamp(300_000, 300_900, slow)).as("the flag's 1 s below 1% of 5 m").isEqualTo(300_000);
     }
 
     @Test
     void adjustTimestampsFalseStoresEveryScrapeAtItsOwnTime() {
-        TimestampAlignment.Clock clock = new TimestampAlignment(false, Duration.ofMillis(2)).clock(FIFTEEN_SECONDS);
-        clock.timestamp(0);
-        assertThat(clock.timestamp(15_001)).isEqualTo(15_001);
+        TimestampAlignment off = new TimestampAlignment(false, Duration.ofMillis(2));
+        assertThat(off.timestamp(15_000, 15_001, off.toleranceNanos(FIFTEEN_SECONDS))).isEqualTo(15_001);
     }
 
     @Test

@@ -34,11 +34,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * queries of a dashboard over {@link #SERIES} node-like counters and {@link #HISTOGRAMS} classic
  * histograms (11 {@code le} series each), 30 min at 15 s. Single-threaded; µs per query.
  *
- * <p>Run (JMH, about 3 minutes; {@code quick}: 5 rounds of 2,000 queries each, CPU time per query):
+ * <p>Run (JMH, about 3 minutes; {@code quick}: 5 rounds of 2,000 queries or 1 s of CPU each, CPU time per query):
  * <pre>
  * mvn -B -q -pl kernel/promql -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * java -cp kernel/promql/target/test-classes:kernel/promql/target/classes:$(cat kernel/promql/target/bench.cp) \
- *     io.promethium.promql.engine.bench.SmallQueryBenchmark [quick]
+ *     io.promethium.promql.engine.bench.SmallQueryBenchmark [quick [N]]
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -132,15 +132,20 @@ public class SmallQueryBenchmark {
             try (Tsdb db = load(d)) {
                 QueryEngine e = QueryBenchmark.engine();
                 ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-                for (String q : QUERIES) {
+                // quick N: only the query of index N (for profiling)
+                List<String> queries = args.length > 1 ? List.of(QUERIES.get(Integer.parseInt(args[1]))) : QUERIES;
+                for (String q : queries) {
                     for (int round = 0; round < 5; round++) {
-                        int n = 2_000;
+                        // 2,000 queries or 1 s of CPU, whichever comes first.
+                        int n = 0;
                         long c0 = mx.getCurrentThreadCpuTime();
-                        for (int i = 0; i < n; i++) {
+                        long cpu;
+                        do {
                             e.instantQuery(db, q, END);
-                        }
-                        long cpu = mx.getCurrentThreadCpuTime() - c0;
-                        System.out.printf("%s round %d: %.1f µs cpu per query%n", q, round, cpu / 1e3 / n);
+                            n++;
+                            cpu = mx.getCurrentThreadCpuTime() - c0;
+                        } while (n < 2_000 && cpu < 1_000_000_000L);
+                        System.out.printf("%s round %d: %.1f µs cpu per query (%d queries)%n", q, round, cpu / 1e3 / n, n);
                     }
                 }
             } finally {

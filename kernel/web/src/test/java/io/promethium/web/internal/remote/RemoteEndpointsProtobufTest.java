@@ -234,21 +234,46 @@ class RemoteEndpointsProtobufTest {
             }
             assertThat(readBack).containsEntry("rpc_seconds", storedHistograms(server, Labels.of("__name__", "rpc_seconds")))
                     .containsEntry("rpc_rate", expectFloats).containsEntry("rpc_nhcb", expectCustom);
-            // Streamed chunks of histograms are not encoded: a client that accepts samples too gets them sampled ...
-            HttpResponse<byte[]> fallback = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
-                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.SAMPLES).build().toByteArray()))));
-            assertThat(fallback.statusCode()).isEqualTo(200);
-            assertThat(fallback.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-protobuf");
-            assertThat(Remote.ReadResponse.parseFrom(ReferenceSnappy.decode(fallback.body())).getResults(0).getTimeseriesCount()).isEqualTo(3);
-            // ... and one that takes only chunks is told why.
-            HttpResponse<byte[]> onlyStreamed = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
+            // Streamed: Prometheus's histogram and float histogram chunks, parsed by protobuf-java and read by the
+            // reference reader, hold the same samples (the reader's counter-reset hints are the chunks' own).
+            HttpResponse<byte[]> streamed = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
                             .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build().toByteArray()))));
-            assertThat(onlyStreamed.statusCode()).isEqualTo(400);
-            assertThat(new String(onlyStreamed.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("native histograms")
-                    .contains("accept SAMPLES");
+            assertThat(streamed.statusCode()).isEqualTo(200);
+            assertThat(streamed.headers().firstValue("Content-Type")).hasValue(RemoteReadResource.STREAMED_CONTENT_TYPE);
+            java.util.Map<String, List<String>> streamedBack = new java.util.TreeMap<>();
+            java.util.Set<Types.Chunk.Encoding> encodings = java.util.EnumSet.noneOf(Types.Chunk.Encoding.class);
+            java.io.InputStream in = new java.io.ByteArrayInputStream(streamed.body());
+            while (in.available() > 0) {
+                int size = com.google.protobuf.CodedInputStream.readRawVarint32(in.read(), in);
+                byte[] crc = in.readNBytes(4);
+                byte[] message = in.readNBytes(size);
+                java.util.zip.CRC32C check = new java.util.zip.CRC32C();
+                check.update(message);
+                assertThat(java.nio.ByteBuffer.wrap(crc).getInt()).isEqualTo((int) check.getValue());
+                for (Types.ChunkedSeries cs : Remote.ChunkedReadResponse.parseFrom(message).getChunkedSeriesList()) {
+                    List<String> hs = streamedBack.computeIfAbsent(labels(cs.getLabelsList()).metricName(), k -> new ArrayList<>());
+                    for (Types.Chunk c : cs.getChunksList()) {
+                        encodings.add(c.getType());
+                        byte[] data = c.getData().toByteArray();
+                        List<io.promethium.remote.wire.ReferenceHistogramChunks.Sample> samples =
+                                io.promethium.remote.wire.ReferenceHistogramChunks.decode(c.getTypeValue(), data, 0, data.length);
+                        assertThat(samples.get(0).t()).isEqualTo(c.getMinTimeMs());
+                        assertThat(samples.get(samples.size() - 1).t()).isEqualTo(c.getMaxTimeMs());
+                        for (io.promethium.remote.wire.ReferenceHistogramChunks.Sample x : samples) {
+                            hs.add(x.t() + "=" + x.histogram());
+                        }
+                    }
+                }
+            }
+            assertThat(encodings).containsExactlyInAnyOrder(Types.Chunk.Encoding.HISTOGRAM, Types.Chunk.Encoding.FLOAT_HISTOGRAM);
+            assertThat(streamedBack.keySet()).containsExactly("rpc_nhcb", "rpc_rate", "rpc_seconds");
+            for (String name : streamedBack.keySet()) {
+                assertThat(withoutHints(streamedBack.get(name))).as(name)
+                        .isEqualTo(withoutHints(storedHistograms(server, Labels.of("__name__", name))));
+            }
+            // The gauge float histograms stay gauges.
+            assertThat(streamedBack.get("rpc_rate")).allMatch(x -> x.contains("hint=GAUGE"));
 
             Types.Histogram bad = protoHistogram(2_000_000L, 1).toBuilder().setCountInt(3).build();
             HttpResponse<String> refused = write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
@@ -328,6 +353,10 @@ class RemoteEndpointsProtobufTest {
     /** The TSDB records the first sample's hint as UNKNOWN and later ones as it detects them. */
     private static String withHint(Object h, String later, int i) {
         return i == 1 ? h.toString() : h.toString().replace("hint=UNKNOWN", "hint=" + later);
+    }
+
+    private static List<String> withoutHints(List<String> samples) {
+        return samples.stream().map(x -> x.replaceFirst("hint=[A-Z_]+, ", "")).toList();
     }
 
     static HttpResponse<String> write(ApiServer server, Remote.WriteRequest request) {

@@ -290,6 +290,61 @@ class RemoteEndpointsProtobufTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(request.toByteArray()))));
     }
 
+    /** Every stored series' labels, sorted as text. */
+    static List<String> storedSeries(ApiServer server) {
+        List<String> out = new ArrayList<>();
+        try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
+            SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4),
+                    List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
+            while (set.next()) {
+                out.add(set.at().labels().toString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void typeAndUnitLabelsComeFromRemoteWrite2MetadataWhenTheFeatureIsOnAsInPrometheus() throws Exception {
+        java.util.function.BiFunction<io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType, Integer,
+                io.promethium.remote.wire.writev2.WriteV2.Metadata> metadata = (type, unitRef) ->
+                io.promethium.remote.wire.writev2.WriteV2.Metadata.newBuilder().setType(type).setUnitRef(unitRef).build();
+        // Symbols: 1 __name__, 2 rpc_requests_total, 3 __type__, 4 gauge, 5 requests, 6 queue_depth, 7 __unit__, 8 bogus, 9 other
+        io.promethium.remote.wire.writev2.WriteV2.Request request = io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
+                .addSymbols("").addSymbols("__name__").addSymbols("rpc_requests_total").addSymbols("__type__").addSymbols("gauge")
+                .addSymbols("requests").addSymbols("queue_depth").addSymbols("__unit__").addSymbols("bogus").addSymbols("other")
+                // A counter with a unit, sent with a __type__ of its own: the metadata's win.
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 4))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(1))
+                        .setMetadata(metadata.apply(io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType.METRIC_TYPE_COUNTER, 5)))
+                // A gauge without a unit: a __unit__ the sender set goes.
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 6, 7, 8))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(2))
+                        .setMetadata(metadata.apply(io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType.METRIC_TYPE_GAUGE, 0)))
+                // No metadata: the labels stay as sent.
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 9, 3, 4))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(3)))
+                .build();
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), true)))) {
+            assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
+            // Remote write 1.0 carries no metadata per series: nothing is added (Prometheus neither).
+            assertThat(write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
+                    .addLabels(label("__name__", "v1_series")).addSamples(Types.Sample.newBuilder().setTimestamp(1000).setValue(4)))
+                    .build()).statusCode()).isEqualTo(204);
+            assertThat(storedSeries(server)).containsExactlyInAnyOrder(
+                    "{__name__=\"rpc_requests_total\", __type__=\"counter\", __unit__=\"requests\"}",
+                    "{__name__=\"queue_depth\", __type__=\"gauge\"}",
+                    "{__name__=\"other\", __type__=\"gauge\"}",
+                    "{__name__=\"v1_series\"}");
+        }
+        // Without the feature the labels are the sender's.
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+            assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
+            assertThat(storedSeries(server)).containsExactlyInAnyOrder("{__name__=\"rpc_requests_total\", __type__=\"gauge\"}",
+                    "{__name__=\"queue_depth\", __unit__=\"bogus\"}", "{__name__=\"other\", __type__=\"gauge\"}");
+        }
+    }
+
     @Test
     void remoteWrite2StoresSamplesHistogramsExemplarsAndMetadataAndAnswersWhatItWrote() throws Exception {
         try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {

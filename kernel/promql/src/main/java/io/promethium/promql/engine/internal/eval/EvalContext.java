@@ -25,6 +25,8 @@ final class EvalContext implements AutoCloseable {
     final Annotations annotations;
     /** Prometheus's type-and-unit-labels: __type__ and __unit__ are dropped with the metric name. */
     final boolean typeAndUnitLabels;
+    /** Prometheus's use-start-timestamps: range functions read the samples' start timestamps. */
+    final boolean useStartTimestamps;
     private final List<Querier> queriers = new ArrayList<>();
     private long currentSamples;
     private long peakSamples;
@@ -34,8 +36,9 @@ final class EvalContext implements AutoCloseable {
     private final long slotBudget;
 
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
-            long queryStep, Annotations annotations, boolean typeAndUnitLabels) {
+            long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps) {
         this.typeAndUnitLabels = typeAndUnitLabels;
+        this.useStartTimestamps = useStartTimestamps;
         this.storage = requireNonNull(storage, "storage is null");
         this.lookbackMillis = lookbackMillis;
         this.maxSamples = maxSamples;

@@ -256,6 +256,18 @@ final class Evaluator {
      * time in seconds (for {@code timestamp()}).
      */
     StepVector vectorSelector(VectorSelector vs, StepGrid grid, boolean timestamps) {
+        return vectorSelector(vs, grid, timestamps ? SAMPLE_TIMES : SAMPLE_VALUES);
+    }
+
+    /** What {@link #vectorSelector(VectorSelector, StepGrid, int)} answers per step. */
+    static final int SAMPLE_VALUES = 0;
+    static final int SAMPLE_TIMES = 1;
+    /** The sample's start timestamp in seconds, 0 when it has none (for {@code start_timestamp()}). */
+    static final int SAMPLE_START_TIMES = 2;
+
+    StepVector vectorSelector(VectorSelector vs, StepGrid grid, int answer) {
+        boolean timestamps = answer != SAMPLE_VALUES;
+        boolean starts = answer == SAMPLE_START_TIMES;
         int n = grid.steps();
         long[] ends = new long[n];
         for (int i = 0; i < n; i++) {
@@ -284,6 +296,7 @@ final class Evaluator {
             boolean has = it.next();
             boolean haveLast = false;
             long lastT = 0;
+            long lastSt = 0;
             double lastV = 0;
             // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
             boolean stats = statsOnly(vs);
@@ -308,6 +321,9 @@ final class Evaluator {
                 }
                 while (has && it.timestamp() <= end) {
                     lastT = it.timestamp();
+                    if (starts) {
+                        lastSt = it.startTimestamp();
+                    }
                     if (it.valueType().isHistogram()) {
                         io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
                         lastH = fh.isStale() ? null : NativeHistogram.of(fh);
@@ -343,7 +359,7 @@ final class Evaluator {
                         lastUsed = true;
                         values[i] = Absent.VALUE;
                     } else {
-                        values[i] = timestamps ? lastT / 1000.0 : lastV;
+                        values[i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
                     }
                     present++;
                 } else {

@@ -192,7 +192,7 @@ public final class PromQLEngine implements QueryEngine {
         try {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
-                    range ? step : 0, annotations, typeAndUnitLabels)) {
+                    range ? step : 0, annotations, typeAndUnitLabels, options.enabled(EngineOptions.USE_START_TIMESTAMPS))) {
                 Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval);
                 evaluator.prepare(expr);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);

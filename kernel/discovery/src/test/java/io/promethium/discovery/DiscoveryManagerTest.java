@@ -141,23 +141,38 @@ class DiscoveryManagerTest {
         assertThat(metrics.value("prometheus_sd_discovered_targets", "a", "scrape")).isEqualTo(20);
     }
 
+    /** Updates with the time (ns) they reached the listener, so timing asserts do not depend on when the test looks. */
+    private record Timed(long nanos, Map<String, List<TargetGroup>> update) {
+    }
+
+    private static Timed awaitTimed(BlockingQueue<Timed> queue, java.util.function.Predicate<Map<String, List<TargetGroup>>> check)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Timed t = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (t != null && check.test(t.update())) {
+                return t;
+            }
+        }
+        throw new AssertionError("no matching update within 10 s");
+    }
+
     @Test
     void aConsumerWithItsOwnReloadIntervalTakesUpdatesThatSeldomWhileOthersKeepTheManagersInterval() throws Exception {
         manager.addFactory(fake);
+        BlockingQueue<Timed> scrapeTimed = new LinkedBlockingQueue<>();
+        BlockingQueue<Timed> notifyTimed = new LinkedBlockingQueue<>();
         // The scrape manager's --scrape.discovery-reload-interval: 2 s; notify keeps the manager's 300 ms.
-        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofSeconds(2), scrape::add);
-        manager.apply("notify", Map.of("am", List.of(block("x"))), DIR, notify::add);
-        await(scrape, u -> true);
-        await(notify, u -> true);
-        Thread.sleep(400); // past notify's own window after its first update
-        long start = System.nanoTime();
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofSeconds(2),
+                u -> scrapeTimed.add(new Timed(System.nanoTime(), u)));
+        manager.apply("notify", Map.of("am", List.of(block("x"))), DIR, u -> notifyTimed.add(new Timed(System.nanoTime(), u)));
+        Timed scrapeFirst = awaitTimed(scrapeTimed, u -> true);
         fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
-        await(notify, u -> targets(u, "am") == 1);
-        Duration notifyTook = Duration.ofNanos(System.nanoTime() - start);
-        await(scrape, u -> targets(u, "a") == 1);
-        Duration scrapeTook = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(notifyTook).as("notify follows the manager's interval").isLessThan(Duration.ofMillis(1200));
-        assertThat(scrapeTook).as("scrape waits out its own 2 s window").isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        Timed notifyGot = awaitTimed(notifyTimed, u -> targets(u, "am") == 1);
+        Timed scrapeGot = awaitTimed(scrapeTimed, u -> targets(u, "a") == 1);
+        assertThat(Duration.ofNanos(scrapeGot.nanos() - scrapeFirst.nanos())).as("scrape waits out its own 2 s window")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(notifyGot.nanos()).as("notify, on the manager's 300 ms, had it first").isLessThan(scrapeGot.nanos());
     }
 
     @Test
@@ -165,13 +180,14 @@ class DiscoveryManagerTest {
         manager.close();
         manager = new DiscoveryManager(Duration.ofSeconds(2), metrics, new UnsupportedHttpClientFactory());
         manager.addFactory(fake);
-        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofMillis(100), scrape::add);
-        await(scrape, u -> true);
-        long start = System.nanoTime();
+        BlockingQueue<Timed> scrapeTimed = new LinkedBlockingQueue<>();
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofMillis(100),
+                u -> scrapeTimed.add(new Timed(System.nanoTime(), u)));
+        Timed first = awaitTimed(scrapeTimed, u -> true);
         fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
-        await(scrape, u -> targets(u, "a") == 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("both throttles apply, as in Prometheus")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        Timed got = awaitTimed(scrapeTimed, u -> targets(u, "a") == 1);
+        assertThat(Duration.ofNanos(got.nanos() - first.nanos())).as("both throttles apply, as in Prometheus")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
 
     @Test

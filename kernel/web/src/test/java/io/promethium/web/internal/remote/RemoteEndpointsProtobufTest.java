@@ -325,7 +325,7 @@ class RemoteEndpointsProtobufTest {
                         .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(3)))
                 .build();
         try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
-                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), false, true)))) {
+                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), true)))) {
             assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
             // Remote write 1.0 carries no metadata per series: nothing is added (Prometheus neither).
             assertThat(write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()

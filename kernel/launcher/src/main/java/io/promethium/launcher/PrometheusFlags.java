@@ -62,7 +62,7 @@ final class PrometheusFlags {
 
     /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
     static final Set<String> FEATURES_NOT_YET = Set.of(
-            "memory-snapshot-on-shutdown", "created-timestamp-zero-ingestion",
+            "memory-snapshot-on-shutdown",
             "delayed-compaction", "otlp-deltatocumulative", "otlp-native-delta-ingestion",
             "promql-per-step-stats", "old-ui", "use-uncached-io");
 

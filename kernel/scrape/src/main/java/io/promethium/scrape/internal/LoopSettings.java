@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param alignment {@code --scrape.adjust-timestamps} and {@code --scrape.timestamp-tolerance}
  * @param extraMetrics {@code extra_scrape_metrics}: also report {@code scrape_timeout_seconds},
  *                     {@code scrape_sample_limit} and {@code scrape_body_size_bytes}
+ * @param ingestCreated {@code --enable-feature=created-timestamp-zero-ingestion}: samples' created timestamps are ingested
  */
 record LoopSettings(
         Duration interval,
@@ -32,7 +33,8 @@ record LoopSettings(
         boolean keepClassicWithNhcb,
         boolean typeAndUnitLabels,
         TimestampAlignment alignment,
-        boolean extraMetrics) {
+        boolean extraMetrics,
+        boolean ingestCreated) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -45,11 +47,18 @@ record LoopSettings(
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
     record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
-            boolean typeAndUnitLabels, TimestampAlignment alignment, boolean extraMetricsFeature) {
-        /** Prometheus's default timestamp alignment, without {@code --enable-feature=extra-scrape-metrics}. */
+            boolean typeAndUnitLabels, TimestampAlignment alignment, boolean extraMetricsFeature, boolean ingestCreated) {
+        /** Prometheus's default timestamp alignment, without extra-scrape-metrics nor created-timestamp ingestion. */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
                 boolean typeAndUnitLabels) {
-            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, TimestampAlignment.PROMETHEUS_DEFAULT, false);
+            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, false);
+        }
+
+        /** Prometheus's default timestamp alignment, without extra-scrape-metrics. */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
+                boolean typeAndUnitLabels, boolean ingestCreated) {
+            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, TimestampAlignment.PROMETHEUS_DEFAULT, false,
+                    ingestCreated);
         }
 
         /** Native histograms off (classic series only). */
@@ -68,7 +77,7 @@ record LoopSettings(
                     config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
                     typeAndUnitLabels, alignment,
                     // The feature only changes the default of extra_scrape_metrics, as in Prometheus.
-                    config.extraScrapeMetrics() != null ? config.extraScrapeMetrics() : extraMetricsFeature);
+                    config.extraScrapeMetrics() != null ? config.extraScrapeMetrics() : extraMetricsFeature, ingestCreated);
         }
     }
 }

@@ -49,6 +49,7 @@ final class ScrapePool {
     private final TimestampAlignment alignment;
     /** {@code --enable-feature=extra-scrape-metrics}: the default of {@code extra_scrape_metrics}. */
     private final boolean extraMetricsFeature;
+    private final boolean ingestCreated;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -72,8 +73,20 @@ final class ScrapePool {
 
     /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
+               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels) throws ConfigException {
+        this(config, configDirectory, storage, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
+                TimestampAlignment.PROMETHEUS_DEFAULT, false, false);
+    }
+
+    /**
+     * {@code alignment}: {@code --scrape.adjust-timestamps}/{@code --scrape.timestamp-tolerance};
+     * {@code extraMetricsFeature}: the default of {@code extra_scrape_metrics};
+     * {@code ingestCreated}: {@code --enable-feature=created-timestamp-zero-ingestion}.
+     */
+    ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, TimestampAlignment alignment,
-               boolean extraMetricsFeature) throws ConfigException {
+               boolean extraMetricsFeature, boolean ingestCreated) throws ConfigException {
+        this.ingestCreated = ingestCreated;
         this.extraMetricsFeature = extraMetricsFeature;
         this.alignment = Objects.requireNonNull(alignment, "alignment is null");
         this.nativeHistogramsFeature = nativeHistogramsFeature;
@@ -91,7 +104,8 @@ final class ScrapePool {
         HistogramScrapeSettings h = newConfig.histograms();
         boolean nativeHistograms = h.nativeHistograms(nativeHistogramsFeature);
         try {
-            acceptHeader = ExpositionFormats.acceptHeader(protocols(newConfig, nativeHistograms));
+            // Created timestamps come with protobuf first too, as Prometheus asks for it with the feature on.
+            acceptHeader = ExpositionFormats.acceptHeader(protocols(newConfig, nativeHistograms || ingestCreated));
             if (!newConfig.fallbackScrapeProtocol().isEmpty()) {
                 fallback = ExpositionFormat.fromProtocol(newConfig.fallbackScrapeProtocol());
             }
@@ -109,7 +123,7 @@ final class ScrapePool {
         this.accept = acceptHeader;
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
                 new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
-                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, alignment, extraMetricsFeature);
+                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, alignment, extraMetricsFeature, ingestCreated);
     }
 
     /**

@@ -68,7 +68,7 @@ final class ScrapePool {
 
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters) throws ConfigException {
-        this(config, configDirectory, storage, metrics, exporters, false, false, TimestampAlignment.PROMETHEUS_DEFAULT, false);
+        this(config, configDirectory, storage, metrics, exporters, false, false);
     }
 
     /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */

@@ -33,6 +33,16 @@ public interface Appender {
     long append(long ref, Labels labels, long timestamp, double value);
 
     /**
+     * Adds one float sample with its start timestamp (since 1.6.0): the time the counter started
+     * counting (Prometheus's created timestamp), kept beside the sample and read back through
+     * {@link SampleIterator#startTimestamp()}. {@link SampleIterator#NO_START_TIMESTAMP} is the
+     * plain {@link #append}. A storage that does not keep start timestamps drops it (the default).
+     */
+    default long appendWithStart(long ref, Labels labels, long startTimestamp, long timestamp, double value) {
+        return append(ref, labels, timestamp, value);
+    }
+
+    /**
      * Adds one integer native histogram sample (since 1.3.0). The storage copies what it keeps:
      * the caller may reuse {@code histogram} once the call returns. A staleness marker for a
      * histogram series may be appended either way: as {@link #append} with the stale NaN, or as a
@@ -49,6 +59,16 @@ public interface Appender {
     /** Adds one float native histogram sample (since 1.3.0); otherwise as {@link #appendHistogram(long, Labels, long, Histogram)}. */
     default long appendHistogram(long ref, Labels labels, long timestamp, FloatHistogram histogram) {
         throw new StorageException(StorageException.Reason.UNSUPPORTED, "this storage does not store native histograms");
+    }
+
+    /** Adds one integer histogram sample with its start timestamp (since 1.6.0); as {@link #appendWithStart}. */
+    default long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, Histogram histogram) {
+        return appendHistogram(ref, labels, timestamp, histogram);
+    }
+
+    /** Adds one float histogram sample with its start timestamp (since 1.6.0); as {@link #appendWithStart}. */
+    default long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, FloatHistogram histogram) {
+        return appendHistogram(ref, labels, timestamp, histogram);
     }
 
     /**

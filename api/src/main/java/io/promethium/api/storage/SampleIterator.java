@@ -18,8 +18,16 @@ import io.promethium.api.model.Histogram;
  * refilled by its next {@link #next()} or {@link #seek(long)}</b>, so an iterator decodes a chunk
  * into one object instead of allocating per sample; call {@code copy()} on a sample you keep.
  * Iterators written before 1.3.0 only have floats, which the defaults describe.
+ *
+ * <p><b>Start timestamps</b> (since 1.6.0): a sample may carry the time its counter started
+ * counting (Prometheus's created or start timestamp), read with {@link #startTimestamp()}.
+ * {@link #NO_START_TIMESTAMP} means the sample has none, as the value 0 does in Prometheus;
+ * iterators written before 1.6.0 have none.
  */
 public interface SampleIterator {
+
+    /** What {@link #startTimestamp()} answers for a sample without a start timestamp (0, as in Prometheus). */
+    long NO_START_TIMESTAMP = 0L;
 
     boolean next();
 
@@ -60,6 +68,14 @@ public interface SampleIterator {
             return histogram().toFloat();
         }
         throw new IllegalStateException("the current sample is a " + valueType() + ", not a histogram");
+    }
+
+    /**
+     * The current sample's start timestamp in milliseconds since the epoch (since 1.6.0), or
+     * {@link #NO_START_TIMESTAMP}; undefined before the first successful advance.
+     */
+    default long startTimestamp() {
+        return NO_START_TIMESTAMP;
     }
 
     /** The error that ended iteration early, or {@code null}. */

@@ -21,6 +21,14 @@ public interface WalVisitor {
     void sample(long ref, long timestamp, double value);
 
     /**
+     * The start timestamp of the float or histogram sample of series {@code ref} at {@code timestamp}
+     * (since 1.6.0). Called before that sample's own call, only for samples that have one; the
+     * default drops it.
+     */
+    default void startTimestamp(long ref, long timestamp, long startTimestamp) {
+    }
+
+    /**
      * One integer histogram sample (since 1.3.0). The object belongs to the reader and is refilled
      * for the next record: copy it to keep it. The default drops it (a follower written before
      * 1.3.0 ships floats only).

@@ -22,9 +22,14 @@
  *
  * <p>1.5.0 adds {@link io.promethium.api.storage.MetadataQueryable}: the per-series metadata a
  * storage keeps, for the metadata APIs.
+ *
+ * <p>1.6.0 adds sample start timestamps (Prometheus's created timestamps):
+ * {@code Appender.appendWithStart} and {@code appendHistogramWithStart},
+ * {@code SampleIterator.startTimestamp()} ({@code NO_START_TIMESTAMP} when absent) and
+ * {@code WalVisitor.startTimestamp}. Old calls stay and mean "no start timestamp".
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

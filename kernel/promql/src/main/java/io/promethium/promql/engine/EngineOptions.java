@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param maxSamples samples a query may hold in memory at once (default 50,000,000)
  * @param features the PromQL features of Prometheus's {@code --enable-feature} that are on
  *     ({@link #EXPERIMENTAL_FUNCTIONS}, {@link #DELAYED_NAME_REMOVAL}, {@link #EXTENDED_RANGE_SELECTORS},
- *     {@link #DURATION_EXPR}, {@link #FILL_MODIFIERS}, {@link #TYPE_AND_UNIT_LABELS};
+ *     {@link #DURATION_EXPR}, {@link #FILL_MODIFIERS}, {@link #TYPE_AND_UNIT_LABELS}, {@link #USE_START_TIMESTAMPS};
  *     none by default, as in Prometheus); names the engine does not know are ignored
  * @since 1.1
  */
@@ -35,9 +35,15 @@ public record EngineOptions(Duration lookbackDelta, Duration timeout, int maxCon
      * the metric name (since 1.2). Only the engine's part of Prometheus's feature of that name.
      */
     public static final String TYPE_AND_UNIT_LABELS = "type-and-unit-labels";
+    /**
+     * {@code rate}, {@code increase}, {@code irate} and {@code resets} use the samples' stored start
+     * timestamps (resets they reveal, a zero at the start instead of extrapolating), and
+     * {@code start_timestamp()} answers them (since 1.2). Not with {@code anchored}/{@code smoothed}.
+     */
+    public static final String USE_START_TIMESTAMPS = "use-start-timestamps";
     /** The PromQL features this engine implements, by their {@code --enable-feature} names. */
     public static final Set<String> SUPPORTED_FEATURES = Set.of(EXPERIMENTAL_FUNCTIONS, DELAYED_NAME_REMOVAL, EXTENDED_RANGE_SELECTORS,
-            DURATION_EXPR, FILL_MODIFIERS, TYPE_AND_UNIT_LABELS);
+            DURATION_EXPR, FILL_MODIFIERS, TYPE_AND_UNIT_LABELS, USE_START_TIMESTAMPS);
 
     public static final EngineOptions DEFAULTS = new EngineOptions(Duration.ofMinutes(5), Duration.ofMinutes(2), 20, 50_000_000L, Set.of());
 

@@ -6,5 +6,5 @@
  * {@link io.promethium.promql.engine.QueryException}s carrying the HTTP API's error type.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.promethium.promql.engine;

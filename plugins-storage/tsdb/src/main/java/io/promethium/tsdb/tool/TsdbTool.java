@@ -10,6 +10,7 @@ import java.util.List;
  *   create-blocks-from openmetrics FILE DIR   backfill blocks from an OpenMetrics text file
  *   list DIR                                  list blocks
  *   analyze DIR                               cardinality and churn of the newest block
+ *   wal-stats DIR                             the WAL's records by type with their bytes
  *   bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
  *   bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
  * </pre>
@@ -21,6 +22,7 @@ public final class TsdbTool {
               create-blocks-from openmetrics FILE DIR   import an OpenMetrics text file into blocks in DIR
               list DIR                                  list the blocks of a data directory
               analyze DIR                               label cardinality of the newest block
+              wal-stats DIR                             the WAL's records by type: count, bytes on disk and inflated
               bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
                                                         ingest/compaction/query benchmark (prints a table)
               bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
@@ -47,6 +49,10 @@ public final class TsdbTool {
             }
             if (args.size() == 2 && args.get(0).equals("analyze")) {
                 new Analyze(out).run(java.nio.file.Path.of(args.get(1)));
+                return 0;
+            }
+            if (args.size() == 2 && args.get(0).equals("wal-stats")) {
+                new WalDump(out).run(java.nio.file.Path.of(args.get(1)));
                 return 0;
             }
             if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("write")) {

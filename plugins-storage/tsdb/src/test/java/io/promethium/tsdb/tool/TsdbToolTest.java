@@ -99,6 +99,25 @@ class TsdbToolTest {
     }
 
     @Test
+    void walStatsCountsTheRecordsOfAWalByType() throws IOException {
+        Path data = dir.resolve("w");
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(data))) {
+            for (int t = 0; t < 3; t++) {
+                io.promethium.api.storage.Appender app = db.appender();
+                for (int s = 0; s < 4; s++) {
+                    app.append(0, Labels.of("__name__", "m", "s", Integer.toString(s)), t * 15_000L, t);
+                }
+                app.commit();
+            }
+        }
+        assertThat(run("wal-stats", data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("(?m)^series +1 .* 4 +")
+                .containsPattern("(?m)^sample columns +3 .* 12 +");
+        assertThat(run("wal-stats", dir.resolve("nothing").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no WAL directory at");
+    }
+
+    @Test
     void badBackfillInputFailsNamingFileLineAndColumn() throws IOException {
         Path file = dir.resolve("bad.om");
         Files.writeString(file, "up{job=\"x\"} 1 1700000000\nup{job=\"x\" 2 1700000060\n# EOF\n");

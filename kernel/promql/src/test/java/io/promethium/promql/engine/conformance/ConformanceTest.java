@@ -54,8 +54,7 @@ import java.util.stream.Stream;
 class ConformanceTest {
 
     /** Files for experimental features, with the reason they are skipped. */
-    static final Map<String, String> SKIPPED_FILES = Map.of(
-            "start_timestamps.test", "experimental start timestamps");
+    static final Map<String, String> SKIPPED_FILES = Map.of();
 
     private static final double EPSILON = 1e-6;
 
@@ -181,9 +180,9 @@ class ConformanceTest {
                         double[] values = s.values();
                         for (int i = 0; i < values.length; i++) {
                             if (SeriesNotation.isFloat(values[i])) {
-                                storage.add(s.labels(), i * load.stepMillis(), values[i]);
+                                storage.add(s.labels(), s.start(i), i * load.stepMillis(), values[i]);
                             } else if (SeriesNotation.isHistogram(values[i])) {
-                                storage.add(s.labels(), i * load.stepMillis(), s.hists()[i]);
+                                storage.add(s.labels(), s.start(i), i * load.stepMillis(), s.hists()[i]);
                             }
                         }
                     }

@@ -13,11 +13,22 @@ record Script(String file, List<Command> commands) {
 
     /**
      * One series of a {@code load} block: values at t = i * step; {@link SeriesNotation#MISSING}
-     * points are absent, {@link SeriesNotation#HISTOGRAM} points are native histogram samples.
+     * points are absent, {@link SeriesNotation#HISTOGRAM} points are native histogram samples;
+     * {@code starts} (or null) the samples' start timestamps, read from a {@code name{...}@st} line
+     * whose durations are relative to each point's time ({@code _} for none).
      */
-    record LoadedSeries(Labels labels, double[] values, io.promethium.api.model.FloatHistogram[] hists) {
+    record LoadedSeries(Labels labels, double[] values, io.promethium.api.model.FloatHistogram[] hists, long[] starts) {
         LoadedSeries(Labels labels, double[] values) {
-            this(labels, values, null);
+            this(labels, values, null, null);
+        }
+
+        LoadedSeries(Labels labels, double[] values, io.promethium.api.model.FloatHistogram[] hists) {
+            this(labels, values, hists, null);
+        }
+
+        /** The start timestamp of point i (ms), {@code 0} for none: from the series' {@code @st} line. */
+        long start(int i) {
+            return starts == null || i >= starts.length ? 0 : starts[i];
         }
 
         boolean hasHistograms() {

@@ -48,12 +48,28 @@ final class ScriptReader {
                 if (load.matches()) {
                     long step = duration(load.group(2));
                     List<Script.LoadedSeries> series = new ArrayList<>();
+                    Map<Labels, long[]> starts = new LinkedHashMap<>();
                     while (i < lines.length && isIndented(lines[i])) {
                         String body = lines[i].strip();
                         i++;
                         SeriesNotation.Parsed parsed = SeriesNotation.parseLabels(body);
+                        if (parsed.rest().startsWith("@st") && (parsed.rest().length() == 3
+                                || Character.isWhitespace(parsed.rest().charAt(3)))) {
+                            starts.put(parsed.labels(), SeriesNotation.parseStartOffsets(parsed.rest().substring(3), step));
+                            continue;
+                        }
                         SeriesNotation.Points points = SeriesNotation.parsePoints(parsed.rest());
-                        series.add(new Script.LoadedSeries(parsed.labels(), points.values(), points.hists()));
+                        series.add(new Script.LoadedSeries(parsed.labels(), points.values(), points.hists(), null));
+                    }
+                    for (int k = 0; k < series.size(); k++) {
+                        Script.LoadedSeries s = series.get(k);
+                        long[] st = starts.remove(s.labels());
+                        if (st != null) {
+                            series.set(k, new Script.LoadedSeries(s.labels(), s.values(), s.hists(), st));
+                        }
+                    }
+                    if (!starts.isEmpty()) {
+                        throw new IllegalArgumentException("@st line without a series line: " + starts.keySet().iterator().next());
                     }
                     if (load.group(1) != null) {
                         // load_with_nhcb also writes a native histogram with custom buckets per classic one.

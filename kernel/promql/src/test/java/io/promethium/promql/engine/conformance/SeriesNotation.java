@@ -201,6 +201,61 @@ final class SeriesNotation {
         return new Points(Arrays.copyOf(out, size), hists == null ? null : Arrays.copyOf(hists, size));
     }
 
+    /**
+     * Expands the values of an {@code @st} line into absolute start timestamps (0 for {@code _}):
+     * signed durations relative to each point's time {@code i * step}, with Prometheus's
+     * {@code a+bxN} / {@code axN} expansion ({@code -30s-1mx2} is -30s, -90s, -150s).
+     */
+    static long[] parseStartOffsets(String text, long step) {
+        long[] out = new long[16];
+        int size = 0;
+        for (String token : tokens(text)) {
+            long[] expansion;
+            int x = token.lastIndexOf('x');
+            if (x > 0 && isDigits(token, x + 1)) {
+                int times = Integer.parseInt(token.substring(x + 1));
+                String base = token.substring(0, x);
+                if (base.equals("_")) {
+                    expansion = new long[times];
+                    Arrays.fill(expansion, Long.MIN_VALUE);
+                } else {
+                    int op = findOperator(base);
+                    long start = signedDuration(op < 0 ? base : base.substring(0, op));
+                    long delta = op < 0 ? 0 : signedDuration(base.substring(op));
+                    expansion = new long[times + 1];
+                    for (int k = 0; k <= times; k++) {
+                        expansion[k] = start + k * delta;
+                    }
+                }
+            } else if (token.equals("_")) {
+                expansion = new long[] {Long.MIN_VALUE};
+            } else {
+                expansion = new long[] {signedDuration(token)};
+            }
+            while (size + expansion.length > out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            System.arraycopy(expansion, 0, out, size, expansion.length);
+            size += expansion.length;
+        }
+        long[] starts = new long[size];
+        for (int i = 0; i < size; i++) {
+            starts[i] = out[i] == Long.MIN_VALUE ? 0 : i * step + out[i];
+        }
+        return starts;
+    }
+
+    /** A duration with an optional sign, in ms: {@code -1m30s}, {@code +1ms}, {@code 0}. */
+    static long signedDuration(String text) {
+        String t = text.strip();
+        boolean negative = t.startsWith("-");
+        if (t.startsWith("-") || t.startsWith("+")) {
+            t = t.substring(1);
+        }
+        long ms = t.equals("0") ? 0 : io.promethium.api.config.Durations.parse(t).toMillis();
+        return negative ? -ms : ms;
+    }
+
     /** Splits at blanks, except inside {@code {{...}}}, whose description contains blanks. */
     private static List<String> tokens(String text) {
         List<String> tokens = new ArrayList<>();

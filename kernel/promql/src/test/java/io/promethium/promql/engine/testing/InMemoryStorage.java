@@ -55,6 +55,16 @@ public final class InMemoryStorage implements Storage {
         series.computeIfAbsent(labels, MemSeries::new).add(t, 0, h);
     }
 
+    /** Adds one float sample with its start timestamp ({@link SampleIterator#NO_START_TIMESTAMP} for none). */
+    public void add(Labels labels, long st, long t, double v) {
+        series.computeIfAbsent(labels, MemSeries::new).add(st, t, v, null);
+    }
+
+    /** Adds one native histogram sample with its start timestamp. */
+    public void add(Labels labels, long st, long t, io.promethium.api.model.FloatHistogram h) {
+        series.computeIfAbsent(labels, MemSeries::new).add(st, t, 0, h);
+    }
+
     public void clear() {
         series.clear();
     }
@@ -86,6 +96,12 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
+            public long appendWithStart(long ref, Labels labels, long st, long timestamp, double value) {
+                pending.add(new Object[] {labels, timestamp, value, st});
+                return 1;
+            }
+
+            @Override
             public long appendHistogram(long ref, Labels labels, long timestamp, io.promethium.api.model.FloatHistogram h) {
                 pending.add(new Object[] {labels, timestamp, h.copy()});
                 return 1;
@@ -98,12 +114,25 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
+            public long appendHistogramWithStart(long ref, Labels labels, long st, long timestamp, io.promethium.api.model.FloatHistogram h) {
+                pending.add(new Object[] {labels, timestamp, h.copy(), st});
+                return 1;
+            }
+
+            @Override
+            public long appendHistogramWithStart(long ref, Labels labels, long st, long timestamp, io.promethium.api.model.Histogram h) {
+                pending.add(new Object[] {labels, timestamp, h.toFloat(), st});
+                return 1;
+            }
+
+            @Override
             public void commit() {
                 for (Object[] p : pending) {
+                    long st = p.length > 3 ? (Long) p[3] : SampleIterator.NO_START_TIMESTAMP;
                     if (p[2] instanceof io.promethium.api.model.FloatHistogram h) {
-                        add((Labels) p[0], (Long) p[1], h);
+                        add((Labels) p[0], st, (Long) p[1], h);
                     } else {
-                        add((Labels) p[0], (Long) p[1], (Double) p[2]);
+                        add((Labels) p[0], st, (Long) p[1], (Double) p[2]);
                     }
                 }
                 pending.clear();
@@ -127,15 +156,24 @@ public final class InMemoryStorage implements Storage {
         double[] vs = new double[8];
         /** Null while the series holds floats only. */
         io.promethium.api.model.FloatHistogram[] hs;
+        /** Start timestamps beside {@code ts}; null while no sample had one. */
+        long[] sts;
         int size;
 
         MemSeries(Labels labels) {
             this.labels = labels;
         }
 
-        synchronized void add(long t, double v, io.promethium.api.model.FloatHistogram h) {
+        void add(long t, double v, io.promethium.api.model.FloatHistogram h) {
+            add(SampleIterator.NO_START_TIMESTAMP, t, v, h);
+        }
+
+        synchronized void add(long st, long t, double v, io.promethium.api.model.FloatHistogram h) {
             if (h != null && hs == null) {
                 hs = new io.promethium.api.model.FloatHistogram[ts.length];
+            }
+            if (st != SampleIterator.NO_START_TIMESTAMP && sts == null) {
+                sts = new long[ts.length];
             }
             if (size > 0 && ts[size - 1] >= t) {
                 int i = Arrays.binarySearch(ts, 0, size, t);
@@ -143,6 +181,9 @@ public final class InMemoryStorage implements Storage {
                     vs[i] = v;
                     if (hs != null) {
                         hs[i] = h;
+                    }
+                    if (sts != null) {
+                        sts[i] = st;
                     }
                     return;
                 }
@@ -154,11 +195,17 @@ public final class InMemoryStorage implements Storage {
                 if (hs != null) {
                     hs = Arrays.copyOf(hs, size * 2);
                 }
+                if (sts != null) {
+                    sts = Arrays.copyOf(sts, size * 2);
+                }
             }
             ts[size] = t;
             vs[size] = v;
             if (hs != null) {
                 hs[size] = h;
+            }
+            if (sts != null) {
+                sts[size] = st;
             }
             size++;
         }
@@ -192,11 +239,13 @@ public final class InMemoryStorage implements Storage {
                 long[] ts;
                 double[] vs;
                 io.promethium.api.model.FloatHistogram[] hs;
+                long[] sts;
                 int size;
                 synchronized (s) {
                     ts = s.ts;
                     vs = s.vs;
                     hs = s.hs;
+                    sts = s.sts;
                     size = s.size;
                 }
                 int from = lowerBound(ts, size, minTime);
@@ -204,7 +253,7 @@ public final class InMemoryStorage implements Storage {
                 if (from >= to) {
                     continue;
                 }
-                out.add(new ArraySeries(s.labels, ts, vs, hs, from, to));
+                out.add(new ArraySeries(s.labels, ts, vs, hs, sts, from, to));
                 List<Selection> recording = selections;
                 if (recording != null) {
                     recording.add(new Selection(s.labels, minTime, maxTime));
@@ -254,16 +303,12 @@ public final class InMemoryStorage implements Storage {
         return lo;
     }
 
-    private record ArraySeries(Labels labels, long[] ts, double[] vs, io.promethium.api.model.FloatHistogram[] hs, int from, int to)
-            implements Series {
+    private record ArraySeries(Labels labels, long[] ts, double[] vs, io.promethium.api.model.FloatHistogram[] hs, long[] sts, int from,
+            int to) implements Series {
         @Override
         public SampleIterator iterator(SampleIterator reuse) {
-            if (reuse instanceof ArrayIterator it) {
-                it.reset(ts, vs, hs, from, to);
-                return it;
-            }
-            ArrayIterator it = new ArrayIterator();
-            it.reset(ts, vs, hs, from, to);
+            ArrayIterator it = reuse instanceof ArrayIterator a ? a : new ArrayIterator();
+            it.reset(ts, vs, hs, sts, from, to);
             return it;
         }
     }
@@ -273,14 +318,16 @@ public final class InMemoryStorage implements Storage {
         private long[] ts;
         private double[] vs;
         private io.promethium.api.model.FloatHistogram[] hs;
+        private long[] sts;
         private int from;
         private int pos;
         private int to;
 
-        void reset(long[] ts, double[] vs, io.promethium.api.model.FloatHistogram[] hs, int from, int to) {
+        void reset(long[] ts, double[] vs, io.promethium.api.model.FloatHistogram[] hs, long[] sts, int from, int to) {
             this.ts = ts;
             this.vs = vs;
             this.hs = hs;
+            this.sts = sts;
             this.from = from;
             this.pos = from - 1;
             this.to = to;
@@ -313,6 +360,11 @@ public final class InMemoryStorage implements Storage {
         @Override
         public double value() {
             return vs[pos];
+        }
+
+        @Override
+        public long startTimestamp() {
+            return sts == null ? NO_START_TIMESTAMP : sts[pos];
         }
 
         @Override

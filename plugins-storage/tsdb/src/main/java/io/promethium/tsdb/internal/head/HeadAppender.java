@@ -237,8 +237,11 @@ final class HeadAppender implements Appender {
             resolveRemoved(b);
             encoder.reset();
             boolean anySeries = false;
+            // A new series is queued once per call that met it (append, metadata, exemplar): log it once.
+            java.util.Set<MemSeries> queued = unlogged.size() > 1 ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())
+                    : null;
             for (MemSeries s : unlogged) {
-                if (!s.logged) {
+                if (!s.logged && (queued == null || queued.add(s))) {
                     if (!anySeries) {
                         encoder.begin(WalRecords.SERIES);
                         anySeries = true;

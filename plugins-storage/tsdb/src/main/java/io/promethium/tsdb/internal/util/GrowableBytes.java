@@ -73,6 +73,14 @@ public final class GrowableBytes {
         writeBytes(utf8, 0, utf8.length);
     }
 
+    /** Takes {@code n} bytes already written in place through {@link #array()} (after {@link #ensure}). */
+    public void skip(int n) {
+        if (length + n > bytes.length) {
+            throw new IndexOutOfBoundsException("skip " + n + " past the capacity " + bytes.length);
+        }
+        length += n;
+    }
+
     /** Overwrites 4 bytes at {@code pos}. */
     public void putInt(int pos, int v) {
         bytes[pos] = (byte) (v >>> 24);

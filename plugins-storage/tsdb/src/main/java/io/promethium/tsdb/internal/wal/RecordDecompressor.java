@@ -15,6 +15,7 @@ final class RecordDecompressor {
     private final SnappyDecompressor snappy = new SnappyDecompressor();
     private final ZstdDecompressor zstd = new ZstdDecompressor();
     private byte[] buf = new byte[1 << 16];
+    private int lastInflated;
 
     RecordDecompressor(int maxRecord) {
         this.maxRecord = maxRecord;
@@ -35,7 +36,13 @@ final class RecordDecompressor {
             // The library's MalformedInputException and the bounds errors of truncated input alike.
             throw new FormatException("undecodable compressed WAL record: " + e.getMessage());
         }
+        lastInflated = n;
         WalRecords.decode(base, buf, 0, n, visitor);
+    }
+
+    /** The payload length of the last compressed record decoded, once inflated (statistics). */
+    int lastInflated() {
+        return lastInflated;
     }
 
     private int inflateSnappy(byte[] payload, int length) {

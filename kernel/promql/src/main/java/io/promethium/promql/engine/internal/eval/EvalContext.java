@@ -25,6 +25,8 @@ final class EvalContext implements AutoCloseable {
     final Annotations annotations;
     /** Prometheus's type-and-unit-labels: __type__ and __unit__ are dropped with the metric name. */
     final boolean typeAndUnitLabels;
+    /** Prometheus's use-start-timestamps: range functions read the samples' start timestamps. */
+    final boolean useStartTimestamps;
     private final List<Querier> queriers = new ArrayList<>();
     private long currentSamples;
     private long peakSamples;
@@ -33,9 +35,13 @@ final class EvalContext implements AutoCloseable {
     private long allocatedSlots;
     private final long slotBudget;
 
+    /** A third of the heap in 8-byte slots; the heap's limit is fixed for the JVM's life (read once, not per query). */
+    private static final long HEAP_SLOTS = Runtime.getRuntime().maxMemory() / 8 / 3;
+
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
-            long queryStep, Annotations annotations, boolean typeAndUnitLabels) {
+            long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps) {
         this.typeAndUnitLabels = typeAndUnitLabels;
+        this.useStartTimestamps = useStartTimestamps;
         this.storage = requireNonNull(storage, "storage is null");
         this.lookbackMillis = lookbackMillis;
         this.maxSamples = maxSamples;
@@ -44,7 +50,7 @@ final class EvalContext implements AutoCloseable {
         this.queryEnd = queryEnd;
         this.queryStep = queryStep;
         this.annotations = requireNonNull(annotations, "annotations is null");
-        this.slotBudget = Math.min(Math.max(maxSamples, 1) * 4, Runtime.getRuntime().maxMemory() / 8 / 3);
+        this.slotBudget = Math.min(Math.max(maxSamples, 1) * 4, HEAP_SLOTS);
     }
 
     Querier querier(long minTime, long maxTime) {

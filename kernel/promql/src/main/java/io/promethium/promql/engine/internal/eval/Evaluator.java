@@ -66,8 +66,9 @@ final class Evaluator {
      * Selectors read only for histogram_count/sum/avg (Prometheus's histogram stats decoding):
      * their histogram samples without a counter-reset hint get one from the sample read before
      * them, as Prometheus's HistogramStatsIterator does, so sums can warn about conflicting resets.
+     * Made on the first such selector: most queries have none.
      */
-    private final java.util.Set<VectorSelector> statsSelectors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private java.util.Set<VectorSelector> statsSelectors = java.util.Set.of();
 
     /** Marks the selectors of {@code root} that are read for histogram statistics only. */
     void prepare(Expr root) {
@@ -78,6 +79,9 @@ final class Evaluator {
         switch (e) {
             case VectorSelector vs -> {
                 if (stats) {
+                    if (statsSelectors.isEmpty()) {
+                        statsSelectors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    }
                     statsSelectors.add(vs);
                 }
             }
@@ -256,6 +260,18 @@ final class Evaluator {
      * time in seconds (for {@code timestamp()}).
      */
     StepVector vectorSelector(VectorSelector vs, StepGrid grid, boolean timestamps) {
+        return vectorSelector(vs, grid, timestamps ? SAMPLE_TIMES : SAMPLE_VALUES);
+    }
+
+    /** What {@link #vectorSelector(VectorSelector, StepGrid, int)} answers per step. */
+    static final int SAMPLE_VALUES = 0;
+    static final int SAMPLE_TIMES = 1;
+    /** The sample's start timestamp in seconds, 0 when it has none (for {@code start_timestamp()}). */
+    static final int SAMPLE_START_TIMES = 2;
+
+    StepVector vectorSelector(VectorSelector vs, StepGrid grid, int answer) {
+        boolean timestamps = answer != SAMPLE_VALUES;
+        boolean starts = answer == SAMPLE_START_TIMES;
         int n = grid.steps();
         long[] ends = new long[n];
         for (int i = 0; i < n; i++) {
@@ -284,6 +300,7 @@ final class Evaluator {
             boolean has = it.next();
             boolean haveLast = false;
             long lastT = 0;
+            long lastSt = 0;
             double lastV = 0;
             // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
             boolean stats = statsOnly(vs);
@@ -308,6 +325,9 @@ final class Evaluator {
                 }
                 while (has && it.timestamp() <= end) {
                     lastT = it.timestamp();
+                    if (starts) {
+                        lastSt = it.startTimestamp();
+                    }
                     if (it.valueType().isHistogram()) {
                         io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
                         lastH = fh.isStale() ? null : NativeHistogram.of(fh);
@@ -343,7 +363,7 @@ final class Evaluator {
                         lastUsed = true;
                         values[i] = Absent.VALUE;
                     } else {
-                        values[i] = timestamps ? lastT / 1000.0 : lastV;
+                        values[i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
                     }
                     present++;
                 } else {

@@ -100,6 +100,7 @@ final class FunctionCalls {
             case "scalar" -> scalar(args, grid);
             case "absent" -> absent(args, grid);
             case "timestamp" -> timestamp(args, grid);
+            case "start_timestamp" -> startTimestamp(args, grid);
             case "sort", "sort_desc" -> sort(call, grid, name.equals("sort_desc"));
             case "sort_by_label", "sort_by_label_desc" -> sortByLabel(call, grid, name.endsWith("_desc"));
             case "label_replace" -> labelReplace(args, grid);
@@ -304,6 +305,25 @@ final class FunctionCalls {
                 }
             }
         }
+        for (StepSeries s : v.series()) {
+            s.dropName = true;
+            s.hists = null;
+        }
+        return v;
+    }
+
+    /**
+     * {@code start_timestamp(v)}: each sample's start timestamp in seconds (0 when it has none).
+     * Only a selector's samples carry one, and only with use-start-timestamps: otherwise, as in
+     * Prometheus, the result is empty.
+     */
+    private StepVector startTimestamp(List<Expr> args, StepGrid grid) {
+        Expr arg = Evaluator.unwrap(args.get(0));
+        if (!(arg instanceof VectorSelector vs) || !ev.ctx.useStartTimestamps) {
+            ev.evalVector(args.get(0), grid);
+            return new StepVector(new ArrayList<>());
+        }
+        StepVector v = ev.vectorSelector(vs, grid, Evaluator.SAMPLE_START_TIMES);
         for (StepSeries s : v.series()) {
             s.dropName = true;
             s.hists = null;

@@ -40,15 +40,20 @@ final class RangeFunctions {
         return fn(name) != null;
     }
 
+    /** By function name; looked up for every call evaluated, so no {@code Enum.valueOf} (it throws for other functions). */
+    private static final java.util.Map<String, Fn> BY_NAME = byName();
+
+    private static java.util.Map<String, Fn> byName() {
+        java.util.Map<String, Fn> m = new java.util.HashMap<>();
+        for (Fn f : Fn.values()) {
+            m.put(f.name().toLowerCase(java.util.Locale.ROOT), f);
+        }
+        m.put("holt_winters", Fn.DOUBLE_EXPONENTIAL_SMOOTHING);
+        return java.util.Map.copyOf(m);
+    }
+
     private static Fn fn(String name) {
-        if (name.equals("holt_winters")) {
-            return Fn.DOUBLE_EXPONENTIAL_SMOOTHING;
-        }
-        try {
-            return Fn.valueOf(name.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return BY_NAME.get(name);
     }
 
     StepVector eval(Call call, StepGrid grid) {
@@ -99,11 +104,16 @@ final class RangeFunctions {
         long[] ends = input.windowEnds;
         long range = input.range;
         boolean invariant = allEqual(ends) && p1 == null;
+        // Start timestamps come with the samples of a selector; a subquery's results have none.
+        boolean readStarts = ev.ctx.useStartTimestamps && (fn == Fn.RATE || fn == Fn.INCREASE || fn == Fn.IRATE || fn == Fn.RESETS)
+                && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
         for (int si = 0; si < input.size(); si++) {
             ev.ctx.checkDeadline();
             reuse = input.iterator(si, reuse);
             buffer.statsHints = input.statsHints;
+            buffer.readStarts = readStarts;
             buffer.reset(reuse);
+            boolean overlapWarned = false;
             int present = 0;
             boolean sawSamples = false;
             boolean seriesHasHist = false;
@@ -147,6 +157,12 @@ final class RangeFunctions {
                 }
                 long[] ts = buffer.ts;
                 double[] vs = buffer.vs;
+                long[] sts = buffer.starts();
+                if (sts != null && !overlapWarned && (fn == Fn.RATE || fn == Fn.INCREASE) && startOverlap(ts, sts, lo, hi)) {
+                    ev.ctx.annotations.warn("sample has start time that overlaps with previous sample timestamp for metric "
+                            + GoFormat.quote(input.labels.get(si).metricName()), matrixArg.position());
+                    overlapWarned = true;
+                }
                 if (buffer.anyHist) {
                     int hc = buffer.histCount();
                     if (hc > 0) {
@@ -188,15 +204,16 @@ final class RangeFunctions {
                                 + GoFormat.quote(input.labels.get(si).metricName()), matrixArg.position());
                         ts = fts;
                         vs = fvs;
+                        sts = null;
                         lo = 0;
                         hi = n;
                     }
                 }
                 double r = switch (fn) {
-                    case RATE -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, true);
-                    case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, false);
+                    case RATE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, true);
+                    case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, false);
                     case DELTA -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, false, false);
-                    case IRATE -> RangeKernels.instantValue(ts, vs, lo, hi, true);
+                    case IRATE -> RangeKernels.instantValue(ts, vs, sts, lo, hi, true);
                     case IDELTA -> RangeKernels.instantValue(ts, vs, lo, hi, false);
                     case DERIV -> {
                         if (hi - lo < 2) {
@@ -225,7 +242,7 @@ final class RangeFunctions {
                         }
                         yield RangeKernels.doubleExponentialSmoothing(vs, lo, hi, sf, tf);
                     }
-                    case RESETS -> RangeKernels.resets(vs, lo, hi);
+                    case RESETS -> RangeKernels.resets(ts, vs, sts, lo, hi);
                     case CHANGES -> RangeKernels.changes(vs, lo, hi);
                     case AVG_OVER_TIME -> RangeKernels.avgOverTime(vs, lo, hi);
                     case MIN_OVER_TIME -> RangeKernels.minOverTime(vs, lo, hi);
@@ -315,6 +332,7 @@ final class RangeFunctions {
         int n = hi - lo;
         boolean mixed = hc < n;
         NativeHistogram[] hs = b.hs;
+        long[] sts = b.starts();
         String name = GoFormat.quote(labels.metricName());
         switch (fn) {
             case COUNT_OVER_TIME:
@@ -331,14 +349,16 @@ final class RangeFunctions {
                 for (int i = lo + 1; i < hi; i++) {
                     NativeHistogram prev = hs[i - 1];
                     NativeHistogram cur = hs[i];
+                    boolean stReset = fn == Fn.RESETS && sts != null
+                            && RangeKernels.isStartTimestampReset(sts[i - 1], b.ts[i - 1], sts[i], b.ts[i]);
                     if (prev != null && cur != null) {
-                        if (fn == Fn.RESETS ? cur.detectReset(prev) : !cur.sameAs(prev)) {
+                        if (fn == Fn.RESETS ? stReset || cur.detectReset(prev) : !cur.sameAs(prev)) {
                             count++;
                         }
                     } else if (prev == null && cur == null) {
                         double p = b.vs[i - 1];
                         double c = b.vs[i];
-                        if (fn == Fn.RESETS ? c < p : !(c == p || Double.isNaN(c) && Double.isNaN(p))) {
+                        if (fn == Fn.RESETS ? c < p || stReset : !(c == p || Double.isNaN(c) && Double.isNaN(p))) {
                             count++;
                         }
                     } else {
@@ -403,16 +423,30 @@ final class RangeFunctions {
                     ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
                     return Absent.VALUE;
                 }
-                if (n < 2) {
-                    return Absent.VALUE;
-                }
-                NativeHistogram h = histogramRate(hs, lo, hi, fn != Fn.DELTA, name, arg);
-                if (h == null) {
-                    return Absent.VALUE;
-                }
                 boolean counter = fn != Fn.DELTA;
+                long[] starts = counter ? sts : null;
+                long zeroAt = starts == null ? 0 : RangeKernels.startInWindow(starts[lo], start, b.ts[lo]);
+                if (n < 2 && zeroAt == 0) {
+                    return Absent.VALUE;
+                }
+                NativeHistogram h = null;
+                if (n > 1) {
+                    h = histogramRate(hs, starts, b.ts, lo, hi, counter, name, arg);
+                    if (h == null) {
+                        return Absent.VALUE;
+                    }
+                }
+                if (zeroAt != 0) {
+                    // The counter was zero at its start timestamp, inside the window: the first sample counts whole.
+                    try {
+                        h = h == null ? hs[lo].copy() : h.add(hs[lo]);
+                    } catch (NativeHistogram.IncompatibleException e) {
+                        incompatible(e, name, arg);
+                        return Absent.VALUE;
+                    }
+                }
                 h.mul(RangeKernels.extrapolationFactor(b.ts, lo, hi, start, end, fn == Fn.RATE,
-                        counter ? hs[lo].count : Double.NaN, counter ? h.count : Double.NaN));
+                        counter ? hs[lo].count : Double.NaN, counter ? h.count : Double.NaN, zeroAt));
                 histRow[s] = h;
                 return Absent.VALUE;
             }
@@ -438,8 +472,10 @@ final class RangeFunctions {
                     ev.ctx.annotations.warn("this native histogram metric is not a gauge: " + name, arg.position());
                 }
                 NativeHistogram h;
+                boolean stReset = fn == Fn.IRATE && sts != null
+                        && RangeKernels.isStartTimestampReset(sts[hi - 2], b.ts[hi - 2], sts[hi - 1], b.ts[hi - 1]);
                 try {
-                    if (fn == Fn.IRATE && last.detectReset(prev)) {
+                    if (fn == Fn.IRATE && (stReset || last.detectReset(prev))) {
                         h = last.copy();
                     } else {
                         if (last.customBoundsDiffer(prev)) {
@@ -478,7 +514,8 @@ final class RangeFunctions {
     }
 
     /** The increase (isCounter) or delta of native histograms over a window, before extrapolation (Prometheus's histogramRate). */
-    private NativeHistogram histogramRate(NativeHistogram[] hs, int lo, int hi, boolean isCounter, String name, Expr arg) {
+    private NativeHistogram histogramRate(NativeHistogram[] hs, long[] sts, long[] ts, int lo, int hi, boolean isCounter, String name,
+            Expr arg) {
         NativeHistogram prev = hs[lo];
         NativeHistogram last = hs[hi - 1];
         boolean custom = prev.usesCustomBuckets();
@@ -486,7 +523,7 @@ final class RangeFunctions {
                 || last.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
             ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
         }
-        if (isCounter && hi - lo > 1 && hs[lo + 1].detectReset(prev)) {
+        if (isCounter && hi - lo > 1 && (stReset(sts, ts, lo + 1) || hs[lo + 1].detectReset(prev))) {
             prev = NativeHistogram.emptyLike(hs[lo + 1]);
             custom = hs[lo + 1].usesCustomBuckets();
         }
@@ -521,7 +558,7 @@ final class RangeFunctions {
             if (isCounter) {
                 for (int i = lo + 1; i < hi; i++) {
                     NativeHistogram cur = hs[i];
-                    if (cur.detectReset(prev)) {
+                    if (stReset(sts, ts, i) || cur.detectReset(prev)) {
                         if (h.customBoundsDiffer(prev)) {
                             reconciled("addition", arg);
                         }
@@ -539,6 +576,21 @@ final class RangeFunctions {
         }
         h.hint = io.promethium.api.model.CounterResetHint.GAUGE;
         return h.compact();
+    }
+
+    /** Whether start timestamps show a counter reset between samples i - 1 and i (sts null: none). */
+    private static boolean stReset(long[] sts, long[] ts, int i) {
+        return sts != null && RangeKernels.isStartTimestampReset(sts[i - 1], ts[i - 1], sts[i], ts[i]);
+    }
+
+    /** Whether a sample of the window has a start timestamp overlapping the sample before it. */
+    private static boolean startOverlap(long[] ts, long[] sts, int lo, int hi) {
+        for (int i = lo + 1; i < hi; i++) {
+            if (RangeKernels.startOverlaps(sts[i - 1], ts[i - 1], sts[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean allEqual(long[] values) {

@@ -20,6 +20,12 @@ final class WindowBuffer {
     NativeHistogram[] hs;
     /** Whether the current series had a histogram sample. */
     boolean anyHist;
+    /** Whether to read the samples' start timestamps (use-start-timestamps). */
+    boolean readStarts;
+    /** Start timestamps beside {@code ts} (0 for none); allocated at the first sample that has one. */
+    long[] sts;
+    /** Whether the current series had a sample with a start timestamp. */
+    boolean anySt;
     int lo;
     int hi;
     private SampleIterator it;
@@ -38,6 +44,26 @@ final class WindowBuffer {
         if (anyHist) {
             java.util.Arrays.fill(hs, null);
             anyHist = false;
+        }
+        if (anySt) {
+            Arrays.fill(sts, 0L);
+            anySt = false;
+        }
+    }
+
+    /** The window's start timestamps (aligned with {@code ts}), or null when no sample of the series had one. */
+    long[] starts() {
+        return anySt ? sts : null;
+    }
+
+    private void noteStart() {
+        long st = readStarts ? it.startTimestamp() : 0;
+        if (st != 0 || anySt) {
+            if (sts == null || sts.length < ts.length) {
+                sts = sts == null ? new long[ts.length] : Arrays.copyOf(sts, ts.length);
+            }
+            sts[hi - 1] = st;
+            anySt |= st != 0;
         }
     }
 
@@ -81,6 +107,7 @@ final class WindowBuffer {
                         ensureHs();
                         hs[hi - 1] = h;
                         anyHist = true;
+                        noteStart();
                     }
                 } else {
                     double v = it.value();
@@ -89,6 +116,9 @@ final class WindowBuffer {
                         if (anyHist) {
                             ensureHs();
                             hs[hi - 1] = null;
+                        }
+                        if (readStarts) {
+                            noteStart();
                         }
                     }
                 }
@@ -144,6 +174,9 @@ final class WindowBuffer {
                 System.arraycopy(vs, lo, vs, 0, n);
                 if (hs != null) {
                     System.arraycopy(hs, lo, hs, 0, n);
+                }
+                if (anySt) {
+                    System.arraycopy(sts, lo, sts, 0, n);
                 }
                 lo = 0;
                 hi = n;

@@ -22,8 +22,20 @@ public final class RangeKernels {
      */
     public static double extrapolatedRate(long[] ts, double[] vs, int from, int to, long rangeStart, long rangeEnd,
             boolean isCounter, boolean isRate) {
+        return extrapolatedRate(ts, vs, null, from, to, rangeStart, rangeEnd, isCounter, isRate);
+    }
+
+    /**
+     * {@link #extrapolatedRate(long[], double[], int, int, long, long, boolean, boolean)} with the
+     * samples' start timestamps ({@code sts}, aligned with {@code ts}, 0 for none; null for none at
+     * all), as Prometheus's use-start-timestamps: for a counter, a start timestamp revealing a reset
+     * counts as one, and when the first sample's start lies inside the window the counter is taken
+     * as zero there instead of extrapolating to the left (which also lets one sample make a rate).
+     */
+    public static double extrapolatedRate(long[] ts, double[] vs, long[] sts, int from, int to, long rangeStart, long rangeEnd,
+            boolean isCounter, boolean isRate) {
         int n = to - from;
-        if (n < 2) {
+        if (n < 1 || n < 2 && (sts == null || !isCounter)) {
             return Absent.VALUE;
         }
         long firstT = ts[from];
@@ -33,7 +45,7 @@ public final class RangeKernels {
             double prev = vs[from];
             for (int i = from + 1; i < to; i++) {
                 double cur = vs[i];
-                if (cur < prev) {
+                if (cur < prev || sts != null && isStartTimestampReset(sts[i - 1], ts[i - 1], sts[i], ts[i])) {
                     result += prev;
                 }
                 prev = cur;
@@ -42,29 +54,69 @@ public final class RangeKernels {
         double durationToStart = (firstT - rangeStart) / 1000.0;
         double durationToEnd = (rangeEnd - lastT) / 1000.0;
         double sampledInterval = (lastT - firstT) / 1000.0;
-        double averageBetween = sampledInterval / (n - 1);
+        double averageBetween = n > 1 ? sampledInterval / (n - 1) : 0;
         double threshold = averageBetween * 1.1;
-        double extrapolateTo = sampledInterval;
-        if (durationToStart >= threshold) {
-            durationToStart = averageBetween / 2;
-        }
-        if (isCounter && result > 0 && vs[from] >= 0) {
-            // A counter cannot go below zero: do not extrapolate past the point where it would be zero.
-            double durationToZero = sampledInterval * (vs[from] / result);
-            if (durationToZero < durationToStart) {
-                durationToStart = durationToZero;
+        long start = isCounter && sts != null ? startInWindow(sts[from], rangeStart, firstT) : 0;
+        if (start != 0) {
+            // A zero at the start timestamp instead of extrapolating towards the left.
+            durationToStart = 0;
+            sampledInterval = (lastT - start) / 1000.0;
+            result += vs[from];
+        } else if (n < 2) {
+            return Absent.VALUE;
+        } else {
+            if (durationToStart >= threshold) {
+                durationToStart = averageBetween / 2;
+            }
+            if (isCounter && result > 0 && vs[from] >= 0) {
+                // A counter cannot go below zero: do not extrapolate past the point where it would be zero.
+                double durationToZero = sampledInterval * (vs[from] / result);
+                if (durationToZero < durationToStart) {
+                    durationToStart = durationToZero;
+                }
             }
         }
-        extrapolateTo += durationToStart;
         if (durationToEnd >= threshold) {
             durationToEnd = averageBetween / 2;
         }
-        extrapolateTo += durationToEnd;
-        double factor = extrapolateTo / sampledInterval;
+        double factor = sampledInterval == 0 ? 1 : (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
         if (isRate) {
             factor /= (rangeEnd - rangeStart) / 1000.0;
         }
         return result * factor;
+    }
+
+    /**
+     * The first sample's start timestamp when it lies inside the window {@code (rangeStart, firstT)}
+     * (then the counter is known to be zero there), else 0.
+     */
+    public static long startInWindow(long firstStart, long rangeStart, long firstT) {
+        return firstStart != 0 && firstStart > rangeStart && firstStart < firstT ? firstStart : 0;
+    }
+
+    /**
+     * Whether the start timestamps of two consecutive samples show a counter reset between them
+     * (Prometheus's isStartTimestampReset): the current start lies after the previous sample; or
+     * equals its time while the previous sample had a start of its own before it (a delta sample,
+     * not a cumulative series whose start was unknown). A start of 0 (none), one not before its
+     * sample, or one before the previous sample is no reset.
+     */
+    public static boolean isStartTimestampReset(long prevStart, long prevT, long curStart, long curT) {
+        if (curStart == 0 || curStart >= curT || curStart < prevT) {
+            return false;
+        }
+        if (curStart > prevT) {
+            return true;
+        }
+        return prevStart <= prevT && prevStart != 0 && prevStart != prevT;
+    }
+
+    /**
+     * Whether a sample's start timestamp overlaps the previous sample (Prometheus warns): set,
+     * before the previous sample's time, and not the previous sample's own start.
+     */
+    public static boolean startOverlaps(long prevStart, long prevT, long curStart) {
+        return curStart != 0 && curStart < prevT && curStart != prevStart;
     }
 
     /**
@@ -75,38 +127,58 @@ public final class RangeKernels {
      */
     public static double extrapolationFactor(long[] ts, int from, int to, long rangeStart, long rangeEnd, boolean isRate,
             double firstCount, double resultCount) {
+        return extrapolationFactor(ts, from, to, rangeStart, rangeEnd, isRate, firstCount, resultCount, 0);
+    }
+
+    /**
+     * As above; {@code start} non-zero is the first sample's start timestamp inside the window
+     * ({@link #startInWindow}): the series is taken as zero there instead of extrapolating left.
+     */
+    public static double extrapolationFactor(long[] ts, int from, int to, long rangeStart, long rangeEnd, boolean isRate,
+            double firstCount, double resultCount, long start) {
         int n = to - from;
         long firstT = ts[from];
         long lastT = ts[to - 1];
         double durationToStart = (firstT - rangeStart) / 1000.0;
         double durationToEnd = (rangeEnd - lastT) / 1000.0;
         double sampledInterval = (lastT - firstT) / 1000.0;
-        double averageBetween = sampledInterval / (n - 1);
+        double averageBetween = n > 1 ? sampledInterval / (n - 1) : 0;
         double threshold = averageBetween * 1.1;
-        if (durationToStart >= threshold) {
-            durationToStart = averageBetween / 2;
-        }
-        if (resultCount > 0 && firstCount >= 0) {
-            double durationToZero = sampledInterval * (firstCount / resultCount);
-            if (durationToZero < durationToStart) {
-                durationToStart = durationToZero;
+        if (start != 0) {
+            durationToStart = 0;
+            sampledInterval = (lastT - start) / 1000.0;
+        } else {
+            if (durationToStart >= threshold) {
+                durationToStart = averageBetween / 2;
+            }
+            if (resultCount > 0 && firstCount >= 0) {
+                double durationToZero = sampledInterval * (firstCount / resultCount);
+                if (durationToZero < durationToStart) {
+                    durationToStart = durationToZero;
+                }
             }
         }
         if (durationToEnd >= threshold) {
             durationToEnd = averageBetween / 2;
         }
-        double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+        double factor = sampledInterval == 0 ? 1 : (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
         return isRate ? factor / ((rangeEnd - rangeStart) / 1000.0) : factor;
     }
 
     /** irate (isRate) and idelta: from the last two samples. */
     public static double instantValue(long[] ts, double[] vs, int from, int to, boolean isRate) {
+        return instantValue(ts, vs, null, from, to, isRate);
+    }
+
+    /** irate and idelta with start timestamps ({@code sts} or null): irate also sees a reset they reveal. */
+    public static double instantValue(long[] ts, double[] vs, long[] sts, int from, int to, boolean isRate) {
         if (to - from < 2) {
             return Absent.VALUE;
         }
         double last = vs[to - 1];
         double prev = vs[to - 2];
-        double result = isRate && last < prev ? last : last - prev;
+        boolean reset = isRate && (last < prev || sts != null && isStartTimestampReset(sts[to - 2], ts[to - 2], sts[to - 1], ts[to - 1]));
+        double result = reset ? last : last - prev;
         long interval = ts[to - 1] - ts[to - 2];
         if (interval == 0) {
             return Absent.VALUE;
@@ -199,11 +271,16 @@ public final class RangeKernels {
     }
 
     public static double resets(double[] vs, int from, int to) {
+        return resets(null, vs, null, from, to);
+    }
+
+    /** resets, counting the resets start timestamps reveal too ({@code sts} null: none). */
+    public static double resets(long[] ts, double[] vs, long[] sts, int from, int to) {
         int resets = 0;
         double prev = vs[from];
         for (int i = from + 1; i < to; i++) {
             double cur = vs[i];
-            if (cur < prev) {
+            if (cur < prev || sts != null && isStartTimestampReset(sts[i - 1], ts[i - 1], sts[i], ts[i])) {
                 resets++;
             }
             prev = cur;

@@ -48,8 +48,26 @@ public final class HistogramSamples {
         size = 0;
     }
 
-    /** Decodes one {@code Histogram} message in {@code buf[start, end)} and adds it. */
-    void add(HistogramCodec codec, byte[] buf, int start, int end) throws ProtoException {
+    /** The reused integer histogram of a new sample at {@code t}, for the caller to fill. */
+    Histogram addHistogram(long t) {
+        int i = next(t, false);
+        return ints[i];
+    }
+
+    /** The reused float histogram of a new sample at {@code t}, for the caller to fill. */
+    FloatHistogram addFloatHistogram(long t) {
+        int i = next(t, true);
+        return floatHistograms[i];
+    }
+
+    private int next(long t, boolean isFloat) {
+        grow();
+        timestamps[size] = t;
+        floats[size] = isFloat;
+        return size++;
+    }
+
+    private void grow() {
         if (size == timestamps.length) {
             int n = size * 2;
             timestamps = Arrays.copyOf(timestamps, n);
@@ -61,6 +79,11 @@ public final class HistogramSamples {
             ints[size] = new Histogram();
             floatHistograms[size] = new FloatHistogram();
         }
+    }
+
+    /** Decodes one {@code Histogram} message in {@code buf[start, end)} and adds it. */
+    void add(HistogramCodec codec, byte[] buf, int start, int end) throws ProtoException {
+        grow();
         timestamps[size] = codec.decode(buf, start, end, ints[size], floatHistograms[size]);
         floats[size] = codec.lastWasFloat();
         size++;

@@ -12,8 +12,9 @@ import java.util.zip.CRC32C;
 
 /**
  * The client side of remote read: encodes a {@code ReadRequest} and decodes both response kinds,
- * sampled ({@code ReadResponse}, snappy) and streamed ({@code ChunkedReadResponse} frames of XOR
- * chunks, each checked against its CRC32C), into series with primitive sample arrays.
+ * sampled ({@code ReadResponse}, snappy) and streamed ({@code ChunkedReadResponse} frames of XOR,
+ * histogram and float histogram chunks, each frame checked against its CRC32C), into series with
+ * primitive sample arrays and {@link HistogramSamples}.
  *
  * <pre>
  * ReadRequest  { repeated Query queries = 1; repeated ResponseType accepted_response_types = 2; } // SAMPLES=0, STREAMED_XOR_CHUNKS=1
@@ -24,7 +25,7 @@ import java.util.zip.CRC32C;
  * ReadResponse { repeated QueryResult results = 1; }   QueryResult { repeated TimeSeries timeseries = 1; }
  * ChunkedReadResponse { repeated ChunkedSeries chunked_series = 1; int64 query_index = 2; }
  * ChunkedSeries { repeated Label labels = 1; repeated Chunk chunks = 2; }
- * Chunk         { int64 min_time_ms = 1; int64 max_time_ms = 2; Encoding type = 3; bytes data = 4; } // XOR=1
+ * Chunk         { int64 min_time_ms = 1; int64 max_time_ms = 2; Encoding type = 3; bytes data = 4; } // XOR=1, HISTOGRAM=2, FLOAT_HISTOGRAM=3
  * frame := uvarint(len(message)) crc32c(message) big-endian:4 message
  * </pre>
  */
@@ -45,7 +46,7 @@ public final class ReadClientCodec {
         void series(int queryIndex, Labels labels, long[] timestamps, double[] values, int count) throws ProtoException;
 
         /**
-         * A series' native histograms from a sampled response, handed over right before its
+         * A series' native histograms from a sampled or streamed response, handed over right before its
          * {@link #series} call (since 1.1.0); a sink that cannot take them refuses.
          */
         default void histograms(int queryIndex, Labels labels, HistogramSamples histograms) throws ProtoException {
@@ -149,6 +150,7 @@ public final class ReadClientCodec {
         CRC32C crc = new CRC32C();
         byte[] frame = new byte[4096];
         Samples buffer = new Samples();
+        HistogramSamples histograms = new HistogramSamples();
         while (true) {
             long len = 0;
             int shift = 0;
@@ -191,11 +193,12 @@ public final class ReadClientCodec {
             if (crc.getValue() != expected) {
                 throw new ProtoException("streamed read: frame checksum mismatch");
             }
-            chunkedResponse(frame, (int) len, buffer, sink);
+            chunkedResponse(frame, (int) len, buffer, histograms, sink);
         }
     }
 
-    private static void chunkedResponse(byte[] frame, int length, Samples buffer, SeriesSink sink) throws ProtoException {
+    private static void chunkedResponse(byte[] frame, int length, Samples buffer, HistogramSamples histograms, SeriesSink sink)
+            throws ProtoException {
         ProtoReader r = new ProtoReader(frame, 0, length);
         int queryIndex = 0;
         // query_index may follow the series; find it first.
@@ -218,6 +221,7 @@ public final class ReadClientCodec {
             ProtoReader s = new ProtoReader(frame, r.position(), end);
             Labels.Builder labels = Labels.builder();
             buffer.count = 0;
+            histograms.clear();
             while (s.hasMore()) {
                 int t = s.tag();
                 switch (t) {
@@ -240,18 +244,25 @@ public final class ReadClientCodec {
                                 c.skip(ct);
                             }
                         }
-                        if (encoding != 1) {
-                            throw new ProtoException("streamed read: chunk encoding " + encoding + " is not supported (only XOR)");
+                        if (encoding < 1 || encoding > 3) {
+                            throw new ProtoException("streamed read: chunk encoding " + encoding
+                                    + " is not supported (XOR, HISTOGRAM and FLOAT_HISTOGRAM are)");
                         }
-                        if (dataStart >= 0) {
+                        if (dataStart >= 0 && encoding == 1) {
                             XorChunkDecoder.decode(frame, dataStart, dataEnd, buffer::add);
+                        } else if (dataStart >= 0) {
+                            HistogramChunkDecoder.decode((int) encoding, frame, dataStart, dataEnd, histograms);
                         }
                         s.position(cEnd);
                     }
                     default -> s.skip(t);
                 }
             }
-            sink.series(queryIndex, labels.build(), buffer.timestamps, buffer.values, buffer.count);
+            Labels built = labels.build();
+            if (histograms.size() > 0) {
+                sink.histograms(queryIndex, built, histograms);
+            }
+            sink.series(queryIndex, built, buffer.timestamps, buffer.values, buffer.count);
             r.position(end);
         }
     }

@@ -3,7 +3,9 @@
  * protobuf runtime or a native snappy: {@link io.promethium.remote.wire.ProtoReader} and
  * {@link io.promethium.remote.wire.ProtoWriter} (protobuf wire format),
  * {@link io.promethium.remote.wire.Snappy} (block format), the {@code WriteRequest} decoder and
- * encoder, and Prometheus's XOR chunk encoder and decoder for streamed remote read. Decoders check
+ * encoder, and Prometheus's XOR and native histogram chunk encoders and decoders for streamed
+ * remote read (1.2.0: {@link io.promethium.remote.wire.HistogramChunkEncoder},
+ * {@link io.promethium.remote.wire.HistogramChunkDecoder}). Decoders check
  * every length against their input, so hostile bytes fail with a message.
  *
  * <p>Shared by the web bundle's receiver ({@code /api/v1/write}, {@code /api/v1/read}) and the
@@ -12,7 +14,7 @@
  * not depend on a plugin that can be removed at run time.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.remote.wire;
 
 import org.osgi.annotation.bundle.Export;

@@ -103,17 +103,28 @@ class RemoteReadClientTest {
                     w.bytesField(4, chunk.buffer(), 0, chunk.length());
                     w.endMessage(c);
                     w.endMessage(cs);
-                    CRC32C crc = new CRC32C();
-                    crc.update(w.buffer(), 0, w.size());
-                    long sum = crc.getValue();
-                    long n = w.size();
-                    while (n >= 0x80) {
-                        out.write((int) (n & 0x7f) | 0x80);
-                        n >>>= 7;
+                    frame(out, w);
+                }
+                if (withHistograms) {
+                    // Prometheus's histogram chunks: a new one at the custom-bucket layout and at the float histogram.
+                    ProtoWriter w = new ProtoWriter();
+                    int cs = w.beginMessage(1);
+                    labels(w, Labels.of("__name__", "h", "site", "b"));
+                    io.promethium.remote.wire.HistogramChunkEncoder chunk = new io.promethium.remote.wire.HistogramChunkEncoder();
+                    long[] first = {0};
+                    for (int i = 0; i <= 3; i++) {
+                        long t = 1000L * i;
+                        boolean fits = i < 3 ? chunk.append(t, HISTOGRAMS.get(i)) : chunk.append(t, FLOAT_HISTOGRAM);
+                        if (!fits) {
+                            histogramChunk(w, chunk, first[0], t - 1000);
+                            chunk.newChunk();
+                            first[0] = t;
+                            assertThat(i < 3 ? chunk.append(t, HISTOGRAMS.get(i)) : chunk.append(t, FLOAT_HISTOGRAM)).isTrue();
+                        }
                     }
-                    out.write((int) n);
-                    out.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
-                    out.write(w.buffer(), 0, w.size());
+                    histogramChunk(w, chunk, first[0], 3000);
+                    w.endMessage(cs);
+                    frame(out, w);
                 }
             }
         } else {
@@ -147,6 +158,30 @@ class RemoteReadClientTest {
             exchange.getResponseBody().write(compressed);
         }
         exchange.close();
+    }
+
+    private static void histogramChunk(ProtoWriter w, io.promethium.remote.wire.HistogramChunkEncoder chunk, long min, long max) {
+        int c = w.beginMessage(2);
+        w.int64Field(1, min);
+        w.int64Field(2, max);
+        w.int64Field(3, chunk.encoding());
+        w.bytesField(4, chunk.buffer(), 0, chunk.length());
+        w.endMessage(c);
+    }
+
+    /** Writes {@code w}'s message as a frame: uvarint length, CRC32C, message. */
+    private static void frame(OutputStream out, ProtoWriter w) throws IOException {
+        CRC32C crc = new CRC32C();
+        crc.update(w.buffer(), 0, w.size());
+        long sum = crc.getValue();
+        long n = w.size();
+        while (n >= 0x80) {
+            out.write((int) (n & 0x7f) | 0x80);
+            n >>>= 7;
+        }
+        out.write((int) n);
+        out.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
+        out.write(w.buffer(), 0, w.size());
     }
 
     private static void labels(ProtoWriter w, Labels l) {
@@ -261,21 +296,44 @@ class RemoteReadClientTest {
         }
     }
 
+    /** The one series of {@code set}, named h, as "t TYPE histogram" lines. */
+    private static List<String> histogramSeries(SeriesSet set) {
+        assertThat(set.next()).isTrue();
+        assertThat(set.at().labels()).isEqualTo(Labels.of("__name__", "h"));
+        SampleIterator it = set.at().iterator(null);
+        List<String> got = new ArrayList<>();
+        while (it.next()) {
+            got.add(it.timestamp() + " " + it.valueType() + " "
+                    + (it.valueType() == io.promethium.api.storage.ValueType.HISTOGRAM ? it.histogram() : it.floatHistogram()));
+        }
+        return got;
+    }
+
     @Test
     void nativeHistogramsInASampledAnswerComeBackAsHistogramSamples() throws Exception {
         withHistograms = true;
         RemoteReadComponent c = component(Map.of("read_recent", true));
         try (Querier q = c.querier(0, 200_000)) {
             SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "h")));
-            assertThat(set.next()).isTrue();
-            assertThat(set.at().labels()).isEqualTo(Labels.of("__name__", "h"));
-            SampleIterator it = set.at().iterator(null);
-            List<Object> got = new ArrayList<>();
-            while (it.next()) {
-                got.add(it.timestamp() + " " + it.valueType() + " "
-                        + (it.valueType() == io.promethium.api.storage.ValueType.HISTOGRAM ? it.histogram() : it.floatHistogram()));
-            }
+            List<String> got = histogramSeries(set);
             assertThat(got).containsExactly("0 HISTOGRAM " + HISTOGRAMS.get(0), "1000 HISTOGRAM " + HISTOGRAMS.get(1),
+                    "2000 HISTOGRAM " + HISTOGRAMS.get(2), "3000 FLOAT_HISTOGRAM " + FLOAT_HISTOGRAM);
+            assertThat(set.error()).isNull();
+        }
+    }
+
+    @Test
+    void nativeHistogramsInStreamedHistogramChunksComeBackWithTheChunksCounterResetHints() throws Exception {
+        withHistograms = true;
+        streamed = true;
+        RemoteReadComponent c = component(Map.of("read_recent", true));
+        try (Querier q = c.querier(0, 200_000)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "h")));
+            List<String> got = histogramSeries(set);
+            // Within a chunk, later samples read as "not a counter reset", as in Prometheus.
+            io.promethium.api.model.Histogram second = HISTOGRAMS.get(1);
+            String secondRead = second.toString().replace("hint=UNKNOWN", "hint=NOT_COUNTER_RESET");
+            assertThat(got).containsExactly("0 HISTOGRAM " + HISTOGRAMS.get(0), "1000 HISTOGRAM " + secondRead,
                     "2000 HISTOGRAM " + HISTOGRAMS.get(2), "3000 FLOAT_HISTOGRAM " + FLOAT_HISTOGRAM);
             assertThat(set.error()).isNull();
         }

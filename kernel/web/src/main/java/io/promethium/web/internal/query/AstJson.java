@@ -6,6 +6,7 @@ import io.promethium.promql.ast.AggregateExpr;
 import io.promethium.promql.ast.AtModifier;
 import io.promethium.promql.ast.BinaryExpr;
 import io.promethium.promql.ast.Call;
+import io.promethium.promql.ast.DurationExpr;
 import io.promethium.promql.ast.Expr;
 import io.promethium.promql.ast.MatrixSelector;
 import io.promethium.promql.ast.NumberLiteral;
@@ -79,8 +80,8 @@ final class AstJson {
                 VectorSelector vs = m.selector();
                 matchers(g, vs.matchers());
                 g.writeStringField("name", vs.name());
-                g.writeNumberField("offset", vs.offsetMillis());
-                g.writeNumberField("range", m.rangeMillis());
+                offset(g, vs.offsetMillis(), vs.offsetExpr());
+                duration(g, "range", m.rangeMillis(), m.rangeExpr());
                 startOrEnd(g, vs.atKind());
                 timestamp(g, vs.atMillis());
                 g.writeStringField("type", "matrixSelector");
@@ -88,10 +89,10 @@ final class AstJson {
             case SubqueryExpr s -> {
                 g.writeFieldName("expr");
                 write(g, s.expr());
-                g.writeNumberField("offset", s.offsetMillis());
-                g.writeNumberField("range", s.rangeMillis());
+                offset(g, s.offsetMillis(), s.offsetExpr());
+                duration(g, "range", s.rangeMillis(), s.rangeExpr());
                 startOrEnd(g, s.atKind());
-                g.writeNumberField("step", s.stepMillis());
+                duration(g, "step", s.stepMillis(), s.stepExpr());
                 timestamp(g, s.atMillis());
                 g.writeStringField("type", "subquery");
             }
@@ -117,13 +118,94 @@ final class AstJson {
             case VectorSelector vs -> {
                 matchers(g, vs.matchers());
                 g.writeStringField("name", vs.name());
-                g.writeNumberField("offset", vs.offsetMillis());
+                offset(g, vs.offsetMillis(), vs.offsetExpr());
                 startOrEnd(g, vs.atKind());
                 timestamp(g, vs.atMillis());
                 g.writeStringField("type", "vectorSelector");
             }
         }
         g.writeEndObject();
+    }
+
+    private static void offset(JsonGenerator g, long millis, DurationExpr expr) throws IOException {
+        duration(g, "offset", millis, expr);
+    }
+
+    /**
+     * A range, offset or step: {@code name} in milliseconds and {@code nameExpr} with the tree of
+     * one written as a duration expression (then, as in Prometheus, the milliseconds are 0: the
+     * engine works them out per query), else null.
+     */
+    private static void duration(JsonGenerator g, String name, long millis, DurationExpr expr) throws IOException {
+        g.writeNumberField(name, expr == null ? millis : 0);
+        g.writeFieldName(name + "Expr");
+        durationExpr(g, expr, false);
+    }
+
+    /**
+     * Prometheus's translateDurationExpr: {@code {lhs, op, rhs, type: "durationExpr", wrapped}}
+     * per operation ({@code step}/{@code range} without operands, a negation with only
+     * {@code rhs}), {@code {duration, type: "numberLiteral", val}} per number (seconds). Its
+     * parser keeps no parentheses node: a parenthesised operation is {@code wrapped}, and
+     * parentheses or a minus around a number fold into the number.
+     */
+    private static void durationExpr(JsonGenerator g, DurationExpr expr, boolean wrapped) throws IOException {
+        DurationExpr.Literal literal = literal(expr);
+        if (expr == null) {
+            g.writeNull();
+        } else if (literal != null) {
+            g.writeStartObject();
+            g.writeBooleanField("duration", literal.duration());
+            g.writeStringField("type", "numberLiteral");
+            g.writeStringField("val", GoFloat.formatPlain(literal.value()));
+            g.writeEndObject();
+        } else if (expr instanceof DurationExpr.Paren p) {
+            durationExpr(g, p.inner(), true);
+        } else {
+            DurationExpr lhs = null;
+            DurationExpr rhs = null;
+            String op;
+            switch (expr) {
+                case DurationExpr.Negate n -> {
+                    op = "-";
+                    rhs = n.operand();
+                }
+                case DurationExpr.Binary b -> {
+                    op = b.op().symbol();
+                    lhs = b.lhs();
+                    rhs = b.rhs();
+                }
+                case DurationExpr.QueryValue q -> op = q.range() ? "range" : "step";
+                case DurationExpr.MinMax m -> {
+                    op = m.max() ? "max_of" : "min_of";
+                    lhs = m.lhs();
+                    rhs = m.rhs();
+                }
+                default -> throw new IllegalStateException("unexpected duration node " + expr);
+            }
+            g.writeStartObject();
+            g.writeFieldName("lhs");
+            durationExpr(g, lhs, false);
+            g.writeStringField("op", op);
+            g.writeFieldName("rhs");
+            durationExpr(g, rhs, false);
+            g.writeStringField("type", "durationExpr");
+            g.writeBooleanField("wrapped", wrapped);
+            g.writeEndObject();
+        }
+    }
+
+    /** The number {@code expr} folds to (a literal in parentheses or negated), else null. */
+    private static DurationExpr.Literal literal(DurationExpr expr) {
+        return switch (expr) {
+            case DurationExpr.Literal l -> l;
+            case DurationExpr.Paren p -> literal(p.inner());
+            case DurationExpr.Negate n -> {
+                DurationExpr.Literal inner = literal(n.operand());
+                yield inner == null ? null : new DurationExpr.Literal(-inner.value(), inner.duration(), n.position());
+            }
+            case null, default -> null;
+        };
     }
 
     private static void matching(JsonGenerator g, VectorMatching m) throws IOException {

@@ -6,6 +6,8 @@ import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.ProtoWriter;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.XorChunkEncoder;
+import io.promethium.remote.wire.HistogramChunkEncoder;
+import io.promethium.api.model.StaleMarker;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -33,7 +35,8 @@ import java.util.zip.CRC32C;
 /**
  * Remote read ({@code POST /api/v1/read}): a snappy-compressed protobuf {@code ReadRequest}
  * answered with sampled {@code ReadResponse} (snappy protobuf) or, when the client accepts it,
- * streamed {@code ChunkedReadResponse} frames of XOR chunks. External labels are added to series
+ * streamed {@code ChunkedReadResponse} frames of Prometheus's chunks (XOR for floats, histogram and
+ * float histogram chunks for native histograms). External labels are added to series
  * that lack them, and matchers on them are dropped, as Prometheus does. {@link RemoteReadLimits}
  * bounds samples per sampled response, reads at once and the size of a frame.
  */
@@ -44,6 +47,7 @@ public final class RemoteReadResource {
     private static final int SAMPLES = 0;
     private static final int STREAMED_XOR_CHUNKS = 1;
     private static final int SAMPLES_PER_CHUNK = 120;
+    private static final int XOR = 1;
 
     private final Supplier<Storage> storage;
     private final Supplier<Labels> externalLabels;
@@ -121,17 +125,6 @@ public final class RemoteReadResource {
         try {
             Storage s = storage.get();
             Labels external = externalLabels.get();
-            if (type == STREAMED_XOR_CHUNKS) {
-                String histogramSeries = firstHistogramSeries(s, external, request);
-                if (histogramSeries != null) {
-                    // Histogram chunks are not encoded here yet: a client that also takes samples gets them sampled.
-                    if (!request.acceptedTypes().contains(SAMPLES)) {
-                        return RemoteWriteResource.text(400, "series " + histogramSeries + " holds native histograms, which this server"
-                                + " sends only in SAMPLES responses; accept SAMPLES");
-                    }
-                    type = SAMPLES;
-                }
-            }
             if (type == STREAMED_XOR_CHUNKS) {
                 StreamingOutput out = o -> {
                     try {
@@ -214,36 +207,9 @@ public final class RemoteReadResource {
         return w.toByteArray();
     }
 
-    /** The first series (labels as text) of the request with a histogram sample in its range, or null. */
-    private static String firstHistogramSeries(Storage s, Labels external, ReadRequest request) {
-        for (Query query : request.queries()) {
-            try (Querier q = s.querier(query.start(), query.end())) {
-                SeriesSet set = q.select(false, SelectHints.range(query.start(), query.end()), filter(query.matchers(), external));
-                SampleIterator reuse = null;
-                while (set.next()) {
-                    SampleIterator it = set.at().iterator(reuse);
-                    reuse = it;
-                    if (it.seek(query.start())) {
-                        do {
-                            if (it.timestamp() > query.end()) {
-                                break;
-                            }
-                            if (it.valueType().isHistogram()) {
-                                return set.at().labels().toString();
-                            }
-                        } while (it.next());
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-        return null;
-    }
-
     private void streamChunks(OutputStream out, Storage s, Labels external, ReadRequest request) throws IOException {
         ProtoWriter frame = new ProtoWriter();
-        XorChunkEncoder chunk = new XorChunkEncoder();
+        SeriesChunks chunks = new SeriesChunks();
         CRC32C crc = new CRC32C();
         byte[] lenBuf = new byte[10];
         for (int index = 0; index < request.queries().size(); index++) {
@@ -254,41 +220,32 @@ public final class RemoteReadResource {
                 frame.reset();
                 while (set.next()) {
                     Series series = set.at();
-                    int cs = frame.beginMessage(1);
-                    labels(frame, merge(series.labels(), external));
+                    Labels labels = merge(series.labels(), external);
+                    int[] cs = {frame.beginMessage(1)};
+                    labels(frame, labels);
                     SampleIterator it = series.iterator(reuse);
                     reuse = it;
-                    chunk.reset();
-                    long min = 0;
-                    long max = 0;
+                    int qi = index;
+                    chunks.start(() -> {
+                        if (frame.size() >= maxFrameBytes) {
+                            // A full frame: the series goes on in the next one, as Prometheus splits it.
+                            frame.endMessage(cs[0]);
+                            writeFrame(out, frame, qi, crc, lenBuf);
+                            cs[0] = frame.beginMessage(1);
+                            labels(frame, labels);
+                        }
+                    });
                     if (it.seek(query.start())) {
                         do {
                             long t = it.timestamp();
                             if (t > query.end()) {
                                 break;
                             }
-                            if (chunk.count() == 0) {
-                                min = t;
-                            }
-                            chunk.append(t, it.value());
-                            max = t;
-                            if (chunk.count() == SAMPLES_PER_CHUNK) {
-                                chunkMessage(frame, chunk, min, max);
-                                chunk.reset();
-                                if (frame.size() >= maxFrameBytes) {
-                                    // A full frame: the series goes on in the next one, as Prometheus splits it.
-                                    frame.endMessage(cs);
-                                    writeFrame(out, frame, index, crc, lenBuf);
-                                    cs = frame.beginMessage(1);
-                                    labels(frame, merge(series.labels(), external));
-                                }
-                            }
+                            chunks.add(frame, it, t);
                         } while (it.next());
                     }
-                    if (chunk.count() > 0) {
-                        chunkMessage(frame, chunk, min, max);
-                    }
-                    frame.endMessage(cs);
+                    chunks.finish(frame);
+                    frame.endMessage(cs[0]);
                     if (frame.size() >= maxFrameBytes) {
                         writeFrame(out, frame, index, crc, lenBuf);
                     }
@@ -301,12 +258,95 @@ public final class RemoteReadResource {
         out.flush();
     }
 
-    private static void chunkMessage(ProtoWriter w, XorChunkEncoder chunk, long min, long max) {
+    /** Called after a chunk was added to the frame; may send the frame. */
+    private interface ChunkAdded {
+        void run() throws IOException;
+    }
+
+    /**
+     * Cuts one series' samples into chunks: floats into XOR chunks, native histograms into
+     * histogram or float histogram chunks; a change of sample type closes the open chunk.
+     */
+    private static final class SeriesChunks {
+        private final XorChunkEncoder xor = new XorChunkEncoder();
+        private final HistogramChunkEncoder histograms = new HistogramChunkEncoder();
+        private boolean histogramOpen;
+        private long min;
+        private long max;
+        private ChunkAdded added;
+
+        void start(ChunkAdded onAdded) {
+            xor.reset();
+            histograms.reset();
+            histogramOpen = false;
+            added = onAdded;
+        }
+
+        void add(ProtoWriter frame, SampleIterator it, long t) throws IOException {
+            ValueType vt = it.valueType();
+            boolean histogram = vt.isHistogram() || histogramOpen && histograms.count() > 0 && StaleMarker.isStale(it.value());
+            if (histogram != histogramOpen) {
+                flush(frame);
+                histogramOpen = histogram;
+            }
+            if (!histogram) {
+                if (xor.count() == 0) {
+                    min = t;
+                }
+                xor.append(t, it.value());
+                max = t;
+                if (xor.count() == SAMPLES_PER_CHUNK) {
+                    flush(frame);
+                }
+                return;
+            }
+            if (histograms.count() == 0) {
+                min = t;
+            }
+            if (!appendHistogram(it, vt, t)) {
+                flush(frame);
+                histograms.newChunk();
+                min = t;
+                appendHistogram(it, vt, t);
+            }
+            max = t;
+        }
+
+        private boolean appendHistogram(SampleIterator it, ValueType vt, long t) {
+            return switch (vt) {
+                case HISTOGRAM -> histograms.append(t, it.histogram());
+                case FLOAT_HISTOGRAM -> histograms.append(t, it.floatHistogram());
+                default -> histograms.appendStale(t);
+            };
+        }
+
+        /** Adds the series' last chunk to the frame. */
+        void finish(ProtoWriter frame) throws IOException {
+            added = () -> { };
+            flush(frame);
+        }
+
+        /** Adds the open chunk, if it holds samples, to the frame. */
+        void flush(ProtoWriter frame) throws IOException {
+            if (histogramOpen && histograms.count() > 0) {
+                chunkMessage(frame, histograms.encoding(), histograms.buffer(), histograms.length(), min, max);
+                histograms.newChunk();
+            } else if (!histogramOpen && xor.count() > 0) {
+                chunkMessage(frame, XOR, xor.buffer(), xor.length(), min, max);
+                xor.reset();
+            } else {
+                return;
+            }
+            added.run();
+        }
+    }
+
+    private static void chunkMessage(ProtoWriter w, int encoding, byte[] data, int length, long min, long max) {
         int c = w.beginMessage(2);
         w.int64Field(1, min);
         w.int64Field(2, max);
-        w.int64Field(3, 1); // XOR
-        w.bytesField(4, chunk.buffer(), 0, chunk.length());
+        w.int64Field(3, encoding);
+        w.bytesField(4, data, 0, length);
         w.endMessage(c);
     }
 

@@ -3,6 +3,7 @@ package io.promethium.web.internal.remote;
 import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
+import io.promethium.api.model.MetricType;
 import io.promethium.remote.wire.WriteV2Decoder;
 import java.util.Set;
 import io.promethium.remote.wire.HistogramSamples;
@@ -43,6 +44,8 @@ public final class RemoteWriteResource {
     private final long maxBodyBytes;
     private final long maxDecodedBytes;
     private final Set<String> accepted;
+    /** {@code --enable-feature=type-and-unit-labels}: a 2.0 series' metadata becomes {@code __type__}/{@code __unit__}. */
+    private final boolean typeAndUnitLabels;
 
     static final String V1 = "prometheus.WriteRequest";
     static final String V2 = "io.prometheus.write.v2.Request";
@@ -55,11 +58,42 @@ public final class RemoteWriteResource {
     }
 
     public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted) {
+        this(storage, enabled, maxBodyBytes, maxDecodedBytes, accepted, false);
+    }
+
+    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
+                               boolean typeAndUnitLabels) {
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.enabled = enabled;
         this.maxBodyBytes = maxBodyBytes;
         this.maxDecodedBytes = maxDecodedBytes;
         this.accepted = Set.copyOf(accepted);
+        this.typeAndUnitLabels = typeAndUnitLabels;
+    }
+
+    static final String TYPE_LABEL = "__type__";
+    static final String UNIT_LABEL = "__unit__";
+
+    /**
+     * Prometheus's type-and-unit labels on a 2.0 series whose metadata has a type or a unit: the
+     * sender's own {@code __type__}/{@code __unit__} give way to the metadata's (a known type, a
+     * non-empty unit; so a series with a type and no unit loses a {@code __unit__} it carried).
+     * Remote write 1.0 has no per-series metadata, and Prometheus adds nothing there either.
+     */
+    static Labels withTypeAndUnit(Labels labels, Metadata metadata) {
+        if (metadata.type() == MetricType.UNKNOWN && metadata.unit().isEmpty()) {
+            return labels;
+        }
+        Labels.Builder b = labels.toBuilder();
+        b.remove(TYPE_LABEL);
+        b.remove(UNIT_LABEL);
+        if (metadata.type() != MetricType.UNKNOWN) {
+            b.set(TYPE_LABEL, metadata.type().text());
+        }
+        if (!metadata.unit().isEmpty()) {
+            b.set(UNIT_LABEL, metadata.unit());
+        }
+        return b.build();
     }
 
     /**
@@ -172,11 +206,12 @@ public final class RemoteWriteResource {
         boolean committed = false;
         Response failure = null;
         try {
-            new WriteV2Decoder().decode(decoded, decoded.length, (labels, ts, vs, count, histograms, exemplars, exemplarCount, metadata,
+            new WriteV2Decoder().decode(decoded, decoded.length, (sent, ts, vs, count, histograms, exemplars, exemplarCount, metadata,
                     created) -> {
-                if (labels.isEmpty()) {
+                if (sent.isEmpty()) {
                     throw new ProtoReader.ProtoException("a timeseries has no labels");
                 }
+                Labels labels = typeAndUnitLabels ? withTypeAndUnit(sent, metadata) : sent;
                 long ref = 0;
                 for (int i = 0; i < count; i++) {
                     ref = appender.append(ref, labels, ts[i], vs[i]);

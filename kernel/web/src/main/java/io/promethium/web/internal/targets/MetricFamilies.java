@@ -1,13 +1,19 @@
 package io.promethium.web.internal.targets;
 
 import io.promethium.api.model.MetricType;
+import io.promethium.scrape.TargetMetadata;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The metric family a stored series belongs to, from its name and type: storage keeps metadata
  * per series ({@code foo_bucket}, {@code foo_sum}, ...), the metadata APIs answer per family
- * ({@code foo}). Counters keep their name: a text-format page names the family {@code foo_total},
- * an OpenMetrics page {@code foo}, and the stored series cannot tell which; the series name is
- * what queries (and Grafana's look-ups) use, and {@link #matches} accepts the other spelling.
+ * ({@code foo}). A counter's family is what its target named it: a text-format page usually
+ * {@code foo_total}, an OpenMetrics page {@code foo}. The stored series cannot tell, so the
+ * families the active targets exposed on their last scrape decide, as they do in Prometheus (whose
+ * metadata APIs read the scrape caches); a counter no active target exposes keeps its series name.
+ * {@link #matches} accepts either spelling.
  */
 final class MetricFamilies {
     private static final String[] HISTOGRAM = {"_bucket", "_count", "_sum", "_created"};
@@ -17,6 +23,29 @@ final class MetricFamilies {
     private static final String[] NONE = {};
 
     private MetricFamilies() {
+    }
+
+    /**
+     * The family of the series named {@code name} whose metadata says {@code type}; a counter
+     * {@code foo_total} is {@code foo} when {@code exposedCounters} holds {@code foo} but not {@code foo_total}.
+     */
+    static String family(String name, MetricType type, Set<String> exposedCounters) {
+        if (type == MetricType.COUNTER && name.endsWith("_total") && !exposedCounters.contains(name)) {
+            String family = name.substring(0, name.length() - "_total".length());
+            return exposedCounters.contains(family) ? family : name;
+        }
+        return family(name, type);
+    }
+
+    /** The counter families the targets exposed (by the name of their {@code # TYPE} line). */
+    static Set<String> counters(List<TargetMetadata> exposed) {
+        Set<String> out = new HashSet<>();
+        for (TargetMetadata m : exposed) {
+            if (m.metadata().type() == MetricType.COUNTER) {
+                out.add(m.metric());
+            }
+        }
+        return out;
     }
 
     /** The family of the series named {@code name} whose metadata says {@code type}. */
@@ -36,8 +65,9 @@ final class MetricFamilies {
         return name;
     }
 
-    /** Whether the {@code metric} parameter names {@code family}: exactly, or a counter by its OpenMetrics name. */
+    /** Whether the {@code metric} parameter names {@code family}: exactly, or a counter by its other spelling (with or without {@code _total}). */
     static boolean matches(String metric, String family, MetricType type) {
-        return metric.equals(family) || (type == MetricType.COUNTER && family.equals(metric + "_total"));
+        return metric.equals(family)
+                || type == MetricType.COUNTER && (family.equals(metric + "_total") || metric.equals(family + "_total"));
     }
 }

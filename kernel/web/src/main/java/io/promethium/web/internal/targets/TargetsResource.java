@@ -8,6 +8,7 @@ import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
+import io.promethium.scrape.TargetMetadata;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.MetadataQueryable.SeriesMetadata;
 import io.promethium.web.internal.api.ApiError;
@@ -155,7 +156,12 @@ public final class TargetsResource {
             }
         }
         String metric = params.get("metric");
-        List<TargetInfo> active = targets.get().activeTargets();
+        ScrapeTargets scrape = targets.get();
+        List<TargetInfo> active = scrape.activeTargets();
+        Map<Labels, List<TargetMetadata>> exposedBy = new HashMap<>();
+        for (TargetMetadata m : scrape.targetMetadata()) {
+            exposedBy.computeIfAbsent(m.target(), k -> new ArrayList<>()).add(m);
+        }
         Map<String, List<SeriesMetadata>> byJobInstance = new HashMap<>();
         for (SeriesMetadata sm : storedMetadata()) {
             byJobInstance.computeIfAbsent(jobInstance(sm.seriesLabels()), k -> new ArrayList<>()).add(sm);
@@ -170,12 +176,13 @@ public final class TargetsResource {
                 continue;
             }
             Map<String, Metadata> families = new TreeMap<>();
+            Set<String> counters = MetricFamilies.counters(exposedBy.getOrDefault(labels, List.of()));
             for (SeriesMetadata sm : byJobInstance.getOrDefault(jobInstance(labels), List.of())) {
                 if (!contains(sm.seriesLabels(), labels)) {
                     continue;
                 }
                 Metadata md = sm.metadata();
-                String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type());
+                String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type(), counters);
                 if (metric.isEmpty() || MetricFamilies.matches(metric, family, md.type())) {
                     families.putIfAbsent(family, md);
                 }
@@ -216,9 +223,10 @@ public final class TargetsResource {
         int limitPerMetric = numberParam(params, "limit_per_metric");
         String metric = params.get("metric");
         Map<String, Set<Metadata>> byMetric = new TreeMap<>();
+        Set<String> counters = exposedCounters();
         for (SeriesMetadata sm : storedMetadata()) {
             Metadata md = sm.metadata();
-            String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type());
+            String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type(), counters);
             if (!metric.isEmpty()) {
                 if (!MetricFamilies.matches(metric, family, md.type())) {
                     continue;
@@ -248,6 +256,15 @@ public final class TargetsResource {
             }
             g.writeEndObject();
         });
+    }
+
+    /** The counter families the active targets exposed; none without a scrape manager (series names stand). */
+    private Set<String> exposedCounters() {
+        try {
+            return MetricFamilies.counters(targets.get().targetMetadata());
+        } catch (ApiError unavailable) {
+            return Set.of();
+        }
     }
 
     /** What the storage keeps; none when the storage keeps no metadata (or is not there). */

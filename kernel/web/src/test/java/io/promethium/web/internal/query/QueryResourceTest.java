@@ -272,4 +272,49 @@ class QueryResourceTest {
         assertThat(body.at("/data/lhs/expr/matchers").toString()).contains("{\"name\":\"job\",\"type\":\"=\",\"value\":\"a\"}");
         assertThat(body.at("/data/rhs").toString()).isEqualTo("{\"type\":\"numberLiteral\",\"val\":\"1\"}");
     }
+
+    private static String number(String val, boolean duration) {
+        return "{\"duration\":" + duration + ",\"type\":\"numberLiteral\",\"val\":\"" + val + "\"}";
+    }
+
+    private static String op(String op, String lhs, String rhs, boolean wrapped) {
+        return "{\"lhs\":" + lhs + ",\"op\":\"" + op + "\",\"rhs\":" + rhs + ",\"type\":\"durationExpr\",\"wrapped\":" + wrapped + "}";
+    }
+
+    @Test
+    void parseQueryShowsDurationExpressionsAsPrometheusTranslatesThem() throws Exception {
+        // Written as arithmetic: the milliseconds are 0 and the *Expr field holds the tree (numbers in seconds).
+        JsonNode m = json(server.get("/api/v1/parse_query?query=" + enc("foo[5m+1m] offset (10m/2)"))).at("/data");
+        assertThat(m.get("type").asText()).isEqualTo("matrixSelector");
+        assertThat(m.get("range").asLong()).isZero();
+        assertThat(m.get("rangeExpr").toString()).isEqualTo(op("+", number("300", true), number("60", true), false));
+        assertThat(m.get("offset").asLong()).isZero();
+        assertThat(m.get("offsetExpr").toString()).isEqualTo(op("/", number("600", true), number("2", false), true));
+
+        JsonNode sq = json(server.get("/api/v1/parse_query?query=" + enc("foo[4s+4s:1s*2] offset (5s-8)"))).at("/data");
+        assertThat(sq.get("type").asText()).isEqualTo("subquery");
+        assertThat(sq.get("range").asLong()).isZero();
+        assertThat(sq.get("step").asLong()).isZero();
+        assertThat(sq.get("rangeExpr").toString()).isEqualTo(op("+", number("4", true), number("4", true), false));
+        assertThat(sq.get("stepExpr").toString()).isEqualTo(op("*", number("1", true), number("2", false), false));
+        assertThat(sq.get("offsetExpr").toString()).isEqualTo(op("-", number("5", true), number("8", false), true));
+
+        JsonNode vs = json(server.get("/api/v1/parse_query?query=" + enc("foo offset -min_of(5s, step()+8s)"))).at("/data");
+        assertThat(vs.get("offset").asLong()).isZero();
+        assertThat(vs.get("offsetExpr").toString()).isEqualTo(op("-", "null",
+                op("min_of", number("5", true), op("+", op("step", "null", "null", false), number("8", true), false), false), false));
+        JsonNode range = json(server.get("/api/v1/parse_query?query=" + enc("foo[range()]"))).at("/data");
+        assertThat(range.get("rangeExpr").toString()).isEqualTo(op("range", "null", "null", false));
+
+        // Plain durations keep their milliseconds and null trees; the keys stay in Go's sorted order.
+        assertThat(json(server.get("/api/v1/parse_query?query=" + enc("foo[5m:1m] offset 1m"))).at("/data").toString())
+                .isEqualTo("{\"expr\":{\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"foo\"}],\"name\":\"foo\","
+                        + "\"offset\":0,\"offsetExpr\":null,\"startOrEnd\":null,\"timestamp\":null,\"type\":\"vectorSelector\"},"
+                        + "\"offset\":60000,\"offsetExpr\":null,\"range\":300000,\"rangeExpr\":null,\"startOrEnd\":null,\"step\":60000,"
+                        + "\"stepExpr\":null,\"timestamp\":null,\"type\":\"subquery\"}");
+        JsonNode plain = json(server.get("/api/v1/parse_query?query=" + enc("foo[5m] offset 1m"))).at("/data");
+        assertThat(plain.get("range").asLong()).isEqualTo(300_000);
+        assertThat(plain.get("offset").asLong()).isEqualTo(60_000);
+        assertThat(plain.get("rangeExpr").isNull()).isTrue();
+    }
 }

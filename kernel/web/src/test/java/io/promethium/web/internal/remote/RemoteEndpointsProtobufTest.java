@@ -234,21 +234,46 @@ class RemoteEndpointsProtobufTest {
             }
             assertThat(readBack).containsEntry("rpc_seconds", storedHistograms(server, Labels.of("__name__", "rpc_seconds")))
                     .containsEntry("rpc_rate", expectFloats).containsEntry("rpc_nhcb", expectCustom);
-            // Streamed chunks of histograms are not encoded: a client that accepts samples too gets them sampled ...
-            HttpResponse<byte[]> fallback = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
-                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-                            .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.SAMPLES).build().toByteArray()))));
-            assertThat(fallback.statusCode()).isEqualTo(200);
-            assertThat(fallback.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-protobuf");
-            assertThat(Remote.ReadResponse.parseFrom(ReferenceSnappy.decode(fallback.body())).getResults(0).getTimeseriesCount()).isEqualTo(3);
-            // ... and one that takes only chunks is told why.
-            HttpResponse<byte[]> onlyStreamed = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
+            // Streamed: Prometheus's histogram and float histogram chunks, parsed by protobuf-java and read by the
+            // reference reader, hold the same samples (the reader's counter-reset hints are the chunks' own).
+            HttpResponse<byte[]> streamed = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
                             .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build().toByteArray()))));
-            assertThat(onlyStreamed.statusCode()).isEqualTo(400);
-            assertThat(new String(onlyStreamed.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("native histograms")
-                    .contains("accept SAMPLES");
+            assertThat(streamed.statusCode()).isEqualTo(200);
+            assertThat(streamed.headers().firstValue("Content-Type")).hasValue(RemoteReadResource.STREAMED_CONTENT_TYPE);
+            java.util.Map<String, List<String>> streamedBack = new java.util.TreeMap<>();
+            java.util.Set<Types.Chunk.Encoding> encodings = java.util.EnumSet.noneOf(Types.Chunk.Encoding.class);
+            java.io.InputStream in = new java.io.ByteArrayInputStream(streamed.body());
+            while (in.available() > 0) {
+                int size = com.google.protobuf.CodedInputStream.readRawVarint32(in.read(), in);
+                byte[] crc = in.readNBytes(4);
+                byte[] message = in.readNBytes(size);
+                java.util.zip.CRC32C check = new java.util.zip.CRC32C();
+                check.update(message);
+                assertThat(java.nio.ByteBuffer.wrap(crc).getInt()).isEqualTo((int) check.getValue());
+                for (Types.ChunkedSeries cs : Remote.ChunkedReadResponse.parseFrom(message).getChunkedSeriesList()) {
+                    List<String> hs = streamedBack.computeIfAbsent(labels(cs.getLabelsList()).metricName(), k -> new ArrayList<>());
+                    for (Types.Chunk c : cs.getChunksList()) {
+                        encodings.add(c.getType());
+                        byte[] data = c.getData().toByteArray();
+                        List<io.promethium.remote.wire.ReferenceHistogramChunks.Sample> samples =
+                                io.promethium.remote.wire.ReferenceHistogramChunks.decode(c.getTypeValue(), data, 0, data.length);
+                        assertThat(samples.get(0).t()).isEqualTo(c.getMinTimeMs());
+                        assertThat(samples.get(samples.size() - 1).t()).isEqualTo(c.getMaxTimeMs());
+                        for (io.promethium.remote.wire.ReferenceHistogramChunks.Sample x : samples) {
+                            hs.add(x.t() + "=" + x.histogram());
+                        }
+                    }
+                }
+            }
+            assertThat(encodings).containsExactlyInAnyOrder(Types.Chunk.Encoding.HISTOGRAM, Types.Chunk.Encoding.FLOAT_HISTOGRAM);
+            assertThat(streamedBack.keySet()).containsExactly("rpc_nhcb", "rpc_rate", "rpc_seconds");
+            for (String name : streamedBack.keySet()) {
+                assertThat(withoutHints(streamedBack.get(name))).as(name)
+                        .isEqualTo(withoutHints(storedHistograms(server, Labels.of("__name__", name))));
+            }
+            // The gauge float histograms stay gauges.
+            assertThat(streamedBack.get("rpc_rate")).allMatch(x -> x.contains("hint=GAUGE"));
 
             Types.Histogram bad = protoHistogram(2_000_000L, 1).toBuilder().setCountInt(3).build();
             HttpResponse<String> refused = write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
@@ -263,6 +288,61 @@ class RemoteEndpointsProtobufTest {
                 .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request").header("Content-Encoding", "snappy")
                 .header("X-Prometheus-Remote-Write-Version", "2.0.0")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(request.toByteArray()))));
+    }
+
+    /** Every stored series' labels, sorted as text. */
+    static List<String> storedSeries(ApiServer server) {
+        List<String> out = new ArrayList<>();
+        try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
+            SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4),
+                    List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
+            while (set.next()) {
+                out.add(set.at().labels().toString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void typeAndUnitLabelsComeFromRemoteWrite2MetadataWhenTheFeatureIsOnAsInPrometheus() throws Exception {
+        java.util.function.BiFunction<io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType, Integer,
+                io.promethium.remote.wire.writev2.WriteV2.Metadata> metadata = (type, unitRef) ->
+                io.promethium.remote.wire.writev2.WriteV2.Metadata.newBuilder().setType(type).setUnitRef(unitRef).build();
+        // Symbols: 1 __name__, 2 rpc_requests_total, 3 __type__, 4 gauge, 5 requests, 6 queue_depth, 7 __unit__, 8 bogus, 9 other
+        io.promethium.remote.wire.writev2.WriteV2.Request request = io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
+                .addSymbols("").addSymbols("__name__").addSymbols("rpc_requests_total").addSymbols("__type__").addSymbols("gauge")
+                .addSymbols("requests").addSymbols("queue_depth").addSymbols("__unit__").addSymbols("bogus").addSymbols("other")
+                // A counter with a unit, sent with a __type__ of its own: the metadata's win.
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 4))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(1))
+                        .setMetadata(metadata.apply(io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType.METRIC_TYPE_COUNTER, 5)))
+                // A gauge without a unit: a __unit__ the sender set goes.
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 6, 7, 8))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(2))
+                        .setMetadata(metadata.apply(io.promethium.remote.wire.writev2.WriteV2.Metadata.MetricType.METRIC_TYPE_GAUGE, 0)))
+                // No metadata: the labels stay as sent.
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 9, 3, 4))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(3)))
+                .build();
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), true)))) {
+            assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
+            // Remote write 1.0 carries no metadata per series: nothing is added (Prometheus neither).
+            assertThat(write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
+                    .addLabels(label("__name__", "v1_series")).addSamples(Types.Sample.newBuilder().setTimestamp(1000).setValue(4)))
+                    .build()).statusCode()).isEqualTo(204);
+            assertThat(storedSeries(server)).containsExactlyInAnyOrder(
+                    "{__name__=\"rpc_requests_total\", __type__=\"counter\", __unit__=\"requests\"}",
+                    "{__name__=\"queue_depth\", __type__=\"gauge\"}",
+                    "{__name__=\"other\", __type__=\"gauge\"}",
+                    "{__name__=\"v1_series\"}");
+        }
+        // Without the feature the labels are the sender's.
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+            assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
+            assertThat(storedSeries(server)).containsExactlyInAnyOrder("{__name__=\"rpc_requests_total\", __type__=\"gauge\"}",
+                    "{__name__=\"queue_depth\", __unit__=\"bogus\"}", "{__name__=\"other\", __type__=\"gauge\"}");
+        }
     }
 
     @Test
@@ -328,6 +408,10 @@ class RemoteEndpointsProtobufTest {
     /** The TSDB records the first sample's hint as UNKNOWN and later ones as it detects them. */
     private static String withHint(Object h, String later, int i) {
         return i == 1 ? h.toString() : h.toString().replace("hint=UNKNOWN", "hint=" + later);
+    }
+
+    private static List<String> withoutHints(List<String> samples) {
+        return samples.stream().map(x -> x.replaceFirst("hint=[A-Z_]+, ", "")).toList();
     }
 
     static HttpResponse<String> write(ApiServer server, Remote.WriteRequest request) {

@@ -37,9 +37,12 @@ class TargetsResourceTest {
                     TargetInfo.UNKNOWN, Duration.ofMinutes(1), Duration.ofSeconds(10)));
         }
 
+        /** The counter's family as the target's page named it: text format by default. */
+        volatile String counterFamily = "node_cpu_seconds_total";
+
         @Override
         public List<TargetMetadata> targetMetadata() {
-            return List.of(new TargetMetadata(TARGET, "node_cpu_seconds_total", new Metadata(MetricType.COUNTER, "CPU time.", "")),
+            return List.of(new TargetMetadata(TARGET, counterFamily, new Metadata(MetricType.COUNTER, "CPU time.", "")),
                     new TargetMetadata(TARGET, "node_load1", new Metadata(MetricType.GAUGE, "Load.", "")));
         }
     }
@@ -142,6 +145,29 @@ class TargetsResourceTest {
         assertThat(server.get("/api/v1/metadata?limit=0").body()).isEqualTo("{\"status\":\"success\",\"data\":{}}");
         assertThat(server.get("/api/v1/metadata?limit=abc").body()).contains("limit must be a number");
         assertThat(server.get("/api/v1/metadata?limit_per_metric=abc").body()).contains("limit_per_metric must be a number");
+    }
+
+    @Test
+    void anOpenMetricsCounterIsListedByItsFamilyNameAsTheTargetExposedIt() {
+        FakeTargets t = (FakeTargets) server.targets.orNull();
+        t.counterFamily = "node_cpu_seconds"; // # TYPE node_cpu_seconds counter, samples node_cpu_seconds_total
+        try {
+            assertThat(server.get("/api/v1/metadata").body()).contains("\"node_cpu_seconds\":[{\"type\":\"counter\"")
+                    .doesNotContain("node_cpu_seconds_total");
+            assertThat(server.get("/api/v1/targets/metadata").body()).contains("\"metric\":\"node_cpu_seconds\",\"type\":\"counter\"")
+                    .doesNotContain("node_cpu_seconds_total");
+            assertThat(server.get("/api/v1/targets/metadata?metric=node_cpu_seconds").body()).contains("CPU time.");
+            assertThat(server.get("/api/v1/metadata?metric=node_cpu_seconds_total").body())
+                    .contains("{\"node_cpu_seconds_total\":[{\"type\":\"counter\"");
+            // Without a scrape manager the stored series' name stands.
+            server.targets.unbind(t);
+            assertThat(server.get("/api/v1/metadata").body()).contains("\"node_cpu_seconds_total\":[{\"type\":\"counter\"");
+        } finally {
+            if (server.targets.orNull() == null) {
+                server.targets.bind(t);
+            }
+            t.counterFamily = "node_cpu_seconds_total";
+        }
     }
 
     @Test

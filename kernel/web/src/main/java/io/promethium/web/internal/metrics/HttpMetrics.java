@@ -41,9 +41,11 @@ public final class HttpMetrics implements Collector {
     public void observe(String handler, int status, double seconds) {
         requests.computeIfAbsent(new Key(Integer.toString(status), handler), k -> new LongAdder()).increment();
         Histogram h = durations.computeIfAbsent(handler, k -> new Histogram());
+        // Only the first bucket holding it: the cumulative counts are summed when collected.
         for (int i = 0; i < BUCKETS.length; i++) {
             if (seconds <= BUCKETS[i]) {
                 h.buckets[i].increment();
+                break;
             }
         }
         h.count.increment();
@@ -66,9 +68,11 @@ public final class HttpMetrics implements Collector {
                 Labels.of("code", k.code(), "handler", k.handler()), v.sum()));
         writer.family("prometheus_http_request_duration_seconds", MetricType.HISTOGRAM, "Histogram of latencies for HTTP requests.", "");
         new TreeMap<>(durations).forEach((handler, h) -> {
+            long cumulative = 0;
             for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += h.buckets[i].sum();
                 writer.sample("prometheus_http_request_duration_seconds_bucket",
-                        Labels.of("handler", handler, "le", GoFloat.format(BUCKETS[i])), h.buckets[i].sum());
+                        Labels.of("handler", handler, "le", GoFloat.format(BUCKETS[i])), cumulative);
             }
             long count = h.count.sum();
             writer.sample("prometheus_http_request_duration_seconds_bucket", Labels.of("handler", handler, "le", "+Inf"), count);

@@ -1,7 +1,5 @@
 package io.promethium.web.internal.query;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
@@ -37,7 +35,6 @@ import org.glassfish.jersey.uri.UriComponent;
 final class QueryRoute implements HttpRoutes {
 
     private static final Logger LOG = Logger.getLogger(QueryRoute.class.getName());
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
     private static final String JSON = "application/json";
 
     private final String path;
@@ -91,7 +88,7 @@ final class QueryRoute implements HttpRoutes {
         exchange.status(status);
         exchange.responseHeader("Content-Type", JSON);
         OutputStream out = exchange.responseBody();
-        try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator generator = ApiResponses.generator(out)) {
             generator.writeStartObject();
             body.write(generator);
             generator.writeEndObject();

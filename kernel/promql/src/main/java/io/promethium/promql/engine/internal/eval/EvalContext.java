@@ -35,6 +35,9 @@ final class EvalContext implements AutoCloseable {
     private long allocatedSlots;
     private final long slotBudget;
 
+    /** A third of the heap in 8-byte slots; the heap's limit is fixed for the JVM's life (read once, not per query). */
+    private static final long HEAP_SLOTS = Runtime.getRuntime().maxMemory() / 8 / 3;
+
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
             long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps) {
         this.typeAndUnitLabels = typeAndUnitLabels;
@@ -47,7 +50,7 @@ final class EvalContext implements AutoCloseable {
         this.queryEnd = queryEnd;
         this.queryStep = queryStep;
         this.annotations = requireNonNull(annotations, "annotations is null");
-        this.slotBudget = Math.min(Math.max(maxSamples, 1) * 4, Runtime.getRuntime().maxMemory() / 8 / 3);
+        this.slotBudget = Math.min(Math.max(maxSamples, 1) * 4, HEAP_SLOTS);
     }
 
     Querier querier(long minTime, long maxTime) {

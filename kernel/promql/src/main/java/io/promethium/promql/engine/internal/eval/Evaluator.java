@@ -66,8 +66,9 @@ final class Evaluator {
      * Selectors read only for histogram_count/sum/avg (Prometheus's histogram stats decoding):
      * their histogram samples without a counter-reset hint get one from the sample read before
      * them, as Prometheus's HistogramStatsIterator does, so sums can warn about conflicting resets.
+     * Made on the first such selector: most queries have none.
      */
-    private final java.util.Set<VectorSelector> statsSelectors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private java.util.Set<VectorSelector> statsSelectors = java.util.Set.of();
 
     /** Marks the selectors of {@code root} that are read for histogram statistics only. */
     void prepare(Expr root) {
@@ -78,6 +79,9 @@ final class Evaluator {
         switch (e) {
             case VectorSelector vs -> {
                 if (stats) {
+                    if (statsSelectors.isEmpty()) {
+                        statsSelectors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    }
                     statsSelectors.add(vs);
                 }
             }

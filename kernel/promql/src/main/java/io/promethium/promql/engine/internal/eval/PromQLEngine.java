@@ -45,6 +45,11 @@ public final class PromQLEngine implements QueryEngine {
     private final PromQLParser parser;
     private final boolean delayedNameRemoval;
     private final boolean typeAndUnitLabels;
+    /**
+     * Trees of recently parsed query texts: a dashboard repeats the same few queries, and parsing
+     * was over half of a small query's engine time. Trees are immutable; failures are not kept.
+     */
+    private final ParsedQueries recent = new ParsedQueries();
 
     public PromQLEngine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
@@ -130,8 +135,14 @@ public final class PromQLEngine implements QueryEngine {
 
     private Expr parse(String query) {
         requireNonNull(query, "query is null");
+        Expr cached = recent.get(query);
+        if (cached != null) {
+            return cached;
+        }
         try {
-            return parser.parse(query);
+            Expr expr = parser.parse(query);
+            recent.put(query, expr);
+            return expr;
         } catch (ParseException e) {
             throw new QueryException(QueryException.BAD_DATA, e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -40,15 +40,20 @@ final class RangeFunctions {
         return fn(name) != null;
     }
 
+    /** By function name; looked up for every call evaluated, so no {@code Enum.valueOf} (it throws for other functions). */
+    private static final java.util.Map<String, Fn> BY_NAME = byName();
+
+    private static java.util.Map<String, Fn> byName() {
+        java.util.Map<String, Fn> m = new java.util.HashMap<>();
+        for (Fn f : Fn.values()) {
+            m.put(f.name().toLowerCase(java.util.Locale.ROOT), f);
+        }
+        m.put("holt_winters", Fn.DOUBLE_EXPONENTIAL_SMOOTHING);
+        return java.util.Map.copyOf(m);
+    }
+
     private static Fn fn(String name) {
-        if (name.equals("holt_winters")) {
-            return Fn.DOUBLE_EXPONENTIAL_SMOOTHING;
-        }
-        try {
-            return Fn.valueOf(name.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return BY_NAME.get(name);
     }
 
     StepVector eval(Call call, StepGrid grid) {

@@ -108,8 +108,26 @@ done
 # Then a dashboard's requests, a few thousand of them: the AOT cache keeps the method profiles of
 # the training run (JDK 25+), so the query path is compiled after far fewer requests of a real
 # server (SmallQuery: server CPU per vector(1) after 3,000 requests 0.48 -> 0.27 ms).
-port="$(sed -n 's/.*Listening on [^ ]*:\([0-9][0-9]*\) .*/\1/p' "$work/server.log" | head -1)"
-if [ -n "$ready" ] && [ -n "$port" ] && command -v curl >/dev/null 2>&1; then
+# The server listens on port 0: its ports are its listening sockets in /proc/net/tcp[6]; the web's
+# is the one answering a query.
+port=""
+if [ -n "$ready" ] && command -v curl >/dev/null 2>&1 && [ -r /proc/net/tcp ]; then
+  inodes=" "
+  for fd in /proc/"$pid"/fd/*; do
+    link="$(readlink "$fd" 2>/dev/null || true)"
+    case "$link" in socket:\[*\]) link="${link#socket:[}"; inodes+="${link%]} " ;; esac
+  done
+  while read -r _ local _ state _ _ _ _ _ inode _; do
+    if [ "$state" = 0A ] && [[ "$inodes" == *" $inode "* ]]; then
+      candidate=$((16#${local##*:}))
+      if curl -sf -o /dev/null "http://127.0.0.1:$candidate/api/v1/query?query=1"; then
+        port="$candidate"
+        break
+      fi
+    fi
+  done < <(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+fi
+if [ -n "$port" ]; then
   base="http://127.0.0.1:$port/api/v1"
   for _ in $(seq 1 500); do
     for path in 'query?query=vector(1)' 'query?query=no_such_metric' 'query?query=avg_over_time(up%5B2m%5D)' \
@@ -118,7 +136,11 @@ if [ -n "$ready" ] && [ -n "$port" ] && command -v curl >/dev/null 2>&1; then
       printf 'url = "%s/%s"\noutput = "/dev/null"\n' "$base" "$path"
     done
   done > "$work/requests"
-  curl -s -K "$work/requests" || echo "cds-train: training requests failed (the archive is made all the same)" >&2
+  if curl -s -K "$work/requests"; then
+    echo "cds-train: server trained on $(grep -c "^url" "$work/requests") API requests"
+  else
+    echo "cds-train: training requests failed (the archive is made all the same)" >&2
+  fi
 fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null

@@ -1,38 +1,33 @@
 package io.promethium.scrape.internal;
 
 import io.promethium.api.model.Labels;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Shares the label names and metric names of one target's series. The parser makes new strings
- * for every series it has not seen; a target's thousand series repeat a handful of names, and
- * without sharing those copies were most of the cache's memory (8 strings per series, 1 GB for
- * 1,000 targets of 1,000 series). Values other than the metric name are left alone: they are
- * what tells series apart. Only used on a series-cache miss; not thread-safe.
+ * Makes a new series' label names and values the JVM's canonical strings ({@link String#intern()}).
+ * The parser makes new strings for every series it has not seen; across a server's targets most
+ * names and many values repeat ({@code __name__}, {@code cpu="0"}, {@code mode="idle"}, the job),
+ * and the TSDB's head keeps the first string it meets for each: with canonical strings the head's
+ * symbol table holds the very objects the scrape cache holds, and the head can keep the scrape's
+ * label set itself instead of a copy. The JVM's table is weak, so strings no series uses any more
+ * go with the next collection. Only used on a series-cache miss.
  */
 final class NameInterner {
 
-    /** Bounds the table for targets whose names never repeat (it is then simply restarted). */
-    private static final int MAX_NAMES = 16_384;
+    private NameInterner() {
+    }
 
-    private final Map<String, String> names = new HashMap<>();
-
-    Labels intern(Labels labels) {
-        if (names.size() > MAX_NAMES) {
-            names.clear();
+    static Labels intern(Labels labels) {
+        boolean canonical = true;
+        for (int i = 0; i < labels.size() && canonical; i++) {
+            canonical = labels.name(i).intern() == labels.name(i) && labels.value(i).intern() == labels.value(i);
+        }
+        if (canonical) {
+            return labels;
         }
         Labels.Builder builder = Labels.builder();
         for (int i = 0; i < labels.size(); i++) {
-            String name = share(labels.name(i));
-            String value = name.equals(Labels.METRIC_NAME) ? share(labels.value(i)) : labels.value(i);
-            builder.set(name, value);
+            builder.set(labels.name(i).intern(), labels.value(i).intern());
         }
         return builder.build();
-    }
-
-    private String share(String s) {
-        String shared = names.putIfAbsent(s, s);
-        return shared == null ? s : shared;
     }
 }

@@ -16,6 +16,7 @@ import io.promethium.exposition.ParseMode;
 import io.promethium.scrape.TargetInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +61,6 @@ final class ScrapeLoop {
     private long batchTimestamp;
     private final SeriesCache.Vanished staleWriter = this::writeStale;
     private final int[] counts = new int[3];
-    private final NameInterner interner = new NameInterner();
     private final double[] reportValues = new double[REPORT_NAMES.length];
     private String lastContentType;
     private ExpositionFormat lastFormat;
@@ -79,7 +79,8 @@ final class ScrapeLoop {
     private volatile String health = TargetInfo.UNKNOWN;
     private volatile Map<String, Metadata> metadata = Map.of();
     private final Map<String, Metadata> pageMetadata = new HashMap<>();
-    private boolean seriesAddedLastTime;
+    /** The series a scrape added, for their metadata once the page's metadata is read. */
+    private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[16];
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
@@ -261,6 +262,16 @@ final class ScrapeLoop {
     /** Parses and appends the page; counts[0] scraped, [1] post relabeling, [2] series added. */
     private void appendPage(Appender app, PageFetcher.Page page, long timestamp, int[] counts) throws ScrapeException {
         ExpositionFormat format = formatOf(page.contentType());
+        // Metadata lines are read in a pass of their own, never in the sample loop below: a branch
+        // there that flips every few scrapes made the JIT throw the loop's compiled code away and
+        // compile it again (unstable_if), each time on the scrape's own critical path.
+        // Type-and-unit labels need the families before any series is made; otherwise the
+        // metadata is read when series are new (their metadata goes to the storage with them)
+        // and every 8th scrape for changed help texts.
+        boolean metadataRead = lastSuccess < 0 || settings.typeAndUnitLabels();
+        if (metadataRead) {
+            readMetadata(format, page);
+        }
         ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
         if (settings.convertClassicToNhcb()) {
             if (nhcb == null) {
@@ -270,101 +281,129 @@ final class ScrapeLoop {
         }
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
-        // Metadata lines cost a string each; read them when the page may have new families
-        // (first scrape, new series last time) and every 8th scrape for changed help texts.
-        // Type-and-unit labels need the families' types and units whenever a series is new.
-        boolean readMetadata = lastSuccess < 0 || seriesAddedLastTime || iteration % 8 == 0 || settings.typeAndUnitLabels();
         Map<String, Metadata> meta = pageMetadata;
-        meta.clear();
+        SeriesCache.Entry[] fresh = newEntries;
         int scraped = 0;
         int post = 0;
         int added = 0;
         try {
             ExpositionParser.Entry entry;
             while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
+                if (entry != ExpositionParser.Entry.SERIES && entry != ExpositionParser.Entry.HISTOGRAM) {
+                    continue;
+                }
+                scraped++;
+                // The text parsers' buffer is the page; protobuf builds each series' identity in its own.
+                byte[] buf = parser.buffer();
+                int off = parser.seriesOffset();
+                int len = parser.seriesLength();
+                SeriesCache.Entry e = cache.predicted(scraped - 1, buf, off, len);
+                if (e == null) {
+                    int hash = SeriesCache.hash(buf, off, len);
+                    e = cache.get(buf, off, len, hash);
+                    if (e == null) {
+                        e = newSeries(parser, buf, off, len, hash, meta);
+                        if (e.labels != null) {
+                            if (added == fresh.length) {
+                                fresh = newEntries = Arrays.copyOf(fresh, added * 2);
+                            }
+                            fresh[added++] = e;
+                        }
+                    }
+                }
+                cache.touch(e, iteration, buf, off, len);
+                if (e.labels == null) {
+                    continue;
+                }
+                if (++post > sampleLimit && sampleLimit > 0) {
+                    throw new ScrapeException(ScrapeException.Kind.SAMPLE_LIMIT,
+                            "sample limit exceeded (limit: " + sampleLimit + ")");
+                }
+                boolean explicit = honorTimestamps && parser.hasTimestamp();
+                e.explicitTimestamp = explicit;
+                long t = explicit ? parser.timestamp() : timestamp;
+                try {
+                    if (entry == ExpositionParser.Entry.HISTOGRAM) {
+                        e.ref = parser.isFloatHistogram() ? app.appendHistogram(e.ref, e.labels, t, parser.floatHistogram())
+                                : app.appendHistogram(e.ref, e.labels, t, parser.histogram());
+                    } else {
+                        e.ref = app.append(e.ref, e.labels, t, parser.value());
+                    }
+                } catch (StorageException ex) {
+                    metrics.rejected(ex.reason());
+                    if (ex.reason() == StorageException.Reason.IO || ex.reason() == StorageException.Reason.CLOSED) {
+                        throw new ScrapeException(ScrapeException.Kind.STORAGE, "appending to storage failed: " + ex.getMessage());
+                    }
+                    continue;
+                }
+                if (entry == ExpositionParser.Entry.HISTOGRAM) {
+                    for (Exemplar x : parser.histogramExemplars()) {
+                        appendExemplar(app, e, x, t);
+                    }
+                } else if (parser.hasExemplar()) {
+                    appendExemplar(app, e, parser.exemplar(), t);
+                }
+            }
+        } catch (ExpositionException e) {
+            Arrays.fill(fresh, 0, added, null);
+            throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
+        } catch (ScrapeException e) {
+            Arrays.fill(fresh, 0, added, null);
+            throw e;
+        }
+        if (!metadataRead && (added > 0 || iteration % 8 == 0)) {
+            readMetadata(format, page);
+            metadataRead = true;
+        }
+        if (metadataRead) {
+            if (!meta.equals(metadata)) {
+                metadata = shared(meta);
+            }
+            meta.clear();
+        }
+        // The shared records: the storage keeps a series' metadata with the series.
+        Map<String, Metadata> known = metadata;
+        for (int i = 0; i < added; i++) {
+            newSeriesMetadata(app, fresh[i], known);
+            fresh[i] = null;
+        }
+        counts[0] = scraped;
+        counts[1] = post;
+        counts[2] = added;
+    }
+
+    /**
+     * The page's metadata as the targets API keeps it until it changes: family names and texts as
+     * the JVM's canonical strings, since targets of one job send the same help texts (node_exporter:
+     * 280 families, 34 KB of text per target otherwise).
+     */
+    private static Map<String, Metadata> shared(Map<String, Metadata> page) {
+        Map<String, Metadata> shared = new HashMap<>(page.size() * 2);
+        page.forEach((family, m) -> shared.put(family.intern(), new Metadata(m.type(), m.help().intern(), m.unit().intern())));
+        return Map.copyOf(shared);
+    }
+
+    /** Reads the page's TYPE, HELP and UNIT lines into {@link #pageMetadata}, by family. */
+    private void readMetadata(ExpositionFormat format, PageFetcher.Page page) throws ScrapeException {
+        Map<String, Metadata> meta = pageMetadata;
+        meta.clear();
+        ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
+        try {
+            ExpositionParser.Entry entry;
+            while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
                 switch (entry) {
-                    case SERIES, HISTOGRAM -> {
-                        scraped++;
-                        // The text parsers' buffer is the page; protobuf builds each series' identity in its own.
-                        byte[] buf = parser.buffer();
-                        int off = parser.seriesOffset();
-                        int len = parser.seriesLength();
-                        SeriesCache.Entry e = cache.predicted(scraped - 1, buf, off, len);
-                        if (e == null) {
-                            int hash = SeriesCache.hash(buf, off, len);
-                            e = cache.get(buf, off, len, hash);
-                            if (e == null) {
-                                e = newSeries(parser, buf, off, len, hash, meta);
-                                if (e.labels != null) {
-                                    added++;
-                                    newSeriesMetadata(app, e, readMetadata ? meta : metadata);
-                                }
-                            }
-                        }
-                        cache.touch(e, iteration, buf, off, len);
-                        if (e.labels == null) {
-                            continue;
-                        }
-                        if (++post > sampleLimit && sampleLimit > 0) {
-                            throw new ScrapeException(ScrapeException.Kind.SAMPLE_LIMIT,
-                                    "sample limit exceeded (limit: " + sampleLimit + ")");
-                        }
-                        boolean explicit = honorTimestamps && parser.hasTimestamp();
-                        e.explicitTimestamp = explicit;
-                        long t = explicit ? parser.timestamp() : timestamp;
-                        try {
-                            if (entry == ExpositionParser.Entry.HISTOGRAM) {
-                                e.ref = parser.isFloatHistogram() ? app.appendHistogram(e.ref, e.labels, t, parser.floatHistogram())
-                                        : app.appendHistogram(e.ref, e.labels, t, parser.histogram());
-                            } else {
-                                e.ref = app.append(e.ref, e.labels, t, parser.value());
-                            }
-                        } catch (StorageException ex) {
-                            metrics.rejected(ex.reason());
-                            if (ex.reason() == StorageException.Reason.IO || ex.reason() == StorageException.Reason.CLOSED) {
-                                throw new ScrapeException(ScrapeException.Kind.STORAGE, "appending to storage failed: " + ex.getMessage());
-                            }
-                            continue;
-                        }
-                        if (entry == ExpositionParser.Entry.HISTOGRAM) {
-                            for (Exemplar x : parser.histogramExemplars()) {
-                                appendExemplar(app, e, x, t);
-                            }
-                        } else if (parser.hasExemplar()) {
-                            appendExemplar(app, e, parser.exemplar(), t);
-                        }
-                    }
-                    case TYPE -> {
-                        if (readMetadata) {
-                            meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
-                                    (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
-                        }
-                    }
-                    case HELP -> {
-                        if (readMetadata) {
-                            meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
-                                    (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
-                        }
-                    }
-                    case UNIT -> {
-                        if (readMetadata) {
-                            meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
-                                    (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
-                        }
-                    }
+                    case TYPE -> meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
+                            (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
+                    case HELP -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
+                            (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
+                    case UNIT -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
+                            (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
                     default -> {
                     }
                 }
             }
         } catch (ExpositionException e) {
             throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
-        }
-        counts[0] = scraped;
-        counts[1] = post;
-        counts[2] = added;
-        seriesAddedLastTime = added > 0;
-        if (readMetadata && !meta.equals(metadata)) {
-            metadata = Map.copyOf(meta);
         }
     }
 
@@ -466,15 +505,16 @@ final class ScrapeLoop {
         if (settings.typeAndUnitLabels()) {
             typeAndUnit(builder, familyMetadata(pageMetadata, builder.get(Labels.METRIC_NAME)));
         }
-        Labels labels = SeriesLabels.of(interner.intern(builder.build()), target.publicLabels(), settings.honorLabels(),
+        Labels labels = SeriesLabels.of(builder.build(), target.publicLabels(), settings.honorLabels(),
                 settings.metricRelabeler());
         if (labels != null) {
+            labels = NameInterner.intern(labels);
             String limitError = SeriesLabels.checkLimits(labels, settings.limits());
             if (limitError != null) {
                 throw new ScrapeException(ScrapeException.Kind.LABEL_LIMIT, limitError);
             }
         }
-        return cache.put(buf, off, len, hash, labels);
+        return cache.put(len, hash, labels);
     }
 
     private void writeStale(SeriesCache.Entry e) {

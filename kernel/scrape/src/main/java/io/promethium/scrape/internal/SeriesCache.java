@@ -9,13 +9,17 @@ import java.util.Arrays;
  * the final labels (after target labels and {@code metric_relabel_configs}) and the storage
  * reference. It also tracks which series the last successful scrape saw, for staleness.
  *
- * <p>Chained hash table; only a miss allocates. Not thread-safe: owned by one scrape loop.
+ * <p>The series bytes are kept once: back to back in page order ({@link #orderKeys}), each entry
+ * pointing at its own. A scrape whose page has the previous page's series in the same order (the
+ * steady state) copies and allocates nothing; one that differs builds the next order beside it,
+ * which replaces the old at commit.
+ *
+ * <p>Chained hash table. Not thread-safe: owned by one scrape loop.
  */
 final class SeriesCache {
 
     /** One series of the page. */
     static final class Entry {
-        final byte[] key;
         final int hash;
         /** Final labels, or null when metric relabeling drops the series. */
         final Labels labels;
@@ -24,12 +28,17 @@ final class SeriesCache {
         long lastSeen = -1;
         /** Iteration of the scrape that last touched it, to count repeats within a page. */
         long touched = -1;
+        /** Where its bytes are in {@link #orderKeys}; -1 until the scrape that added it commits. */
+        int keyOffset = -1;
+        final int keyLength;
+        /** Where its bytes are in {@link #nextKeys} while a scrape builds a new order. */
+        int nextOffset;
         /** Whether the series came with its own timestamp (no staleness then, as in Prometheus). */
         boolean explicitTimestamp;
         Entry next;
 
-        Entry(byte[] key, int hash, Labels labels) {
-            this.key = key;
+        Entry(int keyLength, int hash, Labels labels) {
+            this.keyLength = keyLength;
             this.hash = hash;
             this.labels = labels;
         }
@@ -47,8 +56,6 @@ final class SeriesCache {
     /** Sink of the look-ahead reads, so the JIT keeps them. */
     private long prefetchSink;
     private int size;
-    private Entry[] touched = new Entry[64];
-    private int touchedCount;
     /**
      * The series of the last successful scrape in page order. Pages keep their order from scrape
      * to scrape, so the n-th series is usually the previous n-th: checking it first skips the
@@ -60,12 +67,20 @@ final class SeriesCache {
     /**
      * The series bytes of {@link #order}, back to back, with their start offsets: comparing
      * against one contiguous array streams through memory instead of chasing one key array per
-     * series. Filled while the page is parsed, from the page buffer that is hot in cache anyway.
+     * series. The only copy of each series' bytes the cache keeps.
      */
-    private byte[] orderKeys = new byte[1024];
+    private byte[] orderKeys = new byte[0];
     private int[] orderOffsets = new int[1];
-    private byte[] touchedKeys = new byte[1024];
-    private int[] touchedOffsets = new int[65];
+
+    // The scrape in progress.
+    private long scrapeIteration = -1;
+    /** Series touched so far; while {@link #diverged} is false they are exactly {@code order[0, seen)}. */
+    private int seen;
+    /** Whether this page left the previous order; the next order is then built in the arrays below. */
+    private boolean diverged;
+    private Entry[] nextOrder;
+    private byte[] nextKeys;
+    private int[] nextOffsets;
 
     static int hash(byte[] buf, int off, int len) {
         int h = 0x811c9dc5;
@@ -107,15 +122,24 @@ final class SeriesCache {
 
     Entry get(byte[] buf, int off, int len, int hash) {
         for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == hash && e.key.length == len && Arrays.equals(e.key, 0, len, buf, off, off + len)) {
+            if (e.hash == hash && e.keyLength == len && keyEquals(e, buf, off, len)) {
                 return e;
             }
         }
         return null;
     }
 
-    Entry put(byte[] buf, int off, int len, int hash, Labels labels) {
-        Entry e = new Entry(Arrays.copyOfRange(buf, off, off + len), hash, labels);
+    private boolean keyEquals(Entry e, byte[] buf, int off, int len) {
+        if (e.keyOffset >= 0) {
+            return Arrays.equals(orderKeys, e.keyOffset, e.keyOffset + len, buf, off, off + len);
+        }
+        // Added by this scrape (touched right after it was made): its bytes are in the next order.
+        return e.touched == scrapeIteration && Arrays.equals(nextKeys, e.nextOffset, e.nextOffset + len, buf, off, off + len);
+    }
+
+    /** Adds a series; the caller touches it next, which records its bytes. */
+    Entry put(int len, int hash, Labels labels) {
+        Entry e = new Entry(len, hash, labels);
         int index = hash & (table.length - 1);
         e.next = table[index];
         table[index] = e;
@@ -130,24 +154,53 @@ final class SeriesCache {
      * {@code buf[off, off+len)}; true when the page already had it.
      */
     boolean touch(Entry e, long iteration, byte[] buf, int off, int len) {
+        if (iteration != scrapeIteration) {
+            // A new scrape (an earlier one may have ended by an exception, without commit or fail).
+            scrapeIteration = iteration;
+            seen = 0;
+            diverged = false;
+        }
         if (e.touched == iteration) {
             return true;
         }
         e.touched = iteration;
-        if (touchedCount == touched.length) {
-            touched = Arrays.copyOf(touched, touched.length * 2);
+        if (!diverged) {
+            if (seen < orderCount && order[seen] == e) {
+                seen++;
+                return false;
+            }
+            diverge();
         }
-        if (touchedCount + 1 >= touchedOffsets.length) {
-            touchedOffsets = Arrays.copyOf(touchedOffsets, touchedOffsets.length * 2);
+        if (seen == nextOrder.length) {
+            nextOrder = Arrays.copyOf(nextOrder, seen * 2);
         }
-        int start = touchedOffsets[touchedCount];
-        if (start + len > touchedKeys.length) {
-            touchedKeys = Arrays.copyOf(touchedKeys, Math.max(touchedKeys.length * 2, start + len));
+        if (seen + 1 >= nextOffsets.length) {
+            nextOffsets = Arrays.copyOf(nextOffsets, nextOffsets.length * 2);
         }
-        System.arraycopy(buf, off, touchedKeys, start, len);
-        touched[touchedCount++] = e;
-        touchedOffsets[touchedCount] = start + len;
+        int start = nextOffsets[seen];
+        if (start + len > nextKeys.length) {
+            nextKeys = Arrays.copyOf(nextKeys, Math.max(nextKeys.length * 2, start + len));
+        }
+        System.arraycopy(buf, off, nextKeys, start, len);
+        e.nextOffset = start;
+        nextOrder[seen++] = e;
+        nextOffsets[seen] = start + len;
         return false;
+    }
+
+    /** The page left the previous order: the next order starts as the prefix that matched. */
+    private void diverge() {
+        diverged = true;
+        int keys = orderOffsets[seen];
+        nextOrder = new Entry[Math.max(64, orderCount + orderCount / 8)];
+        nextKeys = new byte[Math.max(1024, orderOffsets[orderCount] + orderOffsets[orderCount] / 8)];
+        nextOffsets = new int[nextOrder.length + 1];
+        System.arraycopy(order, 0, nextOrder, 0, seen);
+        System.arraycopy(orderKeys, 0, nextKeys, 0, keys);
+        System.arraycopy(orderOffsets, 0, nextOffsets, 0, seen + 1);
+        for (int i = 0; i < seen; i++) {
+            order[i].nextOffset = order[i].keyOffset;
+        }
     }
 
     /**
@@ -155,22 +208,37 @@ final class SeriesCache {
      * saw but this one did not are passed to {@code vanished}, and untouched entries are evicted.
      */
     void commit(long iteration, long previousSuccess, Vanished vanished) {
-        for (int i = 0; i < touchedCount; i++) {
-            touched[i].lastSeen = iteration;
+        if (iteration != scrapeIteration) {
+            // Nothing was touched: an empty page.
+            scrapeIteration = iteration;
+            seen = 0;
+            diverged = false;
         }
-        // This page's order predicts the next; the old order array takes the next touches.
-        Entry[] swap = order;
-        Arrays.fill(swap, 0, orderCount, null);
-        order = touched;
-        orderCount = touchedCount;
-        touched = swap.length >= 64 ? swap : new Entry[64];
-        byte[] swapKeys = orderKeys;
-        orderKeys = touchedKeys;
-        touchedKeys = swapKeys;
-        int[] swapOffsets = orderOffsets;
-        orderOffsets = touchedOffsets;
-        touchedOffsets = swapOffsets.length >= 65 ? swapOffsets : new int[65];
-        touchedCount = 0;
+        if (diverged) {
+            Entry[] entries = nextOrder;
+            for (int i = 0; i < seen; i++) {
+                Entry e = entries[i];
+                e.lastSeen = iteration;
+                e.keyOffset = e.nextOffset;
+            }
+            // The new order replaces the old, trimmed to fit: it is kept until the page changes again.
+            int keys = nextOffsets[seen];
+            order = entries.length > seen + seen / 4 + 16 ? Arrays.copyOf(entries, seen) : entries;
+            orderKeys = nextKeys.length > keys + keys / 4 + 256 ? Arrays.copyOf(nextKeys, keys) : nextKeys;
+            orderOffsets = nextOffsets.length > seen + seen / 4 + 17 ? Arrays.copyOf(nextOffsets, seen + 1) : nextOffsets;
+            nextOrder = null;
+            nextKeys = null;
+            nextOffsets = null;
+        } else {
+            for (int i = 0; i < seen; i++) {
+                order[i].lastSeen = iteration;
+            }
+            // The page was the previous one's first series (all of them, in the steady state).
+            Arrays.fill(order, seen, orderCount, null);
+        }
+        orderCount = seen;
+        seen = 0;
+        diverged = false;
         if (orderCount != size) {
             // Some cached series were not on this page: they go (marked stale if last seen just before).
             evict(e -> e.lastSeen != iteration, previousSuccess, vanished);
@@ -179,11 +247,15 @@ final class SeriesCache {
 
     /** Ends a failed scrape: everything the previous success saw has vanished; the cache empties. */
     void fail(long previousSuccess, Vanished vanished) {
-        Arrays.fill(touched, 0, touchedCount, null);
-        touchedCount = 0;
-        Arrays.fill(order, 0, orderCount, null);
+        nextOrder = null;
+        nextKeys = null;
+        nextOffsets = null;
+        seen = 0;
+        diverged = false;
+        order = new Entry[0];
         orderCount = 0;
-        orderOffsets[0] = 0;
+        orderKeys = new byte[0];
+        orderOffsets = new int[1];
         evict(e -> true, previousSuccess, vanished);
     }
 

@@ -100,6 +100,31 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void seriesAddedOnALaterScrapeGetTheirFamilysMetadataAndHelpChangesShowWithinEightScrapes() throws Exception {
+        server.text("# TYPE a counter\n# HELP a Help of a.\na_total 1\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        assertThat(storage.metadata.get(series("a_total")).type()).isEqualTo(MetricType.COUNTER);
+
+        // A new family on a later scrape; its TYPE line may even come after the series.
+        server.text("# TYPE a counter\n# HELP a Help of a.\na_total 2\nb 5\n# TYPE b gauge\n# HELP b Help of b.\n");
+        loop.scrapeOnce(2000);
+        assertThat(report("scrape_series_added", 2000)).isEqualTo(1.0);
+        assertThat(storage.metadata.get(series("b"))).satisfies(m -> {
+            assertThat(m.type()).isEqualTo(MetricType.GAUGE);
+            assertThat(m.help()).isEqualTo("Help of b.");
+        });
+        assertThat(loop.metadata().get("b").type()).isEqualTo(MetricType.GAUGE);
+
+        server.text("# TYPE a counter\n# HELP a New help.\na_total 3\nb 5\n# TYPE b gauge\n# HELP b Help of b.\n");
+        for (int i = 3; i <= 10; i++) {
+            loop.scrapeOnce(i * 1000L);
+        }
+        assertThat(loop.metadata().get("a").help()).isEqualTo("New help.");
+        assertThat(report("up", 10_000)).isEqualTo(1.0);
+    }
+
+    @Test
     void typeAndUnitLabelsComeFromTheFamilysMetadataWhenTheFeatureIsOn() throws Exception {
         server.page("application/openmetrics-text; version=1.0.0; charset=utf-8",
                 "# TYPE req_seconds counter\n# UNIT req_seconds seconds\nreq_seconds_total{__type__=\"gauge\"} 1\n"

@@ -205,12 +205,32 @@ public final class Head {
         return fresh;
     }
 
+    /**
+     * The labels with the head's strings. When the caller's strings already are the head's (the
+     * scrape makes a new series' strings canonical as the head does), the caller's immutable
+     * label set itself is kept: one copy for the scrape cache and the head.
+     */
     private Labels intern(Labels labels) {
+        boolean same = true;
+        for (int i = 0; i < labels.size() && same; i++) {
+            same = symbol(labels.name(i)) == labels.name(i) && symbol(labels.value(i)) == labels.value(i);
+        }
+        if (same) {
+            return labels;
+        }
         Labels.Builder b = Labels.builder();
         for (int i = 0; i < labels.size(); i++) {
-            b.set(symbols.computeIfAbsent(labels.name(i), k -> k), symbols.computeIfAbsent(labels.value(i), k -> k));
+            b.set(symbol(labels.name(i)), symbol(labels.value(i)));
         }
         return b.build();
+    }
+
+    /**
+     * The head's copy of a string: the JVM's canonical one ({@link String#intern()}), so that the
+     * head and the scrape agree on the same objects whichever met a string first (WAL replay, rules).
+     */
+    private String symbol(String s) {
+        return symbols.computeIfAbsent(s, String::intern);
     }
 
     void updateTimes(long batchMin, long batchMax) {

@@ -1,0 +1,127 @@
+package io.promethium.scrape.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.model.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SeriesCacheTest {
+
+    private final SeriesCache cache = new SeriesCache();
+    private long iteration;
+    private long lastSuccess = -1;
+    private Map<String, SeriesCache.Entry> previous = new HashMap<>();
+
+    /** Scrapes a page of series keys as the scrape loop does; returns the entries in page order. */
+    private List<SeriesCache.Entry> scrape(List<String> keys, Set<String> vanished) {
+        iteration++;
+        byte[] page = String.join("\n", keys).getBytes(StandardCharsets.UTF_8);
+        List<SeriesCache.Entry> entries = new ArrayList<>();
+        int off = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            int len = keys.get(i).getBytes(StandardCharsets.UTF_8).length;
+            SeriesCache.Entry e = cache.predicted(i, page, off, len);
+            if (e == null) {
+                int hash = SeriesCache.hash(page, off, len);
+                e = cache.get(page, off, len, hash);
+                if (e == null) {
+                    e = cache.put(len, hash, Labels.of("__name__", keys.get(i)));
+                }
+            }
+            cache.touch(e, iteration, page, off, len);
+            entries.add(e);
+            off += len + 1;
+        }
+        cache.commit(iteration, lastSuccess, e -> vanished.add(e.labels.metricName()));
+        lastSuccess = iteration;
+        return entries;
+    }
+
+    @Test
+    void aSeriesKeepsItsEntryWhileOnThePageWhateverTheOrderAndVanishedOnesAreReported() {
+        Random random = new Random(21);
+        List<String> pool = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            pool.add("series_" + i + "{label=\"" + "x".repeat(i % 7) + "\"}");
+        }
+        List<String> page = new ArrayList<>(pool.subList(0, 40));
+        for (int round = 0; round < 400; round++) {
+            switch (random.nextInt(6)) {
+                case 0 -> page.add(random.nextInt(page.size() + 1), pool.get(random.nextInt(pool.size())));
+                case 1 -> {
+                    if (!page.isEmpty()) {
+                        page.remove(random.nextInt(page.size()));
+                    }
+                }
+                case 2 -> java.util.Collections.swap(page, random.nextInt(page.size()), random.nextInt(page.size()));
+                case 3 -> {
+                    if (round % 50 == 3) {
+                        // A failed scrape: everything seen last time vanishes and the cache empties.
+                        Set<String> vanished = new HashSet<>();
+                        iteration++;
+                        cache.fail(lastSuccess, e -> vanished.add(e.labels.metricName()));
+                        assertThat(vanished).isEqualTo(previous.keySet());
+                        assertThat(cache.size()).isZero();
+                        lastSuccess = -1;
+                        previous = new HashMap<>();
+                    }
+                }
+                default -> {
+                    // The steady state: the same page again.
+                }
+            }
+            Set<String> vanished = new HashSet<>();
+            List<SeriesCache.Entry> entries = scrape(page, vanished);
+            Map<String, SeriesCache.Entry> now = new HashMap<>();
+            for (int i = 0; i < page.size(); i++) {
+                String key = page.get(i);
+                SeriesCache.Entry e = entries.get(i);
+                assertThat(e.labels.metricName()).as("round %d: entry of %s", round, key).isEqualTo(key);
+                if (previous.containsKey(key)) {
+                    assertThat(e).as("round %d: %s keeps its entry", round, key).isSameAs(previous.get(key));
+                }
+                SeriesCache.Entry first = now.putIfAbsent(key, e);
+                if (first != null) {
+                    assertThat(e).as("a repeat within the page finds the same entry").isSameAs(first);
+                }
+            }
+            Set<String> gone = new HashSet<>(previous.keySet());
+            gone.removeAll(now.keySet());
+            assertThat(vanished).as("round %d", round).isEqualTo(gone);
+            assertThat(cache.size()).isEqualTo(now.size());
+            previous = now;
+        }
+    }
+
+    @Test
+    void anEmptyPageAfterAFullOneReportsEverySeriesVanished() {
+        scrape(List.of("a", "b", "c"), new HashSet<>());
+        Set<String> vanished = new HashSet<>();
+        scrape(List.of(), vanished);
+        assertThat(vanished).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(cache.size()).isZero();
+        List<SeriesCache.Entry> again = scrape(List.of("b"), new HashSet<>());
+        assertThat(again).hasSize(1);
+        assertThat(cache.size()).isOne();
+    }
+
+    @Test
+    void aShorterPageWithTheSamePrefixKeepsThePrefixAndDropsTheRest() {
+        List<SeriesCache.Entry> first = scrape(List.of("a", "b", "c", "d"), new HashSet<>());
+        Set<String> vanished = new HashSet<>();
+        List<SeriesCache.Entry> second = scrape(List.of("a", "b"), vanished);
+        assertThat(second).containsExactly(first.get(0), first.get(1));
+        assertThat(vanished).containsExactlyInAnyOrder("c", "d");
+        List<SeriesCache.Entry> third = scrape(List.of("a", "b", "c"), new HashSet<>());
+        assertThat(third.subList(0, 2)).containsExactly(first.get(0), first.get(1));
+        assertThat(third.get(2)).as("c left and came back: a new entry").isNotSameAs(first.get(2));
+    }
+}

@@ -116,6 +116,25 @@ public interface ExpositionParser {
         return java.util.List.of();
     }
 
+    /**
+     * Switches on Prometheus's created-timestamp ingestion (since 1.3.0), before the first
+     * {@link #next()}: OpenMetrics {@code _created} samples of counters, histograms and summaries
+     * are no longer reported as series but as the {@link #createdTimestamp()} of their family's
+     * samples. Formats without {@code _created} series (text, protobuf) need nothing switched.
+     */
+    default void ingestCreatedTimestamps() {
+    }
+
+    /**
+     * The created (start) timestamp of the current {@link Entry#SERIES} or {@link Entry#HISTOGRAM}
+     * in milliseconds since the epoch, or 0 when it has none (since 1.3.0): protobuf's
+     * {@code created_timestamp} of counters, summaries and histograms; OpenMetrics' {@code _created}
+     * sample of the same labels once {@link #ingestCreatedTimestamps()} is on.
+     */
+    default long createdTimestamp() {
+        return 0;
+    }
+
     /** The family named by the current {@link Entry#TYPE}, {@link Entry#HELP} or {@link Entry#UNIT} line. */
     String metricFamilyName();
 

@@ -119,4 +119,31 @@ class OpenMetricsParserTest {
     private static void assertError(String page, String message) {
         assertThatThrownBy(() -> parse(page)).as(page).isInstanceOf(ExpositionException.class).hasMessageStartingWith(message);
     }
+
+    @Test
+    void createdSamplesBecomeTheirFamilysCreatedTimestampsWhenAsked() throws Exception {
+        String page = "# TYPE req counter\nreq_total{a=\"x\\\"y\",code=\"200\"} 10\nreq_created{code=\"200\",a=\"x\\\"y\"} 1.5\n"
+                + "# TYPE lat histogram\nlat_bucket{le=\"+Inf\"} 4\nlat_count 4\nlat_sum 2\nlat_created 2\n"
+                + "# TYPE g gauge\ng 1\n# EOF\n";
+        byte[] bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ExpositionParser p = ExpositionFormat.OPENMETRICS_TEXT_1_0_0.newParser(bytes, 0, bytes.length);
+        p.ingestCreatedTimestamps();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        ExpositionParser.Entry e;
+        while ((e = p.next()) != ExpositionParser.Entry.EOF) {
+            if (e == ExpositionParser.Entry.SERIES) {
+                seen.add(p.metricName() + "=" + p.createdTimestamp());
+            }
+        }
+        assertThat(seen).containsExactly("req_total=1500", "lat_bucket=2000", "lat_count=2000", "lat_sum=2000", "g=0");
+        ExpositionParser plain = ExpositionFormat.OPENMETRICS_TEXT_1_0_0.newParser(bytes, 0, bytes.length);
+        int created = 0;
+        while ((e = plain.next()) != ExpositionParser.Entry.EOF) {
+            if (e == ExpositionParser.Entry.SERIES && plain.metricName().endsWith("_created")) {
+                created++;
+                assertThat(plain.createdTimestamp()).isZero();
+            }
+        }
+        assertThat(created).as("without it, _created samples are series").isEqualTo(2);
+    }
 }

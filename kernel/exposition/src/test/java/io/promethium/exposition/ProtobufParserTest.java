@@ -108,6 +108,30 @@ class ProtobufParserTest {
     }
 
     @Test
+    void createdTimestampsOfCountersSummariesAndHistogramsAreRead() throws Exception {
+        ProtoWriter created = new ProtoWriter().varint(1, 1_700_000_000).varint(2, 250_000_000);
+        byte[] page = ProtoWriter.page(
+                new ProtoWriter().string(1, "req_total").varint(3, 0)
+                        .message(4, new ProtoWriter().message(3, new ProtoWriter().dbl(1, 42).message(3, created))).delimited(),
+                new ProtoWriter().string(1, "temperature").varint(3, 1)
+                        .message(4, new ProtoWriter().message(2, new ProtoWriter().dbl(1, 21.5))).delimited(),
+                new ProtoWriter().string(1, "rpc_seconds").varint(3, 2)
+                        .message(4, new ProtoWriter().message(4, new ProtoWriter().varint(1, 10).dbl(2, 3.5).message(4, created))).delimited(),
+                new ProtoWriter().string(1, "lat_seconds").varint(3, 4)
+                        .message(4, new ProtoWriter().message(7, nativeHistogram().message(15, created))).delimited());
+        ExpositionParser p = ExpositionFormat.PROMETHEUS_PROTO.newParser(page, 0, page.length, ParseMode.LENIENT, NATIVE);
+        List<String> seen = new ArrayList<>();
+        ExpositionParser.Entry e;
+        while ((e = p.next()) != ExpositionParser.Entry.EOF) {
+            if (e == ExpositionParser.Entry.SERIES || e == ExpositionParser.Entry.HISTOGRAM) {
+                seen.add(p.metricName() + "=" + p.createdTimestamp());
+            }
+        }
+        assertThat(seen).containsExactly("req_total=1700000000250", "temperature=0", "rpc_seconds_count=1700000000250",
+                "rpc_seconds_sum=1700000000250", "lat_seconds=1700000000250");
+    }
+
+    @Test
     void nativeHistogramIsOneEntryWithItsExemplars() throws Exception {
         byte[] page = latencyFamily(4);
         ExpositionParser p = ExpositionFormat.PROMETHEUS_PROTO.newParser(page, 0, page.length, ParseMode.LENIENT, NATIVE);

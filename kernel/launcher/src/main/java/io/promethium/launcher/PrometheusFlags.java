@@ -36,7 +36,7 @@ final class PrometheusFlags {
     /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
     static final Set<String> FEATURES_NOT_YET = Set.of(
             "memory-snapshot-on-shutdown", "extra-scrape-metrics", "auto-gomemlimit",
-            "auto-gomaxprocs", "created-timestamp-zero-ingestion",
+            "auto-gomaxprocs",
             "delayed-compaction", "otlp-write-receiver", "otlp-deltatocumulative",
             "promql-per-step-stats", "old-ui", "metadata-wal-records", "use-uncached-io",
             "new-service-discovery-manager", "agent", "expand-external-labels", "remote-write-receiver",

@@ -193,11 +193,32 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         return max;
     }
 
+    /** A series' sample, by ref and time. */
+    private record SampleKey(long ref, long t) {
+    }
+
     /** Applies WAL records to the head at start. */
     private final class Replayer implements WalRecords.Visitor {
+        /** Start timestamps read, waiting for their samples (later records of the same commit). */
+        private final java.util.Map<SampleKey, Long> pendingStarts = new java.util.HashMap<>();
+
         @Override
         public void series(long ref, Labels labels) {
             head.createWithRef(ref, labels);
+        }
+
+        @Override
+        public void startTimestamp(long ref, long t, long start) {
+            pendingStarts.put(new SampleKey(ref, t), start);
+        }
+
+        /** After a replayed sample: its start, if it had one, or "none" for a series that has starts. */
+        private void replayedStart(MemSeries s, long ref, long t) {
+            if (pendingStarts.isEmpty() && !s.hasStarts()) {
+                return;
+            }
+            Long start = pendingStarts.isEmpty() ? null : pendingStarts.remove(new SampleKey(ref, t));
+            head.recordStart(s, t, start == null ? 0 : start);
         }
 
         @Override
@@ -214,6 +235,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             int code = s.append(t, v, t, head.minValidTime());
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 head.replayed(t);
+                replayedStart(s, ref, t);
             }
         }
 
@@ -247,6 +269,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             int code = s.appendHistogram(t, h, t, head.minValidTime());
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 head.replayed(t);
+                replayedStart(s, ref, t);
             }
         }
 

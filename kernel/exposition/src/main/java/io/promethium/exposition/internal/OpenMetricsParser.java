@@ -12,7 +12,8 @@ import java.util.List;
  * {@code # EOF} last, no blank lines, no free comments, timestamps in seconds, exemplars after
  * {@code " # "}); in strict mode an {@link OpenMetricsFamilyValidator} adds the family rules.
  * {@code _created} samples are reported as series, as Prometheus 3 does without created-timestamp
- * ingestion.
+ * ingestion; with it ({@link #ingestCreatedTimestamps()}) those of counters, histograms and summaries
+ * become the created timestamps of their family's samples instead.
  */
 public final class OpenMetricsParser extends BaseParser {
 
@@ -26,6 +27,13 @@ public final class OpenMetricsParser extends BaseParser {
 
     private final OpenMetricsFamilyValidator validator;
     private boolean eof;
+
+    /** Created-timestamp ingestion: the current family (from its TYPE line), its type, its _created samples once read. */
+    private boolean ingestCreated;
+    private String ctFamily;
+    private int ctCreatedBytes;
+    private MetricType ctType;
+    private CreatedTimestamps ctSamples;
 
     private boolean exemplarPresent;
     private int exemplarFirstLabel;
@@ -41,6 +49,18 @@ public final class OpenMetricsParser extends BaseParser {
 
     @Override
     public Entry next() throws ExpositionException {
+        while (true) {
+            Entry e = nextLine();
+            if (e == Entry.SERIES && ingestCreated && createdFamily() && nameLen == ctCreatedBytes
+                    && metricName().equals(ctFamily + "_created")) {
+                // Its value is the created timestamp of the family's samples with its labels.
+                continue;
+            }
+            return e;
+        }
+    }
+
+    private Entry nextLine() throws ExpositionException {
         if (failed) {
             throw new ExpositionException(lineNumber, "parser used after an error");
         }
@@ -72,11 +92,43 @@ public final class OpenMetricsParser extends BaseParser {
                 return entry = Entry.EOF;
             }
             entry = parseMetadata(pos, le);
+            if (entry == Entry.TYPE && ingestCreated) {
+                ctFamily = metricFamilyName();
+                ctCreatedBytes = (ctFamily + "_created").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                ctType = type;
+                ctSamples = null;
+            }
         } else {
             entry = parseSample(pos, le);
         }
         pos = le < end ? le + 1 : end;
         return entry;
+    }
+
+    @Override
+    public void ingestCreatedTimestamps() {
+        ingestCreated = true;
+    }
+
+    /** Whether the current family's {@code _created} samples are created timestamps (counters, histograms, summaries). */
+    private boolean createdFamily() {
+        return ctFamily != null && (ctType == MetricType.COUNTER || ctType == MetricType.HISTOGRAM || ctType == MetricType.SUMMARY);
+    }
+
+    @Override
+    public long createdTimestamp() {
+        if (!ingestCreated || entry != Entry.SERIES || !createdFamily()) {
+            return 0;
+        }
+        if (ctSamples == null) {
+            ctSamples = CreatedTimestamps.scan(buf, pos, end, ctFamily + "_created");
+        }
+        List<String> pairs = new ArrayList<>();
+        rawLabels((n, v) -> {
+            pairs.add(n);
+            pairs.add(v);
+        });
+        return ctSamples.get(CreatedTimestamps.key(pairs));
     }
 
     private Entry parseMetadata(int p, int le) throws ExpositionException {

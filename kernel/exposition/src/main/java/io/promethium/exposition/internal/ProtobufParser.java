@@ -42,7 +42,32 @@ public final class ProtobufParser implements ExpositionParser {
 
     /** One entry of the current family, in order. */
     private record Item(Entry kind, String name, String[] labels, double value, boolean hasTimestamp, long timestamp, Exemplar exemplar,
-                        Object histogram, List<Exemplar> histogramExemplars) {
+                        Object histogram, List<Exemplar> histogramExemplars, long created) {
+    }
+
+    /** The created timestamp of the metric being read (ms, 0: none): counters', summaries' and histograms' {@code created_timestamp}. */
+    private long created;
+
+    /** A {@code google.protobuf.Timestamp} ({@code seconds = 1, nanos = 2}) in milliseconds. */
+    private static long timestampMillis(ProtoInput t) {
+        long seconds = 0;
+        long nanos = 0;
+        while (t.hasMore()) {
+            long tag = t.varint();
+            if ((tag >>> 3) == 1 && (tag & 7) == ProtoInput.VARINT) {
+                seconds = t.varint();
+            } else if ((tag >>> 3) == 2 && (tag & 7) == ProtoInput.VARINT) {
+                nanos = t.varint();
+            } else {
+                t.skip((int) (tag & 7));
+            }
+        }
+        return seconds * 1000 + nanos / 1_000_000;
+    }
+
+    @Override
+    public long createdTimestamp() {
+        return current == null || (entry != Entry.SERIES && entry != Entry.HISTOGRAM) ? 0 : current.created();
     }
 
     private final byte[] page;
@@ -122,12 +147,12 @@ public final class ProtobufParser implements ExpositionParser {
         help = helpText;
         unit = unitText;
         type = kind;
-        items.add(new Item(Entry.TYPE, name, null, 0, false, 0, null, null, null));
+        items.add(new Item(Entry.TYPE, name, null, 0, false, 0, null, null, null, 0));
         if (!helpText.isEmpty()) {
-            items.add(new Item(Entry.HELP, name, null, 0, false, 0, null, null, null));
+            items.add(new Item(Entry.HELP, name, null, 0, false, 0, null, null, null, 0));
         }
         if (!unitText.isEmpty()) {
-            items.add(new Item(Entry.UNIT, name, null, 0, false, 0, null, null, null));
+            items.add(new Item(Entry.UNIT, name, null, 0, false, 0, null, null, null, 0));
         }
         for (ProtoInput metric : metrics) {
             readMetric(metric);
@@ -142,6 +167,7 @@ public final class ProtobufParser implements ExpositionParser {
     }
 
     private void readMetric(ProtoInput m) throws ExpositionException {
+        created = 0;
         List<String> labels = new ArrayList<>();
         double value = Double.NaN;
         boolean hasValue = false;
@@ -190,6 +216,8 @@ public final class ProtobufParser implements ExpositionParser {
                             value = c.fixed64Double();
                         } else if (f == 2 && (t & 7) == ProtoInput.LENGTH) {
                             exemplar = exemplar(c.message());
+                        } else if (f == 3 && (t & 7) == ProtoInput.LENGTH) {
+                            created = timestampMillis(c.message());
                         } else {
                             c.skip((int) (t & 7));
                         }
@@ -220,7 +248,7 @@ public final class ProtobufParser implements ExpositionParser {
             }
             default -> {
                 if (hasValue) {
-                    items.add(new Item(Entry.SERIES, familyName, pairs, value, hasTimestamp, timestamp, exemplar, null, null));
+                    items.add(new Item(Entry.SERIES, familyName, pairs, value, hasTimestamp, timestamp, exemplar, null, null, created));
                 }
             }
         }
@@ -300,6 +328,8 @@ public final class ProtobufParser implements ExpositionParser {
                 count = s.varint();
             } else if (f == 2 && wire == ProtoInput.FIXED64) {
                 sum = s.fixed64Double();
+            } else if (f == 4 && wire == ProtoInput.LENGTH) {
+                created = timestampMillis(s.message());
             } else if (f == 3 && wire == ProtoInput.LENGTH) {
                 ProtoInput q = s.message();
                 double quantile = 0;
@@ -320,11 +350,11 @@ public final class ProtobufParser implements ExpositionParser {
             }
         }
         items.add(new Item(Entry.SERIES, familyName + "_count", pairs, unsignedToDouble(count),
-                hasTs, ts, null, null, null));
-        items.add(new Item(Entry.SERIES, familyName + "_sum", pairs, sum, hasTs, ts, null, null, null));
+                hasTs, ts, null, null, null, created));
+        items.add(new Item(Entry.SERIES, familyName + "_sum", pairs, sum, hasTs, ts, null, null, null, created));
         for (double[] q : quantiles) {
             items.add(new Item(Entry.SERIES, familyName, with(pairs, "quantile", FloatFormat.openMetrics(q[0])), q[1], hasTs, ts, null, null,
-                    null));
+                    null, created));
         }
     }
 
@@ -404,6 +434,7 @@ public final class ProtobufParser implements ExpositionParser {
                     expect(wire, ProtoInput.LENGTH, "exemplars");
                     exemplars.add(exemplar(h.message()));
                 }
+                case 15 -> created = expect(wire, ProtoInput.LENGTH, "created_timestamp") ? timestampMillis(h.message()) : 0;
                 default -> h.skip(wire);
             }
         }
@@ -421,22 +452,22 @@ public final class ProtobufParser implements ExpositionParser {
                 }
             }
             hex.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
-            items.add(new Item(Entry.HISTOGRAM, familyName, pairs, Double.NaN, hasTs, ts, null, native_, List.copyOf(hex)));
+            items.add(new Item(Entry.HISTOGRAM, familyName, pairs, Double.NaN, hasTs, ts, null, native_, List.copyOf(hex), created));
         }
         if (!asNative || options.alwaysScrapeClassic()) {
             double total = countFloat > 0 ? countFloat : unsignedToDouble(count);
-            items.add(new Item(Entry.SERIES, familyName + "_count", pairs, total, hasTs, ts, null, null, null));
-            items.add(new Item(Entry.SERIES, familyName + "_sum", pairs, sum, hasTs, ts, null, null, null));
+            items.add(new Item(Entry.SERIES, familyName + "_count", pairs, total, hasTs, ts, null, null, null, created));
+            items.add(new Item(Entry.SERIES, familyName + "_sum", pairs, sum, hasTs, ts, null, null, null, created));
             boolean sawInf = false;
             for (int i = 0; i < buckets.size(); i++) {
                 double upper = buckets.get(i)[0];
                 sawInf |= upper == Double.POSITIVE_INFINITY;
                 Exemplar e = i < bucketExemplars.size() ? bucketExemplars.get(i) : null;
                 items.add(new Item(Entry.SERIES, familyName + "_bucket", with(pairs, "le", FloatFormat.openMetrics(upper)), buckets.get(i)[1],
-                        hasTs, ts, e, null, null));
+                        hasTs, ts, e, null, null, created));
             }
             if (!sawInf) {
-                items.add(new Item(Entry.SERIES, familyName + "_bucket", with(pairs, "le", "+Inf"), total, hasTs, ts, null, null, null));
+                items.add(new Item(Entry.SERIES, familyName + "_bucket", with(pairs, "le", "+Inf"), total, hasTs, ts, null, null, null, created));
             }
         }
     }

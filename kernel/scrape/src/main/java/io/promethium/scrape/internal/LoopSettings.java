@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param fallbackFormat the format for a missing or unknown Content-Type, or null to fail such a scrape
  * @param convertClassicToNhcb {@code convert_classic_histograms_to_nhcb}
  * @param keepClassicWithNhcb {@code always_scrape_classic_histograms}: converted classic series are stored too
+ * @param ingestCreated {@code --enable-feature=created-timestamp-zero-ingestion}: samples' created timestamps are ingested
  */
 record LoopSettings(
         Duration interval,
@@ -27,7 +28,8 @@ record LoopSettings(
         HistogramOptions histograms,
         boolean convertClassicToNhcb,
         boolean keepClassicWithNhcb,
-        boolean typeAndUnitLabels) {
+        boolean typeAndUnitLabels,
+        boolean ingestCreated) {
 
     LoopSettings {
         Objects.requireNonNull(interval, "interval is null");
@@ -39,7 +41,13 @@ record LoopSettings(
 
     /** The pool-wide part; interval and timeout may differ per target (relabeled). */
     record Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
-            boolean typeAndUnitLabels) {
+            boolean typeAndUnitLabels, boolean ingestCreated) {
+        /** Without created-timestamp ingestion. */
+        Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat, HistogramOptions histograms,
+                boolean typeAndUnitLabels) {
+            this(config, metricRelabeler, fallbackFormat, histograms, typeAndUnitLabels, false);
+        }
+
         /** Native histograms off (classic series only). */
         Base(ScrapeConfig config, Relabeler metricRelabeler, ExpositionFormat fallbackFormat) {
             this(config, metricRelabeler, fallbackFormat, HistogramOptions.CLASSIC);
@@ -54,7 +62,7 @@ record LoopSettings(
             return new LoopSettings(interval, timeout, config.honorLabels(), config.honorTimestamps(),
                     config.trackTimestampsStaleness(), config.limits(), metricRelabeler, fallbackFormat, histograms,
                     config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
-                    typeAndUnitLabels);
+                    typeAndUnitLabels, ingestCreated);
         }
     }
 }

@@ -418,6 +418,17 @@ final class NhcbParser implements ExpositionParser {
     }
 
     @Override
+    public void ingestCreatedTimestamps() {
+        in.ingestCreatedTimestamps();
+    }
+
+    /** A converted histogram takes the created timestamp of the classic series read last (same family and labels). */
+    @Override
+    public long createdTimestamp() {
+        return in.createdTimestamp();
+    }
+
+    @Override
     public double value() {
         return synthetic ? Double.NaN : in.value();
     }

@@ -57,6 +57,7 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
                 : java.util.Arrays.stream(features.split(",")).map(String::trim).collect(java.util.stream.Collectors.toSet());
         manager.setNativeHistogramsFeature(enabled.contains("native-histograms"));
         manager.setTypeAndUnitLabels(enabled.contains("type-and-unit-labels"));
+        manager.setCreatedTimestampZeroIngestion(enabled.contains("created-timestamp-zero-ingestion"));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

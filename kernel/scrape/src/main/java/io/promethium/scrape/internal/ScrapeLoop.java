@@ -279,6 +279,10 @@ final class ScrapeLoop {
             }
             parser = nhcb.wrap(parser, settings.keepClassicWithNhcb());
         }
+        boolean ingestCreated = settings.ingestCreated();
+        if (ingestCreated) {
+            parser.ingestCreatedTimestamps();
+        }
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
         Map<String, Metadata> meta = pageMetadata;
@@ -323,7 +327,10 @@ final class ScrapeLoop {
                 e.explicitTimestamp = explicit;
                 long t = explicit ? parser.timestamp() : timestamp;
                 try {
-                    if (entry == ExpositionParser.Entry.HISTOGRAM) {
+                    long created = ingestCreated ? parser.createdTimestamp() : 0;
+                    if (created != 0) {
+                        appendCreated(app, e, entry, parser, created, t);
+                    } else if (entry == ExpositionParser.Entry.HISTOGRAM) {
                         e.ref = parser.isFloatHistogram() ? app.appendHistogram(e.ref, e.labels, t, parser.floatHistogram())
                                 : app.appendHistogram(e.ref, e.labels, t, parser.histogram());
                     } else {
@@ -455,6 +462,45 @@ final class ScrapeLoop {
             }
         }
         return m;
+    }
+
+    /**
+     * A sample with a created timestamp, as Prometheus's created-timestamp zero ingestion: first a
+     * zero (an empty histogram of the same layout) at the created timestamp when that is before the
+     * sample (best effort: skipped when the series already has data there or later), then the
+     * sample with the created timestamp as its start timestamp.
+     */
+    private static void appendCreated(Appender app, SeriesCache.Entry e, ExpositionParser.Entry entry, ExpositionParser parser, long created,
+            long t) {
+        if (created < t) {
+            try {
+                if (entry == ExpositionParser.Entry.HISTOGRAM) {
+                    e.ref = app.appendHistogram(e.ref, e.labels, created, zeroLike(parser));
+                } else {
+                    e.ref = app.append(e.ref, e.labels, created, 0.0);
+                }
+            } catch (StorageException ex) {
+                if (ex.reason() != StorageException.Reason.OUT_OF_ORDER && ex.reason() != StorageException.Reason.OUT_OF_BOUNDS
+                        && ex.reason() != StorageException.Reason.DUPLICATE_TIMESTAMP) {
+                    throw ex;
+                }
+            }
+        }
+        if (entry == ExpositionParser.Entry.HISTOGRAM) {
+            e.ref = parser.isFloatHistogram() ? app.appendHistogramWithStart(e.ref, e.labels, created, t, parser.floatHistogram())
+                    : app.appendHistogramWithStart(e.ref, e.labels, created, t, parser.histogram());
+        } else {
+            e.ref = app.appendWithStart(e.ref, e.labels, created, t, parser.value());
+        }
+    }
+
+    /** An empty histogram with the current one's schema (and custom bounds). */
+    private static io.promethium.api.model.Histogram zeroLike(ExpositionParser parser) {
+        io.promethium.api.model.FloatHistogram h = parser.floatHistogram();
+        return h.usesCustomBuckets()
+                ? io.promethium.api.model.Histogram.custom(h.customValues(), 0, 0, io.promethium.api.model.HistogramSpans.EMPTY)
+                : io.promethium.api.model.Histogram.exponential(h.schema(), h.zeroThreshold(), 0, 0, 0,
+                        io.promethium.api.model.HistogramSpans.EMPTY);
     }
 
     /**

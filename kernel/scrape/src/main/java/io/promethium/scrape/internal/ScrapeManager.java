@@ -71,6 +71,17 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     private volatile boolean nativeHistogramsFeature;
     private volatile boolean typeAndUnitLabels;
+    private volatile boolean ingestCreated;
+
+    /**
+     * {@code --enable-feature=created-timestamp-zero-ingestion}: a scraped counter's, histogram's
+     * or summary's created timestamp (protobuf {@code created_timestamp}, OpenMetrics {@code _created})
+     * is ingested as Prometheus does: a zero sample at it and the sample's start timestamp;
+     * OpenMetrics {@code _created} series are then not stored. Applies to pools created after the call.
+     */
+    public void setCreatedTimestampZeroIngestion(boolean on) {
+        ingestCreated = on;
+    }
 
     private ScrapeManager(DiscoveryService discovery, boolean owned) {
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
@@ -140,7 +151,8 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels);
+                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
+                            ingestCreated);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

@@ -46,6 +46,7 @@ final class ScrapePool {
     private final boolean nativeHistogramsFeature;
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
+    private final boolean ingestCreated;
     private ScrapeConfig config;
     private TargetBuilder targetBuilder;
     private HttpClientShards clients;
@@ -70,6 +71,13 @@ final class ScrapePool {
     /** {@code nativeHistogramsFeature}: {@code --enable-feature=native-histograms}, the default of {@code scrape_native_histograms}. */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels) throws ConfigException {
+        this(config, configDirectory, storage, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels, false);
+    }
+
+    /** {@code ingestCreated}: {@code --enable-feature=created-timestamp-zero-ingestion}. */
+    ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
+               Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, boolean ingestCreated) throws ConfigException {
+        this.ingestCreated = ingestCreated;
         this.nativeHistogramsFeature = nativeHistogramsFeature;
         this.typeAndUnitLabels = typeAndUnitLabels;
         this.exporters = Objects.requireNonNull(exporters, "exporters is null");
@@ -85,7 +93,8 @@ final class ScrapePool {
         HistogramScrapeSettings h = newConfig.histograms();
         boolean nativeHistograms = h.nativeHistograms(nativeHistogramsFeature);
         try {
-            acceptHeader = ExpositionFormats.acceptHeader(protocols(newConfig, nativeHistograms));
+            // Created timestamps come with protobuf first too, as Prometheus asks for it with the feature on.
+            acceptHeader = ExpositionFormats.acceptHeader(protocols(newConfig, nativeHistograms || ingestCreated));
             if (!newConfig.fallbackScrapeProtocol().isEmpty()) {
                 fallback = ExpositionFormat.fromProtocol(newConfig.fallbackScrapeProtocol());
             }
@@ -103,7 +112,7 @@ final class ScrapePool {
         this.accept = acceptHeader;
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
                 new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
-                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels);
+                        h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, ingestCreated);
     }
 
     /**

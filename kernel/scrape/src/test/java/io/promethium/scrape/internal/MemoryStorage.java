@@ -24,6 +24,13 @@ final class MemoryStorage implements Storage {
 
     final List<HistogramSample> histograms = new java.util.concurrent.CopyOnWriteArrayList<>();
     final java.util.Map<Labels, io.promethium.api.model.Metadata> metadata = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Start timestamps appended, keyed by {@code labels + "@" + timestamp}. */
+    final java.util.Map<String, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The start timestamp appended with the sample of {@code labels} at {@code timestamp}, or null. */
+    Long startAt(Labels labels, long timestamp) {
+        return starts.get(labels + "@" + timestamp);
+    }
 
     record Sample(long timestamp, double value) {
         boolean isStale() {
@@ -129,6 +136,25 @@ final class MemoryStorage implements Storage {
                 labels.add(l);
                 samples.add(new Sample(timestamp, value));
                 return ref;
+            }
+
+            @Override
+            public long appendWithStart(long ref, Labels l, long start, long timestamp, double value) {
+                long r = append(ref, l, timestamp, value);
+                starts.put(l + "@" + timestamp, start);
+                return r;
+            }
+
+            @Override
+            public long appendHistogramWithStart(long ref, Labels l, long start, long timestamp, io.promethium.api.model.Histogram h) {
+                starts.put(l + "@" + timestamp, start);
+                return appendHistogram(ref, l, timestamp, h);
+            }
+
+            @Override
+            public long appendHistogramWithStart(long ref, Labels l, long start, long timestamp, io.promethium.api.model.FloatHistogram h) {
+                starts.put(l + "@" + timestamp, start);
+                return appendHistogram(ref, l, timestamp, h);
             }
 
             @Override

@@ -55,12 +55,17 @@ class ScrapeLoopTest {
 
     private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback, boolean typeAndUnitLabels)
             throws Exception {
+        return loop(config, fallback, typeAndUnitLabels, false);
+    }
+
+    private ScrapeLoop loop(ScrapeConfig config, io.promethium.exposition.ExpositionFormat fallback, boolean typeAndUnitLabels,
+            boolean ingestCreated) throws Exception {
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
         ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
                 TargetBuilder.publicLabels(result.labels()), url);
         LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), fallback,
-                HistogramOptions.CLASSIC, typeAndUnitLabels).forTarget(config.scrapeInterval(), config.scrapeTimeout());
+                HistogramOptions.CLASSIC, typeAndUnitLabels, ingestCreated).forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
@@ -142,6 +147,49 @@ class ScrapeLoopTest {
         ScrapeLoop off = loop(job());
         off.scrapeOnce(2000);
         assertThat(storage.valueAt(series("temp"), 2000)).as("off by default").isEqualTo(21.0);
+    }
+
+    /** An OpenMetrics page with created timestamps: a counter (two label sets), a histogram and a summary. */
+    private static final String CREATED_PAGE = "# TYPE req counter\n"
+            + "req_total{code=\"200\"} 10\nreq_created{code=\"200\"} 500.5\n"
+            + "req_total{code=\"500\"} 2\nreq_created{code=\"500\"} 700\n"
+            + "# TYPE lat histogram\nlat_bucket{le=\"1.0\"} 3\nlat_bucket{le=\"+Inf\"} 4\nlat_count 4\nlat_sum 2.5\nlat_created 600\n"
+            + "# TYPE rpc summary\nrpc_count 1\nrpc_sum 0.5\nrpc_created 650\n"
+            + "# TYPE temp gauge\ntemp 20\n# EOF\n";
+
+    @Test
+    void createdTimestampsBecomeZeroSamplesAndStartTimestampsWhenTheFeatureIsOn() throws Exception {
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8", CREATED_PAGE);
+        ScrapeLoop loop = loop(job(), null, false, true);
+        loop.scrapeOnce(1_000_000);
+        assertThat(report("up", 1_000_000)).isEqualTo(1.0);
+        Labels ok = series("req_total", "code", "200");
+        assertThat(storage.valueAt(ok, 500_500)).as("zero at the created timestamp").isEqualTo(0.0);
+        assertThat(storage.valueAt(ok, 1_000_000)).isEqualTo(10.0);
+        assertThat(storage.startAt(ok, 1_000_000)).isEqualTo(500_500L);
+        assertThat(storage.startAt(series("req_total", "code", "500"), 1_000_000)).isEqualTo(700_000L);
+        assertThat(storage.startAt(series("lat_bucket", "le", "1.0"), 1_000_000)).as("buckets match without le").isEqualTo(600_000L);
+        assertThat(storage.startAt(series("lat_count"), 1_000_000)).isEqualTo(600_000L);
+        assertThat(storage.startAt(series("rpc_sum"), 1_000_000)).isEqualTo(650_000L);
+        assertThat(storage.startAt(series("temp"), 1_000_000)).as("gauges have none").isNull();
+        assertThat(storage.samples(series("req_created", "code", "200"))).as("_created is not a series then").isEmpty();
+        assertThat(storage.samples(series("lat_created"))).isEmpty();
+        assertThat(report("scrape_samples_scraped", 1_000_000)).isEqualTo(9.0);
+
+        // The next scrape: the zero is not repeated (the series has data after it), the start is kept.
+        loop.scrapeOnce(1_015_000);
+        assertThat(storage.samples(ok)).extracting(MemoryStorage.Sample::timestamp).containsExactly(500_500L, 1_000_000L, 1_015_000L);
+        assertThat(storage.startAt(ok, 1_015_000)).isEqualTo(500_500L);
+    }
+
+    @Test
+    void createdSeriesStayOrdinarySeriesWithTheFeatureOff() throws Exception {
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8", CREATED_PAGE);
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1_000_000);
+        assertThat(storage.valueAt(series("req_created", "code", "200"), 1_000_000)).isEqualTo(500.5);
+        assertThat(storage.valueAt(series("req_total", "code", "200"), 500_500)).isNull();
+        assertThat(storage.starts).isEmpty();
     }
 
     @Test

@@ -239,10 +239,31 @@ final class QueueManager implements AutoCloseable {
         return saved;
     }
 
+    private record RefTime(long ref, long t) {
+    }
+
     /** Receives WAL records on the follower thread. */
     private final class Follower implements WalVisitor {
         private final RefMap<Labels> series = new RefMap<>();
         boolean stopped;
+        /** Start timestamps read, by series ref and sample time, waiting for their sample (the next records of the commit). */
+        private final java.util.HashMap<RefTime, Long> pendingStarts = new java.util.HashMap<>();
+
+        @Override
+        public void startTimestamp(long ref, long t, long start) {
+            if (settings.v2()) {
+                pendingStarts.put(new RefTime(ref, t), start);
+            }
+        }
+
+        /** The start of the sample of {@code ref} at {@code t} read before it, or 0. */
+        private long startOf(long ref, long t) {
+            if (pendingStarts.isEmpty()) {
+                return 0;
+            }
+            Long start = pendingStarts.remove(new RefTime(ref, t));
+            return start == null ? 0 : start;
+        }
 
         @Override
         public void series(long ref, Labels labels) {
@@ -253,6 +274,10 @@ final class QueueManager implements AutoCloseable {
 
         @Override
         public void sample(long ref, long timestamp, double value) {
+            sample(ref, timestamp, value, startOf(ref, timestamp));
+        }
+
+        private void sample(long ref, long timestamp, double value, long start) {
             if (stopped) {
                 return;
             }
@@ -268,12 +293,12 @@ final class QueueManager implements AutoCloseable {
             Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
             metrics.samplesPending.incrementAndGet();
             try {
-                if (!shard.enqueue(l, timestamp, value, null)) {
+                if (!shard.enqueue(l, timestamp, value, null, start)) {
                     metrics.samplesPending.decrementAndGet();
                     stopped = !running;
                     if (!stopped) {
                         // A reshard began while waiting: enqueue into the new shards.
-                        sample(ref, timestamp, value);
+                        sample(ref, timestamp, value, start);
                         metrics.recordsRead[1].decrement();
                         samplesIn.decrementAndGet();
                     }
@@ -302,20 +327,22 @@ final class QueueManager implements AutoCloseable {
         @Override
         public void histogram(long ref, long timestamp, Histogram histogram) {
             metrics.recordsRead[3].increment();
+            long start = startOf(ref, timestamp);
             if (settings.sendNativeHistograms()) {
-                enqueueHistogram(ref, timestamp, histogram.copy());
+                enqueueHistogram(ref, timestamp, histogram.copy(), start);
             }
         }
 
         @Override
         public void floatHistogram(long ref, long timestamp, FloatHistogram histogram) {
             metrics.recordsRead[4].increment();
+            long start = startOf(ref, timestamp);
             if (settings.sendNativeHistograms()) {
-                enqueueHistogram(ref, timestamp, histogram.copy());
+                enqueueHistogram(ref, timestamp, histogram.copy(), start);
             }
         }
 
-        private void enqueueHistogram(long ref, long timestamp, Object histogram) {
+        private void enqueueHistogram(long ref, long timestamp, Object histogram, long start) {
             if (stopped) {
                 return;
             }
@@ -330,13 +357,13 @@ final class QueueManager implements AutoCloseable {
             Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
             metrics.histogramsPending.incrementAndGet();
             try {
-                if (!shard.enqueue(l, timestamp, 0, histogram)) {
+                if (!shard.enqueue(l, timestamp, 0, histogram, start)) {
                     metrics.histogramsPending.decrementAndGet();
                     stopped = !running;
                     if (!stopped) {
                         // A reshard began while waiting: enqueue into the new shards.
                         histogramsIn.decrementAndGet();
-                        enqueueHistogram(ref, timestamp, histogram);
+                        enqueueHistogram(ref, timestamp, histogram, start);
                     }
                 }
             } catch (InterruptedException e) {

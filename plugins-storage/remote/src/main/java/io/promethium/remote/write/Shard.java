@@ -4,6 +4,7 @@ import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
 import io.promethium.remote.wire.WriteV2Encoder;
@@ -36,6 +37,8 @@ final class Shard implements Runnable {
      * stay primitive.
      */
     private final Object[] extras;
+    /** Start timestamps beside the entries (0: none); allocated at the first sample that has one. */
+    private long[] starts;
     private int head;
     private int size;
     private long enqueued;
@@ -47,6 +50,8 @@ final class Shard implements Runnable {
     private final long[] batchTimestamps;
     private final double[] batchValues;
     private final Object[] batchExtras;
+    /** The batch's start timestamps, or null while the ring never had one. */
+    private long[] batchStarts;
     private final WriteRequestEncoder encoder;
     /** Remote write 2.0's encoder when {@code protobuf_message} asks for it, else null. */
     private final WriteV2Encoder encoderV2;
@@ -86,6 +91,14 @@ final class Shard implements Runnable {
      * {@code v} unused), waiting while the ring is full; false when the shard stopped meanwhile.
      */
     boolean enqueue(Labels l, long t, double v, Object extra) throws InterruptedException {
+        return enqueue(l, t, v, extra, 0);
+    }
+
+    /**
+     * As {@link #enqueue(Labels, long, double, Object)}, with the sample's start timestamp (0: none),
+     * which remote write 2.0 sends as the series' created timestamp (1.0 has no place for it).
+     */
+    boolean enqueue(Labels l, long t, double v, Object extra, long start) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             boolean counted = false;
@@ -112,6 +125,12 @@ final class Shard implements Runnable {
                 values[i] = v;
             }
             extras[i] = extra;
+            if (start != 0 && starts == null && encoderV2 != null) {
+                starts = new long[labels.length];
+            }
+            if (starts != null) {
+                starts[i] = start;
+            }
             size++;
             enqueued++;
             if (size >= batchLabels.length) {
@@ -206,6 +225,14 @@ final class Shard implements Runnable {
                 batchTimestamps[k] = timestamps[i];
                 batchValues[k] = values[i];
                 batchExtras[k] = extras[i];
+                if (starts != null) {
+                    if (batchStarts == null) {
+                        batchStarts = new long[batchLabels.length];
+                    }
+                    batchStarts[k] = starts[i];
+                } else if (batchStarts != null) {
+                    batchStarts[k] = 0;
+                }
                 labels[i] = null;
                 extras[i] = null;
             }
@@ -361,33 +388,61 @@ final class Shard implements Runnable {
                 floats |= x == null;
                 histograms |= x instanceof Histogram || x instanceof FloatHistogram;
             }
-            e.beginSeries(l, queue.metadataOf(l), 0);
-            for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
-                Object x = batchExtras[k];
-                if (x == null) {
-                    e.sample(batchTimestamps[k], batchValues[k]);
-                } else if (!floats && x instanceof Histogram h) {
-                    e.histogram(batchTimestamps[k], h);
-                } else if (!floats && x instanceof FloatHistogram h) {
-                    e.histogram(batchTimestamps[k], h);
-                } else if (x instanceof Exemplar ex) {
-                    e.exemplar(ex.labels(), ex.value(), ex.timestamp());
-                }
+            Metadata md = queue.metadataOf(l);
+            if (floats || !histograms) {
+                emitRun(e, l, g, false, true, md);
             }
-            e.endSeries();
-            if (floats && histograms) {
-                e.beginSeries(l, null, 0);
-                for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
-                    if (batchExtras[k] instanceof Histogram h) {
-                        e.histogram(batchTimestamps[k], h);
-                    } else if (batchExtras[k] instanceof FloatHistogram h) {
-                        e.histogram(batchTimestamps[k], h);
-                    }
-                }
-                e.endSeries();
+            if (histograms) {
+                emitRun(e, l, g, true, !floats, floats ? null : md);
             }
         }
         e.finish();
+    }
+
+    /**
+     * The floats (or histograms) of group {@code g} as {@code TimeSeries} messages: one, or a new
+     * one wherever the samples' start timestamp changes (a {@code TimeSeries} has one created
+     * timestamp; the specification allows a series in several messages for that).
+     */
+    private void emitRun(WriteV2Encoder e, Labels l, int g, boolean histogramRun, boolean withExemplars, Metadata md) {
+        boolean begun = false;
+        long current = 0;
+        for (int k = groupFirst[g]; k >= 0; k = nextInGroup[k]) {
+            Object x = batchExtras[k];
+            if (x instanceof Exemplar ex) {
+                if (withExemplars) {
+                    if (!begun) {
+                        e.beginSeries(l, md, 0);
+                        begun = true;
+                    }
+                    e.exemplar(ex.labels(), ex.value(), ex.timestamp());
+                }
+                continue;
+            }
+            boolean histogram = x instanceof Histogram || x instanceof FloatHistogram;
+            if (histogram != histogramRun) {
+                continue;
+            }
+            long st = batchStarts == null ? 0 : batchStarts[k];
+            if (!begun || st != current) {
+                if (begun) {
+                    e.endSeries();
+                }
+                e.beginSeries(l, begun ? null : md, st);
+                begun = true;
+                current = st;
+            }
+            if (x == null) {
+                e.sample(batchTimestamps[k], batchValues[k]);
+            } else if (x instanceof Histogram h) {
+                e.histogram(batchTimestamps[k], h);
+            } else {
+                e.histogram(batchTimestamps[k], (FloatHistogram) x);
+            }
+        }
+        if (begun) {
+            e.endSeries();
+        }
     }
 
     /**
@@ -452,6 +507,9 @@ final class Shard implements Runnable {
                 batchTimestamps[kept] = batchTimestamps[k];
                 batchValues[kept] = batchValues[k];
                 batchExtras[kept] = batchExtras[k];
+                if (batchStarts != null) {
+                    batchStarts[kept] = batchStarts[k];
+                }
                 kept++;
             } else if (batchExtras[k] instanceof Exemplar) {
                 queue.metrics().exemplarsDropped.increment();

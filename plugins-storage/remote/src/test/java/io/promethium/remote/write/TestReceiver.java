@@ -167,6 +167,8 @@ final class TestReceiver implements AutoCloseable {
 
     /** Remote write 2.0 series received: labels, metadata, and the kind of what it carried ("samples"/"histograms"). */
     final ConcurrentLinkedQueue<String> v2Series = new ConcurrentLinkedQueue<>();
+    /** Remote write 2.0: the created timestamp of the TimeSeries that carried each sample, by {@code labels + "@" + t}. */
+    final java.util.Map<String, Long> createdOf = new java.util.concurrent.ConcurrentHashMap<>();
     /** How many samples fewer than received the 2.0 answer claims written (a partial write). */
     volatile int v2Shortfall;
 
@@ -180,8 +182,10 @@ final class TestReceiver implements AutoCloseable {
             new WriteV2Decoder().decode(raw, raw.length, (labels, ts, vs, n, hs, ex, exN, md, created) -> {
                 for (int i = 0; i < n; i++) {
                     got.add(new Received(labels, ts[i], vs[i]));
+                    createdOf.put(labels + "@" + ts[i], created);
                 }
                 for (int i = 0; i < hs.size(); i++) {
+                    createdOf.put(labels + "@" + hs.timestamp(i), created);
                     gotHistograms.add(new ReceivedHistogram(labels, hs.timestamp(i),
                             hs.isFloat(i) ? hs.floatHistogram(i).copy() : hs.histogram(i).copy()));
                 }

@@ -144,6 +144,11 @@ final class DeadlineQueryable implements Queryable {
         }
 
         @Override
+        public long startTimestamp() {
+            return inner.startTimestamp();
+        }
+
+        @Override
         public ValueType valueType() {
             return inner.valueType();
         }

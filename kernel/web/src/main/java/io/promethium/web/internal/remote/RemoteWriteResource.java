@@ -46,6 +46,11 @@ public final class RemoteWriteResource {
     private final Set<String> accepted;
     /** {@code --enable-feature=type-and-unit-labels}: a 2.0 series' metadata becomes {@code __type__}/{@code __unit__}. */
     private final boolean typeAndUnitLabels;
+    /** {@code --enable-feature=created-timestamp-zero-ingestion}: a 2.0 series' created timestamp is ingested. */
+    private final boolean ingestCreated;
+
+    /** Prometheus's feature that ingests created timestamps (declared in this bundle's {@code Promethium-Features}). */
+    public static final String CREATED_TIMESTAMP_FEATURE = "created-timestamp-zero-ingestion";
 
     static final String V1 = "prometheus.WriteRequest";
     static final String V2 = "io.prometheus.write.v2.Request";
@@ -63,6 +68,13 @@ public final class RemoteWriteResource {
 
     public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
                                boolean typeAndUnitLabels) {
+        this(storage, enabled, maxBodyBytes, maxDecodedBytes, accepted, typeAndUnitLabels, false);
+    }
+
+    /** {@code ingestCreated}: created timestamps of 2.0 series are ingested ({@link #CREATED_TIMESTAMP_FEATURE}). */
+    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
+                               boolean typeAndUnitLabels, boolean ingestCreated) {
+        this.ingestCreated = ingestCreated;
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.enabled = enabled;
         this.maxBodyBytes = maxBodyBytes;
@@ -196,9 +208,11 @@ public final class RemoteWriteResource {
     /**
      * Remote write 2.0: as 1.0, plus the series' metadata recorded ({@code Appender.updateMetadata}),
      * and the {@code X-Prometheus-Remote-Write-*-Written} headers the specification requires on
-     * every answer (0 when nothing was stored: one request is one batch). A created timestamp is
-     * decoded and not ingested: Prometheus ingests it only with
-     * {@code --enable-feature=created-timestamp-zero-ingestion}, which Promethium does not offer.
+     * every answer (0 when nothing was stored: one request is one batch). A series' created
+     * timestamp is ingested with {@code --enable-feature=created-timestamp-zero-ingestion}, as
+     * Prometheus does: before each sample later than it, a zero sample at the created timestamp
+     * (best effort: one the series already has data after is skipped, not an error), and the
+     * sample stored with it as its start timestamp. Without the feature it is ignored, as there.
      */
     private Response writeV2(Storage s, byte[] decoded) {
         Appender appender = s.appender();
@@ -213,11 +227,15 @@ public final class RemoteWriteResource {
                 }
                 Labels labels = typeAndUnitLabels ? withTypeAndUnit(sent, metadata) : sent;
                 long ref = 0;
+                long start = ingestCreated ? created : 0;
                 for (int i = 0; i < count; i++) {
-                    ref = appender.append(ref, labels, ts[i], vs[i]);
+                    if (start != 0) {
+                        ref = appendCreatedZero(appender, ref, labels, start, ts[i], null);
+                    }
+                    ref = appender.appendWithStart(ref, labels, start, ts[i], vs[i]);
                 }
                 if (histograms.size() > 0) {
-                    ref = appendHistograms(appender, labels, histograms);
+                    ref = appendHistograms(appender, labels, histograms, start);
                 }
                 if (metadata != Metadata.UNKNOWN && (count > 0 || histograms.size() > 0)) {
                     ref = appender.updateMetadata(ref, labels, metadata);
@@ -278,6 +296,11 @@ public final class RemoteWriteResource {
      * does, so a malformed one is refused with a 400 naming the series and what is wrong.
      */
     static long appendHistograms(Appender appender, Labels labels, HistogramSamples histograms) {
+        return appendHistograms(appender, labels, histograms, 0);
+    }
+
+    /** As above; {@code start} non-zero: each histogram's start timestamp, with a zero histogram at it first. */
+    static long appendHistograms(Appender appender, Labels labels, HistogramSamples histograms, long start) {
         long ref = 0;
         for (int i = 0; i < histograms.size(); i++) {
             long t = histograms.timestamp(i);
@@ -290,10 +313,42 @@ public final class RemoteWriteResource {
             } catch (IllegalArgumentException e) {
                 throw new InvalidHistogram("invalid histogram of series " + labels + " at " + t + ": " + e.getMessage());
             }
-            ref = histograms.isFloat(i) ? appender.appendHistogram(ref, labels, t, histograms.floatHistogram(i))
-                    : appender.appendHistogram(ref, labels, t, histograms.histogram(i));
+            if (start != 0) {
+                ref = appendCreatedZero(appender, ref, labels, start, t, histograms.isFloat(i) ? null : histograms.histogram(i));
+            }
+            ref = histograms.isFloat(i) ? appender.appendHistogramWithStart(ref, labels, start, t, histograms.floatHistogram(i))
+                    : appender.appendHistogramWithStart(ref, labels, start, t, histograms.histogram(i));
         }
         return ref;
+    }
+
+    /**
+     * Prometheus's created-timestamp zero sample: a 0 (or, for a histogram series, an empty
+     * histogram of the same layout) at {@code created} when that is before the sample at {@code t}.
+     * Best effort, as there: one the series already has data at or after is skipped.
+     */
+    static long appendCreatedZero(Appender appender, long ref, Labels labels, long created, long t,
+            io.promethium.api.model.Histogram like) {
+        if (created >= t) {
+            return ref;
+        }
+        try {
+            if (like == null) {
+                return appender.append(ref, labels, created, 0.0);
+            }
+            io.promethium.api.model.Histogram zero = like.usesCustomBuckets()
+                    ? io.promethium.api.model.Histogram.custom(like.customValues(), 0, 0, io.promethium.api.model.HistogramSpans.EMPTY)
+                    : io.promethium.api.model.Histogram.exponential(like.schema(), like.zeroThreshold(), 0, 0, 0,
+                            io.promethium.api.model.HistogramSpans.EMPTY);
+            return appender.appendHistogram(ref, labels, created, zero);
+        } catch (StorageException e) {
+            switch (e.reason()) {
+                case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP -> {
+                    return ref;
+                }
+                default -> throw e;
+            }
+        }
     }
 
     /**

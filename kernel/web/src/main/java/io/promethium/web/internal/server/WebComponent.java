@@ -149,7 +149,9 @@ public final class WebComponent {
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES, RemoteWriteResource.acceptedMessages(
                         flag(context, RemoteWriteResource.ACCEPTED_FLAG, "prometheus.WriteRequest,io.prometheus.write.v2.Request")),
                 java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::trim)
-                        .anyMatch("type-and-unit-labels"::equals)));
+                        .anyMatch("type-and-unit-labels"::equals),
+                java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::strip)
+                        .anyMatch(RemoteWriteResource.CREATED_TIMESTAMP_FEATURE::equals)));
         application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
                 RemoteReadLimits.fromFlags(context::getProperty)));
         application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));

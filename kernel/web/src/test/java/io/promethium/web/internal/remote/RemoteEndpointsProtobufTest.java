@@ -393,6 +393,68 @@ class RemoteEndpointsProtobufTest {
         }
     }
 
+    /** Each stored sample of the series as "t=v@start". */
+    static List<String> storedWithStarts(ApiServer server, Labels labels) {
+        List<String> out = new ArrayList<>();
+        try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
+            List<Matcher> matchers = new ArrayList<>();
+            for (int i = 0; i < labels.size(); i++) {
+                matchers.add(Matcher.equal(labels.name(i), labels.value(i)));
+            }
+            SeriesSet set = q.select(false, SelectHints.range(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4), matchers);
+            while (set.next()) {
+                SampleIterator it = set.at().iterator(null);
+                while (it.next()) {
+                    out.add(it.timestamp() + "=" + (it.valueType() == ValueType.FLOAT ? String.valueOf(it.value()) : "h") + "@"
+                            + it.startTimestamp());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static io.promethium.remote.wire.writev2.WriteV2.Request createdRequest() throws Exception {
+        return io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
+                .addSymbols("").addSymbols("__name__").addSymbols("req_total").addSymbols("rpc_seconds")
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2)
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(1))
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(2000).setValue(2))
+                        .setCreatedTimestamp(500))
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(3)
+                        .addHistograms(io.promethium.remote.wire.writev2.WriteV2.Histogram.parseFrom(protoHistogram(1000, 1).toByteArray()))
+                        .setCreatedTimestamp(700))
+                .build();
+    }
+
+    @Test
+    void remoteWrite2CreatedTimestampsAreIngestedAsPrometheusDoesWithTheFeature() throws Exception {
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), false, true)))) {
+            HttpResponse<String> written = writeV2(server, createdRequest());
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
+            assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("2");
+            assertThat(storedWithStarts(server, Labels.of("__name__", "req_total"))).containsExactly("500=0.0@0", "1000=1.0@500", "2000=2.0@500");
+            assertThat(storedWithStarts(server, Labels.of("__name__", "rpc_seconds"))).containsExactly("700=h@0", "1000=h@700");
+            // Sent again (a retry): the zero sample is out of order now and skipped, the batch still stands.
+            HttpResponse<String> again = writeV2(server, createdRequest().toBuilder()
+                    .setTimeseries(0, createdRequest().getTimeseries(0).toBuilder().clearSamples()
+                            .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(3000).setValue(3)))
+                    .removeTimeseries(1).build());
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(204);
+            assertThat(storedWithStarts(server, Labels.of("__name__", "req_total"))).containsExactly("500=0.0@0", "1000=1.0@500", "2000=2.0@500",
+                    "3000=3.0@500");
+        }
+    }
+
+    @Test
+    void remoteWrite2CreatedTimestampsAreIgnoredWithoutTheFeature() throws Exception {
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+            HttpResponse<String> written = writeV2(server, createdRequest());
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
+            assertThat(storedWithStarts(server, Labels.of("__name__", "req_total"))).containsExactly("1000=1.0@0", "2000=2.0@0");
+        }
+    }
+
     @Test
     void aMessageLeftOutOfTheAcceptedListIsA415NamingWhatIsAccepted() throws Exception {
         try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,

@@ -142,6 +142,30 @@ final class BlockIndex implements AutoCloseable {
         }
     }
 
+    /** The start timestamps of the series (null when none of the block's series has any). */
+    BinaryDocValues startValues() {
+        try {
+            return leaf == null ? null : leaf.getBinaryDocValues(BlockWriter.STARTS_FIELD);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A document's start timestamps, or null when it has none; pass {@link #startValues()} for ascending docs. */
+    io.promethium.tsdb.internal.start.StartTimes.Points starts(BinaryDocValues values, int doc) {
+        try {
+            if (values == null || !values.advanceExact(doc)) {
+                return null;
+            }
+            BytesRef b = values.binaryValue();
+            return io.promethium.tsdb.internal.start.StartTimes.Points.decode(b.bytes, b.offset, b.length);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("document " + doc + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     BinaryDocValues seriesValues() {
         try {
             return leaf == null ? null : leaf.getBinaryDocValues(BlockWriter.SERIES_FIELD);

@@ -48,6 +48,7 @@ final class BlockQuerier implements Querier {
     List<Series> series(RoaringBitmap docs) {
         List<Series> out = new ArrayList<>();
         BinaryDocValues fields = block.index().seriesValues();
+        BinaryDocValues startFields = block.index().startValues();
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();
@@ -59,10 +60,12 @@ final class BlockQuerier implements Querier {
             if (deleted != null && fullyDeleted(deleted, meta)) {
                 continue;
             }
+            io.promethium.tsdb.internal.start.StartTimes.Points starts = block.index().starts(startFields, doc);
             out.add(new ListSeries(meta.labels(), reuse -> {
-                BlockChunksIterator bi = reuse instanceof BlockChunksIterator b ? b : new BlockChunksIterator();
+                io.promethium.api.storage.SampleIterator inner = io.promethium.tsdb.internal.start.StartTimesIterator.unwrap(reuse);
+                BlockChunksIterator bi = inner instanceof BlockChunksIterator b ? b : new BlockChunksIterator();
                 bi.reset(block, meta, mint, maxt, deleted);
-                return bi;
+                return starts == null ? bi : io.promethium.tsdb.internal.start.StartTimesIterator.wrap(bi, starts, reuse);
             }));
         }
         return out;

@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import io.promethium.tsdb.internal.start.StartTimes;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -44,11 +45,18 @@ import org.apache.lucene.util.BytesRef;
 public final class BlockWriter implements AutoCloseable {
     static final String SERIES_FIELD = "#series";
     static final String ORDER_FIELD = "#ord";
+    /** A series' sample start timestamps ({@code StartTimes.Points#encode}); only series that have some. */
+    static final String STARTS_FIELD = "#st";
     /** Commit user data key naming the series entry format; absent in format 1 (labels as strings). */
     static final String FORMAT_KEY = "promethium.format";
     static final String FORMAT_2 = "2";
     /** Format 2: a series' first chunk reference is a delta from the first chunk of file 1. */
     static final long FIRST_REF = 1L << 32;
+
+    /** The current series' encoded start timestamps, or null. */
+    private byte[] seriesStarts;
+    /** Set while addSeries with start timestamps adds the series it began. */
+    private boolean continueSeries;
 
     private final Path parent;
     private final String ulid;
@@ -140,6 +148,24 @@ public final class BlockWriter implements AutoCloseable {
      * kind becomes its own chunks.
      */
     public void addSeries(Labels labels, long[] ts, double[] vs, Object[] hs, int n) throws IOException {
+        addSeries(labels, ts, vs, hs, n, null);
+    }
+
+    /** As {@link #addSeries(Labels, long[], double[], Object[], int)}, with the samples' start timestamps (null: none). */
+    public void addSeries(Labels labels, long[] ts, double[] vs, Object[] hs, int n, StartTimes.Points starts) throws IOException {
+        if (starts != null && n > 0) {
+            beginSeries(labels);
+            seriesStarts = starts.encode();
+            continueSeries = true;
+        }
+        try {
+            addSeriesSamples(labels, ts, vs, hs, n);
+        } finally {
+            continueSeries = false;
+        }
+    }
+
+    private void addSeriesSamples(Labels labels, long[] ts, double[] vs, Object[] hs, int n) throws IOException {
         if (hs == null) {
             addSeries(labels, ts, vs, n);
             return;
@@ -228,6 +254,11 @@ public final class BlockWriter implements AutoCloseable {
 
     /** Starts a series given chunk by chunk (compaction copying encoded chunks); series must come in label order. */
     public void beginSeries(Labels labels) {
+        if (continueSeries) {
+            // addSeries with start timestamps began the series already.
+            return;
+        }
+        seriesStarts = null;
         if (last != null && labels.compareTo(last) <= 0) {
             throw new IllegalStateException("series out of order: " + labels + " after " + last);
         }
@@ -281,6 +312,10 @@ public final class BlockWriter implements AutoCloseable {
         }
         doc.add(new BinaryDocValuesField(SERIES_FIELD, new BytesRef(stored.toByteArray())));
         doc.add(new NumericDocValuesField(ORDER_FIELD, numSeries));
+        if (seriesStarts != null) {
+            doc.add(new BinaryDocValuesField(STARTS_FIELD, new BytesRef(seriesStarts)));
+            seriesStarts = null;
+        }
         try {
             index.addDocument(doc);
         } catch (IOException e) {

@@ -2,6 +2,9 @@ package io.promethium.tsdb.internal.block;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promethium.tsdb.internal.start.StartTimes;
+import io.promethium.tsdb.internal.start.StartTimesIterator;
+
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
 import io.promethium.tsdb.internal.chunk.Chunks;
@@ -55,9 +58,9 @@ public final class Compactor {
                     continue;
                 }
                 // Everything below maxt, whatever the head's valid time: out-of-order samples included.
-                reuse = s.iterator(mint, maxt - 1, Long.MIN_VALUE, reuse);
+                reuse = head.iterator(s, mint, maxt - 1, Long.MIN_VALUE, reuse);
                 gather(reuse);
-                writer.addSeries(s.labels(), ts, vs, hs, n);
+                writer.addSeries(s.labels(), ts, vs, hs, n, starts.build());
             }
             if (writer.numSamples() == 0) {
                 return null;
@@ -67,7 +70,7 @@ public final class Compactor {
     }
 
     /** One block's view of a series, for merging. */
-    private record Part(Block block, BlockIndex.SeriesMeta meta, long[] deleted) {
+    private record Part(Block block, BlockIndex.SeriesMeta meta, long[] deleted, StartTimes.Points starts) {
     }
 
     /**
@@ -88,8 +91,9 @@ public final class Compactor {
             sources.addAll(b.meta().sources());
             List<Part> parts = new ArrayList<>(b.index().maxDoc());
             var values = b.index().seriesValues();
+            var startValues = b.index().startValues();
             for (int doc = 0; doc < b.index().maxDoc(); doc++) {
-                parts.add(new Part(b, b.index().series(values, doc), b.deleted(doc)));
+                parts.add(new Part(b, b.index().series(values, doc), b.deleted(doc), b.index().starts(startValues, doc)));
             }
             lists.add(parts);
         }
@@ -135,7 +139,8 @@ public final class Compactor {
     private static boolean copyable(List<Part> group) {
         long prevMax = Long.MIN_VALUE;
         for (Part p : group) {
-            if (p.deleted() != null) {
+            // Start timestamps are rebuilt from the samples (the parts' change points join at their boundaries).
+            if (p.deleted() != null || p.starts() != null) {
                 return false;
             }
             long[] mints = p.meta().mints();
@@ -169,20 +174,25 @@ public final class Compactor {
             Part p = group.get(i);
             BlockChunksIterator it = new BlockChunksIterator();
             it.reset(p.block(), p.meta(), Long.MIN_VALUE, Long.MAX_VALUE, p.deleted());
-            its[i] = it;
+            its[i] = p.starts() == null ? it : StartTimesIterator.wrap(it, p.starts(), null);
         }
         SampleIterator merged = its.length == 1 ? its[0] : new MergeSampleIterator(its);
         gather(merged);
         if (merged.error() != null) {
             throw new IOException("reading " + labels + " for compaction: " + merged.error().getMessage(), merged.error());
         }
-        writer.addSeries(labels, ts, vs, hs, n);
+        writer.addSeries(labels, ts, vs, hs, n, starts.build());
     }
+
+    /** The start timestamps of the samples gathered last. */
+    private final StartTimes.Points.Builder starts = new StartTimes.Points.Builder();
 
     private void gather(SampleIterator it) {
         n = 0;
         hs = null;
+        starts.reset();
         while (it.next()) {
+            starts.add(it.timestamp(), it.startTimestamp());
             if (n == ts.length) {
                 ts = Arrays.copyOf(ts, n * 2);
                 vs = Arrays.copyOf(vs, n * 2);

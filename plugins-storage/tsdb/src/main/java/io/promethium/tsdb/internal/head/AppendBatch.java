@@ -33,6 +33,10 @@ final class AppendBatch {
     final List<MemSeries> mSeries = new ArrayList<>();
     final List<Metadata> metadata = new ArrayList<>();
     final List<MemSeries> unlogged = new ArrayList<>();
+    /** Start timestamps of the floats (by index, 0: none); null while no sample of the batch has one. */
+    long[] sts;
+    /** Start timestamps of the histograms (by index); null while none has one. */
+    long[] hSts;
     final WalRecords.Encoder encoder = new WalRecords.Encoder();
 
     /** Adds a sample of {@code s}, whose ref is {@code ref} (passed in: reading it from {@code s} is a cache miss). */
@@ -61,6 +65,35 @@ final class AppendBatch {
         hTs[i] = t;
         hSeq[i] = n;
         hValues.add(histogram);
+    }
+
+    /** Gives float sample {@code i} its start timestamp. */
+    void setStart(int i, long start) {
+        if (sts == null || sts.length <= i) {
+            sts = sts == null ? new long[Math.max(ts.length, i + 1)] : Arrays.copyOf(sts, Math.max(ts.length, i + 1));
+        }
+        sts[i] = start;
+    }
+
+    /** Gives histogram sample {@code i} its start timestamp. */
+    void setHistogramStart(int i, long start) {
+        if (hSts == null || hSts.length <= i) {
+            hSts = hSts == null ? new long[Math.max(hTs.length, i + 1)] : Arrays.copyOf(hSts, Math.max(hTs.length, i + 1));
+        }
+        hSts[i] = start;
+    }
+
+    long start(int i) {
+        return sts == null || i >= sts.length ? 0 : sts[i];
+    }
+
+    long histogramStart(int i) {
+        return hSts == null || i >= hSts.length ? 0 : hSts[i];
+    }
+
+    /** Whether a sample of the batch has a start timestamp. */
+    boolean hasStarts() {
+        return sts != null || hSts != null;
     }
 
     /**
@@ -97,6 +130,8 @@ final class AppendBatch {
         mSeries.clear();
         metadata.clear();
         unlogged.clear();
+        sts = null;
+        hSts = null;
         encoder.reset();
     }
 

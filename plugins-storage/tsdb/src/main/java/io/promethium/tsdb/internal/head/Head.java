@@ -38,6 +38,12 @@ public final class Head {
     private volatile long persistedBefore = Long.MIN_VALUE;
     private volatile long outOfOrderWindow;
 
+    /**
+     * The start timestamps of the series that have any, by series ref: series without them cost
+     * nothing (a flag in padding of MemSeries), and series with them a few longs per change.
+     */
+    private final ConcurrentHashMap<Long, io.promethium.tsdb.internal.start.StartTimes> startTimes = new ConcurrentHashMap<>();
+
     private final AtomicLong openReaders = new AtomicLong();
     private final AppendBatchPool batchPool = new AppendBatchPool();
     private final int samplesPerChunk;
@@ -254,6 +260,32 @@ public final class Head {
         return postings;
     }
 
+    /**
+     * Records the start of the sample of {@code s} at {@code t} (0: none), after the sample was
+     * appended. A series that never had a start is not recorded at all.
+     */
+    public void recordStart(MemSeries s, long t, long start) {
+        if (start == 0 && !s.hasStarts) {
+            return;
+        }
+        s.hasStarts = true;
+        startTimes.computeIfAbsent(s.ref(), r -> new io.promethium.tsdb.internal.start.StartTimes()).record(t, start);
+    }
+
+    /** Series with start timestamps (for tests and statistics). */
+    public int seriesWithStarts() {
+        return startTimes.size();
+    }
+
+    /** The series' samples in {@code [mint, maxt]} with their start timestamps; see {@link MemSeries#iterator}. */
+    public io.promethium.api.storage.SampleIterator iterator(MemSeries s, long mint, long maxt, long inOrderMin,
+            io.promethium.api.storage.SampleIterator reuse) {
+        io.promethium.api.storage.SampleIterator inner =
+                s.iterator(mint, maxt, inOrderMin, io.promethium.tsdb.internal.start.StartTimesIterator.unwrap(reuse));
+        io.promethium.tsdb.internal.start.StartTimes st = s.hasStarts ? startTimes.get(s.ref()) : null;
+        return st == null ? inner : io.promethium.tsdb.internal.start.StartTimesIterator.wrap(inner, st.snapshot(), reuse);
+    }
+
     public void forEachSeries(Consumer<MemSeries> action) {
         byLabels.values().forEach(action);
     }
@@ -268,8 +300,18 @@ public final class Head {
                     dead.add(s);
                 }
             }
+            for (var e : startTimes.entrySet()) {
+                MemSeries s = refs.get(e.getKey());
+                if (s == null || s.removed) {
+                    continue;
+                }
+                e.getValue().truncateBefore(mint);
+            }
             for (MemSeries s : dead) {
                 s.removed = true;
+                if (s.hasStarts) {
+                    startTimes.remove(s.ref());
+                }
                 byLabels.remove(s.labels(), s);
                 refs.set(s.ref(), null, Long.MIN_VALUE);
                 postings.remove((int) s.ref(), s.labels());

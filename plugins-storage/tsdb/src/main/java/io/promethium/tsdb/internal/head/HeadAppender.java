@@ -68,6 +68,42 @@ final class HeadAppender implements Appender {
     }
 
     @Override
+    public long appendWithStart(long ref, Labels labels, long startTimestamp, long timestamp, double value) {
+        if (startTimestamp == 0) {
+            return append(ref, labels, timestamp, value);
+        }
+        AppendBatch b = batch();
+        int before = b.n;
+        long r = append(ref, labels, timestamp, value);
+        if (b.n > before) {
+            b.setStart(b.n - 1, startTimestamp);
+        }
+        return r;
+    }
+
+    @Override
+    public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, Histogram histogram) {
+        AppendBatch b = batch();
+        int before = b.hSeries.size();
+        long r = appendHistogram(ref, labels, timestamp, histogram);
+        if (startTimestamp != 0 && b.hSeries.size() > before) {
+            b.setHistogramStart(before, startTimestamp);
+        }
+        return r;
+    }
+
+    @Override
+    public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, FloatHistogram histogram) {
+        AppendBatch b = batch();
+        int before = b.hSeries.size();
+        long r = appendHistogram(ref, labels, timestamp, histogram);
+        if (startTimestamp != 0 && b.hSeries.size() > before) {
+            b.setHistogramStart(before, startTimestamp);
+        }
+        return r;
+    }
+
+    @Override
     public long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
         Histogram copy = histogram.copy();
         if (!copy.isStale()) {
@@ -252,6 +288,9 @@ final class HeadAppender implements Appender {
             if (anySeries) {
                 encoder.end();
             }
+            if (b.hasStarts()) {
+                encodeStarts(b, encoder);
+            }
             boolean ordered = b.mixesKinds();
             if (ordered) {
                 encodeInOrder(b, encoder);
@@ -278,6 +317,24 @@ final class HeadAppender implements Appender {
             head.gcLock().readLock().unlock();
             release();
         }
+    }
+
+    /** The batch's start timestamps, before the sample records they belong to (replay meets them first). */
+    private static void encodeStarts(AppendBatch b, WalRecords.Encoder encoder) {
+        encoder.begin(WalRecords.START_TIMESTAMPS);
+        for (int i = 0; i < b.n; i++) {
+            long st = b.start(i);
+            if (st != 0) {
+                encoder.startTimestampEntry(b.refs[i], b.ts[i], st);
+            }
+        }
+        for (int i = 0; i < b.hSeries.size(); i++) {
+            long st = b.histogramStart(i);
+            if (st != 0) {
+                encoder.startTimestampEntry(b.hSeries.get(i).ref(), b.hTs[i], st);
+            }
+        }
+        encoder.end();
     }
 
     /** Floats and histograms as runs in append order, so a series that changes kind replays in order. */
@@ -416,6 +473,10 @@ final class HeadAppender implements Appender {
             int code = series[i].append(ts[i], vs[i], oooMin, minValid);
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 appended++;
+                // The series was just locked and written: its flag is in cache, so series without starts pay nothing.
+                if (series[i].hasStarts || b.sts != null) {
+                    head.recordStart(series[i], ts[i], b.start(i));
+                }
                 lo = Math.min(lo, ts[i]);
                 hi = Math.max(hi, ts[i]);
                 if (code == MemSeries.OOO_OK) {
@@ -446,8 +507,10 @@ final class HeadAppender implements Appender {
     }
 
     private boolean applyHistogram(AppendBatch b, int i, long oooMin, long minValid) {
-        int code = b.hSeries.get(i).appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid);
+        MemSeries s = b.hSeries.get(i);
+        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid);
         if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+            head.recordStart(s, b.hTs[i], b.histogramStart(i));
             metrics.histogramSamplesAppended.increment();
             if (code == MemSeries.OOO_OK) {
                 metrics.outOfOrderAccepted.increment();

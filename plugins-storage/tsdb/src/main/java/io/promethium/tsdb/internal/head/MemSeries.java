@@ -82,6 +82,8 @@ public final class MemSeries {
     volatile boolean logged;
     /** Set when head truncation dropped the series; commit then re-resolves by labels. */
     volatile boolean removed;
+    /** Whether a sample of the series had a start timestamp: the head then keeps its starts (Head#recordStart). */
+    volatile boolean hasStarts;
 
     MemSeries(long ref, Labels labels) {
         this(ref, labels, Chunks.SAMPLES_PER_CHUNK);
@@ -110,6 +112,11 @@ public final class MemSeries {
 
     public Labels labels() {
         return labels;
+    }
+
+    /** Whether a sample of the series had a start timestamp. */
+    public boolean hasStarts() {
+        return hasStarts;
     }
 
     /**

@@ -43,7 +43,7 @@ public final class HeadQuerier implements Querier {
             long lo = mint;
             long hi = maxt;
             long from = inOrderMin;
-            out.add(new ListSeries(s.labels(), reuse -> s.iterator(lo, hi, from, reuse)));
+            out.add(new ListSeries(s.labels(), reuse -> head.iterator(s, lo, hi, from, reuse)));
         }
         return SeriesSet.ofList(out);
     }

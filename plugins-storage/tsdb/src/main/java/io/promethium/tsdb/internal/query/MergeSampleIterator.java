@@ -135,6 +135,11 @@ public final class MergeSampleIterator implements SampleIterator {
     }
 
     @Override
+    public long startTimestamp() {
+        return best < 0 ? NO_START_TIMESTAMP : sources[best].startTimestamp();
+    }
+
+    @Override
     public Histogram histogram() {
         return sources[best].histogram();
     }

@@ -88,6 +88,11 @@ final class Checkpoint {
         private final double[] vs = new double[FLUSH_SAMPLES];
         private final RecordCompressor compressor;
         private int n;
+        /** Start timestamps kept, written just before the samples they belong to. */
+        private long[] stRefs = new long[16];
+        private long[] stTs = new long[16];
+        private long[] stStarts = new long[16];
+        private int stN;
         /** Where the open series record starts in the encoder, or -1. */
         private int seriesStart = -1;
 
@@ -131,6 +136,21 @@ final class Checkpoint {
                 if (++n == FLUSH_SAMPLES) {
                     flushSamples();
                 }
+            }
+        }
+
+        @Override
+        public void startTimestamp(long ref, long t, long start) {
+            if (t >= mint && keep.test(ref)) {
+                if (stN == stRefs.length) {
+                    stRefs = java.util.Arrays.copyOf(stRefs, stN * 2);
+                    stTs = java.util.Arrays.copyOf(stTs, stN * 2);
+                    stStarts = java.util.Arrays.copyOf(stStarts, stN * 2);
+                }
+                stRefs[stN] = ref;
+                stTs[stN] = t;
+                stStarts[stN] = start;
+                stN++;
             }
         }
 
@@ -193,6 +213,15 @@ final class Checkpoint {
 
         private void flushSamples() {
             endSeries();
+            if (stN > 0) {
+                // Before the samples (and histograms) that follow them in the log, as the head wrote them.
+                enc.begin(WalRecords.START_TIMESTAMPS);
+                for (int i = 0; i < stN; i++) {
+                    enc.startTimestampEntry(stRefs[i], stTs[i], stStarts[i]);
+                }
+                enc.end();
+                stN = 0;
+            }
             if (n > 0) {
                 enc.samples(refs, ts, vs, n);
                 n = 0;

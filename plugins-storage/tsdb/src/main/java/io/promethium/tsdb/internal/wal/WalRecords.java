@@ -45,11 +45,18 @@ public final class WalRecords {
      * record compressors turn into far fewer bytes than interleaved entries.
      */
     public static final byte SAMPLE_COLUMNS = 16;
+    /**
+     * Start timestamps of the samples of the records that follow in the same commit (our own
+     * number, well above Prometheus's): entries {@code uvarint ref, varint t, varint start - t},
+     * only for samples that have a start. Sample records stay as they were, so series without
+     * start timestamps log nothing more and a WAL without this record replays as before.
+     */
+    public static final byte START_TIMESTAMPS = 20;
 
     /** Whether {@code type} is a record type this version writes (readers refuse others as corruption). */
     public static boolean known(int type) {
-        return type == SERIES || type == SAMPLES || type == SAMPLE_COLUMNS || type == TOMBSTONES || type == EXEMPLARS || type == METADATA || type == HISTOGRAMS
-                || type == FLOAT_HISTOGRAMS;
+        return type == SERIES || type == SAMPLES || type == SAMPLE_COLUMNS || type == TOMBSTONES || type == EXEMPLARS || type == METADATA
+                || type == HISTOGRAMS || type == FLOAT_HISTOGRAMS || type == START_TIMESTAMPS;
     }
 
     private WalRecords() {
@@ -83,6 +90,10 @@ public final class WalRecords {
 
         default void metadata(long ref, Metadata m) {
         }
+
+        /** The start timestamp of the sample of {@code ref} at {@code t}, which a later record of the commit holds. */
+        default void startTimestamp(long ref, long t, long start) {
+        }
     }
 
     /** Builds records into a reusable buffer. */
@@ -114,6 +125,13 @@ public final class WalRecords {
             out.putInt(recordStart + 1, length);
             out.putInt(recordStart + 5, (int) crc.getValue());
             recordStart = -1;
+        }
+
+        /** One entry of a {@link #START_TIMESTAMPS} record. */
+        public void startTimestampEntry(long ref, long t, long start) {
+            out.writeUvarint(ref);
+            out.writeVarint(t);
+            out.writeVarint(start - t);
         }
 
         public void seriesEntry(long ref, Labels labels) {
@@ -345,6 +363,13 @@ public final class WalRecords {
             case TOMBSTONES -> {
                 while (in.hasMore()) {
                     visitor.tombstone(in.readUvarint(), in.readVarint(), in.readVarint());
+                }
+            }
+            case START_TIMESTAMPS -> {
+                while (in.hasMore()) {
+                    long ref = in.readUvarint();
+                    long t = in.readVarint();
+                    visitor.startTimestamp(ref, t, t + in.readVarint());
                 }
             }
             case HISTOGRAMS -> {

@@ -233,6 +233,11 @@ public final class WalTail implements WalWatchable {
             }
 
             @Override
+            public void startTimestamp(long ref, long t, long start) {
+                visitor.startTimestamp(ref, t, start);
+            }
+
+            @Override
             public void metadata(long ref, io.promethium.api.model.Metadata m) {
                 visitor.metadata(ref, m);
             }

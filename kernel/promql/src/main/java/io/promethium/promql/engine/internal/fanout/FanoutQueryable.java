@@ -220,7 +220,12 @@ public final class FanoutQueryable implements Queryable {
             return v;
         }
 
-        // The chosen source has not moved since pick(), so its histogram is the current one.
+        // The chosen source has not moved since pick(), so its histogram and start are the current ones.
+        @Override
+        public long startTimestamp() {
+            return current < 0 ? NO_START_TIMESTAMP : its[current].startTimestamp();
+        }
+
         @Override
         public ValueType valueType() {
             return current < 0 ? ValueType.NONE : its[current].valueType();

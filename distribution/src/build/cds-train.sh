@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packaging step: makes the class-data-sharing archives of the tarball (lib/cds/<kind>.jsa) by
+# Packaging step: stores the jars uncompressed, then makes the class-data-sharing archives of the tarball (lib/cds/<kind>.jsa) by
 # running each command once the way users run it (bin/promethium with PROMETHIUM_CDS=dump), with
 # the JDK of the build, and records that JDK's build in lib/cds/jdk. bin/promethium uses an
 # archive only with that very JDK build; with any other it falls back to making its own at the
@@ -7,13 +7,17 @@
 # Usage: cds-train.sh DIST_HOME [SKIP]   (SKIP=true: no archives, as with -Dcds.skip=true)
 set -uo pipefail
 home="$1"
+export JAVA_HOME="${JAVA_HOME:-}"
+. "$home/bin/find-java.sh"
+java="$(promethium_find_java 21)" || exit 0
+# First, before any archive is made for them: the bundles' and plugins' jars with their entries
+# stored, not deflated (see StoreJars.java: inflating class files was ~12% of the server's start).
+"$java" "$(dirname "$0")/StoreJars.java" "$home/bundles" "$home/plugins" \
+  || echo "cds-train: jars left compressed (StoreJars failed)" >&2
 if [ "${2:-false}" = true ]; then
   rm -rf "$home/lib/cds"
   exit 0
 fi
-export JAVA_HOME="${JAVA_HOME:-}"
-. "$home/bin/find-java.sh"
-java="$(promethium_find_java 21)" || exit 0
 build="$(promethium_java_build "$java")"
 if [ -z "$build" ]; then
   echo "cds-train: $java has no release file naming its build; no archives shipped" >&2
@@ -91,55 +95,85 @@ run test test rules "$work/tests.yml"
 mkdir -p "$work/tsdb"
 run tsdb tsdb list "$work/tsdb"
 
-# The server: started on a free loopback port, stopped (SIGTERM) once ready; the archive is written at exit.
-PROMETHIUM_CDS=dump "$home/bin/promethium" --config.file="$work/prometheus.yml" --web.listen-address=127.0.0.1:0 \
-  --storage.tsdb.path="$work/data" --alertmanager.storage.path="$work/am" --push.enabled=false \
-  >"$work/server.log" 2>&1 &
-pid=$!
-ready=""
-for _ in $(seq 1 1200); do
-  if grep -q 'Listening on' "$work/server.log" && grep -q 'Server is ready' "$work/server.log"; then
-    ready=yes
-    break
-  fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-# Then a dashboard's requests, a few thousand of them: the AOT cache keeps the method profiles of
-# the training run (JDK 25+), so the query path is compiled after far fewer requests of a real
-# server (SmallQuery: server CPU per vector(1) after 3,000 requests 0.48 -> 0.27 ms).
-# The server listens on port 0: its ports are its listening sockets in /proc/net/tcp[6]; the web's
-# is the one answering a query.
-port=""
-if [ -n "$ready" ] && command -v curl >/dev/null 2>&1 && [ -r /proc/net/tcp ]; then
-  inodes=" "
-  for fd in /proc/"$pid"/fd/*; do
-    link="$(readlink "$fd" 2>/dev/null || true)"
-    case "$link" in socket:\[*\]) link="${link#socket:[}"; inodes+="${link%]} " ;; esac
-  done
-  while read -r _ local _ state _ _ _ _ _ inode _; do
-    if [ "$state" = 0A ] && [[ "$inodes" == *" $inode "* ]]; then
-      candidate=$((16#${local##*:}))
-      if curl -sf -o /dev/null "http://127.0.0.1:$candidate/api/v1/query?query=1"; then
-        port="$candidate"
-        break
-      fi
+# The server, trained on what the measured start does (distribution/bench/startup): a first run
+# scrapes itself every second for a few seconds, so its data folder holds a WAL; the trained run
+# then starts on a fresh data folder holding a copy of that WAL (a fresh bundle cache and a WAL
+# replay, both in one run), and once ready answers the first requests (a query, the JAX-RS API
+# that is initialised after ready, the UI, /metrics) before it is stopped (SIGTERM); the AOT
+# cache (or dynamic archive) is written at exit, with the classes and method profiles of all of it.
+port=$((20000 + RANDOM % 20000))
+cat > "$work/server.yml" <<YML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+  external_labels: {region: eu}
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: self
+    static_configs: [{targets: ['127.0.0.1:$port']}]
+    relabel_configs: [{source_labels: [__address__], target_label: host}]
+  - job_name: files
+    file_sd_configs: [{files: [targets.json]}]
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:2']}]}]
+YML
+http_get() { # PATH: one request to the server, answer discarded (bash only: no curl needed)
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+  cat <&3 >/dev/null
+  exec 3<&-
+}
+server() { # DATA LOG [cds mode]: starts the server in the background, sets pid
+  PROMETHIUM_CDS="${3:-off}" "$home/bin/promethium" --config.file="$work/server.yml" \
+    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$1" --alertmanager.storage.path="$1-am" \
+    >"$2" 2>&1 &
+  pid=$!
+}
+wait_ready() { # LOG: whether the server said it is ready within 2 minutes
+  for _ in $(seq 1 1200); do
+    if grep -q 'Server is ready' "$1"; then
+      return 0
     fi
-  done < <(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+ready=""
+server "$work/fill" "$work/fill.log"
+if wait_ready "$work/fill.log"; then
+  sleep 4 # a few scrapes of itself into the WAL
 fi
-if [ -n "$port" ]; then
-  base="http://127.0.0.1:$port/api/v1"
-  for _ in $(seq 1 500); do
-    for path in 'query?query=vector(1)' 'query?query=no_such_metric' 'query?query=avg_over_time(up%5B2m%5D)' \
-      'query?query=sum%20by%20(job)%20(rate(up%5B1m%5D))' 'query?query=topk(5%2Crate(up%5B1m%5D))' \
-      'query_range?query=rate(up%5B1m%5D)&start=0&end=3600&step=60' 'labels' 'label/job/values' 'series?match%5B%5D=up'; do
-      printf 'url = "%s/%s"\noutput = "/dev/null"\n' "$base" "$path"
-    done
-  done > "$work/requests"
-  if curl -s -K "$work/requests"; then
-    echo "cds-train: server trained on $(grep -c "^url" "$work/requests") API requests"
-  else
-    echo "cds-train: training requests failed (the archive is made all the same)" >&2
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+mkdir -p "$work/data"
+cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
+server "$work/data" "$work/server.log" dump
+if wait_ready "$work/server.log"; then
+  ready=yes
+  for path in '/-/ready' '/api/v1/query?query=up' '/api/v1/query?query=sum%20by%20(job)%20(rate(scrape_samples_scraped%5B1m%5D))' \
+      '/api/v1/query_range?query=up&start=0&end=60&step=15' '/api/v1/labels' '/api/v1/label/__name__/values' \
+      '/api/v1/series?match%5B%5D=up' '/api/v1/targets' '/api/v1/rules' '/api/v1/alerts' '/api/v1/status/buildinfo' \
+      '/api/v1/metadata' '/metrics' '/graph' '/-/healthy'; do
+    http_get "$path" || ready=""
+  done
+  # Then a dashboard's requests, a few thousand of them: the AOT cache keeps the method profiles
+  # of the training run (JDK 25+), so the query path is compiled after far fewer requests of a
+  # real server (SmallQuery: server CPU per vector(1) after 3,000 requests 0.48 -> 0.27 ms).
+  if [ -n "$ready" ] && command -v curl >/dev/null 2>&1; then
+    base="http://127.0.0.1:$port/api/v1"
+    for _ in $(seq 1 500); do
+      for path in 'query?query=vector(1)' 'query?query=no_such_metric' 'query?query=avg_over_time(up%5B2m%5D)' \
+        'query?query=sum%20by%20(job)%20(rate(up%5B1m%5D))' 'query?query=topk(5%2Crate(up%5B1m%5D))' \
+        'query_range?query=rate(up%5B1m%5D)&start=0&end=3600&step=60' 'labels' 'label/job/values' 'series?match%5B%5D=up'; do
+        printf 'url = "%s/%s"\noutput = "/dev/null"\n' "$base" "$path"
+      done
+    done > "$work/requests"
+    if curl -s -K "$work/requests"; then
+      echo "cds-train: server trained on $(grep -c "^url" "$work/requests") API requests"
+    else
+      echo "cds-train: training requests failed (the archive is made all the same)" >&2
+    fi
   fi
 fi
 kill -TERM "$pid" 2>/dev/null

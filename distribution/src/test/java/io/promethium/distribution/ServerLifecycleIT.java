@@ -151,4 +151,31 @@ class ServerLifecycleIT {
                     .doesNotContain("is not usable").doesNotContain("cannot be installed").doesNotContain("cannot start");
         }
     }
+
+    @Test
+    void readyAfterARestartMeansTheWalIsReplayedAndTheApiAnswers() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            server.config("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n"
+                    + "    static_configs:\n      - targets: [\"127.0.0.1:" + server.port + "\"]\n");
+            server.start().awaitReady();
+            String count = "/api/v1/query?query=count_over_time(up%7Bjob%3D%22self%22%7D%5B1h%5D)";
+            server.await(Duration.ofSeconds(60), () -> samples(server.get(count).body()) >= 3, "three scrapes of itself");
+            int before = samples(server.get(count).body());
+            server.signal("TERM");
+            assertThat(server.process().waitFor(40, TimeUnit.SECONDS)).isTrue();
+
+            server.start().awaitReady();
+            // At the first 200 of /-/ready: every sample of the WAL is queryable, and the JAX-RS
+            // API (initialised after ready) answers its first request.
+            assertThat(samples(server.get(count).body())).as("samples replayed before ready").isGreaterThanOrEqualTo(before);
+            assertThat(server.get("/api/v1/label/job/values").body()).contains("\"self\"");
+            assertThat(server.get("/api/v1/series?match%5B%5D=up").body()).contains("\"job\":\"self\"");
+        }
+    }
+
+    /** The value of a one-series instant query result, or 0 when there is none. */
+    private static int samples(String body) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"value\":\\[[^,]+,\"(\\d+)\"\\]").matcher(body);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
 }

@@ -27,9 +27,12 @@
  * {@code Appender.appendWithStart} and {@code appendHistogramWithStart},
  * {@code SampleIterator.startTimestamp()} ({@code NO_START_TIMESTAMP} when absent) and
  * {@code WalVisitor.startTimestamp}. Old calls stay and mean "no start timestamp".
+ *
+ * <p>1.7.0 lets {@link io.promethium.api.storage.ArraySampleIterator} hold native histograms
+ * next to floats (a remote read answer's series).
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

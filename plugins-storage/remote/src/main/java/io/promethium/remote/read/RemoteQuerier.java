@@ -1,5 +1,7 @@
 package io.promethium.remote.read;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -157,6 +159,21 @@ final class RemoteQuerier implements Querier {
                 i++;
             }
         }
+        Histogram[] ints = null;
+        FloatHistogram[] floats = null;
+        if (hs != null) {
+            ints = new Histogram[ts.length];
+            floats = new FloatHistogram[ts.length];
+            for (int i = 0; i < ts.length; i++) {
+                if (hs[i] instanceof Histogram h) {
+                    ints[i] = h;
+                } else if (hs[i] instanceof FloatHistogram f) {
+                    floats[i] = f;
+                }
+            }
+        }
+        Histogram[] intHistograms = ints;
+        FloatHistogram[] floatHistograms = floats;
         return new Series() {
             @Override
             public Labels labels() {
@@ -165,7 +182,7 @@ final class RemoteQuerier implements Querier {
 
             @Override
             public SampleIterator iterator(SampleIterator reuse) {
-                return hs == null ? new ArraySampleIterator(ts, vs) : new MixedSampleIterator(ts, vs, hs);
+                return new ArraySampleIterator(ts, vs, intHistograms, floatHistograms);
             }
         };
     }

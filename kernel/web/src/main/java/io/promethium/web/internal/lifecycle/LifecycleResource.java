@@ -1,7 +1,6 @@
 package io.promethium.web.internal.lifecycle;
 
 import io.promethium.launcher.spi.Lifecycle;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -9,7 +8,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Objects;
 
-/** {@code /-/healthy}, {@code /-/ready}, {@code /-/reload}, {@code /-/quit}, answered as Prometheus answers them. */
+/**
+ * {@code /-/reload} and {@code /-/quit}, answered as Prometheus answers them ({@code /-/healthy}
+ * and {@code /-/ready} are {@link HealthRoutes}, served without Jersey).
+ */
 @Path("/-")
 public final class LifecycleResource {
 
@@ -19,18 +21,6 @@ public final class LifecycleResource {
     public LifecycleResource(Lifecycle lifecycle, boolean lifecycleEnabled) {
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle is null");
         this.lifecycleEnabled = lifecycleEnabled;
-    }
-
-    @GET
-    @Path("healthy")
-    public Response healthy() {
-        return text(200, "Promethium Server is Healthy.\n");
-    }
-
-    @GET
-    @Path("ready")
-    public Response ready() {
-        return lifecycle.ready() ? text(200, "Promethium Server is Ready.\n") : text(503, "Service Unavailable\n");
     }
 
     @POST

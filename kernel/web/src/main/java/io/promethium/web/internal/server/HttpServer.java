@@ -33,6 +33,7 @@ public final class HttpServer {
 
     private final Server server;
     private final ServerConnector connector;
+    private final DeferredServlet application;
 
     public HttpServer(String listenAddress, ResourceConfig application, jakarta.servlet.Filter routes, WebConfigFile webConfig,
                long readTimeoutMillis, int maxConnections) throws Exception {
@@ -84,7 +85,8 @@ public final class HttpServer {
             context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
                     java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         }
-        context.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
+        this.application = new DeferredServlet(new ServletContainer(application));
+        context.addServlet(new ServletHolder(this.application), "/*");
         Handler routed = routePrefix.equals("/") ? context : new PrefixRedirect(routePrefix, context);
         GzipHandler gzip = new GzipHandler(routed);
         gzip.setMinGzipSize(1024);
@@ -98,6 +100,26 @@ public final class HttpServer {
 
     public void stop() throws Exception {
         server.stop();
+    }
+
+    /**
+     * Initialises the JAX-RS application (Jersey), which {@link #start()} leaves to this call or
+     * to the first request that needs it, whichever comes first; the caller's thread does the
+     * work, with the web bundle's class loader as its context class loader as Jersey expects.
+     */
+    public void initApplication() throws jakarta.servlet.ServletException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(HttpServer.class.getClassLoader());
+        try {
+            application.initialize();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    boolean applicationInitialized() {
+        return application.initialized();
     }
 
     /** The port actually bound (useful when listening on port 0). */

@@ -183,6 +183,9 @@ public final class WebComponent {
         for (HttpRoutes r : new SeriesResource(storage).routes(FormBodyLimitFilter.MAX_FORM_BYTES, agent)) {
             routes.add(r);
         }
+        for (HttpRoutes r : io.promethium.web.internal.lifecycle.HealthRoutes.of(lifecycle)) {
+            routes.add(r);
+        }
         for (HttpRoutes r : pendingRoutes) {
             routes.add(r);
         }
@@ -202,6 +205,31 @@ public final class WebComponent {
                 + (webConfig.users().isEmpty() ? "" : " with basic auth")
                 + " (web started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
         lifecycle.listening(config.listenAddress());
+        initApplicationOnceReady(lifecycle);
+    }
+
+    /**
+     * Initialises Jersey on its own thread once the server is ready (or after 10 s at the latest),
+     * so it neither delays readiness nor takes the CPU from the rest of the start; a request
+     * needing it before then initialises it itself and waits (see {@link DeferredServlet}).
+     */
+    private void initApplicationOnceReady(Lifecycle lifecycle) {
+        HttpServer web = server;
+        Thread.ofPlatform().name("web-init").daemon().start(() -> {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            try {
+                while (!lifecycle.ready() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                long started = System.nanoTime();
+                web.initApplication();
+                LOG.fine("JAX-RS application initialised in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (jakarta.servlet.ServletException | RuntimeException e) {
+                LOG.log(java.util.logging.Level.SEVERE, "The JAX-RS application cannot start; the API answers 500 until it can: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** A flag a bundle header declares (the launcher sets every one; the default covers a bare framework). */

@@ -75,4 +75,42 @@ class RoutesTest {
         application.register(new MetricsResource(List::of));
         assertEquals(Set.of("/metrics"), BuiltInPaths.of(application));
     }
+
+    @Test
+    void theBuiltInPathsAreThoseOfJerseysResourceModelForEveryResourceOfTheWebBundle() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of(BuiltInPaths.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Class<?>> resources = new java.util.ArrayList<>();
+        try (var walk = java.nio.file.Files.walk(classes)) {
+            for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) walk.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                String name = classes.relativize(file).toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.class$", "");
+                Class<?> type = Class.forName(name, false, BuiltInPaths.class.getClassLoader());
+                if (type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+                    resources.add(type);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(resources.size() >= 10, "the web bundle's resources: " + resources);
+        Set<String> jersey = new java.util.TreeSet<>();
+        for (Class<?> type : resources) {
+            collect(org.glassfish.jersey.server.model.Resource.from(type), "", jersey);
+        }
+        assertEquals(jersey, BuiltInPaths.ofClasses(resources));
+    }
+
+    /** The paths with resource methods in Jersey's own model of a resource. */
+    private static void collect(org.glassfish.jersey.server.model.Resource resource, String parent, Set<String> paths) {
+        String path = resource.getPath() == null || resource.getPath().isEmpty() || resource.getPath().equals("/") ? parent
+                : (parent.equals("/") ? "" : parent) + (resource.getPath().startsWith("/") ? "" : "/")
+                        + (resource.getPath().endsWith("/") && resource.getPath().length() > 1
+                                ? resource.getPath().substring(0, resource.getPath().length() - 1) : resource.getPath());
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        if (!resource.getResourceMethods().isEmpty()) {
+            paths.add(path);
+        }
+        for (org.glassfish.jersey.server.model.Resource child : resource.getChildResources()) {
+            collect(child, path, paths);
+        }
+    }
 }

@@ -79,6 +79,15 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Whether the JAX-RS application (Jersey) has been initialised, by a request or {@link #initApplication()}. */
+    public boolean applicationInitialized() {
+        return server.applicationInitialized();
+    }
+
+    public void initApplication() throws Exception {
+        server.initApplication();
+    }
+
     /** Appends samples {@code (t, v)} pairs to one series and commits. */
     public void append(Labels labels, long... tv) {
         Appender a = tsdb.appender();

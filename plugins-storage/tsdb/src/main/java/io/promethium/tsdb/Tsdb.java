@@ -285,7 +285,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         public void metadata(long ref, io.promethium.api.model.Metadata m) {
             MemSeries s = head.series(ref);
             if (s != null) {
-                s.updateMetadata(m);
+                s.updateMetadata(head.intern(m));
             }
         }
     }

@@ -222,7 +222,18 @@ final class ScrapeLoop {
                 throw new ScrapeException(ScrapeException.Kind.TARGET_LIMIT, forced);
             }
             PageFetcher.Page page = scraper.fetch();
-            appendPage(app, page, timestamp, counts);
+            ExpositionFormat format = formatOf(page.contentType());
+            // Metadata lines are read in a pass of their own, never in the sample loop, and the
+            // decisions about it are taken here: a branch in appendPage that goes one way for
+            // scrapes on end (a new series, the 8th scrape) made C2 throw the loop's compiled
+            // code away and compile it again (unstable_if), each time on a scrape's own time.
+            // Type-and-unit labels need the families before any series is made.
+            boolean metadataFirst = lastSuccess < 0 || settings.typeAndUnitLabels();
+            if (metadataFirst) {
+                readMetadata(format, page);
+            }
+            appendPage(app, format, page, timestamp, counts);
+            metadataAfterPage(app, format, page, metadataFirst, counts[2]);
             cache.commit(iteration, lastSuccess, staleWriter);
             lastSuccess = iteration;
         } catch (ScrapeException e) {
@@ -259,19 +270,12 @@ final class ScrapeLoop {
         }
     }
 
-    /** Parses and appends the page; counts[0] scraped, [1] post relabeling, [2] series added. */
-    private void appendPage(Appender app, PageFetcher.Page page, long timestamp, int[] counts) throws ScrapeException {
-        ExpositionFormat format = formatOf(page.contentType());
-        // Metadata lines are read in a pass of their own, never in the sample loop below: a branch
-        // there that flips every few scrapes made the JIT throw the loop's compiled code away and
-        // compile it again (unstable_if), each time on the scrape's own critical path.
-        // Type-and-unit labels need the families before any series is made; otherwise the
-        // metadata is read when series are new (their metadata goes to the storage with them)
-        // and every 8th scrape for changed help texts.
-        boolean metadataRead = lastSuccess < 0 || settings.typeAndUnitLabels();
-        if (metadataRead) {
-            readMetadata(format, page);
-        }
+    /**
+     * Parses and appends the page's samples; counts[0] scraped, [1] post relabeling, [2] series
+     * added (kept in {@link #newEntries} for {@link #metadataAfterPage}).
+     */
+    private void appendPage(Appender app, ExpositionFormat format, PageFetcher.Page page, long timestamp, int[] counts)
+            throws ScrapeException {
         ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
         if (settings.convertClassicToNhcb()) {
             if (nhcb == null) {
@@ -358,11 +362,24 @@ final class ScrapeLoop {
             Arrays.fill(fresh, 0, added, null);
             throw e;
         }
-        if (!metadataRead && (added > 0 || iteration % 8 == 0)) {
+        counts[0] = scraped;
+        counts[1] = post;
+        counts[2] = added;
+    }
+
+    /**
+     * After the samples: reads the page's metadata when series are new (their metadata goes to
+     * the storage with them) and every 8th scrape (changed help texts), unless read before them.
+     */
+    private void metadataAfterPage(Appender app, ExpositionFormat format, PageFetcher.Page page, boolean alreadyRead, int added)
+            throws ScrapeException {
+        Map<String, Metadata> meta = pageMetadata;
+        boolean read = alreadyRead;
+        if (!read && (added > 0 || iteration % 8 == 0)) {
             readMetadata(format, page);
-            metadataRead = true;
+            read = true;
         }
-        if (metadataRead) {
+        if (read) {
             if (!meta.equals(metadata)) {
                 metadata = shared(meta);
             }
@@ -370,13 +387,11 @@ final class ScrapeLoop {
         }
         // The shared records: the storage keeps a series' metadata with the series.
         Map<String, Metadata> known = metadata;
+        SeriesCache.Entry[] fresh = newEntries;
         for (int i = 0; i < added; i++) {
             newSeriesMetadata(app, fresh[i], known);
             fresh[i] = null;
         }
-        counts[0] = scraped;
-        counts[1] = post;
-        counts[2] = added;
     }
 
     /**

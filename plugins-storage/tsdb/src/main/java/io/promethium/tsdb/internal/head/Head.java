@@ -22,6 +22,12 @@ import java.util.function.Consumer;
 public final class Head {
     private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
+    /**
+     * One instance per distinct metadata: the series of a family share it, across targets and
+     * after replay (which decodes a copy per series), instead of each holding its own help text.
+     */
+    private final ConcurrentHashMap<io.promethium.api.model.Metadata, io.promethium.api.model.Metadata> metadata =
+            new ConcurrentHashMap<>();
     private final SeriesRefs refs = new SeriesRefs();
     private final HeadPostings postings = new HeadPostings();
     private final AtomicLong lastRef = new AtomicLong();
@@ -229,6 +235,12 @@ public final class Head {
             b.set(symbol(labels.name(i)), symbol(labels.value(i)));
         }
         return b.build();
+    }
+
+    /** The shared instance equal to {@code m}. */
+    public io.promethium.api.model.Metadata intern(io.promethium.api.model.Metadata m) {
+        io.promethium.api.model.Metadata known = metadata.get(m);
+        return known != null ? known : metadata.computeIfAbsent(m, k -> k);
     }
 
     /**

@@ -502,7 +502,7 @@ final class HeadAppender implements Appender {
             head.exemplars().add(b.eSeries.get(i).labels(), b.exemplars.get(i));
         }
         for (int i = 0; i < b.mSeries.size(); i++) {
-            b.mSeries.get(i).updateMetadata(b.metadata.get(i));
+            b.mSeries.get(i).updateMetadata(head.intern(b.metadata.get(i)));
         }
     }
 

@@ -96,6 +96,7 @@ public final class WalStats {
             case WalRecords.TOMBSTONES -> "tombstones";
             case WalRecords.EXEMPLARS -> "exemplars";
             case WalRecords.METADATA -> "metadata";
+            case WalRecords.START_TIMESTAMPS -> "start timestamps";
             case WalRecords.HISTOGRAMS -> "histograms";
             case WalRecords.FLOAT_HISTOGRAMS -> "float histograms";
             default -> "type " + type;

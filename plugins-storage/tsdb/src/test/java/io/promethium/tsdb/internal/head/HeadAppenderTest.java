@@ -32,6 +32,23 @@ class HeadAppenderTest {
     }
 
     @Test
+    void seriesWithEqualMetadataShareOneInstance() {
+        Appender app = head.appender();
+        for (int s = 0; s < 3; s++) {
+            Labels labels = Labels.of("__name__", "m", "instance", "host" + s);
+            // A new Metadata (and help string) per series, as each target's scrape and WAL replay make.
+            long ref = app.updateMetadata(0, labels, new io.promethium.api.model.Metadata(io.promethium.api.model.MetricType.COUNTER,
+                    new String("Seconds spent."), ""));
+            app.append(ref, labels, 1000, s);
+        }
+        app.commit();
+        io.promethium.api.model.Metadata first = head.series(1).metadata();
+        assertThat(first.help()).isEqualTo("Seconds spent.");
+        assertThat(head.series(2).metadata()).isSameAs(first);
+        assertThat(head.series(3).metadata()).isSameAs(first);
+    }
+
+    @Test
     void theRefTableFollowsEveryAppendedSample() {
         Appender app = head.appender();
         long ref = app.append(0, Labels.of("__name__", "a"), 2000, 1);

@@ -60,7 +60,12 @@ public final class SideBySide {
             "avg_over_time(node_memory_MemFree_bytes[2m])",
             "sum by (mode) (rate(node_cpu_seconds_total[1m]))",
             "topk(5, rate(node_network_receive_bytes_total[1m]))",
-            "count({__name__=~\"node_.+\"})");
+            "count({__name__=~\"node_.+\"})",
+            // A dashboard's other requests (a path instead of an instant query; {now} is the time of the request, in s).
+            "/api/v1/query_range?query=sum%20by%20(mode)%20(rate(node_cpu_seconds_total%5B1m%5D))&start={now-1h}&end={now}&step=15",
+            "/api/v1/labels",
+            "/api/v1/label/instance/values",
+            "/api/v1/series?match%5B%5D=node_load1&start={now-1h}&end={now}");
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
@@ -384,7 +389,7 @@ public final class SideBySide {
     }
 
     static double medianQueryMillis(Server s, String query, int repeats) throws Exception {
-        String path = "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        String path = path(query);
         for (int i = 0; i < 3; i++) {
             get(s, path); // warm
         }
@@ -403,7 +408,7 @@ public final class SideBySide {
 
     /** Repeats a query until 3,000 were answered or 10 s passed. */
     static void warmUp(Server s, String query) throws Exception {
-        String path = "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        String path = path(query);
         long t0 = System.nanoTime();
         for (int n = 0; n < 3000 && System.nanoTime() - t0 < 10_000_000_000L; n++) {
             get(s, path);
@@ -415,7 +420,7 @@ public final class SideBySide {
      * hence many), less ingestion's CPU rate times the time taken.
      */
     static double queryCpuMicros(Server s, String query, double ingestCpuPerSecond) throws Exception {
-        String path = "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        String path = path(query);
         double cpu0 = cpuSeconds(s.process().pid());
         long t0 = System.nanoTime();
         int n = 0;
@@ -426,6 +431,15 @@ public final class SideBySide {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double used = cpuSeconds(s.process().pid()) - cpu0 - ingestCpuPerSecond * elapsed;
         return Math.max(0, used) / n * 1e6;
+    }
+
+    /** The request of a query-set entry: an instant query, or a path as is (its {@code {now}} and {@code {now-1h}} filled in). */
+    static String path(String entry) {
+        if (!entry.startsWith("/")) {
+            return "/api/v1/query?query=" + URLEncoder.encode(entry, StandardCharsets.UTF_8);
+        }
+        long now = System.currentTimeMillis() / 1000;
+        return entry.replace("{now-1h}", Long.toString(now - 3600)).replace("{now}", Long.toString(now));
     }
 
     static HttpResponse<String> get(Server s, String path) throws Exception {

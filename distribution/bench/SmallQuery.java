@@ -24,6 +24,7 @@ import java.util.Locale;
  * <pre>
  * java distribution/bench/SmallQuery.java --server=promethium --home=/tmp/home --requests=5000
  * java distribution/bench/SmallQuery.java --server=prometheus --requests=5000
+ * java distribution/bench/SmallQuery.java --server=promethium --home=/tmp/home --path=/api/v1/label/job/values
  * </pre>
  */
 public final class SmallQuery {
@@ -34,6 +35,7 @@ public final class SmallQuery {
         int warm = 3000;
         int requests = 5000;
         String query = "vector(1)";
+        String path = null;
         for (String a : args) {
             String value = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--server=")) {
@@ -45,6 +47,9 @@ public final class SmallQuery {
             } else if (a.startsWith("--requests=")) {
                 requests = Integer.parseInt(value);
             } else if (a.startsWith("--query=")) {
+                query = value;
+            } else if (a.startsWith("--path=")) {
+                path = value; // another API request instead, e.g. /api/v1/label/job/values
                 query = value;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
@@ -67,7 +72,8 @@ public final class SmallQuery {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
         try {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+            URI uri = URI.create("http://127.0.0.1:" + port
+                    + (path != null ? path : "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
             awaitReady(client, port);
             long pid = pid(process);

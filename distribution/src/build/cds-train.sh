@@ -165,11 +165,15 @@ if wait_ready "$work/server.log"; then
     for _ in $(seq 1 500); do
       for path in 'query?query=vector(1)' 'query?query=no_such_metric' 'query?query=avg_over_time(up%5B2m%5D)' \
         'query?query=sum%20by%20(job)%20(rate(up%5B1m%5D))' 'query?query=topk(5%2Crate(up%5B1m%5D))' \
-        'query_range?query=rate(up%5B1m%5D)&start=0&end=3600&step=60' 'labels' 'series?match%5B%5D=up'; do
+        'query_range?query=rate(up%5B1m%5D)&start=0&end=3600&step=60' 'labels' 'label/job/values' 'series?match%5B%5D=up'; do
         printf 'url = "%s/%s"\noutput = "/dev/null"\n' "$base" "$path"
       done
     done > "$work/requests"
-    curl -s -K "$work/requests" || echo "cds-train: training requests failed (the archive is made all the same)" >&2
+    if curl -s -K "$work/requests"; then
+      echo "cds-train: server trained on $(grep -c "^url" "$work/requests") API requests"
+    else
+      echo "cds-train: training requests failed (the archive is made all the same)" >&2
+    fi
   fi
 fi
 kill -TERM "$pid" 2>/dev/null

@@ -49,6 +49,19 @@ class QueryEngineTest {
     }
 
     @Test
+    void aRepeatedQueryTextAnswersAsTheFirstTimeAndAParseErrorIsReportedEveryTime() {
+        InMemoryStorage storage = counters(3, 10, 60_000);
+        // The second run takes the kept tree; its warning positions and results are the same.
+        for (int i = 0; i < 2; i++) {
+            QueryResult r = engine.instantQuery(storage, "rate(x_total[5m])", 300_000);
+            assertThat(((InstantVector) r.value()).samples()).hasSize(3);
+            assertThat(engine.instantQuery(storage, "x_total", 300_000 + i * 60_000).value()).isInstanceOf(InstantVector.class);
+            assertThatThrownBy(() -> engine.instantQuery(storage, "sum(", 0))
+                    .isInstanceOf(QueryException.class).hasMessageContaining("parse error");
+        }
+    }
+
+    @Test
     void histogramTrimOperatorsRefuseTwoScalarsAndAnnotateFloats() {
         InMemoryStorage storage = counters(1, 10, 60_000);
         assertThatThrownBy(() -> engine.instantQuery(storage, "1 </ 2", 0))

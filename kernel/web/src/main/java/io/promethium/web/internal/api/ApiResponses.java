@@ -68,12 +68,17 @@ public final class ApiResponses {
 
     /** A success envelope with warnings after the data. */
     public static Response success(Body data, java.util.List<String> warnings) {
-        return Response.ok(json(g -> {
+        return Response.ok(json(successFields(data, warnings)), JSON).build();
+    }
+
+    /** The fields of a success envelope with warnings after the data (for an {@link ApiRoute}). */
+    public static Body successFields(Body data, java.util.List<String> warnings) {
+        return g -> {
             g.writeStringField("status", "success");
             g.writeFieldName("data");
             data.write(g);
             annotations(g, warnings, java.util.List.of());
-        }), JSON).build();
+        };
     }
 
     /** A success envelope; {@code data} writes the value of the {@code data} field. */

@@ -8,6 +8,7 @@ import io.promethium.promql.engine.QueryResult;
 import io.promethium.promql.engine.RangeMatrix;
 import io.promethium.promql.engine.Value;
 import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiRoute;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/query} and {@code /api/v1/query_range}, GET or form POST, as Prometheus answers
- * them. Served as {@link QueryRoute}s straight from the servlet filter chain rather than by
+ * them. Served as {@link ApiRoute}s straight from the servlet filter chain rather than by
  * Jersey: a small query's cost was mostly the JAX-RS/HK2 request pipeline.
  */
 public final class QueryResource {
@@ -44,8 +45,8 @@ public final class QueryResource {
      * as Prometheus's agent does.
      */
     public List<HttpRoutes> routes(long formLimit, boolean agent) {
-        return List.of(new QueryRoute("/api/v1/query", this::query, formLimit, agent),
-                new QueryRoute("/api/v1/query_range", this::queryRange, formLimit, agent));
+        return List.of(ApiRoute.of("/api/v1/query", true, (p, segment) -> query(p), formLimit, agent),
+                ApiRoute.of("/api/v1/query_range", true, (p, segment) -> queryRange(p), formLimit, agent));
     }
 
     ApiResponses.Body query(Params params) {

@@ -6,27 +6,23 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.web.HttpRoutes;
 import io.promethium.web.internal.api.ApiError;
+import io.promethium.web.internal.api.ApiRoute;
 import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoQuote;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.core.UriInfo;
-import org.glassfish.jersey.server.ContainerRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/series}, {@code /api/v1/labels} and {@code /api/v1/label/<name>/values}: the storage's index. */
-@Path("/api/v1")
+/**
+ * {@code /api/v1/series}, {@code /api/v1/labels} and {@code /api/v1/label/<name>/values}: the
+ * storage's index, served as {@link ApiRoute}s ahead of Jersey (a dashboard asks for them often).
+ */
 public final class SeriesResource {
 
     static final String TRUNCATED = "results truncated due to limit";
@@ -37,37 +33,21 @@ public final class SeriesResource {
         this.storage = Objects.requireNonNull(storage, "storage is null");
     }
 
-    @GET
-    @Path("series")
-    public Response seriesGet(@Context UriInfo uri) {
-        return series(new Params(uri));
+    /**
+     * The three routes; form bodies larger than {@code formLimit} bytes are refused; with
+     * {@code agent}, they answer as Prometheus's agent does.
+     */
+    public List<HttpRoutes> routes(long formLimit, boolean agent) {
+        return List.of(ApiRoute.of("/api/v1/series", true, (p, segment) -> series(p), formLimit, agent),
+                ApiRoute.of("/api/v1/labels", true, (p, segment) -> labels(p), formLimit, agent),
+                // Prometheus serves label values for GET only.
+                ApiRoute.templated("/api/v1/label", "/values", false, this::labelValues, formLimit, agent));
     }
 
-    @POST
-    @Path("series")
-    public Response seriesPost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return series(Params.post(uri, request));
-    }
-
-    @GET
-    @Path("labels")
-    public Response labelsGet(@Context UriInfo uri) {
-        return labels(new Params(uri));
-    }
-
-    @POST
-    @Path("labels")
-    public Response labelsPost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return labels(Params.post(uri, request));
-    }
-
-    @GET
-    @Path("label/{name}/values")
-    public Response labelValues(@PathParam("name") String name, @Context UriInfo uri) {
+    private ApiResponses.Body labelValues(Params params, String name) {
         if (name.isEmpty()) {
             throw new ApiError(ApiError.Type.BAD_DATA, "invalid label name: " + GoQuote.quote(name));
         }
-        Params params = new Params(uri);
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
         List<List<Matcher>> sets = params.matchers("match[]", false);
@@ -85,7 +65,7 @@ public final class SeriesResource {
         return strings(values, limit);
     }
 
-    private Response labels(Params params) {
+    private ApiResponses.Body labels(Params params) {
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
         List<List<Matcher>> sets = params.matchers("match[]", false);
@@ -103,7 +83,7 @@ public final class SeriesResource {
         return strings(names, limit);
     }
 
-    private static Response strings(TreeSet<String> values, int limit) {
+    private static ApiResponses.Body strings(TreeSet<String> values, int limit) {
         List<String> warnings = new ArrayList<>();
         List<String> shown = new ArrayList<>(values);
         if (limit > 0 && shown.size() > limit) {
@@ -111,7 +91,7 @@ public final class SeriesResource {
             warnings.add(TRUNCATED);
         }
         List<String> out = shown;
-        return ApiResponses.success(g -> {
+        return ApiResponses.successFields(g -> {
             g.writeStartArray();
             for (String v : out) {
                 g.writeString(v);
@@ -120,7 +100,7 @@ public final class SeriesResource {
         }, warnings);
     }
 
-    private Response series(Params params) {
+    private ApiResponses.Body series(Params params) {
         if (params.all("match[]").isEmpty()) {
             throw new ApiError(ApiError.Type.BAD_DATA, "no match[] parameter provided");
         }
@@ -149,7 +129,7 @@ public final class SeriesResource {
             warnings.add(TRUNCATED);
         }
         List<Labels> out = shown;
-        return ApiResponses.success(g -> {
+        return ApiResponses.successFields(g -> {
             PromJson json = new PromJson(g);
             g.writeStartArray();
             for (Labels l : out) {

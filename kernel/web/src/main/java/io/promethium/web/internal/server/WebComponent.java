@@ -125,7 +125,6 @@ public final class WebComponent {
         application.register(new MetricsResource(() -> new ArrayList<>(collectors)));
         Clock clock = Clock.systemUTC();
         application.register(new FormatResource());
-        application.register(new SeriesResource(storage));
         application.register(new ExemplarsResource(exemplarStore::orNull));
         application.register(new TargetsResource(targets, () -> {
             PrometheusConfig current = configService.current();
@@ -177,8 +176,11 @@ public final class WebComponent {
         }
         routes = new RouteTable(BuiltInPaths.of(application));
         // Served ahead of Jersey: a small query's cost was mostly its request pipeline.
-        for (HttpRoutes r : new QueryResource(engine, storage, clock).routes(FormBodyLimitFilter.MAX_FORM_BYTES,
-                Boolean.parseBoolean(context.getProperty("promethium.flag.agent")))) {
+        boolean agent = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
+        for (HttpRoutes r : new QueryResource(engine, storage, clock).routes(FormBodyLimitFilter.MAX_FORM_BYTES, agent)) {
+            routes.add(r);
+        }
+        for (HttpRoutes r : new SeriesResource(storage).routes(FormBodyLimitFilter.MAX_FORM_BYTES, agent)) {
             routes.add(r);
         }
         for (HttpRoutes r : io.promethium.web.internal.lifecycle.HealthRoutes.of(lifecycle)) {

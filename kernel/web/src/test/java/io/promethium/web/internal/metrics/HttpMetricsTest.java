@@ -21,7 +21,7 @@ class HttpMetricsTest {
         server = new ApiServer(METRICS, w -> {
             w.register(new HttpMetricsFilter(METRICS));
             new QueryResource(w.server().engine, w.server().storage, w.clock()).routes(1 << 20, false).forEach(w::register);
-            w.register(new SeriesResource(w.server().storage));
+            new SeriesResource(w.server().storage).routes(1 << 20, false).forEach(w::register);
         });
     }
 

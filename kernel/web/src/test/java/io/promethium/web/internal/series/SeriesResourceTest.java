@@ -18,7 +18,7 @@ class SeriesResourceTest {
     @BeforeAll
     static void start() throws Exception {
         server = new ApiServer(w -> {
-            w.register(new SeriesResource(w.server().storage));
+            new SeriesResource(w.server().storage).routes(1 << 20, false).forEach(w::register);
             w.register(new ExemplarsResource());
         });
         server.append(Labels.of("__name__", "up", "job", "a"), 1000, 1);
@@ -83,6 +83,22 @@ class SeriesResourceTest {
         assertThat(server.get("/api/v1/label/__name__/values?match[]=" + enc("{job=\"a\"}")).body())
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"up\"]}");
         assertThat(server.get("/api/v1/label/nope/values").body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    }
+
+    @Test
+    void labelValuesPathIsMatchedAsJerseyMatchedTheTemplate() {
+        // The name segment is percent-decoded ('+' stays a literal); a trailing slash is accepted.
+        assertThat(server.get("/api/v1/label/%6Aob/values/").body()).isEqualTo("{\"status\":\"success\",\"data\":[\"a\",\"b\"]}");
+        assertThat(server.get("/api/v1/label/a+b/values").body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
+        assertThat(server.get("/api/v1/label/job").statusCode()).isEqualTo(404);
+        assertThat(server.get("/api/v1/label/a/b/values").statusCode()).isEqualTo(404);
+        assertThat(server.postForm("/api/v1/label/job/values", "match[]=up").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void labelsWithFormPost() {
+        assertThat(server.postForm("/api/v1/labels", "match[]=go_info").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[\"__name__\",\"version\"]}");
     }
 
     @Test

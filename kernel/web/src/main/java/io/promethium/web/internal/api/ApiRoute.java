@@ -1,14 +1,8 @@
-package io.promethium.web.internal.query;
+package io.promethium.web.internal.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
-import io.promethium.web.internal.api.AgentModeFilter;
-import io.promethium.web.internal.api.ApiError;
-import io.promethium.web.internal.api.ApiResponses;
-import io.promethium.web.internal.api.BodyDrain;
-import io.promethium.web.internal.api.FormBodyLimitFilter;
-import io.promethium.web.internal.api.Params;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.io.IOException;
@@ -19,31 +13,58 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.jersey.uri.UriComponent;
 
 /**
- * One query endpoint served from the web bundle's route table, ahead of Jersey, with what the
+ * One API endpoint served from the web bundle's route table, ahead of Jersey, with what the
  * JAX-RS pipeline did for it: the URL's parameters decoded as Jersey's {@code UriInfo} decodes
  * them, a form POST body read within {@link FormBodyLimitFilter}'s limit and decoded as Jersey's
  * form reader does, agent mode's refusal, {@link ApiError}s as Prometheus's error JSON, other
  * failures as a logged {@code internal} error, and 405 for other methods. CORS, gzip, basic auth
- * and the request metrics come from the server around the route table, as for Jersey.
+ * and the request metrics come from the server around the route table, as for Jersey. A small
+ * request's cost was mostly the JAX-RS/HK2 pipeline.
  */
-final class QueryRoute implements HttpRoutes {
+public final class ApiRoute implements HttpRoutes {
 
-    private static final Logger LOG = Logger.getLogger(QueryRoute.class.getName());
+    /** Answers a request's parameters; {@code segment} is the path segment of a templated route (else null). */
+    @FunctionalInterface
+    public interface Endpoint {
+        ApiResponses.Body answer(Params params, String segment);
+    }
+
+
+    private static final Logger LOG = Logger.getLogger(ApiRoute.class.getName());
     private static final String JSON = "application/json";
 
     private final String path;
-    private final Function<Params, ApiResponses.Body> endpoint;
+    private final String suffix;
+    private final boolean post;
+    private final Endpoint endpoint;
     private final long formLimit;
     private final boolean agent;
 
-    QueryRoute(String path, Function<Params, ApiResponses.Body> endpoint, long formLimit, boolean agent) {
+    /**
+     * A route of {@code path} exactly (a trailing slash allowed, as Jersey matched), for GET, HEAD
+     * and, with {@code post}, form POSTs.
+     */
+    public static ApiRoute of(String path, boolean post, Endpoint endpoint, long formLimit, boolean agent) {
+        return new ApiRoute(path, null, post, endpoint, formLimit, agent);
+    }
+
+    /**
+     * A route of the template {@code path/{segment}suffix}, such as {@code /api/v1/label/{name}/values}:
+     * the segment is percent-decoded as Jersey's {@code @PathParam} decodes it.
+     */
+    public static ApiRoute templated(String path, String suffix, boolean post, Endpoint endpoint, long formLimit, boolean agent) {
+        return new ApiRoute(path, Objects.requireNonNull(suffix, "suffix is null"), post, endpoint, formLimit, agent);
+    }
+
+    private ApiRoute(String path, String suffix, boolean post, Endpoint endpoint, long formLimit, boolean agent) {
         this.path = Objects.requireNonNull(path, "path is null");
+        this.suffix = suffix;
+        this.post = post;
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.formLimit = formLimit;
         this.agent = agent;
@@ -55,14 +76,27 @@ final class QueryRoute implements HttpRoutes {
     }
 
     @Override
+    public String handlerLabel() {
+        // As the JAX-RS metrics filter named the template: /api/v1/label/:name/values.
+        return suffix == null ? path : path + "/:name" + suffix;
+    }
+
+    @Override
     public void handle(HttpExchange exchange) throws IOException {
-        if (!exchange.subPath().isEmpty() && !exchange.subPath().equals("/")) {
+        String segment = null;
+        if (suffix != null) {
+            segment = segment(exchange);
+            if (segment == null) {
+                exchange.respond(404, "text/plain", "404 page not found\n");
+                return;
+            }
+        } else if (!exchange.subPath().isEmpty() && !exchange.subPath().equals("/")) {
             // Jersey matched the path with a trailing slash too, and nothing below it.
             exchange.respond(404, "text/plain", "404 page not found\n");
             return;
         }
         String method = exchange.method();
-        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("POST")) {
+        if (!method.equals("GET") && !method.equals("HEAD") && !(post && method.equals("POST"))) {
             exchange.respond(405, "text/plain", "Method Not Allowed\n");
             return;
         }
@@ -72,7 +106,7 @@ final class QueryRoute implements HttpRoutes {
                 throw new ApiError(ApiError.Type.EXECUTION, AgentModeFilter.MESSAGE);
             }
             Params params = method.equals("POST") ? post(exchange) : new Params(query(exchange), null);
-            body = endpoint.apply(params);
+            body = endpoint.answer(params, segment);
         } catch (ApiError e) {
             write(exchange, e.type().status(), e.fields());
             return;
@@ -82,6 +116,34 @@ final class QueryRoute implements HttpRoutes {
             return;
         }
         write(exchange, 200, body);
+    }
+
+    /**
+     * The template's segment of the raw path ({@code /{segment}suffix}, a trailing slash allowed),
+     * percent-decoded; null when the path does not fit the template.
+     */
+    private String segment(HttpExchange exchange) {
+        String raw = exchange.rawPath();
+        if (!raw.startsWith(path + "/")) {
+            return null;
+        }
+        String rest = raw.substring(path.length() + 1);
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        if (!rest.endsWith(suffix)) {
+            return null;
+        }
+        String encoded = rest.substring(0, rest.length() - suffix.length());
+        if (encoded.indexOf('/') >= 0) {
+            return null;
+        }
+        try {
+            // Percent-decoding only: '+' is a literal in a path.
+            return URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void write(HttpExchange exchange, int status, ApiResponses.Body body) throws IOException {

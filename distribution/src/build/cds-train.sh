@@ -10,6 +10,10 @@ home="$1"
 export JAVA_HOME="${JAVA_HOME:-}"
 . "$home/bin/find-java.sh"
 java="$(promethium_find_java 21)" || exit 0
+# The bundles that embed jars stay off the tools' class path (see EmbeddingBundles.java); listed
+# before any archive is made, since an archive holds the class path it was made with.
+"$java" "$(dirname "$0")/EmbeddingBundles.java" "$home/bundles" "$home/lib/embedding-bundles" \
+  || echo "cds-train: EmbeddingBundles failed: tools needing an embedded jar will fail" >&2
 # First, before any archive is made for them: the bundles' and plugins' jars with their entries
 # stored, not deflated (see StoreJars.java: inflating class files was ~12% of the server's start).
 "$java" "$(dirname "$0")/StoreJars.java" "$home/bundles" "$home/plugins" \

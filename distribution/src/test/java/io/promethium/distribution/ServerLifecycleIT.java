@@ -82,6 +82,25 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void tsdbToolsReadTheWalTheServerWroteWithTheStoragesEmbeddedLibraries() throws Exception {
+        // wal-stats needs the tsdb bundle's embedded snappy: a bundle that embeds jars must not be
+        // on the tools' class path, where the JVM cannot see inside it (it failed with a bare
+        // InvocationTargetException).
+        try (ServerProcess server = ServerProcess.prepare().start("--web.enable-remote-write-receiver").awaitReady()) {
+            var series = java.util.List.of(new RemoteWriteClient.TimeSeries(java.util.Map.of("__name__", "tool_test", "job", "x"),
+                    new long[] {System.currentTimeMillis()}, new double[] {1}));
+            assertThat(RemoteWriteClient.send(server.uri("/api/v1/write"), series).statusCode()).isEqualTo(204);
+            server.signal("KILL");
+            assertThat(server.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            ServerProcess.Result stats = server.runToCompletion("tsdb", "wal-stats", "data/wal");
+            assertThat(stats.exitCode()).as(stats.output()).isZero();
+            assertThat(stats.output()).contains("series").contains("sample").doesNotContain("error");
+            ServerProcess.Result list = server.runToCompletion("tsdb", "list", "data");
+            assertThat(list.exitCode()).as(list.output()).isZero();
+        }
+    }
+
+    @Test
     void launcherFindsAJava21EvenWhenJavaHomeAndPathPointAtAnOlderJava() throws Exception {
         // A stand-in Java 17 that only answers the version probe, so the test needs no old JDK.
         java.nio.file.Path old = Files.createTempDirectory("old-jdk");

@@ -153,7 +153,15 @@ public final class Main {
         try {
             main.invoke(null, (Object) args.toArray(String[]::new));
         } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            // An Error (a class missing from the flat class path, a failed static initializer) would
+            // otherwise show as a bare InvocationTargetException: name what failed and where.
+            Throwable cause = e.getCause();
+            StackTraceElement[] at = cause.getStackTrace();
+            err.println("promethium: error: " + cause + (at.length > 0 ? " at " + at[0] : ""));
+            return 1;
         }
         return 0;
     }

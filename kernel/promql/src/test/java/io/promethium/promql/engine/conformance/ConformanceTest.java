@@ -545,6 +545,6 @@ class ConformanceTest {
         StringBuilder reasons = new StringBuilder();
         skipReasons.forEach((reason, n) -> reasons.append(reasons.isEmpty() ? "" : ", ").append(reason).append(": ").append(n));
         System.out.println("promql conformance: " + passed.get() + " passed, " + failed.get() + " failed, " + skipped.get()
-                + " skipped (" + reasons + "), " + knownFailing.get() + " known-failing (listed in known-failures.txt)");
+                + " skipped" + (reasons.isEmpty() ? "" : " (" + reasons + ")") + ", " + knownFailing.get() + " known-failing (listed in known-failures.txt)");
     }
 }

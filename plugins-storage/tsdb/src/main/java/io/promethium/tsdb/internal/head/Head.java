@@ -247,7 +247,7 @@ public final class Head {
      * The head's copy of a string: the JVM's canonical one ({@link String#intern()}), so that the
      * head and the scrape agree on the same objects whichever met a string first (WAL replay, rules).
      */
-    private String symbol(String s) {
+    String symbol(String s) {
         return symbols.computeIfAbsent(s, String::intern);
     }
 

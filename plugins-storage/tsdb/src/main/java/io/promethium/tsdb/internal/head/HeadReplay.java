@@ -25,6 +25,8 @@ import java.util.concurrent.BlockingQueue;
 public final class HeadReplay implements WalReplay.Consumer {
     /** Samples per hand-off to a worker. */
     private static final int BATCH = 4096;
+    /** Samples whose series a worker touches ahead of appending (their cache misses overlap). */
+    private static final int TOUCH = 128;
     private static final byte FLOAT = 0;
     private static final byte HISTOGRAM = 1;
     private static final byte START = 2;
@@ -90,12 +92,15 @@ public final class HeadReplay implements WalReplay.Consumer {
         double[] vs = r.values();
         int n = shards.length;
         for (int i = from; i < to; i++) {
-            MemSeries s = head.series(refs[i]);
+            long ref = refs[i];
+            MemSeries s = head.series(ref);
             if (s == null) {
                 metrics.walReplayUnknownRefs.increment();
                 continue;
             }
-            int k = n == 1 ? 0 : (int) (s.ref() % n);
+            // The shard from the ref without reading the series object (a cache miss per sample
+            // here, on the thread every sample passes); only a second ref of a series (alias) must.
+            int k = n == 1 ? 0 : (int) ((head.isAlias(ref) ? s.ref() : ref) % n);
             Batch b = open[k];
             b.add(FLOAT, s, ts[i], vs[i], 0, null);
             if (b.n == BATCH) {
@@ -107,7 +112,7 @@ public final class HeadReplay implements WalReplay.Consumer {
     private void entry(DecodedRecords r, int i) {
         long ref = r.ref(i);
         switch (r.kind(i)) {
-            case DecodedRecords.SERIES -> head.createWithRef(ref, (Labels) r.object(i));
+            case DecodedRecords.SERIES -> head.createReplayed(ref, (Labels) r.object(i));
             case DecodedRecords.TOMBSTONE -> {
                 MemSeries s = head.series(ref);
                 if (s != null) {
@@ -277,6 +282,8 @@ public final class HeadReplay implements WalReplay.Consumer {
         final Map<SampleKey, Long> pendingStarts = new HashMap<>();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
+        /** The sum of what {@link #touch} read, kept so the reads are not optimised away. */
+        int touched;
 
         void run() {
             try {
@@ -311,10 +318,30 @@ public final class HeadReplay implements WalReplay.Consumer {
         }
 
         void apply(Batch b) {
+            for (int from = 0; from < b.n; from += TOUCH) {
+                int to = Math.min(b.n, from + TOUCH);
+                touch(b, from, to);
+                apply(b, from, to);
+            }
+        }
+
+        /**
+         * Reads each series' open chunk with plain loads before the locked appends (as
+         * {@code HeadAppender} does): the series are cold, and here the CPU fetches many at once.
+         */
+        private void touch(Batch b, int from, int to) {
+            int sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += b.series[i].touchOpenChunk();
+            }
+            touched += sum;
+        }
+
+        private void apply(Batch b, int from, int to) {
             long mv = minValid;
             long lo = this.lo;
             long hi = this.hi;
-            for (int i = 0; i < b.n; i++) {
+            for (int i = from; i < to; i++) {
                 MemSeries s = b.series[i];
                 long t = b.ts[i];
                 byte kind = b.kinds[i];

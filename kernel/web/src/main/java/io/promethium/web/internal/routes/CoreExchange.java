@@ -211,6 +211,9 @@ final class CoreExchange implements HttpExchange {
 
         @Override
         public void write(int b) throws IOException {
+            if (closed) {
+                throw new IOException("response body closed");
+            }
             if (!buffer.hasRemaining()) {
                 flushBuffer(false);
             }
@@ -230,6 +233,14 @@ final class CoreExchange implements HttpExchange {
                 buffer.put(b, off, n);
                 off += n;
                 len -= n;
+            }
+        }
+
+        /** Sends what is buffered now (the headers too), as the servlet output's flush did: streams rely on it. */
+        @Override
+        public void flush() throws IOException {
+            if (!closed) {
+                flushBuffer(false);
             }
         }
 

@@ -417,7 +417,8 @@ final class ScrapeLoop {
      */
     private static Map<String, Metadata> shared(Map<String, Metadata> page) {
         Map<String, Metadata> shared = new HashMap<>(page.size() * 2);
-        page.forEach((family, m) -> shared.put(family.intern(), new Metadata(m.type(), m.help().intern(), m.unit().intern())));
+        // Each carries its family's name, which the storage keeps with the series' metadata.
+        page.forEach((family, m) -> shared.put(family.intern(), new Metadata(m.type(), m.help().intern(), m.unit().intern(), family.intern())));
         return Map.copyOf(shared);
     }
 

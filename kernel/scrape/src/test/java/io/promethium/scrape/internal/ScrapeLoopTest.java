@@ -140,6 +140,19 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void storedMetadataNamesTheFamilyAsTheExpositionDeclaredIt() throws Exception {
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8",
+                "# TYPE om counter\n# HELP om An OpenMetrics counter.\nom_total 1\n# TYPE lat histogram\nlat_bucket{le=\"+Inf\"} 1\n"
+                        + "lat_count 1\nlat_sum 2\n# EOF\n");
+        loop(job()).scrapeOnce(1000);
+        assertThat(storage.metadata.get(series("om_total")).family()).isEqualTo("om");
+        assertThat(storage.metadata.get(series("lat_bucket", "le", "+Inf")).family()).isEqualTo("lat");
+        server.text("# TYPE text_total counter\ntext_total 1\n");
+        loop(job()).scrapeOnce(2000);
+        assertThat(storage.metadata.get(series("text_total")).family()).isEqualTo("text_total");
+    }
+
+    @Test
     void seriesAddedOnALaterScrapeGetTheirFamilysMetadataAndHelpChangesShowWithinEightScrapes() throws Exception {
         server.text("# TYPE a counter\n# HELP a Help of a.\na_total 1\n");
         ScrapeLoop loop = loop(job());

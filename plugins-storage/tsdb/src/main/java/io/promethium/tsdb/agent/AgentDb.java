@@ -430,7 +430,7 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
                 enc.end();
             }
             if (!mEntries.isEmpty()) {
-                enc.begin(WalRecords.METADATA);
+                enc.begin(WalRecords.METADATA_FAMILY);
                 for (int i = 0; i < mEntries.size(); i++) {
                     enc.metadataEntry(mEntries.get(i).ref, mValues.get(i));
                 }

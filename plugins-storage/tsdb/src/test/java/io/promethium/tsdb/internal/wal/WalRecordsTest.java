@@ -20,23 +20,35 @@ class WalRecordsTest {
 
     private static List<Sample> decode(WalRecords.Encoder enc) {
         List<Sample> out = new ArrayList<>();
-        byte[] a = enc.bytes().array();
-        int length = ((a[1] & 0xff) << 24) | ((a[2] & 0xff) << 16) | ((a[3] & 0xff) << 8) | (a[4] & 0xff);
-        WalRecords.decode(a[0], a, WalRecords.HEADER, length, new WalRecords.Visitor() {
-            @Override
-            public void series(long ref, Labels labels) {
-            }
-
+        decode(enc, new Visitor() {
             @Override
             public void sample(long ref, long t, double v) {
                 out.add(new Sample(ref, t, Double.doubleToRawLongBits(v)));
             }
-
-            @Override
-            public void tombstone(long ref, long mint, long maxt) {
-            }
         });
         return out;
+    }
+
+    /** A visitor that ignores what a test does not look at. */
+    private abstract static class Visitor implements WalRecords.Visitor {
+        @Override
+        public void series(long ref, Labels labels) {
+        }
+
+        @Override
+        public void sample(long ref, long t, double v) {
+        }
+
+        @Override
+        public void tombstone(long ref, long mint, long maxt) {
+        }
+    }
+
+    /** Decodes the one record {@code enc} holds. */
+    private static void decode(WalRecords.Encoder enc, WalRecords.Visitor visitor) {
+        byte[] a = enc.bytes().array();
+        int length = ((a[1] & 0xff) << 24) | ((a[2] & 0xff) << 16) | ((a[3] & 0xff) << 8) | (a[4] & 0xff);
+        WalRecords.decode(a[0], a, WalRecords.HEADER, length, visitor);
     }
 
     @Test
@@ -56,21 +68,7 @@ class WalRecordsTest {
         old.end();
         List<String> seen = new ArrayList<>();
         for (WalRecords.Encoder e : List.of(enc, old)) {
-            byte[] a = e.bytes().array();
-            int length = ((a[1] & 0xff) << 24) | ((a[2] & 0xff) << 16) | ((a[3] & 0xff) << 8) | (a[4] & 0xff);
-            WalRecords.decode(a[0], a, WalRecords.HEADER, length, new WalRecords.Visitor() {
-                @Override
-                public void series(long ref, Labels labels) {
-                }
-
-                @Override
-                public void sample(long ref, long t, double v) {
-                }
-
-                @Override
-                public void tombstone(long ref, long mint, long maxt) {
-                }
-
+            decode(e, new Visitor() {
                 @Override
                 public void metadata(long ref, Metadata m) {
                     seen.add(ref + " " + m);
@@ -134,18 +132,7 @@ class WalRecordsTest {
     }
 
     private static WalRecords.Visitor sink() {
-        return new WalRecords.Visitor() {
-            @Override
-            public void series(long ref, Labels labels) {
-            }
-
-            @Override
-            public void sample(long ref, long t, double v) {
-            }
-
-            @Override
-            public void tombstone(long ref, long mint, long maxt) {
-            }
+        return new Visitor() {
         };
     }
 }

@@ -261,6 +261,9 @@ final class ScrapeLoop {
             cache.fail(lastSuccess, staleWriter);
             lastSuccess = -1;
             counts[0] = counts[1] = counts[2] = 0;
+        } finally {
+            // The page is parsed: its buffer goes back to be shared with the pool's other loops.
+            scraper.release();
         }
         long durationNanos = System.nanoTime() - start;
         report(app, timestamp, error == null ? 1 : 0, durationNanos / 1e9, counts);

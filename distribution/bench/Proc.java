@@ -4,17 +4,19 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What the bench programs measure from outside a process, shared by them: CPU time and peak RSS
- * from Linux's /proc, the load average printed beside every figure, disk sizes, a free loopback
+ * What the bench programs measure from outside a process, shared by them: CPU time (of a process,
+ * its reaped children, each of its threads) and peak RSS from Linux's /proc, the load average printed beside every figure, disk sizes, a free loopback
  * port. Not a program of its own: the bench programs are multi-file source programs (Java 22+),
  * so {@code java distribution/bench/SideBySide.java} compiles this file with them.
  */
 final class Proc {
     /** USER_HZ on Linux: the unit of the CPU times in /proc/PID/stat. */
-    private static final double CLOCK_TICKS = 100;
+    static final double CLOCK_TICKS = 100;
 
     private Proc() {
     }
@@ -29,6 +31,24 @@ final class Proc {
     static double childrenCpuSeconds() throws IOException {
         String[] f = statFields(ProcessHandle.current().pid());
         return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / CLOCK_TICKS; // cutime, cstime
+    }
+
+    /** CPU ticks of each thread of a process, keyed by "name#tid" (threads that ended meanwhile are missing). */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + "#" + t.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return ticks;
     }
 
     /** The fields of /proc/PID/stat after the command name (which may hold spaces): state first. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bench programs under {@code distribution/bench} compile together, and measure through one
  * shared helper ({@code Proc.java}) instead of each its own copy of the /proc readers.
  */
-class BenchProgramsTest {
+class BenchProgramsIT {
     private static final Path BENCH = Path.of("bench");
 
     @TempDir
@@ -40,7 +40,7 @@ class BenchProgramsTest {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int rc = javac.run(null, errors, errors, args.toArray(String[]::new));
         assertThat(rc).as(errors.toString(StandardCharsets.UTF_8)).isZero();
-        loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, BenchProgramsTest.class.getClassLoader());
+        loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, BenchProgramsIT.class.getClassLoader());
     }
 
     private static Object proc(String method, Class<?>[] types, Object... args) throws Exception {

@@ -219,6 +219,27 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void textPageMetadataIsReadFromItsCommentLinesWhereverTheyAreAndAMalformedOneNamesItsLineInThePage() throws Exception {
+        server.text("a_total 1\n  \t# TYPE a counter\n# HELP a Help \\\\ of \\n a.\nc{x=\"# TYPE c gauge\"} 2\n# a plain comment\n"
+                + "# HELP c Help of c.\nd 3\n# TYPE d gauge\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+        assertThat(loop.metadata().get("a")).satisfies(m -> {
+            assertThat(m.type()).as("an indented comment line is a comment").isEqualTo(MetricType.COUNTER);
+            assertThat(m.help()).isEqualTo("Help \\ of \n a.");
+        });
+        assertThat(loop.metadata().get("c").type()).as("a # inside a label value is no comment").isEqualTo(MetricType.UNKNOWN);
+        assertThat(loop.metadata().get("c").help()).isEqualTo("Help of c.");
+        assertThat(loop.metadata().get("d").type()).isEqualTo(MetricType.GAUGE);
+
+        server.text("a_total 1\nb 2\n# TYPE b no_such_type\n");
+        ScrapeLoop fresh = loop(job());
+        fresh.scrapeOnce(2000);
+        assertThat(fresh.info().lastError()).contains("line 3");
+    }
+
+    @Test
     void typeAndUnitLabelsComeFromTheFamilysMetadataWhenTheFeatureIsOn() throws Exception {
         server.page("application/openmetrics-text; version=1.0.0; charset=utf-8",
                 "# TYPE req_seconds counter\n# UNIT req_seconds seconds\nreq_seconds_total{__type__=\"gauge\"} 1\n"

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 public final class SideBySide {
 
     record Options(Path home, int targets, Duration interval, Duration warmup, Duration window, int queryRepeats,
-                   List<String> servers, Path work) {
+                   List<String> servers, Path work, boolean ingestOnly, boolean threads) {
     }
 
     /** One line of the template page: text before the value, the value, and how it moves. */
@@ -91,13 +91,22 @@ public final class SideBySide {
             }
             sleep(o.warmup());
             Map<String, double[]> before = new LinkedHashMap<>();
+            Map<String, Map<String, Long>> threadsBefore = new LinkedHashMap<>();
             for (Server s : servers) {
                 before.put(s.name(), new double[] {cpuSeconds(s.process().pid()), samples(s)});
+                if (o.threads()) {
+                    threadsBefore.put(s.name(), threadTicks(s.process().pid()));
+                }
             }
             String loadBefore = loadAverage();
             sleep(o.window());
             System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the window's start: %s, at its end: %s (2 cores shared)%n",
                     loadBefore, loadAverage());
+            if (o.threads()) {
+                for (Server s : servers) {
+                    printThreads(s, threadsBefore.get(s.name()), threadTicks(s.process().pid()), o.window());
+                }
+            }
             // Ingestion figures of every server first, at the same moment, before any query runs
             // (queries allocate and take time, which would blur the later servers' figures).
             Map<String, double[]> ingest = new LinkedHashMap<>();
@@ -115,6 +124,9 @@ public final class SideBySide {
                 double[] in = ingest.get(s.name());
                 System.out.printf(Locale.ROOT, "%s ingesting: %.2f µs CPU per sample, peak RSS %.0f B per expected series (%d)%n",
                         s.name(), in[1] > 0 ? in[0] / in[1] * 1e6 : Double.NaN, in[2] / expectedSeries, expectedSeries);
+            }
+            if (o.ingestOnly()) {
+                return;
             }
             for (Server s : servers) {
                 double[] in = ingest.get(s.name());
@@ -361,6 +373,47 @@ public final class SideBySide {
         }
     }
 
+    /** CPU ticks of each thread of a process, keyed by "name#tid" (threads that ended meanwhile are missing). */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + "#" + t.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * The window's CPU by thread group (digits in names folded, so "C2 CompilerThread0" and "1" are
+     * one group): where a JVM's CPU goes beside the samples (JIT, GC, timers).
+     */
+    static void printThreads(Server s, Map<String, Long> before, Map<String, Long> after, Duration window) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > 0) {
+                String name = e.getKey().substring(0, e.getKey().lastIndexOf('#')).replaceAll("[0-9]+", "N");
+                groups.merge(name, d, Long::sum);
+                total += d;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: CPU by thread in the window (threads alive at its end), %.2f s in all:%n", s.name(),
+                total / (double) CLOCK_TICKS);
+        long all = total;
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15).forEach(e ->
+                System.out.printf(Locale.ROOT, "  %-24s %6.2f s %5.1f%% (%.2f ms per second)%n", e.getKey(), e.getValue() / (double) CLOCK_TICKS,
+                        100.0 * e.getValue() / Math.max(1, all), e.getValue() * 10.0 / window.toSeconds()));
+    }
+
     static long peakRss(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
@@ -526,8 +579,10 @@ public final class SideBySide {
                 seconds(a.getOrDefault("interval", "10")), seconds(a.getOrDefault("warmup", "30")),
                 seconds(a.getOrDefault("window", "60")), Integer.parseInt(a.getOrDefault("query-repeats", "21")),
                 List.of(a.getOrDefault("servers", "prometheus,victoria-metrics,promethium").split(",")),
-                Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")));
-        a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work"));
+                Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")),
+                Boolean.parseBoolean(a.getOrDefault("ingest-only", "false")), Boolean.parseBoolean(a.getOrDefault("threads", "false")));
+        a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work", "ingest-only",
+                "threads"));
         if (!a.isEmpty()) {
             throw new IllegalArgumentException("unknown arguments " + a.keySet());
         }

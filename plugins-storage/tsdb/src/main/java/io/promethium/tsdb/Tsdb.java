@@ -20,6 +20,7 @@ import io.promethium.tsdb.internal.block.Ulid;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.head.Head;
+import io.promethium.tsdb.internal.head.HeadReplay;
 import io.promethium.tsdb.internal.head.MemSeries;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.query.HeadQuerier;
@@ -27,8 +28,8 @@ import io.promethium.tsdb.internal.query.MergeQuerier;
 import io.promethium.tsdb.internal.query.PostingsForMatchers;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
-import io.promethium.tsdb.internal.wal.WalReader;
 import io.promethium.tsdb.internal.wal.WalRecords;
+import io.promethium.tsdb.internal.wal.WalReplay;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -115,7 +116,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             head.setPersistedBefore(maxBlockTime());
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
-                int next = new WalReader(metrics).replay(walDir, new Replayer());
+                int next = replayWal(walDir);
                 opened = new Wal(walDir, opener, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next,
                         options.walCompression());
                 head.setWal(opened);
@@ -193,101 +194,26 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         return max;
     }
 
-    /** A series' sample, by ref and time. */
-    private record SampleKey(long ref, long t) {
-    }
-
-    /** Applies WAL records to the head at start. */
-    private final class Replayer implements WalRecords.Visitor {
-        /** Start timestamps read, waiting for their samples (later records of the same commit). */
-        private final java.util.Map<SampleKey, Long> pendingStarts = new java.util.HashMap<>();
-
-        @Override
-        public void series(long ref, Labels labels) {
-            head.createWithRef(ref, labels);
-        }
-
-        @Override
-        public void startTimestamp(long ref, long t, long start) {
-            pendingStarts.put(new SampleKey(ref, t), start);
-        }
-
-        /** After a replayed sample: its start, if it had one, or "none" for a series that has starts. */
-        private void replayedStart(MemSeries s, long ref, long t) {
-            if (pendingStarts.isEmpty() && !s.hasStarts()) {
-                return;
+    /**
+     * Replays the WAL into the head: reading, decoding and applying overlap, and samples are
+     * applied by one thread per core, each series on one of them ({@link HeadReplay}).
+     */
+    private int replayWal(Path walDir) throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        HeadReplay apply = new HeadReplay(head, cores);
+        int next;
+        try {
+            next = new WalReplay(metrics, cores, HeadReplay.symbols(head)).replay(walDir, apply);
+        } catch (IOException | RuntimeException e) {
+            try {
+                apply.finish();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
             }
-            Long start = pendingStarts.isEmpty() ? null : pendingStarts.remove(new SampleKey(ref, t));
-            head.recordStart(s, t, start == null ? 0 : start);
+            throw e;
         }
-
-        @Override
-        public void sample(long ref, long t, double v) {
-            MemSeries s = head.series(ref);
-            if (s == null) {
-                metrics.walReplayUnknownRefs.increment();
-                return;
-            }
-            // Samples already persisted in a block (crash between block write and WAL checkpoint) are skipped.
-            if (t < head.minValidTime()) {
-                return;
-            }
-            int code = s.append(t, v, t, head.minValidTime());
-            if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
-                head.replayed(t);
-                replayedStart(s, ref, t);
-            }
-        }
-
-        @Override
-        public void tombstone(long ref, long mint, long maxt) {
-            MemSeries s = head.series(ref);
-            if (s != null) {
-                s.addDeleted(mint, maxt);
-            }
-        }
-
-        @Override
-        public void histogram(long ref, long t, io.promethium.api.model.Histogram h) {
-            replayHistogram(ref, t, h);
-        }
-
-        @Override
-        public void floatHistogram(long ref, long t, io.promethium.api.model.FloatHistogram h) {
-            replayHistogram(ref, t, h);
-        }
-
-        private void replayHistogram(long ref, long t, Object h) {
-            MemSeries s = head.series(ref);
-            if (s == null) {
-                metrics.walReplayUnknownRefs.increment();
-                return;
-            }
-            if (t < head.minValidTime()) {
-                return;
-            }
-            int code = s.appendHistogram(t, h, t, head.minValidTime());
-            if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
-                head.replayed(t);
-                replayedStart(s, ref, t);
-            }
-        }
-
-        @Override
-        public void exemplar(long ref, io.promethium.api.model.Exemplar e) {
-            MemSeries s = head.series(ref);
-            if (s != null) {
-                head.exemplars().add(s.labels(), e);
-            }
-        }
-
-        @Override
-        public void metadata(long ref, io.promethium.api.model.Metadata m) {
-            MemSeries s = head.series(ref);
-            if (s != null) {
-                s.updateMetadata(head.intern(m));
-            }
-        }
+        apply.finish();
+        return next;
     }
 
     /** The exemplars kept (the head's circular buffer) in {@code [start, end]} of series matching any matcher set. */

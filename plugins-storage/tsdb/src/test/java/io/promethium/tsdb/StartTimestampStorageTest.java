@@ -2,7 +2,11 @@ package io.promethium.tsdb;
 
 import static io.promethium.tsdb.TestSupport.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -10,6 +14,8 @@ import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.StorageException;
+import io.promethium.api.storage.ValueType;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -99,6 +105,44 @@ class StartTimestampStorageTest {
         try (Tsdb db = Tsdb.open(options(dir))) {
             fill(db, 0, 300);
             assertContent(db, 300);
+        }
+    }
+
+    @Test
+    void integerAndFloatHistogramsKeepTheirStartTimestampsAndInvalidOnesAreRefusedAlike() {
+        Labels ints = Labels.of("__name__", "h", "kind", "int");
+        Labels floats = Labels.of("__name__", "h", "kind", "float");
+        HistogramSpans spans = HistogramSpans.pairs(0, 2);
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            Appender app = db.appender();
+            app.appendHistogramWithStart(0, ints, 500, 1_000, Histogram.exponential(0, 0, 0, 3, 4.5, spans, 1, 1));
+            app.appendHistogramWithStart(0, floats, 600, 1_000, FloatHistogram.exponential(0, 0, 0, 3, 4.5, spans, 1, 2));
+            app.appendHistogram(0, ints, 2_000, Histogram.exponential(0, 0, 0, 5, 6, spans, 2, 1));
+            app.appendHistogram(0, floats, 2_000, FloatHistogram.exponential(0, 0, 0, 5, 6, spans, 2, 3));
+            // Buckets summing to more than the count: invalid, whichever kind.
+            assertThatThrownBy(() -> app.appendHistogramWithStart(0, ints, 700, 3_000, Histogram.exponential(0, 0, 0, 1, 1, spans, 5, 0)))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("invalid histogram for " + ints);
+            assertThatThrownBy(() -> app.appendHistogramWithStart(0, floats, 700, 3_000, FloatHistogram.exponential(0, 0, 0, 1, 1, spans, 5, 5)))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("invalid histogram for " + floats);
+            app.commit();
+        }
+        try (Tsdb db = Tsdb.open(options(dir))) { // through the WAL too
+            Map<Labels, List<long[]>> read = new LinkedHashMap<>();
+            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "__name__", "h")));
+                while (set.next()) {
+                    SampleIterator it = set.at().iterator(null);
+                    List<long[]> samples = new ArrayList<>();
+                    while (it.next()) {
+                        samples.add(new long[] {it.timestamp(), it.startTimestamp(), it.valueType().ordinal()});
+                    }
+                    read.put(set.at().labels(), samples);
+                }
+            }
+            assertThat(read.get(ints)).containsExactly(new long[] {1_000, 500, ValueType.HISTOGRAM.ordinal()},
+                    new long[] {2_000, 0, ValueType.HISTOGRAM.ordinal()});
+            assertThat(read.get(floats)).containsExactly(new long[] {1_000, 600, ValueType.FLOAT_HISTOGRAM.ordinal()},
+                    new long[] {2_000, 0, ValueType.FLOAT_HISTOGRAM.ordinal()});
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
  *   wal-stats DIR                             the WAL's records by type with their bytes
  *   bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
  *   bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
+ *   bench replay [--series N] [--scrapes S] [--replays R] [--compression C] [--dir D]
  * </pre>
  * Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage (usage on stderr).
  */
@@ -27,6 +28,8 @@ public final class TsdbTool {
                                                         ingest/compaction/query benchmark (prints a table)
               bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
                                                         WAL bytes and replay time per compression (prints a table)
+              bench replay [--series N] [--scrapes S] [--replays R] [--compression none|snappy|zstd] [--dir D]
+                                                        WAL replay to ready: series, samples and MB per second
             """;
 
     private TsdbTool() {
@@ -69,6 +72,18 @@ public final class TsdbTool {
             }
             if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("wal")) {
                 WalBench bench = new WalBench(out);
+                try {
+                    bench.parse(args.subList(2, args.size()));
+                } catch (IllegalArgumentException e) {
+                    err.println(e.getMessage());
+                    err.print(USAGE);
+                    return 2;
+                }
+                bench.run();
+                return 0;
+            }
+            if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("replay")) {
+                ReplayBench bench = new ReplayBench(out);
                 try {
                     bench.parse(args.subList(2, args.size()));
                 } catch (IllegalArgumentException e) {

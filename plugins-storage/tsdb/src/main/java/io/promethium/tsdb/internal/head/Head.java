@@ -201,6 +201,36 @@ public final class Head {
         return s;
     }
 
+    /**
+     * {@link #createWithRef} for WAL replay, whose label strings already are the head's
+     * ({@link #symbol}): one map operation per new series, as replay meets each series once.
+     */
+    MemSeries createReplayed(long ref, Labels labels) {
+        lastRef.accumulateAndGet(ref, Math::max);
+        if (ref > Integer.MAX_VALUE) {
+            throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
+        }
+        MemSeries fresh = new MemSeries(ref, labels, samplesPerChunk);
+        MemSeries prior = byLabels.putIfAbsent(labels, fresh);
+        if (prior != null) {
+            if (prior.ref() != ref) {
+                // Two refs for one label set (a crash between logging and GC): alias the newer.
+                refs.set(ref, prior, SeriesRefs.ALWAYS_CHECK);
+            }
+            return prior;
+        }
+        fresh.logged = true;
+        fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
+        postings.add((int) ref, labels);
+        metrics.seriesCreated.increment();
+        return fresh;
+    }
+
+    /** Whether {@code ref} is a second ref of a series logged under another (see {@link #createWithRef}). */
+    boolean isAlias(long ref) {
+        return refs.maxTime(ref) == SeriesRefs.ALWAYS_CHECK;
+    }
+
     private MemSeries create(long ref, Labels labels) {
         if (ref > Integer.MAX_VALUE) {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
@@ -247,7 +277,7 @@ public final class Head {
      * The head's copy of a string: the JVM's canonical one ({@link String#intern()}), so that the
      * head and the scrape agree on the same objects whichever met a string first (WAL replay, rules).
      */
-    private String symbol(String s) {
+    String symbol(String s) {
         return symbols.computeIfAbsent(s, String::intern);
     }
 

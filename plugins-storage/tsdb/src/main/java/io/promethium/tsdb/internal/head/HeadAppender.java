@@ -82,53 +82,46 @@ final class HeadAppender implements Appender {
     }
 
     @Override
-    public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, Histogram histogram) {
-        AppendBatch b = batch();
-        int before = b.hSeries.size();
-        long r = appendHistogram(ref, labels, timestamp, histogram);
-        if (startTimestamp != 0 && b.hSeries.size() > before) {
-            b.setHistogramStart(before, startTimestamp);
-        }
-        return r;
-    }
-
-    @Override
-    public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, FloatHistogram histogram) {
-        AppendBatch b = batch();
-        int before = b.hSeries.size();
-        long r = appendHistogram(ref, labels, timestamp, histogram);
-        if (startTimestamp != 0 && b.hSeries.size() > before) {
-            b.setHistogramStart(before, startTimestamp);
-        }
-        return r;
-    }
-
-    @Override
     public long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
-        Histogram copy = histogram.copy();
-        if (!copy.isStale()) {
-            try {
-                copy.validate();
-            } catch (IllegalArgumentException e) {
-                metrics.invalidHistograms.increment();
-                throw new StorageException(Reason.INVALID, "invalid histogram for " + describe(ref, labels) + ": " + e.getMessage(), e);
-            }
-        }
-        return appendAnyHistogram(ref, labels, timestamp, copy);
+        return appendHistogramWithStart(ref, labels, 0, timestamp, histogram);
     }
 
     @Override
     public long appendHistogram(long ref, Labels labels, long timestamp, FloatHistogram histogram) {
-        FloatHistogram copy = histogram.copy();
-        if (!copy.isStale()) {
-            try {
-                copy.validate();
-            } catch (IllegalArgumentException e) {
-                metrics.invalidHistograms.increment();
-                throw new StorageException(Reason.INVALID, "invalid histogram for " + describe(ref, labels) + ": " + e.getMessage(), e);
+        return appendHistogramWithStart(ref, labels, 0, timestamp, histogram);
+    }
+
+    @Override
+    public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, Histogram histogram) {
+        return appendValidHistogram(ref, labels, startTimestamp, timestamp, histogram.copy());
+    }
+
+    @Override
+    public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, FloatHistogram histogram) {
+        return appendValidHistogram(ref, labels, startTimestamp, timestamp, histogram.copy());
+    }
+
+    /** Validates {@code copy} (a {@link Histogram} or {@link FloatHistogram} the batch may keep), then buffers it. */
+    private long appendValidHistogram(long ref, Labels labels, long startTimestamp, long timestamp, Object copy) {
+        try {
+            if (copy instanceof Histogram h) {
+                if (!h.isStale()) {
+                    h.validate();
+                }
+            } else if (!((FloatHistogram) copy).isStale()) {
+                ((FloatHistogram) copy).validate();
             }
+        } catch (IllegalArgumentException e) {
+            metrics.invalidHistograms.increment();
+            throw new StorageException(Reason.INVALID, "invalid histogram for " + describe(ref, labels) + ": " + e.getMessage(), e);
         }
-        return appendAnyHistogram(ref, labels, timestamp, copy);
+        AppendBatch b = batch();
+        int before = b.hSeries.size();
+        long r = appendAnyHistogram(ref, labels, timestamp, copy);
+        if (startTimestamp != 0 && b.hSeries.size() > before) {
+            b.setHistogramStart(before, startTimestamp);
+        }
+        return r;
     }
 
     private String describe(long ref, Labels labels) {

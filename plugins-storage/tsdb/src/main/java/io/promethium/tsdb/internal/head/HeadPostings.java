@@ -3,7 +3,6 @@ package io.promethium.tsdb.internal.head;
 import io.promethium.api.model.Labels;
 import io.promethium.tsdb.internal.query.LabelIndex;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +19,33 @@ public final class HeadPostings implements LabelIndex {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<String, RoaringBitmap>> byName = new HashMap<>();
     private final RoaringBitmap all = new RoaringBitmap();
+    /**
+     * Sorted values per name, kept until a value of that name appears or goes: the label values
+     * API asks for the same names again and again, and series come and go far less often. Filled
+     * under the read lock (hence concurrent), emptied under the write lock.
+     */
+    private final Map<String, List<String>> sortedValues = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile List<String> sortedNames;
 
     public void add(int id, Labels labels) {
         lock.writeLock().lock();
         try {
             all.add(id);
             for (int i = 0; i < labels.size(); i++) {
-                byName.computeIfAbsent(labels.name(i), k -> new HashMap<>())
-                        .computeIfAbsent(labels.value(i), k -> new RoaringBitmap())
-                        .add(id);
+                String name = labels.name(i);
+                Map<String, RoaringBitmap> values = byName.get(name);
+                if (values == null) {
+                    values = new HashMap<>();
+                    byName.put(name, values);
+                    sortedNames = null;
+                }
+                RoaringBitmap bitmap = values.get(labels.value(i));
+                if (bitmap == null) {
+                    bitmap = new RoaringBitmap();
+                    values.put(labels.value(i), bitmap);
+                    sortedValues.remove(name);
+                }
+                bitmap.add(id);
             }
         } finally {
             lock.writeLock().unlock();
@@ -49,8 +66,10 @@ public final class HeadPostings implements LabelIndex {
                     bitmap.remove(id);
                     if (bitmap.isEmpty()) {
                         values.remove(labels.value(i));
+                        sortedValues.remove(labels.name(i));
                         if (values.isEmpty()) {
                             byName.remove(labels.name(i));
+                            sortedNames = null;
                         }
                     }
                 }
@@ -101,26 +120,65 @@ public final class HeadPostings implements LabelIndex {
         }
     }
 
+    /** Sorted values of {@code name}, unmodifiable. */
     @Override
     public List<String> values(String name) {
         lock.readLock().lock();
         try {
+            List<String> cached = sortedValues.get(name);
+            if (cached != null) {
+                return cached;
+            }
             Map<String, RoaringBitmap> values = byName.get(name);
-            List<String> list = values == null ? new ArrayList<>() : new ArrayList<>(values.keySet());
-            Collections.sort(list);
+            if (values == null) {
+                return List.of();
+            }
+            String[] sorted = values.keySet().toArray(String[]::new);
+            java.util.Arrays.sort(sorted);
+            List<String> list = List.of(sorted);
+            sortedValues.put(name, list);
             return list;
         } finally {
             lock.readLock().unlock();
         }
     }
 
+    /** Sorted values of {@code name} whose postings meet {@code ids}. */
+    public List<String> valuesIntersecting(String name, RoaringBitmap ids) {
+        List<String> out = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        lock.readLock().lock();
+        try {
+            Map<String, RoaringBitmap> values = byName.get(name);
+            if (values == null) {
+                return out;
+            }
+            for (String v : values(name)) {
+                if (RoaringBitmap.intersects(values.get(v), ids)) {
+                    out.add(v);
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Sorted label names, unmodifiable. */
     @Override
     public List<String> names() {
         lock.readLock().lock();
         try {
-            List<String> list = new ArrayList<>(byName.keySet());
-            Collections.sort(list);
-            return list;
+            List<String> cached = sortedNames;
+            if (cached == null) {
+                String[] sorted = byName.keySet().toArray(String[]::new);
+                java.util.Arrays.sort(sorted);
+                cached = List.of(sorted);
+                sortedNames = cached;
+            }
+            return cached;
         } finally {
             lock.readLock().unlock();
         }

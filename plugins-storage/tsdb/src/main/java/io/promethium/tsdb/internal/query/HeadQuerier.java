@@ -1,6 +1,8 @@
 package io.promethium.tsdb.internal.query;
 
+import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
@@ -38,19 +40,29 @@ public final class HeadQuerier implements Querier {
         } catch (IllegalArgumentException e) {
             return SeriesSet.failed(e);
         }
-        List<Series> out = new ArrayList<>();
-        for (MemSeries s : matching(matchers)) {
-            long lo = mint;
-            long hi = maxt;
-            long from = inOrderMin;
-            out.add(new ListSeries(s.labels(), reuse -> head.iterator(s, lo, hi, from, reuse)));
+        List<MemSeries> found = matching(matchers, sorted);
+        List<Series> out = new ArrayList<>(found.size());
+        for (MemSeries s : found) {
+            out.add(new HeadSeries(s.labels(), s, this));
         }
         return SeriesSet.ofList(out);
     }
 
-    /** Series matching (all when no matchers) and holding samples in range, sorted by labels. */
-    List<MemSeries> matching(List<Matcher> matchers) {
-        RoaringBitmap ids = matchers.isEmpty() ? head.postings().all() : PostingsForMatchers.select(head.postings(), matchers);
+    /** One object per selected series (a select can return half a million). */
+    private record HeadSeries(Labels labels, MemSeries series, HeadQuerier querier) implements Series {
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            return querier.head.iterator(series, querier.mint, querier.maxt, querier.inOrderMin, reuse);
+        }
+    }
+
+    /**
+     * Series matching (all when no matchers) and holding samples in range, sorted by labels when
+     * asked (else in id order: sorting half a million label sets is most of a large select's cost,
+     * and the engine does not need it when the head is the only source).
+     */
+    List<MemSeries> matching(List<Matcher> matchers, boolean sorted) {
+        RoaringBitmap ids = ids(matchers);
         List<MemSeries> out = new ArrayList<>(ids.getCardinality());
         IntIterator it = ids.getIntIterator();
         while (it.hasNext()) {
@@ -59,8 +71,14 @@ public final class HeadQuerier implements Querier {
                 out.add(s);
             }
         }
-        out.sort(Comparator.comparing(MemSeries::labels));
+        if (sorted) {
+            out.sort(Comparator.comparing(MemSeries::labels));
+        }
         return out;
+    }
+
+    private RoaringBitmap ids(List<Matcher> matchers) {
+        return matchers.isEmpty() ? head.postings().all() : PostingsForMatchers.select(head.postings(), matchers);
     }
 
     /** Whether the range covers the whole head, so the postings' names and values need no filtering by time. */
@@ -70,11 +88,15 @@ public final class HeadQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        if (matchers.isEmpty() && coversHead()) {
-            return head.postings().values(name);
+        if (coversHead()) {
+            if (matchers.isEmpty()) {
+                return head.postings().values(name);
+            }
+            // From the index, as Prometheus: the values whose postings meet the matching series.
+            return head.postings().valuesIntersecting(name, ids(matchers));
         }
         TreeSet<String> values = new TreeSet<>();
-        for (MemSeries s : matching(matchers)) {
+        for (MemSeries s : matching(matchers, false)) {
             String v = s.labels().get(name);
             if (!v.isEmpty()) {
                 values.add(v);
@@ -89,7 +111,7 @@ public final class HeadQuerier implements Querier {
             return head.postings().names();
         }
         TreeSet<String> names = new TreeSet<>();
-        for (MemSeries s : matching(matchers)) {
+        for (MemSeries s : matching(matchers, false)) {
             names.addAll(s.labels().names());
         }
         return new ArrayList<>(names);

@@ -26,6 +26,10 @@ public final class MergeQuerier implements Querier {
 
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        if (single()) {
+            // Nothing to merge: the source's own order serves unless the caller asks for sorted.
+            return queriers.get(0).select(sorted, hints, matchers);
+        }
         List<SeriesSet> sets = new ArrayList<>(queriers.size());
         for (Querier q : queriers) {
             sets.add(q.select(true, hints, matchers));
@@ -35,6 +39,9 @@ public final class MergeQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
+        if (single()) {
+            return queriers.get(0).labelValues(name, matchers);
+        }
         TreeSet<String> all = new TreeSet<>();
         for (Querier q : queriers) {
             all.addAll(q.labelValues(name, matchers));
@@ -44,11 +51,19 @@ public final class MergeQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
+        if (single()) {
+            return queriers.get(0).labelNames(matchers);
+        }
         TreeSet<String> all = new TreeSet<>();
         for (Querier q : queriers) {
             all.addAll(q.labelNames(matchers));
         }
         return new ArrayList<>(all);
+    }
+
+    /** One source and no warnings to add: its answers are the merged ones. */
+    private boolean single() {
+        return queriers.size() == 1 && warnings.isEmpty();
     }
 
     @Override

@@ -16,6 +16,8 @@ final class RecordDecompressor {
     private final ZstdDecompressor zstd = new ZstdDecompressor();
     private byte[] buf = new byte[1 << 16];
     private int lastInflated;
+    private byte[] plain;
+    private int plainOffset;
 
     RecordDecompressor(int maxRecord) {
         this.maxRecord = maxRecord;
@@ -23,21 +25,44 @@ final class RecordDecompressor {
 
     /** Decodes one record whose type byte passed {@link WalRecords#validType}. */
     void decode(byte type, byte[] payload, int length, WalRecords.Visitor visitor) {
-        byte base = (byte) (type & WalRecords.TYPE_MASK);
+        int n = inflate(type, payload, 0, length);
+        WalRecords.decode((byte) (type & WalRecords.TYPE_MASK), plain, plainOffset, n, visitor);
+    }
+
+    /**
+     * Makes the plain payload of a record at {@code payload[offset, offset + length)} available as
+     * {@link #plain()} from {@link #plainOffset()}; returns its length. A plain record is not copied.
+     */
+    int inflate(byte type, byte[] payload, int offset, int length) {
         int flags = type & ~WalRecords.TYPE_MASK & 0xff;
         if (flags == 0) {
-            WalRecords.decode(base, payload, 0, length, visitor);
-            return;
+            plain = payload;
+            plainOffset = offset;
+            return length;
         }
         int n;
         try {
-            n = flags == WalRecords.SNAPPY_BIT ? inflateSnappy(payload, length) : inflateZstd(payload, length);
+            n = flags == WalRecords.SNAPPY_BIT ? inflateSnappy(payload, offset, length) : inflateZstd(payload, offset, length);
         } catch (RuntimeException e) {
+            if (e instanceof FormatException f) {
+                throw f;
+            }
             // The library's MalformedInputException and the bounds errors of truncated input alike.
             throw new FormatException("undecodable compressed WAL record: " + e.getMessage());
         }
         lastInflated = n;
-        WalRecords.decode(base, buf, 0, n, visitor);
+        plain = buf;
+        plainOffset = 0;
+        return n;
+    }
+
+    /** The buffer holding the payload {@link #inflate} made plain. */
+    byte[] plain() {
+        return plain;
+    }
+
+    int plainOffset() {
+        return plainOffset;
     }
 
     /** The payload length of the last compressed record decoded, once inflated (statistics). */
@@ -45,19 +70,19 @@ final class RecordDecompressor {
         return lastInflated;
     }
 
-    private int inflateSnappy(byte[] payload, int length) {
-        int size = SnappyDecompressor.getUncompressedLength(payload, 0);
+    private int inflateSnappy(byte[] payload, int offset, int length) {
+        int size = SnappyDecompressor.getUncompressedLength(payload, offset);
         ensure(size);
-        return snappy.decompress(payload, 0, length, buf, 0, size);
+        return snappy.decompress(payload, offset, length, buf, 0, size);
     }
 
-    private int inflateZstd(byte[] payload, int length) {
-        long size = ZstdDecompressor.getDecompressedSize(payload, 0, length);
+    private int inflateZstd(byte[] payload, int offset, int length) {
+        long size = ZstdDecompressor.getDecompressedSize(payload, offset, length);
         if (size < 0) {
             throw new FormatException("zstd frame without its content size");
         }
         ensure(size);
-        return zstd.decompress(payload, 0, length, buf, 0, (int) size);
+        return zstd.decompress(payload, offset, length, buf, 0, (int) size);
     }
 
     private void ensure(long size) {

@@ -335,17 +335,21 @@ public final class WalRecords {
 
     /** Decodes one record's payload; throws {@link FormatException} on malformed content. */
     public static void decode(byte type, byte[] buf, int offset, int length, Visitor visitor) {
+        decode(type, buf, offset, length, visitor, null, null);
+    }
+
+    /**
+     * As {@link #decode(byte, byte[], int, int, Visitor)}, label names and values looked up in
+     * {@code labels} and metadata texts in {@code texts} when not null (replay: repeated strings
+     * decoded once).
+     */
+    static void decode(byte type, byte[] buf, int offset, int length, Visitor visitor, SymbolCache labels, SymbolCache texts) {
         ByteReader in = new ByteReader(buf, offset, length);
         switch (type) {
             case SERIES -> {
                 while (in.hasMore()) {
                     long ref = in.readUvarint();
-                    int n = in.readLength();
-                    Labels.Builder b = Labels.builder();
-                    for (int i = 0; i < n; i++) {
-                        b.set(in.readString(), in.readString());
-                    }
-                    visitor.series(ref, b.build());
+                    visitor.series(ref, labels(in, buf, labels));
                 }
             }
             case SAMPLES -> {
@@ -417,12 +421,7 @@ public final class WalRecords {
                     long ref = in.readUvarint();
                     long t = in.readVarint();
                     double v = Double.longBitsToDouble(in.readLong());
-                    int n = in.readLength();
-                    Labels.Builder b = Labels.builder();
-                    for (int i = 0; i < n; i++) {
-                        b.set(in.readString(), in.readString());
-                    }
-                    visitor.exemplar(ref, new Exemplar(b.build(), v, t, true));
+                    visitor.exemplar(ref, new Exemplar(labels(in, buf, labels), v, t, true));
                 }
             }
             case METADATA -> {
@@ -433,8 +432,8 @@ public final class WalRecords {
                     if (kind < 0 || kind >= types.length) {
                         throw new FormatException("unknown metric type " + kind + " in a metadata record");
                     }
-                    String unit = in.readString();
-                    String help = in.readString();
+                    String unit = string(in, buf, texts);
+                    String help = string(in, buf, texts);
                     visitor.metadata(ref, new Metadata(types[kind], help, unit));
                 }
             }
@@ -442,19 +441,33 @@ public final class WalRecords {
         }
     }
 
-    private static void sampleColumns(ByteReader in, byte[] buf, int end, Visitor visitor) {
-        long count = in.readUvarint();
-        long ref = in.readUvarint();
-        long t = in.readVarint();
-        int refBytes = in.readInt();
-        int timeBytes = in.readInt();
-        int refStart = in.position();
-        long left = end - (long) refStart;
-        if (count < 0 || refBytes < 0 || timeBytes < 0 || (long) refBytes + timeBytes + count * 8 != left) {
-            throw new FormatException("a samples record's columns (" + count + " samples, " + refBytes + " and " + timeBytes
-                    + " bytes) do not fill its " + left + " bytes");
+    private static Labels labels(ByteReader in, byte[] buf, SymbolCache cache) {
+        int n = in.readLength();
+        Labels.Builder b = Labels.builder();
+        for (int i = 0; i < n; i++) {
+            b.set(string(in, buf, cache), string(in, buf, cache));
         }
-        int n = (int) count;
+        return b.build();
+    }
+
+    private static String string(ByteReader in, byte[] buf, SymbolCache cache) {
+        if (cache == null) {
+            return in.readString();
+        }
+        int n = in.readLength();
+        int at = in.position();
+        in.skip(n);
+        return cache.get(buf, at, n);
+    }
+
+    private static void sampleColumns(ByteReader in, byte[] buf, int end, Visitor visitor) {
+        long[] head = columnsHeader(in, end);
+        int n = (int) head[0];
+        long ref = head[1];
+        long t = head[2];
+        int refStart = in.position();
+        int refBytes = (int) head[3];
+        int timeBytes = (int) head[4];
         ByteReader refs = new ByteReader(buf, refStart, refBytes);
         ByteReader times = new ByteReader(buf, refStart + refBytes, timeBytes);
         int values = refStart + refBytes + timeBytes;
@@ -467,6 +480,66 @@ public final class WalRecords {
             }
             visitor.sample(ref, t, Double.longBitsToDouble(bits));
         }
+        columnsEnd(refs, times, n);
+    }
+
+    /**
+     * The sample count of a {@link #SAMPLE_COLUMNS} payload (for sizing arrays before
+     * {@link #sampleColumns(byte[], int, int, long[], long[], double[], int)}).
+     */
+    static int sampleColumnsCount(byte[] buf, int offset, int length) {
+        ByteReader in = new ByteReader(buf, offset, length);
+        return (int) columnsHeader(in, offset + length)[0];
+    }
+
+    /**
+     * Decodes a {@link #SAMPLE_COLUMNS} payload into the arrays from index {@code at} (room for
+     * {@link #sampleColumnsCount} entries); the bulk form of {@link #decode} for replay.
+     */
+    static void sampleColumns(byte[] buf, int offset, int length, long[] refsOut, long[] tsOut, double[] vsOut, int at) {
+        ByteReader in = new ByteReader(buf, offset, length);
+        long[] head = columnsHeader(in, offset + length);
+        int n = (int) head[0];
+        long ref = head[1];
+        long t = head[2];
+        int refStart = in.position();
+        int refBytes = (int) head[3];
+        int timeBytes = (int) head[4];
+        ByteReader refs = new ByteReader(buf, refStart, refBytes);
+        ByteReader times = new ByteReader(buf, refStart + refBytes, timeBytes);
+        for (int i = 0; i < n; i++) {
+            ref += refs.readVarint();
+            t += times.readVarint();
+            refsOut[at + i] = ref;
+            tsOut[at + i] = t;
+        }
+        columnsEnd(refs, times, n);
+        int values = refStart + refBytes + timeBytes;
+        for (int i = 0; i < n; i++) {
+            long bits = 0;
+            for (int k = 0, p = values + i; k < 8; k++, p += n) {
+                bits = (bits << 8) | (buf[p] & 0xff);
+            }
+            vsOut[at + i] = Double.longBitsToDouble(bits);
+        }
+    }
+
+    /** Reads and checks a columns header: {count, baseRef, baseTime, refBytes, timeBytes}; leaves {@code in} at the ref column. */
+    private static long[] columnsHeader(ByteReader in, int end) {
+        long count = in.readUvarint();
+        long ref = in.readUvarint();
+        long t = in.readVarint();
+        int refBytes = in.readInt();
+        int timeBytes = in.readInt();
+        long left = end - (long) in.position();
+        if (count < 0 || refBytes < 0 || timeBytes < 0 || (long) refBytes + timeBytes + count * 8 != left) {
+            throw new FormatException("a samples record's columns (" + count + " samples, " + refBytes + " and " + timeBytes
+                    + " bytes) do not fill its " + left + " bytes");
+        }
+        return new long[] {count, ref, t, refBytes, timeBytes};
+    }
+
+    private static void columnsEnd(ByteReader refs, ByteReader times, int n) {
         if (refs.hasMore() || times.hasMore()) {
             throw new FormatException("a samples record's ref or time column holds more than its " + n + " samples");
         }

@@ -155,6 +155,39 @@ final class Evaluator {
      * vector whenever both have a result, else when both have a sample at the same step
      * (same-labelled series at different steps merge into one).
      */
+    /**
+     * Whether {@code series} are a function's results over one range selector (distinct label
+     * sets, one per storage series) that all have the same values of the labels a name drop removes.
+     */
+    private boolean fromOneSelectorWithOneName(List<StepSeries> series, Call call) {
+        int selectors = 0;
+        for (Expr a : call.args()) {
+            Expr u = unwrap(a);
+            if (u instanceof SubqueryExpr) {
+                return false;
+            }
+            if (u instanceof MatrixSelector) {
+                selectors++;
+            }
+        }
+        if (selectors != 1 || series.isEmpty()) {
+            return false;
+        }
+        Labels first = series.get(0).labels;
+        String name = first.get(Labels.METRIC_NAME);
+        String type = first.get(StepSeries.TYPE_LABEL);
+        String unit = first.get(StepSeries.UNIT_LABEL);
+        for (StepSeries s : series) {
+            if (!s.labels.get(Labels.METRIC_NAME).equals(name)) {
+                return false;
+            }
+            if (ctx.typeAndUnitLabels && (!s.labels.get(StepSeries.TYPE_LABEL).equals(type) || !s.labels.get(StepSeries.UNIT_LABEL).equals(unit))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private StepVector dropNamesNow(StepVector v, Expr expr) {
         List<StepSeries> series = v.series();
         boolean any = false;
@@ -169,6 +202,17 @@ final class Evaluator {
         }
         boolean wholeSeries = expr instanceof Call c && c.args().stream().map(Evaluator::unwrap)
                 .anyMatch(a -> a instanceof MatrixSelector || a instanceof SubqueryExpr);
+        if (wholeSeries && fromOneSelectorWithOneName(series, (Call) expr)) {
+            // The storage's series differ in a label other than those dropped: none can collide,
+            // so the check (a hash of every label set) is skipped. Most large queries are this.
+            for (StepSeries s : series) {
+                if (s.dropName) {
+                    s.labels = StepSeries.withoutName(s.labels, ctx.typeAndUnitLabels);
+                    s.dropName = false;
+                }
+            }
+            return v;
+        }
         java.util.Map<Labels, StepSeries> byLabels = new java.util.HashMap<>();
         List<StepSeries> out = new ArrayList<>(series.size());
         for (StepSeries s : series) {
@@ -270,8 +314,6 @@ final class Evaluator {
     static final int SAMPLE_START_TIMES = 2;
 
     StepVector vectorSelector(VectorSelector vs, StepGrid grid, int answer) {
-        boolean timestamps = answer != SAMPLE_VALUES;
-        boolean starts = answer == SAMPLE_START_TIMES;
         int n = grid.steps();
         long[] ends = new long[n];
         for (int i = 0; i < n; i++) {
@@ -287,103 +329,123 @@ final class Evaluator {
         Querier querier = ctx.querier(minEnd - lookback + 1, maxEnd);
         SelectHints hints = new SelectHints(minEnd - lookback + 1, maxEnd, grid.interval(), "", 0, List.of(), false);
         SeriesSet set = select(querier, hints, vs);
-        List<StepSeries> out = new ArrayList<>();
-        SampleIterator it = null;
-        // One reused row per selector; a series with samples gets a copy, one without costs nothing.
-        double[] row = new double[n];
+        List<Series> all = new ArrayList<>();
         while (set.next()) {
-            ctx.checkDeadline();
-            Series series = set.at();
-            it = series.iterator(it);
-            double[] values = row;
-            int present = 0;
-            boolean has = it.next();
-            boolean haveLast = false;
-            long lastT = 0;
-            long lastSt = 0;
-            double lastV = 0;
-            // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
-            boolean stats = statsOnly(vs);
-            NativeHistogram prevRead = null;
-            NativeHistogram lastH = null;
-            // lastH as repeated at later steps: a counter reset is only at the step that read it,
-            // so a subquery seeing the sample several times counts the reset once (as Prometheus).
-            NativeHistogram repeatH = null;
-            boolean lastUsed = false;
-            NativeHistogram[] hists = null;
-            long read = 0;
-            for (int i = 0; i < n; i++) {
-                if ((i & 63) == 63) {
-                    ctx.checkDeadline();
-                }
-                long end = ends[i];
-                long start = end - lookback;
-                if (has && it.timestamp() <= start) {
-                    has = it.seek(start + 1);
-                    haveLast = haveLast && lastT > start;
-                    prevRead = null;
-                }
-                while (has && it.timestamp() <= end) {
-                    lastT = it.timestamp();
-                    if (starts) {
-                        lastSt = it.startTimestamp();
-                    }
-                    if (it.valueType().isHistogram()) {
-                        io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
-                        lastH = fh.isStale() ? null : NativeHistogram.of(fh);
-                        if (stats && lastH != null) {
-                            lastH.hintFrom(prevRead);
-                            prevRead = lastH;
-                        }
-                        repeatH = null;
-                        lastUsed = false;
-                        lastV = fh.isStale() ? StaleMarker.STALE_NAN : 0;
-                    } else {
-                        lastH = null;
-                        lastV = it.value();
-                    }
-                    haveLast = true;
-                    read++;
-                    has = it.next();
-                }
-                if (haveLast && lastT > start && !StaleMarker.isStale(lastV)) {
-                    if (lastH != null && !timestamps) {
-                        if (hists == null) {
-                            hists = new NativeHistogram[n];
-                        }
-                        if (lastUsed && lastH.hint == io.promethium.api.model.CounterResetHint.COUNTER_RESET) {
-                            if (repeatH == null) {
-                                repeatH = lastH.copy();
-                                repeatH.hint = io.promethium.api.model.CounterResetHint.NOT_COUNTER_RESET;
-                            }
-                            hists[i] = repeatH;
-                        } else {
-                            hists[i] = lastH;
-                        }
-                        lastUsed = true;
-                        values[i] = Absent.VALUE;
-                    } else {
-                        values[i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
-                    }
-                    present++;
-                } else {
-                    values[i] = Absent.VALUE;
-                }
-            }
-            ctx.countRead(read);
-            if (it.error() != null) {
-                throw storageError(it.error());
-            }
-            if (present > 0) {
-                ctx.allocate(n);
-                ctx.addSamples(present);
-                StepSeries ss = new StepSeries(series.labels(), Arrays.copyOf(values, n), false);
-                ss.hists = hists;
-                out.add(ss);
-            }
+            all.add(set.at());
         }
         checkSet(set);
+        boolean stats = statsOnly(vs);
+        // Series are independent: large selections are read on several cores (SeriesParallel).
+        List<StepSeries> out = SeriesParallel.map(all, ctx, () -> new InstantCursor(n),
+                (series, cursor) -> instantSeries(series, cursor, ends, lookback, answer, stats));
         return new StepVector(out);
+    }
+
+    /** Per-thread state of an instant selector: the reused iterator and step row, and what it read. */
+    static final class InstantCursor extends SeriesParallel.Cursor {
+        SampleIterator it;
+        final double[] row;
+
+        InstantCursor(int steps) {
+            row = new double[steps];
+        }
+    }
+
+    /** One series of an instant selector; {@code null} when it has no sample at any step. */
+    private StepSeries instantSeries(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats) {
+        boolean timestamps = answer != SAMPLE_VALUES;
+        boolean starts = answer == SAMPLE_START_TIMES;
+        int n = ends.length;
+        ctx.checkDeadline();
+        SampleIterator it = series.iterator(cursor.it);
+        cursor.it = it;
+        // One reused row per thread; a series with samples gets a copy, one without costs nothing.
+        double[] values = cursor.row;
+        int present = 0;
+        boolean has = it.next();
+        boolean haveLast = false;
+        long lastT = 0;
+        long lastSt = 0;
+        double lastV = 0;
+        // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
+        NativeHistogram prevRead = null;
+        NativeHistogram lastH = null;
+        // lastH as repeated at later steps: a counter reset is only at the step that read it,
+        // so a subquery seeing the sample several times counts the reset once (as Prometheus).
+        NativeHistogram repeatH = null;
+        boolean lastUsed = false;
+        NativeHistogram[] hists = null;
+        long read = 0;
+        for (int i = 0; i < n; i++) {
+            if ((i & 63) == 63) {
+                ctx.checkDeadline();
+            }
+            long end = ends[i];
+            long start = end - lookback;
+            if (has && it.timestamp() <= start) {
+                has = it.seek(start + 1);
+                haveLast = haveLast && lastT > start;
+                prevRead = null;
+            }
+            while (has && it.timestamp() <= end) {
+                lastT = it.timestamp();
+                if (starts) {
+                    lastSt = it.startTimestamp();
+                }
+                if (it.valueType().isHistogram()) {
+                    io.promethium.api.model.FloatHistogram fh = it.floatHistogram();
+                    lastH = fh.isStale() ? null : NativeHistogram.of(fh);
+                    if (stats && lastH != null) {
+                        lastH.hintFrom(prevRead);
+                        prevRead = lastH;
+                    }
+                    repeatH = null;
+                    lastUsed = false;
+                    lastV = fh.isStale() ? StaleMarker.STALE_NAN : 0;
+                } else {
+                    lastH = null;
+                    lastV = it.value();
+                }
+                haveLast = true;
+                read++;
+                has = it.next();
+            }
+            if (haveLast && lastT > start && !StaleMarker.isStale(lastV)) {
+                if (lastH != null && !timestamps) {
+                    if (hists == null) {
+                        hists = new NativeHistogram[n];
+                    }
+                    if (lastUsed && lastH.hint == io.promethium.api.model.CounterResetHint.COUNTER_RESET) {
+                        if (repeatH == null) {
+                            repeatH = lastH.copy();
+                            repeatH.hint = io.promethium.api.model.CounterResetHint.NOT_COUNTER_RESET;
+                        }
+                        hists[i] = repeatH;
+                    } else {
+                        hists[i] = lastH;
+                    }
+                    lastUsed = true;
+                    values[i] = Absent.VALUE;
+                } else {
+                    values[i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
+                }
+                present++;
+            } else {
+                values[i] = Absent.VALUE;
+            }
+        }
+        cursor.read += read;
+        if (it.error() != null) {
+            throw storageError(it.error());
+        }
+        if (present == 0) {
+            return null;
+        }
+        cursor.slots += n;
+        cursor.samples += present;
+        StepSeries ss = new StepSeries(series.labels(), Arrays.copyOf(values, n), false);
+        ss.hists = hists;
+        return ss;
     }
 
     private SeriesSet select(Querier querier, SelectHints hints, VectorSelector vs) {

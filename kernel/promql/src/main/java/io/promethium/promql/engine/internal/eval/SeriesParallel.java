@@ -1,0 +1,131 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.storage.Series;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Turns selected series into step rows, on several cores when there are many. Series are
+ * independent, so a selection of {@link #MIN_PARALLEL} series or more is cut into chunks of
+ * {@link #CHUNK} that the query's thread and helpers of the common pool claim in turn; results
+ * keep the selection's order. The query's thread claims chunks too, so a busy pool only means
+ * less help, never waiting for a helper that has not started.
+ */
+final class SeriesParallel {
+    static final int CHUNK = 2_048;
+    static final int MIN_PARALLEL = 4 * CHUNK;
+
+    private SeriesParallel() {
+    }
+
+    /** One thread's reused state, and what its series read and hold (accounted into the query's limits). */
+    abstract static class Cursor {
+        long read;
+        long slots;
+        long samples;
+    }
+
+    /** One series to its step row, {@code null} when it has nothing to show. */
+    interface SeriesFunction<C extends Cursor> {
+        StepSeries apply(Series series, C cursor);
+    }
+
+    static <C extends Cursor> List<StepSeries> map(List<Series> all, EvalContext ctx, Supplier<C> cursors, SeriesFunction<C> fn) {
+        int size = all.size();
+        int chunks = (size + CHUNK - 1) / CHUNK;
+        int helpers = size < MIN_PARALLEL ? 0
+                : Math.min(Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1), chunks - 1);
+        if (helpers <= 0) {
+            C cursor = cursors.get();
+            List<StepSeries> out = new ArrayList<>();
+            for (Series s : all) {
+                StepSeries r = fn.apply(s, cursor);
+                account(ctx, cursor);
+                if (r != null) {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+        StepSeries[][] results = new StepSeries[chunks][];
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(chunks);
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Runnable work = () -> {
+            C cursor = cursors.get();
+            for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
+                try {
+                    if (error.get() == null) {
+                        int from = k * CHUNK;
+                        int to = Math.min(size, from + CHUNK);
+                        StepSeries[] rows = new StepSeries[to - from];
+                        for (int i = from; i < to; i++) {
+                            rows[i - from] = fn.apply(all.get(i), cursor);
+                        }
+                        // Limits are checked chunk by chunk, so a selection too large fails early.
+                        synchronized (ctx) {
+                            account(ctx, cursor);
+                        }
+                        results[k] = rows;
+                    }
+                } catch (Throwable t) {
+                    error.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int h = 0; h < helpers; h++) {
+            ForkJoinPool.commonPool().execute(work);
+        }
+        work.run();
+        // Every claimed chunk ends before the query goes on (and closes its queriers).
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = error.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (interrupted) {
+            ctx.checkDeadlineNow();
+        }
+        List<StepSeries> out = new ArrayList<>(size);
+        for (StepSeries[] rows : results) {
+            for (StepSeries r : rows) {
+                if (r != null) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void account(EvalContext ctx, Cursor c) {
+        ctx.countRead(c.read);
+        c.read = 0;
+        if (c.slots > 0) {
+            ctx.allocate(c.slots);
+            ctx.addSamples(c.samples);
+            c.slots = 0;
+            c.samples = 0;
+        }
+    }
+}

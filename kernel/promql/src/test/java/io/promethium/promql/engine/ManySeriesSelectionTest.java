@@ -1,0 +1,135 @@
+package io.promethium.promql.engine;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.promql.engine.testing.InMemoryStorage;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Selections large enough to be read on several cores answer as one thread would, in selection order. */
+class ManySeriesSelectionTest {
+
+    private static final int SERIES = 20_000;
+
+    private static InMemoryStorage storage() {
+        InMemoryStorage storage = new InMemoryStorage();
+        for (int s = 0; s < SERIES; s++) {
+            Labels labels = Labels.of("__name__", "x", "instance", String.format("i%05d", s));
+            for (int i = 0; i < 10; i++) {
+                storage.add(labels, i * 60_000L, i * (s + 1));
+            }
+        }
+        return storage;
+    }
+
+    @Test
+    void aLargeInstantSelectionKeepsTheStoragesOrderAndEverySeriesValue() {
+        InMemoryStorage storage = storage();
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
+        List<Sample> samples = ((InstantVector) engine.instantQuery(storage, "x", 300_000).value()).samples();
+        assertThat(samples).hasSize(SERIES);
+        for (int s = 0; s < SERIES; s++) {
+            assertThat(samples.get(s).labels().get("instance")).isEqualTo(String.format("i%05d", s));
+            assertThat(samples.get(s).v()).isEqualTo(5.0 * (s + 1));
+        }
+        assertThat(((InstantVector) engine.instantQuery(storage, "count(x)", 300_000).value()).samples().get(0).v())
+                .isEqualTo(SERIES);
+        assertThat(((InstantVector) engine.instantQuery(storage, "sum(timestamp(x))", 300_000).value()).samples().get(0).v())
+                .isEqualTo(300.0 * SERIES);
+        QueryResult range = engine.rangeQuery(storage, "sum(x)", 0, 540_000, 60_000);
+        List<SeriesData> rows = ((RangeMatrix) range.value()).series();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).values()[9]).isEqualTo(9.0 * SERIES * (SERIES + 1) / 2);
+        assertThat(range.stats().totalQueryableSamples()).isEqualTo(10L * SERIES);
+    }
+
+    @Test
+    void aLargeSelectionPastTheSampleLimitFailsAsOneThreadWould() {
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(SERIES / 2));
+        assertThatThrownBy(() -> engine.instantQuery(storage(), "x", 300_000))
+                .isInstanceOf(QueryException.class)
+                .hasMessage("query processing would load too many samples into memory in query execution");
+    }
+
+    @Test
+    void aSeriesFailingToReadInALargeSelectionFailsTheQuery() {
+        InMemoryStorage storage = storage();
+        Queryable failing = (mint, maxt) -> {
+            Querier q = storage.querier(mint, maxt);
+            return new Querier() {
+                @Override
+                public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+                    SeriesSet set = q.select(sorted, hints, matchers);
+                    List<Series> out = new ArrayList<>();
+                    while (set.next()) {
+                        Series s = set.at();
+                        out.add(s.labels().get("instance").equals("i15000") ? new Broken(s.labels()) : s);
+                    }
+                    return SeriesSet.ofList(out);
+                }
+
+                @Override
+                public List<String> labelValues(String name, List<Matcher> matchers) {
+                    return q.labelValues(name, matchers);
+                }
+
+                @Override
+                public List<String> labelNames(List<Matcher> matchers) {
+                    return q.labelNames(matchers);
+                }
+
+                @Override
+                public void close() {
+                    q.close();
+                }
+            };
+        };
+        assertThatThrownBy(() -> QueryEngine.create(EngineOptions.DEFAULTS).instantQuery(failing, "count(x)", 300_000))
+                .isInstanceOf(QueryException.class)
+                .hasMessage("error querying storage: chunk unreadable")
+                .satisfies(e -> assertThat(((QueryException) e).errorType()).isEqualTo(QueryException.INTERNAL));
+    }
+
+    /** A series whose samples cannot be read. */
+    private record Broken(Labels labels) implements Series {
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            return new SampleIterator() {
+                @Override
+                public boolean next() {
+                    return false;
+                }
+
+                @Override
+                public boolean seek(long t) {
+                    return false;
+                }
+
+                @Override
+                public long timestamp() {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                public double value() {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                public Throwable error() {
+                    return new IllegalStateException("chunk unreadable");
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package io.promethium.tsdb.internal.head;
+
+import io.promethium.api.model.Exemplar;
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import io.promethium.tsdb.internal.wal.DecodedRecords;
+import io.promethium.tsdb.internal.wal.WalReplay;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Applies replayed WAL records to the head, as Prometheus does: series, tombstones, metadata and
+ * exemplars on the replaying thread in log order; samples (floats, histograms and their start
+ * timestamps) sharded by series over worker threads, each series always on the same worker so
+ * its samples keep their order. A sample is resolved to its series when it is dispatched, so a
+ * sample logged before its series record is unknown, as in serial replay. With one worker
+ * everything runs on the calling thread. Call {@link #finish} once the WAL is read.
+ */
+public final class HeadReplay implements WalReplay.Consumer {
+    /** Samples per hand-off to a worker. */
+    private static final int BATCH = 4096;
+    /** Samples whose series a worker touches ahead of appending (their cache misses overlap). */
+    private static final int TOUCH = 128;
+    private static final byte FLOAT = 0;
+    private static final byte HISTOGRAM = 1;
+    private static final byte START = 2;
+
+    private final Head head;
+    private final TsdbMetrics metrics;
+    private final long minValid;
+    private final Shard[] shards;
+    private final Batch[] open;
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(1024);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile Throwable failure;
+
+    /** {@code workers}: threads applying samples (1: the calling thread applies them). */
+    public HeadReplay(Head head, int workers) {
+        this.head = head;
+        this.metrics = head.metrics();
+        this.minValid = head.minValidTime();
+        int n = Math.max(1, workers);
+        shards = new Shard[n];
+        open = new Batch[n];
+        for (int i = 0; i < n; i++) {
+            shards[i] = new Shard();
+            open[i] = new Batch();
+        }
+        if (n > 1) {
+            for (int i = 0; i < n; i++) {
+                Shard shard = shards[i];
+                Thread t = new Thread(() -> shard.run(), "wal-replay-apply-" + (i + 1));
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+    }
+
+    /** The head's canonical string for a label name or value (what decoding should produce). */
+    public static java.util.function.UnaryOperator<String> symbols(Head head) {
+        return head::symbol;
+    }
+
+    @Override
+    public void accept(DecodedRecords r) {
+        checkFailure();
+        int f = 0;
+        int entries = r.entries();
+        for (int i = 0; i < entries; i++) {
+            int until = r.floatsBefore(i);
+            if (until > f) {
+                floats(r, f, until);
+                f = until;
+            }
+            entry(r, i);
+        }
+        if (r.floats() > f) {
+            floats(r, f, r.floats());
+        }
+    }
+
+    private void floats(DecodedRecords r, int from, int to) {
+        long[] refs = r.refs();
+        long[] ts = r.timestamps();
+        double[] vs = r.values();
+        int n = shards.length;
+        for (int i = from; i < to; i++) {
+            long ref = refs[i];
+            MemSeries s = head.series(ref);
+            if (s == null) {
+                metrics.walReplayUnknownRefs.increment();
+                continue;
+            }
+            // The shard from the ref without reading the series object (a cache miss per sample
+            // here, on the thread every sample passes); only a second ref of a series (alias) must.
+            int k = n == 1 ? 0 : (int) ((head.isAlias(ref) ? s.ref() : ref) % n);
+            Batch b = open[k];
+            b.add(FLOAT, s, ts[i], vs[i], 0, null);
+            if (b.n == BATCH) {
+                send(k);
+            }
+        }
+    }
+
+    private void entry(DecodedRecords r, int i) {
+        long ref = r.ref(i);
+        switch (r.kind(i)) {
+            case DecodedRecords.SERIES -> head.createReplayed(ref, (Labels) r.object(i));
+            case DecodedRecords.TOMBSTONE -> {
+                MemSeries s = head.series(ref);
+                if (s != null) {
+                    s.addDeleted(r.a(i), r.b(i));
+                }
+            }
+            case DecodedRecords.METADATA -> {
+                MemSeries s = head.series(ref);
+                if (s != null) {
+                    s.updateMetadata(head.intern((Metadata) r.object(i)));
+                }
+            }
+            case DecodedRecords.EXEMPLAR -> {
+                MemSeries s = head.series(ref);
+                if (s != null) {
+                    head.exemplars().add(s.labels(), (Exemplar) r.object(i));
+                }
+            }
+            case DecodedRecords.HISTOGRAM -> {
+                MemSeries s = head.series(ref);
+                if (s == null) {
+                    metrics.walReplayUnknownRefs.increment();
+                    return;
+                }
+                dispatch(s, HISTOGRAM, r.a(i), 0, r.object(i));
+            }
+            case DecodedRecords.START -> {
+                // The start waits for its sample, a later entry of the same series (the same shard).
+                MemSeries s = head.series(ref);
+                if (s != null) {
+                    dispatch(s, START, r.a(i), r.b(i), null);
+                }
+            }
+            default -> throw new IllegalStateException("unknown replay entry " + r.kind(i));
+        }
+    }
+
+    private void dispatch(MemSeries s, byte kind, long t, long start, Object o) {
+        int k = shards.length == 1 ? 0 : (int) (s.ref() % shards.length);
+        Batch b = open[k];
+        b.add(kind, s, t, 0, start, o);
+        if (b.n == BATCH) {
+            send(k);
+        }
+    }
+
+    private void send(int k) {
+        Batch b = open[k];
+        if (b.n == 0) {
+            return;
+        }
+        if (threads.isEmpty()) {
+            shards[k].apply(b);
+            b.clear();
+            return;
+        }
+        Batch next = free.poll();
+        open[k] = next != null ? next : new Batch();
+        try {
+            while (!shards[k].queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                checkFailure();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("WAL replay interrupted", e);
+        }
+    }
+
+    /**
+     * Applies what is still buffered, waits for the workers and notes the replayed samples'
+     * time range in the head. Always call it (it also ends the workers after a failure).
+     */
+    public void finish() {
+        try {
+            if (failure == null) {
+                for (int k = 0; k < shards.length; k++) {
+                    send(k);
+                }
+            }
+        } finally {
+            for (int k = 0; k < threads.size(); k++) {
+                end(k);
+            }
+        }
+        checkFailure();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (Shard s : shards) {
+            lo = Math.min(lo, s.lo);
+            hi = Math.max(hi, s.hi);
+        }
+        if (lo <= hi) {
+            head.updateTimes(lo, hi);
+        }
+    }
+
+    /** Tells worker {@code k} to end and waits for it. */
+    private void end(int k) {
+        Thread t = threads.get(k);
+        try {
+            while (t.isAlive() && !shards[k].queue.offer(Batch.END, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // The worker is busy with a full queue; it takes END next.
+            }
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkFailure() {
+        Throwable f = failure;
+        if (f instanceof RuntimeException r) {
+            throw r;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        if (f != null) {
+            throw new IllegalStateException(f);
+        }
+    }
+
+    /** Samples for one shard, in log order. */
+    private static final class Batch {
+        static final Batch END = new Batch();
+
+        byte[] kinds = new byte[BATCH];
+        MemSeries[] series = new MemSeries[BATCH];
+        long[] ts = new long[BATCH];
+        double[] vs = new double[BATCH];
+        long[] starts = new long[BATCH];
+        Object[] objects = new Object[BATCH];
+        int n;
+        boolean anyObjects;
+
+        void add(byte kind, MemSeries s, long t, double v, long start, Object o) {
+            kinds[n] = kind;
+            series[n] = s;
+            ts[n] = t;
+            vs[n] = v;
+            starts[n] = start;
+            if (o != null) {
+                objects[n] = o;
+                anyObjects = true;
+            }
+            n++;
+        }
+
+        void clear() {
+            Arrays.fill(series, 0, n, null);
+            if (anyObjects) {
+                Arrays.fill(objects, 0, n, null);
+                anyObjects = false;
+            }
+            n = 0;
+        }
+    }
+
+    /** A series and sample time (start timestamps waiting for their sample). */
+    private record SampleKey(long ref, long t) {
+    }
+
+    /** One worker's series: applies their samples in log order. */
+    private final class Shard {
+        final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(4);
+        /** Start timestamps read, waiting for their samples (later entries of the same commit). */
+        final Map<SampleKey, Long> pendingStarts = new HashMap<>();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        /** The sum of what {@link #touch} read, kept so the reads are not optimised away. */
+        int touched;
+
+        void run() {
+            try {
+                while (true) {
+                    Batch b = queue.take();
+                    if (b == Batch.END) {
+                        return;
+                    }
+                    if (failure == null) {
+                        apply(b);
+                    }
+                    b.clear();
+                    free.offer(b);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                // Keep taking batches so the dispatcher is never blocked on a dead worker.
+                drain();
+            }
+        }
+
+        private void drain() {
+            try {
+                while (queue.take() != Batch.END) {
+                    // dropped: replay failed
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void apply(Batch b) {
+            for (int from = 0; from < b.n; from += TOUCH) {
+                int to = Math.min(b.n, from + TOUCH);
+                touch(b, from, to);
+                apply(b, from, to);
+            }
+        }
+
+        /**
+         * Reads each series' open chunk with plain loads before the locked appends (as
+         * {@code HeadAppender} does): the series are cold, and here the CPU fetches many at once.
+         */
+        private void touch(Batch b, int from, int to) {
+            int sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += b.series[i].touchOpenChunk();
+            }
+            touched += sum;
+        }
+
+        private void apply(Batch b, int from, int to) {
+            long mv = minValid;
+            long lo = this.lo;
+            long hi = this.hi;
+            for (int i = from; i < to; i++) {
+                MemSeries s = b.series[i];
+                long t = b.ts[i];
+                byte kind = b.kinds[i];
+                if (kind == START) {
+                    pendingStarts.put(new SampleKey(s.ref(), t), b.starts[i]);
+                    continue;
+                }
+                // Samples already persisted in a block (crash between block write and WAL checkpoint) are skipped.
+                if (t < mv) {
+                    continue;
+                }
+                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv) : s.appendHistogram(t, b.objects[i], t, mv);
+                if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
+                    lo = Math.min(lo, t);
+                    hi = Math.max(hi, t);
+                    if (!pendingStarts.isEmpty() || s.hasStarts) {
+                        Long start = pendingStarts.isEmpty() ? null : pendingStarts.remove(new SampleKey(s.ref(), t));
+                        head.recordStart(s, t, start == null ? 0 : start);
+                    }
+                }
+            }
+            this.lo = lo;
+            this.hi = hi;
+        }
+    }
+}

@@ -151,10 +151,10 @@ public final class Blocks {
                 String meta = Files.readString(b.resolve("meta.json"));
                 samples += number(meta, "numSamples");
                 series += number(meta, "numSeries");
-                chunks += size(b.resolve("chunks"));
-                index += size(b.resolve("index"));
+                chunks += Proc.size(b.resolve("chunks"));
+                index += Proc.size(b.resolve("index"));
                 if (Files.exists(b.resolve("symbols"))) {
-                    index += size(b.resolve("symbols")); // Promethium's symbol table, inside Prometheus's index file
+                    index += Proc.size(b.resolve("symbols")); // Promethium's symbol table, inside Prometheus's index file
                 }
                 blocks++;
             }
@@ -170,24 +170,8 @@ public final class Blocks {
         return Long.parseLong(m.group(1));
     }
 
-    /** A file's size, or a folder's files' total. */
-    static long size(Path p) throws IOException {
-        if (!Files.isDirectory(p)) {
-            return Files.size(p);
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            return s.filter(Files::isRegularFile).mapToLong(x -> {
-                try {
-                    return Files.size(x);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).sum();
-        }
-    }
-
     static void print(Figures prom, Figures ours) {
-        System.out.printf(Locale.ROOT, "load average: %s%n", loadAverage());
+        System.out.printf(Locale.ROOT, "load average: %s%n", Proc.loadAverage());
         System.out.printf(Locale.ROOT, "%-34s %18s %18s %8s%n", "", "promtool 2.42", "Promethium", "ratio");
         row("blocks / series / samples", prom.blocks() + " / " + prom.series() + " / " + prom.samples(),
                 ours.blocks() + " / " + ours.series() + " / " + ours.samples(), "");
@@ -211,14 +195,6 @@ public final class Blocks {
 
     static String fmt(double d) {
         return String.format(Locale.ROOT, "%.2f", d);
-    }
-
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     static void deleteRecursively(Path p) throws IOException {

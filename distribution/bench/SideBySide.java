@@ -1,7 +1,6 @@
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Side-by-side ingestion and query benchmark: Prometheus, VictoriaMetrics (when installed) and
@@ -35,7 +33,7 @@ import java.util.stream.Stream;
 public final class SideBySide {
 
     record Options(Path home, int targets, Duration interval, Duration warmup, Duration window, int queryRepeats,
-                   List<String> servers, Path work) {
+                   List<String> servers, Path work, boolean ingestOnly, boolean threads) {
     }
 
     /** One line of the template page: text before the value, the value, and how it moves. */
@@ -53,7 +51,6 @@ public final class SideBySide {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     private static final List<String> QUERIES = List.of(
             "vector(1)",
             "no_such_metric",
@@ -91,22 +88,31 @@ public final class SideBySide {
             }
             sleep(o.warmup());
             Map<String, double[]> before = new LinkedHashMap<>();
+            Map<String, Map<String, Long>> threadsBefore = new LinkedHashMap<>();
             for (Server s : servers) {
-                before.put(s.name(), new double[] {cpuSeconds(s.process().pid()), samples(s)});
+                before.put(s.name(), new double[] {Proc.cpuSeconds(s.process().pid()), samples(s)});
+                if (o.threads()) {
+                    threadsBefore.put(s.name(), Proc.threadTicks(s.process().pid()));
+                }
             }
-            String loadBefore = loadAverage();
+            String loadBefore = Proc.loadAverage();
             sleep(o.window());
             System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the window's start: %s, at its end: %s (2 cores shared)%n",
-                    loadBefore, loadAverage());
+                    loadBefore, Proc.loadAverage());
+            if (o.threads()) {
+                for (Server s : servers) {
+                    printThreads(s, threadsBefore.get(s.name()), Proc.threadTicks(s.process().pid()), o.window());
+                }
+            }
             // Ingestion figures of every server first, at the same moment, before any query runs
             // (queries allocate and take time, which would blur the later servers' figures).
             Map<String, double[]> ingest = new LinkedHashMap<>();
             for (Server s : servers) {
-                double cpu = cpuSeconds(s.process().pid()) - before.get(s.name())[0];
+                double cpu = Proc.cpuSeconds(s.process().pid()) - before.get(s.name())[0];
                 double total = samples(s);
                 double samples = total - before.get(s.name())[1];
-                long wal = s.data() == null ? -1 : size(s.data().resolve("wal"));
-                ingest.put(s.name(), new double[] {cpu, samples, peakRss(s.process().pid()), wal, wal < 0 ? Double.NaN : wal / total});
+                long wal = s.data() == null ? -1 : Proc.size(s.data().resolve("wal"));
+                ingest.put(s.name(), new double[] {cpu, samples, Proc.peakRssBytes(s.process().pid()), wal, wal < 0 ? Double.NaN : wal / total});
             }
             // Every target's page plus its five report series: the fallback when a server cannot
             // count its series in time (500k series on a loaded machine).
@@ -115,6 +121,9 @@ public final class SideBySide {
                 double[] in = ingest.get(s.name());
                 System.out.printf(Locale.ROOT, "%s ingesting: %.2f µs CPU per sample, peak RSS %.0f B per expected series (%d)%n",
                         s.name(), in[1] > 0 ? in[0] / in[1] * 1e6 : Double.NaN, in[2] / expectedSeries, expectedSeries);
+            }
+            if (o.ingestOnly()) {
+                return;
             }
             for (Server s : servers) {
                 double[] in = ingest.get(s.name());
@@ -144,7 +153,7 @@ public final class SideBySide {
                         System.out.printf(Locale.ROOT, "%s: %s failed: %s%n", s.name(), q, e);
                     }
                 }
-                figures.put(s.name(), new Figures(in[0], in[1], series, (long) in[2], (long) in[3], in[4], peakRss(s.process().pid()),
+                figures.put(s.name(), new Figures(in[0], in[1], series, (long) in[2], (long) in[3], in[4], Proc.peakRssBytes(s.process().pid()),
                         cold, latencies, cpuPerQuery, Double.NaN));
             }
             // WAL replay: stop hard (as a crash would) and time the restart to ready.
@@ -173,14 +182,14 @@ public final class SideBySide {
             targets.forEach(t -> t.stop(0));
         }
         print(figures);
-        System.out.printf(Locale.ROOT, "load average after the run: %s%n", loadAverage());
+        System.out.printf(Locale.ROOT, "load average after the run: %s%n", Proc.loadAverage());
     }
 
     // ---- the page -------------------------------------------------------------------------
 
     /** Captures a real page from node_exporter on a loopback port and turns it into a template. */
     static List<Line> template(Path work) throws Exception {
-        int port = freePort();
+        int port = Proc.freePort();
         Process p = new ProcessBuilder(binary("prometheus-node-exporter", "node_exporter"),
                 "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(work.resolve("node_exporter.log").toFile()).start();
@@ -307,7 +316,7 @@ public final class SideBySide {
 
     static Server start(String name, Options o, Path config, Path data) throws IOException {
         Files.createDirectories(data);
-        int port = freePort();
+        int port = Proc.freePort();
         List<String> command = switch (name) {
             case "prometheus" -> List.of(binary("prometheus"), "--config.file=" + config, "--storage.tsdb.path=" + data,
                     "--web.listen-address=127.0.0.1:" + port);
@@ -345,29 +354,27 @@ public final class SideBySide {
 
     // ---- measuring ------------------------------------------------------------------------
 
-    static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS; // utime, stime
-    }
-
-    /** The machine's load average, printed with the figures: they mean little without it. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
-    static long peakRss(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+    /**
+     * The window's CPU by thread group (digits in names folded, so "C2 CompilerThread0" and "1" are
+     * one group): where a JVM's CPU goes beside the samples (JIT, GC, timers).
+     */
+    static void printThreads(Server s, Map<String, Long> before, Map<String, Long> after, Duration window) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > 0) {
+                String name = e.getKey().substring(0, e.getKey().lastIndexOf('#')).replaceAll("[0-9]+", "N");
+                groups.merge(name, d, Long::sum);
+                total += d;
             }
         }
-        return -1;
+        System.out.printf(Locale.ROOT, "%s: CPU by thread in the window (threads alive at its end), %.2f s in all:%n", s.name(),
+                total / Proc.CLOCK_TICKS);
+        long all = total;
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15).forEach(e ->
+                System.out.printf(Locale.ROOT, "  %-24s %6.2f s %5.1f%% (%.2f ms per second)%n", e.getKey(), e.getValue() / Proc.CLOCK_TICKS,
+                        100.0 * e.getValue() / Math.max(1, all), e.getValue() * 10.0 / window.toSeconds()));
     }
 
     /** Samples ingested so far, from the server's own counters. */
@@ -421,7 +428,7 @@ public final class SideBySide {
      */
     static double queryCpuMicros(Server s, String query, double ingestCpuPerSecond) throws Exception {
         String path = path(query);
-        double cpu0 = cpuSeconds(s.process().pid());
+        double cpu0 = Proc.cpuSeconds(s.process().pid());
         long t0 = System.nanoTime();
         int n = 0;
         while (n < 400 && System.nanoTime() - t0 < 5_000_000_000L) {
@@ -429,7 +436,7 @@ public final class SideBySide {
             n++;
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        double used = cpuSeconds(s.process().pid()) - cpu0 - ingestCpuPerSecond * elapsed;
+        double used = Proc.cpuSeconds(s.process().pid()) - cpu0 - ingestCpuPerSecond * elapsed;
         return Math.max(0, used) / n * 1e6;
     }
 
@@ -445,15 +452,6 @@ public final class SideBySide {
     static HttpResponse<String> get(Server s, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    static long size(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return -1;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
     }
 
     // ---- output ---------------------------------------------------------------------------
@@ -526,8 +524,10 @@ public final class SideBySide {
                 seconds(a.getOrDefault("interval", "10")), seconds(a.getOrDefault("warmup", "30")),
                 seconds(a.getOrDefault("window", "60")), Integer.parseInt(a.getOrDefault("query-repeats", "21")),
                 List.of(a.getOrDefault("servers", "prometheus,victoria-metrics,promethium").split(",")),
-                Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")));
-        a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work"));
+                Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")),
+                Boolean.parseBoolean(a.getOrDefault("ingest-only", "false")), Boolean.parseBoolean(a.getOrDefault("threads", "false")));
+        a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work", "ingest-only",
+                "threads"));
         if (!a.isEmpty()) {
             throw new IllegalArgumentException("unknown arguments " + a.keySet());
         }
@@ -564,12 +564,6 @@ public final class SideBySide {
             return true;
         } catch (IllegalStateException e) {
             return false;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

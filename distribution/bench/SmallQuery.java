@@ -80,7 +80,7 @@ public final class SmallQuery {
             for (int i = 0; i < warm; i++) {
                 send(client, request);
             }
-            double cpuBefore = cpuSeconds(pid);
+            double cpuBefore = Proc.cpuSeconds(pid);
             long[] nanos = new long[requests];
             long start = System.nanoTime();
             for (int i = 0; i < requests; i++) {
@@ -89,11 +89,11 @@ public final class SmallQuery {
                 nanos[i] = System.nanoTime() - t;
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            double cpu = cpuSeconds(pid) - cpuBefore;
+            double cpu = Proc.cpuSeconds(pid) - cpuBefore;
             Arrays.sort(nanos);
             System.out.printf(Locale.ROOT, "%s %s: %d requests after %d warm-up in %.2f s: server CPU %.3f ms/request,"
                             + " latency median %.3f ms, p90 %.3f ms (load average %s)%n", server, query, requests, warm, wall,
-                    cpu * 1000 / requests, nanos[requests / 2] / 1e6, nanos[requests * 9 / 10] / 1e6, loadAverage());
+                    cpu * 1000 / requests, nanos[requests / 2] / 1e6, nanos[requests * 9 / 10] / 1e6, Proc.loadAverage());
         } finally {
             process.destroy();
             process.waitFor();
@@ -129,13 +129,4 @@ public final class SmallQuery {
         return children.isEmpty() ? process.pid() : children.get(0).pid();
     }
 
-    private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ ticks
-    }
-
-    private static String loadAverage() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-    }
 }

@@ -1,7 +1,6 @@
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +49,6 @@ public final class Startup {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     public static void main(String[] args) throws Exception {
@@ -59,7 +56,7 @@ public final class Startup {
         Files.createDirectories(o.work());
         Path config = writeFiles(o.work());
         System.out.printf(Locale.ROOT, "startup: %d runs each, work folder %s%n", o.runs(), o.work());
-        System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the start: %s (%d cores)%n", loadAverage(),
+        System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the start: %s (%d cores)%n", Proc.loadAverage(),
                 Runtime.getRuntime().availableProcessors());
         Map<String, Runs> results = new LinkedHashMap<>();
 
@@ -104,7 +101,7 @@ public final class Startup {
                 targets.forEach(t -> t.stop(0));
             }
             System.out.printf(Locale.ROOT, "WAL to replay: prometheus %.1f MB, promethium %.1f MB (%d series scraped every second for %s)%n",
-                    size(prometheusData.resolve("wal")) / 1e6, size(promethiumData.resolve("wal")) / 1e6, o.series(), o.fill());
+                    Proc.size(prometheusData.resolve("wal")) / 1e6, Proc.size(promethiumData.resolve("wal")) / 1e6, o.series(), o.fill());
             Runs prometheusWal = results.computeIfAbsent("prometheus start -> ready (WAL replay)", k -> new Runs());
             Runs promethiumWal = results.computeIfAbsent("promethium start -> ready (WAL replay)", k -> new Runs());
             for (int i = 0; i < o.runs(); i++) {
@@ -125,17 +122,17 @@ public final class Startup {
                     median(results.get("promethium start -> ready (WAL replay)").wall())
                             / median(results.get("prometheus start -> ready (WAL replay)").wall()));
         }
-        System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
+        System.out.printf(Locale.ROOT, "load average at the end: %s%n", Proc.loadAverage());
     }
 
     // ---- the tools ------------------------------------------------------------------------
 
     static void timeTool(List<String> command, Path work, Runs runs) throws Exception {
-        double cpu0 = childrenCpuSeconds();
+        double cpu0 = Proc.childrenCpuSeconds();
         long t0 = System.nanoTime();
         tool(command, work);
         runs.wall().add((System.nanoTime() - t0) / 1e9);
-        runs.cpu().add(childrenCpuSeconds() - cpu0);
+        runs.cpu().add(Proc.childrenCpuSeconds() - cpu0);
     }
 
     static void tool(List<String> command, Path work) throws Exception {
@@ -159,7 +156,7 @@ public final class Startup {
         try {
             waitReady(p, portOf(data));
             double wall = (System.nanoTime() - t0) / 1e9;
-            return new double[] {wall, cpuSeconds(p.pid())};
+            return new double[] {wall, Proc.cpuSeconds(p.pid())};
         } finally {
             stop(p);
         }
@@ -167,7 +164,7 @@ public final class Startup {
 
     static Process start(String name, Options o, Path config, Path data) throws IOException {
         Files.createDirectories(data);
-        int port = freePort();
+        int port = Proc.freePort();
         Files.writeString(data.resolveSibling(data.getFileName() + ".port"), Integer.toString(port));
         List<String> command = switch (name) {
             case "prometheus" -> List.of("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data,
@@ -287,46 +284,6 @@ public final class Startup {
     }
 
     // ---- measuring ------------------------------------------------------------------------
-
-    /** CPU seconds of this process's finished (reaped) children. */
-    static double childrenCpuSeconds() throws IOException {
-        String[] f = statFields(ProcessHandle.current().pid());
-        return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) CLOCK_TICKS; // cutime, cstime
-    }
-
-    static double cpuSeconds(long pid) throws IOException {
-        String[] f = statFields(pid);
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS; // utime, stime
-    }
-
-    private static String[] statFields(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
-    static long size(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (var walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();

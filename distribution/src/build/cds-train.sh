@@ -31,14 +31,18 @@ rm -rf "$home/lib/cds"
 mkdir -p "$home/lib/cds"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cat > "$work/prometheus.yml" <<'YML'
+# One configuration for every run: the tools check it, the server runs it. The server scrapes
+# itself every second (its port is chosen here), so the trained start has a WAL to replay.
+port=$((20000 + RANDOM % 20000))
+cat > "$work/prometheus.yml" <<YML
 global:
-  scrape_interval: 15s
+  scrape_interval: 1s
+  evaluation_interval: 1s
   external_labels: {region: eu}
 rule_files: [rules.yml]
 scrape_configs:
   - job_name: self
-    static_configs: [{targets: ['127.0.0.1:1']}]
+    static_configs: [{targets: ['127.0.0.1:$port']}]
     relabel_configs: [{source_labels: [__address__], target_label: host}]
   - job_name: files
     file_sd_configs: [{files: [targets.json]}]
@@ -77,22 +81,24 @@ tests:
         eval_time: 2m
         exp_samples: [{labels: 'job:up:sum{job="a"}', value: 0}]
 YML
-run() { # kind, then the command's arguments
-  local kind="$1"
-  shift
-  local archive="" ext
-  if PROMETHIUM_CDS=dump "$home/bin/promethium" "$@" >"$work/$kind.log" 2>&1; then
-    for ext in aot jsa; do # bin/promethium writes an AOT cache on Java 25+, a dynamic archive before
-      [ -s "$home/lib/cds/$kind.$ext" ] && archive="$home/lib/cds/$kind.$ext"
-    done
-  fi
-  if [ -n "$archive" ]; then
+report() { # KIND LOG OK: names the archive made for KIND, or (OK empty or no archive) says why
+  local kind="$1" log="$2" ok="$3" archive="" ext # there is none and removes any part of one
+  for ext in aot jsa; do # bin/promethium writes an AOT cache on Java 25+, a dynamic archive before
+    [ -s "$home/lib/cds/$kind.$ext" ] && archive="$home/lib/cds/$kind.$ext"
+  done
+  if [ -n "$ok" ] && [ -n "$archive" ]; then
     echo "cds-train: lib/cds/${archive##*/} ($(du -k "$archive" | cut -f1) KiB)"
   else
     echo "cds-train: no archive for '$kind' (the first run will make one):" >&2
-    tail -n 5 "$work/$kind.log" >&2
+    tail -n 5 "$log" >&2
     rm -f "$home/lib/cds/$kind".jsa "$home/lib/cds/$kind".aot
   fi
+}
+run() { # kind, then the command's arguments
+  local kind="$1" ok=""
+  shift
+  PROMETHIUM_CDS=dump "$home/bin/promethium" "$@" >"$work/$kind.log" 2>&1 && ok=yes
+  report "$kind" "$work/$kind.log" "$ok"
 }
 run check check config "$work/prometheus.yml"
 run test test rules "$work/tests.yml"
@@ -105,22 +111,6 @@ run tsdb tsdb list "$work/tsdb"
 # replay, both in one run), and once ready answers the first requests (a query, the JAX-RS API
 # that is initialised after ready, the UI, /metrics) before it is stopped (SIGTERM); the AOT
 # cache (or dynamic archive) is written at exit, with the classes and method profiles of all of it.
-port=$((20000 + RANDOM % 20000))
-cat > "$work/server.yml" <<YML
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-  external_labels: {region: eu}
-rule_files: [rules.yml]
-scrape_configs:
-  - job_name: self
-    static_configs: [{targets: ['127.0.0.1:$port']}]
-    relabel_configs: [{source_labels: [__address__], target_label: host}]
-  - job_name: files
-    file_sd_configs: [{files: [targets.json]}]
-alerting:
-  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:2']}]}]
-YML
 http_get() { # PATH: one request to the server, answer discarded (bash only: no curl needed)
   exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
   printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
@@ -128,7 +118,7 @@ http_get() { # PATH: one request to the server, answer discarded (bash only: no 
   exec 3<&-
 }
 server() { # DATA LOG [cds mode]: starts the server in the background, sets pid
-  PROMETHIUM_CDS="${3:-off}" "$home/bin/promethium" --config.file="$work/server.yml" \
+  PROMETHIUM_CDS="${3:-off}" "$home/bin/promethium" --config.file="$work/prometheus.yml" \
     --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$1" --alertmanager.storage.path="$1-am" \
     >"$2" 2>&1 &
   pid=$!
@@ -182,15 +172,5 @@ if wait_ready "$work/server.log"; then
 fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
-archive=""
-for ext in aot jsa; do
-  [ -s "$home/lib/cds/server.$ext" ] && archive="$home/lib/cds/server.$ext"
-done
-if [ -n "$ready" ] && [ -n "$archive" ]; then
-  echo "cds-train: lib/cds/${archive##*/} ($(du -k "$archive" | cut -f1) KiB)"
-else
-  echo "cds-train: no archive for 'server' (the first run will make one):" >&2
-  tail -n 5 "$work/server.log" >&2
-  rm -f "$home/lib/cds/server.jsa" "$home/lib/cds/server.aot"
-fi
+report server "$work/server.log" "$ready"
 echo "$build" > "$home/lib/cds/jdk"

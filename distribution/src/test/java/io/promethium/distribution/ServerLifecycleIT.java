@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The server as a user runs it: command line, config errors, reload, signals. */
@@ -78,6 +79,20 @@ class ServerLifecycleIT {
             ServerProcess.Result invalid = server.runToCompletion("check", "config", "bad.yml");
             assertThat(invalid.exitCode()).isEqualTo(1);
             assertThat(invalid.output()).contains("bad.yml:2:3").contains("soon");
+        }
+    }
+
+    @Test
+    void theTarballShipsAClassDataArchiveForEachTrainedToolAndNamesItsJdk() throws Exception {
+        // Packaging trains check config, test rules and the tsdb tools on one configuration
+        // (cds-train.sh); a command that failed there ships no archive. The server's own archive
+        // is left out of this check: under load it may miss its ready time, which the first run covers.
+        Assumptions.assumeFalse(Boolean.getBoolean("promethium.cds.skip"), "built with -Dcds.skip=true");
+        java.nio.file.Path cds = java.nio.file.Path.of(System.getProperty("promethium.dist", "target/promethium")).resolve("lib/cds");
+        assertThat(cds.resolve("jdk")).isNotEmptyFile();
+        for (String kind : java.util.List.of("check", "test", "tsdb")) {
+            assertThat(java.util.List.of(cds.resolve(kind + ".aot"), cds.resolve(kind + ".jsa"))).as(kind)
+                    .anySatisfy(archive -> assertThat(archive).isNotEmptyFile());
         }
     }
 

@@ -26,4 +26,10 @@ final class EmptySampleIterator implements SampleIterator {
     public double value() {
         throw new IllegalStateException("no sample");
     }
+
+    /** {@link ValueType#NONE}, as for any iterator past its end (a merge's delegate when no source has a sample). */
+    @Override
+    public ValueType valueType() {
+        return ValueType.NONE;
+    }
 }

@@ -30,9 +30,13 @@
  *
  * <p>1.7.0 lets {@link io.promethium.api.storage.ArraySampleIterator} hold native histograms
  * next to floats (a remote read answer's series).
+ *
+ * <p>1.8.0 adds {@link io.promethium.api.storage.ForwardingSampleIterator}, the base of every
+ * iterator that wraps or picks among others, so each call (histograms and start timestamps
+ * included) reaches the wrapped iterator.
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 
 /**
  * The few manifest headers the launcher reads from the jars of a folder (the flags and features
- * they declare, their embedded jars), before anything else runs. With a cache folder they are
+ * they declare, their embedded jars, with each embedded jar's content id), before anything else
+ * runs. With a cache folder they are
  * kept between runs, one small file per jar folder, and a jar is opened again only when its name,
  * size or time changed: opening every core bundle to read its manifest, twice (for the flags, then
  * for the tools' class path), was a fifth of {@code check config}'s CPU time.
@@ -27,9 +29,19 @@ final class JarHeaders {
     static final String BUNDLE_CLASS_PATH = "Bundle-ClassPath";
     private static final List<String> NAMES = List.of(BundleFlags.HEADER, BundleFlags.FEATURES_HEADER, BUNDLE_CLASS_PATH);
     private static final String UNREADABLE = "!unreadable";
+    private static final String EMBEDDED = "|embedded|";
 
-    /** One jar: its headers (absent ones left out), or why it cannot be read. */
-    record Jar(Path path, Map<String, String> headers, String error) {
+    /**
+     * One jar: its headers (absent ones left out), the content id of each jar it embeds on its
+     * {@code Bundle-ClassPath} (see {@link #contentId}; empty when the jar lacks that entry), or
+     * why it cannot be read.
+     */
+    record Jar(Path path, Map<String, String> headers, Map<String, String> embedded, String error) {
+        Jar {
+            headers = Map.copyOf(headers);
+            embedded = Map.copyOf(embedded);
+        }
+
         boolean readable() {
             return error == null;
         }
@@ -71,6 +83,7 @@ final class JarHeaders {
                 continue; // removed meanwhile
             }
             Map<String, String> headers = new HashMap<>();
+            Map<String, String> embedded = new HashMap<>();
             String error = cached.getProperty(key + UNREADABLE);
             boolean hit = cached.containsKey(key) || error != null;
             if (hit) {
@@ -80,7 +93,19 @@ final class JarHeaders {
                         headers.put(name, value);
                     }
                 }
-            } else {
+                for (String entry : embeddedJars(headers.get(BUNDLE_CLASS_PATH))) {
+                    String id = cached.getProperty(key + EMBEDDED + entry);
+                    if (id == null) {
+                        hit = false; // kept by a launcher that did not record content ids: read again
+                        break;
+                    }
+                    embedded.put(entry, id);
+                }
+            }
+            if (!hit) {
+                headers.clear();
+                embedded.clear();
+                error = null;
                 try (JarFile file = new JarFile(jar.toFile())) {
                     Manifest manifest = file.getManifest();
                     for (String name : NAMES) {
@@ -88,6 +113,10 @@ final class JarHeaders {
                         if (value != null) {
                             headers.put(name, value);
                         }
+                    }
+                    for (String entry : embeddedJars(headers.get(BUNDLE_CLASS_PATH))) {
+                        ZipEntry z = file.getEntry(entry);
+                        embedded.put(entry, z == null ? "" : contentId(z));
                     }
                 } catch (IOException e) {
                     error = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -98,8 +127,9 @@ final class JarHeaders {
             } else {
                 fresh.setProperty(key, "");
                 headers.forEach((name, value) -> fresh.setProperty(key + "|" + name, value));
+                embedded.forEach((entry, id) -> fresh.setProperty(key + EMBEDDED + entry, id));
             }
-            result.add(new Jar(jar, Map.copyOf(headers), error));
+            result.add(new Jar(jar, headers, embedded, error));
         }
         if (cacheFile != null && !fresh.equals(cached)) {
             store(cacheFile, fresh);
@@ -107,6 +137,34 @@ final class JarHeaders {
         List<Jar> copy = List.copyOf(result);
         read.put(folder, copy);
         return copy;
+    }
+
+    /** The jar entries a {@code Bundle-ClassPath} names (attributes dropped), in its order; none for null. */
+    static List<String> embeddedJars(String classPath) {
+        List<String> out = new ArrayList<>();
+        if (classPath == null) {
+            return out;
+        }
+        for (String element : classPath.split(",")) {
+            String name = element.trim();
+            int semicolon = name.indexOf(';');
+            if (semicolon >= 0) {
+                name = name.substring(0, semicolon).trim();
+            }
+            if (name.endsWith(".jar")) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An embedded jar's content id: its CRC-32 and size, which a zip's central directory holds, so
+     * it is known without reading the entry. Rebuilt bundles that embed the same library give the
+     * same id, and their extracted copies are shared.
+     */
+    static String contentId(ZipEntry entry) {
+        return String.format(java.util.Locale.ROOT, "%08x-%d", entry.getCrc(), entry.getSize());
     }
 
     /** A jar's identity in the cache: name, size and time; null when it is gone. */

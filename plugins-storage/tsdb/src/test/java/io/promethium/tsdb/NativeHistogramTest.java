@@ -259,8 +259,8 @@ class NativeHistogramTest {
     }
 
     @Test
-    void metadataIsKeptPerSeriesAndReplayed() {
-        Metadata meta = new Metadata(MetricType.HISTOGRAM, "RPC latency.", "seconds");
+    void metadataIsKeptPerSeriesAndReplayedWithItsFamilyName() {
+        Metadata meta = new Metadata(MetricType.HISTOGRAM, "RPC latency.", "seconds", "rpc_latency_seconds");
         try (Tsdb db = Tsdb.open(options(dir))) {
             Appender app = db.appender();
             long ref = app.appendHistogram(0, LATENCY, 1000, Histograms.counter(1));

@@ -180,8 +180,9 @@ class WalCompressionTest {
 
     @Test
     void checkpointInterleavingSeriesWithMetadataAndExemplarsReplaysThemAll() {
+        // An OpenMetrics counter: family req, series req_total; the checkpoint keeps the family name.
         io.promethium.api.model.Metadata meta = new io.promethium.api.model.Metadata(
-                io.promethium.api.model.MetricType.COUNTER, "Requests.", "");
+                io.promethium.api.model.MetricType.COUNTER, "Requests.", "", "req");
         try (Tsdb db = Tsdb.open(options(dir))) {
             for (int t = 0; t < 4 * 240; t++) {
                 Appender app = db.appender();

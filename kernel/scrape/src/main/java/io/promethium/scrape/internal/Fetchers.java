@@ -17,8 +17,12 @@ final class Fetchers {
     private Fetchers() {
     }
 
+    /**
+     * {@code buffers}: the page arrays the socket client shares with the pool's other loops (the
+     * JDK client keeps its own: its body subscriber may still write after a timed-out fetch).
+     */
     static PageFetcher create(HttpClient transport, Credentials credentials, boolean followRedirects, URI url, Duration timeout,
-                              long bodyLimit, String accept, boolean compression) {
+                              long bodyLimit, String accept, boolean compression, PageBufferPool buffers) {
         boolean direct = "http".equalsIgnoreCase(url.getScheme()) && url.getHost() != null && !proxied(transport, url);
         JdkHttpFetcher jdk = new JdkHttpFetcher(transport, url, timeout, bodyLimit,
                 new RequestHeaders(credentials, accept, compression, timeout, false));
@@ -26,7 +30,7 @@ final class Fetchers {
             return jdk;
         }
         return new SocketHttpFetcher(url, timeout, bodyLimit, new RequestHeaders(credentials, accept, compression, timeout, true),
-                followRedirects ? jdk : null);
+                followRedirects ? jdk : null, buffers);
     }
 
     /** Whether the transport's proxy rules ({@code proxy_url}, {@code no_proxy}, the environment) send {@code url} to a proxy. */

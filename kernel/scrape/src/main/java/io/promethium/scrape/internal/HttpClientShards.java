@@ -68,7 +68,14 @@ final class HttpClientShards {
 
     /** A fetcher for {@code url} on client {@code index} (from {@link #acquire}), with the pool's credentials. */
     PageFetcher fetcher(int index, URI url, Duration timeout, long bodyLimit, String accept, boolean compression) {
-        return Fetchers.create(client(index), credentials, config.followRedirects(), url, timeout, bodyLimit, accept, compression);
+        return fetcher(index, url, timeout, bodyLimit, accept, compression, null);
+    }
+
+    /** As above, the page arrays shared through {@code buffers} (null: the fetcher keeps its own). */
+        PageFetcher fetcher(int index, URI url, Duration timeout, long bodyLimit, String accept, boolean compression,
+                        PageBufferPool buffers) {
+        return Fetchers.create(client(index), credentials, config.followRedirects(), url, timeout, bodyLimit, accept, compression,
+                buffers);
     }
 
     synchronized void release(int index) {

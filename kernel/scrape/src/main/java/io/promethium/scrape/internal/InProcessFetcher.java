@@ -21,7 +21,7 @@ final class InProcessFetcher implements PageFetcher {
     private final Exporters exporters;
     private final String name;
     private final long bodyLimit;
-    private final PageBuffer buffer = new PageBuffer(64 * 1024);
+    private final PageBuffer buffer;
     private final Writer text = new OutputStreamWriter(new OutputStream() {
         @Override
         public void write(int b) {
@@ -36,6 +36,12 @@ final class InProcessFetcher implements PageFetcher {
     }, StandardCharsets.UTF_8);
 
     InProcessFetcher(Exporters exporters, String name, long bodyLimit) {
+        this(exporters, name, bodyLimit, null);
+    }
+
+    /** {@code buffers}: where the page array comes from between {@link #fetch} and {@link #release}; null: kept. */
+    InProcessFetcher(Exporters exporters, String name, long bodyLimit, PageBufferPool buffers) {
+        this.buffer = new PageBuffer(64 * 1024, buffers);
         this.exporters = Objects.requireNonNull(exporters, "exporters is null");
         this.name = Objects.requireNonNull(name, "name is null");
         this.bodyLimit = bodyLimit;
@@ -65,6 +71,12 @@ final class InProcessFetcher implements PageFetcher {
     }
 
     @Override
+    public void release() {
+        buffer.release();
+    }
+
+    @Override
     public void close() {
+        buffer.release();
     }
 }

@@ -10,6 +10,13 @@ interface PageFetcher extends AutoCloseable {
     /** Fetches the page within the scrape timeout and body size limit. */
     Page fetch() throws ScrapeException;
 
+    /**
+     * The loop is done with the last page: its buffers may go back to be shared with other loops
+     * (the page is not valid afterwards). Called after every fetch, failed or not.
+     */
+    default void release() {
+    }
+
     /** Releases connections. */
     @Override
     void close();

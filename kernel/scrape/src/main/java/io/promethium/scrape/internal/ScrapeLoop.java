@@ -261,6 +261,9 @@ final class ScrapeLoop {
             cache.fail(lastSuccess, staleWriter);
             lastSuccess = -1;
             counts[0] = counts[1] = counts[2] = 0;
+        } finally {
+            // The page is parsed: its buffer goes back to be shared with the pool's other loops.
+            scraper.release();
         }
         long durationNanos = System.nanoTime() - start;
         report(app, timestamp, error == null ? 1 : 0, durationNanos / 1e9, counts);
@@ -417,31 +420,83 @@ final class ScrapeLoop {
      */
     private static Map<String, Metadata> shared(Map<String, Metadata> page) {
         Map<String, Metadata> shared = new HashMap<>(page.size() * 2);
-        page.forEach((family, m) -> shared.put(family.intern(), new Metadata(m.type(), m.help().intern(), m.unit().intern())));
+        // Each carries its family's name, which the storage keeps with the series' metadata.
+        page.forEach((family, m) -> shared.put(family.intern(), new Metadata(m.type(), m.help().intern(), m.unit().intern(), family.intern())));
         return Map.copyOf(shared);
     }
 
-    /** Reads the page's TYPE, HELP and UNIT lines into {@link #pageMetadata}, by family. */
-    private void readMetadata(ExpositionFormat format, PageFetcher.Page page) throws ScrapeException {
+    /** Reads the page's TYPE, HELP and UNIT lines into {@link #pageMetadata}, by family. Package-private for benchmarks. */
+    void readMetadata(ExpositionFormat format, PageFetcher.Page page) throws ScrapeException {
         Map<String, Metadata> meta = pageMetadata;
         meta.clear();
-        ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
         try {
-            ExpositionParser.Entry entry;
-            while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
-                switch (entry) {
-                    case TYPE -> meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
-                            (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
-                    case HELP -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
-                            (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
-                    case UNIT -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
-                            (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
-                    default -> {
-                    }
+            if (format == ExpositionFormat.PROMETHEUS_TEXT_0_0_4 || format == ExpositionFormat.PROMETHEUS_TEXT_1_0_0) {
+                try {
+                    readCommentRuns(format, page, meta);
+                    return;
+                } catch (ExpositionException e) {
+                    // Parsed again whole below, so the error names its line in the page as before.
+                    meta.clear();
                 }
             }
+            readMetadataEntries(format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms()),
+                    meta);
         } catch (ExpositionException e) {
             throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
+        }
+    }
+
+    /**
+     * The text formats' metadata from their runs of comment lines only: sample lines (most of a
+     * page's syntax: labels, values) are stepped over by their line ends instead of being parsed a
+     * second time. A line is a comment when its first non-blank byte is {@code #}, as the parser
+     * reads it; a sample line's syntax is checked by the sample pass all the same.
+     */
+    private void readCommentRuns(ExpositionFormat format, PageFetcher.Page page, Map<String, Metadata> meta) throws ExpositionException {
+        byte[] b = page.buffer();
+        int p = page.offset();
+        int end = p + page.length();
+        while (p < end) {
+            if (!commentLine(b, p, end)) {
+                p = nextLine(b, p, end);
+                continue;
+            }
+            int run = p;
+            do {
+                p = nextLine(b, p, end);
+            } while (p < end && commentLine(b, p, end));
+            readMetadataEntries(format.newParser(b, run, p - run, ParseMode.LENIENT, settings.histograms()), meta);
+        }
+    }
+
+    private static boolean commentLine(byte[] b, int p, int end) {
+        while (p < end && (b[p] == ' ' || b[p] == '\t')) {
+            p++;
+        }
+        return p < end && b[p] == '#';
+    }
+
+    /** The offset after the line starting at {@code p} (its newline included), or {@code end}. */
+    private static int nextLine(byte[] b, int p, int end) {
+        while (p < end && b[p] != '\n') {
+            p++;
+        }
+        return p < end ? p + 1 : end;
+    }
+
+    static void readMetadataEntries(ExpositionParser parser, Map<String, Metadata> meta) throws ExpositionException {
+        ExpositionParser.Entry entry;
+        while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
+            switch (entry) {
+                case TYPE -> meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
+                        (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
+                case HELP -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
+                        (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
+                case UNIT -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
+                        (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
+                default -> {
+                }
+            }
         }
     }
 

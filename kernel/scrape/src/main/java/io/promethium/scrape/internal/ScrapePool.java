@@ -43,6 +43,8 @@ final class ScrapePool {
     private final Map<Labels, ScrapeLoop> loops = new LinkedHashMap<>();
 
     private final Exporters exporters;
+    /** The page arrays the pool's loops share (each needs one only while it parses its page). */
+    private final PageBufferPool buffers = PageBufferPool.forScrapes();
     private final boolean nativeHistogramsFeature;
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
@@ -321,9 +323,9 @@ final class ScrapePool {
         clientOf.put(target.labels(), client);
         String exporter = exporters.inProcessName(target.url());
         PageFetcher scraper = exporter != null
-                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit())
+                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers)
                 : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
-                        config.enableCompression());
+                        config.enableCompression(), buffers);
         return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
     }
 

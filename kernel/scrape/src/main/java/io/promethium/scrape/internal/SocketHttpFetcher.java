@@ -34,8 +34,8 @@ final class SocketHttpFetcher implements PageFetcher {
     private final long bodyLimit;
     private final RequestHeaders headers;
     private final PageFetcher redirects;
-    private final PageBuffer raw = new PageBuffer(64 * 1024);
-    private final PageBuffer inflated = new PageBuffer(64 * 1024);
+    private final PageBuffer raw;
+    private final PageBuffer inflated;
     private byte[] request;
     private List<String> requestHeaders;
 
@@ -57,6 +57,14 @@ final class SocketHttpFetcher implements PageFetcher {
     private boolean redirect;
 
     SocketHttpFetcher(URI url, Duration timeout, long bodyLimit, RequestHeaders headers, PageFetcher redirects) {
+        this(url, timeout, bodyLimit, headers, redirects, null);
+    }
+
+    /** {@code buffers}: where the page arrays come from between {@link #fetch} and {@link #release}; null: kept. */
+    SocketHttpFetcher(URI url, Duration timeout, long bodyLimit, RequestHeaders headers, PageFetcher redirects,
+                      PageBufferPool buffers) {
+        this.raw = new PageBuffer(64 * 1024, buffers);
+        this.inflated = new PageBuffer(64 * 1024, buffers);
         this.url = Objects.requireNonNull(url, "url is null");
         this.host = Objects.requireNonNull(url.getHost(), "url has no host");
         this.port = url.getPort() < 0 ? 80 : url.getPort();
@@ -512,7 +520,17 @@ final class SocketHttpFetcher implements PageFetcher {
     }
 
     @Override
+    public void release() {
+        raw.release();
+        inflated.release();
+        if (redirects != null) {
+            redirects.release();
+        }
+    }
+
+    @Override
     public void close() {
+        release();
         disconnect();
         if (redirects != null) {
             redirects.close();

@@ -6,6 +6,7 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.relabel.Relabeler;
+import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.HistogramOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,6 +140,8 @@ public class ScrapeLoopBenchmark {
     public void setUp() throws IOException {
         loop = loop(0, page(), new RefsOnly());
         loop.scrapeOnce(timestamp);
+        metadataPage = page();
+        metadataPageView = new PageFetcher.Page("text/plain; version=0.0.4", metadataPage, 0, metadataPage.length);
     }
 
     /** One steady scrape of the page: every series is in the cache. */
@@ -171,6 +174,29 @@ public class ScrapeLoopBenchmark {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private byte[] metadataPage;
+    private PageFetcher.Page metadataPageView;
+    private final java.util.Map<String, io.promethium.api.model.Metadata> metadataSink = new java.util.HashMap<>();
+
+    /**
+     * The metadata pass alone (run on the first scrape, when series are new and every 8th scrape):
+     * reading only the page's comment lines, as the loop does for the text formats.
+     */
+    @Benchmark
+    public Object metadataPass() throws Exception {
+        loop.readMetadata(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, metadataPageView);
+        return loop;
+    }
+
+    /** The same pass parsing the whole page, samples included (what the loop did before, and still does for other formats). */
+    @Benchmark
+    public Object metadataPassWholePage() throws Exception {
+        metadataSink.clear();
+        ScrapeLoop.readMetadataEntries(ExpositionFormat.PROMETHEUS_TEXT_0_0_4.newParser(metadataPage, 0, metadataPage.length,
+                io.promethium.exposition.ParseMode.LENIENT, HistogramOptions.CLASSIC), metadataSink);
+        return metadataSink;
     }
 
     public static void main(String[] args) throws Exception {

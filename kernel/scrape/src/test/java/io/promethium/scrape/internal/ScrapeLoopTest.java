@@ -77,6 +77,21 @@ class ScrapeLoopTest {
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
     }
 
+    /** A loop whose fetcher shares its page arrays through {@code buffers}. */
+    private ScrapeLoop pooledLoop(ScrapeConfig config, PageBufferPool buffers) throws Exception {
+        TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
+        URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
+        ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
+                TargetBuilder.publicLabels(result.labels()), url);
+        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), null,
+                HistogramOptions.CLASSIC, false, TimestampAlignment.PROMETHEUS_DEFAULT, false, false)
+                .forTarget(config.scrapeInterval(), config.scrapeTimeout());
+        PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
+                config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression(),
+                buffers);
+        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
+    }
+
     private Labels series(String name, String... labels) {
         Labels.Builder b = Labels.of(labels).toBuilder();
         b.set("__name__", name).set("job", "test").set("instance", server.address());
@@ -111,6 +126,45 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void loopsOfAPoolShareThePageArrayAndReadOnlyTheirOwnPage() throws Exception {
+        PageBufferPool buffers = new PageBufferPool(4);
+        ScrapeLoop first = pooledLoop(job(), buffers);
+        ScrapeLoop second = pooledLoop(job(), buffers);
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 5_000; i++) {
+            big.append("long_series_name_number_").append(i).append("{label=\"value\"} ").append(i).append('\n');
+        }
+        server.text(big.toString());
+
+        first.scrapeOnce(1000);
+        // Between scrapes the loop holds no page array: it is back in the pool.
+        assertThat(buffers.free()).isEqualTo(1);
+        byte[] shared = buffers.take();
+        assertThat(shared.length).isGreaterThan(big.length());
+        buffers.give(shared);
+        server.text("short_page 7\n");
+        second.scrapeOnce(2000);
+
+        assertThat(buffers.free()).isEqualTo(1);
+        assertThat(buffers.take()).isSameAs(shared);
+        assertThat(storage.valueAt(series("long_series_name_number_4999", "label", "value"), 1000)).isEqualTo(4999.0);
+        assertThat(storage.valueAt(series("short_page"), 2000)).isEqualTo(7.0);
+        // The shorter page parsed in the longer page's array saw none of the bytes left behind it.
+        assertThat(report("scrape_samples_scraped", 2000)).isEqualTo(1.0);
+        assertThat(storage.valueAt(series("long_series_name_number_4999", "label", "value"), 2000)).isNull();
+    }
+
+    @Test
+    void aFullPoolDropsTheArraysGivenBack() {
+        PageBufferPool buffers = new PageBufferPool(1);
+        buffers.give(new byte[16]);
+        buffers.give(new byte[32]);
+        assertThat(buffers.free()).isEqualTo(1);
+        assertThat(buffers.take()).hasSize(16);
+        assertThat(buffers.take()).isNull();
+    }
+
+    @Test
     void extraScrapeMetricsReportTheTimeoutTheSampleLimitAndTheBodySize() throws Exception {
         String body = "a 1\nb 2\n";
         server.text(body);
@@ -140,6 +194,19 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void storedMetadataNamesTheFamilyAsTheExpositionDeclaredIt() throws Exception {
+        server.page("application/openmetrics-text; version=1.0.0; charset=utf-8",
+                "# TYPE om counter\n# HELP om An OpenMetrics counter.\nom_total 1\n# TYPE lat histogram\nlat_bucket{le=\"+Inf\"} 1\n"
+                        + "lat_count 1\nlat_sum 2\n# EOF\n");
+        loop(job()).scrapeOnce(1000);
+        assertThat(storage.metadata.get(series("om_total")).family()).isEqualTo("om");
+        assertThat(storage.metadata.get(series("lat_bucket", "le", "+Inf")).family()).isEqualTo("lat");
+        server.text("# TYPE text_total counter\ntext_total 1\n");
+        loop(job()).scrapeOnce(2000);
+        assertThat(storage.metadata.get(series("text_total")).family()).isEqualTo("text_total");
+    }
+
+    @Test
     void seriesAddedOnALaterScrapeGetTheirFamilysMetadataAndHelpChangesShowWithinEightScrapes() throws Exception {
         server.text("# TYPE a counter\n# HELP a Help of a.\na_total 1\n");
         ScrapeLoop loop = loop(job());
@@ -162,6 +229,27 @@ class ScrapeLoopTest {
         }
         assertThat(loop.metadata().get("a").help()).isEqualTo("New help.");
         assertThat(report("up", 10_000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void textPageMetadataIsReadFromItsCommentLinesWhereverTheyAreAndAMalformedOneNamesItsLineInThePage() throws Exception {
+        server.text("a_total 1\n  \t# TYPE a counter\n# HELP a Help \\\\ of \\n a.\nc{x=\"# TYPE c gauge\"} 2\n# a plain comment\n"
+                + "# HELP c Help of c.\nd 3\n# TYPE d gauge\n");
+        ScrapeLoop loop = loop(job());
+        loop.scrapeOnce(1000);
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+        assertThat(loop.metadata().get("a")).satisfies(m -> {
+            assertThat(m.type()).as("an indented comment line is a comment").isEqualTo(MetricType.COUNTER);
+            assertThat(m.help()).isEqualTo("Help \\ of \n a.");
+        });
+        assertThat(loop.metadata().get("c").type()).as("a # inside a label value is no comment").isEqualTo(MetricType.UNKNOWN);
+        assertThat(loop.metadata().get("c").help()).isEqualTo("Help of c.");
+        assertThat(loop.metadata().get("d").type()).isEqualTo(MetricType.GAUGE);
+
+        server.text("a_total 1\nb 2\n# TYPE b no_such_type\n");
+        ScrapeLoop fresh = loop(job());
+        fresh.scrapeOnce(2000);
+        assertThat(fresh.info().lastError()).contains("line 3");
     }
 
     @Test

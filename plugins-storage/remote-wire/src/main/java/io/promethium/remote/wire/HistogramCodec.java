@@ -16,7 +16,8 @@ import java.util.Arrays;
  *              double zero_threshold = 5; oneof zero_count { uint64 zero_count_int = 6; double zero_count_float = 7; }
  *              repeated BucketSpan negative_spans = 8; repeated sint64 negative_deltas = 9; repeated double negative_counts = 10;
  *              repeated BucketSpan positive_spans = 11; repeated sint64 positive_deltas = 12; repeated double positive_counts = 13;
- *              ResetHint reset_hint = 14; int64 timestamp = 15; repeated double custom_values = 16; }
+ *              ResetHint reset_hint = 14; int64 timestamp = 15; repeated double custom_values = 16;
+ *              int64 start_timestamp = 17; }                           // 17: remote write 2.0's newest revision
  * BucketSpan { sint32 offset = 1; uint32 length = 2; }
  * ResetHint  { UNKNOWN = 0; YES = 1; NO = 2; GAUGE = 3; }   // the order of CounterResetHint
  * </pre>
@@ -55,6 +56,11 @@ public final class HistogramCodec {
 
     /** Writes {@code h} at {@code t} as field {@code field} of the enclosing message. */
     public void encode(ProtoWriter w, int field, long t, Histogram h) {
+        encode(w, field, t, 0, h);
+    }
+
+    /** As above with the sample's start timestamp (remote write 2.0's field 17; none when 0). Since 1.3.0. */
+    public void encode(ProtoWriter w, int field, long t, long start, Histogram h) {
         int m = w.beginMessage(field);
         w.int64Field(1, h.count());
         common(w, h.sum(), h.schema(), h.zeroThreshold());
@@ -73,12 +79,17 @@ public final class HistogramCodec {
             deltas[i] = h.positiveDelta(i);
         }
         w.packedSint64(12, deltas, n);
-        tail(w, h.counterResetHint(), t, h.customValueCount(), h::customValue);
+        tail(w, h.counterResetHint(), t, start, h.customValueCount(), h::customValue);
         w.endMessage(m);
     }
 
     /** Writes the float histogram {@code h} at {@code t} as field {@code field} of the enclosing message. */
     public void encode(ProtoWriter w, int field, long t, FloatHistogram h) {
+        encode(w, field, t, 0, h);
+    }
+
+    /** As above with the sample's start timestamp (remote write 2.0's field 17; none when 0). Since 1.3.0. */
+    public void encode(ProtoWriter w, int field, long t, long start, FloatHistogram h) {
         int m = w.beginMessage(field);
         w.doubleField(2, h.count());
         common(w, h.sum(), h.schema(), h.zeroThreshold());
@@ -97,7 +108,7 @@ public final class HistogramCodec {
             counts[i] = h.positiveBucket(i);
         }
         w.packedDoubles(13, counts, n);
-        tail(w, h.counterResetHint(), t, h.customValueCount(), h::customValue);
+        tail(w, h.counterResetHint(), t, start, h.customValueCount(), h::customValue);
         w.endMessage(m);
     }
 
@@ -111,7 +122,8 @@ public final class HistogramCodec {
         }
     }
 
-    private void tail(ProtoWriter w, CounterResetHint hint, long t, int customCount, java.util.function.IntToDoubleFunction custom) {
+    private void tail(ProtoWriter w, CounterResetHint hint, long t, long start, int customCount,
+                      java.util.function.IntToDoubleFunction custom) {
         if (hint != CounterResetHint.UNKNOWN) {
             w.int64Field(14, hint.ordinal());
         }
@@ -121,6 +133,9 @@ public final class HistogramCodec {
             bounds[i] = custom.applyAsDouble(i);
         }
         w.packedDoubles(16, bounds, customCount);
+        if (start != 0) {
+            w.int64Field(17, start);
+        }
     }
 
     private static void spans(ProtoWriter w, int field, HistogramSpans spans) {
@@ -150,6 +165,7 @@ public final class HistogramCodec {
         double zeroThreshold = 0;
         int hint = 0;
         long t = 0;
+        lastStart = 0;
         posSpans = negSpans = 0;
         posDeltaCount = negDeltaCount = posCountCount = negCountCount = customCount = 0;
         while (r.hasMore()) {
@@ -183,6 +199,7 @@ public final class HistogramCodec {
                 case 14 << 3 -> hint = (int) r.varint();
                 case 15 << 3 -> t = r.varint();
                 case 16 << 3 | 1, 16 << 3 | 2 -> customCount = doubles(r, tag, 2, customCount);
+                case 17 << 3 -> lastStart = r.varint();
                 default -> r.skip(tag);
             }
         }
@@ -213,10 +230,16 @@ public final class HistogramCodec {
     }
 
     private boolean lastFloat;
+    private long lastStart;
 
     /** Whether the last {@link #decode} filled the float histogram. */
     public boolean lastWasFloat() {
         return lastFloat;
+    }
+
+    /** The last {@link #decode}d histogram's {@code start_timestamp} (remote write 2.0), 0 when it had none (since 1.3.0). */
+    public long lastStartTimestamp() {
+        return lastStart;
     }
 
     private int span(ProtoReader r, boolean positive, int count) throws ProtoException {

@@ -7,11 +7,12 @@ import java.util.Arrays;
 
 /**
  * The histogram samples of one decoded series, in the order they came: each an integer or a float
- * histogram with its timestamp. The objects are the decoder's and are refilled for the next
+ * histogram with its timestamp and start timestamp. The objects are the decoder's and are refilled for the next
  * series: copy one to keep it.
  */
 public final class HistogramSamples {
     private long[] timestamps = new long[4];
+    private long[] starts = new long[4];
     private boolean[] floats = new boolean[4];
     private Histogram[] ints = new Histogram[4];
     private FloatHistogram[] floatHistograms = new FloatHistogram[4];
@@ -23,6 +24,14 @@ public final class HistogramSamples {
 
     public long timestamp(int i) {
         return timestamps[i];
+    }
+
+    /**
+     * The i-th sample's start timestamp, 0 when it has none (since 1.3.0): its own (remote write
+     * 2.0's newest revision), else the series' {@code created_timestamp} of older 2.0 senders.
+     */
+    public long startTimestamp(int i) {
+        return starts[i];
     }
 
     /** Whether the i-th sample is a float histogram ({@link #floatHistogram}) rather than an integer one ({@link #histogram}). */
@@ -63,6 +72,7 @@ public final class HistogramSamples {
     private int next(long t, boolean isFloat) {
         grow();
         timestamps[size] = t;
+        starts[size] = 0;
         floats[size] = isFloat;
         return size++;
     }
@@ -71,6 +81,7 @@ public final class HistogramSamples {
         if (size == timestamps.length) {
             int n = size * 2;
             timestamps = Arrays.copyOf(timestamps, n);
+            starts = Arrays.copyOf(starts, n);
             floats = Arrays.copyOf(floats, n);
             ints = Arrays.copyOf(ints, n);
             floatHistograms = Arrays.copyOf(floatHistograms, n);
@@ -85,7 +96,17 @@ public final class HistogramSamples {
     void add(HistogramCodec codec, byte[] buf, int start, int end) throws ProtoException {
         grow();
         timestamps[size] = codec.decode(buf, start, end, ints[size], floatHistograms[size]);
+        starts[size] = codec.lastStartTimestamp();
         floats[size] = codec.lastWasFloat();
         size++;
+    }
+
+    /** Gives every sample without a start timestamp of its own {@code start} (a 2.0 series' created_timestamp). */
+    void defaultStart(long start) {
+        for (int i = 0; i < size; i++) {
+            if (starts[i] == 0) {
+                starts[i] = start;
+            }
+        }
     }
 }

@@ -17,12 +17,16 @@ import java.util.Arrays;
  * Request    { repeated string symbols = 4; repeated TimeSeries timeseries = 5; }     // 1..3 reserved
  * TimeSeries { repeated uint32 labels_refs = 1; repeated Sample samples = 2; repeated Histogram histograms = 3;
  *              repeated Exemplar exemplars = 4; Metadata metadata = 5; int64 created_timestamp = 6; }
- * Sample     { double value = 1; int64 timestamp = 2; }
+ * Sample     { double value = 1; int64 timestamp = 2; int64 start_timestamp = 3; }
  * Exemplar   { repeated uint32 labels_refs = 1; double value = 2; int64 timestamp = 3; }
  * Metadata   { MetricType type = 1; uint32 help_ref = 3; uint32 unit_ref = 4; }       // types as in 1.0
  * </pre>
  *
- * (Histogram: see {@link HistogramCodec}.)
+ * (Histogram: see {@link HistogramCodec}.) The specification's newest revision moved the start
+ * (created) timestamp from the series ({@code created_timestamp = 6}, now reserved) to each sample
+ * and histogram ({@code start_timestamp}); both are read, a sample's own winning, so older and
+ * newer senders alike reach {@link Sink#series(Labels, long[], double[], long[], int,
+ * HistogramSamples, Exemplar[], int, Metadata, long)} with a start timestamp per sample.
  */
 public final class WriteV2Decoder {
 
@@ -35,6 +39,18 @@ public final class WriteV2Decoder {
          */
         void series(Labels labels, long[] timestamps, double[] values, int count, HistogramSamples histograms, Exemplar[] exemplars,
                     int exemplarCount, Metadata metadata, long createdTimestamp) throws Exception;
+
+        /**
+         * As above with each float sample's start timestamp, {@code startTimestamps[i]} (0 when
+         * it has none), and each histogram's in {@link HistogramSamples#startTimestamp} (since
+         * 1.3.0): what the decoder calls. A sample's start is its own {@code start_timestamp} (the
+         * specification's newest revision), else the series' {@code createdTimestamp} (what older
+         * senders send, also passed as is). The default drops the per-sample starts.
+         */
+        default void series(Labels labels, long[] timestamps, double[] values, long[] startTimestamps, int count, HistogramSamples histograms,
+                            Exemplar[] exemplars, int exemplarCount, Metadata metadata, long createdTimestamp) throws Exception {
+            series(labels, timestamps, values, count, histograms, exemplars, exemplarCount, metadata, createdTimestamp);
+        }
     }
 
     private static final MetricType[] TYPES = {MetricType.UNKNOWN, MetricType.COUNTER, MetricType.GAUGE, MetricType.HISTOGRAM,
@@ -151,7 +167,16 @@ public final class WriteV2Decoder {
             throw new ProtoException("timeseries " + index + " (" + labels + ") has both samples and histograms;"
                     + " a 2.0 TimeSeries carries one kind");
         }
-        sink.series(labels, samples.timestamps, samples.values, samples.count, histograms, exemplars, exemplarCount, metadata, created);
+        if (created != 0) {
+            for (int i = 0; i < samples.count; i++) {
+                if (samples.starts[i] == 0) {
+                    samples.starts[i] = created;
+                }
+            }
+            histograms.defaultStart(created);
+        }
+        sink.series(labels, samples.timestamps, samples.values, samples.starts, samples.count, histograms, exemplars, exemplarCount,
+                metadata, created);
     }
 
     private int[] seriesRefs = new int[32];

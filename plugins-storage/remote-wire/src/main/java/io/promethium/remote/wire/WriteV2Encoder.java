@@ -98,19 +98,40 @@ public final class WriteV2Encoder {
     }
 
     public void sample(long timestamp, double value) {
+        sample(timestamp, value, 0);
+    }
+
+    /**
+     * A sample with its start timestamp ({@code start_timestamp}, the specification's newest
+     * revision; none when 0). Since 1.3.0.
+     */
+    public void sample(long timestamp, double value, long startTimestamp) {
         int m = series.beginMessage(2);
         series.doubleField(1, value);
         series.int64Field(2, timestamp);
+        if (startTimestamp != 0) {
+            series.int64Field(3, startTimestamp);
+        }
         series.endMessage(m);
     }
 
     /** A histogram sample; a series carries samples or histograms, never both (the specification's rule). */
     public void histogram(long timestamp, Histogram h) {
-        histograms.encode(series, 3, timestamp, h);
+        histogram(timestamp, 0, h);
     }
 
     public void histogram(long timestamp, FloatHistogram h) {
-        histograms.encode(series, 3, timestamp, h);
+        histogram(timestamp, 0, h);
+    }
+
+    /** A histogram sample with its start timestamp (none when 0). Since 1.3.0. */
+    public void histogram(long timestamp, long startTimestamp, Histogram h) {
+        histograms.encode(series, 3, timestamp, startTimestamp, h);
+    }
+
+    /** A float histogram sample with its start timestamp (none when 0). Since 1.3.0. */
+    public void histogram(long timestamp, long startTimestamp, FloatHistogram h) {
+        histograms.encode(series, 3, timestamp, startTimestamp, h);
     }
 
     public void exemplar(Labels labels, double value, long timestamp) {

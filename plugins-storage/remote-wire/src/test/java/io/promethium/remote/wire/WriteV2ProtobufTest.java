@@ -123,12 +123,62 @@ class WriteV2ProtobufTest {
     }
 
     @Test
+    void eachSamplesOwnStartTimestampWinsAndTheSeriesCreatedTimestampFillsTheRest() throws Exception {
+        WriteV2.Histogram h = WriteV2.Histogram.newBuilder().setCountInt(0).setTimestamp(5_000).setStartTimestamp(4_000).build();
+        byte[] request = WriteV2.Request.newBuilder().addSymbols("").addSymbols("__name__").addSymbols("c_total").addSymbols("h")
+                .addTimeseries(WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2).setCreatedTimestamp(100)
+                        .addSamples(WriteV2.Sample.newBuilder().setTimestamp(1_000).setValue(1).setStartTimestamp(900))
+                        .addSamples(WriteV2.Sample.newBuilder().setTimestamp(2_000).setValue(2)))
+                .addTimeseries(WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(3).addHistograms(h)
+                        .addHistograms(h.toBuilder().setTimestamp(6_000).clearStartTimestamp()))
+                .build().toByteArray();
+        List<String> seen = new ArrayList<>();
+        new WriteV2Decoder().decode(request, request.length, new WriteV2Decoder.Sink() {
+            @Override
+            public void series(Labels labels, long[] ts, double[] vs, long[] starts, int count, HistogramSamples hs, Exemplar[] ex,
+                               int exCount, Metadata metadata, long created) {
+                for (int i = 0; i < count; i++) {
+                    seen.add(labels.metricName() + " " + ts[i] + "@" + starts[i]);
+                }
+                for (int i = 0; i < hs.size(); i++) {
+                    seen.add(labels.metricName() + " " + hs.timestamp(i) + "@" + hs.startTimestamp(i));
+                }
+            }
+
+            @Override
+            public void series(Labels labels, long[] ts, double[] vs, int count, HistogramSamples hs, Exemplar[] ex, int exCount,
+                               Metadata metadata, long created) {
+                throw new AssertionError("the decoder calls the per-sample form");
+            }
+        });
+        assertThat(seen).containsExactly("c_total 1000@900", "c_total 2000@100", "h 5000@4000", "h 6000@0");
+    }
+
+    @Test
     void requestsThatProtobufJavaEncodesDecodeToTheSameSeries() throws Exception {
         Random random = new Random(2_0);
         for (int round = 0; round < 200; round++) {
             WriteV2.Request request = randomRequest(random);
             assertThat(decodeWithOurs(request.toByteArray())).as("round %d", round).isEqualTo(expected(request));
         }
+    }
+
+    @Test
+    void ourEncoderWritesEachSamplesStartTimestampAsTheNewestRevisionHasIt() throws Exception {
+        WriteV2Encoder encoder = new WriteV2Encoder();
+        encoder.beginSeries(Labels.of("__name__", "c_total"), null, 500);
+        encoder.sample(1_000, 1, 500);
+        encoder.sample(2_000, 2, 0);
+        encoder.endSeries();
+        encoder.beginSeries(Labels.of("__name__", "h"), null, 0);
+        encoder.histogram(3_000, 2_500, Histogram.exponential(0, 0, 1, 1, 1, io.promethium.api.model.HistogramSpans.EMPTY));
+        encoder.histogram(4_000, 3_500, FloatHistogram.exponential(0, 0, 1, 1, 1, io.promethium.api.model.HistogramSpans.EMPTY));
+        encoder.endSeries();
+        encoder.finish();
+        WriteV2.Request parsed = WriteV2.Request.parseFrom(Arrays.copyOf(encoder.buffer(), encoder.size()));
+        assertThat(parsed.getTimeseries(0).getCreatedTimestamp()).as("the older revision's field, for older receivers").isEqualTo(500);
+        assertThat(parsed.getTimeseries(0).getSamplesList()).extracting(WriteV2.Sample::getStartTimestamp).containsExactly(500L, 0L);
+        assertThat(parsed.getTimeseries(1).getHistogramsList()).extracting(WriteV2.Histogram::getStartTimestamp).containsExactly(2_500L, 3_500L);
     }
 
     @Test

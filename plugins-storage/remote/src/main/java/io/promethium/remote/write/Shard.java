@@ -401,8 +401,9 @@ final class Shard implements Runnable {
 
     /**
      * The floats (or histograms) of group {@code g} as {@code TimeSeries} messages: one, or a new
-     * one wherever the samples' start timestamp changes (a {@code TimeSeries} has one created
-     * timestamp; the specification allows a series in several messages for that).
+     * one wherever the samples' start timestamp changes (a {@code TimeSeries} of the older
+     * revision has one created timestamp; the specification allows a series in several messages
+     * for that), each sample carrying its start too.
      */
     private void emitRun(WriteV2Encoder e, Labels l, int g, boolean histogramRun, boolean withExemplars, Metadata md) {
         boolean begun = false;
@@ -432,12 +433,14 @@ final class Shard implements Runnable {
                 begun = true;
                 current = st;
             }
+            // Each sample's start also travels as its own start_timestamp (the specification's
+            // newest revision, which reserves created_timestamp): both kinds of receiver read it.
             if (x == null) {
-                e.sample(batchTimestamps[k], batchValues[k]);
+                e.sample(batchTimestamps[k], batchValues[k], st);
             } else if (x instanceof Histogram h) {
-                e.histogram(batchTimestamps[k], h);
+                e.histogram(batchTimestamps[k], st, h);
             } else {
-                e.histogram(batchTimestamps[k], (FloatHistogram) x);
+                e.histogram(batchTimestamps[k], st, (FloatHistogram) x);
             }
         }
         if (begun) {

@@ -215,8 +215,8 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
     }
 
     /**
-     * Buffers a batch; commit writes its records (series, floats, histograms, exemplars,
-     * metadata, each only when there are some) as one WAL write, then moves the series' newest
+     * Buffers a batch; commit writes its records (series, start timestamps, floats, histograms,
+     * exemplars, metadata, each only when there are some) as one WAL write, then moves the series' newest
      * timestamps. Histograms are encoded when appended: the caller may reuse its object, and the
      * agent keeps no copy.
      */
@@ -226,6 +226,8 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
         private final WalRecords.Encoder floatHistograms = new WalRecords.Encoder();
         private final WalRecords.Encoder exemplars = new WalRecords.Encoder();
         private final WalRecords.Encoder metadata = new WalRecords.Encoder();
+        /** The batch's start timestamps (as the TSDB's WAL has them, before the samples): remote write sends them. */
+        private final WalRecords.Encoder starts = new WalRecords.Encoder();
         private long[] refs = new long[64];
         private long[] ts = new long[64];
         private double[] vs = new double[64];
@@ -290,6 +292,32 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
             entries[n] = e;
             n++;
             return e.ref;
+        }
+
+        @Override
+        public long appendWithStart(long ref, Labels labels, long startTimestamp, long timestamp, double value) {
+            return start(append(ref, labels, timestamp, value), timestamp, startTimestamp);
+        }
+
+        @Override
+        public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, Histogram histogram) {
+            return start(appendAnyHistogram(ref, labels, timestamp, histogram), timestamp, startTimestamp);
+        }
+
+        @Override
+        public long appendHistogramWithStart(long ref, Labels labels, long startTimestamp, long timestamp, FloatHistogram histogram) {
+            return start(appendAnyHistogram(ref, labels, timestamp, histogram), timestamp, startTimestamp);
+        }
+
+        /** Records the start timestamp of the sample just appended to series {@code ref} (none: nothing). */
+        private long start(long ref, long timestamp, long startTimestamp) {
+            if (startTimestamp != 0) {
+                if (starts.bytes().length() == 0) {
+                    starts.begin(WalRecords.START_TIMESTAMPS);
+                }
+                starts.startTimestampEntry(ref, timestamp, startTimestamp);
+            }
+            return ref;
         }
 
         @Override
@@ -388,6 +416,7 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
                 enc.end();
                 seriesOpen = false;
             }
+            append(starts); // before the samples, as replay and followers expect
             if (n > 0) {
                 enc.samples(refs, ts, vs, n);
             }
@@ -401,7 +430,7 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
                 enc.end();
             }
             if (!mEntries.isEmpty()) {
-                enc.begin(WalRecords.METADATA);
+                enc.begin(WalRecords.METADATA_FAMILY);
                 for (int i = 0; i < mEntries.size(); i++) {
                     enc.metadataEntry(mEntries.get(i).ref, mValues.get(i));
                 }
@@ -459,6 +488,7 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
         }
 
         private void clearSide() {
+            starts.reset();
             histograms.reset();
             floatHistograms.reset();
             eEntries.clear();

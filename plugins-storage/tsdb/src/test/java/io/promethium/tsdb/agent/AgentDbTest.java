@@ -134,6 +134,11 @@ class AgentDbTest {
             }
 
             @Override
+            public void startTimestamp(long ref, long timestamp, long startTimestamp) {
+                seen.add("start " + series.get(ref) + "@" + timestamp + "=" + startTimestamp);
+            }
+
+            @Override
             public void sample(long ref, long timestamp, double value) {
                 seen.add("float " + series.get(ref) + "@" + timestamp);
             }
@@ -166,6 +171,29 @@ class AgentDbTest {
                 return seen;
             }
             at = next;
+        }
+    }
+
+    @Test
+    void startTimestampsGoToTheWalBeforeTheirSamplesForRemoteWriteAndSurviveARestart() throws Exception {
+        Labels c = Labels.of("__name__", "req_total", "job", "a");
+        Labels h = Labels.of("__name__", "rpc_seconds", "job", "a");
+        WalPosition start;
+        try (AgentDb db = AgentDb.open(options())) {
+            start = db.walWatchable().end();
+            Appender app = db.appender();
+            long ref = app.appendWithStart(0, c, 500, 1000, 1);
+            app.appendHistogramWithStart(0, h, 600, 1000, Histograms.counter(1));
+            app.commit();
+            app.appendWithStart(ref, c, 0, 2000, 2); // none: nothing logged for it
+            app.appendHistogramWithStart(0, h, 1500, 2000, Histograms.floatCounter(2));
+            app.commit();
+        }
+        try (AgentDb db = AgentDb.open(options())) {
+            List<String> seen = followAll(db.walWatchable(), start);
+            assertThat(seen).containsExactly("start req_total@1000=500", "start rpc_seconds@1000=600", "float req_total@1000",
+                    "histogram rpc_seconds@1000 count=" + Histograms.counter(1).count(), "start rpc_seconds@2000=1500", "float req_total@2000",
+                    "floathistogram rpc_seconds@2000 count=" + Histograms.floatCounter(2).count());
         }
     }
 

@@ -1,16 +1,14 @@
 package io.promethium.web.internal.query;
 
-import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
-import io.promethium.api.storage.ValueType;
 import io.promethium.promql.engine.QueryException;
 import java.util.List;
 import java.util.Objects;
@@ -109,12 +107,18 @@ final class DeadlineQueryable implements Queryable {
         }
     }
 
-    private final class CheckedIterator implements SampleIterator {
+    /** Checks the deadline every 1024 advances; everything else goes to the wrapped iterator. */
+    private final class CheckedIterator extends ForwardingSampleIterator {
         private final SampleIterator inner;
         private int count;
 
         CheckedIterator(SampleIterator inner) {
             this.inner = inner;
+        }
+
+        @Override
+        protected SampleIterator delegate() {
+            return inner;
         }
 
         @Override
@@ -131,41 +135,6 @@ final class DeadlineQueryable implements Queryable {
                 check();
             }
             return inner.seek(t);
-        }
-
-        @Override
-        public long timestamp() {
-            return inner.timestamp();
-        }
-
-        @Override
-        public double value() {
-            return inner.value();
-        }
-
-        @Override
-        public long startTimestamp() {
-            return inner.startTimestamp();
-        }
-
-        @Override
-        public ValueType valueType() {
-            return inner.valueType();
-        }
-
-        @Override
-        public Histogram histogram() {
-            return inner.histogram();
-        }
-
-        @Override
-        public FloatHistogram floatHistogram() {
-            return inner.floatHistogram();
-        }
-
-        @Override
-        public Throwable error() {
-            return inner.error();
         }
     }
 }

@@ -208,9 +208,11 @@ public final class RemoteWriteResource {
     /**
      * Remote write 2.0: as 1.0, plus the series' metadata recorded ({@code Appender.updateMetadata}),
      * and the {@code X-Prometheus-Remote-Write-*-Written} headers the specification requires on
-     * every answer (0 when nothing was stored: one request is one batch). A series' created
-     * timestamp is ingested with {@code --enable-feature=created-timestamp-zero-ingestion}, as
-     * Prometheus does: before each sample later than it, a zero sample at the created timestamp
+     * every answer (0 when nothing was stored: one request is one batch). A sample's start
+     * timestamp (its own {@code start_timestamp} in the specification's newest revision, else its
+     * series' {@code created_timestamp}) is ingested with
+     * {@code --enable-feature=created-timestamp-zero-ingestion}, as
+     * Prometheus does: before each sample later than it, a zero sample at the start timestamp
      * (best effort: one the series already has data after is skipped, not an error), and the
      * sample stored with it as its start timestamp. Without the feature it is ignored, as there.
      */
@@ -220,29 +222,39 @@ public final class RemoteWriteResource {
         boolean committed = false;
         Response failure = null;
         try {
-            new WriteV2Decoder().decode(decoded, decoded.length, (sent, ts, vs, count, histograms, exemplars, exemplarCount, metadata,
-                    created) -> {
-                if (sent.isEmpty()) {
-                    throw new ProtoReader.ProtoException("a timeseries has no labels");
-                }
-                Labels labels = typeAndUnitLabels ? withTypeAndUnit(sent, metadata) : sent;
-                long ref = 0;
-                long start = ingestCreated ? created : 0;
-                for (int i = 0; i < count; i++) {
-                    if (start != 0) {
-                        ref = appendCreatedZero(appender, ref, labels, start, ts[i], null);
+            new WriteV2Decoder().decode(decoded, decoded.length, new WriteV2Decoder.Sink() {
+                @Override
+                public void series(Labels sent, long[] ts, double[] vs, long[] starts, int count, HistogramSamples histograms,
+                                   Exemplar[] exemplars, int exemplarCount, Metadata metadata, long createdTimestamp)
+                        throws ProtoReader.ProtoException {
+                    if (sent.isEmpty()) {
+                        throw new ProtoReader.ProtoException("a timeseries has no labels");
                     }
-                    ref = appender.appendWithStart(ref, labels, start, ts[i], vs[i]);
+                    Labels labels = typeAndUnitLabels ? withTypeAndUnit(sent, metadata) : sent;
+                    long ref = 0;
+                    for (int i = 0; i < count; i++) {
+                        long start = ingestCreated ? starts[i] : 0;
+                        if (start != 0) {
+                            ref = appendCreatedZero(appender, ref, labels, start, ts[i], null);
+                        }
+                        ref = appender.appendWithStart(ref, labels, start, ts[i], vs[i]);
+                    }
+                    if (histograms.size() > 0) {
+                        ref = appendHistograms(appender, labels, histograms, ingestCreated);
+                    }
+                    if (metadata != Metadata.UNKNOWN && (count > 0 || histograms.size() > 0)) {
+                        ref = appender.updateMetadata(ref, labels, metadata);
+                    }
+                    written[2] += appendExemplars(appender, ref, labels, exemplars, exemplarCount);
+                    written[0] += count;
+                    written[1] += histograms.size();
                 }
-                if (histograms.size() > 0) {
-                    ref = appendHistograms(appender, labels, histograms, start);
+
+                @Override
+                public void series(Labels labels, long[] ts, double[] vs, int count, HistogramSamples histograms, Exemplar[] exemplars,
+                                   int exemplarCount, Metadata metadata, long createdTimestamp) {
+                    throw new IllegalStateException("never called: the decoder hands each sample's start timestamp");
                 }
-                if (metadata != Metadata.UNKNOWN && (count > 0 || histograms.size() > 0)) {
-                    ref = appender.updateMetadata(ref, labels, metadata);
-                }
-                written[2] += appendExemplars(appender, ref, labels, exemplars, exemplarCount);
-                written[0] += count;
-                written[1] += histograms.size();
             });
             appender.commit();
             committed = true;
@@ -296,13 +308,14 @@ public final class RemoteWriteResource {
      * does, so a malformed one is refused with a 400 naming the series and what is wrong.
      */
     static long appendHistograms(Appender appender, Labels labels, HistogramSamples histograms) {
-        return appendHistograms(appender, labels, histograms, 0);
+        return appendHistograms(appender, labels, histograms, false);
     }
 
-    /** As above; {@code start} non-zero: each histogram's start timestamp, with a zero histogram at it first. */
-    static long appendHistograms(Appender appender, Labels labels, HistogramSamples histograms, long start) {
+    /** As above; {@code withStarts}: each histogram's start timestamp kept, with a zero histogram at it first. */
+    static long appendHistograms(Appender appender, Labels labels, HistogramSamples histograms, boolean withStarts) {
         long ref = 0;
         for (int i = 0; i < histograms.size(); i++) {
+            long start = withStarts ? histograms.startTimestamp(i) : 0;
             long t = histograms.timestamp(i);
             try {
                 if (histograms.isFloat(i)) {

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.targets;
 
+import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.scrape.TargetMetadata;
 import java.util.HashSet;
@@ -10,10 +11,11 @@ import java.util.Set;
  * The metric family a stored series belongs to, from its name and type: storage keeps metadata
  * per series ({@code foo_bucket}, {@code foo_sum}, ...), the metadata APIs answer per family
  * ({@code foo}). A counter's family is what its target named it: a text-format page usually
- * {@code foo_total}, an OpenMetrics page {@code foo}. The stored series cannot tell, so the
- * families the active targets exposed on their last scrape decide, as they do in Prometheus (whose
- * metadata APIs read the scrape caches); a counter no active target exposes keeps its series name.
- * {@link #matches} accepts either spelling.
+ * {@code foo_total}, an OpenMetrics page {@code foo}. Stored metadata carries that name (since
+ * model 1.2, so across restarts, before any scrape); for metadata without it (remote write 2.0,
+ * WALs written before) the families the active targets exposed on their last scrape decide, as
+ * they do in Prometheus (whose metadata APIs read the scrape caches), and a counter no active
+ * target exposes keeps its series name. {@link #matches} accepts either spelling.
  */
 final class MetricFamilies {
     private static final String[] HISTOGRAM = {"_bucket", "_count", "_sum", "_created"};
@@ -35,6 +37,11 @@ final class MetricFamilies {
             return exposedCounters.contains(family) ? family : name;
         }
         return family(name, type);
+    }
+
+    /** The family of the series named {@code name}: the one its metadata names, else as {@link #family(String, MetricType, Set)}. */
+    static String family(String name, Metadata metadata, Set<String> exposedCounters) {
+        return metadata.family().isEmpty() ? family(name, metadata.type(), exposedCounters) : metadata.family();
     }
 
     /** The counter families the targets exposed (by the name of their {@code # TYPE} line). */

@@ -182,7 +182,7 @@ public final class TargetsResource {
                     continue;
                 }
                 Metadata md = sm.metadata();
-                String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type(), counters);
+                String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md, counters);
                 if (metric.isEmpty() || MetricFamilies.matches(metric, family, md.type())) {
                     families.putIfAbsent(family, md);
                 }
@@ -226,7 +226,7 @@ public final class TargetsResource {
         Set<String> counters = exposedCounters();
         for (SeriesMetadata sm : storedMetadata()) {
             Metadata md = sm.metadata();
-            String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md.type(), counters);
+            String family = MetricFamilies.family(sm.seriesLabels().get("__name__"), md, counters);
             if (!metric.isEmpty()) {
                 if (!MetricFamilies.matches(metric, family, md.type())) {
                     continue;

@@ -447,6 +447,32 @@ class RemoteEndpointsProtobufTest {
     }
 
     @Test
+    void remoteWrite2PerSampleStartTimestampsOfTheNewestRevisionAreIngestedAndWinOverTheSeriesCreatedTimestamp() throws Exception {
+        io.promethium.remote.wire.writev2.WriteV2.Request request = io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
+                .addSymbols("").addSymbols("__name__").addSymbols("req_total").addSymbols("rpc_seconds")
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(2)
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(1).setStartTimestamp(400))
+                        // A restart between the samples: each its own start.
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(2000).setValue(2).setStartTimestamp(1500))
+                        // None of its own: the series' created_timestamp (an older sender's field) applies.
+                        .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(3000).setValue(3))
+                        .setCreatedTimestamp(1500))
+                .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addLabelsRefs(1).addLabelsRefs(3)
+                        .addHistograms(io.promethium.remote.wire.writev2.WriteV2.Histogram.parseFrom(protoHistogram(1000, 1).toByteArray())
+                                .toBuilder().setStartTimestamp(600)))
+                .build();
+        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), false, true)))) {
+            HttpResponse<String> written = writeV2(server, request);
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
+            assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("3");
+            assertThat(storedWithStarts(server, Labels.of("__name__", "req_total")))
+                    .containsExactly("400=0.0@0", "1000=1.0@400", "1500=0.0@0", "2000=2.0@1500", "3000=3.0@1500");
+            assertThat(storedWithStarts(server, Labels.of("__name__", "rpc_seconds"))).containsExactly("600=h@0", "1000=h@600");
+        }
+    }
+
+    @Test
     void remoteWrite2CreatedTimestampsAreIgnoredWithoutTheFeature() throws Exception {
         try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
             HttpResponse<String> written = writeV2(server, createdRequest());

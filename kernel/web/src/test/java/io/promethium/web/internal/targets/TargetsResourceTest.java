@@ -133,6 +133,22 @@ class TargetsResourceTest {
     }
 
     @Test
+    void afterARestartBeforeAnyScrapeAnOpenMetricsCounterIsListedUnderItsStoredFamilyName() throws Exception {
+        // No target active (none bound), as right after a restart: only the stored metadata knows the family.
+        try (ApiServer restarted = new ApiServer(w -> w.register(new TargetsResource(w.server().targets, List::of, () -> w.server().tsdb)))) {
+            Appender a = restarted.tsdb.appender();
+            Labels om = Labels.of("__name__", "jobs_done_total", "job", "batch", "instance", "b:80");
+            a.updateMetadata(a.append(0, om, 1000, 1), om, new Metadata(MetricType.COUNTER, "Jobs done.", "", "jobs_done"));
+            Labels text = Labels.of("__name__", "requests_total", "job", "batch", "instance", "b:80");
+            a.updateMetadata(a.append(0, text, 1000, 1), text, new Metadata(MetricType.COUNTER, "Requests.", "", "requests_total"));
+            a.commit();
+            assertThat(restarted.get("/api/v1/metadata").body()).isEqualTo("{\"status\":\"success\",\"data\":{"
+                    + "\"jobs_done\":[{\"type\":\"counter\",\"help\":\"Jobs done.\",\"unit\":\"\"}],"
+                    + "\"requests_total\":[{\"type\":\"counter\",\"help\":\"Requests.\",\"unit\":\"\"}]}}");
+        }
+    }
+
+    @Test
     void metadataParametersAsPrometheus() {
         assertThat(server.get("/api/v1/metadata?metric=node_load1").body()).isEqualTo("{\"status\":\"success\",\"data\":{\"node_load1\":["
                 + "{\"type\":\"gauge\",\"help\":\"Load.\",\"unit\":\"\"},{\"type\":\"gauge\",\"help\":\"1m load average.\",\"unit\":\"\"}]}}");

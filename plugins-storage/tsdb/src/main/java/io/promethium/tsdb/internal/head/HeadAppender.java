@@ -387,7 +387,7 @@ final class HeadAppender implements Appender {
             encoder.end();
         }
         if (!b.mSeries.isEmpty()) {
-            encoder.begin(WalRecords.METADATA);
+            encoder.begin(WalRecords.METADATA_FAMILY);
             for (int i = 0; i < b.mSeries.size(); i++) {
                 encoder.metadataEntry(b.mSeries.get(i).ref(), b.metadata.get(i));
             }

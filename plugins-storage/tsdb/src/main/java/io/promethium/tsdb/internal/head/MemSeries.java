@@ -20,6 +20,11 @@ import java.util.Arrays;
  * One series in the head: its closed chunks (immutable byte arrays), the open chunk being
  * appended to, a small sorted buffer of accepted out-of-order samples, and deleted intervals.
  * {@code ref} and {@code labels} are immutable; everything else is guarded by {@code this}.
+ *
+ * <p>Kept small, as a head holds one per series: what most series never have (out-of-order
+ * samples, deletions, histograms) and what a series has only once a chunk closed (20 minutes
+ * at a 10 s interval) live in objects of their own, allocated when first needed. That took the
+ * object from 120 to 72 bytes (compact headers).
  */
 public final class MemSeries {
     /** Result codes of {@link #appendable} and {@link #append}. */
@@ -34,6 +39,32 @@ public final class MemSeries {
     private static final long[] NO_TIMES = new long[0];
     private static final byte[] NO_ENCODINGS = new byte[0];
 
+    /** The closed chunks, oldest first, with their encodings and time ranges. */
+    private static final class Closed {
+        byte[][] chunks = NO_CHUNKS;
+        /** Each closed chunk's {@link Encoding}. */
+        byte[] enc = NO_ENCODINGS;
+        long[] mint = NO_TIMES;
+        long[] maxt = NO_TIMES;
+        int n;
+        /** Size of the last closed chunk: the next one starts that large instead of growing into it. */
+        int lastBytes;
+    }
+
+    /** What few series have: a histogram chunk, out-of-order samples, deleted intervals. */
+    private static final class Rare {
+        /** The open chunk when the newest samples are histograms (then {@code open} is null). */
+        HistogramChunkAppender openH;
+        /** The newest sample when it is a histogram (the appender's own copy), for duplicate checks; else null. */
+        Object lastHistogram;
+        long[] oooT;
+        double[] oooV;
+        /** Out-of-order histograms, parallel to {@code oooT} (null entries are floats); null while none. */
+        Object[] oooH;
+        int oooN;
+        long[] deleted;
+    }
+
     private static final VarHandle MAX_T;
 
     static {
@@ -47,33 +78,17 @@ public final class MemSeries {
     private final long ref;
     private final Labels labels;
 
-    private byte[][] chunks = NO_CHUNKS;
-    /** Each closed chunk's {@link Encoding}. */
-    private byte[] chunkEnc = NO_ENCODINGS;
-    private long[] chunkMint = NO_TIMES;
-    private long[] chunkMaxt = NO_TIMES;
-    private int numChunks;
+    /** Null until a chunk closes. */
+    private Closed closed;
     private XorAppender open;
-    /** The open chunk when the newest samples are histograms (then {@code open} is null). */
-    private HistogramChunkAppender openH;
     private long openMint;
-    /** Size of the last closed chunk: the next one starts that large instead of growing into it. */
-    private int lastChunkBytes;
 
     private long maxT = Long.MIN_VALUE;
     private long lastBits;
-    /** The newest sample when it is a histogram (the appender's own copy), for duplicate checks; else null. */
-    private Object lastHistogram;
     /** The series' metadata as last written, or null. */
     private io.promethium.api.model.Metadata metadata;
-
-    private long[] oooT;
-    private double[] oooV;
-    /** Out-of-order histograms, parallel to {@code oooT} (null entries are floats); null while none. */
-    private Object[] oooH;
-    private int oooN;
-
-    private long[] deleted;
+    /** Null while the series has none of it. */
+    private Rare rare;
 
     /** Its slot's page in the head's ref table, where appends publish {@code maxT}; null outside a head. */
     private long[] maxTimePage;
@@ -97,6 +112,29 @@ public final class MemSeries {
 
     /** Float samples per chunk; histogram chunks keep {@link Chunks#SAMPLES_PER_CHUNK}. */
     private final int samplesPerChunk;
+
+    private Rare rare() {
+        Rare r = rare;
+        if (r == null) {
+            r = rare = new Rare();
+        }
+        return r;
+    }
+
+    private HistogramChunkAppender openH() {
+        Rare r = rare;
+        return r == null ? null : r.openH;
+    }
+
+    private Object lastHistogram() {
+        Rare r = rare;
+        return r == null ? null : r.lastHistogram;
+    }
+
+    private int lastChunkBytes() {
+        Closed c = closed;
+        return c == null ? 0 : c.lastBytes;
+    }
 
     /** Called once by the head when it files the series under its ref. */
     synchronized void bindMaxTimeSlot(long[] page) {
@@ -143,7 +181,7 @@ public final class MemSeries {
             return t >= oooMin ? OOO_OK : OUT_OF_BOUNDS;
         }
         if (t == maxT) {
-            return lastHistogram == null && bits == lastBits ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
+            return lastHistogram() == null && bits == lastBits ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
         }
         if (t >= oooMin) {
             return OOO_OK;
@@ -158,7 +196,7 @@ public final class MemSeries {
 
     private int checkHistogram(long t, Object histogram, long oooMin, long minValid) {
         if (t == maxT) {
-            return histogram.equals(lastHistogram) ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
+            return histogram.equals(lastHistogram()) ? DUPLICATE_SAME : DUPLICATE_DIFFERENT;
         }
         return check(t, 0, oooMin, minValid);
     }
@@ -178,6 +216,7 @@ public final class MemSeries {
             return code;
         }
         boolean stale = histogram instanceof Histogram h ? h.isStale() : ((FloatHistogram) histogram).isStale();
+        HistogramChunkAppender openH = openH();
         if (stale && openH == null) {
             appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS);
             return code;
@@ -196,9 +235,10 @@ public final class MemSeries {
                 header = openH != null && own != CounterResetHint.COUNTER_RESET ? CounterResetHint.NOT_COUNTER_RESET : own;
             }
             closeOpen();
-            int size = Math.max(64, lastChunkBytes + 16);
+            int size = Math.max(64, lastChunkBytes() + 16);
             openH = histogram instanceof Histogram h ? HistogramChunkAppender.forHistogram(h, header, size, 0)
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
+            rare().openH = openH;
             openMint = t;
         }
         if (histogram instanceof Histogram h) {
@@ -206,7 +246,7 @@ public final class MemSeries {
         } else {
             openH.append(t, (FloatHistogram) histogram);
         }
-        lastHistogram = histogram;
+        rare().lastHistogram = histogram;
         publishMaxTime(t);
         if (openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
             closeOpen();
@@ -227,20 +267,20 @@ public final class MemSeries {
     public synchronized int append(long t, double v, long oooMin, long minValid) {
         long bits = Double.doubleToRawLongBits(v);
         int code = check(t, bits, oooMin, minValid);
-        if (code == OK && openH != null) {
+        Rare r = rare;
+        if (code == OK && r != null && (r.openH != null || r.lastHistogram != null)) {
             appendFloat(t, v, bits);
         } else if (code == OK) {
             if (open == null) {
                 // A series' chunks are alike: sized like the last one, a chunk is allocated once
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
-                open = new XorAppender(Math.max(48, lastChunkBytes + 16));
+                open = new XorAppender(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
             }
             open.append(t, v);
             // Opaque: read without the lock by appendable, so it must never be seen torn.
             MAX_T.setOpaque(this, t);
             lastBits = bits;
-            lastHistogram = null;
             long[] page = maxTimePage;
             if (page != null) {
                 SeriesRefs.setMaxTime(page, ref, t);
@@ -256,20 +296,24 @@ public final class MemSeries {
 
     /** A float after histograms: a marker stays in the histogram chunk, a value starts a float chunk. */
     private void appendFloat(long t, double v, long bits) {
+        HistogramChunkAppender openH = openH();
         if (openH != null && bits == StaleMarker.STALE_NAN_BITS) {
             openH.appendStale(t);
         } else {
             if (openH != null) {
                 closeOpen();
+                openH = null;
             }
             if (open == null) {
-                open = new XorAppender(Math.max(48, lastChunkBytes + 16));
+                open = new XorAppender(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
             }
             open.append(t, v);
         }
         lastBits = bits;
-        lastHistogram = null;
+        if (rare != null) {
+            rare.lastHistogram = null;
+        }
         publishMaxTime(t);
         if (open != null && open.count() >= samplesPerChunk || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
             closeOpen();
@@ -277,7 +321,7 @@ public final class MemSeries {
     }
 
     private void closeOpen() {
-        if (open != null || openH != null) {
+        if (open != null || openH() != null) {
             closeOpenChunk();
         }
     }
@@ -288,90 +332,104 @@ public final class MemSeries {
     int touchOpenChunk() {
         XorAppender o = open;
         if (o == null) {
-            HistogramChunkAppender h = openH;
+            HistogramChunkAppender h = openH();
             return h == null ? 0 : h.touchTail();
         }
         return o.touchTail();
     }
 
     private void closeOpenChunk() {
-        if (numChunks == chunks.length) {
-            int cap = Math.max(4, numChunks * 2);
-            chunks = Arrays.copyOf(chunks, cap);
-            chunkEnc = Arrays.copyOf(chunkEnc, cap);
-            chunkMint = Arrays.copyOf(chunkMint, cap);
-            chunkMaxt = Arrays.copyOf(chunkMaxt, cap);
+        Closed c = closed;
+        if (c == null) {
+            c = closed = new Closed();
+        }
+        int n = c.n;
+        if (n == c.chunks.length) {
+            int cap = Math.max(4, n * 2);
+            c.chunks = Arrays.copyOf(c.chunks, cap);
+            c.enc = Arrays.copyOf(c.enc, cap);
+            c.mint = Arrays.copyOf(c.mint, cap);
+            c.maxt = Arrays.copyOf(c.maxt, cap);
         }
         if (open != null) {
-            chunks[numChunks] = open.toByteArray();
-            chunkEnc[numChunks] = Encoding.XOR;
-            chunkMaxt[numChunks] = open.lastTimestamp();
+            c.chunks[n] = open.toByteArray();
+            c.enc[n] = Encoding.XOR;
+            c.maxt[n] = open.lastTimestamp();
         } else {
-            chunks[numChunks] = openH.toByteArray();
-            chunkEnc[numChunks] = openH.encoding();
-            chunkMaxt[numChunks] = openH.lastTimestamp();
+            HistogramChunkAppender openH = rare.openH;
+            c.chunks[n] = openH.toByteArray();
+            c.enc[n] = openH.encoding();
+            c.maxt[n] = openH.lastTimestamp();
         }
-        lastChunkBytes = chunks[numChunks].length;
-        chunkMint[numChunks] = openMint;
-        numChunks++;
+        c.lastBytes = c.chunks[n].length;
+        c.mint[n] = openMint;
+        c.n = n + 1;
         open = null;
-        openH = null;
+        if (rare != null) {
+            rare.openH = null;
+        }
     }
 
     private void insertOutOfOrder(long t, double v, Object histogram) {
-        if (oooT == null) {
-            oooT = new long[8];
-            oooV = new double[8];
+        Rare r = rare();
+        if (r.oooT == null) {
+            r.oooT = new long[8];
+            r.oooV = new double[8];
         }
-        if (histogram != null && oooH == null) {
-            oooH = new Object[oooT.length];
+        if (histogram != null && r.oooH == null) {
+            r.oooH = new Object[r.oooT.length];
         }
-        int pos = Arrays.binarySearch(oooT, 0, oooN, t);
+        int oooN = r.oooN;
+        int pos = Arrays.binarySearch(r.oooT, 0, oooN, t);
         if (pos >= 0) {
-            oooV[pos] = v;
-            if (oooH != null) {
-                oooH[pos] = histogram;
+            r.oooV[pos] = v;
+            if (r.oooH != null) {
+                r.oooH[pos] = histogram;
             }
             return;
         }
         pos = -pos - 1;
-        if (oooN == oooT.length) {
-            oooT = Arrays.copyOf(oooT, oooN * 2);
-            oooV = Arrays.copyOf(oooV, oooN * 2);
-            if (oooH != null) {
-                oooH = Arrays.copyOf(oooH, oooN * 2);
+        if (oooN == r.oooT.length) {
+            r.oooT = Arrays.copyOf(r.oooT, oooN * 2);
+            r.oooV = Arrays.copyOf(r.oooV, oooN * 2);
+            if (r.oooH != null) {
+                r.oooH = Arrays.copyOf(r.oooH, oooN * 2);
             }
         }
-        System.arraycopy(oooT, pos, oooT, pos + 1, oooN - pos);
-        System.arraycopy(oooV, pos, oooV, pos + 1, oooN - pos);
-        oooT[pos] = t;
-        oooV[pos] = v;
-        if (oooH != null) {
-            System.arraycopy(oooH, pos, oooH, pos + 1, oooN - pos);
-            oooH[pos] = histogram;
+        System.arraycopy(r.oooT, pos, r.oooT, pos + 1, oooN - pos);
+        System.arraycopy(r.oooV, pos, r.oooV, pos + 1, oooN - pos);
+        r.oooT[pos] = t;
+        r.oooV[pos] = v;
+        if (r.oooH != null) {
+            System.arraycopy(r.oooH, pos, r.oooH, pos + 1, oooN - pos);
+            r.oooH[pos] = histogram;
         }
-        oooN++;
+        r.oooN = oooN + 1;
     }
 
     public synchronized void addDeleted(long mint, long maxt) {
+        Rare r = rare();
+        long[] deleted = r.deleted;
         int n = deleted == null ? 0 : deleted.length;
         long[] d = deleted == null ? new long[2] : Arrays.copyOf(deleted, n + 2);
         d[n] = mint;
         d[n + 1] = maxt;
-        deleted = d;
+        r.deleted = d;
     }
 
     /** Whether any sample lies in {@code [mint, maxt]} (ignoring deletions). */
     public synchronized boolean overlaps(long mint, long maxt) {
         long lo = Long.MAX_VALUE;
-        if (numChunks > 0) {
-            lo = chunkMint[0];
-        } else if (open != null || openH != null) {
+        Closed c = closed;
+        if (c != null && c.n > 0) {
+            lo = c.mint[0];
+        } else if (open != null || openH() != null) {
             lo = openMint;
         }
-        if (oooN > 0) {
-            lo = Math.min(lo, oooT[0]);
-            if (oooT[0] <= maxt && oooT[oooN - 1] >= mint) {
+        Rare r = rare;
+        if (r != null && r.oooN > 0) {
+            lo = Math.min(lo, r.oooT[0]);
+            if (r.oooT[0] <= maxt && r.oooT[r.oooN - 1] >= mint) {
                 return true;
             }
         }
@@ -385,12 +443,21 @@ public final class MemSeries {
      */
     public synchronized SampleIterator iterator(long mint, long maxt, long inOrderMin, SampleIterator reuse) {
         HeadChunksIterator it = reuse instanceof HeadChunksIterator h ? h : new HeadChunksIterator();
-        it.reset(chunks, chunkEnc, chunkMint, chunkMaxt, numChunks, open, openH, openMint, maxT, Math.max(mint, inOrderMin), maxt, deleted);
-        if (oooN == 0) {
+        Closed c = closed;
+        Rare r = rare;
+        long[] deleted = r == null ? null : r.deleted;
+        if (c == null) {
+            it.reset(NO_CHUNKS, NO_ENCODINGS, NO_TIMES, NO_TIMES, 0, open, openH(), openMint, maxT, Math.max(mint, inOrderMin), maxt,
+                    deleted);
+        } else {
+            it.reset(c.chunks, c.enc, c.mint, c.maxt, c.n, open, openH(), openMint, maxT, Math.max(mint, inOrderMin), maxt, deleted);
+        }
+        if (r == null || r.oooN == 0) {
             return it;
         }
-        ArraySampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(oooT, oooN), Arrays.copyOf(oooV, oooN),
-                oooH == null ? null : Arrays.copyOf(oooH, oooN), oooN, mint, maxt, deleted);
+        int oooN = r.oooN;
+        ArraySampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, oooN), Arrays.copyOf(r.oooV, oooN),
+                r.oooH == null ? null : Arrays.copyOf(r.oooH, oooN), oooN, mint, maxt, deleted);
         return new MergeSampleIterator(new SampleIterator[] {it, ooo});
     }
 
@@ -399,43 +466,52 @@ public final class MemSeries {
      * is now empty and can be garbage-collected.
      */
     public synchronized boolean truncateBefore(long mint) {
-        int drop = 0;
-        while (drop < numChunks && chunkMaxt[drop] < mint) {
-            drop++;
+        Closed c = closed;
+        int numChunks = 0;
+        if (c != null) {
+            int drop = 0;
+            while (drop < c.n && c.maxt[drop] < mint) {
+                drop++;
+            }
+            if (drop > 0) {
+                int keep = c.n - drop;
+                byte[][] chunks = new byte[Math.max(keep, 4)][];
+                System.arraycopy(c.chunks, drop, chunks, 0, keep);
+                c.chunks = chunks;
+                c.enc = Arrays.copyOfRange(c.enc, drop, drop + Math.max(keep, 4));
+                c.mint = Arrays.copyOfRange(c.mint, drop, drop + Math.max(keep, 4));
+                c.maxt = Arrays.copyOfRange(c.maxt, drop, drop + Math.max(keep, 4));
+                c.n = keep;
+            }
+            numChunks = c.n;
         }
-        if (drop > 0) {
-            int keep = numChunks - drop;
-            byte[][] c = new byte[Math.max(keep, 4)][];
-            System.arraycopy(chunks, drop, c, 0, keep);
-            chunks = c;
-            chunkEnc = Arrays.copyOfRange(chunkEnc, drop, drop + Math.max(keep, 4));
-            chunkMint = Arrays.copyOfRange(chunkMint, drop, drop + Math.max(keep, 4));
-            chunkMaxt = Arrays.copyOfRange(chunkMaxt, drop, drop + Math.max(keep, 4));
-            numChunks = keep;
-        }
-        if ((open != null || openH != null) && numChunks == 0 && maxT < mint) {
+        if ((open != null || openH() != null) && numChunks == 0 && maxT < mint) {
             open = null;
-            openH = null;
+            if (rare != null) {
+                rare.openH = null;
+            }
         }
-        if (oooN > 0) {
+        Rare r = rare;
+        if (r != null && r.oooN > 0) {
+            int oooN = r.oooN;
             int from = 0;
-            while (from < oooN && oooT[from] < mint) {
+            while (from < oooN && r.oooT[from] < mint) {
                 from++;
             }
             if (from > 0) {
-                System.arraycopy(oooT, from, oooT, 0, oooN - from);
-                System.arraycopy(oooV, from, oooV, 0, oooN - from);
-                if (oooH != null) {
-                    System.arraycopy(oooH, from, oooH, 0, oooN - from);
-                    Arrays.fill(oooH, oooN - from, oooN, null);
+                System.arraycopy(r.oooT, from, r.oooT, 0, oooN - from);
+                System.arraycopy(r.oooV, from, r.oooV, 0, oooN - from);
+                if (r.oooH != null) {
+                    System.arraycopy(r.oooH, from, r.oooH, 0, oooN - from);
+                    Arrays.fill(r.oooH, oooN - from, oooN, null);
                 }
-                oooN -= from;
+                r.oooN = oooN - from;
             }
         }
-        if (deleted != null) {
-            deleted = pruneDeleted(deleted, mint);
+        if (r != null && r.deleted != null) {
+            r.deleted = pruneDeleted(r.deleted, mint);
         }
-        return numChunks == 0 && open == null && openH == null && oooN == 0;
+        return numChunks == 0 && open == null && openH() == null && (r == null || r.oooN == 0);
     }
 
     private static long[] pruneDeleted(long[] d, long mint) {
@@ -451,7 +527,8 @@ public final class MemSeries {
     }
 
     public synchronized int chunkCount() {
-        return numChunks + (open == null && openH == null ? 0 : 1);
+        Closed c = closed;
+        return (c == null ? 0 : c.n) + (open == null && openH() == null ? 0 : 1);
     }
 
     /**
@@ -476,14 +553,17 @@ public final class MemSeries {
     }
 
     public synchronized long[] deletedIntervals() {
-        return deleted == null ? null : deleted.clone();
+        Rare r = rare;
+        return r == null || r.deleted == null ? null : r.deleted.clone();
     }
 
     /** Bytes held by chunk data, for heap accounting. */
     public synchronized long chunkBytes() {
+        HistogramChunkAppender openH = openH();
         long total = open != null ? open.buffer().length : openH != null ? openH.buffer().length : 0;
-        for (int i = 0; i < numChunks; i++) {
-            total += chunks[i].length;
+        Closed c = closed;
+        for (int i = 0; c != null && i < c.n; i++) {
+            total += c.chunks[i].length;
         }
         return total;
     }

@@ -1,9 +1,7 @@
 package io.promethium.tsdb.internal.query;
 
-import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.Histogram;
+import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.ValueType;
 
 /**
  * Merges sorted sample iterators (a series found in several blocks, or head chunks plus
@@ -11,7 +9,7 @@ import io.promethium.api.storage.ValueType;
  * Sources usually follow one another in time, so while the current source stays ahead of every
  * other one it is read without comparing against them.
  */
-public final class MergeSampleIterator implements SampleIterator {
+public final class MergeSampleIterator extends ForwardingSampleIterator {
     private final SampleIterator[] sources;
     private final boolean[] live;
     private boolean started;
@@ -118,6 +116,13 @@ public final class MergeSampleIterator implements SampleIterator {
         return true;
     }
 
+    // The chosen source stays on the sample returned until the next advance: its value type,
+    // histograms and start timestamp are the current ones.
+    @Override
+    protected SampleIterator delegate() {
+        return best < 0 ? SampleIterator.empty() : sources[best];
+    }
+
     @Override
     public long timestamp() {
         return t;
@@ -126,27 +131,6 @@ public final class MergeSampleIterator implements SampleIterator {
     @Override
     public double value() {
         return v;
-    }
-
-    // The chosen source stays on the sample returned until the next advance.
-    @Override
-    public ValueType valueType() {
-        return best < 0 ? ValueType.NONE : sources[best].valueType();
-    }
-
-    @Override
-    public long startTimestamp() {
-        return best < 0 ? NO_START_TIMESTAMP : sources[best].startTimestamp();
-    }
-
-    @Override
-    public Histogram histogram() {
-        return sources[best].histogram();
-    }
-
-    @Override
-    public FloatHistogram floatHistogram() {
-        return sources[best].floatHistogram();
     }
 
     @Override

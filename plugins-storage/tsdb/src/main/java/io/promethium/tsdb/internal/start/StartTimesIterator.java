@@ -1,15 +1,13 @@
 package io.promethium.tsdb.internal.start;
 
-import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.Histogram;
+import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.ValueType;
 
 /**
  * A series' samples with their start timestamps: the samples of {@code inner}, the starts looked
  * up in change points by a cursor that only moves forward, as the iterator does.
  */
-public final class StartTimesIterator implements SampleIterator {
+public final class StartTimesIterator extends ForwardingSampleIterator {
     private SampleIterator inner;
     private StartTimes.Points points;
     private int k;
@@ -29,23 +27,8 @@ public final class StartTimesIterator implements SampleIterator {
     }
 
     @Override
-    public boolean next() {
-        return inner.next();
-    }
-
-    @Override
-    public boolean seek(long t) {
-        return inner.seek(t);
-    }
-
-    @Override
-    public long timestamp() {
-        return inner.timestamp();
-    }
-
-    @Override
-    public double value() {
-        return inner.value();
+    protected SampleIterator delegate() {
+        return inner;
     }
 
     @Override
@@ -60,25 +43,5 @@ public final class StartTimesIterator implements SampleIterator {
             k++;
         }
         return k == 0 ? NO_START_TIMESTAMP : points.st()[k - 1];
-    }
-
-    @Override
-    public ValueType valueType() {
-        return inner.valueType();
-    }
-
-    @Override
-    public Histogram histogram() {
-        return inner.histogram();
-    }
-
-    @Override
-    public FloatHistogram floatHistogram() {
-        return inner.floatHistogram();
-    }
-
-    @Override
-    public Throwable error() {
-        return inner.error();
     }
 }

@@ -204,7 +204,7 @@ final class Checkpoint {
         public void metadata(long ref, io.promethium.api.model.Metadata m) {
             if (keep.test(ref)) {
                 endSeries();
-                enc.begin(WalRecords.METADATA);
+                enc.begin(WalRecords.METADATA_FAMILY);
                 enc.metadataEntry(ref, m);
                 enc.end();
                 maybeFlush();

@@ -52,11 +52,18 @@ public final class WalRecords {
      * start timestamps log nothing more and a WAL without this record replays as before.
      */
     public static final byte START_TIMESTAMPS = 20;
+    /**
+     * Series metadata with its metric family's name (our own number): {@link #METADATA}'s entries
+     * followed by the family ({@code string}, empty when unknown). What new WALs write instead of
+     * {@link #METADATA}, which old WALs hold and replay still reads: an OpenMetrics counter's family
+     * ({@code foo} for series {@code foo_total}) survives a restart.
+     */
+    public static final byte METADATA_FAMILY = 21;
 
     /** Whether {@code type} is a record type this version writes (readers refuse others as corruption). */
     public static boolean known(int type) {
         return type == SERIES || type == SAMPLES || type == SAMPLE_COLUMNS || type == TOMBSTONES || type == EXEMPLARS || type == METADATA
-                || type == HISTOGRAMS || type == FLOAT_HISTOGRAMS || type == START_TIMESTAMPS;
+                || type == HISTOGRAMS || type == FLOAT_HISTOGRAMS || type == START_TIMESTAMPS || type == METADATA_FAMILY;
     }
 
     private WalRecords() {
@@ -277,12 +284,13 @@ public final class WalRecords {
             }
         }
 
-        /** One entry of a {@link #METADATA} record. */
+        /** One entry of a {@link #METADATA_FAMILY} record. */
         public void metadataEntry(long ref, Metadata m) {
             out.writeUvarint(ref);
             out.writeByte(m.type().ordinal());
             out.writeString(m.unit());
             out.writeString(m.help());
+            out.writeString(m.family());
         }
     }
 
@@ -424,7 +432,7 @@ public final class WalRecords {
                     visitor.exemplar(ref, new Exemplar(labels(in, buf, labels), v, t, true));
                 }
             }
-            case METADATA -> {
+            case METADATA, METADATA_FAMILY -> {
                 MetricType[] types = MetricType.values();
                 while (in.hasMore()) {
                     long ref = in.readUvarint();
@@ -434,7 +442,8 @@ public final class WalRecords {
                     }
                     String unit = string(in, buf, texts);
                     String help = string(in, buf, texts);
-                    visitor.metadata(ref, new Metadata(types[kind], help, unit));
+                    String family = type == METADATA_FAMILY ? string(in, buf, texts) : "";
+                    visitor.metadata(ref, new Metadata(types[kind], help, unit, family));
                 }
             }
             default -> throw new FormatException("unknown WAL record type " + type);

@@ -95,7 +95,7 @@ public final class WalStats {
             case WalRecords.SAMPLE_COLUMNS -> "sample columns";
             case WalRecords.TOMBSTONES -> "tombstones";
             case WalRecords.EXEMPLARS -> "exemplars";
-            case WalRecords.METADATA -> "metadata";
+            case WalRecords.METADATA, WalRecords.METADATA_FAMILY -> "metadata";
             case WalRecords.START_TIMESTAMPS -> "start timestamps";
             case WalRecords.HISTOGRAMS -> "histograms";
             case WalRecords.FLOAT_HISTOGRAMS -> "float histograms";

@@ -2,8 +2,15 @@ package io.promethium.tsdb.internal.head;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 import io.promethium.tsdb.internal.chunk.Chunks;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MemSeriesTest {
@@ -29,5 +36,70 @@ class MemSeriesTest {
         }
         assertThat(s.chunkBytes()).as("never regrown").isEqualTo(afterFirstSample);
         assertThat(s.chunkCount()).isEqualTo(2);
+    }
+
+    /** Every sample of the series in [mint, maxt] as "t=value" (histograms as "t=h<count>"). */
+    private static List<String> read(MemSeries s, long mint, long maxt) {
+        List<String> out = new ArrayList<>();
+        SampleIterator it = s.iterator(mint, maxt, Long.MIN_VALUE, null);
+        while (it.next()) {
+            out.add(it.valueType() == ValueType.HISTOGRAM ? it.timestamp() + "=h" + it.histogram().count()
+                    : it.timestamp() + "=" + it.value());
+        }
+        return out;
+    }
+
+    private static Histogram histogram(long count) {
+        return Histogram.exponential(0, 0, 0, count, count, HistogramSpans.of(new int[] {0}, new int[] {1}), count);
+    }
+
+    @Test
+    void outOfOrderSamplesAndDeletionsAreReadWithTheChunksAndGoWithTruncation() {
+        MemSeries s = new MemSeries(1, Labels.of("__name__", "x"), 2);
+        for (long t = 10; t <= 50; t += 10) {
+            assertThat(s.append(t, t / 10.0, 0, Long.MIN_VALUE)).isEqualTo(MemSeries.OK);
+        }
+        assertThat(s.chunkCount()).isEqualTo(3);
+        assertThat(s.append(25, 2.5, 0, Long.MIN_VALUE)).isEqualTo(MemSeries.OOO_OK);
+        assertThat(s.append(50, 5.0, 0, Long.MIN_VALUE)).isEqualTo(MemSeries.DUPLICATE_SAME);
+        assertThat(s.append(50, 6.0, 0, Long.MIN_VALUE)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
+        assertThat(s.append(5, 0.5, Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.OUT_OF_ORDER);
+        assertThat(read(s, 0, 100)).containsExactly("10=1.0", "20=2.0", "25=2.5", "30=3.0", "40=4.0", "50=5.0");
+
+        s.addDeleted(20, 30);
+        assertThat(s.deletedIntervals()).containsExactly(20, 30);
+        assertThat(read(s, 0, 100)).containsExactly("10=1.0", "40=4.0", "50=5.0");
+        assertThat(s.overlaps(41, 49)).isTrue();
+        assertThat(s.overlaps(51, 60)).isFalse();
+
+        // Whole chunks before the point go (the first one), with the deletions and out-of-order samples there.
+        assertThat(s.truncateBefore(31)).isFalse();
+        assertThat(s.deletedIntervals()).isNull();
+        assertThat(s.chunkCount()).isEqualTo(2);
+        assertThat(read(s, 31, 100)).containsExactly("40=4.0", "50=5.0");
+        assertThat(s.truncateBefore(51)).isTrue();
+        assertThat(s.chunkCount()).isZero();
+    }
+
+    @Test
+    void histogramsAndFloatsTakeTurnsInChunksOfTheirOwnWithDuplicatesRecognised() {
+        MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
+        assertThat(s.append(10, 1, Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.OK);
+        assertThat(s.appendHistogram(20, histogram(2), Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.OK);
+        assertThat(s.appendHistogram(20, histogram(2), Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.DUPLICATE_SAME);
+        assertThat(s.appendHistogram(20, histogram(3), Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
+        // A float at the histogram's time is a different value, even with the same bits as the last float.
+        assertThat(s.append(20, 1, Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
+        // A staleness marker stays in the histogram chunk.
+        assertThat(s.append(30, StaleMarker.STALE_NAN, Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.OK);
+        assertThat(s.chunkCount()).isEqualTo(2);
+        assertThat(s.append(40, 4, Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.OK);
+        assertThat(s.append(40, 4, Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(MemSeries.DUPLICATE_SAME);
+        assertThat(s.chunkCount()).isEqualTo(3);
+        List<String> samples = read(s, 0, 100);
+        assertThat(samples).hasSize(4);
+        assertThat(samples.get(0)).isEqualTo("10=1.0");
+        assertThat(samples.get(1)).isEqualTo("20=h2");
+        assertThat(samples.get(3)).isEqualTo("40=4.0");
     }
 }

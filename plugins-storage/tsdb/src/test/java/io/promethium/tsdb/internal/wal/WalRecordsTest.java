@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.tsdb.internal.util.FormatException;
 import java.util.ArrayList;
@@ -18,23 +20,63 @@ class WalRecordsTest {
 
     private static List<Sample> decode(WalRecords.Encoder enc) {
         List<Sample> out = new ArrayList<>();
-        byte[] a = enc.bytes().array();
-        int length = ((a[1] & 0xff) << 24) | ((a[2] & 0xff) << 16) | ((a[3] & 0xff) << 8) | (a[4] & 0xff);
-        WalRecords.decode(a[0], a, WalRecords.HEADER, length, new WalRecords.Visitor() {
-            @Override
-            public void series(long ref, Labels labels) {
-            }
-
+        decode(enc, new Visitor() {
             @Override
             public void sample(long ref, long t, double v) {
                 out.add(new Sample(ref, t, Double.doubleToRawLongBits(v)));
             }
-
-            @Override
-            public void tombstone(long ref, long mint, long maxt) {
-            }
         });
         return out;
+    }
+
+    /** A visitor that ignores what a test does not look at. */
+    private abstract static class Visitor implements WalRecords.Visitor {
+        @Override
+        public void series(long ref, Labels labels) {
+        }
+
+        @Override
+        public void sample(long ref, long t, double v) {
+        }
+
+        @Override
+        public void tombstone(long ref, long mint, long maxt) {
+        }
+    }
+
+    /** Decodes the one record {@code enc} holds. */
+    private static void decode(WalRecords.Encoder enc, WalRecords.Visitor visitor) {
+        byte[] a = enc.bytes().array();
+        int length = ((a[1] & 0xff) << 24) | ((a[2] & 0xff) << 16) | ((a[3] & 0xff) << 8) | (a[4] & 0xff);
+        WalRecords.decode(a[0], a, WalRecords.HEADER, length, visitor);
+    }
+
+    @Test
+    void metadataRecordsKeepTheFamilyNameAndOldOnesWithoutItStillRead() {
+        WalRecords.Encoder enc = new WalRecords.Encoder();
+        enc.begin(WalRecords.METADATA_FAMILY);
+        enc.metadataEntry(7, new Metadata(MetricType.COUNTER, "Jobs done.", "", "jobs_done"));
+        enc.metadataEntry(8, new Metadata(MetricType.GAUGE, "Load.", "ratio"));
+        enc.end();
+        // What a WAL from before the family holds: type 6, no family string.
+        WalRecords.Encoder old = new WalRecords.Encoder();
+        old.begin(WalRecords.METADATA);
+        old.bytes().writeUvarint(9);
+        old.bytes().writeByte(MetricType.COUNTER.ordinal());
+        old.bytes().writeString("");
+        old.bytes().writeString("Requests.");
+        old.end();
+        List<String> seen = new ArrayList<>();
+        for (WalRecords.Encoder e : List.of(enc, old)) {
+            decode(e, new Visitor() {
+                @Override
+                public void metadata(long ref, Metadata m) {
+                    seen.add(ref + " " + m);
+                }
+            });
+        }
+        assertThat(seen).containsExactly("7 " + new Metadata(MetricType.COUNTER, "Jobs done.", "", "jobs_done"),
+                "8 " + new Metadata(MetricType.GAUGE, "Load.", "ratio"), "9 " + new Metadata(MetricType.COUNTER, "Requests.", ""));
     }
 
     @Test
@@ -90,18 +132,7 @@ class WalRecordsTest {
     }
 
     private static WalRecords.Visitor sink() {
-        return new WalRecords.Visitor() {
-            @Override
-            public void series(long ref, Labels labels) {
-            }
-
-            @Override
-            public void sample(long ref, long t, double v) {
-            }
-
-            @Override
-            public void tombstone(long ref, long mint, long maxt) {
-            }
+        return new Visitor() {
         };
     }
 }

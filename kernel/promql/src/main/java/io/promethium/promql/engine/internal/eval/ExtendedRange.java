@@ -102,10 +102,7 @@ final class ExtendedRange {
                     } else {
                         r = Absent.VALUE;
                         if (h != null) {
-                            if (hrow == null) {
-                                hrow = new NativeHistogram[steps];
-                            }
-                            hrow[s] = h;
+                            hrow = put(hrow, steps, s, h);
                             present++;
                         }
                     }
@@ -118,18 +115,9 @@ final class ExtendedRange {
                     present++;
                 }
             }
-            if (present > 0) {
-                ev.ctx.allocate(steps);
-                ev.ctx.addSamples(present);
-                StepSeries result = new StepSeries(series.labels(), Arrays.copyOf(row, steps), true);
-                result.hists = hrow;
-                out.add(result);
-            }
+            emit(out, series, row, hrow, present, true);
         }
-        if (set.error() != null) {
-            throw Evaluator.storageError(set.error());
-        }
-        return new StepVector(out);
+        return finish(set, out);
     }
 
     /** An instant selector with {@code smoothed}: per step, the value interpolated at its time. */
@@ -158,10 +146,7 @@ final class ExtendedRange {
                     // The sample at or before t is a histogram.
                     NativeHistogram h = smoothedHistogram(hp, p, t, lookback);
                     if (h != null) {
-                        if (hrow == null) {
-                            hrow = new NativeHistogram[steps];
-                        }
-                        hrow[s] = h;
+                        hrow = put(hrow, steps, s, h);
                         present++;
                     }
                     continue;
@@ -178,14 +163,37 @@ final class ExtendedRange {
                 row[s] = q < n && ts[q] <= t + lookback ? interpolate(p, q, t, false) : vs[p];
                 present++;
             }
-            if (present > 0) {
-                ev.ctx.allocate(steps);
-                ev.ctx.addSamples(present);
-                StepSeries result = new StepSeries(series.labels(), Arrays.copyOf(row, steps), false);
-                result.hists = hrow;
-                out.add(result);
-            }
+            emit(out, series, row, hrow, present, false);
         }
+        return finish(set, out);
+    }
+
+    /** Sets step {@code s}'s histogram, making the row on the first one. */
+    private static NativeHistogram[] put(NativeHistogram[] hrow, int steps, int s, NativeHistogram h) {
+        if (hrow == null) {
+            hrow = new NativeHistogram[steps];
+        }
+        hrow[s] = h;
+        return hrow;
+    }
+
+    /**
+     * Adds a series' row (floats, and histograms where {@code hrow} has them) to the result when
+     * it has a value at some step, accounting for its samples; {@code dropName} for functions.
+     */
+    private void emit(List<StepSeries> out, Series series, double[] row, NativeHistogram[] hrow, int present, boolean dropName) {
+        if (present == 0) {
+            return;
+        }
+        ev.ctx.allocate(row.length);
+        ev.ctx.addSamples(present);
+        StepSeries result = new StepSeries(series.labels(), Arrays.copyOf(row, row.length), dropName);
+        result.hists = hrow;
+        out.add(result);
+    }
+
+    /** The result, once the series set is read to its end (its error thrown). */
+    private static StepVector finish(SeriesSet set, List<StepSeries> out) {
         if (set.error() != null) {
             throw Evaluator.storageError(set.error());
         }

@@ -1,16 +1,14 @@
 package io.promethium.promql.engine.internal.fanout;
 
-import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
-import io.promethium.api.storage.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,20 +144,25 @@ public final class FanoutQueryable implements Queryable {
 
     /**
      * The union of several iterators by timestamp; where several have a timestamp, the earliest
-     * source (the primary) gives the value.
+     * source (the primary) gives the sample. The chosen source does not move until the next
+     * advance, so every read of the sample goes to it.
      */
-    static final class MergedIterator implements SampleIterator {
+    static final class MergedIterator extends ForwardingSampleIterator {
         private final SampleIterator[] its;
         private final boolean[] has;
         private boolean started;
         private long t;
-        private double v;
         private int current = -1;
         private Throwable error;
 
         MergedIterator(SampleIterator[] its) {
             this.its = its;
             this.has = new boolean[its.length];
+        }
+
+        @Override
+        protected SampleIterator delegate() {
+            return current < 0 ? SampleIterator.empty() : its[current];
         }
 
         @Override
@@ -194,13 +197,12 @@ public final class FanoutQueryable implements Queryable {
                 return false;
             }
             t = its[best].timestamp();
-            v = its[best].value();
             return true;
         }
 
         @Override
         public boolean seek(long target) {
-            if (started && t >= target) {
+            if (started && current >= 0 && t >= target) {
                 return true;
             }
             started = true;
@@ -208,37 +210,6 @@ public final class FanoutQueryable implements Queryable {
                 has[i] = its[i].seek(target);
             }
             return pick();
-        }
-
-        @Override
-        public long timestamp() {
-            return t;
-        }
-
-        @Override
-        public double value() {
-            return v;
-        }
-
-        // The chosen source has not moved since pick(), so its histogram and start are the current ones.
-        @Override
-        public long startTimestamp() {
-            return current < 0 ? NO_START_TIMESTAMP : its[current].startTimestamp();
-        }
-
-        @Override
-        public ValueType valueType() {
-            return current < 0 ? ValueType.NONE : its[current].valueType();
-        }
-
-        @Override
-        public Histogram histogram() {
-            return its[current].histogram();
-        }
-
-        @Override
-        public FloatHistogram floatHistogram() {
-            return its[current].floatHistogram();
         }
 
         @Override

@@ -7,9 +7,9 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.testing.FixedQueryable;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,26 +52,7 @@ class FanoutQueryableTest {
     }
 
     private static Queryable of(SeriesSet set) {
-        return (min, max) -> new Querier() {
-            @Override
-            public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
-                return set;
-            }
-
-            @Override
-            public List<String> labelValues(String name, List<Matcher> matchers) {
-                return List.of();
-            }
-
-            @Override
-            public List<String> labelNames(List<Matcher> matchers) {
-                return List.of();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return FixedQueryable.of(() -> set);
     }
 
     private static List<String> read(Queryable q, List<String> warnings) {

@@ -1,0 +1,105 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the bench programs measure from outside a process, shared by them: CPU time (of a process,
+ * its reaped children, each of its threads) and peak RSS from Linux's /proc, the load average printed beside every figure, disk sizes, a free loopback
+ * port. Not a program of its own: the bench programs are multi-file source programs (Java 22+),
+ * so {@code java distribution/bench/SideBySide.java} compiles this file with them.
+ */
+final class Proc {
+    /** USER_HZ on Linux: the unit of the CPU times in /proc/PID/stat. */
+    static final double CLOCK_TICKS = 100;
+
+    private Proc() {
+    }
+
+    /** CPU seconds (user + system) process {@code pid} has used so far. */
+    static double cpuSeconds(long pid) throws IOException {
+        String[] f = statFields(pid);
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS; // utime, stime
+    }
+
+    /** CPU seconds of this process's finished (reaped) children. */
+    static double childrenCpuSeconds() throws IOException {
+        String[] f = statFields(ProcessHandle.current().pid());
+        return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / CLOCK_TICKS; // cutime, cstime
+    }
+
+    /** CPU ticks of each thread of a process, keyed by "name#tid" (threads that ended meanwhile are missing). */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + "#" + t.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** The fields of /proc/PID/stat after the command name (which may hold spaces): state first. */
+    private static String[] statFields(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** Process {@code pid}'s peak resident set size (VmHWM) in bytes, or -1 when /proc does not say. */
+    static long peakRssBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** The machine's load average over 1, 5 and 15 minutes: figures mean little without it. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    /** A file's size, or the total of a folder's files; -1 when there is nothing at {@code p}. */
+    static long size(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return -1;
+        }
+        if (!Files.isDirectory(p)) {
+            return Files.size(p);
+        }
+        try (Stream<Path> files = Files.walk(p)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    /** A port free on the loopback address now (the benchmarks listen on loopback only). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -123,8 +123,16 @@ public final class SmallQuery {
         throw new IllegalStateException("server not ready in 120 s");
     }
 
-    /** bin/promethium execs java, so the process is the JVM; Prometheus is itself. */
+    /**
+     * bin/promethium execs java, so the process is the JVM; Prometheus is itself. A process the
+     * server starts (a JFR dump, a helper) is not the server: a descendant counts only when the
+     * started process is not itself the server (a wrapper that does not exec).
+     */
     private static long pid(Process process) {
+        String command = process.info().command().orElse("");
+        if (command.endsWith("/java") || command.endsWith("/prometheus") || command.equals("prometheus")) {
+            return process.pid();
+        }
         List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
         return children.isEmpty() ? process.pid() : children.get(0).pid();
     }

@@ -11,7 +11,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * web bundle logs it). A prefix that would hide an endpoint of the web bundle itself (equal to
  * one of its paths, or above one: {@code /api/v1}, {@code /-}) is refused and logged.
  *
- * <p>Called concurrently, on virtual threads: implementations keep their state thread-safe.
+ * <p>Called concurrently, on the web server's request threads: implementations keep their state thread-safe.
  */
 @ConsumerType
 public interface HttpRoutes {

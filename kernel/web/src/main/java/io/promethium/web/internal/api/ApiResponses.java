@@ -16,9 +16,9 @@ public final class ApiResponses {
 
     public static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE;
     /**
-     * Jackson's default keeps its 16 KB of buffers per thread; requests run on virtual threads,
+     * Jackson's default keeps its 16 KB of buffers per thread; requests ran on virtual threads,
      * each new, so every response allocated them afresh (half of a small query's allocation).
-     * A shared bounded pool hands them from request to request.
+     * A shared bounded pool hands them from request to request, whatever thread writes.
      */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newBoundedPool(64)).build();

@@ -44,6 +44,7 @@ public final class ApiRoute implements HttpRoutes {
     private final Endpoint endpoint;
     private final long formLimit;
     private final boolean agent;
+    private final String handlerLabel;
 
     /**
      * A route of {@code path} exactly (a trailing slash allowed, as Jersey matched), for GET, HEAD
@@ -68,6 +69,8 @@ public final class ApiRoute implements HttpRoutes {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.formLimit = formLimit;
         this.agent = agent;
+        // As the JAX-RS metrics filter named the template: /api/v1/label/:name/values.
+        this.handlerLabel = suffix == null ? path : path + "/:name" + suffix;
     }
 
     @Override
@@ -77,8 +80,7 @@ public final class ApiRoute implements HttpRoutes {
 
     @Override
     public String handlerLabel() {
-        // As the JAX-RS metrics filter named the template: /api/v1/label/:name/values.
-        return suffix == null ? path : path + "/:name" + suffix;
+        return handlerLabel;
     }
 
     @Override

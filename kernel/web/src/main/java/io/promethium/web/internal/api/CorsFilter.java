@@ -37,27 +37,41 @@ public final class CorsFilter implements Filter {
         this.any = regex.equals(".*");
     }
 
+    /** Whether the path (below the route prefix) is one CORS applies to. */
+    public static boolean applies(String path) {
+        return path.startsWith(API);
+    }
+
+    /** The answer body of a pre-flight {@code OPTIONS} (a copy). */
+    public static byte[] optionsBody() {
+        return OPTIONS_BODY.clone();
+    }
+
+    /** Sets the CORS headers of a request from {@code from} (its {@code Origin} header, null when absent). */
+    public void headers(String from, java.util.function.BiConsumer<String, String> setHeader) {
+        if (from != null && !from.isEmpty()) {
+            setHeader.accept("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, Origin");
+            setHeader.accept("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            setHeader.accept("Access-Control-Expose-Headers", "Date");
+            setHeader.accept("Vary", "Origin");
+            if (any) {
+                setHeader.accept("Access-Control-Allow-Origin", "*");
+            } else if (origin.matcher(from).matches()) {
+                setHeader.accept("Access-Control-Allow-Origin", from);
+            }
+        }
+    }
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) resp;
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (!path.startsWith(API)) {
+        if (!applies(path)) {
             chain.doFilter(req, resp);
             return;
         }
-        String from = request.getHeader("Origin");
-        if (from != null && !from.isEmpty()) {
-            response.setHeader("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, Origin");
-            response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-            response.setHeader("Access-Control-Expose-Headers", "Date");
-            response.setHeader("Vary", "Origin");
-            if (any) {
-                response.setHeader("Access-Control-Allow-Origin", "*");
-            } else if (origin.matcher(from).matches()) {
-                response.setHeader("Access-Control-Allow-Origin", from);
-            }
-        }
+        headers(request.getHeader("Origin"), response::setHeader);
         if (request.getMethod().equals("OPTIONS")) {
             response.setStatus(200);
             response.setContentType("application/json");

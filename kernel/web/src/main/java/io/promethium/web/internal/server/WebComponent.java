@@ -32,7 +32,7 @@ import io.promethium.api.storage.Storage;
 import io.promethium.api.web.HttpRoutes;
 import io.promethium.web.internal.routes.BuiltInPaths;
 import io.promethium.web.internal.routes.RouteTable;
-import io.promethium.web.internal.routes.RoutesFilter;
+import io.promethium.web.internal.routes.RoutesHandler;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
 import io.promethium.api.storage.ExemplarQueryable;
@@ -193,8 +193,8 @@ public final class WebComponent {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
         try {
-            server = new HttpServer(config.listenAddress(), application, List.of(cors, new RoutesFilter(routes, httpMetrics)),
-                    webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
+            server = new HttpServer(config.listenAddress(), application, List.of(cors),
+                    new RoutesHandler(routes, httpMetrics, cors, routePrefix), webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
                     routePrefix);
             server.start();
         } finally {

@@ -69,6 +69,48 @@ class RoutesTest {
         }
     }
 
+    /** A route streaming its answer (server-sent events) relies on flush sending what it wrote. */
+    private record Stream(java.util.concurrent.CountDownLatch read) implements HttpRoutes {
+        @Override
+        public String pathPrefix() {
+            return "/stream";
+        }
+
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            exchange.responseHeader("Content-Type", "text/event-stream");
+            java.io.OutputStream out = exchange.responseBody();
+            out.write("first\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                read.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("second\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aRouteFlushingItsBodySendsItBeforeItEndsAndSmallAnswersCarryTheirLength() throws Exception {
+        try (ApiServer server = new ApiServer(w -> { })) {
+            java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+            server.routes.add(new Stream(read));
+            server.routes.add(new Echo("/echo", false));
+            HttpResponse<java.io.InputStream> streamed = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(server.uri("/stream")).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(streamed.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                assertEquals("first", lines.readLine(), "sent at the flush, while the route still runs");
+                read.countDown();
+                assertEquals("second", lines.readLine());
+                assertNull(lines.readLine());
+            }
+            HttpResponse<String> small = server.get("/echo");
+            assertEquals(String.valueOf(small.body().length()), small.headers().firstValue("Content-Length").orElse(""));
+        }
+    }
+
     @Test
     void theBuiltInPathsAreReadFromTheResources() {
         var application = new org.glassfish.jersey.server.ResourceConfig();

@@ -57,9 +57,7 @@ public final class ApiServer implements AutoCloseable {
         resources.accept(new Wiring(application, this, mounted));
         routes = new io.promethium.web.internal.routes.RouteTable(io.promethium.web.internal.routes.BuiltInPaths.of(application));
         mounted.forEach(routes::add);
-        server = new HttpServer("127.0.0.1:0", application,
-                new io.promethium.web.internal.routes.RoutesFilter(routes, metrics),
-                WebConfigFile.NONE, 30_000, 64);
+        server = new HttpServer("127.0.0.1:0", application, routes, metrics, WebConfigFile.NONE, 30_000, 64);
         server.start();
     }
 

@@ -57,7 +57,7 @@ class DeferredApplicationTest {
             HttpResponse<String> ready = server.get("/-/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).isEqualTo("Promethium Server is Ready.\n");
-            assertThat(ready.headers().firstValue("Content-Type")).hasValue("text/plain;charset=utf-8");
+            assertThat(ready.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8"); // as Prometheus writes it
             assertThat(server.send(HttpRequest.newBuilder(server.uri("/-/ready")).method("HEAD", HttpRequest.BodyPublishers.noBody()))
                     .statusCode()).isEqualTo(200);
             assertThat(server.send(HttpRequest.newBuilder(server.uri("/-/ready")).POST(HttpRequest.BodyPublishers.noBody()))

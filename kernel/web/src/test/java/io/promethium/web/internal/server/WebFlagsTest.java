@@ -8,7 +8,7 @@ import io.promethium.web.internal.api.CorsFilter;
 import io.promethium.web.internal.metrics.HttpMetrics;
 import io.promethium.web.internal.routes.BuiltInPaths;
 import io.promethium.web.internal.routes.RouteTable;
-import io.promethium.web.internal.routes.RoutesFilter;
+import io.promethium.web.internal.routes.RoutesHandler;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
 import io.promethium.web.internal.ui.UserAssetsResource;
@@ -59,8 +59,9 @@ class WebFlagsTest {
         resources.accept(application);
         RouteTable routes = new RouteTable(BuiltInPaths.of(application));
         routes.add(new Echo("/custom"));
-        HttpServer server = new HttpServer("127.0.0.1:0", application,
-                List.of(new CorsFilter(cors), new RoutesFilter(routes, new HttpMetrics())), WebConfigFile.NONE, 30_000,
+        CorsFilter corsFilter = new CorsFilter(cors);
+        HttpServer server = new HttpServer("127.0.0.1:0", application, List.of(corsFilter),
+                new RoutesHandler(routes, new HttpMetrics(), corsFilter, routePrefix), WebConfigFile.NONE, 30_000,
                 maxConnections, routePrefix);
         server.start();
         return server;
@@ -90,7 +91,7 @@ class WebFlagsTest {
         WebConfigFile tls = new WebConfigFile(dir.resolve("server.pem"), keyFile, java.util.Map.of());
         ResourceConfig application = HttpServer.application();
         application.register(new Ping());
-        HttpServer server = new HttpServer("127.0.0.1:0, 127.0.0.1:0", application, List.of(), tls, 30_000, 8, "/");
+        HttpServer server = new HttpServer("127.0.0.1:0, 127.0.0.1:0", application, List.of(), null, tls, 30_000, 8, "/");
         server.start();
         try {
             assertThat(server.ports()).hasSize(2).doesNotHaveDuplicates();

@@ -1,0 +1,273 @@
+package io.promethium.web.internal.routes;
+
+import io.promethium.api.web.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+
+/**
+ * {@link HttpExchange} over Jetty's core request and response. The body is gathered in a buffer
+ * of {@value #BUFFER} bytes, as the servlet output did before: a response that fits is sent in
+ * one write with its {@code Content-Length}; a longer one goes out in chunks as it is written.
+ */
+final class CoreExchange implements HttpExchange {
+
+    /** As Jetty's servlet output buffer (HttpConfiguration's output buffer size). */
+    static final int BUFFER = 32 * 1024;
+
+    private final Request request;
+    private final Response response;
+    private final String rawPath;
+    private final String path;
+    private final String prefix;
+    private List<String[]> queryPairs;
+    private int status = 200;
+    private Body body;
+
+    CoreExchange(Request request, Response response, String rawPath, String path, String prefix) {
+        this.request = request;
+        this.response = response;
+        this.rawPath = rawPath;
+        this.path = path;
+        this.prefix = prefix;
+    }
+
+    /** Percent-decoding only: {@code +} is a literal in a path. */
+    static String decodePath(String raw) {
+        return raw.indexOf('%') < 0 ? raw : URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String method() {
+        return request.getMethod();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String rawPath() {
+        return rawPath;
+    }
+
+    @Override
+    public String subPath() {
+        return path.substring(prefix.length());
+    }
+
+    @Override
+    public String query() {
+        String q = request.getHttpURI().getQuery();
+        return q == null ? "" : q;
+    }
+
+    @Override
+    public List<String> queryParameters(String name) {
+        if (queryPairs == null) {
+            List<String[]> pairs = new ArrayList<>();
+            for (String part : query().split("&")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                int eq = part.indexOf('=');
+                String key = eq < 0 ? part : part.substring(0, eq);
+                String value = eq < 0 ? "" : part.substring(eq + 1);
+                pairs.add(new String[] {decode(key), decode(value)});
+            }
+            queryPairs = pairs;
+        }
+        List<String> values = new ArrayList<>();
+        for (String[] pair : queryPairs) {
+            if (pair[0].equals(name)) {
+                values.add(pair[1]);
+            }
+        }
+        return values;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    @Override
+    public List<String> requestHeaders(String name) {
+        return request.getHeaders().getValuesList(name);
+    }
+
+    @Override
+    public long requestContentLength() {
+        return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    }
+
+    @Override
+    public InputStream requestBody() throws IOException {
+        InputStream in = Content.Source.asInputStream(request);
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+            return new GZIPInputStream(in);
+        }
+        return in;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+    }
+
+    @Override
+    public void status(int code) {
+        status = code;
+    }
+
+    @Override
+    public void responseHeader(String name, String value) {
+        // As the servlet response did: a content type or length replaces the one set before.
+        if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Length")) {
+            response.getHeaders().put(name, value);
+        } else {
+            response.getHeaders().add(name, value);
+        }
+    }
+
+    @Override
+    public OutputStream responseBody() {
+        if (body == null) {
+            body = new Body();
+        }
+        return body;
+    }
+
+    @Override
+    public void respond(int code, String contentType, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        status = code;
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        OutputStream out = responseBody();
+        out.write(bytes);
+    }
+
+    /** The status as it stands (for the request metrics). */
+    int status() {
+        return status;
+    }
+
+    /** Whether bytes of the response have gone out, so it can no longer be replaced by an error. */
+    boolean committed() {
+        return response.isCommitted();
+    }
+
+    /** Drops what the route set and wrote (nothing has gone out yet). */
+    void reset() {
+        response.reset();
+        status = 200;
+        if (body != null) {
+            body.buffer.clear();
+        }
+    }
+
+    /** Ends the response: what is buffered goes out, with its length when it is all of it. */
+    void finish() throws IOException {
+        responseBody().close();
+    }
+
+    /** Gives the body's buffer back to the pool; last, whatever happened. */
+    void release() {
+        if (body != null) {
+            body.pooled.release();
+        }
+    }
+
+    /**
+     * The response body: gathered in a buffer of Jetty's pool, sent on overflow (chunked) or at
+     * close (with its length).
+     */
+    private final class Body extends OutputStream {
+        private final RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(BUFFER, true);
+        private final ByteBuffer buffer = pooled.getByteBuffer();
+        private boolean sent;
+        private boolean closed;
+
+        Body() {
+            buffer.clear(); // fill mode: position 0, limit the capacity
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (closed) {
+                throw new IOException("response body closed");
+            }
+            if (!buffer.hasRemaining()) {
+                flushBuffer(false);
+            }
+            buffer.put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("response body closed");
+            }
+            while (len > 0) {
+                if (!buffer.hasRemaining()) {
+                    flushBuffer(false);
+                }
+                int n = Math.min(len, buffer.remaining());
+                buffer.put(b, off, n);
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Sends what is buffered now (the headers too), as the servlet output's flush did: streams rely on it. */
+        @Override
+        public void flush() throws IOException {
+            if (!closed) {
+                flushBuffer(false);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!sent && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, buffer.position());
+            }
+            flushBuffer(true);
+        }
+
+        private void flushBuffer(boolean last) throws IOException {
+            if (!sent) {
+                response.setStatus(status);
+            }
+            sent = true;
+            buffer.flip();
+            try (Blocker.Callback callback = Blocker.callback()) {
+                response.write(last, buffer, callback);
+                callback.block();
+            } finally {
+                buffer.clear();
+            }
+        }
+    }
+}

@@ -1,7 +1,6 @@
 package io.promethium.api.config;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -33,22 +32,29 @@ public final class ByteSizes {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("invalid size \"" + text + "\"");
         }
-        BigDecimal total = BigDecimal.ZERO;
+        // Exact decimal arithmetic on integers (total = numerator / 10^scale), truncated once at
+        // the end. Not BigDecimal: its class initialiser (JDK 25) computes 5^65536, ~20 ms of the
+        // server's start-up for the one size flag read before ready.
+        BigInteger numerator = BigInteger.ZERO;
+        int scale = 0;
         int i = 0;
         while (i < s.length()) {
             int start = i;
+            int dot = -1;
             while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+                if (s.charAt(i) == '.') {
+                    if (dot >= 0) {
+                        throw new IllegalArgumentException("invalid size \"" + text + "\"");
+                    }
+                    dot = i;
+                }
                 i++;
             }
-            if (i == start) {
+            if (i == start || (dot >= 0 && i - start == 1)) {
                 throw new IllegalArgumentException("invalid size \"" + text + "\"");
             }
-            BigDecimal number;
-            try {
-                number = new BigDecimal(s.substring(start, i));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("invalid size \"" + text + "\"");
-            }
+            String digits = dot < 0 ? s.substring(start, i) : s.substring(start, dot) + s.substring(dot + 1, i);
+            int fraction = dot < 0 ? 0 : i - dot - 1;
             int unitStart = i;
             while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
                 i++;
@@ -60,12 +66,19 @@ public final class ByteSizes {
                         ? "size \"" + text + "\" has no unit (B, KB, MB, GB, TB, PB, EB, KiB, ...)"
                         : "unknown size unit \"" + unit + "\" in \"" + text + "\"");
             }
-            total = total.add(number.multiply(BigDecimal.valueOf(multiplier)));
+            BigInteger term = new BigInteger(digits).multiply(BigInteger.valueOf(multiplier));
+            if (fraction > scale) {
+                numerator = numerator.multiply(BigInteger.TEN.pow(fraction - scale));
+                scale = fraction;
+            } else {
+                term = term.multiply(BigInteger.TEN.pow(scale - fraction));
+            }
+            numerator = numerator.add(term);
         }
-        BigDecimal bytes = total.setScale(0, RoundingMode.DOWN);
-        if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        BigInteger bytes = numerator.divide(BigInteger.TEN.pow(scale));
+        if (bytes.bitLength() > 63) {
             throw new IllegalArgumentException("size too large: \"" + text + "\"");
         }
-        return bytes.longValueExact();
+        return bytes.longValue();
     }
 }

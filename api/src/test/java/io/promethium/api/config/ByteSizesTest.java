@@ -20,6 +20,20 @@ class ByteSizesTest {
     void fractionsAndSequencesAddUpAsInPrometheus() {
         assertThat(ByteSizes.parse("1.5GB")).isEqualTo(3L << 29);
         assertThat(ByteSizes.parse("1GB512MB")).isEqualTo((1L << 30) + (512L << 20));
+        assertThat(ByteSizes.parse(".5KB")).isEqualTo(512);
+        assertThat(ByteSizes.parse("2.KB")).isEqualTo(2048);
+        assertThat(ByteSizes.parse("1.5KB0.25KB")).isEqualTo(1536 + 256);
+        // Exact decimals added up before the one truncation: 0.6 B + 0.4 B is 1 byte, not 0.
+        assertThat(ByteSizes.parse("0.6B0.4B")).isEqualTo(1);
+        assertThat(ByteSizes.parse("0.999B")).isZero();
+        assertThat(ByteSizes.parse("7.999999999999999999EB")).isEqualTo(Long.MAX_VALUE - 1);
+        assertThatThrownBy(() -> ByteSizes.parse("8EB")).hasMessageContaining("too large");
+    }
+
+    @Test
+    void aNumberWithTwoPointsOrOnlyAPointIsNotASize() {
+        assertThatThrownBy(() -> ByteSizes.parse("1.2.3MB")).hasMessageContaining("invalid size \"1.2.3MB\"");
+        assertThatThrownBy(() -> ByteSizes.parse(".MB")).hasMessageContaining("invalid size \".MB\"");
     }
 
     @Test

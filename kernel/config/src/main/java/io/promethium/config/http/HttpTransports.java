@@ -2,6 +2,7 @@ package io.promethium.config.http;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.config.model.HttpClientConfig;
+import io.promethium.config.tls.PlatformTlsContext;
 import io.promethium.config.tls.TlsContexts;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ public final class HttpTransports {
         }
     }
 
+    /** An absent {@code tls_config}: the platform's trust, TLS 1.2 and 1.3. */
+    static final HttpClientConfig.TlsConfig NO_TLS_CONFIG = new HttpClientConfig.TlsConfig("", "", "", "", false, "", "", "", "", "");
+
     private HttpTransports() {
     }
 
@@ -49,6 +53,13 @@ public final class HttpTransports {
         if (tls != null) {
             builder.sslContext(TlsContexts.client(tls, configDirectory));
             builder.sslParameters(TlsContexts.clientParameters(tls));
+        } else if (System.getProperty("jdk.tls.client.protocols") == null) {
+            // The platform's context, made at the first https request instead of now (its trust
+            // store costs ~6% of the server's start-up), with the parameters the platform would
+            // give (TLS 1.2 and 1.3, its cipher suites); with the protocols set by the system
+            // property, the JDK's own defaults are left as they are.
+            builder.sslContext(PlatformTlsContext.INSTANCE);
+            builder.sslParameters(TlsContexts.clientParameters(NO_TLS_CONFIG));
         }
         if (config.enableHttp2()) {
             // The JDK negotiates HTTP/2 by ALPN over TLS; for http:// it would try an h2c upgrade,

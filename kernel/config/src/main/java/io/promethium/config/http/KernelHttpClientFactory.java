@@ -50,11 +50,8 @@ public final class KernelHttpClientFactory implements HttpClientFactory {
     public ClientTls tls(PluginConfig tlsConfig, String host, Path configDirectory) throws ConfigException {
         HttpClientConfig.TlsConfig tls = HttpClientConfigParser.tls(tlsConfig);
         if (tls == null) {
-            tls = DEFAULT_TLS;
+            tls = HttpTransports.NO_TLS_CONFIG;
         }
         return new ClientTls(TlsContexts.client(tls, configDirectory, host), TlsContexts.clientParameters(tls, host));
     }
-
-    /** An absent {@code tls_config}: the platform's trust, TLS 1.2 and 1.3. */
-    private static final HttpClientConfig.TlsConfig DEFAULT_TLS = new HttpClientConfig.TlsConfig("", "", "", "", false, "", "", "", "", "");
 }

@@ -45,6 +45,9 @@ class TimestampAlignmentTest {
         assertThat(ScrapeComponent.timestampTolerance("500us")).isEqualTo(Duration.ofNanos(500_000));
         assertThat(ScrapeComponent.timestampTolerance("1s500ms")).isEqualTo(Duration.ofMillis(1_500));
         assertThat(ScrapeComponent.timestampTolerance("0")).isZero();
+        assertThat(ScrapeComponent.timestampTolerance(".5us1.25ns")).isEqualTo(Duration.ofNanos(501));
+        assertThat(ScrapeComponent.timestampTolerance("1.ms")).isEqualTo(Duration.ofMillis(1));
+        assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("3000000h")).hasMessageContaining("invalid duration");
         assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("2")).hasMessageContaining("--scrape.timestamp-tolerance")
                 .hasMessageContaining("invalid duration");
         assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("2d")).hasMessageContaining("invalid duration");

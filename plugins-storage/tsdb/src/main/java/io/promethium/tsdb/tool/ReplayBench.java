@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * megabytes per second. With {@code --dir D} a WAL already in {@code D} is replayed as it is (a
  * second invocation measures a cold JVM on the WAL the first one wrote) and is kept.
  */
-final class ReplayBench {
+final class ReplayBench implements Bench {
     private final PrintStream out;
     private int series = 50_000;
     private int scrapes = 20;
@@ -39,15 +39,16 @@ final class ReplayBench {
         this.out = out;
     }
 
-    void parse(List<String> args) {
+    @Override
+    public void parse(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "--series" -> series = Integer.parseInt(value(args, ++i, a));
-                case "--scrapes" -> scrapes = Integer.parseInt(value(args, ++i, a));
-                case "--replays" -> replays = Integer.parseInt(value(args, ++i, a));
-                case "--compression" -> compression = compression(value(args, ++i, a));
-                case "--dir" -> dir = Path.of(value(args, ++i, a));
+                case "--series" -> series = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--scrapes" -> scrapes = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--replays" -> replays = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--compression" -> compression = compression(Bench.value(args, ++i, a));
+                case "--dir" -> dir = Path.of(Bench.value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown flag for bench replay: " + a);
             }
         }
@@ -65,14 +66,8 @@ final class ReplayBench {
         throw new IllegalArgumentException("--compression must be one of none, snappy, zstd: " + name);
     }
 
-    private static String value(List<String> args, int i, String flag) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    void run() throws IOException {
+    @Override
+    public void run() throws IOException {
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("promethium-bench-replay");
         try {
             Path data = root.resolve("data");

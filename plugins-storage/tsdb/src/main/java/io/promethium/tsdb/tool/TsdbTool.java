@@ -3,6 +3,8 @@ package io.promethium.tsdb.tool;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code promethium tsdb ...}: offline tools over a data directory.
@@ -32,6 +34,9 @@ public final class TsdbTool {
                                                         WAL replay to ready: series, samples and MB per second
             """;
 
+    private static final Map<String, Function<PrintStream, Bench>> BENCHES =
+            Map.of("write", WriteBench::new, "wal", WalBench::new, "replay", ReplayBench::new);
+
     private TsdbTool() {
     }
 
@@ -58,32 +63,8 @@ public final class TsdbTool {
                 new WalDump(out).run(java.nio.file.Path.of(args.get(1)));
                 return 0;
             }
-            if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("write")) {
-                WriteBench bench = new WriteBench(out);
-                try {
-                    bench.parse(args.subList(2, args.size()));
-                } catch (IllegalArgumentException e) {
-                    err.println(e.getMessage());
-                    err.print(USAGE);
-                    return 2;
-                }
-                bench.run();
-                return 0;
-            }
-            if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("wal")) {
-                WalBench bench = new WalBench(out);
-                try {
-                    bench.parse(args.subList(2, args.size()));
-                } catch (IllegalArgumentException e) {
-                    err.println(e.getMessage());
-                    err.print(USAGE);
-                    return 2;
-                }
-                bench.run();
-                return 0;
-            }
-            if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals("replay")) {
-                ReplayBench bench = new ReplayBench(out);
+            if (args.size() >= 2 && args.get(0).equals("bench") && BENCHES.containsKey(args.get(1))) {
+                Bench bench = BENCHES.get(args.get(1)).apply(out);
                 try {
                     bench.parse(args.subList(2, args.size()));
                 } catch (IllegalArgumentException e) {

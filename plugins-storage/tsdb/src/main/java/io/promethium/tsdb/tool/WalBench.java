@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * in every round so a busy machine slows them alike. Prints append CPU per sample, WAL bytes per
  * sample and replay time, each with the ratio to the uncompressed WAL.
  */
-final class WalBench {
+final class WalBench implements Bench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final WalCompression[] MODES = WalCompression.values();
 
@@ -38,14 +38,15 @@ final class WalBench {
         this.out = out;
     }
 
-    void parse(List<String> args) {
+    @Override
+    public void parse(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "--series" -> series = Integer.parseInt(value(args, ++i, a));
-                case "--scrapes" -> scrapes = Integer.parseInt(value(args, ++i, a));
-                case "--replays" -> replays = Integer.parseInt(value(args, ++i, a));
-                case "--dir" -> dir = Path.of(value(args, ++i, a));
+                case "--series" -> series = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--scrapes" -> scrapes = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--replays" -> replays = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--dir" -> dir = Path.of(Bench.value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown flag for bench wal: " + a);
             }
         }
@@ -54,14 +55,8 @@ final class WalBench {
         }
     }
 
-    private static String value(List<String> args, int i, String flag) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    void run() throws IOException {
+    @Override
+    public void run() throws IOException {
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("promethium-bench-wal");
         try {
             long[] walBytes = new long[MODES.length];

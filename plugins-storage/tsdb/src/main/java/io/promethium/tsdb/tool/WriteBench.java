@@ -27,7 +27,7 @@ import java.util.Locale;
  * {@code --threads T} (2, for the concurrent append run), {@code --fsync} (fsync every commit,
  * shared by concurrent committers, instead of write-through), {@code --dir D} (a temp dir).
  */
-final class WriteBench {
+final class WriteBench implements Bench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final PrintStream out;
@@ -41,15 +41,16 @@ final class WriteBench {
         this.out = out;
     }
 
-    void parse(List<String> args) {
+    @Override
+    public void parse(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "--series" -> series = Integer.parseInt(value(args, ++i, a));
-                case "--hours" -> hours = Integer.parseInt(value(args, ++i, a));
+                case "--series" -> series = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--hours" -> hours = Integer.parseInt(Bench.value(args, ++i, a));
                 case "--fsync" -> fsync = true;
-                case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
-                case "--dir" -> dir = Path.of(value(args, ++i, a));
+                case "--threads" -> threads = Integer.parseInt(Bench.value(args, ++i, a));
+                case "--dir" -> dir = Path.of(Bench.value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown flag for bench write: " + a);
             }
         }
@@ -58,14 +59,8 @@ final class WriteBench {
         }
     }
 
-    private static String value(List<String> args, int i, String flag) {
-        if (i >= args.size()) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    void run() throws Exception {
+    @Override
+    public void run() throws Exception {
         Path root = dir != null ? dir : Files.createTempDirectory("tsdb-bench");
         try {
             List<String[]> rows = new ArrayList<>();

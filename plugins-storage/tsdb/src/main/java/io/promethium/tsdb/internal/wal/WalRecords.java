@@ -483,11 +483,7 @@ public final class WalRecords {
         for (int i = 0; i < n; i++) {
             ref += refs.readVarint();
             t += times.readVarint();
-            long bits = 0;
-            for (int k = 0, p = values + i; k < 8; k++, p += n) {
-                bits = (bits << 8) | (buf[p] & 0xff);
-            }
-            visitor.sample(ref, t, Double.longBitsToDouble(bits));
+            visitor.sample(ref, t, planeValue(buf, values, i, n));
         }
         columnsEnd(refs, times, n);
     }
@@ -525,12 +521,17 @@ public final class WalRecords {
         columnsEnd(refs, times, n);
         int values = refStart + refBytes + timeBytes;
         for (int i = 0; i < n; i++) {
-            long bits = 0;
-            for (int k = 0, p = values + i; k < 8; k++, p += n) {
-                bits = (bits << 8) | (buf[p] & 0xff);
-            }
-            vsOut[at + i] = Double.longBitsToDouble(bits);
+            vsOut[at + i] = planeValue(buf, values, i, n);
         }
+    }
+
+    /** Value {@code i} of {@code n} from the 8 byte planes at {@code values}, most significant plane first. */
+    private static double planeValue(byte[] buf, int values, int i, int n) {
+        long bits = 0;
+        for (int k = 0, p = values + i; k < 8; k++, p += n) {
+            bits = (bits << 8) | (buf[p] & 0xff);
+        }
+        return Double.longBitsToDouble(bits);
     }
 
     /** Reads and checks a columns header: {count, baseRef, baseTime, refBytes, timeBytes}; leaves {@code in} at the ref column. */

@@ -365,18 +365,9 @@ class HeadReplayTest {
 
         @Override
         public void sample(long ref, long t, double v) {
-            MemSeries s = head.series(ref);
-            if (s == null) {
-                metrics.walReplayUnknownRefs.increment();
-                return;
-            }
-            if (t < head.minValidTime()) {
-                return;
-            }
-            int code = s.append(t, v, t, head.minValidTime());
-            if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
-                head.replayed(t);
-                replayedStart(s, ref, t);
+            MemSeries s = inWindow(ref, t);
+            if (s != null) {
+                appended(s, ref, t, s.append(t, v, t, head.minValidTime()));
             }
         }
 
@@ -399,15 +390,23 @@ class HeadReplayTest {
         }
 
         private void replayHistogram(long ref, long t, Object h) {
+            MemSeries s = inWindow(ref, t);
+            if (s != null) {
+                appended(s, ref, t, s.appendHistogram(t, h, t, head.minValidTime()));
+            }
+        }
+
+        /** The series of {@code ref} if it is known (else counted) and {@code t} is not before the head's window. */
+        private MemSeries inWindow(long ref, long t) {
             MemSeries s = head.series(ref);
             if (s == null) {
                 metrics.walReplayUnknownRefs.increment();
-                return;
+                return null;
             }
-            if (t < head.minValidTime()) {
-                return;
-            }
-            int code = s.appendHistogram(t, h, t, head.minValidTime());
+            return t < head.minValidTime() ? null : s;
+        }
+
+        private void appended(MemSeries s, long ref, long t, int code) {
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 head.replayed(t);
                 replayedStart(s, ref, t);

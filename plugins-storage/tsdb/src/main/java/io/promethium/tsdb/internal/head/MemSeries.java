@@ -322,14 +322,16 @@ public final class MemSeries extends XorEncoder {
     }
     /**
      * Reads the open chunk's write position without the lock, only to pull it into the CPU cache;
-     * the result means nothing. See {@code HeadAppender#commit}.
+     * the result means nothing. See {@code HeadAppender#commit}. It also reads the object's last
+     * field: the series spans two or three cache lines, and an append writes all of them.
      */
     int touchOpenChunk() {
+        int last = maxTimePage == null ? 1 : 0;
         if (!chunkOpen()) {
             HistogramChunkAppender h = openH();
-            return h == null ? 0 : h.touchTail();
+            return h == null ? last : h.touchTail() + last;
         }
-        return touchTail();
+        return touchTail() + last;
     }
 
     private void closeOpenChunk() {

@@ -14,6 +14,10 @@ import io.promethium.api.model.Histogram;
  * current source); it must not change between an advance and the reads of that sample. Not
  * thread-safe, as no iterator is.
  *
+ * <p>{@link SampleIterator#seekLast(long)} is the exception: it keeps the interface's default
+ * ({@code false}, read forward), since a merge's last sample need not be its current source's.
+ * A wrapper that passes samples through unchanged overrides it to forward.
+ *
  * @since storage 1.8
  */
 public abstract class ForwardingSampleIterator implements SampleIterator {

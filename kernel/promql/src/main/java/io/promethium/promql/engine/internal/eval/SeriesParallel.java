@@ -28,6 +28,17 @@ final class SeriesParallel {
         long read;
         long slots;
         long samples;
+        private int checks;
+
+        /**
+         * Checks the query's deadline every 256 calls, counted per thread: the context's own
+         * counter, bumped by every helper, would bounce one cache line between the cores per series.
+         */
+        final void checkDeadline(EvalContext ctx) {
+            if ((++checks & 0xff) == 0) {
+                ctx.checkDeadlineNow();
+            }
+        }
     }
 
     /** One series to its step row, {@code null} when it has nothing to show. */

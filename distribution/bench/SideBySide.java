@@ -485,6 +485,55 @@ public final class SideBySide {
             row(sb, figures, names, others, ratios, "`" + q + "` (server CPU µs per query)", f -> f.queryCpuMicros().getOrDefault(q, Double.NaN), "%.0f");
         }
         System.out.println(sb);
+        if (ratios) {
+            System.out.println(verdicts(figures));
+        }
+    }
+
+    /** A target of issue 21: promethium's figure over another server's, at most {@code limit}. */
+    record Target(String label, String against, double limit, Measure measure) {
+    }
+
+    /**
+     * Issue 21's targets as this harness measures them. Aggregations must be 2× faster only over
+     * 100k+ series: of the query set, only {@code count({__name__=~"node_.+"})} reads every series;
+     * the others read a few series per target and must be no slower. First requests are printed in
+     * the table but are no target: a dashboard meets a server that has been answering for a while.
+     */
+    static List<Target> targets(Map<String, Figures> figures) {
+        double series = figures.get("promethium").series();
+        List<Target> t = new ArrayList<>();
+        t.add(new Target("CPU per sample", "prometheus", 0.5, f -> f.samples() > 0 ? f.cpuSeconds() / f.samples() : Double.NaN));
+        t.add(new Target("peak RSS per series, ingesting", "victoria-metrics", 1, f -> f.peakRssBytes() / f.series()));
+        t.add(new Target("WAL bytes per sample", "prometheus", 1, Figures::walBytesPerSample));
+        t.add(new Target("WAL replay to ready", "prometheus", 1, Figures::replaySeconds));
+        for (String q : QUERIES) {
+            boolean big = q.equals("count({__name__=~\"node_.+\"})") && series >= 100_000;
+            t.add(new Target("`" + q + "` warm", "prometheus", big ? 0.5 : 1, f -> f.queryMillis().getOrDefault(q, Double.NaN)));
+        }
+        return t;
+    }
+
+    static String verdicts(Map<String, Figures> figures) {
+        StringBuilder sb = new StringBuilder("issue 21 targets (promethium / other ≤ limit):\n");
+        int met = 0;
+        int judged = 0;
+        for (Target t : targets(figures)) {
+            Figures other = figures.get(t.against());
+            if (other == null) {
+                sb.append(String.format(Locale.ROOT, "  -  %s: %s not measured%n", t.label(), t.against()));
+                continue;
+            }
+            double r = t.measure().of(figures.get("promethium")) / t.measure().of(other);
+            boolean ok = r <= t.limit();
+            judged++;
+            met += ok ? 1 : 0;
+            sb.append(String.format(Locale.ROOT, "  %s %s: %s vs %s, limit %.1f×%n", ok ? "✓" : "✗", t.label(),
+                    Double.isFinite(r) ? String.format(Locale.ROOT, "%.2f×", r) : "—", t.against(), t.limit()));
+        }
+        sb.append(String.format(Locale.ROOT, "%d of %d targets met%s", met, judged,
+                figures.size() < 3 ? " (run all three servers to judge every target)" : ""));
+        return sb.toString();
     }
 
     interface Measure {

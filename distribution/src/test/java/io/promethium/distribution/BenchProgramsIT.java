@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -80,5 +82,33 @@ class BenchProgramsIT {
         assertThat((long) proc("size", new Class<?>[] {Path.class}, dir)).isEqualTo(1_000);
         assertThat((long) proc("size", new Class<?>[] {Path.class}, dir.resolve("a"))).isEqualTo(300);
         assertThat((long) proc("size", new Class<?>[] {Path.class}, dir.resolve("absent"))).isEqualTo(-1);
+    }
+
+    @Test
+    void theVerdictJudgesEachTargetAgainstItsOwnServerAndLimit() throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        // cpu s, samples, series, peak RSS, WAL bytes, WAL B/sample, RSS after queries, cold, warm, query CPU, replay s
+        figures.put("prometheus", figures(4, 1_000_000, 200_000, 500e6, 2.0, Map.of("vector(1)", 1.0, "count({__name__=~\"node_.+\"})", 100.0), 1.0));
+        figures.put("victoria-metrics", figures(5, 1_000_000, 200_000, 200e6, Double.NaN, Map.of(), Double.NaN));
+        figures.put("promethium", figures(1.9, 1_000_000, 200_000, 210e6, 1.5, Map.of("vector(1)", 0.9, "count({__name__=~\"node_.+\"})", 60.0), 3.0));
+        Method verdicts = loader.loadClass("SideBySide").getDeclaredMethod("verdicts", Map.class);
+        verdicts.setAccessible(true);
+        String out = (String) verdicts.invoke(null, figures);
+        assertThat(out).contains("✓ CPU per sample: 0.48× vs prometheus, limit 0.5×")
+                .contains("✗ peak RSS per series, ingesting: 1.05× vs victoria-metrics, limit 1.0×")
+                .contains("✓ WAL bytes per sample: 0.75× vs prometheus")
+                .contains("✗ WAL replay to ready: 3.00× vs prometheus")
+                .contains("✓ `vector(1)` warm: 0.90× vs prometheus, limit 1.0×")
+                // 200k series: counting every series must be twice as fast, 0.6× is not
+                .contains("✗ `count({__name__=~\"node_.+\"})` warm: 0.60× vs prometheus, limit 0.5×")
+                .contains("✗ `no_such_metric` warm: — vs prometheus");
+    }
+
+    private static Object figures(double cpu, double samples, double series, double rss, double walPerSample,
+                                  Map<String, Double> warm, double replay) throws Exception {
+        Class<?> type = loader.loadClass("SideBySide$Figures");
+        var constructor = type.getDeclaredConstructors()[0];
+        constructor.setAccessible(true);
+        return constructor.newInstance(cpu, samples, series, (long) rss, 0L, walPerSample, (long) rss, Map.of(), warm, Map.of(), replay);
     }
 }

@@ -83,13 +83,24 @@ final class ScrapeLoop {
     private volatile Instant lastScrape = Instant.EPOCH;
     private volatile Duration lastDuration = Duration.ZERO;
     private volatile String health = TargetInfo.UNKNOWN;
+    /** The page's metadata by family: a map shared with the pool's targets that send the same comment lines. */
     private volatile Map<String, Metadata> metadata = Map.of();
+    /** The fingerprint of the comment lines {@link #metadata} was read from; 0 when unknown. */
+    private long metadataFingerprint;
+    private final SharedMetadata sharedMetadata;
+    /** Scratch of a metadata pass that parses the page. */
     private final Map<String, Metadata> pageMetadata = new HashMap<>();
     /** The series a scrape added, for their metadata once the page's metadata is read. */
     private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[16];
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
+        this(target, settings, scraper, storage, metrics, handover, new SharedMetadata());
+    }
+
+    ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
+               ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata) {
+        this.sharedMetadata = Objects.requireNonNull(sharedMetadata, "sharedMetadata is null");
         this.target = Objects.requireNonNull(target, "target is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.scraper = Objects.requireNonNull(scraper, "scraper is null");
@@ -112,6 +123,9 @@ final class ScrapeLoop {
             // extra_scrape_metrics may have changed: the refs of the series kept carry over.
             this.reportRefs = handover.reportRefs().length == reports ? handover.reportRefs()
                     : java.util.Arrays.copyOf(handover.reportRefs(), reports);
+            // The page's metadata carries on too: the targets API has it before the next pass.
+            this.metadata = handover.from().metadata;
+            this.metadataFingerprint = handover.from().metadataFingerprint;
         }
     }
 
@@ -243,7 +257,7 @@ final class ScrapeLoop {
             // Type-and-unit labels need the families before any series is made.
             boolean metadataFirst = lastSuccess < 0 || settings.typeAndUnitLabels();
             if (metadataFirst) {
-                readMetadata(format, page);
+                refreshMetadata(format, page);
             }
             appendPage(app, format, page, timestamp, counts);
             metadataAfterPage(app, format, page, metadataFirst, counts[2]);
@@ -308,7 +322,7 @@ final class ScrapeLoop {
         }
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
-        Map<String, Metadata> meta = pageMetadata;
+        Map<String, Metadata> meta = metadata;
         SeriesCache.Entry[] fresh = newEntries;
         int scraped = 0;
         int post = 0;
@@ -387,22 +401,14 @@ final class ScrapeLoop {
     }
 
     /**
-     * After the samples: reads the page's metadata when series are new (their metadata goes to
-     * the storage with them) and every 8th scrape (changed help texts), unless read before them.
+     * After the samples: brings the page's metadata up to date when series are new (their
+     * metadata goes to the storage with them) and every 8th scrape (changed help texts), unless
+     * done before them.
      */
     private void metadataAfterPage(Appender app, ExpositionFormat format, PageFetcher.Page page, boolean alreadyRead, int added)
             throws ScrapeException {
-        Map<String, Metadata> meta = pageMetadata;
-        boolean read = alreadyRead;
-        if (!read && (added > 0 || iteration % 8 == 0)) {
-            readMetadata(format, page);
-            read = true;
-        }
-        if (read) {
-            if (!meta.equals(metadata)) {
-                metadata = shared(meta);
-            }
-            meta.clear();
+        if (!alreadyRead && (added > 0 || iteration % 8 == 0)) {
+            refreshMetadata(format, page);
         }
         // The shared records: the storage keeps a series' metadata with the series.
         Map<String, Metadata> known = metadata;
@@ -414,15 +420,24 @@ final class ScrapeLoop {
     }
 
     /**
-     * The page's metadata as the targets API keeps it until it changes: family names and texts as
-     * the JVM's canonical strings, since targets of one job send the same help texts (node_exporter:
-     * 280 families, 34 KB of text per target otherwise).
+     * Brings {@link #metadata} up to date with the page. The text formats' comment lines are
+     * fingerprinted first, and when they are the ones last read (the steady state) nothing is
+     * parsed and no string is made; protobuf pages are parsed, and a map equal to the kept one
+     * changes nothing.
      */
-    private static Map<String, Metadata> shared(Map<String, Metadata> page) {
-        Map<String, Metadata> shared = new HashMap<>(page.size() * 2);
-        // Each carries its family's name, which the storage keeps with the series' metadata.
-        page.forEach((family, m) -> shared.put(family.intern(), new Metadata(m.type(), m.help().intern(), m.unit().intern(), family.intern())));
-        return Map.copyOf(shared);
+    private void refreshMetadata(ExpositionFormat format, PageFetcher.Page page) throws ScrapeException {
+        long fingerprint = format == ExpositionFormat.PROMETHEUS_PROTO ? 0
+                : CommentLines.fingerprint(page.buffer(), page.offset(), page.offset() + page.length());
+        if (fingerprint != 0 && fingerprint == metadataFingerprint) {
+            return;
+        }
+        readMetadata(format, page);
+        Map<String, Metadata> parsed = pageMetadata;
+        if (!SharedMetadata.sameContent(parsed, metadata)) {
+            metadata = sharedMetadata.share(fingerprint, parsed);
+        }
+        parsed.clear();
+        metadataFingerprint = fingerprint;
     }
 
     /** Reads the page's TYPE, HELP and UNIT lines into {@link #pageMetadata}, by family. Package-private for benchmarks. */
@@ -476,12 +491,8 @@ final class ScrapeLoop {
         return p < end && b[p] == '#';
     }
 
-    /** The offset after the line starting at {@code p} (its newline included), or {@code end}. */
     private static int nextLine(byte[] b, int p, int end) {
-        while (p < end && b[p] != '\n') {
-            p++;
-        }
-        return p < end ? p + 1 : end;
+        return CommentLines.nextLine(b, p, end);
     }
 
     static void readMetadataEntries(ExpositionParser parser, Map<String, Metadata> meta) throws ExpositionException {

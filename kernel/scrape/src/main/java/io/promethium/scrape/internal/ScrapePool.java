@@ -45,6 +45,8 @@ final class ScrapePool {
     private final Exporters exporters;
     /** The page arrays the pool's loops share (each needs one only while it parses its page). */
     private final PageBufferPool buffers = PageBufferPool.forScrapes();
+    /** The page metadata of the pool's targets, one map per distinct page. */
+    private final SharedMetadata sharedMetadata = new SharedMetadata();
     private final boolean nativeHistogramsFeature;
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
@@ -326,7 +328,7 @@ final class ScrapePool {
                 ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers)
                 : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
                         config.enableCompression(), buffers);
-        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover);
+        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover, sharedMetadata);
     }
 
     private static Duration parse(String text, Duration fallback) {

@@ -190,6 +190,15 @@ public class ScrapeLoopBenchmark {
         return loop;
     }
 
+    /**
+     * What the periodic metadata pass costs when the page's comment lines are the ones last read
+     * (the steady state): their fingerprint, no parsing.
+     */
+    @Benchmark
+    public long metadataUnchanged() {
+        return CommentLines.fingerprint(metadataPage, 0, metadataPage.length);
+    }
+
     /** The same pass parsing the whole page, samples included (what the loop did before, and still does for other formats). */
     @Benchmark
     public Object metadataPassWholePage() throws Exception {

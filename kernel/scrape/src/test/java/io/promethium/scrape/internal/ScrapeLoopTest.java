@@ -77,6 +77,19 @@ class ScrapeLoopTest {
         return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
     }
 
+    /** A loop of a pool whose targets' page metadata is kept in {@code shared}. */
+    private ScrapeLoop sharingLoop(ScrapeConfig config, SharedMetadata shared) throws Exception {
+        TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
+        URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
+        ScrapeTarget target = new ScrapeTarget(config.jobName(), result.discovered(), result.labels(),
+                TargetBuilder.publicLabels(result.labels()), url);
+        LoopSettings settings = new LoopSettings.Base(config, new Relabeler(config.metricRelabelConfigs()), null)
+                .forTarget(config.scrapeInterval(), config.scrapeTimeout());
+        PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
+                config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
+        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null, shared);
+    }
+
     /** A loop whose fetcher shares its page arrays through {@code buffers}. */
     private ScrapeLoop pooledLoop(ScrapeConfig config, PageBufferPool buffers) throws Exception {
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", server.address()), Labels.EMPTY);
@@ -229,6 +242,32 @@ class ScrapeLoopTest {
         }
         assertThat(loop.metadata().get("a").help()).isEqualTo("New help.");
         assertThat(report("up", 10_000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void targetsSendingTheSameCommentLinesShareOneMetadataMapThatChangingSamplesDoNotReplace() throws Exception {
+        SharedMetadata shared = new SharedMetadata();
+        server.text("# TYPE a counter\n# HELP a Help of a.\na_total 1\n# HELP b Help of b.\nb 2\n");
+        ScrapeLoop first = sharingLoop(job(), shared);
+        ScrapeLoop second = sharingLoop(job(), shared);
+        first.scrapeOnce(1000);
+        second.scrapeOnce(1000);
+        Map<String, io.promethium.api.model.Metadata> kept = first.metadata();
+        assertThat(kept.get("b").help()).isEqualTo("Help of b.");
+        assertThat(second.metadata()).isSameAs(kept);
+
+        for (int i = 2; i <= 9; i++) {
+            server.text("# TYPE a counter\n# HELP a Help of a.\na_total " + i + "\n# HELP b Help of b.\nb{x=\"" + i + "\"} 2\n");
+            first.scrapeOnce(i * 1000L);
+        }
+        assertThat(first.metadata()).as("new series and values, the same comment lines").isSameAs(kept);
+
+        server.text("# TYPE a counter\n# HELP a Help of a.\na_total 1\n# HELP b Help of b, changed.\nb 2\n");
+        for (int i = 10; i <= 17; i++) {
+            first.scrapeOnce(i * 1000L);
+        }
+        assertThat(first.metadata().get("b").help()).isEqualTo("Help of b, changed.");
+        assertThat(second.metadata().get("b").help()).as("the other target's page did not change").isEqualTo("Help of b.");
     }
 
     @Test

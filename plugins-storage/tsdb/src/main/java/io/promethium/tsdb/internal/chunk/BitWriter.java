@@ -9,24 +9,42 @@ import java.util.Arrays;
  * Appends bits, most significant first, into a growable byte array. Bits already written never
  * change, so a reader that knows how many samples were complete may read concurrently.
  *
- * <p>Open for {@link XorAppender} only: a head chunk is then one object plus its bytes, not two,
- * one cache miss less per appended sample.
+ * <p>Open for {@link XorEncoder} only: a head series is then one object plus its open chunk's
+ * bytes, one cache miss less per appended sample.
  */
-public sealed class BitWriter permits XorAppender {
+public sealed class BitWriter permits XorEncoder {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+    /** Null while a head series has no open float chunk ({@link #BitWriter()}). */
     private byte[] bytes;
-    private long bitLength;
+    /** An int: a chunk holds at most 2^16 samples, far below 2^31 bits. */
+    private int bitLength;
 
     public BitWriter(int initialBytes) {
         this.bytes = new byte[Math.max(initialBytes, 16)];
     }
 
+    /** A writer without a buffer, until {@link #allocate}. */
+    BitWriter() {
+    }
+
+    /** Starts writing into a fresh buffer of {@code initialBytes}; the previous one is left to its readers. */
+    final void allocate(int initialBytes) {
+        bytes = new byte[Math.max(initialBytes, 16)];
+        bitLength = 0;
+    }
+
+    /** Lets go of the buffer (readers may still hold it: it is never written again). */
+    final void release() {
+        bytes = null;
+        bitLength = 0;
+    }
+
     public void writeBit(boolean bit) {
         ensure(1);
         if (bit) {
-            int index = (int) (bitLength >>> 3);
-            bytes[index] |= (byte) (0x80 >>> (int) (bitLength & 7));
+            int index = bitLength >>> 3;
+            bytes[index] |= (byte) (0x80 >>> (bitLength & 7));
         }
         bitLength++;
     }
@@ -43,8 +61,8 @@ public sealed class BitWriter permits XorAppender {
             return;
         }
         ensure(count);
-        int index = (int) (bitLength >>> 3);
-        int shift = (int) (bitLength & 7);
+        int index = bitLength >>> 3;
+        int shift = bitLength & 7;
         long bits = count == 64 ? value : value & ((1L << count) - 1);
         // Bits past bitLength are zero, so OR-ing a whole big-endian word in place is enough.
         long word = bits << (64 - count - shift);
@@ -58,7 +76,7 @@ public sealed class BitWriter permits XorAppender {
 
     private void ensure(int bits) {
         // Eight bytes of slack past the last written bit, for the word-wide writes.
-        long needed = ((bitLength + bits + 7) >>> 3) + 8;
+        long needed = (((long) bitLength + bits + 7) >>> 3) + 8;
         if (needed > bytes.length) {
             bytes = Arrays.copyOf(bytes, (int) Math.max(needed, bytes.length + (bytes.length >> 1)));
         }
@@ -69,7 +87,7 @@ public sealed class BitWriter permits XorAppender {
     }
 
     public int byteLength() {
-        return (int) ((bitLength + 7) >>> 3);
+        return (int) (((long) bitLength + 7) >>> 3);
     }
 
     /** The live buffer; only the first {@link #byteLength()} bytes are meaningful. */
@@ -89,8 +107,8 @@ public sealed class BitWriter permits XorAppender {
      */
     public final int touchTail() {
         byte[] b = bytes;
-        int i = (int) (bitLength >>> 3);
-        return i < b.length ? b[i] : 0;
+        int i = bitLength >>> 3;
+        return b != null && i < b.length ? b[i] : 0;
     }
 
     public void reset() {

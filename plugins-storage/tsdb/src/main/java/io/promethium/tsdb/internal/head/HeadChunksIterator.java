@@ -3,7 +3,6 @@ package io.promethium.tsdb.internal.head;
 import io.promethium.tsdb.internal.chunk.ChunkIterator;
 import io.promethium.tsdb.internal.chunk.Encoding;
 import io.promethium.tsdb.internal.chunk.HistogramChunkAppender;
-import io.promethium.tsdb.internal.chunk.XorAppender;
 import io.promethium.tsdb.internal.chunk.XorIterator;
 import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
 
@@ -20,7 +19,8 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
     private int[] counts = new int[4];
     private int n;
 
-    void reset(byte[][] closed, byte[] closedEnc, long[] closedMint, long[] closedMaxt, int numClosed, XorAppender open,
+    /** {@code open}: the open float chunk's buffer holding {@code openCount} samples, or null. */
+    void reset(byte[][] closed, byte[] closedEnc, long[] closedMint, long[] closedMaxt, int numClosed, byte[] open, int openCount,
             HistogramChunkAppender openH, long openMint, long openMaxt, long mint, long maxt, long[] deleted) {
         int total = numClosed + (open == null && openH == null ? 0 : 1);
         if (chunks.length < total) {
@@ -43,10 +43,10 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
             n++;
         }
         if (open != null && openMaxt >= mint && openMint <= maxt) {
-            chunks[n] = open.buffer();
+            chunks[n] = open;
             mints[n] = openMint;
             maxts[n] = openMaxt;
-            counts[n] = open.count();
+            counts[n] = openCount;
             encodings[n] = Encoding.XOR;
             n++;
         } else if (openH != null && openMaxt >= mint && openMint <= maxt) {

@@ -467,15 +467,16 @@ public final class MemSeries extends XorEncoder {
      * "now" wants, without reading the open chunk or the closed ones.
      */
     synchronized boolean newestFloat(long mint, long maxt, long inOrderMin, long t, HeadSeriesIterator into) {
-        long newest = maxT;
-        if (open == null || newest > t || newest > maxt || newest < mint || newest < inOrderMin) {
+        long newest = lastTimestamp();
+        // An open float chunk holds the newest sample (a histogram closes it first).
+        if (!chunkOpen() || newest > t || newest > maxt || newest < mint || newest < inOrderMin) {
             return false;
         }
         Rare r = rare;
         if (r != null && (r.deleted != null || r.oooN > 0 && r.oooT[r.oooN - 1] >= mint)) {
             return false;
         }
-        into.newest(newest, Double.longBitsToDouble(lastBits));
+        into.newest(newest, Double.longBitsToDouble(lastValueBits()));
         return true;
     }
 

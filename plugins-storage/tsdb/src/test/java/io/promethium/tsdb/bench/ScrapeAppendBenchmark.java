@@ -20,7 +20,11 @@ import java.util.SplittableRandom;
  * After the warm-up rounds, thread and process CPU are divided by the samples appended; the
  * median and lowest round are printed too, as a loaded machine inflates some rounds.
  *
- * <p>Arguments: {@code [targets=1000] [series=1000] [rounds=26] [warmupRounds=6] [fsync=false]}.
+ * <p>Arguments: {@code [targets=1000] [series=1000] [rounds=26] [warmupRounds=6] [fsync=false] [values=mixed]}.
+ * Values {@code mixed}: a third constant, a third counters, a third gauges that change at every
+ * scrape (many bits per sample); {@code steady}, like the side-by-side harness's node_exporter
+ * page: a third constant, a third counters, a third gauges that change at one scrape in ten, and
+ * timestamps a few milliseconds off the interval (few bits per sample).
  */
 public final class ScrapeAppendBenchmark {
     private ScrapeAppendBenchmark() {
@@ -32,6 +36,11 @@ public final class ScrapeAppendBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 26;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 6;
         boolean fsync = args.length > 4 && Boolean.parseBoolean(args[4]);
+        boolean steady = args.length > 5 && switch (args[5]) {
+            case "steady" -> true;
+            case "mixed" -> false;
+            default -> throw new IllegalArgumentException("values must be mixed or steady: " + args[5]);
+        };
         Path dir = Files.createTempDirectory("append-bench");
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -60,7 +69,7 @@ public final class ScrapeAppendBenchmark {
                 long roundStart = threads.getCurrentThreadCpuTime();
                 for (int t = 0; t < targets; t++) {
                     // Scrapes of one target are 10 s apart, targets spread over the interval.
-                    long ts = start + round * 10_000L + t * 10L;
+                    long ts = start + round * 10_000L + t * 10L + (steady ? random.nextInt(4) : 0);
                     Appender app = db.appender();
                     long[] r = refs[t];
                     double[] v = values[t];
@@ -70,7 +79,7 @@ public final class ScrapeAppendBenchmark {
                         v[s] = switch (s % 3) {
                             case 0 -> v[s];
                             case 1 -> v[s] + random.nextInt(100);
-                            default -> Math.round(random.nextDouble() * 10_000) / 100.0;
+                            default -> steady && random.nextInt(10) != 0 ? v[s] : Math.round(random.nextDouble() * 10_000) / 100.0;
                         };
                         r[s] = app.append(r[s], l[s], ts, v[s]);
                     }
@@ -87,8 +96,8 @@ public final class ScrapeAppendBenchmark {
             double perRound = (double) targets * series;
             long thread = threads.getCurrentThreadCpuTime() - thread0;
             long process = os.getProcessCpuTime() - process0;
-            System.out.printf("%d series (%d batches x %d), %d measured rounds, WAL %s%n", (long) targets * series, targets, series,
-                    rounds - warmup, fsync ? "fsync per commit" : "written through, fsync every second");
+            System.out.printf("%d series (%d batches x %d), %d measured rounds, %s values, WAL %s%n", (long) targets * series, targets,
+                    series, rounds - warmup, steady ? "steady" : "mixed", fsync ? "fsync per commit" : "written through, fsync every second");
             System.out.printf("appending thread CPU per sample: %.3f us%n", thread / 1e3 / samples);
             System.out.printf("process CPU per sample (GC, WAL sync included): %.3f us%n", process / 1e3 / samples);
             System.out.printf("appending thread CPU per sample by round: median %.3f us, lowest %.3f us%n",

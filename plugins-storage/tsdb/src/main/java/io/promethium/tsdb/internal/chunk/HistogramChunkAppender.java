@@ -380,9 +380,7 @@ public final class HistogramChunkAppender {
     private void finishSample(long timestamp) {
         t = timestamp;
         count++;
-        byte[] buf = w.buffer();
-        buf[0] = (byte) (count >>> 8);
-        buf[1] = (byte) count;
+        w.setFirst16(count);
     }
 
     public int count() {

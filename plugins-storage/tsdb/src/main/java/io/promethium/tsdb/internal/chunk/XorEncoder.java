@@ -59,7 +59,24 @@ public abstract non-sealed class XorEncoder extends BitWriter {
 
     /** Whether a chunk is open ({@link #startChunk} or the sized constructor, not yet {@link #endChunk}). */
     protected final boolean chunkOpen() {
-        return buffer() != null;
+        return hasBuffer();
+    }
+
+    /** The chunk's bytes with its count header, complete up to the newest sample; null when none is open. */
+    @Override
+    public final byte[] buffer() {
+        if (!hasBuffer()) {
+            return null;
+        }
+        setFirst16(count);
+        return super.buffer();
+    }
+
+    /** A right-sized copy of the chunk with its count header. */
+    @Override
+    public final byte[] toByteArray() {
+        setFirst16(count);
+        return super.toByteArray();
     }
 
     /** Appends a sample whose value has the raw bits {@code bits}; a first timestamp is written relative to {@code base}. */
@@ -79,11 +96,9 @@ public abstract non-sealed class XorEncoder extends BitWriter {
             writeValue(bits);
         }
         setNewest(timestamp, bits);
-        n++;
-        count = n;
-        byte[] buf = buffer();
-        buf[0] = (byte) (n >>> 8);
-        buf[1] = (byte) n;
+        count = n + 1;
+        // The chunk's count header is written when its bytes are read (buffer, toByteArray): writing
+        // it here would touch the chunk's bytes on every append.
     }
 
     private void writeValue(long bits) {

@@ -321,9 +321,10 @@ public final class MemSeries extends XorEncoder {
         }
     }
     /**
-     * Reads the open chunk's write position without the lock, only to pull it into the CPU cache;
-     * the result means nothing. See {@code HeadAppender#commit}. It also reads the object's last
-     * field: the series spans two or three cache lines, and an append writes all of them.
+     * Reads what an append will write without the lock, only to pull it into the CPU cache; the
+     * result means nothing. See {@code HeadAppender#commit}. It reads the object's first and last
+     * fields (the series spans two or three cache lines, and an append writes all of them), and
+     * the float chunk's bytes only when the next appends will likely store a word there.
      */
     int touchOpenChunk() {
         int last = maxTimePage == null ? 1 : 0;
@@ -331,7 +332,7 @@ public final class MemSeries extends XorEncoder {
             HistogramChunkAppender h = openH();
             return h == null ? last : h.touchTail() + last;
         }
-        return touchTail() + last;
+        return wordHalfFull() ? touchTail() + last : last;
     }
 
     private void closeOpenChunk() {

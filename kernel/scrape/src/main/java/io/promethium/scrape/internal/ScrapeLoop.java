@@ -26,8 +26,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Scrapes one target on its own virtual thread, every interval, at a phase set by a hash of the
- * target so that a pool's scrapes spread over the interval. Each scrape appends the page's
+ * Scrapes one target every interval, at a phase set by a hash of the
+ * target so that a pool's scrapes spread over the interval: in a pool, the pool's timer thread
+ * starts each scrape on one of its worker threads ({@link ScrapeWorkers}); a loop made without
+ * workers (tests) runs on a virtual thread of its own. Each scrape appends the page's
  * samples, staleness markers for series that left the page, and the report series
  * ({@code up}, {@code scrape_duration_seconds}, ...) in one batch.
  *
@@ -88,6 +90,17 @@ final class ScrapeLoop {
     /** The fingerprint of the comment lines {@link #metadata} was read from; 0 when unknown. */
     private long metadataFingerprint;
     private final SharedMetadata sharedMetadata;
+    /** The timer and threads the scrapes run on; null: a virtual thread of the loop's own. */
+    private final ScrapeWorkers workers;
+    /** With workers: the next slot's timer task, guarded by {@link #lifecycle}. */
+    private java.util.concurrent.ScheduledFuture<?> pending;
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private final java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    // With workers: the schedule, carried from one scrape to the next.
+    private long next;
+    private long previousStart;
     /** Scratch of a metadata pass that parses the page. */
     private final Map<String, Metadata> pageMetadata = new HashMap<>();
     /** The series a scrape added, for their metadata once the page's metadata is read. */
@@ -95,11 +108,18 @@ final class ScrapeLoop {
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
-        this(target, settings, scraper, storage, metrics, handover, new SharedMetadata());
+        this(target, settings, scraper, storage, metrics, handover, new SharedMetadata(), null);
     }
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata) {
+        this(target, settings, scraper, storage, metrics, handover, sharedMetadata, null);
+    }
+
+    /** {@code workers}: where the scrapes run (see {@link ScrapeWorkers}); null: on a virtual thread of the loop's own. */
+    ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
+               ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata, ScrapeWorkers workers) {
+        this.workers = workers;
         this.sharedMetadata = Objects.requireNonNull(sharedMetadata, "sharedMetadata is null");
         this.target = Objects.requireNonNull(target, "target is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
@@ -143,7 +163,17 @@ final class ScrapeLoop {
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("scrape-" + target.url()).start(this::run);
+        if (workers == null) {
+            thread = Thread.ofVirtual().name("scrape-" + target.url()).start(this::run);
+            return;
+        }
+        next = firstSlot();
+        synchronized (lifecycle) {
+            started = true;
+            if (!stopped) {
+                pending = workers.at(next, this::tick);
+            }
+        }
     }
 
     /** Asks the loop to stop after its current scrape; {@link #awaitStop()} waits for it. */
@@ -154,9 +184,35 @@ final class ScrapeLoop {
         if (t != null) {
             LockSupport.unpark(t);
         }
+        if (workers != null) {
+            java.util.concurrent.ScheduledFuture<?> p;
+            boolean idle;
+            synchronized (lifecycle) {
+                p = pending;
+                pending = null;
+                idle = started && p != null && p.cancel(false);
+            }
+            // Between scrapes: the loop ends now. During one, the scrape ends it (tick).
+            if (idle) {
+                workers.execute(this::finish);
+            }
+        }
     }
 
     void awaitStop() {
+        if (workers != null) {
+            synchronized (lifecycle) {
+                if (!started) {
+                    return;
+                }
+            }
+            try {
+                finished.await(settings.timeout().toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         Thread t = thread;
         if (t == null) {
             return;
@@ -165,6 +221,69 @@ final class ScrapeLoop {
             t.join(settings.timeout().toMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first slot: the phase within the interval set by a hash of the target. */
+    private long firstSlot() {
+        long intervalMs = settings.interval().toMillis();
+        long phase = Math.floorMod(target.hash(), intervalMs);
+        long now = System.currentTimeMillis();
+        long first = now - Math.floorMod(now, intervalMs) + phase;
+        return first < now ? first + intervalMs : first;
+    }
+
+    /** With workers: the scrape of one slot, on a worker thread; then the next slot is set, or the loop ends. */
+    private void tick() {
+        if (stopped) {
+            finish();
+            return;
+        }
+        if (System.currentTimeMillis() >= next) {
+            long startNanos = System.nanoTime();
+            if (previousStart != 0) {
+                metrics.intervalLength(settings.interval(), startNanos - previousStart);
+            }
+            previousStart = startNanos;
+            try {
+                scrapeOnce(settings.alignment().timestamp(next, System.currentTimeMillis(),
+                        settings.alignment().toleranceNanos(settings.interval())));
+            } catch (RuntimeException e) {
+                // A bug must not end the loop: report it as the target's error.
+                lastError = "internal error: " + e;
+                health = TargetInfo.DOWN;
+                LOG.log(Level.WARNING, "scrape of " + target.url() + " failed unexpectedly", e);
+            }
+            long intervalMs = settings.interval().toMillis();
+            next += intervalMs;
+            long now = System.currentTimeMillis();
+            if (next <= now) {
+                // Overran: skip the missed slots but keep the phase.
+                next += ((now - next) / intervalMs + 1) * intervalMs;
+            }
+        }
+        // (Else the timer fired early, the wall clock having moved back: the same slot again.)
+        synchronized (lifecycle) {
+            if (!stopped) {
+                pending = workers.at(next, this::tick);
+                return;
+            }
+        }
+        finish();
+    }
+
+    /** With workers: the end of the loop, once, as when its thread ends. */
+    private void finish() {
+        if (!finishing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (staleOnStop) {
+                endOfRunStaleness(System.currentTimeMillis());
+            }
+            scraper.close();
+        } finally {
+            finished.countDown();
         }
     }
 

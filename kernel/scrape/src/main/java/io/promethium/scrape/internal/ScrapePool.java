@@ -47,6 +47,8 @@ final class ScrapePool {
     private final PageBufferPool buffers = PageBufferPool.forScrapes();
     /** The page metadata of the pool's targets, one map per distinct page. */
     private final SharedMetadata sharedMetadata = new SharedMetadata();
+    /** The threads the pool's scrapes run on; made with the first loop. */
+    private ScrapeWorkers workers;
     private final boolean nativeHistogramsFeature;
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
@@ -328,7 +330,10 @@ final class ScrapePool {
                 ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers)
                 : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
                         config.enableCompression(), buffers);
-        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover, sharedMetadata);
+        if (workers == null) {
+            workers = new ScrapeWorkers(config.jobName());
+        }
+        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover, sharedMetadata, workers);
     }
 
     private static Duration parse(String text, Duration fallback) {
@@ -351,6 +356,9 @@ final class ScrapePool {
         loops.clear();
         clients.shutdown();
         retired.forEach(HttpClientShards::shutdown);
+        if (workers != null) {
+            workers.shutdown();
+        }
     }
 
     synchronized List<TargetInfo> active() {

@@ -18,16 +18,19 @@ import java.util.Arrays;
  */
 final class SeriesCache {
 
-    /** One series of the page. */
+    /**
+     * One series of the page: 48 bytes with compact object headers (it was 64 with its hash and
+     * two long iterations). Iterations are kept as ints and only compared for equality, so they
+     * wrap harmlessly; the hash is computed again from the key bytes when the table grows.
+     */
     static final class Entry {
-        final int hash;
         /** Final labels, or null when metric relabeling drops the series. */
         final Labels labels;
         long ref;
-        /** Iteration of the last successful scrape that had this series. */
-        long lastSeen = -1;
-        /** Iteration of the scrape that last touched it, to count repeats within a page. */
-        long touched = -1;
+        /** Iteration (low 32 bits) of the last successful scrape that had this series. */
+        int lastSeen = -1;
+        /** Iteration (low 32 bits) of the scrape that last touched it, to count repeats within a page. */
+        int touched = -1;
         /** Where its bytes are in {@link #orderKeys}; -1 until the scrape that added it commits. */
         int keyOffset = -1;
         final int keyLength;
@@ -37,9 +40,8 @@ final class SeriesCache {
         boolean explicitTimestamp;
         Entry next;
 
-        Entry(int keyLength, int hash, Labels labels) {
+        Entry(int keyLength, Labels labels) {
             this.keyLength = keyLength;
-            this.hash = hash;
             this.labels = labels;
         }
     }
@@ -72,8 +74,8 @@ final class SeriesCache {
     private byte[] orderKeys = new byte[0];
     private int[] orderOffsets = new int[1];
 
-    // The scrape in progress.
-    private long scrapeIteration = -1;
+    // The scrape in progress (low 32 bits of its iteration).
+    private int scrapeIteration = -1;
     /** Series touched so far; while {@link #diverged} is false they are exactly {@code order[0, seen)}. */
     private int seen;
     /** Whether this page left the previous order; the next order is then built in the arrays below. */
@@ -122,7 +124,7 @@ final class SeriesCache {
 
     Entry get(byte[] buf, int off, int len, int hash) {
         for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == hash && e.keyLength == len && keyEquals(e, buf, off, len)) {
+            if (e.keyLength == len && keyEquals(e, buf, off, len)) {
                 return e;
             }
         }
@@ -139,13 +141,15 @@ final class SeriesCache {
 
     /** Adds a series; the caller touches it next, which records its bytes. */
     Entry put(int len, int hash, Labels labels) {
-        Entry e = new Entry(len, hash, labels);
+        if (size + 1 > table.length * 3 / 4) {
+            // Before linking the new entry: every entry in the table has its bytes somewhere.
+            grow();
+        }
+        Entry e = new Entry(len, labels);
         int index = hash & (table.length - 1);
         e.next = table[index];
         table[index] = e;
-        if (++size > table.length * 3 / 4) {
-            grow();
-        }
+        size++;
         return e;
     }
 
@@ -153,7 +157,8 @@ final class SeriesCache {
      * Marks an entry as seen by the scrape in progress, whose page has its bytes at
      * {@code buf[off, off+len)}; true when the page already had it.
      */
-    boolean touch(Entry e, long iteration, byte[] buf, int off, int len) {
+    boolean touch(Entry e, long scrape, byte[] buf, int off, int len) {
+        int iteration = (int) scrape;
         if (iteration != scrapeIteration) {
             // A new scrape (an earlier one may have ended by an exception, without commit or fail).
             scrapeIteration = iteration;
@@ -207,7 +212,8 @@ final class SeriesCache {
      * Ends a successful scrape: the touched series become "seen", the ones the previous success
      * saw but this one did not are passed to {@code vanished}, and untouched entries are evicted.
      */
-    void commit(long iteration, long previousSuccess, Vanished vanished) {
+    void commit(long scrape, long previousSuccess, Vanished vanished) {
+        int iteration = (int) scrape;
         if (iteration != scrapeIteration) {
             // Nothing was touched: an empty page.
             scrapeIteration = iteration;
@@ -263,7 +269,7 @@ final class SeriesCache {
     void forEachLive(long lastSuccess, Vanished action) {
         for (Entry head : table) {
             for (Entry e = head; e != null; e = e.next) {
-                if (e.lastSeen == lastSuccess && lastSuccess >= 0) {
+                if (lastSuccess >= 0 && e.lastSeen == (int) lastSuccess) {
                     action.vanished(e);
                 }
             }
@@ -281,7 +287,7 @@ final class SeriesCache {
             while (e != null) {
                 Entry next = e.next;
                 if (remove.test(e)) {
-                    if (previousSuccess >= 0 && e.lastSeen == previousSuccess) {
+                    if (previousSuccess >= 0 && e.lastSeen == (int) previousSuccess) {
                         vanished.vanished(e);
                     }
                     if (prev == null) {
@@ -305,7 +311,20 @@ final class SeriesCache {
             Entry e = head;
             while (e != null) {
                 Entry next = e.next;
-                int index = e.hash & (table.length - 1);
+                int hash;
+                if (e.keyOffset >= 0) {
+                    hash = hash(orderKeys, e.keyOffset, e.keyLength);
+                } else if (e.touched == scrapeIteration && nextKeys != null) {
+                    // Added by the scrape in progress: its bytes are in the next order.
+                    hash = hash(nextKeys, e.nextOffset, e.keyLength);
+                } else {
+                    // Made by a scrape that ended by an exception before its commit: its bytes are
+                    // nowhere, no lookup can find it and it was never seen; it goes.
+                    size--;
+                    e = next;
+                    continue;
+                }
+                int index = hash & (table.length - 1);
                 e.next = table[index];
                 table[index] = e;
                 e = next;

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * A lean HTTP/1.1 client for plain {@code http://} targets reached without a proxy: one keep-alive connection per
- * target, blocking reads on the loop's virtual thread straight into a reused buffer, chunked and
+ * target, blocking reads on the scrape's thread straight into a reused buffer, chunked and
  * fixed-length bodies decoded in place. The JDK client cost about 0.4 ms of CPU per 85 KB page
  * (selector hand-offs, futures, a new buffer per read), as much as parsing the whole page; this
  * one costs a fraction of that. Redirects are left to the {@link JdkHttpFetcher} fallback.

@@ -124,4 +124,46 @@ class SeriesCacheTest {
         assertThat(third.subList(0, 2)).containsExactly(first.get(0), first.get(1));
         assertThat(third.get(2)).as("c left and came back: a new entry").isNotSameAs(first.get(2));
     }
+
+    @Test
+    void aScrapeEndedByAnExceptionLeavesNoStrayEntryWhenTheNextPageGrowsTheTable() {
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            before.add("kept_" + i);
+        }
+        List<SeriesCache.Entry> first = scrape(before, new HashSet<>());
+        // A scrape that touches old and new series, then ends without commit or fail.
+        iteration++;
+        byte[] page = "kept_0\nnew_a\nnew_b".getBytes(StandardCharsets.UTF_8);
+        int off = 0;
+        for (String key : List.of("kept_0", "new_a", "new_b")) {
+            int len = key.length();
+            SeriesCache.Entry e = cache.predicted(0, page, off, len);
+            if (e == null) {
+                int hash = SeriesCache.hash(page, off, len);
+                e = cache.get(page, off, len, hash);
+                if (e == null) {
+                    e = cache.put(len, hash, Labels.of("__name__", key));
+                }
+            }
+            cache.touch(e, iteration, page, off, len);
+            off += len + 1;
+        }
+        // The next page has 200 new series: the table grows several times while it is read.
+        List<String> next = new ArrayList<>(before);
+        for (int i = 0; i < 200; i++) {
+            next.add(i % 2 == 0 ? 5 : next.size(), "grown_" + i);
+        }
+        next.add("new_a");
+        Set<String> vanished = new HashSet<>();
+        List<SeriesCache.Entry> entries = scrape(next, vanished);
+        assertThat(vanished).isEmpty();
+        assertThat(cache.size()).isEqualTo(next.size());
+        for (int i = 0; i < next.size(); i++) {
+            assertThat(entries.get(i).labels.metricName()).isEqualTo(next.get(i));
+        }
+        assertThat(entries.get(next.indexOf("kept_3"))).isSameAs(first.get(3));
+        List<SeriesCache.Entry> again = scrape(next, vanished);
+        assertThat(again).isEqualTo(entries);
+    }
 }

@@ -137,17 +137,15 @@ public final class SideBySide {
                 Map<String, Double> cold = new LinkedHashMap<>();
                 Map<String, Double> latencies = new LinkedHashMap<>();
                 Map<String, Double> cpuPerQuery = new LinkedHashMap<>();
-                // The server's CPU while answering, less what ingestion used meanwhile (its rate in
-                // the window): unlike latency this hardly depends on how loaded the machine is.
-                double ingestCpuPerSecond = in[0] / o.window().toSeconds();
                 for (String q : QUERIES) {
                     // First as a dashboard's first look finds it, then warm: a JVM compiles the
                     // query path only after a few thousand requests (Go's code is compiled ahead).
                     try {
                         cold.put(q, medianQueryMillis(s, q, o.queryRepeats()));
                         warmUp(s, q);
-                        latencies.put(q, medianQueryMillis(s, q, o.queryRepeats()));
-                        cpuPerQuery.put(q, queryCpuMicros(s, q, ingestCpuPerSecond));
+                        Warm w = warm(s, q, o.queryRepeats());
+                        latencies.put(q, w.medianMillis());
+                        cpuPerQuery.put(q, w.cpuMicros());
                     } catch (IOException e) {
                         // A query that times out leaves its rows empty; the other figures stand.
                         System.out.printf(Locale.ROOT, "%s: %s failed: %s%n", s.name(), q, e);
@@ -422,22 +420,63 @@ public final class SideBySide {
         }
     }
 
+    /** A warm query's figures: the median latency of its measured requests and the server's CPU per request. */
+    record Warm(double medianMillis, double cpuMicros) {
+    }
+
+    /** Rounds of requests then idle, and how long each stretch of requests lasts (at least one request). */
+    static final int WARM_ROUNDS = 3;
+    static final long WARM_BUSY_NANOS = 1_500_000_000L;
+
     /**
-     * Server CPU per query: up to 400 queries in a row (at most 5 s; /proc counts in 10 ms ticks,
-     * hence many), less ingestion's CPU rate times the time taken.
+     * A warm query measured the same way on every server: {@value #WARM_ROUNDS} rounds, each a
+     * stretch of back-to-back requests of at least 1.5 s (at least one request) followed by an
+     * idle stretch as long. The server's CPU (/proc, utime + stime) over the idle stretches is
+     * what it spends meanwhile without requests (scraping, compaction, GC of ingestion); scaled
+     * to the busy stretches' length and taken off their CPU, the rest is the requests', divided
+     * by their number. A baseline taken beside the requests follows ingestion as it is at that
+     * moment; thousands of small requests per query make /proc's 10 ms ticks negligible. The
+     * latency is the median over every timed request: the {@code repeats} first ones, then those
+     * of the busy stretches.
      */
-    static double queryCpuMicros(Server s, String query, double ingestCpuPerSecond) throws Exception {
+    static Warm warm(Server s, String query, int repeats) throws Exception {
         String path = path(query);
-        double cpu0 = Proc.cpuSeconds(s.process().pid());
-        long t0 = System.nanoTime();
-        int n = 0;
-        while (n < 400 && System.nanoTime() - t0 < 5_000_000_000L) {
-            get(s, path);
-            n++;
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = get(s, path);
+            ms.add((System.nanoTime() - t0) / 1e6);
+            if (r.statusCode() != 200) {
+                return new Warm(Double.NaN, Double.NaN);
+            }
         }
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        double used = Proc.cpuSeconds(s.process().pid()) - cpu0 - ingestCpuPerSecond * elapsed;
-        return Math.max(0, used) / n * 1e6;
+        long pid = s.process().pid();
+        double busyCpu = 0;
+        double idleCpu = 0;
+        long busyNanos = 0;
+        long idleNanos = 0;
+        int requests = 0;
+        for (int round = 0; round < WARM_ROUNDS; round++) {
+            double cpu0 = Proc.cpuSeconds(pid);
+            long t0 = System.nanoTime();
+            long t;
+            do {
+                long r0 = System.nanoTime();
+                get(s, path);
+                t = System.nanoTime();
+                ms.add((t - r0) / 1e6);
+                requests++;
+            } while (t - t0 < WARM_BUSY_NANOS);
+            double cpu1 = Proc.cpuSeconds(pid);
+            busyCpu += cpu1 - cpu0;
+            busyNanos += t - t0;
+            Thread.sleep((t - t0) / 1_000_000);
+            idleCpu += Proc.cpuSeconds(pid) - cpu1;
+            idleNanos += System.nanoTime() - t;
+        }
+        double used = busyCpu - idleCpu * busyNanos / idleNanos;
+        double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new Warm(sorted[sorted.length / 2], Math.max(0, used) / requests * 1e6);
     }
 
     /** The request of a query-set entry: an instant query, or a path as is (its {@code {now}} and {@code {now-1h}} filled in). */

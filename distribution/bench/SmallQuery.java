@@ -1,5 +1,4 @@
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,12 +18,16 @@ import java.util.Locale;
  * Prometheus), sends {@code --warm} then {@code --requests} GETs of {@code /api/v1/query} one
  * after another on one keep-alive connection, and prints the server's CPU per request (from
  * /proc, utime + stime) and the client's median and 90th percentile latency of the measured
- * requests. Loopback only, bounded by the request count.
+ * requests. With {@code --targets=N} the server first scrapes N loopback targets (each a page of
+ * {@code --series} gauges, every 10 s), so that {@code /api/v1/label/instance/values} has N
+ * values; the server's CPU over an idle stretch as long as the requests took, measured right
+ * after them, is then taken off (scraping's share). Loopback only, bounded by the request count.
  *
  * <pre>
  * java distribution/bench/SmallQuery.java --server=promethium --home=/tmp/home --requests=5000
  * java distribution/bench/SmallQuery.java --server=prometheus --requests=5000
  * java distribution/bench/SmallQuery.java --server=promethium --home=/tmp/home --path=/api/v1/label/job/values
+ * java distribution/bench/SmallQuery.java --server=prometheus --targets=1000 --path=/api/v1/label/instance/values
  * </pre>
  */
 public final class SmallQuery {
@@ -36,6 +39,8 @@ public final class SmallQuery {
         int requests = 5000;
         String query = "vector(1)";
         String path = null;
+        int targets = 0;
+        int series = 20;
         for (String a : args) {
             String value = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--server=")) {
@@ -51,17 +56,27 @@ public final class SmallQuery {
             } else if (a.startsWith("--path=")) {
                 path = value; // another API request instead, e.g. /api/v1/label/job/values
                 query = value;
+            } else if (a.startsWith("--targets=")) {
+                targets = Integer.parseInt(value);
+            } else if (a.startsWith("--series=")) {
+                series = Integer.parseInt(value);
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        // The targets first: their ports are taken before the server's is chosen.
+        List<com.sun.net.httpserver.HttpServer> pages = startTargets(targets, series);
+        int port = Proc.freePort();
         Path work = Files.createTempDirectory("small-query-");
         Path config = work.resolve("prometheus.yml");
-        Files.writeString(config, "global:\n  scrape_interval: 15s\n");
+        StringBuilder yml = new StringBuilder("global:\n  scrape_interval: 10s\n");
+        if (targets > 0) {
+            yml.append("scrape_configs:\n  - job_name: page\n    static_configs:\n      - targets:\n");
+            for (var t : pages) {
+                yml.append("          - 127.0.0.1:").append(t.getAddress().getPort()).append('\n');
+            }
+        }
+        Files.writeString(config, yml.toString());
         List<String> command = switch (server) {
             case "promethium" -> List.of(home.resolve("bin/promethium").toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port);
@@ -77,6 +92,9 @@ public final class SmallQuery {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
             awaitReady(client, port);
             long pid = pid(process);
+            if (targets > 0) {
+                Thread.sleep(12_000); // every target scraped at least once
+            }
             for (int i = 0; i < warm; i++) {
                 send(client, request);
             }
@@ -90,14 +108,49 @@ public final class SmallQuery {
             }
             double wall = (System.nanoTime() - start) / 1e9;
             double cpu = Proc.cpuSeconds(pid) - cpuBefore;
+            // The server's own CPU meanwhile (scraping, timers, GC of it): as long a stretch, idle.
+            double idleBefore = Proc.cpuSeconds(pid);
+            Thread.sleep((long) (wall * 1000));
+            double idle = Proc.cpuSeconds(pid) - idleBefore;
             Arrays.sort(nanos);
-            System.out.printf(Locale.ROOT, "%s %s: %d requests after %d warm-up in %.2f s: server CPU %.3f ms/request,"
-                            + " latency median %.3f ms, p90 %.3f ms (load average %s)%n", server, query, requests, warm, wall,
-                    cpu * 1000 / requests, nanos[requests / 2] / 1e6, nanos[requests * 9 / 10] / 1e6, Proc.loadAverage());
+            System.out.printf(Locale.ROOT, "%s %s: %d requests after %d warm-up in %.2f s: server CPU %.3f ms/request"
+                            + " (%.3f less its idle CPU of %.2f s), latency median %.3f ms, p90 %.3f ms (load average %s)%n", server, query,
+                    requests, warm, wall, cpu * 1000 / requests, (cpu - idle) * 1000 / requests, idle, nanos[requests / 2] / 1e6,
+                    nanos[requests * 9 / 10] / 1e6, Proc.loadAverage());
         } finally {
             process.destroy();
             process.waitFor();
+            pages.forEach(t -> t.stop(0));
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
+    }
+
+    /** {@code n} loopback targets, each a page of {@code series} gauges whose values move between scrapes. */
+    private static List<com.sun.net.httpserver.HttpServer> startTargets(int n, int series) throws IOException {
+        List<com.sun.net.httpserver.HttpServer> servers = new ArrayList<>();
+        var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        for (int i = 0; i < n; i++) {
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 50);
+            server.createContext("/metrics", exchange -> {
+                StringBuilder page = new StringBuilder("# TYPE bench_gauge gauge\n");
+                long now = System.currentTimeMillis();
+                for (int s = 0; s < series; s++) {
+                    page.append("bench_gauge{series=\"").append(s).append("\"} ").append((now / 1000 + s) % 1000).append('\n');
+                }
+                byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.setExecutor(executor);
+            server.start();
+            servers.add(server);
+        }
+        return servers;
     }
 
     private static void send(HttpClient client, HttpRequest request) throws IOException, InterruptedException {

@@ -144,7 +144,8 @@ class DiscoveryPluginsIT {
                 "\"__meta_consul_tagged_address_lan\":\"127.0.0.1\"", "\"job\":\"consul\""),
                 "the consul job's target with its meta labels");
         String config = server.get("/api/v1/status/config").body();
-        assertThat(config).contains("token: <secret>").doesNotContain("s3cr3t-consul-token");
+        // The JSON escapes < and > as Prometheus's does.
+        assertThat(config).contains("token: \\u003csecret\\u003e").doesNotContain("s3cr3t-consul-token");
         server.await(Duration.ofSeconds(30), () -> server.get("/metrics").body()
                 .contains("prometheus_sd_discovered_targets{config=\"consul\",name=\"scrape\"} 1"), "discovered targets metric");
         assertThat(server.get("/metrics").body()).contains("prometheus_sd_dns_lookups_total")

@@ -14,6 +14,9 @@ import io.promethium.api.model.Histogram;
  * current source); it must not change between an advance and the reads of that sample. Not
  * thread-safe, as no iterator is.
  *
+ * <p>{@link #seekLast(long)} is the exception: it answers {@code false} (read forward), since a
+ * merge's last sample need not be its current source's.
+ *
  * @since storage 1.8
  */
 public abstract class ForwardingSampleIterator implements SampleIterator {
@@ -63,6 +66,16 @@ public abstract class ForwardingSampleIterator implements SampleIterator {
     @Override
     public long startTimestamp() {
         return delegate().startTimestamp();
+    }
+
+    /**
+     * Not forwarded: answers {@code false}, so the caller reads forward (a merge's last sample need
+     * not be its current source's). A wrapper that passes samples through unchanged overrides it
+     * to forward.
+     */
+    @Override
+    public boolean seekLast(long t) {
+        return false;
     }
 
     @Override

@@ -23,6 +23,9 @@ import io.promethium.api.model.Histogram;
  * counting (Prometheus's created or start timestamp), read with {@link #startTimestamp()}.
  * {@link #NO_START_TIMESTAMP} means the sample has none, as the value 0 does in Prometheus;
  * iterators written before 1.6.0 have none.
+ *
+ * <p><b>The newest sample</b> (since 1.9.0): {@link #seekLast(long)} lets an iterator that holds
+ * its last sample at hand answer it without a forward read.
  */
 public interface SampleIterator {
 
@@ -76,6 +79,22 @@ public interface SampleIterator {
      */
     default long startTimestamp() {
         return NO_START_TIMESTAMP;
+    }
+
+    /**
+     * Moves straight to the iterator's last sample when that sample is at or before {@code t}
+     * and the iterator can reach it without reading the samples before it (since 1.9.0): a
+     * head's newest float sample, which an instant query at "now" wants and which a forward read
+     * would decode the whole open chunk for. Returns {@code true} when it did: the current sample
+     * is then the last one, as {@link #next()} would have left it, and the next advance answers
+     * {@code false}. Returns {@code false} without moving when it cannot tell cheaply or the last
+     * sample is after {@code t}; the caller then reads forward as usual. Call it only before the
+     * first advance. The default always answers {@code false}; an iterator that wraps or picks
+     * among others answers {@code false} unless the wrapped iterator's last sample is, unchanged,
+     * its own last one ({@link ForwardingSampleIterator} does not forward it).
+     */
+    default boolean seekLast(long t) {
+        return false;
     }
 
     /** The error that ended iteration early, or {@code null}. */

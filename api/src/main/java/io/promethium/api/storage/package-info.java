@@ -34,9 +34,13 @@
  * <p>1.8.0 adds {@link io.promethium.api.storage.ForwardingSampleIterator}, the base of every
  * iterator that wraps or picks among others, so each call (histograms and start timestamps
  * included) reaches the wrapped iterator.
+ *
+ * <p>1.9.0 adds {@code SampleIterator.seekLast(long)}: a head's newest sample without decoding
+ * its open chunk. {@code ForwardingSampleIterator} does not forward it (a merge's last sample is
+ * not one source's); a plain wrapper overrides it to forward.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

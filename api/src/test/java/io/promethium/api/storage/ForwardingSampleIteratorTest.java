@@ -36,4 +36,39 @@ class ForwardingSampleIteratorTest extends AbstractSampleIteratorWrapperContract
         }
         assertThat(notForwarded).isEmpty();
     }
+
+    @Test
+    void theBaseDoesNotForwardSeekLastSoAMergeReadsForward() {
+        SampleIterator array = new ArraySampleIterator(new long[] {1_000, 2_000}, new double[] {1, 2});
+        SampleIterator source = new SampleIterator() {
+            @Override
+            public boolean next() {
+                return array.next();
+            }
+
+            @Override
+            public boolean seek(long t) {
+                return array.seek(t);
+            }
+
+            @Override
+            public long timestamp() {
+                return array.timestamp();
+            }
+
+            @Override
+            public double value() {
+                return array.value();
+            }
+
+            @Override
+            public boolean seekLast(long t) {
+                throw new AssertionError("forwarded");
+            }
+        };
+        SampleIterator it = wrap(source);
+        assertThat(it.seekLast(5_000)).isFalse();
+        assertThat(it.next()).isTrue();
+        assertThat(it.timestamp()).isEqualTo(1_000);
+    }
 }

@@ -54,6 +54,42 @@ class ManySeriesSelectionTest {
     }
 
     @Test
+    void aLargeRangeFunctionAnswersEachSeriesAsASmallSelectionOfItDoes() {
+        InMemoryStorage storage = new InMemoryStorage();
+        for (int s = 0; s < SERIES; s++) {
+            // Seven metric names without _total: rate() notes each as perhaps not a counter.
+            Labels labels = Labels.of("__name__", "m" + (s % 7), "instance", String.format("i%05d", s));
+            for (int i = 0; i < 10; i++) {
+                storage.add(labels, i * 60_000L + s % 13, i * (s % 100 + 1) + (i == 6 && s % 3 == 0 ? -50 : 0));
+            }
+        }
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
+        for (String fn : List.of("rate(%s[5m])", "avg_over_time(%s[3m])", "max_over_time(%s[2m])")) {
+            QueryResult all = engine.instantQuery(storage, String.format(fn, "{__name__=~\"m.\"}"), 420_000);
+            List<Sample> samples = ((InstantVector) all.value()).samples();
+            assertThat(samples).hasSize(SERIES);
+            java.util.Map<Labels, Double> byLabels = new java.util.HashMap<>();
+            samples.forEach(x -> byLabels.put(x.labels(), x.v()));
+            for (int s = 0; s < SERIES; s += 997) {
+                String one = String.format("m%d{instance=\"i%05d\"}", s % 7, s);
+                Sample alone = ((InstantVector) engine.instantQuery(storage, String.format(fn, one), 420_000).value()).samples().get(0);
+                assertThat(byLabels.get(alone.labels())).as(fn + " of " + one).isEqualTo(alone.v());
+            }
+            RangeMatrix range = (RangeMatrix) engine.rangeQuery(storage, String.format("sum(" + fn + ")", "{__name__=~\"m.\"}"), 0, 540_000,
+                    60_000).value();
+            assertThat(range.series()).hasSize(1);
+        }
+        // Infos come out in the order one thread gives them: the names in selection order.
+        InMemoryStorage few = new InMemoryStorage();
+        for (int s = 0; s < 7; s++) {
+            few.add(Labels.of("__name__", "m" + s, "instance", String.format("i%05d", s)), 0, 1);
+            few.add(Labels.of("__name__", "m" + s, "instance", String.format("i%05d", s)), 60_000, 2);
+        }
+        List<String> infos = engine.instantQuery(storage, "rate({__name__=~\"m.\"}[5m])", 420_000).infos();
+        assertThat(infos).hasSize(7).isEqualTo(engine.instantQuery(few, "rate({__name__=~\"m.\"}[5m])", 120_000).infos());
+    }
+
+    @Test
     void aLargeSelectionPastTheSampleLimitFailsAsOneThreadWould() {
         QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(SERIES / 2));
         assertThatThrownBy(() -> engine.instantQuery(storage(), "x", 300_000))

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * The side-by-side harness's queries at its largest scale without the harness: the real TSDB's
  * head holding {@code targets} copies (default 1,000, about 512,000 series) of the node_exporter
- * page the harness's targets serve, {@link #SAMPLES} scrapes at 10 s (counters growing, gauges
+ * page the harness's targets serve, {@link #SAMPLES} scrapes (default 24) at 10 s (counters growing, gauges
  * constant, as the served page is), then each query (engine or storage API) repeated. Prints
  * wall (median) and process CPU (mean: the JVM counts it in 10 ms ticks) milliseconds per query,
  * leaving out each query's first run (process CPU includes the engine's helper threads, the JIT
@@ -37,7 +37,12 @@ import java.util.function.Consumer;
  */
 public final class ManySeriesQueryBenchmark {
 
-    static final int SAMPLES = 24;
+    /**
+     * Scrapes per series ({@code -Dbench.samples}, default 24). A head chunk holds 120, and a
+     * selector decodes its open chunk from the start: 119 shows the cost just before all series
+     * cut their chunks (they do so together, as a server's do), 121 just after.
+     */
+    static final int SAMPLES = Integer.getInteger("bench.samples", 24);
     static final long INTERVAL = 10_000;
     static final long END = (SAMPLES - 1) * INTERVAL + 2_000;
     static final Path PAGE = Path.of("kernel/scrape/src/test/resources/bench/node_exporter.prom");

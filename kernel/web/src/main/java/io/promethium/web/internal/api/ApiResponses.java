@@ -2,7 +2,9 @@ package io.promethium.web.internal.api;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -20,8 +22,12 @@ public final class ApiResponses {
      * each new, so every response allocated them afresh (half of a small query's allocation).
      * A shared bounded pool hands them from request to request, whatever thread writes.
      */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newBoundedPool(64)).build();
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newBoundedPool(64))
+            // Strings byte for byte as Prometheus writes them (GoJsonEscapes).
+            .characterEscapes(new GoJsonEscapes())
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .build();
 
     private ApiResponses() {
     }

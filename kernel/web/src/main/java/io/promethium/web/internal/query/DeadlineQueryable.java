@@ -136,5 +136,11 @@ final class DeadlineQueryable implements Queryable {
             }
             return inner.seek(t);
         }
+
+        // A plain wrapper: the wrapped iterator's last sample is its own.
+        @Override
+        public boolean seekLast(long t) {
+            return inner.seekLast(t);
+        }
     }
 }

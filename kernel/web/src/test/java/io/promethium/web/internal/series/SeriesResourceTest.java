@@ -7,6 +7,7 @@ import io.promethium.web.internal.server.ApiServer;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,26 @@ class SeriesResourceTest {
         assertThat(server.get("/api/v1/label/__name__/values?match[]=" + enc("{job=\"a\"}")).body())
                 .isEqualTo("{\"status\":\"success\",\"data\":[\"up\"]}");
         assertThat(server.get("/api/v1/label/nope/values").body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    }
+
+    @Test
+    void labelNamesAndValuesOfSeveralMatchSetsAreOneSortedUnion() {
+        assertThat(server.get("/api/v1/label/job/values?match[]=" + enc("up{job=\"b\"}") + "&match[]=up&match[]=go_info").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[\"a\",\"b\"]}");
+        assertThat(server.get("/api/v1/labels?match[]=go_info&match[]=up&match[]=" + enc("up{job=\"a\"}")).body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[\"__name__\",\"job\",\"version\"]}");
+        assertThat(server.get("/api/v1/label/job/values?match[]=go_info&limit=1").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+        assertThat(server.get("/api/v1/label/job/values?limit=1").body())
+                .isEqualTo("{\"status\":\"success\",\"data\":[\"a\"],\"warnings\":[\"results truncated due to limit\"]}");
+    }
+
+    @Test
+    void unionOfSortedListsKeepsOrderAndDropsDuplicates() {
+        assertThat(SeriesResource.union(List.of("a", "c", "e"), List.of("b", "c", "f", "g"))).containsExactly("a", "b", "c", "e", "f", "g");
+        assertThat(SeriesResource.union(List.of(), List.of("x"))).containsExactly("x");
+        assertThat(SeriesResource.union(List.of("x", "y"), List.of())).containsExactly("x", "y");
+        assertThat(SeriesResource.union(List.of("b"), List.of("a"))).containsExactly("a", "b");
     }
 
     @Test

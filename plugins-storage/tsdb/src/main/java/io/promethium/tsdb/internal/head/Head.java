@@ -169,6 +169,17 @@ public final class Head {
         return refs.get(ref);
     }
 
+    /**
+     * Whether the series under {@code ref} surely has a sample in {@code [mint, maxt]}: its newest
+     * sample, told from the ref table without touching the series object (a select of half a
+     * million series would otherwise fetch each from memory, and lock it, on one thread). False
+     * means "ask {@link MemSeries#overlaps}".
+     */
+    public boolean newestSampleIn(long ref, long mint, long maxt) {
+        long t = refs.maxTime(ref);
+        return t != SeriesRefs.ALWAYS_CHECK && t >= mint && t <= maxt;
+    }
+
     /** The newest sample time of the series under {@code ref} without touching it (see {@link SeriesRefs}). */
     long seriesMaxTime(long ref) {
         return refs.maxTime(ref);
@@ -319,8 +330,20 @@ public final class Head {
         return startTimes.size();
     }
 
-    /** The series' samples in {@code [mint, maxt]} with their start timestamps; see {@link MemSeries#iterator}. */
+    /**
+     * The series' samples in {@code [mint, maxt]} with their start timestamps, its chunks read
+     * from the first advance on (see {@link MemSeries#iterator}); {@code seekLast} answers its
+     * newest float without them ({@link MemSeries#newestFloat}).
+     */
     public io.promethium.api.storage.SampleIterator iterator(MemSeries s, long mint, long maxt, long inOrderMin,
+            io.promethium.api.storage.SampleIterator reuse) {
+        HeadSeriesIterator it = reuse instanceof HeadSeriesIterator h ? h : new HeadSeriesIterator();
+        it.reset(this, s, mint, maxt, inOrderMin);
+        return it;
+    }
+
+    /** The series' chunks as of now, with its start timestamps: what {@link HeadSeriesIterator} reads. */
+    io.promethium.api.storage.SampleIterator chunksIterator(MemSeries s, long mint, long maxt, long inOrderMin,
             io.promethium.api.storage.SampleIterator reuse) {
         io.promethium.api.storage.SampleIterator inner =
                 s.iterator(mint, maxt, inOrderMin, io.promethium.tsdb.internal.start.StartTimesIterator.unwrap(reuse));

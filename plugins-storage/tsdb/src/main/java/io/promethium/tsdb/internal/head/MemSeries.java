@@ -461,6 +461,28 @@ public final class MemSeries extends XorEncoder {
     }
 
     /**
+     * The newest sample, when it is a float in the open chunk at or before {@code t}, inside
+     * {@code [mint, maxt]} (in-order data from {@code inOrderMin} on, as {@link #iterator}) and
+     * neither hidden by a deletion nor preceded in time order by an out-of-order sample from
+     * {@code mint} on: then it is written into {@code into} (time, value as the chunk decodes it)
+     * and the answer is true, else false and the caller decodes the chunks. What a query at
+     * "now" wants, without reading the open chunk or the closed ones.
+     */
+    synchronized boolean newestFloat(long mint, long maxt, long inOrderMin, long t, HeadSeriesIterator into) {
+        long newest = lastTimestamp();
+        // An open float chunk holds the newest sample (a histogram closes it first).
+        if (!chunkOpen() || newest > t || newest > maxt || newest < mint || newest < inOrderMin) {
+            return false;
+        }
+        Rare r = rare;
+        if (r != null && (r.deleted != null || r.oooN > 0 && r.oooT[r.oooN - 1] >= mint)) {
+            return false;
+        }
+        into.newest(newest, Double.longBitsToDouble(lastValueBits()));
+        return true;
+    }
+
+    /**
      * Drops data entirely before {@code mint} (persisted to a block); returns whether the series
      * is now empty and can be garbage-collected.
      */

@@ -43,13 +43,21 @@ public final class HeadQuerier implements Querier {
         List<MemSeries> found = matching(matchers, sorted);
         List<Series> out = new ArrayList<>(found.size());
         for (MemSeries s : found) {
-            out.add(new HeadSeries(s.labels(), s, this));
+            out.add(new HeadSeries(s, this));
         }
         return SeriesSet.ofList(out);
     }
 
-    /** One object per selected series (a select can return half a million). */
-    private record HeadSeries(Labels labels, MemSeries series, HeadQuerier querier) implements Series {
+    /**
+     * One object per selected series (a select can return half a million); its labels are read
+     * from the series when asked, by whichever thread reads the series' samples.
+     */
+    private record HeadSeries(MemSeries series, HeadQuerier querier) implements Series {
+        @Override
+        public Labels labels() {
+            return series.labels();
+        }
+
         @Override
         public SampleIterator iterator(SampleIterator reuse) {
             return querier.head.iterator(series, querier.mint, querier.maxt, querier.inOrderMin, reuse);
@@ -66,8 +74,9 @@ public final class HeadQuerier implements Querier {
         List<MemSeries> out = new ArrayList<>(ids.getCardinality());
         IntIterator it = ids.getIntIterator();
         while (it.hasNext()) {
-            MemSeries s = head.series(it.next());
-            if (s != null && s.overlaps(mint, maxt)) {
+            int id = it.next();
+            MemSeries s = head.series(id);
+            if (s != null && (head.newestSampleIn(id, mint, maxt) || s.overlaps(mint, maxt))) {
                 out.add(s);
             }
         }

@@ -40,6 +40,17 @@ final class Annotations {
         return " (" + position.line(query) + ":" + position.column(query) + ")";
     }
 
+    /** An empty set for the same query: where one chunk of a parallel read collects its own (see {@link SeriesParallel}). */
+    Annotations fresh() {
+        return new Annotations(query);
+    }
+
+    /** Adds another set's warnings and infos after this one's. */
+    void addAll(Annotations other) {
+        warnings.addAll(other.warnings);
+        infos.addAll(other.infos);
+    }
+
     List<String> warnings() {
         return new ArrayList<>(warnings);
     }

@@ -356,13 +356,15 @@ final class Evaluator {
         boolean timestamps = answer != SAMPLE_VALUES;
         boolean starts = answer == SAMPLE_START_TIMES;
         int n = ends.length;
-        ctx.checkDeadline();
+        cursor.checkDeadline(ctx);
         SampleIterator it = series.iterator(cursor.it);
         cursor.it = it;
         // One reused row per thread; a series with samples gets a copy, one without costs nothing.
         double[] values = cursor.row;
         int present = 0;
-        boolean has = it.next();
+        // At or after the series' newest sample (an instant query at "now"), a head answers that
+        // sample without decoding its open chunk; the walk below then reads just it.
+        boolean has = it.seekLast(ends[0]) || it.next();
         boolean haveLast = false;
         long lastT = 0;
         long lastSt = 0;

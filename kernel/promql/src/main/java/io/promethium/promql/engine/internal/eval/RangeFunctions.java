@@ -31,6 +31,8 @@ final class RangeFunctions {
     }
 
     private final Evaluator ev;
+    /** Where this thread's series put their warnings and infos (the query's, or a chunk's; see {@link SeriesParallel}). */
+    private Annotations notes;
 
     RangeFunctions(Evaluator ev) {
         this.ev = ev;
@@ -89,223 +91,17 @@ final class RangeFunctions {
         RangeInput input = ev.rangeInput(matrixArg, grid, call.function().name());
         boolean keepName = fn == Fn.LAST_OVER_TIME || fn == Fn.FIRST_OVER_TIME;
         boolean counterCheck = (fn == Fn.RATE || fn == Fn.INCREASE) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
-        WindowBuffer buffer = new WindowBuffer();
-        KahanSum kahan = new KahanSum();
-        double[] regression = new double[2];
-        double[] scratch = new double[16];
-        double[] scratch2 = new double[16];
-        List<StepSeries> out = new ArrayList<>();
-        double[] row = new double[steps];
         boolean[] anyInput = fn == Fn.ABSENT_OVER_TIME ? new boolean[steps] : null;
-        SampleIterator reuse = null;
-        NativeHistogram[] histRow = null;
-        long[] fts = new long[16];
-        double[] fvs = new double[16];
         long[] ends = input.windowEnds;
-        long range = input.range;
         boolean invariant = allEqual(ends) && p1 == null;
         // Start timestamps come with the samples of a selector; a subquery's results have none.
         boolean readStarts = ev.ctx.useStartTimestamps && (fn == Fn.RATE || fn == Fn.INCREASE || fn == Fn.IRATE || fn == Fn.RESETS)
                 && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
-        for (int si = 0; si < input.size(); si++) {
-            ev.ctx.checkDeadline();
-            reuse = input.iterator(si, reuse);
-            buffer.statsHints = input.statsHints;
-            buffer.readStarts = readStarts;
-            buffer.reset(reuse);
-            boolean overlapWarned = false;
-            int present = 0;
-            boolean sawSamples = false;
-            boolean seriesHasHist = false;
-            if (histRow != null) {
-                Arrays.fill(histRow, null);
-            }
-            for (int s = 0; s < steps; s++) {
-                if (invariant && s > 0) {
-                    // "@" pins every step to the same window: its value was computed at step 0.
-                    row[s] = row[0];
-                    if (anyInput != null) {
-                        anyInput[s] = anyInput[0];
-                    }
-                    if (histRow != null && histRow[0] != null) {
-                        histRow[s] = histRow[0];
-                        present++;
-                    } else if (!Absent.is(row[0])) {
-                        present++;
-                    }
-                    continue;
-                }
-                if ((s & 63) == 63) {
-                    // Long series over many steps: keep the deadline honest within one series too.
-                    ev.ctx.checkDeadline();
-                }
-                long end = ends[s];
-                long start = end - range;
-                buffer.advance(start, end);
-                int lo = buffer.lo;
-                int hi = buffer.hi;
-                if (hi == lo) {
-                    row[s] = Absent.VALUE;
-                    continue;
-                }
-                sawSamples = true;
-                ev.ctx.checkWindow(hi - lo);
-                if (anyInput != null) {
-                    anyInput[s] = true;
-                    row[s] = Absent.VALUE;
-                    continue;
-                }
-                long[] ts = buffer.ts;
-                double[] vs = buffer.vs;
-                long[] sts = buffer.starts();
-                if (sts != null && !overlapWarned && (fn == Fn.RATE || fn == Fn.INCREASE) && startOverlap(ts, sts, lo, hi)) {
-                    ev.ctx.annotations.warn("sample has start time that overlaps with previous sample timestamp for metric "
-                            + GoFormat.quote(input.labels.get(si).metricName()), matrixArg.position());
-                    overlapWarned = true;
-                }
-                if (buffer.anyHist) {
-                    int hc = buffer.histCount();
-                    if (hc > 0) {
-                        if (histRow == null) {
-                            histRow = new NativeHistogram[steps];
-                        }
-                        double hr = histogramStep(fn, buffer, lo, hi, hc, start, end, histRow, s, input.labels.get(si), matrixArg);
-                        if (Double.doubleToRawLongBits(hr) != Double.doubleToRawLongBits(FLOATS_ONLY)) {
-                            if (histRow[s] != null) {
-                                row[s] = Absent.VALUE;
-                                present++;
-                                seriesHasHist = true;
-                            } else {
-                                row[s] = hr;
-                                if (!Absent.is(hr)) {
-                                    present++;
-                                }
-                            }
-                            continue;
-                        }
-                        // A float-only function over a window with floats and histograms: the floats alone.
-                        int n = hi - lo - hc;
-                        if (n == 0) {
-                            row[s] = Absent.VALUE;
-                            continue;
-                        }
-                        if (fts.length < n) {
-                            fts = new long[n * 2];
-                            fvs = new double[n * 2];
-                        }
-                        int k = 0;
-                        for (int j = lo; j < hi; j++) {
-                            if (buffer.hs[j] == null) {
-                                fts[k] = ts[j];
-                                fvs[k++] = vs[j];
-                            }
-                        }
-                        ev.ctx.annotations.info("ignored histograms in a range containing both floats and histograms for metric name "
-                                + GoFormat.quote(input.labels.get(si).metricName()), matrixArg.position());
-                        ts = fts;
-                        vs = fvs;
-                        sts = null;
-                        lo = 0;
-                        hi = n;
-                    }
-                }
-                double r = switch (fn) {
-                    case RATE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, true);
-                    case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, false);
-                    case DELTA -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, false, false);
-                    case IRATE -> RangeKernels.instantValue(ts, vs, sts, lo, hi, true);
-                    case IDELTA -> RangeKernels.instantValue(ts, vs, lo, hi, false);
-                    case DERIV -> {
-                        if (hi - lo < 2) {
-                            yield Absent.VALUE;
-                        }
-                        RangeKernels.linearRegression(ts, vs, lo, hi, ts[lo], regression);
-                        yield regression[0];
-                    }
-                    case PREDICT_LINEAR -> {
-                        if (hi - lo < 2) {
-                            yield Absent.VALUE;
-                        }
-                        RangeKernels.linearRegression(ts, vs, lo, hi, grid.time(s), regression);
-                        yield regression[0] * p1[s] + regression[1];
-                    }
-                    case DOUBLE_EXPONENTIAL_SMOOTHING -> {
-                        double sf = p1[s];
-                        double tf = p2[s];
-                        if (!(sf > 0 && sf < 1)) {
-                            throw new QueryException(QueryException.EXECUTION,
-                                    "invalid smoothing factor. Expected: 0 < sf < 1, got: " + String.format("%f", sf));
-                        }
-                        if (!(tf > 0 && tf < 1)) {
-                            throw new QueryException(QueryException.EXECUTION,
-                                    "invalid trend factor. Expected: 0 < tf < 1, got: " + String.format("%f", tf));
-                        }
-                        yield RangeKernels.doubleExponentialSmoothing(vs, lo, hi, sf, tf);
-                    }
-                    case RESETS -> RangeKernels.resets(ts, vs, sts, lo, hi);
-                    case CHANGES -> RangeKernels.changes(vs, lo, hi);
-                    case AVG_OVER_TIME -> RangeKernels.avgOverTime(vs, lo, hi);
-                    case MIN_OVER_TIME -> RangeKernels.minOverTime(vs, lo, hi);
-                    case MAX_OVER_TIME -> RangeKernels.maxOverTime(vs, lo, hi);
-                    case SUM_OVER_TIME -> RangeKernels.sumOverTime(vs, lo, hi, kahan);
-                    case COUNT_OVER_TIME -> hi - lo;
-                    case STDDEV_OVER_TIME -> Math.sqrt(RangeKernels.varianceOverTime(vs, lo, hi));
-                    case STDVAR_OVER_TIME -> RangeKernels.varianceOverTime(vs, lo, hi);
-                    case LAST_OVER_TIME -> vs[hi - 1];
-                    case FIRST_OVER_TIME -> vs[lo];
-                    case PRESENT_OVER_TIME -> 1;
-                    case TS_OF_LAST_OVER_TIME -> ts[hi - 1] / 1000.0;
-                    case TS_OF_FIRST_OVER_TIME -> ts[lo] / 1000.0;
-                    case TS_OF_MAX_OVER_TIME -> ts[argExtreme(vs, lo, hi, true)] / 1000.0;
-                    case TS_OF_MIN_OVER_TIME -> ts[argExtreme(vs, lo, hi, false)] / 1000.0;
-                    case QUANTILE_OVER_TIME -> {
-                        int n = hi - lo;
-                        if (scratch.length < n) {
-                            scratch = new double[n * 2];
-                        }
-                        System.arraycopy(vs, lo, scratch, 0, n);
-                        yield Quantiles.quantile(p1[s], scratch, n);
-                    }
-                    case MAD_OVER_TIME -> {
-                        int n = hi - lo;
-                        if (scratch.length < n) {
-                            scratch = new double[n * 2];
-                            scratch2 = new double[n * 2];
-                        }
-                        System.arraycopy(vs, lo, scratch, 0, n);
-                        yield Quantiles.medianAbsoluteDeviation(scratch, n, scratch2);
-                    }
-                    case ABSENT_OVER_TIME -> throw new IllegalStateException("handled above");
-                };
-                row[s] = r;
-                if (!Absent.is(r)) {
-                    present++;
-                }
-            }
-            ev.ctx.countRead(buffer.takeRead());
-            if (buffer.error() != null) {
-                throw Evaluator.storageError(buffer.error());
-            }
-            Labels labels = input.labels.get(si);
-            if (counterCheck && sawSamples) {
-                String name = labels.metricName();
-                if (!name.isEmpty() && !(name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count")
-                        || name.endsWith("_bucket"))) {
-                    ev.ctx.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
-                            + GoFormat.quote(name), matrixArg.position());
-                }
-            }
-            if (present > 0) {
-                ev.ctx.allocate(steps);
-                ev.ctx.addSamples(present);
-                // One copy of the hot per-series scratch row instead of zeroing, filling and writing a new one.
-                StepSeries ss = new StepSeries(labels, Arrays.copyOf(row, steps), !keepName);
-                if (seriesHasHist) {
-                    ss.hists = histRow.clone();
-                }
-                out.add(ss);
-            }
-        }
+        Job job = new Job(fn, input, grid, steps, ends, input.range, invariant, p1, p2, readStarts, counterCheck, keepName, matrixArg, anyInput);
+        // Series are independent: many are read on several cores (SeriesParallel). absent_over_time
+        // gathers one answer over all series, so it reads them on one.
+        List<StepSeries> out = new ArrayList<>(SeriesParallel.map(input.size(), anyInput == null, ev.ctx,
+                () -> new RangeCursor(new RangeFunctions(ev), steps), (si, c) -> c.functions.series(job, si, c)));
         if (anyInput != null) {
             double[] values = new double[steps];
             boolean any = false;
@@ -318,6 +114,234 @@ final class RangeFunctions {
             }
         }
         return new StepVector(out);
+    }
+
+    /** What every series of one range function call shares. */
+    private record Job(Fn fn, RangeInput input, StepGrid grid, int steps, long[] ends, long range, boolean invariant, double[] p1,
+            double[] p2, boolean readStarts, boolean counterCheck, boolean keepName, Expr matrixArg, boolean[] anyInput) {
+    }
+
+    /** One thread's reused state of a range function call: its own functions object (histogram scratch, annotations), buffers, row. */
+    private static final class RangeCursor extends SeriesParallel.Cursor {
+        final RangeFunctions functions;
+        final WindowBuffer buffer = new WindowBuffer();
+        final KahanSum kahan = new KahanSum();
+        final double[] regression = new double[2];
+        final double[] row;
+        double[] scratch = new double[16];
+        double[] scratch2 = new double[16];
+        long[] fts = new long[16];
+        double[] fvs = new double[16];
+        NativeHistogram[] histRow;
+        SampleIterator reuse;
+
+        RangeCursor(RangeFunctions functions, int steps) {
+            this.functions = functions;
+            this.row = new double[steps];
+        }
+    }
+
+    /** One series of a range function call; {@code null} when it has no value at any step. */
+    private StepSeries series(Job job, int si, RangeCursor c) {
+        notes = c.notes(ev.ctx);
+        c.checkDeadline(ev.ctx);
+        c.reuse = job.input.iterator(si, c.reuse);
+        c.buffer.statsHints = job.input.statsHints;
+        c.buffer.readStarts = job.readStarts;
+        c.buffer.reset(c.reuse);
+        boolean overlapWarned = false;
+        int present = 0;
+        boolean sawSamples = false;
+        boolean seriesHasHist = false;
+        if (c.histRow != null) {
+            Arrays.fill(c.histRow, null);
+        }
+        for (int s = 0; s < job.steps; s++) {
+            if (job.invariant && s > 0) {
+                // "@" pins every step to the same window: its value was computed at step 0.
+                c.row[s] = c.row[0];
+                if (job.anyInput != null) {
+                    job.anyInput[s] = job.anyInput[0];
+                }
+                if (c.histRow != null && c.histRow[0] != null) {
+                    c.histRow[s] = c.histRow[0];
+                    present++;
+                } else if (!Absent.is(c.row[0])) {
+                    present++;
+                }
+                continue;
+            }
+            if ((s & 63) == 63) {
+                // Long series over many steps: keep the deadline honest within one series too.
+                c.checkDeadline(ev.ctx);
+            }
+            long end = job.ends[s];
+            long start = end - job.range;
+            c.buffer.advance(start, end);
+            int lo = c.buffer.lo;
+            int hi = c.buffer.hi;
+            if (hi == lo) {
+                c.row[s] = Absent.VALUE;
+                continue;
+            }
+            sawSamples = true;
+            c.checkWindow(ev.ctx, hi - lo);
+            if (job.anyInput != null) {
+                job.anyInput[s] = true;
+                c.row[s] = Absent.VALUE;
+                continue;
+            }
+            long[] ts = c.buffer.ts;
+            double[] vs = c.buffer.vs;
+            long[] sts = c.buffer.starts();
+            if (sts != null && !overlapWarned && (job.fn == Fn.RATE || job.fn == Fn.INCREASE) && startOverlap(ts, sts, lo, hi)) {
+                notes.warn("sample has start time that overlaps with previous sample timestamp for metric "
+                        + GoFormat.quote(job.input.labels.get(si).metricName()), job.matrixArg.position());
+                overlapWarned = true;
+            }
+            if (c.buffer.anyHist) {
+                int hc = c.buffer.histCount();
+                if (hc > 0) {
+                    if (c.histRow == null) {
+                        c.histRow = new NativeHistogram[job.steps];
+                    }
+                    double hr = histogramStep(job.fn, c.buffer, lo, hi, hc, start, end, c.histRow, s, job.input.labels.get(si), job.matrixArg);
+                    if (Double.doubleToRawLongBits(hr) != Double.doubleToRawLongBits(FLOATS_ONLY)) {
+                        if (c.histRow[s] != null) {
+                            c.row[s] = Absent.VALUE;
+                            present++;
+                            seriesHasHist = true;
+                        } else {
+                            c.row[s] = hr;
+                            if (!Absent.is(hr)) {
+                                present++;
+                            }
+                        }
+                        continue;
+                    }
+                    // A float-only function over a window with floats and histograms: the floats alone.
+                    int n = hi - lo - hc;
+                    if (n == 0) {
+                        c.row[s] = Absent.VALUE;
+                        continue;
+                    }
+                    if (c.fts.length < n) {
+                        c.fts = new long[n * 2];
+                        c.fvs = new double[n * 2];
+                    }
+                    int k = 0;
+                    for (int j = lo; j < hi; j++) {
+                        if (c.buffer.hs[j] == null) {
+                            c.fts[k] = ts[j];
+                            c.fvs[k++] = vs[j];
+                        }
+                    }
+                    notes.info("ignored histograms in a range containing both floats and histograms for metric name "
+                            + GoFormat.quote(job.input.labels.get(si).metricName()), job.matrixArg.position());
+                    ts = c.fts;
+                    vs = c.fvs;
+                    sts = null;
+                    lo = 0;
+                    hi = n;
+                }
+            }
+            double r = switch (job.fn) {
+                case RATE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, true);
+                case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, false);
+                case DELTA -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, false, false);
+                case IRATE -> RangeKernels.instantValue(ts, vs, sts, lo, hi, true);
+                case IDELTA -> RangeKernels.instantValue(ts, vs, lo, hi, false);
+                case DERIV -> {
+                    if (hi - lo < 2) {
+                        yield Absent.VALUE;
+                    }
+                    RangeKernels.linearRegression(ts, vs, lo, hi, ts[lo], c.regression);
+                    yield c.regression[0];
+                }
+                case PREDICT_LINEAR -> {
+                    if (hi - lo < 2) {
+                        yield Absent.VALUE;
+                    }
+                    RangeKernels.linearRegression(ts, vs, lo, hi, job.grid.time(s), c.regression);
+                    yield c.regression[0] * job.p1[s] + c.regression[1];
+                }
+                case DOUBLE_EXPONENTIAL_SMOOTHING -> {
+                    double sf = job.p1[s];
+                    double tf = job.p2[s];
+                    if (!(sf > 0 && sf < 1)) {
+                        throw new QueryException(QueryException.EXECUTION,
+                                "invalid smoothing factor. Expected: 0 < sf < 1, got: " + String.format("%f", sf));
+                    }
+                    if (!(tf > 0 && tf < 1)) {
+                        throw new QueryException(QueryException.EXECUTION,
+                                "invalid trend factor. Expected: 0 < tf < 1, got: " + String.format("%f", tf));
+                    }
+                    yield RangeKernels.doubleExponentialSmoothing(vs, lo, hi, sf, tf);
+                }
+                case RESETS -> RangeKernels.resets(ts, vs, sts, lo, hi);
+                case CHANGES -> RangeKernels.changes(vs, lo, hi);
+                case AVG_OVER_TIME -> RangeKernels.avgOverTime(vs, lo, hi);
+                case MIN_OVER_TIME -> RangeKernels.minOverTime(vs, lo, hi);
+                case MAX_OVER_TIME -> RangeKernels.maxOverTime(vs, lo, hi);
+                case SUM_OVER_TIME -> RangeKernels.sumOverTime(vs, lo, hi, c.kahan);
+                case COUNT_OVER_TIME -> hi - lo;
+                case STDDEV_OVER_TIME -> Math.sqrt(RangeKernels.varianceOverTime(vs, lo, hi));
+                case STDVAR_OVER_TIME -> RangeKernels.varianceOverTime(vs, lo, hi);
+                case LAST_OVER_TIME -> vs[hi - 1];
+                case FIRST_OVER_TIME -> vs[lo];
+                case PRESENT_OVER_TIME -> 1;
+                case TS_OF_LAST_OVER_TIME -> ts[hi - 1] / 1000.0;
+                case TS_OF_FIRST_OVER_TIME -> ts[lo] / 1000.0;
+                case TS_OF_MAX_OVER_TIME -> ts[argExtreme(vs, lo, hi, true)] / 1000.0;
+                case TS_OF_MIN_OVER_TIME -> ts[argExtreme(vs, lo, hi, false)] / 1000.0;
+                case QUANTILE_OVER_TIME -> {
+                    int n = hi - lo;
+                    if (c.scratch.length < n) {
+                        c.scratch = new double[n * 2];
+                    }
+                    System.arraycopy(vs, lo, c.scratch, 0, n);
+                    yield Quantiles.quantile(job.p1[s], c.scratch, n);
+                }
+                case MAD_OVER_TIME -> {
+                    int n = hi - lo;
+                    if (c.scratch.length < n) {
+                        c.scratch = new double[n * 2];
+                        c.scratch2 = new double[n * 2];
+                    }
+                    System.arraycopy(vs, lo, c.scratch, 0, n);
+                    yield Quantiles.medianAbsoluteDeviation(c.scratch, n, c.scratch2);
+                }
+                case ABSENT_OVER_TIME -> throw new IllegalStateException("handled above");
+            };
+            c.row[s] = r;
+            if (!Absent.is(r)) {
+                present++;
+            }
+        }
+        c.read += c.buffer.takeRead();
+        if (c.buffer.error() != null) {
+            throw Evaluator.storageError(c.buffer.error());
+        }
+        Labels labels = job.input.labels.get(si);
+        if (job.counterCheck && sawSamples) {
+            String name = labels.metricName();
+            if (!name.isEmpty() && !(name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count")
+                    || name.endsWith("_bucket"))) {
+                notes.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
+                        + GoFormat.quote(name), job.matrixArg.position());
+            }
+        }
+        if (present > 0) {
+            c.slots += job.steps;
+            c.samples += present;
+            // One copy of the hot per-series scratch row instead of zeroing, filling and writing a new one.
+            StepSeries ss = new StepSeries(labels, Arrays.copyOf(c.row, job.steps), !job.keepName);
+            if (seriesHasHist) {
+                ss.hists = c.histRow.clone();
+            }
+            return ss;
+        }
+        return null;
     }
 
     /** Marker result of {@link #histogramStep}: the float kernels are to run on the window's floats. */
@@ -380,7 +404,7 @@ final class RangeFunctions {
             case SUM_OVER_TIME:
             case AVG_OVER_TIME: {
                 if (mixed) {
-                    ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
+                    notes.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
                     return Absent.VALUE;
                 }
                 histScratch[0] = hs[lo].copy();
@@ -392,7 +416,7 @@ final class RangeFunctions {
                     resetBits |= hs[i].resetBits();
                 }
                 if (resetBits == 3) {
-                    ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", arg.position());
+                    notes.warn("conflicting counter resets during histogram aggregation", arg.position());
                 }
                 try {
                     for (int i = lo + 1; i < hi; i++) {
@@ -420,7 +444,7 @@ final class RangeFunctions {
             case INCREASE:
             case DELTA: {
                 if (mixed) {
-                    ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
+                    notes.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
                     return Absent.VALUE;
                 }
                 boolean counter = fn != Fn.DELTA;
@@ -459,17 +483,17 @@ final class RangeFunctions {
                 NativeHistogram prev = hs[hi - 2];
                 if (last == null || prev == null) {
                     if (last != null || prev != null) {
-                        ev.ctx.annotations.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
+                        notes.warn("encountered a mix of histograms and floats for metric name " + name, arg.position());
                     }
                     return last == null && prev == null ? FLOATS_ONLY : Absent.VALUE;
                 }
                 if (fn == Fn.IRATE && (last.hint == io.promethium.api.model.CounterResetHint.GAUGE
                         || prev.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
-                    ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+                    notes.warn("this native histogram metric is not a counter: " + name, arg.position());
                 }
                 if (fn == Fn.IDELTA && (last.hint != io.promethium.api.model.CounterResetHint.GAUGE
                         || prev.hint != io.promethium.api.model.CounterResetHint.GAUGE)) {
-                    ev.ctx.annotations.warn("this native histogram metric is not a gauge: " + name, arg.position());
+                    notes.warn("this native histogram metric is not a gauge: " + name, arg.position());
                 }
                 NativeHistogram h;
                 boolean stReset = fn == Fn.IRATE && sts != null
@@ -504,13 +528,13 @@ final class RangeFunctions {
     private final NativeHistogram[] compScratch = new NativeHistogram[1];
 
     private void incompatible(NativeHistogram.IncompatibleException e, String name, Expr arg) {
-        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
+        notes.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
                 arg.position());
     }
 
     /** Prometheus's info when histograms with different custom bounds were combined on the bounds they share. */
     private void reconciled(String operation, Expr arg) {
-        ev.ctx.annotations.info("mismatched custom buckets were reconciled during " + operation, arg.position());
+        notes.info("mismatched custom buckets were reconciled during " + operation, arg.position());
     }
 
     /** The increase (isCounter) or delta of native histograms over a window, before extrapolation (Prometheus's histogramRate). */
@@ -521,14 +545,14 @@ final class RangeFunctions {
         boolean custom = prev.usesCustomBuckets();
         if (isCounter && (prev.hint == io.promethium.api.model.CounterResetHint.GAUGE
                 || last.hint == io.promethium.api.model.CounterResetHint.GAUGE)) {
-            ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+            notes.warn("this native histogram metric is not a counter: " + name, arg.position());
         }
         if (isCounter && hi - lo > 1 && (stReset(sts, ts, lo + 1) || hs[lo + 1].detectReset(prev))) {
             prev = NativeHistogram.emptyLike(hs[lo + 1]);
             custom = hs[lo + 1].usesCustomBuckets();
         }
         if (last.usesCustomBuckets() != custom) {
-            ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
+            notes.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name " + name,
                     arg.position());
             return null;
         }
@@ -539,11 +563,11 @@ final class RangeFunctions {
                 continue;
             }
             if (cur.hint == io.promethium.api.model.CounterResetHint.GAUGE) {
-                ev.ctx.annotations.warn("this native histogram metric is not a counter: " + name, arg.position());
+                notes.warn("this native histogram metric is not a counter: " + name, arg.position());
             }
             minSchema = Math.min(minSchema, cur.schema);
             if (cur.usesCustomBuckets() != custom) {
-                ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
+                notes.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
                         + name, arg.position());
                 return null;
             }
@@ -568,7 +592,7 @@ final class RangeFunctions {
                 }
             } else if (hs[lo].hint != io.promethium.api.model.CounterResetHint.GAUGE
                     || hs[hi - 1].hint != io.promethium.api.model.CounterResetHint.GAUGE) {
-                ev.ctx.annotations.warn("this native histogram metric is not a gauge: " + name, arg.position());
+                notes.warn("this native histogram metric is not a gauge: " + name, arg.position());
             }
         } catch (NativeHistogram.IncompatibleException e) {
             incompatible(e, name, arg);

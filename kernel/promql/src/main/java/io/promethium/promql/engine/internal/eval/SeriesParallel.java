@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * independent, so a selection of {@link #MIN_PARALLEL} series or more is cut into chunks of
  * {@link #CHUNK} that the query's thread and helpers of the common pool claim in turn; results
  * keep the selection's order. The query's thread claims chunks too, so a busy pool only means
- * less help, never waiting for a helper that has not started.
+ * less help, never waiting for a helper that has not started. What the series annotate is
+ * collected per chunk and added in chunk order, so warnings come out as one thread gives them;
+ * limits are checked per chunk.
  */
 final class SeriesParallel {
     static final int CHUNK = 2_048;
@@ -28,6 +30,45 @@ final class SeriesParallel {
         long read;
         long slots;
         long samples;
+        private int checks;
+        /** Read chunk by chunk on several threads: annotations and window checks wait for the chunk's end. */
+        boolean chunked;
+        Annotations chunkNotes;
+        long window;
+
+        /**
+         * Where the series' warnings and infos go: the query's own when read on one thread, else
+         * the chunk's, added to the query's in chunk order at the end (so they come out in the
+         * order one thread would give).
+         */
+        final Annotations notes(EvalContext ctx) {
+            if (!chunked) {
+                return ctx.annotations;
+            }
+            if (chunkNotes == null) {
+                chunkNotes = ctx.annotations.fresh();
+            }
+            return chunkNotes;
+        }
+
+        /** {@link EvalContext#checkWindow}, at once on one thread, else for the chunk's largest window at its end. */
+        final void checkWindow(EvalContext ctx, long n) {
+            if (!chunked) {
+                ctx.checkWindow(n);
+            } else if (n > window) {
+                window = n;
+            }
+        }
+
+        /**
+         * Checks the query's deadline every 256 calls, counted per thread: the context's own
+         * counter, bumped by every helper, would bounce one cache line between the cores per series.
+         */
+        final void checkDeadline(EvalContext ctx) {
+            if ((++checks & 0xff) == 0) {
+                ctx.checkDeadlineNow();
+            }
+        }
     }
 
     /** One series to its step row, {@code null} when it has nothing to show. */
@@ -35,16 +76,25 @@ final class SeriesParallel {
         StepSeries apply(Series series, C cursor);
     }
 
+    /** The {@code i}th series of the input to its step row, {@code null} when it has nothing to show. */
+    interface IndexFunction<C extends Cursor> {
+        StepSeries apply(int i, C cursor);
+    }
+
     static <C extends Cursor> List<StepSeries> map(List<Series> all, EvalContext ctx, Supplier<C> cursors, SeriesFunction<C> fn) {
-        int size = all.size();
+        return map(all.size(), true, ctx, cursors, (i, cursor) -> fn.apply(all.get(i), cursor));
+    }
+
+    /** Series {@code 0..size-1} to step rows, on several cores when there are many and {@code parallel} allows. */
+    static <C extends Cursor> List<StepSeries> map(int size, boolean parallel, EvalContext ctx, Supplier<C> cursors, IndexFunction<C> fn) {
         int chunks = (size + CHUNK - 1) / CHUNK;
-        int helpers = size < MIN_PARALLEL ? 0
+        int helpers = !parallel || size < MIN_PARALLEL ? 0
                 : Math.min(Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1), chunks - 1);
         if (helpers <= 0) {
             C cursor = cursors.get();
             List<StepSeries> out = new ArrayList<>();
-            for (Series s : all) {
-                StepSeries r = fn.apply(s, cursor);
+            for (int i = 0; i < size; i++) {
+                StepSeries r = fn.apply(i, cursor);
                 account(ctx, cursor);
                 if (r != null) {
                     out.add(r);
@@ -52,21 +102,25 @@ final class SeriesParallel {
             }
             return out;
         }
+        Annotations[] notes = new Annotations[chunks];
         StepSeries[][] results = new StepSeries[chunks][];
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
         AtomicReference<Throwable> error = new AtomicReference<>();
         Runnable work = () -> {
             C cursor = cursors.get();
+            cursor.chunked = true;
             for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
                 try {
                     if (error.get() == null) {
                         int from = k * CHUNK;
                         int to = Math.min(size, from + CHUNK);
                         StepSeries[] rows = new StepSeries[to - from];
+                        cursor.chunkNotes = null;
                         for (int i = from; i < to; i++) {
-                            rows[i - from] = fn.apply(all.get(i), cursor);
+                            rows[i - from] = fn.apply(i, cursor);
                         }
+                        notes[k] = cursor.chunkNotes;
                         // Limits are checked chunk by chunk, so a selection too large fails early.
                         synchronized (ctx) {
                             account(ctx, cursor);
@@ -107,6 +161,11 @@ final class SeriesParallel {
         if (interrupted) {
             ctx.checkDeadlineNow();
         }
+        for (Annotations a : notes) {
+            if (a != null) {
+                ctx.annotations.addAll(a);
+            }
+        }
         List<StepSeries> out = new ArrayList<>(size);
         for (StepSeries[] rows : results) {
             for (StepSeries r : rows) {
@@ -119,6 +178,10 @@ final class SeriesParallel {
     }
 
     private static void account(EvalContext ctx, Cursor c) {
+        if (c.window > 0) {
+            ctx.checkWindow(c.window);
+            c.window = 0;
+        }
         ctx.countRead(c.read);
         c.read = 0;
         if (c.slots > 0) {

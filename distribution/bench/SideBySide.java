@@ -1,6 +1,4 @@
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -278,24 +275,7 @@ public final class SideBySide {
     }
 
     static List<com.sun.net.httpserver.HttpServer> startTargets(List<Line> page, int n) throws IOException {
-        List<com.sun.net.httpserver.HttpServer> servers = new ArrayList<>();
-        var executor = Executors.newVirtualThreadPerTaskExecutor();
-        for (int i = 0; i < n; i++) {
-            int target = i;
-            var server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-            server.createContext("/metrics", exchange -> {
-                byte[] body = render(page, target, System.currentTimeMillis());
-                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.setExecutor(executor);
-            server.start();
-            servers.add(server);
-        }
-        return servers;
+        return Targets.serve(n, target -> render(page, target, System.currentTimeMillis()));
     }
 
     // ---- the servers ----------------------------------------------------------------------

@@ -129,28 +129,14 @@ public final class SmallQuery {
 
     /** {@code n} loopback targets, each a page of {@code series} gauges whose values move between scrapes. */
     private static List<com.sun.net.httpserver.HttpServer> startTargets(int n, int series) throws IOException {
-        List<com.sun.net.httpserver.HttpServer> servers = new ArrayList<>();
-        var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        for (int i = 0; i < n; i++) {
-            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 50);
-            server.createContext("/metrics", exchange -> {
-                StringBuilder page = new StringBuilder("# TYPE bench_gauge gauge\n");
-                long now = System.currentTimeMillis();
-                for (int s = 0; s < series; s++) {
-                    page.append("bench_gauge{series=\"").append(s).append("\"} ").append((now / 1000 + s) % 1000).append('\n');
-                }
-                byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (var out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.setExecutor(executor);
-            server.start();
-            servers.add(server);
-        }
-        return servers;
+        return Targets.serve(n, target -> {
+            StringBuilder page = new StringBuilder("# TYPE bench_gauge gauge\n");
+            long now = System.currentTimeMillis();
+            for (int s = 0; s < series; s++) {
+                page.append("bench_gauge{series=\"").append(s).append("\"} ").append((now / 1000 + s) % 1000).append('\n');
+            }
+            return page.toString().getBytes(StandardCharsets.UTF_8);
+        });
     }
 
     private static void send(HttpClient client, HttpRequest request) throws IOException, InterruptedException {

@@ -1,15 +1,11 @@
 package io.promethium.promql.engine;
 
 import io.promethium.api.model.Labels;
-import io.promethium.api.model.Matcher;
-import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
-import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.testing.SeriesMappingQueryable;
 import io.promethium.promql.engine.testing.InMemoryStorage;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -100,36 +96,8 @@ class ManySeriesSelectionTest {
     @Test
     void aSeriesFailingToReadInALargeSelectionFailsTheQuery() {
         InMemoryStorage storage = storage();
-        Queryable failing = (mint, maxt) -> {
-            Querier q = storage.querier(mint, maxt);
-            return new Querier() {
-                @Override
-                public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
-                    SeriesSet set = q.select(sorted, hints, matchers);
-                    List<Series> out = new ArrayList<>();
-                    while (set.next()) {
-                        Series s = set.at();
-                        out.add(s.labels().get("instance").equals("i15000") ? new Broken(s.labels()) : s);
-                    }
-                    return SeriesSet.ofList(out);
-                }
-
-                @Override
-                public List<String> labelValues(String name, List<Matcher> matchers) {
-                    return q.labelValues(name, matchers);
-                }
-
-                @Override
-                public List<String> labelNames(List<Matcher> matchers) {
-                    return q.labelNames(matchers);
-                }
-
-                @Override
-                public void close() {
-                    q.close();
-                }
-            };
-        };
+        Queryable failing = SeriesMappingQueryable.of(storage,
+                s -> s.labels().get("instance").equals("i15000") ? new Broken(s.labels()) : s);
         assertThatThrownBy(() -> QueryEngine.create(EngineOptions.DEFAULTS).instantQuery(failing, "count(x)", 300_000))
                 .isInstanceOf(QueryException.class)
                 .hasMessage("error querying storage: chunk unreadable")

@@ -9,14 +9,12 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.ForwardingSampleIterator;
-import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
-import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.testing.FuzzRun;
+import io.promethium.api.testing.SeriesMappingQueryable;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
 import java.io.IOException;
@@ -225,45 +223,16 @@ class NewestSampleSelectorTest {
     }
 
     private static Queryable wrapIterators(Queryable storage, java.util.function.UnaryOperator<SampleIterator> wrap) {
-        return (mint, maxt) -> {
-            Querier q = storage.querier(mint, maxt);
-            return new Querier() {
-                @Override
-                public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
-                    SeriesSet set = q.select(sorted, hints, matchers);
-                    List<Series> out = new ArrayList<>();
-                    while (set.next()) {
-                        Series s = set.at();
-                        out.add(new Series() {
-                            @Override
-                            public Labels labels() {
-                                return s.labels();
-                            }
+        return SeriesMappingQueryable.of(storage, s -> new Series() {
+            @Override
+            public Labels labels() {
+                return s.labels();
+            }
 
-                            @Override
-                            public SampleIterator iterator(SampleIterator reuse) {
-                                return wrap.apply(s.iterator(null));
-                            }
-                        });
-                    }
-                    return SeriesSet.ofList(out);
-                }
-
-                @Override
-                public List<String> labelValues(String name, List<Matcher> matchers) {
-                    return q.labelValues(name, matchers);
-                }
-
-                @Override
-                public List<String> labelNames(List<Matcher> matchers) {
-                    return q.labelNames(matchers);
-                }
-
-                @Override
-                public void close() {
-                    q.close();
-                }
-            };
-        };
+            @Override
+            public SampleIterator iterator(SampleIterator reuse) {
+                return wrap.apply(s.iterator(null));
+            }
+        });
     }
 }

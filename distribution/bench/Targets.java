@@ -1,0 +1,36 @@
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
+
+/** Loopback scrape targets for the bench programs: each serves the page its index is given at the time it is asked. */
+final class Targets {
+    private Targets() {
+    }
+
+    /** {@code n} targets on loopback ports, target {@code i} answering {@code /metrics} with {@code page.apply(i)}; stop each when done. */
+    static List<HttpServer> serve(int n, IntFunction<byte[]> page) throws IOException {
+        List<HttpServer> servers = new ArrayList<>();
+        var executor = Executors.newVirtualThreadPerTaskExecutor();
+        for (int i = 0; i < n; i++) {
+            int target = i;
+            var server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+            server.createContext("/metrics", exchange -> {
+                byte[] body = page.apply(target);
+                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.setExecutor(executor);
+            server.start();
+            servers.add(server);
+        }
+        return servers;
+    }
+}

@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,7 +28,7 @@ import java.util.logging.Logger;
  * Scrapes one target every interval, at a phase set by a hash of the
  * target so that a pool's scrapes spread over the interval: in a pool, the pool's timer thread
  * starts each scrape on one of its worker threads ({@link ScrapeWorkers}); a loop made without
- * workers (tests) runs on a virtual thread of its own. Each scrape appends the page's
+ * a pool's workers (tests) has workers of its own, ended with it. Each scrape appends the page's
  * samples, staleness markers for series that left the page, and the report series
  * ({@code up}, {@code scrape_duration_seconds}, ...) in one batch.
  *
@@ -78,7 +77,6 @@ final class ScrapeLoop {
     private volatile String forcedError;
     private volatile boolean stopped;
     private volatile boolean staleOnStop = true;
-    private Thread thread;
 
     // Published for the targets API.
     private volatile String lastError = "";
@@ -90,15 +88,17 @@ final class ScrapeLoop {
     /** The fingerprint of the comment lines {@link #metadata} was read from; 0 when unknown. */
     private long metadataFingerprint;
     private final SharedMetadata sharedMetadata;
-    /** The timer and threads the scrapes run on; null: a virtual thread of the loop's own. */
+    /** The timer and threads the scrapes run on. */
     private final ScrapeWorkers workers;
-    /** With workers: the next slot's timer task, guarded by {@link #lifecycle}. */
+    /** Whether {@link #workers} are the loop's own, shut down when it ends. */
+    private final boolean ownWorkers;
+    /** The next slot's timer task, guarded by {@link #lifecycle}. */
     private java.util.concurrent.ScheduledFuture<?> pending;
     private final Object lifecycle = new Object();
     private boolean started;
     private final java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-    // With workers: the schedule, carried from one scrape to the next.
+    // The schedule, carried from one scrape to the next.
     private long next;
     private long previousStart;
     /** Scratch of a metadata pass that parses the page. */
@@ -116,10 +116,11 @@ final class ScrapeLoop {
         this(target, settings, scraper, storage, metrics, handover, sharedMetadata, null);
     }
 
-    /** {@code workers}: where the scrapes run (see {@link ScrapeWorkers}); null: on a virtual thread of the loop's own. */
+    /** {@code workers}: where the scrapes run (see {@link ScrapeWorkers}); null: on workers of the loop's own. */
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata, ScrapeWorkers workers) {
-        this.workers = workers;
+        this.ownWorkers = workers == null;
+        this.workers = workers != null ? workers : new ScrapeWorkers(target.url().toString());
         this.sharedMetadata = Objects.requireNonNull(sharedMetadata, "sharedMetadata is null");
         this.target = Objects.requireNonNull(target, "target is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
@@ -163,10 +164,6 @@ final class ScrapeLoop {
     }
 
     void start() {
-        if (workers == null) {
-            thread = Thread.ofVirtual().name("scrape-" + target.url()).start(this::run);
-            return;
-        }
         next = firstSlot();
         synchronized (lifecycle) {
             started = true;
@@ -180,45 +177,27 @@ final class ScrapeLoop {
     void stop(boolean writeStaleMarkers) {
         staleOnStop = writeStaleMarkers;
         stopped = true;
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
+        java.util.concurrent.ScheduledFuture<?> p;
+        boolean idle;
+        synchronized (lifecycle) {
+            p = pending;
+            pending = null;
+            idle = started && p != null && p.cancel(false);
         }
-        if (workers != null) {
-            java.util.concurrent.ScheduledFuture<?> p;
-            boolean idle;
-            synchronized (lifecycle) {
-                p = pending;
-                pending = null;
-                idle = started && p != null && p.cancel(false);
-            }
-            // Between scrapes: the loop ends now. During one, the scrape ends it (tick).
-            if (idle) {
-                workers.execute(this::finish);
-            }
+        // Between scrapes: the loop ends now. During one, the scrape ends it (tick).
+        if (idle) {
+            workers.execute(this::finish);
         }
     }
 
     void awaitStop() {
-        if (workers != null) {
-            synchronized (lifecycle) {
-                if (!started) {
-                    return;
-                }
+        synchronized (lifecycle) {
+            if (!started) {
+                return;
             }
-            try {
-                finished.await(settings.timeout().toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return;
-        }
-        Thread t = thread;
-        if (t == null) {
-            return;
         }
         try {
-            t.join(settings.timeout().toMillis() + 5_000);
+            finished.await(settings.timeout().toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -233,7 +212,7 @@ final class ScrapeLoop {
         return first < now ? first + intervalMs : first;
     }
 
-    /** With workers: the scrape of one slot, on a worker thread; then the next slot is set, or the loop ends. */
+    /** The scrape of one slot, on a worker thread; then the next slot is set, or the loop ends. */
     private void tick() {
         if (stopped) {
             finish();
@@ -272,7 +251,7 @@ final class ScrapeLoop {
         finish();
     }
 
-    /** With workers: the end of the loop, once, as when its thread ends. */
+    /** The end of the loop, once: its last staleness markers, and its own workers shut down. */
     private void finish() {
         if (!finishing.compareAndSet(false, true)) {
             return;
@@ -284,6 +263,9 @@ final class ScrapeLoop {
             scraper.close();
         } finally {
             finished.countDown();
+            if (ownWorkers) {
+                workers.shutdown();
+            }
         }
     }
 
@@ -292,55 +274,6 @@ final class ScrapeLoop {
         stop(false);
         awaitStop();
         return new Handover(this, cache, iteration, lastSuccess, reportRefs);
-    }
-
-    private void run() {
-        long intervalMs = settings.interval().toMillis();
-        long phase = Math.floorMod(target.hash(), intervalMs);
-        long now = System.currentTimeMillis();
-        long next = now - Math.floorMod(now, intervalMs) + phase;
-        if (next < now) {
-            next += intervalMs;
-        }
-        long previousStart = 0;
-        long toleranceNanos = settings.alignment().toleranceNanos(settings.interval());
-        while (sleepUntil(next)) {
-            long startNanos = System.nanoTime();
-            if (previousStart != 0) {
-                metrics.intervalLength(settings.interval(), startNanos - previousStart);
-            }
-            previousStart = startNanos;
-            try {
-                scrapeOnce(settings.alignment().timestamp(next, System.currentTimeMillis(), toleranceNanos));
-            } catch (RuntimeException e) {
-                // A bug must not end the loop: report it as the target's error.
-                lastError = "internal error: " + e;
-                health = TargetInfo.DOWN;
-                LOG.log(Level.WARNING, "scrape of " + target.url() + " failed unexpectedly", e);
-            }
-            next += intervalMs;
-            now = System.currentTimeMillis();
-            if (next <= now) {
-                // Overran: skip the missed slots but keep the phase.
-                next += ((now - next) / intervalMs + 1) * intervalMs;
-            }
-        }
-        if (staleOnStop) {
-            endOfRunStaleness(System.currentTimeMillis());
-        }
-        scraper.close();
-    }
-
-    /** Sleeps until {@code wallMillis}; false when stopped. */
-    private boolean sleepUntil(long wallMillis) {
-        while (!stopped) {
-            long remaining = wallMillis - System.currentTimeMillis();
-            if (remaining <= 0) {
-                return true;
-            }
-            LockSupport.parkNanos(remaining * 1_000_000L);
-        }
-        return false;
     }
 
     /** One scrape at {@code timestamp} (ms): fetch, parse, append, report. Package-private for tests. */

@@ -45,6 +45,11 @@ public abstract non-sealed class XorEncoder extends BitWriter {
     /** Opens an empty chunk in a fresh buffer; the newest time and value are kept. */
     protected final void startChunk(int initialBytes) {
         allocate(initialBytes);
+        emptyChunk();
+    }
+
+    /** An empty chunk in the current buffer: no sample, no zero window, room for the count header. */
+    private void emptyChunk() {
         count = 0;
         leading = -1;
         trailing = 0;
@@ -159,9 +164,6 @@ public abstract non-sealed class XorEncoder extends BitWriter {
     @Override
     public void reset() {
         super.reset();
-        count = 0;
-        leading = -1;
-        trailing = 0;
-        writeBits(0, 16);
+        emptyChunk();
     }
 }

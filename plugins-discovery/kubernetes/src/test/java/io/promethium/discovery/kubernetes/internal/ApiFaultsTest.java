@@ -2,10 +2,10 @@ package io.promethium.discovery.kubernetes.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,7 @@ class ApiFaultsTest {
     @TempDir
     Path dir;
     private MockApi api;
+    private int probes;
     private FaultyProxy proxy;
     private final List<LogRecord> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
@@ -114,49 +115,35 @@ class ApiFaultsTest {
         MockApi.Run run = api.start(api.block("pod", "api_server", proxy.url()));
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
         run.awaitWatching();
-        forgetRequests();
         proxy.goneForWatches(true);
         Thread.sleep(1_500);
-        int watches = proxy.watchesPassed.get();
         proxy.goneForWatches(false);
-        awaitNewWatch(watches);
+        awaitFollowing(run);
         api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
         run.await("a pod created after the 410s", s -> s.containsKey("pod/shop/web-2"));
-        watches = proxy.watchesPassed.get();
-        forgetRequests();
         proxy.dropConnections();
-        awaitNewWatch(watches);
+        awaitFollowing(run);
         api.client.pods().inNamespace("shop").withName("web-1").delete();
         run.await("a deletion after the watch was dropped", s -> s.get("pod/shop/web-1").targets().isEmpty());
         assertThat(run.state.get("pod/shop/web-2").targets()).isNotEmpty();
     }
 
     /**
-     * The mock does not replay missed events: change things once the mock holds the informer's
-     * new watch. A watch that passed the proxy may not have reached the mock yet (under load it
-     * takes a while), so this waits for the mock to have taken a watch request since
-     * {@link #forgetRequests()}.
+     * Creates probe pods until discovery reports one. The mock, unlike an API server, does not
+     * replay the events a watch missed, and records a watch request only when it ends: a change
+     * made before the mock holds the informer's new watch would be lost, and only a change seen
+     * through it shows that the informer follows again.
      */
-    private void awaitNewWatch(int before) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (proxy.watchesPassed.get() == before && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private void awaitFollowing(MockApi.Run run) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            RecordedRequest request = api.server.takeRequest(50, TimeUnit.MILLISECONDS);
-            if (request != null && request.getPath().contains("watch=true")) {
-                Thread.sleep(100); // the watch registered in the mock's dispatcher
+            int probe = ++probes;
+            api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "probe-" + probe, "10.1.9." + probe)).create();
+            if (run.within(Duration.ofMillis(500), s -> s.containsKey("pod/shop/probe-" + probe))) {
                 return;
             }
         }
-        throw new AssertionError("the informer did not watch again within 15 s");
-    }
-
-    /** Drops the requests the mock recorded so far, so that {@link #awaitNewWatch} sees only new ones. */
-    private void forgetRequests() throws InterruptedException {
-        while (api.server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
-            // dropped
-        }
+        throw new AssertionError("the informer did not follow changes again within 15 s");
     }
 
     @Test

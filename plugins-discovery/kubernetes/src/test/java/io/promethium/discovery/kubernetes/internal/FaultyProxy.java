@@ -32,8 +32,6 @@ final class FaultyProxy implements AutoCloseable {
     private volatile int failWith;
     private volatile boolean goneForWatches;
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
-    /** Watch requests passed through to the API (the informer watching again after a fault). */
-    final java.util.concurrent.atomic.AtomicInteger watchesPassed = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultyProxy(String targetUrl) throws IOException {
         this(targetUrl, null);
@@ -115,9 +113,6 @@ final class FaultyProxy implements AutoCloseable {
                 out.flush();
                 close(client);
                 return;
-            }
-            if (requestLine.contains("watch=true")) {
-                watchesPassed.incrementAndGet();
             }
             Socket upstream = new Socket(target.getAddress(), target.getPort());
             open.add(upstream);

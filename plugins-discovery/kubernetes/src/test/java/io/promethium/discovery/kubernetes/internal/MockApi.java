@@ -116,16 +116,24 @@ final class MockApi implements AutoCloseable {
 
         /** Takes updates until {@code done} holds of the groups by source; fails after 15 s. */
         Map<String, TargetGroup> await(String what, Predicate<Map<String, TargetGroup>> done) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            if (!within(Duration.ofSeconds(15), done)) {
+                throw new AssertionError("no update with " + what + " within 15 s; groups so far: " + state);
+            }
+            return state;
+        }
+
+        /** Takes updates until {@code done} holds of the groups by source, or {@code wait} passes. */
+        boolean within(Duration wait, Predicate<Map<String, TargetGroup>> done) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
             while (!done.test(state)) {
                 long left = deadline - System.nanoTime();
                 List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
                 if (update == null) {
-                    throw new AssertionError("no update with " + what + " within 15 s; groups so far: " + state);
+                    return false;
                 }
                 take(update);
             }
-            return state;
+            return true;
         }
 
         void take(List<TargetGroup> update) {

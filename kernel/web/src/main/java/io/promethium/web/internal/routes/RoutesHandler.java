@@ -64,6 +64,13 @@ public final class RoutesHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String raw = request.getHttpURI().getPath();
+        if (!prefix.isEmpty() && prefix.equals(raw)) {
+            // The prefix itself, as the prefixed servlet context answered it: on to prefix + "/".
+            String query = request.getHttpURI().getQuery();
+            Response.sendRedirect(request, response, callback, org.eclipse.jetty.http.HttpStatus.MOVED_PERMANENTLY_301,
+                    prefix + "/" + (query == null ? "" : "?" + query), false);
+            return true;
+        }
         if (raw == null || !raw.startsWith(prefix) || (raw.length() > prefix.length() && raw.charAt(prefix.length()) != '/')) {
             serve(NOT_FOUND, new CoreExchange(request, response, "/", "/", "/"), callback);
             return true;

@@ -143,6 +143,11 @@ class WebFlagsTest {
             assertThat(custom.statusCode()).isEqualTo(200);
             assertThat(custom.body()).isEqualTo("/custom/a b sub=/a b raw=/custom/a%20b");
             assertThat(get(server, "/custom/a").statusCode()).isEqualTo(404);
+            HttpResponse<String> outside = get(server, "/other");
+            assertThat(outside.body()).as("Prometheus's plain 404 outside the prefix too").isEqualTo("404 page not found\n");
+            HttpResponse<String> bare = get(server, "/prom?x=1");
+            assertThat(bare.statusCode()).isEqualTo(301);
+            assertThat(bare.headers().firstValue("Location").orElseThrow()).endsWith("/prom/?x=1");
         } finally {
             server.stop();
         }

@@ -165,6 +165,11 @@ public final class Head {
         return true;
     }
 
+    /** Float samples per head chunk, passed to each append (a series does not keep it). */
+    int samplesPerChunk() {
+        return samplesPerChunk;
+    }
+
     public MemSeries series(long ref) {
         return refs.get(ref);
     }
@@ -208,7 +213,7 @@ public final class Head {
             return existing;
         }
         MemSeries s = create(ref, labels);
-        s.logged = true;
+        s.markLogged();
         return s;
     }
 
@@ -221,7 +226,7 @@ public final class Head {
         if (ref > Integer.MAX_VALUE) {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
-        MemSeries fresh = new MemSeries(ref, labels, samplesPerChunk);
+        MemSeries fresh = new MemSeries(ref, labels);
         MemSeries prior = byLabels.putIfAbsent(labels, fresh);
         if (prior != null) {
             if (prior.ref() != ref) {
@@ -230,7 +235,7 @@ public final class Head {
             }
             return prior;
         }
-        fresh.logged = true;
+        fresh.markLogged();
         fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
         postings.add((int) ref, labels);
         metrics.seriesCreated.increment();
@@ -247,7 +252,7 @@ public final class Head {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
         Labels interned = intern(labels);
-        MemSeries fresh = new MemSeries(ref, interned, samplesPerChunk);
+        MemSeries fresh = new MemSeries(ref, interned);
         MemSeries prior = byLabels.putIfAbsent(interned, fresh);
         if (prior != null) {
             return prior;
@@ -318,10 +323,10 @@ public final class Head {
      * appended. A series that never had a start is not recorded at all.
      */
     public void recordStart(MemSeries s, long t, long start) {
-        if (start == 0 && !s.hasStarts) {
+        if (start == 0 && !s.hasStarts()) {
             return;
         }
-        s.hasStarts = true;
+        s.markHasStarts();
         startTimes.computeIfAbsent(s.ref(), r -> new io.promethium.tsdb.internal.start.StartTimes()).record(t, start);
     }
 
@@ -347,7 +352,7 @@ public final class Head {
             io.promethium.api.storage.SampleIterator reuse) {
         io.promethium.api.storage.SampleIterator inner =
                 s.iterator(mint, maxt, inOrderMin, io.promethium.tsdb.internal.start.StartTimesIterator.unwrap(reuse));
-        io.promethium.tsdb.internal.start.StartTimes st = s.hasStarts ? startTimes.get(s.ref()) : null;
+        io.promethium.tsdb.internal.start.StartTimes st = s.hasStarts() ? startTimes.get(s.ref()) : null;
         return st == null ? inner : io.promethium.tsdb.internal.start.StartTimesIterator.wrap(inner, st.snapshot(), reuse);
     }
 
@@ -367,14 +372,14 @@ public final class Head {
             }
             for (var e : startTimes.entrySet()) {
                 MemSeries s = refs.get(e.getKey());
-                if (s == null || s.removed) {
+                if (s == null || s.removed()) {
                     continue;
                 }
                 e.getValue().truncateBefore(mint);
             }
             for (MemSeries s : dead) {
-                s.removed = true;
-                if (s.hasStarts) {
+                s.markRemoved();
+                if (s.hasStarts()) {
                     startTimes.remove(s.ref());
                 }
                 byLabels.remove(s.labels(), s);

@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  * through {@link HeadAppender}; persisted ranges are dropped by {@link #truncateBefore}.
  */
 public final class Head {
-    private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
     /**
      * One instance per distinct metadata: the series of a family share it, across targets and
@@ -29,6 +28,7 @@ public final class Head {
     private final ConcurrentHashMap<io.promethium.api.model.Metadata, io.promethium.api.model.Metadata> metadata =
             new ConcurrentHashMap<>();
     private final SeriesRefs refs = new SeriesRefs();
+    private final SeriesByLabels byLabels = new SeriesByLabels(refs);
     private final HeadPostings postings = new HeadPostings();
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
@@ -227,7 +227,8 @@ public final class Head {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
         MemSeries fresh = new MemSeries(ref, labels);
-        MemSeries prior = byLabels.putIfAbsent(labels, fresh);
+        fresh.markLogged();
+        MemSeries prior = byLabels.putIfAbsent(fresh);
         if (prior != null) {
             if (prior.ref() != ref) {
                 // Two refs for one label set (a crash between logging and GC): alias the newer.
@@ -235,8 +236,6 @@ public final class Head {
             }
             return prior;
         }
-        fresh.markLogged();
-        fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
         postings.add((int) ref, labels);
         metrics.seriesCreated.increment();
         return fresh;
@@ -253,11 +252,10 @@ public final class Head {
         }
         Labels interned = intern(labels);
         MemSeries fresh = new MemSeries(ref, interned);
-        MemSeries prior = byLabels.putIfAbsent(interned, fresh);
+        MemSeries prior = byLabels.putIfAbsent(fresh);
         if (prior != null) {
             return prior;
         }
-        fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
         postings.add((int) ref, interned);
         metrics.seriesCreated.increment();
         return fresh;
@@ -357,7 +355,7 @@ public final class Head {
     }
 
     public void forEachSeries(Consumer<MemSeries> action) {
-        byLabels.values().forEach(action);
+        byLabels.forEach(action);
     }
 
     /** Drops everything before {@code mint} (now in a block) and garbage-collects series left empty. */
@@ -365,11 +363,11 @@ public final class Head {
         gcLock.writeLock().lock();
         try {
             List<MemSeries> dead = new ArrayList<>();
-            for (MemSeries s : byLabels.values()) {
+            byLabels.forEach(s -> {
                 if (s.truncateBefore(mint)) {
                     dead.add(s);
                 }
-            }
+            });
             for (var e : startTimes.entrySet()) {
                 MemSeries s = refs.get(e.getKey());
                 if (s == null || s.removed()) {
@@ -382,7 +380,7 @@ public final class Head {
                 if (s.hasStarts()) {
                     startTimes.remove(s.ref());
                 }
-                byLabels.remove(s.labels(), s);
+                byLabels.remove(s);
                 refs.set(s.ref(), null, Long.MIN_VALUE);
                 postings.remove((int) s.ref(), s.labels());
                 metrics.seriesRemoved.increment();
@@ -390,7 +388,7 @@ public final class Head {
             minValidTime = Math.max(minValidTime, mint);
             persistedBefore = Math.max(persistedBefore, mint);
             minTime.accumulateAndGet(mint, Math::max);
-            if (byLabels.isEmpty()) {
+            if (byLabels.size() == 0) {
                 minTime.set(Long.MAX_VALUE);
                 maxTime.set(Long.MIN_VALUE);
             }
@@ -401,10 +399,8 @@ public final class Head {
     }
 
     public long chunkCount() {
-        long n = 0;
-        for (MemSeries s : byLabels.values()) {
-            n += s.chunkCount();
-        }
-        return n;
+        long[] n = {0};
+        byLabels.forEach(s -> n[0] += s.chunkCount());
+        return n[0];
     }
 }

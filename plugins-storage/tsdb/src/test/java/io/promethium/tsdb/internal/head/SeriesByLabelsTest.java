@@ -121,5 +121,6 @@ class SeriesByLabelsTest {
         }
         assertThat(failure.get()).isNull();
         assertThat(table.size()).isEqualTo(n);
+        assertThat(table.capacity()).as("grown by doubling at a load of 3/4").isEqualTo(131_072);
     }
 }

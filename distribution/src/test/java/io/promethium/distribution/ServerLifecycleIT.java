@@ -158,7 +158,8 @@ class ServerLifecycleIT {
             // SIGHUP reloads too: a fixed file brings the gauge back to 1.
             server.config(GOOD_CONFIG.replace("job_name: self", "job_name: fixed"));
             server.signal("HUP");
-            server.await(Duration.ofSeconds(15), () -> server.get("/metrics").body()
+            // Generous: at load ~10 on two cores the reload once took longer than 15 s.
+            server.await(Duration.ofSeconds(60), () -> server.get("/metrics").body()
                     .contains("prometheus_config_last_reload_successful 1"), "reload on SIGHUP");
             assertThat(server.get("/api/v1/status/config").body()).contains("job_name: fixed");
             assertThat(server.get("/api/v1/notifications").body()).as("cleared by the good reload")

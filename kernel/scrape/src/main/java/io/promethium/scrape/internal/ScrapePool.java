@@ -306,11 +306,12 @@ final class ScrapePool {
             }
             loop.stop(true);
         }
+        List<ScrapeLoop> added = new ArrayList<>();
         for (ScrapeTarget target : wanted.values()) {
             if (!loops.containsKey(target.labels())) {
                 ScrapeLoop loop = newLoop(target, handovers.remove(HandoverKey.of(target)));
                 loops.put(target.labels(), loop);
-                loop.start();
+                added.add(loop);
             }
         }
         long targetLimit = config.limits().targetLimit();
@@ -321,6 +322,10 @@ final class ScrapePool {
         }
         for (ScrapeLoop loop : loops.values()) {
             loop.forceError(limitError);
+        }
+        // Started only now, as Prometheus does: a new loop's first scrape must already see the limit's error.
+        for (ScrapeLoop loop : added) {
+            loop.start();
         }
     }
 

@@ -98,9 +98,22 @@ class BadTargetTest {
         };
     }
 
+    /** A loop whose timeout (700 ms) bounds the cases that must time out. */
     private ScrapeLoop loop(ScrapeLimits limits) throws Exception {
+        return loop(limits, Duration.ofMillis(700));
+    }
+
+    /**
+     * A loop for cases that must succeed: a timeout far above their few milliseconds, so that a
+     * loaded machine (a cold client's first connections, a redirect's second one) cannot fail them.
+     */
+    private ScrapeLoop patientLoop() throws Exception {
+        return loop(ScrapeLimits.NONE, Duration.ofSeconds(8));
+    }
+
+    private ScrapeLoop loop(ScrapeLimits limits, Duration timeout) throws Exception {
         ScrapeConfig config = Configs.withLimits(
-                Configs.withTiming(Configs.job("bad"), Duration.ofSeconds(10), Duration.ofMillis(700)), limits);
+                Configs.withTiming(Configs.job("bad"), Duration.ofSeconds(10), timeout), limits);
         String address = "127.0.0.1:" + socket.getLocalPort();
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", address), Labels.EMPTY);
         URI url = TargetBuilder.scrapeUrl(result.labels(), config.params());
@@ -222,7 +235,7 @@ class BadTargetTest {
             write(s, headers("Content-Length: 4\r\nConnection: close\r\n") + "a 1\nb 2\n");
             s.close();
         };
-        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        ScrapeLoop loop = patientLoop();
         loop.scrapeOnce(1000);
         assertThat(up(loop, 1000)).isEqualTo(1.0);
         Labels b = loop.target().publicLabels().toBuilder().set("__name__", "b").build();
@@ -264,7 +277,7 @@ class BadTargetTest {
                 readRequest(s.getInputStream());
             }
         };
-        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        ScrapeLoop loop = patientLoop();
         for (int i = 1; i <= 3; i++) {
             loop.scrapeOnce(i * 1000L);
             assertThat(up(loop, i * 1000L)).as("scrape %d", i).isEqualTo(1.0);
@@ -279,7 +292,7 @@ class BadTargetTest {
                     + "4\r\na 1\n\r\n6;ext=1\r\nbb 22\n\r\n0\r\nX-Trailer: t\r\n\r\n");
             s.close();
         };
-        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        ScrapeLoop loop = patientLoop();
         loop.scrapeOnce(1000);
         assertThat(up(loop, 1000)).isEqualTo(1.0);
         Labels bb = loop.target().publicLabels().toBuilder().set("__name__", "bb").build();
@@ -288,7 +301,7 @@ class BadTargetTest {
 
     @Test
     void followsRedirects() throws Exception {
-        ScrapeLoop loop = loop(ScrapeLimits.NONE);
+        ScrapeLoop loop = patientLoop();
         responder = new Responder() {
             private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
 

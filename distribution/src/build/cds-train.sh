@@ -141,7 +141,18 @@ fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 mkdir -p "$work/data"
-cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
+# The trained start replays a WAL of many series (node_exporter-shaped, written by the tsdb
+# tool), not only the few the self-scrape logged: the AOT cache then holds the method profiles of
+# a replay's decoding and applying loops, and a restart's JIT starts from them (a restart at 102k
+# series spent ~40% of its CPU compiling). Without the tool's WAL it trains on the self-scrape's.
+if PROMETHIUM_CDS=off "$home/bin/promethium" tsdb bench replay --series 20000 --scrapes 10 --replays 1 \
+    --dir "$work/replay" >"$work/replay.log" 2>&1 && [ -d "$work/replay/data/wal" ]; then
+  cp -r "$work/replay/data/wal" "$work/data/wal"
+else
+  echo "cds-train: no replay WAL to train on (training on the self-scrape's):" >&2
+  tail -n 5 "$work/replay.log" >&2
+  cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
+fi
 server "$work/data" "$work/server.log" dump
 if wait_ready "$work/server.log"; then
   ready=yes

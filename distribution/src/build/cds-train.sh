@@ -107,7 +107,8 @@ run tsdb tsdb list "$work/tsdb"
 
 # The server, trained on what the measured start does (distribution/bench/startup): a first run
 # scrapes itself every second for a few seconds, so its data folder holds a WAL; the trained run
-# then starts on a fresh data folder holding a copy of that WAL (a fresh bundle cache and a WAL
+# then starts on a fresh data folder holding a WAL (a larger one the tsdb tool writes, see below, or
+# a copy of the self-scrape's) (a fresh bundle cache and a WAL
 # replay, both in one run), and once ready answers the first requests (queries, the status, target
 # and rule APIs, the UI, /metrics) before it is stopped (SIGTERM); the AOT
 # cache (or dynamic archive) is written at exit, with the classes and method profiles of all of it.

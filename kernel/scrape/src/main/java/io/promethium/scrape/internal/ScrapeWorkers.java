@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  * itself and takes the next slot when it is back. A scrape waits for its target's answer in the
  * fetchers, which ask {@link #watchNanos()} how long they may wait and call {@link #handOff()} (a
  * follower then leads) when the answer is slower, so a slow target never delays another's slot.
+ * A stall outside the fetchers (a commit waiting for the head's truncation) is not watched: the
+ * slots due meanwhile start when the stalled worker is back, each on a worker of its own.
  *
  * <p>Why not a timer thread handing each slot to an idle worker, as before: that is two thread
  * wake-ups per scrape (the timer's, the worker's) and the JDK's executors spin before they park;

@@ -107,9 +107,10 @@ run tsdb tsdb list "$work/tsdb"
 
 # The server, trained on what the measured start does (distribution/bench/startup): a first run
 # scrapes itself every second for a few seconds, so its data folder holds a WAL; the trained run
-# then starts on a fresh data folder holding a copy of that WAL (a fresh bundle cache and a WAL
-# replay, both in one run), and once ready answers the first requests (a query, the JAX-RS API
-# that is initialised after ready, the UI, /metrics) before it is stopped (SIGTERM); the AOT
+# then starts on a fresh data folder holding a WAL (a larger one the tsdb tool writes, see below, or
+# a copy of the self-scrape's) (a fresh bundle cache and a WAL
+# replay, both in one run), and once ready answers the first requests (queries, the status, target
+# and rule APIs, the UI, /metrics) before it is stopped (SIGTERM); the AOT
 # cache (or dynamic archive) is written at exit, with the classes and method profiles of all of it.
 http_get() { # PATH: one request to the server, answer discarded (bash only: no curl needed)
   exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
@@ -141,7 +142,18 @@ fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 mkdir -p "$work/data"
-cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
+# The trained start replays a WAL of many series (node_exporter-shaped, written by the tsdb
+# tool), not only the few the self-scrape logged: the AOT cache then holds the method profiles of
+# a replay's decoding and applying loops, and a restart's JIT starts from them (a restart at 102k
+# series spent ~40% of its CPU compiling). Without the tool's WAL it trains on the self-scrape's.
+if PROMETHIUM_CDS=off "$home/bin/promethium" tsdb bench replay --series 20000 --scrapes 10 --replays 1 \
+    --dir "$work/replay" >"$work/replay.log" 2>&1 && [ -d "$work/replay/data/wal" ]; then
+  cp -r "$work/replay/data/wal" "$work/data/wal"
+else
+  echo "cds-train: no replay WAL to train on (training on the self-scrape's):" >&2
+  tail -n 5 "$work/replay.log" >&2
+  cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
+fi
 server "$work/data" "$work/server.log" dump
 if wait_ready "$work/server.log"; then
   ready=yes

@@ -15,6 +15,7 @@ import io.promethium.api.storage.Series;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.testing.FuzzRun;
 import io.promethium.api.testing.SeriesMappingQueryable;
+import io.promethium.promql.engine.testing.ResultText;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
 import java.io.IOException;
@@ -22,12 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,27 +169,9 @@ class NewestSampleSelectorTest {
         return times;
     }
 
-    /** The result as text, series in label order; values by their bits (NaNs and zeros of both signs differ). */
+    /** The result as text, series in label order. */
     private static String describe(QueryResult result) {
-        Value v = result.value();
-        Stream<String> lines;
-        if (v instanceof InstantVector iv) {
-            lines = iv.samples().stream().map(s -> s.labels() + " " + s.t() + " "
-                    + (s.h() != null ? s.h().toString() : Long.toHexString(Double.doubleToRawLongBits(s.v()))));
-        } else if (v instanceof RangeMatrix m) {
-            lines = m.series().stream().map(s -> {
-                StringBuilder b = new StringBuilder(s.labels().toString());
-                for (int i = 0; i < s.length(); i++) {
-                    b.append(' ').append(s.timestamps()[i]).append('=')
-                            .append(s.histogram(i) != null ? s.histogram(i).toString() : Long.toHexString(Double.doubleToRawLongBits(s.values()[i])));
-                }
-                return b.toString();
-            });
-        } else {
-            lines = Stream.of(String.valueOf(v));
-        }
-        return String.join("\n", lines.sorted(Comparator.naturalOrder()).toList()) + "\nwarnings " + result.warnings() + " infos "
-                + result.infos();
+        return ResultText.of(result, true);
     }
 
     /** The storage as it is, counting the newest samples its iterators hand out directly. */

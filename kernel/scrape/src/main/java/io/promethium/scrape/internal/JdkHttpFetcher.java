@@ -50,6 +50,8 @@ final class JdkHttpFetcher implements PageFetcher {
         CompletableFuture<HttpResponse<Integer>> future =
                 client.sendAsync(req, info -> new BoundedBodySubscriber(raw, bodyLimit));
         HttpResponse<Integer> response;
+        // The wait is the JDK client's: the next slot is watched by another worker meanwhile.
+        ScrapeWorkers.handOff();
         try {
             response = future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -26,9 +26,9 @@ import java.util.logging.Logger;
 
 /**
  * Scrapes one target every interval, at a phase set by a hash of the
- * target so that a pool's scrapes spread over the interval: in a pool, the pool's timer thread
- * starts each scrape on one of its worker threads ({@link ScrapeWorkers}); a loop made without
- * a pool's workers (tests) has workers of its own, ended with it. Each scrape appends the page's
+ * target so that a pool's scrapes spread over the interval: each scrape runs at its slot on one
+ * of the scrape manager's worker threads ({@link ScrapeWorkers}); a loop made without them
+ * (tests) has workers of its own, ended with it. Each scrape appends the page's
  * samples, staleness markers for series that left the page, and the report series
  * ({@code up}, {@code scrape_duration_seconds}, ...) in one batch.
  *
@@ -88,12 +88,12 @@ final class ScrapeLoop {
     /** The fingerprint of the comment lines {@link #metadata} was read from; 0 when unknown. */
     private long metadataFingerprint;
     private final SharedMetadata sharedMetadata;
-    /** The timer and threads the scrapes run on. */
+    /** The threads the scrapes run on. */
     private final ScrapeWorkers workers;
     /** Whether {@link #workers} are the loop's own, shut down when it ends. */
     private final boolean ownWorkers;
-    /** The next slot's timer task, guarded by {@link #lifecycle}. */
-    private java.util.concurrent.ScheduledFuture<?> pending;
+    /** The next slot's task, guarded by {@link #lifecycle}. */
+    private ScrapeWorkers.Slot pending;
     private final Object lifecycle = new Object();
     private boolean started;
     private final java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -101,6 +101,8 @@ final class ScrapeLoop {
     // The schedule, carried from one scrape to the next.
     private long next;
     private long previousStart;
+    /** How long the next scrape is expected to run without waiting in its fetcher (see {@link ScrapeWorkers}). */
+    private long expectedNanos;
     /** Scratch of a metadata pass that parses the page. */
     private final Map<String, Metadata> pageMetadata = new HashMap<>();
     /** The series a scrape added, for their metadata once the page's metadata is read. */
@@ -177,12 +179,12 @@ final class ScrapeLoop {
     void stop(boolean writeStaleMarkers) {
         staleOnStop = writeStaleMarkers;
         stopped = true;
-        java.util.concurrent.ScheduledFuture<?> p;
+        ScrapeWorkers.Slot p;
         boolean idle;
         synchronized (lifecycle) {
             p = pending;
             pending = null;
-            idle = started && p != null && p.cancel(false);
+            idle = started && p != null && p.cancel();
         }
         // Between scrapes: the loop ends now. During one, the scrape ends it (tick).
         if (idle) {
@@ -241,10 +243,10 @@ final class ScrapeLoop {
                 next += ((now - next) / intervalMs + 1) * intervalMs;
             }
         }
-        // (Else the timer fired early, the wall clock having moved back: the same slot again.)
+        // (Else the slot came early, the wall clock having moved back: the same slot again.)
         synchronized (lifecycle) {
             if (!stopped) {
-                pending = workers.at(next, this::tick);
+                pending = workers.at(next, expectedNanos, this::tick);
                 return;
             }
         }
@@ -279,6 +281,7 @@ final class ScrapeLoop {
     /** One scrape at {@code timestamp} (ms): fetch, parse, append, report. Package-private for tests. */
     void scrapeOnce(long timestamp) {
         long start = System.nanoTime();
+        long fetched = start;
         Storage store = storage.get();
         if (store == null) {
             lastError = "no storage available";
@@ -300,6 +303,7 @@ final class ScrapeLoop {
                 throw new ScrapeException(ScrapeException.Kind.TARGET_LIMIT, forced);
             }
             PageFetcher.Page page = scraper.fetch();
+            fetched = System.nanoTime();
             bodyBytes = page.length();
             ExpositionFormat format = formatOf(page.contentType());
             // Metadata lines are read in a pass of their own, never in the sample loop, and the
@@ -343,6 +347,8 @@ final class ScrapeLoop {
         health = error == null ? TargetInfo.UP : TargetInfo.DOWN;
         lastScrape = Instant.ofEpochMilli(timestamp);
         lastDuration = Duration.ofNanos(durationNanos);
+        // What follows the fetch (parse, append, commit): the fetch's wait is watched in the fetcher.
+        expectedNanos = System.nanoTime() - fetched;
     }
 
     private void count(ScrapeException.Kind kind) {

@@ -51,6 +51,8 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     private final AtomicReference<Storage> storage = new AtomicReference<>();
     private final Exporters exporters = new Exporters();
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
+    /** The threads every pool's scrapes run on: one set however many jobs (see {@link ScrapeWorkers}). */
+    private final ScrapeWorkers workers = new ScrapeWorkers("");
     private final DiscoveryService discovery;
     /** The discovery manager this instance made for itself (flat class path), else null. */
     private final DiscoveryManager ownDiscovery;
@@ -189,7 +191,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
                 if (pool == null) {
                     metrics.poolsCreated.increment();
                     pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
-                            alignment, extraMetricsFeature, ingestCreated);
+                            alignment, extraMetricsFeature, ingestCreated, workers);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);
@@ -285,6 +287,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             }
         }
         pools.clear();
+        workers.shutdown();
     }
 
     synchronized ScrapePool pool(String job) {

@@ -47,8 +47,10 @@ final class ScrapePool {
     private final PageBufferPool buffers = PageBufferPool.forScrapes();
     /** The page metadata of the pool's targets, one map per distinct page. */
     private final SharedMetadata sharedMetadata = new SharedMetadata();
-    /** The threads the pool's scrapes run on; made with the first loop. */
+    /** The threads the pool's scrapes run on: the manager's, or (a pool made alone, in tests) made with the first loop. */
     private ScrapeWorkers workers;
+    /** Whether {@link #workers} are the pool's own, shut down when it stops. */
+    private final boolean ownWorkers;
     private final boolean nativeHistogramsFeature;
     /** {@code --enable-feature=type-and-unit-labels}: series get {@code __type__} and {@code __unit__} from their family's metadata. */
     private final boolean typeAndUnitLabels;
@@ -81,17 +83,20 @@ final class ScrapePool {
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels) throws ConfigException {
         this(config, configDirectory, storage, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
-                TimestampAlignment.PROMETHEUS_DEFAULT, false, false);
+                TimestampAlignment.PROMETHEUS_DEFAULT, false, false, null);
     }
 
     /**
      * {@code alignment}: {@code --scrape.adjust-timestamps}/{@code --scrape.timestamp-tolerance};
      * {@code extraMetricsFeature}: the default of {@code extra_scrape_metrics};
-     * {@code ingestCreated}: {@code --enable-feature=created-timestamp-zero-ingestion}.
+     * {@code ingestCreated}: {@code --enable-feature=created-timestamp-zero-ingestion};
+     * {@code workers}: the manager's threads the scrapes run on (null: the pool's own).
      */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, TimestampAlignment alignment,
-               boolean extraMetricsFeature, boolean ingestCreated) throws ConfigException {
+               boolean extraMetricsFeature, boolean ingestCreated, ScrapeWorkers workers) throws ConfigException {
+        this.workers = workers;
+        this.ownWorkers = workers == null;
         this.ingestCreated = ingestCreated;
         this.extraMetricsFeature = extraMetricsFeature;
         this.alignment = Objects.requireNonNull(alignment, "alignment is null");
@@ -361,7 +366,7 @@ final class ScrapePool {
         loops.clear();
         clients.shutdown();
         retired.forEach(HttpClientShards::shutdown);
-        if (workers != null) {
+        if (ownWorkers && workers != null) {
             workers.shutdown();
         }
     }

@@ -148,6 +148,8 @@ final class SocketHttpFetcher implements PageFetcher {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
+            // A connect may wait up to the timeout: the next slot is watched by another worker meanwhile.
+            ScrapeWorkers.handOff();
             s.connect(new InetSocketAddress(host, port), remainingMillis());
         } catch (IOException e) {
             s.close();
@@ -187,8 +189,7 @@ final class SocketHttpFetcher implements PageFetcher {
     private int readMore(int wanted) throws IOException, ScrapeException {
         byte[] target = raw.ensure(Math.max(4096, wanted));
         int room = target.length - raw.length();
-        socket.setSoTimeout(remainingMillis());
-        int n = in.read(target, raw.length(), room);
+        int n = read(target, raw.length(), room);
         if (n > 0) {
             raw.advance(n);
             if (raw.length() > 2 * bodyLimit + MAX_HEADER_BYTES) {
@@ -196,6 +197,29 @@ final class SocketHttpFetcher implements PageFetcher {
             }
         }
         return n;
+    }
+
+    /**
+     * A read bounded by the scrape's timeout; a wait longer than the worker's watch of the next
+     * slot first hands that watch to another worker ({@link ScrapeWorkers#handOff()}).
+     */
+    private int read(byte[] target, int offset, int length) throws IOException, ScrapeException {
+        int remaining = remainingMillis();
+        long watch = ScrapeWorkers.watchNanos();
+        if (watch < (long) remaining * 1_000_000) {
+            if (watch >= 1_000_000) {
+                socket.setSoTimeout((int) (watch / 1_000_000));
+                try {
+                    return in.read(target, offset, length);
+                } catch (SocketTimeoutException e) {
+                    // Slower than the watch allows: the socket stays usable, the read goes on below.
+                }
+            }
+            ScrapeWorkers.handOff();
+            remaining = remainingMillis();
+        }
+        socket.setSoTimeout(remaining);
+        return in.read(target, offset, length);
     }
 
     private int remainingMillis() throws ScrapeException {

@@ -6,15 +6,8 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.PluginFile;
 import io.promethium.web.internal.api.ApiError;
-import io.promethium.web.internal.api.ApiResponses;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -34,8 +27,7 @@ import org.osgi.framework.ServiceReference;
  * error; install (upload), start, stop, update and uninstall. Answers {@code unavailable} unless
  * the server runs with {@code --web.enable-admin-api}.
  */
-@Path("/api/v1/admin/plugins")
-public final class PluginAdminResource {
+public final class PluginAdminResource implements Endpoints {
 
     /** Uploads above this size are refused before they are written. */
     static final long MAX_UPLOAD_BYTES = 64L << 20;
@@ -56,8 +48,30 @@ public final class PluginAdminResource {
         }
     }
 
-    @GET
-    public Response list() {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        String base = "/api/v1/admin/plugins";
+        return List.of(Router.under(base).formLimit(formLimit).agent(agent)
+                .get(base, this::list)
+                .post(base, this::install)
+                .get(base + "/{id}", call -> get(call, id(call)))
+                .put(base + "/{id}", this::update)
+                .delete(base + "/{id}", this::uninstall)
+                .post(base + "/{id}/start", this::start)
+                .post(base + "/{id}/stop", this::stop)
+                .build());
+    }
+
+    /** The {@code {id}} segment; one that is not a number answers as JAX-RS's parameter conversion did. */
+    private static long id(Router.Call call) {
+        try {
+            return Long.parseLong(call.segment("id"));
+        } catch (NumberFormatException e) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "HTTP 404 Not Found");
+        }
+    }
+
+    private void list(Router.Call call) throws IOException {
         requireEnabled();
         Map<Long, PluginFile> files = new HashMap<>();
         List<PluginFile> broken = new ArrayList<>();
@@ -69,7 +83,7 @@ public final class PluginAdminResource {
             }
         }
         Bundle[] bundles = context.getBundles();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartArray();
             for (Bundle bundle : bundles) {
                 writeBundle(g, bundle, files.get(bundle.getBundleId()));
@@ -87,18 +101,18 @@ public final class PluginAdminResource {
         });
     }
 
-    @GET
-    @Path("{id}")
-    public Response get(@PathParam("id") long id) {
+    private void get(Router.Call call, long id) throws IOException {
         requireEnabled();
         Bundle bundle = bundle(id);
         PluginFile file = fileOf(id);
-        return ApiResponses.success(g -> writeBundle(g, bundle, file));
+        call.success(g -> writeBundle(g, bundle, file));
     }
 
     /** Upload: the request body is the jar; {@code file} names it in the plugin folder. */
-    @POST
-    public Response install(@QueryParam("file") String fileName, InputStream body) {
+    private void install(Router.Call call) throws IOException {
+        List<String> names = call.query().all("file");
+        String fileName = names.isEmpty() ? null : names.get(0);
+        InputStream body = call.body();
         requireEnabled();
         if (fileName == null || fileName.isEmpty()) {
             throw new ApiError(ApiError.Type.BAD_DATA, "missing query parameter \"file\" (the jar's file name, e.g. my-plugin.jar)");
@@ -107,12 +121,11 @@ public final class PluginAdminResource {
         if (file.bundleId() < 0) {
             throw new ApiError(ApiError.Type.BAD_DATA, "plugin " + file.fileName() + " could not be installed: " + file.error());
         }
-        return get(file.bundleId());
+        get(call, file.bundleId());
     }
 
-    @POST
-    @Path("{id}/start")
-    public Response start(@PathParam("id") long id) {
+    private void start(Router.Call call) throws IOException {
+        long id = id(call);
         requireEnabled();
         Bundle bundle = bundle(id);
         try {
@@ -120,12 +133,11 @@ public final class PluginAdminResource {
         } catch (BundleException | IllegalStateException e) {
             throw new ApiError(ApiError.Type.EXECUTION, "cannot start bundle " + id + ": " + e.getMessage());
         }
-        return get(id);
+        get(call, id);
     }
 
-    @POST
-    @Path("{id}/stop")
-    public Response stop(@PathParam("id") long id) {
+    private void stop(Router.Call call) throws IOException {
+        long id = id(call);
         requireEnabled();
         Bundle bundle = bundle(id);
         if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
@@ -136,13 +148,13 @@ public final class PluginAdminResource {
         } catch (BundleException | IllegalStateException e) {
             throw new ApiError(ApiError.Type.EXECUTION, "cannot stop bundle " + id + ": " + e.getMessage());
         }
-        return get(id);
+        get(call, id);
     }
 
     /** Update: the body is the new jar. Plugins are replaced in the folder; core bundles in place. */
-    @PUT
-    @Path("{id}")
-    public Response update(@PathParam("id") long id, InputStream body) {
+    private void update(Router.Call call) throws IOException {
+        long id = id(call);
+        InputStream body = call.body();
         requireEnabled();
         Bundle bundle = bundle(id);
         PluginFile file = fileOf(id);
@@ -151,19 +163,19 @@ public final class PluginAdminResource {
             if (!updated.error().isEmpty()) {
                 throw new ApiError(ApiError.Type.BAD_DATA, "plugin " + updated.fileName() + " updated but failed: " + updated.error());
             }
-            return get(updated.bundleId());
+            get(call, updated.bundleId());
+            return;
         }
         try {
             bundle.update(limited(body));
         } catch (BundleException e) {
             throw new ApiError(ApiError.Type.BAD_DATA, "cannot update bundle " + id + ": " + e.getMessage());
         }
-        return get(id);
+        get(call, id);
     }
 
-    @DELETE
-    @Path("{id}")
-    public Response uninstall(@PathParam("id") long id) {
+    private void uninstall(Router.Call call) throws IOException {
+        long id = id(call);
         requireEnabled();
         Bundle bundle = bundle(id);
         if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
@@ -179,7 +191,7 @@ public final class PluginAdminResource {
         } catch (IOException | BundleException e) {
             throw new ApiError(ApiError.Type.EXECUTION, "cannot uninstall bundle " + id + ": " + e.getMessage());
         }
-        return ApiResponses.success(g -> g.writeNull());
+        call.success(g -> g.writeNull());
     }
 
     private PluginFile store(String fileName, InputStream body) {

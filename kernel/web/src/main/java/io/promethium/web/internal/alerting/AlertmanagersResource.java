@@ -2,10 +2,8 @@ package io.promethium.web.internal.alerting;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.alerting.AlertmanagerTargets;
-import io.promethium.web.internal.api.ApiResponses;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -13,8 +11,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /** {@code /api/v1/alertmanagers}: the Alertmanagers alerts go to, and those relabeling dropped. */
-@Path("/api/v1/alertmanagers")
-public final class AlertmanagersResource {
+public final class AlertmanagersResource implements Endpoints {
 
     private final Supplier<AlertmanagerTargets> alertmanagers;
 
@@ -22,12 +19,17 @@ public final class AlertmanagersResource {
         this.alertmanagers = Objects.requireNonNull(alertmanagers, "alertmanagers is null");
     }
 
-    @GET
-    public Response list() {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/alertmanagers").formLimit(formLimit).agent(agent)
+                .get("/api/v1/alertmanagers", this::list).build());
+    }
+
+    private void list(Router.Call call) throws IOException {
         AlertmanagerTargets targets = alertmanagers.get();
         List<URI> active = targets.activeAlertmanagers();
         List<URI> dropped = targets.droppedAlertmanagers();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             urls(g, "activeAlertmanagers", active);
             urls(g, "droppedAlertmanagers", dropped);

@@ -1,10 +1,8 @@
 package io.promethium.web.internal.api;
 
-import jakarta.ws.rs.core.Response;
-
 /**
  * An API failure with Prometheus's {@code errorType} and the HTTP status Prometheus uses for it.
- * Resources throw it; {@link ApiErrorMapper} writes the JSON.
+ * Endpoints throw it; the route serving them writes the JSON.
  */
 public final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -59,11 +57,7 @@ public final class ApiError extends RuntimeException {
         return type;
     }
 
-    public Response toResponse() {
-        return Response.status(type.status()).type(ApiResponses.JSON).entity(ApiResponses.json(fields())).build();
-    }
-
-    /** The error object's fields, for a response written without Jersey. */
+    /** The error object's fields. */
     public ApiResponses.Body fields() {
         return g -> {
             g.writeStringField("status", "error");

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 
 /**
@@ -16,7 +13,6 @@ import java.io.IOException;
  */
 public final class ApiResponses {
 
-    public static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE;
     /**
      * Jackson's default keeps its 16 KB of buffers per thread; requests ran on virtual threads,
      * each new, so every response allocated them afresh (half of a small query's allocation).
@@ -38,20 +34,20 @@ public final class ApiResponses {
         void write(JsonGenerator generator) throws IOException;
     }
 
+    /** Writes {@code {fields}} as the response, with its status and the JSON content type. */
+    public static void write(io.promethium.api.web.HttpExchange exchange, int status, Body fields) throws IOException {
+        exchange.status(status);
+        exchange.responseHeader("Content-Type", "application/json");
+        try (JsonGenerator generator = generator(exchange.responseBody())) {
+            generator.writeStartObject();
+            fields.write(generator);
+            generator.writeEndObject();
+        }
+    }
+
     /** A UTF-8 JSON generator on {@code out}, its buffers from the shared pool; closing it closes {@code out}. */
     public static JsonGenerator generator(java.io.OutputStream out) throws IOException {
         return FACTORY.createGenerator(out, JsonEncoding.UTF8);
-    }
-
-    /** A streamed JSON object whose fields {@code body} writes. */
-    public static StreamingOutput json(Body body) {
-        return out -> {
-            try (JsonGenerator generator = generator(out)) {
-                generator.writeStartObject();
-                body.write(generator);
-                generator.writeEndObject();
-            }
-        };
     }
 
     /** Prometheus 3's top-level {@code warnings} and {@code infos}, each left out when empty. */
@@ -72,11 +68,6 @@ public final class ApiResponses {
         }
     }
 
-    /** A success envelope with warnings after the data. */
-    public static Response success(Body data, java.util.List<String> warnings) {
-        return Response.ok(json(successFields(data, warnings)), JSON).build();
-    }
-
     /** The fields of a success envelope with warnings after the data (for an {@link ApiRoute}). */
     public static Body successFields(Body data, java.util.List<String> warnings) {
         return g -> {
@@ -85,14 +76,5 @@ public final class ApiResponses {
             data.write(g);
             annotations(g, warnings, java.util.List.of());
         };
-    }
-
-    /** A success envelope; {@code data} writes the value of the {@code data} field. */
-    public static Response success(Body data) {
-        return Response.ok(json(g -> {
-            g.writeStringField("status", "success");
-            g.writeFieldName("data");
-            data.write(g);
-        }), JSON).build();
     }
 }

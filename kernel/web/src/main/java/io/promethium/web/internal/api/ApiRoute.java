@@ -1,26 +1,21 @@
 package io.promethium.web.internal.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
-import jakarta.ws.rs.core.MultivaluedHashMap;
-import jakarta.ws.rs.core.MultivaluedMap;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
-import java.nio.charset.Charset;
+import java.util.List;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.glassfish.jersey.uri.UriComponent;
 
 /**
  * One API endpoint served from the web bundle's route table, ahead of Jersey, with what the
  * JAX-RS pipeline did for it: the URL's parameters decoded as Jersey's {@code UriInfo} decodes
- * them, a form POST body read within {@link FormBodyLimitFilter}'s limit and decoded as Jersey's
+ * them, a form POST body read within {@link FormValues#MAX_FORM_BYTES}'s limit and decoded as Jersey's
  * form reader does, agent mode's refusal, {@link ApiError}s as Prometheus's error JSON, other
  * failures as a logged {@code internal} error, and 405 for other methods. CORS, gzip, basic auth
  * and the request metrics come from the server around the route table, as for Jersey. A small
@@ -36,7 +31,6 @@ public final class ApiRoute implements HttpRoutes {
 
 
     private static final Logger LOG = Logger.getLogger(ApiRoute.class.getName());
-    private static final String JSON = "application/json";
 
     private final String path;
     private final String suffix;
@@ -105,7 +99,7 @@ public final class ApiRoute implements HttpRoutes {
         ApiResponses.Body body;
         try {
             if (agent) {
-                throw new ApiError(ApiError.Type.EXECUTION, AgentModeFilter.MESSAGE);
+                throw new ApiError(ApiError.Type.EXECUTION, AgentMode.MESSAGE);
             }
             Params params = method.equals("POST") ? post(exchange) : new Params(query(exchange), null);
             body = endpoint.answer(params, segment);
@@ -149,20 +143,12 @@ public final class ApiRoute implements HttpRoutes {
     }
 
     private static void write(HttpExchange exchange, int status, ApiResponses.Body body) throws IOException {
-        exchange.status(status);
-        exchange.responseHeader("Content-Type", JSON);
-        OutputStream out = exchange.responseBody();
-        try (JsonGenerator generator = ApiResponses.generator(out)) {
-            generator.writeStartObject();
-            body.write(generator);
-            generator.writeEndObject();
-        }
+        ApiResponses.write(exchange, status, body);
     }
 
     /** The URL's parameters, decoded as Jersey's {@code UriInfo.getQueryParameters()} decodes them. */
-    private static MultivaluedMap<String, String> query(HttpExchange exchange) {
-        String raw = exchange.query();
-        return raw.isEmpty() ? new MultivaluedHashMap<>() : UriComponent.decodeQuery(raw, true);
+    private static Map<String, List<String>> query(HttpExchange exchange) {
+        return FormValues.query(exchange.query());
     }
 
     /**
@@ -171,7 +157,7 @@ public final class ApiRoute implements HttpRoutes {
      */
     private Params post(HttpExchange exchange) throws IOException {
         String type = exchange.requestHeader("Content-Type").orElse("");
-        if (!isForm(type)) {
+        if (!FormValues.isForm(type)) {
             return new Params(query(exchange), null);
         }
         long length = exchange.requestContentLength();
@@ -181,61 +167,9 @@ public final class ApiRoute implements HttpRoutes {
             // Read (and drop) what the client is sending before answering, within a bound: a
             // client still writing its body when the connection closes never sees the answer.
             BodyDrain.drain(in, Math.min(length, limit + BodyDrain.BOUND));
-            throw FormBodyLimitFilter.tooLargeError();
+            throw FormValues.tooLarge();
         }
         byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (body.length > limit) {
-            throw FormBodyLimitFilter.tooLargeError();
-        }
-        if (body.length == 0) {
-            return new Params(query(exchange), null);
-        }
-        try {
-            Charset charset = charset(type);
-            return new Params(query(exchange), form(new String(body, charset), charset));
-        } catch (RuntimeException e) {
-            throw new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: " + e.getMessage());
-        }
-    }
-
-    /** {@code application/x-www-form-urlencoded}, with parameters or not, or a wildcard (JAX-RS's {@code isCompatible}). */
-    static boolean isForm(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
-        int slash = bare.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
-        String type = bare.substring(0, slash);
-        String subtype = bare.substring(slash + 1);
-        return (type.equals("*") || type.equals("application")) && (subtype.equals("*") || subtype.equals("x-www-form-urlencoded"));
-    }
-
-    private static Charset charset(String contentType) {
-        for (String parameter : contentType.split(";")) {
-            String p = parameter.strip();
-            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-                try {
-                    return Charset.forName(p.substring(8).replace("\"", "").strip());
-                } catch (IllegalArgumentException e) {
-                    return StandardCharsets.UTF_8;
-                }
-            }
-        }
-        return StandardCharsets.UTF_8;
-    }
-
-    /** A form body as Jersey's form reader splits and decodes it ({@code URLDecoder}, names without {@code =} get {@code ""}). */
-    private static MultivaluedMap<String, String> form(String text, Charset charset) {
-        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
-        for (String pair : text.split("&")) {
-            int equals = pair.indexOf('=');
-            if (equals > 0) {
-                form.add(URLDecoder.decode(pair.substring(0, equals), charset), URLDecoder.decode(pair.substring(equals + 1), charset));
-            } else if (!pair.isEmpty()) {
-                form.add(URLDecoder.decode(pair, charset), "");
-            }
-        }
-        return form;
+        return FormValues.withForm(query(exchange), type, body, limit);
     }
 }

@@ -3,17 +3,12 @@ package io.promethium.web.internal.api;
 import io.promethium.api.model.Matcher;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
-import jakarta.ws.rs.core.Form;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedHashMap;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import org.glassfish.jersey.server.ContainerRequest;
 
 /**
  * Request parameters as Prometheus reads them ({@code r.FormValue}: form body of a POST, then
@@ -28,49 +23,27 @@ public final class Params {
     private static final String MIN_TIME_FORMATTED = "-292273086-05-16T16:47:06Z";
     private static final String MAX_TIME_FORMATTED = "292277025-08-18T07:12:54.999999999Z";
 
-    private final MultivaluedMap<String, String> query;
-    private final MultivaluedMap<String, String> form;
+    private final Map<String, List<String>> query;
+    private final Map<String, List<String>> form;
 
     /** Parameters already decoded: {@code form} (may be null) first, then {@code query}, as Go's {@code r.Form}. */
-    public Params(MultivaluedMap<String, String> query, MultivaluedMap<String, String> form) {
+    public Params(Map<String, List<String>> query, Map<String, List<String>> form) {
         this.query = Objects.requireNonNull(query, "query is null");
-        this.form = form == null ? new MultivaluedHashMap<>() : form;
-    }
-
-    /** Parameters of a form POST: body values first, then the URL's, as Go's {@code r.Form}. */
-    public Params(UriInfo uri, MultivaluedMap<String, String> form) {
-        this.query = Objects.requireNonNull(uri, "uri is null").getQueryParameters();
-        this.form = form == null ? new MultivaluedHashMap<>() : form;
-    }
-
-    /**
-     * Parameters of a POST: the form body when the request is form-encoded (other bodies are
-     * ignored, as Go's {@code FormValue} ignores them), then the URL's.
-     */
-    public static Params post(UriInfo uri, ContainerRequest request) {
-        MediaType type = request.getMediaType();
-        if (type != null && type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE) && request.hasEntity()) {
-            try {
-                return new Params(uri, request.readEntity(Form.class).asMap());
-            } catch (RuntimeException e) {
-                throw new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: " + e.getMessage());
-            }
-        }
-        return new Params(uri);
-    }
-
-    /** Parameters of a GET: the URL's. */
-    public Params(UriInfo uri) {
-        this(uri, null);
+        this.form = form == null ? Map.of() : form;
     }
 
     /** The first value, or {@code ""} when absent. */
     public String get(String name) {
-        String v = form.getFirst(name);
+        String v = first(form, name);
         if (v == null) {
-            v = query.getFirst(name);
+            v = first(query, name);
         }
         return v == null ? "" : v;
+    }
+
+    private static String first(Map<String, List<String>> values, String name) {
+        List<String> list = values.get(name);
+        return list == null || list.isEmpty() ? null : list.get(0);
     }
 
     public List<String> all(String name) {

@@ -21,15 +21,10 @@ import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.Params;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-import jakarta.ws.rs.core.UriInfo;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +45,7 @@ import java.util.function.Supplier;
  * as Prometheus 3 does. Stale series are left out, as Prometheus does, since the exposition
  * formats cannot carry staleness markers.
  */
-@Path("/federate")
-public final class FederateResource {
+public final class FederateResource implements Endpoints {
 
     private final Supplier<Storage> storage;
     private final Supplier<Labels> externalLabels;
@@ -88,15 +82,21 @@ public final class FederateResource {
         return b.build();
     }
 
-    @GET
-    public Response federate(@Context UriInfo uri, @HeaderParam("Accept") String accept) {
-        Params params = new Params(uri);
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/federate").formLimit(formLimit).agent(agent).get("/federate", this::federate).build());
+    }
+
+    private void federate(Router.Call call) throws IOException {
+        String accept = call.exchange().requestHeader("Accept").orElse(null);
+        Params params = call.query();
         List<List<Matcher>> sets = new ArrayList<>();
         for (String selector : params.all("match[]")) {
             try {
                 sets.add(PromQLParser.parseMetricSelector(selector));
             } catch (ParseException | IllegalArgumentException e) {
-                return Response.status(400).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(e.getMessage() + "\n").build();
+                call.respond(400, Router.TEXT_UTF8, e.getMessage() + "\n");
+                return;
             }
         }
         long maxt = clock.millis();
@@ -153,7 +153,7 @@ public final class FederateResource {
         sorted.sort(Comparator.comparing((Point p) -> p.labels().metricName()));
         Labels external = externalLabels.get();
         if (ProtobufFederation.accepts(accept)) {
-            StreamingOutput body = out -> {
+            Router.Streamed body = out -> {
                 ProtobufFederation writer = new ProtobufFederation(out);
                 String family = null;
                 for (Point p : sorted) {
@@ -172,10 +172,11 @@ public final class FederateResource {
                 writer.flush();
                 out.flush();
             };
-            return Response.ok(body).header("Content-Type", ProtobufFederation.CONTENT_TYPE).build();
+            call.stream(200, ProtobufFederation.CONTENT_TYPE, body);
+            return;
         }
         ExpositionFormat format = ExpositionFormats.writerFor(accept);
-        StreamingOutput body = out -> {
+        Router.Streamed body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             ExpositionWriter exposition = format.newWriter(writer);
             String family = null;
@@ -201,6 +202,6 @@ public final class FederateResource {
             writer.flush();
         };
         // As a raw header: MediaType would reorder the parameters.
-        return Response.ok(body).header("Content-Type", format.contentType()).build();
+        call.stream(200, format.contentType(), body);
     }
 }

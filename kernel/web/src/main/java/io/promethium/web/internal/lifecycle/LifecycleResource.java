@@ -1,19 +1,17 @@
 package io.promethium.web.internal.lifecycle;
 
 import io.promethium.launcher.spi.Lifecycle;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code /-/reload} and {@code /-/quit}, answered as Prometheus answers them ({@code /-/healthy}
- * and {@code /-/ready} are {@link HealthRoutes}, served without Jersey).
+ * {@code /-/reload} and {@code /-/quit} (POST or PUT), answered as Prometheus answers them
+ * ({@code /-/healthy} and {@code /-/ready} are {@link HealthRoutes}).
  */
-@Path("/-")
-public final class LifecycleResource {
+public final class LifecycleResource implements Endpoints {
 
     private final Lifecycle lifecycle;
     private final boolean lifecycleEnabled;
@@ -23,39 +21,33 @@ public final class LifecycleResource {
         this.lifecycleEnabled = lifecycleEnabled;
     }
 
-    @POST
-    @Path("reload")
-    public Response reload() {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/-").formLimit(formLimit).agent(agent)
+                .post("/-/reload", this::reload).put("/-/reload", this::reload)
+                .post("/-/quit", this::quit).put("/-/quit", this::quit)
+                .build());
+    }
+
+    private void reload(Router.Call call) throws IOException {
         if (!lifecycleEnabled) {
-            return text(403, "Lifecycle API is not enabled.\n");
+            call.respond(403, Router.TEXT_UTF8, "Lifecycle API is not enabled.\n");
+            return;
         }
         String error = lifecycle.reload();
-        return error.isEmpty() ? text(200, "") : text(500, "failed to reload config: " + error + "\n");
+        if (error.isEmpty()) {
+            call.respond(200, Router.TEXT_UTF8, "");
+        } else {
+            call.respond(500, Router.TEXT_UTF8, "failed to reload config: " + error + "\n");
+        }
     }
 
-    @PUT
-    @Path("reload")
-    public Response reloadPut() {
-        return reload();
-    }
-
-    @POST
-    @Path("quit")
-    public Response quit() {
+    private void quit(Router.Call call) throws IOException {
         if (!lifecycleEnabled) {
-            return text(403, "Lifecycle API is not enabled.\n");
+            call.respond(403, Router.TEXT_UTF8, "Lifecycle API is not enabled.\n");
+            return;
         }
         lifecycle.shutdown();
-        return text(200, "Requesting termination... Goodbye!\n");
-    }
-
-    @PUT
-    @Path("quit")
-    public Response quitPut() {
-        return quit();
-    }
-
-    private static Response text(int status, String body) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(body).build();
+        call.respond(200, Router.TEXT_UTF8, "Requesting termination... Goodbye!\n");
     }
 }

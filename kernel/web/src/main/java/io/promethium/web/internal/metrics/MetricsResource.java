@@ -3,12 +3,10 @@ package io.promethium.web.internal.metrics;
 import io.promethium.api.collect.Collector;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.ExpositionWriter;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +21,7 @@ import java.util.logging.Logger;
  * scraper's {@code Accept} asks for (text 0.0.4 by default, OpenMetrics on request). A collector
  * that throws is skipped and logged; the others are still served.
  */
-@Path("/metrics")
-public final class MetricsResource {
+public final class MetricsResource implements Endpoints {
 
     private static final Logger LOG = Logger.getLogger(MetricsResource.class.getName());
 
@@ -34,23 +31,27 @@ public final class MetricsResource {
         this.collectors = Objects.requireNonNull(collectors, "collectors is null");
     }
 
-    @GET
-    public Response metrics(@HeaderParam("Accept") String accept) {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/metrics").formLimit(formLimit).agent(agent).get("/metrics", this::metrics).build());
+    }
+
+    private void metrics(Router.Call call) throws IOException {
+        String accept = call.exchange().requestHeader("Accept").orElse(null);
         List<Collector> snapshot = collectors.get();
-        String contentType = ExpositionFormats.writerFor(accept).contentType();
-        StreamingOutput body = out -> {
-            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            ExpositionWriter exposition = ExpositionFormats.writerFor(accept).newWriter(writer);
-            for (Collector collector : snapshot) {
-                try {
-                    collector.collect(exposition);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "collector " + collector.getClass().getName() + " failed", e);
-                }
+        io.promethium.exposition.ExpositionFormat format = ExpositionFormats.writerFor(accept);
+        call.exchange().status(200);
+        call.exchange().responseHeader("Content-Type", format.contentType());
+        Writer writer = new BufferedWriter(new OutputStreamWriter(call.exchange().responseBody(), StandardCharsets.UTF_8), 1 << 16);
+        ExpositionWriter exposition = format.newWriter(writer);
+        for (Collector collector : snapshot) {
+            try {
+                collector.collect(exposition);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "collector " + collector.getClass().getName() + " failed", e);
             }
-            exposition.finish();
-            writer.flush();
-        };
-        return Response.ok(body).type(contentType).build();
+        }
+        exposition.finish();
+        writer.flush();
     }
 }

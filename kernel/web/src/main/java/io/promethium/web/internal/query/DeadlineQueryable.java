@@ -15,8 +15,8 @@ import java.util.Objects;
 
 /**
  * A storage view that stops a query past its {@code timeout} parameter: reading series or
- * samples after the deadline throws the engine's timeout error. The check runs every 1024
- * samples so it costs nothing measurable.
+ * samples after the deadline throws the engine's timeout error. The check runs every 256 series
+ * and every 1024 samples so it costs nothing measurable.
  */
 final class DeadlineQueryable implements Queryable {
 
@@ -68,14 +68,19 @@ final class DeadlineQueryable implements Queryable {
 
     private final class CheckedSet implements SeriesSet {
         private final SeriesSet set;
+        private int count;
 
         CheckedSet(SeriesSet set) {
             this.set = set;
         }
 
+        // Every 256 series, as the iterators every 1024 samples: a clock read per series was
+        // 512k of them for one selector over 512k series.
         @Override
         public boolean next() {
-            check();
+            if ((count++ & 255) == 0) {
+                check();
+            }
             return set.next();
         }
 

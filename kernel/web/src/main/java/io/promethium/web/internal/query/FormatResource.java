@@ -4,52 +4,36 @@ import io.promethium.promql.ast.Expr;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.promql.printer.PromQLPrinter;
-import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
-import jakarta.ws.rs.core.UriInfo;
-import org.glassfish.jersey.server.ContainerRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import java.io.IOException;
+import java.util.List;
 
 /** {@code /api/v1/format_query} (the prettified query) and {@code /api/v1/parse_query} (its syntax tree). */
-@Path("/api/v1")
-public final class FormatResource {
+public final class FormatResource implements Endpoints {
 
-    @GET
-    @Path("format_query")
-    public Response formatGet(@Context UriInfo uri) {
-        return format(new Params(uri));
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/format_query").formLimit(formLimit).agent(agent)
+                        .get("/api/v1/format_query", this::format).post("/api/v1/format_query", this::format).build(),
+                Router.under("/api/v1/parse_query").formLimit(formLimit).agent(agent)
+                        .get("/api/v1/parse_query", this::parse).post("/api/v1/parse_query", this::parse).build());
     }
 
-    @POST
-    @Path("format_query")
-    public Response formatPost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return format(Params.post(uri, request));
+    private void format(Router.Call call) throws IOException {
+        String pretty = PromQLPrinter.prettify(parseQuery(params(call)));
+        call.success(g -> g.writeString(pretty));
     }
 
-    @GET
-    @Path("parse_query")
-    public Response parseGet(@Context UriInfo uri) {
-        return parse(new Params(uri));
+    private void parse(Router.Call call) throws IOException {
+        Expr expr = parseQuery(params(call));
+        call.success(g -> AstJson.write(g, expr));
     }
 
-    @POST
-    @Path("parse_query")
-    public Response parsePost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return parse(Params.post(uri, request));
-    }
-
-    private static Response format(Params params) {
-        String pretty = PromQLPrinter.prettify(parseQuery(params));
-        return ApiResponses.success(g -> g.writeString(pretty));
-    }
-
-    private static Response parse(Params params) {
-        Expr expr = parseQuery(params);
-        return ApiResponses.success(g -> AstJson.write(g, expr));
+    /** The URL's parameters for a GET; a POST's form body first, as Go's {@code r.FormValue}. */
+    private static Params params(Router.Call call) throws IOException {
+        return call.exchange().method().equals("POST") ? call.params() : call.query();
     }
 
     private static Expr parseQuery(Params params) {

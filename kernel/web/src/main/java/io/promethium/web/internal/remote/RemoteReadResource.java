@@ -18,10 +18,8 @@ import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
 import io.promethium.remote.wire.ProtoReader.ProtoException;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,8 +38,7 @@ import java.util.zip.CRC32C;
  * that lack them, and matchers on them are dropped, as Prometheus does. {@link RemoteReadLimits}
  * bounds samples per sampled response, reads at once and the size of a frame.
  */
-@Path("/api/v1/read")
-public final class RemoteReadResource {
+public final class RemoteReadResource implements Endpoints {
 
     static final String STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse";
     private static final int SAMPLES = 0;
@@ -85,8 +82,13 @@ public final class RemoteReadResource {
         }
     }
 
-    @POST
-    public Response read(InputStream body) throws IOException {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/read").formLimit(formLimit).agent(agent)
+                .post("/api/v1/read", call -> read(call.body()).send(call)).build());
+    }
+
+    Reply read(InputStream body) throws IOException {
         ReadRequest request;
         int[] length = new int[1];
         try {
@@ -126,7 +128,7 @@ public final class RemoteReadResource {
             Storage s = storage.get();
             Labels external = externalLabels.get();
             if (type == STREAMED_XOR_CHUNKS) {
-                StreamingOutput out = o -> {
+                Router.Streamed out = o -> {
                     try {
                         streamChunks(o, s, external, request);
                     } finally {
@@ -134,11 +136,11 @@ public final class RemoteReadResource {
                     }
                 };
                 streaming = true;
-                return Response.ok(out).header("Content-Type", STREAMED_CONTENT_TYPE).build();
+                return Reply.streamed(STREAMED_CONTENT_TYPE, out);
             }
             byte[] response = sampled(s, external, request);
             byte[] compressed = Snappy.encode(response, response.length);
-            return Response.ok(compressed).type("application/x-protobuf").header("Content-Encoding", "snappy").build();
+            return Reply.ok("application/x-protobuf", compressed).header("Content-Encoding", "snappy");
         } catch (HttpError e) {
             return RemoteWriteResource.text(e.status, e.getMessage());
         } finally {

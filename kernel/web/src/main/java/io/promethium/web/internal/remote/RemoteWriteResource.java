@@ -13,13 +13,11 @@ import io.promethium.remote.wire.WriteRequestDecoder;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -34,8 +32,7 @@ import java.util.logging.Logger;
  * bounds, duplicate: the sender must not retry); 500 when the storage fails; and here 413 for a
  * body over the limit. One request is one appender batch: all of it is stored or none.
  */
-@Path("/api/v1/write")
-public final class RemoteWriteResource {
+public final class RemoteWriteResource implements Endpoints {
 
     private static final Logger LOG = Logger.getLogger(RemoteWriteResource.class.getName());
 
@@ -131,8 +128,14 @@ public final class RemoteWriteResource {
         return out;
     }
 
-    @POST
-    public Response write(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/write").formLimit(formLimit).agent(agent)
+                .post("/api/v1/write", call -> write(call.exchange().requestHeader("Content-Type").orElse(null), call.body()).send(call))
+                .build());
+    }
+
+    Reply write(String contentType, InputStream body) throws IOException {
         if (!enabled) {
             drain(body);
             return text(404, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver");
@@ -202,7 +205,7 @@ public final class RemoteWriteResource {
                 }
             }
         }
-        return Response.noContent().build();
+        return Reply.noContent();
     }
 
     /**
@@ -216,11 +219,11 @@ public final class RemoteWriteResource {
      * (best effort: one the series already has data after is skipped, not an error), and the
      * sample stored with it as its start timestamp. Without the feature it is ignored, as there.
      */
-    private Response writeV2(Storage s, byte[] decoded) {
+    private Reply writeV2(Storage s, byte[] decoded) {
         Appender appender = s.appender();
         long[] written = new long[3];
         boolean committed = false;
-        Response failure = null;
+        Reply failure = null;
         try {
             new WriteV2Decoder().decode(decoded, decoded.length, new WriteV2Decoder.Sink() {
                 @Override
@@ -274,17 +277,17 @@ public final class RemoteWriteResource {
                 }
             }
         }
-        Response.ResponseBuilder r = failure == null ? Response.noContent() : Response.fromResponse(failure);
+        Reply r = failure == null ? Reply.noContent() : failure;
         if (failure != null) {
             java.util.Arrays.fill(written, 0);
         }
         return r.header("X-Prometheus-Remote-Write-Samples-Written", written[0])
                 .header("X-Prometheus-Remote-Write-Histograms-Written", written[1])
-                .header("X-Prometheus-Remote-Write-Exemplars-Written", written[2]).build();
+                .header("X-Prometheus-Remote-Write-Exemplars-Written", written[2]);
     }
 
     /** A refused sample is the sender's error (400: do not retry); a failing storage is ours (500: retry). */
-    private static Response storageFailure(StorageException e) {
+    private static Reply storageFailure(StorageException e) {
         return switch (e.reason()) {
             case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP, INVALID, UNSUPPORTED -> text(400, e.getMessage());
             default -> {
@@ -403,8 +406,8 @@ public final class RemoteWriteResource {
         }
     }
 
-    static Response text(int status, String message) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(message + "\n").build();
+    static Reply text(int status, String message) {
+        return Reply.text(status, message);
     }
 
 }

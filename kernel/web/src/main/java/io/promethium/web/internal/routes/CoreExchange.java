@@ -29,12 +29,16 @@ final class CoreExchange implements HttpExchange {
 
     private final Request request;
     private final Response response;
+    /** The headers set before the route ran (gzip's Vary, CORS): an error answer keeps them. */
+    private org.eclipse.jetty.http.HttpFields before;
     private final String rawPath;
     private final String path;
     private final String prefix;
     private List<String[]> queryPairs;
     private int status = 200;
     private Body body;
+    private String handlerLabel;
+    private int chunkPast = -1;
 
     CoreExchange(Request request, Response response, String rawPath, String path, String prefix) {
         this.request = request;
@@ -164,6 +168,29 @@ final class CoreExchange implements HttpExchange {
         out.write(bytes);
     }
 
+    /** Makes {@link #reset()} keep the headers set so far (a copy: only for routes that answer errors so). */
+    void keepHeadersOnReset() {
+        before = response.getHeaders().asImmutable();
+    }
+
+    /** Names the request's route in the request metrics, in place of its routes' label (a {@link Router}'s template). */
+    void handlerLabel(String label) {
+        handlerLabel = label;
+    }
+
+    /**
+     * Sends a body longer than {@code bytes} in chunks, and a shorter one whole with its length
+     * whatever the route flushes: how JAX-RS framed its responses (it buffered 8 KiB).
+     */
+    void chunkPast(int bytes) {
+        chunkPast = bytes;
+    }
+
+    /** The route's name set by {@link #handlerLabel(String)}, or null. */
+    String handlerLabel() {
+        return handlerLabel;
+    }
+
     /** The status as it stands (for the request metrics). */
     int status() {
         return status;
@@ -174,9 +201,16 @@ final class CoreExchange implements HttpExchange {
         return response.isCommitted();
     }
 
-    /** Drops what the route set and wrote (nothing has gone out yet). */
+    /** Drops what the route set and wrote (nothing has gone out yet), keeping the headers set before it. */
     void reset() {
         response.reset();
+        if (before != null) {
+            for (org.eclipse.jetty.http.HttpField field : before) {
+                if (!response.getHeaders().contains(field.getName())) { // the Date header survives a reset
+                    response.getHeaders().add(field);
+                }
+            }
+        }
         status = 200;
         if (body != null) {
             body.buffer.clear();
@@ -218,6 +252,7 @@ final class CoreExchange implements HttpExchange {
                 flushBuffer(false);
             }
             buffer.put((byte) b);
+            overflow();
         }
 
         @Override
@@ -233,13 +268,21 @@ final class CoreExchange implements HttpExchange {
                 buffer.put(b, off, n);
                 off += n;
                 len -= n;
+                overflow();
+            }
+        }
+
+        /** Past the {@link #chunkPast(int)} threshold, what is buffered goes out and the rest follows in chunks. */
+        private void overflow() throws IOException {
+            if (!sent && chunkPast >= 0 && buffer.position() > chunkPast) {
+                flushBuffer(false);
             }
         }
 
         /** Sends what is buffered now (the headers too), as the servlet output's flush did: streams rely on it. */
         @Override
         public void flush() throws IOException {
-            if (!closed) {
+            if (!closed && (sent || chunkPast < 0)) {
                 flushBuffer(false);
             }
         }

@@ -15,13 +15,23 @@ public final class RouteTable {
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class.getName());
 
-    private final Set<String> builtInPaths;
+    private final Set<String> builtInPaths = new java.util.TreeSet<>();
     private final List<HttpRoutes> registered = new ArrayList<>();
     private volatile List<HttpRoutes> mounted = List.of();
 
     /** @param builtInPaths the web bundle's own path templates, which no route may hide */
     public RouteTable(Set<String> builtInPaths) {
-        this.builtInPaths = Set.copyOf(builtInPaths);
+        this.builtInPaths.addAll(builtInPaths);
+    }
+
+    public RouteTable() {
+    }
+
+    /** Mounts one of the web bundle's own routers; its paths become ones no other route may hide. */
+    public synchronized void addBuiltIn(Router router) {
+        builtInPaths.addAll(router.paths());
+        registered.add(router);
+        publish();
     }
 
     public synchronized void add(HttpRoutes routes) {

@@ -1,7 +1,7 @@
 package io.promethium.web.internal.routes;
 
 import io.promethium.api.web.HttpRoutes;
-import io.promethium.web.internal.api.CorsFilter;
+import io.promethium.web.internal.api.CorsPolicy;
 import io.promethium.web.internal.metrics.HttpMetrics;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -14,22 +14,39 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Serves the requests of a mounted {@link HttpRoutes} (the query and index API, health, the
- * bundles' routes) at Jetty's core, ahead of the servlet context, which gets everything else
- * (Jersey). The servlet layer (context scope, servlet request and response, filter chain,
- * servlet output) was a quarter of a small API request's CPU (profiled, JFR CPU-time sampling
- * over 20,000 {@code /api/v1/labels}). What the servlet filters did for the routes is done here
- * the same way: CORS on {@code /api/v1/} (pre-flight {@code OPTIONS} answered first), the route
- * prefix, the request metrics under the route's handler label, a failing route's 500, and the
- * web bundle's class loader as the context class loader.
+ * Serves every request from the route table (the web bundle's own endpoints and the bundles'
+ * routes) at Jetty's core: no servlet layer, which was a quarter of a small API request's CPU
+ * (profiled, JFR CPU-time sampling over 20,000 {@code /api/v1/labels}), and no JAX-RS. What the
+ * servlet filters did is done here: CORS on {@code /api/v1/} (pre-flight {@code OPTIONS}
+ * answered first), the route prefix, the request metrics under the route's handler label
+ * ({@code other} for a path no route serves, answered with Prometheus's plain 404), a failing
+ * route's 500, and the web bundle's class loader as the context class loader.
  */
-public final class RoutesHandler extends Handler.Wrapper {
+public final class RoutesHandler extends Handler.Abstract {
 
     private static final Logger LOG = Logger.getLogger(RoutesHandler.class.getName());
 
+    /** What answers a path no route serves, as Prometheus's router does. */
+    private static final HttpRoutes NOT_FOUND = new HttpRoutes() {
+        @Override
+        public String pathPrefix() {
+            return "/";
+        }
+
+        @Override
+        public String handlerLabel() {
+            return "other";
+        }
+
+        @Override
+        public void handle(io.promethium.api.web.HttpExchange exchange) throws java.io.IOException {
+            exchange.respond(404, "text/plain", "404 page not found\n");
+        }
+    };
+
     private final RouteTable table;
     private final HttpMetrics metrics;
-    private final CorsFilter cors;
+    private final CorsPolicy cors;
     private final String prefix;
     private final ClassLoader loader = RoutesHandler.class.getClassLoader();
 
@@ -37,7 +54,7 @@ public final class RoutesHandler extends Handler.Wrapper {
      * @param cors        the CORS policy of {@code /api/v1}, or null for none
      * @param routePrefix {@code /} or the {@code --web.route-prefix} path every route is served under
      */
-    public RoutesHandler(RouteTable table, HttpMetrics metrics, CorsFilter cors, String routePrefix) {
+    public RoutesHandler(RouteTable table, HttpMetrics metrics, CorsPolicy cors, String routePrefix) {
         this.table = Objects.requireNonNull(table, "table is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.cors = cors;
@@ -47,19 +64,29 @@ public final class RoutesHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String raw = request.getHttpURI().getPath();
+        if (!prefix.isEmpty() && prefix.equals(raw)) {
+            // The prefix itself, as the prefixed servlet context answered it: on to prefix + "/".
+            String query = request.getHttpURI().getQuery();
+            Response.sendRedirect(request, response, callback, org.eclipse.jetty.http.HttpStatus.MOVED_PERMANENTLY_301,
+                    prefix + "/" + (query == null ? "" : "?" + query), false);
+            return true;
+        }
         if (raw == null || !raw.startsWith(prefix) || (raw.length() > prefix.length() && raw.charAt(prefix.length()) != '/')) {
-            return super.handle(request, response, callback);
+            serve(NOT_FOUND, new CoreExchange(request, response, "/", "/", "/"), callback);
+            return true;
         }
         String rawPath = raw.length() == prefix.length() ? "/" : raw.substring(prefix.length());
         String path;
+        HttpRoutes routes;
         try {
             path = CoreExchange.decodePath(rawPath);
+            routes = table.find(path);
         } catch (IllegalArgumentException e) {
-            return super.handle(request, response, callback);
+            path = rawPath;
+            routes = null;
         }
-        HttpRoutes routes = table.find(path);
         if (routes == null) {
-            return super.handle(request, response, callback);
+            routes = NOT_FOUND;
         }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -67,10 +94,10 @@ public final class RoutesHandler extends Handler.Wrapper {
             thread.setContextClassLoader(loader);
         }
         try {
-            if (cors != null && CorsFilter.applies(rawPath)) {
+            if (cors != null && CorsPolicy.applies(rawPath)) {
                 cors.headers(request.getHeaders().get(HttpHeader.ORIGIN), response.getHeaders()::put);
                 if (request.getMethod().equals("OPTIONS")) {
-                    byte[] body = CorsFilter.optionsBody();
+                    byte[] body = CorsPolicy.optionsBody();
                     response.setStatus(200);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -105,7 +132,8 @@ public final class RoutesHandler extends Handler.Wrapper {
             callback.failed(e);
         } finally {
             exchange.release();
-            metrics.handler(routes.handlerLabel()).observe(exchange.status(), System.nanoTime() - start);
+            String label = exchange.handlerLabel();
+            metrics.handler(label != null ? label : routes.handlerLabel()).observe(exchange.status(), System.nanoTime() - start);
         }
     }
 }

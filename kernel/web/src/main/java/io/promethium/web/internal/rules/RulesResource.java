@@ -6,17 +6,13 @@ import io.promethium.rules.RuleGroupStatus;
 import io.promethium.rules.RuleManager;
 import io.promethium.rules.RuleStatus;
 import io.promethium.rules.RuleType;
-import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoFloat;
 import io.promethium.web.internal.api.GoQuote;
 import io.promethium.web.internal.api.GoTime;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -26,8 +22,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /** {@code /api/v1/rules} and {@code /api/v1/alerts}, from the rule manager, in Prometheus's shapes. */
-@Path("/api/v1")
-public final class RulesResource {
+public final class RulesResource implements Endpoints {
 
     private final Supplier<RuleManager> rules;
 
@@ -35,11 +30,15 @@ public final class RulesResource {
         this.rules = Objects.requireNonNull(rules, "rules is null");
     }
 
-    @GET
-    @Path("alerts")
-    public Response alerts() {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/alerts").formLimit(formLimit).agent(agent).get("/api/v1/alerts", this::alerts).build(),
+                Router.under("/api/v1/rules").formLimit(formLimit).agent(agent).get("/api/v1/rules", this::rules).build());
+    }
+
+    private void alerts(Router.Call call) throws IOException {
         List<ActiveAlert> alerts = rules.get().alerts();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartObject();
             g.writeArrayFieldStart("alerts");
@@ -51,10 +50,8 @@ public final class RulesResource {
         });
     }
 
-    @GET
-    @Path("rules")
-    public Response rules(@Context UriInfo uri) {
-        Params params = new Params(uri);
+    private void rules(Router.Call call) throws IOException {
+        Params params = call.query();
         String type = params.get("type").toLowerCase(java.util.Locale.ROOT);
         boolean alerting = type.isEmpty() || type.equals("alert");
         boolean recording = type.isEmpty() || type.equals("record");
@@ -71,7 +68,7 @@ public final class RulesResource {
         Set<String> groups = new HashSet<>(params.all("rule_group[]"));
         Set<String> files = new HashSet<>(params.all("file[]"));
         List<RuleGroupStatus> all = rules.get().groups();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartObject();
             g.writeArrayFieldStart("groups");

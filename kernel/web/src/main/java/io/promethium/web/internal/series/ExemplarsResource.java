@@ -8,28 +8,22 @@ import io.promethium.promql.ast.Expr;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.web.internal.api.ApiError;
-import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoFloat;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import jakarta.ws.rs.core.UriInfo;
-import org.glassfish.jersey.server.ContainerRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import java.io.IOException;
 
 /**
  * {@code /api/v1/query_exemplars}: the exemplars the storage keeps (its {@link ExemplarQueryable}
  * service) of the series every selector of the query selects, in {@code [start, end]}. Without such
  * a service the answer is an empty list, as Prometheus's without exemplar storage.
  */
-@Path("/api/v1")
-public final class ExemplarsResource {
+public final class ExemplarsResource implements Endpoints {
 
     private final Supplier<ExemplarQueryable> exemplars;
 
@@ -43,19 +37,14 @@ public final class ExemplarsResource {
         this.exemplars = exemplars;
     }
 
-    @GET
-    @Path("query_exemplars")
-    public Response get(@Context UriInfo uri) {
-        return exemplars(new Params(uri));
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/query_exemplars").formLimit(formLimit).agent(agent)
+                .get("/api/v1/query_exemplars", this::exemplars).post("/api/v1/query_exemplars", this::exemplars).build());
     }
 
-    @POST
-    @Path("query_exemplars")
-    public Response post(@Context UriInfo uri, @Context ContainerRequest request) {
-        return exemplars(Params.post(uri, request));
-    }
-
-    private Response exemplars(Params params) {
+    private void exemplars(Router.Call call) throws IOException {
+        Params params = call.exchange().method().equals("POST") ? call.params() : call.query();
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);
         if (end < start) {
@@ -69,13 +58,14 @@ public final class ExemplarsResource {
         }
         if (!containsSelector(expr)) {
             // Prometheus returns no data here, which its router turns into 204 No Content.
-            return Response.noContent().build();
+            call.empty(204);
+            return;
         }
         List<List<Matcher>> matcherSets = new ArrayList<>();
         collectSelectors(expr, matcherSets);
         ExemplarQueryable store = exemplars.get();
         List<SeriesExemplars> found = store == null ? List.of() : store.selectExemplars(start, end, matcherSets);
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartArray();
             for (SeriesExemplars series : found) {

@@ -8,8 +8,6 @@ import java.util.Objects;
 import io.promethium.web.internal.metrics.HttpMetrics;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesHandler;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -21,12 +19,9 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * Jetty serving one Jersey application, with the route table served ahead of it ({@link RoutesHandler}).
- * Requests run on a pool of platform threads; responses are gzipped
+ * Jetty serving the route table ({@link RoutesHandler}) at its core. Requests run on a pool of platform threads; responses are gzipped
  * when the client accepts it; TLS and basic auth come from the web config file.
  */
 public final class HttpServer {
@@ -36,27 +31,24 @@ public final class HttpServer {
 
     private final Server server;
     private final List<ServerConnector> connectors = new java.util.ArrayList<>();
-    private final DeferredServlet application;
 
-    public HttpServer(String listenAddress, ResourceConfig application, RouteTable routes, HttpMetrics metrics, WebConfigFile webConfig,
+    public HttpServer(String listenAddress, RouteTable routes, HttpMetrics metrics, WebConfigFile webConfig,
                long readTimeoutMillis, int maxConnections) throws Exception {
-        this(listenAddress, application, List.of(), new RoutesHandler(routes, metrics, null, "/"), webConfig, readTimeoutMillis,
-                maxConnections, "/");
+        this(listenAddress, new RoutesHandler(routes, metrics, null, "/"), webConfig, readTimeoutMillis, maxConnections, "/");
     }
 
     /**
      * @param listenAddress  {@code host:port}, or several separated by commas (Prometheus 3's repeated
      *                       {@code --web.listen-address}): each is served the same way, TLS included
-     * @param filters        servlet filters run, in order, before the JAX-RS application
-     * @param routes         the route table's requests, served ahead of the servlet context (null: none)
+     * @param routes         the route table, which serves every request
      * @param maxConnections simultaneous connections at most (as Prometheus's {@code --web.max-connections}:
      *                       more wait to be accepted); 0 for no limit
      * @param routePrefix    {@code /} or a path such as {@code /prom} under which every route is
      *                       served ({@code --web.route-prefix}); {@code /} then redirects to it
      */
-    public HttpServer(String listenAddress, ResourceConfig application, List<jakarta.servlet.Filter> filters,
-                      RoutesHandler routes, WebConfigFile webConfig, long readTimeoutMillis, int maxConnections, String routePrefix) throws Exception {
-        Objects.requireNonNull(application, "application is null");
+    public HttpServer(String listenAddress, RoutesHandler routes, WebConfigFile webConfig, long readTimeoutMillis, int maxConnections,
+                      String routePrefix) throws Exception {
+        Objects.requireNonNull(routes, "routes is null");
         // Platform threads, not a virtual thread per request: Jetty then runs a request on the
         // thread that read it (its execute-produce-consume mode) instead of handing it to a new
         // virtual thread, whose scheduling (fork-join carrier wake-ups and parking) was about a
@@ -96,21 +88,7 @@ public final class HttpServer {
             server.addBean(new ConnectionLimit(maxConnections, connectors.toArray(new ServerConnector[0])));
         }
 
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath(routePrefix);
-        context.setClassLoader(HttpServer.class.getClassLoader());
-        for (jakarta.servlet.Filter filter : filters) {
-            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/*",
-                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-        }
-        this.application = new DeferredServlet(new ServletContainer(application));
-        context.addServlet(new ServletHolder(this.application), "/*");
-        Handler served = context;
-        if (routes != null) {
-            routes.setHandler(context);
-            served = routes;
-        }
-        Handler routed = routePrefix.equals("/") ? served : new PrefixRedirect(routePrefix, served);
+        Handler routed = routePrefix.equals("/") ? routes : new PrefixRedirect(routePrefix, routes);
         GzipHandler gzip = new GzipHandler(routed);
         gzip.setMinGzipSize(1024);
         Handler root = webConfig.users().isEmpty() ? gzip : new BasicAuthHandler(webConfig.users(), gzip);
@@ -123,26 +101,6 @@ public final class HttpServer {
 
     public void stop() throws Exception {
         server.stop();
-    }
-
-    /**
-     * Initialises the JAX-RS application (Jersey), which {@link #start()} leaves to this call or
-     * to the first request that needs it, whichever comes first; the caller's thread does the
-     * work, with the web bundle's class loader as its context class loader as Jersey expects.
-     */
-    public void initApplication() throws jakarta.servlet.ServletException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(HttpServer.class.getClassLoader());
-        try {
-            application.initialize();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    boolean applicationInitialized() {
-        return application.initialized();
     }
 
     /** The port actually bound by the first listener (useful when listening on port 0). */
@@ -176,26 +134,6 @@ public final class HttpServer {
         } catch (ClassNotFoundException | LinkageError e) {
             // The server's own construction then loads it, or reports what is missing.
         }
-    }
-
-    /**
-     * A JAX-RS application as the web bundle runs it: every resource and provider is registered
-     * by hand, so Jersey's start-up scans (auto-discoverable features, META-INF/services lookups,
-     * WADL, bean validation, JSON-P/MOXy) are switched off: they find nothing here and cost a
-     * noticeable share of the server's time to ready.
-     */
-    public static ResourceConfig application() {
-        ResourceConfig application = new ResourceConfig();
-        application.property(org.glassfish.jersey.server.ServerProperties.WADL_FEATURE_DISABLE, true);
-        application.property(org.glassfish.jersey.server.ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
-        application.property(org.glassfish.jersey.server.ServerProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
-        application.property(org.glassfish.jersey.server.ServerProperties.BV_FEATURE_DISABLE, true);
-        application.property(org.glassfish.jersey.server.ServerProperties.JSON_PROCESSING_FEATURE_DISABLE, true);
-        application.property(org.glassfish.jersey.server.ServerProperties.MOXY_JSON_FEATURE_DISABLE, true);
-        // The UI's redirects carry the external URL's path; resolving them against the request
-        // URI would name the host as seen behind a reverse proxy.
-        application.property(org.glassfish.jersey.server.ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
-        return application;
     }
 
     /**

@@ -8,14 +8,11 @@ import io.promethium.launcher.spi.Lifecycle;
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.ServerInfo;
 import io.promethium.web.internal.admin.PluginAdminResource;
-import io.promethium.web.internal.api.ApiErrorMapper;
-import io.promethium.web.internal.api.CorsFilter;
-import io.promethium.web.internal.api.FormBodyLimitFilter;
+import io.promethium.web.internal.api.CorsPolicy;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.MetricsResource;
 import io.promethium.web.internal.metrics.ProcessCollector;
 import io.promethium.web.internal.metrics.HttpMetrics;
-import io.promethium.web.internal.metrics.HttpMetricsFilter;
 import io.promethium.web.internal.status.StatusResource;
 import io.promethium.web.internal.query.FormatResource;
 import io.promethium.web.internal.query.QueryResource;
@@ -30,9 +27,11 @@ import io.promethium.web.internal.tsdb.TsdbAdminResource;
 import io.promethium.web.internal.tsdb.TsdbStatusResource;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.web.HttpRoutes;
-import io.promethium.web.internal.routes.BuiltInPaths;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesHandler;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import io.promethium.web.internal.api.FormValues;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
 import io.promethium.api.storage.ExemplarQueryable;
@@ -55,7 +54,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -113,29 +111,24 @@ public final class WebComponent {
         // Jetty's MimeTypes tables take about a quarter of the web start (profiled): loaded on
         // a second thread while the resources below are built, instead of after them.
         Thread.ofVirtual().name("web-warm-up").start(HttpServer::warmUp);
-        ResourceConfig application = HttpServer.application();
-        application.register(new ApiErrorMapper());
-        application.register(new HttpMetricsFilter(httpMetrics));
-        application.register(new FormBodyLimitFilter(FormBodyLimitFilter.MAX_FORM_BYTES));
-        if (Boolean.parseBoolean(context.getProperty("promethium.flag.agent"))) {
-            application.register(new io.promethium.web.internal.api.AgentModeFilter());
-        }
-        application.register(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
-        application.register(new StatusResource(serverInfo, configService));
-        application.register(new MetricsResource(() -> new ArrayList<>(collectors)));
+        boolean agent = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
+        List<Endpoints> endpoints = new ArrayList<>();
+        endpoints.add(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
+        endpoints.add(new StatusResource(serverInfo, configService));
+        endpoints.add(new MetricsResource(() -> new ArrayList<>(collectors)));
         Clock clock = Clock.systemUTC();
-        application.register(new FormatResource());
-        application.register(new ExemplarsResource(exemplarStore::orNull));
-        application.register(new TargetsResource(targets, () -> {
+        endpoints.add(new FormatResource());
+        endpoints.add(new ExemplarsResource(exemplarStore::orNull));
+        endpoints.add(new TargetsResource(targets, () -> {
             PrometheusConfig current = configService.current();
             return current == null ? List.of() : current.scrapeConfigs().stream().map(c -> c.jobName()).toList();
         }, metadataStore::orNull));
-        application.register(new RulesResource(rules));
-        application.register(new AlertmanagersResource(alertmanagers));
-        application.register(new TsdbStatusResource(storageAdmin));
+        endpoints.add(new RulesResource(rules));
+        endpoints.add(new AlertmanagersResource(alertmanagers));
+        endpoints.add(new TsdbStatusResource(storageAdmin));
         Supplier<java.nio.file.Path> snapshots = () -> java.nio.file.Path.of(
                 serverInfo.flags().getOrDefault("storage.tsdb.path", "data")).resolve("snapshots");
-        application.register(new TsdbAdminResource(storageAdmin, snapshots, Boolean.parseBoolean(config.enableAdminApi()), clock));
+        endpoints.add(new TsdbAdminResource(storageAdmin, snapshots, Boolean.parseBoolean(config.enableAdminApi()), clock));
         Supplier<Labels> externalLabels = () -> {
             PrometheusConfig current = configService.current();
             return current == null ? Labels.EMPTY : current.global().externalLabels();
@@ -144,43 +137,46 @@ public final class WebComponent {
             QueryEngine e = engine.orNull();
             return e == null ? DEFAULT_LOOKBACK_MILLIS : e.options().lookbackDelta().toMillis();
         };
-        application.register(new FederateResource(storage, externalLabels, lookback, clock));
-        application.register(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
+        endpoints.add(new FederateResource(storage, externalLabels, lookback, clock));
+        endpoints.add(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES, RemoteWriteResource.acceptedMessages(
                         flag(context, RemoteWriteResource.ACCEPTED_FLAG, "prometheus.WriteRequest,io.prometheus.write.v2.Request")),
                 java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::trim)
                         .anyMatch("type-and-unit-labels"::equals),
                 java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::strip)
                         .anyMatch(RemoteWriteResource.CREATED_TIMESTAMP_FEATURE::equals)));
-        application.register(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
+        endpoints.add(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
                 RemoteReadLimits.fromFlags(context::getProperty)));
-        application.register(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
+        endpoints.add(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.
         String linkBase = config.externalUrl().isBlank() ? (routePrefix.equals("/") ? "" : routePrefix)
                 : UiResource.routePrefix(config.externalUrl());
-        application.register(new UiResource(UiAssets.load(), linkBase, Boolean.parseBoolean(config.enableAdminApi()),
+        endpoints.add(new UiResource(UiAssets.load(), linkBase, Boolean.parseBoolean(config.enableAdminApi()),
                 flag(context, "web.page-title", "Promethium")));
         String userAssets = flag(context, "web.user-assets", "");
         if (!userAssets.isBlank()) {
             if (!java.nio.file.Files.isDirectory(Path.of(userAssets))) {
                 throw new IllegalStateException("--web.user-assets \"" + userAssets + "\": not a directory");
             }
-            application.register(new io.promethium.web.internal.ui.UserAssetsResource(Path.of(userAssets)));
+            endpoints.add(new io.promethium.web.internal.ui.UserAssetsResource(Path.of(userAssets)));
         }
-        CorsFilter cors;
+        CorsPolicy cors;
         try {
-            cors = new CorsFilter(flag(context, "web.cors.origin", ".*"));
+            cors = new CorsPolicy(flag(context, "web.cors.origin", ".*"));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        routes = new RouteTable(BuiltInPaths.of(application));
-        // Served ahead of Jersey: a small query's cost was mostly its request pipeline.
-        boolean agent = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
-        for (HttpRoutes r : new QueryResource(engine, storage, clock).routes(FormBodyLimitFilter.MAX_FORM_BYTES, agent)) {
+        routes = new RouteTable();
+        for (Endpoints family : endpoints) {
+            for (Router router : family.routers(FormValues.MAX_FORM_BYTES, agent)) {
+                routes.addBuiltIn(router);
+            }
+        }
+        for (HttpRoutes r : new QueryResource(engine, storage, clock).routes(FormValues.MAX_FORM_BYTES, agent)) {
             routes.add(r);
         }
-        for (HttpRoutes r : new SeriesResource(storage).routes(FormBodyLimitFilter.MAX_FORM_BYTES, agent)) {
+        for (HttpRoutes r : new SeriesResource(storage).routes(FormValues.MAX_FORM_BYTES, agent)) {
             routes.add(r);
         }
         for (HttpRoutes r : io.promethium.web.internal.lifecycle.HealthRoutes.of(lifecycle)) {
@@ -193,8 +189,7 @@ public final class WebComponent {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
         try {
-            server = new HttpServer(config.listenAddress(), application, List.of(cors),
-                    new RoutesHandler(routes, httpMetrics, cors, routePrefix), webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
+            server = new HttpServer(config.listenAddress(), new RoutesHandler(routes, httpMetrics, cors, routePrefix), webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
                     routePrefix);
             server.start();
         } finally {
@@ -205,31 +200,6 @@ public final class WebComponent {
                 + (webConfig.users().isEmpty() ? "" : " with basic auth")
                 + " (web started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
         lifecycle.listening(config.listenAddress());
-        initApplicationOnceReady(lifecycle);
-    }
-
-    /**
-     * Initialises Jersey on its own thread once the server is ready (or after 10 s at the latest),
-     * so it neither delays readiness nor takes the CPU from the rest of the start; a request
-     * needing it before then initialises it itself and waits (see {@link DeferredServlet}).
-     */
-    private void initApplicationOnceReady(Lifecycle lifecycle) {
-        HttpServer web = server;
-        Thread.ofPlatform().name("web-init").daemon().start(() -> {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            try {
-                while (!lifecycle.ready() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                long started = System.nanoTime();
-                web.initApplication();
-                LOG.fine("JAX-RS application initialised in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (jakarta.servlet.ServletException | RuntimeException e) {
-                LOG.log(java.util.logging.Level.SEVERE, "The JAX-RS application cannot start; the API answers 500 until it can: " + e.getMessage(), e);
-            }
-        });
     }
 
     /** A flag a bundle header declares (the launcher sets every one; the default covers a bare framework). */

@@ -3,18 +3,18 @@ package io.promethium.web.internal.status;
 import io.promethium.config.ConfigService;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.launcher.spi.ServerInfo;
-import io.promethium.web.internal.api.ApiResponses;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /** {@code /api/v1/status/*}: build info, flags, config and runtime info. */
-@jakarta.ws.rs.Path("/api/v1/status")
-public final class StatusResource {
+public final class StatusResource implements Endpoints {
 
     private final ServerInfo server;
     private final ConfigService config;
@@ -24,10 +24,18 @@ public final class StatusResource {
         this.config = Objects.requireNonNull(config, "config is null");
     }
 
-    @GET
-    @jakarta.ws.rs.Path("buildinfo")
-    public Response buildInfo() {
-        return ApiResponses.success(g -> {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/status").formLimit(formLimit).agent(agent)
+                .get("/api/v1/status/buildinfo", this::buildInfo)
+                .get("/api/v1/status/flags", this::flags)
+                .get("/api/v1/status/config", this::config)
+                .get("/api/v1/status/runtimeinfo", this::runtimeInfo)
+                .build());
+    }
+
+    private void buildInfo(Router.Call call) throws IOException {
+        call.success(g -> {
             g.writeStartObject();
             g.writeStringField("version", server.version());
             g.writeStringField("revision", server.revision());
@@ -39,11 +47,9 @@ public final class StatusResource {
         });
     }
 
-    @GET
-    @jakarta.ws.rs.Path("flags")
-    public Response flags() {
+    private void flags(Router.Call call) throws IOException {
         Map<String, String> flags = new TreeMap<>(server.flags());
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             for (Map.Entry<String, String> flag : flags.entrySet()) {
                 g.writeStringField(flag.getKey(), flag.getValue());
@@ -52,24 +58,20 @@ public final class StatusResource {
         });
     }
 
-    @GET
-    @jakarta.ws.rs.Path("config")
-    public Response config() {
+    private void config(Router.Call call) throws IOException {
         PrometheusConfig current = config.current();
         String yaml = current == null ? "" : current.redactedYaml();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             g.writeStringField("yaml", yaml);
             g.writeEndObject();
         });
     }
 
-    @GET
-    @jakarta.ws.rs.Path("runtimeinfo")
-    public Response runtimeInfo() {
+    private void runtimeInfo(Router.Call call) throws IOException {
         ConfigService.ReloadResult reload = config.lastReload();
         Runtime runtime = Runtime.getRuntime();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             g.writeStringField("startTime", server.startTime().toString());
             g.writeStringField("CWD", Path.of("").toAbsolutePath().toString());

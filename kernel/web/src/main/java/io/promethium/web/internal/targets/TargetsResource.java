@@ -12,16 +12,11 @@ import io.promethium.scrape.TargetMetadata;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.MetadataQueryable.SeriesMetadata;
 import io.promethium.web.internal.api.ApiError;
-import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.GoTime;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +35,7 @@ import java.util.function.Supplier;
  * {@code /api/v1/targets/metadata} and {@code /api/v1/metadata} (the metadata the storage keeps
  * per series, so it survives a restart, grouped by family and by active target).
  */
-@Path("/api/v1")
-public final class TargetsResource {
+public final class TargetsResource implements Endpoints {
 
     private final Supplier<ScrapeTargets> targets;
     private final Supplier<List<String>> scrapePools;
@@ -58,11 +52,19 @@ public final class TargetsResource {
         this.metadataStore = Objects.requireNonNull(metadataStore, "metadataStore is null");
     }
 
-    @GET
-    @Path("scrape_pools")
-    public Response scrapePools() {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/scrape_pools").formLimit(formLimit).agent(agent)
+                        .get("/api/v1/scrape_pools", this::scrapePools).build(),
+                Router.under("/api/v1/targets").formLimit(formLimit).agent(agent)
+                        .get("/api/v1/targets", this::targets).get("/api/v1/targets/metadata", this::targetMetadata).build(),
+                Router.under("/api/v1/metadata").formLimit(formLimit).agent(agent)
+                        .get("/api/v1/metadata", this::metadata).build());
+    }
+
+    private void scrapePools(Router.Call call) throws IOException {
         List<String> pools = new ArrayList<>(new java.util.TreeSet<>(scrapePools.get()));
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("scrapePools");
             for (String pool : pools) {
@@ -73,9 +75,10 @@ public final class TargetsResource {
         });
     }
 
-    @GET
-    @Path("targets")
-    public Response targets(@QueryParam("state") String stateParam, @QueryParam("scrapePool") String poolParam) {
+    private void targets(Router.Call call) throws IOException {
+        Params query = call.query();
+        String stateParam = query.all("state").isEmpty() ? null : query.all("state").get(0);
+        String poolParam = query.all("scrapePool").isEmpty() ? null : query.all("scrapePool").get(0);
         String state = stateParam == null ? "" : stateParam.toLowerCase(Locale.ROOT);
         boolean showActive = state.isEmpty() || state.equals("any") || state.equals("active");
         boolean showDropped = state.isEmpty() || state.equals("any") || state.equals("dropped");
@@ -83,7 +86,7 @@ public final class TargetsResource {
         ScrapeTargets t = targets.get();
         List<TargetInfo> active = showActive ? inPool(t.activeTargets(), pool) : List.of();
         List<TargetInfo> dropped = showDropped ? inPool(t.droppedTargets(), pool) : List.of();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartObject();
             g.writeArrayFieldStart("activeTargets");
@@ -141,10 +144,8 @@ public final class TargetsResource {
      * row each; {@code metric} keeps one family (and drops the field); {@code limit} stops before
      * the next target once that many rows are there, as Prometheus.
      */
-    @GET
-    @Path("targets/metadata")
-    public Response targetMetadata(@Context UriInfo uri) {
-        Params params = new Params(uri);
+    private void targetMetadata(Router.Call call) throws IOException {
+        Params params = call.query();
         int limit = numberParam(params, "limit");
         String matchTarget = params.get("match_target");
         List<Matcher> matchers = List.of();
@@ -190,7 +191,7 @@ public final class TargetsResource {
             families.forEach((family, md) -> rows.add(new Row(labels, family, md)));
         }
         boolean withMetric = metric.isEmpty();
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             PromJson json = new PromJson(g);
             g.writeStartArray();
             for (Row m : rows) {
@@ -215,10 +216,8 @@ public final class TargetsResource {
      * {@code metric} keeps one family, {@code limit_per_metric} (when positive) caps the entries
      * of each, {@code limit} (when not negative) the families.
      */
-    @GET
-    @Path("metadata")
-    public Response metadata(@Context UriInfo uri) {
-        Params params = new Params(uri);
+    private void metadata(Router.Call call) throws IOException {
+        Params params = call.query();
         int limit = numberParam(params, "limit");
         int limitPerMetric = numberParam(params, "limit_per_metric");
         String metric = params.get("metric");
@@ -238,7 +237,7 @@ public final class TargetsResource {
                 set.add(md);
             }
         }
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             int n = 0;
             for (Map.Entry<String, Set<Metadata>> e : byMetric.entrySet()) {

@@ -4,14 +4,10 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.web.internal.api.ApiError;
-import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
-import jakarta.ws.rs.core.UriInfo;
-import org.glassfish.jersey.server.ContainerRequest;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -25,8 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The TSDB admin endpoints ({@code delete_series}, {@code clean_tombstones}, {@code snapshot}),
  * answered {@code unavailable} unless {@code --web.enable-admin-api} is set.
  */
-@jakarta.ws.rs.Path("/api/v1/admin/tsdb")
-public final class TsdbAdminResource {
+public final class TsdbAdminResource implements Endpoints {
 
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -51,19 +46,18 @@ public final class TsdbAdminResource {
         }
     }
 
-    @POST
-    @jakarta.ws.rs.Path("delete_series")
-    public Response deleteSeriesPost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return deleteSeries(Params.post(uri, request));
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        String base = "/api/v1/admin/tsdb";
+        return List.of(Router.under(base).formLimit(formLimit).agent(agent)
+                .post(base + "/delete_series", this::deleteSeries).put(base + "/delete_series", this::deleteSeries)
+                .post(base + "/clean_tombstones", this::cleanTombstones).put(base + "/clean_tombstones", this::cleanTombstones)
+                .post(base + "/snapshot", this::snapshot).put(base + "/snapshot", this::snapshot)
+                .build());
     }
 
-    @PUT
-    @jakarta.ws.rs.Path("delete_series")
-    public Response deleteSeriesPut(@Context UriInfo uri, @Context ContainerRequest request) {
-        return deleteSeries(Params.post(uri, request));
-    }
-
-    private Response deleteSeries(Params params) {
+    private void deleteSeries(Router.Call call) throws IOException {
+        Params params = call.params();
         checkEnabled();
         List<String> selectors = params.all("match[]");
         if (selectors.isEmpty()) {
@@ -80,44 +74,21 @@ public final class TsdbAdminResource {
                 throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
             }
         }
-        return Response.noContent().build();
+        call.empty(204);
     }
 
-    @POST
-    @jakarta.ws.rs.Path("clean_tombstones")
-    public Response cleanTombstonesPost() {
-        return cleanTombstones();
-    }
-
-    @PUT
-    @jakarta.ws.rs.Path("clean_tombstones")
-    public Response cleanTombstonesPut() {
-        return cleanTombstones();
-    }
-
-    private Response cleanTombstones() {
+    private void cleanTombstones(Router.Call call) throws IOException {
         checkEnabled();
         try {
             admin.get().cleanTombstones();
         } catch (StorageException e) {
             throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
         }
-        return Response.noContent().build();
+        call.empty(204);
     }
 
-    @POST
-    @jakarta.ws.rs.Path("snapshot")
-    public Response snapshotPost(@Context UriInfo uri, @Context ContainerRequest request) {
-        return snapshot(Params.post(uri, request));
-    }
-
-    @PUT
-    @jakarta.ws.rs.Path("snapshot")
-    public Response snapshotPut(@Context UriInfo uri, @Context ContainerRequest request) {
-        return snapshot(Params.post(uri, request));
-    }
-
-    private Response snapshot(Params params) {
+    private void snapshot(Router.Call call) throws IOException {
+        Params params = call.params();
         checkEnabled();
         String skip = params.get("skip_head");
         boolean skipHead = false;
@@ -137,7 +108,7 @@ public final class TsdbAdminResource {
         } catch (StorageException e) {
             throw new ApiError(ApiError.Type.INTERNAL, "create snapshot: " + e.getMessage());
         }
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             g.writeStringField("name", name);
             g.writeEndObject();

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageStats;
 import io.promethium.web.internal.api.ApiError;
-import io.promethium.web.internal.api.ApiResponses;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /** {@code /api/v1/status/tsdb}: the head's cardinality statistics. */
-@Path("/api/v1/status/tsdb")
-public final class TsdbStatusResource {
+public final class TsdbStatusResource implements Endpoints {
 
     private final Supplier<StorageAdmin> admin;
 
@@ -24,8 +20,15 @@ public final class TsdbStatusResource {
         this.admin = Objects.requireNonNull(admin, "admin is null");
     }
 
-    @GET
-    public Response status(@QueryParam("limit") String limitParam) {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/api/v1/status/tsdb").formLimit(formLimit).agent(agent)
+                .get("/api/v1/status/tsdb", this::status).build());
+    }
+
+    private void status(Router.Call call) throws IOException {
+        List<String> limits = call.query().all("limit");
+        String limitParam = limits.isEmpty() ? null : limits.get(0);
         int limit = 10;
         if (limitParam != null && !limitParam.isEmpty()) {
             try {
@@ -39,7 +42,7 @@ public final class TsdbStatusResource {
         }
         StorageStats stats = admin.get().stats();
         int top = limit;
-        return ApiResponses.success(g -> {
+        call.success(g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("headStats");
             g.writeNumberField("numSeries", stats.numSeries());

@@ -1,15 +1,12 @@
 package io.promethium.web.internal.ui;
 
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,8 +14,11 @@ import java.util.Objects;
  * loads. Pages read the same {@code /api/v1} endpoints as Prometheus's UI. Links carry the path
  * of {@code --web.external-url}, so the UI works behind a reverse proxy that strips it.
  */
-@Path("/")
-public final class UiResource {
+public final class UiResource implements Endpoints {
+
+    /** The pages that answer the page shell. */
+    private static final List<String> PAGES = List.of("/query", "/alerts", "/rules", "/targets", "/service-discovery",
+            "/tsdb-status", "/status", "/flags", "/config");
 
     private static final String PAGE_CACHE = "no-cache";
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -64,106 +64,63 @@ public final class UiResource {
         return path;
     }
 
-    @GET
-    public Response root() {
-        return redirect("/query", null);
-    }
-
-    /** Prometheus 2's graph page: its {@code g0.expr=…} links open the query page unchanged. */
-    @GET
-    @Path("graph")
-    public Response graph(@Context UriInfo uri) {
-        return redirect("/query", uri.getRequestUri().getRawQuery());
-    }
-
-    @GET
-    @Path("query")
-    public Response query() {
-        return page();
-    }
-
-    @GET
-    @Path("alerts")
-    public Response alerts() {
-        return page();
-    }
-
-    @GET
-    @Path("rules")
-    public Response rules() {
-        return page();
-    }
-
-    @GET
-    @Path("targets")
-    public Response targets() {
-        return page();
-    }
-
-    @GET
-    @Path("service-discovery")
-    public Response serviceDiscovery() {
-        return page();
-    }
-
-    @GET
-    @Path("tsdb-status")
-    public Response tsdbStatus() {
-        return page();
-    }
-
-    @GET
-    @Path("status")
-    public Response status() {
-        return page();
-    }
-
-    @GET
-    @Path("flags")
-    public Response flags() {
-        return page();
-    }
-
-    @GET
-    @Path("config")
-    public Response config() {
-        return page();
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        List<Router> routers = new ArrayList<>();
+        routers.add(Router.under("/").formLimit(formLimit).agent(agent).get("/", call -> redirect(call, "/query", null)).build());
+        // Prometheus 2's graph page: its g0.expr=… links open the query page unchanged.
+        routers.add(Router.under("/graph").formLimit(formLimit).agent(agent)
+                .get("/graph", call -> redirect(call, "/query", call.exchange().query())).build());
+        for (String page : PAGES) {
+            routers.add(Router.under(page).formLimit(formLimit).agent(agent).get(page, this::page).build());
+        }
+        routers.add(Router.under("/admin").formLimit(formLimit).agent(agent).get("/admin", this::admin).build());
+        routers.add(Router.under("/static").formLimit(formLimit).agent(agent).get("/static/{name}", this::file).build());
+        return routers;
     }
 
     /** The plugin console; absent unless the admin API is enabled. */
-    @GET
-    @Path("admin")
-    public Response admin() {
+    private void admin(Router.Call call) throws IOException {
         if (!adminEnabled) {
-            return Response.status(404).type("text/plain; charset=utf-8")
-                    .entity("The admin console needs the server to run with --web.enable-admin-api.\n").build();
+            call.respond(404, Router.TEXT_UTF8, "The admin console needs the server to run with --web.enable-admin-api.\n");
+            return;
         }
-        return page();
+        page(call);
     }
 
-    @GET
-    @Path("static/{name}")
-    public Response file(@PathParam("name") String name, @QueryParam("v") String version,
-                         @HeaderParam("If-None-Match") String ifNoneMatch) {
+    private void file(Router.Call call) throws IOException {
+        String name = call.segment("name");
         UiAssets.Asset asset = assets.asset(name);
         if (asset == null) {
-            return Response.status(404).type("text/plain; charset=utf-8").entity("no such file: static/" + name + "\n").build();
+            call.respond(404, Router.TEXT_UTF8, "no such file: static/" + name + "\n");
+            return;
         }
-        String cache = assets.version().equals(version) ? IMMUTABLE : PAGE_CACHE;
+        List<String> versions = call.query().all("v");
+        String cache = !versions.isEmpty() && assets.version().equals(versions.get(0)) ? IMMUTABLE : PAGE_CACHE;
+        String ifNoneMatch = call.exchange().requestHeader("If-None-Match").orElse(null);
         if (ifNoneMatch != null && ifNoneMatch.contains(asset.etag())) {
-            return Response.notModified().header("ETag", asset.etag()).header("Cache-Control", cache).build();
+            call.exchange().responseHeader("ETag", asset.etag());
+            call.exchange().responseHeader("Cache-Control", cache);
+            call.empty(304);
+            return;
         }
-        return Response.ok(asset.bytes(), asset.contentType()).header("ETag", asset.etag())
-                .header("Cache-Control", cache).header("X-Content-Type-Options", "nosniff").build();
+        call.contentType(Router.jaxrsType(asset.contentType()));
+        call.exchange().responseHeader("ETag", asset.etag());
+        call.exchange().responseHeader("Cache-Control", cache);
+        call.exchange().responseHeader("X-Content-Type-Options", "nosniff");
+        call.respond(200, Router.jaxrsType(asset.contentType()), asset.bytes());
     }
 
-    private Response page() {
-        return Response.ok(assets.page(routePrefix, adminEnabled, pageTitle), "text/html; charset=utf-8")
-                .header("Cache-Control", PAGE_CACHE).header("X-Content-Type-Options", "nosniff").build();
+    private void page(Router.Call call) throws IOException {
+        call.contentType("text/html;charset=utf-8");
+        call.exchange().responseHeader("Cache-Control", PAGE_CACHE);
+        call.exchange().responseHeader("X-Content-Type-Options", "nosniff");
+        call.respond(200, "text/html;charset=utf-8", assets.page(routePrefix, adminEnabled, pageTitle));
     }
 
-    private Response redirect(String page, String rawQuery) {
+    private void redirect(Router.Call call, String page, String rawQuery) throws IOException {
         String location = routePrefix + page + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        return Response.status(302).header("Location", location).build();
+        call.exchange().responseHeader("Location", location);
+        call.empty(302);
     }
 }

@@ -1,20 +1,18 @@
 package io.promethium.web.internal.ui;
 
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
+import io.promethium.web.internal.routes.Endpoints;
+import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * {@code --web.user-assets}: the files of a folder under {@code /user/}, as Prometheus serves
  * them. Only regular files inside the folder are answered; no path leaves it.
  */
-@Path("/user")
-public final class UserAssetsResource {
+public final class UserAssetsResource implements Endpoints {
 
     private final java.nio.file.Path folder;
 
@@ -22,26 +20,35 @@ public final class UserAssetsResource {
         this.folder = Objects.requireNonNull(folder, "folder is null").toAbsolutePath().normalize();
     }
 
-    @GET
-    @Path("{file: .+}")
-    public Response file(@PathParam("file") String name) throws IOException {
+    @Override
+    public List<Router> routers(long formLimit, boolean agent) {
+        return List.of(Router.under("/user").formLimit(formLimit).agent(agent).get("/user/{file: .+}", this::file).build());
+    }
+
+    private void file(Router.Call call) throws IOException {
+        String name = call.segment("file");
         java.nio.file.Path file;
         try {
             file = folder.resolve(name).normalize();
         } catch (InvalidPathException e) {
-            return notFound(name);
+            notFound(call, name);
+            return;
         }
         if (!file.startsWith(folder) || !Files.isRegularFile(file) || !file.toRealPath().startsWith(folder.toRealPath())) {
-            return notFound(name);
+            notFound(call, name);
+            return;
         }
         String type = Files.probeContentType(file);
         if (type == null) {
             type = UiAssets.contentType(file.getFileName().toString());
         }
-        return Response.ok(Files.readAllBytes(file), type).header("X-Content-Type-Options", "nosniff").build();
+        byte[] bytes = Files.readAllBytes(file);
+        call.contentType(Router.jaxrsType(type));
+        call.exchange().responseHeader("X-Content-Type-Options", "nosniff");
+        call.respond(200, Router.jaxrsType(type), bytes);
     }
 
-    private static Response notFound(String name) {
-        return Response.status(404).type("text/plain; charset=utf-8").entity("no such file: user/" + name + "\n").build();
+    private static void notFound(Router.Call call, String name) throws IOException {
+        call.respond(404, Router.TEXT_UTF8, "no such file: user/" + name + "\n");
     }
 }

@@ -19,7 +19,6 @@ class HttpMetricsTest {
     @BeforeAll
     static void start() throws Exception {
         server = new ApiServer(METRICS, w -> {
-            w.register(new HttpMetricsFilter(METRICS));
             new QueryResource(w.server().engine, w.server().storage, w.clock()).routes(1 << 20, false).forEach(w::register);
             new SeriesResource(w.server().storage).routes(1 << 20, false).forEach(w::register);
         });

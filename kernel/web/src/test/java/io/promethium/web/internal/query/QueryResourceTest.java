@@ -23,7 +23,6 @@ class QueryResourceTest {
         server = new ApiServer(w -> {
             new QueryResource(w.server().engine, w.server().storage, w.clock()).routes(1 << 16, false).forEach(w::register);
             w.register(new FormatResource());
-            w.register(new io.promethium.web.internal.api.FormBodyLimitFilter(1 << 16));
         });
         for (int i = 0; i <= 10; i++) {
             server.append(Labels.of("__name__", "up", "job", "a", "instance", "x"), i * 15_000L, 1);

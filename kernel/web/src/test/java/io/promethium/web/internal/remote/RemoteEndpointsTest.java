@@ -355,7 +355,7 @@ class RemoteEndpointsTest {
         for (int i = 0; i < 2; i++) {
             readers.add(Thread.ofVirtual().start(() -> {
                 try {
-                    statuses.add(limited.read(new java.io.ByteArrayInputStream(request)).getStatus());
+                    statuses.add(limited.read(new java.io.ByteArrayInputStream(request)).status());
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

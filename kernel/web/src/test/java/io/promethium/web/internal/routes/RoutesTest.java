@@ -1,6 +1,7 @@
 package io.promethium.web.internal.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -112,47 +113,32 @@ class RoutesTest {
     }
 
     @Test
-    void theBuiltInPathsAreReadFromTheResources() {
-        var application = new org.glassfish.jersey.server.ResourceConfig();
-        application.register(new MetricsResource(List::of));
-        assertEquals(Set.of("/metrics"), BuiltInPaths.of(application));
+    void aBundleCannotHideTheWebBundlesOwnEndpoints() {
+        RouteTable table = new RouteTable();
+        new MetricsResource(List::of).routers(1 << 20, false).forEach(table::addBuiltIn);
+        new io.promethium.web.internal.tsdb.TsdbAdminResource(() -> null, () -> null, false, java.time.Clock.systemUTC())
+                .routers(1 << 20, false).forEach(table::addBuiltIn);
+        HttpRoutes metrics = named("/metrics");
+        HttpRoutes admin = named("/api/v1/admin");
+        HttpRoutes push = named("/metrics/job");
+        table.add(metrics);
+        table.add(admin);
+        table.add(push);
+        assertNotSame(metrics, table.find("/metrics"), "the built-in /metrics stays");
+        assertNotSame(admin, table.find("/api/v1/admin/tsdb/snapshot"), "/api/v1/admin would hide the TSDB admin API");
+        assertSame(push, table.find("/metrics/job/a"), "a path below a built-in one is the bundle's");
     }
 
-    @Test
-    void theBuiltInPathsAreThoseOfJerseysResourceModelForEveryResourceOfTheWebBundle() throws Exception {
-        java.nio.file.Path classes = java.nio.file.Path.of(BuiltInPaths.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<Class<?>> resources = new java.util.ArrayList<>();
-        try (var walk = java.nio.file.Files.walk(classes)) {
-            for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) walk.filter(f -> f.toString().endsWith(".class"))::iterator) {
-                String name = classes.relativize(file).toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.class$", "");
-                Class<?> type = Class.forName(name, false, BuiltInPaths.class.getClassLoader());
-                if (type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
-                    resources.add(type);
-                }
+    private static HttpRoutes named(String prefix) {
+        return new HttpRoutes() {
+            @Override
+            public String pathPrefix() {
+                return prefix;
             }
-        }
-        org.junit.jupiter.api.Assertions.assertTrue(resources.size() >= 10, "the web bundle's resources: " + resources);
-        Set<String> jersey = new java.util.TreeSet<>();
-        for (Class<?> type : resources) {
-            collect(org.glassfish.jersey.server.model.Resource.from(type), "", jersey);
-        }
-        assertEquals(jersey, BuiltInPaths.ofClasses(resources));
-    }
 
-    /** The paths with resource methods in Jersey's own model of a resource. */
-    private static void collect(org.glassfish.jersey.server.model.Resource resource, String parent, Set<String> paths) {
-        String path = resource.getPath() == null || resource.getPath().isEmpty() || resource.getPath().equals("/") ? parent
-                : (parent.equals("/") ? "" : parent) + (resource.getPath().startsWith("/") ? "" : "/")
-                        + (resource.getPath().endsWith("/") && resource.getPath().length() > 1
-                                ? resource.getPath().substring(0, resource.getPath().length() - 1) : resource.getPath());
-        if (path.isEmpty()) {
-            path = "/";
-        }
-        if (!resource.getResourceMethods().isEmpty()) {
-            paths.add(path);
-        }
-        for (org.glassfish.jersey.server.model.Resource child : resource.getChildResources()) {
-            collect(child, path, paths);
-        }
+            @Override
+            public void handle(io.promethium.api.web.HttpExchange exchange) {
+            }
+        };
     }
 }

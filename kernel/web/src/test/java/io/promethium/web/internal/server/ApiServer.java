@@ -8,7 +8,6 @@ import io.promethium.promql.engine.QueryEngine;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
-import io.promethium.web.internal.api.ApiErrorMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,10 +21,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.glassfish.jersey.server.ResourceConfig;
 
 /**
- * The web bundle's Jetty + Jersey on a free loopback port, with a real TSDB in a temporary folder
+ * The web bundle's Jetty and route table on a free loopback port, with a real TSDB in a temporary folder
  * and the real PromQL engine, for tests that talk HTTP to the resources.
  */
 public final class ApiServer implements AutoCloseable {
@@ -47,43 +45,46 @@ public final class ApiServer implements AutoCloseable {
 
     /** As {@link #ApiServer(Consumer)}, counting the route table's requests in {@code metrics}. */
     public ApiServer(io.promethium.web.internal.metrics.HttpMetrics metrics, Consumer<Wiring> resources) throws Exception {
+        this(metrics, resources, false);
+    }
+
+    /** As {@link #ApiServer(Consumer)}, the web bundle's endpoints in agent mode ({@code --agent}). */
+    public static ApiServer agent(Consumer<Wiring> resources) throws Exception {
+        return new ApiServer(new io.promethium.web.internal.metrics.HttpMetrics(), resources, true);
+    }
+
+    private ApiServer(io.promethium.web.internal.metrics.HttpMetrics metrics, Consumer<Wiring> resources, boolean agent) throws Exception {
         dir = Files.createTempDirectory("web-test-");
         tsdb = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")));
         storage.bind(tsdb);
         engine.bind(QueryEngine.create(EngineOptions.DEFAULTS));
-        ResourceConfig application = HttpServer.application();
-        application.register(new ApiErrorMapper());
         java.util.List<io.promethium.api.web.HttpRoutes> mounted = new java.util.ArrayList<>();
-        resources.accept(new Wiring(application, this, mounted));
-        routes = new io.promethium.web.internal.routes.RouteTable(io.promethium.web.internal.routes.BuiltInPaths.of(application));
+        java.util.List<io.promethium.web.internal.routes.Endpoints> endpoints = new java.util.ArrayList<>();
+        resources.accept(new Wiring(endpoints, this, mounted));
+        routes = new io.promethium.web.internal.routes.RouteTable();
+        for (io.promethium.web.internal.routes.Endpoints family : endpoints) {
+            family.routers(io.promethium.web.internal.api.FormValues.MAX_FORM_BYTES, agent).forEach(routes::addBuiltIn);
+        }
         mounted.forEach(routes::add);
-        server = new HttpServer("127.0.0.1:0", application, routes, metrics, WebConfigFile.NONE, 30_000, 64);
+        server = new HttpServer("127.0.0.1:0", routes, metrics, WebConfigFile.NONE, 30_000, 64);
         server.start();
     }
 
     /** What a test registers resources with. */
-    public record Wiring(ResourceConfig application, ApiServer server, java.util.List<io.promethium.api.web.HttpRoutes> routes) {
-        /** A JAX-RS resource or provider; an {@code HttpRoutes} goes to the route table, as the web bundle mounts it. */
+    public record Wiring(java.util.List<io.promethium.web.internal.routes.Endpoints> endpoints, ApiServer server,
+                         java.util.List<io.promethium.api.web.HttpRoutes> routes) {
+        /** A family of the web bundle's endpoints, or an {@code HttpRoutes} (mounted as a bundle's routes). */
         public void register(Object resource) {
             if (resource instanceof io.promethium.api.web.HttpRoutes r) {
                 routes.add(r);
             } else {
-                application.register(resource);
+                endpoints.add((io.promethium.web.internal.routes.Endpoints) resource);
             }
         }
 
         public Clock clock() {
             return Clock.systemUTC();
         }
-    }
-
-    /** Whether the JAX-RS application (Jersey) has been initialised, by a request or {@link #initApplication()}. */
-    public boolean applicationInitialized() {
-        return server.applicationInitialized();
-    }
-
-    public void initApplication() throws Exception {
-        server.initApplication();
     }
 
     /** Appends samples {@code (t, v)} pairs to one series and commits. */

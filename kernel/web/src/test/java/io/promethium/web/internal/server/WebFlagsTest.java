@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
-import io.promethium.web.internal.api.CorsFilter;
+import io.promethium.web.internal.api.CorsPolicy;
 import io.promethium.web.internal.metrics.HttpMetrics;
-import io.promethium.web.internal.routes.BuiltInPaths;
+import io.promethium.web.internal.routes.Endpoints;
 import io.promethium.web.internal.routes.RouteTable;
+import io.promethium.web.internal.routes.Router;
 import io.promethium.web.internal.routes.RoutesHandler;
 import io.promethium.web.internal.ui.UiAssets;
 import io.promethium.web.internal.ui.UiResource;
 import io.promethium.web.internal.ui.UserAssetsResource;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,20 +27,15 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The web flags a Prometheus user passes: route prefix, CORS, connection limit, page title, user assets. */
 class WebFlagsTest {
 
-    @Path("/api/v1/ping")
-    public static final class Ping {
-        @GET
-        public String ping() {
-            return "pong";
-        }
-    }
+    /** A built-in endpoint of the web bundle's kind. */
+    private static final Endpoints PING = (formLimit, agent) -> List.of(Router.under("/api/v1/ping")
+            .get("/api/v1/ping", call -> call.respond(200, "text/plain", "pong")).build());
 
     private record Echo(String pathPrefix) implements HttpRoutes {
         @Override
@@ -52,17 +46,19 @@ class WebFlagsTest {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpServer start(String routePrefix, String cors, int maxConnections, Consumer<ResourceConfig> resources)
+    private HttpServer start(String routePrefix, String cors, int maxConnections, Consumer<List<Endpoints>> resources)
             throws Exception {
-        ResourceConfig application = HttpServer.application();
-        application.register(new Ping());
-        resources.accept(application);
-        RouteTable routes = new RouteTable(BuiltInPaths.of(application));
+        List<Endpoints> endpoints = new java.util.ArrayList<>();
+        endpoints.add(PING);
+        resources.accept(endpoints);
+        RouteTable routes = new RouteTable();
+        for (Endpoints family : endpoints) {
+            family.routers(1 << 20, false).forEach(routes::addBuiltIn);
+        }
         routes.add(new Echo("/custom"));
-        CorsFilter corsFilter = new CorsFilter(cors);
-        HttpServer server = new HttpServer("127.0.0.1:0", application, List.of(corsFilter),
-                new RoutesHandler(routes, new HttpMetrics(), corsFilter, routePrefix), WebConfigFile.NONE, 30_000,
-                maxConnections, routePrefix);
+        CorsPolicy corsFilter = new CorsPolicy(cors);
+        HttpServer server = new HttpServer("127.0.0.1:0", new RoutesHandler(routes, new HttpMetrics(), corsFilter, routePrefix),
+                WebConfigFile.NONE, 30_000, maxConnections, routePrefix);
         server.start();
         return server;
     }
@@ -89,9 +85,9 @@ class WebFlagsTest {
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
         WebConfigFile tls = new WebConfigFile(dir.resolve("server.pem"), keyFile, java.util.Map.of());
-        ResourceConfig application = HttpServer.application();
-        application.register(new Ping());
-        HttpServer server = new HttpServer("127.0.0.1:0, 127.0.0.1:0", application, List.of(), null, tls, 30_000, 8, "/");
+        RouteTable table = new RouteTable();
+        PING.routers(1 << 20, false).forEach(table::addBuiltIn);
+        HttpServer server = new HttpServer("127.0.0.1:0, 127.0.0.1:0", new RoutesHandler(table, new HttpMetrics(), null, "/"), tls, 30_000, 8, "/");
         server.start();
         try {
             assertThat(server.ports()).hasSize(2).doesNotHaveDuplicates();
@@ -147,6 +143,11 @@ class WebFlagsTest {
             assertThat(custom.statusCode()).isEqualTo(200);
             assertThat(custom.body()).isEqualTo("/custom/a b sub=/a b raw=/custom/a%20b");
             assertThat(get(server, "/custom/a").statusCode()).isEqualTo(404);
+            HttpResponse<String> outside = get(server, "/other");
+            assertThat(outside.body()).as("Prometheus's plain 404 outside the prefix too").isEqualTo("404 page not found\n");
+            HttpResponse<String> bare = get(server, "/prom?x=1");
+            assertThat(bare.statusCode()).isEqualTo(301);
+            assertThat(bare.headers().firstValue("Location").orElseThrow()).endsWith("/prom/?x=1");
         } finally {
             server.stop();
         }
@@ -189,7 +190,7 @@ class WebFlagsTest {
 
     @Test
     void anInvalidCorsPatternIsAnErrorNamingTheFlag() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CorsFilter("(unclosed"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CorsPolicy("(unclosed"))
                 .hasMessageContaining("--web.cors.origin").hasMessageContaining("(unclosed");
     }
 
@@ -243,7 +244,7 @@ class WebFlagsTest {
 
     @Test
     void thePageTitleIsTheDocumentTitleOfEveryUiPage() throws Exception {
-        HttpServer server = start("/", ".*", 0, a -> a.register(new UiResource(UiAssets.load(), "", false, "Prod <EU>")));
+        HttpServer server = start("/", ".*", 0, a -> a.add(new UiResource(UiAssets.load(), "", false, "Prod <EU>")));
         try {
             String page = get(server, "/query").body();
             assertThat(page).contains("<title>Prod &lt;EU&gt;</title>")
@@ -260,7 +261,7 @@ class WebFlagsTest {
         Files.createDirectories(assets.resolve("sub"));
         Files.writeString(assets.resolve("sub/x.txt"), "deep");
         Files.writeString(dir.resolve("secret.txt"), "no");
-        HttpServer server = start("/prom", ".*", 0, a -> a.register(new UserAssetsResource(assets)));
+        HttpServer server = start("/prom", ".*", 0, a -> a.add(new UserAssetsResource(assets)));
         try {
             HttpResponse<String> css = get(server, "/prom/user/logo.css");
             assertThat(css.statusCode()).isEqualTo(200);

@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  * through {@link HeadAppender}; persisted ranges are dropped by {@link #truncateBefore}.
  */
 public final class Head {
-    private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
     /**
      * One instance per distinct metadata: the series of a family share it, across targets and
@@ -29,6 +28,7 @@ public final class Head {
     private final ConcurrentHashMap<io.promethium.api.model.Metadata, io.promethium.api.model.Metadata> metadata =
             new ConcurrentHashMap<>();
     private final SeriesRefs refs = new SeriesRefs();
+    private final SeriesByLabels byLabels = new SeriesByLabels(refs);
     private final HeadPostings postings = new HeadPostings();
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
@@ -165,6 +165,11 @@ public final class Head {
         return true;
     }
 
+    /** Float samples per head chunk, passed to each append (a series does not keep it). */
+    int samplesPerChunk() {
+        return samplesPerChunk;
+    }
+
     public MemSeries series(long ref) {
         return refs.get(ref);
     }
@@ -208,7 +213,7 @@ public final class Head {
             return existing;
         }
         MemSeries s = create(ref, labels);
-        s.logged = true;
+        s.markLogged();
         return s;
     }
 
@@ -221,8 +226,9 @@ public final class Head {
         if (ref > Integer.MAX_VALUE) {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
-        MemSeries fresh = new MemSeries(ref, labels, samplesPerChunk);
-        MemSeries prior = byLabels.putIfAbsent(labels, fresh);
+        MemSeries fresh = new MemSeries(ref, labels);
+        fresh.markLogged();
+        MemSeries prior = byLabels.putIfAbsent(fresh);
         if (prior != null) {
             if (prior.ref() != ref) {
                 // Two refs for one label set (a crash between logging and GC): alias the newer.
@@ -230,8 +236,6 @@ public final class Head {
             }
             return prior;
         }
-        fresh.logged = true;
-        fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
         postings.add((int) ref, labels);
         metrics.seriesCreated.increment();
         return fresh;
@@ -247,12 +251,11 @@ public final class Head {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
         Labels interned = intern(labels);
-        MemSeries fresh = new MemSeries(ref, interned, samplesPerChunk);
-        MemSeries prior = byLabels.putIfAbsent(interned, fresh);
+        MemSeries fresh = new MemSeries(ref, interned);
+        MemSeries prior = byLabels.putIfAbsent(fresh);
         if (prior != null) {
             return prior;
         }
-        fresh.bindMaxTimeSlot(refs.set(ref, fresh, Long.MIN_VALUE));
         postings.add((int) ref, interned);
         metrics.seriesCreated.increment();
         return fresh;
@@ -318,10 +321,10 @@ public final class Head {
      * appended. A series that never had a start is not recorded at all.
      */
     public void recordStart(MemSeries s, long t, long start) {
-        if (start == 0 && !s.hasStarts) {
+        if (start == 0 && !s.hasStarts()) {
             return;
         }
-        s.hasStarts = true;
+        s.markHasStarts();
         startTimes.computeIfAbsent(s.ref(), r -> new io.promethium.tsdb.internal.start.StartTimes()).record(t, start);
     }
 
@@ -347,12 +350,12 @@ public final class Head {
             io.promethium.api.storage.SampleIterator reuse) {
         io.promethium.api.storage.SampleIterator inner =
                 s.iterator(mint, maxt, inOrderMin, io.promethium.tsdb.internal.start.StartTimesIterator.unwrap(reuse));
-        io.promethium.tsdb.internal.start.StartTimes st = s.hasStarts ? startTimes.get(s.ref()) : null;
+        io.promethium.tsdb.internal.start.StartTimes st = s.hasStarts() ? startTimes.get(s.ref()) : null;
         return st == null ? inner : io.promethium.tsdb.internal.start.StartTimesIterator.wrap(inner, st.snapshot(), reuse);
     }
 
     public void forEachSeries(Consumer<MemSeries> action) {
-        byLabels.values().forEach(action);
+        byLabels.forEach(action);
     }
 
     /** Drops everything before {@code mint} (now in a block) and garbage-collects series left empty. */
@@ -360,24 +363,24 @@ public final class Head {
         gcLock.writeLock().lock();
         try {
             List<MemSeries> dead = new ArrayList<>();
-            for (MemSeries s : byLabels.values()) {
+            byLabels.forEach(s -> {
                 if (s.truncateBefore(mint)) {
                     dead.add(s);
                 }
-            }
+            });
             for (var e : startTimes.entrySet()) {
                 MemSeries s = refs.get(e.getKey());
-                if (s == null || s.removed) {
+                if (s == null || s.removed()) {
                     continue;
                 }
                 e.getValue().truncateBefore(mint);
             }
             for (MemSeries s : dead) {
-                s.removed = true;
-                if (s.hasStarts) {
+                s.markRemoved();
+                if (s.hasStarts()) {
                     startTimes.remove(s.ref());
                 }
-                byLabels.remove(s.labels(), s);
+                byLabels.remove(s);
                 refs.set(s.ref(), null, Long.MIN_VALUE);
                 postings.remove((int) s.ref(), s.labels());
                 metrics.seriesRemoved.increment();
@@ -385,7 +388,7 @@ public final class Head {
             minValidTime = Math.max(minValidTime, mint);
             persistedBefore = Math.max(persistedBefore, mint);
             minTime.accumulateAndGet(mint, Math::max);
-            if (byLabels.isEmpty()) {
+            if (byLabels.size() == 0) {
                 minTime.set(Long.MAX_VALUE);
                 maxTime.set(Long.MIN_VALUE);
             }
@@ -396,10 +399,8 @@ public final class Head {
     }
 
     public long chunkCount() {
-        long n = 0;
-        for (MemSeries s : byLabels.values()) {
-            n += s.chunkCount();
-        }
-        return n;
+        long[] n = {0};
+        byLabels.forEach(s -> n[0] += s.chunkCount());
+        return n[0];
     }
 }

@@ -61,7 +61,7 @@ final class HeadAppender implements Appender {
         } else {
             reject(code, s, timestamp);
         }
-        if (!s.logged) {
+        if (!s.logged()) {
             batch().unlogged.add(s);
         }
         return s.ref();
@@ -140,7 +140,7 @@ final class HeadAppender implements Appender {
         } else {
             reject(code, s, timestamp);
         }
-        if (!s.logged) {
+        if (!s.logged()) {
             batch().unlogged.add(s);
         }
         return s.ref();
@@ -174,7 +174,7 @@ final class HeadAppender implements Appender {
         AppendBatch b = batch();
         b.eSeries.add(s);
         b.exemplars.add(exemplar);
-        if (!s.logged) {
+        if (!s.logged()) {
             b.unlogged.add(s);
         }
         return s.ref();
@@ -187,7 +187,7 @@ final class HeadAppender implements Appender {
             AppendBatch b = batch();
             b.mSeries.add(s);
             b.metadata.add(metadata);
-            if (!s.logged) {
+            if (!s.logged()) {
                 b.unlogged.add(s);
             }
         }
@@ -270,7 +270,7 @@ final class HeadAppender implements Appender {
             java.util.Set<MemSeries> queued = unlogged.size() > 1 ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())
                     : null;
             for (MemSeries s : unlogged) {
-                if (!s.logged && (queued == null || queued.add(s))) {
+                if (!s.logged() && (queued == null || queued.add(s))) {
                     if (!anySeries) {
                         encoder.begin(WalRecords.SERIES);
                         anySeries = true;
@@ -303,7 +303,7 @@ final class HeadAppender implements Appender {
                 throw new StorageException(Reason.IO, "WAL write failed, batch of " + n + " samples not stored: " + e.getMessage(), e);
             }
             for (MemSeries s : unlogged) {
-                s.logged = true;
+                s.markLogged();
             }
             apply(b, ordered);
         } finally {
@@ -414,11 +414,11 @@ final class HeadAppender implements Appender {
         MemSeries[] series = b.series;
         for (int i = 0; i < b.n; i++) {
             MemSeries s = series[i];
-            if (s.removed) {
+            if (s.removed()) {
                 MemSeries live = head.getOrCreate(s.labels());
                 series[i] = live;
                 b.refs[i] = live.ref();
-                if (!live.logged) {
+                if (!live.logged()) {
                     b.unlogged.add(live);
                 }
             }
@@ -426,16 +426,16 @@ final class HeadAppender implements Appender {
         replaceRemoved(b, b.hSeries);
         replaceRemoved(b, b.eSeries);
         replaceRemoved(b, b.mSeries);
-        b.unlogged.removeIf(s -> s.removed);
+        b.unlogged.removeIf(MemSeries::removed);
     }
 
     private void replaceRemoved(AppendBatch b, List<MemSeries> list) {
         for (int i = 0; i < list.size(); i++) {
             MemSeries s = list.get(i);
-            if (s.removed) {
+            if (s.removed()) {
                 MemSeries live = head.getOrCreate(s.labels());
                 list.set(i, live);
-                if (!live.logged) {
+                if (!live.logged()) {
                     b.unlogged.add(live);
                 }
             }
@@ -449,6 +449,7 @@ final class HeadAppender implements Appender {
         int n = b.n;
         long oooMin = head.outOfOrderMin();
         long minValid = head.minValidTime();
+        int spc = head.samplesPerChunk();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         int appended = 0;
@@ -463,11 +464,11 @@ final class HeadAppender implements Appender {
                     hi = Math.max(hi, b.hTs[h - 1]);
                 }
             }
-            int code = series[i].append(ts[i], vs[i], oooMin, minValid);
+            int code = series[i].append(ts[i], vs[i], oooMin, minValid, spc);
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 appended++;
                 // The series was just locked and written: its flag is in cache, so series without starts pay nothing.
-                if (series[i].hasStarts || b.sts != null) {
+                if (series[i].hasStarts() || b.sts != null) {
                     head.recordStart(series[i], ts[i], b.start(i));
                 }
                 lo = Math.min(lo, ts[i]);
@@ -501,7 +502,7 @@ final class HeadAppender implements Appender {
 
     private boolean applyHistogram(AppendBatch b, int i, long oooMin, long minValid) {
         MemSeries s = b.hSeries.get(i);
-        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid);
+        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid, head.samplesPerChunk());
         if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
             head.recordStart(s, b.hTs[i], b.histogramStart(i));
             metrics.histogramSamplesAppended.increment();

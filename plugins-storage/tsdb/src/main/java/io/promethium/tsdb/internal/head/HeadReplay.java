@@ -34,17 +34,27 @@ public final class HeadReplay implements WalReplay.Consumer {
     private final Head head;
     private final TsdbMetrics metrics;
     private final long minValid;
+    private final int samplesPerChunk;
     private final Shard[] shards;
     private final Batch[] open;
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(1024);
     private final List<Thread> threads = new ArrayList<>();
     private volatile Throwable failure;
+    /**
+     * Whether a series record of this replay named a label set already filed under another ref
+     * (an alias). Until one does, a sample's shard is its ref's without asking the head whether
+     * the ref is an alias: that read is of the ref table's newest-time slots, which the applying
+     * threads write, so it missed the cache on the thread every sample passes. Replay fills an
+     * empty head, so every alias is made here.
+     */
+    private boolean anyAlias;
 
     /** {@code workers}: threads applying samples (1: the calling thread applies them). */
     public HeadReplay(Head head, int workers) {
         this.head = head;
         this.metrics = head.metrics();
         this.minValid = head.minValidTime();
+        this.samplesPerChunk = head.samplesPerChunk();
         int n = Math.max(1, workers);
         shards = new Shard[n];
         open = new Batch[n];
@@ -100,7 +110,7 @@ public final class HeadReplay implements WalReplay.Consumer {
             }
             // The shard from the ref without reading the series object (a cache miss per sample
             // here, on the thread every sample passes); only a second ref of a series (alias) must.
-            int k = n == 1 ? 0 : (int) ((head.isAlias(ref) ? s.ref() : ref) % n);
+            int k = n == 1 ? 0 : (int) ((anyAlias && head.isAlias(ref) ? s.ref() : ref) % n);
             Batch b = open[k];
             b.add(FLOAT, s, ts[i], vs[i], 0, null);
             if (b.n == BATCH) {
@@ -112,7 +122,11 @@ public final class HeadReplay implements WalReplay.Consumer {
     private void entry(DecodedRecords r, int i) {
         long ref = r.ref(i);
         switch (r.kind(i)) {
-            case DecodedRecords.SERIES -> head.createReplayed(ref, (Labels) r.object(i));
+            case DecodedRecords.SERIES -> {
+                if (head.createReplayed(ref, (Labels) r.object(i)).ref() != ref) {
+                    anyAlias = true;
+                }
+            }
             case DecodedRecords.TOMBSTONE -> {
                 MemSeries s = head.series(ref);
                 if (s != null) {
@@ -339,6 +353,7 @@ public final class HeadReplay implements WalReplay.Consumer {
 
         private void apply(Batch b, int from, int to) {
             long mv = minValid;
+            int spc = samplesPerChunk;
             long lo = this.lo;
             long hi = this.hi;
             for (int i = from; i < to; i++) {
@@ -353,11 +368,11 @@ public final class HeadReplay implements WalReplay.Consumer {
                 if (t < mv) {
                     continue;
                 }
-                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv) : s.appendHistogram(t, b.objects[i], t, mv);
+                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv, spc) : s.appendHistogram(t, b.objects[i], t, mv, spc);
                 if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                     lo = Math.min(lo, t);
                     hi = Math.max(hi, t);
-                    if (!pendingStarts.isEmpty() || s.hasStarts) {
+                    if (!pendingStarts.isEmpty() || s.hasStarts()) {
                         Long start = pendingStarts.isEmpty() ? null : pendingStarts.remove(new SampleKey(s.ref(), t));
                         head.recordStart(s, t, start == null ? 0 : start);
                     }

@@ -27,7 +27,9 @@ import java.util.Arrays;
  * <p>The series is its own open float chunk ({@link XorEncoder}): an append reads and writes one
  * object and the chunk's bytes, and the newest time and value bits are the encoder's, kept once.
  * That took a series with its open chunk from 136 bytes in two objects to 96 in one (88, and
- * 8 for the bit writer's word being filled, which spares most appends a write to the chunk's bytes).
+ * 8 for the bit writer's word being filled, which spares most appends a write to the chunk's bytes);
+ * then to 88 with the three flags in one byte and the samples per chunk passed by the head
+ * instead of kept by each series.
  */
 public final class MemSeries extends XorEncoder {
     /** Result codes of {@link #appendable} and {@link #append}. */
@@ -85,28 +87,57 @@ public final class MemSeries extends XorEncoder {
     /** Its slot's page in the head's ref table, where appends publish {@code maxT}; null outside a head. */
     private long[] maxTimePage;
 
-    /** Whether the WAL holds this series' record; read without the lock by appenders. */
-    volatile boolean logged;
-    /** Set when head truncation dropped the series; commit then re-resolves by labels. */
-    volatile boolean removed;
-    /** Whether a sample of the series had a start timestamp: the head then keeps its starts (Head#recordStart). */
-    volatile boolean hasStarts;
+    /**
+     * {@link #LOGGED}, {@link #REMOVED} and {@link #HAS_STARTS}, each set once and never cleared;
+     * read without the lock. One byte rather than three booleans: with the encoder's bytes it
+     * fills the gap before {@code openMint}, which keeps the object at 88 bytes.
+     */
+    private volatile byte flags;
+    /** The WAL holds this series' record. */
+    private static final byte LOGGED = 1;
+    /** Head truncation dropped the series; commit then re-resolves by labels. */
+    private static final byte REMOVED = 2;
+    /** A sample of the series had a start timestamp: the head then keeps its starts (Head#recordStart). */
+    private static final byte HAS_STARTS = 4;
+    private static final java.lang.invoke.VarHandle FLAGS;
 
-    MemSeries(long ref, Labels labels) {
-        this(ref, labels, Chunks.SAMPLES_PER_CHUNK);
+    static {
+        try {
+            FLAGS = java.lang.invoke.MethodHandles.lookup().findVarHandle(MemSeries.class, "flags", byte.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
-    MemSeries(long ref, Labels labels, int samplesPerChunk) {
+    MemSeries(long ref, Labels labels) {
         if (ref > Integer.MAX_VALUE || ref < 0) {
             throw new IllegalArgumentException("series ref out of range: " + ref);
         }
         this.ref = (int) ref;
         this.labels = labels;
-        this.samplesPerChunk = samplesPerChunk;
     }
 
-    /** Float samples per chunk; histogram chunks keep {@link Chunks#SAMPLES_PER_CHUNK}. */
-    private final int samplesPerChunk;
+    /** Whether the WAL holds this series' record. */
+    boolean logged() {
+        return (flags & LOGGED) != 0;
+    }
+
+    void markLogged() {
+        FLAGS.getAndBitwiseOr(this, LOGGED);
+    }
+
+    /** Whether head truncation dropped the series. */
+    boolean removed() {
+        return (flags & REMOVED) != 0;
+    }
+
+    void markRemoved() {
+        FLAGS.getAndBitwiseOr(this, REMOVED);
+    }
+
+    void markHasStarts() {
+        FLAGS.getAndBitwiseOr(this, HAS_STARTS);
+    }
 
     private Rare rare() {
         Rare r = rare;
@@ -150,7 +181,7 @@ public final class MemSeries extends XorEncoder {
 
     /** Whether a sample of the series had a start timestamp. */
     public boolean hasStarts() {
-        return hasStarts;
+        return (flags & HAS_STARTS) != 0;
     }
 
     /**
@@ -201,9 +232,10 @@ public final class MemSeries extends XorEncoder {
     /**
      * Appends a histogram sample (a {@link Histogram} or {@link FloatHistogram} the caller will not
      * change again) if allowed, returning the codes of {@link #appendable}. A histogram staleness
-     * marker goes into the open histogram chunk, or as a float marker when there is none.
+     * marker goes into the open histogram chunk, or as a float marker when there is none
+     * ({@code samplesPerChunk}: as {@link #append}).
      */
-    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid) {
+    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid, int samplesPerChunk) {
         int code = checkHistogram(t, histogram, oooMin, minValid);
         if (code == OOO_OK) {
             insertOutOfOrder(t, Double.NaN, histogram);
@@ -215,7 +247,7 @@ public final class MemSeries extends XorEncoder {
         boolean stale = histogram instanceof Histogram h ? h.isStale() : ((FloatHistogram) histogram).isStale();
         HistogramChunkAppender openH = openH();
         if (stale && openH == null) {
-            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS);
+            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS, samplesPerChunk);
             return code;
         }
         int cut = openH == null ? HistogramChunkAppender.NEW_CHUNK
@@ -265,13 +297,16 @@ public final class MemSeries extends XorEncoder {
         }
     }
 
-    /** Appends if allowed, returning the same codes as {@link #appendable}. */
-    public synchronized int append(long t, double v, long oooMin, long minValid) {
+    /**
+     * Appends if allowed, returning the same codes as {@link #appendable}; a float chunk closes at
+     * {@code samplesPerChunk} samples (the head's setting, passed in rather than kept per series).
+     */
+    public synchronized int append(long t, double v, long oooMin, long minValid, int samplesPerChunk) {
         long bits = Double.doubleToRawLongBits(v);
         int code = check(t, bits, oooMin, minValid);
         Rare r = rare;
         if (code == OK && r != null && (r.openH != null || r.lastHistogram != null)) {
-            appendFloat(t, v, bits);
+            appendFloat(t, v, bits, samplesPerChunk);
         } else if (code == OK) {
             if (!chunkOpen()) {
                 // A series' chunks are alike: sized like the last one, a chunk is allocated once
@@ -291,7 +326,7 @@ public final class MemSeries extends XorEncoder {
     }
 
     /** A float after histograms: a marker stays in the histogram chunk, a value starts a float chunk. */
-    private void appendFloat(long t, double v, long bits) {
+    private void appendFloat(long t, double v, long bits, int samplesPerChunk) {
         HistogramChunkAppender openH = openH();
         if (openH != null && bits == StaleMarker.STALE_NAN_BITS) {
             openH.appendStale(t);

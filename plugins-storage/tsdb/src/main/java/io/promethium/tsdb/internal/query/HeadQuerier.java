@@ -40,10 +40,11 @@ public final class HeadQuerier implements Querier {
         } catch (IllegalArgumentException e) {
             return SeriesSet.failed(e);
         }
-        List<MemSeries> found = matching(matchers, sorted);
-        List<Series> out = new ArrayList<>(found.size());
-        for (MemSeries s : found) {
-            out.add(new HeadSeries(s, this));
+        // The series objects are made as the postings are walked: one list, not a second one of
+        // the series found (a select can return half a million).
+        List<Series> out = matching(matchers, s -> new HeadSeries(s, this));
+        if (sorted) {
+            out.sort(Comparator.comparing(Series::labels));
         }
         return SeriesSet.ofList(out);
     }
@@ -65,23 +66,20 @@ public final class HeadQuerier implements Querier {
     }
 
     /**
-     * Series matching (all when no matchers) and holding samples in range, sorted by labels when
-     * asked (else in id order: sorting half a million label sets is most of a large select's cost,
-     * and the engine does not need it when the head is the only source).
+     * Series matching (all when no matchers) and holding samples in range, in id order (sorting
+     * half a million label sets is most of a large select's cost, and the engine does not need it
+     * when the head is the only source), each as {@code as} makes it.
      */
-    List<MemSeries> matching(List<Matcher> matchers, boolean sorted) {
+    <T> List<T> matching(List<Matcher> matchers, java.util.function.Function<MemSeries, T> as) {
         RoaringBitmap ids = ids(matchers);
-        List<MemSeries> out = new ArrayList<>(ids.getCardinality());
+        List<T> out = new ArrayList<>(ids.getCardinality());
         IntIterator it = ids.getIntIterator();
         while (it.hasNext()) {
             int id = it.next();
             MemSeries s = head.series(id);
             if (s != null && (head.newestSampleIn(id, mint, maxt) || s.overlaps(mint, maxt))) {
-                out.add(s);
+                out.add(as.apply(s));
             }
-        }
-        if (sorted) {
-            out.sort(Comparator.comparing(MemSeries::labels));
         }
         return out;
     }
@@ -105,7 +103,7 @@ public final class HeadQuerier implements Querier {
             return head.postings().valuesIntersecting(name, ids(matchers));
         }
         TreeSet<String> values = new TreeSet<>();
-        for (MemSeries s : matching(matchers, false)) {
+        for (MemSeries s : matching(matchers, m -> m)) {
             String v = s.labels().get(name);
             if (!v.isEmpty()) {
                 values.add(v);
@@ -120,7 +118,7 @@ public final class HeadQuerier implements Querier {
             return head.postings().names();
         }
         TreeSet<String> names = new TreeSet<>();
-        for (MemSeries s : matching(matchers, false)) {
+        for (MemSeries s : matching(matchers, m -> m)) {
             names.addAll(s.labels().names());
         }
         return new ArrayList<>(names);

@@ -10,6 +10,7 @@ import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import org.junit.jupiter.api.Test;
 
 class HeadAppenderTest {
+    private static final int SPC = io.promethium.tsdb.internal.chunk.Chunks.SAMPLES_PER_CHUNK;
     private final Head head = new Head(new TsdbMetrics(), 0);
 
     private static void assertRejected(Appender app, long ref, long t, double v, StorageException.Reason reason) {
@@ -64,7 +65,7 @@ class HeadAppenderTest {
     @Test
     void samplesRestoredByReplayAreKnownToTheRefTable() {
         MemSeries s = head.createWithRef(7, Labels.of("__name__", "a"));
-        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE);
+        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC);
         assertThat(head.seriesMaxTime(7)).isEqualTo(5000);
         assertRejected(head.appender(), 7, 4000, 1, StorageException.Reason.OUT_OF_ORDER);
     }
@@ -72,7 +73,7 @@ class HeadAppenderTest {
     @Test
     void anAliasRefIsAlwaysCheckedAgainstItsSeries() {
         MemSeries s = head.createWithRef(3, Labels.of("__name__", "a"));
-        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE);
+        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC);
         // The same labels logged again under another ref (a crash between logging and GC).
         assertThat(head.createWithRef(9, Labels.of("__name__", "a"))).isSameAs(s);
         Appender app = head.appender();

@@ -3,6 +3,7 @@ package io.promethium.promql.engine.internal.eval;
 import io.promethium.api.model.Labels;
 import io.promethium.promql.ast.AggregateExpr;
 import io.promethium.promql.ast.AggregateOp;
+import io.promethium.promql.ast.VectorSelector;
 import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.internal.eval.Values.EvalValue;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
@@ -30,7 +31,141 @@ final class Aggregations {
         this.ev = ev;
     }
 
+    /**
+     * The rows an aggregation folds: one per series, its values at {@code values(i)[offset(i) + step]}
+     * ({@link Absent} where it has none) and its histogram samples by step ({@code null}: none).
+     * A series with no sample at any step is not {@link #present}: it makes no group.
+     */
+    interface Rows {
+        int size();
+
+        boolean present(int i);
+
+        Labels labels(int i);
+
+        double[] values(int i);
+
+        int offset(int i);
+
+        NativeHistogram[] hists(int i);
+
+        /** Rows over step series (all present). */
+        static Rows of(List<StepSeries> series) {
+            return new Rows() {
+                @Override
+                public int size() {
+                    return series.size();
+                }
+
+                @Override
+                public boolean present(int i) {
+                    return true;
+                }
+
+                @Override
+                public Labels labels(int i) {
+                    return series.get(i).labels;
+                }
+
+                @Override
+                public double[] values(int i) {
+                    return series.get(i).values;
+                }
+
+                @Override
+                public int offset(int i) {
+                    return 0;
+                }
+
+                @Override
+                public NativeHistogram[] hists(int i) {
+                    return series.get(i).hists;
+                }
+            };
+        }
+    }
+
+    /**
+     * A selection's values in one array, series {@code i} at {@code [i * steps, (i + 1) * steps)},
+     * filled by several threads (each writes only its own series' slots and flags).
+     */
+    static final class FlatRows implements Rows {
+        private final List<io.promethium.api.storage.Series> series;
+        private final int steps;
+        final double[] values;
+        private final boolean[] present;
+        /** Histogram samples by series, made when the first one is met (most selections have none). */
+        private NativeHistogram[][] hists;
+
+        FlatRows(List<io.promethium.api.storage.Series> series, int steps) {
+            this.series = series;
+            this.steps = steps;
+            this.values = new double[series.size() * steps];
+            this.present = new boolean[series.size()];
+        }
+
+        void setPresent(int i, NativeHistogram[] h) {
+            present[i] = true;
+            if (h != null) {
+                synchronized (this) {
+                    if (hists == null) {
+                        hists = new NativeHistogram[series.size()][];
+                    }
+                    hists[i] = h;
+                }
+            }
+        }
+
+        @Override
+        public int size() {
+            return present.length;
+        }
+
+        @Override
+        public boolean present(int i) {
+            return present[i];
+        }
+
+        @Override
+        public Labels labels(int i) {
+            return series.get(i).labels();
+        }
+
+        @Override
+        public double[] values(int i) {
+            return values;
+        }
+
+        @Override
+        public int offset(int i) {
+            return i * steps;
+        }
+
+        @Override
+        public NativeHistogram[] hists(int i) {
+            return hists == null ? null : hists[i];
+        }
+    }
+
+    /** The operators folded by {@link #simple}: over a selector they are folded from {@link Evaluator#selectorRows}. */
+    private static boolean folds(AggregateOp op) {
+        return switch (op) {
+            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> true;
+            default -> false;
+        };
+    }
+
     EvalValue eval(AggregateExpr a, StepGrid grid) {
+        if (ev.foldSelectors && folds(a.op()) && Evaluator.unwrap(a.expr()) instanceof VectorSelector vs
+                && vs.modifier() != io.promethium.promql.ast.SelectorModifier.SMOOTHED && !ev.statsOnly(vs)) {
+            // Directly over an instant selector: no step series per selected series. A selector's
+            // series keep their names, so no group drops its name.
+            ev.ctx.checkDeadline();
+            Rows rows = ev.selectorRows(vs, grid);
+            int[] groupOf = new int[rows.size()];
+            Labels[] groupLabels = groups(rows, a, groupOf);
+            return simple(a, a.op(), rows, groupOf, groupLabels, grid.steps());
+        }
         double[] param = null;
         String stringParam = null;
         if (a.param() != null) {
@@ -44,16 +179,10 @@ final class Aggregations {
         StepVector input = ev.evalVector(a.expr(), grid);
         int steps = grid.steps();
         List<StepSeries> series = input.series();
-        // Group keys, in order of first appearance.
-        Map<Labels, Integer> groupIds = new LinkedHashMap<>();
         int[] groupOf = new int[series.size()];
-        for (int i = 0; i < groupOf.length; i++) {
-            StepSeries s = series.get(i);
-            Labels key = groupKey(s.labels, a, ev.ctx.typeAndUnitLabels);
-            groupOf[i] = groupIds.computeIfAbsent(key, k -> groupIds.size());
-        }
+        Labels[] groupLabels = groups(Rows.of(series), a, groupOf);
         // Delayed name removal: a group whose members drop their name drops it too.
-        boolean[] groupDropName = new boolean[groupIds.size()];
+        boolean[] groupDropName = new boolean[groupLabels.length];
         for (int i = 0; i < groupOf.length; i++) {
             groupDropName[groupOf[i]] |= series.get(i).dropName;
         }
@@ -66,10 +195,9 @@ final class Aggregations {
                 }
             }
         }
-        Labels[] groupLabels = groupIds.keySet().toArray(new Labels[0]);
         int groups = groupLabels.length;
         return switch (a.op()) {
-            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, a.op(), series, groupOf, groupLabels, steps),
+            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, a.op(), Rows.of(series), groupOf, groupLabels, steps),
                     groupLabels, groupDropName);
             case QUANTILE -> withDropName(quantile(a, param, series, groupOf, groupLabels, steps), groupLabels, groupDropName);
             case TOPK, BOTTOMK, LIMITK -> selectK(a, param, series, groupOf, groups, steps);
@@ -105,6 +233,33 @@ final class Aggregations {
         return v;
     }
 
+    /**
+     * Each present row's group ({@code groupOf}; -1 for a row not present) and the groups' labels,
+     * in order of first appearance.
+     */
+    private Labels[] groups(Rows rows, AggregateExpr a, int[] groupOf) {
+        if (!a.without() && a.grouping().isEmpty()) {
+            // One group, without looking at any label set.
+            boolean any = false;
+            for (int i = 0; i < groupOf.length; i++) {
+                boolean p = rows.present(i);
+                groupOf[i] = p ? 0 : -1;
+                any |= p;
+            }
+            return any ? new Labels[] {Labels.EMPTY} : new Labels[0];
+        }
+        Map<Labels, Integer> groupIds = new LinkedHashMap<>();
+        for (int i = 0; i < groupOf.length; i++) {
+            if (!rows.present(i)) {
+                groupOf[i] = -1;
+                continue;
+            }
+            Labels key = groupKey(rows.labels(i), a, ev.ctx.typeAndUnitLabels);
+            groupOf[i] = groupIds.computeIfAbsent(key, k -> groupIds.size());
+        }
+        return groupIds.keySet().toArray(new Labels[0]);
+    }
+
     private static Labels groupKey(Labels labels, AggregateExpr a, boolean typeAndUnit) {
         if (a.without()) {
             Labels.Builder b = labels.toBuilder();
@@ -128,7 +283,7 @@ final class Aggregations {
         return b.build();
     }
 
-    private StepVector simple(AggregateExpr a, AggregateOp op, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {
+    private StepVector simple(AggregateExpr a, AggregateOp op, Rows series, int[] groupOf, Labels[] groupLabels, int steps) {
         int groups = groupLabels.length;
         ev.ctx.addSamples((long) groups * steps);
         boolean needsComp = op == AggregateOp.SUM || op == AggregateOp.AVG;
@@ -144,13 +299,17 @@ final class Aggregations {
         for (int i = 0; i < groupOf.length; i++) {
             ev.ctx.checkDeadline();
             int g = groupOf[i];
-            double[] values = series.get(i).values;
+            if (g < 0) {
+                continue;
+            }
+            double[] values = series.values(i);
+            int off = series.offset(i);
             double[] val = value[g];
             double[] c = needsComp ? comp[g] : null;
             double[] mn = needsMean ? mean[g] : null;
             double[] cnt = count[g];
             for (int s = 0; s < steps; s++) {
-                double f = values[s];
+                double f = values[off + s];
                 if (Absent.is(f)) {
                     continue;
                 }
@@ -236,13 +395,13 @@ final class Aggregations {
         int[][] hcount = null;
         boolean[][] broken = null;
         for (int i = 0; i < groupOf.length; i++) {
-            StepSeries in = series.get(i);
-            if (in.hists == null) {
+            NativeHistogram[] inHists = groupOf[i] < 0 ? null : series.hists(i);
+            if (inHists == null) {
                 continue;
             }
             int g = groupOf[i];
             for (int s = 0; s < steps; s++) {
-                NativeHistogram h = in.hists[s];
+                NativeHistogram h = inHists[s];
                 if (h == null) {
                     continue;
                 }
@@ -285,7 +444,7 @@ final class Aggregations {
                             }
                         } catch (NativeHistogram.IncompatibleException e) {
                             broken[g][s] = true;
-                            histogramWarning(e, a, in.labels);
+                            histogramWarning(e, a, series.labels(i));
                         }
                     }
                 } else if (op != AggregateOp.COUNT && op != AggregateOp.GROUP) {

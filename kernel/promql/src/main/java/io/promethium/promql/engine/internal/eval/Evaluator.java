@@ -53,7 +53,15 @@ final class Evaluator {
     /** Prometheus's promql-delayed-name-removal: names marked to drop go only at the end. */
     private final boolean delayedNameRemoval;
 
-    Evaluator(EvalContext ctx, boolean rangeQuery, boolean delayedNameRemoval) {
+    /**
+     * Whether an aggregation directly over an instant selector folds the selector's values from
+     * one flat array ({@link #selectorRows}) instead of a step series per selected series; off
+     * only in tests that compare the two.
+     */
+    final boolean foldSelectors;
+
+    Evaluator(EvalContext ctx, boolean rangeQuery, boolean delayedNameRemoval, boolean foldSelectors) {
+        this.foldSelectors = foldSelectors;
         this.ctx = ctx;
         this.rangeQuery = rangeQuery;
         this.delayedNameRemoval = delayedNameRemoval;
@@ -326,14 +334,7 @@ final class Evaluator {
             maxEnd = Math.max(maxEnd, e);
         }
         long lookback = ctx.lookbackMillis;
-        Querier querier = ctx.querier(minEnd - lookback + 1, maxEnd);
-        SelectHints hints = new SelectHints(minEnd - lookback + 1, maxEnd, grid.interval(), "", 0, List.of(), false);
-        SeriesSet set = select(querier, hints, vs);
-        List<Series> all = new ArrayList<>();
-        while (set.next()) {
-            all.add(set.at());
-        }
-        checkSet(set);
+        List<Series> all = selectAll(vs, minEnd - lookback + 1, maxEnd, grid);
         boolean stats = statsOnly(vs);
         // Series are independent: large selections are read on several cores (SeriesParallel).
         List<StepSeries> out = SeriesParallel.map(all, ctx, () -> new InstantCursor(n),
@@ -341,10 +342,63 @@ final class Evaluator {
         return new StepVector(out);
     }
 
+    private List<Series> selectAll(VectorSelector vs, long mint, long maxt, StepGrid grid) {
+        Querier querier = ctx.querier(mint, maxt);
+        SelectHints hints = new SelectHints(mint, maxt, grid.interval(), "", 0, List.of(), false);
+        SeriesSet set = select(querier, hints, vs);
+        List<Series> all = new ArrayList<>();
+        while (set.next()) {
+            all.add(set.at());
+        }
+        checkSet(set);
+        return all;
+    }
+
+    /** Most step slots {@link #selectorRows} lays out in its one array (32 MB); larger selections take the row-per-series path. */
+    static final long MAX_FLAT_SLOTS = 1L << 22;
+
+    /**
+     * An instant selector's values for an aggregation to fold ({@code sum}, {@code count}, ...
+     * directly over it): the same samples, limits and annotations as {@link #vectorSelector},
+     * read on several cores as it does, but laid out in one flat array by selection order
+     * instead of a row object per series (at half a million series those rows were most of the
+     * query's allocation). The aggregation then folds them on one thread in selection order, so
+     * float sums come out bit for bit as from the rows. A selection of more than
+     * {@link #MAX_FLAT_SLOTS} step slots gets rows, as {@link #vectorSelector} gives them.
+     */
+    Aggregations.Rows selectorRows(VectorSelector vs, StepGrid grid) {
+        int n = grid.steps();
+        long[] ends = new long[n];
+        long minEnd = Long.MAX_VALUE;
+        long maxEnd = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            ends[i] = refTime(vs.atKind(), vs.atMillis(), grid, i) - vs.offsetMillis();
+            minEnd = Math.min(minEnd, ends[i]);
+            maxEnd = Math.max(maxEnd, ends[i]);
+        }
+        long lookback = ctx.lookbackMillis;
+        List<Series> all = selectAll(vs, minEnd - lookback + 1, maxEnd, grid);
+        if ((long) all.size() * n > MAX_FLAT_SLOTS) {
+            List<StepSeries> out = SeriesParallel.map(all, ctx, () -> new InstantCursor(n),
+                    (series, cursor) -> instantSeries(series, cursor, ends, lookback, SAMPLE_VALUES, false));
+            return Aggregations.Rows.of(out);
+        }
+        Aggregations.FlatRows rows = new Aggregations.FlatRows(all, n);
+        SeriesParallel.forEach(all.size(), true, ctx, () -> new InstantCursor(0), (i, cursor) -> {
+            int present = readInstant(all.get(i), cursor, ends, lookback, SAMPLE_VALUES, false, rows.values, i * n);
+            if (present > 0) {
+                rows.setPresent(i, cursor.hists);
+            }
+        });
+        return rows;
+    }
+
     /** Per-thread state of an instant selector: the reused iterator and step row, and what it read. */
     static final class InstantCursor extends SeriesParallel.Cursor {
         SampleIterator it;
         final double[] row;
+        /** The histogram samples of the series just read, by step; null when it had none. */
+        NativeHistogram[] hists;
 
         InstantCursor(int steps) {
             row = new double[steps];
@@ -353,14 +407,30 @@ final class Evaluator {
 
     /** One series of an instant selector; {@code null} when it has no sample at any step. */
     private StepSeries instantSeries(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats) {
+        // One reused row per thread; a series with samples gets a copy, one without costs nothing.
+        int present = readInstant(series, cursor, ends, lookback, answer, stats, cursor.row, 0);
+        if (present == 0) {
+            return null;
+        }
+        StepSeries ss = new StepSeries(series.labels(), Arrays.copyOf(cursor.row, ends.length), false);
+        ss.hists = cursor.hists;
+        return ss;
+    }
+
+    /**
+     * Reads one series of an instant selector into {@code values[off .. off + steps)} (and its
+     * histogram samples into {@code cursor.hists}); returns at how many steps it has a sample,
+     * accounted into the cursor's limits as a row of that series.
+     */
+    private int readInstant(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats,
+            double[] values, int off) {
         boolean timestamps = answer != SAMPLE_VALUES;
         boolean starts = answer == SAMPLE_START_TIMES;
         int n = ends.length;
         cursor.checkDeadline(ctx);
+        cursor.hists = null;
         SampleIterator it = series.iterator(cursor.it);
         cursor.it = it;
-        // One reused row per thread; a series with samples gets a copy, one without costs nothing.
-        double[] values = cursor.row;
         int present = 0;
         // At or after the series' newest sample (an instant query at "now"), a head answers that
         // sample without decoding its open chunk; the walk below then reads just it.
@@ -427,27 +497,25 @@ final class Evaluator {
                         hists[i] = lastH;
                     }
                     lastUsed = true;
-                    values[i] = Absent.VALUE;
+                    values[off + i] = Absent.VALUE;
                 } else {
-                    values[i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
+                    values[off + i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
                 }
                 present++;
             } else {
-                values[i] = Absent.VALUE;
+                values[off + i] = Absent.VALUE;
             }
         }
         cursor.read += read;
         if (it.error() != null) {
             throw storageError(it.error());
         }
-        if (present == 0) {
-            return null;
+        if (present > 0) {
+            cursor.slots += n;
+            cursor.samples += present;
+            cursor.hists = hists;
         }
-        cursor.slots += n;
-        cursor.samples += present;
-        StepSeries ss = new StepSeries(series.labels(), Arrays.copyOf(values, n), false);
-        ss.hists = hists;
-        return ss;
+        return present;
     }
 
     private SeriesSet select(Querier querier, SelectHints hints, VectorSelector vs) {

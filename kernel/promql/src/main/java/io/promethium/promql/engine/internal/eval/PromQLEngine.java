@@ -51,7 +51,16 @@ public final class PromQLEngine implements QueryEngine {
      */
     private final ParsedQueries recent = new ParsedQueries();
 
+    /** Whether aggregations directly over a selector fold its values without a row per series (see {@link Evaluator#foldSelectors}). */
+    private final boolean foldSelectors;
+
     public PromQLEngine(EngineOptions options) {
+        this(options, true);
+    }
+
+    /** With {@code foldSelectors} false, every aggregation takes the row-per-series path (for tests comparing the two). */
+    PromQLEngine(EngineOptions options, boolean foldSelectors) {
+        this.foldSelectors = foldSelectors;
         this.options = requireNonNull(options, "options is null");
         this.parser = new PromQLParser(new io.promethium.promql.parser.ParserOptions(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
                 options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS), options.enabled(EngineOptions.DURATION_EXPR), options.enabled(EngineOptions.FILL_MODIFIERS)));
@@ -204,7 +213,7 @@ public final class PromQLEngine implements QueryEngine {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
                     range ? step : 0, annotations, typeAndUnitLabels, options.enabled(EngineOptions.USE_START_TIMESTAMPS))) {
-                Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval);
+                Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval, foldSelectors);
                 evaluator.prepare(expr);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
                 EvalValue value = evaluator.eval(expr, grid);

@@ -81,29 +81,46 @@ final class SeriesParallel {
         StepSeries apply(int i, C cursor);
     }
 
+    /** One series of the input, by index, with its result kept by the caller (for example, folded into a flat array). */
+    interface IndexAction<C extends Cursor> {
+        void apply(int i, C cursor);
+    }
+
     static <C extends Cursor> List<StepSeries> map(List<Series> all, EvalContext ctx, Supplier<C> cursors, SeriesFunction<C> fn) {
         return map(all.size(), true, ctx, cursors, (i, cursor) -> fn.apply(all.get(i), cursor));
     }
 
     /** Series {@code 0..size-1} to step rows, on several cores when there are many and {@code parallel} allows. */
     static <C extends Cursor> List<StepSeries> map(int size, boolean parallel, EvalContext ctx, Supplier<C> cursors, IndexFunction<C> fn) {
+        StepSeries[] rows = new StepSeries[size];
+        forEach(size, parallel, ctx, cursors, (i, cursor) -> rows[i] = fn.apply(i, cursor));
+        List<StepSeries> out = new ArrayList<>(size);
+        for (StepSeries r : rows) {
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code fn} for series {@code 0..size-1}, on several cores when there are many and
+     * {@code parallel} allows; what the series annotate comes out in index order, and every
+     * claimed chunk has ended when this returns.
+     */
+    static <C extends Cursor> void forEach(int size, boolean parallel, EvalContext ctx, Supplier<C> cursors, IndexAction<C> fn) {
         int chunks = (size + CHUNK - 1) / CHUNK;
         int helpers = !parallel || size < MIN_PARALLEL ? 0
                 : Math.min(Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1), chunks - 1);
         if (helpers <= 0) {
             C cursor = cursors.get();
-            List<StepSeries> out = new ArrayList<>();
             for (int i = 0; i < size; i++) {
-                StepSeries r = fn.apply(i, cursor);
+                fn.apply(i, cursor);
                 account(ctx, cursor);
-                if (r != null) {
-                    out.add(r);
-                }
             }
-            return out;
+            return;
         }
         Annotations[] notes = new Annotations[chunks];
-        StepSeries[][] results = new StepSeries[chunks][];
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -115,17 +132,15 @@ final class SeriesParallel {
                     if (error.get() == null) {
                         int from = k * CHUNK;
                         int to = Math.min(size, from + CHUNK);
-                        StepSeries[] rows = new StepSeries[to - from];
                         cursor.chunkNotes = null;
                         for (int i = from; i < to; i++) {
-                            rows[i - from] = fn.apply(i, cursor);
+                            fn.apply(i, cursor);
                         }
                         notes[k] = cursor.chunkNotes;
                         // Limits are checked chunk by chunk, so a selection too large fails early.
                         synchronized (ctx) {
                             account(ctx, cursor);
                         }
-                        results[k] = rows;
                     }
                 } catch (Throwable t) {
                     error.compareAndSet(null, t);
@@ -166,15 +181,6 @@ final class SeriesParallel {
                 ctx.annotations.addAll(a);
             }
         }
-        List<StepSeries> out = new ArrayList<>(size);
-        for (StepSeries[] rows : results) {
-            for (StepSeries r : rows) {
-                if (r != null) {
-                    out.add(r);
-                }
-            }
-        }
-        return out;
     }
 
     private static void account(EvalContext ctx, Cursor c) {

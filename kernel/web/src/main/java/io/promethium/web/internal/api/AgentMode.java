@@ -1,8 +1,5 @@
 package io.promethium.web.internal.api;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
 import java.util.regex.Pattern;
 
 /**
@@ -11,18 +8,18 @@ import java.util.regex.Pattern;
  * rules, alerts, Alertmanagers, TSDB status and admin, federation and remote read. Targets,
  * metadata, status, flags, lifecycle and {@code /metrics} stay.
  */
-@PreMatching
-public final class AgentModeFilter implements ContainerRequestFilter {
+public final class AgentMode {
 
     public static final String MESSAGE = "unavailable with Prometheus Agent";
 
     private static final Pattern DISABLED = Pattern.compile("/?(api/v1/(query|query_range|query_exemplars|format_query|parse_query"
             + "|labels|label/[^/]+/values|series|alerts|rules|alertmanagers|status/tsdb|admin/tsdb/.*|read)|federate)/?");
 
-    @Override
-    public void filter(ContainerRequestContext request) {
-        if (DISABLED.matcher(request.getUriInfo().getPath()).matches()) {
-            request.abortWith(new ApiError(ApiError.Type.EXECUTION, MESSAGE).toResponse());
-        }
+    private AgentMode() {
+    }
+
+    /** Whether agent mode refuses this (decoded) path below the route prefix. */
+    public static boolean refuses(String path) {
+        return DISABLED.matcher(path).matches();
     }
 }

@@ -6,17 +6,13 @@ import io.promethium.launcher.spi.Lifecycle;
 import io.promethium.web.internal.lifecycle.HealthRoutes;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.HttpMetrics;
-import io.promethium.web.internal.metrics.MetricsResource;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Readiness and health are served without Jersey, which is initialised after the start or by the first request needing it. */
-class DeferredApplicationTest {
+/** Readiness, health and the lifecycle endpoints, answered as Prometheus answers them. */
+class LifecycleEndpointsTest {
 
     private static final class FakeLifecycle implements Lifecycle {
         final AtomicBoolean ready = new AtomicBoolean();
@@ -41,7 +37,7 @@ class DeferredApplicationTest {
     }
 
     @Test
-    void readyAndHealthyAnswerWithoutInitialisingTheJaxRsApplication() throws Exception {
+    void readyAndHealthyFollowTheLifecycleAndReloadNeedsTheFlag() throws Exception {
         FakeLifecycle lifecycle = new FakeLifecycle();
         HttpMetrics metrics = new HttpMetrics();
         try (ApiServer server = new ApiServer(metrics, w -> {
@@ -62,33 +58,18 @@ class DeferredApplicationTest {
                     .statusCode()).isEqualTo(200);
             assertThat(server.send(HttpRequest.newBuilder(server.uri("/-/ready")).POST(HttpRequest.BodyPublishers.noBody()))
                     .statusCode()).isEqualTo(405);
-            assertThat(server.applicationInitialized()).as("readiness never starts Jersey").isFalse();
-
-            // The first request for a JAX-RS resource initialises the application and is answered as before.
             HttpResponse<String> reload = server.send(HttpRequest.newBuilder(server.uri("/-/reload")).POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(reload.statusCode()).isEqualTo(403);
             assertThat(reload.body()).isEqualTo("Lifecycle API is not enabled.\n");
-            assertThat(server.applicationInitialized()).isTrue();
-        }
-    }
-
-    @Test
-    void requestsArrivingWhileTheApplicationInitialisesWaitForItAndAreAnswered() throws Exception {
-        HttpMetrics metrics = new HttpMetrics();
-        try (ApiServer server = new ApiServer(metrics, w -> w.register(new MetricsResource(() -> List.of(metrics))))) {
-            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> server.get("/metrics")));
-            }
-            server.initApplication();
-            assertThat(server.applicationInitialized()).isTrue();
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                HttpResponse<String> response = answer.get();
-                assertThat(response.statusCode()).isEqualTo(200);
-                assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-            }
-            server.initApplication(); // a second call does nothing
-            assertThat(server.get("/metrics").statusCode()).isEqualTo(200);
+            assertThat(reload.headers().firstValue("Content-Type")).hasValue("text/plain;charset=utf-8");
+            HttpResponse<String> get = server.get("/-/reload");
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.body()).isEqualTo("Method Not Allowed\n");
+            HttpResponse<String> options = server.send(HttpRequest.newBuilder(server.uri("/-/quit")).method("OPTIONS",
+                    HttpRequest.BodyPublishers.noBody()));
+            assertThat(options.statusCode()).isEqualTo(200);
+            assertThat(options.headers().firstValue("Allow")).hasValue("POST,OPTIONS,PUT");
+            assertThat(options.body()).isEqualTo("POST, OPTIONS, PUT");
         }
     }
 }

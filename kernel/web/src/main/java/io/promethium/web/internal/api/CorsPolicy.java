@@ -1,13 +1,5 @@
 package io.promethium.web.internal.api;
 
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -18,7 +10,7 @@ import java.util.regex.PatternSyntaxException;
  * fully anchored pattern matches the origin ({@code *} for the default {@code .*}); a pre-flight
  * {@code OPTIONS} on any API path succeeds.
  */
-public final class CorsFilter implements Filter {
+public final class CorsPolicy {
 
     static final String API = "/api/v1/";
     private static final byte[] OPTIONS_BODY = "{\"status\":\"success\",\"data\":null}".getBytes(StandardCharsets.UTF_8);
@@ -27,7 +19,7 @@ public final class CorsFilter implements Filter {
     private final boolean any;
 
     /** @throws IllegalArgumentException naming the flag when {@code regex} is not a valid pattern */
-    public CorsFilter(String regex) {
+    public CorsPolicy(String regex) {
         try {
             this.origin = Pattern.compile("^(?:" + regex + ")$");
         } catch (PatternSyntaxException e) {
@@ -60,25 +52,5 @@ public final class CorsFilter implements Filter {
                 setHeader.accept("Access-Control-Allow-Origin", from);
             }
         }
-    }
-
-    @Override
-    public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
-        HttpServletRequest request = (HttpServletRequest) req;
-        HttpServletResponse response = (HttpServletResponse) resp;
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (!applies(path)) {
-            chain.doFilter(req, resp);
-            return;
-        }
-        headers(request.getHeader("Origin"), response::setHeader);
-        if (request.getMethod().equals("OPTIONS")) {
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setContentLength(OPTIONS_BODY.length);
-            response.getOutputStream().write(OPTIONS_BODY);
-            return;
-        }
-        chain.doFilter(req, resp);
     }
 }

@@ -322,24 +322,34 @@ final class Evaluator {
     static final int SAMPLE_START_TIMES = 2;
 
     StepVector vectorSelector(VectorSelector vs, StepGrid grid, int answer) {
-        int n = grid.steps();
-        long[] ends = new long[n];
-        for (int i = 0; i < n; i++) {
+        long[] ends = instantEnds(vs, grid);
+        return new StepVector(instantRows(selectInstant(vs, ends, grid), ends, answer, statsOnly(vs)));
+    }
+
+    /** An instant selector's sample times by step: the step's time (or {@code @}'s) less the offset. */
+    private long[] instantEnds(VectorSelector vs, StepGrid grid) {
+        long[] ends = new long[grid.steps()];
+        for (int i = 0; i < ends.length; i++) {
             ends[i] = refTime(vs.atKind(), vs.atMillis(), grid, i) - vs.offsetMillis();
         }
+        return ends;
+    }
+
+    /** The series an instant selector reads at {@code ends}: those with samples in the lookback window of any step. */
+    private List<Series> selectInstant(VectorSelector vs, long[] ends, StepGrid grid) {
         long minEnd = ends[0];
         long maxEnd = ends[0];
         for (long e : ends) {
             minEnd = Math.min(minEnd, e);
             maxEnd = Math.max(maxEnd, e);
         }
-        long lookback = ctx.lookbackMillis;
-        List<Series> all = selectAll(vs, minEnd - lookback + 1, maxEnd, grid);
-        boolean stats = statsOnly(vs);
-        // Series are independent: large selections are read on several cores (SeriesParallel).
-        List<StepSeries> out = SeriesParallel.map(all, ctx, () -> new InstantCursor(n),
-                (series, cursor) -> instantSeries(series, cursor, ends, lookback, answer, stats));
-        return new StepVector(out);
+        return selectAll(vs, minEnd - ctx.lookbackMillis + 1, maxEnd, grid);
+    }
+
+    /** A step row per series with a sample at some step; series are independent, so large selections are read on several cores. */
+    private List<StepSeries> instantRows(List<Series> all, long[] ends, int answer, boolean stats) {
+        return SeriesParallel.map(all, ctx, () -> new InstantCursor(ends.length),
+                (series, cursor) -> instantSeries(series, cursor, ends, ctx.lookbackMillis, answer, stats));
     }
 
     private List<Series> selectAll(VectorSelector vs, long mint, long maxt, StepGrid grid) {
@@ -368,20 +378,11 @@ final class Evaluator {
      */
     Aggregations.Rows selectorRows(VectorSelector vs, StepGrid grid) {
         int n = grid.steps();
-        long[] ends = new long[n];
-        long minEnd = Long.MAX_VALUE;
-        long maxEnd = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            ends[i] = refTime(vs.atKind(), vs.atMillis(), grid, i) - vs.offsetMillis();
-            minEnd = Math.min(minEnd, ends[i]);
-            maxEnd = Math.max(maxEnd, ends[i]);
-        }
+        long[] ends = instantEnds(vs, grid);
         long lookback = ctx.lookbackMillis;
-        List<Series> all = selectAll(vs, minEnd - lookback + 1, maxEnd, grid);
+        List<Series> all = selectInstant(vs, ends, grid);
         if ((long) all.size() * n > MAX_FLAT_SLOTS) {
-            List<StepSeries> out = SeriesParallel.map(all, ctx, () -> new InstantCursor(n),
-                    (series, cursor) -> instantSeries(series, cursor, ends, lookback, SAMPLE_VALUES, false));
-            return Aggregations.Rows.of(out);
+            return Aggregations.Rows.of(instantRows(all, ends, SAMPLE_VALUES, false));
         }
         Aggregations.FlatRows rows = new Aggregations.FlatRows(all, n);
         SeriesParallel.forEach(all.size(), true, ctx, () -> new InstantCursor(0), (i, cursor) -> {

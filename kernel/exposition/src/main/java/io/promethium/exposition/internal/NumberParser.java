@@ -108,7 +108,7 @@ public final class NumberParser {
         } else if (!truncated && mantissa <= MAX_EXACT_MANTISSA && exponent >= -22 && exponent <= 22) {
             // Clinger's fast path: both operands exact, so one rounding gives the right answer.
             v = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
-        } else {
+        } else if (truncated || Double.isNaN(v = EiselLemire.toDouble(mantissa, exponent))) {
             v = Math.abs(Double.parseDouble(new String(b, from, to - from, StandardCharsets.ISO_8859_1)));
         }
         doubleValue = negative ? -v : v;

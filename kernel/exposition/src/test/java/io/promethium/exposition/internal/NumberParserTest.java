@@ -20,11 +20,35 @@ class NumberParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "1", "-1", "+1", "1.5", ".5", "5.", "1e5", "1E-5", "1.726839813016397e+09",
         "0.013300656000000001", "9223372036854775808", "123456789012345678901234567890", "4.9e-324",
-        "1.7976931348623157e308", "0000000000000000000001.2e-1", "2.2250738585072014E-308", "-0.0"})
+        "1.7976931348623157e308", "0000000000000000000001.2e-1", "2.2250738585072014E-308", "-0.0",
+        "9007199254740993", "9007199254740995", "1.7000000123456789e+09", "0.30000000000000004", "1.00000000000000011102230246251565404236316680908203125",
+        "123456789012345678e-400", "999999999999999999e290", "1e-348", "1e347", "2.4703282292062328e-324", "1.7976931348623158e308"})
     void decimalsMatchTheJdk(String text) {
         assertThat(parse(text)).isTrue();
         assertThat(Double.doubleToRawLongBits(parser.doubleValue))
                 .as(text).isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
+    }
+
+    @Test
+    void decimalsOfManyDigitsRoundAsTheJdk() {
+        // Past Clinger's fast path (more than 2^53 or |exponent| > 22): decided by EiselLemire.
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 200_000; i++) {
+            int digits = 15 + random.nextInt(5);
+            StringBuilder sb = new StringBuilder();
+            sb.append(1 + random.nextInt(9));
+            for (int d = 1; d < digits; d++) {
+                sb.append(random.nextInt(10));
+            }
+            if (random.nextBoolean()) {
+                sb.insert(1 + random.nextInt(digits - 1), '.');
+            }
+            sb.append('e').append(random.nextInt(-345, 330));
+            String text = sb.toString();
+            assertThat(parse(text)).as(text).isTrue();
+            assertThat(Double.doubleToRawLongBits(parser.doubleValue))
+                    .as(text).isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
+        }
     }
 
     @Test

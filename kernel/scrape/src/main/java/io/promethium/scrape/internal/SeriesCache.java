@@ -14,9 +14,7 @@ import java.util.Arrays;
  * steady state) copies and allocates nothing; one that differs builds the next order beside it,
  * which replaces the old at commit.
  *
- * <p>Chained hash table, grown at a load of 1 (not 3/4): a steady page finds its series through
- * the order, not the table, so a slot per series (4 bytes, not up to 8) costs only the pages
- * that change a little in a chain's length. Not thread-safe: owned by one scrape loop.
+ * <p>Chained hash table. Not thread-safe: owned by one scrape loop.
  */
 final class SeriesCache {
 
@@ -160,7 +158,7 @@ final class SeriesCache {
 
     /** Adds a series; the caller touches it next, which records its bytes. */
     Entry put(int len, int hash, Labels labels) {
-        if (size + 1 > table.length) {
+        if (size + 1 > table.length * 3 / 4) {
             // Before linking the new entry: every entry in the table has its bytes somewhere.
             grow();
         }

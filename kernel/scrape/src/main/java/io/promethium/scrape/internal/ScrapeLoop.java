@@ -419,7 +419,7 @@ final class ScrapeLoop {
                             "sample limit exceeded (limit: " + sampleLimit + ")");
                 }
                 boolean explicit = honorTimestamps && parser.hasTimestamp();
-                e.explicitTimestamp(explicit);
+                e.explicitTimestamp = explicit;
                 long t = explicit ? parser.timestamp() : timestamp;
                 try {
                     long created = ingestCreated ? parser.createdTimestamp() : 0;
@@ -719,7 +719,7 @@ final class ScrapeLoop {
     }
 
     private void writeStale(SeriesCache.Entry e) {
-        if (e.labels == null || (e.explicitTimestamp() && !settings.trackTimestampsStaleness())) {
+        if (e.labels == null || (e.explicitTimestamp && !settings.trackTimestampsStaleness())) {
             return;
         }
         try {

@@ -103,19 +103,10 @@ final class ScrapeLoop {
     private long previousStart;
     /** How long the next scrape is expected to run without waiting in its fetcher (see {@link ScrapeWorkers}). */
     private long expectedNanos;
-    /**
-     * Scratch of a metadata pass that parses the page; replaced by an empty map (no table) after
-     * each pass, which in the steady state is rare, so that no loop keeps a table sized for its
-     * page's hundreds of families between passes.
-     */
-    private Map<String, Metadata> pageMetadata = new HashMap<>();
-    /**
-     * The series a scrape added, for their metadata once the page's metadata is read; back to a
-     * small array after a scrape that added none, so that no loop keeps one as long as its first
-     * page (a few bytes per series of every target).
-     */
-    private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[NEW_ENTRIES];
-    private static final int NEW_ENTRIES = 16;
+    /** Scratch of a metadata pass that parses the page. */
+    private final Map<String, Metadata> pageMetadata = new HashMap<>();
+    /** The series a scrape added, for their metadata once the page's metadata is read. */
+    private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[16];
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
@@ -428,7 +419,7 @@ final class ScrapeLoop {
                             "sample limit exceeded (limit: " + sampleLimit + ")");
                 }
                 boolean explicit = honorTimestamps && parser.hasTimestamp();
-                e.explicitTimestamp(explicit);
+                e.explicitTimestamp = explicit;
                 long t = explicit ? parser.timestamp() : timestamp;
                 try {
                     long created = ingestCreated ? parser.createdTimestamp() : 0;
@@ -484,9 +475,6 @@ final class ScrapeLoop {
             newSeriesMetadata(app, fresh[i], known);
             fresh[i] = null;
         }
-        if (added == 0 && fresh.length > NEW_ENTRIES) {
-            newEntries = new SeriesCache.Entry[NEW_ENTRIES];
-        }
     }
 
     /**
@@ -506,7 +494,7 @@ final class ScrapeLoop {
         if (!SharedMetadata.sameContent(parsed, metadata)) {
             metadata = sharedMetadata.share(fingerprint, parsed);
         }
-        pageMetadata = new HashMap<>();
+        parsed.clear();
         metadataFingerprint = fingerprint;
     }
 
@@ -731,7 +719,7 @@ final class ScrapeLoop {
     }
 
     private void writeStale(SeriesCache.Entry e) {
-        if (e.labels == null || (e.explicitTimestamp() && !settings.trackTimestampsStaleness())) {
+        if (e.labels == null || (e.explicitTimestamp && !settings.trackTimestampsStaleness())) {
             return;
         }
         try {

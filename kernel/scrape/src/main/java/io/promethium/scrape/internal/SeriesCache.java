@@ -14,19 +14,14 @@ import java.util.Arrays;
  * steady state) copies and allocates nothing; one that differs builds the next order beside it,
  * which replaces the old at commit.
  *
- * <p>Chained hash table, grown at a load of 1 (not 3/4): a steady page finds its series through
- * the order, not the table, so a slot per series (4 bytes, not up to 8) costs only the pages
- * that change a little in a chain's length. Not thread-safe: owned by one scrape loop.
+ * <p>Chained hash table. Not thread-safe: owned by one scrape loop.
  */
 final class SeriesCache {
 
     /**
-     * One series of the page: 40 bytes with compact object headers (it was 64 with its hash and
-     * two long iterations, then 48). Iterations are kept as ints and only compared for equality, so
-     * they wrap harmlessly; the hash is computed again from the key bytes when the table grows.
-     * The key's length and the explicit-timestamp flag share an int, and a series added by the
-     * scrape in progress keeps where its bytes are in {@link #nextKeys} in {@code keyOffset}
-     * (negative) until its commit: a field less at every series of every target.
+     * One series of the page: 48 bytes with compact object headers (it was 64 with its hash and
+     * two long iterations). Iterations are kept as ints and only compared for equality, so they
+     * wrap harmlessly; the hash is computed again from the key bytes when the table grows.
      */
     static final class Entry {
         /** Final labels, or null when metric relabeling drops the series. */
@@ -36,31 +31,18 @@ final class SeriesCache {
         int lastSeen = -1;
         /** Iteration (low 32 bits) of the scrape that last touched it, to count repeats within a page. */
         int touched = -1;
-        /**
-         * Where its bytes are in {@link #orderKeys} when at least 0; {@code -2 - offset} into
-         * {@link #nextKeys} while the scrape that added it has not committed; -1 before that.
-         */
+        /** Where its bytes are in {@link #orderKeys}; -1 until the scrape that added it commits. */
         int keyOffset = -1;
-        /** The key's length shifted left once; the low bit: the series came with its own timestamp. */
-        private int lengthAndExplicit;
+        final int keyLength;
+        /** Where its bytes are in {@link #nextKeys} while a scrape builds a new order. */
+        int nextOffset;
+        /** Whether the series came with its own timestamp (no staleness then, as in Prometheus). */
+        boolean explicitTimestamp;
         Entry next;
 
         Entry(int keyLength, Labels labels) {
-            this.lengthAndExplicit = keyLength << 1;
+            this.keyLength = keyLength;
             this.labels = labels;
-        }
-
-        int keyLength() {
-            return lengthAndExplicit >>> 1;
-        }
-
-        /** Whether the series came with its own timestamp (no staleness then, as in Prometheus). */
-        boolean explicitTimestamp() {
-            return (lengthAndExplicit & 1) != 0;
-        }
-
-        void explicitTimestamp(boolean explicit) {
-            lengthAndExplicit = (lengthAndExplicit & ~1) | (explicit ? 1 : 0);
         }
     }
 
@@ -142,7 +124,7 @@ final class SeriesCache {
 
     Entry get(byte[] buf, int off, int len, int hash) {
         for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
-            if (e.keyLength() == len && keyEquals(e, buf, off, len)) {
+            if (e.keyLength == len && keyEquals(e, buf, off, len)) {
                 return e;
             }
         }
@@ -154,13 +136,12 @@ final class SeriesCache {
             return Arrays.equals(orderKeys, e.keyOffset, e.keyOffset + len, buf, off, off + len);
         }
         // Added by this scrape (touched right after it was made): its bytes are in the next order.
-        int next = -2 - e.keyOffset;
-        return next >= 0 && e.touched == scrapeIteration && Arrays.equals(nextKeys, next, next + len, buf, off, off + len);
+        return e.touched == scrapeIteration && Arrays.equals(nextKeys, e.nextOffset, e.nextOffset + len, buf, off, off + len);
     }
 
     /** Adds a series; the caller touches it next, which records its bytes. */
     Entry put(int len, int hash, Labels labels) {
-        if (size + 1 > table.length) {
+        if (size + 1 > table.length * 3 / 4) {
             // Before linking the new entry: every entry in the table has its bytes somewhere.
             grow();
         }
@@ -206,11 +187,7 @@ final class SeriesCache {
             nextKeys = Arrays.copyOf(nextKeys, Math.max(nextKeys.length * 2, start + len));
         }
         System.arraycopy(buf, off, nextKeys, start, len);
-        if (e.keyOffset < 0) {
-            // Added by this scrape: lookups find its bytes in the next order (commit reads every
-            // entry's new offset from nextOffsets).
-            e.keyOffset = -2 - start;
-        }
+        e.nextOffset = start;
         nextOrder[seen++] = e;
         nextOffsets[seen] = start + len;
         return false;
@@ -226,6 +203,9 @@ final class SeriesCache {
         System.arraycopy(order, 0, nextOrder, 0, seen);
         System.arraycopy(orderKeys, 0, nextKeys, 0, keys);
         System.arraycopy(orderOffsets, 0, nextOffsets, 0, seen + 1);
+        for (int i = 0; i < seen; i++) {
+            order[i].nextOffset = order[i].keyOffset;
+        }
     }
 
     /**
@@ -245,7 +225,7 @@ final class SeriesCache {
             for (int i = 0; i < seen; i++) {
                 Entry e = entries[i];
                 e.lastSeen = iteration;
-                e.keyOffset = nextOffsets[i];
+                e.keyOffset = e.nextOffset;
             }
             // The new order replaces the old, trimmed to fit: it is kept until the page changes again.
             int keys = nextOffsets[seen];
@@ -333,10 +313,10 @@ final class SeriesCache {
                 Entry next = e.next;
                 int hash;
                 if (e.keyOffset >= 0) {
-                    hash = hash(orderKeys, e.keyOffset, e.keyLength());
-                } else if (e.keyOffset <= -2 && e.touched == scrapeIteration && nextKeys != null) {
+                    hash = hash(orderKeys, e.keyOffset, e.keyLength);
+                } else if (e.touched == scrapeIteration && nextKeys != null) {
                     // Added by the scrape in progress: its bytes are in the next order.
-                    hash = hash(nextKeys, -2 - e.keyOffset, e.keyLength());
+                    hash = hash(nextKeys, e.nextOffset, e.keyLength);
                 } else {
                     // Made by a scrape that ended by an exception before its commit: its bytes are
                     // nowhere, no lookup can find it and it was never seen; it goes.

@@ -166,37 +166,4 @@ class SeriesCacheTest {
         List<SeriesCache.Entry> again = scrape(next, vanished);
         assertThat(again).isEqualTo(entries);
     }
-
-    @Test
-    void aNewSeriesRepeatedOnItsFirstPageIsFoundAgainAndItsTimestampFlagLeavesItsKeyAlone() {
-        scrape(List.of("a", "b"), new HashSet<>());
-        iteration++;
-        byte[] page = "a\nfresh_series\nb\nfresh_series".getBytes(StandardCharsets.UTF_8);
-        int freshLen = "fresh_series".length();
-        int freshHash = SeriesCache.hash(page, 2, freshLen);
-        assertThat(cache.get(page, 2, freshLen, freshHash)).isNull();
-        SeriesCache.Entry fresh = cache.put(freshLen, freshHash, Labels.of("__name__", "fresh_series"));
-        assertThat(cache.touch(fresh, iteration, page, 2, freshLen)).as("first time on this page").isFalse();
-        fresh.explicitTimestamp(true);
-        // Before the commit, its bytes are only in the order being built: the repeat finds them there.
-        int repeat = page.length - freshLen;
-        assertThat(cache.get(page, repeat, freshLen, SeriesCache.hash(page, repeat, freshLen))).isSameAs(fresh);
-        assertThat(cache.touch(fresh, iteration, page, repeat, freshLen)).as("repeat within the page").isTrue();
-        assertThat(fresh.keyLength()).isEqualTo(freshLen);
-        assertThat(fresh.explicitTimestamp()).isTrue();
-        fresh.explicitTimestamp(false);
-        assertThat(fresh.explicitTimestamp()).isFalse();
-        assertThat(fresh.keyLength()).isEqualTo(freshLen);
-        SeriesCache.Entry a = cache.predicted(0, page, 0, 1);
-        SeriesCache.Entry b = cache.get(page, 15, 1, SeriesCache.hash(page, 15, 1));
-        cache.touch(a, iteration, page, 0, 1);
-        cache.touch(b, iteration, page, 15, 1);
-        Set<String> vanished = new HashSet<>();
-        cache.commit(iteration, lastSuccess, e -> vanished.add(e.labels.metricName()));
-        lastSuccess = iteration;
-        assertThat(vanished).isEmpty();
-
-        List<SeriesCache.Entry> next = scrape(List.of("a", "fresh_series", "b"), new HashSet<>());
-        assertThat(next.get(1)).as("committed: found in the order's bytes").isSameAs(fresh);
-    }
 }

@@ -155,25 +155,6 @@ public abstract non-sealed class XorEncoder extends BitWriter {
         return t;
     }
 
-    /**
-     * The open chunk's first timestamp, read back from its bytes (a zigzag varint right after the
-     * 16-bit count header, relative to the {@code base} it was appended with): a head series need
-     * not keep it in a field of its own. Only while the open chunk has a sample; not for a
-     * concurrent reader (the word being filled is stored into the array first).
-     */
-    protected final long firstTimestamp(long base) {
-        byte[] b = buffer();
-        long u = 0;
-        for (int i = 2, shift = 0; shift < 64; i++, shift += 7) {
-            int x = b[i];
-            u |= (long) (x & 0x7f) << shift;
-            if (x >= 0) {
-                break;
-            }
-        }
-        return base + ((u >>> 1) ^ -(u & 1));
-    }
-
     /** The raw bits of the newest value written or set. */
     protected final long lastValueBits() {
         return vBits;

@@ -29,8 +29,7 @@ import java.util.Arrays;
  * That took a series with its open chunk from 136 bytes in two objects to 96 in one (88, and
  * 8 for the bit writer's word being filled, which spares most appends a write to the chunk's bytes);
  * then to 88 with the three flags in one byte and the samples per chunk passed by the head
- * instead of kept by each series; then to 80 with the open float chunk's first time read back
- * from its bytes instead of kept in a field.
+ * instead of kept by each series.
  */
 public final class MemSeries extends XorEncoder {
     /** Result codes of {@link #appendable} and {@link #append}. */
@@ -61,8 +60,6 @@ public final class MemSeries extends XorEncoder {
     private static final class Rare {
         /** The open chunk when the newest samples are histograms (then {@code open} is null). */
         HistogramChunkAppender openH;
-        /** The first time of {@code openH} (an open float chunk's is read from its bytes). */
-        long openHMint;
         /** The newest sample when it is a histogram (the appender's own copy), for duplicate checks; else null. */
         Object lastHistogram;
         long[] oooT;
@@ -79,6 +76,8 @@ public final class MemSeries extends XorEncoder {
 
     /** Null until a chunk closes. */
     private Closed closed;
+    /** The first time of the open chunk (float or histogram). */
+    private long openMint;
 
     /** The series' metadata as last written, or null. */
     private io.promethium.api.model.Metadata metadata;
@@ -91,7 +90,7 @@ public final class MemSeries extends XorEncoder {
     /**
      * {@link #LOGGED}, {@link #REMOVED} and {@link #HAS_STARTS}, each set once and never cleared;
      * read without the lock. One byte rather than three booleans: with the encoder's bytes it
-     * fills a gap in the object's layout, which keeps it at 80 bytes.
+     * fills the gap before {@code openMint}, which keeps the object at 88 bytes.
      */
     private volatile byte flags;
     /** The WAL holds this series' record. */
@@ -156,18 +155,6 @@ public final class MemSeries extends XorEncoder {
     private Object lastHistogram() {
         Rare r = rare;
         return r == null ? null : r.lastHistogram;
-    }
-
-    /**
-     * The first time of the open chunk (float or histogram); meaningless while none is open. A
-     * float chunk's is read back from its bytes, which spares every series a field (88 to 80 bytes).
-     */
-    private long openMint() {
-        if (chunkOpen()) {
-            return firstTimestamp(0);
-        }
-        Rare r = rare;
-        return r == null || r.openH == null ? Long.MIN_VALUE : r.openHMint;
     }
 
     private int lastChunkBytes() {
@@ -280,9 +267,8 @@ public final class MemSeries extends XorEncoder {
             int size = Math.max(64, lastChunkBytes() + 16);
             openH = histogram instanceof Histogram h ? HistogramChunkAppender.forHistogram(h, header, size, 0)
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
-            Rare r = rare();
-            r.openH = openH;
-            r.openHMint = t;
+            rare().openH = openH;
+            openMint = t;
         }
         if (histogram instanceof Histogram h) {
             openH.append(t, h);
@@ -326,6 +312,7 @@ public final class MemSeries extends XorEncoder {
                 // A series' chunks are alike: sized like the last one, a chunk is allocated once
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
                 startChunk(Math.max(48, lastChunkBytes() + 16));
+                openMint = t;
             }
             appendBits(t, bits, 0);
             publishPageTime(t);
@@ -351,6 +338,7 @@ public final class MemSeries extends XorEncoder {
             }
             if (!chunkOpen()) {
                 startChunk(Math.max(48, lastChunkBytes() + 16));
+                openMint = t;
             }
             appendBits(t, bits, 0);
             publishPageTime(t);
@@ -384,7 +372,6 @@ public final class MemSeries extends XorEncoder {
     }
 
     private void closeOpenChunk() {
-        long mint = openMint();
         Closed c = closed;
         if (c == null) {
             c = closed = new Closed();
@@ -408,7 +395,7 @@ public final class MemSeries extends XorEncoder {
             c.maxt[n] = openH.lastTimestamp();
         }
         c.lastBytes = c.chunks[n].length;
-        c.mint[n] = mint;
+        c.mint[n] = openMint;
         c.n = n + 1;
         endChunk();
         if (rare != null) {
@@ -470,7 +457,7 @@ public final class MemSeries extends XorEncoder {
         if (c != null && c.n > 0) {
             lo = c.mint[0];
         } else if (chunkOpen() || openH() != null) {
-            lo = openMint();
+            lo = openMint;
         }
         Rare r = rare;
         if (r != null && r.oooN > 0) {
@@ -493,10 +480,10 @@ public final class MemSeries extends XorEncoder {
         Rare r = rare;
         long[] deleted = r == null ? null : r.deleted;
         if (c == null) {
-            it.reset(NO_CHUNKS, NO_ENCODINGS, NO_TIMES, NO_TIMES, 0, buffer(), count(), openH(), openMint(), lastTimestamp(),
+            it.reset(NO_CHUNKS, NO_ENCODINGS, NO_TIMES, NO_TIMES, 0, buffer(), count(), openH(), openMint, lastTimestamp(),
                     Math.max(mint, inOrderMin), maxt, deleted);
         } else {
-            it.reset(c.chunks, c.enc, c.mint, c.maxt, c.n, buffer(), count(), openH(), openMint(), lastTimestamp(), Math.max(mint, inOrderMin),
+            it.reset(c.chunks, c.enc, c.mint, c.maxt, c.n, buffer(), count(), openH(), openMint, lastTimestamp(), Math.max(mint, inOrderMin),
                     maxt, deleted);
         }
         if (r == null || r.oooN == 0) {

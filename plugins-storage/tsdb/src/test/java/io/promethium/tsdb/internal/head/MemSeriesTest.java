@@ -39,30 +39,6 @@ class MemSeriesTest {
         assertThat(s.chunkCount()).isEqualTo(2);
     }
 
-    @Test
-    void theOpenChunksFirstTimeIsReadBackFromItsBytesForAnyTimestamp() {
-        // Short and ten-byte varints, negative times, and a first time whose varint reaches past
-        // the first 64-bit word (still in the writer's word, not yet in the array).
-        long[] firsts = {0, 1, -1, 1_700_000_000_000L, -1_700_000_000_123L, Long.MAX_VALUE / 2, Long.MIN_VALUE / 2 + 7,
-                Long.MAX_VALUE - 10 * SPC, Long.MIN_VALUE + 1};
-        for (long first : firsts) {
-            MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
-            for (int i = 0; i < 3; i++) {
-                assertThat(s.append(first + i, i, Long.MAX_VALUE, Long.MIN_VALUE, SPC)).isEqualTo(MemSeries.OK);
-            }
-            assertThat(s.overlaps(first, first)).as("first %d", first).isTrue();
-            assertThat(s.overlaps(Long.MIN_VALUE, first - 1)).as("before first %d", first).isFalse();
-            assertThat(read(s, Long.MIN_VALUE, first)).as("first %d", first).containsExactly(first + "=0.0");
-            // Closed, the chunk keeps the same first time.
-            for (int i = 3; i < SPC; i++) {
-                s.append(first + i, i, Long.MAX_VALUE, Long.MIN_VALUE, SPC);
-            }
-            assertThat(s.chunkCount()).isEqualTo(1);
-            assertThat(s.overlaps(Long.MIN_VALUE, first - 1)).as("closed, before first %d", first).isFalse();
-            assertThat(read(s, Long.MIN_VALUE, first + 1)).as("closed, first %d", first).containsExactly(first + "=0.0", (first + 1) + "=1.0");
-        }
-    }
-
     /** Every sample of the series in [mint, maxt] as "t=value" (histograms as "t=h<count>"). */
     private static List<String> read(MemSeries s, long mint, long maxt) {
         List<String> out = new ArrayList<>();

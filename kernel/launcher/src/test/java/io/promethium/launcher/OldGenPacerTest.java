@@ -52,8 +52,10 @@ class OldGenPacerTest {
         long oldCollections = Long.parseLong(value(out, "oldCollections"));
         long maxOld = Long.parseLong(value(out, "maxOldUsed"));
         assertThat(oldCollections).as(out).isGreaterThan(0);
-        // 2x the ~24 MB live, plus what one young collection may promote past the threshold.
-        assertThat(maxOld).as(out).isLessThan(96L << 20);
+        // 2x the ~24 MB live, plus what young collections promote while the usage notification
+        // travels to the pacer's thread (asynchronous: on a quiet machine the churn outran it to
+        // 99 MB once); unpaced, the old generation grows towards the 1 GB maximum.
+        assertThat(maxOld).as(out).isLessThan(128L << 20);
     }
 
     private static String value(String out, String name) {

@@ -3,7 +3,9 @@ package io.promethium.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -37,6 +39,21 @@ class ServerLifecycleIT {
             assertThat(server.get("/no/such/endpoint").statusCode()).isEqualTo(404);
             assertThat(server.post("/-/reload").statusCode()).as("lifecycle API off by default").isEqualTo(403);
             assertThat(server.get("/api/v1/admin/plugins").statusCode()).as("admin API off by default").isEqualTo(503);
+        }
+    }
+
+    @Test
+    void theServerLeavesLocaleForLanguageTagUncompiledThoughItsStartCallsItAThousandTimes() throws Exception {
+        // Without bin/promethium's exclusion every start compiles it (C1, then C2 in a 35-43 MB
+        // arena) before ready, as Jetty lists the JDK's locales once; with it, no tier does.
+        try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.process().pid()), "Compiler.codelist")
+                    .redirectErrorStream(true).start();
+            String codeList = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(codeList).as("the JVM's list of compiled methods").contains("java.util.Locale.getInstance(")
+                    .doesNotContain("java.util.Locale.forLanguageTag(");
         }
     }
 

@@ -3,10 +3,10 @@ package io.promethium.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -48,11 +48,9 @@ class ServerLifecycleIT {
         // was compiled by ready (levels 2 and 4 in 3 of 3 starts; C2 in a 35-43 MB arena); with it,
         // no tier compiles it.
         try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.process().pid()), "Compiler.codelist")
-                    .redirectErrorStream(true).start();
-            String codeList = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            String codeList = server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist"))
+                    .output();
             assertThat(codeList).as("the JVM's list of compiled methods").contains("java.util.Locale.getInstance(")
                     .doesNotContain("java.util.Locale.forLanguageTag(");
         }

@@ -85,6 +85,11 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/promethium").toString());
         command.addAll(List.of(args));
+        return runToCompletion(command);
+    }
+
+    /** Runs any command in this installation's folder to completion and returns exit code and output. */
+    Result runToCompletion(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

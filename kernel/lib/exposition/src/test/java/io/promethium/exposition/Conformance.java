@@ -16,7 +16,7 @@ final class Conformance {
     static Path root() {
         URL url = Conformance.class.getResource("/conformance/NOTICE");
         if (url == null) {
-            throw new IllegalStateException("no conformance/ on the test class path (kernel/exposition/src/test/resources/conformance)");
+            throw new IllegalStateException("no conformance/ on the test class path (kernel/lib/exposition/src/test/resources/conformance)");
         }
         try {
             return Path.of(url.toURI()).getParent();

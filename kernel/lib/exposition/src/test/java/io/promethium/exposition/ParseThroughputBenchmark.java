@@ -10,8 +10,8 @@ import java.util.Arrays;
  * scrape hot path (next, series bytes, value, timestamp: what a series-cache hit needs) and for
  * the cache-miss path that also builds labels. Prints figures; asserts nothing.
  *
- * <p>Run after {@code mvn -pl kernel/exposition test-compile}:
- * {@code java -cp kernel/exposition/target/classes:kernel/exposition/target/test-classes:$HOME/.m2/repository/io/promethium/promethium-api/0.1.0-SNAPSHOT/promethium-api-0.1.0-SNAPSHOT.jar io.promethium.exposition.ParseThroughputBenchmark [seconds-per-round [page-file]]}
+ * <p>Run after {@code mvn -pl kernel/lib/exposition test-compile}:
+ * {@code java -cp kernel/lib/exposition/target/classes:kernel/lib/exposition/target/test-classes:$HOME/.m2/repository/io/promethium/promethium-api/0.1.0-SNAPSHOT/promethium-api-0.1.0-SNAPSHOT.jar io.promethium.exposition.ParseThroughputBenchmark [seconds-per-round [page-file]]}
  */
 public final class ParseThroughputBenchmark {
 

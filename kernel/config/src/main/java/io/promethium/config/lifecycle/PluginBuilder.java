@@ -23,7 +23,8 @@ public interface PluginBuilder<S, T> {
 
     /**
      * The service of this part's type went ({@link Closing#GONE}) and no replacement arrived within
-     * the tracker's grace period: what the consumer held over for a replacement should go now.
+     * the tracker's grace period, or the replacement failed building the part: what the consumer
+     * held over for a replacement should go now.
      */
     default void expired() {
     }

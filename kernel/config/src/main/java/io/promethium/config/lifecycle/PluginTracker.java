@@ -275,6 +275,13 @@ public final class PluginTracker<S> implements AutoCloseable {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             use.set(service, null, message);
             LOG.log(Level.WARNING, kind + " plugin " + typeOf.apply(service) + " failed building for " + use.user() + ": " + message);
+            // The new service yields nothing for this part: what was held for it goes now.
+            use.goneAtNanos = -1;
+            try {
+                use.builder().expired();
+            } catch (RuntimeException expiring) {
+                LOG.log(Level.WARNING, "expiring " + kind + " plugin part of " + use.user() + " failed", expiring);
+            }
         }
     }
 

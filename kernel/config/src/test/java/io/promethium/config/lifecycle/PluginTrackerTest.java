@@ -188,6 +188,18 @@ class PluginTrackerTest {
     }
 
     @Test
+    void aReplacementThatFailsBuildingThePartExpiresWhatWasHeldAtOnce() {
+        Factory v1 = new Factory("cmdb", 1);
+        tracker.add(v1);
+        Recorder recorder = new Recorder();
+        tracker.use("cmdb", "job a", recorder);
+        recorder.fail = true;
+        tracker.add(new Factory("cmdb", 2));
+        assertThat(recorder.built.get(0).closed).isEqualTo(Closing.REPLACED);
+        assertThat(recorder.expired).isEqualTo(1);
+    }
+
+    @Test
     void aReplacementWithinTheGracePeriodMeansNoExpiry() throws Exception {
         Factory v1 = new Factory("cmdb", 1);
         tracker.add(v1);

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * them; the notifier is swapped for a rebuilt copy with a changed version (and a changed default
  * text, so its notifications tell the versions apart): the new code sends at once, the removed
  * code never again, the dispatcher's group and notification log are kept; the discovery plugin
- * is swapped for a rebuilt copy: {@code up} has a point at every step across the swap (no
- * staleness marker, no missed scrape).
+ * and the JVM exporter plugin are swapped for rebuilt copies: {@code up} of their jobs is 1 at
+ * every step across the swap (no staleness marker, no missed or failed scrape).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginLifecycleIT {
@@ -90,7 +90,11 @@ class PluginLifecycleIT {
                     file_sd_configs:
                       - files: [targets.json]
                         refresh_interval: 1s
-                """).start("--alertmanager.config.file=conf/alertmanager.yml", "--plugins.scan-interval=1s").awaitReady();
+                  - job_name: jvm
+                    metrics_path: /exporters/jvm/metrics
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(server.port)).start("--alertmanager.config.file=conf/alertmanager.yml", "--plugins.scan-interval=1s").awaitReady();
     }
 
     @AfterAll
@@ -152,22 +156,29 @@ class PluginLifecycleIT {
 
     @Test
     @Order(3)
-    void aDiscoveryPluginSwapKeepsUpWithoutAGapOrAStalenessMarker() throws Exception {
+    void aDiscoveryAndAnExporterPluginSwapKeepUpWithoutAGapOrAStalenessMarker() throws Exception {
+        server.await(Duration.ofSeconds(30), () -> upSamples("up{job=\"jvm\"}").equals(List.of("1")), "the jvm exporter scraped");
         double from = now() - 3;
-        Path rebuilt = rebuild(fileSd, server.home.resolve("aside/file-sd-v2.jar"), "9.9.9", null, null);
-        replace(rebuilt, server.home.resolve("plugins/file-sd.jar"));
-        server.await(Duration.ofSeconds(30), () -> server.output().contains("Updated plugin file-sd.jar"), "the discovery plugin updated");
+        Path discovery = rebuild(fileSd, server.home.resolve("aside/file-sd-v2.jar"), "9.9.9", null, null);
+        Path exporter = rebuild(server.home.resolve("plugins/promethium-exporter-jvm.jar"), server.home.resolve("aside/jvm-v2.jar"),
+                "9.9.9", null, null);
+        replace(discovery, server.home.resolve("plugins/file-sd.jar"));
+        replace(exporter, server.home.resolve("plugins/promethium-exporter-jvm.jar"));
+        server.await(Duration.ofSeconds(30), () -> server.output().contains("Updated plugin file-sd.jar")
+                && server.output().contains("Updated plugin promethium-exporter-jvm.jar"), "both plugins updated");
         ServerProcess.sleep(5000);
         double to = now();
-        // A staleness marker, or a scrape missed by a restarted loop, leaves steps without a point.
-        JsonNode result = query("/api/v1/query_range?query=" + URLEncoder.encode("up{job=\"files\"}", StandardCharsets.UTF_8)
-                + "&start=" + from + "&end=" + to + "&step=0.25");
-        assertThat(result.path("result")).hasSize(1);
-        JsonNode values = result.path("result").get(0).path("values");
-        assertThat(values.size()).as("a point at every 250 ms step from 3 s before the swap to 5 s after")
-                .isEqualTo((int) Math.floor((to - from) / 0.25) + 1);
-        for (JsonNode value : values) {
-            assertThat(value.get(1).asText()).isEqualTo("1");
+        for (String job : List.of("files", "jvm")) {
+            // A staleness marker, or a scrape missed or failed, leaves steps without a point or with 0.
+            JsonNode result = query("/api/v1/query_range?query=" + URLEncoder.encode("up{job=\"" + job + "\"}", StandardCharsets.UTF_8)
+                    + "&start=" + from + "&end=" + to + "&step=0.25");
+            assertThat(result.path("result")).as(job).hasSize(1);
+            JsonNode values = result.path("result").get(0).path("values");
+            assertThat(values.size()).as(job + ": a point at every 250 ms step from 3 s before the swap to 5 s after")
+                    .isEqualTo((int) Math.floor((to - from) / 0.25) + 1);
+            for (JsonNode value : values) {
+                assertThat(value.get(1).asText()).as(job).isEqualTo("1");
+            }
         }
         assertThat(metric("prometheus_target_scrape_pool_targets{scrape_job=\"files\"}")).isEqualTo("1");
     }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The DNS and Consul discovery plugins in the real server: a dns job against a real dnsmasq and
  * a consul job against a stub of Consul's HTTP API show in /api/v1/targets with Prometheus's
- * meta labels; removing a plugin's jar drops its targets and makes its key an error on reload,
- * putting it back restores them; check config accepts Prometheus's documented examples.
+ * meta labels; removing a plugin's jar drops its targets (after the grace period a replacement
+ * would get) and leaves its job waiting for the plugin (shown in the targets API and a metric; a
+ * reload succeeds), putting it back restores them; check config accepts Prometheus's documented examples.
  */
 class DiscoveryPluginsIT {
 
@@ -153,19 +154,22 @@ class DiscoveryPluginsIT {
     }
 
     @Test
-    void removingThePluginJarDropsItsTargetsAndFailsTheReloadPuttingItBackRestoresThem() throws Exception {
+    void removingThePluginJarDropsItsTargetsAndLeavesTheJobWaitingPuttingItBackRestoresThem() throws Exception {
         server.await(Duration.ofSeconds(30), () -> targetsShow("\"job\":\"dns\""), "the dns job's target");
         Path jar = server.home.resolve("plugins/promethium-discovery-dns.jar");
         Path aside = server.home.resolve("promethium-discovery-dns.jar.aside");
         Files.move(jar, aside);
-        server.await(Duration.ofSeconds(30), () -> !targetsShow("\"job\":\"dns\""), "the dns targets dropped with the plugin");
+        server.await(Duration.ofSeconds(45), () -> !targetsShow("\"job\":\"dns\""), "the dns targets dropped with the plugin");
+        assertThat(targetsShow("\"waitingScrapePools\":[{\"scrapePool\":\"dns\",\"plugin\":\"dns\"",
+                "waiting for plugin `dns`")).isTrue();
+        assertThat(server.get("/metrics").body()).contains("promethium_config_waiting_plugin{key=\"dns_sd_configs\"} 1");
         HttpResponse<String> reload = server.post("/-/reload");
-        assertThat(reload.statusCode()).isEqualTo(500);
-        assertThat(reload.body()).contains("dns_sd_configs");
+        assertThat(reload.statusCode()).as("a key waiting for its plugin does not fail the reload").isEqualTo(200);
         assertThat(targetsShow("\"job\":\"consul\"")).as("the other plugin's job carries on").isTrue();
         Files.move(aside, jar, StandardCopyOption.ATOMIC_MOVE);
         server.await(Duration.ofSeconds(30), () -> targetsShow("\"job\":\"dns\"", "__meta_dns_srv_record_target"),
                 "the dns targets back with the plugin, without a reload");
+        assertThat(targetsShow("waitingScrapePools")).isFalse();
         assertThat(server.post("/-/reload").statusCode()).isEqualTo(200);
     }
 

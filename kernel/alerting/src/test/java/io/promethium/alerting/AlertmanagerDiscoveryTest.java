@@ -65,9 +65,12 @@ class AlertmanagerDiscoveryTest {
         }
     }
 
-    /** A discovery manager that sends every 50 ms, so the test need not wait Prometheus's 5 s. */
-    private final DiscoveryManager discovery = new DiscoveryManager(Duration.ofMillis(50), new PluginMetricsRegistry(),
-            new KernelHttpClientFactory());
+    /**
+     * A discovery manager that sends every 50 ms, so the test need not wait Prometheus's 5 s, and
+     * holds the targets of a plugin that went 200 ms for a replacement (15 s in the server).
+     */
+    private final DiscoveryManager discovery = new DiscoveryManager(Duration.ofMillis(50), Duration.ofMillis(200),
+            new PluginMetricsRegistry(), new KernelHttpClientFactory());
     private final NotifierManager manager = new NotifierManager(10, false, discovery);
 
     @AfterEach

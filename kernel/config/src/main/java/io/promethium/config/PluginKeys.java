@@ -36,6 +36,17 @@ public interface PluginKeys {
         return new io.promethium.config.http.KernelHttpClientFactory();
     }
 
+    /**
+     * Whether a {@code <type>_sd_configs} key no installed plugin owns is accepted, its blocks
+     * left unvalidated to wait for their plugin (the running server), instead of being an error
+     * ({@code check config}, the default).
+     *
+     * @since 1.2
+     */
+    default boolean waitForMissingPlugins() {
+        return false;
+    }
+
     /** No plugins: only core keys are valid. */
     PluginKeys NONE = new PluginKeys() {
         @Override

@@ -6,11 +6,12 @@ import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.config.lifecycle.PluginTracker;
+import io.promethium.config.lifecycle.PluginUse;
 import io.promethium.config.plugin.KernelPluginContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,11 @@ import java.util.logging.Logger;
 
 /**
  * Prometheus's discovery manager, once for every consumer: providers keyed by their block (so
- * identical blocks share a discoverer across jobs and consumers), started when a factory of
- * their type is there, stopped when it goes, closed when no consumer needs them. Independent of
- * OSGi; the DS component and embedders drive it. Thread-safe.
+ * identical blocks share a discoverer across jobs and consumers), closed when no consumer needs
+ * them. Factories are followed by the kernel's {@link PluginTracker}: a provider is built when a
+ * factory of its type is there and waits while none is; a replacement (plugin update) rebuilds
+ * it at once, and the targets it still yields keep going without a gap (see {@link Provider}).
+ * Independent of OSGi; the DS component and embedders drive it. Thread-safe.
  */
 public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
 
@@ -35,13 +38,26 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
     private final MetricsRegistrar registrar;
     private final HttpClientFactory httpClients;
     private final DiscoveryMetrics metrics;
-    private final Map<String, DiscovererFactory> factories = new HashMap<>();
+    private final PluginTracker<DiscovererFactory> factories;
     private final Map<Provider.Key, Provider> providers = new LinkedHashMap<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private int providerCount;
     private boolean closed;
 
+    /** How long the targets of a discovery plugin that went are held for its replacement. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(15);
+
     public DiscoveryManager(Duration updateInterval, MetricsRegistrar registrar, HttpClientFactory httpClients) {
+        this(updateInterval, DEFAULT_GRACE, registrar, httpClients);
+    }
+
+    /**
+     * @param grace how long the targets of a discovery plugin that went are kept for its
+     *              replacement (a plugin update): a replacement's first update within it takes
+     *              them over; past it they are dropped
+     */
+    public DiscoveryManager(Duration updateInterval, Duration grace, MetricsRegistrar registrar, HttpClientFactory httpClients) {
+        this.factories = new PluginTracker<>("discovery", SD_SUFFIX, DiscovererFactory::type, grace, registrar);
         this.updateInterval = Objects.requireNonNull(updateInterval, "updateInterval is null");
         this.registrar = Objects.requireNonNull(registrar, "registrar is null");
         this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
@@ -53,30 +69,39 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
         return key.endsWith(SD_SUFFIX) ? key.substring(0, key.length() - SD_SUFFIX.length()) : key;
     }
 
-    public synchronized void addFactory(DiscovererFactory factory) {
-        factories.put(factory.type(), factory);
-        if (closed) {
-            return;
-        }
-        for (Provider provider : providers.values()) {
-            if (provider.key().type().equals(factory.type())) {
-                // A replacement (plugin update) takes over; a newcomer starts what waited for it.
-                provider.stop();
-                start(provider, factory, provider.name());
-            }
-        }
+    /** A discovery plugin arrived: the providers of its type that waited start, running ones are rebuilt from it. */
+    public void addFactory(DiscovererFactory factory) {
+        factories.add(factory);
     }
 
-    public synchronized void removeFactory(DiscovererFactory factory) {
-        if (!factories.remove(factory.type(), factory)) {
-            return;
+    /**
+     * A discovery plugin went: its discoverers are closed; their targets are held for a
+     * replacement during the grace period, then dropped.
+     */
+    public void removeFactory(DiscovererFactory factory) {
+        factories.remove(factory);
+    }
+
+    /** Per target set of {@code consumer}, the discovery types its blocks wait for (no plugin installed). */
+    @Override
+    public synchronized Map<String, Set<String>> waitingPlugins(String consumer) {
+        Subscription subscription = subscriptions.get(consumer);
+        if (subscription == null) {
+            return Map.of();
         }
-        for (Provider provider : providers.values()) {
-            if (provider.factory() == factory) {
-                LOG.info("discovery plugin " + factory.type() + " went away: dropping the targets of " + provider.name());
-                provider.stop();
+        Map<String, Set<String>> result = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Provider>> set : subscription.sets().entrySet()) {
+            Set<String> types = new java.util.TreeSet<>();
+            for (Provider provider : set.getValue()) {
+                if (provider.waiting()) {
+                    types.add(provider.key().type());
+                }
+            }
+            if (!types.isEmpty()) {
+                result.put(set.getKey(), Set.copyOf(types));
             }
         }
+        return result;
     }
 
     @Override
@@ -101,15 +126,17 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
             List<Provider> list = new ArrayList<>();
             for (PluginConfig block : set.getValue()) {
                 Provider.Key key = new Provider.Key(type(block.key()), block.values(), configDirectory);
-                Provider provider = providers.computeIfAbsent(key, k -> new Provider(k, block, block.key() + "/" + providerCount++));
-                DiscovererFactory factory = factories.get(key.type());
-                // New, or refused before (the plugin may accept it now): start it. Without a
-                // factory it waits for one and has no targets.
-                if (factory != null && !provider.running()) {
-                    String error = start(provider, factory, set.getKey());
-                    if (error != null) {
-                        errors.add(block.location() + ": " + block.key() + " of " + set.getKey() + ": " + error);
-                    }
+                Provider provider = providers.get(key);
+                if (provider != null && !provider.running() && !provider.waiting()) {
+                    // Refused before: the plugin may accept it now.
+                    provider.use().close();
+                    provider.attach(factories.use(key.type(), "discovery block " + provider.name() + " of " + set.getKey(), provider));
+                } else if (provider == null) {
+                    provider = newProvider(key, block, set.getKey());
+                }
+                PluginUse<DiscovererFactory, Discoverer> use = provider.use();
+                if (!use.error().isEmpty() && use.get() == null) {
+                    errors.add(block.location() + ": " + block.key() + " of " + set.getKey() + ": " + use.error());
                 }
                 if (!list.contains(provider)) {
                     list.add(provider);
@@ -151,17 +178,14 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
         });
     }
 
-    /** Creates and starts the provider's discoverer; the plugin's error, or null when it runs. */
-    private String start(Provider provider, DiscovererFactory factory, String owner) {
-        try {
-            Discoverer discoverer = factory.create(provider.config(),
-                    KernelPluginContext.of(factory.type(), owner, provider.key().configDirectory(), registrar, httpClients));
-            provider.start(factory, discoverer);
-            return null;
-        } catch (ConfigException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot create discoverer " + provider.name() + " (" + factory.type() + "): " + e.getMessage());
-            return e.getMessage();
-        }
+    /** A provider for {@code block}, registered with the tracker: built at once when its plugin is there. */
+    private Provider newProvider(Provider.Key key, PluginConfig block, String owner) {
+        Provider provider = new Provider(key, block, block.key() + "/" + providerCount++,
+                (factory, p) -> factory.create(p.config(), KernelPluginContext.of(factory.type(), owner, key.configDirectory(), registrar,
+                        httpClients)));
+        providers.put(key, provider);
+        provider.attach(factories.use(key.type(), "discovery block " + provider.name() + " of " + owner, provider));
+        return provider;
     }
 
     @Override
@@ -195,6 +219,7 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
         synchronized (this) {
             closed = true;
             providers.values().forEach(Provider::stop);
+            factories.close();
             providers.clear();
             all = new ArrayList<>(subscriptions.values());
             subscriptions.clear();

@@ -12,8 +12,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * Runs discovery for the kernel's consumers, as Prometheus's discovery manager does: a
  * discoverer per distinct config block (identical blocks in several jobs, or in scrape and
  * alerting, share one), restarted only when its own block changes; each consumer gets the
- * groups of all its target sets at most once per update interval (5 s in the server). A type
- * whose plugin goes away loses its targets; they come back when the plugin does. Thread-safe.
+ * groups of all its target sets at most once per update interval (5 s in the server). A block
+ * whose plugin is not installed waits for it ({@link #waitingPlugins}) and starts when it
+ * arrives; a plugin update keeps the targets the new version still yields. Thread-safe.
  */
 @ProviderType
 public interface DiscoveryService {
@@ -54,6 +55,16 @@ public interface DiscoveryService {
      */
     void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets, Path configDirectory,
                Duration interval, TargetSetListener listener) throws ConfigException;
+
+    /**
+     * Per target set of {@code consumer}, the discovery types ({@code cmdb}) whose blocks wait
+     * because no installed plugin owns them; sets without such blocks are absent.
+     *
+     * @since 1.3
+     */
+    default Map<String, java.util.Set<String>> waitingPlugins(String consumer) {
+        return Map.of();
+    }
 
     /** Stops following anything for {@code consumer}; discoverers nobody else uses are closed. */
     void remove(String consumer);

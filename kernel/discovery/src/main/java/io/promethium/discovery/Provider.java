@@ -4,6 +4,9 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.config.lifecycle.Closing;
+import io.promethium.config.lifecycle.PluginBuilder;
+import io.promethium.config.lifecycle.PluginUse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,13 +15,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * One running discoverer and what it reported, shared by every (consumer, target set) whose
- * config has the same block. Updates arrive on the discoverer's thread; subscribers are
- * triggered, never called, from there. Thread-safe.
+ * One discoverer and what it reported, shared by every (consumer, target set) whose config has
+ * the same block. Its discoverer is built by the {@link io.promethium.config.lifecycle.PluginTracker}
+ * from the factory of its type, and rebuilt when that factory is replaced.
+ *
+ * <p>Swaps without gaps: when the factory goes ({@link Closing#GONE}) or is replaced, the
+ * discoverer is closed but its last groups are held: the replacement's first update (which a
+ * discoverer sends with its whole initial state) replaces them, so targets it still yields keep
+ * their scrape loops and series. Groups held for a factory that no replacement followed within
+ * the tracker's grace period are dropped ({@link #expired()}). Updates arrive on the
+ * discoverer's thread; subscribers are triggered, never called, from there. Thread-safe.
  */
-final class Provider {
+final class Provider implements PluginBuilder<DiscovererFactory, Discoverer> {
+
+    private static final Logger LOG = Logger.getLogger(Provider.class.getName());
 
     /** What makes two blocks the same discoverer: type, values (deep) and where paths resolve. */
     record Key(String type, Map<String, Object> values, Path configDirectory) {
@@ -29,15 +43,23 @@ final class Provider {
     private final String name;
     private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
     private final Map<String, TargetGroup> groups = new LinkedHashMap<>();
-    private DiscovererFactory factory;
-    private Discoverer discoverer;
-    /** Bumped on every (re)start so a closed discoverer's late updates are dropped. */
+    private final Creator creator;
+    private PluginUse<DiscovererFactory, Discoverer> use;
+    /** Bumped on every (re)build and close so a closed discoverer's late updates are dropped. */
     private long generation;
+    /** The groups are a closed discoverer's, held for its replacement's first update. */
+    private boolean holding;
 
-    Provider(Key key, PluginConfig config, String name) {
+    /** Creates the discoverer of a provider from a factory (the manager's plugin context goes in here). */
+    interface Creator {
+        Discoverer create(DiscovererFactory factory, Provider provider) throws Exception;
+    }
+
+    Provider(Key key, PluginConfig config, String name, Creator creator) {
         this.key = Objects.requireNonNull(key, "key is null");
         this.config = Objects.requireNonNull(config, "config is null");
         this.name = Objects.requireNonNull(name, "name is null");
+        this.creator = Objects.requireNonNull(creator, "creator is null");
     }
 
     Key key() {
@@ -57,29 +79,83 @@ final class Provider {
         return subscribers;
     }
 
-    synchronized DiscovererFactory factory() {
-        return factory;
+    /** Attaches the provider to its tracker slot (once, right after construction). */
+    void attach(PluginUse<DiscovererFactory, Discoverer> slot) {
+        synchronized (this) {
+            use = slot;
+        }
     }
 
-    synchronized boolean running() {
-        return discoverer != null;
+    synchronized PluginUse<DiscovererFactory, Discoverer> use() {
+        return use;
     }
 
-    /** Starts {@code created} (made by {@code factory}), replacing nothing: the provider must be stopped. */
-    void start(DiscovererFactory by, Discoverer created) {
+    boolean running() {
+        PluginUse<DiscovererFactory, Discoverer> current = use();
+        return current != null && current.get() != null;
+    }
+
+    /** No factory of its type is installed. */
+    boolean waiting() {
+        PluginUse<DiscovererFactory, Discoverer> current = use();
+        return current != null && current.waiting();
+    }
+
+    @Override
+    public Discoverer build(DiscovererFactory factory) throws Exception {
+        Discoverer created = creator.create(factory, this);
         long mine;
         synchronized (this) {
-            factory = by;
-            discoverer = created;
             mine = ++generation;
         }
         created.start(update -> receive(mine, update));
+        return created;
+    }
+
+    @Override
+    public void close(Discoverer built, Closing why) {
+        synchronized (this) {
+            generation++;
+            if (why == Closing.RELEASED) {
+                groups.clear();
+                holding = false;
+            } else {
+                holding = true;
+            }
+        }
+        try {
+            built.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing discoverer " + name + " failed", e);
+        }
+        if (why == Closing.RELEASED) {
+            triggerSubscribers();
+        }
+    }
+
+    @Override
+    public void expired() {
+        boolean had;
+        synchronized (this) {
+            had = holding && !groups.isEmpty();
+            groups.clear();
+            holding = false;
+        }
+        if (had) {
+            LOG.info("discovery plugin " + key.type() + " did not come back: dropping the targets of " + name);
+            triggerSubscribers();
+        }
     }
 
     private void receive(long from, List<TargetGroup> update) {
         synchronized (this) {
             if (from != generation) {
                 return;
+            }
+            if (holding) {
+                // The replacement's first update is its whole initial state: it replaces what was held.
+                groups.clear();
+                holding = false;
             }
             for (TargetGroup group : update) {
                 if (group.targets().isEmpty()) {
@@ -94,24 +170,19 @@ final class Provider {
         }
     }
 
-    /** Closes the discoverer and forgets its groups (its plugin went away, or nobody uses it). */
+    /** Releases the discoverer and forgets its groups (nobody uses it, or the manager closes). */
     void stop() {
-        Discoverer running;
+        PluginUse<DiscovererFactory, Discoverer> current = use();
+        if (current != null) {
+            current.close();
+        }
         synchronized (this) {
-            running = discoverer;
-            discoverer = null;
-            factory = null;
-            generation++;
             groups.clear();
+            holding = false;
         }
-        if (running != null) {
-            try {
-                running.close();
-            } catch (RuntimeException e) {
-                java.util.logging.Logger.getLogger(Provider.class.getName())
-                        .log(java.util.logging.Level.WARNING, "closing discoverer " + name + " failed", e);
-            }
-        }
+    }
+
+    private void triggerSubscribers() {
         for (Subscription subscription : subscribers) {
             subscription.trigger();
         }

@@ -190,19 +190,116 @@ class DiscoveryManagerTest {
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
 
+    /** A manager whose grace period for a plugin update is short enough for a test. */
+    private DiscoveryManager withGrace(Duration grace) {
+        manager.close();
+        manager = new DiscoveryManager(Duration.ofMillis(300), grace, metrics, new UnsupportedHttpClientFactory());
+        return manager;
+    }
+
+    /** Every update that arrives within {@code millis}. */
+    private static List<Map<String, List<TargetGroup>>> drain(BlockingQueue<Map<String, List<TargetGroup>>> queue, long millis)
+            throws InterruptedException {
+        List<Map<String, List<TargetGroup>>> updates = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline) {
+            Map<String, List<TargetGroup>> update = queue.poll(50, TimeUnit.MILLISECONDS);
+            if (update != null) {
+                updates.add(update);
+            }
+        }
+        return updates;
+    }
+
+    private static TargetGroup group(String source, String... addresses) {
+        List<Labels> targets = new ArrayList<>();
+        for (String address : addresses) {
+            targets.add(Labels.of("__address__", address));
+        }
+        return new TargetGroup(source, targets, Labels.EMPTY);
+    }
+
     @Test
-    void aPluginThatGoesAwayDropsItsTargetsAndComingBackRestoresThem() throws Exception {
+    void aPluginUpdateThatYieldsTheSameTargetsKeepsThemWithoutAGap() throws Exception {
+        withGrace(Duration.ofSeconds(10));
         manager.addFactory(fake);
         manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
-        fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
+        fake.created.get(0).send(group("s", "h:1", "h:2"));
+        await(scrape, u -> targets(u, "a") == 2);
+        manager.removeFactory(fake);
+        assertThat(fake.created.get(0).closed).as("the old version's discoverer is closed at once").isTrue();
+        List<Map<String, List<TargetGroup>>> meanwhile = drain(scrape, 700);
+        FakeFactory newVersion = new FakeFactory("fake");
+        newVersion.initial = group("s", "h:1", "h:2");
+        manager.addFactory(newVersion);
+        assertThat(newVersion.created).hasSize(1);
+        meanwhile.addAll(drain(scrape, 700));
+        assertThat(meanwhile).allSatisfy(u -> assertThat(targets(u, "a")).isEqualTo(2));
+        assertThat(metrics.value("promethium_config_waiting_plugin", "fake_sd_configs")).isZero();
+    }
+
+    @Test
+    void aReplacementThatNoLongerYieldsATargetDropsOnlyThatOne() throws Exception {
+        withGrace(Duration.ofSeconds(10));
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        fake.created.get(0).send(group("s", "h:1", "h:2"));
+        await(scrape, u -> targets(u, "a") == 2);
+        manager.removeFactory(fake);
+        FakeFactory newVersion = new FakeFactory("fake");
+        newVersion.initial = group("s", "h:1");
+        manager.addFactory(newVersion);
+        Map<String, List<TargetGroup>> update = await(scrape, u -> targets(u, "a") == 1);
+        assertThat(update.get("a").get(0).targets()).containsExactly(Labels.of("__address__", "h:1"));
+    }
+
+    @Test
+    void aNewerVersionInstalledBesideTheOldTakesOverWithoutAGap() throws Exception {
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        fake.created.get(0).send(group("s", "h:1"));
+        await(scrape, u -> targets(u, "a") == 1);
+        FakeFactory newVersion = new FakeFactory("fake");
+        newVersion.initial = group("s", "h:1");
+        manager.addFactory(newVersion);
+        assertThat(fake.created.get(0).closed).isTrue();
+        manager.removeFactory(fake);
+        assertThat(newVersion.created.get(0).closed).as("the old one leaving leaves the new one running").isFalse();
+        assertThat(drain(scrape, 700)).allSatisfy(u -> assertThat(targets(u, "a")).isEqualTo(1));
+    }
+
+    @Test
+    void aPluginThatGoesAwayForGoodDropsItsTargetsAfterTheGracePeriodAndComingBackRestoresThem() throws Exception {
+        withGrace(Duration.ofMillis(400));
+        manager.addFactory(fake);
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        fake.created.get(0).send(group("s", "h:1"));
         await(scrape, u -> targets(u, "a") == 1);
         manager.removeFactory(fake);
-        assertThat(fake.created.get(0).closed).isTrue();
+        long gone = System.nanoTime();
         await(scrape, u -> targets(u, "a") == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - gone)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
+        assertThat(manager.waitingPlugins("scrape")).isEqualTo(Map.of("a", java.util.Set.of("fake")));
         FakeFactory again = new FakeFactory("fake");
-        again.initial = new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY);
+        again.initial = group("s", "h:1");
         manager.addFactory(again);
         await(scrape, u -> targets(u, "a") == 1);
+        assertThat(manager.waitingPlugins("scrape")).isEmpty();
+    }
+
+    @Test
+    void aBlockWhosePluginIsNotInstalledWaitsVisiblyAndStartsWhenThePluginArrives() throws Exception {
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
+        await(scrape, u -> u.containsKey("a") && targets(u, "a") == 0);
+        assertThat(manager.waitingPlugins("scrape")).isEqualTo(Map.of("a", java.util.Set.of("fake")));
+        assertThat(metrics.value("promethium_config_waiting_plugin", "fake_sd_configs")).isEqualTo(1);
+        fake.initial = group("s", "h:1");
+        manager.addFactory(fake);
+        await(scrape, u -> targets(u, "a") == 1);
+        assertThat(manager.waitingPlugins("scrape")).isEmpty();
+        assertThat(metrics.value("promethium_config_waiting_plugin", "fake_sd_configs")).isZero();
+        manager.removeFactory(fake);
+        assertThat(manager.waitingPlugins("scrape")).as("waits again when the plugin goes").isEqualTo(Map.of("a", java.util.Set.of("fake")));
     }
 
     @Test

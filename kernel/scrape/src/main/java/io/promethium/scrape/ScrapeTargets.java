@@ -13,6 +13,17 @@ public interface ScrapeTargets {
     /** Targets dropped by relabeling or invalid, up to {@code keep_dropped_targets} per pool (0: all). */
     List<TargetInfo> droppedTargets();
 
+    /**
+     * Scrape pools with discovery blocks that wait for their plugin (a {@code cmdb_sd_configs}
+     * key no installed plugin owns): pool to the plugin types ({@code cmdb}) it waits for. The
+     * rest of such a pool (its static targets, other blocks) is scraped meanwhile.
+     *
+     * @since 1.1
+     */
+    default java.util.Map<String, java.util.Set<String>> waitingPools() {
+        return java.util.Map.of();
+    }
+
     /** The {@code # TYPE}/{@code # HELP}/{@code # UNIT} each active target exposed on its last successful scrape. */
     List<TargetMetadata> targetMetadata();
 }

@@ -78,9 +78,26 @@ public final class AlertmanagerConfigLoader {
     private final YamlReader reader = new YamlReader();
     private final Function<String, NotifierFactory> notifiers;
 
-    /** @param notifiers the notifier factory of a type, or null when no plugin provides it */
+    private final boolean waitForMissingPlugins;
+
+    /**
+     * A strict loader ({@code check alertmanager-config}): a {@code <type>_configs} key no
+     * installed plugin owns is an error.
+     *
+     * @param notifiers the notifier factory of a type, or null when no plugin provides it
+     */
     public AlertmanagerConfigLoader(Function<String, NotifierFactory> notifiers) {
+        this(notifiers, false);
+    }
+
+    /**
+     * @param waitForMissingPlugins accept a {@code <type>_configs} key no installed plugin owns:
+     *                              its blocks are kept unvalidated and wait for their plugin (the
+     *                              running server), every value masked in the shown config
+     */
+    public AlertmanagerConfigLoader(Function<String, NotifierFactory> notifiers, boolean waitForMissingPlugins) {
         this.notifiers = Objects.requireNonNull(notifiers, "notifiers is null");
+        this.waitForMissingPlugins = waitForMissingPlugins;
     }
 
     public AlertmanagerConfig load(Path file) throws ConfigException {
@@ -376,6 +393,10 @@ public final class AlertmanagerConfigLoader {
         for (YamlNode.Entry e : b.take(k -> k.endsWith("_configs"))) {
             String type = e.key().substring(0, e.key().length() - "_configs".length());
             NotifierFactory factory = notifiers.apply(type);
+            if (factory == null && waitForMissingPlugins) {
+                integrations.addAll(waiting(e, type, secrets));
+                continue;
+            }
             if (factory == null) {
                 throw Block.error(e.keyLocation(), "receiver \"" + name + "\": " + e.key() + ": no notifier plugin of type \""
                         + type + "\" is installed" + (KNOWN_INTEGRATIONS.contains(type) ? "" : " (not an Alertmanager integration either)"));
@@ -413,6 +434,60 @@ public final class AlertmanagerConfigLoader {
         }
         b.finish();
         return new ReceiverConfig(name, integrations);
+    }
+
+    /** The blocks of a key no installed plugin owns, unvalidated: they wait for the plugin. */
+    private static List<IntegrationConfig> waiting(YamlNode.Entry e, String type, Set<YamlNode> secrets) throws ConfigException {
+        if (!(e.value() instanceof YamlNode.Sequence seq)) {
+            throw Block.error(e.keyLocation(), e.key() + ": expected a list, got " + YamlNode.kind(e.value()));
+        }
+        List<IntegrationConfig> result = new ArrayList<>();
+        int index = 0;
+        for (YamlNode item : seq.items()) {
+            if (!(item instanceof YamlNode.Mapping m)) {
+                throw Block.error(item.location(), e.key() + ": expected a mapping, got " + YamlNode.kind(item));
+            }
+            // Which fields are secret is the plugin's to say: mask every value until it is there.
+            secrets.addAll(YamlWriter.scalarsUnder(m));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = new LinkedHashMap<>((Map<String, Object>) Block.plain(m));
+            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString()), false, false));
+        }
+        return result;
+    }
+
+    /**
+     * A block that waited for its plugin, validated by {@code factory} now that it is there, as
+     * the loader validates blocks whose plugin was installed: {@code send_resolved} read (the
+     * plugin's default when absent), the rest checked by the plugin. A validated block is
+     * returned as it is.
+     *
+     * @throws ConfigException naming the receiver, block and file:line:col when the plugin refuses it
+     */
+    public static IntegrationConfig resolve(IntegrationConfig integration, String receiver, NotifierFactory factory,
+                                            NotifierContext context) throws ConfigException {
+        if (integration.validated()) {
+            return integration;
+        }
+        PluginConfig written = integration.config();
+        Map<String, Object> values = new LinkedHashMap<>(written.values());
+        boolean sendResolved = factory.sendResolvedByDefault();
+        if (values.containsKey("send_resolved")) {
+            Object v = values.remove("send_resolved");
+            if (!(v instanceof Boolean bool)) {
+                throw new ConfigException(written.location() + ": receiver \"" + receiver + "\": " + written.key()
+                        + ": send_resolved: expected true or false, got " + v);
+            }
+            sendResolved = bool;
+        }
+        PluginConfig config = new PluginConfig(written.key(), values, written.location());
+        try {
+            factory.validate(config, context);
+        } catch (ConfigException ex) {
+            throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + receiver + "\": " + written.key() + "["
+                    + integration.index() + "]: "), ex);
+        }
+        return new IntegrationConfig(integration.type(), integration.index(), config, sendResolved, true);
     }
 
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("^\\S+:\\d+:\\d+: ");

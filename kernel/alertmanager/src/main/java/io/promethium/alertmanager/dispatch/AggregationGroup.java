@@ -36,6 +36,8 @@ public final class AggregationGroup {
     private Instant nextFlush;
     private boolean hasFlushed;
     private boolean stopped;
+    /** The last flush did not succeed (a receiver failed, or waited for its plugin). */
+    private boolean lastFlushFailed;
     private Thread thread;
 
     AggregationGroup(Dispatcher dispatcher, Route route, Labels groupLabels, String key, Notifications notifications, Clock clock) {
@@ -81,6 +83,22 @@ public final class AggregationGroup {
             Instant now = clock.instant();
             if (!hasFlushed && alert.alert().startsAt().plus(route.config().groupWait()).isBefore(now)) {
                 nextFlush = now;
+                wake.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Flushes at once if the last flush failed: a receiver's notifier plugin arrived, so what
+     * could not be sent goes out now instead of after {@code group_interval}.
+     */
+    void retryIfFailed() {
+        lock.lock();
+        try {
+            if (lastFlushFailed && hasFlushed) {
+                nextFlush = clock.instant();
                 wake.signalAll();
             }
         } finally {
@@ -136,6 +154,12 @@ public final class AggregationGroup {
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "flushing group " + key + " failed", e);
                 ok = false;
+            }
+            lock.lock();
+            try {
+                lastFlushFailed = !ok;
+            } finally {
+                lock.unlock();
             }
             if (ok) {
                 Instant now = clock.instant();

@@ -68,6 +68,15 @@ public final class Dispatcher implements AutoCloseable {
         return false;
     }
 
+    /** Flushes again at once every group routed to {@code receiver} whose last flush failed (its notifier plugin arrived). */
+    public synchronized void retryFailed(String receiver) {
+        for (AggregationGroup group : groups.values()) {
+            if (group.route().config().receiver().equals(receiver)) {
+                group.retryIfFailed();
+            }
+        }
+    }
+
     public synchronized int groupCount() {
         return groups.size();
     }

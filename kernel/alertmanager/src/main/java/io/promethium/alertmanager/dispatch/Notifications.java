@@ -138,7 +138,15 @@ public final class Notifications {
         }
         String logKey = NotificationLog.key(group.key(), integration.receiver(), integration.config().type(),
                 integration.config().index());
-        boolean sendResolved = integration.config().sendResolved();
+        Integration.Built built = current(integration, deadline);
+        if (built == null) {
+            // Its plugin is not installed (or refused the block): nothing is logged, so the
+            // notification goes out once it is there (the runtime flushes the group again then).
+            LOG.warning("notify " + integration.receiver() + "/" + integration.config().name() + " for group " + group.key()
+                    + " not sent: " + integration.slot().why());
+            return false;
+        }
+        boolean sendResolved = built.sendResolved();
         if (!needsUpdate(log.get(logKey), firing, resolved, group.route().config().repeatInterval(), sendResolved, now)) {
             return true;
         }
@@ -206,16 +214,41 @@ public final class Notifications {
         }
     }
 
-    /** One attempt on its own virtual thread, abandoned at the deadline so a hanging notifier cannot hold the group. */
+    /** The integration's notifier, waiting for one until the deadline (its plugin may be being updated); null when none came. */
+    private static Integration.Built current(Integration integration, Instant deadline) throws InterruptedException {
+        Integration.Built built = integration.slot().get();
+        if (built != null) {
+            return built;
+        }
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? null : integration.slot().await(left);
+    }
+
+    /**
+     * One attempt on its own virtual thread, abandoned at the deadline so a hanging notifier
+     * cannot hold the group. The notifier is the integration's current one: after a plugin
+     * update the retry goes through the new version; the attempt of a plugin that went is
+     * interrupted (and retried through its replacement).
+     */
     private static NotifyException attempt(Integration integration, Notification n, Instant deadline) throws InterruptedException {
+        Integration.Built built = current(integration, deadline);
+        if (built == null) {
+            return NotifyException.retryLater(integration.slot().why(), null);
+        }
         var task = new java.util.concurrent.FutureTask<NotifyException>(() -> {
+            Thread self = Thread.currentThread();
+            if (!built.enter(self)) {
+                return NotifyException.retryLater("notifier plugin " + integration.config().type() + " went away", null);
+            }
             try {
-                integration.notifier().send(n, deadline);
+                built.notifier().send(n, deadline);
                 return null;
             } catch (NotifyException e) {
                 return e;
             } catch (RuntimeException e) {
                 return NotifyException.retryLater("notifier failed: " + e, e);
+            } finally {
+                built.exit(self);
             }
         });
         Thread t = Thread.ofVirtual().name("alertmanager-notify").start(task);

@@ -38,8 +38,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * is set; then it loads that file, registers an {@link AlertSender} (the rules bundle sends to
  * every AlertSender, so alerts reach this one beside any external Alertmanagers), the API v2
  * routes and its metrics, and reloads the file whenever the server's config reloads (SIGHUP,
- * {@code /-/reload}), as a {@link ConfigConsumer}. Notifier plugins are tracked as they come
- * and go; a config that failed for want of one is loaded again when it arrives.
+ * {@code /-/reload}), as a {@link ConfigConsumer}. Notifier plugins are handed to the runtime
+ * as they come and go (its tracker closes what a plugin that went built, rebuilds from a
+ * replacement at once, and lets receivers of a key no plugin owns wait); a config that failed
+ * to load is loaded again when a plugin arrives.
  *
  * <p>Flags read: {@code promethium.flag.alertmanager.config.file},
  * {@code promethium.flag.alertmanager.storage.path}, {@code promethium.flag.alertmanager.data.retention},

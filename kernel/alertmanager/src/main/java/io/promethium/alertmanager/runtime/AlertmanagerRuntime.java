@@ -19,8 +19,9 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.notify.Alert;
-import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.config.lifecycle.PluginTracker;
+import io.promethium.config.lifecycle.PluginUse;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +65,8 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     private final SilenceStore silences;
     private final NotificationLog nflog;
     private final DispatchMetrics metrics = new DispatchMetrics();
-    private final Map<String, NotifierFactory> factories = new ConcurrentHashMap<>();
+    /** The notifier plugins, and the integrations built from them (the kernel's one lifecycle rule). */
+    private final PluginTracker<NotifierFactory> notifiers;
     private final ScheduledExecutorService maintenance;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong receivedResolved = new AtomicLong();
@@ -93,6 +94,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         this.configFile = Objects.requireNonNull(configFile, "configFile is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.externalUrl = externalUrl == null ? "" : externalUrl;
+        this.notifiers = new PluginTracker<>("notifier", "_configs", NotifierFactory::type, Duration.ofSeconds(15), pluginMetrics);
         this.silences = new SilenceStore(storage == null ? null : storage.resolve("silences.json"), retention);
         this.nflog = new NotificationLog(storage == null ? null : storage.resolve("nflog.json"), retention);
         alerts.subscribe(a -> {
@@ -109,12 +111,39 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         return configFile;
     }
 
+    /**
+     * A notifier plugin arrived: the integrations of its type that waited are built from it, and
+     * those built from an older version are rebuilt from it, at once (no reload).
+     */
     public void addFactory(NotifierFactory f) {
-        factories.put(f.type(), f);
+        notifiers.add(f);
     }
 
+    /**
+     * A notifier plugin went: every notifier built from it is closed (attempts in flight are
+     * interrupted), and its integrations wait for a replacement; the dispatcher, notification
+     * log and silences are untouched.
+     */
     public void removeFactory(NotifierFactory f) {
-        factories.remove(f.type(), f);
+        notifiers.remove(f);
+    }
+
+    /** Receivers with integrations that have no notifier: receiver to why ({@code teams_configs[0]: waiting for plugin `teams`}). */
+    public Map<String, List<String>> waitingReceivers() {
+        Active current = active;
+        Map<String, List<String>> result = new java.util.TreeMap<>();
+        if (current == null) {
+            return result;
+        }
+        for (Map.Entry<String, List<Integration>> receiver : current.integrations().entrySet()) {
+            for (Integration i : receiver.getValue()) {
+                String why = i.slot().why();
+                if (!why.isEmpty()) {
+                    result.computeIfAbsent(receiver.getKey(), r -> new ArrayList<>()).add(i.config().name() + ": " + why);
+                }
+            }
+        }
+        return result;
     }
 
     /** Loads the config file again; on failure the previous config stays and the error is thrown. */
@@ -122,7 +151,8 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         AlertmanagerConfig config;
         Map<String, List<Integration>> integrations;
         try {
-            config = new AlertmanagerConfigLoader(factories::get).load(configFile);
+            // Keys whose plugin is not installed wait for it instead of failing the load.
+            config = new AlertmanagerConfigLoader(notifiers::current, true).load(configFile);
             integrations = build(config);
         } catch (ConfigException | RuntimeException e) {
             lastReloadOk = false;
@@ -158,15 +188,17 @@ public final class AlertmanagerRuntime implements AutoCloseable {
             for (ReceiverConfig r : config.receivers()) {
                 List<Integration> list = new ArrayList<>();
                 for (IntegrationConfig ic : r.integrations()) {
-                    NotifierFactory f = factories.get(ic.type());
-                    if (f == null) {
-                        throw new ConfigException(ic.config().location() + ": no notifier plugin of type \"" + ic.type() + "\"");
-                    }
                     Path dir = config.file().toAbsolutePath().getParent();
-                    Notifier n = f.create(ic.config(), new AlertmanagerConfigLoader.StaticNotifierContext(r.name(), dir,
-                            config.globals(), templates, ic.sendResolved(), io.promethium.config.plugin.KernelPluginContext.of(
-                                    "notifier", r.name(), dir, pluginMetrics, httpClients)));
-                    list.add(new Integration(r.name(), ic, n));
+                    IntegrationSlot slot = new IntegrationSlot(r.name(), ic, dir, config.globals(), templates, pluginMetrics, httpClients,
+                            this::retryFailed);
+                    list.add(new Integration(r.name(), ic, slot));
+                    out.put(r.name(), list);
+                    slot.attach(notifiers.use(ic.type(), "receiver \"" + r.name() + "\" " + ic.name(), slot));
+                    PluginUse<NotifierFactory, Integration.Built> use = slot.use();
+                    if (use.get() == null && !use.waiting()) {
+                        throw new ConfigException(use.error().isEmpty() ? ic.config().location() + ": receiver \"" + r.name() + "\": "
+                                + ic.name() + ": the notifier plugin failed" : use.error());
+                    }
                 }
                 out.put(r.name(), List.copyOf(list));
             }
@@ -177,11 +209,19 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         return out;
     }
 
+    /** A receiver's notifier plugin arrived: its groups whose last flush failed flush again now. */
+    private void retryFailed(String receiver) {
+        Active current = active;
+        if (current != null) {
+            current.dispatcher().retryFailed(receiver);
+        }
+    }
+
     private static void closeAll(Map<String, List<Integration>> integrations) {
         for (List<Integration> list : integrations.values()) {
             for (Integration i : list) {
                 try {
-                    i.notifier().close();
+                    i.slot().close();
                 } catch (RuntimeException e) {
                     LOG.log(Level.FINE, "closing notifier failed", e);
                 }
@@ -349,6 +389,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     @Override
     public void close() {
         maintenance.shutdownNow();
+        notifiers.close();
         nflog.close();
         Active current = active;
         if (current != null) {

@@ -254,7 +254,9 @@ public final class ConfigComponent implements ConfigService, Collector {
     }
 
     private PluginKeys pluginKeys() {
-        return new DiscoveryKeys(discovery, sections, registry, httpClients);
+        // The running server starts with keys whose plugin is not installed yet: their parts wait
+        // for it (the discovery manager shows them and starts them when it arrives).
+        return new DiscoveryKeys(discovery, sections, registry, httpClients, true);
     }
 
     @Override

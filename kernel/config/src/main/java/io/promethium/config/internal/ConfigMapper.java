@@ -293,7 +293,8 @@ public final class ConfigMapper {
         List<PluginConfig> result = new ArrayList<>();
         for (YamlNode.Entry entry : f.take(k -> k.endsWith(SD_SUFFIX))) {
             String type = entry.key().substring(0, entry.key().length() - SD_SUFFIX.length());
-            if (!pluginKeys.discoveryTypes().contains(type)) {
+            boolean owned = pluginKeys.discoveryTypes().contains(type);
+            if (!owned && !pluginKeys.waitForMissingPlugins()) {
                 throw Fields.error(entry.keyLocation(), "field " + entry.key() + " not found in " + f.context()
                         + ": no installed discovery plugin owns it (installed: " + new TreeSet<>(pluginKeys.discoveryTypes()) + ")");
             }
@@ -309,8 +310,14 @@ public final class ConfigMapper {
                     throw Fields.error(item.location(), f.context() + ": " + entry.key() + ": expected a mapping, got " + YamlNode.kind(item));
                 }
                 PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
-                pluginKeys.validateDiscovery(type, config);
-                secretNodes.addAll(YamlWriter.scalarsAt(mapping, pluginKeys.discoverySecrets(type)));
+                if (owned) {
+                    pluginKeys.validateDiscovery(type, config);
+                    secretNodes.addAll(YamlWriter.scalarsAt(mapping, pluginKeys.discoverySecrets(type)));
+                } else {
+                    // Waits for its plugin (which validates it when it arrives); which fields are
+                    // secret is the plugin's to say, so every value is masked meanwhile.
+                    secretNodes.addAll(YamlWriter.scalarsUnder(mapping));
+                }
                 result.add(config);
             }
         }

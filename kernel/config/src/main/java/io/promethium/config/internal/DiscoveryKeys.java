@@ -25,9 +25,21 @@ public final class DiscoveryKeys implements PluginKeys {
     private final Map<String, ConfigSection> sections;
     private final MetricsRegistrar metrics;
     private final HttpClientFactory httpClients;
+    private final boolean waitForMissingPlugins;
 
+    /** Strict keys: a {@code <type>_sd_configs} key without a factory is an error ({@code check config}). */
     public DiscoveryKeys(Map<String, DiscovererFactory> factories, Map<String, ConfigSection> sections, MetricsRegistrar metrics,
                          HttpClientFactory httpClients) {
+        this(factories, sections, metrics, httpClients, false);
+    }
+
+    /**
+     * @param waitForMissingPlugins accept a {@code <type>_sd_configs} key without a factory, its
+     *                              blocks waiting for their plugin (the running server)
+     */
+    public DiscoveryKeys(Map<String, DiscovererFactory> factories, Map<String, ConfigSection> sections, MetricsRegistrar metrics,
+                         HttpClientFactory httpClients, boolean waitForMissingPlugins) {
+        this.waitForMissingPlugins = waitForMissingPlugins;
         this.factories = Map.copyOf(factories);
         this.sections = Map.copyOf(sections);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
@@ -47,6 +59,11 @@ public final class DiscoveryKeys implements PluginKeys {
     @Override
     public void validateSection(String key, List<PluginConfig> entries, SectionContext context) throws ConfigException {
         sections.get(key).validate(entries, context);
+    }
+
+    @Override
+    public boolean waitForMissingPlugins() {
+        return waitForMissingPlugins;
     }
 
     @Override

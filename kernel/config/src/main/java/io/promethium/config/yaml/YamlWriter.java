@@ -92,6 +92,25 @@ public final class YamlWriter {
         return found;
     }
 
+    /** Every non-null scalar under {@code node} (for masking a block whose secret fields are not known). */
+    public static Set<YamlNode> scalarsUnder(YamlNode node) {
+        Set<YamlNode> found = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        collect(node, found);
+        return found;
+    }
+
+    private static void collect(YamlNode node, Set<YamlNode> found) {
+        switch (node) {
+            case YamlNode.Sequence s -> s.items().forEach(item -> collect(item, found));
+            case YamlNode.Mapping m -> m.entries().values().forEach(entry -> collect(entry.value(), found));
+            case YamlNode.Scalar s -> {
+                if (!s.isNull()) {
+                    found.add(s);
+                }
+            }
+        }
+    }
+
     private static void find(YamlNode node, String[] parts, int index, Set<YamlNode> found) {
         switch (node) {
             case YamlNode.Sequence s -> {

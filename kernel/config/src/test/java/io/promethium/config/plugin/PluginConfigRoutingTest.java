@@ -72,6 +72,32 @@ class PluginConfigRoutingTest {
                 .parse(Path.of("/etc/prometheus/prometheus.yml"), yaml);
     }
 
+    private static final String WAITING = """
+            scrape_configs:
+              - job_name: j
+                cmdb_sd_configs:
+                  - server: cmdb.example
+                    token: cmdb-token
+            """;
+
+    @Test
+    void aKeyNoPluginOwnsIsAnErrorForCheckConfigNamingItsPlace() {
+        assertThatThrownBy(() -> load(WAITING)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("prometheus.yml:3:5").hasMessageContaining("cmdb_sd_configs")
+                .hasMessageContaining("no installed discovery plugin owns it");
+    }
+
+    @Test
+    void theRunningServerAcceptsAKeyNoPluginOwnsYetItsBlocksWaitingWithEveryValueMasked() throws ConfigException {
+        PrometheusConfig config = new ConfigLoader(new DiscoveryKeys(Map.of("mycorp", new MycorpFactory()), Map.of(),
+                new PluginMetricsRegistry(), new KernelHttpClientFactory(), true))
+                .parse(Path.of("/etc/prometheus/prometheus.yml"), WAITING);
+        PluginConfig block = config.scrapeConfigs().get(0).discoveryConfigs().get(0);
+        assertThat(block.key()).isEqualTo("cmdb_sd_configs");
+        assertThat(block.values()).containsEntry("server", "cmdb.example");
+        assertThat(config.redactedYaml()).doesNotContain("cmdb-token").doesNotContain("cmdb.example");
+    }
+
     @Test
     void declaredSecretsAndHttpSecretsAreMaskedInTheShownConfig() throws ConfigException {
         PrometheusConfig config = load("""

@@ -21,7 +21,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The discovery manager as a DS component: follows every {@link DiscovererFactory} (a plugin
- * arriving starts its blocks, leaving drops their targets) and offers {@link DiscoveryService}
+ * arriving starts the blocks that waited for it or replaces the version before it; one leaving
+ * closes its discoverers, holding their targets for a replacement during a grace period) and offers {@link DiscoveryService}
  * to scrape and alerting. Updates go out at most every 5 s per consumer, as in Prometheus.
  */
 @Component(immediate = true, service = DiscoveryService.class)
@@ -60,6 +61,11 @@ public final class DiscoveryComponent implements DiscoveryService {
     public void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
                       Path configDirectory, Duration interval, TargetSetListener listener) throws ConfigException {
         manager.apply(consumer, sets, staticTargets, configDirectory, interval, listener);
+    }
+
+    @Override
+    public Map<String, java.util.Set<String>> waitingPlugins(String consumer) {
+        return manager.waitingPlugins(consumer);
     }
 
     @Override

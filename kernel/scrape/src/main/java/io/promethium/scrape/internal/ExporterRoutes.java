@@ -44,7 +44,14 @@ final class ExporterRoutes {
             return;
         }
         String name = sub.endsWith("/metrics") ? sub.substring(1, sub.length() - "/metrics".length()) : "";
-        Exporter exporter = name.isEmpty() || name.indexOf('/') >= 0 ? null : exporters.get(name);
+        Exporter exporter;
+        try {
+            // An exporter being updated is waited for briefly, so a remote scraper sees no gap either.
+            exporter = name.isEmpty() || name.indexOf('/') >= 0 ? null : exporters.await(name, java.time.Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exporter = null;
+        }
         if (exporter == null) {
             exchange.respond(404, "text/plain; charset=utf-8", "no exporter page at " + exchange.path()
                     + "; installed: " + String.join(", ", exporters.names()) + "\n");

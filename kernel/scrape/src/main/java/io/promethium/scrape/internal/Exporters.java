@@ -24,7 +24,13 @@ public final class Exporters {
     private static final Logger LOG = Logger.getLogger(Exporters.class.getName());
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
 
+    /** How long a scrape of an exporter that went waits for its replacement (a plugin update). */
+    static final java.time.Duration GRACE = java.time.Duration.ofSeconds(10);
+
     private final Map<String, Exporter> byName = new ConcurrentHashMap<>();
+    /** The kernel's lifecycle rule: knows when an exporter went, so a scrape can wait for its replacement. */
+    private final io.promethium.config.lifecycle.PluginTracker<Exporter> tracker =
+            new io.promethium.config.lifecycle.PluginTracker<>("exporter", "", Exporter::name, GRACE, null);
     private volatile List<Listener> listeners = List.of(new Listener("", 9090));
 
     /**
@@ -43,14 +49,32 @@ public final class Exporters {
         if (existing != null && existing != exporter) {
             LOG.warning("exporter " + exporter.getClass().getName() + " refused: /exporters/" + name
                     + "/metrics is already served by " + existing.getClass().getName());
+            return;
         }
+        tracker.add(exporter);
     }
 
     public void remove(Exporter exporter) {
-        byName.remove(exporter.name(), exporter);
+        if (byName.remove(exporter.name(), exporter)) {
+            tracker.remove(exporter);
+        }
     }
 
     Exporter get(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * The exporter {@code name}; when it went less than {@link #GRACE} ago (its plugin is being
+     * updated), waits up to {@code max} for the replacement, so a scrape in the gap reads the new
+     * version instead of failing (its series stay continuous). Null when there is none.
+     */
+    Exporter await(String name, java.time.Duration max) throws InterruptedException {
+        Exporter exporter = byName.get(name);
+        if (exporter != null) {
+            return exporter;
+        }
+        tracker.awaitService(name, max);
         return byName.get(name);
     }
 

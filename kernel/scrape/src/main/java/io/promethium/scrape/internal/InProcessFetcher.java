@@ -39,6 +39,15 @@ final class InProcessFetcher implements PageFetcher {
         this(exporters, name, bodyLimit, null);
     }
 
+    /** How long a scrape waits for an exporter being updated (half the scrape timeout, at most {@link Exporters#GRACE}). */
+    private java.time.Duration replacementWait = java.time.Duration.ofSeconds(5);
+
+    /** As the four-argument form, waiting for an exporter being updated at most half of {@code timeout}. */
+    InProcessFetcher(Exporters exporters, String name, long bodyLimit, PageBufferPool buffers, java.time.Duration timeout) {
+        this(exporters, name, bodyLimit, buffers);
+        this.replacementWait = timeout.dividedBy(2);
+    }
+
     /** {@code buffers}: where the page array comes from between {@link #fetch} and {@link #release}; null: kept. */
     InProcessFetcher(Exporters exporters, String name, long bodyLimit, PageBufferPool buffers) {
         this.buffer = new PageBuffer(64 * 1024, buffers);
@@ -49,7 +58,13 @@ final class InProcessFetcher implements PageFetcher {
 
     @Override
     public Page fetch() throws ScrapeException {
-        Exporter exporter = exporters.get(name);
+        Exporter exporter;
+        try {
+            exporter = exporters.await(name, replacementWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScrapeException(ScrapeException.Kind.HTTP, "scrape of exporter \"" + name + "\" interrupted");
+        }
         if (exporter == null) {
             throw new ScrapeException(ScrapeException.Kind.HTTP,
                     "server returned HTTP status 404 Not Found: no exporter \"" + name + "\" is installed");

@@ -163,6 +163,11 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
     }
 
     @Override
+    public java.util.Map<String, java.util.Set<String>> waitingPools() {
+        return manager.waitingPools();
+    }
+
+    @Override
     public List<TargetMetadata> targetMetadata() {
         return manager.targetMetadata();
     }

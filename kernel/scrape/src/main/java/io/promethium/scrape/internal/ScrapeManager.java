@@ -317,6 +317,17 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     }
 
     @Override
+    public Map<String, Set<String>> waitingPools() {
+        Map<String, Set<String>> waiting = new LinkedHashMap<>();
+        for (Map.Entry<String, Set<String>> pool : discovery.waitingPlugins(CONSUMER).entrySet()) {
+            if (pool(pool.getKey()) != null) {
+                waiting.put(pool.getKey(), pool.getValue());
+            }
+        }
+        return waiting;
+    }
+
+    @Override
     public List<TargetMetadata> targetMetadata() {
         List<TargetMetadata> result = new ArrayList<>();
         for (ScrapePool pool : poolList()) {

@@ -337,7 +337,7 @@ final class ScrapePool {
         clientOf.put(target.labels(), client);
         String exporter = exporters.inProcessName(target.url());
         PageFetcher scraper = exporter != null
-                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers)
+                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers, timeout)
                 : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
                         config.enableCompression(), buffers);
         if (workers == null) {

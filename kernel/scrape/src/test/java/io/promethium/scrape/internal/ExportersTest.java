@@ -39,6 +39,34 @@ class ExportersTest {
     }
 
     @Test
+    void aScrapeWhileAnExporterIsBeingUpdatedReadsTheNewVersionInsteadOfFailing() throws Exception {
+        Exporters exporters = new Exporters();
+        Exporter oldVersion = exporter("node", 1);
+        exporters.add(oldVersion);
+        InProcessFetcher fetcher = new InProcessFetcher(exporters, "node", 0, null, Duration.ofSeconds(10));
+        exporters.remove(oldVersion);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            exporters.add(exporter("node", 2));
+        });
+        PageFetcher.Page page = fetcher.fetch();
+        assertThat(new String(page.buffer(), page.offset(), page.length(), StandardCharsets.UTF_8)).contains("test_value{k=\"v\"} 2");
+    }
+
+    @Test
+    void aScrapeOfAnExporterNeverInstalledFailsAtOnce() {
+        Exporters exporters = new Exporters();
+        InProcessFetcher fetcher = new InProcessFetcher(exporters, "absent", 0, null, Duration.ofSeconds(10));
+        long start = System.nanoTime();
+        assertThatThrownBy(fetcher::fetch).hasMessageContaining("no exporter \"absent\" is installed");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
     void targetsOnThisServersPortAndLoopbackAreInProcessOthersAreNot() {
         Exporters exporters = new Exporters();
         exporters.setListenAddress("0.0.0.0:9191");

@@ -273,6 +273,50 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void aDiscoveryPluginUpdateYieldingTheSameTargetsKeepsTheirLoopsAndWritesNoStalenessMarker() throws Exception {
+        io.promethium.discovery.DiscoveryManager sd = new io.promethium.discovery.DiscoveryManager(Duration.ofMillis(200),
+                Duration.ofSeconds(10), new io.promethium.config.plugin.PluginMetricsRegistry(),
+                new io.promethium.config.http.KernelHttpClientFactory());
+        ScrapeManager swapped = new ScrapeManager(sd);
+        try {
+            swapped.setStorage(storage);
+            swapped.setDiscoveryReloadInterval(Duration.ofMillis(200));
+            TargetGroup group = new TargetGroup("g", List.of(Labels.of("__address__", a.address())), Labels.EMPTY);
+            FakeDiscovery oldVersion = new FakeDiscovery(group);
+            sd.addFactory(oldVersion);
+            swapped.applyConfig(config(Configs.withTargets(fast("sd"), List.of(),
+                    List.of(new PluginConfig("fake_sd_configs", Map.of("name", "x"), "")))));
+            await("a scraped via discovery", () -> hasSamples("from_a"));
+            ScrapeLoop loop = swapped.pool("sd").loops().get(0);
+
+            sd.removeFactory(oldVersion);
+            Thread.sleep(600);
+            sd.addFactory(new FakeDiscovery(group));
+            Thread.sleep(800);
+
+            assertThat(swapped.pool("sd").loops()).containsExactly(loop);
+            assertThat(storage.all().entrySet()).filteredOn(e -> e.getKey().metricName().equals("from_a"))
+                    .allSatisfy(e -> assertThat(e.getValue()).noneMatch(MemoryStorage.Sample::isStale));
+        } finally {
+            swapped.close();
+            sd.close();
+        }
+    }
+
+    @Test
+    void aPoolWhoseDiscoveryPluginIsNotInstalledScrapesItsStaticTargetsAndIsListedAsWaiting() throws Exception {
+        ScrapeConfig job = Configs.withTargets(fast("j"), List.of(new StaticConfig(List.of(a.address()), Labels.EMPTY)),
+                List.of(new PluginConfig("fake_sd_configs", Map.of("name", "x"), "")));
+        manager.applyConfig(config(job));
+        await("the static target is scraped meanwhile", () -> hasSamples("from_a"));
+        assertThat(manager.waitingPools()).isEqualTo(Map.of("j", java.util.Set.of("fake")));
+        FakeDiscovery discovery = new FakeDiscovery(new TargetGroup("g", List.of(Labels.of("__address__", b.address())), Labels.EMPTY));
+        manager.addDiscovererFactory(discovery);
+        await("the discovered target is scraped when the plugin arrives", () -> hasSamples("from_b"));
+        assertThat(manager.waitingPools()).isEmpty();
+    }
+
+    @Test
     void aZeroDiscoveryReloadIntervalIsPrometheusDefaultOfFiveSeconds() {
         manager.setDiscoveryReloadInterval(Duration.ZERO);
         assertThat(manager.discoveryReloadInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -299,6 +343,12 @@ class ScrapeManagerTest {
     /** A discovery plugin driven by the test. */
     private static final class FakeDiscovery implements DiscovererFactory {
         final List<Consumer<List<TargetGroup>>> started = new ArrayList<>();
+        /** What a new discoverer reports first (its whole initial state). */
+        private final List<TargetGroup> initial;
+
+        FakeDiscovery(TargetGroup... initial) {
+            this.initial = List.of(initial);
+        }
 
         @Override
         public String type() {
@@ -317,7 +367,7 @@ class ScrapeManagerTest {
                     synchronized (FakeDiscovery.this) {
                         started.add(updates);
                     }
-                    updates.accept(List.of());
+                    updates.accept(initial);
                 }
 
                 @Override

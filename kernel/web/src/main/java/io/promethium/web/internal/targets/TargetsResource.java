@@ -105,6 +105,26 @@ public final class TargetsResource implements Endpoints {
                 counts.merge(target.scrapePool(), 1, Integer::sum);
             }
             g.writeEndArray();
+            // Promethium's addition, present only when some pool waits: pools whose discovery
+            // blocks wait for a plugin not installed (a Prometheus client sees the usual shape).
+            Map<String, java.util.Set<String>> waitingPools = new TreeMap<>(t.waitingPools());
+            if (!pool.isEmpty()) {
+                waitingPools.keySet().retainAll(java.util.Set.of(pool));
+            }
+            if (!waitingPools.isEmpty()) {
+                g.writeArrayFieldStart("waitingScrapePools");
+                for (Map.Entry<String, java.util.Set<String>> waiting : waitingPools.entrySet()) {
+                    for (String plugin : new java.util.TreeSet<>(waiting.getValue())) {
+                        g.writeStartObject();
+                        g.writeStringField("scrapePool", waiting.getKey());
+                        g.writeStringField("plugin", plugin);
+                        g.writeStringField("key", plugin + "_sd_configs");
+                        g.writeStringField("message", "waiting for plugin `" + plugin + "`");
+                        g.writeEndObject();
+                    }
+                }
+                g.writeEndArray();
+            }
             if (showDropped) {
                 g.writeObjectFieldStart("droppedTargetCounts");
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {

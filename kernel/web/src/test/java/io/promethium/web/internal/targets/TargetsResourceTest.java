@@ -21,6 +21,7 @@ class TargetsResourceTest {
 
     private static final Labels TARGET = Labels.of("job", "node", "instance", "h:9100");
     private static ApiServer server;
+    private static final FakeTargets TARGETS = new FakeTargets();
 
     /** A hand-written scrape manager with one active and one dropped target. */
     private static final class FakeTargets implements ScrapeTargets {
@@ -37,6 +38,14 @@ class TargetsResourceTest {
                     TargetInfo.UNKNOWN, Duration.ofMinutes(1), Duration.ofSeconds(10)));
         }
 
+        /** Pools waiting for a discovery plugin. */
+        volatile java.util.Map<String, java.util.Set<String>> waiting = java.util.Map.of();
+
+        @Override
+        public java.util.Map<String, java.util.Set<String>> waitingPools() {
+            return waiting;
+        }
+
         /** The counter's family as the target's page named it: text format by default. */
         volatile String counterFamily = "node_cpu_seconds_total";
 
@@ -50,7 +59,7 @@ class TargetsResourceTest {
     @BeforeAll
     static void start() throws Exception {
         server = new ApiServer(w -> w.register(new TargetsResource(w.server().targets, () -> List.of("node", "api"), () -> w.server().tsdb)));
-        server.targets.bind(new FakeTargets());
+        server.targets.bind(TARGETS);
         // What the scrape of the target stored: metadata per series, the histogram's on each of its series.
         Appender a = server.tsdb.appender();
         Metadata cpu = new Metadata(MetricType.COUNTER, "CPU time.", "");
@@ -85,6 +94,18 @@ class TargetsResourceTest {
                 + "\"lastScrape\":\"2024-01-02T03:04:05.12Z\",\"lastScrapeDuration\":1.5,\"health\":\"up\",\"scrapeInterval\":\"15s\","
                 + "\"scrapeTimeout\":\"10s\"}],\"droppedTargets\":[{\"discoveredLabels\":{\"__address__\":\"gone:1\"},\"scrapePool\":\"node\"}],"
                 + "\"droppedTargetCounts\":{\"node\":1}}}");
+    }
+
+    @Test
+    void aPoolWaitingForADiscoveryPluginIsListedWithWhatItWaitsFor() {
+        TARGETS.waiting = java.util.Map.of("cmdb-hosts", java.util.Set.of("cmdb"));
+        try {
+            assertThat(server.get("/api/v1/targets").body()).contains("\"waitingScrapePools\":[{\"scrapePool\":\"cmdb-hosts\","
+                    + "\"plugin\":\"cmdb\",\"key\":\"cmdb_sd_configs\",\"message\":\"waiting for plugin `cmdb`\"}]");
+            assertThat(server.get("/api/v1/targets?scrapePool=node").body()).doesNotContain("waitingScrapePools");
+        } finally {
+            TARGETS.waiting = java.util.Map.of();
+        }
     }
 
     @Test

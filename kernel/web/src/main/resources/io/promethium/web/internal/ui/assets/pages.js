@@ -136,7 +136,9 @@ export function targetsPage(root) {
     select.addEventListener('change', () => { pool = select.value; setParam('pool', pool); render(); });
     const unhealthy = h('input', { type: 'checkbox', checked: unhealthyOnly });
     unhealthy.addEventListener('change', () => { unhealthyOnly = unhealthy.checked; setParam('unhealthy', unhealthyOnly ? '1' : ''); render(); });
-    clear(root, h('h1', {}, 'Targets'),
+    const waiting = (data.waitingScrapePools || []).map((w) => h('div', { class: 'card body' },
+      badge('waiting', 'warn'), ` ${w.scrapePool}: ${w.message} (${w.key})`));
+    clear(root, h('h1', {}, 'Targets'), ...waiting,
       h('div', { class: 'toolbar' }, select, h('label', { class: 'row' }, unhealthy, 'Unhealthy only'),
         searchBox('search', 'Filter by endpoint, labels or error', (v) => { filter = v; render(); })),
       list);

@@ -207,7 +207,7 @@ final class PluginWatcher implements PluginDirectory {
             Known previous = known.get(name);
             Outcome outcome = deploy(name, jar, false);
             Bundle serving = outcome.bundle();
-            String error = outcome.error();
+            String error = outcome.refusal() == PluginRefusedException.Reason.UNTRUSTED ? "refused: " + outcome.error() : outcome.error();
             String signature = outcome.verdict().signature();
             String signer = outcome.verdict().signer();
             if (outcome.failed() && previous != null && previous.bundleId() >= 0 && serving != null
@@ -245,7 +245,7 @@ final class PluginWatcher implements PluginDirectory {
         try (InputStream in = Files.newInputStream(jar)) {
             verdict = signatures.check(jar);
             if (verdict.refused()) {
-                return new Outcome(old, "refused: " + verdict.problem(), PluginRefusedException.Reason.UNTRUSTED, verdict);
+                return new Outcome(old, verdict.problem(), PluginRefusedException.Reason.UNTRUSTED, verdict);
             }
             if (!verdict.problem().isEmpty()) {
                 LOG.warning("Plugin " + name + ": " + verdict.problem() + " (not enforced: no --" + PluginSignatures.FLAG + ")");

@@ -46,6 +46,12 @@ final class PluginSignatures {
      * with it ({@code ""}: nothing), and whether that keeps the jar from running.
      */
     record Verdict(String signature, String signer, String problem, boolean refused) {
+        /** The problem prefix of a file that is not a readable jar at all (not a signature matter). */
+        static final String UNREADABLE = "cannot read the jar to check its signature: ";
+
+        boolean unreadable() {
+            return problem.startsWith(UNREADABLE);
+        }
     }
 
     private final Set<TrustAnchor> anchors;
@@ -156,7 +162,7 @@ final class PluginSignatures {
             return refuse(PluginFile.INVALID, "", "signature does not match the jar's content (tampered after signing?): " + e.getMessage());
         } catch (IOException e) {
             // Not a jar: the framework says so when it installs it, unless signatures are enforced.
-            return enforced() ? refuse(PluginFile.UNSIGNED, "", "cannot read the jar to check its signature: " + e.getMessage())
+            return enforced() ? refuse(PluginFile.UNSIGNED, "", Verdict.UNREADABLE + e.getMessage())
                     : new Verdict(PluginFile.UNSIGNED, "", "", false);
         }
         if (common == null && !enforced()) {

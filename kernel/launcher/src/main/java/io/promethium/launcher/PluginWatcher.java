@@ -134,7 +134,8 @@ final class PluginWatcher implements PluginDirectory {
     public void checkSignature(Path jar) throws PluginRefusedException {
         PluginSignatures.Verdict verdict = signatures.check(jar);
         if (verdict.refused()) {
-            throw new PluginRefusedException(PluginRefusedException.Reason.UNTRUSTED, verdict.problem());
+            throw new PluginRefusedException(verdict.unreadable() ? PluginRefusedException.Reason.INVALID
+                    : PluginRefusedException.Reason.UNTRUSTED, verdict.problem());
         }
     }
 
@@ -245,7 +246,8 @@ final class PluginWatcher implements PluginDirectory {
         try (InputStream in = Files.newInputStream(jar)) {
             verdict = signatures.check(jar);
             if (verdict.refused()) {
-                return new Outcome(old, verdict.problem(), PluginRefusedException.Reason.UNTRUSTED, verdict);
+                return new Outcome(old, verdict.problem(), verdict.unreadable() ? PluginRefusedException.Reason.INVALID
+                        : PluginRefusedException.Reason.UNTRUSTED, verdict);
             }
             if (!verdict.problem().isEmpty()) {
                 LOG.warning("Plugin " + name + ": " + verdict.problem() + " (not enforced: no --" + PluginSignatures.FLAG + ")");

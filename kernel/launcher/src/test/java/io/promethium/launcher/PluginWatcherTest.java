@@ -145,6 +145,9 @@ class PluginWatcherTest {
         assertThatThrownBy(() -> strict.install("swap.jar", bytes(unsigned)))
                 .isInstanceOf(PluginRefusedException.class).hasMessageContaining("not signed")
                 .extracting(e -> ((PluginRefusedException) e).reason()).isEqualTo(PluginRefusedException.Reason.UNTRUSTED);
+        assertThatThrownBy(() -> strict.install("corrupt.jar", bytes("not a zip".getBytes(StandardCharsets.UTF_8))))
+                .as("not a jar at all: invalid, not untrusted")
+                .extracting(e -> ((PluginRefusedException) e).reason()).isEqualTo(PluginRefusedException.Reason.INVALID);
         try (var listing = Files.list(plugins)) {
             assertThat(listing).isEmpty();
         }

@@ -38,15 +38,16 @@ class PluginTrustIT {
             sign(example, signed, keys.resolve("signer.p12"));
             server.start("--web.enable-admin-api", "--plugins.scan-interval=1s", "--plugins.trust-store=" + caPem).awaitReady();
             Path plugins = server.home.resolve("plugins");
+            List<String> shipped = listing(plugins);
 
             HttpResponse<String> corrupt = upload(server, "corrupt.jar", "not a jar".getBytes(StandardCharsets.UTF_8));
             assertThat(corrupt.statusCode()).as(corrupt.body()).isEqualTo(400);
             HttpResponse<String> unsigned = upload(server, "unsigned-hello.jar", Files.readAllBytes(example));
             assertThat(unsigned.statusCode()).as(unsigned.body()).isEqualTo(403);
             assertThat(unsigned.body()).contains("not signed").contains("--plugins.trust-store");
-            try (var listing = Files.list(plugins)) {
-                assertThat(listing.map(p -> p.getFileName().toString())).as("nothing left of refused uploads").isEmpty();
-            }
+            assertThat(listing(plugins)).as("nothing left of refused uploads").isEqualTo(shipped);
+            // The tarball's own plugins are unsigned: refused alike.
+            assertThat(server.get("/api/v1/admin/plugins").body()).contains("\"file\":\"promethium-exporter-jvm.jar\",\"state\":\"FAILED\"");
             assertThat(server.get("/metrics").body()).doesNotContain("promethium_example_hello");
 
             HttpResponse<String> trusted = upload(server, "hello.jar", Files.readAllBytes(signed));
@@ -77,6 +78,12 @@ class PluginTrustIT {
             assertThat(Files.exists(server.home.resolve("plugins/hello.jar"))).isFalse();
             assertThat(server.get("/api/v1/admin/plugins").statusCode()).as("listing stays open").isEqualTo(200);
             assertThat(server.get("/admin").body()).contains("name=\"promethium-admin-writes-refused\" content=\"installing and managing plugins is refused");
+        }
+    }
+
+    private static List<String> listing(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -257,6 +257,12 @@ final class PluginWatcher implements PluginDirectory {
             return new Outcome(old, describe(e), PluginRefusedException.Reason.INVALID,
                     new PluginSignatures.Verdict(PluginFile.UNSIGNED, "", "", false));
         }
+        String duplicate = duplicateOf(name, candidate);
+        if (duplicate != null) {
+            uninstallQuietly(candidate);
+            return new Outcome(old, candidate.getSymbolicName() + " " + candidate.getVersion() + " is installed already, from "
+                    + duplicate, PluginRefusedException.Reason.INVALID, verdict);
+        }
         if (fragment(candidate)) {
             // A fragment attaches to its host when the host is refreshed: no side-by-side swap.
             if (old != null) {
@@ -291,6 +297,21 @@ final class PluginWatcher implements PluginDirectory {
         }
         LOG.info(logLine(old, candidate, name));
         return new Outcome(candidate, "", null, verdict);
+    }
+
+    /**
+     * The other plugin file whose bundle has the candidate's symbolic name and version, or null. The
+     * framework allows such twins only so that an update can be installed beside its predecessor.
+     */
+    private String duplicateOf(String name, Bundle candidate) {
+        for (Map.Entry<String, Known> entry : known.entrySet()) {
+            Bundle other = entry.getKey().equals(name) || entry.getValue().bundleId() < 0 ? null : context.getBundle(entry.getValue().bundleId());
+            if (other != null && other.getSymbolicName() != null && other.getSymbolicName().equals(candidate.getSymbolicName())
+                    && other.getVersion().equals(candidate.getVersion())) {
+                return "plugins/" + entry.getKey();
+            }
+        }
+        return null;
     }
 
     private static String logLine(Bundle old, Bundle candidate, String name) {

@@ -135,6 +135,11 @@ class PluginWatcherTest {
         }
         assertThat(swapBundles()).isEmpty();
         assertThat(watcher.files()).isEmpty();
+
+        watcher.install("swap.jar", bytes(jar("1.0.0")));
+        assertThatThrownBy(() -> watcher.install("twin.jar", bytes(jar("1.0.0"))))
+                .isInstanceOf(PluginRefusedException.class).hasMessageContaining("installed already, from plugins/swap.jar");
+        assertThat(swapBundles()).hasSize(1);
     }
 
     @Test

@@ -257,7 +257,7 @@ final class PluginWatcher implements PluginDirectory {
             return new Outcome(old, describe(e), PluginRefusedException.Reason.INVALID,
                     new PluginSignatures.Verdict(PluginFile.UNSIGNED, "", "", false));
         }
-        String duplicate = duplicateOf(name, candidate);
+        String duplicate = duplicateOf(name, candidate, old);
         if (duplicate != null) {
             uninstallQuietly(candidate);
             return new Outcome(old, candidate.getSymbolicName() + " " + candidate.getVersion() + " is installed already, from "
@@ -300,16 +300,22 @@ final class PluginWatcher implements PluginDirectory {
     }
 
     /**
-     * The other plugin file whose bundle has the candidate's symbolic name and version, or null. The
-     * framework allows such twins only so that an update can be installed beside its predecessor.
+     * Where a bundle of the candidate's symbolic name and version is installed already (another
+     * plugin file, or the core), or null. The framework allows such twins only so that an update
+     * can be installed beside the version it replaces.
      */
-    private String duplicateOf(String name, Bundle candidate) {
-        for (Map.Entry<String, Known> entry : known.entrySet()) {
-            Bundle other = entry.getKey().equals(name) || entry.getValue().bundleId() < 0 ? null : context.getBundle(entry.getValue().bundleId());
-            if (other != null && other.getSymbolicName() != null && other.getSymbolicName().equals(candidate.getSymbolicName())
-                    && other.getVersion().equals(candidate.getVersion())) {
-                return "plugins/" + entry.getKey();
+    private String duplicateOf(String name, Bundle candidate, Bundle old) {
+        for (Bundle other : context.getBundles()) {
+            if (other == candidate || other == old || other.getSymbolicName() == null
+                    || !other.getSymbolicName().equals(candidate.getSymbolicName()) || !other.getVersion().equals(candidate.getVersion())) {
+                continue;
             }
+            for (Map.Entry<String, Known> entry : known.entrySet()) {
+                if (entry.getValue().bundleId() == other.getBundleId() && !entry.getKey().equals(name)) {
+                    return "plugins/" + entry.getKey();
+                }
+            }
+            return other.getLocation();
         }
         return null;
     }

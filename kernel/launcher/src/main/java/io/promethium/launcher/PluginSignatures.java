@@ -37,6 +37,7 @@ import java.util.jar.JarFile;
 final class PluginSignatures {
 
     static final String FLAG = "plugins.trust-store";
+    private static final String NOT_SIGNED = "the jar is not signed; --" + FLAG + " admits only jars signed by a trusted key";
     /** Extended key usage for code signing, and "any". */
     private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
     private static final String ANY_USAGE = "2.5.29.37.0";
@@ -137,6 +138,10 @@ final class PluginSignatures {
         Set<CodeSigner> common = null;
         List<String> unsigned = new ArrayList<>();
         try (JarFile file = new JarFile(jar.toFile(), true)) {
+            if (!hasSignatureFile(file)) {
+                // Unsigned: nothing to check, and not reading every entry keeps the start of big plugins cheap.
+                return enforced() ? refuse(PluginFile.UNSIGNED, "", NOT_SIGNED) : new Verdict(PluginFile.UNSIGNED, "", "", false);
+            }
             byte[] buffer = new byte[8192];
             for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
                 JarEntry entry = entries.nextElement();
@@ -169,7 +174,7 @@ final class PluginSignatures {
             return new Verdict(PluginFile.UNSIGNED, "", "", false);
         }
         if (common == null) {
-            return refuse(PluginFile.UNSIGNED, "", "the jar is not signed; --" + FLAG + " admits only jars signed by a trusted key");
+            return refuse(PluginFile.UNSIGNED, "", NOT_SIGNED);
         }
         String signer = subject(common.isEmpty() ? null : common.iterator().next());
         if (!unsigned.isEmpty()) {
@@ -191,6 +196,16 @@ final class PluginSignatures {
             }
         }
         return refuse(PluginFile.INVALID, signer, "signed by " + signer + ", which no certificate of --" + FLAG + " (" + store + ") vouches for: " + why);
+    }
+
+    private static boolean hasSignatureFile(JarFile file) {
+        for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+            String name = entries.nextElement().getName();
+            if (signatureFile(name) && name.toUpperCase(Locale.ROOT).endsWith(".SF")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Verdict refuse(String signature, String signer, String reason) {

@@ -131,15 +131,6 @@ final class PluginWatcher implements PluginDirectory {
     }
 
     @Override
-    public void checkSignature(Path jar) throws PluginRefusedException {
-        PluginSignatures.Verdict verdict = signatures.check(jar);
-        if (verdict.refused()) {
-            throw new PluginRefusedException(verdict.unreadable() ? PluginRefusedException.Reason.INVALID
-                    : PluginRefusedException.Reason.UNTRUSTED, verdict.problem());
-        }
-    }
-
-    @Override
     public boolean remove(String fileName) throws IOException {
         String name = validName(fileName);
         boolean existed = Files.deleteIfExists(directory.resolve(name));
@@ -240,6 +231,44 @@ final class PluginWatcher implements PluginDirectory {
     private Outcome deploy(String name, Path jar, boolean upload) {
         Known previous = known.get(name);
         Bundle old = previous == null || previous.bundleId() < 0 ? null : context.getBundle(previous.bundleId());
+        return swap(name, jar, old, LOCATION_PREFIX + name + "#" + (++installs), upload);
+    }
+
+    /**
+     * Replaces a bundle that did not come from the folder (a core bundle) as a plugin's update is:
+     * beside it until resolved, the previous one back when the new one fails. The replacement
+     * lasts until the server stops (the core bundles come from the bundles folder at each start).
+     *
+     * @return the new bundle's id
+     */
+    @Override
+    public synchronized long replaceBundle(long bundleId, Path jar) throws IOException {
+        Bundle old = context.getBundle(bundleId);
+        if (old == null || bundleId == 0) {
+            throw new IOException("no bundle with id " + bundleId + " to replace");
+        }
+        for (Map.Entry<String, Known> entry : known.entrySet()) {
+            if (entry.getValue().bundleId() == bundleId) {
+                throw new IOException("bundle " + bundleId + " comes from plugins/" + entry.getKey() + ": update the plugin file");
+            }
+        }
+        Outcome outcome = swap(null, jar, old, "promethium-replaced:" + old.getSymbolicName() + "#" + (++installs), true);
+        if (outcome.failed()) {
+            LOG.warning("Replacing " + old.getSymbolicName() + " " + old.getVersion() + " refused: " + outcome.error());
+            throw new PluginRefusedException(outcome.refusal(), outcome.error());
+        }
+        return outcome.bundle().getBundleId();
+    }
+
+    /**
+     * Installs a jar beside the bundle it replaces (if any), and swaps them once it resolved.
+     *
+     * @param name     the plugin file's name, or null for a core bundle
+     * @param upload   whether nothing of a failed jar may be kept (else a new jar that does not
+     *                 resolve or start stays installed, waiting)
+     */
+    private Outcome swap(String name, Path jar, Bundle old, String location, boolean upload) {
+        String label = name != null ? name : old.getSymbolicName();
         PluginSignatures.Verdict verdict;
         Bundle candidate;
         // Opened before the check, so the bytes installed are those checked even if the file is replaced meanwhile.
@@ -250,9 +279,9 @@ final class PluginWatcher implements PluginDirectory {
                         : PluginRefusedException.Reason.UNTRUSTED, verdict);
             }
             if (!verdict.problem().isEmpty()) {
-                LOG.warning("Plugin " + name + ": " + verdict.problem() + " (not enforced: no --" + PluginSignatures.FLAG + ")");
+                LOG.warning("Plugin " + label + ": " + verdict.problem() + " (not enforced: no --" + PluginSignatures.FLAG + ")");
             }
-            candidate = context.installBundle(LOCATION_PREFIX + name + "#" + (++installs), in);
+            candidate = context.installBundle(location, in);
         } catch (BundleException | IOException | RuntimeException e) {
             return new Outcome(old, describe(e), PluginRefusedException.Reason.INVALID,
                     new PluginSignatures.Verdict(PluginFile.UNSIGNED, "", "", false));
@@ -269,14 +298,14 @@ final class PluginWatcher implements PluginDirectory {
                 uninstallQuietly(old);
             }
             refresh(old == null ? List.of(candidate) : List.of(old, candidate));
-            LOG.info(logLine(old, candidate, name));
+            LOG.info(logLine(old, candidate, label));
             return new Outcome(candidate, "", null, verdict);
         }
         boolean oldRan = old != null && old.getState() == Bundle.ACTIVE;
         if (!frameworkWiring().resolveBundles(List.of(candidate))) {
             String error = startError(candidate);
             if (error != null) {
-                return failed(name, candidate, old, oldRan, upload, error, verdict);
+                return failed(label, candidate, old, oldRan, upload, error, verdict);
             }
             // It resolved at the second attempt (a dependency arrived meanwhile) and runs now.
         }
@@ -289,13 +318,13 @@ final class PluginWatcher implements PluginDirectory {
         }
         String error = startError(candidate);
         if (error != null) {
-            return failed(name, candidate, old, oldRan, upload, error, verdict);
+            return failed(label, candidate, old, oldRan, upload, error, verdict);
         }
         if (old != null) {
             uninstallQuietly(old);
             refresh(List.of(old));
         }
-        LOG.info(logLine(old, candidate, name));
+        LOG.info(logLine(old, candidate, label));
         return new Outcome(candidate, "", null, verdict);
     }
 
@@ -311,7 +340,7 @@ final class PluginWatcher implements PluginDirectory {
                 continue;
             }
             for (Map.Entry<String, Known> entry : known.entrySet()) {
-                if (entry.getValue().bundleId() == other.getBundleId() && !entry.getKey().equals(name)) {
+                if (entry.getValue().bundleId() == other.getBundleId() && !entry.getKey().equals(name)) { // name: null for a core bundle
                     return "plugins/" + entry.getKey();
                 }
             }

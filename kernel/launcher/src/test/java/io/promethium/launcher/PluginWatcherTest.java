@@ -124,6 +124,30 @@ class PluginWatcherTest {
     }
 
     @Test
+    void aCoreBundleIsReplacedAtomicallyToo() throws Exception {
+        Path v1 = dir.resolve("core-1.jar");
+        TestSigning.bundle(v1, "test.swap", "1.0.0", List.of(), "v.txt=1");
+        Bundle core = framework.getBundleContext().installBundle("promethium-core:swap.jar", Files.newInputStream(v1));
+        core.start();
+        Path broken = dir.resolve("core-2.jar");
+        Files.write(broken, jar("2.0.0", "Import-Package: com.example.absent"));
+        assertThatThrownBy(() -> watcher.replaceBundle(core.getBundleId(), broken))
+                .isInstanceOf(PluginRefusedException.class).hasMessageContaining("missing package com.example.absent");
+        assertThat(swapBundles()).singleElement().satisfies(b -> {
+            assertThat(b.getBundleId()).isEqualTo(core.getBundleId());
+            assertThat(b.getState()).isEqualTo(Bundle.ACTIVE);
+        });
+        Path good = dir.resolve("core-3.jar");
+        Files.write(good, jar("3.0.0"));
+        long replaced = watcher.replaceBundle(core.getBundleId(), good);
+        assertThat(swapBundles()).singleElement().satisfies(b -> {
+            assertThat(b.getBundleId()).isEqualTo(replaced);
+            assertThat(b.getVersion().toString()).isEqualTo("3.0.0");
+            assertThat(b.getState()).isEqualTo(Bundle.ACTIVE);
+        });
+    }
+
+    @Test
     void aRejectedUploadLeavesNothingInTheFolder() throws Exception {
         assertThatThrownBy(() -> watcher.install("corrupt.jar", bytes("not a zip".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(PluginRefusedException.class)

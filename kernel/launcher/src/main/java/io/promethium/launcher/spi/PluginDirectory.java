@@ -33,13 +33,16 @@ public interface PluginDirectory {
     PluginFile install(String fileName, InputStream content) throws IOException;
 
     /**
-     * Whether a jar may run in this server by its signature (always, without
-     * {@code --plugins.trust-store}); for code installed other than through the folder.
+     * Replaces a bundle that did not come from the folder (a core bundle) with a jar, as an update
+     * of a plugin: atomically, its signature checked alike. The replacement lasts until the server
+     * stops: the core bundles are those of the bundles folder at each start.
      *
-     * @throws PluginRefusedException ({@link PluginRefusedException.Reason#UNTRUSTED}) saying why not
+     * @return the new bundle's id
+     * @throws PluginRefusedException when the jar was refused, saying why; the bundle runs on
+     * @throws IOException when there is no such bundle or it comes from the folder
      * @since 1.2
      */
-    void checkSignature(Path jar) throws PluginRefusedException;
+    long replaceBundle(long bundleId, Path jar) throws IOException;
 
     /** Deletes a jar from the folder and uninstalls its bundle; false when there was no such jar. */
     boolean remove(String fileName) throws IOException;

@@ -159,14 +159,17 @@ public final class PluginAdminResource implements Endpoints {
     }
 
     /**
-     * Update: the body is the new jar. A plugin is replaced atomically (the running version runs
-     * on when the new one fails); a core bundle in place, once its signature passed.
+     * Update: the body is the new jar. A plugin's file or a core bundle is replaced atomically (the
+     * running version runs on when the new one fails); the answer is the new bundle.
      */
     private void update(Router.Call call) throws IOException {
         long id = id(call);
         InputStream body = call.body();
         writes.require();
         Bundle bundle = bundle(id);
+        if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "bundle " + id + " cannot be updated through this API");
+        }
         PluginFile file = fileOf(id);
         if (file != null) {
             PluginFile updated = store(file.fileName(), body);
@@ -175,17 +178,10 @@ public final class PluginAdminResource implements Endpoints {
         }
         Path staged = Files.createTempFile("promethium-bundle-update-", ".jar");
         try {
-            try {
-                Files.copy(limited(body), staged, StandardCopyOption.REPLACE_EXISTING);
-                plugins.checkSignature(staged);
-            } catch (IOException e) {
-                throw refused("bundle " + id, e);
-            }
-            try (InputStream in = Files.newInputStream(staged)) {
-                bundle.update(in);
-            } catch (BundleException e) {
-                throw new ApiError(ApiError.Type.BAD_DATA, "cannot update bundle " + id + ": " + e.getMessage());
-            }
+            Files.copy(limited(body), staged, StandardCopyOption.REPLACE_EXISTING);
+            id = plugins.replaceBundle(id, staged);
+        } catch (IOException e) {
+            throw refused("bundle " + id, e);
         } finally {
             Files.deleteIfExists(staged);
         }

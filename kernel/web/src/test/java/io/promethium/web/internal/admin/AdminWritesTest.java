@@ -70,7 +70,8 @@ class AdminWritesTest {
             }
 
             @Override
-            public void checkSignature(Path jar) {
+            public long replaceBundle(long bundleId, Path jar) throws PluginRefusedException {
+                throw new PluginRefusedException(PluginRefusedException.Reason.FAILED, "did not start");
             }
 
             @Override

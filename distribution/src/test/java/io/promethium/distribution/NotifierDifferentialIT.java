@@ -209,6 +209,13 @@ class NotifierDifferentialIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void checkAlertmanagerConfigAcceptsTheNewReceivers() throws Exception {
+        ServerProcess.Result r = promethium.runToCompletion("check", "alertmanager-config", "conf/alertmanager.yml");
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS");
+    }
+
     @TestFactory
     Stream<DynamicTest> eachIntegrationSendsWhatAlertmanagerSends() {
         return INTEGRATIONS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> compare(e.getKey(), e.getValue())));

@@ -55,18 +55,22 @@ public final class AlertmanagerConfigLoader {
             "wechat_api_url", "https://qyapi.weixin.qq.com/cgi-bin/",
             "victorops_api_url", "https://alert.victorops.com/integrations/generic/20131114/alert/",
             "telegram_api_url", "https://api.telegram.org",
-            "webex_api_url", "https://webexapis.com/v1/messages");
+            "webex_api_url", "https://webexapis.com/v1/messages",
+            "rocketchat_api_url", "https://open.rocket.chat/");
 
     static final Set<String> GLOBAL_KEYS = Set.of("resolve_timeout", "http_config", "smtp_from", "smtp_hello",
             "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
             "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
             "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url", "wechat_api_secret",
             "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url",
-            "telegram_bot_token", "telegram_bot_token_file", "webex_api_url");
+            "telegram_bot_token", "telegram_bot_token_file", "webex_api_url", "wechat_api_secret_file", "rocketchat_api_url",
+            "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file",
+            "mattermost_webhook_url", "mattermost_webhook_url_file");
 
     /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
     static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",
-            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "http_config.tls_config.key");
+            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "rocketchat_token",
+            "rocketchat_token_id", "mattermost_webhook_url", "http_config.tls_config.key");
 
     /** Secrets of every integration block besides the ones its plugin declares (http_config's are masked by key). */
     static final Set<String> BLOCK_SECRETS = Set.of("http_config.tls_config.key", "tls_config.key");
@@ -78,7 +82,8 @@ public final class AlertmanagerConfigLoader {
 
     /** Global secrets given inline or in a file: at most one of each pair (Alertmanager's checks). */
     static final List<String> GLOBAL_SECRET_OR_FILE = List.of("slack_api_url", "opsgenie_api_key", "victorops_api_key",
-            "telegram_bot_token", "smtp_auth_password");
+            "telegram_bot_token", "smtp_auth_password", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id",
+            "mattermost_webhook_url");
 
     private final YamlReader reader = new YamlReader();
     private final Function<String, NotifierFactory> notifiers;

@@ -186,7 +186,7 @@ class AlertmanagerConfigLoaderTest {
     @Test
     void aGlobalSecretAndItsFileTogetherAreRefused() {
         for (String secret : List.of("smtp_auth_password", "opsgenie_api_key", "victorops_api_key", "telegram_bot_token",
-                "slack_api_url")) {
+                "slack_api_url", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id", "mattermost_webhook_url")) {
             assertThatThrownBy(() -> load("""
                     global:
                       %1$s: x

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.TestFactory;
  * {@link #KNOWN} with its reason (and in plugins-notifiers/README.md); any other difference fails.
  *
  * <p>Pushover is not compared: neither server lets its API URL be changed (the request goes to
- * {@code https://api.pushover.net}), so it has loopback tests only; msteams and msteamsv2 came
- * after 0.25.
+ * {@code https://api.pushover.net}), so it has loopback tests only; msteams, msteamsv2,
+ * rocketchat, mattermost, jira and incidentio came after 0.25; email is SMTP (GreenMail tests);
+ * sns is not implemented yet.
  */
 class NotifierDifferentialIT {
 
@@ -54,7 +55,8 @@ class NotifierDifferentialIT {
     /** Integration → path prefix of its requests on the recorders. */
     private static final Map<String, String> INTEGRATIONS = new TreeMap<>(Map.of(
             "discord", "/discord/", "opsgenie", "/opsgenie/", "pagerduty", "/pagerduty/", "slack", "/slack/",
-            "telegram", "/telegram/", "victorops", "/victorops/", "webex", "/webex/", "webhook", "/webhook/"));
+            "telegram", "/telegram/", "victorops", "/victorops/", "webex", "/webex/", "webhook", "/webhook/",
+            "wechat", "/wechat/"));
 
     /**
      * Differences from 0.25, by integration and JSON path ("header:NAME" for a header), with why:
@@ -111,6 +113,13 @@ class NotifierDifferentialIT {
                   - channel: '#ops'
                   webhook_configs:
                   - url: %1$s/webhook/hook
+                  wechat_configs:
+                  - api_url: %1$s/wechat/cgi-bin/
+                    api_secret: wc-secret
+                    corp_id: corp1
+                    to_user: u1
+                    agent_id: "1000002"
+                    send_resolved: true
                 """.formatted(r.url(""));
     }
 
@@ -121,6 +130,7 @@ class NotifierDifferentialIT {
                 "{\"ok\":true,\"result\":{\"message_id\":1,\"chat\":{\"id\":42,\"type\":\"private\"},\"date\":0,\"text\":\"x\"}}"));
         r.on("/pagerduty/", q -> Response.of(202, "application/json", "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"k\"}"));
         r.on("/opsgenie/", q -> Response.of(202, "application/json", "{\"result\":\"Request will be processed\",\"requestId\":\"r\"}"));
+        r.on("/wechat/", q -> Response.of(200, "application/json", "{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"at1\"}"));
         return r;
     }
 
@@ -148,13 +158,14 @@ class NotifierDifferentialIT {
         String firing = alert(start, null);
         post(amAlerts, firing);
         post(ourAlerts, firing);
-        int firingCount = INTEGRATIONS.size();
+        // One request per integration, and WeChat's access token first.
+        int firingCount = INTEGRATIONS.size() + 1;
         await(firingCount);
         // Resolved: the same alert with an end (slack's send_resolved is false by default, the others' true).
         String resolved = alert(start, Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS));
         post(amAlerts, resolved);
         post(ourAlerts, resolved);
-        await(firingCount + INTEGRATIONS.size() - 1);
+        await(firingCount + INTEGRATIONS.size() - 1); // WeChat keeps its token
         Thread.sleep(3000); // a late retry or duplicate would show now
     }
 
@@ -230,6 +241,7 @@ class NotifierDifferentialIT {
         List<Request> ours = of(ourRecorder, prefix);
         assertThat(theirs).as("Alertmanager 0.25's %s requests", integration).isNotEmpty();
         List<String> differences = new ArrayList<>();
+        int compared = 0;
         if (theirs.size() != ours.size()) {
             differences.add("requests: " + theirs.size() + " from Alertmanager, " + ours.size() + " from Promethium: "
                     + theirs.stream().map(q -> q.method() + " " + q.uri()).toList() + " vs "
@@ -251,6 +263,7 @@ class NotifierDifferentialIT {
             }
             Map<String, String> fa = flatten(a);
             Map<String, String> fb = flatten(b);
+            compared += fa.size();
             for (String path : union(fa, fb)) {
                 String x = fa.get(path);
                 String y = fb.get(path);
@@ -261,6 +274,8 @@ class NotifierDifferentialIT {
                 }
             }
         }
+        System.out.printf("%s: %d requests from each, %d body fields compared%n", integration, theirs.size(), compared);
+        assertThat(compared).as("%s: body fields compared", integration).isPositive();
         assertThat(differences).as("%s: Alertmanager 0.25 vs Promethium", integration).isEmpty();
     }
 

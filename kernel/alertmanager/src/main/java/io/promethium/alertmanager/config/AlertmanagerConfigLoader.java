@@ -65,7 +65,7 @@ public final class AlertmanagerConfigLoader {
             "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url",
             "telegram_bot_token", "telegram_bot_token_file", "webex_api_url", "wechat_api_secret_file", "rocketchat_api_url",
             "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file",
-            "mattermost_webhook_url", "mattermost_webhook_url_file");
+            "mattermost_webhook_url", "mattermost_webhook_url_file", "jira_api_url");
 
     /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
     static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",

@@ -65,11 +65,12 @@ public final class AlertmanagerConfigLoader {
             "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url",
             "telegram_bot_token", "telegram_bot_token_file", "webex_api_url", "wechat_api_secret_file", "rocketchat_api_url",
             "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file",
-            "mattermost_webhook_url", "mattermost_webhook_url_file", "jira_api_url");
+            "mattermost_webhook_url", "mattermost_webhook_url_file", "jira_api_url", "slack_app_token", "slack_app_token_file",
+            "slack_app_url", "smtp_auth_secret_file");
 
     /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
     static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",
-            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "rocketchat_token",
+            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "slack_app_token", "rocketchat_token",
             "rocketchat_token_id", "mattermost_webhook_url", "http_config.tls_config.key");
 
     /** Secrets of every integration block besides the ones its plugin declares (http_config's are masked by key). */
@@ -82,7 +83,7 @@ public final class AlertmanagerConfigLoader {
 
     /** Global secrets given inline or in a file: at most one of each pair (Alertmanager's checks). */
     static final List<String> GLOBAL_SECRET_OR_FILE = List.of("slack_api_url", "opsgenie_api_key", "victorops_api_key",
-            "telegram_bot_token", "smtp_auth_password", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id",
+            "telegram_bot_token", "smtp_auth_password", "smtp_auth_secret", "slack_app_token", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id",
             "mattermost_webhook_url");
 
     private final YamlReader reader = new YamlReader();
@@ -139,6 +140,13 @@ public final class AlertmanagerConfigLoader {
                 PluginConfig block = new PluginConfig("global.http_config", (Map<String, Object>) http, g.at("http_config").toString());
                 block.requireOnly(io.promethium.api.http.HttpClientFactory.FIELDS);
                 new io.promethium.config.http.KernelHttpClientFactory().validate(block);
+            }
+            boolean appToken = present(globals.get("slack_app_token")) || present(globals.get("slack_app_token_file"));
+            boolean apiUrl = present(globals.get("slack_api_url")) || present(globals.get("slack_api_url_file"));
+            // Alertmanager lets slack_api_url equal slack_app_url (the old workaround of a global URL plus per-receiver tokens).
+            if (appToken && apiUrl && !String.valueOf(globals.get("slack_api_url")).equals(String.valueOf(globals.get("slack_app_url")))) {
+                throw Block.error(g.location(),
+                        "at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file must be configured");
             }
             for (String secret : GLOBAL_SECRET_OR_FILE) {
                 if (present(globals.get(secret)) && present(globals.get(secret + "_file"))) {

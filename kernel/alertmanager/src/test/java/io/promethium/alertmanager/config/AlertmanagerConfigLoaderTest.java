@@ -186,7 +186,8 @@ class AlertmanagerConfigLoaderTest {
     @Test
     void aGlobalSecretAndItsFileTogetherAreRefused() {
         for (String secret : List.of("smtp_auth_password", "opsgenie_api_key", "victorops_api_key", "telegram_bot_token",
-                "slack_api_url", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id", "mattermost_webhook_url")) {
+                "slack_api_url", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id", "mattermost_webhook_url",
+                "slack_app_token", "smtp_auth_secret")) {
             assertThatThrownBy(() -> load("""
                     global:
                       %1$s: x
@@ -223,5 +224,28 @@ class AlertmanagerConfigLoaderTest {
                     carrierpigeon_configs:
                       - {}
                 """)).hasMessageContaining("not an Alertmanager integration either");
+    }
+
+    @Test
+    void aGlobalSlackAppTokenAndApiUrlTogetherAreRefusedUnlessTheUrlIsTheAppUrl() throws Exception {
+        assertThatThrownBy(() -> load("""
+                global:
+                  slack_app_token: xoxb-1
+                  slack_api_url: https://hooks.slack.com/services/T/B/X
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """)).hasMessageContaining("at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file");
+        load("""
+                global:
+                  slack_app_token: xoxb-1
+                  slack_api_url: https://slack.com/api/chat.postMessage
+                  slack_app_url: https://slack.com/api/chat.postMessage
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """);
     }
 }

@@ -24,7 +24,7 @@ public final class SlackNotifierFactory implements NotifierFactory {
 
     @Override
     public java.util.Set<String> secretFields() {
-        return java.util.Set.of("api_url");
+        return java.util.Set.of("api_url", "app_token");
     }
 
     @Override

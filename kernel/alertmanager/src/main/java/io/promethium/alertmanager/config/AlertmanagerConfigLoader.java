@@ -46,17 +46,18 @@ public final class AlertmanagerConfigLoader {
     public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
 
     /** Alertmanager's global defaults (its DefaultGlobalConfig). */
-    static final Map<String, Object> GLOBAL_DEFAULTS = Map.of(
-            "resolve_timeout", "5m",
-            "smtp_hello", "localhost",
-            "smtp_require_tls", true,
-            "pagerduty_url", "https://events.pagerduty.com/v2/enqueue",
-            "opsgenie_api_url", "https://api.opsgenie.com/",
-            "wechat_api_url", "https://qyapi.weixin.qq.com/cgi-bin/",
-            "victorops_api_url", "https://alert.victorops.com/integrations/generic/20131114/alert/",
-            "telegram_api_url", "https://api.telegram.org",
-            "webex_api_url", "https://webexapis.com/v1/messages",
-            "rocketchat_api_url", "https://open.rocket.chat/");
+    static final Map<String, Object> GLOBAL_DEFAULTS = Map.ofEntries(
+            Map.entry("resolve_timeout", "5m"),
+            Map.entry("smtp_hello", "localhost"),
+            Map.entry("smtp_require_tls", true),
+            Map.entry("pagerduty_url", "https://events.pagerduty.com/v2/enqueue"),
+            Map.entry("opsgenie_api_url", "https://api.opsgenie.com/"),
+            Map.entry("wechat_api_url", "https://qyapi.weixin.qq.com/cgi-bin/"),
+            Map.entry("victorops_api_url", "https://alert.victorops.com/integrations/generic/20131114/alert/"),
+            Map.entry("telegram_api_url", "https://api.telegram.org"),
+            Map.entry("webex_api_url", "https://webexapis.com/v1/messages"),
+            Map.entry("rocketchat_api_url", "https://open.rocket.chat/"),
+            Map.entry("slack_app_url", "https://slack.com/api/chat.postMessage"));
 
     static final Set<String> GLOBAL_KEYS = Set.of("resolve_timeout", "http_config", "smtp_from", "smtp_hello",
             "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",

@@ -227,7 +227,7 @@ class AlertmanagerConfigLoaderTest {
     }
 
     @Test
-    void aGlobalSlackAppTokenAndApiUrlTogetherAreRefusedUnlessTheUrlIsTheAppUrl() throws Exception {
+    void aGlobalSlackAppTokenAndApiUrlTogetherAreRefusedUnlessTheUrlIsTheDefaultAppUrl() throws Exception {
         assertThatThrownBy(() -> load("""
                 global:
                   slack_app_token: xoxb-1
@@ -241,7 +241,6 @@ class AlertmanagerConfigLoaderTest {
                 global:
                   slack_app_token: xoxb-1
                   slack_api_url: https://slack.com/api/chat.postMessage
-                  slack_app_url: https://slack.com/api/chat.postMessage
                 route:
                   receiver: r
                 receivers:

@@ -66,10 +66,28 @@ public final class MSTeamsV2NotifierFactory implements NotifierFactory {
                 c.string("text", "{{ template \"msteamsv2.default.text\" . }}"));
     }
 
+    /**
+     * The block's {@code http_config}, as Alertmanager picks it for this integration alone: the
+     * global one when the block has none, and a block's own without {@code proxy_url} takes the
+     * global {@code proxy_url} (Workflows webhooks are often reached through a corporate proxy).
+     */
+    static PluginConfig httpConfig(PluginConfig config, NotifierContext context) throws ConfigException {
+        PluginConfig http = context.httpConfig(config);
+        if (config.block("http_config") == null || http.has("proxy_url")) {
+            return http;
+        }
+        if (context.globals().get("http_config") instanceof Map<?, ?> global && global.get("proxy_url") != null) {
+            Map<String, Object> merged = new LinkedHashMap<>(http.values());
+            merged.put("proxy_url", global.get("proxy_url"));
+            return new PluginConfig(http.key(), merged, http.location(), http.locations());
+        }
+        return http;
+    }
+
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
+        PluginConfig http = httpConfig(config, context);
         http.requireOnly(HttpClientFactory.FIELDS);
         context.httpClients().validate(http);
         Support.checkTemplates(config, context, settings.templates());
@@ -78,6 +96,6 @@ public final class MSTeamsV2NotifierFactory implements NotifierFactory {
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
         return new MSTeamsV2Notifier(settings(config, context), context,
-                context.httpClients().create(context.httpConfig(config), context.configDirectory()));
+                context.httpClients().create(httpConfig(config, context), context.configDirectory()));
     }
 }

@@ -74,4 +74,15 @@ class MSTeamsV2NotifierTest {
         assertThatThrownBy(() -> notifier(Map.of("webhook_url", "http://x/", "summary", "s"))).hasMessageContaining("summary");
         assertThatThrownBy(() -> notifier(Map.of())).hasMessageContaining("one of webhook_url or webhook_url_file");
     }
+
+    @Test
+    void aBlocksOwnHttpConfigWithoutProxyTakesTheGlobalProxyAsAlertmanagerDoes() throws Exception {
+        try (RecordingHttpServer proxy = RecordingHttpServer.http()) {
+            context.global("http_config", Map.of("proxy_url", proxy.url("")));
+            notifier(Map.of("webhook_url", "http://teams.invalid/workflows/x", "http_config", Map.of("follow_redirects", true)))
+                    .send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            assertThat(proxy.requests()).singleElement().satisfies(r ->
+                    assertThat(r.uri().toString()).isEqualTo("http://teams.invalid/workflows/x"));
+        }
+    }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * repeats what the server is built with: the library versions a plugin compiles and tests
  * against and the bnd instructions. This keeps the copies equal to the root pom's.
  */
-class PluginParentInStepTest {
+class PluginParentInStepIT {
 
     private static final Path ROOT = Path.of("..");
 

@@ -111,6 +111,14 @@ class PluginSdkIT {
     }
 
     @Test
+    void theSdkHoldsTheApiWithItsSourcesJavadocAndTestJars() {
+        Path api = Path.of(System.getProperty("promethium.dist", "target/promethium"), "sdk/repository/io/promethium/promethium-api", VERSION);
+        for (String suffix : List.of(".pom", ".jar", "-sources.jar", "-javadoc.jar", "-tests.jar")) {
+            assertThat(api.resolve("promethium-api-" + VERSION + suffix)).isRegularFile();
+        }
+    }
+
+    @Test
     void eachArchetypeGivesAPluginJarWhoseTestsPass() throws IOException {
         for (String kind : KINDS) {
             assertThat(jar(kind)).as(kind + " plugin jar").isRegularFile();

@@ -5,6 +5,7 @@ import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
@@ -49,7 +50,7 @@ import org.osgi.service.component.annotations.Modified;
  */
 @Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class,
-            ExemplarQueryable.class, MetadataQueryable.class}, property = "storage.type=tsdb")
+            ExemplarQueryable.class, MetadataQueryable.class}, property = {"storage.type=tsdb", Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY})
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable,
         MetadataQueryable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",

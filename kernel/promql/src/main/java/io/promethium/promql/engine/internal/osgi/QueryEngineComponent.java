@@ -143,6 +143,11 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
     }
 
     @Override
+    public QueryEngine withTimeout(Duration timeout) {
+        return engine.withTimeout(timeout);
+    }
+
+    @Override
     public EngineOptions options() {
         return engine.options();
     }

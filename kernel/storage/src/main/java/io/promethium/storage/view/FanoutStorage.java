@@ -60,10 +60,17 @@ public final class FanoutStorage implements Storage {
         List<String> openWarnings = new ArrayList<>();
         for (Queryable q : secondaries) {
             try {
-                s.add(q.querier(minTime, maxTime));
+                Querier opened = q.querier(minTime, maxTime);
+                if (opened != Querier.empty()) {
+                    s.add(opened);
+                }
             } catch (RuntimeException e) {
                 openWarnings.add(String.valueOf(e.getMessage()));
             }
+        }
+        if (s.isEmpty() && openWarnings.isEmpty()) {
+            // Remote read installed but not configured answers the empty querier: nothing to merge.
+            return p;
         }
         return new FanoutQuerier(p, s, openWarnings);
     }

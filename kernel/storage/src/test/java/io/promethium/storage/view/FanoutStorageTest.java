@@ -175,10 +175,12 @@ class FanoutStorageTest {
     }
 
     @Test
-    void withoutSecondariesThePrimarysQuerierIsUsedAsIsAndWritesAndStartTimeAreThePrimarys() {
+    void withoutSecondariesOrWithOnlyEmptyOnesThePrimarysQuerierIsUsedAsIsAndWritesAndStartTimeAreThePrimarys() {
         Storage local = primary(SeriesSet::empty, List.of("x"));
         FanoutStorage view = new FanoutStorage(local, List.of());
         assertThat(view.querier(0, 1)).isInstanceOf(LabelledQuerier.class);
+        Queryable unconfigured = (min, max) -> Querier.empty();
+        assertThat(new FanoutStorage(local, List.of(unconfigured)).querier(0, 1)).isInstanceOf(LabelledQuerier.class);
         assertThat(view.startTime()).isEqualTo(42);
         assertThatThrownBy(view::appender).hasMessage("read-only test storage");
     }

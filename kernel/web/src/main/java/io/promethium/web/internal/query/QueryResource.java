@@ -69,7 +69,6 @@ public final class QueryResource {
         long start = params.time("start");
         long end = params.time("end");
         long step;
-        long timeout;
         try {
             // The engine's checks, called here in Prometheus's order: end before step is parsed, step before timeout.
             RangeLimits.checkEnd(start, end);
@@ -78,7 +77,7 @@ public final class QueryResource {
         } catch (QueryException ex) {
             throw toApiError(ex, false);
         }
-        timeout = timeout(params);
+        long timeout = timeout(params);
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();

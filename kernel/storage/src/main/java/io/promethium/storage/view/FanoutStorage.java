@@ -1,7 +1,8 @@
-package io.promethium.promql.engine.internal.fanout;
+package io.promethium.storage.view;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
@@ -9,42 +10,67 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.Storage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The primary storage plus secondary queryables (remote read), as Prometheus's fan-out storage:
- * series with the same labels are merged sample by sample (the primary wins a timestamp both
- * have), the primary's error fails the select, a secondary's error becomes a warning.
+ * writes go to the primary; series with the same labels are merged sample by sample (the primary
+ * wins a timestamp both have); the primary's error fails a select or label call, a secondary's
+ * error becomes a warning ({@link SeriesSet#warnings()} for selects, {@link Querier#warnings()}
+ * for label calls).
  */
-public final class FanoutQueryable implements Queryable {
-    private final Queryable primary;
+public final class FanoutStorage implements Storage {
+    private final Storage primary;
     private final List<Queryable> secondaries;
 
-    private FanoutQueryable(Queryable primary, List<Queryable> secondaries) {
-        this.primary = primary;
+    public FanoutStorage(Storage primary, List<? extends Queryable> secondaries) {
+        this.primary = Objects.requireNonNull(primary, "primary is null");
         this.secondaries = List.copyOf(secondaries);
     }
 
-    /** The primary alone when there are no secondaries, so the common case pays nothing. */
-    public static Queryable of(Queryable primary, List<Queryable> secondaries) {
-        return secondaries.isEmpty() ? primary : new FanoutQueryable(primary, secondaries);
+    /** The storage of this server's own samples. */
+    public Storage primary() {
+        return primary;
+    }
+
+    @Override
+    public Appender appender() {
+        return primary.appender();
+    }
+
+    @Override
+    public long startTime() {
+        return primary.startTime();
     }
 
     @Override
     public Querier querier(long minTime, long maxTime) {
         Querier p = primary.querier(minTime, maxTime);
+        if (secondaries.isEmpty()) {
+            return p; // the common case pays nothing
+        }
         List<Querier> s = new ArrayList<>(secondaries.size());
         List<String> openWarnings = new ArrayList<>();
         for (Queryable q : secondaries) {
             try {
-                s.add(q.querier(minTime, maxTime));
+                Querier opened = q.querier(minTime, maxTime);
+                if (opened != Querier.empty()) {
+                    s.add(opened);
+                }
             } catch (RuntimeException e) {
                 openWarnings.add(String.valueOf(e.getMessage()));
             }
+        }
+        if (s.isEmpty() && openWarnings.isEmpty()) {
+            // Remote read installed but not configured answers the empty querier: nothing to merge.
+            return p;
         }
         return new FanoutQuerier(p, s, openWarnings);
     }
@@ -52,12 +78,15 @@ public final class FanoutQueryable implements Queryable {
     private static final class FanoutQuerier implements Querier {
         private final Querier primary;
         private final List<Querier> secondaries;
+        /** Secondaries that failed to open, then every label call's: read by {@link #warnings()}. */
+        private final List<String> labelWarnings;
         private final List<String> openWarnings;
 
         FanoutQuerier(Querier primary, List<Querier> secondaries, List<String> openWarnings) {
             this.primary = primary;
             this.secondaries = secondaries;
-            this.openWarnings = openWarnings;
+            this.openWarnings = List.copyOf(openWarnings);
+            this.labelWarnings = new ArrayList<>(openWarnings);
         }
 
         @Override
@@ -97,28 +126,36 @@ public final class FanoutQueryable implements Queryable {
 
         @Override
         public List<String> labelValues(String name, List<Matcher> matchers) {
-            TreeSet<String> all = new TreeSet<>(primary.labelValues(name, matchers));
+            return labels(q -> q.labelValues(name, matchers));
+        }
+
+        @Override
+        public List<String> labelNames(List<Matcher> matchers) {
+            return labels(q -> q.labelNames(matchers));
+        }
+
+        /** The sorted union of every source's answer; a secondary's failure is a warning (Prometheus's "not implemented" of remote read). */
+        private List<String> labels(Function<Querier, List<String>> call) {
+            TreeSet<String> all = new TreeSet<>(call.apply(primary));
             for (Querier q : secondaries) {
                 try {
-                    all.addAll(q.labelValues(name, matchers));
+                    all.addAll(call.apply(q));
                 } catch (RuntimeException e) {
-                    // A secondary's label API failing leaves the primary's answer.
+                    labelWarnings.add(String.valueOf(e.getMessage()));
                 }
             }
             return List.copyOf(all);
         }
 
         @Override
-        public List<String> labelNames(List<Matcher> matchers) {
-            TreeSet<String> all = new TreeSet<>(primary.labelNames(matchers));
+        public List<String> warnings() {
+            // Distinct, as Prometheus's annotations: two match[] sets meeting the same remote warn once.
+            java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(primary.warnings());
+            out.addAll(labelWarnings);
             for (Querier q : secondaries) {
-                try {
-                    all.addAll(q.labelNames(matchers));
-                } catch (RuntimeException e) {
-                    // As above.
-                }
+                out.addAll(q.warnings());
             }
-            return List.copyOf(all);
+            return List.copyOf(out);
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.promethium.promql.engine.internal.fanout;
+package io.promethium.storage.view;
 
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.testing.AbstractSampleIteratorWrapperContractTest;
@@ -8,6 +8,6 @@ class MergedIteratorContractTest extends AbstractSampleIteratorWrapperContractTe
 
     @Override
     protected SampleIterator wrap(SampleIterator source) {
-        return new FanoutQueryable.MergedIterator(new SampleIterator[] {source, SampleIterator.empty()});
+        return new FanoutStorage.MergedIterator(new SampleIterator[] {source, SampleIterator.empty()});
     }
 }

@@ -51,4 +51,11 @@ class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
         eureka.cancel("WEB", "web-1.test:web:8080");
         eureka.cancel("WEB", "web-2.test:web:8080");
     }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
 }

@@ -49,4 +49,11 @@ class TestHttpDiscoverer extends AbstractDiscovererContractTest {
         endpoint.answer("""
                 [{"targets":["10.0.0.1:9100","10.0.0.3:9100"],"labels":{"env":"prod"}}]""");
     }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
 }

@@ -97,7 +97,7 @@ final class DockerDiscoverer implements Discoverer {
             }
             return List.of(group(containers, networks));
         } finally {
-            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, DockerSdMetrics.MECHANISM, owner);
+            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, metrics.mechanism, owner);
         }
     }
 

@@ -41,6 +41,8 @@ final class FakeDocker implements AutoCloseable {
     private volatile String apiVersion = "1.40";
     private volatile String containers;
     private volatile String networks;
+    private volatile String fixture;
+    private volatile String nodes;
     private volatile int failWith;
     private volatile boolean hang;
 
@@ -58,17 +60,50 @@ final class FakeDocker implements AutoCloseable {
     void fixture(String name) throws IOException {
         containers = resource(name + "/containers/json.json");
         networks = resource(name + "/networks.json");
+        fixture = name;
     }
 
     private static String resource(String name) throws IOException {
         try (InputStream in = FakeDocker.class.getResourceAsStream("/prometheus-fixtures/" + name)) {
+            if (in == null) {
+                return null;
+            }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The file Prometheus's own mock serves for a swarm path: {@code <name>.json}, or for a query
+     * {@code <name>.json__<first 10 of base64url(sha1(query))>}, so a filtered request finds its
+     * fixture only when its query is byte for byte Prometheus's.
+     */
+    private String swarmFile(String path) {
+        String rest = path.substring(("/v" + apiVersion + "/").length());
+        int q = rest.indexOf('?');
+        String file = (q < 0 ? rest : rest.substring(0, q)) + ".json";
+        if (q >= 0) {
+            try {
+                byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1").digest(rest.substring(q + 1).getBytes(StandardCharsets.UTF_8));
+                file += "__" + java.util.Base64.getUrlEncoder().encodeToString(sha1).substring(0, 10);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return resource(fixture + "/" + file);
+        } catch (IOException e) {
+            return null;
         }
     }
 
     void answer(String containers, String networks) {
         this.containers = containers;
         this.networks = networks;
+    }
+
+    /** The swarm's nodes list, as {@code GET /nodes} answers it. */
+    void answerNodes(String nodes) {
+        this.nodes = nodes;
     }
 
     String tcp() {
@@ -108,6 +143,14 @@ final class FakeDocker implements AutoCloseable {
         }
         if (path.equals(prefix + "/networks")) {
             return new Answer(200, networks);
+        }
+        if (nodes != null && path.startsWith(prefix + "/nodes")) {
+            return new Answer(200, nodes);
+        }
+        if (fixture != null && (path.startsWith(prefix + "/services") || path.startsWith(prefix + "/nodes")
+                || path.startsWith(prefix + "/tasks"))) {
+            String body = swarmFile(path);
+            return body == null ? new Answer(500, "{\"message\":\"no fixture for " + path + "\"}") : new Answer(200, body);
         }
         return new Answer(404, "{\"message\":\"page not found\"}");
     }

@@ -36,9 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mechanism, against the same peers, and each job's discovered {@code __address__},
  * {@code instance} and {@code __meta_*} labels in {@code /api/v1/targets} compared between the two.
  * Peers: a real ZooKeeper server (Curator's TestingServer) for nerve and serverset; loopback
- * stand-ins serving the documented answers for the HTTP SD endpoint and Eureka's {@code /apps}
- * (no Eureka server is installed here). Debian's 2.42 build lacks {@code nomad_sd_configs} and
- * {@code kuma_sd_configs}, so those have no differential check.
+ * stand-ins serving the documented answers for the HTTP SD endpoint, Eureka's {@code /apps},
+ * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes) and Uyuni's XML-RPC API (none of those servers is
+ * installed here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs},
+ * so those have no differential check; labels Prometheus added after 2.42 are left out.
  */
 class DiscoveryDifferentialIT {
 
@@ -57,6 +58,30 @@ class DiscoveryDifferentialIT {
                 [{"targets":["127.0.0.1:9100","127.0.0.2:9100"],"labels":{"env":"prod","__meta_dc":"dc1"}},
                  {"targets":["127.0.0.3:9100"]}]"""));
         standIns.createContext("/eureka/apps", exchange -> send(exchange, "application/xml", EUREKA_APPS));
+        standIns.createContext("/pdb/query/v4", exchange -> send(exchange, "application/json", PUPPETDB_RESOURCES));
+        standIns.createContext("/v2/apps/", exchange -> send(exchange, "application/json", MARATHON_APPS));
+        standIns.createContext("/_ping", exchange -> {
+            exchange.getResponseHeaders().set("Api-Version", "1.40");
+            send(exchange, "text/plain", "OK");
+        });
+        // The Docker engine API under any version prefix (Prometheus 2.42 asks for its own version over http://).
+        standIns.createContext("/v1.", exchange -> {
+            String path = exchange.getRequestURI().getPath().replaceFirst("^/v1\\.[0-9]+", "");
+            String body = switch (path) {
+                case "/containers/json" -> DOCKER_CONTAINERS;
+                case "/networks" -> DOCKER_NETWORKS;
+                case "/services" -> SWARM_SERVICES;
+                case "/nodes" -> SWARM_NODES;
+                default -> null;
+            };
+            if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+            } else {
+                send(exchange, "application/json", body);
+            }
+        });
+        standIns.createContext("/rpc/api", DiscoveryDifferentialIT::uyuniApi);
         standIns.start();
         zooKeeper = new TestingServer(true);
         populateZooKeeper(zooKeeper.getConnectString());
@@ -75,6 +100,38 @@ class DiscoveryDifferentialIT {
                     eureka_sd_configs:
                       - server: %1$s/eureka
                         refresh_interval: 1s
+                  - job_name: puppetdb
+                    puppetdb_sd_configs:
+                      - url: %1$s
+                        query: 'resources { type = "Class" and title = "Prometheus::Node_exporter" }'
+                        include_parameters: true
+                        port: 9100
+                        refresh_interval: 1s
+                  - job_name: marathon
+                    marathon_sd_configs:
+                      - servers: ['%1$s']
+                        refresh_interval: 1s
+                  - job_name: docker
+                    docker_sd_configs:
+                      - host: tcp://127.0.0.1:%3$d
+                        refresh_interval: 1s
+                  - job_name: dockerswarm
+                    dockerswarm_sd_configs:
+                      - host: http://127.0.0.1:%3$d
+                        role: services
+                        refresh_interval: 1s
+                  - job_name: dockerswarm_nodes
+                    dockerswarm_sd_configs:
+                      - host: tcp://127.0.0.1:%3$d
+                        role: nodes
+                        port: 9100
+                        refresh_interval: 1s
+                  - job_name: uyuni
+                    uyuni_sd_configs:
+                      - server: %1$s
+                        username: admin
+                        password: s3cr3t
+                        refresh_interval: 1s
                   - job_name: nerve
                     nerve_sd_configs:
                       - servers: ['%2$s']
@@ -84,7 +141,7 @@ class DiscoveryDifferentialIT {
                       - servers: ['%2$s']
                         paths: [/aurora/prod/web]
                         timeout: 5s
-                """.formatted(sd, zk);
+                """.formatted(sd, zk, standIns.getAddress().getPort());
         prometheus = PrometheusProcess.start(config);
         promethium = ServerProcess.prepare().config(config).start().awaitReady();
     }
@@ -127,6 +184,74 @@ class DiscoveryDifferentialIT {
             </applications>
             """;
 
+    private static final String PUPPETDB_RESOURCES = """
+            [{"certname":"127.0.0.1","environment":"prod","exported":false,"file":"/etc/puppet/site.pp",
+              "resource":"49af83866dc5a1518968b68e58a25319107afe11","tags":["node_exporter","class"],
+              "title":"Prometheus::Node_exporter","type":"Class",
+              "parameters":{"port":9100,"ratio":0.25,"big":1234567,"enabled":true,"flags":["a","b"],"empty":"",
+                            "labels":{"team":"ops"},"nested-list":[{"x":1}]}},
+             {"certname":"::1","tags":[],"title":"t","type":"Class"}]
+            """;
+
+    private static final String MARATHON_APPS = """
+            {"apps":[
+              {"id":"/web","labels":{"team":"a","ci.build":"7"},
+               "container":{"type":"DOCKER","docker":{"image":"repo/web:1"},
+                            "portMappings":[{"containerPort":8080,"hostPort":0,"labels":{"prometheus":"yes"}},
+                                            {"containerPort":9090,"hostPort":31999}]},
+               "tasks":[{"id":"web.1","host":"127.0.0.1","ports":[31001,31999]}]},
+              {"id":"/cni","networks":[{"mode":"container","name":"dcos"}],
+               "container":{"docker":{"image":"repo/cni:2","portMappings":[{"containerPort":7070,"labels":{"x-y":"z"}}]}},
+               "tasks":[{"id":"cni.1","host":"agent-2","ports":[],"ipAddresses":[{"ipAddress":"127.0.0.7","protocol":"IPv4"}]}]},
+              {"id":"/defs","portDefinitions":[{"port":10000,"labels":{"d":"1"}}],
+               "tasks":[{"id":"defs.1","host":"127.0.0.3","ports":[31555]}]}
+            ]}
+            """;
+
+    private static final String DOCKER_CONTAINERS = """
+            [{"Id":"c1","Names":["/node_1"],"Image":"prom/node-exporter","ImageID":"sha256:1",
+              "Ports":[{"PrivatePort":9100,"Type":"tcp"},{"PrivatePort":9101,"PublicPort":19101,"IP":"0.0.0.0","Type":"tcp"},
+                       {"PrivatePort":53,"Type":"udp"}],
+              "Labels":{"com.docker.compose.service":"node"},"HostConfig":{"NetworkMode":"app_default"},
+              "NetworkSettings":{"Networks":{"app_default":{"NetworkID":"n1","IPAddress":"127.0.0.2"}}}},
+             {"Id":"c2","Names":["/noport"],"Image":"busybox","Ports":[],"Labels":{},"HostConfig":{"NetworkMode":"app_default"},
+              "NetworkSettings":{"Networks":{"app_default":{"NetworkID":"n1","IPAddress":"127.0.0.3"}}}},
+             {"Id":"c3","Names":["/hostnet"],"Image":"httpd","Ports":[],"HostConfig":{"NetworkMode":"host"},
+              "NetworkSettings":{"Networks":{"host":{"NetworkID":"n0","IPAddress":""}}}}]
+            """;
+
+    private static final String DOCKER_NETWORKS = """
+            [{"Name":"app_default","Id":"n1","Scope":"local","Internal":false,"Ingress":false,"Labels":{"com.docker.compose.network":"default"}},
+             {"Name":"host","Id":"n0","Scope":"local","Internal":false,"Ingress":false,"Labels":{}}]
+            """;
+
+    /** Every service has a container spec: Prometheus 2.42 dereferences it unchecked (a panic otherwise). */
+    private static final String SWARM_SERVICES = """
+            [{"ID":"s1","Spec":{"Name":"mon_node-exporter","Labels":{"com.docker.stack.namespace":"mon"},
+                                "Mode":{"Global":{}},"TaskTemplate":{"ContainerSpec":{"Image":"node-exporter:1","Hostname":"h"}}},
+              "Endpoint":{"Ports":[{"Protocol":"tcp","TargetPort":9100,"PublishedPort":9100,"PublishMode":"ingress"},
+                                   {"Protocol":"udp","TargetPort":53,"PublishedPort":53,"PublishMode":"ingress"}],
+                          "VirtualIPs":[{"NetworkID":"n1","Addr":"127.0.0.7/24"}]}},
+             {"ID":"s2","Spec":{"Name":"mon_grafana","Mode":{"Replicated":{"Replicas":1}},
+                                "TaskTemplate":{"ContainerSpec":{"Image":"grafana:10"}}},
+              "UpdateStatus":{"State":"completed"},
+              "Endpoint":{"VirtualIPs":[{"NetworkID":"n1","Addr":"127.0.0.8/24"}]}}]
+            """;
+
+    private static final String SWARM_NODES = """
+            [{"ID":"node1","Spec":{"Role":"manager","Availability":"active","Labels":{"rack":"r1"}},
+              "Description":{"Hostname":"host-1","Platform":{"Architecture":"x86_64","OS":"linux"},"Engine":{"EngineVersion":"24.0.7"}},
+              "Status":{"State":"ready","Addr":"127.0.0.1"},
+              "ManagerStatus":{"Leader":true,"Reachability":"reachable","Addr":"127.0.0.1:2377"}},
+             {"ID":"node2","Spec":{"Role":"worker","Availability":"drain"},
+              "Description":{"Hostname":"host-2","Platform":{"Architecture":"aarch64","OS":"linux"},"Engine":{"EngineVersion":"24.0.7"}},
+              "Status":{"State":"down","Addr":"127.0.0.2"}}]
+            """;
+
+    /** Labels Prometheus added after 2.42, left out of the comparison. */
+    private static final java.util.Set<String> NEWER_THAN_2_42 = java.util.Set.of("__meta_docker_container_image",
+            "__meta_docker_container_image_id");
+
     private static void populateZooKeeper(String connect) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         try (ZooKeeper zk = new ZooKeeper(connect, 10_000, e -> {
@@ -155,6 +280,52 @@ class DiscoveryDifferentialIT {
             create(zk, path.substring(0, slash), "");
         }
         zk.create(path, data.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+
+    /** Uyuni's XML-RPC API, as its documentation describes the calls discovery makes: two monitored systems. */
+    private static void uyuniApi(HttpExchange exchange) throws IOException {
+        String call = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String result;
+        if (call.contains("<methodName>auth.login</methodName>")) {
+            result = "<string>session-key</string>";
+        } else if (call.contains("<methodName>system.listSystemGroupsForSystemsWithEntitlement</methodName>")) {
+            result = "<array><data>" + uyuniSystemGroups(1000010000, "web", "prod") + uyuniSystemGroups(1000010001) + "</data></array>";
+        } else if (call.contains("<methodName>system.monitoring.listEndpoints</methodName>")) {
+            result = "<array><data>" + uyuniEndpoint(1000010000, "node_exporter", 9100, "/metrics", "", false)
+                    + uyuniEndpoint(1000010001, "apache_exporter", 9117, "/apache", "apache", true) + "</data></array>";
+        } else {
+            result = "<array><data>" + uyuniNetwork(1000010000, "127.0.0.1") + uyuniNetwork(1000010001, "127.0.0.2") + "</data></array>";
+        }
+        send(exchange, "text/xml", "<?xml version=\"1.0\"?><methodResponse><params><param><value>" + result
+                + "</value></param></params></methodResponse>");
+    }
+
+    private static String member(String name, String value) {
+        return "<member><name>" + name + "</name><value>" + value + "</value></member>";
+    }
+
+    private static String uyuniSystemGroups(long id, String... groups) {
+        StringBuilder sb = new StringBuilder("<value><struct>" + member("id", "<int>" + id + "</int>")
+                + "<member><name>system_groups</name><value><array><data>");
+        int gid = 1;
+        for (String group : groups) {
+            sb.append("<value><struct>").append(member("id", "<int>" + gid++ + "</int>"))
+                    .append(member("name", "<string>" + group + "</string>")).append("</struct></value>");
+        }
+        return sb.append("</data></array></value></member></struct></value>").toString();
+    }
+
+    private static String uyuniEndpoint(long id, String exporter, int port, String path, String module, boolean tls) {
+        return "<value><struct>" + member("system_id", "<int>" + id + "</int>") + member("endpoint_name", "<string>" + exporter
+                + "</string>") + member("port", "<int>" + port + "</int>") + member("path", "<string>" + path + "</string>")
+                + member("module", "<string>" + module + "</string>") + member("exporter_name", "<string>" + exporter + "</string>")
+                + member("tls_enabled", "<boolean>" + (tls ? 1 : 0) + "</boolean>") + "</struct></value>";
+    }
+
+    private static String uyuniNetwork(long id, String host) {
+        return "<value><struct>" + member("system_id", "<int>" + id + "</int>") + member("hostname", "<string>" + host + "</string>")
+                + member("primary_fqdn", "<string>" + host + ".example.com</string>") + member("ip", "<string>" + host + "</string>")
+                + "</struct></value>";
     }
 
     private static void send(HttpExchange exchange, String type, String body) throws IOException {
@@ -195,7 +366,8 @@ class DiscoveryDifferentialIT {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String name = field.getKey();
-                if (name.startsWith("__meta_") || name.equals("__address__") || name.equals("instance")) {
+                if ((name.startsWith("__meta_") || name.equals("__address__") || name.equals("instance"))
+                        && !NEWER_THAN_2_42.contains(name)) {
                     kept.put(name, field.getValue().asText());
                 }
             }
@@ -206,7 +378,7 @@ class DiscoveryDifferentialIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"http", "eureka", "nerve", "serverset"})
+    @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni"})
     void discoveredLabelsMatchPrometheus(String job) throws Exception {
         AtomicReference<List<String>> expected = new AtomicReference<>(List.of());
         AtomicReference<List<String>> actual = new AtomicReference<>(List.of());

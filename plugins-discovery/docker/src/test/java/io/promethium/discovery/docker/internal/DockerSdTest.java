@@ -77,7 +77,7 @@ class DockerSdTest {
     private void start(String host, Map<String, Object> extra) throws Exception {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("host", host);
-        block.put("refresh_interval", "300ms");
+        block.put("refresh_interval", "1s");
         block.putAll(extra);
         discoverer = new DockerDiscovererFactory().create(new PluginConfig("docker_sd_configs", block, "prometheus.yml:3:7"), context);
         discoverer.start(updates::add);
@@ -187,7 +187,7 @@ class DockerSdTest {
         docker.answer("[{", "[]");
         awaitWarning("error decoding the answer of /containers/json");
         docker.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).isEmpty();
         assertThat(group.targets()).hasSize(8);
         assertThat(warnings.stream().filter(w -> w.contains("simulated failure")).count()).isEqualTo(1);

@@ -75,7 +75,7 @@ class EurekaSdTest {
 
     private void start() throws Exception {
         discoverer = new EurekaDiscovererFactory().create(new PluginConfig("eureka_sd_configs",
-                Map.of("server", eureka.url(), "refresh_interval", "300ms"), "prometheus.yml:3:7"), context);
+                Map.of("server", eureka.url(), "refresh_interval", "1s"), "prometheus.yml:3:7"), context);
         discoverer.start(updates::add);
     }
 
@@ -162,7 +162,7 @@ class EurekaSdTest {
         awaitWarning("/eureka/apps\": EOF");
         eureka.answerBody(null);
         eureka.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).as("no update while failing").isEmpty();
         assertThat(group.targets()).hasSize(1);
         assertThat(warnings.stream().filter(w -> w.contains("'500'")).count()).isEqualTo(1);

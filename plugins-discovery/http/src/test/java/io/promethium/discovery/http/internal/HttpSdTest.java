@@ -74,7 +74,7 @@ class HttpSdTest {
     private void start(Map<String, Object> extra, long bodyLimit) throws Exception {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("url", endpoint.url());
-        block.put("refresh_interval", "300ms");
+        block.put("refresh_interval", "1s");
         block.putAll(extra);
         discoverer = new HttpDiscovererFactory(bodyLimit).create(new PluginConfig("http_sd_configs", block, "prometheus.yml:3:7"),
                 context);
@@ -122,7 +122,7 @@ class HttpSdTest {
                 Labels.of("env", "prod", "__meta_datacenter", "dc1", "__meta_url", url)));
         assertThat(groups.get(url + ":1")).isEqualTo(new TargetGroup(url + ":1", List.of(Labels.of("__address__", "10.0.0.3:9100")),
                 Labels.of("__meta_url", url)));
-        assertThat(endpoint.requests.get(0)).containsExactly("application/json", "0.3", "null");
+        assertThat(endpoint.requests.get(0)).containsExactly("application/json", "1", "null");
     }
 
     @Test
@@ -171,7 +171,7 @@ class HttpSdTest {
         endpoint.answer(200, "application/json", "");
         awaitWarning("unexpected end of JSON input");
         endpoint.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).as("no update while failing").isEmpty();
         assertThat(groups).isEqualTo(good);
         assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "http", "http-job"))

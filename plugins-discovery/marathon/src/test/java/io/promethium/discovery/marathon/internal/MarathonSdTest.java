@@ -76,7 +76,7 @@ class MarathonSdTest {
     private void start(Map<String, Object> extra) throws Exception {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("servers", List.of(marathon.url()));
-        block.put("refresh_interval", "300ms");
+        block.put("refresh_interval", "1s");
         block.putAll(extra);
         discoverer = new MarathonDiscovererFactory().create(new PluginConfig("marathon_sd_configs", block, "prometheus.yml:3:7"),
                 context);
@@ -176,7 +176,7 @@ class MarathonSdTest {
         marathon.answer("{\"apps\":");
         awaitWarning("end-of-input");
         marathon.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).isEmpty();
         assertThat(groups.get("/web").targets()).hasSize(2);
         assertThat(warnings.stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);

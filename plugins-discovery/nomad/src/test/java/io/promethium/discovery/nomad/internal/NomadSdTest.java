@@ -73,7 +73,7 @@ class NomadSdTest {
     private void start(Map<String, Object> extra) throws Exception {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("server", nomad.url());
-        block.put("refresh_interval", "300ms");
+        block.put("refresh_interval", "1s");
         block.putAll(extra);
         discoverer = new NomadDiscovererFactory().create(new PluginConfig("nomad_sd_configs", block, "prometheus.yml:3:7"), context);
         discoverer.start(updates::add);
@@ -147,7 +147,7 @@ class NomadSdTest {
         awaitWarning("json: cannot unmarshal object into Go value of type []*api.ServiceRegistrationListStub");
         nomad.answerBody(null);
         nomad.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).isEmpty();
         assertThat(group.targets()).hasSize(1);
         assertThat(warnings.stream().filter(w -> w.contains("(internal error)") && !w.contains("failed to fetch")).count())

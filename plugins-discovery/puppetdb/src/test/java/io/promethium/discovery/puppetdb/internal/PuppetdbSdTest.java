@@ -85,7 +85,7 @@ class PuppetdbSdTest {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("url", puppetdb.url());
         block.put("query", "vhosts");
-        block.put("refresh_interval", "300ms");
+        block.put("refresh_interval", "1s");
         block.putAll(extra);
         discoverer = new PuppetdbDiscovererFactory().create(new PluginConfig("puppetdb_sd_configs", block, "prometheus.yml:3:7"),
                 context);
@@ -181,7 +181,7 @@ class PuppetdbSdTest {
         puppetdb.answer("[{");
         awaitWarning("the answer is not JSON");
         puppetdb.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).isEmpty();
         assertThat(group.targets()).hasSize(1);
         assertThat(warnings.stream().filter(w -> w.contains("status 500")).count()).isEqualTo(1);

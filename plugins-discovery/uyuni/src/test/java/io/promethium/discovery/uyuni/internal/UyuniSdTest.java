@@ -75,7 +75,7 @@ class UyuniSdTest {
         block.put("server", uyuni.url());
         block.put("username", "admin");
         block.put("password", "s3cr3t");
-        block.put("refresh_interval", "300ms");
+        block.put("refresh_interval", "1s");
         block.putAll(extra);
         discoverer = new UyuniDiscovererFactory().create(new PluginConfig("uyuni_sd_configs", block, "prometheus.yml:3:7"), context);
         discoverer.start(updates::add);
@@ -156,7 +156,7 @@ class UyuniSdTest {
         awaitWarning("the XML-RPC answer cannot be read");
         uyuni.answerBody(null);
         uyuni.hang(true);
-        awaitWarning("no answer within 300 ms");
+        awaitWarning("no answer within 1000 ms");
         assertThat(updates).isEmpty();
         assertThat(group.targets()).hasSize(1);
         assertThat(warnings.stream().filter(w -> w.contains("status 500")).count()).isEqualTo(1);

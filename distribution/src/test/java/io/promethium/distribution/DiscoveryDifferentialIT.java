@@ -38,8 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Peers: a real ZooKeeper server (Curator's TestingServer) for nerve and serverset; loopback
  * stand-ins serving the documented answers for the HTTP SD endpoint, Eureka's {@code /apps},
  * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes) and Uyuni's XML-RPC API (none of those servers is
- * installed here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs},
- * so those have no differential check; labels Prometheus added after 2.42 are left out.
+ * installed here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs}:
+ * those jobs run in Promethium alone, their labels checked against Prometheus 3's documented ones;
+ * labels Prometheus added after 2.42 are left out of the comparison.
  */
 class DiscoveryDifferentialIT {
 
@@ -82,6 +83,20 @@ class DiscoveryDifferentialIT {
             }
         });
         standIns.createContext("/rpc/api", DiscoveryDifferentialIT::uyuniApi);
+        // Nomad and Kuma, for Promethium alone (Debian's 2.42 has neither).
+        standIns.createContext("/v1/services", exchange -> send(exchange, "application/json",
+                "[{\"Namespace\":\"default\",\"Services\":[{\"ServiceName\":\"web\",\"Tags\":[\"prod\"]}]}]"));
+        standIns.createContext("/v1/service/web", exchange -> send(exchange, "application/json", """
+                [{"ID":"_nomad-task-1","ServiceName":"web","Namespace":"default","NodeID":"node-1","Datacenter":"dc1",
+                  "JobID":"web","AllocID":"a1","Tags":["prod"],"Address":"127.0.0.1","Port":8080}]"""));
+        standIns.createContext("/v3/discovery:monitoringassignments", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            send(exchange, "application/json", """
+                    {"versionInfo":"1","nonce":"n1","typeUrl":"type.googleapis.com/kuma.observability.v1.MonitoringAssignment",
+                     "resources":[{"@type":"type.googleapis.com/kuma.observability.v1.MonitoringAssignment","mesh":"default",
+                                   "service":"backend","labels":{"team":"a"},
+                                   "targets":[{"name":"backend-1","scheme":"http","address":"127.0.0.1:5670","metricsPath":"/stats"}]}]}""");
+        });
         standIns.start();
         zooKeeper = new TestingServer(true);
         populateZooKeeper(zooKeeper.getConnectString());
@@ -143,7 +158,17 @@ class DiscoveryDifferentialIT {
                         timeout: 5s
                 """.formatted(sd, zk, standIns.getAddress().getPort());
         prometheus = PrometheusProcess.start(config);
-        promethium = ServerProcess.prepare().config(config).start().awaitReady();
+        promethium = ServerProcess.prepare().config(config + """
+                  - job_name: nomad
+                    nomad_sd_configs:
+                      - server: %1$s
+                        refresh_interval: 1s
+                  - job_name: kuma
+                    kuma_sd_configs:
+                      - server: %1$s
+                        refresh_interval: 1s
+                        client_id: promethium-it
+                """.formatted(sd)).start().awaitReady();
     }
 
     private static final String EUREKA_APPS = """
@@ -393,6 +418,26 @@ class DiscoveryDifferentialIT {
         }
         assertThat(expected.get()).as("Prometheus discovered targets for " + job + "; its log: " + prometheus.log()).isNotEmpty();
         assertThat(actual.get()).as("Promethium's discovered labels for job " + job).isEqualTo(expected.get());
+    }
+
+    /** The mechanisms Debian's 2.42 lacks: their targets show in Promethium with Prometheus 3's labels. */
+    @org.junit.jupiter.api.Test
+    void nomadAndKumaTargetsShowWithPrometheusLabels() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> nomad = List.of();
+        List<String> kuma = List.of();
+        while (System.nanoTime() < deadline && (nomad.isEmpty() || kuma.isEmpty())) {
+            String body = promethium.get("/api/v1/targets").body();
+            nomad = discovered(body, "nomad");
+            kuma = discovered(body, "kuma");
+            ServerProcess.sleep(500);
+        }
+        assertThat(nomad).containsExactly("{__address__=127.0.0.1:8080, __meta_nomad_address=127.0.0.1, __meta_nomad_dc=dc1, "
+                + "__meta_nomad_namespace=default, __meta_nomad_node_id=node-1, __meta_nomad_service=web, "
+                + "__meta_nomad_service_address=127.0.0.1, __meta_nomad_service_id=_nomad-task-1, __meta_nomad_service_port=8080, "
+                + "__meta_nomad_tags=,prod,}");
+        assertThat(kuma).containsExactly("{__address__=127.0.0.1:5670, __meta_kuma_dataplane=backend-1, __meta_kuma_label_team=a, "
+                + "__meta_kuma_mesh=default, __meta_kuma_service=backend, instance=backend-1}");
     }
 
     private static String get(java.net.URI uri) throws IOException, InterruptedException {

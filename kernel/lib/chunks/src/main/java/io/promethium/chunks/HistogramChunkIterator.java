@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 import io.promethium.api.model.CounterResetHint;
 import io.promethium.api.model.FloatHistogram;

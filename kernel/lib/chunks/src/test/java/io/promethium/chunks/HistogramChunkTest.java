@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.ValueType;
 import io.promethium.api.testing.FuzzRun;
-import io.promethium.tsdb.Histograms;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

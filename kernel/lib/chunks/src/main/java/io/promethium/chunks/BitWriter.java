@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

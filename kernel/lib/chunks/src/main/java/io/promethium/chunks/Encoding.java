@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /** Chunk encodings, by the byte that tags them on disk and in the WAL. */
 public final class Encoding {

@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /** Decodes an {@link XorAppender} chunk. */
 public final class XorIterator implements ChunkIterator {

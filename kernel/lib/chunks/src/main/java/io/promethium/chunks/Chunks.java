@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /** Encodes a run of samples into the smallest chunk: decimal when the values allow it, else XOR. */
 public final class Chunks {

@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /** A chunk's bytes do not decode: truncated or corrupt. */
 public final class ChunkFormatException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /**
  * Encodes a run of samples whose values are all short decimals (as scraped: {@code 12.5},

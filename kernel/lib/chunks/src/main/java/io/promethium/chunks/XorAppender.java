@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /**
  * Encodes samples Gorilla-style into a growing bit stream: the first timestamp as a varint, the

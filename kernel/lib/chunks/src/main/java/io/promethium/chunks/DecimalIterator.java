@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /** Decodes a {@link DecimalEncoder} chunk. */
 public final class DecimalIterator implements ChunkIterator {

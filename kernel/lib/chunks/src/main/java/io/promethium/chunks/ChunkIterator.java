@@ -1,4 +1,4 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /** Walks one encoded chunk's samples; reusable by {@link #reset}, no allocation per sample. */
 public interface ChunkIterator {

@@ -1,23 +1,23 @@
-package io.promethium.tsdb.internal.chunk;
+package io.promethium.chunks;
 
 /**
  * One float field of a chunk encoded Gorilla-style: XORed with its previous value, reusing the
  * previous leading/trailing-zero window when the new bits fit in it. The histogram chunks keep
  * one per field (count, zero count, sum, each bucket), as the XOR chunk does for its value.
  */
-final class XorField {
+public final class XorField {
     private long prev;
     private int leading = -1;
     private int trailing;
 
-    void first(BitWriter w, long bits) {
+    public void first(BitWriter w, long bits) {
         w.writeBits(bits, 64);
         prev = bits;
         leading = -1;
         trailing = 0;
     }
 
-    void write(BitWriter w, long bits) {
+    public void write(BitWriter w, long bits) {
         long xor = bits ^ prev;
         prev = bits;
         if (xor == 0) {
@@ -41,14 +41,14 @@ final class XorField {
         w.writeBits(xor >>> trail, significant);
     }
 
-    long readFirst(BitReader r) {
+    public long readFirst(BitReader r) {
         prev = r.readBits(64);
         leading = 0;
         trailing = 0;
         return prev;
     }
 
-    long read(BitReader r) {
+    public long read(BitReader r) {
         if (!r.readBit()) {
             return prev;
         }
@@ -62,12 +62,14 @@ final class XorField {
             if (trailing < 0) {
                 throw new ChunkFormatException("XOR window of " + significant + " bits after " + leading + " leading zeros");
             }
+        } else if (leading < 0) {
+            throw new ChunkFormatException("XOR value reuses a window before one was set");
         }
         prev ^= r.readBits(64 - leading - trailing) << trailing;
         return prev;
     }
 
-    long previous() {
+    public long previous() {
         return prev;
     }
 }

@@ -19,6 +19,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +52,7 @@ class ModuleWallsTest {
 
     /** Class-path locations (a jar, or a module's target/classes) and their tier. */
     private static final Map<Path, Tier> LOCATIONS = new HashMap<>();
+    private static final Map<String, Optional<Tier>> TIERS = new ConcurrentHashMap<>();
     private static JavaClasses classes;
 
     @BeforeAll
@@ -131,6 +134,11 @@ class ModuleWallsTest {
     static Tier tier(JavaClass type) {
         // An array of our classes belongs where its element class does.
         JavaClass c = type.isArray() ? type.getBaseComponentType() : type;
+        // Each rule asks for every dependency of every class: look each class up once.
+        return TIERS.computeIfAbsent(c.getName(), name -> lookUp(c)).orElse(null);
+    }
+
+    private static Optional<Tier> lookUp(JavaClass c) {
         return c.getSource().map(s -> {
             String uri = s.getUri().toString();
             // jar:file:/…/x.jar!/a/B.class, or file:/…/target/classes/a/B.class
@@ -143,7 +151,7 @@ class ModuleWallsTest {
                 }
             }
             return null;
-        }).orElse(null);
+        });
     }
 
     private static DescribedPredicate<JavaClass> in(Tier tier) {

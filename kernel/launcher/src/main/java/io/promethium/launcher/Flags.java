@@ -229,16 +229,20 @@ final class Flags {
     }
 
     static String usage(List<Spec> specs, java.util.Set<String> features) {
+        return usage(specs, features, List.of());
+    }
+
+    /** @param commands one line per installed tool ({@link Tools#usageLines()}) */
+    static String usage(List<Spec> specs, java.util.Set<String> features, List<String> commands) {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: promethium [<flags>] [<command> [<args> ...]]\n\n");
         sb.append("The Promethium monitoring server.\n\n");
-        sb.append("Commands:\n");
-        sb.append("  server (default)                 Run the server.\n");
-        sb.append("  check config FILE...             Check whether config files are valid.\n");
-        sb.append("  check rules FILE...              Check whether rule files are valid.\n");
-        sb.append("  check alertmanager-config FILE...  Check whether alertmanager.yml files are valid (as amtool check-config).\n");
-        sb.append("  test rules FILE...               Run rule unit tests (promtool's test file format).\n");
-        sb.append("  tsdb list|analyze|create-blocks-from|bench ...  TSDB tools.\n\n");
+        sb.append("Commands (the tools of the installed bundles and plugins):\n");
+        sb.append("  server (default)                  Run the server.\n");
+        for (String command : commands) {
+            sb.append(command).append('\n');
+        }
+        sb.append('\n');
         sb.append("Flags:\n");
         sb.append("  -h, --help                       Show this help.\n");
         sb.append("      --version                    Show the version.\n");

@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,14 +28,11 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 
 import org.osgi.framework.launch.Framework;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The server process: boots Felix, installs the core bundles, hands every flag to the bundles as
- * a framework property {@code promethium.flag.<name>} (and the kernel's query and web settings
- * through Configuration Admin), loads the config, watches the plugin folder, and stops on
+ * a framework property {@code promethium.flag.<name>} (each bundle reads its own), loads the config, watches the plugin folder, and stops on
  * SIGTERM/SIGINT within 10 seconds. SIGHUP reloads the config.
  */
 final class Server implements Lifecycle, ServerInfo {
@@ -100,9 +95,8 @@ final class Server implements Lifecycle, ServerInfo {
         context.registerService(ServerInfo.class, this, null);
         context.registerService(PluginDirectory.class, plugins, null);
 
-        // Configuration Admin first, and the kernel's settings written into it before any
-        // component starts: no component activates with a previous run's settings and is then
-        // restarted with these.
+        // Configuration Admin first: the components that take configurations find it running.
+        // Flags reach the bundles as framework properties (promethium.flag.<name>), set above.
         Bundle webBundle = null;
         for (Bundle bundle : core) {
             if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("org.apache.felix.configadmin")) {
@@ -111,7 +105,6 @@ final class Server implements Lifecycle, ServerInfo {
                 webBundle = bundle;
             }
         }
-        configure(context);
         // The web bundle (Jersey and Jetty: the longest activation) starts on its own thread as
         // soon as the config service it needs is there, alongside the other bundles and the
         // first config load instead of after them; /-/ready answers 503 until the server is ready.
@@ -283,40 +276,6 @@ final class Server implements Lifecycle, ServerInfo {
             throw new IllegalStateException(e);
         }
         start(web);
-    }
-
-    /** Hands the kernel bundles' flag values to them through Configuration Admin. */
-    private void configure(BundleContext context) throws Exception {
-        ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
-        tracker.open();
-        try {
-            ConfigurationAdmin admin = tracker.waitForService(CONFIG_SERVICE_WAIT_MS);
-            if (admin == null) {
-                throw new IllegalStateException("Configuration Admin did not start; is its bundle in " + flags.get("bundles.dir") + "?");
-            }
-            update(admin, "io.promethium.promql", Map.of(
-                    "lookbackDelta", flags.get("query.lookback-delta"),
-                    "timeout", flags.get("query.timeout"),
-                    "maxConcurrency", flags.get("query.max-concurrency"),
-                    "maxSamples", flags.get("query.max-samples")));
-            update(admin, "io.promethium.web", Map.of(
-                    "listenAddress", flags.get("web.listen-address"),
-                    "webConfigFile", flags.get("web.config.file"),
-                    "externalUrl", flags.get("web.external-url"),
-                    "enableLifecycle", flags.get("web.enable-lifecycle"),
-                    "enableAdminApi", flags.get("web.enable-admin-api"),
-                    "enableRemoteWriteReceiver", flags.get("web.enable-remote-write-receiver"),
-                    "maxConnections", flags.get("web.max-connections"),
-                    "readTimeout", flags.get("web.read-timeout")));
-        } finally {
-            tracker.close();
-        }
-    }
-
-    private static void update(ConfigurationAdmin admin, String pid, Map<String, String> values) throws IOException {
-        Configuration configuration = admin.getConfiguration(pid, "?");
-        Dictionary<String, Object> dictionary = new Hashtable<>(values);
-        configuration.update(dictionary);
     }
 
     /** The first config load; returns the error, or null. */

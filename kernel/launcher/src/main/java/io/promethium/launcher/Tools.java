@@ -1,7 +1,8 @@
 package io.promethium.launcher;
 
-import io.promethium.api.tool.Tool;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +11,35 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The command-line tools the installed bundles and plugins provide ({@link Tool} services found by
- * {@link ServiceLoader} on the flat class path): the launcher names none of them.
+ * The command-line tools the installed bundles and plugins provide ({@code io.promethium.api.tool.Tool}
+ * services found by {@link ServiceLoader} on the flat class path): the launcher names none of them.
+ *
+ * <p>The launcher sees the interface only through the flat class path, by reflection: the api jar
+ * must not be on the server's class path, where Felix would find a second copy of the api's
+ * packages in the system bundle and hide from the launcher's trackers every service that names
+ * an api interface (the config service is also a {@code Collector}).
  */
 final class Tools {
+
+    static final String TOOL_INTERFACE = "io.promethium.api.tool.Tool";
+
+    /** One installed tool: the instance and the interface's methods. */
+    record Tool(Object instance, String name, String help, Method run) {
+        /** Runs the tool; what it throws is thrown as is. */
+        int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+            try {
+                return (Integer) run.invoke(instance, args, out, err);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+    }
 
     private final Map<String, Tool> byName;
 
@@ -24,23 +50,37 @@ final class Tools {
     /** The tools listed in {@code META-INF/services} of the jars {@code loader} sees; a duplicate name or a broken entry is reported and skipped. */
     static Tools load(ClassLoader loader, PrintStream warnings) {
         Map<String, Tool> byName = new TreeMap<>();
-        var providers = ServiceLoader.load(Tool.class, loader).iterator();
+        Class<?> type;
+        Method name;
+        Method help;
+        Method run;
+        try {
+            type = Class.forName(TOOL_INTERFACE, false, loader);
+            name = type.getMethod("name");
+            help = type.getMethod("help");
+            run = type.getMethod("run", List.class, PrintStream.class, PrintStream.class);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            warnings.println("promethium: warning: no tools: the api bundle (" + TOOL_INTERFACE + ") is not installed: " + e);
+            return new Tools(byName);
+        }
+        var providers = ServiceLoader.load(type, loader).iterator();
         while (true) {
             Tool tool;
             try {
                 if (!providers.hasNext()) {
                     break;
                 }
-                tool = providers.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                warnings.println("promethium: warning: a tool cannot be loaded: " + e.getMessage());
+                Object instance = providers.next();
+                tool = new Tool(instance, ((String) name.invoke(instance)).strip().replaceAll("\\s+", " "),
+                        (String) help.invoke(instance), run);
+            } catch (ServiceConfigurationError | LinkageError | ReflectiveOperationException e) {
+                warnings.println("promethium: warning: a tool cannot be loaded: " + e);
                 continue;
             }
-            String name = tool.name().strip().replaceAll("\\s+", " ");
-            Tool taken = byName.putIfAbsent(name, tool);
+            Tool taken = byName.putIfAbsent(tool.name(), tool);
             if (taken != null) {
-                warnings.println("promethium: warning: tool '" + name + "' of " + tool.getClass().getName()
-                        + " ignored: already provided by " + taken.getClass().getName());
+                warnings.println("promethium: warning: tool '" + tool.name() + "' of " + tool.instance().getClass().getName()
+                        + " ignored: already provided by " + taken.instance().getClass().getName());
             }
         }
         return new Tools(byName);
@@ -76,7 +116,7 @@ final class Tools {
     List<String> usageLines() {
         List<String> lines = new ArrayList<>();
         byName.forEach((name, tool) -> {
-            String help = tool.help().strip();
+            String help = tool.help() == null ? "" : tool.help().strip();
             int gap = help.indexOf("  ");
             String head = "  " + name + (gap < 0 ? "" : " " + help.substring(0, gap));
             String text = gap < 0 ? help : help.substring(gap).strip();

@@ -57,20 +57,17 @@ import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The web bundle: starts Jetty with the API resources when the launcher has written the
- * {@code io.promethium.web} configuration, and stops it on deactivation. Collectors are tracked
+ * The web bundle: starts Jetty with the API resources, set up by the {@code --web.*} flags
+ * ({@link WebConfig}), and stops it on deactivation. Collectors are tracked
  * dynamically, so a plugin's metrics appear on {@code /metrics} as soon as it starts.
  */
-@Component(immediate = true, configurationPid = "io.promethium.web", configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = WebConfig.class)
+@Component(immediate = true)
 public final class WebComponent {
 
     private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
@@ -93,9 +90,10 @@ public final class WebComponent {
     private final RouteTable routes;
 
     @Activate
-    public WebComponent(WebConfig config, BundleContext context, @Reference Lifecycle lifecycle,
+    public WebComponent(BundleContext context, @Reference Lifecycle lifecycle,
                         @Reference ServerInfo serverInfo, @Reference PluginDirectory plugins,
                         @Reference ConfigService configService) throws Exception {
+        WebConfig config = WebConfig.fromFlags(context::getProperty);
         WebConfigFile webConfig = WebConfigFile.NONE;
         if (!config.webConfigFile().isEmpty()) {
             try {

@@ -81,6 +81,25 @@ class QueryEngineComponentTest {
     }
 
     @Test
+    void queryFlagsFromTheFrameworkPropertiesSetTheEngineOptions() {
+        Map<String, String> framework = Map.of("promethium.flag.query.lookback-delta", "1m", "promethium.flag.query.timeout", "30s",
+                "promethium.flag.query.max-concurrency", "3", "promethium.flag.query.max-samples", "1000");
+        var options = QueryEngineComponent.options(QueryEngineComponent.flags(framework::get));
+        assertThat(options.lookbackDelta()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(options.timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(options.maxSamples()).isEqualTo(1000);
+        assertThat(QueryEngineComponent.options(QueryEngineComponent.flags(name -> null)))
+                .isEqualTo(io.promethium.promql.engine.EngineOptions.DEFAULTS);
+    }
+
+    @Test
+    void aBadQueryFlagIsRefusedNamingTheFlag() {
+        Map<String, String> framework = Map.of("promethium.flag.query.max-samples", "lots");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QueryEngineComponent.options(QueryEngineComponent.flags(framework::get)))
+                .hasMessageContaining("--query.max-samples").hasMessageContaining("lots");
+    }
+
+    @Test
     void selfMetricsCountQueriesByPrometheusNames() {
         QueryEngineComponent component = new QueryEngineComponent(Map.of("maxConcurrency", "7"));
         component.instantQuery(new InMemoryStorage(), "1 + 1", 0);

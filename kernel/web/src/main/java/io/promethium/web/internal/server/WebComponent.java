@@ -45,9 +45,6 @@ import java.util.function.Supplier;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.web.internal.federate.FederateResource;
-import io.promethium.web.internal.remote.RemoteReadLimits;
-import io.promethium.web.internal.remote.RemoteReadResource;
-import io.promethium.web.internal.remote.RemoteWriteResource;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,9 +69,6 @@ public final class WebComponent {
 
     private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
 
-    /** Remote write/read bodies: compressed and decoded limits (Prometheus reads at most 32 MiB of a read request). */
-    static final long MAX_REMOTE_BODY_BYTES = 32L << 20;
-    static final long MAX_REMOTE_DECODED_BYTES = 256L << 20;
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
@@ -136,15 +130,6 @@ public final class WebComponent {
             return e == null ? DEFAULT_LOOKBACK_MILLIS : e.options().lookbackDelta().toMillis();
         };
         endpoints.add(new FederateResource(storage, externalLabels, lookback, clock));
-        endpoints.add(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
-                MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES, RemoteWriteResource.acceptedMessages(
-                        flag(context, RemoteWriteResource.ACCEPTED_FLAG, "prometheus.WriteRequest,io.prometheus.write.v2.Request")),
-                java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::trim)
-                        .anyMatch("type-and-unit-labels"::equals),
-                java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::strip)
-                        .anyMatch(RemoteWriteResource.CREATED_TIMESTAMP_FEATURE::equals)));
-        endpoints.add(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
-                RemoteReadLimits.fromFlags(context::getProperty)));
         endpoints.add(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.

@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  * checked where used, with messages naming the flag.
  */
 record WebConfig(String listenAddress, String webConfigFile, String externalUrl, String enableLifecycle,
-                 String enableAdminApi, String enableRemoteWriteReceiver, String maxConnections, String readTimeout) {
+                 String enableAdminApi, String maxConnections, String readTimeout) {
 
     /** @param properties a framework property by name (null when unset: a bare framework gets the defaults) */
     static WebConfig fromFlags(UnaryOperator<String> properties) {
@@ -20,7 +20,6 @@ record WebConfig(String listenAddress, String webConfigFile, String externalUrl,
                 flag(properties, "web.external-url", ""),
                 flag(properties, "web.enable-lifecycle", "false"),
                 flag(properties, "web.enable-admin-api", "false"),
-                flag(properties, "web.enable-remote-write-receiver", "false"),
                 flag(properties, "web.max-connections", "512"),
                 flag(properties, "web.read-timeout", "5m"));
     }

@@ -41,7 +41,13 @@ final class Server implements Lifecycle, ServerInfo {
     private static final long STOP_TIMEOUT_MS = 10_000;
     private static final long CONFIG_SERVICE_WAIT_MS = 30_000;
     private static final String CORE_LOCATION = "promethium-core:";
-    private static final String WEB_BUNDLE = "promethium-web";
+    /**
+     * A core bundle's manifest header: an LDAP filter of the service it waits for. Such a bundle
+     * (the web bundle, whose Jetty start is the longest activation) starts on a thread of its own
+     * once a matching service is registered (at most 30 s later), alongside the other bundles and
+     * the first config load instead of after them.
+     */
+    static final String START_ASIDE_HEADER = "Promethium-Start-Aside";
     /** The old generation's size below which {@link OldGenPacer} starts no collection (Go's minimum heap is 4 MB). */
     private static final long PACER_FLOOR_BYTES = 16L << 20;
 
@@ -97,24 +103,23 @@ final class Server implements Lifecycle, ServerInfo {
 
         // Configuration Admin first: the components that take configurations find it running.
         // Flags reach the bundles as framework properties (promethium.flag.<name>), set above.
-        Bundle webBundle = null;
+        List<Bundle> aside = new ArrayList<>();
         for (Bundle bundle : core) {
             if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("org.apache.felix.configadmin")) {
                 start(bundle);
-            } else if (WEB_BUNDLE.equals(bundle.getSymbolicName())) {
-                webBundle = bundle;
+            } else if (bundle.getHeaders().get(START_ASIDE_HEADER) != null) {
+                aside.add(bundle);
             }
         }
-        // The web bundle (Jersey and Jetty: the longest activation) starts on its own thread as
-        // soon as the config service it needs is there, alongside the other bundles and the
-        // first config load instead of after them; /-/ready answers 503 until the server is ready.
-        Thread webStart = null;
-        if (webBundle != null) {
-            Bundle web = webBundle;
-            webStart = Thread.ofPlatform().name("web-start").start(() -> startWeb(context, web));
+        // The bundles that start aside (the web bundle) do so on threads of their own as soon as
+        // the service they need is there; /-/ready answers 503 until the server is ready.
+        List<Thread> asideStarts = new ArrayList<>();
+        for (Bundle bundle : aside) {
+            String filter = bundle.getHeaders().get(START_ASIDE_HEADER);
+            asideStarts.add(Thread.ofPlatform().name(bundle.getSymbolicName() + "-start").start(() -> startAside(context, bundle, filter)));
         }
         for (Bundle bundle : core) {
-            if (bundle != webBundle && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE) {
+            if (!aside.contains(bundle) && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE) {
                 start(bundle);
             }
         }
@@ -128,8 +133,8 @@ final class Server implements Lifecycle, ServerInfo {
             cache.release();
             return 1;
         }
-        if (webStart != null) {
-            webStart.join(CONFIG_SERVICE_WAIT_MS);
+        for (Thread start : asideStarts) {
+            start.join(CONFIG_SERVICE_WAIT_MS);
         }
         ready = true;
         // Paced from here on: start-up and WAL replay only add live data, which full collections
@@ -258,11 +263,10 @@ final class Server implements Lifecycle, ServerInfo {
         }
     }
 
-    /** Starts the web bundle once the config service it needs is registered (at most 30 s later). */
-    private static void startWeb(BundleContext context, Bundle web) {
+    /** Starts a bundle once a service matching its {@value #START_ASIDE_HEADER} filter is registered (at most 30 s later). */
+    private static void startAside(BundleContext context, Bundle bundle, String filter) {
         try {
-            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
-                    context.createFilter("(objectClass=io.promethium.config.ConfigService)"), null);
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
             tracker.open();
             try {
                 tracker.waitForService(CONFIG_SERVICE_WAIT_MS);
@@ -273,9 +277,10 @@ final class Server implements Lifecycle, ServerInfo {
             Thread.currentThread().interrupt();
             return;
         } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+            LOG.warning("Core bundle " + bundle.getSymbolicName() + ": bad " + START_ASIDE_HEADER + " filter " + filter + " ("
+                    + e.getMessage() + "); starting it now");
         }
-        start(web);
+        start(bundle);
     }
 
     /** The first config load; returns the error, or null. */

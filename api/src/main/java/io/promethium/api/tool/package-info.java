@@ -3,8 +3,8 @@
  * {@code promethium tsdb list DIR}, or a plugin's own {@code promethium mycorp export ...}. A bundle
  * implements {@link io.promethium.api.tool.Tool}, registers it as an OSGi service and lists it in
  * {@code META-INF/services/io.promethium.api.tool.Tool}; the launcher runs tools without starting
- * the server (on a flat class path, for start-up time), so it finds them through
- * {@link java.util.ServiceLoader}. The launcher names no tool: {@code promethium --help} lists
+ * the server (on a flat class path, for start-up time), so it finds them in that file of each
+ * jar, as {@link java.util.ServiceLoader} would. The launcher names no tool: {@code promethium --help} lists
  * what the installed bundles and plugins provide.
  */
 @Export

@@ -105,7 +105,7 @@ public final class Main {
                 URLClassLoader loader = FlatClasspath.of(dirs, err, headers);
                 // Tools find plugins (discovery, notifiers) by ServiceLoader on the context class loader.
                 Thread.currentThread().setContextClassLoader(loader);
-                tools = Tools.load(loader, err);
+                tools = Tools.load(dirs, headers, loader, err);
             }
             return tools;
         }

@@ -6,13 +6,13 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
+import java.nio.file.Path;
 import java.util.TreeMap;
 
 /**
  * The command-line tools the installed bundles and plugins provide ({@code io.promethium.api.tool.Tool}
- * services found by {@link ServiceLoader} on the flat class path): the launcher names none of them.
+ * services their jars list in {@code META-INF/services}, loaded on the flat class path): the
+ * launcher names none of them.
  *
  * <p>The launcher sees the interface only through the flat class path, by reflection: the api jar
  * must not be on the server's class path, where Felix would find a second copy of the api's
@@ -47,8 +47,26 @@ final class Tools {
         this.byName = byName;
     }
 
-    /** The tools listed in {@code META-INF/services} of the jars {@code loader} sees; a duplicate name or a broken entry is reported and skipped. */
-    static Tools load(ClassLoader loader, PrintStream warnings) {
+    /**
+     * The tools the jars of {@code folders} list in {@code META-INF/services} (as their cached
+     * headers say), loaded through {@code loader}; a duplicate name or a broken entry is reported
+     * and skipped.
+     */
+    static Tools load(List<Path> folders, JarHeaders headers, ClassLoader loader, PrintStream warnings) throws java.io.IOException {
+        List<String> classes = new ArrayList<>();
+        for (Path folder : folders) {
+            for (JarHeaders.Jar jar : headers.of(folder)) {
+                String tools = jar.headers().get(JarHeaders.TOOLS);
+                if (jar.readable() && tools != null) {
+                    classes.addAll(List.of(tools.split(",")));
+                }
+            }
+        }
+        return load(classes, loader, warnings);
+    }
+
+    /** The tools of these class names, loaded through {@code loader}. */
+    static Tools load(List<String> classes, ClassLoader loader, PrintStream warnings) {
         Map<String, Tool> byName = new TreeMap<>();
         Class<?> type;
         Method name;
@@ -63,18 +81,18 @@ final class Tools {
             warnings.println("promethium: warning: no tools: the api bundle (" + TOOL_INTERFACE + ") is not installed: " + e);
             return new Tools(byName);
         }
-        var providers = ServiceLoader.load(type, loader).iterator();
-        while (true) {
+        for (String className : classes) {
             Tool tool;
             try {
-                if (!providers.hasNext()) {
-                    break;
+                Class<?> c = Class.forName(className, true, loader);
+                if (!type.isAssignableFrom(c)) {
+                    throw new ClassCastException(className + " is not a " + TOOL_INTERFACE);
                 }
-                Object instance = providers.next();
+                Object instance = c.getConstructor().newInstance();
                 tool = new Tool(instance, ((String) name.invoke(instance)).strip().replaceAll("\\s+", " "),
                         (String) help.invoke(instance), run);
-            } catch (ServiceConfigurationError | LinkageError | ReflectiveOperationException e) {
-                warnings.println("promethium: warning: a tool cannot be loaded: " + e);
+            } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
+                warnings.println("promethium: warning: tool " + className + " cannot be loaded: " + e);
                 continue;
             }
             Tool taken = byName.putIfAbsent(tool.name(), tool);

@@ -107,8 +107,7 @@ run tsdb tsdb list "$work/tsdb"
 
 # The server, trained on what the measured start does (distribution/bench/startup): a first run
 # scrapes itself every second for a few seconds, so its data folder holds a WAL; the trained run
-# then starts on a fresh data folder holding a WAL (a larger one the tsdb tool writes, see below, or
-# a copy of the self-scrape's) (a fresh bundle cache and a WAL
+# then starts on a fresh data folder holding a copy of that WAL (pushed series too, see below) (a fresh bundle cache and a WAL
 # replay, both in one run), and once ready answers the first requests (queries, the status, target
 # and rule APIs, the UI, /metrics) before it is stopped (SIGTERM); the AOT
 # cache (or dynamic archive) is written at exit, with the classes and method profiles of all of it.
@@ -118,10 +117,12 @@ http_get() { # PATH: one request to the server, answer discarded (bash only: no 
   cat <&3 >/dev/null
   exec 3<&-
 }
-server() { # DATA LOG [cds mode]: starts the server in the background, sets pid
-  PROMETHIUM_CDS="${3:-off}" "$home/bin/promethium" --config.file="$work/prometheus.yml" \
-    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$1" --alertmanager.storage.path="$1-am" \
-    >"$2" 2>&1 &
+server() { # DATA LOG [cds mode [flags...]]: starts the server in the background, sets pid
+  local data="$1" log="$2" mode="${3:-off}"
+  shift $(($# < 3 ? $# : 3))
+  PROMETHIUM_CDS="$mode" "$home/bin/promethium" --config.file="$work/prometheus.yml" \
+    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$data" --alertmanager.storage.path="$data-am" "$@" \
+    >"$log" 2>&1 &
   pid=$!
 }
 wait_ready() { # LOG: whether the server said it is ready within 2 minutes
@@ -134,26 +135,48 @@ wait_ready() { # LOG: whether the server said it is ready within 2 minutes
   done
   return 1
 }
+push_node_series() { # ROUND: 20 hosts x 1,000 node_exporter-like series to the push endpoint, values moving per round
+  local host
+  for host in $(seq 1 20); do
+    awk -v r="$1" -v h="$host" 'BEGIN {
+      split("idle iowait irq nice softirq steal system user", modes, " ")
+      for (c = 0; c < 64; c++) for (m = 1; m <= 8; m++)
+        printf "node_cpu_seconds_total{cpu=\"%d\",mode=\"%s\"} %.2f\n", c, modes[m], (h * 1000 + c * 10 + m) * 3.7 + r * m * 0.13
+      for (d = 0; d < 32; d++) {
+        printf "node_network_receive_bytes_total{device=\"eth%d\"} %.0f\n", d, (h + d) * 1048576 + r * 4096 * (d + 1)
+        printf "node_network_transmit_bytes_total{device=\"eth%d\"} %.0f\n", d, (h + d) * 524288 + r * 2048 * (d + 1)
+        printf "node_network_receive_packets_total{device=\"eth%d\"} %.0f\n", d, (h + d) * 1024 + r * 3 * (d + 1)
+        printf "node_network_transmit_packets_total{device=\"eth%d\"} %.0f\n", d, (h + d) * 512 + r * 2 * (d + 1)
+      }
+      for (f = 0; f < 120; f++) {
+        printf "node_filesystem_size_bytes{device=\"sd%d\",mountpoint=\"/mnt/%d\"} %.0f\n", f, f, 1073741824 * (f + 1)
+        printf "node_filesystem_avail_bytes{device=\"sd%d\",mountpoint=\"/mnt/%d\"} %.0f\n", f, f, 536870912 * (f + 1) - r * 4096 * (f % 7)
+        printf "node_filesystem_files_free{device=\"sd%d\",mountpoint=\"/mnt/%d\"} %.0f\n", f, f, 65536 * (f + 1) - r * (f % 5)
+      }
+    }' | curl -sf -X PUT --data-binary @- "http://127.0.0.1:$port/metrics/job/node/instance/host-$host" >/dev/null || return 1
+  done
+}
 ready=""
-server "$work/fill" "$work/fill.log"
+# The trained start replays a WAL of many series, not only the few the self-scrape logs: the AOT
+# cache then holds the method profiles of a replay's decoding and applying loops, and a restart's
+# JIT starts from them (a restart at 102k series spent ~40% of its CPU compiling). So the first run
+# also receives 20,000 node_exporter-like series on its push endpoint, appended every second for
+# ten seconds; without curl it trains on the self-scrape's WAL alone.
+server "$work/fill" "$work/fill.log" off --push.storage.interval=1s
 if wait_ready "$work/fill.log"; then
-  sleep 4 # a few scrapes of itself into the WAL
+  if command -v curl >/dev/null 2>&1; then
+    for round in $(seq 1 10); do
+      push_node_series "$round" || { echo "cds-train: pushing the training series failed; training on the self-scrape's WAL" >&2; break; }
+      sleep 1
+    done
+  else
+    sleep 4 # a few scrapes of itself into the WAL
+  fi
 fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 mkdir -p "$work/data"
-# The trained start replays a WAL of many series (node_exporter-shaped, written by the tsdb
-# tool), not only the few the self-scrape logged: the AOT cache then holds the method profiles of
-# a replay's decoding and applying loops, and a restart's JIT starts from them (a restart at 102k
-# series spent ~40% of its CPU compiling). Without the tool's WAL it trains on the self-scrape's.
-if PROMETHIUM_CDS=off "$home/bin/promethium" tsdb bench replay --series 20000 --scrapes 10 --replays 1 \
-    --dir "$work/replay" >"$work/replay.log" 2>&1 && [ -d "$work/replay/data/wal" ]; then
-  cp -r "$work/replay/data/wal" "$work/data/wal"
-else
-  echo "cds-train: no replay WAL to train on (training on the self-scrape's):" >&2
-  tail -n 5 "$work/replay.log" >&2
-  cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
-fi
+cp -r "$work/fill/wal" "$work/data/wal" 2>/dev/null
 server "$work/data" "$work/server.log" dump
 if wait_ready "$work/server.log"; then
   ready=yes

@@ -18,7 +18,8 @@ import java.util.Map;
  *  push.group-ttl;default=0s;help="Drop groups not pushed for this long (0: never)."
  * </pre>
  *
- * {@code type} is {@code string} (default) or {@code bool}; {@code {home}} in a default stands
+ * {@code type} is {@code string} (default) or {@code bool}; {@code repeatable=true} makes a list
+ * flag that may be given several times (values joined by commas); {@code {home}} in a default stands
  * for the server's home folder. Every value reaches the bundles as the framework property
  * {@code promethium.flag.<name>}. The jars are read before the framework starts: a jar that cannot
  * be read is skipped here, never fatal (the plugin watcher or the tools report it, once).
@@ -109,7 +110,7 @@ final class BundleFlags {
                 throw new IllegalArgumentException("flag " + name + ": type " + quote(type) + " is not string or bool");
             }
             for (String key : params.keySet()) {
-                if (!List.of("type", "default", "help").contains(key)) {
+                if (!List.of("type", "default", "help", "repeatable").contains(key)) {
                     throw new IllegalArgumentException("flag " + name + ": unknown parameter " + quote(key));
                 }
             }
@@ -118,7 +119,11 @@ final class BundleFlags {
             if (bool && !def.equals("true") && !def.equals("false")) {
                 throw new IllegalArgumentException("flag " + name + ": a bool default is true or false");
             }
-            specs.add(new Flags.Spec(name, def, params.getOrDefault("help", ""), bool, owner));
+            String repeatable = params.getOrDefault("repeatable", "false");
+            if (!repeatable.equals("true") && !repeatable.equals("false")) {
+                throw new IllegalArgumentException("flag " + name + ": repeatable is true or false");
+            }
+            specs.add(new Flags.Spec(name, def, params.getOrDefault("help", ""), bool, owner, Boolean.parseBoolean(repeatable)));
         }
         return specs;
     }

@@ -13,15 +13,17 @@ import java.util.Map;
  */
 final class Flags {
 
-    /** Prometheus's list flags: given several times, their values are joined by commas. */
-    private static final java.util.Set<String> REPEATABLE = java.util.Set.of("enable-feature",
-            "web.remote-write-receiver.accepted-protobuf-messages", "web.listen-address");
+    /**
+     * One flag: name without dashes, default, help, whether it is a switch, who declared it, and
+     * whether it may be given several times (a list flag of Prometheus: the values are joined by commas).
+     */
+    record Spec(String name, String defaultValue, String help, boolean isBoolean, String owner, boolean repeatable) {
+        Spec(String name, String defaultValue, String help, boolean isBoolean, String owner) {
+            this(name, defaultValue, help, isBoolean, owner, false);
+        }
 
-
-    /** One flag: name without dashes, default, help, whether it is a switch, and who declared it. */
-    record Spec(String name, String defaultValue, String help, boolean isBoolean, String owner) {
         Spec(String name, String defaultValue, String help, boolean isBoolean) {
-            this(name, defaultValue, help, isBoolean, LAUNCHER);
+            this(name, defaultValue, help, isBoolean, LAUNCHER, false);
         }
     }
 
@@ -48,32 +50,24 @@ final class Flags {
         this.given = given;
     }
 
+    /**
+     * The flags the launcher reads itself: the config file it loads and reloads, the listen and
+     * external addresses it resolves the external URL from (one value for every bundle), the
+     * folders it installs bundles from, the feature list it checks, and logging. Every other flag
+     * is declared by the bundle that reads it ({@link BundleFlags}).
+     */
     static List<Spec> specs(Path home) {
         List<Spec> s = new ArrayList<>();
         s.add(new Spec("config.file", home.resolve("conf/prometheus.yml").toString(), "Promethium configuration file path.", false));
-        s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry. Can be repeated.", false));
-        s.add(new Spec("web.config.file", "", "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false));
+        s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry. Can be repeated.", false, LAUNCHER, true));
         s.add(new Spec("web.external-url", "", "The URL under which Promethium is externally reachable.", false));
-        s.add(new Spec("web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true));
-        s.add(new Spec("web.enable-admin-api", "false", "Enable API endpoints for admin control actions, including plugin install.", true));
-        s.add(new Spec("web.enable-remote-write-receiver", "false", "Enable API endpoint accepting remote write requests.", true));
-        s.add(new Spec("web.max-connections", "512", "Maximum number of simultaneous connections (0: no limit); more wait to be accepted.", false));
-        s.add(new Spec("web.read-timeout", "5m", "Maximum duration before timing out read of the request, and closing idle connections.", false));
-        s.add(new Spec("query.lookback-delta", "5m", "The maximum lookback duration for retrieving metrics during expression evaluations.", false));
-        s.add(new Spec("query.timeout", "2m", "Maximum time a query may take before being aborted.", false));
-        s.add(new Spec("query.max-concurrency", "20", "Maximum number of queries executed concurrently.", false));
-        s.add(new Spec("query.max-samples", "50000000", "Maximum number of samples a single query can load into memory.", false));
-        s.add(new Spec("rules.alert.for-outage-tolerance", "1h", "Max time to tolerate prometheus outage for restoring \"for\" state of alert.", false));
-        s.add(new Spec("rules.alert.for-grace-period", "10m", "Minimum duration between alert and restored \"for\" state.", false));
-        s.add(new Spec("rules.alert.resend-delay", "1m", "Minimum amount of time to wait before resending an alert to Alertmanager.", false));
-        s.add(new Spec("alertmanager.notification-queue-capacity", "10000", "The capacity of the queue for pending Alertmanager notifications.", false));
-        s.add(new Spec("alertmanager.drain-notification-queue-on-shutdown", "true", "Send any outstanding Alertmanager notifications when shutting down.", true));
         s.add(new Spec("plugins.dir", home.resolve("plugins").toString(), "Hot-deploy folder: plugin jars dropped here start without a restart.", false));
         s.add(new Spec("plugins.trust-store", "", "Only start plugin jars signed (jarsigner) by a key that chains to a certificate of this file: a PEM bundle, or a PKCS12/JKS store (no password, or 'changeit').", false));
         s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));
         s.add(new Spec("enable-feature", "",
-                "Comma separated feature names to enable (Prometheus's names): see Features below; any other feature of Prometheus is an error.", false));
+                "Comma separated feature names to enable (Prometheus's names): see Features below; any other feature of Prometheus is an error.",
+                false, LAUNCHER, true));
         s.add(new Spec("log.level", "info", "Only log messages with the given severity or above. One of: [debug, info, warn, error]", false));
         s.add(new Spec("log.format", "logfmt", "Output format of log messages. One of: [logfmt, json]", false));
         return Collections.unmodifiableList(s);
@@ -149,7 +143,7 @@ final class Flags {
                 }
                 value = args.get(++i);
             }
-            if (REPEATABLE.contains(name) && seen.contains(name)) {
+            if (spec.repeatable() && seen.contains(name)) {
                 value = values.get(name) + "," + value; // repeatable, as in Prometheus; bundles read the list split at commas
             } else if (seen.contains(name)) {
                 // As Prometheus's flag parser: a second value is an error, not a silent override.
@@ -230,16 +224,20 @@ final class Flags {
     }
 
     static String usage(List<Spec> specs, java.util.Set<String> features) {
+        return usage(specs, features, List.of());
+    }
+
+    /** @param commands one line per installed tool ({@link Tools#usageLines()}) */
+    static String usage(List<Spec> specs, java.util.Set<String> features, List<String> commands) {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: promethium [<flags>] [<command> [<args> ...]]\n\n");
         sb.append("The Promethium monitoring server.\n\n");
-        sb.append("Commands:\n");
-        sb.append("  server (default)                 Run the server.\n");
-        sb.append("  check config FILE...             Check whether config files are valid.\n");
-        sb.append("  check rules FILE...              Check whether rule files are valid.\n");
-        sb.append("  check alertmanager-config FILE...  Check whether alertmanager.yml files are valid (as amtool check-config).\n");
-        sb.append("  test rules FILE...               Run rule unit tests (promtool's test file format).\n");
-        sb.append("  tsdb list|analyze|create-blocks-from|bench ...  TSDB tools.\n\n");
+        sb.append("Commands (the tools of the installed bundles and plugins):\n");
+        sb.append("  server (default)                  Run the server.\n");
+        for (String command : commands) {
+            sb.append(command).append('\n');
+        }
+        sb.append('\n');
         sb.append("Flags:\n");
         sb.append("  -h, --help                       Show this help.\n");
         sb.append("      --version                    Show the version.\n");

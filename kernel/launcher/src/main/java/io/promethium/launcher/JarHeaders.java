@@ -27,7 +27,15 @@ import java.util.zip.ZipEntry;
 final class JarHeaders {
 
     static final String BUNDLE_CLASS_PATH = "Bundle-ClassPath";
-    private static final List<String> NAMES = List.of(BundleFlags.HEADER, BundleFlags.FEATURES_HEADER, BUNDLE_CLASS_PATH);
+    /**
+     * Not a manifest header: the tool classes the jar lists in {@code META-INF/services} for
+     * {@code io.promethium.api.tool.Tool}, comma separated, kept with the headers so that finding
+     * the tools opens no jar (a {@code ServiceLoader} opens every jar of the class path, the
+     * embedded ones included).
+     */
+    static final String TOOLS = "tools";
+    static final String TOOLS_ENTRY = "META-INF/services/io.promethium.api.tool.Tool";
+    private static final List<String> NAMES = List.of(BundleFlags.HEADER, BundleFlags.FEATURES_HEADER, BUNDLE_CLASS_PATH, TOOLS);
     private static final String UNREADABLE = "!unreadable";
     private static final String EMBEDDED = "|embedded|";
 
@@ -110,9 +118,13 @@ final class JarHeaders {
                     Manifest manifest = file.getManifest();
                     for (String name : NAMES) {
                         String value = manifest == null ? null : manifest.getMainAttributes().getValue(name);
-                        if (value != null) {
+                        if (value != null && !name.equals(TOOLS)) {
                             headers.put(name, value);
                         }
+                    }
+                    String tools = serviceClasses(file, TOOLS_ENTRY);
+                    if (!tools.isEmpty()) {
+                        headers.put(TOOLS, tools);
                     }
                     for (String entry : embeddedJars(headers.get(BUNDLE_CLASS_PATH))) {
                         ZipEntry z = file.getEntry(entry);
@@ -137,6 +149,25 @@ final class JarHeaders {
         List<Jar> copy = List.copyOf(result);
         read.put(folder, copy);
         return copy;
+    }
+
+    /** The class names a {@code META-INF/services} file of the jar lists (comments and blanks dropped), comma separated. */
+    private static String serviceClasses(JarFile file, String entry) throws IOException {
+        ZipEntry z = file.getEntry(entry);
+        if (z == null) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        try (InputStream in = file.getInputStream(z)) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                int hash = line.indexOf('#');
+                String name = (hash >= 0 ? line.substring(0, hash) : line).strip();
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+        }
+        return String.join(",", names);
     }
 
     /** The jar entries a {@code Bundle-ClassPath} names (attributes dropped), in its order; none for null. */
@@ -181,7 +212,8 @@ final class JarHeaders {
             return null;
         }
         String id = folder.toAbsolutePath().normalize().toString();
-        return cacheRoot.resolve(Integer.toHexString(id.hashCode()) + "-" + folder.getFileName() + ".properties");
+        // -v2: the entries also hold the tools; a cache of the first layout would say "none".
+        return cacheRoot.resolve(Integer.toHexString(id.hashCode()) + "-" + folder.getFileName() + "-v2.properties");
     }
 
     private static Properties load(Path file) {

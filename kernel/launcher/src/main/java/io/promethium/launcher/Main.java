@@ -1,8 +1,6 @@
 package io.promethium.launcher;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +9,9 @@ import java.util.List;
 
 /**
  * {@code promethium [flags] [command args...]}: with no command (or {@code server}) runs the
- * server; {@code check config FILE...} validates config files; {@code tsdb ...} runs the TSDB
- * tools. Unknown flags print usage and exit 2, as Prometheus does.
+ * server; any other command runs the {@link io.promethium.api.tool.Tool} of that name that an
+ * installed bundle or plugin provides ({@code check config}, {@code tsdb ...}), without starting
+ * the framework. Unknown flags and commands print usage and exit 2, as Prometheus does.
  */
 public final class Main {
 
@@ -36,7 +35,7 @@ public final class Main {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
-                out.print(Flags.usage(specs, features));
+                out.print(Flags.usage(specs, features, new ToolPath(jarDirs, err, headers).usageLines()));
                 return 0;
             }
             if (arg.equals("--write-documentation")) {
@@ -57,53 +56,68 @@ public final class Main {
             }
         }
         String verb = command.isEmpty() ? "server" : command.get(0);
+        ToolPath tools = new ToolPath(jarDirs, err, headers);
         try {
-            switch (verb) {
-                case "server" -> {
-                    if (command.size() > 1) {
-                        throw new Flags.UsageException("unexpected argument '" + command.get(1) + "'");
-                    }
-                    Flags flags = Flags.parse(specs, features, flagArgs);
-                    String conflict = flags.modeConflict();
-                    if (conflict != null) {
-                        err.println(conflict);
-                        return 3;
-                    }
-                    LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
-                    return new Server(flags, home).run();
+            if (verb.equals("server")) {
+                if (command.size() > 1) {
+                    throw new Flags.UsageException("unexpected argument '" + command.get(1) + "'");
                 }
-                case "check" -> {
-                    if (command.size() < 3 || !List.of("config", "rules", "alertmanager-config").contains(command.get(1))) {
-                        throw new Flags.UsageException("usage: promethium check config|rules|alertmanager-config FILE...");
-                    }
-                    Flags flags = Flags.parse(specs, features, flagArgs);
-                    String tool = switch (command.get(1)) {
-                        case "config" -> "io.promethium.config.tool.CheckConfig";
-                        case "rules" -> "io.promethium.rules.tool.CheckRules";
-                        default -> "io.promethium.alertmanager.tool.CheckAlertmanagerConfig";
-                    };
-                    return runTool(flags, tool, command.subList(2, command.size()), err, headers);
+                Flags flags = Flags.parse(specs, features, flagArgs);
+                String conflict = flags.modeConflict();
+                if (conflict != null) {
+                    err.println(conflict);
+                    return 3;
                 }
-                case "test" -> {
-                    if (command.size() < 3 || !command.get(1).equals("rules")) {
-                        throw new Flags.UsageException("usage: promethium test rules FILE...");
-                    }
-                    Flags flags = Flags.parse(specs, features, flagArgs);
-                    return runTool(flags, "io.promethium.rules.tool.TestRules", command.subList(2, command.size()), err, headers);
-                }
-                case "tsdb" -> {
-                    Flags flags = Flags.parse(specs, features, flagArgs);
-                    return runTool(flags, "io.promethium.tsdb.tool.TsdbTool", command.subList(1, command.size()), err, headers);
-                }
-                default -> throw new Flags.UsageException("unknown command '" + verb + "'");
+                LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
+                return new Server(flags, home).run();
             }
+            Flags flags = Flags.parse(specs, features, flagArgs);
+            LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
+            return runTool(tools, command, out, err);
         } catch (Flags.UsageException e) {
             err.println("promethium: error: " + e.getMessage() + ", try --help");
-            err.print(Flags.usage(specs, features));
+            err.print(Flags.usage(specs, features, tools.usageLines()));
             return 2;
         } catch (Exception e) {
             err.println("promethium: error: " + e);
             return 1;
+        }
+    }
+
+    /**
+     * The flat class path of the bundles and plugins and the tools on it, made when first needed:
+     * the server never needs it, {@code --help} and the tools do.
+     */
+    private static final class ToolPath {
+        private final List<Path> dirs;
+        private final PrintStream err;
+        private final JarHeaders headers;
+        private Tools tools;
+
+        ToolPath(List<Path> dirs, PrintStream err, JarHeaders headers) {
+            this.dirs = dirs;
+            this.err = err;
+            this.headers = headers;
+        }
+
+        Tools tools() throws java.io.IOException {
+            if (tools == null) {
+                URLClassLoader loader = FlatClasspath.of(dirs, err, headers);
+                // Tools find plugins (discovery, notifiers) by ServiceLoader on the context class loader.
+                Thread.currentThread().setContextClassLoader(loader);
+                tools = Tools.load(dirs, headers, loader, err);
+            }
+            return tools;
+        }
+
+        /** The usage lines of the installed tools; none when the class path cannot be read (said on stderr). */
+        List<String> usageLines() {
+            try {
+                return tools().usageLines();
+            } catch (java.io.IOException | RuntimeException e) {
+                err.println("promethium: warning: cannot list the tools: " + e.getMessage());
+                return List.of();
+            }
         }
     }
 
@@ -137,33 +151,23 @@ public final class Main {
         return false;
     }
 
-    /** Runs a tool's {@code main} on a flat class path of the bundles and plugins, returning its exit code. */
-    private static int runTool(Flags flags, String mainClass, List<String> args, PrintStream err, JarHeaders headers) throws Exception {
-        LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
-        URLClassLoader loader = FlatClasspath.of(List.of(Path.of(flags.get("bundles.dir")), Path.of(flags.get("plugins.dir"))), err, headers);
-        Thread.currentThread().setContextClassLoader(loader);
-        Class<?> tool;
+    /** Runs the installed tool the command words name, returning its exit code. */
+    private static int runTool(ToolPath path, List<String> command, PrintStream out, PrintStream err) throws Exception {
+        Tools tools = path.tools();
+        Tools.Match match = tools.match(command);
+        if (match == null) {
+            List<String> near = tools.startingWith(command.get(0));
+            throw new Flags.UsageException("unknown command '" + String.join(" ", command) + "'"
+                    + (near.isEmpty() ? "" : " (installed: " + String.join(", ", near) + ")"));
+        }
         try {
-            tool = Class.forName(mainClass, true, loader);
-        } catch (ClassNotFoundException e) {
-            err.println("promethium: error: tool " + mainClass + " is not installed in " + flags.get("bundles.dir"));
+            return match.tool().run(match.args(), out, err);
+        } catch (Error e) {
+            // A class missing from the flat class path or a failed static initializer: name what failed and where.
+            StackTraceElement[] at = e.getStackTrace();
+            err.println("promethium: error: " + e + (at.length > 0 ? " at " + at[0] : ""));
             return 1;
         }
-        Method main = tool.getMethod("main", String[].class);
-        try {
-            main.invoke(null, (Object) args.toArray(String[]::new));
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            // An Error (a class missing from the flat class path, a failed static initializer) would
-            // otherwise show as a bare InvocationTargetException: name what failed and where.
-            Throwable cause = e.getCause();
-            StackTraceElement[] at = cause.getStackTrace();
-            err.println("promethium: error: " + cause + (at.length > 0 ? " at " + at[0] : ""));
-            return 1;
-        }
-        return 0;
     }
 
 }

@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,14 +28,11 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 
 import org.osgi.framework.launch.Framework;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The server process: boots Felix, installs the core bundles, hands every flag to the bundles as
- * a framework property {@code promethium.flag.<name>} (and the kernel's query and web settings
- * through Configuration Admin), loads the config, watches the plugin folder, and stops on
+ * a framework property {@code promethium.flag.<name>} (each bundle reads its own), loads the config, watches the plugin folder, and stops on
  * SIGTERM/SIGINT within 10 seconds. SIGHUP reloads the config.
  */
 final class Server implements Lifecycle, ServerInfo {
@@ -46,7 +41,13 @@ final class Server implements Lifecycle, ServerInfo {
     private static final long STOP_TIMEOUT_MS = 10_000;
     private static final long CONFIG_SERVICE_WAIT_MS = 30_000;
     private static final String CORE_LOCATION = "promethium-core:";
-    private static final String WEB_BUNDLE = "promethium-web";
+    /**
+     * A core bundle's manifest header: an LDAP filter of the service it waits for. Such a bundle
+     * (the web bundle, whose Jetty start is the longest activation) starts on a thread of its own
+     * once a matching service is registered (at most 30 s later), alongside the other bundles and
+     * the first config load instead of after them.
+     */
+    static final String START_ASIDE_HEADER = "Promethium-Start-Aside";
     /** The old generation's size below which {@link OldGenPacer} starts no collection (Go's minimum heap is 4 MB). */
     private static final long PACER_FLOOR_BYTES = 16L << 20;
 
@@ -105,28 +106,25 @@ final class Server implements Lifecycle, ServerInfo {
         context.registerService(ServerInfo.class, this, null);
         context.registerService(PluginDirectory.class, plugins, null);
 
-        // Configuration Admin first, and the kernel's settings written into it before any
-        // component starts: no component activates with a previous run's settings and is then
-        // restarted with these.
-        Bundle webBundle = null;
+        // Configuration Admin first: the components that take configurations find it running.
+        // Flags reach the bundles as framework properties (promethium.flag.<name>), set above.
+        List<Bundle> aside = new ArrayList<>();
         for (Bundle bundle : core) {
             if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("org.apache.felix.configadmin")) {
                 start(bundle);
-            } else if (WEB_BUNDLE.equals(bundle.getSymbolicName())) {
-                webBundle = bundle;
+            } else if (bundle.getHeaders().get(START_ASIDE_HEADER) != null) {
+                aside.add(bundle);
             }
         }
-        configure(context);
-        // The web bundle (Jersey and Jetty: the longest activation) starts on its own thread as
-        // soon as the config service it needs is there, alongside the other bundles and the
-        // first config load instead of after them; /-/ready answers 503 until the server is ready.
-        Thread webStart = null;
-        if (webBundle != null) {
-            Bundle web = webBundle;
-            webStart = Thread.ofPlatform().name("web-start").start(() -> startWeb(context, web));
+        // The bundles that start aside (the web bundle) do so on threads of their own as soon as
+        // the service they need is there; /-/ready answers 503 until the server is ready.
+        List<Thread> asideStarts = new ArrayList<>();
+        for (Bundle bundle : aside) {
+            String filter = bundle.getHeaders().get(START_ASIDE_HEADER);
+            asideStarts.add(Thread.ofPlatform().name(bundle.getSymbolicName() + "-start").start(() -> startAside(context, bundle, filter)));
         }
         for (Bundle bundle : core) {
-            if (bundle != webBundle && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE) {
+            if (!aside.contains(bundle) && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE) {
                 start(bundle);
             }
         }
@@ -140,8 +138,8 @@ final class Server implements Lifecycle, ServerInfo {
             cache.release();
             return 1;
         }
-        if (webStart != null) {
-            webStart.join(CONFIG_SERVICE_WAIT_MS);
+        for (Thread start : asideStarts) {
+            start.join(CONFIG_SERVICE_WAIT_MS);
         }
         ready = true;
         // Paced from here on: start-up and WAL replay only add live data, which full collections
@@ -272,11 +270,10 @@ final class Server implements Lifecycle, ServerInfo {
         }
     }
 
-    /** Starts the web bundle once the config service it needs is registered (at most 30 s later). */
-    private static void startWeb(BundleContext context, Bundle web) {
+    /** Starts a bundle once a service matching its {@value #START_ASIDE_HEADER} filter is registered (at most 30 s later). */
+    private static void startAside(BundleContext context, Bundle bundle, String filter) {
         try {
-            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
-                    context.createFilter("(objectClass=io.promethium.config.ConfigService)"), null);
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
             tracker.open();
             try {
                 tracker.waitForService(CONFIG_SERVICE_WAIT_MS);
@@ -287,43 +284,10 @@ final class Server implements Lifecycle, ServerInfo {
             Thread.currentThread().interrupt();
             return;
         } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+            LOG.warning("Core bundle " + bundle.getSymbolicName() + ": bad " + START_ASIDE_HEADER + " filter " + filter + " ("
+                    + e.getMessage() + "); starting it now");
         }
-        start(web);
-    }
-
-    /** Hands the kernel bundles' flag values to them through Configuration Admin. */
-    private void configure(BundleContext context) throws Exception {
-        ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
-        tracker.open();
-        try {
-            ConfigurationAdmin admin = tracker.waitForService(CONFIG_SERVICE_WAIT_MS);
-            if (admin == null) {
-                throw new IllegalStateException("Configuration Admin did not start; is its bundle in " + flags.get("bundles.dir") + "?");
-            }
-            update(admin, "io.promethium.promql", Map.of(
-                    "lookbackDelta", flags.get("query.lookback-delta"),
-                    "timeout", flags.get("query.timeout"),
-                    "maxConcurrency", flags.get("query.max-concurrency"),
-                    "maxSamples", flags.get("query.max-samples")));
-            update(admin, "io.promethium.web", Map.of(
-                    "listenAddress", flags.get("web.listen-address"),
-                    "webConfigFile", flags.get("web.config.file"),
-                    "externalUrl", flags.get("web.external-url"),
-                    "enableLifecycle", flags.get("web.enable-lifecycle"),
-                    "enableAdminApi", flags.get("web.enable-admin-api"),
-                    "enableRemoteWriteReceiver", flags.get("web.enable-remote-write-receiver"),
-                    "maxConnections", flags.get("web.max-connections"),
-                    "readTimeout", flags.get("web.read-timeout")));
-        } finally {
-            tracker.close();
-        }
-    }
-
-    private static void update(ConfigurationAdmin admin, String pid, Map<String, String> values) throws IOException {
-        Configuration configuration = admin.getConfiguration(pid, "?");
-        Dictionary<String, Object> dictionary = new Hashtable<>(values);
-        configuration.update(dictionary);
+        start(bundle);
     }
 
     /** The first config load; returns the error, or null. */

@@ -34,6 +34,14 @@ class BundleFlagsTest {
     }
 
     @Test
+    void aRepeatableFlagIsDeclaredSo() {
+        assertThat(BundleFlags.parse("web.x;repeatable=true, web.y", "web", HOME)).extracting(Flags.Spec::repeatable)
+                .containsExactly(true, false);
+        assertThatThrownBy(() -> BundleFlags.parse("web.x;repeatable=often", "web", HOME)).hasMessageContaining("web.x")
+                .hasMessageContaining("repeatable");
+    }
+
+    @Test
     void badDeclarationsAreRefusedNamingTheFlag() {
         assertThatThrownBy(() -> BundleFlags.parse("x.y;type=int", "b", HOME)).hasMessageContaining("x.y").hasMessageContaining("int");
         assertThatThrownBy(() -> BundleFlags.parse("x.y;colour=red", "b", HOME)).hasMessageContaining("colour");

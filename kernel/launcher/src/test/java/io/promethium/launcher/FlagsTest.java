@@ -13,18 +13,30 @@ import org.junit.jupiter.api.Test;
 class FlagsTest {
 
     private final List<Flags.Spec> specs = Flags.specs(Path.of("/opt/promethium"));
+    /** The launcher's flags and a few a web bundle would declare in its manifest. */
+    private final List<Flags.Spec> withWeb = Flags.merge(specs, List.of(
+            new Flags.Spec("web.enable-lifecycle", "false", "Lifecycle.", true, "promethium-web"),
+            new Flags.Spec("web.enable-admin-api", "false", "Admin.", true, "promethium-web"),
+            new Flags.Spec("web.remote-write-receiver.accepted-protobuf-messages", "a", "Messages.", false, "promethium-web", true)),
+            System.err);
+
+    @Test
+    void theLauncherDeclaresOnlyTheFlagsItReadsItself() {
+        assertThat(specs).extracting(Flags.Spec::name).containsExactly("config.file", "web.listen-address", "web.external-url",
+                "plugins.dir", "plugins.scan-interval", "bundles.dir", "enable-feature", "log.level", "log.format");
+    }
 
     @Test
     void defaultsAreRelativeToHome() throws Exception {
         Flags flags = Flags.parse(specs, List.of());
         assertThat(flags.get("config.file")).isEqualTo("/opt/promethium/conf/prometheus.yml");
         assertThat(flags.get("plugins.dir")).isEqualTo("/opt/promethium/plugins");
-        assertThat(flags.bool("web.enable-lifecycle")).isFalse();
+        assertThat(Flags.parse(withWeb, List.of()).bool("web.enable-lifecycle")).isFalse();
     }
 
     @Test
     void acceptsEqualsAndSeparateValuesAndSwitches() throws Exception {
-        Flags flags = Flags.parse(specs, List.of("--config.file=/etc/p.yml", "--web.listen-address", ":9999",
+        Flags flags = Flags.parse(withWeb, List.of("--config.file=/etc/p.yml", "--web.listen-address", ":9999",
                 "--web.enable-lifecycle", "--no-web.enable-admin-api", "--log.level=debug"));
         assertThat(flags.get("config.file")).isEqualTo("/etc/p.yml");
         assertThat(flags.get("web.listen-address")).isEqualTo(":9999");
@@ -50,8 +62,13 @@ class FlagsTest {
 
     @Test
     void aFlagGivenTwiceIsAnErrorAsInPrometheusExceptTheRepeatableOnes() throws Exception {
-        assertThatThrownBy(() -> Flags.parse(specs, List.of("--query.timeout=1m", "--query.timeout=2m")))
-                .hasMessageContaining("flag 'query.timeout' cannot be repeated");
+        assertThatThrownBy(() -> Flags.parse(specs, List.of("--log.level=info", "--log.level=debug")))
+                .hasMessageContaining("flag 'log.level' cannot be repeated");
+        assertThatThrownBy(() -> Flags.parse(withWeb, List.of("--web.enable-lifecycle", "--web.enable-lifecycle")))
+                .hasMessageContaining("flag 'web.enable-lifecycle' cannot be repeated");
+        assertThat(Flags.parse(withWeb, List.of("--web.remote-write-receiver.accepted-protobuf-messages=a",
+                "--web.remote-write-receiver.accepted-protobuf-messages=b")).get("web.remote-write-receiver.accepted-protobuf-messages"))
+                .as("a bundle's list flag").isEqualTo("a,b");
         assertThat(Flags.parse(specs, List.of("--web.listen-address=127.0.0.1:9090", "--web.listen-address", "[::1]:9091"))
                 .get("web.listen-address")).as("repeatable in Prometheus 3: the web bundle listens on each")
                 .isEqualTo("127.0.0.1:9090,[::1]:9091");
@@ -65,7 +82,7 @@ class FlagsTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("---\ntitle: promethium\n---")
                 .contains("| Flag | Description | Default | Declared by |")
-                .contains("| <code class=\"text-nowrap\">--query.timeout</code> | Maximum time a query may take before being aborted. | `2m` | launcher |");
+                .contains("| <code class=\"text-nowrap\">--log.format</code> | Output format of log messages. One of: [logfmt, json] | `logfmt` | launcher |");
     }
 
     @Test
@@ -104,6 +121,7 @@ class FlagsTest {
     @Test
     void serverOnlyFlagsWithAgentAndAgentOnlyFlagsWithoutItExitWithThreeAsPrometheus() throws Exception {
         List<Flags.Spec> all = Flags.merge(specs, List.of(
+                new Flags.Spec("query.timeout", "2m", "Query timeout.", false, "promethium-promql"),
                 new Flags.Spec("agent", "false", "Agent mode.", true, "promethium-tsdb"),
                 new Flags.Spec("storage.tsdb.path", "data", "Path.", false, "promethium-tsdb"),
                 new Flags.Spec("storage.agent.path", "data-agent", "Path.", false, "promethium-tsdb")), System.err);

@@ -27,13 +27,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * ({@code queryable.role=primary}) is consulted only for its oldest timestamp
  * ({@code read_recent: false}).
  */
-@Component(service = {ConfigSection.class, Queryable.class},
+@Component(service = {ConfigSection.class, Queryable.class, ExternalLabelsSource.class},
         property = Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_SECONDARY)
-public final class RemoteReadComponent implements ConfigSection, Queryable {
+public final class RemoteReadComponent implements ConfigSection, Queryable, ExternalLabelsSource {
     static final String USER_AGENT = "Promethium/0.1 (remote read)";
 
     private volatile List<RemoteReadClient> clients = List.of();
     private volatile Storage local;
+    private volatile io.promethium.api.model.Labels externalLabels = io.promethium.api.model.Labels.EMPTY;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(" + Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY + ")")
@@ -45,6 +46,11 @@ public final class RemoteReadComponent implements ConfigSection, Queryable {
         if (local == storage) {
             local = null;
         }
+    }
+
+    @Override
+    public io.promethium.api.model.Labels externalLabels() {
+        return externalLabels;
     }
 
     @Override
@@ -76,6 +82,7 @@ public final class RemoteReadComponent implements ConfigSection, Queryable {
 
     @Override
     public synchronized void apply(List<PluginConfig> entries, SectionContext context) throws ConfigException {
+        externalLabels = context.externalLabels();
         List<RemoteReadClient> before = clients;
         Map<String, RemoteReadClient> reusable = new HashMap<>();
         for (RemoteReadClient c : before) {

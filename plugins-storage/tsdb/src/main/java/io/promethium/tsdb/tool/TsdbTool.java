@@ -3,8 +3,6 @@ package io.promethium.tsdb.tool;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * {@code promethium tsdb ...}: offline tools over a data directory.
@@ -13,10 +11,8 @@ import java.util.function.Function;
  *   list DIR                                  list blocks
  *   analyze DIR                               cardinality and churn of the newest block
  *   wal-stats DIR                             the WAL's records by type with their bytes
- *   bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
- *   bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
- *   bench replay [--series N] [--scrapes S] [--replays R] [--compression C] [--dir D]
  * </pre>
+ * The benchmarks are not shipped: {@code distribution/bench/tsdb write|wal|replay}.
  * Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage (usage on stderr).
  */
 public final class TsdbTool {
@@ -26,16 +22,7 @@ public final class TsdbTool {
               list DIR                                  list the blocks of a data directory
               analyze DIR                               label cardinality of the newest block
               wal-stats DIR                             the WAL's records by type: count, bytes on disk and inflated
-              bench write [--series N] [--hours H] [--threads T] [--fsync] [--dir D]
-                                                        ingest/compaction/query benchmark (prints a table)
-              bench wal [--series N] [--scrapes S] [--replays R] [--dir D]
-                                                        WAL bytes and replay time per compression (prints a table)
-              bench replay [--series N] [--scrapes S] [--replays R] [--compression none|snappy|zstd] [--dir D]
-                                                        WAL replay to ready: series, samples and MB per second
             """;
-
-    private static final Map<String, Function<PrintStream, Bench>> BENCHES =
-            Map.of("write", WriteBench::new, "wal", WalBench::new, "replay", ReplayBench::new);
 
     private TsdbTool() {
     }
@@ -61,18 +48,6 @@ public final class TsdbTool {
             }
             if (args.size() == 2 && args.get(0).equals("wal-stats")) {
                 new WalDump(out).run(java.nio.file.Path.of(args.get(1)));
-                return 0;
-            }
-            if (args.size() >= 2 && args.get(0).equals("bench") && BENCHES.containsKey(args.get(1))) {
-                Bench bench = BENCHES.get(args.get(1)).apply(out);
-                try {
-                    bench.parse(args.subList(2, args.size()));
-                } catch (IllegalArgumentException e) {
-                    err.println(e.getMessage());
-                    err.print(USAGE);
-                    return 2;
-                }
-                bench.run();
                 return 0;
             }
         } catch (Exception e) {

@@ -52,8 +52,7 @@ class TsdbToolTest {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: promethium tsdb");
         assertThat(run()).isEqualTo(2);
-        assertThat(run("bench", "write", "--bogus")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown flag for bench write: --bogus");
+        assertThat(run("bench", "write")).isEqualTo(2);
     }
 
     @Test

@@ -46,9 +46,6 @@ import java.util.function.Supplier;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.web.internal.federate.FederateResource;
-import io.promethium.web.internal.remote.RemoteReadLimits;
-import io.promethium.web.internal.remote.RemoteReadResource;
-import io.promethium.web.internal.remote.RemoteWriteResource;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,27 +55,21 @@ import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The web bundle: starts Jetty with the API resources when the launcher has written the
- * {@code io.promethium.web} configuration, and stops it on deactivation. Collectors are tracked
+ * The web bundle: starts Jetty with the API resources, set up by the {@code --web.*} flags
+ * ({@link WebConfig}), and stops it on deactivation. Collectors are tracked
  * dynamically, so a plugin's metrics appear on {@code /metrics} as soon as it starts.
  */
-@Component(immediate = true, configurationPid = "io.promethium.web", configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = WebConfig.class)
+@Component(immediate = true)
 public final class WebComponent {
 
     private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
 
-    /** Remote write/read bodies: compressed and decoded limits (Prometheus reads at most 32 MiB of a read request). */
-    static final long MAX_REMOTE_BODY_BYTES = 32L << 20;
-    static final long MAX_REMOTE_DECODED_BYTES = 256L << 20;
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
@@ -97,9 +88,10 @@ public final class WebComponent {
     private final RouteTable routes;
 
     @Activate
-    public WebComponent(WebConfig config, BundleContext context, @Reference Lifecycle lifecycle,
+    public WebComponent(BundleContext context, @Reference Lifecycle lifecycle,
                         @Reference ServerInfo serverInfo, @Reference PluginDirectory plugins,
                         @Reference ConfigService configService) throws Exception {
+        WebConfig config = WebConfig.fromFlags(context::getProperty);
         WebConfigFile webConfig = WebConfigFile.NONE;
         if (!config.webConfigFile().isEmpty()) {
             try {
@@ -142,15 +134,6 @@ public final class WebComponent {
             return e == null ? DEFAULT_LOOKBACK_MILLIS : e.options().lookbackDelta().toMillis();
         };
         endpoints.add(new FederateResource(localStorage, externalLabels, lookback, clock));
-        endpoints.add(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
-                MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES, RemoteWriteResource.acceptedMessages(
-                        flag(context, RemoteWriteResource.ACCEPTED_FLAG, "prometheus.WriteRequest,io.prometheus.write.v2.Request")),
-                java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::trim)
-                        .anyMatch("type-and-unit-labels"::equals),
-                java.util.Arrays.stream(flag(context, "enable-feature", "").split(",")).map(String::strip)
-                        .anyMatch(RemoteWriteResource.CREATED_TIMESTAMP_FEATURE::equals)));
-        endpoints.add(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
-                RemoteReadLimits.fromFlags(context::getProperty)));
         boolean adminApi = Boolean.parseBoolean(config.enableAdminApi());
         AdminWrites adminWrites = AdminWrites.decide(adminApi, !webConfig.users().isEmpty(),
                 HttpServer.listenAddresses(config.listenAddress()).stream().map(HttpServer::parseAddress).toList());

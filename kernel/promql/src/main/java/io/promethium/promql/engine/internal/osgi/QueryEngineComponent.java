@@ -11,25 +11,21 @@ import io.promethium.promql.engine.QueryResult;
 import io.promethium.promql.engine.internal.eval.PromQLEngine;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * The engine as an OSGi service (configuration PID {@code io.promethium.promql}, optional) and as
- * a {@link Collector} of its self-metrics. Properties, all strings: {@code lookbackDelta} and
- * {@code timeout} as Prometheus durations ({@code 5m}), {@code maxConcurrency} and
- * {@code maxSamples} as integers. A changed configuration re-creates the component. The PromQL
- * features of {@code --enable-feature} (framework property {@code promethium.flag.enable-feature})
- * are passed on as {@link EngineOptions#features()}.
+ * The engine as an OSGi service and as a {@link Collector} of its self-metrics. Its settings are
+ * the {@code --query.*} flags this bundle declares ({@code Promethium-Flags} in its bnd.bnd), read
+ * from the framework properties {@code promethium.flag.query.*}: {@code lookback-delta} and
+ * {@code timeout} as Prometheus durations ({@code 5m}), {@code max-concurrency} and
+ * {@code max-samples} as integers. The PromQL features of {@code --enable-feature} (framework
+ * property {@code promethium.flag.enable-feature}) are passed on as {@link EngineOptions#features()}.
  *
  * <p>The public no-argument constructor is for {@link java.util.ServiceLoader} (defaults).
  */
-@Component(
-        service = {QueryEngine.class, Collector.class},
-        configurationPid = "io.promethium.promql",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = {QueryEngine.class, Collector.class})
 public final class QueryEngineComponent implements QueryEngine, Collector {
 
     private final PromQLEngine engine;
@@ -39,8 +35,33 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
     }
 
     @Activate
-    public QueryEngineComponent(org.osgi.framework.BundleContext context, Map<String, Object> properties) {
-        this(options(properties).withFeatures(features(context.getProperty(FEATURE_FLAG))));
+    public QueryEngineComponent(org.osgi.framework.BundleContext context) {
+        this(options(flags(context::getProperty)).withFeatures(features(context.getProperty(FEATURE_FLAG))));
+    }
+
+    private static final String[][] FLAGS = {{"query.lookback-delta", "lookbackDelta"}, {"query.timeout", "timeout"},
+            {"query.max-concurrency", "maxConcurrency"}, {"query.max-samples", "maxSamples"}};
+
+    /** The command-line flag of a property, for messages. */
+    private static String flagOf(String key) {
+        for (String[] flag : FLAGS) {
+            if (flag[1].equals(key)) {
+                return "--" + flag[0];
+            }
+        }
+        return key;
+    }
+
+    /** The {@code --query.*} flags as the properties {@link #options(Map)} reads; unset ones are left out (defaults). */
+    static Map<String, Object> flags(java.util.function.UnaryOperator<String> frameworkProperties) {
+        Map<String, Object> properties = new java.util.HashMap<>();
+        for (String[] flag : FLAGS) {
+            String value = frameworkProperties.apply("promethium.flag." + flag[0]);
+            if (value != null) {
+                properties.put(flag[1], value);
+            }
+        }
+        return properties;
     }
 
     QueryEngineComponent(Map<String, Object> properties) {
@@ -106,7 +127,7 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
         try {
             return Durations.parse(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("io.promethium.promql: invalid " + key + " " + value + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid " + flagOf(key) + " " + value + ": " + e.getMessage(), e);
         }
     }
 
@@ -118,7 +139,7 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("io.promethium.promql: invalid " + key + " " + value + ": expected a positive integer", e);
+            throw new IllegalArgumentException("invalid " + flagOf(key) + " " + value + ": expected a positive integer", e);
         }
     }
 

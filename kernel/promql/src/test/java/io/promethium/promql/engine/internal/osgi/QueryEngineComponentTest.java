@@ -32,11 +32,11 @@ class QueryEngineComponentTest {
     }
 
     @Test
-    void badPropertyNamesTheKeyAndValue() {
+    void badValueNamesTheFlagAndValue() {
         assertThatThrownBy(() -> QueryEngineComponent.options(Map.of("maxSamples", "lots")))
-                .hasMessageContaining("maxSamples").hasMessageContaining("lots");
+                .hasMessageContaining("--query.max-samples").hasMessageContaining("lots");
         assertThatThrownBy(() -> QueryEngineComponent.options(Map.of("timeout", "soon")))
-                .hasMessageContaining("timeout").hasMessageContaining("soon");
+                .hasMessageContaining("--query.timeout").hasMessageContaining("soon");
     }
 
     @Test
@@ -78,6 +78,18 @@ class QueryEngineComponentTest {
     @Test
     void serviceLoaderFindsTheEngine() {
         assertThat(ServiceLoader.load(QueryEngine.class).findFirst()).get().isInstanceOf(QueryEngineComponent.class);
+    }
+
+    @Test
+    void queryFlagsFromTheFrameworkPropertiesSetTheEngineOptions() {
+        Map<String, String> framework = Map.of("promethium.flag.query.lookback-delta", "1m", "promethium.flag.query.timeout", "30s",
+                "promethium.flag.query.max-concurrency", "3", "promethium.flag.query.max-samples", "1000");
+        var options = QueryEngineComponent.options(QueryEngineComponent.flags(framework::get));
+        assertThat(options.lookbackDelta()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(options.timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(options.maxSamples()).isEqualTo(1000);
+        assertThat(QueryEngineComponent.options(QueryEngineComponent.flags(name -> null)))
+                .isEqualTo(io.promethium.promql.engine.EngineOptions.DEFAULTS);
     }
 
     @Test

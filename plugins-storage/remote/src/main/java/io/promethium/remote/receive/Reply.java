@@ -1,6 +1,6 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
-import io.promethium.web.internal.routes.Router;
+import io.promethium.api.web.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,11 +10,11 @@ import java.util.List;
  * An answer of the remote endpoints: a status, headers and a whole or streamed body (a value,
  * so a failure found deep in decoding travels back as one).
  */
-record Reply(int status, String contentType, byte[] body, Router.Streamed stream, List<String[]> headers) {
+record Reply(int status, String contentType, byte[] body, Routes.Streamed stream, List<String[]> headers) {
 
     /** A text answer, as Prometheus's {@code http.Error}: the message and a new line. */
     static Reply text(int status, String message) {
-        return new Reply(status, Router.TEXT_UTF8, (message + "\n").getBytes(StandardCharsets.UTF_8), null, List.of());
+        return new Reply(status, Routes.TEXT_UTF8, (message + "\n").getBytes(StandardCharsets.UTF_8), null, List.of());
     }
 
     static Reply noContent() {
@@ -25,7 +25,7 @@ record Reply(int status, String contentType, byte[] body, Router.Streamed stream
         return new Reply(200, contentType, body, null, List.of());
     }
 
-    static Reply streamed(String contentType, Router.Streamed stream) {
+    static Reply streamed(String contentType, Routes.Streamed stream) {
         return new Reply(200, contentType, null, stream, List.of());
     }
 
@@ -35,16 +35,22 @@ record Reply(int status, String contentType, byte[] body, Router.Streamed stream
         return new Reply(status, contentType, body, stream, List.copyOf(more));
     }
 
-    void send(Router.Call call) throws IOException {
+    void send(HttpExchange exchange) throws IOException {
         for (String[] header : headers) {
-            call.exchange().responseHeader(header[0], header[1]);
+            exchange.responseHeader(header[0], header[1]);
         }
-        if (stream != null) {
-            call.stream(status, contentType, stream);
-        } else if (body != null) {
-            call.respond(status, contentType, body);
-        } else {
-            call.empty(status);
+        exchange.status(status);
+        if (contentType != null) {
+            exchange.responseHeader("Content-Type", contentType);
+        } else if (status != 204 && status != 304) {
+            exchange.responseHeader("Content-Length", "0");
+        }
+        try (java.io.OutputStream out = exchange.responseBody()) {
+            if (stream != null) {
+                stream.write(out);
+            } else if (body != null) {
+                out.write(body);
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.promethium.tsdb.tool;
+package io.promethium.tsdb.bench;
 
 import io.promethium.api.model.Labels;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
 import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.ProtoWriter;
@@ -11,7 +11,6 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
-import io.promethium.web.internal.server.ApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -25,16 +24,16 @@ import org.junit.jupiter.api.Test;
 class RemoteEndpointsTest {
 
     private static final Labels EXTERNAL = Labels.of("region", "eu");
-    private static ApiServer server;
-    private static ApiServer disabled;
+    private static ReceiverServer server;
+    private static ReceiverServer disabled;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ApiServer(w -> {
-            w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
-            w.register(new RemoteReadResource(w.server().storage, () -> EXTERNAL, 1 << 20, new RemoteReadLimits(1000, 10, 1 << 20)));
+        server = new ReceiverServer(w -> {
+            w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadReceiver(w.server().storage, () -> EXTERNAL, 1 << 20, new RemoteReadLimits(1000, 10, 1 << 20)));
         });
-        disabled = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, false, 1 << 20, 4 << 20)));
+        disabled = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, false, 1 << 20, 4 << 20)));
     }
 
     @AfterAll
@@ -66,7 +65,7 @@ class RemoteEndpointsTest {
         return w.toByteArray();
     }
 
-    private static HttpResponse<String> post(ApiServer to, String path, byte[] body) {
+    private static HttpResponse<String> post(ReceiverServer to, String path, byte[] body) {
         return to.send(HttpRequest.newBuilder(to.uri(path)).header("Content-Type", "application/x-protobuf")
                 .header("Content-Encoding", "snappy").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
@@ -226,7 +225,7 @@ class RemoteEndpointsTest {
         HttpResponse<byte[]> r = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(snappy(readRequest("rr_streamed", 0, Long.MAX_VALUE / 2, 1)))));
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValue(RemoteReadResource.STREAMED_CONTENT_TYPE);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue(RemoteReadReceiver.STREAMED_CONTENT_TYPE);
         List<Frame> frames = frames(r.body());
         List<double[]> decoded = new ArrayList<>();
         int chunks = 0;
@@ -307,9 +306,9 @@ class RemoteEndpointsTest {
 
     @Test
     void aLongSeriesSpansStreamedFramesOfTheConfiguredSize() throws Exception {
-        try (ApiServer small = new ApiServer(w -> {
-            w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
-            w.register(new RemoteReadResource(w.server().storage, () -> EXTERNAL, 1 << 20, new RemoteReadLimits(0, 0, 1000)));
+        try (ReceiverServer small = new ReceiverServer(w -> {
+            w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadReceiver(w.server().storage, () -> EXTERNAL, 1 << 20, new RemoteReadLimits(0, 0, 1000)));
         })) {
             double[] samples = new double[2 * 1200];
             for (int i = 0; i < 1200; i++) {
@@ -340,7 +339,7 @@ class RemoteEndpointsTest {
     void aReadPastTheConcurrencyLimitWaitsForATurn() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
-        RemoteReadResource limited = new RemoteReadResource(() -> {
+        RemoteReadReceiver limited = new RemoteReadReceiver(() -> {
             entered.incrementAndGet();
             try {
                 release.await();

@@ -1,4 +1,4 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
 import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
@@ -13,8 +13,8 @@ import io.promethium.remote.wire.WriteRequestDecoder;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
-import io.promethium.web.internal.routes.Endpoints;
-import io.promethium.web.internal.routes.Router;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -32,9 +32,9 @@ import java.util.logging.Logger;
  * bounds, duplicate: the sender must not retry); 500 when the storage fails; and here 413 for a
  * body over the limit. One request is one appender batch: all of it is stored or none.
  */
-public final class RemoteWriteResource implements Endpoints {
+public final class RemoteWriteReceiver implements HttpRoutes {
 
-    private static final Logger LOG = Logger.getLogger(RemoteWriteResource.class.getName());
+    private static final Logger LOG = Logger.getLogger(RemoteWriteReceiver.class.getName());
 
     private final Supplier<Storage> storage;
     private final boolean enabled;
@@ -55,21 +55,21 @@ public final class RemoteWriteResource implements Endpoints {
     public static final String ACCEPTED_FLAG = "web.remote-write-receiver.accepted-protobuf-messages";
 
     /** Accepting both messages, Prometheus 3's default. */
-    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes) {
+    public RemoteWriteReceiver(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes) {
         this(storage, enabled, maxBodyBytes, maxDecodedBytes, Set.of(V1, V2));
     }
 
-    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted) {
+    public RemoteWriteReceiver(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted) {
         this(storage, enabled, maxBodyBytes, maxDecodedBytes, accepted, false);
     }
 
-    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
+    public RemoteWriteReceiver(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
                                boolean typeAndUnitLabels) {
         this(storage, enabled, maxBodyBytes, maxDecodedBytes, accepted, typeAndUnitLabels, false);
     }
 
     /** {@code ingestCreated}: created timestamps of 2.0 series are ingested ({@link #CREATED_TIMESTAMP_FEATURE}). */
-    public RemoteWriteResource(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
+    public RemoteWriteReceiver(Supplier<Storage> storage, boolean enabled, long maxBodyBytes, long maxDecodedBytes, Set<String> accepted,
                                boolean typeAndUnitLabels, boolean ingestCreated) {
         this.ingestCreated = ingestCreated;
         this.storage = Objects.requireNonNull(storage, "storage is null");
@@ -128,11 +128,16 @@ public final class RemoteWriteResource implements Endpoints {
         return out;
     }
 
+    static final String PATH = "/api/v1/write";
+
     @Override
-    public List<Router> routers(long formLimit, boolean agent) {
-        return List.of(Router.under("/api/v1/write").formLimit(formLimit).agent(agent)
-                .post("/api/v1/write", call -> write(call.exchange().requestHeader("Content-Type").orElse(null), call.body()).send(call))
-                .build());
+    public String pathPrefix() {
+        return PATH;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        Routes.post(exchange, PATH, false, (x, body) -> write(x.requestHeader("Content-Type").orElse(null), body));
     }
 
     Reply write(String contentType, InputStream body) throws IOException {
@@ -402,7 +407,7 @@ public final class RemoteWriteResource implements Endpoints {
     /** Reads (bounded) a body refused unread, so the connection serves the sender's next request. */
     private static void drain(InputStream body) {
         if (body != null) {
-            io.promethium.web.internal.api.BodyDrain.drain(body, io.promethium.web.internal.api.BodyDrain.BOUND);
+            Bodies.drain(body);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
 import io.promethium.api.storage.ValueType;
 import io.promethium.remote.wire.HistogramCodec;
@@ -18,8 +18,8 @@ import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
 import io.promethium.remote.wire.ProtoReader.ProtoException;
-import io.promethium.web.internal.routes.Endpoints;
-import io.promethium.web.internal.routes.Router;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,7 +38,7 @@ import java.util.zip.CRC32C;
  * that lack them, and matchers on them are dropped, as Prometheus does. {@link RemoteReadLimits}
  * bounds samples per sampled response, reads at once and the size of a frame.
  */
-public final class RemoteReadResource implements Endpoints {
+public final class RemoteReadReceiver implements HttpRoutes {
 
     static final String STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse";
     private static final int SAMPLES = 0;
@@ -53,8 +53,16 @@ public final class RemoteReadResource implements Endpoints {
     private final int maxFrameBytes;
     /** Admits {@code --storage.remote.read-concurrent-limit} reads at once; null when unlimited. */
     private final Semaphore gate;
+    /** {@code --agent}: the endpoint answers 422 as Prometheus's agent does (it has no local queries). */
+    private final boolean agent;
 
-    public RemoteReadResource(Supplier<Storage> storage, Supplier<Labels> externalLabels, long maxBodyBytes, RemoteReadLimits limits) {
+    public RemoteReadReceiver(Supplier<Storage> storage, Supplier<Labels> externalLabels, long maxBodyBytes, RemoteReadLimits limits) {
+        this(storage, externalLabels, maxBodyBytes, limits, false);
+    }
+
+    public RemoteReadReceiver(Supplier<Storage> storage, Supplier<Labels> externalLabels, long maxBodyBytes, RemoteReadLimits limits,
+                              boolean agent) {
+        this.agent = agent;
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels is null");
         this.maxBodyBytes = maxBodyBytes;
@@ -82,10 +90,16 @@ public final class RemoteReadResource implements Endpoints {
         }
     }
 
+    static final String PATH = "/api/v1/read";
+
     @Override
-    public List<Router> routers(long formLimit, boolean agent) {
-        return List.of(Router.under("/api/v1/read").formLimit(formLimit).agent(agent)
-                .post("/api/v1/read", call -> read(call.body()).send(call)).build());
+    public String pathPrefix() {
+        return PATH;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        Routes.post(exchange, PATH, agent, (x, body) -> read(body));
     }
 
     Reply read(InputStream body) throws IOException {
@@ -96,9 +110,9 @@ public final class RemoteReadResource implements Endpoints {
             byte[] decoded = Snappy.decode(compressed, length[0], maxBodyBytes * 8);
             request = decode(decoded);
         } catch (Bodies.TooLarge e) {
-            return RemoteWriteResource.text(413, e.getMessage());
+            return RemoteWriteReceiver.text(413, e.getMessage());
         } catch (Snappy.SnappyException | ProtoException e) {
-            return RemoteWriteResource.text(400, e.getMessage());
+            return RemoteWriteReceiver.text(400, e.getMessage());
         }
         int type = SAMPLES;
         if (!request.acceptedTypes().isEmpty()) {
@@ -110,7 +124,7 @@ public final class RemoteReadResource implements Endpoints {
                 }
             }
             if (type < 0) {
-                return RemoteWriteResource.text(400, "server does not support any of the requested response types: "
+                return RemoteWriteReceiver.text(400, "server does not support any of the requested response types: "
                         + request.acceptedTypes() + "; supported: [SAMPLES STREAMED_XOR_CHUNKS]");
             }
         }
@@ -120,7 +134,7 @@ public final class RemoteReadResource implements Endpoints {
                 gate.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return RemoteWriteResource.text(503, "interrupted waiting for a remote read slot");
+                return RemoteWriteReceiver.text(503, "interrupted waiting for a remote read slot");
             }
         }
         boolean streaming = false;
@@ -128,7 +142,7 @@ public final class RemoteReadResource implements Endpoints {
             Storage s = storage.get();
             Labels external = externalLabels.get();
             if (type == STREAMED_XOR_CHUNKS) {
-                Router.Streamed out = o -> {
+                Routes.Streamed out = o -> {
                     try {
                         streamChunks(o, s, external, request);
                     } finally {
@@ -142,7 +156,7 @@ public final class RemoteReadResource implements Endpoints {
             byte[] compressed = Snappy.encode(response, response.length);
             return Reply.ok("application/x-protobuf", compressed).header("Content-Encoding", "snappy");
         } catch (HttpError e) {
-            return RemoteWriteResource.text(e.status, e.getMessage());
+            return RemoteWriteReceiver.text(e.status, e.getMessage());
         } finally {
             if (!streaming) {
                 release();

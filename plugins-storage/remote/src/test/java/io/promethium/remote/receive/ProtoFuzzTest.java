@@ -1,4 +1,4 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
 import io.promethium.remote.wire.ProtoReader;
 import io.promethium.remote.wire.ProtoWriter;
@@ -54,7 +54,7 @@ class ProtoFuzzTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] bytes = mutate(valid, random);
             try {
-                RemoteReadResource.decode(bytes);
+                RemoteReadReceiver.decode(bytes);
             } catch (ProtoReader.ProtoException e) {
                 // expected for most mutations
             } catch (RuntimeException e) {

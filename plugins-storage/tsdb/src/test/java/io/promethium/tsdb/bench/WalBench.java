@@ -1,4 +1,4 @@
-package io.promethium.tsdb.tool;
+package io.promethium.tsdb.bench;
 
 import io.promethium.api.storage.Appender;
 import io.promethium.tsdb.Tsdb;

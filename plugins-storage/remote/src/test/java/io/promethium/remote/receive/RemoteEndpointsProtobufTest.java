@@ -1,4 +1,4 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,6 @@ import io.promethium.remote.wire.ReferenceSnappy;
 import io.promethium.remote.wire.XorChunkDecoder;
 import io.promethium.remote.wire.prompb.Remote;
 import io.promethium.remote.wire.prompb.Types;
-import io.promethium.web.internal.server.ApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -63,21 +62,21 @@ class RemoteEndpointsProtobufTest {
                 .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
                 .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.SAMPLES)
                 .build();
-        RemoteReadResource.ReadRequest ours = RemoteReadResource.decode(request.toByteArray());
+        RemoteReadReceiver.ReadRequest ours = RemoteReadReceiver.decode(request.toByteArray());
         assertThat(ours.acceptedTypes()).containsExactly(1, 0);
         assertThat(ours.queries()).containsExactly(
-                new RemoteReadResource.Query(-5_000, 1_700_000_000_000L, List.of(Matcher.of(MatchType.EQUAL, "__name__", "up"),
+                new RemoteReadReceiver.Query(-5_000, 1_700_000_000_000L, List.of(Matcher.of(MatchType.EQUAL, "__name__", "up"),
                         Matcher.of(MatchType.NOT_EQUAL, "job", "x"), Matcher.of(MatchType.REGEX, "instance", "h.*"),
                         Matcher.of(MatchType.NOT_REGEX, "path", "/ü+"))),
-                new RemoteReadResource.Query(0, 1, List.of()));
+                new RemoteReadReceiver.Query(0, 1, List.of()));
     }
 
     @Test
     void writtenThroughTheReceiverAndReadBackAsProtobufJavaParsesIt() throws Exception {
         Labels external = Labels.of("region", "eu");
-        try (ApiServer server = new ApiServer(w -> {
-            w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
-            w.register(new RemoteReadResource(w.server().storage, () -> external, 1 << 20, new RemoteReadLimits(100_000, 10, 1 << 20)));
+        try (ReceiverServer server = new ReceiverServer(w -> {
+            w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadReceiver(w.server().storage, () -> external, 1 << 20, new RemoteReadLimits(100_000, 10, 1 << 20)));
         })) {
             Random random = new Random(7);
             Remote.WriteRequest.Builder write = Remote.WriteRequest.newBuilder();
@@ -154,7 +153,7 @@ class RemoteEndpointsProtobufTest {
     }
 
     /** What the storage holds for a series, each histogram sample as "t=" + its api object. */
-    static List<String> storedHistograms(ApiServer server, Labels labels) {
+    static List<String> storedHistograms(ReceiverServer server, Labels labels) {
         List<String> out = new ArrayList<>();
         try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
             List<Matcher> matchers = new ArrayList<>();
@@ -182,9 +181,9 @@ class RemoteEndpointsProtobufTest {
 
     @Test
     void nativeHistogramsWrittenByProtobufJavaAreStoredEqualAndAnInvalidOneIsRefusedNamingTheSeries() throws Exception {
-        try (ApiServer server = new ApiServer(w -> {
-            w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20));
-            w.register(new RemoteReadResource(w.server().storage, () -> Labels.EMPTY, 1 << 20, new RemoteReadLimits(100_000, 10, 1 << 20)));
+        try (ReceiverServer server = new ReceiverServer(w -> {
+            w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadReceiver(w.server().storage, () -> Labels.EMPTY, 1 << 20, new RemoteReadLimits(100_000, 10, 1 << 20)));
         })) {
             Types.TimeSeries.Builder ints = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_seconds"));
             Types.TimeSeries.Builder floats = Types.TimeSeries.newBuilder().addLabels(label("__name__", "rpc_rate"));
@@ -240,7 +239,7 @@ class RemoteEndpointsProtobufTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(Remote.ReadRequest.newBuilder().addQueries(query)
                             .addAcceptedResponseTypes(Remote.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build().toByteArray()))));
             assertThat(streamed.statusCode()).isEqualTo(200);
-            assertThat(streamed.headers().firstValue("Content-Type")).hasValue(RemoteReadResource.STREAMED_CONTENT_TYPE);
+            assertThat(streamed.headers().firstValue("Content-Type")).hasValue(RemoteReadReceiver.STREAMED_CONTENT_TYPE);
             java.util.Map<String, List<String>> streamedBack = new java.util.TreeMap<>();
             java.util.Set<Types.Chunk.Encoding> encodings = java.util.EnumSet.noneOf(Types.Chunk.Encoding.class);
             java.io.InputStream in = new java.io.ByteArrayInputStream(streamed.body());
@@ -283,7 +282,7 @@ class RemoteEndpointsProtobufTest {
         }
     }
 
-    static HttpResponse<String> writeV2(ApiServer server, io.promethium.remote.wire.writev2.WriteV2.Request request) {
+    static HttpResponse<String> writeV2(ReceiverServer server, io.promethium.remote.wire.writev2.WriteV2.Request request) {
         return server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
                 .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request").header("Content-Encoding", "snappy")
                 .header("X-Prometheus-Remote-Write-Version", "2.0.0")
@@ -291,7 +290,7 @@ class RemoteEndpointsProtobufTest {
     }
 
     /** Every stored series' labels, sorted as text. */
-    static List<String> storedSeries(ApiServer server) {
+    static List<String> storedSeries(ReceiverServer server) {
         List<String> out = new ArrayList<>();
         try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
             SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4),
@@ -324,8 +323,8 @@ class RemoteEndpointsProtobufTest {
                 .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 9, 3, 4))
                         .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(3)))
                 .build();
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
-                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), true)))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteReceiver.V1, RemoteWriteReceiver.V2), true)))) {
             assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
             // Remote write 1.0 carries no metadata per series: nothing is added (Prometheus neither).
             assertThat(write(server, Remote.WriteRequest.newBuilder().addTimeseries(Types.TimeSeries.newBuilder()
@@ -338,7 +337,7 @@ class RemoteEndpointsProtobufTest {
                     "{__name__=\"v1_series\"}");
         }
         // Without the feature the labels are the sender's.
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20)))) {
             assertThat(writeV2(server, request).statusCode()).isEqualTo(204);
             assertThat(storedSeries(server)).containsExactlyInAnyOrder("{__name__=\"rpc_requests_total\", __type__=\"gauge\"}",
                     "{__name__=\"queue_depth\", __unit__=\"bogus\"}", "{__name__=\"other\", __type__=\"gauge\"}");
@@ -347,7 +346,7 @@ class RemoteEndpointsProtobufTest {
 
     @Test
     void remoteWrite2StoresSamplesHistogramsExemplarsAndMetadataAndAnswersWhatItWrote() throws Exception {
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20)))) {
             server.tsdb.setMaxExemplars(100);
             io.promethium.remote.wire.writev2.WriteV2.Request request = io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
                     .addSymbols("").addSymbols("__name__").addSymbols("http_requests_total").addSymbols("code").addSymbols("200")
@@ -394,7 +393,7 @@ class RemoteEndpointsProtobufTest {
     }
 
     /** Each stored sample of the series as "t=v@start". */
-    static List<String> storedWithStarts(ApiServer server, Labels labels) {
+    static List<String> storedWithStarts(ReceiverServer server, Labels labels) {
         List<String> out = new ArrayList<>();
         try (Querier q = server.tsdb.querier(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)) {
             List<Matcher> matchers = new ArrayList<>();
@@ -428,8 +427,8 @@ class RemoteEndpointsProtobufTest {
 
     @Test
     void remoteWrite2CreatedTimestampsAreIngestedAsPrometheusDoesWithTheFeature() throws Exception {
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
-                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), false, true)))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteReceiver.V1, RemoteWriteReceiver.V2), false, true)))) {
             HttpResponse<String> written = writeV2(server, createdRequest());
             assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
             assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("2");
@@ -461,8 +460,8 @@ class RemoteEndpointsProtobufTest {
                         .addHistograms(io.promethium.remote.wire.writev2.WriteV2.Histogram.parseFrom(protoHistogram(1000, 1).toByteArray())
                                 .toBuilder().setStartTimestamp(600)))
                 .build();
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
-                java.util.Set.of(RemoteWriteResource.V1, RemoteWriteResource.V2), false, true)))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteReceiver.V1, RemoteWriteReceiver.V2), false, true)))) {
             HttpResponse<String> written = writeV2(server, request);
             assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
             assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("3");
@@ -474,7 +473,7 @@ class RemoteEndpointsProtobufTest {
 
     @Test
     void remoteWrite2CreatedTimestampsAreIgnoredWithoutTheFeature() throws Exception {
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20)))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20)))) {
             HttpResponse<String> written = writeV2(server, createdRequest());
             assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
             assertThat(storedWithStarts(server, Labels.of("__name__", "req_total"))).containsExactly("1000=1.0@0", "2000=2.0@0");
@@ -483,13 +482,13 @@ class RemoteEndpointsProtobufTest {
 
     @Test
     void aMessageLeftOutOfTheAcceptedListIsA415NamingWhatIsAccepted() throws Exception {
-        try (ApiServer server = new ApiServer(w -> w.register(new RemoteWriteResource(w.server().storage, true, 1 << 20, 4 << 20,
-                RemoteWriteResource.acceptedMessages("prometheus.WriteRequest"))))) {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20,
+                RemoteWriteReceiver.acceptedMessages("prometheus.WriteRequest"))))) {
             HttpResponse<String> r = writeV2(server, io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder().addSymbols("").build());
             assertThat(r.statusCode()).isEqualTo(415);
             assertThat(r.body()).contains("io.prometheus.write.v2.Request").contains("[prometheus.WriteRequest]");
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteWriteResource.acceptedMessages("prometheus.WriteRequest,bogus"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteWriteReceiver.acceptedMessages("prometheus.WriteRequest,bogus"))
                 .hasMessageContaining("--web.remote-write-receiver.accepted-protobuf-messages").hasMessageContaining("bogus");
     }
 
@@ -502,13 +501,13 @@ class RemoteEndpointsProtobufTest {
         return samples.stream().map(x -> x.replaceFirst("hint=[A-Z_]+, ", "")).toList();
     }
 
-    static HttpResponse<String> write(ApiServer server, Remote.WriteRequest request) {
+    static HttpResponse<String> write(ReceiverServer server, Remote.WriteRequest request) {
         return server.send(HttpRequest.newBuilder(server.uri("/api/v1/write"))
                 .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(request.toByteArray()))));
     }
 
-    private static byte[] read(ApiServer server, Remote.ReadRequest request) {
+    private static byte[] read(ReceiverServer server, Remote.ReadRequest request) {
         HttpResponse<byte[]> r = server.sendBytes(HttpRequest.newBuilder(server.uri("/api/v1/read"))
                 .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ReferenceSnappy.encode(request.toByteArray()))));

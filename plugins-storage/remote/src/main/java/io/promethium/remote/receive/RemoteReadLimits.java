@@ -1,4 +1,4 @@
-package io.promethium.web.internal.remote;
+package io.promethium.remote.receive;
 
 import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;

@@ -1,0 +1,144 @@
+package io.promethium.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.tool.Tool;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ToolsTest {
+
+    /** {@code echo ...}: prints its arguments, exits 0. */
+    public static final class Echo implements Tool {
+        @Override
+        public String name() {
+            return "echo";
+        }
+
+        @Override
+        public String help() {
+            return "WORDS...  Print the words.";
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) {
+            out.println("echo " + args);
+            return 0;
+        }
+    }
+
+    /** {@code echo deep ...}: a longer name sharing the first word; exits 3 to be told apart. */
+    public static final class EchoDeep implements Tool {
+        @Override
+        public String name() {
+            return "echo deep";
+        }
+
+        @Override
+        public String help() {
+            return "WORDS...  Print the words deeply.";
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) {
+            out.println("deep " + args);
+            return 3;
+        }
+    }
+
+    /** A second {@code echo}: reported and left out. */
+    public static final class EchoAgain extends Tool0 {
+    }
+
+    /** Base of {@link EchoAgain}. */
+    public abstract static class Tool0 implements Tool {
+        @Override
+        public String name() {
+            return "echo";
+        }
+
+        @Override
+        public String help() {
+            return "";
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) {
+            throw new AssertionError("the first echo runs");
+        }
+    }
+
+    @TempDir
+    Path dir;
+    private Path bundles;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void bundleListingTheTools() throws Exception {
+        bundles = Files.createDirectories(dir.resolve("bundles"));
+        Files.createDirectories(dir.resolve("plugins"));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (OutputStream file = Files.newOutputStream(bundles.resolve("tools.jar")); JarOutputStream jar = new JarOutputStream(file, manifest)) {
+            jar.putNextEntry(new JarEntry("META-INF/services/" + Tool.class.getName()));
+            jar.write((Echo.class.getName() + "\n" + EchoDeep.class.getName() + "\n" + EchoAgain.class.getName() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+    }
+
+    private int main(String... command) {
+        String[] args = new String[command.length + 2];
+        args[0] = "--bundles.dir=" + bundles;
+        args[1] = "--plugins.dir=" + dir.resolve("plugins");
+        System.arraycopy(command, 0, args, 2, command.length);
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try {
+            return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    @Test
+    void theToolWhoseNameIsTheLongestRunOfLeadingWordsRunsWithTheWordsAfterIt() {
+        assertThat(main("echo", "deep", "a", "b")).isEqualTo(3);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("deep [a, b]\n");
+        out.reset();
+        assertThat(main("echo", "shallow")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("echo [shallow]\n");
+    }
+
+    @Test
+    void aSecondToolOfTheSameNameIsReportedAndLeftOut() {
+        assertThat(main("echo")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("tool 'echo' of " + EchoAgain.class.getName() + " ignored");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageErrorListingTheInstalledTools() {
+        assertThat(main("frobnicate", "x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate x'")
+                .contains("  echo WORDS...").contains("Print the words.").contains("  echo deep WORDS...");
+    }
+
+    @Test
+    void helpListsTheInstalledTools() {
+        assertThat(main("--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertThat(help).contains("  server (default)").contains("  echo deep WORDS...").contains("Print the words deeply.");
+    }
+}

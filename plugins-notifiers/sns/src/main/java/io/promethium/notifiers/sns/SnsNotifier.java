@@ -31,27 +31,16 @@ import java.util.regex.Pattern;
  * ({@code phone_number}), and then carries the attribute {@code truncated=true}; a FIFO topic
  * ({@code .fifo}) gets the group key hash as deduplication and group id. As Alertmanager: 5xx
  * and network errors are retried, other answers are not, except 429, which the AWS SDK under
- * Alertmanager retries itself.
+ * Alertmanager retries itself. {@code credentials} are resolved at each send (rotation applies).
  */
-final class SnsNotifier implements Notifier {
+record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context, ConfiguredHttpClient client,
+                  CredentialsChain credentials) implements Notifier {
 
     static final int MAX_MESSAGE_BYTES = 256 * 1024;
     static final int MAX_SMS_BYTES = 1600;
     private static final HttpDelivery DELIVERY = HttpDelivery.to("SNS").retrying(429).describing(SnsNotifier::awsError);
     private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
-
-    private final SnsNotifierFactory.Settings settings;
-    private final NotifierContext context;
-    private final ConfiguredHttpClient client;
-    private final CredentialsChain credentials;
-
-    SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context, ConfiguredHttpClient client) {
-        this.settings = settings;
-        this.context = context;
-        this.client = client;
-        this.credentials = CredentialsChain.of(settings.accessKey(), settings.secretKey(), settings.profile());
-    }
 
     @Override
     public void close() {
@@ -74,8 +63,10 @@ final class SnsNotifier implements Notifier {
         URI url = endpoint(TemplateFields.render(context, "api_url", settings.apiUrl(), n), region);
         byte[] body = form(publish(n)).getBytes(StandardCharsets.UTF_8);
         String contentType = "application/x-www-form-urlencoded; charset=utf-8";
+        // The headers Alertmanager's AWS SDK signs; the HTTP client writes Host and Content-Length itself, as signed here.
         SigV4Signer.Signed signed = new SigV4Signer(region, "sns").sign("POST", url.getPath(), url.getRawQuery(),
-                List.of(new AbstractMap.SimpleEntry<>("Content-Type", contentType), new AbstractMap.SimpleEntry<>("Host", host(url))),
+                List.of(new AbstractMap.SimpleEntry<>("Content-Length", Integer.toString(body.length)),
+                        new AbstractMap.SimpleEntry<>("Content-Type", contentType), new AbstractMap.SimpleEntry<>("Host", host(url))),
                 body, keys, Instant.now(), false);
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(HttpDelivery.timeLeft(deadline))
                 .header("Content-Type", contentType).header("User-Agent", "Promethium")

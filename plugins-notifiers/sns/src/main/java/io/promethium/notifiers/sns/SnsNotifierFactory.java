@@ -6,6 +6,7 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateFields;
+import io.promethium.sigv4.CredentialsChain;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +117,8 @@ public final class SnsNotifierFactory implements NotifierFactory {
 
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
-        return new SnsNotifier(settings(config), context,
-                context.httpClients().create(context.httpConfig(config), context.configDirectory()));
+        Settings settings = settings(config);
+        return new SnsNotifier(settings, context, context.httpClients().create(context.httpConfig(config), context.configDirectory()),
+                CredentialsChain.of(settings.accessKey(), settings.secretKey(), settings.profile()));
     }
 }

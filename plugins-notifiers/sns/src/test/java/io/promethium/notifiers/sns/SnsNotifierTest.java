@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
@@ -11,6 +12,7 @@ import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.sigv4.CredentialsChain;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -80,7 +82,27 @@ class SnsNotifierTest {
         RecordingHttpServer.Request r = server.requests().get(0);
         assertThat(r.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded; charset=utf-8");
         assertThat(r.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
-                .contains("/us-east-1/sns/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=");
+                .contains("/us-east-1/sns/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, Signature=");
+    }
+
+    @Test
+    void withoutKeysInTheConfigTheProfileOfTheSharedCredentialsFileSignsWithItsSessionToken() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("home/.aws"));
+        java.nio.file.Files.writeString(dir.resolve("home/.aws/credentials"), "[default]\naws_access_key_id=NOPE\naws_secret_access_key=x\n"
+                + "[ops]\naws_access_key_id=AKIDEXAMPLE\naws_secret_access_key=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n"
+                + "aws_session_token=session-token-1\n");
+        PluginConfig block = new PluginConfig("sns_configs", Map.of("api_url", server.url("/"), "topic_arn", TOPIC,
+                "sigv4", Map.of("profile", "ops")), "am.yml:3:5");
+        SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
+        Map<String, String> env = Map.of("AWS_REGION", "eu-west-1");
+        try (SnsNotifier n = new SnsNotifier(settings, context, new KernelHttpClientFactory().create(context.httpConfig(block), dir),
+                new CredentialsChain(null, null, "ops", env::get, dir.resolve("home")))) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        }
+        assertThat(aws.published).hasSize(1);
+        RecordingHttpServer.Request r = server.requests().get(0);
+        assertThat(r.header("X-Amz-Security-Token")).isEqualTo("session-token-1");
+        assertThat(r.header("Authorization")).contains("/eu-west-1/sns/aws4_request").contains("x-amz-security-token");
     }
 
     @Test

@@ -43,11 +43,6 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
     private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
     @Override
-    public void close() {
-        client.close();
-    }
-
-    @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
         String region = settings.region().isEmpty() ? credentials.environmentRegion() : settings.region();
@@ -190,5 +185,10 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
             return code.group(1) + (message.find() ? ": " + message.group(1) : "");
         }
         return HttpDelivery.cut(body);
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 }

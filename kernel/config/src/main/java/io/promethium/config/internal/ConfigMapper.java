@@ -96,7 +96,9 @@ public final class ConfigMapper {
         StorageConfig storage = storage(Fields.of(top.node("storage"), "storage"));
         TracingSection.check(top);
         Unsupported.refuse(top, "runtime", "Go runtime settings (gogc) do not apply to the JVM; remove the runtime section");
-        Unsupported.refuse(top, "otlp", "the OTLP receiver bundle (promethium-otlp) is not installed; remove the otlp section");
+        if (!pluginKeys.sectionKeys().contains("otlp")) {
+            Unsupported.refuse(top, "otlp", "the OTLP receiver bundle (promethium-otlp) is not installed; remove the otlp section");
+        }
         top.finish();
         return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, sections, storage,
                 YamlWriter.redacted(root, secretNodes));

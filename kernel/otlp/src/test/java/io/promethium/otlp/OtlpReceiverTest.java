@@ -180,6 +180,29 @@ class OtlpReceiverTest {
     }
 
     @Test
+    void agentStorageTakesTheRequestIntoItsWal() throws Exception {
+        long now = System.currentTimeMillis();
+        Path agentDir = dir.resolve("agent");
+        try (io.promethium.tsdb.agent.AgentDb agent = io.promethium.tsdb.agent.AgentDb.open(io.promethium.tsdb.agent.AgentDb.Options.defaults(agentDir))) {
+            OtlpComponent c = new OtlpComponent(name -> name.equals("promethium.flag.web.enable-otlp-receiver") ? "true" : null);
+            c.storage(agent);
+            byte[] body = TranslatorTest.request(TranslatorTest.resource(TranslatorTest.kv("service.name", "svc")),
+                    io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("size").setExponentialHistogram(
+                            io.opentelemetry.proto.metrics.v1.ExponentialHistogram.newBuilder()
+                                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                                    .addDataPoints(io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.newBuilder()
+                                            .setTimeUnixNano(now * 1_000_000).setScale(2).setCount(3).setSum(6)
+                                            .setPositive(io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                                    .setOffset(1).addAllBucketCounts(List.of(1L, 2L))))).build()).toByteArray();
+            try (RoutesServer s = new RoutesServer(c)) {
+                HttpResponse<String> r = post(s, OtlpReceiver.PROTOBUF, body);
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            assertTrue(agent.numSeries() >= 1, "series in the agent's WAL: " + agent.numSeries());
+        }
+    }
+
+    @Test
     void otherMethodsAre405() throws Exception {
         try (RoutesServer s = server(true, null)) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(s.uri(OtlpReceiver.PATH)).GET().build(),

@@ -51,6 +51,11 @@ public final class OtlpComponent implements ConfigSection, HttpRoutes {
         this(context::getProperty);
     }
 
+    /** On a flat class path (ServiceLoader: {@code check config}, embedders): flags from the {@code promethium.flag.*} system properties. */
+    public OtlpComponent() {
+        this(System::getProperty);
+    }
+
     /** On a flat class path (embedders, tests): {@code flags} gives a flag's value by its property name. */
     public OtlpComponent(UnaryOperator<String> flags) {
         boolean enabled = Boolean.parseBoolean(flags.apply(FLAG + ENABLE_FLAG));

@@ -1,5 +1,7 @@
 package io.promethium.otlp;
 
+import io.promethium.api.collect.Collector;
+import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.ConfigSection;
 import io.promethium.api.config.Durations;
@@ -30,8 +32,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * appending to whichever {@link Storage} is registered: the TSDB, or the agent's WAL, which remote
  * write then forwards as anything else appended.
  */
-@Component(immediate = true, service = {ConfigSection.class, HttpRoutes.class})
-public final class OtlpComponent implements ConfigSection, HttpRoutes {
+@Component(immediate = true, service = {ConfigSection.class, HttpRoutes.class, Collector.class})
+public final class OtlpComponent implements ConfigSection, HttpRoutes, Collector {
 
     private static final Logger LOG = Logger.getLogger(OtlpComponent.class.getName());
     static final String FLAG = "promethium.flag.";
@@ -86,7 +88,7 @@ public final class OtlpComponent implements ConfigSection, HttpRoutes {
 
     Translator.Options options() {
         return new Translator.Options(features.contains(NATIVE_DELTA), features.contains(CREATED_TIMESTAMPS), lookbackDeltaMillis,
-                externalLabels);
+                externalLabels, features.contains("type-and-unit-labels"));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -104,6 +106,12 @@ public final class OtlpComponent implements ConfigSection, HttpRoutes {
     /** The storage the receiver appends to (flat class path). */
     public void storage(Storage s) {
         storage = s;
+    }
+
+    /** Prometheus's {@code prometheus_api_otlp_*} counters. */
+    @Override
+    public void collect(MetricWriter writer) {
+        receiver.metrics().collect(writer);
     }
 
     @Override

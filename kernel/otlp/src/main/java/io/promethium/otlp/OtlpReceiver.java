@@ -40,6 +40,7 @@ final class OtlpReceiver implements HttpRoutes {
     private final Supplier<OtlpConfig> config;
     private final Supplier<Translator.Options> options;
     private final LongSupplier clock;
+    private final OtlpMetrics metrics = new OtlpMetrics();
 
     OtlpReceiver(boolean enabled, Supplier<Storage> storage, Supplier<OtlpConfig> config, Supplier<Translator.Options> options,
                  LongSupplier clock) {
@@ -130,8 +131,10 @@ final class OtlpReceiver implements HttpRoutes {
         boolean committed = false;
         try {
             Translator.Result result = new Translator(appender, config.get(), options.get(), clock.getAsLong()).translate(request);
+            metrics.record(result);
             if (!result.warnings().isEmpty()) {
-                LOG.warning("Warnings translating OTLP metrics to Prometheus write request: " + result.warnings());
+                LOG.warning("Warnings translating OTLP metrics to Prometheus write request: "
+                        + result.warnings().stream().map(Translator.Warning::message).toList());
             }
             if (!result.errors().isEmpty()) {
                 String message = String.join("\n", result.errors());
@@ -155,6 +158,10 @@ final class OtlpReceiver implements HttpRoutes {
                 }
             }
         }
+    }
+
+    OtlpMetrics metrics() {
+        return metrics;
     }
 
     /** As Go's {@code http.Error}: plain text, the message and a newline. */

@@ -44,11 +44,20 @@ import java.util.TreeMap;
 final class Translator {
 
     /** What the server's flags and features give the translation. */
-    record Options(boolean allowDelta, boolean ingestStartTimestamps, long lookbackDeltaMillis, Labels externalLabels) {
+    record Options(boolean allowDelta, boolean ingestStartTimestamps, long lookbackDeltaMillis, Labels externalLabels,
+                   boolean typeAndUnitLabels) {
+
+        Options(boolean allowDelta, boolean ingestStartTimestamps, long lookbackDeltaMillis, Labels externalLabels) {
+            this(allowDelta, ingestStartTimestamps, lookbackDeltaMillis, externalLabels, false);
+        }
     }
 
-    /** The outcome: the errors (in order) and the warnings (dropped empty metrics, ...). */
-    record Result(List<String> errors, boolean storageRejected, List<String> warnings, int samples) {
+    /** A translation warning with Prometheus's category ({@code prometheus_api_otlp_translation_warnings_total}). */
+    record Warning(String category, String message) {
+    }
+
+    /** The outcome: the errors (in order), the warnings (dropped empty metrics, ...), exemplars refused as out of order. */
+    record Result(List<String> errors, boolean storageRejected, List<Warning> warnings, int samples, int outOfOrderExemplars) {
     }
 
     static final String TARGET_INFO = "target_info";
@@ -65,7 +74,9 @@ final class Translator {
     private final Names.LabelRules labelRules;
     private final Map<String, String> labelNames = new LinkedHashMap<>();
     private final List<String> errors = new ArrayList<>();
-    private final List<String> warnings = new ArrayList<>();
+    private final List<Warning> warnings = new ArrayList<>();
+    private final Set<String> collisions = new java.util.HashSet<>();
+    private int outOfOrderExemplars;
     private boolean storageRejected;
     private int samples;
 
@@ -133,7 +144,7 @@ final class Translator {
                 }
             }
         }
-        return new Result(List.copyOf(errors), storageRejected, List.copyOf(warnings), samples);
+        return new Result(List.copyOf(errors), storageRejected, List.copyOf(warnings), samples, outOfOrderExemplars);
     }
 
     private void setResource(List<KeyValue> attributes) throws Names.InvalidName {
@@ -233,6 +244,7 @@ final class Translator {
         }
         String family = Names.metricName(m.getName(), m.getUnit(), kind(m), config.strategy());
         Metadata metadata = new Metadata(promType(m), m.getDescription(), Names.unit(m.getUnit()));
+        current = metadata;
         boolean delta = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         int points = switch (m.getDataCase()) {
             case GAUGE -> m.getGauge().getDataPointsCount();
@@ -243,7 +255,7 @@ final class Translator {
             default -> 0;
         };
         if (points == 0) {
-            warnings.add("empty data points. " + m.getName() + " is dropped");
+            warnings.add(new Warning("empty_data_points", "empty data points. " + m.getName() + " is dropped"));
             return;
         }
         switch (m.getDataCase()) {
@@ -286,8 +298,8 @@ final class Translator {
      * resource attributes where not set, {@code job}/{@code instance}, external labels where not
      * set, scope labels, then {@code extras} (name/value pairs).
      */
-    private Labels labels(List<KeyValue> attributes, Set<String> ignore, Map<String, String> promotedLabels, String... extras)
-            throws Names.InvalidName {
+    private Labels labels(List<KeyValue> attributes, Set<String> ignore, Map<String, String> promotedLabels, Metadata metadata,
+                          String... extras) throws Names.InvalidName {
         TreeMap<String, String> sorted = new TreeMap<>();
         for (KeyValue kv : attributes) {
             if (!ignore.contains(kv.getKey())) {
@@ -302,6 +314,9 @@ final class Translator {
             }
             String key = labelName(e.getKey());
             String existing = out.get(key);
+            if (existing != null) {
+                collision(sorted.keySet(), key, metadata == null && promotedLabels == null ? "resource" : "data point");
+            }
             putLabel(out, key, existing != null ? existing + ";" + e.getValue() : e.getValue());
         }
         if (promotedLabels != null) {
@@ -319,6 +334,15 @@ final class Translator {
         if (scopeLabels != null) {
             out.putAll(scopeLabels);
         }
+        // --enable-feature=type-and-unit-labels: the family's type and unit as __type__ and __unit__.
+        if (options.typeAndUnitLabels() && metadata != null) {
+            if (metadata.type() != MetricType.UNKNOWN) {
+                out.put("__type__", metadata.type().text());
+            }
+            if (!metadata.unit().isEmpty()) {
+                out.put("__unit__", labelRules.utf8() ? metadata.unit() : Names.unit(metadata.unit()));
+            }
+        }
         for (int i = 0; i + 1 < extras.length; i += 2) {
             String name = extras[i];
             if (name.length() <= 4 || !name.startsWith("__") || !name.endsWith("__")) {
@@ -331,8 +355,25 @@ final class Translator {
         return b.build();
     }
 
+    private Metadata current;
+
+    /** Prometheus's warning for attribute keys that sanitize to one label name, once per name and request. */
+    private void collision(Set<String> keys, String label, String source) throws Names.InvalidName {
+        if (!collisions.add(label)) {
+            return;
+        }
+        List<String> colliding = new ArrayList<>();
+        for (String k : keys) {
+            if (labelName(k).equals(label)) {
+                colliding.add("\"" + k + "\"");
+            }
+        }
+        warnings.add(new Warning("label_name_collision", "OTLP " + source + " attributes " + String.join(", ", colliding)
+                + " collide as label \"" + label + "\" after name sanitization, values are concatenated with ';'"));
+    }
+
     private Labels pointLabels(List<KeyValue> attributes, String name, String... extras) throws Names.InvalidName {
-        Labels base = labels(attributes, Set.of(Labels.METRIC_NAME), promoted);
+        Labels base = labels(attributes, Set.of(Labels.METRIC_NAME), promoted, current);
         Labels.Builder b = base.toBuilder();
         for (int i = 0; i + 1 < extras.length; i += 2) {
             b.set(extras[i], extras[i + 1]);
@@ -422,7 +463,8 @@ final class Translator {
         }
         double sum = p.hasSum() ? p.getSum() : 0;
         if (p.getCount() == 0 && sum != 0) {
-            warnings.add("exponential histogram data point has zero count, but non-zero sum: " + String.format("%f", sum));
+            warnings.add(new Warning("histogram_zero_count_non_zero_sum",
+                    "exponential histogram data point has zero count, but non-zero sum: " + String.format("%f", sum)));
         }
         Histogram h = new Histogram(delta ? CounterResetHint.GAUGE : CounterResetHint.UNKNOWN, scale, DEFAULT_ZERO_THRESHOLD,
                 p.getZeroCount(), p.getCount(), sum, pos.spans(), pos.deltas(), neg.spans(), neg.deltas(), null);
@@ -444,7 +486,8 @@ final class Translator {
         }
         double sum = p.hasSum() ? p.getSum() : 0;
         if (p.getCount() == 0 && sum != 0) {
-            warnings.add("histogram data point has zero count, but non-zero sum: " + String.format("%f", sum));
+            warnings.add(new Warning("histogram_zero_count_non_zero_sum",
+                    "histogram data point has zero count, but non-zero sum: " + String.format("%f", sum)));
         }
         double[] bounds = new double[p.getExplicitBoundsCount()];
         for (int i = 0; i < bounds.length; i++) {
@@ -542,7 +585,7 @@ final class Translator {
         scopeLabels = null;
         Labels labels;
         try {
-            labels = labels(resource, config.keepIdentifyingResourceAttributes() ? Set.of() : IDENTIFYING, null,
+            labels = labels(resource, config.keepIdentifyingResourceAttributes() ? Set.of() : IDENTIFYING, null, null,
                     Labels.METRIC_NAME, TARGET_INFO);
         } finally {
             scopeLabels = savedScope;
@@ -643,8 +686,11 @@ final class Translator {
         for (Exemplar e : exemplars) {
             try {
                 ref = appender.appendExemplar(ref, labels, e);
-            } catch (StorageException ignored) {
+            } catch (StorageException refused) {
                 // Prometheus counts these (prometheus_api_otlp_out_of_order_exemplars_total) and keeps the samples.
+                if (refused.reason() == StorageException.Reason.OUT_OF_ORDER) {
+                    outOfOrderExemplars++;
+                }
             }
         }
     }

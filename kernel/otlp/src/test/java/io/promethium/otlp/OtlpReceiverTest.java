@@ -45,6 +45,8 @@ class OtlpReceiverTest {
         db.close();
     }
 
+    private OtlpComponent component;
+
     private RoutesServer server(boolean enabled, String features) throws Exception {
         OtlpComponent c = new OtlpComponent(name -> switch (name) {
             case "promethium.flag.web.enable-otlp-receiver" -> Boolean.toString(enabled);
@@ -52,6 +54,7 @@ class OtlpReceiverTest {
             default -> null;
         });
         c.storage(db);
+        component = c;
         return new RoutesServer(c);
     }
 
@@ -127,6 +130,21 @@ class OtlpReceiverTest {
             assertEquals("{}", r.body());
             assertEquals(List.of("{__name__=\"jobs_done_total\", job=\"svc\", queue=\"q1\"} " + now + " 12.0"), values("jobs_done_total"));
             assertEquals(1, values("unknownField").size());
+            // An empty metric is dropped with a warning, counted as Prometheus counts it.
+            String empty = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"e\",\"gauge\":{}}]}]}]}";
+            assertEquals(200, post(s, OtlpReceiver.JSON, empty.getBytes(StandardCharsets.UTF_8)).statusCode());
+            StringBuilder page = new StringBuilder();
+            component.collect(new io.promethium.api.collect.MetricWriter() {
+                @Override
+                public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
+                }
+
+                @Override
+                public void sample(String name, Labels labels, double value) {
+                    page.append(name).append(labels).append(' ').append(value).append('\n');
+                }
+            });
+            assertTrue(page.toString().contains("prometheus_api_otlp_translation_warnings_total{category=\"empty_data_points\"} 1.0"), page.toString());
         }
     }
 

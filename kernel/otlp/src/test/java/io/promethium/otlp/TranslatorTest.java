@@ -289,6 +289,10 @@ class TranslatorTest {
     void attributesThatSanitizeToTheSameNameHaveTheirValuesJoined() {
         RecordingAppender app = translate(request(resource(), gauge("g", "", 1, kv("a_b", "2"), kv("a.b", "1"))));
         assertEquals(List.of("{__name__=\"g\", a_b=\"1;2\"}"), app.series());
+        Translator.Result r = new Translator(new RecordingAppender(), OtlpConfig.DEFAULT, OPTIONS, NOW)
+                .translate(request(resource(), gauge("g", "", 1, kv("a_b", "2"), kv("a.b", "1"))));
+        assertEquals(List.of(new Translator.Warning("label_name_collision", "OTLP data point attributes \"a.b\", \"a_b\" collide as label "
+                + "\"a_b\" after name sanitization, values are concatenated with ';'")), r.warnings());
     }
 
     @Test
@@ -317,6 +321,14 @@ class TranslatorTest {
         RecordingAppender app = translate(OtlpConfig.DEFAULT, new Translator.Options(false, false, 300_000, Labels.of("dc", "x", "region", "r")),
                 request(resource(), gauge("g", "", 1, kv("region", "mine"))), errors);
         assertEquals(List.of("{__name__=\"g\", dc=\"x\", region=\"mine\"}"), app.series());
+    }
+
+    @Test
+    void typeAndUnitLabelsWithTheFeature() {
+        List<String> errors = new java.util.ArrayList<>();
+        RecordingAppender app = translate(OtlpConfig.DEFAULT, new Translator.Options(false, false, 300_000, Labels.EMPTY, true),
+                request(resource(), counter("http.requests", "s", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, 7, 0)), errors);
+        assertEquals(List.of("{__name__=\"http_requests_seconds_total\", __type__=\"counter\", __unit__=\"seconds\"}"), app.series());
     }
 
     @Test

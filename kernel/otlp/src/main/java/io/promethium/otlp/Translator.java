@@ -373,7 +373,15 @@ final class Translator {
     }
 
     private Labels pointLabels(List<KeyValue> attributes, String name, String... extras) throws Names.InvalidName {
-        Labels base = labels(attributes, Set.of(Labels.METRIC_NAME), promoted, current);
+        return withName(baseLabels(attributes), name, extras);
+    }
+
+    /** A point's labels without its name: computed once for the several series of a histogram or summary point. */
+    private Labels baseLabels(List<KeyValue> attributes) throws Names.InvalidName {
+        return labels(attributes, Set.of(Labels.METRIC_NAME), promoted, current);
+    }
+
+    private static Labels withName(Labels base, String name, String... extras) {
         Labels.Builder b = base.toBuilder();
         for (int i = 0; i + 1 < extras.length; i += 2) {
             b.set(extras[i], extras[i + 1]);
@@ -405,11 +413,12 @@ final class Translator {
         long t = p.getTimeUnixNano() / 1_000_000;
         long st = start(p.getStartTimeUnixNano());
         boolean stale = noRecordedValue(p.getFlags());
+        Labels base = baseLabels(p.getAttributesList());
         if (p.hasSum()) {
-            appendFloat(pointLabels(p.getAttributesList(), family + "_sum"), st, t, stale ? StaleMarker.STALE_NAN : p.getSum(), metadata);
+            appendFloat(withName(base, family + "_sum"), st, t, stale ? StaleMarker.STALE_NAN : p.getSum(), metadata);
         }
         double count = stale ? StaleMarker.STALE_NAN : (double) p.getCount();
-        appendFloat(pointLabels(p.getAttributesList(), family + "_count"), st, t, count, metadata);
+        appendFloat(withName(base, family + "_count"), st, t, count, metadata);
         List<Exemplar> exemplars = exemplars(p.getExemplarsList());
         int next = 0;
         long cumulative = 0;
@@ -420,11 +429,11 @@ final class Translator {
             while (next < exemplars.size() && exemplars.get(next).value() <= bound) {
                 next++;
             }
-            Labels labels = pointLabels(p.getAttributesList(), family + "_bucket", "le", formatFloat(bound));
+            Labels labels = withName(base, family + "_bucket", "le", formatFloat(bound));
             long ref = appendFloat(labels, st, t, stale ? StaleMarker.STALE_NAN : (double) cumulative, metadata);
             exemplars(ref, labels, exemplars.subList(from, next));
         }
-        Labels inf = pointLabels(p.getAttributesList(), family + "_bucket", "le", "+Inf");
+        Labels inf = withName(base, family + "_bucket", "le", "+Inf");
         long ref = appendFloat(inf, st, t, count, metadata);
         exemplars(ref, inf, exemplars.subList(next, exemplars.size()));
     }
@@ -433,11 +442,12 @@ final class Translator {
         long t = p.getTimeUnixNano() / 1_000_000;
         long st = start(p.getStartTimeUnixNano());
         boolean stale = noRecordedValue(p.getFlags());
-        appendFloat(pointLabels(p.getAttributesList(), family + "_sum"), st, t, stale ? StaleMarker.STALE_NAN : p.getSum(), metadata);
-        appendFloat(pointLabels(p.getAttributesList(), family + "_count"), st, t, stale ? StaleMarker.STALE_NAN : (double) p.getCount(),
+        Labels base = baseLabels(p.getAttributesList());
+        appendFloat(withName(base, family + "_sum"), st, t, stale ? StaleMarker.STALE_NAN : p.getSum(), metadata);
+        appendFloat(withName(base, family + "_count"), st, t, stale ? StaleMarker.STALE_NAN : (double) p.getCount(),
                 metadata);
         for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
-            Labels labels = pointLabels(p.getAttributesList(), family, "quantile", formatFloat(q.getQuantile()));
+            Labels labels = withName(base, family, "quantile", formatFloat(q.getQuantile()));
             appendFloat(labels, st, t, stale ? StaleMarker.STALE_NAN : q.getValue(), metadata);
         }
     }

@@ -358,7 +358,7 @@ class PrometheusValidationTest {
     @Test
     void settingsPromethiumDoesNotActOnAreRefusedByName() throws Exception {
         assertRejected("runtime:\n  gogc: 50\n", "1:1", "runtime: Go runtime settings");
-        assertRejected("otlp:\n  promote_resource_attributes: [a]\n", "1:1", "otlp: the OTLP receiver is not supported yet");
+        assertRejected("otlp:\n  promote_resource_attributes: [a]\n", "1:1", "otlp: the OTLP receiver bundle (promethium-otlp) is not installed");
         assertRejected("global:\n  scrape_failure_log_file: f.log\n", "2:3", "scrape_failure_log_file: logging failed scrapes");
         assertRejected("global:\n  query_log_file: q.log\n", "2:3", "query_log_file: logging queries to a file is not supported yet");
         assertRejected("global:\n  metric_name_validation_scheme: legacy\n", "2:3", "only utf8 name validation is supported");

@@ -80,7 +80,7 @@ final class PrometheusFlags {
             Map.entry("promql-negative-offset", "always on"),
             Map.entry("agent", "ignored; use the --agent flag"),
             Map.entry("remote-write-receiver", "ignored; use the --web.enable-remote-write-receiver flag"),
-            Map.entry("otlp-write-receiver", "ignored; Prometheus 3 has --web.enable-otlp-receiver, not supported by Promethium yet"),
+            Map.entry("otlp-write-receiver", "ignored; use the --web.enable-otlp-receiver flag"),
             Map.entry("auto-gomaxprocs", "a Go runtime setting; the JVM follows the container's CPU quota by itself"),
             Map.entry("auto-gomemlimit", "a Go runtime setting; bin/promethium sets the heap limit from the host's or container's memory"));
 

@@ -96,7 +96,9 @@ public final class ConfigMapper {
         StorageConfig storage = storage(Fields.of(top.node("storage"), "storage"));
         TracingSection.check(top);
         Unsupported.refuse(top, "runtime", "Go runtime settings (gogc) do not apply to the JVM; remove the runtime section");
-        Unsupported.refuse(top, "otlp", "the OTLP receiver is not supported yet; remove the otlp section");
+        if (!pluginKeys.sectionKeys().contains("otlp")) {
+            Unsupported.refuse(top, "otlp", "the OTLP receiver bundle (promethium-otlp) is not installed; remove the otlp section");
+        }
         top.finish();
         return new PrometheusConfig(file, global, ruleFiles, scrapeConfigs, alerting, sections, storage,
                 YamlWriter.redacted(root, secretNodes));
@@ -463,6 +465,11 @@ public final class ConfigMapper {
                     nodes.put(config, mapping);
                     list.add(config);
                 }
+            } else if (entry.value() instanceof YamlNode.Mapping mapping) {
+                // A mapping-shaped section (otlp:) is one block, every entry located.
+                PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
+                nodes.put(config, mapping);
+                list.add(config);
             } else if (!(entry.value() instanceof YamlNode.Scalar sc && sc.isNull())) {
                 throw Fields.error(entry.value().location(), entry.key() + ": expected a list, got " + YamlNode.kind(entry.value()));
             }

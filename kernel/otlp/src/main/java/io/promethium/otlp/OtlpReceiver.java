@@ -1,0 +1,172 @@
+package io.promethium.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.api.web.HttpRoutes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * {@code POST /api/v1/otlp/v1/metrics}: OTLP/HTTP metrics (protobuf or JSON, plain or gzip) as
+ * Prometheus 3 answers them. 404 unless {@code --web.enable-otlp-receiver}; 400 for a content type
+ * other than {@code application/x-protobuf} or {@code application/json}, a compression other than
+ * gzip, a body that does not decode, or samples the storage refuses (out of order, out of bounds,
+ * duplicate: the sender must not retry); 500 for a translation error or a storage failure; 200
+ * with an empty {@code ExportMetricsServiceResponse} when stored. One request is one appender
+ * batch: all of it is stored or none, so Prometheus (and this receiver) never answers a
+ * {@code partial_success}.
+ */
+final class OtlpReceiver implements HttpRoutes {
+
+    static final String PATH = "/api/v1/otlp/v1/metrics";
+    static final String PROTOBUF = "application/x-protobuf";
+    static final String JSON = "application/json";
+    /** Prometheus's {@code decodeReadLimit}: the most bytes of a (decompressed) body read. */
+    static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(OtlpReceiver.class.getName());
+
+    private final boolean enabled;
+    private final Supplier<Storage> storage;
+    private final Supplier<OtlpConfig> config;
+    private final Supplier<Translator.Options> options;
+    private final LongSupplier clock;
+    private final OtlpMetrics metrics = new OtlpMetrics();
+
+    OtlpReceiver(boolean enabled, Supplier<Storage> storage, Supplier<OtlpConfig> config, Supplier<Translator.Options> options,
+                 LongSupplier clock) {
+        this.enabled = enabled;
+        this.storage = storage;
+        this.config = config;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    @Override
+    public String pathPrefix() {
+        return PATH;
+    }
+
+    @Override
+    public boolean exactPath() {
+        return true;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.method().equals("POST")) {
+            exchange.responseHeader("Allow", "POST");
+            error(exchange, 405, "Method Not Allowed");
+            return;
+        }
+        if (!enabled) {
+            error(exchange, 404, "otlp write receiver needs to be enabled with --web.enable-otlp-receiver");
+            return;
+        }
+        Answer answer = write(exchange.requestHeader("Content-Type").orElse(""), exchange.requestHeader("Content-Encoding").orElse(""),
+                exchange.requestBody());
+        if (answer.status() != 200) {
+            error(exchange, answer.status(), answer.message());
+            return;
+        }
+        exchange.status(200);
+        exchange.responseHeader("Content-Type", answer.message());
+        // An empty ExportMetricsServiceResponse: no bytes in protobuf, {} in JSON.
+        try (OutputStream out = exchange.responseBody()) {
+            if (answer.message().equals(JSON)) {
+                out.write(new byte[] {'{', '}'});
+            }
+        }
+    }
+
+    /** The status and, for an error, the message (for 200, the response's content type). */
+    record Answer(int status, String message) {
+    }
+
+    /** Decodes, translates and stores one request; {@code body} is already gunzipped by the web server. */
+    Answer write(String contentType, String contentEncoding, InputStream body) throws IOException {
+        if (!contentType.equals(PROTOBUF) && !contentType.equals(JSON)) {
+            return new Answer(400, "unsupported content type: " + contentType + ", supported: [" + JSON + ", " + PROTOBUF + "]");
+        }
+        if (!contentEncoding.isEmpty() && !contentEncoding.equalsIgnoreCase("gzip")) {
+            return new Answer(400, "unsupported compression: " + contentEncoding + ". Only \"gzip\" or no compression supported");
+        }
+        byte[] buf = new byte[8192];
+        int n = 0;
+        try (InputStream in = body) {
+            int r;
+            while ((r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+                if (n > MAX_BODY_BYTES) {
+                    return new Answer(400, "request body too large: more than " + MAX_BODY_BYTES + " bytes");
+                }
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_BODY_BYTES + 1));
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            return new Answer(400, "gzip: " + e.getMessage());
+        }
+        ExportMetricsServiceRequest request;
+        try {
+            request = contentType.equals(JSON) ? OtlpJson.parse(buf, n) : ExportMetricsServiceRequest.parseFrom(java.nio.ByteBuffer.wrap(buf, 0, n));
+        } catch (InvalidProtocolBufferException | OtlpJson.JsonException e) {
+            LOG.fine("Error decoding OTLP write request: " + e.getMessage());
+            return new Answer(400, e.getMessage());
+        }
+        Storage s = storage.get();
+        if (s == null) {
+            return new Answer(503, "Service Unavailable");
+        }
+        Appender appender = s.appender();
+        boolean committed = false;
+        try {
+            Translator.Result result = new Translator(appender, config.get(), options.get(), clock.getAsLong()).translate(request);
+            metrics.record(result);
+            if (!result.warnings().isEmpty()) {
+                LOG.warning("Warnings translating OTLP metrics to Prometheus write request: "
+                        + result.warnings().stream().map(Translator.Warning::message).toList());
+            }
+            if (!result.errors().isEmpty()) {
+                String message = String.join("\n", result.errors());
+                if (!result.storageRejected()) {
+                    LOG.warning("Error appending remote write: " + message);
+                }
+                return new Answer(result.storageRejected() ? 400 : 500, message);
+            }
+            appender.commit();
+            committed = true;
+            return new Answer(200, contentType);
+        } catch (StorageException e) {
+            LOG.warning("Error appending remote write: " + e.getMessage());
+            return new Answer(500, String.valueOf(e.getMessage()));
+        } finally {
+            if (!committed) {
+                try {
+                    appender.rollback();
+                } catch (RuntimeException ignored) {
+                    // the batch is discarded either way
+                }
+            }
+        }
+    }
+
+    OtlpMetrics metrics() {
+        return metrics;
+    }
+
+    /** As Go's {@code http.Error}: plain text, the message and a newline. */
+    private static void error(HttpExchange exchange, int status, String message) throws IOException {
+        exchange.responseHeader("X-Content-Type-Options", "nosniff");
+        exchange.respond(status, "text/plain; charset=utf-8", message + "\n");
+    }
+}

@@ -514,12 +514,12 @@ public final class SideBySide {
         }
     }
 
-    /** A target of issue 21: promethium's figure over another server's, at most {@code limit}. */
+    /** A target: promethium's figure over another server's, at most {@code limit}. */
     record Target(String label, String against, double limit, Measure measure) {
     }
 
     /**
-     * Issue 21's targets as this harness measures them. Aggregations must be 2× faster only over
+     * The targets as this harness measures them. Aggregations must be 2× faster only over
      * 100k+ series: of the query set, only {@code count({__name__=~"node_.+"})} reads every series;
      * the others read a few series per target and must be no slower. First requests are printed in
      * the table but are no target: a dashboard meets a server that has been answering for a while.
@@ -539,7 +539,7 @@ public final class SideBySide {
     }
 
     static String verdicts(Map<String, Figures> figures) {
-        StringBuilder sb = new StringBuilder("issue 21 targets (promethium / other ≤ limit):\n");
+        StringBuilder sb = new StringBuilder("targets (promethium / other ≤ limit):\n");
         int met = 0;
         int judged = 0;
         for (Target t : targets(figures)) {

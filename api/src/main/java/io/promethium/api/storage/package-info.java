@@ -40,7 +40,7 @@
  * not one source's); a plain wrapper overrides it to forward.
  */
 @Export
-@Version("1.9.0")
+@Version("1.10.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -442,9 +442,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     @Override
     public StorageStats stats() {
         HeadStats h = headStats();
+        io.promethium.tsdb.internal.head.Head.Memory m = head.memory();
         return new StorageStats(h.numSeries(), h.numLabelPairs(), h.chunkCount(), h.minTime(), h.maxTime(),
                 toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
-                toApi(h.seriesCountByLabelValuePair()));
+                toApi(h.seriesCountByLabelValuePair()),
+                List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
+                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())));
     }
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
@@ -589,6 +592,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             @Override
             public long retentionBytesLimit() {
                 return options.retentionBytes();
+            }
+
+            @Override
+            public io.promethium.tsdb.internal.head.Head.Memory headMemory() {
+                return head.memory();
             }
         });
     }

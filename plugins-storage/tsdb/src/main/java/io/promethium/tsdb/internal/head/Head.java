@@ -400,8 +400,8 @@ public final class Head implements org.apache.lucene.util.Accountable {
 
     /**
      * The head's heap by part, estimated as Lucene's {@code Accountable}s do (object layouts of
-     * this JVM, hash-table entries at Lucene's per-entry cost): {@code series} the series objects
-     * and their slots in the by-labels map and the ref pages, {@code chunks} the compressed chunk
+     * this JVM, hash-table entries at Lucene's per-entry cost): {@code series} the series objects,
+     * the by-labels table and the ref pages, {@code chunks} the compressed chunk
      * bytes, {@code postings} the inverted index ({@link HeadPostings#ramBytesUsed}),
      * {@code symbols} the interned label strings. Label arrays, exemplars and per-series start
      * times are not counted. Walks every series: for status and metrics, not for hot paths.
@@ -411,10 +411,6 @@ public final class Head implements org.apache.lucene.util.Accountable {
             return series + chunks + postings + symbols;
         }
     }
-
-    /** Per series beyond its object: its by-labels map entry, its ref page slot and newest-time slot. */
-    private static final long SERIES_SLOT_BYTES = org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
-            + org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_OBJECT_REF + Long.BYTES;
 
     /** The head's heap by part; see {@link Memory}. */
     public Memory memory() {
@@ -428,7 +424,8 @@ public final class Head implements org.apache.lucene.util.Accountable {
             symbolBytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
                     + org.apache.lucene.util.RamUsageEstimator.sizeOf(symbol);
         }
-        return new Memory(n[0] * (MemSeries.SHALLOW_BYTES + SERIES_SLOT_BYTES), n[1], postings.ramBytesUsed(), symbolBytes);
+        long series = n[0] * MemSeries.SHALLOW_BYTES + byLabels.ramBytesUsed() + refs.ramBytesUsed();
+        return new Memory(series, n[1], postings.ramBytesUsed(), symbolBytes);
     }
 
     /** {@link #memory()}'s total, as Lucene's {@code Accountable#ramBytesUsed}. */

@@ -24,9 +24,9 @@ class HeadMemoryTest {
     }
 
     @Test
-    void anEmptyHeadHoldsNoSeriesChunksOrSymbols() {
+    void anEmptyHeadHoldsOnlyItsEmptyTablesAndNoChunksOrSymbols() {
         Head.Memory m = head.memory();
-        assertThat(m.series()).isZero();
+        assertThat(m.series()).as("the empty by-labels table and ref pages").isPositive().isLessThan(64 * 1024);
         assertThat(m.chunks()).isZero();
         assertThat(m.symbols()).isZero();
         assertThat(head.ramBytesUsed()).isEqualTo(m.total());
@@ -36,8 +36,7 @@ class HeadMemoryTest {
     void seriesAreCountedPerObjectAndTheirChunksByTheirBytes() {
         append(100, 30);
         Head.Memory m = head.memory();
-        assertThat(m.series() % 100).isZero();
-        assertThat(m.series() / 100).isGreaterThan(MemSeries.SHALLOW_BYTES);
+        assertThat(m.series()).isGreaterThan(100 * MemSeries.SHALLOW_BYTES);
         long chunks = 0;
         for (int s = 0; s < 100; s++) {
             chunks += head.getOrCreate(Labels.of("__name__", "m", "instance", "host-" + s)).chunkBytes();
@@ -54,6 +53,6 @@ class HeadMemoryTest {
         Head.Memory after = head.memory();
         assertThat(after.postings()).isGreaterThan(before.postings());
         assertThat(after.symbols()).isGreaterThan(before.symbols());
-        assertThat(after.series()).isEqualTo(before.series() / 10 * 1_000);
+        assertThat(after.series() - before.series()).isGreaterThanOrEqualTo(990 * MemSeries.SHALLOW_BYTES);
     }
 }

@@ -29,8 +29,8 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
 
     /**
      * The heap the index holds, estimated as Lucene's {@code Accountable}s do: each bitmap's own
-     * size, the hash-table entries of names and values (the label strings are the head's interned
-     * symbols, counted there). Walks every label pair under the read lock: for status and
+     * size, the hash-table entries of names and values, and the cache of sorted values per name
+     * (the label strings are the head's interned symbols, counted there). Walks every label pair under the read lock: for status and
      * metrics, not for hot paths.
      */
     @Override
@@ -43,6 +43,12 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
                 for (RoaringBitmap bitmap : values.values()) {
                     bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY + bitmap.getLongSizeInBytes();
                 }
+            }
+            for (List<String> cached : sortedValues.values()) {
+                // An unmodifiable list over an array of references.
+                bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
+                        + org.apache.lucene.util.RamUsageEstimator.alignObjectSize(org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_ARRAY_HEADER
+                                + (long) cached.size() * org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_OBJECT_REF);
             }
             return bytes;
         } finally {

@@ -55,4 +55,12 @@ class HeadMemoryTest {
         assertThat(after.symbols()).isGreaterThan(before.symbols());
         assertThat(after.series() - before.series()).isGreaterThanOrEqualTo(990 * MemSeries.SHALLOW_BYTES);
     }
+
+    @Test
+    void theSortedValuesCacheCountsInThePostings() {
+        append(100, 1);
+        long before = head.memory().postings();
+        assertThat(head.postings().values("instance")).hasSize(100);
+        assertThat(head.memory().postings()).isGreaterThanOrEqualTo(before + 100L * 4);
+    }
 }

@@ -64,13 +64,17 @@ public final class Durations {
         return Duration.ofMillis(totalMillis);
     }
 
-    /** Formats as Prometheus does ({@code 1h30m}, {@code 15s}, {@code 0s}). */
+    /** Formats as Prometheus does ({@code 1h30m}, {@code 15s}, {@code 0s}, {@code -1m}). */
     public static String format(Duration duration) {
         long ms = duration.toMillis();
         if (ms == 0) {
             return "0s";
         }
         StringBuilder sb = new StringBuilder();
+        if (ms < 0) {
+            sb.append('-');
+            ms = -ms;
+        }
         long[] units = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
         String[] names = {"y", "w", "d", "h", "m", "s", "ms"};
         for (int i = 0; i < units.length; i++) {

@@ -26,6 +26,15 @@ public interface Querier extends AutoCloseable {
     /** Sorted, distinct label names among the series matching the matchers (all series when empty). */
     List<String> labelNames(List<Matcher> matchers);
 
+    /**
+     * Non-fatal problems met by this querier's {@link #labelValues} and {@link #labelNames} calls
+     * so far (for example, a secondary source that cannot answer label calls); a select carries its
+     * own in {@link SeriesSet#warnings()}. Since 1.10.0.
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
+
     @Override
     void close();
 

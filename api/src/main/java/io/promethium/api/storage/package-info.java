@@ -38,6 +38,10 @@
  * <p>1.9.0 adds {@code SampleIterator.seekLast(long)}: a head's newest sample without decoding
  * its open chunk. {@code ForwardingSampleIterator} does not forward it (a merge's last sample is
  * not one source's); a plain wrapper overrides it to forward.
+ *
+ * <p>1.10.0 adds {@code Queryable.ROLE_PRIMARY}, the role of the storage holding this server's
+ * own samples (the storage view composes it with the secondaries), and {@code Querier.warnings()},
+ * the warnings of label calls.
  */
 @Export
 @Version("1.10.0")

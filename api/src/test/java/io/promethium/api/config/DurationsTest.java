@@ -30,5 +30,6 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
         assertThat(Durations.format(Duration.ofSeconds(15))).isEqualTo("15s");
         assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+        assertThat(Durations.format(Duration.ofSeconds(-90))).isEqualTo("-1m30s");
     }
 }

@@ -1,17 +1,14 @@
 package io.promethium.templates;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import io.promethium.goformat.GoFloat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Go's {@code fmt} for the values templates handle: {@code %v} printing and the {@code printf}
- * verbs {@code %s %d %f %e %g %v %q %x %t %%} with flags, width and precision. Floats round
- * half-to-even on their exact binary value, as Go's strconv does (Java's Formatter rounds the
- * shortest decimal half-up, which differs for values such as 2.675).
+ * verbs {@code %s %d %f %e %g %v %q %x %t %%} with flags, width and precision. Floats are spelled
+ * by {@link GoFloat}.
  */
 public final class GoFormat {
 
@@ -23,13 +20,13 @@ public final class GoFormat {
         return switch (value) {
             case null -> "<no value>";
             case String s -> s;
-            case Double d -> formatG(d, -1);
+            case Double d -> GoFloat.formatG(d);
             case Long l -> Long.toString(l);
             case Integer i -> Integer.toString(i);
             case Boolean b -> b.toString();
             case Map<?, ?> m -> printMap(m);
             case List<?> l -> printList(l);
-            case QuerySample s -> "{" + printMap(s.labelMap()) + " " + formatG(s.value(), -1) + "}";
+            case QuerySample s -> "{" + printMap(s.labelMap()) + " " + GoFloat.formatG(s.value()) + "}";
             default -> value.toString();
         };
     }
@@ -72,122 +69,6 @@ public final class GoFormat {
             case QuerySample s -> "template.sample";
             default -> value.getClass().getSimpleName();
         };
-    }
-
-    /**
-     * Go's {@code %g} ({@code %v} for floats when {@code precision} is -1: the shortest digits that
-     * round-trip, exponent form from 1e+06 up and below 1e-4).
-     */
-    public static String formatG(double v, int precision) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        boolean negative = v < 0 || (v == 0 && 1 / v < 0);
-        String sign = negative ? "-" : "";
-        if (v == 0) {
-            return sign + "0";
-        }
-        double abs = Math.abs(v);
-        BigDecimal decimal;
-        boolean shortest = precision < 0;
-        if (shortest) {
-            decimal = new BigDecimal(Double.toString(abs));
-        } else {
-            int p = precision == 0 ? 1 : precision;
-            decimal = new BigDecimal(abs).round(new MathContext(p, RoundingMode.HALF_EVEN));
-        }
-        decimal = decimal.stripTrailingZeros();
-        String digits = decimal.unscaledValue().toString();
-        int nd = digits.length();
-        int dp = nd - decimal.scale();
-        int prec = shortest ? nd : (precision == 0 ? 1 : precision);
-        int eprec = prec;
-        if (eprec > nd && nd >= dp) {
-            eprec = nd;
-        }
-        if (shortest) {
-            eprec = 6;
-        }
-        int exp = dp - 1;
-        if (exp < -4 || exp >= eprec) {
-            return sign + exponentForm(digits, Math.min(prec, nd) - 1, exp, 'e');
-        }
-        if (prec > dp) {
-            prec = nd;
-        }
-        return sign + fixedForm(digits, dp, Math.max(prec - dp, 0));
-    }
-
-    private static String exponentForm(String digits, int decimals, int exp, char e) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(digits.charAt(0));
-        if (decimals > 0) {
-            sb.append('.');
-            for (int i = 1; i <= decimals; i++) {
-                sb.append(i < digits.length() ? digits.charAt(i) : '0');
-            }
-        }
-        sb.append(e).append(exp < 0 ? '-' : '+');
-        int a = Math.abs(exp);
-        if (a < 10) {
-            sb.append('0');
-        }
-        return sb.append(a).toString();
-    }
-
-    private static String fixedForm(String digits, int dp, int decimals) {
-        StringBuilder sb = new StringBuilder();
-        if (dp <= 0) {
-            sb.append('0');
-        } else {
-            for (int i = 0; i < dp; i++) {
-                sb.append(i < digits.length() ? digits.charAt(i) : '0');
-            }
-        }
-        if (decimals > 0) {
-            sb.append('.');
-            for (int i = 0; i < decimals; i++) {
-                int index = dp + i;
-                sb.append(index >= 0 && index < digits.length() ? digits.charAt(index) : '0');
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Go's {@code %.Nf}. */
-    public static String formatF(double v, int decimals) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        String s = new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-        if ((v < 0 || (v == 0 && 1 / v < 0)) && !s.startsWith("-")) {
-            s = "-" + s;
-        }
-        return s;
-    }
-
-    /** Go's {@code %.Ne}. */
-    public static String formatE(double v, int decimals) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        String sign = v < 0 || (v == 0 && 1 / v < 0) ? "-" : "";
-        if (v == 0) {
-            return sign + exponentForm("0", decimals, 0, 'e');
-        }
-        BigDecimal d = new BigDecimal(Math.abs(v)).round(new MathContext(decimals + 1, RoundingMode.HALF_EVEN));
-        String digits = d.unscaledValue().toString();
-        int exp = digits.length() - d.scale() - 1;
-        return sign + exponentForm(digits, decimals, exp, 'e');
     }
 
     /** Go's {@code strconv.Quote}. */
@@ -319,16 +200,16 @@ public final class GoFormat {
 
     private static String formatOne(char verb, Object arg, int precision, boolean plus, boolean space, boolean sharp) {
         String text = switch (verb) {
-            case 'v' -> arg instanceof Double d && precision >= 0 ? formatG(d, precision) : print(arg);
+            case 'v' -> arg instanceof Double d && precision >= 0 ? GoFloat.formatG(d, precision) : print(arg);
             case 's' -> arg instanceof String s ? (precision >= 0 && precision < s.length() ? s.substring(0, precision) : s)
                     : arg instanceof Double || arg instanceof Long || arg instanceof Boolean ? bad(verb, arg) : print(arg);
             case 'q' -> arg instanceof String s ? quote(s) : arg instanceof Long l ? "'" + new String(Character.toChars(l.intValue())) + "'" : bad(verb, arg);
             case 'd' -> arg instanceof Long l ? Long.toString(l) : arg instanceof Integer k ? Integer.toString(k) : bad(verb, arg);
-            case 'f', 'F' -> arg instanceof Double d ? formatF(d, precision < 0 ? 6 : precision) : bad(verb, arg);
-            case 'e' -> arg instanceof Double d ? formatE(d, precision < 0 ? 6 : precision) : bad(verb, arg);
-            case 'E' -> arg instanceof Double d ? formatE(d, precision < 0 ? 6 : precision).toUpperCase() : bad(verb, arg);
-            case 'g' -> arg instanceof Double d ? formatG(d, precision) : bad(verb, arg);
-            case 'G' -> arg instanceof Double d ? formatG(d, precision).toUpperCase() : bad(verb, arg);
+            case 'f', 'F' -> arg instanceof Double d ? GoFloat.formatF(d, precision < 0 ? 6 : precision) : bad(verb, arg);
+            case 'e' -> arg instanceof Double d ? GoFloat.formatE(d, precision < 0 ? 6 : precision) : bad(verb, arg);
+            case 'E' -> arg instanceof Double d ? GoFloat.formatE(d, precision < 0 ? 6 : precision).toUpperCase() : bad(verb, arg);
+            case 'g' -> arg instanceof Double d ? GoFloat.formatG(d, precision) : bad(verb, arg);
+            case 'G' -> arg instanceof Double d ? GoFloat.formatG(d, precision).toUpperCase() : bad(verb, arg);
             case 't' -> arg instanceof Boolean b ? b.toString() : bad(verb, arg);
             case 'x', 'X' -> {
                 String hex;

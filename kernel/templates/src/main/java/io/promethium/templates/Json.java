@@ -1,5 +1,6 @@
 package io.promethium.templates;
 
+import io.promethium.goformat.GoFloat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ final class Json {
             case Boolean b -> sb.append(b);
             case Long l -> sb.append(l);
             case Integer i -> sb.append(i);
-            case Double d -> sb.append(GoFormat.formatG(d, -1));
+            case Double d -> sb.append(GoFloat.formatG(d));
             case Map<?, ?> m -> {
                 sb.append('{');
                 boolean first = true;

@@ -1,5 +1,6 @@
 package io.promethium.templates;
 
+import io.promethium.goformat.GoFloat;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -173,7 +174,7 @@ final class TemplateFunctions {
         FUNCTIONS.put("humanize", (env, a) -> humanize(toFloat("humanize", one("humanize", a))));
         FUNCTIONS.put("humanize1024", (env, a) -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
         FUNCTIONS.put("humanizeDuration", (env, a) -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
-        FUNCTIONS.put("humanizePercentage", (env, a) -> GoFormat.formatG(toFloat("humanizePercentage", one("humanizePercentage", a)) * 100, 4) + "%");
+        FUNCTIONS.put("humanizePercentage", (env, a) -> GoFloat.formatG(toFloat("humanizePercentage", one("humanizePercentage", a)) * 100, 4) + "%");
         FUNCTIONS.put("humanizeTimestamp", (env, a) -> humanizeTimestamp(toFloat("humanizeTimestamp", one("humanizeTimestamp", a))));
         FUNCTIONS.put("title", (env, a) -> title(string("title", one("title", a))));
         FUNCTIONS.put("toUpper", (env, a) -> string("toUpper", one("toUpper", a)).toUpperCase(java.util.Locale.ROOT));
@@ -473,7 +474,7 @@ final class TemplateFunctions {
 
     static String humanize(double v) {
         if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
-            return GoFormat.formatG(v, 4);
+            return GoFloat.formatG(v, 4);
         }
         if (Math.abs(v) >= 1) {
             int i = 0;
@@ -481,7 +482,7 @@ final class TemplateFunctions {
                 v /= 1000;
                 i++;
             }
-            return GoFormat.formatG(v, 4) + SI_BIG[i];
+            return GoFloat.formatG(v, 4) + SI_BIG[i];
         }
         String prefix = "";
         for (String p : SI_SMALL) {
@@ -491,24 +492,24 @@ final class TemplateFunctions {
             prefix = p;
             v *= 1000;
         }
-        return GoFormat.formatG(v, 4) + prefix;
+        return GoFloat.formatG(v, 4) + prefix;
     }
 
     static String humanize1024(double v) {
         if (Math.abs(v) <= 1 || Double.isNaN(v) || Double.isInfinite(v)) {
-            return GoFormat.formatG(v, 4);
+            return GoFloat.formatG(v, 4);
         }
         int i = 0;
         while (i < IEC.length - 1 && Math.abs(v) >= 1024) {
             v /= 1024;
             i++;
         }
-        return GoFormat.formatG(v, 4) + IEC[i];
+        return GoFloat.formatG(v, 4) + IEC[i];
     }
 
     static String humanizeDuration(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return GoFormat.formatG(v, 4);
+            return GoFloat.formatG(v, 4);
         }
         if (v == 0) {
             return "0s";
@@ -533,7 +534,7 @@ final class TemplateFunctions {
             if (minutes != 0) {
                 return sign + minutes + "m " + seconds + "s";
             }
-            return sign + GoFormat.formatG(v, 4) + "s";
+            return sign + GoFloat.formatG(v, 4) + "s";
         }
         String prefix = "";
         for (String p : SI_SMALL) {
@@ -543,7 +544,7 @@ final class TemplateFunctions {
             prefix = p;
             v *= 1000;
         }
-        return GoFormat.formatG(v, 4) + prefix + "s";
+        return GoFloat.formatG(v, 4) + prefix + "s";
     }
 
     private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -551,11 +552,11 @@ final class TemplateFunctions {
     /** Go's {@code time.Time.String()} in UTC: {@code 2006-01-02 15:04:05.999999999 +0000 UTC}. */
     static String humanizeTimestamp(double v) throws TemplateException {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return GoFormat.formatG(v, 4);
+            return GoFloat.formatG(v, 4);
         }
         double nanosTotal = v * 1e9;
         if (nanosTotal >= 9.223372036854775807E18 || nanosTotal < -9.223372036854775808E18) {
-            throw new TemplateException("error calling humanizeTimestamp: " + GoFormat.formatG(v, -1)
+            throw new TemplateException("error calling humanizeTimestamp: " + GoFloat.formatG(v)
                     + " cannot be represented as a nanoseconds timestamp since it overflows int64");
         }
         // Prometheus goes through model.Time: whole milliseconds, truncated toward zero.

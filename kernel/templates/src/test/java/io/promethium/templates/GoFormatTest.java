@@ -2,6 +2,7 @@ package io.promethium.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.goformat.GoFloat;
 import io.promethium.templates.GoFormat;
 import java.util.List;
 import java.util.Map;
@@ -12,34 +13,34 @@ class GoFormatTest {
 
     @Test
     void percentVOfFloatsIsShortestGWithExponentFromSixDigits() {
-        assertThat(GoFormat.formatG(1, -1)).isEqualTo("1");
-        assertThat(GoFormat.formatG(0.1 + 0.2, -1)).isEqualTo("0.30000000000000004");
-        assertThat(GoFormat.formatG(123456, -1)).isEqualTo("123456");
-        assertThat(GoFormat.formatG(1234567, -1)).isEqualTo("1.234567e+06");
-        assertThat(GoFormat.formatG(0.0001234, -1)).isEqualTo("0.0001234");
-        assertThat(GoFormat.formatG(0.00001234, -1)).isEqualTo("1.234e-05");
-        assertThat(GoFormat.formatG(1e100, -1)).isEqualTo("1e+100");
-        assertThat(GoFormat.formatG(-0.0, -1)).isEqualTo("-0");
-        assertThat(GoFormat.formatG(Double.NaN, -1)).isEqualTo("NaN");
-        assertThat(GoFormat.formatG(Double.NEGATIVE_INFINITY, -1)).isEqualTo("-Inf");
+        assertThat(GoFloat.formatG(1)).isEqualTo("1");
+        assertThat(GoFloat.formatG(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(GoFloat.formatG(123456)).isEqualTo("123456");
+        assertThat(GoFloat.formatG(1234567)).isEqualTo("1.234567e+06");
+        assertThat(GoFloat.formatG(0.0001234)).isEqualTo("0.0001234");
+        assertThat(GoFloat.formatG(0.00001234)).isEqualTo("1.234e-05");
+        assertThat(GoFloat.formatG(1e100)).isEqualTo("1e+100");
+        assertThat(GoFloat.formatG(-0.0)).isEqualTo("-0");
+        assertThat(GoFloat.formatG(Double.NaN)).isEqualTo("NaN");
+        assertThat(GoFloat.formatG(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
     }
 
     @Test
     void percentPointFourGRoundsHalfToEvenOnTheExactValue() {
-        assertThat(GoFormat.formatG(100, 4)).isEqualTo("100");
-        assertThat(GoFormat.formatG(12345, 4)).isEqualTo("1.234e+04");
-        assertThat(GoFormat.formatG(1.5, 4)).isEqualTo("1.5");
-        assertThat(GoFormat.formatG(1234.5, 4)).isEqualTo("1234");
-        assertThat(GoFormat.formatG(0.00012345, 4)).as("exact value is 0.000123449999...").isEqualTo("0.0001234");
+        assertThat(GoFloat.formatG(100, 4)).isEqualTo("100");
+        assertThat(GoFloat.formatG(12345, 4)).isEqualTo("1.234e+04");
+        assertThat(GoFloat.formatG(1.5, 4)).isEqualTo("1.5");
+        assertThat(GoFloat.formatG(1234.5, 4)).isEqualTo("1234");
+        assertThat(GoFloat.formatG(0.00012345, 4)).as("exact value is 0.000123449999...").isEqualTo("0.0001234");
     }
 
     @Test
     void fixedAndExponentVerbs() {
-        assertThat(GoFormat.formatF(2.675, 2)).isEqualTo("2.67");
-        assertThat(GoFormat.formatF(-1.5, 0)).isEqualTo("-2");
-        assertThat(GoFormat.formatF(0.5, 0)).isEqualTo("0");
-        assertThat(GoFormat.formatE(0, 2)).isEqualTo("0.00e+00");
-        assertThat(GoFormat.formatE(-123.456, 3)).isEqualTo("-1.235e+02");
+        assertThat(GoFloat.formatF(2.675, 2)).isEqualTo("2.67");
+        assertThat(GoFloat.formatF(-1.5, 0)).isEqualTo("-2");
+        assertThat(GoFloat.formatF(0.5, 0)).isEqualTo("0");
+        assertThat(GoFloat.formatE(0, 2)).isEqualTo("0.00e+00");
+        assertThat(GoFloat.formatE(-123.456, 3)).isEqualTo("-1.235e+02");
     }
 
     @Test

@@ -46,34 +46,46 @@ public final class AlertmanagerConfigLoader {
     public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
 
     /** Alertmanager's global defaults (its DefaultGlobalConfig). */
-    static final Map<String, Object> GLOBAL_DEFAULTS = Map.of(
-            "resolve_timeout", "5m",
-            "smtp_hello", "localhost",
-            "smtp_require_tls", true,
-            "pagerduty_url", "https://events.pagerduty.com/v2/enqueue",
-            "opsgenie_api_url", "https://api.opsgenie.com/",
-            "wechat_api_url", "https://qyapi.weixin.qq.com/cgi-bin/",
-            "victorops_api_url", "https://alert.victorops.com/integrations/generic/20131114/alert/",
-            "telegram_api_url", "https://api.telegram.org",
-            "webex_api_url", "https://webexapis.com/v1/messages");
+    static final Map<String, Object> GLOBAL_DEFAULTS = Map.ofEntries(
+            Map.entry("resolve_timeout", "5m"),
+            Map.entry("smtp_hello", "localhost"),
+            Map.entry("smtp_require_tls", true),
+            Map.entry("pagerduty_url", "https://events.pagerduty.com/v2/enqueue"),
+            Map.entry("opsgenie_api_url", "https://api.opsgenie.com/"),
+            Map.entry("wechat_api_url", "https://qyapi.weixin.qq.com/cgi-bin/"),
+            Map.entry("victorops_api_url", "https://alert.victorops.com/integrations/generic/20131114/alert/"),
+            Map.entry("telegram_api_url", "https://api.telegram.org"),
+            Map.entry("webex_api_url", "https://webexapis.com/v1/messages"),
+            Map.entry("rocketchat_api_url", "https://open.rocket.chat/"),
+            Map.entry("slack_app_url", "https://slack.com/api/chat.postMessage"));
 
     static final Set<String> GLOBAL_KEYS = Set.of("resolve_timeout", "http_config", "smtp_from", "smtp_hello",
             "smtp_smarthost", "smtp_auth_username", "smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
             "smtp_auth_identity", "smtp_require_tls", "slack_api_url", "slack_api_url_file", "pagerduty_url",
             "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_url", "wechat_api_secret",
             "wechat_api_corp_id", "victorops_api_url", "victorops_api_key", "victorops_api_key_file", "telegram_api_url",
-            "webex_api_url");
+            "telegram_bot_token", "telegram_bot_token_file", "webex_api_url", "wechat_api_secret_file", "rocketchat_api_url",
+            "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file",
+            "mattermost_webhook_url", "mattermost_webhook_url_file", "jira_api_url", "slack_app_token", "slack_app_token_file",
+            "slack_app_url", "smtp_auth_secret_file");
 
     /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
     static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",
-            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "http_config.tls_config.key");
+            "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "slack_app_token", "rocketchat_token",
+            "rocketchat_token_id", "mattermost_webhook_url", "http_config.tls_config.key");
 
     /** Secrets of every integration block besides the ones its plugin declares (http_config's are masked by key). */
     static final Set<String> BLOCK_SECRETS = Set.of("http_config.tls_config.key", "tls_config.key");
 
-    /** Integrations Alertmanager knows; without a plugin for one, the error says so. */
+    /** Integrations of Alertmanager's newest release; without a plugin for one, the error says so. */
     static final Set<String> KNOWN_INTEGRATIONS = Set.of("email", "pagerduty", "slack", "webhook", "opsgenie", "wechat",
-            "pushover", "victorops", "sns", "telegram", "webex", "discord", "msteams");
+            "pushover", "victorops", "sns", "telegram", "webex", "discord", "msteams", "msteamsv2", "jira", "incidentio",
+            "rocketchat", "mattermost");
+
+    /** Global secrets given inline or in a file: at most one of each pair (Alertmanager's checks). */
+    static final List<String> GLOBAL_SECRET_OR_FILE = List.of("slack_api_url", "opsgenie_api_key", "victorops_api_key",
+            "telegram_bot_token", "smtp_auth_password", "smtp_auth_secret", "slack_app_token", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id",
+            "mattermost_webhook_url");
 
     private final YamlReader reader = new YamlReader();
     private final Function<String, NotifierFactory> notifiers;
@@ -147,8 +159,17 @@ public final class AlertmanagerConfigLoader {
                 block.requireOnly(io.promethium.api.http.HttpClientFactory.FIELDS);
                 new io.promethium.config.http.KernelHttpClientFactory().validate(block);
             }
-            if (globals.containsKey("slack_api_url") && globals.containsKey("slack_api_url_file")) {
-                throw Block.error(g.location(), "at most one of slack_api_url & slack_api_url_file must be configured");
+            boolean appToken = present(globals.get("slack_app_token")) || present(globals.get("slack_app_token_file"));
+            boolean apiUrl = present(globals.get("slack_api_url")) || present(globals.get("slack_api_url_file"));
+            // Alertmanager lets slack_api_url equal slack_app_url (the old workaround of a global URL plus per-receiver tokens).
+            if (appToken && apiUrl && !String.valueOf(globals.get("slack_api_url")).equals(String.valueOf(globals.get("slack_app_url")))) {
+                throw Block.error(g.location(),
+                        "at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file must be configured");
+            }
+            for (String secret : GLOBAL_SECRET_OR_FILE) {
+                if (present(globals.get(secret)) && present(globals.get(secret + "_file"))) {
+                    throw Block.error(g.at(secret + "_file"), "at most one of " + secret + " & " + secret + "_file must be configured");
+                }
             }
         } else {
             top.node("global");
@@ -219,6 +240,11 @@ public final class AlertmanagerConfigLoader {
                 templateFiles, intervals, text, YamlWriter.redacted(root, secrets).stripLeading());
     }
 
+    /** Set to something: Alertmanager's zero value (an empty string) counts as unset. */
+    private static boolean present(Object value) {
+        return value != null && !value.toString().isEmpty();
+    }
+
     private static List<Path> glob(Path dir, String pattern, Location at) throws ConfigException {
         Path full = dir.resolve(pattern);
         Path parent = full.getParent();
@@ -267,7 +293,7 @@ public final class AlertmanagerConfigLoader {
             }
             matchers.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
         }
-        for (Map.Entry<String, String> e : b.stringMap("match_re").entrySet()) {
+        for (Map.Entry<String, String> e : regexMap(b, "match_re").entrySet()) {
             if (!LabelMatchers.validLabelName(e.getKey())) {
                 throw Block.error(b.at("match_re"), "invalid label name \"" + e.getKey() + "\"");
             }
@@ -298,6 +324,21 @@ public final class AlertmanagerConfigLoader {
         b.finish();
         return new RouteConfig(receiver, groupBy, groupWait, groupInterval, repeatInterval, matchers, cont, mute, active,
                 children, node.location().toString());
+    }
+
+    /**
+     * A {@code match_re}-style mapping. A label without a value is refused as Alertmanager refuses
+     * it ("invalid regexp value"); the YAML reader gives an absent value and {@code ''} alike, so
+     * an explicitly empty regex is refused too (it could only match an absent label).
+     */
+    private static Map<String, String> regexMap(Block b, String key) throws ConfigException {
+        Map<String, String> map = b.stringMapOrNulls(key);
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (e.getValue() == null || e.getValue().isEmpty()) {
+                throw Block.error(b.at(key), key + ": invalid regexp value for \"" + e.getKey() + "\"");
+            }
+        }
+        return map;
     }
 
     private static List<Matcher> matcherList(Block b, String key) throws ConfigException {
@@ -363,7 +404,7 @@ public final class AlertmanagerConfigLoader {
             for (Map.Entry<String, String> e : b.stringMap(side + "_match").entrySet()) {
                 into.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
             }
-            for (Map.Entry<String, String> e : b.stringMap(side + "_match_re").entrySet()) {
+            for (Map.Entry<String, String> e : regexMap(b, side + "_match_re").entrySet()) {
                 try {
                     into.add(Matcher.of(MatchType.REGEX, e.getKey(), e.getValue()));
                 } catch (IllegalArgumentException ex) {

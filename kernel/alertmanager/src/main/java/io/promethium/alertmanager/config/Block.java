@@ -145,6 +145,25 @@ final class Block {
         return out;
     }
 
+    /** As {@link #stringMap}, a YAML null value given as null (for the caller's own message). */
+    Map<String, String> stringMapOrNulls(String key) throws ConfigException {
+        YamlNode n = node(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (n == null || n instanceof YamlNode.Scalar s && s.isNull()) {
+            return out;
+        }
+        if (!(n instanceof YamlNode.Mapping m)) {
+            throw error(n.location(), key + ": expected a mapping of strings, got " + YamlNode.kind(n));
+        }
+        for (YamlNode.Entry e : m.entries().values()) {
+            if (!(e.value() instanceof YamlNode.Scalar s)) {
+                throw error(e.keyLocation(), key + "." + e.key() + ": expected a string");
+            }
+            out.put(e.key(), s.text());
+        }
+        return out;
+    }
+
     List<YamlNode> list(String key) throws ConfigException {
         YamlNode n = node(key);
         if (n == null) {

@@ -364,7 +364,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         per.forEach((k, m) -> {
             for (int i = 0; i < DispatchMetrics.LATENCY_BUCKETS.length; i++) {
                 w.sample("alertmanager_notification_latency_seconds_bucket",
-                        Labels.of("integration", k, "le", io.promethium.templates.GoFormat.formatG(DispatchMetrics.LATENCY_BUCKETS[i], -1)),
+                        Labels.of("integration", k, "le", io.promethium.goformat.GoFloat.formatG(DispatchMetrics.LATENCY_BUCKETS[i])),
                         m.latencyBuckets[i].get());
             }
             w.sample("alertmanager_notification_latency_seconds_bucket", Labels.of("integration", k, "le", "+Inf"), m.latencyCount.get());

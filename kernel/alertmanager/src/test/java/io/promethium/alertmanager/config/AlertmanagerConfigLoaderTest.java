@@ -156,4 +156,95 @@ class AlertmanagerConfigLoaderTest {
         assertThat(LabelMatchers.parse("foo != bar")).extracting(Object::toString).containsExactly("foo!=\"bar\"");
         assertThatThrownBy(() -> LabelMatchers.parse("1a=b")).hasMessageContaining("bad matcher format");
     }
+
+    @Test
+    void aNullRegexIsRefusedNamingItsLabelAsAlertmanagerDoes() {
+        assertThatThrownBy(() -> load("""
+                route:
+                  receiver: empty
+                  routes:
+                    - match_re:
+                        invalid_label:
+                      receiver: empty
+                receivers:
+                  - name: empty
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("invalid_label");
+        for (String side : List.of("source_match_re", "target_match_re")) {
+            assertThatThrownBy(() -> load("""
+                    route:
+                      receiver: empty
+                    receivers:
+                      - name: empty
+                    inhibit_rules:
+                      - %s:
+                          invalid_%s_label:
+                    """.formatted(side, side))).as(side).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("invalid_" + side + "_label");
+        }
+    }
+
+    @Test
+    void aGlobalSecretAndItsFileTogetherAreRefused() {
+        for (String secret : List.of("smtp_auth_password", "opsgenie_api_key", "victorops_api_key", "telegram_bot_token",
+                "slack_api_url", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id", "mattermost_webhook_url",
+                "slack_app_token", "smtp_auth_secret")) {
+            assertThatThrownBy(() -> load("""
+                    global:
+                      %1$s: x
+                      %1$s_file: f
+                    route:
+                      receiver: r
+                    receivers:
+                      - name: r
+                    """.formatted(secret))).as(secret).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("at most one of " + secret + " & " + secret + "_file must be configured")
+                    .hasMessageContaining("alertmanager.yml:3:");
+        }
+    }
+
+    @Test
+    void integrationsOfNewerAlertmanagerReleasesAreNamedAsSuchWhenTheirPluginIsMissing() {
+        for (String type : List.of("msteamsv2", "jira", "incidentio", "rocketchat", "mattermost", "sns")) {
+            assertThatThrownBy(() -> load("""
+                    route:
+                      receiver: r
+                    receivers:
+                      - name: r
+                        %s_configs:
+                          - {}
+                    """.formatted(type))).as(type)
+                    .hasMessageContaining("no notifier plugin of type \"" + type + "\" is installed")
+                    .hasMessageNotContaining("not an Alertmanager integration");
+        }
+        assertThatThrownBy(() -> load("""
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                    carrierpigeon_configs:
+                      - {}
+                """)).hasMessageContaining("not an Alertmanager integration either");
+    }
+
+    @Test
+    void aGlobalSlackAppTokenAndApiUrlTogetherAreRefusedUnlessTheUrlIsTheDefaultAppUrl() throws Exception {
+        assertThatThrownBy(() -> load("""
+                global:
+                  slack_app_token: xoxb-1
+                  slack_api_url: https://hooks.slack.com/services/T/B/X
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """)).hasMessageContaining("at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file");
+        load("""
+                global:
+                  slack_app_token: xoxb-1
+                  slack_api_url: https://slack.com/api/chat.postMessage
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """);
+    }
 }

@@ -32,4 +32,12 @@ public interface QueryEngine {
 
     /** The options this engine runs with. */
     EngineOptions options();
+
+    /**
+     * This engine with each query bounded by {@code timeout} as well as its own
+     * {@link EngineOptions#timeout()} (the smaller wins): the HTTP API's {@code timeout}
+     * parameter. The query's time in the queue counts, as in Prometheus; past the deadline a
+     * query fails with {@code timeout}. Since 1.3.0.
+     */
+    QueryEngine withTimeout(java.time.Duration timeout);
 }

@@ -270,6 +270,37 @@ class QueryEngineTest {
     }
 
     @Test
+    void aRequestTimeoutBelowTheEnginesEndsTheQueryInTimeoutAndALargerOneChangesNothing() {
+        InMemoryStorage data = counters(3000, 40, 15_000);
+        Queryable slow = (min, max) -> new SlowQuerier(data.querier(min, max));
+        assertThatThrownBy(() -> engine.withTimeout(Duration.ofMillis(50)).rangeQuery(slow, "rate(x_total[1m])", 0, 600_000, 1_000))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("timeout");
+                    assertThat(e.getMessage()).isEqualTo("query timed out in expression evaluation");
+                });
+        assertThat(engine.withTimeout(Duration.ofDays(1))).isSameAs(engine);
+    }
+
+    @Test
+    void rangeParametersAreCheckedWithPrometheussMessagesNamingTheParameter() {
+        InMemoryStorage storage = new InMemoryStorage();
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "1", 10, 0, 1))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.parameter()).isEqualTo("end");
+                    assertThat(e.getMessage()).isEqualTo("end timestamp must not be before start time");
+                });
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "1", 0, 10, 0))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.parameter()).isEqualTo("step"));
+        assertThatThrownBy(() -> engine.rangeQuery(storage, "1", 0, 11_001, 1))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("bad_data");
+                    assertThat(e.parameter()).isEmpty();
+                    assertThat(e.getMessage()).startsWith("exceeded maximum resolution of 11,000 points per timeseries");
+                });
+        assertThat(engine.rangeQuery(storage, "1", 0, 11_000, 1).value()).isInstanceOf(RangeMatrix.class);
+    }
+
+    @Test
     void interruptingTheQueryThreadCancelsTheQuery() {
         InMemoryStorage data = counters(3000, 40, 15_000);
         Queryable interrupting = (min, max) -> {

@@ -11,6 +11,7 @@ import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.discovery.DiscoveryService;
+import io.promethium.goformat.GoDurations;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.scrape.TargetMetadata;

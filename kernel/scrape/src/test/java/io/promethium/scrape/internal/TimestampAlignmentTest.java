@@ -3,6 +3,7 @@ package io.promethium.scrape.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promethium.goformat.GoDurations;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

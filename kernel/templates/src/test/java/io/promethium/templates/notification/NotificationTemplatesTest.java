@@ -99,4 +99,33 @@ class NotificationTemplatesTest {
     void prometheusFunctionsAreNotAlertmanagers() {
         assertThatThrownBy(() -> defaults().check("{{ humanize 1 }}")).hasMessageContaining("function \"humanize\" not defined");
     }
+
+    @Test
+    void everyIntegrationDefaultOfAlertmanagerRenders() throws Exception {
+        NotificationTemplates t = defaults();
+        for (String name : List.of("opsgenie.default.message", "opsgenie.default.description", "opsgenie.default.source",
+                "wechat.default.message", "victorops.default.state_message", "victorops.default.entity_display_name",
+                "pushover.default.title", "pushover.default.message", "pushover.default.url", "sns.default.subject",
+                "sns.default.message", "telegram.default.message", "discord.default.title", "discord.default.message",
+                "webex.default.message", "msteams.default.title", "msteams.default.text", "msteamsv2.default.title",
+                "msteamsv2.default.text", "jira.default.summary", "jira.default.description", "rocketchat.default.title",
+                "mattermost.default.text", "mattermost.default.fallback")) {
+            assertThat(t.defines(name)).as(name).isTrue();
+            assertThat(t.render("{{ template \"" + name + "\" . }}", notification())).as(name).isNotBlank();
+        }
+        assertThat(t.render("{{ template \"opsgenie.default.description\" . }}", notification()))
+                .startsWith("\nAlerts Firing:\nLabels:\n - alertname = HighLoad\n");
+    }
+
+    @Test
+    void jiraPriorityIsTheHighestSeverityOfTheFiringAlerts() throws Exception {
+        Alert warning = new Alert(Labels.of("alertname", "A", "severity", "warning"), Labels.EMPTY,
+                Instant.parse("2024-03-01T11:00:00Z"), null, "");
+        Alert critical = new Alert(Labels.of("alertname", "B", "severity", "critical"), Labels.EMPTY,
+                Instant.parse("2024-03-01T11:00:00Z"), null, "");
+        Notification n = new Notification("r", true, List.of(warning, critical), Labels.EMPTY, Labels.EMPTY, Labels.EMPTY, "", "");
+        assertThat(defaults().render("{{ template \"jira.default.priority\" . }}", n)).isEqualTo("High");
+        Notification w = new Notification("r", true, List.of(warning), Labels.EMPTY, Labels.EMPTY, Labels.EMPTY, "", "");
+        assertThat(defaults().render("{{ template \"jira.default.priority\" . }}", w)).isEqualTo("Medium");
+    }
 }

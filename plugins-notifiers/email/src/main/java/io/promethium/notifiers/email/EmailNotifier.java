@@ -97,6 +97,14 @@ final class EmailNotifier implements Notifier {
         return p;
     }
 
+    private String secret() throws NotifyException {
+        try {
+            return settings.secret();
+        } catch (IOException e) {
+            throw NotifyException.retryLater("reading auth_secret_file " + settings.authSecretFile() + ": " + e.getMessage(), e);
+        }
+    }
+
     private String password() throws NotifyException {
         try {
             return settings.password();
@@ -138,7 +146,7 @@ final class EmailNotifier implements Notifier {
         String where = settings.host() + ":" + settings.port();
         try (SMTPTransport transport = new SMTPTransport(session, null)) {
             transport.connect(settings.host(), settings.port(), null, null);
-            new SmtpAuth(settings.authUsername(), password(), settings.authSecret(), settings.authIdentity(), settings.host())
+            new SmtpAuth(settings.authUsername(), password(), secret(), settings.authIdentity(), settings.host())
                     .authenticate(transport, where);
             transport.sendMessage(message, to);
         } catch (MessagingException e) {

@@ -9,7 +9,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code email_configs}: Alertmanager's email integration. Fields: to, from, smarthost, hello,
- * auth_username, auth_password, auth_password_file, auth_secret, auth_identity, require_tls,
+ * auth_username, auth_password, auth_password_file, auth_secret, auth_secret_file, auth_identity, require_tls,
  * tls_config, headers, html, text; the {@code global} {@code smtp_*} values are their defaults.
  * {@code send_resolved} defaults to false (read by the kernel).
  */

@@ -25,11 +25,11 @@ import java.util.Set;
  * @param text the plain-text body template, or null for none
  */
 record EmailSettings(String to, String from, String host, int port, String hello, String authUsername,
-                     String authPassword, Path authPasswordFile, String authSecret, String authIdentity,
+                     String authPassword, Path authPasswordFile, String authSecret, Path authSecretFile, String authIdentity,
                      boolean requireTls, PluginConfig tls, Map<String, String> headers, String html, String text) {
 
     static final Set<String> FIELDS = Set.of("to", "from", "smarthost", "hello", "auth_username", "auth_password",
-            "auth_password_file", "auth_secret", "auth_identity", "require_tls", "tls_config", "headers", "html", "text");
+            "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "require_tls", "tls_config", "headers", "html", "text");
 
     static final String DEFAULT_HTML = "{{ template \"email.default.html\" . }}";
     static final String DEFAULT_SUBJECT = "{{ template \"email.default.subject\" . }}";
@@ -92,7 +92,15 @@ record EmailSettings(String to, String from, String host, int port, String hello
             password = global(g, "smtp_auth_password");
             passwordFile = global(g, "smtp_auth_password_file");
         }
-        String secret = orGlobal(c.string("auth_secret", null), g, "smtp_auth_secret");
+        String secret = c.string("auth_secret", null);
+        String secretFile = c.string("auth_secret_file", null);
+        if (secret != null && secretFile != null) {
+            throw c.error("at most one of auth_secret & auth_secret_file must be configured");
+        }
+        if (secret == null && secretFile == null) {
+            secret = global(g, "smtp_auth_secret");
+            secretFile = global(g, "smtp_auth_secret_file");
+        }
         String identity = orGlobal(c.string("auth_identity", null), g, "smtp_auth_identity");
         boolean requireTls;
         if (c.values().get("require_tls") != null) {
@@ -132,8 +140,17 @@ record EmailSettings(String to, String from, String host, int port, String hello
             text = null;
         }
         Path pwFile = passwordFile == null ? null : context.configDirectory().resolve(passwordFile);
-        return new EmailSettings(to, from, host, port, hello, username, password, pwFile, secret, identity,
+        return new EmailSettings(to, from, host, port, hello, username, password, pwFile, secret,
+                secretFile == null ? null : context.configDirectory().resolve(secretFile), identity,
                 requireTls, tls, Map.copyOf(headers), html, text);
+    }
+
+    /** The CRAM-MD5 secret, read from its file at each send so a rotated secret applies. */
+    String secret() throws IOException {
+        if (authSecretFile != null) {
+            return Files.readString(authSecretFile, StandardCharsets.UTF_8).strip();
+        }
+        return authSecret;
     }
 
     /** The password, read from its file at each send so a rotated secret applies. */

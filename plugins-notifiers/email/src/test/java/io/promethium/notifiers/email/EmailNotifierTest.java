@@ -300,6 +300,25 @@ class EmailNotifierTest {
         }
     }
 
+    @Test
+    void theGlobalSecretFileGivesCramMd5ItsSecretAndASecretWithItsFileIsRefused() throws Exception {
+        Files.writeString(dir.resolve("cram.secret"), "tanstaaftanstaaf\n");
+        context.global("smtp_auth_secret_file", "cram.secret");
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf")) {
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + smtp.port());
+            c.put("require_tls", true);
+            c.put("tls_config", Map.of("insecure_skip_verify", true));
+            c.put("auth_username", "tim");
+            notifier(c).send(notification(), soon());
+            assertThat(smtp.user).isEqualTo("tim");
+        }
+        Map<String, Object> both = base();
+        both.put("auth_secret", "s");
+        both.put("auth_secret_file", "f");
+        assertThatThrownBy(() -> notifier(both)).hasMessageContaining("at most one of auth_secret & auth_secret_file");
+    }
+
     /** A server context presenting the CA-signed certificate and trusting client certificates of the same CA. */
     private static javax.net.ssl.SSLContext mutualTlsServer(TestCertificates certs) throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");

@@ -4,16 +4,14 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.NotifyException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
@@ -63,30 +61,20 @@ public final class MycorpNotifierFactory implements NotifierFactory {
         return config.string("text", "{{ template \"__subject\" . }}");
     }
 
-    /** Sends once; the dispatcher retries what it is told may succeed later. */
+    /**
+     * Sends once; the dispatcher retries what {@link HttpDelivery} says may succeed later (5xx, 429,
+     * transport errors, after {@code Retry-After}); any other answer is final.
+     */
     private record MycorpNotifier(URI url, String text, NotifierContext context, ConfiguredHttpClient client) implements Notifier {
+
+        private static final HttpDelivery DELIVERY = HttpDelivery.to("MyCorp").retrying(429);
 
         @Override
         public void send(Notification notification, Instant deadline) throws NotifyException {
             String body = context.templates().render(text, notification);
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.between(Instant.now(), deadline))
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(HttpDelivery.timeLeft(deadline))
                     .header("Content-Type", "text/plain; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            HttpResponse<String> response;
-            try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw NotifyException.retryLater("POST " + url.getHost() + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw NotifyException.doNotRetry("interrupted", e);
-            }
-            int status = response.statusCode();
-            if (status / 100 == 5) {
-                throw NotifyException.retryLater("status " + status + " from " + url.getHost(), null);
-            }
-            if (status / 100 != 2) {
-                throw NotifyException.doNotRetry("status " + status + " from " + url.getHost() + ": " + response.body(), null);
-            }
+            DELIVERY.send(client, request);
         }
 
         @Override

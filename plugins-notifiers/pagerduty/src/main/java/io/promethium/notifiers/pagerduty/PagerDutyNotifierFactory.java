@@ -38,6 +38,16 @@ public final class PagerDutyNotifierFactory implements NotifierFactory {
         http.requireOnly(HttpClientFactory.FIELDS);
         context.httpClients().validate(http);
         if (context.templates() != null) {
+            // The block's own templates first, so an error names its field.
+            for (String field : java.util.List.of("client", "client_url", "description", "source", "severity", "class", "component", "group")) {
+                if (config.values().get(field) instanceof String text) {
+                    try {
+                        context.templates().check(text);
+                    } catch (ConfigException e) {
+                        throw config.error(field, field + ": " + e.getMessage());
+                    }
+                }
+            }
             for (String template : settings.templates()) {
                 context.templates().check(template);
             }

@@ -52,10 +52,18 @@ final class SlackNotifier implements Notifier {
 
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
+        if (!settings.timeout().isZero() && Instant.now().plus(settings.timeout()).isBefore(deadline)) {
+            deadline = Instant.now().plus(settings.timeout());
+        }
         Duration timeout = HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
         URI url = url();
-        check(DELIVERY.send(client, HttpDelivery.jsonPost(url, body, timeout).build()));
+        java.net.http.HttpRequest.Builder request = HttpDelivery.jsonPost(url, body, timeout);
+        String token = appToken();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        check(DELIVERY.send(client, request.build()));
     }
 
     /** A 2xx answer: an incoming webhook says {@code ok}, the Web API says JSON with {@code ok: true}. */
@@ -74,6 +82,21 @@ final class SlackNotifier implements Notifier {
             }
         } else if (!text.equals("ok")) {
             throw NotifyException.doNotRetry("error response from Slack: " + shortText, null);
+        }
+    }
+
+    /** The app token (sent as a bearer token to {@code app_url}), read from its file at each send; null without one. */
+    private String appToken() throws NotifyException {
+        if (settings.appToken() != null) {
+            return settings.appToken();
+        }
+        if (settings.appTokenFile() == null) {
+            return null;
+        }
+        try {
+            return Files.readString(settings.appTokenFile(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw NotifyException.retryLater("app_token_file " + settings.appTokenFile() + ": " + e.getClass().getSimpleName(), null);
         }
     }
 
@@ -149,6 +172,7 @@ final class SlackNotifier implements Notifier {
         if (settings.linkNames()) {
             root.put("link_names", true);
         }
+        putIfNotEmpty(root, "text", t.render(settings.messageText(), n));
         root.putArray("attachments").add(att);
         try {
             return JSON.writeValueAsBytes(root);

@@ -24,7 +24,7 @@ public final class SlackNotifierFactory implements NotifierFactory {
 
     @Override
     public java.util.Set<String> secretFields() {
-        return java.util.Set.of("api_url");
+        return java.util.Set.of("api_url", "app_token");
     }
 
     @Override
@@ -34,6 +34,16 @@ public final class SlackNotifierFactory implements NotifierFactory {
         http.requireOnly(HttpClientFactory.FIELDS);
         context.httpClients().validate(http);
         if (context.templates() != null) {
+            // The block's own templates first, so an error names its field.
+            for (String field : java.util.List.of("channel", "username", "color", "title", "title_link", "pretext", "text", "footer", "fallback", "callback_id", "icon_emoji", "icon_url", "image_url", "thumb_url")) {
+                if (config.values().get(field) instanceof String text) {
+                    try {
+                        context.templates().check(text);
+                    } catch (ConfigException e) {
+                        throw config.error(field, field + ": " + e.getMessage());
+                    }
+                }
+            }
             for (String template : settings.templates()) {
                 context.templates().check(template);
             }

@@ -17,12 +17,14 @@ import java.util.Set;
  * {@code slack_api_url}/{@code slack_api_url_file} fallback. {@code http_config} is the kernel
  * HTTP client's (the bot token of {@code chat.postMessage} goes in its {@code authorization}).
  */
-record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String username, String color, String title,
+record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appTokenFile, String messageText,
+                     java.time.Duration timeout, String channel, String username, String color, String title,
                      String titleLink, String pretext, String text, List<Field> fields, boolean shortFields,
                      List<Action> actions, String footer, String fallback, String callbackId, String iconEmoji,
                      String iconUrl, String imageUrl, String thumbUrl, boolean linkNames, List<String> mrkdwnIn) {
 
-    static final Set<String> FIELDS = Set.of("api_url", "api_url_file", "channel", "username", "color", "title",
+    static final Set<String> FIELDS = Set.of("api_url", "api_url_file", "app_token", "app_token_file", "app_url",
+            "message_text", "timeout", "channel", "username", "color", "title",
             "title_link", "pretext", "text", "fields", "short_fields", "actions", "footer", "fallback", "callback_id",
             "icon_emoji", "icon_url", "image_url", "thumb_url", "link_names", "mrkdwn_in", "http_config");
 
@@ -39,7 +41,7 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String usernam
 
     /** Every template of the block, for validation. */
     List<String> templates() {
-        List<String> all = new ArrayList<>(List.of(channel, username, color, title, titleLink, pretext, text, footer,
+        List<String> all = new ArrayList<>(List.of(messageText, channel, username, color, title, titleLink, pretext, text, footer,
                 fallback, callbackId, iconEmoji, iconUrl, imageUrl, thumbUrl));
         for (Field f : fields) {
             all.add(f.title());
@@ -59,15 +61,38 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String usernam
         Map<String, Object> g = context.globals();
         String url = c.string("api_url", null);
         String urlFile = c.string("api_url_file", null);
+        String token = c.string("app_token", null);
+        String tokenFile = c.string("app_token_file", null);
         if (url != null && urlFile != null) {
             throw c.error("at most one of api_url & api_url_file must be configured");
         }
-        if (url == null && urlFile == null) {
-            url = g.get("slack_api_url") == null ? null : g.get("slack_api_url").toString();
-            urlFile = g.get("slack_api_url_file") == null ? null : g.get("slack_api_url_file").toString();
+        if (token != null && tokenFile != null) {
+            throw c.error("at most one of app_token & app_token_file must be configured");
+        }
+        if ((url != null || urlFile != null) && (token != null || tokenFile != null)) {
+            throw c.error("at most one of api_url/api_url_file & app_token/app_token_file must be configured");
+        }
+        PluginConfig ownHttp = c.block("http_config");
+        // As Alertmanager: the global app token only when the block has no token, no authorization and no URL of its own.
+        if (token == null && tokenFile == null && (ownHttp == null || !ownHttp.has("authorization")) && url == null) {
+            token = global(g, "slack_app_token");
+            tokenFile = global(g, "slack_app_token_file");
         }
         if (url == null && urlFile == null) {
-            throw c.error("no global Slack API URL set either inline or in a file (api_url, api_url_file or global slack_api_url)");
+            url = global(g, "slack_api_url");
+            urlFile = global(g, "slack_api_url_file");
+        }
+        if (url == null && urlFile == null && token == null && tokenFile == null) {
+            throw c.error("no Slack API URL nor App token set either inline or in a file (api_url, api_url_file, app_token, "
+                    + "app_token_file or global slack_api_url, slack_app_token)");
+        }
+        if (token != null || tokenFile != null) {
+            if (context.httpConfig(c).has("authorization")) {
+                throw c.error("http authorization can't be set when using Slack App tokens");
+            }
+            String appUrl = c.string("app_url", global(g, "slack_app_url"));
+            url = appUrl == null ? "https://slack.com/api/chat.postMessage" : appUrl;
+            urlFile = null;
         }
         URI uri = url == null ? null : parseUrl(c, url);
         List<Field> fields = new ArrayList<>();
@@ -112,7 +137,9 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String usernam
             }
             actions.add(new Action(type, text, aUrl, a.string("style", ""), name, a.string("value", ""), confirm));
         }
-        return new SlackSettings(uri, urlFile == null ? null : context.configDirectory().resolve(urlFile),
+        return new SlackSettings(uri, urlFile == null ? null : context.configDirectory().resolve(urlFile), token,
+                tokenFile == null ? null : context.configDirectory().resolve(tokenFile), c.string("message_text", ""),
+                c.duration("timeout", java.time.Duration.ZERO),
                 c.string("channel", ""),
                 c.string("username", "{{ template \"slack.default.username\" . }}"),
                 c.string("color", "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}"),
@@ -128,6 +155,11 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String channel, String usernam
                 c.string("icon_url", "{{ template \"slack.default.iconurl\" . }}"),
                 c.string("image_url", ""), c.string("thumb_url", ""), c.bool("link_names", false),
                 c.strings("mrkdwn_in"));
+    }
+
+    private static String global(Map<String, Object> g, String key) {
+        Object v = g.get(key);
+        return v == null || v.toString().isEmpty() ? null : v.toString();
     }
 
     static URI parseUrl(PluginConfig c, String url) throws ConfigException {

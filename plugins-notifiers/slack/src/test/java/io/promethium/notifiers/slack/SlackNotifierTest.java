@@ -264,7 +264,7 @@ class SlackNotifierTest {
     void configErrorsNameTheField() {
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "colour", "red")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("am.yml:9:9").hasMessageContaining("colour");
-        assertThatThrownBy(() -> notifier(Map.of("channel", "#x"))).hasMessageContaining("no global Slack API URL");
+        assertThatThrownBy(() -> notifier(Map.of("channel", "#x"))).hasMessageContaining("no Slack API URL nor App token set");
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "fields", List.of(Map.of("title", "t")))))
                 .hasMessageContaining("missing value in Slack field");
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "actions", List.of(Map.of("type", "button", "text", "t")))))
@@ -273,5 +273,25 @@ class SlackNotifierTest {
                 .hasMessageContaining("proxy_url");
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "title", "{{ .Oops ")))
                 .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void anAppTokenSendsToTheAppUrlWithItAsBearerAndMessageTextAtTheTop() throws Exception {
+        Files.writeString(dir.resolve("app-token"), TOKEN + "\n");
+        context.global("slack_app_token_file", "app-token");
+        context.global("slack_app_url", base() + "/api/chat.postMessage");
+        notifier(Map.of("channel", "#ops", "message_text", "{{ .CommonLabels.alertname }} fired")).send(notification(), soon());
+        assertThat(auth).containsExactly("Bearer " + TOKEN);
+        assertThat(bodies.get(0).get("text").asText()).isEqualTo("DiskFull fired");
+    }
+
+    @Test
+    void appTokenConflictsAreAlertmanagers() {
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x/", "app_token", "t")))
+                .hasMessageContaining("at most one of api_url/api_url_file & app_token/app_token_file");
+        assertThatThrownBy(() -> notifier(Map.of("app_token", "t", "app_token_file", "f")))
+                .hasMessageContaining("at most one of app_token & app_token_file");
+        assertThatThrownBy(() -> notifier(Map.of("app_token", "t", "http_config", Map.of("authorization", Map.of("credentials", "c")))))
+                .hasMessageContaining("http authorization can't be set when using Slack App tokens");
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,6 +33,8 @@ final class RemoteQuerier implements Querier {
     private final long minTime;
     private final long maxTime;
     private final LongSupplier localStartTime;
+    /** Warnings of the label calls so far (remotes that failed while others answered). */
+    private final List<String> warnings = new ArrayList<>();
 
     RemoteQuerier(List<RemoteReadClient> clients, long minTime, long maxTime, LongSupplier localStartTime) {
         this.clients = clients;
@@ -187,15 +190,61 @@ final class RemoteQuerier implements Querier {
         };
     }
 
-    /** Remote read has no label API: label queries answer from local data only, as in Prometheus. */
+    /**
+     * Remote read has no label call. Without matchers this fails as Prometheus's remote querier
+     * does ({@value #NOT_IMPLEMENTED}, which the storage view turns into a warning) when a remote
+     * would be asked for the range; with matchers it selects the matching series and answers from
+     * their labels (Prometheus only warns).
+     */
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        return List.of();
+        TreeSet<String> values = new TreeSet<>();
+        for (Labels l : matching(matchers)) {
+            String v = l.get(name);
+            if (v != null && !v.isEmpty()) {
+                values.add(v);
+            }
+        }
+        return List.copyOf(values);
     }
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        return List.of();
+        TreeSet<String> names = new TreeSet<>();
+        for (Labels l : matching(matchers)) {
+            for (int i = 0; i < l.size(); i++) {
+                names.add(l.name(i));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    static final String NOT_IMPLEMENTED = "not implemented";
+
+    private List<Labels> matching(List<Matcher> matchers) {
+        if (matchers.isEmpty()) {
+            for (RemoteReadClient client : clients) {
+                if (client.settings().readRecent() || minTime <= localStartTime.getAsLong()) {
+                    throw new UnsupportedOperationException(NOT_IMPLEMENTED);
+                }
+            }
+            return List.of();
+        }
+        SeriesSet set = select(false, new SelectHints(minTime, maxTime, 0, "series", 0, List.of(), false), matchers);
+        List<Labels> out = new ArrayList<>();
+        while (set.next()) {
+            out.add(set.at().labels());
+        }
+        warnings.addAll(set.warnings());
+        if (set.error() != null) {
+            throw new IllegalStateException(String.valueOf(set.error().getMessage()), set.error());
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     @Override

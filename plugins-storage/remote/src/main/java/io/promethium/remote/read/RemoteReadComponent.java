@@ -22,9 +22,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Owns {@code remote_read:} and is a secondary {@link Queryable} (service property
- * {@code queryable.role=secondary}) that the query engine merges into every query, as
- * Prometheus's fan-out storage merges its remote read storages. The local storage is consulted
- * only for its oldest timestamp ({@code read_recent: false}).
+ * {@code queryable.role=secondary}) that the kernel's storage view merges into every read, as
+ * Prometheus's fan-out storage merges its remote read storages. The primary storage
+ * ({@code queryable.role=primary}) is consulted only for its oldest timestamp
+ * ({@code read_recent: false}).
  */
 @Component(service = {ConfigSection.class, Queryable.class},
         property = Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_SECONDARY)
@@ -35,7 +36,7 @@ public final class RemoteReadComponent implements ConfigSection, Queryable {
     private volatile Storage local;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + Queryable.ROLE_PROPERTY + "=*))")
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY + ")")
     public void bindStorage(Storage storage) {
         local = storage;
     }

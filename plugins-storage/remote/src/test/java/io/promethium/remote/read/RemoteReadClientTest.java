@@ -1,6 +1,7 @@
 package io.promethium.remote.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -379,6 +380,28 @@ class RemoteReadClientTest {
             SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "__name__", "m")));
             assertThat(set.next()).isFalse();
             assertThat(set.error()).hasMessageContaining("far").hasMessageContaining("503").hasMessageContaining("no such thing");
+        }
+    }
+
+    @Test
+    void labelCallsAnswerFromTheSelectedSeriesWithMatchersAndAreNotImplementedWithout() throws Exception {
+        RemoteReadComponent c = component(Map.of("read_recent", true));
+        try (Querier q = c.querier(0, 200_000)) {
+            assertThat(q.labelNames(List.of(Matcher.equal("__name__", "m")))).containsExactly("__name__", "a");
+            assertThat(q.labelValues("a", List.of(Matcher.equal("__name__", "m")))).containsExactly("1", "2");
+            assertThat(queries).containsExactly("0-200000 __name__=m site=b", "0-200000 __name__=m site=b");
+            // Prometheus's remote querier: the storage view turns this into the response's warning.
+            assertThatThrownBy(() -> q.labelNames(List.of())).hasMessage("not implemented");
+            assertThatThrownBy(() -> q.labelValues("a", List.of())).hasMessage("not implemented");
+        }
+    }
+
+    @Test
+    void aLabelCallWhoseRemoteFailsFailsNamingTheRemote() throws Exception {
+        status = 503;
+        RemoteReadComponent c = component(Map.of("read_recent", true, "name", "far"));
+        try (Querier q = c.querier(0, 1000)) {
+            assertThatThrownBy(() -> q.labelNames(List.of(Matcher.equal("__name__", "m")))).hasMessageContaining("far").hasMessageContaining("503");
         }
     }
 }

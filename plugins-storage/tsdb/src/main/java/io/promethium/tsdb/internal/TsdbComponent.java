@@ -5,6 +5,7 @@ import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
@@ -24,8 +25,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.promethium.tsdb.agent.AgentDb;
-import io.promethium.tsdb.agent.AgentFlags;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,24 +39,24 @@ import org.osgi.service.component.annotations.Modified;
  * configuration {@code io.promethium.storage} (out-of-order window) and is applied live. One database,
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
  * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats) and
- * {@link WalWatchable} (its WAL, followed by remote write). Deactivation
- * (bundle stop or update) flushes and closes the WAL, so nothing acknowledged is lost.
+ * {@link WalWatchable} (its WAL, followed by remote write), with {@code queryable.role=primary}
+ * (the kernel's storage view composes it with remote read). Deactivation (bundle stop or update)
+ * flushes and closes the WAL, so nothing acknowledged is lost. Declared disabled:
+ * {@link StorageModeComponent} enables it unless {@code --agent} is set ({@link AgentComponent} then).
  *
  * <p>On a flat classpath ({@link java.util.ServiceLoader}) nothing activates it: the first use
  * opens the database from system properties {@code io.promethium.tsdb.path} (default
  * {@code data}) and {@code io.promethium.tsdb.<property>} for the other properties.
  */
-@Component(configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(enabled = false, configurationPid = "io.promethium.storage", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class,
-            ExemplarQueryable.class, MetadataQueryable.class}, property = "storage.type=tsdb")
+            ExemplarQueryable.class, MetadataQueryable.class}, property = {"storage.type=tsdb", Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY})
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable,
         MetadataQueryable {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
         "walSyncOnCommit", "walCompression", "walCompressionType", "maxExemplars"};
 
     private volatile Tsdb tsdb;
-    /** Agent mode ({@code --agent}): the WAL-only storage instead of the TSDB. */
-    private volatile AgentDb agent;
     private volatile Collector collector;
     /** Set once configured (by DS or lazily): after deactivation calls fail instead of reopening. */
     private volatile boolean configured;
@@ -67,20 +66,10 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     private volatile BundleContext context;
 
-    /**
-     * DS activation, named apart from {@link #activate(Map)} so SCR cannot pick the wrong
-     * overload: agent mode (the WAL-only storage) when {@code --agent} is set, else the TSDB.
-     */
+    /** DS activation, named apart from {@link #activate(Map)} so SCR cannot pick the wrong overload. */
     @Activate
     public void start(BundleContext context, Map<String, ?> properties) throws ConfigException {
         this.context = context;
-        if (Boolean.parseBoolean(context.getProperty("promethium.flag.agent"))) {
-            AgentDb opened = AgentDb.open(AgentFlags.parse(context::getProperty));
-            collector = opened.collector();
-            agent = opened;
-            configured = true;
-            return;
-        }
         activate(withFlags(context, properties));
     }
 
@@ -127,9 +116,6 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Modified
     public void modified(Map<String, ?> componentProperties) throws ConfigException {
-        if (agent != null) {
-            return; // Agent mode takes its settings from the flags only.
-        }
         BundleContext ctx = context;
         Map<String, ?> properties = ctx == null ? componentProperties : withFlags(ctx, componentProperties);
         Tsdb current = db();
@@ -150,11 +136,6 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Deactivate
     public void deactivate() {
-        AgentDb a = agent;
-        agent = null;
-        if (a != null) {
-            a.close();
-        }
         Tsdb current = tsdb;
         tsdb = null;
         if (current != null) {
@@ -197,55 +178,41 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Override
     public Appender appender() {
-        AgentDb a = agent;
-        return a != null ? a.appender() : db().appender();
+        return db().appender();
     }
 
     @Override
     public Querier querier(long minTime, long maxTime) {
-        AgentDb a = agent;
-        return a != null ? a.querier(minTime, maxTime) : db().querier(minTime, maxTime);
+        return db().querier(minTime, maxTime);
     }
 
     @Override
     public long startTime() {
-        AgentDb a = agent;
-        return a != null ? a.startTime() : db().startTime();
-    }
-
-    private void notInAgentMode() {
-        if (agent != null) {
-            throw new StorageException(StorageException.Reason.CLOSED, AgentDb.UNAVAILABLE);
-        }
+        return db().startTime();
     }
 
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
-        notInAgentMode();
         db().delete(matchers, mint, maxt);
     }
 
     @Override
     public void cleanTombstones() {
-        notInAgentMode();
         db().cleanTombstones();
     }
 
     @Override
     public void snapshot(Path dir, boolean withHead) {
-        notInAgentMode();
         db().snapshot(dir, withHead);
     }
 
     @Override
     public HeadStats headStats() {
-        notInAgentMode();
         return db().headStats();
     }
 
     @Override
     public StorageStats stats() {
-        notInAgentMode();
         return db().stats();
     }
 
@@ -258,8 +225,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     }
 
     private WalWatchable log() throws IOException {
-        AgentDb a = agent;
-        WalWatchable log = a != null ? a.walWatchable() : db().walWatchable();
+        WalWatchable log = db().walWatchable();
         if (log == null) {
             throw new IOException("the TSDB runs without a WAL: nothing to follow");
         }
@@ -268,8 +234,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Override
     public Path stateDirectory() {
-        AgentDb a = agent;
-        return (a != null ? a.options().path() : db().options().path()).resolve("wal-followers");
+        return db().options().path().resolve("wal-followers");
     }
 
     @Override
@@ -294,15 +259,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
 
     @Override
     public List<SeriesExemplars> selectExemplars(long start, long end, List<List<Matcher>> matcherSets) {
-        if (agent != null) {
-            return List.of(); // agent mode keeps no exemplars to query
-        }
         return db().selectExemplars(start, end, matcherSets);
     }
 
     @Override
     public List<MetadataQueryable.SeriesMetadata> selectMetadata(List<Matcher> matchers) {
-        AgentDb a = agent;
-        return a != null ? a.selectMetadata(matchers) : db().selectMetadata(matchers);
+        return db().selectMetadata(matchers);
     }
 }

@@ -33,7 +33,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Boots Felix with SCR and Config Admin, installs the built bundle with only the api packages
- * (exported by the system bundle) around it, configures {@code io.promethium.tsdb}, and uses the
+ * (exported by the system bundle) and the chunk codec library bundle around it, configures {@code io.promethium.tsdb}, and uses the
  * registered Storage: appends, persists a block (Lucene inside the bundle), queries, restarts the
  * bundle and finds the data again.
  */
@@ -100,8 +100,10 @@ class TsdbBundleIT {
             List<Bundle> bundles = new ArrayList<>();
             for (Path jar : List.of(jarOf(org.osgi.util.function.Function.class), jarOf(org.osgi.util.promise.Promise.class),
                     jarOf(org.osgi.service.component.ComponentContext.class),
-                    jarOf(org.apache.felix.scr.info.ScrInfo.class), jarOf(org.apache.felix.cm.PersistenceManager.class), builtBundle())) {
-                bundles.add(ctx.installBundle(jar.toUri().toString()));
+                    jarOf(org.apache.felix.scr.info.ScrInfo.class), jarOf(org.apache.felix.cm.PersistenceManager.class),
+                    jarOf(io.promethium.chunks.XorEncoder.class), builtBundle())) {
+                // A reactor build hands over a library's classes folder (bnd writes its manifest there): Felix installs it by reference.
+                bundles.add(ctx.installBundle(Files.isDirectory(jar) ? "reference:" + jar.toUri() : jar.toUri().toString()));
             }
             for (Bundle b : bundles) {
                 b.start();

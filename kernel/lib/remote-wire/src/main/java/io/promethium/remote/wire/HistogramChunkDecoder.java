@@ -3,6 +3,10 @@ package io.promethium.remote.wire;
 import io.promethium.api.model.CounterResetHint;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
+import io.promethium.chunks.BitReader;
+import io.promethium.chunks.ChunkFormatException;
+import io.promethium.chunks.Varbits;
+import io.promethium.chunks.XorField;
 import io.promethium.remote.wire.ProtoReader.ProtoException;
 
 /**
@@ -11,15 +15,12 @@ import io.promethium.remote.wire.ProtoReader.ProtoException;
  * hints are those Prometheus's iterators give: gauge in a gauge chunk, "not a reset" after a
  * chunk's first sample, the header's reset for the first, else unknown. Every read is checked
  * against the chunk's end and every bucket count against the bits left, so a hostile or truncated
- * chunk fails with {@link ProtoException}.
+ * chunk fails with {@link ProtoException}. The bit stream, XOR and varbit codecs are the chunk
+ * library's, shared with the TSDB.
  */
 public final class HistogramChunkDecoder {
 
-    private static final int[] VARBIT_WIDTHS = {0, 3, 6, 9, 12, 18, 25, 56, 64};
-
-    private final byte[] b;
-    private final long endBit;
-    private long bit;
+    private final BitReader in = new BitReader();
 
     private int schema;
     private double zeroThreshold;
@@ -28,9 +29,7 @@ public final class HistogramChunkDecoder {
     private double[] custom;
 
     private HistogramChunkDecoder(byte[] b, int start, int end) {
-        this.b = b;
-        this.bit = (long) start * 8;
-        this.endBit = (long) end * 8;
+        in.reset(b, start, end - start);
     }
 
     /**
@@ -47,11 +46,15 @@ public final class HistogramChunkDecoder {
         if (n == 0) {
             return;
         }
-        d.layout();
-        if (encoding == HistogramChunkEncoder.ENCODING_HISTOGRAM) {
-            d.integers(n, header, out);
-        } else {
-            d.floats(n, header, out);
+        try {
+            d.layout();
+            if (encoding == HistogramChunkEncoder.ENCODING_HISTOGRAM) {
+                d.integers(n, header, out);
+            } else {
+                d.floats(n, header, out);
+            }
+        } catch (ChunkFormatException e) {
+            throw new ProtoException("histogram chunk: " + e.getMessage());
         }
     }
 
@@ -66,9 +69,9 @@ public final class HistogramChunkDecoder {
     }
 
     private void layout() throws ProtoException {
-        int z = (int) bits(8);
-        zeroThreshold = z == 0 ? 0 : z == 255 ? Double.longBitsToDouble(bits(64)) : Math.scalb(0.5, z - 243);
-        long s = varbitInt();
+        int z = (int) in.readBits(8);
+        zeroThreshold = z == 0 ? 0 : z == 255 ? Double.longBitsToDouble(in.readBits(64)) : Math.scalb(0.5, z - 243);
+        long s = Varbits.readVarbitInt(in);
         if (s != Histogram.CUSTOM_BUCKETS_SCHEMA && (s < Histogram.MIN_SCHEMA || s > Histogram.MAX_SCHEMA)) {
             throw new ProtoException("histogram chunk: unsupported schema " + s);
         }
@@ -79,20 +82,20 @@ public final class HistogramChunkDecoder {
         if (schema == Histogram.CUSTOM_BUCKETS_SCHEMA) {
             custom = new double[count("custom bounds")];
             for (int i = 0; i < custom.length; i++) {
-                long v = varbitUint();
-                custom[i] = v == 0 ? Double.longBitsToDouble(bits(64)) : (v - 1) / 1000.0;
+                long v = Varbits.readVarbitUint(in);
+                custom[i] = v == 0 ? Double.longBitsToDouble(in.readBits(64)) : (v - 1) / 1000.0;
             }
         }
-        if ((long) positive.bucketCount() + negative.bucketCount() > endBit - bit) {
+        if ((long) positive.bucketCount() + negative.bucketCount() > in.remainingBits()) {
             throw new ProtoException("histogram chunk: more buckets than bits left");
         }
     }
 
     /** A count read as varbit, at most the bits left (each item takes at least one). */
     private int count(String what) throws ProtoException {
-        long n = varbitUint();
-        if (n < 0 || n > endBit - bit) {
-            throw new ProtoException("histogram chunk: " + n + " " + what + " in " + (endBit - bit) + " bits");
+        long n = Varbits.readVarbitUint(in);
+        if (n < 0 || n > in.remainingBits()) {
+            throw new ProtoException("histogram chunk: " + n + " " + what + " in " + (in.remainingBits()) + " bits");
         }
         return (int) n;
     }
@@ -103,10 +106,10 @@ public final class HistogramChunkDecoder {
         int[] lengths = new int[n];
         long total = 0;
         for (int i = 0; i < n; i++) {
-            long length = varbitUint(); // length comes first
-            long offset = varbitInt();
+            long length = Varbits.readVarbitUint(in); // length comes first
+            long offset = Varbits.readVarbitInt(in);
             total += length;
-            if (length < 0 || total > endBit - bit || offset < Integer.MIN_VALUE || offset > Integer.MAX_VALUE) {
+            if (length < 0 || total > in.remainingBits() || offset < Integer.MIN_VALUE || offset > Integer.MAX_VALUE) {
                 throw new ProtoException("histogram chunk: span " + i + " (offset " + offset + ", length " + length + ") out of range");
             }
             offsets[i] = (int) offset;
@@ -125,30 +128,29 @@ public final class HistogramChunkDecoder {
         long t = 0;
         long td = 0;
         long sum = 0;
-        int[] leading = {ChunkBits.NO_WINDOW};
-        int[] trailing = new int[1];
+        XorField sumXor = new XorField();
         for (int s = 0; s < n; s++) {
             boolean stale;
             if (s == 0) {
-                t = varbitInt();
-                v[0] = varbitUint();
-                v[1] = varbitUint();
-                sum = bits(64);
+                t = Varbits.readVarbitInt(in);
+                v[0] = Varbits.readVarbitUint(in);
+                v[1] = Varbits.readVarbitUint(in);
+                sum = sumXor.readFirst(in);
                 stale = isStale(sum);
                 for (int i = 2; i < fields && !stale; i++) {
-                    v[i] = varbitInt();
+                    v[i] = Varbits.readVarbitInt(in);
                 }
             } else {
-                td += varbitInt();
+                td += Varbits.readVarbitInt(in);
                 t += td;
                 for (int i = 0; i < 2; i++) {
-                    d[i] += varbitInt();
+                    d[i] += Varbits.readVarbitInt(in);
                     v[i] += d[i];
                 }
-                sum = xor(sum, leading, trailing, 0);
+                sum = sumXor.read(in);
                 stale = isStale(sum);
                 for (int i = 2; i < fields && !stale; i++) {
-                    d[i] += varbitInt();
+                    d[i] += Varbits.readVarbitInt(in);
                     v[i] += d[i];
                 }
             }
@@ -169,9 +171,10 @@ public final class HistogramChunkDecoder {
         int p = positive.bucketCount();
         int fields = 3 + p + negative.bucketCount();
         long[] f = new long[fields]; // count, zero count, sum, buckets
-        int[] leading = new int[fields];
-        int[] trailing = new int[fields];
-        java.util.Arrays.fill(leading, ChunkBits.NO_WINDOW);
+        XorField[] xor = new XorField[fields];
+        for (int i = 0; i < fields; i++) {
+            xor[i] = new XorField();
+        }
         double[] pos = new double[p];
         double[] neg = new double[fields - 3 - p];
         long t = 0;
@@ -179,23 +182,23 @@ public final class HistogramChunkDecoder {
         for (int s = 0; s < n; s++) {
             boolean stale;
             if (s == 0) {
-                t = varbitInt();
+                t = Varbits.readVarbitInt(in);
                 for (int i = 0; i < 3; i++) {
-                    f[i] = bits(64);
+                    f[i] = xor[i].readFirst(in);
                 }
                 stale = isStale(f[2]);
                 for (int i = 3; i < fields && !stale; i++) {
-                    f[i] = bits(64);
+                    f[i] = xor[i].readFirst(in);
                 }
             } else {
-                td += varbitInt();
+                td += Varbits.readVarbitInt(in);
                 t += td;
                 for (int i = 0; i < 3; i++) {
-                    f[i] = xor(f[i], leading, trailing, i);
+                    f[i] = xor[i].read(in);
                 }
                 stale = isStale(f[2]);
                 for (int i = 3; i < fields && !stale; i++) {
-                    f[i] = xor(f[i], leading, trailing, i);
+                    f[i] = xor[i].read(in);
                 }
             }
             var h = out.addFloatHistogram(t);
@@ -217,60 +220,5 @@ public final class HistogramChunkDecoder {
 
     private static boolean isStale(long sumBits) {
         return sumBits == io.promethium.api.model.StaleMarker.STALE_NAN_BITS;
-    }
-
-    private long xor(long previous, int[] leading, int[] trailing, int f) throws ProtoException {
-        if (bits(1) == 0) {
-            return previous;
-        }
-        if (bits(1) == 1) {
-            int lead = (int) bits(5);
-            int width = (int) bits(6);
-            if (width == 0) {
-                width = 64;
-            }
-            if (lead + width > 64) {
-                throw new ProtoException("histogram chunk: XOR window of " + lead + " leading zeros and " + width + " bits");
-            }
-            leading[f] = lead;
-            trailing[f] = 64 - lead - width;
-        } else if (leading[f] == ChunkBits.NO_WINDOW) {
-            throw new ProtoException("histogram chunk: XOR value reuses a window before one was set");
-        }
-        return previous ^ (bits(64 - leading[f] - trailing[f]) << trailing[f]);
-    }
-
-    private int prefix() throws ProtoException {
-        int ones = 0;
-        while (ones < 8 && bits(1) == 1) {
-            ones++;
-        }
-        return ones;
-    }
-
-    private long varbitInt() throws ProtoException {
-        int w = VARBIT_WIDTHS[prefix()];
-        if (w == 0 || w == 64) {
-            return w == 0 ? 0 : bits(64);
-        }
-        long v = bits(w);
-        return v > (1L << (w - 1)) ? v - (1L << w) : v;
-    }
-
-    private long varbitUint() throws ProtoException {
-        int w = VARBIT_WIDTHS[prefix()];
-        return w == 0 ? 0 : bits(w);
-    }
-
-    private long bits(int n) throws ProtoException {
-        if (bit + n > endBit) {
-            throw new ProtoException("histogram chunk: read past the end of the chunk");
-        }
-        long v = 0;
-        for (int i = 0; i < n; i++) {
-            v = (v << 1) | ((b[(int) (bit >>> 3)] >>> (7 - (bit & 7))) & 1);
-            bit++;
-        }
-        return v;
     }
 }

@@ -5,6 +5,9 @@ import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.StaleMarker;
+import io.promethium.chunks.BitWriter;
+import io.promethium.chunks.Varbits;
+import io.promethium.chunks.XorField;
 import java.util.Arrays;
 
 /**
@@ -22,7 +25,8 @@ import java.util.Arrays;
  * zero count or a bucket going down) or a gauge/counter switch starts a new chunk, so a reader's
  * "not a counter reset" for the later samples of a chunk holds. A stale marker is a histogram with
  * only its sum (the stale NaN); after one, only stale markers follow in a chunk, as in Prometheus.
- * Reset and reuse one encoder per response.
+ * The bit stream, XOR and varbit codecs are the chunk library's, shared with the TSDB. Reset and
+ * reuse one encoder per response.
  */
 public final class HistogramChunkEncoder {
 
@@ -37,7 +41,7 @@ public final class HistogramChunkEncoder {
     private static final int HEADER_NOT_RESET = 0b0100_0000;
     private static final int HEADER_GAUGE = 0b1100_0000;
 
-    private final ChunkBits bits = new ChunkBits();
+    private final BitWriter bits = new BitWriter(256);
     private int count;
     private boolean floats;
     private int header;
@@ -56,10 +60,8 @@ public final class HistogramChunkEncoder {
     private long[] prev = new long[2];
     private long[] prevDelta = new long[2];
     private int fields;
-    // Float chunks: previous bits of count, zero count, sum, buckets. Sum of integer chunks: index 2.
-    private long[] prevBits = new long[3];
-    private int[] leading = new int[3];
-    private int[] trailing = new int[3];
+    // Float chunks: the XOR state of count, zero count, sum, buckets. Sum of integer chunks: index 2.
+    private XorField[] xor = {};
     private boolean lastStale;
     // Absolute counts of the latest non-stale sample: count, zero count, buckets.
     private double[] lastAbs = new double[2];
@@ -76,7 +78,8 @@ public final class HistogramChunkEncoder {
 
     /** Empties the chunk; the next one is marked a counter reset when {@link #append} refused a sample for being one. */
     public void newChunk() {
-        bits.reset(HEADER_BYTES);
+        bits.reset();
+        bits.writeBits(0, HEADER_BYTES * 8);
         count = 0;
         lastStale = false;
     }
@@ -87,14 +90,13 @@ public final class HistogramChunkEncoder {
 
     /** Bytes used so far. */
     public int length() {
-        return bits.length();
+        return bits.byteLength();
     }
 
     /** The chunk bytes (the first {@link #length()}), count and header filled in. */
     public byte[] buffer() {
-        byte[] buf = bits.withCount(count);
-        buf[2] = (byte) header;
-        return buf;
+        bits.setFirst16(count);
+        return bits.buffer();
     }
 
     /** {@link #ENCODING_HISTOGRAM} or {@link #ENCODING_FLOAT_HISTOGRAM}. */
@@ -121,34 +123,33 @@ public final class HistogramChunkEncoder {
             prev = grow(prev, fields);
             prevDelta = grow(prevDelta, fields);
             Arrays.fill(prevDelta, 0, fields, 0);
-            bits.writeVarbitInt(timestamp);
-            bits.writeVarbitUint(h.count());
-            bits.writeVarbitUint(h.zeroCount());
-            bits.writeBits(Double.doubleToRawLongBits(h.sum()), 64);
+            startXor(3);
+            Varbits.writeVarbitInt(bits, timestamp);
+            Varbits.writeVarbitUint(bits, h.count());
+            Varbits.writeVarbitUint(bits, h.zeroCount());
+            xor[2].first(bits, Double.doubleToRawLongBits(h.sum()));
             prev[0] = h.count();
             prev[1] = h.zeroCount();
             for (int i = 2; i < fields; i++) {
                 prev[i] = bucketDelta(h, i - 2);
-                bits.writeVarbitInt(prev[i]);
+                Varbits.writeVarbitInt(bits, prev[i]);
             }
             tDelta = 0;
-            startXor(3);
         } else {
             long delta = timestamp - t;
-            bits.writeVarbitInt(delta - tDelta);
+            Varbits.writeVarbitInt(bits, delta - tDelta);
             tDelta = delta;
             for (int i = 0; i < fields; i++) {
                 long v = i == 0 ? h.count() : i == 1 ? h.zeroCount() : bucketDelta(h, i - 2);
                 long d = v - prev[i];
-                bits.writeVarbitInt(d - prevDelta[i]);
+                Varbits.writeVarbitInt(bits, d - prevDelta[i]);
                 if (i == 1) {
-                    bits.writeXor(Double.doubleToRawLongBits(h.sum()), prevBits[2], leading, trailing, 2);
+                    xor[2].write(bits, Double.doubleToRawLongBits(h.sum()));
                 }
                 prevDelta[i] = d;
                 prev[i] = v;
             }
         }
-        prevBits[2] = Double.doubleToRawLongBits(h.sum());
         lastAbs = grow(lastAbs, fields);
         lastAbs[0] = h.count();
         lastAbs[1] = h.zeroCount();
@@ -180,20 +181,17 @@ public final class HistogramChunkEncoder {
             start(true, h.counterResetHint(), h.schema(), h.zeroThreshold(), h.positiveSpans(), h.negativeSpans(), h.customValues());
             fields = 2 + buckets;
             startXor(3 + buckets);
-            bits.writeVarbitInt(timestamp);
+            Varbits.writeVarbitInt(bits, timestamp);
             tDelta = 0;
             for (int f = 0; f < 3 + buckets; f++) {
-                prevBits[f] = Double.doubleToRawLongBits(floatField(h, f));
-                bits.writeBits(prevBits[f], 64);
+                xor[f].first(bits, Double.doubleToRawLongBits(floatField(h, f)));
             }
         } else {
             long delta = timestamp - t;
-            bits.writeVarbitInt(delta - tDelta);
+            Varbits.writeVarbitInt(bits, delta - tDelta);
             tDelta = delta;
             for (int f = 0; f < 3 + buckets; f++) {
-                long b = Double.doubleToRawLongBits(floatField(h, f));
-                bits.writeXor(b, prevBits[f], leading, trailing, f);
-                prevBits[f] = b;
+                xor[f].write(bits, Double.doubleToRawLongBits(floatField(h, f)));
             }
         }
         lastAbs = grow(lastAbs, fields);
@@ -210,7 +208,7 @@ public final class HistogramChunkEncoder {
      * chunk of either type, or starts an integer histogram chunk with it.
      */
     public boolean appendStale(long timestamp) {
-        if (count >= MAX_SAMPLES || bits.streamBytes() >= MAX_STREAM_BYTES) {
+        if (count >= MAX_SAMPLES || streamBytes() >= MAX_STREAM_BYTES) {
             return false;
         }
         long sum = StaleMarker.STALE_NAN_BITS;
@@ -220,33 +218,30 @@ public final class HistogramChunkEncoder {
             Arrays.fill(prev, 0, 2, 0);
             Arrays.fill(prevDelta, 0, 2, 0);
             startXor(3);
-            bits.writeVarbitInt(timestamp);
-            bits.writeVarbitUint(0);
-            bits.writeVarbitUint(0);
-            bits.writeBits(sum, 64);
+            Varbits.writeVarbitInt(bits, timestamp);
+            Varbits.writeVarbitUint(bits, 0);
+            Varbits.writeVarbitUint(bits, 0);
+            xor[2].first(bits, sum);
             tDelta = 0;
         } else {
             long delta = timestamp - t;
-            bits.writeVarbitInt(delta - tDelta);
+            Varbits.writeVarbitInt(bits, delta - tDelta);
             tDelta = delta;
             if (floats) {
-                bits.writeXor(0, prevBits[0], leading, trailing, 0);
-                bits.writeXor(0, prevBits[1], leading, trailing, 1);
-                bits.writeXor(sum, prevBits[2], leading, trailing, 2);
-                prevBits[0] = 0;
-                prevBits[1] = 0;
+                xor[0].write(bits, 0);
+                xor[1].write(bits, 0);
+                xor[2].write(bits, sum);
             } else {
                 // Prometheus writes no change for the counts of a marker and no buckets.
-                bits.writeVarbitInt(0);
-                bits.writeVarbitInt(0);
-                bits.writeXor(sum, prevBits[2], leading, trailing, 2);
+                Varbits.writeVarbitInt(bits, 0);
+                Varbits.writeVarbitInt(bits, 0);
+                xor[2].write(bits, sum);
                 prevDelta[0] = -prev[0];
                 prevDelta[1] = -prev[1];
                 prev[0] = 0;
                 prev[1] = 0;
             }
         }
-        prevBits[2] = sum;
         lastStale = true;
         t = timestamp;
         count++;
@@ -254,7 +249,7 @@ public final class HistogramChunkEncoder {
     }
 
     private boolean fits(boolean isFloat, CounterResetHint hint, int s, double zt, HistogramSpans pos, HistogramSpans neg, double[] cv) {
-        if (lastStale || floats != isFloat || count >= MAX_SAMPLES || bits.streamBytes() >= MAX_STREAM_BYTES) {
+        if (lastStale || floats != isFloat || count >= MAX_SAMPLES || streamBytes() >= MAX_STREAM_BYTES) {
             return false;
         }
         if ((hint == CounterResetHint.GAUGE) != (header == HEADER_GAUGE)) {
@@ -303,17 +298,21 @@ public final class HistogramChunkEncoder {
             case UNKNOWN -> resetPending ? HEADER_RESET : 0;
         };
         resetPending = false;
+        // Nothing is written yet (count 0): the stream restarts with the count and this header.
+        bits.reset();
+        bits.writeBits(0, 16);
+        bits.writeByte(header);
         schema = s;
         zeroThreshold = zt;
         positive = pos;
         negative = neg;
         custom = cv == null ? new double[0] : cv.clone();
         writeZeroThreshold(zt);
-        bits.writeVarbitInt(s);
+        Varbits.writeVarbitInt(bits, s);
         writeSpans(pos);
         writeSpans(neg);
         if (s == Histogram.CUSTOM_BUCKETS_SCHEMA) {
-            bits.writeVarbitUint(custom.length);
+            Varbits.writeVarbitUint(bits, custom.length);
             for (double bound : custom) {
                 writeCustomBound(bound);
             }
@@ -338,10 +337,10 @@ public final class HistogramChunkEncoder {
     }
 
     private void writeSpans(HistogramSpans spans) {
-        bits.writeVarbitUint(spans.count());
+        Varbits.writeVarbitUint(bits, spans.count());
         for (int i = 0; i < spans.count(); i++) {
-            bits.writeVarbitUint(spans.length(i));
-            bits.writeVarbitInt(spans.offset(i));
+            Varbits.writeVarbitUint(bits, spans.length(i));
+            Varbits.writeVarbitInt(bits, spans.offset(i));
         }
     }
 
@@ -349,19 +348,27 @@ public final class HistogramChunkEncoder {
     private void writeCustomBound(double bound) {
         double scaled = bound * 1000;
         if (scaled < 0 || scaled > 33554430 || (double) Math.round(scaled) / 1000 != bound) {
-            bits.writeBits(0, 1);
+            bits.writeBit(false);
             bits.writeBits(Double.doubleToRawLongBits(bound), 64);
             return;
         }
-        bits.writeVarbitUint(Math.round(scaled) + 1);
+        Varbits.writeVarbitUint(bits, Math.round(scaled) + 1);
     }
 
+    /** Makes room for {@code n} XOR fields; each starts its window afresh with its first value. */
     private void startXor(int n) {
-        prevBits = grow(prevBits, n);
-        leading = n <= leading.length ? leading : new int[n];
-        trailing = n <= trailing.length ? trailing : new int[n];
-        Arrays.fill(leading, 0, n, ChunkBits.NO_WINDOW);
-        Arrays.fill(trailing, 0, n, 0);
+        if (xor.length < n) {
+            XorField[] grown = Arrays.copyOf(xor, Math.max(n, xor.length * 2));
+            for (int i = xor.length; i < grown.length; i++) {
+                grown[i] = new XorField();
+            }
+            xor = grown;
+        }
+    }
+
+    /** Bytes of bit stream written after the 3-byte header. */
+    private int streamBytes() {
+        return bits.byteLength() - HEADER_BYTES;
     }
 
     private boolean appended(long timestamp) {

@@ -1,5 +1,9 @@
 package io.promethium.remote.wire;
 
+import io.promethium.chunks.BitReader;
+import io.promethium.chunks.ChunkFormatException;
+import io.promethium.chunks.Varbits;
+import io.promethium.chunks.XorField;
 import java.util.List;
 
 /**
@@ -9,38 +13,7 @@ import java.util.List;
  */
 public final class XorChunkDecoder {
 
-    private final byte[] b;
-    private final long endBit;
-    private long bit;
-
-    private XorChunkDecoder(byte[] b, int start, int end) {
-        this.b = b;
-        this.bit = (long) start * 8;
-        this.endBit = (long) end * 8;
-    }
-
-    private long bits(int n) throws ProtoReader.ProtoException {
-        if (bit + n > endBit) {
-            throw new ProtoReader.ProtoException("xor chunk: read past the end of the chunk");
-        }
-        long v = 0;
-        for (int i = 0; i < n; i++) {
-            v = (v << 1) | ((b[(int) (bit >>> 3)] >>> (7 - (bit & 7))) & 1);
-            bit++;
-        }
-        return v;
-    }
-
-    private long uvarint() throws ProtoReader.ProtoException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            long x = bits(8);
-            v |= (x & 0x7f) << shift;
-            if (x < 0x80) {
-                return v;
-            }
-        }
-        throw new ProtoReader.ProtoException("xor chunk: varint overflow");
+    private XorChunkDecoder() {
     }
 
     /** Receives decoded samples. */
@@ -63,59 +36,26 @@ public final class XorChunkDecoder {
             throw new ProtoReader.ProtoException("xor chunk: shorter than its header");
         }
         int count = ((data[start] & 0xff) << 8) | (data[start + 1] & 0xff);
-        XorChunkDecoder d = new XorChunkDecoder(data, start + 2, end);
+        BitReader in = new BitReader();
+        in.reset(data, start + 2, end - start - 2);
+        XorField value = new XorField();
         long t = 0;
         long delta = 0;
-        long v = 0;
-        int leading = 0;
-        int trailing = 0;
-        for (int i = 0; i < count; i++) {
-            if (i == 0) {
-                long zz = d.uvarint();
-                t = (zz >>> 1) ^ -(zz & 1);
-                v = d.bits(64);
-            } else {
-                if (i == 1) {
-                    delta = d.uvarint();
+        try {
+            for (int i = 0; i < count; i++) {
+                long v;
+                if (i == 0) {
+                    t = Varbits.readVarint(in);
+                    v = value.readFirst(in);
                 } else {
-                    int prefix = 0;
-                    while (prefix < 4 && d.bits(1) == 1) {
-                        prefix++;
-                    }
-                    int n = switch (prefix) {
-                        case 0 -> 0;
-                        case 1 -> 14;
-                        case 2 -> 17;
-                        case 3 -> 20;
-                        default -> 64;
-                    };
-                    long dod = 0;
-                    if (n > 0) {
-                        dod = d.bits(n);
-                        if (n < 64 && (dod & (1L << (n - 1))) != 0) {
-                            dod -= 1L << n;
-                        }
-                    }
-                    delta += dod;
+                    delta = i == 1 ? Varbits.readUvarint(in) : delta + Varbits.readPrometheusDod(in);
+                    t += delta;
+                    v = value.read(in);
                 }
-                t += delta;
-                if (d.bits(1) == 1) {
-                    if (d.bits(1) == 1) {
-                        leading = (int) d.bits(5);
-                        int sig = (int) d.bits(6);
-                        if (sig == 0) {
-                            sig = 64;
-                        }
-                        trailing = 64 - leading - sig;
-                        if (trailing < 0) {
-                            throw new ProtoReader.ProtoException("xor chunk: invalid leading/significant bits");
-                        }
-                    }
-                    int sig = 64 - leading - trailing;
-                    v ^= d.bits(sig) << trailing;
-                }
+                sink.sample(t, Double.longBitsToDouble(v));
             }
-            sink.sample(t, Double.longBitsToDouble(v));
+        } catch (ChunkFormatException e) {
+            throw new ProtoReader.ProtoException("xor chunk: " + e.getMessage());
         }
     }
 }

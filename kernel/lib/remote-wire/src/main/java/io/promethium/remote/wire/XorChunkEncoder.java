@@ -1,32 +1,35 @@
 package io.promethium.remote.wire;
 
+import io.promethium.chunks.BitWriter;
+import io.promethium.chunks.Varbits;
+import io.promethium.chunks.XorField;
+
 /**
  * Prometheus's XOR chunk (Gorilla encoding with millisecond delta-of-delta buckets): a 2-byte
- * big-endian sample count, then the bit stream. Used for streamed remote read responses. Reset
- * and reuse one encoder per response.
+ * big-endian sample count, then the bit stream: the first timestamp as a zig-zag varint and the
+ * first value's 64 bits; the second timestamp as a uvarint delta; later ones as
+ * {@linkplain Varbits#writePrometheusDod delta of delta}; values {@linkplain XorField XORed} with
+ * the previous one. Used for streamed remote read responses; the bit stream, XOR and integer
+ * codecs are the chunk library's, shared with the TSDB. Reset and reuse one encoder per response.
  */
 public final class XorChunkEncoder {
 
-    private final ChunkBits bits = new ChunkBits();
-    private final int[] leading = {ChunkBits.NO_WINDOW};
-    private final int[] trailing = new int[1];
+    private final BitWriter bits = new BitWriter(256);
+    private final XorField value = new XorField();
     private int count;
     private long t;
     private long tDelta;
-    private long vBits;
 
     public XorChunkEncoder() {
         reset();
     }
 
     public void reset() {
-        bits.reset(2);
+        bits.reset();
+        bits.writeBits(0, 16); // the sample count, filled in by buffer()
         count = 0;
         t = 0;
         tDelta = 0;
-        vBits = 0;
-        leading[0] = ChunkBits.NO_WINDOW;
-        trailing[0] = 0;
     }
 
     public int count() {
@@ -35,46 +38,31 @@ public final class XorChunkEncoder {
 
     /** Bytes used so far. */
     public int length() {
-        return bits.length();
+        return bits.byteLength();
     }
 
+    /** The chunk bytes (the first {@link #length()}), count filled in. */
     public byte[] buffer() {
-        return bits.withCount(count);
+        bits.setFirst16(count);
+        return bits.buffer();
     }
 
     public void append(long ts, double v) {
         long b = Double.doubleToRawLongBits(v);
         if (count == 0) {
-            bits.writeVarint(ts);
-            bits.writeBits(b, 64);
+            Varbits.writeVarint(bits, ts);
+            value.first(bits, b);
         } else if (count == 1) {
-            long delta = ts - t;
-            bits.writeUvarint(delta);
-            bits.writeXor(b, vBits, leading, trailing, 0);
-            tDelta = delta;
+            tDelta = ts - t;
+            Varbits.writeUvarint(bits, tDelta);
+            value.write(bits, b);
         } else {
             long delta = ts - t;
-            long dod = delta - tDelta;
-            if (dod == 0) {
-                bits.writeBits(0, 1);
-            } else if (ChunkBits.fitsSigned(dod, 14)) {
-                bits.writeBits(0b10, 2);
-                bits.writeBits(dod, 14);
-            } else if (ChunkBits.fitsSigned(dod, 17)) {
-                bits.writeBits(0b110, 3);
-                bits.writeBits(dod, 17);
-            } else if (ChunkBits.fitsSigned(dod, 20)) {
-                bits.writeBits(0b1110, 4);
-                bits.writeBits(dod, 20);
-            } else {
-                bits.writeBits(0b1111, 4);
-                bits.writeBits(dod, 64);
-            }
-            bits.writeXor(b, vBits, leading, trailing, 0);
+            Varbits.writePrometheusDod(bits, delta - tDelta);
             tDelta = delta;
+            value.write(bits, b);
         }
         t = ts;
-        vBits = b;
         count++;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.HistogramBounds;
 import io.promethium.api.model.Labels;
+import io.promethium.goformat.GoFloat;
 import java.io.IOException;
 
 /**
@@ -33,7 +34,7 @@ public final class PromJson {
         g.writeStartArray();
         timestamp(t);
         buffer.setLength(0);
-        GoFloat.append(buffer, v);
+        GoFloat.appendJson(buffer, v);
         writeBuffer();
         g.writeEndArray();
     }
@@ -100,7 +101,7 @@ public final class PromJson {
     /** A float as Prometheus's JSON string. */
     private void number(double v) throws IOException {
         buffer.setLength(0);
-        GoFloat.append(buffer, v);
+        GoFloat.appendJson(buffer, v);
         writeBuffer();
     }
 
@@ -115,7 +116,7 @@ public final class PromJson {
     /** A timestamp as a JSON number in seconds with millisecond fraction. */
     public void timestamp(long t) throws IOException {
         buffer.setLength(0);
-        GoFloat.appendTimestamp(buffer, t);
+        appendTimestamp(buffer, t);
         int n = buffer.length();
         if (chars.length < n) {
             chars = new char[n * 2];
@@ -131,5 +132,28 @@ public final class PromJson {
         }
         buffer.getChars(0, n, chars, 0);
         g.writeString(chars, 0, n);
+    }
+
+    /**
+     * Appends a millisecond timestamp as Prometheus writes it: seconds, then {@code .} and the
+     * three millisecond digits when they are not all zero ({@code 1.5} is written {@code 1.500}).
+     */
+    static void appendTimestamp(StringBuilder sb, long t) {
+        if (t < 0) {
+            sb.append('-');
+            t = -t;
+        }
+        sb.append(t / 1000);
+        long fraction = t % 1000;
+        if (fraction != 0) {
+            sb.append('.');
+            if (fraction < 100) {
+                sb.append('0');
+            }
+            if (fraction < 10) {
+                sb.append('0');
+            }
+            sb.append(fraction);
+        }
     }
 }

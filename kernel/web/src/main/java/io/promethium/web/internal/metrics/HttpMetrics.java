@@ -4,7 +4,7 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
-import io.promethium.web.internal.api.GoFloat;
+import io.promethium.goformat.GoFloat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,7 +101,7 @@ public final class HttpMetrics implements Collector {
             for (int i = 0; i < BUCKETS.length; i++) {
                 cumulative += h.buckets[i].sum();
                 writer.sample("prometheus_http_request_duration_seconds_bucket",
-                        Labels.of("handler", handler, "le", GoFloat.format(BUCKETS[i])), cumulative);
+                        Labels.of("handler", handler, "le", GoFloat.formatJson(BUCKETS[i])), cumulative);
             }
             long count = h.count.sum();
             writer.sample("prometheus_http_request_duration_seconds_bucket", Labels.of("handler", handler, "le", "+Inf"), count);

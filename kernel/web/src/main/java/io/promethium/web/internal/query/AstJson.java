@@ -2,6 +2,7 @@ package io.promethium.web.internal.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.model.Matcher;
+import io.promethium.goformat.GoFloat;
 import io.promethium.promql.ast.AggregateExpr;
 import io.promethium.promql.ast.AtModifier;
 import io.promethium.promql.ast.BinaryExpr;
@@ -17,7 +18,6 @@ import io.promethium.promql.ast.UnaryExpr;
 import io.promethium.promql.ast.ValueType;
 import io.promethium.promql.ast.VectorMatching;
 import io.promethium.promql.ast.VectorSelector;
-import io.promethium.web.internal.api.GoFloat;
 import java.io.IOException;
 import java.util.List;
 
@@ -98,7 +98,7 @@ final class AstJson {
             }
             case NumberLiteral n -> {
                 g.writeStringField("type", "numberLiteral");
-                g.writeStringField("val", GoFloat.formatPlain(n.value()));
+                g.writeStringField("val", GoFloat.formatF(n.value()));
             }
             case ParenExpr p -> {
                 g.writeFieldName("expr");
@@ -157,7 +157,7 @@ final class AstJson {
             g.writeStartObject();
             g.writeBooleanField("duration", literal.duration());
             g.writeStringField("type", "numberLiteral");
-            g.writeStringField("val", GoFloat.formatPlain(literal.value()));
+            g.writeStringField("val", GoFloat.formatF(literal.value()));
             g.writeEndObject();
         } else if (expr instanceof DurationExpr.Paren p) {
             durationExpr(g, p.inner(), true);

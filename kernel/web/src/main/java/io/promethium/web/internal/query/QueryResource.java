@@ -5,6 +5,7 @@ import io.promethium.promql.engine.InstantVector;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.QueryResult;
+import io.promethium.promql.engine.RangeLimits;
 import io.promethium.promql.engine.RangeMatrix;
 import io.promethium.promql.engine.Value;
 import io.promethium.web.internal.api.ApiError;
@@ -21,13 +22,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/query} and {@code /api/v1/query_range}, GET or form POST, as Prometheus answers
- * them. Served as {@link ApiRoute}s straight from the servlet filter chain rather than by
- * Jersey: a small query's cost was mostly the JAX-RS/HK2 request pipeline.
+ * them, over the storage view. The engine owns the deadline (its own timeout and the request's
+ * {@code timeout}, {@link QueryEngine#withTimeout}) and the range checks ({@link RangeLimits});
+ * this class parses parameters and maps the engine's errors to the API's.
  */
 public final class QueryResource {
-
-    /** Prometheus refuses range queries with more points than this per series. */
-    static final long MAX_POINTS = 11_000;
 
     private final Supplier<QueryEngine> engine;
     private final Supplier<Storage> storage;
@@ -56,7 +55,12 @@ public final class QueryResource {
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();
-        QueryResult result = QueryRunner.run(timeout, q -> e.instantQuery(q, query, time), s, true);
+        QueryResult result;
+        try {
+            result = bounded(e, timeout).instantQuery(s, query, time);
+        } catch (QueryException ex) {
+            throw toApiError(ex, true);
+        }
         return respond(result, limit, !params.get("stats").isEmpty());
     }
 
@@ -64,23 +68,31 @@ public final class QueryResource {
         int limit = params.limit();
         long start = params.time("start");
         long end = params.time("end");
-        if (end < start) {
-            throw Params.invalidParam("end", "end timestamp must not be before start time");
-        }
-        long step = params.duration("step");
-        if (step <= 0) {
-            throw Params.invalidParam("step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
-        }
-        if ((end - start) / step > MAX_POINTS) {
-            throw new ApiError(ApiError.Type.BAD_DATA,
-                    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        long step;
+        try {
+            // The engine's checks, called here in Prometheus's order: end before step is parsed, step before timeout.
+            RangeLimits.checkEnd(start, end);
+            step = params.duration("step");
+            RangeLimits.checkStep(start, end, step);
+        } catch (QueryException ex) {
+            throw toApiError(ex, false);
         }
         long timeout = timeout(params);
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();
-        QueryResult result = QueryRunner.run(timeout, q -> e.rangeQuery(q, query, start, end, step), s, false);
+        QueryResult result;
+        try {
+            result = bounded(e, timeout).rangeQuery(s, query, start, end, step);
+        } catch (QueryException ex) {
+            throw toApiError(ex, false);
+        }
         return respond(result, limit, !params.get("stats").isEmpty());
+    }
+
+    /** The engine bounded by the request's {@code timeout} parameter too: the engine keeps the one deadline. */
+    private static QueryEngine bounded(QueryEngine e, long timeoutMillis) {
+        return timeoutMillis <= 0 ? e : e.withTimeout(java.time.Duration.ofMillis(timeoutMillis));
     }
 
     private static long timeout(Params params) {
@@ -88,12 +100,16 @@ public final class QueryResource {
     }
 
     /**
-     * Maps an engine failure to the API error. Prometheus names the {@code query} parameter in
-     * bad_data (parse and type errors) of instant queries only; range queries give the bare message.
+     * Maps an engine failure to the API error. A parameter's error names it ({@code end},
+     * {@code step}); otherwise Prometheus names the {@code query} parameter in bad_data (parse and
+     * type errors) of instant queries only; range queries give the bare message.
      */
     static ApiError toApiError(QueryException e, boolean instant) {
         ApiError.Type type = ApiError.Type.ofWireName(e.errorType());
         String message = e.getMessage();
+        if (!e.parameter().isEmpty()) {
+            return Params.invalidParam(e.parameter(), message);
+        }
         if (type == ApiError.Type.BAD_DATA && instant) {
             return Params.invalidParam("query", message);
         }

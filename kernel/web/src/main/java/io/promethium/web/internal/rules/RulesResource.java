@@ -1,12 +1,12 @@
 package io.promethium.web.internal.rules;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.goformat.GoFloat;
 import io.promethium.rules.ActiveAlert;
 import io.promethium.rules.RuleGroupStatus;
 import io.promethium.rules.RuleManager;
 import io.promethium.rules.RuleStatus;
 import io.promethium.rules.RuleType;
-import io.promethium.web.internal.api.GoFloat;
 import io.promethium.web.internal.api.GoQuote;
 import io.promethium.web.internal.api.GoTime;
 import io.promethium.web.internal.api.Params;
@@ -147,7 +147,7 @@ public final class RulesResource implements Endpoints {
         if (a.keepFiringSince() != null) {
             g.writeStringField("keepFiringSince", GoTime.format(a.keepFiringSince()));
         }
-        g.writeStringField("value", GoFloat.formatExponent(a.value()));
+        g.writeStringField("value", GoFloat.formatE(a.value()));
         g.writeEndObject();
     }
 

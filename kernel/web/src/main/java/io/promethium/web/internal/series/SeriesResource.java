@@ -21,7 +21,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/series}, {@code /api/v1/labels} and {@code /api/v1/label/<name>/values}: the
- * storage's index, served as {@link ApiRoute}s ahead of Jersey (a dashboard asks for them often).
+ * storage view's index (the primary storage and the remote-read secondaries, whose failures and
+ * unanswerable label calls become warnings), served as {@link ApiRoute}s (a dashboard asks for
+ * them often).
  */
 public final class SeriesResource {
 
@@ -53,6 +55,7 @@ public final class SeriesResource {
         List<List<Matcher>> sets = params.matchers("match[]", false);
         int limit = params.limit();
         List<String> values;
+        List<String> warnings;
         try (Querier q = storage.get().querier(start, end)) {
             if (sets.isEmpty()) {
                 values = q.labelValues(name, List.of());
@@ -62,8 +65,9 @@ public final class SeriesResource {
                     values = union(values, q.labelValues(name, set));
                 }
             }
+            warnings = q.warnings();
         }
-        return strings(values, limit);
+        return strings(values, limit, warnings);
     }
 
     private ApiResponses.Body labels(Params params) {
@@ -72,6 +76,7 @@ public final class SeriesResource {
         List<List<Matcher>> sets = params.matchers("match[]", false);
         int limit = params.limit();
         List<String> names;
+        List<String> warnings;
         try (Querier q = storage.get().querier(start, end)) {
             if (sets.isEmpty()) {
                 names = q.labelNames(List.of());
@@ -81,8 +86,9 @@ public final class SeriesResource {
                     names = union(names, q.labelNames(set));
                 }
             }
+            warnings = q.warnings();
         }
-        return strings(names, limit);
+        return strings(names, limit, warnings);
     }
 
     /**
@@ -118,8 +124,9 @@ public final class SeriesResource {
         return out;
     }
 
-    private static ApiResponses.Body strings(List<String> values, int limit) {
-        List<String> warnings = new ArrayList<>();
+    /** The values, cut at {@code limit}, with the storage's warnings (a remote that cannot answer label calls). */
+    private static ApiResponses.Body strings(List<String> values, int limit, List<String> storageWarnings) {
+        List<String> warnings = new ArrayList<>(storageWarnings);
         List<String> shown = values;
         if (limit > 0 && shown.size() > limit) {
             shown = shown.subList(0, limit);
@@ -144,7 +151,8 @@ public final class SeriesResource {
         List<List<Matcher>> sets = params.matchers("match[]", true);
         int limit = params.limit();
         TreeSet<Labels> found = new TreeSet<>();
-        List<String> warnings = new ArrayList<>();
+        // Distinct, as Prometheus's annotations: a remote failing for every match[] set warns once.
+        java.util.LinkedHashSet<String> storageWarnings = new java.util.LinkedHashSet<>();
         try (Querier q = storage.get().querier(start, end)) {
             SelectHints hints = new SelectHints(start, end, 0, "series", 0, List.of(), false);
             for (List<Matcher> set : sets) {
@@ -155,9 +163,10 @@ public final class SeriesResource {
                 if (ss.error() != null) {
                     throw new ApiError(ApiError.Type.EXECUTION, String.valueOf(ss.error().getMessage()));
                 }
-                warnings.addAll(ss.warnings());
+                storageWarnings.addAll(ss.warnings());
             }
         }
+        List<String> warnings = new ArrayList<>(storageWarnings);
         List<Labels> shown = new ArrayList<>(found);
         if (limit > 0 && shown.size() > limit) {
             shown = shown.subList(0, limit);

@@ -82,7 +82,10 @@ public final class WebComponent {
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    /** The storage view (primary and remote-read secondaries): the highest-ranked {@link Storage}. */
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
+    /** The primary storage alone, for {@code /federate} (local only, as Prometheus's). */
+    private final ServiceSlot<Storage> localStorage = new ServiceSlot<>("local storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
     private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<MetadataQueryable> metadataStore = new ServiceSlot<>("metadata storage");
@@ -138,7 +141,7 @@ public final class WebComponent {
             QueryEngine e = engine.orNull();
             return e == null ? DEFAULT_LOOKBACK_MILLIS : e.options().lookbackDelta().toMillis();
         };
-        endpoints.add(new FederateResource(storage, externalLabels, lookback, clock));
+        endpoints.add(new FederateResource(localStorage, externalLabels, lookback, clock));
         endpoints.add(new RemoteWriteResource(storage, Boolean.parseBoolean(config.enableRemoteWriteReceiver()),
                 MAX_REMOTE_BODY_BYTES, MAX_REMOTE_DECODED_BYTES, RemoteWriteResource.acceptedMessages(
                         flag(context, RemoteWriteResource.ACCEPTED_FLAG, "prometheus.WriteRequest,io.prometheus.write.v2.Request")),
@@ -263,6 +266,17 @@ public final class WebComponent {
 
     void unbindStorage(Storage service) {
         storage.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + io.promethium.api.storage.Queryable.ROLE_PROPERTY + "=" + io.promethium.api.storage.Queryable.ROLE_PRIMARY + ")")
+    void bindLocalStorage(Storage service) {
+        localStorage.bind(service);
+    }
+
+    void unbindLocalStorage(Storage service) {
+        localStorage.unbind(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -1,6 +1,7 @@
 package io.promethium.web.internal.targets;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.model.Metadata;
@@ -153,8 +154,8 @@ public final class TargetsResource implements Endpoints {
         g.writeStringField("lastScrape", GoTime.format(target.lastScrape()));
         g.writeNumberField("lastScrapeDuration", target.lastScrapeDuration().toNanos() / 1e9);
         g.writeStringField("health", target.health());
-        g.writeStringField("scrapeInterval", GoDuration.format(target.scrapeInterval()));
-        g.writeStringField("scrapeTimeout", GoDuration.format(target.scrapeTimeout()));
+        g.writeStringField("scrapeInterval", Durations.format(target.scrapeInterval()));
+        g.writeStringField("scrapeTimeout", Durations.format(target.scrapeTimeout()));
         g.writeEndObject();
     }
 

@@ -1,8 +1,8 @@
 package io.promethium.tsdb.internal.block;
 
-import io.promethium.tsdb.internal.chunk.ChunkFormatException;
-import io.promethium.tsdb.internal.chunk.ChunkIterator;
-import io.promethium.tsdb.internal.chunk.XorIterator;
+import io.promethium.chunks.ChunkFormatException;
+import io.promethium.chunks.ChunkIterator;
+import io.promethium.chunks.XorIterator;
 import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
 
 /** Reads a block series' chunks from the mmapped files; a corrupt chunk marks the block corrupt. */

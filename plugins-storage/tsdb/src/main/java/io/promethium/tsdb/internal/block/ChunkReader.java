@@ -1,6 +1,6 @@
 package io.promethium.tsdb.internal.block;
 
-import io.promethium.tsdb.internal.chunk.ChunkFormatException;
+import io.promethium.chunks.ChunkFormatException;
 import io.promethium.tsdb.internal.util.FormatException;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;

@@ -7,7 +7,7 @@ import io.promethium.tsdb.internal.start.StartTimesIterator;
 
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
-import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.chunks.Chunks;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.MemSeries;
@@ -128,7 +128,7 @@ public final class Compactor {
                     } else {
                         reencode(writer, min, group);
                     }
-                } catch (io.promethium.tsdb.internal.chunk.ChunkFormatException e) {
+                } catch (io.promethium.chunks.ChunkFormatException e) {
                     throw new IOException("compaction input is corrupt: " + e.getMessage(), e);
                 }
             }

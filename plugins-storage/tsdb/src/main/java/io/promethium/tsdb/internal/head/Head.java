@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.StorageException;
-import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.chunks.Chunks;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import java.util.ArrayList;
 import java.util.List;

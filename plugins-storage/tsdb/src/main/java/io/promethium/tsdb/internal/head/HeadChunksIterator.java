@@ -1,9 +1,9 @@
 package io.promethium.tsdb.internal.head;
 
-import io.promethium.tsdb.internal.chunk.ChunkIterator;
-import io.promethium.tsdb.internal.chunk.Encoding;
-import io.promethium.tsdb.internal.chunk.HistogramChunkAppender;
-import io.promethium.tsdb.internal.chunk.XorIterator;
+import io.promethium.chunks.ChunkIterator;
+import io.promethium.chunks.Encoding;
+import io.promethium.chunks.HistogramChunkAppender;
+import io.promethium.chunks.XorIterator;
 import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
 
 /**

@@ -4,7 +4,7 @@ import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
-import io.promethium.tsdb.internal.chunk.ChunkIterator;
+import io.promethium.chunks.ChunkIterator;
 
 /**
  * Walks a series' chunks in time order, keeping only samples inside {@code [mint, maxt]} and

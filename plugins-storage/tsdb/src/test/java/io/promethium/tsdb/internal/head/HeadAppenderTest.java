@@ -10,7 +10,7 @@ import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import org.junit.jupiter.api.Test;
 
 class HeadAppenderTest {
-    private static final int SPC = io.promethium.tsdb.internal.chunk.Chunks.SAMPLES_PER_CHUNK;
+    private static final int SPC = io.promethium.chunks.Chunks.SAMPLES_PER_CHUNK;
     private final Head head = new Head(new TsdbMetrics(), 0);
 
     private static void assertRejected(Appender app, long ref, long t, double v, StorageException.Reason reason) {

@@ -8,7 +8,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
-import io.promethium.tsdb.internal.chunk.Chunks;
+import io.promethium.chunks.Chunks;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -76,7 +76,7 @@ final class EvalContext implements AutoCloseable {
 
     void checkDeadlineNow() {
         if (System.nanoTime() - deadlineNanos > 0) {
-            throw new QueryException(QueryException.TIMEOUT, "query timed out in query execution");
+            throw new QueryException(QueryException.TIMEOUT, "query timed out in expression evaluation");
         }
         if (Thread.currentThread().isInterrupted()) {
             throw new QueryException(QueryException.CANCELED, "query was canceled in query execution");

@@ -1,6 +1,6 @@
 package io.promethium.promql.engine.internal.eval;
 
-import java.math.BigDecimal;
+import io.promethium.goformat.GoFloat;
 
 /** Number and string formatting the way Prometheus's Go code prints them in labels and messages. */
 final class GoFormat {
@@ -8,52 +8,14 @@ final class GoFormat {
     private GoFormat() {
     }
 
-    /** Go's {@code %v} / strconv 'g' shortest: {@code 1}, {@code 1.5}, {@code 1e+06}, {@code NaN}, {@code +Inf}. */
+    /** Go's {@code %g} and {@code %v}: {@code 1}, {@code 1.5}, {@code 1e+06}, {@code 1e-05}, {@code NaN}, {@code +Inf}. */
     static String number(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
-        }
-        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        int exp = d.precision() - d.scale() - 1;
-        if (exp < -4 || exp >= 21) {
-            String digits = d.unscaledValue().abs().toString();
-            StringBuilder sb = new StringBuilder();
-            if (v < 0) {
-                sb.append('-');
-            }
-            sb.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                sb.append('.').append(digits, 1, digits.length());
-            }
-            sb.append('e').append(exp < 0 ? '-' : '+');
-            int ae = Math.abs(exp);
-            if (ae < 10) {
-                sb.append('0');
-            }
-            sb.append(ae);
-            return sb.toString();
-        }
-        return d.toPlainString();
+        return GoFloat.formatG(v);
     }
 
     /** strconv.FormatFloat(v, 'f', -1, 64): never an exponent. */
     static String plain(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return GoFloat.formatF(v);
     }
 
     /**

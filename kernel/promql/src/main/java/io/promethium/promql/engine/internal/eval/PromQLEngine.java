@@ -41,7 +41,7 @@ public final class PromQLEngine implements QueryEngine {
 
     private final EngineOptions options;
     private final Semaphore slots;
-    private final EngineMetrics metrics = new EngineMetrics();
+    private final EngineMetrics metrics;
     private final PromQLParser parser;
     private final boolean delayedNameRemoval;
     private final boolean typeAndUnitLabels;
@@ -49,25 +49,50 @@ public final class PromQLEngine implements QueryEngine {
      * Trees of recently parsed query texts: a dashboard repeats the same few queries, and parsing
      * was over half of a small query's engine time. Trees are immutable; failures are not kept.
      */
-    private final ParsedQueries recent = new ParsedQueries();
+    private final ParsedQueries recent;
 
     /** Whether aggregations directly over a selector fold its values without a row per series (see {@link Evaluator#foldSelectors}). */
     private final boolean foldSelectors;
 
+    /** The timeout of every query (the options' timeout, or smaller for a {@link #withTimeout} view). */
+    private final long timeoutNanos;
+
     public PromQLEngine(EngineOptions options) {
         this(options, true);
+    }
+
+    /** A view sharing everything (slots, metrics, parse cache) but the timeout. */
+    private PromQLEngine(PromQLEngine engine, long timeoutNanos) {
+        this.options = engine.options;
+        this.slots = engine.slots;
+        this.parser = engine.parser;
+        this.delayedNameRemoval = engine.delayedNameRemoval;
+        this.typeAndUnitLabels = engine.typeAndUnitLabels;
+        this.foldSelectors = engine.foldSelectors;
+        this.recent = engine.recent;
+        this.metrics = engine.metrics;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public QueryEngine withTimeout(java.time.Duration timeout) {
+        long nanos = requireNonNull(timeout, "timeout is null").toNanos();
+        return nanos >= timeoutNanos ? this : new PromQLEngine(this, Math.max(0, nanos));
     }
 
     /** With {@code foldSelectors} false, every aggregation takes the row-per-series path (for tests comparing the two). */
     PromQLEngine(EngineOptions options, boolean foldSelectors) {
         this.foldSelectors = foldSelectors;
         this.options = requireNonNull(options, "options is null");
+        this.recent = new ParsedQueries();
         this.parser = new PromQLParser(new io.promethium.promql.parser.ParserOptions(options.enabled(EngineOptions.EXPERIMENTAL_FUNCTIONS),
                 options.enabled(EngineOptions.EXTENDED_RANGE_SELECTORS), options.enabled(EngineOptions.DURATION_EXPR), options.enabled(EngineOptions.FILL_MODIFIERS)));
         this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
         this.typeAndUnitLabels = options.enabled(EngineOptions.TYPE_AND_UNIT_LABELS);
         this.slots = new Semaphore(options.maxConcurrent(), true);
+        this.metrics = new EngineMetrics();
         this.metrics.setMaxConcurrent(options.maxConcurrent());
+        this.timeoutNanos = options.timeout().toNanos();
     }
 
     @Override
@@ -169,15 +194,8 @@ public final class PromQLEngine implements QueryEngine {
     private QueryResult rangeQuery(Queryable storage, Expr expr, String text, long start, long end, long step) {
         requireNonNull(storage, "storage is null");
         requireNonNull(expr, "expr is null");
-        if (step <= 0) {
-            throw QueryException.badData("zero or negative query resolution step widths are not accepted. Try a positive integer");
-        }
-        if (end < start) {
-            throw QueryException.badData("end timestamp must not be before start time");
-        }
-        if ((end - start) / step > 11_000) {
-            throw QueryException.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
-        }
+        io.promethium.promql.engine.RangeLimits.checkEnd(start, end);
+        io.promethium.promql.engine.RangeLimits.checkStep(start, end, step);
         if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
             throw QueryException.badData("invalid expression type \"" + expr.type().documentedName()
                     + "\" for range query, must be Scalar or instant Vector");
@@ -188,7 +206,6 @@ public final class PromQLEngine implements QueryEngine {
     private QueryResult run(Queryable storage, Expr parsed, String text, long start, long end, long step, boolean range) {
         Expr expr = DurationResolver.present(parsed) ? new DurationResolver(range ? step : 0, end - start).resolve(parsed) : parsed;
         long queued = System.nanoTime();
-        long timeoutNanos = options.timeout().toNanos();
         long deadline = queued + timeoutNanos;
         metrics.queryStarted();
         try {

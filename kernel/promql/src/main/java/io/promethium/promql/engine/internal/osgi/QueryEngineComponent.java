@@ -33,8 +33,6 @@ import java.util.Map;
 public final class QueryEngineComponent implements QueryEngine, Collector {
 
     private final PromQLEngine engine;
-    /** Secondary queryables (remote read), merged into every query: Prometheus's fan-out. */
-    private final java.util.List<Queryable> secondaries = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public QueryEngineComponent() {
         this(EngineOptions.DEFAULTS);
@@ -124,40 +122,29 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
         }
     }
 
-    @org.osgi.service.component.annotations.Reference(
-            cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
-            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
-            target = "(" + Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_SECONDARY + ")")
-    void bindSecondary(Queryable queryable) {
-        secondaries.add(queryable);
-    }
-
-    void unbindSecondary(Queryable queryable) {
-        secondaries.remove(queryable);
-    }
-
-    private Queryable fanout(Queryable primary) {
-        return io.promethium.promql.engine.internal.fanout.FanoutQueryable.of(primary, java.util.List.copyOf(secondaries));
-    }
-
     @Override
     public QueryResult instantQuery(Queryable storage, String query, long timeMillis) {
-        return engine.instantQuery(fanout(storage), query, timeMillis);
+        return engine.instantQuery(storage, query, timeMillis);
     }
 
     @Override
     public QueryResult rangeQuery(Queryable storage, String query, long startMillis, long endMillis, long stepMillis) {
-        return engine.rangeQuery(fanout(storage), query, startMillis, endMillis, stepMillis);
+        return engine.rangeQuery(storage, query, startMillis, endMillis, stepMillis);
     }
 
     @Override
     public QueryResult instantQuery(Queryable storage, Expr expr, long timeMillis) {
-        return engine.instantQuery(fanout(storage), expr, timeMillis);
+        return engine.instantQuery(storage, expr, timeMillis);
     }
 
     @Override
     public QueryResult rangeQuery(Queryable storage, Expr expr, long startMillis, long endMillis, long stepMillis) {
-        return engine.rangeQuery(fanout(storage), expr, startMillis, endMillis, stepMillis);
+        return engine.rangeQuery(storage, expr, startMillis, endMillis, stepMillis);
+    }
+
+    @Override
+    public QueryEngine withTimeout(Duration timeout) {
+        return engine.withTimeout(timeout);
     }
 
     @Override

@@ -1,0 +1,305 @@
+package io.promethium.api.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every HTTP {@link Notifier} passes, as {@code AbstractDiscovererContractTest} does
+ * for discoverers: a plugin's test extends this class, says how to build a config block that
+ * sends to a loopback {@link RecordingHttpServer}, and inherits the checks that the dispatcher
+ * and the status page rely on:
+ * <ul>
+ * <li>5xx is retryable, with the answer's {@code Retry-After} honoured; 429 is retryable too
+ *     (a rate limit passes) unless {@link #retriesTooManyRequests()} says otherwise;</li>
+ * <li>any other 4xx is not retryable (the same request will fail again);</li>
+ * <li>a destination that does not answer fails by the deadline (plus a little), retryable, and a
+ *     deadline already past fails without sending;</li>
+ * <li>{@code send_resolved}: the factory's default is Alertmanager's, and a resolved
+ *     notification, when the dispatcher passes it, is delivered;</li>
+ * <li>secrets: every field named by {@link NotifierFactory#secretFields()} (shown as
+ *     {@code <secret>} by the server) is a field of the config, and no secret value appears in
+ *     an error message or a log record, whatever the failure;</li>
+ * <li>a template error names its field at validation, and one that only shows when rendering
+ *     is not retryable and sends nothing.</li>
+ * </ul>
+ * The recorder answers every path: by default 200 with {@link #okBody()}, so a notifier whose
+ * service says more in its answer must say what a good answer is.
+ */
+public abstract class AbstractNotifierContractTest {
+
+    @TempDir
+    protected Path dir;
+    /** The loopback service; its base URL goes into {@link #config}. */
+    protected RecordingHttpServer server;
+    /** The context the notifiers are built with. */
+    protected TestNotifierContext context;
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private volatile Response answer;
+
+    /** The factory under test. */
+    protected abstract NotifierFactory factory();
+
+    /**
+     * The context the notifier gets: a {@link TestNotifierContext} with a real HTTP client
+     * factory (one that applies {@code http_config}) and the notification templates.
+     */
+    protected abstract TestNotifierContext newContext(Path dir) throws Exception;
+
+    /**
+     * A valid config block whose every request goes to {@code baseUrl} ({@code http://127.0.0.1:port},
+     * no trailing slash) and whose secrets are set inline to distinctive values (they are looked
+     * for in messages and logs). {@code send_resolved} is not part of it (the kernel reads it).
+     */
+    protected abstract Map<String, Object> config(String baseUrl) throws Exception;
+
+    /** Alertmanager's default of {@code send_resolved} for this integration. */
+    protected abstract boolean alertmanagerSendsResolvedByDefault();
+
+    /** A field of {@link #config} that is a template (it is replaced by bad templates), or null if none. */
+    protected abstract String templateField();
+
+    /** Whether 429 is retried (Alertmanager's and the service's documentation say so for most). */
+    protected boolean retriesTooManyRequests() {
+        return true;
+    }
+
+    /** The body of a good answer of the service (some services answer 200 with an error inside). */
+    protected Response okBody() {
+        return Response.of(200, "application/json", "{}");
+    }
+
+    @BeforeEach
+    final void startContract() throws Exception {
+        server = RecordingHttpServer.http();
+        server.on("/", r -> answer == null ? okBody() : answer);
+        context = newContext(dir);
+        context.logger().addHandler(capture);
+        context.logger().setLevel(Level.ALL);
+    }
+
+    @AfterEach
+    final void stopContract() {
+        if (context != null) {
+            context.logger().removeHandler(capture);
+            context.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        return context.notifier(factory(), values, "am.yml:7:5");
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(20);
+    }
+
+    private NotifyException failure(Map<String, Object> values, Notification n) throws Exception {
+        Notifier notifier = notifier(values);
+        NotifyException e = catchThrowableOfType(NotifyException.class, () -> notifier.send(n, soon()));
+        assertThat(e).as("send must fail").isNotNull();
+        return e;
+    }
+
+    @Test
+    void aGoodAnswerIsDelivered() throws Exception {
+        notifier(config(server.url(""))).send(TestNotifications.diskFull(false), soon());
+        assertThat(server.requests()).isNotEmpty();
+    }
+
+    @Test
+    void serverErrorIsRetryableAndItsRetryAfterHonoured() throws Exception {
+        answer = Response.of(503, "text/plain", "down for maintenance");
+        NotifyException e = failure(config(server.url("")), TestNotifications.diskFull(false));
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("503");
+        answer = Response.of(502, "text/plain", "bad gateway").withHeader("Retry-After", "11");
+        e = failure(config(server.url("")), TestNotifications.diskFull(false));
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(11));
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedAfterRetryAfter() throws Exception {
+        answer = Response.of(429, "application/json", "{\"message\":\"rate limited\"}").withHeader("Retry-After", "7");
+        NotifyException e = failure(config(server.url("")), TestNotifications.diskFull(false));
+        assertThat(e.retryable()).isEqualTo(retriesTooManyRequests());
+        if (retriesTooManyRequests()) {
+            assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+        }
+    }
+
+    @Test
+    void clientErrorIsNotRetried() throws Exception {
+        for (int status : new int[] {400, 401, 404}) {
+            answer = Response.of(status, "application/json", "{\"message\":\"no\"}");
+            NotifyException e = failure(config(server.url("")), TestNotifications.diskFull(false));
+            assertThat(e.retryable()).as("status " + status).isFalse();
+            assertThat(e.getMessage()).contains(Integer.toString(status));
+        }
+    }
+
+    @Test
+    void aDestinationThatDoesNotAnswerFailsByTheDeadline() throws Exception {
+        server.on("/", r -> {
+            try {
+                Thread.sleep(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return okBody();
+        });
+        Notifier n = notifier(config(server.url("")));
+        long start = System.nanoTime();
+        NotifyException e = catchThrowableOfType(NotifyException.class,
+                () -> n.send(TestNotifications.diskFull(false), Instant.now().plusMillis(700)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(e).as("send must fail").isNotNull();
+        assertThat(e.retryable()).isTrue();
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aDeadlineAlreadyPastSendsNothing() throws Exception {
+        Notifier n = notifier(config(server.url("")));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().minusSeconds(1)))
+                .isInstanceOf(NotifyException.class);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void sendResolvedDefaultIsAlertmanagersAndAResolvedNotificationIsDelivered() throws Exception {
+        assertThat(factory().sendResolvedByDefault()).isEqualTo(alertmanagerSendsResolvedByDefault());
+        context.sendResolved(true);
+        notifier(config(server.url(""))).send(TestNotifications.diskFull(true), soon());
+        assertThat(server.requests()).isNotEmpty();
+    }
+
+    /** The secret values of {@link #config}: the values at {@link NotifierFactory#secretFields()}. */
+    private List<String> secretValues(Map<String, Object> config) {
+        List<String> values = new ArrayList<>();
+        for (String path : factory().secretFields()) {
+            Object v = at(config, path);
+            if (v != null && !v.toString().isEmpty()) {
+                values.add(v.toString());
+            }
+        }
+        return values;
+    }
+
+    private static Object at(Map<String, Object> config, String path) {
+        Object v = config;
+        for (String part : path.split("\\.")) {
+            if (!(v instanceof Map<?, ?> m)) {
+                return null;
+            }
+            v = m.get(part);
+        }
+        return v;
+    }
+
+    @Test
+    void secretFieldsAreFieldsOfTheConfigAndNeverInMessagesOrLogs() throws Exception {
+        Map<String, Object> config = config(server.url(""));
+        List<String> secrets = secretValues(config);
+        if (!factory().secretFields().isEmpty()) {
+            assertThat(secrets).as("the config sets at least one of secretFields() " + factory().secretFields()).isNotEmpty();
+        }
+        List<String> messages = new ArrayList<>();
+        for (Response r : List.of(Response.of(500, "text/plain", "boom"), Response.of(400, "text/plain", "bad"),
+                Response.of(429, "text/plain", "slow down"))) {
+            answer = r;
+            messages.add(String.valueOf(failure(config, TestNotifications.diskFull(false))));
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        messages.add(String.valueOf(failure(config("http://127.0.0.1:" + port), TestNotifications.diskFull(false))));
+        for (String secret : secrets) {
+            assertThat(messages).noneMatch(m -> m.contains(secret));
+            assertThat(logged).noneMatch(m -> m.contains(secret));
+        }
+    }
+
+    @Test
+    void aTemplateThatDoesNotParseIsAConfigErrorNamingItsField() throws Exception {
+        String field = templateField();
+        Assumptions.assumeTrue(field != null, "the integration has no template field");
+        Map<String, Object> config = new HashMap<>(config(server.url("")));
+        config.put(field, "{{ .CommonLabels.alertname ");
+        assertThatThrownBy(() -> notifier(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("am.yml:7:5").hasMessageContaining(field);
+    }
+
+    @Test
+    void aTemplateThatFailsWhenRenderedIsNotRetriedAndSendsNothing() throws Exception {
+        String field = templateField();
+        Assumptions.assumeTrue(field != null, "the integration has no template field");
+        Map<String, Object> config = new HashMap<>(config(server.url("")));
+        // Parses, fails when executed: Go's text/template refuses to call a non-function.
+        config.put(field, "{{ template \"no.such.template\" . }}");
+        Notifier n;
+        try {
+            n = notifier(config);
+        } catch (ConfigException refused) {
+            assertThat(refused.getMessage()).contains(field);
+            return; // refused even earlier: as good
+        }
+        NotifyException e = catchThrowableOfType(NotifyException.class, () -> n.send(TestNotifications.diskFull(false), soon()));
+        assertThat(e).as("send must fail").isNotNull();
+        assertThat(e.retryable()).isFalse();
+        assertThat(server.requests()).isEmpty();
+    }
+
+    /** The log records the notifier wrote so far (message and exception). */
+    protected List<String> logged() {
+        return List.copyOf(logged);
+    }
+
+    /** The logger of {@link #context}, for a subclass that checks more. */
+    protected Logger logger() {
+        return context.logger();
+    }
+}

@@ -1,0 +1,447 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The discovery plugins against the real Prometheus (Debian's 2.42): the same config, one job per
+ * mechanism, against the same peers, and each job's discovered {@code __address__},
+ * {@code instance} and {@code __meta_*} labels in {@code /api/v1/targets} compared between the two.
+ * Peers: a real ZooKeeper server (Curator's TestingServer) for nerve and serverset; loopback
+ * stand-ins serving the documented answers for the HTTP SD endpoint, Eureka's {@code /apps},
+ * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes) and Uyuni's XML-RPC API (none of those servers is
+ * installed here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs}:
+ * those jobs run in Promethium alone, their labels checked against Prometheus 3's documented ones;
+ * labels Prometheus added after 2.42 are left out of the comparison.
+ */
+class DiscoveryDifferentialIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static HttpServer standIns;
+    private static TestingServer zooKeeper;
+    private static ServerProcess promethium;
+    private static PrometheusProcess prometheus;
+
+    @BeforeAll
+    static void start() throws Exception {
+        standIns = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        standIns.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        standIns.createContext("/sd", exchange -> send(exchange, "application/json", """
+                [{"targets":["127.0.0.1:9100","127.0.0.2:9100"],"labels":{"env":"prod","__meta_dc":"dc1"}},
+                 {"targets":["127.0.0.3:9100"]}]"""));
+        standIns.createContext("/eureka/apps", exchange -> send(exchange, "application/xml", EUREKA_APPS));
+        standIns.createContext("/pdb/query/v4", exchange -> send(exchange, "application/json", PUPPETDB_RESOURCES));
+        standIns.createContext("/v2/apps/", exchange -> send(exchange, "application/json", MARATHON_APPS));
+        standIns.createContext("/_ping", exchange -> {
+            exchange.getResponseHeaders().set("Api-Version", "1.40");
+            send(exchange, "text/plain", "OK");
+        });
+        // The Docker engine API under any version prefix (Prometheus 2.42 asks for its own version over http://).
+        standIns.createContext("/v1.", exchange -> {
+            String path = exchange.getRequestURI().getPath().replaceFirst("^/v1\\.[0-9]+", "");
+            String body = switch (path) {
+                case "/containers/json" -> DOCKER_CONTAINERS;
+                case "/networks" -> DOCKER_NETWORKS;
+                case "/services" -> SWARM_SERVICES;
+                case "/nodes" -> SWARM_NODES;
+                default -> null;
+            };
+            if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+            } else {
+                send(exchange, "application/json", body);
+            }
+        });
+        standIns.createContext("/rpc/api", DiscoveryDifferentialIT::uyuniApi);
+        // Nomad and Kuma, for Promethium alone (Debian's 2.42 has neither).
+        standIns.createContext("/v1/services", exchange -> send(exchange, "application/json",
+                "[{\"Namespace\":\"default\",\"Services\":[{\"ServiceName\":\"web\",\"Tags\":[\"prod\"]}]}]"));
+        standIns.createContext("/v1/service/web", exchange -> send(exchange, "application/json", """
+                [{"ID":"_nomad-task-1","ServiceName":"web","Namespace":"default","NodeID":"node-1","Datacenter":"dc1",
+                  "JobID":"web","AllocID":"a1","Tags":["prod"],"Address":"127.0.0.1","Port":8080}]"""));
+        standIns.createContext("/v3/discovery:monitoringassignments", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            send(exchange, "application/json", """
+                    {"versionInfo":"1","nonce":"n1","typeUrl":"type.googleapis.com/kuma.observability.v1.MonitoringAssignment",
+                     "resources":[{"@type":"type.googleapis.com/kuma.observability.v1.MonitoringAssignment","mesh":"default",
+                                   "service":"backend","labels":{"team":"a"},
+                                   "targets":[{"name":"backend-1","scheme":"http","address":"127.0.0.1:5670","metricsPath":"/stats"}]}]}""");
+        });
+        standIns.start();
+        zooKeeper = new TestingServer(true);
+        populateZooKeeper(zooKeeper.getConnectString());
+
+        String sd = "http://127.0.0.1:" + standIns.getAddress().getPort();
+        String zk = zooKeeper.getConnectString();
+        String config = """
+                global:
+                  scrape_interval: 1m
+                scrape_configs:
+                  - job_name: http
+                    http_sd_configs:
+                      - url: %1$s/sd
+                        refresh_interval: 1s
+                  - job_name: eureka
+                    eureka_sd_configs:
+                      - server: %1$s/eureka
+                        refresh_interval: 1s
+                  - job_name: puppetdb
+                    puppetdb_sd_configs:
+                      - url: %1$s
+                        query: 'resources { type = "Class" and title = "Prometheus::Node_exporter" }'
+                        include_parameters: true
+                        port: 9100
+                        refresh_interval: 1s
+                  - job_name: marathon
+                    marathon_sd_configs:
+                      - servers: ['%1$s']
+                        refresh_interval: 1s
+                  - job_name: docker
+                    docker_sd_configs:
+                      - host: tcp://127.0.0.1:%3$d
+                        refresh_interval: 1s
+                  - job_name: dockerswarm
+                    dockerswarm_sd_configs:
+                      - host: http://127.0.0.1:%3$d
+                        role: services
+                        refresh_interval: 1s
+                  - job_name: dockerswarm_nodes
+                    dockerswarm_sd_configs:
+                      - host: tcp://127.0.0.1:%3$d
+                        role: nodes
+                        port: 9100
+                        refresh_interval: 1s
+                  - job_name: uyuni
+                    uyuni_sd_configs:
+                      - server: %1$s
+                        username: admin
+                        password: s3cr3t
+                        refresh_interval: 1s
+                  - job_name: nerve
+                    nerve_sd_configs:
+                      - servers: ['%2$s']
+                        paths: [/nerve/services/web/services, /nerve/services/db/services]
+                  - job_name: serverset
+                    serverset_sd_configs:
+                      - servers: ['%2$s']
+                        paths: [/aurora/prod/web]
+                        timeout: 5s
+                """.formatted(sd, zk, standIns.getAddress().getPort());
+        prometheus = PrometheusProcess.start(config);
+        promethium = ServerProcess.prepare().config(config + """
+                  - job_name: nomad
+                    nomad_sd_configs:
+                      - server: %1$s
+                        refresh_interval: 1s
+                  - job_name: kuma
+                    kuma_sd_configs:
+                      - server: %1$s
+                        refresh_interval: 1s
+                        client_id: promethium-it
+                """.formatted(sd)).start().awaitReady();
+    }
+
+    private static final String EUREKA_APPS = """
+            <applications>
+              <versions__delta>1</versions__delta>
+              <apps__hashcode>UP_2_</apps__hashcode>
+              <application>
+                <name>CONFIG-SERVICE</name>
+                <instance>
+                  <instanceId>config-1.test:config-service:8080</instanceId>
+                  <hostName>127.0.0.1</hostName>
+                  <app>CONFIG-SERVICE</app>
+                  <ipAddr>127.0.0.1</ipAddr>
+                  <status>UP</status>
+                  <port enabled="true">8080</port>
+                  <securePort enabled="false">443</securePort>
+                  <countryId>1</countryId>
+                  <dataCenterInfo class="com.netflix.appinfo.AmazonInfo">
+                    <name>Amazon</name>
+                    <metadata><availability-zone>eu-west-1a</availability-zone><instance-id>i-1</instance-id></metadata>
+                  </dataCenterInfo>
+                  <metadata><management.port>8081</management.port></metadata>
+                  <homePageUrl>http://127.0.0.1:8080/</homePageUrl>
+                  <statusPageUrl>http://127.0.0.1:8080/info</statusPageUrl>
+                  <healthCheckUrl>http://127.0.0.1:8080/health</healthCheckUrl>
+                  <vipAddress>config-service</vipAddress>
+                  <isCoordinatingDiscoveryServer>false</isCoordinatingDiscoveryServer>
+                </instance>
+              </application>
+              <application>
+                <name>NO-PORT</name>
+                <instance>
+                  <instanceId>np-1</instanceId>
+                  <hostName>127.0.0.2</hostName>
+                  <status>DOWN</status>
+                </instance>
+              </application>
+            </applications>
+            """;
+
+    private static final String PUPPETDB_RESOURCES = """
+            [{"certname":"127.0.0.1","environment":"prod","exported":false,"file":"/etc/puppet/site.pp",
+              "resource":"49af83866dc5a1518968b68e58a25319107afe11","tags":["node_exporter","class"],
+              "title":"Prometheus::Node_exporter","type":"Class",
+              "parameters":{"port":9100,"ratio":0.25,"big":1234567,"enabled":true,"flags":["a","b"],"empty":"",
+                            "labels":{"team":"ops"},"nested-list":[{"x":1}]}},
+             {"certname":"::1","tags":[],"title":"t","type":"Class"}]
+            """;
+
+    private static final String MARATHON_APPS = """
+            {"apps":[
+              {"id":"/web","labels":{"team":"a","ci.build":"7"},
+               "container":{"type":"DOCKER","docker":{"image":"repo/web:1"},
+                            "portMappings":[{"containerPort":8080,"hostPort":0,"labels":{"prometheus":"yes"}},
+                                            {"containerPort":9090,"hostPort":31999}]},
+               "tasks":[{"id":"web.1","host":"127.0.0.1","ports":[31001,31999]}]},
+              {"id":"/cni","networks":[{"mode":"container","name":"dcos"}],
+               "container":{"docker":{"image":"repo/cni:2","portMappings":[{"containerPort":7070,"labels":{"x-y":"z"}}]}},
+               "tasks":[{"id":"cni.1","host":"agent-2","ports":[],"ipAddresses":[{"ipAddress":"127.0.0.7","protocol":"IPv4"}]}]},
+              {"id":"/defs","portDefinitions":[{"port":10000,"labels":{"d":"1"}}],
+               "tasks":[{"id":"defs.1","host":"127.0.0.3","ports":[31555]}]}
+            ]}
+            """;
+
+    private static final String DOCKER_CONTAINERS = """
+            [{"Id":"c1","Names":["/node_1"],"Image":"prom/node-exporter","ImageID":"sha256:1",
+              "Ports":[{"PrivatePort":9100,"Type":"tcp"},{"PrivatePort":9101,"PublicPort":19101,"IP":"0.0.0.0","Type":"tcp"},
+                       {"PrivatePort":53,"Type":"udp"}],
+              "Labels":{"com.docker.compose.service":"node"},"HostConfig":{"NetworkMode":"app_default"},
+              "NetworkSettings":{"Networks":{"app_default":{"NetworkID":"n1","IPAddress":"127.0.0.2"}}}},
+             {"Id":"c2","Names":["/noport"],"Image":"busybox","Ports":[],"Labels":{},"HostConfig":{"NetworkMode":"app_default"},
+              "NetworkSettings":{"Networks":{"app_default":{"NetworkID":"n1","IPAddress":"127.0.0.3"}}}},
+             {"Id":"c3","Names":["/hostnet"],"Image":"httpd","Ports":[],"HostConfig":{"NetworkMode":"host"},
+              "NetworkSettings":{"Networks":{"host":{"NetworkID":"n0","IPAddress":""}}}}]
+            """;
+
+    private static final String DOCKER_NETWORKS = """
+            [{"Name":"app_default","Id":"n1","Scope":"local","Internal":false,"Ingress":false,"Labels":{"com.docker.compose.network":"default"}},
+             {"Name":"host","Id":"n0","Scope":"local","Internal":false,"Ingress":false,"Labels":{}}]
+            """;
+
+    /** Every service has a container spec: Prometheus 2.42 dereferences it unchecked (a panic otherwise). */
+    private static final String SWARM_SERVICES = """
+            [{"ID":"s1","Spec":{"Name":"mon_node-exporter","Labels":{"com.docker.stack.namespace":"mon"},
+                                "Mode":{"Global":{}},"TaskTemplate":{"ContainerSpec":{"Image":"node-exporter:1","Hostname":"h"}}},
+              "Endpoint":{"Ports":[{"Protocol":"tcp","TargetPort":9100,"PublishedPort":9100,"PublishMode":"ingress"},
+                                   {"Protocol":"udp","TargetPort":53,"PublishedPort":53,"PublishMode":"ingress"}],
+                          "VirtualIPs":[{"NetworkID":"n1","Addr":"127.0.0.7/24"}]}},
+             {"ID":"s2","Spec":{"Name":"mon_grafana","Mode":{"Replicated":{"Replicas":1}},
+                                "TaskTemplate":{"ContainerSpec":{"Image":"grafana:10"}}},
+              "UpdateStatus":{"State":"completed"},
+              "Endpoint":{"VirtualIPs":[{"NetworkID":"n1","Addr":"127.0.0.8/24"}]}}]
+            """;
+
+    private static final String SWARM_NODES = """
+            [{"ID":"node1","Spec":{"Role":"manager","Availability":"active","Labels":{"rack":"r1"}},
+              "Description":{"Hostname":"host-1","Platform":{"Architecture":"x86_64","OS":"linux"},"Engine":{"EngineVersion":"24.0.7"}},
+              "Status":{"State":"ready","Addr":"127.0.0.1"},
+              "ManagerStatus":{"Leader":true,"Reachability":"reachable","Addr":"127.0.0.1:2377"}},
+             {"ID":"node2","Spec":{"Role":"worker","Availability":"drain"},
+              "Description":{"Hostname":"host-2","Platform":{"Architecture":"aarch64","OS":"linux"},"Engine":{"EngineVersion":"24.0.7"}},
+              "Status":{"State":"down","Addr":"127.0.0.2"}}]
+            """;
+
+    /** Labels Prometheus added after 2.42, left out of the comparison. */
+    private static final java.util.Set<String> NEWER_THAN_2_42 = java.util.Set.of("__meta_docker_container_image",
+            "__meta_docker_container_image_id");
+
+    private static void populateZooKeeper(String connect) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        try (ZooKeeper zk = new ZooKeeper(connect, 10_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        })) {
+            assertThat(connected.await(20, TimeUnit.SECONDS)).isTrue();
+            for (String[] node : new String[][] {
+                {"/nerve/services/web/services/web-1", "{\"host\":\"127.0.0.1\",\"port\":8080,\"name\":\"web-1\"}"},
+                {"/nerve/services/db/services/db-1", "{\"host\":\"::1\",\"port\":5432}"},
+                {"/nerve/services/db/services/lock", "not json"},
+                {"/aurora/prod/web/member_0000000001", """
+                        {"serviceEndpoint":{"host":"127.0.0.1","port":8080},
+                         "additionalEndpoints":{"http-admin":{"host":"127.0.0.1","port":9990}},"status":"ALIVE","shard":3}"""},
+                {"/aurora/prod/web/member_0000000002", "{\"serviceEndpoint\":{\"host\":\"127.0.0.2\",\"port\":8080},\"status\":\"DEAD\"}"},
+            }) {
+                create(zk, node[0], node[1]);
+            }
+        }
+    }
+
+    private static void create(ZooKeeper zk, String path, String data) throws Exception {
+        int slash = path.lastIndexOf('/');
+        if (slash > 0 && zk.exists(path.substring(0, slash), false) == null) {
+            create(zk, path.substring(0, slash), "");
+        }
+        zk.create(path, data.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+
+    /** Uyuni's XML-RPC API, as its documentation describes the calls discovery makes: two monitored systems. */
+    private static void uyuniApi(HttpExchange exchange) throws IOException {
+        String call = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String result;
+        if (call.contains("<methodName>auth.login</methodName>")) {
+            result = "<string>session-key</string>";
+        } else if (call.contains("<methodName>system.listSystemGroupsForSystemsWithEntitlement</methodName>")) {
+            result = "<array><data>" + uyuniSystemGroups(1000010000, "web", "prod") + uyuniSystemGroups(1000010001) + "</data></array>";
+        } else if (call.contains("<methodName>system.monitoring.listEndpoints</methodName>")) {
+            result = "<array><data>" + uyuniEndpoint(1000010000, "node_exporter", 9100, "/metrics", "", false)
+                    + uyuniEndpoint(1000010001, "apache_exporter", 9117, "/apache", "apache", true) + "</data></array>";
+        } else {
+            result = "<array><data>" + uyuniNetwork(1000010000, "127.0.0.1") + uyuniNetwork(1000010001, "127.0.0.2") + "</data></array>";
+        }
+        send(exchange, "text/xml", "<?xml version=\"1.0\"?><methodResponse><params><param><value>" + result
+                + "</value></param></params></methodResponse>");
+    }
+
+    private static String member(String name, String value) {
+        return "<member><name>" + name + "</name><value>" + value + "</value></member>";
+    }
+
+    private static String uyuniSystemGroups(long id, String... groups) {
+        StringBuilder sb = new StringBuilder("<value><struct>" + member("id", "<int>" + id + "</int>")
+                + "<member><name>system_groups</name><value><array><data>");
+        int gid = 1;
+        for (String group : groups) {
+            sb.append("<value><struct>").append(member("id", "<int>" + gid++ + "</int>"))
+                    .append(member("name", "<string>" + group + "</string>")).append("</struct></value>");
+        }
+        return sb.append("</data></array></value></member></struct></value>").toString();
+    }
+
+    private static String uyuniEndpoint(long id, String exporter, int port, String path, String module, boolean tls) {
+        return "<value><struct>" + member("system_id", "<int>" + id + "</int>") + member("endpoint_name", "<string>" + exporter
+                + "</string>") + member("port", "<int>" + port + "</int>") + member("path", "<string>" + path + "</string>")
+                + member("module", "<string>" + module + "</string>") + member("exporter_name", "<string>" + exporter + "</string>")
+                + member("tls_enabled", "<boolean>" + (tls ? 1 : 0) + "</boolean>") + "</struct></value>";
+    }
+
+    private static String uyuniNetwork(long id, String host) {
+        return "<value><struct>" + member("system_id", "<int>" + id + "</int>") + member("hostname", "<string>" + host + "</string>")
+                + member("primary_fqdn", "<string>" + host + ".example.com</string>") + member("ip", "<string>" + host + "</string>")
+                + "</struct></value>";
+    }
+
+    private static void send(HttpExchange exchange, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (promethium != null) {
+            promethium.close();
+        }
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (zooKeeper != null) {
+            zooKeeper.close();
+        }
+        if (standIns != null) {
+            standIns.stop(0);
+        }
+    }
+
+    /** The discovered labels that discovery sets (address, instance, meta) of each target of a job, sorted. */
+    static List<String> discovered(String body, String job) throws IOException {
+        List<String> targets = new ArrayList<>();
+        for (JsonNode target : JSON.readTree(body).path("data").path("activeTargets")) {
+            JsonNode labels = target.path("discoveredLabels");
+            if (!job.equals(labels.path("job").asText())) {
+                continue;
+            }
+            Map<String, String> kept = new TreeMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = labels.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String name = field.getKey();
+                if ((name.startsWith("__meta_") || name.equals("__address__") || name.equals("instance"))
+                        && !NEWER_THAN_2_42.contains(name)) {
+                    kept.put(name, field.getValue().asText());
+                }
+            }
+            targets.add(kept.toString());
+        }
+        targets.sort(null);
+        return targets;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni"})
+    void discoveredLabelsMatchPrometheus(String job) throws Exception {
+        AtomicReference<List<String>> expected = new AtomicReference<>(List.of());
+        AtomicReference<List<String>> actual = new AtomicReference<>(List.of());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            expected.set(discovered(get(prometheus.uri("/api/v1/targets")), job));
+            actual.set(discovered(promethium.get("/api/v1/targets").body(), job));
+            if (!expected.get().isEmpty() && expected.get().equals(actual.get())) {
+                break;
+            }
+            ServerProcess.sleep(500);
+        }
+        assertThat(expected.get()).as("Prometheus discovered targets for " + job + "; its log: " + prometheus.log()).isNotEmpty();
+        assertThat(actual.get()).as("Promethium's discovered labels for job " + job).isEqualTo(expected.get());
+    }
+
+    /** The mechanisms Debian's 2.42 lacks: their targets show in Promethium with Prometheus 3's labels. */
+    @org.junit.jupiter.api.Test
+    void nomadAndKumaTargetsShowWithPrometheusLabels() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> nomad = List.of();
+        List<String> kuma = List.of();
+        while (System.nanoTime() < deadline && (nomad.isEmpty() || kuma.isEmpty())) {
+            String body = promethium.get("/api/v1/targets").body();
+            nomad = discovered(body, "nomad");
+            kuma = discovered(body, "kuma");
+            ServerProcess.sleep(500);
+        }
+        assertThat(nomad).containsExactly("{__address__=127.0.0.1:8080, __meta_nomad_address=127.0.0.1, __meta_nomad_dc=dc1, "
+                + "__meta_nomad_namespace=default, __meta_nomad_node_id=node-1, __meta_nomad_service=web, "
+                + "__meta_nomad_service_address=127.0.0.1, __meta_nomad_service_id=_nomad-task-1, __meta_nomad_service_port=8080, "
+                + "__meta_nomad_tags=,prod,}");
+        assertThat(kuma).containsExactly("{__address__=127.0.0.1:5670, __meta_kuma_dataplane=backend-1, __meta_kuma_label_team=a, "
+                + "__meta_kuma_mesh=default, __meta_kuma_service=backend, instance=backend-1}");
+    }
+
+    private static String get(java.net.URI uri) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

@@ -1,0 +1,196 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stranger's first plugins, built from the tarball's {@code sdk/} only: in an empty folder,
+ * {@code mvn archetype:generate} of each archetype and {@code mvn verify} (which runs each
+ * plugin's tests, the discovery plugin's contract test among them), then the four jars dropped
+ * into a running server's {@code plugins/} and seen working.
+ *
+ * <p>No network: Maven gets the sdk's settings.xml with one addition, a mirror of every other
+ * repository onto the build machine's local repository read as a {@code file://} remote (release
+ * plugins and libraries only: Central's policy admits no SNAPSHOT, so every Promethium artifact
+ * must come from {@code sdk/repository}). Maven writes only to a fresh local repository under
+ * {@code target/}, never to the build machine's.
+ */
+class PluginSdkIT {
+
+    private static final String VERSION = System.getProperty("promethium.version", "0.1.0-SNAPSHOT");
+    private static final List<String> KINDS = List.of("discovery", "notifier", "exporter", "storage");
+
+    private static Path work;
+    private static Path settings;
+    private static Path localRepository;
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void buildThePluginsFromTheSdk() throws Exception {
+        Path dist = Path.of(System.getProperty("promethium.dist", "target/promethium"));
+        assertThat(dist.resolve("sdk/repository/io/promethium/promethium-plugin-parent")).as("sdk/ in the tarball").isDirectory();
+        Path root = Path.of("target/plugin-sdk-it").toAbsolutePath();
+        ServerProcess.deleteTree(root);
+        work = Files.createDirectories(root.resolve("work"));
+        localRepository = Files.createDirectories(root.resolve("repository"));
+        settings = root.resolve("settings.xml");
+        Path buildRepository = Path.of(System.getProperty("promethium.build.repository", System.getProperty("user.home") + "/.m2/repository"));
+        String shipped = Files.readString(dist.resolve("sdk/settings.xml"));
+        Files.writeString(settings, shipped.replace("<profiles>", """
+                <mirrors>
+                    <mirror>
+                      <id>build-machine</id>
+                      <mirrorOf>*,!promethium-sdk</mirrorOf>
+                      <url>%s</url>
+                    </mirror>
+                  </mirrors>
+                  <profiles>""".formatted(buildRepository.toUri())));
+
+        server = ServerProcess.prepare();
+        for (String kind : KINDS) {
+            mvn(work, "org.apache.maven.plugins:maven-archetype-plugin:3.3.1:generate",
+                    "-DarchetypeGroupId=io.promethium", "-DarchetypeArtifactId=promethium-" + kind + "-archetype",
+                    "-DarchetypeVersion=" + VERSION, "-DgroupId=com.example", "-DartifactId=mycorp-" + kind,
+                    "-Dversion=1.0.0", "-Dpackage=com.example." + kind, "-DpluginType=mycorp");
+        }
+        // One reactor over the four generated projects: the same as four `mvn verify`, one JVM start.
+        StringBuilder modules = new StringBuilder();
+        for (String kind : KINDS) {
+            modules.append("<module>mycorp-").append(kind).append("</module>");
+        }
+        Files.writeString(work.resolve("pom.xml"), """
+                <project><modelVersion>4.0.0</modelVersion><groupId>com.example</groupId><artifactId>all</artifactId>
+                <version>1</version><packaging>pom</packaging><modules>%s</modules></project>""".formatted(modules));
+        mvn(work, "verify");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Runs Maven as an author would, with the sdk settings and the private local repository; fails with its output. */
+    private static void mvn(Path directory, String... args) throws IOException, InterruptedException {
+        String mavenHome = System.getProperty("maven.home");
+        List<String> command = new ArrayList<>();
+        command.add(mavenHome == null ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString());
+        command.addAll(List.of("-B", "-s", settings.toString(), "-Dmaven.repo.local=" + localRepository));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PROMETHIUM_HOME", server.home.toString());
+        env.remove("MAVEN_OPTS");
+        Path log = directory.resolve("mvn-" + System.nanoTime() + ".log");
+        Process process = builder.redirectOutput(log.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("mvn " + String.join(" ", args) + " did not finish in 5 minutes\n" + Files.readString(log));
+        }
+        assertThat(process.exitValue()).as("mvn " + String.join(" ", args) + "\n" + Files.readString(log)).isZero();
+    }
+
+    private static Path jar(String kind) {
+        return work.resolve("mycorp-" + kind + "/target/mycorp-" + kind + "-1.0.0.jar");
+    }
+
+    @Test
+    void theSdkHoldsTheApiWithItsSourcesJavadocAndTestJars() {
+        Path api = Path.of(System.getProperty("promethium.dist", "target/promethium"), "sdk/repository/io/promethium/promethium-api", VERSION);
+        for (String suffix : List.of(".pom", ".jar", "-sources.jar", "-javadoc.jar", "-tests.jar")) {
+            assertThat(api.resolve("promethium-api-" + VERSION + suffix)).isRegularFile();
+        }
+    }
+
+    @Test
+    void eachArchetypeGivesAPluginJarWhoseTestsPass() throws IOException {
+        for (String kind : KINDS) {
+            assertThat(jar(kind)).as(kind + " plugin jar").isRegularFile();
+            Path reports = work.resolve("mycorp-" + kind + "/target/surefire-reports");
+            try (Stream<Path> files = Files.list(reports)) {
+                String all = String.join("\n", files.filter(f -> f.toString().endsWith(".txt")).map(PluginSdkIT::read).toList());
+                assertThat(all).as(kind + " test reports").contains("Tests run:").doesNotContain("Tests run: 0,")
+                        .doesNotContainPattern("(Failures|Errors): [1-9]");
+            }
+        }
+        assertThat(work.resolve("mycorp-discovery/target/surefire-reports/com.example.discovery.FolderDiscovererContractTest.txt"))
+                .as("the discovery plugin passes the discoverer contract").content().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0");
+        assertThat(localRepository.resolve("io/promethium/promethium-api/" + VERSION + "/_remote.repositories"))
+                .as("the api came from the sdk's repository").content().contains("promethium-sdk");
+    }
+
+    @Test
+    void thePluginsRunInTheServerOnceDroppedIntoPlugins() throws Exception {
+        Files.createDirectories(server.home.resolve("conf/targets"));
+        Files.writeString(server.home.resolve("conf/targets/self.targets"), "127.0.0.1:" + server.port + "\n");
+        server.start("--web.enable-lifecycle", "--plugins.scan-interval=1s").awaitReady();
+        for (String kind : KINDS) {
+            Files.copy(jar(kind), server.home.resolve("plugins/mycorp-" + kind + ".jar"));
+        }
+
+        // The exporter's page, served and scraped in-process.
+        server.await(Duration.ofSeconds(30), () -> server.get("/exporters/mycorp/metrics").body().contains("mycorp_filesystem_avail_bytes"),
+                "the exporter's metrics at /exporters/mycorp/metrics");
+        // The storage plugin's series, merged into queries.
+        server.await(Duration.ofSeconds(30),
+                () -> server.get("/api/v1/query?query=" + URLEncoder.encode("mycorp_static_value{instance=\"a\"}", StandardCharsets.UTF_8))
+                        .body().contains("\"source\":\"mycorp\""),
+                "the storage plugin's series in a query");
+        // The discovery plugin's key, in a config loaded after the plugin arrived.
+        Files.writeString(server.home.resolve("conf/prometheus.yml"), """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: sdk-discovery
+                    mycorp_sd_configs:
+                      - directory: targets
+                        refresh_interval: 1s
+                """);
+        server.await(Duration.ofSeconds(30), () -> server.post("/-/reload").statusCode() == 200, "reload with mycorp_sd_configs");
+        server.await(Duration.ofSeconds(30), () -> {
+            String targets = server.get("/api/v1/targets").body();
+            return targets.contains("\"__meta_mycorp_file\":\"self.targets\"") && targets.contains("\"health\":\"up\"");
+        }, "the discovered target in /api/v1/targets, scraped");
+
+        // The notifier's key, accepted by check alertmanager-config (which loads plugins/); a wrong field named.
+        Path am = server.home.resolve("conf/sdk-alertmanager.yml");
+        Files.writeString(am, """
+                route:
+                  receiver: team
+                receivers:
+                  - name: team
+                    mycorp_configs:
+                      - url: http://127.0.0.1:9/hook
+                """);
+        ServerProcess.Result ok = server.runToCompletion("check", "alertmanager-config", am.toString());
+        assertThat(ok.exitCode()).as(ok.output()).isZero();
+        Files.writeString(am, Files.readString(am) + "        channel: ops\n");
+        ServerProcess.Result bad = server.runToCompletion("check", "alertmanager-config", am.toString());
+        assertThat(bad.exitCode()).as(bad.output()).isEqualTo(1);
+        assertThat(bad.output()).contains("channel");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

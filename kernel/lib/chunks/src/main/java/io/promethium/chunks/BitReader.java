@@ -1,0 +1,88 @@
+package io.promethium.chunks;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Reads bits, most significant first, from a byte array region. Reusable via {@link #reset}.
+ * Reads of up to 56 bits load one big-endian long and shift, instead of looping over bytes.
+ */
+public final class BitReader {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private byte[] bytes;
+    private long position;
+    private long limit;
+
+    public void reset(byte[] bytes, int offset, int length) {
+        this.bytes = bytes;
+        this.position = (long) offset << 3;
+        this.limit = (long) (offset + length) << 3;
+    }
+
+    public boolean readBit() {
+        if (position >= limit) {
+            throw new ChunkFormatException("chunk ends early at bit " + position);
+        }
+        int b = bytes[(int) (position >>> 3)];
+        boolean bit = ((b << (position & 7)) & 0x80) != 0;
+        position++;
+        return bit;
+    }
+
+    public long readBits(int count) {
+        if (count == 0) {
+            return 0;
+        }
+        if (position + count > limit) {
+            throw new ChunkFormatException("chunk ends early: need " + count + " bits at bit " + position);
+        }
+        int index = (int) (position >>> 3);
+        int shift = (int) (position & 7);
+        long value;
+        if (count <= 56 && index + 8 <= bytes.length) {
+            long word = (long) LONG.get(bytes, index);
+            value = (word << shift) >>> (64 - count);
+        } else {
+            value = slow(count);
+            return value;
+        }
+        position += count;
+        return value;
+    }
+
+    private long slow(int count) {
+        long value = 0;
+        int remaining = count;
+        while (remaining > 0) {
+            int b = bytes[(int) (position >>> 3)] & 0xff;
+            int used = (int) (position & 7);
+            int avail = 8 - used;
+            int take = Math.min(avail, remaining);
+            int bits = (b >>> (avail - take)) & ((1 << take) - 1);
+            value = (value << take) | bits;
+            position += take;
+            remaining -= take;
+        }
+        return value;
+    }
+
+    /** Number of leading one bits, at most {@code max}, consuming them and the terminating zero if any. */
+    public int readUnary(int max) {
+        int n = 0;
+        while (n < max && readBit()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Bits left to read. */
+    public long remainingBits() {
+        return limit - position;
+    }
+
+    public int readByte() {
+        return (int) readBits(8);
+    }
+}

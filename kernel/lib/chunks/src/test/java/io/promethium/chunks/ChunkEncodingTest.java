@@ -1,0 +1,189 @@
+package io.promethium.chunks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.model.StaleMarker;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ChunkEncodingTest {
+
+    private static void assertRoundTrip(ChunkIterator it, byte[] bytes, long[] ts, double[] vs, int n) {
+        it.reset(bytes, 0, bytes.length, n);
+        for (int i = 0; i < n; i++) {
+            assertThat(it.next()).as("sample %d", i).isTrue();
+            assertThat(it.t()).as("timestamp %d", i).isEqualTo(ts[i]);
+            assertThat(Double.doubleToRawLongBits(it.v())).as("value bits %d", i).isEqualTo(Double.doubleToRawLongBits(vs[i]));
+        }
+        assertThat(it.next()).isFalse();
+    }
+
+    @Test
+    void xorRoundTripsArbitraryTimestampsAndValuesBitExact() {
+        Random random = new Random(42);
+        long[] ts = new long[120];
+        double[] vs = new double[120];
+        long t = 1_700_000_000_000L;
+        for (int i = 0; i < ts.length; i++) {
+            t += switch (i % 5) {
+                case 0 -> 15_000;
+                case 1 -> 15_000 + random.nextInt(40) - 20;
+                case 2 -> random.nextInt(1_000_000);
+                case 3 -> 1L << 40;
+                default -> 1;
+            };
+            ts[i] = t;
+            vs[i] = switch (i % 6) {
+                case 0 -> random.nextGaussian() * 1e6;
+                case 1 -> StaleMarker.STALE_NAN;
+                case 2 -> Double.NaN;
+                case 3 -> Double.NEGATIVE_INFINITY;
+                case 4 -> -0.0;
+                default -> vs[i - 1];
+            };
+        }
+        XorAppender app = new XorAppender(16);
+        for (int i = 0; i < ts.length; i++) {
+            app.append(ts[i], vs[i]);
+        }
+        byte[] bytes = app.toByteArray();
+        assertThat(XorIterator.headerCount(bytes, 0)).isEqualTo(120);
+        assertRoundTrip(new XorIterator(), bytes, ts, vs, ts.length);
+    }
+
+    @Test
+    void staleMarkerSurvivesXorBitExact() {
+        XorAppender app = new XorAppender(16);
+        app.append(1000, 1.5);
+        app.append(2000, StaleMarker.STALE_NAN);
+        XorIterator it = new XorIterator();
+        byte[] bytes = app.toByteArray();
+        it.reset(bytes, 0, bytes.length, 2);
+        it.next();
+        it.next();
+        assertThat(StaleMarker.isStale(it.v())).isTrue();
+    }
+
+    @Test
+    void aResetXorChunkEncodesAsIfNew() {
+        XorAppender reused = new XorAppender(16);
+        reused.append(5, 123.25);
+        reused.append(77, -1);
+        reused.reset();
+        XorAppender fresh = new XorAppender(16);
+        for (int i = 0; i < 10; i++) {
+            reused.append(1000 + i * 15, i * 0.5);
+            fresh.append(1000 + i * 15, i * 0.5);
+        }
+        assertThat(reused.toByteArray()).isEqualTo(fresh.toByteArray());
+        assertThat(reused.count()).isEqualTo(10);
+    }
+
+    @Test
+    void constantSeriesAtRegularIntervalCostsAboutTwoBitsASample() {
+        XorAppender app = new XorAppender(16);
+        for (int i = 0; i < 120; i++) {
+            app.append(1_700_000_000_000L + i * 15_000L, 42.0);
+        }
+        assertThat(app.byteLength()).isLessThan(2 + 8 + 8 + 3 + 30);
+    }
+
+    @Test
+    void decimalEncodingRoundTripsShortDecimalsExactly() {
+        Random random = new Random(7);
+        long[] ts = new long[120];
+        double[] vs = new double[120];
+        long x = 12345;
+        for (int i = 0; i < 120; i++) {
+            ts[i] = 1_700_000_000_000L + i * 15_000L + (i % 7 == 0 ? 3 : 0);
+            x += random.nextInt(200) - 100;
+            vs[i] = x / 100.0;
+        }
+        byte[] bytes = new DecimalEncoder().encode(ts, vs, 0, 120, 0);
+        assertThat(bytes).isNotNull();
+        assertRoundTrip(new DecimalIterator(), bytes, ts, vs, 120);
+    }
+
+    @Test
+    void decimalEncodingRefusesValuesItCannotKeepExact() {
+        long[] ts = {1, 2, 3};
+        assertThat(new DecimalEncoder().encode(ts, new double[] {1, Math.PI, 2}, 0, 3, 0)).isNull();
+        assertThat(new DecimalEncoder().encode(ts, new double[] {1, StaleMarker.STALE_NAN, 2}, 0, 3, 0)).isNull();
+        assertThat(new DecimalEncoder().encode(ts, new double[] {1, -0.0, 2}, 0, 3, 0)).isNull();
+    }
+
+    @Test
+    void chunksPicksTheSmallerEncodingAndDecodesThroughEitherIterator() {
+        long[] ts = new long[120];
+        double[] counter = new double[120];
+        double[] random = new double[120];
+        Random r = new Random(1);
+        for (int i = 0; i < 120; i++) {
+            ts[i] = 1_000_000L + i * 15_000L;
+            counter[i] = 1000 + i * 37;
+            random[i] = r.nextDouble();
+        }
+        Chunks chunks = new Chunks();
+        byte[] a = chunks.encode(ts, counter, 0, 120);
+        assertThat(chunks.encoding()).isEqualTo(Encoding.DECIMAL);
+        assertRoundTrip(ChunkIterator.forEncoding(chunks.encoding(), null), a, ts, counter, 120);
+        byte[] b = chunks.encode(ts, random, 0, 120);
+        assertThat(chunks.encoding()).isEqualTo(Encoding.XOR);
+        assertRoundTrip(ChunkIterator.forEncoding(chunks.encoding(), null), b, ts, random, 120);
+    }
+
+    @Test
+    void truncatedChunkIsAnErrorNotGarbage() {
+        XorAppender app = new XorAppender(16);
+        for (int i = 0; i < 10; i++) {
+            app.append(i * 1000L, i * 1.1);
+        }
+        byte[] bytes = app.toByteArray();
+        XorIterator it = new XorIterator();
+        it.reset(bytes, 0, 6, 10);
+        assertThatThrownBy(() -> {
+            while (it.next()) {
+                // drain
+            }
+        }).isInstanceOf(ChunkFormatException.class).hasMessageContaining("chunk ends early");
+    }
+
+    @Test
+    void decimalEncodingRoundTripsEveryShapeWhicheverModeWins() {
+        Random random = new Random(3);
+        long[] ts = new long[120];
+        for (int i = 0; i < 120; i++) {
+            ts[i] = 5_000_000L + i * 15_000L + (i % 9 == 0 ? 2 : 0);
+        }
+        double[][] shapes = new double[6][120];
+        long noisy = 0;
+        long walk = 0;
+        for (int i = 0; i < 120; i++) {
+            shapes[0][i] = 7;
+            shapes[1][i] = 1000 + i * 1500;
+            noisy += 1200 + random.nextInt(61) - 30;
+            shapes[2][i] = noisy / 100.0;
+            walk += random.nextInt(81) - 40;
+            shapes[3][i] = walk * 4096.0;
+            shapes[4][i] = i == 60 ? 1e12 : i;
+            shapes[5][i] = -(i + 1) / 1000.0;
+        }
+        Set<Integer> modes = new HashSet<>();
+        for (double[] vs : shapes) {
+            byte[] bytes = new DecimalEncoder().encode(ts, vs, 0, 120, ts[0]);
+            assertThat(bytes).isNotNull();
+            modes.add((bytes[2] & 0xff) >>> 4);
+            DecimalIterator it = new DecimalIterator();
+            it.reset(bytes, 0, bytes.length, 120, ts[0]);
+            for (int i = 0; i < 120; i++) {
+                assertThat(it.next()).isTrue();
+                assertThat(it.t()).isEqualTo(ts[i]);
+                assertThat(it.v()).isEqualTo(vs[i]);
+            }
+        }
+        assertThat(modes).as("modes used").hasSizeGreaterThanOrEqualTo(3);
+    }
+}

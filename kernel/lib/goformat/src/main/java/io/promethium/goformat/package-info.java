@@ -1,0 +1,19 @@
+/**
+ * Numbers spelled as Prometheus's Go code spells them, so that answers compare byte for byte:
+ * {@link io.promethium.goformat.GoFloat} (strconv's shortest {@code 'g'}, {@code 'e'} and
+ * {@code 'f'} forms, fixed precisions as {@code fmt} rounds them, and the JSON form of
+ * Prometheus's HTTP API) and {@link io.promethium.goformat.GoDurations} (Go's
+ * {@code time.ParseDuration}). Prometheus's own duration syntax ({@code 1h30m}) is
+ * {@code io.promethium.api.config.Durations}, part of the api because configuration plugins
+ * parse it.
+ *
+ * <p>Depends on the JDK only. The shortest forms run once per sample written by the text
+ * exposition and the query API, so they build no intermediate strings beyond
+ * {@link java.lang.Double#toString(double)}.
+ */
+@Export
+@Version("1.0.0")
+package io.promethium.goformat;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

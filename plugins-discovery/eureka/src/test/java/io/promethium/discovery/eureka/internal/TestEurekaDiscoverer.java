@@ -1,0 +1,61 @@
+package io.promethium.discovery.eureka.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Eureka discoverer passes the api's discovery contract against {@link FakeEureka}, a loopback stand-in of Eureka's REST API
+ * (instances registered in-process: an HTTP client of the test would leave its threads behind).
+ */
+class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
+
+    @TempDir
+    Path dir;
+    private FakeEureka eureka;
+
+    @AfterEach
+    void stopEureka() {
+        if (eureka != null) {
+            eureka.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        eureka = new FakeEureka();
+        eureka.register("WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new EurekaDiscovererFactory().create(new PluginConfig("eureka_sd_configs",
+                Map.of("server", eureka.url(), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() throws Exception {
+        eureka.register("WEB", EurekaClient.instance("WEB", "web-2.test", "10.0.0.2", 8080, "UP", 90));
+    }
+
+    @Override
+    protected void removeSource() throws Exception {
+        // Eureka's one group ("eureka") empties when every instance is gone.
+        eureka.cancel("WEB", "web-1.test:web:8080");
+        eureka.cancel("WEB", "web-2.test:web:8080");
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

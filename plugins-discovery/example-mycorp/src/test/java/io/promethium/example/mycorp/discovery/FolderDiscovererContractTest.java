@@ -1,0 +1,54 @@
+package io.promethium.example.mycorp.discovery;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every discoverer passes (initial groups, updates, vanished sources, a prompt
+ * close that leaves no thread behind), run against a temporary folder this test changes.
+ */
+class FolderDiscovererContractTest extends AbstractDiscovererContractTest {
+
+    @TempDir
+    Path configDirectory;
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        Path folder = Files.createDirectories(configDirectory.resolve("targets"));
+        Files.writeString(folder.resolve("web.targets"), "10.0.0.1:9100\n");
+        Files.writeString(folder.resolve("db.targets"), "10.0.0.2:9187\n");
+        return new TestPluginContext(configDirectory, "test-job");
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        PluginConfig config = new PluginConfig(FolderDiscovererFactory.TYPE + "_sd_configs",
+                Map.of("directory", "targets", "refresh_interval", "100ms"), "prometheus.yml:3:7");
+        FolderDiscovererFactory factory = new FolderDiscovererFactory();
+        factory.validate(config, context);
+        return factory.create(config, context);
+    }
+
+    @Override
+    protected void changeTargets() throws Exception {
+        Files.writeString(configDirectory.resolve("targets/web.targets"), "10.0.0.3:9100\n", StandardOpenOption.APPEND);
+    }
+
+    @Override
+    protected void removeSource() throws Exception {
+        Files.delete(configDirectory.resolve("targets/db.targets"));
+    }
+
+    @Override
+    protected Duration updateTimeout() {
+        return Duration.ofSeconds(5);
+    }
+}

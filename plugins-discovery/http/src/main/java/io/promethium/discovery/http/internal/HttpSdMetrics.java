@@ -1,0 +1,19 @@
+package io.promethium.discovery.http.internal;
+
+import io.promethium.api.plugin.MetricsRegistrar;
+
+/** HTTP discovery's metrics with Prometheus's names, shared by every HTTP discoverer. */
+final class HttpSdMetrics {
+
+    final MetricsRegistrar.Counter failures;
+    final MetricsRegistrar.Counter refreshFailures;
+    final MetricsRegistrar.Summary refreshDuration;
+
+    HttpSdMetrics(MetricsRegistrar registrar) {
+        failures = registrar.counter("prometheus_sd_http_failures_total", "Number of HTTP service discovery refresh failures.");
+        refreshFailures = registrar.counter("prometheus_sd_refresh_failures_total",
+                "Number of refresh failures for the given SD mechanism.", "mechanism", "config");
+        refreshDuration = registrar.summary("prometheus_sd_refresh_duration_seconds",
+                "The duration of a refresh in seconds for the given SD mechanism.", "mechanism", "config");
+    }
+}

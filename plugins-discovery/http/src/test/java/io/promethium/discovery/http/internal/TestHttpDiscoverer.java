@@ -1,0 +1,59 @@
+package io.promethium.discovery.http.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP discoverer passes the api's discovery contract against a loopback HTTP SD endpoint. */
+class TestHttpDiscoverer extends AbstractDiscovererContractTest {
+
+    @TempDir
+    Path dir;
+    private HttpSdEndpoint endpoint;
+
+    @AfterEach
+    void stopEndpoint() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        endpoint = new HttpSdEndpoint();
+        endpoint.answer("""
+                [{"targets":["10.0.0.1:9100"],"labels":{"env":"prod"}},{"targets":["10.0.0.2:9100"]}]""");
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new HttpDiscovererFactory().create(new PluginConfig("http_sd_configs",
+                Map.of("url", endpoint.url(), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        endpoint.answer("""
+                [{"targets":["10.0.0.1:9100","10.0.0.3:9100"],"labels":{"env":"prod"}},{"targets":["10.0.0.2:9100"]}]""");
+    }
+
+    @Override
+    protected void removeSource() {
+        endpoint.answer("""
+                [{"targets":["10.0.0.1:9100","10.0.0.3:9100"],"labels":{"env":"prod"}}]""");
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

@@ -1,0 +1,180 @@
+package io.promethium.discovery.kuma.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.model.Labels;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kuma SD against {@link FakeKuma}, a loopback stand-in of Kuma's MADS endpoint: the protocol, labels, 304s, faults, config. */
+class KumaSdTest {
+
+    @TempDir
+    Path dir;
+    private FakeKuma kuma;
+    private TestPluginContext context;
+    private Discoverer discoverer;
+    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
+    private TargetGroup group;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                warnings.add(record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void startKuma() throws Exception {
+        kuma = new FakeKuma();
+        context = new TestPluginContext(dir, "kuma-job", new KernelHttpClientFactory());
+        context.logger().addHandler(handler);
+    }
+
+    @AfterEach
+    void stop() {
+        context.logger().removeHandler(handler);
+        if (discoverer != null) {
+            discoverer.close();
+        }
+        kuma.close();
+    }
+
+    private void start(Map<String, Object> extra) throws Exception {
+        Map<String, Object> block = new LinkedHashMap<>();
+        block.put("server", kuma.url());
+        block.put("refresh_interval", "300ms");
+        block.put("client_id", "prom-1");
+        block.putAll(extra);
+        discoverer = new KumaDiscovererFactory().create(new PluginConfig("kuma_sd_configs", block, "prometheus.yml:3:7"), context);
+        discoverer.start(updates::add);
+    }
+
+    private TargetGroup await(Predicate<TargetGroup> check) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (group == null || !check.test(group)) {
+            long left = deadline - System.nanoTime();
+            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
+            assertThat(update).as("an update; have " + group).isNotNull();
+            for (TargetGroup g : update) {
+                group = g;
+            }
+        }
+        return group;
+    }
+
+    private void awaitWarning(String part) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (warnings.stream().noneMatch(w -> w.contains(part))) {
+            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static final String ASSIGNMENTS = """
+            [{"@type":"type.googleapis.com/kuma.observability.v1.MonitoringAssignment",
+              "mesh":"metrics","service":"prometheus","labels":{"commonLabel":"serviceLevel","kuma.io/zone":"z1"},
+              "targets":[{"name":"prometheus-01","scheme":"http","address":"10.1.4.32:9090","metricsPath":"/custom-metrics",
+                          "labels":{"commonLabel":"targetLevel","extra":"x"}},
+                         {"name":"prometheus-02","scheme":"https","address":"10.1.4.33:9090","metrics_path":"/metrics"}]}]""";
+
+    @Test
+    void assignmentsAreTargetsWithPrometheusLabelsAndTheProtocolIsFollowed() throws Exception {
+        kuma.assignments(ASSIGNMENTS);
+        start(Map.of());
+        TargetGroup g = await(x -> x.targets().size() == 2);
+        assertThat(g.source()).isEqualTo("kuma");
+        assertThat(g.targets().get(0)).isEqualTo(Labels.fromMap(Map.of(
+                "__address__", "10.1.4.32:9090",
+                "instance", "prometheus-01",
+                "__scheme__", "http",
+                "__metrics_path__", "/custom-metrics",
+                "__meta_kuma_mesh", "metrics",
+                "__meta_kuma_service", "prometheus",
+                "__meta_kuma_dataplane", "prometheus-01",
+                "__meta_kuma_label_commonLabel", "serviceLevel",
+                "__meta_kuma_label_kuma_io_zone", "z1",
+                "__meta_kuma_label_extra", "x")));
+        assertThat(g.targets().get(1).get("__metrics_path__")).isEqualTo("/metrics");
+        assertThat(kuma.requests.get(0)).isEqualTo("POST /v3/discovery:monitoringassignments?fetch-timeout=2m "
+                + "{\"node\":{\"id\":\"prom-1\"},\"type_url\":\"type.googleapis.com/kuma.observability.v1.MonitoringAssignment\"}");
+        // Later requests carry the version and nonce; the control plane answers 304 while nothing changes.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (context.metrics().value("prometheus_sd_kuma_fetch_skipped_updates_total") < 1) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(kuma.requests.get(1)).contains("\"version_info\":\"2\"").contains("\"response_nonce\":\"n2\"");
+        assertThat(updates).as("a 304 changes nothing").isEmpty();
+        kuma.assignments("[]");
+        await(x -> x.targets().isEmpty());
+        assertThat(context.metrics().count("prometheus_sd_kuma_fetch_duration_seconds")).isPositive();
+    }
+
+    @Test
+    void aFailingControlPlaneKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
+        kuma.assignments(ASSIGNMENTS);
+        start(Map.of());
+        await(x -> x.targets().size() == 2);
+        kuma.failWith(503);
+        awaitWarning("non 200 status '503' response during xDS fetch");
+        kuma.failWith(0);
+        kuma.answerBody("{\"versionInfo\":\"9\",\"typeUrl\":\"type.googleapis.com/other\",\"resources\":[]}");
+        awaitWarning("received invalid typeURL for Kuma MADS v1 Resource: type.googleapis.com/other");
+        kuma.answerBody("{\"typeUrl\":\"type.googleapis.com/kuma.observability.v1.MonitoringAssignment\","
+                + "\"resources\":[{\"@type\":\"type.googleapis.com/x.Y\"}]}");
+        awaitWarning("unable to resolve \"type.googleapis.com/x.Y\"");
+        kuma.answerBody("{garbage");
+        awaitWarning("Unexpected character");
+        kuma.answerBody(null);
+        kuma.hang(true);
+        discoverer.close();
+        discoverer = null;
+        assertThat(group.targets()).hasSize(2);
+        assertThat(warnings.stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);
+        assertThat(context.metrics().value("prometheus_sd_kuma_fetch_failures_total")).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void configIsValidatedWithPrometheusRulesAndDefaults() throws Exception {
+        KumaDiscovererFactory factory = new KumaDiscovererFactory();
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("kuma_sd_configs", Map.of(), "prometheus.yml:3:7")))
+                .hasMessage("prometheus.yml:3:7: kuma SD server must not be empty: ");
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("kuma_sd_configs", Map.of("server", "kuma:5676"),
+                "prometheus.yml:3:7"))).hasMessageContaining("kuma SD server must not be empty and have a scheme: kuma:5676");
+        KumaSdConfig config = KumaSdConfig.parse(new PluginConfig("kuma_sd_configs", Map.of("server", "http://kuma:5676/a/"), "x:1:1"));
+        assertThat(config.refreshInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(config.fetchTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(KumaDiscoverer.endpoint(config)).isEqualTo("http://kuma:5676/a/v3/discovery:monitoringassignments?fetch-timeout=2m");
+    }
+}

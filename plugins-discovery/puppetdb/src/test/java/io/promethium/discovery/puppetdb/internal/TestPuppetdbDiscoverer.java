@@ -1,0 +1,58 @@
+package io.promethium.discovery.puppetdb.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The PuppetDB discoverer passes the api's discovery contract against {@link FakePuppetdb}, a loopback stand-in of PuppetDB's query API. */
+class TestPuppetdbDiscoverer extends AbstractDiscovererContractTest {
+
+    @TempDir
+    Path dir;
+    private FakePuppetdb puppetdb;
+
+    @AfterEach
+    void stopPuppetdb() {
+        if (puppetdb != null) {
+            puppetdb.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        puppetdb = new FakePuppetdb();
+        puppetdb.answer("[{\"certname\":\"a.example.com\",\"type\":\"Class\",\"title\":\"Node_exporter\"}]");
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new PuppetdbDiscovererFactory().create(new PluginConfig("puppetdb_sd_configs",
+                Map.of("url", puppetdb.url(), "query", "resources { type = \"Class\" }", "refresh_interval", "500ms"),
+                "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        puppetdb.answer("[{\"certname\":\"a.example.com\"},{\"certname\":\"b.example.com\"}]");
+    }
+
+    @Override
+    protected void removeSource() {
+        // PuppetDB's one group empties when the query finds nothing.
+        puppetdb.answer("[]");
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

@@ -1,0 +1,85 @@
+package io.promethium.notifiers.msteams;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code msteams_configs}: Alertmanager's Microsoft Teams integration through an Office 365
+ * connector: exactly one of {@code webhook_url} (a secret) and {@code webhook_url_file};
+ * {@code title}, {@code summary} and {@code text} default to the {@code msteams.default.*}
+ * templates; {@code send_resolved} defaults to true.
+ */
+@Component(service = NotifierFactory.class)
+public final class MSTeamsNotifierFactory implements NotifierFactory {
+
+    static final Set<String> FIELDS = Set.of("webhook_url", "webhook_url_file", "title", "summary", "text", "http_config");
+
+    /** One validated block. */
+    record Settings(URI webhookUrl, Path webhookUrlFile, String title, String summary, String text) {
+
+        Map<String, String> templates() {
+            Map<String, String> t = new LinkedHashMap<>();
+            t.put("title", title);
+            t.put("summary", summary);
+            t.put("text", text);
+            return t;
+        }
+    }
+
+    @Override
+    public String type() {
+        return "msteams";
+    }
+
+    @Override
+    public boolean sendResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("webhook_url");
+    }
+
+    static Settings settings(PluginConfig c, NotifierContext context) throws ConfigException {
+        c.requireOnly(FIELDS);
+        String url = c.string("webhook_url", null);
+        String file = c.string("webhook_url_file", null);
+        if (url == null && file == null) {
+            throw c.error("one of webhook_url or webhook_url_file must be configured");
+        }
+        if (url != null && file != null) {
+            throw c.error("at most one of webhook_url & webhook_url_file must be configured");
+        }
+        return new Settings(url == null ? null : Support.url(c, "webhook_url", url, true),
+                file == null ? null : context.configDirectory().resolve(file),
+                c.string("title", "{{ template \"msteams.default.title\" . }}"),
+                c.string("summary", "{{ template \"msteams.default.summary\" . }}"),
+                c.string("text", "{{ template \"msteams.default.text\" . }}"));
+    }
+
+    @Override
+    public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
+        Settings settings = settings(config, context);
+        PluginConfig http = context.httpConfig(config);
+        http.requireOnly(HttpClientFactory.FIELDS);
+        context.httpClients().validate(http);
+        Support.checkTemplates(config, context, settings.templates());
+    }
+
+    @Override
+    public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
+        return new MSTeamsNotifier(settings(config, context), context,
+                context.httpClients().create(context.httpConfig(config), context.configDirectory()));
+    }
+}

@@ -1,0 +1,44 @@
+package io.promethium.notifiers.msteams;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback stand-in for an Office 365 connector webhook (answers 1). */
+class MSTeamsNotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new MSTeamsNotifierFactory();
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("webhook_url", baseUrl + "/webhookb2/teams-secret-path");
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    protected String templateField() {
+        return "title";
+    }
+
+    @Override
+    protected Response okBody() {
+        return Response.of(200, "text/plain", "1");
+    }
+}

@@ -1,0 +1,44 @@
+package io.promethium.notifiers.msteamsv2;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback stand-in for a Teams Workflows webhook (answers 202). */
+class MSTeamsV2NotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new MSTeamsV2NotifierFactory();
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("webhook_url", baseUrl + "/workflows/teams-secret-sig");
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    protected String templateField() {
+        return "text";
+    }
+
+    @Override
+    protected Response okBody() {
+        return Response.status(202);
+    }
+}

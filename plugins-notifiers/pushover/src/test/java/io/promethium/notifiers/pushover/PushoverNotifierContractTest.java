@@ -1,0 +1,44 @@
+package io.promethium.notifiers.pushover;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback stand-in for Pushover's messages API (answers status 1). */
+class PushoverNotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new PushoverNotifierFactory(java.net.URI.create(server.url("/1/messages.json")));
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("user_key", "po-secret-user", "token", "po-secret-token");
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    protected String templateField() {
+        return "title";
+    }
+
+    @Override
+    protected Response okBody() {
+        return Response.of(200, "application/json", "{\"status\":1,\"request\":\"r\"}");
+    }
+}

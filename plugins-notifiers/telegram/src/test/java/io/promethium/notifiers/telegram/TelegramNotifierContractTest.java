@@ -1,0 +1,44 @@
+package io.promethium.notifiers.telegram;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback stand-in for the Telegram Bot API (answers ok true). */
+class TelegramNotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new TelegramNotifierFactory();
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("api_url", baseUrl, "bot_token", "123:tg-secret-token", "chat_id", 42);
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    protected String templateField() {
+        return "message";
+    }
+
+    @Override
+    protected Response okBody() {
+        return Response.of(200, "application/json", "{\"ok\":true,\"result\":{\"message_id\":1,\"chat\":{\"id\":42},\"date\":0,\"text\":\"x\"}}");
+    }
+}

@@ -1,0 +1,126 @@
+package io.promethium.notifiers.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingHttpServer.Request;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a loopback stand-in for the Telegram Bot API ({@code ok:true} with the message, or
+ * {@code ok:false} with {@code error_code} and {@code description}, as its documentation shows).
+ * The expected body is what Alertmanager 0.25 sent for the same config and alert.
+ */
+class TelegramNotifierTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private RecordingHttpServer server;
+    private TestNotifierContext context;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RecordingHttpServer.http();
+        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+        server.close();
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        return context.notifier(new TelegramNotifierFactory(), values, "am.yml:3:5");
+    }
+
+    private static Instant soon() {
+        return Instant.now().plusSeconds(20);
+    }
+
+    private JsonNode body(int i) throws Exception {
+        return JSON.readTree(server.requests().get(i).body());
+    }
+
+    @Test
+    void sendMessageIsAlertmanagers() throws Exception {
+        server.on("/", r -> Response.of(200, "application/json", "{\"ok\":true,\"result\":{\"message_id\":1}}"));
+        context.global("telegram_api_url", server.url("/tg"));
+        notifier(Map.of("bot_token", "tg-token", "chat_id", 42)).send(TestNotifications.diskFull(false), soon());
+        Request r = server.requests().get(0);
+        assertThat(r.path()).isEqualTo("/tg/bottg-token/sendMessage");
+        assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        assertThat(body(0).toString()).isEqualTo("{\"chat_id\":\"42\",\"text\":\"\\n\\nAlerts Firing:\\nLabels:\\n - alertname = "
+                + "DiskFull\\n - instance = db1\\nAnnotations:\\n - summary = disk 97% full\\nSource: http://prom/graph\\n\\n\\n\\n\","
+                + "\"parse_mode\":\"HTML\",\"disable_web_page_preview\":\"true\"}");
+    }
+
+    @Test
+    void threadSilenceParseModeAndFiles() throws Exception {
+        server.on("/", r -> Response.of(200, "application/json", "{\"ok\":true,\"result\":{\"message_id\":1}}"));
+        Files.writeString(dir.resolve("token"), "from-file\n");
+        Files.writeString(dir.resolve("chat"), "-100123\n");
+        context.global("telegram_bot_token_file", "token");
+        notifier(Map.of("api_url", server.url(""), "chat_id_file", "chat", "message_thread_id", 7, "disable_notifications", true,
+                "parse_mode", "", "message", "m")).send(TestNotifications.diskFull(false), soon());
+        assertThat(server.requests().get(0).path()).isEqualTo("/botfrom-file/sendMessage");
+        assertThat(body(0).toString()).isEqualTo("{\"chat_id\":\"-100123\",\"text\":\"m\",\"disable_web_page_preview\":\"true\","
+                + "\"disable_notification\":\"true\",\"message_thread_id\":\"7\"}");
+    }
+
+    @Test
+    void aTooLongHtmlMessageIsReplacedAndAPlainOneCut() throws Exception {
+        server.on("/", r -> Response.of(200, "application/json", "{\"ok\":true,\"result\":{}}"));
+        notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1, "message", "x".repeat(5000)))
+                .send(TestNotifications.diskFull(false), soon());
+        assertThat(body(0).get("text").asText()).startsWith("Alertmanager notification could not be sent");
+        notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1, "message", "x".repeat(5000), "parse_mode", "Markdown"))
+                .send(TestNotifications.diskFull(false), soon());
+        assertThat(body(1).get("text").asText()).hasSize(4096).endsWith("…");
+    }
+
+    @Test
+    void theApisDescriptionIsShownAndFloodControlRetried() throws Exception {
+        server.on("/", r -> Response.of(400, "application/json", "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}"));
+        Notifier n = notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("chat not found");
+        server.on("/", r -> Response.of(429, "application/json",
+                "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 5\",\"parameters\":{\"retry_after\":5}}")
+                .withHeader("Retry-After", "5"));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+    }
+
+    @Test
+    void configErrorsAreAlertmanagers() {
+        assertThatThrownBy(() -> notifier(Map.of("chat_id", 1))).hasMessageContaining("missing bot_token or bot_token_file");
+        assertThatThrownBy(() -> notifier(Map.of("bot_token", "t"))).hasMessageContaining("missing chat_id or chat_id_file");
+        assertThatThrownBy(() -> notifier(Map.of("bot_token", "t", "bot_token_file", "f", "chat_id", 1)))
+                .hasMessageContaining("at most one of bot_token & bot_token_file");
+        assertThatThrownBy(() -> notifier(Map.of("bot_token", "t", "chat_id", 1, "parse_mode", "html")))
+                .hasMessageContaining("unknown parse_mode");
+    }
+}

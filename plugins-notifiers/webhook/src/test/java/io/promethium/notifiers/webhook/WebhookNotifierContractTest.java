@@ -1,0 +1,43 @@
+package io.promethium.notifiers.webhook;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback webhook receiver; the URL (a secret) carries a token in its query. */
+class WebhookNotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new WebhookNotifierFactory();
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), null);
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("url", baseUrl + "/hook?token=webhook-secret-token");
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    protected String templateField() {
+        return null; // the webhook message is Alertmanager's JSON, not a template
+    }
+
+    /** Alertmanager's webhook retries 5xx only. */
+    @Override
+    protected boolean retriesTooManyRequests() {
+        return false;
+    }
+}

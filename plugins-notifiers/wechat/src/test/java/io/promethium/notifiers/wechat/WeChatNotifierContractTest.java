@@ -1,0 +1,44 @@
+package io.promethium.notifiers.wechat;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback stand-in for the WeChat Work API (answers errcode 0 and an access token). */
+class WeChatNotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new WeChatNotifierFactory();
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("api_url", baseUrl + "/cgi-bin/", "api_secret", "wc-secret-corp-secret", "corp_id", "corp1");
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return false;
+    }
+
+    @Override
+    protected String templateField() {
+        return "message";
+    }
+
+    @Override
+    protected Response okBody() {
+        return Response.of(200, "application/json", "{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"at1\",\"expires_in\":7200}");
+    }
+}

@@ -1,0 +1,44 @@
+package io.promethium.notifiers.xmatters;
+
+import io.promethium.api.notify.AbstractNotifierContractTest;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The notifier contract against a loopback stand-in for the service (answers as its API documents). */
+class XMattersNotifierContractTest extends AbstractNotifierContractTest {
+
+    @Override
+    protected NotifierFactory factory() {
+        return new XMattersNotifierFactory();
+    }
+
+    @Override
+    protected TestNotifierContext newContext(Path dir) {
+        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @Override
+    protected Map<String, Object> config(String baseUrl) {
+        return Map.of("url", baseUrl + "/api/integration/1/functions/abc/triggers", "api_key", "xm-secret-api-key");
+    }
+
+    @Override
+    protected boolean alertmanagerSendsResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    protected String templateField() {
+        return null;
+    }
+
+    @Override
+    protected Response okBody() {
+        return Response.of(202, "application/json", "{\"requestId\":\"r1\"}");
+    }
+}

@@ -9,16 +9,28 @@ import java.util.Objects;
  *
  * @param minTime the oldest sample (ms), or {@code Long.MAX_VALUE} when empty
  * @param maxTime the newest sample (ms), or {@code Long.MIN_VALUE} when empty
+ * @param headMemoryInBytes the head's estimated heap by part (name: the part, value: bytes), as
+ *        the storage accounts it; empty when it does not (since 1.10)
  */
 public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
                            List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
-                           List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair) {
+                           List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
+                           List<Stat> headMemoryInBytes) {
 
     public StorageStats {
         seriesCountByMetricName = List.copyOf(seriesCountByMetricName);
         labelValueCountByLabelName = List.copyOf(labelValueCountByLabelName);
         memoryInBytesByLabelName = List.copyOf(memoryInBytesByLabelName);
         seriesCountByLabelValuePair = List.copyOf(seriesCountByLabelValuePair);
+        headMemoryInBytes = List.copyOf(headMemoryInBytes);
+    }
+
+    /** Stats of a storage that does not account its heap (the 1.9 form; kept for plugins built against it). */
+    public StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
+                        List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
+                        List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair) {
+        this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
+                memoryInBytesByLabelName, seriesCountByLabelValuePair, List.of());
     }
 
     /** One row of a top list: a name (metric, label, or {@code name=value}) and its count. */

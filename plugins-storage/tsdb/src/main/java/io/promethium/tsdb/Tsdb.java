@@ -15,7 +15,6 @@ import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.CompactionPlanner;
 import io.promethium.tsdb.internal.block.Compactor;
-import io.promethium.tsdb.internal.block.Retention;
 import io.promethium.tsdb.internal.block.Ulid;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
@@ -39,7 +38,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,27 +58,27 @@ import org.roaringbitmap.RoaringBitmap;
  * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
  */
 public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethium.api.storage.MetadataQueryable, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
+    static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
     /** Without fsync per commit, how often the WAL is fsynced in the background (power-loss exposure). */
     public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
 
-    private final Path dir;
+    final Path dir;
     private final FileOpener opener;
-    private final TsdbMetrics metrics = new TsdbMetrics();
-    private final Head head;
-    private final Compactor compactor;
-    private final CompactionPlanner planner;
-    private final Object compactionLock = new Object();
+    final TsdbMetrics metrics = new TsdbMetrics();
+    final Head head;
+    final Compactor compactor;
+    final CompactionPlanner planner;
+    final Object compactionLock = new Object();
     private final List<String> corruptBlocks = new CopyOnWriteArrayList<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final Wal wal;
+    final Wal wal;
     private final PeriodicSync walSync;
     private final ScheduledExecutorService background;
-    private final long blockDuration;
-    private volatile TsdbOptions options;
-    private volatile List<Block> blocks = List.of();
-    private volatile boolean closed;
+    final long blockDuration;
+    volatile TsdbOptions options;
+    volatile List<Block> blocks = List.of();
+    volatile boolean closed;
 
     private Tsdb(TsdbOptions options, FileOpener opener) throws IOException {
         this.options = options;
@@ -134,7 +132,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 return t;
             });
             long every = options.compactionInterval().toMillis();
-            background.scheduleWithFixedDelay(this::compactQuietly, every, every, TimeUnit.MILLISECONDS);
+            background.scheduleWithFixedDelay(() -> TsdbCompaction.compactQuietly(this), every, every, TimeUnit.MILLISECONDS);
         } else {
             background = null;
         }
@@ -186,7 +184,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         blocks = List.copyOf(loaded);
     }
 
-    private long maxBlockTime() {
+    long maxBlockTime() {
         long max = Long.MIN_VALUE;
         for (Block b : blocks) {
             max = Math.max(max, b.meta().maxTime());
@@ -363,7 +361,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 }
                 try {
                     BlockMeta meta = compactor.merge(List.of(b), dir);
-                    replaceBlocks(List.of(b), meta);
+                    TsdbCompaction.replaceBlocks(this, List.of(b), meta);
                 } catch (IOException e) {
                     metrics.compactionsFailed.increment();
                     throw new StorageException(Reason.IO, "rewriting block " + b.meta().ulid() + ": " + e.getMessage(), e);
@@ -444,9 +442,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     @Override
     public StorageStats stats() {
         HeadStats h = headStats();
+        io.promethium.tsdb.internal.head.Head.Memory m = head.memory();
         return new StorageStats(h.numSeries(), h.numLabelPairs(), h.chunkCount(), h.minTime(), h.maxTime(),
                 toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
-                toApi(h.seriesCountByLabelValuePair()));
+                toApi(h.seriesCountByLabelValuePair()),
+                List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
+                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())));
     }
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
@@ -490,172 +491,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * applies retention. Runs in the background when configured; safe to call any time.
      */
     public void compact() {
-        synchronized (compactionLock) {
-            if (closed) {
-                return;
-            }
-            try {
-                if (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
-                    long from = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
-                    long until = from;
-                    // Prometheus's rule: cut while the head would still span more than 1.5 block durations.
-                    while (head.maxTime() - Math.max(until, head.minTime()) > blockDuration * 3 / 2) {
-                        until += blockDuration;
-                    }
-                    cutHead(from, until);
-                }
-                compactBlocks();
-                applyRetention();
-            } catch (IOException e) {
-                metrics.compactionsFailed.increment();
-                throw new StorageException(Reason.IO, "compaction failed: " + e.getMessage(), e);
-            }
-        }
+        TsdbCompaction.compact(this);
     }
 
     /** Persists the whole head as blocks now (shutdown or tooling), leaving it empty. */
     public void flushHead() {
-        synchronized (compactionLock) {
-            try {
-                if (head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
-                    long from = Math.floorDiv(head.minTime(), blockDuration) * blockDuration;
-                    // Up to the newest sample only: appends after it stay possible.
-                    cutHead(from, head.maxTime() + 1);
-                }
-            } catch (IOException e) {
-                metrics.compactionsFailed.increment();
-                throw new StorageException(Reason.IO, "flushing the head failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private void compactQuietly() {
-        try {
-            compact();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "background compaction of " + dir + " failed; will retry", e);
-        }
-    }
-
-    /**
-     * Persists the head's {@code [from, until)} as one block per block duration, then truncates the
-     * head and checkpoints the WAL once (checkpointing after every block would rewrite the WAL's
-     * remaining samples again and again when several blocks are due).
-     */
-    private void cutHead(long from, long until) throws IOException {
-        if (until <= from) {
-            return;
-        }
-        long persisted = from;
-        try {
-            for (long mint = from; mint < until; mint += blockDuration) {
-                long maxt = Math.min(mint + blockDuration, until);
-                // From now on appends below maxt are out of bounds, so none can slip in behind the block writer.
-                long previousMinValid = head.minValidTime();
-                head.setMinValidTime(Math.max(previousMinValid, maxt));
-                BlockMeta meta;
-                try {
-                    meta = compactor.writeHead(head, dir, mint, maxt);
-                } catch (IOException | RuntimeException e) {
-                    head.setMinValidTime(previousMinValid);
-                    throw e;
-                }
-                if (meta != null) {
-                    addBlock(Block.open(dir.resolve(meta.ulid())));
-                    metrics.compactions.increment();
-                }
-                persisted = maxt;
-            }
-        } finally {
-            if (persisted > from) {
-                truncateHead(persisted);
-            }
-        }
-    }
-
-    private void truncateHead(long before) throws IOException {
-        try {
-            if (!head.awaitReaders(10_000)) {
-                LOG.warning("head truncation at " + before + " proceeds with queriers still open (open for more than 10s)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        head.truncateBefore(before);
-        if (wal != null) {
-            wal.truncate(before, ref -> head.series(ref) != null);
-        }
-    }
-
-    private void addBlock(Block block) {
-        List<Block> next = new ArrayList<>(blocks);
-        next.add(block);
-        next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
-        blocks = List.copyOf(next);
-    }
-
-    private void replaceBlocks(List<Block> old, BlockMeta replacement) throws IOException {
-        List<Block> next = new ArrayList<>(blocks);
-        next.removeAll(old);
-        next.add(Block.open(dir.resolve(replacement.ulid())));
-        next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
-        blocks = List.copyOf(next);
-        for (Block b : old) {
-            b.close();
-            Fsync.deleteRecursively(b.dir());
-        }
-    }
-
-    private void compactBlocks() throws IOException {
-        while (true) {
-            List<BlockMeta> healthy = new ArrayList<>();
-            Map<String, Block> byId = new HashMap<>();
-            for (Block b : blocks) {
-                if (b.corruption() == null) {
-                    healthy.add(b.meta());
-                    byId.put(b.meta().ulid(), b);
-                }
-            }
-            List<String> group = planner.plan(healthy, options.retention(), head.minValidTime());
-            if (group.isEmpty()) {
-                return;
-            }
-            List<Block> sources = group.stream().map(byId::get).toList();
-            BlockMeta meta = compactor.merge(sources, dir);
-            replaceBlocks(sources, meta);
-            metrics.compactions.increment();
-        }
-    }
-
-    private void applyRetention() throws IOException {
-        TsdbOptions o = options;
-        List<Block> current = blocks;
-        if (current.isEmpty()) {
-            return;
-        }
-        Retention.Decision decision = Retention.decide(current.stream().map(Block::meta).toList(),
-                current.stream().map(Block::sizeBytes).toList(), Math.max(maxBlockTime(), head.maxTime()), o.retention(),
-                o.retentionBytes(), walBytes());
-        if (decision.isEmpty()) {
-            return;
-        }
-        metrics.retentionTimeDeletions.add(decision.byTime().size());
-        metrics.retentionSizeDeletions.add(decision.bySize().size());
-        List<String> ids = new ArrayList<>(decision.byTime());
-        ids.addAll(decision.bySize());
-        List<Block> drop = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
-        List<Block> next = new ArrayList<>(current);
-        next.removeAll(drop);
-        blocks = List.copyOf(next);
-        for (Block b : drop) {
-            LOG.info("retention: deleting block " + b.meta().ulid());
-            b.close();
-            Fsync.deleteRecursively(b.dir());
-        }
-    }
-
-    private long walBytes() {
-        return wal == null ? 0 : Fsync.sizeOf(wal.dir());
+        TsdbCompaction.flushHead(this);
     }
 
     // ---- Introspection (self-metrics, tooling, tests) ----
@@ -735,7 +576,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
             @Override
             public long walBytes() {
-                return Tsdb.this.walBytes();
+                return TsdbCompaction.walBytes(Tsdb.this);
             }
 
             @Override
@@ -751,6 +592,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             @Override
             public long retentionBytesLimit() {
                 return options.retentionBytes();
+            }
+
+            @Override
+            public io.promethium.tsdb.internal.head.Head.Memory headMemory() {
+                return head.memory();
             }
         });
     }

@@ -3,7 +3,6 @@ package io.promethium.scrape.internal;
 import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
-import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Storage;
@@ -472,7 +471,7 @@ final class ScrapeLoop {
         Map<String, Metadata> known = metadata;
         SeriesCache.Entry[] fresh = newEntries;
         for (int i = 0; i < added; i++) {
-            newSeriesMetadata(app, fresh[i], known);
+            PageMetadata.newSeriesMetadata(app, fresh[i], known);
             fresh[i] = null;
         }
     }
@@ -512,7 +511,7 @@ final class ScrapeLoop {
                     meta.clear();
                 }
             }
-            readMetadataEntries(format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms()),
+            PageMetadata.readMetadataEntries(format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms()),
                     meta);
         } catch (ExpositionException e) {
             throw new ScrapeException(ScrapeException.Kind.PARSE, e.getMessage());
@@ -530,42 +529,15 @@ final class ScrapeLoop {
         int p = page.offset();
         int end = p + page.length();
         while (p < end) {
-            if (!commentLine(b, p, end)) {
-                p = nextLine(b, p, end);
+            if (!PageMetadata.commentLine(b, p, end)) {
+                p = PageMetadata.nextLine(b, p, end);
                 continue;
             }
             int run = p;
             do {
-                p = nextLine(b, p, end);
-            } while (p < end && commentLine(b, p, end));
-            readMetadataEntries(format.newParser(b, run, p - run, ParseMode.LENIENT, settings.histograms()), meta);
-        }
-    }
-
-    private static boolean commentLine(byte[] b, int p, int end) {
-        while (p < end && (b[p] == ' ' || b[p] == '\t')) {
-            p++;
-        }
-        return p < end && b[p] == '#';
-    }
-
-    private static int nextLine(byte[] b, int p, int end) {
-        return CommentLines.nextLine(b, p, end);
-    }
-
-    static void readMetadataEntries(ExpositionParser parser, Map<String, Metadata> meta) throws ExpositionException {
-        ExpositionParser.Entry entry;
-        while ((entry = parser.next()) != ExpositionParser.Entry.EOF) {
-            switch (entry) {
-                case TYPE -> meta.merge(parser.metricFamilyName(), new Metadata(parser.type(), "", ""),
-                        (a, b) -> new Metadata(b.type(), a.help(), a.unit()));
-                case HELP -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, parser.help(), ""),
-                        (a, b) -> new Metadata(a.type(), b.help(), a.unit()));
-                case UNIT -> meta.merge(parser.metricFamilyName(), new Metadata(MetricType.UNKNOWN, "", parser.unit()),
-                        (a, b) -> new Metadata(a.type(), a.help(), b.unit()));
-                default -> {
-                }
-            }
+                p = PageMetadata.nextLine(b, p, end);
+            } while (p < end && PageMetadata.commentLine(b, p, end));
+            PageMetadata.readMetadataEntries(format.newParser(b, run, p - run, ParseMode.LENIENT, settings.histograms()), meta);
         }
     }
 
@@ -579,44 +551,6 @@ final class ScrapeLoop {
         } catch (StorageException ex) {
             metrics.exemplarRejected();
         }
-    }
-
-    /**
-     * A new series' metadata goes to the storage with it (the storage keeps it per series and
-     * logs it only when it changes). The family is found by the series' name, with the suffixes
-     * of counters, histograms and summaries taken off when the name itself has no metadata.
-     */
-    private static void newSeriesMetadata(Appender app, SeriesCache.Entry e, Map<String, Metadata> known) {
-        Metadata m = familyMetadata(known, e.labels.get("__name__"));
-        if (m != null) {
-            try {
-                e.ref = app.updateMetadata(e.ref, e.labels, m);
-            } catch (StorageException ignored) {
-                // Metadata is advisory: a storage refusing it does not fail the scrape.
-            }
-        }
-    }
-
-    /**
-     * The metadata of a series' family: found by the series' name, with the suffixes of counters,
-     * histograms and summaries taken off when the name itself has none. Null when unknown.
-     */
-    private static Metadata familyMetadata(Map<String, Metadata> known, String name) {
-        if (known == null || known.isEmpty() || name.isEmpty()) {
-            return null;
-        }
-        Metadata m = known.get(name);
-        if (m == null) {
-            for (String suffix : FAMILY_SUFFIXES) {
-                if (name.endsWith(suffix)) {
-                    m = known.get(name.substring(0, name.length() - suffix.length()));
-                    if (m != null) {
-                        break;
-                    }
-                }
-            }
-        }
-        return m;
     }
 
     /**
@@ -658,26 +592,6 @@ final class ScrapeLoop {
                         io.promethium.api.model.HistogramSpans.EMPTY);
     }
 
-    /**
-     * Prometheus's type-and-unit labels: the family's type (unless unknown) and unit (unless
-     * empty) become {@code __type__} and {@code __unit__}, replacing any the target exposed.
-     */
-    private static void typeAndUnit(Labels.Builder builder, Metadata m) {
-        if (m == null) {
-            return;
-        }
-        if (m.type() != MetricType.UNKNOWN) {
-            builder.set(TYPE_LABEL, m.type().text());
-        }
-        if (!m.unit().isEmpty()) {
-            builder.set(UNIT_LABEL, m.unit());
-        }
-    }
-
-    static final String TYPE_LABEL = "__type__";
-    static final String UNIT_LABEL = "__unit__";
-
-    private static final String[] FAMILY_SUFFIXES = {"_total", "_bucket", "_count", "_sum", "_created", "_info", "_gcount", "_gsum"};
 
     /**
      * The page's format; a target sends the same Content-Type every time (the fetcher even hands
@@ -704,7 +618,7 @@ final class ScrapeLoop {
         Labels.Builder builder = Labels.builder();
         parser.labels(builder);
         if (settings.typeAndUnitLabels()) {
-            typeAndUnit(builder, familyMetadata(pageMetadata, builder.get(Labels.METRIC_NAME)));
+            PageMetadata.typeAndUnit(builder, PageMetadata.familyMetadata(pageMetadata, builder.get(Labels.METRIC_NAME)));
         }
         Labels labels = SeriesLabels.of(builder.build(), target.publicLabels(), settings.honorLabels(),
                 settings.metricRelabeler());

@@ -203,7 +203,7 @@ public class ScrapeLoopBenchmark {
     @Benchmark
     public Object metadataPassWholePage() throws Exception {
         metadataSink.clear();
-        ScrapeLoop.readMetadataEntries(ExpositionFormat.PROMETHEUS_TEXT_0_0_4.newParser(metadataPage, 0, metadataPage.length,
+        PageMetadata.readMetadataEntries(ExpositionFormat.PROMETHEUS_TEXT_0_0_4.newParser(metadataPage, 0, metadataPage.length,
                 io.promethium.exposition.ParseMode.LENIENT, HistogramOptions.CLASSIC), metadataSink);
         return metadataSink;
     }

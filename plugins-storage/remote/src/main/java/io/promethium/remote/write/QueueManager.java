@@ -1,13 +1,9 @@
 package io.promethium.remote.write;
 
-import io.promethium.api.model.Exemplar;
-import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
-import io.promethium.api.storage.WalVisitor;
 import io.promethium.api.storage.WalWatchable;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
@@ -45,20 +41,20 @@ final class QueueManager implements AutoCloseable {
     private static final long POLL_MILLIS = 20;
     static final long SHARD_UPDATE_MILLIS = 10_000;
     private static final double EWMA_WEIGHT = 0.2;
-    private static final Labels DROPPED = Labels.of("__dropped__", "");
+    static final Labels DROPPED = Labels.of("__dropped__", "");
 
-    private final RemoteWriteSettings settings;
+    final RemoteWriteSettings settings;
     private final WalWatchable log;
     private final Sender sender;
     private final Supplier<List<MetadataSource.FamilyMetadata>> metadata;
-    private final QueueMetrics metrics;
+    final QueueMetrics metrics;
     private final ErrorLog errors;
     private final Path positionFile;
     private final long shardUpdateMillis;
 
-    private volatile boolean running;
+    volatile boolean running;
     private final List<Thread> threads = new ArrayList<>();
-    private volatile Shard[] shards = new Shard[0];
+    volatile Shard[] shards = new Shard[0];
     private final List<Thread> shardThreads = new ArrayList<>();
     private volatile int reshardTo = -1;
     private WalPosition startAt;
@@ -68,16 +64,16 @@ final class QueueManager implements AutoCloseable {
     private WalPosition persisted;
 
     // Rates for the shard calculation.
-    private final AtomicLong samplesIn = new AtomicLong();
-    private final AtomicLong exemplarsIn = new AtomicLong();
-    private final AtomicLong histogramsIn = new AtomicLong();
+    final AtomicLong samplesIn = new AtomicLong();
+    final AtomicLong exemplarsIn = new AtomicLong();
+    final AtomicLong histogramsIn = new AtomicLong();
     /** Remote write 2.0: each series' metadata from the WAL, by the labels sent. */
-    private final java.util.concurrent.ConcurrentHashMap<Labels, Metadata> seriesMetadata = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.ConcurrentHashMap<Labels, Metadata> seriesMetadata = new java.util.concurrent.ConcurrentHashMap<>();
     /** Remote write 2.0: the scraped families' metadata, for series the WAL gave none for. */
     private volatile java.util.Map<String, Metadata> familyMetadata = java.util.Map.of();
     private final AtomicLong samplesOut = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
-    private final AtomicLong highestIn = new AtomicLong();
+    final AtomicLong highestIn = new AtomicLong();
     private volatile long lastSuccessMillis = System.currentTimeMillis();
 
     private record Checkpoint(WalPosition position, long[] enqueued) {
@@ -168,7 +164,7 @@ final class QueueManager implements AutoCloseable {
     // ---- the WAL follower ----
 
     private void follow() {
-        Follower follower = new Follower();
+        WalFollower follower = new WalFollower(this);
         WalPosition pos;
         try {
             pos = startAt;
@@ -239,175 +235,7 @@ final class QueueManager implements AutoCloseable {
         return saved;
     }
 
-    private record RefTime(long ref, long t) {
-    }
-
-    /** Receives WAL records on the follower thread. */
-    private final class Follower implements WalVisitor {
-        private final RefMap<Labels> series = new RefMap<>();
-        boolean stopped;
-        /** Start timestamps read, by series ref and sample time, waiting for their sample (the next records of the commit). */
-        private final java.util.HashMap<RefTime, Long> pendingStarts = new java.util.HashMap<>();
-
-        @Override
-        public void startTimestamp(long ref, long t, long start) {
-            if (settings.v2()) {
-                pendingStarts.put(new RefTime(ref, t), start);
-            }
-        }
-
-        /** The start of the sample of {@code ref} at {@code t} read before it, or 0. */
-        private long startOf(long ref, long t) {
-            if (pendingStarts.isEmpty()) {
-                return 0;
-            }
-            Long start = pendingStarts.remove(new RefTime(ref, t));
-            return start == null ? 0 : start;
-        }
-
-        @Override
-        public void series(long ref, Labels labels) {
-            metrics.recordsRead[0].increment();
-            Labels l = settings.relabel().rewrite(withExternal(labels));
-            series.put(ref, l == null || l.isEmpty() ? DROPPED : l);
-        }
-
-        @Override
-        public void sample(long ref, long timestamp, double value) {
-            sample(ref, timestamp, value, startOf(ref, timestamp));
-        }
-
-        private void sample(long ref, long timestamp, double value, long start) {
-            if (stopped) {
-                return;
-            }
-            metrics.recordsRead[1].increment();
-            samplesIn.incrementAndGet();
-            highestIn.accumulateAndGet(timestamp, Math::max);
-            Labels l = series.get(ref);
-            if (l == null || l == DROPPED) {
-                metrics.samplesDropped.increment();
-                return;
-            }
-            Shard[] current = shards;
-            Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
-            metrics.samplesPending.incrementAndGet();
-            try {
-                if (!shard.enqueue(l, timestamp, value, null, start)) {
-                    metrics.samplesPending.decrementAndGet();
-                    stopped = !running;
-                    if (!stopped) {
-                        // A reshard began while waiting: enqueue into the new shards.
-                        sample(ref, timestamp, value, start);
-                        metrics.recordsRead[1].decrement();
-                        samplesIn.decrementAndGet();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                metrics.samplesPending.decrementAndGet();
-                stopped = true;
-            }
-        }
-
-        /** Remote write 2.0 sends a series' metadata with it (with {@code metadata_config.send}). */
-        @Override
-        public void metadata(long ref, Metadata m) {
-            metrics.recordsRead[5].increment();
-            Labels l = series.get(ref);
-            if (settings.v2() && settings.metadata().send() && l != null && l != DROPPED) {
-                seriesMetadata.put(l, m);
-            }
-        }
-
-        /**
-         * With {@code send_native_histograms}, a histogram sample goes to its series' shard as a
-         * copy (the WAL reader may refill its object); without it, it is not read on, as Prometheus.
-         */
-        @Override
-        public void histogram(long ref, long timestamp, Histogram histogram) {
-            metrics.recordsRead[3].increment();
-            long start = startOf(ref, timestamp);
-            if (settings.sendNativeHistograms()) {
-                enqueueHistogram(ref, timestamp, histogram.copy(), start);
-            }
-        }
-
-        @Override
-        public void floatHistogram(long ref, long timestamp, FloatHistogram histogram) {
-            metrics.recordsRead[4].increment();
-            long start = startOf(ref, timestamp);
-            if (settings.sendNativeHistograms()) {
-                enqueueHistogram(ref, timestamp, histogram.copy(), start);
-            }
-        }
-
-        private void enqueueHistogram(long ref, long timestamp, Object histogram, long start) {
-            if (stopped) {
-                return;
-            }
-            histogramsIn.incrementAndGet();
-            highestIn.accumulateAndGet(timestamp, Math::max);
-            Labels l = series.get(ref);
-            if (l == null || l == DROPPED) {
-                metrics.histogramsDropped.increment();
-                return;
-            }
-            Shard[] current = shards;
-            Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
-            metrics.histogramsPending.incrementAndGet();
-            try {
-                if (!shard.enqueue(l, timestamp, 0, histogram, start)) {
-                    metrics.histogramsPending.decrementAndGet();
-                    stopped = !running;
-                    if (!stopped) {
-                        // A reshard began while waiting: enqueue into the new shards.
-                        histogramsIn.decrementAndGet();
-                        enqueueHistogram(ref, timestamp, histogram, start);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                metrics.histogramsPending.decrementAndGet();
-                stopped = true;
-            }
-        }
-
-        /** With {@code send_exemplars}, an exemplar goes to its series' shard, so it travels with the series. */
-        @Override
-        public void exemplar(long ref, Exemplar exemplar) {
-            if (stopped || !settings.sendExemplars()) {
-                return;
-            }
-            metrics.recordsRead[2].increment();
-            exemplarsIn.incrementAndGet();
-            Labels l = series.get(ref);
-            if (l == null || l == DROPPED) {
-                metrics.exemplarsDropped.increment();
-                return;
-            }
-            Shard[] current = shards;
-            Shard shard = current[(int) Long.remainderUnsigned(ref * 0x9E3779B97F4A7C15L, current.length)];
-            metrics.exemplarsPending.incrementAndGet();
-            try {
-                if (!shard.enqueue(l, 0, 0, exemplar)) {
-                    metrics.exemplarsPending.decrementAndGet();
-                    stopped = !running;
-                    if (!stopped) {
-                        metrics.recordsRead[2].decrement();
-                        exemplarsIn.decrementAndGet();
-                        exemplar(ref, exemplar);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                metrics.exemplarsPending.decrementAndGet();
-                stopped = true;
-            }
-        }
-    }
-
-    private Labels withExternal(Labels labels) {
+    Labels withExternal(Labels labels) {
         Labels external = settings.externalLabels();
         if (external.isEmpty()) {
             return labels;

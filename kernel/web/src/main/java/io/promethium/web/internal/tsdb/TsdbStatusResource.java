@@ -50,6 +50,14 @@ public final class TsdbStatusResource implements Endpoints {
             g.writeNumberField("chunkCount", stats.chunkCount());
             g.writeNumberField("minTime", stats.minTime());
             g.writeNumberField("maxTime", stats.maxTime());
+            if (!stats.headMemoryInBytes().isEmpty()) {
+                // Promethium's addition (clients ignore fields they do not know): the head's estimated heap by part.
+                g.writeObjectFieldStart("memoryInBytes");
+                for (StorageStats.Stat part : stats.headMemoryInBytes()) {
+                    g.writeNumberField(part.name(), part.value());
+                }
+                g.writeEndObject();
+            }
             g.writeEndObject();
             list(g, "seriesCountByMetricName", stats.seriesCountByMetricName(), top);
             list(g, "labelValueCountByLabelName", stats.labelValueCountByLabelName(), top);

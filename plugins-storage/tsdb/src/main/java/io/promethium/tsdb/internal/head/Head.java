@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * The in-memory block: series by labels and by ref, postings, time bounds. Appends arrive
  * through {@link HeadAppender}; persisted ranges are dropped by {@link #truncateBefore}.
  */
-public final class Head {
+public final class Head implements org.apache.lucene.util.Accountable {
     private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
     /**
      * One instance per distinct metadata: the series of a family share it, across targets and
@@ -396,6 +396,42 @@ public final class Head {
         } finally {
             gcLock.writeLock().unlock();
         }
+    }
+
+    /**
+     * The head's heap by part, estimated as Lucene's {@code Accountable}s do (object layouts of
+     * this JVM, hash-table entries at Lucene's per-entry cost): {@code series} the series objects,
+     * the by-labels table and the ref pages, {@code chunks} the compressed chunk
+     * bytes, {@code postings} the inverted index ({@link HeadPostings#ramBytesUsed}),
+     * {@code symbols} the interned label strings. Label arrays, exemplars and per-series start
+     * times are not counted. Walks every series: for status and metrics, not for hot paths.
+     */
+    public record Memory(long series, long chunks, long postings, long symbols) {
+        public long total() {
+            return series + chunks + postings + symbols;
+        }
+    }
+
+    /** The head's heap by part; see {@link Memory}. */
+    public Memory memory() {
+        long[] n = {0, 0};
+        byLabels.forEach(s -> {
+            n[0]++;
+            n[1] += s.chunkBytes();
+        });
+        long symbolBytes = 0;
+        for (String symbol : symbols.values()) {
+            symbolBytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
+                    + org.apache.lucene.util.RamUsageEstimator.sizeOf(symbol);
+        }
+        long series = n[0] * MemSeries.SHALLOW_BYTES + byLabels.ramBytesUsed() + refs.ramBytesUsed();
+        return new Memory(series, n[1], postings.ramBytesUsed(), symbolBytes);
+    }
+
+    /** {@link #memory()}'s total, as Lucene's {@code Accountable#ramBytesUsed}. */
+    @Override
+    public long ramBytesUsed() {
+        return memory().total();
     }
 
     public long chunkCount() {

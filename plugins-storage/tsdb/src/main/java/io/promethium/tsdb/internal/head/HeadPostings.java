@@ -15,7 +15,7 @@ import org.roaringbitmap.RoaringBitmap;
  * The head's inverted index: a RoaringBitmap of series ids per label pair. Writes (series
  * created or dropped) are rare next to appends, so one read-write lock guards it all.
  */
-public final class HeadPostings implements LabelIndex {
+public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Accountable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<String, RoaringBitmap>> byName = new HashMap<>();
     private final RoaringBitmap all = new RoaringBitmap();
@@ -27,9 +27,40 @@ public final class HeadPostings implements LabelIndex {
     private final Map<String, List<String>> sortedValues = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<String> sortedNames;
 
+    /**
+     * The heap the index holds, estimated as Lucene's {@code Accountable}s do: each bitmap's own
+     * size, the hash-table entries of names and values, and the cache of sorted values per name
+     * (the label strings are the head's interned symbols, counted there). Walks every label pair under the read lock: for status and
+     * metrics, not for hot paths.
+     */
+    @Override
+    public long ramBytesUsed() {
+        lock.readLock().lock();
+        try {
+            long bytes = all.getLongSizeInBytes();
+            for (Map<String, RoaringBitmap> values : byName.values()) {
+                bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY;
+                for (RoaringBitmap bitmap : values.values()) {
+                    bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY + bitmap.getLongSizeInBytes();
+                }
+            }
+            for (List<String> cached : sortedValues.values()) {
+                // An unmodifiable list over an array of references.
+                bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
+                        + org.apache.lucene.util.RamUsageEstimator.alignObjectSize(org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_ARRAY_HEADER
+                                + (long) cached.size() * org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_OBJECT_REF);
+            }
+            return bytes;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     public void add(int id, Labels labels) {
         lock.writeLock().lock();
         try {
+            // Refs are never reused and a series is indexed once, when it wins its label set.
+            assert !all.contains(id) : "series id " + id + " indexed twice";
             all.add(id);
             for (int i = 0; i < labels.size(); i++) {
                 String name = labels.name(i);

@@ -316,6 +316,8 @@ public final class MemSeries extends XorEncoder {
             }
             appendBits(t, bits, 0);
             publishPageTime(t);
+            assert lastTimestamp() == t : "the open chunk ends at " + lastTimestamp() + " after appending at " + t;
+            assert count() <= samplesPerChunk : "open chunk holds " + count() + " samples, more than " + samplesPerChunk;
             if (count() >= samplesPerChunk) {
                 closeOpenChunk();
             }
@@ -612,6 +614,9 @@ public final class MemSeries extends XorEncoder {
         Rare r = rare;
         return r == null || r.deleted == null ? null : r.deleted.clone();
     }
+
+    /** The shallow size of a series object, without its chunks (Lucene's estimate for this JVM). */
+    public static final long SHALLOW_BYTES = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(MemSeries.class);
 
     /** Bytes held by chunk data, for heap accounting. */
     public synchronized long chunkBytes() {

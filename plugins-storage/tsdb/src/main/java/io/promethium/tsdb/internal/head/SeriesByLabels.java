@@ -28,6 +28,11 @@ final class SeriesByLabels {
 
     private final SeriesRefs refs;
     private volatile long[] slots = new long[MIN_CAPACITY];
+
+    /** The slots array's heap (the series themselves are counted by the head). */
+    long ramBytesUsed() {
+        return org.apache.lucene.util.RamUsageEstimator.sizeOf(slots);
+    }
     private volatile int size;
     /** Slots not empty: entries and {@link #DELETED} markers (guarded by the monitor). */
     private int used;

@@ -27,6 +27,19 @@ final class SeriesRefs {
 
     private volatile Page[] pages = new Page[16];
 
+    /** The pages' heap: each page's series and newest-time arrays (the series themselves are counted by the head). */
+    long ramBytesUsed() {
+        Page[] p = pages;
+        long bytes = org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(p);
+        for (Page page : p) {
+            if (page != null) {
+                bytes += org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(page.series())
+                        + org.apache.lucene.util.RamUsageEstimator.sizeOf(page.maxTimes());
+            }
+        }
+        return bytes;
+    }
+
     MemSeries get(long ref) {
         Page page = page(ref);
         return page == null ? null : page.series[(int) (ref & (PAGE_SIZE - 1))];

@@ -33,6 +33,11 @@ public final class TsdbCollector implements Collector {
         default io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
             return null;
         }
+
+        /** The head's estimated heap by part, or null when not accounted. */
+        default io.promethium.tsdb.internal.head.Head.Memory headMemory() {
+            return null;
+        }
     }
 
     private final TsdbMetrics metrics;
@@ -98,6 +103,16 @@ public final class TsdbCollector implements Collector {
         }
         counter(w, "prometheus_tsdb_size_retentions_total", "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
                 metrics.retentionSizeDeletions.sum());
+        io.promethium.tsdb.internal.head.Head.Memory memory = gauges.headMemory();
+        if (memory != null) {
+            // Promethium's own: Prometheus has no heap accounting of its head.
+            String name = "promethium_tsdb_head_memory_bytes";
+            w.family(name, MetricType.GAUGE, "Estimated heap held by the head block, by part (series, chunks, postings, symbols).", "bytes");
+            w.sample(name, io.promethium.api.model.Labels.of("part", "series"), memory.series());
+            w.sample(name, io.promethium.api.model.Labels.of("part", "chunks"), memory.chunks());
+            w.sample(name, io.promethium.api.model.Labels.of("part", "postings"), memory.postings());
+            w.sample(name, io.promethium.api.model.Labels.of("part", "symbols"), memory.symbols());
+        }
     }
 
     private static void gauge(MetricWriter w, String name, String help, double value) {

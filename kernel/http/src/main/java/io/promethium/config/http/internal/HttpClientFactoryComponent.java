@@ -1,4 +1,4 @@
-package io.promethium.config.internal;
+package io.promethium.config.http.internal;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;

@@ -1,4 +1,4 @@
-package io.promethium.config.internal;
+package io.promethium.config.plugin.internal;
 
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;

@@ -1,0 +1,203 @@
+package io.promethium.tsdb;
+
+import static java.util.Objects.requireNonNull;
+import io.promethium.api.storage.StorageException;
+import io.promethium.api.storage.StorageException.Reason;
+import io.promethium.tsdb.internal.block.Block;
+import io.promethium.tsdb.internal.block.BlockMeta;
+import io.promethium.tsdb.internal.block.CompactionPlanner;
+import io.promethium.tsdb.internal.block.Retention;
+import io.promethium.tsdb.internal.fs.Fsync;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+/**
+ * The lifecycle of a {@link Tsdb}'s data on disk, as Prometheus's DB does it: cutting the head
+ * into blocks once it spans 1.5 block durations (then truncating the head and checkpointing the
+ * WAL once), merging blocks as the {@link CompactionPlanner} says, and retention by time and
+ * size. Runs under the database's compaction lock; the database's public methods and its
+ * background thread call in here.
+ */
+final class TsdbCompaction {
+
+    private TsdbCompaction() {
+    }
+
+    /**
+     * Cuts the head into blocks while it spans more than 1.5 block durations, merges blocks,
+     * applies retention. Runs in the background when configured; safe to call any time.
+     */
+    static void compact(Tsdb t) {
+        synchronized (t.compactionLock) {
+            if (t.closed) {
+                return;
+            }
+            try {
+                if (t.head.numSeries() > 0 && t.head.maxTime() != Long.MIN_VALUE) {
+                    long from = Math.floorDiv(t.head.minTime(), t.blockDuration) * t.blockDuration;
+                    long until = from;
+                    // Prometheus's rule: cut while the head would still span more than 1.5 block durations.
+                    while (t.head.maxTime() - Math.max(until, t.head.minTime()) > t.blockDuration * 3 / 2) {
+                        until += t.blockDuration;
+                    }
+                    cutHead(t, from, until);
+                }
+                compactBlocks(t);
+                applyRetention(t);
+            } catch (IOException e) {
+                t.metrics.compactionsFailed.increment();
+                throw new StorageException(Reason.IO, "compaction failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Persists the whole head as blocks now (shutdown or tooling), leaving it empty. */
+    static void flushHead(Tsdb t) {
+        synchronized (t.compactionLock) {
+            try {
+                if (t.head.numSeries() > 0 && t.head.maxTime() != Long.MIN_VALUE) {
+                    long from = Math.floorDiv(t.head.minTime(), t.blockDuration) * t.blockDuration;
+                    // Up to the newest sample only: appends after it stay possible.
+                    cutHead(t, from, t.head.maxTime() + 1);
+                }
+            } catch (IOException e) {
+                t.metrics.compactionsFailed.increment();
+                throw new StorageException(Reason.IO, "flushing the head failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static void compactQuietly(Tsdb t) {
+        try {
+            compact(t);
+        } catch (RuntimeException e) {
+            Tsdb.LOG.log(Level.WARNING, "background compaction of " + t.dir + " failed; will retry", e);
+        }
+    }
+
+    /**
+     * Persists the head's {@code [from, until)} as one block per block duration, then truncates the
+     * head and checkpoints the WAL once (checkpointing after every block would rewrite the WAL's
+     * remaining samples again and again when several blocks are due).
+     */
+    private static void cutHead(Tsdb t, long from, long until) throws IOException {
+        if (until <= from) {
+            return;
+        }
+        long persisted = from;
+        try {
+            for (long mint = from; mint < until; mint += t.blockDuration) {
+                long maxt = Math.min(mint + t.blockDuration, until);
+                // From now on appends below maxt are out of bounds, so none can slip in behind the block writer.
+                long previousMinValid = t.head.minValidTime();
+                t.head.setMinValidTime(Math.max(previousMinValid, maxt));
+                BlockMeta meta;
+                try {
+                    meta = t.compactor.writeHead(t.head, t.dir, mint, maxt);
+                } catch (IOException | RuntimeException e) {
+                    t.head.setMinValidTime(previousMinValid);
+                    throw e;
+                }
+                if (meta != null) {
+                    addBlock(t, Block.open(t.dir.resolve(meta.ulid())));
+                    t.metrics.compactions.increment();
+                }
+                persisted = maxt;
+            }
+        } finally {
+            if (persisted > from) {
+                truncateHead(t, persisted);
+            }
+        }
+    }
+
+    private static void truncateHead(Tsdb t, long before) throws IOException {
+        try {
+            if (!t.head.awaitReaders(10_000)) {
+                Tsdb.LOG.warning("head truncation at " + before + " proceeds with queriers still open (open for more than 10s)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        t.head.truncateBefore(before);
+        if (t.wal != null) {
+            t.wal.truncate(before, ref -> t.head.series(ref) != null);
+        }
+    }
+
+    private static void addBlock(Tsdb t, Block block) {
+        List<Block> next = new ArrayList<>(t.blocks);
+        next.add(block);
+        next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        t.blocks = List.copyOf(next);
+    }
+
+    static void replaceBlocks(Tsdb t, List<Block> old, BlockMeta replacement) throws IOException {
+        List<Block> next = new ArrayList<>(t.blocks);
+        next.removeAll(old);
+        next.add(Block.open(t.dir.resolve(replacement.ulid())));
+        next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        t.blocks = List.copyOf(next);
+        for (Block b : old) {
+            b.close();
+            Fsync.deleteRecursively(b.dir());
+        }
+    }
+
+    private static void compactBlocks(Tsdb t) throws IOException {
+        while (true) {
+            List<BlockMeta> healthy = new ArrayList<>();
+            Map<String, Block> byId = new HashMap<>();
+            for (Block b : t.blocks) {
+                if (b.corruption() == null) {
+                    healthy.add(b.meta());
+                    byId.put(b.meta().ulid(), b);
+                }
+            }
+            List<String> group = t.planner.plan(healthy, t.options.retention(), t.head.minValidTime());
+            if (group.isEmpty()) {
+                return;
+            }
+            List<Block> sources = group.stream().map(byId::get).toList();
+            BlockMeta meta = t.compactor.merge(sources, t.dir);
+            replaceBlocks(t, sources, meta);
+            t.metrics.compactions.increment();
+        }
+    }
+
+    private static void applyRetention(Tsdb t) throws IOException {
+        TsdbOptions o = t.options;
+        List<Block> current = t.blocks;
+        if (current.isEmpty()) {
+            return;
+        }
+        Retention.Decision decision = Retention.decide(current.stream().map(Block::meta).toList(),
+                current.stream().map(Block::sizeBytes).toList(), Math.max(t.maxBlockTime(), t.head.maxTime()), o.retention(),
+                o.retentionBytes(), walBytes(t));
+        if (decision.isEmpty()) {
+            return;
+        }
+        t.metrics.retentionTimeDeletions.add(decision.byTime().size());
+        t.metrics.retentionSizeDeletions.add(decision.bySize().size());
+        List<String> ids = new ArrayList<>(decision.byTime());
+        ids.addAll(decision.bySize());
+        List<Block> drop = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
+        List<Block> next = new ArrayList<>(current);
+        next.removeAll(drop);
+        t.blocks = List.copyOf(next);
+        for (Block b : drop) {
+            Tsdb.LOG.info("retention: deleting block " + b.meta().ulid());
+            b.close();
+            Fsync.deleteRecursively(b.dir());
+        }
+    }
+
+    static long walBytes(Tsdb t) {
+        return t.wal == null ? 0 : Fsync.sizeOf(t.wal.dir());
+    }
+}

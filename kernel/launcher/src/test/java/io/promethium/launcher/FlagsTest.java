@@ -23,7 +23,7 @@ class FlagsTest {
     @Test
     void theLauncherDeclaresOnlyTheFlagsItReadsItself() {
         assertThat(specs).extracting(Flags.Spec::name).containsExactly("config.file", "web.listen-address", "web.external-url",
-                "plugins.dir", "plugins.scan-interval", "bundles.dir", "enable-feature", "log.level", "log.format");
+                "plugins.dir", "plugins.trust-store", "plugins.scan-interval", "bundles.dir", "enable-feature", "log.level", "log.format");
     }
 
     @Test

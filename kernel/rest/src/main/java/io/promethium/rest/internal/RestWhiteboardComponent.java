@@ -5,11 +5,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.promethium.launcher.spi.Lifecycle;
 import org.eclipse.osgitech.rest.runtime.JerseyServiceRuntime;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jakartars.runtime.JakartarsServiceRuntimeConstants;
 
 /**
@@ -33,9 +35,11 @@ public final class RestWhiteboardComponent {
 
     private final JerseyServiceRuntime<RoutesContainer> runtime;
 
+    private final Thread starter;
+    private volatile boolean stopped;
+
     @Activate
-    public RestWhiteboardComponent(BundleContext context, Map<String, Object> properties) {
-        long start = System.nanoTime();
+    public RestWhiteboardComponent(BundleContext context, Map<String, Object> properties, @Reference Lifecycle lifecycle) {
         runtime = new JerseyServiceRuntime<>(context,
                 (path, config) -> {
                     try {
@@ -50,12 +54,35 @@ public final class RestWhiteboardComponent {
         Map<String, Object> runtimeProperties = new HashMap<>(properties);
         // The server's own address is the web bundle's; the endpoint is relative to its route prefix.
         runtimeProperties.put(JakartarsServiceRuntimeConstants.JAKARTA_RS_SERVICE_ENDPOINT, new String[] {"/"});
-        runtime.start(runtimeProperties);
-        LOG.fine(() -> "Jakarta REST whiteboard started in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        // Jersey's first application costs ~1 s of CPU (HK2, the resource model): the whiteboard
+        // starts once the server is ready, so it does not delay /-/ready (kernel/rest/README.md).
+        starter = Thread.ofVirtual().name("jakarta-rest-whiteboard-start").start(() -> {
+            try {
+                while (!lifecycle.ready()) {
+                    Thread.sleep(READY_POLL_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                long start = System.nanoTime();
+                runtime.start(runtimeProperties);
+                LOG.fine(() -> "Jakarta REST whiteboard started in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            }
+        });
     }
+
+    private static final long READY_POLL_MILLIS = 50;
 
     @Deactivate
     void deactivate() {
+        starter.interrupt();
+        synchronized (this) {
+            stopped = true;
+        }
         runtime.teardown(5, TimeUnit.SECONDS);
     }
 }

@@ -53,6 +53,15 @@ public interface HttpExchange {
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /**
+     * The names of the request headers, each once, as sent (compare case-insensitively): lets a
+     * bridge such as the Jakarta REST whiteboard hand every header on.
+     */
+    List<String> requestHeaderNames();
+
+    /** Whether the request came over TLS ({@code https}). */
+    boolean secure();
+
     /** The declared body length, or -1 when unknown (chunked). */
     long requestContentLength();
 

@@ -136,6 +136,16 @@ public final class RoutesServer implements AutoCloseable {
         }
 
         @Override
+        public List<String> requestHeaderNames() {
+            return List.copyOf(ex.getRequestHeaders().keySet());
+        }
+
+        @Override
+        public boolean secure() {
+            return ex instanceof com.sun.net.httpserver.HttpsExchange;
+        }
+
+        @Override
         public long requestContentLength() {
             String v = ex.getRequestHeaders().getFirst("Content-Length");
             return v == null ? -1 : Long.parseLong(v);

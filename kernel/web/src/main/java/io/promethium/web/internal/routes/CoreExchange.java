@@ -117,6 +117,16 @@ final class CoreExchange implements HttpExchange {
     }
 
     @Override
+    public List<String> requestHeaderNames() {
+        return List.copyOf(request.getHeaders().getFieldNamesCollection());
+    }
+
+    @Override
+    public boolean secure() {
+        return request.isSecure();
+    }
+
+    @Override
     public long requestContentLength() {
         return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     }

@@ -315,10 +315,15 @@ final class OpenstackDiscoverer implements Discoverer {
                 throw new IOException("GET " + next + ": \"" + key + "\" is not a list");
             }
             array.forEach(items::add);
+            String current = next;
             next = null;
             for (JsonNode link : page.path(key + "_links")) {
                 if ("next".equals(link.path("rel").asText()) && link.path("href").isTextual()) {
-                    next = URI.create(next).resolve(link.path("href").asText()).toString();
+                    try {
+                        next = URI.create(current).resolve(link.path("href").asText()).toString();
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException("GET " + current + ": bad next link: " + e.getMessage(), e);
+                    }
                 }
             }
         }

@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * the role: {@code hypervisor} lists Nova's {@code os-hypervisors/detail}; {@code instance}
  * lists Neutron's ports and floating IPs and Nova's {@code servers/detail} (all pages, by the
  * {@code <list>_links} "next" link), a target per fixed address with its floating IP as
- * {@code __meta_openstack_public_ip}. One group {@code OS_<region>}. A failed refresh keeps the
+ * {@code __meta_openstack_public_ip}; {@code loadbalancer} lists Octavia's load balancers and
+ * listeners, a target per load balancer with a PROMETHEUS listener. One group {@code OS_<region>}. A failed refresh keeps the
  * last targets, is counted and logged once per change ({@link DiscoveryFailures}); every request
  * times out after the refresh interval.
  */
@@ -82,16 +83,22 @@ final class OpenstackDiscoverer implements Discoverer {
             } catch (IOException e) {
                 throw new IOException("could not authenticate to OpenStack: " + e.getMessage(), e);
             }
-            String compute;
-            try {
-                compute = token.endpoint("compute", config.region(), config.availability());
-            } catch (IOException e) {
-                throw new IOException("could not create OpenStack compute session: " + e.getMessage(), e);
-            }
-            List<Labels> targets = config.role().equals("hypervisor") ? hypervisors(token, compute) : instances(token, compute);
+            List<Labels> targets = switch (config.role()) {
+                case "hypervisor" -> hypervisors(token, endpoint(token, "compute", "compute"));
+                case "instance" -> instances(token, endpoint(token, "compute", "compute"));
+                default -> loadbalancers(token, endpoint(token, "load-balancer", "load balancer") + "v2.0/lbaas/");
+            };
             return List.of(new TargetGroup("OS_" + config.region(), targets, Labels.EMPTY));
         } finally {
             metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, OpenstackSdMetrics.MECHANISM, owner);
+        }
+    }
+
+    private String endpoint(Token token, String type, String session) throws IOException {
+        try {
+            return token.endpoint(type, config.region(), config.availability());
+        } catch (IOException e) {
+            throw new IOException("could not create OpenStack " + session + " session: " + e.getMessage(), e);
         }
     }
 
@@ -292,6 +299,77 @@ final class OpenstackDiscoverer implements Discoverer {
                     targets.add(Labels.fromMap(target));
                 }
             }
+        }
+        return targets;
+    }
+
+    /**
+     * Octavia's load balancers with a {@code PROMETHEUS} listener, as Prometheus: a target per such
+     * load balancer on its VIP and the first PROMETHEUS listener's port, with the floating IP of
+     * its VIP port.
+     */
+    List<Labels> loadbalancers(Token token, String lbaas) throws IOException, InterruptedException {
+        String network = endpoint(token, "network", "network") + "v2.0/";
+        List<JsonNode> balancers;
+        try {
+            balancers = list(token, lbaas + "loadbalancers", "loadbalancers");
+        } catch (IOException e) {
+            throw new IOException("failed to list load balancers: " + e.getMessage(), e);
+        }
+        Map<String, List<JsonNode>> listenersOf = new HashMap<>();
+        try {
+            for (JsonNode listener : list(token, lbaas + "listeners", "listeners")) {
+                for (JsonNode lb : listener.path("loadbalancers")) {
+                    listenersOf.computeIfAbsent(text(lb, "id"), k -> new ArrayList<>()).add(listener);
+                }
+            }
+        } catch (IOException e) {
+            throw new IOException("failed to list all listeners: " + e.getMessage(), e);
+        }
+        Map<String, String> floatingOfPort = new HashMap<>();
+        try {
+            for (JsonNode ip : list(token, network + "floatingips", "floatingips")) {
+                if (!text(ip, "port_id").isEmpty()) {
+                    floatingOfPort.put(text(ip, "port_id"), text(ip, "floating_ip_address"));
+                }
+            }
+        } catch (IOException e) {
+            throw new IOException("failed to list floating IPs: " + e.getMessage(), e);
+        }
+        List<Labels> targets = new ArrayList<>();
+        for (JsonNode lb : balancers) {
+            String id = text(lb, "id");
+            JsonNode prometheus = null;
+            for (JsonNode listener : listenersOf.getOrDefault(id, List.of())) {
+                if ("PROMETHEUS".equals(text(listener, "protocol"))) {
+                    prometheus = listener;
+                    break;
+                }
+            }
+            if (prometheus == null) {
+                continue; // no listener, or none speaking PROMETHEUS
+            }
+            Map<String, String> labels = new HashMap<>();
+            String vip = text(lb, "vip_address");
+            labels.put("__address__", joinHostPort(vip, prometheus.path("protocol_port").asLong()));
+            labels.put(PREFIX + "loadbalancer_id", id);
+            labels.put(PREFIX + "loadbalancer_name", text(lb, "name"));
+            labels.put(PREFIX + "loadbalancer_operating_status", text(lb, "operating_status"));
+            labels.put(PREFIX + "loadbalancer_provisioning_status", text(lb, "provisioning_status"));
+            labels.put(PREFIX + "loadbalancer_availability_zone", text(lb, "availability_zone"));
+            labels.put(PREFIX + "loadbalancer_vip", vip);
+            labels.put(PREFIX + "loadbalancer_provider", text(lb, "provider"));
+            labels.put(PREFIX + "project_id", text(lb, "project_id"));
+            List<String> tags = new ArrayList<>();
+            lb.path("tags").forEach(tag -> tags.add(tag.asText()));
+            if (!tags.isEmpty()) {
+                labels.put(PREFIX + "loadbalancer_tags", String.join(",", tags));
+            }
+            String floatingIp = floatingOfPort.get(text(lb, "vip_port_id"));
+            if (floatingIp != null) {
+                labels.put(PREFIX + "loadbalancer_floating_ip", floatingIp);
+            }
+            targets.add(Labels.fromMap(labels));
         }
         return targets;
     }

@@ -46,10 +46,6 @@ record OpenstackSdConfig(String identityEndpoint, String username, String userId
         if (role.isEmpty()) {
             throw config.error("role missing (one of: instance, hypervisor, loadbalancer)");
         }
-        if (role.equals("loadbalancer")) {
-            // Not implemented yet: refused by name rather than accepted and ignored.
-            throw config.error("role", "role \"loadbalancer\" (Octavia) is not supported by this plugin yet; use instance or hypervisor");
-        }
         String region = config.string("region", "");
         if (region.isEmpty()) {
             throw config.error("openstack SD configuration requires a region");

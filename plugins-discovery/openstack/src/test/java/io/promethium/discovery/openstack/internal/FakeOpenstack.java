@@ -19,9 +19,10 @@ import java.util.concurrent.Executors;
 
 /**
  * A loopback stand-in of OpenStack's Keystone v3 ({@code POST /v3/auth/tokens}: 201 with the
- * token in {@code X-Subject-Token} and a service catalog whose compute and network endpoints
+ * token in {@code X-Subject-Token} and a service catalog whose compute, network and load-balancer endpoints
  * point back here, or 401 for a wrong password), Nova ({@code /servers/detail},
- * {@code /os-hypervisors/detail}) and Neutron ({@code /v2.0/ports}, {@code /v2.0/floatingips}),
+ * {@code /os-hypervisors/detail}), Neutron ({@code /v2.0/ports}, {@code /v2.0/floatingips}) and
+ * Octavia ({@code /v2.0/lbaas/loadbalancers}, {@code /v2.0/lbaas/listeners}),
  * as Prometheus's own {@code discovery/openstack/mock_test.go} serves them (its bodies are the
  * fixtures in {@code prometheus-fixtures/}, see NOTICE there), since no OpenStack can run here.
  * Lists answer the body set for their path and query (else for their path); faults: a status, no answer.
@@ -48,6 +49,8 @@ final class FakeOpenstack implements AutoCloseable {
         answer("/os-hypervisors/detail", fixture("hypervisors.json"));
         answer("/v2.0/ports", fixture("ports.json"));
         answer("/v2.0/floatingips", fixture("floatingips.json"));
+        answer("/v2.0/lbaas/loadbalancers", fixture("loadbalancers.json"));
+        answer("/v2.0/lbaas/listeners", fixture("listeners.json"));
     }
 
     static String fixture(String name) {

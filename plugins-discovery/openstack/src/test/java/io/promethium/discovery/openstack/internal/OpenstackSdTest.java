@@ -246,9 +246,48 @@ class OpenstackSdTest {
         assertThat(refused(values)).hasMessageContaining("refresh_interval must be greater than 0");
     }
 
+    private static Map<String, String> lb(String address, String id, String name, String zone, String floating, String vip,
+                                          String tags, String project) {
+        Map<String, String> m = new HashMap<>();
+        m.put("__address__", address);
+        m.put(P + "loadbalancer_id", id);
+        m.put(P + "loadbalancer_name", name);
+        m.put(P + "loadbalancer_operating_status", "ONLINE");
+        m.put(P + "loadbalancer_provisioning_status", "ACTIVE");
+        m.put(P + "loadbalancer_availability_zone", zone);
+        if (floating != null) {
+            m.put(P + "loadbalancer_floating_ip", floating);
+        }
+        m.put(P + "loadbalancer_vip", vip);
+        m.put(P + "loadbalancer_provider", "amphora");
+        if (tags != null) {
+            m.put(P + "loadbalancer_tags", tags);
+        }
+        m.put(P + "project_id", project);
+        return m;
+    }
+
+    /** Prometheus's TestOpenstackSDLoadBalancerRefresh expectations, in order. */
     @Test
-    void theLoadbalancerRoleIsRefusedByName() {
-        assertThat(refused(config("loadbalancer"))).hasMessageContaining("loadbalancer").hasMessageContaining("not supported");
+    void loadbalancerRoleGivesATargetPerLoadBalancerWithAPrometheusListener() throws Exception {
+        List<TargetGroup> groups = create(config("loadbalancer")).refresh();
+        assertThat(groups.get(0).source()).isEqualTo("OS_RegionOne");
+        assertThat(maps(groups.get(0))).containsExactly(
+                lb("10.0.0.32:9273", "ef079b0c-e610-4dfb-b1aa-b49f07ac48e5", "lb1", "az1", "192.168.1.2", "10.0.0.32", "tag1,tag2",
+                        "fcad67a6189847c4aecfa3c81a05783b"),
+                lb("10.0.2.78:8080", "d92c471e-8d3e-4b9f-b2b5-9c72a9e3ef54", "lb3", "az3", "192.168.3.4", "10.0.2.78", "tag5,tag6",
+                        "ac57f03dba1a4fdebff3e67201bc7a85"),
+                lb("10.0.3.99:9090", "f5c7e918-df38-4a5a-a7d4-d9c27ab2cf67", "lb4", "az1", "192.168.4.5", "10.0.3.99", null,
+                        "fa8c372dfe4d4c92b0c4e3a2d9b3c9fa"),
+                lb("10.0.4.88:9876", "e83a6d92-7a3e-4567-94b3-20c83b32a75e", "lb5", "az4", null, "10.0.4.88", null,
+                        "a5d3b2e1e6f34cd9a5f7c2f01a6b8e29"));
+    }
+
+    @Test
+    void aFailedListenerListFailsTheLoadbalancerRefresh() throws Exception {
+        openstack.answer("/v2.0/lbaas/listeners", "{\"listeners\": 3}");
+        OpenstackDiscoverer d = create(config("loadbalancer"));
+        assertThatThrownBy(d::refresh).hasMessageStartingWith("failed to list all listeners: ").hasMessageContaining("not a list");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.plugin.PluginContext;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /** The {@code openstack} discovery type: owns {@code openstack_sd_configs}. */
@@ -19,6 +20,12 @@ public final class OpenstackDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "openstack";
+    }
+
+    /** Shown as {@code <secret>} wherever config is shown, as Prometheus's {@code config.Secret} fields. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("password", "application_credential_secret");
     }
 
     @Override

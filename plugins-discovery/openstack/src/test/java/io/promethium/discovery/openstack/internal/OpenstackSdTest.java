@@ -291,6 +291,11 @@ class OpenstackSdTest {
     }
 
     @Test
+    void thePasswordAndTheApplicationCredentialSecretAreDeclaredSecrets() {
+        assertThat(new OpenstackDiscovererFactory().secretFields()).containsExactlyInAnyOrder("password", "application_credential_secret");
+    }
+
+    @Test
     void theDefaultsAreThoseOfPrometheus() throws Exception {
         Map<String, Object> values = config("instance");
         values.remove("port");

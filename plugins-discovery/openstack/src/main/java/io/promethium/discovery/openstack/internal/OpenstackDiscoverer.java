@@ -447,9 +447,11 @@ final class OpenstackDiscoverer implements Discoverer {
 
     /** Gophercloud's wording for an unexpected status, with the start of the answer. */
     private static IOException unexpected(String method, String url, String expected, HttpResponse<byte[]> response) {
-        String body = new String(response.body(), 0, Math.min(response.body().length, 512), java.nio.charset.StandardCharsets.UTF_8);
+        // One line, at most 200 characters of the answer: enough for Keystone's or Nova's error message.
+        String body = new String(response.body(), 0, Math.min(response.body().length, 200), java.nio.charset.StandardCharsets.UTF_8)
+                .strip().replaceAll("\\s+", " ");
         return new IOException("Expected HTTP response code " + expected + " when accessing [" + method + " " + url + "], but got "
-                + response.statusCode() + " instead: " + body.strip());
+                + response.statusCode() + " instead: " + body);
     }
 
     private static JsonNode parse(String url, byte[] body) throws IOException {

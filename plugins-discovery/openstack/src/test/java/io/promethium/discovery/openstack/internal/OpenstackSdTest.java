@@ -350,6 +350,28 @@ class OpenstackSdTest {
     }
 
     @Test
+    void credentialsThatCannotAuthenticateAreRefusedAtLoad() {
+        Map<String, Object> values = config("instance");
+        values.remove("password");
+        assertThat(refused(values)).hasMessageContaining("password is required");
+        values = config("instance");
+        values.remove("domain_name");
+        assertThat(refused(values)).hasMessageContaining("username needs domain_name or domain_id");
+        values = config("instance");
+        values.remove("username");
+        assertThat(refused(values)).hasMessageContaining("one of username, userid");
+        values = config("instance");
+        values.remove("identity_endpoint");
+        assertThat(refused(values)).hasMessageContaining("identity_endpoint is required");
+        values = config("instance");
+        values.put("application_credential_id", "ac1");
+        assertThat(refused(values)).hasMessageContaining("application_credential_secret is required");
+        values = config("instance");
+        values.put("identity_endpoint", "keystone:5000");
+        assertThat(refused(values)).hasMessageContaining("identity_endpoint must be an http or https URL");
+    }
+
+    @Test
     void thePasswordAndTheApplicationCredentialSecretAreDeclaredSecrets() {
         assertThat(new OpenstackDiscovererFactory().secretFields()).containsExactlyInAnyOrder("password", "application_credential_secret");
     }

@@ -1,0 +1,60 @@
+package io.promethium.discovery.openstack.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OpenStack discoverer passes the api's discovery contract against {@link FakeOpenstack}, a loopback stand-in of Keystone and Nova. */
+class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
+
+    @TempDir
+    Path dir;
+    private FakeOpenstack openstack;
+
+    @AfterEach
+    void stopOpenstack() {
+        if (openstack != null) {
+            openstack.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        openstack = new FakeOpenstack();
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new OpenstackDiscovererFactory().create(new PluginConfig("openstack_sd_configs",
+                Map.of("identity_endpoint", openstack.url(), "username", "test", "password", FakeOpenstack.PASSWORD,
+                        "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms"),
+                "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        openstack.answer("/os-hypervisors/detail",
+                "{\"hypervisors\":[{\"id\":1,\"host_ip\":\"172.16.70.14\",\"hypervisor_hostname\":\"nc14.cloud.com\","
+                        + "\"status\":\"enabled\",\"state\":\"up\",\"hypervisor_type\":\"QEMU\"}]}");
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group OS_<region> empties when the region has no hypervisors.
+        openstack.answer("/os-hypervisors/detail", "{\"hypervisors\":[]}");
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

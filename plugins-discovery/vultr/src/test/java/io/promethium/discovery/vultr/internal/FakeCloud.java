@@ -32,7 +32,11 @@ final class FakeCloud implements AutoCloseable {
         }
     }
 
-    record Request(String method, URI uri, String authorization, String body) {
+    record Request(String method, URI uri, String authorization, String body, Map<String, String> headers) {
+        /** A request header's first value (names in lower case), or null. */
+        String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private final HttpServer server;
@@ -84,7 +88,7 @@ final class FakeCloud implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
                 exchange.getRequestHeaders().getFirst("Authorization"),
-                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), headers(exchange));
         requests.add(request);
         try (exchange) {
             if (hang) {
@@ -114,6 +118,12 @@ final class FakeCloud implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+        return Map.copyOf(headers);
     }
 
     /** A query parameter of a request, or null. */

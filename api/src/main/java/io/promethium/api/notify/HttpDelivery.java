@@ -111,10 +111,10 @@ public final class HttpDelivery {
         String message = "unexpected status code " + code + " from " + destination + " (" + origin(request.uri()) + "): "
                 + details.apply(body);
         if (!retried(code)) {
-            throw NotifyException.doNotRetry(message, null);
+            throw NotifyException.status(message, code, false, null);
         }
         Optional<Duration> after = response.headers().firstValue("Retry-After").flatMap(HttpDelivery::retryAfter);
-        throw after.isPresent() ? NotifyException.retryAfter(message, after.get()) : NotifyException.retryLater(message, null);
+        throw NotifyException.status(message, code, true, after.orElse(null));
     }
 
     private boolean retried(int code) {

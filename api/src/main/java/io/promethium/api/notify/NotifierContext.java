@@ -2,6 +2,7 @@ package io.promethium.api.notify;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.plugin.PluginContext;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,6 +31,33 @@ public interface NotifierContext extends PluginContext {
      * API URLs of Slack, PagerDuty, ...). A notifier takes its own defaults from here.
      */
     Map<String, Object> globals();
+
+    /**
+     * Checks the {@code http_config} a notifier of {@code block} uses ({@link #httpConfig}): only
+     * the fields of {@code http_config}, each valid, errors at their file:line:col. Call it from
+     * {@code validate}; {@code create} then builds the client from {@code httpConfig(block)}.
+     *
+     * @return that {@code http_config}
+     * @throws ConfigException naming the field
+     * @since 1.4
+     */
+    default PluginConfig validateHttpConfig(PluginConfig block) throws ConfigException {
+        PluginConfig http = httpConfig(block);
+        http.requireOnly(HttpClientFactory.FIELDS);
+        httpClients().validate(http);
+        return http;
+    }
+
+    /**
+     * The {@code global} entry {@code key} as a string ({@code opsgenie_api_url}), or null when
+     * it is absent or empty: the default a receiver block falls back to.
+     *
+     * @since 1.4
+     */
+    default String globalString(String key) {
+        Object v = globals().get(key);
+        return v == null || v.toString().isEmpty() ? null : v.toString();
+    }
 
     /** Renders notification text with the config's templates and the built-in defaults. */
     TemplateRenderer templates();

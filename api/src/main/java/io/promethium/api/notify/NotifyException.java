@@ -2,6 +2,7 @@ package io.promethium.api.notify;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A notification was not delivered. {@link #retryable()} tells the dispatcher whether to try
@@ -13,15 +14,33 @@ public class NotifyException extends Exception {
 
     private final boolean retryable;
     private final Duration retryAfter;
+    private final int statusCode;
 
     public NotifyException(String message, boolean retryable, Throwable cause) {
         this(message, retryable, null, cause);
     }
 
     public NotifyException(String message, boolean retryable, Duration retryAfter, Throwable cause) {
+        this(message, retryable, retryAfter, 0, cause);
+    }
+
+    private NotifyException(String message, boolean retryable, Duration retryAfter, int statusCode, Throwable cause) {
         super(message, cause);
         this.retryable = retryable;
         this.retryAfter = retryAfter;
+        this.statusCode = statusCode;
+    }
+
+    /**
+     * The destination answered with HTTP status {@code statusCode}: the dispatcher counts the
+     * failure with Alertmanager's {@code reason} ({@code clientError} for 4xx,
+     * {@code serverError} for 5xx).
+     *
+     * @param retryAfter the wait the answer asked for, or null
+     * @since 1.4
+     */
+    public static NotifyException status(String message, int statusCode, boolean retryable, Duration retryAfter) {
+        return new NotifyException(message, retryable, retryAfter, statusCode, null);
     }
 
     /** A failure worth retrying, with the dispatcher's backoff. */
@@ -41,6 +60,15 @@ public class NotifyException extends Exception {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /**
+     * The HTTP status the destination answered with, when the failure is such an answer.
+     *
+     * @since 1.4
+     */
+    public OptionalInt statusCode() {
+        return statusCode > 0 ? OptionalInt.of(statusCode) : OptionalInt.empty();
     }
 
     /** The wait the destination asked for, if any. */

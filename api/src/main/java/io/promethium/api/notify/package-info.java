@@ -16,9 +16,19 @@
  *
  * <p>1.3.0: {@link io.promethium.api.notify.HttpDelivery}, the POST, retry and error rules HTTP
  * notifiers share.
+ *
+ * <p>1.4.0: the config and send chores every notifier repeats, as Alertmanager does them:
+ * {@link io.promethium.api.notify.SecretField} (a secret inline or in a file, with its
+ * {@code global} default), {@link io.promethium.api.notify.NotifierUrls},
+ * {@link io.promethium.api.notify.TemplateFields} (templates checked and rendered with their
+ * field named), {@link io.promethium.api.notify.Runes} (truncation in code points),
+ * {@link io.promethium.api.notify.GroupKeys} (the group key hash) and
+ * {@link io.promethium.api.notify.NotifierContext#globalString};
+ * {@link io.promethium.api.notify.NotifyException#statusCode} (set by {@code HttpDelivery}), for
+ * Alertmanager's {@code reason} label of failed notifications.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

@@ -80,6 +80,8 @@ class HttpDeliveryTest {
         assertThat(failure("/busy").retryable()).isTrue();
         NotifyException gone = failure("/gone");
         assertThat(gone.retryable()).isFalse();
+        assertThat(down.statusCode()).hasValue(503);
+        assertThat(gone.statusCode()).as("for the dispatcher's reason label").hasValue(404);
         assertThat(gone.getMessage()).as("the body cut, no path or query").endsWith(": " + "x".repeat(512)).doesNotContain("secret");
     }
 

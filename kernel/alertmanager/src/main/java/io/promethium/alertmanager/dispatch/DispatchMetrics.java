@@ -14,10 +14,20 @@ public final class DispatchMetrics {
     /** Alertmanager's buckets of alertmanager_notification_latency_seconds. */
     public static final double[] LATENCY_BUCKETS = {1, 5, 10, 15, 20};
 
+    /** Alertmanager's (0.27+) {@code reason} label values of alertmanager_notifications_failed_total, in order. */
+    public static final String[] FAILURE_REASONS = {"other", "clientError", "serverError"};
+
+    /** The reason of a failure: from the HTTP status the destination answered with, else {@code other}. */
+    static int reason(io.promethium.api.notify.NotifyException failure) {
+        int code = failure.statusCode().orElse(0);
+        return code / 100 == 4 ? 1 : code / 100 == 5 ? 2 : 0;
+    }
+
     /** Counts of one integration type. */
     public static final class PerIntegration {
         public final AtomicLong notifications = new AtomicLong();
-        public final AtomicLong failed = new AtomicLong();
+        /** Failed notifications by {@link #FAILURE_REASONS} index. */
+        public final AtomicLong[] failed = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
         public final AtomicLong requests = new AtomicLong();
         public final AtomicLong requestsFailed = new AtomicLong();
         public final AtomicLong[] latencyBuckets = new AtomicLong[LATENCY_BUCKETS.length];

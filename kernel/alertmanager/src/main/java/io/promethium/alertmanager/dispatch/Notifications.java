@@ -199,7 +199,7 @@ public final class Notifications {
             Instant now = clock.instant();
             Duration wait = failure.retryAfter().orElse(jitter(backoff));
             if (!failure.retryable() || now.plus(wait).isAfter(deadline)) {
-                m.failed.incrementAndGet();
+                m.failed[DispatchMetrics.reason(failure)].incrementAndGet();
                 LOG.warning("notify " + integration.receiver() + "/" + integration.config().name() + " for group " + group.key()
                         + " failed after " + attempt + " attempt(s)" + (failure.retryable() ? "" : " (not retryable)") + ": "
                         + failure.getMessage());

@@ -355,7 +355,12 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         w.family("alertmanager_notifications_total", MetricType.COUNTER, "The total number of attempted notifications.", "");
         per.forEach((k, m) -> w.sample("alertmanager_notifications_total", Labels.of("integration", k), m.notifications.get()));
         w.family("alertmanager_notifications_failed_total", MetricType.COUNTER, "The total number of failed notifications.", "");
-        per.forEach((k, m) -> w.sample("alertmanager_notifications_failed_total", Labels.of("integration", k), m.failed.get()));
+        per.forEach((k, m) -> {
+            for (int r = 0; r < DispatchMetrics.FAILURE_REASONS.length; r++) {
+                w.sample("alertmanager_notifications_failed_total",
+                        Labels.of("integration", k, "reason", DispatchMetrics.FAILURE_REASONS[r]), m.failed[r].get());
+            }
+        });
         w.family("alertmanager_notification_requests_total", MetricType.COUNTER, "The total number of attempted notification requests.", "");
         per.forEach((k, m) -> w.sample("alertmanager_notification_requests_total", Labels.of("integration", k), m.requests.get()));
         w.family("alertmanager_notification_requests_failed_total", MetricType.COUNTER, "The total number of failed notification requests.", "");

@@ -168,7 +168,10 @@ class DispatchTest {
             }
         });
         assertThat(samples).containsEntry("alertmanager_notifications_total{integration=\"webhook\"}", 1.0)
-                .containsEntry("alertmanager_notifications_failed_total{integration=\"webhook\"}", 1.0)
+                .as("a 400 is Alertmanager's clientError")
+                .containsEntry("alertmanager_notifications_failed_total" + Labels.of("integration", "webhook", "reason", "clientError"), 1.0)
+                .containsEntry("alertmanager_notifications_failed_total" + Labels.of("integration", "webhook", "reason", "serverError"), 0.0)
+                .containsEntry("alertmanager_notifications_failed_total" + Labels.of("integration", "webhook", "reason", "other"), 0.0)
                 .containsEntry("alertmanager_alerts{state=\"active\"}", 1.0)
                 .containsEntry("alertmanager_silences{state=\"active\"}", 1.0)
                 .containsEntry("alertmanager_dispatcher_aggregation_groups", 1.0)

@@ -225,7 +225,7 @@ public final class HttpClientConfigParser {
     }
 
     private static Proxy proxy(PluginConfig b) throws ConfigException {
-        String url = b.string("proxy_url", "");
+        String url = withProxyScheme(b.string("proxy_url", ""));
         if (!url.isEmpty()) {
             URI uri = url(b, "proxy_url", url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -265,6 +265,31 @@ public final class HttpClientConfigParser {
             }
         }
         return new Proxy(url, noProxy, fromEnvironment, connectHeaders);
+    }
+
+    /**
+     * Go's rule for a proxy given without a scheme ({@code proxy_url: proxy:3128}, which
+     * Prometheus and Alertmanager accept): when the value does not parse as a URL with the
+     * scheme {@code http}, {@code https} or {@code socks5}, it is taken as {@code http://} and
+     * the value, if that parses with a host.
+     */
+    static String withProxyScheme(String url) {
+        if (url.isEmpty()) {
+            return url;
+        }
+        try {
+            String scheme = new URI(url).getScheme();
+            if (scheme != null && Set.of("http", "https", "socks5").contains(scheme.toLowerCase(Locale.ROOT))) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // try it as a host below
+        }
+        try {
+            return new URI("http://" + url).getHost() != null ? "http://" + url : url;
+        } catch (URISyntaxException e) {
+            return url;
+        }
     }
 
     /** Go's {@code http.CanonicalHeaderKey}: each dash-separated word capitalised. */

@@ -169,6 +169,29 @@ class HttpClientFactoryTest {
     }
 
     @Test
+    void aProxyUrlWithoutSchemeIsAnHttpProxyAsInGo() throws Exception {
+        List<String> proxied = new CopyOnWriteArrayList<>();
+        HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        proxy.createContext("/", exchange -> {
+            proxied.add(exchange.getRequestURI().toString());
+            respond(exchange, 200, "via proxy");
+        });
+        proxy.start();
+        try {
+            // Alertmanager and Prometheus accept `proxy_url: foo`.
+            factory.validate(block(Map.of("proxy_url", "foo")));
+            assertThat(HttpClientConfigParser.withProxyScheme("foo")).isEqualTo("http://foo");
+            assertThat(HttpClientConfigParser.withProxyScheme("socks5://p:1")).isEqualTo("socks5://p:1");
+            try (ConfiguredHttpClient client = factory.create(block(Map.of("proxy_url", "localhost:" + proxy.getAddress().getPort())), dir)) {
+                assertThat(get(client).body()).isEqualTo("via proxy");
+            }
+            assertThat(proxied).singleElement().asString().contains(url("/data"));
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
     void noProxyAndTheEnvironmentFollowGosRules() {
         ProxyRules rules = ProxyRules.of(HttpClientConfigParserRules.proxy("http://proxy:3128", "example.org,.internal,10.0.0.0/8,host:8080"),
                 Map.of());

@@ -7,7 +7,10 @@ import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,22 +52,22 @@ final class DiscordNotifier implements Notifier {
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
-        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : Support.urlFromFile("webhook_url_file", settings.webhookUrlFile());
+        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : NotifierUrls.fromFile("webhook_url_file", settings.webhookUrlFile());
         DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
     }
 
     private String cut(String field, String text, int max) {
-        if (Support.longerThan(text, max)) {
+        if (Runes.longerThan(text, max)) {
             context.logger().warning("Discord " + field + " truncated to " + max + " characters");
-            return Support.truncateRunes(text, max);
+            return Runes.truncate(text, max);
         }
         return text;
     }
 
     byte[] payload(Notification n) throws NotifyException {
-        String title = cut("title", Support.render(context, "title", settings.title(), n), MAX_TITLE);
-        String description = cut("message", Support.render(context, "message", settings.message(), n), MAX_DESCRIPTION);
-        String content = cut("content", Support.render(context, "content", settings.content(), n), MAX_CONTENT);
+        String title = cut("title", TemplateFields.render(context, "title", settings.title(), n), MAX_TITLE);
+        String description = cut("message", TemplateFields.render(context, "message", settings.message(), n), MAX_DESCRIPTION);
+        String content = cut("content", TemplateFields.render(context, "content", settings.content(), n), MAX_CONTENT);
         ObjectNode m = JSON.createObjectNode();
         m.put("content", content);
         ObjectNode embed = m.putArray("embeds").addObject();

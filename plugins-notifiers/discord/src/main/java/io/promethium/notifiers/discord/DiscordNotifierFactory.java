@@ -2,10 +2,11 @@ package io.promethium.notifiers.discord;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public final class DiscordNotifierFactory implements NotifierFactory {
         if (url != null && file != null) {
             throw c.error("at most one of webhook_url & webhook_url_file must be configured");
         }
-        return new Settings(url == null ? null : Support.url(c, "webhook_url", url, true),
+        return new Settings(url == null ? null : NotifierUrls.parse(c, "webhook_url", url, true),
                 file == null ? null : context.configDirectory().resolve(file),
                 c.string("content", ""),
                 c.string("title", "{{ template \"discord.default.title\" . }}"),
@@ -74,10 +75,8 @@ public final class DiscordNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

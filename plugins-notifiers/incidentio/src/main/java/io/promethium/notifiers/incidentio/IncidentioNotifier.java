@@ -11,6 +11,7 @@ import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
 import java.io.IOException;
 import java.net.URI;
@@ -82,7 +83,7 @@ final class IncidentioNotifier implements Notifier {
         }
         Duration timeout = HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
-        URI url = settings.url() != null ? settings.url() : Support.urlFromFile("url_file", settings.urlFile());
+        URI url = settings.url() != null ? settings.url() : NotifierUrls.fromFile("url_file", settings.urlFile());
         HttpRequest.Builder request = HttpDelivery.jsonPost(url, body, timeout);
         if (settings.token() != null) {
             request.header("Authorization", "Bearer " + settings.token().read());

@@ -2,10 +2,11 @@ package io.promethium.notifiers.incidentio;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.SecretField;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class IncidentioNotifierFactory implements NotifierFactory {
             "timeout", "http_config");
 
     /** One validated block; {@code token} null when {@code http_config.authorization} carries it. */
-    record Settings(URI url, Path urlFile, Support.Secret token, long maxAlerts, Duration timeout) {
+    record Settings(URI url, Path urlFile, SecretField token, long maxAlerts, Duration timeout) {
     }
 
     @Override
@@ -54,7 +55,7 @@ public final class IncidentioNotifierFactory implements NotifierFactory {
         if (url != null && file != null) {
             throw c.error("at most one of url & url_file must be configured");
         }
-        Support.Secret token = Support.secret(c, context, "alert_source_token", null);
+        SecretField token = SecretField.of(c, context, "alert_source_token", null);
         PluginConfig http = c.block("http_config");
         boolean authorization = http != null && http.has("authorization");
         if (authorization && token != null) {
@@ -67,7 +68,7 @@ public final class IncidentioNotifierFactory implements NotifierFactory {
         if (maxAlerts < 0) {
             throw c.error("max_alerts", "max_alerts: must not be negative, got " + maxAlerts);
         }
-        return new Settings(url == null ? null : Support.url(c, "url", url, false),
+        return new Settings(url == null ? null : NotifierUrls.parse(c, "url", url, false),
                 file == null ? null : context.configDirectory().resolve(file), token, maxAlerts,
                 c.duration("timeout", Duration.ZERO));
     }
@@ -75,9 +76,7 @@ public final class IncidentioNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
+        context.validateHttpConfig(config);
     }
 
     @Override

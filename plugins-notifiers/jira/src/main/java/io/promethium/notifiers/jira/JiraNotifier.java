@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -64,7 +67,7 @@ final class JiraNotifier implements Notifier {
     }
 
     private String render(String field, String text, Notification n) throws NotifyException {
-        return Support.render(context, field, text, n);
+        return TemplateFields.render(context, field, text, n);
     }
 
     static String join(String base, String path) {
@@ -133,7 +136,7 @@ final class JiraNotifier implements Notifier {
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
-        String label = "ALERT{" + Support.hash(n.groupKey()) + "}";
+        String label = "ALERT{" + GroupKeys.hash(n.groupKey()) + "}";
         String project = render("project", settings.project(), n);
         ObjectNode issue = issue(n, project, label);
         ObjectNode search = JSON.createObjectNode();
@@ -200,14 +203,14 @@ final class JiraNotifier implements Notifier {
     ObjectNode issue(Notification n, String project, String label) throws NotifyException {
         Map<String, JsonNode> f = new TreeMap<>();
         String summary = render("summary", settings.summary().template(), n);
-        if (Support.longerThan(summary, MAX_SUMMARY_RUNES)) {
-            summary = Support.truncateRunes(summary, MAX_SUMMARY_RUNES);
+        if (Runes.longerThan(summary, MAX_SUMMARY_RUNES)) {
+            summary = Runes.truncate(summary, MAX_SUMMARY_RUNES);
             context.logger().warning("Jira summary truncated to " + MAX_SUMMARY_RUNES + " characters");
         }
         f.put("summary", JSON.getNodeFactory().textNode(summary));
         String description = render("description", settings.description().template(), n);
-        if (Support.longerThan(description, MAX_DESCRIPTION_RUNES)) {
-            description = Support.truncateRunes(description, MAX_DESCRIPTION_RUNES);
+        if (Runes.longerThan(description, MAX_DESCRIPTION_RUNES)) {
+            description = Runes.truncate(description, MAX_DESCRIPTION_RUNES);
             context.logger().warning("Jira description truncated to " + MAX_DESCRIPTION_RUNES + " characters");
         }
         String path = settings.apiUrl().getPath();

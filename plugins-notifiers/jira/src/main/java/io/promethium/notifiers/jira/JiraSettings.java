@@ -3,6 +3,7 @@ package io.promethium.notifiers.jira;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ record JiraSettings(URI apiUrl, String apiType, String project, Field summary, F
         if (!apiType.equals("auto") && !apiType.equals("cloud") && !apiType.equals("datacenter")) {
             throw c.error("api_type", "unknown api_type on jira_config, must be auto, cloud or datacenter");
         }
-        String url = c.string("api_url", Support.global(context, "jira_api_url"));
+        String url = c.string("api_url", context.globalString("jira_api_url"));
         if (url == null) {
             throw c.error("no global Jira Cloud URL set");
         }
@@ -97,7 +98,7 @@ record JiraSettings(URI apiUrl, String apiType, String project, Field summary, F
         if (fields != null && !(fields instanceof Map<?, ?>)) {
             throw c.error("fields", "fields: expected a mapping");
         }
-        return new JiraSettings(Support.url(c, "api_url", url, false), apiType, project,
+        return new JiraSettings(NotifierUrls.parse(c, "api_url", url, false), apiType, project,
                 field(c, "summary", "{{ template \"jira.default.summary\" . }}"),
                 field(c, "description", "{{ template \"jira.default.description\" . }}"),
                 c.strings("labels"), c.string("priority", "{{ template \"jira.default.priority\" . }}"), issueType,

@@ -8,7 +8,10 @@ import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
@@ -49,12 +52,12 @@ final class MattermostNotifier implements Notifier {
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
-        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : Support.urlFromFile("webhook_url_file", settings.webhookUrlFile());
+        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : NotifierUrls.fromFile("webhook_url_file", settings.webhookUrlFile());
         DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
     }
 
     private String render(String field, String text, Notification n) throws NotifyException {
-        return Support.render(context, field, text, n);
+        return TemplateFields.render(context, field, text, n);
     }
 
     private ObjectNode attachment(String at, MattermostSettings.Attachment a, String text, Notification n) throws NotifyException {
@@ -100,8 +103,8 @@ final class MattermostNotifier implements Notifier {
         if (settings.attachments().isEmpty()) {
             attachments.add(attachment("", settings.attachment(), text, n));
         } else {
-            if (Support.longerThan(text, MAX_TEXT_RUNES)) {
-                text = Support.truncateRunes(text, MAX_TEXT_RUNES);
+            if (Runes.longerThan(text, MAX_TEXT_RUNES)) {
+                text = Runes.truncate(text, MAX_TEXT_RUNES);
                 context.logger().warning("Mattermost text truncated to " + MAX_TEXT_RUNES + " characters");
             }
             put(m, "text", text);

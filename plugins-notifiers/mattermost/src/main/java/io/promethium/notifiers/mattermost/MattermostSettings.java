@@ -3,6 +3,7 @@ package io.promethium.notifiers.mattermost;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,8 +101,8 @@ record MattermostSettings(URI webhookUrl, Path webhookUrlFile, String channel, S
             throw c.error("at most one of webhook_url & webhook_url_file must be configured");
         }
         if (url == null && file == null) {
-            url = Support.global(context, "mattermost_webhook_url");
-            file = Support.global(context, "mattermost_webhook_url_file");
+            url = context.globalString("mattermost_webhook_url");
+            file = context.globalString("mattermost_webhook_url_file");
         }
         if (url == null && file == null) {
             throw c.error("missing webhook_url or webhook_url_file on mattermost_config");
@@ -133,7 +134,7 @@ record MattermostSettings(URI webhookUrl, Path webhookUrlFile, String channel, S
             p.requireOnly(Set.of("priority", "requested_ack", "persistent_notifications"));
             priority = new Priority(p.string("priority", ""), p.bool("requested_ack", false), p.bool("persistent_notifications", false));
         }
-        return new MattermostSettings(url == null ? null : Support.url(c, "webhook_url", url, true),
+        return new MattermostSettings(url == null ? null : NotifierUrls.parse(c, "webhook_url", url, true),
                 file == null ? null : context.configDirectory().resolve(file),
                 c.string("channel", ""), c.string("username", "{{ template \"mattermost.default.username\" . }}"),
                 c.string("icon_url", ""), c.string("icon_emoji", ""), c.string("type", ""),

@@ -7,7 +7,9 @@ import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
@@ -43,7 +45,7 @@ final class MSTeamsNotifier implements Notifier {
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
-        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : Support.urlFromFile("webhook_url_file", settings.webhookUrlFile());
+        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : NotifierUrls.fromFile("webhook_url_file", settings.webhookUrlFile());
         DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
     }
 
@@ -51,9 +53,9 @@ final class MSTeamsNotifier implements Notifier {
         ObjectNode m = JSON.createObjectNode();
         m.put("@context", "http://schema.org/extensions");
         m.put("type", "MessageCard");
-        m.put("title", Support.render(context, "title", settings.title(), n));
-        m.put("summary", Support.render(context, "summary", settings.summary(), n));
-        m.put("text", Support.render(context, "text", settings.text(), n));
+        m.put("title", TemplateFields.render(context, "title", settings.title(), n));
+        m.put("summary", TemplateFields.render(context, "summary", settings.summary(), n));
+        m.put("text", TemplateFields.render(context, "text", settings.text(), n));
         m.put("themeColor", n.firing() ? RED : GREEN);
         try {
             return JSON.writeValueAsBytes(m);

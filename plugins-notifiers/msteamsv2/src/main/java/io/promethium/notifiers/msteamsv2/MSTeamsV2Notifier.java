@@ -8,7 +8,9 @@ import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
@@ -43,7 +45,7 @@ final class MSTeamsV2Notifier implements Notifier {
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
         byte[] body = payload(n);
-        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : Support.urlFromFile("webhook_url_file", settings.webhookUrlFile());
+        URI url = settings.webhookUrl() != null ? settings.webhookUrl() : NotifierUrls.fromFile("webhook_url_file", settings.webhookUrlFile());
         DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
     }
 
@@ -58,10 +60,10 @@ final class MSTeamsV2Notifier implements Notifier {
         card.put("type", "AdaptiveCard");
         card.put("version", "1.2");
         ArrayNode body = card.putArray("body");
-        body.addObject().put("type", "TextBlock").put("text", Support.render(context, "title", settings.title(), n))
+        body.addObject().put("type", "TextBlock").put("text", TemplateFields.render(context, "title", settings.title(), n))
                 .put("weight", "Bolder").put("size", "Medium").put("wrap", true).put("style", "heading")
                 .put("color", n.firing() ? "Attention" : "Good");
-        body.addObject().put("type", "TextBlock").put("text", Support.render(context, "text", settings.text(), n)).put("wrap", true);
+        body.addObject().put("type", "TextBlock").put("text", TemplateFields.render(context, "text", settings.text(), n)).put("wrap", true);
         card.putObject("msteams").put("width", "full");
         try {
             return JSON.writeValueAsBytes(m);

@@ -6,6 +6,8 @@ import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,7 +62,7 @@ public final class MSTeamsV2NotifierFactory implements NotifierFactory {
         if (url != null && file != null) {
             throw c.error("at most one of webhook_url & webhook_url_file must be configured");
         }
-        return new Settings(url == null ? null : Support.url(c, "webhook_url", url, true),
+        return new Settings(url == null ? null : NotifierUrls.parse(c, "webhook_url", url, true),
                 file == null ? null : context.configDirectory().resolve(file),
                 c.string("title", "{{ template \"msteamsv2.default.title\" . }}"),
                 c.string("text", "{{ template \"msteamsv2.default.text\" . }}"));
@@ -90,7 +92,7 @@ public final class MSTeamsV2NotifierFactory implements NotifierFactory {
         PluginConfig http = httpConfig(config, context);
         http.requireOnly(HttpClientFactory.FIELDS);
         context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

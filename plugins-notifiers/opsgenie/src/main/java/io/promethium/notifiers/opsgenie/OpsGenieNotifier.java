@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -57,7 +60,7 @@ final class OpsGenieNotifier implements Notifier {
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
         List<Call> calls = calls(n);
-        String key = Support.render(context, "api_key", settings.apiKey().read(), n).strip();
+        String key = TemplateFields.render(context, "api_key", settings.apiKey().read(), n).strip();
         for (Call call : calls) {
             HttpRequest.Builder b = HttpRequest.newBuilder(call.url()).timeout(HttpDelivery.timeLeft(deadline))
                     .header("Content-Type", "application/json")
@@ -69,7 +72,7 @@ final class OpsGenieNotifier implements Notifier {
     }
 
     List<Call> calls(Notification n) throws NotifyException {
-        String alias = Support.hash(n.groupKey());
+        String alias = GroupKeys.hash(n.groupKey());
         URI base = settings.apiUrl();
         List<Call> calls = new ArrayList<>();
         if (!n.firing()) {
@@ -79,8 +82,8 @@ final class OpsGenieNotifier implements Notifier {
             return calls;
         }
         String message = render("message", settings.message(), n);
-        if (Support.longerThan(message, MAX_MESSAGE_RUNES)) {
-            message = Support.truncateRunes(message, MAX_MESSAGE_RUNES);
+        if (Runes.longerThan(message, MAX_MESSAGE_RUNES)) {
+            message = Runes.truncate(message, MAX_MESSAGE_RUNES);
             context.logger().warning("Opsgenie message truncated to " + MAX_MESSAGE_RUNES + " characters");
         }
         String description = render("description", settings.description(), n);
@@ -148,7 +151,7 @@ final class OpsGenieNotifier implements Notifier {
     }
 
     private String render(String field, String text, Notification n) throws NotifyException {
-        return Support.render(context, field, text, n);
+        return TemplateFields.render(context, field, text, n);
     }
 
     /** Alertmanager's safeSplit: split on commas, blanks dropped (surrounding spaces of the whole trimmed). */

@@ -3,6 +3,8 @@ package io.promethium.notifiers.opsgenie;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.SecretField;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code team}, {@code teams}, {@code user}, {@code escalation}, {@code schedule} (unless the
  * type is a template).
  */
-record OpsGenieSettings(Support.Secret apiKey, URI apiUrl, String message, String description, String source,
+record OpsGenieSettings(SecretField apiKey, URI apiUrl, String message, String description, String source,
                         Map<String, String> details, String entity, List<Responder> responders, String actions,
                         String tags, String note, String priority, boolean updateAlerts) {
 
@@ -58,15 +60,15 @@ record OpsGenieSettings(Support.Secret apiKey, URI apiUrl, String message, Strin
 
     static OpsGenieSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        Support.Secret key = Support.secret(c, context, "api_key", "opsgenie_api_key");
+        SecretField key = SecretField.of(c, context, "api_key", "opsgenie_api_key");
         if (key == null) {
             throw c.error("no global OpsGenie API Key set either inline or in a file (api_key, api_key_file or global opsgenie_api_key)");
         }
-        String url = c.string("api_url", Support.global(context, "opsgenie_api_url"));
+        String url = c.string("api_url", context.globalString("opsgenie_api_url"));
         if (url == null) {
             throw c.error("no global OpsGenie URL set");
         }
-        URI apiUrl = Support.url(c, "api_url", url, false);
+        URI apiUrl = NotifierUrls.parse(c, "api_url", url, false);
         if (!apiUrl.getPath().endsWith("/")) {
             apiUrl = apiUrl.resolve(apiUrl.getRawPath() + "/");
         }

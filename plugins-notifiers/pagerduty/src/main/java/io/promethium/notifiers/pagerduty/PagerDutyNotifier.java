@@ -5,19 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
 import io.promethium.api.notify.TemplateRenderer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -83,19 +81,14 @@ final class PagerDutyNotifier implements Notifier {
 
     /** Alertmanager's dedup/incident key: the SHA-256 of the group key, in hex. */
     static String hash(String groupKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(groupKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return GroupKeys.hash(groupKey);
     }
 
     private static String truncate(String s, int runes, NotifierContext context, String what) {
-        if (s.codePointCount(0, s.length()) <= runes) {
-            return s;
+        if (Runes.longerThan(s, runes)) {
+            context.logger().warning("PagerDuty " + what + " truncated to " + runes + " characters");
         }
-        context.logger().warning("PagerDuty " + what + " truncated to " + runes + " characters");
-        return s.substring(0, s.offsetByCodePoints(0, runes - 1)) + "…";
+        return Runes.truncate(s, runes);
     }
 
     private Map<String, String> renderedDetails(Notification n) throws NotifyException {

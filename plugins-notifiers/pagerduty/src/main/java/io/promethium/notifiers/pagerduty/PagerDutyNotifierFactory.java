@@ -2,10 +2,10 @@ package io.promethium.notifiers.pagerduty;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.TemplateFields;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -34,20 +34,16 @@ public final class PagerDutyNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         PagerDutySettings settings = PagerDutySettings.parse(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        if (context.templates() != null) {
-            // The block's own templates first, so an error names its field.
-            for (String field : java.util.List.of("client", "client_url", "description", "source", "severity", "class", "component", "group")) {
-                if (config.values().get(field) instanceof String text) {
-                    try {
-                        context.templates().check(text);
-                    } catch (ConfigException e) {
-                        throw config.error(field, field + ": " + e.getMessage());
-                    }
-                }
+        context.validateHttpConfig(config);
+        // The block's own templates first, so an error names its field.
+        java.util.Map<String, String> own = new java.util.LinkedHashMap<>();
+        for (String field : java.util.List.of("client", "client_url", "description", "source", "severity", "class", "component", "group")) {
+            if (config.values().get(field) instanceof String text) {
+                own.put(field, text);
             }
+        }
+        TemplateFields.check(config, context, own);
+        if (context.templates() != null) {
             for (String template : settings.templates()) {
                 context.templates().check(template);
             }

@@ -6,6 +6,8 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -48,9 +50,9 @@ final class PushoverNotifier implements Notifier {
     }
 
     private String cut(String field, String text, int max) {
-        if (Support.longerThan(text, max)) {
+        if (Runes.longerThan(text, max)) {
             context.logger().warning("Pushover " + field + " truncated to " + max + " characters");
-            return Support.truncateRunes(text, max);
+            return Runes.truncate(text, max);
         }
         return text;
     }
@@ -58,24 +60,24 @@ final class PushoverNotifier implements Notifier {
     /** The request's parameters, by name. */
     Map<String, String> parameters(Notification n) throws NotifyException {
         Map<String, String> p = new TreeMap<>();
-        p.put("token", Support.render(context, "token", settings.token().read(), n));
-        p.put("user", Support.render(context, "user_key", settings.userKey().read(), n));
-        p.put("title", cut("title", Support.render(context, "title", settings.title(), n), MAX_TITLE));
+        p.put("token", TemplateFields.render(context, "token", settings.token().read(), n));
+        p.put("user", TemplateFields.render(context, "user_key", settings.userKey().read(), n));
+        p.put("title", cut("title", TemplateFields.render(context, "title", settings.title(), n), MAX_TITLE));
         if (settings.html()) {
             p.put("html", "1");
         }
         if (settings.monospace()) {
             p.put("monospace", "1");
         }
-        String message = cut("message", Support.render(context, "message", settings.message(), n), MAX_MESSAGE).strip();
+        String message = cut("message", TemplateFields.render(context, "message", settings.message(), n), MAX_MESSAGE).strip();
         p.put("message", message.isEmpty() ? "(no details)" : message);
-        p.put("url", cut("url", Support.render(context, "url", settings.url(), n), MAX_URL));
-        p.put("url_title", Support.render(context, "url_title", settings.urlTitle(), n));
-        p.put("priority", Support.render(context, "priority", settings.priority(), n));
+        p.put("url", cut("url", TemplateFields.render(context, "url", settings.url(), n), MAX_URL));
+        p.put("url_title", TemplateFields.render(context, "url_title", settings.urlTitle(), n));
+        p.put("priority", TemplateFields.render(context, "priority", settings.priority(), n));
         p.put("retry", Long.toString(settings.retry().toSeconds()));
         p.put("expire", Long.toString(settings.expire().toSeconds()));
-        p.put("device", Support.render(context, "device", settings.device(), n));
-        p.put("sound", Support.render(context, "sound", settings.sound(), n));
+        p.put("device", TemplateFields.render(context, "device", settings.device(), n));
+        p.put("sound", TemplateFields.render(context, "sound", settings.sound(), n));
         if (settings.ttl().toSeconds() > 0) {
             p.put("ttl", Long.toString(settings.ttl().toSeconds()));
         }

@@ -2,10 +2,11 @@ package io.promethium.notifiers.pushover;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.SecretField;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class PushoverNotifierFactory implements NotifierFactory {
     }
 
     /** One validated block. */
-    record Settings(URI apiUrl, Support.Secret userKey, Support.Secret token, String title, String message, String url,
+    record Settings(URI apiUrl, SecretField userKey, SecretField token, String title, String message, String url,
                     String urlTitle, String device, String sound, String priority, Duration retry, Duration expire,
                     Duration ttl, boolean html, boolean monospace) {
 
@@ -79,11 +80,11 @@ public final class PushoverNotifierFactory implements NotifierFactory {
 
     Settings settings(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        Support.Secret user = Support.secret(c, context, "user_key", null);
+        SecretField user = SecretField.of(c, context, "user_key", null);
         if (user == null) {
             throw c.error("one of user_key or user_key_file must be configured");
         }
-        Support.Secret token = Support.secret(c, context, "token", null);
+        SecretField token = SecretField.of(c, context, "token", null);
         if (token == null) {
             throw c.error("one of token or token_file must be configured");
         }
@@ -105,10 +106,8 @@ public final class PushoverNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

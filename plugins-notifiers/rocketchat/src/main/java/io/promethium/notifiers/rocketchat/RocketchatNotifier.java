@@ -10,6 +10,8 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -67,13 +69,13 @@ final class RocketchatNotifier implements Notifier {
     }
 
     private String render(String field, String text, Notification n) throws NotifyException {
-        return Support.render(context, field, text, n);
+        return TemplateFields.render(context, field, text, n);
     }
 
     byte[] payload(Notification n) throws NotifyException {
         String title = render("title", settings.title(), n);
-        if (Support.longerThan(title, MAX_TITLE_RUNES)) {
-            title = Support.truncateRunes(title, MAX_TITLE_RUNES);
+        if (Runes.longerThan(title, MAX_TITLE_RUNES)) {
+            title = Runes.truncate(title, MAX_TITLE_RUNES);
             context.logger().warning("Rocket.Chat title truncated to " + MAX_TITLE_RUNES + " characters");
         }
         ObjectNode att = JSON.createObjectNode();

@@ -2,10 +2,12 @@ package io.promethium.notifiers.rocketchat;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.SecretField;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ public final class RocketchatNotifierFactory implements NotifierFactory {
     }
 
     /** One validated block. */
-    record Settings(URI apiUrl, Support.Secret token, Support.Secret tokenId, String channel, String color, String title,
+    record Settings(URI apiUrl, SecretField token, SecretField tokenId, String channel, String color, String title,
                     String titleLink, String text, List<Field> fields, boolean shortFields, String emoji, String iconUrl,
                     String imageUrl, String thumbUrl, List<Action> actions) {
 
@@ -72,15 +74,15 @@ public final class RocketchatNotifierFactory implements NotifierFactory {
 
     static Settings settings(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        Support.Secret token = Support.secret(c, context, "token", "rocketchat_token");
-        Support.Secret tokenId = Support.secret(c, context, "token_id", "rocketchat_token_id");
+        SecretField token = SecretField.of(c, context, "token", "rocketchat_token");
+        SecretField tokenId = SecretField.of(c, context, "token_id", "rocketchat_token_id");
         if (tokenId == null) {
             throw c.error("no global Rocketchat TokenID set either inline or in a file");
         }
         if (token == null) {
             throw c.error("no global Rocketchat Token set either inline or in a file");
         }
-        String url = c.string("api_url", Support.global(context, "rocketchat_api_url"));
+        String url = c.string("api_url", context.globalString("rocketchat_api_url"));
         if (url == null) {
             url = "https://open.rocket.chat/";
         }
@@ -98,7 +100,7 @@ public final class RocketchatNotifierFactory implements NotifierFactory {
             }
             actions.add(new Action(a.string("text", ""), a.string("url", ""), a.string("msg", "")));
         }
-        return new Settings(Support.url(c, "api_url", url, false), token, tokenId, c.string("channel", ""),
+        return new Settings(NotifierUrls.parse(c, "api_url", url, false), token, tokenId, c.string("channel", ""),
                 c.string("color", "{{ if eq .Status \"firing\" }}red{{ else }}green{{ end }}"),
                 c.string("title", "{{ template \"rocketchat.default.title\" . }}"),
                 c.string("title_link", "{{ template \"rocketchat.default.titlelink\" . }}"),
@@ -113,10 +115,8 @@ public final class RocketchatNotifierFactory implements NotifierFactory {
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
         config.bool("link_names", false);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

@@ -9,13 +9,14 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.SecretField;
 import io.promethium.api.notify.TemplateRenderer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -90,35 +91,22 @@ final class SlackNotifier implements Notifier {
         if (settings.appToken() != null) {
             return settings.appToken();
         }
-        if (settings.appTokenFile() == null) {
-            return null;
-        }
-        try {
-            return Files.readString(settings.appTokenFile(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw NotifyException.retryLater("app_token_file " + settings.appTokenFile() + ": " + e.getClass().getSimpleName(), null);
-        }
+        return settings.appTokenFile() == null ? null : new SecretField("app_token", null, settings.appTokenFile()).read();
     }
 
     private URI url() throws NotifyException {
         if (settings.apiUrl() != null) {
             return settings.apiUrl();
         }
-        try {
-            return URI.create(Files.readString(settings.apiUrlFile(), StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw NotifyException.retryLater("api_url_file " + settings.apiUrlFile() + ": not a valid URL", null); // the URL is a secret
-        }
+        return NotifierUrls.fromFile("api_url_file", settings.apiUrlFile());
     }
 
     /** Alertmanager's Slack request: top-level fields and one attachment. */
     byte[] payload(Notification n) throws NotifyException {
         TemplateRenderer t = context.templates();
         String title = t.render(settings.title(), n);
-        if (title.codePointCount(0, title.length()) > MAX_TITLE_RUNES) {
-            title = title.substring(0, title.offsetByCodePoints(0, MAX_TITLE_RUNES - 1)) + "…";
+        if (Runes.longerThan(title, MAX_TITLE_RUNES)) {
+            title = Runes.truncate(title, MAX_TITLE_RUNES);
             context.logger().warning("Slack title truncated to " + MAX_TITLE_RUNES + " characters");
         }
         ObjectNode att = JSON.createObjectNode();

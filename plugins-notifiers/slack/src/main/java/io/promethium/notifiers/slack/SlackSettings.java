@@ -58,7 +58,6 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
 
     static SlackSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        Map<String, Object> g = context.globals();
         String url = c.string("api_url", null);
         String urlFile = c.string("api_url_file", null);
         String token = c.string("app_token", null);
@@ -75,12 +74,12 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
         PluginConfig ownHttp = c.block("http_config");
         // As Alertmanager: the global app token only when the block has no token, no authorization and no URL of its own.
         if (token == null && tokenFile == null && (ownHttp == null || !ownHttp.has("authorization")) && url == null) {
-            token = global(g, "slack_app_token");
-            tokenFile = global(g, "slack_app_token_file");
+            token = context.globalString("slack_app_token");
+            tokenFile = context.globalString("slack_app_token_file");
         }
         if (url == null && urlFile == null) {
-            url = global(g, "slack_api_url");
-            urlFile = global(g, "slack_api_url_file");
+            url = context.globalString("slack_api_url");
+            urlFile = context.globalString("slack_api_url_file");
         }
         if (url == null && urlFile == null && token == null && tokenFile == null) {
             throw c.error("no Slack API URL nor App token set either inline or in a file (api_url, api_url_file, app_token, "
@@ -90,7 +89,7 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
             if (context.httpConfig(c).has("authorization")) {
                 throw c.error("http authorization can't be set when using Slack App tokens");
             }
-            String appUrl = c.string("app_url", global(g, "slack_app_url"));
+            String appUrl = c.string("app_url", context.globalString("slack_app_url"));
             url = appUrl == null ? "https://slack.com/api/chat.postMessage" : appUrl;
             urlFile = null;
         }
@@ -155,11 +154,6 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
                 c.string("icon_url", "{{ template \"slack.default.iconurl\" . }}"),
                 c.string("image_url", ""), c.string("thumb_url", ""), c.bool("link_names", false),
                 c.strings("mrkdwn_in"));
-    }
-
-    private static String global(Map<String, Object> g, String key) {
-        Object v = g.get(key);
-        return v == null || v.toString().isEmpty() ? null : v.toString();
     }
 
     static URI parseUrl(PluginConfig c, String url) throws ConfigException {

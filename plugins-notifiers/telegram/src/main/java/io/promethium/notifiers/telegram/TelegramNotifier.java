@@ -9,6 +9,8 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -93,12 +95,12 @@ final class TelegramNotifier implements Notifier {
     }
 
     byte[] payload(Notification n, long chatId) throws NotifyException {
-        String text = Support.render(context, "message", settings.message(), n);
-        if (Support.longerThan(text, MAX_MESSAGE_RUNES)) {
+        String text = TemplateFields.render(context, "message", settings.message(), n);
+        if (Runes.longerThan(text, MAX_MESSAGE_RUNES)) {
             if (settings.parseMode().equals("HTML")) {
                 text = TOO_LONG;
             } else {
-                text = Support.truncateRunes(text, MAX_MESSAGE_RUNES);
+                text = Runes.truncate(text, MAX_MESSAGE_RUNES);
                 context.logger().warning("Telegram message truncated to " + MAX_MESSAGE_RUNES + " characters");
             }
         }

@@ -2,10 +2,12 @@ package io.promethium.notifiers.telegram;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.SecretField;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +29,7 @@ public final class TelegramNotifierFactory implements NotifierFactory {
             "message_thread_id", "message", "disable_notifications", "parse_mode", "http_config");
 
     /** One validated block; {@code chatIdFile} null when {@code chatId} is given. */
-    record Settings(URI apiUrl, Support.Secret botToken, long chatId, Path chatIdFile, long messageThreadId, String message,
+    record Settings(URI apiUrl, SecretField botToken, long chatId, Path chatIdFile, long messageThreadId, String message,
                     boolean disableNotifications, String parseMode) {
     }
 
@@ -48,7 +50,7 @@ public final class TelegramNotifierFactory implements NotifierFactory {
 
     static Settings settings(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
-        Support.Secret token = Support.secret(c, context, "bot_token", "telegram_bot_token");
+        SecretField token = SecretField.of(c, context, "bot_token", "telegram_bot_token");
         if (token == null) {
             throw c.error("missing bot_token or bot_token_file on telegram_config");
         }
@@ -64,11 +66,11 @@ public final class TelegramNotifierFactory implements NotifierFactory {
         if (!parseMode.isEmpty() && !parseMode.equals("Markdown") && !parseMode.equals("MarkdownV2") && !parseMode.equals("HTML")) {
             throw c.error("parse_mode", "unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string");
         }
-        String url = c.string("api_url", Support.global(context, "telegram_api_url"));
+        String url = c.string("api_url", context.globalString("telegram_api_url"));
         if (url == null) {
             throw c.error("no global Telegram API URL set");
         }
-        return new Settings(Support.url(c, "api_url", url, false), token, chatId,
+        return new Settings(NotifierUrls.parse(c, "api_url", url, false), token, chatId,
                 chatIdFile == null ? null : context.configDirectory().resolve(chatIdFile),
                 c.integer("message_thread_id", 0), c.string("message", "{{ template \"telegram.default.message\" . }}"),
                 c.bool("disable_notifications", false), parseMode);
@@ -77,10 +79,8 @@ public final class TelegramNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, Map.of("message", settings.message()));
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, Map.of("message", settings.message()));
     }
 
     @Override

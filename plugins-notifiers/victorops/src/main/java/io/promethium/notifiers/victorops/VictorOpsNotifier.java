@@ -2,11 +2,14 @@ package io.promethium.notifiers.victorops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,7 +52,7 @@ final class VictorOpsNotifier implements Notifier {
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
-        String routingKey = Support.render(context, "routing_key", settings.routingKey(), n);
+        String routingKey = TemplateFields.render(context, "routing_key", settings.routingKey(), n);
         byte[] body = payload(n);
         URI url = settings.apiUrl().resolve(segment(settings.apiKey().read()) + "/" + segment(routingKey));
         DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
@@ -61,26 +64,26 @@ final class VictorOpsNotifier implements Notifier {
     }
 
     byte[] payload(Notification n) throws NotifyException {
-        String messageType = Support.render(context, "message_type", settings.messageType(), n);
+        String messageType = TemplateFields.render(context, "message_type", settings.messageType(), n);
         if (n.firing() && !EVENTS.contains(messageType)) {
             messageType = "CRITICAL";
         }
         if (!n.firing()) {
             messageType = "RECOVERY";
         }
-        String state = Support.render(context, "state_message", settings.stateMessage(), n);
-        if (Support.longerThan(state, MAX_MESSAGE_RUNES)) {
-            state = Support.truncateRunes(state, MAX_MESSAGE_RUNES);
+        String state = TemplateFields.render(context, "state_message", settings.stateMessage(), n);
+        if (Runes.longerThan(state, MAX_MESSAGE_RUNES)) {
+            state = Runes.truncate(state, MAX_MESSAGE_RUNES);
             context.logger().warning("VictorOps state_message truncated to " + MAX_MESSAGE_RUNES + " characters");
         }
         Map<String, String> m = new TreeMap<>();
         m.put("message_type", messageType);
-        m.put("entity_id", Support.hash(n.groupKey()));
-        m.put("entity_display_name", Support.render(context, "entity_display_name", settings.entityDisplayName(), n));
+        m.put("entity_id", GroupKeys.hash(n.groupKey()));
+        m.put("entity_display_name", TemplateFields.render(context, "entity_display_name", settings.entityDisplayName(), n));
         m.put("state_message", state);
-        m.put("monitoring_tool", Support.render(context, "monitoring_tool", settings.monitoringTool(), n));
+        m.put("monitoring_tool", TemplateFields.render(context, "monitoring_tool", settings.monitoringTool(), n));
         for (Map.Entry<String, String> e : settings.customFields().entrySet()) {
-            m.put(e.getKey(), Support.render(context, "custom_fields." + e.getKey(), e.getValue(), n));
+            m.put(e.getKey(), TemplateFields.render(context, "custom_fields." + e.getKey(), e.getValue(), n));
         }
         try {
             return JSON.writeValueAsBytes(m);

@@ -2,10 +2,12 @@ package io.promethium.notifiers.victorops;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.SecretField;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class VictorOpsNotifierFactory implements NotifierFactory {
             "monitoring_tool", "entity_id", "entity_state");
 
     /** One validated block. */
-    record Settings(Support.Secret apiKey, URI apiUrl, String routingKey, String messageType, String stateMessage,
+    record Settings(SecretField apiKey, URI apiUrl, String routingKey, String messageType, String stateMessage,
                     String entityDisplayName, String monitoringTool, Map<String, String> customFields) {
 
         Map<String, String> templates() {
@@ -68,7 +70,7 @@ public final class VictorOpsNotifierFactory implements NotifierFactory {
         if (routingKey.isEmpty()) {
             throw c.error("missing Routing key in VictorOps config");
         }
-        Support.Secret key = Support.secret(c, context, "api_key", "victorops_api_key");
+        SecretField key = SecretField.of(c, context, "api_key", "victorops_api_key");
         if (key == null) {
             throw c.error("no global VictorOps API Key set (api_key, api_key_file or global victorops_api_key)");
         }
@@ -79,11 +81,11 @@ public final class VictorOpsNotifierFactory implements NotifierFactory {
                         + " which cannot be used as it conflicts with the fixed/static fields");
             }
         }
-        String url = c.string("api_url", Support.global(context, "victorops_api_url"));
+        String url = c.string("api_url", context.globalString("victorops_api_url"));
         if (url == null) {
             throw c.error("no global VictorOps URL set");
         }
-        URI apiUrl = Support.url(c, "api_url", url, false);
+        URI apiUrl = NotifierUrls.parse(c, "api_url", url, false);
         if (!apiUrl.getPath().endsWith("/")) {
             apiUrl = apiUrl.resolve(apiUrl.getRawPath() + "/");
         }
@@ -96,10 +98,8 @@ public final class VictorOpsNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

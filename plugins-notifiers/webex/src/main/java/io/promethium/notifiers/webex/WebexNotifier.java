@@ -8,6 +8,7 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -70,14 +71,14 @@ final class WebexNotifier implements Notifier {
     }
 
     byte[] payload(Notification n) throws NotifyException {
-        String message = Support.render(context, "message", settings.message(), n);
+        String message = TemplateFields.render(context, "message", settings.message(), n);
         String cut = truncateBytes(message, MAX_MESSAGE_BYTES);
         if (!cut.equals(message)) {
             context.logger().fine("Webex message truncated to " + MAX_MESSAGE_BYTES + " bytes");
         }
         ObjectNode m = JSON.createObjectNode();
         m.put("markdown", cut);
-        String room = Support.render(context, "room_id", settings.roomId(), n);
+        String room = TemplateFields.render(context, "room_id", settings.roomId(), n);
         if (!room.isEmpty()) {
             m.put("roomId", room);
         }

@@ -2,10 +2,11 @@ package io.promethium.notifiers.webex;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,21 +56,19 @@ public final class WebexNotifierFactory implements NotifierFactory {
         if (http == null || !http.has("authorization")) {
             throw c.error("missing webex_configs.http_config.authorization");
         }
-        String url = c.string("api_url", Support.global(context, "webex_api_url"));
+        String url = c.string("api_url", context.globalString("webex_api_url"));
         if (url == null) {
             throw c.error("no global Webex URL set");
         }
-        return new Settings(Support.url(c, "api_url", url, false),
+        return new Settings(NotifierUrls.parse(c, "api_url", url, false),
                 c.string("message", "{{ template \"webex.default.message\" . }}"), roomId);
     }
 
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

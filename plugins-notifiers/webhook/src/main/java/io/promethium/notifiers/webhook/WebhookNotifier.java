@@ -9,11 +9,10 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -59,14 +58,7 @@ final class WebhookNotifier implements Notifier {
         if (settings.url() != null) {
             return settings.url();
         }
-        try {
-            String text = Files.readString(settings.urlFile(), StandardCharsets.UTF_8).strip();
-            return new URI(text);
-        } catch (IOException e) {
-            throw NotifyException.retryLater("url_file " + settings.urlFile() + ": " + e.getMessage(), e);
-        } catch (java.net.URISyntaxException e) {
-            throw NotifyException.retryLater("url_file " + settings.urlFile() + ": not a valid URL", null); // the URL is a secret
-        }
+        return NotifierUrls.fromFile("url_file", settings.urlFile());
     }
 
     /** Alertmanager's webhook message, version 4. */

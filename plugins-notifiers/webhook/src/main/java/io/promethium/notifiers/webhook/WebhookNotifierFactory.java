@@ -2,7 +2,6 @@ package io.promethium.notifiers.webhook;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -42,9 +41,7 @@ public final class WebhookNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
+        context.validateHttpConfig(config);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -59,8 +60,8 @@ final class WeChatNotifier implements Notifier {
         if (token != null && Duration.between(tokenAt, Instant.now()).compareTo(TOKEN_LIFE) <= 0) {
             return token;
         }
-        String secret = Support.render(context, "api_secret", settings.apiSecret().read(), n);
-        String corpId = Support.render(context, "corp_id", settings.corpId(), n);
+        String secret = TemplateFields.render(context, "api_secret", settings.apiSecret().read(), n);
+        String corpId = TemplateFields.render(context, "corp_id", settings.corpId(), n);
         URI url = settings.apiUrl().resolve("gettoken?corpid=" + q(corpId) + "&corpsecret=" + q(secret));
         HttpResponse<String> answer = DELIVERY.send(client, HttpRequest.newBuilder(url).timeout(HttpDelivery.timeLeft(deadline))
                 .header("User-Agent", "Promethium").GET().build());
@@ -108,13 +109,13 @@ final class WeChatNotifier implements Notifier {
     }
 
     byte[] payload(Notification n) throws NotifyException {
-        String message = Support.render(context, "message", settings.message(), n);
+        String message = TemplateFields.render(context, "message", settings.message(), n);
         ObjectNode m = JSON.createObjectNode();
         m.putObject("text").put("content", settings.messageType().equals("markdown") ? "" : message);
-        put(m, "touser", Support.render(context, "to_user", settings.toUser(), n));
-        put(m, "toparty", Support.render(context, "to_party", settings.toParty(), n));
-        put(m, "totag", Support.render(context, "to_tag", settings.toTag(), n));
-        put(m, "agentid", Support.render(context, "agent_id", settings.agentId(), n));
+        put(m, "touser", TemplateFields.render(context, "to_user", settings.toUser(), n));
+        put(m, "toparty", TemplateFields.render(context, "to_party", settings.toParty(), n));
+        put(m, "totag", TemplateFields.render(context, "to_tag", settings.toTag(), n));
+        put(m, "agentid", TemplateFields.render(context, "agent_id", settings.agentId(), n));
         m.put("safe", "0");
         m.put("msgtype", settings.messageType());
         m.putObject("markdown").put("content", settings.messageType().equals("markdown") ? message : "");

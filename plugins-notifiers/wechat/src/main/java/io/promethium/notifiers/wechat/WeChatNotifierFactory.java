@@ -2,10 +2,12 @@ package io.promethium.notifiers.wechat;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
+import io.promethium.api.notify.SecretField;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +29,7 @@ public final class WeChatNotifierFactory implements NotifierFactory {
             "to_party", "to_tag", "agent_id", "message_type", "http_config");
 
     /** One validated block. */
-    record Settings(URI apiUrl, Support.Secret apiSecret, String corpId, String message, String toUser, String toParty,
+    record Settings(URI apiUrl, SecretField apiSecret, String corpId, String message, String toUser, String toParty,
                     String toTag, String agentId, String messageType) {
 
         Map<String, String> templates() {
@@ -64,19 +66,19 @@ public final class WeChatNotifierFactory implements NotifierFactory {
         if (!type.equals("text") && !type.equals("markdown")) {
             throw c.error("message_type", "weChat message type \"" + type + "\" does not match valid options ^(text|markdown)$");
         }
-        Support.Secret secret = Support.secret(c, context, "api_secret", "wechat_api_secret");
+        SecretField secret = SecretField.of(c, context, "api_secret", "wechat_api_secret");
         if (secret == null) {
             throw c.error("no global Wechat Api Secret set either inline or in a file");
         }
-        String corpId = c.string("corp_id", Support.global(context, "wechat_api_corp_id"));
+        String corpId = c.string("corp_id", context.globalString("wechat_api_corp_id"));
         if (corpId == null || corpId.isEmpty()) {
             throw c.error("no global Wechat CorpID set");
         }
-        String url = c.string("api_url", Support.global(context, "wechat_api_url"));
+        String url = c.string("api_url", context.globalString("wechat_api_url"));
         if (url == null) {
             throw c.error("no global Wechat URL set");
         }
-        URI apiUrl = Support.url(c, "api_url", url, false);
+        URI apiUrl = NotifierUrls.parse(c, "api_url", url, false);
         if (!apiUrl.getPath().endsWith("/")) {
             apiUrl = apiUrl.resolve(apiUrl.getRawPath() + "/");
         }
@@ -91,10 +93,8 @@ public final class WeChatNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
-        Support.checkTemplates(config, context, settings.templates());
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
     }
 
     @Override

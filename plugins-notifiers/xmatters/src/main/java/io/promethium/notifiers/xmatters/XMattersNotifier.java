@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
@@ -16,13 +17,10 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -79,11 +77,7 @@ final class XMattersNotifier implements Notifier {
     }
 
     static String correlationId(String groupKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(groupKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return GroupKeys.hash(groupKey);
     }
 
     byte[] payload(Notification n) throws NotifyException {

@@ -2,7 +2,6 @@ package io.promethium.notifiers.xmatters;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -33,9 +32,7 @@ public final class XMattersNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         XMattersSettings settings = XMattersSettings.parse(config, context);
-        PluginConfig http = context.httpConfig(config);
-        http.requireOnly(HttpClientFactory.FIELDS);
-        context.httpClients().validate(http);
+        context.validateHttpConfig(config);
         if (context.templates() != null) {
             for (String template : settings.properties().values()) {
                 context.templates().check(template);

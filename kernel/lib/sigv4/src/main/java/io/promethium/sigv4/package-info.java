@@ -1,0 +1,18 @@
+/**
+ * AWS Signature Version 4, written against AWS's documented algorithm ("Create a signed AWS API
+ * request") and checked with AWS's published signing test suite:
+ * {@link io.promethium.sigv4.SigV4Signer} signs a request, {@link io.promethium.sigv4.AwsCredentials}
+ * are the keys, {@link io.promethium.sigv4.CredentialsChain} finds them as the AWS SDKs do
+ * (the config's keys, the environment, the shared credentials file with a profile).
+ *
+ * <p>A library bundle of its own (it depends on the api only) because notifier and discovery
+ * plugins (SNS, EC2, Lightsail) sign requests and a plugin may import only the api and library
+ * bundles. Written here rather than taken from the AWS SDK: the SDK for Java would add tens of
+ * megabytes of bundles for one HMAC chain.
+ */
+@Export
+@Version("1.0.0")
+package io.promethium.sigv4;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

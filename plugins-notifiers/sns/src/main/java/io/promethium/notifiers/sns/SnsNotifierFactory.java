@@ -1,0 +1,122 @@
+package io.promethium.notifiers.sns;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.TemplateFields;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code sns_configs}: Alertmanager's Amazon SNS integration. Exactly one destination of
+ * {@code topic_arn}, {@code phone_number} and {@code target_arn} (Alertmanager's own check, see
+ * {@link #destinations}); {@code subject} and {@code message} default to the
+ * {@code sns.default.*} templates; {@code attributes} (names and values templates) become
+ * message attributes; {@code api_url} (a template) replaces the endpoint
+ * {@code https://sns.<region>.amazonaws.com}; {@code sigv4} gives {@code region},
+ * {@code access_key} with {@code secret_key} (a secret), or {@code profile} of the shared
+ * credentials file, else the environment's credentials are used. {@code role_arn} (STS
+ * AssumeRole) is refused by name. {@code send_resolved} defaults to true.
+ */
+@Component(service = NotifierFactory.class)
+public final class SnsNotifierFactory implements NotifierFactory {
+
+    static final Set<String> FIELDS = Set.of("api_url", "sigv4", "topic_arn", "phone_number", "target_arn", "subject", "message",
+            "attributes", "http_config");
+    static final Set<String> SIGV4_FIELDS = Set.of("region", "access_key", "secret_key", "profile", "role_arn");
+
+    /** One validated block; the strings other than the keys are templates. */
+    record Settings(String apiUrl, String region, String accessKey, String secretKey, String profile, String topicArn,
+                    String phoneNumber, String targetArn, String subject, String message, Map<String, String> attributes) {
+
+        Map<String, String> templates() {
+            Map<String, String> t = new LinkedHashMap<>();
+            t.put("api_url", apiUrl);
+            t.put("topic_arn", topicArn);
+            t.put("phone_number", phoneNumber);
+            t.put("target_arn", targetArn);
+            t.put("subject", subject);
+            t.put("message", message);
+            attributes.forEach((k, v) -> {
+                t.put("attributes." + k + " (name)", k);
+                t.put("attributes." + k, v);
+            });
+            return t;
+        }
+    }
+
+    @Override
+    public String type() {
+        return "sns";
+    }
+
+    @Override
+    public boolean sendResolvedByDefault() {
+        return true;
+    }
+
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("sigv4.secret_key");
+    }
+
+    /**
+     * Whether Alertmanager accepts the destinations: it refuses a block when
+     * {@code (target == "") != (topic == "") != (phone == "")}, kept as it is: that refuses none
+     * and any two, and lets all three through (then all three are sent).
+     */
+    static boolean destinations(String topic, String phone, String target) {
+        return !((target.isEmpty() != topic.isEmpty()) != phone.isEmpty());
+    }
+
+    static Settings settings(PluginConfig c) throws ConfigException {
+        c.requireOnly(FIELDS);
+        String region = "";
+        String accessKey = "";
+        String secretKey = "";
+        String profile = "";
+        PluginConfig sigv4 = c.block("sigv4");
+        if (sigv4 != null) {
+            sigv4.requireOnly(SIGV4_FIELDS);
+            region = sigv4.string("region", "");
+            accessKey = sigv4.string("access_key", "");
+            secretKey = sigv4.string("secret_key", "");
+            profile = sigv4.string("profile", "");
+            if (accessKey.isEmpty() != secretKey.isEmpty()) {
+                throw sigv4.error(accessKey.isEmpty() ? "secret_key" : "access_key",
+                        "must provide a AWS SigV4 Access key and Secret Key if any are provided");
+            }
+            if (!sigv4.string("role_arn", "").isEmpty()) {
+                // Refused rather than ignored: signing as the base credentials instead of the role would act with other rights.
+                throw sigv4.error("role_arn", "sigv4.role_arn: assuming a role through STS is not supported by this notifier; "
+                        + "give access_key and secret_key, a profile, or the credentials of the environment");
+            }
+        }
+        String topic = c.string("topic_arn", "");
+        String phone = c.string("phone_number", "");
+        String target = c.string("target_arn", "");
+        if (!destinations(topic, phone, target)) {
+            throw c.error("must provide either a Target ARN, Topic ARN, or Phone Number for SNS config");
+        }
+        return new Settings(c.string("api_url", ""), region, accessKey, secretKey, profile, topic, phone, target,
+                c.string("subject", "{{ template \"sns.default.subject\" . }}"),
+                c.string("message", "{{ template \"sns.default.message\" . }}"), c.stringMap("attributes"));
+    }
+
+    @Override
+    public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
+        Settings settings = settings(config);
+        context.validateHttpConfig(config);
+        TemplateFields.check(config, context, settings.templates());
+    }
+
+    @Override
+    public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
+        return new SnsNotifier(settings(config), context,
+                context.httpClients().create(context.httpConfig(config), context.configDirectory()));
+    }
+}

@@ -1,0 +1,151 @@
+package io.promethium.notifiers.sns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.notify.GroupKeys;
+import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifyException;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.TestNotifierContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.templates.notification.NotificationTemplates;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against {@link SnsStandIn}, a loopback stand-in for the SNS query API that recomputes each
+ * request's SigV4 signature as AWS does and answers as AWS documents (PublishResponse, or 403
+ * SignatureDoesNotMatch). The parameters are those Alertmanager's SNS notifier (Go SDK v1)
+ * sends.
+ */
+class SnsNotifierTest {
+
+    private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
+    @TempDir
+    Path dir;
+    private RecordingHttpServer server;
+    private SnsStandIn aws;
+    private TestNotifierContext context;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RecordingHttpServer.http();
+        aws = new SnsStandIn(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
+        server.on("/", aws::answer);
+        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+        server.close();
+    }
+
+    private Map<String, Object> config(String secret, Map<String, Object> more) {
+        Map<String, Object> c = new HashMap<>(Map.of("api_url", server.url("/"),
+                "sigv4", Map.of("region", "us-east-1", "access_key", "AKIDEXAMPLE", "secret_key", secret)));
+        c.putAll(more);
+        return c;
+    }
+
+    private Notifier notifier(Map<String, Object> values) throws ConfigException {
+        return context.notifier(new SnsNotifierFactory(), values, "am.yml:3:5");
+    }
+
+    @Test
+    void publishToATopicIsSignedAndFormEncodedAsAlertmanagerSendsIt() throws Exception {
+        notifier(config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Map.of("topic_arn", TOPIC,
+                "attributes", Map.of("severity", "{{ .CommonLabels.alertname }}", "team", "db"))))
+                .send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        assertThat(aws.published).hasSize(1);
+        Map<String, String> p = aws.published.get(0);
+        assertThat(p).containsEntry("Action", "Publish").containsEntry("Version", "2010-03-31").containsEntry("TopicArn", TOPIC)
+                .containsEntry("Subject", "[FIRING:1] DiskFull (db1)")
+                .containsEntry("MessageAttributes.entry.1.Name", "severity")
+                .containsEntry("MessageAttributes.entry.1.Value.DataType", "String")
+                .containsEntry("MessageAttributes.entry.1.Value.StringValue", "DiskFull")
+                .containsEntry("MessageAttributes.entry.2.Name", "team")
+                .doesNotContainKeys("PhoneNumber", "TargetArn", "MessageDeduplicationId");
+        assertThat(p.get("Message")).contains("alertname = DiskFull");
+        assertThat(new java.util.ArrayList<>(p.keySet())).as("sorted as Go's url.Values.Encode").isSorted();
+        RecordingHttpServer.Request r = server.requests().get(0);
+        assertThat(r.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded; charset=utf-8");
+        assertThat(r.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+                .contains("/us-east-1/sns/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=");
+    }
+
+    @Test
+    void aWrongSecretKeyIsRefusedByTheServiceWith403AndNotRetried() throws Exception {
+        Notifier n = notifier(config("not-the-secret-key", Map.of("topic_arn", TOPIC)));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                .isInstanceOfSatisfying(NotifyException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.statusCode()).hasValue(403);
+                })
+                .hasMessageContaining("unexpected status code 403 from SNS").hasMessageContaining("SignatureDoesNotMatch: The request signature")
+                .hasMessageNotContaining("not-the-secret-key");
+        assertThat(aws.published).isEmpty();
+    }
+
+    @Test
+    void serverErrorsAreRetried() throws Exception {
+        server.on("/", r -> SnsStandIn.error(500, "InternalError", "try again"));
+        Notifier n = notifier(config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Map.of("topic_arn", TOPIC)));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("InternalError: try again");
+    }
+
+    @Test
+    void anSmsIsCutTo1600BytesAndMarkedTruncated() throws Exception {
+        notifier(config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Map.of("phone_number", "+15555550100", "message", "é".repeat(1000))))
+                .send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        Map<String, String> p = aws.published.get(0);
+        assertThat(p).containsEntry("PhoneNumber", "+15555550100").containsEntry("MessageAttributes.entry.1.Name", "truncated")
+                .containsEntry("MessageAttributes.entry.1.Value.StringValue", "true");
+        assertThat(p.get("Message")).isEqualTo("é".repeat(800));
+    }
+
+    @Test
+    void aFifoTopicGetsTheGroupKeyHashAsDeduplicationAndGroupId() throws Exception {
+        notifier(config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Map.of("topic_arn", TOPIC + ".fifo", "target_arn", "", "subject", "")))
+                .send(TestNotifications.diskFull(true), Instant.now().plusSeconds(9));
+        String hash = GroupKeys.hash(TestNotifications.DISK_FULL_GROUP_KEY);
+        assertThat(aws.published.get(0)).containsEntry("MessageDeduplicationId", hash).containsEntry("MessageGroupId", hash)
+                .doesNotContainKey("Subject");
+    }
+
+    @Test
+    void configIsCheckedAsAlertmanagerChecksIt() {
+        String s = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        assertThatThrownBy(() -> notifier(config(s, Map.of()))).hasMessageContaining("am.yml:3:5")
+                .hasMessageContaining("must provide either a Target ARN, Topic ARN, or Phone Number for SNS config");
+        assertThatThrownBy(() -> notifier(config(s, Map.of("topic_arn", TOPIC, "phone_number", "+1"))))
+                .hasMessageContaining("must provide either a Target ARN");
+        assertThat(SnsNotifierFactory.destinations("t", "p", "a")).as("Alertmanager's check lets all three through").isTrue();
+        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("access_key", "AK"))))
+                .hasMessageContaining("must provide a AWS SigV4 Access key and Secret Key if any are provided");
+        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("role_arn", "arn:aws:iam::1:role/x"))))
+                .hasMessageContaining("sigv4.role_arn").hasMessageContaining("not supported");
+        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("regoin", "x")))).hasMessageContaining("regoin");
+        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "subjekt", "x"))).hasMessageContaining("subjekt");
+        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "message", "{{ .Oops"))).hasMessageContaining("message:");
+    }
+
+    @Test
+    void theEndpointIsTheRegionsUnlessApiUrlIsGiven() throws Exception {
+        assertThat(SnsNotifier.endpoint("", "eu-west-1")).hasToString("https://sns.eu-west-1.amazonaws.com/");
+        assertThat(SnsNotifier.endpoint("http://127.0.0.1:9", "eu-west-1")).hasToString("http://127.0.0.1:9/");
+        assertThat(SnsNotifier.host(java.net.URI.create("https://sns.eu-west-1.amazonaws.com:443/"))).isEqualTo("sns.eu-west-1.amazonaws.com");
+        assertThat(SnsNotifier.form(new java.util.TreeMap<>(Map.of("Message", "a b*~")))).isEqualTo("Message=a+b%2A~");
+    }
+}

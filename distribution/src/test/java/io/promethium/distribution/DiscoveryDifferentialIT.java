@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Peers: a real ZooKeeper server (Curator's TestingServer) for nerve and serverset; loopback
  * stand-ins serving the documented answers for the HTTP SD endpoint, Eureka's {@code /apps},
  * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes), Uyuni's XML-RPC API,
- * Scaleway's instance API, EC2's Query API and Lightsail's JSON API (none of those servers is installed here; the cloud
+ * Scaleway's instance API, EC2's Query API, Lightsail's JSON API and Triton's discovery endpoint (HTTPS) (none of those servers is installed here; the cloud
  * mechanisms whose endpoint neither server lets a config set, DigitalOcean, Hetzner, Vultr, GCE and Azure, are not here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs}:
  * those jobs run in Promethium alone, their labels checked against Prometheus 3's documented ones;
  * labels Prometheus added after 2.42 are left out of the comparison.
@@ -48,6 +48,8 @@ class DiscoveryDifferentialIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static HttpServer standIns;
+    private static com.sun.net.httpserver.HttpsServer triton;
+    private static io.promethium.api.testing.TestCertificates certificates;
     private static TestingServer zooKeeper;
     private static ServerProcess promethium;
     private static PrometheusProcess prometheus;
@@ -111,6 +113,13 @@ class DiscoveryDifferentialIT {
             send(exchange, "application/x-amz-json-1.1", LIGHTSAIL_INSTANCES);
         });
         standIns.start();
+        // Triton's discovery endpoint is HTTPS only: a stand-in with a certificate of a test CA both servers trust (tls_config).
+        certificates = io.promethium.api.testing.TestCertificates.create(java.nio.file.Files.createTempDirectory("triton-ca"));
+        triton = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        triton.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(certificates.serverContext()));
+        triton.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        triton.createContext("/v1/discover", exchange -> send(exchange, "application/json", TRITON_CONTAINERS));
+        triton.start();
         zooKeeper = new TestingServer(true);
         populateZooKeeper(zooKeeper.getConnectString());
 
@@ -191,7 +200,17 @@ class DiscoveryDifferentialIT {
                         access_key: AKIDEXAMPLE
                         secret_key: wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
                         refresh_interval: 1s
-                """.formatted(sd, zk, standIns.getAddress().getPort());
+                  - job_name: triton
+                    triton_sd_configs:
+                      - account: testAccount
+                        dns_suffix: triton.example.com
+                        endpoint: localhost
+                        port: %4$d
+                        groups: [web, db]
+                        refresh_interval: 1s
+                        tls_config:
+                          ca_file: %5$s
+                """.formatted(sd, zk, standIns.getAddress().getPort(), triton.getAddress().getPort(), certificates.caPem());
         prometheus = PrometheusProcess.start(config);
         promethium = ServerProcess.prepare().config(config + """
                   - job_name: nomad
@@ -357,6 +376,14 @@ class DiscoveryDifferentialIT {
             </item></instancesSet></item></reservationSet></DescribeInstancesResponse>
             """;
 
+    private static final String TRITON_CONTAINERS = """
+            {"containers": [
+              {"groups": ["web", "db"], "server_uuid": "44454c4c-5000-104d-8037-b7c04f5a5131", "vm_alias": "server01",
+               "vm_brand": "lx", "vm_image_uuid": "7b27a514-89d7-11e6-bee6-3f96f367bee7", "vm_uuid": "ad466fbf-46a2-4027-9b64-8d3cdb7e9072"},
+              {"server_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_alias": "server02", "vm_brand": "kvm",
+               "vm_image_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_uuid": "d2bf8ead-5a5c-4d7b-a9ab-b7ea8d4c0d5a"}]}
+            """;
+
     private static final String LIGHTSAIL_INSTANCES = """
             {"instances": [{"name": "web-1", "supportCode": "6b3/i-0a1", "location": {"availabilityZone": "eu-west-2a",
               "regionName": "eu-west-2"}, "blueprintId": "ubuntu_22_04", "bundleId": "nano_3_0", "state": {"code": 16, "name": "running"},
@@ -481,6 +508,9 @@ class DiscoveryDifferentialIT {
         if (standIns != null) {
             standIns.stop(0);
         }
+        if (triton != null) {
+            triton.stop(0);
+        }
     }
 
     /** The discovered labels that discovery sets (address, instance, meta) of each target of a job, sorted. */
@@ -509,7 +539,7 @@ class DiscoveryDifferentialIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni",
-        "scaleway", "ec2", "lightsail"})
+        "scaleway", "ec2", "lightsail", "triton"})
     void discoveredLabelsMatchPrometheus(String job) throws Exception {
         AtomicReference<List<String>> expected = new AtomicReference<>(List.of());
         AtomicReference<List<String>> actual = new AtomicReference<>(List.of());

@@ -37,8 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code instance} and {@code __meta_*} labels in {@code /api/v1/targets} compared between the two.
  * Peers: a real ZooKeeper server (Curator's TestingServer) for nerve and serverset; loopback
  * stand-ins serving the documented answers for the HTTP SD endpoint, Eureka's {@code /apps},
- * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes) and Uyuni's XML-RPC API (none of those servers is
- * installed here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs}:
+ * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes), Uyuni's XML-RPC API,
+ * Scaleway's instance API, EC2's Query API, Lightsail's JSON API and Triton's discovery endpoint (HTTPS) (none of those servers is installed here; the cloud
+ * mechanisms whose endpoint neither server lets a config set, DigitalOcean, Hetzner, Vultr, GCE and Azure, are not here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs}:
  * those jobs run in Promethium alone, their labels checked against Prometheus 3's documented ones;
  * labels Prometheus added after 2.42 are left out of the comparison.
  */
@@ -47,6 +48,8 @@ class DiscoveryDifferentialIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static HttpServer standIns;
+    private static com.sun.net.httpserver.HttpsServer triton;
+    private static io.promethium.api.testing.TestCertificates certificates;
     private static TestingServer zooKeeper;
     private static ServerProcess promethium;
     private static PrometheusProcess prometheus;
@@ -97,7 +100,26 @@ class DiscoveryDifferentialIT {
                                    "service":"backend","labels":{"team":"a"},
                                    "targets":[{"name":"backend-1","scheme":"http","address":"127.0.0.1:5670","metricsPath":"/stats"}]}]}""");
         });
+        // Cloud APIs whose endpoint both servers let the config set: Scaleway's instances, EC2's Query API, Lightsail's JSON API.
+        standIns.createContext("/instance/v1/zones/fr-par-1/servers", exchange -> send(exchange, "application/json",
+                "1".equals(query(exchange, "page")) || query(exchange, "page") == null ? SCALEWAY_SERVERS : "{\"servers\": [], \"total_count\": 2}"));
+        standIns.createContext("/ec2", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            send(exchange, "text/xml;charset=UTF-8", body.contains("Action=DescribeAvailabilityZones") ? EC2_ZONES
+                    : body.contains("NextToken=") ? EC2_PAGE_2 : EC2_PAGE_1);
+        });
+        standIns.createContext("/lightsail", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            send(exchange, "application/x-amz-json-1.1", LIGHTSAIL_INSTANCES);
+        });
         standIns.start();
+        // Triton's discovery endpoint is HTTPS only: a stand-in with a certificate of a test CA both servers trust (tls_config).
+        certificates = io.promethium.api.testing.TestCertificates.create(java.nio.file.Files.createTempDirectory("triton-ca"));
+        triton = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        triton.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(certificates.serverContext()));
+        triton.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        triton.createContext("/v1/discover", exchange -> send(exchange, "application/json", TRITON_CONTAINERS));
+        triton.start();
         zooKeeper = new TestingServer(true);
         populateZooKeeper(zooKeeper.getConnectString());
 
@@ -156,7 +178,39 @@ class DiscoveryDifferentialIT {
                       - servers: ['%2$s']
                         paths: [/aurora/prod/web]
                         timeout: 5s
-                """.formatted(sd, zk, standIns.getAddress().getPort());
+                  - job_name: scaleway
+                    scaleway_sd_configs:
+                      - role: instance
+                        project_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0
+                        access_key: SCW0W8NG6024YHRJ7723
+                        secret_key: 6d6579e5-a5b9-49fc-a35f-b4feb9b87301
+                        api_url: %1$s
+                        refresh_interval: 1s
+                  - job_name: ec2
+                    ec2_sd_configs:
+                      - region: eu-west-1
+                        endpoint: %1$s/ec2
+                        access_key: AKIDEXAMPLE
+                        secret_key: wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+                        refresh_interval: 1s
+                  - job_name: lightsail
+                    lightsail_sd_configs:
+                      - region: eu-west-2
+                        endpoint: %1$s/lightsail
+                        access_key: AKIDEXAMPLE
+                        secret_key: wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+                        refresh_interval: 1s
+                  - job_name: triton
+                    triton_sd_configs:
+                      - account: testAccount
+                        dns_suffix: triton.example.com
+                        endpoint: localhost
+                        port: %4$d
+                        groups: [web, db]
+                        refresh_interval: 1s
+                        tls_config:
+                          ca_file: %5$s
+                """.formatted(sd, zk, standIns.getAddress().getPort(), triton.getAddress().getPort(), certificates.caPem());
         prometheus = PrometheusProcess.start(config);
         promethium = ServerProcess.prepare().config(config + """
                   - job_name: nomad
@@ -273,9 +327,87 @@ class DiscoveryDifferentialIT {
               "Status":{"State":"down","Addr":"127.0.0.2"}}]
             """;
 
+    private static final String SCALEWAY_SERVERS = """
+            {"servers": [
+              {"id": "93c18a61-b681-49d0-a1cc-62b43883ae89", "name": "web-1", "organization": "cb334986-b054-4725-9d3a-40850fdc6015",
+               "project": "cb334986-b054-4725-9d5a-30850fdc6015", "commercial_type": "DEV1-S", "hostname": "web-1", "state": "running",
+               "boot_type": "local", "tags": ["prod", "web"], "zone": "fr-par-1", "private_ip": "127.0.0.11",
+               "image": {"id": "45a86b35-eca6-4055-9b34-ca69845da146", "name": "Ubuntu 22.04", "arch": "x86_64"},
+               "location": {"cluster_id": "40", "hypervisor_id": "1601", "node_id": "29", "zone_id": "par1", "platform_id": "14"},
+               "security_group": {"id": "a6a794b7-c05b-4b20-b9fe-e17a9bb85cf0", "name": "Default security group"},
+               "public_ip": {"id": "p1", "address": "51.158.1.2", "dynamic": false, "family": "inet"},
+               "public_ips": [{"id": "p1", "address": "51.158.1.2", "dynamic": false, "family": "inet"}],
+               "ipv6": {"address": "2001:bc8:630:1e1c::1", "gateway": "2001:bc8:630:1e1c::", "netmask": "64"}},
+              {"id": "5b6198b4-c677-41b5-9c05-04557264ae1f", "name": "db-1", "organization": "o", "project": "p",
+               "commercial_type": "GP1-XS", "hostname": "db-1", "state": "stopped", "boot_type": "local", "tags": [],
+               "zone": "fr-par-1", "private_ip": "127.0.0.12", "public_ips": []}],
+             "total_count": 2}
+            """;
+
+    private static final String EC2_ZONES = """
+            <DescribeAvailabilityZonesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>
+            <availabilityZoneInfo><item><zoneName>eu-west-1a</zoneName><zoneState>available</zoneState><regionName>eu-west-1</regionName>
+            <zoneId>euw1-az3</zoneId></item></availabilityZoneInfo></DescribeAvailabilityZonesResponse>
+            """;
+
+    private static final String EC2_PAGE_1 = """
+            <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r1</requestId>
+            <reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet><item>
+              <instanceId>i-1234567890abcdef0</instanceId><imageId>ami-bff32ccc</imageId>
+              <instanceState><code>16</code><name>running</name></instanceState>
+              <privateDnsName>ip-127-0-0-21.eu-west-1.compute.internal</privateDnsName><dnsName>ec2-54-1-2-3.compute.amazonaws.com</dnsName>
+              <instanceType>t3.micro</instanceType><placement><availabilityZone>eu-west-1a</availabilityZone></placement>
+              <subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId><privateIpAddress>127.0.0.21</privateIpAddress>
+              <ipAddress>54.1.2.3</ipAddress><architecture>x86_64</architecture>
+              <tagSet><item><key>Name</key><value>web-1</value></item><item><key>team:name</key><value>ops</value></item></tagSet>
+              <networkInterfaceSet><item><subnetId>subnet-1</subnetId><attachment><deviceIndex>0</deviceIndex></attachment></item>
+                <item><subnetId>subnet-2</subnetId><attachment><deviceIndex>1</deviceIndex></attachment></item></networkInterfaceSet>
+            </item></instancesSet></item></reservationSet><nextToken>page-2</nextToken></DescribeInstancesResponse>
+            """;
+
+    private static final String EC2_PAGE_2 = """
+            <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r2</requestId>
+            <reservationSet><item><reservationId>r-2</reservationId><ownerId>123456789012</ownerId><instancesSet><item>
+              <instanceId>i-0598c7d356eba48d7</instanceId><imageId>ami-2</imageId>
+              <instanceState><code>16</code><name>running</name></instanceState>
+              <privateDnsName>ip-127-0-0-22.eu-west-1.compute.internal</privateDnsName><instanceType>c5.large</instanceType>
+              <placement><availabilityZone>eu-west-1b</availabilityZone></placement><platform>windows</platform>
+              <instanceLifecycle>spot</instanceLifecycle><privateIpAddress>127.0.0.22</privateIpAddress>
+            </item></instancesSet></item></reservationSet></DescribeInstancesResponse>
+            """;
+
+    private static final String TRITON_CONTAINERS = """
+            {"containers": [
+              {"groups": ["web", "db"], "server_uuid": "44454c4c-5000-104d-8037-b7c04f5a5131", "vm_alias": "server01",
+               "vm_brand": "lx", "vm_image_uuid": "7b27a514-89d7-11e6-bee6-3f96f367bee7", "vm_uuid": "ad466fbf-46a2-4027-9b64-8d3cdb7e9072"},
+              {"server_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_alias": "server02", "vm_brand": "kvm",
+               "vm_image_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_uuid": "d2bf8ead-5a5c-4d7b-a9ab-b7ea8d4c0d5a"}]}
+            """;
+
+    private static final String LIGHTSAIL_INSTANCES = """
+            {"instances": [{"name": "web-1", "supportCode": "6b3/i-0a1", "location": {"availabilityZone": "eu-west-2a",
+              "regionName": "eu-west-2"}, "blueprintId": "ubuntu_22_04", "bundleId": "nano_3_0", "state": {"code": 16, "name": "running"},
+              "privateIpAddress": "127.0.0.31", "publicIpAddress": "18.130.1.2", "ipv6Addresses": ["2a05:d01c::1"],
+              "tags": [{"key": "env", "value": "prod"}, {"key": "team-name", "value": "web"}]},
+             {"name": "stopped", "state": {"name": "stopped"}}]}
+            """;
+
+    private static String query(HttpExchange exchange, String name) {
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                if (pair.startsWith(name + "=")) {
+                    return pair.substring(name.length() + 1);
+                }
+            }
+        }
+        return null;
+    }
+
     /** Labels Prometheus added after 2.42, left out of the comparison. */
     private static final java.util.Set<String> NEWER_THAN_2_42 = java.util.Set.of("__meta_docker_container_image",
-            "__meta_docker_container_image_id");
+            "__meta_docker_container_image_id", "__meta_scaleway_instance_public_ipv4_addresses",
+            "__meta_scaleway_instance_public_ipv6_addresses", "__meta_ec2_default_ipv6_address", "__meta_ec2_primary_ipv6_addresses");
 
     private static void populateZooKeeper(String connect) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
@@ -376,6 +508,9 @@ class DiscoveryDifferentialIT {
         if (standIns != null) {
             standIns.stop(0);
         }
+        if (triton != null) {
+            triton.stop(0);
+        }
     }
 
     /** The discovered labels that discovery sets (address, instance, meta) of each target of a job, sorted. */
@@ -403,7 +538,8 @@ class DiscoveryDifferentialIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni"})
+    @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni",
+        "scaleway", "ec2", "lightsail", "triton"})
     void discoveredLabelsMatchPrometheus(String job) throws Exception {
         AtomicReference<List<String>> expected = new AtomicReference<>(List.of());
         AtomicReference<List<String>> actual = new AtomicReference<>(List.of());

@@ -1,0 +1,182 @@
+package io.promethium.discovery.aws.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promethium.sigv4.AwsCredentials;
+import io.promethium.sigv4.CredentialsChain;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.w3c.dom.Element;
+
+/**
+ * Credentials as the AWS SDK that Prometheus uses finds them: the library tier's
+ * {@link CredentialsChain} (the config's keys, the environment, the shared credentials file and
+ * profile), else the instance metadata service with IMDSv2 (a session token from
+ * {@code PUT /latest/api/token}, then the instance role's keys; the endpoint from
+ * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, off with {@code AWS_EC2_METADATA_DISABLED=true}).
+ * With {@code role_arn} those are the base credentials for STS {@code AssumeRole} (with
+ * {@code external_id}; the STS endpoint from {@code AWS_ENDPOINT_URL_STS}, else the region's).
+ * Temporary keys are reused until a minute before they expire. Only the refresh thread calls
+ * {@link #credentials()}.
+ */
+final class AwsCredentialsProvider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AwsClient client;
+    private final CredentialsChain chain;
+    private final UnaryOperator<String> env;
+    private final String roleArn;
+    private final String externalId;
+    private final String region;
+    private final Clock clock;
+    private AwsCredentials cached;
+    private Instant expiry = Instant.MIN;
+
+    AwsCredentialsProvider(AwsClient client, String accessKey, String secretKey, String profile, String roleArn, String externalId,
+                           String region, UnaryOperator<String> env, Path home, Clock clock) {
+        this.client = Objects.requireNonNull(client, "client is null");
+        this.chain = new CredentialsChain(accessKey, secretKey, profile, env, home);
+        this.env = env;
+        this.roleArn = roleArn;
+        this.externalId = externalId;
+        this.region = region;
+        this.clock = clock;
+    }
+
+    /**
+     * A provider for the configured region, else the environment's ({@code AWS_REGION},
+     * {@code AWS_DEFAULT_REGION}), else the instance's from the metadata service.
+     */
+    static AwsCredentialsProvider forRegion(AwsClient client, String configured, String accessKey, String secretKey, String profile,
+                                            String roleArn, String externalId, UnaryOperator<String> env, Path home, Clock clock)
+            throws IOException, InterruptedException {
+        String found = configured;
+        for (String name : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            if (found.isEmpty() && env.apply(name) != null) {
+                found = env.apply(name);
+            }
+        }
+        if (found.isEmpty()) {
+            AwsCredentialsProvider probe = new AwsCredentialsProvider(client, accessKey, secretKey, profile, roleArn, externalId, "", env,
+                    home, clock);
+            URI imds = probe.metadataEndpoint();
+            if (imds == null) {
+                throw new IOException("could not determine AWS region: region not found in AWS config or IMDS");
+            }
+            try {
+                found = probe.metadata(imds, probe.metadataToken(imds), "latest/meta-data/placement/region").strip();
+            } catch (IOException e) {
+                throw new IOException("could not determine AWS region: failed to get region from IMDS: " + e.getMessage(), e);
+            }
+        }
+        return new AwsCredentialsProvider(client, accessKey, secretKey, profile, roleArn, externalId, found, env, home, clock);
+    }
+
+    String region() {
+        return region;
+    }
+
+    AwsCredentials credentials() throws IOException, InterruptedException {
+        if (cached != null && clock.instant().isBefore(expiry.minusSeconds(60))) {
+            return cached;
+        }
+        Instant[] until = {Instant.MAX};
+        AwsCredentials base;
+        try {
+            base = chain.resolve();
+        } catch (IOException e) {
+            if (!e.getMessage().startsWith("no AWS credentials")) {
+                throw e;
+            }
+            base = metadata(until, e);
+        }
+        if (!roleArn.isEmpty()) {
+            base = assumeRole(base, until);
+        }
+        cached = base;
+        expiry = until[0];
+        return base;
+    }
+
+    /** The metadata service's endpoint, or null when it is switched off. */
+    URI metadataEndpoint() {
+        if ("true".equalsIgnoreCase(env.apply("AWS_EC2_METADATA_DISABLED"))) {
+            return null;
+        }
+        String endpoint = env.apply("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+        return URI.create(endpoint == null || endpoint.isEmpty() ? "http://169.254.169.254/" : endpoint.endsWith("/") ? endpoint
+                : endpoint + "/");
+    }
+
+    /** An IMDSv2 session token. */
+    String metadataToken(URI endpoint) throws IOException, InterruptedException {
+        URI uri = endpoint.resolve("latest/api/token");
+        return client.plain(HttpRequest.newBuilder(uri).header("X-aws-ec2-metadata-token-ttl-seconds", "21600")
+                .PUT(HttpRequest.BodyPublishers.noBody()), "PUT", uri).strip();
+    }
+
+    /** A metadata path's text, with an IMDSv2 token. */
+    String metadata(URI endpoint, String token, String path) throws IOException, InterruptedException {
+        URI uri = endpoint.resolve(path);
+        return client.plain(HttpRequest.newBuilder(uri).header("X-aws-ec2-metadata-token", token).GET(), "GET", uri);
+    }
+
+    private AwsCredentials metadata(Instant[] until, IOException none) throws IOException, InterruptedException {
+        URI endpoint = metadataEndpoint();
+        if (endpoint == null) {
+            throw none;
+        }
+        try {
+            String token = metadataToken(endpoint);
+            String role = metadata(endpoint, token, "latest/meta-data/iam/security-credentials/").strip().split("\n")[0].strip();
+            JsonNode keys = JSON.readTree(metadata(endpoint, token, "latest/meta-data/iam/security-credentials/" + role));
+            if (!"Success".equals(keys.path("Code").asText("Success"))) {
+                throw new IOException("the instance role's credentials: " + keys.path("Code").asText() + " " + keys.path("Message").asText());
+            }
+            if (keys.hasNonNull("Expiration")) {
+                until[0] = Instant.parse(keys.get("Expiration").asText());
+            }
+            return new AwsCredentials(keys.path("AccessKeyId").asText(), keys.path("SecretAccessKey").asText(),
+                    keys.hasNonNull("Token") ? keys.get("Token").asText() : null);
+        } catch (IOException e) {
+            throw new IOException(none.getMessage() + ", nor from the instance metadata service: " + e.getMessage(), e);
+        }
+    }
+
+    private AwsCredentials assumeRole(AwsCredentials base, Instant[] until) throws IOException, InterruptedException {
+        String sts = env.apply("AWS_ENDPOINT_URL_STS");
+        URI endpoint = URI.create(sts == null || sts.isEmpty() ? "https://sts." + region + ".amazonaws.com/" : sts);
+        List<Map.Entry<String, String>> params = new java.util.ArrayList<>(List.of(Map.entry("Action", "AssumeRole"),
+                Map.entry("RoleArn", roleArn), Map.entry("RoleSessionName", "promethium-" + clock.millis()),
+                Map.entry("Version", "2011-06-15")));
+        if (!externalId.isEmpty()) {
+            params.add(Map.entry("ExternalId", externalId));
+        }
+        Element answer;
+        try {
+            answer = client.query(endpoint, region, "sts", params, base);
+        } catch (IOException e) {
+            throw new IOException("operation error STS: AssumeRole: " + e.getMessage(), e);
+        }
+        Element credentials = AwsClient.first(answer, "Credentials");
+        if (credentials == null) {
+            throw new IOException("operation error STS: AssumeRole: no Credentials in the answer");
+        }
+        String expiration = AwsClient.text(credentials, "Expiration");
+        if (!expiration.isEmpty()) {
+            Instant at = Instant.parse(expiration);
+            until[0] = at.isBefore(until[0]) ? at : until[0];
+        }
+        return new AwsCredentials(AwsClient.text(credentials, "AccessKeyId"), AwsClient.text(credentials, "SecretAccessKey"),
+                AwsClient.text(credentials, "SessionToken"));
+    }
+}

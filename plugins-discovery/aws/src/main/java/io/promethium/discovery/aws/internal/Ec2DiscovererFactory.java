@@ -1,0 +1,61 @@
+package io.promethium.discovery.aws.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.plugin.PluginContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.osgi.service.component.annotations.Component;
+
+/** The {@code ec2} discovery type: owns {@code ec2_sd_configs}. */
+@Component(service = DiscovererFactory.class)
+public final class Ec2DiscovererFactory implements DiscovererFactory {
+
+    /** The largest answer read (Prometheus reads any size); a larger one fails the refresh. */
+    static final long BODY_LIMIT = 64L << 20;
+
+    private final UnaryOperator<String> env;
+    private final Path home;
+    private final long bodyLimit;
+
+    public Ec2DiscovererFactory() {
+        this(System::getenv, Path.of(System.getProperty("user.home")), BODY_LIMIT);
+    }
+
+    /** For tests: another environment and home folder (where credentials are found) and body limit. */
+    Ec2DiscovererFactory(UnaryOperator<String> env, Path home, long bodyLimit) {
+        this.env = Objects.requireNonNull(env, "env is null");
+        this.home = Objects.requireNonNull(home, "home is null");
+        this.bodyLimit = bodyLimit;
+    }
+
+    @Override
+    public String type() {
+        return "ec2";
+    }
+
+    @Override
+    public void validate(PluginConfig config) throws ConfigException {
+        Ec2SdConfig.parse(config);
+    }
+
+    @Override
+    public void validate(PluginConfig config, PluginContext context) throws ConfigException {
+        Ec2SdConfig.parse(config);
+        context.httpClients().validate(config);
+    }
+
+    @Override
+    public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
+        Ec2SdConfig parsed = Ec2SdConfig.parse(config);
+        ConfiguredHttpClient http = context.httpClients().create(config, context.configDirectory());
+        return new Ec2Discoverer(parsed, http, bodyLimit, env, home, Clock.systemUTC(), new AwsSdMetrics(context.metrics(), "ec2"),
+                context.owner(), context.logger(), context.threads());
+    }
+}

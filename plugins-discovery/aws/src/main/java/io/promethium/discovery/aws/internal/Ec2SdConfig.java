@@ -1,0 +1,76 @@
+package io.promethium.discovery.aws.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One validated {@code ec2_sd_configs} block with Prometheus's defaults and rules
+ * ({@code discovery/aws/ec2.go}): {@code region} (else the environment's, else the instance's),
+ * {@code endpoint}, {@code access_key}/{@code secret_key}, {@code profile}, {@code role_arn},
+ * {@code external_id}, {@code filters} (each with values), {@code port} 80,
+ * {@code refresh_interval} 60s, and {@code http_client_config}.
+ */
+record Ec2SdConfig(String region, String endpoint, String accessKey, String secretKey, String profile, String roleArn, String externalId,
+                   List<Filter> filters, long port, Duration refreshInterval) {
+
+    /** One EC2 API filter. */
+    record Filter(String name, List<String> values) {
+    }
+
+    static final Set<String> OWN_FIELDS = Set.of("region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id",
+            "filters", "port", "refresh_interval");
+
+    @Override
+    public String toString() {
+        return "Ec2SdConfig[region=" + region + ", endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey=<secret>, profile="
+                + profile + ", roleArn=" + roleArn + ", filters=" + filters + ", port=" + port + "]";
+    }
+
+    static Ec2SdConfig parse(PluginConfig config) throws ConfigException {
+        Set<String> known = new HashSet<>(OWN_FIELDS);
+        known.addAll(HttpClientFactory.FIELDS);
+        config.requireOnly(known);
+        Duration refresh = config.duration("refresh_interval", Duration.ofSeconds(60));
+        if (refresh.isZero() || refresh.isNegative()) {
+            // Prometheus accepts 0 and then panics in its ticker; refused here with a message instead.
+            throw config.error("refresh_interval", "refresh_interval must be greater than 0");
+        }
+        long port = config.integer("port", 80);
+        if (port < 0 || port > 65535) {
+            // Prometheus formats any int into the address; refused here.
+            throw config.error("port", "port must be between 0 and 65535, got " + port);
+        }
+        List<Filter> filters = new ArrayList<>();
+        for (PluginConfig filter : config.blocks("filters")) {
+            filter.requireOnly(Set.of("name", "values"));
+            List<String> values = filter.has("values") ? filter.strings("values") : List.of();
+            if (values.isEmpty()) {
+                throw filter.error("EC2 SD configuration filter values cannot be empty");
+            }
+            filters.add(new Filter(filter.string("name", ""), List.copyOf(values)));
+        }
+        String endpoint = config.string("endpoint", "");
+        if (!endpoint.isEmpty()) {
+            try {
+                URI uri = new URI(endpoint);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    // The SDK fails on the first request with such an endpoint; refused at load here.
+                    throw config.error("endpoint", "endpoint must be a URL with a scheme and a host, got \"" + endpoint + "\"");
+                }
+            } catch (URISyntaxException e) {
+                throw config.error("endpoint", "parse \"" + endpoint + "\": " + e.getMessage());
+            }
+        }
+        return new Ec2SdConfig(config.string("region", ""), endpoint, config.string("access_key", ""), config.string("secret_key", ""),
+                config.string("profile", ""), config.string("role_arn", ""), config.string("external_id", ""), List.copyOf(filters), port,
+                refresh);
+    }
+}

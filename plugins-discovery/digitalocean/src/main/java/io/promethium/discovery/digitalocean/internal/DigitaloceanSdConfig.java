@@ -1,0 +1,43 @@
+package io.promethium.discovery.digitalocean.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.http.HttpClientFactory;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One validated {@code digitalocean_sd_configs} block with Prometheus's defaults and rules
+ * ({@code discovery/digitalocean}): {@code role} {@code droplets} (or {@code databases}),
+ * {@code port} 80, {@code refresh_interval} 60s, and {@code http_client_config} (the API token
+ * goes in {@code authorization}/{@code bearer_token}, as Prometheus documents).
+ */
+record DigitaloceanSdConfig(String role, long port, Duration refreshInterval) {
+
+    static final Set<String> OWN_FIELDS = Set.of("role", "port", "refresh_interval");
+
+    static DigitaloceanSdConfig parse(PluginConfig config) throws ConfigException {
+        Set<String> known = new HashSet<>(OWN_FIELDS);
+        known.addAll(HttpClientFactory.FIELDS);
+        config.requireOnly(known);
+        Duration refresh = config.duration("refresh_interval", Duration.ofSeconds(60));
+        if (refresh.isZero() || refresh.isNegative()) {
+            // Prometheus accepts 0 and then panics in its ticker; refused here with a message instead.
+            throw config.error("refresh_interval", "refresh_interval must be greater than 0");
+        }
+        long port = config.integer("port", 80);
+        if (port < 0 || port > 65535) {
+            // Prometheus takes any int and formats it as unsigned; refused here.
+            throw config.error("port", "port must be between 0 and 65535, got " + port);
+        }
+        String role = config.string("role", "droplets");
+        if (role.isEmpty()) {
+            throw config.error("role", "role missing (one of: droplets, databases)");
+        }
+        if (!role.equals("droplets") && !role.equals("databases")) {
+            throw config.error("role", "unknown DigitalOcean SD role \"" + role + "\"");
+        }
+        return new DigitaloceanSdConfig(role, port, refresh);
+    }
+}

@@ -1,0 +1,63 @@
+package io.promethium.discovery.hetzner.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Hetzner discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of Hetzner Robot. */
+class TestHetznerDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String SERVER = "{\"server\": {\"server_ip\": \"10.0.0.%d\", \"server_number\": %d}}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String servers;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        servers = "[" + SERVER.formatted(1, 1) + "]";
+        cloud.route("/server", r -> FakeCloud.Answer.json(servers));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        String root = cloud.endpoint().toString().replaceAll("/$", "");
+        return new HetznerDiscovererFactory(root, root, HetznerDiscovererFactory.BODY_LIMIT).create(
+                new PluginConfig("hetzner_sd_configs", Map.of("role", "robot", "refresh_interval", "500ms"), "prometheus.yml:8:7"),
+                context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        servers = "[" + SERVER.formatted(1, 1) + ", " + SERVER.formatted(2, 2) + "]";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no servers.
+        servers = "[]";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

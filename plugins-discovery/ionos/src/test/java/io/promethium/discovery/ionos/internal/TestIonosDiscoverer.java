@@ -1,0 +1,62 @@
+package io.promethium.discovery.ionos.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Ionos discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of Ionos's API. */
+class TestIonosDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String INSTANCE = "{\"id\": \"s%d\", \"entities\": {\"nics\": {\"items\": [{\"properties\": {\"ips\": [\"10.0.0.%d\"]}}]}}}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String instances;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        instances = "{\"items\": [" + INSTANCE.formatted(1, 1, 1) + "]}";
+        cloud.route("/cloudapi/v6/datacenters/d/servers", r -> FakeCloud.Answer.json(instances));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new IonosDiscovererFactory(cloud.endpoint().resolve("cloudapi/v6/"), IonosDiscovererFactory.BODY_LIMIT).create(
+                new PluginConfig("ionos_sd_configs", Map.of("datacenter_id", "d", "refresh_interval", "500ms"),
+                        "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        instances = "{\"items\": [" + INSTANCE.formatted(1, 1, 1) + ", " + INSTANCE.formatted(2, 2, 2) + "]}";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no instances.
+        instances = "{\"items\": []}";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

@@ -1,0 +1,67 @@
+package io.promethium.discovery.linode.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Linode discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of Linode's API. */
+class TestLinodeDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String INSTANCE = "{\"id\": %d, \"ipv4\": [\"10.0.0.%d\"]}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String instances;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        instances = "{\"data\": [" + INSTANCE.formatted(1, 1, 1) + "]}";
+        cloud.route("/v4/linode/instances", r -> FakeCloud.Answer.json(instances));
+        cloud.route("/v4/networking/ips", r -> FakeCloud.Answer.json("{\"data\": [{\"address\": \"10.0.0.1\", \"public\": true}, "
+                + "{\"address\": \"10.0.0.2\", \"public\": true}]}"));
+        cloud.route("/v4/networking/ipv6/ranges", r -> FakeCloud.Answer.json("{\"data\": []}"));
+        // Always an event, so every refresh reads the account again.
+        cloud.route("/v4/account/events", r -> FakeCloud.Answer.json("{\"data\": [{\"id\": 1}]}"));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new LinodeDiscovererFactory(cloud.endpoint().resolve("v4/"), LinodeDiscovererFactory.BODY_LIMIT).create(
+                new PluginConfig("linode_sd_configs", Map.of("bearer_token", "t", "refresh_interval", "500ms"),
+                        "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        instances = "{\"data\": [" + INSTANCE.formatted(1, 1, 1) + ", " + INSTANCE.formatted(2, 2, 2) + "]}";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no instances.
+        instances = "{\"data\": []}";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

@@ -1,0 +1,54 @@
+package io.promethium.discovery.scaleway.internal;
+
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.discovery.DiscovererFactory;
+import io.promethium.api.discovery.DiscoveryContext;
+import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.plugin.PluginContext;
+import java.nio.file.Path;
+import org.osgi.service.component.annotations.Component;
+
+/** The {@code scaleway} discovery type: owns {@code scaleway_sd_configs}. */
+@Component(service = DiscovererFactory.class)
+public final class ScalewayDiscovererFactory implements DiscovererFactory {
+
+    /** The largest answer read (Prometheus reads any size); a larger one fails the refresh. */
+    static final long BODY_LIMIT = 64L << 20;
+
+    private final long bodyLimit;
+
+    public ScalewayDiscovererFactory() {
+        this(BODY_LIMIT);
+    }
+
+    /** For tests: another body limit. */
+    ScalewayDiscovererFactory(long bodyLimit) {
+        this.bodyLimit = bodyLimit;
+    }
+
+    @Override
+    public String type() {
+        return "scaleway";
+    }
+
+    @Override
+    public void validate(PluginConfig config) throws ConfigException {
+        ScalewaySdConfig.parse(config, Path.of("."));
+    }
+
+    @Override
+    public void validate(PluginConfig config, PluginContext context) throws ConfigException {
+        ScalewaySdConfig.parse(config, context.configDirectory());
+        context.httpClients().validate(config);
+    }
+
+    @Override
+    public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
+        ScalewaySdConfig parsed = ScalewaySdConfig.parse(config, context.configDirectory());
+        ConfiguredHttpClient http = context.httpClients().create(config, context.configDirectory());
+        return new ScalewayDiscoverer(parsed, http, bodyLimit, new ScalewaySdMetrics(context.metrics()), context.owner(),
+                context.logger(), context.threads());
+    }
+}

@@ -1,0 +1,64 @@
+package io.promethium.discovery.scaleway.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Scaleway discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of Scaleway's API. */
+class TestScalewayDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String INSTANCE = "{\"id\": \"i%d\", \"zone\": \"fr-par-1\", \"private_ip\": \"10.0.0.%d\"}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String instances;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        instances = "{\"servers\": [" + INSTANCE.formatted(1, 1, 1) + "]}";
+        cloud.route("/instance/v1/zones/fr-par-1/servers", r -> FakeCloud.Answer.json(instances));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new ScalewayDiscovererFactory().create(
+                new PluginConfig("scaleway_sd_configs", Map.of("role", "instance", "project_id", ScalewaySdTest.PROJECT,
+                        "secret_key", ScalewaySdTest.SECRET, "access_key", ScalewaySdTest.ACCESS, "api_url", cloud.endpoint().toString(),
+                        "refresh_interval", "500ms"),
+                        "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        instances = "{\"servers\": [" + INSTANCE.formatted(1, 1, 1) + ", " + INSTANCE.formatted(2, 2, 2) + "]}";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no instances.
+        instances = "{\"servers\": []}";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

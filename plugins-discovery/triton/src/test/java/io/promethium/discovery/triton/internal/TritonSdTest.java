@@ -1,0 +1,154 @@
+package io.promethium.discovery.triton.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.model.Labels;
+import io.promethium.api.testing.TestCertificates;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Triton SD against a loopback HTTPS stand-in of Triton's discovery endpoint (Joyent's
+ * Prometheus discovery API: {@code /v1/discover} and {@code /v1/gz/discover}), trusted through
+ * {@code tls_config.ca_file}, answering containers and compute nodes as Triton documents them.
+ */
+class TritonSdTest {
+
+    @TempDir
+    Path dir;
+    private HttpsServer server;
+    private ExecutorService executor;
+    private Harness harness;
+    private TestCertificates certificates;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
+    private volatile String containers = """
+            {"containers": [
+              {"groups": ["foo", "bar", "baz"], "server_uuid": "44454c4c-5000-104d-8037-b7c04f5a5131", "vm_alias": "server01",
+               "vm_brand": "lx", "vm_image_uuid": "7b27a514-89d7-11e6-bee6-3f96f367bee7", "vm_uuid": "ad466fbf-46a2-4027-9b64-8d3cdb7e9072"},
+              {"server_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_alias": "server02", "vm_brand": "kvm",
+               "vm_image_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_uuid": "d2bf8ead-5a5c-4d7b-a9ab-b7ea8d4c0d5a"}]}""";
+
+    @BeforeEach
+    void startTriton() throws Exception {
+        certificates = TestCertificates.create(dir);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestURI().toString());
+            String path = exchange.getRequestURI().getPath();
+            String body = path.equals("/v1/discover") ? containers : path.equals("/v1/gz/discover")
+                    ? "{\"cns\": [{\"server_uuid\": \"44454c4c-5000-104d-8037-b7c04f5a5131\", \"server_hostname\": \"cn01\"}]}" : "";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body.isEmpty() ? 404 : status, bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        harness = new Harness(dir, "triton-job");
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private Map<String, Object> block(Map<String, Object> extra) {
+        Map<String, Object> block = new LinkedHashMap<>();
+        block.put("account", "testAccount");
+        block.put("dns_suffix", "triton.example.com");
+        block.put("endpoint", "localhost");
+        block.put("port", server.getAddress().getPort());
+        block.put("refresh_interval", "300ms");
+        block.put("tls_config", Map.of("ca_file", certificates.caPem().toString()));
+        block.putAll(extra);
+        return block;
+    }
+
+    @Test
+    void containersAreTargetsWithPrometheusLabels() throws Exception {
+        harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block(Map.of("groups", List.of("foo", "bar"))));
+        int port = server.getAddress().getPort();
+        String source = "https://localhost:" + port + "/v1/discover?groups=foo%2Cbar";
+        TargetGroup g = harness.await(m -> m.containsKey(source)).get(source);
+        String p = "__meta_triton_";
+        Map<String, String> first = new java.util.HashMap<>(Map.of("__address__", "ad466fbf-46a2-4027-9b64-8d3cdb7e9072.triton.example.com:"
+                + port, p + "machine_id", "ad466fbf-46a2-4027-9b64-8d3cdb7e9072", p + "machine_alias", "server01", p + "machine_brand", "lx",
+                p + "machine_image", "7b27a514-89d7-11e6-bee6-3f96f367bee7", p + "server_id", "44454c4c-5000-104d-8037-b7c04f5a5131",
+                p + "groups", ",foo,bar,baz,"));
+        assertThat(g.targets()).hasSize(2);
+        assertThat(g.targets().get(0)).isEqualTo(Labels.fromMap(first));
+        assertThat(requests.get(0)).isEqualTo("/v1/discover?groups=foo%2Cbar");
+    }
+
+    @Test
+    void computeNodesAreTargetsWithRoleCn() throws Exception {
+        harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block(Map.of("role", "cn")));
+        int port = server.getAddress().getPort();
+        String source = "https://localhost:" + port + "/v1/gz/discover";
+        assertThat(harness.await(m -> m.containsKey(source)).get(source).targets()).containsExactly(Labels.fromMap(Map.of(
+                "__address__", "44454c4c-5000-104d-8037-b7c04f5a5131.triton.example.com:" + port, "__meta_triton_machine_id",
+                "44454c4c-5000-104d-8037-b7c04f5a5131", "__meta_triton_machine_alias", "cn01")));
+    }
+
+    @Test
+    void anUntrustedServerFailsAndFailuresKeepTheLastTargets() throws Exception {
+        Map<String, Object> untrusted = new LinkedHashMap<>(block(Map.of()));
+        untrusted.remove("tls_config");
+        Harness other = new Harness(dir, "triton-untrusted");
+        try {
+            other.start(new TritonDiscovererFactory(), "triton_sd_configs", untrusted);
+            other.awaitWarning("an error occurred when requesting targets from the discovery endpoint");
+        } finally {
+            other.close();
+        }
+        harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block(Map.of()));
+        harness.await(m -> m.values().stream().anyMatch(g -> g.targets().size() == 2));
+        status = 500;
+        harness.awaitWarning(" 500 ");
+        status = 200;
+        containers = "{\"containers\": [garbage";
+        harness.awaitWarning("the answer is not JSON");
+        assertThat(harness.groups.values().iterator().next().targets()).hasSize(2);
+        containers = "{\"containers\": []}";
+        harness.await(m -> m.values().iterator().next().targets().isEmpty());
+    }
+
+    @Test
+    void configIsValidatedWithPrometheusRules() {
+        TritonDiscovererFactory factory = new TritonDiscovererFactory();
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("triton_sd_configs", Map.of("role", "vm"), "prometheus.yml:3:7")))
+                .hasMessage("prometheus.yml:3:7: triton SD configuration requires role to be 'container' or 'cn'");
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("triton_sd_configs", Map.of(), "prometheus.yml:3:7")))
+                .hasMessage("prometheus.yml:3:7: triton SD configuration requires an account");
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("triton_sd_configs", Map.of("account", "a"), "prometheus.yml:3:7")))
+                .hasMessage("prometheus.yml:3:7: triton SD configuration requires a dns_suffix");
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("triton_sd_configs", Map.of("account", "a", "dns_suffix", "d"),
+                "prometheus.yml:3:7"))).hasMessage("prometheus.yml:3:7: triton SD configuration requires an endpoint");
+        assertThatThrownBy(() -> factory.validate(new PluginConfig("triton_sd_configs", Map.of("account", "a", "dns_suffix", "d",
+                "endpoint", "e", "bearer_token", "x"), "prometheus.yml:3:7"))).hasMessageContaining("bearer_token");
+    }
+}

@@ -1,0 +1,62 @@
+package io.promethium.discovery.vultr.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Vultr discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of Vultr's API. */
+class TestVultrDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String INSTANCE = "{\"id\": \"i%d\", \"main_ip\": \"10.0.0.%d\"}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String instances;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        instances = "{\"instances\": [" + INSTANCE.formatted(1, 1, 1) + "]}";
+        cloud.route("/v2/instances", r -> FakeCloud.Answer.json(instances));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new VultrDiscovererFactory(cloud.endpoint(), VultrDiscovererFactory.BODY_LIMIT).create(
+                new PluginConfig("vultr_sd_configs", Map.of("bearer_token", "t", "refresh_interval", "500ms"),
+                        "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        instances = "{\"instances\": [" + INSTANCE.formatted(1, 1, 1) + ", " + INSTANCE.formatted(2, 2, 2) + "]}";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no instances.
+        instances = "{\"instances\": []}";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.promethium.api.testing.Peers;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestCertificates;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,13 +72,18 @@ class NotifierDifferentialIT {
 
     private static RecordingHttpServer amRecorder;
     private static RecordingHttpServer ourRecorder;
+    private static Side amSide;
+    private static Side ourSide;
     private static ServerProcess promethium;
     private static Process alertmanager;
     private static Path amDir;
 
-    private static String config(RecordingHttpServer r) {
+    private static String config(RecordingHttpServer r, Side side) {
         return """
                 global:
+                  smtp_smarthost: 127.0.0.1:%2$d
+                  smtp_from: alerts@example.org
+                  smtp_require_tls: false
                   opsgenie_api_url: %1$s/opsgenie/
                   victorops_api_url: %1$s/victorops/
                   telegram_api_url: %1$s/telegram
@@ -127,7 +136,38 @@ class NotifierDifferentialIT {
                     to_user: u1
                     agent_id: "1000002"
                     send_resolved: true
-                """.formatted(r.url(""));
+                  pushover_configs:
+                  - user_key: po-user
+                    token: po-token
+                    http_config:
+                      proxy_url: http://127.0.0.1:%3$d
+                      tls_config: {ca_file: %4$s, server_name: localhost}
+                  email_configs:
+                  - to: ops@example.org, oncall@example.org
+                    headers: {X-Team: infra}
+                """.formatted(r.url(""), side.mail.getSmtp().getPort(), side.tunnel.port(), side.ca);
+    }
+
+    /**
+     * What one server sends to besides its HTTP recorder: Pushover's fixed API URL reached through
+     * a CONNECT tunnel to an HTTPS recorder (its certificate names {@code localhost}, hence
+     * {@code server_name}), and a GreenMail SMTP server.
+     */
+    private record Side(RecordingHttpServer pushover, TunnelProxy tunnel, GreenMail mail, Path ca) {
+
+        static Side start(TestCertificates certificates) throws Exception {
+            RecordingHttpServer pushover = RecordingHttpServer.https(certificates.serverContext());
+            pushover.on("/1/", q -> Response.of(200, "application/json", "{\"status\":1,\"request\":\"r1\"}"));
+            GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+            mail.start();
+            return new Side(pushover, new TunnelProxy(pushover.port()), mail, certificates.caPem());
+        }
+
+        void close() throws IOException {
+            tunnel.close();
+            pushover.close();
+            mail.stop();
+        }
     }
 
     private static RecordingHttpServer recorder() throws IOException {
@@ -150,7 +190,10 @@ class NotifierDifferentialIT {
         amRecorder = recorder();
         ourRecorder = recorder();
         amDir = Files.createTempDirectory("am025-");
-        Files.writeString(amDir.resolve("alertmanager.yml"), config(amRecorder));
+        TestCertificates certificates = TestCertificates.create(Files.createDirectories(amDir.resolve("tls")));
+        amSide = Side.start(certificates);
+        ourSide = Side.start(certificates);
+        Files.writeString(amDir.resolve("alertmanager.yml"), config(amRecorder, amSide));
         int amPort = ServerProcess.freePort();
         alertmanager = new ProcessBuilder(binary.toString(), "--config.file=" + amDir.resolve("alertmanager.yml"),
                 "--storage.path=" + amDir.resolve("data"), "--web.listen-address=127.0.0.1:" + amPort,
@@ -158,7 +201,7 @@ class NotifierDifferentialIT {
                 .redirectErrorStream(true).redirectOutput(amDir.resolve("am.log").toFile()).start();
 
         promethium = ServerProcess.prepare();
-        Files.writeString(promethium.home.resolve("conf/alertmanager.yml"), config(ourRecorder));
+        Files.writeString(promethium.home.resolve("conf/alertmanager.yml"), config(ourRecorder, ourSide));
         promethium.start("--alertmanager.config.file=conf/alertmanager.yml", "--web.external-url=" + EXTERNAL).awaitReady();
         URI amAlerts = URI.create("http://127.0.0.1:" + amPort + "/api/v2/alerts");
         URI ourAlerts = promethium.uri("/api/v2/alerts");
@@ -171,11 +214,18 @@ class NotifierDifferentialIT {
         // One request per integration, and WeChat's access token first.
         int firingCount = INTEGRATIONS.size() + 1;
         await(firingCount);
+        amSide.pushover.await(1, Duration.ofSeconds(40));
+        ourSide.pushover.await(1, Duration.ofSeconds(40));
+        // Email's send_resolved is false by default: one message each.
+        assertThat(amSide.mail.waitForIncomingEmail(40_000, 1)).as("Alertmanager 0.25's email").isTrue();
+        assertThat(ourSide.mail.waitForIncomingEmail(40_000, 1)).as("Promethium's email").isTrue();
         // Resolved: the same alert with an end (slack's send_resolved is false by default, the others' true).
         String resolved = alert(start, Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS));
         post(amAlerts, resolved);
         post(ourAlerts, resolved);
         await(firingCount + INTEGRATIONS.size() - 1); // WeChat keeps its token
+        amSide.pushover.await(2, Duration.ofSeconds(40));
+        ourSide.pushover.await(2, Duration.ofSeconds(40));
         Thread.sleep(3000); // a late retry or duplicate would show now
     }
 
@@ -222,6 +272,11 @@ class NotifierDifferentialIT {
         if (amRecorder != null) {
             amRecorder.close();
         }
+        for (Side side : new Side[] {amSide, ourSide}) {
+            if (side != null) {
+                side.close();
+            }
+        }
         if (ourRecorder != null) {
             ourRecorder.close();
         }
@@ -239,16 +294,40 @@ class NotifierDifferentialIT {
 
     @TestFactory
     Stream<DynamicTest> eachIntegrationSendsWhatAlertmanagerSends() {
-        return INTEGRATIONS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> compare(e.getKey(), e.getValue())));
+        Stream<DynamicTest> http = INTEGRATIONS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(),
+                () -> compare(e.getKey(), of(amRecorder, e.getValue()), of(ourRecorder, e.getValue()))));
+        return Stream.concat(http, Stream.of(DynamicTest.dynamicTest("pushover", () -> {
+            assertThat(amSide.tunnel.targets()).as("Alertmanager 0.25's CONNECT").containsOnly("api.pushover.net:443");
+            assertThat(ourSide.tunnel.targets()).as("Promethium's CONNECT").containsOnly("api.pushover.net:443");
+            compare("pushover", amSide.pushover.requests(), ourSide.pushover.requests());
+        })));
+    }
+
+    @org.junit.jupiter.api.Test
+    void emailSendsWhatAlertmanagerSends() throws Exception {
+        MimeMessage[] theirs = amSide.mail.getReceivedMessages();
+        MimeMessage[] ours = ourSide.mail.getReceivedMessages();
+        assertThat(theirs).as("Alertmanager 0.25's messages").hasSize(1);
+        assertThat(ours).as("Promethium's messages").hasSize(1);
+        Map<String, String> a = MailShape.of(theirs[0]);
+        Map<String, String> b = MailShape.of(ours[0]);
+        List<String> differences = new ArrayList<>();
+        for (String path : union(a, b)) {
+            String x = a.get(path);
+            String y = b.get(path);
+            if ((x == null ? y != null : !x.equals(y)) && !KNOWN.getOrDefault("email", Map.of()).containsKey(path)) {
+                differences.add(path + ":\n  " + x + "\nvs\n  " + y);
+            }
+        }
+        System.out.printf("email: 1 message from each, %d fields compared%n", a.size());
+        assertThat(differences).as("email: Alertmanager 0.25 vs Promethium").isEmpty();
     }
 
     private static List<Request> of(RecordingHttpServer r, String prefix) {
         return r.requests().stream().filter(q -> q.path().startsWith(prefix)).toList();
     }
 
-    private static void compare(String integration, String prefix) throws Exception {
-        List<Request> theirs = of(amRecorder, prefix);
-        List<Request> ours = of(ourRecorder, prefix);
+    private static void compare(String integration, List<Request> theirs, List<Request> ours) throws Exception {
         assertThat(theirs).as("Alertmanager 0.25's %s requests", integration).isNotEmpty();
         List<String> differences = new ArrayList<>();
         int compared = 0;
@@ -261,7 +340,7 @@ class NotifierDifferentialIT {
             Request a = theirs.get(i);
             Request b = ours.get(i);
             String at = "request " + i + " ";
-            if (!a.method().equals(b.method()) || !a.uri().equals(b.uri())) {
+            if (!a.method().equals(b.method()) || !a.path().equals(b.path())) {
                 differences.add(at + a.method() + " " + a.uri() + " vs " + b.method() + " " + b.uri());
             }
             for (String header : List.of("Content-Type", "Authorization")) {
@@ -304,6 +383,16 @@ class NotifierDifferentialIT {
     /** The body's fields by JSON path (a non-JSON body as one field), the sender's name normalised. */
     private static Map<String, String> flatten(Request r) throws IOException {
         Map<String, String> out = new TreeMap<>();
+        // The query's parameters one by one, decoded: Go and Java escape a few characters differently.
+        String query = r.uri().getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                out.merge("?" + name, value.replace("Alertmanager", "<sender>").replace("Promethium", "<sender>"), (x, y) -> x + "&" + y);
+            }
+        }
         String text = r.text().replace("Alertmanager", "<sender>").replace("Promethium", "<sender>");
         if (text.isBlank()) {
             return out;

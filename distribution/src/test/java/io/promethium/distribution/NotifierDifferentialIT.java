@@ -45,9 +45,16 @@ import org.junit.jupiter.api.TestFactory;
  * compared). Where Promethium follows a newer Alertmanager than 0.25, the difference is listed in
  * {@link #KNOWN} with its reason (and in plugins-notifiers/README.md); any other difference fails.
  *
- * <p>Pushover is not compared: neither server lets its API URL be changed (the request goes to
- * {@code https://api.pushover.net}), so it has loopback tests only; msteams, msteamsv2,
- * rocketchat, mattermost, jira and incidentio came after 0.25; email is SMTP (GreenMail tests).
+ * <p>Pushover's API URL is fixed in both ({@code https://api.pushover.net/1/messages.json}, no
+ * setting changes it), so each server's {@code http_config} sends it through a loopback
+ * {@link TunnelProxy} ({@code proxy_url}) whose CONNECT tunnel ends at an HTTPS recorder trusted
+ * through {@code tls_config} ({@code ca_file}, {@code server_name: localhost}): the request itself is
+ * the one the service would get, and the CONNECT target is checked to be {@code api.pushover.net:443}.
+ * Email goes to a GreenMail SMTP server per side; the one message each (email's
+ * {@code send_resolved} is false by default) is compared by {@link MailShape}: From, To, Subject,
+ * a custom header, the multipart structure and each part's decoded text (Date, Message-Id and the
+ * boundary left out). msteams, msteamsv2, rocketchat, mattermost, jira and incidentio came after
+ * 0.25 and have loopback tests only.
  * SNS's form-encoded Publish body is compared whole; its SigV4 {@code Authorization} header is
  * compared with the signature and the date taken out (both depend on the time of sending; the
  * signer is checked against AWS's test suite in kernel/lib/sigv4).

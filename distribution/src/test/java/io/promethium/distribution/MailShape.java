@@ -7,6 +7,10 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,7 +22,7 @@ import java.util.TreeMap;
  */
 final class MailShape {
 
-    private static final java.util.List<String> HEADERS = java.util.List.of("From", "To", "Subject", "X-Team", "MIME-Version");
+    private static final List<String> HEADERS = List.of("From", "To", "Subject", "X-Team", "MIME-Version");
 
     private MailShape() {
     }
@@ -55,9 +59,36 @@ final class MailShape {
             }
         } else if (content instanceof String text) {
             out.put(path + "text", normalise(text));
+            if (type.match("text/html")) {
+                html(path, text, out);
+            }
         } else {
             out.put(path + "content", content.getClass().getName());
         }
+    }
+
+    /**
+     * What an alert email's HTML says, whatever its markup: the title, the "[n] Firing" and
+     * "[n] Resolved" headings and the "name = value" lines of labels and annotations, in order.
+     * Kept apart from the whole text so that a body whose markup differs is still compared on these.
+     */
+    private static void html(String path, String text, Map<String, String> out) {
+        out.put(path + "html:title", all(TITLE, text, m -> m.group(1)));
+        out.put(path + "html:sections", all(SECTION, text, m -> "[" + m.group(1) + "] " + m.group(2)));
+        out.put(path + "html:pairs", all(PAIR, text, m -> m.group(1) + " = " + m.group(2)));
+    }
+
+    private static final Pattern TITLE = Pattern.compile("<title>([^<]*)</title>");
+    private static final Pattern SECTION = Pattern.compile("\\[(\\d+)\\] (Firing|Resolved)");
+    private static final Pattern PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*) = ([^<\\n]*)<br");
+
+    private static String all(Pattern p, String text, java.util.function.Function<Matcher, String> f) {
+        List<String> found = new ArrayList<>();
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            found.add(f.apply(m));
+        }
+        return found.toString();
     }
 
     /** Line ends as CRLF or LF alike, and the name the default templates give the sender. */

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code prometheus-alertmanager}, 0.25): the same {@code alertmanager.yml}, with every
  * integration's API URL pointed at a loopback recorder of its own (one per server), and the same
  * alert, firing then resolved, are given to both; the recorded requests of each integration are
- * then compared: method, path and query, {@code Content-Type} and {@code Authorization}, and the
+ * then compared: method, path, query parameters (decoded), {@code Content-Type} and {@code Authorization}, and the
  * JSON body field by field. Both run with the same external URL and receive identical alert
  * times, so nothing needs normalising but the name the default templates give the sender
  * ({@code __alertmanager}: "Alertmanager" there, "Promethium" here) and the User-Agent (not

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.promethium.api.testing.Peers;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
+import io.promethium.api.testing.TestCertificates;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,16 +38,23 @@ import org.junit.jupiter.api.TestFactory;
  * {@code prometheus-alertmanager}, 0.25): the same {@code alertmanager.yml}, with every
  * integration's API URL pointed at a loopback recorder of its own (one per server), and the same
  * alert, firing then resolved, are given to both; the recorded requests of each integration are
- * then compared: method, path and query, {@code Content-Type} and {@code Authorization}, and the
+ * then compared: method, path, query parameters (decoded), {@code Content-Type} and {@code Authorization}, and the
  * JSON body field by field. Both run with the same external URL and receive identical alert
  * times, so nothing needs normalising but the name the default templates give the sender
  * ({@code __alertmanager}: "Alertmanager" there, "Promethium" here) and the User-Agent (not
  * compared). Where Promethium follows a newer Alertmanager than 0.25, the difference is listed in
  * {@link #KNOWN} with its reason (and in plugins-notifiers/README.md); any other difference fails.
  *
- * <p>Pushover is not compared: neither server lets its API URL be changed (the request goes to
- * {@code https://api.pushover.net}), so it has loopback tests only; msteams, msteamsv2,
- * rocketchat, mattermost, jira and incidentio came after 0.25; email is SMTP (GreenMail tests).
+ * <p>Pushover's API URL is fixed in both ({@code https://api.pushover.net/1/messages.json}, no
+ * setting changes it), so each server's {@code http_config} sends it through a loopback
+ * {@link TunnelProxy} ({@code proxy_url}) whose CONNECT tunnel ends at an HTTPS recorder trusted
+ * through {@code tls_config} ({@code ca_file}, {@code server_name: localhost}): the request itself is
+ * the one the service would get, and the CONNECT target is checked to be {@code api.pushover.net:443}.
+ * Email goes to a GreenMail SMTP server per side; the one message each (email's
+ * {@code send_resolved} is false by default) is compared by {@link MailShape}: From, To, Subject,
+ * a custom header, the multipart structure and each part's decoded text (Date, Message-Id and the
+ * boundary left out). msteams, msteamsv2, rocketchat, mattermost, jira and incidentio came after
+ * 0.25 and have loopback tests only.
  * SNS's form-encoded Publish body is compared whole; its SigV4 {@code Authorization} header is
  * compared with the signature and the date taken out (both depend on the time of sending; the
  * signer is checked against AWS's test suite in kernel/lib/sigv4).
@@ -64,17 +75,25 @@ class NotifierDifferentialIT {
      * Differences from 0.25, by integration and JSON path ("header:NAME" for a header), with why:
      * each follows Alertmanager's newest release or is Promethium's own choice, as the README says.
      */
-    static final Map<String, Map<String, String>> KNOWN = Map.of();
+    static final Map<String, Map<String, String>> KNOWN = Map.of(
+            "pushover", Map.of("?device", "Alertmanager 0.26 added device; the newest release sends the parameter, empty when unset"),
+            "email", Map.of("0/text", "the default email.default.html is Promethium's own short HTML, not Alertmanager's styled"
+                    + " template: compared on its title, headings and label lines (0/html:*) instead"));
 
     private static RecordingHttpServer amRecorder;
     private static RecordingHttpServer ourRecorder;
+    private static Side amSide;
+    private static Side ourSide;
     private static ServerProcess promethium;
     private static Process alertmanager;
     private static Path amDir;
 
-    private static String config(RecordingHttpServer r) {
+    private static String config(RecordingHttpServer r, Side side) {
         return """
                 global:
+                  smtp_smarthost: 127.0.0.1:%2$d
+                  smtp_from: alerts@example.org
+                  smtp_require_tls: false
                   opsgenie_api_url: %1$s/opsgenie/
                   victorops_api_url: %1$s/victorops/
                   telegram_api_url: %1$s/telegram
@@ -127,7 +146,38 @@ class NotifierDifferentialIT {
                     to_user: u1
                     agent_id: "1000002"
                     send_resolved: true
-                """.formatted(r.url(""));
+                  pushover_configs:
+                  - user_key: po-user
+                    token: po-token
+                    http_config:
+                      proxy_url: http://127.0.0.1:%3$d
+                      tls_config: {ca_file: %4$s, server_name: localhost}
+                  email_configs:
+                  - to: ops@example.org, oncall@example.org
+                    headers: {X-Team: infra}
+                """.formatted(r.url(""), side.mail.getSmtp().getPort(), side.tunnel.port(), side.ca);
+    }
+
+    /**
+     * What one server sends to besides its HTTP recorder: Pushover's fixed API URL reached through
+     * a CONNECT tunnel to an HTTPS recorder (its certificate names {@code localhost}, hence
+     * {@code server_name}), and a GreenMail SMTP server.
+     */
+    private record Side(RecordingHttpServer pushover, TunnelProxy tunnel, GreenMail mail, Path ca) {
+
+        static Side start(TestCertificates certificates) throws Exception {
+            RecordingHttpServer pushover = RecordingHttpServer.https(certificates.serverContext());
+            pushover.on("/1/", q -> Response.of(200, "application/json", "{\"status\":1,\"request\":\"r1\"}"));
+            GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+            mail.start();
+            return new Side(pushover, new TunnelProxy(pushover.port()), mail, certificates.caPem());
+        }
+
+        void close() throws IOException {
+            tunnel.close();
+            pushover.close();
+            mail.stop();
+        }
     }
 
     private static RecordingHttpServer recorder() throws IOException {
@@ -150,7 +200,10 @@ class NotifierDifferentialIT {
         amRecorder = recorder();
         ourRecorder = recorder();
         amDir = Files.createTempDirectory("am025-");
-        Files.writeString(amDir.resolve("alertmanager.yml"), config(amRecorder));
+        TestCertificates certificates = TestCertificates.create(Files.createDirectories(amDir.resolve("tls")));
+        amSide = Side.start(certificates);
+        ourSide = Side.start(certificates);
+        Files.writeString(amDir.resolve("alertmanager.yml"), config(amRecorder, amSide));
         int amPort = ServerProcess.freePort();
         alertmanager = new ProcessBuilder(binary.toString(), "--config.file=" + amDir.resolve("alertmanager.yml"),
                 "--storage.path=" + amDir.resolve("data"), "--web.listen-address=127.0.0.1:" + amPort,
@@ -158,7 +211,7 @@ class NotifierDifferentialIT {
                 .redirectErrorStream(true).redirectOutput(amDir.resolve("am.log").toFile()).start();
 
         promethium = ServerProcess.prepare();
-        Files.writeString(promethium.home.resolve("conf/alertmanager.yml"), config(ourRecorder));
+        Files.writeString(promethium.home.resolve("conf/alertmanager.yml"), config(ourRecorder, ourSide));
         promethium.start("--alertmanager.config.file=conf/alertmanager.yml", "--web.external-url=" + EXTERNAL).awaitReady();
         URI amAlerts = URI.create("http://127.0.0.1:" + amPort + "/api/v2/alerts");
         URI ourAlerts = promethium.uri("/api/v2/alerts");
@@ -171,11 +224,18 @@ class NotifierDifferentialIT {
         // One request per integration, and WeChat's access token first.
         int firingCount = INTEGRATIONS.size() + 1;
         await(firingCount);
+        amSide.pushover.await(1, Duration.ofSeconds(40));
+        ourSide.pushover.await(1, Duration.ofSeconds(40));
+        // Email's send_resolved is false by default: one message each, to two recipients.
+        assertThat(amSide.mail.waitForIncomingEmail(40_000, 2)).as("Alertmanager 0.25's email").isTrue();
+        assertThat(ourSide.mail.waitForIncomingEmail(40_000, 2)).as("Promethium's email").isTrue();
         // Resolved: the same alert with an end (slack's send_resolved is false by default, the others' true).
         String resolved = alert(start, Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS));
         post(amAlerts, resolved);
         post(ourAlerts, resolved);
         await(firingCount + INTEGRATIONS.size() - 1); // WeChat keeps its token
+        amSide.pushover.await(2, Duration.ofSeconds(40));
+        ourSide.pushover.await(2, Duration.ofSeconds(40));
         Thread.sleep(3000); // a late retry or duplicate would show now
     }
 
@@ -222,6 +282,11 @@ class NotifierDifferentialIT {
         if (amRecorder != null) {
             amRecorder.close();
         }
+        for (Side side : new Side[] {amSide, ourSide}) {
+            if (side != null) {
+                side.close();
+            }
+        }
         if (ourRecorder != null) {
             ourRecorder.close();
         }
@@ -239,16 +304,45 @@ class NotifierDifferentialIT {
 
     @TestFactory
     Stream<DynamicTest> eachIntegrationSendsWhatAlertmanagerSends() {
-        return INTEGRATIONS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> compare(e.getKey(), e.getValue())));
+        Stream<DynamicTest> http = INTEGRATIONS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(),
+                () -> compare(e.getKey(), of(amRecorder, e.getValue()), of(ourRecorder, e.getValue()))));
+        return Stream.concat(http, Stream.of(DynamicTest.dynamicTest("pushover", () -> {
+            assertThat(amSide.tunnel.targets()).as("Alertmanager 0.25's CONNECT").containsOnly("api.pushover.net:443");
+            assertThat(ourSide.tunnel.targets()).as("Promethium's CONNECT").containsOnly("api.pushover.net:443");
+            compare("pushover", amSide.pushover.requests(), ourSide.pushover.requests());
+        })));
+    }
+
+    @org.junit.jupiter.api.Test
+    void emailSendsWhatAlertmanagerSends() throws Exception {
+        // GreenMail keeps one copy per recipient: the one message, delivered to both addresses.
+        MimeMessage[] theirs = amSide.mail.getReceivedMessages();
+        MimeMessage[] ours = ourSide.mail.getReceivedMessages();
+        assertThat(theirs).as("Alertmanager 0.25's copies").hasSize(2);
+        assertThat(ours).as("Promethium's copies").hasSize(2);
+        List<String> differences = new ArrayList<>();
+        int compared = 0;
+        for (int i = 0; i < theirs.length; i++) {
+            Map<String, String> a = MailShape.of(theirs[i]);
+            Map<String, String> b = MailShape.of(ours[i]);
+            compared += a.size();
+            for (String path : union(a, b)) {
+                String x = a.get(path);
+                String y = b.get(path);
+                if ((x == null ? y != null : !x.equals(y)) && !KNOWN.getOrDefault("email", Map.of()).containsKey(path)) {
+                    differences.add("copy " + i + " " + path + ":\n  " + x + "\nvs\n  " + y);
+                }
+            }
+        }
+        System.out.printf("email: 2 copies from each, %d fields compared%n", compared);
+        assertThat(differences).as("email: Alertmanager 0.25 vs Promethium").isEmpty();
     }
 
     private static List<Request> of(RecordingHttpServer r, String prefix) {
         return r.requests().stream().filter(q -> q.path().startsWith(prefix)).toList();
     }
 
-    private static void compare(String integration, String prefix) throws Exception {
-        List<Request> theirs = of(amRecorder, prefix);
-        List<Request> ours = of(ourRecorder, prefix);
+    private static void compare(String integration, List<Request> theirs, List<Request> ours) throws Exception {
         assertThat(theirs).as("Alertmanager 0.25's %s requests", integration).isNotEmpty();
         List<String> differences = new ArrayList<>();
         int compared = 0;
@@ -261,7 +355,7 @@ class NotifierDifferentialIT {
             Request a = theirs.get(i);
             Request b = ours.get(i);
             String at = "request " + i + " ";
-            if (!a.method().equals(b.method()) || !a.uri().equals(b.uri())) {
+            if (!a.method().equals(b.method()) || !a.path().equals(b.path())) {
                 differences.add(at + a.method() + " " + a.uri() + " vs " + b.method() + " " + b.uri());
             }
             for (String header : List.of("Content-Type", "Authorization")) {
@@ -304,6 +398,16 @@ class NotifierDifferentialIT {
     /** The body's fields by JSON path (a non-JSON body as one field), the sender's name normalised. */
     private static Map<String, String> flatten(Request r) throws IOException {
         Map<String, String> out = new TreeMap<>();
+        // The query's parameters one by one, decoded: Go and Java escape a few characters differently.
+        String query = r.uri().getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                out.merge("?" + name, value.replace("Alertmanager", "<sender>").replace("Promethium", "<sender>"), (x, y) -> x + "&" + y);
+            }
+        }
         String text = r.text().replace("Alertmanager", "<sender>").replace("Promethium", "<sender>");
         if (text.isBlank()) {
             return out;

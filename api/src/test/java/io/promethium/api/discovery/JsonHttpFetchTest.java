@@ -3,18 +3,14 @@ package io.promethium.api.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.testing.PlainHttpClient;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class JsonHttpFetchTest {
 
     private RecordingHttpServer server;
-    private final HttpClient transport = HttpClient.newHttpClient();
-    private final JsonHttpFetch<String> fetch = new JsonHttpFetch<>(new Plain(transport), Duration.ofSeconds(5), 64,
+    private final PlainHttpClient client = new PlainHttpClient();
+    private final JsonHttpFetch<String> fetch = new JsonHttpFetch<>(client, Duration.ofSeconds(5), 64,
             body -> {
                 String text = new String(body, StandardCharsets.UTF_8);
                 if (!text.startsWith("{")) {
@@ -41,7 +37,7 @@ class JsonHttpFetchTest {
     @AfterEach
     void stop() {
         server.close();
-        transport.shutdownNow();
+        client.close();
     }
 
     private URI uri(String path) {
@@ -110,24 +106,5 @@ class JsonHttpFetchTest {
         assertThat(JsonHttpFetch.joinHostPort("10.0.0.1", 80)).isEqualTo("10.0.0.1:80");
         assertThat(JsonHttpFetch.joinHostPort("::1", 9100)).isEqualTo("[::1]:9100");
         assertThat(JsonHttpFetch.sanitize("app.kubernetes/name-1")).isEqualTo("app_kubernetes_name_1");
-    }
-
-    /** The api's client interface over a bare JDK client (no http_client_config). */
-    private record Plain(HttpClient transport) implements ConfiguredHttpClient {
-        @Override
-        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-            return transport.send(request, handler);
-        }
-        @Override
-        public String authorization() {
-            return null;
-        }
-        @Override
-        public List<String> headers() {
-            return List.of();
-        }
-        @Override
-        public void close() {
-        }
     }
 }

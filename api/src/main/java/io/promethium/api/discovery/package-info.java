@@ -10,9 +10,12 @@
  * {@link io.promethium.api.discovery.DiscovererThreads} (a discoverer's threads and their stop)
  * and {@link io.promethium.api.discovery.DiscoveryFailures} (failures counted, logged once per
  * change).
+ *
+ * <p>1.3.0: {@link io.promethium.api.discovery.JsonHttpFetch} (a discoverer's requests to a
+ * provider's JSON REST API: timeout, size limit, 2xx, 429 back-off).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.api.discovery;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.testing.PlainHttpClient;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class HttpDeliveryTest {
 
     private RecordingHttpServer server;
-    private final ConfiguredHttpClient client = new PlainClient();
+    private final ConfiguredHttpClient client = new PlainHttpClient();
     private final HttpDelivery delivery = HttpDelivery.to("Example").retrying(429);
 
     @BeforeEach
@@ -120,35 +118,5 @@ class HttpDeliveryTest {
                 .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("deadline passed");
         assertThat(HttpDelivery.timeLeft(Instant.now().plusSeconds(60))).isPositive();
-    }
-
-    /** The JDK client without credentials: the api has no implementation of its own. */
-    private static final class PlainClient implements ConfiguredHttpClient {
-        private final HttpClient http = HttpClient.newHttpClient();
-
-        @Override
-        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-            return http.send(request, handler);
-        }
-
-        @Override
-        public String authorization() {
-            return null;
-        }
-
-        @Override
-        public List<String> headers() {
-            return List.of();
-        }
-
-        @Override
-        public HttpClient transport() {
-            return http;
-        }
-
-        @Override
-        public void close() {
-            http.shutdownNow();
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.promethium.discovery.aws.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promethium.api.discovery.JsonHttpFetch;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.SigV4Signer;
@@ -167,7 +168,7 @@ final class AwsClient {
             throw new IOException(method + " \"" + uri + "\": the answer is larger than " + bodyLimit + " bytes");
         }
         if (response.statusCode() == 429) {
-            Duration wait = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+            Duration wait = JsonHttpFetch.retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant());
             if (wait != null) {
                 notBefore = clock.instant().plus(wait);
             }
@@ -215,18 +216,6 @@ final class AwsClient {
                 return response.version();
             }
         };
-    }
-
-    static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(value.trim());
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     /** The Host header as the HTTP client sends it (the port only when not the scheme's default). */

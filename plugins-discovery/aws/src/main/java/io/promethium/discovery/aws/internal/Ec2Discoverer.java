@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 import static io.promethium.discovery.aws.internal.AwsClient.child;
 import static io.promethium.discovery.aws.internal.AwsClient.items;
 import static io.promethium.discovery.aws.internal.AwsClient.optional;
@@ -255,19 +257,6 @@ final class Ec2Discoverer implements Discoverer {
             }
         }
         return Labels.fromMap(labels);
-    }
-
-    static String joinHostPort(String host, long port) {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-    }
-
-    static String sanitize(String key) {
-        StringBuilder sb = new StringBuilder(key.length());
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            sb.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ? c : '_');
-        }
-        return sb.toString();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promethium.api.discovery.JsonHttpFetch;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
 import io.promethium.api.discovery.RefreshingDiscoverer;
@@ -126,7 +127,7 @@ final class LightsailDiscoverer implements Discoverer {
         putIfPresent(labels, "instance_name", instance.get("name"));
         putIfPresent(labels, "instance_state", instance.path("state").get("name"));
         putIfPresent(labels, "instance_support_code", instance.get("supportCode"));
-        labels.put("__address__", Ec2Discoverer.joinHostPort(privateIp.asText(), config.port()));
+        labels.put("__address__", JsonHttpFetch.joinHostPort(privateIp.asText(), config.port()));
         putIfPresent(labels, "public_ip", instance.get("publicIpAddress"));
         JsonNode ipv6 = instance.get("ipv6Addresses");
         if (ipv6 != null && ipv6.isArray() && !ipv6.isEmpty()) {
@@ -140,7 +141,7 @@ final class LightsailDiscoverer implements Discoverer {
                 JsonNode key = tag.get("key");
                 JsonNode value = tag.get("value");
                 if (key != null && !key.isNull() && value != null && !value.isNull()) {
-                    labels.put(PREFIX + "tag_" + Ec2Discoverer.sanitize(key.asText()), value.asText());
+                    labels.put(PREFIX + "tag_" + JsonHttpFetch.sanitize(key.asText()), value.asText());
                 }
             }
         }

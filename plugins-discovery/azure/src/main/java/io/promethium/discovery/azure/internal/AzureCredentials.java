@@ -1,5 +1,6 @@
 package io.promethium.discovery.azure.internal;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -30,14 +31,14 @@ import java.util.function.UnaryOperator;
 final class AzureCredentials {
 
     private final AzureSdConfig config;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final UnaryOperator<String> env;
     private final URI imds;
     private final Clock clock;
     private String token;
     private Instant expiry = Instant.MIN;
 
-    AzureCredentials(AzureSdConfig config, CloudApi api, UnaryOperator<String> env, URI imds, Clock clock) {
+    AzureCredentials(AzureSdConfig config, JsonHttpFetch<JsonNode> api, UnaryOperator<String> env, URI imds, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.api = Objects.requireNonNull(api, "api is null");
         this.env = Objects.requireNonNull(env, "env is null");

@@ -1,11 +1,12 @@
 package io.promethium.discovery.azure.internal;
 
-import static io.promethium.discovery.azure.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.azure.internal.CloudApi.list;
 import static io.promethium.discovery.azure.internal.CloudApi.object;
-import static io.promethium.discovery.azure.internal.CloudApi.sanitize;
+import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 import static io.promethium.discovery.azure.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -60,7 +61,7 @@ final class AzureDiscoverer implements Discoverer {
     private final URI management;
     private final ConfiguredHttpClient http;
     private final ConfiguredHttpClient tokenHttp;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final AzureCredentials credentials;
     private final Clock clock;
     private final AzureSdMetrics metrics;
@@ -77,8 +78,8 @@ final class AzureDiscoverer implements Discoverer {
         this.management = Objects.requireNonNull(management, "management is null");
         this.http = Objects.requireNonNull(http, "http is null");
         this.tokenHttp = Objects.requireNonNull(tokenHttp, "tokenHttp is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
-        this.credentials = new AzureCredentials(config, new CloudApi(tokenHttp, config.refreshInterval(), bodyLimit), env, imds, clock);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
+        this.credentials = new AzureCredentials(config, new JsonHttpFetch<>(tokenHttp, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree), env, imds, clock);
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
@@ -272,8 +273,8 @@ final class AzureDiscoverer implements Discoverer {
         JsonNode nic;
         try {
             nic = api.get(management.resolve(path + "&$expand=IPConfigurations%2FPublicIPAddress"), "Authorization", "Bearer " + token);
-        } catch (CloudApi.StatusException e) {
-            if (e.status == 404) {
+        } catch (JsonHttpFetch.StatusException e) {
+            if (e.status() == 404) {
                 return null;
             }
             throw new IOException("failed to retrieve Interface " + nicId + " with error: " + e.getMessage(), e);

@@ -1,10 +1,11 @@
 package io.promethium.discovery.digitalocean.internal;
 
-import static io.promethium.discovery.digitalocean.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.digitalocean.internal.CloudApi.list;
 import static io.promethium.discovery.digitalocean.internal.CloudApi.object;
 import static io.promethium.discovery.digitalocean.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -39,7 +40,7 @@ final class DigitaloceanDiscoverer implements Discoverer {
 
     private final DigitaloceanSdConfig config;
     private final URI endpoint;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final DigitaloceanSdMetrics metrics;
     private final String owner;
@@ -50,7 +51,7 @@ final class DigitaloceanDiscoverer implements Discoverer {
         this.config = Objects.requireNonNull(config, "config is null");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("DigitalOcean SD", config.refreshInterval(), threads,

@@ -3,6 +3,7 @@ package io.promethium.discovery.digitalocean.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
@@ -192,10 +193,10 @@ class DigitaloceanSdTest {
     @Test
     void retryAfterIsSecondsOrAnHttpDate() {
         java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
-        assertThat(CloudApi.retryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(CloudApi.retryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(CloudApi.retryAfter("soon", now)).isNull();
-        assertThat(CloudApi.retryAfter(null, now)).isNull();
+        assertThat(JsonHttpFetch.retryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(JsonHttpFetch.retryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(JsonHttpFetch.retryAfter("soon", now)).isNull();
+        assertThat(JsonHttpFetch.retryAfter(null, now)).isNull();
     }
 
     @Test

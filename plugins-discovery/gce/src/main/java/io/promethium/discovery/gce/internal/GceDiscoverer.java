@@ -2,9 +2,10 @@ package io.promethium.discovery.gce.internal;
 
 import static io.promethium.discovery.gce.internal.CloudApi.list;
 import static io.promethium.discovery.gce.internal.CloudApi.object;
-import static io.promethium.discovery.gce.internal.CloudApi.sanitize;
+import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 import static io.promethium.discovery.gce.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -41,7 +42,7 @@ final class GceDiscoverer implements Discoverer {
 
     private final GceSdConfig config;
     private final URI endpoint;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final GoogleCredentials credentials;
     private final ConfiguredHttpClient http;
     private final GceSdMetrics metrics;
@@ -53,7 +54,7 @@ final class GceDiscoverer implements Discoverer {
         this.config = Objects.requireNonNull(config, "config is null");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.credentials = new GoogleCredentials(api, env, clock);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");

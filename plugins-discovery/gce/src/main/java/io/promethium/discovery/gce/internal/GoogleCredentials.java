@@ -1,5 +1,6 @@
 package io.promethium.discovery.gce.internal;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -36,13 +37,13 @@ final class GoogleCredentials {
     static final String SCOPE = "https://www.googleapis.com/auth/compute.readonly";
     static final String DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final Function<String, String> env;
     private final Clock clock;
     private String token;
     private Instant expiry = Instant.MIN;
 
-    GoogleCredentials(CloudApi api, Function<String, String> env, Clock clock) {
+    GoogleCredentials(JsonHttpFetch<JsonNode> api, Function<String, String> env, Clock clock) {
         this.api = Objects.requireNonNull(api, "api is null");
         this.env = Objects.requireNonNull(env, "env is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");

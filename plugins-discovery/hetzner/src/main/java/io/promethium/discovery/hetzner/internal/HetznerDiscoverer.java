@@ -1,11 +1,12 @@
 package io.promethium.discovery.hetzner.internal;
 
-import static io.promethium.discovery.hetzner.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.hetzner.internal.CloudApi.list;
 import static io.promethium.discovery.hetzner.internal.CloudApi.object;
-import static io.promethium.discovery.hetzner.internal.CloudApi.sanitize;
+import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 import static io.promethium.discovery.hetzner.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -47,7 +48,7 @@ final class HetznerDiscoverer implements Discoverer {
 
     private final HetznerSdConfig config;
     private final String endpoint;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final HetznerSdMetrics metrics;
     private final String owner;
@@ -58,7 +59,7 @@ final class HetznerDiscoverer implements Discoverer {
         this.config = Objects.requireNonNull(config, "config is null");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Hetzner SD", config.refreshInterval(), threads,

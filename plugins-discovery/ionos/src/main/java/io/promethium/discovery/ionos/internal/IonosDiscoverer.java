@@ -1,9 +1,10 @@
 package io.promethium.discovery.ionos.internal;
 
-import static io.promethium.discovery.ionos.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.ionos.internal.CloudApi.object;
-import static io.promethium.discovery.ionos.internal.CloudApi.sanitize;
+import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -38,7 +39,7 @@ final class IonosDiscoverer implements Discoverer {
 
     private final IonosSdConfig config;
     private final URI endpoint;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final IonosSdMetrics metrics;
     private final String owner;
@@ -49,7 +50,7 @@ final class IonosDiscoverer implements Discoverer {
         this.config = Objects.requireNonNull(config, "config is null");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("IONOS SD", config.refreshInterval(), threads,

@@ -1,10 +1,11 @@
 package io.promethium.discovery.linode.internal;
 
-import static io.promethium.discovery.linode.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.linode.internal.CloudApi.list;
 import static io.promethium.discovery.linode.internal.CloudApi.object;
 import static io.promethium.discovery.linode.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -45,7 +46,7 @@ final class LinodeDiscoverer implements Discoverer {
 
     private final LinodeSdConfig config;
     private final URI endpoint;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final LinodeSdMetrics metrics;
     private final String owner;
@@ -62,7 +63,7 @@ final class LinodeDiscoverer implements Discoverer {
         this.config = Objects.requireNonNull(config, "config is null");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
@@ -89,8 +90,8 @@ final class LinodeDiscoverer implements Discoverer {
                     if (!list(events, "data").iterator().hasNext() && pollCount < 10) {
                         needsRefresh = false;
                     }
-                } catch (CloudApi.StatusException e) {
-                    if (e.status != 401) {
+                } catch (JsonHttpFetch.StatusException e) {
+                    if (e.status() != 401) {
                         throw e;
                     }
                     // A token without the events scope: read everything every time from now on, as Prometheus.

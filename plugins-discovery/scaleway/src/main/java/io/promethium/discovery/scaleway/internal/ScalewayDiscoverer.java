@@ -1,10 +1,11 @@
 package io.promethium.discovery.scaleway.internal;
 
-import static io.promethium.discovery.scaleway.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.scaleway.internal.CloudApi.list;
 import static io.promethium.discovery.scaleway.internal.CloudApi.object;
 import static io.promethium.discovery.scaleway.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -44,7 +45,7 @@ final class ScalewayDiscoverer implements Discoverer {
     private static final String SEPARATOR = ",";
 
     private final ScalewaySdConfig config;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final ScalewaySdMetrics metrics;
     private final String owner;
@@ -54,7 +55,7 @@ final class ScalewayDiscoverer implements Discoverer {
                        Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Scaleway SD", config.refreshInterval(), threads,

@@ -3,6 +3,7 @@ package io.promethium.discovery.triton.internal;
 import static io.promethium.discovery.triton.internal.CloudApi.list;
 import static io.promethium.discovery.triton.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -33,7 +34,7 @@ final class TritonDiscoverer implements Discoverer {
     static final String PREFIX = "__meta_triton_";
 
     private final TritonSdConfig config;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final TritonSdMetrics metrics;
     private final String owner;
@@ -43,7 +44,7 @@ final class TritonDiscoverer implements Discoverer {
                      ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Triton SD", config.refreshInterval(), threads,

@@ -1,10 +1,11 @@
 package io.promethium.discovery.vultr.internal;
 
-import static io.promethium.discovery.vultr.internal.CloudApi.joinHostPort;
+import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.discovery.vultr.internal.CloudApi.list;
 import static io.promethium.discovery.vultr.internal.CloudApi.object;
 import static io.promethium.discovery.vultr.internal.CloudApi.text;
 
+import io.promethium.api.discovery.JsonHttpFetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -38,7 +39,7 @@ final class VultrDiscoverer implements Discoverer {
 
     private final VultrSdConfig config;
     private final URI endpoint;
-    private final CloudApi api;
+    private final JsonHttpFetch<JsonNode> api;
     private final ConfiguredHttpClient http;
     private final VultrSdMetrics metrics;
     private final String owner;
@@ -49,7 +50,7 @@ final class VultrDiscoverer implements Discoverer {
         this.config = Objects.requireNonNull(config, "config is null");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        this.api = new CloudApi(http, config.refreshInterval(), bodyLimit);
+        this.api = new JsonHttpFetch<>(http, config.refreshInterval(), bodyLimit, CloudApi.JSON::readTree);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Vultr SD", config.refreshInterval(), threads,

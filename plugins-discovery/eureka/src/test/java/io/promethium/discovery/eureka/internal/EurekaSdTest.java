@@ -137,8 +137,9 @@ class EurekaSdTest {
         EurekaClient.register(eureka.url(), "WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
         start();
         await(g -> g.targets().size() == 1);
-        // A lease of 1 s that is never renewed: the registry evicts it.
-        EurekaClient.register(eureka.url(), "API", EurekaClient.instance("API", "api-1.test", "10.0.0.2", 9090, "STARTING", 1));
+        // A lease of 4 s that is never renewed: the registry evicts it (long enough for a 1 s refresh
+        // to see it on a loaded machine first).
+        EurekaClient.register(eureka.url(), "API", EurekaClient.instance("API", "api-1.test", "10.0.0.2", 9090, "STARTING", 4));
         TargetGroup both = await(g -> g.targets().size() == 2);
         assertThat(both.targets()).anyMatch(t -> t.get("__meta_eureka_app_instance_status").equals("STARTING"));
         await(g -> g.targets().size() == 1 && g.targets().get(0).get("__meta_eureka_app_name").equals("WEB"));

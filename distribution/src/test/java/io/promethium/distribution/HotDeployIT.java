@@ -96,6 +96,7 @@ class HotDeployIT {
                 .POST(HttpRequest.BodyPublishers.ofString("not a jar")));
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("\"errorType\":\"bad_data\"");
+        assertThat(Files.exists(server.home.resolve("plugins/garbage.jar"))).as("a refused upload leaves nothing").isFalse();
         assertThat(server.get("/api/v1/admin/plugins/99999").statusCode()).isEqualTo(404);
     }
 

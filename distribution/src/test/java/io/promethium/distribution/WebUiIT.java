@@ -284,7 +284,8 @@ class WebUiIT {
         clickCentered(browser.findElement(By.cssSelector("button.install")));
         await(d -> {
             WebElement row = pluginRow("ui-hello.jar", "ACTIVE");
-            return row != null && row.getText().contains("io.promethium.api.collect.Collector");
+            return row != null && row.getText().contains("io.promethium.api.collect.Collector")
+                    && row.findElement(By.cssSelector("td.signature")).getText().equals("unsigned");
         });
         server.await(Duration.ofSeconds(10), () -> server.get("/metrics").body().contains("promethium_example_hello 1"), "plugin metric");
         awaitText("Installed ");

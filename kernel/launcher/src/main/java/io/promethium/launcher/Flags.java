@@ -69,6 +69,7 @@ final class Flags {
         s.add(new Spec("alertmanager.notification-queue-capacity", "10000", "The capacity of the queue for pending Alertmanager notifications.", false));
         s.add(new Spec("alertmanager.drain-notification-queue-on-shutdown", "true", "Send any outstanding Alertmanager notifications when shutting down.", true));
         s.add(new Spec("plugins.dir", home.resolve("plugins").toString(), "Hot-deploy folder: plugin jars dropped here start without a restart.", false));
+        s.add(new Spec("plugins.trust-store", "", "Only start plugin jars signed (jarsigner) by a key that chains to a certificate of this file: a PEM bundle, or a PKCS12/JKS store (no password, or 'changeit').", false));
         s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));
         s.add(new Spec("enable-feature", "",

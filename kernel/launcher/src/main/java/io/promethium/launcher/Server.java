@@ -75,6 +75,8 @@ final class Server implements Lifecycle, ServerInfo {
     /** Runs until stopped; returns the process exit code. */
     int run() throws Exception {
         int gcPercent = gcPercent(System.getProperty("promethium.gc.percent"));
+        // Read before anything starts: a trust store that cannot be read stops the server, naming the flag.
+        PluginSignatures signatures = PluginSignatures.fromFlag(flags.get(PluginSignatures.FLAG));
         FrameworkCache cache = null;
         Framework fw = null;
         Path kept = FrameworkCache.keptDir(flags.all());
@@ -95,7 +97,10 @@ final class Server implements Lifecycle, ServerInfo {
         List<Bundle> core = installCoreBundles(context, Path.of(flags.get("bundles.dir")));
         fw.start();
         installSignalHandlers();
-        PluginWatcher plugins = new PluginWatcher(context, Path.of(flags.get("plugins.dir")));
+        PluginWatcher plugins = new PluginWatcher(context, Path.of(flags.get("plugins.dir")), signatures);
+        if (signatures.enforced()) {
+            LOG.info("Plugins start only when signed by a key of the " + signatures);
+        }
         context.registerService(Lifecycle.class, this, null);
         context.registerService(ServerInfo.class, this, null);
         context.registerService(PluginDirectory.class, plugins, null);
@@ -203,8 +208,10 @@ final class Server implements Lifecycle, ServerInfo {
             props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         }
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "io.promethium.launcher.spi;version=1.1.0,org.osgi.service.cm;version=1.6.1,sun.misc"); // the spi version: its package-info
+                "io.promethium.launcher.spi;version=1.2.0,org.osgi.service.cm;version=1.6.1,sun.misc"); // the spi version: its package-info
         props.put("felix.log.level", "1");
+        // A plugin's update is installed beside the version it replaces until it has resolved (PluginWatcher).
+        props.put(Constants.FRAMEWORK_BSNVERSION, Constants.FRAMEWORK_BSNVERSION_MULTIPLE);
         props.put("promethium.home", home.toString());
         props.put("promethium.config.file", flags.get("config.file"));
         flags.all().forEach((name, value) -> props.put("promethium.flag." + name, value));

@@ -4,7 +4,7 @@
  * and registers one service of each interface.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.launcher.spi;
 
 import org.osgi.annotation.bundle.Export;

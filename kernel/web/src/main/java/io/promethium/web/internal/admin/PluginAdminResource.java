@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.launcher.spi.PluginDirectory;
+import io.promethium.launcher.spi.BundleStates;
 import io.promethium.launcher.spi.PluginFile;
+import io.promethium.launcher.spi.PluginRefusedException;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.routes.Endpoints;
 import io.promethium.web.internal.routes.Router;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +28,11 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
- * The plugin admin API: list every bundle with its state, services, owned config keys and last
- * error; install (upload), start, stop, update and uninstall. Answers {@code unavailable} unless
- * the server runs with {@code --web.enable-admin-api}.
+ * The plugin admin API: list every bundle with its state, services, owned config keys, last
+ * error and (plugins) signature; install (upload), start, stop, update and uninstall. Listing
+ * answers {@code unavailable} unless the server runs with {@code --web.enable-admin-api}; the
+ * actions answer {@code forbidden} (403) saying why unless {@link AdminWrites} allows them. A
+ * refused upload answers 400 (403 for its signature) with the reason and leaves nothing behind.
  */
 public final class PluginAdminResource implements Endpoints {
 
@@ -35,11 +42,13 @@ public final class PluginAdminResource implements Endpoints {
     private final BundleContext context;
     private final PluginDirectory plugins;
     private final boolean enabled;
+    private final AdminWrites writes;
 
-    public PluginAdminResource(BundleContext context, PluginDirectory plugins, boolean enabled) {
+    public PluginAdminResource(BundleContext context, PluginDirectory plugins, boolean enabled, AdminWrites writes) {
         this.context = Objects.requireNonNull(context, "context is null");
         this.plugins = Objects.requireNonNull(plugins, "plugins is null");
         this.enabled = enabled;
+        this.writes = Objects.requireNonNull(writes, "writes is null");
     }
 
     private void requireEnabled() {
@@ -95,6 +104,7 @@ public final class PluginAdminResource implements Endpoints {
                 g.writeStringField("state", "FAILED");
                 g.writeBooleanField("plugin", true);
                 g.writeStringField("lastError", file.error());
+                writeSignature(g, file);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -113,20 +123,17 @@ public final class PluginAdminResource implements Endpoints {
         List<String> names = call.query().all("file");
         String fileName = names.isEmpty() ? null : names.get(0);
         InputStream body = call.body();
-        requireEnabled();
+        writes.require();
         if (fileName == null || fileName.isEmpty()) {
             throw new ApiError(ApiError.Type.BAD_DATA, "missing query parameter \"file\" (the jar's file name, e.g. my-plugin.jar)");
         }
         PluginFile file = store(fileName, body);
-        if (file.bundleId() < 0) {
-            throw new ApiError(ApiError.Type.BAD_DATA, "plugin " + file.fileName() + " could not be installed: " + file.error());
-        }
         get(call, file.bundleId());
     }
 
     private void start(Router.Call call) throws IOException {
         long id = id(call);
-        requireEnabled();
+        writes.require();
         Bundle bundle = bundle(id);
         try {
             bundle.start();
@@ -138,7 +145,7 @@ public final class PluginAdminResource implements Endpoints {
 
     private void stop(Router.Call call) throws IOException {
         long id = id(call);
-        requireEnabled();
+        writes.require();
         Bundle bundle = bundle(id);
         if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
             throw new ApiError(ApiError.Type.BAD_DATA, "bundle " + id + " cannot be stopped through this API");
@@ -151,32 +158,39 @@ public final class PluginAdminResource implements Endpoints {
         get(call, id);
     }
 
-    /** Update: the body is the new jar. Plugins are replaced in the folder; core bundles in place. */
+    /**
+     * Update: the body is the new jar. A plugin's file or a core bundle is replaced atomically (the
+     * running version runs on when the new one fails); the answer is the new bundle.
+     */
     private void update(Router.Call call) throws IOException {
         long id = id(call);
         InputStream body = call.body();
-        requireEnabled();
+        writes.require();
         Bundle bundle = bundle(id);
+        if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "bundle " + id + " cannot be updated through this API");
+        }
         PluginFile file = fileOf(id);
         if (file != null) {
             PluginFile updated = store(file.fileName(), body);
-            if (!updated.error().isEmpty()) {
-                throw new ApiError(ApiError.Type.BAD_DATA, "plugin " + updated.fileName() + " updated but failed: " + updated.error());
-            }
             get(call, updated.bundleId());
             return;
         }
+        Path staged = Files.createTempFile("promethium-bundle-update-", ".jar");
         try {
-            bundle.update(limited(body));
-        } catch (BundleException e) {
-            throw new ApiError(ApiError.Type.BAD_DATA, "cannot update bundle " + id + ": " + e.getMessage());
+            Files.copy(limited(body), staged, StandardCopyOption.REPLACE_EXISTING);
+            id = plugins.replaceBundle(id, staged);
+        } catch (IOException e) {
+            throw refused("bundle " + id, e);
+        } finally {
+            Files.deleteIfExists(staged);
         }
         get(call, id);
     }
 
     private void uninstall(Router.Call call) throws IOException {
         long id = id(call);
-        requireEnabled();
+        writes.require();
         Bundle bundle = bundle(id);
         if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
             throw new ApiError(ApiError.Type.BAD_DATA, "bundle " + id + " cannot be uninstalled through this API");
@@ -198,8 +212,17 @@ public final class PluginAdminResource implements Endpoints {
         try {
             return plugins.install(fileName, limited(body));
         } catch (IOException e) {
-            throw new ApiError(ApiError.Type.BAD_DATA, e.getMessage());
+            throw refused("plugin " + fileName, e);
         }
+    }
+
+    /** A refused jar: 403 when its signature is the reason, else 400; the message says why. */
+    private static ApiError refused(String what, IOException e) {
+        if (e instanceof PluginRefusedException refusal) {
+            return new ApiError(refusal.reason() == PluginRefusedException.Reason.UNTRUSTED ? ApiError.Type.FORBIDDEN : ApiError.Type.BAD_DATA,
+                    what + " refused, nothing was changed: " + e.getMessage());
+        }
+        return new ApiError(ApiError.Type.BAD_DATA, e.getMessage());
     }
 
     private static InputStream limited(InputStream body) {
@@ -259,7 +282,15 @@ public final class PluginAdminResource implements Endpoints {
             error = "bundle is " + BundleStates.name(bundle.getState());
         }
         g.writeStringField("lastError", error);
+        if (file != null) {
+            writeSignature(g, file);
+        }
         g.writeEndObject();
+    }
+
+    private static void writeSignature(JsonGenerator g, PluginFile file) throws IOException {
+        g.writeStringField("signature", file.signature());
+        g.writeStringField("signer", file.signer());
     }
 
     /** The config keys a plugin service owns: {@code <type>_sd_configs}, {@code <type>_configs}. */

@@ -163,7 +163,7 @@ public final class HttpServer {
     }
 
     /** Parses Go-style {@code host:port}: {@code :9090}, {@code 0.0.0.0:9090}, {@code [::1]:9090}. */
-    static InetSocketAddress parseAddress(String address) {
+    public static InetSocketAddress parseAddress(String address) {
         int colon = address.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("listen address \"" + address + "\": missing port");

@@ -7,6 +7,7 @@ import io.promethium.config.ConfigService;
 import io.promethium.launcher.spi.Lifecycle;
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.ServerInfo;
+import io.promethium.web.internal.admin.AdminWrites;
 import io.promethium.web.internal.admin.PluginAdminResource;
 import io.promethium.web.internal.api.CorsPolicy;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
@@ -147,13 +148,19 @@ public final class WebComponent {
                         .anyMatch(RemoteWriteResource.CREATED_TIMESTAMP_FEATURE::equals)));
         endpoints.add(new RemoteReadResource(storage, externalLabels, MAX_REMOTE_BODY_BYTES,
                 RemoteReadLimits.fromFlags(context::getProperty)));
-        endpoints.add(new PluginAdminResource(context, plugins, Boolean.parseBoolean(config.enableAdminApi())));
+        boolean adminApi = Boolean.parseBoolean(config.enableAdminApi());
+        AdminWrites adminWrites = AdminWrites.decide(adminApi, !webConfig.users().isEmpty(),
+                HttpServer.listenAddresses(config.listenAddress()).stream().map(HttpServer::parseAddress).toList());
+        if (adminApi && !adminWrites.allowed()) {
+            LOG.warning(adminWrites.refusal());
+        }
+        endpoints.add(new PluginAdminResource(context, plugins, adminApi, adminWrites));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.
         String linkBase = config.externalUrl().isBlank() ? (routePrefix.equals("/") ? "" : routePrefix)
                 : UiResource.routePrefix(config.externalUrl());
-        endpoints.add(new UiResource(UiAssets.load(), linkBase, Boolean.parseBoolean(config.enableAdminApi()),
-                flag(context, "web.page-title", "Promethium")));
+        endpoints.add(new UiResource(UiAssets.load(), linkBase, adminApi, flag(context, "web.page-title", "Promethium"),
+                adminWrites.refusal()));
         String userAssets = flag(context, "web.user-assets", "");
         if (!userAssets.isBlank()) {
             if (!java.nio.file.Files.isDirectory(Path.of(userAssets))) {

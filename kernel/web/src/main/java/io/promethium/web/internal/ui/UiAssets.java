@@ -64,7 +64,13 @@ public final class UiAssets {
 
     /** The page shell every UI path answers with; the script renders the page from the URL. */
     public String page(String routePrefix, boolean adminEnabled, String title) {
-        return pageTemplate.replace("{{base}}", escapeHtml(routePrefix))
+        return page(routePrefix, adminEnabled, title, "");
+    }
+
+    /** @param adminWriteRefusal why plugin actions are refused ({@code ""}: allowed), for the console */
+    public String page(String routePrefix, boolean adminEnabled, String title, String adminWriteRefusal) {
+        return pageTemplate.replace("{{adminWrites}}", escapeHtml(adminWriteRefusal))
+                .replace("{{base}}", escapeHtml(routePrefix))
                 .replace("{{title}}", escapeHtml(title))
                 .replace("{{v}}", version)
                 .replace("{{admin}}", Boolean.toString(adminEnabled));

@@ -27,6 +27,7 @@ public final class UiResource implements Endpoints {
     private final String routePrefix;
     private final boolean adminEnabled;
     private final String pageTitle;
+    private final String adminWriteRefusal;
 
     /**
      * @param routePrefix  the path of the external URL without a trailing slash ({@code ""} for none)
@@ -38,6 +39,15 @@ public final class UiResource implements Endpoints {
 
     /** @param pageTitle the document title ({@code --web.page-title}) */
     public UiResource(UiAssets assets, String routePrefix, boolean adminEnabled, String pageTitle) {
+        this(assets, routePrefix, adminEnabled, pageTitle, "");
+    }
+
+    /**
+     * @param adminWriteRefusal why the console may not install or manage plugins ({@code ""}: it may),
+     *                          as {@code admin.AdminWrites} decided; the console shows it and offers no such action
+     */
+    public UiResource(UiAssets assets, String routePrefix, boolean adminEnabled, String pageTitle, String adminWriteRefusal) {
+        this.adminWriteRefusal = Objects.requireNonNull(adminWriteRefusal, "adminWriteRefusal is null");
         this.assets = Objects.requireNonNull(assets, "assets is null");
         this.routePrefix = Objects.requireNonNull(routePrefix, "routePrefix is null");
         this.adminEnabled = adminEnabled;
@@ -115,7 +125,7 @@ public final class UiResource implements Endpoints {
         call.contentType("text/html;charset=utf-8");
         call.exchange().responseHeader("Cache-Control", PAGE_CACHE);
         call.exchange().responseHeader("X-Content-Type-Options", "nosniff");
-        call.respond(200, "text/html;charset=utf-8", assets.page(routePrefix, adminEnabled, pageTitle));
+        call.respond(200, "text/html;charset=utf-8", assets.page(routePrefix, adminEnabled, pageTitle, adminWriteRefusal));
     }
 
     private void redirect(Router.Call call, String page, String rawQuery) throws IOException {

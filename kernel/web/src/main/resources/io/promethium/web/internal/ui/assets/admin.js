@@ -1,10 +1,24 @@
-// The admin console: plugins with state, version, services and config keys; upload, start,
-// stop, update and uninstall through /api/v1/admin/plugins; plugin events as they happen.
+// The admin console: plugins with state, version, signature, services, config keys and last
+// error; upload, start, stop, update and uninstall through /api/v1/admin/plugins (only where the
+// server allows them: the page says why not); plugin events as they happen.
 import { api, apiData, base } from './api.js';
 import { h, clear, notice, loading, badge, table, formatTime } from './dom.js';
 
 const STORAGE_SERVICE = 'io.promethium.api.storage.Storage';
 const POLL_MILLIS = 2000;
+/** Why installing and managing plugins is refused ('' when allowed), as the server decided. */
+const writesRefused = document.querySelector('meta[name="promethium-admin-writes-refused"]')?.content ?? '';
+
+/** A plugin's signature as a short text: who signed it, and whether that was checked. */
+function signatureText(p) {
+  switch (p.signature) {
+    case 'trusted': return 'trusted: ' + p.signer;
+    case 'signed': return 'signed by ' + p.signer + ' (not checked: no --plugins.trust-store)';
+    case 'invalid': return 'invalid' + (p.signer ? ' (' + p.signer + ')' : '');
+    case 'unsigned': return 'unsigned';
+    default: return '';
+  }
+}
 
 export function adminPage(root) {
   const status = h('div', { class: 'messages', 'aria-live': 'polite' });
@@ -23,11 +37,16 @@ export function adminPage(root) {
     events.prepend(h('li', { class: 'event ' + kind }, h('span', { class: 'muted' }, formatTime(Date.now()) + '  '), text));
   };
 
+  if (writesRefused) {
+    file.disabled = true;
+    install.disabled = true;
+  }
   clear(root, h('h1', {}, 'Admin console'), status,
+    writesRefused ? h('div', { class: 'writes-refused' }, notice('warning', writesRefused[0].toUpperCase() + writesRefused.slice(1) + '.')) : null,
     h('section', { class: 'card' }, h('div', { class: 'head' }, h('h2', {}, 'Storage in use')), storage),
     h('section', { class: 'card' }, h('div', { class: 'head' }, h('h2', {}, 'Install a plugin')),
       h('div', { class: 'body upload' }, file, install,
-        h('span', { class: 'muted' }, 'An OSGi bundle jar; it starts at once and is kept in the plugins/ folder.'))),
+        h('span', { class: 'muted' }, 'An OSGi bundle jar; it starts once it resolves and only then is kept in the plugins/ folder.'))),
     h('section', { class: 'card' }, h('div', { class: 'head' }, h('h2', {}, 'Plugins')), plugins),
     h('section', { class: 'card' }, h('div', { class: 'head' }, h('h2', {}, 'Plugin events')),
       h('div', { class: 'body' }, events, h('div', { class: 'muted' }, 'Installed, changed, failed and removed plugins appear here as they happen.'))),
@@ -79,7 +98,7 @@ export function adminPage(root) {
   }
 
   function actions(p) {
-    if (p.id < 0) return [];
+    if (p.id < 0 || writesRefused) return [];
     const running = p.state === 'ACTIVE' || p.state === 'STARTING';
     return [
       running
@@ -98,6 +117,7 @@ export function adminPage(root) {
     h('td', {}, h('strong', {}, p.symbolicName || p.file), p.file ? h('div', { class: 'muted' }, 'plugins/' + p.file) : null),
     h('td', { class: 'mono' }, p.version || ''),
     h('td', {}, badge(p.state)),
+    withActions ? h('td', { class: 'signature ' + (p.signature || '') }, signatureText(p)) : null,
     h('td', { class: 'mono' }, (p.services || []).map((s) => h('div', {}, s))),
     h('td', { class: 'mono' }, (p.configKeys || []).map((s) => h('div', {}, s))),
     h('td', { class: 'err' }, p.lastError && !(p.state === 'RESOLVED' && p.lastError === 'bundle is RESOLVED') ? p.lastError : ''),
@@ -138,7 +158,7 @@ export function adminPage(root) {
     shown = snapshot;
     const pluginRows = list.filter((p) => p.plugin);
     clear(plugins, pluginRows.length
-      ? table(['Plugin', 'Version', 'State', 'Services', 'Config keys', 'Error', 'Actions'], pluginRows.map((p) => row(p, true)))
+      ? table(['Plugin', 'Version', 'State', 'Signature', 'Services', 'Config keys', 'Error', 'Actions'], pluginRows.map((p) => row(p, true)))
       : h('div', { class: 'empty muted' }, 'No plugins installed. Upload a jar above, or drop it into the plugins/ folder.'));
     clear(core, table(['Bundle', 'Version', 'State', 'Services', 'Config keys', 'Error'], list.filter((p) => !p.plugin).map((p) => row(p, false))));
     const stores = list.filter((p) => (p.services || []).includes(STORAGE_SERVICE));

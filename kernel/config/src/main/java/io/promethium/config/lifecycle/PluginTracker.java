@@ -64,6 +64,7 @@ public final class PluginTracker<S> implements AutoCloseable {
     private final MetricsRegistrar.Gauge waitingGauge;
     private final MetricsRegistrar.Counter failuresCounter;
     private final Duration callTimeout;
+    private final PluginStatesRegistry states;
     /** The last failure per type, for the console. */
     private final Map<String, PluginFailure> failures = new TreeMap<>();
     /** Services by type, the newest last: it is the one parts are built from. */
@@ -105,12 +106,16 @@ public final class PluginTracker<S> implements AutoCloseable {
         }
         this.failuresCounter = registrar == null ? null : registrar.counter(FAILURES_METRIC,
                 "Plugin calls (building or closing a config part) that threw or did not return within the time limit.", "plugin", "kind");
+        this.states = registrar instanceof PluginStatesRegistry.Provider provider ? provider.pluginStates() : null;
         this.kind = Objects.requireNonNull(kind, "kind is null");
         this.keySuffix = Objects.requireNonNull(keySuffix, "keySuffix is null");
         this.typeOf = Objects.requireNonNull(typeOf, "typeOf is null");
         this.grace = Objects.requireNonNull(grace, "grace is null");
         this.waitingGauge = registrar == null ? null : registrar.gauge(WAITING_METRIC,
                 "Config parts (scrape pool discovery blocks, receiver integrations) waiting for the plugin that owns their key.", "key");
+        if (states != null) {
+            states.add(this);
+        }
     }
 
     /** The grace period given to a replacement. */
@@ -290,6 +295,9 @@ public final class PluginTracker<S> implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (states != null) {
+            states.remove(this);
+        }
         for (List<PluginUse<S, ?>> list : new ArrayList<>(uses.values())) {
             for (PluginUse<S, ?> use : new ArrayList<>(list)) {
                 release(use);
@@ -411,7 +419,7 @@ public final class PluginTracker<S> implements AutoCloseable {
 
     private void failed(String type, String message) {
         PluginFailure previous = failures.get(type);
-        failures.put(type, new PluginFailure(type, kind, message, java.time.Instant.now(), previous == null ? 1 : previous.count() + 1));
+        failures.put(type, new PluginFailure(type, type + keySuffix, kind, message, java.time.Instant.now(), previous == null ? 1 : previous.count() + 1));
         if (failuresCounter != null) {
             failuresCounter.inc(type, kind);
         }

@@ -164,4 +164,34 @@ class PluginIsolationTest {
         assertThat(use.get()).isEqualTo("v2");
         assertThat(tracker.failures().get("cmdb").message()).contains("closing scrape job \"d\"");
     }
+
+    @Test
+    void theConfigBundlesStatesShowEveryTrackersWaitingPartsAndLastFailures() {
+        io.promethium.config.internal.PluginServicesComponent services = new io.promethium.config.internal.PluginServicesComponent();
+        try (PluginTracker<Factory> discovery = new PluginTracker<>("discovery", "_sd_configs", Factory::type, Duration.ofMillis(300),
+                services, Duration.ofMillis(200));
+             PluginTracker<Factory> notifiers = new PluginTracker<>("notifier", "_configs", Factory::type, Duration.ofMillis(300),
+                     services, Duration.ofMillis(200))) {
+            discovery.use("cmdb", "scrape job \"a\"", new Simple());
+            notifiers.add(new Factory("teams", 1));
+            notifiers.use("teams", "receiver \"r\"", new PluginBuilder<Factory, String>() {
+                @Override
+                public String build(Factory service) {
+                    throw new IllegalArgumentException("teams: webhook_url missing");
+                }
+
+                @Override
+                public void close(String built, Closing why) {
+                }
+            });
+
+            assertThat(services.waiting()).containsExactly(new PluginStates.Waiting("discovery", "cmdb_sd_configs", 1));
+            assertThat(services.failures()).singleElement().satisfies(f -> {
+                assertThat(f.key()).isEqualTo("teams_configs");
+                assertThat(f.kind()).isEqualTo("notifier");
+                assertThat(f.message()).contains("webhook_url missing");
+            });
+        }
+        assertThat(services.waiting()).as("closed trackers leave").isEmpty();
+    }
 }

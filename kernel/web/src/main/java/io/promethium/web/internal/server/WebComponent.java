@@ -84,6 +84,8 @@ public final class WebComponent {
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
+    /** The plugin trackers' waiting config parts and last failures (the config bundle's); null until bound. */
+    private volatile io.promethium.config.lifecycle.PluginStates pluginStates;
     private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<MetadataQueryable> metadataStore = new ServiceSlot<>("metadata storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
@@ -154,7 +156,7 @@ public final class WebComponent {
         if (adminApi && !adminWrites.allowed()) {
             LOG.warning(adminWrites.refusal());
         }
-        endpoints.add(new PluginAdminResource(context, plugins, adminApi, adminWrites));
+        endpoints.add(new PluginAdminResource(context, plugins, adminApi, adminWrites, () -> pluginStates));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.
         String linkBase = config.externalUrl().isBlank() ? (routePrefix.equals("/") ? "" : routePrefix)
@@ -263,6 +265,18 @@ public final class WebComponent {
 
     void unbindStorage(Storage service) {
         storage.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPluginStates(io.promethium.config.lifecycle.PluginStates service) {
+        pluginStates = service;
+    }
+
+    void unbindPluginStates(io.promethium.config.lifecycle.PluginStates service) {
+        if (pluginStates == service) {
+            pluginStates = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -81,7 +81,7 @@ public final class WebComponent {
     static final long MAX_REMOTE_DECODED_BYTES = 256L << 20;
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
-    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    private final io.promethium.web.internal.metrics.Collectors collectors = new io.promethium.web.internal.metrics.Collectors();
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
     /** The plugin trackers' waiting config parts and last failures (the config bundle's); null until bound. */
@@ -118,7 +118,7 @@ public final class WebComponent {
         List<Endpoints> endpoints = new ArrayList<>();
         endpoints.add(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         endpoints.add(new StatusResource(serverInfo, configService));
-        endpoints.add(new MetricsResource(() -> new ArrayList<>(collectors)));
+        endpoints.add(new MetricsResource(collectors::snapshot));
         Clock clock = Clock.systemUTC();
         endpoints.add(new FormatResource());
         endpoints.add(new ExemplarsResource(exemplarStore::orNull));

@@ -172,7 +172,7 @@ class HotSwapConformanceIT {
         server.await(Duration.ofSeconds(15), () -> waitingKeys().containsAll(List.of("file_sd_configs", "webhook_configs", "remote_write")),
                 "three keys waiting in /api/v1/admin/plugins");
         assertThat(server.get("/api/v2/status").body()).as("the in-process Alertmanager's status names the waiting receiver")
-                .contains("\"waitingReceivers\":{\"hook\":[\"webhook_configs").contains("waiting for plugin `webhook`");
+                .contains("\"waitingReceivers\":{\"hook\":[\"webhook[0]: waiting for plugin `webhook`\"]}");
         String metrics = server.get("/metrics").body();
         assertThat(metrics).contains("promethium_config_waiting_plugin{key=\"remote_write\"} 1")
                 .contains("promethium_config_waiting_plugin{key=\"file_sd_configs\"} 1");

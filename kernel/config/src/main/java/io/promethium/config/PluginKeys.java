@@ -47,6 +47,17 @@ public interface PluginKeys {
         return false;
     }
 
+    /**
+     * Top-level keys accepted without an installed owner when {@link #waitForMissingPlugins()}:
+     * their entries are kept unvalidated and wait for the plugin ({@code remote_write} without the
+     * remote storage plugin). Empty by default.
+     *
+     * @since 1.3
+     */
+    default Set<String> waitingSectionKeys() {
+        return Set.of();
+    }
+
     /** No plugins: only core keys are valid. */
     PluginKeys NONE = new PluginKeys() {
         @Override

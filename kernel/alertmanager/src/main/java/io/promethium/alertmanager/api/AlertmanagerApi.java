@@ -541,6 +541,12 @@ public final class AlertmanagerApi implements HttpRoutes {
         v.put("goVersion", "java" + Runtime.version().feature());
         v.put("revision", "");
         v.put("version", "0.25.0");
+        // Promethium's own: receivers whose integrations wait for a notifier plugin (amtool ignores unknown fields).
+        ObjectNode waiting = out.putObject("promethium").putObject("waitingReceivers");
+        for (Map.Entry<String, List<String>> receiver : am.waitingReceivers().entrySet()) {
+            ArrayNode why = waiting.putArray(receiver.getKey());
+            receiver.getValue().forEach(why::add);
+        }
         json(ex, 200, out);
     }
 

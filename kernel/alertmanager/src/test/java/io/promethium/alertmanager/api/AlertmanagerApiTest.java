@@ -86,6 +86,8 @@ class AlertmanagerApiTest {
         JsonNode status = JSON.readTree(get("/api/v2/status").body());
         assertThat(status.path("config").path("original").asText()).contains("receiver: main");
         assertThat(status.path("cluster").path("status").asText()).isEqualTo("disabled");
+        assertThat(status.path("promethium").path("waitingReceivers").isObject()).as("no receiver waits for a plugin here").isTrue();
+        assertThat(status.path("promethium").path("waitingReceivers").size()).isZero();
     }
 
     @Test

@@ -12,6 +12,10 @@ import io.promethium.config.ConfigConsumer;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.ConfigService;
 import io.promethium.config.PluginKeys;
+import io.promethium.config.lifecycle.Closing;
+import io.promethium.config.lifecycle.PluginBuilder;
+import io.promethium.config.lifecycle.PluginTracker;
+import io.promethium.config.lifecycle.PluginUse;
 import io.promethium.config.model.PrometheusConfig;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,8 +51,21 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     private static final Logger LOG = Logger.getLogger(ConfigComponent.class.getName());
 
+    /**
+     * Prometheus's top-level keys a plugin owns here: without the plugin they wait for it instead
+     * of failing the load. A third-party key waits once its plugin has been seen (an update, a
+     * stop); before that it is unknown, as a typo would be.
+     */
+    static final java.util.Set<String> WAITING_SECTION_KEYS = java.util.Set.of("remote_write", "remote_read");
+
     private final Map<String, DiscovererFactory> discovery = new ConcurrentHashMap<>();
     private final Map<String, ConfigSection> sections = new ConcurrentHashMap<>();
+    /** Every section key an owner registered while the server ran: its entries wait when the owner goes. */
+    private final java.util.Set<String> sectionKeysSeen = ConcurrentHashMap.newKeySet();
+    /** The one lifecycle rule for plugin-owned top-level keys. */
+    private final PluginTracker<ConfigSection> sectionTracker;
+    /** The parts of the config in force, by key. Guarded by this. */
+    private final Map<String, PluginUse<ConfigSection, ConfigSection>> sectionUses = new java.util.LinkedHashMap<>();
     private final List<ConfigConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Path file;
     private final boolean agentMode;
@@ -70,6 +87,7 @@ public final class ConfigComponent implements ConfigService, Collector {
     public ConfigComponent(BundleContext context, @Reference MetricsRegistrar registry, @Reference HttpClientFactory httpClients) {
         this.registry = registry;
         this.httpClients = httpClients;
+        this.sectionTracker = new PluginTracker<>("config section", "", ConfigSection::key, java.time.Duration.ofSeconds(5), registry);
         String path = context.getProperty(CONFIG_FILE_PROPERTY);
         this.file = Path.of(path == null ? "prometheus.yml" : path);
         this.agentMode = Boolean.parseBoolean(context.getProperty("promethium.flag.agent"));
@@ -129,6 +147,10 @@ public final class ConfigComponent implements ConfigService, Collector {
             autoReloader.stop();
         }
         reloadCommand.unregister();
+        synchronized (this) {
+            sectionUses.clear();
+            sectionTracker.close();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -141,16 +163,21 @@ public final class ConfigComponent implements ConfigService, Collector {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindConfigSection(ConfigSection section) {
+    synchronized void bindConfigSection(ConfigSection section) {
         sections.put(section.key(), section);
+        sectionKeysSeen.add(section.key());
+        // A part of the config waiting for this key starts now; one served by an older version is
+        // handed over (the old owner stops, the new one resumes: remote write from its WAL position).
+        sectionTracker.add(section);
         PrometheusConfig config = current;
-        if (config != null) {
+        if (config != null && !sectionUses.containsKey(section.key()) && sectionTracker.current(section.key()) == section) {
             applySection(section, config);
         }
     }
 
-    void unbindConfigSection(ConfigSection section) {
+    synchronized void unbindConfigSection(ConfigSection section) {
         sections.remove(section.key(), section);
+        sectionTracker.remove(section);
     }
 
     /** Hands a section owner its entries (none when the file lacks the key); returns the error, or null. */
@@ -161,6 +188,91 @@ public final class ConfigComponent implements ConfigService, Collector {
         } catch (ConfigException | RuntimeException e) {
             LOG.log(Level.WARNING, "applying " + section.key() + " failed: " + e.getMessage(), e);
             return e.getMessage();
+        }
+    }
+
+    /**
+     * The config's plugin-owned top-level keys as parts of the plugin tracker: a key whose plugin
+     * is installed is applied to it, one whose plugin is not waits for it (and is counted in
+     * {@code promethium_config_waiting_plugin{key}}). A key dropped from the file releases its part
+     * (the owner gets an empty list). Returns the errors, joined, or empty.
+     */
+    private String applySections(PrometheusConfig config) {
+        StringBuilder errors = new StringBuilder();
+        Map<String, java.util.List<io.promethium.api.config.PluginConfig>> wanted = config.sections().all();
+        java.util.Set<String> released = new java.util.HashSet<>();
+        for (String key : new java.util.ArrayList<>(sectionUses.keySet())) {
+            if (!wanted.containsKey(key)) {
+                sectionUses.remove(key).close(); // its owner heard of it: an empty list
+                released.add(key);
+            }
+        }
+        for (String key : wanted.keySet()) {
+            PluginUse<ConfigSection, ConfigSection> use = sectionUses.get(key);
+            if (use != null && use.get() == null) {
+                // Waiting, or its owner refused the previous entries: built afresh from these.
+                sectionUses.remove(key).close();
+                use = null;
+            }
+            if (use == null) {
+                use = sectionTracker.use(key, "top-level key " + key, new SectionBuilder(key));
+                sectionUses.put(key, use);
+                if (!use.error().isEmpty()) {
+                    errors.append(errors.isEmpty() ? "" : "; ").append(use.error());
+                }
+            } else {
+                String error = applySection(use.get(), config);
+                if (error != null) {
+                    errors.append(errors.isEmpty() ? "" : "; ").append(error);
+                }
+            }
+        }
+        // Owners whose key the file lacks still hear of it: they stop what they ran for it.
+        for (ConfigSection section : sections.values()) {
+            if (!wanted.containsKey(section.key()) && !released.contains(section.key())) {
+                String error = applySection(section, config);
+                if (error != null) {
+                    errors.append(errors.isEmpty() ? "" : "; ").append(error);
+                }
+            }
+        }
+        return errors.toString();
+    }
+
+    /** Builds a key's part from its owner: the entries of the config in force, validated by the owner, then applied. */
+    private final class SectionBuilder implements PluginBuilder<ConfigSection, ConfigSection> {
+        private final String key;
+
+        SectionBuilder(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public ConfigSection build(ConfigSection section) throws Exception {
+            PrometheusConfig config = current;
+            if (config != null) {
+                java.util.List<io.promethium.api.config.PluginConfig> entries = config.sections().entries(key);
+                section.validate(entries, config.sections().context());
+                section.apply(entries, config.sections().context());
+            }
+            return section;
+        }
+
+        @Override
+        public void close(ConfigSection section, Closing why) {
+            if (why == Closing.GONE) {
+                return; // its bundle is stopping: none of its code runs again
+            }
+            // Replaced or dropped from the file: the owner stops first (persisting where it was),
+            // so its successor resumes there without two of them sending.
+            PrometheusConfig config = current;
+            if (config != null) {
+                try {
+                    section.apply(java.util.List.of(), config.sections().context());
+                } catch (ConfigException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "stopping " + key + " failed: " + e.getMessage(), e);
+                }
+            }
         }
     }
 
@@ -215,12 +327,7 @@ public final class ConfigComponent implements ConfigService, Collector {
         }
         StringBuilder errors = new StringBuilder();
         current = config;
-        for (ConfigSection section : sections.values()) {
-            String error = applySection(section, config);
-            if (error != null) {
-                errors.append(errors.isEmpty() ? "" : "; ").append(error);
-            }
-        }
+        errors.append(applySections(config));
         for (ConfigConsumer consumer : consumers) {
             try {
                 consumer.applyConfig(config);
@@ -256,7 +363,14 @@ public final class ConfigComponent implements ConfigService, Collector {
     private PluginKeys pluginKeys() {
         // The running server starts with keys whose plugin is not installed yet: their parts wait
         // for it (the discovery manager shows them and starts them when it arrives).
-        return new DiscoveryKeys(discovery, sections, registry, httpClients, true);
+        java.util.Set<String> waiting = new java.util.HashSet<>(WAITING_SECTION_KEYS);
+        waiting.addAll(sectionKeysSeen);
+        return new DiscoveryKeys(discovery, sections, registry, httpClients, true, waiting);
+    }
+
+    /** Plugin-owned top-level keys of the config in force waiting for their plugin, with their part count. */
+    public Map<String, Integer> waitingSections() {
+        return sectionTracker.waiting();
     }
 
     @Override

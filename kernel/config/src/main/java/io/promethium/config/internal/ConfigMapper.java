@@ -450,9 +450,11 @@ public final class ConfigMapper {
      */
     private ConfigSections sections(Fields top, GlobalConfig global) throws ConfigException {
         Set<String> owned = pluginKeys.sectionKeys();
+        // Keys whose plugin is not installed (the running server only): kept for it, validated when it arrives.
+        Set<String> waiting = pluginKeys.waitForMissingPlugins() ? pluginKeys.waitingSectionKeys() : Set.of();
         Map<String, List<PluginConfig>> entries = new LinkedHashMap<>();
         Map<PluginConfig, YamlNode.Mapping> nodes = new java.util.IdentityHashMap<>();
-        for (YamlNode.Entry entry : top.take(owned::contains)) {
+        for (YamlNode.Entry entry : top.take(k -> owned.contains(k) || waiting.contains(k))) {
             List<PluginConfig> list = new ArrayList<>();
             if (entry.value() instanceof YamlNode.Sequence seq) {
                 for (YamlNode item : seq.items()) {
@@ -509,6 +511,9 @@ public final class ConfigMapper {
             }
         };
         for (Map.Entry<String, List<PluginConfig>> e : entries.entrySet()) {
+            if (!owned.contains(e.getKey())) {
+                continue; // waits for its plugin, which validates the entries when it arrives
+            }
             pluginKeys.validateSection(e.getKey(), e.getValue(), context);
         }
         return new ConfigSections(entries, context);

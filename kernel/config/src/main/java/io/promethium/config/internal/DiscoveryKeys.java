@@ -26,6 +26,7 @@ public final class DiscoveryKeys implements PluginKeys {
     private final MetricsRegistrar metrics;
     private final HttpClientFactory httpClients;
     private final boolean waitForMissingPlugins;
+    private final Set<String> waitingSectionKeys;
 
     /** Strict keys: a {@code <type>_sd_configs} key without a factory is an error ({@code check config}). */
     public DiscoveryKeys(Map<String, DiscovererFactory> factories, Map<String, ConfigSection> sections, MetricsRegistrar metrics,
@@ -39,7 +40,18 @@ public final class DiscoveryKeys implements PluginKeys {
      */
     public DiscoveryKeys(Map<String, DiscovererFactory> factories, Map<String, ConfigSection> sections, MetricsRegistrar metrics,
                          HttpClientFactory httpClients, boolean waitForMissingPlugins) {
+        this(factories, sections, metrics, httpClients, waitForMissingPlugins, Set.of());
+    }
+
+    /**
+     * @param waitingSectionKeys top-level keys accepted without an installed owner when waiting for
+     *                           missing plugins ({@code remote_write}, {@code remote_read}, keys of a
+     *                           plugin that went away)
+     */
+    public DiscoveryKeys(Map<String, DiscovererFactory> factories, Map<String, ConfigSection> sections, MetricsRegistrar metrics,
+                         HttpClientFactory httpClients, boolean waitForMissingPlugins, Set<String> waitingSectionKeys) {
         this.waitForMissingPlugins = waitForMissingPlugins;
+        this.waitingSectionKeys = Set.copyOf(waitingSectionKeys);
         this.factories = Map.copyOf(factories);
         this.sections = Map.copyOf(sections);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
@@ -59,6 +71,11 @@ public final class DiscoveryKeys implements PluginKeys {
     @Override
     public void validateSection(String key, List<PluginConfig> entries, SectionContext context) throws ConfigException {
         sections.get(key).validate(entries, context);
+    }
+
+    @Override
+    public Set<String> waitingSectionKeys() {
+        return waitingSectionKeys;
     }
 
     @Override

@@ -37,7 +37,10 @@ import java.util.logging.Logger;
  *       discovery manager keeps the targets of a discovery plugin being updated) and still drop
  *       them when the plugin is really gone.</li>
  * </ul>
- * Builders are called with the tracker's lock held, one at a time. Thread-safe.
+ * Builders are called with the tracker's lock held, one at a time, each call on a thread of its
+ * own with a time limit: a plugin that throws or hangs building or closing a part fails that part
+ * only (the reason kept, {@link #failures()}, and counted in
+ * {@code promethium_plugin_failures_total{plugin,kind}}). Thread-safe.
  *
  * @param <S> the plugin service type
  */
@@ -48,17 +51,33 @@ public final class PluginTracker<S> implements AutoCloseable {
     /** The waiting-parts metric, shared by every tracker of the server (keys differ per kind). */
     public static final String WAITING_METRIC = "promethium_config_waiting_plugin";
 
+    /** Failed plugin calls (a throw, or no answer within the time limit), shared by every tracker. */
+    public static final String FAILURES_METRIC = "promethium_plugin_failures_total";
+
+    /** How long a plugin may take to build or close one part before it is given up on. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
+
     private final String kind;
     private final String keySuffix;
     private final Function<S, String> typeOf;
     private final Duration grace;
     private final MetricsRegistrar.Gauge waitingGauge;
+    private final MetricsRegistrar.Counter failuresCounter;
+    private final Duration callTimeout;
+    private final PluginStatesRegistry states;
+    /** The last failure per type, for the console. */
+    private final Map<String, PluginFailure> failures = new TreeMap<>();
     /** Services by type, the newest last: it is the one parts are built from. */
     private final Map<String, List<S>> services = new HashMap<>();
     private final Map<String, List<PluginUse<S, ?>>> uses = new LinkedHashMap<>();
     /** When the last service of a type went (System.nanoTime), while no other arrived. */
     private final Map<String, Long> goneAt = new HashMap<>();
     private final Set<String> published = new HashSet<>();
+    /**
+     * The newest service per type, republished on every change: read without the lock, so a
+     * plugin call running on its own thread while the lock is held may ask who serves a type.
+     */
+    private volatile Map<String, S> newest = Map.of();
     private ScheduledExecutorService timer;
     private boolean closed;
 
@@ -70,12 +89,33 @@ public final class PluginTracker<S> implements AutoCloseable {
      * @param registrar where {@code promethium_config_waiting_plugin} goes; null: nowhere
      */
     public PluginTracker(String kind, String keySuffix, Function<S, String> typeOf, Duration grace, MetricsRegistrar registrar) {
+        this(kind, keySuffix, typeOf, grace, registrar, DEFAULT_CALL_TIMEOUT);
+    }
+
+    /**
+     * @param callTimeout how long one build or close of a part may take: a plugin that hangs
+     *                    longer is given up on (its thread interrupted, the part failed with the
+     *                    reason, counted in {@code promethium_plugin_failures_total}); the rest of
+     *                    the server goes on
+     */
+    public PluginTracker(String kind, String keySuffix, Function<S, String> typeOf, Duration grace, MetricsRegistrar registrar,
+                         Duration callTimeout) {
+        this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout is null");
+        if (callTimeout.isNegative() || callTimeout.isZero()) {
+            throw new IllegalArgumentException("callTimeout must be positive: " + callTimeout);
+        }
+        this.failuresCounter = registrar == null ? null : registrar.counter(FAILURES_METRIC,
+                "Plugin calls (building or closing a config part) that threw or did not return within the time limit.", "plugin", "kind");
+        this.states = registrar instanceof PluginStatesRegistry.Provider provider ? provider.pluginStates() : null;
         this.kind = Objects.requireNonNull(kind, "kind is null");
         this.keySuffix = Objects.requireNonNull(keySuffix, "keySuffix is null");
         this.typeOf = Objects.requireNonNull(typeOf, "typeOf is null");
         this.grace = Objects.requireNonNull(grace, "grace is null");
         this.waitingGauge = registrar == null ? null : registrar.gauge(WAITING_METRIC,
                 "Config parts (scrape pool discovery blocks, receiver integrations) waiting for the plugin that owns their key.", "key");
+        if (states != null) {
+            states.add(this);
+        }
     }
 
     /** The grace period given to a replacement. */
@@ -90,6 +130,7 @@ public final class PluginTracker<S> implements AutoCloseable {
         List<S> list = services.computeIfAbsent(type, t -> new ArrayList<>());
         list.remove(service);
         list.add(service);
+        republish();
         goneAt.remove(type);
         for (PluginUse<S, ?> use : usesOf(type)) {
             if (use.source() == service && use.get() != null) {
@@ -116,6 +157,7 @@ public final class PluginTracker<S> implements AutoCloseable {
         if (list.isEmpty()) {
             services.remove(type);
         }
+        republish();
         long now = System.nanoTime();
         boolean anyGone = false;
         for (PluginUse<S, ?> use : usesOf(type)) {
@@ -144,14 +186,23 @@ public final class PluginTracker<S> implements AutoCloseable {
     }
 
     /** The service parts of {@code type} are built from (the newest), or null. */
-    public synchronized S current(String type) {
-        List<S> list = services.get(type);
-        return list == null || list.isEmpty() ? null : list.get(list.size() - 1);
+    public S current(String type) {
+        return newest.get(type);
+    }
+
+    private void republish() {
+        Map<String, S> map = new HashMap<>();
+        services.forEach((type, list) -> {
+            if (!list.isEmpty()) {
+                map.put(type, list.get(list.size() - 1));
+            }
+        });
+        newest = Map.copyOf(map);
     }
 
     /** The types with a service now. */
-    public synchronized Set<String> types() {
-        return Set.copyOf(services.keySet());
+    public Set<String> types() {
+        return newest.keySet();
     }
 
     /**
@@ -244,6 +295,9 @@ public final class PluginTracker<S> implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (states != null) {
+            states.remove(this);
+        }
         for (List<PluginUse<S, ?>> list : new ArrayList<>(uses.values())) {
             for (PluginUse<S, ?> use : new ArrayList<>(list)) {
                 release(use);
@@ -267,14 +321,17 @@ public final class PluginTracker<S> implements AutoCloseable {
     }
 
     private <T> void build(PluginUse<S, T> use, S service) {
+        String type = typeOf.apply(service);
         try {
-            T built = use.builder().build(service);
+            T built = call("building " + use.user(), () -> use.builder().build(service),
+                    late -> closeLate(use, late));
             use.set(service, built, null);
             use.goneAtNanos = -1;
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             use.set(service, null, message);
-            LOG.log(Level.WARNING, kind + " plugin " + typeOf.apply(service) + " failed building for " + use.user() + ": " + message);
+            failed(type, "building " + use.user() + ": " + message);
+            LOG.log(Level.WARNING, kind + " plugin " + type + " failed building for " + use.user() + ": " + message);
             // The new service yields nothing for this part: what was held for it goes now.
             use.goneAtNanos = -1;
             try {
@@ -291,11 +348,99 @@ public final class PluginTracker<S> implements AutoCloseable {
             return;
         }
         use.set(use.source(), null, use.error());
+        S source = use.source();
         try {
-            use.builder().close(built, why);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing " + kind + " plugin part of " + use.user() + " failed", e);
+            call("closing " + use.user(), () -> {
+                use.builder().close(built, why);
+                return null;
+            }, ignored -> { });
+        } catch (Exception e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (source != null) {
+                failed(typeOf.apply(source), "closing " + use.user() + ": " + message);
+            }
+            LOG.log(Level.WARNING, "closing " + kind + " plugin part of " + use.user() + " failed: " + message, e);
         }
+    }
+
+    /** A value built after its caller gave up on it: closed at once, nothing of it runs. */
+    private <T> void closeLate(PluginUse<S, T> use, T late) {
+        if (late == null) {
+            return;
+        }
+        try {
+            use.builder().close(late, Closing.RELEASED);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing a late " + kind + " plugin part of " + use.user() + " failed", e);
+        }
+    }
+
+    /**
+     * Runs one plugin call with the time limit: on a thread of its own, so a hanging plugin holds
+     * that thread only (interrupted when the limit passes); a value it yields after that goes to
+     * {@code late}.
+     */
+    private <T> T call(String what, java.util.concurrent.Callable<T> body, java.util.function.Consumer<T> late) throws Exception {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread thread = Thread.ofVirtual().name("plugin-" + kind + "-call").start(() -> {
+            try {
+                T value = body.call();
+                if (!result.complete(value) && abandoned.get()) {
+                    late.accept(value);
+                }
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            abandoned.set(true);
+            result.cancel(false);
+            thread.interrupt();
+            throw new java.util.concurrent.TimeoutException(kind + " plugin did not finish " + what + " within " + callTimeout.toMillis() + "ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error error && !(error instanceof LinkageError) && !(error instanceof StackOverflowError)) {
+                throw error;
+            }
+            // A plugin's linkage error (a class missing since its bundle went) is its failure, not the server's.
+            throw new IllegalStateException(String.valueOf(cause), cause);
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    private void failed(String type, String message) {
+        PluginFailure previous = failures.get(type);
+        failures.put(type, new PluginFailure(type, type + keySuffix, kind, message, java.time.Instant.now(), previous == null ? 1 : previous.count() + 1));
+        if (failuresCounter != null) {
+            failuresCounter.inc(type, kind);
+        }
+    }
+
+    /** The last failure of each type's plugin (a throw or a time-out building or closing a part), by type. */
+    public synchronized Map<String, PluginFailure> failures() {
+        return Map.copyOf(failures);
+    }
+
+    /**
+     * Records a failure of a plugin call made outside the tracker (a notifier's send, a
+     * discoverer's refresh), counted and kept as the type's last error alike.
+     */
+    public synchronized void recordFailure(String type, String message) {
+        failed(Objects.requireNonNull(type, "type is null"), Objects.requireNonNull(message, "message is null"));
+    }
+
+    /** What this tracker's services are ({@code discovery}, {@code notifier}, ...). */
+    public String kind() {
+        return kind;
     }
 
     private void scheduleExpiry(String type) {

@@ -10,7 +10,7 @@
  * {@code promethium_config_waiting_plugin{key}}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.config.lifecycle;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,10 +10,28 @@ import org.osgi.service.component.annotations.Component;
  * The registry behind every plugin's {@link MetricsRegistrar}, as a service (so storage and other
  * service-style plugins reference it) and as a {@link Collector} (so its metrics are on {@code /metrics}).
  */
-@Component(service = {MetricsRegistrar.class, Collector.class})
-public final class PluginServicesComponent implements MetricsRegistrar, Collector {
+@Component(service = {MetricsRegistrar.class, Collector.class, io.promethium.config.lifecycle.PluginStates.class})
+public final class PluginServicesComponent implements MetricsRegistrar, Collector, io.promethium.config.lifecycle.PluginStates,
+        io.promethium.config.lifecycle.PluginStatesRegistry.Provider {
 
     private final PluginMetricsRegistry registry = new PluginMetricsRegistry();
+    /** The plugin trackers built with this registrar: their waiting parts and failures, for the console. */
+    private final io.promethium.config.lifecycle.PluginStatesRegistry states = new io.promethium.config.lifecycle.PluginStatesRegistry();
+
+    @Override
+    public io.promethium.config.lifecycle.PluginStatesRegistry pluginStates() {
+        return states;
+    }
+
+    @Override
+    public java.util.List<io.promethium.config.lifecycle.PluginStates.Waiting> waiting() {
+        return states.waiting();
+    }
+
+    @Override
+    public java.util.List<io.promethium.config.lifecycle.PluginFailure> failures() {
+        return states.failures();
+    }
 
     @Override
     public Counter counter(String name, String help, String... labelNames) {

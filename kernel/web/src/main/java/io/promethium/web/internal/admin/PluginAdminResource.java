@@ -3,6 +3,8 @@ package io.promethium.web.internal.admin;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.config.lifecycle.PluginFailure;
+import io.promethium.config.lifecycle.PluginStates;
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.BundleStates;
 import io.promethium.launcher.spi.PluginFile;
@@ -43,8 +45,20 @@ public final class PluginAdminResource implements Endpoints {
     private final PluginDirectory plugins;
     private final boolean enabled;
     private final AdminWrites writes;
+    private final java.util.function.Supplier<PluginStates> states;
 
     public PluginAdminResource(BundleContext context, PluginDirectory plugins, boolean enabled, AdminWrites writes) {
+        this(context, plugins, enabled, writes, () -> null);
+    }
+
+    /**
+     * @param states the plugin trackers' waiting config parts and last failures (null while the
+     *               config bundle is not there): waiting keys are listed as rows of their own,
+     *               a plugin's failures under its bundle
+     */
+    public PluginAdminResource(BundleContext context, PluginDirectory plugins, boolean enabled, AdminWrites writes,
+                               java.util.function.Supplier<PluginStates> states) {
+        this.states = Objects.requireNonNull(states, "states is null");
         this.context = Objects.requireNonNull(context, "context is null");
         this.plugins = Objects.requireNonNull(plugins, "plugins is null");
         this.enabled = enabled;
@@ -92,10 +106,26 @@ public final class PluginAdminResource implements Endpoints {
             }
         }
         Bundle[] bundles = context.getBundles();
+        PluginStates now = states.get();
+        List<PluginStates.Waiting> waiting = now == null ? List.of() : now.waiting();
         call.success(g -> {
             g.writeStartArray();
             for (Bundle bundle : bundles) {
                 writeBundle(g, bundle, files.get(bundle.getBundleId()));
+            }
+            for (PluginStates.Waiting w : waiting) {
+                // A config key no installed plugin owns: its parts wait (the plugin is absent, so no bundle row says it).
+                g.writeStartObject();
+                g.writeNumberField("id", -1);
+                g.writeStringField("state", "WAITING");
+                g.writeBooleanField("plugin", true);
+                g.writeStringField("kind", w.kind());
+                g.writeArrayFieldStart("configKeys");
+                g.writeString(w.key());
+                g.writeEndArray();
+                g.writeNumberField("waitingParts", w.parts());
+                g.writeStringField("lastError", w.parts() + " config part(s) waiting for a plugin that owns `" + w.key() + "`");
+                g.writeEndObject();
             }
             for (PluginFile file : broken) {
                 g.writeStartObject();
@@ -281,6 +311,24 @@ public final class PluginAdminResource implements Endpoints {
         if (error.isEmpty() && bundle.getState() != Bundle.ACTIVE && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
             error = "bundle is " + BundleStates.name(bundle.getState());
         }
+        PluginStates now = states.get();
+        List<PluginFailure> failures = now == null || configKeys.isEmpty() ? List.of()
+                : now.failures().stream().filter(f -> configKeys.contains(f.key())).toList();
+        g.writeArrayFieldStart("failures");
+        for (PluginFailure failure : failures) {
+            g.writeStartObject();
+            g.writeStringField("key", failure.key());
+            g.writeStringField("kind", failure.kind());
+            g.writeNumberField("count", failure.count());
+            g.writeStringField("lastError", failure.message());
+            g.writeStringField("at", failure.at().toString());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (error.isEmpty() && !failures.isEmpty()) {
+            PluginFailure newest = failures.stream().max(java.util.Comparator.comparing(PluginFailure::at)).orElseThrow();
+            error = newest.message();
+        }
         g.writeStringField("lastError", error);
         if (file != null) {
             writeSignature(g, file);
@@ -300,7 +348,8 @@ public final class PluginAdminResource implements Endpoints {
         for (String objectClass : classes) {
             boolean discovery = objectClass.equals(DiscovererFactory.class.getName());
             boolean notifier = objectClass.equals(NotifierFactory.class.getName());
-            if (!discovery && !notifier) {
+            boolean section = objectClass.equals(io.promethium.api.config.ConfigSection.class.getName());
+            if (!discovery && !notifier && !section) {
                 continue;
             }
             Object service = context.getService(reference);
@@ -309,6 +358,8 @@ public final class PluginAdminResource implements Endpoints {
                     keys.add(factory.type() + "_sd_configs");
                 } else if (service instanceof NotifierFactory factory) {
                     keys.add(factory.type() + "_configs");
+                } else if (service instanceof io.promethium.api.config.ConfigSection owner) {
+                    keys.add(owner.key());
                 }
             } catch (RuntimeException e) {
                 keys.add("<error: " + e.getMessage() + ">");

@@ -72,12 +72,14 @@ public final class WebComponent {
 
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
-    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    private final io.promethium.web.internal.metrics.Collectors collectors = new io.promethium.web.internal.metrics.Collectors();
     /** The storage view (primary and remote-read secondaries): the highest-ranked {@link Storage}. */
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     /** The primary storage alone, for {@code /federate} (local only, as Prometheus's). */
     private final ServiceSlot<Storage> localStorage = new ServiceSlot<>("local storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
+    /** The plugin trackers' waiting config parts and last failures (the config bundle's); null until bound. */
+    private volatile io.promethium.config.lifecycle.PluginStates pluginStates;
     private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<MetadataQueryable> metadataStore = new ServiceSlot<>("metadata storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
@@ -111,7 +113,7 @@ public final class WebComponent {
         List<Endpoints> endpoints = new ArrayList<>();
         endpoints.add(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         endpoints.add(new StatusResource(serverInfo, configService));
-        endpoints.add(new MetricsResource(() -> new ArrayList<>(collectors)));
+        endpoints.add(new MetricsResource(collectors::snapshot));
         Clock clock = Clock.systemUTC();
         endpoints.add(new FormatResource());
         endpoints.add(new ExemplarsResource(exemplarStore::orNull));
@@ -140,7 +142,7 @@ public final class WebComponent {
         if (adminApi && !adminWrites.allowed()) {
             LOG.warning(adminWrites.refusal());
         }
-        endpoints.add(new PluginAdminResource(context, plugins, adminApi, adminWrites));
+        endpoints.add(new PluginAdminResource(context, plugins, adminApi, adminWrites, () -> pluginStates));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.
         String linkBase = config.externalUrl().isBlank() ? (routePrefix.equals("/") ? "" : routePrefix)
@@ -260,6 +262,18 @@ public final class WebComponent {
 
     void unbindLocalStorage(Storage service) {
         localStorage.unbind(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPluginStates(io.promethium.config.lifecycle.PluginStates service) {
+        pluginStates = service;
+    }
+
+    void unbindPluginStates(io.promethium.config.lifecycle.PluginStates service) {
+        if (pluginStates == service) {
+            pluginStates = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

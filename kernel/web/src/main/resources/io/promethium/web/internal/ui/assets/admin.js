@@ -113,32 +113,38 @@ export function adminPage(root) {
     ];
   }
 
-  const row = (p, withActions) => h('tr', { class: 'plugin', dataset: { name: p.symbolicName || p.file || '', file: p.file || '' } },
-    h('td', {}, h('strong', {}, p.symbolicName || p.file), p.file ? h('div', { class: 'muted' }, 'plugins/' + p.file) : null),
+  // A row for config parts waiting for a plugin that is not installed has no bundle: it is named by what it waits for.
+  const nameOf = (p) => p.symbolicName || p.file || (p.state === 'WAITING' ? `${p.kind} plugin for ${(p.configKeys || []).join(', ')}` : '');
+  const failureText = (p) => (p.failures || []).map((f) => `${f.key}: ${f.count} failure(s), last ${f.at}`);
+
+  const row = (p, withActions) => h('tr', { class: 'plugin' + (p.state === 'WAITING' ? ' waiting' : ''), dataset: { name: nameOf(p), file: p.file || '' } },
+    h('td', {}, h('strong', {}, nameOf(p)), p.file ? h('div', { class: 'muted' }, 'plugins/' + p.file) : null),
     h('td', { class: 'mono' }, p.version || ''),
     h('td', {}, badge(p.state)),
     withActions ? h('td', { class: 'signature ' + (p.signature || '') }, signatureText(p)) : null,
     h('td', { class: 'mono' }, (p.services || []).map((s) => h('div', {}, s))),
     h('td', { class: 'mono' }, (p.configKeys || []).map((s) => h('div', {}, s))),
-    h('td', { class: 'err' }, p.lastError && !(p.state === 'RESOLVED' && p.lastError === 'bundle is RESOLVED') ? p.lastError : ''),
+    h('td', { class: 'err' }, p.lastError && !(p.state === 'RESOLVED' && p.lastError === 'bundle is RESOLVED') ? p.lastError : '',
+      failureText(p).map((t) => h('div', { class: 'muted failures' }, t))),
     withActions ? h('td', {}, h('div', { class: 'row' }, actions(p))) : null);
 
   function diff(list) {
-    const key = (p) => (p.plugin ? 'file:' + p.file : 'bundle:' + p.id);
+    const key = (p) => (p.state === 'WAITING' ? 'waiting:' + (p.configKeys || []).join(',') : p.plugin ? 'file:' + p.file : 'bundle:' + p.id);
     const now = new Map(list.map((p) => [key(p), p]));
     if (known) {
       for (const [k, p] of now) {
         const before = known.get(k);
-        const name = p.symbolicName || p.file;
+        const name = nameOf(p);
         if (!before) {
-          if (p.state === 'FAILED') event('error', `${p.file} failed: ${p.lastError}`);
+          if (p.state === 'WAITING') event('warning', `Config waits: ${p.lastError}`);
+          else if (p.state === 'FAILED') event('error', `${p.file} failed: ${p.lastError}`);
           else event('info', `Installed ${name} ${p.version || ''} (${p.state})`);
         } else if (before.state !== p.state || before.version !== p.version || before.id !== p.id) {
           if (p.state === 'FAILED') event('error', `${name} failed: ${p.lastError}`);
           else event('info', `${name} ${p.version || ''}: ${before.state} → ${p.state}`);
         }
       }
-      for (const [k, p] of known) if (!now.has(k)) event('info', `Removed ${p.symbolicName || p.file}`);
+      for (const [k, p] of known) if (!now.has(k)) event('info', p.state === 'WAITING' ? `${nameOf(p)}: no longer waiting` : `Removed ${nameOf(p)}`);
     }
     known = now;
   }

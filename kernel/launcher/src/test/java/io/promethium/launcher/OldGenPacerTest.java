@@ -54,8 +54,9 @@ class OldGenPacerTest {
         assertThat(oldCollections).as(out).isGreaterThan(0);
         // 2x the ~24 MB live, plus what young collections promote while the usage notification
         // travels to the pacer's thread (asynchronous: on a quiet machine the churn outran it to
-        // 99 MB once); unpaced, the old generation grows towards the 1 GB maximum.
-        assertThat(maxOld).as(out).isLessThan(128L << 20);
+        // 99 MB once, 185 MB once); unpaced, the old generation grows towards the 1 GB maximum
+        // (~713 MB in this run), so a quarter of that still tells paced from unpaced.
+        assertThat(maxOld).as(out).isLessThan(256L << 20);
     }
 
     private static String value(String out, String name) {

@@ -8,14 +8,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The trackers of the server, as {@link PluginStates}. A tracker whose {@code MetricsRegistrar}
- * is a {@link Provider} (the config bundle's) adds itself at construction and goes at close.
- * Thread-safe.
+ * carries {@link io.promethium.config.plugin.RegistrarAttachments} (the kernel's) finds the one
+ * registry of the server there, adds itself at construction and goes at close. Thread-safe.
  */
 public final class PluginStatesRegistry implements PluginStates {
 
-    /** A registrar that also collects the trackers built with it. */
-    public interface Provider {
-        PluginStatesRegistry pluginStates();
+    /** The server's registry, kept with its metrics registrar; null for a registrar without attachments. */
+    public static PluginStatesRegistry of(Object registrar) {
+        return registrar instanceof io.promethium.config.plugin.RegistrarAttachments a
+                ? a.attachment(PluginStatesRegistry.class, PluginStatesRegistry::new) : null;
     }
 
     private final List<PluginTracker<?>> trackers = new CopyOnWriteArrayList<>();

@@ -106,7 +106,7 @@ public final class PluginTracker<S> implements AutoCloseable {
         }
         this.failuresCounter = registrar == null ? null : registrar.counter(FAILURES_METRIC,
                 "Plugin calls (building or closing a config part) that threw or did not return within the time limit.", "plugin", "kind");
-        this.states = registrar instanceof PluginStatesRegistry.Provider provider ? provider.pluginStates() : null;
+        this.states = PluginStatesRegistry.of(registrar);
         this.kind = Objects.requireNonNull(kind, "kind is null");
         this.keySuffix = Objects.requireNonNull(keySuffix, "keySuffix is null");
         this.typeOf = Objects.requireNonNull(typeOf, "typeOf is null");

@@ -167,11 +167,12 @@ class PluginIsolationTest {
 
     @Test
     void theConfigBundlesStatesShowEveryTrackersWaitingPartsAndLastFailures() {
-        io.promethium.config.internal.PluginServicesComponent services = new io.promethium.config.internal.PluginServicesComponent();
+        io.promethium.config.plugin.internal.PluginServicesComponent registrar = new io.promethium.config.plugin.internal.PluginServicesComponent();
+        PluginStates services = new io.promethium.config.internal.PluginStatesComponent(registrar);
         try (PluginTracker<Factory> discovery = new PluginTracker<>("discovery", "_sd_configs", Factory::type, Duration.ofMillis(300),
-                services, Duration.ofMillis(200));
+                registrar, Duration.ofMillis(200));
              PluginTracker<Factory> notifiers = new PluginTracker<>("notifier", "_configs", Factory::type, Duration.ofMillis(300),
-                     services, Duration.ofMillis(200))) {
+                     registrar, Duration.ofMillis(200))) {
             discovery.use("cmdb", "scrape job \"a\"", new Simple());
             notifiers.add(new Factory("teams", 1));
             notifiers.use("teams", "receiver \"r\"", new PluginBuilder<Factory, String>() {

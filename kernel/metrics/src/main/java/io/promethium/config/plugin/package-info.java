@@ -7,7 +7,7 @@
  * the discovery manager and the notifier manager build contexts from them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.config.plugin;
 
 import org.osgi.annotation.bundle.Export;

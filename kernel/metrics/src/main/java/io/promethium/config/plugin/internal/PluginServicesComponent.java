@@ -4,33 +4,26 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.config.plugin.PluginMetricsRegistry;
+import io.promethium.config.plugin.RegistrarAttachments;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * The registry behind every plugin's {@link MetricsRegistrar}, as a service (so storage and other
  * service-style plugins reference it) and as a {@link Collector} (so its metrics are on {@code /metrics}).
+ * It also carries the kernel's per-server {@link RegistrarAttachments} (the plugin trackers' states).
  */
-@Component(service = {MetricsRegistrar.class, Collector.class, io.promethium.config.lifecycle.PluginStates.class})
-public final class PluginServicesComponent implements MetricsRegistrar, Collector, io.promethium.config.lifecycle.PluginStates,
-        io.promethium.config.lifecycle.PluginStatesRegistry.Provider {
+@Component(service = {MetricsRegistrar.class, Collector.class})
+public final class PluginServicesComponent implements MetricsRegistrar, Collector, RegistrarAttachments {
 
     private final PluginMetricsRegistry registry = new PluginMetricsRegistry();
-    /** The plugin trackers built with this registrar: their waiting parts and failures, for the console. */
-    private final io.promethium.config.lifecycle.PluginStatesRegistry states = new io.promethium.config.lifecycle.PluginStatesRegistry();
+    private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
 
     @Override
-    public io.promethium.config.lifecycle.PluginStatesRegistry pluginStates() {
-        return states;
-    }
-
-    @Override
-    public java.util.List<io.promethium.config.lifecycle.PluginStates.Waiting> waiting() {
-        return states.waiting();
-    }
-
-    @Override
-    public java.util.List<io.promethium.config.lifecycle.PluginFailure> failures() {
-        return states.failures();
+    public <T> T attachment(Class<T> type, Supplier<T> create) {
+        return type.cast(attachments.computeIfAbsent(type, t -> create.get()));
     }
 
     @Override

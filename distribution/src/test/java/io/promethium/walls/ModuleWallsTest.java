@@ -187,7 +187,8 @@ class ModuleWallsTest {
         return DescribedPredicate.describe("of the JDK or the OSGi annotations", c -> {
             JavaClass base = c.isArray() ? c.getBaseComponentType() : c;
             String pkg = base.getPackageName();
-            return base.isPrimitive() || pkg.startsWith("java.") || pkg.startsWith("org.osgi.annotation.");
+            return base.isPrimitive() || pkg.startsWith("java.") || pkg.startsWith("javax.crypto") || pkg.startsWith("javax.net.")
+                    || pkg.startsWith("javax.security.") || pkg.startsWith("org.osgi.annotation.");
         });
     }
 

@@ -1,5 +1,6 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

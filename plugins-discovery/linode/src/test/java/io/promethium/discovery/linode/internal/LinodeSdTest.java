@@ -1,5 +1,6 @@
 package io.promethium.discovery.linode.internal;
 
+import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.promethium.discovery.vultr.internal;
 
+import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;

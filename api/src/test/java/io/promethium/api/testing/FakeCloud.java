@@ -1,4 +1,4 @@
-package io.promethium.discovery.digitalocean.internal;
+package io.promethium.api.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,20 +21,20 @@ import java.util.function.Predicate;
 /**
  * A loopback stand-in of a cloud provider's JSON REST API: answers per path and query (set by
  * the test), refuses requests whose credentials the test's check rejects with the provider's
- * status and body, and records every request. Faults, which apply to every path: a status and
+ * status and body, and records every request (the cloud discovery plugins' tests share it). Faults, which apply to every path: a status and
  * body, no answer at all, or 429 with {@code Retry-After}.
  */
-final class FakeCloud implements AutoCloseable {
+public final class FakeCloud implements AutoCloseable {
 
-    record Answer(int status, String body, Map<String, String> headers) {
-        static Answer json(String body) {
+    public record Answer(int status, String body, Map<String, String> headers) {
+        public static Answer json(String body) {
             return new Answer(200, body, Map.of());
         }
     }
 
-    record Request(String method, URI uri, String authorization, String body, Map<String, String> headers) {
+    public record Request(String method, URI uri, String authorization, String body, Map<String, String> headers) {
         /** A request header's first value (names in lower case), or null. */
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
@@ -43,13 +43,13 @@ final class FakeCloud implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch released = new CountDownLatch(1);
     private final Map<String, Function<Request, Answer>> routes = new ConcurrentHashMap<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Predicate<Request> authorized = r -> true;
     private volatile Answer refusal = new Answer(401, "{\"id\":\"unauthorized\",\"message\":\"Unable to authenticate you\"}", Map.of());
     private volatile Answer fault;
     private volatile boolean hang;
 
-    FakeCloud() throws IOException {
+    public FakeCloud() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -57,31 +57,31 @@ final class FakeCloud implements AutoCloseable {
     }
 
     /** The API root, ending in {@code /}. */
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
     /** Answers requests to {@code path} (without query). */
-    void route(String path, Function<Request, Answer> answer) {
+    public void route(String path, Function<Request, Answer> answer) {
         routes.put(path, answer);
     }
 
     /** Requests the check rejects get {@code refusal}. */
-    void authorize(Predicate<Request> check, Answer refusal) {
+    public void authorize(Predicate<Request> check, Answer refusal) {
         this.authorized = check;
         this.refusal = refusal;
     }
 
     /** Every request gets this answer (null: the routes answer again). */
-    void fault(Answer fault) {
+    public void fault(Answer fault) {
         this.fault = fault;
     }
 
-    void hang(boolean hang) {
+    public void hang(boolean hang) {
         this.hang = hang;
     }
 
-    long count(String path) {
+    public long count(String path) {
         return requests.stream().filter(r -> r.uri().getPath().equals(path)).count();
     }
 
@@ -127,7 +127,7 @@ final class FakeCloud implements AutoCloseable {
     }
 
     /** A query parameter of a request, or null. */
-    static String query(Request request, String name) {
+    public static String query(Request request, String name) {
         String raw = request.uri().getRawQuery();
         if (raw == null) {
             return null;

@@ -22,11 +22,14 @@ public final class TestPluginContext implements DiscoveryContext {
     private final TestMetricsRegistrar metrics = new TestMetricsRegistrar();
     private final HttpClientFactory httpClients;
     private final List<Thread> threads = new ArrayList<>();
+    // Held here: java.util.logging keeps loggers weakly, so a handler a test adds could vanish with a collected logger.
+    private final Logger logger;
 
     public TestPluginContext(Path configDirectory, String owner, HttpClientFactory httpClients) {
         this.configDirectory = Objects.requireNonNull(configDirectory, "configDirectory is null");
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
+        this.logger = Logger.getLogger("io.promethium.plugin.test." + owner);
     }
 
     public TestPluginContext(Path configDirectory, String owner) {
@@ -45,7 +48,7 @@ public final class TestPluginContext implements DiscoveryContext {
 
     @Override
     public Logger logger() {
-        return Logger.getLogger("io.promethium.plugin.test." + owner);
+        return logger;
     }
 
     @Override

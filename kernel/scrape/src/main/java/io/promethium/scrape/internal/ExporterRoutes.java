@@ -62,8 +62,8 @@ final class ExporterRoutes {
         exchange.responseHeader("Content-Type", format.contentType());
         Writer out = new BufferedWriter(new OutputStreamWriter(exchange.responseBody(), StandardCharsets.UTF_8), 1 << 16);
         try {
-            Exporters.render(exporter, format.newWriter(out));
-        } catch (RuntimeException e) {
+            exporters.render(exporter, format.newWriter(out));
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             // Headers are gone already: the page ends short, and the log says why.
             LOG.log(Level.WARNING, "exporter " + name + " failed", e);
         }

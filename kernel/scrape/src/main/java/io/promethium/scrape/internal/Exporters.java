@@ -1,6 +1,9 @@
 package io.promethium.scrape.internal;
 
 import io.promethium.api.collect.Exporter;
+import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.config.lifecycle.PluginFailure;
+import io.promethium.config.lifecycle.PluginTracker;
 import io.promethium.exposition.ExpositionWriter;
 import java.net.URI;
 import java.util.ArrayList;
@@ -27,11 +30,27 @@ public final class Exporters {
     /** How long a scrape of an exporter that went waits for its replacement (a plugin update). */
     static final java.time.Duration GRACE = java.time.Duration.ofSeconds(10);
 
+    /** The {@code kind} label of the exporters' failures in {@code promethium_plugin_failures_total}. */
+    static final String KIND = "exporter";
+
     private final Map<String, Exporter> byName = new ConcurrentHashMap<>();
-    /** The kernel's lifecycle rule: knows when an exporter went, so a scrape can wait for its replacement. */
-    private final io.promethium.config.lifecycle.PluginTracker<Exporter> tracker =
-            new io.promethium.config.lifecycle.PluginTracker<>("exporter", "", Exporter::name, GRACE, null);
+    /**
+     * The kernel's lifecycle rule: knows when an exporter went, so a scrape can wait for its
+     * replacement; keeps each exporter's last failure for the console and counts failures in
+     * {@code promethium_plugin_failures_total{plugin,kind="exporter"}}, as for the other kinds.
+     */
+    private final PluginTracker<Exporter> tracker;
     private volatile List<Listener> listeners = List.of(new Listener("", 9090));
+
+    /** Exporters whose failures are logged only (tests, embedders without the kernel's metrics). */
+    public Exporters() {
+        this(null);
+    }
+
+    /** {@code registrar}: the kernel's, where the failures are counted and the console finds them; null: nowhere. */
+    public Exporters(MetricsRegistrar registrar) {
+        this.tracker = new PluginTracker<>(KIND, "", Exporter::name, GRACE, registrar);
+    }
 
     /**
      * Adds an exporter; one whose name is not a path segment of lower-case letters, digits,
@@ -154,9 +173,24 @@ public final class Exporters {
                         && host.equalsIgnoreCase(listenHost));
     }
 
-    /** Writes one exporter's page and ends it; a failing exporter's exception propagates. */
-    static void render(Exporter exporter, ExpositionWriter writer) {
-        exporter.collect(writer);
+    /**
+     * Writes one exporter's page and ends it. A failing exporter's exception propagates, after it
+     * is counted and kept as the exporter's last error ({@link #failures()}). An {@code Error}
+     * other than a {@link LinkageError} (a class gone with its bundle) or a stack overflow is the
+     * server's, not the plugin's, and propagates uncounted.
+     */
+    void render(Exporter exporter, ExpositionWriter writer) {
+        try {
+            exporter.collect(writer);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            tracker.recordFailure(exporter.name(), "collecting /exporters/" + exporter.name() + "/metrics: " + e);
+            throw e;
+        }
         writer.finish();
+    }
+
+    /** The last failure of each exporter that failed, by name. */
+    Map<String, PluginFailure> failures() {
+        return tracker.failures();
     }
 }

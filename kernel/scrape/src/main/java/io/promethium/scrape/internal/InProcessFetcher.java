@@ -72,9 +72,9 @@ final class InProcessFetcher implements PageFetcher {
         buffer.clear();
         try {
             ExpositionWriter writer = FORMAT.newWriter(text);
-            Exporters.render(exporter, writer);
+            exporters.render(exporter, writer);
             text.flush();
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | StackOverflowError e) {
             throw new ScrapeException(ScrapeException.Kind.HTTP,
                     "server returned HTTP status 500 Internal Server Error: exporter \"" + name + "\" failed: " + e);
         }

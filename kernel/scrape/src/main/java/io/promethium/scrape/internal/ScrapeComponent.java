@@ -2,6 +2,7 @@ package io.promethium.scrape.internal;
 
 import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.Exporter;
+import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.MetadataSource;
@@ -49,8 +50,8 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
     }
 
     @Activate
-    public ScrapeComponent(BundleContext context, @Reference DiscoveryService discovery) {
-        this.manager = new ScrapeManager(discovery);
+    public ScrapeComponent(BundleContext context, @Reference DiscoveryService discovery, @Reference MetricsRegistrar registrar) {
+        this.manager = new ScrapeManager(discovery, registrar);
         this.exporterRoutes = new ExporterRoutes(manager.exporters());
         manager.exporters().setListenAddress(context.getProperty(LISTEN_ADDRESS_PROPERTY));
         String features = context.getProperty("promethium.flag.enable-feature");

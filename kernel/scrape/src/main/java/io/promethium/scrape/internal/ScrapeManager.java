@@ -8,6 +8,7 @@ import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
+import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.model.PrometheusConfig;
@@ -49,7 +50,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     private final ScrapeMetrics metrics = new ScrapeMetrics();
     private final AtomicReference<Storage> storage = new AtomicReference<>();
-    private final Exporters exporters = new Exporters();
+    private final Exporters exporters;
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
     /** The threads every pool's scrapes run on: one set however many jobs (see {@link ScrapeWorkers}). */
     private final ScrapeWorkers workers = new ScrapeWorkers("");
@@ -63,12 +64,25 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
      * plugins with {@link #addDiscovererFactory}; their metrics go to a private registry.
      */
     public ScrapeManager() {
-        this(new DiscoveryManager(Duration.ofSeconds(5), new PluginMetricsRegistry(), new KernelHttpClientFactory()), true);
+        this(new PluginMetricsRegistry());
     }
 
-    /** A manager fed by a shared discovery service. */
+    private ScrapeManager(PluginMetricsRegistry registry) {
+        this(new DiscoveryManager(Duration.ofSeconds(5), registry, new KernelHttpClientFactory()), true, registry);
+    }
+
+    /** A manager fed by a shared discovery service; exporter failures are logged only. */
     public ScrapeManager(DiscoveryService discovery) {
-        this(discovery, false);
+        this(discovery, false, null);
+    }
+
+    /**
+     * A manager fed by a shared discovery service; {@code registrar} (the kernel's) counts the
+     * exporters' failures in {@code promethium_plugin_failures_total} and shows their last error
+     * in the console, as for the other plugin kinds.
+     */
+    public ScrapeManager(DiscoveryService discovery, MetricsRegistrar registrar) {
+        this(discovery, false, registrar);
     }
 
     private volatile boolean nativeHistogramsFeature;
@@ -88,7 +102,8 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         ingestCreated = on;
     }
 
-    private ScrapeManager(DiscoveryService discovery, boolean owned) {
+    private ScrapeManager(DiscoveryService discovery, boolean owned, MetricsRegistrar registrar) {
+        this.exporters = new Exporters(registrar);
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
         this.ownDiscovery = owned ? (DiscoveryManager) discovery : null;
     }

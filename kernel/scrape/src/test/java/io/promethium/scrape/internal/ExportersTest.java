@@ -7,6 +7,11 @@ import io.promethium.api.collect.Exporter;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
+import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.config.lifecycle.PluginFailure;
+import io.promethium.config.lifecycle.PluginStatesRegistry;
+import io.promethium.config.lifecycle.PluginTracker;
+import io.promethium.config.plugin.internal.PluginServicesComponent;
 import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -133,6 +138,39 @@ class ExportersTest {
         });
         assertThatThrownBy(() -> new InProcessFetcher(exporters, "broken", 0).fetch()).hasMessageContaining("boom");
         assertThatThrownBy(() -> new InProcessFetcher(exporters, "test", 10).fetch()).hasMessageContaining("body size limit");
+    }
+
+    @Test
+    void aFailingExporterIsCountedInPluginFailuresWithItsLastErrorForTheConsole() throws Exception {
+        // The kernel's registrar: the counter's registry and the console's plugin states.
+        PluginServicesComponent registry = new PluginServicesComponent();
+        Exporters exporters = new Exporters(registry);
+        exporters.add(exporter("fine", 1));
+        exporters.add(new Exporter() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public void collect(MetricWriter writer) {
+                throw new IllegalStateException("disk gone");
+            }
+        });
+        MetricsRegistrar.Counter failures = registry.counter(PluginTracker.FAILURES_METRIC, "", "plugin", "kind");
+        new InProcessFetcher(exporters, "fine", 0).fetch();
+        InProcessFetcher broken = new InProcessFetcher(exporters, "broken", 0);
+        assertThatThrownBy(broken::fetch).hasMessageContaining("disk gone");
+        assertThatThrownBy(broken::fetch).hasMessageContaining("disk gone");
+
+        assertThat(failures.value("broken", "exporter")).isEqualTo(2);
+        assertThat(failures.value("fine", "exporter")).isZero();
+        PluginFailure last = exporters.failures().get("broken");
+        assertThat(last.count()).isEqualTo(2);
+        assertThat(last.message()).contains("/exporters/broken/metrics").contains("disk gone");
+        assertThat(PluginStatesRegistry.of(registry).failures()).as("the console's list of plugin failures")
+                .anySatisfy(f -> assertThat(f.kind() + " " + f.type()).isEqualTo("exporter broken"));
+        assertThat(exporters.failures()).doesNotContainKey("fine");
     }
 
     @Test

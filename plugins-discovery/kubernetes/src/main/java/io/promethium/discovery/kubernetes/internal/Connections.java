@@ -272,7 +272,7 @@ final class Connections {
                 }
                 metrics.failures.inc();
                 String message = describe(error);
-                if (!message.equals(lastError)) {
+                if (!sameFailure(message, lastError)) {
                     lastError = message;
                     for (Subscriber subscriber : subscribers) {
                         subscriber.failed(kind, namespace, message);
@@ -319,6 +319,25 @@ final class Connections {
 
         boolean hasSynced() {
             return informer.hasSynced();
+        }
+
+        /**
+         * Whether two descriptions ({@link #describe}) are one failure, logged once: the same
+         * text, or the same HTTP status. A refusal reads differently by request (a list carries the
+         * API's {@code Status} message, a watch's refused WebSocket upgrade only the reason phrase),
+         * and the informer alternates the two while it retries.
+         */
+        static boolean sameFailure(String a, String b) {
+            if (a == null || b == null) {
+                return a == b;
+            }
+            return a.equals(b) || (a.startsWith("HTTP ") && status(a).equals(status(b)));
+        }
+
+        /** "HTTP 401" of "HTTP 401: Unauthorized". */
+        private static String status(String description) {
+            int colon = description.indexOf(':');
+            return colon < 0 ? description : description.substring(0, colon);
         }
 
         /** A short, stable description: the HTTP status and the API's message, else the root cause. */

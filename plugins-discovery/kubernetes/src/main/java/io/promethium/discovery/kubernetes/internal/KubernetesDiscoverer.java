@@ -236,7 +236,7 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
     public void failed(Kind kind, String namespace, String error) {
         String scope = kind.role + (namespace == null ? "" : " in namespace " + namespace);
         synchronized (lock) {
-            if (closed || error.equals(lastErrors.get(scope))) {
+            if (closed || Connections.Shared.sameFailure(error, lastErrors.get(scope))) {
                 return;
             }
             lastErrors.put(scope, error);

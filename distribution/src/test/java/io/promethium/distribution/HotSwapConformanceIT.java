@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.remote.wire.Snappy;
+import io.promethium.remote.wire.WriteRequestDecoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,30 +36,35 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Hot-swap conformance on the tarball, kept lean (one server, about a minute and a half): 100
  * file_sd targets (one loopback page served by this test, told apart by a label) scraped every
- * second, a recording and an alerting rule evaluated every second, the alert routed by the
- * in-process Alertmanager to a webhook recorder, {@code remote_write} to a recorder. The file
- * discovery plugin, the webhook notifier and the remote storage plugin are moved from
- * {@code bundles/} to {@code plugins/} so they are plugins like the exporters.
+ * 2 s, the server's own {@code /metrics} and both bundled exporters scraped every second, a
+ * recording and an alerting rule evaluated every second, the alert routed by the in-process
+ * Alertmanager to a webhook recorder, {@code remote_write} to a recorder. The file discovery
+ * plugin, the webhook notifier and the remote storage plugin are moved from {@code bundles/} to
+ * {@code plugins/} so they are plugins like the exporters.
  * <ol>
  *   <li>At start their three keys wait (metric and {@code /api/v1/admin/plugins}); dropped in,
  *       they start.</li>
  *   <li>Each of them and both bundled exporters is swapped to a rebuilt copy with another
- *       {@code Bundle-Version} and back: {@code up} of all 100 targets, of both exporters and the
- *       recording rule's result have a point at every 250 ms step, all of them 1 (100 for the
- *       rule): no missed scrape, no staleness marker, no skipped evaluation; notifications keep
- *       coming with none failed; remote write keeps sending with no sample failed or dropped;
- *       the admin API shows each version at each step.</li>
+ *       {@code Bundle-Version} and back: {@code up} of all 100 targets, of both exporters and of
+ *       the server's own page, the recording rule's result and a series of each exporter have a
+ *       point at every 250 ms step
+ *       (no missed scrape, no staleness marker, no skipped evaluation); the remote storage
+ *       plugin's collector is on {@code /metrics} again after its swap and no scrape saw a
+ *       duplicate sample (never both versions);
+ *       notifications keep coming with none failed; every sample of the recording rule the TSDB
+ *       holds over the swaps reached the remote write receiver (decoded from its requests), and
+ *       the queue counted none failed or dropped; the admin API shows each version at each
+ *       step.</li>
  *   <li>Each is stopped and started through the admin API: the admin API shows the stopped
  *       plugin and the keys waiting for it, then neither.</li>
  * </ol>
  * The notifier swap's "removed code never sends" and "notification log kept" are checked by
  * {@link PluginLifecycleIT} (its notifier's text tells versions apart); the TSDB's swap by
- * {@link StorageHotSwapIT}. Remote write's "no sample lost" is checked here as the queue's own
- * accounting (nothing failed, dropped, or pending at the end); the receiver is a recorder.
+ * {@link StorageHotSwapIT}. The page the targets scrape sends a {@code Content-Type}: without
+ * one, Prometheus 3 (and Promethium) fail the scrape unless {@code fallback_scrape_protocol} is
+ * set.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Disabled("unfinished: the waiting checks pass on the tarball, but the 100 file_sd targets were not all up"
-        + " within 60 s after the jars were dropped in; the cause is not found yet")
 class HotSwapConformanceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +82,8 @@ class HotSwapConformanceIT {
         page = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         page.createContext("/metrics", ex -> {
             byte[] body = "# TYPE conformance_page gauge\nconformance_page 1\n".getBytes(StandardCharsets.UTF_8);
+            // Prometheus 3 (and so Promethium) fails a page without a Content-Type when no fallback_scrape_protocol is set.
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
@@ -138,6 +148,8 @@ class HotSwapConformanceIT {
                     queue_config: {batch_send_deadline: 1s}
                 scrape_configs:
                   - job_name: many
+                    # 2 s: half the load of the test's page, and a 2 s scrape timeout for a loaded machine.
+                    scrape_interval: 2s
                     file_sd_configs:
                       - files: [targets.json]
                         refresh_interval: 1s
@@ -147,7 +159,9 @@ class HotSwapConformanceIT {
                   - job_name: node
                     metrics_path: /exporters/node/metrics
                     static_configs: [{targets: ['127.0.0.1:%d']}]
-                """.formatted(server.port, remote.url("/write"), server.port, server.port))
+                  - job_name: self
+                    static_configs: [{targets: ['127.0.0.1:%d']}]
+                """.formatted(server.port, remote.url("/write"), server.port, server.port, server.port))
                 .start("--alertmanager.config.file=conf/alertmanager.yml", "--plugins.scan-interval=1s", "--web.enable-admin-api")
                 .awaitReady();
     }
@@ -182,7 +196,7 @@ class HotSwapConformanceIT {
         for (String file : List.of("file-sd.jar", "webhook.jar", "remote.jar")) {
             replace(ORIGINALS.get(file), server.home.resolve("plugins/" + file));
         }
-        server.await(Duration.ofSeconds(60), () -> values("up{job=\"many\"} == 1").size() == TARGETS, "all 100 targets up");
+        awaitAllTargetsUp("all 100 targets up after the jars were dropped in");
         webhook.await(1, Duration.ofSeconds(30));
         remote.await(1, Duration.ofSeconds(30));
         server.await(Duration.ofSeconds(15), () -> waitingKeys().isEmpty(), "nothing waiting");
@@ -209,13 +223,23 @@ class HotSwapConformanceIT {
         }
         ServerProcess.sleep(3000);
         double to = now();
-        assertContinuous("up{job=\"many\"}", from, to, TARGETS, "1");
-        assertContinuous("up{job=~\"jvm|node\"}", from, to, 2, "1");
-        assertContinuous("many:up:sum", from, to, 1, String.valueOf(TARGETS));
+        assertContinuous("up{job=\"many\"}", from, to, TARGETS, "1", 2);
+        assertContinuous("up{job=~\"jvm|node|self\"}", from, to, 3, "1", 1);
+        assertContinuous("many:up:sum", from, to, 1, String.valueOf(TARGETS), 1);
+        // The exporters' own series, not only their targets' up: an update serves the page without a gap.
+        assertContinuous("jvm_threads_current{job=\"jvm\"}", from, to, 1, null, 1);
+        assertContinuous("node_boot_time_seconds{job=\"node\"}", from, to, 1, null, 1);
+        // Collectors on /metrics: the remote storage plugin's collector is back after its swaps and was never on a page
+        // twice (no duplicate sample). Not continuous: the launcher stops the old version before it starts the new one,
+        // and a scrape of /metrics between the two (about 2 s here) lacks the plugin's series; exporters do not have
+        // that gap, as a scrape of an exporter being updated waits for its replacement.
+        assertThat(values("prometheus_remote_storage_highest_timestamp_in_seconds{job=\"self\"}")).as("the remote storage collector").hasSize(1);
+        assertThat(sum("prometheus_target_scrapes_sample_duplicate_timestamp_total")).as("no page with a collector twice").isZero();
         assertThat(webhook.requests().size()).as("notifications kept coming through the swaps").isGreaterThan(hooksBefore + 5);
         assertThat(sum("alertmanager_notifications_failed_total")).as("no notification failed").isZero();
         int remoteBefore = remote.requests().size();
         remote.await(remoteBefore + 1, Duration.ofSeconds(15));
+        assertRemoteReceivedEverySample("many:up:sum", from, to);
         assertThat(sum("prometheus_remote_storage_samples_failed_total")).as("no sample failed").isZero();
         assertThat(sum("prometheus_remote_storage_samples_dropped_total")).as("no sample dropped").isZero();
         assertThat(server.output()).doesNotContain("Exception in thread");
@@ -236,10 +260,53 @@ class HotSwapConformanceIT {
             assertThat(started.body()).as(file).contains("\"state\":\"ACTIVE\"");
             server.await(Duration.ofSeconds(10), () -> waitingKeys().isEmpty(), "nothing waiting after starting " + file);
         }
-        server.await(Duration.ofSeconds(30), () -> values("up{job=\"many\"} == 1").size() == TARGETS, "all 100 targets up again");
+        awaitAllTargetsUp("all 100 targets up again");
     }
 
-    private static void assertContinuous(String expr, double from, double to, int series, String value) throws IOException {
+    /**
+     * No sample lost by remote write across the swaps: every sample of {@code series} the TSDB holds
+     * between {@code from} and {@code to} reached the receiver (decoded from the recorded requests).
+     */
+    private static void assertRemoteReceivedEverySample(String series, double from, double to) throws Exception {
+        JsonNode stored = query("/api/v1/query?time=" + to + "&query="
+                + URLEncoder.encode(series + "[" + (int) Math.ceil(to - from) + "s]", StandardCharsets.UTF_8)).path("result");
+        assertThat(stored).as(series + " in the TSDB").hasSize(1);
+        java.util.SortedSet<Long> expected = new java.util.TreeSet<>();
+        for (JsonNode point : stored.get(0).path("values")) {
+            expected.add(Math.round(point.get(0).asDouble() * 1000));
+        }
+        assertThat(expected.size()).as(series + " samples stored over the swaps").isGreaterThanOrEqualTo((int) (to - from) - 1);
+        java.util.Set<Long> received = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            received.clear();
+            WriteRequestDecoder decoder = new WriteRequestDecoder();
+            for (RecordingHttpServer.Request request : remote.requests()) {
+                byte[] raw = Snappy.decode(request.body(), request.body().length, 64 << 20);
+                decoder.decode(raw, raw.length, (labels, timestamps, values, count, exemplars, exemplarCount) -> {
+                    if (series.equals(labels.metricName())) {
+                        for (int i = 0; i < count; i++) {
+                            received.add(timestamps[i]);
+                        }
+                    }
+                });
+            }
+            if (received.containsAll(expected) || System.nanoTime() > deadline) {
+                break;
+            }
+            ServerProcess.sleep(500);
+        }
+        java.util.SortedSet<Long> missing = new java.util.TreeSet<>(expected);
+        missing.removeAll(received);
+        assertThat(missing).as("samples of " + series + " the TSDB has and the remote write receiver never got").isEmpty();
+    }
+
+    /**
+     * {@code value}: what every point must be; null: any (the series must only have no gap);
+     * {@code interval}: the seconds between two samples of the series.
+     */
+    private static void assertContinuous(String expr, double from, double to, int series, String value, int interval)
+            throws IOException {
         JsonNode result = query("/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
                 + "&start=" + from + "&end=" + to + "&step=0.25").path("result");
         assertThat(result).as(expr).hasSize(series);
@@ -248,17 +315,35 @@ class HotSwapConformanceIT {
             JsonNode points = s.path("values");
             assertThat(points.size()).as(expr + " " + s.path("metric") + ": a point at every 250 ms step").isEqualTo(steps);
             for (JsonNode point : points) {
-                assertThat(point.get(1).asText()).as(expr + " " + s.path("metric")).isEqualTo(value);
+                if (value != null) {
+                    assertThat(point.get(1).asText()).as(expr + " " + s.path("metric")).isEqualTo(value);
+                }
             }
         }
-        // A missed scrape or evaluation leaves no gap within the lookback: count the samples instead (one a second).
+        // A missed scrape or evaluation leaves no gap within the lookback: count the samples instead (one an interval).
         int window = (int) Math.floor(to - from);
         JsonNode raw = query("/api/v1/query?time=" + to + "&query="
                 + URLEncoder.encode("count_over_time(" + expr + "[" + window + "s])", StandardCharsets.UTF_8)).path("result");
         assertThat(raw).as(expr).hasSize(series);
         for (JsonNode s : raw) {
-            assertThat(s.path("value").get(1).asDouble()).as(expr + " " + s.path("metric") + ": a sample every second over " + window + " s")
-                    .isGreaterThanOrEqualTo(window - 1);
+            assertThat(s.path("value").get(1).asDouble())
+                    .as(expr + " " + s.path("metric") + ": a sample every " + interval + " s over " + window + " s")
+                    .isGreaterThanOrEqualTo(window / interval - 1);
+        }
+    }
+
+    /** Waits for every file_sd target to be up; on a time-out, says what the targets' last errors were. */
+    private static void awaitAllTargetsUp(String what) throws IOException {
+        try {
+            server.await(Duration.ofSeconds(30), () -> values("up{job=\"many\"} == 1").size() == TARGETS, what);
+        } catch (AssertionError e) {
+            Map<String, Integer> errors = new TreeMap<>();
+            for (JsonNode t : query("/api/v1/targets?state=active").path("activeTargets")) {
+                if ("many".equals(t.path("scrapePool").asText())) {
+                    errors.merge(t.path("health").asText() + ": " + t.path("lastError").asText(), 1, Integer::sum);
+                }
+            }
+            throw new AssertionError(what + ": the file_sd targets by health and last error: " + errors, e);
         }
     }
 

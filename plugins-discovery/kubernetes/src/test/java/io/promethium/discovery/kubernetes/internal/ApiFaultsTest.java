@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An API that refuses (401/403), fails, drops watches or answers 410: the last targets stay, the
- * failures are counted and logged once per change, discovery resumes by itself, and a job on
- * another API carries on meanwhile.
+ * An API that refuses (401/403), fails, ends watches or answers 410: the last targets stay, the
+ * failures are counted and logged once per change (one status is one failure, whichever request
+ * met it), discovery resumes by itself, and a job on another API carries on meanwhile. The waits
+ * follow the informer's retries and reconnects through the proxy's counts, not sleeps.
  */
 class ApiFaultsTest {
 
@@ -84,7 +85,8 @@ class ApiFaultsTest {
             List<TargetGroup> initial = faulty.initial();
             assertThat(initial).as("the first update comes even though the API refuses").isEmpty();
             assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
-            Thread.sleep(1_000); // several retries with backoff (from 100 ms here)
+            int refused = proxy.refused();
+            FaultyProxy.awaitAbove("a retry of the refused list", proxy::refused, refused);
             assertThat(warningsAbout("HTTP 403")).as("one warning for the 403, however many retries").hasSize(1);
             assertThat(proxy.authorizations).contains("Bearer secret-token");
 
@@ -92,20 +94,19 @@ class ApiFaultsTest {
             faulty.await("the pod once the API answers again", s -> s.containsKey("pod/shop/web-1")
                     && !s.get("pod/shop/web-1").targets().isEmpty());
 
-            int updatesBefore = faulty.received.size();
             double failuresBefore = context.metrics().value("prometheus_sd_kubernetes_failures_total");
+            refused = proxy.refused();
             proxy.failWith(401);
-            // The watch notices the refusal only when it reconnects, which a loaded machine delays:
-            // wait for the failure to be counted rather than for a fixed time.
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (context.metrics().value("prometheus_sd_kubernetes_failures_total") <= failuresBefore
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            // The watch notices the refusal when it reconnects: followed through the proxy, then counted.
+            FaultyProxy.awaitAbove("the informer's reconnect refused with 401", proxy::refused, refused);
+            FaultyProxy.awaitAbove("the 401 counted", () -> (int) context.metrics().value("prometheus_sd_kubernetes_failures_total"),
+                    (int) failuresBefore);
+            refused = proxy.refused();
+            FaultyProxy.awaitAbove("a retry after the refused reconnect", proxy::refused, refused);
+            for (List<TargetGroup> update : List.copyOf(faulty.updates)) {
+                assertThat(update).as("no group is emptied while the API refuses")
+                        .allSatisfy(group -> assertThat(group.targets()).isNotEmpty());
             }
-            assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isGreaterThan(failuresBefore);
-            Thread.sleep(500); // a few retries with backoff
-            assertThat(faulty.updates).as("no group is emptied while the API refuses").isEmpty();
-            assertThat(faulty.received).hasSize(updatesBefore);
             assertThat(warningsAbout("HTTP 401")).hasSize(1);
 
             api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
@@ -118,32 +119,39 @@ class ApiFaultsTest {
     }
 
     @Test
-    void goneWatchesAndDroppedConnectionsReListAndKeepFollowing() throws Exception {
+    void goneAndEndedWatchesReListAndKeepFollowing() throws Exception {
+        proxy.goneForWatches(true); // from the start: every watch is told 410 Gone
         MockApi.Run run = api.start(api.block("pod", "api_server", proxy.url()));
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
-        run.awaitWatching();
-        proxy.goneForWatches(true);
-        Thread.sleep(1_500);
+        FaultyProxy.awaitAbove("a watch answered 410 Gone", proxy::gone, 0);
+        // fabric8 answers a 410 with a new list and then a new watch: a second 410 shows the re-list went by.
+        FaultyProxy.awaitAbove("the watch after the re-list answered 410 Gone too", proxy::gone, 1);
+        int held = proxy.watchesHeld();
         proxy.goneForWatches(false);
+        FaultyProxy.awaitAbove("a watch held after the 410s", proxy::watchesHeld, held);
         awaitFollowing(run);
         api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
         run.await("a pod created after the 410s", s -> s.containsKey("pod/shop/web-2"));
-        proxy.dropConnections();
+        held = proxy.watchesHeld();
+        proxy.endWatches();
+        FaultyProxy.awaitAbove("a watch held again after the API ended it", proxy::watchesHeld, held);
         awaitFollowing(run);
         api.client.pods().inNamespace("shop").withName("web-1").delete();
-        run.await("a deletion after the watch was dropped", s -> s.get("pod/shop/web-1").targets().isEmpty());
+        run.await("a deletion after the watch was ended", s -> s.get("pod/shop/web-1").targets().isEmpty());
         assertThat(run.state.get("pod/shop/web-2").targets()).isNotEmpty();
     }
 
     /**
-     * Creates probe pods until discovery reports one. The mock, unlike an API server, does not
-     * replay the events a watch missed, and records a watch request only when it ends: a change
-     * made before the mock holds the informer's new watch would be lost, and only a change seen
-     * through it shows that the informer follows again.
+     * Once the proxy has seen the API answer the informer's new watch: waits for the discoverer
+     * to say it watches, then creates probe pods until discovery reports one. The mock, unlike an
+     * API server, does not replay the events a watch missed, and registers a WebSocket watch's
+     * sender only as the upgrade completes: a probe made in that instant would be lost, so one
+     * more is made (the first normally shows up at once); only a change seen through the watch
+     * shows that the informer follows again.
      */
     private void awaitFollowing(MockApi.Run run) throws InterruptedException {
-        // fabric8 reconnects with a growing backoff, which a loaded machine stretches further.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        run.awaitWatching();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             int probe = ++probes;
             api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "probe-" + probe, "10.1.9." + probe)).create();
@@ -151,7 +159,7 @@ class ApiFaultsTest {
                 return;
             }
         }
-        throw new AssertionError("the informer did not follow changes again within 45 s");
+        throw new AssertionError("the informer did not follow changes again within 30 s");
     }
 
     @Test

@@ -14,13 +14,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
- * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, and drop
- * every connection in flight (watches included, WebSocket or not). Otherwise bytes pass both ways
- * untouched. It records the {@code Authorization} headers it saw on each connection's first request.
+ * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
+ * WebSocket watches (a close frame), and drop every connection in flight. Otherwise bytes pass both ways
+ * untouched. It records the {@code Authorization} headers it saw on each connection's first request,
+ * and counts what the client's informer does (requests refused, watches gone, watches the API
+ * holds; each on a connection of its own, as every fault closes the connections), so a test can follow its retries and reconnects instead of sleeping.
  */
 final class FaultyProxy implements AutoCloseable {
 
@@ -29,9 +32,20 @@ final class FaultyProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final String scheme;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** The client side of the connections carrying WebSocket watches the API answered. */
+    private final Set<Socket> watchClients = ConcurrentHashMap.newKeySet();
     private volatile int failWith;
     private volatile boolean goneForWatches;
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+    /** Requests answered with {@link #failWith}'s status. */
+    private final AtomicInteger refused = new AtomicInteger();
+    /** Watch requests answered 410 Gone. */
+    private final AtomicInteger gone = new AtomicInteger();
+    /**
+     * Watches the API has begun to answer: its response (the WebSocket upgrade or the stream's
+     * head) is on its way, so the mock holds the watch and sends every later change through it.
+     */
+    private final AtomicInteger watchesHeld = new AtomicInteger();
 
     FaultyProxy(String targetUrl) throws IOException {
         this(targetUrl, null);
@@ -64,10 +78,65 @@ final class FaultyProxy implements AutoCloseable {
         dropConnections();
     }
 
-    /** Watch requests answered with 410 Gone (the client must re-list); in-flight connections are dropped. */
+    /**
+     * Watch requests answered 410 Gone (the client must re-list). Turned on, the watches in
+     * flight end (as {@link #endWatches}), so the next ones meet it; turned off, nothing is cut.
+     */
     void goneForWatches(boolean gone) {
         goneForWatches = gone;
-        dropConnections();
+        if (gone) {
+            endWatches();
+        }
+    }
+
+    /**
+     * Ends every WebSocket watch the API holds as an API server does at a watch's timeout: a
+     * close frame (1000), then the connection closes. (A connection cut without one is noticed by
+     * the JDK's WebSocket only at its next read or write, at no predictable time.)
+     */
+    void endWatches() {
+        for (Socket socket : watchClients) {
+            try {
+                OutputStream out = socket.getOutputStream();
+                synchronized (socket) {
+                    out.write(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xE8});
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // gone already
+            }
+            close(socket);
+        }
+    }
+
+    /** How many requests were refused with {@link #failWith}'s status so far. */
+    int refused() {
+        return refused.get();
+    }
+
+    /** How many watch requests were answered 410 Gone so far. */
+    int gone() {
+        return gone.get();
+    }
+
+    /** How many watches the API has begun to answer so far (see {@link #watchesHeld}). */
+    int watchesHeld() {
+        return watchesHeld.get();
+    }
+
+    /**
+     * Waits until {@code count} passes {@code before}: the informer's own retry, re-list or
+     * re-watch, followed as it happens instead of guessed with a sleep. The bound only keeps a
+     * broken informer from hanging the build.
+     */
+    static void awaitAbove(String what, java.util.function.IntSupplier count, int before) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (count.getAsInt() <= before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within 30 s (still " + count.getAsInt() + ")");
+            }
+            Thread.sleep(10);
+        }
     }
 
     void dropConnections() {
@@ -99,8 +168,10 @@ final class FaultyProxy implements AutoCloseable {
                 }
             }
             String requestLine = text.substring(0, Math.max(0, text.indexOf("\r\n")));
+            boolean watch = requestLine.contains("watch=true");
             int status = failWith;
-            if (status == 0 && goneForWatches && requestLine.contains("watch=true")) {
+            boolean goneWatch = status == 0 && goneForWatches && watch;
+            if (goneWatch) {
                 status = 410;
             }
             if (status != 0) {
@@ -111,14 +182,18 @@ final class FaultyProxy implements AutoCloseable {
                         + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 out.flush();
+                (goneWatch ? gone : refused).incrementAndGet();
                 close(client);
                 return;
             }
             Socket upstream = new Socket(target.getAddress(), target.getPort());
             open.add(upstream);
             upstream.getOutputStream().write(head);
-            executor.submit(() -> pipe(upstream, client));
-            pipe(client, upstream);
+            if (watch) {
+                watchClients.add(client);
+            }
+            executor.submit(() -> pipe(upstream, client, watch ? watchesHeld : null));
+            pipe(client, upstream, null);
         } catch (IOException e) {
             close(client);
         }
@@ -139,9 +214,24 @@ final class FaultyProxy implements AutoCloseable {
         return head.toByteArray();
     }
 
-    private void pipe(Socket from, Socket to) {
+    /** Copies {@code from} to {@code to}; {@code firstBytes}, when not null, is counted up once the first bytes went through. */
+    private void pipe(Socket from, Socket to, AtomicInteger firstBytes) {
         try {
-            from.getInputStream().transferTo(to.getOutputStream());
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                // Whole reads at a time, so a close frame of endWatches does not land inside a frame.
+                synchronized (to) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+                if (firstBytes != null) {
+                    firstBytes.incrementAndGet();
+                    firstBytes = null;
+                }
+            }
         } catch (IOException ignored) {
             // one side went away
         } finally {
@@ -152,6 +242,7 @@ final class FaultyProxy implements AutoCloseable {
 
     private void close(Socket socket) {
         open.remove(socket);
+        watchClients.remove(socket);
         try {
             socket.close();
         } catch (IOException ignored) {

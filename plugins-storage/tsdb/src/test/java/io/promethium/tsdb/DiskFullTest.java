@@ -128,13 +128,13 @@ class DiskFullTest {
             // The half-written block's folder is gone, so nothing of it can ever be loaded.
             assertThat(entries(dir)).containsExactlyInAnyOrder("lock", "wal");
             assertThat(lines(Level.SEVERE)).singleElement().asString()
-                    .contains("compaction to " + dir).contains("failed: no space left on device");
+                    .contains("compaction in " + dir).contains("failed: no space left on device");
             assertThat(TestSupport.count(readAll(db))).isEqualTo(4 * 240);
             disk.free.set(Long.MAX_VALUE);
             db.compact();
             assertThat(db.blocks()).hasSize(1);
             assertThat(TestSupport.count(readAll(db))).isEqualTo(4 * 240);
-            assertThat(lines(Level.INFO)).anyMatch(l -> l.contains("compaction to " + dir + " succeeded again after 2 failed attempts"));
+            assertThat(lines(Level.INFO)).anyMatch(l -> l.contains("compaction in " + dir + " succeeded again after 2 failed attempts"));
         }
     }
 

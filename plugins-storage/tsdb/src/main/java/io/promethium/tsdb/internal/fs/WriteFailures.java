@@ -18,10 +18,10 @@ public final class WriteFailures {
 
     /** Where a write failed; each has its own episode. */
     public enum Area {
-        WAL("WAL write", "the batch was refused (not acknowledged), queries keep answering; appends resume by themselves"),
-        WAL_SYNC("WAL fsync", "writes stay in the page cache until a later fsync succeeds"),
-        CHECKPOINT("WAL checkpoint", "the WAL keeps its segments until a later checkpoint succeeds"),
-        COMPACTION("compaction", "the head keeps its samples in memory and in the WAL, and compaction is retried");
+        WAL("WAL write to", "the batch was refused (not acknowledged), queries keep answering; appends resume by themselves"),
+        WAL_SYNC("WAL fsync of", "writes stay in the page cache until a later fsync succeeds"),
+        CHECKPOINT("WAL checkpoint to", "the WAL keeps its segments until a later checkpoint succeeds"),
+        COMPACTION("compaction in", "the head keeps its samples in memory and in the WAL, and compaction is retried");
 
         final String what;
         final String consequence;
@@ -44,7 +44,7 @@ public final class WriteFailures {
         }
         boolean full = isNoSpace(cause);
         noSpace.set(area.ordinal(), full ? 1 : 0);
-        LOG.log(Level.SEVERE, area.what + " to " + path + " failed: " + describe(cause) + "; " + area.consequence
+        LOG.log(Level.SEVERE, area.what + " " + path + " failed: " + describe(cause) + "; " + area.consequence
                 + ". Logged once until it succeeds again.");
         return true;
     }
@@ -58,7 +58,7 @@ public final class WriteFailures {
         long n = failing.getAndSet(i, 0);
         if (n > 0) {
             noSpace.set(i, 0);
-            LOG.info(area.what + " to " + path + " succeeded again after " + n + " failed attempt" + (n == 1 ? "" : "s"));
+            LOG.info(area.what + " " + path + " succeeded again after " + n + " failed attempt" + (n == 1 ? "" : "s"));
         }
     }
 

@@ -215,12 +215,25 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         blocks = List.copyOf(loaded);
     }
 
+    /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
+    private static boolean isCorruption(Exception e) {
+        return e instanceof RuntimeException || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.EOFException
+                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
+                || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
+    }
+
     private void setAside(Path block, Exception cause) {
         metrics.blocksCorrupt.increment();
         String ulid = block.getFileName().toString();
         String reason = cause instanceof java.nio.file.NoSuchFileException missing
                 ? "missing file " + missing.getFile()
                 : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (!isCorruption(cause)) {
+            // Not the block's fault (permissions, too many open files): skipped this time, left where it is.
+            LOG.severe("block " + block + " could not be opened and is skipped (left in place): " + reason);
+            corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));
+            return;
+        }
         Path target = dir.resolve(ulid + CORRUPTED_SUFFIX);
         if (Files.exists(target)) {
             target = dir.resolve(ulid + CORRUPTED_SUFFIX + "." + System.currentTimeMillis());

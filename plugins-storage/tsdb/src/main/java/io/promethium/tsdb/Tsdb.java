@@ -196,9 +196,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 if (!Files.isDirectory(p)) {
                     continue;
                 }
-                if (name.endsWith(CORRUPTED_SUFFIX) && Ulid.looksLike(name.substring(0, name.length() - CORRUPTED_SUFFIX.length()))) {
-                    corruptBlocks.add(new StorageStats.CorruptBlock(name.substring(0, name.length() - CORRUPTED_SUFFIX.length()),
-                            "set aside by an earlier start", p.toString()));
+                int suffix = name.indexOf(CORRUPTED_SUFFIX);
+                if (suffix > 0 && Ulid.looksLike(name.substring(0, suffix))) {
+                    corruptBlocks.add(new StorageStats.CorruptBlock(name.substring(0, suffix), "set aside by an earlier start", p.toString()));
                     continue;
                 }
                 if (!Ulid.looksLike(name)) {
@@ -223,7 +223,6 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     }
 
     private void setAside(Path block, Exception cause) {
-        metrics.blocksCorrupt.increment();
         String ulid = block.getFileName().toString();
         String reason = cause instanceof java.nio.file.NoSuchFileException missing
                 ? "missing file " + missing.getFile()
@@ -234,6 +233,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));
             return;
         }
+        metrics.blocksCorrupt.increment();
         Path target = dir.resolve(ulid + CORRUPTED_SUFFIX);
         if (Files.exists(target)) {
             target = dir.resolve(ulid + CORRUPTED_SUFFIX + "." + System.currentTimeMillis());

@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param maxTime the newest sample (ms), or {@code Long.MIN_VALUE} when empty
  * @param headMemoryInBytes the head's estimated heap by part (name: the part, value: bytes), as
  *        the storage accounts it; empty when it does not (since 1.10)
+ * @param corruptBlocks blocks the storage does not serve because they are corrupt or incomplete,
+ *        oldest finding first; empty when none or when the storage has no blocks (since 1.11)
  */
 public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
                            List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
                            List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
-                           List<Stat> headMemoryInBytes) {
+                           List<Stat> headMemoryInBytes, List<CorruptBlock> corruptBlocks) {
 
     public StorageStats {
         seriesCountByMetricName = List.copyOf(seriesCountByMetricName);
@@ -23,6 +25,16 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
         memoryInBytesByLabelName = List.copyOf(memoryInBytesByLabelName);
         seriesCountByLabelValuePair = List.copyOf(seriesCountByLabelValuePair);
         headMemoryInBytes = List.copyOf(headMemoryInBytes);
+        corruptBlocks = List.copyOf(corruptBlocks);
+    }
+
+    /** Stats without corrupt blocks (the 1.10 form; kept for plugins built against it). */
+    public StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
+                        List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
+                        List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
+                        List<Stat> headMemoryInBytes) {
+        this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
+                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, List.of());
     }
 
     /** Stats of a storage that does not account its heap (the 1.9 form; kept for plugins built against it). */
@@ -31,6 +43,19 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
                         List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair) {
         this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
                 memoryInBytesByLabelName, seriesCountByLabelValuePair, List.of());
+    }
+
+    /**
+     * A block left out of queries: {@code block} its id, {@code reason} what was found wrong, and
+     * {@code path} where it now lies (a block set aside at open is renamed, e.g. to
+     * {@code <ulid>.corrupted}) or its own folder when it is only skipped.
+     */
+    public record CorruptBlock(String block, String reason, String path) {
+        public CorruptBlock {
+            Objects.requireNonNull(block, "block is null");
+            Objects.requireNonNull(reason, "reason is null");
+            Objects.requireNonNull(path, "path is null");
+        }
     }
 
     /** One row of a top list: a name (metric, label, or {@code name=value}) and its count. */

@@ -69,7 +69,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     final Compactor compactor;
     final CompactionPlanner planner;
     final Object compactionLock = new Object();
-    private final List<String> corruptBlocks = new CopyOnWriteArrayList<>();
+    /** Blocks set aside at open (this start's and earlier ones' folders). */
+    private final List<StorageStats.CorruptBlock> corruptBlocks = new CopyOnWriteArrayList<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
     final Wal wal;
@@ -153,35 +154,100 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
     }
 
+    /**
+     * Removes what an interrupted write left behind (a block or checkpoint being written when the
+     * process died or the disk filled): such folders are never loaded, and they hold space.
+     */
     private void removeTemporaries() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
+        removeTemporaries(dir);
+        Path walDir = dir.resolve("wal");
+        if (Files.isDirectory(walDir)) {
+            removeTemporaries(walDir);
+        }
+    }
+
+    private static void removeTemporaries(Path in) throws IOException {
+        try (Stream<Path> s = Files.list(in)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.getFileName().toString().endsWith(".tmp")) {
+                String name = p.getFileName().toString();
+                // Prometheus's names too, for a data folder it wrote.
+                if (name.endsWith(".tmp") || name.endsWith(".tmp-for-creation") || name.endsWith(".tmp-for-deletion")) {
+                    LOG.info("removing " + p + ", left by an interrupted write");
                     Fsync.deleteRecursively(p);
                 }
             }
         }
     }
 
+    /** Suffix of a block folder set aside because it could not be opened; never loaded again. */
+    public static final String CORRUPTED_SUFFIX = ".corrupted";
+
+    /**
+     * Opens every block folder. One that cannot be opened (a missing or bad {@code meta.json},
+     * index or chunk file) is set aside: renamed to {@code <ulid>.corrupted}, logged, counted and
+     * listed in the status, and the database opens with the rest. Folders set aside earlier are
+     * listed again, so the status shows them until an operator removes them.
+     */
     private void loadBlocks() throws IOException {
         List<Block> loaded = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                if (!Files.isDirectory(p) || !Ulid.looksLike(p.getFileName().toString())) {
+                String name = p.getFileName().toString();
+                if (!Files.isDirectory(p)) {
+                    continue;
+                }
+                int suffix = name.indexOf(CORRUPTED_SUFFIX);
+                if (suffix > 0 && Ulid.looksLike(name.substring(0, suffix))) {
+                    corruptBlocks.add(new StorageStats.CorruptBlock(name.substring(0, suffix), "set aside by an earlier start", p.toString()));
+                    continue;
+                }
+                if (!Ulid.looksLike(name)) {
                     continue;
                 }
                 try {
                     loaded.add(Block.open(p));
                 } catch (IOException | RuntimeException e) {
-                    metrics.blocksCorrupt.increment();
-                    String why = p.getFileName() + ": " + e.getMessage();
-                    corruptBlocks.add(why);
-                    LOG.log(Level.WARNING, "skipping unreadable block " + why);
+                    setAside(p, e);
                 }
             }
         }
         loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
         blocks = List.copyOf(loaded);
+    }
+
+    /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
+    private static boolean isCorruption(Exception e) {
+        return e instanceof RuntimeException || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.EOFException
+                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
+                || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
+    }
+
+    private void setAside(Path block, Exception cause) {
+        String ulid = block.getFileName().toString();
+        String reason = cause instanceof java.nio.file.NoSuchFileException missing
+                ? "missing file " + missing.getFile()
+                : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (!isCorruption(cause)) {
+            // Not the block's fault (permissions, too many open files): skipped this time, left where it is.
+            LOG.severe("block " + block + " could not be opened and is skipped (left in place): " + reason);
+            corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));
+            return;
+        }
+        metrics.blocksCorrupt.increment();
+        Path target = dir.resolve(ulid + CORRUPTED_SUFFIX);
+        if (Files.exists(target)) {
+            target = dir.resolve(ulid + CORRUPTED_SUFFIX + "." + System.currentTimeMillis());
+        }
+        try {
+            Files.move(block, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Fsync.dir(dir);
+            LOG.severe("block " + block + " is corrupt and was set aside as " + target + " (not served; remove it or restore it"
+                    + " from a backup): " + reason);
+        } catch (IOException e) {
+            target = block;
+            LOG.severe("block " + block + " is corrupt and is skipped (renaming it failed: " + e.getMessage() + "): " + reason);
+        }
+        corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, target.toString()));
     }
 
     long maxBlockTime() {
@@ -447,7 +513,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
                 toApi(h.seriesCountByLabelValuePair()),
                 List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
-                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())));
+                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())),
+                corruptBlocksNow());
     }
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
@@ -514,7 +581,19 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** Blocks that could not be opened, each as "ulid: reason". */
     public List<String> corruptBlocks() {
-        return List.copyOf(corruptBlocks);
+        return corruptBlocks.stream().map(c -> c.block() + ": " + c.reason()).toList();
+    }
+
+    /** Blocks not served: set aside at open, then served blocks a read found corrupt (skipped since). */
+    List<StorageStats.CorruptBlock> corruptBlocksNow() {
+        List<StorageStats.CorruptBlock> out = new ArrayList<>(corruptBlocks);
+        for (Block b : blocks) {
+            String why = b.corruption();
+            if (why != null) {
+                out.add(new StorageStats.CorruptBlock(b.meta().ulid(), why, b.dir().toString()));
+            }
+        }
+        return out;
     }
 
     /** A block as listed by {@link #blocks()}; {@code corruption} is null for a healthy block. */
@@ -587,6 +666,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             @Override
             public io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
                 return head.exemplars();
+            }
+
+            @Override
+            public long blocksCorrupt() {
+                return corruptBlocksNow().size();
             }
 
             @Override

@@ -8,6 +8,7 @@ import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.CompactionPlanner;
 import io.promethium.tsdb.internal.block.Retention;
 import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.fs.WriteFailures;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,8 +52,10 @@ final class TsdbCompaction {
                 applyRetention(t);
             } catch (IOException e) {
                 t.metrics.compactionsFailed.increment();
+                t.metrics.writeFailures.failed(WriteFailures.Area.COMPACTION, t.dir, e);
                 throw new StorageException(Reason.IO, "compaction failed: " + e.getMessage(), e);
             }
+            t.metrics.writeFailures.succeeded(WriteFailures.Area.COMPACTION, t.dir);
         }
     }
 
@@ -67,6 +70,7 @@ final class TsdbCompaction {
                 }
             } catch (IOException e) {
                 t.metrics.compactionsFailed.increment();
+                t.metrics.writeFailures.failed(WriteFailures.Area.COMPACTION, t.dir, e);
                 throw new StorageException(Reason.IO, "flushing the head failed: " + e.getMessage(), e);
             }
         }
@@ -76,7 +80,10 @@ final class TsdbCompaction {
         try {
             compact(t);
         } catch (RuntimeException e) {
-            Tsdb.LOG.log(Level.WARNING, "background compaction of " + t.dir + " failed; will retry", e);
+            // An I/O failure was logged when its episode began (once, not at every retry).
+            if (!(e instanceof StorageException s && s.reason() == Reason.IO)) {
+                Tsdb.LOG.log(Level.WARNING, "background compaction of " + t.dir + " failed; will retry", e);
+            }
         }
     }
 

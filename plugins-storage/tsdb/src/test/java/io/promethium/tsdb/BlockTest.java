@@ -181,11 +181,68 @@ class BlockTest {
         try (FileChannel ch = FileChannel.open(chunk, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() / 2);
         }
+        assertSetAsideAtOpen(victim, "chunk file");
+    }
+
+    /**
+     * Opens the database over a broken block {@code victim}: it is renamed to
+     * {@code <ulid>.corrupted}, counted, listed in the stats with why, and the rest is served; a
+     * later open lists it again without loading or counting it.
+     */
+    private void assertSetAsideAtOpen(String victim, String why) {
+        Path setAside = dir.resolve(victim + Tsdb.CORRUPTED_SUFFIX);
         try (Tsdb db = Tsdb.open(options(dir))) {
-            assertThat(db.corruptBlocks()).singleElement().asString().startsWith(victim).contains("chunk file");
+            assertThat(db.corruptBlocks()).singleElement().asString().startsWith(victim).contains(why);
+            assertThat(dir.resolve(victim)).doesNotExist();
+            assertThat(setAside).isDirectory();
+            assertThat(db.stats().corruptBlocks()).singleElement().satisfies(c -> {
+                assertThat(c.block()).isEqualTo(victim);
+                assertThat(c.reason()).contains(why);
+                assertThat(c.path()).isEqualTo(setAside.toString());
+            });
             assertThat(db.blocks()).hasSize(1);
             assertThat(db.metrics().blocksCorrupt.sum()).isEqualTo(1);
             assertThat(TestSupport.count(readAll(db))).isEqualTo(4 * 5 * 60);
+        }
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            assertThat(db.stats().corruptBlocks()).singleElement().satisfies(c -> {
+                assertThat(c.block()).isEqualTo(victim);
+                assertThat(c.reason()).contains("earlier start");
+            });
+            assertThat(db.metrics().blocksCorrupt.sum()).isZero();
+            assertThat(db.blocks()).hasSize(1);
+            assertThat(TestSupport.count(readAll(db))).isEqualTo(4 * 5 * 60);
+        }
+    }
+
+    @Test
+    void blockWithMissingMetaIsSetAsideAtOpen() throws IOException {
+        String victim = twoBlocks(0);
+        Files.delete(dir.resolve(victim).resolve("meta.json"));
+        assertSetAsideAtOpen(victim, "missing file " + dir.resolve(victim).resolve("meta.json"));
+    }
+
+    @Test
+    void blockWithUnparsableMetaIsSetAsideAtOpen() throws IOException {
+        String victim = twoBlocks(1);
+        Path meta = dir.resolve(victim).resolve("meta.json");
+        Files.writeString(meta, Files.readString(meta).substring(0, 40));
+        assertSetAsideAtOpen(victim, "");
+    }
+
+    @Test
+    void blockWithMissingChunkFileIsSetAsideAtOpen() throws IOException {
+        String victim = twoBlocks(0);
+        Files.delete(dir.resolve(victim).resolve("chunks").resolve("000001"));
+        assertSetAsideAtOpen(victim, "missing file");
+    }
+
+    /** Writes 7 hours (two blocks and a head), returns the ulid of block {@code which}. */
+    private String twoBlocks(int which) {
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            fill(db, 0, 7);
+            db.compact();
+            return db.blocks().get(which).ulid();
         }
     }
 
@@ -205,11 +262,7 @@ class BlockTest {
         byte[] bytes = Files.readAllBytes(biggest);
         bytes[bytes.length / 2] ^= 0x11;
         Files.write(biggest, bytes);
-        try (Tsdb db = Tsdb.open(options(dir))) {
-            assertThat(db.corruptBlocks()).singleElement().asString().startsWith(victim);
-            assertThat(db.blocks()).hasSize(1);
-            assertThat(TestSupport.count(readAll(db))).isEqualTo(4 * 5 * 60);
-        }
+        assertSetAsideAtOpen(victim, "");
     }
 
     @Test
@@ -232,7 +285,7 @@ class BlockTest {
                 while (it.next()) {
                     // drain until the corrupt chunk stops it
                 }
-                assertThat(it.error()).hasMessageContaining("checksum mismatch").hasMessageContaining(victim);
+                assertThat(it.error()).hasMessageStartingWith("block " + victim + ": corrupt chunk in ").hasMessageContaining("checksum mismatch");
             }
             Map<Labels, List<Sample>> rest;
             try (Querier q = db.querier(0, Long.MAX_VALUE)) {
@@ -246,6 +299,12 @@ class BlockTest {
             }
             rest = readAll(db);
             assertThat(TestSupport.count(rest)).isEqualTo(4 * 5 * 60);
+            // Listed as not served, where it lies (set aside at the next open).
+            assertThat(db.stats().corruptBlocks()).singleElement().satisfies(c -> {
+                assertThat(c.block()).isEqualTo(victim);
+                assertThat(c.reason()).contains("checksum mismatch");
+                assertThat(c.path()).isEqualTo(dir.resolve(victim).toString());
+            });
         }
     }
 

@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,21 +21,34 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FullDisk implements FileOpener {
     /** Bytes that may still be written; Long.MAX_VALUE = plenty. */
     final AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+    /** Files whose path contains this have no room at all, whatever {@link #free} says (null: none). */
+    volatile String fullUnder;
 
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
-        return new Channel(FileChannel.open(path, options));
+        // With no room left a new file cannot be made either (as when the directory needs a block).
+        if (room(path) == 0 && !Files.exists(path)) {
+            throw new FileSystemException(path.toString(), null, "No space left on device");
+        }
+        return new Channel(path, FileChannel.open(path, options));
+    }
+
+    private long room(Path path) {
+        String under = fullUnder;
+        return under != null && path.toString().contains(under) ? 0 : free.get();
     }
 
     private final class Channel extends FileChannel {
+        private final Path path;
         private final FileChannel delegate;
 
-        Channel(FileChannel delegate) {
+        Channel(Path path, FileChannel delegate) {
+            this.path = path;
             this.delegate = delegate;
         }
 
         private int limited(ByteBuffer src, WriteOp op) throws IOException {
-            long room = free.get();
+            long room = room(path);
             if (room >= src.remaining()) {
                 int n = op.write(src);
                 if (room != Long.MAX_VALUE) {

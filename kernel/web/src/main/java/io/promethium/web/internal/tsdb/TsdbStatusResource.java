@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/status/tsdb}: the head's cardinality statistics. */
+/** {@code /api/v1/status/tsdb}: the head's cardinality statistics, and the blocks not served because they are corrupt. */
 public final class TsdbStatusResource implements Endpoints {
 
     private final Supplier<StorageAdmin> admin;
@@ -63,6 +63,18 @@ public final class TsdbStatusResource implements Endpoints {
             list(g, "labelValueCountByLabelName", stats.labelValueCountByLabelName(), top);
             list(g, "memoryInBytesByLabelName", stats.memoryInBytesByLabelName(), top);
             list(g, "seriesCountByLabelValuePair", stats.seriesCountByLabelValuePair(), top);
+            if (!stats.corruptBlocks().isEmpty()) {
+                // Promethium's addition, present only when there are some: blocks not served because they are corrupt.
+                g.writeArrayFieldStart("corruptBlocks");
+                for (StorageStats.CorruptBlock b : stats.corruptBlocks()) {
+                    g.writeStartObject();
+                    g.writeStringField("block", b.block());
+                    g.writeStringField("reason", b.reason());
+                    g.writeStringField("path", b.path());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         });
     }

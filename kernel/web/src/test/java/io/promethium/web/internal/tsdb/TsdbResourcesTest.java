@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.StorageAdmin;
+import io.promethium.api.storage.StorageStats;
 import io.promethium.web.internal.server.ApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,6 +49,39 @@ class TsdbResourcesTest {
         // Promethium's addition inside headStats: the head's estimated heap by part.
         assertThat(body).containsPattern("\"memoryInBytes\":\\{\"series\":[1-9][0-9]*,\"chunks\":[0-9]+,\"postings\":[1-9][0-9]*,\"symbols\":[0-9]+}");
         assertThat(server.get("/api/v1/status/tsdb?limit=0").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void statusListsTheBlocksNotServedBecauseCorruptOnlyWhenThereAreSome() throws Exception {
+        assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain("corruptBlocks");
+        StorageStats withCorrupt = new StorageStats(0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(new StorageStats.CorruptBlock("01JBLOCK", "missing file /data/01JBLOCK/meta.json",
+                        "/data/01JBLOCK.corrupted")));
+        StorageAdmin admin = new StorageAdmin() {
+            @Override
+            public void delete(List<Matcher> matchers, long minTime, long maxTime) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void cleanTombstones() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void snapshot(java.nio.file.Path dir, boolean withHead) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public StorageStats stats() {
+                return withCorrupt;
+            }
+        };
+        try (ApiServer corrupt = new ApiServer(w -> w.register(new TsdbStatusResource(() -> admin)))) {
+            assertThat(corrupt.get("/api/v1/status/tsdb").body()).contains("\"corruptBlocks\":[{\"block\":\"01JBLOCK\","
+                    + "\"reason\":\"missing file /data/01JBLOCK/meta.json\",\"path\":\"/data/01JBLOCK.corrupted\"}]");
+        }
     }
 
     @Test

@@ -102,16 +102,40 @@ public final class BlockWriter implements AutoCloseable {
         this.tmp = parent.resolve(ulid + ".tmp");
         this.minTime = minTime;
         this.maxTime = maxTime;
-        Files.createDirectories(tmp.resolve("chunks"));
-        directory = FSDirectory.open(tmp.resolve("index"));
-        IndexWriterConfig config = new IndexWriterConfig();
-        config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
-        // Document order is label order, so a block's series sets come out sorted for free.
-        config.setIndexSort(new Sort(new SortField(ORDER_FIELD, SortField.Type.LONG)));
-        config.setRAMBufferSizeMB(32);
-        config.setUseCompoundFile(true);
-        index = new IndexWriter(directory, config);
-        openChunkFile();
+        FSDirectory dir = null;
+        IndexWriter writer = null;
+        try {
+            Files.createDirectories(tmp.resolve("chunks"));
+            dir = FSDirectory.open(tmp.resolve("index"));
+            IndexWriterConfig config = new IndexWriterConfig();
+            config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+            // Document order is label order, so a block's series sets come out sorted for free.
+            config.setIndexSort(new Sort(new SortField(ORDER_FIELD, SortField.Type.LONG)));
+            config.setRAMBufferSizeMB(32);
+            config.setUseCompoundFile(true);
+            writer = new IndexWriter(dir, config);
+            directory = dir;
+            index = writer;
+            openChunkFile();
+        } catch (IOException | RuntimeException e) {
+            // On a full disk even the first file may fail: leave no folder behind (close() is never called).
+            try {
+                if (writer != null) {
+                    writer.rollback();
+                }
+                if (dir != null) {
+                    dir.close();
+                }
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            try {
+                Fsync.deleteRecursively(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     public String ulid() {

@@ -84,7 +84,7 @@ final class ChunkReader {
     }
 
     private ChunkFormatException corrupt(int file, int offset, String what) {
-        return new ChunkFormatException("corrupt chunk in " + dir.resolve(ChunkFileFormat.fileName(file + 1)) + " at offset "
+        return new ChunkFormatException("block " + dir.getParent().getFileName() + ": corrupt chunk in " + dir.resolve(ChunkFileFormat.fileName(file + 1)) + " at offset "
                 + offset + ": " + what);
     }
 }

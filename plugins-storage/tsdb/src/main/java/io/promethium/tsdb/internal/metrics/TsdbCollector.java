@@ -29,6 +29,11 @@ public final class TsdbCollector implements Collector {
 
         long retentionBytesLimit();
 
+        /** Blocks not served because they are corrupt (set aside at open, or found corrupt by a read). */
+        default long blocksCorrupt() {
+            return 0;
+        }
+
         /** The exemplar buffer, or null without one. */
         default io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
             return null;
@@ -72,16 +77,23 @@ public final class TsdbCollector implements Collector {
         counter(w, "prometheus_tsdb_wal_writes_failed_total", "Total number of WAL writes that failed.", metrics.walWritesFailed.sum());
         counter(w, "prometheus_tsdb_wal_fsync_total", "Total number of WAL fsyncs.", metrics.walFsyncs.sum());
         counter(w, "prometheus_tsdb_wal_truncations_total", "Total number of WAL truncations attempted.", metrics.walTruncations.sum());
+        counter(w, "prometheus_tsdb_wal_truncations_failed_total", "Total number of WAL truncations that failed.",
+                metrics.walTruncationsFailed.sum());
         counter(w, "prometheus_tsdb_checkpoint_creations_total", "Total number of checkpoint creations attempted.",
                 metrics.checkpointsCreated.sum());
+        counter(w, "prometheus_tsdb_checkpoint_creations_failed_total", "Total number of checkpoint creations that failed.",
+                metrics.checkpointsFailed.sum());
         gauge(w, "prometheus_tsdb_wal_storage_size_bytes", "Size of the write log directory.", gauges.walBytes());
         counter(w, "prometheus_tsdb_compactions_total", "Total number of compactions that were executed for the partition.",
                 metrics.compactions.sum());
         counter(w, "prometheus_tsdb_compactions_failed_total", "Total number of compactions that failed for the partition.",
                 metrics.compactionsFailed.sum());
         gauge(w, "prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks", gauges.blocksLoaded());
-        counter(w, "prometheus_tsdb_corrupt_blocks_total", "Blocks skipped at open or read because they are corrupt.",
-                metrics.blocksCorrupt.sum());
+        // Promethium's own (Prometheus refuses to start on a corrupt block): set aside, and not served now.
+        counter(w, "promethium_tsdb_blocks_set_aside_total",
+                "Blocks set aside at open (renamed to <ulid>.corrupted) because a file was missing or corrupt.", metrics.blocksCorrupt.sum());
+        gauge(w, "promethium_tsdb_blocks_corrupt", "Blocks not served because they are corrupt: set aside, or skipped after a failed read.",
+                gauges.blocksCorrupt());
         gauge(w, "prometheus_tsdb_storage_blocks_bytes",
                 "The number of bytes that are currently used for local storage by all blocks.", gauges.blocksBytes());
         gauge(w, "prometheus_tsdb_lowest_timestamp", "Lowest timestamp value stored in the database.",
@@ -103,6 +115,15 @@ public final class TsdbCollector implements Collector {
         }
         counter(w, "prometheus_tsdb_size_retentions_total", "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
                 metrics.retentionSizeDeletions.sum());
+        // Promethium's own: 1 while writes of that kind fail (each episode is logged once; the counters above count each failure).
+        w.family("promethium_tsdb_writes_failing", MetricType.GAUGE,
+                "Whether writes of the storage fail now, by area (wal, wal_sync, checkpoint, compaction).", "");
+        for (io.promethium.tsdb.internal.fs.WriteFailures.Area area : io.promethium.tsdb.internal.fs.WriteFailures.Area.values()) {
+            w.sample("promethium_tsdb_writes_failing", io.promethium.api.model.Labels.of("area", area.name().toLowerCase(java.util.Locale.ROOT)),
+                    metrics.writeFailures.failing(area) ? 1 : 0);
+        }
+        gauge(w, "promethium_tsdb_out_of_space", "1 while a write of the storage fails for lack of space (no space left on device).",
+                metrics.writeFailures.outOfSpace() ? 1 : 0);
         io.promethium.tsdb.internal.head.Head.Memory memory = gauges.headMemory();
         if (memory != null) {
             // Promethium's own: Prometheus has no heap accounting of its head.

@@ -15,7 +15,9 @@ public final class TsdbMetrics {
     public final LongAdder walWritesFailed = new LongAdder();
     public final LongAdder walFsyncs = new LongAdder();
     public final LongAdder walTruncations = new LongAdder();
+    public final LongAdder walTruncationsFailed = new LongAdder();
     public final LongAdder checkpointsCreated = new LongAdder();
+    public final LongAdder checkpointsFailed = new LongAdder();
     public final LongAdder walReplayUnknownRefs = new LongAdder();
     public final LongAdder compactions = new LongAdder();
     public final LongAdder compactionsFailed = new LongAdder();
@@ -29,4 +31,6 @@ public final class TsdbMetrics {
     public final LongAdder invalidHistograms = new LongAdder();
     public final LongAdder invalidExemplars = new LongAdder();
     public final LongAdder outOfOrderExemplars = new LongAdder();
+    /** Episodes of failing writes (WAL, checkpoint, compaction): logged once each, see {@link io.promethium.tsdb.internal.fs.WriteFailures}. */
+    public final io.promethium.tsdb.internal.fs.WriteFailures writeFailures = new io.promethium.tsdb.internal.fs.WriteFailures();
 }

@@ -2,11 +2,15 @@ package io.promethium.tsdb.internal.wal;
 
 import io.promethium.api.model.Labels;
 import io.promethium.tsdb.WalCompression;
+import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.fs.WriteFailures;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.util.GrowableBytes;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,13 +31,37 @@ final class Checkpoint {
     private Checkpoint() {
     }
 
-    static void create(Path walDir, int through, LongPredicate keepSeries, long mint, TsdbMetrics metrics, WalCompression compression)
-            throws IOException {
+    static void create(Path walDir, int through, LongPredicate keepSeries, long mint, TsdbMetrics metrics, WalCompression compression,
+            FileOpener opener) throws IOException {
         Path tmp = walDir.resolve(WalFiles.CHECKPOINT_PREFIX + WalFiles.segmentName(through) + ".tmp");
+        // Attempts, as Prometheus counts them; failures are counted apart.
+        metrics.checkpointsCreated.increment();
+        try {
+            write(walDir, tmp, through, keepSeries, mint, metrics, compression, opener);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            IOException failure = e instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) e;
+            metrics.checkpointsFailed.increment();
+            metrics.writeFailures.failed(WriteFailures.Area.CHECKPOINT, tmp, failure);
+            try {
+                // A full disk is what failed it most often: give the space back now, not at the next start.
+                Fsync.deleteRecursively(tmp);
+            } catch (IOException again) {
+                failure.addSuppressed(again);
+            }
+            throw failure;
+        }
+        metrics.writeFailures.succeeded(WriteFailures.Area.CHECKPOINT, tmp);
+        finish(walDir, tmp, through, metrics);
+    }
+
+    /** Writes the checkpoint into {@code tmp}, fsynced. */
+    private static void write(Path walDir, Path tmp, int through, LongPredicate keepSeries, long mint, TsdbMetrics metrics,
+            WalCompression compression, FileOpener opener) throws IOException {
         Fsync.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         Path out = tmp.resolve(WalFiles.segmentName(0));
-        try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = opener.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                OutputStream os = Channels.newOutputStream(ch)) {
             Writer writer = new Writer(os, keepSeries, mint, compression);
             WalReader reader = new WalReader(new TsdbMetrics());
             int previous = WalFiles.lastCheckpoint(walDir);
@@ -52,14 +80,15 @@ final class Checkpoint {
                 }
             }
             writer.flush();
-        }
-        try (var ch = java.nio.channels.FileChannel.open(out, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
+    }
+
+    /** Puts a written checkpoint in place, then drops the segments and the checkpoint it replaces. */
+    private static void finish(Path walDir, Path tmp, int through, TsdbMetrics metrics) throws IOException {
         Path target = WalFiles.checkpointDir(walDir, through);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         Fsync.dir(walDir);
-        metrics.checkpointsCreated.increment();
         // Only now is it safe to drop what the checkpoint replaces.
         for (int seg : WalFiles.segments(walDir)) {
             if (seg <= through) {

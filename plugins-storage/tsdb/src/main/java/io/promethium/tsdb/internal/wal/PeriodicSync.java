@@ -39,7 +39,9 @@ public final class PeriodicSync implements AutoCloseable {
     private static void syncQuietly(Wal wal) {
         try {
             wal.sync();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Logged by the WAL once per episode of failing fsyncs (WriteFailures), not every second.
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "periodic fsync of the WAL in " + wal.dir() + " failed; will retry", e);
         }
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promethium.tsdb.WalCompression;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.fs.WriteFailures;
 import io.promethium.tsdb.internal.head.WalLog;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.util.GrowableBytes;
@@ -116,19 +117,20 @@ public final class Wal implements WalLog, AutoCloseable {
             if (closed) {
                 throw new ClosedChannelException();
             }
-            if (needsRepair) {
-                repair();
-            }
-            if (goodSize > 0 && goodSize + length > segmentBytes) {
-                roll();
-            }
             try {
+                if (needsRepair) {
+                    repair();
+                }
+                if (goodSize > 0 && goodSize + length > segmentBytes) {
+                    roll();
+                }
                 ByteBuffer buf = ByteBuffer.wrap(records, 0, length);
                 while (buf.hasRemaining()) {
                     channel.write(buf);
                 }
             } catch (IOException e) {
                 metrics.walWritesFailed.increment();
+                metrics.writeFailures.failed(WriteFailures.Area.WAL, dir.resolve(WalFiles.segmentName(segmentIndex)), e);
                 needsRepair = true;
                 try {
                     repair();
@@ -137,6 +139,7 @@ public final class Wal implements WalLog, AutoCloseable {
                 }
                 throw e;
             }
+            metrics.writeFailures.succeeded(WriteFailures.Area.WAL, dir);
             goodSize += length;
             written += length;
             end = written;
@@ -169,7 +172,11 @@ public final class Wal implements WalLog, AutoCloseable {
                 current.force(false);
             } catch (ClosedChannelException e) {
                 // Rolled or closed meanwhile: the roll forced the old segment.
+            } catch (IOException e) {
+                metrics.writeFailures.failed(WriteFailures.Area.WAL_SYNC, dir, e);
+                throw e;
             }
+            metrics.writeFailures.succeeded(WriteFailures.Area.WAL_SYNC, dir);
             metrics.walFsyncs.increment();
             syncedUpTo.accumulateAndGet(target, Math::max);
         }
@@ -196,13 +203,18 @@ public final class Wal implements WalLog, AutoCloseable {
         return syncedUpTo.get() >= end;
     }
 
+    /**
+     * Moves on to the next segment. The new one is opened before the old one is closed, so a
+     * failure (a full disk) leaves the WAL writing where it was and the next write tries again.
+     */
     private void roll() throws IOException {
         if (needsRepair) {
             repair();
         }
         channel.force(false);
-        channel.close();
+        FileChannel previous = channel;
         openSegment(segmentIndex + 1);
+        previous.close();
     }
 
     /** Starts a new segment; returns the index of the last closed one. */
@@ -220,9 +232,14 @@ public final class Wal implements WalLog, AutoCloseable {
      * samples at or after {@code mint}, then deletes those segments.
      */
     public void truncate(long mint, LongPredicate keepSeries) throws IOException {
-        int through = rollSegment();
-        Checkpoint.create(dir, through, keepSeries, mint, metrics, compression);
         metrics.walTruncations.increment();
+        try {
+            int through = rollSegment();
+            Checkpoint.create(dir, through, keepSeries, mint, metrics, compression, opener);
+        } catch (IOException | RuntimeException e) {
+            metrics.walTruncationsFailed.increment();
+            throw e;
+        }
     }
 
     @Override

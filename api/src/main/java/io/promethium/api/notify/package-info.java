@@ -29,7 +29,10 @@
  *
  * <p>1.5.0: {@link io.promethium.api.notify.TemplateRenderer#renderHtml} and
  * {@link io.promethium.api.notify.TemplateFields#renderHtml}, Alertmanager's HTML-escaped
- * rendering (Go's html/template).
+ * rendering (Go's html/template); {@link io.promethium.api.notify.NotificationState}, what an
+ * integration keeps about a group between notifications (Alertmanager's receiver data in the
+ * notification log), passed by {@link io.promethium.api.notify.Notifier#send(io.promethium.api.notify.Notification,
+ * java.time.Instant, io.promethium.api.notify.NotificationState)}.
  */
 @Export
 @Version("1.5.0")

@@ -18,9 +18,10 @@ import java.util.Map;
  *
  * <p>What differs: Go refuses some templates when it parses them (branches ending in different
  * contexts); here such a template fails only if a run reaches an ambiguous or broken place.
- * Values printed inside JavaScript or CSS ({@code <script>}, {@code <style>}, {@code on*} and
- * {@code style} attributes, {@code srcset}) are refused with an error naming the context; Go
- * escapes them as JS or CSS values. Literal text everywhere is treated as Go treats it (HTML, JS
+ * Values printed inside JavaScript ({@code <script>}, {@code on*} attributes) or a
+ * {@code srcset} are refused with an error naming the context; Go escapes them as JS values.
+ * CSS ({@code <style>}, {@code style} attributes) is escaped as Go does it (cssValueFilter,
+ * cssEscaper in strings, the URL escapers in {@code url(...)}). Literal text everywhere is treated as Go treats it (HTML, JS
  * and CSS comments removed, a stray {@code <} in text escaped).
  */
 final class HtmlEscaping {
@@ -579,8 +580,8 @@ final class HtmlEscaping {
         while (true) {
             int i = indexAny(s, k, endAndEsc);
             if (i < 0) {
-                Step st = tUrl(c, s.substring(k));
-                return new Step(st.context, k + st.read);
+                Context after = tUrl(c, decodeCss(s.substring(k))).context;
+                return new Step(after, s.length());
             }
             if (s.charAt(i) == '\\') {
                 i++;
@@ -590,7 +591,7 @@ final class HtmlEscaping {
             } else {
                 return new Step(c.state(State.CSS), i + 1);
             }
-            c = tUrl(c, s.substring(0, i + 1)).context;
+            c = tUrl(c, decodeCss(s.substring(0, i + 1))).context;
             k = i + 1;
         }
     }
@@ -799,7 +800,8 @@ final class HtmlEscaping {
     /** An escaping step of an action's output: a Go html/template escaper, or one of text/template's {@code html}, {@code urlquery}. */
     enum Escaper {
         URL_FILTER(null), URL_NORMALIZER("urlquery"), URL_ESCAPER("urlquery"), HTML_ESCAPER("html"), RCDATA_ESCAPER("html"),
-        ATTR_ESCAPER("html"), NOSPACE_ESCAPER(null), HTML_NAME_FILTER(null), COMMENT_ESCAPER(null);
+        ATTR_ESCAPER("html"), NOSPACE_ESCAPER(null), HTML_NAME_FILTER(null), COMMENT_ESCAPER(null), CSS_ESCAPER(null),
+        CSS_VALUE_FILTER(null);
 
         /** The predefined escaper Go treats as equivalent. */
         final String equivalent;
@@ -819,16 +821,18 @@ final class HtmlEscaping {
         List<Escaper> s = new ArrayList<>(3);
         switch (c.state) {
             case ERROR -> throw new TemplateException("html/template: " + where + ": " + c.error);
-            case URL -> {
+            case URL, CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL -> {
+                boolean cssString = c.state == State.CSS_DQ_STR || c.state == State.CSS_SQ_STR;
                 switch (c.urlPart) {
                     case NONE -> {
                         s.add(Escaper.URL_FILTER);
-                        s.add(Escaper.URL_NORMALIZER);
+                        s.add(cssString ? Escaper.CSS_ESCAPER : Escaper.URL_NORMALIZER);
                     }
-                    case PRE_QUERY -> s.add(Escaper.URL_NORMALIZER);
+                    case PRE_QUERY -> s.add(cssString ? Escaper.CSS_ESCAPER : Escaper.URL_NORMALIZER);
                     case QUERY_OR_FRAG -> s.add(Escaper.URL_ESCAPER);
                 }
             }
+            case CSS -> s.add(Escaper.CSS_VALUE_FILTER);
             case TEXT -> s.add(Escaper.HTML_ESCAPER);
             case RCDATA -> s.add(Escaper.RCDATA_ESCAPER);
             case ATTR -> {
@@ -839,15 +843,21 @@ final class HtmlEscaping {
                     s.add(Escaper.COMMENT_ESCAPER);
                 } else {
                     throw new TemplateException("html/template: " + where + ": a value printed in context " + c
-                            + " (JavaScript, CSS or srcset): Promethium's HTML escaping does not escape values there");
+                            + " (JavaScript or srcset): Promethium's HTML escaping does not escape values there");
                 }
             }
         }
+        Escaper last = s.isEmpty() ? null : s.get(s.size() - 1);
         switch (c.delim) {
             case NONE -> {
             }
             case SPACE_OR_TAG_END -> s.add(Escaper.NOSPACE_ESCAPER);
-            default -> s.add(Escaper.ATTR_ESCAPER);
+            default -> {
+                // Go's redundantFuncs: attribute escaping adds nothing after these.
+                if (last != Escaper.CSS_ESCAPER && last != Escaper.COMMENT_ESCAPER) {
+                    s.add(Escaper.ATTR_ESCAPER);
+                }
+            }
         }
         return s;
     }
@@ -872,7 +882,128 @@ final class HtmlEscaping {
                     : kind == Typed.Kind.HTML ? replace(stripTags(s), true, false, true) : replace(s, false, false, true);
             case HTML_NAME_FILTER -> htmlName(s);
             case COMMENT_ESCAPER -> "";
+            case CSS_ESCAPER -> cssEscape(s);
+            case CSS_VALUE_FILTER -> cssValue(s);
         };
+    }
+
+    /** Go's cssEscaper: CSS and HTML specials as {@code \<hex>} escapes, a space after one that a hex digit or space follows. */
+    private static String cssEscape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); ) {
+            int r = s.codePointAt(i);
+            i += Character.charCount(r);
+            String rep = switch (r) {
+                case 0 -> "\\0";
+                case '\t' -> "\\9";
+                case '\n' -> "\\a";
+                case '\f' -> "\\c";
+                case '\r' -> "\\d";
+                case '"' -> "\\22";
+                case '&' -> "\\26";
+                case '\'' -> "\\27";
+                case '(' -> "\\28";
+                case ')' -> "\\29";
+                case '+' -> "\\2b";
+                case '/' -> "\\2f";
+                case ':' -> "\\3a";
+                case ';' -> "\\3b";
+                case '<' -> "\\3c";
+                case '>' -> "\\3e";
+                case '\\' -> "\\\\";
+                case '{' -> "\\7b";
+                case '}' -> "\\7d";
+                default -> null;
+            };
+            if (rep == null) {
+                b.appendCodePoint(r);
+                continue;
+            }
+            b.append(rep);
+            if (!rep.equals("\\\\") && (i == s.length() || isHex((byte) s.charAt(i)) && s.charAt(i) < 0x80
+                    || " \t\n\f\r".indexOf(s.charAt(i)) >= 0)) {
+                b.append(' ');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Go's cssValueFilter: innocuous CSS values (quantities, colours, keywords, ids) pass, anything else is {@code ZgotmplZ}. */
+    private static String cssValue(String s) {
+        String b = decodeCss(s);
+        StringBuilder id = new StringBuilder();
+        byte[] bytes = b.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int c = bytes[i] & 0xff;
+            switch (c) {
+                case 0, '"', '\'', '(', ')', '/', ';', '@', '[', '\\', ']', '`', '{', '}' -> {
+                    return "ZgotmplZ";
+                }
+                case '-' -> {
+                    if (i != 0 && bytes[i - 1] == '-') {
+                        return "ZgotmplZ";
+                    }
+                }
+                default -> {
+                    if (c < 0x80 && isCssNmchar((char) c)) {
+                        id.append((char) c);
+                    }
+                }
+            }
+        }
+        String lower = id.toString().toLowerCase(Locale.ROOT);
+        if (lower.contains("expression") || lower.contains("mozbinding")) {
+            return "ZgotmplZ";
+        }
+        return b;
+    }
+
+    /** Go's decodeCSS: CSS escapes ({@code \\41 }, {@code \\"}) decoded. */
+    static String decodeCss(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            int k = s.indexOf('\\', i);
+            if (k < 0) {
+                b.append(s, i, s.length());
+                break;
+            }
+            b.append(s, i, k);
+            i = k;
+            if (s.length() - i < 2) {
+                break;
+            }
+            char next = s.charAt(i + 1);
+            if (next < 0x80 && isHex((byte) next)) {
+                int j = i + 2;
+                while (j < s.length() && j < i + 7 && s.charAt(j) < 0x80 && isHex((byte) s.charAt(j))) {
+                    j++;
+                }
+                int r = Integer.parseInt(s.substring(i + 1, j), 16);
+                if (r > Character.MAX_CODE_POINT) {
+                    r /= 16;
+                    j--;
+                }
+                b.appendCodePoint(r);
+                i = j;
+                if (i < s.length()) {
+                    char w = s.charAt(i);
+                    if (w == '\t' || w == '\n' || w == '\f' || w == ' ') {
+                        i++;
+                    } else if (w == '\r') {
+                        i += i + 1 < s.length() && s.charAt(i + 1) == '\n' ? 2 : 1;
+                    }
+                }
+            } else {
+                int n = Character.charCount(s.codePointAt(i + 1));
+                b.append(s, i + 1, i + 1 + n);
+                i += 1 + n;
+            }
+        }
+        return b.toString();
     }
 
     private static boolean isSafeUrl(String s) {

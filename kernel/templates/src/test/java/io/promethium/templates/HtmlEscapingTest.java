@@ -132,7 +132,28 @@ class HtmlEscapingTest {
     void valuesInScriptAreRefusedNamingTheContext() {
         assertThatThrownBy(() -> html("<script>var x = {{ . }};</script>", "x"))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("JavaScript");
-        assertThatThrownBy(() -> html("<p style=\"color: {{ . }}\">", "red")).hasMessageContaining("CSS");
+        assertThatThrownBy(() -> html("<a onclick=\"f({{ . }})\">", "x")).hasMessageContaining("JavaScript");
+    }
+
+    @Test
+    void cssValuesPassGosFilter() throws Exception {
+        assertThat(html("<p style=\"color: {{ . }}\">", "red")).isEqualTo("<p style=\"color: red\">");
+        assertThat(html("<p style=\"width: {{ . }}\">", "10px")).isEqualTo("<p style=\"width: 10px\">");
+        assertThat(html("<p style=\"color: {{ . }}\">", "expression(alert(1))")).isEqualTo("<p style=\"color: ZgotmplZ\">");
+        assertThat(html("<p style=\"x: {{ . }}\">", "-moz-binding")).isEqualTo("<p style=\"x: ZgotmplZ\">");
+        assertThat(html("<style>p { color: {{ . }} }</style>", "red;}")).isEqualTo("<style>p { color: ZgotmplZ }</style>");
+    }
+
+    @Test
+    void cssStringsEscapeWithHexEscapes() throws Exception {
+        // Go's cssEscaper: a space follows an escape when a hex digit, a space or the end follows.
+        assertThat(html("<p style=\"font-family: '{{ . }}'\">", "a\"b c;d<")).isEqualTo("<p style=\"font-family: 'a\\22 b c\\3b d\\3c '\">");
+    }
+
+    @Test
+    void cssUrlsAreFilteredAndNormalised() throws Exception {
+        assertThat(html("<p style=\"background: url({{ . }})\">", "javascript:x")).isEqualTo("<p style=\"background: url(#ZgotmplZ)\">");
+        assertThat(html("<p style=\"background: url('{{ . }}')\">", "/a b.png")).isEqualTo("<p style=\"background: url('/a%20b.png')\">");
     }
 
     @Test

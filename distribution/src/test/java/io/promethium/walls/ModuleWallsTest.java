@@ -188,7 +188,8 @@ class ModuleWallsTest {
             JavaClass base = c.isArray() ? c.getBaseComponentType() : c;
             String pkg = base.getPackageName();
             return base.isPrimitive() || pkg.startsWith("java.") || pkg.startsWith("javax.crypto") || pkg.startsWith("javax.net.")
-                    || pkg.startsWith("javax.security.") || pkg.startsWith("org.osgi.annotation.");
+                    || pkg.startsWith("javax.security.") || pkg.startsWith("javax.xml.") || pkg.startsWith("org.w3c.dom")
+                    || pkg.startsWith("org.xml.sax") || pkg.startsWith("org.osgi.annotation.");
         });
     }
 

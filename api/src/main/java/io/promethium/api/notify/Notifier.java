@@ -24,6 +24,17 @@ public interface Notifier extends AutoCloseable {
      */
     void send(Notification notification, Instant deadline) throws NotifyException;
 
+    /**
+     * Delivers once with the group's {@link NotificationState}; the dispatcher calls this one. An
+     * integration that keeps something between notifications of a group (Slack's
+     * {@code update_message}) overrides it; the others need not.
+     *
+     * @since 1.5
+     */
+    default void send(Notification notification, Instant deadline, NotificationState state) throws NotifyException {
+        send(notification, deadline);
+    }
+
     @Override
     default void close() {
     }

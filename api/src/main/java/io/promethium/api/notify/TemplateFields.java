@@ -60,4 +60,23 @@ public final class TemplateFields {
             throw NotifyException.doNotRetry(field + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Renders {@code text}, the template of {@code field}, with Alertmanager's HTML escaping
+     * ({@link TemplateRenderer#renderHtml}); a null or empty text is the empty string.
+     *
+     * @throws NotifyException not retryable, naming the field
+     * @since 1.5
+     */
+    public static String renderHtml(NotifierContext context, String field, String text, Notification notification)
+            throws NotifyException {
+        if (text == null || text.isEmpty()) {
+            return "";
+        }
+        try {
+            return context.templates().renderHtml(text, notification);
+        } catch (NotifyException e) {
+            throw NotifyException.doNotRetry(field + ": " + e.getMessage(), e);
+        }
+    }
 }

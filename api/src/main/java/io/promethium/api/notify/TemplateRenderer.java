@@ -19,4 +19,13 @@ public interface TemplateRenderer {
 
     /** Expands {@code text} for one notification; a template error is a non-retryable failure. */
     String render(String text, Notification notification) throws NotifyException;
+
+    /**
+     * Expands {@code text} as Alertmanager's HTML templates (Go's html/template): each printed
+     * value escaped for the HTML context it lands in. Alertmanager uses it for the email
+     * {@code html} body, Telegram's {@code parse_mode: HTML} and Pushover's {@code html: true}.
+     *
+     * @since 1.5
+     */
+    String renderHtml(String text, Notification notification) throws NotifyException;
 }

@@ -26,9 +26,16 @@
  * {@link io.promethium.api.notify.NotifierContext#globalString};
  * {@link io.promethium.api.notify.NotifyException#statusCode} (set by {@code HttpDelivery}), for
  * Alertmanager's {@code reason} label of failed notifications.
+ *
+ * <p>1.5.0: {@link io.promethium.api.notify.TemplateRenderer#renderHtml} and
+ * {@link io.promethium.api.notify.TemplateFields#renderHtml}, Alertmanager's HTML-escaped
+ * rendering (Go's html/template); {@link io.promethium.api.notify.NotificationState}, what an
+ * integration keeps about a group between notifications (Alertmanager's receiver data in the
+ * notification log), passed by {@link io.promethium.api.notify.Notifier#send(io.promethium.api.notify.Notification,
+ * java.time.Instant, io.promethium.api.notify.NotificationState)}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

@@ -38,6 +38,11 @@ class NotifierHelpersTest {
             }
             return text.toUpperCase();
         }
+
+        @Override
+        public String renderHtml(String text, Notification notification) throws NotifyException {
+            return render(text, notification).replace("<", "&lt;");
+        }
     };
 
     private TestNotifierContext context(TemplateRenderer templates) {

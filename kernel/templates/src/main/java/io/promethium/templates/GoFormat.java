@@ -60,6 +60,7 @@ public final class GoFormat {
         return switch (value) {
             case null -> "<nil>";
             case String s -> "string";
+            case HtmlEscaping.Typed t -> t.kind() == HtmlEscaping.Typed.Kind.HTML ? "template.HTML" : "template.URL";
             case Double d -> "float64";
             case Long l -> "int";
             case Integer i -> "int";

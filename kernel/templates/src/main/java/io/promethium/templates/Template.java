@@ -76,8 +76,23 @@ public final class Template {
 
     /** Runs the template with {@code data} as dot and {@code $}. */
     public String execute(Object data, QueryFunction query, String externalUrl) throws TemplateException {
-        Execution run = new Execution(data, new TemplateFunctions(query, externalUrl));
+        Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), false);
         run.walk(nodes, data);
+        return run.out.toString();
+    }
+
+    /**
+     * Runs the template as Go's html/template would: every printed value escaped for the HTML
+     * context it lands in (text, attribute, URL, ...), HTML comments dropped. Alertmanager renders
+     * the email {@code html} body, Telegram's HTML messages and Pushover's HTML messages so.
+     *
+     * @throws TemplateException also where Go's escaper fails (a value in an ambiguous context,
+     *     output ending inside a tag) and for a value printed inside JavaScript or CSS
+     */
+    public String executeHtml(Object data, QueryFunction query, String externalUrl) throws TemplateException {
+        Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), true);
+        run.walk(nodes, data);
+        run.finishHtml();
         return run.out.toString();
     }
 
@@ -88,7 +103,7 @@ public final class Template {
             throw new TemplateException("template: no template " + GoFormat.quote(definition) + " associated with template "
                     + GoFormat.quote(name));
         }
-        Execution run = new Execution(data, new TemplateFunctions(QueryFunction.NONE, ""));
+        Execution run = new Execution(data, new TemplateFunctions(QueryFunction.NONE, ""), false);
         run.walk(body, data);
         return run.out.toString();
     }
@@ -100,10 +115,83 @@ public final class Template {
         final List<Object> varValues = new ArrayList<>();
         final TemplateFunctions functions;
         int includeDepth;
+        /** The HTML context of the output so far, or null when not escaping. */
+        HtmlEscaping.Context html;
 
-        Execution(Object data, TemplateFunctions functions) {
+        Execution(Object data, TemplateFunctions functions, boolean html) {
             this.functions = functions;
+            this.html = html ? HtmlEscaping.Context.TEXT : null;
             push("$", data);
+        }
+
+        void finishHtml() throws TemplateException {
+            if (html.state() == HtmlEscaping.State.ERROR) {
+                throw new TemplateException("html/template:" + name + ": " + html.error());
+            }
+            if (html.state() != HtmlEscaping.State.TEXT) {
+                throw new TemplateException("html/template:" + name + ": ends in a non-text context: " + html);
+            }
+        }
+
+        /** Prints an action's value escaped for the current HTML context, merging a trailing html or urlquery as Go does. */
+        private void printEscaped(Pipeline p, Object dot) throws TemplateException {
+            HtmlEscaping.Context c = HtmlEscaping.nudge(html);
+            List<Command> cmds = p.commands();
+            String where = name + ":" + p.line() + ":" + p.column();
+            String predefined = null;
+            for (int i = 0; i < cmds.size(); i++) {
+                if (cmds.get(i).operands().get(0) instanceof Function f && (f.name().equals("html") || f.name().equals("urlquery"))) {
+                    if (i < cmds.size() - 1 || c.state() == HtmlEscaping.State.ATTR && c.delim() == HtmlEscaping.Delim.SPACE_OR_TAG_END
+                            && f.name().equals("html")) {
+                        throw new TemplateException("html/template:" + where + ": predefined escaper " + GoFormat.quote(f.name())
+                                + " disallowed in template");
+                    }
+                    predefined = f.name();
+                }
+            }
+            List<HtmlEscaping.Escaper> escapers = HtmlEscaping.escapers(c, where);
+            boolean dup = false;
+            if (predefined != null) {
+                for (HtmlEscaping.Escaper e : escapers) {
+                    dup |= predefined.equals(e.equivalent);
+                }
+            }
+            Object v;
+            if (dup) {
+                // The pipeline's own html/urlquery takes the place of the equivalent escaper.
+                Command last = cmds.get(cmds.size() - 1);
+                if (cmds.size() == 1) {
+                    List<Object> args = new ArrayList<>();
+                    for (int i = 1; i < last.operands().size(); i++) {
+                        args.add(operand(p, last, last.operands().get(i), dot));
+                    }
+                    try {
+                        v = functions.call("print", args);
+                    } catch (Exception ex) {
+                        throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
+                    }
+                } else {
+                    v = NONE;
+                    for (int i = 0; i < cmds.size() - 1; i++) {
+                        v = command(p, cmds.get(i), dot, v);
+                    }
+                }
+            } else {
+                v = value(p, dot);
+            }
+            for (HtmlEscaping.Escaper e : escapers) {
+                if (dup && predefined.equals(e.equivalent)) {
+                    try {
+                        v = functions.call(predefined, List.of(v == null ? "<nil>" : v));
+                    } catch (Exception ex) {
+                        throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
+                    }
+                } else {
+                    v = HtmlEscaping.apply(e, v);
+                }
+            }
+            html = c;
+            write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.print(v));
         }
 
         void push(String var, Object value) {
@@ -139,8 +227,20 @@ public final class Template {
         void walk(List<TemplateNode> list, Object dot) throws TemplateException {
             for (TemplateNode node : list) {
                 switch (node) {
-                    case TemplateNode.Text t -> write(t.text());
+                    case TemplateNode.Text t -> {
+                        if (html == null) {
+                            write(t.text());
+                        } else {
+                            StringBuilder b = new StringBuilder();
+                            html = HtmlEscaping.text(html, t.text(), b);
+                            write(b.toString());
+                        }
+                    }
                     case TemplateNode.Action a -> {
+                        if (html != null && a.pipeline().variables().isEmpty()) {
+                            printEscaped(a.pipeline(), dot);
+                            continue;
+                        }
                         Object v = pipeline(a.pipeline(), dot);
                         if (a.pipeline().variables().isEmpty()) {
                             write(GoFormat.print(v));

@@ -167,10 +167,10 @@ final class TemplateFunctions {
         FUNCTIONS.put("html", (env, a) -> htmlEscape(sprint(a)));
         FUNCTIONS.put("safeHtml", (env, a) -> {
             arity("safeHtml", a, 1, 1);
-            return string("safeHtml", a.get(0));
+            return new HtmlEscaping.Typed(HtmlEscaping.Typed.Kind.HTML, string("safeHtml", a.get(0)));
         });
         FUNCTIONS.put("js", (env, a) -> jsEscape(sprint(a)));
-        FUNCTIONS.put("urlquery", (env, a) -> URLEncoder.encode(sprint(a), StandardCharsets.UTF_8));
+        FUNCTIONS.put("urlquery", (env, a) -> queryEscape(sprint(a)));
         FUNCTIONS.put("humanize", (env, a) -> humanize(toFloat("humanize", one("humanize", a))));
         FUNCTIONS.put("humanize1024", (env, a) -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
         FUNCTIONS.put("humanizeDuration", (env, a) -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
@@ -275,7 +275,7 @@ final class TemplateFunctions {
             }
             return String.join(sep, parts);
         });
-        FUNCTIONS.put("safeUrl", (env, a) -> string("safeUrl", one("safeUrl", a)));
+        FUNCTIONS.put("safeUrl", (env, a) -> new HtmlEscaping.Typed(HtmlEscaping.Typed.Kind.URL, string("safeUrl", one("safeUrl", a))));
         FUNCTIONS.put("urlUnescape", (env, a) -> {
             try {
                 return java.net.URLDecoder.decode(string("urlUnescape", one("urlUnescape", a)), StandardCharsets.UTF_8);
@@ -347,6 +347,7 @@ final class TemplateFunctions {
             case null -> false;
             case Boolean b -> b;
             case String s -> !s.isEmpty();
+            case HtmlEscaping.Typed t -> !t.text().isEmpty();
             case Long l -> l != 0;
             case Integer i -> i != 0;
             case Double d -> d != 0;
@@ -405,6 +406,9 @@ final class TemplateFunctions {
         if (o instanceof String s) {
             return s;
         }
+        if (o instanceof HtmlEscaping.Typed t) {
+            return t.text();
+        }
         throw new TemplateException("wrong type for value; expected string; got " + GoFormat.typeName(o));
     }
 
@@ -459,6 +463,11 @@ final class TemplateFunctions {
             return (neg ? -1 : 1) * (double) Long.parseLong(lower.replaceFirst("^[+-]?0x", ""), 16);
         }
         return Double.parseDouble(t);
+    }
+
+    /** Go's url.QueryEscape: URLEncoder's form encoding, except that Go escapes '*' and keeps '~'. */
+    static String queryEscape(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
     }
 
     private static String sprint(List<Object> args) {

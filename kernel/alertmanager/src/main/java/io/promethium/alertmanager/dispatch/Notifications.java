@@ -9,6 +9,7 @@ import io.promethium.alertmanager.store.StoredAlert;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.NotificationState;
 import io.promethium.api.notify.NotifyException;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,9 +154,13 @@ public final class Notifications {
         List<StoredAlert> sent = sendResolved ? alerts : alerts.stream().filter(a -> !a.resolvedAt(now)).toList();
         if (!sent.isEmpty()) {
             Notification n = notification(group, integration.receiver(), sent, now);
-            if (!sendWithRetries(group, integration, n, deadline)) {
+            NotificationLog.Entry previous = log.get(logKey);
+            KeptState state = new KeptState(previous == null ? Map.of() : previous.data());
+            if (!sendWithRetries(group, integration, n, deadline, state)) {
                 return false;
             }
+            log.log(logKey, firing, resolved, clock.instant(), state.values);
+            return true;
         }
         log.log(logKey, firing, resolved, clock.instant());
         return true;
@@ -180,8 +185,28 @@ public final class Notifications {
         return entry.timestamp().isBefore(now.minus(repeat));
     }
 
-    private boolean sendWithRetries(AggregationGroup group, Integration integration, Notification n, Instant deadline)
-            throws InterruptedException {
+    /** The group's integration data for one notification: the log entry's, with what the sends put. */
+    private static final class KeptState implements NotificationState {
+        final Map<String, String> values;
+
+        KeptState(Map<String, String> previous) {
+            // An abandoned attempt may still write from its own thread.
+            this.values = new java.util.concurrent.ConcurrentHashMap<>(previous);
+        }
+
+        @Override
+        public String get(String key) {
+            return values.get(key);
+        }
+
+        @Override
+        public void put(String key, String value) {
+            values.put(key, value);
+        }
+    }
+
+    private boolean sendWithRetries(AggregationGroup group, Integration integration, Notification n, Instant deadline,
+                                    NotificationState state) throws InterruptedException {
         DispatchMetrics.PerIntegration m = metrics.of(integration.config().type());
         m.notifications.incrementAndGet();
         Duration backoff = INITIAL_BACKOFF;
@@ -190,7 +215,7 @@ public final class Notifications {
             attempt++;
             m.requests.incrementAndGet();
             long start = System.nanoTime();
-            NotifyException failure = attempt(integration, n, deadline);
+            NotifyException failure = attempt(integration, n, deadline, state);
             m.observe((System.nanoTime() - start) / 1e9);
             if (failure == null) {
                 return true;
@@ -230,7 +255,8 @@ public final class Notifications {
      * update the retry goes through the new version; the attempt of a plugin that went is
      * interrupted (and retried through its replacement).
      */
-    private static NotifyException attempt(Integration integration, Notification n, Instant deadline) throws InterruptedException {
+    private static NotifyException attempt(Integration integration, Notification n, Instant deadline, NotificationState state)
+            throws InterruptedException {
         Integration.Built built = current(integration, deadline);
         if (built == null) {
             return NotifyException.retryLater(integration.slot().why(), null);
@@ -241,7 +267,7 @@ public final class Notifications {
                 return NotifyException.retryLater("notifier plugin " + integration.config().type() + " went away", null);
             }
             try {
-                built.notifier().send(n, deadline);
+                built.notifier().send(n, deadline, state);
                 return null;
             } catch (NotifyException e) {
                 return e;

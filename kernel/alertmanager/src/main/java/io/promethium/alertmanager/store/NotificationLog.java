@@ -26,11 +26,16 @@ public final class NotificationLog {
     private static final Logger LOG = Logger.getLogger(NotificationLog.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One entry. */
-    public record Entry(Instant timestamp, Set<Long> firing, Set<Long> resolved, Instant expiresAt) {
+    /** One entry; {@code data} is what the integration kept about the group (Alertmanager's receiver data). */
+    public record Entry(Instant timestamp, Set<Long> firing, Set<Long> resolved, Instant expiresAt, Map<String, String> data) {
         public Entry {
             firing = Set.copyOf(firing);
             resolved = Set.copyOf(resolved);
+            data = data == null ? Map.of() : Map.copyOf(data);
+        }
+
+        public Entry(Instant timestamp, Set<Long> firing, Set<Long> resolved, Instant expiresAt) {
+            this(timestamp, firing, resolved, expiresAt, Map.of());
         }
     }
 
@@ -54,8 +59,15 @@ public final class NotificationLog {
         return entries.get(key);
     }
 
+    /** Logs a notification, keeping the integration's data of the previous entry. */
     public synchronized void log(String key, Set<Long> firing, Set<Long> resolved, Instant now) {
-        entries.put(key, new Entry(now, firing, resolved, now.plus(retention)));
+        Entry previous = entries.get(key);
+        log(key, firing, resolved, now, previous == null ? Map.of() : previous.data());
+    }
+
+    /** Logs a notification with what the integration keeps about the group. */
+    public synchronized void log(String key, Set<Long> firing, Set<Long> resolved, Instant now, Map<String, String> data) {
+        entries.put(key, new Entry(now, firing, resolved, now.plus(retention), data));
         persist();
     }
 
@@ -81,8 +93,10 @@ public final class NotificationLog {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             for (JsonNode n : root.path("entries")) {
+                Map<String, String> data = new java.util.HashMap<>();
+                n.path("data").fields().forEachRemaining(d -> data.put(d.getKey(), d.getValue().asText()));
                 entries.put(n.path("key").asText(), new Entry(Instant.parse(n.path("timestamp").asText()),
-                        longs(n.path("firing")), longs(n.path("resolved")), Instant.parse(n.path("expiresAt").asText())));
+                        longs(n.path("firing")), longs(n.path("resolved")), Instant.parse(n.path("expiresAt").asText()), data));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "cannot read the notification log " + file + ", starting empty: " + e.getMessage(), e);
@@ -112,6 +126,10 @@ public final class NotificationLog {
             ArrayNode r = n.putArray("resolved");
             e.getValue().resolved().forEach(v -> r.add(Long.toHexString(v)));
             n.put("expiresAt", e.getValue().expiresAt().toString());
+            if (!e.getValue().data().isEmpty()) {
+                ObjectNode d = n.putObject("data");
+                new java.util.TreeMap<>(e.getValue().data()).forEach(d::put);
+            }
         }
         Snapshots.write(file, root);
     }

@@ -3,7 +3,9 @@
  * request") and checked with AWS's published signing test suite:
  * {@link io.promethium.sigv4.SigV4Signer} signs a request, {@link io.promethium.sigv4.AwsCredentials}
  * are the keys, {@link io.promethium.sigv4.CredentialsChain} finds them as the AWS SDKs do
- * (the config's keys, the environment, the shared credentials file with a profile).
+ * (the config's keys, the environment, the shared credentials file with a profile),
+ * {@link io.promethium.sigv4.StsAssumeRole} and {@link io.promethium.sigv4.RoleCredentials}
+ * assume a {@code role_arn} through STS (1.1.0).
  *
  * <p>A library bundle of its own (it depends on the api only) because notifier and discovery
  * plugins (SNS, EC2, Lightsail) sign requests and a plugin may import only the api and library
@@ -11,7 +13,7 @@
  * megabytes of bundles for one HMAC chain.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.sigv4;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,15 +19,16 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The notification template set of one {@code alertmanager.yml}: our default templates (same
- * names and message shapes as Alertmanager's {@code default.tmpl}) overlaid with the config's
- * {@code templates:} files, in order. Parsed texts are cached. Immutable apart from the cache;
- * thread-safe.
+ * The notification template set of one {@code alertmanager.yml}: Alertmanager's own default
+ * templates ({@code default.tmpl}, {@code email.tmpl}; Apache License 2.0, shipped as resources
+ * with its licence) with the sender's name changed ({@code promethium.tmpl}), overlaid with the
+ * config's {@code templates:} files, in order. Parsed texts are cached. Immutable apart from the
+ * cache; thread-safe.
  */
 public final class NotificationTemplates implements TemplateRenderer {
 
-    /** The built-in templates, a resource of this bundle. */
-    static final String DEFAULTS = "default.tmpl";
+    /** The built-in templates, resources of this bundle, parsed in this order. */
+    static final List<String> DEFAULTS = List.of("default.tmpl", "email.tmpl", "promethium.tmpl");
     private static final int MAX_CACHED = 1024;
 
     private final Template base;
@@ -51,12 +52,14 @@ public final class NotificationTemplates implements TemplateRenderer {
     /** The defaults overlaid with {@code files}, each failing with its name and line. */
     public static NotificationTemplates load(List<Path> files, Clock clock) throws ConfigException {
         Objects.requireNonNull(clock, "clock is null");
-        Template base;
-        try (InputStream in = NotificationTemplates.class.getResourceAsStream(DEFAULTS)) {
-            base = Template.parse(DEFAULTS, new String(Objects.requireNonNull(in, DEFAULTS).readAllBytes(),
-                    StandardCharsets.UTF_8), Dialect.ALERTMANAGER, null);
-        } catch (IOException | TemplateException e) {
-            throw new IllegalStateException("built-in templates: " + e.getMessage(), e);
+        Template base = null;
+        for (String resource : DEFAULTS) {
+            try (InputStream in = NotificationTemplates.class.getResourceAsStream(resource)) {
+                base = Template.parse(resource, new String(Objects.requireNonNull(in, resource).readAllBytes(),
+                        StandardCharsets.UTF_8), Dialect.ALERTMANAGER, base);
+            } catch (IOException | TemplateException e) {
+                throw new IllegalStateException("built-in templates: " + e.getMessage(), e);
+            }
         }
         for (Path file : files) {
             String text;
@@ -92,6 +95,15 @@ public final class NotificationTemplates implements TemplateRenderer {
     public String render(String text, Notification notification) throws NotifyException {
         try {
             return parsed(text).execute(NotificationData.of(notification, clock.instant()), io.promethium.templates.QueryFunction.NONE, notification.externalUrl());
+        } catch (TemplateException | RuntimeException e) {
+            throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String renderHtml(String text, Notification notification) throws NotifyException {
+        try {
+            return parsed(text).executeHtml(NotificationData.of(notification, clock.instant()), io.promethium.templates.QueryFunction.NONE, notification.externalUrl());
         } catch (TemplateException | RuntimeException e) {
             throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
         }

@@ -131,7 +131,7 @@ final class EmailNotifier implements Notifier {
             }
             if (settings.html() != null) {
                 MimeBodyPart part = new MimeBodyPart();
-                part.setText(context.templates().render(settings.html(), n), "UTF-8", "html");
+                part.setText(context.templates().renderHtml(settings.html(), n), "UTF-8", "html");
                 part.setHeader("Content-Transfer-Encoding", "quoted-printable");
                 body.addBodyPart(part);
             }

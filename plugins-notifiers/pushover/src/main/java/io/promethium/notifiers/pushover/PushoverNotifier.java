@@ -69,7 +69,10 @@ final class PushoverNotifier implements Notifier {
         if (settings.monospace()) {
             p.put("monospace", "1");
         }
-        String message = cut("message", TemplateFields.render(context, "message", settings.message(), n), MAX_MESSAGE).strip();
+        // html: true: Alertmanager renders the message with Go's html/template, values escaped.
+        String rendered = settings.html() ? TemplateFields.renderHtml(context, "message", settings.message(), n)
+                : TemplateFields.render(context, "message", settings.message(), n);
+        String message = cut("message", rendered, MAX_MESSAGE).strip();
         p.put("message", message.isEmpty() ? "(no details)" : message);
         p.put("url", cut("url", TemplateFields.render(context, "url", settings.url(), n), MAX_URL));
         p.put("url_title", TemplateFields.render(context, "url_title", settings.urlTitle(), n));

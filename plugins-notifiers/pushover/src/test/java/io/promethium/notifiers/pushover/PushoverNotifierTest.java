@@ -102,6 +102,17 @@ class PushoverNotifierTest {
     }
 
     @Test
+    void htmlMessagesAreEscapedAsGosHtmlTemplateAndTheTitleIsNot() throws Exception {
+        String message = "<b>{{ .CommonLabels.alertname }}</b> {{ \"a<b> & 'c+d'\" }}";
+        notifier(Map.of("user_key", "u", "token", "t", "html", true, "message", message, "title", "{{ \"<t>\" }}"))
+                .send(TestNotifications.diskFull(false), soon());
+        notifier(Map.of("user_key", "u", "token", "t", "message", message)).send(TestNotifications.diskFull(false), soon());
+        Map<String, String> html = query(server.requests().get(0));
+        assertThat(html).containsEntry("message", "<b>DiskFull</b> a&lt;b&gt; &amp; &#39;c&#43;d&#39;").containsEntry("title", "<t>");
+        assertThat(query(server.requests().get(1))).containsEntry("message", "<b>DiskFull</b> a<b> & 'c+d'");
+    }
+
+    @Test
     void configErrorsAreAlertmanagers() {
         assertThatThrownBy(() -> notifier(Map.of("token", "t"))).hasMessageContaining("one of user_key or user_key_file");
         assertThatThrownBy(() -> notifier(Map.of("user_key", "u"))).hasMessageContaining("one of token or token_file");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.NotificationState;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
@@ -53,22 +54,55 @@ final class SlackNotifier implements Notifier {
 
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
+        send(n, deadline, null);
+    }
+
+    /**
+     * With {@code update_message}, a group's first message is posted and its {@code ts} and
+     * channel kept in {@code state}; later ones edit it through {@code chat.update}, as the newest
+     * Alertmanager does. Without a state (no notification log) every message is posted.
+     */
+    @Override
+    public void send(Notification n, Instant deadline, NotificationState state) throws NotifyException {
         if (!settings.timeout().isZero() && Instant.now().plus(settings.timeout()).isBefore(deadline)) {
             deadline = Instant.now().plus(settings.timeout());
         }
         Duration timeout = HttpDelivery.timeLeft(deadline);
-        byte[] body = payload(n);
         URI url = url();
+        String ts = null;
+        String channel = null;
+        if (settings.updateMessage() && state != null) {
+            ts = state.get("threadTs");
+            channel = state.get("channelId");
+            if (ts != null && !ts.isEmpty() && channel != null && !channel.isEmpty()) {
+                url = URI.create(SlackSettings.UPDATE);
+            } else {
+                ts = null;
+                channel = null;
+            }
+        }
+        byte[] body = payload(n, ts, channel);
         java.net.http.HttpRequest.Builder request = HttpDelivery.jsonPost(url, body, timeout);
         String token = appToken();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        check(DELIVERY.send(client, request.build()));
+        JsonNode answer = check(DELIVERY.send(client, request.build()));
+        if (settings.updateMessage() && state != null && answer != null) {
+            String sentTs = answer.path("ts").asText("");
+            String sentChannel = answer.path("channel").asText("");
+            if (!sentTs.isEmpty() && !sentChannel.isEmpty()) {
+                state.put("threadTs", sentTs);
+                state.put("channelId", sentChannel);
+            }
+        }
     }
 
-    /** A 2xx answer: an incoming webhook says {@code ok}, the Web API says JSON with {@code ok: true}. */
-    private static void check(HttpResponse<String> resp) throws NotifyException {
+    /**
+     * A 2xx answer: an incoming webhook says {@code ok}, the Web API says JSON with
+     * {@code ok: true} (returned, for its {@code ts} and {@code channel}; null for text).
+     */
+    private static JsonNode check(HttpResponse<String> resp) throws NotifyException {
         String text = resp.body() == null ? "" : resp.body();
         String shortText = HttpDelivery.cut(text);
         boolean json = resp.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
@@ -78,12 +112,14 @@ final class SlackNotifier implements Notifier {
                 if (!answer.path("ok").asBoolean(false)) {
                     throw NotifyException.doNotRetry("error response from Slack: " + answer.path("error").asText(shortText), null);
                 }
+                return answer;
             } catch (IOException e) {
                 throw NotifyException.doNotRetry("could not read Slack's answer: " + shortText, e);
             }
         } else if (!text.equals("ok")) {
             throw NotifyException.doNotRetry("error response from Slack: " + shortText, null);
         }
+        return null;
     }
 
     /** The app token (sent as a bearer token to {@code app_url}), read from its file at each send; null without one. */
@@ -101,8 +137,12 @@ final class SlackNotifier implements Notifier {
         return NotifierUrls.fromFile("api_url_file", settings.apiUrlFile());
     }
 
-    /** Alertmanager's Slack request: top-level fields and one attachment. */
     byte[] payload(Notification n) throws NotifyException {
+        return payload(n, null, null);
+    }
+
+    /** Alertmanager's Slack request: top-level fields and one attachment; {@code ts} and {@code channel} of the message to edit, or null. */
+    byte[] payload(Notification n, String ts, String editedChannel) throws NotifyException {
         TemplateRenderer t = context.templates();
         String title = t.render(settings.title(), n);
         if (Runes.longerThan(title, MAX_TITLE_RUNES)) {
@@ -153,7 +193,7 @@ final class SlackNotifier implements Notifier {
         mrkdwn.forEach(md::add);
 
         ObjectNode root = JSON.createObjectNode();
-        putIfNotEmpty(root, "channel", t.render(settings.channel(), n));
+        putIfNotEmpty(root, "channel", editedChannel != null ? editedChannel : t.render(settings.channel(), n));
         putIfNotEmpty(root, "username", t.render(settings.username(), n));
         putIfNotEmpty(root, "icon_emoji", t.render(settings.iconEmoji(), n));
         putIfNotEmpty(root, "icon_url", t.render(settings.iconUrl(), n));
@@ -162,6 +202,7 @@ final class SlackNotifier implements Notifier {
         }
         putIfNotEmpty(root, "text", t.render(settings.messageText(), n));
         root.putArray("attachments").add(att);
+        putIfNotEmpty(root, "ts", ts);
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {

@@ -21,12 +21,18 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
                      java.time.Duration timeout, String channel, String username, String color, String title,
                      String titleLink, String pretext, String text, List<Field> fields, boolean shortFields,
                      List<Action> actions, String footer, String fallback, String callbackId, String iconEmoji,
-                     String iconUrl, String imageUrl, String thumbUrl, boolean linkNames, List<String> mrkdwnIn) {
+                     String iconUrl, String imageUrl, String thumbUrl, boolean linkNames, List<String> mrkdwnIn,
+                     boolean updateMessage) {
+
+    /** The only {@code api_url} {@code update_message} works with (a bot token's Web API), as Alertmanager requires. */
+    static final String POST_MESSAGE = "https://slack.com/api/chat.postMessage";
+    /** Where an earlier message is edited; Alertmanager's fixed URL. */
+    static final String UPDATE = "https://slack.com/api/chat.update";
 
     static final Set<String> FIELDS = Set.of("api_url", "api_url_file", "app_token", "app_token_file", "app_url",
             "message_text", "timeout", "channel", "username", "color", "title",
             "title_link", "pretext", "text", "fields", "short_fields", "actions", "footer", "fallback", "callback_id",
-            "icon_emoji", "icon_url", "image_url", "thumb_url", "link_names", "mrkdwn_in", "http_config");
+            "icon_emoji", "icon_url", "image_url", "thumb_url", "link_names", "mrkdwn_in", "http_config", "update_message");
 
     /** A {@code fields} entry; {@code shortField} null means the block's {@code short_fields}. */
     record Field(String title, String value, Boolean shortField) {
@@ -59,6 +65,10 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
     static SlackSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
         String url = c.string("api_url", null);
+        boolean updateMessage = c.bool("update_message", false);
+        if (updateMessage && !POST_MESSAGE.equals(url)) {
+            throw c.error("update_message", "update_message can only be used with bot tokens. api_url must be set to " + POST_MESSAGE);
+        }
         String urlFile = c.string("api_url_file", null);
         String token = c.string("app_token", null);
         String tokenFile = c.string("app_token_file", null);
@@ -153,7 +163,7 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
                 c.string("icon_emoji", "{{ template \"slack.default.iconemoji\" . }}"),
                 c.string("icon_url", "{{ template \"slack.default.iconurl\" . }}"),
                 c.string("image_url", ""), c.string("thumb_url", ""), c.bool("link_names", false),
-                c.strings("mrkdwn_in"));
+                c.strings("mrkdwn_in"), updateMessage);
     }
 
     static URI parseUrl(PluginConfig c, String url) throws ConfigException {

@@ -260,6 +260,49 @@ class SlackNotifierTest {
         }
     }
 
+    /**
+     * update_message: Alertmanager's URLs are fixed (https://slack.com/api/chat.postMessage and
+     * chat.update), so the test reaches them through a loopback CONNECT proxy that sends
+     * slack.com to an HTTPS recorder answering as Slack's Web API documents it.
+     */
+    @Test
+    void updateMessagePostsOnceThenEditsThatMessageWithItsTsAndChannel() throws Exception {
+        TestCertificates cert = TestCertificates.create(dir);
+        List<String> paths = new CopyOnWriteArrayList<>();
+        List<JsonNode> sent = new CopyOnWriteArrayList<>();
+        try (RecordingHttpServer slack = RecordingHttpServer.https(cert.serverContext());
+             io.promethium.api.testing.LoopbackProxy proxy = new io.promethium.api.testing.LoopbackProxy()) {
+            slack.on("/api/", r -> {
+                paths.add(r.path());
+                sent.add(JSON.readTree(r.body()));
+                return Response.of(200, "application/json; charset=utf-8", "{\"ok\":true,\"channel\":\"C024BE91L\",\"ts\":\"1401383885.000061\"}");
+            });
+            proxy.alias("slack.com", new java.net.InetSocketAddress("127.0.0.1", slack.port()));
+            Notifier n = notifier(Map.of("api_url", "https://slack.com/api/chat.postMessage", "channel", "#ops", "update_message", true,
+                    "http_config", Map.of("proxy_url", proxy.url(), "authorization", Map.of("credentials", TOKEN),
+                            "tls_config", Map.of("ca_file", cert.caPem().toString(), "server_name", "localhost"))));
+            io.promethium.api.notify.NotificationState state = io.promethium.api.notify.NotificationState.transientState();
+            n.send(TestNotifications.diskFull(false), soon(), state);
+            assertThat(state.get("threadTs")).isEqualTo("1401383885.000061");
+            assertThat(state.get("channelId")).isEqualTo("C024BE91L");
+            n.send(TestNotifications.diskFull(true), soon(), state);
+            n.send(TestNotifications.diskFull(true), soon()); // no state: posts anew
+        }
+        assertThat(paths).containsExactly("/api/chat.postMessage", "/api/chat.update", "/api/chat.postMessage");
+        assertThat(sent.get(0).has("ts")).isFalse();
+        assertThat(sent.get(0).path("channel").asText()).isEqualTo("#ops");
+        assertThat(sent.get(1).path("ts").asText()).isEqualTo("1401383885.000061");
+        assertThat(sent.get(1).path("channel").asText()).as("the channel id Slack answered").isEqualTo("C024BE91L");
+        assertThat(sent.get(1).path("attachments").get(0).path("title").asText()).startsWith("[RESOLVED]");
+    }
+
+    @Test
+    void updateMessageNeedsTheWebApiUrlAsAlertmanagerSays() {
+        assertThatThrownBy(() -> notifier(Map.of("api_url", "https://hooks.slack.com/services/T0/B0/X", "update_message", true)))
+                .hasMessageContaining("am.yml:9:9").hasMessageContaining(
+                        "update_message can only be used with bot tokens. api_url must be set to https://slack.com/api/chat.postMessage");
+    }
+
     @Test
     void configErrorsNameTheField() {
         assertThatThrownBy(() -> notifier(Map.of("api_url", "http://x", "colour", "red")))

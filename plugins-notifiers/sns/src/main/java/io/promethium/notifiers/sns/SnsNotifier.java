@@ -10,6 +10,7 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.CredentialsChain;
+import io.promethium.sigv4.RoleCredentials;
 import io.promethium.sigv4.SigV4Signer;
 import java.io.IOException;
 import java.net.URI;
@@ -31,10 +32,11 @@ import java.util.regex.Pattern;
  * ({@code phone_number}), and then carries the attribute {@code truncated=true}; a FIFO topic
  * ({@code .fifo}) gets the group key hash as deduplication and group id. As Alertmanager: 5xx
  * and network errors are retried, other answers are not, except 429, which the AWS SDK under
- * Alertmanager retries itself. {@code credentials} are resolved at each send (rotation applies).
+ * Alertmanager retries itself. {@code credentials} are resolved at each send (rotation applies);
+ * with {@code role_arn}, {@code role} holds the assumed role's credentials until they near expiry.
  */
 record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context, ConfiguredHttpClient client,
-                  CredentialsChain credentials) implements Notifier {
+                  CredentialsChain credentials, RoleCredentials role) implements Notifier {
 
     static final int MAX_MESSAGE_BYTES = 256 * 1024;
     static final int MAX_SMS_BYTES = 1600;
@@ -51,9 +53,12 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
         }
         AwsCredentials keys;
         try {
-            keys = credentials.resolve();
+            keys = role != null ? role.get() : credentials.resolve();
         } catch (IOException e) {
             throw NotifyException.retryLater("SNS credentials: " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NotifyException.retryLater("SNS credentials: interrupted", e);
         }
         URI url = endpoint(TemplateFields.render(context, "api_url", settings.apiUrl(), n), region);
         byte[] body = form(publish(n)).getBytes(StandardCharsets.UTF_8);

@@ -6,7 +6,15 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateFields;
+import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.sigv4.CredentialsChain;
+import io.promethium.sigv4.RoleCredentials;
+import io.promethium.sigv4.StsAssumeRole;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,18 +28,24 @@ import org.osgi.service.component.annotations.Component;
  * message attributes; {@code api_url} (a template) replaces the endpoint
  * {@code https://sns.<region>.amazonaws.com}; {@code sigv4} gives {@code region},
  * {@code access_key} with {@code secret_key} (a secret), or {@code profile} of the shared
- * credentials file, else the environment's credentials are used. {@code role_arn} (STS
- * AssumeRole) is refused by name. {@code send_resolved} defaults to true.
+ * credentials file, else the environment's credentials are used; with {@code role_arn} those are
+ * the base credentials of an STS {@code AssumeRole} (the library tier's {@link StsAssumeRole},
+ * at the region's STS endpoint or {@code AWS_ENDPOINT_URL_STS}, through the block's
+ * {@code http_config}) and the role's temporary credentials sign. {@code send_resolved} defaults
+ * to true.
  */
 @Component(service = NotifierFactory.class)
 public final class SnsNotifierFactory implements NotifierFactory {
+
+    /** How long an AssumeRole call may take (the SDKs' own default is of this order). */
+    static final Duration STS_TIMEOUT = Duration.ofSeconds(10);
 
     static final Set<String> FIELDS = Set.of("api_url", "sigv4", "topic_arn", "phone_number", "target_arn", "subject", "message",
             "attributes", "http_config");
     static final Set<String> SIGV4_FIELDS = Set.of("region", "access_key", "secret_key", "profile", "role_arn");
 
     /** One validated block; the strings other than the keys are templates. */
-    record Settings(String apiUrl, String region, String accessKey, String secretKey, String profile, String topicArn,
+    record Settings(String apiUrl, String region, String accessKey, String secretKey, String profile, String roleArn, String topicArn,
                     String phoneNumber, String targetArn, String subject, String message, Map<String, String> attributes) {
 
         Map<String, String> templates() {
@@ -80,6 +94,7 @@ public final class SnsNotifierFactory implements NotifierFactory {
         String accessKey = "";
         String secretKey = "";
         String profile = "";
+        String roleArn = "";
         PluginConfig sigv4 = c.block("sigv4");
         if (sigv4 != null) {
             sigv4.requireOnly(SIGV4_FIELDS);
@@ -91,11 +106,7 @@ public final class SnsNotifierFactory implements NotifierFactory {
                 throw sigv4.error(accessKey.isEmpty() ? "secret_key" : "access_key",
                         "must provide a AWS SigV4 Access key and Secret Key if any are provided");
             }
-            if (!sigv4.string("role_arn", "").isEmpty()) {
-                // Refused rather than ignored: signing as the base credentials instead of the role would act with other rights.
-                throw sigv4.error("role_arn", "sigv4.role_arn: assuming a role through STS is not supported by this notifier; "
-                        + "give access_key and secret_key, a profile, or the credentials of the environment");
-            }
+            roleArn = sigv4.string("role_arn", "");
         }
         String topic = c.string("topic_arn", "");
         String phone = c.string("phone_number", "");
@@ -103,7 +114,7 @@ public final class SnsNotifierFactory implements NotifierFactory {
         if (!destinations(topic, phone, target)) {
             throw c.error("must provide either a Target ARN, Topic ARN, or Phone Number for SNS config");
         }
-        return new Settings(c.string("api_url", ""), region, accessKey, secretKey, profile, topic, phone, target,
+        return new Settings(c.string("api_url", ""), region, accessKey, secretKey, profile, roleArn, topic, phone, target,
                 c.string("subject", "{{ template \"sns.default.subject\" . }}"),
                 c.string("message", "{{ template \"sns.default.message\" . }}"), c.stringMap("attributes"));
     }
@@ -118,7 +129,29 @@ public final class SnsNotifierFactory implements NotifierFactory {
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config);
-        return new SnsNotifier(settings, context, context.httpClients().create(context.httpConfig(config), context.configDirectory()),
-                CredentialsChain.of(settings.accessKey(), settings.secretKey(), settings.profile()));
+        ConfiguredHttpClient client = context.httpClients().create(context.httpConfig(config), context.configDirectory());
+        CredentialsChain chain = CredentialsChain.of(settings.accessKey(), settings.secretKey(), settings.profile());
+        return new SnsNotifier(settings, context, client, chain, role(settings, chain, client, System::getenv, Clock.systemUTC()));
+    }
+
+    /**
+     * The role's credentials for {@code role_arn}, or null without one (or without a region, which
+     * a send then reports). The AssumeRole request goes through the block's HTTP client.
+     */
+    static RoleCredentials role(Settings settings, CredentialsChain chain, ConfiguredHttpClient client, UnaryOperator<String> env,
+                                Clock clock) {
+        String region = settings.region().isEmpty() ? chain.environmentRegion() : settings.region();
+        if (settings.roleArn().isEmpty() || region == null) {
+            return null;
+        }
+        StsAssumeRole sts = new StsAssumeRole(settings.roleArn(), "", "promethium-" + clock.millis(), region,
+                StsAssumeRole.endpoint(region, env), (uri, headers, body) -> {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(STS_TIMEOUT).header("User-Agent", "Promethium")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                    headers.forEach(h -> request.header(h.getKey(), h.getValue()));
+                    HttpResponse<byte[]> r = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    return new StsAssumeRole.Answer(r.statusCode(), r.body());
+                }, clock);
+        return new RoleCredentials(chain::resolve, sts, clock);
     }
 }

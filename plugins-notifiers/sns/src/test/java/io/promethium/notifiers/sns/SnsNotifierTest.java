@@ -96,13 +96,61 @@ class SnsNotifierTest {
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
         Map<String, String> env = Map.of("AWS_REGION", "eu-west-1");
         try (SnsNotifier n = new SnsNotifier(settings, context, new KernelHttpClientFactory().create(context.httpConfig(block), dir),
-                new CredentialsChain(null, null, "ops", env::get, dir.resolve("home")))) {
+                new CredentialsChain(null, null, "ops", env::get, dir.resolve("home")), null)) {
             n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
         }
         assertThat(aws.published).hasSize(1);
         RecordingHttpServer.Request r = server.requests().get(0);
         assertThat(r.header("X-Amz-Security-Token")).isEqualTo("session-token-1");
         assertThat(r.header("Authorization")).contains("/eu-west-1/sns/aws4_request").contains("x-amz-security-token");
+    }
+
+    @Test
+    void roleArnAssumesTheRoleThroughStsWithTheBaseKeysAndSignsThePublishWithTheRoles() throws Exception {
+        aws = new SnsStandIn(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "ASIAROLEKEY", "role-secret"));
+        server.on("/", aws::answer);
+        server.on("/sts/", r -> aws.answerSts(r, "ASIAROLEKEY", "role-secret"));
+        String role = "arn:aws:iam::123456789012:role/alerts";
+        PluginConfig block = new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "access_key", "AKIDEXAMPLE",
+                        "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "role_arn", role))), "am.yml:3:5");
+        SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
+        CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
+        io.promethium.api.http.ConfiguredHttpClient client = new KernelHttpClientFactory().create(context.httpConfig(block), dir);
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
+        try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
+                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC()))) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            n.send(TestNotifications.diskFull(true), Instant.now().plusSeconds(9));
+        }
+        assertThat(aws.assumed).as("one AssumeRole, its credentials kept for the second send").hasSize(1);
+        assertThat(aws.assumed.get(0)).containsEntry("Action", "AssumeRole").containsEntry("RoleArn", role)
+                .containsEntry("Version", "2011-06-15").containsKey("RoleSessionName");
+        assertThat(aws.published).hasSize(2);
+        RecordingHttpServer.Request sts = server.requests().get(0);
+        assertThat(sts.path()).isEqualTo("/sts/");
+        assertThat(sts.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/").contains("/us-east-1/sts/aws4_request");
+        RecordingHttpServer.Request publish = server.requests().get(1);
+        assertThat(publish.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=ASIAROLEKEY/").contains("/us-east-1/sns/");
+        assertThat(publish.header("X-Amz-Security-Token")).isEqualTo("role-session-token");
+    }
+
+    @Test
+    void aRefusedAssumeRoleIsARetryableFailureNamingSts() throws Exception {
+        server.on("/sts/", r -> SnsStandIn.error(403, "AccessDenied", "User is not authorized to perform: sts:AssumeRole"));
+        PluginConfig block = new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "role_arn", "arn:aws:iam::1:role/x"))), "am.yml:3:5");
+        SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
+        CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
+        io.promethium.api.http.ConfiguredHttpClient client = new KernelHttpClientFactory().create(context.httpConfig(block), dir);
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
+        try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
+                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC()))) {
+            assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                    .hasMessageContaining("operation error STS: AssumeRole: 403 AccessDenied: User is not authorized");
+        }
+        assertThat(aws.published).isEmpty();
     }
 
     @Test
@@ -156,8 +204,6 @@ class SnsNotifierTest {
         assertThat(SnsNotifierFactory.destinations("t", "p", "a")).as("Alertmanager's check lets all three through").isTrue();
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("access_key", "AK"))))
                 .hasMessageContaining("must provide a AWS SigV4 Access key and Secret Key if any are provided");
-        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("role_arn", "arn:aws:iam::1:role/x"))))
-                .hasMessageContaining("sigv4.role_arn").hasMessageContaining("not supported");
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("regoin", "x")))).hasMessageContaining("regoin");
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "subjekt", "x"))).hasMessageContaining("subjekt");
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "message", "{{ .Oops"))).hasMessageContaining("message:");

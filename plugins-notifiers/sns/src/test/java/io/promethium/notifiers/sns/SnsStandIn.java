@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * {@code Authorization} header, takes the headers it names as signed and the received body,
  * recomputes the signature with the secret key it knows for the access key, and answers 403
  * {@code SignatureDoesNotMatch} (AWS's error body) when they differ, else AWS's
- * {@code PublishResponse}. The request's form parameters are kept for the test to compare.
+ * {@code PublishResponse}. The request's form parameters are kept for the test to compare. It
+ * stands in for STS {@code AssumeRole} too ({@link #answerSts}).
  */
 final class SnsStandIn {
 
@@ -36,6 +37,55 @@ final class SnsStandIn {
     }
 
     Response answer(Request r) {
+        Response refused = verify(r, "sns");
+        if (refused != null) {
+            return refused;
+        }
+        Map<String, String> form = form(r);
+        synchronized (published) {
+            published.add(form);
+        }
+        return Response.of(200, "text/xml", "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
+                + "<MessageId>567910cd-659e-55d4-8ccb-5aaf14679dc0</MessageId></PublishResult><ResponseMetadata>"
+                + "<RequestId>d74b8436-ae13-5ab4-a9ff-ce54dfea72a0</RequestId></ResponseMetadata></PublishResponse>");
+    }
+
+    /**
+     * STS {@code AssumeRole} as AWS documents it: the request's signature checked for service
+     * {@code sts} with the base secret, the form kept in {@link #assumed}, and the
+     * {@code AssumeRoleResponse} giving {@code roleKey}/{@code roleSecret} with a session token,
+     * valid for an hour.
+     */
+    Response answerSts(Request r, String roleKey, String roleSecret) {
+        Response refused = verify(r, "sts");
+        if (refused != null) {
+            return refused;
+        }
+        synchronized (assumed) {
+            assumed.add(form(r));
+        }
+        return Response.of(200, "text/xml", "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>"
+                + "<AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:s</AssumedRoleId>"
+                + "<Arn>arn:aws:sts::123456789012:assumed-role/alerts/s</Arn></AssumedRoleUser><Credentials>"
+                + "<AccessKeyId>" + roleKey + "</AccessKeyId><SecretAccessKey>" + roleSecret + "</SecretAccessKey>"
+                + "<SessionToken>role-session-token</SessionToken><Expiration>" + java.time.Instant.now().plusSeconds(3600)
+                + "</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7"
+                + "</RequestId></ResponseMetadata></AssumeRoleResponse>");
+    }
+
+    final List<Map<String, String>> assumed = new ArrayList<>();
+
+    private static Map<String, String> form(Request r) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : new String(r.body(), StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    /** Null when the request is signed right for {@code service}, else AWS's refusal. */
+    private Response verify(Request r, String service) {
         Matcher m = AUTH.matcher(String.valueOf(r.header("Authorization")));
         if (!m.matches()) {
             return error(403, "IncompleteSignature", "Authorization header requires Credential, SignedHeaders and Signature");
@@ -44,8 +94,8 @@ final class SnsStandIn {
         if (secret == null) {
             return error(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
         }
-        if (!m.group(4).equals("sns")) {
-            return error(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sns'.");
+        if (!m.group(4).equals(service)) {
+            return error(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: '" + service + "'.");
         }
         String amzDate = r.header("X-Amz-Date");
         List<Map.Entry<String, String>> signed = new ArrayList<>();
@@ -59,24 +109,14 @@ final class SnsStandIn {
             }
             signed.add(new AbstractMap.SimpleEntry<>(name, value));
         }
-        SigV4Signer.Signed expected = new SigV4Signer(m.group(3), "sns").sign(r.method(), r.uri().getPath(), r.uri().getRawQuery(),
+        SigV4Signer.Signed expected = new SigV4Signer(m.group(3), service).sign(r.method(), r.uri().getPath(), r.uri().getRawQuery(),
                 signed, r.body(), new AwsCredentials(m.group(1), secret, r.header("X-Amz-Security-Token")),
                 LocalDateTime.parse(amzDate, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC), false);
         if (!expected.signature().equals(m.group(6))) {
             return error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. "
                     + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
         }
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : new String(r.body(), StandardCharsets.UTF_8).split("&")) {
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        synchronized (published) {
-            published.add(form);
-        }
-        return Response.of(200, "text/xml", "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
-                + "<MessageId>567910cd-659e-55d4-8ccb-5aaf14679dc0</MessageId></PublishResult><ResponseMetadata>"
-                + "<RequestId>d74b8436-ae13-5ab4-a9ff-ce54dfea72a0</RequestId></ResponseMetadata></PublishResponse>");
+        return null;
     }
 
     /** AWS's query-protocol error body. */

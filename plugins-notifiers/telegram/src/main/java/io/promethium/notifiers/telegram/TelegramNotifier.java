@@ -95,7 +95,10 @@ final class TelegramNotifier implements Notifier {
     }
 
     byte[] payload(Notification n, long chatId) throws NotifyException {
-        String text = TemplateFields.render(context, "message", settings.message(), n);
+        // parse_mode HTML: Alertmanager renders the message with Go's html/template, values escaped.
+        String text = settings.parseMode().equals("HTML")
+                ? TemplateFields.renderHtml(context, "message", settings.message(), n)
+                : TemplateFields.render(context, "message", settings.message(), n);
         if (Runes.longerThan(text, MAX_MESSAGE_RUNES)) {
             if (settings.parseMode().equals("HTML")) {
                 text = TOO_LONG;

@@ -90,6 +90,18 @@ class TelegramNotifierTest {
     }
 
     @Test
+    void htmlParseModeEscapesValuesAsGosHtmlTemplateAndOtherModesDoNot() throws Exception {
+        server.on("/", r -> Response.of(200, "application/json", "{\"ok\":true,\"result\":{}}"));
+        String message = "<b>{{ .CommonLabels.alertname }}</b> {{ \"a<b> & 'c+d'\" }}";
+        notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1, "message", message))
+                .send(TestNotifications.diskFull(false), soon());
+        notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1, "message", message, "parse_mode", "MarkdownV2"))
+                .send(TestNotifications.diskFull(false), soon());
+        assertThat(body(0).get("text").asText()).isEqualTo("<b>DiskFull</b> a&lt;b&gt; &amp; &#39;c&#43;d&#39;");
+        assertThat(body(1).get("text").asText()).isEqualTo("<b>DiskFull</b> a<b> & 'c+d'");
+    }
+
+    @Test
     void aTooLongHtmlMessageIsReplacedAndAPlainOneCut() throws Exception {
         server.on("/", r -> Response.of(200, "application/json", "{\"ok\":true,\"result\":{}}"));
         notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1, "message", "x".repeat(5000)))

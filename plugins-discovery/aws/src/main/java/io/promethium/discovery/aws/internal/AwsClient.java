@@ -136,6 +136,16 @@ final class AwsClient {
         return send(request.build(), "POST", endpoint, false);
     }
 
+    /** The library tier's STS transport: a signed POST through this job's client, the answer as it came (429 excepted). */
+    io.promethium.sigv4.StsAssumeRole.Answer stsPost(URI uri, List<Map.Entry<String, String>> headers, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", USER_AGENT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(h -> request.header(h.getKey(), h.getValue()));
+        HttpResponse<byte[]> response = send(request.build(), "POST", uri, false);
+        return new io.promethium.sigv4.StsAssumeRole.Answer(response.statusCode(), response.body());
+    }
+
     /** A plain request (instance metadata), its body as text; a status other than 200 is an error. */
     String plain(HttpRequest.Builder request, String method, URI uri) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = send(request.timeout(timeout).header("User-Agent", USER_AGENT).build(), method, uri, true);

@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.CredentialsChain;
+import io.promethium.sigv4.StsAssumeRole;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import org.w3c.dom.Element;
 
 /**
  * Credentials as the AWS SDK that Prometheus uses finds them: the library tier's
@@ -22,8 +20,9 @@ import org.w3c.dom.Element;
  * profile), else the instance metadata service with IMDSv2 (a session token from
  * {@code PUT /latest/api/token}, then the instance role's keys; the endpoint from
  * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, off with {@code AWS_EC2_METADATA_DISABLED=true}).
- * With {@code role_arn} those are the base credentials for STS {@code AssumeRole} (with
- * {@code external_id}; the STS endpoint from {@code AWS_ENDPOINT_URL_STS}, else the region's).
+ * With {@code role_arn} those are the base credentials for STS {@code AssumeRole} (the library
+ * tier's {@link StsAssumeRole}, with {@code external_id}; the STS endpoint from
+ * {@code AWS_ENDPOINT_URL_STS}, else the region's).
  * Temporary keys are reused until a minute before they expire. Only the refresh thread calls
  * {@link #credentials()}.
  */
@@ -152,31 +151,12 @@ final class AwsCredentialsProvider {
         }
     }
 
+    /** STS AssumeRole through the library tier's {@link StsAssumeRole}, sent with this job's client. */
     private AwsCredentials assumeRole(AwsCredentials base, Instant[] until) throws IOException, InterruptedException {
-        String sts = env.apply("AWS_ENDPOINT_URL_STS");
-        URI endpoint = URI.create(sts == null || sts.isEmpty() ? "https://sts." + region + ".amazonaws.com/" : sts);
-        List<Map.Entry<String, String>> params = new java.util.ArrayList<>(List.of(Map.entry("Action", "AssumeRole"),
-                Map.entry("RoleArn", roleArn), Map.entry("RoleSessionName", "promethium-" + clock.millis()),
-                Map.entry("Version", "2011-06-15")));
-        if (!externalId.isEmpty()) {
-            params.add(Map.entry("ExternalId", externalId));
-        }
-        Element answer;
-        try {
-            answer = client.query(endpoint, region, "sts", params, base);
-        } catch (IOException e) {
-            throw new IOException("operation error STS: AssumeRole: " + e.getMessage(), e);
-        }
-        Element credentials = AwsClient.first(answer, "Credentials");
-        if (credentials == null) {
-            throw new IOException("operation error STS: AssumeRole: no Credentials in the answer");
-        }
-        String expiration = AwsClient.text(credentials, "Expiration");
-        if (!expiration.isEmpty()) {
-            Instant at = Instant.parse(expiration);
-            until[0] = at.isBefore(until[0]) ? at : until[0];
-        }
-        return new AwsCredentials(AwsClient.text(credentials, "AccessKeyId"), AwsClient.text(credentials, "SecretAccessKey"),
-                AwsClient.text(credentials, "SessionToken"));
+        StsAssumeRole sts = new StsAssumeRole(roleArn, externalId, "promethium-" + clock.millis(), region,
+                StsAssumeRole.endpoint(region, env), client::stsPost, clock);
+        StsAssumeRole.Temporary assumed = sts.assume(base);
+        until[0] = assumed.expiration().isBefore(until[0]) ? assumed.expiration() : until[0];
+        return assumed.credentials();
     }
 }

@@ -1,0 +1,38 @@
+package io.promethium.alertmanager.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NotificationLogTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void anIntegrationsDataIsKeptWithTheEntryAndSurvivesARestart(@TempDir Path dir) {
+        Path file = dir.resolve("nflog.json");
+        NotificationLog log = new NotificationLog(file, Duration.ofHours(1));
+        String key = NotificationLog.key("{}:{alertname=\"A\"}", "team", "slack", 0);
+        log.log(key, Set.of(1L), Set.of(), NOW, Map.of("threadTs", "1401383885.000061", "channelId", "C1"));
+        log.log(key, Set.of(1L, 2L), Set.of(), NOW.plusSeconds(60)); // a notification without data keeps the entry's
+        assertThat(log.get(key).data()).containsExactlyInAnyOrderEntriesOf(Map.of("threadTs", "1401383885.000061", "channelId", "C1"));
+        NotificationLog reloaded = new NotificationLog(file, Duration.ofHours(1));
+        assertThat(reloaded.get(key).data()).containsExactlyInAnyOrderEntriesOf(Map.of("threadTs", "1401383885.000061", "channelId", "C1"));
+        assertThat(reloaded.get(key).firing()).containsExactlyInAnyOrder(1L, 2L);
+    }
+
+    @Test
+    void entriesWithoutDataAreWrittenAndReadAsBefore(@TempDir Path dir) {
+        Path file = dir.resolve("nflog.json");
+        new NotificationLog(file, Duration.ofHours(1)).log("k", Set.of(3L), Set.of(4L), NOW);
+        NotificationLog.Entry e = new NotificationLog(file, Duration.ofHours(1)).get("k");
+        assertThat(e.data()).isEmpty();
+        assertThat(e.resolved()).containsExactly(4L);
+    }
+}

@@ -1,0 +1,221 @@
+package io.promethium.sigv4;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+
+/**
+ * STS {@code AssumeRole} as the AWS SDKs call it for a {@code role_arn}: a form-encoded POST
+ * ({@code Action=AssumeRole&RoleArn=...&RoleSessionName=...&Version=2011-06-15}, and
+ * {@code ExternalId} when given) to the STS endpoint, signed with SigV4 for service {@code sts}
+ * with the base credentials; the answer's {@code Credentials} (access key, secret key, session
+ * token, expiration) are the temporary credentials. The XML answer is read with the JDK's DOM,
+ * no DTDs and no external entities. The HTTP exchange is the caller's ({@link Transport}), so
+ * each plugin sends it through its own configured client. Immutable; thread-safe.
+ */
+public final class StsAssumeRole {
+
+    /** Sends the signed request; the caller's HTTP client, timeouts and proxy apply. */
+    @FunctionalInterface
+    public interface Transport {
+        /**
+         * POSTs {@code body} to {@code uri} with {@code headers} (signed, and {@code Content-Type}).
+         *
+         * @return the status and the body of the answer
+         */
+        Answer post(URI uri, List<Map.Entry<String, String>> headers, byte[] body) throws IOException, InterruptedException;
+    }
+
+    /** An HTTP answer: status and body. */
+    public record Answer(int status, byte[] body) {
+        public Answer {
+            body = body == null ? new byte[0] : body;
+        }
+    }
+
+    /** Temporary credentials and when they expire ({@link Instant#MAX} when STS gave no time). */
+    public record Temporary(AwsCredentials credentials, Instant expiration) {
+    }
+
+    /** Where the base credentials come from. */
+    @FunctionalInterface
+    public interface BaseCredentials {
+        AwsCredentials get() throws IOException, InterruptedException;
+    }
+
+    static final String CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
+
+    private final String roleArn;
+    private final String externalId;
+    private final String sessionName;
+    private final String region;
+    private final URI endpoint;
+    private final Transport transport;
+    private final Clock clock;
+
+    /**
+     * @param roleArn the role to assume
+     * @param externalId the external id, or empty for none
+     * @param sessionName the {@code RoleSessionName}
+     * @param region the region the request is signed for
+     * @param endpoint the STS endpoint ({@link #endpoint(String, UnaryOperator)})
+     */
+    public StsAssumeRole(String roleArn, String externalId, String sessionName, String region, URI endpoint, Transport transport,
+                         Clock clock) {
+        this.roleArn = requireText(roleArn, "roleArn");
+        this.externalId = externalId == null ? "" : externalId;
+        this.sessionName = requireText(sessionName, "sessionName");
+        this.region = requireText(region, "region");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
+        this.transport = Objects.requireNonNull(transport, "transport is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * The STS endpoint the SDKs use: {@code AWS_ENDPOINT_URL_STS} when set, else the region's
+     * ({@code https://sts.<region>.amazonaws.com/}).
+     */
+    public static URI endpoint(String region, UnaryOperator<String> environment) {
+        String sts = environment.apply("AWS_ENDPOINT_URL_STS");
+        return URI.create(sts == null || sts.isEmpty() ? "https://sts." + region + ".amazonaws.com/" : sts);
+    }
+
+    /**
+     * Assumes the role with {@code base}.
+     *
+     * @throws IOException naming STS and the operation: the transport's failure, an error answer
+     *     (its status, AWS's code and message) or an answer without credentials
+     */
+    public Temporary assume(AwsCredentials base) throws IOException, InterruptedException {
+        StringBuilder form = new StringBuilder();
+        List<Map.Entry<String, String>> params = new ArrayList<>(List.of(Map.entry("Action", "AssumeRole")));
+        if (!externalId.isEmpty()) {
+            params.add(Map.entry("ExternalId", externalId));
+        }
+        params.add(Map.entry("RoleArn", roleArn));
+        params.add(Map.entry("RoleSessionName", sessionName));
+        params.add(Map.entry("Version", "2011-06-15"));
+        for (Map.Entry<String, String> p : params) {
+            if (!form.isEmpty()) {
+                form.append('&');
+            }
+            form.append(SigV4Signer.encode(p.getKey())).append('=').append(SigV4Signer.encode(p.getValue()));
+        }
+        byte[] body = form.toString().getBytes(StandardCharsets.UTF_8);
+        String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
+        List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Content-Type", CONTENT_TYPE),
+                Map.entry("Host", host(endpoint))));
+        SigV4Signer.Signed signed = new SigV4Signer(region, "sts").sign("POST", path, endpoint.getRawQuery(), headers, body, base,
+                clock.instant(), false);
+        List<Map.Entry<String, String>> sent = new ArrayList<>();
+        sent.add(Map.entry("Content-Type", CONTENT_TYPE));
+        sent.addAll(signed.headers().entrySet());
+        Answer answer;
+        try {
+            answer = transport.post(endpoint, List.copyOf(sent), body);
+        } catch (IOException e) {
+            throw new IOException("operation error STS: AssumeRole: " + e.getMessage(), e);
+        }
+        Element root = parse(answer.body());
+        if (answer.status() / 100 != 2) {
+            Element error = first(root, "Error");
+            String code = text(error, "Code");
+            String message = text(error, "Message");
+            throw new IOException("operation error STS: AssumeRole: " + answer.status() + (code.isEmpty() ? "" : " " + code)
+                    + (message.isEmpty() ? "" : ": " + message));
+        }
+        Element credentials = first(root, "Credentials");
+        String id = text(credentials, "AccessKeyId");
+        String secret = text(credentials, "SecretAccessKey");
+        if (credentials == null || id.isEmpty() || secret.isEmpty()) {
+            throw new IOException("operation error STS: AssumeRole: no Credentials in the answer");
+        }
+        Instant expiration = Instant.MAX;
+        String at = text(credentials, "Expiration");
+        if (!at.isEmpty()) {
+            try {
+                expiration = Instant.parse(at);
+            } catch (DateTimeParseException e) {
+                throw new IOException("operation error STS: AssumeRole: bad Expiration " + at, e);
+            }
+        }
+        return new Temporary(new AwsCredentials(id, secret, text(credentials, "SessionToken")), expiration);
+    }
+
+    /** The Host header as an HTTP client sends it (the port only when it is not the scheme's default). */
+    static String host(URI uri) {
+        int port = uri.getPort();
+        boolean standard = port == -1 || "https".equals(uri.getScheme()) && port == 443 || "http".equals(uri.getScheme()) && port == 80;
+        return standard ? uri.getHost() : uri.getHost() + ":" + port;
+    }
+
+    private static Element parse(byte[] body) throws IOException {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(null);
+            return builder.parse(new ByteArrayInputStream(body)).getDocumentElement();
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IOException("operation error STS: AssumeRole: the answer is not XML: " + e.getMessage(), e);
+        }
+    }
+
+    /** The first descendant element of that local name, or null. */
+    private static Element first(Element parent, String name) {
+        if (parent == null) {
+            return null;
+        }
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                if (name.equals(e.getLocalName())) {
+                    return e;
+                }
+                Element deeper = first(e, name);
+                if (deeper != null) {
+                    return deeper;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A child element's text, or empty. */
+    private static String text(Element parent, String name) {
+        if (parent == null) {
+            return "";
+        }
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && name.equals(e.getLocalName())) {
+                return e.getTextContent().strip();
+            }
+        }
+        return "";
+    }
+
+    private static String requireText(String s, String name) {
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException(name + " is empty");
+        }
+        return s;
+    }
+}

@@ -98,4 +98,46 @@ class MetricNameSchemeConfigTest {
         assertRejected("global:\n  metric_name_validation_scheme: legacy\nscrape_configs:\n  - job_name: j\n"
                 + "    relabel_configs:\n      - {source_labels: [a], target_label: \"$x" + target + "\"}\n", "6:9", "is invalid 'target_label'");
     }
+
+    /** Owns otlp and remote_write as their bundles do; remote_write compiles its write_relabel_configs. */
+    private static final PluginKeys OWNERS = new PluginKeys() {
+        @Override
+        public java.util.Set<String> discoveryTypes() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public void validateDiscovery(String type, io.promethium.api.config.PluginConfig config) {
+        }
+
+        @Override
+        public java.util.Set<String> sectionKeys() {
+            return java.util.Set.of("otlp", "remote_write");
+        }
+
+        @Override
+        public void validateSection(String key, java.util.List<io.promethium.api.config.PluginConfig> entries,
+                io.promethium.api.config.SectionContext context) throws ConfigException {
+            if (key.equals("remote_write")) {
+                for (var entry : entries) {
+                    context.relabeling(entry, "write_relabel_configs");
+                }
+            }
+        }
+    };
+
+    @Test
+    void underGlobalLegacyValidationUtf8OtlpStrategiesAndRemoteWriteTargetsAreRefused() throws Exception {
+        String legacy = "global:\n  metric_name_validation_scheme: legacy\n";
+        ConfigLoader loader = new ConfigLoader(OWNERS);
+        Path file = Path.of("prometheus.yml");
+        assertThatThrownBy(() -> loader.parse(file, legacy + "otlp:\n  translation_strategy: NoUTF8EscapingWithSuffixes\n"))
+                .hasMessageStartingWith("prometheus.yml:4:3: ")
+                .hasMessageContaining("OTLP translation strategy \"NoUTF8EscapingWithSuffixes\" is not allowed when UTF8 is disabled");
+        loader.parse(file, legacy + "otlp:\n  translation_strategy: UnderscoreEscapingWithSuffixes\n");
+        loader.parse(file, "otlp:\n  translation_strategy: NoTranslation\n");
+        String rw = "remote_write:\n  - url: http://x\n    write_relabel_configs:\n      - {source_labels: [a], target_label: \"a.b\"}\n";
+        loader.parse(file, rw);
+        assertThatThrownBy(() -> loader.parse(file, legacy + rw)).hasMessageContaining("\"a.b\" is invalid 'target_label' for replace action");
+    }
 }

@@ -64,6 +64,7 @@ public final class ConfigMapper {
     public PrometheusConfig map(YamlNode root) throws ConfigException {
         Fields top = Fields.of(root, "config");
         GlobalConfig global = global(Fields.of(top.node("global"), "global"));
+        refuseUtf8OtlpStrategyUnderLegacyNames(top, global);
         List<String> ruleFiles = top.strings("rule_files");
         for (String pattern : ruleFiles) {
             if (!PathPatterns.isValidConfigPattern(pattern)) {
@@ -592,6 +593,24 @@ public final class ConfigMapper {
     /** Scrape settings Prometheus 3 has that Promethium does not act on (the failure log). */
     private static void refuseUnsupportedScrapeSettings(Fields f) throws ConfigException {
         Unsupported.refuse(f, "scrape_failure_log_file", "logging failed scrapes to a file is not supported yet");
+    }
+
+    /**
+     * Prometheus 3's {@code LoadFile} check: the OTLP strategies that keep UTF-8 names are refused
+     * under global legacy name validation. Here, because the {@code otlp:} section's owner (a
+     * bundle) does not see the global section; the section is only peeked at, not read.
+     */
+    private static void refuseUtf8OtlpStrategyUnderLegacyNames(Fields top, GlobalConfig global) throws ConfigException {
+        if (global.metricNames().validation() != MetricNameScheme.Validation.LEGACY
+                || !(top.peek("otlp") instanceof YamlNode.Mapping otlp)) {
+            return;
+        }
+        YamlNode.Entry entry = otlp.entries().get("translation_strategy");
+        if (entry != null && entry.value() instanceof YamlNode.Scalar s
+                && ("NoUTF8EscapingWithSuffixes".equals(s.text()) || "NoTranslation".equals(s.text()))) {
+            throw Fields.error(entry.keyLocation(), "otlp: translation_strategy: OTLP translation strategy \"" + s.text()
+                    + "\" is not allowed when UTF8 is disabled");
+        }
     }
 
     private static final String VALIDATION_KEY = "metric_name_validation_scheme";

@@ -345,7 +345,8 @@ final class ScrapePool {
         clientOf.put(target.labels(), client);
         String exporter = exporters.inProcessName(target.url());
         PageFetcher scraper = exporter != null
-                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers, timeout)
+                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers, timeout,
+                        io.promethium.exposition.NameEscaping.fromHeaderValue(config.metricNames().escaping().yamlName()))
                 : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
                         config.enableCompression(), buffers);
         if (workers == null) {

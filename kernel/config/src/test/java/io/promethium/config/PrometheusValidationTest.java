@@ -361,7 +361,6 @@ class PrometheusValidationTest {
         assertRejected("otlp:\n  promote_resource_attributes: [a]\n", "1:1", "otlp: the OTLP receiver bundle (promethium-otlp) is not installed");
         assertRejected("global:\n  scrape_failure_log_file: f.log\n", "2:3", "scrape_failure_log_file: logging failed scrapes");
         assertRejected("global:\n  query_log_file: q.log\n", "2:3", "query_log_file: logging queries to a file is not supported yet");
-        assertRejected("global:\n  metric_name_validation_scheme: legacy\n", "2:3", "only utf8 name validation is supported");
         assertRejected("global:\n  scrape_native_histograms: true\n", "2:3", "set it in each scrape config");
         assertRejected("storage:\n  tsdb:\n    stale_series_compaction_threshold: 0.5\n", "3:5", "stale_series_compaction_threshold");
         parse("global:\n  metric_name_validation_scheme: utf8\n  scrape_native_histograms: false\n  always_scrape_classic_histograms: false\n");

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param discoveryConfigs blocks under plugin-owned {@code <type>_sd_configs} keys, in file order
  * @param extraScrapeMetrics {@code extra_scrape_metrics} (the global one when the job does not set
  *                           it), or null when set nowhere: the scrape bundle's default applies
+ * @param metricNames {@code metric_name_validation_scheme} and {@code metric_name_escaping_scheme}
+ *                    (the global ones when the job sets neither)
  */
 public record ScrapeConfig(
         String jobName,
@@ -33,7 +35,20 @@ public record ScrapeConfig(
         List<RelabelConfig> relabelConfigs,
         List<RelabelConfig> metricRelabelConfigs,
         HistogramScrapeSettings histograms,
-        Boolean extraScrapeMetrics) {
+        Boolean extraScrapeMetrics,
+        MetricNameScheme metricNames) {
+
+    /** A scrape config with Prometheus 3's default name schemes (UTF-8, {@code allow-utf-8}). */
+    public ScrapeConfig(String jobName, Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols,
+                        String fallbackScrapeProtocol, String metricsPath, String scheme, Map<String, List<String>> params,
+                        boolean honorLabels, boolean honorTimestamps, boolean trackTimestampsStaleness, boolean enableCompression,
+                        HttpClientConfig httpClient, ScrapeLimits limits, List<StaticConfig> staticConfigs,
+                        List<PluginConfig> discoveryConfigs, List<RelabelConfig> relabelConfigs, List<RelabelConfig> metricRelabelConfigs,
+                        HistogramScrapeSettings histograms, Boolean extraScrapeMetrics) {
+        this(jobName, scrapeInterval, scrapeTimeout, scrapeProtocols, fallbackScrapeProtocol, metricsPath, scheme, params, honorLabels,
+                honorTimestamps, trackTimestampsStaleness, enableCompression, httpClient, limits, staticConfigs, discoveryConfigs,
+                relabelConfigs, metricRelabelConfigs, histograms, extraScrapeMetrics, MetricNameScheme.DEFAULT);
+    }
 
     /** A scrape config without {@code extra_scrape_metrics} (not set). */
     public ScrapeConfig(String jobName, Duration scrapeInterval, Duration scrapeTimeout, List<String> scrapeProtocols,
@@ -74,5 +89,6 @@ public record ScrapeConfig(
         relabelConfigs = List.copyOf(relabelConfigs);
         metricRelabelConfigs = List.copyOf(metricRelabelConfigs);
         histograms = histograms == null ? HistogramScrapeSettings.DEFAULT : histograms;
+        metricNames = metricNames == null ? MetricNameScheme.DEFAULT : metricNames;
     }
 }

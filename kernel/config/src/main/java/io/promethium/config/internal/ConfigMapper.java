@@ -9,6 +9,7 @@ import io.promethium.config.http.HttpClientConfigParser;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.AlertmanagerConfig;
 import io.promethium.config.model.GlobalConfig;
+import io.promethium.config.model.MetricNameScheme;
 import io.promethium.config.model.HttpClientConfig;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.RelabelAction;
@@ -63,6 +64,7 @@ public final class ConfigMapper {
     public PrometheusConfig map(YamlNode root) throws ConfigException {
         Fields top = Fields.of(root, "config");
         GlobalConfig global = global(Fields.of(top.node("global"), "global"));
+        refuseUtf8OtlpStrategyUnderLegacyNames(top, global);
         List<String> ruleFiles = top.strings("rule_files");
         for (String pattern : ruleFiles) {
             if (!PathPatterns.isValidConfigPattern(pattern)) {
@@ -89,7 +91,7 @@ public final class ConfigMapper {
                 throw new ConfigException(file + ": found multiple scrape configs with job name \"" + config.jobName() + "\"");
             }
         }
-        AlertingConfig alerting = alerting(Fields.of(top.node("alerting"), "alerting"));
+        AlertingConfig alerting = alerting(Fields.of(top.node("alerting"), "alerting"), global.metricNames().validation());
         RemoteSections.check(top, "remote_write");
         RemoteSections.check(top, "remote_read");
         ConfigSections sections = sections(top, global);
@@ -117,7 +119,8 @@ public final class ConfigMapper {
         List<String> protocols = protocols(f, d.scrapeProtocols());
         Duration evaluation = f.duration("evaluation_interval", d.evaluationInterval());
         Duration ruleQueryOffset = f.duration("rule_query_offset", Duration.ZERO);
-        Labels external = externalLabels(f);
+        MetricNameScheme names = globalNameScheme(f);
+        Labels external = externalLabels(f, names.validation());
         Unsupported.refuse(f, "query_log_file", "logging queries to a file is not supported yet");
         String queryLog = "";
         ScrapeLimits limits = limits(f, ScrapeLimits.NONE);
@@ -126,7 +129,8 @@ public final class ConfigMapper {
         boolean nhcb = f.bool("convert_classic_histograms_to_nhcb", false);
         Boolean extraMetrics = f.has("extra_scrape_metrics") ? Boolean.valueOf(f.bool("extra_scrape_metrics", false)) : null;
         f.finish();
-        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits, nhcb, extraMetrics);
+        return new GlobalConfig(interval, timeout, protocols, evaluation, ruleQueryOffset, external, queryLog, limits, nhcb, extraMetrics,
+                names);
     }
 
     private List<String> protocols(Fields f, List<String> defaults) throws ConfigException {
@@ -226,8 +230,9 @@ public final class ConfigMapper {
         ScrapeLimits limits = limits(f, global.limits());
         List<StaticConfig> statics = staticConfigs(f);
         List<PluginConfig> discovery = discoveryConfigs(f);
-        List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs");
-        List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs");
+        MetricNameScheme names = scrapeNameScheme(f, global.metricNames());
+        List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs", names.validation());
+        List<RelabelConfig> metricRelabel = relabelConfigs(f, "metric_relabel_configs", names.validation());
         HistogramScrapeSettings histograms = histogramSettings(f, global.convertClassicHistogramsToNhcb());
         Boolean extraMetrics = f.has("extra_scrape_metrics") ? Boolean.valueOf(f.bool("extra_scrape_metrics", false))
                 : global.extraScrapeMetrics();
@@ -235,7 +240,7 @@ public final class ConfigMapper {
         f.finish();
         return new ScrapeConfig(job, interval, timeout, protocols, fallback, metricsPath, scheme, params, honorLabels,
                 honorTimestamps, trackStaleness, compression, http, limits, statics, discovery, relabel, metricRelabel, histograms,
-                extraMetrics);
+                extraMetrics, names);
     }
 
     private Map<String, List<String>> params(Fields f) throws ConfigException {
@@ -367,19 +372,19 @@ public final class ConfigMapper {
         };
     }
 
-    private List<RelabelConfig> relabelConfigs(Fields f, String key) throws ConfigException {
+    private List<RelabelConfig> relabelConfigs(Fields f, String key, MetricNameScheme.Validation names) throws ConfigException {
         List<RelabelConfig> result = new ArrayList<>();
         List<YamlNode> nodes = f.list(key);
         for (int i = 0; i < nodes.size(); i++) {
             if (Fields.isEmptyEntry(nodes.get(i))) {
                 throw Fields.error(nodes.get(i).location(), f.context() + ": " + key + "[" + i + "]: empty or null relabeling rule");
             }
-            result.add(relabelConfig(Fields.of(nodes.get(i), f.context() + ": " + key + "[" + i + "]")));
+            result.add(relabelConfig(Fields.of(nodes.get(i), f.context() + ": " + key + "[" + i + "]"), names));
         }
         return result;
     }
 
-    private RelabelConfig relabelConfig(Fields f) throws ConfigException {
+    private RelabelConfig relabelConfig(Fields f, MetricNameScheme.Validation names) throws ConfigException {
         List<String> source = f.strings("source_labels");
         String separator = f.string("separator", ";");
         String regexText = f.string("regex", RelabelConfig.DEFAULT_REGEX);
@@ -402,15 +407,15 @@ public final class ConfigMapper {
         }
         f.finish();
         String violation = RelabelRules.violation(new RelabelRules.Rule(action, source, f.present("source_labels"), separator,
-                regexText, modulus, target, replacement));
+                regexText, modulus, target, replacement), names);
         if (violation != null) {
             throw Fields.error(f.location(), f.context() + ": " + violation);
         }
         return new RelabelConfig(source, separator, regexText, regex, modulus, target, replacement, action);
     }
 
-    private AlertingConfig alerting(Fields f) throws ConfigException {
-        List<RelabelConfig> relabel = relabelConfigs(f, "alert_relabel_configs");
+    private AlertingConfig alerting(Fields f, MetricNameScheme.Validation names) throws ConfigException {
+        List<RelabelConfig> relabel = relabelConfigs(f, "alert_relabel_configs", names);
         List<AlertmanagerConfig> managers = new ArrayList<>();
         List<YamlNode> nodes = f.list("alertmanagers");
         for (int i = 0; i < nodes.size(); i++) {
@@ -425,8 +430,8 @@ public final class ConfigMapper {
             HttpClientConfig http = httpClient(a);
             List<StaticConfig> statics = staticConfigs(a);
             List<PluginConfig> discovery = discoveryConfigs(a);
-            List<RelabelConfig> amRelabel = relabelConfigs(a, "relabel_configs");
-            List<RelabelConfig> amAlertRelabel = relabelConfigs(a, "alert_relabel_configs");
+            List<RelabelConfig> amRelabel = relabelConfigs(a, "relabel_configs", names);
+            List<RelabelConfig> amAlertRelabel = relabelConfigs(a, "alert_relabel_configs", names);
             Unsupported.refuse(a, "sigv4", Unsupported.CLOUD_AUTH);
             for (StaticConfig sc : statics) {
                 for (String target : sc.targets()) {
@@ -497,7 +502,7 @@ public final class ConfigMapper {
                 }
                 Fields f = Fields.of(node, entry.key());
                 f.accept(node.entries().keySet().toArray(String[]::new));
-                List<RelabelConfig> rules = relabelConfigs(f, field);
+                List<RelabelConfig> rules = relabelConfigs(f, field, global.metricNames().validation());
                 if (rules.isEmpty()) {
                     return LabelRewriter.IDENTITY;
                 }
@@ -585,22 +590,116 @@ public final class ConfigMapper {
         Unsupported.refuseUnless(f, "native_histogram_min_bucket_factor", perJob, "0");
     }
 
-    /** Scrape settings Prometheus 3 has that Promethium does not act on: refused unless written as the behaviour Promethium has (UTF-8 names, no failure log). */
+    /** Scrape settings Prometheus 3 has that Promethium does not act on (the failure log). */
     private static void refuseUnsupportedScrapeSettings(Fields f) throws ConfigException {
         Unsupported.refuse(f, "scrape_failure_log_file", "logging failed scrapes to a file is not supported yet");
-        Unsupported.refuseUnless(f, "metric_name_validation_scheme", "only utf8 name validation is supported", "utf8", "");
-        Unsupported.refuseUnless(f, "metric_name_escaping_scheme", "only allow-utf-8 is supported", "allow-utf-8", "");
     }
 
-    /** {@code external_labels}: valid names and values; values expand {@code $VAR} from the environment, as Prometheus 3. */
-    private Labels externalLabels(Fields f) throws ConfigException {
+    /**
+     * Prometheus 3's {@code LoadFile} check: the OTLP strategies that keep UTF-8 names are refused
+     * under global legacy name validation. Here, because the {@code otlp:} section's owner (a
+     * bundle) does not see the global section; the section is only peeked at, not read.
+     */
+    private static void refuseUtf8OtlpStrategyUnderLegacyNames(Fields top, GlobalConfig global) throws ConfigException {
+        if (global.metricNames().validation() != MetricNameScheme.Validation.LEGACY
+                || !(top.peek("otlp") instanceof YamlNode.Mapping otlp)) {
+            return;
+        }
+        YamlNode.Entry entry = otlp.entries().get("translation_strategy");
+        if (entry != null && entry.value() instanceof YamlNode.Scalar s
+                && ("NoUTF8EscapingWithSuffixes".equals(s.text()) || "NoTranslation".equals(s.text()))) {
+            throw Fields.error(entry.keyLocation(), "otlp: translation_strategy: OTLP translation strategy \"" + s.text()
+                    + "\" is not allowed when UTF8 is disabled");
+        }
+    }
+
+    private static final String VALIDATION_KEY = "metric_name_validation_scheme";
+    private static final String ESCAPING_KEY = "metric_name_escaping_scheme";
+
+    /**
+     * The global name schemes, as Prometheus 3's {@code GlobalConfig}: validation {@code utf8}
+     * unless {@code legacy} is written; escaping {@code underscores} under legacy validation,
+     * {@code allow-utf-8} otherwise. {@code allow-utf-8} with legacy validation is refused here
+     * (Prometheus refuses it in each scrape config that inherits it).
+     */
+    private static MetricNameScheme globalNameScheme(Fields f) throws ConfigException {
+        MetricNameScheme.Validation validation = validationScheme(f);
+        MetricNameScheme.Escaping escaping = escapingScheme(f);
+        if (validation == null) {
+            validation = MetricNameScheme.Validation.UTF8;
+        }
+        if (escaping == null) {
+            escaping = MetricNameScheme.Escaping.defaultFor(validation);
+        }
+        return nameScheme(f, validation, escaping);
+    }
+
+    /**
+     * A scrape config's name schemes, as Prometheus 3's {@code ScrapeConfig.Validate}: an unset
+     * validation scheme is the global one; an unset escaping scheme is the global one when the
+     * validation scheme is inherited too, else the default for the job's validation scheme (so a
+     * job that only writes {@code legacy} does not inherit a global {@code allow-utf-8}).
+     */
+    private static MetricNameScheme scrapeNameScheme(Fields f, MetricNameScheme global) throws ConfigException {
+        MetricNameScheme.Validation validation = validationScheme(f);
+        MetricNameScheme.Escaping escaping = escapingScheme(f);
+        if (escaping == null) {
+            escaping = validation == null ? global.escaping() : MetricNameScheme.Escaping.defaultFor(validation);
+        }
+        if (validation == null) {
+            validation = global.validation();
+        }
+        return nameScheme(f, validation, escaping);
+    }
+
+    private static MetricNameScheme nameScheme(Fields f, MetricNameScheme.Validation validation, MetricNameScheme.Escaping escaping)
+            throws ConfigException {
+        if (escaping == MetricNameScheme.Escaping.ALLOW_UTF8 && validation != MetricNameScheme.Validation.UTF8) {
+            String key = f.has(ESCAPING_KEY) ? ESCAPING_KEY : VALIDATION_KEY;
+            throw Fields.error(f.keyLocation(key), f.context() + ": " + key
+                    + ": utf8 metric names requested but validation scheme is not set to UTF8");
+        }
+        return new MetricNameScheme(validation, escaping);
+    }
+
+    /** {@code metric_name_validation_scheme}, or null when not written (or written empty). */
+    private static MetricNameScheme.Validation validationScheme(Fields f) throws ConfigException {
+        String text = f.string(VALIDATION_KEY, "");
+        if (text.isEmpty()) {
+            return null;
+        }
+        MetricNameScheme.Validation v = MetricNameScheme.Validation.parse(text);
+        if (v == null) {
+            throw Fields.error(f.keyLocation(VALIDATION_KEY), f.context() + ": " + VALIDATION_KEY
+                    + ": unknown name validation method specified, must be either '', 'legacy' or 'utf8', got \"" + text + "\"");
+        }
+        return v;
+    }
+
+    /** {@code metric_name_escaping_scheme}, or null when not written (or written empty). */
+    private static MetricNameScheme.Escaping escapingScheme(Fields f) throws ConfigException {
+        String text = f.string(ESCAPING_KEY, "");
+        if (text.isEmpty()) {
+            return null;
+        }
+        MetricNameScheme.Escaping e = MetricNameScheme.Escaping.parse(text);
+        if (e == null) {
+            throw Fields.error(f.keyLocation(ESCAPING_KEY), f.context() + ": " + ESCAPING_KEY
+                    + ": unknown name escaping method specified, must be one of 'allow-utf-8', 'underscores', 'dots', or 'values', got \""
+                    + text + "\"");
+        }
+        return e;
+    }
+
+    /** {@code external_labels}: valid names (by the global validation scheme) and values; values expand {@code $VAR} from the environment, as Prometheus 3. */
+    private Labels externalLabels(Fields f, MetricNameScheme.Validation names) throws ConfigException {
         YamlNode node = f.peek("external_labels");
         Map<String, String> map = f.stringMap("external_labels");
         Map<String, String> expanded = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : map.entrySet()) {
             YamlNode.Entry entry = node instanceof YamlNode.Mapping m ? m.entries().get(e.getKey()) : null;
             io.promethium.config.yaml.Location where = entry == null ? f.keyLocation("external_labels") : entry.keyLocation();
-            if (!LabelNames.isValidName(e.getKey())) {
+            if (!names.isValidLabelName(e.getKey())) {
                 throw Fields.error(where, "global: external_labels: \"" + e.getKey() + "\" is not a valid label name");
             }
             String value = EnvExpansion.expand(e.getValue(), System::getenv);

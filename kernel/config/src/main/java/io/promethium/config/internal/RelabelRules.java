@@ -1,12 +1,14 @@
 package io.promethium.config.internal;
 
+import io.promethium.config.model.MetricNameScheme;
 import io.promethium.config.model.RelabelAction;
 import io.promethium.config.model.RelabelConfig;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What each relabel action requires and forbids, with Prometheus's error meanings
- * ({@code model/relabel} validation under UTF-8 name validation). Fields are compared with their
+ * ({@code model/relabel} validation under the scrape config's or the global name validation scheme). Fields are compared with their
  * defaults, as Prometheus does, so writing a default value explicitly is allowed.
  */
 final class RelabelRules {
@@ -19,11 +21,24 @@ final class RelabelRules {
                 String regex, long modulus, String targetLabel, String replacement) {
     }
 
+    /**
+     * Prometheus's {@code relabelTargetLegacy} ({@code ^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$}):
+     * legacy characters plus {@code $var} / {@code ${var}} templates. Rewritten without nested
+     * quantifiers (same language) because java.util.regex backtracks where Go's RE2 does not.
+     */
+    private static final Pattern LEGACY_TARGET =
+            Pattern.compile("^(?:[a-zA-Z_]|\\$(?:\\{\\w++\\}|\\w++))(?:\\w|\\$(?:\\{\\w++\\}|\\w++))*+$");
+
     private RelabelRules() {
     }
 
-    /** The first rule the configuration breaks, or null when it is valid. */
+    /** Under UTF-8 validation; see {@link #violation(Rule, MetricNameScheme.Validation)}. */
     static String violation(Rule r) {
+        return violation(r, MetricNameScheme.Validation.UTF8);
+    }
+
+    /** The first rule the configuration breaks, or null when it is valid. */
+    static String violation(Rule r, MetricNameScheme.Validation names) {
         for (String name : r.sourceLabels()) {
             if (!LabelNames.isValidName(name)) {
                 return quote(name) + " is not a valid label name";
@@ -42,8 +57,10 @@ final class RelabelRules {
             return "relabel configuration for " + name + " action requires 'target_label' value";
         }
         // Under UTF-8 validation a target (template or not) and a labelmap replacement are valid
-        // when they are non-empty valid text; "$" templates expand at relabel time.
-        if (needsTarget && !LabelNames.isValidName(r.targetLabel())) {
+        // when they are non-empty valid text; "$" templates expand at relabel time. Under legacy
+        // validation a replace target or labelmap replacement with "$" follows LEGACY_TARGET.
+        boolean template = action == RelabelAction.REPLACE && r.targetLabel().contains("$");
+        if (needsTarget && !(template ? isValidTemplate(r.targetLabel(), names) : names.isValidLabelName(r.targetLabel()))) {
             return quote(r.targetLabel()) + " is invalid 'target_label' for " + name + " action";
         }
         boolean equalOrCase = action == RelabelAction.LOWERCASE || action == RelabelAction.UPPERCASE
@@ -51,7 +68,7 @@ final class RelabelRules {
         if (equalOrCase && !r.replacement().equals(DEFAULT_REPLACEMENT)) {
             return "'replacement' can not be set for " + name + " action";
         }
-        if (action == RelabelAction.LABELMAP && !LabelNames.isValidName(r.replacement())) {
+        if (action == RelabelAction.LABELMAP && !isValidTemplate(r.replacement(), names)) {
             return quote(r.replacement()) + " is invalid 'replacement' for " + name + " action";
         }
         if ((action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL)
@@ -65,6 +82,10 @@ final class RelabelRules {
             return name + " action requires only 'regex', and no other fields";
         }
         return null;
+    }
+
+    private static boolean isValidTemplate(String s, MetricNameScheme.Validation names) {
+        return names == MetricNameScheme.Validation.UTF8 ? LabelNames.isValidName(s) : LEGACY_TARGET.matcher(s).matches();
     }
 
     private static String quote(String s) {

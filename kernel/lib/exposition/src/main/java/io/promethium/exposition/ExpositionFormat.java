@@ -103,6 +103,25 @@ public enum ExpositionFormat {
                 : new TextFormatWriter(out, utf8Names);
     }
 
+    /**
+     * A writer of this format presenting names outside the legacy set as {@code escaping} says
+     * (client_golang's encoder for a format negotiated with {@code escaping=}): quoted with
+     * {@code allow-utf-8}, escaped otherwise. Its content type carries the scheme.
+     */
+    public ExpositionWriter newWriter(Writer out, NameEscaping escaping) {
+        if (this == PROMETHEUS_PROTO) {
+            throw new UnsupportedOperationException("the protobuf exposition format is read, never written");
+        }
+        java.util.Objects.requireNonNull(escaping, "escaping is null");
+        String base = contentType;
+        int at = base.indexOf("; escaping=");
+        if (at >= 0) {
+            base = base.substring(0, at);
+        }
+        String type = base + "; escaping=" + escaping.headerValue();
+        return isOpenMetrics() ? new OpenMetricsWriter(out, escaping, type) : new TextFormatWriter(out, escaping, type);
+    }
+
     /** The format named by a {@code scrape_protocols} entry. */
     public static ExpositionFormat fromProtocol(String protocol) {
         for (ExpositionFormat f : values()) {

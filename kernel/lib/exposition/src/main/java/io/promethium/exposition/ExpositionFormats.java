@@ -190,6 +190,41 @@ public final class ExpositionFormats {
         return ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
     }
 
+    /**
+     * The {@code escaping=} scheme a request's {@code Accept} header asks for, or null when it
+     * names none: as client_golang's {@code expfmt.Negotiate}, the entries are visited by weight
+     * up to the one {@link #writerFor} answers with, the last known scheme among them winning;
+     * unknown values are ignored.
+     */
+    public static NameEscaping escapingFor(String acceptHeader) {
+        if (acceptHeader == null || acceptHeader.isBlank()) {
+            return null;
+        }
+        List<MediaType> accepted = new ArrayList<>();
+        for (String part : acceptHeader.split(",")) {
+            MediaType media = MediaType.parse(part);
+            if (media != null && media.quality() > 0) {
+                accepted.add(media);
+            }
+        }
+        accepted.sort((a, b) -> Double.compare(b.quality(), a.quality()));
+        NameEscaping escaping = null;
+        for (MediaType media : accepted) {
+            NameEscaping asked = NameEscaping.fromHeaderValue(media.param("escaping"));
+            if (asked != null) {
+                escaping = asked;
+            }
+            String version = media.param("version");
+            boolean answered = media.type().equals("application/openmetrics-text")
+                    ? version == null || version.equals("1.0.0") || version.equals("0.0.1")
+                    : media.type().equals("text/plain") && (version == null || version.equals("0.0.4") || version.equals("1.0.0"));
+            if (answered) {
+                return escaping;
+            }
+        }
+        return escaping;
+    }
+
     /** A media type with lower-cased type and parameter names; {@code null} when malformed. */
     private record MediaType(String type, List<String> params) {
 

@@ -26,7 +26,7 @@ public final class OpenMetricsWriter implements ExpositionWriter {
     public static final String CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private final Writer out;
-    private final boolean utf8Names;
+    private final NameEscaping escaping;
     private final String contentType;
     private final StringBuilder line = new StringBuilder(256);
     private String family = "";
@@ -47,8 +47,13 @@ public final class OpenMetricsWriter implements ExpositionWriter {
 
     /** For {@link ExpositionFormat}: the 0.0.1 and 1.0.0 pages are the same, only the header differs. */
     OpenMetricsWriter(Writer out, boolean utf8Names, String contentType) {
+        this(out, utf8Names ? NameEscaping.ALLOW_UTF8 : NameEscaping.UNDERSCORES, contentType);
+    }
+
+    /** A writer presenting names outside the legacy set as {@code escaping} says, answering with {@code contentType}. */
+    OpenMetricsWriter(Writer out, NameEscaping escaping, String contentType) {
         this.out = Objects.requireNonNull(out, "out is null");
-        this.utf8Names = utf8Names;
+        this.escaping = Objects.requireNonNull(escaping, "escaping is null");
         this.contentType = Objects.requireNonNull(contentType, "contentType is null");
     }
 
@@ -66,17 +71,17 @@ public final class OpenMetricsWriter implements ExpositionWriter {
         familyType = type;
         line.setLength(0);
         line.append("# TYPE ");
-        Names.appendMetadataName(line, familyName, utf8Names);
+        Names.appendMetadataName(line, familyName, escaping);
         line.append(' ').append(type.text()).append('\n');
         if (unit != null && !unit.isEmpty() && familyName.endsWith("_" + unit)
                 && type != MetricType.INFO && type != MetricType.STATESET) {
             line.append("# UNIT ");
-            Names.appendMetadataName(line, familyName, utf8Names);
+            Names.appendMetadataName(line, familyName, escaping);
             line.append(' ').append(unit).append('\n');
         }
         if (help != null && !help.isEmpty()) {
             line.append("# HELP ");
-            Names.appendMetadataName(line, familyName, utf8Names);
+            Names.appendMetadataName(line, familyName, escaping);
             line.append(' ');
             Escapes.escapeHelp(line, help, true);
             line.append('\n');
@@ -106,7 +111,7 @@ public final class OpenMetricsWriter implements ExpositionWriter {
             sampleName = name + "_info";
         }
         line.setLength(0);
-        Names.appendSeries(line, sampleName, labels, utf8Names);
+        Names.appendSeries(line, sampleName, labels, escaping);
         line.append(' ');
         FloatFormat.appendOpenMetrics(line, value);
         if (hasTimestamp) {

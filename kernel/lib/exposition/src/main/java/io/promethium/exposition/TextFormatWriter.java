@@ -26,7 +26,8 @@ public final class TextFormatWriter implements ExpositionWriter {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Writer out;
-    private final boolean utf8Names;
+    private final NameEscaping escaping;
+    private final String contentType;
     private final StringBuilder line = new StringBuilder(256);
 
     /** A writer that escapes names outside the legacy character set with underscores. */
@@ -39,8 +40,14 @@ public final class TextFormatWriter implements ExpositionWriter {
      *     {@code escaping=allow-utf-8}) instead of escaping them with underscores
      */
     public TextFormatWriter(Writer out, boolean utf8Names) {
+        this(out, utf8Names ? NameEscaping.ALLOW_UTF8 : NameEscaping.UNDERSCORES, utf8Names ? UTF8_CONTENT_TYPE : CONTENT_TYPE);
+    }
+
+    /** A writer presenting names outside the legacy set as {@code escaping} says, answering with {@code contentType}. */
+    TextFormatWriter(Writer out, NameEscaping escaping, String contentType) {
         this.out = Objects.requireNonNull(out, "out is null");
-        this.utf8Names = utf8Names;
+        this.escaping = Objects.requireNonNull(escaping, "escaping is null");
+        this.contentType = Objects.requireNonNull(contentType, "contentType is null");
     }
 
     @Override
@@ -50,13 +57,13 @@ public final class TextFormatWriter implements ExpositionWriter {
         line.setLength(0);
         if (help != null && !help.isEmpty()) {
             line.append("# HELP ");
-            Names.appendMetadataName(line, name, utf8Names);
+            Names.appendMetadataName(line, name, escaping);
             line.append(' ');
             Escapes.escapeHelp(line, help, false);
             line.append('\n');
         }
         line.append("# TYPE ");
-        Names.appendMetadataName(line, name, utf8Names);
+        Names.appendMetadataName(line, name, escaping);
         line.append(' ').append(textType(type)).append('\n');
         flushLine();
     }
@@ -97,7 +104,7 @@ public final class TextFormatWriter implements ExpositionWriter {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(labels, "labels is null");
         line.setLength(0);
-        Names.appendSeries(line, name, labels, utf8Names);
+        Names.appendSeries(line, name, labels, escaping);
         line.append(' ');
         FloatFormat.appendText(line, value);
         if (hasTimestamp) {
@@ -118,7 +125,7 @@ public final class TextFormatWriter implements ExpositionWriter {
 
     @Override
     public String contentType() {
-        return utf8Names ? UTF8_CONTENT_TYPE : CONTENT_TYPE;
+        return contentType;
     }
 
     private void flushLine() {

@@ -146,4 +146,40 @@ class OpenMetricsParserTest {
         }
         assertThat(created).as("without it, _created samples are series").isEqualTo(2);
     }
+
+    /**
+     * Prometheus 3's {@code TestOpenMetricsParse_UTF8} (model/textparse/openmetricsparse_test.go), its page and answers,
+     * less its {@code _created} line and with {@code quantile="0.0"} written canonically: created timestamps and
+     * {@code le}/{@code quantile} spelling are not about names and are tested elsewhere.
+     */
+    @Test
+    void quotedUtf8NamesInMetadataSeriesAndExemplarsAsPrometheus3() throws Exception {
+        ParsedPage page = parse("""
+                # HELP "go.gc_duration_seconds" A summary of the GC invocation durations.
+                # TYPE "go.gc_duration_seconds" summary
+                # UNIT "go.gc_duration_seconds" seconds
+                {"go.gc_duration_seconds",quantile="0.0"} 4.9351e-05
+                {"go.gc_duration_seconds",quantile="0.25"} 7.424100000000001e-05
+                {"go.gc_duration_seconds",quantile="0.5",a="b"} 8.3835e-05
+                {"http.status",q="0.9",a="b"} 8.3835e-05
+                {q="0.9","http.status",a="b"} 8.3835e-05
+                {"go.gc_duration_seconds_sum"} 0.004304266
+                {"Heizölrückstoßabdämpfung 10€ metric with \\"interesting\\" {character\\nchoices}","strange©™\\n'quoted' \\"name\\""="6"} 10.0
+                quotedexemplar_count 1 # {"id.thing"="histogram-count-test",other="hello"} 4
+                # EOF
+                """);
+        assertThat(page.metadata()).extracting(ParsedPage.Meta::name).containsOnly("go.gc_duration_seconds");
+        assertThat(page.metadata().get(1).type()).isEqualTo(MetricType.SUMMARY);
+        assertThat(page.samples()).extracting(ParsedPage.Sample::labels).containsExactly(
+                Labels.of("__name__", "go.gc_duration_seconds", "quantile", "0.0"),
+                Labels.of("__name__", "go.gc_duration_seconds", "quantile", "0.25"),
+                Labels.of("__name__", "go.gc_duration_seconds", "quantile", "0.5", "a", "b"),
+                Labels.of("__name__", "http.status", "q", "0.9", "a", "b"),
+                Labels.of("__name__", "http.status", "q", "0.9", "a", "b"),
+                Labels.of("__name__", "go.gc_duration_seconds_sum"),
+                Labels.of("__name__", "Heizölrückstoßabdämpfung 10€ metric with \"interesting\" {character\nchoices}",
+                        "strange©™\n'quoted' \"name\"", "6"),
+                Labels.of("__name__", "quotedexemplar_count"));
+        assertThat(page.samples().get(7).exemplar().labels()).isEqualTo(Labels.of("id.thing", "histogram-count-test", "other", "hello"));
+    }
 }

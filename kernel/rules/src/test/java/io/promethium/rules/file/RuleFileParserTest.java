@@ -120,7 +120,7 @@ class RuleFileParserTest {
                       - record: a
                         alert: b
                         expr: up
-                      - record: "bad name"
+                      - record: "bad{name}"
                         expr: up
                       - record: ok
                         expr: up
@@ -131,7 +131,8 @@ class RuleFileParserTest {
                 """);
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 1").contains("one of 'record' or 'alert' must be set"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 2").contains("only one of 'record' and 'alert' must be set"));
-        assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 3").contains("invalid recording rule name: bad name"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 3")
+                .contains("braces present in the recording rule name; should it be in expr?: bad{name}"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 4").contains("invalid field 'for' in recording rule"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 4").contains("invalid field 'annotations' in recording rule"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("rule 5").contains("field 'expr' must be set in rule"));
@@ -153,7 +154,6 @@ class RuleFileParserTest {
                 """);
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("r.yml:3:").contains("not a valid duration string: \"soon\""));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("\"for\": not a valid duration string"));
-        assertThat(errors).anySatisfy(e -> assertThat(e).contains("invalid label name: 0bad"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("invalid label name: __name__"));
     }
 
@@ -190,5 +190,37 @@ class RuleFileParserTest {
     @Test
     void aRuleFileThatIsNotAMappingIsRejected() {
         assertThat(errors("- just a list")).singleElement().asString().contains("must be a mapping");
+    }
+
+    @Test
+    void utf8NamesAreValidByDefaultAndRefusedUnderLegacyValidation() throws Exception {
+        String text = """
+                groups:
+                  - name: g
+                    labels:
+                      "team.name": a
+                    rules:
+                      - record: "http.requests:rate5m"
+                        expr: 'rate({"http.requests"}[5m])'
+                        labels:
+                          "0bad": x
+                      - alert: A
+                        expr: up == 0
+                        annotations:
+                          "summary.text": down
+                """;
+        assertThat(parser.parse("r.yml", text)).hasSize(1);
+        RuleFileParser legacy = new RuleFileParser(io.promethium.config.model.MetricNameScheme.Validation.LEGACY);
+        List<String> errors;
+        try {
+            legacy.parse("r.yml", text);
+            throw new AssertionError("legacy validation accepted UTF-8 names");
+        } catch (RuleFileException e) {
+            errors = e.errors();
+        }
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("invalid label name: team.name"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("invalid recording rule name: http.requests:rate5m"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("invalid label name: 0bad"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("invalid annotation name: summary.text"));
     }
 }

@@ -48,6 +48,7 @@ final class ConfigComparison {
         return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(),
                 c.fallbackScrapeProtocol(), c.metricsPath(), c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(),
                 c.trackTimestampsStaleness(), c.enableCompression(), c.httpClient(),
-                c.limits(), List.of(), List.of(), List.of(), List.of(), c.histograms(), c.extraScrapeMetrics());
+                c.limits(), List.of(), List.of(), List.of(), List.of(), c.histograms(), c.extraScrapeMetrics(),
+                c.metricNames());
     }
 }

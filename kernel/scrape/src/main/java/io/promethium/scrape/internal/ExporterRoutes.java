@@ -57,12 +57,17 @@ final class ExporterRoutes {
                     + "; installed: " + String.join(", ", exporters.names()) + "\n");
             return;
         }
-        ExpositionFormat format = ExpositionFormats.writerFor(exchange.requestHeader("Accept").orElse(null));
-        exchange.status(200);
-        exchange.responseHeader("Content-Type", format.contentType());
+        String accept = exchange.requestHeader("Accept").orElse(null);
+        ExpositionFormat format = ExpositionFormats.writerFor(accept);
+        // An escaping= in Accept is honoured as client_golang's promhttp does (a Prometheus 3 scrape
+        // sends allow-utf-8 by default); without one, the format's own rule applies.
+        io.promethium.exposition.NameEscaping escaping = ExpositionFormats.escapingFor(accept);
         Writer out = new BufferedWriter(new OutputStreamWriter(exchange.responseBody(), StandardCharsets.UTF_8), 1 << 16);
+        io.promethium.exposition.ExpositionWriter writer = escaping == null ? format.newWriter(out) : format.newWriter(out, escaping);
+        exchange.status(200);
+        exchange.responseHeader("Content-Type", writer.contentType());
         try {
-            exporters.render(exporter, format.newWriter(out));
+            exporters.render(exporter, writer);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             // Headers are gone already: the page ends short, and the log says why.
             LOG.log(Level.WARNING, "exporter " + name + " failed", e);

@@ -39,6 +39,19 @@ final class InProcessFetcher implements PageFetcher {
         this(exporters, name, bodyLimit, null);
     }
 
+    /**
+     * How names outside the legacy set are written: the job's {@code metric_name_escaping_scheme},
+     * as an exporter answering the scrape's {@code Accept} over HTTP would write them.
+     */
+    private io.promethium.exposition.NameEscaping escaping = io.promethium.exposition.NameEscaping.UNDERSCORES;
+
+    /** As the five-argument form, writing names as {@code escaping} says. */
+    InProcessFetcher(Exporters exporters, String name, long bodyLimit, PageBufferPool buffers, java.time.Duration timeout,
+            io.promethium.exposition.NameEscaping escaping) {
+        this(exporters, name, bodyLimit, buffers, timeout);
+        this.escaping = Objects.requireNonNull(escaping, "escaping is null");
+    }
+
     /** How long a scrape waits for an exporter being updated (half the scrape timeout, at most {@link Exporters#GRACE}). */
     private java.time.Duration replacementWait = java.time.Duration.ofSeconds(5);
 
@@ -70,8 +83,8 @@ final class InProcessFetcher implements PageFetcher {
                     "server returned HTTP status 404 Not Found: no exporter \"" + name + "\" is installed");
         }
         buffer.clear();
+        ExpositionWriter writer = FORMAT.newWriter(text, escaping);
         try {
-            ExpositionWriter writer = FORMAT.newWriter(text);
             exporters.render(exporter, writer);
             text.flush();
         } catch (Exception | LinkageError | StackOverflowError e) {
@@ -82,7 +95,7 @@ final class InProcessFetcher implements PageFetcher {
             throw new ScrapeException(ScrapeException.Kind.BODY_SIZE,
                     "body size limit exceeded: exporter \"" + name + "\" wrote " + buffer.length() + " bytes, limit " + bodyLimit);
         }
-        return new Page(FORMAT.contentType(), buffer.data(), 0, buffer.length());
+        return new Page(writer.contentType(), buffer.data(), 0, buffer.length());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.promethium.scrape.internal;
 
+import io.promethium.config.model.MetricNameScheme;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.exposition.ExpositionFormat;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param extraMetrics {@code extra_scrape_metrics}: also report {@code scrape_timeout_seconds},
  *                     {@code scrape_sample_limit} and {@code scrape_body_size_bytes}
  * @param ingestCreated {@code --enable-feature=created-timestamp-zero-ingestion}: samples' created timestamps are ingested
+ * @param nameValidation {@code metric_name_validation_scheme}: names a new series must have after relabeling
  */
 record LoopSettings(
         Duration interval,
@@ -34,9 +36,11 @@ record LoopSettings(
         boolean typeAndUnitLabels,
         TimestampAlignment alignment,
         boolean extraMetrics,
-        boolean ingestCreated) {
+        boolean ingestCreated,
+        MetricNameScheme.Validation nameValidation) {
 
     LoopSettings {
+        nameValidation = nameValidation == null ? MetricNameScheme.Validation.UTF8 : nameValidation;
         Objects.requireNonNull(interval, "interval is null");
         Objects.requireNonNull(timeout, "timeout is null");
         Objects.requireNonNull(limits, "limits is null");
@@ -77,7 +81,8 @@ record LoopSettings(
                     config.histograms().convertClassicHistogramsToNhcb(), config.histograms().alwaysScrapeClassicHistograms(),
                     typeAndUnitLabels, alignment,
                     // The feature only changes the default of extra_scrape_metrics, as in Prometheus.
-                    config.extraScrapeMetrics() != null ? config.extraScrapeMetrics() : extraMetricsFeature, ingestCreated);
+                    config.extraScrapeMetrics() != null ? config.extraScrapeMetrics() : extraMetricsFeature, ingestCreated,
+                    config.metricNames().validation());
         }
     }
 }

@@ -5,7 +5,7 @@ final class ScrapeException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** What kind of failure, for the self metrics. */
-    enum Kind { HTTP, TIMEOUT, BODY_SIZE, PARSE, SAMPLE_LIMIT, LABEL_LIMIT, STORAGE, TARGET_LIMIT }
+    enum Kind { HTTP, TIMEOUT, BODY_SIZE, PARSE, SAMPLE_LIMIT, LABEL_LIMIT, STORAGE, TARGET_LIMIT, INVALID_NAME }
 
     private final Kind kind;
 

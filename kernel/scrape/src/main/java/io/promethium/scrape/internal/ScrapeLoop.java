@@ -623,6 +623,10 @@ final class ScrapeLoop {
         Labels labels = SeriesLabels.of(builder.build(), target.publicLabels(), settings.honorLabels(),
                 settings.metricRelabeler());
         if (labels != null) {
+            String nameError = SeriesLabels.checkNames(labels, settings.nameValidation());
+            if (nameError != null) {
+                throw new ScrapeException(ScrapeException.Kind.INVALID_NAME, nameError);
+            }
             labels = NameInterner.intern(labels);
             String limitError = SeriesLabels.checkLimits(labels, settings.limits());
             if (limitError != null) {

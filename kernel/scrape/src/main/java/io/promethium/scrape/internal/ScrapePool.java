@@ -116,7 +116,7 @@ final class ScrapePool {
         boolean nativeHistograms = h.nativeHistograms(nativeHistogramsFeature);
         try {
             // Created timestamps come with protobuf first too, as Prometheus asks for it with the feature on.
-            acceptHeader = ExpositionFormats.acceptHeader(protocols(newConfig, nativeHistograms || ingestCreated));
+            acceptHeader = acceptHeader(newConfig, nativeHistograms || ingestCreated);
             if (!newConfig.fallbackScrapeProtocol().isEmpty()) {
                 fallback = ExpositionFormat.fromProtocol(newConfig.fallbackScrapeProtocol());
             }
@@ -135,6 +135,14 @@ final class ScrapePool {
         this.base = new LoopSettings.Base(newConfig, new Relabeler(newConfig.metricRelabelConfigs()), fallback,
                 new HistogramOptions(nativeHistograms, !nativeHistograms || h.alwaysScrapeClassicHistograms(), h.nativeHistogramBucketLimit(),
                         h.nativeHistogramMinBucketFactor()), typeAndUnitLabels, alignment, extraMetricsFeature, ingestCreated);
+    }
+
+    /**
+     * The scrape {@code Accept} header: the protocols to ask for, the 1.0.0 text formats with the
+     * job's {@code metric_name_escaping_scheme} as {@code escaping=} (Prometheus 3's {@code acceptHeader}).
+     */
+    static String acceptHeader(ScrapeConfig config, boolean protobufFirst) {
+        return ExpositionFormats.acceptHeader(protocols(config, protobufFirst), config.metricNames().escaping().yamlName());
     }
 
     /**
@@ -337,7 +345,8 @@ final class ScrapePool {
         clientOf.put(target.labels(), client);
         String exporter = exporters.inProcessName(target.url());
         PageFetcher scraper = exporter != null
-                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers, timeout)
+                ? new InProcessFetcher(exporters, exporter, config.limits().bodySizeLimit(), buffers, timeout,
+                        io.promethium.exposition.NameEscaping.fromHeaderValue(config.metricNames().escaping().yamlName()))
                 : clients.fetcher(client, target.url(), timeout, config.limits().bodySizeLimit(), accept,
                         config.enableCompression(), buffers);
         if (workers == null) {

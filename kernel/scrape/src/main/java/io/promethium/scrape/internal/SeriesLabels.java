@@ -1,5 +1,6 @@
 package io.promethium.scrape.internal;
 
+import io.promethium.config.model.MetricNameScheme;
 import io.promethium.api.model.Labels;
 import io.promethium.config.model.ScrapeLimits;
 import io.promethium.config.relabel.Relabeler;
@@ -60,6 +61,57 @@ final class SeriesLabels {
 
     private static Labels emptyToNull(Labels labels) {
         return labels.isEmpty() ? null : labels;
+    }
+
+    /**
+     * Prometheus's checks of a new series after relabeling ({@code errNameLabelMandatory},
+     * {@code Labels.IsValid(validationScheme)}); the message is the scrape error. Null when valid.
+     * Label values are not checked: the parsers accept only valid UTF-8.
+     */
+    static String checkNames(Labels labels, MetricNameScheme.Validation validation) {
+        String name = labels.get(Labels.METRIC_NAME);
+        if (name.isEmpty()) {
+            return "missing metric name (__name__ label)";
+        }
+        boolean valid = validation.isValidMetricName(name);
+        for (int i = 0; valid && i < labels.size(); i++) {
+            valid = validation.isValidLabelName(labels.name(i));
+        }
+        return valid ? null : "invalid metric name or label names: " + goString(labels);
+    }
+
+    /** Prometheus's {@code Labels.String()}: names outside the legacy set quoted, values Go-quoted. */
+    private static String goString(Labels labels) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < labels.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            String name = labels.name(i);
+            if (MetricNameScheme.Validation.LEGACY.isValidLabelName(name)) {
+                sb.append(name);
+            } else {
+                goQuote(sb, name);
+            }
+            sb.append('=');
+            goQuote(sb, labels.value(i));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static void goQuote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c);
+            }
+        }
+        sb.append('"');
     }
 
     /** Prometheus's label limits; the message is the scrape error. Null when within limits. */

@@ -24,6 +24,13 @@ final class Configs {
                 List.of(), List.of(), List.of(), List.of());
     }
 
+    static ScrapeConfig withMetricNames(ScrapeConfig c, io.promethium.config.model.MetricNameScheme names) {
+        return new ScrapeConfig(c.jobName(), c.scrapeInterval(), c.scrapeTimeout(), c.scrapeProtocols(), c.fallbackScrapeProtocol(),
+                c.metricsPath(), c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),
+                c.enableCompression(), c.httpClient(), c.limits(), c.staticConfigs(), c.discoveryConfigs(),
+                c.relabelConfigs(), c.metricRelabelConfigs(), c.histograms(), c.extraScrapeMetrics(), names);
+    }
+
     static ScrapeConfig withTiming(ScrapeConfig c, Duration interval, Duration timeout) {
         return new ScrapeConfig(c.jobName(), interval, timeout, c.scrapeProtocols(), c.fallbackScrapeProtocol(),
                 c.metricsPath(), c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(), c.trackTimestampsStaleness(),

@@ -201,4 +201,30 @@ class ExportersTest {
             manager.close();
         }
     }
+
+    @Test
+    void inProcessScrapesWriteUtf8NamesAsTheJobsEscapingSchemeSays() throws Exception {
+        Exporters exporters = new Exporters();
+        exporters.add(new Exporter() {
+            @Override
+            public String name() {
+                return "utf8";
+            }
+
+            @Override
+            public void collect(MetricWriter writer) {
+                writer.family("a.b", MetricType.GAUGE, "", "");
+                writer.sample("a.b", Labels.of("c.d", "x"), 1);
+            }
+        });
+        PageFetcher.Page quoted = new InProcessFetcher(exporters, "utf8", 0, null, Duration.ofSeconds(10),
+                io.promethium.exposition.NameEscaping.ALLOW_UTF8).fetch();
+        assertThat(new String(quoted.buffer(), quoted.offset(), quoted.length(), StandardCharsets.UTF_8))
+                .contains("{\"a.b\",\"c.d\"=\"x\"} 1");
+        assertThat(quoted.contentType()).endsWith("escaping=allow-utf-8");
+        PageFetcher.Page escaped = new InProcessFetcher(exporters, "utf8", 0, null, Duration.ofSeconds(10),
+                io.promethium.exposition.NameEscaping.UNDERSCORES).fetch();
+        assertThat(new String(escaped.buffer(), escaped.offset(), escaped.length(), StandardCharsets.UTF_8))
+                .contains("a_b{c_d=\"x\"} 1");
+    }
 }

@@ -619,4 +619,63 @@ class ScrapeLoopTest {
         loop.scrapeOnce(1000);
         assertThat(loop.info().lastError()).contains("Content-Type");
     }
+
+    @Test
+    void utf8NamesAreStoredAsExposedUnderUtf8Validation() throws Exception {
+        server.text("# TYPE \"a.b\" gauge\n{\"a.b\",\"c.d\"=\"x\"} 1\n");
+        ScrapeLoop loop = loop(job());
+
+        loop.scrapeOnce(1000);
+
+        assertThat(storage.valueAt(series("a.b", "c.d", "x"), 1000)).isEqualTo(1.0);
+        assertThat(loop.metadata().get("a.b").type()).isEqualTo(MetricType.GAUGE);
+    }
+
+    @Test
+    void legacyValidationFailsAScrapeWithAUtf8NameUnlessRelabelingFixesIt() throws Exception {
+        server.text("ok 1\n{\"a.b\",\"c.d\"=\"x\"} 1\n");
+        var legacy = new io.promethium.config.model.MetricNameScheme(io.promethium.config.model.MetricNameScheme.Validation.LEGACY,
+                io.promethium.config.model.MetricNameScheme.Escaping.UNDERSCORES);
+        ScrapeLoop loop = loop(Configs.withMetricNames(job(), legacy));
+
+        loop.scrapeOnce(1000);
+
+        assertThat(report("up", 1000)).isZero();
+        assertThat(storage.valueAt(series("ok"), 1000)).as("nothing of a refused page is stored").isNull();
+        assertThat(loop.info().lastError()).startsWith("invalid metric name or label names: {__name__=\"a.b\", \"c.d\"=\"x\", instance=");
+
+        ScrapeConfig fixed = Configs.withRelabel(job(), List.of(), List.of(
+                relabel(RelabelAction.REPLACE, List.of("__name__"), "a\\.b", "__name__", "a_b"),
+                relabel(RelabelAction.LABELMAP, List.of(), "c\\.(.*)", "", "c_$1"),
+                relabel(RelabelAction.LABELDROP, List.of(), "c\\.d", "", "$1")));
+        loop(Configs.withMetricNames(fixed, legacy)).scrapeOnce(2000);
+        assertThat(report("up", 2000)).isEqualTo(1.0);
+        assertThat(storage.valueAt(series("a_b", "c_d", "x"), 2000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void aSeriesWhoseNameRelabelingRemovedFailsTheScrape() throws Exception {
+        server.text("a 1\n");
+        ScrapeLoop loop = loop(Configs.withRelabel(job(), List.of(),
+                List.of(relabel(RelabelAction.LABELDROP, List.of(), "__name__", "", "$1"))));
+
+        loop.scrapeOnce(1000);
+
+        assertThat(report("up", 1000)).isZero();
+        assertThat(loop.info().lastError()).isEqualTo("missing metric name (__name__ label)");
+    }
+
+    @Test
+    void theAcceptHeaderAsksForTheJobsEscapingScheme() {
+        assertThat(ScrapePool.acceptHeader(job(), false)).isEqualTo("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
+                + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
+                + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
+        var dots = new io.promethium.config.model.MetricNameScheme(io.promethium.config.model.MetricNameScheme.Validation.LEGACY,
+                io.promethium.config.model.MetricNameScheme.Escaping.DOTS);
+        assertThat(ScrapePool.acceptHeader(Configs.withMetricNames(job(), dots), true))
+                .startsWith("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.")
+                .contains("application/openmetrics-text;version=1.0.0;escaping=dots;q=0.")
+                .contains("text/plain;version=1.0.0;escaping=dots;q=0.")
+                .doesNotContain("allow-utf-8");
+    }
 }

@@ -1,5 +1,7 @@
 package io.promethium.exposition.internal;
 
+import io.promethium.exposition.NameEscaping;
+
 /**
  * Name rules shared by the writers: legacy names are written bare; other names are quoted when
  * the reader accepts UTF-8 names, else escaped by turning each character outside the legacy set
@@ -51,12 +53,71 @@ public final class Names {
         return sb.isEmpty() ? "_" : sb.toString();
     }
 
+    /**
+     * client_golang's {@code model.EscapeName} for a name that is not legacy-valid (the writers
+     * never escape legacy-valid names, as its encoder does not).
+     */
+    public static String escape(String name, NameEscaping escaping, boolean metric) {
+        switch (escaping) {
+            case UNDERSCORES:
+                return underscoreEscape(name, metric);
+            case DOTS: {
+                StringBuilder sb = new StringBuilder(name.length() + 8);
+                int i = 0;
+                for (int off = 0; off < name.length(); i++) {
+                    int c = name.codePointAt(off);
+                    off += Character.charCount(c);
+                    if (c == '_') {
+                        sb.append("__");
+                    } else if (c == '.') {
+                        sb.append("_dot_");
+                    } else if (isLegacyRune(c, i)) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append("__");
+                    }
+                }
+                return sb.toString();
+            }
+            case VALUES: {
+                StringBuilder sb = new StringBuilder(name.length() + 8).append("U__");
+                int i = 0;
+                for (int off = 0; off < name.length(); i++) {
+                    int c = name.codePointAt(off);
+                    off += Character.charCount(c);
+                    if (c == '_') {
+                        sb.append("__");
+                    } else if (isLegacyRune(c, i)) {
+                        sb.append((char) c);
+                    } else if (Character.isSurrogate((char) c)) {
+                        sb.append("_FFFD_");
+                    } else {
+                        sb.append('_').append(Integer.toHexString(c)).append('_');
+                    }
+                }
+                return sb.toString();
+            }
+            default:
+                return name;
+        }
+    }
+
+    /** Go's {@code isValidLegacyRune}: letters, {@code _}, {@code :}, and digits after the first rune. */
+    private static boolean isLegacyRune(int c, int i) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
+    }
+
     /** Appends a metric name for a HELP/TYPE/UNIT line: bare if legacy, else quoted or escaped. */
     public static void appendMetadataName(StringBuilder sb, String name, boolean utf8) {
+        appendMetadataName(sb, name, utf8 ? NameEscaping.ALLOW_UTF8 : NameEscaping.UNDERSCORES);
+    }
+
+    /** Appends a metric name for a HELP/TYPE/UNIT line: bare if legacy, else quoted or escaped. */
+    public static void appendMetadataName(StringBuilder sb, String name, NameEscaping escaping) {
         if (isLegacyMetricName(name)) {
             sb.append(name);
-        } else if (!utf8) {
-            sb.append(underscoreEscape(name, true));
+        } else if (escaping != NameEscaping.ALLOW_UTF8) {
+            sb.append(escape(name, escaping, true));
         } else {
             sb.append('"');
             Escapes.escapeLabelValue(sb, name);
@@ -70,8 +131,14 @@ public final class Names {
      * {@code __name__} in {@code labels} is skipped.
      */
     public static void appendSeries(StringBuilder sb, String name, io.promethium.api.model.Labels labels, boolean utf8) {
+        appendSeries(sb, name, labels, utf8 ? NameEscaping.ALLOW_UTF8 : NameEscaping.UNDERSCORES);
+    }
+
+    /** {@link #appendSeries(StringBuilder, String, io.promethium.api.model.Labels, boolean)} with any escaping scheme. */
+    public static void appendSeries(StringBuilder sb, String name, io.promethium.api.model.Labels labels, NameEscaping escaping) {
+        boolean utf8 = escaping == NameEscaping.ALLOW_UTF8;
         if (!utf8 && !isLegacyMetricName(name)) {
-            name = underscoreEscape(name, true);
+            name = escape(name, escaping, true);
         }
         boolean legacy = isLegacyMetricName(name);
         boolean any = false;
@@ -98,7 +165,7 @@ public final class Names {
             if (isLegacyLabelName(ln)) {
                 sb.append(ln);
             } else if (!utf8) {
-                sb.append(underscoreEscape(ln, false));
+                sb.append(escape(ln, escaping, false));
             } else {
                 sb.append('"');
                 Escapes.escapeLabelValue(sb, ln);

@@ -1,5 +1,6 @@
 package io.promethium.rules.internal.file;
 
+import io.promethium.config.model.MetricNameScheme;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
@@ -36,10 +37,21 @@ public final class RuleFileParser {
     private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "limit", "query_offset", "labels", "rules");
     private static final Set<String> RULE_KEYS = Set.of("record", "alert", "expr", "for", "keep_firing_for", "labels",
             "annotations");
-    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-
     private final YamlReader yaml = new YamlReader();
+    private final MetricNameScheme.Validation names;
+
+    /** A parser under UTF-8 name validation, Prometheus 3's default (and promtool's). */
+    public RuleFileParser() {
+        this(MetricNameScheme.Validation.UTF8);
+    }
+
+    /**
+     * A parser checking recording rule names and label/annotation names under {@code names}
+     * (the global {@code metric_name_validation_scheme}), as Prometheus 3's {@code rulefmt}.
+     */
+    public RuleFileParser(MetricNameScheme.Validation names) {
+        this.names = java.util.Objects.requireNonNull(names, "names is null");
+    }
 
     /** Reads and validates one file. */
     public List<GroupDef> parseFile(Path file) throws RuleFileException {
@@ -204,8 +216,13 @@ public final class RuleFileParser {
         Duration forDuration = duration(m, "for", where, errors);
         Duration keepFiringFor = duration(m, "keep_firing_for", where, errors);
         if (type == RuleType.RECORDING) {
-            if (!METRIC_NAME.matcher(record).matches()) {
+            if (!names.isValidMetricName(record)) {
                 errors.add(m.get("record").location() + ": " + where + ": invalid recording rule name: " + record);
+            }
+            // Valid UTF-8, but most likely a selector written where the name goes (Prometheus's check).
+            if (record.contains("{") || record.contains("}")) {
+                errors.add(m.get("record").location() + ": " + where
+                        + ": braces present in the recording rule name; should it be in expr?: " + record);
             }
             if (m.get("annotations") != null) {
                 errors.add(m.entries().get("annotations").keyLocation() + ": " + where
@@ -307,7 +324,7 @@ public final class RuleFileParser {
         }
     }
 
-    private static Labels labelMap(YamlNode.Mapping m, String key, String where, List<String> errors, boolean labels) {
+    private Labels labelMap(YamlNode.Mapping m, String key, String where, List<String> errors, boolean labels) {
         YamlNode node = m.get(key);
         if (node == null || isNull(node)) {
             return Labels.EMPTY;
@@ -319,7 +336,7 @@ public final class RuleFileParser {
         Labels.Builder b = Labels.builder();
         for (YamlNode.Entry e : map.entries().values()) {
             String name = e.key();
-            if (!LABEL_NAME.matcher(name).matches() || (labels && name.equals(Labels.METRIC_NAME))) {
+            if (!names.isValidLabelName(name) || (labels && name.equals(Labels.METRIC_NAME))) {
                 errors.add(e.keyLocation() + ": " + where + ": invalid " + (labels ? "label" : "annotation") + " name: " + name);
                 continue;
             }

@@ -39,7 +39,6 @@ public final class DefaultRuleManager implements RuleManager {
     private static final Logger LOG = Logger.getLogger(DefaultRuleManager.class.getName());
 
     private final RuleEnvironment baseEnv;
-    private final RuleFileParser parser = new RuleFileParser();
     private final Object lock = new Object();
     private volatile List<RuleGroup> groups = List.of();
     private boolean restoreDone;
@@ -59,7 +58,7 @@ public final class DefaultRuleManager implements RuleManager {
         }
         List<GroupDef> defs;
         try {
-            defs = parser.parseFiles(files);
+            defs = new RuleFileParser(config.global().metricNames().validation()).parseFiles(files);
         } catch (RuleFileException e) {
             throw new ConfigException("error loading rules, previous rule set restored:\n" + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import io.promethium.api.storage.Storage;
 import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.ExpositionWriter;
+import io.promethium.exposition.NameEscaping;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.web.internal.api.ApiError;
@@ -176,9 +177,14 @@ public final class FederateResource implements Endpoints {
             return;
         }
         ExpositionFormat format = ExpositionFormats.writerFor(accept);
+        // An escaping= parameter is honoured as client_golang's encoder does (allow-utf-8 quotes
+        // UTF-8 names in any text format); without one, text 1.0.0 quotes and the others escape
+        // with underscores.
+        NameEscaping escaping = ExpositionFormats.escapingFor(accept);
+        String contentType = escaping == null ? format.contentType() : format.newWriter(Writer.nullWriter(), escaping).contentType();
         Router.Streamed body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            ExpositionWriter exposition = format.newWriter(writer);
+            ExpositionWriter exposition = escaping == null ? format.newWriter(writer) : format.newWriter(writer, escaping);
             String family = null;
             for (Point p : sorted) {
                 if (p.histogram() != null) {
@@ -202,6 +208,6 @@ public final class FederateResource implements Endpoints {
             writer.flush();
         };
         // As a raw header: MediaType would reorder the parameters.
-        call.stream(200, format.contentType(), body);
+        call.stream(200, contentType, body);
     }
 }

@@ -42,6 +42,7 @@ class FederateResourceTest {
         server.appendValue(Labels.of("__name__", "gone", "job", "a"), NOW - 60_000, 2);
         server.appendValue(Labels.of("__name__", "gone", "job", "a"), NOW - 30_000, StaleMarker.STALE_NAN);
         server.append(Labels.of("__name__", "aaa", "job", "z"), NOW - 1000, 7);
+        server.append(Labels.of("__name__", "a.b", "job", "u", "c.d", "x"), NOW - 1000, 3);
     }
 
     @AfterAll
@@ -127,6 +128,19 @@ class FederateResourceTest {
                 .header("Accept", "application/openmetrics-text;version=1.0.0").GET());
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
         assertThat(r.body()).contains("aaa{job=\"z\",region=\"eu\"} 7.0 999").endsWith("# EOF\n");
+    }
+
+    @Test
+    void utf8NamesAreQuotedWhenTheAcceptHeaderAllowsThemAndEscapedAsItAsksOtherwise() {
+        HttpResponse<String> quoted = server.send(HttpRequest.newBuilder(server.uri("/federate?" + match("{\"a.b\"}")))
+                .header("Accept", "text/plain;version=0.0.4;escaping=allow-utf-8").GET());
+        assertThat(quoted.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8; escaping=allow-utf-8");
+        assertThat(quoted.body()).isEqualTo("# TYPE \"a.b\" untyped\n{\"a.b\",\"c.d\"=\"x\",job=\"u\",region=\"eu\"} 3 999000\n");
+        HttpResponse<String> dots = server.send(HttpRequest.newBuilder(server.uri("/federate?" + match("{\"a.b\"}")))
+                .header("Accept", "text/plain;version=0.0.4;escaping=dots").GET());
+        assertThat(dots.body()).isEqualTo("# TYPE a_dot_b untyped\na_dot_b{c_dot_d=\"x\",job=\"u\",region=\"eu\"} 3 999000\n");
+        assertThat(server.get("/federate?" + match("{\"a.b\"}")).body())
+                .isEqualTo("# TYPE a_b untyped\na_b{c_d=\"x\",job=\"u\",region=\"eu\"} 3 999000\n");
     }
 
     @Test

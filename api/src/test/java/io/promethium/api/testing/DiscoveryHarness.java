@@ -74,6 +74,7 @@ public final class DiscoveryHarness implements AutoCloseable {
     };
     private TargetGroup last;
     private Discoverer discoverer;
+    private boolean closed;
     /** When the running wait gives up. */
     private long deadline;
 
@@ -113,12 +114,17 @@ public final class DiscoveryHarness implements AutoCloseable {
         return start(factory.create(config(key, block), context));
     }
 
-    /** Starts {@code discoverer} (built by the test), sending its updates here; closed by {@link #close()}. */
+    /**
+     * Starts {@code discoverer} (built by the test), sending its updates here; closed by
+     * {@link #close()}. One runs at a time: a test that starts another first calls
+     * {@link #closeDiscoverer()} (the groups received so far stay).
+     */
     public Discoverer start(Discoverer discoverer) {
-        if (this.discoverer != null) {
-            throw new IllegalStateException("this harness runs one discoverer; it already runs " + this.discoverer);
+        if (this.discoverer != null && !closed) {
+            throw new IllegalStateException("this harness runs one discoverer at a time; it runs " + this.discoverer);
         }
         this.discoverer = Objects.requireNonNull(discoverer, "discoverer is null");
+        closed = false;
         discoverer.start(updates::add);
         return discoverer;
     }
@@ -136,6 +142,11 @@ public final class DiscoveryHarness implements AutoCloseable {
     /** The groups received so far, by source (the latest of each); live, read it from the test's thread. */
     public Map<String, TargetGroup> groups() {
         return groups;
+    }
+
+    /** The last group received (of the last update read), or null. */
+    public TargetGroup last() {
+        return last;
     }
 
     /** The sources that were reported with targets at some point. */
@@ -261,12 +272,21 @@ public final class DiscoveryHarness implements AutoCloseable {
         }
     }
 
-    /** Closes the discoverer (if one was started) and stops capturing warnings. */
+    /**
+     * Closes the discoverer now (a test that checks what closing does), once: {@link #close()}
+     * will not close it again, as {@link Discoverer} promises one close.
+     */
+    public void closeDiscoverer() {
+        if (discoverer != null && !closed) {
+            closed = true;
+            discoverer.close();
+        }
+    }
+
+    /** Closes the discoverer (if one was started and is not closed yet) and stops capturing warnings. */
     @Override
     public void close() {
         context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        closeDiscoverer();
     }
 }

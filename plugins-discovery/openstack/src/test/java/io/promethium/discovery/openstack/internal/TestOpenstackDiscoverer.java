@@ -1,6 +1,5 @@
 package io.promethium.discovery.openstack.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -31,11 +30,13 @@ class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new OpenstackDiscovererFactory().create(new PluginConfig("openstack_sd_configs",
-                Map.of("identity_endpoint", openstack.url(), "username", "test", "password", FakeOpenstack.PASSWORD,
-                        "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected OpenstackDiscovererFactory factory() {
+        return new OpenstackDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("identity_endpoint", openstack.url(), "username", "test", "password", FakeOpenstack.PASSWORD, "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms");
     }
 
     @Override

@@ -2,6 +2,7 @@ package ${package};
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.PlainHttpClientFactory;
 import io.promethium.api.testing.TestNotifierContext;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +23,7 @@ class LineNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected TestNotifierContext newContext(Path dir) {
         // No templates: this notifier renders its line itself.
-        return new TestNotifierContext(dir, "team", new PlainHttpClients(), null);
+        return new TestNotifierContext(dir, "team", new PlainHttpClientFactory(), null);
     }
 
     @Override

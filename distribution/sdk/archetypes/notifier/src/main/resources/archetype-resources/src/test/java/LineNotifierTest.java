@@ -9,6 +9,7 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.PlainHttpClientFactory;
 import io.promethium.api.testing.TestNotifierContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class LineNotifierTest {
     @BeforeEach
     void start() throws Exception {
         server = RecordingHttpServer.http();
-        context = new TestNotifierContext(configDirectory, "team", new PlainHttpClients(), null);
+        context = new TestNotifierContext(configDirectory, "team", new PlainHttpClientFactory(), null);
     }
 
     @AfterEach

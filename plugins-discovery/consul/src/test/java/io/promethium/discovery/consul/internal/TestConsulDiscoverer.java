@@ -57,4 +57,10 @@ class TestConsulDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         consul.deregister("db");
     }
+
+    @Override
+    protected boolean breakPeer() {
+        consul.failWith(500);
+        return true;
+    }
 }

@@ -56,6 +56,12 @@ class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
+    protected boolean breakPeer() {
+        eureka.failWith(500);
+        return true;
+    }
+
+    @Override
     protected boolean isFixtureThread(Thread thread) {
         // The JDK's pollers for virtual threads' blocking I/O start on first use.
         String name = thread.getName();

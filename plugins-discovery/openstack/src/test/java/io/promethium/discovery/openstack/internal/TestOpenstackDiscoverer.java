@@ -53,6 +53,12 @@ class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
+    protected boolean breakPeer() {
+        openstack.status(500);
+        return true;
+    }
+
+    @Override
     protected boolean isFixtureThread(Thread thread) {
         // The JDK's pollers for virtual threads' blocking I/O start on first use.
         String name = thread.getName();

@@ -58,6 +58,12 @@ class TestUyuniDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
+    protected boolean breakPeer() {
+        uyuni.failWith(500);
+        return true;
+    }
+
+    @Override
     protected boolean isFixtureThread(Thread thread) {
         // The JDK's pollers for virtual threads' blocking I/O start on first use.
         String name = thread.getName();

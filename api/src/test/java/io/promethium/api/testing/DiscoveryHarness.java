@@ -236,6 +236,19 @@ public final class DiscoveryHarness implements AutoCloseable {
         return last;
     }
 
+    /**
+     * Takes updates until none has come for {@code quiet} (the discoverer has said what it knows
+     * for now), up to {@link #timeout()}; returns the merged groups. For a test that must not act
+     * while the initial groups still arrive one by one.
+     */
+    public Map<String, TargetGroup> awaitQuiet(Duration quiet) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end && nextUpdate(quiet) != null) {
+            // merged into groups()
+        }
+        return groups;
+    }
+
     /** Waits until a warning containing every one of {@code parts} was logged; returns it. */
     public String awaitWarning(String... parts) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();

@@ -54,6 +54,13 @@ class FolderDiscovererContractTest extends AbstractDiscovererContractTest {
     }
 
     @Override
+    protected boolean breakPeer() throws Exception {
+        // A folder that cannot be read (here: gone, in one step) fails the refresh; the last targets stay.
+        Files.move(configDirectory.resolve("targets"), configDirectory.resolve("targets.gone"));
+        return true;
+    }
+
+    @Override
     protected Duration updateTimeout() {
         return Duration.ofSeconds(5);
     }

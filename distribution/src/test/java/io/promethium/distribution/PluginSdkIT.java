@@ -130,7 +130,7 @@ class PluginSdkIT {
             }
         }
         assertThat(work.resolve("mycorp-discovery/target/surefire-reports/com.example.discovery.FolderDiscovererContractTest.txt"))
-                .as("the discovery plugin passes the discoverer contract").content().contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0");
+                .as("the discovery plugin passes the discoverer contract").content().contains("Tests run: 7, Failures: 0, Errors: 0, Skipped: 0");
         assertThat(localRepository.resolve("io/promethium/promethium-api/" + VERSION + "/_remote.repositories"))
                 .as("the api came from the sdk's repository").content().contains("promethium-sdk");
     }

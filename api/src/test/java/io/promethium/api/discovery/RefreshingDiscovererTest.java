@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -71,6 +72,17 @@ class RefreshingDiscovererTest extends AbstractDiscovererContractTest {
     @Override
     protected void removeSource() {
         world.remove("db");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        failure = new IOException("peer down");
+        return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("test_sd_refresh_failures_total");
     }
 
     @Test

@@ -15,6 +15,7 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
 
     private final Map<String, Map<List<String>, double[]>> values = new ConcurrentHashMap<>();
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    private final Map<String, String> registered = new ConcurrentHashMap<>();
 
     /** The current value of a counter or gauge (a summary's sum), 0 when never touched. */
     public double value(String name, String... labelValues) {
@@ -33,6 +34,11 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
         return cell == null ? 0 : cell[1];
     }
 
+    /** The names of the counters, gauges and summaries asked for (touched or not), with their kind. */
+    public Map<String, String> registered() {
+        return Map.copyOf(registered);
+    }
+
     public List<Collector> collectors() {
         return List.copyOf(collectors);
     }
@@ -43,6 +49,7 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
 
     @Override
     public Counter counter(String name, String help, String... labelNames) {
+        registered.put(name, "counter");
         return new Counter() {
             @Override
             public void inc(String... labelValues) {
@@ -66,6 +73,7 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
 
     @Override
     public Gauge gauge(String name, String help, String... labelNames) {
+        registered.put(name, "gauge");
         return new Gauge() {
             @Override
             public void set(double value, String... labelValues) {
@@ -100,6 +108,7 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
 
     @Override
     public Summary summary(String name, String help, String... labelNames) {
+        registered.put(name, "summary");
         return new Summary() {
             @Override
             public void observe(double value, String... labelValues) {

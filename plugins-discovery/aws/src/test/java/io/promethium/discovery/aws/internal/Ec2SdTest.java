@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +50,7 @@ class Ec2SdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private final Map<String, String> secrets = new ConcurrentHashMap<>(Map.of(KEY, SECRET));
     private final Map<String, String> env = new HashMap<>();
     private final List<String> signed = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -118,7 +120,7 @@ class Ec2SdTest {
                         Map.of());
             };
         });
-        harness = new Harness(dir, "ec2-job");
+        harness = new DiscoveryHarness(dir, "ec2-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -199,7 +201,7 @@ class Ec2SdTest {
     void aWrongSecretIsRefusedAsAnAuthFailure() throws Exception {
         start(Map.of("access_key", KEY, "secret_key", "not-the-secret"), Ec2DiscovererFactory.BODY_LIMIT);
         harness.awaitWarning("could not describe instances: POST \"" + cloud.endpoint() + "\": 401 AuthFailure: AWS was not able to validate");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
         assertThat(signed).isEmpty();
     }
 
@@ -299,8 +301,8 @@ class Ec2SdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("eu-west-1").targets()).hasSize(2);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "ec2", "ec2-job")).isGreaterThanOrEqualTo(6);
+        assertThat(harness.groups().get("eu-west-1").targets()).hasSize(2);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ec2", "ec2-job")).isGreaterThanOrEqualTo(6);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +40,7 @@ class LightsailSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String page2;
 
     private static boolean signatureValid(FakeCloud.Request r) {
@@ -72,7 +74,7 @@ class LightsailSdTest {
         cloud.route("/", r -> "Lightsail_20161128.GetInstances".equals(r.header("X-Amz-Target"))
                 ? FakeCloud.Answer.json(r.body().contains("page-2") ? page2 : page1)
                 : new FakeCloud.Answer(400, "{\"__type\": \"UnknownOperationException\"}", Map.of()));
-        harness = new Harness(dir, "lightsail-job");
+        harness = new DiscoveryHarness(dir, "lightsail-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -115,7 +117,7 @@ class LightsailSdTest {
     void aWrongSecretIsRefused() throws Exception {
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("400 UnrecognizedClientException: The security token included in the request is invalid.");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
     }
 
     @Test
@@ -131,11 +133,11 @@ class LightsailSdTest {
         cloud.fault(null);
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
-        assertThat(harness.groups.get("eu-west-2").targets()).hasSize(2);
+        assertThat(harness.groups().get("eu-west-2").targets()).hasSize(2);
         cloud.hang(false);
         page2 = "{\"instances\": []}";
         harness.await(m -> m.get("eu-west-2").targets().size() == 1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "lightsail", "lightsail-job"))
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "lightsail", "lightsail-job"))
                 .isGreaterThanOrEqualTo(4);
     }
 

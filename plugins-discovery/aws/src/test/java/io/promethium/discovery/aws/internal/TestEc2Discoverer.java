@@ -1,13 +1,12 @@
 package io.promethium.discovery.aws.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,10 +43,25 @@ class TestEc2Discoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new Ec2DiscovererFactory(name -> null, dir, Ec2DiscovererFactory.BODY_LIMIT).create(new PluginConfig("ec2_sd_configs",
-                Map.of("region", "eu-west-1", "endpoint", cloud.endpoint().toString(), "access_key", "AKID", "secret_key", "s",
-                        "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected Ec2DiscovererFactory factory() {
+        return new Ec2DiscovererFactory(name -> null, dir, Ec2DiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("region", "eu-west-1", "endpoint", cloud.endpoint().toString(), "access_key", "AKID", "secret_key", "s",
+                "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "<Response><Errors><Error><Code>InternalError</Code></Error></Errors></Response>", Map.of()));
+        return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

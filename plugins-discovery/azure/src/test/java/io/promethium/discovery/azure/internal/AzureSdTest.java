@@ -1,5 +1,7 @@
 package io.promethium.discovery.azure.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +38,7 @@ class AzureSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private final Map<String, String> env = new HashMap<>();
     private volatile String scaleSetVms;
 
@@ -107,7 +109,7 @@ class AzureSdTest {
         cloud.route("/subscriptions/" + SUB + "/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachineScaleSets/workers/"
                 + "virtualMachines", r -> FakeCloud.Answer.json(scaleSetVms));
         cloud.route(ssNic, r -> FakeCloud.Answer.json(nic("10.1.0.7", null, "\"primary\": true,")));
-        harness = new Harness(dir, "azure-job");
+        harness = new DiscoveryHarness(dir, "azure-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -161,7 +163,7 @@ class AzureSdTest {
         // "gone" has a network interface that no longer exists: skipped, as Prometheus does.
         assertThat(g.targets()).containsExactly(Labels.fromMap(first), Labels.fromMap(expected("web-2", "10.0.0.5", "web-2-host")),
                 Labels.fromMap(worker));
-        assertThat(harness.warnings).anyMatch(w -> w.contains("gone-nic of gone does not exist"));
+        assertThat(harness.warnings()).anyMatch(w -> w.contains("gone-nic of gone does not exist"));
         FakeCloud.Request nicRequest = cloud.requests.stream().filter(r -> r.uri().getPath().endsWith("web-1-nic")).findFirst().orElseThrow();
         assertThat(FakeCloud.query(nicRequest, "$expand")).isEqualTo("IPConfigurations/PublicIPAddress");
     }
@@ -175,7 +177,7 @@ class AzureSdTest {
             Thread.sleep(50);
         }
         assertThat(cloud.count(RG + "/providers/Microsoft.Network/networkInterfaces/web-1-nic")).isEqualTo(1);
-        assertThat(harness.context.metrics().value("prometheus_sd_azure_cache_hit_total")).isGreaterThanOrEqualTo(3);
+        assertThat(harness.context().metrics().value("prometheus_sd_azure_cache_hit_total")).isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -183,8 +185,8 @@ class AzureSdTest {
         start(Map.of("client_secret", "wrong"), AzureDiscovererFactory.BODY_LIMIT);
         harness.awaitWarning("could not create Azure client: ClientSecretCredential: authentication failed");
         harness.awaitWarning("AADSTS7000215");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
-        assertThat(harness.context.metrics().value("prometheus_sd_azure_failures_total")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.context().metrics().value("prometheus_sd_azure_failures_total")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -234,8 +236,8 @@ class AzureSdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("").targets()).hasSize(3);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "azure", "azure-job")).isGreaterThanOrEqualTo(5);
+        assertThat(harness.groups().get("").targets()).hasSize(3);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "azure", "azure-job")).isGreaterThanOrEqualTo(5);
     }
 
     @Test

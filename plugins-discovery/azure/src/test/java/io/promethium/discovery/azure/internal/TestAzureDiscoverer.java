@@ -1,9 +1,7 @@
 package io.promethium.discovery.azure.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
@@ -47,11 +45,14 @@ class TestAzureDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
+    protected AzureDiscovererFactory factory() {
         Map<String, String> env = Map.of("AZURE_AUTHORITY_HOST", cloud.endpoint().toString());
-        return new AzureDiscovererFactory(env::get, cloud.endpoint(), cloud.endpoint(), AzureDiscovererFactory.BODY_LIMIT).create(
-                new PluginConfig("azure_sd_configs", Map.of("subscription_id", "s", "tenant_id", "t", "client_id", "c",
-                        "client_secret", "x", "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+        return new AzureDiscovererFactory(env::get, cloud.endpoint(), cloud.endpoint(), AzureDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("subscription_id", "s", "tenant_id", "t", "client_id", "c", "client_secret", "x", "refresh_interval", "500ms");
     }
 
     @Override
@@ -63,6 +64,12 @@ class TestAzureDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the subscription has no machines.
         vms = "{\"value\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,41 +30,19 @@ class ConsulApiTest {
     @TempDir
     Path dir;
     private FakeConsul consul;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private final Map<String, TargetGroup> groups = new HashMap<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startConsul() throws Exception {
         consul = new FakeConsul();
-        context = new TestPluginContext(dir, "consul-test", new KernelHttpClientFactory());
-        context.logger().addHandler(handler);
+        harness = new DiscoveryHarness(dir, "consul-test", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         consul.close();
     }
 
@@ -80,41 +51,20 @@ class ConsulApiTest {
         block.put("server", consul.address());
         block.put("refresh_interval", "200ms");
         block.putAll(extra);
-        discoverer = new ConsulDiscovererFactory(wait, Duration.ofMillis(1500))
-                .create(new PluginConfig("consul_sd_configs", block, "prometheus.yml:3:7"), context);
-        discoverer.start(updates::add);
+        harness.start(new ConsulDiscovererFactory(wait, Duration.ofMillis(1500)), "consul_sd_configs", block);
     }
 
     private TargetGroup await(String source, Predicate<TargetGroup> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            TargetGroup group = groups.get(source);
-            if (group != null && check.test(group)) {
-                return group;
-            }
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as("an update for " + source + "; have " + groups).isNotNull();
-            update.forEach(g -> groups.put(g.source(), g));
-        }
+        return harness.awaitSource(source, check);
     }
 
     private void awaitFailures(double atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (context.metrics().value("prometheus_sd_consul_rpc_failures_total") < atLeast) {
-            assertThat(System.nanoTime()).as(atLeast + " failures counted").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitMetric("prometheus_sd_consul_rpc_failures_total", atLeast);
     }
 
     /** A failure is counted before it is logged, so a test waits for the warning as for the count. */
     private void awaitWarning(String... parts) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> java.util.Arrays.stream(parts).allMatch(w::contains))) {
-            assertThat(System.nanoTime()).as("warning with " + String.join(", ", parts) + " logged, got " + warnings)
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitWarning(parts);
     }
 
     private static FakeConsul.Instance web(String id, int port, List<String> checks) {
@@ -194,7 +144,7 @@ class ConsulApiTest {
                 "partition", "p1"), Duration.ofSeconds(5));
         await("web", g -> g.targets().size() == 1);
         Thread.sleep(300);
-        assertThat(groups).as("db lacks tag v2; cache is not listed").containsOnlyKeys("web");
+        assertThat(harness.groups()).as("db lacks tag v2; cache is not listed").containsOnlyKeys("web");
         String health = consul.requests.stream().filter(r -> r.startsWith("/v1/health/service/web")).findFirst().orElseThrow();
         assertThat(health).contains("tag=v2").contains("node-meta=rack%3Ar1").contains("dc=dc1").contains("stale")
                 .contains("filter=Service.Port%20%3E%201").contains("ns=team-a").contains("partition=p1");
@@ -209,7 +159,7 @@ class ConsulApiTest {
         await("db", g -> g.targets().size() == 1);
         consul.deregister("db");
         await("db", g -> g.targets().isEmpty());
-        assertThat(groups.get("web").targets()).hasSize(1);
+        assertThat(harness.groups().get("web").targets()).hasSize(1);
     }
 
     @Test
@@ -219,9 +169,9 @@ class ConsulApiTest {
         await("web", g -> g.targets().size() == 1);
         consul.failWith(500);
         awaitFailures(6);
-        assertThat(warnings).as("one warning per failing call, not per retry").hasSizeLessThanOrEqualTo(2)
+        assertThat(harness.warnings()).as("one warning per failing call, not per retry").hasSizeLessThanOrEqualTo(2)
                 .allSatisfy(w -> assertThat(w).contains("500"));
-        assertThat(updates).isEmpty();
+        assertThat(harness.noUpdates()).isTrue();
         consul.failWith(0);
         consul.register(web("web-2", 8081, List.of("passing")));
         await("web", g -> g.targets().size() == 2);
@@ -235,7 +185,7 @@ class ConsulApiTest {
         consul.hang(true);
         awaitFailures(2);
         awaitWarning("no answer within");
-        assertThat(updates).isEmpty();
+        assertThat(harness.noUpdates()).isTrue();
         consul.hang(false);
         consul.register(web("web-2", 8081, List.of("passing")));
         await("web", g -> g.targets().size() == 2);
@@ -248,8 +198,8 @@ class ConsulApiTest {
         start(Map.of("token", "wrong"), Duration.ofSeconds(1));
         awaitFailures(1);
         awaitWarning("403", "ACL not found");
-        assertThat(groups).isEmpty();
-        discoverer.close();
+        assertThat(harness.groups()).isEmpty();
+        harness.closeDiscoverer();
         start(Map.of("token", "right"), Duration.ofSeconds(1));
         await("web", g -> g.targets().size() == 1);
     }

@@ -1,6 +1,5 @@
 package io.promethium.discovery.consul.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -40,9 +39,13 @@ class TestConsulDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new ConsulDiscovererFactory(Duration.ofSeconds(5), Duration.ofSeconds(2)).create(new PluginConfig("consul_sd_configs",
-                Map.of("server", consul.address(), "refresh_interval", "1s"), "prometheus.yml:8:7"), context);
+    protected ConsulDiscovererFactory factory() {
+        return new ConsulDiscovererFactory(Duration.ofSeconds(5), Duration.ofSeconds(2));
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("server", consul.address(), "refresh_interval", "1s");
     }
 
     @Override
@@ -53,5 +56,11 @@ class TestConsulDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected void removeSource() {
         consul.deregister("db");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        consul.failWith(500);
+        return true;
     }
 }

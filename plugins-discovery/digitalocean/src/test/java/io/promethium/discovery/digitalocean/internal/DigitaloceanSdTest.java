@@ -1,5 +1,7 @@
 package io.promethium.discovery.digitalocean.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,7 +33,7 @@ class DigitaloceanSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String page2;
 
     @BeforeEach
@@ -39,17 +41,17 @@ class DigitaloceanSdTest {
         cloud = new FakeCloud();
         cloud.authorize(r -> ("Bearer " + TOKEN).equals(r.authorization()),
                 new FakeCloud.Answer(401, "{\"id\":\"Unauthorized\",\"message\":\"Unable to authenticate you\"}", Map.of()));
-        String page1 = Harness.fixture("droplets-page1.json");
-        page2 = Harness.fixture("droplets-page2.json");
+        String page1 = DiscoveryHarness.fixture("droplets-page1.json");
+        page2 = DiscoveryHarness.fixture("droplets-page2.json");
         cloud.route("/v2/droplets", r -> FakeCloud.Answer.json("2".equals(FakeCloud.query(r, "page")) ? page2 : page1));
-        String db1 = Harness.fixture("databases-page1.json");
-        String db2 = Harness.fixture("databases-page2.json");
+        String db1 = DiscoveryHarness.fixture("databases-page1.json");
+        String db2 = DiscoveryHarness.fixture("databases-page2.json");
         cloud.route("/v2/databases", r -> FakeCloud.Answer.json(switch (String.valueOf(FakeCloud.query(r, "page"))) {
             case "1" -> db1;
             case "2" -> db2;
             default -> "{\"databases\": []}";
         }));
-        harness = new Harness(dir, "do-job");
+        harness = new DiscoveryHarness(dir, "do-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -140,7 +142,7 @@ class DigitaloceanSdTest {
     void aWrongTokenIsRefusedByTheApiAndFindsNothing() throws Exception {
         start(Map.of("authorization", Map.of("credentials", "not-the-token")));
         harness.awaitWarning("401");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
     }
 
     @Test
@@ -167,9 +169,9 @@ class DigitaloceanSdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("DigitalOcean").targets()).hasSize(4);
-        assertThat(harness.warnings.stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "digitalocean", "do-job"))
+        assertThat(harness.groups().get("DigitalOcean").targets()).hasSize(4);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "digitalocean", "do-job"))
                 .isGreaterThanOrEqualTo(4);
     }
 
@@ -185,7 +187,7 @@ class DigitaloceanSdTest {
         // Five refreshes came and went in that time; none asked the API.
         assertThat(cloud.count("/v2/droplets")).isEqualTo(asked);
         harness.awaitWarning("throttled by the API");
-        assertThat(harness.groups.get("DigitalOcean").targets()).hasSize(4);
+        assertThat(harness.groups().get("DigitalOcean").targets()).hasSize(4);
         cloud.fault(null);
         page2 = page2.replace("\"id\": 176011507", "\"id\": 998");
         harness.await(m -> m.get("DigitalOcean").targets().stream().anyMatch(t -> "998".equals(t.get("__meta_digitalocean_droplet_id"))));

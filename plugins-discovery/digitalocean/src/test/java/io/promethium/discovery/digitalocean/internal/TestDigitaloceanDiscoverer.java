@@ -1,7 +1,6 @@
 package io.promethium.discovery.digitalocean.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -38,10 +37,13 @@ class TestDigitaloceanDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new DigitaloceanDiscovererFactory(cloud.endpoint(), DigitaloceanDiscovererFactory.BODY_LIMIT).create(
-                new PluginConfig("digitalocean_sd_configs", Map.of("bearer_token", "t", "refresh_interval", "500ms"),
-                        "prometheus.yml:8:7"), context);
+    protected DigitaloceanDiscovererFactory factory() {
+        return new DigitaloceanDiscovererFactory(cloud.endpoint(), DigitaloceanDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("bearer_token", "t", "refresh_interval", "500ms");
     }
 
     @Override
@@ -53,6 +55,12 @@ class TestDigitaloceanDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the account has no droplets.
         droplets = "{\"droplets\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.promethium.discovery.dns.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +34,13 @@ class TestDnsDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        PluginConfig config = new PluginConfig("dns_sd_configs", Map.of("names",
-                List.of("_web._tcp.example.test", "_db._tcp.example.test"), "refresh_interval", "1s"), "prometheus.yml:4:7");
-        return new DnsDiscovererFactory(dir.resolve("resolv.conf")).create(config, context);
+    protected DnsDiscovererFactory factory() {
+        return new DnsDiscovererFactory(dir.resolve("resolv.conf"));
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("names", List.of("_web._tcp.example.test", "_db._tcp.example.test"), "refresh_interval", "1s");
     }
 
     @Override

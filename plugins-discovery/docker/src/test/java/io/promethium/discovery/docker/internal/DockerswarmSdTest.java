@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,22 +30,20 @@ class DockerswarmSdTest {
     @TempDir
     Path dir;
     private FakeDocker docker;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void startDocker() throws Exception {
         docker = new FakeDocker(dir);
         docker.fixture("swarmprom");
-        context = new TestPluginContext(dir, "swarm-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "swarm-job", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         docker.close();
     }
 
@@ -56,10 +52,8 @@ class DockerswarmSdTest {
         block.put("host", docker.tcp());
         block.put("refresh_interval", "5s");
         block.putAll(extra);
-        discoverer = new DockerswarmDiscovererFactory().create(new PluginConfig("dockerswarm_sd_configs", block, "prometheus.yml:3:7"),
-                context);
-        discoverer.start(updates::add);
-        List<TargetGroup> update = updates.poll(15, TimeUnit.SECONDS);
+        harness.start(new DockerswarmDiscovererFactory(), "dockerswarm_sd_configs", block);
+        List<TargetGroup> update = harness.nextUpdate(Duration.ofSeconds(15));
         assertThat(update).as("the first update").hasSize(1);
         assertThat(update.get(0).source()).isEqualTo("DockerSwarm");
         return update.get(0);

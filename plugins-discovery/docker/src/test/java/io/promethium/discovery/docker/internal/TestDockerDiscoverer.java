@@ -1,6 +1,5 @@
 package io.promethium.discovery.docker.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -39,9 +38,13 @@ class TestDockerDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new DockerDiscovererFactory().create(new PluginConfig("docker_sd_configs",
-                Map.of("host", "unix://" + docker.socket, "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected DockerDiscovererFactory factory() {
+        return new DockerDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("host", "unix://" + docker.socket, "refresh_interval", "500ms");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.promethium.discovery.docker.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -39,10 +38,13 @@ class TestDockerswarmDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new DockerswarmDiscovererFactory().create(new PluginConfig("dockerswarm_sd_configs",
-                Map.of("host", "unix://" + docker.socket, "role", "nodes", "refresh_interval", "500ms"), "prometheus.yml:8:7"),
-                context);
+    protected DockerswarmDiscovererFactory factory() {
+        return new DockerswarmDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("host", "unix://" + docker.socket, "role", "nodes", "refresh_interval", "500ms");
     }
 
     @Override

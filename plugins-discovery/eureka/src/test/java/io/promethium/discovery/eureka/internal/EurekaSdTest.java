@@ -4,22 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,70 +28,32 @@ class EurekaSdTest {
     @TempDir
     Path dir;
     private FakeEureka eureka;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private TargetGroup group;
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startEureka() throws Exception {
         eureka = new FakeEureka();
-        context = new TestPluginContext(dir, "eureka-job", new KernelHttpClientFactory());
-        context.logger().addHandler(handler);
+        harness = new DiscoveryHarness(dir, "eureka-job", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         eureka.close();
     }
 
     private void start() throws Exception {
-        discoverer = new EurekaDiscovererFactory().create(new PluginConfig("eureka_sd_configs",
-                Map.of("server", eureka.url(), "refresh_interval", "1s"), "prometheus.yml:3:7"), context);
-        discoverer.start(updates::add);
+        harness.start(new EurekaDiscovererFactory(), "eureka_sd_configs", Map.of("server", eureka.url(), "refresh_interval", "1s"));
     }
 
     private TargetGroup await(Predicate<TargetGroup> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (group == null || !check.test(group)) {
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as("an update; have " + group).isNotNull();
-            for (TargetGroup g : update) {
-                assertThat(g.source()).isEqualTo("eureka");
-                group = g;
-            }
-        }
-        return group;
+        return harness.awaitLast(check);
     }
 
     private void awaitWarning(String part) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> w.contains(part))) {
-            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitWarning(part);
     }
 
     @Test
@@ -164,9 +119,9 @@ class EurekaSdTest {
         eureka.answerBody(null);
         eureka.hang(true);
         awaitWarning("no answer within 1000 ms");
-        assertThat(updates).as("no update while failing").isEmpty();
-        assertThat(group.targets()).hasSize(1);
-        assertThat(warnings.stream().filter(w -> w.contains("'500'")).count()).isEqualTo(1);
+        assertThat(harness.noUpdates()).as("no update while failing").isTrue();
+        assertThat(harness.last().targets()).hasSize(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("'500'")).count()).isEqualTo(1);
         assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "eureka", "eureka-job")).isGreaterThanOrEqualTo(5);
     }
 

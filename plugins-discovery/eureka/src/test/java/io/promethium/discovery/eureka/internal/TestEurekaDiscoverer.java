@@ -1,6 +1,5 @@
 package io.promethium.discovery.eureka.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -35,9 +34,13 @@ class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new EurekaDiscovererFactory().create(new PluginConfig("eureka_sd_configs",
-                Map.of("server", eureka.url(), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected EurekaDiscovererFactory factory() {
+        return new EurekaDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("server", eureka.url(), "refresh_interval", "500ms");
     }
 
     @Override
@@ -50,6 +53,12 @@ class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
         // Eureka's one group ("eureka") empties when every instance is gone.
         eureka.cancel("WEB", "web-1.test:web:8080");
         eureka.cancel("WEB", "web-2.test:web:8080");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        eureka.failWith(500);
+        return true;
     }
 
     @Override

@@ -1,19 +1,19 @@
 package io.promethium.example.mycorp.discovery;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract every discoverer passes (initial groups, updates, vanished sources, a prompt
- * close that leaves no thread behind), run against a temporary folder this test changes.
+ * close that leaves no thread behind, config validation naming file:line:col, its metrics), run
+ * against a temporary folder this test changes.
  */
 class FolderDiscovererContractTest extends AbstractDiscovererContractTest {
 
@@ -29,12 +29,18 @@ class FolderDiscovererContractTest extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        PluginConfig config = new PluginConfig(FolderDiscovererFactory.TYPE + "_sd_configs",
-                Map.of("directory", "targets", "refresh_interval", "100ms"), "prometheus.yml:3:7");
-        FolderDiscovererFactory factory = new FolderDiscovererFactory();
-        factory.validate(config, context);
-        return factory.create(config, context);
+    protected FolderDiscovererFactory factory() {
+        return new FolderDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("directory", "targets", "refresh_interval", "100ms");
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_" + FolderDiscovererFactory.TYPE + "_refresh_failures_total");
     }
 
     @Override
@@ -45,6 +51,13 @@ class FolderDiscovererContractTest extends AbstractDiscovererContractTest {
     @Override
     protected void removeSource() throws Exception {
         Files.delete(configDirectory.resolve("targets/db.targets"));
+    }
+
+    @Override
+    protected boolean breakPeer() throws Exception {
+        // A folder that cannot be read (here: gone, in one step) fails the refresh; the last targets stay.
+        Files.move(configDirectory.resolve("targets"), configDirectory.resolve("targets.gone"));
+        return true;
     }
 
     @Override

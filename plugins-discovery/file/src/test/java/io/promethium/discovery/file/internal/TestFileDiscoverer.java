@@ -1,8 +1,6 @@
 package io.promethium.discovery.file.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +22,13 @@ class TestFileDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        PluginConfig config = new PluginConfig("file_sd_configs",
-                Map.of("files", List.of("*.json", "*.yml"), "refresh_interval", "1s"), "prometheus.yml:3:7");
-        return new FileDiscovererFactory().create(config, context);
+    protected FileDiscovererFactory factory() {
+        return new FileDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("files", List.of("*.json", "*.yml"), "refresh_interval", "1s");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.promethium.discovery.gce.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +41,7 @@ class GceSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private KeyPair trusted;
     private volatile String secondPage;
     private final Map<String, String> env = new HashMap<>();
@@ -83,7 +85,7 @@ class GceSdTest {
         cloud.route("/computeMetadata/v1/instance/service-accounts/default/token", r -> "Google".equals(r.header("Metadata-Flavor"))
                 ? FakeCloud.Answer.json("{\"access_token\": \"" + TOKEN + "\", \"expires_in\": 3599, \"token_type\": \"Bearer\"}")
                 : new FakeCloud.Answer(403, "Missing Metadata-Flavor:Google header.", Map.of()));
-        harness = new Harness(dir, "gce-job");
+        harness = new DiscoveryHarness(dir, "gce-job", new KernelHttpClientFactory());
     }
 
     /** Google's token endpoint for the JWT bearer grant: the assertion's signature, issuer, audience, scope and lifetime. */
@@ -196,7 +198,7 @@ class GceSdTest {
         env.put("GOOGLE_APPLICATION_CREDENTIALS", serviceAccount(rsa()).toString());
         start(Map.of(), GceDiscovererFactory.BODY_LIMIT);
         harness.awaitWarning("invalid_grant");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
         assertThat(cloud.count("/compute/v1/projects/my-project/zones/europe-west1-b/instances")).isZero();
     }
 
@@ -241,9 +243,9 @@ class GceSdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("GCE_my-project_europe-west1-b").targets()).hasSize(2);
-        assertThat(harness.warnings.stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "gce", "gce-job")).isGreaterThanOrEqualTo(5);
+        assertThat(harness.groups().get("GCE_my-project_europe-west1-b").targets()).hasSize(2);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "gce", "gce-job")).isGreaterThanOrEqualTo(5);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.promethium.discovery.gce.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -39,11 +38,13 @@ class TestGceDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new GceDiscovererFactory(cloud.endpoint().resolve("compute/v1/"),
-                Map.of("GCE_METADATA_HOST", cloud.endpoint().getAuthority())::get, GceDiscovererFactory.BODY_LIMIT).create(
-                new PluginConfig("gce_sd_configs", Map.of("project", "p", "zone", "z", "refresh_interval", "500ms"),
-                        "prometheus.yml:8:7"), context);
+    protected GceDiscovererFactory factory() {
+        return new GceDiscovererFactory(cloud.endpoint().resolve("compute/v1/"), Map.of("GCE_METADATA_HOST", cloud.endpoint().getAuthority())::get, GceDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("project", "p", "zone", "z", "refresh_interval", "500ms");
     }
 
     @Override
@@ -55,6 +56,12 @@ class TestGceDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the account has no instances.
         instances = "{\"items\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

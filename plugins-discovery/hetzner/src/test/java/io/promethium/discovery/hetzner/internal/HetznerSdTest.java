@@ -1,5 +1,7 @@
 package io.promethium.discovery.hetzner.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +39,7 @@ class HetznerSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String robot;
 
     @BeforeEach
@@ -46,7 +48,7 @@ class HetznerSdTest {
         cloud.authorize(r -> r.uri().getPath().equals("/server") ? ROBOT_AUTH.equals(r.authorization())
                         : ("Bearer " + TOKEN).equals(r.authorization()),
                 new FakeCloud.Answer(401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"unable to authenticate\"}}", Map.of()));
-        ObjectNode all = (ObjectNode) CloudApi.JSON.readTree(Harness.fixture("hcloud-servers.json"));
+        ObjectNode all = (ObjectNode) CloudApi.JSON.readTree(DiscoveryHarness.fixture("hcloud-servers.json"));
         ArrayNode servers = (ArrayNode) all.get("servers");
         cloud.route("/servers", r -> {
             boolean second = "2".equals(FakeCloud.query(r, "page"));
@@ -65,11 +67,11 @@ class HetznerSdTest {
             }
             return FakeCloud.Answer.json(page.toString());
         });
-        String networks = Harness.fixture("hcloud-networks.json");
+        String networks = DiscoveryHarness.fixture("hcloud-networks.json");
         cloud.route("/networks", r -> FakeCloud.Answer.json(networks));
-        robot = Harness.fixture("robot-servers.json");
+        robot = DiscoveryHarness.fixture("robot-servers.json");
         cloud.route("/server", r -> FakeCloud.Answer.json(robot));
-        harness = new Harness(dir, "hetzner-job");
+        harness = new DiscoveryHarness(dir, "hetzner-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -179,7 +181,7 @@ class HetznerSdTest {
     void badCredentialsAreRefusedAsTheApisDo() throws Exception {
         start(Map.of("role", "robot", "basic_auth", Map.of("username", "my-hetzner", "password", "wrong")));
         harness.awaitWarning("401");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
     }
 
     @Test
@@ -205,9 +207,9 @@ class HetznerSdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("hetzner").targets()).hasSize(3);
-        assertThat(harness.warnings.stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "hetzner", "hetzner-job"))
+        assertThat(harness.groups().get("hetzner").targets()).hasSize(3);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "hetzner", "hetzner-job"))
                 .isGreaterThanOrEqualTo(4);
     }
 
@@ -220,7 +222,7 @@ class HetznerSdTest {
         long asked = cloud.requests.size();
         Thread.sleep(1500);
         assertThat(cloud.requests.size()).isEqualTo(asked);
-        assertThat(harness.groups.get("hetzner").targets()).hasSize(3);
+        assertThat(harness.groups().get("hetzner").targets()).hasSize(3);
         cloud.fault(null);
         harness.awaitWarning("throttled by the API");
         long before = cloud.requests.size();

@@ -1,9 +1,7 @@
 package io.promethium.discovery.hetzner.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
@@ -37,11 +35,14 @@ class TestHetznerDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
+    protected HetznerDiscovererFactory factory() {
         String root = cloud.endpoint().toString().replaceAll("/$", "");
-        return new HetznerDiscovererFactory(root, root, HetznerDiscovererFactory.BODY_LIMIT).create(
-                new PluginConfig("hetzner_sd_configs", Map.of("role", "robot", "refresh_interval", "500ms"), "prometheus.yml:8:7"),
-                context);
+        return new HetznerDiscovererFactory(root, root, HetznerDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("role", "robot", "refresh_interval", "500ms");
     }
 
     @Override
@@ -53,6 +54,12 @@ class TestHetznerDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the account has no servers.
         servers = "[]";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,41 +28,19 @@ class HttpSdTest {
     @TempDir
     Path dir;
     private HttpSdEndpoint endpoint;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private final Map<String, TargetGroup> groups = new HashMap<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startEndpoint() throws Exception {
         endpoint = new HttpSdEndpoint();
-        context = new TestPluginContext(dir, "http-job", new KernelHttpClientFactory());
-        context.logger().addHandler(handler);
+        harness = new DiscoveryHarness(dir, "http-job", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         endpoint.close();
     }
 
@@ -76,35 +49,19 @@ class HttpSdTest {
         block.put("url", endpoint.url());
         block.put("refresh_interval", "1s");
         block.putAll(extra);
-        discoverer = new HttpDiscovererFactory(bodyLimit).create(new PluginConfig("http_sd_configs", block, "prometheus.yml:3:7"),
-                context);
-        discoverer.start(updates::add);
+        harness.start(new HttpDiscovererFactory(bodyLimit), "http_sd_configs", block);
     }
 
     private void awaitGroups(java.util.function.Predicate<Map<String, TargetGroup>> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!check.test(groups)) {
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as("an update; have " + groups).isNotNull();
-            update.forEach(g -> groups.put(g.source(), g));
-        }
+        harness.await(check);
     }
 
     private void awaitFailures(double atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (context.metrics().value("prometheus_sd_http_failures_total") < atLeast) {
-            assertThat(System.nanoTime()).as(atLeast + " failures counted").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitMetric("prometheus_sd_http_failures_total", atLeast);
     }
 
     private void awaitWarning(String part) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> w.contains(part))) {
-            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitWarning(part);
     }
 
     private static final String TWO_GROUPS = """
@@ -117,10 +74,10 @@ class HttpSdTest {
         start(Map.of(), HttpDiscovererFactory.DEFAULT_BODY_LIMIT);
         awaitGroups(g -> g.size() == 2);
         String url = endpoint.url();
-        assertThat(groups.get(url + ":0")).isEqualTo(new TargetGroup(url + ":0",
+        assertThat(harness.groups().get(url + ":0")).isEqualTo(new TargetGroup(url + ":0",
                 List.of(Labels.of("__address__", "10.0.0.1:9100"), Labels.of("__address__", "10.0.0.2:9100")),
                 Labels.of("env", "prod", "__meta_datacenter", "dc1", "__meta_url", url)));
-        assertThat(groups.get(url + ":1")).isEqualTo(new TargetGroup(url + ":1", List.of(Labels.of("__address__", "10.0.0.3:9100")),
+        assertThat(harness.groups().get(url + ":1")).isEqualTo(new TargetGroup(url + ":1", List.of(Labels.of("__address__", "10.0.0.3:9100")),
                 Labels.of("__meta_url", url)));
         assertThat(endpoint.requests.get(0)).containsExactly("application/json", "1", "null");
     }
@@ -148,7 +105,7 @@ class HttpSdTest {
         endpoint.answer(TWO_GROUPS);
         start(Map.of(), 4096);
         awaitGroups(g -> g.size() == 2);
-        Map<String, TargetGroup> good = new HashMap<>(groups);
+        Map<String, TargetGroup> good = new HashMap<>(harness.groups());
         double failures = 0;
         String[][] faults = {
             {"500", "application/json", "[]", "server returned HTTP status 500"},
@@ -172,12 +129,12 @@ class HttpSdTest {
         awaitWarning("unexpected end of JSON input");
         endpoint.hang(true);
         awaitWarning("no answer within 1000 ms");
-        assertThat(updates).as("no update while failing").isEmpty();
-        assertThat(groups).isEqualTo(good);
+        assertThat(harness.noUpdates()).as("no update while failing").isTrue();
+        assertThat(harness.groups()).isEqualTo(good);
         assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "http", "http-job"))
                 .isEqualTo(context.metrics().value("prometheus_sd_http_failures_total"));
         // Logged once per change of error, not per retry.
-        assertThat(warnings.stream().filter(w -> w.contains("server returned HTTP status 500")).count()).isEqualTo(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("server returned HTTP status 500")).count()).isEqualTo(1);
         endpoint.answer("[{\"targets\":[\"10.0.0.9:9100\"]}]");
         awaitGroups(g -> g.get(endpoint.url() + ":0").targets().equals(List.of(Labels.of("__address__", "10.0.0.9:9100"))));
         assertThat(context.metrics().count("prometheus_sd_refresh_duration_seconds", "http", "http-job")).isPositive();
@@ -187,11 +144,10 @@ class HttpSdTest {
     void aFirstRefreshThatFailsSendsAnEmptyUpdateSoOtherJobsAreNotHeldUp() throws Exception {
         endpoint.hang(true);
         start(Map.of(), HttpDiscovererFactory.DEFAULT_BODY_LIMIT);
-        List<TargetGroup> first = updates.poll(10, TimeUnit.SECONDS);
+        List<TargetGroup> first = harness.nextUpdate(Duration.ofSeconds(10));
         assertThat(first).isEmpty();
         long started = System.nanoTime();
-        discoverer.close();
-        discoverer = null;
+        harness.closeDiscoverer();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("close while a request hangs").isLessThan(5000);
     }
 
@@ -199,8 +155,8 @@ class HttpSdTest {
     void acceptsJsonWithACharsetAndANullBody() throws Exception {
         endpoint.answer(200, "application/json; charset=utf-8", "null");
         start(Map.of(), HttpDiscovererFactory.DEFAULT_BODY_LIMIT);
-        assertThat(updates.poll(10, TimeUnit.SECONDS)).isEmpty();
-        assertThat(warnings).isEmpty();
+        assertThat(harness.nextUpdate(Duration.ofSeconds(10))).isEmpty();
+        assertThat(harness.warnings()).isEmpty();
     }
 
     private static PluginConfig block(Map<String, Object> values) {

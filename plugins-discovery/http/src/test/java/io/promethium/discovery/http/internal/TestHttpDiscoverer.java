@@ -1,12 +1,11 @@
 package io.promethium.discovery.http.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +32,24 @@ class TestHttpDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new HttpDiscovererFactory().create(new PluginConfig("http_sd_configs",
-                Map.of("url", endpoint.url(), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected HttpDiscovererFactory factory() {
+        return new HttpDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("url", endpoint.url(), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        endpoint.answer(500, "text/plain", "down");
+        return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_http_failures_total", "prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.promethium.discovery.ionos.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +32,7 @@ class IonosSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String servers;
 
     @BeforeEach
@@ -38,10 +40,10 @@ class IonosSdTest {
         cloud = new FakeCloud();
         cloud.authorize(r -> "Bearer jwt".equals(r.authorization()), new FakeCloud.Answer(401, "{\"httpStatus\": 401, \"messages\": "
                 + "[{\"errorCode\": \"315\", \"message\": \"Unauthorized\"}]}", Map.of()));
-        servers = Harness.fixture("servers.json");
+        servers = DiscoveryHarness.fixture("servers.json");
         cloud.route(PATH, r -> "3".equals(FakeCloud.query(r, "depth")) ? FakeCloud.Answer.json(servers)
                 : new FakeCloud.Answer(400, "{\"httpStatus\": 400}", Map.of()));
-        harness = new Harness(dir, "ionos-job");
+        harness = new DiscoveryHarness(dir, "ionos-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -113,7 +115,7 @@ class IonosSdTest {
     void aWrongTokenIsRefused() throws Exception {
         start(Map.of("authorization", Map.of("credentials", "nope")), IonosDiscovererFactory.BODY_LIMIT);
         harness.awaitWarning("401");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
     }
 
     @Test
@@ -134,11 +136,11 @@ class IonosSdTest {
         cloud.fault(null);
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
-        assertThat(harness.groups.get("ionos").targets()).hasSize(3);
+        assertThat(harness.groups().get("ionos").targets()).hasSize(3);
         cloud.hang(false);
         servers = "{\"id\": \"x\", \"items\": []}";
         harness.await(m -> m.get("ionos").targets().isEmpty());
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "ionos", "ionos-job")).isGreaterThanOrEqualTo(5);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ionos", "ionos-job")).isGreaterThanOrEqualTo(5);
     }
 
     @Test

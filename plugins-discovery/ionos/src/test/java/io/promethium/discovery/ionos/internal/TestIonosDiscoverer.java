@@ -1,7 +1,6 @@
 package io.promethium.discovery.ionos.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -37,10 +36,13 @@ class TestIonosDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new IonosDiscovererFactory(cloud.endpoint().resolve("cloudapi/v6/"), IonosDiscovererFactory.BODY_LIMIT).create(
-                new PluginConfig("ionos_sd_configs", Map.of("datacenter_id", "d", "refresh_interval", "500ms"),
-                        "prometheus.yml:8:7"), context);
+    protected IonosDiscovererFactory factory() {
+        return new IonosDiscovererFactory(cloud.endpoint().resolve("cloudapi/v6/"), IonosDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("datacenter_id", "d", "refresh_interval", "500ms");
     }
 
     @Override
@@ -52,6 +54,12 @@ class TestIonosDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the account has no instances.
         instances = "{\"items\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

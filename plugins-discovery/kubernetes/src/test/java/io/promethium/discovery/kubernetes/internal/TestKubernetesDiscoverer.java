@@ -4,6 +4,7 @@ import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +33,18 @@ class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
     private Discoverer discoverer;
 
     @Override
+    protected KubernetesDiscovererFactory factory() {
+        return api.factory;
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return api.block("pod").values();
+    }
+
+    @Override
     protected Discoverer create(TestPluginContext context) throws Exception {
-        discoverer = api.factory.create(api.block("pod"), context);
+        discoverer = super.create(context);
         return discoverer;
     }
 

@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,41 +26,19 @@ class KumaSdTest {
     @TempDir
     Path dir;
     private FakeKuma kuma;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private TargetGroup group;
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startKuma() throws Exception {
         kuma = new FakeKuma();
-        context = new TestPluginContext(dir, "kuma-job", new KernelHttpClientFactory());
-        context.logger().addHandler(handler);
+        harness = new DiscoveryHarness(dir, "kuma-job", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         kuma.close();
     }
 
@@ -76,29 +48,15 @@ class KumaSdTest {
         block.put("refresh_interval", "300ms");
         block.put("client_id", "prom-1");
         block.putAll(extra);
-        discoverer = new KumaDiscovererFactory().create(new PluginConfig("kuma_sd_configs", block, "prometheus.yml:3:7"), context);
-        discoverer.start(updates::add);
+        harness.start(new KumaDiscovererFactory(), "kuma_sd_configs", block);
     }
 
     private TargetGroup await(Predicate<TargetGroup> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (group == null || !check.test(group)) {
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as("an update; have " + group).isNotNull();
-            for (TargetGroup g : update) {
-                group = g;
-            }
-        }
-        return group;
+        return harness.awaitLast(check);
     }
 
     private void awaitWarning(String part) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> w.contains(part))) {
-            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitWarning(part);
     }
 
     private static final String ASSIGNMENTS = """
@@ -135,7 +93,7 @@ class KumaSdTest {
             Thread.sleep(20);
         }
         assertThat(kuma.requests.get(1)).contains("\"version_info\":\"2\"").contains("\"response_nonce\":\"n2\"");
-        assertThat(updates).as("a 304 changes nothing").isEmpty();
+        assertThat(harness.noUpdates()).as("a 304 changes nothing").isTrue();
         kuma.assignments("[]");
         await(x -> x.targets().isEmpty());
         assertThat(context.metrics().count("prometheus_sd_kuma_fetch_duration_seconds")).isPositive();
@@ -158,10 +116,9 @@ class KumaSdTest {
         awaitWarning("Unexpected character");
         kuma.answerBody(null);
         kuma.hang(true);
-        discoverer.close();
-        discoverer = null;
-        assertThat(group.targets()).hasSize(2);
-        assertThat(warnings.stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);
+        harness.closeDiscoverer();
+        assertThat(harness.last().targets()).hasSize(2);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);
         assertThat(context.metrics().value("prometheus_sd_kuma_fetch_failures_total")).isGreaterThanOrEqualTo(4);
     }
 

@@ -1,6 +1,5 @@
 package io.promethium.discovery.kuma.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -42,9 +41,13 @@ class TestKumaDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new KumaDiscovererFactory().create(new PluginConfig("kuma_sd_configs",
-                Map.of("server", kuma.url(), "refresh_interval", "500ms", "client_id", "promethium"), "prometheus.yml:8:7"), context);
+    protected KumaDiscovererFactory factory() {
+        return new KumaDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("server", kuma.url(), "refresh_interval", "500ms", "client_id", "promethium");
     }
 
     @Override
@@ -56,6 +59,12 @@ class TestKumaDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // Kuma's one group ("kuma") empties when no assignment is left.
         kuma.assignments("[]");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        kuma.failWith(500);
+        return true;
     }
 
     @Override

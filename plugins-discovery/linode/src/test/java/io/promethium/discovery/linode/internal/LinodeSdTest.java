@@ -1,5 +1,7 @@
 package io.promethium.discovery.linode.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +38,7 @@ class LinodeSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private final Map<String, String> overrides = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String events = NO_EVENTS;
 
@@ -51,7 +53,7 @@ class LinodeSdTest {
                     String filter = r.header("X-Filter");
                     String region = filter == null ? "" : CloudApi.JSON.readTree(filter).path("region").asText("");
                     String directory = region.isEmpty() ? "no_region_filter" : region;
-                    String body = overrides.getOrDefault(directory + path, Harness.fixture(directory + path + ".json"));
+                    String body = overrides.getOrDefault(directory + path, DiscoveryHarness.fixture(directory + path + ".json"));
                     if (!path.equals("/v4/linode/instances") || !region.isEmpty()) {
                         return FakeCloud.Answer.json(body);
                     }
@@ -74,7 +76,7 @@ class LinodeSdTest {
             });
         }
         cloud.route("/v4/account/events", r -> FakeCloud.Answer.json(events));
-        harness = new Harness(dir, "linode-job");
+        harness = new DiscoveryHarness(dir, "linode-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -92,7 +94,7 @@ class LinodeSdTest {
     }
 
     private static List<Labels> expected(String test) throws Exception {
-        JsonNode want = CloudApi.JSON.readTree(Harness.fixture("expected.json")).get(test).get("want");
+        JsonNode want = CloudApi.JSON.readTree(DiscoveryHarness.fixture("expected.json")).get(test).get("want");
         List<Labels> labels = new ArrayList<>();
         for (JsonNode set : want) {
             Map<String, String> map = new HashMap<>();
@@ -118,7 +120,7 @@ class LinodeSdTest {
         assertThat(harness.await(m -> m.containsKey("Linode")).get("Linode").targets()).containsExactlyElementsOf(expected("us-east"));
         assertThat(cloud.requests.get(0).header("X-Filter")).isEqualTo("{\"region\": \"us-east\"}");
         harness.close();
-        Harness other = new Harness(dir, "linode-job-2");
+        DiscoveryHarness other = new DiscoveryHarness(dir, "linode-job-2", new KernelHttpClientFactory());
         try {
             other.start(new LinodeDiscovererFactory(cloud.endpoint().resolve("v4/"), LinodeDiscovererFactory.BODY_LIMIT), "linode_sd_configs",
                     Map.of("authorization", Map.of("credentials", TOKEN), "region", "ca-central", "tag_separator", "|"));
@@ -136,7 +138,7 @@ class LinodeSdTest {
     void theAccountIsReadAgainOnlyAfterEvents() throws Exception {
         start(Map.of(), LinodeDiscovererFactory.BODY_LIMIT);
         harness.await(m -> m.containsKey("Linode") && m.get("Linode").targets().size() == 4);
-        ObjectNode changed = (ObjectNode) CloudApi.JSON.readTree(Harness.fixture("no_region_filter/v4/linode/instances.json"));
+        ObjectNode changed = (ObjectNode) CloudApi.JSON.readTree(DiscoveryHarness.fixture("no_region_filter/v4/linode/instances.json"));
         ((ArrayNode) changed.get("data")).remove(0);
         overrides.put("no_region_filter/v4/linode/instances", changed.toString());
         long read = cloud.count("/v4/linode/instances");
@@ -146,7 +148,7 @@ class LinodeSdTest {
         }
         // Three quiet event polls, and the instances were not read again.
         assertThat(cloud.count("/v4/linode/instances")).isEqualTo(read);
-        assertThat(harness.groups.get("Linode").targets()).hasSize(4);
+        assertThat(harness.groups().get("Linode").targets()).hasSize(4);
         String filter = cloud.requests.stream().filter(r -> r.uri().getPath().equals("/v4/account/events")).findFirst().orElseThrow()
                 .header("X-Filter");
         assertThat(filter).matches("\\{\"created\": \\{\"\\+gte\": \"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\"}}");
@@ -160,19 +162,19 @@ class LinodeSdTest {
         start(Map.of(), LinodeDiscovererFactory.BODY_LIMIT);
         harness.await(m -> m.containsKey("Linode") && m.get("Linode").targets().size() == 4);
         cloud.route("/v4/account/events", r -> new FakeCloud.Answer(401, "{\"errors\": [{\"reason\": \"Unauthorized\"}]}", Map.of()));
-        ObjectNode changed = (ObjectNode) CloudApi.JSON.readTree(Harness.fixture("no_region_filter/v4/linode/instances.json"));
+        ObjectNode changed = (ObjectNode) CloudApi.JSON.readTree(DiscoveryHarness.fixture("no_region_filter/v4/linode/instances.json"));
         ((ArrayNode) changed.get("data")).remove(1);
         overrides.put("no_region_filter/v4/linode/instances", changed.toString());
         harness.await(m -> m.get("Linode").targets().size() == 3);
-        assertThat(harness.warnings).isEmpty();
+        assertThat(harness.warnings()).isEmpty();
     }
 
     @Test
     void aWrongTokenIsRefusedByTheApiAndFindsNothing() throws Exception {
         start(Map.of("authorization", Map.of("credentials", "wrong")), LinodeDiscovererFactory.BODY_LIMIT);
         harness.awaitWarning("401");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
-        assertThat(harness.context.metrics().value("prometheus_sd_linode_failures_total")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.context().metrics().value("prometheus_sd_linode_failures_total")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -189,9 +191,9 @@ class LinodeSdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("Linode").targets()).hasSize(4);
-        assertThat(harness.warnings.stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "linode", "linode-job"))
+        assertThat(harness.groups().get("Linode").targets()).hasSize(4);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "linode", "linode-job"))
                 .isGreaterThanOrEqualTo(4);
     }
 
@@ -205,7 +207,7 @@ class LinodeSdTest {
         Thread.sleep(1500);
         assertThat(cloud.requests.size()).isEqualTo(asked);
         harness.awaitWarning("throttled by the API");
-        assertThat(harness.groups.get("Linode").targets()).hasSize(4);
+        assertThat(harness.groups().get("Linode").targets()).hasSize(4);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.promethium.discovery.linode.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -42,10 +41,13 @@ class TestLinodeDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new LinodeDiscovererFactory(cloud.endpoint().resolve("v4/"), LinodeDiscovererFactory.BODY_LIMIT).create(
-                new PluginConfig("linode_sd_configs", Map.of("bearer_token", "t", "refresh_interval", "500ms"),
-                        "prometheus.yml:8:7"), context);
+    protected LinodeDiscovererFactory factory() {
+        return new LinodeDiscovererFactory(cloud.endpoint().resolve("v4/"), LinodeDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("bearer_token", "t", "refresh_interval", "500ms");
     }
 
     @Override
@@ -57,6 +59,12 @@ class TestLinodeDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the account has no instances.
         instances = "{\"data\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

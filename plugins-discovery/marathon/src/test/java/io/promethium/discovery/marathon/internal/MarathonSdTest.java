@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,41 +29,19 @@ class MarathonSdTest {
     @TempDir
     Path dir;
     private FakeMarathon marathon;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private final Map<String, TargetGroup> groups = new HashMap<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startMarathon() throws Exception {
         marathon = new FakeMarathon();
-        context = new TestPluginContext(dir, "marathon-job", new KernelHttpClientFactory());
-        context.logger().addHandler(handler);
+        harness = new DiscoveryHarness(dir, "marathon-job", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         marathon.close();
     }
 
@@ -78,27 +50,15 @@ class MarathonSdTest {
         block.put("servers", List.of(marathon.url()));
         block.put("refresh_interval", "1s");
         block.putAll(extra);
-        discoverer = new MarathonDiscovererFactory().create(new PluginConfig("marathon_sd_configs", block, "prometheus.yml:3:7"),
-                context);
-        discoverer.start(updates::add);
+        harness.start(new MarathonDiscovererFactory(), "marathon_sd_configs", block);
     }
 
     private void await(Predicate<Map<String, TargetGroup>> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!check.test(groups)) {
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as("an update; have " + groups).isNotNull();
-            update.forEach(g -> groups.put(g.source(), g));
-        }
+        harness.await(check);
     }
 
     private void awaitWarning(String part) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> w.contains(part))) {
-            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitWarning(part);
     }
 
     private static final String APPS = """
@@ -122,19 +82,19 @@ class MarathonSdTest {
         marathon.answer(APPS);
         start(Map.of());
         await(g -> g.size() == 4);
-        TargetGroup web = groups.get("/web");
+        TargetGroup web = harness.groups().get("/web");
         assertThat(web.labels()).isEqualTo(Labels.of("__meta_marathon_app", "/web", "__meta_marathon_image", "repo/web:1",
                 "__meta_marathon_app_label_team", "a", "__meta_marathon_app_label_ci_build", "7"));
         assertThat(web.targets()).containsExactly(
                 Labels.of("__address__", "agent-1:31001", "__meta_marathon_task", "web.1", "__meta_marathon_port_index", "0",
                         "__meta_marathon_port_mapping_label_prometheus", "yes"),
                 Labels.of("__address__", "agent-1:31999", "__meta_marathon_task", "web.1", "__meta_marathon_port_index", "1"));
-        assertThat(groups.get("/cni").targets()).containsExactly(Labels.of("__address__", "9.0.0.7:7070",
+        assertThat(harness.groups().get("/cni").targets()).containsExactly(Labels.of("__address__", "9.0.0.7:7070",
                 "__meta_marathon_task", "cni.1", "__meta_marathon_port_index", "0", "__meta_marathon_port_mapping_label_x_y", "z"));
-        assertThat(groups.get("/defs").targets()).containsExactly(Labels.of("__address__", "agent-3:31555",
+        assertThat(harness.groups().get("/defs").targets()).containsExactly(Labels.of("__address__", "agent-3:31555",
                 "__meta_marathon_task", "defs.1", "__meta_marathon_port_index", "0", "__meta_marathon_port_definition_label_d", "1"));
-        assertThat(groups.get("/required").targets().get(0).get("__address__")).isEqualTo("agent-4:10001");
-        assertThat(groups.get("/required").labels().get("__meta_marathon_image")).isEmpty();
+        assertThat(harness.groups().get("/required").targets().get(0).get("__address__")).isEqualTo("agent-4:10001");
+        assertThat(harness.groups().get("/required").labels().get("__meta_marathon_image")).isEmpty();
         assertThat(marathon.requests.get(0)).isEqualTo("GET /v2/apps/?embed=apps.tasks null");
     }
 
@@ -177,9 +137,9 @@ class MarathonSdTest {
         awaitWarning("end-of-input");
         marathon.hang(true);
         awaitWarning("no answer within 1000 ms");
-        assertThat(updates).isEmpty();
-        assertThat(groups.get("/web").targets()).hasSize(2);
-        assertThat(warnings.stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);
+        assertThat(harness.noUpdates()).isTrue();
+        assertThat(harness.groups().get("/web").targets()).hasSize(2);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);
         assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "marathon", "marathon-job"))
                 .isGreaterThanOrEqualTo(4);
     }

@@ -1,6 +1,5 @@
 package io.promethium.discovery.marathon.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -42,9 +41,13 @@ class TestMarathonDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new MarathonDiscovererFactory().create(new PluginConfig("marathon_sd_configs",
-                Map.of("servers", List.of(marathon.url()), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected MarathonDiscovererFactory factory() {
+        return new MarathonDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("servers", List.of(marathon.url()), "refresh_interval", "500ms");
     }
 
     @Override
@@ -55,6 +58,12 @@ class TestMarathonDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected void removeSource() {
         marathon.answer("{\"apps\":[" + app("/web", "10.0.0.1", "10.0.0.3") + "]}");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        marathon.answer(500, "text/plain", "down");
+        return true;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.promethium.discovery.nomad.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -37,9 +36,13 @@ class TestNomadDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new NomadDiscovererFactory().create(new PluginConfig("nomad_sd_configs",
-                Map.of("server", nomad.url(), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected NomadDiscovererFactory factory() {
+        return new NomadDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("server", nomad.url(), "refresh_interval", "500ms");
     }
 
     @Override

@@ -11,20 +11,15 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -299,53 +294,25 @@ class OpenstackSdTest {
 
     @Test
     void aFailingOpenstackKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        context.logger().addHandler(handler);
-        try {
-            Map<String, Object> values = config("hypervisor");
-            values.put("refresh_interval", "1s");
-            BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-            create(values).start(updates::add);
-            List<TargetGroup> first = updates.poll(15, TimeUnit.SECONDS);
+        Map<String, Object> values = config("hypervisor");
+        values.put("refresh_interval", "1s");
+        try (DiscoveryHarness harness = new DiscoveryHarness(context, Duration.ofSeconds(15))) {
+            harness.start(create(values));
+            discoverer = null; // the harness closes it
+            List<TargetGroup> first = harness.nextUpdate(Duration.ofSeconds(15));
             assertThat(first).isNotNull();
             assertThat(first.get(0).targets()).hasSize(2);
             openstack.status(500);
-            awaitWarning(warnings, "but got 500");
+            harness.awaitWarning("but got 500");
             openstack.status(200);
             openstack.answer("/os-hypervisors/detail", "{\"hypervisors\": [");
-            awaitWarning(warnings, "not a JSON object");
+            harness.awaitWarning("not a JSON object");
             openstack.hang(true);
-            awaitWarning(warnings, "no answer within 1000 ms");
-            assertThat(updates).isEmpty();
-            assertThat(warnings.stream().filter(w -> w.contains("but got 500")).count()).isEqualTo(1);
+            harness.awaitWarning("no answer within 1000 ms");
+            assertThat(harness.noUpdates()).isTrue();
+            assertThat(harness.warnings().stream().filter(w -> w.contains("but got 500")).count()).isEqualTo(1);
             assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "openstack", "openstack-job"))
                     .isGreaterThanOrEqualTo(3);
-        } finally {
-            context.logger().removeHandler(handler);
-        }
-    }
-
-    private static void awaitWarning(List<String> warnings, String part) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> w.contains(part))) {
-            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
-            Thread.sleep(20);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.promethium.discovery.openstack.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -31,11 +30,13 @@ class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new OpenstackDiscovererFactory().create(new PluginConfig("openstack_sd_configs",
-                Map.of("identity_endpoint", openstack.url(), "username", "test", "password", FakeOpenstack.PASSWORD,
-                        "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected OpenstackDiscovererFactory factory() {
+        return new OpenstackDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("identity_endpoint", openstack.url(), "username", "test", "password", FakeOpenstack.PASSWORD, "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms");
     }
 
     @Override
@@ -49,6 +50,12 @@ class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group OS_<region> empties when the region has no hypervisors.
         openstack.answer("/os-hypervisors/detail", "{\"hypervisors\":[]}");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        openstack.status(500);
+        return true;
     }
 
     @Override

@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,41 +30,19 @@ class PuppetdbSdTest {
     @TempDir
     Path dir;
     private FakePuppetdb puppetdb;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private TargetGroup group;
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startPuppetdb() throws Exception {
         puppetdb = new FakePuppetdb();
-        context = new TestPluginContext(dir, "puppetdb-job", new KernelHttpClientFactory());
-        context.logger().addHandler(handler);
+        harness = new DiscoveryHarness(dir, "puppetdb-job", new KernelHttpClientFactory());
+        context = harness.context();
     }
 
     @AfterEach
     void stop() {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         puppetdb.close();
     }
 
@@ -87,30 +58,15 @@ class PuppetdbSdTest {
         block.put("query", "vhosts");
         block.put("refresh_interval", "1s");
         block.putAll(extra);
-        discoverer = new PuppetdbDiscovererFactory().create(new PluginConfig("puppetdb_sd_configs", block, "prometheus.yml:3:7"),
-                context);
-        discoverer.start(updates::add);
+        harness.start(new PuppetdbDiscovererFactory(), "puppetdb_sd_configs", block);
     }
 
     private TargetGroup await(Predicate<TargetGroup> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (group == null || !check.test(group)) {
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as("an update; have " + group).isNotNull();
-            for (TargetGroup g : update) {
-                group = g;
-            }
-        }
-        return group;
+        return harness.awaitLast(check);
     }
 
     private void awaitWarning(String part) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warnings.stream().noneMatch(w -> w.contains(part))) {
-            assertThat(System.nanoTime()).as("warning with " + part + " logged, got " + warnings).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        harness.awaitWarning(part);
     }
 
     private static final Map<String, String> BASE = Map.of(
@@ -182,9 +138,9 @@ class PuppetdbSdTest {
         awaitWarning("the answer is not JSON");
         puppetdb.hang(true);
         awaitWarning("no answer within 1000 ms");
-        assertThat(updates).isEmpty();
-        assertThat(group.targets()).hasSize(1);
-        assertThat(warnings.stream().filter(w -> w.contains("status 500")).count()).isEqualTo(1);
+        assertThat(harness.noUpdates()).isTrue();
+        assertThat(harness.last().targets()).hasSize(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("status 500")).count()).isEqualTo(1);
         assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "puppetdb", "puppetdb-job"))
                 .isGreaterThanOrEqualTo(5);
     }

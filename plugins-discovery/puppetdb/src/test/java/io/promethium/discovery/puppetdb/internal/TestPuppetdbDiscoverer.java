@@ -1,6 +1,5 @@
 package io.promethium.discovery.puppetdb.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -32,10 +31,13 @@ class TestPuppetdbDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new PuppetdbDiscovererFactory().create(new PluginConfig("puppetdb_sd_configs",
-                Map.of("url", puppetdb.url(), "query", "resources { type = \"Class\" }", "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected PuppetdbDiscovererFactory factory() {
+        return new PuppetdbDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("url", puppetdb.url(), "query", "resources { type = \"Class\" }", "refresh_interval", "500ms");
     }
 
     @Override
@@ -47,6 +49,12 @@ class TestPuppetdbDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // PuppetDB's one group empties when the query finds nothing.
         puppetdb.answer("[]");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        puppetdb.answer(500, "text/plain", "down");
+        return true;
     }
 
     @Override

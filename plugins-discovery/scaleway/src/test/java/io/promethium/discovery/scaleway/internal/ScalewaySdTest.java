@@ -1,5 +1,7 @@
 package io.promethium.discovery.scaleway.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +39,7 @@ class ScalewaySdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile ObjectNode instances;
 
     @BeforeEach
@@ -45,7 +47,7 @@ class ScalewaySdTest {
         cloud = new FakeCloud();
         cloud.authorize(r -> SECRET.equals(r.header("X-Auth-Token")),
                 new FakeCloud.Answer(401, "{\"message\":\"authentication is denied\",\"type\":\"denied_authentication\"}", Map.of()));
-        instances = (ObjectNode) CloudApi.JSON.readTree(Harness.fixture("instance.json"));
+        instances = (ObjectNode) CloudApi.JSON.readTree(DiscoveryHarness.fixture("instance.json"));
         cloud.route("/instance/v1/zones/fr-par-1/servers", r -> {
             ArrayNode servers = (ArrayNode) instances.get("servers");
             boolean second = "2".equals(FakeCloud.query(r, "page"));
@@ -59,7 +61,7 @@ class ScalewaySdTest {
             page.put("total_count", servers.size());
             return FakeCloud.Answer.json(page.toString());
         });
-        harness = new Harness(dir, "scw-job");
+        harness = new DiscoveryHarness(dir, "scw-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -89,7 +91,7 @@ class ScalewaySdTest {
         start(Map.of(), ScalewayDiscovererFactory.BODY_LIMIT);
         TargetGroup g = harness.await(m -> m.containsKey("scaleway")).get("scaleway");
         List<Labels> expected = new ArrayList<>();
-        for (JsonNode set : CloudApi.JSON.readTree(Harness.fixture("instance-expected.json"))) {
+        for (JsonNode set : CloudApi.JSON.readTree(DiscoveryHarness.fixture("instance-expected.json"))) {
             Map<String, String> map = new HashMap<>();
             set.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
             expected.add(Labels.fromMap(map));
@@ -173,8 +175,8 @@ class ScalewaySdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("scaleway").targets()).hasSize(4);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "scaleway", "scw-job"))
+        assertThat(harness.groups().get("scaleway").targets()).hasSize(4);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "scaleway", "scw-job"))
                 .isGreaterThanOrEqualTo(5);
     }
 

@@ -1,7 +1,6 @@
 package io.promethium.discovery.scaleway.internal;
 
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -37,12 +36,13 @@ class TestScalewayDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new ScalewayDiscovererFactory().create(
-                new PluginConfig("scaleway_sd_configs", Map.of("role", "instance", "project_id", ScalewaySdTest.PROJECT,
-                        "secret_key", ScalewaySdTest.SECRET, "access_key", ScalewaySdTest.ACCESS, "api_url", cloud.endpoint().toString(),
-                        "refresh_interval", "500ms"),
-                        "prometheus.yml:8:7"), context);
+    protected ScalewayDiscovererFactory factory() {
+        return new ScalewayDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("role", "instance", "project_id", ScalewaySdTest.PROJECT, "secret_key", ScalewaySdTest.SECRET, "access_key", ScalewaySdTest.ACCESS, "api_url", cloud.endpoint().toString(), "refresh_interval", "500ms");
     }
 
     @Override
@@ -54,6 +54,12 @@ class TestScalewayDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The one group empties when the account has no instances.
         instances = "{\"servers\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{}", Map.of()));
+        return true;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.promethium.discovery.triton.internal;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestCertificates;
@@ -59,10 +58,13 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new TritonDiscovererFactory().create(new PluginConfig("triton_sd_configs", Map.of("account", "a", "dns_suffix", "d",
-                "endpoint", "localhost", "port", server.getAddress().getPort(), "refresh_interval", "500ms",
-                "tls_config", Map.of("ca_file", certificates.caPem().toString())), "prometheus.yml:8:7"), context);
+    protected TritonDiscovererFactory factory() {
+        return new TritonDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("account", "a", "dns_suffix", "d", "endpoint", "localhost", "port", server.getAddress().getPort(), "refresh_interval", "500ms", "tls_config", Map.of("ca_file", certificates.caPem().toString()));
     }
 
     @Override

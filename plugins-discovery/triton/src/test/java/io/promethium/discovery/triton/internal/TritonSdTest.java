@@ -3,6 +3,8 @@ package io.promethium.discovery.triton.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.promethium.api.config.PluginConfig;
@@ -36,7 +38,7 @@ class TritonSdTest {
     Path dir;
     private HttpsServer server;
     private ExecutorService executor;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private TestCertificates certificates;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
@@ -66,7 +68,7 @@ class TritonSdTest {
             }
         });
         server.start();
-        harness = new Harness(dir, "triton-job");
+        harness = new DiscoveryHarness(dir, "triton-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -118,7 +120,7 @@ class TritonSdTest {
     void anUntrustedServerFailsAndFailuresKeepTheLastTargets() throws Exception {
         Map<String, Object> untrusted = new LinkedHashMap<>(block(Map.of()));
         untrusted.remove("tls_config");
-        Harness other = new Harness(dir, "triton-untrusted");
+        DiscoveryHarness other = new DiscoveryHarness(dir, "triton-untrusted", new KernelHttpClientFactory());
         try {
             other.start(new TritonDiscovererFactory(), "triton_sd_configs", untrusted);
             other.awaitWarning("an error occurred when requesting targets from the discovery endpoint");
@@ -132,7 +134,7 @@ class TritonSdTest {
         status = 200;
         containers = "{\"containers\": [garbage";
         harness.awaitWarning("the answer is not JSON");
-        assertThat(harness.groups.values().iterator().next().targets()).hasSize(2);
+        assertThat(harness.groups().values().iterator().next().targets()).hasSize(2);
         containers = "{\"containers\": []}";
         harness.await(m -> m.values().iterator().next().targets().isEmpty());
     }

@@ -1,6 +1,5 @@
 package io.promethium.discovery.uyuni.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -38,9 +37,13 @@ class TestUyuniDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new UyuniDiscovererFactory().create(new PluginConfig("uyuni_sd_configs", Map.of("server", uyuni.url(),
-                "username", "admin", "password", "s3cr3t", "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+    protected UyuniDiscovererFactory factory() {
+        return new UyuniDiscovererFactory();
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("server", uyuni.url(), "username", "admin", "password", "s3cr3t", "refresh_interval", "500ms");
     }
 
     @Override
@@ -52,6 +55,12 @@ class TestUyuniDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // Uyuni's one group empties when no system is monitored.
         uyuni.systems.clear();
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        uyuni.failWith(500);
+        return true;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.promethium.discovery.vultr.internal;
 
+import io.promethium.api.testing.DiscoveryHarness;
+import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,7 +34,7 @@ class VultrSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile ObjectNode all;
 
     @BeforeEach
@@ -40,7 +42,7 @@ class VultrSdTest {
         cloud = new FakeCloud();
         cloud.authorize(r -> ("Bearer " + KEY).equals(r.authorization()),
                 new FakeCloud.Answer(401, "{\"error\":\"Invalid API token.\",\"status\":401}", Map.of()));
-        all = (ObjectNode) CloudApi.JSON.readTree(Harness.fixture("instances.json"));
+        all = (ObjectNode) CloudApi.JSON.readTree(DiscoveryHarness.fixture("instances.json"));
         cloud.route("/v2/instances", r -> {
             boolean second = CURSOR.equals(FakeCloud.query(r, "cursor"));
             ObjectNode page = all.deepCopy();
@@ -54,7 +56,7 @@ class VultrSdTest {
             ((ObjectNode) page.get("meta").get("links")).put("next", second ? "" : CURSOR);
             return FakeCloud.Answer.json(page.toString());
         });
-        harness = new Harness(dir, "vultr-job");
+        harness = new DiscoveryHarness(dir, "vultr-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -110,7 +112,7 @@ class VultrSdTest {
     void aWrongKeyIsRefusedByTheApiAndFindsNothing() throws Exception {
         start(Map.of("authorization", Map.of("credentials", "wrong")), VultrDiscovererFactory.BODY_LIMIT);
         harness.awaitWarning("401");
-        assertThat(harness.groups.values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
+        assertThat(harness.groups().values().stream().mapToInt(g -> g.targets().size()).sum()).isZero();
     }
 
     @Test
@@ -137,9 +139,9 @@ class VultrSdTest {
         cloud.hang(true);
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
-        assertThat(harness.groups.get("Vultr").targets()).hasSize(3);
-        assertThat(harness.warnings.stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "vultr", "vultr-job"))
+        assertThat(harness.groups().get("Vultr").targets()).hasSize(3);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "vultr", "vultr-job"))
                 .isGreaterThanOrEqualTo(4);
     }
 
@@ -153,7 +155,7 @@ class VultrSdTest {
         Thread.sleep(1500);
         assertThat(cloud.requests.size()).isEqualTo(asked);
         harness.awaitWarning("throttled by the API");
-        assertThat(harness.groups.get("Vultr").targets()).hasSize(3);
+        assertThat(harness.groups().get("Vultr").targets()).hasSize(3);
         cloud.fault(null);
         ObjectNode changed = all.deepCopy();
         ((ArrayNode) changed.get("instances")).remove(0);

@@ -1,6 +1,5 @@
 package io.promethium.discovery.zookeeper.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
@@ -34,10 +33,13 @@ class TestNerveDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new NerveDiscovererFactory(Duration.ofSeconds(1)).create(new PluginConfig("nerve_sd_configs",
-                Map.of("servers", List.of(zk.connectString()), "paths", List.of("/nerve/services/web")), "prometheus.yml:8:7"),
-                context);
+    protected NerveDiscovererFactory factory() {
+        return new NerveDiscovererFactory(Duration.ofSeconds(1));
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("servers", List.of(zk.connectString()), "paths", List.of("/nerve/services/web"));
     }
 
     @Override

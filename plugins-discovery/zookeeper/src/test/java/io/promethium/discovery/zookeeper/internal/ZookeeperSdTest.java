@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,58 +31,30 @@ class ZookeeperSdTest {
     @TempDir
     Path dir;
     private ZkFixture zk;
+    private DiscoveryHarness harness;
     private TestPluginContext context;
-    private Discoverer discoverer;
-    private final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-    private final Map<String, TargetGroup> groups = new HashMap<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getMessage().contains(" SD: ")) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void startZooKeeper() throws Exception {
         zk = new ZkFixture();
-        context = new TestPluginContext(dir, "zk-job");
-        context.logger().addHandler(handler);
+        // A session's expiry takes longer than the harness's default wait.
+        harness = new DiscoveryHarness(new TestPluginContext(dir, "zk-job"), Duration.ofSeconds(30));
+        context = harness.context();
     }
 
     @AfterEach
     void stop() throws Exception {
-        context.logger().removeHandler(handler);
-        if (discoverer != null) {
-            discoverer.close();
-        }
+        harness.close();
         zk.close();
     }
 
     private void start(DiscovererFactory factory, String key, String... paths) throws Exception {
-        discoverer = factory.create(new PluginConfig(key, Map.of("servers", List.of(zk.connectString()), "paths", List.of(paths),
-                "timeout", "5s"), "prometheus.yml:3:7"), context);
-        discoverer.start(updates::add);
+        harness.start(factory, key, Map.of("servers", List.of(zk.connectString()), "paths", List.of(paths),
+                "timeout", "5s"));
     }
 
     private void await(String what, Predicate<Map<String, TargetGroup>> check) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!check.test(groups)) {
-            long left = deadline - System.nanoTime();
-            List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-            assertThat(update).as(what + "; have " + groups).isNotNull();
-            update.forEach(g -> groups.put(g.source(), g));
-        }
+        harness.await(what, check);
     }
 
     private static boolean targets(Map<String, TargetGroup> groups, String source, int count) {
@@ -107,7 +72,7 @@ class ZookeeperSdTest {
         start(new ServersetDiscovererFactory(Duration.ofMillis(500)), "serverset_sd_configs", base);
         String m1 = base + "/member_0000000001";
         await("the first member", g -> targets(g, m1, 1));
-        assertThat(groups.get(m1).targets().get(0)).isEqualTo(Labels.fromMap(Map.of(
+        assertThat(harness.groups().get(m1).targets().get(0)).isEqualTo(Labels.fromMap(Map.of(
                 "__address__", "10.0.0.1:8080",
                 "__meta_serverset_path", m1,
                 "__meta_serverset_endpoint_host", "10.0.0.1",
@@ -117,12 +82,12 @@ class ZookeeperSdTest {
                 "__meta_serverset_status", "ALIVE",
                 "__meta_serverset_shard", "1")));
         // The watched path's own node is a group too; its (empty) data is no member.
-        assertThat(groups.get(base).targets()).isEmpty();
+        assertThat(harness.groups().get(base).targets()).isEmpty();
         String m2 = base + "/member_0000000002";
         zk.put(m2, "{\"serviceEndpoint\":{\"host\":\"::1\",\"port\":8081},\"status\":\"STARTING\"}");
         await("the added member", g -> targets(g, m2, 1));
-        assertThat(groups.get(m2).targets().get(0).get("__address__")).isEqualTo("[::1]:8081");
-        assertThat(groups.get(m2).targets().get(0).get("__meta_serverset_shard")).isEqualTo("0");
+        assertThat(harness.groups().get(m2).targets().get(0).get("__address__")).isEqualTo("[::1]:8081");
+        assertThat(harness.groups().get(m2).targets().get(0).get("__meta_serverset_shard")).isEqualTo("0");
         zk.put(m2, "{\"serviceEndpoint\":{\"host\":\"::1\",\"port\":8081},\"status\":\"ALIVE\"}");
         await("the changed member", g -> "ALIVE".equals(g.get(m2).targets().isEmpty() ? null
                 : g.get(m2).targets().get(0).get("__meta_serverset_status")));
@@ -142,12 +107,12 @@ class ZookeeperSdTest {
         String web = "/nerve/services/web/services/web-1";
         String db = "/nerve/services/db/services/db-1";
         await("both members", g -> targets(g, web, 1) && targets(g, db, 1));
-        assertThat(groups.get(web).targets().get(0)).isEqualTo(Labels.of("__address__", "10.0.0.1:8080",
+        assertThat(harness.groups().get(web).targets().get(0)).isEqualTo(Labels.of("__address__", "10.0.0.1:8080",
                 "__meta_nerve_path", web, "__meta_nerve_endpoint_host", "10.0.0.1", "__meta_nerve_endpoint_port", "8080",
                 "__meta_nerve_endpoint_name", "web-1"));
         // Go's JSON matches keys without regard to case and ignores unknown ones.
-        assertThat(groups.get(db).targets().get(0).get("__address__")).isEqualTo("10.0.0.9:5432");
-        assertThat(groups.get(db).targets().get(0).get("__meta_nerve_endpoint_name")).isEmpty();
+        assertThat(harness.groups().get(db).targets().get(0).get("__address__")).isEqualTo("10.0.0.9:5432");
+        assertThat(harness.groups().get(db).targets().get(0).get("__meta_nerve_endpoint_name")).isEmpty();
         zk.delete("/nerve/services/web/services");
         await("the subtree removed", g -> targets(g, web, 0) && targets(g, "/nerve/services/web/services", 0));
     }
@@ -165,28 +130,24 @@ class ZookeeperSdTest {
             assertThat(System.nanoTime()).as("a failure counted while the server is down").isLessThan(deadline);
             Thread.sleep(50);
         }
-        assertThat(groups.get(base + "/web-1").targets()).as("the last targets stay").hasSize(1);
+        assertThat(harness.groups().get(base + "/web-1").targets()).as("the last targets stay").hasSize(1);
         zk.restartServer();
         zk.delete(base + "/web-2");
         zk.put(base + "/web-3", "{\"host\":\"10.0.0.3\",\"port\":8080}");
         await("the tree read again", g -> targets(g, base + "/web-2", 0) && targets(g, base + "/web-3", 1)
                 && targets(g, base + "/web-1", 1));
-        assertThat(warnings).anyMatch(w -> w.startsWith("nerve SD: "));
+        assertThat(harness.warnings()).anyMatch(w -> w.startsWith("nerve SD: "));
     }
 
     @Test
     void aPathThatDoesNotExistYetIsFailedAndPickedUpOnceCreated() throws Exception {
         start(new NerveDiscovererFactory(Duration.ofMillis(300)), "nerve_sd_configs", "/nerve/services/late");
-        assertThat(updates.poll(20, TimeUnit.SECONDS)).as("an empty first update: the job is not held up").isEmpty();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (warnings.stream().noneMatch(w -> w.contains("path /nerve/services/late does not exist"))) {
-            assertThat(System.nanoTime()).as("the missing path logged; got " + warnings).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        assertThat(harness.nextUpdate(Duration.ofSeconds(20))).as("an empty first update: the job is not held up").isEmpty();
+        harness.awaitWarning("path /nerve/services/late does not exist");
         zk.put("/nerve/services/late/n1", "{\"host\":\"10.0.0.5\",\"port\":1}");
         await("the member of the late path", g -> targets(g, "/nerve/services/late/n1", 1));
         // Logged once, not per retry.
-        assertThat(warnings.stream().filter(w -> w.contains("does not exist")).count()).isEqualTo(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("does not exist")).count()).isEqualTo(1);
     }
 
     @Test

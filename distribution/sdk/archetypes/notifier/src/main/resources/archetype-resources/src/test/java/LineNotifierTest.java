@@ -2,15 +2,14 @@ package ${package};
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierFactory;
-import io.promethium.api.notify.NotifyException;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
+import io.promethium.api.testing.PlainHttpClientFactory;
 import io.promethium.api.testing.TestNotifierContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The notifier against a loopback HTTP server that records what it gets and answers as the test
- * says: delivery, which answers are retried, and config errors that name their field.
+ * says: what it posts and config errors that name their field. Retries, timeouts and secrets are
+ * the contract's ({@link LineNotifierContractTest}).
  */
 class LineNotifierTest {
 
@@ -38,7 +38,7 @@ class LineNotifierTest {
     @BeforeEach
     void start() throws Exception {
         server = RecordingHttpServer.http();
-        context = new TestNotifierContext(configDirectory, "team", new PlainHttpClients(), null);
+        context = new TestNotifierContext(configDirectory, "team", new PlainHttpClientFactory(), null);
     }
 
     @AfterEach
@@ -71,20 +71,7 @@ class LineNotifierTest {
         assertThat(server.await(1, Duration.ofSeconds(5)).get(0).text()).isEqualTo("[RESOLVED] DiskFull (team)");
     }
 
-    @Test
-    void aServerErrorIsRetryable() throws Exception {
-        server.on("/hook", request -> Response.status(503));
-        NotifyException e = catchThrowableOfType(NotifyException.class, () -> notifier().send(TestNotifications.diskFull(false), inTenSeconds()));
-        assertThat(e.retryable()).isTrue();
-    }
 
-    @Test
-    void aClientErrorIsNotRetried() throws Exception {
-        server.on("/hook", request -> Response.status(400));
-        NotifyException e = catchThrowableOfType(NotifyException.class, () -> notifier().send(TestNotifications.diskFull(false), inTenSeconds()));
-        assertThat(e.retryable()).isFalse();
-        assertThat(e.getMessage()).contains("400").doesNotContain("/hook");
-    }
 
     @Test
     void refusesAnUnknownFieldNamingIt() {

@@ -64,7 +64,9 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
                     context.logger(), context.threads());
             case "lightsail" -> new LightsailDiscoverer(LightsailSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics,
                     context.owner(), context.logger(), context.threads());
-            case "msk" -> new MskDiscoverer(MskSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics, context.owner(),
+            case "msk" -> new MskDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics, context.owner(),
+                    context.logger(), context.threads());
+            case "rds" -> new RdsDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics, context.owner(),
                     context.logger(), context.threads());
             default -> {
                 http.close();

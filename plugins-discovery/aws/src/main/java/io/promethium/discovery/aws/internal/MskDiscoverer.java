@@ -44,7 +44,7 @@ final class MskDiscoverer implements Discoverer {
 
     static final String PREFIX = "__meta_msk_";
 
-    private final MskSdConfig config;
+    private final RoleSdConfig config;
     private final ConfiguredHttpClient http;
     private final AwsClient client;
     private final UnaryOperator<String> env;
@@ -59,7 +59,7 @@ final class MskDiscoverer implements Discoverer {
     private URI endpoint;
     private AwsCredentialsProvider credentials;
 
-    MskDiscoverer(MskSdConfig config, ConfiguredHttpClient http, long bodyLimit, UnaryOperator<String> env, Path home, Clock clock,
+    MskDiscoverer(RoleSdConfig config, ConfiguredHttpClient http, long bodyLimit, UnaryOperator<String> env, Path home, Clock clock,
                   AwsSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.http = Objects.requireNonNull(http, "http is null");

@@ -6,30 +6,37 @@ import io.promethium.api.http.HttpClientFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code msk} role of {@code aws_sd_configs} with Prometheus's defaults
- * ({@code discovery/aws/msk.go}): {@code region} (else the environment's, else the instance's),
- * {@code endpoint}, {@code access_key}/{@code secret_key}, {@code profile}, {@code role_arn},
- * {@code external_id}, {@code clusters} (ARNs; all provisioned clusters of the region when
- * empty), {@code port} 80, {@code refresh_interval} 60s, and {@code http_client_config}.
+ * The {@code msk} and {@code rds} roles of {@code aws_sd_configs} with Prometheus's defaults
+ * ({@code discovery/aws/msk.go}, {@code rds.go}): {@code region} (else the environment's, else
+ * the instance's), {@code endpoint}, {@code access_key}/{@code secret_key}, {@code profile},
+ * {@code role_arn}, {@code external_id}, {@code clusters} (identifiers or ARNs; all of the region
+ * when empty), {@code filters} (rds: passed to {@code DescribeDBInstances} as given, as
+ * Prometheus), {@code port} 80, {@code refresh_interval} 60s, and {@code http_client_config}.
  */
-record MskSdConfig(String region, String endpoint, String accessKey, String secretKey, String profile, String roleArn, String externalId,
-                   List<String> clusters, long port, Duration refreshInterval) {
+record RoleSdConfig(String region, String endpoint, String accessKey, String secretKey, String profile, String roleArn, String externalId,
+                   List<String> clusters, List<Ec2SdConfig.Filter> filters, long port, Duration refreshInterval) {
 
     static final Set<String> OWN_FIELDS = Set.of("region", "endpoint", "access_key", "secret_key", "profile", "role_arn", "external_id",
-            "clusters", "port", "refresh_interval");
+            "clusters", "filters", "port", "refresh_interval");
 
     @Override
     public String toString() {
-        return "MskSdConfig[region=" + region + ", endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey=<secret>, profile="
-                + profile + ", roleArn=" + roleArn + ", clusters=" + clusters + ", port=" + port + "]";
+        return "RoleSdConfig[region=" + region + ", endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey=<secret>, profile="
+                + profile + ", roleArn=" + roleArn + ", clusters=" + clusters + ", filters=" + filters + ", port=" + port + "]";
     }
 
-    static MskSdConfig parse(PluginConfig config) throws ConfigException {
+    static RoleSdConfig parse(PluginConfig config) throws ConfigException {
+        List<Ec2SdConfig.Filter> filters = new ArrayList<>();
+        for (PluginConfig filter : config.blocks("filters")) {
+            filter.requireOnly(Set.of("name", "values"));
+            filters.add(new Ec2SdConfig.Filter(filter.string("name", ""), filter.strings("values")));
+        }
         Set<String> known = new HashSet<>(OWN_FIELDS);
         known.addAll(HttpClientFactory.FIELDS);
         config.requireOnly(known);
@@ -54,8 +61,8 @@ record MskSdConfig(String region, String endpoint, String accessKey, String secr
                 throw config.error("endpoint", "parse \"" + endpoint + "\": " + e.getMessage());
             }
         }
-        return new MskSdConfig(config.string("region", ""), endpoint, config.string("access_key", ""), config.string("secret_key", ""),
+        return new RoleSdConfig(config.string("region", ""), endpoint, config.string("access_key", ""), config.string("secret_key", ""),
                 config.string("profile", ""), config.string("role_arn", ""), config.string("external_id", ""), config.strings("clusters"),
-                port, refresh.isZero() ? Duration.ofSeconds(60) : refresh);
+                List.copyOf(filters), port, refresh.isZero() ? Duration.ofSeconds(60) : refresh);
     }
 }

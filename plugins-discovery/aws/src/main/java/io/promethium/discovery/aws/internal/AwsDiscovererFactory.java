@@ -68,6 +68,8 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
                     context.logger(), context.threads());
             case "rds" -> new RdsDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics, context.owner(),
                     context.logger(), context.threads());
+            case "elasticache" -> new ElasticacheDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics,
+                    context.owner(), context.logger(), context.threads());
             default -> {
                 http.close();
                 throw config.error("role", "AWS SD role \"" + parsed.role() + "\" is not supported by this server yet");

@@ -64,15 +64,18 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
                     context.logger(), context.threads());
             case "lightsail" -> new LightsailDiscoverer(LightsailSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics,
                     context.owner(), context.logger(), context.threads());
-            case "msk" -> new MskDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics, context.owner(),
-                    context.logger(), context.threads());
-            case "rds" -> new RdsDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics, context.owner(),
-                    context.logger(), context.threads());
-            case "elasticache" -> new ElasticacheDiscoverer(RoleSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics,
-                    context.owner(), context.logger(), context.threads());
             default -> {
-                http.close();
-                throw config.error("role", "AWS SD role \"" + parsed.role() + "\" is not supported by this server yet");
+                RoleSdConfig role = RoleSdConfig.parse(parsed.block());
+                yield switch (parsed.role()) {
+                    case "ecs" -> new EcsDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(), context.logger(),
+                            context.threads());
+                    case "elasticache" -> new ElasticacheDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(),
+                            context.logger(), context.threads());
+                    case "msk" -> new MskDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(), context.logger(),
+                            context.threads());
+                    default -> new RdsDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(), context.logger(),
+                            context.threads());
+                };
             }
         };
     }

@@ -28,8 +28,6 @@ import java.util.Set;
 record AwsSdConfig(String role, PluginConfig block) {
 
     static final Set<String> ROLES = Set.of("ec2", "ecs", "elasticache", "lightsail", "msk", "rds");
-    /** The roles this plugin implements; the others are refused at load naming the role. */
-    static final Set<String> IMPLEMENTED = Set.of("ec2", "elasticache", "lightsail", "msk", "rds");
 
     static final Set<String> OWN_FIELDS = Set.of("role", "region", "endpoint", "access_key", "secret_key", "profile", "role_arn",
             "external_id", "refresh_interval", "port", "filters", "clusters");
@@ -42,9 +40,6 @@ record AwsSdConfig(String role, PluginConfig block) {
         if (!ROLES.contains(role)) {
             String message = "unknown AWS SD role \"" + role + "\"";
             throw config.has("role") ? config.error("role", message) : config.error(message);
-        }
-        if (!IMPLEMENTED.contains(role)) {
-            throw config.error("role", "AWS SD role \"" + role + "\" is not supported by this server yet (supported: ec2, elasticache, lightsail, msk, rds)");
         }
         boolean filters = role.equals("ec2") || role.equals("rds");
         boolean clusters = !role.equals("ec2") && !role.equals("lightsail");
@@ -70,8 +65,7 @@ record AwsSdConfig(String role, PluginConfig block) {
         switch (role) {
             case "ec2" -> Ec2SdConfig.parse(block);
             case "lightsail" -> LightsailSdConfig.parse(block);
-            case "msk", "rds", "elasticache" -> RoleSdConfig.parse(block);
-            default -> throw new IllegalStateException(role);
+            default -> RoleSdConfig.parse(block);
         }
         return new AwsSdConfig(role, block);
     }

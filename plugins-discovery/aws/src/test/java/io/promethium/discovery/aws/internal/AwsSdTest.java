@@ -231,8 +231,8 @@ class AwsSdTest {
                 .hasMessageContaining("filter values cannot be empty");
         assertThatThrownBy(() -> factory.validate(block(Map.of("role", "msk", "port", 70000))))
                 .hasMessageContaining("port must be between 0 and 65535");
-        assertThatThrownBy(() -> factory.validate(block(Map.of("role", "ecs"))))
-                .hasMessageContaining("AWS SD role \"ecs\" is not supported by this server yet");
+        assertThatThrownBy(() -> factory.validate(block(Map.of("role", "ecs", "clusters", "a"))))
+                .hasMessageContaining("clusters: expected a list of strings");
     }
 
     private static PluginConfig block(Map<String, Object> values) {

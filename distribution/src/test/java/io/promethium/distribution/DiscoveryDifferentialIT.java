@@ -108,6 +108,17 @@ class DiscoveryDifferentialIT {
             send(exchange, "text/xml;charset=UTF-8", body.contains("Action=DescribeAvailabilityZones") ? EC2_ZONES
                     : body.contains("NextToken=") ? EC2_PAGE_2 : EC2_PAGE_1);
         });
+        // OVHcloud's API (both servers sign the same way and ask /auth/time; the stand-in serves Prometheus's test data).
+        standIns.createContext("/ovh", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            send(exchange, "application/json", switch (path) {
+                case "/ovh/auth/time" -> Long.toString(System.currentTimeMillis() / 1000);
+                case "/ovh/vps" -> "[\"abc\"]";
+                case "/ovh/vps/abc" -> OVH_VPS;
+                case "/ovh/vps/abc/ips" -> "[\"192.0.2.1/32\", \"2001:0db1:0000:0000:0000:0000:0000:0001/64\"]";
+                default -> "null";
+            });
+        });
         standIns.createContext("/lightsail", exchange -> {
             exchange.getRequestBody().readAllBytes();
             send(exchange, "application/x-amz-json-1.1", LIGHTSAIL_INSTANCES);
@@ -199,6 +210,14 @@ class DiscoveryDifferentialIT {
                         endpoint: %1$s/lightsail
                         access_key: AKIDEXAMPLE
                         secret_key: wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+                        refresh_interval: 1s
+                  - job_name: ovhcloud
+                    ovhcloud_sd_configs:
+                      - endpoint: %1$s/ovh
+                        application_key: app-key
+                        application_secret: app-secret
+                        consumer_key: consumer-key
+                        service: vps
                         refresh_interval: 1s
                   - job_name: triton
                     triton_sd_configs:
@@ -384,6 +403,14 @@ class DiscoveryDifferentialIT {
                "vm_image_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_uuid": "d2bf8ead-5a5c-4d7b-a9ab-b7ea8d4c0d5a"}]}
             """;
 
+    /** Prometheus's OVHcloud test data (discovery/ovhcloud/testdata/vps/vps_details.json, Apache 2.0). */
+    private static final String OVH_VPS = """
+            {"offerType": "ssd", "monitoringIpBlocks": [], "displayName": "abc", "zone": "zone", "cluster": "cluster_test",
+             "slaMonitoring": false, "name": "abc", "vcore": 1, "state": "running", "keymap": null, "netbootMode": "local",
+             "model": {"name": "vps-value-1-2-40", "availableOptions": [], "maximumAdditionnalIp": 16, "offer": "VPS abc", "disk": 40,
+                       "version": "2019v1", "vcore": 1, "memory": 2048, "datacenter": []},
+             "memoryLimit": 2048}""";
+
     private static final String LIGHTSAIL_INSTANCES = """
             {"instances": [{"name": "web-1", "supportCode": "6b3/i-0a1", "location": {"availabilityZone": "eu-west-2a",
               "regionName": "eu-west-2"}, "blueprintId": "ubuntu_22_04", "bundleId": "nano_3_0", "state": {"code": 16, "name": "running"},
@@ -539,7 +566,7 @@ class DiscoveryDifferentialIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni",
-        "scaleway", "ec2", "lightsail", "triton"})
+        "scaleway", "ec2", "lightsail", "ovhcloud", "triton"})
     void discoveredLabelsMatchPrometheus(String job) throws Exception {
         AtomicReference<List<String>> expected = new AtomicReference<>(List.of());
         AtomicReference<List<String>> actual = new AtomicReference<>(List.of());

@@ -116,6 +116,51 @@ final class AwsClient {
         return answer;
     }
 
+    /**
+     * A signed REST-JSON call (MSK): a {@code GET} of {@code rawPath} (its parameters already
+     * percent-encoded, as the SDKs encode an ARN: {@code :} and {@code /} too) under the endpoint
+     * with {@code query} (names and values encoded here), the answer's JSON. The path is signed as
+     * sent, so the signer's own encoding makes it AWS's doubly encoded canonical path.
+     */
+    JsonNode restJson(URI endpoint, String region, String service, String rawPath, List<Map.Entry<String, String>> query,
+                      AwsCredentials credentials) throws IOException, InterruptedException {
+        String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+        String path = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + rawPath;
+        StringBuilder rawQuery = new StringBuilder();
+        for (Map.Entry<String, String> param : query) {
+            rawQuery.append(rawQuery.isEmpty() ? "" : "&").append(SigV4Signer.encode(param.getKey())).append('=')
+                    .append(SigV4Signer.encode(param.getValue()));
+        }
+        URI uri = URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + path
+                + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        List<Map.Entry<String, String>> headers = List.of(Map.entry("Host", host(endpoint)));
+        SigV4Signer.Signed signed = new SigV4Signer(region, service).sign("GET", path, rawQuery.isEmpty() ? null : rawQuery.toString(),
+                headers, new byte[0], credentials, clock.instant(), false);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", USER_AGENT)
+                .header("Accept", "application/json").GET();
+        signed.headers().forEach(request::header);
+        HttpResponse<byte[]> response = send(request.build(), "GET", uri, false);
+        JsonNode answer;
+        try {
+            answer = response.body().length == 0 ? null : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IOException("GET \"" + uri + "\": the answer is not JSON: " + e.getMessage(), e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            // {"message": "..."}, the error's name in X-Amzn-ErrorType (or __type / code in the body).
+            JsonNode body = answer == null ? AwsClient.JSON.createObjectNode() : answer;
+            String type = response.headers().firstValue("X-Amzn-ErrorType").orElse(body.path("__type").asText(body.path("code").asText("")));
+            String code = type.substring(type.lastIndexOf('#') + 1).split(":")[0];
+            String message = body.path("message").asText(body.path("Message").asText(""));
+            throw new AwsException(response.statusCode(), code, "GET \"" + uri + "\": " + response.statusCode() + " "
+                    + (code.isEmpty() ? "" : code + ": ") + message);
+        }
+        if (answer == null || answer.isMissingNode()) {
+            throw new IOException("GET \"" + uri + "\": the answer is not JSON: it is empty");
+        }
+        return answer;
+    }
+
     private HttpResponse<byte[]> signed(URI endpoint, String region, String service, String contentType, String target, byte[] body,
                                         AwsCredentials credentials) throws IOException, InterruptedException {
         String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();

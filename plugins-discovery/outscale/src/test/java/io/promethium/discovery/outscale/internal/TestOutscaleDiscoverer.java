@@ -1,0 +1,63 @@
+package io.promethium.discovery.outscale.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.FakeCloud;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Outscale discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of Outscale's OSC API. */
+class TestOutscaleDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String VM = "{\"VmId\": \"i-%d\", \"State\": \"running\", \"PrivateIp\": \"10.0.0.%d\"}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String vms;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        vms = "{\"Vms\": [" + VM.formatted(1, 1) + "]}";
+        cloud.route("/api/v1/ReadVms", r -> FakeCloud.Answer.json(vms));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new OutscaleDiscovererFactory(OutscaleDiscovererFactory.BODY_LIMIT).create(new PluginConfig("outscale_sd_configs",
+                Map.of("endpoint", cloud.endpoint() + "api/v1", "access_key", "a", "secret_key", "s", "refresh_interval", "500ms"),
+                "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        vms = "{\"Vms\": [" + VM.formatted(1, 1) + ", " + VM.formatted(2, 2) + "]}";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no VMs.
+        vms = "{\"Vms\": []}";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

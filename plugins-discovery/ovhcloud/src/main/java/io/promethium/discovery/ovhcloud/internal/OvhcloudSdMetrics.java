@@ -1,0 +1,42 @@
+package io.promethium.discovery.ovhcloud.internal;
+
+import io.promethium.api.plugin.MetricsRegistrar;
+
+/**
+ * OVHcloud discovery's metrics: Prometheus has none of its own for OVHcloud, only the refresh
+ * metrics every refreshing mechanism reports ({@code mechanism="ovhcloud"}, {@code config} the job).
+ */
+final class OvhcloudSdMetrics {
+
+    static final String MECHANISM = "ovhcloud";
+
+    final MetricsRegistrar.Counter refreshFailures;
+    final MetricsRegistrar.Summary refreshDuration;
+
+    OvhcloudSdMetrics(MetricsRegistrar registrar) {
+        refreshFailures = registrar.counter("prometheus_sd_refresh_failures_total",
+                "Number of refresh failures for the given SD mechanism.", "mechanism", "config");
+        refreshDuration = registrar.summary("prometheus_sd_refresh_duration_seconds",
+                "The duration of a refresh in seconds for the given SD mechanism.", "mechanism", "config");
+    }
+
+    /** The failures counter of one job, as {@code DiscoveryFailures} counts (without labels). */
+    MetricsRegistrar.Counter failuresOf(String owner) {
+        return new MetricsRegistrar.Counter() {
+            @Override
+            public void inc(String... labelValues) {
+                refreshFailures.inc(MECHANISM, owner);
+            }
+
+            @Override
+            public void add(double amount, String... labelValues) {
+                refreshFailures.add(amount, MECHANISM, owner);
+            }
+
+            @Override
+            public double value(String... labelValues) {
+                return refreshFailures.value(MECHANISM, owner);
+            }
+        };
+    }
+}

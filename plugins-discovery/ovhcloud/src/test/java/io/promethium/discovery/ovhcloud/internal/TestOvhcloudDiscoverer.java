@@ -1,0 +1,70 @@
+package io.promethium.discovery.ovhcloud.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.FakeCloud;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OVHcloud discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of OVHcloud's API. */
+class TestOvhcloudDiscoverer extends AbstractDiscovererContractTest {
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String servers;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        servers = "[\"s1\"]";
+        cloud.route("/auth/time", r -> FakeCloud.Answer.json(Long.toString(System.currentTimeMillis() / 1000)));
+        cloud.route("/dedicated/server", r -> FakeCloud.Answer.json(servers));
+        for (int i = 1; i <= 2; i++) {
+            String name = "s" + i;
+            String ip = "[\"10.0.0." + i + "/32\"]";
+            cloud.route("/dedicated/server/" + name, r -> FakeCloud.Answer.json("{\"name\": \"" + name + "\", \"serverId\": 1}"));
+            cloud.route("/dedicated/server/" + name + "/ips", r -> FakeCloud.Answer.json(ip));
+        }
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new OvhcloudDiscovererFactory(OvhcloudDiscovererFactory.BODY_LIMIT, Clock.systemUTC()).create(new PluginConfig(
+                "ovhcloud_sd_configs", Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""), "application_key", "k",
+                        "application_secret", "s", "consumer_key", "c", "service", "dedicated_server", "refresh_interval", "500ms"),
+                "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        servers = "[\"s1\", \"s2\"]";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the account has no servers.
+        servers = "[]";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

@@ -1,0 +1,63 @@
+package io.promethium.discovery.stackit.internal;
+
+import io.promethium.api.config.PluginConfig;
+import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.FakeCloud;
+import io.promethium.api.testing.TestPluginContext;
+import io.promethium.config.http.KernelHttpClientFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The STACKIT discoverer passes the api's discovery contract against {@link FakeCloud}, a stand-in of STACKIT's IaaS API. */
+class TestStackitDiscoverer extends AbstractDiscovererContractTest {
+
+    private static final String SERVER = "{\"id\": \"s%d\", \"name\": \"s%d\", \"nics\": [{\"networkName\": \"n\", \"ipv4\": \"10.0.0.%d\"}]}";
+
+    @TempDir
+    Path dir;
+    private FakeCloud cloud;
+    private volatile String servers;
+
+    @AfterEach
+    void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Override
+    protected TestPluginContext newContext() throws Exception {
+        cloud = new FakeCloud();
+        servers = "{\"items\": [" + SERVER.formatted(1, 1, 1) + "]}";
+        cloud.route("/v1/projects/p/servers", r -> FakeCloud.Answer.json(servers));
+        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+    }
+
+    @Override
+    protected Discoverer create(TestPluginContext context) throws Exception {
+        return new StackitDiscovererFactory(name -> null, dir, StackitDiscovererFactory.BODY_LIMIT).create(new PluginConfig(
+                "stackit_sd_configs", Map.of("project", "p", "endpoint", cloud.endpoint().toString(), "refresh_interval", "500ms"),
+                "prometheus.yml:8:7"), context);
+    }
+
+    @Override
+    protected void changeTargets() {
+        servers = "{\"items\": [" + SERVER.formatted(1, 1, 1) + ", " + SERVER.formatted(2, 2, 2) + "]}";
+    }
+
+    @Override
+    protected void removeSource() {
+        // The one group empties when the project has no servers.
+        servers = "{\"items\": []}";
+    }
+
+    @Override
+    protected boolean isFixtureThread(Thread thread) {
+        // The JDK's pollers for virtual threads' blocking I/O start on first use.
+        String name = thread.getName();
+        return super.isFixtureThread(thread) || name.equals("MasterPoller") || name.endsWith("-Poller");
+    }
+}

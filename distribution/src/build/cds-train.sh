@@ -121,7 +121,7 @@ server() { # DATA LOG [cds mode [flags...]]: starts the server in the background
   local data="$1" log="$2" mode="${3:-off}"
   shift $(($# < 3 ? $# : 3))
   PROMETHIUM_CDS="$mode" "$home/bin/promethium" --config.file="$work/prometheus.yml" \
-    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$data" --alertmanager.storage.path="$data-am" "$@" \
+    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$data" --alertmanager.storage.path="$data-am" --plugins.cache-dir="$data-cache" "$@" \
     >"$log" 2>&1 &
   pid=$!
 }

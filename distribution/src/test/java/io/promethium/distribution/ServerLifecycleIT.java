@@ -211,7 +211,16 @@ class ServerLifecycleIT {
             String first = server.output();
             assertThat(first).contains("Listening on 127.0.0.1:" + server.port).contains("Server is ready to receive web requests.");
             assertThat(first.indexOf("Server is ready")).as("ready is said after the web listens").isGreaterThan(first.indexOf("Listening on"));
-            assertThat(server.home.resolve("data/bundle-cache")).isDirectory();
+            assertThat(server.home.resolve("cache")).as("the bundle cache, beside the install").isDirectory();
+            try (var data = Files.walk(server.home.resolve("data"))) {
+                assertThat(data.filter(p -> p.getFileName().toString().startsWith("bundle")))
+                        .as("no code in the data folder").isEmpty();
+            }
+            try (var cached = Files.walk(server.home.resolve("cache"))) {
+                assertThat(cached.filter(p -> p.getFileName().toString().equals("bundle.jar")).count())
+                        .as("copies of jars in the cache: the plugins' only, the core bundles are referenced in place")
+                        .isLessThanOrEqualTo(Files.list(server.home.resolve("plugins")).filter(p -> p.toString().endsWith(".jar")).count());
+            }
             server.signal("TERM");
             assertThat(server.process().waitFor(40, TimeUnit.SECONDS)).isTrue();
 

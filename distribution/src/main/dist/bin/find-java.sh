@@ -97,3 +97,35 @@ promethium_find_java() {
   promethium_locate_java "$@" || return 1
   echo "$JAVA"
 }
+
+# The Java bin/promethium runs, into JAVA and JAVA_MAJOR (and JAVA_BUNDLED=yes for the install's
+# own runtime): PROMETHIUM_JAVA when set (a java executable, a Java home, or `auto` to search
+# JAVA_HOME, PATH and the usual folders as promethium_locate_java does), else the runtime the
+# tarball carries (HOME/runtime), else (a tarball built without one) the search.
+promethium_select_java() {
+  local home="$1" want="${2:-21}" given="${PROMETHIUM_JAVA:-}"
+  JAVA_BUNDLED=""
+  if [ -z "$given" ] && [ -x "$home/runtime/bin/java" ]; then
+    JAVA="$home/runtime/bin/java"
+    JAVA_BUNDLED=yes
+    promethium_java_major "$JAVA"
+    return 0
+  fi
+  if [ -z "$given" ] || [ "$given" = auto ]; then
+    promethium_locate_java "$want"
+    return
+  fi
+  if [ -d "$given" ]; then
+    given="$given/bin/java"
+  fi
+  if [ ! -x "$given" ]; then
+    echo "promethium: PROMETHIUM_JAVA=$PROMETHIUM_JAVA is neither a java executable nor a Java home (one with bin/java)." >&2
+    return 1
+  fi
+  promethium_java_major "$given"
+  if [ -z "$JAVA_MAJOR" ] || ! [ "$JAVA_MAJOR" -ge "$want" ] 2>/dev/null; then
+    echo "promethium: PROMETHIUM_JAVA=$PROMETHIUM_JAVA is Java ${JAVA_MAJOR:-of unknown version}; Java $want or newer is needed." >&2
+    return 1
+  fi
+  JAVA="$given"
+}

@@ -132,6 +132,33 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void theTarballRunsItsOwnRuntimeWhateverJavaHomeAndPathSayAndAnotherOnlyWhenPromethiumJavaNamesIt() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            java.nio.file.Path release = server.home.resolve("runtime/release");
+            Assumptions.assumeTrue(Files.isReadable(release), "tarball built with -Druntime.skip=true");
+            assertThat(Files.readString(release)).contains("java.base").contains("java.net.http").contains("jdk.naming.dns")
+                    .doesNotContain("jdk.compiler");
+            ProcessBuilder builder = new ProcessBuilder(server.home.resolve("bin/promethium").toString(), "--version")
+                    .directory(server.home.toFile()).redirectErrorStream(true);
+            builder.environment().put("JAVA_HOME", "/nonexistent");
+            builder.environment().put("PATH", "/usr/bin:/bin");
+            builder.environment().remove("PROMETHIUM_JAVA");
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(output).isZero();
+            assertThat(output).contains("promethium, version");
+
+            builder.environment().put("PROMETHIUM_JAVA", "/nonexistent/java");
+            process = builder.start();
+            output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("a PROMETHIUM_JAVA that is no Java is an error, not a silent fallback").isEqualTo(1);
+            assertThat(output).contains("PROMETHIUM_JAVA=/nonexistent/java is neither a java executable nor a Java home");
+        }
+    }
+
+    @Test
     void launcherFindsAJava21EvenWhenJavaHomeAndPathPointAtAnOlderJava() throws Exception {
         // A stand-in Java 17 that only answers the version probe, so the test needs no old JDK.
         java.nio.file.Path old = Files.createTempDirectory("old-jdk");
@@ -144,6 +171,7 @@ class ServerLifecycleIT {
                     "conf/prometheus.yml").directory(server.home.toFile()).redirectErrorStream(true);
             builder.environment().put("JAVA_HOME", old.toString());
             builder.environment().put("PATH", old.resolve("bin") + ":/usr/bin:/bin");
+            builder.environment().put("PROMETHIUM_JAVA", "auto"); // search the machine, not the bundled runtime
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

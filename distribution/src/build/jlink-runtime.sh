@@ -22,4 +22,6 @@ start=$SECONDS
 # from an uncompressed image need no inflating at start.
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --release-info "$jdk/release" --output "$home/runtime"
+# jlink leaves the legal notices read-only (0444); installed files are 0644 (lintian, tar extraction).
+chmod -R u+w "$home/runtime"
 echo "jlink-runtime: runtime/ ($(du -sk "$home/runtime" | cut -f1) KiB, $((SECONDS - start)) s) for $(uname -s)-$(uname -m): $modules"

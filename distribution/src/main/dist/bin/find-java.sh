@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Sourced by bin/promethium and the developer scripts: finds a Java of at least the wanted
 # feature version, trying JAVA_HOME, then PATH, then the usual JVM folders (newest first).
 # Bash built-ins only on the usual path: every process started here (each one 1-5 ms, far more

@@ -85,7 +85,7 @@ promethium_locate_java() {
       return 0
     fi
   done < <(ls -d /usr/lib/jvm/*/bin/java /opt/java/*/bin/java /opt/jdk*/bin/java \
-             "$HOME"/.sdkman/candidates/java/*/bin/java \
+             "${HOME:-/nonexistent}"/.sdkman/candidates/java/*/bin/java \
              /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/java 2>/dev/null | sort -V -r)
   echo "promethium: needs Java $want or newer; none found in JAVA_HOME, PATH or /usr/lib/jvm." >&2
   echo "promethium: install a JDK $want+ (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME." >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packaging step: stores the jars uncompressed, then makes the class-data-sharing archives of the tarball (lib/cds/<kind>.jsa) by
 # running each command once the way users run it (bin/promethium with PROMETHIUM_CDS=dump), with
-# the JDK of the build, and records that JDK's build in lib/cds/jdk. bin/promethium uses an
+# the tarball's runtime (runtime/, made by jlink-runtime.sh; the JDK of the build when there is
+# none), and records that runtime's build in lib/cds/jdk. bin/promethium uses an
 # archive only with that very JDK build; with any other it falls back to making its own at the
 # first run. A step that fails leaves its archive out (the fallback covers it), never the build.
 # Usage: cds-train.sh DIST_HOME [SKIP]   (SKIP=true: no archives, as with -Dcds.skip=true)
@@ -23,6 +24,13 @@ if [ "${2:-false}" = true ]; then
   exit 0
 fi
 build="$(promethium_java_build "$java")"
+if [ -x "$home/runtime/bin/java" ]; then
+  # The archives are made against the tarball's own runtime (bin/promethium runs it when
+  # PROMETHIUM_JAVA is unset) and named for it: a full JDK of the same build does not fit them.
+  unset PROMETHIUM_JAVA
+  build="$(promethium_java_build "$home/runtime/bin/java")"
+  build="${build:+runtime $build}"
+fi
 if [ -z "$build" ]; then
   echo "cds-train: $java has no release file naming its build; no archives shipped" >&2
   exit 0
@@ -121,7 +129,7 @@ server() { # DATA LOG [cds mode [flags...]]: starts the server in the background
   local data="$1" log="$2" mode="${3:-off}"
   shift $(($# < 3 ? $# : 3))
   PROMETHIUM_CDS="$mode" "$home/bin/promethium" --config.file="$work/prometheus.yml" \
-    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$data" --alertmanager.storage.path="$data-am" "$@" \
+    --web.listen-address="127.0.0.1:$port" --storage.tsdb.path="$data" --alertmanager.storage.path="$data-am" --plugins.cache-dir="$data-cache" "$@" \
     >"$log" 2>&1 &
   pid=$!
 }

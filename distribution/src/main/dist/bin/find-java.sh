@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Sourced by bin/promethium and the developer scripts: finds a Java of at least the wanted
 # feature version, trying JAVA_HOME, then PATH, then the usual JVM folders (newest first).
 # Bash built-ins only on the usual path: every process started here (each one 1-5 ms, far more
@@ -84,7 +85,7 @@ promethium_locate_java() {
       return 0
     fi
   done < <(ls -d /usr/lib/jvm/*/bin/java /opt/java/*/bin/java /opt/jdk*/bin/java \
-             "$HOME"/.sdkman/candidates/java/*/bin/java \
+             "${HOME:-/nonexistent}"/.sdkman/candidates/java/*/bin/java \
              /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/java 2>/dev/null | sort -V -r)
   echo "promethium: needs Java $want or newer; none found in JAVA_HOME, PATH or /usr/lib/jvm." >&2
   echo "promethium: install a JDK $want+ (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME." >&2
@@ -96,4 +97,36 @@ promethium_find_java() {
   local JAVA JAVA_MAJOR
   promethium_locate_java "$@" || return 1
   echo "$JAVA"
+}
+
+# The Java bin/promethium runs, into JAVA and JAVA_MAJOR (and JAVA_BUNDLED=yes for the install's
+# own runtime): PROMETHIUM_JAVA when set (a java executable, a Java home, or `auto` to search
+# JAVA_HOME, PATH and the usual folders as promethium_locate_java does), else the runtime the
+# tarball carries (HOME/runtime), else (a tarball built without one) the search.
+promethium_select_java() {
+  local home="$1" want="${2:-21}" given="${PROMETHIUM_JAVA:-}"
+  JAVA_BUNDLED=""
+  if [ -z "$given" ] && [ -x "$home/runtime/bin/java" ]; then
+    JAVA="$home/runtime/bin/java"
+    JAVA_BUNDLED=yes
+    promethium_java_major "$JAVA"
+    return 0
+  fi
+  if [ -z "$given" ] || [ "$given" = auto ]; then
+    promethium_locate_java "$want"
+    return
+  fi
+  if [ -d "$given" ]; then
+    given="$given/bin/java"
+  fi
+  if [ ! -x "$given" ]; then
+    echo "promethium: PROMETHIUM_JAVA=$PROMETHIUM_JAVA is neither a java executable nor a Java home (one with bin/java)." >&2
+    return 1
+  fi
+  promethium_java_major "$given"
+  if [ -z "$JAVA_MAJOR" ] || ! [ "$JAVA_MAJOR" -ge "$want" ] 2>/dev/null; then
+    echo "promethium: PROMETHIUM_JAVA=$PROMETHIUM_JAVA is Java ${JAVA_MAJOR:-of unknown version}; Java $want or newer is needed." >&2
+    return 1
+  fi
+  JAVA="$given"
 }

@@ -51,8 +51,12 @@ class ServerLifecycleIT {
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             String codeList = server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist"))
                     .output();
-            assertThat(codeList).as("the JVM's list of compiled methods").contains("java.util.Locale.getInstance(")
-                    .doesNotContain("java.util.Locale.forLanguageTag(");
+            // The bundled runtime has no jdk.localedata: Jetty then lists a few locales, not a thousand.
+            java.nio.file.Path release = server.home.resolve("runtime/release");
+            if (!Files.isReadable(release) || Files.readString(release).contains("jdk.localedata")) {
+                assertThat(codeList).as("the JVM's list of compiled methods").contains("java.util.Locale.getInstance(");
+            }
+            assertThat(codeList).as("the JVM's list of compiled methods").doesNotContain("java.util.Locale.forLanguageTag(");
         }
     }
 
@@ -132,6 +136,33 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void theTarballRunsItsOwnRuntimeWhateverJavaHomeAndPathSayAndAnotherOnlyWhenPromethiumJavaNamesIt() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            java.nio.file.Path release = server.home.resolve("runtime/release");
+            Assumptions.assumeTrue(Files.isReadable(release), "tarball built with -Druntime.skip=true");
+            assertThat(Files.readString(release)).contains("java.base").contains("java.net.http").contains("jdk.naming.dns")
+                    .doesNotContain("jdk.compiler");
+            ProcessBuilder builder = new ProcessBuilder(server.home.resolve("bin/promethium").toString(), "--version")
+                    .directory(server.home.toFile()).redirectErrorStream(true);
+            builder.environment().put("JAVA_HOME", "/nonexistent");
+            builder.environment().put("PATH", "/usr/bin:/bin");
+            builder.environment().remove("PROMETHIUM_JAVA");
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(output).isZero();
+            assertThat(output).contains("promethium, version");
+
+            builder.environment().put("PROMETHIUM_JAVA", "/nonexistent/java");
+            process = builder.start();
+            output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("a PROMETHIUM_JAVA that is no Java is an error, not a silent fallback").isEqualTo(1);
+            assertThat(output).contains("PROMETHIUM_JAVA=/nonexistent/java is neither a java executable nor a Java home");
+        }
+    }
+
+    @Test
     void launcherFindsAJava21EvenWhenJavaHomeAndPathPointAtAnOlderJava() throws Exception {
         // A stand-in Java 17 that only answers the version probe, so the test needs no old JDK.
         java.nio.file.Path old = Files.createTempDirectory("old-jdk");
@@ -144,6 +175,7 @@ class ServerLifecycleIT {
                     "conf/prometheus.yml").directory(server.home.toFile()).redirectErrorStream(true);
             builder.environment().put("JAVA_HOME", old.toString());
             builder.environment().put("PATH", old.resolve("bin") + ":/usr/bin:/bin");
+            builder.environment().put("PROMETHIUM_JAVA", "auto"); // search the machine, not the bundled runtime
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -211,7 +243,16 @@ class ServerLifecycleIT {
             String first = server.output();
             assertThat(first).contains("Listening on 127.0.0.1:" + server.port).contains("Server is ready to receive web requests.");
             assertThat(first.indexOf("Server is ready")).as("ready is said after the web listens").isGreaterThan(first.indexOf("Listening on"));
-            assertThat(server.home.resolve("data/bundle-cache")).isDirectory();
+            assertThat(server.home.resolve("cache")).as("the bundle cache, beside the install").isDirectory();
+            try (var data = Files.walk(server.home.resolve("data"))) {
+                assertThat(data.filter(p -> p.getFileName().toString().startsWith("bundle")))
+                        .as("no code in the data folder").isEmpty();
+            }
+            try (var cached = Files.walk(server.home.resolve("cache"))) {
+                assertThat(cached.filter(p -> p.getFileName().toString().equals("bundle.jar")).count())
+                        .as("copies of jars in the cache: the plugins' only, the core bundles are referenced in place")
+                        .isLessThanOrEqualTo(Files.list(server.home.resolve("plugins")).filter(p -> p.toString().endsWith(".jar")).count());
+            }
             server.signal("TERM");
             assertThat(server.process().waitFor(40, TimeUnit.SECONDS)).isTrue();
 

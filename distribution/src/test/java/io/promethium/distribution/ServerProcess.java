@@ -192,6 +192,11 @@ final class ServerProcess implements AutoCloseable {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (dir.equals(from.resolve("runtime"))) {
+                    // The Java runtime (~100 MB) is only read: each server links to the build's.
+                    Files.createSymbolicLink(to.resolve("runtime"), dir.toAbsolutePath());
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 Files.createDirectories(to.resolve(from.relativize(dir).toString()));
                 return FileVisitResult.CONTINUE;
             }

@@ -53,7 +53,7 @@ final class Flags {
     /**
      * The flags the launcher reads itself: the config file it loads and reloads, the listen and
      * external addresses it resolves the external URL from (one value for every bundle), the
-     * folders it installs bundles from, the feature list it checks, and logging. Every other flag
+     * folders it installs bundles from and caches them in, the feature list it checks, and logging. Every other flag
      * is declared by the bundle that reads it ({@link BundleFlags}).
      */
     static List<Spec> specs(Path home) {
@@ -62,6 +62,8 @@ final class Flags {
         s.add(new Spec("web.listen-address", "0.0.0.0:9090", "Address to listen on for UI, API, and telemetry. Can be repeated.", false, LAUNCHER, true));
         s.add(new Spec("web.external-url", "", "The URL under which Promethium is externally reachable.", false));
         s.add(new Spec("plugins.dir", home.resolve("plugins").toString(), "Hot-deploy folder: plugin jars dropped here start without a restart.", false));
+        s.add(new Spec(FrameworkCache.FLAG, home.resolve("cache").toString(),
+                "Folder of the OSGi bundle cache (rebuilt by itself when missing or stale; kept out of the data folder). Not writable: a temporary one.", false));
         s.add(new Spec("plugins.trust-store", "", "Only start plugin jars signed (jarsigner) by a key that chains to a certificate of this file: a PEM bundle, or a PKCS12/JKS store (no password, or 'changeit').", false));
         s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));

@@ -40,7 +40,8 @@ final class Server implements Lifecycle, ServerInfo {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
     private static final long STOP_TIMEOUT_MS = 10_000;
     private static final long CONFIG_SERVICE_WAIT_MS = 30_000;
-    private static final String CORE_LOCATION = "promethium-core:";
+    /** Felix installs a bundle of this location prefix from the file in place, keeping no copy. */
+    private static final String REFERENCE = "reference:";
     /**
      * A core bundle's manifest header: an LDAP filter of the service it waits for. Such a bundle
      * (the web bundle, whose Jetty start is the longest activation) starts on a thread of its own
@@ -80,13 +81,29 @@ final class Server implements Lifecycle, ServerInfo {
         PluginSignatures signatures = PluginSignatures.fromFlag(flags.get(PluginSignatures.FLAG));
         FrameworkCache cache = null;
         Framework fw = null;
-        Path kept = FrameworkCache.keptDir(flags.all());
+        FrameworkCache.removeOldDataCache(flags.all().get(
+                Boolean.parseBoolean(flags.all().getOrDefault("agent", "false")) ? "storage.agent.path" : "storage.tsdb.path"));
+        String frameworkStamp = FrameworkCache.frameworkStamp();
+        Path kept = FrameworkCache.keptDir(flags.get(FrameworkCache.FLAG));
         if (kept != null) {
+            boolean stale = FrameworkCache.stale(kept, frameworkStamp);
+            if (stale) {
+                LOG.info("Bundle cache " + kept + " was made by another framework or version; rebuilding it");
+            }
+            FrameworkCache.dropMissingReferences(kept);
             try {
-                fw = newFramework(kept, false);
+                fw = newFramework(kept, stale);
                 cache = new FrameworkCache(kept, true);
             } catch (BundleException | RuntimeException e) {
-                LOG.info("Bundle cache " + kept + " is not usable (" + e.getMessage() + "); using a temporary one");
+                // A cache Felix cannot open is rebuilt once (Felix takes its lock before emptying it,
+                // so the cache of another running server is left alone and fails here again).
+                try {
+                    fw = newFramework(kept, true);
+                    cache = new FrameworkCache(kept, true);
+                    LOG.info("Bundle cache " + kept + " could not be opened (" + e.getMessage() + "); rebuilt it");
+                } catch (BundleException | RuntimeException again) {
+                    LOG.info("Bundle cache " + kept + " is not usable (" + again.getMessage() + "); using a temporary one");
+                }
             }
         }
         if (fw == null) {
@@ -95,7 +112,7 @@ final class Server implements Lifecycle, ServerInfo {
         }
         framework = fw;
         BundleContext context = fw.getBundleContext();
-        List<Bundle> core = installCoreBundles(context, Path.of(flags.get("bundles.dir")));
+        List<Bundle> core = installCoreBundles(context, Path.of(flags.get("bundles.dir")), cache.dir(), frameworkStamp);
         fw.start();
         installSignalHandlers();
         PluginWatcher plugins = new PluginWatcher(context, Path.of(flags.get("plugins.dir")), signatures);
@@ -220,43 +237,57 @@ final class Server implements Lifecycle, ServerInfo {
     }
 
     /**
-     * Installs the core bundles, reusing those a kept cache holds from the last run when their
-     * jar did not change (the location names the jar's size and time). Everything else in the
-     * cache is uninstalled first: changed or removed core jars, and the plugins, which the plugin
-     * watcher installs again from the plugin folder as it finds it.
+     * Installs the core bundles by reference ({@code reference:file:}: Felix reads the jar of
+     * {@code bundles/} in place instead of copying it into the cache), reusing those the cache
+     * holds from the last run when their jar did not change (its size and time, in the cache's
+     * stamp file). Everything else in the cache is uninstalled first: changed or removed core
+     * jars, and the plugins, which the plugin watcher installs again from the plugin folder as it
+     * finds it (copied, not referenced: a plugin jar may be replaced while its bundle runs).
      */
-    static List<Bundle> installCoreBundles(BundleContext context, Path dir) throws IOException {
+    static List<Bundle> installCoreBundles(BundleContext context, Path dir, Path cacheDir, String framework) throws IOException {
         List<Path> jars = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
             stream.forEach(jars::add);
         }
         jars.sort(null);
+        Properties cached = FrameworkCache.readStamps(cacheDir);
         Map<String, Path> wanted = new java.util.LinkedHashMap<>();
+        Map<String, String> stamps = new HashMap<>();
         for (Path jar : jars) {
-            wanted.put(CORE_LOCATION + jar.getFileName() + ";size=" + Files.size(jar)
-                    + ";modified=" + Files.getLastModifiedTime(jar).toMillis(), jar);
+            String location = REFERENCE + jar.toAbsolutePath().normalize().toUri();
+            wanted.put(location, jar);
+            stamps.put(location, FrameworkCache.stampOf(jar));
         }
         for (Bundle bundle : context.getBundles()) {
-            if (bundle.getBundleId() != 0 && !wanted.containsKey(bundle.getLocation())) {
+            String location = bundle.getLocation();
+            if (bundle.getBundleId() != 0 && (!wanted.containsKey(location) || !stamps.get(location).equals(cached.getProperty(location)))) {
                 try {
                     bundle.uninstall();
                 } catch (BundleException | RuntimeException e) {
-                    LOG.warning("Cannot remove " + bundle.getLocation() + " from the bundle cache: " + e.getMessage());
+                    LOG.warning("Cannot remove " + location + " from the bundle cache: " + e.getMessage());
                 }
             }
         }
         List<Bundle> installed = new ArrayList<>();
+        Map<String, String> kept = new HashMap<>();
         for (Map.Entry<String, Path> entry : wanted.entrySet()) {
-            Bundle cached = context.getBundle(entry.getKey());
-            if (cached != null) {
-                installed.add(cached);
-                continue;
+            Bundle bundle = context.getBundle(entry.getKey());
+            if (bundle == null) {
+                try {
+                    bundle = context.installBundle(entry.getKey());
+                } catch (BundleException | RuntimeException e) {
+                    LOG.severe("Core bundle " + entry.getValue().getFileName() + " cannot be installed: " + e.getMessage());
+                    continue;
+                }
             }
-            try (InputStream in = Files.newInputStream(entry.getValue())) {
-                installed.add(context.installBundle(entry.getKey(), in));
-            } catch (BundleException e) {
-                LOG.severe("Core bundle " + entry.getValue().getFileName() + " cannot be installed: " + e.getMessage());
-            }
+            installed.add(bundle);
+            kept.put(entry.getKey(), stamps.get(entry.getKey()));
+        }
+        try {
+            FrameworkCache.writeStamps(cacheDir, framework, kept);
+        } catch (IOException e) {
+            // The next run then installs every core bundle again: slower, not wrong.
+            LOG.warning("Cannot write the bundle cache's stamp file in " + cacheDir + ": " + e.getMessage());
         }
         return installed;
     }

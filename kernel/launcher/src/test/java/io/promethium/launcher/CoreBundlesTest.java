@@ -26,7 +26,7 @@ class CoreBundlesTest {
     @Test
     void aKeptCacheReusesUnchangedCoreBundlesReplacesChangedOnesAndDropsTheRest() throws Exception {
         Path bundles = Files.createDirectories(dir.resolve("bundles"));
-        Path cache = dir.resolve("data").resolve(FrameworkCache.FOLDER);
+        Path cache = dir.resolve("cache");
         writeBundle(bundles.resolve("a.jar"), "test.a", "one");
         writeBundle(bundles.resolve("b.jar"), "test.b", "one");
 
@@ -34,8 +34,9 @@ class CoreBundlesTest {
         long bId;
         Framework first = framework(cache);
         try {
-            List<Bundle> installed = Server.installCoreBundles(first.getBundleContext(), bundles);
+            List<Bundle> installed = Server.installCoreBundles(first.getBundleContext(), bundles, cache, "fw");
             assertThat(installed).extracting(Bundle::getSymbolicName).containsExactly("test.a", "test.b");
+            assertThat(installed.get(0).getLocation()).isEqualTo("reference:" + bundles.resolve("a.jar").toUri());
             aId = installed.get(0).getBundleId();
             bId = installed.get(1).getBundleId();
             writeBundle(dir.resolve("plugin.jar"), "test.plugin", "one");
@@ -48,7 +49,7 @@ class CoreBundlesTest {
         Files.setLastModifiedTime(bundles.resolve("b.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         Framework second = framework(cache);
         try {
-            List<Bundle> installed = Server.installCoreBundles(second.getBundleContext(), bundles);
+            List<Bundle> installed = Server.installCoreBundles(second.getBundleContext(), bundles, cache, "fw");
             assertThat(installed.get(0).getBundleId()).as("unchanged jar: the cached bundle").isEqualTo(aId);
             assertThat(installed.get(1).getBundleId()).as("changed jar: installed again").isNotEqualTo(bId);
             assertThat(installed.get(1).getEntry("content.txt")).isNotNull();
@@ -58,6 +59,77 @@ class CoreBundlesTest {
         } finally {
             stop(second);
         }
+    }
+
+    @Test
+    void coreBundlesAreReferencedInPlaceSoTheCacheHoldsNoCopyOfTheirJars() throws Exception {
+        Path bundles = Files.createDirectories(dir.resolve("bundles"));
+        Path cache = dir.resolve("cache");
+        writeBundle(bundles.resolve("a.jar"), "test.a", "x".repeat(200_000));
+        Framework fw = framework(cache);
+        try {
+            Bundle a = Server.installCoreBundles(fw.getBundleContext(), bundles, cache, "fw").get(0);
+            assertThat(new String(a.getEntry("content.txt").openStream().readAllBytes())).hasSize(200_000);
+        } finally {
+            stop(fw);
+        }
+        try (var files = Files.walk(cache)) {
+            assertThat(files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".jar")))
+                    .as("no jar copied into the cache").isEmpty();
+        }
+        assertThat(FrameworkCache.readStamps(cache).getProperty("reference:" + bundles.resolve("a.jar").toUri()))
+                .isEqualTo(FrameworkCache.stampOf(bundles.resolve("a.jar")));
+    }
+
+    @Test
+    void aCacheMadeWithAnotherFrameworkOrWithoutStampsIsStaleAndAJarThatIsGoneLeavesTheCacheBeforeFelixOpensIt() throws Exception {
+        Path bundles = Files.createDirectories(dir.resolve("bundles"));
+        Path cache = dir.resolve("cache");
+        assertThat(FrameworkCache.stale(cache, "fw")).as("no cache yet").isFalse();
+        writeBundle(bundles.resolve("a.jar"), "test.a", "one");
+        writeBundle(bundles.resolve("b.jar"), "test.b", "one");
+        Framework fw = framework(cache);
+        try {
+            Server.installCoreBundles(fw.getBundleContext(), bundles, cache, "fw");
+        } finally {
+            stop(fw);
+        }
+        assertThat(FrameworkCache.stale(cache, "fw")).isFalse();
+        assertThat(FrameworkCache.stale(cache, "fw-upgraded")).isTrue();
+
+        Files.delete(bundles.resolve("a.jar"));
+        FrameworkCache.dropMissingReferences(cache);
+        Framework second = framework(cache);
+        try {
+            assertThat(second.getBundleContext().getBundles()).extracting(Bundle::getSymbolicName)
+                    .as("the bundle of the removed jar is gone before Felix reads the cache").doesNotContain("test.a").contains("test.b");
+        } finally {
+            stop(second);
+        }
+
+        Files.delete(cache.resolve(FrameworkCache.STAMP_FILE));
+        assertThat(FrameworkCache.stale(cache, "fw")).as("a cache of a launcher that kept no stamps").isTrue();
+    }
+
+    @Test
+    void theBundleCacheAnEarlierVersionKeptInTheDataFolderIsRemovedAndOtherFoldersAreNot() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("bundle-cache/bundle0"));
+        Files.createDirectories(data.resolve("wal"));
+        FrameworkCache.removeOldDataCache(data.toString());
+        assertThat(data.resolve("bundle-cache")).doesNotExist();
+        assertThat(data.resolve("wal")).isDirectory();
+        Files.createDirectories(data.resolve("bundle-cache/not-felix"));
+        FrameworkCache.removeOldDataCache(data.toString());
+        assertThat(data.resolve("bundle-cache")).as("not Felix's: left alone").isDirectory();
+    }
+
+    @Test
+    void theCacheFolderIsCreatedWhenMissing() {
+        Path cache = dir.resolve("var/cache/promethium");
+        assertThat(FrameworkCache.keptDir(cache.toString())).isEqualTo(cache);
+        assertThat(cache).isDirectory();
+        assertThat(FrameworkCache.keptDir("")).isNull();
     }
 
     private static Framework framework(Path cache) throws Exception {

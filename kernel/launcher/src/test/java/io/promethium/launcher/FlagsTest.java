@@ -23,7 +23,7 @@ class FlagsTest {
     @Test
     void theLauncherDeclaresOnlyTheFlagsItReadsItself() {
         assertThat(specs).extracting(Flags.Spec::name).containsExactly("config.file", "web.listen-address", "web.external-url",
-                "plugins.dir", "plugins.trust-store", "plugins.scan-interval", "bundles.dir", "enable-feature", "log.level", "log.format");
+                "plugins.dir", "plugins.cache-dir", "plugins.trust-store", "plugins.scan-interval", "bundles.dir", "enable-feature", "log.level", "log.format");
     }
 
     @Test
@@ -31,6 +31,7 @@ class FlagsTest {
         Flags flags = Flags.parse(specs, List.of());
         assertThat(flags.get("config.file")).isEqualTo("/opt/promethium/conf/prometheus.yml");
         assertThat(flags.get("plugins.dir")).isEqualTo("/opt/promethium/plugins");
+        assertThat(flags.get("plugins.cache-dir")).as("beside the install, not in the data folder").isEqualTo("/opt/promethium/cache");
         assertThat(Flags.parse(withWeb, List.of()).bool("web.enable-lifecycle")).isFalse();
     }
 

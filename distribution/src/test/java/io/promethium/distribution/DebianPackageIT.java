@@ -1,0 +1,183 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.testing.Peers;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Debian package the build makes ({@code target/promethium_<version>_amd64.deb}, jdeb): its
+ * layout and conffiles, {@code lintian} clean (the tags the package overrides are justified in
+ * its {@code lintian-overrides}), and the unit's command started from the package's files as
+ * systemd would start it. The test machine is shared, so the package is unpacked into a scratch
+ * root ({@code dpkg-deb -x}) instead of installed: the unit's and {@code /etc/default}'s absolute
+ * paths are taken into that root; the maintainer scripts, which would create a user and remove
+ * {@code /var/lib/promethium} on purge, are only syntax-checked ({@code sh -n}).
+ */
+class DebianPackageIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static Path deb() {
+        Path deb = Path.of(System.getProperty("promethium.deb", "target/none.deb"));
+        Assumptions.assumeTrue(Files.isRegularFile(deb), "no Debian package (built with -Ddeb.skip=true): " + deb);
+        return deb;
+    }
+
+    @Test
+    void thePackageHoldsTheInstallItsRuntimeTheConffilesAndTheUnit() throws Exception {
+        Path deb = deb();
+        String contents = run(List.of("dpkg-deb", "--contents", deb.toString()), 0);
+        assertThat(contents).contains("./usr/lib/promethium/bin/promethium", "./usr/lib/promethium/runtime/bin/java",
+                "./usr/lib/promethium/lib/promethium-launcher.jar", "./etc/promethium/prometheus.yml",
+                "./etc/promethium/alertmanager.yml", "./etc/default/promethium", "./lib/systemd/system/promethium.service",
+                "./var/lib/promethium/plugins/promethium-exporter-node.jar", "./var/cache/promethium/",
+                "./usr/share/doc/promethium/copyright", "./usr/share/doc/promethium/changelog.gz",
+                "./usr/share/lintian/overrides/promethium");
+        assertThat(contents).containsPattern("-rwxr-xr-x .* \\./usr/lib/promethium/runtime/bin/java")
+                .containsPattern("-rwxr-xr-x .* \\./usr/lib/promethium/bin/promethium")
+                .containsPattern("\\./usr/bin/promethium -> \\.\\./lib/promethium/bin/promethium");
+        assertThat(contents).as("no data, cache or build config of the tarball").doesNotContain("./usr/lib/promethium/data/")
+                .doesNotContain("./usr/lib/promethium/conf/").doesNotContain("./usr/lib/promethium/cache/");
+        Path control = Files.createTempDirectory("promethium-deb-control");
+        try {
+            run(List.of("dpkg-deb", "--control", deb.toString(), control.toString()), 0);
+            assertThat(Files.readAllLines(control.resolve("conffiles"))).containsExactlyInAnyOrder(
+                    "/etc/promethium/prometheus.yml", "/etc/promethium/alertmanager.yml", "/etc/default/promethium");
+            for (String script : List.of("postinst", "prerm", "postrm")) {
+                run(List.of("sh", "-n", control.resolve(script).toString()), 0);
+            }
+            assertThat(Files.readString(control.resolve("postinst"))).contains("adduser --quiet --system --group");
+            assertThat(Files.readString(control.resolve("postrm"))).contains("rm -rf /var/lib/promethium /var/cache/promethium");
+        } finally {
+            ServerProcess.deleteTree(control);
+        }
+    }
+
+    @Test
+    void lintianFindsNothingTheOverridesDoNotJustify() throws Exception {
+        Path deb = deb();
+        Path lintian = Peers.require("lintian");
+        ProcessResult result = exec(List.of(lintian.toString(), "--no-tag-display-limit", deb.toString()));
+        List<String> tags = result.output().lines().filter(l -> l.matches("^[EW]: .*")).toList();
+        assertThat(tags).as(result.output()).isEmpty();
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
+    void theUnitsCommandFromTheUnpackedPackageServesReadyReloadsOnHupAndKeepsCodeOutOfTheData() throws Exception {
+        Path deb = deb();
+        Path root = Files.createTempDirectory("promethium-deb-root");
+        Process server = null;
+        try {
+            run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), 0);
+            String unit = Files.readString(root.resolve("lib/systemd/system/promethium.service"));
+            assertThat(unit).contains("ExecReload=/bin/kill -HUP $MAINPID", "User=promethium", "EnvironmentFile=-/etc/default/promethium",
+                    "ProtectSystem=strict", "ReadWritePaths=/var/lib/promethium /var/cache/promethium", "NoNewPrivileges=true");
+            Matcher exec = Pattern.compile("(?m)^ExecStart=(\\S+) \\$ARGS$").matcher(unit);
+            assertThat(exec.find()).as(unit).isTrue();
+            Matcher args = Pattern.compile("(?m)^ARGS=\"([^\"]*)\"$").matcher(Files.readString(root.resolve("etc/default/promethium")));
+            assertThat(args.find()).isTrue();
+
+            int port = ServerProcess.freePort();
+            List<String> command = new ArrayList<>();
+            command.add(inRoot(root, exec.group(1)));
+            for (String arg : args.group(1).split(" +")) {
+                command.add(arg.replaceAll("=/(etc|var)/", "=" + root + "/$1/"));
+            }
+            command.add("--web.listen-address=127.0.0.1:" + port);
+            Files.createDirectories(root.resolve("var/lib/promethium/data"));
+            Path log = root.resolve("server.log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().remove("PROMETHIUM_JAVA");
+            builder.environment().put("JAVA_HOME", "/nonexistent");
+            server = builder.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            int status = 0;
+            while (System.nanoTime() < deadline && server.isAlive()) {
+                status = get(port, "/-/ready");
+                if (status == 200) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(status).as(Files.readString(log)).isEqualTo(200);
+            assertThat(get(port, "/api/v1/status/config")).isEqualTo(200);
+
+            new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            awaitLog(log, "Received SIGHUP");
+            try (var cache = Files.list(root.resolve("var/cache/promethium"))) {
+                assertThat(cache.map(p -> p.getFileName().toString())).contains("promethium-core.properties");
+            }
+            try (var data = Files.walk(root.resolve("var/lib/promethium/data"))) {
+                assertThat(data.filter(p -> p.getFileName().toString().startsWith("bundle"))).as("no code in the data folder").isEmpty();
+            }
+            server.destroy(); // SIGTERM, as systemctl stop
+            assertThat(server.waitFor(40, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as(Files.readString(log)).isZero();
+        } finally {
+            if (server != null && server.isAlive()) {
+                server.destroyForcibly();
+            }
+            ServerProcess.deleteTree(root);
+        }
+    }
+
+    private static String inRoot(Path root, String absolute) {
+        return root.resolve(absolute.substring(1)).toString();
+    }
+
+    private static void awaitLog(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).contains(text);
+    }
+
+    private static int get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    record ProcessResult(int exitCode, String output) {
+    }
+
+    private static ProcessResult exec(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("finished: " + command).isTrue();
+        return new ProcessResult(p.exitValue(), output);
+    }
+
+    private static String run(List<String> command, int expected) throws Exception {
+        ProcessResult result = exec(command);
+        assertThat(result.exitCode()).as(command + ": " + result.output()).isEqualTo(expected);
+        return result.output();
+    }
+}

@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +44,7 @@ class AwsSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String kraftNodes;
 
     private static boolean signatureValid(FakeCloud.Request r) {
@@ -97,7 +99,7 @@ class AwsSdTest {
         cloud.route("/v1/clusters/" + KRAFT + "/nodes", r -> FakeCloud.query(r, "nextToken") == null
                 ? FakeCloud.Answer.json("{\"nodeInfoList\": [], \"nextToken\": \"n2\"}")
                 : FakeCloud.Answer.json(kraftNodes));
-        harness = new Harness(dir, "aws-job");
+        harness = new DiscoveryHarness(dir, "aws-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -156,7 +158,7 @@ class AwsSdTest {
         assertThat(cloud.requests.get(0).uri().getRawPath())
                 .isEqualTo("/api/v2/clusters/arn%3Aaws%3Akafka%3Aus-west-2%3A123456789012%3Acluster%2Ftest-cluster%2Fabc-123");
         assertThat(cloud.count("/api/v2/clusters")).isZero();
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "msk", "aws-job")).isZero();
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "msk", "aws-job")).isZero();
     }
 
     @Test
@@ -185,21 +187,21 @@ class AwsSdTest {
     void aWrongSecretIsRefusedAndFailuresKeepTheLastTargets() throws Exception {
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 UnrecognizedClientException: The security token included in the request is invalid.");
-        assertThat(harness.groups).isEmpty();
+        assertThat(harness.groups()).isEmpty();
         harness.close();
 
-        harness = new Harness(dir, "aws-job");
+        harness = new DiscoveryHarness(dir, "aws-job", new KernelHttpClientFactory());
         start(Map.of("refresh_interval", "300ms"));
         harness.await(m -> m.containsKey("us-west-2") && m.get("us-west-2").targets().size() == 3);
         cloud.fault(new FakeCloud.Answer(429, "{}", Map.of("Retry-After", "1")));
         harness.awaitWarning("429 Too Many Requests; retry after 1000 ms");
         cloud.fault(FakeCloud.Answer.json("{\"clusterInfoList\": [garb"));
         harness.awaitWarning("the answer is not JSON");
-        assertThat(harness.groups.get("us-west-2").targets()).hasSize(3);
+        assertThat(harness.groups().get("us-west-2").targets()).hasSize(3);
         kraftNodes = "{\"nodeInfoList\": []}";
         cloud.fault(null);
         harness.await(m -> m.get("us-west-2").targets().size() == 1);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "msk", "aws-job")).isGreaterThanOrEqualTo(2);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "msk", "aws-job")).isGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +45,7 @@ class EcsSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
 
     private static boolean signatureValid(FakeCloud.Request r) {
         Matcher m = Ec2SdTest.AUTH.matcher(r.authorization() == null ? "" : r.authorization());
@@ -123,7 +125,7 @@ class EcsSdTest {
             };
             return new FakeCloud.Answer(200, xml, Map.of("Content-Type", "text/xml"));
         });
-        harness = new Harness(dir, "ecs-job");
+        harness = new DiscoveryHarness(dir, "ecs-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -180,6 +182,6 @@ class EcsSdTest {
     void aWrongSecretIsRefused() throws Exception {
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("400 UnrecognizedClientException: The security token included in the request is invalid.");
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "ecs", "ecs-job")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ecs", "ecs-job")).isGreaterThanOrEqualTo(1);
     }
 }

@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.discovery.TargetGroup;
@@ -31,7 +33,7 @@ class ElasticacheSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
 
     private static String result(String action, String body) {
         return "<" + action + "Response xmlns=\"http://elasticache.amazonaws.com/doc/2015-02-02/\"><" + action + "Result>" + body + "</"
@@ -81,7 +83,7 @@ class ElasticacheSdTest {
             };
             return new FakeCloud.Answer(200, result(form.get("Action"), body), Map.of("Content-Type", "text/xml"));
         });
-        harness = new Harness(dir, "elasticache-job");
+        harness = new DiscoveryHarness(dir, "elasticache-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -151,10 +153,10 @@ class ElasticacheSdTest {
                 .containsEntry("ServerlessCacheName", "sessions"));
         assertThat(forms).anySatisfy(f -> assertThat(f).containsEntry("Action", "DescribeCacheClusters").containsEntry("CacheClusterId", "my-rg"));
         harness.close();
-        harness = new Harness(dir, "elasticache-job");
+        harness = new DiscoveryHarness(dir, "elasticache-job", new KernelHttpClientFactory());
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 InvalidClientTokenId");
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "elasticache", "elasticache-job"))
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "elasticache", "elasticache-job"))
                 .isGreaterThanOrEqualTo(1);
     }
 }

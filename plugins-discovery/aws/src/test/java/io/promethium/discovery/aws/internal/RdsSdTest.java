@@ -1,5 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.discovery.TargetGroup;
@@ -38,7 +40,7 @@ class RdsSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
 
     static boolean signatureValid(FakeCloud.Request r, String service) {
         Matcher m = Ec2SdTest.AUTH.matcher(r.authorization() == null ? "" : r.authorization());
@@ -104,7 +106,7 @@ class RdsSdTest {
                 default -> new FakeCloud.Answer(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>", Map.of());
             };
         });
-        harness = new Harness(dir, "rds-job");
+        harness = new DiscoveryHarness(dir, "rds-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -162,9 +164,9 @@ class RdsSdTest {
         harness.awaitWarning("no DB cluster found for ARN gone");
         assertThat(Ec2SdTest.form(cloud.requests.get(0).body())).containsEntry("DBClusterIdentifier", "gone");
         harness.close();
-        harness = new Harness(dir, "rds-job");
+        harness = new DiscoveryHarness(dir, "rds-job", new KernelHttpClientFactory());
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 SignatureDoesNotMatch: The request signature we calculated does not match");
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "rds", "rds-job")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "rds", "rds-job")).isGreaterThanOrEqualTo(1);
     }
 }

@@ -1,5 +1,7 @@
 package io.promethium.discovery.outscale.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +46,7 @@ class OutscaleSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String page2;
 
     private static boolean signatureValid(FakeCloud.Request r) {
@@ -79,7 +81,7 @@ class OutscaleSdTest {
         page2 = """
                 {"Vms": [{"VmId": "i-pub", "State": "running", "PublicIp": "203.0.113.10"}], "ResponseContext": {"RequestId": "2"}}""";
         cloud.route("/api/v1/ReadVms", r -> FakeCloud.Answer.json(r.body().contains("p2") ? page2 : page1));
-        harness = new Harness(dir, "outscale-job");
+        harness = new DiscoveryHarness(dir, "outscale-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -123,12 +125,12 @@ class OutscaleSdTest {
         Files.writeString(file, "wrong\n");
         start(Map.of("secret_key_file", file.toString()));
         harness.awaitWarning("outscale ReadVms: POST");
-        assertThat(harness.groups).isEmpty();
+        assertThat(harness.groups()).isEmpty();
         Files.writeString(file, SECRET + "\n");
         harness.await(m -> m.containsKey("cloudgouv-eu-west-1") && m.get("cloudgouv-eu-west-1").targets().size() == 3);
         page2 = "{\"Vms\": []}";
         harness.await(m -> m.get("cloudgouv-eu-west-1").targets().size() == 2);
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "outscale", "outscale-job"))
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "outscale", "outscale-job"))
                 .isGreaterThanOrEqualTo(1);
     }
 

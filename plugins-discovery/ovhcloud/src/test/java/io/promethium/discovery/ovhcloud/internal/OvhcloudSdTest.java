@@ -1,5 +1,7 @@
 package io.promethium.discovery.ovhcloud.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +40,7 @@ class OvhcloudSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private volatile String vpsList;
 
     private static String sha1(String s) throws Exception {
@@ -71,7 +73,7 @@ class OvhcloudSdTest {
                 + "\"400 Bad Request\", \"message\": \"Invalid signature\"}", Map.of()));
         // The stand-in's clock is at SERVER_TIME; the plugin's an hour later.
         cloud.route("/auth/time", r -> FakeCloud.Answer.json(Long.toString(SERVER_TIME)));
-        vpsList = Harness.fixture("vps.json");
+        vpsList = DiscoveryHarness.fixture("vps.json");
         cloud.route("/vps", r -> FakeCloud.Answer.json(vpsList));
         cloud.route("/vps/abc", r -> FakeCloud.Answer.json(fixture("vps_details.json")));
         cloud.route("/vps/abc/ips", r -> FakeCloud.Answer.json(fixture("vps_abc_ips.json")));
@@ -80,12 +82,12 @@ class OvhcloudSdTest {
         cloud.route("/dedicated/server", r -> FakeCloud.Answer.json(fixture("dedicated_servers.json")));
         cloud.route("/dedicated/server/abcde", r -> FakeCloud.Answer.json(fixture("dedicated_servers_details.json")));
         cloud.route("/dedicated/server/abcde/ips", r -> FakeCloud.Answer.json(fixture("dedicated_servers_abcde_ips.json")));
-        harness = new Harness(dir, "ovh-job");
+        harness = new DiscoveryHarness(dir, "ovh-job", new KernelHttpClientFactory());
     }
 
     private static String fixture(String name) {
         try {
-            return Harness.fixture(name);
+            return DiscoveryHarness.fixture(name);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -148,10 +150,10 @@ class OvhcloudSdTest {
         vpsList = "[]";
         harness.await(m -> m.get("ovhcloud_vps").targets().isEmpty());
         harness.close();
-        harness = new Harness(dir, "ovh-job");
+        harness = new DiscoveryHarness(dir, "ovh-job", new KernelHttpClientFactory());
         start(Map.of("service", "vps", "application_secret", "wrong"));
         harness.awaitWarning("403");
-        assertThat(harness.context.metrics().value("prometheus_sd_refresh_failures_total", "ovhcloud", "ovh-job")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ovhcloud", "ovh-job")).isGreaterThanOrEqualTo(1);
     }
 
     @Test

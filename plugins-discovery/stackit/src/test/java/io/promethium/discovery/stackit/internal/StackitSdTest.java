@@ -1,5 +1,7 @@
 package io.promethium.discovery.stackit.internal;
 
+import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +45,7 @@ class StackitSdTest {
     @TempDir
     Path dir;
     private FakeCloud cloud;
-    private Harness harness;
+    private DiscoveryHarness harness;
     private final AtomicInteger tokens = new AtomicInteger();
     private volatile String servers;
 
@@ -100,7 +102,7 @@ class StackitSdTest {
     @BeforeEach
     void startCloud() throws Exception {
         cloud = new FakeCloud();
-        servers = Harness.fixture("servers.json");
+        servers = DiscoveryHarness.fixture("servers.json");
         cloud.route("/token", this::token);
         cloud.route("/v1/projects/" + PROJECT + "/servers", r -> {
             String auth = r.authorization();
@@ -110,7 +112,7 @@ class StackitSdTest {
             assertThat(FakeCloud.query(r, "details")).isEqualTo("true");
             return FakeCloud.Answer.json(servers);
         });
-        harness = new Harness(dir, "stackit-job");
+        harness = new DiscoveryHarness(dir, "stackit-job", new KernelHttpClientFactory());
     }
 
     @AfterEach
@@ -166,9 +168,9 @@ class StackitSdTest {
     void aKeyThatIsNotTheServiceAccountsIsRefusedAndWithoutAKeyTheHttpClientConfigAuthenticates() throws Exception {
         start(Map.of("service_account_key", key(keys), "private_key", pem(otherKeys)));
         harness.awaitWarning("Key with kid key-id was not found");
-        assertThat(harness.groups).isEmpty();
+        assertThat(harness.groups()).isEmpty();
         harness.close();
-        harness = new Harness(dir, "stackit-job");
+        harness = new DiscoveryHarness(dir, "stackit-job", new KernelHttpClientFactory());
         start(Map.of("authorization", Map.of("credentials", "a.b.c")));
         assertThat(harness.await(m -> m.containsKey("stackit")).get("stackit").targets()).hasSize(1);
         assertThat(cloud.requests.getLast().authorization()).isEqualTo("Bearer a.b.c");

@@ -1,9 +1,10 @@
 /**
- * Numbers spelled as Prometheus's Go code spells them, so that answers compare byte for byte:
+ * Numbers and addresses spelled as Prometheus's Go code spells them, so that answers compare byte for byte:
  * {@link io.promethium.goformat.GoFloat} (strconv's shortest {@code 'g'}, {@code 'e'} and
  * {@code 'f'} forms, fixed precisions as {@code fmt} rounds them, and the JSON form of
- * Prometheus's HTTP API) and {@link io.promethium.goformat.GoDurations} (Go's
- * {@code time.ParseDuration}). Prometheus's own duration syntax ({@code 1h30m}) is
+ * Prometheus's HTTP API), {@link io.promethium.goformat.GoDurations} (Go's
+ * {@code time.ParseDuration}) and {@link io.promethium.goformat.GoAddresses} (Go's
+ * {@code net.IP.String()}, RFC 5952). Prometheus's own duration syntax ({@code 1h30m}) is
  * {@code io.promethium.api.config.Durations}, part of the api because configuration plugins
  * parse it.
  *
@@ -12,7 +13,7 @@
  * {@link java.lang.Double#toString(double)}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.goformat;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.promethium.discovery.dns.internal;
 
+import io.promethium.goformat.GoAddresses;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
 import io.promethium.api.discovery.RefreshingDiscoverer;
@@ -126,7 +127,7 @@ final class DnsDiscoverer implements Discoverer {
                     address = hostPort(trimDot(nsTarget), config.port());
                 }
                 case ARecord a -> address = hostPort(a.getAddress().getHostAddress(), config.port());
-                case AAAARecord aaaa -> address = hostPort(ipv6(aaaa.getAddress()), config.port());
+                case AAAARecord aaaa -> address = hostPort(GoAddresses.format(aaaa.getAddress()), config.port());
                 case CNAMERecord cname -> {
                     // An A or AAAA question about an alias answers with the CNAME too.
                     continue;
@@ -157,44 +158,4 @@ final class DnsDiscoverer implements Discoverer {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** An IPv6 address as Go prints it (RFC 5952: lower case, the longest run of zero groups as {@code ::}). */
-    static String ipv6(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (bytes.length == 4) {
-            return address.getHostAddress();
-        }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 0;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < 8 && groups[i] == 0) {
-                i++;
-            }
-            if (i - start > bestLength && i - start >= 2) {
-                bestStart = start;
-                bestLength = i - start;
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
-    }
 }

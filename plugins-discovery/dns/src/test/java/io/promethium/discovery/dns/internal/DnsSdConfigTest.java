@@ -87,10 +87,10 @@ class DnsSdConfigTest {
 
     @Test
     void ipv6AddressesArePrintedAsGoPrintsThem() throws Exception {
-        assertThat(DnsDiscoverer.ipv6(InetAddress.getByName("fd00:0:0:0:0:0:0:11"))).isEqualTo("fd00::11");
-        assertThat(DnsDiscoverer.ipv6(InetAddress.getByName("::1"))).isEqualTo("::1");
-        assertThat(DnsDiscoverer.ipv6(InetAddress.getByName("2001:db8:0:1:0:0:0:1"))).isEqualTo("2001:db8:0:1::1");
-        assertThat(DnsDiscoverer.ipv6(InetAddress.getByName("2001:db8:0:1:1:1:1:1"))).isEqualTo("2001:db8:0:1:1:1:1:1");
+        assertThat(io.promethium.goformat.GoAddresses.format(InetAddress.getByName("fd00:0:0:0:0:0:0:11"))).isEqualTo("fd00::11");
+        assertThat(io.promethium.goformat.GoAddresses.format(InetAddress.getByName("::1"))).isEqualTo("::1");
+        assertThat(io.promethium.goformat.GoAddresses.format(InetAddress.getByName("2001:db8:0:1:0:0:0:1"))).isEqualTo("2001:db8:0:1::1");
+        assertThat(io.promethium.goformat.GoAddresses.format(InetAddress.getByName("2001:db8:0:1:1:1:1:1"))).isEqualTo("2001:db8:0:1:1:1:1:1");
         assertThat(DnsDiscoverer.hostPort("fd00::11", 80)).isEqualTo("[fd00::11]:80");
     }
 }

@@ -1,5 +1,6 @@
 package io.promethium.discovery.docker.internal;
 
+import io.promethium.goformat.GoAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscoveryFailures;
@@ -255,49 +256,12 @@ final class DockerswarmDiscoverer implements Discoverer {
             }
             // A literal (checked above), so no name is looked up.
             java.net.InetAddress address = java.net.InetAddress.getByName(ip);
-            return address instanceof java.net.Inet6Address ? ipv6(address.getAddress()) : address.getHostAddress();
+            return address instanceof java.net.Inet6Address ? GoAddresses.ipv6(address.getAddress()) : address.getHostAddress();
         } catch (IllegalArgumentException | java.net.UnknownHostException e) {
             throw new IOException("error while parsing address " + cidr + ": invalid CIDR address: " + cidr, e);
         }
     }
 
-    /** An IPv6 address as Go prints it (RFC 5952: lower case, the longest run of two or more zero groups as ::). */
-    static String ipv6(byte[] bytes) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
-    }
 
     private static String join(String host, long port) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

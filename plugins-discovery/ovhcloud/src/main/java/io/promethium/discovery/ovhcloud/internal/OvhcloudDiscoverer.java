@@ -1,5 +1,6 @@
 package io.promethium.discovery.ovhcloud.internal;
 
+import io.promethium.goformat.GoAddresses;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -230,48 +231,12 @@ final class OvhcloudDiscoverer implements Discoverer {
             if (ip.getAddress().length == 4) {
                 result[0] = ip.getHostAddress();
             } else {
-                result[1] = ipv6(ip.getAddress());
+                result[1] = GoAddresses.ipv6(ip.getAddress());
             }
         }
         return result;
     }
 
-    /** An IPv6 address as Go prints it (RFC 5952: lower case, the longest run of two or more zero groups as {@code ::}). */
-    static String ipv6(byte[] bytes) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 0;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < 8 && groups[i] == 0) {
-                i++;
-            }
-            if (i - start > bestLength && i - start >= 2) {
-                bestStart = start;
-                bestLength = i - start;
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
-    }
 
     /** Go's {@code url.QueryEscape}: all but letters, digits and {@code -_.~} percent-encoded, a space as {@code +}. */
     static String queryEscape(String s) {

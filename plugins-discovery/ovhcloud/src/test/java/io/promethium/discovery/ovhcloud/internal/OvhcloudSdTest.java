@@ -160,7 +160,7 @@ class OvhcloudSdTest {
     void ipListsAreReadAsPrometheusReadsThem() throws Exception {
         List<java.net.InetAddress> ips = OvhcloudDiscoverer.addresses(List.of("192.0.2.1/32", "2001:0db8::1", "10.0.0.0/24"));
         assertThat(ips).hasSize(2);
-        assertThat(OvhcloudDiscoverer.ipv6(ips.get(1).getAddress())).isEqualTo("2001:db8::1");
+        assertThat(io.promethium.goformat.GoAddresses.ipv6(ips.get(1).getAddress())).isEqualTo("2001:db8::1");
         assertThatThrownBy(() -> OvhcloudDiscoverer.addresses(List.of("10.0.0.0/24"))).hasMessage("could not parse IP addresses from list");
         assertThatThrownBy(() -> OvhcloudDiscoverer.addresses(List.of("example.com"))).hasMessage("could not parse IP addresses from list");
         assertThat(OvhcloudDiscoverer.queryEscape("a b/c~d")).isEqualTo("a+b%2Fc~d");

@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param maxTime the newest sample (ms), or {@code Long.MIN_VALUE} when empty
  * @param headMemoryInBytes the head's estimated heap by part (name: the part, value: bytes), as
  *        the storage accounts it; empty when it does not (since 1.10)
+ * @param retentionRules usage per retention rule in rule order, then the series matching no rule;
+ *        empty when the storage has no per-series retention rules (since 1.11)
  */
 public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
                            List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
                            List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
-                           List<Stat> headMemoryInBytes) {
+                           List<Stat> headMemoryInBytes, List<RetentionRuleStat> retentionRules) {
 
     public StorageStats {
         seriesCountByMetricName = List.copyOf(seriesCountByMetricName);
@@ -23,6 +25,16 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
         memoryInBytesByLabelName = List.copyOf(memoryInBytesByLabelName);
         seriesCountByLabelValuePair = List.copyOf(seriesCountByLabelValuePair);
         headMemoryInBytes = List.copyOf(headMemoryInBytes);
+        retentionRules = List.copyOf(retentionRules);
+    }
+
+    /** Stats without retention rules (the 1.10 form; kept for plugins built against it). */
+    public StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
+                        List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
+                        List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
+                        List<Stat> headMemoryInBytes) {
+        this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
+                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, List.of());
     }
 
     /** Stats of a storage that does not account its heap (the 1.9 form; kept for plugins built against it). */
@@ -37,6 +49,21 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
     public record Stat(String name, long value) {
         public Stat {
             Objects.requireNonNull(name, "name is null");
+        }
+    }
+
+    /**
+     * One retention class's usage (since 1.11).
+     *
+     * @param selector the rule's series selector as written; {@code ""} for the series matching no rule
+     * @param retentionMillis how long the class is kept; 0 = forever
+     * @param headSeries series of the class in the head (the in-memory part)
+     * @param blockSeries series of the class in the blocks on disk, summed over blocks
+     * @param bytes the class's chunk bytes in head and blocks, as the storage estimates them
+     */
+    public record RetentionRuleStat(String selector, long retentionMillis, long headSeries, long blockSeries, long bytes) {
+        public RetentionRuleStat {
+            Objects.requireNonNull(selector, "selector is null");
         }
     }
 }

@@ -42,9 +42,12 @@
  * <p>1.10.0 adds {@code Queryable.ROLE_PRIMARY}, the role of the storage holding this server's
  * own samples (the storage view composes it with the secondaries), and {@code Querier.warnings()},
  * the warnings of label calls.
+ *
+ * <p>1.11.0 adds {@code StorageStats.retentionRules()}: series and bytes per per-series retention
+ * rule, for {@code /api/v1/status/tsdb}.
  */
 @Export
-@Version("1.10.0")
+@Version("1.11.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -50,6 +50,21 @@ class TsdbResourcesTest {
     }
 
     @Test
+    void statusListsUsagePerRetentionRuleWhenThereAreRules() {
+        assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain("retentionRules");
+        server.tsdb.setRetentionRules(List.of(new io.promethium.tsdb.RetentionRule("{job=\"a\"}", List.of(Matcher.equal("job", "a")),
+                java.time.Duration.ofDays(1))));
+        try {
+            String body = server.get("/api/v1/status/tsdb").body();
+            assertThat(body).containsPattern("\"retentionRules\":\\[\\{\"selector\":\"\\{job=\\\\\"a\\\\\"}\",\"retention\":\"1d\","
+                    + "\"headSeries\":1,\"blockSeries\":0,\"bytes\":[1-9][0-9]*},"
+                    + "\\{\"selector\":\"\",\"retention\":\"2w1d\",\"headSeries\":1,\"blockSeries\":0,\"bytes\":[1-9][0-9]*}]");
+        } finally {
+            server.tsdb.setRetentionRules(List.of());
+        }
+    }
+
+    @Test
     void adminEndpointsAreUnavailableUnlessEnabled() {
         HttpResponse<String> r = disabled.send(HttpRequest.newBuilder(disabled.uri("/api/v1/admin/tsdb/snapshot"))
                 .POST(HttpRequest.BodyPublishers.noBody()));

@@ -102,6 +102,7 @@ final class TsdbSeriesRetention {
                 applied.put(m.ulid(), expired);
             }
         }
+        applied.keySet().retainAll(t.blocks.stream().map(b -> b.meta().ulid()).toList());
         return new Outcome(tombstoned, rewritten, deleted);
     }
 

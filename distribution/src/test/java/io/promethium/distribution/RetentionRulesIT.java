@@ -34,8 +34,10 @@ class RetentionRulesIT {
             assertThat(check.exitCode()).as(check.output()).isEqualTo(1);
             assertThat(check.output()).contains("prometheus.yml:4:").contains("storage.tsdb.retention_rules[0]: selector");
 
-            // Three hours of one-minute samples for a series a rule covers and one it does not, as a block.
-            long end = (System.currentTimeMillis() / 60_000 - 1) * 60;
+            // Three hours of one-minute samples for a series a rule covers and one it does not, as blocks.
+            // Backfilled blocks end on a 2 h boundary; the last sample sits a minute before one, so
+            // the newest time retention counts from (the newest block's end) is end + 60 s.
+            long end = System.currentTimeMillis() / 7_200_000 * 7_200 - 60;
             StringBuilder om = new StringBuilder("# TYPE it_debug_queue gauge\n");
             for (int i = 179; i >= 0; i--) {
                 om.append("it_debug_queue 1 ").append(end - i * 60L).append('\n');
@@ -56,7 +58,7 @@ class RetentionRulesIT {
                     "retention rules in the TSDB status");
             assertThat(server.get("/api/v1/status/tsdb").body())
                     .contains("{\"selector\":\"{__name__=~\\\"it_debug_.*\\\"}\",\"retention\":\"1h\",");
-            // The block's end (its last sample + 1 ms) is the newest time: the sample exactly 1 h before the last is gone.
+            // Kept: samples at or after end + 60 s - 1 h, the last 60.
             assertThat(count(server, "it_debug_queue", end)).isEqualTo("60");
             assertThat(count(server, "it_keep", end)).isEqualTo("180");
 
@@ -71,7 +73,11 @@ class RetentionRulesIT {
     private static String count(ServerProcess server, String name, long time) {
         String body = server.get("/api/v1/query?time=" + time + "&query="
                 + URLEncoder.encode("count_over_time(" + name + "[3h])", StandardCharsets.UTF_8)).body();
-        int at = body.lastIndexOf(",\"");
-        return at < 0 ? body : body.substring(at + 2, body.indexOf('"', at + 2));
+        int at = body.lastIndexOf("\"value\":[");
+        if (at < 0) {
+            return body;
+        }
+        int from = body.indexOf(",\"", at) + 2;
+        return body.substring(from, body.indexOf('"', from));
     }
 }

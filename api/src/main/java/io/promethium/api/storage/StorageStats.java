@@ -13,11 +13,14 @@ import java.util.Objects;
  *        the storage accounts it; empty when it does not (since 1.10)
  * @param corruptBlocks blocks the storage does not serve because they are corrupt or incomplete,
  *        oldest finding first; empty when none or when the storage has no blocks (since 1.11)
+ * @param retentionRules usage per retention rule in rule order, then the series matching no rule;
+ *        empty when the storage has no per-series retention rules (since 1.11)
  */
 public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
                            List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
                            List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
-                           List<Stat> headMemoryInBytes, List<CorruptBlock> corruptBlocks) {
+                           List<Stat> headMemoryInBytes, List<CorruptBlock> corruptBlocks,
+                           List<RetentionRuleStat> retentionRules) {
 
     public StorageStats {
         seriesCountByMetricName = List.copyOf(seriesCountByMetricName);
@@ -26,15 +29,16 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
         seriesCountByLabelValuePair = List.copyOf(seriesCountByLabelValuePair);
         headMemoryInBytes = List.copyOf(headMemoryInBytes);
         corruptBlocks = List.copyOf(corruptBlocks);
+        retentionRules = List.copyOf(retentionRules);
     }
 
-    /** Stats without corrupt blocks (the 1.10 form; kept for plugins built against it). */
+    /** Stats without corrupt blocks and retention rules (the 1.10 form; kept for plugins built against it). */
     public StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
                         List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
                         List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
                         List<Stat> headMemoryInBytes) {
         this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
-                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, List.of());
+                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, List.of(), List.of());
     }
 
     /** Stats of a storage that does not account its heap (the 1.9 form; kept for plugins built against it). */
@@ -62,6 +66,21 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
     public record Stat(String name, long value) {
         public Stat {
             Objects.requireNonNull(name, "name is null");
+        }
+    }
+
+    /**
+     * One retention class's usage (since 1.11).
+     *
+     * @param selector the rule's series selector as written; {@code ""} for the series matching no rule
+     * @param retentionMillis how long the class is kept; 0 = forever
+     * @param headSeries series of the class in the head (the in-memory part)
+     * @param blockSeries series of the class in the blocks on disk, summed over blocks
+     * @param bytes the class's chunk bytes in head and blocks, as the storage estimates them
+     */
+    public record RetentionRuleStat(String selector, long retentionMillis, long headSeries, long blockSeries, long bytes) {
+        public RetentionRuleStat {
+            Objects.requireNonNull(selector, "selector is null");
         }
     }
 }

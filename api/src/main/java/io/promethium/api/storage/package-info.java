@@ -44,7 +44,8 @@
  * the warnings of label calls.
  *
  * <p>1.11.0 adds {@code StorageStats.corruptBlocks()}: blocks a storage set aside or skips as
- * corrupt, for {@code /api/v1/status/tsdb}.
+ * corrupt, and {@code StorageStats.retentionRules()}: series and bytes per per-series retention
+ * rule, both for {@code /api/v1/status/tsdb}.
  */
 @Export
 @Version("1.11.0")

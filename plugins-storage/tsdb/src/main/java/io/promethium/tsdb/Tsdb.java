@@ -80,6 +80,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     volatile TsdbOptions options;
     volatile List<Block> blocks = List.of();
     volatile boolean closed;
+    final TsdbSeriesRetention seriesRetention = new TsdbSeriesRetention();
 
     private Tsdb(TsdbOptions options, FileOpener opener) throws IOException {
         this.options = options;
@@ -354,7 +355,54 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             }
         }
         queriers.add(headQuerier);
-        return new MergeQuerier(queriers, warnings);
+        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
+                seriesRetention.policy(), minTime, Math.max(maxBlockTime(), head.maxTime()), options.retention().toMillis());
+    }
+
+    /**
+     * Sets the per-series retention rules ({@code storage.tsdb.retention_rules}), replacing the
+     * previous ones: a series is kept for the retention of the first rule its labels match, one
+     * matching none for the global retention. Queries hide what a series' rule no longer keeps
+     * from now on; the next retention pass removes it from disk. An empty list restores plain
+     * retention.
+     */
+    public void setRetentionRules(List<RetentionRule> rules) {
+        synchronized (compactionLock) {
+            seriesRetention.setPolicy(new io.promethium.tsdb.internal.retention.RetentionPolicy(rules));
+        }
+    }
+
+    /** The per-series retention rules in force, in order. */
+    public List<RetentionRule> retentionRules() {
+        return seriesRetention.policy().rules();
+    }
+
+    /**
+     * Series and bytes per retention rule, then one entry for the series matching none (selector
+     * {@code ""}, the global retention). Series are the head's; bytes are the head's chunk bytes
+     * plus each block's chunk files shared out among its series by chunk count (an estimate).
+     */
+    public List<RuleUsage> retentionUsage() {
+        List<RetentionRule> rules = seriesRetention.policy().rules();
+        List<RuleUsage> out = new ArrayList<>();
+        for (TsdbSeriesRetention.ClassStats c : seriesRetention.stats(this)) {
+            boolean rule = c.cls() < rules.size();
+            out.add(new RuleUsage(rule ? rules.get(c.cls()).selector() : "",
+                    rule ? rules.get(c.cls()).retention() : options.retention(), c.headSeries(), c.blockSeries(), c.bytes()));
+        }
+        return out;
+    }
+
+    /**
+     * One line of {@link #retentionUsage()}.
+     *
+     * @param selector the rule's selector; {@code ""} for series matching no rule
+     * @param retention the rule's retention, or the global one (zero: forever)
+     * @param headSeries the head's series in this class
+     * @param blockSeries the blocks' series in this class, summed over blocks
+     * @param bytes estimated bytes of this class's chunks, head and blocks
+     */
+    public record RuleUsage(String selector, Duration retention, long headSeries, long blockSeries, long bytes) {
     }
 
     /** The WAL as the api's followable log, or {@code null} when the WAL is off. */
@@ -514,7 +562,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 toApi(h.seriesCountByLabelValuePair()),
                 List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
                         new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())),
-                corruptBlocksNow());
+                corruptBlocksNow(),
+                seriesRetention.policy().isEmpty() ? List.of() : retentionUsage().stream()
+                        .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),
+                                u.blockSeries(), u.bytes()))
+                        .toList());
     }
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {

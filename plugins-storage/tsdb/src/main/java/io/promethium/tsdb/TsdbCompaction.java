@@ -21,7 +21,7 @@ import java.util.logging.Level;
  * The lifecycle of a {@link Tsdb}'s data on disk, as Prometheus's DB does it: cutting the head
  * into blocks once it spans 1.5 block durations (then truncating the head and checkpointing the
  * WAL once), merging blocks as the {@link CompactionPlanner} says, and retention by time and
- * size. Runs under the database's compaction lock; the database's public methods and its
+ * size, then per series ({@link TsdbSeriesRetention}). Runs under the database's compaction lock; the database's public methods and its
  * background thread call in here.
  */
 final class TsdbCompaction {
@@ -183,10 +183,15 @@ final class TsdbCompaction {
         if (current.isEmpty()) {
             return;
         }
+        long newest = Math.max(t.maxBlockTime(), t.head.maxTime());
+        // With per-series rules a block lives as long as the longest-lived class keeps anything in it.
+        java.time.Duration blockRetention = java.time.Duration.ofMillis(
+                t.seriesRetention.policy().blockRetentionMillis(o.retention().toMillis()));
         Retention.Decision decision = Retention.decide(current.stream().map(Block::meta).toList(),
-                current.stream().map(Block::sizeBytes).toList(), Math.max(t.maxBlockTime(), t.head.maxTime()), o.retention(),
+                current.stream().map(Block::sizeBytes).toList(), newest, blockRetention,
                 o.retentionBytes(), walBytes(t));
         if (decision.isEmpty()) {
+            t.seriesRetention.apply(t, newest);
             return;
         }
         t.metrics.retentionTimeDeletions.add(decision.byTime().size());
@@ -202,6 +207,7 @@ final class TsdbCompaction {
             b.close();
             Fsync.deleteRecursively(b.dir());
         }
+        t.seriesRetention.apply(t, newest);
     }
 
     static long walBytes(Tsdb t) {

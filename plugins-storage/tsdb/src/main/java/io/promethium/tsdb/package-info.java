@@ -2,9 +2,12 @@
  * The embedded default storage: {@link io.promethium.tsdb.Tsdb} opens a head (in-memory,
  * Gorilla-compressed chunks, WAL-backed) plus immutable blocks on disk, and serves both as one
  * {@link io.promethium.api.storage.Storage}. {@link io.promethium.tsdb.TsdbOptions} configures it.
+ *
+ * <p>1.2.0 adds per-series retention: {@link io.promethium.tsdb.RetentionRule},
+ * {@code Tsdb.setRetentionRules}, {@code retentionRules} and {@code retentionUsage}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.tsdb;
 
 import org.osgi.annotation.bundle.Export;

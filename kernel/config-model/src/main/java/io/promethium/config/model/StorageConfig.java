@@ -1,13 +1,43 @@
 package io.promethium.config.model;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
-/** The {@code storage:} section. */
-public record StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars) {
-    public static final StorageConfig DEFAULT = new StorageConfig(Duration.ZERO, 100_000);
+/**
+ * The {@code storage:} section.
+ *
+ * @param retentionRules {@code storage.tsdb.retention_rules}: per-series retention, first match wins
+ */
+public record StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars, List<RetentionRule> retentionRules) {
+    public static final StorageConfig DEFAULT = new StorageConfig(Duration.ZERO, 100_000, List.of());
 
     public StorageConfig {
         Objects.requireNonNull(outOfOrderTimeWindow, "outOfOrderTimeWindow is null");
+        retentionRules = List.copyOf(retentionRules);
+    }
+
+    public StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars) {
+        this(outOfOrderTimeWindow, maxExemplars, List.of());
+    }
+
+    /**
+     * One entry of {@code storage.tsdb.retention_rules}: series matching {@code selector} are kept
+     * for {@code retention}.
+     *
+     * @param selector the series selector as written (e.g. {@code {__name__=~"debug_.*"}})
+     * @param matchers the selector's matchers, each as {@code name}, operator ({@code =}, {@code !=},
+     *     {@code =~}, {@code !~}) and value, flattened: three strings per matcher
+     * @param retention how long matching series are kept; positive
+     */
+    public record RetentionRule(String selector, List<String> matchers, Duration retention) {
+        public RetentionRule {
+            Objects.requireNonNull(selector, "selector is null");
+            matchers = List.copyOf(matchers);
+            Objects.requireNonNull(retention, "retention is null");
+            if (matchers.size() % 3 != 0) {
+                throw new IllegalArgumentException("matchers must come as name, operator, value triples");
+            }
+        }
     }
 }

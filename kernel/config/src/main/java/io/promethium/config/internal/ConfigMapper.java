@@ -527,11 +527,13 @@ public final class ConfigMapper {
     private StorageConfig storage(Fields f) throws ConfigException {
         Duration ooo = StorageConfig.DEFAULT.outOfOrderTimeWindow();
         long maxExemplars = StorageConfig.DEFAULT.maxExemplars();
+        List<StorageConfig.RetentionRule> rules = List.of();
         YamlNode tsdb = f.node("tsdb");
         if (tsdb != null) {
             Fields t = Fields.of(tsdb, "storage.tsdb");
             ooo = t.duration("out_of_order_time_window", ooo);
             Unsupported.refuse(t, "stale_series_compaction_threshold", "compacting stale series early is not supported yet");
+            rules = RetentionRules.parse(t);
             t.finish();
         }
         YamlNode exemplars = f.node("exemplars");
@@ -541,7 +543,7 @@ public final class ConfigMapper {
             e.finish();
         }
         f.finish();
-        return new StorageConfig(ooo, maxExemplars);
+        return new StorageConfig(ooo, maxExemplars, rules);
     }
 
     /**

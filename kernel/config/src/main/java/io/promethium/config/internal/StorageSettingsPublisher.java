@@ -5,7 +5,9 @@ import io.promethium.api.config.Durations;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
 import java.io.IOException;
+import io.promethium.config.model.StorageConfig;
 import java.util.Dictionary;
+import java.util.List;
 import java.util.Hashtable;
 import java.util.Objects;
 import org.osgi.service.cm.Configuration;
@@ -18,7 +20,13 @@ import org.osgi.service.component.annotations.Reference;
  * Hands the {@code storage:} section of {@code prometheus.yml} to whichever storage plugin is
  * installed. Storage plugins depend on the api alone, so they learn these settings through
  * Configuration Admin under the neutral PID {@code io.promethium.storage} (keys
- * {@code outOfOrderTimeWindow} and {@code maxExemplars}); the plugin applies them live. Its flags reach it separately.
+ * {@code outOfOrderTimeWindow}, {@code maxExemplars} and {@code retentionRules}); the plugin applies them
+ * live. Its flags reach it separately.
+ *
+ * <p>{@code retentionRules} is a {@code String[]}, one element per rule in order, each a run of
+ * length-prefixed fields ({@code <chars>:<text>}): the retention, the selector as written, then
+ * name, operator and value of each matcher. Length prefixes keep any label value intact without
+ * the storage plugin needing a PromQL parser.
  */
 @Component(service = ConfigConsumer.class)
 public final class StorageSettingsPublisher implements ConfigConsumer {
@@ -26,6 +34,7 @@ public final class StorageSettingsPublisher implements ConfigConsumer {
     static final String STORAGE_PID = "io.promethium.storage";
     static final String OUT_OF_ORDER_KEY = "outOfOrderTimeWindow";
     static final String MAX_EXEMPLARS_KEY = "maxExemplars";
+    static final String RETENTION_RULES_KEY = "retentionRules";
 
     private final ConfigurationAdmin configurationAdmin;
 
@@ -41,17 +50,43 @@ public final class StorageSettingsPublisher implements ConfigConsumer {
             Configuration configuration = configurationAdmin.getConfiguration(STORAGE_PID, "?");
             Dictionary<String, Object> properties = configuration.getProperties();
             String maxExemplars = Long.toString(config.storage().maxExemplars());
+            String[] rules = encode(config.storage().retentionRules());
             if (properties != null && window.equals(properties.get(OUT_OF_ORDER_KEY))
-                    && maxExemplars.equals(properties.get(MAX_EXEMPLARS_KEY))) {
+                    && maxExemplars.equals(properties.get(MAX_EXEMPLARS_KEY))
+                    && java.util.Arrays.equals(rules, asStrings(properties.get(RETENTION_RULES_KEY)))) {
                 return;
             }
             Dictionary<String, Object> updated = new Hashtable<>();
             updated.put(OUT_OF_ORDER_KEY, window);
             updated.put(MAX_EXEMPLARS_KEY, maxExemplars);
+            updated.put(RETENTION_RULES_KEY, rules);
             configuration.update(updated);
         } catch (IOException e) {
-            throw new ConfigException("cannot hand the storage section (out_of_order_time_window, max_exemplars) to the storage: "
+            throw new ConfigException("cannot hand the storage section (out_of_order_time_window, max_exemplars, retention_rules) to the storage: "
                     + e.getMessage(), e);
         }
+    }
+
+    static String[] encode(List<StorageConfig.RetentionRule> rules) {
+        String[] out = new String[rules.size()];
+        for (int i = 0; i < out.length; i++) {
+            StorageConfig.RetentionRule r = rules.get(i);
+            StringBuilder b = new StringBuilder();
+            field(b, Durations.format(r.retention()));
+            field(b, r.selector());
+            for (String part : r.matchers()) {
+                field(b, part);
+            }
+            out[i] = b.toString();
+        }
+        return out;
+    }
+
+    private static void field(StringBuilder b, String text) {
+        b.append(text.length()).append(':').append(text);
+    }
+
+    private static String[] asStrings(Object value) {
+        return value instanceof String[] a ? a : value == null ? new String[0] : null;
     }
 }

@@ -3,10 +3,15 @@ package io.promethium.tsdb.internal;
 import io.promethium.api.config.ByteSizes;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.tsdb.RetentionRule;
 import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.WalCompression;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -126,6 +131,69 @@ public final class ComponentConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException("storage.exemplars.max_exemplars: expected a count up to " + (Integer.MAX_VALUE - 8) + ", got \"" + text + "\"");
         }
+    }
+
+    /**
+     * The per-series retention rules, property {@code retentionRules} ({@code storage.tsdb.retention_rules}
+     * of prometheus.yml, checked there): a {@code String[]} (or one String), each element a run of
+     * length-prefixed fields ({@code <chars>:<text>}): the retention, the selector as written, then
+     * name, operator and value of each matcher. Absent means no rules.
+     */
+    public static List<RetentionRule> retentionRules(Map<String, ?> props) throws ConfigException {
+        Object value = props.get("retentionRules");
+        String[] encoded = value == null ? new String[0]
+                : value instanceof String[] a ? a
+                : value instanceof java.util.Collection<?> c ? c.stream().map(String::valueOf).toArray(String[]::new)
+                : new String[] {value.toString()};
+        List<RetentionRule> rules = new ArrayList<>();
+        for (int i = 0; i < encoded.length; i++) {
+            try {
+                rules.add(decodeRule(encoded[i]));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("storage.tsdb.retention_rules[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(rules);
+    }
+
+    private static RetentionRule decodeRule(String text) {
+        List<String> fields = new ArrayList<>();
+        int pos = 0;
+        while (pos < text.length()) {
+            int colon = text.indexOf(':', pos);
+            if (colon < 0) {
+                throw new IllegalArgumentException("malformed rule \"" + text + "\": missing length prefix");
+            }
+            int n;
+            try {
+                n = Integer.parseInt(text.substring(pos, colon));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("malformed rule \"" + text + "\": bad length prefix");
+            }
+            if (n < 0 || colon + 1 + n > text.length()) {
+                throw new IllegalArgumentException("malformed rule \"" + text + "\": field runs past the end");
+            }
+            fields.add(text.substring(colon + 1, colon + 1 + n));
+            pos = colon + 1 + n;
+        }
+        if (fields.size() < 5 || (fields.size() - 2) % 3 != 0) {
+            throw new IllegalArgumentException("malformed rule \"" + text + "\": expected retention, selector and matcher triples");
+        }
+        Duration retention = Durations.parse(fields.get(0));
+        List<Matcher> matchers = new ArrayList<>();
+        for (int i = 2; i < fields.size(); i += 3) {
+            matchers.add(Matcher.of(matchType(fields.get(i + 1)), fields.get(i), fields.get(i + 2)));
+        }
+        return new RetentionRule(fields.get(1), matchers, retention);
+    }
+
+    private static MatchType matchType(String operator) {
+        for (MatchType t : MatchType.values()) {
+            if (t.operator().equals(operator)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown matcher operator \"" + operator + "\"");
     }
 
     private static boolean bool(Map<String, ?> props, String key, String def) throws ConfigException {

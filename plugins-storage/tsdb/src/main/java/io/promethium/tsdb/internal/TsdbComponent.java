@@ -36,7 +36,8 @@ import org.osgi.service.component.annotations.Modified;
  * The TSDB as an OSGi service. Its command-line flags ({@code --storage.tsdb.*}) are declared in
  * this bundle's manifest ({@code Promethium-Flags}) and read from the framework properties
  * {@code promethium.flag.*}; the {@code storage:} section of {@code prometheus.yml} arrives as the
- * configuration {@code io.promethium.storage} (out-of-order window) and is applied live. One database,
+ * configuration {@code io.promethium.storage} (out-of-order window, exemplars, per-series retention
+ * rules) and is applied live. One database,
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
  * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats) and
  * {@link WalWatchable} (its WAL, followed by remote write), with {@code queryable.role=primary}
@@ -107,8 +108,10 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     public void activate(Map<String, ?> properties) throws ConfigException {
         TsdbOptions options = ComponentConfig.parse(properties);
         int maxExemplars = ComponentConfig.maxExemplars(properties);
+        var rules = ComponentConfig.retentionRules(properties);
         Tsdb opened = Tsdb.open(options);
         opened.setMaxExemplars(maxExemplars);
+        opened.setRetentionRules(rules);
         collector = opened.collector();
         tsdb = opened;
         configured = true;
@@ -120,6 +123,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         Map<String, ?> properties = ctx == null ? componentProperties : withFlags(ctx, componentProperties);
         Tsdb current = db();
         TsdbOptions next = ComponentConfig.parse(properties);
+        var rules = ComponentConfig.retentionRules(properties);
         TsdbOptions now = current.options();
         if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())
                 || next.walSyncOnCommit() != now.walSyncOnCommit() || next.walCompression() != now.walCompression()
@@ -132,6 +136,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         current.applyOptions(now.withOutOfOrderWindow(next.outOfOrderWindow()).withRetention(next.retention())
                 .withRetentionBytes(next.retentionBytes()));
         current.setMaxExemplars(ComponentConfig.maxExemplars(properties));
+        if (!rules.equals(current.retentionRules())) {
+            current.setRetentionRules(rules);
+        }
     }
 
     @Deactivate

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/status/tsdb}: the head's cardinality statistics, and the blocks not served because they are corrupt. */
+/** {@code /api/v1/status/tsdb}: the head's cardinality statistics, the blocks not served because they are corrupt, and usage per retention rule when there are rules. */
 public final class TsdbStatusResource implements Endpoints {
 
     private final Supplier<StorageAdmin> admin;
@@ -75,6 +75,9 @@ public final class TsdbStatusResource implements Endpoints {
                 }
                 g.writeEndArray();
             }
+            if (!stats.retentionRules().isEmpty()) {
+                retentionRules(g, stats.retentionRules());
+            }
             g.writeEndObject();
         });
     }
@@ -85,6 +88,25 @@ public final class TsdbStatusResource implements Endpoints {
             g.writeStartObject();
             g.writeStringField("name", stats.get(i).name());
             g.writeNumberField("value", stats.get(i).value());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * Promethium's addition: usage per {@code storage.tsdb.retention_rules} entry in rule order, then
+     * the series matching none ({@code "selector": ""}, the global retention). {@code bytes} is the
+     * storage's estimate.
+     */
+    private static void retentionRules(JsonGenerator g, List<StorageStats.RetentionRuleStat> rules) throws IOException {
+        g.writeArrayFieldStart("retentionRules");
+        for (StorageStats.RetentionRuleStat r : rules) {
+            g.writeStartObject();
+            g.writeStringField("selector", r.selector());
+            g.writeStringField("retention", io.promethium.api.config.Durations.format(java.time.Duration.ofMillis(r.retentionMillis())));
+            g.writeNumberField("headSeries", r.headSeries());
+            g.writeNumberField("blockSeries", r.blockSeries());
+            g.writeNumberField("bytes", r.bytes());
             g.writeEndObject();
         }
         g.writeEndArray();

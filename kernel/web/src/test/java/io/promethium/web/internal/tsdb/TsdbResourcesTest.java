@@ -56,7 +56,7 @@ class TsdbResourcesTest {
         assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain("corruptBlocks");
         StorageStats withCorrupt = new StorageStats(0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(new StorageStats.CorruptBlock("01JBLOCK", "missing file /data/01JBLOCK/meta.json",
-                        "/data/01JBLOCK.corrupted")));
+                        "/data/01JBLOCK.corrupted")), List.of());
         StorageAdmin admin = new StorageAdmin() {
             @Override
             public void delete(List<Matcher> matchers, long minTime, long maxTime) {
@@ -81,6 +81,21 @@ class TsdbResourcesTest {
         try (ApiServer corrupt = new ApiServer(w -> w.register(new TsdbStatusResource(() -> admin)))) {
             assertThat(corrupt.get("/api/v1/status/tsdb").body()).contains("\"corruptBlocks\":[{\"block\":\"01JBLOCK\","
                     + "\"reason\":\"missing file /data/01JBLOCK/meta.json\",\"path\":\"/data/01JBLOCK.corrupted\"}]");
+        }
+    }
+
+    @Test
+    void statusListsUsagePerRetentionRuleWhenThereAreRules() {
+        assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain("retentionRules");
+        server.tsdb.setRetentionRules(List.of(new io.promethium.tsdb.RetentionRule("{job=\"a\"}", List.of(Matcher.equal("job", "a")),
+                java.time.Duration.ofDays(1))));
+        try {
+            String body = server.get("/api/v1/status/tsdb").body();
+            assertThat(body).containsPattern("\"retentionRules\":\\[\\{\"selector\":\"\\{job=\\\\\"a\\\\\"}\",\"retention\":\"1d\","
+                    + "\"headSeries\":1,\"blockSeries\":0,\"bytes\":[1-9][0-9]*},"
+                    + "\\{\"selector\":\"\",\"retention\":\"2w1d\",\"headSeries\":1,\"blockSeries\":0,\"bytes\":[1-9][0-9]*}]");
+        } finally {
+            server.tsdb.setRetentionRules(List.of());
         }
     }
 

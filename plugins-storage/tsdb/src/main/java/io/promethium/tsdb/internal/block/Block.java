@@ -140,4 +140,15 @@ public final class Block {
         tombstones = next;
         return docs.getCardinality();
     }
+
+    /** Adds tombstones over {@code [mint, maxt]} for the given documents (per-series retention); returns how many. */
+    public synchronized int deleteDocs(int[] docs, long mint, long maxt) throws IOException {
+        if (docs.length == 0) {
+            return 0;
+        }
+        Tombstones next = tombstones.with(docs, mint, maxt);
+        next.write(dir);
+        tombstones = next;
+        return docs.length;
+    }
 }

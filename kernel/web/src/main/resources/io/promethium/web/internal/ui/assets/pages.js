@@ -211,7 +211,16 @@ export function tsdbStatusPage(root) {
       top('Top 10 series count by metric names', data.seriesCountByMetricName),
       top('Top 10 label names with value count', data.labelValueCountByLabelName),
       top('Top 10 label names with high memory usage', data.memoryInBytesByLabelName, formatBytes),
-      top('Top 10 series count by label value pairs', data.seriesCountByLabelValuePair));
+      top('Top 10 series count by label value pairs', data.seriesCountByLabelValuePair),
+      data.retentionRules && data.retentionRules.length ? h('section', { class: 'card retention-rules' },
+        h('div', { class: 'head' }, h('h2', {}, 'Retention rules'),
+          h('span', { class: 'muted' }, 'first match wins; bytes are estimated, block series summed over blocks')),
+        table(['Selector', 'Retention', ['Head series', 'num'], ['Block series', 'num'], ['Bytes', 'num']],
+          data.retentionRules.map((r) => h('tr', {},
+            h('td', { class: 'mono' }, r.selector || '(no rule: global retention)'),
+            h('td', {}, r.retention === '0s' ? 'forever' : r.retention),
+            h('td', { class: 'num' }, r.headSeries), h('td', { class: 'num' }, r.blockSeries),
+            h('td', { class: 'num' }, formatBytes(r.bytes)))))) : null);
   });
 }
 

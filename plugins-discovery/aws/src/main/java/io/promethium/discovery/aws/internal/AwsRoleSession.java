@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,9 +73,27 @@ final class AwsRoleSession {
         return credentials.credentials();
     }
 
-    /** A Query API call to the session's endpoint. */
-    Element query(String service, List<Map.Entry<String, String>> params) throws IOException, InterruptedException {
-        return client.query(endpoint, region, service, params, credentials());
+    /**
+     * A Query API call of {@code action} to the session's endpoint ({@code Action} and
+     * {@code Version} first, then {@code params}): the answer, or an error whose message is led by
+     * {@code what}; a 401 or 403 forgets the credentials.
+     */
+    Element query(String service, String action, String version, List<Map.Entry<String, String>> params, String what)
+            throws IOException, InterruptedException {
+        List<Map.Entry<String, String>> all = new ArrayList<>();
+        all.add(Map.entry("Action", action));
+        all.add(Map.entry("Version", version));
+        all.addAll(params);
+        try {
+            return client.query(endpoint, region, service, all, credentials());
+        } catch (AwsClient.AwsException e) {
+            if (e.status == 401 || e.status == 403) {
+                forget();
+            }
+            throw new IOException(what + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IOException(what + e.getMessage(), e);
+        }
     }
 
     /** A JSON protocol call ({@code X-Amz-Target}) to the session's endpoint. */

@@ -143,21 +143,7 @@ final class ElasticacheDiscoverer implements RoleDiscoverer.Role {
     /** One call; the items of {@code list} in its result; the next page's token into {@code token[0]} when asked. */
     private static List<Element> call(AwsRoleSession session, String action, List<Map.Entry<String, String>> extra, String list,
                                       String what, String[] token) throws IOException, InterruptedException {
-        List<Map.Entry<String, String>> params = new ArrayList<>();
-        params.add(Map.entry("Action", action));
-        params.add(Map.entry("Version", VERSION));
-        params.addAll(extra);
-        Element answer;
-        try {
-            answer = session.query("elasticache", params);
-        } catch (AwsClient.AwsException e) {
-            if (e.status == 401 || e.status == 403) {
-                session.forget();
-            }
-            throw new IOException(what + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new IOException(what + e.getMessage(), e);
-        }
+        Element answer = session.query("elasticache", action, VERSION, extra, what);
         Element result = child(answer, action + "Result");
         if (token != null) {
             String next = text(result, action.equals("DescribeCacheClusters") ? "Marker" : "NextToken");

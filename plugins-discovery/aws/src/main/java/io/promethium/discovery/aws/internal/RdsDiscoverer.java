@@ -105,26 +105,12 @@ final class RdsDiscoverer implements RoleDiscoverer.Role {
         List<Element> all = new ArrayList<>();
         String marker = null;
         do {
-            List<Map.Entry<String, String>> params = new ArrayList<>();
-            params.add(Map.entry("Action", action));
-            params.add(Map.entry("Version", VERSION));
-            params.addAll(extra);
+            List<Map.Entry<String, String>> params = new ArrayList<>(extra);
             if (marker != null) {
                 params.add(Map.entry("Marker", marker));
             }
             params.add(Map.entry("MaxRecords", "100"));
-            Element answer;
-            try {
-                answer = session.query("rds", params);
-            } catch (AwsClient.AwsException e) {
-                if (e.status == 401 || e.status == 403) {
-                    // As Prometheus builds its client anew: find credentials again next time.
-                    session.forget();
-                }
-                throw new IOException(what + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new IOException(what + e.getMessage(), e);
-            }
+            Element answer = session.query("rds", action, VERSION, params, what);
             Element result = child(answer, action + "Result");
             all.addAll(elements(child(result, list), item));
             marker = optional(result, "Marker");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -64,19 +65,30 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
                     context.logger(), context.threads());
             case "lightsail" -> new LightsailDiscoverer(LightsailSdConfig.parse(parsed.block()), http, bodyLimit, env, home, clock, metrics,
                     context.owner(), context.logger(), context.threads());
-            default -> {
-                RoleSdConfig role = RoleSdConfig.parse(parsed.block());
-                yield switch (parsed.role()) {
-                    case "ecs" -> new EcsDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(), context.logger(),
-                            context.threads());
-                    case "elasticache" -> new ElasticacheDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(),
-                            context.logger(), context.threads());
-                    case "msk" -> new MskDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(), context.logger(),
-                            context.threads());
-                    default -> new RdsDiscoverer(role, http, bodyLimit, env, home, clock, metrics, context.owner(), context.logger(),
-                            context.threads());
-                };
-            }
+            default -> role(parsed.role(), RoleSdConfig.parse(parsed.block()), http, clock, metrics, context);
         };
+    }
+
+    /** A role of {@link RoleSdConfig}: its name in logs, its service's endpoint ({@code %s} the region) and its calls. */
+    private Discoverer role(String role, RoleSdConfig config, ConfiguredHttpClient http, Clock clock, AwsSdMetrics metrics,
+                            DiscoveryContext context) {
+        Logger log = context.logger();
+        return switch (role) {
+            case "ecs" -> discoverer("ECS SD", "https://ecs.%s.amazonaws.com/", new EcsDiscoverer(config, env, log), config, http, clock,
+                    metrics, context);
+            case "elasticache" -> discoverer("ElastiCache SD", "https://elasticache.%s.amazonaws.com/", new ElasticacheDiscoverer(config, log),
+                    config, http, clock, metrics, context);
+            case "msk" -> discoverer("MSK SD", "https://kafka.%s.amazonaws.com", new MskDiscoverer(config, log), config, http, clock,
+                    metrics, context);
+            default -> discoverer("RDS SD", "https://rds.%s.amazonaws.com/", new RdsDiscoverer(config), config, http, clock, metrics,
+                    context);
+        };
+    }
+
+    private Discoverer discoverer(String name, String endpoint, RoleDiscoverer.Role role, RoleSdConfig config, ConfiguredHttpClient http,
+                                  Clock clock, AwsSdMetrics metrics, DiscoveryContext context) {
+        AwsRoleSession session = new AwsRoleSession(new AwsClient(http, config.refreshInterval(), bodyLimit, clock), config, endpoint, env,
+                home, clock);
+        return new RoleDiscoverer(name, config, session, role, http, metrics, context.owner(), context.logger(), context.threads());
     }
 }

@@ -8,16 +8,10 @@ import static io.promethium.discovery.aws.internal.AwsClient.optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promethium.api.discovery.Discoverer;
-import io.promethium.api.discovery.DiscoveryFailures;
-import io.promethium.api.discovery.RefreshingDiscoverer;
 import io.promethium.api.discovery.TargetGroup;
-import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,9 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import org.w3c.dom.Element;
@@ -51,131 +42,90 @@ import org.w3c.dom.Element;
  * AWS's SDKs read them. A configured cluster may be named by ARN or by name (Prometheus, which
  * looks clusters up by the configured string, fails on a name). Requests go one at a time.
  */
-final class EcsDiscoverer implements Discoverer {
+final class EcsDiscoverer implements RoleDiscoverer.Role {
 
     private static final String PREFIX = "__meta_ecs_";
     private static final String TARGET = "AmazonEC2ContainerServiceV20141113.";
     private static final String EC2_VERSION = "2016-11-15";
 
     private final RoleSdConfig config;
-    private final ConfiguredHttpClient http;
-    private final AwsClient client;
     private final UnaryOperator<String> env;
-    private final Path home;
-    private final Clock clock;
-    private final AwsSdMetrics metrics;
-    private final String owner;
     private final Logger log;
-    private final RefreshingDiscoverer refresher;
-    // Touched only by the refresh thread.
-    private String region;
-    private URI endpoint;
-    private URI ec2Endpoint;
-    private AwsCredentialsProvider credentials;
 
-    EcsDiscoverer(RoleSdConfig config, ConfiguredHttpClient http, long bodyLimit, UnaryOperator<String> env, Path home, Clock clock,
-                  AwsSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
+    EcsDiscoverer(RoleSdConfig config, UnaryOperator<String> env, Logger log) {
         this.config = Objects.requireNonNull(config, "config is null");
-        this.http = Objects.requireNonNull(http, "http is null");
-        this.client = new AwsClient(http, config.refreshInterval(), bodyLimit, clock);
         this.env = Objects.requireNonNull(env, "env is null");
-        this.home = Objects.requireNonNull(home, "home is null");
-        this.clock = Objects.requireNonNull(clock, "clock is null");
-        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.owner = Objects.requireNonNull(owner, "owner is null");
         this.log = Objects.requireNonNull(log, "log is null");
-        this.refresher = new RefreshingDiscoverer("ECS SD", config.refreshInterval(), threads,
-                new DiscoveryFailures("ECS SD: ", log, metrics.failuresOf(owner)), this::refresh);
     }
 
     @Override
-    public void start(Consumer<List<TargetGroup>> sink) {
-        refresher.start(sink);
-    }
-
-    List<TargetGroup> refresh() throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        try {
-            if (credentials == null) {
-                AwsCredentialsProvider provider = AwsCredentialsProvider.forRegion(client, config.region(), config.accessKey(),
-                        config.secretKey(), config.profile(), config.roleArn(), config.externalId(), env, home, clock);
-                region = provider.region();
-                endpoint = URI.create(config.endpoint().isEmpty() ? "https://ecs." + region + ".amazonaws.com/" : config.endpoint());
-                String ec2 = env.apply("AWS_ENDPOINT_URL_EC2");
-                if (ec2 == null || ec2.isEmpty()) {
-                    ec2 = env.apply("AWS_ENDPOINT_URL");
+    public List<TargetGroup> refresh(AwsRoleSession session) throws IOException, InterruptedException {
+        URI ec2Endpoint = ec2Endpoint(session.region());
+        List<String> clusters = new ArrayList<>(config.clusters());
+        if (clusters.isEmpty()) {
+            String token = null;
+            do {
+                ObjectNode body = AwsClient.JSON.createObjectNode().put("maxResults", 100);
+                if (token != null) {
+                    body.put("nextToken", token);
                 }
-                ec2Endpoint = URI.create(ec2 == null || ec2.isEmpty() ? "https://ec2." + region + ".amazonaws.com/" : ec2);
-                credentials = provider;
-            }
-            List<String> clusters = new ArrayList<>(config.clusters());
-            if (clusters.isEmpty()) {
-                String token = null;
-                do {
-                    ObjectNode body = AwsClient.JSON.createObjectNode().put("maxResults", 100);
-                    if (token != null) {
-                        body.put("nextToken", token);
-                    }
-                    JsonNode page = ecs("ListClusters", body, "could not list clusters: ");
-                    page.path("clusterArns").forEach(a -> clusters.add(a.asText()));
-                    token = string(page, "nextToken");
-                } while (token != null);
-            }
-            List<Labels> targets = new ArrayList<>();
-            if (clusters.isEmpty()) {
-                return List.of(new TargetGroup(region, targets, Labels.EMPTY));
-            }
-            Map<String, JsonNode> described = new HashMap<>();
-            for (int i = 0; i < clusters.size(); i += 100) {
-                ObjectNode body = AwsClient.JSON.createObjectNode();
-                clusters.subList(i, Math.min(clusters.size(), i + 100)).forEach(body.putArray("clusters")::add);
-                body.putArray("include").add("TAGS");
-                for (JsonNode cluster : ecs("DescribeClusters", body, "could not describe clusters: ").path("clusters")) {
-                    String arn = string(cluster, "clusterArn");
-                    if (arn != null) {
-                        described.put(arn, cluster);
-                        String name = string(cluster, "clusterName");
-                        if (name != null) {
-                            described.putIfAbsent(name, cluster);
-                        }
-                    }
-                }
-            }
-            Map<String, List<String>> services = new LinkedHashMap<>();
-            Map<String, List<String>> tasks = new LinkedHashMap<>();
-            for (String cluster : clusters) {
-                services.put(cluster, list("ListServices", cluster, "serviceArns", "could not list services for cluster \"" + cluster + "\": "));
-            }
-            for (String cluster : clusters) {
-                tasks.put(cluster, list("ListTasks", cluster, "taskArns", "could not list tasks for cluster \"" + cluster + "\": "));
-            }
-            for (String id : clusters) {
-                if (tasks.get(id).isEmpty()) {
-                    continue;
-                }
-                JsonNode cluster = described.getOrDefault(id, AwsClient.JSON.createObjectNode().put("clusterArn", id));
-                try {
-                    cluster(cluster, services.get(id), tasks.get(id), targets);
-                } catch (IOException e) {
-                    // As Prometheus: the cluster's tasks are left out, the other clusters kept.
-                    log.warning("ECS SD: failed to discover the tasks of cluster " + id + ": " + e.getMessage());
-                }
-            }
-            return List.of(new TargetGroup(region, targets, Labels.EMPTY));
-        } finally {
-            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, metrics.mechanism, owner);
+                JsonNode page = ecs(session, "ListClusters", body, "could not list clusters: ");
+                page.path("clusterArns").forEach(a -> clusters.add(a.asText()));
+                token = string(page, "nextToken");
+            } while (token != null);
         }
+        List<Labels> targets = new ArrayList<>();
+        if (clusters.isEmpty()) {
+            return List.of(new TargetGroup(session.region(), targets, Labels.EMPTY));
+        }
+        Map<String, JsonNode> described = new HashMap<>();
+        for (int i = 0; i < clusters.size(); i += 100) {
+            ObjectNode body = AwsClient.JSON.createObjectNode();
+            clusters.subList(i, Math.min(clusters.size(), i + 100)).forEach(body.putArray("clusters")::add);
+            body.putArray("include").add("TAGS");
+            for (JsonNode cluster : ecs(session, "DescribeClusters", body, "could not describe clusters: ").path("clusters")) {
+                String arn = string(cluster, "clusterArn");
+                if (arn != null) {
+                    described.put(arn, cluster);
+                    String name = string(cluster, "clusterName");
+                    if (name != null) {
+                        described.putIfAbsent(name, cluster);
+                    }
+                }
+            }
+        }
+        Map<String, List<String>> services = new LinkedHashMap<>();
+        Map<String, List<String>> tasks = new LinkedHashMap<>();
+        for (String cluster : clusters) {
+            services.put(cluster, list(session, "ListServices", cluster, "serviceArns", "could not list services for cluster \"" + cluster + "\": "));
+        }
+        for (String cluster : clusters) {
+            tasks.put(cluster, list(session, "ListTasks", cluster, "taskArns", "could not list tasks for cluster \"" + cluster + "\": "));
+        }
+        for (String id : clusters) {
+            if (tasks.get(id).isEmpty()) {
+                continue;
+            }
+            JsonNode cluster = described.getOrDefault(id, AwsClient.JSON.createObjectNode().put("clusterArn", id));
+            try {
+                cluster(session, ec2Endpoint, cluster, services.get(id), tasks.get(id), targets);
+            } catch (IOException e) {
+                // As Prometheus: the cluster's tasks are left out, the other clusters kept.
+                log.warning("ECS SD: failed to discover the tasks of cluster " + id + ": " + e.getMessage());
+            }
+        }
+        return List.of(new TargetGroup(session.region(), targets, Labels.EMPTY));
     }
 
-    private void cluster(JsonNode cluster, List<String> serviceArns, List<String> taskArns, List<Labels> targets)
-            throws IOException, InterruptedException {
+    private void cluster(AwsRoleSession session, URI ec2Endpoint, JsonNode cluster, List<String> serviceArns, List<String> taskArns,
+                         List<Labels> targets) throws IOException, InterruptedException {
         String arn = cluster.path("clusterArn").asText("");
         Map<String, JsonNode> services = new HashMap<>();
         for (int i = 0; i < serviceArns.size(); i += 10) {
             ObjectNode body = AwsClient.JSON.createObjectNode().put("cluster", arn);
             serviceArns.subList(i, Math.min(serviceArns.size(), i + 10)).forEach(body.putArray("services")::add);
             body.putArray("include").add("TAGS");
-            for (JsonNode service : ecs("DescribeServices", body, "could not describe services for cluster \"" + arn + "\": ")
+            for (JsonNode service : ecs(session, "DescribeServices", body, "could not describe services for cluster \"" + arn + "\": ")
                     .path("services")) {
                 if (string(service, "serviceArn") != null) {
                     services.put(service.path("serviceName").asText(""), service);
@@ -187,7 +137,7 @@ final class EcsDiscoverer implements Discoverer {
             ObjectNode body = AwsClient.JSON.createObjectNode().put("cluster", arn);
             taskArns.subList(i, Math.min(taskArns.size(), i + 100)).forEach(body.putArray("tasks")::add);
             body.putArray("include").add("TAGS");
-            ecs("DescribeTasks", body, "could not describe tasks in cluster \"" + arn + "\": ").path("tasks").forEach(tasks::add);
+            ecs(session, "DescribeTasks", body, "could not describe tasks in cluster \"" + arn + "\": ").path("tasks").forEach(tasks::add);
         }
         List<String> instanceArns = new ArrayList<>();
         List<String> eniIds = new ArrayList<>();
@@ -210,7 +160,7 @@ final class EcsDiscoverer implements Discoverer {
         for (int i = 0; i < instanceArns.size(); i += 100) {
             ObjectNode body = AwsClient.JSON.createObjectNode().put("cluster", arn);
             instanceArns.subList(i, Math.min(instanceArns.size(), i + 100)).forEach(body.putArray("containerInstances")::add);
-            for (JsonNode ci : ecs("DescribeContainerInstances", body, "could not describe container instances: ").path("containerInstances")) {
+            for (JsonNode ci : ecs(session, "DescribeContainerInstances", body, "could not describe container instances: ").path("containerInstances")) {
                 if (string(ci, "containerInstanceArn") != null && string(ci, "ec2InstanceId") != null) {
                     hosts.put(ci.get("containerInstanceArn").asText(), ci.get("ec2InstanceId").asText());
                 }
@@ -218,7 +168,7 @@ final class EcsDiscoverer implements Discoverer {
         }
         Map<String, String> eniPublicIps = new HashMap<>();
         if (!eniIds.isEmpty()) {
-            for (Element page : ec2("DescribeNetworkInterfaces", "NetworkInterfaceId", eniIds, "could not describe network interfaces: ")) {
+            for (Element page : ec2(session, ec2Endpoint, "DescribeNetworkInterfaces", "NetworkInterfaceId", eniIds, "could not describe network interfaces: ")) {
                 for (Element eni : items(child(page, "networkInterfaceSet"))) {
                     String id = optional(eni, "networkInterfaceId");
                     String ip = optional(child(eni, "association"), "publicIp");
@@ -230,7 +180,7 @@ final class EcsDiscoverer implements Discoverer {
         }
         Map<String, Host> instances = new HashMap<>();
         if (!hosts.isEmpty()) {
-            for (Element page : ec2("DescribeInstances", "InstanceId", List.copyOf(new LinkedHashSet<>(hosts.values())),
+            for (Element page : ec2(session, ec2Endpoint, "DescribeInstances", "InstanceId", List.copyOf(new LinkedHashSet<>(hosts.values())),
                     "could not describe EC2 instances: ")) {
                 for (Element reservation : items(child(page, "reservationSet"))) {
                     for (Element instance : items(child(reservation, "instancesSet"))) {
@@ -254,7 +204,7 @@ final class EcsDiscoverer implements Discoverer {
             }
         }
         for (JsonNode task : tasks) {
-            Labels labels = task(cluster, services, task, hosts, instances, eniPublicIps);
+            Labels labels = task(session.region(), cluster, services, task, hosts, instances, eniPublicIps);
             if (labels != null) {
                 targets.add(labels);
             }
@@ -265,7 +215,7 @@ final class EcsDiscoverer implements Discoverer {
     private record Host(String privateIp, String publicIp, String subnetId, String instanceType, Map<String, String> tags) {
     }
 
-    private Labels task(JsonNode cluster, Map<String, JsonNode> services, JsonNode task, Map<String, String> hosts,
+    private Labels task(String region, JsonNode cluster, Map<String, JsonNode> services, JsonNode task, Map<String, String> hosts,
                         Map<String, Host> instances, Map<String, String> eniPublicIps) {
         String ipAddress = "";
         String subnetId = "";
@@ -400,8 +350,18 @@ final class EcsDiscoverer implements Discoverer {
         return value == null || value.isNull() ? null : value.asText();
     }
 
+    /** EC2's endpoint: {@code AWS_ENDPOINT_URL_EC2}, else {@code AWS_ENDPOINT_URL}, else the region's, as AWS's SDKs find it. */
+    private URI ec2Endpoint(String region) {
+        String ec2 = env.apply("AWS_ENDPOINT_URL_EC2");
+        if (ec2 == null || ec2.isEmpty()) {
+            ec2 = env.apply("AWS_ENDPOINT_URL");
+        }
+        return URI.create(ec2 == null || ec2.isEmpty() ? "https://ec2." + region + ".amazonaws.com/" : ec2);
+    }
+
     /** Every page of a {@code List*} call of one cluster (100 a page). */
-    private List<String> list(String operation, String cluster, String field, String what) throws IOException, InterruptedException {
+    private static List<String> list(AwsRoleSession session, String operation, String cluster, String field, String what)
+            throws IOException, InterruptedException {
         List<String> all = new ArrayList<>();
         String token = null;
         do {
@@ -409,20 +369,20 @@ final class EcsDiscoverer implements Discoverer {
             if (token != null) {
                 body.put("nextToken", token);
             }
-            JsonNode page = ecs(operation, body, what);
+            JsonNode page = ecs(session, operation, body, what);
             page.path(field).forEach(a -> all.add(a.asText()));
             token = string(page, "nextToken");
         } while (token != null);
         return all;
     }
 
-    private JsonNode ecs(String operation, ObjectNode body, String what) throws IOException, InterruptedException {
+    private static JsonNode ecs(AwsRoleSession session, String operation, ObjectNode body, String what) throws IOException, InterruptedException {
         try {
-            return client.json(endpoint, region, "ecs", TARGET + operation, AwsClient.JSON.writeValueAsBytes(body), credentials.credentials());
+            return session.json("ecs", TARGET + operation, AwsClient.JSON.writeValueAsBytes(body));
         } catch (AwsClient.AwsException e) {
             if (e.status == 400 && (e.code.equals("UnrecognizedClientException") || e.code.equals("InvalidSignatureException"))
                     || e.status == 401 || e.status == 403) {
-                credentials = null;
+                session.forget();
             }
             throw new IOException(what + e.getMessage(), e);
         } catch (IOException e) {
@@ -431,7 +391,8 @@ final class EcsDiscoverer implements Discoverer {
     }
 
     /** Every page of an EC2 {@code Describe*} call for these ids ({@code <name>.N}). */
-    private List<Element> ec2(String action, String name, List<String> ids, String what) throws IOException, InterruptedException {
+    private static List<Element> ec2(AwsRoleSession session, URI endpoint, String action, String name, List<String> ids, String what)
+            throws IOException, InterruptedException {
         List<Element> pages = new ArrayList<>();
         String token = null;
         do {
@@ -446,7 +407,7 @@ final class EcsDiscoverer implements Discoverer {
             }
             Element page;
             try {
-                page = client.query(ec2Endpoint, region, "ec2", params, credentials.credentials());
+                page = session.client().query(endpoint, session.region(), "ec2", params, session.credentials());
             } catch (IOException e) {
                 throw new IOException(what + e.getMessage(), e);
             }
@@ -459,9 +420,4 @@ final class EcsDiscoverer implements Discoverer {
         return pages;
     }
 
-    @Override
-    public void close() {
-        refresher.close();
-        http.close();
-    }
 }

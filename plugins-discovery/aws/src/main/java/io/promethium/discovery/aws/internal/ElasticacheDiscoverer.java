@@ -4,16 +4,9 @@ import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 import static io.promethium.discovery.aws.internal.AwsClient.child;
 
-import io.promethium.api.discovery.Discoverer;
-import io.promethium.api.discovery.DiscoveryFailures;
-import io.promethium.api.discovery.RefreshingDiscoverer;
 import io.promethium.api.discovery.TargetGroup;
-import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,9 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -47,7 +37,7 @@ import org.w3c.dom.Node;
  * targets twice, merged by its scrape manager); here each is read once, which gives the same
  * targets. A 401 or 403 drops the cached credentials; a failed refresh keeps the last targets.
  */
-final class ElasticacheDiscoverer implements Discoverer {
+final class ElasticacheDiscoverer implements RoleDiscoverer.Role {
 
     private static final String VERSION = "2015-02-02";
     private static final String PREFIX = "__meta_elasticache_";
@@ -55,116 +45,79 @@ final class ElasticacheDiscoverer implements Discoverer {
     private static final String CLUSTER = PREFIX + "cache_cluster_";
 
     private final RoleSdConfig config;
-    private final ConfiguredHttpClient http;
-    private final AwsClient client;
-    private final UnaryOperator<String> env;
-    private final Path home;
-    private final Clock clock;
-    private final AwsSdMetrics metrics;
-    private final String owner;
     private final Logger log;
-    private final RefreshingDiscoverer refresher;
-    // Touched only by the refresh thread.
-    private String region;
-    private URI endpoint;
-    private AwsCredentialsProvider credentials;
 
-    ElasticacheDiscoverer(RoleSdConfig config, ConfiguredHttpClient http, long bodyLimit, UnaryOperator<String> env, Path home, Clock clock,
-                          AwsSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
+    ElasticacheDiscoverer(RoleSdConfig config, Logger log) {
         this.config = Objects.requireNonNull(config, "config is null");
-        this.http = Objects.requireNonNull(http, "http is null");
-        this.client = new AwsClient(http, config.refreshInterval(), bodyLimit, clock);
-        this.env = Objects.requireNonNull(env, "env is null");
-        this.home = Objects.requireNonNull(home, "home is null");
-        this.clock = Objects.requireNonNull(clock, "clock is null");
-        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.owner = Objects.requireNonNull(owner, "owner is null");
         this.log = Objects.requireNonNull(log, "log is null");
-        this.refresher = new RefreshingDiscoverer("ElastiCache SD", config.refreshInterval(), threads,
-                new DiscoveryFailures("ElastiCache SD: ", log, metrics.failuresOf(owner)), this::refresh);
     }
 
     @Override
-    public void start(Consumer<List<TargetGroup>> sink) {
-        refresher.start(sink);
-    }
-
-    List<TargetGroup> refresh() throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        try {
-            if (credentials == null) {
-                AwsCredentialsProvider provider = AwsCredentialsProvider.forRegion(client, config.region(), config.accessKey(),
-                        config.secretKey(), config.profile(), config.roleArn(), config.externalId(), env, home, clock);
-                region = provider.region();
-                endpoint = URI.create(config.endpoint().isEmpty() ? "https://elasticache." + region + ".amazonaws.com/" : config.endpoint());
-                credentials = provider;
+    public List<TargetGroup> refresh(AwsRoleSession session) throws IOException, InterruptedException {
+        List<String> serverlessIds = new ArrayList<>();
+        List<String> clusterIds = new ArrayList<>();
+        for (String arn : config.clusters()) {
+            if (arn.isEmpty()) {
+                continue;
             }
-            List<String> serverlessIds = new ArrayList<>();
-            List<String> clusterIds = new ArrayList<>();
-            for (String arn : config.clusters()) {
-                if (arn.isEmpty()) {
-                    continue;
-                }
-                String[] parts = arn.split(":", -1);
-                if (parts.length < 7) {
-                    log.warning("ElastiCache SD: skipping invalid ElastiCache ARN " + arn);
-                    continue;
-                }
-                switch (parts[5]) {
-                    case "serverlesscache" -> serverlessIds.add(parts[6]);
-                    case "replicationgroup" -> clusterIds.add(parts[6]);
-                    default -> {
-                    }
+            String[] parts = arn.split(":", -1);
+            if (parts.length < 7) {
+                log.warning("ElastiCache SD: skipping invalid ElastiCache ARN " + arn);
+                continue;
+            }
+            switch (parts[5]) {
+                case "serverlesscache" -> serverlessIds.add(parts[6]);
+                case "replicationgroup" -> clusterIds.add(parts[6]);
+                default -> {
                 }
             }
-            boolean all = config.clusters().isEmpty();
-            List<Element> caches = new ArrayList<>();
-            if (all) {
-                caches.addAll(pages("DescribeServerlessCaches", List.of(Map.entry("MaxResults", "50")), "NextToken", "NextToken",
-                        "ServerlessCaches", "failed to describe serverless caches: failed to describe serverless caches: "));
-            } else {
-                for (String id : serverlessIds) {
-                    caches.addAll(call("DescribeServerlessCaches", List.of(Map.entry("MaxResults", "50"), Map.entry("ServerlessCacheName", id)),
-                            "ServerlessCaches", "failed to describe serverless caches: failed to describe serverless cache " + id + ": ", null));
-                }
-            }
-            List<Element> clusters = new ArrayList<>();
-            List<Map.Entry<String, String>> base = List.of(Map.entry("MaxRecords", "100"), Map.entry("ShowCacheNodeInfo", "true"),
-                    Map.entry("ShowCacheClustersNotInReplicationGroups", "false"));
-            if (all) {
-                clusters.addAll(pages("DescribeCacheClusters", base, "Marker", "Marker", "CacheClusters",
-                        "failed to describe cache clusters: failed to describe cache clusters: "));
-            } else {
-                for (String id : clusterIds) {
-                    List<Map.Entry<String, String>> params = new ArrayList<>(base);
-                    params.add(Map.entry("CacheClusterId", id));
-                    clusters.addAll(call("DescribeCacheClusters", params, "CacheClusters",
-                            "failed to describe cache clusters: failed to describe cache cluster " + id + ": ", null));
-                }
-            }
-            Set<String> arns = new LinkedHashSet<>();
-            for (Element e : caches) {
-                addIfPresent(arns, text(e, "ARN"));
-            }
-            for (Element e : clusters) {
-                addIfPresent(arns, text(e, "ARN"));
-            }
-            Map<String, List<Element>> tags = new LinkedHashMap<>();
-            for (String arn : arns) {
-                tags.put(arn, call("ListTagsForResource", List.of(Map.entry("ResourceName", arn)), "TagList",
-                        "failed to list tags for resources: failed to list tags for resource " + arn + ": ", null));
-            }
-            List<Labels> targets = new ArrayList<>();
-            for (Element cache : caches) {
-                targets.add(serverless(cache, tags.getOrDefault(text(cache, "ARN"), List.of())));
-            }
-            for (Element cluster : clusters) {
-                nodes(cluster, tags.getOrDefault(text(cluster, "ARN"), List.of()), targets);
-            }
-            return List.of(new TargetGroup(region, targets, Labels.EMPTY));
-        } finally {
-            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, metrics.mechanism, owner);
         }
+        boolean all = config.clusters().isEmpty();
+        List<Element> caches = new ArrayList<>();
+        if (all) {
+            caches.addAll(pages(session, "DescribeServerlessCaches", List.of(Map.entry("MaxResults", "50")), "NextToken", "NextToken",
+                    "ServerlessCaches", "failed to describe serverless caches: failed to describe serverless caches: "));
+        } else {
+            for (String id : serverlessIds) {
+                caches.addAll(call(session, "DescribeServerlessCaches",
+                        List.of(Map.entry("MaxResults", "50"), Map.entry("ServerlessCacheName", id)), "ServerlessCaches",
+                        "failed to describe serverless caches: failed to describe serverless cache " + id + ": ", null));
+            }
+        }
+        List<Element> clusters = new ArrayList<>();
+        List<Map.Entry<String, String>> base = List.of(Map.entry("MaxRecords", "100"), Map.entry("ShowCacheNodeInfo", "true"),
+                Map.entry("ShowCacheClustersNotInReplicationGroups", "false"));
+        if (all) {
+            clusters.addAll(pages(session, "DescribeCacheClusters", base, "Marker", "Marker", "CacheClusters",
+                    "failed to describe cache clusters: failed to describe cache clusters: "));
+        } else {
+            for (String id : clusterIds) {
+                List<Map.Entry<String, String>> params = new ArrayList<>(base);
+                params.add(Map.entry("CacheClusterId", id));
+                clusters.addAll(call(session, "DescribeCacheClusters", params, "CacheClusters",
+                        "failed to describe cache clusters: failed to describe cache cluster " + id + ": ", null));
+            }
+        }
+        Set<String> arns = new LinkedHashSet<>();
+        for (Element e : caches) {
+            addIfPresent(arns, text(e, "ARN"));
+        }
+        for (Element e : clusters) {
+            addIfPresent(arns, text(e, "ARN"));
+        }
+        Map<String, List<Element>> tags = new LinkedHashMap<>();
+        for (String arn : arns) {
+            tags.put(arn, call(session, "ListTagsForResource", List.of(Map.entry("ResourceName", arn)), "TagList",
+                    "failed to list tags for resources: failed to list tags for resource " + arn + ": ", null));
+        }
+        List<Labels> targets = new ArrayList<>();
+        for (Element cache : caches) {
+            targets.add(serverless(cache, tags.getOrDefault(text(cache, "ARN"), List.of())));
+        }
+        for (Element cluster : clusters) {
+            nodes(cluster, tags.getOrDefault(text(cluster, "ARN"), List.of()), targets);
+        }
+        return List.of(new TargetGroup(session.region(), targets, Labels.EMPTY));
     }
 
     private static void addIfPresent(Set<String> set, String value) {
@@ -173,8 +126,8 @@ final class ElasticacheDiscoverer implements Discoverer {
         }
     }
 
-    private List<Element> pages(String action, List<Map.Entry<String, String>> params, String tokenParam, String tokenElement, String list,
-                                String what) throws IOException, InterruptedException {
+    private static List<Element> pages(AwsRoleSession session, String action, List<Map.Entry<String, String>> params, String tokenParam,
+                                       String tokenElement, String list, String what) throws IOException, InterruptedException {
         List<Element> all = new ArrayList<>();
         String[] token = {null};
         do {
@@ -182,29 +135,15 @@ final class ElasticacheDiscoverer implements Discoverer {
             if (token[0] != null) {
                 withToken.add(Map.entry(tokenParam, token[0]));
             }
-            all.addAll(call(action, withToken, list, what, token));
+            all.addAll(call(session, action, withToken, list, what, token));
         } while (token[0] != null);
         return all;
     }
 
     /** One call; the items of {@code list} in its result; the next page's token into {@code token[0]} when asked. */
-    private List<Element> call(String action, List<Map.Entry<String, String>> extra, String list, String what, String[] token)
-            throws IOException, InterruptedException {
-        List<Map.Entry<String, String>> params = new ArrayList<>();
-        params.add(Map.entry("Action", action));
-        params.add(Map.entry("Version", VERSION));
-        params.addAll(extra);
-        Element answer;
-        try {
-            answer = client.query(endpoint, region, "elasticache", params, credentials.credentials());
-        } catch (AwsClient.AwsException e) {
-            if (e.status == 401 || e.status == 403) {
-                credentials = null;
-            }
-            throw new IOException(what + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new IOException(what + e.getMessage(), e);
-        }
+    private static List<Element> call(AwsRoleSession session, String action, List<Map.Entry<String, String>> extra, String list,
+                                      String what, String[] token) throws IOException, InterruptedException {
+        Element answer = session.query("elasticache", action, VERSION, extra, what);
         Element result = child(answer, action + "Result");
         if (token != null) {
             String next = text(result, action.equals("DescribeCacheClusters") ? "Marker" : "NextToken");
@@ -415,9 +354,4 @@ final class ElasticacheDiscoverer implements Discoverer {
         return items;
     }
 
-    @Override
-    public void close() {
-        refresher.close();
-        http.close();
-    }
 }

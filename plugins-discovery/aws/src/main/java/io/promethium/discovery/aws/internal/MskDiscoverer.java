@@ -4,28 +4,18 @@ import static io.promethium.api.discovery.JsonHttpFetch.joinHostPort;
 import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.promethium.api.discovery.Discoverer;
-import io.promethium.api.discovery.DiscoveryFailures;
-import io.promethium.api.discovery.RefreshingDiscoverer;
 import io.promethium.api.discovery.TargetGroup;
-import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import io.promethium.sigv4.SigV4Signer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -40,113 +30,76 @@ import java.util.logging.Logger;
  * once). An {@code UnrecognizedClientException} or {@code AccessDeniedException} drops the cached
  * credentials. A failed refresh keeps the last targets.
  */
-final class MskDiscoverer implements Discoverer {
+final class MskDiscoverer implements RoleDiscoverer.Role {
 
     static final String PREFIX = "__meta_msk_";
 
     private final RoleSdConfig config;
-    private final ConfiguredHttpClient http;
-    private final AwsClient client;
-    private final UnaryOperator<String> env;
-    private final Path home;
-    private final Clock clock;
-    private final AwsSdMetrics metrics;
-    private final String owner;
     private final Logger log;
-    private final RefreshingDiscoverer refresher;
-    // Touched only by the refresh thread.
-    private String region;
-    private URI endpoint;
-    private AwsCredentialsProvider credentials;
 
-    MskDiscoverer(RoleSdConfig config, ConfiguredHttpClient http, long bodyLimit, UnaryOperator<String> env, Path home, Clock clock,
-                  AwsSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
+    MskDiscoverer(RoleSdConfig config, Logger log) {
         this.config = Objects.requireNonNull(config, "config is null");
-        this.http = Objects.requireNonNull(http, "http is null");
-        this.client = new AwsClient(http, config.refreshInterval(), bodyLimit, clock);
-        this.env = Objects.requireNonNull(env, "env is null");
-        this.home = Objects.requireNonNull(home, "home is null");
-        this.clock = Objects.requireNonNull(clock, "clock is null");
-        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.owner = Objects.requireNonNull(owner, "owner is null");
         this.log = Objects.requireNonNull(log, "log is null");
-        this.refresher = new RefreshingDiscoverer("MSK SD", config.refreshInterval(), threads,
-                new DiscoveryFailures("MSK SD: ", log, metrics.failuresOf(owner)), this::refresh);
     }
 
     @Override
-    public void start(Consumer<List<TargetGroup>> sink) {
-        refresher.start(sink);
-    }
-
-    List<TargetGroup> refresh() throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        try {
-            if (credentials == null) {
-                AwsCredentialsProvider provider = AwsCredentialsProvider.forRegion(client, config.region(), config.accessKey(),
-                        config.secretKey(), config.profile(), config.roleArn(), config.externalId(), env, home, clock);
-                region = provider.region();
-                endpoint = URI.create(config.endpoint().isEmpty() ? "https://kafka." + region + ".amazonaws.com" : config.endpoint());
-                credentials = provider;
-            }
-            List<JsonNode> clusters = new ArrayList<>();
-            if (config.clusters().isEmpty()) {
-                String nextToken = null;
-                do {
-                    List<Map.Entry<String, String>> query = new ArrayList<>(List.of(Map.entry("clusterTypeFilter", "PROVISIONED"),
-                            Map.entry("maxResults", "100")));
-                    if (nextToken != null) {
-                        query.add(Map.entry("nextToken", nextToken));
-                    }
-                    JsonNode page = call("/api/v2/clusters", query, "could not list clusters: ");
-                    page.path("clusterInfoList").forEach(clusters::add);
-                    nextToken = string(page, "nextToken");
-                } while (nextToken != null);
-            } else {
-                for (String arn : config.clusters()) {
-                    JsonNode cluster = call("/api/v2/clusters/" + SigV4Signer.encode(arn), List.of(),
-                            "could not describe cluster " + arn + ": ").path("clusterInfo");
-                    if (!"PROVISIONED".equals(cluster.path("clusterType").asText(""))) {
-                        log.warning("MSK SD: skipping non-provisioned MSK cluster, only provisioned clusters are supported: cluster=" + arn
-                                + " type=" + cluster.path("clusterType").asText(""));
-                        continue;
-                    }
-                    clusters.add(cluster);
+    public List<TargetGroup> refresh(AwsRoleSession session) throws IOException, InterruptedException {
+        List<JsonNode> clusters = new ArrayList<>();
+        if (config.clusters().isEmpty()) {
+            String nextToken = null;
+            do {
+                List<Map.Entry<String, String>> query = new ArrayList<>(List.of(Map.entry("clusterTypeFilter", "PROVISIONED"),
+                        Map.entry("maxResults", "100")));
+                if (nextToken != null) {
+                    query.add(Map.entry("nextToken", nextToken));
                 }
-            }
-            List<Labels> targets = new ArrayList<>();
-            for (JsonNode cluster : clusters) {
-                String arn = cluster.path("clusterArn").asText("");
-                String nextToken = null;
-                List<JsonNode> nodes = new ArrayList<>();
-                do {
-                    List<Map.Entry<String, String>> query = new ArrayList<>(List.of(Map.entry("maxResults", "100")));
-                    if (nextToken != null) {
-                        query.add(Map.entry("nextToken", nextToken));
-                    }
-                    JsonNode page = call("/v1/clusters/" + SigV4Signer.encode(arn) + "/nodes", query,
-                            "could not list nodes for cluster " + arn + ": ");
-                    page.path("nodeInfoList").forEach(nodes::add);
-                    nextToken = string(page, "nextToken");
-                } while (nextToken != null);
-                for (JsonNode node : nodes) {
-                    targets(cluster, node, targets);
+                JsonNode page = call(session, "/api/v2/clusters", query, "could not list clusters: ");
+                page.path("clusterInfoList").forEach(clusters::add);
+                nextToken = string(page, "nextToken");
+            } while (nextToken != null);
+        } else {
+            for (String arn : config.clusters()) {
+                JsonNode cluster = call(session, "/api/v2/clusters/" + SigV4Signer.encode(arn), List.of(),
+                        "could not describe cluster " + arn + ": ").path("clusterInfo");
+                if (!"PROVISIONED".equals(cluster.path("clusterType").asText(""))) {
+                    log.warning("MSK SD: skipping non-provisioned MSK cluster, only provisioned clusters are supported: cluster=" + arn
+                            + " type=" + cluster.path("clusterType").asText(""));
+                    continue;
                 }
+                clusters.add(cluster);
             }
-            return List.of(new TargetGroup(region, targets, Labels.EMPTY));
-        } finally {
-            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, metrics.mechanism, owner);
         }
+        List<Labels> targets = new ArrayList<>();
+        for (JsonNode cluster : clusters) {
+            String arn = cluster.path("clusterArn").asText("");
+            String nextToken = null;
+            List<JsonNode> nodes = new ArrayList<>();
+            do {
+                List<Map.Entry<String, String>> query = new ArrayList<>(List.of(Map.entry("maxResults", "100")));
+                if (nextToken != null) {
+                    query.add(Map.entry("nextToken", nextToken));
+                }
+                JsonNode page = call(session, "/v1/clusters/" + SigV4Signer.encode(arn) + "/nodes", query,
+                        "could not list nodes for cluster " + arn + ": ");
+                page.path("nodeInfoList").forEach(nodes::add);
+                nextToken = string(page, "nextToken");
+            } while (nextToken != null);
+            for (JsonNode node : nodes) {
+                targets(cluster, node, targets);
+            }
+        }
+        return List.of(new TargetGroup(session.region(), targets, Labels.EMPTY));
     }
 
-    private JsonNode call(String rawPath, List<Map.Entry<String, String>> query, String what) throws IOException, InterruptedException {
+    private static JsonNode call(AwsRoleSession session, String rawPath, List<Map.Entry<String, String>> query, String what)
+            throws IOException, InterruptedException {
         try {
-            return client.restJson(endpoint, region, "kafka", rawPath, query, credentials.credentials());
+            return session.restJson("kafka", rawPath, query);
         } catch (AwsClient.AwsException e) {
             if (e.code.equals("UnrecognizedClientException") || e.code.equals("AccessDeniedException")
                     || e.code.equals("InvalidSignatureException") || e.code.equals("ExpiredTokenException")) {
                 // As Prometheus builds its client anew after a failed refresh: find credentials again next time.
-                credentials = null;
+                session.forget();
             }
             throw new IOException(what + e.getMessage(), e);
         } catch (IOException e) {
@@ -227,9 +180,4 @@ final class MskDiscoverer implements Discoverer {
         return present(value) ? value.asText() : null;
     }
 
-    @Override
-    public void close() {
-        refresher.close();
-        http.close();
-    }
 }

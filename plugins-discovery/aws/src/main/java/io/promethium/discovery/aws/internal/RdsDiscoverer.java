@@ -5,16 +5,9 @@ import static io.promethium.api.discovery.JsonHttpFetch.sanitize;
 import static io.promethium.discovery.aws.internal.AwsClient.child;
 import static io.promethium.discovery.aws.internal.AwsClient.optional;
 
-import io.promethium.api.discovery.Discoverer;
-import io.promethium.api.discovery.DiscoveryFailures;
-import io.promethium.api.discovery.RefreshingDiscoverer;
 import io.promethium.api.discovery.TargetGroup;
-import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,10 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
-import java.util.logging.Logger;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -46,134 +35,82 @@ import org.w3c.dom.Node;
  * {@code __address__} when the instance has no endpoint yet, as Prometheus). A 401 or 403 drops
  * the cached credentials. A failed refresh keeps the last targets.
  */
-final class RdsDiscoverer implements Discoverer {
+final class RdsDiscoverer implements RoleDiscoverer.Role {
 
     private static final String VERSION = "2014-10-31";
     private static final String CLUSTER = "__meta_rds_cluster_";
     private static final String INSTANCE = "__meta_rds_instance_";
 
     private final RoleSdConfig config;
-    private final ConfiguredHttpClient http;
-    private final AwsClient client;
-    private final UnaryOperator<String> env;
-    private final Path home;
-    private final Clock clock;
-    private final AwsSdMetrics metrics;
-    private final String owner;
-    private final RefreshingDiscoverer refresher;
-    // Touched only by the refresh thread.
-    private String region;
-    private URI endpoint;
-    private AwsCredentialsProvider credentials;
 
-    RdsDiscoverer(RoleSdConfig config, ConfiguredHttpClient http, long bodyLimit, UnaryOperator<String> env, Path home, Clock clock,
-                  AwsSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
+    RdsDiscoverer(RoleSdConfig config) {
         this.config = Objects.requireNonNull(config, "config is null");
-        this.http = Objects.requireNonNull(http, "http is null");
-        this.client = new AwsClient(http, config.refreshInterval(), bodyLimit, clock);
-        this.env = Objects.requireNonNull(env, "env is null");
-        this.home = Objects.requireNonNull(home, "home is null");
-        this.clock = Objects.requireNonNull(clock, "clock is null");
-        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.owner = Objects.requireNonNull(owner, "owner is null");
-        this.refresher = new RefreshingDiscoverer("RDS SD", config.refreshInterval(), threads,
-                new DiscoveryFailures("RDS SD: ", log, metrics.failuresOf(owner)), this::refresh);
     }
 
     @Override
-    public void start(Consumer<List<TargetGroup>> sink) {
-        refresher.start(sink);
-    }
-
-    List<TargetGroup> refresh() throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        try {
-            if (credentials == null) {
-                AwsCredentialsProvider provider = AwsCredentialsProvider.forRegion(client, config.region(), config.accessKey(),
-                        config.secretKey(), config.profile(), config.roleArn(), config.externalId(), env, home, clock);
-                region = provider.region();
-                endpoint = URI.create(config.endpoint().isEmpty() ? "https://rds." + region + ".amazonaws.com/" : config.endpoint());
-                credentials = provider;
-            }
-            Map<String, Element> clusters = new LinkedHashMap<>();
-            if (config.clusters().isEmpty()) {
-                for (Element cluster : pages("DescribeDBClusters", List.of(), "DBClusters", "DBCluster",
-                        "error describing all DB clusters: failed to describe DB clusters: ")) {
-                    String arn = optional(cluster, "DBClusterArn");
-                    if (arn != null) {
-                        clusters.put(arn, cluster);
-                    }
-                }
-            } else {
-                for (String id : config.clusters()) {
-                    List<Element> found = pages("DescribeDBClusters", List.of(Map.entry("DBClusterIdentifier", id)), "DBClusters", "DBCluster",
-                            "error describing DB clusters: failed to describe DB cluster " + id + ": ");
-                    if (found.isEmpty()) {
-                        throw new IOException("error describing DB clusters: no DB cluster found for ARN " + id);
-                    }
-                    clusters.put(id, found.get(found.size() - 1));
-                }
-            }
-            List<Labels> targets = new ArrayList<>();
-            for (Element cluster : clusters.values()) {
+    public List<TargetGroup> refresh(AwsRoleSession session) throws IOException, InterruptedException {
+        Map<String, Element> clusters = new LinkedHashMap<>();
+        if (config.clusters().isEmpty()) {
+            for (Element cluster : pages(session, "DescribeDBClusters", List.of(), "DBClusters", "DBCluster",
+                    "error describing all DB clusters: failed to describe DB clusters: ")) {
                 String arn = optional(cluster, "DBClusterArn");
-                List<Map.Entry<String, String>> filters = new ArrayList<>();
-                filters.add(Map.entry("Filters.Filter.1.Name", "db-cluster-id"));
-                filters.add(Map.entry("Filters.Filter.1.Values.Value.1", arn == null ? "" : arn));
-                for (int i = 0; i < config.filters().size(); i++) {
-                    Ec2SdConfig.Filter filter = config.filters().get(i);
-                    filters.add(Map.entry("Filters.Filter." + (i + 2) + ".Name", filter.name()));
-                    for (int j = 0; j < filter.values().size(); j++) {
-                        filters.add(Map.entry("Filters.Filter." + (i + 2) + ".Values.Value." + (j + 1), filter.values().get(j)));
-                    }
-                }
-                List<Element> instances = pages("DescribeDBInstances", filters, "DBInstances", "DBInstance",
-                        "error describing DB instances: failed to describe DB instances for cluster ARN " + arn + ": ");
-                Map<String, String> clusterLabels = clusterLabels(cluster);
-                Map<String, Boolean> writers = new HashMap<>();
-                for (Element member : elements(child(cluster, "DBClusterMembers"), "DBClusterMember")) {
-                    String id = optional(member, "DBInstanceIdentifier");
-                    String writer = optional(member, "IsClusterWriter");
-                    if (id != null && writer != null) {
-                        writers.put(id, Boolean.parseBoolean(writer));
-                    }
-                }
-                for (Element instance : instances) {
-                    targets.add(instance(clusterLabels, writers, instance));
+                if (arn != null) {
+                    clusters.put(arn, cluster);
                 }
             }
-            return List.of(new TargetGroup(region, targets, Labels.EMPTY));
-        } finally {
-            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, metrics.mechanism, owner);
+        } else {
+            for (String id : config.clusters()) {
+                List<Element> found = pages(session, "DescribeDBClusters", List.of(Map.entry("DBClusterIdentifier", id)), "DBClusters",
+                        "DBCluster", "error describing DB clusters: failed to describe DB cluster " + id + ": ");
+                if (found.isEmpty()) {
+                    throw new IOException("error describing DB clusters: no DB cluster found for ARN " + id);
+                }
+                clusters.put(id, found.get(found.size() - 1));
+            }
         }
+        List<Labels> targets = new ArrayList<>();
+        for (Element cluster : clusters.values()) {
+            String arn = optional(cluster, "DBClusterArn");
+            List<Map.Entry<String, String>> filters = new ArrayList<>();
+            filters.add(Map.entry("Filters.Filter.1.Name", "db-cluster-id"));
+            filters.add(Map.entry("Filters.Filter.1.Values.Value.1", arn == null ? "" : arn));
+            for (int i = 0; i < config.filters().size(); i++) {
+                Ec2SdConfig.Filter filter = config.filters().get(i);
+                filters.add(Map.entry("Filters.Filter." + (i + 2) + ".Name", filter.name()));
+                for (int j = 0; j < filter.values().size(); j++) {
+                    filters.add(Map.entry("Filters.Filter." + (i + 2) + ".Values.Value." + (j + 1), filter.values().get(j)));
+                }
+            }
+            List<Element> instances = pages(session, "DescribeDBInstances", filters, "DBInstances", "DBInstance",
+                    "error describing DB instances: failed to describe DB instances for cluster ARN " + arn + ": ");
+            Map<String, String> clusterLabels = clusterLabels(cluster);
+            Map<String, Boolean> writers = new HashMap<>();
+            for (Element member : elements(child(cluster, "DBClusterMembers"), "DBClusterMember")) {
+                String id = optional(member, "DBInstanceIdentifier");
+                String writer = optional(member, "IsClusterWriter");
+                if (id != null && writer != null) {
+                    writers.put(id, Boolean.parseBoolean(writer));
+                }
+            }
+            for (Element instance : instances) {
+                targets.add(instance(clusterLabels, writers, instance));
+            }
+        }
+        return List.of(new TargetGroup(session.region(), targets, Labels.EMPTY));
     }
 
     /** Every page of a {@code Describe*} call ({@code MaxRecords=100}, {@code Marker}), the {@code item} elements of its list. */
-    private List<Element> pages(String action, List<Map.Entry<String, String>> extra, String list, String item, String what)
-            throws IOException, InterruptedException {
+    private static List<Element> pages(AwsRoleSession session, String action, List<Map.Entry<String, String>> extra, String list, String item,
+                                       String what) throws IOException, InterruptedException {
         List<Element> all = new ArrayList<>();
         String marker = null;
         do {
-            List<Map.Entry<String, String>> params = new ArrayList<>();
-            params.add(Map.entry("Action", action));
-            params.add(Map.entry("Version", VERSION));
-            params.addAll(extra);
+            List<Map.Entry<String, String>> params = new ArrayList<>(extra);
             if (marker != null) {
                 params.add(Map.entry("Marker", marker));
             }
             params.add(Map.entry("MaxRecords", "100"));
-            Element answer;
-            try {
-                answer = client.query(endpoint, region, "rds", params, credentials.credentials());
-            } catch (AwsClient.AwsException e) {
-                if (e.status == 401 || e.status == 403) {
-                    // As Prometheus builds its client anew: find credentials again next time.
-                    credentials = null;
-                }
-                throw new IOException(what + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new IOException(what + e.getMessage(), e);
-            }
+            Element answer = session.query("rds", action, VERSION, params, what);
             Element result = child(answer, action + "Result");
             all.addAll(elements(child(result, list), item));
             marker = optional(result, "Marker");
@@ -303,9 +240,4 @@ final class RdsDiscoverer implements Discoverer {
         return items;
     }
 
-    @Override
-    public void close() {
-        refresher.close();
-        http.close();
-    }
 }

@@ -31,6 +31,9 @@ final class AwsRoleSession {
     private String region;
     private URI endpoint;
     private AwsCredentialsProvider credentials;
+    // Set by an authentication error: the rest of this refresh goes on with the provider it has
+    // (another cluster's call must not find none), the next refresh finds a new one.
+    private boolean stale;
 
     /**
      * @param defaultEndpoint the service's endpoint when none is configured, {@code %s} standing
@@ -47,7 +50,8 @@ final class AwsRoleSession {
 
     /** Finds the region, endpoint and credentials provider unless they are known. */
     void resolve() throws IOException, InterruptedException {
-        if (credentials == null) {
+        if (credentials == null || stale) {
+            stale = false;
             AwsCredentialsProvider provider = AwsCredentialsProvider.forRegion(client, config.region(), config.accessKey(),
                     config.secretKey(), config.profile(), config.roleArn(), config.externalId(), env, home, clock);
             region = provider.region();
@@ -56,9 +60,9 @@ final class AwsRoleSession {
         }
     }
 
-    /** Drops the credentials provider: the next refresh finds region, endpoint and credentials again. */
+    /** Marks the credentials provider stale: the next refresh finds region, endpoint and credentials again. */
     void forget() {
-        credentials = null;
+        stale = true;
     }
 
     String region() {

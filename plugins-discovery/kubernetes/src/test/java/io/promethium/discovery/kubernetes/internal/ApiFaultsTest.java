@@ -3,16 +3,13 @@ package io.promethium.discovery.kubernetes.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,25 +28,6 @@ class ApiFaultsTest {
     private MockApi api;
     private int probes;
     private FaultyProxy proxy;
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                synchronized (warnings) {
-                    warnings.add(record);
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeEach
     void start() throws Exception {
@@ -64,64 +42,57 @@ class ApiFaultsTest {
         proxy.close();
     }
 
-    private List<String> warningsAbout(String text) {
-        synchronized (warnings) {
-            return warnings.stream().map(LogRecord::getMessage).filter(m -> m.contains(text)).toList();
-        }
+    private static List<String> warningsAbout(DiscoveryHarness run, String text) {
+        return run.warnings().stream().filter(m -> m.contains(text)).toList();
     }
 
     @Test
     void aRefusingApiKeepsTheLastTargetsCountsLogsOnceAndRecovers() throws Exception {
         TestPluginContext context = api.context("faulty");
-        context.logger().addHandler(capture);
-        try {
-            proxy.failWith(403);
-            MockApi.Run faulty = api.start(api.block("pod", "api_server", proxy.url(), "authorization",
-                    Map.of("credentials", "secret-token")), context);
-            MockApi.Run healthy = api.start(api.block("pod"));
-            healthy.await("the other job's pod", s -> s.containsKey("pod/shop/web-1"));
-            healthy.awaitWatching();
+        proxy.failWith(403);
+        DiscoveryHarness faulty = api.start(api.block("pod", "api_server", proxy.url(), "authorization",
+                Map.of("credentials", "secret-token")), context);
+        DiscoveryHarness healthy = api.start(api.block("pod"));
+        healthy.await("the other job's pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(healthy);
 
-            List<TargetGroup> initial = faulty.initial();
-            assertThat(initial).as("the first update comes even though the API refuses").isEmpty();
-            assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
-            int refused = proxy.refused();
-            FaultyProxy.awaitAbove("a retry of the refused list", proxy::refused, refused);
-            assertThat(warningsAbout("HTTP 403")).as("one warning for the 403, however many retries").hasSize(1);
-            assertThat(proxy.authorizations).contains("Bearer secret-token");
+        List<TargetGroup> initial = MockApi.initial(faulty);
+        assertThat(initial).as("the first update comes even though the API refuses").isEmpty();
+        assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
+        int refused = proxy.refused();
+        FaultyProxy.awaitAbove("a retry of the refused list", proxy::refused, refused);
+        assertThat(warningsAbout(faulty, "HTTP 403")).as("one warning for the 403, however many retries").hasSize(1);
+        assertThat(proxy.authorizations).contains("Bearer secret-token");
 
-            proxy.failWith(0);
-            faulty.await("the pod once the API answers again", s -> s.containsKey("pod/shop/web-1")
-                    && !s.get("pod/shop/web-1").targets().isEmpty());
+        proxy.failWith(0);
+        faulty.await("the pod once the API answers again", s -> s.containsKey("pod/shop/web-1")
+                && !s.get("pod/shop/web-1").targets().isEmpty());
 
-            double failuresBefore = context.metrics().value("prometheus_sd_kubernetes_failures_total");
-            refused = proxy.refused();
-            proxy.failWith(401);
-            // The watch notices the refusal when it reconnects: followed through the proxy, then counted.
-            FaultyProxy.awaitAbove("the informer's reconnect refused with 401", proxy::refused, refused);
-            FaultyProxy.awaitAbove("the 401 counted", () -> (int) context.metrics().value("prometheus_sd_kubernetes_failures_total"),
-                    (int) failuresBefore);
-            refused = proxy.refused();
-            FaultyProxy.awaitAbove("a retry after the refused reconnect", proxy::refused, refused);
-            for (List<TargetGroup> update : List.copyOf(faulty.updates)) {
-                assertThat(update).as("no group is emptied while the API refuses")
-                        .allSatisfy(group -> assertThat(group.targets()).isNotEmpty());
-            }
-            assertThat(warningsAbout("HTTP 401")).hasSize(1);
-
-            api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
-            healthy.await("the other job following changes meanwhile", s -> s.containsKey("pod/shop/web-2"));
-            proxy.failWith(0);
-            faulty.await("the change made during the outage", s -> s.containsKey("pod/shop/web-2"));
-        } finally {
-            context.logger().removeHandler(capture);
+        double failuresBefore = context.metrics().value("prometheus_sd_kubernetes_failures_total");
+        refused = proxy.refused();
+        proxy.failWith(401);
+        // The watch notices the refusal when it reconnects: followed through the proxy, then counted.
+        FaultyProxy.awaitAbove("the informer's reconnect refused with 401", proxy::refused, refused);
+        FaultyProxy.awaitAbove("the 401 counted", () -> (int) context.metrics().value("prometheus_sd_kubernetes_failures_total"),
+                (int) failuresBefore);
+        refused = proxy.refused();
+        FaultyProxy.awaitAbove("a retry after the refused reconnect", proxy::refused, refused);
+        for (List<TargetGroup> update = faulty.nextUpdate(Duration.ZERO); update != null; update = faulty.nextUpdate(Duration.ZERO)) {
+            assertThat(update).as("no group is emptied while the API refuses")
+                    .allSatisfy(group -> assertThat(group.targets()).isNotEmpty());
         }
+        assertThat(warningsAbout(faulty, "HTTP 401")).hasSize(1);
+
+        api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
+        healthy.await("the other job following changes meanwhile", s -> s.containsKey("pod/shop/web-2"));
+        proxy.failWith(0);
+        faulty.await("the change made during the outage", s -> s.containsKey("pod/shop/web-2"));
     }
 
     @Test
     void goneAndEndedWatchesReListAndKeepFollowing() throws Exception {
         proxy.goneForWatches(true); // from the start: every watch is told 410 Gone
-        MockApi.Run run = api.start(api.block("pod", "api_server", proxy.url()));
+        DiscoveryHarness run = api.start(api.block("pod", "api_server", proxy.url()));
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
         FaultyProxy.awaitAbove("a watch answered 410 Gone", proxy::gone, 0);
         // fabric8 answers a 410 with a new list and then a new watch: a second 410 shows the re-list went by.
@@ -138,7 +109,7 @@ class ApiFaultsTest {
         awaitFollowing(run);
         api.client.pods().inNamespace("shop").withName("web-1").delete();
         run.await("a deletion after the watch was ended", s -> s.get("pod/shop/web-1").targets().isEmpty());
-        assertThat(run.state.get("pod/shop/web-2").targets()).isNotEmpty();
+        assertThat(run.groups().get("pod/shop/web-2").targets()).isNotEmpty();
     }
 
     /**
@@ -149,13 +120,20 @@ class ApiFaultsTest {
      * more is made (the first normally shows up at once); only a change seen through the watch
      * shows that the informer follows again.
      */
-    private void awaitFollowing(MockApi.Run run) throws InterruptedException {
-        run.awaitWatching();
+    private void awaitFollowing(DiscoveryHarness run) throws InterruptedException {
+        MockApi.awaitWatching(run);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             int probe = ++probes;
             api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "probe-" + probe, "10.1.9." + probe)).create();
-            if (run.within(Duration.ofMillis(500), s -> s.containsKey("pod/shop/probe-" + probe))) {
+            long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+            while (!run.groups().containsKey("pod/shop/probe-" + probe)) {
+                long left = until - System.nanoTime();
+                if (left <= 0 || run.nextUpdate(Duration.ofNanos(left)) == null) {
+                    break;
+                }
+            }
+            if (run.groups().containsKey("pod/shop/probe-" + probe)) {
                 return;
             }
         }
@@ -164,15 +142,15 @@ class ApiFaultsTest {
 
     @Test
     void jobsOnTheSameApiShareOneConnectionAndOneInformerPerKind() throws Exception {
-        MockApi.Run pods = api.start(api.block("pod"));
-        MockApi.Run morePods = api.start(api.block("pod"), api.context("other-job"));
+        DiscoveryHarness pods = api.start(api.block("pod"));
+        DiscoveryHarness morePods = api.start(api.block("pod"), api.context("other-job"));
         pods.await("the pod", s -> s.containsKey("pod/shop/web-1"));
         morePods.await("the pod in the second job", s -> s.containsKey("pod/shop/web-1"));
         assertThat(api.factory.connections().openConnections()).isEqualTo(1);
         int before = proxyIndependentListCount();
         assertThat(before).isEqualTo(1);
-        pods.discoverer.close();
-        morePods.discoverer.close();
+        pods.closeDiscoverer();
+        morePods.closeDiscoverer();
         assertThat(api.factory.connections().openConnections()).as("closed with its last user").isZero();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.testing.DiscoveryHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,7 +58,7 @@ class ConnectionModesTest {
                       user: prometheus
                 current-context: mock
                 """.formatted(proxy.url()));
-        MockApi.Run run = api.start(new PluginConfig("kubernetes_sd_configs",
+        DiscoveryHarness run = api.start(new PluginConfig("kubernetes_sd_configs",
                 Map.of("role", "pod", "kubeconfig_file", "kubeconfig.yml"), "prometheus.yml:3:7"));
         run.await("the pod through the kubeconfig's server", s -> s.containsKey("pod/shop/web-1"));
         assertThat(proxy.authorizations).contains("Bearer kubeconfig-token");
@@ -91,9 +92,9 @@ class ConnectionModesTest {
 
     @Test
     void outsideAClusterWithoutAnApiServerTheJobHasNoTargetsAndSaysWhy() throws Exception {
-        MockApi.Run run = api.start(new PluginConfig("kubernetes_sd_configs", Map.of("role", "pod"), "prometheus.yml:3:7"));
-        List<TargetGroup> initial = run.initial();
+        DiscoveryHarness run = api.start(new PluginConfig("kubernetes_sd_configs", Map.of("role", "pod"), "prometheus.yml:3:7"));
+        List<TargetGroup> initial = MockApi.initial(run);
         assertThat(initial).isEmpty();
-        assertThat(run.context.metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
+        assertThat(run.context().metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
     }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,9 +58,9 @@ class EndpointsRoleTest {
                 .endSubset()
                 .addNewSubset().addNewAddress().withIp("10.1.2.8").endAddress().endSubset()
                 .build()).create();
-        MockApi.Run run = api.start(api.block("endpoints"));
+        DiscoveryHarness run = api.start(api.block("endpoints"));
         run.await("the endpoints", s -> s.containsKey("endpoints/shop/web"));
-        TargetGroup group = run.group("endpoints/shop/web");
+        TargetGroup group = run.groups().get("endpoints/shop/web");
         assertThat(group.labels()).isEqualTo(Labels.fromMap(Map.of("__meta_kubernetes_namespace", "shop",
                 "__meta_kubernetes_endpoints_name", "web", "__meta_kubernetes_endpoints_label_svc", "web",
                 "__meta_kubernetes_endpoints_labelpresent_svc", "true", "__meta_kubernetes_service_name", "web",
@@ -90,7 +91,7 @@ class EndpointsRoleTest {
         assertThat(group.targets()).as("a subset without ports gives no target").containsExactly(Labels.fromMap(ready),
                 Labels.fromMap(notReady), Labels.fromMap(metrics), Labels.fromMap(debug));
 
-        run.awaitWatching();
+        MockApi.awaitWatching(run);
         api.client.services().inNamespace("shop").withName("web").edit(s -> {
             s.getMetadata().getLabels().put("tier", "back");
             return s;
@@ -120,9 +121,9 @@ class EndpointsRoleTest {
                 .addNewPort().withName("http").withPort(8080).withProtocol("TCP").withAppProtocol("http").endPort()
                 .addNewPort().withName("admin").withPort(9999).withProtocol("TCP").endPort()
                 .build()).create();
-        MockApi.Run run = api.start(api.block("endpointslice"));
+        DiscoveryHarness run = api.start(api.block("endpointslice"));
         run.await("the slice", s -> s.containsKey("endpointslice/shop/web-abc"));
-        TargetGroup group = run.group("endpointslice/shop/web-abc");
+        TargetGroup group = run.groups().get("endpointslice/shop/web-abc");
         Map<String, String> expectedGroup = new HashMap<>(Map.of("__meta_kubernetes_namespace", "shop",
                 "__meta_kubernetes_endpointslice_name", "web-abc", "__meta_kubernetes_endpointslice_address_type", "IPv4",
                 "__meta_kubernetes_endpointslice_label_kubernetes_io_service_name", "web",
@@ -157,7 +158,7 @@ class EndpointsRoleTest {
         assertThat(group.targets().get(0)).isEqualTo(Labels.fromMap(first));
         assertThat(group.targets().get(2)).isEqualTo(Labels.fromMap(second));
 
-        run.awaitWatching();
+        MockApi.awaitWatching(run);
         api.client.discovery().v1().endpointSlices().inNamespace("shop").withName("web-abc").edit(e -> {
             e.getEndpoints().get(1).getConditions().setReady(true);
             return e;

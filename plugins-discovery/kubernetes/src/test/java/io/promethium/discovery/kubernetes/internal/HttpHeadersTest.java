@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.internal.DiscoveryKeys;
@@ -81,15 +82,15 @@ class HttpHeadersTest {
     @Test
     void configuredHeadersReachTheApiOnListAndWatchRequestsAndHeaderFilesAreReadForEachRequest() throws Exception {
         Files.writeString(dir.resolve("tenant.txt"), "tenant-a\n");
-        MockApi.Run pods = api.start(api.block("pod", "http_headers", HEADERS), api.context("pods"));
+        DiscoveryHarness pods = api.start(api.block("pod", "http_headers", HEADERS), api.context("pods"));
         pods.await("the pod", s -> s.containsKey("pod/shop/web-1"));
-        pods.awaitWatching();
+        MockApi.awaitWatching(pods);
         assertHeaders(awaitRequest("a pod list", get("/api/v1/pods", false)), "tenant-a");
         assertHeaders(awaitRequest("a pod watch", get("/api/v1/pods", true)), "tenant-a");
 
         // The file changes: the next request (a second job's list and watch on the same connection) carries the new value.
         Files.writeString(dir.resolve("tenant.txt"), "tenant-b\n");
-        MockApi.Run services = api.start(api.block("service", "http_headers", HEADERS), api.context("services"));
+        DiscoveryHarness services = api.start(api.block("service", "http_headers", HEADERS), api.context("services"));
         services.await("the service", s -> s.containsKey("svc/shop/web"));
         assertThat(api.factory.connections().openConnections()).isEqualTo(1);
         assertHeaders(awaitRequest("a service list", get("/api/v1/services", false)), "tenant-b");
@@ -99,8 +100,8 @@ class HttpHeadersTest {
     @Test
     void aJobWithoutHeadersSendsNoneAndUsesItsOwnConnection() throws Exception {
         Files.writeString(dir.resolve("tenant.txt"), "tenant-a\n");
-        MockApi.Run with = api.start(api.block("pod", "http_headers", HEADERS), api.context("with"));
-        MockApi.Run without = api.start(api.block("service"), api.context("without"));
+        DiscoveryHarness with = api.start(api.block("pod", "http_headers", HEADERS), api.context("with"));
+        DiscoveryHarness without = api.start(api.block("service"), api.context("without"));
         with.await("the pod", s -> s.containsKey("pod/shop/web-1"));
         without.await("the service", s -> s.containsKey("svc/shop/web"));
         assertThat(api.factory.connections().openConnections()).isEqualTo(2);

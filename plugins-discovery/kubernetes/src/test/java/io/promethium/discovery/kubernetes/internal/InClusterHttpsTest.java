@@ -8,8 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.promethium.api.config.PluginConfig;
-import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
@@ -25,10 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +53,7 @@ class InClusterHttpsTest {
     private NamespacedKubernetesClient client;
     private FaultyProxy front;
     private Path account;
-    private final List<Discoverer> started = new ArrayList<>();
+    private final List<DiscoveryHarness> started = new ArrayList<>();
     private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
@@ -81,8 +77,8 @@ class InClusterHttpsTest {
 
     @AfterEach
     void stop() {
-        for (Discoverer discoverer : started) {
-            discoverer.close();
+        for (DiscoveryHarness harness : started) {
+            harness.close();
         }
         front.close();
         client.close();
@@ -95,11 +91,10 @@ class InClusterHttpsTest {
                 account.resolve("ca.crt"), account.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100));
     }
 
-    private MockApi.Run run(KubernetesDiscovererFactory factory, TestPluginContext context, Map<String, Object> fields) throws Exception {
-        Discoverer discoverer = factory.create(new PluginConfig("kubernetes_sd_configs", fields, "prometheus.yml:3:7"), context);
-        started.add(discoverer);
-        MockApi.Run run = new MockApi.Run(discoverer, context);
-        discoverer.start(run.updates::add);
+    private DiscoveryHarness run(KubernetesDiscovererFactory factory, TestPluginContext context, Map<String, Object> fields) throws Exception {
+        DiscoveryHarness run = new DiscoveryHarness(context, Duration.ofSeconds(15));
+        started.add(run);
+        run.start(factory, "kubernetes_sd_configs", fields);
         return run;
     }
 
@@ -120,20 +115,20 @@ class InClusterHttpsTest {
         Files.copy(clusterCa.caPem(), account.resolve("ca.crt"));
         KubernetesDiscovererFactory factory = inCluster("localhost");
         TestPluginContext context = new TestPluginContext(dir, "in-cluster", new KernelHttpClientFactory());
-        MockApi.Run pods = run(factory, context, Map.of("role", "pod", "namespaces", Map.of("own_namespace", true)));
+        DiscoveryHarness pods = run(factory, context, Map.of("role", "pod", "namespaces", Map.of("own_namespace", true)));
 
         Map<String, ?> groups = pods.await("the pod of the own namespace over HTTPS", s -> s.containsKey("pod/shop/web-1"));
         assertThat(groups).doesNotContainKey("pod/other/db-1");
-        assertThat(pods.group("pod/shop/web-1").targets()).isNotEmpty();
+        assertThat(pods.groups().get("pod/shop/web-1").targets()).isNotEmpty();
         awaitAuthorization("Bearer first-token");
         assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isZero();
 
         // The kubelet rotates the projected token: the next request (here: a second job's list on the same connection) carries the new one.
         Files.writeString(account.resolve("token"), "rotated-token\n");
         Files.setLastModifiedTime(account.resolve("token"), FileTime.from(Instant.now().plusSeconds(5)));
-        MockApi.Run services = run(factory, new TestPluginContext(dir, "in-cluster-2", new KernelHttpClientFactory()),
+        DiscoveryHarness services = run(factory, new TestPluginContext(dir, "in-cluster-2", new KernelHttpClientFactory()),
                 Map.of("role", "service", "namespaces", Map.of("own_namespace", true)));
-        services.initial();
+        MockApi.initial(services);
         awaitAuthorization("Bearer rotated-token");
         assertThat(factory.connections().openConnections()).isEqualTo(1);
     }
@@ -142,39 +137,11 @@ class InClusterHttpsTest {
     void aCaThatDidNotSignTheApiServersCertificateIsRefusedCountedAndReported() throws Exception {
         Files.copy(otherCa, account.resolve("ca.crt"));
         TestPluginContext context = new TestPluginContext(dir, "wrong-ca", new KernelHttpClientFactory());
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                warnings.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        context.logger().addHandler(handler);
-        try {
-            MockApi.Run run = run(inCluster("127.0.0.1"), context, Map.of("role", "pod"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (context.metrics().value("prometheus_sd_kubernetes_failures_total") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (warnings.stream().noneMatch(w -> w.contains("failed")) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(warnings).as("warnings logged").anySatisfy(w -> assertThat(w)
-                    .contains("listing or watching pod failed").containsAnyOf("PKIX", "certification path", "SSLHandshakeException"));
-            assertThat(run.state).isEmpty();
-            assertThat(authorizations).isEmpty();
-        } finally {
-            context.logger().removeHandler(handler);
-        }
+        DiscoveryHarness run = run(inCluster("127.0.0.1"), context, Map.of("role", "pod"));
+        run.awaitMetric("prometheus_sd_kubernetes_failures_total", 1);
+        String warning = run.awaitWarning("listing or watching pod failed");
+        assertThat(warning).containsAnyOf("PKIX", "certification path", "SSLHandshakeException");
+        assertThat(run.groups()).isEmpty();
+        assertThat(authorizations).isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
+import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.net.InetAddress;
@@ -19,14 +20,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 /**
  * fabric8's Kubernetes API mock in CRUD mode on loopback, a client to change its objects, and
- * discoverers started against it whose updates are gathered as the kernel would hold them.
+ * discoverers started against it, each in a {@link DiscoveryHarness}.
  */
 final class MockApi implements AutoCloseable {
 
@@ -34,7 +32,7 @@ final class MockApi implements AutoCloseable {
     final NamespacedKubernetesClient client;
     final KubernetesDiscovererFactory factory;
     private final Path dir;
-    private final List<Discoverer> started = new ArrayList<>();
+    private final List<DiscoveryHarness> started = new ArrayList<>();
 
     MockApi(Path dir) {
         this(dir, Duration.ofSeconds(10));
@@ -80,96 +78,58 @@ final class MockApi implements AutoCloseable {
         return new TestPluginContext(dir, owner, new KernelHttpClientFactory());
     }
 
-    Run start(PluginConfig block) throws Exception {
+    DiscoveryHarness start(PluginConfig block) throws Exception {
         return start(block, context("test"));
     }
 
-    Run start(PluginConfig block, TestPluginContext context) throws Exception {
-        Discoverer discoverer = factory.create(block, context);
-        started.add(discoverer);
-        Run run = new Run(discoverer, context);
-        discoverer.start(run.updates::add);
-        return run;
+    /** Starts a discoverer of {@link #factory} on {@code context}; closed with this mock. */
+    DiscoveryHarness start(PluginConfig block, TestPluginContext context) throws Exception {
+        return start(factory.create(block, context), context);
+    }
+
+    /** Runs {@code discoverer} (built by the test) in a harness on {@code context}; closed with this mock. */
+    DiscoveryHarness start(Discoverer discoverer, TestPluginContext context) {
+        DiscoveryHarness harness = new DiscoveryHarness(context, Duration.ofSeconds(15));
+        started.add(harness);
+        harness.start(discoverer);
+        return harness;
     }
 
     @Override
     public void close() {
-        for (Discoverer discoverer : started) {
-            discoverer.close();
+        for (DiscoveryHarness harness : started) {
+            harness.close();
         }
         client.close();
         server.destroy();
     }
 
-    /** One running discoverer and what it sent. */
-    static final class Run {
-        final Discoverer discoverer;
-        final TestPluginContext context;
-        final BlockingQueue<List<TargetGroup>> updates = new LinkedBlockingQueue<>();
-        final Map<String, TargetGroup> state = new LinkedHashMap<>();
-        final List<List<TargetGroup>> received = new ArrayList<>();
-
-        Run(Discoverer discoverer, TestPluginContext context) {
-            this.discoverer = discoverer;
-            this.context = context;
+    /** The first update (the initial state), merged into the harness's groups. */
+    static List<TargetGroup> initial(DiscoveryHarness harness) throws InterruptedException {
+        List<TargetGroup> first = harness.nextUpdate(harness.timeout());
+        if (first == null) {
+            throw new AssertionError("no initial update within " + harness.timeout());
         }
+        return first;
+    }
 
-        /** Takes updates until {@code done} holds of the groups by source; fails after 15 s. */
-        Map<String, TargetGroup> await(String what, Predicate<Map<String, TargetGroup>> done) throws InterruptedException {
-            if (!within(Duration.ofSeconds(15), done)) {
-                throw new AssertionError("no update with " + what + " within 15 s; groups so far: " + state);
+    /**
+     * Waits until the discoverer's informers watch. The mock, unlike an API server, does not
+     * replay events from a watch's resourceVersion: a change made before the watch opens is lost.
+     */
+    static void awaitWatching(Discoverer discoverer) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!((KubernetesDiscoverer) discoverer).watching()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the informers are not watching after 15 s");
             }
-            return state;
+            Thread.sleep(20);
         }
+    }
 
-        /** Takes updates until {@code done} holds of the groups by source, or {@code wait} passes. */
-        boolean within(Duration wait, Predicate<Map<String, TargetGroup>> done) throws InterruptedException {
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (!done.test(state)) {
-                long left = deadline - System.nanoTime();
-                List<TargetGroup> update = left <= 0 ? null : updates.poll(left, TimeUnit.NANOSECONDS);
-                if (update == null) {
-                    return false;
-                }
-                take(update);
-            }
-            return true;
-        }
-
-        void take(List<TargetGroup> update) {
-            received.add(update);
-            for (TargetGroup group : update) {
-                state.put(group.source(), group);
-            }
-        }
-
-        /** The first update (the initial state). */
-        List<TargetGroup> initial() throws InterruptedException {
-            List<TargetGroup> first = updates.poll(15, TimeUnit.SECONDS);
-            if (first == null) {
-                throw new AssertionError("no initial update within 15 s");
-            }
-            take(first);
-            return first;
-        }
-
-        /**
-         * Waits until the discoverer's informers watch. The mock, unlike an API server, does not
-         * replay events from a watch's resourceVersion: a change made before the watch opens is lost.
-         */
-        Run awaitWatching() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!((KubernetesDiscoverer) discoverer).watching()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the informers are not watching after 15 s");
-                }
-                Thread.sleep(20);
-            }
-            return this;
-        }
-
-        TargetGroup group(String source) {
-            return state.get(source);
-        }
+    /** As {@link #awaitWatching(Discoverer)} for the harness's discoverer; returns the harness. */
+    static DiscoveryHarness awaitWatching(DiscoveryHarness harness) throws InterruptedException {
+        awaitWatching(harness.discoverer());
+        return harness;
     }
 }

@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -72,11 +72,11 @@ class NamespaceMetadataTest {
         groupByRole.put("endpoints", "endpoints/shop/web");
         groupByRole.put("endpointslice", "endpointslice/shop/web-x1");
         groupByRole.put("ingress", "ingress/shop/front");
-        Map<String, MockApi.Run> runs = new LinkedHashMap<>();
+        Map<String, DiscoveryHarness> runs = new LinkedHashMap<>();
         for (Map.Entry<String, String> role : groupByRole.entrySet()) {
             runs.put(role.getKey(), api.start(api.block(role.getKey(), "attach_metadata", Map.of("namespace", true))));
         }
-        MockApi.Run without = api.start(api.block("service"));
+        DiscoveryHarness without = api.start(api.block("service"));
 
         Map<String, String> expected = Map.of(
                 "__meta_kubernetes_namespace_label_team", "payments",
@@ -87,15 +87,15 @@ class NamespaceMetadataTest {
                 "__meta_kubernetes_namespace_annotationpresent_owner", "true");
         for (Map.Entry<String, String> role : groupByRole.entrySet()) {
             String source = role.getValue();
-            MockApi.Run run = runs.get(role.getKey());
+            DiscoveryHarness run = runs.get(role.getKey());
             run.await(role.getKey() + " with namespace metadata", s -> s.containsKey(source)
                     && s.get(source).labels().get("__meta_kubernetes_namespace_label_team") != null);
-            assertThat(namespaceLabels(run.group(source).labels())).as(role.getKey()).isEqualTo(new TreeMap<>(expected));
-            assertThat(run.group(source).labels().get("__meta_kubernetes_namespace")).isEqualTo("shop");
-            run.awaitWatching();
+            assertThat(namespaceLabels(run.groups().get(source).labels())).as(role.getKey()).isEqualTo(new TreeMap<>(expected));
+            assertThat(run.groups().get(source).labels().get("__meta_kubernetes_namespace")).isEqualTo("shop");
+            MockApi.awaitWatching(run);
         }
         without.await("the service without namespace metadata", s -> s.containsKey("svc/shop/web"));
-        assertThat(namespaceLabels(without.group("svc/shop/web").labels())).isEmpty();
+        assertThat(namespaceLabels(without.groups().get("svc/shop/web").labels())).isEmpty();
 
         api.client.namespaces().withName("shop").edit(n -> {
             n.getMetadata().getLabels().put("team", "checkout");
@@ -104,12 +104,12 @@ class NamespaceMetadataTest {
         });
         for (Map.Entry<String, String> role : groupByRole.entrySet()) {
             String source = role.getValue();
-            MockApi.Run run = runs.get(role.getKey());
+            DiscoveryHarness run = runs.get(role.getKey());
             run.await(role.getKey() + " with the namespace's new label", s -> "checkout".equals(
                     s.get(source).labels().get("__meta_kubernetes_namespace_label_team")));
-            assertThat(namespaceLabels(run.group(source).labels())).as(role.getKey())
+            assertThat(namespaceLabels(run.groups().get(source).labels())).as(role.getKey())
                     .doesNotContainKeys("__meta_kubernetes_namespace_annotation_owner", "__meta_kubernetes_namespace_annotationpresent_owner");
         }
-        assertThat(List.copyOf(without.updates)).as("a job without namespace metadata is not re-sent").isEmpty();
+        assertThat(without.noUpdates()).as("a job without namespace metadata is not re-sent").isTrue();
     }
 }

@@ -66,7 +66,7 @@ class PodLoadTest {
             initial = null;
             long after = usedAfterGc(memory);
 
-            new MockApi.Run(discoverer, null).awaitWatching();
+            MockApi.awaitWatching(discoverer);
             Pod changed = PodRoleTest.pod("ns-7", "pod-7", "10.0.0.7");
             changed.getMetadata().getLabels().put("track", "canary");
             long changeStart = System.nanoTime();

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,9 @@ class PodRoleTest {
     @Test
     void aPodIsOneGroupWithATargetPerContainerPortAndOnePerPortlessContainer() throws Exception {
         Pod created = api.client.pods().inNamespace("shop").resource(pod("shop", "web-1", "10.1.2.3")).create();
-        MockApi.Run run = api.start(api.block("pod"));
+        DiscoveryHarness run = api.start(api.block("pod"));
         run.await("the pod", s -> s.containsKey("pod/shop/web-1") && !s.get("pod/shop/web-1").targets().isEmpty());
-        TargetGroup group = run.group("pod/shop/web-1");
+        TargetGroup group = run.groups().get("pod/shop/web-1");
         assertThat(group.labels()).isEqualTo(Labels.fromMap(Map.ofEntries(
                 Map.entry("__meta_kubernetes_namespace", "shop"),
                 Map.entry("__meta_kubernetes_pod_name", "web-1"),
@@ -100,9 +101,9 @@ class PodRoleTest {
     @Test
     void podsCreatedChangedAndDeletedWhileRunningAreFollowed() throws Exception {
         api.client.pods().inNamespace("shop").resource(pod("shop", "web-1", "10.1.2.3")).create();
-        MockApi.Run run = api.start(api.block("pod"));
+        DiscoveryHarness run = api.start(api.block("pod"));
         run.await("the first pod", s -> s.containsKey("pod/shop/web-1"));
-        run.awaitWatching();
+        MockApi.awaitWatching(run);
 
         api.client.pods().inNamespace("shop").resource(pod("shop", "web-2", "10.1.2.4")).create();
         run.await("the created pod", s -> s.containsKey("pod/shop/web-2") && !s.get("pod/shop/web-2").targets().isEmpty());
@@ -114,7 +115,7 @@ class PodRoleTest {
 
         api.client.pods().inNamespace("shop").withName("web-1").delete();
         run.await("an empty group for the deleted pod", s -> s.get("pod/shop/web-1").targets().isEmpty());
-        assertThat(run.group("pod/shop/web-2").targets()).hasSize(4);
+        assertThat(run.groups().get("pod/shop/web-2").targets()).hasSize(4);
     }
 
     @Test
@@ -123,11 +124,11 @@ class PodRoleTest {
         pending.getStatus().setPodIP(null);
         api.client.pods().inNamespace("shop").resource(pending).create();
         api.client.pods().inNamespace("shop").resource(pod("shop", "web-1", "10.1.2.3")).create();
-        MockApi.Run run = api.start(api.block("pod"));
-        List<TargetGroup> initial = run.initial();
+        DiscoveryHarness run = api.start(api.block("pod"));
+        List<TargetGroup> initial = MockApi.initial(run);
         assertThat(initial).extracting(TargetGroup::source).containsExactlyInAnyOrder("pod/shop/starting", "pod/shop/web-1");
-        assertThat(run.group("pod/shop/starting").targets()).isEmpty();
-        run.awaitWatching();
+        assertThat(run.groups().get("pod/shop/starting").targets()).isEmpty();
+        MockApi.awaitWatching(run);
 
         api.client.pods().inNamespace("shop").resource(pod("shop", "starting", "10.9.9.9")).update();
         run.await("the started pod's targets", s -> !s.get("pod/shop/starting").targets().isEmpty());
@@ -140,9 +141,9 @@ class PodRoleTest {
         Pod db = pod("shop", "db-1", "10.1.2.5");
         db.getMetadata().getLabels().put("app", "db");
         api.client.pods().inNamespace("shop").resource(db).create();
-        MockApi.Run run = api.start(api.block("pod", "namespaces", Map.of("names", List.of("shop")),
+        DiscoveryHarness run = api.start(api.block("pod", "namespaces", Map.of("names", List.of("shop")),
                 "selectors", List.of(Map.of("role", "pod", "label", "app=web"))));
-        List<TargetGroup> initial = run.initial();
+        List<TargetGroup> initial = MockApi.initial(run);
         assertThat(initial).extracting(TargetGroup::source).containsExactly("pod/shop/web-1");
     }
 
@@ -153,10 +154,10 @@ class PodRoleTest {
         api.client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node-1")
                 .withLabels(Map.of("topology.kubernetes.io/zone", "eu-1a")).endMetadata().build()).create();
         api.client.pods().inNamespace("shop").resource(pod("shop", "web-1", "10.1.2.3")).create();
-        MockApi.Run run = api.start(api.block("pod", "attach_metadata", Map.of("node", true, "namespace", true)));
+        DiscoveryHarness run = api.start(api.block("pod", "attach_metadata", Map.of("node", true, "namespace", true)));
         run.await("the pod with metadata", s -> s.containsKey("pod/shop/web-1")
                 && s.get("pod/shop/web-1").labels().get("__meta_kubernetes_node_name") != null);
-        Labels labels = run.group("pod/shop/web-1").labels();
+        Labels labels = run.groups().get("pod/shop/web-1").labels();
         assertThat(labels.get("__meta_kubernetes_node_name")).isEqualTo("node-1");
         assertThat(labels.get("__meta_kubernetes_node_label_topology_kubernetes_io_zone")).isEqualTo("eu-1a");
         assertThat(labels.get("__meta_kubernetes_node_labelpresent_topology_kubernetes_io_zone")).isEqualTo("true");
@@ -164,7 +165,7 @@ class PodRoleTest {
         assertThat(labels.get("__meta_kubernetes_namespace_labelpresent_team")).isEqualTo("true");
         assertThat(labels.get("__meta_kubernetes_namespace_annotation_owner")).isEqualTo("ana");
         assertThat(labels.get("__meta_kubernetes_namespace_annotationpresent_owner")).isEqualTo("true");
-        run.awaitWatching();
+        MockApi.awaitWatching(run);
 
         api.client.nodes().withName("node-1").edit(n -> {
             n.getMetadata().getLabels().put("topology.kubernetes.io/zone", "eu-1b");

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.testing.DiscoveryHarness;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,9 +46,9 @@ class ServiceNodeIngressRoleTest {
         api.client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("ext")
                 .endMetadata().withNewSpec().withType("ExternalName").withExternalName("db.example.com")
                 .addNewPort().withName("pg").withPort(5432).withProtocol("TCP").endPort().endSpec().build()).create();
-        MockApi.Run run = api.start(api.block("service"));
+        DiscoveryHarness run = api.start(api.block("service"));
         run.await("the services", s -> s.containsKey("svc/shop/web") && s.containsKey("svc/shop/ext") && s.containsKey("svc/shop/lb"));
-        TargetGroup web = run.group("svc/shop/web");
+        TargetGroup web = run.groups().get("svc/shop/web");
         assertThat(web.labels()).isEqualTo(Labels.fromMap(Map.of("__meta_kubernetes_namespace", "shop",
                 "__meta_kubernetes_service_name", "web", "__meta_kubernetes_service_label_app", "web",
                 "__meta_kubernetes_service_labelpresent_app", "true",
@@ -61,18 +62,18 @@ class ServiceNodeIngressRoleTest {
                 Labels.fromMap(Map.of("__address__", "web.shop.svc:53", "__meta_kubernetes_service_port_name", "dns",
                         "__meta_kubernetes_service_port_number", "53", "__meta_kubernetes_service_port_protocol", "UDP",
                         "__meta_kubernetes_service_type", "ClusterIP", "__meta_kubernetes_service_cluster_ip", "10.96.0.10")));
-        assertThat(run.group("svc/shop/ext").targets()).containsExactly(
+        assertThat(run.groups().get("svc/shop/ext").targets()).containsExactly(
                 Labels.fromMap(Map.of("__address__", "ext.shop.svc:5432", "__meta_kubernetes_service_port_name", "pg",
                         "__meta_kubernetes_service_port_number", "5432", "__meta_kubernetes_service_port_protocol", "TCP",
                         "__meta_kubernetes_service_type", "ExternalName", "__meta_kubernetes_service_external_name", "db.example.com")));
 
-        assertThat(run.group("svc/shop/lb").targets()).containsExactly(
+        assertThat(run.groups().get("svc/shop/lb").targets()).containsExactly(
                 Labels.fromMap(Map.of("__address__", "lb.shop.svc:443", "__meta_kubernetes_service_port_name", "https",
                         "__meta_kubernetes_service_port_number", "443", "__meta_kubernetes_service_port_protocol", "TCP",
                         "__meta_kubernetes_service_type", "LoadBalancer", "__meta_kubernetes_service_cluster_ip", "10.96.0.11",
                         "__meta_kubernetes_service_loadbalancer_ip", "203.0.113.9")));
 
-        run.awaitWatching();
+        MockApi.awaitWatching(run);
         api.client.services().inNamespace("shop").withName("ext").delete();
         run.await("the deleted service's empty group", s -> s.get("svc/shop/ext").targets().isEmpty());
     }
@@ -90,9 +91,9 @@ class ServiceNodeIngressRoleTest {
                 .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(10250).endKubeletEndpoint().endDaemonEndpoints()
                 .endStatus().build()).create();
         api.client.nodes().resource(new NodeBuilder().withNewMetadata().withName("bare").endMetadata().build()).create();
-        MockApi.Run run = api.start(api.block("node"));
+        DiscoveryHarness run = api.start(api.block("node"));
         run.await("the node", s -> s.containsKey("node/node-1") && s.containsKey("node/bare"));
-        TargetGroup node = run.group("node/node-1");
+        TargetGroup node = run.groups().get("node/node-1");
         assertThat(node.labels()).isEqualTo(Labels.fromMap(Map.of("__meta_kubernetes_node_name", "node-1",
                 "__meta_kubernetes_node_provider_id", "aws:///eu-1a/i-123",
                 "__meta_kubernetes_node_label_kubernetes_io_os", "linux", "__meta_kubernetes_node_labelpresent_kubernetes_io_os", "true",
@@ -100,7 +101,7 @@ class ServiceNodeIngressRoleTest {
         assertThat(node.targets()).containsExactly(Labels.fromMap(Map.of("__address__", "10.0.0.5:10250", "instance", "node-1",
                 "__meta_kubernetes_node_address_InternalIP", "10.0.0.5", "__meta_kubernetes_node_address_ExternalIP", "203.0.113.5",
                 "__meta_kubernetes_node_address_Hostname", "node-1.local")));
-        assertThat(run.group("node/bare").targets()).as("a node without addresses has no target").isEmpty();
+        assertThat(run.groups().get("node/bare").targets()).as("a node without addresses has no target").isEmpty();
     }
 
     @Test
@@ -117,9 +118,9 @@ class ServiceNodeIngressRoleTest {
                 .endHttp().endRule()
                 .addNewRule().withHost("a.b.example.com").endRule()
                 .endSpec().build()).create();
-        MockApi.Run run = api.start(api.block("ingress"));
+        DiscoveryHarness run = api.start(api.block("ingress"));
         run.await("the ingress", s -> s.containsKey("ingress/shop/front"));
-        TargetGroup ingress = run.group("ingress/shop/front");
+        TargetGroup ingress = run.groups().get("ingress/shop/front");
         assertThat(ingress.labels()).isEqualTo(Labels.fromMap(Map.of("__meta_kubernetes_namespace", "shop",
                 "__meta_kubernetes_ingress_name", "front", "__meta_kubernetes_ingress_label_app", "front",
                 "__meta_kubernetes_ingress_labelpresent_app", "true", "__meta_kubernetes_ingress_class_name", "nginx")));

@@ -60,6 +60,12 @@ class TestDockerDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
+    protected boolean breakPeer() {
+        docker.failWith(500);
+        return true;
+    }
+
+    @Override
     protected boolean isFixtureThread(Thread thread) {
         // The JDK's pollers for virtual threads' blocking I/O start on first use.
         String name = thread.getName();

@@ -36,6 +36,13 @@ class TestFileDiscoverer extends AbstractDiscovererContractTest {
         Files.writeString(dir.resolve("a.json"), "[{\"targets\": [\"a:1\", \"c:3\"], \"labels\": {\"env\": \"x\"}}]");
     }
 
+    /** A file's "peer" is its writer: a file left half-written cannot be read. */
+    @Override
+    protected boolean breakPeer() throws Exception {
+        Files.writeString(dir.resolve("a.json"), "[{\"targets\": [\"a:1\"");
+        return true;
+    }
+
     @Override
     protected void removeSource() throws Exception {
         Files.deleteIfExists(dir.resolve("b.yml"));

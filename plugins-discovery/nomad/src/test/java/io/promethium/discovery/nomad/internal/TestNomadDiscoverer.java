@@ -57,6 +57,12 @@ class TestNomadDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
+    protected boolean breakPeer() {
+        nomad.failWith(500, "");
+        return true;
+    }
+
+    @Override
     protected boolean isFixtureThread(Thread thread) {
         // The JDK's pollers for virtual threads' blocking I/O start on first use.
         String name = thread.getName();

@@ -29,6 +29,7 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
     private ExecutorService executor;
     private TestCertificates certificates;
     private volatile String containers;
+    private volatile int status = 200;
 
     @AfterEach
     void stopTriton() {
@@ -48,7 +49,7 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
         containers = "{\"containers\": [" + CONTAINER.formatted(1, 1) + "]}";
         server.createContext("/v1/discover", exchange -> {
             byte[] bytes = containers.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -76,6 +77,12 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() {
         // The endpoint's one group empties when it lists no containers.
         containers = "{\"containers\": []}";
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        status = 500;
+        return true;
     }
 
     @Override

@@ -52,6 +52,13 @@ class TestNerveDiscoverer extends AbstractDiscovererContractTest {
         zk.delete("/nerve/services/web/services/web-2");
     }
 
+    /** The ZooKeeper server stops: the session's connection is lost and the tree cache says so. */
+    @Override
+    protected boolean breakPeer() throws Exception {
+        zk.stopServer();
+        return true;
+    }
+
     @Override
     protected boolean isFixtureThread(Thread thread) {
         String name = thread.getName();

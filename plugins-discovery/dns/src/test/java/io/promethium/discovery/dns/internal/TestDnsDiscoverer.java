@@ -52,4 +52,11 @@ class TestDnsDiscoverer extends AbstractDiscovererContractTest {
     protected void removeSource() throws Exception {
         dnsmasq.serve(WEB);
     }
+
+    /** dnsmasq stops: lookups get no answer. */
+    @Override
+    protected boolean breakPeer() throws Exception {
+        dnsmasq.close();
+        return true;
+    }
 }

@@ -1,0 +1,62 @@
+package io.promethium.promql.engine.tool;
+
+import io.promethium.api.tool.Tool;
+import io.promethium.promql.parser.ParseException;
+import io.promethium.promql.parser.PromQLParser;
+import io.promethium.promql.printer.PromQLPrinter;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code promethium promql format [--experimental] QUERY}: prints the query in Prometheus's pretty
+ * form, as Prometheus 3's {@code promtool --experimental promql format} does. Like promtool it
+ * refuses to run without {@code --experimental} (given after the command words here); a query
+ * that does not parse prints the parse error and exits 1.
+ */
+@Component(service = Tool.class)
+public final class PromqlFormatCommand implements Tool {
+
+    @Override
+    public String name() {
+        return "promql format";
+    }
+
+    @Override
+    public String help() {
+        return "--experimental QUERY  Format a PromQL query in its pretty-printed form (as promtool promql format).";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        boolean experimental = false;
+        List<String> positional = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--experimental")) {
+                experimental = true;
+            } else if (arg.startsWith("--")) {
+                err.println("promethium promql format: error: unknown long flag '" + arg + "', try --help");
+                return 2;
+            } else {
+                positional.add(arg);
+            }
+        }
+        if (positional.size() != 1) {
+            err.println("promethium promql format: error: "
+                    + (positional.isEmpty() ? "required argument 'query' not provided" : "unexpected " + positional.get(1)) + ", try --help");
+            return 2;
+        }
+        if (!experimental) {
+            err.println("This command is experimental and requires the --experimental flag to be set.");
+            return 1;
+        }
+        try {
+            out.println(PromQLPrinter.prettify(PromQLParser.parseExpr(positional.get(0))));
+            return 0;
+        } catch (ParseException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+}

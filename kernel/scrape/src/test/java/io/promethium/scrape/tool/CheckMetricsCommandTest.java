@@ -1,0 +1,171 @@
+package io.promethium.scrape.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promethium.api.testing.Peers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CheckMetricsCommandTest {
+
+    /** A page breaking most promlint rules, each family once. */
+    static final String BAD_PAGE = """
+            # HELP http_requests_total Requests.
+            # TYPE http_requests_total counter
+            http_requests_total{code="200"} 3
+            # HELP requests Requests without the suffix.
+            # TYPE requests counter
+            requests 1
+            # HELP temp_total A gauge named as a counter.
+            # TYPE temp_total gauge
+            temp_total 2
+            no_help_metric 4
+            # HELP fooMs camelCase names.
+            # TYPE fooMs gauge
+            fooMs{someLabel="x"} 3
+            # HELP latency_milliseconds Not a base unit.
+            # TYPE latency_milliseconds gauge
+            latency_milliseconds 5
+            # HELP job:rate:sum A recording rule name.
+            # TYPE job:rate:sum gauge
+            job:rate:sum 1
+            # HELP x_bucket Reserved suffix.
+            # TYPE x_bucket gauge
+            x_bucket{le="1"} 1
+            # HELP y_count Reserved suffix.
+            # TYPE y_count gauge
+            y_count{quantile="0.5"} 1
+            # HELP queue_gauge Type in name.
+            # TYPE queue_gauge gauge
+            queue_gauge 1
+            # HELP size_ms Abbreviated.
+            # TYPE size_ms gauge
+            size_ms 1
+            # HELP size_kb Abbreviated.
+            # TYPE size_kb gauge
+            size_kb 1
+            # HELP rpc_seconds A histogram.
+            # TYPE rpc_seconds histogram
+            rpc_seconds_bucket{le="0.1"} 1
+            rpc_seconds_bucket{le="+Inf"} 2
+            rpc_seconds_sum 0.3
+            rpc_seconds_count 2
+            # HELP rpc_summary_seconds A summary.
+            # TYPE rpc_summary_seconds summary
+            rpc_summary_seconds{quantile="0.5"} 1
+            rpc_summary_seconds_sum 0.3
+            rpc_summary_seconds_count 2
+            """;
+
+    static final String GOOD_PAGE = """
+            # HELP http_requests_total Requests.
+            # TYPE http_requests_total counter
+            http_requests_total{code="200"} 3
+            http_requests_total{code="500"} 1
+            # HELP rpc_duration_seconds A histogram.
+            # TYPE rpc_duration_seconds histogram
+            rpc_duration_seconds_bucket{le="0.1"} 1
+            rpc_duration_seconds_bucket{le="1"} 1
+            rpc_duration_seconds_bucket{le="+Inf"} 2
+            rpc_duration_seconds_sum 0.3
+            rpc_duration_seconds_count 2
+            # HELP up_info Up.
+            # TYPE up_info gauge
+            up_info 1
+            """;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String page, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new CheckMetricsCommand(new ByteArrayInputStream(page.getBytes(StandardCharsets.UTF_8)))
+                .run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void lintProblemsArePrintedSortedOnStderrWithExitCode3() throws Exception {
+        Result r = run(BAD_PAGE);
+        assertEquals(3, r.code());
+        assertEquals("", r.out());
+        assertEquals("""
+                fooMs label names should be written in 'snake_case' not 'camelCase'
+                fooMs metric names should be written in 'snake_case' not 'camelCase'
+                job:rate:sum metric names should not contain ':'
+                latency_milliseconds use base unit "seconds" instead of "milliseconds"
+                no_help_metric no help text
+                queue_gauge metric name should not include type 'gauge'
+                requests counter metrics should have "_total" suffix
+                rpc_summary_seconds metric name should not include type 'summary'
+                size_kb metric names should not contain abbreviated units
+                size_ms metric names should not contain abbreviated units
+                temp_total non-counter metrics should not have "_total" suffix
+                x_bucket non-histogram metrics should not have "_bucket" suffix
+                x_bucket non-histogram metrics should not have "le" label
+                y_count non-histogram and non-summary metrics should not have "_count" suffix
+                y_count non-summary metrics should not have "quantile" label
+                """, r.err());
+    }
+
+    @Test
+    void aCleanPageExitsZeroAndExtendedPrintsCardinality() throws Exception {
+        assertEquals(new Result(0, "", ""), run(GOOD_PAGE));
+        Result r = run(GOOD_PAGE, "--extended");
+        assertEquals(0, r.code());
+        assertEquals("""
+                Metric                  Cardinality    Percentage   \s
+                rpc_duration_seconds    5              62.50%       \s
+                http_requests_total     2              25.00%       \s
+                up_info                 1              12.50%       \s
+                Total                   8              100%         \s
+                """, r.out());
+    }
+
+    @Test
+    void duplicateSeriesAreNotUnique() throws Exception {
+        Result r = run("# HELP a_total A.\n# TYPE a_total counter\na_total{x=\"1\"} 1\na_total{x=\"1\"} 2\n");
+        assertEquals(3, r.code());
+        assertEquals("a_total metric not unique\n", r.err());
+    }
+
+    @Test
+    void anUnparsablePageFailsWithExitCode1() throws Exception {
+        Result r = run("metric{ 1\n");
+        assertEquals(1, r.code());
+        assertEquals(true, r.err().startsWith("error while linting: text format parsing error in line 1"), r.err());
+    }
+
+    @Test
+    void anUnknownFlagIsBadUsage() throws Exception {
+        assertEquals(2, run(GOOD_PAGE, "--strict").code());
+    }
+
+    /**
+     * The Debian promtool (2.42) on the same pages: the same findings in the same order, the same
+     * {@code --extended} table and the same exit code. Its older promlint lacks the gauge-suffix and duplicate-series rules, which
+     * these pages do not trigger.
+     */
+    @Test
+    void findingsMatchTheInstalledPromtool() throws Exception {
+        Path promtool = Peers.require("promtool");
+        for (String page : List.of(BAD_PAGE, GOOD_PAGE)) {
+            Process p = new ProcessBuilder(promtool.toString(), "check", "metrics", "--extended")
+                    .redirectError(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().write(page.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            Result ours = run(page, "--extended");
+            assertEquals(new Result(p.exitValue(), out, err), ours);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.promethium.web.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.promethium.api.testing.Peers;
+import io.promethium.api.tool.Tool;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * promtool's client commands against a loopback stand-in of the HTTP API: it answers each path
+ * with a body shaped as Prometheus documents its API answers ({@code /api/v1/query} and friends,
+ * {@code /-/healthy}), and records the requests. Where the installed promtool (2.42) has the
+ * command, it runs against the same stand-in and its output is compared with ours.
+ */
+class PromtoolClientCommandsTest {
+
+    static final String VECTOR = """
+            {"status":"success","data":{"resultType":"vector","result":[
+              {"metric":{"__name__":"up","job":"prometheus","instance":"localhost:9090"},"value":[1700000000.123,"1"]},
+              {"metric":{"job":"node","quote":"a\\"b\\\\c"},"value":[1700000000.123,"0.5"]},
+              {"metric":{},"value":[1700000000,"+Inf"]}]}}""";
+    static final String MATRIX = """
+            {"status":"success","data":{"resultType":"matrix","result":[
+              {"metric":{"__name__":"up","job":"z"},"values":[[1700000000,"1"],[1700000015,"1e+06"]]},
+              {"metric":{"__name__":"up","job":"a"},"values":[[1700000000.5,"NaN"]]}]}}""";
+    static final String SCALAR = """
+            {"status":"success","data":{"resultType":"scalar","result":[1700000000.001,"42"]}}""";
+    static final String SERIES = """
+            {"status":"success","data":[{"__name__":"up","job":"prometheus","instance":"localhost:9090"},{"__name__":"go_info","version":"go1.21"}]}""";
+    static final String LABEL_VALUES = """
+            {"status":"success","data":["node","prometheus"]}""";
+    static final String BAD_DATA = """
+            {"status":"error","errorType":"bad_data","error":"invalid parameter \\"query\\": 1:4: parse error: unexpected end of input"}""";
+
+    HttpServer server;
+    String url;
+    final Map<String, String[]> answers = new ConcurrentHashMap<>();
+    final List<String> requests = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String query = exchange.getRequestURI().getRawQuery();
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + URLDecoder.decode(body.isEmpty() && query != null ? query : body, StandardCharsets.UTF_8));
+            String[] answer = answers.getOrDefault(exchange.getRequestURI().getPath(), new String[] {"404", "not found"});
+            byte[] bytes = answer[1].getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", answer[1].startsWith("{") ? "application/json" : "text/plain");
+            exchange.sendResponseHeaders(Integer.parseInt(answer[0]), bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(Tool tool, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = tool.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Result promtool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Peers.require("promtool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @Test
+    void instantQueryPrintsGoModelFormatting() throws Exception {
+        answers.put("/api/v1/query", new String[] {"200", VECTOR});
+        Result r = run(new QueryCommand.Instant(), url, "up", "--time=1700000000.123");
+        assertEquals(new Result(0, """
+                up{instance="localhost:9090", job="prometheus"} => 1 @[1700000000.123]
+                {job="node", quote="a\\"b\\\\c"} => 0.5 @[1700000000.123]
+                {} => +Inf @[1700000000]
+                """, ""), r);
+        assertEquals("POST /api/v1/query query=up&time=1700000000.123", requests.get(0));
+    }
+
+    @Test
+    void rangeQuerySortsSeriesAndDefaultsTheStep() throws Exception {
+        answers.put("/api/v1/query_range", new String[] {"200", MATRIX});
+        Result r = run(new QueryCommand.Range(), url, "up", "--start=1700000000", "--end", "2023-11-14T22:38:20Z");
+        assertEquals(new Result(0, """
+                up{job="a"} =>
+                NaN @[1700000000.5]
+                up{job="z"} =>
+                1 @[1700000000]
+                1000000 @[1700000015]
+                """, ""), r);
+        assertEquals("POST /api/v1/query_range query=up&start=1700000000&end=1700001500&step=6", requests.get(0));
+    }
+
+    @Test
+    void scalarAndJsonOutput() throws Exception {
+        answers.put("/api/v1/query", new String[] {"200", SCALAR});
+        assertEquals(new Result(0, "scalar: 42 @[1700000000.001]\n", ""), run(new QueryCommand.Instant(), url, "42"));
+        assertEquals(new Result(0, "[1700000000.001,\"42\"]\n", ""), run(new QueryCommand.Instant(), "-o", "json", url, "42"));
+    }
+
+    @Test
+    void seriesAndLabelsPrintOneLinePerItem() throws Exception {
+        answers.put("/api/v1/series", new String[] {"200", SERIES});
+        answers.put("/api/v1/label/job/values", new String[] {"200", LABEL_VALUES});
+        assertEquals(new Result(0, """
+                {__name__="up", instance="localhost:9090", job="prometheus"}
+                {__name__="go_info", version="go1.21"}
+                """, ""), run(new QueryCommand.Series(), url, "--match=up", "--match", "go_info"));
+        assertEquals("POST /api/v1/series match[]=up&match[]=go_info", requests.get(0));
+        assertEquals(new Result(0, "node\nprometheus\n", ""), run(new QueryCommand.Labels(), url, "job"));
+    }
+
+    @Test
+    void anApiErrorIsPrintedWithItsTypeAndExitsOne() throws Exception {
+        answers.put("/api/v1/query", new String[] {"400", BAD_DATA});
+        assertEquals(new Result(1, "", "query error: bad_data: invalid parameter \"query\": 1:4: parse error: unexpected end of input\n"),
+                run(new QueryCommand.Instant(), url, "up{"));
+    }
+
+    @Test
+    void badUsageExitsTwo() throws Exception {
+        assertEquals(2, run(new QueryCommand.Instant(), url).code());
+        assertEquals(2, run(new QueryCommand.Instant(), "--format=yaml", url, "up").code());
+        assertEquals(2, run(new QueryCommand.Instant(), "--http.config.file=x.yml", url, "up").code());
+        assertEquals(1, run(new QueryCommand.Series(), url).code());
+    }
+
+    @Test
+    void healthyAndReadyReportTheServersAnswer() throws Exception {
+        answers.put("/-/healthy", new String[] {"200", "Prometheus Server is Healthy.\n"});
+        answers.put("/-/ready", new String[] {"503", "Service Unavailable"});
+        assertEquals(new Result(0, "", "  SUCCESS:  Prometheus Server is Healthy.\n\n"),
+                run(new CheckServerStatusCommand.Healthy(), "--url=" + url));
+        assertEquals(new Result(1, "", "check failed: URL=" + url + ", status=503\n"),
+                run(new CheckServerStatusCommand.Ready(), "--url", url));
+        server.stop(0);
+        Result down = run(new CheckServerStatusCommand.Healthy(), "--url=" + url);
+        assertEquals(1, down.code());
+        assertEquals("Get \"" + url + "/-/healthy\": connect: connection refused\n", down.err());
+    }
+
+    @Test
+    void webConfigVerdictsPerFile(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("good.yml"), "basic_auth_users:\n  alice: $2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze\n");
+        Path bad = Files.writeString(dir.resolve("bad.yml"), "tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n");
+        Path unknown = Files.writeString(dir.resolve("unknown.yml"), "no_such_field: 1\n");
+        Result r = run(new CheckWebConfigCommand(), good.toString(), bad.toString(), unknown.toString());
+        assertEquals(1, r.code());
+        String[] lines = r.err().split("\n");
+        assertEquals(good + " SUCCESS", lines[0]);
+        assertTrue(lines[1].startsWith(bad + " FAILED: "), lines[1]);
+        assertTrue(lines[2].startsWith(unknown + " FAILED: "), lines[2]);
+        assertEquals(new Result(0, "", good + " SUCCESS\n"), run(new CheckWebConfigCommand(), good.toString()));
+    }
+
+    /** The installed promtool on the same stand-in and files: the same output and exit codes. */
+    @Test
+    void outputMatchesTheInstalledPromtool(@TempDir Path dir) throws Exception {
+        Peers.require("promtool");
+        answers.put("/api/v1/query", new String[] {"200", VECTOR});
+        answers.put("/api/v1/query_range", new String[] {"200", MATRIX});
+        answers.put("/api/v1/series", new String[] {"200", SERIES});
+        answers.put("/api/v1/label/job/values", new String[] {"200", LABEL_VALUES});
+        assertEquals(promtool("query", "instant", url, "up", "--time=1700000000.123"),
+                run(new QueryCommand.Instant(), url, "up", "--time=1700000000.123"));
+        assertEquals(promtool("query", "range", url, "up", "--start=1700000000", "--end=1700001500"),
+                run(new QueryCommand.Range(), url, "up", "--start=1700000000", "--end=1700001500"));
+        assertEquals(promtool("query", "series", url, "--match=up"), run(new QueryCommand.Series(), url, "--match=up"));
+        assertEquals(promtool("query", "labels", url, "job"), run(new QueryCommand.Labels(), url, "job"));
+        answers.put("/api/v1/query", new String[] {"200", SCALAR});
+        assertEquals(promtool("query", "instant", url, "42", "--time=1700000000.001"),
+                run(new QueryCommand.Instant(), url, "42", "--time=1700000000.001"));
+        answers.put("/api/v1/query", new String[] {"400", BAD_DATA});
+        assertEquals(promtool("query", "instant", url, "up{"), run(new QueryCommand.Instant(), url, "up{"));
+        Path good = Files.writeString(dir.resolve("good.yml"), "basic_auth_users:\n  alice: $2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze\n");
+        assertEquals(promtool("check", "web-config", good.toString()), run(new CheckWebConfigCommand(), good.toString()));
+        Path bad = Files.writeString(dir.resolve("bad.yml"), "no_such_field: 1\n");
+        assertEquals(promtool("check", "web-config", bad.toString()).code(), run(new CheckWebConfigCommand(), bad.toString()).code());
+    }
+}

@@ -35,4 +35,18 @@ class NotificationLogTest {
         assertThat(e.data()).isEmpty();
         assertThat(e.resolved()).containsExactly(4L);
     }
+
+    /** A kill -9 between writing the temporary file and the rename leaves a torn .tmp beside the last snapshot. */
+    @Test
+    void aTornTemporaryFileFromAKilledWriteLeavesTheLastSnapshotReadable(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("nflog.json");
+        new NotificationLog(file, Duration.ofHours(1)).log("k", Set.of(7L), Set.of(), NOW);
+        java.nio.file.Files.writeString(dir.resolve("nflog.json.tmp"), "{\"entries\":[{\"key\":\"k2\",\"tim");
+        NotificationLog reloaded = new NotificationLog(file, Duration.ofHours(1));
+        assertThat(reloaded.get("k").firing()).containsExactly(7L);
+        reloaded.log("k2", Set.of(8L), Set.of(), NOW);
+        NotificationLog again = new NotificationLog(file, Duration.ofHours(1));
+        assertThat(again.get("k2").firing()).containsExactly(8L);
+        assertThat(again.get("k").firing()).containsExactly(7L);
+    }
 }

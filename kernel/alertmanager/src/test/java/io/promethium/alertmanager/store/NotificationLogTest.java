@@ -49,4 +49,18 @@ class NotificationLogTest {
         assertThat(again.get("k2").firing()).containsExactly(8L);
         assertThat(again.get("k").firing()).containsExactly(7L);
     }
+
+    @Test
+    void aFailedWriteIsCountedAndWrittenAgainByTheNextGc(@TempDir Path dir) throws Exception {
+        Path blocker = dir.resolve("blocker");
+        java.nio.file.Files.writeString(blocker, "a file where the folder should be");
+        Path file = blocker.resolve("nflog.json");
+        NotificationLog log = new NotificationLog(file, Duration.ofHours(1));
+        log.log("k", Set.of(9L), Set.of(), NOW);
+        assertThat(log.writeFailures()).isEqualTo(1);
+        java.nio.file.Files.delete(blocker);
+        log.gc(NOW);
+        assertThat(log.writeFailures()).isEqualTo(1);
+        assertThat(new NotificationLog(file, Duration.ofHours(1)).get("k").firing()).containsExactly(9L);
+    }
 }

@@ -348,6 +348,13 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         w.sample("alertmanager_dispatcher_aggregation_groups", current == null ? 0 : current.dispatcher().groupCount());
         w.family("alertmanager_nflog_entries", MetricType.GAUGE, "Number of entries in the notification log.", "");
         w.sample("alertmanager_nflog_entries", nflog.size());
+        // Snapshots are written at every change, so a failed write is Alertmanager's failed maintenance.
+        w.family("alertmanager_nflog_maintenance_errors_total", MetricType.COUNTER,
+                "How many maintenances were executed for the notification log that failed.", "");
+        w.sample("alertmanager_nflog_maintenance_errors_total", nflog.writeFailures());
+        w.family("alertmanager_silences_maintenance_errors_total", MetricType.COUNTER,
+                "How many maintenances were executed for silences that failed.", "");
+        w.sample("alertmanager_silences_maintenance_errors_total", silences.writeFailures());
         Map<String, DispatchMetrics.PerIntegration> per = new java.util.TreeMap<>(metrics.all());
         if (current != null) {
             current.integrations().values().forEach(l -> l.forEach(i -> per.computeIfAbsent(i.config().type(), metrics::of)));

@@ -43,6 +43,9 @@ public final class NotificationLog {
     private final Path file;
     private final Duration retention;
     private boolean closed;
+    /** The file is older than the entries (its last write failed): the next gc writes it again. */
+    private boolean dirty;
+    private final java.util.concurrent.atomic.AtomicLong writeFailures = new java.util.concurrent.atomic.AtomicLong();
 
     public NotificationLog(Path file, Duration retention) {
         this.file = file;
@@ -77,13 +80,18 @@ public final class NotificationLog {
     }
 
     public synchronized void gc(Instant now) {
-        if (entries.values().removeIf(e -> e.expiresAt().isBefore(now))) {
+        if (entries.values().removeIf(e -> e.expiresAt().isBefore(now)) || dirty) {
             persist();
         }
     }
 
     public int size() {
         return entries.size();
+    }
+
+    /** How many snapshot writes failed (Alertmanager's {@code alertmanager_nflog_maintenance_errors_total}). */
+    public long writeFailures() {
+        return writeFailures.get();
     }
 
     private void load() {
@@ -131,6 +139,9 @@ public final class NotificationLog {
                 new java.util.TreeMap<>(e.getValue().data()).forEach(d::put);
             }
         }
-        Snapshots.write(file, root);
+        dirty = !Snapshots.write(file, root);
+        if (dirty) {
+            writeFailures.incrementAndGet();
+        }
     }
 }

@@ -35,6 +35,9 @@ public final class SilenceStore {
     private final Map<String, Silence> silences = new ConcurrentHashMap<>();
     private final Path file;
     private final Duration retention;
+    /** The file is older than the silences (its last write failed): the next gc writes it again. */
+    private boolean dirty;
+    private final java.util.concurrent.atomic.AtomicLong writeFailures = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param file the snapshot, or null to keep silences in memory only */
     public SilenceStore(Path file, Duration retention) {
@@ -109,9 +112,14 @@ public final class SilenceStore {
 
     /** Drops silences that ended more than the retention ago. */
     public synchronized void gc(Instant now) {
-        if (silences.values().removeIf(s -> s.endsAt().plus(retention).isBefore(now))) {
+        if (silences.values().removeIf(s -> s.endsAt().plus(retention).isBefore(now)) || dirty) {
             persist();
         }
+    }
+
+    /** How many snapshot writes failed (Alertmanager's {@code alertmanager_silences_maintenance_errors_total}). */
+    public long writeFailures() {
+        return writeFailures.get();
     }
 
     private void load() {
@@ -155,6 +163,9 @@ public final class SilenceStore {
             n.put("createdBy", s.createdBy());
             n.put("comment", s.comment());
         }
-        Snapshots.write(file, root);
+        dirty = !Snapshots.write(file, root);
+        if (dirty) {
+            writeFailures.incrementAndGet();
+        }
     }
 }

@@ -45,6 +45,10 @@ class DispatchTest {
     }
 
     private AlertmanagerRuntime runtime(String routeExtras) throws Exception {
+        return runtime(routeExtras, dir.resolve("data"));
+    }
+
+    private AlertmanagerRuntime runtime(String routeExtras, Path data) throws Exception {
         Path file = dir.resolve("alertmanager.yml");
         Files.writeString(file, """
                 route:
@@ -67,7 +71,7 @@ class DispatchTest {
                       - url: %s
                       - url: %s
                 """.formatted(routeExtras, recorder.url("/hook"), recorder.url("/hang"), recorder.url("/fast")));
-        AlertmanagerRuntime rt = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "http://prom:9090",
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(file, data, Duration.ofHours(1), "http://prom:9090",
                 Clock.systemUTC());
         rt.addFactory(new WebhookNotifierFactory());
         rt.reload();
@@ -211,6 +215,53 @@ class DispatchTest {
         Alert b = firing("alertname", "Persist", "instance", "new");
         again.receive(List.of(b));
         assertThat(recorder.await(2, Duration.ofSeconds(5))).hasSize(2);
+    }
+
+    /**
+     * A kill -9 while the receiver holds the request: the data folder as it is at that instant
+     * (copied while the request hangs) has no log entry for the group, so the server started on
+     * it sends the group once, and only once.
+     */
+    @Test
+    void aNotificationCutOffBeforeTheReceiverAnsweredIsSentOnceAfterARestart() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        recorder.on("/hook", request -> {
+            if (calls.getAndIncrement() == 0) {
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return RecordingHttpServer.Response.status(200);
+        });
+        try {
+            AlertmanagerRuntime rt = runtime("");
+            Alert a = firing("alertname", "Held");
+            rt.receive(List.of(a));
+            assertThat(recorder.await(1, Duration.ofSeconds(5))).hasSize(1);
+            Path crashed = dir.resolve("crashed");
+            Files.createDirectories(crashed);
+            if (Files.isDirectory(dir.resolve("data"))) { // nothing was written yet when nothing was acknowledged
+                try (var files = Files.list(dir.resolve("data"))) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, crashed.resolve(f.getFileName()));
+                    }
+                }
+            }
+            rt.close();
+            runtimes.remove(rt);
+
+            AlertmanagerRuntime again = runtime("", crashed);
+            again.receive(List.of(a));
+            assertThat(recorder.await(2, Duration.ofSeconds(5))).hasSize(2);
+            again.receive(List.of(a));
+            Thread.sleep(1500); // two group intervals: a duplicate would be here
+            assertThat(recorder.requests()).hasSize(2);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -35,4 +35,32 @@ class NotificationLogTest {
         assertThat(e.data()).isEmpty();
         assertThat(e.resolved()).containsExactly(4L);
     }
+
+    /** A kill -9 between writing the temporary file and the rename leaves a torn .tmp beside the last snapshot. */
+    @Test
+    void aTornTemporaryFileFromAKilledWriteLeavesTheLastSnapshotReadable(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("nflog.json");
+        new NotificationLog(file, Duration.ofHours(1)).log("k", Set.of(7L), Set.of(), NOW);
+        java.nio.file.Files.writeString(dir.resolve("nflog.json.tmp"), "{\"entries\":[{\"key\":\"k2\",\"tim");
+        NotificationLog reloaded = new NotificationLog(file, Duration.ofHours(1));
+        assertThat(reloaded.get("k").firing()).containsExactly(7L);
+        reloaded.log("k2", Set.of(8L), Set.of(), NOW);
+        NotificationLog again = new NotificationLog(file, Duration.ofHours(1));
+        assertThat(again.get("k2").firing()).containsExactly(8L);
+        assertThat(again.get("k").firing()).containsExactly(7L);
+    }
+
+    @Test
+    void aFailedWriteIsCountedAndWrittenAgainByTheNextGc(@TempDir Path dir) throws Exception {
+        Path blocker = dir.resolve("blocker");
+        java.nio.file.Files.writeString(blocker, "a file where the folder should be");
+        Path file = blocker.resolve("nflog.json");
+        NotificationLog log = new NotificationLog(file, Duration.ofHours(1));
+        log.log("k", Set.of(9L), Set.of(), NOW);
+        assertThat(log.writeFailures()).isEqualTo(1);
+        java.nio.file.Files.delete(blocker);
+        log.gc(NOW);
+        assertThat(log.writeFailures()).isEqualTo(1);
+        assertThat(new NotificationLog(file, Duration.ofHours(1)).get("k").firing()).containsExactly(9L);
+    }
 }

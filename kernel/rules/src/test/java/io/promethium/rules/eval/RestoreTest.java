@@ -84,6 +84,21 @@ class RestoreTest {
     }
 
     @Test
+    void aFiringAlertKeepsItsActiveAtAndFiresAgainAtTheNextEvaluation() throws Exception {
+        RuleGroup before = group(false);
+        for (long m = 0; m <= 40; m++) {
+            eval(before, m * MIN);
+        }
+        assertThat(alert(before).state()).isEqualTo(AlertState.FIRING);
+        RuleGroup after = group(true);
+        eval(after, 42 * MIN);
+        assertThat(alert(after).activeAt()).isEqualTo(Instant.ofEpochMilli(0));
+        eval(after, 43 * MIN);
+        assertThat(alert(after).state()).isEqualTo(AlertState.FIRING);
+        assertThat(alert(after).activeAt()).isEqualTo(Instant.ofEpochMilli(0));
+    }
+
+    @Test
     void anAlertCloseToFiringWaitsAtLeastTheGracePeriod() throws Exception {
         RuleGroup before = group(false);
         for (long m = 0; m <= 25; m++) {

@@ -282,7 +282,9 @@ public final class AlertingRule extends BaseRule {
                 long spentPending = downAt - restoredActiveAt;
                 long remaining = holdMillis - spentPending;
                 if (remaining <= 0) {
-                    // It was firing: the next evaluation makes it firing again if the condition holds.
+                    // It was firing: with its activeAt back, the next evaluation makes it firing again
+                    // if the condition holds (no new wait of `for`, so no gap the receivers would see).
+                    a.activeAt = restoredActiveAt;
                     continue;
                 } else if (remaining < gracePeriodMillis) {
                     restoredActiveAt = now + gracePeriodMillis - holdMillis;

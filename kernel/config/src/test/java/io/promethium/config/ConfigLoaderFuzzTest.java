@@ -45,11 +45,23 @@ class ConfigLoaderFuzzTest {
 
     @Test
     void mutatedPrometheusConfigsLoadOrFailWithAConfigException() throws Exception {
-        List<String> seeds = textBlocks(Path.of("src/test/java/io/promethium/config"), "job_name");
-        assertThat(seeds).as("seed configs from this module's tests").hasSizeGreaterThan(10);
-        FuzzRun run = FuzzRun.configure("config.fuzz", 20_261_123L, 20_000, Duration.ofSeconds(4));
-        Random random = new Random(run.seed());
         ConfigLoader loader = new ConfigLoader(PluginKeys.NONE);
+        // Every file, and those that load three times more: mutations of a refused file mostly meet its first error again.
+        List<String> seeds = new ArrayList<>();
+        int loading = 0;
+        for (String text : textBlocks(Path.of("src/test/java/io/promethium/config"), "job_name")) {
+            try {
+                loader.parse(FILE, text);
+                seeds.addAll(List.of(text, text, text));
+                loading++;
+            } catch (ConfigException e) {
+                // a test of an error: its file is a seed too
+            }
+            seeds.add(text);
+        }
+        assertThat(loading).as("loading configs among this module's tests").isGreaterThan(1);
+        FuzzRun run = FuzzRun.configure("config.fuzz", 20_261_123L, 12_000, Duration.ofSeconds(4));
+        Random random = new Random(run.seed());
         int[] outcomes = fuzz(run, random, seeds, text -> {
             try {
                 loader.parse(FILE, text);
@@ -104,7 +116,7 @@ class ConfigLoaderFuzzTest {
         } finally {
             worker.shutdownNow();
         }
-        System.out.printf("config fuzz: %d loaded, %d refused; %s%n", accepted, refused, run.summary(tried));
+        System.out.printf("config fuzz (%d seed files): %d loaded, %d refused; %s%n", seeds.size(), accepted, refused, run.summary(tried));
         assertThat(problems).as("replay with -D<prefix>.seed=%d", run.seed()).isEmpty();
         return new int[] {accepted, refused};
     }

@@ -282,7 +282,8 @@ class AlertmanagerFuzzTest {
                     problems.add("no answer within " + DEADLINE_MILLIS + " ms:\n" + text);
                     break;
                 } catch (ExecutionException e) {
-                    problems.add(e.getCause() + "\n" + text);
+                    problems.add("iteration " + (tried - 1) + ": " + e.getCause() + "\n" + text);
+                    e.getCause().printStackTrace();
                 }
             }
         } finally {

@@ -24,6 +24,7 @@ public final class YamlReader {
      * @throws ConfigException with file, line and column for malformed YAML or duplicate keys
      */
     public YamlNode read(String file, String text) throws ConfigException {
+        rejectUnpairedSurrogates(file, text);
         try (JsonParser parser = factory.createParser(text)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
@@ -108,6 +109,34 @@ public final class YamlReader {
 
     private static Location location(String file, JsonLocation location) {
         return new Location(file, Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
+    }
+
+    /**
+     * A lone UTF-16 surrogate is no Unicode character, so no YAML document holds one (text decoded
+     * from UTF-8 never does). Refused here, with its position, because SnakeYAML's reader fails
+     * with an IndexOutOfBoundsException when a high surrogate ends its 1,024-character buffer.
+     */
+    private static void rejectUnpairedSurrogates(String file, String text) throws ConfigException {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                column++;
+                continue;
+            }
+            if (Character.isSurrogate(c)) {
+                throw new ConfigException(file + ":" + line + ":" + column + ": invalid YAML: unpaired surrogate U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " is not a character");
+            }
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
     }
 
     private static String describe(String file, IOException e) {

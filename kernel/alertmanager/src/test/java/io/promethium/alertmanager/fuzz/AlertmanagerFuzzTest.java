@@ -1,0 +1,355 @@
+package io.promethium.alertmanager.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.config.AlertmanagerConfigLoader;
+import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.FuzzRun;
+import io.promethium.api.web.HttpExchange;
+import io.promethium.notifiers.webhook.WebhookNotifierFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mutated alertmanager.yml files (the YAML text blocks of this module's config tests) load or fail
+ * with a {@link ConfigException} naming the file; mutated API v2 bodies (the alerts and silences
+ * this module's API tests post) are answered 200, 400 or 422, never 500; each within a deadline.
+ * Print their seeds: {@code -Dalertmanager.config.fuzz.seed=N} and
+ * {@code -Dalertmanager.api.fuzz.seed=N} replay a run.
+ */
+class AlertmanagerFuzzTest {
+
+    private static final long DEADLINE_MILLIS = 10_000;
+
+    private static final String[] YAML_FRAGMENTS = {
+        ":", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", "\"", "'", "#", "&a ", "*a", "!!str ", "? ", "|", ">", "0",
+        "-1", "1e309", "9999999999999999999", "10s", "0s", "-5m", "NaN", "true", "null", "~", "\t", "receiver", "routes",
+        "matchers", "=~", "!=", "(", ".*", "\\", "\u00e9", "\uD800", "\u0000", "{{", "}}", "...", "weekdays", "times",
+        "start_time", "25:00", "monday:sunday",
+    };
+
+    private static final String[] JSON_FRAGMENTS = {
+        "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "null", "true", "0", "-1", "1e999", "9999999999999999999",
+        "\"labels\"", "\"matchers\"", "\"isRegex\"", "\"startsAt\"", "\"endsAt\"", "\"id\"", "2026-13-40T25:61:61Z",
+        "\"0001-01-01T00:00:00Z\"", "\"\"", "(", ".*", "\u00e9", "\u0000", " ",
+    };
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void mutatedAlertmanagerConfigsLoadOrFailWithAConfigException() throws Exception {
+        NotifierFactory webhook = new WebhookNotifierFactory();
+        AlertmanagerConfigLoader loader = new AlertmanagerConfigLoader(t -> t.equals("webhook") ? webhook : null);
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(dir.resolve("url.txt"), "http://127.0.0.1:1/file\n");
+        // Every file, and those that load three times more: mutations of a refused file mostly meet its first error again.
+        List<String> seeds = new ArrayList<>();
+        int loading = 0;
+        for (String text : textBlocks(Path.of("src/test/java/io/promethium/alertmanager/config"), "receiver")) {
+            try {
+                loader.parse(file, text);
+                seeds.addAll(List.of(text, text, text));
+                loading++;
+            } catch (ConfigException e) {
+                // a test of an error: its file is a seed too
+            }
+            seeds.add(text);
+        }
+        assertThat(loading).as("loading configs among this module's tests").isGreaterThan(1);
+        FuzzRun run = FuzzRun.configure("alertmanager.config.fuzz", 20_261_123L, 200, Duration.ofSeconds(4));
+        Random random = new Random(run.seed());
+        int[] outcomes = fuzz(run, random, seeds, YAML_FRAGMENTS, true, text -> {
+            try {
+                loader.parse(file, text);
+                return true;
+            } catch (ConfigException e) {
+                assertThat(e.getMessage()).as("error for %s", text).startsWith(file.toString());
+                return false;
+            }
+        });
+        assertThat(outcomes[0]).as("mutations that still load").isPositive();
+        assertThat(outcomes[1]).as("mutations refused").isPositive();
+    }
+
+    @Test
+    void mutatedApiBodiesAreAnswered200Or400Or422() throws Exception {
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, """
+                route:
+                  receiver: main
+                  group_by: [alertname]
+                  routes:
+                    - matchers: [team="db"]
+                      receiver: db
+                receivers:
+                  - name: main
+                  - name: db
+                    webhook_configs:
+                      - url: http://127.0.0.1:9/
+                """);
+        Instant now = Instant.now();
+        String start = now.minusSeconds(60).toString();
+        String end = now.plusSeconds(3600).toString();
+        // Bodies as this module's API tests post them: alerts, then silences.
+        List<String> alerts = List.of(
+                "[{\"labels\":{\"alertname\":\"A\",\"team\":\"db\"}},{\"labels\":{\"alertname\":\"B\"}}]",
+                "[{\"labels\":{\"alertname\":\"C\"},\"annotations\":{\"summary\":\"s\"},\"startsAt\":\"" + start + "\",\"endsAt\":\""
+                        + end + "\",\"generatorURL\":\"http://prom/graph?g0.expr=up\"}]");
+        List<String> silences = List.of(
+                "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"Silenced\",\"isRegex\":false,\"isEqual\":true}],\"startsAt\":\""
+                        + start + "\",\"endsAt\":\"" + end + "\",\"createdBy\":\"test\",\"comment\":\"c\"}",
+                "{\"matchers\":[{\"name\":\"team\",\"value\":\"db|web\",\"isRegex\":true}],\"startsAt\":\"" + start
+                        + "\",\"endsAt\":\"" + end + "\",\"createdBy\":\"a\",\"comment\":\"c\"}");
+        List<String> seeds = new ArrayList<>();
+        alerts.forEach(a -> seeds.add("/alerts " + a));
+        silences.forEach(s -> seeds.add("/silences " + s));
+        try (AlertmanagerRuntime runtime = new AlertmanagerRuntime(file, null, Duration.ofHours(1), "http://prom", Clock.systemUTC())) {
+            runtime.addFactory(new WebhookNotifierFactory());
+            runtime.reload();
+            AlertmanagerApi api = new AlertmanagerApi(() -> runtime);
+            FuzzRun run = FuzzRun.configure("alertmanager.api.fuzz", 20_261_123L, 1_500, Duration.ofSeconds(4));
+            Random random = new Random(run.seed());
+            int[] outcomes = fuzz(run, random, seeds, JSON_FRAGMENTS, false, request -> {
+                int space = request.indexOf(' ');
+                String body = request.substring(space + 1);
+                PostExchange exchange = new PostExchange(request.substring(0, space), body.getBytes(StandardCharsets.UTF_8));
+                api.handle(exchange);
+                String answer = exchange.response.toString(StandardCharsets.UTF_8);
+                assertThat(exchange.status).as("answer %s to %s", answer, body).isIn(200, 400, 422);
+                if (exchange.status != 200) {
+                    assertThat(answer).as("the reason for refusing %s", body).isNotBlank();
+                }
+                return exchange.status == 200;
+            });
+            assertThat(outcomes[0]).as("mutations accepted").isPositive();
+            assertThat(outcomes[1]).as("mutations refused").isPositive();
+        }
+    }
+
+    /** A POST to {@code /api/v2<subPath>} held in memory: the handler is called directly, thousands of times a second. */
+    private static final class PostExchange implements HttpExchange {
+        private final String subPath;
+        private final byte[] body;
+        private final ByteArrayOutputStream response = new ByteArrayOutputStream();
+        private int status;
+
+        PostExchange(String subPath, byte[] body) {
+            this.subPath = subPath;
+            this.body = body;
+        }
+
+        @Override
+        public String method() {
+            return "POST";
+        }
+
+        @Override
+        public String path() {
+            return "/api/v2" + subPath;
+        }
+
+        @Override
+        public String rawPath() {
+            return path();
+        }
+
+        @Override
+        public String subPath() {
+            return subPath;
+        }
+
+        @Override
+        public String query() {
+            return "";
+        }
+
+        @Override
+        public List<String> queryParameters(String name) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> requestHeaders(String name) {
+            return name.equalsIgnoreCase("Content-Type") ? List.of("application/json") : List.of();
+        }
+
+        @Override
+        public List<String> requestHeaderNames() {
+            return List.of("Content-Type");
+        }
+
+        @Override
+        public boolean secure() {
+            return false;
+        }
+
+        @Override
+        public long requestContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public InputStream requestBody() {
+            return new ByteArrayInputStream(body);
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void responseHeader(String name, String value) {
+        }
+
+        @Override
+        public OutputStream responseBody() {
+            return response;
+        }
+
+        @Override
+        public void respond(int code, String contentType, String text) {
+            status = code;
+            response.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** One candidate: true when accepted, false when refused cleanly; anything else is thrown. */
+    interface Check {
+        boolean apply(String text) throws Exception;
+    }
+
+    /** Runs mutations of the seeds through {@code check} on a worker with a deadline; {accepted, refused}. */
+    static int[] fuzz(FuzzRun run, Random random, List<String> seeds, String[] fragments, boolean lines, Check check) throws Exception {
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "alertmanager-fuzz");
+            t.setDaemon(true);
+            return t;
+        });
+        List<String> problems = new ArrayList<>();
+        int accepted = 0;
+        int refused = 0;
+        int tried = 0;
+        for (String seed : seeds) {
+            worker.submit(() -> check.apply(seed)).get(2, TimeUnit.MINUTES); // warm up untimed
+        }
+        run.start();
+        try {
+            while (run.proceed(tried) && problems.size() < 10) {
+                String text = mutate(seeds.get(random.nextInt(seeds.size())), random, fragments, lines);
+                tried++;
+                Future<Boolean> result = worker.submit(() -> check.apply(text));
+                try {
+                    if (result.get(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)) {
+                        accepted++;
+                    } else {
+                        refused++;
+                    }
+                } catch (TimeoutException e) {
+                    problems.add("no answer within " + DEADLINE_MILLIS + " ms:\n" + text);
+                    break;
+                } catch (ExecutionException e) {
+                    problems.add("iteration " + (tried - 1) + ": " + e.getCause() + "\n" + text);
+                    e.getCause().printStackTrace();
+                }
+            }
+        } finally {
+            worker.shutdownNow();
+        }
+        System.out.printf("alertmanager fuzz (%d seed files): %d accepted, %d refused; %s%n", seeds.size(), accepted, refused, run.summary(tried));
+        assertThat(problems).as("replay with the seed printed above").isEmpty();
+        return new int[] {accepted, refused};
+    }
+
+    /** Character edits with significant fragments and, for YAML, line edits that break the structure. */
+    static String mutate(String seed, Random random, String[] fragments, boolean lines) {
+        StringBuilder text = new StringBuilder(seed);
+        int keep = lines ? 0 : seed.indexOf(' ') + 1; // an API seed's path stays intact
+        int edits = 1 + random.nextInt(3);
+        for (int i = 0; i < edits; i++) {
+            int at = keep + random.nextInt(text.length() - keep + 1);
+            switch (random.nextInt(lines ? 6 : 4)) {
+                case 0, 1 -> text.insert(at, fragments[random.nextInt(fragments.length)]);
+                case 2 -> {
+                    if (at < text.length()) {
+                        text.deleteCharAt(at);
+                    }
+                }
+                case 3 -> {
+                    if (at < text.length()) {
+                        text.replace(at, at + 1, fragments[random.nextInt(fragments.length)]);
+                    }
+                }
+                case 4 -> { // duplicate a line: repeated keys, list items
+                    int start = text.lastIndexOf("\n", Math.max(0, at - 1)) + 1;
+                    int end = text.indexOf("\n", at);
+                    end = end < 0 ? text.length() : end + 1;
+                    text.insert(start, text.substring(start, end));
+                }
+                default -> { // move a line's indentation
+                    int start = text.lastIndexOf("\n", Math.max(0, at - 1)) + 1;
+                    if (random.nextBoolean()) {
+                        text.insert(start, "  ");
+                    } else if (text.indexOf("  ", start) == start) {
+                        text.delete(start, start + 2);
+                    }
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"\\n(.*?)\"\"\"", Pattern.DOTALL);
+
+    /** The text blocks containing {@code marker} in the test sources under {@code dir}, indentation removed. */
+    static List<String> textBlocks(Path dir, String marker) {
+        List<String> blocks = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                Matcher m = TEXT_BLOCK.matcher(Files.readString(file));
+                while (m.find()) {
+                    String block = m.group(1).stripIndent().translateEscapes();
+                    if (block.contains(marker) && !block.contains("%s") && !block.contains("%d")) {
+                        blocks.add(block);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return blocks;
+    }
+}

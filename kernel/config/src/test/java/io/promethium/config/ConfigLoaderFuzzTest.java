@@ -1,5 +1,6 @@
 package io.promethium.config;
 
+import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.config.ConfigException;
@@ -49,7 +50,7 @@ class ConfigLoaderFuzzTest {
         // Every file, and those that load three times more: mutations of a refused file mostly meet its first error again.
         List<String> seeds = new ArrayList<>();
         int loading = 0;
-        for (String text : textBlocks(Path.of("src/test/java/io/promethium/config"), "job_name")) {
+        for (String text : FuzzMutations.textBlocks(Path.of("src/test/java/io/promethium/config"), "job_name", "%s", "%d")) {
             try {
                 loader.parse(FILE, text);
                 seeds.addAll(List.of(text, text, text));
@@ -97,7 +98,7 @@ class ConfigLoaderFuzzTest {
         run.start();
         try {
             while (run.proceed(tried) && problems.size() < 10) {
-                String text = mutate(seeds.get(random.nextInt(seeds.size())), random);
+                String text = FuzzMutations.mutateText(seeds.get(random.nextInt(seeds.size())), random, FRAGMENTS, true);
                 tried++;
                 Future<Boolean> result = worker.submit(() -> check.apply(text));
                 try {
@@ -122,61 +123,6 @@ class ConfigLoaderFuzzTest {
         return new int[] {accepted, refused};
     }
 
-    /** Character edits with YAML-significant fragments, and line edits that break the structure. */
-    static String mutate(String seed, Random random) {
-        StringBuilder text = new StringBuilder(seed);
-        int edits = 1 + random.nextInt(3);
-        for (int i = 0; i < edits; i++) {
-            int at = text.isEmpty() ? 0 : random.nextInt(text.length() + 1);
-            switch (random.nextInt(6)) {
-                case 0, 1 -> text.insert(at, FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
-                case 2 -> {
-                    if (at < text.length()) {
-                        text.deleteCharAt(at);
-                    }
-                }
-                case 3 -> {
-                    if (at < text.length()) {
-                        text.replace(at, at + 1, FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
-                    }
-                }
-                case 4 -> { // duplicate a line: repeated keys, list items
-                    int start = text.lastIndexOf("\n", Math.max(0, at - 1)) + 1;
-                    int end = text.indexOf("\n", at);
-                    end = end < 0 ? text.length() : end + 1;
-                    text.insert(start, text.substring(start, end));
-                }
-                default -> { // move a line's indentation
-                    int start = text.lastIndexOf("\n", Math.max(0, at - 1)) + 1;
-                    if (random.nextBoolean()) {
-                        text.insert(start, "  ");
-                    } else if (text.indexOf("  ", start) == start) {
-                        text.delete(start, start + 2);
-                    }
-                }
-            }
-        }
-        return text.toString();
-    }
 
-    private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"\\n(.*?)\"\"\"", Pattern.DOTALL);
 
-    /** The text blocks containing {@code marker} in the test sources under {@code dir}, indentation removed. */
-    static List<String> textBlocks(Path dir, String marker) {
-        List<String> blocks = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                Matcher m = TEXT_BLOCK.matcher(Files.readString(file));
-                while (m.find()) {
-                    String block = m.group(1).stripIndent().translateEscapes();
-                    if (block.contains(marker) && !block.contains("%s") && !block.contains("%d")) {
-                        blocks.add(block);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return blocks;
-    }
 }

@@ -1,5 +1,6 @@
 package io.promethium.otlp;
 
+import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -34,7 +35,7 @@ class OtlpBodyFuzzTest {
     @Test
     void mutatedJsonAndProtobufBodiesDecodeAndTranslateOrFailToDecode() throws Exception {
         List<byte[]> json = new ArrayList<>();
-        for (String body : textBlocks(Path.of("src/test/java/io/promethium/otlp"))) {
+        for (String body : FuzzMutations.textBlocks(Path.of("src/test/java/io/promethium/otlp"), "resourceMetrics", "%s")) {
             json.add(body.replace("%d", Long.toString(TranslatorTest.T)).getBytes(StandardCharsets.UTF_8));
         }
         assertThat(json).as("JSON requests from this module's tests").isNotEmpty();
@@ -54,7 +55,7 @@ class OtlpBodyFuzzTest {
         for (; run.proceed(done); done++) {
             boolean isJson = random.nextBoolean();
             List<byte[]> seeds = isJson ? json : protobuf;
-            byte[] body = mutate(seeds.get(random.nextInt(seeds.size())), random, isJson);
+            byte[] body = FuzzMutations.mutateBytes(seeds.get(random.nextInt(seeds.size())), random, isJson ? JSON_BYTES : null);
             ExportMetricsServiceRequest request;
             try {
                 try {
@@ -76,51 +77,6 @@ class OtlpBodyFuzzTest {
         assertThat(refused).as("mutations refused").isPositive();
     }
 
-    private static byte[] mutate(byte[] seed, Random random, boolean json) {
-        byte[] body = seed.clone();
-        int edits = 1 + random.nextInt(3);
-        for (int i = 0; i < edits && body.length > 0; i++) {
-            int at = random.nextInt(body.length);
-            byte b = json ? JSON_BYTES[random.nextInt(JSON_BYTES.length)] : (byte) random.nextInt();
-            switch (random.nextInt(4)) {
-                case 0 -> body[at] = b;
-                case 1 -> {
-                    byte[] longer = new byte[body.length + 1];
-                    System.arraycopy(body, 0, longer, 0, at);
-                    longer[at] = b;
-                    System.arraycopy(body, at, longer, at + 1, body.length - at);
-                    body = longer;
-                }
-                case 2 -> {
-                    byte[] shorter = new byte[body.length - 1];
-                    System.arraycopy(body, 0, shorter, 0, at);
-                    System.arraycopy(body, at + 1, shorter, at, body.length - at - 1);
-                    body = shorter;
-                }
-                default -> body = Arrays.copyOf(body, at);
-            }
-        }
-        return body;
-    }
 
-    private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"\\n(.*?)\"\"\"", Pattern.DOTALL);
 
-    /** The OTLP JSON requests written as text blocks in the test sources under {@code dir}. */
-    private static List<String> textBlocks(Path dir) {
-        List<String> blocks = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                Matcher m = TEXT_BLOCK.matcher(Files.readString(file));
-                while (m.find()) {
-                    String block = m.group(1).stripIndent().translateEscapes();
-                    if (block.contains("resourceMetrics") && !block.contains("%s")) {
-                        blocks.add(block);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return blocks;
-    }
 }

@@ -1,5 +1,6 @@
 package io.promethium.alertmanager.fuzz;
 
+import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.alertmanager.api.AlertmanagerApi;
@@ -73,7 +74,7 @@ class AlertmanagerFuzzTest {
         // Every file, and those that load three times more: mutations of a refused file mostly meet its first error again.
         List<String> seeds = new ArrayList<>();
         int loading = 0;
-        for (String text : textBlocks(Path.of("src/test/java/io/promethium/alertmanager/config"), "receiver")) {
+        for (String text : FuzzMutations.textBlocks(Path.of("src/test/java/io/promethium/alertmanager/config"), "receiver", "%s", "%d")) {
             try {
                 loader.parse(file, text);
                 seeds.addAll(List.of(text, text, text));
@@ -269,7 +270,7 @@ class AlertmanagerFuzzTest {
         run.start();
         try {
             while (run.proceed(tried) && problems.size() < 10) {
-                String text = mutate(seeds.get(random.nextInt(seeds.size())), random, fragments, lines);
+                String text = FuzzMutations.mutateText(seeds.get(random.nextInt(seeds.size())), random, fragments, lines);
                 tried++;
                 Future<Boolean> result = worker.submit(() -> check.apply(text));
                 try {
@@ -294,62 +295,6 @@ class AlertmanagerFuzzTest {
         return new int[] {accepted, refused};
     }
 
-    /** Character edits with significant fragments and, for YAML, line edits that break the structure. */
-    static String mutate(String seed, Random random, String[] fragments, boolean lines) {
-        StringBuilder text = new StringBuilder(seed);
-        int keep = lines ? 0 : seed.indexOf(' ') + 1; // an API seed's path stays intact
-        int edits = 1 + random.nextInt(3);
-        for (int i = 0; i < edits; i++) {
-            int at = keep + random.nextInt(text.length() - keep + 1);
-            switch (random.nextInt(lines ? 6 : 4)) {
-                case 0, 1 -> text.insert(at, fragments[random.nextInt(fragments.length)]);
-                case 2 -> {
-                    if (at < text.length()) {
-                        text.deleteCharAt(at);
-                    }
-                }
-                case 3 -> {
-                    if (at < text.length()) {
-                        text.replace(at, at + 1, fragments[random.nextInt(fragments.length)]);
-                    }
-                }
-                case 4 -> { // duplicate a line: repeated keys, list items
-                    int start = text.lastIndexOf("\n", Math.max(0, at - 1)) + 1;
-                    int end = text.indexOf("\n", at);
-                    end = end < 0 ? text.length() : end + 1;
-                    text.insert(start, text.substring(start, end));
-                }
-                default -> { // move a line's indentation
-                    int start = text.lastIndexOf("\n", Math.max(0, at - 1)) + 1;
-                    if (random.nextBoolean()) {
-                        text.insert(start, "  ");
-                    } else if (text.indexOf("  ", start) == start) {
-                        text.delete(start, start + 2);
-                    }
-                }
-            }
-        }
-        return text.toString();
-    }
 
-    private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"\\n(.*?)\"\"\"", Pattern.DOTALL);
 
-    /** The text blocks containing {@code marker} in the test sources under {@code dir}, indentation removed. */
-    static List<String> textBlocks(Path dir, String marker) {
-        List<String> blocks = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                Matcher m = TEXT_BLOCK.matcher(Files.readString(file));
-                while (m.find()) {
-                    String block = m.group(1).stripIndent().translateEscapes();
-                    if (block.contains(marker) && !block.contains("%s") && !block.contains("%d")) {
-                        blocks.add(block);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return blocks;
-    }
 }

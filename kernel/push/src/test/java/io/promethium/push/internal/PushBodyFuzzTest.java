@@ -1,5 +1,6 @@
 package io.promethium.push.internal;
 
+import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.testing.FuzzRun;
@@ -31,7 +32,7 @@ class PushBodyFuzzTest {
     @Test
     void mutatedTextBodiesParseOrFailWith400() {
         List<byte[]> seeds = new ArrayList<>();
-        for (String page : textBlocks(Path.of("src/test/java/io/promethium/push/internal"))) {
+        for (String page : FuzzMutations.textBlocks(Path.of("src/test/java/io/promethium/push/internal"), "# TYPE", "%s", "%d")) {
             seeds.add(page.getBytes(StandardCharsets.UTF_8));
         }
         assertThat(seeds).as("text pages from this module's tests").hasSizeGreaterThan(3);
@@ -68,7 +69,7 @@ class PushBodyFuzzTest {
         int refused = 0;
         int done = 0;
         for (; run.proceed(done); done++) {
-            byte[] body = mutate(seeds.get(random.nextInt(seeds.size())), random, text);
+            byte[] body = FuzzMutations.mutateBytes(seeds.get(random.nextInt(seeds.size())), random, text ? INTERESTING : null);
             try {
                 parser.parse(body, body.length);
                 parsed++;
@@ -86,51 +87,6 @@ class PushBodyFuzzTest {
         assertThat(refused).as("mutations refused").isPositive();
     }
 
-    private static byte[] mutate(byte[] seed, Random random, boolean text) {
-        byte[] body = seed.clone();
-        int edits = 1 + random.nextInt(3);
-        for (int i = 0; i < edits && body.length > 0; i++) {
-            int at = random.nextInt(body.length);
-            byte b = text ? INTERESTING[random.nextInt(INTERESTING.length)] : (byte) random.nextInt();
-            switch (random.nextInt(4)) {
-                case 0 -> body[at] = b;
-                case 1 -> {
-                    byte[] longer = new byte[body.length + 1];
-                    System.arraycopy(body, 0, longer, 0, at);
-                    longer[at] = b;
-                    System.arraycopy(body, at, longer, at + 1, body.length - at);
-                    body = longer;
-                }
-                case 2 -> {
-                    byte[] shorter = new byte[body.length - 1];
-                    System.arraycopy(body, 0, shorter, 0, at);
-                    System.arraycopy(body, at + 1, shorter, at, body.length - at - 1);
-                    body = shorter;
-                }
-                default -> body = Arrays.copyOf(body, at);
-            }
-        }
-        return body;
-    }
 
-    private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"\\n(.*?)\"\"\"", Pattern.DOTALL);
 
-    /** The exposition pages written as text blocks in the test sources under {@code dir}. */
-    private static List<String> textBlocks(Path dir) {
-        List<String> blocks = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                Matcher m = TEXT_BLOCK.matcher(Files.readString(file));
-                while (m.find()) {
-                    String block = m.group(1).stripIndent().translateEscapes();
-                    if (block.contains("# TYPE") && !block.contains("%s") && !block.contains("%d")) {
-                        blocks.add(block);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return blocks;
-    }
 }

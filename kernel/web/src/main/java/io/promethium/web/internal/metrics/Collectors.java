@@ -48,8 +48,11 @@ public final class Collectors {
         }
     }
 
-    /** The families a collector that went rendered last, served until {@code deadline} (System.nanoTime). */
-    private record Held(String className, ClassLoader loader, List<Family> families, long deadline) {
+    /**
+     * The families a collector that went rendered last, served until {@code deadline}
+     * (System.nanoTime). Names and API values only: nothing that keeps the old bundle's class loader.
+     */
+    private record Held(String className, List<Family> families, long deadline) {
     }
 
     private record Sample(String name, Labels labels, double value) {
@@ -108,7 +111,7 @@ public final class Collectors {
                 return; // another version serves the class already (a newer one started first, or the update was rolled back)
             }
         }
-        held.add(new Held(type.getName(), type.getClassLoader(), gone.last, nanoTime.getAsLong() + graceNanos));
+        held.add(new Held(type.getName(), gone.last, nanoTime.getAsLong() + graceNanos));
     }
 
     /**

@@ -54,6 +54,13 @@ public final class PluginTracker<S> implements AutoCloseable {
     /** Failed plugin calls (a throw, or no answer within the time limit), shared by every tracker. */
     public static final String FAILURES_METRIC = "promethium_plugin_failures_total";
 
+    /**
+     * How long a consumer holds what a plugin that went gave (the discovery manager's targets,
+     * {@code /metrics}' last collected series) for a replacement: the launcher stops the old
+     * version of an updated plugin before it starts the new one, which takes seconds for some.
+     */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(15);
+
     /** How long a plugin may take to build or close one part before it is given up on. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
 

@@ -153,11 +153,15 @@ class HotSwapConformanceIT {
                     file_sd_configs:
                       - files: [targets.json]
                         refresh_interval: 1s
+                  # The exporters at 2 s: a scrape waits up to half its timeout for an exporter being updated,
+                  # and a loaded machine's plugin restart can take longer than the 0.5 s a 1 s timeout gives.
                   - job_name: jvm
                     metrics_path: /exporters/jvm/metrics
+                    scrape_interval: 2s
                     static_configs: [{targets: ['127.0.0.1:%d']}]
                   - job_name: node
                     metrics_path: /exporters/node/metrics
+                    scrape_interval: 2s
                     static_configs: [{targets: ['127.0.0.1:%d']}]
                   - job_name: self
                     static_configs: [{targets: ['127.0.0.1:%d']}]
@@ -224,11 +228,12 @@ class HotSwapConformanceIT {
         ServerProcess.sleep(3000);
         double to = now();
         assertContinuous("up{job=\"many\"}", from, to, TARGETS, "1", 2);
-        assertContinuous("up{job=~\"jvm|node|self\"}", from, to, 3, "1", 1);
+        assertContinuous("up{job=~\"jvm|node\"}", from, to, 2, "1", 2);
+        assertContinuous("up{job=\"self\"}", from, to, 1, "1", 1);
         assertContinuous("many:up:sum", from, to, 1, String.valueOf(TARGETS), 1);
         // The exporters' own series, not only their targets' up: an update serves the page without a gap.
-        assertContinuous("jvm_threads_current{job=\"jvm\"}", from, to, 1, null, 1);
-        assertContinuous("node_boot_time_seconds{job=\"node\"}", from, to, 1, null, 1);
+        assertContinuous("jvm_threads_current{job=\"jvm\"}", from, to, 1, null, 2);
+        assertContinuous("node_boot_time_seconds{job=\"node\"}", from, to, 1, null, 2);
         // Collectors on /metrics: the remote storage plugin's collector is continuous over its swaps and was never on a
         // page twice (no duplicate sample). The launcher stops the old version before it starts the new one (about 2 s
         // here); a scrape of /metrics between the two serves the old version's last families in its place.

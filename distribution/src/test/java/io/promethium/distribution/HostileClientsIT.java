@@ -134,7 +134,7 @@ class HostileClientsIT {
             }
 
             assertThat(monitor.failures).as("health or small-query failures during the run").isEmpty();
-            assertThat(monitor.checks.get()).as("monitor checks").isGreaterThan(20);
+            assertThat(monitor.checks.get()).as("monitor checks").isGreaterThanOrEqualTo(10);
             assertThat(Duration.ofNanos(monitor.slowestNanos.get())).as("slowest health or vector(1) answer").isLessThan(Duration.ofSeconds(1));
             assertThat(server.process().isAlive()).isTrue();
             assertThat(server.output()).doesNotContain("OutOfMemoryError").doesNotContain("StackOverflowError");

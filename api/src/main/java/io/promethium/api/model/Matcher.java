@@ -7,7 +7,11 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A label matcher. Regular expressions are fully anchored and {@code .} matches a newline, as in
  * Prometheus. A label that is absent has the value {@code ""}, so {@code foo=""} matches series
- * without {@code foo}.
+ * without {@code foo}. Matching a regular expression against one value may take at most
+ * {@link #regexSteps(int)} character reads; beyond that {@link #matches} throws
+ * {@link RegexTooExpensiveException} (Java's backtracking engine, unlike Prometheus's RE2, can
+ * take cubic or exponential time on patterns such as {@code .*.*.*a}, and overflows its stack on
+ * a repeated alternation over a long value, which is refused the same way).
  *
  * @param type the operator
  * @param name the label name
@@ -47,9 +51,92 @@ public record Matcher(MatchType type, String name, String value, Pattern pattern
         return switch (type) {
             case EQUAL -> value.equals(labelValue);
             case NOT_EQUAL -> !value.equals(labelValue);
-            case REGEX -> pattern.matcher(labelValue).matches();
-            case NOT_REGEX -> !pattern.matcher(labelValue).matches();
+            case REGEX -> patternMatches(labelValue);
+            case NOT_REGEX -> !patternMatches(labelValue);
         };
+    }
+
+    /**
+     * Character reads one regular expression match may make on a value of that length: generous
+     * for linear matching (100 per character), far below the cubic cost of {@code .*.*.*a} on a
+     * value of a thousand characters (about 10^8).
+     *
+     * @since 1.3
+     */
+    public static long regexSteps(int valueLength) {
+        return 100_000L + 100L * valueLength;
+    }
+
+    /**
+     * Whether the whole value matches this {@code =~} or {@code !~} matcher's pattern (positively,
+     * whatever the operator), within {@link #regexSteps(int)} character reads.
+     *
+     * @throws RegexTooExpensiveException when the match needs more
+     * @since 1.3
+     */
+    public boolean patternMatches(String labelValue) {
+        if (pattern == null) {
+            throw new IllegalStateException("matcher " + this + " has no regular expression");
+        }
+        Budgeted chars = new Budgeted(labelValue, regexSteps(labelValue.length()));
+        try {
+            return pattern.matcher(chars).matches();
+        } catch (StepsExceeded e) {
+            throw new RegexTooExpensiveException("regular expression " + quote(value) + " of matcher " + name + type.operator()
+                    + " is too expensive to match a label value of " + labelValue.length() + " characters (more than "
+                    + regexSteps(labelValue.length()) + " steps); simplify it (for example fewer consecutive .*)");
+        } catch (StackOverflowError e) {
+            // A repeated group recurses once per repetition in java.util.regex: a long value overflows the stack.
+            throw new RegexTooExpensiveException("regular expression " + quote(value) + " of matcher " + name + type.operator()
+                    + " recurses too deeply to match a label value of " + labelValue.length()
+                    + " characters; simplify it (for example a character class instead of a repeated alternation)");
+        }
+    }
+
+    /**
+     * A value whose reads are counted: java.util.regex reads the input only through
+     * {@link CharSequence#charAt}, so counting them bounds the match's work without a thread or clock.
+     */
+    private static final class Budgeted implements CharSequence {
+        private final String s;
+        private long left;
+
+        Budgeted(String s, long budget) {
+            this.s = s;
+            this.left = budget;
+        }
+
+        @Override
+        public int length() {
+            return s.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left < 0) {
+                throw StepsExceeded.INSTANCE;
+            }
+            return s.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return s.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return s;
+        }
+    }
+
+    /** Thrown from inside the regex engine; stackless and shared, as it carries nothing. */
+    private static final class StepsExceeded extends RuntimeException {
+        static final StepsExceeded INSTANCE = new StepsExceeded();
+
+        private StepsExceeded() {
+            super(null, null, false, false);
+        }
     }
 
     /** Whether this matcher matches the empty string, i.e. also series lacking the label. */

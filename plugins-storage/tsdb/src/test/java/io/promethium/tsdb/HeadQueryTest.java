@@ -78,6 +78,25 @@ class HeadQueryTest {
     }
 
     @Test
+    void aRegexTooExpensiveForALongLabelValueFailsTheSelectionNamingItInsteadOfBacktrackingForMinutes() {
+        Appender app = db.appender();
+        app.append(0, Labels.of("__name__", "up", "path", "x".repeat(5_000)), 0, 1);
+        app.commit();
+        Matcher cubic = Matcher.of(MatchType.REGEX, "path", ".*.*.*a");
+        Throwable failure;
+        try (Querier q = db.querier(0, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(cubic));
+            set.next();
+            failure = set.error();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        assertThat(io.promethium.api.model.RegexTooExpensiveException.in(failure)).isNotNull()
+                .hasMessageContaining("regular expression \".*.*.*a\"").hasMessageContaining("5000 characters");
+        assertThat(select(Matcher.of(MatchType.REGEX, "path", "x+"))).hasSize(1);
+    }
+
+    @Test
     void negativeRegexExcludesMatchingValuesAndKeepsSeriesWithoutTheLabel() {
         assertThat(select(Matcher.equal("__name__", "up"), Matcher.of(MatchType.NOT_REGEX, "instance", "a.*")))
                 .containsExactly(UP_C, UP_B);

@@ -241,6 +241,21 @@ class QueryEngineTest {
     }
 
     @Test
+    void aRegexThatBacktracksTooLongOnALongLabelValueIsAnExecutionErrorNamingIt() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "up", "path", "x".repeat(5_000)), 0, 1);
+        storage.add(Labels.of("__name__", "up", "path", "short"), 0, 1);
+        // .*.*.*a costs the cube of the value's length in Java's backtracking engine (minutes here).
+        assertThatThrownBy(() -> engine.instantQuery(storage, "up{path=~\".*.*.*a\"}", 0))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("execution");
+                    assertThat(e.getMessage()).contains("regular expression \".*.*.*a\"", "too expensive", "5000 characters");
+                });
+        // A linear regex over the same value still answers.
+        assertThat(((InstantVector) engine.instantQuery(storage, "up{path=~\"x+|short\"}", 0).value()).samples()).hasSize(2);
+    }
+
+    @Test
     void tooManySamplesIsAnExecutionError() {
         QueryEngine small = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(100));
         InMemoryStorage storage = counters(20, 50, 15_000);

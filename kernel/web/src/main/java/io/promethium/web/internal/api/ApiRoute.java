@@ -107,6 +107,12 @@ public final class ApiRoute implements HttpRoutes {
             write(exchange, e.type().status(), e.fields());
             return;
         } catch (RuntimeException e) {
+            io.promethium.api.model.RegexTooExpensiveException regex = io.promethium.api.model.RegexTooExpensiveException.in(e);
+            if (regex != null) {
+                // A match[] regex that backtracks too long (series, labels, label values): the request's fault.
+                write(exchange, ApiError.Type.EXECUTION.status(), new ApiError(ApiError.Type.EXECUTION, regex.getMessage()).fields());
+                return;
+            }
             LOG.log(Level.WARNING, "unexpected error serving a request", e);
             write(exchange, 500, new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getMessage())).fields());
             return;

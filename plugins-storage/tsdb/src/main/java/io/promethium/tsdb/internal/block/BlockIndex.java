@@ -221,7 +221,7 @@ final class BlockIndex implements AutoCloseable {
             public RoaringBitmap postingsMatchingRegex(String name, io.promethium.api.model.Matcher regex) {
                 CompiledAutomaton automaton = automaton(regex.value());
                 if (automaton == null) {
-                    return postingsWhere(name, v -> regex.pattern().matcher(v).matches());
+                    return postingsWhere(name, regex::patternMatches);
                 }
                 RoaringBitmap r = new RoaringBitmap();
                 try {

@@ -25,7 +25,7 @@ public interface LabelIndex {
      * (a {@code =~} or {@code !~} matcher; its pattern is used positively, whole value).
      */
     default RoaringBitmap postingsMatchingRegex(String name, Matcher regex) {
-        return postingsWhere(name, v -> regex.pattern().matcher(v).matches());
+        return postingsWhere(name, regex::patternMatches);
     }
 
     /** Sorted values of a label name. */

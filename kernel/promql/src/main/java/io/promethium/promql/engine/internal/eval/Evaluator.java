@@ -540,6 +540,11 @@ final class Evaluator {
     }
 
     static QueryException storageError(Throwable t) {
+        io.promethium.api.model.RegexTooExpensiveException regex = io.promethium.api.model.RegexTooExpensiveException.in(t);
+        if (regex != null) {
+            // The query's regex, not the storage, is at fault: an execution error naming it.
+            return new QueryException(QueryException.EXECUTION, regex.getMessage(), t);
+        }
         return new QueryException(QueryException.INTERNAL, "error querying storage: " + t.getMessage(), t);
     }
 

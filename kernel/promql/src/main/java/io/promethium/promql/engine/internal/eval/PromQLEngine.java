@@ -243,15 +243,22 @@ public final class PromQLEngine implements QueryEngine {
             }
         } catch (QueryException e) {
             throw e;
-        } catch (io.promethium.api.storage.StorageException e) {
-            // A storage failing mid-query (disk error, closed during shutdown): Prometheus reports it as internal.
-            throw new QueryException(QueryException.INTERNAL, "error querying storage: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A regex that backtracks too long on a label value (even wrapped by a storage or a worker):
+            // the query's fault, answered as an execution error naming the regex.
+            io.promethium.api.model.RegexTooExpensiveException regex = io.promethium.api.model.RegexTooExpensiveException.in(e);
+            if (regex != null) {
+                throw new QueryException(QueryException.EXECUTION, regex.getMessage(), e);
+            }
+            if (e instanceof io.promethium.api.storage.StorageException) {
+                // A storage failing mid-query (disk error, closed during shutdown): Prometheus reports it as internal.
+                throw new QueryException(QueryException.INTERNAL, "error querying storage: " + e.getMessage(), e);
+            }
+            throw new QueryException(QueryException.INTERNAL, "unexpected error: " + e, e);
         } catch (StackOverflowError e) {
             throw new QueryException(QueryException.EXECUTION, "query is too deeply nested to evaluate");
         } catch (OutOfMemoryError e) {
             throw new QueryException(QueryException.EXECUTION, "query processing would load too many samples into memory in query execution");
-        } catch (RuntimeException e) {
-            throw new QueryException(QueryException.INTERNAL, "unexpected error: " + e, e);
         } finally {
             slots.release();
         }

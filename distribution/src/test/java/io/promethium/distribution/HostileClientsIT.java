@@ -1,0 +1,255 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile clients against the assembled server, bounded to fit a CI run: 200 slowloris sockets
+ * trickling a header byte at a time, 200 concurrent fresh connections, a 1 GiB streamed push body,
+ * a snappy body that would decode to 300 MiB, a query nested 10,000 deep and a regex whose
+ * backtracking is cubic in a 5,000-character label value. Each is refused or limited with an error
+ * naming the limit, while a monitor checks throughout that {@code /-/healthy} and
+ * {@code query=vector(1)} answer within 1 s; the server is alive at the end with no
+ * {@code OutOfMemoryError} in its log.
+ */
+class HostileClientsIT {
+
+    private static final long GIB = 1L << 30;
+
+    @Test
+    void hostileClientsAreRefusedWhileHealthAndSmallQueriesAnswerWithinASecond() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            server.start("--web.enable-remote-write-receiver", "--push.storage.interval=1s").awaitReady();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+            // Warm the paths the monitor times (class loading, the first query's compilation).
+            for (int i = 0; i < 20; i++) {
+                get(client, server, "/-/healthy");
+                get(client, server, "/api/v1/query?query=vector(1)");
+            }
+
+            Monitor monitor = new Monitor(client, server);
+            Thread monitorThread = Thread.ofPlatform().name("monitor").start(monitor);
+            List<Socket> slowloris = new ArrayList<>();
+            ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+            try {
+                // Slowloris: 200 requests whose headers never end, one byte per socket every 500 ms.
+                for (int i = 0; i < 200; i++) {
+                    Socket s = new Socket("127.0.0.1", server.port);
+                    s.getOutputStream().write(("GET /api/v1/query?query=vector(1) HTTP/1.1\r\nHost: x\r\nX-Slow-" + i + ": ")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    slowloris.add(s);
+                }
+                AtomicBoolean trickling = new AtomicBoolean(true);
+                Future<?> trickle = pool.submit(() -> {
+                    while (trickling.get()) {
+                        for (Socket s : slowloris) {
+                            try {
+                                s.getOutputStream().write('a');
+                            } catch (IOException e) {
+                                // closed by the server: fine
+                            }
+                        }
+                        ServerProcess.sleep(500);
+                    }
+                    return null;
+                });
+
+                // 200 concurrent clients, each on its own new connection, all answered.
+                List<Future<Integer>> concurrent = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    concurrent.add(pool.submit(() -> rawGet(server.port, "/api/v1/query?query=vector(1)")));
+                }
+                for (Future<Integer> f : concurrent) {
+                    assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+                }
+
+                // A 1 GiB push body, streamed chunked (no length to refuse it by): cut off with 413 long before its end.
+                PushResult push = pushStream(server.port, GIB);
+                assertThat(push.response()).startsWith("HTTP/1.1 413").contains("--push.max-body-size");
+                assertThat(push.sent()).isLessThan(GIB / 4);
+
+                // A remote-write snappy body that would decode to 300 MiB: refused by its declared length.
+                HttpResponse<String> bomb = client.send(HttpRequest.newBuilder(server.uri("/api/v1/write")).timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                        .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(snappyBomb(300 << 20))).build(), HttpResponse.BodyHandlers.ofString());
+                // 400, as Prometheus answers a snappy body it will not decode.
+                assertThat(bomb.statusCode()).as(bomb.body()).isEqualTo(400);
+                assertThat(bomb.body()).contains("snappy: decoded length").contains("exceeds the limit of " + (256 << 20) + " bytes");
+
+                // A query nested 10,000 deep: refused by the parser, not by a stack overflow.
+                String nested = "(".repeat(10_000) + "1" + ")".repeat(10_000);
+                HttpResponse<String> deep = client.send(HttpRequest.newBuilder(server.uri("/api/v1/query"))
+                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(nested, StandardCharsets.UTF_8))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(deep.statusCode()).isEqualTo(400);
+                assertThat(deep.body()).contains("bad_data").contains("nested too deeply");
+
+                // .*.*.*a against a 5,000-character value: minutes of backtracking, stopped with an error naming the regex.
+                String longValue = "x".repeat(5_000);
+                HttpResponse<String> pushed = client.send(HttpRequest.newBuilder(server.uri("/metrics/job/hostile"))
+                        .timeout(Duration.ofSeconds(20))
+                        .PUT(HttpRequest.BodyPublishers.ofString("hostile_path{path=\"" + longValue + "\"} 1\n")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(pushed.statusCode()).isEqualTo(200);
+                server.await(Duration.ofSeconds(20), () -> query(server, "count(hostile_path)").contains("\"1\"]"), "pushed long label stored");
+                long started = System.nanoTime();
+                HttpResponse<String> regex = server.get("/api/v1/query?query="
+                        + URLEncoder.encode("hostile_path{path=~\".*.*.*a\"}", StandardCharsets.UTF_8));
+                assertThat(regex.statusCode()).isEqualTo(422);
+                assertThat(regex.body()).contains("execution").contains("too expensive").contains("5000 characters");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+                trickling.set(false);
+                trickle.get(10, TimeUnit.SECONDS);
+            } finally {
+                monitor.stop.set(true);
+                monitorThread.join(10_000);
+                for (Socket s : slowloris) {
+                    s.close();
+                }
+                pool.shutdownNow();
+            }
+
+            assertThat(monitor.failures).as("health or small-query failures during the run").isEmpty();
+            assertThat(monitor.checks.get()).as("monitor checks").isGreaterThanOrEqualTo(10);
+            assertThat(Duration.ofNanos(monitor.slowestNanos.get())).as("slowest health or vector(1) answer").isLessThan(Duration.ofSeconds(1));
+            assertThat(server.process().isAlive()).isTrue();
+            assertThat(server.output()).doesNotContain("OutOfMemoryError").doesNotContain("StackOverflowError");
+        }
+    }
+
+    /** Every 100 ms: {@code /-/healthy} and {@code vector(1)}, each timed; a failure or an answer over 1 s is recorded. */
+    private static final class Monitor implements Runnable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong slowestNanos = new AtomicLong();
+        final AtomicLong checks = new AtomicLong();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final HttpClient client;
+        private final ServerProcess server;
+
+        Monitor(HttpClient client, ServerProcess server) {
+            this.client = client;
+            this.server = server;
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                for (String path : List.of("/-/healthy", "/api/v1/query?query=vector(1)")) {
+                    long started = System.nanoTime();
+                    try {
+                        int status = get(client, server, path);
+                        if (status != 200) {
+                            failures.add(path + " answered " + status);
+                        }
+                    } catch (Exception e) {
+                        failures.add(path + ": " + e);
+                    }
+                    slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+                    checks.incrementAndGet();
+                }
+                ServerProcess.sleep(100);
+            }
+        }
+    }
+
+    private static int get(HttpClient client, ServerProcess server, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String query(ServerProcess server, String promql) {
+        return server.get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
+    }
+
+    /** A GET on a new connection; the status code. */
+    private static int rawGet(int port, String path) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
+    record PushResult(String response, long sent) {
+    }
+
+    /** Streams up to {@code total} bytes of sample lines as a chunked push body until the server answers or cuts it off. */
+    private static PushResult pushStream(int port, long total) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("PUT /metrics/job/huge HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] line = "huge_metric{i=\"0123456789\"} 1\n".getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream chunkData = new ByteArrayOutputStream();
+            while (chunkData.size() < 64 * 1024 - line.length) {
+                chunkData.write(line);
+            }
+            byte[] data = chunkData.toByteArray();
+            byte[] chunk = new byte[data.length + 16];
+            byte[] head = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(head, 0, chunk, 0, head.length);
+            System.arraycopy(data, 0, chunk, head.length, data.length);
+            chunk[head.length + data.length] = '\r';
+            chunk[head.length + data.length + 1] = '\n';
+            int chunkLength = head.length + data.length + 2;
+            InputStream in = s.getInputStream();
+            long sent = 0;
+            try {
+                while (sent < total && in.available() == 0) {
+                    out.write(chunk, 0, chunkLength);
+                    sent += data.length;
+                }
+            } catch (IOException e) {
+                // The server closed the connection after answering: read what it said.
+            }
+            byte[] response = in.readNBytes(4096);
+            return new PushResult(new String(response, StandardCharsets.UTF_8), sent);
+        }
+    }
+
+    /** A snappy body whose content really decodes to {@code decoded} bytes: one literal, then 64-byte copies of it. */
+    private static byte[] snappyBomb(int decoded) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(decoded / 64 * 3 + 16);
+        int copies = (decoded - 1) / 64;
+        long v = 1 + 64L * copies;
+        while (v >= 0x80) {
+            out.write((int) ((v & 0x7f) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+        out.write(0); // a literal of one byte
+        out.write('x');
+        for (int i = 0; i < copies; i++) {
+            out.write((63 << 2) | 2); // a copy of 64 bytes, offset 1 (two-byte offset)
+            out.write(1);
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+}

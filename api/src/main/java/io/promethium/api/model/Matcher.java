@@ -78,17 +78,29 @@ public record Matcher(MatchType type, String name, String value, Pattern pattern
         if (pattern == null) {
             throw new IllegalStateException("matcher " + this + " has no regular expression");
         }
-        Budgeted chars = new Budgeted(labelValue, regexSteps(labelValue.length()));
+        return boundedMatch(pattern, labelValue, "regular expression " + quote(value) + " of matcher " + name + type.operator()) != null;
+    }
+
+    /**
+     * Matches a whole value against {@code pattern} within {@link #regexSteps(int)} character
+     * reads, as matchers do; for other regex users over label values (PromQL's
+     * {@code label_replace}, relabelling).
+     *
+     * @param what names the regex in the error, e.g. {@code regular expression "a.*" of label_replace()}
+     * @return the matcher after a whole match (its groups readable), or null when the value does not match
+     * @throws RegexTooExpensiveException when the match needs more
+     * @since 1.3
+     */
+    public static java.util.regex.Matcher boundedMatch(Pattern pattern, String value, String what) {
+        java.util.regex.Matcher m = pattern.matcher(new Budgeted(value, regexSteps(value.length())));
         try {
-            return pattern.matcher(chars).matches();
+            return m.matches() ? m : null;
         } catch (StepsExceeded e) {
-            throw new RegexTooExpensiveException("regular expression " + quote(value) + " of matcher " + name + type.operator()
-                    + " is too expensive to match a label value of " + labelValue.length() + " characters (more than "
-                    + regexSteps(labelValue.length()) + " steps); simplify it (for example fewer consecutive .*)");
+            throw new RegexTooExpensiveException(what + " is too expensive to match a label value of " + value.length()
+                    + " characters (more than " + regexSteps(value.length()) + " steps); simplify it (for example fewer consecutive .*)");
         } catch (StackOverflowError e) {
             // A repeated group recurses once per repetition in java.util.regex: a long value overflows the stack.
-            throw new RegexTooExpensiveException("regular expression " + quote(value) + " of matcher " + name + type.operator()
-                    + " recurses too deeply to match a label value of " + labelValue.length()
+            throw new RegexTooExpensiveException(what + " recurses too deeply to match a label value of " + value.length()
                     + " characters; simplify it (for example a character class instead of a repeated alternation)");
         }
     }

@@ -256,6 +256,20 @@ class QueryEngineTest {
     }
 
     @Test
+    void labelReplaceWithARegexThatBacktracksTooLongIsAnExecutionErrorNamingIt() {
+        InMemoryStorage storage = new InMemoryStorage();
+        storage.add(Labels.of("__name__", "up", "path", "x".repeat(5_000)), 0, 1);
+        assertThatThrownBy(() -> engine.instantQuery(storage, "label_replace(up, \"p\", \"$1\", \"path\", \"(.*.*.*a)\")", 0))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("execution");
+                    assertThat(e.getMessage()).contains("\"(.*.*.*a)\" of label_replace()", "too expensive", "5000 characters");
+                });
+        // Groups of a bounded match are read as before.
+        InstantVector v = (InstantVector) engine.instantQuery(storage, "label_replace(up, \"p\", \"${1}y\", \"path\", \"(x{2}).*\")", 0).value();
+        assertThat(v.samples().get(0).labels().get("p")).isEqualTo("xxy");
+    }
+
+    @Test
     void tooManySamplesIsAnExecutionError() {
         QueryEngine small = QueryEngine.create(EngineOptions.DEFAULTS.withMaxSamples(100));
         InMemoryStorage storage = counters(20, 50, 15_000);

@@ -409,8 +409,14 @@ final class FunctionCalls {
             throw new QueryException(QueryException.EXECUTION, "invalid destination label name in label_replace(): " + dst);
         }
         for (StepSeries s : v.series()) {
-            java.util.regex.Matcher m = pattern.matcher(s.labels.get(src));
-            if (!m.matches()) {
+            java.util.regex.Matcher m;
+            try {
+                m = io.promethium.api.model.Matcher.boundedMatch(pattern, s.labels.get(src),
+                        "regular expression \"" + regex + "\" of label_replace()");
+            } catch (io.promethium.api.model.RegexTooExpensiveException e) {
+                throw new QueryException(QueryException.EXECUTION, e.getMessage());
+            }
+            if (m == null) {
                 continue;
             }
             String value = RegexExpand.expand(replacement, m);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The collectors of {@code /metrics}, with the plugin tracker's rule for updates
@@ -27,8 +28,8 @@ import java.util.function.LongSupplier;
  *       it rendered at its last scrape are served in its place (the same series, their last
  *       values) until a collector of the same class name arrives, or for the grace period at
  *       most: a scrape in the gap sees no missing series, hence no staleness markers. A plugin
- *       really removed is gone from {@code /metrics} once the grace period passed, as its
- *       discovery targets are.</li>
+ *       stopped or removed with no new version installed beside it (the {@code replaced} check)
+ *       leaves {@code /metrics} at once.</li>
  * </ul>
  * A version is a class loader: instances of one class from one bundle are all kept. Collectors of
  * this bundle itself ({@link #add} from the web component) are never updated apart from it and
@@ -65,17 +66,25 @@ public final class Collectors {
     private final List<Held> held = new ArrayList<>();
     private final long graceNanos;
     private final LongSupplier nanoTime;
+    private final Predicate<Collector> replaced;
 
-    /** With the plugin tracker's grace period ({@link PluginTracker#DEFAULT_GRACE}). */
-    public Collectors() {
-        this(PluginTracker.DEFAULT_GRACE, System::nanoTime);
+    /**
+     * With the plugin tracker's grace period ({@link PluginTracker#DEFAULT_GRACE}).
+     *
+     * @param replaced whether a collector that leaves is being replaced by a new version (its
+     *                 plugin is being updated), so its last families are held
+     */
+    public Collectors(Predicate<Collector> replaced) {
+        this(PluginTracker.DEFAULT_GRACE, System::nanoTime, replaced);
     }
 
     /**
      * @param grace how long the last families of a collector that went are served for a replacement
      * @param nanoTime the clock deadlines are read on
+     * @param replaced whether a collector that leaves is being replaced by a new version
      */
-    public Collectors(Duration grace, LongSupplier nanoTime) {
+    public Collectors(Duration grace, LongSupplier nanoTime, Predicate<Collector> replaced) {
+        this.replaced = Objects.requireNonNull(replaced, "replaced is null");
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
@@ -101,7 +110,7 @@ public final class Collectors {
                 break;
             }
         }
-        if (gone == null || gone.last == null || graceNanos == 0) {
+        if (gone == null || gone.last == null || graceNanos == 0 || !replaced.test(collector)) {
             return;
         }
         Class<?> type = collector.getClass();

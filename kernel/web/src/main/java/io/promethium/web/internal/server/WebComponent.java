@@ -72,7 +72,7 @@ public final class WebComponent {
 
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;
 
-    private final io.promethium.web.internal.metrics.Collectors collectors = new io.promethium.web.internal.metrics.Collectors();
+    private final io.promethium.web.internal.metrics.Collectors collectors;
     /** The storage view (primary and remote-read secondaries): the highest-ranked {@link Storage}. */
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
     /** The primary storage alone, for {@code /federate} (local only, as Prometheus's). */
@@ -93,6 +93,7 @@ public final class WebComponent {
     public WebComponent(BundleContext context, @Reference Lifecycle lifecycle,
                         @Reference ServerInfo serverInfo, @Reference PluginDirectory plugins,
                         @Reference ConfigService configService) throws Exception {
+        this.collectors = new io.promethium.web.internal.metrics.Collectors(new io.promethium.web.internal.metrics.NewVersionInstalled(context));
         WebConfig config = WebConfig.fromFlags(context::getProperty);
         WebConfigFile webConfig = WebConfigFile.NONE;
         if (!config.webConfigFile().isEmpty()) {

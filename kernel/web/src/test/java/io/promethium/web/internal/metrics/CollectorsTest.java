@@ -86,7 +86,9 @@ class CollectorsTest {
     };
 
     private final AtomicLong clock = new AtomicLong();
-    private final Collectors collectors = new Collectors(GRACE, clock::get);
+    /** What the launcher's state says of a collector that leaves: a new version installed beside it. */
+    private volatile boolean replacing = true;
+    private final Collectors collectors = new Collectors(GRACE, clock::get, c -> replacing);
 
     /** What a scrape of {@code /metrics} would show: one line per sample. */
     private List<String> scrape() {
@@ -147,17 +149,29 @@ class CollectorsTest {
     }
 
     @Test
-    void aPluginRemovedForGoodIsGoneFromTheScrapeOnceTheGracePeriodPassed() throws Exception {
+    void aReplacementThatNeverStartsLeavesTheHeldSeriesAfterTheGracePeriod() throws Exception {
         Collector v1 = new Version("v1").newCollector(1);
         collectors.add(CORE);
         collectors.add(v1);
         scrape();
-        collectors.remove(v1); // uninstalled: no replacement comes
+        collectors.remove(v1); // a new version was installed beside it, but never starts
 
         advance(GRACE.minusMillis(1));
         assertThat(scrape()).containsExactly("core_up{} 1.0", "plugin_value{version=\"v1\"} 1.0");
         advance(Duration.ofMillis(1));
         assertThat(scrape()).containsExactly("core_up{} 1.0");
+        assertThat(scrape()).containsExactly("core_up{} 1.0");
+    }
+
+    @Test
+    void aPluginStoppedOrRemovedWithNoNewVersionBesideItIsGoneAtOnce() throws Exception {
+        Collector v1 = new Version("v1").newCollector(1);
+        collectors.add(CORE);
+        collectors.add(v1);
+        scrape();
+        replacing = false;
+        collectors.remove(v1); // stopped from the console, or its jar deleted
+
         assertThat(scrape()).containsExactly("core_up{} 1.0");
     }
 

@@ -229,7 +229,10 @@ class NotifierDifferentialIT {
         ourSide.pushover.await(1, Duration.ofSeconds(40));
         // Email's send_resolved is false by default: one message each, to two recipients.
         assertThat(amSide.mail.waitForIncomingEmail(40_000, 2)).as("Alertmanager 0.25's email").isTrue();
-        assertThat(ourSide.mail.waitForIncomingEmail(40_000, 2)).as("Promethium's email").isTrue();
+        boolean ourMail = ourSide.mail.waitForIncomingEmail(40_000, 2);
+        // On a failure the server's log says what the email integration did.
+        assertThat(ourMail).as("Promethium's email (%d received); server log:%n%s", ourSide.mail.getReceivedMessages().length,
+                ourMail ? "" : promethium.output()).isTrue();
         // Resolved: the same alert with an end (slack's send_resolved is false by default, the others' true).
         String resolved = alert(start, Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS));
         post(amAlerts, resolved);

@@ -160,8 +160,9 @@ class QueryResourceTest {
                 .isEqualTo("invalid parameter \"timeout\": cannot parse \"never\" to a valid duration");
         // One step of 3.6M subquery points: long enough to pass a 1 ms deadline, yet under the
         // sample limit, so the timeout is the only error it can meet (a range query could also
-        // hit max-samples first on a machine that starves the request thread).
-        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("count_over_time(up[1h:1ms])")
+        // hit max-samples first on a machine that starves the request thread). vector(1) has a
+        // point at every step, so no series lookup can cut the work short on a fast machine.
+        HttpResponse<String> r = server.get("/api/v1/query?query=" + enc("count_over_time(vector(1)[1h:1ms])")
                 + "&time=10000&timeout=0.001");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(json(r).at("/errorType").asText()).isEqualTo("timeout");

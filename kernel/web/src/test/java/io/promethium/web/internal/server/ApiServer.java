@@ -116,8 +116,18 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
         try {
-            return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return client.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // The JDK client may reuse a pooled connection the server closed after its previous answer (a refused
+                // body it did not read) before the close reached it, and does not retry a POST: once on a new connection.
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                return client.send(built, HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

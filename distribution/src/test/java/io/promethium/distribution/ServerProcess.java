@@ -115,7 +115,8 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (process != null && !process.isAlive()) {
-                throw new AssertionError("server exited (code " + process.exitValue() + ") while waiting for " + what + "\n" + output());
+                throw new AssertionError("server exited (code " + process.exitValue() + ") while waiting for " + what + "\n" + output()
+                        + crashReport());
             }
             try {
                 if (condition.getAsBoolean()) {
@@ -141,6 +142,11 @@ final class ServerProcess implements AutoCloseable {
         try {
             return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            if (process != null && !process.isAlive()) {
+                // A refused connection says nothing of why: the exit code and the server's log do.
+                throw new AssertionError("server exited (code " + process.exitValue() + ") before " + request.build().uri()
+                        + "\n" + output() + crashReport(), e);
+            }
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,6 +164,22 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "<cannot read log: " + e + ">";
         }
+    }
+
+    /** The head of any JVM crash report (hs_err_pid*.log) the server left in its folder; empty when none. */
+    String crashReport() {
+        StringBuilder out = new StringBuilder();
+        try (var reports = Files.newDirectoryStream(home, "hs_err_pid*.log")) {
+            for (Path report : reports) {
+                out.append("\n").append(report.getFileName()).append(":\n");
+                try (var lines = Files.lines(report, StandardCharsets.ISO_8859_1)) {
+                    lines.limit(60).forEach(line -> out.append(line).append('\n'));
+                }
+            }
+        } catch (IOException e) {
+            out.append("\n<cannot read crash reports: ").append(e).append('>');
+        }
+        return out.toString();
     }
 
     /** Sends a signal to the server process (TERM, HUP, KILL). */

@@ -17,6 +17,7 @@ import io.promethium.api.storage.Storage;
 import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.ExpositionWriter;
+import io.promethium.exposition.ProtobufFamilyWriter;
 import io.promethium.exposition.NameEscaping;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
@@ -26,6 +27,7 @@ import io.promethium.web.internal.routes.Endpoints;
 import io.promethium.web.internal.routes.Router;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -153,9 +155,10 @@ public final class FederateResource implements Endpoints {
         List<Point> sorted = new ArrayList<>(points.values());
         sorted.sort(Comparator.comparing((Point p) -> p.labels().metricName()));
         Labels external = externalLabels.get();
-        if (ProtobufFederation.accepts(accept)) {
+        if (ProtobufFamilyWriter.accepts(accept)) {
+            NameEscaping protoEscaping = ProtobufFamilyWriter.escapingFor(accept);
             Router.Streamed body = out -> {
-                ProtobufFederation writer = new ProtobufFederation(out);
+                ProtobufFamilyWriter writer = new ProtobufFamilyWriter(out, protoEscaping);
                 String family = null;
                 for (Point p : sorted) {
                     String name = p.labels().metricName();
@@ -173,7 +176,7 @@ public final class FederateResource implements Endpoints {
                 writer.flush();
                 out.flush();
             };
-            call.stream(200, ProtobufFederation.CONTENT_TYPE, body);
+            call.stream(200, new ProtobufFamilyWriter(OutputStream.nullOutputStream(), protoEscaping).contentType(), body);
             return;
         }
         ExpositionFormat format = ExpositionFormats.writerFor(accept);

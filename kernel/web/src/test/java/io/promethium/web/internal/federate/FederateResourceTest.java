@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,11 +96,14 @@ class FederateResourceTest {
                     newest.toString().replace("hint=UNKNOWN", "hint=UNKNOWN") + "@" + t);
             assertThat(seen).containsEntry(Labels.of("__name__", "rpc_rate", "job", "h", "region", "eu").toString(), rate + "@" + t);
             assertThat(seen).containsEntry(Labels.of("__name__", "up", "job", "h", "region", "eu").toString(), "1.0@" + t);
-            // Custom buckets go as classic cumulative buckets (the parser names them by family, with le):
+            // Custom buckets go as classic cumulative buckets, parsed back as Prometheus parses a classic histogram:
             // 2 up to 0.1, none more up to 1 (the second bucket sits at index 2, +Inf), 6 in all.
-            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb", "job", "h", "le", "0.1", "region", "eu").toString(), "2.0@" + t);
-            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb", "job", "h", "le", "1.0", "region", "eu").toString(), "2.0@" + t);
-            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb", "job", "h", "le", "+Inf", "region", "eu").toString(), "6.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "0.1", "region", "eu").toString(), "2.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "1.0", "region", "eu").toString(), "2.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_bucket", "job", "h", "le", "+Inf", "region", "eu").toString(), "6.0@" + t);
+            assertThat(seen).containsEntry(Labels.of("__name__", "rpc_nhcb_count", "job", "h", "region", "eu").toString(), "6.0@" + t);
+            // The name is the family's, never a label pair (Prometheus's parser would see __name__ twice).
+            assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).doesNotContain("__name__");
 
             HttpResponse<String> text = hs.get("/federate?" + match("{job=\"h\"}"));
             assertThat(text.body()).isEqualTo("""
@@ -141,6 +146,30 @@ class FederateResourceTest {
         assertThat(dots.body()).isEqualTo("# TYPE a_dot_b untyped\na_dot_b{c_dot_d=\"x\",job=\"u\",region=\"eu\"} 3 999000\n");
         assertThat(server.get("/federate?" + match("{\"a.b\"}")).body())
                 .isEqualTo("# TYPE a_b untyped\na_b{c_d=\"x\",job=\"u\",region=\"eu\"} 3 999000\n");
+    }
+
+    @Test
+    void protobufFederationEscapesUtf8NamesAsTheAcceptHeaderAsksAndUnderscoresByDefault() throws Exception {
+        String proto = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+        for (String[] c : new String[][] {{"", "underscores", "a_b", "c_d"}, {";escaping=allow-utf-8", "allow-utf-8", "a.b", "c.d"},
+                {";escaping=dots", "dots", "a_dot_b", "c_dot_d"}}) {
+            HttpResponse<byte[]> r = server.sendBytes(HttpRequest.newBuilder(server.uri("/federate?" + match("{\"a.b\"}")))
+                    .header("Accept", proto + c[0]));
+            assertThat(r.headers().firstValue("Content-Type")).as(c[1])
+                    .hasValue("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=" + c[1]);
+            ExpositionParser p = ExpositionFormat.PROMETHEUS_PROTO.newParser(r.body(), 0, r.body().length, ParseMode.LENIENT,
+                    new HistogramOptions(true, false, 0, 0));
+            List<String> series = new ArrayList<>();
+            ExpositionParser.Entry e;
+            while ((e = p.next()) != ExpositionParser.Entry.EOF) {
+                if (e == ExpositionParser.Entry.SERIES) {
+                    Labels.Builder b = Labels.builder();
+                    p.labels(b);
+                    series.add(b.build() + " " + p.value());
+                }
+            }
+            assertThat(series).as(c[1]).containsExactly(Labels.of("__name__", c[2], c[3], "x", "job", "u", "region", "eu") + " 3.0");
+        }
     }
 
     @Test

@@ -1,15 +1,16 @@
-package io.promethium.web.internal.federate;
+package io.promethium.exposition;
 
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
+import io.promethium.exposition.internal.Names;
 import io.promethium.remote.wire.ProtoWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * {@code /federate} in the protobuf exposition format (delimited {@code io.prometheus.client.MetricFamily}
+ * Writes the protobuf exposition format (delimited {@code io.prometheus.client.MetricFamily}
  * messages), the one format that carries native histograms, as Prometheus 3 federates them:
  *
  * <pre>
@@ -23,35 +24,71 @@ import java.io.OutputStream;
  * </pre>
  *
  * A custom-buckets histogram (schema -53) has no native form in this format: it goes as classic
- * cumulative buckets with its bounds (and +Inf). One writer per response; buffers are reused.
+ * cumulative buckets with its bounds (and +Inf). Names outside the legacy character set are
+ * escaped as the {@code escaping=} parameter asks (client_golang's {@code EscapeMetricFamily});
+ * {@code __name__} is the family's name, never a label pair, as in Prometheus's {@code /federate}.
+ * One writer per response; buffers are reused.
  */
-final class ProtobufFederation {
-    static final String CONTENT_TYPE = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+public final class ProtobufFamilyWriter {
+    private static final String MEDIA_TYPE = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
     private final OutputStream out;
+    private final NameEscaping escaping;
     private final ProtoWriter family = new ProtoWriter();
     private final byte[] lengthBuf = new byte[10];
     private long[] deltas = new long[16];
     private double[] counts = new double[16];
 
-    ProtobufFederation(OutputStream out) {
+    /** {@code escaping}: how names outside the legacy set are written ({@link #escapingFor}). */
+    public ProtobufFamilyWriter(OutputStream out, NameEscaping escaping) {
         this.out = out;
+        this.escaping = java.util.Objects.requireNonNull(escaping, "escaping is null");
     }
 
     /** Whether an {@code Accept} header asks for the delimited protobuf format. */
-    static boolean accepts(String accept) {
+    public static boolean accepts(String accept) {
         return accept != null && accept.contains("application/vnd.google.protobuf") && accept.contains("io.prometheus.client.MetricFamily")
                 && accept.contains("delimited");
     }
 
+    /**
+     * The escaping an {@code Accept} header asks of the protobuf format: its {@code escaping=}
+     * parameter, else {@code underscores}, as client_golang's {@code expfmt.Negotiate} answers.
+     */
+    public static NameEscaping escapingFor(String accept) {
+        if (accept != null) {
+            for (String part : accept.split(",")) {
+                if (accepts(part)) {
+                    for (String param : part.split(";")) {
+                        String[] kv = param.strip().split("=", 2);
+                        if (kv.length == 2 && kv[0].strip().equals("escaping")) {
+                            NameEscaping asked = NameEscaping.fromHeaderValue(kv[1].strip());
+                            if (asked != null) {
+                                return asked;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NameEscaping.UNDERSCORES;
+    }
+
+    /** The {@code Content-Type} of what this writer produces, with its escaping. */
+    public String contentType() {
+        return MEDIA_TYPE + "; escaping=" + escaping.headerValue();
+    }
+
     /** Starts a family; the previous one is written out. {@code histogram}: a (gauge) histogram family, else untyped. */
-    void family(String name, boolean histogram, boolean gauge) throws IOException {
+    public void family(String name, boolean histogram, boolean gauge) throws IOException {
         flush();
-        family.stringField(1, name);
+        family.stringField(1, escaping == NameEscaping.ALLOW_UTF8 || Names.isLegacyMetricName(name) ? name
+                : Names.escape(name, escaping, true));
         family.int64Field(3, histogram ? (gauge ? 5 : 4) : 3);
     }
 
-    void sample(Labels labels, double value, long t) {
+    /** A float sample of the current family; {@code labels}' {@code __name__} is not written. */
+    public void sample(Labels labels, double value, long t) {
         int m = family.beginMessage(4);
         labels(labels);
         int u = family.beginMessage(5);
@@ -61,7 +98,8 @@ final class ProtobufFederation {
         family.endMessage(m);
     }
 
-    void histogram(Labels labels, Object h, long t) {
+    /** A native histogram sample ({@link Histogram} or {@link FloatHistogram}) of the current family. */
+    public void histogram(Labels labels, Object h, long t) {
         int m = family.beginMessage(4);
         labels(labels);
         int hm = family.beginMessage(7);
@@ -179,15 +217,20 @@ final class ProtobufFederation {
 
     private void labels(Labels labels) {
         for (int i = 0; i < labels.size(); i++) {
+            String name = labels.name(i);
+            if (name.equals(Labels.METRIC_NAME)) {
+                continue;
+            }
             int l = family.beginMessage(1);
-            family.stringField(1, labels.name(i));
+            family.stringField(1, escaping == NameEscaping.ALLOW_UTF8 || Names.isLegacyLabelName(name) ? name
+                    : Names.escape(name, escaping, false));
             family.stringField(2, labels.value(i));
             family.endMessage(l);
         }
     }
 
-    /** Writes the family being built, length-delimited. */
-    void flush() throws IOException {
+    /** Writes the family being built, length-delimited; call once at the end. */
+    public void flush() throws IOException {
         if (family.size() == 0) {
             return;
         }

@@ -40,10 +40,13 @@ public final class MetricsResource implements Endpoints {
         String accept = call.exchange().requestHeader("Accept").orElse(null);
         List<Collector> snapshot = collectors.get();
         io.promethium.exposition.ExpositionFormat format = ExpositionFormats.writerFor(accept);
+        // An escaping= parameter is honoured as on /federate (a plugin's collector may use UTF-8 names).
+        io.promethium.exposition.NameEscaping escaping = ExpositionFormats.escapingFor(accept);
         call.exchange().status(200);
-        call.exchange().responseHeader("Content-Type", format.contentType());
+        call.exchange().responseHeader("Content-Type",
+                escaping == null ? format.contentType() : format.newWriter(Writer.nullWriter(), escaping).contentType());
         Writer writer = new BufferedWriter(new OutputStreamWriter(call.exchange().responseBody(), StandardCharsets.UTF_8), 1 << 16);
-        ExpositionWriter exposition = format.newWriter(writer);
+        ExpositionWriter exposition = escaping == null ? format.newWriter(writer) : format.newWriter(writer, escaping);
         for (Collector collector : snapshot) {
             try {
                 collector.collect(exposition);

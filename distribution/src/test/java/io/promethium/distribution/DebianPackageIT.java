@@ -138,6 +138,97 @@ class DebianPackageIT {
         }
     }
 
+    /**
+     * A real {@code dpkg -i}, start and {@code dpkg --purge}, in a copy-on-write view of this
+     * machine's root (an overlay mount in a mount namespace of its own, {@code unshare -m}): the
+     * maintainer scripts run for real (the system user is made, the data and cache folders are
+     * given to it, purge removes them) while the machine itself is left as it was. The server is
+     * started as the unit starts it: as user {@code promethium}, with {@code /etc/default/promethium}'s
+     * {@code ARGS}. systemd does not run here, so the unit's sandboxing is not applied. Needs root
+     * (skipped elsewhere; under {@code CI=true} root without overlay mounts fails).
+     */
+    @Test
+    void thePackageInstallsStartsAsItsOwnUserAndPurgesInACopyOfThisMachine() throws Exception {
+        Path deb = deb();
+        Assumptions.assumeTrue("0".equals(run(List.of("id", "-u"), 0).strip()), "dpkg -i needs root: skipped");
+        Path installed = Path.of("/usr/lib/promethium/bin/promethium");
+        boolean installedBefore = Files.exists(installed);
+        Path scratch = Files.createTempDirectory("promethium-deb-install");
+        Process install = null;
+        try {
+            for (String dir : List.of("upper", "work", "root")) {
+                Files.createDirectories(scratch.resolve(dir));
+            }
+            int port = ServerProcess.freePort();
+            Path script = scratch.resolve("install.sh");
+            Files.writeString(script, """
+                    set -e
+                    S=$1; R=$1/root
+                    mount -t overlay overlay -o lowerdir=/,upperdir=$S/upper,workdir=$S/work $R
+                    mount -t proc proc $R/proc
+                    mount --rbind /dev $R/dev
+                    mount -t tmpfs tmpfs $R/tmp
+                    cp "$2" $R/tmp/promethium.deb
+                    chroot $R dpkg -i /tmp/promethium.deb
+                    echo "== user: $(chroot $R getent passwd promethium)"
+                    sed -i "s|^ARGS=\\\"|ARGS=\\\"--web.listen-address=127.0.0.1:$3 |" $R/etc/default/promethium
+                    chroot $R setpriv --reuid=promethium --regid=promethium --init-groups \
+                        sh -c '. /etc/default/promethium; exec /usr/bin/promethium $ARGS' > $S/server.log 2>&1 &
+                    PID=$!
+                    trap 'kill -9 $PID 2>/dev/null || true' EXIT
+                    while [ ! -e $S/stop ]; do
+                      kill -0 $PID 2>/dev/null || { echo "== server exited early"; cat $S/server.log; exit 1; }
+                      sleep 0.2
+                    done
+                    echo "== data owner: $(chroot $R stat -c %U /var/lib/promethium/data) cache owner: $(chroot $R stat -c %U /var/cache/promethium)"
+                    kill -TERM $PID
+                    wait $PID && echo "== server exit 0" || echo "== server exit $?"
+                    chroot $R dpkg --purge promethium
+                    chroot $R dpkg -s promethium >/dev/null 2>&1 && echo "== still installed" || echo "== purged"
+                    for p in /var/lib/promethium /var/cache/promethium /etc/promethium /usr/lib/promethium /usr/bin/promethium \
+                        /etc/default/promethium /lib/systemd/system/promethium.service \\
+                        /etc/systemd/system/multi-user.target.wants/promethium.service; do
+                      [ -e $R$p ] || [ -L $R$p ] && echo "== left: $p"
+                    done
+                    echo "== done"
+                    """);
+            Path log = scratch.resolve("install.log");
+            install = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", script.toString(), scratch.toString(),
+                    deb.toAbsolutePath().toString(), Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            int status = 0;
+            while (System.nanoTime() < deadline && install.isAlive()) {
+                status = get(port, "/-/ready");
+                if (status == 200) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            if (status != 200 && Files.readString(log).contains("overlay") && !io.promethium.api.testing.Ci.active()) {
+                Assumptions.abort("no overlay mounts here: " + Files.readString(log));
+            }
+            assertThat(status).as(Files.readString(log)).isEqualTo(200);
+            assertThat(get(port, "/api/v1/status/config")).isEqualTo(200);
+            Files.writeString(scratch.resolve("stop"), "");
+            assertThat(install.waitFor(120, TimeUnit.SECONDS)).as("install script finished").isTrue();
+            String out = Files.readString(log);
+            assertThat(install.exitValue()).as(out).isZero();
+            assertThat(out).containsPattern("== user: promethium:x:\\d+:\\d+:.*:/var/lib/promethium:")
+                    .contains("== data owner: promethium cache owner: promethium", "== server exit 0", "== purged", "== done")
+                    .doesNotContain("== left:");
+            assertThat(Files.exists(installed)).as("this machine untouched: " + installed).isEqualTo(installedBefore);
+        } finally {
+            if (install != null && install.isAlive()) {
+                Files.writeString(scratch.resolve("stop"), "");
+                if (!install.waitFor(60, TimeUnit.SECONDS)) {
+                    install.destroyForcibly();
+                }
+            }
+            // The namespace and its mounts end with the script; what is left is plain files.
+            ServerProcess.deleteTree(scratch);
+        }
+    }
+
     private static String inRoot(Path root, String absolute) {
         return root.resolve(absolute.substring(1)).toString();
     }

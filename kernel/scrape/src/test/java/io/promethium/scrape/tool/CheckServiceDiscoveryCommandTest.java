@@ -160,7 +160,8 @@ class CheckServiceDiscoveryCommandTest {
                     },
                     "labels": {},
                     "error": "scrape timeout cannot be greater than scrape interval (\\"2m\\" \\u003e \\"1m\\")"
-                  }"""), r.out());
+                  }
+                ]"""), r.out());
         assertEquals(new Result(0, "[]", ""), run(config.toString(), "nothing"));
     }
 

@@ -72,7 +72,7 @@ class PromtoolServiceDiscoveryTest {
 
     @Test
     void oneSourceGivesPromtoolsOutputByteForByte() throws Exception {
-        Result expected = promtool("check", "service-discovery", "--timeout=1s", config.toString(), "static");
+        Result expected = promtool("check", "service-discovery", "--timeout=500ms", config.toString(), "static");
         assertEquals(0, expected.code(), expected.err());
         assertTrue(expected.out().contains("blackbox:9115"), expected.out());
         Result ours = CheckServiceDiscoveryCommandTest.run("--timeout=1s", config.toString(), "static");
@@ -82,7 +82,7 @@ class PromtoolServiceDiscoveryTest {
 
     @Test
     void fileTargetsAreTheSameSetAsPromtools() throws Exception {
-        Result expected = promtool("check", "service-discovery", "--timeout=1s", config.toString(), "files");
+        Result expected = promtool("check", "service-discovery", "--timeout=500ms", config.toString(), "files");
         assertEquals(0, expected.code(), expected.err());
         Result ours = CheckServiceDiscoveryCommandTest.run("--timeout=1s", config.toString(), "files");
         assertEquals(0, ours.code(), ours.err());
@@ -94,7 +94,7 @@ class PromtoolServiceDiscoveryTest {
 
     @Test
     void anInvalidTargetIsAnErrorAsInPromtool() throws Exception {
-        Result expected = promtool("check", "service-discovery", "--timeout=1s", config.toString(), "invalid");
+        Result expected = promtool("check", "service-discovery", "--timeout=500ms", config.toString(), "invalid");
         Result ours = CheckServiceDiscoveryCommandTest.run("--timeout=1s", config.toString(), "invalid");
         assertEquals(expected.code(), ours.code(), ours.err());
         // 2.42 prints {} for the error (a Go error has no JSON form) and for the discovered labels
@@ -111,7 +111,7 @@ class PromtoolServiceDiscoveryTest {
 
     @Test
     void anUnknownJobIsTheSameErrorAsPromtools() throws Exception {
-        Result expected = promtool("check", "service-discovery", "--timeout=1s", config.toString(), "nope");
+        Result expected = promtool("check", "service-discovery", "--timeout=500ms", config.toString(), "nope");
         assertEquals(expected, CheckServiceDiscoveryCommandTest.run("--timeout=1s", config.toString(), "nope"));
         assertEquals(1, expected.code());
     }

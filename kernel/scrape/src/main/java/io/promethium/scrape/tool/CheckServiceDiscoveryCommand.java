@@ -35,7 +35,9 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code promethium check service-discovery [--timeout=30s] CONFIG JOB}: as promtool's command,
  * runs the job's discovery once (its {@code static_configs} and every {@code <type>_sd_configs}
- * block, with the discovery plugins found as {@code check config} finds them), builds each
+ * block, with the discovery plugins found as {@code check config} finds them: those of
+ * {@code bundles/} and {@code plugins/}, or of the folder {@code --plugins.dir} names, which the
+ * launcher reads wherever it is on the command line), builds each
  * discovered target as the scrape pools do (defaults, {@code relabel_configs}, {@code instance})
  * and prints a JSON array of {@code discoveredLabels}, {@code labels} and {@code error}, formatted
  * as Go's {@code json.MarshalIndent} writes it.
@@ -52,6 +54,8 @@ public final class CheckServiceDiscoveryCommand implements Tool {
 
     private static final String SD_SUFFIX = "_sd_configs";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The launcher's flags that choose the jar folders; it reads them wherever they are on the command line. */
+    private static final Set<String> LAUNCHER_FLAGS = Set.of("--plugins.dir", "--bundles.dir");
 
     private final Supplier<InstalledPlugins> plugins;
 
@@ -72,7 +76,7 @@ public final class CheckServiceDiscoveryCommand implements Tool {
 
     @Override
     public String help() {
-        return "[--timeout=30s] CONFIG JOB  Run a job's service discovery and relabelling once and print the targets "
+        return "[--timeout=30s] [--plugins.dir=DIR] CONFIG JOB  Run a job's service discovery and relabelling once and print the targets "
                 + "(as promtool check service-discovery).";
     }
 
@@ -96,6 +100,13 @@ public final class CheckServiceDiscoveryCommand implements Tool {
                 } catch (IllegalArgumentException e) {
                     return usage(err, e.getMessage());
                 }
+            } else if (LAUNCHER_FLAGS.contains(arg)) {
+                // The launcher read it already (it chose the jars on this class path); its value is skipped here.
+                if (i + 1 < args.size()) {
+                    i++;
+                }
+            } else if (arg.startsWith("--") && LAUNCHER_FLAGS.contains(arg.substring(0, Math.max(0, arg.indexOf('='))))) {
+                continue;
             } else if (arg.startsWith("--") && !arg.equals("--")) {
                 return usage(err, "unknown long flag '" + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) + "'");
             } else {

@@ -132,7 +132,9 @@ class CheckServiceDiscoveryCommandTest {
                     static_configs: [{targets: ['a:1', 'b:2']}]
                     relabel_configs: [{source_labels: [__address__], regex: 'a:.*', action: keep}]
                 """);
-        Result r = run(config.toString(), "keep");
+        // --plugins.dir is the launcher's (it chose the jars of the class path): taken, not refused.
+        Result r = run("--plugins.dir", dir.toString(), config.toString(), "keep");
+        assertEquals(r, run("--plugins.dir=" + dir, config.toString(), "keep"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"instance\": \"a:1\""), r.out());
         assertTrue(r.out().endsWith("""

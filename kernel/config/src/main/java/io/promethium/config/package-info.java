@@ -6,7 +6,7 @@
  * {@link io.promethium.config.ConfigConsumer} service (whiteboard) with each new config.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,14 +1,9 @@
 package io.promethium.config.tool;
 
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.config.ConfigSection;
-import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.config.ConfigLoader;
-import io.promethium.config.PluginKeys;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.config.internal.DiscoveryKeys;
+import io.promethium.config.InstalledPlugins;
 import io.promethium.config.model.PrometheusConfig;
-import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
 import java.io.IOException;
@@ -19,10 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * {@code promethium check config [--syntax-only] FILE...}: validates config files on a flat class
@@ -61,7 +53,7 @@ public final class CheckConfig {
             err.println("usage: promethium check config [--syntax-only] FILE...");
             return 2;
         }
-        ConfigLoader loader = new ConfigLoader(discoveryKeys());
+        ConfigLoader loader = new ConfigLoader(InstalledPlugins.find().keys());
         boolean failed = false;
         for (String arg : files) {
             out.println("Checking " + arg);
@@ -146,20 +138,5 @@ public final class CheckConfig {
             err.println("  FAILED: cannot check the rule files: " + e);
             return false;
         }
-    }
-
-    private static PluginKeys discoveryKeys() {
-        Map<String, DiscovererFactory> factories = new HashMap<>();
-        // The launcher's tool loader (the context loader) sees plugins/ too; this class may come from a parent that does not.
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (DiscovererFactory factory : ServiceLoader.load(DiscovererFactory.class,
-                loader == null ? CheckConfig.class.getClassLoader() : loader)) {
-            factories.put(factory.type(), factory);
-        }
-        Map<String, ConfigSection> sections = new HashMap<>();
-        for (ConfigSection section : ServiceLoader.load(ConfigSection.class, loader == null ? CheckConfig.class.getClassLoader() : loader)) {
-            sections.put(section.key(), section);
-        }
-        return new DiscoveryKeys(factories, sections, new PluginMetricsRegistry(), new KernelHttpClientFactory());
     }
 }

@@ -4,6 +4,7 @@ import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.testing.FuzzLoop;
 import io.promethium.api.testing.FuzzRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,13 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ConfigLoaderFuzzTest {
 
     /** A load takes well under a millisecond; the rest is margin for a loaded machine. */
-    private static final long DEADLINE_MILLIS = 10_000;
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private static final String[] FRAGMENTS = {
         ":", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", "\"", "'", "#", "&a ", "*a", "!!str ", "!!binary ", "? ",
@@ -62,8 +56,7 @@ class ConfigLoaderFuzzTest {
         }
         assertThat(loading).as("loading configs among this module's tests").isGreaterThan(1);
         FuzzRun run = FuzzRun.configure("config.fuzz", 20_261_123L, 12_000, Duration.ofSeconds(4));
-        Random random = new Random(run.seed());
-        int[] outcomes = fuzz(run, random, seeds, text -> {
+        FuzzLoop.Outcomes outcomes = FuzzLoop.run("config", run, seeds, FRAGMENTS, true, DEADLINE, text -> {
             try {
                 loader.parse(FILE, text);
                 return true;
@@ -72,57 +65,7 @@ class ConfigLoaderFuzzTest {
                 return false;
             }
         });
-        assertThat(outcomes[0]).as("mutations that still load").isPositive();
-        assertThat(outcomes[1]).as("mutations refused").isPositive();
+        assertThat(outcomes.accepted()).as("mutations that still load").isPositive();
+        assertThat(outcomes.refused()).as("mutations refused").isPositive();
     }
-
-    /** One candidate: true when it loaded, false when refused cleanly; anything else is thrown. */
-    interface Check {
-        boolean apply(String text) throws Exception;
-    }
-
-    /** Runs mutations of the seeds through {@code check} on a worker with a deadline; {accepted, refused}. */
-    static int[] fuzz(FuzzRun run, Random random, List<String> seeds, Check check) throws Exception {
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "config-fuzz");
-            t.setDaemon(true);
-            return t;
-        });
-        List<String> problems = new ArrayList<>();
-        int accepted = 0;
-        int refused = 0;
-        int tried = 0;
-        for (String seed : seeds) {
-            worker.submit(() -> check.apply(seed)).get(2, TimeUnit.MINUTES); // warm up untimed
-        }
-        run.start();
-        try {
-            while (run.proceed(tried) && problems.size() < 10) {
-                String text = FuzzMutations.mutateText(seeds.get(random.nextInt(seeds.size())), random, FRAGMENTS, true);
-                tried++;
-                Future<Boolean> result = worker.submit(() -> check.apply(text));
-                try {
-                    if (result.get(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)) {
-                        accepted++;
-                    } else {
-                        refused++;
-                    }
-                } catch (TimeoutException e) {
-                    problems.add("no answer within " + DEADLINE_MILLIS + " ms:\n" + text);
-                    break;
-                } catch (ExecutionException e) {
-                    problems.add("iteration " + (tried - 1) + ": " + e.getCause() + "\n" + text);
-                    e.getCause().printStackTrace();
-                }
-            }
-        } finally {
-            worker.shutdownNow();
-        }
-        System.out.printf("config fuzz (%d seed files): %d loaded, %d refused; %s%n", seeds.size(), accepted, refused, run.summary(tried));
-        assertThat(problems).as("replay with -D<prefix>.seed=%d", run.seed()).isEmpty();
-        return new int[] {accepted, refused};
-    }
-
-
-
 }

@@ -8,6 +8,7 @@ import io.promethium.alertmanager.config.AlertmanagerConfigLoader;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.FuzzLoop;
 import io.promethium.api.testing.FuzzRun;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
@@ -25,13 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertmanagerFuzzTest {
 
-    private static final long DEADLINE_MILLIS = 10_000;
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private static final String[] YAML_FRAGMENTS = {
         ":", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", "\"", "'", "#", "&a ", "*a", "!!str ", "? ", "|", ">", "0",
@@ -86,8 +80,7 @@ class AlertmanagerFuzzTest {
         }
         assertThat(loading).as("loading configs among this module's tests").isGreaterThan(1);
         FuzzRun run = FuzzRun.configure("alertmanager.config.fuzz", 20_261_123L, 200, Duration.ofSeconds(4));
-        Random random = new Random(run.seed());
-        int[] outcomes = fuzz(run, random, seeds, YAML_FRAGMENTS, true, text -> {
+        FuzzLoop.Outcomes outcomes = FuzzLoop.run("alertmanager", run, seeds, YAML_FRAGMENTS, true, DEADLINE, text -> {
             try {
                 loader.parse(file, text);
                 return true;
@@ -96,8 +89,8 @@ class AlertmanagerFuzzTest {
                 return false;
             }
         });
-        assertThat(outcomes[0]).as("mutations that still load").isPositive();
-        assertThat(outcomes[1]).as("mutations refused").isPositive();
+        assertThat(outcomes.accepted()).as("mutations that still load").isPositive();
+        assertThat(outcomes.refused()).as("mutations refused").isPositive();
     }
 
     @Test
@@ -137,8 +130,7 @@ class AlertmanagerFuzzTest {
             runtime.reload();
             AlertmanagerApi api = new AlertmanagerApi(() -> runtime);
             FuzzRun run = FuzzRun.configure("alertmanager.api.fuzz", 20_261_123L, 1_500, Duration.ofSeconds(4));
-            Random random = new Random(run.seed());
-            int[] outcomes = fuzz(run, random, seeds, JSON_FRAGMENTS, false, request -> {
+            FuzzLoop.Outcomes outcomes = FuzzLoop.run("alertmanager", run, seeds, JSON_FRAGMENTS, false, DEADLINE, request -> {
                 int space = request.indexOf(' ');
                 String body = request.substring(space + 1);
                 PostExchange exchange = new PostExchange(request.substring(0, space), body.getBytes(StandardCharsets.UTF_8));
@@ -150,8 +142,8 @@ class AlertmanagerFuzzTest {
                 }
                 return exchange.status == 200;
             });
-            assertThat(outcomes[0]).as("mutations accepted").isPositive();
-            assertThat(outcomes[1]).as("mutations refused").isPositive();
+            assertThat(outcomes.accepted()).as("mutations accepted").isPositive();
+            assertThat(outcomes.refused()).as("mutations refused").isPositive();
         }
     }
 
@@ -247,54 +239,4 @@ class AlertmanagerFuzzTest {
             response.writeBytes(text.getBytes(StandardCharsets.UTF_8));
         }
     }
-
-    /** One candidate: true when accepted, false when refused cleanly; anything else is thrown. */
-    interface Check {
-        boolean apply(String text) throws Exception;
-    }
-
-    /** Runs mutations of the seeds through {@code check} on a worker with a deadline; {accepted, refused}. */
-    static int[] fuzz(FuzzRun run, Random random, List<String> seeds, String[] fragments, boolean lines, Check check) throws Exception {
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "alertmanager-fuzz");
-            t.setDaemon(true);
-            return t;
-        });
-        List<String> problems = new ArrayList<>();
-        int accepted = 0;
-        int refused = 0;
-        int tried = 0;
-        for (String seed : seeds) {
-            worker.submit(() -> check.apply(seed)).get(2, TimeUnit.MINUTES); // warm up untimed
-        }
-        run.start();
-        try {
-            while (run.proceed(tried) && problems.size() < 10) {
-                String text = FuzzMutations.mutateText(seeds.get(random.nextInt(seeds.size())), random, fragments, lines);
-                tried++;
-                Future<Boolean> result = worker.submit(() -> check.apply(text));
-                try {
-                    if (result.get(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)) {
-                        accepted++;
-                    } else {
-                        refused++;
-                    }
-                } catch (TimeoutException e) {
-                    problems.add("no answer within " + DEADLINE_MILLIS + " ms:\n" + text);
-                    break;
-                } catch (ExecutionException e) {
-                    problems.add("iteration " + (tried - 1) + ": " + e.getCause() + "\n" + text);
-                    e.getCause().printStackTrace();
-                }
-            }
-        } finally {
-            worker.shutdownNow();
-        }
-        System.out.printf("alertmanager fuzz (%d seed files): %d accepted, %d refused; %s%n", seeds.size(), accepted, refused, run.summary(tried));
-        assertThat(problems).as("replay with the seed printed above").isEmpty();
-        return new int[] {accepted, refused};
-    }
-
-
-
 }

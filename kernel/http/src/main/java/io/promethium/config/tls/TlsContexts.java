@@ -2,21 +2,20 @@ package io.promethium.config.tls;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.config.model.HttpClientConfig;
+import io.promethium.pem.PemKeys;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.InvalidKeySpecException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -37,7 +36,7 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** A key store holding one server key ({@code key_file}, PKCS#8 PEM) and its chain ({@code cert_file}). */
+    /** A key store holding one server key ({@code key_file}, a PEM key) and its chain ({@code cert_file}). */
     public static KeyStore serverKeyStore(Path certFile, Path keyFile, char[] password) throws IOException, GeneralSecurityException {
         Collection<? extends Certificate> chain = certificates(certFile);
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -198,28 +197,17 @@ public final class TlsContexts {
         return certs;
     }
 
-    /** A PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), RSA or EC. */
+    /** A PEM key: PKCS#8 ({@code BEGIN PRIVATE KEY}; RSA, EC or Ed25519), PKCS#1 RSA or SEC 1 EC, as Go's TLS reads. */
     private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         return privateKey(Files.readString(file), "key_file " + file);
     }
 
     private static PrivateKey privateKey(String pem, String file) throws GeneralSecurityException {
-        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new GeneralSecurityException(file + ": expected a PKCS#8 PEM key (BEGIN PRIVATE KEY);"
-                    + " convert with: openssl pkcs8 -topk8 -nocrypt");
+        try {
+            return PemKeys.privateKey(pem);
+        } catch (InvalidKeySpecException e) {
+            throw new GeneralSecurityException(file + ": " + e.getMessage(), e);
         }
-        String body = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"))
-                .replaceAll("\\s", "");
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body));
-        List<String> tried = new ArrayList<>();
-        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                tried.add(algorithm);
-            }
-        }
-        throw new GeneralSecurityException(file + ": not an " + String.join("/", tried) + " key");
     }
 
     /**

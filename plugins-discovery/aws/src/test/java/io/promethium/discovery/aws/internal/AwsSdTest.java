@@ -1,7 +1,5 @@
 package io.promethium.discovery.aws.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,21 +7,11 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.sigv4.AwsCredentials;
-import io.promethium.sigv4.SigV4Signer;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code aws_sd_configs} against {@link FakeCloud}: role {@code msk} against a loopback stand-in
@@ -34,34 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
  * once more) and refuses a bad one with {@code UnrecognizedClientException}. Role {@code lightsail}
  * shows the dispatch to the existing discoverers; their own tests cover them.
  */
-class AwsSdTest {
+class AwsSdTest extends AwsStandInTest {
 
-    private static final DateTimeFormatter AMZ = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String ARN = "arn:aws:kafka:us-west-2:123456789012:cluster/test-cluster/abc-123";
     private static final String SERVERLESS = "arn:aws:kafka:us-west-2:123456789012:cluster/serverless-cluster/def-456";
     private static final String KRAFT = "arn:aws:kafka:us-west-2:123456789012:cluster/kraft/jkl-012";
 
-    @TempDir
-    Path dir;
-    private FakeCloud cloud;
-    private DiscoveryHarness harness;
     private volatile String kraftNodes;
 
-    private static boolean signatureValid(FakeCloud.Request r) {
-        Matcher m = Ec2SdTest.AUTH.matcher(r.authorization() == null ? "" : r.authorization());
-        if (!m.matches() || !m.group(1).equals(Ec2SdTest.KEY) || !m.group(4).equals("kafka") || !m.group(5).equals("host;x-amz-date")) {
-            return false;
-        }
-        SigV4Signer.Signed expected = new SigV4Signer(m.group(3), "kafka").sign(r.method(), r.uri().getRawPath(), r.uri().getRawQuery(),
-                List.of(Map.entry("Host", r.header("Host"))), new byte[0], new AwsCredentials(Ec2SdTest.KEY, Ec2SdTest.SECRET, null),
-                Instant.from(AMZ.parse(r.header("X-Amz-Date"))), false);
-        return expected.authorization().equals(r.authorization());
+    AwsSdTest() {
+        super("aws-job");
     }
 
     @BeforeEach
     void startCloud() throws Exception {
-        cloud = new FakeCloud();
-        cloud.authorize(AwsSdTest::signatureValid, new FakeCloud.Answer(403, "{\"message\": \"The security token included in the request "
+        cloud.authorize(r -> signatureValid(r, "kafka", "Host"), new FakeCloud.Answer(403, "{\"message\": \"The security token included in the request "
                 + "is invalid.\"}", Map.of("X-Amzn-ErrorType", "UnrecognizedClientException:http://internal.amazon.com/coral/")));
         String provisioned = """
                 {"clusterName": "test-cluster", "clusterArn": "%s", "state": "ACTIVE", "clusterType": "PROVISIONED",
@@ -99,25 +74,10 @@ class AwsSdTest {
         cloud.route("/v1/clusters/" + KRAFT + "/nodes", r -> FakeCloud.query(r, "nextToken") == null
                 ? FakeCloud.Answer.json("{\"nodeInfoList\": [], \"nextToken\": \"n2\"}")
                 : FakeCloud.Answer.json(kraftNodes));
-        harness = new DiscoveryHarness(dir, "aws-job", new KernelHttpClientFactory());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-        cloud.close();
     }
 
     private void start(Map<String, Object> extra) throws Exception {
-        Map<String, Object> block = new LinkedHashMap<>();
-        block.put("role", "msk");
-        block.put("region", "us-west-2");
-        block.put("endpoint", cloud.endpoint().toString());
-        block.put("access_key", Ec2SdTest.KEY);
-        block.put("secret_key", Ec2SdTest.SECRET);
-        block.put("refresh_interval", "2s");
-        block.putAll(extra);
-        harness.start(new AwsDiscovererFactory(name -> null, dir, Ec2DiscovererFactory.BODY_LIMIT), "aws_sd_configs", block);
+        startAws("msk", "us-west-2", extra, name -> null);
     }
 
     private static Map<String, String> brokerLabels() {
@@ -188,9 +148,7 @@ class AwsSdTest {
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 UnrecognizedClientException: The security token included in the request is invalid.");
         assertThat(harness.groups()).isEmpty();
-        harness.close();
-
-        harness = new DiscoveryHarness(dir, "aws-job", new KernelHttpClientFactory());
+        restartHarness();
         start(Map.of("refresh_interval", "300ms"));
         harness.await(m -> m.containsKey("us-west-2") && m.get("us-west-2").targets().size() == 3);
         cloud.fault(new FakeCloud.Answer(429, "{}", Map.of("Retry-After", "1")));

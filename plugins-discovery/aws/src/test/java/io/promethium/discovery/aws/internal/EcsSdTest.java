@@ -1,30 +1,15 @@
 package io.promethium.discovery.aws.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.sigv4.AwsCredentials;
-import io.promethium.sigv4.SigV4Signer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code aws_sd_configs} role {@code ecs} against {@link FakeCloud}, a loopback stand-in of ECS's
@@ -36,34 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * checks every request's SigV4 signature (services {@code ecs} and {@code ec2}) and refuses a bad
  * one with {@code UnrecognizedClientException}.
  */
-class EcsSdTest {
+class EcsSdTest extends AwsStandInTest {
 
-    private static final DateTimeFormatter AMZ = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String CLUSTER = "arn:aws:ecs:us-west-2:123456789012:cluster/test-cluster";
     private static final String INSTANCE = "arn:aws:ecs:us-west-2:123456789012:container-instance/test-cluster/ci-1";
-
-    @TempDir
-    Path dir;
-    private FakeCloud cloud;
-    private DiscoveryHarness harness;
-
-    private static boolean signatureValid(FakeCloud.Request r) {
-        Matcher m = Ec2SdTest.AUTH.matcher(r.authorization() == null ? "" : r.authorization());
-        boolean ecs = r.header("X-Amz-Target") != null;
-        if (!m.matches() || !m.group(1).equals(Ec2SdTest.KEY) || !m.group(4).equals(ecs ? "ecs" : "ec2")
-                || !m.group(5).equals(ecs ? "content-type;host;x-amz-date;x-amz-target" : "content-type;host;x-amz-date")) {
-            return false;
-        }
-        List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Host", r.header("Host")),
-                Map.entry("Content-Type", r.header("Content-Type"))));
-        if (ecs) {
-            headers.add(Map.entry("X-Amz-Target", r.header("X-Amz-Target")));
-        }
-        SigV4Signer.Signed expected = new SigV4Signer(m.group(3), m.group(4)).sign(r.method(), r.uri().getRawPath(), r.uri().getRawQuery(),
-                headers, r.body().getBytes(StandardCharsets.UTF_8), new AwsCredentials(Ec2SdTest.KEY, Ec2SdTest.SECRET, null),
-                Instant.from(AMZ.parse(r.header("X-Amz-Date"))), false);
-        return expected.authorization().equals(r.authorization());
-    }
 
     private static FakeCloud.Answer ecs(String operation, JsonNode body) {
         return FakeCloud.Answer.json(switch (operation) {
@@ -95,10 +56,14 @@ class EcsSdTest {
         });
     }
 
+    EcsSdTest() {
+        super("ecs-job");
+    }
+
     @BeforeEach
     void startCloud() throws Exception {
-        cloud = new FakeCloud();
-        cloud.authorize(EcsSdTest::signatureValid, new FakeCloud.Answer(400, "{\"__type\": \"UnrecognizedClientException\", "
+        cloud.authorize(r -> r.header("X-Amz-Target") != null ? signatureValid(r, "ecs", "Host", "Content-Type", "X-Amz-Target")
+                : signatureValid(r, "ec2", "Host", "Content-Type"), new FakeCloud.Answer(400, "{\"__type\": \"UnrecognizedClientException\", "
                 + "\"message\": \"The security token included in the request is invalid.\"}", Map.of()));
         cloud.route("/", r -> {
             String target = r.header("X-Amz-Target");
@@ -125,26 +90,11 @@ class EcsSdTest {
             };
             return new FakeCloud.Answer(200, xml, Map.of("Content-Type", "text/xml"));
         });
-        harness = new DiscoveryHarness(dir, "ecs-job", new KernelHttpClientFactory());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-        cloud.close();
     }
 
     private void start(Map<String, Object> extra) throws Exception {
-        Map<String, Object> block = new LinkedHashMap<>();
-        block.put("role", "ecs");
-        block.put("region", "us-west-2");
-        block.put("endpoint", cloud.endpoint().toString());
-        block.put("access_key", Ec2SdTest.KEY);
-        block.put("secret_key", Ec2SdTest.SECRET);
-        block.put("refresh_interval", "2s");
-        block.putAll(extra);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_EC2", cloud.endpoint().toString());
-        harness.start(new AwsDiscovererFactory(env::get, dir, Ec2DiscovererFactory.BODY_LIMIT), "aws_sd_configs", block);
+        startAws("ecs", "us-west-2", extra, env::get);
     }
 
     @Test

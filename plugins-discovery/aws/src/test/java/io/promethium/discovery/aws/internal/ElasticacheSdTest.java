@@ -1,21 +1,15 @@
 package io.promethium.discovery.aws.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code aws_sd_configs} role {@code elasticache} against {@link FakeCloud}, a loopback stand-in
@@ -25,25 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code elasticache_test.go}; it checks every request's SigV4 signature (service
  * {@code elasticache}) and refuses a bad one.
  */
-class ElasticacheSdTest {
+class ElasticacheSdTest extends AwsStandInTest {
 
     private static final String CLUSTER_ARN = "arn:aws:elasticache:us-east-1:123456789012:cluster:my-cluster-001";
     private static final String CACHE_ARN = "arn:aws:elasticache:us-east-1:123456789012:serverlesscache:sessions";
-
-    @TempDir
-    Path dir;
-    private FakeCloud cloud;
-    private DiscoveryHarness harness;
 
     private static String result(String action, String body) {
         return "<" + action + "Response xmlns=\"http://elasticache.amazonaws.com/doc/2015-02-02/\"><" + action + "Result>" + body + "</"
                 + action + "Result><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></" + action + "Response>";
     }
 
+    ElasticacheSdTest() {
+        super("elasticache-job");
+    }
+
     @BeforeEach
     void startCloud() throws Exception {
-        cloud = new FakeCloud();
-        cloud.authorize(r -> RdsSdTest.signatureValid(r, "elasticache"), new FakeCloud.Answer(403, "<ErrorResponse><Error><Type>Sender"
+        cloud.authorize(r -> signatureValid(r, "elasticache", "Host", "Content-Type"), new FakeCloud.Answer(403, "<ErrorResponse><Error><Type>Sender"
                 + "</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message>"
                 + "</Error></ErrorResponse>", Map.of()));
         String cluster = """
@@ -83,25 +75,10 @@ class ElasticacheSdTest {
             };
             return new FakeCloud.Answer(200, result(form.get("Action"), body), Map.of("Content-Type", "text/xml"));
         });
-        harness = new DiscoveryHarness(dir, "elasticache-job", new KernelHttpClientFactory());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-        cloud.close();
     }
 
     private void start(Map<String, Object> extra) throws Exception {
-        Map<String, Object> block = new LinkedHashMap<>();
-        block.put("role", "elasticache");
-        block.put("region", "us-east-1");
-        block.put("endpoint", cloud.endpoint().toString());
-        block.put("access_key", Ec2SdTest.KEY);
-        block.put("secret_key", Ec2SdTest.SECRET);
-        block.put("refresh_interval", "2s");
-        block.putAll(extra);
-        harness.start(new AwsDiscovererFactory(name -> null, dir, Ec2DiscovererFactory.BODY_LIMIT), "aws_sd_configs", block);
+        startAws("elasticache", "us-east-1", extra, name -> null);
     }
 
     private static Map<String, String> node(String id, String zone) {
@@ -152,8 +129,7 @@ class ElasticacheSdTest {
         assertThat(forms).anySatisfy(f -> assertThat(f).containsEntry("Action", "DescribeServerlessCaches")
                 .containsEntry("ServerlessCacheName", "sessions"));
         assertThat(forms).anySatisfy(f -> assertThat(f).containsEntry("Action", "DescribeCacheClusters").containsEntry("CacheClusterId", "my-rg"));
-        harness.close();
-        harness = new DiscoveryHarness(dir, "elasticache-job", new KernelHttpClientFactory());
+        restartHarness();
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 InvalidClientTokenId");
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "elasticache", "elasticache-job"))

@@ -1,7 +1,5 @@
 package io.promethium.discovery.aws.internal;
 
-import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,22 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
-import io.promethium.sigv4.AwsCredentials;
-import io.promethium.sigv4.SigV4Signer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lightsail SD against {@link FakeCloud}, a loopback stand-in of Lightsail's JSON API
@@ -33,33 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lightsail}, {@code x-amz-target} signed) by signing it again with the key's secret and
  * refuses a bad one with {@code UnrecognizedClientException}, as AWS's JSON services do.
  */
-class LightsailSdTest {
+class LightsailSdTest extends AwsStandInTest {
 
-    private static final DateTimeFormatter AMZ = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
-    @TempDir
-    Path dir;
-    private FakeCloud cloud;
-    private DiscoveryHarness harness;
     private volatile String page2;
 
-    private static boolean signatureValid(FakeCloud.Request r) {
-        Matcher m = Ec2SdTest.AUTH.matcher(r.authorization() == null ? "" : r.authorization());
-        if (!m.matches() || !m.group(1).equals(Ec2SdTest.KEY) || !m.group(4).equals("lightsail")
-                || !m.group(5).equals("content-type;host;x-amz-date;x-amz-target")) {
-            return false;
-        }
-        SigV4Signer.Signed expected = new SigV4Signer(m.group(3), "lightsail").sign("POST", r.uri().getPath(), null,
-                List.of(Map.entry("Host", r.header("Host")), Map.entry("Content-Type", r.header("Content-Type")),
-                        Map.entry("X-Amz-Target", r.header("X-Amz-Target"))), r.body().getBytes(StandardCharsets.UTF_8),
-                new AwsCredentials(Ec2SdTest.KEY, Ec2SdTest.SECRET, null), Instant.from(AMZ.parse(r.header("X-Amz-Date"))), false);
-        return expected.authorization().equals(r.authorization());
+    LightsailSdTest() {
+        super("lightsail-job");
     }
 
     @BeforeEach
     void startCloud() throws Exception {
-        cloud = new FakeCloud();
-        cloud.authorize(LightsailSdTest::signatureValid, new FakeCloud.Answer(400, "{\"__type\": \"UnrecognizedClientException\", "
+        cloud.authorize(r -> signatureValid(r, "lightsail", "Host", "Content-Type", "X-Amz-Target"),
+                new FakeCloud.Answer(400, "{\"__type\": \"UnrecognizedClientException\", "
                 + "\"message\": \"The security token included in the request is invalid.\"}", Map.of()));
         String page1 = """
                 {"instances": [{"name": "web-1", "arn": "arn:aws:lightsail:eu-west-2:123456789012:Instance/1", "supportCode": "6b3/i-0a1",
@@ -74,24 +46,11 @@ class LightsailSdTest {
         cloud.route("/", r -> "Lightsail_20161128.GetInstances".equals(r.header("X-Amz-Target"))
                 ? FakeCloud.Answer.json(r.body().contains("page-2") ? page2 : page1)
                 : new FakeCloud.Answer(400, "{\"__type\": \"UnknownOperationException\"}", Map.of()));
-        harness = new DiscoveryHarness(dir, "lightsail-job", new KernelHttpClientFactory());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-        cloud.close();
     }
 
     private void start(Map<String, Object> extra) throws Exception {
-        Map<String, Object> block = new LinkedHashMap<>();
-        block.put("region", "eu-west-2");
-        block.put("endpoint", cloud.endpoint().toString());
-        block.put("access_key", Ec2SdTest.KEY);
-        block.put("secret_key", Ec2SdTest.SECRET);
-        block.put("refresh_interval", "2s");
-        block.putAll(extra);
-        harness.start(new LightsailDiscovererFactory(name -> null, dir, LightsailDiscovererFactory.BODY_LIMIT), "lightsail_sd_configs", block);
+        harness.start(new LightsailDiscovererFactory(name -> null, dir, LightsailDiscovererFactory.BODY_LIMIT), "lightsail_sd_configs",
+                standInBlock("eu-west-2", extra));
     }
 
     @Test

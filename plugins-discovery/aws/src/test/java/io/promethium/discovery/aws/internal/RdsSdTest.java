@@ -1,28 +1,15 @@
 package io.promethium.discovery.aws.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.sigv4.AwsCredentials;
-import io.promethium.sigv4.SigV4Signer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code aws_sd_configs} role {@code rds} against {@link FakeCloud}, a loopback stand-in of RDS's
@@ -31,39 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code rds_test.go}; it checks every request's SigV4 signature (service {@code rds}) and refuses
  * a bad one with {@code SignatureDoesNotMatch}, as RDS does.
  */
-class RdsSdTest {
+class RdsSdTest extends AwsStandInTest {
 
-    private static final DateTimeFormatter AMZ = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String TEST = "arn:aws:rds:us-east-1:123456789012:cluster:test-cluster";
     private static final String PROD = "arn:aws:rds:us-east-1:123456789012:cluster:prod-cluster";
-
-    @TempDir
-    Path dir;
-    private FakeCloud cloud;
-    private DiscoveryHarness harness;
-
-    static boolean signatureValid(FakeCloud.Request r, String service) {
-        Matcher m = Ec2SdTest.AUTH.matcher(r.authorization() == null ? "" : r.authorization());
-        if (!m.matches() || !m.group(1).equals(Ec2SdTest.KEY) || !m.group(4).equals(service)
-                || !m.group(5).equals("content-type;host;x-amz-date")) {
-            return false;
-        }
-        SigV4Signer.Signed expected = new SigV4Signer(m.group(3), service).sign(r.method(), r.uri().getRawPath(), r.uri().getRawQuery(),
-                List.of(Map.entry("Host", r.header("Host")), Map.entry("Content-Type", r.header("Content-Type"))),
-                r.body().getBytes(StandardCharsets.UTF_8), new AwsCredentials(Ec2SdTest.KEY, Ec2SdTest.SECRET, null),
-                Instant.from(AMZ.parse(r.header("X-Amz-Date"))), false);
-        return expected.authorization().equals(r.authorization());
-    }
 
     private static String result(String action, String body) {
         return "<" + action + "Response xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><" + action + "Result>" + body + "</" + action
                 + "Result><ResponseMetadata><RequestId>5e0f9d8a</RequestId></ResponseMetadata></" + action + "Response>";
     }
 
+    RdsSdTest() {
+        super("rds-job");
+    }
+
     @BeforeEach
     void startCloud() throws Exception {
-        cloud = new FakeCloud();
-        cloud.authorize(r -> signatureValid(r, "rds"), new FakeCloud.Answer(403, "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/"
+        cloud.authorize(r -> signatureValid(r, "rds", "Host", "Content-Type"), new FakeCloud.Answer(403, "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/"
                 + "2014-10-31/\"><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated "
                 + "does not match the signature you provided.</Message></Error><RequestId>1</RequestId></ErrorResponse>", Map.of()));
         String testCluster = """
@@ -106,25 +77,10 @@ class RdsSdTest {
                 default -> new FakeCloud.Answer(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>", Map.of());
             };
         });
-        harness = new DiscoveryHarness(dir, "rds-job", new KernelHttpClientFactory());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-        cloud.close();
     }
 
     private void start(Map<String, Object> extra) throws Exception {
-        Map<String, Object> block = new LinkedHashMap<>();
-        block.put("role", "rds");
-        block.put("region", "us-east-1");
-        block.put("endpoint", cloud.endpoint().toString());
-        block.put("access_key", Ec2SdTest.KEY);
-        block.put("secret_key", Ec2SdTest.SECRET);
-        block.put("refresh_interval", "2s");
-        block.putAll(extra);
-        harness.start(new AwsDiscovererFactory(name -> null, dir, Ec2DiscovererFactory.BODY_LIMIT), "aws_sd_configs", block);
+        startAws("rds", "us-east-1", extra, name -> null);
     }
 
     @Test
@@ -163,8 +119,7 @@ class RdsSdTest {
         start(Map.of("clusters", List.of("gone")));
         harness.awaitWarning("no DB cluster found for ARN gone");
         assertThat(Ec2SdTest.form(cloud.requests.get(0).body())).containsEntry("DBClusterIdentifier", "gone");
-        harness.close();
-        harness = new DiscoveryHarness(dir, "rds-job", new KernelHttpClientFactory());
+        restartHarness();
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 SignatureDoesNotMatch: The request signature we calculated does not match");
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "rds", "rds-job")).isGreaterThanOrEqualTo(1);

@@ -1,6 +1,7 @@
 package io.promethium.discovery.gce.internal;
 
 import io.promethium.api.discovery.JsonHttpFetch;
+import io.promethium.pem.PemKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -9,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -152,16 +150,11 @@ final class GoogleCredentials {
                 + b64.encodeToString(CloudApi.JSON.writeValueAsBytes(claims));
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(privateKey(CloudApi.text(key, "private_key")));
+            signature.initSign(PemKeys.rsaPrivateKey(CloudApi.text(key, "private_key")));
             signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + b64.encodeToString(signature.sign());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException("google: the service account's private_key is no RSA key in PEM (PKCS #8): " + e.getMessage(), e);
+            throw new IOException("google: the service account's private_key is no RSA key in PEM that can be read: " + e.getMessage(), e);
         }
-    }
-
-    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
-        String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 }

@@ -2,6 +2,7 @@ package io.promethium.discovery.stackit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.JsonHttpFetch;
+import io.promethium.pem.PemKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -9,10 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.InvalidKeySpecException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -185,40 +185,11 @@ final class StackitKeyFlow {
 
     /** An RSA private key in PEM, PKCS #8 or PKCS #1 (both of which the SDK's JWT library reads). */
     static PrivateKey rsa(String pem) throws IOException {
-        boolean pkcs1 = pem.contains("-----BEGIN RSA PRIVATE KEY-----");
-        String base64 = pem.replaceAll("-----(BEGIN|END) (RSA )?PRIVATE KEY-----", "").replaceAll("\\s", "");
         try {
-            byte[] der = Base64.getDecoder().decode(base64);
-            if (pkcs1) {
-                der = pkcs8(der);
-            }
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return PemKeys.rsaPrivateKey(pem);
+        } catch (InvalidKeySpecException e) {
             throw new IOException("configuring key authentication: the private key is no RSA key in PEM: " + e.getMessage(), e);
         }
-    }
-
-    /** Wraps a PKCS #1 RSAPrivateKey in a PKCS #8 PrivateKeyInfo (version 0, rsaEncryption, the key as an OCTET STRING). */
-    private static byte[] pkcs8(byte[] pkcs1) {
-        byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
-        byte[] octets = tlv(0x04, pkcs1);
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] content = new byte[version.length + algorithm.length + octets.length];
-        System.arraycopy(version, 0, content, 0, version.length);
-        System.arraycopy(algorithm, 0, content, version.length, algorithm.length);
-        System.arraycopy(octets, 0, content, version.length + algorithm.length, octets.length);
-        return tlv(0x30, content);
-    }
-
-    private static byte[] tlv(int tag, byte[] value) {
-        int n = value.length;
-        byte[] length = n < 0x80 ? new byte[] {(byte) n} : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
-                : n < 0x10000 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n} : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-        byte[] out = new byte[1 + length.length + n];
-        out[0] = (byte) tag;
-        System.arraycopy(length, 0, out, 1, length.length);
-        System.arraycopy(value, 0, out, 1 + length.length, n);
-        return out;
     }
 
     private String assertion() throws IOException {

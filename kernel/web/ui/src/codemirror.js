@@ -1,11 +1,11 @@
 // What the query editor (assets/editor.js) takes from CodeMirror 6 and Prometheus's
 // codemirror-promql: only this, so the bundle holds nothing the page does not use.
-export { EditorState, Prec, Compartment } from '@codemirror/state';
+export { EditorState, Prec } from '@codemirror/state';
 export { EditorView, keymap, placeholder, highlightSpecialChars, drawSelection } from '@codemirror/view';
 export { history, historyKeymap, defaultKeymap, insertNewlineAndIndent } from '@codemirror/commands';
-export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, startCompletion, closeCompletion, completionStatus, acceptCompletion }
+export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, completionStatus, acceptCompletion }
   from '@codemirror/autocomplete';
-export { syntaxHighlighting, bracketMatching, indentOnInput, HighlightStyle } from '@codemirror/language';
-export { lintKeymap, forceLinting, diagnosticCount } from '@codemirror/lint';
-export { tags, classHighlighter } from '@lezer/highlight';
+export { syntaxHighlighting, bracketMatching, indentOnInput } from '@codemirror/language';
+export { lintKeymap } from '@codemirror/lint';
+export { tagHighlighter, tags } from '@lezer/highlight';
 export { PromQLExtension } from '@prometheus-io/codemirror-promql';

@@ -10,6 +10,16 @@ export function seriesColor(i) {
   return `hsl(${hue.toFixed(0)} 65% 50%)`;
 }
 
+/** A time axis label in 24-hour local time; the date too when the graph spans days. */
+function timeLabel(ms, stepMs, spanMs) {
+  const d = new Date(ms);
+  const pad = (n) => String(n).padStart(2, '0');
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (stepMs < 60000) return hm + ':' + pad(d.getSeconds());
+  if (spanMs > 86400000 * 1.5) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())}` + (stepMs < 86400000 ? ' ' + hm : '');
+  return hm;
+}
+
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 export class Chart {
@@ -78,7 +88,8 @@ export class Chart {
     if (this.stacked) {
       for (let j = 1; j < visible.length; j++) bands.push({ series: [visible[j] + 1, visible[j - 1] + 1] });
     }
-    const valueSize = (u, values) => values ? Math.max(40, 12 + 7 * Math.max(...values.map((v) => String(v).length))) : 40;
+    // The value axis is as wide as its longest label (uPlot's default 50 px cuts "1.25k" or "0.075").
+    const valueSize = (u, values) => values && values.length ? Math.max(40, 22 + 7.5 * Math.max(...values.map((v) => String(v).length))) : 40;
     const options = {
       ...this.size(),
       legend: { show: false },
@@ -91,7 +102,8 @@ export class Chart {
       bands,
       scales: { y: { range: (u, min, max) => this.yRange(min, max) } },
       axes: [
-        { stroke: muted, grid, ticks: grid },
+        { stroke: muted, grid, ticks: grid, space: (u, axis, min, max) => (max - min > 86400 * 1.5 ? 110 : 70),
+          values: (u, splits, axis, space, incr) => splits.map((t) => timeLabel(t * 1000, incr * 1000, (u.scales.x.max - u.scales.x.min) * 1000)) },
         { stroke: muted, grid, ticks: grid, size: valueSize, values: (u, splits) => splits.map((v) => formatNumber(v)) },
       ],
       series: [

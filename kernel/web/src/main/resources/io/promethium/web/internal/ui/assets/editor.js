@@ -7,7 +7,7 @@
 import {
   EditorState, EditorView, Prec, keymap, placeholder, highlightSpecialChars, drawSelection, history, historyKeymap,
   defaultKeymap, insertNewlineAndIndent, autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap,
-  completionStatus, acceptCompletion, syntaxHighlighting, bracketMatching, indentOnInput, lintKeymap, classHighlighter,
+  completionStatus, acceptCompletion, syntaxHighlighting, bracketMatching, indentOnInput, lintKeymap, tagHighlighter, tags,
   PromQLExtension,
 } from './lib-codemirror.js';
 import { base } from './api.js';
@@ -23,6 +23,23 @@ function promqlExtension() {
   }
   return promql.asExtension();
 }
+
+/**
+ * Classes for the tags of Prometheus's grammar (lezer-promql), coloured by app.css in either
+ * theme, as Prometheus's UI colours them: aggregations and modifiers as keywords, functions,
+ * metric names, label names, strings, numbers and durations, operators, comments.
+ */
+const highlighter = tagHighlighter([
+  { tag: [tags.operatorKeyword, tags.modifier, tags.logicOperator], class: 'tok-keyword' },
+  { tag: tags.function(tags.variableName), class: 'tok-function' },
+  { tag: tags.variableName, class: 'tok-metric' },
+  { tag: tags.labelName, class: 'tok-labelName' },
+  { tag: tags.string, class: 'tok-string' },
+  { tag: tags.number, class: 'tok-number' },
+  { tag: [tags.operator, tags.arithmeticOperator], class: 'tok-operator' },
+  { tag: tags.comment, class: 'tok-comment' },
+  { tag: tags.invalid, class: 'tok-invalid' },
+]);
 
 export class Editor {
   /** @param {object} options value, placeholder, onExecute(), onChange(text) */
@@ -47,7 +64,7 @@ export class Editor {
           ])),
           highlightSpecialChars(), drawSelection(), history(), indentOnInput(), bracketMatching(), closeBrackets(),
           autocompletion({ icons: false }),
-          syntaxHighlighting(classHighlighter),
+          syntaxHighlighting(highlighter),
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': 'PromQL expression' }),
           placeholder(options.placeholder || 'Expression (press Enter to run, Shift+Enter for a new line, Ctrl+Space for completions)'),

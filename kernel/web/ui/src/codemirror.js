@@ -3,7 +3,7 @@
 export { EditorState, Prec } from '@codemirror/state';
 export { EditorView, keymap, placeholder, highlightSpecialChars, drawSelection } from '@codemirror/view';
 export { history, historyKeymap, defaultKeymap, insertNewlineAndIndent } from '@codemirror/commands';
-export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, completionStatus, acceptCompletion }
+export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, completionStatus, acceptCompletion, closeCompletion }
   from '@codemirror/autocomplete';
 export { syntaxHighlighting, bracketMatching, indentOnInput } from '@codemirror/language';
 export { lintKeymap } from '@codemirror/lint';

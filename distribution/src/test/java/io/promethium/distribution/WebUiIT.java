@@ -189,11 +189,12 @@ class WebUiIT {
         hoverChart();
         screenshot("query-graph");
 
-        // Dragging across the graph zooms in: the panel's range and end become the span dragged.
+        // Dragging across the graph zooms in: the panel's range and end become the span dragged. The
+        // last quarter of the 5 minutes is dragged: the server has run that long, so it has samples.
         WebElement over = browser.findElement(By.cssSelector(".chart .u-over"));
         int width = over.getSize().width;
-        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, -width / 5, 0).clickAndHold()
-                .moveByOffset(width / 4, 0).release().perform();
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, width / 4, 0).clickAndHold()
+                .moveByOffset(width / 4 - 4, 0).release().perform();
         await(d -> d.getCurrentUrl().contains("g0.end_input=") && !d.getCurrentUrl().contains("g0.range_input=5m"));
         assertThat(java.net.URLDecoder.decode(browser.getCurrentUrl(), java.nio.charset.StandardCharsets.UTF_8))
                 .matches(".*g0\\.range_input=1m\\d*s?&.*");
@@ -209,7 +210,8 @@ class WebUiIT {
         WebElement second = await(d -> d.findElements(By.cssSelector(".panel .cm-content")).size() == 2
                 ? d.findElements(By.cssSelector(".panel .cm-content")).get(1) : null);
         // The editor closes brackets as they open and steps over a closing one typed: the text comes out as typed.
-        second.sendKeys("sum by (job) (rate(prometheus_http_requests_total[1m]))", Keys.ESCAPE, Keys.ENTER);
+        // Enter after the closing bracket runs the query, though the operators are offered for completion there.
+        second.sendKeys("sum by (job) (rate(prometheus_http_requests_total[1m]))", Keys.ENTER);
         await(d -> d.getCurrentUrl().contains("g1.expr="));
         String twoPanels = browser.getCurrentUrl();
 

@@ -2,12 +2,14 @@
 // grammar, highlighting, linting, and completion of metric, label and function names from the
 // server's /api/v1 label, series and metadata endpoints). The libraries come bundled in
 // lib-codemirror.js (built by kernel/web/ui/build.mjs).
-// Keys, as Prometheus's UI: Enter runs the query (or accepts the selected completion),
-// Shift+Enter adds a line, Ctrl+Space opens completions, Up/Down choose, Tab accepts, Escape closes.
+// Keys, as Prometheus's UI: Enter runs the query or accepts a completion, Shift+Enter adds a
+// line, Ctrl+Space opens completions, Up/Down choose, Tab accepts, Escape closes. Enter accepts
+// only a completion of the word being typed or one chosen with the arrows: after a closing bracket
+// codemirror-promql offers the binary operators, and Enter there must still run the query.
 import {
   EditorState, EditorView, Prec, keymap, placeholder, highlightSpecialChars, drawSelection, history, historyKeymap,
   defaultKeymap, insertNewlineAndIndent, autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap,
-  completionStatus, acceptCompletion, syntaxHighlighting, bracketMatching, indentOnInput, lintKeymap, tagHighlighter, tags,
+  completionStatus, acceptCompletion, closeCompletion, syntaxHighlighting, bracketMatching, indentOnInput, lintKeymap, tagHighlighter, tags,
   PromQLExtension,
 } from './lib-codemirror.js';
 import { base } from './api.js';
@@ -47,9 +49,19 @@ export class Editor {
     this.options = options;
     this.element = document.createElement('div');
     this.element.className = 'editor';
-    const run = () => {
+    const run = (view) => {
+      closeCompletion(view);
       this.options.onExecute?.();
       return true;
+    };
+    let chosen = false;
+    const enter = (view) => {
+      if (completionStatus(view.state) === 'active') {
+        const head = view.state.selection.main.head;
+        const before = view.state.sliceDoc(Math.max(0, head - 1), head);
+        if (chosen || /[\w:"'`]/.test(before)) return false;
+      }
+      return run(view);
     };
     this.view = new EditorView({
       parent: this.element,
@@ -58,7 +70,7 @@ export class Editor {
         extensions: [
           Prec.highest(keymap.of([
             // Enter accepts an open completion; otherwise it runs the query.
-            { key: 'Enter', run: (view) => completionStatus(view.state) === 'active' ? false : run() },
+            { key: 'Enter', run: enter },
             { key: 'Shift-Enter', run: insertNewlineAndIndent },
             { key: 'Tab', run: acceptCompletion },
           ])),
@@ -70,8 +82,16 @@ export class Editor {
           placeholder(options.placeholder || 'Expression (press Enter to run, Shift+Enter for a new line, Ctrl+Space for completions)'),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap]),
           promqlExtension(),
+          EditorView.domEventHandlers({
+            keydown: (e, view) => {
+              if (/^(Arrow(Up|Down)|Page(Up|Down))$/.test(e.key) && completionStatus(view.state) === 'active') chosen = true;
+            },
+          }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) this.options.onChange?.(update.state.doc.toString());
+            if (update.docChanged) {
+              chosen = false;
+              this.options.onChange?.(update.state.doc.toString());
+            }
           }),
         ],
       }),

@@ -189,12 +189,28 @@ class WebUiIT {
         hoverChart();
         screenshot("query-graph");
 
+        // Dragging across the graph zooms in: the panel's range and end become the span dragged. The
+        // last quarter of the 5 minutes is dragged: the server has run that long, so it has samples.
+        WebElement over = browser.findElement(By.cssSelector(".chart .u-over"));
+        int width = over.getSize().width;
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, width / 4, 0).clickAndHold()
+                .moveByOffset(width / 4 - 4, 0).release().perform();
+        await(d -> d.getCurrentUrl().contains("g0.end_input=") && !d.getCurrentUrl().contains("g0.range_input=5m"));
+        assertThat(java.net.URLDecoder.decode(browser.getCurrentUrl(), java.nio.charset.StandardCharsets.UTF_8))
+                .matches(".*g0\\.range_input=1m\\d*s?&.*");
+        await(d -> !d.findElements(By.cssSelector(".legend .item")).isEmpty());
+        screenshot("query-graph-zoomed");
+        browser.findElement(By.xpath("//button[.='Now']")).click();
+        await(d -> !d.getCurrentUrl().contains("g0.end_input="));
+
         await(d -> d.findElement(By.xpath("//button[.='Stacked']"))).click();
         await(d -> d.getCurrentUrl().contains("g0.display_mode=stacked"));
 
         browser.findElement(By.cssSelector("button.add-panel")).click();
-        WebElement second = await(d -> d.findElements(By.cssSelector(".panel textarea")).size() == 2
-                ? d.findElements(By.cssSelector(".panel textarea")).get(1) : null);
+        WebElement second = await(d -> d.findElements(By.cssSelector(".panel .cm-content")).size() == 2
+                ? d.findElements(By.cssSelector(".panel .cm-content")).get(1) : null);
+        // The editor closes brackets as they open and steps over a closing one typed: the text comes out as typed.
+        // Enter after the closing bracket runs the query, though the operators are offered for completion there.
         second.sendKeys("sum by (job) (rate(prometheus_http_requests_total[1m]))", Keys.ENTER);
         await(d -> d.getCurrentUrl().contains("g1.expr="));
         String twoPanels = browser.getCurrentUrl();
@@ -202,8 +218,9 @@ class WebUiIT {
         open("/status");
         browser.get(twoPanels);
         awaitText("Load time");
-        assertThat(browser.findElements(By.cssSelector(".panel textarea")).get(0).getAttribute("value")).isEqualTo("up");
-        assertThat(browser.findElements(By.cssSelector(".panel textarea")).get(1).getAttribute("value")).startsWith("sum by (job)");
+        assertThat(editorText(browser.findElements(By.cssSelector(".panel .cm-content")).get(0))).isEqualTo("up");
+        assertThat(editorText(browser.findElements(By.cssSelector(".panel .cm-content")).get(1)))
+                .isEqualTo("sum by (job) (rate(prometheus_http_requests_total[1m]))");
         await(d -> d.findElements(By.cssSelector(".legend .item")).size() >= 2);
         assertThat(browser.findElements(By.cssSelector(".tabs button[aria-selected=true]")).get(0).getText()).isEqualTo("Graph");
         assertThat(browser.findElement(By.xpath("//button[.='Stacked']")).getAttribute("aria-pressed")).isEqualTo("true");
@@ -212,34 +229,53 @@ class WebUiIT {
 
     @Test
     @Order(4)
-    void editorHighlightsCompletesMetricsLabelsAndValuesAndFormats() throws Exception {
+    void editorHighlightsLintsCompletesMetricsWithTheirMetadataLabelsAndValuesAndFormats() throws Exception {
         open("/query");
-        WebElement editor = find(".panel textarea");
+        WebElement editor = find(".panel .cm-content");
         editor.sendKeys("prometheus_http_req");
         await(d -> optionTexts().contains("prometheus_http_requests_total"));
-        screenshot("query-completion");
+        // The metric's type and help come from /api/v1/metadata.
         while (!selectedOption().equals("prometheus_http_requests_total")) {
             editor.sendKeys(Keys.ARROW_DOWN);
         }
+        assertThat(find(".cm-tooltip-autocomplete li[aria-selected] .cm-completionDetail").getText()).isEqualTo("counter");
+        await(d -> d.findElement(By.cssSelector(".cm-completionInfo")).getText().contains("HTTP"));
+        screenshot("query-completion");
         editor.sendKeys(Keys.ENTER);
-        assertThat(editor.getAttribute("value")).isEqualTo("prometheus_http_requests_total");
+        assertThat(editorText(editor)).isEqualTo("prometheus_http_requests_total");
         editor.sendKeys("{");
         await(d -> optionTexts().contains("handler"));
         editor.sendKeys("hand", Keys.TAB);
-        editor.sendKeys("=");
+        editor.sendKeys("=\"");
         await(d -> optionTexts().contains("/api/v1/query"));
-        editor.sendKeys(Keys.ESCAPE, "\"/metrics\"}");
-        assertThat(editor.getAttribute("value")).isEqualTo("prometheus_http_requests_total{handler=\"/metrics\"}");
-        assertThat(browser.findElements(By.cssSelector(".editor .tok-label"))).isNotEmpty();
-        assertThat(browser.findElements(By.cssSelector(".editor .tok-str"))).isNotEmpty();
+        editor.sendKeys("/metrics", Keys.ESCAPE, "\"}");
+        assertThat(editorText(editor)).isEqualTo("prometheus_http_requests_total{handler=\"/metrics\"}");
+        assertThat(browser.findElements(By.cssSelector(".editor .tok-labelName"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector(".editor .tok-string"))).isNotEmpty();
+
+        // Linting: Prometheus's type checks, marked where they apply, the message on hover.
+        editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "rate(up", Keys.ESCAPE, ")");
+        assertThat(editorText(editor)).isEqualTo("rate(up)");
+        editor.sendKeys(Keys.ESCAPE);
+        WebElement mark = find(".editor .cm-lintRange-error");
+        // The lint tooltip opens when the pointer rests on the mark.
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(mark).pause(Duration.ofMillis(500)).moveByOffset(1, 0).perform();
+        await(d -> d.findElements(By.cssSelector(".cm-tooltip-lint")).stream().anyMatch(t -> t.getText().contains("expected type matrix in call to function \"rate\"")));
+        screenshot("query-lint");
 
         editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "sum(rat");
         await(d -> optionTexts().contains("rate"));
+        while (!selectedOption().equals("rate")) {
+            editor.sendKeys(Keys.ARROW_DOWN);
+        }
         editor.sendKeys(Keys.ENTER);
-        assertThat(editor.getAttribute("value")).isEqualTo("sum(rate()");
-        editor.sendKeys("up[5m]", Keys.END, ")");
+        assertThat(editorText(editor)).isEqualTo("sum(rate)");
+        editor.sendKeys("(up[5m]", Keys.ESCAPE, Keys.END);
+        assertThat(editorText(editor)).isEqualTo("sum(rate(up[5m]))");
+        await(d -> d.findElements(By.cssSelector(".editor .cm-lintRange-error")).isEmpty());
+        editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "sum(rate(up[5m]))");
         browser.findElement(By.cssSelector("button.format")).click();
-        await(d -> editor.getAttribute("value").equals("sum(rate(up[5m]))"));
+        await(d -> editorText(editor).equals("sum(rate(up[5m]))"));
     }
 
     @Test
@@ -408,12 +444,19 @@ class WebUiIT {
     }
 
     private static List<String> optionTexts() {
-        return browser.findElements(By.cssSelector(".completions:not([hidden]) li > span:first-child")).stream()
+        return browser.findElements(By.cssSelector(".cm-tooltip-autocomplete li .cm-completionLabel")).stream()
                 .map(WebElement::getText).toList();
     }
 
     private static String selectedOption() {
-        return browser.findElement(By.cssSelector(".completions li[aria-selected=true] > span")).getText();
+        return browser.findElement(By.cssSelector(".cm-tooltip-autocomplete li[aria-selected] .cm-completionLabel")).getText();
+    }
+
+    /** The text in a query editor (its CodeMirror content; the placeholder of an empty one is no text). */
+    private static String editorText(WebElement content) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(arguments[0].querySelectorAll('.cm-line'))"
+                        + ".map(l => l.querySelector('.cm-placeholder') ? '' : l.textContent).join('\\n');", content);
     }
 
     /** The console's row of a plugin file in a state, or null; a row replaced meanwhile counts as not there yet. */

@@ -19,9 +19,13 @@ public final class UiAssets {
 
     /** Where the files live on the class path. */
     static final String FOLDER = "/io/promethium/web/internal/ui/assets/";
-    /** Every file the UI is made of, besides the page template. */
-    static final List<String> FILES = List.of("app.css", "app.js", "api.js", "dom.js", "editor.js", "promql.js",
-            "chart.js", "query.js", "pages.js", "admin.js", "favicon.svg");
+    /**
+     * Every file the UI is made of, besides the page template. The {@code lib-*} files are the
+     * third-party libraries, built by {@code kernel/web/ui/build.mjs}; their licences are in
+     * {@code licenses/} beside them.
+     */
+    static final List<String> FILES = List.of("app.css", "app.js", "api.js", "dom.js", "editor.js", "chart.js",
+            "query.js", "pages.js", "admin.js", "favicon.svg", "lib-codemirror.js", "lib-uplot.js", "lib-uplot.css");
 
     /** One file: its bytes, media type and entity tag. */
     public record Asset(String name, byte[] bytes, String contentType, String etag) {

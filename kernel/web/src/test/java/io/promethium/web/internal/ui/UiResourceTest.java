@@ -74,6 +74,35 @@ class UiResourceTest {
     }
 
     @Test
+    void theBundledLibrariesAreServedAndEveryPackageInThemHasItsLicenceBesideThem() throws Exception {
+        for (String lib : new String[] {"lib-codemirror.js", "lib-uplot.js"}) {
+            HttpResponse<String> response = server.get("/static/" + lib);
+            assertThat(response.statusCode()).as(lib).isEqualTo(200);
+            assertThat(contentType(response)).isEqualTo("text/javascript;charset=utf-8");
+        }
+        assertThat(server.get("/static/editor.js").body()).contains("from './lib-codemirror.js'");
+        assertThat(server.get("/static/chart.js").body()).contains("from './lib-uplot.js'");
+        assertThat(server.get("/query").body()).contains("/prom/static/lib-uplot.css?v=");
+        String list;
+        try (var in = UiAssets.class.getResourceAsStream(UiAssets.FOLDER + "licenses/README.txt")) {
+            assertThat(in).as("licenses/README.txt in the bundle").isNotNull();
+            list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String pkg : new String[] {"@prometheus-io/codemirror-promql", "@prometheus-io/lezer-promql", "@codemirror/view", "uplot"}) {
+            assertThat(list).contains(pkg + " ");
+        }
+        Matcher files = Pattern.compile("licenses/(\\S+)").matcher(list);
+        int count = 0;
+        while (files.find()) {
+            count++;
+            assertThat(UiAssets.class.getResource(UiAssets.FOLDER + "licenses/" + files.group(1))).as(files.group(1)).isNotNull();
+        }
+        assertThat(count).isGreaterThan(10);
+        // The licences are in the bundle for its users, not served as UI files.
+        assertThat(server.get("/static/licenses%2FREADME.txt").statusCode()).isIn(400, 404);
+    }
+
+    @Test
     void onlyTheListedFilesAreServed() {
         assertThat(server.get("/static/index.html").statusCode()).isEqualTo(404);
         assertThat(server.get("/static/..%2F..%2Fserver%2FWebComponent.class").statusCode()).isIn(400, 404);

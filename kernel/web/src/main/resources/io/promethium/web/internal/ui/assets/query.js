@@ -4,7 +4,6 @@ import { api, apiData } from './api.js';
 import { h, clear, notice, seriesName, formatDuration, parseDuration, formatNumber, formatTime, table } from './dom.js';
 import { Editor } from './editor.js';
 import { Chart } from './chart.js';
-import { FUNCTIONS, AGGREGATIONS, KEYWORDS, DURATIONS } from './promql.js';
 
 const PAGE_SIZE = 100;
 const MAX_GRAPH_SERIES = 500;
@@ -61,50 +60,6 @@ export function panelsToSearch(panels) {
   return params.toString();
 }
 
-// ---- Completion -----------------------------------------------------------------------------
-
-const completionCache = new Map();
-
-function cached(key, load) {
-  const hit = completionCache.get(key);
-  if (hit && Date.now() - hit.at < 60000) return hit.promise;
-  const promise = load().catch(() => []);
-  completionCache.set(key, { at: Date.now(), promise });
-  return promise;
-}
-
-const quote = (v) => '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
-
-export async function complete(context) {
-  switch (context.kind) {
-    case 'expr': {
-      const metrics = await cached('metrics', () => apiData('/api/v1/label/__name__/values'));
-      return [
-        ...metrics.map((m) => ({ label: m, kind: 'metric', rank: 0 })),
-        ...FUNCTIONS.map((f) => ({ label: f, kind: 'function', insert: f + '()', caretOffset: 1, rank: 1 })),
-        ...AGGREGATIONS.map((a) => ({ label: a, kind: 'aggregation', insert: a + '()', caretOffset: 1, rank: 1 })),
-      ];
-    }
-    case 'keyword':
-      return KEYWORDS.map((k) => ({ label: k, kind: 'keyword' }));
-    case 'labelName': {
-      const match = context.metric ? { 'match[]': `{__name__=${quote(context.metric)}}` } : {};
-      const names = await cached('labels:' + (context.metric || ''), () => apiData('/api/v1/labels', { params: match }));
-      return names.filter((n) => n !== '__name__').map((n) => ({ label: n, kind: 'label' }));
-    }
-    case 'labelValue': {
-      const match = context.metric ? { 'match[]': `{__name__=${quote(context.metric)}}` } : {};
-      const key = `values:${context.label}:${context.metric || ''}`;
-      const values = await cached(key, () => apiData(`/api/v1/label/${encodeURIComponent(context.label)}/values`, { params: match }));
-      return values.map((v) => ({ label: v, kind: 'value', insert: quote(v) }));
-    }
-    case 'duration':
-      return DURATIONS.map((d) => ({ label: d, kind: 'duration' }));
-    default:
-      return [];
-  }
-}
-
 // ---- Panels ---------------------------------------------------------------------------------
 
 class Panel {
@@ -115,7 +70,6 @@ class Panel {
       value: state.expr,
       onExecute: () => this.execute(),
       onChange: (text) => { this.state.expr = text; },
-      complete,
     });
     this.messages = h('div', { class: 'messages' });
     this.stats = h('div', { class: 'stats' });
@@ -182,6 +136,13 @@ class Panel {
         h('button', { type: 'button', 'aria-label': 'Longer range', onclick: () => stepRange(1) }, '+')),
       h('span', { class: 'muted' }, 'End'), end, now, step,
       h('span', { class: 'group', role: 'group', 'aria-label': 'Display mode' }, mode(false, 'Lines'), mode(true, 'Stacked')));
+  }
+
+  /** A span dragged across the graph becomes the panel's range and end, as in Prometheus's UI. */
+  zoom(startMs, endMs) {
+    this.state.end = Math.round(endMs / 1000) * 1000;
+    this.state.range = Math.max(1, Math.round((endMs - startMs) / 1000));
+    this.changed();
   }
 
   changed() {
@@ -299,7 +260,7 @@ class Panel {
       }
       return { name: seriesName(r.metric), values };
     });
-    if (!this.chart) this.chart = new Chart();
+    if (!this.chart) this.chart = new Chart({ onZoom: (start, end) => this.zoom(start, end) });
     clear(this.result,
       data.result.length > MAX_GRAPH_SERIES
         ? notice('warning', `Showing the first ${MAX_GRAPH_SERIES} of ${data.result.length} series in the graph; narrow the query to see the rest.`) : null,

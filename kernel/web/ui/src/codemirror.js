@@ -1,0 +1,11 @@
+// What the query editor (assets/editor.js) takes from CodeMirror 6 and Prometheus's
+// codemirror-promql: only this, so the bundle holds nothing the page does not use.
+export { EditorState, Prec } from '@codemirror/state';
+export { EditorView, keymap, placeholder, highlightSpecialChars, drawSelection } from '@codemirror/view';
+export { history, historyKeymap, defaultKeymap, insertNewlineAndIndent } from '@codemirror/commands';
+export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, completionStatus, acceptCompletion, closeCompletion }
+  from '@codemirror/autocomplete';
+export { syntaxHighlighting, bracketMatching, indentOnInput } from '@codemirror/language';
+export { lintKeymap } from '@codemirror/lint';
+export { tagHighlighter, tags } from '@lezer/highlight';
+export { PromQLExtension } from '@prometheus-io/codemirror-promql';

@@ -30,6 +30,19 @@ public final class ExpositionFormats {
     private ExpositionFormats() {
     }
 
+    /**
+     * The spelling Prometheus 3 stores for the {@code le} label of a classic histogram bucket and
+     * the {@code quantile} label of a summary, whatever the exposition wrote: Go's shortest
+     * {@code 'g'} form with {@code .0} added to integral values ({@code 1.0}, {@code 0.25},
+     * {@code 1e+06}), {@code 0.0} for either zero, {@code +Inf}, {@code -Inf}, {@code NaN}. The
+     * parsers apply it at ingest; a feature that makes such series itself uses it to agree.
+     *
+     * @since 1.5.0
+     */
+    public static String floatLabelValue(double value) {
+        return io.promethium.exposition.internal.FloatFormat.labelFloat(value);
+    }
+
     /** {@link #acceptHeader(List, String)} with {@link #DEFAULT_ESCAPING}. */
     public static String acceptHeader(List<String> scrapeProtocols) {
         return acceptHeader(scrapeProtocols, DEFAULT_ESCAPING);

@@ -98,7 +98,8 @@ final class StorageFeeder {
             b.set(l.name(), l.value());
         }
         if (extraLabel != null) {
-            b.set(extraLabel, io.promethium.exposition.TextFormatWriter.formatValue(extraValue));
+            // As Prometheus 3 stores them when it scrapes a Pushgateway: le="1" becomes le="1.0".
+            b.set(extraLabel, io.promethium.exposition.ExpositionFormats.floatLabelValue(extraValue));
         }
         if (!honorLabels) {
             for (String target : new String[] {"job", "instance"}) {

@@ -48,6 +48,7 @@ final class TextBodyParser {
         double sum;
         double count;
         boolean hasTimestamp;
+        long timestampMillis;
         final List<PushedMetric.Point> points = new ArrayList<>();
 
         Complex(List<LabelPair> labels) {
@@ -94,7 +95,7 @@ final class TextBodyParser {
             }
             List<PushedMetric> metrics = new ArrayList<>(b.simple);
             for (Complex c : b.complex.values()) {
-                metrics.add(new PushedMetric(c.labels, 0, c.sum, c.count, c.points, c.hasTimestamp));
+                metrics.add(new PushedMetric(c.labels, 0, c.sum, c.count, c.points, c.hasTimestamp, c.timestampMillis));
             }
             result.put(b.name, new MetricFamily(b.name, b.help, b.type, metrics));
         }
@@ -127,8 +128,9 @@ final class TextBodyParser {
         p.rawLabels((n, v) -> labels.add(new LabelPair(n, v)));
         double value = p.value();
         boolean ts = p.hasTimestamp();
+        long millis = ts ? p.timestamp() : 0;
         switch (b.type) {
-            case COUNTER, GAUGE, UNTYPED -> b.simple.add(PushedMetric.simple(labels, value, ts));
+            case COUNTER, GAUGE, UNTYPED -> b.simple.add(new PushedMetric(labels, value, 0, 0, List.of(), ts, millis));
             case SUMMARY -> {
                 Double rank = null;
                 if (part == Part.PLAIN) {
@@ -139,6 +141,9 @@ final class TextBodyParser {
                 }
                 Complex c = b.complex.computeIfAbsent(List.copyOf(labels), Complex::new);
                 c.hasTimestamp |= ts;
+                if (ts) {
+                    c.timestampMillis = millis;
+                }
                 switch (part) {
                     case SUM -> c.sum = value;
                     case COUNT -> c.count = truncateCount(value);
@@ -155,6 +160,9 @@ final class TextBodyParser {
                 }
                 Complex c = b.complex.computeIfAbsent(List.copyOf(labels), Complex::new);
                 c.hasTimestamp |= ts;
+                if (ts) {
+                    c.timestampMillis = millis;
+                }
                 switch (part) {
                     case SUM -> c.sum = value;
                     case COUNT -> c.count = truncateCount(value);

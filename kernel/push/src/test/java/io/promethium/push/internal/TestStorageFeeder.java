@@ -82,6 +82,8 @@ class TestStorageFeeder {
         assertThat(storage.at(1000)).contains(
                 new Sample(Labels.of("__name__", "done", "job", "batch", "instance", "host1"), 1000, 5),
                 new Sample(Labels.of("__name__", "h_bucket", "job", "other", "le", "+Inf"), 1000, 1),
+                // Stored as Prometheus 3 stores a scraped bucket: le="1" is le="1.0".
+                new Sample(Labels.of("__name__", "h_bucket", "job", "other", "le", "1.0"), 1000, 1),
                 new Sample(Labels.of("__name__", "push_failure_time_seconds", "job", "other"), 1000, 0));
         assertThat(storage.metadata).contains(new Metadata(io.promethium.api.model.MetricType.COUNTER, "Done.", ""));
 

@@ -27,9 +27,15 @@ abstract class QueryCommand implements Tool {
 
     private final String command;
     private final Set<String> valued;
+    private final List<String> positionalNames;
 
-    QueryCommand(String command, Set<String> valued) {
+    /**
+     * @param positionalNames the positional arguments, all required, the server URL first
+     * @param valued the command's own valued flags, besides {@code --format}/{@code -o}
+     */
+    QueryCommand(String command, List<String> positionalNames, Set<String> valued) {
         this.command = command;
+        this.positionalNames = List.copyOf(positionalNames);
         Set<String> all = new java.util.HashSet<>(COMMON);
         all.addAll(valued);
         this.valued = Set.copyOf(all);
@@ -43,30 +49,10 @@ abstract class QueryCommand implements Tool {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
         Flags flags;
-        List<String> expanded = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            // -o is --format's short form.
-            if (args.get(i).equals("-o")) {
-                expanded.add("--format");
-            } else if (args.get(i).startsWith("-o") && !args.get(i).startsWith("--")) {
-                expanded.add("--format=" + args.get(i).substring(2).replaceFirst("^=", ""));
-            } else {
-                expanded.add(args.get(i));
-            }
-        }
         try {
-            flags = Flags.parse(expanded, valued, Set.of());
-            String format = flags.value("format", "promql");
-            if (!format.equals("promql") && !format.equals("json")) {
-                throw new Flags.UsageException("enum value must be one of promql,json, got '" + format + "'");
-            }
-            if (flags.has("http.config.file")) {
-                throw new Flags.UsageException("--http.config.file is not supported by promethium " + name()
-                        + " yet; put basic auth credentials in the server URL (http://user:password@host:port)");
-            }
-            checkPositional(flags.positional());
+            flags = parseFlags(args);
         } catch (Flags.UsageException e) {
-            err.println("promethium " + name() + ": error: " + e.getMessage() + ", try --help");
+            err.println(error(e.getMessage() + ", try --help"));
             return 2;
         }
         String server = flags.positional().get(0);
@@ -77,14 +63,14 @@ abstract class QueryCommand implements Tool {
         try {
             uri = URI.create(server);
         } catch (IllegalArgumentException e) {
-            err.println("promethium " + name() + ": error: invalid URL " + server + ": " + e.getMessage());
+            err.println(error("invalid URL " + server + ": " + e.getMessage()));
             return 2;
         }
         Map<String, String> headers = new LinkedHashMap<>();
         for (String header : flags.all("header")) {
             int eq = header.indexOf('=');
             if (eq < 0) {
-                err.println("promethium " + name() + ": error: expected KEY=VALUE got '" + header + "', try --help");
+                err.println(error("expected KEY=VALUE got '" + header + "', try --help"));
                 return 2;
             }
             headers.put(header.substring(0, eq), header.substring(eq + 1));
@@ -111,8 +97,39 @@ abstract class QueryCommand implements Tool {
         return 0;
     }
 
-    /** Checks the positional arguments; the first is the server URL. */
-    abstract void checkPositional(List<String> positional) throws Flags.UsageException;
+    /**
+     * The words as promtool's kingpin reads them: {@code -o} is {@code --format}'s short form, the
+     * format is {@code promql} or {@code json}, {@code --http.config.file} is refused, and the
+     * positional arguments are exactly the named ones.
+     */
+    private Flags parseFlags(List<String> args) throws Flags.UsageException {
+        List<String> expanded = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("-o")) {
+                expanded.add("--format");
+            } else if (arg.startsWith("-o") && !arg.startsWith("--")) {
+                expanded.add("--format=" + arg.substring(2).replaceFirst("^=", ""));
+            } else {
+                expanded.add(arg);
+            }
+        }
+        Flags flags = Flags.parse(expanded, valued, Set.of());
+        String format = flags.value("format", "promql");
+        if (!format.equals("promql") && !format.equals("json")) {
+            throw new Flags.UsageException("enum value must be one of promql,json, got '" + format + "'");
+        }
+        if (flags.has("http.config.file")) {
+            throw new Flags.UsageException("--http.config.file is not supported by promethium " + name()
+                    + " yet; put basic auth credentials in the server URL (http://user:password@host:port)");
+        }
+        requirePositional(flags.positional(), positionalNames);
+        return flags;
+    }
+
+    /** An error line of this command: {@code promethium query X: error: MESSAGE}. */
+    final String error(String message) {
+        return "promethium " + name() + ": error: " + message;
+    }
 
     /** The API path, e.g. {@code /api/v1/query}. */
     abstract String path(Flags flags);
@@ -128,13 +145,19 @@ abstract class QueryCommand implements Tool {
     /** What the promql format prints: Go's String() of the value, without the final newline. */
     abstract String format(Object data);
 
-    static void requirePositional(List<String> positional, String... names) throws Flags.UsageException {
-        if (positional.size() < names.length) {
-            throw new Flags.UsageException("required argument '" + names[positional.size()] + "' not provided");
+    static void requirePositional(List<String> positional, List<String> names) throws Flags.UsageException {
+        if (positional.size() < names.size()) {
+            throw new Flags.UsageException("required argument '" + names.get(positional.size()) + "' not provided");
         }
-        if (positional.size() > names.length) {
-            throw new Flags.UsageException("unexpected " + positional.get(names.length));
+        if (positional.size() > names.size()) {
+            throw new Flags.UsageException("unexpected " + positional.get(names.size()));
         }
+    }
+
+    /** A time flag's value in seconds, or {@code null} when it is not given (or empty). */
+    static BigDecimal optionalTime(Flags flags, String name, String what) {
+        String text = flags.value(name, "");
+        return text.isEmpty() ? null : parseTime(text, what);
     }
 
     /** promtool's parseTime: a Unix timestamp in seconds (fractions allowed) or RFC 3339. */
@@ -322,9 +345,79 @@ abstract class QueryCommand implements Tool {
 
     // --- the four commands ----------------------------------------------------------------
 
+    /** {@code query instant} and {@code query range}: SERVER EXPR, answered by a query result. */
+    abstract static class ExpressionQuery extends QueryCommand {
+        ExpressionQuery(String command, Set<String> valued) {
+            super(command, List.of("server", "expr"), valued);
+        }
+
+        @Override
+        final List<Map.Entry<String, String>> params(Flags flags) {
+            List<Map.Entry<String, String>> params = new ArrayList<>();
+            params.add(Map.entry("query", flags.positional().get(1)));
+            timing(flags, params);
+            return params;
+        }
+
+        /** Adds the time parameters. */
+        abstract void timing(Flags flags, List<Map.Entry<String, String>> params);
+
+        @Override
+        final String format(Object data) {
+            return result(data);
+        }
+
+        @Override
+        final String jsonOf(QueryClient.Answer answer) {
+            return resultJson(answer);
+        }
+    }
+
+    /** {@code query series} and {@code query labels}: {@code --match} selectors and a time range, answered by a list. */
+    abstract static class MatchQuery extends QueryCommand {
+        private final boolean matchRequired;
+
+        MatchQuery(String command, List<String> positionalNames, boolean matchRequired) {
+            super(command, positionalNames, Set.of("match", "start", "end"));
+            this.matchRequired = matchRequired;
+        }
+
+        @Override
+        final List<Map.Entry<String, String>> params(Flags flags) {
+            if (matchRequired && flags.all("match").isEmpty()) {
+                throw new IllegalArgumentException(error("required flag --match not provided"));
+            }
+            List<Map.Entry<String, String>> params = new ArrayList<>();
+            flags.all("match").forEach(m -> params.add(Map.entry("match[]", m)));
+            // --start and --end only when given (the server's defaults are promtool's: all time).
+            BigDecimal start = optionalTime(flags, "start", "start time");
+            BigDecimal end = optionalTime(flags, "end", "end time");
+            if (start != null) {
+                params.add(Map.entry("start", formatTime(start)));
+            }
+            if (end != null) {
+                params.add(Map.entry("end", formatTime(end)));
+            }
+            return params;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        final String format(Object data) {
+            List<String> lines = new ArrayList<>();
+            for (Object o : (List<Object>) data) {
+                lines.add(line(o));
+            }
+            return String.join("\n", lines);
+        }
+
+        /** One item of the answer's list as promtool prints it. */
+        abstract String line(Object item);
+    }
+
     /** {@code query instant SERVER EXPR [--time=T]}. */
     @Component(service = Tool.class)
-    public static final class Instant extends QueryCommand {
+    public static final class Instant extends ExpressionQuery {
         public Instant() {
             super("instant", Set.of("time"));
         }
@@ -335,36 +428,20 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        void checkPositional(List<String> positional) throws Flags.UsageException {
-            requirePositional(positional, "server", "expr");
-        }
-
-        @Override
         String path(Flags flags) {
             return "/api/v1/query";
         }
 
         @Override
-        List<Map.Entry<String, String>> params(Flags flags) {
-            String time = flags.value("time", "");
-            BigDecimal t = time.isEmpty() ? now() : parseTime(time, "evaluation time");
-            return List.of(Map.entry("query", flags.positional().get(1)), Map.entry("time", formatTime(t)));
-        }
-
-        @Override
-        String format(Object data) {
-            return result(data);
-        }
-
-        @Override
-        String jsonOf(QueryClient.Answer answer) {
-            return resultJson(answer);
+        void timing(Flags flags, List<Map.Entry<String, String>> params) {
+            BigDecimal t = optionalTime(flags, "time", "evaluation time");
+            params.add(Map.entry("time", formatTime(t == null ? now() : t)));
         }
     }
 
     /** {@code query range SERVER EXPR [--start] [--end] [--step] [--header K=V]...}. */
     @Component(service = Tool.class)
-    public static final class Range extends QueryCommand {
+    public static final class Range extends ExpressionQuery {
         public Range() {
             super("range", Set.of("start", "end", "step", "header"));
         }
@@ -375,21 +452,16 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        void checkPositional(List<String> positional) throws Flags.UsageException {
-            requirePositional(positional, "server", "expr");
-        }
-
-        @Override
         String path(Flags flags) {
             return "/api/v1/query_range";
         }
 
         @Override
-        List<Map.Entry<String, String>> params(Flags flags) {
-            String startText = flags.value("start", "");
-            String endText = flags.value("end", "");
-            BigDecimal end = endText.isEmpty() ? now() : parseTime(endText, "end time");
-            BigDecimal start = startText.isEmpty() ? end.subtract(BigDecimal.valueOf(300)) : parseTime(startText, "start time");
+        void timing(Flags flags, List<Map.Entry<String, String>> params) {
+            BigDecimal end = optionalTime(flags, "end", "end time");
+            end = end == null ? now() : end;
+            BigDecimal start = optionalTime(flags, "start", "start time");
+            start = start == null ? end.subtract(BigDecimal.valueOf(300)) : start;
             if (start.compareTo(end) > 0) {
                 throw new IllegalArgumentException("start time is not before end time");
             }
@@ -402,29 +474,20 @@ abstract class QueryCommand implements Tool {
                 try {
                     step = BigDecimal.valueOf(io.promethium.api.config.Durations.parse(stepText).toMillis(), 3);
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("promethium query range: error: invalid --step " + stepText + ": " + e.getMessage());
+                    throw new IllegalArgumentException(error("invalid --step " + stepText + ": " + e.getMessage()));
                 }
             }
-            return List.of(Map.entry("query", flags.positional().get(1)), Map.entry("start", formatTime(start)),
-                    Map.entry("end", formatTime(end)), Map.entry("step", formatTime(step)));
-        }
-
-        @Override
-        String format(Object data) {
-            return result(data);
-        }
-
-        @Override
-        String jsonOf(QueryClient.Answer answer) {
-            return resultJson(answer);
+            params.add(Map.entry("start", formatTime(start)));
+            params.add(Map.entry("end", formatTime(end)));
+            params.add(Map.entry("step", formatTime(step)));
         }
     }
 
     /** {@code query series SERVER --match=SELECTOR... [--start] [--end]}. */
     @Component(service = Tool.class)
-    public static final class Series extends QueryCommand {
+    public static final class Series extends MatchQuery {
         public Series() {
-            super("series", Set.of("match", "start", "end"));
+            super("series", List.of("server"), true);
         }
 
         @Override
@@ -433,52 +496,26 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        void checkPositional(List<String> positional) throws Flags.UsageException {
-            requirePositional(positional, "server");
-        }
-
-        @Override
         String path(Flags flags) {
             return "/api/v1/series";
         }
 
         @Override
-        List<Map.Entry<String, String>> params(Flags flags) {
-            if (flags.all("match").isEmpty()) {
-                throw new IllegalArgumentException("promethium query series: error: required flag --match not provided");
-            }
-            List<Map.Entry<String, String>> params = new ArrayList<>();
-            flags.all("match").forEach(m -> params.add(Map.entry("match[]", m)));
-            addRange(flags, params);
-            return params;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        String format(Object data) {
-            List<String> lines = new ArrayList<>();
-            for (Object o : (List<Object>) data) {
-                lines.add(labelSet(o));
-            }
-            return String.join("\n", lines);
+        String line(Object item) {
+            return labelSet(item);
         }
     }
 
     /** {@code query labels SERVER NAME [--match=SELECTOR]... [--start] [--end]}. */
     @Component(service = Tool.class)
-    public static final class Labels extends QueryCommand {
+    public static final class Labels extends MatchQuery {
         public Labels() {
-            super("labels", Set.of("match", "start", "end"));
+            super("labels", List.of("server", "name"), false);
         }
 
         @Override
         public String help() {
             return "[--match=SELECTOR]... [--start=T] [--end=T] [-o promql|json] SERVER NAME  Print a label's values (as promtool query labels).";
-        }
-
-        @Override
-        void checkPositional(List<String> positional) throws Flags.UsageException {
-            requirePositional(positional, "server", "name");
         }
 
         @Override
@@ -488,33 +525,8 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        List<Map.Entry<String, String>> params(Flags flags) {
-            List<Map.Entry<String, String>> params = new ArrayList<>();
-            flags.all("match").forEach(m -> params.add(Map.entry("match[]", m)));
-            addRange(flags, params);
-            return params;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        String format(Object data) {
-            List<String> lines = new ArrayList<>();
-            for (Object o : (List<Object>) data) {
-                lines.add(String.valueOf(o));
-            }
-            return String.join("\n", lines);
-        }
-    }
-
-    /** --start and --end when given (the server's defaults are promtool's: all time). */
-    static void addRange(Flags flags, List<Map.Entry<String, String>> params) {
-        String start = flags.value("start", "");
-        String end = flags.value("end", "");
-        if (!start.isEmpty()) {
-            params.add(Map.entry("start", formatTime(parseTime(start, "start time"))));
-        }
-        if (!end.isEmpty()) {
-            params.add(Map.entry("end", formatTime(parseTime(end, "end time"))));
+        String line(Object item) {
+            return String.valueOf(item);
         }
     }
 

@@ -160,6 +160,17 @@ class PromtoolClientCommandsTest {
         assertEquals(2, run(new QueryCommand.Instant(), "--format=yaml", url, "up").code());
         assertEquals(2, run(new QueryCommand.Instant(), "--http.config.file=x.yml", url, "up").code());
         assertEquals(1, run(new QueryCommand.Series(), url).code());
+        // Each command's messages name it, and its positional arguments and flags are its own.
+        assertEquals(new Result(2, "", "promethium query labels: error: required argument 'name' not provided, try --help\n"),
+                run(new QueryCommand.Labels(), url));
+        assertEquals(new Result(2, "", "promethium query series: error: unexpected up, try --help\n"),
+                run(new QueryCommand.Series(), "--match=up", url, "up"));
+        assertEquals(new Result(2, "", "promethium query instant: error: unknown long flag '--step', try --help\n"),
+                run(new QueryCommand.Instant(), "--step=1s", url, "up"));
+        assertEquals(new Result(1, "", "promethium query series: error: required flag --match not provided\n"),
+                run(new QueryCommand.Series(), url));
+        assertEquals(new Result(1, "", "error parsing start time: cannot parse \"x\" to a valid timestamp\n"),
+                run(new QueryCommand.Range(), "--start=x", url, "up"));
     }
 
     @Test

@@ -92,12 +92,27 @@ abstract class BaseParser implements ExpositionParser {
     public final void labels(Labels.Builder into) {
         into.set(Labels.METRIC_NAME, metricName());
         int[] slots = labelSlots;
+        // As Prometheus 3, by the type of the last TYPE line (not the sample's own family).
+        String floatLabel = type == MetricType.HISTOGRAM ? "le" : type == MetricType.SUMMARY ? "quantile" : null;
         for (int i = 0, s = 0; i < labelCount; i++, s += SLOT) {
             int flags = slots[s + 4];
-            into.set(string(slots[s], slots[s + 1], (flags & NAME_ESCAPED) != 0),
-                    string(slots[s + 2], slots[s + 3], (flags & VALUE_ESCAPED) != 0));
+            String value = null;
+            if (floatLabel != null && (flags & (NAME_ESCAPED | VALUE_ESCAPED)) == 0 && slots[s + 3] > 0
+                    && bytesEqual(slots[s], slots[s] + slots[s + 1], floatLabel)) {
+                if (floatLabels == null) {
+                    floatLabels = new FloatLabelValues();
+                }
+                value = floatLabels.canonical(buf, slots[s + 2], slots[s + 3]);
+            }
+            if (value == null) {
+                value = string(slots[s + 2], slots[s + 3], (flags & VALUE_ESCAPED) != 0);
+            }
+            into.set(string(slots[s], slots[s + 1], (flags & NAME_ESCAPED) != 0), value);
         }
     }
+
+    /** Re-spells {@code le} and {@code quantile} values; made on the first one met. */
+    private FloatLabelValues floatLabels;
 
     @Override
     public final void rawLabels(java.util.function.BiConsumer<String, String> sink) {

@@ -39,6 +39,26 @@ public final class FloatFormat {
         sb.append(".0");
     }
 
+    /**
+     * Prometheus 3's {@code labels.FormatOpenMetricsFloat}, the spelling it stores for a classic
+     * histogram's {@code le} and a summary's {@code quantile}: {@link #appendOpenMetrics}, except
+     * that negative zero is {@code 0.0} as well.
+     */
+    public static void appendLabelFloat(StringBuilder sb, double v) {
+        if (v == 0) {
+            sb.append("0.0");
+            return;
+        }
+        appendOpenMetrics(sb, v);
+    }
+
+    /** {@link #appendLabelFloat} as a string. */
+    public static String labelFloat(double v) {
+        StringBuilder sb = new StringBuilder(24);
+        appendLabelFloat(sb, v);
+        return sb.toString();
+    }
+
     public static void appendText(StringBuilder sb, double v) {
         GoFloat.appendG(sb, v);
     }

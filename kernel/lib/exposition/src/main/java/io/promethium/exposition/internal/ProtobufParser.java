@@ -353,7 +353,7 @@ public final class ProtobufParser implements ExpositionParser {
                 hasTs, ts, null, null, null, created));
         items.add(new Item(Entry.SERIES, familyName + "_sum", pairs, sum, hasTs, ts, null, null, null, created));
         for (double[] q : quantiles) {
-            items.add(new Item(Entry.SERIES, familyName, with(pairs, "quantile", FloatFormat.openMetrics(q[0])), q[1], hasTs, ts, null, null,
+            items.add(new Item(Entry.SERIES, familyName, with(pairs, "quantile", FloatFormat.labelFloat(q[0])), q[1], hasTs, ts, null, null,
                     null, created));
         }
     }
@@ -463,7 +463,7 @@ public final class ProtobufParser implements ExpositionParser {
                 double upper = buckets.get(i)[0];
                 sawInf |= upper == Double.POSITIVE_INFINITY;
                 Exemplar e = i < bucketExemplars.size() ? bucketExemplars.get(i) : null;
-                items.add(new Item(Entry.SERIES, familyName + "_bucket", with(pairs, "le", FloatFormat.openMetrics(upper)), buckets.get(i)[1],
+                items.add(new Item(Entry.SERIES, familyName + "_bucket", with(pairs, "le", FloatFormat.labelFloat(upper)), buckets.get(i)[1],
                         hasTs, ts, e, null, null, created));
             }
             if (!sawInf) {

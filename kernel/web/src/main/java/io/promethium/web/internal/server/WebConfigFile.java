@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code basic_auth_users} (user name to bcrypt hash). Relative paths resolve against the file.
  *
  * @param certFile PEM certificate chain, or null for plain HTTP
- * @param keyFile PEM private key (PKCS#8), or null
+ * @param keyFile PEM private key (PKCS#8, PKCS#1 or SEC1: kernel/lib/pem), or null
  */
 public record WebConfigFile(Path certFile, Path keyFile, Map<String, String> users) {
 

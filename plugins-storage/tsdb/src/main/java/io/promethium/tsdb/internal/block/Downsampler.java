@@ -1,0 +1,243 @@
+package io.promethium.tsdb.internal.block;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.ValueType;
+import io.promethium.tsdb.internal.fs.FileOpener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.lucene.index.BinaryDocValues;
+import org.roaringbitmap.IntIterator;
+
+/**
+ * Writes a raw block's downsampled companion: the same time range and series, each float series
+ * cut into windows {@code (k·resolution, (k+1)·resolution]} — left-open and right-closed as a
+ * PromQL range is, so a range whose ends are multiples of the resolution is exactly a set of
+ * windows — each window kept as count, sum, min, max and the reset-adjusted counter
+ * ({@link AggrChunk}). Stale markers are left out (PromQL drops them from every range); other NaN
+ * values count in count, sum, min and max as PromQL's {@code *_over_time} count them, and are
+ * skipped by the counter (as by Thanos). Native histogram samples are not downsampled yet: they
+ * are skipped and counted in the result, and a series holding only histograms is left out.
+ *
+ * <p>Samples stream through one series at a time into reused primitive arrays: nothing is
+ * allocated per sample, and per chunk only the column encoder's output.
+ */
+public final class Downsampler {
+    /** Windows per aggregate chunk: 120 as raw chunks hold samples, 10 h of 5 m windows. */
+    public static final int WINDOWS_PER_CHUNK = 120;
+
+    /** What one run wrote and skipped. */
+    public record Result(BlockMeta meta, long series, long windows, long histogramSeries, long histogramSamples,
+            long staleMarkers) {
+    }
+
+    private final FileOpener opener;
+    private final int windowsPerChunk;
+    private final AggrChunk.Encoder encoder = new AggrChunk.Encoder();
+    private final BlockChunksIterator raw = new BlockChunksIterator();
+
+    // The current chunk's windows and counter points.
+    private long[] wt = new long[WINDOWS_PER_CHUNK];
+    private double[] wcount = new double[WINDOWS_PER_CHUNK];
+    private double[] wsum = new double[WINDOWS_PER_CHUNK];
+    private double[] wmin = new double[WINDOWS_PER_CHUNK];
+    private double[] wmax = new double[WINDOWS_PER_CHUNK];
+    private long[] ct = new long[WINDOWS_PER_CHUNK + 1];
+    private double[] cv = new double[WINDOWS_PER_CHUNK + 1];
+    private int n;
+    private int cn;
+
+    // The open window.
+    private boolean windowOpen;
+    private long window;
+    private long count;
+    private double sum;
+    private double min;
+    private double max;
+    private long lastT;
+    private long counterT;
+
+    // The counter since the chunk's first sample.
+    private boolean counterStarted;
+    private double counter;
+    private double prevRaw;
+
+    public Downsampler(FileOpener opener) {
+        this(opener, WINDOWS_PER_CHUNK);
+    }
+
+    /** {@code windowsPerChunk}: at most this many windows per aggregate chunk (tests use few, to cut chunks often). */
+    public Downsampler(FileOpener opener, int windowsPerChunk) {
+        this.opener = requireNonNull(opener, "opener is null");
+        if (windowsPerChunk < 1 || windowsPerChunk > 0xffff) {
+            throw new IllegalArgumentException("windowsPerChunk " + windowsPerChunk + " out of [1, 65535]");
+        }
+        this.windowsPerChunk = windowsPerChunk;
+        grow(windowsPerChunk);
+    }
+
+    /**
+     * Writes the downsampled companion of raw block {@code source} (acquired by the caller, or
+     * under the compaction lock) at {@code resolution} ms under {@code parent}; tombstoned samples
+     * are left out. Null when the block holds no float sample.
+     */
+    public synchronized Result downsample(Block source, long resolution, Path parent) throws IOException {
+        if (source.meta().downsampled()) {
+            throw new IllegalArgumentException("block " + source.meta().ulid() + " is already downsampled (resolution "
+                    + source.meta().resolution() + " ms); downsampling reads raw blocks only");
+        }
+        if (resolution <= 0) {
+            throw new IllegalArgumentException("resolution " + resolution + " ms is not positive");
+        }
+        BlockMeta m = source.meta();
+        long series = 0;
+        long windows = 0;
+        long histogramSeries = 0;
+        long histogramSamples = 0;
+        long stale = 0;
+        try (BlockWriter writer = new BlockWriter(parent, m.minTime(), m.maxTime(), opener)) {
+            BlockIndex index = source.index();
+            BinaryDocValues values = index.seriesValues();
+            IntIterator docs = index.labelIndex().all().getIntIterator();
+            while (docs.hasNext()) {
+                int doc = docs.next();
+                BlockIndex.SeriesMeta meta = index.series(values, doc);
+                raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
+                writer.beginSeries(meta.labels());
+                startSeries();
+                long histograms = 0;
+                long seriesWindows = 0;
+                while (raw.next()) {
+                    if (raw.valueType() != ValueType.FLOAT) {
+                        histograms++;
+                        continue;
+                    }
+                    double v = raw.value();
+                    if (StaleMarker.isStale(v)) {
+                        stale++;
+                        continue;
+                    }
+                    long t = raw.timestamp();
+                    // Window k holds (k·res - res, k·res]: the right-closed end of a PromQL range.
+                    long k = Math.floorDiv(t - 1, resolution);
+                    if (windowOpen && k != window) {
+                        seriesWindows++;
+                        closeWindow();
+                    }
+                    if (!windowOpen) {
+                        if (n == windowsPerChunk) {
+                            flush(writer);
+                        }
+                        openWindow(k);
+                    }
+                    add(t, v);
+                }
+                if (raw.error() != null) {
+                    throw new IOException("reading " + meta.labels() + " of block " + m.ulid() + " to downsample: "
+                            + raw.error().getMessage(), raw.error());
+                }
+                if (windowOpen) {
+                    seriesWindows++;
+                    closeWindow();
+                }
+                if (n > 0) {
+                    flush(writer);
+                    series++;
+                }
+                writer.endSeries();
+                windows += seriesWindows;
+                if (histograms > 0) {
+                    histogramSeries++;
+                    histogramSamples += histograms;
+                }
+            }
+            if (series == 0) {
+                return null;
+            }
+            BlockMeta written = writer.finish(m.level(), List.of(m.ulid()), resolution);
+            return new Result(written, series, windows, histogramSeries, histogramSamples, stale);
+        }
+    }
+
+    private void startSeries() {
+        n = 0;
+        cn = 0;
+        windowOpen = false;
+        counterStarted = false;
+    }
+
+    private void openWindow(long k) {
+        windowOpen = true;
+        window = k;
+        count = 0;
+        sum = 0;
+        min = Double.NaN;
+        max = Double.NaN;
+        counterT = Long.MIN_VALUE;
+    }
+
+    private void add(long t, double v) {
+        count++;
+        sum += v;
+        // As PromQL's min_/max_over_time: a NaN is replaced by any number that follows.
+        if (v < min || Double.isNaN(min)) {
+            min = v;
+        }
+        if (v > max || Double.isNaN(max)) {
+            max = v;
+        }
+        lastT = t;
+        if (Double.isNaN(v)) {
+            return;
+        }
+        if (!counterStarted) {
+            // A chunk's counter column starts with its first raw sample, so readers can join chunks.
+            counterStarted = true;
+            counter = v;
+            ct[cn] = t;
+            cv[cn++] = v;
+        } else {
+            counter += v >= prevRaw ? v - prevRaw : v;
+        }
+        prevRaw = v;
+        counterT = t;
+    }
+
+    private void closeWindow() {
+        windowOpen = false;
+        wt[n] = lastT;
+        wcount[n] = count;
+        wsum[n] = sum;
+        wmin[n] = min;
+        wmax[n] = max;
+        n++;
+        if (counterT != Long.MIN_VALUE && counterT > ct[cn - 1]) {
+            ct[cn] = counterT;
+            cv[cn++] = counter;
+        }
+    }
+
+    private void flush(BlockWriter writer) throws IOException {
+        long base = cn > 0 ? Math.min(ct[0], wt[0]) : wt[0];
+        encoder.encode(wt, wcount, wsum, wmin, wmax, 0, n, ct, cv, 0, cn, counterStarted ? prevRaw : Double.NaN, base);
+        writer.addChunk(base, wt[n - 1], AggrChunk.ENCODING, encoder.array(), 0, encoder.length());
+        n = 0;
+        cn = 0;
+        counterStarted = false;
+    }
+
+    private void grow(int windows) {
+        if (wt.length < windows) {
+            wt = Arrays.copyOf(wt, windows);
+            wcount = Arrays.copyOf(wcount, windows);
+            wsum = Arrays.copyOf(wsum, windows);
+            wmin = Arrays.copyOf(wmin, windows);
+            wmax = Arrays.copyOf(wmax, windows);
+            ct = Arrays.copyOf(ct, windows + 1);
+            cv = Arrays.copyOf(cv, windows + 1);
+        }
+    }
+}

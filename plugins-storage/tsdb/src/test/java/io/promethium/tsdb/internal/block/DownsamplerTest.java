@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,14 +44,34 @@ import org.junit.jupiter.api.io.TempDir;
  * reset steps aside). A lost reset is off by the counter's value before it (10⁶ and more), far
  * outside it.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DownsamplerTest {
     static final long MIN = 60_000L;
     static final long HOUR = 60 * MIN;
     static final long INTERVAL = 15_000L;
     static final long BLOCK = 6 * HOUR;
 
+    /** One folder for the class: the raw blocks and their companions are written once (Lucene index writes cost seconds). */
     @TempDir
-    Path dir;
+    static Path dir;
+
+    private List<Block> blocks;
+    private final Map<Long, List<Block>> downsampled = new TreeMap<>();
+    private final List<Block> opened = new ArrayList<>();
+
+    @BeforeAll
+    void writeBlocks() throws IOException {
+        blocks = rawBlocks(42);
+        opened.addAll(blocks);
+        // Few windows per chunk, so chunk joins fall inside blocks too, not only at block joins.
+        downsampled.put(5 * MIN, downsample(blocks, 5 * MIN, 7));
+        downsampled.put(HOUR, downsample(blocks, HOUR, 2));
+    }
+
+    @AfterAll
+    void closeBlocks() {
+        opened.forEach(Block::close);
+    }
 
     /** One generated float series: all its samples in time order, stale markers included. */
     record Raw(long[] ts, double[] vs) {
@@ -69,8 +92,8 @@ class DownsamplerTest {
         int n = (int) (2 * BLOCK / INTERVAL);
         long[] ts = new long[n];
         for (int i = 0; i < n; i++) {
-            // 200 ms of scrape jitter; the first sample of every window lands just after its start.
-            ts[i] = i * INTERVAL + 1 + rnd.nextInt(200);
+            // Every minute exactly on the minute (so on every window's end), else 1..200 ms late.
+            ts[i] = i * INTERVAL + (i % 4 == 0 ? 0 : 1 + rnd.nextInt(200));
         }
         double[] gauge = new double[n];
         double[] counter = new double[n];
@@ -83,7 +106,7 @@ class DownsamplerTest {
             gauge[i] = g;
             // About 10/s with ±5 % noise; resets (a restart within the interval: the new value is
             // what it counted since) at random, at a block boundary and at a window's first sample.
-            boolean reset = i > 0 && (rnd.nextInt(300) == 0 || i == (int) (BLOCK / INTERVAL) || i == 20 * 60);
+            boolean reset = i > 0 && (rnd.nextInt(300) == 0 || i == (int) (BLOCK / INTERVAL) || i == 20 * 60 + 1);
             c = reset ? 10 * rnd.nextDouble() * INTERVAL / 1000.0 : c + (10 + rnd.nextDouble() - 0.5) * INTERVAL / 1000.0;
             counter[i] = c;
             stale[i] = i % 500 == 250 ? Double.longBitsToDouble(StaleMarker.STALE_NAN_BITS) : rnd.nextInt(1000) / 10.0;
@@ -163,6 +186,7 @@ class DownsamplerTest {
             assertThat(r.meta().resolution()).isEqualTo(res);
             out.add(Block.open(dir.resolve(r.meta().ulid())));
         }
+        opened.addAll(out);
         return out;
     }
 
@@ -179,9 +203,8 @@ class DownsamplerTest {
 
     @Test
     void overTimeFunctionsOverDownsampledDataAnswerAsOverRawDataAtAlignedRanges() throws IOException {
-        List<Block> blocks = rawBlocks(42);
         for (long res : new long[] {5 * MIN, HOUR}) {
-            List<Block> ds = downsample(blocks, res, res == HOUR ? 2 : 7);
+            List<Block> ds = downsampled.get(res);
             for (Labels l : List.of(GAUGE, COUNTER, STALE, NAN, MIXED)) {
                 Raw r = raw.get(l);
                 for (int k : new int[] {1, 3, 12}) {
@@ -274,11 +297,10 @@ class DownsamplerTest {
 
     @Test
     void counterIncreaseBetweenWindowEndsIsExactAcrossResetsChunksAndBlocks() throws IOException {
-        List<Block> blocks = rawBlocks(7);
         Raw r = raw.get(COUNTER);
         double[] adj = adjusted(r);
         for (long res : new long[] {5 * MIN, HOUR}) {
-            List<Block> ds = downsample(blocks, res, res == HOUR ? 2 : 7);
+            List<Block> ds = downsampled.get(res);
             List<double[]> counter = points(ds, COUNTER, Aggregate.COUNTER, Long.MIN_VALUE, Long.MAX_VALUE);
             for (int i = 1; i < counter.size(); i++) {
                 assertThat(counter.get(i)[1]).as("the downsampled counter never decreases").isGreaterThanOrEqualTo(counter.get(i - 1)[1]);
@@ -329,10 +351,9 @@ class DownsamplerTest {
 
     @Test
     void rateAndIncreaseOverDownsampledCounterStayWithinOneWindowOfRaw() throws IOException {
-        List<Block> blocks = rawBlocks(11);
         Raw r = raw.get(COUNTER);
         for (long res : new long[] {5 * MIN, HOUR}) {
-            List<Block> ds = downsample(blocks, res, res == HOUR ? 2 : 7);
+            List<Block> ds = downsampled.get(res);
             int checked = 0;
             for (int k : new int[] {3, 6, 12}) {
                 for (long a = 0; a + k * res <= 2 * BLOCK; a += res) {
@@ -381,7 +402,6 @@ class DownsamplerTest {
 
     @Test
     void nativeHistogramsAndStaleMarkersAreSkippedAndCounted() throws IOException {
-        List<Block> blocks = rawBlocks(3);
         Downsampler.Result r = new Downsampler(FileOpener.DEFAULT).downsample(blocks.get(0), 5 * MIN, dir);
         int perBlock = (int) (BLOCK / INTERVAL);
         // HIST: every sample; MIXED: its run of 100 histograms.
@@ -389,21 +409,23 @@ class DownsamplerTest {
         assertThat(r.histogramSamples()).isEqualTo(perBlock + 100);
         assertThat(r.staleMarkers()).isEqualTo((perBlock + 249) / 500);
         Block ds = Block.open(dir.resolve(r.meta().ulid()));
+        opened.add(ds);
         assertThat(DownsampledReader.series(ds)).doesNotContain(HIST).contains(MIXED, GAUGE, COUNTER, STALE, NAN);
         assertThat(r.series()).isEqualTo(5);
-        // 72 windows per series, but MIXED's histogram run (samples 400..499) fills windows 20..24 alone.
-        assertThat(r.windows()).isEqualTo(5 * BLOCK / (5 * MIN) - 5);
+        // 72 windows per series, but MIXED's histogram run (samples 400..499, at 6000 s .. 7485 s) fills
+        // windows (6000 s, 6300 s] .. (6900 s, 7200 s] alone; sample 500 at 7500 s is a float again.
+        assertThat(r.windows()).isEqualTo(5 * BLOCK / (5 * MIN) - 4);
     }
 
     @Test
     void downsampledBlockCarriesItsResolutionAndRefusesToBeDownsampledAgain() throws IOException {
-        List<Block> blocks = rawBlocks(5);
         Downsampler d = new Downsampler(FileOpener.DEFAULT);
         Downsampler.Result r = d.downsample(blocks.get(1), HOUR, dir);
         String json = Files.readString(dir.resolve(r.meta().ulid()).resolve("meta.json"));
         assertThat(json).contains("\"downsample\": {\"resolution\": 3600000}");
         assertThat(Files.readString(blocks.get(1).dir().resolve("meta.json"))).doesNotContain("downsample");
         Block ds = Block.open(dir.resolve(r.meta().ulid()));
+        opened.add(ds);
         assertThat(ds.meta().resolution()).isEqualTo(HOUR);
         assertThat(ds.meta().minTime()).isEqualTo(BLOCK);
         assertThat(ds.meta().maxTime()).isEqualTo(2 * BLOCK);

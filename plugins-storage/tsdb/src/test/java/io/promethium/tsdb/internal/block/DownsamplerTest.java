@@ -412,9 +412,10 @@ class DownsamplerTest {
         opened.add(ds);
         assertThat(DownsampledReader.series(ds)).doesNotContain(HIST).contains(MIXED, GAUGE, COUNTER, STALE, NAN);
         assertThat(r.series()).isEqualTo(5);
-        // 72 windows per series, but MIXED's histogram run (samples 400..499, at 6000 s .. 7485 s) fills
-        // windows (6000 s, 6300 s] .. (6900 s, 7200 s] alone; sample 500 at 7500 s is a float again.
-        assertThat(r.windows()).isEqualTo(5 * BLOCK / (5 * MIN) - 4);
+        // 73 windows per series (the sample at 0 ends window (-5 m, 0], then 72 up to 6 h), but MIXED's
+        // histogram run (samples 400..499, at 6000 s .. 7485 s) fills windows (6000 s, 6300 s] ..
+        // (6900 s, 7200 s] alone; sample 500 at 7500 s is a float again.
+        assertThat(r.windows()).isEqualTo(5 * (BLOCK / (5 * MIN) + 1) - 4);
     }
 
     @Test

@@ -36,6 +36,61 @@ public final class DownsampledReader {
         return out;
     }
 
+    /** One selected series: its labels and its parts in the blocks, in time order. */
+    public static final class Series {
+        private final Labels labels;
+        private final List<Part> parts = new ArrayList<>(2);
+
+        private Series(Labels labels) {
+            this.labels = labels;
+        }
+
+        public Labels labels() {
+            return labels;
+        }
+
+        /** The points of {@code column} in {@code [mint, maxt]}. */
+        public SampleIterator iterator(Aggregate column, long mint, long maxt) {
+            return new AggrIterator(parts, column, mint, maxt);
+        }
+    }
+
+    /**
+     * The series matching {@code matchers} in {@code blocks} (downsampled, of one resolution, in
+     * time order, held by the caller) that have chunks in {@code [mint, maxt]}, in label order:
+     * each block's index is walked once.
+     */
+    public static List<Series> select(List<Block> blocks, List<Matcher> matchers, long mint, long maxt) {
+        PostingsForMatchers.check(matchers);
+        java.util.TreeMap<Labels, Series> out = new java.util.TreeMap<>();
+        checkResolutions(blocks);
+        for (Block b : blocks) {
+            if (b.meta().maxTime() <= mint || b.meta().minTime() > maxt) {
+                continue;
+            }
+            IntIterator it = PostingsForMatchers.select(b.index().labelIndex(), matchers).getIntIterator();
+            BinaryDocValues values = b.index().seriesValues();
+            while (it.hasNext()) {
+                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
+                out.computeIfAbsent(meta.labels(), Series::new).parts.add(new Part(b, meta));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static void checkResolutions(List<Block> blocks) {
+        long resolution = -1;
+        for (Block b : blocks) {
+            if (!b.meta().downsampled()) {
+                throw new IllegalArgumentException("block " + b.meta().ulid() + " is raw, not downsampled");
+            }
+            if (resolution >= 0 && b.meta().resolution() != resolution) {
+                throw new IllegalArgumentException("blocks of resolutions " + resolution + " and " + b.meta().resolution() + " ms mixed");
+            }
+            resolution = b.meta().resolution();
+        }
+    }
+
     /**
      * The points of {@code column} of the series with exactly {@code labels} in {@code [mint, maxt]},
      * over {@code blocks} (downsampled, of one resolution, in time order, held by the caller).
@@ -46,15 +101,8 @@ public final class DownsampledReader {
             matchers.add(Matcher.equal(labels.name(i), labels.value(i)));
         }
         List<Part> parts = new ArrayList<>();
-        long resolution = -1;
+        checkResolutions(blocks);
         for (Block b : blocks) {
-            if (!b.meta().downsampled()) {
-                throw new IllegalArgumentException("block " + b.meta().ulid() + " is raw, not downsampled");
-            }
-            if (resolution >= 0 && b.meta().resolution() != resolution) {
-                throw new IllegalArgumentException("blocks of resolutions " + resolution + " and " + b.meta().resolution() + " ms mixed");
-            }
-            resolution = b.meta().resolution();
             if (b.meta().maxTime() <= mint || b.meta().minTime() > maxt) {
                 continue;
             }

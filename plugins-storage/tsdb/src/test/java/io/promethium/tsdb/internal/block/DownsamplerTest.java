@@ -401,6 +401,29 @@ class DownsamplerTest {
     }
 
     @Test
+    void selectJoinsASeriesOverBlocksAsTheSingleSeriesLookupDoes() {
+        List<Block> ds = downsampled.get(5 * MIN);
+        List<DownsampledReader.Series> selected = DownsampledReader.select(ds,
+                List.of(io.promethium.api.model.Matcher.of(io.promethium.api.model.MatchType.REGEX, "__name__", ".*gauge|requests_total")),
+                Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(selected).extracting(DownsampledReader.Series::labels).containsExactly(GAUGE, NAN, COUNTER, STALE);
+        for (DownsampledReader.Series s : selected) {
+            for (Aggregate a : Aggregate.values()) {
+                SampleIterator it = s.iterator(a, 3 * HOUR + 1, 9 * HOUR);
+                List<double[]> got = new ArrayList<>();
+                while (it.next()) {
+                    got.add(new double[] {it.timestamp(), it.value()});
+                }
+                List<double[]> one = points(ds, s.labels(), a, 3 * HOUR + 1, 9 * HOUR);
+                assertThat(got).as(s.labels() + " " + a).hasSameSizeAs(one).isNotEmpty();
+                for (int i = 0; i < got.size(); i++) {
+                    assertThat(got.get(i)).as(s.labels() + " " + a + " point " + i).containsExactly(one.get(i));
+                }
+            }
+        }
+    }
+
+    @Test
     void nativeHistogramsAndStaleMarkersAreSkippedAndCounted() throws IOException {
         Downsampler.Result r = new Downsampler(FileOpener.DEFAULT).downsample(blocks.get(0), 5 * MIN, dir);
         int perBlock = (int) (BLOCK / INTERVAL);

@@ -424,6 +424,40 @@ class DownsamplerTest {
     }
 
     @Test
+    void aCorruptAggregateChunkEndsTheReadWithAnErrorNamingTheBlock() throws IOException {
+        Downsampler.Result r = new Downsampler(FileOpener.DEFAULT).downsample(blocks.get(0), HOUR, dir);
+        Path chunkFile = dir.resolve(r.meta().ulid()).resolve("chunks").resolve(ChunkFileFormat.fileName(1));
+        byte[] bytes = Files.readAllBytes(chunkFile);
+        bytes[ChunkFileFormat.HEADER + 5] ^= 0x55;
+        Files.write(chunkFile, bytes);
+        Block ds = Block.open(dir.resolve(r.meta().ulid()));
+        opened.add(ds);
+        SampleIterator it = DownsampledReader.iterator(List.of(ds), DownsampledReader.series(ds).get(0), Aggregate.SUM,
+                Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(it.next()).isFalse();
+        assertThat(it.error()).isInstanceOf(io.promethium.chunks.ChunkFormatException.class);
+        assertThat(ds.corruption()).isNotNull();
+    }
+
+    @Test
+    void aTruncatedAggregateChunkIsRefusedNotMisread() {
+        AggrChunk.Encoder e = new AggrChunk.Encoder();
+        long[] t = {10, 20};
+        double[] v = {1, 2};
+        e.encode(t, v, v, v, v, 0, 2, t, v, 0, 2, 2, 10);
+        byte[] whole = java.util.Arrays.copyOf(e.array(), e.length());
+        AggrChunk.Layout layout = new AggrChunk.Layout();
+        layout.parse(whole, 0, whole.length);
+        assertThat(layout.windows).isEqualTo(2);
+        assertThat(layout.lastRaw).isEqualTo(2.0);
+        for (int len = 0; len < whole.length; len++) {
+            int cut = len;
+            assertThatThrownBy(() -> layout.parse(whole, 0, cut)).as("cut to " + cut + " bytes")
+                    .isInstanceOf(io.promethium.chunks.ChunkFormatException.class);
+        }
+    }
+
+    @Test
     void nativeHistogramsAndStaleMarkersAreSkippedAndCounted() throws IOException {
         Downsampler.Result r = new Downsampler(FileOpener.DEFAULT).downsample(blocks.get(0), 5 * MIN, dir);
         int perBlock = (int) (BLOCK / INTERVAL);

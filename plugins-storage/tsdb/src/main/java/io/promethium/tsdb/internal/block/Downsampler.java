@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.ValueType;
+import io.promethium.chunks.ChunkFormatException;
+import io.promethium.chunks.ChunkIterator;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,17 +82,19 @@ public final class Downsampler {
     }
 
     /**
-     * Writes the downsampled companion of raw block {@code source} (acquired by the caller, or
-     * under the compaction lock) at {@code resolution} ms under {@code parent}; tombstoned samples
-     * are left out. Null when the block holds no float sample.
+     * Writes the downsampled companion of {@code source} (acquired by the caller, or under the
+     * compaction lock) at {@code resolution} ms under {@code parent}: from a raw block (tombstoned
+     * samples left out), or from a downsampled one whose resolution divides {@code resolution}
+     * (1 h from 5 m, as Thanos does, so raw data may be gone by then). Null when nothing remains.
      */
     public synchronized Result downsample(Block source, long resolution, Path parent) throws IOException {
-        if (source.meta().downsampled()) {
-            throw new IllegalArgumentException("block " + source.meta().ulid() + " is already downsampled (resolution "
-                    + source.meta().resolution() + " ms); downsampling reads raw blocks only");
-        }
         if (resolution <= 0) {
             throw new IllegalArgumentException("resolution " + resolution + " ms is not positive");
+        }
+        long from = source.meta().resolution();
+        if (from > 0 && (resolution <= from || resolution % from != 0)) {
+            throw new IllegalArgumentException("block " + source.meta().ulid() + " is downsampled at " + from
+                    + " ms; a coarser resolution must be a multiple of it, not " + resolution + " ms");
         }
         BlockMeta m = source.meta();
         long series = 0;
@@ -105,9 +109,18 @@ public final class Downsampler {
             while (docs.hasNext()) {
                 int doc = docs.next();
                 BlockIndex.SeriesMeta meta = index.series(values, doc);
-                raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
                 writer.beginSeries(meta.labels());
                 startSeries();
+                if (from > 0) {
+                    windows += reaggregate(source, meta, resolution, writer);
+                    if (n > 0) {
+                        flush(writer);
+                        series++;
+                    }
+                    writer.endSeries();
+                    continue;
+                }
+                raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
                 long histograms = 0;
                 long seriesWindows = 0;
                 while (raw.next()) {
@@ -160,6 +173,112 @@ public final class Downsampler {
             BlockMeta written = writer.finish(m.level(), List.of(m.ulid()), resolution);
             return new Result(written, series, windows, histogramSeries, histogramSamples, stale);
         }
+    }
+
+    // Reading a downsampled source: one chunk's columns.
+    private final ChunkReader.Loaded loaded = new ChunkReader.Loaded();
+    private final AggrChunk.Layout layout = new AggrChunk.Layout();
+    private final ChunkIterator[] columns = new ChunkIterator[AggrChunk.COLUMNS];
+    private double entryCounter;
+    private double entryRaw;
+
+    /**
+     * Windows of a coarser resolution from a downsampled series: counts and sums add up, min and
+     * max of the parts, and the counter carried on across the source's chunks as a reader joins
+     * them. A raw value is known only at a source chunk's start and end, so an output chunk is cut
+     * only there (once it holds {@code windowsPerChunk} windows); a window cut by it becomes two
+     * points, one in each chunk, both inside the window. Returns the windows written.
+     */
+    private long reaggregate(Block source, BlockIndex.SeriesMeta meta, long resolution, BlockWriter writer) throws IOException {
+        long closed = 0;
+        for (int c = 0; c < meta.refs().length; c++) {
+            try {
+                source.chunks().load(meta.refs()[c], loaded);
+                if (loaded.encoding != AggrChunk.ENCODING) {
+                    throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " in downsampled block " + source.meta().ulid());
+                }
+                layout.parse(loaded.data, 1, loaded.length);
+                for (AggrChunk.Aggregate a : AggrChunk.Aggregate.values()) {
+                    columns[a.ordinal()] = layout.open(loaded.data, a, meta.mints()[c], columns[a.ordinal()]);
+                }
+            } catch (ChunkFormatException e) {
+                source.markCorrupt(e.getMessage());
+                throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
+            }
+            if (n >= windowsPerChunk) {
+                if (windowOpen) {
+                    closed++;
+                    closeWindow();
+                }
+                flush(writer);
+            }
+            ChunkIterator counts = columns[0];
+            ChunkIterator counterIt = columns[AggrChunk.Aggregate.COUNTER.ordinal()];
+            boolean entry = true;
+            boolean pending = false;
+            while (counts.next()) {
+                if (!columns[1].next() || !columns[2].next() || !columns[3].next()) {
+                    throw new IOException("block " + source.meta().ulid() + ": aggregate columns of " + meta.labels() + " differ in length");
+                }
+                long ts = counts.t();
+                long k = Math.floorDiv(ts - 1, resolution);
+                if (windowOpen && k != window) {
+                    closed++;
+                    closeWindow();
+                }
+                if (!windowOpen) {
+                    openWindow(k);
+                }
+                // The counter's points up to this window point lie in its source window, so in this window.
+                while (pending || counterIt.next()) {
+                    if (counterIt.t() > ts) {
+                        pending = true;
+                        break;
+                    }
+                    pending = false;
+                    addCounter(counterIt.t(), counterIt.v(), entry);
+                    entry = false;
+                }
+                addAggregate(ts, counts.v(), columns[1].v(), columns[2].v(), columns[3].v());
+            }
+            prevRaw = layout.lastRaw;
+        }
+        if (windowOpen) {
+            closed++;
+            closeWindow();
+        }
+        return closed;
+    }
+
+    private void addAggregate(long t, double c, double s, double mn, double mx) {
+        count += (long) c;
+        sum += s;
+        if (mn < min || Double.isNaN(min)) {
+            min = mn;
+        }
+        if (mx > max || Double.isNaN(max)) {
+            max = mx;
+        }
+        lastT = t;
+    }
+
+    /** A source counter point: a chunk's first is its raw value, later ones are adjusted from it. */
+    private void addCounter(long t, double v, boolean firstOfSourceChunk) {
+        if (!counterStarted) {
+            counterStarted = true;
+            counter = v;
+            ct[cn] = t;
+            cv[cn++] = v;
+            entryCounter = v;
+            entryRaw = v;
+        } else if (firstOfSourceChunk) {
+            counter += v >= prevRaw ? v - prevRaw : v;
+            entryCounter = counter;
+            entryRaw = v;
+        } else {
+            counter = entryCounter + (v - entryRaw);
+        }
+        counterT = t;
     }
 
     private void startSeries() {

@@ -66,6 +66,16 @@ class DownsamplerTest {
         // Few windows per chunk, so chunk joins fall inside blocks too, not only at block joins.
         downsampled.put(5 * MIN, downsample(blocks, 5 * MIN, 7));
         downsampled.put(HOUR, downsample(blocks, HOUR, 2));
+        // 1 h from the 5 m companions (4 windows per chunk: cuts fall at the 5 m chunks' joins).
+        hourFromFiveMinutes = downsample(downsampled.get(5 * MIN), HOUR, 4);
+    }
+
+    private List<Block> hourFromFiveMinutes;
+
+    /** Each set of companions under test with its resolution: 5 m and 1 h from raw, 1 h from 5 m. */
+    private List<Map.Entry<Long, List<Block>>> companions() {
+        return List.of(Map.entry(5 * MIN, downsampled.get(5 * MIN)), Map.entry(HOUR, downsampled.get(HOUR)),
+                Map.entry(HOUR, hourFromFiveMinutes));
     }
 
     @AfterAll
@@ -203,8 +213,9 @@ class DownsamplerTest {
 
     @Test
     void overTimeFunctionsOverDownsampledDataAnswerAsOverRawDataAtAlignedRanges() throws IOException {
-        for (long res : new long[] {5 * MIN, HOUR}) {
-            List<Block> ds = downsampled.get(res);
+        for (Map.Entry<Long, List<Block>> companion : companions()) {
+            long res = companion.getKey();
+            List<Block> ds = companion.getValue();
             for (Labels l : List.of(GAUGE, COUNTER, STALE, NAN, MIXED)) {
                 Raw r = raw.get(l);
                 for (int k : new int[] {1, 3, 12}) {
@@ -299,8 +310,9 @@ class DownsamplerTest {
     void counterIncreaseBetweenWindowEndsIsExactAcrossResetsChunksAndBlocks() throws IOException {
         Raw r = raw.get(COUNTER);
         double[] adj = adjusted(r);
-        for (long res : new long[] {5 * MIN, HOUR}) {
-            List<Block> ds = downsampled.get(res);
+        for (Map.Entry<Long, List<Block>> companion : companions()) {
+            long res = companion.getKey();
+            List<Block> ds = companion.getValue();
             List<double[]> counter = points(ds, COUNTER, Aggregate.COUNTER, Long.MIN_VALUE, Long.MAX_VALUE);
             for (int i = 1; i < counter.size(); i++) {
                 assertThat(counter.get(i)[1]).as("the downsampled counter never decreases").isGreaterThanOrEqualTo(counter.get(i - 1)[1]);
@@ -352,8 +364,9 @@ class DownsamplerTest {
     @Test
     void rateAndIncreaseOverDownsampledCounterStayWithinOneWindowOfRaw() throws IOException {
         Raw r = raw.get(COUNTER);
-        for (long res : new long[] {5 * MIN, HOUR}) {
-            List<Block> ds = downsampled.get(res);
+        for (Map.Entry<Long, List<Block>> companion : companions()) {
+            long res = companion.getKey();
+            List<Block> ds = companion.getValue();
             int checked = 0;
             for (int k : new int[] {3, 6, 12}) {
                 for (long a = 0; a + k * res <= 2 * BLOCK; a += res) {
@@ -476,7 +489,7 @@ class DownsamplerTest {
     }
 
     @Test
-    void downsampledBlockCarriesItsResolutionAndRefusesToBeDownsampledAgain() throws IOException {
+    void downsampledBlockCarriesItsResolutionAndRefusesResolutionsItCannotServe() throws IOException {
         Downsampler d = new Downsampler(FileOpener.DEFAULT);
         Downsampler.Result r = d.downsample(blocks.get(1), HOUR, dir);
         String json = Files.readString(dir.resolve(r.meta().ulid()).resolve("meta.json"));
@@ -488,8 +501,10 @@ class DownsamplerTest {
         assertThat(ds.meta().minTime()).isEqualTo(BLOCK);
         assertThat(ds.meta().maxTime()).isEqualTo(2 * BLOCK);
         assertThat(ds.meta().sources()).containsExactly(blocks.get(1).meta().ulid());
-        assertThatThrownBy(() -> d.downsample(ds, 2 * HOUR, dir)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("already downsampled");
+        for (long finer : new long[] {30 * MIN, HOUR, 90 * MIN}) {
+            assertThatThrownBy(() -> d.downsample(ds, finer, dir)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("must be a multiple of it");
+        }
         assertThatThrownBy(() -> DownsampledReader.iterator(List.of(blocks.get(0)), GAUGE, Aggregate.SUM, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("raw");
     }

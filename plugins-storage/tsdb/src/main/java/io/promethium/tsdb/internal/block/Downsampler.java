@@ -267,6 +267,9 @@ public final class Downsampler {
         if (!counterStarted) {
             counterStarted = true;
             counter = v;
+            if (cn == ct.length) {
+                grow(wt.length * 2);
+            }
             ct[cn] = t;
             cv[cn++] = v;
             entryCounter = v;
@@ -327,6 +330,10 @@ public final class Downsampler {
 
     private void closeWindow() {
         windowOpen = false;
+        if (n == wt.length || cn >= ct.length - 1) {
+            // Only when re-aggregating: an output chunk ends at a source chunk's end, past windowsPerChunk.
+            grow(wt.length * 2);
+        }
         wt[n] = lastT;
         wcount[n] = count;
         wsum[n] = sum;

@@ -437,6 +437,34 @@ class DownsamplerTest {
     }
 
     @Test
+    void coarserChunksFromLongerSourceChunksHoldEveryWindow() throws IOException {
+        // 5 m chunks of 120 windows (one per 6 h block), then 1 h at 2 windows per chunk: an output
+        // chunk can only end where a source chunk does, so it holds 7 windows, past its limit.
+        List<Block> fiveMinutes = downsample(blocks, 5 * MIN, Downsampler.WINDOWS_PER_CHUNK);
+        List<Block> hour = downsample(fiveMinutes, HOUR, 2);
+        for (Labels l : List.of(GAUGE, COUNTER)) {
+            // The counters differ in their chunks' first raw points; their increases between hour ends agree.
+            List<double[]> counter = points(hour, l, Aggregate.COUNTER, Long.MIN_VALUE, Long.MAX_VALUE);
+            List<double[]> counterFromRaw = points(downsampled.get(HOUR), l, Aggregate.COUNTER, Long.MIN_VALUE, Long.MAX_VALUE);
+            for (long b = HOUR; b <= 2 * BLOCK; b += HOUR) {
+                double got = valueAtOrBefore(counter, b) - valueAtOrBefore(counter, 0);
+                double want = valueAtOrBefore(counterFromRaw, b) - valueAtOrBefore(counterFromRaw, 0);
+                assertThat(got).as(l + " counter increase to " + b).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6));
+            }
+            for (Aggregate a : List.of(Aggregate.COUNT, Aggregate.SUM, Aggregate.MIN, Aggregate.MAX)) {
+                List<double[]> got = points(hour, l, a, Long.MIN_VALUE, Long.MAX_VALUE);
+                List<double[]> fromRaw = points(downsampled.get(HOUR), l, a, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(got).as(l + " " + a).hasSameSizeAs(fromRaw);
+                for (int i = 0; i < got.size(); i++) {
+                    assertThat(got.get(i)[0]).as(l + " " + a + " point " + i).isEqualTo(fromRaw.get(i)[0]);
+                    assertThat(got.get(i)[1]).as(l + " " + a + " point " + i)
+                            .isCloseTo(fromRaw.get(i)[1], org.assertj.core.data.Offset.offset(1e-12 * Math.abs(fromRaw.get(i)[1]) + 1e-9));
+                }
+            }
+        }
+    }
+
+    @Test
     void aCorruptAggregateChunkEndsTheReadWithAnErrorNamingTheBlock() throws IOException {
         Downsampler.Result r = new Downsampler(FileOpener.DEFAULT).downsample(blocks.get(0), HOUR, dir);
         Path chunkFile = dir.resolve(r.meta().ulid()).resolve("chunks").resolve(ChunkFileFormat.fileName(1));

@@ -42,13 +42,14 @@ public final class Downsampler {
     private final BlockChunksIterator raw = new BlockChunksIterator();
 
     // The current chunk's windows and counter points.
-    private long[] wt = new long[WINDOWS_PER_CHUNK];
-    private double[] wcount = new double[WINDOWS_PER_CHUNK];
-    private double[] wsum = new double[WINDOWS_PER_CHUNK];
-    private double[] wmin = new double[WINDOWS_PER_CHUNK];
-    private double[] wmax = new double[WINDOWS_PER_CHUNK];
-    private long[] ct = new long[WINDOWS_PER_CHUNK + 1];
-    private double[] cv = new double[WINDOWS_PER_CHUNK + 1];
+    // Sized for windowsPerChunk; grown only when re-aggregating (see closeWindow).
+    private long[] wt = new long[0];
+    private double[] wcount = new double[0];
+    private double[] wsum = new double[0];
+    private double[] wmin = new double[0];
+    private double[] wmax = new double[0];
+    private long[] ct = new long[0];
+    private double[] cv = new double[0];
     private int n;
     private int cn;
 

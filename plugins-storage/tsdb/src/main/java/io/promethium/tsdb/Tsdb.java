@@ -63,7 +63,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
 
     final Path dir;
-    private final FileOpener opener;
+    final FileOpener opener;
     final TsdbMetrics metrics = new TsdbMetrics();
     final Head head;
     final Compactor compactor;

@@ -171,7 +171,8 @@ public final class Downsampler {
             if (series == 0) {
                 return null;
             }
-            BlockMeta written = writer.finish(m.level(), List.of(m.ulid()), resolution);
+            // The level-1 blocks it derives from, as the source lists them: a merged block's companion covers its pieces.
+            BlockMeta written = writer.finish(m.level(), m.sources(), resolution);
             return new Result(written, series, windows, histogramSeries, histogramSamples, stale);
         }
     }

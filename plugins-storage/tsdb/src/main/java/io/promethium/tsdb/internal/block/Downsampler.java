@@ -15,7 +15,8 @@ import org.apache.lucene.index.BinaryDocValues;
 import org.roaringbitmap.IntIterator;
 
 /**
- * Writes a raw block's downsampled companion: the same time range and series, each float series
+ * Writes a block's downsampled companion (from a raw block, or from a finer companion: see
+ * {@link #downsample}): the same time range and series, each float series
  * cut into windows {@code (k·resolution, (k+1)·resolution]} — left-open and right-closed as a
  * PromQL range is, so a range whose ends are multiples of the resolution is exactly a set of
  * windows — each window kept as count, sum, min, max and the reset-adjusted counter

@@ -63,7 +63,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
 
     final Path dir;
-    private final FileOpener opener;
+    final FileOpener opener;
     final TsdbMetrics metrics = new TsdbMetrics();
     final Head head;
     final Compactor compactor;
@@ -79,6 +79,11 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     final long blockDuration;
     volatile TsdbOptions options;
     volatile List<Block> blocks = List.of();
+    /**
+     * Downsampled blocks found at open (a resolution in meta.json): opened and checked, but kept
+     * out of queries, compaction and retention, which read raw blocks only; no query uses them yet.
+     */
+    volatile List<Block> downsampledBlocks = List.of();
     volatile boolean closed;
     final TsdbSeriesRetention seriesRetention = new TsdbSeriesRetention();
 
@@ -191,6 +196,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     private void loadBlocks() throws IOException {
         List<Block> loaded = new ArrayList<>();
+        List<Block> downsampled = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s.sorted()::iterator) {
                 String name = p.getFileName().toString();
@@ -206,7 +212,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                     continue;
                 }
                 try {
-                    loaded.add(Block.open(p));
+                    Block b = Block.open(p);
+                    (b.meta().downsampled() ? downsampled : loaded).add(b);
                 } catch (IOException | RuntimeException e) {
                     setAside(p, e);
                 }
@@ -214,6 +221,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
         loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
         blocks = List.copyOf(loaded);
+        downsampled.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        downsampledBlocks = List.copyOf(downsampled);
     }
 
     /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
@@ -768,6 +777,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             }
         }
         for (Block b : blocks) {
+            b.close();
+        }
+        for (Block b : downsampledBlocks) {
             b.close();
         }
         release();

@@ -11,13 +11,32 @@ import java.util.Map;
  * at open so a truncated file is caught before it is mmapped).
  */
 public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples, long numSeries, long numChunks, int level,
-        List<String> sources, List<Long> chunkFileSizes) {
+        List<String> sources, List<Long> chunkFileSizes, long resolution) {
 
     public static final int VERSION = 1;
 
+    /**
+     * {@code resolution}: 0 for a raw block; else the window in milliseconds of a downsampled
+     * block ({@code "downsample": {"resolution": N}} in meta.json, as Thanos writes it), whose
+     * chunks are aggregate chunks ({@link AggrChunk}) that only {@link DownsampledReader} reads.
+     */
     public BlockMeta {
         sources = List.copyOf(sources);
         chunkFileSizes = List.copyOf(chunkFileSizes);
+        if (resolution < 0) {
+            throw new IllegalArgumentException("negative resolution " + resolution);
+        }
+    }
+
+    /** A raw block's meta. */
+    public BlockMeta(String ulid, long minTime, long maxTime, long numSamples, long numSeries, long numChunks, int level,
+            List<String> sources, List<Long> chunkFileSizes) {
+        this(ulid, minTime, maxTime, numSamples, numSeries, numChunks, level, sources, chunkFileSizes, 0);
+    }
+
+    /** Whether this block holds aggregates rather than raw samples. */
+    public boolean downsampled() {
+        return resolution > 0;
     }
 
     String toJson() {
@@ -35,7 +54,11 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples
         for (int i = 0; i < chunkFileSizes.size(); i++) {
             sb.append(i > 0 ? ", " : "").append(chunkFileSizes.get(i));
         }
-        sb.append("],\n  \"version\": ").append(VERSION).append("\n}\n");
+        sb.append("],\n");
+        if (resolution > 0) {
+            sb.append("  \"downsample\": {\"resolution\": ").append(resolution).append("},\n");
+        }
+        sb.append("  \"version\": ").append(VERSION).append("\n}\n");
         return sb.toString();
     }
 
@@ -67,8 +90,15 @@ public record BlockMeta(String ulid, long minTime, long maxTime, long numSamples
         if (!(ulid instanceof String id)) {
             throw new FormatException("meta.json lacks ulid");
         }
+        long resolution = 0;
+        if (m.containsKey("downsample")) {
+            resolution = number(object(m, "downsample"), "resolution");
+            if (resolution < 0) {
+                throw new FormatException("meta.json downsample.resolution " + resolution + " is negative");
+            }
+        }
         return new BlockMeta(id, number(m, "minTime"), number(m, "maxTime"), number(stats, "numSamples"),
-                number(stats, "numSeries"), number(stats, "numChunks"), (int) number(compaction, "level"), sources, sizes);
+                number(stats, "numSeries"), number(stats, "numChunks"), (int) number(compaction, "level"), sources, sizes, resolution);
     }
 
     private static long number(Map<String, Object> m, String key) {

@@ -385,6 +385,11 @@ public final class BlockWriter implements AutoCloseable {
 
     /** Completes the block and moves it into place; returns its meta. */
     public BlockMeta finish(int level, List<String> sources) throws IOException {
+        return finish(level, sources, 0);
+    }
+
+    /** As {@link #finish(int, List)}, for a downsampled block of {@code resolution} ms (0: raw). */
+    public BlockMeta finish(int level, List<String> sources, long resolution) throws IOException {
         flushPending();
         chunkFile.force(false);
         chunkFile.close();
@@ -397,7 +402,7 @@ public final class BlockWriter implements AutoCloseable {
         directory.close();
         SymbolTable.write(tmp.resolve(SymbolTable.FILE), symbols, opener);
         BlockMeta meta = new BlockMeta(ulid, minTime, maxTime, numSamples, numSeries, numChunks, level,
-                sources.isEmpty() ? List.of(ulid) : sources, chunkFileSizes);
+                sources.isEmpty() ? List.of(ulid) : sources, chunkFileSizes, resolution);
         Path metaPath = tmp.resolve("meta.json");
         try (FileChannel ch = opener.open(metaPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(meta.toJson().getBytes(StandardCharsets.UTF_8));

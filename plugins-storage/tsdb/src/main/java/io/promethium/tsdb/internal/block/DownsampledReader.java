@@ -1,0 +1,278 @@
+package io.promethium.tsdb.internal.block;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.chunks.ChunkFormatException;
+import io.promethium.chunks.ChunkIterator;
+import io.promethium.tsdb.internal.block.AggrChunk.Aggregate;
+import io.promethium.tsdb.internal.query.PostingsForMatchers;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.index.BinaryDocValues;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Reads downsampled blocks: a series' points of one {@link Aggregate}, joined over blocks of one
+ * resolution in time order. {@code COUNTER} points come out with every reset added back, across
+ * chunks and blocks too (a chunk's first raw value below the previous chunk's last raw value is a
+ * reset), so they never decrease and {@code rate}/{@code increase} need no reset handling on them.
+ * Not yet wired into queries: the query path that picks a resolution is to come.
+ */
+public final class DownsampledReader {
+    private DownsampledReader() {
+    }
+
+    /** The labels of every series of a downsampled block, in label order. The caller holds the block. */
+    public static List<Labels> series(Block block) {
+        List<Labels> out = new ArrayList<>();
+        BlockIndex index = block.index();
+        BinaryDocValues values = index.seriesValues();
+        IntIterator docs = index.labelIndex().all().getIntIterator();
+        while (docs.hasNext()) {
+            out.add(index.series(values, docs.next()).labels());
+        }
+        return out;
+    }
+
+    /** One selected series: its labels and its parts in the blocks, in time order. */
+    public static final class Series {
+        private final Labels labels;
+        private final List<Part> parts = new ArrayList<>(2);
+
+        private Series(Labels labels) {
+            this.labels = labels;
+        }
+
+        public Labels labels() {
+            return labels;
+        }
+
+        /** The points of {@code column} in {@code [mint, maxt]}. */
+        public SampleIterator iterator(Aggregate column, long mint, long maxt) {
+            return new AggrIterator(parts, column, mint, maxt);
+        }
+    }
+
+    /**
+     * The series matching {@code matchers} in {@code blocks} (downsampled, of one resolution, in
+     * time order, held by the caller) that have chunks in {@code [mint, maxt]}, in label order:
+     * each block's index is walked once.
+     */
+    public static List<Series> select(List<Block> blocks, List<Matcher> matchers, long mint, long maxt) {
+        PostingsForMatchers.check(matchers);
+        java.util.TreeMap<Labels, Series> out = new java.util.TreeMap<>();
+        checkResolutions(blocks);
+        for (Block b : blocks) {
+            if (b.meta().maxTime() <= mint || b.meta().minTime() > maxt) {
+                continue;
+            }
+            IntIterator it = PostingsForMatchers.select(b.index().labelIndex(), matchers).getIntIterator();
+            BinaryDocValues values = b.index().seriesValues();
+            while (it.hasNext()) {
+                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
+                out.computeIfAbsent(meta.labels(), Series::new).parts.add(new Part(b, meta));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static void checkResolutions(List<Block> blocks) {
+        long resolution = -1;
+        for (Block b : blocks) {
+            if (!b.meta().downsampled()) {
+                throw new IllegalArgumentException("block " + b.meta().ulid() + " is raw, not downsampled");
+            }
+            if (resolution >= 0 && b.meta().resolution() != resolution) {
+                throw new IllegalArgumentException("blocks of resolutions " + resolution + " and " + b.meta().resolution() + " ms mixed");
+            }
+            resolution = b.meta().resolution();
+        }
+    }
+
+    /**
+     * The points of {@code column} of the series with exactly {@code labels} in {@code [mint, maxt]},
+     * over {@code blocks} (downsampled, of one resolution, in time order, held by the caller).
+     */
+    public static SampleIterator iterator(List<Block> blocks, Labels labels, Aggregate column, long mint, long maxt) {
+        List<Matcher> matchers = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            matchers.add(Matcher.equal(labels.name(i), labels.value(i)));
+        }
+        List<Part> parts = new ArrayList<>();
+        checkResolutions(blocks);
+        for (Block b : blocks) {
+            if (b.meta().maxTime() <= mint || b.meta().minTime() > maxt) {
+                continue;
+            }
+            RoaringBitmap docs = PostingsForMatchers.select(b.index().labelIndex(), matchers);
+            IntIterator it = docs.getIntIterator();
+            BinaryDocValues values = b.index().seriesValues();
+            while (it.hasNext()) {
+                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
+                if (meta.labels().equals(labels)) {
+                    parts.add(new Part(b, meta));
+                }
+            }
+        }
+        return new AggrIterator(parts, column, mint, maxt);
+    }
+
+    private record Part(Block block, BlockIndex.SeriesMeta meta) {
+    }
+
+    /** Walks one column over the parts' chunks; no allocation per point. */
+    private static final class AggrIterator implements SampleIterator {
+        private final List<Part> parts;
+        private final Aggregate column;
+        private final boolean isCounter;
+        private final long mint;
+        private final long maxt;
+        private final ChunkReader.Loaded loaded = new ChunkReader.Loaded();
+        private final AggrChunk.Layout layout = new AggrChunk.Layout();
+        private ChunkIterator chunk;
+        private boolean inChunk;
+        private int part;
+        private int index = -1;
+        private boolean done;
+        private Throwable error;
+        private long t;
+        private double v;
+        private boolean positioned;
+        // COUNTER: the reset-adjusted total, where the current chunk started, its first raw value.
+        private boolean counterStarted;
+        private boolean firstOfChunk;
+        private double total;
+        private double entryTotal;
+        private double entryRaw;
+        private double prevLastRaw;
+        private double chunkLastRaw;
+
+        AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt) {
+            this.parts = parts;
+            this.column = column;
+            this.isCounter = column == Aggregate.COUNTER;
+            this.mint = mint;
+            this.maxt = maxt;
+        }
+
+        @Override
+        public boolean next() {
+            positioned = false;
+            while (!done) {
+                if (!inChunk && !openNext()) {
+                    done = true;
+                    return false;
+                }
+                if (!chunk.next()) {
+                    inChunk = false;
+                    prevLastRaw = chunkLastRaw;
+                    continue;
+                }
+                long ts = chunk.t();
+                double value = chunk.v();
+                if (isCounter) {
+                    if (firstOfChunk) {
+                        firstOfChunk = false;
+                        if (!counterStarted) {
+                            counterStarted = true;
+                            total = value;
+                        } else {
+                            // Between chunks: a first raw value below the last one is a reset.
+                            total += value >= prevLastRaw ? value - prevLastRaw : value;
+                        }
+                        entryTotal = total;
+                        entryRaw = value;
+                    } else {
+                        total = entryTotal + (value - entryRaw);
+                    }
+                    value = total;
+                }
+                if (ts < mint) {
+                    continue;
+                }
+                if (ts > maxt) {
+                    done = true;
+                    return false;
+                }
+                t = ts;
+                v = value;
+                positioned = true;
+                return true;
+            }
+            return false;
+        }
+
+        /** Opens the next chunk that may hold points in range; chunks wholly before mint are skipped unread. */
+        private boolean openNext() {
+            while (part < parts.size()) {
+                BlockIndex.SeriesMeta meta = parts.get(part).meta();
+                index++;
+                if (index >= meta.refs().length) {
+                    part++;
+                    index = -1;
+                    continue;
+                }
+                if (meta.maxts()[index] < mint) {
+                    // A counter read from a later chunk only starts its total there: differences stay right.
+                    continue;
+                }
+                if (meta.mints()[index] > maxt) {
+                    return false;
+                }
+                Block block = parts.get(part).block();
+                try {
+                    block.chunks().load(meta.refs()[index], loaded);
+                    if (loaded.encoding != AggrChunk.ENCODING) {
+                        throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " in downsampled block "
+                                + block.meta().ulid() + ", not an aggregate chunk");
+                    }
+                    layout.parse(loaded.data, 1, loaded.length);
+                    chunk = layout.open(loaded.data, column, meta.mints()[index], chunk);
+                } catch (ChunkFormatException e) {
+                    block.markCorrupt(e.getMessage());
+                    error = e;
+                    return false;
+                }
+                chunkLastRaw = layout.lastRaw;
+                firstOfChunk = true;
+                inChunk = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public boolean seek(long target) {
+            if (done) {
+                return false;
+            }
+            if (positioned && t >= target) {
+                return true;
+            }
+            // Forward reading keeps the counter's joins between chunks right.
+            while (next()) {
+                if (t >= target) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public long timestamp() {
+            return t;
+        }
+
+        @Override
+        public double value() {
+            return v;
+        }
+
+        @Override
+        public Throwable error() {
+            return error;
+        }
+    }
+}

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * during the outage, pending while it lasts, then sent; failed and dropped stay 0).
  *
  * <p>Scaled down for the CI suite: {@value #DEFAULT_SERIES} series for an outage of
- * {@value #DEFAULT_OUTAGE_SECONDS} s (the whole test about 30 s), where the issue's full size is 100k
+ * {@value #DEFAULT_OUTAGE_SECONDS} s (the whole test 15–35 s), where the issue's full size is 100k
  * series for 5 minutes. The full size runs outside CI with the same test and prints its figures:
  * {@code distribution/bench/remote-write-outage} (system properties
  * {@code promethium.rw.outage.series} and {@code promethium.rw.outage.seconds}).

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile clients against the assembled server, bounded to fit a CI run: 200 slowloris sockets
- * trickling a header byte at a time, 200 concurrent fresh connections, a 1 GiB streamed push body,
+ * trickling a header byte at a time (closed at {@code --web.read-timeout}, 20 s here), 200 concurrent fresh connections, a 1 GiB streamed push body,
  * a snappy body that would decode to 300 MiB, a query nested 10,000 deep and a regex whose
  * backtracking is cubic in a 5,000-character label value. Each is refused or limited with an error
  * naming the limit, while a monitor checks throughout that {@code /-/healthy} and
@@ -36,11 +36,13 @@ import org.junit.jupiter.api.Test;
 class HostileClientsIT {
 
     private static final long GIB = 1L << 30;
+    private static final long READ_TIMEOUT_SECONDS = 20;
 
     @Test
     void hostileClientsAreRefusedWhileHealthAndSmallQueriesAnswerWithinASecond() throws Exception {
         try (ServerProcess server = ServerProcess.prepare()) {
-            server.start("--web.enable-remote-write-receiver", "--push.storage.interval=1s").awaitReady();
+            server.start("--web.enable-remote-write-receiver", "--push.storage.interval=1s", "--web.read-timeout=" + READ_TIMEOUT_SECONDS + "s")
+                    .awaitReady();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
             // Warm the paths the monitor times (class loading, the first query's compilation).
             for (int i = 0; i < 20; i++) {
@@ -54,6 +56,7 @@ class HostileClientsIT {
             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
             try {
                 // Slowloris: 200 requests whose headers never end, one byte per socket every 500 ms.
+                long slowlorisStart = System.nanoTime();
                 for (int i = 0; i < 200; i++) {
                     Socket s = new Socket("127.0.0.1", server.port);
                     s.getOutputStream().write(("GET /api/v1/query?query=vector(1) HTTP/1.1\r\nHost: x\r\nX-Slow-" + i + ": ")
@@ -122,8 +125,16 @@ class HostileClientsIT {
                 assertThat(regex.body()).contains("execution").contains("too expensive").contains("5000 characters");
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 
+                // --web.read-timeout: every slowloris request, never complete, is closed at its deadline
+                // (the idle timeout alone, restarted at each byte, would have kept them).
+                long sinceStart = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slowlorisStart);
+                ServerProcess.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(READ_TIMEOUT_SECONDS + 5) - sinceStart));
                 trickling.set(false);
                 trickle.get(10, TimeUnit.SECONDS);
+                for (Socket s : slowloris) {
+                    assertThat(closedByServer(s)).as("a slowloris socket closed by the server after --web.read-timeout").isTrue();
+                }
+                assertThat(server.get("/metrics").body()).containsPattern("(?m)^promethium_http_read_deadline_exceeded_total (2[0-9][0-9]|[3-9][0-9][0-9])$");
             } finally {
                 monitor.stop.set(true);
                 monitorThread.join(10_000);
@@ -186,6 +197,18 @@ class HostileClientsIT {
     }
 
     /** A GET on a new connection; the status code. */
+    /** True when the server closed the socket (end of stream or reset), false when it is still open after 5 s. */
+    private static boolean closedByServer(Socket s) {
+        try {
+            s.setSoTimeout(5000);
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static int rawGet(int port, String path) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);

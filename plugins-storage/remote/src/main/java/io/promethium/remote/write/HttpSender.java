@@ -87,11 +87,22 @@ final class HttpSender implements Sender {
         }).orElse(-1L);
     }
 
-    private static long retryAfterMillis(String value) {
+    /**
+     * A {@code Retry-After} value in milliseconds: delay seconds or an HTTP date (RFC 9110), as
+     * Prometheus reads it; -1 when unreadable or past (the normal backoff then applies).
+     */
+    static long retryAfterMillis(String value) {
+        String v = value.strip();
         try {
-            return Duration.ofSeconds(Long.parseLong(value.strip())).toMillis();
+            return Duration.ofSeconds(Long.parseLong(v)).toMillis();
         } catch (NumberFormatException e) {
-            return -1;
+            try {
+                long at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                long left = at - System.currentTimeMillis();
+                return left > 0 ? left : -1;
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return -1;
+            }
         }
     }
 

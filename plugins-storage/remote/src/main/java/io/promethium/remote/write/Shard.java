@@ -295,7 +295,9 @@ final class Shard implements Runnable {
                 // Closing: leave the batch unsettled; the persisted position makes the next start resend it.
                 throw new InterruptedException("queue stopped");
             }
-            long sleep = outcome.status() == 429 && outcome.retryAfterMillis() > 0 ? outcome.retryAfterMillis() : backoff;
+            // A receiver's Retry-After (seconds or an HTTP date) replaces the backoff of this wait, on
+            // a 429 or a 5xx alike, as Prometheus; the backoff still doubles for the next.
+            long sleep = outcome.retryAfterMillis() > 0 ? outcome.retryAfterMillis() : backoff;
             sleepUnlessStopped(sleep);
             backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
             attempt++;

@@ -47,6 +47,8 @@ class QueueManagerTest {
     private TestReceiver receiver;
     private final List<QueueManager> queues = new ArrayList<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    /** Held here: the log manager keeps loggers weakly, and a collected one would lose the handler. */
+    private final Logger writeLog = Logger.getLogger("io.promethium.remote.write");
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -68,12 +70,12 @@ class QueueManagerTest {
     void open() throws Exception {
         db = Tsdb.open(TsdbOptions.defaults(dir).withCompactionInterval(Duration.ZERO).withWal(true, false));
         receiver = new TestReceiver();
-        Logger.getLogger("io.promethium.remote.write").addHandler(capture);
+        writeLog.addHandler(capture);
     }
 
     @AfterEach
     void close() {
-        Logger.getLogger("io.promethium.remote.write").removeHandler(capture);
+        writeLog.removeHandler(capture);
         queues.forEach(QueueManager::close);
         receiver.close();
         db.close();
@@ -253,6 +255,66 @@ class QueueManagerTest {
         append(10, 1000L, 1);
         await(() -> q.metrics().samplesFailed.sum() == 10, Duration.ofSeconds(10));
         assertThat(q.metrics().samplesRetried.sum()).isZero();
+    }
+
+    /**
+     * A stand-in receiver ({@link TestReceiver}) answers 429 (or 503) with {@code Retry-After: 1}
+     * to the first requests: each retry waits the second the receiver asked for (not the 200 ms
+     * {@code max_backoff}), as Prometheus honours it for both, then every sample arrives, counted
+     * retried and never failed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {429, 503})
+    void aRecoverableAnswerIsRetriedAfterTheReceiversRetryAfterThenEverySampleArrives(int status) throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        receiver.status = status;
+        receiver.retryAfter = "1";
+        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        append(10, 1000L, 1);
+        await(() -> receiver.requests.get() >= 3, Duration.ofSeconds(10));
+        receiver.mode.set(TestReceiver.Mode.OK);
+        await(() -> receiver.samples.size() == 10, Duration.ofSeconds(10));
+        List<Long> at = new ArrayList<>(receiver.arrivals);
+        for (int i = 1; i < 3; i++) {
+            assertThat((at.get(i) - at.get(i - 1)) / 1e6).as("wait before retry %d, ms", i).isGreaterThanOrEqualTo(950);
+        }
+        assertThat(q.metrics().samplesRetried.sum()).isGreaterThanOrEqualTo(20);
+        assertThat(q.metrics().samplesFailed.sum()).isZero();
+        await(() -> q.metrics().samplesPending.get() == 0, Duration.ofSeconds(5));
+        assertThat(warnings.stream().filter(w -> w.contains("HTTP status " + status))).hasSize(1);
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDateAndAPastOrUnreadableOneLeavesTheBackoff() {
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        java.time.format.DateTimeFormatter http = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME;
+        assertThat(HttpSender.retryAfterMillis("2")).isEqualTo(2000);
+        assertThat(HttpSender.retryAfterMillis(http.format(now.plusSeconds(3)))).isBetween(1000L, 3000L);
+        assertThat(HttpSender.retryAfterMillis(http.format(now.minusSeconds(3)))).isEqualTo(-1);
+        assertThat(HttpSender.retryAfterMillis("soon")).isEqualTo(-1);
+    }
+
+    /**
+     * The stand-in receiver answers 400 to a request holding series {@code s="3"}, having written
+     * the rest of it, as Prometheus's receiver answers a batch with an out-of-order sample: the
+     * batch is counted failed, sent once (never retried), and the queue moves on.
+     */
+    @Test
+    void aBadRequestForPartOfABatchIsCountedFailedNotRetriedAndTheQueueMovesOn() throws Exception {
+        receiver.refuseSeries = "3";
+        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        append(10, 1000L, 1);
+        await(() -> q.metrics().samplesFailed.sum() == 10, Duration.ofSeconds(10));
+        Thread.sleep(500);
+        assertThat(receiver.requests.get()).as("requests for the refused batch").isEqualTo(1);
+        receiver.refuseSeries = null;
+        append(10, 2000L, 2);
+        await(() -> receiver.samples.stream().filter(r -> r.t() == 2000L).count() == 10, Duration.ofSeconds(10));
+        assertThat(receiver.samples.stream().filter(r -> r.t() == 1000L)).hasSize(9);
+        assertThat(q.metrics().samplesRetried.sum()).isZero();
+        assertThat(q.metrics().samplesFailed.sum()).isEqualTo(10);
+        await(() -> q.metrics().samplesPending.get() == 0, Duration.ofSeconds(5));
+        assertThat(warnings).anyMatch(w -> w.contains("HTTP status 400") && w.contains("not recoverable"));
     }
 
     @Test

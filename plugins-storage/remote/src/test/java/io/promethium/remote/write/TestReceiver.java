@@ -48,6 +48,15 @@ final class TestReceiver implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
     final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
     volatile int status = 503;
+    /** The {@code Retry-After} header of a STATUS answer, or null for none. */
+    volatile String retryAfter;
+    /**
+     * When set, a request holding a series with this {@code s} label value is answered 400 after
+     * the rest of it is recorded, as Prometheus's receiver answers a batch with an out-of-order sample.
+     */
+    volatile String refuseSeries;
+    /** When each request arrived ({@link System#nanoTime()}). */
+    final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
     volatile long delayMillis;
     private final HttpServer server;
 
@@ -66,6 +75,7 @@ final class TestReceiver implements AutoCloseable {
         // The mode when the request arrives: a test that switches modes must not see a request sent before the switch answered after it.
         Mode arrived = mode.get();
         requests.incrementAndGet();
+        arrivals.add(System.nanoTime());
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -80,6 +90,9 @@ final class TestReceiver implements AutoCloseable {
         }
         switch (arrived) {
             case STATUS -> {
+                if (retryAfter != null) {
+                    exchange.getResponseHeaders().add("Retry-After", retryAfter);
+                }
                 reply(exchange, status, "refused on purpose");
                 return;
             }
@@ -156,6 +169,13 @@ final class TestReceiver implements AutoCloseable {
                 } else {
                     r.skip(tag);
                 }
+            }
+            String refuse = refuseSeries;
+            if (refuse != null && got.stream().anyMatch(x -> refuse.equals(x.labels().get("s")))) {
+                got.removeIf(x -> refuse.equals(x.labels().get("s")));
+                samples.addAll(got);
+                reply(exchange, 400, "out of order sample for series s=" + refuse);
+                return;
             }
             samples.addAll(got);
             histograms.addAll(gotHistograms);

@@ -20,6 +20,14 @@ public final class HttpMetrics implements Collector {
 
     static final double[] BUCKETS = {0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120};
 
+    /** Connections closed because their request was not read within {@code --web.read-timeout} (slow clients). */
+    private final java.util.concurrent.atomic.AtomicLong readDeadlineExceeded = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The counter the server's connections add to when they close a request not read within {@code --web.read-timeout}. */
+    public java.util.concurrent.atomic.AtomicLong readDeadlineExceeded() {
+        return readDeadlineExceeded;
+    }
+
     /**
      * One handler's counters: the request count per status code (an array indexed by the code,
      * so counting a request is no map lookup) and its duration histogram. A route resolves its
@@ -108,5 +116,8 @@ public final class HttpMetrics implements Collector {
             writer.sample("prometheus_http_request_duration_seconds_sum", Labels.of("handler", handler), h.sum.sum());
             writer.sample("prometheus_http_request_duration_seconds_count", Labels.of("handler", handler), count);
         });
+        writer.family("promethium_http_read_deadline_exceeded_total", MetricType.COUNTER,
+                "Connections closed because a request (line, headers and body) was not read within --web.read-timeout.", "");
+        writer.sample("promethium_http_read_deadline_exceeded_total", Labels.EMPTY, readDeadlineExceeded.get());
     }
 }

@@ -54,6 +54,11 @@ public final class RoutesHandler extends Handler.Abstract {
      * @param cors        the CORS policy of {@code /api/v1}, or null for none
      * @param routePrefix {@code /} or the {@code --web.route-prefix} path every route is served under
      */
+    /** The request metrics this handler records into. */
+    public HttpMetrics metrics() {
+        return metrics;
+    }
+
     public RoutesHandler(RouteTable table, HttpMetrics metrics, CorsPolicy cors, String routePrefix) {
         this.table = Objects.requireNonNull(table, "table is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");

@@ -41,6 +41,8 @@ public final class HttpServer {
      * @param listenAddress  {@code host:port}, or several separated by commas (Prometheus 3's repeated
      *                       {@code --web.listen-address}): each is served the same way, TLS included
      * @param routes         the route table, which serves every request
+     * @param readTimeoutMillis {@code --web.read-timeout}: a request must be read whole within it from its
+     *                       first byte, and idle connections are closed after it; 0 for neither
      * @param maxConnections simultaneous connections at most (as Prometheus's {@code --web.max-connections}:
      *                       more wait to be accepted); 0 for no limit
      * @param routePrefix    {@code /} or a path such as {@code /prom} under which every route is
@@ -72,9 +74,12 @@ public final class HttpServer {
             ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
         }
         for (String listen : listenAddresses(listenAddress)) {
+            // --web.read-timeout as Go's ReadTimeout: the whole request read within it (slow
+            // clients cut off), and, as Go's IdleTimeout defaulting to it, idle connections closed after it.
+            HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded());
             ServerConnector connector = ssl != null
-                    ? new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http))
-                    : new ServerConnector(server, new HttpConnectionFactory(http));
+                    ? new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), http1)
+                    : new ServerConnector(server, http1);
             InetSocketAddress address = parseAddress(listen);
             connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
             connector.setPort(address.getPort());

@@ -32,7 +32,9 @@ public interface Tool {
      * never {@code System.exit}.
      *
      * @param args the words after {@link #name()}
-     * @return the process exit code: 0 done, 1 failed, 2 bad usage (as Prometheus's promtool)
+     * @return the process exit code: 0 done, 1 failed or bad usage (as Prometheus's promtool and
+     *         amtool, whose kingpin parser exits 1 on a usage error); a tool may add codes of
+     *         its own, as promtool's 3 for lint problems
      * @throws Exception a failure the launcher reports on {@code err} with exit code 1
      */
     int run(List<String> args, PrintStream out, PrintStream err) throws Exception;

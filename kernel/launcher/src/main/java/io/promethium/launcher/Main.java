@@ -11,7 +11,9 @@ import java.util.List;
  * {@code promethium [flags] [command args...]}: with no command (or {@code server}) runs the
  * server; any other command runs the {@link io.promethium.api.tool.Tool} of that name that an
  * installed bundle or plugin provides ({@code check config}, {@code tsdb ...}), without starting
- * the framework. Unknown flags and commands print usage and exit 2, as Prometheus does.
+ * the framework. Unknown flags and commands print usage and exit non-zero: 2 for the server, as
+ * {@code prometheus} does, and 1 for a tool command (an unknown command, bad flags before a tool's
+ * words), as {@code promtool} does (kingpin's {@code MustParse} exits 1).
  */
 public final class Main {
 
@@ -77,7 +79,8 @@ public final class Main {
         } catch (Flags.UsageException e) {
             err.println("promethium: error: " + e.getMessage() + ", try --help");
             err.print(Flags.usage(specs, features, tools.usageLines()));
-            return 2;
+            // prometheus exits 2 on bad command line arguments, promtool 1 (kingpin's MustParse).
+            return verb.equals("server") ? 2 : 1;
         } catch (Exception e) {
             err.println("promethium: error: " + e);
             return 1;

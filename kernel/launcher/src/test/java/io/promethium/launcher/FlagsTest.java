@@ -54,7 +54,7 @@ class FlagsTest {
     }
 
     @Test
-    void unknownFlagOnTheCommandLineExitsWithTwoAndPrintsUsage() {
+    void anUnknownServerFlagExitsWithTwoAsPrometheusAndPrintsUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--bogus"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
         assertThat(code).isEqualTo(2);

@@ -130,9 +130,17 @@ class ToolsTest {
 
     @Test
     void anUnknownCommandIsAUsageErrorListingTheInstalledTools() {
-        assertThat(main("frobnicate", "x")).isEqualTo(2);
+        // promtool exits 1 on an unknown command (kingpin's MustParse), not the server's 2.
+        assertThat(main("frobnicate", "x")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate x'")
                 .contains("  echo WORDS...").contains("Print the words.").contains("  echo deep WORDS...");
+    }
+
+    @Test
+    void anUnknownFlagBeforeAToolCommandExitsOneAsPromtool() {
+        assertThat(main("--bogus", "echo", "x")).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown long flag '--bogus'");
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class CheckAlertmanagerConfig {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: promethium check alertmanager-config FILE...");
-            return 2;
+            return 1;
         }
         Map<String, NotifierFactory> factories = new HashMap<>();
         for (NotifierFactory f : ServiceLoader.load(NotifierFactory.class, Thread.currentThread().getContextClassLoader())) {

@@ -23,7 +23,7 @@ import java.util.List;
  * readable (rule files, TLS certificates, keys and CAs, password, credential and token files),
  * file_sd target files must hold valid target groups, and the rule files are checked as
  * {@code check rules} checks them. {@code --syntax-only} skips everything that reads other files.
- * Exit 0 when all is valid, 1 otherwise, 2 for usage errors.
+ * Exit 0 when all is valid, 1 otherwise (usage errors too, as promtool).
  */
 public final class CheckConfig {
 
@@ -44,14 +44,14 @@ public final class CheckConfig {
                 syntaxOnly = true;
             } else if (arg.startsWith("--")) {
                 err.println("promethium check config: unknown flag " + arg + " (only --syntax-only)");
-                return 2;
+                return 1;
             } else {
                 files.add(arg);
             }
         }
         if (files.isEmpty()) {
             err.println("usage: promethium check config [--syntax-only] FILE...");
-            return 2;
+            return 1;
         }
         ConfigLoader loader = new ConfigLoader(InstalledPlugins.find().keys());
         boolean failed = false;

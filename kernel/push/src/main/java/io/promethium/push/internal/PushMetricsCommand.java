@@ -150,7 +150,7 @@ public final class PushMetricsCommand implements Tool {
             o = parse(args);
         } catch (UsageException e) {
             err.println("promethium push metrics: error: " + e.getMessage() + ", try --help");
-            return 2;
+            return 1;
         }
         if (!o.protobufMessage().equals(V1) && !o.protobufMessage().equals(V2)) {
             err.println("  FAILED: invalid protobuf message \"" + o.protobufMessage() + "\", must be " + V1 + " or " + V2);

@@ -65,9 +65,9 @@ class PushMetricsCommandTest {
 
     @Test
     void badUsageAndUnreadablePagesFail() throws Exception {
-        assertThat(run("--label=nokey", "http://127.0.0.1:1")).isEqualTo(new Result(2, "",
+        assertThat(run("--label=nokey", "http://127.0.0.1:1")).isEqualTo(new Result(1, "",
                 "promethium push metrics: error: expected KEY=VALUE got 'nokey', try --help\n"));
-        assertThat(run()).isEqualTo(new Result(2, "",
+        assertThat(run()).isEqualTo(new Result(1, "",
                 "promethium push metrics: error: required argument 'remote-write-url' not provided, try --help\n"));
         assertThat(run("--protobuf_message=x", "http://127.0.0.1:1")).isEqualTo(new Result(1, "",
                 "  FAILED: invalid protobuf message \"x\", must be prometheus.WriteRequest or io.prometheus.write.v2.Request\n"));

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * {@code promethium check rules FILE...}: validates rule files as {@code promtool check rules}
- * does and reports each file's result. Exit code 0 when all are valid, 1 when one is not, 2 for
- * usage errors.
+ * does and reports each file's result. Exit code 0 when all are valid, 1 when one is not or on a
+ * usage error (as promtool).
  */
 public final class CheckRules {
 
@@ -49,7 +49,7 @@ public final class CheckRules {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: promethium check rules FILE...");
-            return 2;
+            return 1;
         }
         RuleFileParser parser = new RuleFileParser();
         boolean failed = false;

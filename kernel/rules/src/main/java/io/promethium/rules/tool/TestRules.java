@@ -42,7 +42,7 @@ import java.util.TreeMap;
  * {@code promethium test rules FILE...}: runs rule unit tests in promtool's test file format
  * ({@code rule_files}, {@code evaluation_interval}, {@code tests} with {@code input_series},
  * {@code alert_rule_test} and {@code promql_expr_test}) on an in-memory storage and reports
- * failures as promtool does. Exit code 0 when all pass, 1 when one fails, 2 for usage errors.
+ * failures as promtool does. Exit code 0 when all pass, 1 when one fails or on a usage error.
  */
 public final class TestRules {
 
@@ -60,7 +60,7 @@ public final class TestRules {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: promethium test rules FILE...");
-            return 2;
+            return 1;
         }
         boolean failed = false;
         for (String arg : args) {

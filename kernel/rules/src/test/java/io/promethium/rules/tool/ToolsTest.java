@@ -80,8 +80,8 @@ class ToolsTest {
 
     @Test
     void checkRulesWithoutFilesIsAUsageError() {
-        assertThat(CheckRules.run(new String[0], out(), err())).isEqualTo(2);
-        assertThat(TestRules.run(new String[0], out(), err())).isEqualTo(2);
+        assertThat(CheckRules.run(new String[0], out(), err())).isEqualTo(1);
+        assertThat(TestRules.run(new String[0], out(), err())).isEqualTo(1);
     }
 
     private static final String TEST = """

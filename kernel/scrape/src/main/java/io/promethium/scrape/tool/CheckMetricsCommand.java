@@ -52,7 +52,7 @@ public final class CheckMetricsCommand implements Tool {
                 extended = false;
             } else {
                 err.println("promethium check metrics: error: unexpected argument '" + arg + "'; usage: " + help());
-                return 2;
+                return 1;
             }
         }
         byte[] page = in.readAllBytes();

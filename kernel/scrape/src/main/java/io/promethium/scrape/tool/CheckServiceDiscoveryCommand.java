@@ -250,7 +250,7 @@ public final class CheckServiceDiscoveryCommand implements Tool {
 
     private static int usage(PrintStream err, String message) {
         err.println("promethium check service-discovery: error: " + message + ", try --help");
-        return 2;
+        return 1;
     }
 
     /** One discovery block's discoverer and the latest group of each source it sent. */

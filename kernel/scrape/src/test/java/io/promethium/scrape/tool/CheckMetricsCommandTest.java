@@ -145,7 +145,7 @@ class CheckMetricsCommandTest {
 
     @Test
     void anUnknownFlagIsBadUsage() throws Exception {
-        assertEquals(2, run(GOOD_PAGE, "--strict").code());
+        assertEquals(1, run(GOOD_PAGE, "--strict").code());
     }
 
     /**
@@ -167,5 +167,7 @@ class CheckMetricsCommandTest {
             Result ours = run(page, "--extended");
             assertEquals(new Result(p.exitValue(), out, err), ours);
         }
+        assertEquals(PromtoolServiceDiscoveryTest.promtool("check", "metrics", "--strict").code(), run(GOOD_PAGE, "--strict").code(),
+                "an unknown flag exits as promtool's");
     }
 }

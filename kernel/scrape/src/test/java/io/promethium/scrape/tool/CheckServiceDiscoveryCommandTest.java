@@ -181,14 +181,14 @@ class CheckServiceDiscoveryCommandTest {
         Result bad = run(config.toString(), "a");
         assertEquals(1, bad.code());
         assertTrue(bad.err().startsWith("Cannot load config ") && bad.err().contains("foo"), bad.err());
-        assertEquals(new Result(2, "", "promethium check service-discovery: error: required argument 'job' not provided, try --help\n"),
+        assertEquals(new Result(1, "", "promethium check service-discovery: error: required argument 'job' not provided, try --help\n"),
                 run(config.toString()));
-        assertEquals(new Result(2, "", "promethium check service-discovery: error: time: invalid duration \"abc\", try --help\n"),
+        assertEquals(new Result(1, "", "promethium check service-discovery: error: time: invalid duration \"abc\", try --help\n"),
                 run("--timeout=abc", config.toString(), "a"));
-        assertEquals(new Result(2, "", "promethium check service-discovery: error: unknown long flag '--foo', try --help\n"),
+        assertEquals(new Result(1, "", "promethium check service-discovery: error: unknown long flag '--foo', try --help\n"),
                 run("--foo", config.toString(), "a"));
         Result missing = run(dir.resolve("none.yml").toString(), "a");
-        assertEquals(2, missing.code());
+        assertEquals(1, missing.code());
         assertTrue(missing.err().contains("none.yml' does not exist"), missing.err());
     }
 

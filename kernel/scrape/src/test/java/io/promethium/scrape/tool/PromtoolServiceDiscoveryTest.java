@@ -116,6 +116,14 @@ class PromtoolServiceDiscoveryTest {
         assertEquals(1, expected.code());
     }
 
+    @Test
+    void usageErrorsExitAsPromtools() throws Exception {
+        assertEquals(promtool("check", "service-discovery", config.toString()).code(),
+                CheckServiceDiscoveryCommandTest.run(config.toString()).code());
+        assertEquals(promtool("check", "service-discovery", "--foo", config.toString(), "static").code(),
+                CheckServiceDiscoveryCommandTest.run("--foo", config.toString(), "static").code());
+    }
+
     private static List<JsonNode> list(String json) throws Exception {
         List<JsonNode> nodes = new ArrayList<>();
         JSON.readTree(json).forEach(nodes::add);

@@ -47,7 +47,7 @@ abstract class CheckServerStatusCommand implements Tool {
             }
         } catch (Flags.UsageException e) {
             err.println("promethium " + name() + ": error: " + e.getMessage() + ", try --help");
-            return 2;
+            return 1;
         }
         String server = flags.value("url", "http://localhost:9090");
         if (!server.contains("://")) {
@@ -58,7 +58,7 @@ abstract class CheckServerStatusCommand implements Tool {
             uri = URI.create(server + endpoint);
         } catch (IllegalArgumentException e) {
             err.println("promethium " + name() + ": error: invalid URL " + server + ": " + e.getMessage());
-            return 2;
+            return 1;
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
         QueryClient.basicAuth(uri).ifPresent(auth -> request.header("Authorization", auth));

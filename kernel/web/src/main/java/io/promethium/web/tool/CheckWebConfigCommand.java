@@ -32,16 +32,16 @@ public final class CheckWebConfigCommand implements Tool {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
             err.println("promethium check web-config: error: required argument 'web-config-files' not provided, try --help");
-            return 2;
+            return 1;
         }
         for (String arg : args) {
             if (arg.startsWith("--")) {
                 err.println("promethium check web-config: error: unknown long flag '" + arg + "', try --help");
-                return 2;
+                return 1;
             }
             if (!Files.isRegularFile(Path.of(arg))) {
                 err.println("promethium check web-config: error: path '" + arg + "' does not exist, try --help");
-                return 2;
+                return 1;
             }
         }
         boolean failed = false;

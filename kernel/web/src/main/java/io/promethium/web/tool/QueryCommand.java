@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code promethium query instant|range|series|labels}: promtool's query commands against a
  * server's HTTP API, with its flags, output (Go's {@code model} value formatting, or the API's
- * JSON with {@code -o json}) and exit codes (0, 1 on any error, 2 on bad usage). The
+ * JSON with {@code -o json}) and exit codes (0, 1 on any error, bad usage included). The
  * {@code --format}/{@code -o} flag of promtool's {@code query} command is given after the
  * subcommand here ({@code promethium query instant -o json URL EXPR}).
  */
@@ -53,7 +53,7 @@ abstract class QueryCommand implements Tool {
             flags = parseFlags(args);
         } catch (Flags.UsageException e) {
             err.println(error(e.getMessage() + ", try --help"));
-            return 2;
+            return 1;
         }
         String server = flags.positional().get(0);
         if (!server.contains("://")) {
@@ -64,14 +64,14 @@ abstract class QueryCommand implements Tool {
             uri = URI.create(server);
         } catch (IllegalArgumentException e) {
             err.println(error("invalid URL " + server + ": " + e.getMessage()));
-            return 2;
+            return 1;
         }
         Map<String, String> headers = new LinkedHashMap<>();
         for (String header : flags.all("header")) {
             int eq = header.indexOf('=');
             if (eq < 0) {
                 err.println(error("expected KEY=VALUE got '" + header + "', try --help"));
-                return 2;
+                return 1;
             }
             headers.put(header.substring(0, eq), header.substring(eq + 1));
         }

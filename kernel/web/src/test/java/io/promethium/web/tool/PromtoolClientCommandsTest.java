@@ -155,17 +155,17 @@ class PromtoolClientCommandsTest {
     }
 
     @Test
-    void badUsageExitsTwo() throws Exception {
-        assertEquals(2, run(new QueryCommand.Instant(), url).code());
-        assertEquals(2, run(new QueryCommand.Instant(), "--format=yaml", url, "up").code());
-        assertEquals(2, run(new QueryCommand.Instant(), "--http.config.file=x.yml", url, "up").code());
+    void badUsageExitsOneAsPromtool() throws Exception {
+        assertEquals(1, run(new QueryCommand.Instant(), url).code());
+        assertEquals(1, run(new QueryCommand.Instant(), "--format=yaml", url, "up").code());
+        assertEquals(1, run(new QueryCommand.Instant(), "--http.config.file=x.yml", url, "up").code());
         assertEquals(1, run(new QueryCommand.Series(), url).code());
         // Each command's messages name it, and its positional arguments and flags are its own.
-        assertEquals(new Result(2, "", "promethium query labels: error: required argument 'name' not provided, try --help\n"),
+        assertEquals(new Result(1, "", "promethium query labels: error: required argument 'name' not provided, try --help\n"),
                 run(new QueryCommand.Labels(), url));
-        assertEquals(new Result(2, "", "promethium query series: error: unexpected up, try --help\n"),
+        assertEquals(new Result(1, "", "promethium query series: error: unexpected up, try --help\n"),
                 run(new QueryCommand.Series(), "--match=up", url, "up"));
-        assertEquals(new Result(2, "", "promethium query instant: error: unknown long flag '--step', try --help\n"),
+        assertEquals(new Result(1, "", "promethium query instant: error: unknown long flag '--step', try --help\n"),
                 run(new QueryCommand.Instant(), "--step=1s", url, "up"));
         assertEquals(new Result(1, "", "promethium query series: error: required flag --match not provided\n"),
                 run(new QueryCommand.Series(), url));
@@ -224,5 +224,11 @@ class PromtoolClientCommandsTest {
         assertEquals(promtool("check", "web-config", good.toString()), run(new CheckWebConfigCommand(), good.toString()));
         Path bad = Files.writeString(dir.resolve("bad.yml"), "no_such_field: 1\n");
         assertEquals(promtool("check", "web-config", bad.toString()).code(), run(new CheckWebConfigCommand(), bad.toString()).code());
+        // Usage errors exit as promtool's (kingpin's MustParse: 1); the messages name another program.
+        assertEquals(promtool("query", "instant", url).code(), run(new QueryCommand.Instant(), url).code());
+        assertEquals(promtool("query", "instant", "--step=1s", url, "up").code(),
+                run(new QueryCommand.Instant(), "--step=1s", url, "up").code());
+        assertEquals(promtool("check", "healthy", "--bogus").code(), run(new CheckServerStatusCommand.Healthy(), "--bogus").code());
+        assertEquals(promtool("check", "web-config").code(), run(new CheckWebConfigCommand()).code());
     }
 }

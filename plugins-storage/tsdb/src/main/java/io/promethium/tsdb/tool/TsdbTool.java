@@ -13,7 +13,7 @@ import java.util.List;
  *   wal-stats DIR                             the WAL's records by type with their bytes
  * </pre>
  * The benchmarks are not shipped: {@code distribution/bench/tsdb write|wal|replay}.
- * Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage (usage on stderr).
+ * Exit codes: 0 done, 1 failed (message on stderr) or bad usage (usage on stderr), as promtool.
  */
 public final class TsdbTool {
     static final String USAGE = """
@@ -55,6 +55,6 @@ public final class TsdbTool {
             return 1;
         }
         err.print(USAGE);
-        return 2;
+        return 1;
     }
 }

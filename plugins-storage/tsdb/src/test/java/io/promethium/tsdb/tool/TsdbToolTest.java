@@ -48,11 +48,11 @@ class TsdbToolTest {
     }
 
     @Test
-    void unknownArgumentsPrintUsageAndExitTwo() {
-        assertThat(run("frobnicate")).isEqualTo(2);
+    void unknownArgumentsPrintUsageAndExitOneAsPromtool() {
+        assertThat(run("frobnicate")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: promethium tsdb");
-        assertThat(run()).isEqualTo(2);
-        assertThat(run("bench", "write")).isEqualTo(2);
+        assertThat(run()).isEqualTo(1);
+        assertThat(run("bench", "write")).isEqualTo(1);
     }
 
     @Test

@@ -101,7 +101,7 @@ final class LabelMatchersEdit {
             parsed = parse(args, typed, names);
         } catch (UsageException e) {
             err.println("promethium " + command + ": error: " + e.getMessage() + ", try --help");
-            return 2;
+            return 1;
         }
         if (parsed == null) {
             err.println("This command is experimental and requires the --experimental flag to be set.");

@@ -37,7 +37,7 @@ public final class PromqlFormatCommand implements Tool {
                 experimental = true;
             } else if (arg.startsWith("--")) {
                 err.println("promethium promql format: error: unknown long flag '" + arg + "', try --help");
-                return 2;
+                return 1;
             } else {
                 positional.add(arg);
             }
@@ -45,7 +45,7 @@ public final class PromqlFormatCommand implements Tool {
         if (positional.size() != 1) {
             err.println("promethium promql format: error: "
                     + (positional.isEmpty() ? "required argument 'query' not provided" : "unexpected " + positional.get(1)) + ", try --help");
-            return 2;
+            return 1;
         }
         if (!experimental) {
             err.println("This command is experimental and requires the --experimental flag to be set.");

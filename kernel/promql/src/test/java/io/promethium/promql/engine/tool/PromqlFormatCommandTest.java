@@ -55,6 +55,6 @@ class PromqlFormatCommandTest {
 
     @Test
     void missingQueryIsBadUsage() {
-        assertEquals(2, run("--experimental").code());
+        assertEquals(1, run("--experimental").code());
     }
 }

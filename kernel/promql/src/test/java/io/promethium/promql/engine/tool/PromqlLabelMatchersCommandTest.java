@@ -69,11 +69,11 @@ class PromqlLabelMatchersCommandTest {
     void usageErrorsAndTheExperimentalFlagAsPromtool() throws Exception {
         assertEquals(new Result(1, "", "This command is experimental and requires the --experimental flag to be set.\n"),
                 set("up", "a", "b"));
-        assertEquals(new Result(2, "", "promethium promql label-matchers set: error: enum value must be one of =,!=,=~,!~, "
+        assertEquals(new Result(1, "", "promethium promql label-matchers set: error: enum value must be one of =,!=,=~,!~, "
                 + "got '==', try --help\n"), set("--experimental", "-t", "==", "up", "a", "b"));
-        assertEquals(new Result(2, "", "promethium promql label-matchers delete: error: required argument 'name' not provided, "
+        assertEquals(new Result(1, "", "promethium promql label-matchers delete: error: required argument 'name' not provided, "
                 + "try --help\n"), delete("--experimental", "up"));
-        assertEquals(new Result(2, "", "promethium promql label-matchers delete: error: unknown short flag '-t', try --help\n"),
+        assertEquals(new Result(1, "", "promethium promql label-matchers delete: error: unknown short flag '-t', try --help\n"),
                 delete("--experimental", "-t", "=", "up", "a"));
         assertEquals(new Result(0, "up{a=\"-1\"}\n", ""), set("--experimental", "--", "up", "a", "-1"));
     }

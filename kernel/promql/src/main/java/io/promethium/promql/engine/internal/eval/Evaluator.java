@@ -594,6 +594,9 @@ final class Evaluator {
             long[] ends = windowEnds(sq.atKind(), sq.atMillis(), sq.offsetMillis(), grid);
             StepGrid inner = subqueryGrid(sq, ends);
             StepVector v = evalVector(sq.expr(), inner);
+            // A cheap inner expression (a constant, vector(1)) runs millions of steps between two
+            // of checkDeadline's 256-call looks: look once more before its points are copied.
+            ctx.checkDeadlineNow();
             List<Labels> labels = new ArrayList<>();
             List<long[]> ts = new ArrayList<>();
             List<double[]> vs = new ArrayList<>();

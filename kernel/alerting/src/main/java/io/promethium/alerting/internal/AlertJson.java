@@ -1,5 +1,6 @@
 package io.promethium.alerting.internal;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import java.nio.charset.StandardCharsets;
@@ -53,24 +54,6 @@ public final class AlertJson {
     }
 
     static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        GoStrings.appendJson(sb, s, false);
     }
 }

@@ -13,7 +13,7 @@
  * {@link java.lang.Double#toString(double)}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.goformat;
 
 import org.osgi.annotation.bundle.Export;

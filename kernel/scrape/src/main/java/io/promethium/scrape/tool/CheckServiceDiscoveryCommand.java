@@ -1,5 +1,6 @@
 package io.promethium.scrape.tool;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
@@ -310,26 +311,7 @@ public final class CheckServiceDiscoveryCommand implements Tool {
         }
 
         static void string(StringBuilder sb, String s) {
-            sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            sb.append('"');
+            GoStrings.appendJson(sb, s, true); // promtool prints with json.MarshalIndent
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.promethium.remote.receive;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.web.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,24 +87,7 @@ final class Routes {
     }
 
     private static String json(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        String quoted = GoStrings.json(s, false);
+        return quoted.substring(1, quoted.length() - 1);
     }
 }

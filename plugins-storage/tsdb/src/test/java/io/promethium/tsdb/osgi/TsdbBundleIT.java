@@ -101,7 +101,7 @@ class TsdbBundleIT {
             for (Path jar : List.of(jarOf(org.osgi.util.function.Function.class), jarOf(org.osgi.util.promise.Promise.class),
                     jarOf(org.osgi.service.component.ComponentContext.class),
                     jarOf(org.apache.felix.scr.info.ScrInfo.class), jarOf(org.apache.felix.cm.PersistenceManager.class),
-                    jarOf(io.promethium.chunks.XorEncoder.class), builtBundle())) {
+                    jarOf(io.promethium.chunks.XorEncoder.class), jarOf(io.promethium.goformat.GoStrings.class), builtBundle())) {
                 // A reactor build hands over a library's classes folder (bnd writes its manifest there): Felix installs it by reference.
                 bundles.add(ctx.installBundle(Files.isDirectory(jar) ? "reference:" + jar.toUri() : jar.toUri().toString()));
             }

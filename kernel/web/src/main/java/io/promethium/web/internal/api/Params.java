@@ -1,5 +1,6 @@
 package io.promethium.web.internal.api;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.model.Matcher;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
@@ -100,7 +101,7 @@ public final class Params {
         try {
             limit = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw invalidParam("limit", "strconv.Atoi: parsing " + GoQuote.quote(v) + ": invalid syntax");
+            throw invalidParam("limit", "strconv.Atoi: parsing " + GoStrings.quote(v) + ": invalid syntax");
         }
         if (limit < 0) {
             throw invalidParam("limit", "limit must be non-negative");
@@ -144,7 +145,7 @@ public final class Params {
     }
 
     public static ApiError invalidParam(String name, String message) {
-        return new ApiError(ApiError.Type.BAD_DATA, "invalid parameter " + GoQuote.quote(name) + ": " + message);
+        return new ApiError(ApiError.Type.BAD_DATA, "invalid parameter " + GoStrings.quote(name) + ": " + message);
     }
 
     /** Unix seconds with fraction (rounded to ms) or RFC 3339, as Prometheus's parseTime. */
@@ -165,7 +166,7 @@ public final class Params {
                 try {
                     return Math.addExact(Math.multiplyExact((long) whole, 1000L), Math.floorDiv(nanos, 1_000_000L));
                 } catch (ArithmeticException e) {
-                    throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid timestamp");
+                    throw new IllegalArgumentException("cannot parse " + GoStrings.quote(s) + " to a valid timestamp");
                 }
             }
         }
@@ -180,7 +181,7 @@ public final class Params {
             return t.toInstant().toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
             // not RFC 3339 either
-            throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid timestamp");
+            throw new IllegalArgumentException("cannot parse " + GoStrings.quote(s) + " to a valid timestamp");
         }
     }
 
@@ -191,18 +192,18 @@ public final class Params {
             try {
                 d = Double.parseDouble(s);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid duration");
+                throw new IllegalArgumentException("cannot parse " + GoStrings.quote(s) + " to a valid duration");
             }
             double nanos = d * 1e9;
             if (nanos > Long.MAX_VALUE || nanos < Long.MIN_VALUE || Double.isNaN(d)) {
-                throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid duration. It overflows int64");
+                throw new IllegalArgumentException("cannot parse " + GoStrings.quote(s) + " to a valid duration. It overflows int64");
             }
             return (long) nanos / 1_000_000;
         }
         try {
             return PromQLParser.parseDuration(s);
         } catch (ParseException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot parse " + GoQuote.quote(s) + " to a valid duration");
+            throw new IllegalArgumentException("cannot parse " + GoStrings.quote(s) + " to a valid duration");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.rules;
 
+import io.promethium.goformat.GoStrings;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.goformat.GoFloat;
 import io.promethium.rules.ActiveAlert;
@@ -7,7 +8,6 @@ import io.promethium.rules.RuleGroupStatus;
 import io.promethium.rules.RuleManager;
 import io.promethium.rules.RuleStatus;
 import io.promethium.rules.RuleType;
-import io.promethium.web.internal.api.GoQuote;
 import io.promethium.web.internal.api.GoTime;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
@@ -56,13 +56,13 @@ public final class RulesResource implements Endpoints {
         boolean alerting = type.isEmpty() || type.equals("alert");
         boolean recording = type.isEmpty() || type.equals("record");
         if (!alerting && !recording) {
-            throw Params.invalidParam("type", "not supported value " + GoQuote.quote(type));
+            throw Params.invalidParam("type", "not supported value " + GoStrings.quote(type));
         }
         boolean excludeAlerts = switch (params.get("exclude_alerts")) {
             case "", "0", "f", "F", "false", "FALSE", "False" -> false;
             case "1", "t", "T", "true", "TRUE", "True" -> true;
             default -> throw Params.invalidParam("exclude_alerts", "strconv.ParseBool: parsing "
-                    + GoQuote.quote(params.get("exclude_alerts")) + ": invalid syntax");
+                    + GoStrings.quote(params.get("exclude_alerts")) + ": invalid syntax");
         };
         Set<String> names = new HashSet<>(params.all("rule_name[]"));
         Set<String> groups = new HashSet<>(params.all("rule_group[]"));

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.series;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
@@ -10,7 +11,6 @@ import io.promethium.api.web.HttpRoutes;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiRoute;
 import io.promethium.web.internal.api.ApiResponses;
-import io.promethium.web.internal.api.GoQuote;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class SeriesResource {
 
     private ApiResponses.Body labelValues(Params params, String name) {
         if (name.isEmpty()) {
-            throw new ApiError(ApiError.Type.BAD_DATA, "invalid label name: " + GoQuote.quote(name));
+            throw new ApiError(ApiError.Type.BAD_DATA, "invalid label name: " + GoStrings.quote(name));
         }
         long start = params.timeOr("start", Params.MIN_TIME);
         long end = params.timeOr("end", Params.MAX_TIME);

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.tsdb;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageAdmin;
@@ -97,7 +98,7 @@ public final class TsdbAdminResource implements Endpoints {
                 case "1", "t", "T", "TRUE", "true", "True" -> true;
                 case "0", "f", "F", "FALSE", "false", "False" -> false;
                 default -> throw Params.invalidParam("skip_head", "unable to parse boolean: strconv.ParseBool: parsing "
-                        + io.promethium.web.internal.api.GoQuote.quote(skip) + ": invalid syntax");
+                        + GoStrings.quote(skip) + ": invalid syntax");
             };
         }
         StorageAdmin db = admin.get();

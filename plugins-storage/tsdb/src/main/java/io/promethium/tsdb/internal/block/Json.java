@@ -1,5 +1,6 @@
 package io.promethium.tsdb.internal.block;
 
+import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.internal.util.FormatException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -152,22 +153,6 @@ final class Json {
     }
 
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return GoStrings.json(s, false);
     }
 }

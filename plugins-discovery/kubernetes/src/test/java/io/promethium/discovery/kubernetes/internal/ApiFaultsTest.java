@@ -113,6 +113,33 @@ class ApiFaultsTest {
     }
 
     /**
+     * A watch whose connection is cut without a close (the JDK's WebSocket may not notice for
+     * minutes, and fabric8's own watch timeout waits for that connection to end) is renewed once
+     * it has been silent for its watch timeout (here 1 to 2 s): a pod created during the cut is
+     * seen through a new list and watch, within the harness's 15 s.
+     */
+    @Test
+    void aWatchCutSilentlyIsRenewedAfterItsTimeoutAndSeesChangesMadeMeanwhile() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        TestPluginContext context = api.context("cut");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url()), context), context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        int held = proxy.watchesHeld();
+        proxy.cutWatchesSilently();
+        api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
+        run.await("the pod created while the watch was cut", s -> s.containsKey("pod/shop/web-2"));
+        FaultyProxy.awaitAbove("a new watch after the cut", proxy::watchesHeld, held);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the other pod's targets stay").isNotEmpty();
+        MockApi.awaitWatching(run);
+        api.client.pods().inNamespace("shop").withName("web-1").delete();
+        run.await("a deletion followed by the renewed watch", s -> s.get("pod/shop/web-1").targets().isEmpty());
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
+    }
+
+    /**
      * Once the proxy has seen the API answer the informer's new watch: waits for the discoverer
      * to say it watches, then creates probe pods until discovery reports one. The mock, unlike an
      * API server, does not replay the events a watch missed, and registers a WebSocket watch's

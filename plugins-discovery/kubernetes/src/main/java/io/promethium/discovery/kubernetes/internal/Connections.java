@@ -105,12 +105,20 @@ final class Connections {
         /** Watch requests sent and not answered yet, by what they watch (see {@link #watchOutcomes()}). */
         private final Set<String> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.time.Duration watchTimeout;
+        /**
+         * The connection's own thread: the watchdog, and every report of a request's outcome to
+         * the informers and discoverers. fabric8 calls the interceptors and exception handlers
+         * on its threads, sometimes holding its informers' locks, which the discoverers take
+         * when they stop an informer: reports never run on fabric8's threads.
+         */
         private final java.util.concurrent.ScheduledExecutorService watchdog;
 
         Connection(Object key, KubernetesSdConfig config, PluginConfig block, PluginContext context, InCluster inCluster,
                    java.time.Duration retryInterval, java.time.Duration watchTimeout) throws Exception {
             this.key = key;
             this.watchTimeout = watchTimeout;
+            this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("kubernetes-sd-watchdog-", 0).factory());
             Config clientConfig;
             Interceptor auth = null;
             if (config.apiServer() != null) {
@@ -151,8 +159,6 @@ final class Connections {
             });
             client = builder.build();
             long check = Math.max(50, watchTimeout.toMillis() / 4);
-            watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofVirtual().name("kubernetes-sd-watchdog-", 0).factory());
             watchdog.scheduleWithFixedDelay(this::renewSilentWatches, check, check, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
@@ -170,7 +176,7 @@ final class Connections {
                 public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                     String watch = watchOf(request);
                     if (watch != null && !unanswered.add(watch)) {
-                        watchAnswered(request, 0);
+                        report(() -> watchAnswered(request, 0));
                     }
                 }
 
@@ -180,7 +186,8 @@ final class Connections {
                     String watch = watchOf(request);
                     if (watch != null) {
                         unanswered.remove(watch);
-                        watchAnswered(request, response.code());
+                        int status = response.code();
+                        report(() -> watchAnswered(request, status));
                     }
                 }
             };
@@ -199,6 +206,15 @@ final class Connections {
                 }
             }
             return what.toString();
+        }
+
+        /** Runs {@code report} on the connection's thread, in order; dropped once the connection is closed. */
+        private void report(Runnable report) {
+            try {
+                watchdog.execute(report);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the connection is closed: nobody to tell
+            }
         }
 
         /** {@code status}: the HTTP status of the answer (101 for a WebSocket watch), 0 when none came. */
@@ -301,7 +317,7 @@ final class Connections {
             Shared<T> shared = (Shared<T>) informers.get(informerKey);
             if (shared == null) {
                 shared = new Shared<>(kind, namespace, informerKey, () -> (SharedIndexInformer<T>) informer(kind, namespace, selector),
-                        metrics, watchTimeout);
+                        metrics, watchTimeout, this::report);
                 informers.put(informerKey, shared);
                 shared.start();
             }
@@ -370,6 +386,7 @@ final class Connections {
         private final java.util.function.Supplier<SharedIndexInformer<T>> source;
         private final KubernetesSdMetrics metrics;
         private final long watchTimeoutNanos;
+        private final java.util.function.Consumer<Runnable> reports;
         private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
         private volatile SharedIndexInformer<T> informer;
         private int refs;
@@ -380,7 +397,8 @@ final class Connections {
         private volatile long silenceAllowed;
 
         Shared(Kind kind, String namespace, List<Object> key, java.util.function.Supplier<SharedIndexInformer<T>> source,
-               KubernetesSdMetrics metrics, java.time.Duration watchTimeout) {
+               KubernetesSdMetrics metrics, java.time.Duration watchTimeout, java.util.function.Consumer<Runnable> reports) {
+            this.reports = reports;
             this.kind = kind;
             this.namespace = namespace;
             this.key = key;
@@ -389,7 +407,7 @@ final class Connections {
             this.watchTimeoutNanos = watchTimeout.toNanos();
             this.informer = wired(source.get());
             this.description = informer.toString();
-            heard();
+            renewed();
         }
 
         SharedIndexInformer<T> informer() {
@@ -407,7 +425,7 @@ final class Connections {
 
         /**
          * Replaces the informer by a new one that starts from the old one's objects: it lists
-         * anew (on a new connection), reports the differences as events (a changed object as an
+         * anew, reports the differences as events (a changed object as an
          * update, a vanished one as a delete) and watches from the new list. A watch whose
          * connection was cut without a close (a NAT or firewall dropping it) is otherwise noticed
          * only when the JDK's WebSocket next writes, minutes later or never, and fabric8's own
@@ -422,7 +440,7 @@ final class Connections {
             SharedIndexInformer<T> fresh = wired(source.get());
             fresh.initialState(List.copyOf(old.getStore().list()).stream());
             informer = fresh;
-            heard();
+            renewed();
             fresh.start();
             old.stop();
             LOG.fine(() -> "Kubernetes discovery: the watch of " + description + " was silent too long; re-listed and watching anew");
@@ -435,7 +453,12 @@ final class Connections {
 
         private void heard() {
             lastHeard = System.nanoTime();
-            silenceAllowed = watchTimeoutNanos + (long) (Math.random() * watchTimeoutNanos);
+        }
+
+        /** A new watch: heard now, and allowed a new random silence (watches renewed together do not stay in step). */
+        private void renewed() {
+            silenceAllowed = watchTimeoutNanos + (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * watchTimeoutNanos);
+            heard();
         }
 
         private SharedIndexInformer<T> wired(SharedIndexInformer<T> created) {
@@ -449,7 +472,7 @@ final class Connections {
                 if (!sameFailure(message, "HTTP 410")) {
                     // 410 Gone is the API asking for a new list, which the informer makes: not a failure
                     // (an API server says it inside a watch that was answered, as an ERROR event).
-                    failed(message);
+                    reports.accept(() -> failed(message));
                 }
                 return true;
             });
@@ -473,6 +496,9 @@ final class Connections {
         }
 
         private void failed(String message) {
+            if (closed) {
+                return;
+            }
             metrics.failures.inc();
             if (!sameFailure(message, lastError)) {
                 lastError = message;

@@ -81,6 +81,11 @@ final class FaultyProxy implements AutoCloseable {
         dropConnections();
     }
 
+    /** New connections answered with {@code status} (0: pass through); connections in flight carry on. */
+    void failNewWith(int status) {
+        failWith = status;
+    }
+
     /**
      * Watch requests answered 410 Gone (the client must re-list). Turned on, the watches in
      * flight end (as {@link #endWatches}), so the next ones meet it; turned off, nothing is cut.

@@ -42,18 +42,24 @@ final class Connections {
 
     private final InCluster inCluster;
     private final java.time.Duration retryInterval;
+    private final java.time.Duration watchTimeout;
     private final Map<Object, Connection> open = new HashMap<>();
 
-    Connections(InCluster inCluster, java.time.Duration retryInterval) {
+    /**
+     * @param watchTimeout a watch that has delivered nothing (no event, no new connection) for a
+     *     random time between this and twice this is renewed: see {@link Shared#renew()}
+     */
+    Connections(InCluster inCluster, java.time.Duration retryInterval, java.time.Duration watchTimeout) {
         this.inCluster = inCluster;
         this.retryInterval = retryInterval;
+        this.watchTimeout = watchTimeout;
     }
 
     synchronized Connection acquire(KubernetesSdConfig config, PluginConfig block, PluginContext context) throws Exception {
         Object key = List.of(config.connection(), context.configDirectory().toAbsolutePath().toString());
         Connection connection = open.get(key);
         if (connection == null) {
-            connection = new Connection(key, config, block, context, inCluster, retryInterval);
+            connection = new Connection(key, config, block, context, inCluster, retryInterval, watchTimeout);
             open.put(key, connection);
         }
         connection.refs++;
@@ -82,6 +88,9 @@ final class Connections {
 
         /** The list or watch failed; called once per distinct failure (the informer retries with backoff). */
         void failed(Kind kind, String namespace, String error);
+
+        /** A list or watch succeeded after {@link #failed}. */
+        void recovered(Kind kind, String namespace);
     }
 
     /** One client to one API server, with its informers. */
@@ -93,10 +102,23 @@ final class Connections {
         private final ConfiguredHttpClient http;
         private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubernetes-sd-informer-", 0).factory());
         private final Map<List<Object>, Shared<?>> informers = new HashMap<>();
+        /** Watch requests sent and not answered yet, by what they watch (see {@link #watchOutcomes()}). */
+        private final Set<String> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.time.Duration watchTimeout;
+        /**
+         * The connection's own thread: the watchdog, and every report of a request's outcome to
+         * the informers and discoverers. fabric8 calls the interceptors and exception handlers
+         * on its threads, sometimes holding its informers' locks, which the discoverers take
+         * when they stop an informer: reports never run on fabric8's threads.
+         */
+        private final java.util.concurrent.ScheduledExecutorService watchdog;
 
         Connection(Object key, KubernetesSdConfig config, PluginConfig block, PluginContext context, InCluster inCluster,
-                   java.time.Duration retryInterval) throws Exception {
+                   java.time.Duration retryInterval, java.time.Duration watchTimeout) throws Exception {
             this.key = key;
+            this.watchTimeout = watchTimeout;
+            this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("kubernetes-sd-watchdog-", 0).factory());
             Config clientConfig;
             Interceptor auth = null;
             if (config.apiServer() != null) {
@@ -128,11 +150,112 @@ final class Connections {
             clientConfig.setRequestRetryBackoffLimit(0);
             KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig).withHttpClientFactory(transport)
                     .withTaskExecutor(tasks);
-            if (auth != null) {
-                Interceptor interceptor = auth;
-                builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("promethium-authorization", interceptor));
-            }
+            Interceptor authorization = auth;
+            builder.withHttpClientBuilderConsumer(b -> {
+                if (authorization != null) {
+                    b.addOrReplaceInterceptor("promethium-authorization", authorization);
+                }
+                b.addOrReplaceInterceptor("promethium-watch-outcomes", watchOutcomes());
+            });
             client = builder.build();
+            long check = Math.max(50, watchTimeout.toMillis() / 4);
+            watchdog.scheduleWithFixedDelay(this::renewSilentWatches, check, check, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Reports the answers to watch requests to their informers. fabric8's watch reconnects by
+         * itself once it has been established, and the failures of those reconnects (a 500, a
+         * 401, a refused connection) reach neither the informer's exception handler nor any
+         * callback: only fabric8's debug log. Lists fail through the exception handler and are
+         * not looked at here. A watch request that got no answer at all (its connection failed)
+         * is known when the next one for the same objects is sent.
+         */
+        private Interceptor watchOutcomes() {
+            return new Interceptor() {
+                @Override
+                public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                    String watch = watchOf(request);
+                    if (watch != null && !unanswered.add(watch)) {
+                        report(() -> watchAnswered(request, 0));
+                    }
+                }
+
+                @Override
+                public void after(HttpRequest request, io.fabric8.kubernetes.client.http.HttpResponse<?> response,
+                                  io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
+                    String watch = watchOf(request);
+                    if (watch != null) {
+                        unanswered.remove(watch);
+                        int status = response.code();
+                        report(() -> watchAnswered(request, status));
+                    }
+                }
+            };
+        }
+
+        /** What a watch request watches (its path and selectors), or {@code null} for other requests. */
+        private static String watchOf(HttpRequest request) {
+            String query = request.uri().getRawQuery();
+            if (query == null || !("&" + query + "&").contains("&watch=true&")) {
+                return null;
+            }
+            StringBuilder what = new StringBuilder(request.uri().getRawPath());
+            for (String parameter : query.split("&")) {
+                if (parameter.startsWith("labelSelector=") || parameter.startsWith("fieldSelector=")) {
+                    what.append('&').append(parameter);
+                }
+            }
+            return what.toString();
+        }
+
+        /** Runs {@code report} on the connection's thread, in order; dropped once the connection is closed. */
+        private void report(Runnable report) {
+            try {
+                watchdog.execute(report);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the connection is closed: nobody to tell
+            }
+        }
+
+        /** {@code status}: the HTTP status of the answer (101 for a WebSocket watch), 0 when none came. */
+        private void watchAnswered(HttpRequest request, int status) {
+            String path = request.uri().getRawPath();
+            List<Shared<?>> watching = new ArrayList<>();
+            synchronized (this) {
+                for (Shared<?> shared : informers.values()) {
+                    if (path.endsWith("/" + shared.description)) {
+                        watching.add(shared);
+                    }
+                }
+            }
+            for (Shared<?> shared : watching) {
+                if (status == 410) {
+                    continue; // Gone: the informer lists anew, as it should; not a failure
+                }
+                if (status == 101 || (status >= 200 && status < 300)) {
+                    shared.answered();
+                } else {
+                    shared.watchFailed(status == 0 ? null : "HTTP " + status);
+                }
+            }
+        }
+
+        /** The watchdog: renews every informer whose watch has been silent past its time (see {@link Shared#renew()}). */
+        private void renewSilentWatches() {
+            List<Shared<?>> all;
+            synchronized (this) {
+                all = new ArrayList<>(informers.values());
+            }
+            long now = System.nanoTime();
+            for (Shared<?> shared : all) {
+                try {
+                    if (shared.silentSince(now)) {
+                        shared.renew();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warning("Kubernetes discovery: cannot renew the watch of " + shared.description + ": " + e);
+                }
+            }
         }
 
         private interface Credentials {
@@ -193,9 +316,10 @@ final class Connections {
             List<Object> informerKey = java.util.Arrays.asList(kind, namespace, selector);
             Shared<T> shared = (Shared<T>) informers.get(informerKey);
             if (shared == null) {
-                shared = new Shared<>(kind, namespace, informerKey, (SharedIndexInformer<T>) informer(kind, namespace, selector), metrics);
+                shared = new Shared<>(kind, namespace, informerKey, () -> (SharedIndexInformer<T>) informer(kind, namespace, selector),
+                        metrics, watchTimeout, this::report);
                 informers.put(informerKey, shared);
-                shared.informer.start();
+                shared.start();
             }
             shared.refs++;
             return shared;
@@ -204,8 +328,7 @@ final class Connections {
         synchronized void unwatch(Shared<?> shared) {
             if (--shared.refs == 0) {
                 informers.remove(shared.key);
-                shared.closed = true;
-                shared.informer.stop();
+                shared.stop();
             }
         }
 
@@ -235,10 +358,10 @@ final class Connections {
             return filtered.runnableInformer(0);
         }
 
-        private void close() {
+        private synchronized void close() {
+            watchdog.shutdownNow();
             for (Shared<?> shared : new ArrayList<>(informers.values())) {
-                shared.closed = true;
-                shared.informer.stop();
+                shared.stop();
             }
             informers.clear();
             client.close();
@@ -250,37 +373,110 @@ final class Connections {
         }
     }
 
-    /** One informer, its users and the last failure it reported. */
+    /**
+     * One informer, its users and the last failure it reported. The informer is replaced when its
+     * watch is renewed ({@link #renew()}); readers take the current one from {@link #informer()}.
+     */
     static final class Shared<T extends HasMetadata> {
         final Kind kind;
         final String namespace;
-        final SharedIndexInformer<T> informer;
+        /** What the informer watches, as fabric8 names it: the end of its requests' path ("v1/namespaces/shop/pods"). */
+        final String description;
         private final List<Object> key;
+        private final java.util.function.Supplier<SharedIndexInformer<T>> source;
+        private final KubernetesSdMetrics metrics;
+        private final long watchTimeoutNanos;
+        private final java.util.function.Consumer<Runnable> reports;
         private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+        private volatile SharedIndexInformer<T> informer;
         private int refs;
         private volatile boolean closed;
         private volatile String lastError;
+        /** When the watch last showed it is alive (an event, an answered watch request, a renewal), and how long it may be silent. */
+        private volatile long lastHeard;
+        private volatile long silenceAllowed;
 
-        Shared(Kind kind, String namespace, List<Object> key, SharedIndexInformer<T> informer, KubernetesSdMetrics metrics) {
+        Shared(Kind kind, String namespace, List<Object> key, java.util.function.Supplier<SharedIndexInformer<T>> source,
+               KubernetesSdMetrics metrics, java.time.Duration watchTimeout, java.util.function.Consumer<Runnable> reports) {
+            this.reports = reports;
             this.kind = kind;
             this.namespace = namespace;
             this.key = key;
-            this.informer = informer;
-            informer.exceptionHandler((started, error) -> {
-                if (closed) {
-                    return false;
+            this.source = source;
+            this.metrics = metrics;
+            this.watchTimeoutNanos = watchTimeout.toNanos();
+            this.informer = wired(source.get());
+            this.description = informer.toString();
+            renewed();
+        }
+
+        SharedIndexInformer<T> informer() {
+            return informer;
+        }
+
+        synchronized void start() {
+            informer.start();
+        }
+
+        synchronized void stop() {
+            closed = true;
+            informer.stop();
+        }
+
+        /**
+         * Replaces the informer by a new one that starts from the old one's objects: it lists
+         * anew, reports the differences as events (a changed object as an
+         * update, a vanished one as a delete) and watches from the new list. A watch whose
+         * connection was cut without a close (a NAT or firewall dropping it) is otherwise noticed
+         * only when the JDK's WebSocket next writes, minutes later or never, and fabric8's own
+         * watch timeout waits for that connection to close; client-go bounds its watches with a
+         * random 5 to 10 minute timeout for the same reason.
+         */
+        synchronized void renew() {
+            if (closed) {
+                return;
+            }
+            SharedIndexInformer<T> old = informer;
+            SharedIndexInformer<T> fresh = wired(source.get());
+            fresh.initialState(List.copyOf(old.getStore().list()).stream());
+            informer = fresh;
+            renewed();
+            fresh.start();
+            old.stop();
+            LOG.fine(() -> "Kubernetes discovery: the watch of " + description + " was silent too long; re-listed and watching anew");
+        }
+
+        /** Whether the watch has been silent past its time, and the informer is not still busy with its first list. */
+        boolean silentSince(long now) {
+            return !closed && informer.hasSynced() && now - lastHeard > silenceAllowed;
+        }
+
+        private void heard() {
+            lastHeard = System.nanoTime();
+        }
+
+        /** A new watch: heard now, and allowed a new random silence (watches renewed together do not stay in step). */
+        private void renewed() {
+            silenceAllowed = watchTimeoutNanos + (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * watchTimeoutNanos);
+            heard();
+        }
+
+        private SharedIndexInformer<T> wired(SharedIndexInformer<T> created) {
+            created.exceptionHandler((started, error) -> {
+                if (closed || informer != created) {
+                    // Stopped, or replaced by a renewal: not counted. "Retry" is what keeps fabric8 quiet;
+                    // a stopped informer does not retry.
+                    return true;
                 }
-                metrics.failures.inc();
                 String message = describe(error);
-                if (!sameFailure(message, lastError)) {
-                    lastError = message;
-                    for (Subscriber subscriber : subscribers) {
-                        subscriber.failed(kind, namespace, message);
-                    }
+                if (!sameFailure(message, "HTTP 410")) {
+                    // 410 Gone is the API asking for a new list, which the informer makes: not a failure
+                    // (an API server says it inside a watch that was answered, as an ERROR event).
+                    reports.accept(() -> failed(message));
                 }
                 return true;
             });
-            informer.addEventHandler(new ResourceEventHandler<T>() {
+            created.addEventHandler(new ResourceEventHandler<T>() {
                 @Override
                 public void onAdd(T obj) {
                     fanOut(obj, "add");
@@ -296,10 +492,56 @@ final class Connections {
                     fanOut(obj, "delete");
                 }
             });
+            return created;
+        }
+
+        private void failed(String message) {
+            if (closed) {
+                return;
+            }
+            metrics.failures.inc();
+            if (!sameFailure(message, lastError)) {
+                lastError = message;
+                for (Subscriber subscriber : subscribers) {
+                    subscriber.failed(kind, namespace, message);
+                }
+            }
+        }
+
+        /**
+         * A watch request of this informer was refused ({@code message}: its status) or not
+         * answered ({@code null}). A request that got no answer while a failure is known is
+         * counted, not reported: a refusing server also resets some connections.
+         */
+        void watchFailed(String message) {
+            if (closed) {
+                return;
+            }
+            if (message == null && lastError != null) {
+                metrics.failures.inc();
+                return;
+            }
+            failed(message == null ? "the watch request got no answer (connection failed)" : message);
+        }
+
+        /** A watch request of this informer was answered: the API is back, and the watch alive. */
+        void answered() {
+            heard();
+            recovered();
+        }
+
+        private void recovered() {
+            if (lastError != null) {
+                lastError = null;
+                for (Subscriber subscriber : subscribers) {
+                    subscriber.recovered(kind, namespace);
+                }
+            }
         }
 
         private void fanOut(T obj, String event) {
-            lastError = null;
+            heard();
+            recovered();
             for (Subscriber subscriber : subscribers) {
                 subscriber.changed(kind, obj, event);
             }
@@ -319,6 +561,10 @@ final class Connections {
 
         boolean hasSynced() {
             return informer.hasSynced();
+        }
+
+        boolean isWatching() {
+            return informer.isWatching();
         }
 
         /**

@@ -245,6 +245,17 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
                 + " failed, keeping the last targets and retrying with backoff: " + error);
     }
 
+    @Override
+    public void recovered(Kind kind, String namespace) {
+        String scope = kind.role + (namespace == null ? "" : " in namespace " + namespace);
+        synchronized (lock) {
+            if (closed || lastErrors.remove(scope) == null) {
+                return;
+            }
+        }
+        log.info("Kubernetes discovery (role " + config.role() + "): listing and watching " + scope + " work again");
+    }
+
     // ---- building groups (discoverer thread)
 
     private List<TargetGroup> rebuild(List<Dirty> batch) {
@@ -458,7 +469,7 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
         String key = kind.namespaced ? Cache.namespaceKeyFunc(namespace, name) : name;
         for (Connections.Shared<? extends HasMetadata> part : parts(kind)) {
             if (part.namespace == null || part.namespace.equals(namespace)) {
-                HasMetadata object = part.informer.getIndexer().getByKey(key);
+                HasMetadata object = part.informer().getIndexer().getByKey(key);
                 if (object != null) {
                     return object;
                 }
@@ -470,7 +481,7 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
     private List<HasMetadata> all(Kind kind) {
         List<HasMetadata> result = new ArrayList<>();
         for (Connections.Shared<? extends HasMetadata> part : parts(kind)) {
-            result.addAll(part.informer.getStore().list());
+            result.addAll(part.informer().getStore().list());
         }
         return result;
     }
@@ -482,9 +493,9 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
         List<HasMetadata> result = new ArrayList<>();
         for (Connections.Shared<? extends HasMetadata> part : parts(kind)) {
             if (part.namespace == null) {
-                result.addAll(part.informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
+                result.addAll(part.informer().getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
             } else if (part.namespace.equals(namespace)) {
-                result.addAll(part.informer.getStore().list());
+                result.addAll(part.informer().getStore().list());
             }
         }
         return result;
@@ -502,7 +513,7 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
             }
             for (List<Connections.Shared<? extends HasMetadata>> parts : watched.values()) {
                 for (Connections.Shared<? extends HasMetadata> shared : parts) {
-                    if (!shared.hasSynced() || !shared.informer.isWatching()) {
+                    if (!shared.hasSynced() || !shared.isWatching()) {
                         return false;
                     }
                 }

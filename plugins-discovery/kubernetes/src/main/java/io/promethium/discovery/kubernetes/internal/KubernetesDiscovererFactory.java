@@ -25,6 +25,13 @@ public final class KubernetesDiscovererFactory implements DiscovererFactory {
     /** The first wait before retrying a failed list or watch; fabric8 doubles it on each failure, up to 32 times it. */
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * A watch that has delivered nothing (no event, no new connection) for a random time between
+     * this and twice this is renewed with a new list and watch: client-go's watch timeout (random
+     * 5 to 10 minutes), which bounds how long a connection cut without a close goes unnoticed.
+     */
+    static final Duration WATCH_TIMEOUT = Duration.ofMinutes(5);
+
     private final Connections connections;
     private final Duration initialWait;
     /**
@@ -33,14 +40,18 @@ public final class KubernetesDiscovererFactory implements DiscovererFactory {
      * java.util.logging keeps loggers only weakly.
      */
     private final List<Logger> quieted = List.of(Logger.getLogger("io.fabric8.kubernetes.client.informers"),
-            Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal"));
+            Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal"), Logger.getLogger("io.fabric8.kubernetes.client.jdkhttp"));
 
     public KubernetesDiscovererFactory() {
-        this(InCluster.fromEnvironment(), INITIAL_WAIT, RETRY_INTERVAL);
+        this(InCluster.fromEnvironment(), INITIAL_WAIT, RETRY_INTERVAL, WATCH_TIMEOUT);
     }
 
     KubernetesDiscovererFactory(InCluster inCluster, Duration initialWait, Duration retryInterval) {
-        this.connections = new Connections(inCluster, retryInterval);
+        this(inCluster, initialWait, retryInterval, WATCH_TIMEOUT);
+    }
+
+    KubernetesDiscovererFactory(InCluster inCluster, Duration initialWait, Duration retryInterval, Duration watchTimeout) {
+        this.connections = new Connections(inCluster, retryInterval, watchTimeout);
         this.initialWait = initialWait;
         for (Logger logger : quieted) {
             logger.setLevel(Level.SEVERE);

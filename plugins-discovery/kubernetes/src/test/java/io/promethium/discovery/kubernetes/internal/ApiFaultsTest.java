@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An API that refuses (401/403), fails, ends watches or answers 410: the last targets stay, the
+ * An API that refuses (401/403), fails (500, also to a re-opened watch), ends watches, answers
+ * 410 or lets a watch's connection go silent: the last targets stay, the
  * failures are counted and logged once per change (one status is one failure, whichever request
  * met it), discovery resumes by itself, and a job on another API carries on meanwhile. The waits
  * follow the informer's retries and reconnects through the proxy's counts, not sleeps.
@@ -110,6 +111,82 @@ class ApiFaultsTest {
         api.client.pods().inNamespace("shop").withName("web-1").delete();
         run.await("a deletion after the watch was ended", s -> s.get("pod/shop/web-1").targets().isEmpty());
         assertThat(run.groups().get("pod/shop/web-2").targets()).isNotEmpty();
+    }
+
+    /**
+     * fabric8 re-opens an established watch by itself, and says nothing when the API refuses the
+     * new one: the plugin sees the refused watch requests, counts them, warns once and says when
+     * the watch is answered again. The watch is ended with a close frame, so the reconnect comes
+     * at once; the watch timeout is the default (minutes), so no renewal's list stands in.
+     */
+    @Test
+    void aRefusedWatchReconnectIsCountedLoggedOnceAndItsRecoverySaid() throws Exception {
+        TestPluginContext context = api.context("reconnect");
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                said.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        context.logger().addHandler(handler);
+        DiscoveryHarness run = api.start(api.block("pod", "api_server", proxy.url()), context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        double before = context.metrics().value("prometheus_sd_kubernetes_failures_total");
+        int refused = proxy.refused();
+        proxy.failNewWith(500);
+        proxy.endWatches();
+        FaultyProxy.awaitAbove("the watch's reconnect refused", proxy::refused, refused);
+        refused = proxy.refused();
+        FaultyProxy.awaitAbove("a second refused reconnect", proxy::refused, refused);
+        run.awaitWarning("HTTP 500");
+        FaultyProxy.awaitAbove("the refusals counted", () -> (int) context.metrics().value("prometheus_sd_kubernetes_failures_total"),
+                (int) before + 1);
+        assertThat(warningsAbout(run, "HTTP 500")).as("one warning however many refusals").hasSize(1);
+        int held = proxy.watchesHeld();
+        proxy.failNewWith(0);
+        FaultyProxy.awaitAbove("the watch answered again", proxy::watchesHeld, held);
+        awaitFollowing(run);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        // The answered watch is reported on the connection's thread: a moment after the proxy saw it.
+        FaultyProxy.awaitAbove("the recovery said", () -> (int) said.stream().filter(m -> m.contains("work again")).count(), 0);
+        context.logger().removeHandler(handler);
+    }
+
+    /**
+     * A watch whose connection is cut without a close (the JDK's WebSocket may not notice for
+     * minutes, and fabric8's own watch timeout waits for that connection to end) is renewed once
+     * it has been silent for its watch timeout (here 1 to 2 s): a pod created during the cut is
+     * seen through a new list and watch, within the harness's 15 s.
+     */
+    @Test
+    void aWatchCutSilentlyIsRenewedAfterItsTimeoutAndSeesChangesMadeMeanwhile() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        TestPluginContext context = api.context("cut");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url()), context), context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        int held = proxy.watchesHeld();
+        proxy.cutWatchesSilently();
+        api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
+        run.await("the pod created while the watch was cut", s -> s.containsKey("pod/shop/web-2"));
+        FaultyProxy.awaitAbove("a new watch after the cut", proxy::watchesHeld, held);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the other pod's targets stay").isNotEmpty();
+        MockApi.awaitWatching(run);
+        api.client.pods().inNamespace("shop").withName("web-1").delete();
+        run.await("a deletion followed by the renewed watch", s -> s.get("pod/shop/web-1").targets().isEmpty());
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
     }
 
     /**

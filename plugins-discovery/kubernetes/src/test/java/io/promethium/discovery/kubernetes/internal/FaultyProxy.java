@@ -20,7 +20,8 @@ import javax.net.ssl.SSLContext;
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
  * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
- * WebSocket watches (a close frame), and drop every connection in flight. Otherwise bytes pass both ways
+ * WebSocket watches (a close frame) or cut them silently (bytes stop flowing, nothing is closed: a
+ * NAT or firewall that forgot them), and drop every connection in flight. Otherwise bytes pass both ways
  * untouched. It records the {@code Authorization} headers it saw on each connection's first request,
  * and counts what the client's informer does (requests refused, watches gone, watches the API
  * holds; each on a connection of its own, as every fault closes the connections), so a test can follow its retries and reconnects instead of sleeping.
@@ -34,6 +35,8 @@ final class FaultyProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     /** The client side of the connections carrying WebSocket watches the API answered. */
     private final Set<Socket> watchClients = ConcurrentHashMap.newKeySet();
+    /** Connections cut silently: what arrives on them is dropped, both ways; they stay open. */
+    private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
     private volatile int failWith;
     private volatile boolean goneForWatches;
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
@@ -78,6 +81,11 @@ final class FaultyProxy implements AutoCloseable {
         dropConnections();
     }
 
+    /** New connections answered with {@code status} (0: pass through); connections in flight carry on. */
+    void failNewWith(int status) {
+        failWith = status;
+    }
+
     /**
      * Watch requests answered 410 Gone (the client must re-list). Turned on, the watches in
      * flight end (as {@link #endWatches}), so the next ones meet it; turned off, nothing is cut.
@@ -107,6 +115,15 @@ final class FaultyProxy implements AutoCloseable {
             }
             close(socket);
         }
+    }
+
+    /**
+     * Cuts the WebSocket watches the API holds without a word: bytes stop flowing both ways, no
+     * FIN, no RST, no close frame; the sockets stay open. Other connections (the client's pooled
+     * ones included) and new ones pass as before.
+     */
+    void cutWatchesSilently() {
+        silenced.addAll(watchClients);
     }
 
     /** How many requests were refused with {@link #failWith}'s status so far. */
@@ -222,6 +239,9 @@ final class FaultyProxy implements AutoCloseable {
             byte[] buffer = new byte[8192];
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (silenced.contains(from) || silenced.contains(to)) {
+                    continue;
+                }
                 // Whole reads at a time, so a close frame of endWatches does not land inside a frame.
                 synchronized (to) {
                     out.write(buffer, 0, n);
@@ -243,6 +263,7 @@ final class FaultyProxy implements AutoCloseable {
     private void close(Socket socket) {
         open.remove(socket);
         watchClients.remove(socket);
+        silenced.remove(socket);
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -39,12 +39,17 @@ final class MockApi implements AutoCloseable {
     }
 
     MockApi(Path dir, Duration initialWait) {
+        this(dir, initialWait, KubernetesDiscovererFactory.WATCH_TIMEOUT);
+    }
+
+    /** With {@code watchTimeout}: how long a silent watch lasts before it is renewed (see {@link Connections}). */
+    MockApi(Path dir, Duration initialWait, Duration watchTimeout) {
         this.dir = dir;
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient(new FixtureTransport());
         factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"), dir.resolve("ca.crt"),
-                dir.resolve("namespace")), initialWait, Duration.ofMillis(100));
+                dir.resolve("namespace")), initialWait, Duration.ofMillis(100), watchTimeout);
     }
 
     /** The test's own client runs on threads named for the fixture, so thread checks can tell them from the discoverer's. */

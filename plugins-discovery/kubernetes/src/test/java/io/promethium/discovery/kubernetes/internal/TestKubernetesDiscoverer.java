@@ -8,25 +8,36 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Kubernetes discoverer passes the api's discovery contract against the API mock (pod role). */
+/**
+ * The Kubernetes discoverer passes the api's discovery contract against the API mock (pod role),
+ * reached through a {@link FaultyProxy} so that {@link #breakPeer()} can make the API answer 500,
+ * with a watch renewed after 1 to 2 s of silence.
+ */
 class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
 
     @TempDir
     Path dir;
     private MockApi api;
+    private FaultyProxy proxy;
 
     @AfterEach
     void stopApi() {
         if (api != null) {
             api.close();
         }
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     @Override
-    protected TestPluginContext newContext() {
-        api = new MockApi(dir);
+    protected TestPluginContext newContext() throws java.io.IOException {
+        // A short watch timeout: breakPeer() drops the watch's connection, and the JDK's WebSocket
+        // does not always notice a dropped connection; the renewed watch's list meets the 500.
+        api = new MockApi(dir, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1));
         api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-1", "10.1.2.3")).create();
         api.client.pods().inNamespace("shop").resource(PodRoleTest.pod("shop", "web-2", "10.1.2.4")).create();
+        proxy = new FaultyProxy(api.url());
         return api.context("contract");
     }
 
@@ -39,7 +50,7 @@ class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
 
     @Override
     protected Map<String, Object> block() {
-        return api.block("pod").values();
+        return api.block("pod", "api_server", proxy.url()).values();
     }
 
     @Override
@@ -61,6 +72,14 @@ class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
 
     private boolean closedAlready() {
         return ((KubernetesDiscoverer) discoverer).isClosed();
+    }
+
+    /** Every request from now on is answered 500 and the connections in flight (the watch) are dropped. */
+    @Override
+    protected boolean breakPeer() throws InterruptedException {
+        awaitWatching();
+        proxy.failWith(500);
+        return true;
     }
 
     @Override

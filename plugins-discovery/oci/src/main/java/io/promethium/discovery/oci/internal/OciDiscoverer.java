@@ -101,12 +101,6 @@ final class OciDiscoverer implements Discoverer {
                 new DiscoveryFailures("OCI SD: ", log, metrics.failuresOf(owner)), this::refresh);
     }
 
-    /** The Identity and Core (iaas) API roots of a region in OCI's commercial realm, as OCI's SDK forms them. */
-    static URI[] endpoints(String region) {
-        return new URI[] {URI.create("https://identity." + region + ".oci.oraclecloud.com"),
-                URI.create("https://iaas." + region + ".oraclecloud.com")};
-    }
-
     @Override
     public void start(Consumer<List<TargetGroup>> sink) {
         refresher.start(sink);

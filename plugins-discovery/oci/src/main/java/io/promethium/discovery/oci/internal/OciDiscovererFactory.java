@@ -25,10 +25,10 @@ public final class OciDiscovererFactory implements DiscovererFactory {
     private final long bodyLimit;
 
     public OciDiscovererFactory() {
-        this(OciDiscoverer::endpoints, BODY_LIMIT);
+        this(region -> OciRegions.endpoints(region, System::getenv), BODY_LIMIT);
     }
 
-    /** For tests: other API roots (a loopback stand-in) for a region, and body limit. */
+    /** For tests: other API roots (identity, iaas, auth: a loopback stand-in) for a region, and body limit. */
     OciDiscovererFactory(Function<String, URI[]> endpoints, long bodyLimit) {
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints is null");
         this.bodyLimit = bodyLimit;

@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -50,9 +49,10 @@ import java.util.logging.Logger;
 
 /**
  * Follows one {@code oci_sd_configs} block as Prometheus's {@code discovery/oci} does, over OCI's
- * Identity and Core REST APIs (version {@code 20160918}), each request signed with the API key as
- * OCI documents its HTTP signatures ({@code rsa-sha256} over {@code x-date},
- * {@code (request-target)} and {@code host}; the JDK's {@link Signature}): the configured
+ * Identity and Core REST APIs (version {@code 20160918}) of the region's realm ({@link OciRegions}),
+ * each request signed as OCI documents its HTTP signatures ({@code rsa-sha256} over {@code x-date},
+ * {@code (request-target)} and {@code host}; the JDK's {@link Signature}) with the API key or an
+ * instance principal's session key ({@link OciAuth}): the configured
  * compartments, else the tenancy and every active compartment below it ({@code ListCompartments},
  * a child list that fails is skipped with a warning), their instances ({@code ListInstances}),
  * and each instance's primary VNIC ({@code ListVnicAttachments}, {@code GetVnic}); every list read
@@ -65,7 +65,7 @@ final class OciDiscoverer implements Discoverer {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String P = "__meta_oci_";
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     /** A page of a list: its JSON and the next page's token, or null. */
     private record Page(JsonNode body, String next) {
@@ -73,8 +73,8 @@ final class OciDiscoverer implements Discoverer {
 
     private final OciSdConfig config;
     private final ConfiguredHttpClient http;
-    private final URI identity;
-    private final URI iaas;
+    private final OciAuth auth;
+    private final Function<String, URI[]> endpoints;
     private final long bodyLimit;
     private final Clock clock;
     private final OciSdMetrics metrics;
@@ -82,16 +82,18 @@ final class OciDiscoverer implements Discoverer {
     private final Logger log;
     private final RefreshingDiscoverer refresher;
     private volatile Instant notBefore = Instant.MIN;
-    // Touched only by the refresh thread.
-    private PrivateKey key;
+    // Touched only by the refresh thread: the API roots (once the region is known) and the tenancy.
+    private URI identity;
+    private URI iaas;
+    private String tenancy;
 
-    OciDiscoverer(OciSdConfig config, ConfiguredHttpClient http, Function<String, URI[]> endpoints, long bodyLimit, Clock clock,
+    /** @param endpoints a region's identity, iaas and auth API roots */
+    OciDiscoverer(OciSdConfig config, ConfiguredHttpClient http, OciAuth auth, Function<String, URI[]> endpoints, long bodyLimit, Clock clock,
                   OciSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.http = Objects.requireNonNull(http, "http is null");
-        URI[] uris = endpoints.apply(config.region());
-        this.identity = uris[0];
-        this.iaas = uris[1];
+        this.auth = Objects.requireNonNull(auth, "auth is null");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints is null");
         this.bodyLimit = bodyLimit;
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
@@ -109,9 +111,12 @@ final class OciDiscoverer implements Discoverer {
     List<TargetGroup> refresh() throws IOException, InterruptedException {
         long start = System.nanoTime();
         try {
-            if (key == null) {
-                key = loadKey();
+            if (identity == null) {
+                URI[] uris = endpoints.apply(auth.region());
+                identity = uris[0];
+                iaas = uris[1];
             }
+            tenancy = auth.tenancy();
             List<String> compartments;
             try {
                 compartments = compartments();
@@ -161,24 +166,6 @@ final class OciDiscoverer implements Discoverer {
         }
     }
 
-    private PrivateKey loadKey() throws IOException {
-        String pem;
-        try {
-            pem = Files.readString(config.keyFile());
-        } catch (IOException e) {
-            throw new IOException("reading OCI key file \"" + config.keyFile() + "\": " + e.getMessage(), e);
-        }
-        String passphrase = config.keyPassphrase();
-        if (config.keyPassphraseFile() != null) {
-            try {
-                passphrase = Files.readString(config.keyPassphraseFile()).replaceAll("[\r\n]+$", "");
-            } catch (IOException e) {
-                throw new IOException("reading OCI key passphrase file \"" + config.keyPassphraseFile() + "\": " + e.getMessage(), e);
-            }
-        }
-        return OciKeys.privateKey(pem, passphrase);
-    }
-
     /** The configured compartments, else the tenancy and its active compartments, breadth first. */
     private List<String> compartments() throws IOException, InterruptedException {
         if (!config.compartments().isEmpty()) {
@@ -186,7 +173,7 @@ final class OciDiscoverer implements Discoverer {
         }
         List<String> all = new ArrayList<>();
         Set<String> visited = new HashSet<>();
-        Deque<String> queue = new ArrayDeque<>(List.of(config.tenancy()));
+        Deque<String> queue = new ArrayDeque<>(List.of(tenancy));
         while (!queue.isEmpty()) {
             String current = queue.poll();
             if (!visited.add(current)) {
@@ -267,12 +254,12 @@ final class OciDiscoverer implements Discoverer {
         }
         String date = HTTP_DATE.format(clock.instant());
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String signature = sign("x-date: " + date + "\n(request-target): get " + target + "\nhost: " + host(uri));
+        OciAuth.Credentials credentials = auth.credentials();
+        String authorization = authorization(credentials.keyId(), credentials.key(), "x-date (request-target) host",
+                "x-date: " + date + "\n(request-target): get " + target + "\nhost: " + host(uri));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.refreshInterval()).header("User-Agent", JsonHttpFetch.USER_AGENT)
                 .header("Accept", "application/json").header("x-date", date)
-                .header("Authorization", "Signature version=\"1\",keyId=\"" + config.tenancy() + "/" + config.user() + "/"
-                        + config.fingerprint() + "\",algorithm=\"rsa-sha256\",headers=\"x-date (request-target) host\",signature=\""
-                        + signature + "\"").GET().build();
+                .header("Authorization", authorization).GET().build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -311,12 +298,14 @@ final class OciDiscoverer implements Discoverer {
         return new Page(body, next == null || next.isEmpty() ? null : next);
     }
 
-    private String sign(String signingString) throws IOException {
+    /** An {@code Authorization} header with OCI's HTTP signature ({@code rsa-sha256}) of the signing string. */
+    static String authorization(String keyId, PrivateKey key, String headers, String signingString) throws IOException {
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(key);
             signature.update(signingString.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(signature.sign());
+            return "Signature version=\"1\",keyId=\"" + keyId + "\",algorithm=\"rsa-sha256\",headers=\"" + headers + "\",signature=\""
+                    + Base64.getEncoder().encodeToString(signature.sign()) + "\"";
         } catch (GeneralSecurityException e) {
             throw new IOException("signing the request: " + e.getMessage(), e);
         }
@@ -340,7 +329,7 @@ final class OciDiscoverer implements Discoverer {
         labels.put(P + "availability_domain", text(instance, "availabilityDomain"));
         labels.put(P + "fault_domain", text(instance, "faultDomain"));
         labels.put(P + "region", text(instance, "region"));
-        labels.put(P + "tenancy_id", config.tenancy());
+        labels.put(P + "tenancy_id", tenancy);
         labels.put(P + "compartment_id", text(instance, "compartmentId"));
         labels.put(P + "image_id", text(instance, "imageId"));
         labels.put(P + "vnic_id", vnic == null ? "" : text(vnic, "id"));

@@ -22,15 +22,20 @@ public final class OciDiscovererFactory implements DiscovererFactory {
     static final long BODY_LIMIT = 64L << 20;
 
     private final Function<String, URI[]> endpoints;
+    private final URI metadata;
     private final long bodyLimit;
 
     public OciDiscovererFactory() {
-        this(region -> OciRegions.endpoints(region, System::getenv), BODY_LIMIT);
+        this(region -> OciRegions.endpoints(region, System::getenv), OciInstancePrincipal.METADATA, BODY_LIMIT);
     }
 
-    /** For tests: other API roots (identity, iaas, auth: a loopback stand-in) for a region, and body limit. */
-    OciDiscovererFactory(Function<String, URI[]> endpoints, long bodyLimit) {
+    /**
+     * For tests only: other API roots (identity, iaas, auth) for a region, another instance metadata
+     * service root (a loopback stand-in), and body limit. No config key sets these.
+     */
+    OciDiscovererFactory(Function<String, URI[]> endpoints, URI metadata, long bodyLimit) {
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints is null");
+        this.metadata = Objects.requireNonNull(metadata, "metadata is null");
         this.bodyLimit = bodyLimit;
     }
 
@@ -54,7 +59,11 @@ public final class OciDiscovererFactory implements DiscovererFactory {
     public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
         OciSdConfig parsed = OciSdConfig.parse(config, context.configDirectory());
         ConfiguredHttpClient http = context.httpClients().create(config, context.configDirectory());
-        return new OciDiscoverer(parsed, http, endpoints, bodyLimit, Clock.systemUTC(), new OciSdMetrics(context.metrics()),
+        Clock clock = Clock.systemUTC();
+        OciAuth auth = parsed.instancePrincipal()
+                ? new OciInstancePrincipal(http, metadata, endpoints, parsed.refreshInterval(), bodyLimit, clock)
+                : new OciAuth.ApiKey(parsed);
+        return new OciDiscoverer(parsed, http, auth, endpoints, bodyLimit, clock, new OciSdMetrics(context.metrics()),
                 context.owner(), context.logger(), context.threads());
     }
 }

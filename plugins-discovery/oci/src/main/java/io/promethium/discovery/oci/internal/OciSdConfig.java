@@ -11,14 +11,14 @@ import java.util.Set;
 
 /**
  * One validated {@code oci_sd_configs} block with Prometheus's defaults and checks
- * ({@code discovery/oci/oci.go}): {@code auth} ({@code api_key}; {@code instance_principal} is
- * refused: not implemented here), {@code tenancy}, {@code user}, {@code fingerprint},
+ * ({@code discovery/oci/oci.go}): {@code auth} ({@code api_key}, or {@code instance_principal} with
+ * none of the key fields), {@code tenancy}, {@code user}, {@code fingerprint},
  * {@code key_file} (required for {@code api_key}; relative to the config file), at most one of
  * {@code key_passphrase} and {@code key_passphrase_file}, {@code region} (required),
  * {@code compartments} (none empty; all active ones under the tenancy when none), {@code port} 80,
  * {@code refresh_interval} 60s, and {@code http_client_config}.
  */
-record OciSdConfig(String tenancy, String user, String fingerprint, Path keyFile, String keyPassphrase, Path keyPassphraseFile,
+record OciSdConfig(boolean instancePrincipal, String tenancy, String user, String fingerprint, Path keyFile, String keyPassphrase, Path keyPassphraseFile,
                    String region, List<String> compartments, long port, Duration refreshInterval) {
 
     static final Set<String> OWN_FIELDS = Set.of("auth", "tenancy", "user", "fingerprint", "key_file", "key_passphrase",
@@ -26,7 +26,7 @@ record OciSdConfig(String tenancy, String user, String fingerprint, Path keyFile
 
     @Override
     public String toString() {
-        return "OciSdConfig[tenancy=" + tenancy + ", user=" + user + ", fingerprint=" + fingerprint + ", keyFile=" + keyFile
+        return "OciSdConfig[instancePrincipal=" + instancePrincipal + ", tenancy=" + tenancy + ", user=" + user + ", fingerprint=" + fingerprint + ", keyFile=" + keyFile
                 + ", keyPassphrase=<secret>, region=" + region + ", compartments=" + compartments + ", port=" + port + "]";
     }
 
@@ -69,8 +69,6 @@ record OciSdConfig(String tenancy, String user, String fingerprint, Path keyFile
                     throw config.error("oci_sd: instance_principal auth must not have tenancy, user, fingerprint, key_file, "
                             + "key_passphrase, or key_passphrase_file set");
                 }
-                // Prometheus takes it (the instance metadata service's certificates, federated for a token); not implemented here.
-                throw config.error("auth", "oci_sd: auth \"instance_principal\" is not supported by this server yet (use api_key)");
             }
             default -> throw config.error("auth", "oci_sd: unknown auth method \"" + auth + "\", expected \"api_key\" or "
                     + "\"instance_principal\"");
@@ -90,7 +88,7 @@ record OciSdConfig(String tenancy, String user, String fingerprint, Path keyFile
         if (port < 0 || port > 65535) {
             throw config.error("port", "port must be between 0 and 65535, got " + port);
         }
-        return new OciSdConfig(tenancy, user, fingerprint, configDirectory.resolve(keyFile), passphrase,
+        return new OciSdConfig("instance_principal".equals(auth), tenancy, user, fingerprint, configDirectory.resolve(keyFile), passphrase,
                 passphraseFile.isEmpty() ? null : configDirectory.resolve(passphraseFile), region, compartments, port, refresh);
     }
 }

@@ -130,7 +130,7 @@ class OciSdTest {
         block.put("refresh_interval", "300ms");
         block.putAll(extra);
         URI root = URI.create(cloud.endpoint().toString().replaceAll("/$", ""));
-        harness.start(new OciDiscovererFactory(region -> new URI[] {root, root}, OciDiscovererFactory.BODY_LIMIT), "oci_sd_configs", block);
+        harness.start(new OciDiscovererFactory(region -> new URI[] {root, root, root}, root.resolve("/opc/v2"), OciDiscovererFactory.BODY_LIMIT), "oci_sd_configs", block);
     }
 
     @Test
@@ -168,7 +168,7 @@ class OciSdTest {
     }
 
     @Test
-    void configIsValidatedWithPrometheusRules() {
+    void configIsValidatedWithPrometheusRules() throws Exception {
         OciDiscovererFactory factory = new OciDiscovererFactory();
         Map<String, Object> ok = Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", "k", "region", "r");
         assertThatThrownBy(() -> factory.validate(block(Map.of("tenancy", "t")))).hasMessage("prometheus.yml:3:7: oci_sd: region is required");
@@ -179,8 +179,9 @@ class OciSdTest {
         both.put("key_passphrase", "a");
         both.put("key_passphrase_file", "b");
         assertThatThrownBy(() -> factory.validate(block(both))).hasMessageContaining("at most one of key_passphrase and key_passphrase_file");
-        assertThatThrownBy(() -> factory.validate(block(Map.of("region", "r", "auth", "instance_principal"))))
-                .hasMessageContaining("not supported by this server yet");
+        factory.validate(block(Map.of("region", "r", "auth", "instance_principal")));
+        assertThatThrownBy(() -> factory.validate(block(Map.of("region", "r", "auth", "instance_principal", "user", "u"))))
+                .hasMessageContaining("oci_sd: instance_principal auth must not have tenancy, user, fingerprint, key_file");
         assertThatThrownBy(() -> factory.validate(block(Map.of("region", "r", "auth", "magic"))))
                 .hasMessageContaining("oci_sd: unknown auth method \"magic\"");
         Map<String, Object> emptyCompartment = new HashMap<>(ok);

@@ -117,6 +117,9 @@ final class OciDiscoverer implements Discoverer {
                 iaas = uris[1];
             }
             tenancy = auth.tenancy();
+            // An instance principal's token due for renewal is renewed here, so that a failure fails the refresh (rather than
+            // one compartment's listing, which the walk skips).
+            auth.credentials();
             List<String> compartments;
             try {
                 compartments = compartments();

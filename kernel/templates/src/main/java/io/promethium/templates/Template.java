@@ -190,7 +190,7 @@ public final class Template {
                     v = HtmlEscaping.apply(e, v);
                 }
             }
-            html = c;
+            html = HtmlEscaping.afterAction(c);
             write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.print(v));
         }
 

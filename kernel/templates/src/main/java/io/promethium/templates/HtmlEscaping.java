@@ -16,13 +16,19 @@ import java.util.Map;
  * Written for this engine (no Java library reproduces Go's escaper byte for byte, which the
  * differential against Alertmanager needs).
  *
+ * <p>Every context of Go's newest release is escaped as Go escapes it: HTML text, attributes,
+ * URLs; JavaScript ({@code <script>}, {@code on*} attributes) with Go's state machine for
+ * strings, template literals and their {@code ${...}} substitutions, regexps and comments, a
+ * value as a JSON expression (jsValEscaper), in a string, template literal or regexp with
+ * Go's tables; {@code srcset} per image candidate; CSS ({@code <style>}, {@code style}
+ * attributes: cssValueFilter, cssEscaper in strings, the URL escapers in {@code url(...)}).
+ * Literal text everywhere is treated as Go treats it (HTML, JS and CSS comments removed, a
+ * stray {@code <} in text escaped, {@code <script}, {@code </script} and {@code <!--} inside JS
+ * literals written {@code \x3C...}).
+ *
  * <p>What differs: Go refuses some templates when it parses them (branches ending in different
- * contexts); here such a template fails only if a run reaches an ambiguous or broken place.
- * Values printed inside JavaScript ({@code <script>}, {@code on*} attributes) or a
- * {@code srcset} are refused with an error naming the context; Go escapes them as JS values.
- * CSS ({@code <style>}, {@code style} attributes) is escaped as Go does it (cssValueFilter,
- * cssEscaper in strings, the URL escapers in {@code url(...)}). Literal text everywhere is treated as Go treats it (HTML, JS
- * and CSS comments removed, a stray {@code <} in text escaped).
+ * contexts, a {@code /} after branches that disagree on division or regexp); here the context
+ * of the path a run takes decides, and a run fails only where that path is broken.
  */
 final class HtmlEscaping {
 

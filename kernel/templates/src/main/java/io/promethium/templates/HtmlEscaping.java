@@ -952,20 +952,27 @@ final class HtmlEscaping {
                 s.add(Escaper.COMMENT_ESCAPER);
             }
         }
-        Escaper last = s.isEmpty() ? null : s.get(s.size() - 1);
         switch (c.delim) {
             case NONE -> {
             }
             case SPACE_OR_TAG_END -> s.add(Escaper.NOSPACE_ESCAPER);
-            default -> {
-                // Go's redundantFuncs: attribute escaping adds nothing after these.
-                if (last != Escaper.CSS_ESCAPER && last != Escaper.COMMENT_ESCAPER && last != Escaper.JS_STR_ESCAPER
-                        && last != Escaper.JS_TMPL_LIT_ESCAPER && last != Escaper.JS_REGEXP_ESCAPER) {
-                    s.add(Escaper.ATTR_ESCAPER);
-                }
-            }
+            default -> s.add(Escaper.ATTR_ESCAPER);
         }
         return s;
+    }
+
+    /**
+     * Go's redundantFuncs: {@code next} adds nothing after {@code last}, so Go leaves it out
+     * when it appends the escapers to a pipeline (after a trailing {@code html} or
+     * {@code urlquery} took an escaper's place, nothing is left out).
+     */
+    static boolean redundant(Escaper last, Escaper next) {
+        return switch (last) {
+            case COMMENT_ESCAPER -> next == Escaper.ATTR_ESCAPER || next == Escaper.HTML_ESCAPER;
+            case CSS_ESCAPER, JS_REGEXP_ESCAPER, JS_STR_ESCAPER, JS_TMPL_LIT_ESCAPER -> next == Escaper.ATTR_ESCAPER;
+            case URL_ESCAPER -> next == Escaper.URL_NORMALIZER;
+            default -> false;
+        };
     }
 
     /** The context after an action at (nudged) {@code c}: after a JS value, a '/' divides. */

@@ -71,6 +71,14 @@ class HtmlJsEscapingTest {
     }
 
     @Test
+    void trailingHtmlAfterAStringEscaperRunsAfterIt() throws Exception {
+        // Not a case of Go's tests, derived from its ensurePipelineContains: the attribute escaper
+        // that html replaces stays in the pipeline after the JS or CSS string escaper, so html runs last.
+        assertThat(html("<a onclick=\"x('{{ . | html }}')\">", "a&b")).isEqualTo("<a onclick=\"x('a\\u0026b')\">");
+        assertThat(html("<p style=\"font-family: '{{ . | html }}'\">", "a&b")).isEqualTo("<p style=\"font-family: 'a\\26 b'\">");
+    }
+
+    @Test
     void typedHtmlInJsIsAString() throws Exception {
         escapes("<button onclick=\"alert({{.W}})\">",
                 "<button onclick=\"alert(&#34;\\u0026iexcl;\\u003cb class=\\&#34;foo\\&#34;\\u003eHello\\u003c/b\\u003e, "

@@ -473,8 +473,10 @@ final class HtmlEscaping {
                 }
             }
             case '{' -> {
-                // Braces are counted only inside a template literal's ${...}.
-                c = c.js(c.state, j);
+                // Braces are counted only inside a template literal's ${...}. A '/' after a brace
+                // starts a regexp (nextJSCtx's rule; Go issue 80435: Go's first template-literal
+                // code kept the context from before the brace, so "if(x){/{{.}}/" got the value escaper).
+                c = c.js(c.state, JsCtx.REGEXP);
                 if (!c.braces.isEmpty()) {
                     List<Integer> b = new ArrayList<>(c.braces);
                     b.set(b.size() - 1, b.get(b.size() - 1) + 1);
@@ -482,7 +484,7 @@ final class HtmlEscaping {
                 }
             }
             case '}' -> {
-                c = c.js(c.state, j);
+                c = c.js(c.state, JsCtx.REGEXP);
                 if (!c.braces.isEmpty()) {
                     List<Integer> b = new ArrayList<>(c.braces);
                     int depth = b.get(b.size() - 1) - 1;
@@ -530,7 +532,8 @@ final class HtmlEscaping {
                     }
                 }
                 default -> {
-                    return new Step(c.state(State.JS), i + 1);
+                    // Like a string, a template literal is followed by a division (Go issue 81117).
+                    return new Step(c.js(State.JS, JsCtx.DIV_OP), i + 1);
                 }
             }
             k = i + 1;

@@ -116,6 +116,13 @@ class HtmlJsEscapingTest {
     }
 
     @Test
+    void aSlashAfterABraceStartsARegexpAndAfterATemplateLiteralDivides() throws Exception {
+        // Go issues 80435 (the template of its report) and 81117: each would let a '/' in the value end a regexp.
+        assertThat(html("<script>if(true){/{{.}}/g.test(\"x\")}</script>", "a/b")).isEqualTo("<script>if(true){/a\\/b/g.test(\"x\")}</script>");
+        assertThat(html("<script>let x = `a`/{{.}}/b;</script>", "alert`1`")).isEqualTo("<script>let x = `a`/\"alert`1`\"/b;</script>");
+    }
+
+    @Test
     void jsCommentsAreDroppedKeepingLineBreaks() throws Exception {
         escapes("<script>for (;;) { if (c()) break// foo not a label\nfoo({{.T}});}</script>",
                 "<script>for (;;) { if (c()) break\nfoo( true );}</script>");

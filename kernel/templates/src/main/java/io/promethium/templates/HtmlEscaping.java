@@ -21,7 +21,8 @@ import java.util.Map;
  * strings, template literals and their {@code ${...}} substitutions, regexps and comments, a
  * value as a JSON expression (jsValEscaper), in a string, template literal or regexp with
  * Go's tables; {@code srcset} per image candidate; CSS ({@code <style>}, {@code style}
- * attributes: cssValueFilter, cssEscaper in strings, the URL escapers in {@code url(...)}).
+ * attributes: cssValueFilter, cssEscaper in strings, the URL escapers in {@code url(...)}); the
+ * URL after {@code url=} in a {@code <meta>} element's {@code content} (urlFilter).
  * Literal text everywhere is treated as Go treats it (HTML, JS and CSS comments removed, a
  * stray {@code <} in text escaped, {@code <script}, {@code </script} and {@code <!--} inside JS
  * literals written {@code \x3C...}).
@@ -38,7 +39,8 @@ final class HtmlEscaping {
     enum State {
         TEXT, TAG, ATTR_NAME, AFTER_NAME, BEFORE_VALUE, HTML_CMT, RCDATA, ATTR, URL, SRCSET,
         JS, JS_DQ_STR, JS_SQ_STR, JS_TMPL_LIT, JS_REGEXP, JS_BLOCK_CMT, JS_LINE_CMT, JS_HTML_OPEN_CMT, JS_HTML_CLOSE_CMT,
-        CSS, CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL, CSS_BLOCK_CMT, CSS_LINE_CMT, ERROR;
+        CSS, CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL, CSS_BLOCK_CMT, CSS_LINE_CMT, ERROR, META_CONTENT,
+        META_CONTENT_URL;
 
         boolean comment() {
             return switch (this) {
@@ -54,9 +56,9 @@ final class HtmlEscaping {
 
     enum JsCtx { REGEXP, DIV_OP, UNKNOWN }
 
-    enum Attr { NONE, SCRIPT, SCRIPT_TYPE, STYLE, URL, SRCSET }
+    enum Attr { NONE, SCRIPT, SCRIPT_TYPE, STYLE, URL, SRCSET, META_CONTENT }
 
-    enum Element { NONE, SCRIPT, STYLE, TEXTAREA, TITLE }
+    enum Element { NONE, SCRIPT, STYLE, TEXTAREA, TITLE, META }
 
     /**
      * Where the output is: Go's html/template context. {@code braces} is Go's jsBraceDepth: for
@@ -272,6 +274,11 @@ final class HtmlEscaping {
                 yield i == -1 ? new Step(c, s.length()) : new Step(c.state(css ? State.CSS : State.JS), i);
             }
             case CSS -> tCss(c, s);
+            case META_CONTENT -> tMetaContent(c, s);
+            case META_CONTENT_URL -> {
+                int i = s.indexOf(';');
+                yield i < 0 ? new Step(c, s.length()) : new Step(c.state(State.META_CONTENT), i + 1);
+            }
             case CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL -> tCssStr(c, s);
             case ERROR -> new Step(c, s.length());
         };
@@ -310,8 +317,12 @@ final class HtmlEscaping {
             return new Step(c, s.length());
         }
         if (s.charAt(i) == '>') {
+            if (c.element == Element.META) {
+                // <meta> has no end tag: its content is text again.
+                return new Step(Context.TEXT, i + 1);
+            }
             State content = switch (c.element) {
-                case NONE -> State.TEXT;
+                case NONE, META -> State.TEXT;
                 case SCRIPT -> State.JS;
                 case STYLE -> State.CSS;
                 case TEXTAREA, TITLE -> State.RCDATA;
@@ -329,6 +340,8 @@ final class HtmlEscaping {
         Attr attr = Attr.NONE;
         if (c.element == Element.SCRIPT && name.equals("type")) {
             attr = Attr.SCRIPT_TYPE;
+        } else if (c.element == Element.META && name.equals("content")) {
+            attr = Attr.META_CONTENT;
         } else {
             attr = switch (attrType(name)) {
                 case URL -> Attr.URL;
@@ -367,6 +380,7 @@ final class HtmlEscaping {
             case STYLE -> State.CSS;
             case URL -> State.URL;
             case SRCSET -> State.SRCSET;
+            case META_CONTENT -> State.META_CONTENT;
         };
     }
 
@@ -392,7 +406,8 @@ final class HtmlEscaping {
             return new Step(c, s.length());
         }
         if (c.element != Element.NONE) {
-            String tag = c.element.name().toLowerCase(Locale.ROOT);
+            // Go's marker for <meta> is empty: any "</" then a separator ends it.
+            String tag = c.element == Element.META ? "" : c.element.name().toLowerCase(Locale.ROOT);
             int i = indexTagEnd(s, tag);
             if (i != -1) {
                 return new Step(Context.TEXT, i);
@@ -626,6 +641,22 @@ final class HtmlEscaping {
         return new Step(c, s.length());
     }
 
+    /**
+     * A {@code <meta>} element's {@code content}: after {@code url=} (any case, spaces before the
+     * {@code =}) comes a URL, as in {@code http-equiv="refresh"} (Go 1.26.1, CVE-2026-27142).
+     */
+    private static Step tMetaContent(Context c, String s) {
+        for (int i = 0; i + 3 <= s.length() - 1; i++) {
+            if (s.regionMatches(true, i, "url", 0, 3)) {
+                int j = eatWhiteSpace(s, i + 3);
+                if (j < s.length() && s.charAt(j) == '=') {
+                    return new Step(c.state(State.META_CONTENT_URL), j + 1);
+                }
+            }
+        }
+        return new Step(c, s.length());
+    }
+
     private static Step tCss(Context c, String s) {
         int k = 0;
         while (true) {
@@ -747,6 +778,7 @@ final class HtmlEscaping {
             case "style" -> Element.STYLE;
             case "textarea" -> Element.TEXTAREA;
             case "title" -> Element.TITLE;
+            case "meta" -> Element.META;
             default -> Element.NONE;
         };
     }
@@ -943,6 +975,9 @@ final class HtmlEscaping {
             case JS_TMPL_LIT -> s.add(Escaper.JS_TMPL_LIT_ESCAPER);
             case JS_REGEXP -> s.add(Escaper.JS_REGEXP_ESCAPER);
             case SRCSET -> s.add(Escaper.SRCSET_ESCAPER);
+            case META_CONTENT -> {
+            }
+            case META_CONTENT_URL -> s.add(Escaper.URL_FILTER);
             case TEXT -> s.add(Escaper.HTML_ESCAPER);
             case RCDATA -> s.add(Escaper.RCDATA_ESCAPER);
             case ATTR -> {

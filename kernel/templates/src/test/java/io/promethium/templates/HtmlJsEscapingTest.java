@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Go's html/template escaping of values in JavaScript ({@code <script>}, {@code on*} attributes:
- * expressions, strings, template literals, regexps) and in {@code srcset} attributes. Each
+ * expressions, strings, template literals, regexps), in {@code srcset} attributes and in a
+ * {@code <meta>} refresh URL. Each
  * template and its expected output is a case of Go's own tests, kept as data: Go's
  * {@code src/html/template/escape_test.go} (TestEscape, TestEscapeSet, TestErrors) and
  * {@code js_test.go} (TestJSValEscaper, TestJSStrEscaper, TestJSRegexpEscaper), Copyright 2011
@@ -173,6 +174,18 @@ class HtmlJsEscapingTest {
         escapes("<img srcset=\"{{\"/a b.png 2x, /c.png 100w\"}}\">", "<img srcset=\"#ZgotmplZ, /c.png 100w\">");
         escapes("<img srcset=\"{{\"/a.png 1.5x\"}}\">", "<img srcset=\"#ZgotmplZ\">");
         assertThat(html("<img srcset=\"{{ safeUrl . }}\">", "/a,b.png 2x")).isEqualTo("<img srcset=\"/a%2cb.png%202x\">");
+    }
+
+    @Test
+    void aUrlInAMetaRefreshIsFiltered() throws Exception {
+        // Not Go's test cases, derived from Go 1.26.1's meta content states (CVE-2026-27142): after
+        // "url=" in a <meta> content the URL filter runs; the rest of content is a plain attribute.
+        assertThat(html("<meta http-equiv=\"refresh\" content=\"0; url={{.}}\">", "javascript:alert(1)"))
+                .isEqualTo("<meta http-equiv=\"refresh\" content=\"0; url=#ZgotmplZ\">");
+        assertThat(html("<meta http-equiv=\"refresh\" content=\"0; URL ={{.}}\">", "http://x/?a=b&c"))
+                .isEqualTo("<meta http-equiv=\"refresh\" content=\"0; URL =http://x/?a=b&amp;c\">");
+        assertThat(html("<meta name=\"description\" content=\"{{.}}\"><p>{{.}}</p>", "javascript:<b>"))
+                .isEqualTo("<meta name=\"description\" content=\"javascript:&lt;b&gt;\"><p>javascript:&lt;b&gt;</p>");
     }
 
     @Test

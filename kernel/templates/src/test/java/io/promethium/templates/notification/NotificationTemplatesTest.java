@@ -72,6 +72,11 @@ class NotificationTemplatesTest {
     }
 
     @Test
+    void sortedPairsPrintWithAlertmanagersStringMethod() throws Exception {
+        assertThat(defaults().render("{{ .CommonLabels.SortedPairs }}", notification())).isEqualTo("alertname=HighLoad, job=node, severity=page");
+    }
+
+    @Test
     void toJsonWritesGoStructsWithTheirJsonNamesAndFloatsAsGoDoes() throws Exception {
         NotificationTemplates t = defaults();
         Notification n = notification();

@@ -499,6 +499,7 @@ final class HtmlEscaping {
                 }
             }
             case '}' -> {
+                // A '/' after a block's '}' starts a regexp (nextJSCtx's rule).
                 c = c.js(c.state, JsCtx.REGEXP);
                 if (!c.braces.isEmpty()) {
                     List<Integer> b = new ArrayList<>(c.braces);
@@ -507,9 +508,10 @@ final class HtmlEscaping {
                         b.set(b.size() - 1, depth);
                         c = c.braces(c.state, b);
                     } else {
-                        // The '}' closing a ${...}: back inside the template literal.
+                        // The '}' closing a ${...}: back inside the template literal (the context
+                        // before it kept, as Go keeps it; a '/' only matters once the literal ends).
                         b.remove(b.size() - 1);
-                        c = c.braces(State.JS_TMPL_LIT, b);
+                        c = c.js(State.JS_TMPL_LIT, j).braces(State.JS_TMPL_LIT, b);
                     }
                 }
             }
@@ -597,8 +599,9 @@ final class HtmlEscaping {
     private static final String JS_WHITESPACE = "\f\n\r\t\u000b \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
             + "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 
-    private static final java.util.Set<String> REGEXP_PRECEDERS = java.util.Set.of("break", "case", "continue", "delete",
-            "do", "else", "finally", "in", "instanceof", "return", "throw", "try", "typeof", "void");
+    /** Go's regexpPrecederKeywords, and await and yield, after which a '/' starts a regexp too (Go issue 80897). */
+    private static final java.util.Set<String> REGEXP_PRECEDERS = java.util.Set.of("await", "break", "case", "continue", "delete",
+            "do", "else", "finally", "in", "instanceof", "return", "throw", "try", "typeof", "void", "yield");
 
     private static boolean isJsIdentPart(char c) {
         return c == '$' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';

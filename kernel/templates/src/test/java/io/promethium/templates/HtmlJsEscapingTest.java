@@ -121,6 +121,8 @@ class HtmlJsEscapingTest {
         // Go issues 80435 (the template of its report) and 81117: each would let a '/' in the value end a regexp.
         assertThat(html("<script>if(true){/{{.}}/g.test(\"x\")}</script>", "a/b")).isEqualTo("<script>if(true){/a\\/b/g.test(\"x\")}</script>");
         assertThat(html("<script>let x = `a`/{{.}}/b;</script>", "alert`1`")).isEqualTo("<script>let x = `a`/\"alert`1`\"/b;</script>");
+        // Go issue 80897: after await and yield a '/' starts a regexp.
+        assertThat(html("<script>async function f() { await /{{.}}/; }</script>", "/")).isEqualTo("<script>async function f() { await /\\//; }</script>");
     }
 
     @Test

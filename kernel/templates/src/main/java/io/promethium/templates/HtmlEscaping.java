@@ -646,7 +646,7 @@ final class HtmlEscaping {
 
     /**
      * A {@code <meta>} element's {@code content}: after {@code url=} (any case, spaces before the
-     * {@code =}) comes a URL, as in {@code http-equiv="refresh"} (Go 1.26.1, CVE-2026-27142).
+     * {@code =}) comes a URL, as in {@code http-equiv="refresh"} (Go's fix for CVE-2026-27142).
      */
     private static Step tMetaContent(Context c, String s) {
         for (int i = 0; i + 3 <= s.length() - 1; i++) {

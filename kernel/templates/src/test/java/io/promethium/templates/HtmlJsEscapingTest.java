@@ -180,7 +180,7 @@ class HtmlJsEscapingTest {
 
     @Test
     void aUrlInAMetaRefreshIsFiltered() throws Exception {
-        // Not Go's test cases, derived from Go 1.26.1's meta content states (CVE-2026-27142): after
+        // Not Go's test cases, derived from Go's meta content states (its fix for CVE-2026-27142): after
         // "url=" in a <meta> content the URL filter runs; the rest of content is a plain attribute.
         assertThat(html("<meta http-equiv=\"refresh\" content=\"0; url={{.}}\">", "javascript:alert(1)"))
                 .isEqualTo("<meta http-equiv=\"refresh\" content=\"0; url=#ZgotmplZ\">");

@@ -24,6 +24,8 @@ public final class GoFormat {
             case Long l -> Long.toString(l);
             case Integer i -> Integer.toString(i);
             case Boolean b -> b.toString();
+            // A Go type with a String method prints as that (Alertmanager's Pairs: "a=1, b=2").
+            case TemplateValue tv when tv.stringer() != null -> tv.stringer();
             case Map<?, ?> m -> printMap(m);
             case List<?> l -> printList(l);
             case QuerySample s -> "{" + printMap(s.labelMap()) + " " + GoFloat.formatG(s.value()) + "}";

@@ -53,6 +53,12 @@ public record GoTime(Instant instant, ZoneId zone) implements TemplateValue {
         return "time.Time";
     }
 
+    /** Go's {@code time.Time.MarshalJSON}: RFC 3339 with nanoseconds, in the time's zone. */
+    @Override
+    public Object json() {
+        return format("2006-01-02T15:04:05.999999999Z07:00");
+    }
+
     /** Formats with a Go layout (the reference time Mon Jan 2 15:04:05 MST 2006). */
     public String format(String layout) {
         ZonedDateTime t = instant.atZone(zone);

@@ -16,13 +16,20 @@ import java.util.Map;
  * Written for this engine (no Java library reproduces Go's escaper byte for byte, which the
  * differential against Alertmanager needs).
  *
+ * <p>Every context of Go's newest release is escaped as Go escapes it: HTML text, attributes,
+ * URLs; JavaScript ({@code <script>}, {@code on*} attributes) with Go's state machine for
+ * strings, template literals and their {@code ${...}} substitutions, regexps and comments, a
+ * value as a JSON expression (jsValEscaper), in a string, template literal or regexp with
+ * Go's tables; {@code srcset} per image candidate; CSS ({@code <style>}, {@code style}
+ * attributes: cssValueFilter, cssEscaper in strings, the URL escapers in {@code url(...)}); the
+ * URL after {@code url=} in a {@code <meta>} element's {@code content} (urlFilter).
+ * Literal text everywhere is treated as Go treats it (HTML, JS and CSS comments removed, a
+ * stray {@code <} in text escaped, {@code <script}, {@code </script} and {@code <!--} inside JS
+ * literals written {@code \x3C...}).
+ *
  * <p>What differs: Go refuses some templates when it parses them (branches ending in different
- * contexts); here such a template fails only if a run reaches an ambiguous or broken place.
- * Values printed inside JavaScript ({@code <script>}, {@code on*} attributes) or a
- * {@code srcset} are refused with an error naming the context; Go escapes them as JS values.
- * CSS ({@code <style>}, {@code style} attributes) is escaped as Go does it (cssValueFilter,
- * cssEscaper in strings, the URL escapers in {@code url(...)}). Literal text everywhere is treated as Go treats it (HTML, JS
- * and CSS comments removed, a stray {@code <} in text escaped).
+ * contexts, a {@code /} after branches that disagree on division or regexp); here the context
+ * of the path a run takes decides, and a run fails only where that path is broken.
  */
 final class HtmlEscaping {
 
@@ -31,8 +38,9 @@ final class HtmlEscaping {
 
     enum State {
         TEXT, TAG, ATTR_NAME, AFTER_NAME, BEFORE_VALUE, HTML_CMT, RCDATA, ATTR, URL, SRCSET,
-        JS, JS_DQ_STR, JS_SQ_STR, JS_BQ_STR, JS_REGEXP, JS_BLOCK_CMT, JS_LINE_CMT, JS_HTML_OPEN_CMT, JS_HTML_CLOSE_CMT,
-        CSS, CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL, CSS_BLOCK_CMT, CSS_LINE_CMT, ERROR;
+        JS, JS_DQ_STR, JS_SQ_STR, JS_TMPL_LIT, JS_REGEXP, JS_BLOCK_CMT, JS_LINE_CMT, JS_HTML_OPEN_CMT, JS_HTML_CLOSE_CMT,
+        CSS, CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL, CSS_BLOCK_CMT, CSS_LINE_CMT, ERROR, META_CONTENT,
+        META_CONTENT_URL;
 
         boolean comment() {
             return switch (this) {
@@ -48,14 +56,27 @@ final class HtmlEscaping {
 
     enum JsCtx { REGEXP, DIV_OP, UNKNOWN }
 
-    enum Attr { NONE, SCRIPT, SCRIPT_TYPE, STYLE, URL, SRCSET }
+    enum Attr { NONE, SCRIPT, SCRIPT_TYPE, STYLE, URL, SRCSET, META_CONTENT }
 
-    enum Element { NONE, SCRIPT, STYLE, TEXTAREA, TITLE }
+    enum Element { NONE, SCRIPT, STYLE, TEXTAREA, TITLE, META }
 
-    /** Where the output is: Go's html/template context. */
-    record Context(State state, Delim delim, UrlPart urlPart, JsCtx jsCtx, Attr attr, Element element, String error) {
+    /**
+     * Where the output is: Go's html/template context. {@code braces} is Go's jsBraceDepth: for
+     * each JS template literal's open {@code ${...}}, the depth of braces inside it, so a
+     * {@code }} that closes the substitution returns to the literal.
+     */
+    record Context(State state, Delim delim, UrlPart urlPart, JsCtx jsCtx, Attr attr, Element element, String error,
+                   List<Integer> braces) {
 
         static final Context TEXT = new Context(State.TEXT, Delim.NONE, UrlPart.NONE, JsCtx.REGEXP, Attr.NONE, Element.NONE, null);
+
+        Context {
+            braces = List.copyOf(braces);
+        }
+
+        Context(State state, Delim delim, UrlPart urlPart, JsCtx jsCtx, Attr attr, Element element, String error) {
+            this(state, delim, urlPart, jsCtx, attr, element, error, List.of());
+        }
 
         static Context error(String message) {
             return new Context(State.ERROR, Delim.NONE, UrlPart.NONE, JsCtx.REGEXP, Attr.NONE, Element.NONE, message);
@@ -66,15 +87,19 @@ final class HtmlEscaping {
         }
 
         Context state(State s) {
-            return new Context(s, delim, urlPart, jsCtx, attr, element, error);
+            return new Context(s, delim, urlPart, jsCtx, attr, element, error, braces);
         }
 
         Context js(State s, JsCtx j) {
-            return new Context(s, delim, urlPart, j, attr, element, error);
+            return new Context(s, delim, urlPart, j, attr, element, error, braces);
         }
 
         Context url(UrlPart u) {
-            return new Context(state, delim, u, jsCtx, attr, element, error);
+            return new Context(state, delim, u, jsCtx, attr, element, error, braces);
+        }
+
+        Context braces(State s, List<Integer> b) {
+            return new Context(s, delim, urlPart, jsCtx, attr, element, error, b);
         }
 
         @Override
@@ -149,6 +174,12 @@ final class HtmlEscaping {
                 written = i1;
                 edited = true;
             }
+            if (inScriptLiteral(c.state) && SPECIAL_SCRIPT_TAG.matcher(s.substring(i, i1)).find()) {
+                // WHATWG's advice for "<!--", "<script" and "</script" in JS literals: escape the '<'.
+                b.append(s, written, i).append(SPECIAL_SCRIPT_TAG.matcher(s.substring(i, i1)).replaceAll("\\\\x3C$1"));
+                written = i1;
+                edited = true;
+            }
             if (i == i1 && c.state == c1.state) {
                 throw new IllegalStateException("no progress in " + c + " on " + s.substring(i));
             }
@@ -168,6 +199,9 @@ final class HtmlEscaping {
 
     private record Step(Context context, int read) {
     }
+
+    private static final java.util.regex.Pattern SPECIAL_SCRIPT_TAG =
+            java.util.regex.Pattern.compile("<(script|/script|!--)", java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
 
     private static Step contextAfterText(Context c, String s) {
         if (c.delim == Delim.NONE) {
@@ -228,7 +262,8 @@ final class HtmlEscaping {
             case ATTR -> new Step(c, s.length());
             case URL, SRCSET -> tUrl(c, s);
             case JS -> tJs(c, s);
-            case JS_DQ_STR, JS_SQ_STR, JS_BQ_STR, JS_REGEXP -> tJsDelimited(c, s);
+            case JS_DQ_STR, JS_SQ_STR, JS_REGEXP -> tJsDelimited(c, s);
+            case JS_TMPL_LIT -> tJsTmpl(c, s);
             case JS_BLOCK_CMT, CSS_BLOCK_CMT -> {
                 int i = s.indexOf("*/");
                 yield i == -1 ? new Step(c, s.length()) : new Step(c.state(c.state == State.JS_BLOCK_CMT ? State.JS : State.CSS), i + 2);
@@ -239,6 +274,11 @@ final class HtmlEscaping {
                 yield i == -1 ? new Step(c, s.length()) : new Step(c.state(css ? State.CSS : State.JS), i);
             }
             case CSS -> tCss(c, s);
+            case META_CONTENT -> tMetaContent(c, s);
+            case META_CONTENT_URL -> {
+                int i = s.indexOf(';');
+                yield i < 0 ? new Step(c, s.length()) : new Step(c.state(State.META_CONTENT), i + 1);
+            }
             case CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL -> tCssStr(c, s);
             case ERROR -> new Step(c, s.length());
         };
@@ -277,8 +317,12 @@ final class HtmlEscaping {
             return new Step(c, s.length());
         }
         if (s.charAt(i) == '>') {
+            if (c.element == Element.META) {
+                // <meta> has no end tag: its content is text again.
+                return new Step(Context.TEXT, i + 1);
+            }
             State content = switch (c.element) {
-                case NONE -> State.TEXT;
+                case NONE, META -> State.TEXT;
                 case SCRIPT -> State.JS;
                 case STYLE -> State.CSS;
                 case TEXTAREA, TITLE -> State.RCDATA;
@@ -296,6 +340,8 @@ final class HtmlEscaping {
         Attr attr = Attr.NONE;
         if (c.element == Element.SCRIPT && name.equals("type")) {
             attr = Attr.SCRIPT_TYPE;
+        } else if (c.element == Element.META && name.equals("content")) {
+            attr = Attr.META_CONTENT;
         } else {
             attr = switch (attrType(name)) {
                 case URL -> Attr.URL;
@@ -334,6 +380,7 @@ final class HtmlEscaping {
             case STYLE -> State.CSS;
             case URL -> State.URL;
             case SRCSET -> State.SRCSET;
+            case META_CONTENT -> State.META_CONTENT;
         };
     }
 
@@ -350,18 +397,27 @@ final class HtmlEscaping {
             delim = Delim.DOUBLE_QUOTE;
             i++;
         }
-        return new Step(new Context(attrStart(c.attr), delim, c.urlPart, c.jsCtx, c.attr, c.element, null), i);
+        return new Step(new Context(attrStart(c.attr), delim, c.urlPart, c.jsCtx, c.attr, c.element, null, c.braces), i);
     }
 
     private static Step specialTagEnd(Context c, String s) {
+        if (c.element == Element.SCRIPT && (inScriptLiteral(c.state) || c.state.comment())) {
+            // "</script" inside a JS string, regexp or comment is escaped (text) or dropped, not an end.
+            return new Step(c, s.length());
+        }
         if (c.element != Element.NONE) {
-            String tag = c.element.name().toLowerCase(Locale.ROOT);
+            // Go's marker for <meta> is empty: any "</" then a separator ends it.
+            String tag = c.element == Element.META ? "" : c.element.name().toLowerCase(Locale.ROOT);
             int i = indexTagEnd(s, tag);
             if (i != -1) {
                 return new Step(Context.TEXT, i);
             }
         }
         return new Step(c, s.length());
+    }
+
+    private static boolean inScriptLiteral(State s) {
+        return s == State.JS_DQ_STR || s == State.JS_SQ_STR || s == State.JS_TMPL_LIT || s == State.JS_REGEXP;
     }
 
     private static int indexTagEnd(String s, String tag) {
@@ -393,7 +449,7 @@ final class HtmlEscaping {
     }
 
     private static Step tJs(Context c, String s) {
-        int i = indexAny(s, 0, "\"`'/<-#");
+        int i = indexAny(s, 0, "\"`'/{}<-#");
         if (i == -1) {
             return new Step(c.js(c.state, nextJsCtx(s, c.jsCtx)), s.length());
         }
@@ -401,7 +457,7 @@ final class HtmlEscaping {
         switch (s.charAt(i)) {
             case '"' -> c = c.js(State.JS_DQ_STR, JsCtx.REGEXP);
             case '\'' -> c = c.js(State.JS_SQ_STR, JsCtx.REGEXP);
-            case '`' -> c = c.js(State.JS_BQ_STR, JsCtx.REGEXP);
+            case '`' -> c = c.js(State.JS_TMPL_LIT, JsCtx.REGEXP);
             case '/' -> {
                 if (i + 1 < s.length() && s.charAt(i + 1) == '/') {
                     c = c.js(State.JS_LINE_CMT, j);
@@ -431,6 +487,34 @@ final class HtmlEscaping {
                     i += 2;
                 }
             }
+            case '{' -> {
+                // Braces are counted only inside a template literal's ${...}. A '/' after a brace
+                // starts a regexp (nextJSCtx's rule; Go issue 80435: Go's first template-literal
+                // code kept the context from before the brace, so "if(x){/{{.}}/" got the value escaper).
+                c = c.js(c.state, JsCtx.REGEXP);
+                if (!c.braces.isEmpty()) {
+                    List<Integer> b = new ArrayList<>(c.braces);
+                    b.set(b.size() - 1, b.get(b.size() - 1) + 1);
+                    c = c.braces(c.state, b);
+                }
+            }
+            case '}' -> {
+                // A '/' after a block's '}' starts a regexp (nextJSCtx's rule).
+                c = c.js(c.state, JsCtx.REGEXP);
+                if (!c.braces.isEmpty()) {
+                    List<Integer> b = new ArrayList<>(c.braces);
+                    int depth = b.get(b.size() - 1) - 1;
+                    if (depth >= 0) {
+                        b.set(b.size() - 1, depth);
+                        c = c.braces(c.state, b);
+                    } else {
+                        // The '}' closing a ${...}: back inside the template literal (the context
+                        // before it kept, as Go keeps it; a '/' only matters once the literal ends).
+                        b.remove(b.size() - 1);
+                        c = c.js(State.JS_TMPL_LIT, j).braces(State.JS_TMPL_LIT, b);
+                    }
+                }
+            }
             default -> {
                 c = c.js(c.state, j);
                 if (i + 1 < s.length() && s.charAt(i + 1) == '!') {
@@ -442,10 +526,41 @@ final class HtmlEscaping {
         return new Step(c, i + 1);
     }
 
+    /** Inside a JS template literal: a backquote ends it, {@code ${} opens a substitution (JS again, one brace level deeper). */
+    private static Step tJsTmpl(Context c, String s) {
+        int k = 0;
+        while (true) {
+            int i = indexAny(s, k, "`\\$");
+            if (i < 0) {
+                return new Step(c, s.length());
+            }
+            switch (s.charAt(i)) {
+                case '\\' -> {
+                    i++;
+                    if (i == s.length()) {
+                        return new Step(Context.error("unfinished escape sequence in JS string: " + GoFormat.quote(s)), s.length());
+                    }
+                }
+                case '$' -> {
+                    if (i + 1 < s.length() && s.charAt(i + 1) == '{') {
+                        List<Integer> b = new ArrayList<>(c.braces);
+                        b.add(0);
+                        return new Step(c.braces(State.JS, b), i + 2);
+                    }
+                }
+                default -> {
+                    // Like a string, a template literal is followed by a division (Go issue 81117).
+                    return new Step(c.js(State.JS, JsCtx.DIV_OP), i + 1);
+                }
+            }
+            k = i + 1;
+        }
+    }
+
     /** Whether a '/' after {@code preceding} starts a regexp or a division, as Go's nextJSCtx guesses it. */
     private static JsCtx nextJsCtx(String s, JsCtx preceding) {
         int end = s.length();
-        while (end > 0 && " \t\n\f\r\u2028\u2029".indexOf(s.charAt(end - 1)) >= 0) {
+        while (end > 0 && JS_WHITESPACE.indexOf(s.charAt(end - 1)) >= 0) {
             end--;
         }
         if (end == 0) {
@@ -480,8 +595,13 @@ final class HtmlEscaping {
         return JsCtx.DIV_OP;
     }
 
-    private static final java.util.Set<String> REGEXP_PRECEDERS = java.util.Set.of("break", "case", "continue", "delete",
-            "do", "else", "finally", "in", "instanceof", "return", "throw", "try", "typeof", "void");
+    /** JS's white space, as the {@code \\s} of its regexps (Go's jsWhitespace). */
+    private static final String JS_WHITESPACE = "\f\n\r\t\u000b \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+            + "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+
+    /** Go's regexpPrecederKeywords, and await and yield, after which a '/' starts a regexp too (Go issue 80897). */
+    private static final java.util.Set<String> REGEXP_PRECEDERS = java.util.Set.of("await", "break", "case", "continue", "delete",
+            "do", "else", "finally", "in", "instanceof", "return", "throw", "try", "typeof", "void", "yield");
 
     private static boolean isJsIdentPart(char c) {
         return c == '$' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
@@ -490,7 +610,6 @@ final class HtmlEscaping {
     private static Step tJsDelimited(Context c, String s) {
         String specials = switch (c.state) {
             case JS_SQ_STR -> "\\'";
-            case JS_BQ_STR -> "`\\";
             case JS_REGEXP -> "\\/[]";
             default -> "\\\"";
         };
@@ -511,6 +630,9 @@ final class HtmlEscaping {
                 inCharset = true;
             } else if (ch == ']' && c.state == State.JS_REGEXP) {
                 inCharset = false;
+            } else if (ch == '/' && i > 0 && s.regionMatches(true, i - 1, "</script", 0, 8)) {
+                // "</script" in a regexp does not end it: the text escaper writes it as \x3C/script.
+                i++;
             } else if (!inCharset) {
                 return new Step(c.js(State.JS, JsCtx.DIV_OP), i + 1);
             }
@@ -518,6 +640,22 @@ final class HtmlEscaping {
         }
         if (inCharset) {
             return new Step(Context.error("unfinished JS regexp charset: " + GoFormat.quote(s)), s.length());
+        }
+        return new Step(c, s.length());
+    }
+
+    /**
+     * A {@code <meta>} element's {@code content}: after {@code url=} (any case, spaces before the
+     * {@code =}) comes a URL, as in {@code http-equiv="refresh"} (Go's fix for CVE-2026-27142).
+     */
+    private static Step tMetaContent(Context c, String s) {
+        for (int i = 0; i + 3 <= s.length() - 1; i++) {
+            if (s.regionMatches(true, i, "url", 0, 3)) {
+                int j = eatWhiteSpace(s, i + 3);
+                if (j < s.length() && s.charAt(j) == '=') {
+                    return new Step(c.state(State.META_CONTENT_URL), j + 1);
+                }
+            }
         }
         return new Step(c, s.length());
     }
@@ -643,6 +781,7 @@ final class HtmlEscaping {
             case "style" -> Element.STYLE;
             case "textarea" -> Element.TEXTAREA;
             case "title" -> Element.TITLE;
+            case "meta" -> Element.META;
             default -> Element.NONE;
         };
     }
@@ -791,8 +930,8 @@ final class HtmlEscaping {
     static Context nudge(Context c) {
         return switch (c.state) {
             case TAG -> c.state(State.ATTR_NAME);
-            case BEFORE_VALUE -> new Context(attrStart(c.attr), Delim.SPACE_OR_TAG_END, c.urlPart, c.jsCtx, Attr.NONE, c.element, null);
-            case AFTER_NAME -> new Context(State.ATTR_NAME, c.delim, c.urlPart, c.jsCtx, Attr.NONE, c.element, null);
+            case BEFORE_VALUE -> new Context(attrStart(c.attr), Delim.SPACE_OR_TAG_END, c.urlPart, c.jsCtx, Attr.NONE, c.element, null, c.braces);
+            case AFTER_NAME -> new Context(State.ATTR_NAME, c.delim, c.urlPart, c.jsCtx, Attr.NONE, c.element, null, c.braces);
             default -> c;
         };
     }
@@ -801,7 +940,8 @@ final class HtmlEscaping {
     enum Escaper {
         URL_FILTER(null), URL_NORMALIZER("urlquery"), URL_ESCAPER("urlquery"), HTML_ESCAPER("html"), RCDATA_ESCAPER("html"),
         ATTR_ESCAPER("html"), NOSPACE_ESCAPER(null), HTML_NAME_FILTER(null), COMMENT_ESCAPER(null), CSS_ESCAPER(null),
-        CSS_VALUE_FILTER(null);
+        CSS_VALUE_FILTER(null), JS_VAL_ESCAPER(null), JS_STR_ESCAPER(null), JS_TMPL_LIT_ESCAPER(null), JS_REGEXP_ESCAPER(null),
+        SRCSET_ESCAPER(null);
 
         /** The predefined escaper Go treats as equivalent. */
         final String equivalent;
@@ -815,7 +955,7 @@ final class HtmlEscaping {
      * The escapers for an action at (nudged) context {@code c}, as Go's escapeAction chooses them,
      * and the context after the action.
      *
-     * @throws TemplateException where Go fails, or for a value in a JS or CSS context (refused here)
+     * @throws TemplateException where Go fails (the context is an error)
      */
     static List<Escaper> escapers(Context c, String where) throws TemplateException {
         List<Escaper> s = new ArrayList<>(3);
@@ -833,38 +973,56 @@ final class HtmlEscaping {
                 }
             }
             case CSS -> s.add(Escaper.CSS_VALUE_FILTER);
+            case JS -> s.add(Escaper.JS_VAL_ESCAPER);
+            case JS_DQ_STR, JS_SQ_STR -> s.add(Escaper.JS_STR_ESCAPER);
+            case JS_TMPL_LIT -> s.add(Escaper.JS_TMPL_LIT_ESCAPER);
+            case JS_REGEXP -> s.add(Escaper.JS_REGEXP_ESCAPER);
+            case SRCSET -> s.add(Escaper.SRCSET_ESCAPER);
+            case META_CONTENT -> {
+            }
+            case META_CONTENT_URL -> s.add(Escaper.URL_FILTER);
             case TEXT -> s.add(Escaper.HTML_ESCAPER);
             case RCDATA -> s.add(Escaper.RCDATA_ESCAPER);
             case ATTR -> {
             }
             case ATTR_NAME, TAG -> s.add(Escaper.HTML_NAME_FILTER);
             default -> {
-                if (c.state.comment()) {
-                    s.add(Escaper.COMMENT_ESCAPER);
-                } else {
-                    throw new TemplateException("html/template: " + where + ": a value printed in context " + c
-                            + " (JavaScript or srcset): Promethium's HTML escaping does not escape values there");
+                if (!c.state.comment()) {
+                    throw new IllegalStateException("unexpected state " + c);
                 }
+                s.add(Escaper.COMMENT_ESCAPER);
             }
         }
-        Escaper last = s.isEmpty() ? null : s.get(s.size() - 1);
         switch (c.delim) {
             case NONE -> {
             }
             case SPACE_OR_TAG_END -> s.add(Escaper.NOSPACE_ESCAPER);
-            default -> {
-                // Go's redundantFuncs: attribute escaping adds nothing after these.
-                if (last != Escaper.CSS_ESCAPER && last != Escaper.COMMENT_ESCAPER) {
-                    s.add(Escaper.ATTR_ESCAPER);
-                }
-            }
+            default -> s.add(Escaper.ATTR_ESCAPER);
         }
         return s;
     }
 
-    /** The context after an action at (nudged) {@code c}. */
+    /**
+     * Go's redundantFuncs: {@code next} adds nothing after {@code last}, so Go leaves it out
+     * when it appends the escapers to a pipeline (after a trailing {@code html} or
+     * {@code urlquery} took an escaper's place, nothing is left out).
+     */
+    static boolean redundant(Escaper last, Escaper next) {
+        return switch (last) {
+            case COMMENT_ESCAPER -> next == Escaper.ATTR_ESCAPER || next == Escaper.HTML_ESCAPER;
+            case CSS_ESCAPER, JS_REGEXP_ESCAPER, JS_STR_ESCAPER, JS_TMPL_LIT_ESCAPER -> next == Escaper.ATTR_ESCAPER;
+            case URL_ESCAPER -> next == Escaper.URL_NORMALIZER;
+            default -> false;
+        };
+    }
+
+    /** The context after an action at (nudged) {@code c}: after a JS value, a '/' divides. */
     static Context afterAction(Context c) {
-        return c.state == State.TAG ? c.state(State.ATTR_NAME) : c;
+        return switch (c.state) {
+            case TAG -> c.state(State.ATTR_NAME);
+            case JS -> c.js(State.JS, JsCtx.DIV_OP);
+            default -> c;
+        };
     }
 
     /** Applies one escaper to a value (a string, a {@link Typed} or any value printed as Go's fmt.Sprint). */
@@ -884,7 +1042,168 @@ final class HtmlEscaping {
             case COMMENT_ESCAPER -> "";
             case CSS_ESCAPER -> cssEscape(s);
             case CSS_VALUE_FILTER -> cssValue(s);
+            case JS_VAL_ESCAPER -> jsVal(value);
+            case JS_STR_ESCAPER -> jsReplace(s, JsTable.STRING);
+            case JS_TMPL_LIT_ESCAPER -> jsReplace(s, JsTable.TEMPLATE_LITERAL);
+            case JS_REGEXP_ESCAPER -> {
+                String r = jsReplace(s, JsTable.REGEXP);
+                // /{{.}}/ must not become a line comment when the value is empty.
+                yield r.isEmpty() ? "(?:)" : r;
+            }
+            case SRCSET_ESCAPER -> srcset(s, kind);
         };
+    }
+
+    /**
+     * Go's jsValEscaper: the value as a JS expression without side effects, which is its JSON
+     * ({@code json.Marshal}: strings quoted with {@code <}, {@code >}, {@code &} as
+     * {@code \u003c}...), a value with a Go {@code String} method (and no JSON marshaller) as the
+     * JSON string of that; padded with spaces where it starts or ends like an identifier or a
+     * number, so {@code typeof{{.}}} stays two tokens. A value JSON cannot hold becomes a comment
+     * with Go's error and {@code null}.
+     */
+    static String jsVal(Object value) {
+        Object v = value;
+        if (v instanceof Typed t) {
+            v = t.text();
+        } else if (v instanceof GoDuration d) {
+            v = GoFormat.print(d);
+        } else if (v instanceof TemplateValue tv && tv.stringer() != null) {
+            v = tv.stringer();
+        }
+        String json;
+        try {
+            json = Json.write(v);
+        } catch (Json.UnsupportedValueException e) {
+            String msg = e.getMessage().replace("*/", "* /").replace("</script", "\\x3C/script").replace("<!--", "\\x3C!--");
+            return " /* " + msg + " */null ";
+        }
+        if (json.isEmpty()) {
+            return " null ";
+        }
+        boolean pad = isJsIdentPart(json.charAt(0)) || isJsIdentPart(json.charAt(json.length() - 1));
+        return pad ? " " + json + " " : json;
+    }
+
+    private enum JsTable { STRING, TEMPLATE_LITERAL, REGEXP }
+
+    /** Go's replace with the JS string, template literal or regexp table (js.go), U+2028/U+2029 escaped in each. */
+    private static String jsReplace(String s, JsTable table) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = jsReplacement(c, table);
+            if (rep == null) {
+                if (b != null) {
+                    b.append(c);
+                }
+                continue;
+            }
+            if (b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            b.append(rep);
+        }
+        return b == null ? s : b.toString();
+    }
+
+    private static String jsReplacement(char c, JsTable table) {
+        if (c < 0x20) {
+            return switch (c) {
+                case '\t' -> "\\t";
+                case '\n' -> "\\n";
+                case '\f' -> "\\f";
+                case '\r' -> "\\r";
+                default -> String.format("\\u%04x", (int) c);
+            };
+        }
+        if (c == '\u2028' || c == '\u2029') {
+            return String.format("\\u%04x", (int) c);
+        }
+        if (table == JsTable.REGEXP) {
+            return switch (c) {
+                case '"' -> "\\u0022";
+                case '&' -> "\\u0026";
+                case '\'' -> "\\u0027";
+                case '+' -> "\\u002b";
+                case '<' -> "\\u003c";
+                case '>' -> "\\u003e";
+                case '$', '(', ')', '*', '-', '.', '/', '?', '[', '\\', ']', '^', '{', '|', '}' -> "\\" + c;
+                default -> null;
+            };
+        }
+        return switch (c) {
+            case '"' -> "\\u0022";
+            case '`' -> "\\u0060";
+            case '&' -> "\\u0026";
+            case '\'' -> "\\u0027";
+            case '+' -> "\\u002b";
+            case '/' -> "\\/";
+            case '<' -> "\\u003c";
+            case '>' -> "\\u003e";
+            case '\\' -> "\\\\";
+            case '$' -> table == JsTable.TEMPLATE_LITERAL ? "\\u0024" : null;
+            case '{' -> table == JsTable.TEMPLATE_LITERAL ? "\\u007b" : null;
+            case '}' -> table == JsTable.TEMPLATE_LITERAL ? "\\u007d" : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * Go's srcsetFilterAndEscaper: a typed URL is normalised with its commas encoded; any other
+     * value is split at commas and each image candidate's URL filtered ({@code #ZgotmplZ} for an
+     * unsafe scheme or metadata other than spaces and ASCII letters and digits) and normalised.
+     */
+    private static String srcset(String s, Typed.Kind kind) {
+        if (kind == Typed.Kind.URL) {
+            return url(s, true).replace(",", "%2c");
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        int written = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == ',') {
+                srcsetCandidate(s, written, i, b);
+                b.append(',');
+                written = i + 1;
+            }
+        }
+        srcsetCandidate(s, written, s.length(), b);
+        return b.toString();
+    }
+
+    private static void srcsetCandidate(String s, int left, int right, StringBuilder b) {
+        int start = left;
+        while (start < right && isHtmlSpace(s.charAt(start))) {
+            start++;
+        }
+        int end = right;
+        for (int i = start; i < right; i++) {
+            if (isHtmlSpace(s.charAt(i))) {
+                end = i;
+                break;
+            }
+        }
+        String u = s.substring(start, end);
+        if (isSafeUrl(u)) {
+            boolean metadataOk = true;
+            for (int i = end; i < right; i++) {
+                char c = s.charAt(i);
+                if (!(isHtmlSpace(c) || c < 0x80 && (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'))) {
+                    metadataOk = false;
+                    break;
+                }
+            }
+            if (metadataOk) {
+                b.append(s, left, start).append(url(u, true)).append(s, end, right);
+                return;
+            }
+        }
+        b.append("#ZgotmplZ");
+    }
+
+    /** ASCII white space as WHATWG's infra defines it. */
+    private static boolean isHtmlSpace(char c) {
+        return c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
     }
 
     /** Go's cssEscaper: CSS and HTML specials as {@code \<hex>} escapes, a space after one that a hex digit or space follows. */

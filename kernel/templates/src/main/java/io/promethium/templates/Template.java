@@ -179,6 +179,7 @@ public final class Template {
             } else {
                 v = value(p, dot);
             }
+            HtmlEscaping.Escaper last = null;
             for (HtmlEscaping.Escaper e : escapers) {
                 if (dup && predefined.equals(e.equivalent)) {
                     try {
@@ -186,11 +187,13 @@ public final class Template {
                     } catch (Exception ex) {
                         throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
                     }
-                } else {
+                    last = null;
+                } else if (last == null || !HtmlEscaping.redundant(last, e)) {
                     v = HtmlEscaping.apply(e, v);
+                    last = e;
                 }
             }
-            html = c;
+            html = HtmlEscaping.afterAction(c);
             write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.print(v));
         }
 

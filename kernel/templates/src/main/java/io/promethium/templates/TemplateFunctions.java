@@ -307,7 +307,13 @@ final class TemplateFunctions {
             Instant t = time("since", one("since", a)).instant();
             return new GoDuration(java.time.Duration.between(t, Instant.now()));
         });
-        FUNCTIONS.put("toJson", (env, a) -> Json.write(one("toJson", a)));
+        FUNCTIONS.put("toJson", (env, a) -> {
+            try {
+                return Json.write(one("toJson", a));
+            } catch (Json.UnsupportedValueException e) {
+                throw new TemplateException("error calling toJson: " + e.getMessage());
+            }
+        });
         FUNCTIONS.put("list", (env, a) -> List.copyOf(a.stream().map(o -> o == null ? (Object) "" : o).toList()));
         FUNCTIONS.put("append", (env, a) -> {
             arity("append", a, 2, 2);

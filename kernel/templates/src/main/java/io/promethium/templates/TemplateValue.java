@@ -22,4 +22,23 @@ public interface TemplateValue {
 
     /** The Go type name, for error messages ({@code template.Data}). */
     String typeName();
+
+    /**
+     * What Go's {@code encoding/json} writes for this value ({@code toJson}, a value in a
+     * {@code <script>}): a {@link java.util.SequencedMap} of a Go struct's JSON field names in
+     * order, a string, a list...; {@link #NO_FIELD} (the default) when the value is written as
+     * the {@link java.util.Map} or {@link java.util.List} it is.
+     */
+    default Object json() {
+        return NO_FIELD;
+    }
+
+    /**
+     * The result of the Go type's {@code String} method where it has one and is no JSON
+     * marshaller (html/template writes such a value in JavaScript as that string); null where
+     * it has none.
+     */
+    default String stringer() {
+        return null;
+    }
 }

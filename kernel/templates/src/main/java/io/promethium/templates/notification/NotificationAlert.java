@@ -35,6 +35,20 @@ public record NotificationAlert(String status, KV labels, KV annotations, GoTime
         };
     }
 
+    /** Alertmanager's {@code template.Alert} JSON tags. */
+    @Override
+    public Object json() {
+        java.util.LinkedHashMap<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("status", status);
+        fields.put("labels", labels);
+        fields.put("annotations", annotations);
+        fields.put("startsAt", startsAt);
+        fields.put("endsAt", endsAt);
+        fields.put("generatorURL", generatorUrl);
+        fields.put("fingerprint", fingerprint);
+        return fields;
+    }
+
     @Override
     public String typeName() {
         return "template.Alert";

@@ -66,6 +66,20 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         };
     }
 
+    /** Alertmanager's {@code template.Data} JSON tags. */
+    @Override
+    public Object json() {
+        java.util.LinkedHashMap<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("receiver", receiver);
+        fields.put("status", status);
+        fields.put("alerts", alerts);
+        fields.put("groupLabels", groupLabels);
+        fields.put("commonLabels", commonLabels);
+        fields.put("commonAnnotations", commonAnnotations);
+        fields.put("externalURL", externalUrl);
+        return fields;
+    }
+
     @Override
     public String typeName() {
         return "*template.Data";

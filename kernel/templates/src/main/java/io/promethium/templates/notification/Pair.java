@@ -19,6 +19,15 @@ public record Pair(String name, String value) implements TemplateValue {
         };
     }
 
+    /** Go's {@code Pair} has no JSON tags: its field names. */
+    @Override
+    public Object json() {
+        java.util.LinkedHashMap<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("Name", name);
+        fields.put("Value", value);
+        return fields;
+    }
+
     @Override
     public String typeName() {
         return "template.Pair";

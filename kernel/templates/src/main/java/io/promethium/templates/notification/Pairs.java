@@ -40,6 +40,19 @@ public final class Pairs extends AbstractList<Pair> implements TemplateValue {
         };
     }
 
+    /** Alertmanager's {@code Pairs.String}: {@code name=value, name=value}. */
+    @Override
+    public String stringer() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < size(); i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(get(i).name()).append('=').append(get(i).value());
+        }
+        return b.toString();
+    }
+
     @Override
     public String typeName() {
         return "template.Pairs";

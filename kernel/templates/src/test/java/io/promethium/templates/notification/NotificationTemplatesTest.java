@@ -72,6 +72,23 @@ class NotificationTemplatesTest {
     }
 
     @Test
+    void sortedPairsPrintWithAlertmanagersStringMethod() throws Exception {
+        assertThat(defaults().render("{{ .CommonLabels.SortedPairs }}", notification())).isEqualTo("alertname=HighLoad, job=node, severity=page");
+    }
+
+    @Test
+    void toJsonWritesGoStructsWithTheirJsonNamesAndFloatsAsGoDoes() throws Exception {
+        NotificationTemplates t = defaults();
+        Notification n = notification();
+        assertThat(t.render("{{ toJson .GroupLabels.SortedPairs }}", n)).isEqualTo("[{\"Name\":\"alertname\",\"Value\":\"HighLoad\"}]");
+        assertThat(t.render("{{ toJson (index .Alerts 1).EndsAt }}", n)).isEqualTo("\"2024-03-01T11:50:00Z\"");
+        assertThat(t.render("{{ toJson (index .Alerts 1) }}", n)).startsWith("{\"status\":\"resolved\",\"labels\":{\"alertname\":\"HighLoad\",");
+        assertThat(t.render("{{ toJson . }}", n)).startsWith("{\"receiver\":\"team-x\",\"status\":\"firing\",\"alerts\":[{");
+        assertThat(t.render("{{ toJson 0.000001 }} {{ toJson 1e21 }} {{ toJson 1e20 }} {{ toJson 0.0000001 }}", n))
+                .isEqualTo("0.000001 1e+21 100000000000000000000 1e-7");
+    }
+
+    @Test
     void userTemplatesOverrideDefaultsAndSeeThem(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mine.tmpl");
         Files.writeString(file, "{{ define \"__alertmanager\" }}Ours{{ end }}{{ define \"my.title\" }}{{ template \"slack.default.username\" . }}: {{ .GroupLabels.alertname }}{{ end }}");

@@ -279,6 +279,43 @@ class WebUiIT {
     }
 
     @Test
+    @Order(4)
+    void explainShowsTheQueryAsATreeWithWhatEachNodeDoesAndSelects() throws Exception {
+        String query = "sum by (job) (rate(prometheus_http_requests_total[1m])) or up{job=\"nosuch\"}";
+        open("/query?g0.expr=" + url(query) + "&g0.tab=table");
+        awaitText("Load time");
+        consoleErrors();
+        browser.findElement(By.xpath("//button[@role='tab' and .='Explain']")).click();
+        await(d -> d.getCurrentUrl().contains("g0.tab=explain"));
+        // The tree from /api/v1/parse_query: each node's text written back from the tree, its type and a sentence.
+        await(d -> d.findElements(By.cssSelector(".explain-node")).size() == 5);
+        List<String> texts = browser.findElements(By.cssSelector(".explain-text")).stream().map(WebElement::getText).toList();
+        assertThat(texts).containsExactly(query, "sum by (job) (rate(prometheus_http_requests_total[1m]))",
+                "rate(prometheus_http_requests_total[1m])", "prometheus_http_requests_total[1m]", "up{job=\"nosuch\"}");
+        WebElement aggregation = node("aggregation");
+        assertThat(aggregation.findElement(By.cssSelector(".explain-what")).getText()).isEqualTo("Sums the values of the input series, one result per distinct job.");
+        assertThat(node("binaryExpr").findElement(By.cssSelector(".explain-what")).getText()).startsWith("Set operation: keeps all left-hand series");
+        assertThat(node("matrixSelector").findElement(By.cssSelector(".explain-what")).getText()).contains("every sample of each in the last 1m");
+        // Each node is evaluated at the panel's time: series and the labels seen, or that a selector matches nothing.
+        await(d -> node("vectorSelector").findElement(By.cssSelector(".explain-stats")).getText().contains("No series match this selector"));
+        await(d -> node("aggregation").findElement(By.cssSelector(".explain-stats")).getText().startsWith("1 series"));
+        assertThat(node("aggregation").findElement(By.cssSelector(".explain-stats")).getText()).contains("job=\"promethium\"");
+        await(d -> node("matrixSelector").findElement(By.cssSelector(".explain-stats")).getText().matches("\\d+ range series .*handler \\(\\d+ values\\).*"));
+        screenshot("query-explain");
+        assertThat(consoleErrors()).isEmpty();
+
+        // A link to the tab opens it; a query that does not parse says why.
+        open("/query?g0.expr=" + url("sum(up") + "&g0.tab=explain");
+        assertThat(find(".notice.error").getText()).contains("Cannot parse the expression");
+        assertThat(browser.findElements(By.cssSelector(".tabs button[aria-selected=true]")).get(0).getText()).isEqualTo("Explain");
+    }
+
+    /** The first Explain tree node of a type (its own box, not its children). */
+    private static WebElement node(String type) {
+        return browser.findElement(By.cssSelector(".explain-node[data-type=" + type + "] > .explain-box"));
+    }
+
+    @Test
     @Order(5)
     void queryErrorsAndWarningsAreShownOnThePage() throws Exception {
         open("/query?g0.expr=" + url("sum(up") + "&g0.tab=table");

@@ -4,6 +4,7 @@ import { api, apiData } from './api.js';
 import { h, clear, notice, seriesName, formatDuration, parseDuration, formatNumber, formatTime, table } from './dom.js';
 import { Editor } from './editor.js';
 import { Chart } from './chart.js';
+import { ExplainView } from './explain.js';
 
 const PAGE_SIZE = 100;
 const MAX_GRAPH_SERIES = 500;
@@ -26,7 +27,7 @@ export function parsePanels(search) {
     const step = get('step_input') ? parseDuration(get('step_input')) : null;
     return {
       expr: get('expr') || '',
-      tab: tab === '0' || tab === 'graph' ? 'graph' : 'table',
+      tab: tab === '0' || tab === 'graph' ? 'graph' : tab === 'explain' ? 'explain' : 'table',
       range: parseDuration(get('range_input') || '1h') || 3600,
       end,
       step: step && step > 0 ? step : null,
@@ -78,6 +79,8 @@ class Panel {
     this.tabButtons = {
       table: h('button', { type: 'button', role: 'tab', onclick: () => this.setTab('table') }, 'Table'),
       graph: h('button', { type: 'button', role: 'tab', onclick: () => this.setTab('graph') }, 'Graph'),
+      explain: h('button', { type: 'button', role: 'tab', title: 'The query as a tree: what each part does and what it selects',
+        onclick: () => this.setTab('explain') }, 'Explain'),
     };
     this.element = h('section', { class: 'card panel', 'aria-label': 'Query panel' },
       h('div', { class: 'body' },
@@ -86,7 +89,7 @@ class Panel {
             h('button', { type: 'button', class: 'format', title: 'Format the expression (/api/v1/format_query)', onclick: () => this.format() }, 'Format'),
             h('button', { type: 'button', class: 'primary execute', onclick: () => this.execute() }, 'Execute'),
             h('button', { type: 'button', class: 'ghost remove', title: 'Remove this panel', 'aria-label': 'Remove panel', onclick: () => page.remove(this) }, '✕'))),
-        h('div', { class: 'tabs', role: 'tablist' }, this.tabButtons.table, this.tabButtons.graph),
+        h('div', { class: 'tabs', role: 'tablist' }, this.tabButtons.table, this.tabButtons.graph, this.tabButtons.explain),
         this.controls, this.messages, this.stats, this.result));
     this.renderControls();
   }
@@ -105,7 +108,7 @@ class Panel {
       title: 'Empty means now', value: s.end === null ? '' : localInputValue(s.end) });
     end.addEventListener('change', () => { s.end = end.value ? new Date(end.value).getTime() : null; this.changed(); });
     const now = h('button', { type: 'button', title: 'Evaluate at the current time', onclick: () => { s.end = null; this.changed(); } }, 'Now');
-    if (s.tab === 'table') {
+    if (s.tab === 'table' || s.tab === 'explain') {
       clear(this.controls, h('span', { class: 'muted' }, 'Evaluation time'), end, now);
       return;
     }
@@ -170,6 +173,7 @@ class Panel {
     s.expr = this.editor.value;
     this.page.saveUrl();
     if (this.abort) this.abort.abort();
+    this.explain?.abort?.abort();
     if (!s.expr.trim()) {
       clear(this.messages, notice('info', 'Enter an expression to run.'));
       return;
@@ -177,6 +181,14 @@ class Panel {
     this.abort = new AbortController();
     const started = performance.now();
     const endMs = s.end === null ? Date.now() : s.end;
+    if (s.tab === 'explain') {
+      clear(this.messages);
+      clear(this.stats, `Evaluated at ${formatTime(endMs)}`);
+      if (!this.explain) this.explain = new ExplainView();
+      clear(this.result, this.explain.element);
+      this.explain.show(s.expr, endMs);
+      return;
+    }
     clear(this.stats, 'Running…');
     let answer;
     try {

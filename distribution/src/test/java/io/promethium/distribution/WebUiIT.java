@@ -310,6 +310,41 @@ class WebUiIT {
         assertThat(browser.findElements(By.cssSelector(".tabs button[aria-selected=true]")).get(0).getText()).isEqualTo("Explain");
     }
 
+    @Test
+    @Order(4)
+    void metricsExplorerListsMetricsWithTypeAndHelpFiltersAndInsertsTheChosenOne() throws Exception {
+        open("/query");
+        WebElement editor = find(".panel .cm-content");
+        editor.sendKeys("rate()");
+        editor.sendKeys(Keys.ARROW_LEFT, Keys.ESCAPE);
+        find("button.explore").click();
+        await(d -> d.findElements(By.cssSelector("dialog.explorer[open] tr.explorer-metric")).size() > 10);
+        assertThat(find(".explorer-count").getText()).matches("\\d+ metrics");
+        find(".explorer-search").sendKeys("http requests");
+        await(d -> d.findElements(By.cssSelector("tr.explorer-metric")).stream()
+                .allMatch(r -> r.getText().toLowerCase(java.util.Locale.ROOT).contains("http")));
+        WebElement row = await(d -> d.findElements(By.cssSelector("tr.explorer-metric")).stream()
+                .filter(r -> r.findElement(By.cssSelector("button")).getText().equals("prometheus_http_requests_total")).findFirst().orElse(null));
+        // Type and help from /api/v1/metadata.
+        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("counter");
+        assertThat(row.findElement(By.cssSelector(".explorer-help")).getText()).contains("HTTP");
+        assertThat(find(".explorer-count").getText()).matches("\\d+ of \\d+ metrics");
+        screenshot("query-metrics-explorer");
+        row.findElement(By.cssSelector("button")).click();
+        await(d -> d.findElements(By.cssSelector("dialog.explorer")).isEmpty());
+        // Inserted where the cursor was.
+        assertThat(editorText(editor)).isEqualTo("rate(prometheus_http_requests_total)");
+        find("button.explore").click();
+        find("dialog.explorer[open] .explorer-search").sendKeys("no_metric_is_called_this");
+        awaitDialogText("No metric matches the filter.");
+        find(".explorer-search").sendKeys(Keys.ESCAPE);
+        await(d -> d.findElements(By.cssSelector("dialog.explorer")).isEmpty());
+    }
+
+    private static void awaitDialogText(String text) {
+        await(d -> d.findElement(By.cssSelector("dialog.explorer")).getText().contains(text));
+    }
+
     /** The first Explain tree node of a type (its own box, not its children). */
     private static WebElement node(String type) {
         return browser.findElement(By.cssSelector(".explain-node[data-type=" + type + "] > .explain-box"));

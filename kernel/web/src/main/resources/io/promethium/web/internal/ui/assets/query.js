@@ -5,6 +5,7 @@ import { h, clear, notice, seriesName, formatDuration, parseDuration, formatNumb
 import { Editor } from './editor.js';
 import { Chart } from './chart.js';
 import { ExplainView } from './explain.js';
+import { openExplorer } from './explorer.js';
 
 const PAGE_SIZE = 100;
 const MAX_GRAPH_SERIES = 500;
@@ -86,6 +87,8 @@ class Panel {
       h('div', { class: 'body' },
         h('div', { class: 'editor-row' }, this.editor.element,
           h('div', { class: 'row' },
+            h('button', { type: 'button', class: 'explore', title: 'Metrics explorer: find a metric by name or help text and insert it',
+              onclick: () => openExplorer((name) => this.editor.insert(name)) }, 'Metrics'),
             h('button', { type: 'button', class: 'format', title: 'Format the expression (/api/v1/format_query)', onclick: () => this.format() }, 'Format'),
             h('button', { type: 'button', class: 'primary execute', onclick: () => this.execute() }, 'Execute'),
             h('button', { type: 'button', class: 'ghost remove', title: 'Remove this panel', 'aria-label': 'Remove panel', onclick: () => page.remove(this) }, '✕'))),

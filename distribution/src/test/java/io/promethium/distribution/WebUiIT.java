@@ -94,6 +94,7 @@ class WebUiIT {
         // The browser started while the server booted.
         server.awaitReady();
         writeBulkSeries();
+        writeNativeHistogram();
         server.await(Duration.ofSeconds(30), () -> server.get("/api/v1/query?query=up").body().contains("\"job\":\"broken\""),
                 "first scrapes");
     }
@@ -107,6 +108,20 @@ class WebUiIT {
                     new long[] {now - 60_000, now}, new double[] {i, i + 1}));
         }
         var response = RemoteWriteClient.send(server.uri("/api/v1/write"), series);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    }
+
+    /** A native histogram (schema 0: buckets (0.5, 1], (1, 2] ... (16, 32]) every minute over the last 9 minutes. */
+    private static void writeNativeHistogram() throws Exception {
+        long now = Instant.now().toEpochMilli();
+        long[] timestamps = new long[10];
+        double[][] counts = new double[10][];
+        for (int i = 0; i < 10; i++) {
+            timestamps[i] = now - (9 - i) * 60_000L;
+            counts[i] = new double[] {1 + i, 4, 9, 16 - i, 6, 2};
+        }
+        var response = RemoteWriteClient.sendHistograms(server.uri("/api/v1/write"),
+                Map.of("__name__", "ui_native_latency_seconds", "job", "native"), timestamps, 0, counts);
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     }
 
@@ -339,6 +354,37 @@ class WebUiIT {
         awaitDialogText("No metric matches the filter.");
         find(".explorer-search").sendKeys(Keys.ESCAPE);
         await(d -> d.findElements(By.cssSelector("dialog.explorer")).isEmpty());
+    }
+
+    @Test
+    @Order(4)
+    void aNativeHistogramIsDrawnAsAHeatmapOfItsBuckets() throws Exception {
+        open("/query?g0.expr=" + url("ui_native_latency_seconds") + "&g0.tab=graph&g0.range_input=10m");
+        await(d -> !d.findElements(By.cssSelector(".legend .item")).isEmpty());
+        browser.findElement(By.xpath("//button[.='Heatmap']")).click();
+        await(d -> d.getCurrentUrl().contains("g0.display_mode=heatmap"));
+        await(d -> !d.findElements(By.cssSelector(".chart.heatmap canvas")).isEmpty());
+        assertThat(find(".heatmap-scale").getText()).contains("ui_native_latency_seconds{job=\"native\"}").contains("16");
+        // The cells are drawn: a good share of the canvas in the palette's colours (axes and grid are grey).
+        Long coloured = (Long) ((JavascriptExecutor) browser).executeScript(
+                "const c = document.querySelector('.chart.heatmap canvas');"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "let n = 0;"
+                + "for (let i = 0; i < d.length; i += 4) {"
+                + "  if (d[i + 3] > 200 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;"
+                + "}"
+                + "return Math.round(1000 * n / (c.width * c.height));");
+        assertThat(coloured).as("per mille of the canvas drawn as cells").isGreaterThan(100L);
+        WebElement over = browser.findElement(By.cssSelector(".chart.heatmap .u-over"));
+        // In the middle of the time span, an eighth below the middle of the log scale from 0.5 to 32 (about 2.4):
+        // the bucket (2, 4], of count 9 in every sample (offsets are from the element's centre).
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, 0, over.getSize().height / 8).perform();
+        await(d -> d.findElement(By.cssSelector(".chart.heatmap .tooltip")).getText().contains("bucket 2 to 4: 9"));
+        screenshot("query-heatmap");
+
+        // A result without one native histogram series says what the heatmap needs.
+        open("/query?g0.expr=up&g0.tab=graph&g0.range_input=5m&g0.display_mode=heatmap");
+        awaitText("The heatmap shows native histograms; this result has none");
     }
 
     private static void awaitDialogText(String text) {

@@ -4,6 +4,7 @@ import { api, apiData } from './api.js';
 import { h, clear, notice, seriesName, formatDuration, parseDuration, formatNumber, formatTime, table } from './dom.js';
 import { Editor } from './editor.js';
 import { Chart } from './chart.js';
+import { Heatmap, cells } from './heatmap.js';
 import { ExplainView } from './explain.js';
 import { openExplorer } from './explorer.js';
 
@@ -33,6 +34,7 @@ export function parsePanels(search) {
       end,
       step: step && step > 0 ? step : null,
       stacked: get('display_mode') === 'stacked' || get('stacked') === '1',
+      heatmap: get('display_mode') === 'heatmap',
     };
   });
 }
@@ -57,7 +59,7 @@ export function panelsToSearch(panels) {
     params.set(`g${i}.range_input`, formatDuration(p.range));
     if (p.end !== null) params.set(`g${i}.end_input`, utcText(p.end));
     if (p.step !== null) params.set(`g${i}.step_input`, String(p.step));
-    params.set(`g${i}.display_mode`, p.stacked ? 'stacked' : 'lines');
+    params.set(`g${i}.display_mode`, p.heatmap ? 'heatmap' : p.stacked ? 'stacked' : 'lines');
   });
   return params.toString();
 }
@@ -135,13 +137,14 @@ class Panel {
       s.step = seconds;
       this.changed();
     });
-    const mode = (stacked, label) => h('button', { type: 'button', 'aria-pressed': String(s.stacked === stacked),
-      onclick: () => { s.stacked = stacked; this.changed(); } }, label);
+    const mode = (stacked, heatmap, label, title) => h('button', { type: 'button', title, 'aria-pressed': String(s.stacked === stacked && !!s.heatmap === heatmap),
+      onclick: () => { s.stacked = stacked; s.heatmap = heatmap; this.changed(); } }, label);
     clear(this.controls,
       h('span', { class: 'group' }, h('button', { type: 'button', 'aria-label': 'Shorter range', onclick: () => stepRange(-1) }, '−'), range,
         h('button', { type: 'button', 'aria-label': 'Longer range', onclick: () => stepRange(1) }, '+')),
       h('span', { class: 'muted' }, 'End'), end, now, step,
-      h('span', { class: 'group', role: 'group', 'aria-label': 'Display mode' }, mode(false, 'Lines'), mode(true, 'Stacked')));
+      h('span', { class: 'group', role: 'group', 'aria-label': 'Display mode' }, mode(false, false, 'Lines'), mode(true, false, 'Stacked'),
+        mode(false, true, 'Heatmap', 'A native histogram series as a heatmap of its buckets over time')));
   }
 
   /** A span dragged across the graph becomes the panel's range and end, as in Prometheus's UI. */
@@ -259,6 +262,10 @@ class Panel {
       clear(this.result, h('div', { class: 'muted empty' }, 'Empty query result'));
       return;
     }
+    if (this.state.heatmap) {
+      this.renderHeatmap(answer);
+      return;
+    }
     const n = Math.floor((answer.end - answer.start) / answer.step) + 1;
     const times = new Float64Array(n);
     for (let k = 0; k < n; k++) times[k] = (answer.start + k * answer.step) * 1000;
@@ -283,6 +290,19 @@ class Panel {
     this.chart.setData(series, times, this.state.stacked);
   }
 }
+
+Panel.prototype.renderHeatmap = function renderHeatmap(answer) {
+  const withHistograms = answer.data.result.filter((r) => r.histograms && r.histograms.length);
+  if (withHistograms.length !== 1) {
+    clear(this.result, notice('info', withHistograms.length
+      ? `The heatmap shows one native histogram series; this result has ${withHistograms.length}. Aggregate them, e.g. sum(rate(name[5m])), or select one.`
+      : 'The heatmap shows native histograms; this result has none. Use Lines or Stacked.'));
+    return;
+  }
+  if (!this.heatmap) this.heatmap = new Heatmap({ onZoom: (start, end) => this.zoom(start, end) });
+  clear(this.result, this.heatmap.element);
+  this.heatmap.setData(seriesName(withHistograms[0].metric), cells(withHistograms[0].histograms), answer.start, answer.end, answer.step);
+};
 
 function valueText(r) {
   if (r.value) return formatValue(r.value[1]);
@@ -330,6 +350,6 @@ export function queryPage(root) {
   for (const panel of page.panels) if (panel.state.expr.trim()) panel.execute();
 }
 
-const defaultPanel = () => ({ expr: '', tab: 'table', range: 3600, end: null, step: null, stacked: false });
+const defaultPanel = () => ({ expr: '', tab: 'table', range: 3600, end: null, step: null, stacked: false, heatmap: false });
 
 export { formatNumber };

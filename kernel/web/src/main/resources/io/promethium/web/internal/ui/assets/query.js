@@ -4,9 +4,7 @@ import { api, apiData } from './api.js';
 import { h, clear, notice, seriesName, formatDuration, parseDuration, formatNumber, formatTime, table } from './dom.js';
 import { Editor } from './editor.js';
 import { Chart } from './chart.js';
-import { Heatmap, cells } from './heatmap.js';
-import { ExplainView } from './explain.js';
-import { openExplorer } from './explorer.js';
+// explain.js, explorer.js and heatmap.js load when first used: the page does not carry them otherwise.
 
 const PAGE_SIZE = 100;
 const MAX_GRAPH_SERIES = 500;
@@ -90,7 +88,7 @@ class Panel {
         h('div', { class: 'editor-row' }, this.editor.element,
           h('div', { class: 'row' },
             h('button', { type: 'button', class: 'explore', title: 'Metrics explorer: find a metric by name or help text and insert it',
-              onclick: () => openExplorer((name) => this.editor.insert(name)) }, 'Metrics'),
+              onclick: async () => (await import('./explorer.js')).openExplorer((name) => this.editor.insert(name)) }, 'Metrics'),
             h('button', { type: 'button', class: 'format', title: 'Format the expression (/api/v1/format_query)', onclick: () => this.format() }, 'Format'),
             h('button', { type: 'button', class: 'primary execute', onclick: () => this.execute() }, 'Execute'),
             h('button', { type: 'button', class: 'ghost remove', title: 'Remove this panel', 'aria-label': 'Remove panel', onclick: () => page.remove(this) }, '✕'))),
@@ -190,7 +188,7 @@ class Panel {
     if (s.tab === 'explain') {
       clear(this.messages);
       clear(this.stats, `Evaluated at ${formatTime(endMs)}`);
-      if (!this.explain) this.explain = new ExplainView();
+      if (!this.explain) this.explain = new (await import('./explain.js')).ExplainView();
       clear(this.result, this.explain.element);
       this.explain.show(s.expr, endMs);
       return;
@@ -291,7 +289,7 @@ class Panel {
   }
 }
 
-Panel.prototype.renderHeatmap = function renderHeatmap(answer) {
+Panel.prototype.renderHeatmap = async function renderHeatmap(answer) {
   const withHistograms = answer.data.result.filter((r) => r.histograms && r.histograms.length);
   if (withHistograms.length !== 1) {
     clear(this.result, notice('info', withHistograms.length
@@ -299,6 +297,7 @@ Panel.prototype.renderHeatmap = function renderHeatmap(answer) {
       : 'The heatmap shows native histograms; this result has none. Use Lines or Stacked.'));
     return;
   }
+  const { Heatmap, cells } = await import('./heatmap.js');
   if (!this.heatmap) this.heatmap = new Heatmap({ onZoom: (start, end) => this.zoom(start, end) });
   clear(this.result, this.heatmap.element);
   this.heatmap.setData(seriesName(withHistograms[0].metric), cells(withHistograms[0].histograms), answer.start, answer.end, answer.step);

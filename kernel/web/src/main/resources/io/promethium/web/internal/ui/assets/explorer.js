@@ -25,6 +25,13 @@ export function openExplorer(onPick) {
       h('button', { type: 'button', class: 'ghost', 'aria-label': 'Close the metrics explorer', onclick: () => dialog.close() }, '✕')),
     search, count, list);
   dialog.addEventListener('close', () => dialog.remove());
+  // Escape closes the explorer even from the search box, whose own Escape would only clear it.
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      dialog.close();
+    }
+  });
   document.body.append(dialog);
   dialog.showModal();
   search.focus();

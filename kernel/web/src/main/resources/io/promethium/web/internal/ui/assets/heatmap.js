@@ -4,6 +4,7 @@
 // across, as the line graph; the tooltip names the bucket under the pointer.
 import uPlot from './lib-uplot.js';
 import { h, formatNumber, formatTime } from './dom.js';
+import { timeLabel } from './chart.js';
 
 // Viridis at five stops, interpolated: readable in both themes and for most colour blindness.
 const PALETTE = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
@@ -88,7 +89,9 @@ export class Heatmap {
         y: { auto: false, distr: this.log ? 3 : 1, log: 10, range: [this.yMin, this.yMax] },
       },
       axes: [
-        { stroke: muted, grid, ticks: grid },
+        // Time labels as the line graph writes them (24-hour local time, the date when spanning days).
+        { stroke: muted, grid, ticks: grid, space: (u, axis, min, max) => (max - min > 86400 * 1.5 ? 110 : 70),
+          values: (u, splits, axis, space, incr) => splits.map((t) => timeLabel(t * 1000, incr * 1000, (u.scales.x.max - u.scales.x.min) * 1000)) },
         { stroke: muted, grid, ticks: grid, size: 60, values: (u, splits) => splits.map((v) => (v === null ? '' : formatNumber(v))) },
       ],
       // The one series is invisible, its two points span the scales; the draw hook paints the cells.

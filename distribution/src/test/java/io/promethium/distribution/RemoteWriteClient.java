@@ -59,6 +59,66 @@ final class RemoteWriteClient {
         return out.toByteArray();
     }
 
+    /**
+     * One native histogram series of float histograms (remote write 1.0's {@code Histogram}: count_float
+     * = 2, sum = 3, schema = 4, positive_spans = 11, positive_counts = 13, reset_hint = 14 as GAUGE,
+     * timestamp = 15): at each timestamp the positive buckets from index 0 up with the counts given.
+     */
+    static HttpResponse<String> sendHistograms(URI url, Map<String, String> labels, long[] timestamps, int schema,
+            double[][] positiveCounts) throws Exception {
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        labels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            ByteArrayOutputStream l = new ByteArrayOutputStream();
+            bytesField(l, 1, e.getKey().getBytes(StandardCharsets.UTF_8));
+            bytesField(l, 2, e.getValue().getBytes(StandardCharsets.UTF_8));
+            bytesField(s, 1, l.toByteArray());
+        });
+        for (int i = 0; i < timestamps.length; i++) {
+            double[] counts = positiveCounts[i];
+            double count = 0;
+            for (double c : counts) {
+                count += c;
+            }
+            ByteArrayOutputStream hist = new ByteArrayOutputStream();
+            doubleField(hist, 2, count);
+            doubleField(hist, 3, count);
+            hist.write(4 << 3);
+            varint(hist, (schema << 1) ^ (schema >> 31));
+            ByteArrayOutputStream span = new ByteArrayOutputStream();
+            span.write(2 << 3);
+            varint(span, counts.length);
+            bytesField(hist, 11, span.toByteArray());
+            ByteArrayOutputStream packed = new ByteArrayOutputStream();
+            for (double c : counts) {
+                fixed64(packed, Double.doubleToRawLongBits(c));
+            }
+            bytesField(hist, 13, packed.toByteArray());
+            hist.write(14 << 3);
+            varint(hist, 3);
+            hist.write(15 << 3);
+            varint(hist, timestamps[i]);
+            bytesField(s, 4, hist.toByteArray());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        bytesField(out, 1, s.toByteArray());
+        byte[] body = snappyLiterals(out.toByteArray());
+        return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void doubleField(ByteArrayOutputStream out, int field, double value) {
+        out.write(field << 3 | 1);
+        fixed64(out, Double.doubleToRawLongBits(value));
+    }
+
+    private static void fixed64(ByteArrayOutputStream out, long bits) {
+        for (int b = 0; b < 8; b++) {
+            out.write((int) (bits >>> (8 * b)) & 0xff);
+        }
+    }
+
     private static void bytesField(ByteArrayOutputStream out, int field, byte[] data) {
         out.write(field << 3 | 2);
         varint(out, data.length);

@@ -94,6 +94,7 @@ class WebUiIT {
         // The browser started while the server booted.
         server.awaitReady();
         writeBulkSeries();
+        writeNativeHistogram();
         server.await(Duration.ofSeconds(30), () -> server.get("/api/v1/query?query=up").body().contains("\"job\":\"broken\""),
                 "first scrapes");
     }
@@ -107,6 +108,20 @@ class WebUiIT {
                     new long[] {now - 60_000, now}, new double[] {i, i + 1}));
         }
         var response = RemoteWriteClient.send(server.uri("/api/v1/write"), series);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    }
+
+    /** A native histogram (schema 0: buckets (0.5, 1], (1, 2] ... (16, 32]) every minute over the last 9 minutes. */
+    private static void writeNativeHistogram() throws Exception {
+        long now = Instant.now().toEpochMilli();
+        long[] timestamps = new long[10];
+        double[][] counts = new double[10][];
+        for (int i = 0; i < 10; i++) {
+            timestamps[i] = now - (9 - i) * 60_000L;
+            counts[i] = new double[] {1 + i % 3, 4, 9, 16, 6, 2};
+        }
+        var response = RemoteWriteClient.sendHistograms(server.uri("/api/v1/write"),
+                Map.of("__name__", "ui_native_latency_seconds", "job", "native"), timestamps, 0, counts);
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     }
 
@@ -276,6 +291,109 @@ class WebUiIT {
         editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "sum(rate(up[5m]))");
         browser.findElement(By.cssSelector("button.format")).click();
         await(d -> editorText(editor).equals("sum(rate(up[5m]))"));
+    }
+
+    @Test
+    @Order(4)
+    void explainShowsTheQueryAsATreeWithWhatEachNodeDoesAndSelects() throws Exception {
+        String query = "sum by (job) (rate(prometheus_http_requests_total[1m])) or up{job=\"nosuch\"}";
+        open("/query?g0.expr=" + url(query) + "&g0.tab=table");
+        awaitText("Load time");
+        consoleErrors();
+        browser.findElement(By.xpath("//button[@role='tab' and .='Explain']")).click();
+        await(d -> d.getCurrentUrl().contains("g0.tab=explain"));
+        // The tree from /api/v1/parse_query: each node's text written back from the tree, its type and a sentence.
+        await(d -> d.findElements(By.cssSelector(".explain-node")).size() == 5);
+        List<String> texts = browser.findElements(By.cssSelector(".explain-text")).stream().map(WebElement::getText).toList();
+        assertThat(texts).containsExactly(query, "sum by (job) (rate(prometheus_http_requests_total[1m]))",
+                "rate(prometheus_http_requests_total[1m])", "prometheus_http_requests_total[1m]", "up{job=\"nosuch\"}");
+        WebElement aggregation = node("aggregation");
+        assertThat(aggregation.findElement(By.cssSelector(".explain-what")).getText()).isEqualTo("Sums the values of the input series, one result per distinct job.");
+        assertThat(node("binaryExpr").findElement(By.cssSelector(".explain-what")).getText()).startsWith("Set operation: keeps all left-hand series");
+        assertThat(node("matrixSelector").findElement(By.cssSelector(".explain-what")).getText()).contains("every sample of each in the last 1m");
+        // Each node is evaluated at the panel's time: series and the labels seen, or that a selector matches nothing.
+        await(d -> node("vectorSelector").findElement(By.cssSelector(".explain-stats")).getText().contains("No series match this selector"));
+        await(d -> node("aggregation").findElement(By.cssSelector(".explain-stats")).getText().startsWith("1 series"));
+        assertThat(node("aggregation").findElement(By.cssSelector(".explain-stats")).getText()).contains("job=\"promethium\"");
+        await(d -> node("matrixSelector").findElement(By.cssSelector(".explain-stats")).getText().matches("\\d+ range series .*handler \\(\\d+ values\\).*"));
+        screenshot("query-explain");
+        assertThat(consoleErrors()).isEmpty();
+
+        // A link to the tab opens it; a query that does not parse says why.
+        open("/query?g0.expr=" + url("sum(up") + "&g0.tab=explain");
+        assertThat(find(".notice.error").getText()).contains("Cannot parse the expression");
+        assertThat(browser.findElements(By.cssSelector(".tabs button[aria-selected=true]")).get(0).getText()).isEqualTo("Explain");
+    }
+
+    @Test
+    @Order(4)
+    void metricsExplorerListsMetricsWithTypeAndHelpFiltersAndInsertsTheChosenOne() throws Exception {
+        open("/query");
+        WebElement editor = find(".panel .cm-content");
+        editor.sendKeys("rate()");
+        editor.sendKeys(Keys.ARROW_LEFT, Keys.ESCAPE);
+        find("button.explore").click();
+        await(d -> d.findElements(By.cssSelector("dialog.explorer[open] tr.explorer-metric")).size() > 10);
+        assertThat(find(".explorer-count").getText()).matches("\\d+ metrics.*");
+        find(".explorer-search").sendKeys("http requests");
+        await(d -> d.findElements(By.cssSelector("tr.explorer-metric")).stream()
+                .allMatch(r -> r.getText().toLowerCase(java.util.Locale.ROOT).contains("http")));
+        WebElement row = await(d -> d.findElements(By.cssSelector("tr.explorer-metric")).stream()
+                .filter(r -> r.findElement(By.cssSelector("button")).getText().equals("prometheus_http_requests_total")).findFirst().orElse(null));
+        // Type and help from /api/v1/metadata.
+        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("counter");
+        assertThat(row.findElement(By.cssSelector(".explorer-help")).getText()).contains("HTTP");
+        assertThat(find(".explorer-count").getText()).matches("\\d+ of \\d+ metrics");
+        screenshot("query-metrics-explorer");
+        row.findElement(By.cssSelector("button")).click();
+        await(d -> d.findElements(By.cssSelector("dialog.explorer")).isEmpty());
+        // Inserted where the cursor was.
+        assertThat(editorText(editor)).isEqualTo("rate(prometheus_http_requests_total)");
+        find("button.explore").click();
+        find("dialog.explorer[open] .explorer-search").sendKeys("no_metric_is_called_this");
+        awaitDialogText("No metric matches the filter.");
+        find(".explorer-search").sendKeys(Keys.ESCAPE);
+        await(d -> d.findElements(By.cssSelector("dialog.explorer")).isEmpty());
+    }
+
+    @Test
+    @Order(4)
+    void aNativeHistogramIsDrawnAsAHeatmapOfItsBuckets() throws Exception {
+        open("/query?g0.expr=" + url("ui_native_latency_seconds") + "&g0.tab=graph&g0.range_input=10m");
+        await(d -> !d.findElements(By.cssSelector(".legend .item")).isEmpty());
+        browser.findElement(By.xpath("//button[.='Heatmap']")).click();
+        await(d -> d.getCurrentUrl().contains("g0.display_mode=heatmap"));
+        await(d -> !d.findElements(By.cssSelector(".chart.heatmap canvas")).isEmpty());
+        assertThat(find(".heatmap-scale").getText()).contains("ui_native_latency_seconds{job=\"native\"}").contains("16");
+        // The cells are drawn: a good share of the canvas in the palette's colours (axes and grid are grey).
+        Long coloured = (Long) ((JavascriptExecutor) browser).executeScript(
+                "const c = document.querySelector('.chart.heatmap canvas');"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "let n = 0;"
+                + "for (let i = 0; i < d.length; i += 4) {"
+                + "  if (d[i + 3] > 200 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;"
+                + "}"
+                + "return Math.round(1000 * n / (c.width * c.height));");
+        assertThat(coloured).as("per mille of the canvas drawn as cells").isGreaterThan(100L);
+        WebElement over = browser.findElement(By.cssSelector(".chart.heatmap .u-over"));
+        // In the middle of the time span, an eighth below the middle of the log scale from 0.5 to 32 (about 2.4):
+        // the bucket (2, 4], of count 9 in every sample (offsets are from the element's centre).
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, 0, over.getSize().height / 8).perform();
+        await(d -> d.findElement(By.cssSelector(".chart.heatmap .tooltip")).getText().contains("bucket 2 to 4: 9"));
+        screenshot("query-heatmap");
+
+        // A result without one native histogram series says what the heatmap needs.
+        open("/query?g0.expr=up&g0.tab=graph&g0.range_input=5m&g0.display_mode=heatmap");
+        awaitText("The heatmap shows native histograms; this result has none");
+    }
+
+    private static void awaitDialogText(String text) {
+        await(d -> d.findElement(By.cssSelector("dialog.explorer")).getText().contains(text));
+    }
+
+    /** The first Explain tree node of a type (its own box, not its children). */
+    private static WebElement node(String type) {
+        return browser.findElement(By.cssSelector(".explain-node[data-type=" + type + "] > .explain-box"));
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class UiAssets {
      * {@code licenses/} beside them.
      */
     static final List<String> FILES = List.of("app.css", "app.js", "api.js", "dom.js", "editor.js", "chart.js",
-            "query.js", "pages.js", "admin.js", "favicon.svg", "lib-codemirror.js", "lib-uplot.js", "lib-uplot.css");
+            "query.js", "explain.js", "explorer.js", "heatmap.js", "pages.js", "admin.js", "favicon.svg", "lib-codemirror.js", "lib-uplot.js", "lib-uplot.css");
 
     /** One file: its bytes, media type and entity tag. */
     public record Asset(String name, byte[] bytes, String contentType, String etag) {

@@ -11,7 +11,7 @@ export function seriesColor(i) {
 }
 
 /** A time axis label in 24-hour local time; the date too when the graph spans days. */
-function timeLabel(ms, stepMs, spanMs) {
+export function timeLabel(ms, stepMs, spanMs) {
   const d = new Date(ms);
   const pad = (n) => String(n).padStart(2, '0');
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;

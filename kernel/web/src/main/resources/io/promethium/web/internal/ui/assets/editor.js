@@ -109,4 +109,11 @@ export class Editor {
   focus() {
     this.view.focus();
   }
+
+  /** Replaces the selection (or inserts at the cursor) with text, then focuses the editor after it. */
+  insert(text) {
+    const { from, to } = this.view.state.selection.main;
+    this.view.dispatch({ changes: { from, to, insert: text }, selection: { anchor: from + text.length } });
+    this.view.focus();
+  }
 }

@@ -4,6 +4,7 @@ import { api, apiData } from './api.js';
 import { h, clear, notice, seriesName, formatDuration, parseDuration, formatNumber, formatTime, table } from './dom.js';
 import { Editor } from './editor.js';
 import { Chart } from './chart.js';
+// explain.js, explorer.js and heatmap.js load when first used: the page does not carry them otherwise.
 
 const PAGE_SIZE = 100;
 const MAX_GRAPH_SERIES = 500;
@@ -26,11 +27,12 @@ export function parsePanels(search) {
     const step = get('step_input') ? parseDuration(get('step_input')) : null;
     return {
       expr: get('expr') || '',
-      tab: tab === '0' || tab === 'graph' ? 'graph' : 'table',
+      tab: tab === '0' || tab === 'graph' ? 'graph' : tab === 'explain' ? 'explain' : 'table',
       range: parseDuration(get('range_input') || '1h') || 3600,
       end,
       step: step && step > 0 ? step : null,
       stacked: get('display_mode') === 'stacked' || get('stacked') === '1',
+      heatmap: get('display_mode') === 'heatmap',
     };
   });
 }
@@ -55,7 +57,7 @@ export function panelsToSearch(panels) {
     params.set(`g${i}.range_input`, formatDuration(p.range));
     if (p.end !== null) params.set(`g${i}.end_input`, utcText(p.end));
     if (p.step !== null) params.set(`g${i}.step_input`, String(p.step));
-    params.set(`g${i}.display_mode`, p.stacked ? 'stacked' : 'lines');
+    params.set(`g${i}.display_mode`, p.heatmap ? 'heatmap' : p.stacked ? 'stacked' : 'lines');
   });
   return params.toString();
 }
@@ -78,15 +80,19 @@ class Panel {
     this.tabButtons = {
       table: h('button', { type: 'button', role: 'tab', onclick: () => this.setTab('table') }, 'Table'),
       graph: h('button', { type: 'button', role: 'tab', onclick: () => this.setTab('graph') }, 'Graph'),
+      explain: h('button', { type: 'button', role: 'tab', title: 'The query as a tree: what each part does and what it selects',
+        onclick: () => this.setTab('explain') }, 'Explain'),
     };
     this.element = h('section', { class: 'card panel', 'aria-label': 'Query panel' },
       h('div', { class: 'body' },
         h('div', { class: 'editor-row' }, this.editor.element,
           h('div', { class: 'row' },
+            h('button', { type: 'button', class: 'explore', title: 'Metrics explorer: find a metric by name or help text and insert it',
+              onclick: async () => (await import('./explorer.js')).openExplorer((name) => this.editor.insert(name)) }, 'Metrics'),
             h('button', { type: 'button', class: 'format', title: 'Format the expression (/api/v1/format_query)', onclick: () => this.format() }, 'Format'),
             h('button', { type: 'button', class: 'primary execute', onclick: () => this.execute() }, 'Execute'),
             h('button', { type: 'button', class: 'ghost remove', title: 'Remove this panel', 'aria-label': 'Remove panel', onclick: () => page.remove(this) }, '✕'))),
-        h('div', { class: 'tabs', role: 'tablist' }, this.tabButtons.table, this.tabButtons.graph),
+        h('div', { class: 'tabs', role: 'tablist' }, this.tabButtons.table, this.tabButtons.graph, this.tabButtons.explain),
         this.controls, this.messages, this.stats, this.result));
     this.renderControls();
   }
@@ -105,7 +111,7 @@ class Panel {
       title: 'Empty means now', value: s.end === null ? '' : localInputValue(s.end) });
     end.addEventListener('change', () => { s.end = end.value ? new Date(end.value).getTime() : null; this.changed(); });
     const now = h('button', { type: 'button', title: 'Evaluate at the current time', onclick: () => { s.end = null; this.changed(); } }, 'Now');
-    if (s.tab === 'table') {
+    if (s.tab === 'table' || s.tab === 'explain') {
       clear(this.controls, h('span', { class: 'muted' }, 'Evaluation time'), end, now);
       return;
     }
@@ -129,13 +135,14 @@ class Panel {
       s.step = seconds;
       this.changed();
     });
-    const mode = (stacked, label) => h('button', { type: 'button', 'aria-pressed': String(s.stacked === stacked),
-      onclick: () => { s.stacked = stacked; this.changed(); } }, label);
+    const mode = (stacked, heatmap, label, title) => h('button', { type: 'button', title, 'aria-pressed': String(s.stacked === stacked && !!s.heatmap === heatmap),
+      onclick: () => { s.stacked = stacked; s.heatmap = heatmap; this.changed(); } }, label);
     clear(this.controls,
       h('span', { class: 'group' }, h('button', { type: 'button', 'aria-label': 'Shorter range', onclick: () => stepRange(-1) }, '−'), range,
         h('button', { type: 'button', 'aria-label': 'Longer range', onclick: () => stepRange(1) }, '+')),
       h('span', { class: 'muted' }, 'End'), end, now, step,
-      h('span', { class: 'group', role: 'group', 'aria-label': 'Display mode' }, mode(false, 'Lines'), mode(true, 'Stacked')));
+      h('span', { class: 'group', role: 'group', 'aria-label': 'Display mode' }, mode(false, false, 'Lines'), mode(true, false, 'Stacked'),
+        mode(false, true, 'Heatmap', 'A native histogram series as a heatmap of its buckets over time')));
   }
 
   /** A span dragged across the graph becomes the panel's range and end, as in Prometheus's UI. */
@@ -170,6 +177,7 @@ class Panel {
     s.expr = this.editor.value;
     this.page.saveUrl();
     if (this.abort) this.abort.abort();
+    this.explain?.abort?.abort();
     if (!s.expr.trim()) {
       clear(this.messages, notice('info', 'Enter an expression to run.'));
       return;
@@ -177,6 +185,14 @@ class Panel {
     this.abort = new AbortController();
     const started = performance.now();
     const endMs = s.end === null ? Date.now() : s.end;
+    if (s.tab === 'explain') {
+      clear(this.messages);
+      clear(this.stats, `Evaluated at ${formatTime(endMs)}`);
+      if (!this.explain) this.explain = new (await import('./explain.js')).ExplainView();
+      clear(this.result, this.explain.element);
+      this.explain.show(s.expr, endMs);
+      return;
+    }
     clear(this.stats, 'Running…');
     let answer;
     try {
@@ -244,6 +260,10 @@ class Panel {
       clear(this.result, h('div', { class: 'muted empty' }, 'Empty query result'));
       return;
     }
+    if (this.state.heatmap) {
+      this.renderHeatmap(answer);
+      return;
+    }
     const n = Math.floor((answer.end - answer.start) / answer.step) + 1;
     const times = new Float64Array(n);
     for (let k = 0; k < n; k++) times[k] = (answer.start + k * answer.step) * 1000;
@@ -268,6 +288,20 @@ class Panel {
     this.chart.setData(series, times, this.state.stacked);
   }
 }
+
+Panel.prototype.renderHeatmap = async function renderHeatmap(answer) {
+  const withHistograms = answer.data.result.filter((r) => r.histograms && r.histograms.length);
+  if (withHistograms.length !== 1) {
+    clear(this.result, notice('info', withHistograms.length
+      ? `The heatmap shows one native histogram series; this result has ${withHistograms.length}. Aggregate them, e.g. sum(rate(name[5m])), or select one.`
+      : 'The heatmap shows native histograms; this result has none. Use Lines or Stacked.'));
+    return;
+  }
+  const { Heatmap, cells } = await import('./heatmap.js');
+  if (!this.heatmap) this.heatmap = new Heatmap({ onZoom: (start, end) => this.zoom(start, end) });
+  clear(this.result, this.heatmap.element);
+  this.heatmap.setData(seriesName(withHistograms[0].metric), cells(withHistograms[0].histograms), answer.start, answer.end, answer.step);
+};
 
 function valueText(r) {
   if (r.value) return formatValue(r.value[1]);
@@ -315,6 +349,6 @@ export function queryPage(root) {
   for (const panel of page.panels) if (panel.state.expr.trim()) panel.execute();
 }
 
-const defaultPanel = () => ({ expr: '', tab: 'table', range: 3600, end: null, step: null, stacked: false });
+const defaultPanel = () => ({ expr: '', tab: 'table', range: 3600, end: null, step: null, stacked: false, heatmap: false });
 
 export { formatNumber };

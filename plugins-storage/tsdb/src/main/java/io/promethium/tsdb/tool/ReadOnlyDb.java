@@ -41,6 +41,9 @@ final class ReadOnlyDb implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory: " + dir);
         }
+        if (sandboxRoot != null && !Files.isDirectory(sandboxRoot)) {
+            throw new IOException("--sandbox-dir-root " + sandboxRoot + " is not a directory");
+        }
         List<Block> blocks = new ArrayList<>();
         for (Block b : BlockList.open(dir, err)) {
             if (b.meta().resolution() != 0) {
@@ -59,10 +62,6 @@ final class ReadOnlyDb implements AutoCloseable {
         Path wal = dir.resolve("wal");
         if (Files.isDirectory(wal)) {
             Path root = sandboxRoot != null ? sandboxRoot : dir;
-            if (!Files.isDirectory(root)) {
-                closeAll(blocks);
-                throw new IOException("--sandbox-dir-root " + root + " is not a directory");
-            }
             Path sandbox = Files.createDirectory(root.resolve("dump-sandbox-" + System.nanoTime() + ".tmp"));
             try {
                 replay(copyWal(wal, sandbox), head, metrics);

@@ -2,6 +2,9 @@ package io.promethium.tsdb.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.testing.Peers;
@@ -54,17 +57,23 @@ class TsdbDumpTest {
             app.append(0, Labels.of("__name__", "up", "job", "a"), 1_700_006_430_000L, 1e6);
             app.append(0, Labels.of("__name__", "http.requests", "path", "/a\"b\n"), 1_700_006_430_000L, 0.0001);
             app.append(0, Labels.of("__name__", "http.requests", "path", "/a\"b\n"), 1_700_006_445_000L, Double.NaN);
-            app.append(0, Labels.of("__name__", "zeta", "le", "+Inf"), 1_700_006_445_000L, Double.POSITIVE_INFINITY);
+            app.append(0, Labels.of("__name__", "zeta", "le", "+Inf", "a.b", "c"), 1_700_006_445_000L, Double.POSITIVE_INFINITY);
+            app.appendHistogram(0, Labels.of("__name__", "rpc_seconds"), 1_700_006_430_000L,
+                    Histogram.exponential(0, 0.001, 1, 5, 10.5, HistogramSpans.pairs(0, 2), 2, 0));
+            app.appendHistogram(0, Labels.of("__name__", "rpc_float"), 1_700_006_430_000L,
+                    FloatHistogram.exponential(0, 0.001, 0, 2.5, 1.25, HistogramSpans.pairs(-1, 1), 2.5));
             app.commit();
         }
         assertThat(run("dump", data.toString())).isZero();
         assertThat(stdout()).isEqualTo("""
                 {__name__="http.requests", path="/a\\"b\\n"} 0.0001 1700006430000
                 {__name__="http.requests", path="/a\\"b\\n"} NaN 1700006445000
+                {__name__="rpc_float"} {count:2.5, sum:1.25, (0.25,0.5]:2.5} 1700006430000
+                {__name__="rpc_seconds"} {count:5, sum:10.5, [-0.001,0.001]:1, (0.5,1]:2, (1,2]:2} 1700006430000
                 {__name__="up", job="a"} 1 1700000000000
                 {__name__="up", job="a"} 0 1700000015500
                 {__name__="up", job="a"} 1e+06 1700006430000
-                {__name__="zeta", le="+Inf"} +Inf 1700006445000
+                {__name__="zeta", "a.b"="c", le="+Inf"} +Inf 1700006445000
                 """);
         assertThat(run("dump", "--min-time=1700000015500", "--max-time", "1700006430000", "--match", "up", data.toString())).isZero();
         assertThat(stdout()).isEqualTo("""
@@ -78,7 +87,7 @@ class TsdbDumpTest {
         assertThat(stdout()).isEqualTo("""
                 http.requests{path="/a\\"b\\n"} 0.0001 1700006430.000
                 http.requests{path="/a\\"b\\n"} NaN 1700006445.000
-                zeta{le="+Inf"} +Inf 1700006445.000
+                zeta{a.b="c",le="+Inf"} +Inf 1700006445.000
                 # EOF
                 """);
         // Read-only: the WAL's sandbox copy is gone, nothing else was written.
@@ -98,7 +107,9 @@ class TsdbDumpTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--min-time");
         assertThat(run("dump", "--frobnicate=1")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown long flag '--frobnicate'");
-        assertThat(run("dump", "--sandbox-dir-root=" + dir.resolve("nope"), dir.resolve("data").toString())).isZero();
+        assertThat(run("dump", "--sandbox-dir-root=" + dir.resolve("nope"), dir.resolve("data").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--sandbox-dir-root " + dir.resolve("nope") + " is not a directory");
+        assertThat(run("dump", "--sandbox-dir-root=" + dir, dir.resolve("data").toString())).isZero();
         assertThat(run("dump", dir.resolve("missing").toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
     }

@@ -24,21 +24,24 @@ import java.util.List;
  * and WAL) in [min-time, max-time] whose series matches one of the {@code --match} selectors, as
  * promtool 3 prints them. {@code dump}: {@code {labels} value timestamp} per sample, labels as
  * Prometheus 3's {@code labels.String()} (a name that is not a legacy name is quoted), values as
- * Go's {@code %g}, histograms as Go's {@code Histogram.String()}. {@code dump-openmetrics}:
- * {@code name{labels} value seconds} for float samples, then {@code # EOF}. Series come in label
- * order, each once, its samples in time order.
+ * Go's {@code %g}, histograms as Go's {@code Histogram.String()}; with {@code --format=seriesjson}
+ * the series' labels as JSON, one line per series, without samples. {@code dump-openmetrics}:
+ * {@code name{labels} value seconds} for a series' float samples up to its first histogram, then
+ * {@code # EOF}. Series come in label order, each once, its samples in time order.
  */
 final class Dump {
     static final String DEFAULT_MATCH = "{__name__=~'(?s:.*)'}";
 
     /** The command's arguments, as promtool's flags. */
-    record Args(Path db, Path sandboxRoot, long minTime, long maxTime, List<String> match) {
-        static Args parse(List<String> args) {
+    record Args(Path db, Path sandboxRoot, long minTime, long maxTime, List<String> match, boolean seriesJson) {
+        /** {@code format}: whether {@code --format} is a flag of the command ({@code dump}'s, not {@code dump-openmetrics}'). */
+        static Args parse(List<String> args, boolean format) {
             Path db = null;
             Path sandbox = null;
             long mint = Long.MIN_VALUE;
             long maxt = Long.MAX_VALUE;
             List<String> match = new ArrayList<>();
+            boolean seriesJson = false;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 if (!a.startsWith("--")) {
@@ -63,13 +66,22 @@ final class Dump {
                     case "max-time" -> maxt = millis(name, value);
                     case "match" -> match.add(value);
                     case "sandbox-dir-root" -> sandbox = Path.of(value);
+                    case "format" -> {
+                        if (!format) {
+                            throw new IllegalArgumentException("unknown long flag '--format'");
+                        }
+                        if (!value.equals("prom") && !value.equals("seriesjson")) {
+                            throw new IllegalArgumentException("enum value must be one of prom,seriesjson, got '" + value + "'");
+                        }
+                        seriesJson = value.equals("seriesjson");
+                    }
                     default -> throw new IllegalArgumentException("unknown long flag '--" + name + "'");
                 }
             }
             if (match.isEmpty()) {
                 match.add(DEFAULT_MATCH);
             }
-            return new Args(db == null ? Path.of("data/") : db, sandbox, mint, maxt, List.copyOf(match));
+            return new Args(db == null ? Path.of("data/") : db, sandbox, mint, maxt, List.copyOf(match), seriesJson);
         }
 
         private static long millis(String flag, String value) {
@@ -120,7 +132,9 @@ final class Dump {
             while (ss.next()) {
                 Series s = ss.at();
                 it = s.iterator(it);
-                if (openMetrics) {
+                if (args.seriesJson()) {
+                    seriesJson(s.labels());
+                } else if (openMetrics) {
                     openMetricsSeries(s.labels(), it, args.minTime(), args.maxTime());
                 } else {
                     series(s.labels(), it, args.minTime(), args.maxTime());
@@ -180,13 +194,30 @@ final class Dump {
         String p = prefix.append('}').toString();
         while (it.next()) {
             long t = it.timestamp();
-            if (t < mint || t > maxt || it.valueType() != ValueType.FLOAT) {
-                continue; // promtool writes float samples only
+            if (it.valueType() != ValueType.FLOAT) {
+                break; // promtool writes a series' floats up to its first histogram
+            }
+            if (t < mint || t > maxt) {
+                continue;
             }
             buf.append(p).append(' ');
             GoFloat.appendG(buf, it.value());
             buf.append(' ').append(GoFloat.formatF(t / 1000.0, 3)).append('\n');
         }
+    }
+
+    /** {@code --format=seriesjson}: the series' labels as Go's {@code json.Marshal} writes them, once per series. */
+    private void seriesJson(Labels labels) {
+        buf.append('{');
+        for (int i = 0; i < labels.size(); i++) {
+            if (i > 0) {
+                buf.append(',');
+            }
+            GoStrings.appendJson(buf, labels.name(i), true);
+            buf.append(':');
+            GoStrings.appendJson(buf, labels.value(i), true);
+        }
+        buf.append("}\n");
     }
 
     /** Prometheus 3's {@code labels.String()}: {@code {a="1", b="2"}}, a non-legacy name quoted. */
@@ -247,7 +278,9 @@ final class Dump {
         for (int i = 0; i < posIdx.length; i++) {
             if (posCounts[i] != 0) {
                 double lower = HistogramBounds.lower(schema, posIdx[i], cv);
-                bucket(lower, HistogramBounds.upper(schema, posIdx[i], cv), lower < 0, true, posCounts[i], integer);
+                double upper = HistogramBounds.upper(schema, posIdx[i], cv);
+                boolean custom = schema == io.promethium.api.model.Histogram.CUSTOM_BUCKETS_SCHEMA;
+                bucket(lower, upper, custom ? posIdx[i] == 0 : lower < 0, custom || upper > 0, posCounts[i], integer);
             }
         }
         buf.append('}');

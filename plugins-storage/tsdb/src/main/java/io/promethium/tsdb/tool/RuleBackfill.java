@@ -91,6 +91,8 @@ final class RuleBackfill {
                     case "end" -> end = value;
                     case "url" -> url = value;
                     case "output-dir" -> out = value;
+                    case "http.config.file" -> throw new IllegalArgumentException(
+                            "--http.config.file is not supported: basic auth goes in --url (http://user:password@host:9090)");
                     case "eval-interval" -> {
                         try {
                             every = GoDurations.parse(value);

@@ -9,8 +9,8 @@ import java.util.List;
  * <pre>
  *   create-blocks-from openmetrics FILE DIR   backfill blocks from an OpenMetrics text file
  *   create-blocks-from rules --start=T [--end=T] [--url=U] [--output-dir=DIR] [--eval-interval=D] FILE...
- *   dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [DB]
- *   dump-openmetrics (the same flags)
+ *   dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
+ *   dump-openmetrics (the same flags but --format)
  *   list DIR                                  list blocks
  *   analyze DIR                               cardinality and churn of the newest block
  *   wal-stats DIR                             the WAL's records by type with their bytes
@@ -27,10 +27,11 @@ public final class TsdbTool {
                                                           default http://localhost:9090) over [start, end] into blocks
                                                           (--output-dir, default data/); TIME: RFC 3339 or Unix seconds;
                                                           --end defaults to 3 hours ago, --eval-interval to 60s
-              dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [DB]
+              dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
                                                         print every sample of DB (default data/), blocks and WAL:
-                                                          {labels} value timestamp
-              dump-openmetrics [the same flags] [DB]    the same samples as OpenMetrics text (floats only)
+                                                          {labels} value timestamp (seriesjson: each series' labels)
+              dump-openmetrics [the same flags but --format] [DB]
+                                                        the same samples as OpenMetrics text (floats only)
               list DIR                                  list the blocks of a data directory
               analyze DIR                               label cardinality of the newest block
               wal-stats DIR                             the WAL's records by type: count, bytes on disk and inflated
@@ -53,7 +54,7 @@ public final class TsdbTool {
             if (!args.isEmpty() && (args.get(0).equals("dump") || args.get(0).equals("dump-openmetrics"))) {
                 Dump.Args parsed;
                 try {
-                    parsed = Dump.Args.parse(args.subList(1, args.size()));
+                    parsed = Dump.Args.parse(args.subList(1, args.size()), args.get(0).equals("dump"));
                 } catch (IllegalArgumentException e) {
                     err.println("tsdb " + args.get(0) + ": " + e.getMessage());
                     err.print(USAGE);

@@ -161,6 +161,8 @@ class RuleBackfillTest {
         assertThat(run("create-blocks-from", "rules", "--start=1700003600", "--end=2023-11-14T22:13:20Z", rules.toString()))
                 .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("start time is not before end time");
+        assertThat(run("create-blocks-from", "rules", "--start=1700000000", "--http.config.file=h.yml", rules.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--http.config.file is not supported");
         assertThat(run("create-blocks-from", "rules", "--start=soon", rules.toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot parse \"soon\" to a valid timestamp");
     }

@@ -90,6 +90,13 @@ class TsdbDumpTest {
                 zeta{a.b="c",le="+Inf"} +Inf 1700006445.000
                 # EOF
                 """);
+        assertThat(run("dump", "--format=seriesjson", "--match={__name__=~\"up|zeta\"}", data.toString())).isZero();
+        assertThat(stdout()).isEqualTo("""
+                {"__name__":"up","job":"a"}
+                {"__name__":"zeta","a.b":"c","le":"+Inf"}
+                """);
+        assertThat(run("dump-openmetrics", "--format=prom", data.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown long flag '--format'");
         // Read-only: the WAL's sandbox copy is gone, nothing else was written.
         try (Stream<Path> left = Files.list(data)) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));

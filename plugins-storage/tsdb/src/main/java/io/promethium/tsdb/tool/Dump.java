@@ -94,13 +94,11 @@ final class Dump {
     }
 
     private final PrintStream out;
-    private final PrintStream err;
     private final boolean openMetrics;
     private final StringBuilder buf = new StringBuilder(1 << 16);
 
-    Dump(PrintStream out, PrintStream err, boolean openMetrics) {
+    Dump(PrintStream out, boolean openMetrics) {
         this.out = out;
-        this.err = err;
         this.openMetrics = openMetrics;
     }
 
@@ -116,7 +114,7 @@ final class Dump {
             }
             sets.add(set);
         }
-        try (ReadOnlyDb db = ReadOnlyDb.open(args.db(), args.sandboxRoot(), err); Querier q = db.querier(args.minTime(), args.maxTime())) {
+        try (ReadOnlyDb db = ReadOnlyDb.open(args.db(), args.sandboxRoot()); Querier q = db.querier(args.minTime(), args.maxTime())) {
             SeriesSet ss;
             if (sets.size() == 1) {
                 ss = q.select(true, null, sets.get(0));

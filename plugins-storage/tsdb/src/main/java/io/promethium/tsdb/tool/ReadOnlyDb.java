@@ -37,7 +37,7 @@ final class ReadOnlyDb implements AutoCloseable {
         this.head = head;
     }
 
-    static ReadOnlyDb open(Path dir, Path sandboxRoot, PrintStream err) throws IOException {
+    static ReadOnlyDb open(Path dir, Path sandboxRoot) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory: " + dir);
         }
@@ -45,7 +45,14 @@ final class ReadOnlyDb implements AutoCloseable {
             throw new IOException("--sandbox-dir-root " + sandboxRoot + " is not a directory");
         }
         List<Block> blocks = new ArrayList<>();
-        for (Block b : BlockList.open(dir, err)) {
+        // As promtool, an unreadable block fails the dump instead of silently leaving its samples out.
+        java.io.ByteArrayOutputStream corrupt = new java.io.ByteArrayOutputStream();
+        List<Block> opened = BlockList.open(dir, new PrintStream(corrupt, true, java.nio.charset.StandardCharsets.UTF_8));
+        if (corrupt.size() > 0) {
+            closeAll(opened);
+            throw new IOException("unreadable block in " + dir + ": " + corrupt.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+        }
+        for (Block b : opened) {
             if (b.meta().resolution() != 0) {
                 b.close(); // a downsampled companion holds aggregates, not samples
             } else {

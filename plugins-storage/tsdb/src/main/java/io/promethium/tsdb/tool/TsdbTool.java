@@ -60,7 +60,7 @@ public final class TsdbTool {
                     err.print(USAGE);
                     return 1;
                 }
-                new Dump(out, err, args.get(0).equals("dump-openmetrics")).run(parsed);
+                new Dump(out, args.get(0).equals("dump-openmetrics")).run(parsed);
                 return 0;
             }
             if (args.size() >= 2 && args.get(0).equals("create-blocks-from") && args.get(1).equals("rules")) {

@@ -23,7 +23,7 @@ public final class TsdbTool {
             usage: promethium tsdb <command> [args]
               create-blocks-from openmetrics FILE DIR   import an OpenMetrics text file into blocks in DIR
               create-blocks-from rules --start=TIME [--end=TIME] [--url=URL] [--output-dir=DIR] [--eval-interval=DURATION]
-                  [-q|--quiet] RULE-FILE...               backfill recording rules by querying a Prometheus API (--url,
+                  [-q|--quiet] [-r] RULE-FILE...          backfill recording rules by querying a Prometheus API (--url,
                                                           default http://localhost:9090) over [start, end] into blocks
                                                           (--output-dir, default data/); TIME: RFC 3339 or Unix seconds;
                                                           --end defaults to 3 hours ago, --eval-interval to 60s

@@ -40,7 +40,7 @@ final class Backfill {
     }
 
     /** One series' samples in a window, in primitive arrays. */
-    private static final class Buf {
+    static final class Buf {
         long[] ts = new long[16];
         double[] vs = new double[16];
         int n;

@@ -16,7 +16,7 @@ public final class TsdbCommand implements Tool {
 
     @Override
     public String help() {
-        return "list|analyze|wal-stats|create-blocks-from ...  TSDB tools over a data directory (promethium tsdb for their usage).";
+        return "list|analyze|dump|dump-openmetrics|wal-stats|create-blocks-from ...  TSDB tools over a data directory (promethium tsdb for their usage).";
     }
 
     @Override

@@ -8,6 +8,9 @@ import java.util.List;
  * {@code promethium tsdb ...}: offline tools over a data directory.
  * <pre>
  *   create-blocks-from openmetrics FILE DIR   backfill blocks from an OpenMetrics text file
+ *   create-blocks-from rules --start=T [--end=T] [--url=U] [--output-dir=DIR] [--eval-interval=D] FILE...
+ *   dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
+ *   dump-openmetrics (the same flags but --format)
  *   list DIR                                  list blocks
  *   analyze DIR                               cardinality and churn of the newest block
  *   wal-stats DIR                             the WAL's records by type with their bytes
@@ -19,6 +22,16 @@ public final class TsdbTool {
     static final String USAGE = """
             usage: promethium tsdb <command> [args]
               create-blocks-from openmetrics FILE DIR   import an OpenMetrics text file into blocks in DIR
+              create-blocks-from rules --start=TIME [--end=TIME] [--url=URL] [--output-dir=DIR] [--eval-interval=DURATION]
+                  [-q|--quiet] [-r] RULE-FILE...          backfill recording rules by querying a Prometheus API (--url,
+                                                          default http://localhost:9090) over [start, end] into blocks
+                                                          (--output-dir, default data/); TIME: RFC 3339 or Unix seconds;
+                                                          --end defaults to 3 hours ago, --eval-interval to 60s
+              dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
+                                                        print every sample of DB (default data/), blocks and WAL:
+                                                          {labels} value timestamp (seriesjson: each series' labels)
+              dump-openmetrics [the same flags but --format] [DB]
+                                                        the same samples as OpenMetrics text (floats only)
               list DIR                                  list the blocks of a data directory
               analyze DIR                               label cardinality of the newest block
               wal-stats DIR                             the WAL's records by type: count, bytes on disk and inflated
@@ -38,6 +51,29 @@ public final class TsdbTool {
                 new Backfill(out).run(java.nio.file.Path.of(args.get(2)), java.nio.file.Path.of(args.get(3)));
                 return 0;
             }
+            if (!args.isEmpty() && (args.get(0).equals("dump") || args.get(0).equals("dump-openmetrics"))) {
+                Dump.Args parsed;
+                try {
+                    parsed = Dump.Args.parse(args.subList(1, args.size()), args.get(0).equals("dump"));
+                } catch (IllegalArgumentException e) {
+                    err.println("tsdb " + args.get(0) + ": " + e.getMessage());
+                    err.print(USAGE);
+                    return 1;
+                }
+                new Dump(out, args.get(0).equals("dump-openmetrics")).run(parsed);
+                return 0;
+            }
+            if (args.size() >= 2 && args.get(0).equals("create-blocks-from") && args.get(1).equals("rules")) {
+                RuleBackfill.Args parsed;
+                try {
+                    parsed = RuleBackfill.Args.parse(args.subList(2, args.size()), java.time.Instant.now());
+                } catch (IllegalArgumentException e) {
+                    err.println("tsdb create-blocks-from rules: " + e.getMessage());
+                    err.print(USAGE);
+                    return 1;
+                }
+                return new RuleBackfill(out, err).run(parsed);
+            }
             if (args.size() == 2 && args.get(0).equals("list")) {
                 new BlockList(out).list(java.nio.file.Path.of(args.get(1)));
                 return 0;
@@ -51,6 +87,10 @@ public final class TsdbTool {
                 return 0;
             }
         } catch (Exception e) {
+            if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("bad series selector")) {
+                err.println("tsdb " + args.get(0) + ": " + e.getMessage());
+                return 1;
+            }
             err.println("tsdb " + (args.isEmpty() ? "" : args.get(0)) + ": " + e.getMessage());
             return 1;
         }

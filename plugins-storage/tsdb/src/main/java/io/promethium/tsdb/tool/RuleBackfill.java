@@ -1,0 +1,366 @@
+package io.promethium.tsdb.tool;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promethium.api.model.Labels;
+import io.promethium.goformat.GoDurations;
+import io.promethium.goformat.GoStrings;
+import io.promethium.tsdb.TsdbOptions;
+import io.promethium.tsdb.internal.block.BlockMeta;
+import io.promethium.tsdb.internal.block.BlockWriter;
+import io.promethium.tsdb.internal.fs.FileOpener;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code create-blocks-from rules}: promtool's backfill of recording rules. For each 2 h window
+ * from {@code --start} to {@code --end} (whole seconds, as promtool) and each recording rule, the
+ * rule's expression is evaluated by a Prometheus-compatible API ({@code --url},
+ * {@code /api/v1/query_range}) at the group's evaluation times in that window: the group's
+ * interval ({@code --eval-interval} when it has none) as step, aligned to the phase Promethium's
+ * rule manager gives the group (a hash of its name and file), so backfilled points line up with
+ * the ones the server records later. Each result series gets the group's then the rule's labels
+ * and {@code __name__} = the rule's name. A group's {@code query_offset} shifts what is queried,
+ * its {@code limit} drops an evaluation with more series than that, as the rule manager does.
+ * One block per window holds every rule's series (promtool writes one per rule and window; the
+ * samples are the same). Float results only, as promtool: a rule whose result holds native
+ * histograms says so on stderr. Exit 1 when any rule failed (each printed as
+ * {@code rule importer error: ...}); blocks of the windows done stay.
+ */
+final class RuleBackfill {
+    static final String DEFAULT_URL = "http://localhost:9090";
+
+    record Args(Instant start, Instant end, URI url, Path outputDir, Duration evalInterval, boolean quiet, boolean humanReadable,
+            List<Path> files) {
+
+        static Args parse(List<String> args, Instant now) {
+            String start = null;
+            String end = null;
+            String url = DEFAULT_URL;
+            String out = "data/";
+            Duration every = Duration.ofSeconds(60);
+            boolean quiet = false;
+            boolean human = false;
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.equals("-q") || a.equals("--quiet")) {
+                    quiet = true;
+                    continue;
+                }
+                if (a.equals("-r") || a.equals("--human-readable")) {
+                    human = true;
+                    continue;
+                }
+                if (!a.startsWith("--")) {
+                    files.add(Path.of(a));
+                    continue;
+                }
+                int eq = a.indexOf('=');
+                String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
+                String value;
+                if (eq >= 0) {
+                    value = a.substring(eq + 1);
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new IllegalArgumentException("expected argument for flag --" + name);
+                }
+                switch (name) {
+                    case "start" -> start = value;
+                    case "end" -> end = value;
+                    case "url" -> url = value;
+                    case "output-dir" -> out = value;
+                    case "http.config.file" -> throw new IllegalArgumentException(
+                            "--http.config.file is not supported: basic auth goes in --url (http://user:password@host:9090)");
+                    case "eval-interval" -> {
+                        try {
+                            every = GoDurations.parse(value);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--eval-interval: " + e.getMessage());
+                        }
+                        if (every.isZero() || every.isNegative()) {
+                            throw new IllegalArgumentException("--eval-interval must be positive, got " + value);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown long flag '--" + name + "'");
+                }
+            }
+            if (start == null) {
+                throw new IllegalArgumentException("required flag --start not provided");
+            }
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("required argument 'rule-files' not provided");
+            }
+            Instant s = time(start, "start");
+            Instant e = end == null ? now.minus(Duration.ofHours(3)) : time(end, "end");
+            if (!s.isBefore(e)) {
+                throw new IllegalArgumentException("start time is not before end time");
+            }
+            URI u;
+            try {
+                u = URI.create(url);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("--url: " + ex.getMessage());
+            }
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new IllegalArgumentException("--url must be an http or https URL, got " + GoStrings.quote(url));
+            }
+            return new Args(s, e, u, Path.of(out), every, quiet, human, List.copyOf(files));
+        }
+
+        /** promtool's parseTime: a Unix timestamp in seconds (fractions allowed) or RFC 3339. */
+        static Instant time(String s, String which) {
+            try {
+                BigDecimal sec = new BigDecimal(s);
+                return Instant.ofEpochSecond(0, sec.movePointRight(9).longValueExact());
+            } catch (NumberFormatException | ArithmeticException e) {
+                // not a number: RFC 3339 below
+            }
+            try {
+                return OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("error parsing " + which + " time: cannot parse " + GoStrings.quote(s)
+                        + " to a valid timestamp");
+            }
+        }
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private HttpClient http;
+
+    RuleBackfill(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(Args a) throws IOException {
+        List<RuleFiles.Group> groups = new ArrayList<>();
+        for (Path f : a.files()) {
+            try {
+                groups.addAll(RuleFiles.read(f, a.evalInterval()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("rule importer parse error: " + e.getMessage());
+            }
+        }
+        for (RuleFiles.Group g : groups) {
+            if (g.alerts() > 0) {
+                err.printf("group %s (%s): %d alerting rules skipped (only recording rules are backfilled)%n", GoStrings.quote(g.name()),
+                        g.file(), g.alerts());
+            }
+        }
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
+        long startSec = a.start().getEpochSecond();
+        long endSec = a.end().getEpochSecond();
+        long startMs = startSec * 1000;
+        long endMs = endSec * 1000;
+        // Rules that failed stop being evaluated (promtool stops a rule at its first error).
+        Map<String, String> failed = new HashMap<>();
+        List<BlockMeta> written = new ArrayList<>();
+        Files.createDirectories(a.outputDir());
+        for (long w = Math.floorDiv(startMs, window) * window; w <= endMs; w += window) {
+            long lastOfWindow = w + window - 1;
+            Map<Labels, Backfill.Buf> series = new HashMap<>();
+            for (RuleFiles.Group g : groups) {
+                long step = g.interval().toMillis();
+                long currStart = Math.max(Math.floorDiv(w, 1000), startSec);
+                long aligned = evalTimestamp(g, currStart * 1000);
+                while (Math.floorDiv(aligned, 1000) < currStart) {
+                    aligned += step;
+                }
+                long to = Math.min(Math.floorDiv(lastOfWindow, 1000), endSec) * 1000;
+                if (to < aligned) {
+                    continue;
+                }
+                for (int i = 0; i < g.rules().size(); i++) {
+                    RuleFiles.Rule r = g.rules().get(i);
+                    String key = g.file() + "\u0000" + g.name() + "\u0000" + i;
+                    if (failed.containsKey(key)) {
+                        continue;
+                    }
+                    try {
+                        evaluate(a.url(), g, r, aligned, to, series);
+                    } catch (IOException | RuntimeException e) {
+                        failed.put(key, e.getMessage());
+                        err.println("rule importer error: group " + GoStrings.quote(g.name()) + ", rule " + GoStrings.quote(r.record())
+                                + ": " + e.getMessage());
+                    }
+                }
+            }
+            if (!series.isEmpty()) {
+                written.add(write(a.outputDir(), w, window, series));
+            }
+        }
+        if (!a.quiet()) {
+            out.printf("wrote %d blocks to %s%n", written.size(), a.outputDir());
+            for (BlockMeta m : written) {
+                if (a.humanReadable()) {
+                    out.printf("  %s  %s..%s  series=%d samples=%d%n", m.ulid(), Instant.ofEpochMilli(m.minTime()),
+                            Instant.ofEpochMilli(m.maxTime()), m.numSeries(), m.numSamples());
+                } else {
+                    out.printf("  %s  %d..%d  series=%d samples=%d%n", m.ulid(), m.minTime(), m.maxTime(), m.numSeries(), m.numSamples());
+                }
+            }
+        }
+        if (!failed.isEmpty()) {
+            err.println("error importing rules");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The group's evaluation slot at or before {@code t} (ms), with the rule manager's phase. */
+    static long evalTimestamp(RuleFiles.Group g, long t) {
+        long iv = g.interval().toMillis();
+        long offset = Long.remainderUnsigned(Labels.of("name", g.name(), "file", g.file()).stableHash(), iv);
+        long adj = t - offset;
+        return adj - Math.floorMod(adj, iv) + offset;
+    }
+
+    /** Queries the rule over [from, to] (ms) at the group's step and adds its samples to {@code series}. */
+    private void evaluate(URI base, RuleFiles.Group g, RuleFiles.Rule r, long from, long to, Map<Labels, Backfill.Buf> series)
+            throws IOException {
+        long off = g.queryOffset().toMillis();
+        JsonNode data = queryRange(base, r.expr(), from - off, to - off, g.interval());
+        String type = data.path("resultType").asText();
+        if (!type.equals("matrix")) {
+            throw new IOException("rule result is wrong type " + type);
+        }
+        List<Labels> labels = new ArrayList<>();
+        List<long[]> times = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        boolean histograms = false;
+        for (JsonNode s : data.path("result")) {
+            Labels.Builder b = Labels.builder();
+            s.path("metric").fields().forEachRemaining(e -> b.set(e.getKey(), e.getValue().asText()));
+            r.labels().forEach(b::set);
+            b.set(Labels.METRIC_NAME, r.record());
+            JsonNode vs = s.path("values");
+            long[] ts = new long[vs.size()];
+            double[] v = new double[vs.size()];
+            for (int k = 0; k < vs.size(); k++) {
+                ts[k] = vs.get(k).get(0).decimalValue().movePointRight(3).longValue() + off;
+                v[k] = parseValue(vs.get(k).get(1).asText());
+            }
+            histograms |= s.has("histograms");
+            labels.add(b.build());
+            times.add(ts);
+            values.add(v);
+        }
+        if (histograms) {
+            err.println("rule " + GoStrings.quote(r.record()) + ": native histogram results are not backfilled (float samples only, as promtool)");
+        }
+        TreeMap<Long, Integer> perTime = new TreeMap<>();
+        if (g.limit() > 0) {
+            for (long[] ts : times) {
+                for (long t : ts) {
+                    perTime.merge(t, 1, Integer::sum);
+                }
+            }
+            perTime.forEach((t, n) -> {
+                if (n > g.limit()) {
+                    err.printf("rule %s at %d: %d series exceed the group's limit %d; that evaluation stored nothing%n",
+                            GoStrings.quote(r.record()), t, n, g.limit());
+                }
+            });
+        }
+        for (int k = 0; k < labels.size(); k++) {
+            Backfill.Buf buf = series.computeIfAbsent(labels.get(k), l -> new Backfill.Buf());
+            long[] ts = times.get(k);
+            double[] v = values.get(k);
+            for (int j = 0; j < ts.length; j++) {
+                if (g.limit() == 0 || perTime.get(ts[j]) <= g.limit()) {
+                    buf.add(ts[j], v[j]);
+                }
+            }
+        }
+    }
+
+    private JsonNode queryRange(URI base, String expr, long from, long to, Duration step) throws IOException {
+        String form = "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&start=" + seconds(from) + "&end=" + seconds(to)
+                + "&step=" + seconds(step.toMillis());
+        String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+        URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority().replaceFirst("^[^@]*@", "") + path + "/api/v1/query_range");
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (base.getRawUserInfo() != null) {
+            String user = java.net.URLDecoder.decode(base.getRawUserInfo(), StandardCharsets.UTF_8);
+            req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<byte[]> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("query range: interrupted");
+        } catch (IOException e) {
+            throw new IOException("query range: " + uri + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(resp.body());
+        } catch (IOException e) {
+            throw new IOException("query range: " + uri + " answered " + resp.statusCode() + " with a body that is not JSON");
+        }
+        if (body == null || !"success".equals(body.path("status").asText())) {
+            String type = body == null ? "" : body.path("errorType").asText();
+            String msg = body == null ? "" : body.path("error").asText();
+            throw new IOException("query range: " + (type.isEmpty() ? "status " + resp.statusCode() : type) + ": " + msg);
+        }
+        return body.path("data");
+    }
+
+    /** Milliseconds as seconds with the fewest digits, as Prometheus's client sends times. */
+    private static String seconds(long ms) {
+        return BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** Go's ParseFloat spellings the API uses: NaN, +Inf, -Inf and plain numbers. */
+    private static double parseValue(String s) {
+        return switch (s) {
+            case "NaN" -> Double.NaN;
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    private static BlockMeta write(Path dir, long mint, long window, Map<Labels, Backfill.Buf> series) throws IOException {
+        List<Labels> order = new ArrayList<>(series.keySet());
+        order.sort(null);
+        try (BlockWriter w = new BlockWriter(dir, mint, mint + window, FileOpener.DEFAULT)) {
+            for (Labels l : order) {
+                Backfill.Buf b = series.get(l);
+                b.sortDedupe();
+                if (b.n > 0) {
+                    w.addSeries(l, b.ts, b.vs, b.n);
+                }
+            }
+            return w.finish(1, List.of());
+        }
+    }
+}

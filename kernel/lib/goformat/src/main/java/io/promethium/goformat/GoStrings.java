@@ -20,7 +20,7 @@ public final class GoStrings {
 
     /**
      * Appends {@code s} as Go's {@code encoding/json} writes a string, quotes included: {@code "},
-     * {@code \}, newline, carriage return and tab as short escapes, other control characters and
+     * {@code \}, newline, carriage return, tab, backspace and form feed as short escapes (Go 1.22+), other control characters and
      * U+2028/U+2029 as {@code \}{@code u00XX}, a lone surrogate (Go: an invalid UTF-8 byte) as
      * U+FFFD; with {@code escapeHtml} (Go's default, {@code json.Marshal}) also {@code <}, {@code >}
      * and {@code &} ({@code Encoder.SetEscapeHTML(false)} leaves them).
@@ -35,6 +35,8 @@ public final class GoStrings {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b"); // Go 1.22 on; older Go wrote a six-character escape
+                case '\f' -> sb.append("\\f");
                 case '\u2028', '\u2029' -> unicodeEscape(sb, c);
                 case '<', '>', '&' -> {
                     if (escapeHtml) {

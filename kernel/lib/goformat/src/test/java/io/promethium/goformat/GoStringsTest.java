@@ -15,6 +15,11 @@ class GoStringsTest {
     }
 
     @Test
+    void jsonWritesBackspaceAndFormFeedAsShortEscapesAsGo122Does() {
+        assertThat(GoStrings.json("\b\f\u000B", true)).isEqualTo("\"\\b\\f\\u000b\"");
+    }
+
+    @Test
     void jsonWritesALoneSurrogateAsTheReplacementCharacterAsGoDoesAnInvalidByte() {
         assertThat(GoStrings.json("x\uD800y\uDC00", false)).isEqualTo("\"x\uFFFDy\uFFFD\"");
     }

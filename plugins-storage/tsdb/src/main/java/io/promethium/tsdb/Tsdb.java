@@ -367,8 +367,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             }
         }
         queriers.add(headQuerier);
-        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
+        Querier raw = io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
                 seriesRetention.policy(), minTime, Math.max(maxBlockTime(), head.maxTime()), options.retention().toMillis());
+        List<DownsamplingLevel> levels = downsampling;
+        List<Block> companions = downsampledBlocks;
+        // Only configured resolutions answer queries; without levels every select reads raw as before.
+        return levels.isEmpty() || companions.isEmpty() ? raw : new DownsampledQuerier(raw, companions, levels, minTime, maxTime);
     }
 
     /**

@@ -169,22 +169,22 @@ final class DownsampledQuerier implements Querier {
             }
         }
         List<String> warnings = new ArrayList<>();
-        if (plan.stream().anyMatch(s -> s.resolution() == 0)) {
-            SeriesSet rawSet = raw.select(true, hints, matchers);
-            while (rawSet.next()) {
-                Series s = rawSet.at();
-                Joined j = joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column));
-                for (int i = 0; i < plan.size(); i++) {
-                    if (plan.get(i).resolution() == 0) {
-                        j.sources[i] = s;
-                    }
+        // Raw series are selected even where companions cover the whole select: a series a companion
+        // lacks (native histograms only: not downsampled yet) is read raw in those stretches, where raw data is left.
+        SeriesSet rawSet = raw.select(true, hints, matchers);
+        while (rawSet.next()) {
+            Series s = rawSet.at();
+            Joined j = joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column));
+            for (int i = 0; i < plan.size(); i++) {
+                if (j.sources[i] == null) {
+                    j.sources[i] = s;
                 }
             }
-            if (rawSet.error() != null) {
-                return SeriesSet.failed(rawSet.error());
-            }
-            warnings.addAll(rawSet.warnings());
         }
+        if (rawSet.error() != null) {
+            return SeriesSet.failed(rawSet.error());
+        }
+        warnings.addAll(rawSet.warnings());
         List<Series> out = new ArrayList<>(joined.values());
         SeriesSet set = SeriesSet.ofList(out, warnings);
         long resolution = coarsest;
@@ -328,7 +328,7 @@ final class DownsampledQuerier implements Querier {
             }
             Segment seg = series.plan.get(segment);
             Object source = series.sources[segment];
-            currentRaw = seg.resolution() == 0;
+            currentRaw = !(source instanceof DownsampledReader.Series);
             if (source instanceof DownsampledReader.Series d) {
                 current = d.iterator(series.column, seg.from(), seg.to() - 1);
             } else if (source instanceof Series s) {

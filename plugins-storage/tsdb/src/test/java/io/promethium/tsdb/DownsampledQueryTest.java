@@ -37,6 +37,7 @@ class DownsampledQueryTest {
     static final long HOURS = 60;
     static final Labels GAUGE = Labels.of("__name__", "gauge", "job", "a");
     static final Labels COUNTER = Labels.of("__name__", "requests_total", "job", "a");
+    static final Labels HIST = Labels.of("__name__", "hist_total", "job", "a");
 
     @TempDir
     static Path tmp;
@@ -59,6 +60,7 @@ class DownsampledQueryTest {
                     Appender app = db.appender();
                     app.append(0, GAUGE, t, gauge);
                     app.append(0, COUNTER, t, counter);
+                    app.appendHistogram(0, HIST, t, Histograms.counter(t / INTERVAL));
                     app.commit();
                 }
             }
@@ -203,6 +205,32 @@ class DownsampledQueryTest {
         assertThat(res[0]).isEqualTo(5 * MIN);
         read(ds, GAUGE, hints("sum_over_time", 10 * MIN, 6 * HOUR, HOUR), res);
         assertThat(res[0]).as("forced, whatever the step").isEqualTo(HOUR);
+    }
+
+    @Test
+    void aSeriesTheCompanionsLackIsReadRawWhereRawDataIsLeft() {
+        long[] res = new long[1];
+        List<double[]> served = new ArrayList<>();
+        try (Querier q = ds.querier(1, HOURS * HOUR)) {
+            SeriesSet set = q.select(true, hints("rate", 6 * HOUR, 6 * HOUR, SelectHints.AUTO), List.of(Matcher.equal("__name__", "hist_total")));
+            while (set.next()) {
+                SampleIterator it = set.at().iterator(null);
+                while (it.next()) {
+                    served.add(new double[] {it.timestamp(), it.valueType() == io.promethium.api.storage.ValueType.FLOAT ? 0 : 1});
+                }
+            }
+            res[0] = set.resolution();
+        }
+        assertThat(res[0]).isEqualTo(HOUR);
+        long oldestRaw = ds.blocks.stream().mapToLong(b -> b.meta().minTime()).min().orElseThrow();
+        List<double[]> raw = new ArrayList<>();
+        for (double[] p : read(full, HIST, hints("rate", HOUR, HOUR, SelectHints.RAW), new long[1])) {
+            if (p[0] >= oldestRaw) {
+                raw.add(p);
+            }
+        }
+        assertThat(served).as("native histograms, not downsampled: every raw sample left").hasSize(raw.size())
+                .allMatch(p -> p[1] == 1);
     }
 
     @Test

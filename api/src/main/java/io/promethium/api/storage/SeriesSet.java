@@ -23,6 +23,14 @@ public interface SeriesSet {
         return List.of();
     }
 
+    /**
+     * The coarsest downsampled resolution (ms) some of this set's samples came from, {@link SelectHints#RAW}
+     * when all are raw; known once {@link #next()} returned false. Since 1.12.0.
+     */
+    default long resolution() {
+        return SelectHints.RAW;
+    }
+
     static SeriesSet empty() {
         return ofList(List.of());
     }

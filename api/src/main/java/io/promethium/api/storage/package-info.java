@@ -46,9 +46,13 @@
  * <p>1.11.0 adds {@code StorageStats.corruptBlocks()}: blocks a storage set aside or skips as
  * corrupt, and {@code StorageStats.retentionRules()}: series and bytes per per-series retention
  * rule, both for {@code /api/v1/status/tsdb}.
+ *
+ * <p>1.12.0 adds {@code SelectHints.maxSourceResolution} (with {@code RAW} and {@code AUTO}): how
+ * coarse a downsampled resolution a storage may answer from, and {@code SeriesSet.resolution()}:
+ * the coarsest one a set's samples came from.
  */
 @Export
-@Version("1.11.0")
+@Version("1.12.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -80,10 +80,13 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     volatile TsdbOptions options;
     volatile List<Block> blocks = List.of();
     /**
-     * Downsampled blocks found at open (a resolution in meta.json): opened and checked, but kept
-     * out of queries, compaction and retention, which read raw blocks only; no query uses them yet.
+     * Downsampled companions (a resolution in meta.json): kept out of raw queries, compaction and
+     * raw retention; written by the downsampling pass, deleted by its own retention, read by
+     * selects whose hints allow a resolution ({@code DownsampledSelect}).
      */
     volatile List<Block> downsampledBlocks = List.of();
+    /** {@code storage.tsdb.downsampling.resolutions}, in increasing resolution; empty: off. */
+    volatile List<DownsamplingLevel> downsampling = List.of();
     volatile boolean closed;
     final TsdbSeriesRetention seriesRetention = new TsdbSeriesRetention();
 
@@ -364,8 +367,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             }
         }
         queriers.add(headQuerier);
-        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
+        Querier raw = io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
                 seriesRetention.policy(), minTime, Math.max(maxBlockTime(), head.maxTime()), options.retention().toMillis());
+        List<DownsamplingLevel> levels = downsampling;
+        List<Block> companions = downsampledBlocks;
+        // Only configured resolutions answer queries; without levels every select reads raw as before.
+        return levels.isEmpty() || companions.isEmpty() ? raw : new DownsampledQuerier(raw, companions, levels, minTime, maxTime);
     }
 
     /**
@@ -379,6 +386,32 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         synchronized (compactionLock) {
             seriesRetention.setPolicy(new io.promethium.tsdb.internal.retention.RetentionPolicy(rules));
         }
+    }
+
+    /**
+     * Sets the downsampling levels ({@code storage.tsdb.downsampling.resolutions}), replacing the
+     * previous ones: each compaction then runs the downsampling pass and deletes companions past
+     * their level's retention. An empty list turns the pass off; companions already on disk stay
+     * (deleted with the raw retention when no level names their resolution) and serve no query.
+     *
+     * @throws IllegalArgumentException unless each resolution is larger than and a multiple of the one before
+     */
+    public void setDownsampling(List<DownsamplingLevel> levels) {
+        long below = 0;
+        for (DownsamplingLevel l : levels) {
+            long r = l.resolution().toMillis();
+            if (r <= below || (below > 0 && r % below != 0)) {
+                throw new IllegalArgumentException("downsampling resolution " + r + " ms after " + below
+                        + " ms: each must be larger than and a multiple of the one before");
+            }
+            below = r;
+        }
+        downsampling = List.copyOf(levels);
+    }
+
+    /** The downsampling levels in force, in increasing resolution; empty when off. */
+    public List<DownsamplingLevel> downsampling() {
+        return downsampling;
     }
 
     /** The per-series retention rules in force, in order. */

@@ -50,6 +50,12 @@ final class TsdbCompaction {
                 }
                 compactBlocks(t);
                 applyRetention(t);
+                // After compaction, as Thanos's compactor does: companions are made of merged blocks.
+                List<io.promethium.tsdb.DownsamplingLevel> levels = t.downsampling;
+                if (!levels.isEmpty()) {
+                    TsdbDownsampling.run(t, TsdbDownsampling.levels(levels));
+                }
+                TsdbDownsampling.applyRetention(t);
             } catch (IOException e) {
                 t.metrics.compactionsFailed.increment();
                 t.metrics.writeFailures.failed(WriteFailures.Area.COMPACTION, t.dir, e);

@@ -11,7 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * The downsampling pass (not scheduled yet: no configuration asks for it): for each level, in
+ * The downsampling pass (run after each compaction when {@code storage.tsdb.downsampling} is set) and
+ * the companions' retention: for each level, in
  * increasing resolution, every block of the level below (raw blocks for the first, the previous
  * level's companions after it, as Thanos builds 1 h from 5 m) that ended at least the level's age
  * before the newest data gets a companion, unless one already covers its sources. Companions name
@@ -29,6 +30,55 @@ final class TsdbDownsampling {
     }
 
     private TsdbDownsampling() {
+    }
+
+    static List<Level> levels(List<DownsamplingLevel> configured) {
+        return configured.stream().map(l -> new Level(l.resolution().toMillis(), l.after().toMillis())).toList();
+    }
+
+    /**
+     * Deletes the companions that ended their resolution's retention before the newest data: the
+     * level's own retention (none when zero), or the raw retention for a resolution no level names
+     * (companions left by an earlier configuration).
+     */
+    static void applyRetention(Tsdb t) throws IOException {
+        synchronized (t.compactionLock) {
+            List<Block> current = t.downsampledBlocks;
+            if (current.isEmpty()) {
+                return;
+            }
+            long newest = Math.max(t.maxBlockTime(), t.head.maxTime());
+            for (Block b : current) {
+                newest = Math.max(newest, b.meta().maxTime());
+            }
+            List<Block> drop = new ArrayList<>();
+            for (Block b : current) {
+                long keep = retentionMillis(t, b.meta().resolution());
+                if (keep > 0 && b.meta().maxTime() <= newest - keep) {
+                    drop.add(b);
+                }
+            }
+            if (drop.isEmpty()) {
+                return;
+            }
+            List<Block> next = new ArrayList<>(current);
+            next.removeAll(drop);
+            t.downsampledBlocks = List.copyOf(next);
+            for (Block b : drop) {
+                Tsdb.LOG.info("downsampling retention: deleting " + b.meta().resolution() + " ms companion " + b.meta().ulid());
+                b.close();
+                Fsync.deleteRecursively(b.dir());
+            }
+        }
+    }
+
+    private static long retentionMillis(Tsdb t, long resolution) {
+        for (DownsamplingLevel l : t.downsampling) {
+            if (l.resolution().toMillis() == resolution) {
+                return l.retention().toMillis();
+            }
+        }
+        return t.options.retention().toMillis();
     }
 
     /** One pass over {@code levels} (in increasing resolution); returns the companions written. */

@@ -5,9 +5,12 @@
  *
  * <p>1.2.0 adds per-series retention: {@link io.promethium.tsdb.RetentionRule},
  * {@code Tsdb.setRetentionRules}, {@code retentionRules} and {@code retentionUsage}.
+ *
+ * <p>1.3.0 adds downsampling: {@link io.promethium.tsdb.DownsamplingLevel}, {@code Tsdb.setDownsampling}
+ * and {@code downsampling}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.tsdb;
 
 import org.osgi.annotation.bundle.Export;

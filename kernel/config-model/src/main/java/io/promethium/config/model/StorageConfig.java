@@ -8,13 +8,20 @@ import java.util.Objects;
  * The {@code storage:} section.
  *
  * @param retentionRules {@code storage.tsdb.retention_rules}: per-series retention, first match wins
+ * @param downsampling {@code storage.tsdb.downsampling.resolutions}: in increasing resolution; empty = off
  */
-public record StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars, List<RetentionRule> retentionRules) {
-    public static final StorageConfig DEFAULT = new StorageConfig(Duration.ZERO, 100_000, List.of());
+public record StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars, List<RetentionRule> retentionRules,
+        List<DownsamplingResolution> downsampling) {
+    public static final StorageConfig DEFAULT = new StorageConfig(Duration.ZERO, 100_000, List.of(), List.of());
 
     public StorageConfig {
         Objects.requireNonNull(outOfOrderTimeWindow, "outOfOrderTimeWindow is null");
         retentionRules = List.copyOf(retentionRules);
+        downsampling = List.copyOf(downsampling);
+    }
+
+    public StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars, List<RetentionRule> retentionRules) {
+        this(outOfOrderTimeWindow, maxExemplars, retentionRules, List.of());
     }
 
     public StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars) {
@@ -38,6 +45,19 @@ public record StorageConfig(Duration outOfOrderTimeWindow, long maxExemplars, Li
             if (matchers.size() % 3 != 0) {
                 throw new IllegalArgumentException("matchers must come as name, operator, value triples");
             }
+        }
+    }
+
+    /**
+     * One entry of {@code storage.tsdb.downsampling.resolutions}: blocks that ended {@code after}
+     * before the newest data get a companion at {@code resolution}, kept for {@code retention}
+     * (zero: as long as the raw data's retention, {@code --storage.tsdb.retention.time}).
+     */
+    public record DownsamplingResolution(Duration resolution, Duration after, Duration retention) {
+        public DownsamplingResolution {
+            Objects.requireNonNull(resolution, "resolution is null");
+            Objects.requireNonNull(after, "after is null");
+            Objects.requireNonNull(retention, "retention is null");
         }
     }
 }

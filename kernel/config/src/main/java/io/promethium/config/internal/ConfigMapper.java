@@ -528,12 +528,14 @@ public final class ConfigMapper {
         Duration ooo = StorageConfig.DEFAULT.outOfOrderTimeWindow();
         long maxExemplars = StorageConfig.DEFAULT.maxExemplars();
         List<StorageConfig.RetentionRule> rules = List.of();
+        List<StorageConfig.DownsamplingResolution> downsampling = List.of();
         YamlNode tsdb = f.node("tsdb");
         if (tsdb != null) {
             Fields t = Fields.of(tsdb, "storage.tsdb");
             ooo = t.duration("out_of_order_time_window", ooo);
             Unsupported.refuse(t, "stale_series_compaction_threshold", "compacting stale series early is not supported yet");
             rules = RetentionRules.parse(t);
+            downsampling = DownsamplingSettings.parse(t);
             t.finish();
         }
         YamlNode exemplars = f.node("exemplars");
@@ -543,7 +545,7 @@ public final class ConfigMapper {
             e.finish();
         }
         f.finish();
-        return new StorageConfig(ooo, maxExemplars, rules);
+        return new StorageConfig(ooo, maxExemplars, rules, downsampling);
     }
 
     /**

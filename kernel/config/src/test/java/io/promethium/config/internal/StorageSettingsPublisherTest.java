@@ -21,4 +21,13 @@ class StorageSettingsPublisherTest {
         assertThat(encoded).containsExactly("2:1h22:{__name__=~\"debug_.*\"}8:__name__2:=~8:debug_.*",
                 "5:12w6d2:up8:__name__1:=2:up3:job1:=5:a:b\"c");
     }
+
+    /** The TSDB's {@code ComponentConfig.downsampling} decodes this same literal. */
+    @Test
+    void downsamplingIsEncodedAsResolutionAfterRetention() {
+        String[] encoded = StorageSettingsPublisher.encodeDownsampling(List.of(
+                new io.promethium.config.model.StorageConfig.DownsamplingResolution(Duration.ofMinutes(5), Duration.ofHours(40), Duration.ofDays(90)),
+                new io.promethium.config.model.StorageConfig.DownsamplingResolution(Duration.ofHours(1), Duration.ofDays(10), Duration.ZERO)));
+        org.assertj.core.api.Assertions.assertThat(encoded).containsExactly("5m,1d16h,12w6d", "1h,1w3d,0s");
+    }
 }

@@ -40,4 +40,15 @@ public interface QueryEngine {
      * query fails with {@code timeout}. Since 1.3.0.
      */
     QueryEngine withTimeout(java.time.Duration timeout);
+
+    /**
+     * This engine with every select hinting {@code millis} as the coarsest downsampled
+     * resolution the storage may answer from ({@code SelectHints.maxSourceResolution}:
+     * {@code AUTO} (-1, the default), {@code RAW} (0) or a resolution): the HTTP API's
+     * {@code max_source_resolution} parameter. The resolution used is in
+     * {@link QueryStats#resolution()}. Since 1.4.0.
+     *
+     * @throws IllegalArgumentException for a value below -1
+     */
+    QueryEngine withMaxSourceResolution(long millis);
 }

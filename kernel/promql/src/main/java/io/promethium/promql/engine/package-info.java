@@ -8,7 +8,10 @@
  * <p>1.3.0: {@code QueryEngine.withTimeout} (a request's own deadline, the only deadline path),
  * {@link io.promethium.promql.engine.RangeLimits} (a range query's parameter checks, shared with
  * the HTTP API) and {@code QueryException.parameter()}.
+ *
+ * <p>1.4.0: {@code QueryEngine.withMaxSourceResolution} (the HTTP API's {@code max_source_resolution},
+ * passed to the storage in every select's hints) and {@code QueryStats.resolution()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package io.promethium.promql.engine;

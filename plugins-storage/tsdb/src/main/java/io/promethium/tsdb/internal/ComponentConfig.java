@@ -156,6 +156,33 @@ public final class ComponentConfig {
         return List.copyOf(rules);
     }
 
+    /**
+     * The downsampling levels, property {@code downsampling} ({@code storage.tsdb.downsampling.resolutions}
+     * of prometheus.yml, checked there): a {@code String[]} (or one String), each element
+     * {@code resolution,after,retention} as Prometheus durations. Absent means off.
+     */
+    public static List<io.promethium.tsdb.DownsamplingLevel> downsampling(Map<String, ?> props) throws ConfigException {
+        Object value = props.get("downsampling");
+        String[] encoded = value == null ? new String[0]
+                : value instanceof String[] a ? a
+                : value instanceof java.util.Collection<?> c ? c.stream().map(String::valueOf).toArray(String[]::new)
+                : new String[] {value.toString()};
+        List<io.promethium.tsdb.DownsamplingLevel> levels = new ArrayList<>();
+        for (int i = 0; i < encoded.length; i++) {
+            String[] parts = encoded[i].split(",", -1);
+            try {
+                if (parts.length != 3) {
+                    throw new IllegalArgumentException("malformed \"" + encoded[i] + "\": expected resolution,after,retention");
+                }
+                levels.add(new io.promethium.tsdb.DownsamplingLevel(Durations.parse(parts[0].trim()), Durations.parse(parts[1].trim()),
+                        Durations.parse(parts[2].trim())));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("storage.tsdb.downsampling.resolutions[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(levels);
+    }
+
     private static RetentionRule decodeRule(String text) {
         List<String> fields = new ArrayList<>();
         int pos = 0;

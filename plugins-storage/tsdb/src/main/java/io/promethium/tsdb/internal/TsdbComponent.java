@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.Modified;
  * this bundle's manifest ({@code Promethium-Flags}) and read from the framework properties
  * {@code promethium.flag.*}; the {@code storage:} section of {@code prometheus.yml} arrives as the
  * configuration {@code io.promethium.storage} (out-of-order window, exemplars, per-series retention
- * rules) and is applied live. One database,
+ * rules, downsampling) and is applied live. One database,
  * registered as {@link Storage}, as the {@link Collector} of its self-metrics and as
  * {@link TsdbAdmin} and the api's {@link StorageAdmin} (delete, clean tombstones, snapshot, head stats) and
  * {@link WalWatchable} (its WAL, followed by remote write), with {@code queryable.role=primary}
@@ -109,9 +109,16 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         TsdbOptions options = ComponentConfig.parse(properties);
         int maxExemplars = ComponentConfig.maxExemplars(properties);
         var rules = ComponentConfig.retentionRules(properties);
+        var downsampling = ComponentConfig.downsampling(properties);
         Tsdb opened = Tsdb.open(options);
         opened.setMaxExemplars(maxExemplars);
         opened.setRetentionRules(rules);
+        try {
+            opened.setDownsampling(downsampling);
+        } catch (IllegalArgumentException e) {
+            opened.close();
+            throw new ConfigException("storage.tsdb.downsampling: " + e.getMessage(), e);
+        }
         collector = opened.collector();
         tsdb = opened;
         configured = true;
@@ -124,6 +131,7 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         Tsdb current = db();
         TsdbOptions next = ComponentConfig.parse(properties);
         var rules = ComponentConfig.retentionRules(properties);
+        var downsampling = ComponentConfig.downsampling(properties);
         TsdbOptions now = current.options();
         if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())
                 || next.walSyncOnCommit() != now.walSyncOnCommit() || next.walCompression() != now.walCompression()
@@ -138,6 +146,13 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         current.setMaxExemplars(ComponentConfig.maxExemplars(properties));
         if (!rules.equals(current.retentionRules())) {
             current.setRetentionRules(rules);
+        }
+        if (!downsampling.equals(current.downsampling())) {
+            try {
+                current.setDownsampling(downsampling);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("storage.tsdb.downsampling: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.promethium.web.internal.query;
 
+import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Storage;
 import io.promethium.promql.engine.InstantVector;
 import io.promethium.promql.engine.QueryEngine;
@@ -52,12 +53,13 @@ public final class QueryResource {
         int limit = params.limit();
         long time = params.timeOr("time", clock.millis());
         long timeout = timeout(params);
+        long maxResolution = maxSourceResolution(params);
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();
         QueryResult result;
         try {
-            result = bounded(e, timeout).instantQuery(s, query, time);
+            result = bounded(e, timeout, maxResolution).instantQuery(s, query, time);
         } catch (QueryException ex) {
             throw toApiError(ex, true);
         }
@@ -78,21 +80,51 @@ public final class QueryResource {
             throw toApiError(ex, false);
         }
         long timeout = timeout(params);
+        long maxResolution = maxSourceResolution(params);
         String query = params.get("query");
         QueryEngine e = engine.get();
         Storage s = storage.get();
         QueryResult result;
         try {
-            result = bounded(e, timeout).rangeQuery(s, query, start, end, step);
+            result = bounded(e, timeout, maxResolution).rangeQuery(s, query, start, end, step);
         } catch (QueryException ex) {
             throw toApiError(ex, false);
         }
         return respond(result, limit, !params.get("stats").isEmpty());
     }
 
-    /** The engine bounded by the request's {@code timeout} parameter too: the engine keeps the one deadline. */
-    private static QueryEngine bounded(QueryEngine e, long timeoutMillis) {
-        return timeoutMillis <= 0 ? e : e.withTimeout(java.time.Duration.ofMillis(timeoutMillis));
+    /**
+     * The engine bounded by the request's {@code timeout} parameter too (the engine keeps the one
+     * deadline), its selects hinting the request's {@code max_source_resolution}.
+     */
+    private static QueryEngine bounded(QueryEngine e, long timeoutMillis, long maxSourceResolution) {
+        QueryEngine bounded = timeoutMillis <= 0 ? e : e.withTimeout(java.time.Duration.ofMillis(timeoutMillis));
+        return maxSourceResolution == SelectHints.AUTO ? bounded : bounded.withMaxSourceResolution(maxSourceResolution);
+    }
+
+    /**
+     * {@code max_source_resolution}, as Thanos's: {@code auto} (the default: the storage picks
+     * from the step), {@code raw} (or {@code 0s}) for raw samples only, or a duration such as
+     * {@code 5m}, the coarsest downsampled resolution the storage may read.
+     */
+    static long maxSourceResolution(Params params) {
+        String v = params.get("max_source_resolution").trim();
+        if (v.isEmpty() || v.equals("auto")) {
+            return SelectHints.AUTO;
+        }
+        if (v.equals("raw")) {
+            return SelectHints.RAW;
+        }
+        long d;
+        try {
+            d = Params.parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            throw Params.invalidParam("max_source_resolution", "expected raw, auto or a duration such as 5m: " + e.getMessage());
+        }
+        if (d < 0) {
+            throw Params.invalidParam("max_source_resolution", "must not be negative");
+        }
+        return d;
     }
 
     private static long timeout(Params params) {
@@ -151,6 +183,9 @@ public final class QueryResource {
                 g.writeNumberField("totalQueryableSamples", result.stats().totalQueryableSamples());
                 g.writeNumberField("peakSamples", result.stats().peakSamples());
                 g.writeEndObject();
+                // Promethium's own: the coarsest downsampled resolution read, "raw" when none.
+                long res = result.stats().resolution();
+                g.writeStringField("resolution", res == 0 ? "raw" : io.promethium.api.config.Durations.format(java.time.Duration.ofMillis(res)));
                 g.writeEndObject();
             }
             g.writeEndObject();

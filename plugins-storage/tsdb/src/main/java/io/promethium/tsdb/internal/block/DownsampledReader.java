@@ -18,7 +18,7 @@ import org.roaringbitmap.RoaringBitmap;
  * resolution in time order. {@code COUNTER} points come out with every reset added back, across
  * chunks and blocks too (a chunk's first raw value below the previous chunk's last raw value is a
  * reset), so they never decrease and {@code rate}/{@code increase} need no reset handling on them.
- * Not yet wired into queries: the query path that picks a resolution is to come.
+ * Queries reach it through {@code DownsampledQuerier} when their select hints allow a resolution.
  */
 public final class DownsampledReader {
     private DownsampledReader() {
@@ -122,6 +122,14 @@ public final class DownsampledReader {
     private record Part(Block block, BlockIndex.SeriesMeta meta) {
     }
 
+    /**
+     * The last raw counter value of the last chunk {@code it} (an iterator of this class) opened:
+     * where a following source of the same counter is joined on; NaN before any chunk.
+     */
+    public static double lastRaw(SampleIterator it) {
+        return it instanceof AggrIterator a ? a.chunkLastRaw : Double.NaN;
+    }
+
     /** Walks one column over the parts' chunks; no allocation per point. */
     private static final class AggrIterator implements SampleIterator {
         private final List<Part> parts;
@@ -147,7 +155,7 @@ public final class DownsampledReader {
         private double entryTotal;
         private double entryRaw;
         private double prevLastRaw;
-        private double chunkLastRaw;
+        private double chunkLastRaw = Double.NaN;
 
         AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt) {
             this.parts = parts;

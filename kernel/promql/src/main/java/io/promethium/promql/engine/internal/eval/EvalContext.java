@@ -27,6 +27,10 @@ final class EvalContext implements AutoCloseable {
     final boolean typeAndUnitLabels;
     /** Prometheus's use-start-timestamps: range functions read the samples' start timestamps. */
     final boolean useStartTimestamps;
+    /** How coarse a downsampled resolution selects may read ({@code SelectHints.maxSourceResolution}). */
+    final long maxSourceResolution;
+    /** The coarsest resolution a select answered from (0: raw only), for the query's stats. */
+    private long resolutionUsed;
     private final List<Querier> queriers = new ArrayList<>();
     private long currentSamples;
     private long peakSamples;
@@ -39,7 +43,8 @@ final class EvalContext implements AutoCloseable {
     private static final long HEAP_SLOTS = Runtime.getRuntime().maxMemory() / 8 / 3;
 
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
-            long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps) {
+            long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps, long maxSourceResolution) {
+        this.maxSourceResolution = maxSourceResolution;
         this.typeAndUnitLabels = typeAndUnitLabels;
         this.useStartTimestamps = useStartTimestamps;
         this.storage = requireNonNull(storage, "storage is null");
@@ -51,6 +56,15 @@ final class EvalContext implements AutoCloseable {
         this.queryStep = queryStep;
         this.annotations = requireNonNull(annotations, "annotations is null");
         this.slotBudget = Math.min(Math.max(maxSamples, 1) * 4, HEAP_SLOTS);
+    }
+
+    /** Notes the resolution a series set read from, once read to its end. */
+    void noteResolution(long resolution) {
+        resolutionUsed = Math.max(resolutionUsed, resolution);
+    }
+
+    long resolutionUsed() {
+        return resolutionUsed;
     }
 
     Querier querier(long minTime, long maxTime) {

@@ -521,7 +521,7 @@ final class Evaluator {
 
     private SeriesSet select(Querier querier, SelectHints hints, VectorSelector vs) {
         try {
-            SeriesSet set = querier.select(false, hints, vs.matchers());
+            SeriesSet set = querier.select(false, hints.withMaxSourceResolution(ctx.maxSourceResolution), vs.matchers());
             for (String w : set.warnings()) {
                 ctx.annotations.storageWarning(w);
             }
@@ -537,6 +537,7 @@ final class Evaluator {
         if (set.error() != null) {
             throw storageError(set.error());
         }
+        ctx.noteResolution(set.resolution());
     }
 
     static QueryException storageError(Throwable t) {

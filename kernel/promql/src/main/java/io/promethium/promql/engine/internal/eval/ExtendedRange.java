@@ -204,7 +204,8 @@ final class ExtendedRange {
         long minEnd = Arrays.stream(ends).min().orElseThrow();
         long maxEnd = Arrays.stream(ends).max().orElseThrow();
         Querier querier = ev.ctx.querier(minEnd - before + 1, maxEnd + after);
-        SelectHints hints = new SelectHints(minEnd - before + 1, maxEnd + after, grid.interval(), "", 0, List.of(), false);
+        SelectHints hints = new SelectHints(minEnd - before + 1, maxEnd + after, grid.interval(), "", 0, List.of(), false,
+                ev.ctx.maxSourceResolution);
         try {
             return querier.select(false, hints, selector.matchers());
         } catch (QueryException e) {

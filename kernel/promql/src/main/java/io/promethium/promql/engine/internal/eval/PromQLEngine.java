@@ -56,13 +56,16 @@ public final class PromQLEngine implements QueryEngine {
 
     /** The timeout of every query (the options' timeout, or smaller for a {@link #withTimeout} view). */
     private final long timeoutNanos;
+    /** {@code SelectHints.maxSourceResolution} of every select ({@code AUTO} unless a view says otherwise). */
+    private final long maxSourceResolution;
 
     public PromQLEngine(EngineOptions options) {
         this(options, true);
     }
 
     /** A view sharing everything (slots, metrics, parse cache) but the timeout. */
-    private PromQLEngine(PromQLEngine engine, long timeoutNanos) {
+    private PromQLEngine(PromQLEngine engine, long timeoutNanos, long maxSourceResolution) {
+        this.maxSourceResolution = maxSourceResolution;
         this.options = engine.options;
         this.slots = engine.slots;
         this.parser = engine.parser;
@@ -77,7 +80,15 @@ public final class PromQLEngine implements QueryEngine {
     @Override
     public QueryEngine withTimeout(java.time.Duration timeout) {
         long nanos = requireNonNull(timeout, "timeout is null").toNanos();
-        return nanos >= timeoutNanos ? this : new PromQLEngine(this, Math.max(0, nanos));
+        return nanos >= timeoutNanos ? this : new PromQLEngine(this, Math.max(0, nanos), maxSourceResolution);
+    }
+
+    @Override
+    public QueryEngine withMaxSourceResolution(long millis) {
+        if (millis < io.promethium.api.storage.SelectHints.AUTO) {
+            throw new IllegalArgumentException("max source resolution must be AUTO (-1), RAW (0) or positive: " + millis);
+        }
+        return millis == maxSourceResolution ? this : new PromQLEngine(this, timeoutNanos, millis);
     }
 
     /** With {@code foldSelectors} false, every aggregation takes the row-per-series path (for tests comparing the two). */
@@ -93,6 +104,7 @@ public final class PromQLEngine implements QueryEngine {
         this.metrics = new EngineMetrics();
         this.metrics.setMaxConcurrent(options.maxConcurrent());
         this.timeoutNanos = options.timeout().toNanos();
+        this.maxSourceResolution = io.promethium.api.storage.SelectHints.AUTO;
     }
 
     @Override
@@ -229,7 +241,8 @@ public final class PromQLEngine implements QueryEngine {
         try {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
-                    range ? step : 0, annotations, typeAndUnitLabels, options.enabled(EngineOptions.USE_START_TIMESTAMPS))) {
+                    range ? step : 0, annotations, typeAndUnitLabels, options.enabled(EngineOptions.USE_START_TIMESTAMPS),
+                    maxSourceResolution)) {
                 Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval, foldSelectors);
                 evaluator.prepare(expr);
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
@@ -239,7 +252,7 @@ public final class PromQLEngine implements QueryEngine {
                 metrics.observe(started - queued, evalNanos);
                 metrics.observeSamples(ctx.totalSamples());
                 return new QueryResult(result, annotations.warnings(), annotations.infos(),
-                        new QueryStats(ctx.totalSamples(), ctx.peakSamples(), started - queued, evalNanos));
+                        new QueryStats(ctx.totalSamples(), ctx.peakSamples(), started - queued, evalNanos, ctx.resolutionUsed()));
             }
         } catch (QueryException e) {
             throw e;

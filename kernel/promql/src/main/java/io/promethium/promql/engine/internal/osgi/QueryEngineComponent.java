@@ -169,6 +169,11 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
     }
 
     @Override
+    public QueryEngine withMaxSourceResolution(long millis) {
+        return engine.withMaxSourceResolution(millis);
+    }
+
+    @Override
     public EngineOptions options() {
         return engine.options();
     }

@@ -1,0 +1,420 @@
+package io.promethium.tsdb;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.ForwardingSampleIterator;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.api.storage.ValueType;
+import io.promethium.tsdb.internal.block.AggrChunk.Aggregate;
+import io.promethium.tsdb.internal.block.Block;
+import io.promethium.tsdb.internal.block.DownsampledReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Answers a select from downsampled companions when its hints allow (Thanos's
+ * {@code downsampledSeries}/{@code AggrsFromFunc} idea, our own code): the function reads one
+ * aggregate whose points give the raw answer ({@code sum_over_time} the window sums,
+ * {@code min_over_time}/{@code max_over_time} the window extremes, {@code rate}/{@code increase}
+ * the counter with resets added back), the range spans at least two windows, and the resolution
+ * is at most {@code maxSourceResolution} ({@link SelectHints#AUTO}: a fifth of the step). Each
+ * instant of the select is read from the coarsest allowed resolution whose companions cover it,
+ * else raw (blocks and head): recent data stays raw, expired raw data is still answered.
+ * Anything else (other functions, plain selectors, no hints, {@link SelectHints#RAW}) reads raw.
+ *
+ * <p>Not applied to companions: per-series retention rules and deletions made after a companion
+ * was written (both hide raw data only).
+ */
+final class DownsampledQuerier implements Querier {
+    private final Querier raw;
+    private final List<Block> companions;
+    private final List<DownsamplingLevel> levels;
+    private final long minTime;
+    private final long maxTime;
+    private final List<Block> held = new ArrayList<>();
+
+    DownsampledQuerier(Querier raw, List<Block> companions, List<DownsamplingLevel> levels, long minTime, long maxTime) {
+        this.raw = raw;
+        this.companions = companions;
+        this.levels = levels;
+        this.minTime = minTime;
+        this.maxTime = maxTime;
+    }
+
+    /** The aggregate whose points answer {@code function} over aligned windows, or null when only raw samples do. */
+    static Aggregate aggregateFor(String function) {
+        return switch (function) {
+            case "sum_over_time" -> Aggregate.SUM;
+            case "min_over_time" -> Aggregate.MIN;
+            case "max_over_time" -> Aggregate.MAX;
+            case "rate", "increase" -> Aggregate.COUNTER;
+            // count_over_time and avg_over_time need the engine to add the window counts (it counts points);
+            // irate, idelta, resets, changes, quantile_over_time, last_over_time, stddev... need raw samples.
+            default -> null;
+        };
+    }
+
+    /** The resolutions (ms) a select may read, coarsest first; empty for raw only. */
+    static List<Long> allowed(SelectHints hints, List<DownsamplingLevel> levels) {
+        if (hints == null || aggregateFor(hints.function()) == null || hints.maxSourceResolution() == SelectHints.RAW) {
+            return List.of();
+        }
+        long limit = hints.maxSourceResolution() == SelectHints.AUTO ? hints.step() / 5 : hints.maxSourceResolution();
+        List<Long> out = new ArrayList<>();
+        for (DownsamplingLevel l : levels) {
+            long r = l.resolution().toMillis();
+            // Two windows at least: rate needs two points in every range.
+            if (r <= limit && hints.range() >= 2 * r) {
+                out.add(0, r);
+            }
+        }
+        return out;
+    }
+
+    /** One stretch {@code [from, to)} of the select and where it is read from (0: raw). */
+    record Segment(long from, long to, long resolution) {
+    }
+
+    /**
+     * Splits {@code [start, end]} into stretches, each read from the coarsest allowed resolution
+     * whose companions span it (from the first one's start to the last one's end), else raw.
+     */
+    static List<Segment> plan(long start, long end, List<Long> allowed, List<Block> companions) {
+        long[] from = new long[allowed.size()];
+        long[] to = new long[allowed.size()];
+        for (int i = 0; i < allowed.size(); i++) {
+            from[i] = Long.MAX_VALUE;
+            to[i] = Long.MIN_VALUE;
+            for (Block b : companions) {
+                if (b.meta().resolution() == allowed.get(i) && b.corruption() == null) {
+                    from[i] = Math.min(from[i], b.meta().minTime());
+                    to[i] = Math.max(to[i], b.meta().maxTime());
+                }
+            }
+        }
+        java.util.TreeSet<Long> cuts = new java.util.TreeSet<>();
+        cuts.add(start);
+        cuts.add(end + 1);
+        for (int i = 0; i < allowed.size(); i++) {
+            if (from[i] < to[i]) {
+                if (from[i] > start && from[i] <= end) {
+                    cuts.add(from[i]);
+                }
+                if (to[i] > start && to[i] <= end) {
+                    cuts.add(to[i]);
+                }
+            }
+        }
+        List<Segment> out = new ArrayList<>();
+        Long a = null;
+        for (long c : cuts) {
+            if (a != null) {
+                long source = 0;
+                for (int i = 0; i < allowed.size(); i++) {
+                    if (from[i] <= a && c <= to[i]) {
+                        source = allowed.get(i);
+                        break;
+                    }
+                }
+                if (!out.isEmpty() && out.get(out.size() - 1).resolution() == source) {
+                    out.set(out.size() - 1, new Segment(out.get(out.size() - 1).from(), c, source));
+                } else {
+                    out.add(new Segment(a, c, source));
+                }
+            }
+            a = c;
+        }
+        return out;
+    }
+
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        List<Long> allowed = allowed(hints, levels);
+        if (allowed.isEmpty()) {
+            return raw.select(sorted, hints, matchers);
+        }
+        long start = Math.max(minTime, hints.start());
+        long end = Math.min(maxTime, hints.end());
+        if (end < start) {
+            return raw.select(sorted, hints, matchers);
+        }
+        List<Segment> plan = plan(start, end, allowed, companions);
+        if (plan.stream().allMatch(s -> s.resolution() == 0)) {
+            return raw.select(sorted, hints, matchers);
+        }
+        Aggregate column = aggregateFor(hints.function());
+        TreeMap<Labels, Joined> joined = new TreeMap<>();
+        long coarsest = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            Segment seg = plan.get(i);
+            if (seg.resolution() == 0) {
+                continue;
+            }
+            coarsest = Math.max(coarsest, seg.resolution());
+            List<Block> blocks = new ArrayList<>();
+            for (Block b : companions) {
+                if (b.meta().resolution() == seg.resolution() && b.corruption() == null && b.meta().maxTime() > seg.from()
+                        && b.meta().minTime() < seg.to() && b.acquire()) {
+                    held.add(b);
+                    blocks.add(b);
+                }
+            }
+            for (DownsampledReader.Series s : DownsampledReader.select(blocks, matchers, seg.from(), seg.to() - 1)) {
+                joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column)).sources[i] = s;
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        // Raw series are selected even where companions cover the whole select: a series a companion
+        // lacks (native histograms only: not downsampled yet) is read raw in those stretches, where raw data is left.
+        SeriesSet rawSet = raw.select(true, hints, matchers);
+        while (rawSet.next()) {
+            Series s = rawSet.at();
+            Joined j = joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column));
+            for (int i = 0; i < plan.size(); i++) {
+                if (j.sources[i] == null) {
+                    j.sources[i] = s;
+                }
+            }
+        }
+        if (rawSet.error() != null) {
+            return SeriesSet.failed(rawSet.error());
+        }
+        warnings.addAll(rawSet.warnings());
+        List<Series> out = new ArrayList<>(joined.values());
+        SeriesSet set = SeriesSet.ofList(out, warnings);
+        long resolution = coarsest;
+        return new SeriesSet() {
+            @Override
+            public boolean next() {
+                return set.next();
+            }
+
+            @Override
+            public Series at() {
+                return set.at();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return set.warnings();
+            }
+
+            @Override
+            public long resolution() {
+                return resolution;
+            }
+        };
+    }
+
+    /** A series read stretch by stretch: {@code sources[i]} is a raw {@link Series} or a {@link DownsampledReader.Series}. */
+    private static final class Joined implements Series {
+        private final Labels labels;
+        private final List<Segment> plan;
+        private final Aggregate column;
+        final Object[] sources;
+
+        Joined(Labels labels, List<Segment> plan, Aggregate column) {
+            this.labels = labels;
+            this.plan = plan;
+            this.column = column;
+            this.sources = new Object[plan.size()];
+        }
+
+        @Override
+        public Labels labels() {
+            return labels;
+        }
+
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            return new JoinedIterator(this);
+        }
+    }
+
+    /**
+     * Walks the stretches in turn. For a counter, the values come out with every reset added
+     * back, across stretches too: where a stretch begins, its first value is compared with the
+     * previous stretch's last raw value (a companion's chunk end), so the engine sees no false
+     * reset at a join and no increase is lost or counted twice.
+     */
+    private static final class JoinedIterator extends ForwardingSampleIterator {
+        private static final SampleIterator EMPTY = new SampleIterator() {
+            @Override
+            public boolean next() {
+                return false;
+            }
+
+            @Override
+            public boolean seek(long t) {
+                return false;
+            }
+
+            @Override
+            public long timestamp() {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public double value() {
+                return Double.NaN;
+            }
+        };
+
+        private final Joined series;
+        private final boolean counter;
+        private int segment = -1;
+        private SampleIterator current = EMPTY;
+        private boolean currentRaw;
+        private boolean fresh;
+        private boolean positioned;
+        private Throwable error;
+        // Counter state: the last raw value seen (a companion's chunk end after its stretch) and the last output.
+        private double lastRaw = Double.NaN;
+        private double lastOut = Double.NaN;
+        private boolean first = true;
+        private double value;
+
+        JoinedIterator(Joined series) {
+            this.series = series;
+            this.counter = series.column == Aggregate.COUNTER;
+        }
+
+        @Override
+        protected SampleIterator delegate() {
+            return current;
+        }
+
+        @Override
+        public boolean next() {
+            positioned = false;
+            while (segment < series.plan.size()) {
+                if (segment >= 0) {
+                    Segment seg = series.plan.get(segment);
+                    // A raw stretch's iterator spans the whole select: its first advance seeks to the stretch.
+                    boolean has = fresh ? current.seek(seg.from()) : current.next();
+                    fresh = false;
+                    if (has && current.timestamp() < seg.to()) {
+                        accept();
+                        positioned = true;
+                        return true;
+                    }
+                    if (current.error() != null) {
+                        error = current.error();
+                        segment = series.plan.size();
+                        return false;
+                    }
+                    if (counter && !currentRaw) {
+                        double r = DownsampledReader.lastRaw(current);
+                        if (!Double.isNaN(r)) {
+                            lastRaw = r;
+                        }
+                    }
+                }
+                open(segment + 1);
+            }
+            return false;
+        }
+
+        private void open(int next) {
+            segment = next;
+            current = EMPTY;
+            if (segment >= series.plan.size()) {
+                return;
+            }
+            Segment seg = series.plan.get(segment);
+            Object source = series.sources[segment];
+            currentRaw = !(source instanceof DownsampledReader.Series);
+            if (source instanceof DownsampledReader.Series d) {
+                current = d.iterator(series.column, seg.from(), seg.to() - 1);
+            } else if (source instanceof Series s) {
+                current = s.iterator(null);
+            }
+            fresh = true;
+        }
+
+        /** Sets the value of the sample just read (counters: resets added back). */
+        private void accept() {
+            if (!counter || current.valueType() != ValueType.FLOAT) {
+                value = current.value();
+                return;
+            }
+            double v = current.value();
+            if (Double.isNaN(v)) {
+                value = v; // a stale marker or NaN passes as it is
+                return;
+            }
+            if (first) {
+                first = false;
+                lastOut = v;
+            } else if (Double.isNaN(lastRaw)) {
+                lastOut = Math.max(lastOut, v); // nothing to compare with (cannot happen after a sample): keep monotonic
+            } else if (v < lastRaw) {
+                lastOut += v; // a reset: all of v is increase
+            } else {
+                lastOut += v - lastRaw;
+            }
+            lastRaw = v;
+            value = lastOut;
+        }
+
+        @Override
+        public double value() {
+            return value;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (positioned && current.timestamp() >= t) {
+                return true;
+            }
+            while (next()) {
+                if (current.timestamp() >= t) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public long startTimestamp() {
+            return currentRaw ? current.startTimestamp() : SampleIterator.NO_START_TIMESTAMP;
+        }
+
+        @Override
+        public Throwable error() {
+            return error;
+        }
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+        return raw.labelValues(name, matchers);
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+        return raw.labelNames(matchers);
+    }
+
+    @Override
+    public List<String> warnings() {
+        return raw.warnings();
+    }
+
+    @Override
+    public void close() {
+        try {
+            raw.close();
+        } finally {
+            for (Block b : held) {
+                b.release();
+            }
+            held.clear();
+        }
+    }
+}

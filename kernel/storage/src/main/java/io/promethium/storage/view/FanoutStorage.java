@@ -101,6 +101,7 @@ public final class FanoutStorage implements Storage {
                 return SeriesSet.failed(p.error());
             }
             warnings.addAll(p.warnings());
+            long resolution = p.resolution();
             for (Querier q : secondaries) {
                 SeriesSet s;
                 try {
@@ -116,12 +117,39 @@ public final class FanoutStorage implements Storage {
                     warnings.add(String.valueOf(s.error().getMessage()));
                 }
                 warnings.addAll(s.warnings());
+                resolution = Math.max(resolution, s.resolution());
             }
             List<Series> result = new ArrayList<>(merged.size());
             for (Map.Entry<Labels, List<Series>> e : merged.entrySet()) {
                 result.add(e.getValue().size() == 1 ? e.getValue().get(0) : new MergedSeries(e.getKey(), e.getValue()));
             }
-            return SeriesSet.ofList(result, warnings);
+            SeriesSet out = SeriesSet.ofList(result, warnings);
+            if (resolution == SelectHints.RAW) {
+                return out;
+            }
+            long coarsest = resolution;
+            // The coarsest downsampled resolution read, for the query's stats (all raw: the default).
+            return new SeriesSet() {
+                @Override
+                public boolean next() {
+                    return out.next();
+                }
+
+                @Override
+                public Series at() {
+                    return out.at();
+                }
+
+                @Override
+                public List<String> warnings() {
+                    return out.warnings();
+                }
+
+                @Override
+                public long resolution() {
+                    return coarsest;
+                }
+            };
         }
 
         @Override

@@ -31,6 +31,39 @@ public interface SeriesSet {
         return SelectHints.RAW;
     }
 
+    /**
+     * {@code set} with {@code resolution} as its {@link #resolution()}: for a storage that read
+     * downsampled data. Since 1.12.0.
+     */
+    static SeriesSet withResolution(SeriesSet set, long resolution) {
+        return new SeriesSet() {
+            @Override
+            public boolean next() {
+                return set.next();
+            }
+
+            @Override
+            public Series at() {
+                return set.at();
+            }
+
+            @Override
+            public Throwable error() {
+                return set.error();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return set.warnings();
+            }
+
+            @Override
+            public long resolution() {
+                return resolution;
+            }
+        };
+    }
+
     static SeriesSet empty() {
         return ofList(List.of());
     }

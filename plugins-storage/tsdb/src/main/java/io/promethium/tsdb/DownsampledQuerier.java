@@ -186,29 +186,7 @@ final class DownsampledQuerier implements Querier {
         }
         warnings.addAll(rawSet.warnings());
         List<Series> out = new ArrayList<>(joined.values());
-        SeriesSet set = SeriesSet.ofList(out, warnings);
-        long resolution = coarsest;
-        return new SeriesSet() {
-            @Override
-            public boolean next() {
-                return set.next();
-            }
-
-            @Override
-            public Series at() {
-                return set.at();
-            }
-
-            @Override
-            public List<String> warnings() {
-                return set.warnings();
-            }
-
-            @Override
-            public long resolution() {
-                return resolution;
-            }
-        };
+        return SeriesSet.withResolution(SeriesSet.ofList(out, warnings), coarsest);
     }
 
     /** A series read stretch by stretch: {@code sources[i]} is a raw {@link Series} or a {@link DownsampledReader.Series}. */

@@ -127,29 +127,7 @@ public final class FanoutStorage implements Storage {
             if (resolution == SelectHints.RAW) {
                 return out;
             }
-            long coarsest = resolution;
-            // The coarsest downsampled resolution read, for the query's stats (all raw: the default).
-            return new SeriesSet() {
-                @Override
-                public boolean next() {
-                    return out.next();
-                }
-
-                @Override
-                public Series at() {
-                    return out.at();
-                }
-
-                @Override
-                public List<String> warnings() {
-                    return out.warnings();
-                }
-
-                @Override
-                public long resolution() {
-                    return coarsest;
-                }
-            };
+            return SeriesSet.withResolution(out, resolution);
         }
 
         @Override

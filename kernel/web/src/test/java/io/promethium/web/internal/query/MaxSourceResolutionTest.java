@@ -73,22 +73,7 @@ class MaxSourceResolutionTest {
                     SeriesSet set = SeriesSet.ofList(List.of(s));
                     long allowed = hints.maxSourceResolution() == SelectHints.AUTO ? hints.step() / 5 : hints.maxSourceResolution();
                     long res = hints.function().equals("rate") && allowed >= 300_000 ? 300_000 : 0;
-                    return new SeriesSet() {
-                        @Override
-                        public boolean next() {
-                            return set.next();
-                        }
-
-                        @Override
-                        public Series at() {
-                            return set.at();
-                        }
-
-                        @Override
-                        public long resolution() {
-                            return res;
-                        }
-                    };
+                    return SeriesSet.withResolution(set, res);
                 }
 
                 @Override

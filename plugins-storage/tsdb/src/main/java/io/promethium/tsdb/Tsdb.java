@@ -28,7 +28,6 @@ import io.promethium.tsdb.internal.query.PostingsForMatchers;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
 import io.promethium.tsdb.internal.wal.WalRecords;
-import io.promethium.tsdb.internal.wal.WalReplay;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -276,21 +275,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * applied by one thread per core, each series on one of them ({@link HeadReplay}).
      */
     private int replayWal(Path walDir) throws IOException {
-        int cores = Runtime.getRuntime().availableProcessors();
-        HeadReplay apply = new HeadReplay(head, cores);
-        int next;
-        try {
-            next = new WalReplay(metrics, cores, HeadReplay.symbols(head)).replay(walDir, apply);
-        } catch (IOException | RuntimeException e) {
-            try {
-                apply.finish();
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-        apply.finish();
-        return next;
+        return HeadReplay.replay(head, walDir, metrics);
     }
 
     /** The exemplars kept (the head's circular buffer) in {@code [start, end]} of series matching any matcher set. */

@@ -9,7 +9,6 @@ import io.promethium.tsdb.internal.head.HeadReplay;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.query.HeadQuerier;
 import io.promethium.tsdb.internal.query.MergeQuerier;
-import io.promethium.tsdb.internal.wal.WalReplay;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -98,19 +97,7 @@ final class ReadOnlyDb implements AutoCloseable {
     }
 
     private static void replay(Path wal, Head head, TsdbMetrics metrics) throws IOException {
-        int cores = Runtime.getRuntime().availableProcessors();
-        HeadReplay apply = new HeadReplay(head, cores);
-        try {
-            new WalReplay(metrics, cores, HeadReplay.symbols(head)).replay(wal, apply);
-        } catch (IOException | RuntimeException e) {
-            try {
-                apply.finish();
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-        apply.finish();
+        HeadReplay.replay(head, wal, metrics);
     }
 
     /** Blocks and head over [mint, maxt], merged; close it before the database. */

@@ -50,6 +50,29 @@ public final class HeadReplay implements WalReplay.Consumer {
     private boolean anyAlias;
 
     /** {@code workers}: threads applying samples (1: the calling thread applies them). */
+    /**
+     * Replays the WAL in {@code walDir} into {@code head} with one worker per core and returns the
+     * segment after the last one read; the workers are finished (and their failure added to the
+     * replay's) whatever happens.
+     */
+    public static int replay(Head head, java.nio.file.Path walDir, TsdbMetrics metrics) throws java.io.IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        HeadReplay apply = new HeadReplay(head, cores);
+        int next;
+        try {
+            next = new WalReplay(metrics, cores, symbols(head)).replay(walDir, apply);
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                apply.finish();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        apply.finish();
+        return next;
+    }
+
     public HeadReplay(Head head, int workers) {
         this.head = head;
         this.metrics = head.metrics();

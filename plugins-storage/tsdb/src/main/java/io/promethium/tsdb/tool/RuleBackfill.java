@@ -43,7 +43,8 @@ import java.util.TreeMap;
  * and {@code __name__} = the rule's name. A group's {@code query_offset} shifts what is queried,
  * its {@code limit} drops an evaluation with more series than that, as the rule manager does.
  * One block per window holds every rule's series (promtool writes one per rule and window; the
- * samples are the same). Float results only, as promtool: a rule whose result holds native
+ * samples are the same, except that an evaluation slot in the last second of a window is kept,
+ * where promtool's whole-second window bounds drop it). Float results only, as promtool: a rule whose result holds native
  * histograms says so on stderr. Exit 1 when any rule failed (each printed as
  * {@code rule importer error: ...}); blocks of the windows done stay.
  */
@@ -185,13 +186,14 @@ final class RuleBackfill {
             long lastOfWindow = w + window - 1;
             Map<Labels, Backfill.Buf> series = new HashMap<>();
             for (RuleFiles.Group g : groups) {
-                long step = g.interval().toMillis();
-                long currStart = Math.max(Math.floorDiv(w, 1000), startSec);
-                long aligned = evalTimestamp(g, currStart * 1000);
-                while (Math.floorDiv(aligned, 1000) < currStart) {
-                    aligned += step;
+                // Millisecond bounds: promtool cuts each window at whole seconds, which loses an
+                // evaluation slot that falls in the last second of a window (a gap every 2 h).
+                long currStart = Math.max(w, startMs);
+                long aligned = evalTimestamp(g, currStart);
+                if (aligned < currStart) {
+                    aligned += g.interval().toMillis();
                 }
-                long to = Math.min(Math.floorDiv(lastOfWindow, 1000), endSec) * 1000;
+                long to = Math.min(lastOfWindow, endMs);
                 if (to < aligned) {
                     continue;
                 }

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.testing.Peers;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -207,6 +212,63 @@ class RuleBackfillTest {
                 "--output-dir=" + outDir, rules.toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("rule importer error: group \"g\", rule \"x\": query range:")
                 .contains("error importing rules");
+    }
+
+    /**
+     * A group whose evaluation phase puts a slot in the last second of a 2 h window (promtool
+     * loses that slot). The API is a stand-in answering {@code query_range} with the value 1 at
+     * every step it is asked for, as the HTTP API documents; what is checked is which slots the
+     * tool asks for and writes.
+     */
+    @Test
+    void aSlotInTheLastSecondOfAWindowIsStillWritten() throws Exception {
+        Path rules = dir.resolve("slots.yml");
+        long start = 1_700_000_000L;
+        long end = start + 4 * 3600;
+        RuleFiles.Group group = null;
+        for (int n = 0; group == null; n++) {
+            Files.writeString(rules, "groups:\n  - name: g" + n + "\n    interval: 1m\n    rules:\n      - record: x\n        expr: up\n");
+            RuleFiles.Group g = RuleFiles.read(rules, Duration.ofMinutes(1)).get(0);
+            if (Math.floorMod(RuleBackfill.evalTimestamp(g, start * 1000), 60_000L) > 59_000) {
+                group = g;
+            }
+        }
+        HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        api.createContext("/api/v1/query_range", ex -> {
+            Map<String, String> form = new LinkedHashMap<>();
+            for (String kv : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+                form.put(kv.substring(0, kv.indexOf('=')), URLDecoder.decode(kv.substring(kv.indexOf('=') + 1), StandardCharsets.UTF_8));
+            }
+            long from = new BigDecimal(form.get("start")).movePointRight(3).longValueExact();
+            long to = new BigDecimal(form.get("end")).movePointRight(3).longValueExact();
+            long step = new BigDecimal(form.get("step")).movePointRight(3).longValueExact();
+            StringBuilder values = new StringBuilder();
+            for (long t = from; t <= to; t += step) {
+                values.append(values.isEmpty() ? "" : ",").append("[").append(BigDecimal.valueOf(t, 3).toPlainString()).append(",\"1\"]");
+            }
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":["
+                    + values + "]}]}}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        api.start();
+        try {
+            Path outDir = dir.resolve("slots");
+            assertThat(run("create-blocks-from", "rules", "--start=" + start, "--end=" + end, "--url=http://127.0.0.1:"
+                    + api.getAddress().getPort(), "--output-dir=" + outDir, rules.toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(run("dump", outDir.toString())).isZero();
+            long first = RuleBackfill.evalTimestamp(group, start * 1000) + 60_000;
+            List<Long> times = out.toString(StandardCharsets.UTF_8).lines().map(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)))
+                    .toList();
+            assertThat(times).hasSize((int) ((end * 1000 - first) / 60_000) + 1);
+            for (int k = 0; k < times.size(); k++) {
+                assertThat(times.get(k)).isEqualTo(first + k * 60_000L);
+            }
+        } finally {
+            api.stop(0);
+        }
     }
 
     private String startPrometheus(Path binary, Path data) throws Exception {

@@ -145,9 +145,12 @@ final class Connections {
             // Re-list and re-watch forever, backing off from the retry interval (fabric8 doubles it up to 32 times).
             clientConfig.setWatchReconnectInterval((int) retryInterval.toMillis());
             clientConfig.setWatchReconnectLimit(-1);
-            // The informer retries itself; fabric8's own per-request retries (about 19 s) would delay
-            // every report of a failure (a TLS handshake refused, a refused connection) by that much.
-            clientConfig.setRequestRetryBackoffLimit(0);
+            // The informer retries itself; fabric8's own per-request retries (about 19 s by default)
+            // would delay every report of a failure by that much. One retry, 100 ms later, is kept:
+            // only a request that may be retried tells the interceptors of its failed connection
+            // (see watchOutcomes), so a refused watch re-open is known at once.
+            clientConfig.setRequestRetryBackoffLimit(1);
+            clientConfig.setRequestRetryBackoffInterval(100);
             KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig).withHttpClientFactory(transport)
                     .withTaskExecutor(tasks);
             Interceptor authorization = auth;
@@ -168,7 +171,8 @@ final class Connections {
          * 401, a refused connection) reach neither the informer's exception handler nor any
          * callback: only fabric8's debug log. Lists fail through the exception handler and are
          * not looked at here. A watch request that got no answer at all (its connection failed)
-         * is known when the next one for the same objects is sent.
+         * is known at once from fabric8's connection-failure callback, or else when the next one
+         * for the same objects is sent.
          */
         private Interceptor watchOutcomes() {
             return new Interceptor() {
@@ -176,7 +180,16 @@ final class Connections {
                 public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                     String watch = watchOf(request);
                     if (watch != null && !unanswered.add(watch)) {
-                        report(() -> watchAnswered(request, 0));
+                        report(() -> watchAnswered(request, 0, null));
+                    }
+                }
+
+                @Override
+                public void afterConnectionFailure(HttpRequest request, Throwable failure) {
+                    String watch = watchOf(request);
+                    if (watch != null && unanswered.remove(watch)) {
+                        String cause = Shared.describe(failure);
+                        report(() -> watchAnswered(request, 0, cause));
                     }
                 }
 
@@ -187,7 +200,7 @@ final class Connections {
                     if (watch != null) {
                         unanswered.remove(watch);
                         int status = response.code();
-                        report(() -> watchAnswered(request, status));
+                        report(() -> watchAnswered(request, status, null));
                     }
                 }
             };
@@ -217,8 +230,11 @@ final class Connections {
             }
         }
 
-        /** {@code status}: the HTTP status of the answer (101 for a WebSocket watch), 0 when none came. */
-        private void watchAnswered(HttpRequest request, int status) {
+        /**
+         * {@code status}: the HTTP status of the answer (101 for a WebSocket watch), 0 when none
+         * came; then {@code cause} says why when it is known.
+         */
+        private void watchAnswered(HttpRequest request, int status, String cause) {
             String path = request.uri().getRawPath();
             List<Shared<?>> watching = new ArrayList<>();
             synchronized (this) {
@@ -235,7 +251,7 @@ final class Connections {
                 if (status == 101 || (status >= 200 && status < 300)) {
                     shared.answered();
                 } else {
-                    shared.watchFailed(status == 0 ? null : "HTTP " + status);
+                    shared.watchFailed(status == 0 ? null : "HTTP " + status, cause);
                 }
             }
         }
@@ -509,19 +525,21 @@ final class Connections {
         }
 
         /**
-         * A watch request of this informer was refused ({@code message}: its status) or not
-         * answered ({@code null}). A request that got no answer while a failure is known is
-         * counted, not reported: a refusing server also resets some connections.
+         * A watch request of this informer was refused ({@code status}: its status) or not
+         * answered ({@code null}; {@code cause}: its connection's failure, when known). A request
+         * that got no answer while a failure is known is counted, not reported: a refusing server
+         * also resets some connections.
          */
-        void watchFailed(String message) {
+        void watchFailed(String status, String cause) {
             if (closed) {
                 return;
             }
-            if (message == null && lastError != null) {
+            if (status == null && lastError != null) {
                 metrics.failures.inc();
                 return;
             }
-            failed(message == null ? "the watch request got no answer (connection failed)" : message);
+            failed(status != null ? status : "the watch request got no answer (connection failed"
+                    + (cause == null ? "" : ": " + cause) + ")");
         }
 
         /** A watch request of this informer was answered: the API is back, and the watch alive. */

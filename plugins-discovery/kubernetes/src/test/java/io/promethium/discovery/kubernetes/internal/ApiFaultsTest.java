@@ -163,6 +163,38 @@ class ApiFaultsTest {
     }
 
     /**
+     * A watch re-open whose connection fails (reset before any answer) is warned about at once,
+     * not when the next watch request goes out: here that is the retry interval (5 s) later, and
+     * the warning must come within 2 s of the failed connection.
+     */
+    @Test
+    void aWatchReopenWhoseConnectionFailsIsWarnedAtOnce() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        TestPluginContext context = api.context("reset");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url()), context), context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        int refused = proxy.refused();
+        proxy.resetNew(true);
+        proxy.endWatches();
+        FaultyProxy.awaitAbove("the watch's re-open reset", proxy::refused, refused);
+        long failedAt = System.nanoTime();
+        while (warningsAbout(run, "connection failed").isEmpty()) {
+            assertThat(System.nanoTime() - failedAt).as("a warning within 2 s of the failed re-open; got " + run.warnings())
+                    .isLessThan(Duration.ofSeconds(2).toNanos());
+            Thread.sleep(10);
+        }
+        assertThat(context.metrics().value("prometheus_sd_kubernetes_failures_total")).isPositive();
+        int held = proxy.watchesHeld();
+        proxy.resetNew(false);
+        FaultyProxy.awaitAbove("the watch answered again", proxy::watchesHeld, held);
+        assertThat(warningsAbout(run, "connection failed")).as("one warning").hasSize(1);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        run.closeDiscoverer();
+    }
+
+    /**
      * A watch whose connection is cut without a close (the JDK's WebSocket may not notice for
      * minutes, and fabric8's own watch timeout waits for that connection to end) is renewed once
      * it has been silent for its watch timeout (here 1 to 2 s): a pod created during the cut is

@@ -20,7 +20,7 @@ import javax.net.ssl.SSLContext;
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
  * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
- * WebSocket watches (a close frame) or cut them silently (bytes stop flowing, nothing is closed: a
+ * WebSocket watches (a close frame) or cut them silently, reset new connections (bytes stop flowing, nothing is closed: a
  * NAT or firewall that forgot them), and drop every connection in flight. Otherwise bytes pass both ways
  * untouched. It records the {@code Authorization} headers it saw on each connection's first request,
  * and counts what the client's informer does (requests refused, watches gone, watches the API
@@ -39,6 +39,7 @@ final class FaultyProxy implements AutoCloseable {
     private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
     private volatile int failWith;
     private volatile boolean goneForWatches;
+    private volatile boolean resetNew;
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     /** Requests answered with {@link #failWith}'s status. */
     private final AtomicInteger refused = new AtomicInteger();
@@ -84,6 +85,14 @@ final class FaultyProxy implements AutoCloseable {
     /** New connections answered with {@code status} (0: pass through); connections in flight carry on. */
     void failNewWith(int status) {
         failWith = status;
+    }
+
+    /**
+     * New connections reset (RST) as soon as they are accepted, before any byte: a connection
+     * failure, not an HTTP answer; counted as refused. Connections in flight carry on.
+     */
+    void resetNew(boolean reset) {
+        resetNew = reset;
     }
 
     /**
@@ -166,6 +175,12 @@ final class FaultyProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (resetNew) {
+                    client.setSoLinger(true, 0);
+                    client.close();
+                    refused.incrementAndGet();
+                    continue;
+                }
                 open.add(client);
                 executor.submit(() -> serve(client));
             } catch (IOException e) {

@@ -12,6 +12,7 @@ import io.promethium.config.ConfigConsumer;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.ConfigService;
 import io.promethium.config.PluginKeys;
+import io.promethium.config.ReloadListener;
 import io.promethium.config.lifecycle.Closing;
 import io.promethium.config.lifecycle.PluginBuilder;
 import io.promethium.config.lifecycle.PluginTracker;
@@ -77,10 +78,8 @@ public final class ConfigComponent implements ConfigService, Collector {
     private final HttpClientFactory httpClients;
     /** With {@code --enable-feature=auto-reload-config}; else null. */
     private final AutoReloader autoReloader;
-    /** The UI's notifications: this bundle knows start-up, reload failures and shutdown. */
-    private final io.promethium.config.internal.notify.Notifications notifications;
-    private final io.promethium.config.internal.notify.NotificationRoutes notificationRoutes;
-    private final ServiceRegistration<?> notificationService;
+    /** Told the outcome of every load (the server's notifications follow it). */
+    private final List<ReloadListener> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile boolean startedUp;
 
     @Activate
@@ -95,31 +94,9 @@ public final class ConfigComponent implements ConfigService, Collector {
         props.put("promethium.command", "config.reload");
         Callable<String> command = () -> reload().error();
         this.reloadCommand = context.registerService(Callable.class, command, props);
-        this.notifications = new io.promethium.config.internal.notify.Notifications(
-                maxNotificationSubscribers(context.getProperty("promethium.flag.web.max-notifications-subscribers")),
-                java.time.Clock.systemUTC());
-        notifications.add(io.promethium.config.internal.notify.Notifications.STARTING_UP);
-        this.notificationRoutes = new io.promethium.config.internal.notify.NotificationRoutes(notifications);
-        this.notificationService = context.registerService(io.promethium.api.web.HttpRoutes.class, notificationRoutes, null);
         this.autoReloader = autoReload(context.getProperty("promethium.flag.enable-feature"))
                 ? new AutoReloader(file, this, autoReloadInterval(context.getProperty("promethium.flag.config.auto-reload-interval")))
                 : null;
-    }
-
-    /** {@code --web.max-notifications-subscribers} (Prometheus's default 16). */
-    static int maxNotificationSubscribers(String flag) {
-        if (flag == null || flag.isBlank()) {
-            return 16;
-        }
-        try {
-            int n = Integer.parseInt(flag.strip());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--web.max-notifications-subscribers: not a number of subscribers: " + flag);
     }
 
     static boolean autoReload(String features) {
@@ -140,9 +117,6 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     @Deactivate
     void deactivate() {
-        notifications.add(io.promethium.config.internal.notify.Notifications.SHUTTING_DOWN);
-        notificationRoutes.close();
-        notificationService.unregister();
         if (autoReloader != null) {
             autoReloader.stop();
         }
@@ -293,6 +267,26 @@ public final class ConfigComponent implements ConfigService, Collector {
         consumers.remove(consumer);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindReloadListener(ReloadListener listener) {
+        reloadListeners.add(listener);
+        if (startedUp) {
+            tell(listener, lastReload);
+        }
+    }
+
+    void unbindReloadListener(ReloadListener listener) {
+        reloadListeners.remove(listener);
+    }
+
+    private static void tell(ReloadListener listener, ReloadResult result) {
+        try {
+            listener.reloaded(result);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "reload listener " + listener.getClass().getName() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public PrometheusConfig current() {
         return current;
@@ -301,15 +295,10 @@ public final class ConfigComponent implements ConfigService, Collector {
     @Override
     public synchronized ReloadResult reload() {
         ReloadResult result = load();
-        if (!startedUp) {
-            // The launcher loads the config once every start-up bundle is active, storage (its WAL replayed) included.
-            startedUp = true;
-            notifications.delete(io.promethium.config.internal.notify.Notifications.STARTING_UP);
-        }
-        if (result.success()) {
-            notifications.delete(io.promethium.config.internal.notify.Notifications.CONFIGURATION_UNSUCCESSFUL);
-        } else {
-            notifications.add(io.promethium.config.internal.notify.Notifications.CONFIGURATION_UNSUCCESSFUL);
+        // The launcher loads the config once every start-up bundle is active, storage (its WAL replayed) included.
+        startedUp = true;
+        for (ReloadListener listener : reloadListeners) {
+            tell(listener, result);
         }
         return result;
     }
@@ -375,15 +364,6 @@ public final class ConfigComponent implements ConfigService, Collector {
 
     @Override
     public void collect(MetricWriter writer) {
-        writer.family("prometheus_api_notification_active_subscribers", MetricType.GAUGE,
-                "The current number of active notification subscribers.", "");
-        writer.sample("prometheus_api_notification_active_subscribers", notifications.activeSubscribers());
-        writer.family("prometheus_api_notification_updates_sent_total", MetricType.COUNTER,
-                "Total number of notification updates sent.", "");
-        writer.sample("prometheus_api_notification_updates_sent_total", notifications.updatesSent());
-        writer.family("prometheus_api_notification_updates_dropped_total", MetricType.COUNTER,
-                "Total number of notification updates dropped.", "");
-        writer.sample("prometheus_api_notification_updates_dropped_total", notifications.updatesDropped());
         writer.family("prometheus_config_last_reload_successful", MetricType.GAUGE,
                 "Whether the last configuration reload attempt was successful.", "");
         writer.sample("prometheus_config_last_reload_successful", lastReload.success() ? 1 : 0);

@@ -1,6 +1,7 @@
-package io.promethium.config.internal.notify;
+package io.promethium.notifications.internal;
 
 import io.promethium.api.web.HttpExchange;
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.web.HttpRoutes;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -85,28 +86,8 @@ public final class NotificationRoutes implements HttpRoutes {
     }
 
     static String json(Notifications.Notification n) {
-        return "{\"text\":" + quote(n.text()) + ",\"date\":" + quote(n.date().toString()) + ",\"active\":" + n.active() + "}";
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        // Go's json.Marshal, as Prometheus writes them (HTML characters escaped).
+        return "{\"text\":" + GoStrings.json(n.text(), true) + ",\"date\":" + GoStrings.json(n.date().toString(), true)
+                + ",\"active\":" + n.active() + "}";
     }
 }

@@ -1,4 +1,4 @@
-package io.promethium.config.internal.notify;
+package io.promethium.notifications.internal;
 
 import java.time.Clock;
 import java.time.Instant;

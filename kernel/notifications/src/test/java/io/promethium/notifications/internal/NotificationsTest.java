@@ -1,4 +1,4 @@
-package io.promethium.config.internal.notify;
+package io.promethium.notifications.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

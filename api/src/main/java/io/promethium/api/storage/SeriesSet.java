@@ -36,27 +36,7 @@ public interface SeriesSet {
      * downsampled data. Since 1.12.0.
      */
     static SeriesSet withResolution(SeriesSet set, long resolution) {
-        return new SeriesSet() {
-            @Override
-            public boolean next() {
-                return set.next();
-            }
-
-            @Override
-            public Series at() {
-                return set.at();
-            }
-
-            @Override
-            public Throwable error() {
-                return set.error();
-            }
-
-            @Override
-            public List<String> warnings() {
-                return set.warnings();
-            }
-
+        return new ForwardingSeriesSet(set) {
             @Override
             public long resolution() {
                 return resolution;
@@ -90,19 +70,8 @@ public interface SeriesSet {
 
     /** A series set over a list, in list order, with non-fatal warnings (since 1.2.0). */
     static SeriesSet ofList(List<? extends Series> series, List<String> warnings) {
-        SeriesSet set = ofList(series);
         List<String> w = List.copyOf(warnings);
-        return new SeriesSet() {
-            @Override
-            public boolean next() {
-                return set.next();
-            }
-
-            @Override
-            public Series at() {
-                return set.at();
-            }
-
+        return new ForwardingSeriesSet(ofList(series)) {
             @Override
             public List<String> warnings() {
                 return w;

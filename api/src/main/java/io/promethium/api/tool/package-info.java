@@ -5,10 +5,12 @@
  * {@code META-INF/services/io.promethium.api.tool.Tool}; the launcher runs tools without starting
  * the server (on a flat class path, for start-up time), so it finds them in that file of each
  * jar, as {@link java.util.ServiceLoader} would. The launcher names no tool: {@code promethium --help} lists
- * what the installed bundles and plugins provide.
+ * what the installed bundles and plugins provide. A tool reads its arguments with
+ * {@link io.promethium.api.tool.CommandLine} (since 1.1.0), which parses and words usage errors as
+ * promtool does.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.tool;
 
 import org.osgi.annotation.bundle.Export;

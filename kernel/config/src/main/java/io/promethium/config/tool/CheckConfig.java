@@ -1,6 +1,7 @@
 package io.promethium.config.tool;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.tool.CommandLine;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.InstalledPlugins;
 import io.promethium.config.model.PrometheusConfig;
@@ -29,6 +30,8 @@ public final class CheckConfig {
 
     private static final String RULE_CHECKER = "io.promethium.rules.tool.CheckRules";
 
+    private static final CommandLine.Reader READER = CommandLine.reader().bool("syntax-only");
+
     private CheckConfig() {
     }
 
@@ -37,20 +40,14 @@ public final class CheckConfig {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        boolean syntaxOnly = false;
-        List<String> files = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("--syntax-only")) {
-                syntaxOnly = true;
-            } else if (arg.startsWith("--")) {
-                err.println("promethium check config: unknown flag " + arg + " (only --syntax-only)");
-                return 1;
-            } else {
-                files.add(arg);
-            }
-        }
-        if (files.isEmpty()) {
-            err.println("usage: promethium check config [--syntax-only] FILE...");
+        boolean syntaxOnly;
+        List<String> files;
+        try {
+            CommandLine line = READER.read(List.of(args));
+            files = line.arguments(1, Integer.MAX_VALUE, "config-files");
+            syntaxOnly = line.flag("syntax-only");
+        } catch (CommandLine.UsageException e) {
+            err.println("promethium check config: error: " + e.getMessage() + ", try --help");
             return 1;
         }
         ConfigLoader loader = new ConfigLoader(InstalledPlugins.find().keys());

@@ -59,6 +59,19 @@ public enum ExpositionFormat {
         return contentType;
     }
 
+    /**
+     * The {@code Content-Type} a writer of this format made with {@code escaping}
+     * ({@link #newWriter(Writer, NameEscaping)}) sends: the format's with that {@code escaping=}
+     * parameter; {@link #contentType()} when {@code escaping} is null. Since 1.6.0.
+     */
+    public String contentType(NameEscaping escaping) {
+        if (escaping == null) {
+            return contentType;
+        }
+        int at = contentType.indexOf("; escaping=");
+        return (at < 0 ? contentType : contentType.substring(0, at)) + "; escaping=" + escaping.headerValue();
+    }
+
     public boolean isOpenMetrics() {
         return this == OPENMETRICS_TEXT_1_0_0 || this == OPENMETRICS_TEXT_0_0_1;
     }
@@ -112,13 +125,7 @@ public enum ExpositionFormat {
         if (this == PROMETHEUS_PROTO) {
             throw new UnsupportedOperationException("the protobuf exposition format is read, never written");
         }
-        java.util.Objects.requireNonNull(escaping, "escaping is null");
-        String base = contentType;
-        int at = base.indexOf("; escaping=");
-        if (at >= 0) {
-            base = base.substring(0, at);
-        }
-        String type = base + "; escaping=" + escaping.headerValue();
+        String type = contentType(Objects.requireNonNull(escaping, "escaping is null"));
         return isOpenMetrics() ? new OpenMetricsWriter(out, escaping, type) : new TextFormatWriter(out, escaping, type);
     }
 

@@ -76,6 +76,11 @@ public final class ProtobufFamilyWriter {
 
     /** The {@code Content-Type} of what this writer produces, with its escaping. */
     public String contentType() {
+        return contentType(escaping);
+    }
+
+    /** The {@code Content-Type} of what a writer with {@code escaping} produces. Since 1.6.0. */
+    public static String contentType(NameEscaping escaping) {
         return MEDIA_TYPE + "; escaping=" + escaping.headerValue();
     }
 

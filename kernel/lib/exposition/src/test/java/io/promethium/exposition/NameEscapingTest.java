@@ -53,6 +53,24 @@ class NameEscapingTest {
                 .samples().get(0).labels()).isEqualTo(Labels.of("__name__", "a.b", "c.d", "x", "ok", "y"));
     }
 
+    @Test
+    void theContentTypeOfAnEscapingIsKnownWithoutAWriter() {
+        for (ExpositionFormat format : ExpositionFormat.values()) {
+            if (format == ExpositionFormat.PROMETHEUS_PROTO) {
+                continue;
+            }
+            assertThat(format.contentType(null)).isEqualTo(format.contentType()).isEqualTo(format.newWriter(new StringWriter()).contentType());
+            for (NameEscaping escaping : NameEscaping.values()) {
+                assertThat(format.contentType(escaping)).isEqualTo(format.newWriter(new StringWriter(), escaping).contentType())
+                        .endsWith("; escaping=" + escaping.headerValue());
+            }
+        }
+        for (NameEscaping escaping : NameEscaping.values()) {
+            assertThat(ProtobufFamilyWriter.contentType(escaping))
+                    .isEqualTo(new ProtobufFamilyWriter(java.io.OutputStream.nullOutputStream(), escaping).contentType());
+        }
+    }
+
     /** The content type, then the page. */
     private static String page(ExpositionFormat format, NameEscaping escaping) {
         StringWriter out = new StringWriter();

@@ -3,6 +3,7 @@ package io.promethium.push.internal;
 import io.promethium.api.config.Durations;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.exposition.TextFormatWriter;
 import io.promethium.remote.wire.Snappy;
@@ -61,61 +62,16 @@ public final class PushMetricsCommand implements Tool {
             String protobufMessage, String apiPath) {
     }
 
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
+    private static final CommandLine.Reader READER = CommandLine.reader()
+            .valued("label", "timeout", "header", "protobuf_message", "remote-write.path")
+            .refused("http.config.file", "--http.config.file is not supported by promethium push metrics yet; "
+                    + "put basic auth credentials in the URL (http://user:password@host:port)");
 
-    static Options parse(List<String> args) throws UsageException {
-        Map<String, String> labels = null;
-        Map<String, String> headers = new LinkedHashMap<>();
-        String timeout = "30s";
-        String message = V1;
-        String path = "/api/v1/write";
-        List<String> positional = new ArrayList<>();
-        boolean flagsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (flagsDone || !arg.startsWith("--")) {
-                positional.add(arg);
-                continue;
-            }
-            if (arg.equals("--")) {
-                flagsDone = true;
-                continue;
-            }
-            int eq = arg.indexOf('=');
-            String flag = arg.substring(2, eq < 0 ? arg.length() : eq);
-            if (!List.of("label", "timeout", "header", "protobuf_message", "remote-write.path", "http.config.file").contains(flag)) {
-                throw new UsageException("unknown long flag '--" + flag + "'");
-            }
-            String value;
-            if (eq >= 0) {
-                value = arg.substring(eq + 1);
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                throw new UsageException("expected argument for flag '--" + flag + "'");
-            }
-            switch (flag) {
-                case "label" -> {
-                    if (labels == null) {
-                        labels = new LinkedHashMap<>();
-                    }
-                    keyValue(value, labels);
-                }
-                case "header" -> keyValue(value, headers);
-                case "timeout" -> timeout = value;
-                case "protobuf_message" -> message = value;
-                case "remote-write.path" -> path = value;
-                default -> throw new UsageException("--http.config.file is not supported by promethium push metrics yet; "
-                        + "put basic auth credentials in the URL (http://user:password@host:port)");
-            }
-        }
-        if (positional.isEmpty()) {
-            throw new UsageException("required argument 'remote-write-url' not provided");
-        }
+    static Options parse(List<String> args) throws CommandLine.UsageException {
+        CommandLine line = READER.read(args);
+        Map<String, String> labels = keyValues(line.values("label"));
+        Map<String, String> headers = keyValues(line.values("header"));
+        List<String> positional = line.arguments(1, Integer.MAX_VALUE, "remote-write-url");
         URI url;
         try {
             url = URI.create(positional.get(0));
@@ -123,24 +79,30 @@ public final class PushMetricsCommand implements Tool {
                 throw new IllegalArgumentException("not an absolute http(s) URL");
             }
         } catch (IllegalArgumentException e) {
-            throw new UsageException("invalid URL '" + positional.get(0) + "': " + e.getMessage());
+            throw new CommandLine.UsageException("invalid URL '" + positional.get(0) + "': " + e.getMessage());
         }
+        String timeout = line.value("timeout", "30s");
         Duration d;
         try {
             d = Durations.parse(timeout);
         } catch (RuntimeException e) {
-            throw new UsageException("invalid --timeout " + timeout + ": " + e.getMessage());
+            throw new CommandLine.UsageException("invalid --timeout " + timeout + ": " + e.getMessage());
         }
-        return new Options(url, positional.subList(1, positional.size()), labels == null ? Map.of("job", "promtool") : labels,
-                d, headers, message, path);
+        return new Options(url, positional.subList(1, positional.size()), line.has("label") ? labels : Map.of("job", "promtool"),
+                d, headers, line.value("protobuf_message", V1), line.value("remote-write.path", "/api/v1/write"));
     }
 
-    private static void keyValue(String text, Map<String, String> into) throws UsageException {
-        int eq = text.indexOf('=');
-        if (eq < 0) {
-            throw new UsageException("expected KEY=VALUE got '" + text + "'");
+    /** {@code KEY=VALUE} words as a map, in order, a later key replacing an earlier one. */
+    private static Map<String, String> keyValues(List<String> texts) throws CommandLine.UsageException {
+        Map<String, String> into = new LinkedHashMap<>();
+        for (String text : texts) {
+            int eq = text.indexOf('=');
+            if (eq < 0) {
+                throw new CommandLine.UsageException("expected KEY=VALUE got '" + text + "'");
+            }
+            into.put(text.substring(0, eq), text.substring(eq + 1));
         }
-        into.put(text.substring(0, eq), text.substring(eq + 1));
+        return into;
     }
 
     @Override
@@ -148,7 +110,7 @@ public final class PushMetricsCommand implements Tool {
         Options o;
         try {
             o = parse(args);
-        } catch (UsageException e) {
+        } catch (CommandLine.UsageException e) {
             err.println("promethium push metrics: error: " + e.getMessage() + ", try --help");
             return 1;
         }

@@ -1,5 +1,6 @@
 package io.promethium.scrape.tool;
 
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.exposition.ExpositionException;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = Tool.class)
 public final class CheckMetricsCommand implements Tool {
+
+    private static final CommandLine.Reader READER = CommandLine.reader().bool("extended");
 
     private final InputStream in;
 
@@ -44,16 +47,14 @@ public final class CheckMetricsCommand implements Tool {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        boolean extended = false;
-        for (String arg : args) {
-            if (arg.equals("--extended")) {
-                extended = true;
-            } else if (arg.equals("--no-extended")) {
-                extended = false;
-            } else {
-                err.println("promethium check metrics: error: unexpected argument '" + arg + "'; usage: " + help());
-                return 1;
-            }
+        boolean extended;
+        try {
+            CommandLine line = READER.read(args);
+            line.arguments();
+            extended = line.flag("extended");
+        } catch (CommandLine.UsageException e) {
+            err.println("promethium check metrics: error: " + e.getMessage() + ", try --help");
+            return 1;
         }
         byte[] page = in.readAllBytes();
         List<MetricsLint.Family> families;

@@ -7,6 +7,7 @@ import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.config.ConfigLoader;
 import io.promethium.config.InstalledPlugins;
@@ -55,8 +56,11 @@ public final class CheckServiceDiscoveryCommand implements Tool {
 
     private static final String SD_SUFFIX = "_sd_configs";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    /** The launcher's flags that choose the jar folders; it reads them wherever they are on the command line. */
-    private static final Set<String> LAUNCHER_FLAGS = Set.of("--plugins.dir", "--bundles.dir");
+    /**
+     * {@code --plugins.dir} and {@code --bundles.dir} are the launcher's: it reads them wherever they
+     * are on the command line to choose the jars of this class path, so they are taken and not read here.
+     */
+    private static final CommandLine.Reader READER = CommandLine.reader().valued("timeout", "plugins.dir", "bundles.dir");
 
     private final Supplier<InstalledPlugins> plugins;
 
@@ -83,45 +87,14 @@ public final class CheckServiceDiscoveryCommand implements Tool {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-        Duration timeout = DEFAULT_TIMEOUT;
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--timeout") || arg.startsWith("--timeout=")) {
-                String value;
-                if (arg.startsWith("--timeout=")) {
-                    value = arg.substring("--timeout=".length());
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    return usage(err, "expected argument for flag '--timeout'");
-                }
-                try {
-                    timeout = GoDurations.parse(value);
-                } catch (IllegalArgumentException e) {
-                    return usage(err, e.getMessage());
-                }
-            } else if (LAUNCHER_FLAGS.contains(arg)) {
-                // The launcher read it already (it chose the jars on this class path); its value is skipped here.
-                if (i + 1 < args.size()) {
-                    i++;
-                }
-            } else if (arg.startsWith("--") && LAUNCHER_FLAGS.contains(arg.substring(0, Math.max(0, arg.indexOf('='))))) {
-                continue;
-            } else if (arg.startsWith("--") && !arg.equals("--")) {
-                return usage(err, "unknown long flag '" + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) + "'");
-            } else {
-                positional.add(arg);
-            }
-        }
-        if (positional.isEmpty()) {
-            return usage(err, "required argument 'config-file' not provided");
-        }
-        if (positional.size() == 1) {
-            return usage(err, "required argument 'job' not provided");
-        }
-        if (positional.size() > 2) {
-            return usage(err, "unexpected " + positional.get(2));
+        Duration timeout;
+        List<String> positional;
+        try {
+            CommandLine line = READER.read(args);
+            timeout = line.has("timeout") ? GoDurations.parse(line.value("timeout", null)) : DEFAULT_TIMEOUT;
+            positional = line.arguments("config-file", "job");
+        } catch (CommandLine.UsageException | IllegalArgumentException e) {
+            return usage(err, e.getMessage());
         }
         Path file = Path.of(positional.get(0));
         String jobName = positional.get(1);

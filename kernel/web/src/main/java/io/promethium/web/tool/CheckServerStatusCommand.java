@@ -1,5 +1,6 @@
 package io.promethium.web.tool;
 
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code promethium check healthy} and {@code check ready}: asks a server's {@code /-/healthy} or
@@ -22,10 +22,15 @@ abstract class CheckServerStatusCommand implements Tool {
 
     private final String command;
     private final String endpoint;
+    private final CommandLine.Reader reader;
 
     CheckServerStatusCommand(String command, String endpoint) {
         this.command = command;
         this.endpoint = endpoint;
+        this.reader = CommandLine.reader()
+                .valued("url")
+                .refused("http.config.file", "--http.config.file is not supported by promethium check " + command
+                        + " yet; put basic auth credentials in --url (http://user:password@host:port)");
     }
 
     @Override
@@ -35,17 +40,11 @@ abstract class CheckServerStatusCommand implements Tool {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-        Flags flags;
+        CommandLine flags;
         try {
-            flags = Flags.parse(args, Set.of("url", "http.config.file"), Set.of());
-            if (!flags.positional().isEmpty()) {
-                throw new Flags.UsageException("unexpected " + flags.positional().get(0));
-            }
-            if (flags.has("http.config.file")) {
-                throw new Flags.UsageException("--http.config.file is not supported by promethium " + name()
-                        + " yet; put basic auth credentials in --url (http://user:password@host:port)");
-            }
-        } catch (Flags.UsageException e) {
+            flags = reader.read(args);
+            flags.arguments();
+        } catch (CommandLine.UsageException e) {
             err.println("promethium " + name() + ": error: " + e.getMessage() + ", try --help");
             return 1;
         }

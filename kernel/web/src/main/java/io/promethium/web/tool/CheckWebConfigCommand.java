@@ -1,5 +1,6 @@
 package io.promethium.web.tool;
 
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.web.internal.server.WebConfigFile;
 import java.io.PrintStream;
@@ -30,22 +31,20 @@ public final class CheckWebConfigCommand implements Tool {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty()) {
-            err.println("promethium check web-config: error: required argument 'web-config-files' not provided, try --help");
+        List<String> files;
+        try {
+            files = CommandLine.reader().read(args).arguments(1, Integer.MAX_VALUE, "web-config-files");
+            for (String file : files) {
+                if (!Files.isRegularFile(Path.of(file))) {
+                    throw new CommandLine.UsageException("path '" + file + "' does not exist");
+                }
+            }
+        } catch (CommandLine.UsageException e) {
+            err.println("promethium check web-config: error: " + e.getMessage() + ", try --help");
             return 1;
         }
-        for (String arg : args) {
-            if (arg.startsWith("--")) {
-                err.println("promethium check web-config: error: unknown long flag '" + arg + "', try --help");
-                return 1;
-            }
-            if (!Files.isRegularFile(Path.of(arg))) {
-                err.println("promethium check web-config: error: path '" + arg + "' does not exist, try --help");
-                return 1;
-            }
-        }
         boolean failed = false;
-        for (String arg : args) {
+        for (String arg : files) {
             try {
                 WebConfigFile config = WebConfigFile.load(Path.of(arg));
                 if (config.tls()) {

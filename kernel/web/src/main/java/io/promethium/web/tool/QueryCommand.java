@@ -1,5 +1,6 @@
 package io.promethium.web.tool;
 
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -23,11 +24,9 @@ import org.osgi.service.component.annotations.Component;
  */
 abstract class QueryCommand implements Tool {
 
-    private static final Set<String> COMMON = Set.of("format", "http.config.file");
-
     private final String command;
-    private final Set<String> valued;
-    private final List<String> positionalNames;
+    private final CommandLine.Reader reader;
+    private final String[] positionalNames;
 
     /**
      * @param positionalNames the positional arguments, all required, the server URL first
@@ -35,10 +34,13 @@ abstract class QueryCommand implements Tool {
      */
     QueryCommand(String command, List<String> positionalNames, Set<String> valued) {
         this.command = command;
-        this.positionalNames = List.copyOf(positionalNames);
-        Set<String> all = new java.util.HashSet<>(COMMON);
-        all.addAll(valued);
-        this.valued = Set.copyOf(all);
+        this.positionalNames = positionalNames.toArray(String[]::new);
+        this.reader = CommandLine.reader()
+                .valued(valued.toArray(String[]::new))
+                .choice("format", "promql", "json")
+                .shortName('o', "format")
+                .refused("http.config.file", "--http.config.file is not supported by promethium query " + command
+                        + " yet; put basic auth credentials in the server URL (http://user:password@host:port)");
     }
 
     @Override
@@ -48,10 +50,10 @@ abstract class QueryCommand implements Tool {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-        Flags flags;
+        CommandLine flags;
         try {
             flags = parseFlags(args);
-        } catch (Flags.UsageException e) {
+        } catch (CommandLine.UsageException e) {
             err.println(error(e.getMessage() + ", try --help"));
             return 1;
         }
@@ -67,7 +69,7 @@ abstract class QueryCommand implements Tool {
             return 1;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String header : flags.all("header")) {
+        for (String header : flags.values("header")) {
             int eq = header.indexOf('=');
             if (eq < 0) {
                 err.println(error("expected KEY=VALUE got '" + header + "', try --help"));
@@ -102,27 +104,9 @@ abstract class QueryCommand implements Tool {
      * format is {@code promql} or {@code json}, {@code --http.config.file} is refused, and the
      * positional arguments are exactly the named ones.
      */
-    private Flags parseFlags(List<String> args) throws Flags.UsageException {
-        List<String> expanded = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("-o")) {
-                expanded.add("--format");
-            } else if (arg.startsWith("-o") && !arg.startsWith("--")) {
-                expanded.add("--format=" + arg.substring(2).replaceFirst("^=", ""));
-            } else {
-                expanded.add(arg);
-            }
-        }
-        Flags flags = Flags.parse(expanded, valued, Set.of());
-        String format = flags.value("format", "promql");
-        if (!format.equals("promql") && !format.equals("json")) {
-            throw new Flags.UsageException("enum value must be one of promql,json, got '" + format + "'");
-        }
-        if (flags.has("http.config.file")) {
-            throw new Flags.UsageException("--http.config.file is not supported by promethium " + name()
-                    + " yet; put basic auth credentials in the server URL (http://user:password@host:port)");
-        }
-        requirePositional(flags.positional(), positionalNames);
+    private CommandLine parseFlags(List<String> args) throws CommandLine.UsageException {
+        CommandLine flags = reader.read(args);
+        flags.arguments(positionalNames);
         return flags;
     }
 
@@ -132,10 +116,10 @@ abstract class QueryCommand implements Tool {
     }
 
     /** The API path, e.g. {@code /api/v1/query}. */
-    abstract String path(Flags flags);
+    abstract String path(CommandLine flags);
 
     /** The form parameters; an IllegalArgumentException's message is printed as promtool prints it. */
-    abstract List<Map.Entry<String, String>> params(Flags flags);
+    abstract List<Map.Entry<String, String>> params(CommandLine flags);
 
     /** What {@code -o json} prints: the answer's data (the result of a query). */
     String jsonOf(QueryClient.Answer answer) {
@@ -145,17 +129,8 @@ abstract class QueryCommand implements Tool {
     /** What the promql format prints: Go's String() of the value, without the final newline. */
     abstract String format(Object data);
 
-    static void requirePositional(List<String> positional, List<String> names) throws Flags.UsageException {
-        if (positional.size() < names.size()) {
-            throw new Flags.UsageException("required argument '" + names.get(positional.size()) + "' not provided");
-        }
-        if (positional.size() > names.size()) {
-            throw new Flags.UsageException("unexpected " + positional.get(names.size()));
-        }
-    }
-
     /** A time flag's value in seconds, or {@code null} when it is not given (or empty). */
-    static BigDecimal optionalTime(Flags flags, String name, String what) {
+    static BigDecimal optionalTime(CommandLine flags, String name, String what) {
         String text = flags.value(name, "");
         return text.isEmpty() ? null : parseTime(text, what);
     }
@@ -352,7 +327,7 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        final List<Map.Entry<String, String>> params(Flags flags) {
+        final List<Map.Entry<String, String>> params(CommandLine flags) {
             List<Map.Entry<String, String>> params = new ArrayList<>();
             params.add(Map.entry("query", flags.positional().get(1)));
             timing(flags, params);
@@ -360,7 +335,7 @@ abstract class QueryCommand implements Tool {
         }
 
         /** Adds the time parameters. */
-        abstract void timing(Flags flags, List<Map.Entry<String, String>> params);
+        abstract void timing(CommandLine flags, List<Map.Entry<String, String>> params);
 
         @Override
         final String format(Object data) {
@@ -383,12 +358,12 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        final List<Map.Entry<String, String>> params(Flags flags) {
-            if (matchRequired && flags.all("match").isEmpty()) {
+        final List<Map.Entry<String, String>> params(CommandLine flags) {
+            if (matchRequired && flags.values("match").isEmpty()) {
                 throw new IllegalArgumentException(error("required flag --match not provided"));
             }
             List<Map.Entry<String, String>> params = new ArrayList<>();
-            flags.all("match").forEach(m -> params.add(Map.entry("match[]", m)));
+            flags.values("match").forEach(m -> params.add(Map.entry("match[]", m)));
             // --start and --end only when given (the server's defaults are promtool's: all time).
             BigDecimal start = optionalTime(flags, "start", "start time");
             BigDecimal end = optionalTime(flags, "end", "end time");
@@ -428,12 +403,12 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        String path(Flags flags) {
+        String path(CommandLine flags) {
             return "/api/v1/query";
         }
 
         @Override
-        void timing(Flags flags, List<Map.Entry<String, String>> params) {
+        void timing(CommandLine flags, List<Map.Entry<String, String>> params) {
             BigDecimal t = optionalTime(flags, "time", "evaluation time");
             params.add(Map.entry("time", formatTime(t == null ? now() : t)));
         }
@@ -452,12 +427,12 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        String path(Flags flags) {
+        String path(CommandLine flags) {
             return "/api/v1/query_range";
         }
 
         @Override
-        void timing(Flags flags, List<Map.Entry<String, String>> params) {
+        void timing(CommandLine flags, List<Map.Entry<String, String>> params) {
             BigDecimal end = optionalTime(flags, "end", "end time");
             end = end == null ? now() : end;
             BigDecimal start = optionalTime(flags, "start", "start time");
@@ -496,7 +471,7 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        String path(Flags flags) {
+        String path(CommandLine flags) {
             return "/api/v1/series";
         }
 
@@ -519,7 +494,7 @@ abstract class QueryCommand implements Tool {
         }
 
         @Override
-        String path(Flags flags) {
+        String path(CommandLine flags) {
             return "/api/v1/label/" + java.net.URLEncoder.encode(flags.positional().get(1), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("+", "%20") + "/values";
         }

@@ -10,6 +10,7 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.ValueType;
+import io.promethium.api.tool.CommandLine;
 import io.promethium.goformat.GoFloat;
 import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.internal.query.MergeQuerier;
@@ -34,61 +35,27 @@ final class Dump {
 
     /** The command's arguments, as promtool's flags. */
     record Args(Path db, Path sandboxRoot, long minTime, long maxTime, List<String> match, boolean seriesJson) {
+        private static final CommandLine.Reader OPEN_METRICS = CommandLine.reader()
+                .valued("min-time", "max-time", "match", "sandbox-dir-root");
+        private static final CommandLine.Reader DUMP = OPEN_METRICS.choice("format", "prom", "seriesjson");
+
         /** {@code format}: whether {@code --format} is a flag of the command ({@code dump}'s, not {@code dump-openmetrics}'). */
-        static Args parse(List<String> args, boolean format) {
-            Path db = null;
-            Path sandbox = null;
-            long mint = Long.MIN_VALUE;
-            long maxt = Long.MAX_VALUE;
-            List<String> match = new ArrayList<>();
-            boolean seriesJson = false;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if (!a.startsWith("--")) {
-                    if (db != null) {
-                        throw new IllegalArgumentException("unexpected " + a);
-                    }
-                    db = Path.of(a);
-                    continue;
-                }
-                int eq = a.indexOf('=');
-                String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-                String value;
-                if (eq >= 0) {
-                    value = a.substring(eq + 1);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    throw new IllegalArgumentException("expected argument for flag --" + name);
-                }
-                switch (name) {
-                    case "min-time" -> mint = millis(name, value);
-                    case "max-time" -> maxt = millis(name, value);
-                    case "match" -> match.add(value);
-                    case "sandbox-dir-root" -> sandbox = Path.of(value);
-                    case "format" -> {
-                        if (!format) {
-                            throw new IllegalArgumentException("unknown long flag '--format'");
-                        }
-                        if (!value.equals("prom") && !value.equals("seriesjson")) {
-                            throw new IllegalArgumentException("enum value must be one of prom,seriesjson, got '" + value + "'");
-                        }
-                        seriesJson = value.equals("seriesjson");
-                    }
-                    default -> throw new IllegalArgumentException("unknown long flag '--" + name + "'");
-                }
-            }
-            if (match.isEmpty()) {
-                match.add(DEFAULT_MATCH);
-            }
-            return new Args(db == null ? Path.of("data/") : db, sandbox, mint, maxt, List.copyOf(match), seriesJson);
+        static Args parse(List<String> args, boolean format) throws CommandLine.UsageException {
+            CommandLine line = (format ? DUMP : OPEN_METRICS).read(args);
+            List<String> db = line.arguments(0, 1, "db path");
+            List<String> match = line.values("match");
+            String sandbox = line.value("sandbox-dir-root", null);
+            return new Args(Path.of(db.isEmpty() ? "data/" : db.get(0)), sandbox == null ? null : Path.of(sandbox),
+                    millis(line, "min-time", Long.MIN_VALUE), millis(line, "max-time", Long.MAX_VALUE),
+                    match.isEmpty() ? List.of(DEFAULT_MATCH) : match, line.value("format", "prom").equals("seriesjson"));
         }
 
-        private static long millis(String flag, String value) {
+        private static long millis(CommandLine line, String flag, long fallback) throws CommandLine.UsageException {
+            String value = line.value(flag, null);
             try {
-                return Long.parseLong(value);
+                return value == null ? fallback : Long.parseLong(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + flag + ": not a timestamp in milliseconds: " + GoStrings.quote(value));
+                throw new CommandLine.UsageException("--" + flag + ": not a timestamp in milliseconds: " + GoStrings.quote(value));
             }
         }
     }

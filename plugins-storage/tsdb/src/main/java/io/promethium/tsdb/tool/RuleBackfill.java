@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.model.Labels;
+import io.promethium.api.tool.CommandLine;
 import io.promethium.goformat.GoDurations;
 import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.TsdbOptions;
@@ -54,64 +55,30 @@ final class RuleBackfill {
     record Args(Instant start, Instant end, URI url, Path outputDir, Duration evalInterval, boolean quiet, boolean humanReadable,
             List<Path> files) {
 
-        static Args parse(List<String> args, Instant now) {
-            String start = null;
-            String end = null;
-            String url = DEFAULT_URL;
-            String out = "data/";
+        private static final CommandLine.Reader READER = CommandLine.reader()
+                .valued("start", "end", "url", "output-dir", "eval-interval")
+                .bool("quiet", "human-readable")
+                .shortName('q', "quiet")
+                .shortName('r', "human-readable")
+                .refused("http.config.file", "--http.config.file is not supported: basic auth goes in --url (http://user:password@host:9090)");
+
+        static Args parse(List<String> args, Instant now) throws CommandLine.UsageException {
+            CommandLine line = READER.read(args);
+            String start = line.required("start");
+            List<Path> files = line.arguments(1, Integer.MAX_VALUE, "rule-files").stream().map(Path::of).toList();
+            String end = line.value("end", null);
+            String url = line.value("url", DEFAULT_URL);
             Duration every = Duration.ofSeconds(60);
-            boolean quiet = false;
-            boolean human = false;
-            List<Path> files = new ArrayList<>();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if (a.equals("-q") || a.equals("--quiet")) {
-                    quiet = true;
-                    continue;
+            if (line.has("eval-interval")) {
+                String value = line.value("eval-interval", null);
+                try {
+                    every = GoDurations.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--eval-interval: " + e.getMessage());
                 }
-                if (a.equals("-r") || a.equals("--human-readable")) {
-                    human = true;
-                    continue;
+                if (every.isZero() || every.isNegative()) {
+                    throw new IllegalArgumentException("--eval-interval must be positive, got " + value);
                 }
-                if (!a.startsWith("--")) {
-                    files.add(Path.of(a));
-                    continue;
-                }
-                int eq = a.indexOf('=');
-                String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-                String value;
-                if (eq >= 0) {
-                    value = a.substring(eq + 1);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    throw new IllegalArgumentException("expected argument for flag --" + name);
-                }
-                switch (name) {
-                    case "start" -> start = value;
-                    case "end" -> end = value;
-                    case "url" -> url = value;
-                    case "output-dir" -> out = value;
-                    case "http.config.file" -> throw new IllegalArgumentException(
-                            "--http.config.file is not supported: basic auth goes in --url (http://user:password@host:9090)");
-                    case "eval-interval" -> {
-                        try {
-                            every = GoDurations.parse(value);
-                        } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException("--eval-interval: " + e.getMessage());
-                        }
-                        if (every.isZero() || every.isNegative()) {
-                            throw new IllegalArgumentException("--eval-interval must be positive, got " + value);
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown long flag '--" + name + "'");
-                }
-            }
-            if (start == null) {
-                throw new IllegalArgumentException("required flag --start not provided");
-            }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("required argument 'rule-files' not provided");
             }
             Instant s = time(start, "start");
             Instant e = end == null ? now.minus(Duration.ofHours(3)) : time(end, "end");
@@ -127,7 +94,8 @@ final class RuleBackfill {
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
                 throw new IllegalArgumentException("--url must be an http or https URL, got " + GoStrings.quote(url));
             }
-            return new Args(s, e, u, Path.of(out), every, quiet, human, List.copyOf(files));
+            return new Args(s, e, u, Path.of(line.value("output-dir", "data/")), every, line.flag("quiet"), line.flag("human-readable"),
+                    files);
         }
 
         /** promtool's parseTime: a Unix timestamp in seconds (fractions allowed) or RFC 3339. */

@@ -1,5 +1,6 @@
 package io.promethium.tsdb.tool;
 
+import io.promethium.api.tool.CommandLine;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class TsdbTool {
                 Dump.Args parsed;
                 try {
                     parsed = Dump.Args.parse(args.subList(1, args.size()), args.get(0).equals("dump"));
-                } catch (IllegalArgumentException e) {
+                } catch (CommandLine.UsageException | IllegalArgumentException e) {
                     err.println("tsdb " + args.get(0) + ": " + e.getMessage());
                     err.print(USAGE);
                     return 1;
@@ -67,7 +68,7 @@ public final class TsdbTool {
                 RuleBackfill.Args parsed;
                 try {
                     parsed = RuleBackfill.Args.parse(args.subList(2, args.size()), java.time.Instant.now());
-                } catch (IllegalArgumentException e) {
+                } catch (CommandLine.UsageException | IllegalArgumentException e) {
                     err.println("tsdb create-blocks-from rules: " + e.getMessage());
                     err.print(USAGE);
                     return 1;

@@ -2,6 +2,7 @@ package io.promethium.promql.engine.tool;
 
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
+import io.promethium.api.tool.CommandLine;
 import io.promethium.promql.ast.AggregateExpr;
 import io.promethium.promql.ast.BinaryExpr;
 import io.promethium.promql.ast.Call;
@@ -38,59 +39,19 @@ final class LabelMatchersEdit {
     record Args(List<String> positional, String type) {
     }
 
-    /** Thrown for a usage error; the message is what follows "error: ". */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
+    private static final CommandLine.Reader UNTYPED = CommandLine.reader().bool("experimental");
+    private static final CommandLine.Reader TYPED = UNTYPED.choice("type", "=", "!=", "=~", "!~").shortName('t', "type");
 
     /**
      * Parses the words as kingpin does for these commands: {@code --experimental} anywhere,
      * {@code --type=T}, {@code --type T}, {@code -t T} or {@code -tT} when {@code typed}, {@code --}
-     * ending the flags, and exactly the named positional arguments.
+     * ending the flags, and exactly the named positional arguments; {@code null} without
+     * {@code --experimental}.
      */
-    static Args parse(List<String> args, boolean typed, List<String> names) throws UsageException {
-        boolean experimental = false;
-        String type = "=";
-        List<String> positional = new ArrayList<>();
-        boolean flagsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (flagsDone || !arg.startsWith("-") || arg.equals("-")) {
-                positional.add(arg);
-            } else if (arg.equals("--")) {
-                flagsDone = true;
-            } else if (arg.equals("--experimental")) {
-                experimental = true;
-            } else if (typed && (arg.equals("--type") || arg.equals("-t"))) {
-                if (i + 1 >= args.size()) {
-                    throw new UsageException("expected argument for flag '" + (arg.equals("-t") ? "-t" : "--type") + "'");
-                }
-                type = args.get(++i);
-            } else if (typed && arg.startsWith("--type=")) {
-                type = arg.substring("--type=".length());
-            } else if (typed && arg.startsWith("-t") && !arg.startsWith("--")) {
-                type = arg.substring(2);
-            } else if (arg.startsWith("--")) {
-                throw new UsageException("unknown long flag '" + arg.split("=", 2)[0] + "'");
-            } else {
-                throw new UsageException("unknown short flag '" + arg.substring(0, 2) + "'");
-            }
-        }
-        if (typed && !List.of("=", "!=", "=~", "!~").contains(type)) {
-            throw new UsageException("enum value must be one of =,!=,=~,!~, got '" + type + "'");
-        }
-        if (positional.size() < names.size()) {
-            throw new UsageException("required argument '" + names.get(positional.size()) + "' not provided");
-        }
-        if (positional.size() > names.size()) {
-            throw new UsageException("unexpected " + positional.get(names.size()));
-        }
-        if (!experimental) {
-            return null;
-        }
-        return new Args(positional, type);
+    static Args parse(List<String> args, boolean typed, List<String> names) throws CommandLine.UsageException {
+        CommandLine line = (typed ? TYPED : UNTYPED).read(args);
+        List<String> positional = line.arguments(names.toArray(String[]::new));
+        return line.flag("experimental") ? new Args(positional, line.value("type", "=")) : null;
     }
 
     /** Runs one command: parses its words, edits the query with {@code edit}, prints the result. */
@@ -99,7 +60,7 @@ final class LabelMatchersEdit {
         Args parsed;
         try {
             parsed = parse(args, typed, names);
-        } catch (UsageException e) {
+        } catch (CommandLine.UsageException e) {
             err.println("promethium " + command + ": error: " + e.getMessage() + ", try --help");
             return 1;
         }

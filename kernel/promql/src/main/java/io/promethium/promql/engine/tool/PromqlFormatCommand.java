@@ -1,11 +1,11 @@
 package io.promethium.promql.engine.tool;
 
+import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.promql.printer.PromQLPrinter;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
@@ -17,6 +17,8 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = Tool.class)
 public final class PromqlFormatCommand implements Tool {
+
+    private static final CommandLine.Reader READER = CommandLine.reader().bool("experimental");
 
     @Override
     public String name() {
@@ -30,21 +32,14 @@ public final class PromqlFormatCommand implements Tool {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        boolean experimental = false;
-        List<String> positional = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("--experimental")) {
-                experimental = true;
-            } else if (arg.startsWith("--")) {
-                err.println("promethium promql format: error: unknown long flag '" + arg + "', try --help");
-                return 1;
-            } else {
-                positional.add(arg);
-            }
-        }
-        if (positional.size() != 1) {
-            err.println("promethium promql format: error: "
-                    + (positional.isEmpty() ? "required argument 'query' not provided" : "unexpected " + positional.get(1)) + ", try --help");
+        String query;
+        boolean experimental;
+        try {
+            CommandLine line = READER.read(args);
+            query = line.arguments("query").get(0);
+            experimental = line.flag("experimental");
+        } catch (CommandLine.UsageException e) {
+            err.println("promethium promql format: error: " + e.getMessage() + ", try --help");
             return 1;
         }
         if (!experimental) {
@@ -52,7 +47,7 @@ public final class PromqlFormatCommand implements Tool {
             return 1;
         }
         try {
-            out.println(PromQLPrinter.prettify(PromQLParser.parseExpr(positional.get(0))));
+            out.println(PromQLPrinter.prettify(PromQLParser.parseExpr(query)));
             return 0;
         } catch (ParseException e) {
             err.println(e.getMessage());

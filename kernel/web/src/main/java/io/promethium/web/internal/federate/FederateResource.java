@@ -27,7 +27,6 @@ import io.promethium.web.internal.routes.Endpoints;
 import io.promethium.web.internal.routes.Router;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +175,7 @@ public final class FederateResource implements Endpoints {
                 writer.flush();
                 out.flush();
             };
-            call.stream(200, new ProtobufFamilyWriter(OutputStream.nullOutputStream(), protoEscaping).contentType(), body);
+            call.stream(200, ProtobufFamilyWriter.contentType(protoEscaping), body);
             return;
         }
         ExpositionFormat format = ExpositionFormats.writerFor(accept);
@@ -184,7 +183,7 @@ public final class FederateResource implements Endpoints {
         // UTF-8 names in any text format); without one, text 1.0.0 quotes and the others escape
         // with underscores.
         NameEscaping escaping = ExpositionFormats.escapingFor(accept);
-        String contentType = escaping == null ? format.contentType() : format.newWriter(Writer.nullWriter(), escaping).contentType();
+        String contentType = format.contentType(escaping);
         Router.Streamed body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             ExpositionWriter exposition = escaping == null ? format.newWriter(writer) : format.newWriter(writer, escaping);

@@ -43,8 +43,7 @@ public final class MetricsResource implements Endpoints {
         // An escaping= parameter is honoured as on /federate (a plugin's collector may use UTF-8 names).
         io.promethium.exposition.NameEscaping escaping = ExpositionFormats.escapingFor(accept);
         call.exchange().status(200);
-        call.exchange().responseHeader("Content-Type",
-                escaping == null ? format.contentType() : format.newWriter(Writer.nullWriter(), escaping).contentType());
+        call.exchange().responseHeader("Content-Type", format.contentType(escaping));
         Writer writer = new BufferedWriter(new OutputStreamWriter(call.exchange().responseBody(), StandardCharsets.UTF_8), 1 << 16);
         ExpositionWriter exposition = escaping == null ? format.newWriter(writer) : format.newWriter(writer, escaping);
         for (Collector collector : snapshot) {

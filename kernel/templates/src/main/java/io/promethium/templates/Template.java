@@ -34,6 +34,11 @@ public final class Template {
     private final Dialect dialect;
     private final List<TemplateNode> nodes;
     private final Map<String, List<TemplateNode>> definitions;
+    /**
+     * The outcome of Go's escaping pass, computed at the first HTML execution as Go does it:
+     * {@link HtmlEscaper#OK} or the error message. A memo, not state: every run computes the same.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<String> htmlChecked = new java.util.concurrent.atomic.AtomicReference<>();
 
     private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions) {
         this.name = name;
@@ -90,10 +95,34 @@ public final class Template {
      *     output ending inside a tag) and for a value printed inside JavaScript or CSS
      */
     public String executeHtml(Object data, QueryFunction query, String externalUrl) throws TemplateException {
+        checkHtml();
         Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), true);
         run.walk(nodes, data);
         run.finishHtml();
         return run.out.toString();
+    }
+
+    /**
+     * Escapes the whole template as Go's html/template does before its first execution: every
+     * branch and every called template, whatever the data. Throws Go's error where Go refuses the
+     * template (branches or range iterations ending in different contexts, a value in an
+     * ambiguous URL context, output ending in a non-text context, a broken JS or CSS literal, a
+     * predefined escaper where Go forbids it, ...).
+     */
+    public void checkHtml() throws TemplateException {
+        String result = htmlChecked.get();
+        if (result == null) {
+            result = new HtmlEscaper(this::body).escape(name);
+            htmlChecked.compareAndSet(null, result);
+        }
+        if (!HtmlEscaper.OK.equals(result)) {
+            throw new TemplateException(result);
+        }
+    }
+
+    /** The body of the template {@code n}: this one's own text under its name, else a definition. */
+    private List<TemplateNode> body(String n) {
+        return n.equals(name) ? nodes : definitions.get(n);
     }
 
     /** Runs the defined template {@code definition} with {@code data} as dot, as Go's ExecuteTemplate. */
@@ -250,6 +279,7 @@ public final class Template {
                         }
                     }
                     case Branch b -> branch(b, dot);
+                    case TemplateNode.LoopControl l -> throw new LoopSignal(l.isBreak());
                     case TemplateNode.Include i -> include(i, dot);
                     default -> throw new IllegalStateException("unexpected node " + node);
                 }
@@ -348,8 +378,16 @@ public final class Template {
                     push(vars.get(0), item[0]);
                     push(vars.get(1), item[1]);
                 }
-                walk(b.body(), item[1]);
+                boolean stop = false;
+                try {
+                    walk(b.body(), item[1]);
+                } catch (LoopSignal signal) {
+                    stop = signal.isBreak;
+                }
                 popTo(mark);
+                if (stop) {
+                    break;
+                }
             }
         }
 
@@ -484,6 +522,16 @@ public final class Template {
         private TemplateException execError(Pipeline p, Command c, String message) {
             return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
                     + name + "\" at <" + c.source() + ">: " + message);
+        }
+    }
+
+    /** {@code {{break}}} or {@code {{continue}}} unwinding to its range loop (no stack trace: control flow). */
+    private static final class LoopSignal extends RuntimeException {
+        private final boolean isBreak;
+
+        LoopSignal(boolean isBreak) {
+            super(null, null, false, false);
+            this.isBreak = isBreak;
         }
     }
 

@@ -31,6 +31,8 @@ final class TemplateParser {
     private int index;
     /** Nesting of blocks and parentheses; bounded so hostile input cannot overflow the stack. */
     private int depth;
+    /** Ranges open around the current position: break and continue are allowed only inside one. */
+    private int rangeDepth;
     static final int MAX_DEPTH = 100;
 
     private TemplateParser(String name, List<Token> tokens, Set<String> functions) {
@@ -109,15 +111,25 @@ final class TemplateParser {
                                 out.add(parseInclude(k));
                                 continue;
                             }
-                            case "break", "continue" ->
-                                    throw error(k, "{{" + k.text() + "}} is not supported");
+                            case "break", "continue" -> {
+                                next();
+                                Token r = next();
+                                if (r.type() != Type.RIGHT) {
+                                    throw error(r, "unexpected " + r + " in {{" + k.text() + "}}");
+                                }
+                                if (rangeDepth == 0) {
+                                    throw error(k, "{{" + k.text() + "}} outside {{range}}");
+                                }
+                                out.add(new TemplateNode.LoopControl(k.text().equals("break"), k.line(), k.column()));
+                                continue;
+                            }
                             default -> {
                             }
                         }
                     }
                     Pipeline pipeline = parsePipeline("command", true);
                     expect(Type.RIGHT, "command");
-                    out.add(new TemplateNode.Action(pipeline));
+                    out.add(new TemplateNode.Action(pipeline, t.line(), t.column() + t.text().length()));
                 }
                 default -> throw error(t, "unexpected " + t);
             }
@@ -143,18 +155,21 @@ final class TemplateParser {
         scopes.add(new HashSet<>(Set.of("$")));
         List<TemplateNode> body = new ArrayList<>();
         String end;
+        int outerRanges = rangeDepth;
+        rangeDepth = 0;
         try {
             end = parseList(body);
         } finally {
             scopes.clear();
             scopes.addAll(outer);
             depth--;
+            rangeDepth = outerRanges;
         }
         if (!"end".equals(end)) {
             throw error(keyword, end == null ? "unexpected EOF" : "unexpected {{else}} in " + keyword.text());
         }
         definitions.put(nameToken.text(), List.copyOf(body));
-        return block ? new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column()) : null;
+        return block ? new TemplateNode.Include(nameToken.text(), pipeline, nameToken.line(), nameToken.column()) : null;
     }
 
     /** {@code template "name" [pipeline]}}. */
@@ -168,7 +183,7 @@ final class TemplateParser {
             pipeline = parsePipeline("template clause", false);
         }
         expect(Type.RIGHT, "template clause");
-        return new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column());
+        return new TemplateNode.Include(nameToken.text(), pipeline, nameToken.line(), nameToken.column());
     }
 
     private Branch parseBranch(Kind kind, Token keyword) throws TemplateException {
@@ -188,7 +203,17 @@ final class TemplateParser {
         Pipeline pipeline = parsePipeline(context, true);
         expect(Type.RIGHT, context);
         List<TemplateNode> body = new ArrayList<>();
-        String end = parseList(body);
+        if (kind == Kind.RANGE) {
+            rangeDepth++;
+        }
+        String end;
+        try {
+            end = parseList(body);
+        } finally {
+            if (kind == Kind.RANGE) {
+                rangeDepth--;
+            }
+        }
         scopes.remove(scopes.size() - 1);
         List<TemplateNode> otherwise = List.of();
         if (end == null) {

@@ -91,8 +91,8 @@ public final class Template {
      * context it lands in (text, attribute, URL, ...), HTML comments dropped. Alertmanager renders
      * the email {@code html} body, Telegram's HTML messages and Pushover's HTML messages so.
      *
-     * @throws TemplateException also where Go's escaper fails (a value in an ambiguous context,
-     *     output ending inside a tag) and for a value printed inside JavaScript or CSS
+     * @throws TemplateException also where Go's escaping pass refuses the template ({@link #checkHtml}),
+     *     whatever the data
      */
     public String executeHtml(Object data, QueryFunction query, String externalUrl) throws TemplateException {
         checkHtml();
@@ -158,7 +158,7 @@ public final class Template {
                 throw new TemplateException("html/template:" + name + ": " + html.error());
             }
             if (html.state() != HtmlEscaping.State.TEXT) {
-                throw new TemplateException("html/template:" + name + ": ends in a non-text context: " + html);
+                throw new TemplateException("html/template:" + name + ": ends in a non-text context: " + html.goString());
             }
         }
 

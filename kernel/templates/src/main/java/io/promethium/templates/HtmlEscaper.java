@@ -33,19 +33,26 @@ final class HtmlEscaper {
     static final String OK = "";
 
     private final Function<String, List<TemplateNode>> bodies;
+    /** The text a template was parsed from, by template name: Go's ParseName in error locations. */
+    private final Function<String, String> parsedFrom;
+    /** The name of the template executed (errors without a node name it). */
     private String top = "";
+    /** The text the nodes being escaped were parsed from. */
+    private String file = "";
     /** Output context per mangled template name (Go's escaper.output): known or assumed. */
     private final Map<String, Context> output;
     /** Mangled names called while escaping (Go's escaper.called). */
     private final Set<String> called = new HashSet<>();
     private RangeContext range;
 
-    HtmlEscaper(Function<String, List<TemplateNode>> bodies) {
-        this(bodies, new HashMap<>(), null);
+    HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom) {
+        this(bodies, parsedFrom, new HashMap<>(), null);
     }
 
-    private HtmlEscaper(Function<String, List<TemplateNode>> bodies, Map<String, Context> output, RangeContext range) {
+    private HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom, Map<String, Context> output,
+                        RangeContext range) {
         this.bodies = bodies;
+        this.parsedFrom = parsedFrom;
         this.output = output;
         this.range = range;
     }
@@ -106,7 +113,7 @@ final class HtmlEscaper {
 
     /** Go's ErrorContext of a node at a 1-based column: {@code name:line:col} with Go's 0-based column. */
     private String loc(int line, int column) {
-        return top + ":" + line + ":" + (column - 1);
+        return file + ":" + line + ":" + (column - 1);
     }
 
     /** The context after {@code nodes}, or null where every path left by break or continue (Go's stateDead). */
@@ -224,7 +231,7 @@ final class HtmlEscaper {
                 range = new RangeContext(outer);
                 Context c1;
                 try {
-                    c1 = conditionally(c0, n.body(), null).context;
+                    c1 = conditionally(c0, n.body(), file, null).context;
                     c0 = join(c0, c1, loc, nodeName);
                 } catch (EscapeError e) {
                     throw new EscapeError(e.loc, n.pipeline().line(), "on range loop re-entry: " + e.description);
@@ -263,10 +270,11 @@ final class HtmlEscaper {
     }
 
     /** Go's escapeListConditionally: inferences are kept only when {@code filter} accepts the outcome. */
-    private Outcome conditionally(Context c, List<TemplateNode> nodes, java.util.function.BiPredicate<HtmlEscaper, Context> filter)
-            throws EscapeError {
-        HtmlEscaper e1 = new HtmlEscaper(bodies, new HashMap<>(output), range);
+    private Outcome conditionally(Context c, List<TemplateNode> nodes, String parsedIn,
+                                  java.util.function.BiPredicate<HtmlEscaper, Context> filter) throws EscapeError {
+        HtmlEscaper e1 = new HtmlEscaper(bodies, parsedFrom, new HashMap<>(output), range);
         e1.top = top;
+        e1.file = parsedIn;
         Context c1 = e1.escapeList(c, nodes);
         boolean ok = filter != null && filter.test(e1, c1);
         if (ok) {
@@ -288,17 +296,17 @@ final class HtmlEscaper {
         if (body == null) {
             throw new EscapeError(loc, 0, "no such template " + GoFormat.quote(name));
         }
-        return computeOutCtx(c, dname, body);
+        return computeOutCtx(c, name, dname, body);
     }
 
-    private Context computeOutCtx(Context c, String dname, List<TemplateNode> body) throws EscapeError {
-        Outcome first = escapeTemplateBody(c, dname, body);
+    private Context computeOutCtx(Context c, String name, String dname, List<TemplateNode> body) throws EscapeError {
+        Outcome first = escapeTemplateBody(c, name, dname, body);
         if (first.ok) {
             return first.context;
         }
         // Guess again, assuming the context the first try ended in.
         try {
-            Outcome second = escapeTemplateBody(first.context, dname, body);
+            Outcome second = escapeTemplateBody(first.context, name, dname, body);
             if (second.ok) {
                 return second.context;
             }
@@ -308,9 +316,9 @@ final class HtmlEscaper {
         throw new EscapeError(null, 0, "cannot compute output context for template " + dname);
     }
 
-    private Outcome escapeTemplateBody(Context c, String dname, List<TemplateNode> body) throws EscapeError {
+    private Outcome escapeTemplateBody(Context c, String name, String dname, List<TemplateNode> body) throws EscapeError {
         // Assume the output context is the start context, so a recursive call ends at once.
         output.put(dname, c);
-        return conditionally(c, body, (e1, c1) -> !e1.called.contains(dname) || c.eq(c1));
+        return conditionally(c, body, parsedFrom.apply(name), (e1, c1) -> !e1.called.contains(dname) || c.eq(c1));
     }
 }

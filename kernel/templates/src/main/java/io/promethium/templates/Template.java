@@ -34,13 +34,17 @@ public final class Template {
     private final Dialect dialect;
     private final List<TemplateNode> nodes;
     private final Map<String, List<TemplateNode>> definitions;
+    /** The name of the text each definition was parsed from (Go's ParseName), for error locations. */
+    private final Map<String, String> definedIn;
     /**
      * The outcome of Go's escaping pass, computed at the first HTML execution as Go does it:
      * {@link HtmlEscaper#OK} or the error message. A memo, not state: every run computes the same.
      */
     private final java.util.concurrent.atomic.AtomicReference<String> htmlChecked = new java.util.concurrent.atomic.AtomicReference<>();
 
-    private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions) {
+    private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions,
+                     Map<String, String> definedIn) {
+        this.definedIn = definedIn;
         this.name = name;
         this.dialect = dialect;
         this.nodes = nodes;
@@ -67,7 +71,14 @@ public final class Template {
             all.putAll(base.definitions);
         }
         all.putAll(parsed.definitions());
-        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all));
+        Map<String, String> in = new java.util.HashMap<>();
+        if (base != null) {
+            in.putAll(base.definedIn);
+        }
+        for (String d : parsed.definitions().keySet()) {
+            in.put(d, name);
+        }
+        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all), Map.copyOf(in));
     }
 
     public String name() {
@@ -112,7 +123,7 @@ public final class Template {
     public void checkHtml() throws TemplateException {
         String result = htmlChecked.get();
         if (result == null) {
-            result = new HtmlEscaper(this::body).escape(name);
+            result = new HtmlEscaper(this::body, d -> d.equals(name) ? name : definedIn.getOrDefault(d, name)).escape(name);
             htmlChecked.compareAndSet(null, result);
         }
         if (!HtmlEscaper.OK.equals(result)) {
@@ -166,7 +177,7 @@ public final class Template {
         private void printEscaped(Pipeline p, Object dot) throws TemplateException {
             HtmlEscaping.Context c = HtmlEscaping.nudge(html);
             List<Command> cmds = p.commands();
-            String where = name + ":" + p.line() + ":" + p.column();
+            String where = name + ":" + p.line() + ":" + (p.column() - 1);
             String predefined = null;
             for (int i = 0; i < cmds.size(); i++) {
                 if (cmds.get(i).operands().get(0) instanceof Function f && (f.name().equals("html") || f.name().equals("urlquery"))) {
@@ -289,7 +300,7 @@ public final class Template {
         private void include(TemplateNode.Include i, Object dot) throws TemplateException {
             List<TemplateNode> body = definitions.get(i.name());
             if (body == null) {
-                throw new TemplateException("template: " + name + ":" + i.line() + ":" + i.column() + ": executing \""
+                throw new TemplateException("template: " + name + ":" + i.line() + ":" + (i.column() - 1) + ": executing \""
                         + name + "\" at <{{template " + GoFormat.quote(i.name()) + "}}>: template " + GoFormat.quote(i.name())
                         + " not defined");
             }
@@ -515,12 +526,12 @@ public final class Template {
         }
 
         private TemplateException execError(Pipeline p, String message) {
-            return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
+            return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
                     + name + "\": " + message);
         }
 
         private TemplateException execError(Pipeline p, Command c, String message) {
-            return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
+            return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
                     + name + "\" at <" + c.source() + ">: " + message);
         }
     }

@@ -21,16 +21,29 @@ import java.util.function.Function;
  * branches are joined (differing only in URL part or division-or-regexp: unknown; a nudged
  * context with an unnudged one), a range body must end where it started (also at each
  * {@code break} and {@code continue}), and a called template is escaped once per start context
- * (Go's mangled name), recursion resolved by Go's fixed-point guess. The escapers themselves are
- * chosen while the template runs ({@link HtmlEscaping}); for a template this pass accepts, the
- * context at each action is the same on every path.
+ * (Go's mangled name), recursion resolved by Go's fixed-point guess. Where Go edits the tree
+ * (escapers appended to actions, text rewritten, calls renamed to derived templates), this pass
+ * records the context of each node per derived template ({@link Escaped}); the runs escape by
+ * those contexts ({@link HtmlEscaping}), so every run escapes as Go's rewritten tree does.
  *
  * <p>One instance checks one execution's templates; not thread-safe, not reused.
  */
 final class HtmlEscaper {
 
-    /** The result of {@link #escape} when Go accepts the template. */
-    static final String OK = "";
+    /**
+     * The outcome of escaping a template: Go's error, or (error null) the escaping decisions that
+     * drive its runs, per derived template (Go's mangled name: a template and the context it is
+     * called in) and node: the context a text starts in, the (nudged) context an action's
+     * escapers are chosen for, the derived template a {@code {{template}}} calls.
+     */
+    record Escaped(String error, Map<String, Map<TemplateNode, Object>> edits) {
+
+        /** The decisions for the nodes of derived template {@code dname}; empty if none. */
+        Map<TemplateNode, Object> of(String dname) {
+            Map<TemplateNode, Object> m = edits.get(dname);
+            return m == null ? Map.of() : m;
+        }
+    }
 
     private final Function<String, List<TemplateNode>> bodies;
     /** The text a template was parsed from, by template name: Go's ParseName in error locations. */
@@ -44,6 +57,10 @@ final class HtmlEscaper {
     /** Mangled names called while escaping (Go's escaper.called). */
     private final Set<String> called = new HashSet<>();
     private RangeContext range;
+    /** The derived template whose nodes are being escaped. */
+    private String dname = "";
+    /** Decisions per derived template, by node identity (Go's actionNodeEdits, textNodeEdits, templateNodeEdits). */
+    private final Map<String, Map<TemplateNode, Object>> edits = new HashMap<>();
 
     HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom) {
         this(bodies, parsedFrom, new HashMap<>(), null);
@@ -97,18 +114,22 @@ final class HtmlEscaper {
         }
     }
 
-    /** Escapes the template {@code name} from the start of an HTML document: {@link #OK} or Go's error. */
-    String escape(String name) {
+    /** Escapes the template {@code name} from the start of an HTML document: Go's error or the decisions for its runs. */
+    Escaped escape(String name) {
         top = name;
         try {
             Context c = escapeTree(Context.TEXT, null, name);
             if (c.state() != State.TEXT) {
-                return new EscapeError(null, 0, "ends in a non-text context: " + c.goString()).message(name);
+                return new Escaped(new EscapeError(null, 0, "ends in a non-text context: " + c.goString()).message(name), Map.of());
             }
-            return OK;
+            return new Escaped(null, edits);
         } catch (EscapeError e) {
-            return e.message(name);
+            return new Escaped(e.message(name), Map.of());
         }
+    }
+
+    private void edit(TemplateNode node, Object decision) {
+        edits.computeIfAbsent(dname, k -> new java.util.IdentityHashMap<>()).put(node, decision);
     }
 
     /** Go's ErrorContext of a node at a 1-based column: {@code name:line:col} with Go's 0-based column. */
@@ -130,6 +151,7 @@ final class HtmlEscaper {
     private Context escapeNode(Context c, TemplateNode n) throws EscapeError {
         return switch (n) {
             case TemplateNode.Text t -> {
+                edit(t, c);
                 Context after = HtmlEscaping.text(c, t.text(), new StringBuilder());
                 if (after.state() == State.ERROR) {
                     throw new EscapeError(null, 0, after.error());
@@ -138,7 +160,10 @@ final class HtmlEscaper {
             }
             case TemplateNode.Action a -> escapeAction(c, a);
             case Branch b -> escapeBranch(c, b);
-            case TemplateNode.Include i -> escapeTree(c, loc(i.line(), i.column()), i.name());
+            case TemplateNode.Include i -> {
+                edit(i, c.mangle(i.name()));
+                yield escapeTree(c, loc(i.line(), i.column()), i.name());
+            }
             case TemplateNode.LoopControl l -> {
                 if (l.isBreak()) {
                     range.breaks.add(c);
@@ -176,6 +201,7 @@ final class HtmlEscaper {
         }) {
             throw new EscapeError(loc(a.line(), a.column()), 0, source(a) + " appears in an ambiguous context within a URL");
         }
+        edit(a, c);
         return HtmlEscaping.afterAction(c);
     }
 
@@ -231,7 +257,7 @@ final class HtmlEscaper {
                 range = new RangeContext(outer);
                 Context c1;
                 try {
-                    c1 = conditionally(c0, n.body(), file, null).context;
+                    c1 = conditionally(c0, n.body(), file, dname, null).context;
                     c0 = join(c0, c1, loc, nodeName);
                 } catch (EscapeError e) {
                     throw new EscapeError(e.loc, n.pipeline().line(), "on range loop re-entry: " + e.description);
@@ -270,16 +296,20 @@ final class HtmlEscaper {
     }
 
     /** Go's escapeListConditionally: inferences are kept only when {@code filter} accepts the outcome. */
-    private Outcome conditionally(Context c, List<TemplateNode> nodes, String parsedIn,
+    private Outcome conditionally(Context c, List<TemplateNode> nodes, String parsedIn, String calleeOrSame,
                                   java.util.function.BiPredicate<HtmlEscaper, Context> filter) throws EscapeError {
         HtmlEscaper e1 = new HtmlEscaper(bodies, parsedFrom, new HashMap<>(output), range);
         e1.top = top;
         e1.file = parsedIn;
+        e1.dname = calleeOrSame;
         Context c1 = e1.escapeList(c, nodes);
         boolean ok = filter != null && filter.test(e1, c1);
         if (ok) {
             output.putAll(e1.output);
             called.addAll(e1.called);
+            for (Map.Entry<String, Map<TemplateNode, Object>> e : e1.edits.entrySet()) {
+                edits.computeIfAbsent(e.getKey(), k -> new java.util.IdentityHashMap<>()).putAll(e.getValue());
+            }
         }
         return new Outcome(c1, ok);
     }
@@ -319,6 +349,6 @@ final class HtmlEscaper {
     private Outcome escapeTemplateBody(Context c, String name, String dname, List<TemplateNode> body) throws EscapeError {
         // Assume the output context is the start context, so a recursive call ends at once.
         output.put(dname, c);
-        return conditionally(c, body, parsedFrom.apply(name), (e1, c1) -> !e1.called.contains(dname) || c.eq(c1));
+        return conditionally(c, body, parsedFrom.apply(name), dname, (e1, c1) -> !e1.called.contains(dname) || c.eq(c1));
     }
 }

@@ -10,10 +10,9 @@ import java.util.Map;
  * Contextual autoescaping as Go's html/template does it, which Alertmanager uses for the email
  * {@code html} body, Telegram's {@code parse_mode: HTML} and Pushover's {@code html: true}. Go
  * rewrites the parse tree once, computing the HTML context before each action from the literal
- * text around it; here the same context machine checks the whole tree first ({@link HtmlEscaper})
- * and then follows the literal text while the template runs, and each printed value is escaped
- * for the context it lands in. For a template Go accepts, the context at each action is the same
- * on every path, so the output is the same.
+ * text around it; here the same context machine walks the whole tree first ({@link HtmlEscaper}),
+ * and the contexts it found for each text and action decide how each run rewrites the text and
+ * escapes each printed value.
  * Written for this engine (no Java library reproduces Go's escaper byte for byte, which the
  * differential against Alertmanager needs).
  *
@@ -30,8 +29,7 @@ import java.util.Map;
  *
  * <p>Go refuses some templates as a whole before they run (branches ending in different
  * contexts, a {@code /} after branches that disagree on division or regexp, ...): that pass is
- * {@link HtmlEscaper}, run before the first execution, so a run here only ever meets contexts
- * that are the same on every path.
+ * {@link HtmlEscaper}, run before the first execution.
  */
 final class HtmlEscaping {
 

@@ -38,9 +38,11 @@ public final class Template {
     private final Map<String, String> definedIn;
     /**
      * The outcome of Go's escaping pass, computed at the first HTML execution as Go does it:
-     * {@link HtmlEscaper#OK} or the error message. A memo, not state: every run computes the same.
+     * Go's error, or the contexts that decide how each node is escaped. A memo, not state: every
+     * run would compute the same.
      */
-    private final java.util.concurrent.atomic.AtomicReference<String> htmlChecked = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<HtmlEscaper.Escaped> htmlChecked =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions,
                      Map<String, String> definedIn) {
@@ -106,8 +108,9 @@ public final class Template {
      *     whatever the data
      */
     public String executeHtml(Object data, QueryFunction query, String externalUrl) throws TemplateException {
-        checkHtml();
         Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), true);
+        run.escaped = escaped();
+        run.decisions = run.escaped.of(name);
         run.walk(nodes, data);
         run.finishHtml();
         return run.out.toString();
@@ -121,14 +124,19 @@ public final class Template {
      * predefined escaper where Go forbids it, ...).
      */
     public void checkHtml() throws TemplateException {
-        String result = htmlChecked.get();
+        escaped();
+    }
+
+    private HtmlEscaper.Escaped escaped() throws TemplateException {
+        HtmlEscaper.Escaped result = htmlChecked.get();
         if (result == null) {
             result = new HtmlEscaper(this::body, d -> d.equals(name) ? name : definedIn.getOrDefault(d, name)).escape(name);
             htmlChecked.compareAndSet(null, result);
         }
-        if (!HtmlEscaper.OK.equals(result)) {
-            throw new TemplateException(result);
+        if (result.error() != null) {
+            throw new TemplateException(result.error());
         }
+        return result;
     }
 
     /** The body of the template {@code n}: this one's own text under its name, else a definition. */
@@ -157,6 +165,10 @@ public final class Template {
         int includeDepth;
         /** The HTML context of the output so far, or null when not escaping. */
         HtmlEscaping.Context html;
+        /** Go's escaping decisions, when escaping. */
+        HtmlEscaper.Escaped escaped;
+        /** The decisions for the nodes of the (derived) template running now. */
+        Map<TemplateNode, Object> decisions = Map.of();
 
         Execution(Object data, TemplateFunctions functions, boolean html) {
             this.functions = functions;
@@ -174,8 +186,10 @@ public final class Template {
         }
 
         /** Prints an action's value escaped for the current HTML context, merging a trailing html or urlquery as Go does. */
-        private void printEscaped(Pipeline p, Object dot) throws TemplateException {
-            HtmlEscaping.Context c = HtmlEscaping.nudge(html);
+        private void printEscaped(TemplateNode.Action a, Object dot) throws TemplateException {
+            Pipeline p = a.pipeline();
+            // The context Go's escaping pass chose for this action (for every run of it, as Go rewrites the tree once).
+            HtmlEscaping.Context c = decisions.get(a) instanceof HtmlEscaping.Context k ? k : HtmlEscaping.nudge(html);
             List<Command> cmds = p.commands();
             String where = name + ":" + p.line() + ":" + (p.column() - 1);
             String predefined = null;
@@ -275,13 +289,13 @@ public final class Template {
                             write(t.text());
                         } else {
                             StringBuilder b = new StringBuilder();
-                            html = HtmlEscaping.text(html, t.text(), b);
+                            html = HtmlEscaping.text(decisions.get(t) instanceof HtmlEscaping.Context k ? k : html, t.text(), b);
                             write(b.toString());
                         }
                     }
                     case TemplateNode.Action a -> {
                         if (html != null && a.pipeline().variables().isEmpty()) {
-                            printEscaped(a.pipeline(), dot);
+                            printEscaped(a, dot);
                             continue;
                         }
                         Object v = pipeline(a.pipeline(), dot);
@@ -315,9 +329,14 @@ public final class Template {
             varValues.clear();
             push("$", value);
             includeDepth++;
+            Map<TemplateNode, Object> callerDecisions = decisions;
+            if (escaped != null && decisions.get(i) instanceof String callee) {
+                decisions = escaped.of(callee);
+            }
             try {
                 walk(body, value);
             } finally {
+                decisions = callerDecisions;
                 includeDepth--;
                 varNames.clear();
                 varValues.clear();

@@ -160,6 +160,15 @@ class HtmlEscapeErrorsTest {
     }
 
     @Test
+    void everyIterationOfARangeIsEscapedAsTheFirstAsGoRewritesTheTreeOnce() throws Exception {
+        // Go escapes the body once, from where the range starts: the value at the start of the URL
+        // keeps the URL filter in later iterations too, where the text before it is no longer the start.
+        Template t = Template.parse("z", "<a href=\"{{range .}}{{.}}/{{end}}\">", Dialect.ALERTMANAGER, null);
+        assertThat(t.executeHtml(List.of("http://x", "javascript:alert(1)"), QueryFunction.NONE, ""))
+                .isEqualTo("<a href=\"http://x/#ZgotmplZ/\">");
+    }
+
+    @Test
     void breakAndContinueEndTheIterationOrTheLoop() throws Exception {
         Template t = Template.parse("z", "{{range .}}{{if eq . \"skip\"}}{{continue}}{{end}}{{if eq . \"stop\"}}{{break}}{{end}}<b>{{.}}</b>{{end}}",
                 Dialect.ALERTMANAGER, null);

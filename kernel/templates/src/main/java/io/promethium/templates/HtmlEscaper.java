@@ -48,6 +48,8 @@ final class HtmlEscaper {
     private final Function<String, List<TemplateNode>> bodies;
     /** The text a template was parsed from, by template name: Go's ParseName in error locations. */
     private final Function<String, String> parsedFrom;
+    /** Where a template's body starts (Go's position of its list node). */
+    private final Function<String, TemplateNode.Position> startOf;
     /** The name of the template executed (errors without a node name it). */
     private String top = "";
     /** The text the nodes being escaped were parsed from. */
@@ -62,14 +64,16 @@ final class HtmlEscaper {
     /** Decisions per derived template, by node identity (Go's actionNodeEdits, textNodeEdits, templateNodeEdits). */
     private final Map<String, Map<TemplateNode, Object>> edits = new HashMap<>();
 
-    HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom) {
-        this(bodies, parsedFrom, new HashMap<>(), null);
+    HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom,
+                Function<String, TemplateNode.Position> startOf) {
+        this(bodies, parsedFrom, startOf, new HashMap<>(), null);
     }
 
-    private HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom, Map<String, Context> output,
-                        RangeContext range) {
+    private HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom,
+                        Function<String, TemplateNode.Position> startOf, Map<String, Context> output, RangeContext range) {
         this.bodies = bodies;
         this.parsedFrom = parsedFrom;
+        this.startOf = startOf;
         this.output = output;
         this.range = range;
     }
@@ -298,7 +302,7 @@ final class HtmlEscaper {
     /** Go's escapeListConditionally: inferences are kept only when {@code filter} accepts the outcome. */
     private Outcome conditionally(Context c, List<TemplateNode> nodes, String parsedIn, String calleeOrSame,
                                   java.util.function.BiPredicate<HtmlEscaper, Context> filter) throws EscapeError {
-        HtmlEscaper e1 = new HtmlEscaper(bodies, parsedFrom, new HashMap<>(output), range);
+        HtmlEscaper e1 = new HtmlEscaper(bodies, parsedFrom, startOf, new HashMap<>(output), range);
         e1.top = top;
         e1.file = parsedIn;
         e1.dname = calleeOrSame;
@@ -343,7 +347,9 @@ final class HtmlEscaper {
         } catch (EscapeError e) {
             // Neither guess holds.
         }
-        throw new EscapeError(null, 0, "cannot compute output context for template " + dname);
+        TemplateNode.Position start = startOf.apply(name);
+        throw new EscapeError(parsedFrom.apply(name) + ":" + start.line() + ":" + (start.column() - 1), 0,
+                "cannot compute output context for template " + dname);
     }
 
     private Outcome escapeTemplateBody(Context c, String name, String dname, List<TemplateNode> body) throws EscapeError {

@@ -36,6 +36,8 @@ public final class Template {
     private final Map<String, List<TemplateNode>> definitions;
     /** The name of the text each definition was parsed from (Go's ParseName), for error locations. */
     private final Map<String, String> definedIn;
+    /** Where each definition's body starts in its text, for error locations. */
+    private final Map<String, TemplateNode.Position> startsAt;
     /**
      * The outcome of Go's escaping pass, computed at the first HTML execution as Go does it:
      * Go's error, or the contexts that decide how each node is escaped. A memo, not state: every
@@ -45,8 +47,9 @@ public final class Template {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions,
-                     Map<String, String> definedIn) {
+                     Map<String, String> definedIn, Map<String, TemplateNode.Position> startsAt) {
         this.definedIn = definedIn;
+        this.startsAt = startsAt;
         this.name = name;
         this.dialect = dialect;
         this.nodes = nodes;
@@ -74,13 +77,16 @@ public final class Template {
         }
         all.putAll(parsed.definitions());
         Map<String, String> in = new java.util.HashMap<>();
+        Map<String, TemplateNode.Position> starts = new java.util.HashMap<>();
         if (base != null) {
             in.putAll(base.definedIn);
+            starts.putAll(base.startsAt);
         }
+        starts.putAll(parsed.starts());
         for (String d : parsed.definitions().keySet()) {
             in.put(d, name);
         }
-        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all), Map.copyOf(in));
+        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all), Map.copyOf(in), Map.copyOf(starts));
     }
 
     public String name() {
@@ -130,7 +136,9 @@ public final class Template {
     private HtmlEscaper.Escaped escaped() throws TemplateException {
         HtmlEscaper.Escaped result = htmlChecked.get();
         if (result == null) {
-            result = new HtmlEscaper(this::body, d -> d.equals(name) ? name : definedIn.getOrDefault(d, name)).escape(name);
+            result = new HtmlEscaper(this::body, d -> d.equals(name) ? name : definedIn.getOrDefault(d, name),
+                    d -> d.equals(name) ? new TemplateNode.Position(1, 1) : startsAt.getOrDefault(d, new TemplateNode.Position(1, 1)))
+                    .escape(name);
             htmlChecked.compareAndSet(null, result);
         }
         if (result.error() != null) {

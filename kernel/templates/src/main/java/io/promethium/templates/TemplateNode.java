@@ -28,6 +28,10 @@ sealed interface TemplateNode {
 
     enum Kind { IF, RANGE, WITH }
 
+    /** Where a template's body starts: its first token (1-based), as Go places a list node. */
+    record Position(int line, int column) {
+    }
+
     /**
      * {@code {{template "name" pipeline}}}: runs a defined template with the pipeline's value as
      * dot; {@code line} and {@code column} are those of the name, where Go places the node.

@@ -28,6 +28,7 @@ final class TemplateParser {
     private final Set<String> functions;
     private final List<Set<String>> scopes = new ArrayList<>();
     private final java.util.Map<String, List<TemplateNode>> definitions = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, TemplateNode.Position> starts = new java.util.HashMap<>();
     private int index;
     /** Nesting of blocks and parentheses; bounded so hostile input cannot overflow the stack. */
     private int depth;
@@ -43,7 +44,8 @@ final class TemplateParser {
     }
 
     /** A parsed text: its top-level nodes and the templates it defines with define or block. */
-    record Parsed(List<TemplateNode> nodes, java.util.Map<String, List<TemplateNode>> definitions) {
+    record Parsed(List<TemplateNode> nodes, java.util.Map<String, List<TemplateNode>> definitions,
+                  java.util.Map<String, TemplateNode.Position> starts) {
     }
 
     static Parsed parse(String name, String text, Set<String> functions) throws TemplateException {
@@ -53,7 +55,7 @@ final class TemplateParser {
         if (end != null) {
             throw parser.error(parser.previous(), "unexpected {{" + end + "}}");
         }
-        return new Parsed(List.copyOf(nodes), java.util.Map.copyOf(parser.definitions));
+        return new Parsed(List.copyOf(nodes), java.util.Map.copyOf(parser.definitions), java.util.Map.copyOf(parser.starts));
     }
 
     /** Parses nodes until EOF (returns null) or an {@code {{end}}}/{@code {{else}}} (returns which; consumed up to the keyword). */
@@ -147,6 +149,7 @@ final class TemplateParser {
             pipeline = parsePipeline(keyword.text() + " clause", false);
         }
         expect(Type.RIGHT, keyword.text() + " clause");
+        Token bodyStart = peek();
         if (++depth > MAX_DEPTH) {
             throw error(keyword, "nesting deeper than " + MAX_DEPTH);
         }
@@ -169,6 +172,7 @@ final class TemplateParser {
             throw error(keyword, end == null ? "unexpected EOF" : "unexpected {{else}} in " + keyword.text());
         }
         definitions.put(nameToken.text(), List.copyOf(body));
+        starts.put(nameToken.text(), new TemplateNode.Position(bodyStart.line(), bodyStart.column()));
         return block ? new TemplateNode.Include(nameToken.text(), pipeline, nameToken.line(), nameToken.column()) : null;
     }
 

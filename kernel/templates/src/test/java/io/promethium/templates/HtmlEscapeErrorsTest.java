@@ -138,6 +138,13 @@ class HtmlEscapeErrorsTest {
                         + "{stateAttr delimSpaceOrTagEnd urlPartNone jsCtxRegexp attrNone elementNone <nil>}");
         assertThat(escapeError(Template.parse("z", "{{range .Items}}<a{{end}}", Dialect.ALERTMANAGER, null)))
                 .isEqualTo("html/template:z:1: on range loop re-entry: \"<\" in attribute name: \"<a\"");
+        // Go places the error at the start of the template's body.
+        assertThat(escapeError(Template.parse("z", "<script>reverseList = [{{template \"t\"}}]</script>{{define \"t\"}}"
+                + "{{if .Tail}}{{template \"t\" .Tail}}{{end}}{{.Head}}\",{{end}}", Dialect.ALERTMANAGER, null)))
+                .isEqualTo("html/template:z:1:63: cannot compute output context for template t$htmltemplate_stateJS_elementScript");
+        // An action's position is right after its left delimiter and trim marker.
+        assertThat(escapeError(Template.parse("z", "<a href=\"{{if .C}}?{{end}}{{- .X}}\">", Dialect.ALERTMANAGER, null)))
+                .isEqualTo("html/template:z:1:30: {{.X}} appears in an ambiguous context within a URL");
     }
 
     @Test

@@ -228,5 +228,15 @@ class HtmlEscapeErrorsTest {
             Template t = Template.parse("root", "{{template \"main\" .}}" + c[0], Dialect.ALERTMANAGER, null);
             assertThat(t.executeHtml(data, QueryFunction.NONE, "")).as(c[0]).isEqualTo(c[1]);
         }
+        // A recursive template that ends in a similar context (Go's pred countdown, with the
+        // predecessors as data): Go's second guess of the output context holds.
+        Object countdown = Map.of("N", 0L);
+        for (long n = 1; n <= 4; n++) {
+            countdown = Map.of("N", n, "Next", countdown);
+        }
+        Template t = Template.parse("root", "{{template \"main\" .}}{{define \"main\"}}<script>var x=[{{template \"countdown\" .}}];"
+                + "</script>{{end}}{{define \"countdown\"}}{{.N}}{{if .Next}},{{template \"countdown\" .Next}}{{end}}{{end}}",
+                Dialect.ALERTMANAGER, null);
+        assertThat(t.executeHtml(countdown, QueryFunction.NONE, "")).isEqualTo("<script>var x=[ 4 , 3 , 2 , 1 , 0 ];</script>");
     }
 }

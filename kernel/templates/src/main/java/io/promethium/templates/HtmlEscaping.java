@@ -10,9 +10,9 @@ import java.util.Map;
  * Contextual autoescaping as Go's html/template does it, which Alertmanager uses for the email
  * {@code html} body, Telegram's {@code parse_mode: HTML} and Pushover's {@code html: true}. Go
  * rewrites the parse tree once, computing the HTML context before each action from the literal
- * text around it; here the same context machine follows the literal text while the template
- * runs, and each printed value is escaped for the context it lands in. For a template Go
- * accepts, the context at each action is the same on every path, so the output is the same.
+ * text around it; here the same context machine walks the whole tree first ({@link HtmlEscaper}),
+ * and the contexts it found for each text and action decide how each run rewrites the text and
+ * escapes each printed value.
  * Written for this engine (no Java library reproduces Go's escaper byte for byte, which the
  * differential against Alertmanager needs).
  *
@@ -27,9 +27,9 @@ import java.util.Map;
  * stray {@code <} in text escaped, {@code <script}, {@code </script} and {@code <!--} inside JS
  * literals written {@code \x3C...}).
  *
- * <p>What differs: Go refuses some templates when it parses them (branches ending in different
- * contexts, a {@code /} after branches that disagree on division or regexp); here the context
- * of the path a run takes decides, and a run fails only where that path is broken.
+ * <p>Go refuses some templates as a whole before they run (branches ending in different
+ * contexts, a {@code /} after branches that disagree on division or regexp, ...): that pass is
+ * {@link HtmlEscaper}, run before the first execution.
  */
 final class HtmlEscaping {
 
@@ -52,7 +52,8 @@ final class HtmlEscaping {
 
     enum Delim { NONE, DOUBLE_QUOTE, SINGLE_QUOTE, SPACE_OR_TAG_END }
 
-    enum UrlPart { NONE, PRE_QUERY, QUERY_OR_FRAG }
+    /** {@code UNKNOWN}: after branches that end in different parts of a URL (Go's urlPartUnknown). */
+    enum UrlPart { NONE, PRE_QUERY, QUERY_OR_FRAG, UNKNOWN }
 
     enum JsCtx { REGEXP, DIV_OP, UNKNOWN }
 
@@ -102,12 +103,69 @@ final class HtmlEscaping {
             return new Context(s, delim, urlPart, jsCtx, attr, element, error, b);
         }
 
+        /** Go's context.eq: the brace depths and the error's text are not compared. */
+        boolean eq(Context d) {
+            return state == d.state && delim == d.delim && urlPart == d.urlPart && jsCtx == d.jsCtx && attr == d.attr
+                    && element == d.element;
+        }
+
+        Context jsCtx(JsCtx j) {
+            return new Context(state, delim, urlPart, j, attr, element, error, braces);
+        }
+
+        /** Go's {@code %v} of a context: {@code {stateAttr delimSpaceOrTagEnd urlPartNone jsCtxRegexp attrNone elementNone <nil>}}. */
+        String goString() {
+            return "{" + GO_STATES[state.ordinal()] + " delim" + camel(delim.name()) + " urlPart" + camel(urlPart.name())
+                    + " jsCtx" + (jsCtx == JsCtx.DIV_OP ? "DivOp" : camel(jsCtx.name())) + " attr"
+                    + (attr == Attr.URL ? "URL" : camel(attr.name())) + " element" + camel(element.name()) + " <nil>}";
+        }
+
+        /** Go's mangled name of template {@code name} called in this context. */
+        String mangle(String name) {
+            if (state == State.TEXT) {
+                return name;
+            }
+            StringBuilder b = new StringBuilder(name).append("$htmltemplate_").append(GO_STATES[state.ordinal()]);
+            String[] parts = goString().substring(1).split(" ");
+            if (delim != Delim.NONE) {
+                b.append('_').append(parts[1]);
+            }
+            if (urlPart != UrlPart.NONE) {
+                b.append('_').append(parts[2]);
+            }
+            if (jsCtx != JsCtx.REGEXP) {
+                b.append('_').append(parts[3]);
+            }
+            if (attr != Attr.NONE) {
+                b.append('_').append(parts[4]);
+            }
+            if (element != Element.NONE) {
+                b.append('_').append(parts[5]);
+            }
+            return b.toString();
+        }
+
+        private static String camel(String constant) {
+            StringBuilder b = new StringBuilder();
+            for (String w : constant.split("_")) {
+                b.append(w.charAt(0)).append(w.substring(1).toLowerCase(Locale.ROOT));
+            }
+            return b.toString();
+        }
+
         @Override
         public String toString() {
             return "{" + state + (delim == Delim.NONE ? "" : " " + delim) + (urlPart == UrlPart.NONE ? "" : " " + urlPart)
                     + (attr == Attr.NONE ? "" : " attr " + attr) + (element == Element.NONE ? "" : " element " + element) + "}";
         }
     }
+
+    /** Go's names of the states, in the order of {@link State}. */
+    private static final String[] GO_STATES = {"stateText", "stateTag", "stateAttrName", "stateAfterName", "stateBeforeValue",
+        "stateHTMLCmt", "stateRCDATA", "stateAttr", "stateURL", "stateSrcset", "stateJS", "stateJSDqStr", "stateJSSqStr",
+        "stateJSTmplLit", "stateJSRegexp", "stateJSBlockCmt", "stateJSLineCmt", "stateJSHTMLOpenCmt", "stateJSHTMLCloseCmt",
+        "stateCSS", "stateCSSDqStr", "stateCSSSqStr", "stateCSSDqURL", "stateCSSSqURL", "stateCSSURL", "stateCSSBlockCmt",
+        "stateCSSLineCmt", "stateError", "stateMetaContent", "stateMetaContentURL"};
 
     /** Go's html/template typed strings ({@code template.HTML}, {@code template.URL}), made by {@code safeHtml} and {@code safeUrl}. */
     record Typed(Kind kind, String text) {
@@ -970,6 +1028,7 @@ final class HtmlEscaping {
                     }
                     case PRE_QUERY -> s.add(cssString ? Escaper.CSS_ESCAPER : Escaper.URL_NORMALIZER);
                     case QUERY_OR_FRAG -> s.add(Escaper.URL_ESCAPER);
+                    case UNKNOWN -> throw new TemplateException("html/template: " + where + ": appears in an ambiguous context within a URL");
                 }
             }
             case CSS -> s.add(Escaper.CSS_VALUE_FILTER);

@@ -34,8 +34,22 @@ public final class Template {
     private final Dialect dialect;
     private final List<TemplateNode> nodes;
     private final Map<String, List<TemplateNode>> definitions;
+    /** The name of the text each definition was parsed from (Go's ParseName), for error locations. */
+    private final Map<String, String> definedIn;
+    /** Where each definition's body starts in its text, for error locations. */
+    private final Map<String, TemplateNode.Position> startsAt;
+    /**
+     * The outcome of Go's escaping pass, computed at the first HTML execution as Go does it:
+     * Go's error, or the contexts that decide how each node is escaped. A memo, not state: every
+     * run would compute the same.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<HtmlEscaper.Escaped> htmlChecked =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
-    private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions) {
+    private Template(String name, Dialect dialect, List<TemplateNode> nodes, Map<String, List<TemplateNode>> definitions,
+                     Map<String, String> definedIn, Map<String, TemplateNode.Position> startsAt) {
+        this.definedIn = definedIn;
+        this.startsAt = startsAt;
         this.name = name;
         this.dialect = dialect;
         this.nodes = nodes;
@@ -62,7 +76,17 @@ public final class Template {
             all.putAll(base.definitions);
         }
         all.putAll(parsed.definitions());
-        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all));
+        Map<String, String> in = new java.util.HashMap<>();
+        Map<String, TemplateNode.Position> starts = new java.util.HashMap<>();
+        if (base != null) {
+            in.putAll(base.definedIn);
+            starts.putAll(base.startsAt);
+        }
+        starts.putAll(parsed.starts());
+        for (String d : parsed.definitions().keySet()) {
+            in.put(d, name);
+        }
+        return new Template(name, dialect, parsed.nodes(), Map.copyOf(all), Map.copyOf(in), Map.copyOf(starts));
     }
 
     public String name() {
@@ -86,14 +110,46 @@ public final class Template {
      * context it lands in (text, attribute, URL, ...), HTML comments dropped. Alertmanager renders
      * the email {@code html} body, Telegram's HTML messages and Pushover's HTML messages so.
      *
-     * @throws TemplateException also where Go's escaper fails (a value in an ambiguous context,
-     *     output ending inside a tag) and for a value printed inside JavaScript or CSS
+     * @throws TemplateException also where Go's escaping pass refuses the template ({@link #checkHtml}),
+     *     whatever the data
      */
     public String executeHtml(Object data, QueryFunction query, String externalUrl) throws TemplateException {
         Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), true);
+        run.escaped = escaped();
+        run.decisions = run.escaped.of(name);
         run.walk(nodes, data);
         run.finishHtml();
         return run.out.toString();
+    }
+
+    /**
+     * Escapes the whole template as Go's html/template does before its first execution: every
+     * branch and every called template, whatever the data. Throws Go's error where Go refuses the
+     * template (branches or range iterations ending in different contexts, a value in an
+     * ambiguous URL context, output ending in a non-text context, a broken JS or CSS literal, a
+     * predefined escaper where Go forbids it, ...).
+     */
+    public void checkHtml() throws TemplateException {
+        escaped();
+    }
+
+    private HtmlEscaper.Escaped escaped() throws TemplateException {
+        HtmlEscaper.Escaped result = htmlChecked.get();
+        if (result == null) {
+            result = new HtmlEscaper(this::body, d -> d.equals(name) ? name : definedIn.getOrDefault(d, name),
+                    d -> d.equals(name) ? new TemplateNode.Position(1, 1) : startsAt.getOrDefault(d, new TemplateNode.Position(1, 1)))
+                    .escape(name);
+            htmlChecked.compareAndSet(null, result);
+        }
+        if (result.error() != null) {
+            throw new TemplateException(result.error());
+        }
+        return result;
+    }
+
+    /** The body of the template {@code n}: this one's own text under its name, else a definition. */
+    private List<TemplateNode> body(String n) {
+        return n.equals(name) ? nodes : definitions.get(n);
     }
 
     /** Runs the defined template {@code definition} with {@code data} as dot, as Go's ExecuteTemplate. */
@@ -117,6 +173,10 @@ public final class Template {
         int includeDepth;
         /** The HTML context of the output so far, or null when not escaping. */
         HtmlEscaping.Context html;
+        /** Go's escaping decisions, when escaping. */
+        HtmlEscaper.Escaped escaped;
+        /** The decisions for the nodes of the (derived) template running now. */
+        Map<TemplateNode, Object> decisions = Map.of();
 
         Execution(Object data, TemplateFunctions functions, boolean html) {
             this.functions = functions;
@@ -129,15 +189,17 @@ public final class Template {
                 throw new TemplateException("html/template:" + name + ": " + html.error());
             }
             if (html.state() != HtmlEscaping.State.TEXT) {
-                throw new TemplateException("html/template:" + name + ": ends in a non-text context: " + html);
+                throw new TemplateException("html/template:" + name + ": ends in a non-text context: " + html.goString());
             }
         }
 
         /** Prints an action's value escaped for the current HTML context, merging a trailing html or urlquery as Go does. */
-        private void printEscaped(Pipeline p, Object dot) throws TemplateException {
-            HtmlEscaping.Context c = HtmlEscaping.nudge(html);
+        private void printEscaped(TemplateNode.Action a, Object dot) throws TemplateException {
+            Pipeline p = a.pipeline();
+            // The context Go's escaping pass chose for this action (for every run of it, as Go rewrites the tree once).
+            HtmlEscaping.Context c = decisions.get(a) instanceof HtmlEscaping.Context k ? k : HtmlEscaping.nudge(html);
             List<Command> cmds = p.commands();
-            String where = name + ":" + p.line() + ":" + p.column();
+            String where = name + ":" + p.line() + ":" + (p.column() - 1);
             String predefined = null;
             for (int i = 0; i < cmds.size(); i++) {
                 if (cmds.get(i).operands().get(0) instanceof Function f && (f.name().equals("html") || f.name().equals("urlquery"))) {
@@ -235,13 +297,13 @@ public final class Template {
                             write(t.text());
                         } else {
                             StringBuilder b = new StringBuilder();
-                            html = HtmlEscaping.text(html, t.text(), b);
+                            html = HtmlEscaping.text(decisions.get(t) instanceof HtmlEscaping.Context k ? k : html, t.text(), b);
                             write(b.toString());
                         }
                     }
                     case TemplateNode.Action a -> {
                         if (html != null && a.pipeline().variables().isEmpty()) {
-                            printEscaped(a.pipeline(), dot);
+                            printEscaped(a, dot);
                             continue;
                         }
                         Object v = pipeline(a.pipeline(), dot);
@@ -250,6 +312,7 @@ public final class Template {
                         }
                     }
                     case Branch b -> branch(b, dot);
+                    case TemplateNode.LoopControl l -> throw new LoopSignal(l.isBreak());
                     case TemplateNode.Include i -> include(i, dot);
                     default -> throw new IllegalStateException("unexpected node " + node);
                 }
@@ -259,7 +322,7 @@ public final class Template {
         private void include(TemplateNode.Include i, Object dot) throws TemplateException {
             List<TemplateNode> body = definitions.get(i.name());
             if (body == null) {
-                throw new TemplateException("template: " + name + ":" + i.line() + ":" + i.column() + ": executing \""
+                throw new TemplateException("template: " + name + ":" + i.line() + ":" + (i.column() - 1) + ": executing \""
                         + name + "\" at <{{template " + GoFormat.quote(i.name()) + "}}>: template " + GoFormat.quote(i.name())
                         + " not defined");
             }
@@ -274,9 +337,14 @@ public final class Template {
             varValues.clear();
             push("$", value);
             includeDepth++;
+            Map<TemplateNode, Object> callerDecisions = decisions;
+            if (escaped != null && decisions.get(i) instanceof String callee) {
+                decisions = escaped.of(callee);
+            }
             try {
                 walk(body, value);
             } finally {
+                decisions = callerDecisions;
                 includeDepth--;
                 varNames.clear();
                 varValues.clear();
@@ -348,8 +416,16 @@ public final class Template {
                     push(vars.get(0), item[0]);
                     push(vars.get(1), item[1]);
                 }
-                walk(b.body(), item[1]);
+                boolean stop = false;
+                try {
+                    walk(b.body(), item[1]);
+                } catch (LoopSignal signal) {
+                    stop = signal.isBreak;
+                }
                 popTo(mark);
+                if (stop) {
+                    break;
+                }
             }
         }
 
@@ -477,13 +553,23 @@ public final class Template {
         }
 
         private TemplateException execError(Pipeline p, String message) {
-            return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
+            return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
                     + name + "\": " + message);
         }
 
         private TemplateException execError(Pipeline p, Command c, String message) {
-            return new TemplateException("template: " + name + ":" + p.line() + ":" + p.column() + ": executing \""
+            return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
                     + name + "\" at <" + c.source() + ">: " + message);
+        }
+    }
+
+    /** {@code {{break}}} or {@code {{continue}}} unwinding to its range loop (no stack trace: control flow). */
+    private static final class LoopSignal extends RuntimeException {
+        private final boolean isBreak;
+
+        LoopSignal(boolean isBreak) {
+            super(null, null, false, false);
+            this.isBreak = isBreak;
         }
     }
 

@@ -70,7 +70,7 @@ final class TemplateLexer {
                 trimNext = consumeRight(actionStart);
                 continue;
             }
-            add(Type.LEFT, "{{", actionStart);
+            add(Type.LEFT, input.substring(open, open + 2 + (trimBefore ? 2 : 0)), actionStart);
             trimNext = lexAction(actionStart);
         }
         add(Type.EOF, "", pos);

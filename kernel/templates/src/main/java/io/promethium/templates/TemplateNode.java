@@ -9,8 +9,16 @@ sealed interface TemplateNode {
     record Text(String text) implements TemplateNode {
     }
 
-    /** {@code {{ pipeline }}}: prints the pipeline's value unless it declares a variable. */
-    record Action(Pipeline pipeline) implements TemplateNode {
+    /**
+     * {@code {{ pipeline }}}: prints the pipeline's value unless it declares a variable;
+     * {@code line} and {@code column} (1-based) are where Go places the node: right after the
+     * left delimiter and its trim marker.
+     */
+    record Action(Pipeline pipeline, int line, int column) implements TemplateNode {
+    }
+
+    /** {@code {{break}}} or {@code {{continue}}} inside a range; position of the keyword. */
+    record LoopControl(boolean isBreak, int line, int column) implements TemplateNode {
     }
 
     /** {@code if}, {@code range} or {@code with} with its body and optional {@code else} branch. */
@@ -20,7 +28,14 @@ sealed interface TemplateNode {
 
     enum Kind { IF, RANGE, WITH }
 
-    /** {@code {{template "name" pipeline}}}: runs a defined template with the pipeline's value as dot. */
+    /** Where a template's body starts: its first token (1-based), as Go places a list node. */
+    record Position(int line, int column) {
+    }
+
+    /**
+     * {@code {{template "name" pipeline}}}: runs a defined template with the pipeline's value as
+     * dot; {@code line} and {@code column} are those of the name, where Go places the node.
+     */
     record Include(String name, Pipeline pipeline, int line, int column) implements TemplateNode {
     }
 

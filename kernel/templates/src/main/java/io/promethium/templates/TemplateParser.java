@@ -28,9 +28,12 @@ final class TemplateParser {
     private final Set<String> functions;
     private final List<Set<String>> scopes = new ArrayList<>();
     private final java.util.Map<String, List<TemplateNode>> definitions = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, TemplateNode.Position> starts = new java.util.HashMap<>();
     private int index;
     /** Nesting of blocks and parentheses; bounded so hostile input cannot overflow the stack. */
     private int depth;
+    /** Ranges open around the current position: break and continue are allowed only inside one. */
+    private int rangeDepth;
     static final int MAX_DEPTH = 100;
 
     private TemplateParser(String name, List<Token> tokens, Set<String> functions) {
@@ -41,7 +44,8 @@ final class TemplateParser {
     }
 
     /** A parsed text: its top-level nodes and the templates it defines with define or block. */
-    record Parsed(List<TemplateNode> nodes, java.util.Map<String, List<TemplateNode>> definitions) {
+    record Parsed(List<TemplateNode> nodes, java.util.Map<String, List<TemplateNode>> definitions,
+                  java.util.Map<String, TemplateNode.Position> starts) {
     }
 
     static Parsed parse(String name, String text, Set<String> functions) throws TemplateException {
@@ -51,7 +55,7 @@ final class TemplateParser {
         if (end != null) {
             throw parser.error(parser.previous(), "unexpected {{" + end + "}}");
         }
-        return new Parsed(List.copyOf(nodes), java.util.Map.copyOf(parser.definitions));
+        return new Parsed(List.copyOf(nodes), java.util.Map.copyOf(parser.definitions), java.util.Map.copyOf(parser.starts));
     }
 
     /** Parses nodes until EOF (returns null) or an {@code {{end}}}/{@code {{else}}} (returns which; consumed up to the keyword). */
@@ -109,15 +113,25 @@ final class TemplateParser {
                                 out.add(parseInclude(k));
                                 continue;
                             }
-                            case "break", "continue" ->
-                                    throw error(k, "{{" + k.text() + "}} is not supported");
+                            case "break", "continue" -> {
+                                next();
+                                Token r = next();
+                                if (r.type() != Type.RIGHT) {
+                                    throw error(r, "unexpected " + r + " in {{" + k.text() + "}}");
+                                }
+                                if (rangeDepth == 0) {
+                                    throw error(k, "{{" + k.text() + "}} outside {{range}}");
+                                }
+                                out.add(new TemplateNode.LoopControl(k.text().equals("break"), k.line(), k.column()));
+                                continue;
+                            }
                             default -> {
                             }
                         }
                     }
                     Pipeline pipeline = parsePipeline("command", true);
                     expect(Type.RIGHT, "command");
-                    out.add(new TemplateNode.Action(pipeline));
+                    out.add(new TemplateNode.Action(pipeline, t.line(), t.column() + t.text().length()));
                 }
                 default -> throw error(t, "unexpected " + t);
             }
@@ -135,6 +149,7 @@ final class TemplateParser {
             pipeline = parsePipeline(keyword.text() + " clause", false);
         }
         expect(Type.RIGHT, keyword.text() + " clause");
+        Token bodyStart = peek();
         if (++depth > MAX_DEPTH) {
             throw error(keyword, "nesting deeper than " + MAX_DEPTH);
         }
@@ -143,18 +158,22 @@ final class TemplateParser {
         scopes.add(new HashSet<>(Set.of("$")));
         List<TemplateNode> body = new ArrayList<>();
         String end;
+        int outerRanges = rangeDepth;
+        rangeDepth = 0;
         try {
             end = parseList(body);
         } finally {
             scopes.clear();
             scopes.addAll(outer);
             depth--;
+            rangeDepth = outerRanges;
         }
         if (!"end".equals(end)) {
             throw error(keyword, end == null ? "unexpected EOF" : "unexpected {{else}} in " + keyword.text());
         }
         definitions.put(nameToken.text(), List.copyOf(body));
-        return block ? new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column()) : null;
+        starts.put(nameToken.text(), new TemplateNode.Position(bodyStart.line(), bodyStart.column()));
+        return block ? new TemplateNode.Include(nameToken.text(), pipeline, nameToken.line(), nameToken.column()) : null;
     }
 
     /** {@code template "name" [pipeline]}}. */
@@ -168,7 +187,7 @@ final class TemplateParser {
             pipeline = parsePipeline("template clause", false);
         }
         expect(Type.RIGHT, "template clause");
-        return new TemplateNode.Include(nameToken.text(), pipeline, keyword.line(), keyword.column());
+        return new TemplateNode.Include(nameToken.text(), pipeline, nameToken.line(), nameToken.column());
     }
 
     private Branch parseBranch(Kind kind, Token keyword) throws TemplateException {
@@ -188,7 +207,17 @@ final class TemplateParser {
         Pipeline pipeline = parsePipeline(context, true);
         expect(Type.RIGHT, context);
         List<TemplateNode> body = new ArrayList<>();
-        String end = parseList(body);
+        if (kind == Kind.RANGE) {
+            rangeDepth++;
+        }
+        String end;
+        try {
+            end = parseList(body);
+        } finally {
+            if (kind == Kind.RANGE) {
+                rangeDepth--;
+            }
+        }
         scopes.remove(scopes.size() - 1);
         List<TemplateNode> otherwise = List.of();
         if (end == null) {

@@ -7,7 +7,7 @@
  * holds Alertmanager's notification data and our default notification templates.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.templates;
 
 import org.osgi.annotation.bundle.Export;

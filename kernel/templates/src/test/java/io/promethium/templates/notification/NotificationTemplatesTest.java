@@ -37,6 +37,22 @@ class NotificationTemplatesTest {
     }
 
     @Test
+    void theDefaultEmailHtmlPassesGosEscapingPassAndRenders() throws Exception {
+        String html = defaults().renderHtml("{{ template \"email.default.html\" . }}", notification());
+        assertThat(html).contains("<a href=\"http://prom/graph\"").contains("HighLoad");
+        for (String name : List.of("telegram.default.message", "pushover.default.message", "pushover.default.title")) {
+            assertThat(defaults().renderHtml("{{ template \"" + name + "\" . }}", notification())).as(name).contains("HighLoad");
+        }
+    }
+
+    @Test
+    void anHtmlTemplateGoRefusesIsRefusedWhateverTheData() throws Exception {
+        assertThatThrownBy(() -> defaults().renderHtml("{{ if .Alerts.Firing }}<a href=\"{{ else }}<b>{{ end }}", notification()))
+                .isInstanceOf(NotifyException.class)
+                .hasMessageContaining("html/template:text:1:6: {{if}} branches end in different contexts");
+    }
+
+    @Test
     void subjectHasAlertmanagersShape() throws Exception {
         assertThat(defaults().render("{{ template \"__subject\" . }}", notification()))
                 .isEqualTo("[FIRING:1] HighLoad (node page)");

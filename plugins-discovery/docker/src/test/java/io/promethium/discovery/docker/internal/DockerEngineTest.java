@@ -79,6 +79,9 @@ class DockerEngineTest {
         // unshare execs sh, which execs dockerd: the process is the daemon, and its namespaces end with it.
         dockerd = new ProcessBuilder(unshare.toString(), "--net", "--mount", "--propagation", "private", "sh", "-c", command)
                 .redirectErrorStream(true).redirectOutput(root.resolve("dockerd.log").toFile()).start();
+        // A test JVM that is killed still stops the daemon (SIGTERM: it stops its containers and ends its namespaces).
+        Process started = dockerd;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "dockerd-stop"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(socket) || !ok("version")) {
             if (!dockerd.isAlive() || System.nanoTime() > deadline) {

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Peers: a real ZooKeeper server (Curator's TestingServer) for nerve and serverset; loopback
  * stand-ins serving the documented answers for the HTTP SD endpoint, Eureka's {@code /apps},
  * PuppetDB's query API, Marathon's apps, the Docker engine API (containers, swarm services and nodes), Uyuni's XML-RPC API,
- * Scaleway's instance API, EC2's Query API, Lightsail's JSON API and Triton's discovery endpoint (HTTPS) (none of those servers is installed here; the cloud
+ * Scaleway's instance API, EC2's Query API, Lightsail's JSON API, Triton's discovery endpoint (HTTPS) and OpenStack's Keystone v3, Nova and Neutron APIs (none of those servers is installed here; the cloud
  * mechanisms whose endpoint neither server lets a config set, DigitalOcean, Hetzner, Vultr, GCE and Azure, are not here). Debian's 2.42 build lacks {@code nomad_sd_configs} and {@code kuma_sd_configs}:
  * those jobs run in Promethium alone, their labels checked against Prometheus 3's documented ones;
  * labels Prometheus added after 2.42 are left out of the comparison.
@@ -123,6 +123,23 @@ class DiscoveryDifferentialIT {
             exchange.getRequestBody().readAllBytes();
             send(exchange, "application/x-amz-json-1.1", LIGHTSAIL_INSTANCES);
         });
+        // OpenStack: Keystone v3 password auth with a service catalog, Nova (2.42 reads floating IPs there), Neutron (Prometheus 3).
+        standIns.createContext("/identity/v3/auth/tokens", DiscoveryDifferentialIT::keystoneTokens);
+        standIns.createContext("/compute/v2.1/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            openstackAnswer(exchange, switch (path) {
+                case "/compute/v2.1/os-hypervisors/detail" -> OPENSTACK_HYPERVISORS;
+                case "/compute/v2.1/servers/detail" -> query(exchange, "marker") == null
+                        ? OPENSTACK_SERVERS_PAGE_1.formatted(standIns.getAddress().getPort()) : OPENSTACK_SERVERS_PAGE_2;
+                case "/compute/v2.1/os-floating-ips" -> OPENSTACK_NOVA_FLOATING_IPS;
+                default -> null;
+            });
+        });
+        standIns.createContext("/network/v2.0/", exchange -> openstackAnswer(exchange, switch (exchange.getRequestURI().getPath()) {
+            case "/network/v2.0/ports" -> OPENSTACK_PORTS;
+            case "/network/v2.0/floatingips" -> OPENSTACK_NEUTRON_FLOATING_IPS;
+            default -> null;
+        }));
         standIns.start();
         // Triton's discovery endpoint is HTTPS only: a stand-in with a certificate of a test CA both servers trust (tls_config).
         certificates = io.promethium.api.testing.TestCertificates.create(java.nio.file.Files.createTempDirectory("triton-ca"));
@@ -229,6 +246,28 @@ class DiscoveryDifferentialIT {
                         refresh_interval: 1s
                         tls_config:
                           ca_file: %5$s
+                  - job_name: openstack_hypervisor
+                    openstack_sd_configs:
+                      - identity_endpoint: %1$s/identity/v3
+                        username: admin
+                        password: s3cr3t
+                        domain_name: Default
+                        project_name: demo
+                        region: RegionOne
+                        role: hypervisor
+                        port: 9100
+                        refresh_interval: 1s
+                  - job_name: openstack_instance
+                    openstack_sd_configs:
+                      - identity_endpoint: %1$s/identity/v3
+                        username: admin
+                        password: s3cr3t
+                        domain_name: Default
+                        project_name: demo
+                        region: RegionOne
+                        role: instance
+                        all_tenants: true
+                        refresh_interval: 1s
                 """.formatted(sd, zk, standIns.getAddress().getPort(), triton.getAddress().getPort(), certificates.caPem());
         prometheus = PrometheusProcess.start(config);
         promethium = ServerProcess.prepare().config(config + """
@@ -419,6 +458,127 @@ class DiscoveryDifferentialIT {
              {"name": "stopped", "state": {"name": "stopped"}}]}
             """;
 
+    private static final String OPENSTACK_TOKEN = "gAAAAABltoken";
+
+    /** Keystone v3's answer to a password authentication scoped to a project (its API reference's example, trimmed). */
+    private static final String KEYSTONE_TOKEN = """
+            {"token": {"methods": ["password"], "expires_at": "2099-01-01T00:00:00.000000Z", "issued_at": "2024-01-01T00:00:00.000000Z",
+              "user": {"id": "u1", "name": "admin", "domain": {"id": "default", "name": "Default"}},
+              "project": {"id": "p1", "name": "demo", "domain": {"id": "default", "name": "Default"}},
+              "roles": [{"id": "r1", "name": "admin"}],
+              "catalog": [
+                {"type": "compute", "name": "nova", "id": "c1", "endpoints": [
+                  {"id": "e1", "interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": "%1$s/compute/v2.1"},
+                  {"id": "e2", "interface": "internal", "region": "RegionOne", "region_id": "RegionOne", "url": "http://192.0.2.1:8774/v2.1"}]},
+                {"type": "network", "name": "neutron", "id": "n1", "endpoints": [
+                  {"id": "e3", "interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": "%1$s/network"}]},
+                {"type": "identity", "name": "keystone", "id": "k1", "endpoints": [
+                  {"id": "e4", "interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": "%1$s/identity"}]}]}}
+            """;
+
+    /** Nova's hypervisor details, as in Prometheus's mock (two hypervisors, ids as integers). */
+    private static final String OPENSTACK_HYPERVISORS = """
+            {"hypervisors": [
+              {"status": "enabled", "service": {"host": "nc14.cloud.com", "disabled_reason": null, "id": 16}, "vcpus_used": 18,
+               "hypervisor_type": "QEMU", "local_gb_used": 84, "vcpus": 24, "hypervisor_hostname": "nc14.cloud.com",
+               "memory_mb_used": 24064, "memory_mb": 96484, "current_workload": 1, "state": "up", "host_ip": "127.0.0.41",
+               "cpu_info": "{\\"vendor\\": \\"Intel\\", \\"model\\": \\"IvyBridge\\", \\"arch\\": \\"x86_64\\", \\"features\\": [\\"pge\\"], \\"topology\\": {\\"cores\\": 6, \\"cells\\": 2, \\"threads\\": 2, \\"sockets\\": 1}}",
+               "running_vms": 10, "free_disk_gb": 315, "hypervisor_version": 2003000, "disk_available_least": 304, "local_gb": 399,
+               "free_ram_mb": 72420, "id": 1},
+              {"status": "disabled", "service": {"host": "cc13.cloud.com", "disabled_reason": "maintenance", "id": 17}, "vcpus_used": 1,
+               "hypervisor_type": "QEMU", "local_gb_used": 20, "vcpus": 24, "hypervisor_hostname": "cc13.cloud.com",
+               "memory_mb_used": 2560, "memory_mb": 96484, "current_workload": 0, "state": "down", "host_ip": "::1",
+               "cpu_info": "{\\"vendor\\": \\"Intel\\", \\"model\\": \\"IvyBridge\\", \\"arch\\": \\"x86_64\\", \\"features\\": [], \\"topology\\": {\\"cores\\": 6, \\"cells\\": 2, \\"threads\\": 2, \\"sockets\\": 1}}",
+               "running_vms": 0, "free_disk_gb": 379, "hypervisor_version": 2003000, "disk_available_least": 384, "local_gb": 399,
+               "free_ram_mb": 93924, "id": 721}]}
+            """;
+
+    /** Nova's server details, first page: one server with a fixed and a floating address in one pool and a second pool; a next link. */
+    private static final String OPENSTACK_SERVERS_PAGE_1 = """
+            {"servers": [
+              {"id": "ef079b0c-e610-4dfb-b1aa-b49f07ac48e5", "name": "web-1", "status": "ACTIVE",
+               "tenant_id": "fcad67a6189847c4aecfa3c81a05783b", "user_id": "9349aff8be7545ac9d2f1d00999a23cd",
+               "flavor": {"id": "1", "links": []}, "image": {"id": "f90f6034-2570-4974-8351-6b49732ef2eb", "links": []},
+               "metadata": {"env": "prod", "team-name": "web"},
+               "addresses": {"private": [{"version": 4, "addr": "127.0.0.51", "OS-EXT-IPS:type": "fixed"},
+                                         {"version": 4, "addr": "198.51.100.7", "OS-EXT-IPS:type": "floating"}],
+                             "lan": [{"version": 4, "addr": "127.0.0.52", "OS-EXT-IPS:type": "fixed"}]},
+               "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z", "hostId": "h1", "links": []},
+              {"id": "af9bcad9-3c87-477d-9347-b291eabf480e", "name": "no-address", "status": "ERROR",
+               "tenant_id": "fcad67a6189847c4aecfa3c81a05783b", "user_id": "9349aff8be7545ac9d2f1d00999a23cd",
+               "flavor": {"id": "1", "links": []}, "image": "", "metadata": {}, "addresses": {},
+               "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z", "hostId": "h2", "links": []}],
+             "servers_links": [{"rel": "next",
+               "href": "http://127.0.0.1:%d/compute/v2.1/servers/detail?all_tenants=true&marker=af9bcad9-3c87-477d-9347-b291eabf480e"}]}
+            """;
+
+    /** The last page: a server on IPv6 booted from a volume (no image). */
+    private static final String OPENSTACK_SERVERS_PAGE_2 = """
+            {"servers": [
+              {"id": "9e5476bd-a4ec-4653-93d6-72c93aa682ba", "name": "db-1", "status": "SHUTOFF",
+               "tenant_id": "b78fef2305934dbbbeb9a10b4c326f7a", "user_id": "9349aff8be7545ac9d2f1d00999a23cd",
+               "flavor": {"id": "4", "links": []}, "image": "", "metadata": {"role": "db"},
+               "addresses": {"v6": [{"version": 6, "addr": "::1", "OS-EXT-IPS:type": "fixed"}]},
+               "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z", "hostId": "h3", "links": []}]}
+            """;
+
+    /** Nova's floating IPs (what Prometheus 2.42 reads): one associated, one not. */
+    private static final String OPENSTACK_NOVA_FLOATING_IPS = """
+            {"floating_ips": [
+              {"id": "1", "ip": "198.51.100.7", "fixed_ip": "127.0.0.51", "instance_id": "ef079b0c-e610-4dfb-b1aa-b49f07ac48e5", "pool": "public"},
+              {"id": "2", "ip": "198.51.100.8", "fixed_ip": null, "instance_id": null, "pool": "public"}]}
+            """;
+
+    /** The same through Neutron (what Prometheus 3 and Promethium read): ports and floating IPs. */
+    private static final String OPENSTACK_PORTS = """
+            {"ports": [
+              {"id": "a1b2c3d4-0000-0000-0000-000000000001", "device_id": "ef079b0c-e610-4dfb-b1aa-b49f07ac48e5", "device_owner": "compute:nova",
+               "fixed_ips": [{"ip_address": "127.0.0.51", "subnet_id": "s1"}], "status": "ACTIVE"},
+              {"id": "a1b2c3d4-0000-0000-0000-000000000002", "device_id": "ef079b0c-e610-4dfb-b1aa-b49f07ac48e5", "device_owner": "compute:nova",
+               "fixed_ips": [{"ip_address": "127.0.0.52", "subnet_id": "s2"}], "status": "ACTIVE"}]}
+            """;
+
+    private static final String OPENSTACK_NEUTRON_FLOATING_IPS = """
+            {"floatingips": [
+              {"id": "f1", "floating_ip_address": "198.51.100.7", "fixed_ip_address": "127.0.0.51",
+               "port_id": "a1b2c3d4-0000-0000-0000-000000000001", "status": "ACTIVE"},
+              {"id": "f2", "floating_ip_address": "198.51.100.8", "fixed_ip_address": null, "port_id": null, "status": "DOWN"}]}
+            """;
+
+    /** Keystone's {@code POST /v3/auth/tokens}: a password for user admin of domain Default, scoped to project demo. */
+    private static void keystoneTokens(HttpExchange exchange) throws IOException {
+        JsonNode auth = JSON.readTree(exchange.getRequestBody()).path("auth");
+        JsonNode user = auth.path("identity").path("password").path("user");
+        JsonNode project = auth.path("scope").path("project");
+        if (!exchange.getRequestMethod().equals("POST") || !"admin".equals(user.path("name").asText())
+                || !"s3cr3t".equals(user.path("password").asText()) || !"Default".equals(user.path("domain").path("name").asText())
+                || !"demo".equals(project.path("name").asText()) || !"Default".equals(project.path("domain").path("name").asText())) {
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+        }
+        byte[] bytes = KEYSTONE_TOKEN.formatted("http://127.0.0.1:" + standIns.getAddress().getPort()).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("X-Subject-Token", OPENSTACK_TOKEN);
+        exchange.sendResponseHeaders(201, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** A Nova or Neutron answer, to a request carrying the token only. */
+    private static void openstackAnswer(HttpExchange exchange, String body) throws IOException {
+        if (!OPENSTACK_TOKEN.equals(exchange.getRequestHeaders().getFirst("X-Auth-Token"))) {
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+        } else if (body == null) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        } else {
+            send(exchange, "application/json", body);
+        }
+    }
+
     private static String query(HttpExchange exchange, String name) {
         String raw = exchange.getRequestURI().getRawQuery();
         if (raw != null) {
@@ -434,7 +594,8 @@ class DiscoveryDifferentialIT {
     /** Labels Prometheus added after 2.42, left out of the comparison. */
     private static final java.util.Set<String> NEWER_THAN_2_42 = java.util.Set.of("__meta_docker_container_image",
             "__meta_docker_container_image_id", "__meta_scaleway_instance_public_ipv4_addresses",
-            "__meta_scaleway_instance_public_ipv6_addresses", "__meta_ec2_default_ipv6_address", "__meta_ec2_primary_ipv6_addresses");
+            "__meta_scaleway_instance_public_ipv6_addresses", "__meta_ec2_default_ipv6_address", "__meta_ec2_primary_ipv6_addresses",
+            "__meta_openstack_instance_image");
 
     private static void populateZooKeeper(String connect) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
@@ -566,7 +727,7 @@ class DiscoveryDifferentialIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"http", "eureka", "nerve", "serverset", "puppetdb", "marathon", "docker", "dockerswarm", "dockerswarm_nodes", "uyuni",
-        "scaleway", "ec2", "lightsail", "ovhcloud", "triton"})
+        "scaleway", "ec2", "lightsail", "ovhcloud", "triton", "openstack_hypervisor", "openstack_instance"})
     void discoveredLabelsMatchPrometheus(String job) throws Exception {
         AtomicReference<List<String>> expected = new AtomicReference<>(List.of());
         AtomicReference<List<String>> actual = new AtomicReference<>(List.of());

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Docker SD against {@link FakeDocker} (a stand-in of the engine API; no Docker daemon can run
- * here) answering Prometheus's own fixtures: the targets and labels Prometheus's tests expect,
- * over the Unix socket and TCP, filters, faults, config.
+ * Docker SD against {@link FakeDocker}, a stand-in of the engine API, for what the real engine of
+ * {@link DockerEngineTest} does not give: Prometheus's own fixtures and the targets and labels its
+ * tests expect (an IPv6-only container among them), the TCP transport (that engine listens in a
+ * network namespace of its own, on its Unix socket only), filters as sent, faults, config.
  */
 class DockerSdTest {
 

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Docker Swarm SD against {@link FakeDocker} serving Prometheus's own swarm fixtures
- * ({@code prometheus-fixtures/swarmprom}, see NOTICE there; no swarm can run here): the target
- * counts and labels Prometheus's tests expect for each role, filters sent byte for byte as
- * Prometheus sends them, config rules.
+ * ({@code prometheus-fixtures/swarmprom}, see NOTICE there), for what the one-node swarm of
+ * {@link DockerEngineTest} does not give: the target counts and labels Prometheus's tests expect
+ * for each role on a five-node swarm, filters sent byte for byte as Prometheus sends them, config
+ * rules.
  */
 class DockerswarmSdTest {
 

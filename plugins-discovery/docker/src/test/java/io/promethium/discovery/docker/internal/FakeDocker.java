@@ -23,7 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A loopback stand-in of the Docker engine API, since no Docker daemon can run on these machines:
+ * A loopback stand-in of the Docker engine API, for Prometheus's fixtures, the TCP transport and
+ * faults (the real engine is in {@link DockerEngineTest}):
  * {@code GET /_ping} (with Docker's {@code Api-Version} header), {@code /v<version>/containers/json}
  * and {@code /v<version>/networks}, answered from a folder laid out as Prometheus's own test
  * fixtures ({@code prometheus-fixtures/dockerprom}, see NOTICE there) or from bodies a test sets;

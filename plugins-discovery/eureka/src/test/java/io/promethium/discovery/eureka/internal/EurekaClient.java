@@ -1,15 +1,7 @@
 package io.promethium.discovery.eureka.internal;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-/** What a Eureka client does to the server, over its REST API: register, renew, cancel. */
+/** Instance documents as Eureka's clients register them ({@code POST /eureka/apps/<APP>}). */
 final class EurekaClient {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private EurekaClient() {
     }
@@ -46,15 +38,5 @@ final class EurekaClient {
                   <isCoordinatingDiscoveryServer>false</isCoordinatingDiscoveryServer>
                   <actionType>ADDED</actionType>
                 </instance>""".formatted(id, host, app, ip, status, port, leaseSeconds, app.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    static int register(String serverUrl, String app, String instanceXml) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(serverUrl + "/apps/" + app)).header("Content-Type", "application/xml")
-                .POST(HttpRequest.BodyPublishers.ofString(instanceXml)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    static int cancel(String serverUrl, String app, String id) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(serverUrl + "/apps/" + app + "/" + id)).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

@@ -10,7 +10,6 @@ import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -19,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Eureka SD against {@link FakeEureka}, a loopback stand-in of Eureka's REST API (see its
- * javadoc for why not a real Eureka): labels as Prometheus sets them, instances registering,
- * cancelling and expiring, config rules, faults.
+ * Eureka SD on what a real Eureka server ({@link EurekaServerTest}) does not produce, against
+ * {@link FakeEureka}, a loopback stand-in of its {@code GET /eureka/apps}: failures (a 500,
+ * garbage XML, an empty body, no answer), an instance without a port (the real server always
+ * lists one), and the config rules.
  */
 class EurekaSdTest {
 
@@ -57,56 +57,11 @@ class EurekaSdTest {
     }
 
     @Test
-    void everyInstanceIsATargetWithPrometheusLabels() throws Exception {
-        EurekaClient.register(eureka.url(), "CONFIG-SERVICE",
-                EurekaClient.instance("CONFIG-SERVICE", "config-1.test", "192.133.83.31", 8080, "UP", 90));
-        start();
-        TargetGroup g = await(x -> x.targets().size() == 1);
-        assertThat(g.labels()).isEqualTo(Labels.EMPTY);
-        String p = "__meta_eureka_app_instance_";
-        assertThat(g.targets().get(0)).isEqualTo(Labels.fromMap(Map.ofEntries(
-                Map.entry("__address__", "config-1.test:8080"),
-                Map.entry("instance", "config-1.test:config-service:8080"),
-                Map.entry("__meta_eureka_app_name", "CONFIG-SERVICE"),
-                Map.entry(p + "hostname", "config-1.test"),
-                Map.entry(p + "homepage_url", "http://config-1.test:8080/"),
-                Map.entry(p + "statuspage_url", "http://config-1.test:8080/info"),
-                Map.entry(p + "healthcheck_url", "http://config-1.test:8080/health"),
-                Map.entry(p + "ip_addr", "192.133.83.31"),
-                Map.entry(p + "vip_address", "config-service"),
-                Map.entry(p + "secure_vip_address", "config-service"),
-                Map.entry(p + "status", "UP"),
-                Map.entry(p + "country_id", "1"),
-                Map.entry(p + "id", "config-1.test:config-service:8080"),
-                Map.entry(p + "port", "8080"),
-                Map.entry(p + "port_enabled", "true"),
-                Map.entry(p + "secure_port", "443"),
-                Map.entry(p + "secure_port_enabled", "false"),
-                Map.entry(p + "datacenterinfo_name", "MyOwn"),
-                Map.entry(p + "metadata_management_port", "8080"))));
-        assertThat(eureka.requests).contains("GET /eureka/apps");
-    }
-
-    @Test
-    void instancesRegisteringCancellingAndExpiringAreFollowed() throws Exception {
-        EurekaClient.register(eureka.url(), "WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
-        start();
-        await(g -> g.targets().size() == 1);
-        // A lease of 4 s that is never renewed: the registry evicts it (long enough for a 1 s refresh
-        // to see it on a loaded machine first).
-        EurekaClient.register(eureka.url(), "API", EurekaClient.instance("API", "api-1.test", "10.0.0.2", 9090, "STARTING", 4));
-        TargetGroup both = await(g -> g.targets().size() == 2);
-        assertThat(both.targets()).anyMatch(t -> t.get("__meta_eureka_app_instance_status").equals("STARTING"));
-        await(g -> g.targets().size() == 1 && g.targets().get(0).get("__meta_eureka_app_name").equals("WEB"));
-        assertThat(EurekaClient.cancel(eureka.url(), "WEB", "web-1.test:web:8080")).isEqualTo(200);
-        await(g -> g.targets().isEmpty());
-    }
-
-    @Test
     void aFailingServerKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
-        EurekaClient.register(eureka.url(), "WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
+        eureka.register("WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
         start();
         await(g -> g.targets().size() == 1);
+        assertThat(eureka.requests).contains("GET /eureka/apps");
         eureka.failWith(500);
         awaitWarning("non 2xx status '500' response during eureka service discovery");
         eureka.failWith(0);

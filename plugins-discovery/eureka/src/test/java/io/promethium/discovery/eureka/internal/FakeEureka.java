@@ -18,30 +18,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A loopback stand-in of a Eureka server's REST API (Netflix's "Eureka REST operations"), used
- * instead of a real Eureka: {@code com.netflix.eureka:eureka-server} is a servlet web
- * application on Jersey 1, Guice and the Netflix OSS stack (a servlet container and ~80 jars),
- * and Spring Cloud's server needs Spring Boot; either costs far more than this test's budget.
- * It serves what Prometheus reads and what a client does: {@code POST /eureka/apps/<APP>} with
- * an {@code <instance>} XML body registers (204), {@code PUT /eureka/apps/<APP>/<id>} renews the
- * lease (404 when unknown), {@code DELETE} cancels, and {@code GET /eureka/apps} lists the
- * registry as XML, leaving out instances whose lease ({@code durationInSecs}, 90 s by default)
- * has expired without renewal, as Eureka's eviction does. Faults a test can switch on: a status,
- * a body, no answer.
+ * A loopback stand-in of a Eureka server's {@code GET /eureka/apps}, for what a real Eureka
+ * ({@link EurekaServerTest}) does not do: answer a status, a body of the test's choosing, or
+ * nothing at all; and for the discoverer contract, which breaks its peer. Instances are
+ * registered and cancelled in-process (an HTTP client of the test would leave its threads
+ * behind, which the contract checks for) and listed as the real server lists them.
  */
 final class FakeEureka implements AutoCloseable {
 
     private static final Pattern INSTANCE_ID = Pattern.compile("<instanceId>([^<]*)</instanceId>");
-    private static final Pattern DURATION = Pattern.compile("<durationInSecs>(\\d+)</durationInSecs>");
-
-    private record Lease(String xml, long durationMillis, long renewedAt) {
-    }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch released = new CountDownLatch(1);
-    /** Applications by name, each with its instances by id, in registration order. */
-    private final Map<String, Map<String, Lease>> registry = new LinkedHashMap<>();
+    /** Applications by name, each with its instances' XML by id, in registration order. */
+    private final Map<String, Map<String, String>> registry = new LinkedHashMap<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int failWith;
     private volatile String body;
@@ -66,15 +57,14 @@ final class FakeEureka implements AutoCloseable {
             throw new IllegalArgumentException("no instanceId in " + instanceXml);
         }
         synchronized (registry) {
-            registry.computeIfAbsent(app, a -> new LinkedHashMap<>()).put(id.group(1),
-                    new Lease(instanceXml, 90_000, System.currentTimeMillis()));
+            registry.computeIfAbsent(app, a -> new LinkedHashMap<>()).put(id.group(1), instanceXml);
         }
     }
 
     /** Cancels as {@code DELETE /eureka/apps/<app>/<id>} does. */
     void cancel(String app, String id) {
         synchronized (registry) {
-            Map<String, Lease> instances = registry.get(app);
+            Map<String, String> instances = registry.get(app);
             if (instances != null) {
                 instances.remove(id);
                 if (instances.isEmpty()) {
@@ -109,66 +99,18 @@ final class FakeEureka implements AutoCloseable {
                 }
                 return;
             }
-            String[] parts = path.substring("/eureka/apps".length()).split("/");
-            String app = parts.length > 1 ? parts[1] : "";
-            String id = parts.length > 2 ? parts[2] : "";
-            switch (method) {
-                case "GET" -> {
-                    if (failWith != 0) {
-                        send(exchange, failWith, "");
-                    } else if (body != null) {
-                        send(exchange, 200, body);
-                    } else if (app.isEmpty()) {
-                        send(exchange, 200, applications());
-                    } else {
-                        send(exchange, 404, "");
-                    }
-                }
-                case "POST" -> {
-                    String xml = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    Matcher idMatch = INSTANCE_ID.matcher(xml);
-                    Matcher duration = DURATION.matcher(xml);
-                    if (app.isEmpty() || !idMatch.find()) {
-                        send(exchange, 400, "");
-                        return;
-                    }
-                    long millis = duration.find() ? Long.parseLong(duration.group(1)) * 1000 : 90_000;
-                    synchronized (registry) {
-                        registry.computeIfAbsent(app, a -> new LinkedHashMap<>())
-                                .put(idMatch.group(1), new Lease(xml, millis, System.currentTimeMillis()));
-                    }
-                    send(exchange, 204, "");
-                }
-                case "PUT" -> {
-                    synchronized (registry) {
-                        Map<String, Lease> instances = registry.get(app);
-                        Lease lease = instances == null ? null : instances.get(id);
-                        if (lease == null || expired(lease)) {
-                            send(exchange, 404, "");
-                            return;
-                        }
-                        instances.put(id, new Lease(lease.xml(), lease.durationMillis(), System.currentTimeMillis()));
-                    }
-                    send(exchange, 200, "");
-                }
-                case "DELETE" -> {
-                    boolean removed;
-                    synchronized (registry) {
-                        Map<String, Lease> instances = registry.get(app);
-                        removed = instances != null && instances.remove(id) != null;
-                        if (instances != null && instances.isEmpty()) {
-                            registry.remove(app);
-                        }
-                    }
-                    send(exchange, removed ? 200 : 404, "");
-                }
-                default -> send(exchange, 405, "");
+            if (!method.equals("GET")) {
+                send(exchange, 405, "");
+            } else if (failWith != 0) {
+                send(exchange, failWith, "");
+            } else if (body != null) {
+                send(exchange, 200, body);
+            } else if (path.equals("/eureka/apps") || path.equals("/eureka/apps/")) {
+                send(exchange, 200, applications());
+            } else {
+                send(exchange, 404, "");
             }
         }
-    }
-
-    private static boolean expired(Lease lease) {
-        return System.currentTimeMillis() - lease.renewedAt() > lease.durationMillis();
     }
 
     private String applications() {
@@ -176,13 +118,11 @@ final class FakeEureka implements AutoCloseable {
         StringBuilder apps = new StringBuilder();
         int up = 0;
         synchronized (registry) {
-            for (Map.Entry<String, Map<String, Lease>> app : registry.entrySet()) {
+            for (Map.Entry<String, Map<String, String>> app : registry.entrySet()) {
                 StringBuilder instances = new StringBuilder();
-                for (Lease lease : app.getValue().values()) {
-                    if (!expired(lease)) {
-                        instances.append(lease.xml()).append('\n');
-                        up++;
-                    }
+                for (String instance : app.getValue().values()) {
+                    instances.append(instance).append('\n');
+                    up++;
                 }
                 if (!instances.isEmpty()) {
                     apps.append("  <application>\n    <name>").append(app.getKey()).append("</name>\n").append(instances)

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Eureka discoverer passes the api's discovery contract against {@link FakeEureka}, a loopback stand-in of Eureka's REST API
- * (instances registered in-process: an HTTP client of the test would leave its threads behind).
+ * The Eureka discoverer passes the api's discovery contract against {@link FakeEureka}, a loopback stand-in of Eureka's
+ * {@code GET /eureka/apps}: the contract breaks its peer (a 500), which a real Eureka ({@link EurekaServerTest}) does not
+ * do, and counts threads, which a Spring Boot server in the same JVM would start by the dozen.
  */
 class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
 

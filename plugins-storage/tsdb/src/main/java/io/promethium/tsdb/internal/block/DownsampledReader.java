@@ -51,7 +51,15 @@ public final class DownsampledReader {
 
         /** The points of {@code column} in {@code [mint, maxt]}. */
         public SampleIterator iterator(Aggregate column, long mint, long maxt) {
-            return new AggrIterator(parts, column, mint, maxt);
+            return new AggrIterator(parts, column, mint, maxt, false);
+        }
+
+        /**
+         * As {@link #iterator}, each point also telling its window's sample count
+         * ({@link SampleIterator#sampleCount()}, read from the {@code COUNT} column beside {@code column}).
+         */
+        public SampleIterator countedIterator(Aggregate column, long mint, long maxt) {
+            return new AggrIterator(parts, column, mint, maxt, column != Aggregate.COUNT);
         }
     }
 
@@ -116,7 +124,7 @@ public final class DownsampledReader {
                 }
             }
         }
-        return new AggrIterator(parts, column, mint, maxt);
+        return new AggrIterator(parts, column, mint, maxt, false);
     }
 
     private record Part(Block block, BlockIndex.SeriesMeta meta) {
@@ -140,6 +148,10 @@ public final class DownsampledReader {
         private final ChunkReader.Loaded loaded = new ChunkReader.Loaded();
         private final AggrChunk.Layout layout = new AggrChunk.Layout();
         private ChunkIterator chunk;
+        // The COUNT column read beside another one (sampleCount()), else null.
+        private final boolean withCount;
+        private ChunkIterator countChunk;
+        private long count = 1;
         private boolean inChunk;
         private int part;
         private int index = -1;
@@ -157,9 +169,10 @@ public final class DownsampledReader {
         private double prevLastRaw;
         private double chunkLastRaw = Double.NaN;
 
-        AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt) {
+        AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt, boolean withCount) {
             this.parts = parts;
             this.column = column;
+            this.withCount = withCount;
             this.isCounter = column == Aggregate.COUNTER;
             this.mint = mint;
             this.maxt = maxt;
@@ -180,6 +193,16 @@ public final class DownsampledReader {
                 }
                 long ts = chunk.t();
                 double value = chunk.v();
+                if (withCount) {
+                    if (!countChunk.next() || countChunk.t() != ts) {
+                        error = new ChunkFormatException("aggregate chunk's count column does not match its " + column + " column");
+                        done = true;
+                        return false;
+                    }
+                    count = (long) countChunk.v();
+                } else if (column == Aggregate.COUNT) {
+                    count = (long) value;
+                }
                 if (isCounter) {
                     if (firstOfChunk) {
                         firstOfChunk = false;
@@ -238,6 +261,9 @@ public final class DownsampledReader {
                     }
                     layout.parse(loaded.data, 1, loaded.length);
                     chunk = layout.open(loaded.data, column, meta.mints()[index], chunk);
+                    if (withCount) {
+                        countChunk = layout.open(loaded.data, Aggregate.COUNT, meta.mints()[index], countChunk);
+                    }
                 } catch (ChunkFormatException e) {
                     block.markCorrupt(e.getMessage());
                     error = e;
@@ -276,6 +302,12 @@ public final class DownsampledReader {
         @Override
         public double value() {
             return v;
+        }
+
+        /** The window's sample count for the COUNT column or a counted iterator, else 1. */
+        @Override
+        public long sampleCount() {
+            return count;
         }
 
         @Override

@@ -352,12 +352,19 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             }
         }
         queriers.add(headQuerier);
+        long newest = Math.max(maxBlockTime(), head.maxTime());
         Querier raw = io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
-                seriesRetention.policy(), minTime, Math.max(maxBlockTime(), head.maxTime()), options.retention().toMillis());
+                seriesRetention.policy(), minTime, newest, options.retention().toMillis());
         List<DownsamplingLevel> levels = downsampling;
         List<Block> companions = downsampledBlocks;
         // Only configured resolutions answer queries; without levels every select reads raw as before.
-        return levels.isEmpty() || companions.isEmpty() ? raw : new DownsampledQuerier(raw, companions, levels, minTime, maxTime);
+        if (levels.isEmpty() || companions.isEmpty()) {
+            return raw;
+        }
+        // The rules hide companion data past a series' cutoff too; series matching no rule keep what
+        // their resolution's retention keeps (global 0 here: companions may outlive raw data).
+        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime),
+                seriesRetention.policy(), minTime, newest, 0);
     }
 
     /**
@@ -449,14 +456,17 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     // ---- Administration ----
 
     /**
-     * Marks samples of matching series in {@code [mint, maxt]} deleted (tombstones in blocks, and in
-     * the head and its WAL). Space is reclaimed by compaction or {@link #cleanTombstones()}.
+     * Marks samples of matching series in {@code [mint, maxt]} deleted (tombstones in blocks and
+     * downsampled companions, and in the head and its WAL). Space is reclaimed by compaction or {@link #cleanTombstones()}.
      */
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
         PostingsForMatchers.check(matchers);
         synchronized (compactionLock) {
-            for (Block b : blocks) {
+            // Companions too: queries and coarser companions then leave out every window the interval touches.
+            List<Block> all = new ArrayList<>(blocks);
+            all.addAll(downsampledBlocks);
+            for (Block b : all) {
                 try {
                     b.delete(matchers, mint, maxt);
                 } catch (IOException e) {
@@ -727,6 +737,10 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             public long blocksBytes() {
                 long total = 0;
                 for (Block b : blocks) {
+                    total += b.sizeBytes();
+                }
+                // Companions count towards --storage.tsdb.retention.size, so towards this gauge too.
+                for (Block b : downsampledBlocks) {
                     total += b.sizeBytes();
                 }
                 return total;

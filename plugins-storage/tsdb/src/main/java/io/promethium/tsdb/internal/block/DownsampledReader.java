@@ -79,8 +79,13 @@ public final class DownsampledReader {
             IntIterator it = PostingsForMatchers.select(b.index().labelIndex(), matchers).getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {
-                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
-                out.computeIfAbsent(meta.labels(), Series::new).parts.add(new Part(b, meta));
+                int doc = it.next();
+                BlockIndex.SeriesMeta meta = b.index().series(values, doc);
+                long[] deleted = b.deleted(doc);
+                if (deleted != null && BlockSeries.coversAll(deleted, meta)) {
+                    continue; // deleted (delete_series) or dropped by a retention rule
+                }
+                out.computeIfAbsent(meta.labels(), Series::new).parts.add(new Part(b, meta, deleted));
             }
         }
         return new ArrayList<>(out.values());
@@ -118,16 +123,37 @@ public final class DownsampledReader {
             IntIterator it = docs.getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {
-                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
-                if (meta.labels().equals(labels)) {
-                    parts.add(new Part(b, meta));
+                int doc = it.next();
+                BlockIndex.SeriesMeta meta = b.index().series(values, doc);
+                long[] deleted = b.deleted(doc);
+                if (meta.labels().equals(labels) && (deleted == null || !BlockSeries.coversAll(deleted, meta))) {
+                    parts.add(new Part(b, meta, deleted));
                 }
             }
         }
         return new AggrIterator(parts, column, mint, maxt, false);
     }
 
-    private record Part(Block block, BlockIndex.SeriesMeta meta) {
+    /** A series' chunks in one block and its tombstones there ({@code [mint, maxt]} pairs, null for none). */
+    private record Part(Block block, BlockIndex.SeriesMeta meta, long[] deleted) {
+    }
+
+    /**
+     * Whether tombstones {@code deleted} ({@code [mint, maxt]} pairs, null for none) hide the point at
+     * {@code t} of a companion of {@code resolution} ms: when they touch any part of its window
+     * {@code (k·res, (k+1)·res]}, since the window's aggregates mix deleted samples with the rest.
+     */
+    static boolean hidden(long[] deleted, long t, long resolution) {
+        if (deleted == null) {
+            return false;
+        }
+        long start = Math.floorDiv(t - 1, resolution) * resolution;
+        for (int i = 0; i < deleted.length; i += 2) {
+            if (deleted[i] <= start + resolution && deleted[i + 1] > start) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -152,6 +178,9 @@ public final class DownsampledReader {
         private final boolean withCount;
         private ChunkIterator countChunk;
         private long count = 1;
+        // The current part's tombstones (null: none) and its block's resolution.
+        private long[] deleted;
+        private long resolution;
         private boolean inChunk;
         private int part;
         private int index = -1;
@@ -227,6 +256,9 @@ public final class DownsampledReader {
                     done = true;
                     return false;
                 }
+                if (deleted != null && hidden(deleted, ts, resolution)) {
+                    continue; // after the counter's bookkeeping: the total keeps every increase, as raw rate over a gap does
+                }
                 t = ts;
                 v = value;
                 positioned = true;
@@ -270,6 +302,8 @@ public final class DownsampledReader {
                     return false;
                 }
                 chunkLastRaw = layout.lastRaw;
+                deleted = parts.get(part).deleted();
+                resolution = block.meta().resolution();
                 firstOfChunk = true;
                 inChunk = true;
                 return true;

@@ -53,7 +53,8 @@
  *
  * <p>1.13.0 adds {@code SampleIterator.sampleCount()} (forwarded by {@code ForwardingSampleIterator}):
  * the raw samples a point stands for, so {@code count_over_time} and {@code avg_over_time} can be
- * answered from downsampled aggregates (window counts and sums).
+ * answered from downsampled aggregates (window counts and sums), and {@code StorageStats.resolutions()}:
+ * blocks, bytes and retention per resolution, for {@code /api/v1/status/tsdb}.
  */
 @Export
 @Version("1.13.0")

@@ -603,7 +603,64 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 seriesRetention.policy().isEmpty() ? List.of() : retentionUsage().stream()
                         .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),
                                 u.blockSeries(), u.bytes()))
-                        .toList());
+                        .toList(),
+                resolutionUsage().stream().map(r -> new StorageStats.ResolutionStat(r.resolution().toMillis(), r.blocks(), r.bytes(),
+                        r.minTime(), r.maxTime(), r.retention().toMillis(), r.nativeHistograms())).toList());
+    }
+
+    /**
+     * Blocks on disk per resolution when downsampling is configured or companions are on disk
+     * (else empty): raw data, then each configured resolution and any other one companions
+     * are left at, finest first. Native histograms are not downsampled: only raw blocks hold them.
+     */
+    public List<ResolutionUsage> resolutionUsage() {
+        List<DownsamplingLevel> levels = downsampling;
+        List<Block> companions = downsampledBlocks;
+        if (levels.isEmpty() && companions.isEmpty()) {
+            return List.of();
+        }
+        java.util.TreeMap<Long, Duration> retention = new java.util.TreeMap<>();
+        retention.put(0L, options.retention());
+        for (Block b : companions) {
+            retention.put(b.meta().resolution(), options.retention()); // no level names it: the raw retention deletes it
+        }
+        for (DownsamplingLevel l : levels) {
+            retention.put(l.resolution().toMillis(), l.retention());
+        }
+        List<ResolutionUsage> out = new ArrayList<>();
+        List<Block> all = new ArrayList<>(blocks);
+        all.addAll(companions);
+        for (Map.Entry<Long, Duration> e : retention.entrySet()) {
+            long count = 0;
+            long bytes = 0;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (Block b : all) {
+                if (b.meta().resolution() == e.getKey() && b.corruption() == null) {
+                    count++;
+                    bytes += b.sizeBytes();
+                    min = Math.min(min, b.meta().minTime());
+                    max = Math.max(max, b.meta().maxTime());
+                }
+            }
+            out.add(new ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), e.getKey() == 0));
+        }
+        return out;
+    }
+
+    /**
+     * One line of {@link #resolutionUsage()}.
+     *
+     * @param resolution zero for raw data
+     * @param blocks healthy blocks of this resolution
+     * @param bytes their bytes on disk
+     * @param minTime the oldest one's start, {@code Long.MAX_VALUE} when none
+     * @param maxTime the newest one's end, {@code Long.MIN_VALUE} when none
+     * @param retention how long they are kept (zero: forever)
+     * @param nativeHistograms whether they hold native histograms (raw only: companions leave them out)
+     */
+    public record ResolutionUsage(Duration resolution, long blocks, long bytes, long minTime, long maxTime, Duration retention,
+            boolean nativeHistograms) {
     }
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {

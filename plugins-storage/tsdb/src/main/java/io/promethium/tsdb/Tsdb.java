@@ -522,7 +522,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     }
 
     /**
-     * Writes a consistent copy of the blocks (hard links where the file system allows) and, with
+     * Writes a consistent copy of the blocks and downsampled companions (hard links where the file system allows) and, with
      * {@code withHead}, the head's data as one more block, into {@code target}.
      */
     @Override
@@ -530,7 +530,10 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         synchronized (compactionLock) {
             try {
                 Files.createDirectories(target);
-                for (Block b : blocks) {
+                // Companions too: where raw data expired they are all a snapshot holds of that time.
+                List<Block> all = new ArrayList<>(blocks);
+                all.addAll(downsampledBlocks);
+                for (Block b : all) {
                     if (b.corruption() != null) {
                         continue;
                     }

@@ -502,10 +502,24 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
     }
 
-    /** Rewrites every block that has tombstones without the deleted samples. */
+    /**
+     * Rewrites every block that has tombstones without the deleted samples, and every downsampled
+     * companion that has some without the windows they touch.
+     */
     @Override
     public void cleanTombstones() {
         synchronized (compactionLock) {
+            for (Block b : downsampledBlocks) {
+                if (b.numTombstones() == 0 || b.corruption() != null) {
+                    continue;
+                }
+                try {
+                    TsdbDownsampling.rewrite(this, b);
+                } catch (IOException e) {
+                    metrics.compactionsFailed.increment();
+                    throw new StorageException(Reason.IO, "rewriting companion " + b.meta().ulid() + ": " + e.getMessage(), e);
+                }
+            }
             for (Block b : blocks) {
                 if (b.numTombstones() == 0 || b.corruption() != null) {
                     continue;

@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Prometheus's compactor tolerates in tombstones before it rewrites a block.
  *
  * <p>Downsampled companions: a rule's series go from a companion that ends at or before the
- * rule's cutoff (tombstones; the companion is deleted when nothing is left, never rewritten, as
- * the compactor does not re-encode aggregate chunks); series matching no rule keep their
- * resolution's retention.
+ * rule's cutoff in the same way (tombstones, a rewrite at the same share, re-aggregating the
+ * companion at its own resolution, or deletion when nothing is left); series matching no rule
+ * keep their resolution's retention.
  *
  * <p>Blocks are scanned once per policy and set of expired classes (remembered by block ULID), so
  * a pass over unchanged blocks costs no index reads.
@@ -131,12 +131,19 @@ final class TsdbSeriesRetention {
                 continue;
             }
             if (scan.newDocs.length > 0) {
-                // Tombstones only: the compactor re-encodes raw chunks, not aggregate ones, so a companion is
-                // not rewritten; the space comes back when the companion expires (or its source is merged).
                 b.deleteDocs(scan.newDocs, m.minTime(), m.maxTime());
                 tombstoned++;
             }
-            applied.put(m.ulid(), expired);
+            if (scan.totalChunks > 0 && (double) scan.droppedChunks / scan.totalChunks >= REWRITE_FRACTION) {
+                Tsdb.LOG.info("retention rules: rewriting " + m.resolution() + " ms companion " + m.ulid() + " without "
+                        + scan.droppedChunks + " of its " + scan.totalChunks + " chunks");
+                TsdbDownsampling.rewrite(t, b);
+                applied.remove(m.ulid());
+                counts.remove(m.ulid());
+                rewritten++;
+            } else {
+                applied.put(m.ulid(), expired);
+            }
         }
         List<String> live = new ArrayList<>(t.blocks.stream().map(b -> b.meta().ulid()).toList());
         live.addAll(t.downsampledBlocks.stream().map(b -> b.meta().ulid()).toList());

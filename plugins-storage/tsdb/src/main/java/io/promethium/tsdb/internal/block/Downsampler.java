@@ -87,14 +87,15 @@ public final class Downsampler {
      * Writes the downsampled companion of {@code source} (acquired by the caller, or under the
      * compaction lock) at {@code resolution} ms under {@code parent}: from a raw block (tombstoned
      * samples left out), or from a downsampled one whose resolution divides {@code resolution}
-     * (1 h from 5 m, as Thanos does, so raw data may be gone by then). Null when nothing remains.
+     * (1 h from 5 m, as Thanos does, so raw data may be gone by then; the same resolution rewrites
+     * it without the windows its tombstones touch). Null when nothing remains.
      */
     public synchronized Result downsample(Block source, long resolution, Path parent) throws IOException {
         if (resolution <= 0) {
             throw new IllegalArgumentException("resolution " + resolution + " ms is not positive");
         }
         long from = source.meta().resolution();
-        if (from > 0 && (resolution <= from || resolution % from != 0)) {
+        if (from > 0 && (resolution < from || resolution % from != 0)) {
             throw new IllegalArgumentException("block " + source.meta().ulid() + " is downsampled at " + from
                     + " ms; a coarser resolution must be a multiple of it, not " + resolution + " ms");
         }
@@ -362,7 +363,7 @@ public final class Downsampler {
         wmin[n] = min;
         wmax[n] = max;
         n++;
-        if (counterT != Long.MIN_VALUE && counterT > ct[cn - 1]) {
+        if (counterT != Long.MIN_VALUE && cn > 0 && counterT > ct[cn - 1]) {
             ct[cn] = counterT;
             cv[cn++] = counter;
         }

@@ -68,6 +68,11 @@ public abstract class ForwardingSampleIterator implements SampleIterator {
         return delegate().startTimestamp();
     }
 
+    @Override
+    public long sampleCount() {
+        return delegate().sampleCount();
+    }
+
     /**
      * Not forwarded: answers {@code false}, so the caller reads forward (a merge's last sample need
      * not be its current source's). A wrapper that passes samples through unchanged overrides it

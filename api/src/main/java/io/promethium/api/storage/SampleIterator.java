@@ -26,6 +26,10 @@ import io.promethium.api.model.Histogram;
  *
  * <p><b>The newest sample</b> (since 1.9.0): {@link #seekLast(long)} lets an iterator that holds
  * its last sample at hand answer it without a forward read.
+ *
+ * <p><b>Aggregated points</b> (since 1.13.0): {@link #sampleCount()} tells how many raw samples
+ * the current point stands for, for a storage answering {@code count_over_time} and
+ * {@code avg_over_time} from downsampled aggregates.
  */
 public interface SampleIterator {
 
@@ -95,6 +99,18 @@ public interface SampleIterator {
      */
     default boolean seekLast(long t) {
         return false;
+    }
+
+    /**
+     * How many raw samples the current point stands for (since 1.13.0): 1 for a raw sample, which
+     * is all iterators written before 1.13.0 have. A storage answering a select whose hints'
+     * function is {@code count_over_time} or {@code avg_over_time} from downsampled aggregates
+     * ({@link SeriesSet#resolution()} above 0) gives each window one point: this is the window's
+     * sample count and {@link #value()} their sum, so the function over a range of whole windows
+     * is the sum of counts, or the sum of sums over it. Undefined before the first successful advance.
+     */
+    default long sampleCount() {
+        return 1;
     }
 
     /** The error that ended iteration early, or {@code null}. */

@@ -15,12 +15,14 @@ import java.util.Objects;
  *        oldest finding first; empty when none or when the storage has no blocks (since 1.11)
  * @param retentionRules usage per retention rule in rule order, then the series matching no rule;
  *        empty when the storage has no per-series retention rules (since 1.11)
+ * @param resolutions blocks on disk per resolution: raw data first, then each downsampled
+ *        resolution, finest first; empty when the storage does not downsample (since 1.13)
  */
 public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
                            List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
                            List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
                            List<Stat> headMemoryInBytes, List<CorruptBlock> corruptBlocks,
-                           List<RetentionRuleStat> retentionRules) {
+                           List<RetentionRuleStat> retentionRules, List<ResolutionStat> resolutions) {
 
     public StorageStats {
         seriesCountByMetricName = List.copyOf(seriesCountByMetricName);
@@ -30,6 +32,16 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
         headMemoryInBytes = List.copyOf(headMemoryInBytes);
         corruptBlocks = List.copyOf(corruptBlocks);
         retentionRules = List.copyOf(retentionRules);
+        resolutions = List.copyOf(resolutions);
+    }
+
+    /** Stats without resolutions (the 1.11 form; kept for plugins built against it). */
+    public StorageStats(long numSeries, long numLabelPairs, long chunkCount, long minTime, long maxTime,
+                        List<Stat> seriesCountByMetricName, List<Stat> labelValueCountByLabelName,
+                        List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
+                        List<Stat> headMemoryInBytes, List<CorruptBlock> corruptBlocks, List<RetentionRuleStat> retentionRules) {
+        this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
+                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, corruptBlocks, retentionRules, List.of());
     }
 
     /** Stats without corrupt blocks and retention rules (the 1.10 form; kept for plugins built against it). */
@@ -38,7 +50,7 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
                         List<Stat> memoryInBytesByLabelName, List<Stat> seriesCountByLabelValuePair,
                         List<Stat> headMemoryInBytes) {
         this(numSeries, numLabelPairs, chunkCount, minTime, maxTime, seriesCountByMetricName, labelValueCountByLabelName,
-                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, List.of(), List.of());
+                memoryInBytesByLabelName, seriesCountByLabelValuePair, headMemoryInBytes, List.of(), List.of(), List.of());
     }
 
     /** Stats of a storage that does not account its heap (the 1.9 form; kept for plugins built against it). */
@@ -82,5 +94,21 @@ public record StorageStats(long numSeries, long numLabelPairs, long chunkCount, 
         public RetentionRuleStat {
             Objects.requireNonNull(selector, "selector is null");
         }
+    }
+
+    /**
+     * The blocks of one resolution (since 1.13).
+     *
+     * @param resolutionMillis the resolution; 0 for raw data
+     * @param blocks how many blocks hold it
+     * @param bytes their bytes on disk
+     * @param minTime the oldest block's start (ms), {@code Long.MAX_VALUE} when there is none
+     * @param maxTime the newest block's end (ms), {@code Long.MIN_VALUE} when there is none
+     * @param retentionMillis how long its blocks are kept; 0 = forever
+     * @param nativeHistograms whether its blocks hold native histogram samples (a resolution that
+     *        does not downsample them leaves them to raw data)
+     */
+    public record ResolutionStat(long resolutionMillis, long blocks, long bytes, long minTime, long maxTime, long retentionMillis,
+                                 boolean nativeHistograms) {
     }
 }

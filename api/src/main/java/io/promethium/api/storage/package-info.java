@@ -50,9 +50,14 @@
  * <p>1.12.0 adds {@code SelectHints.maxSourceResolution} (with {@code RAW} and {@code AUTO}): how
  * coarse a downsampled resolution a storage may answer from, and {@code SeriesSet.resolution()}:
  * the coarsest one a set's samples came from.
+ *
+ * <p>1.13.0 adds {@code SampleIterator.sampleCount()} (forwarded by {@code ForwardingSampleIterator}):
+ * the raw samples a point stands for, so {@code count_over_time} and {@code avg_over_time} can be
+ * answered from downsampled aggregates (window counts and sums), and {@code StorageStats.resolutions()}:
+ * blocks, bytes and retention per resolution, for {@code /api/v1/status/tsdb}.
  */
 @Export
-@Version("1.12.0")
+@Version("1.13.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

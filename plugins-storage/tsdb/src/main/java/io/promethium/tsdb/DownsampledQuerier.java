@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * {@code downsampledSeries}/{@code AggrsFromFunc} idea, our own code): the function reads one
  * aggregate whose points give the raw answer ({@code sum_over_time} the window sums,
  * {@code min_over_time}/{@code max_over_time} the window extremes, {@code rate}/{@code increase}
- * the counter with resets added back), the range spans at least two windows, and the resolution
+ * the counter with resets added back, {@code count_over_time}/{@code avg_over_time} a point per
+ * window carrying its count as {@link SampleIterator#sampleCount()} and its sum as value), the range spans at least two windows, and the resolution
  * is at most {@code maxSourceResolution} ({@link SelectHints#AUTO}: a fifth of the step). Each
  * instant of the select is read from the coarsest allowed resolution whose companions cover it,
  * else raw (blocks and head): recent data stays raw, expired raw data is still answered.
@@ -53,10 +54,17 @@ final class DownsampledQuerier implements Querier {
             case "min_over_time" -> Aggregate.MIN;
             case "max_over_time" -> Aggregate.MAX;
             case "rate", "increase" -> Aggregate.COUNTER;
-            // count_over_time and avg_over_time need the engine to add the window counts (it counts points);
+            // Points standing for their window's samples (SampleIterator.sampleCount): the engine adds counts, or sums over counts.
+            case "count_over_time" -> Aggregate.COUNT;
+            case "avg_over_time" -> Aggregate.SUM;
             // irate, idelta, resets, changes, quantile_over_time, last_over_time, stddev... need raw samples.
             default -> null;
         };
+    }
+
+    /** Whether {@code function} reads points that carry their window's sample count (count_over_time, avg_over_time). */
+    static boolean counted(String function) {
+        return function.equals("count_over_time") || function.equals("avg_over_time");
     }
 
     /** The resolutions (ms) a select may read, coarsest first; empty for raw only. */
@@ -148,6 +156,7 @@ final class DownsampledQuerier implements Querier {
             return raw.select(sorted, hints, matchers);
         }
         Aggregate column = aggregateFor(hints.function());
+        boolean counted = counted(hints.function());
         TreeMap<Labels, Joined> joined = new TreeMap<>();
         long coarsest = 0;
         for (int i = 0; i < plan.size(); i++) {
@@ -165,7 +174,7 @@ final class DownsampledQuerier implements Querier {
                 }
             }
             for (DownsampledReader.Series s : DownsampledReader.select(blocks, matchers, seg.from(), seg.to() - 1)) {
-                joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column)).sources[i] = s;
+                joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column, counted)).sources[i] = s;
             }
         }
         List<String> warnings = new ArrayList<>();
@@ -174,7 +183,7 @@ final class DownsampledQuerier implements Querier {
         SeriesSet rawSet = raw.select(true, hints, matchers);
         while (rawSet.next()) {
             Series s = rawSet.at();
-            Joined j = joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column));
+            Joined j = joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column, counted));
             for (int i = 0; i < plan.size(); i++) {
                 if (j.sources[i] == null) {
                     j.sources[i] = s;
@@ -194,12 +203,14 @@ final class DownsampledQuerier implements Querier {
         private final Labels labels;
         private final List<Segment> plan;
         private final Aggregate column;
+        private final boolean counted;
         final Object[] sources;
 
-        Joined(Labels labels, List<Segment> plan, Aggregate column) {
+        Joined(Labels labels, List<Segment> plan, Aggregate column, boolean counted) {
             this.labels = labels;
             this.plan = plan;
             this.column = column;
+            this.counted = counted;
             this.sources = new Object[plan.size()];
         }
 
@@ -308,7 +319,8 @@ final class DownsampledQuerier implements Querier {
             Object source = series.sources[segment];
             currentRaw = !(source instanceof DownsampledReader.Series);
             if (source instanceof DownsampledReader.Series d) {
-                current = d.iterator(series.column, seg.from(), seg.to() - 1);
+                current = series.counted ? d.countedIterator(series.column, seg.from(), seg.to() - 1)
+                        : d.iterator(series.column, seg.from(), seg.to() - 1);
             } else if (source instanceof Series s) {
                 current = s.iterator(null);
             }

@@ -352,12 +352,19 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             }
         }
         queriers.add(headQuerier);
+        long newest = Math.max(maxBlockTime(), head.maxTime());
         Querier raw = io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
-                seriesRetention.policy(), minTime, Math.max(maxBlockTime(), head.maxTime()), options.retention().toMillis());
+                seriesRetention.policy(), minTime, newest, options.retention().toMillis());
         List<DownsamplingLevel> levels = downsampling;
         List<Block> companions = downsampledBlocks;
         // Only configured resolutions answer queries; without levels every select reads raw as before.
-        return levels.isEmpty() || companions.isEmpty() ? raw : new DownsampledQuerier(raw, companions, levels, minTime, maxTime);
+        if (levels.isEmpty() || companions.isEmpty()) {
+            return raw;
+        }
+        // The rules hide companion data past a series' cutoff too; series matching no rule keep what
+        // their resolution's retention keeps (global 0 here: companions may outlive raw data).
+        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime),
+                seriesRetention.policy(), minTime, newest, 0);
     }
 
     /**
@@ -449,14 +456,17 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     // ---- Administration ----
 
     /**
-     * Marks samples of matching series in {@code [mint, maxt]} deleted (tombstones in blocks, and in
-     * the head and its WAL). Space is reclaimed by compaction or {@link #cleanTombstones()}.
+     * Marks samples of matching series in {@code [mint, maxt]} deleted (tombstones in blocks and
+     * downsampled companions, and in the head and its WAL). Space is reclaimed by compaction or {@link #cleanTombstones()}.
      */
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
         PostingsForMatchers.check(matchers);
         synchronized (compactionLock) {
-            for (Block b : blocks) {
+            // Companions too: queries and coarser companions then leave out every window the interval touches.
+            List<Block> all = new ArrayList<>(blocks);
+            all.addAll(downsampledBlocks);
+            for (Block b : all) {
                 try {
                     b.delete(matchers, mint, maxt);
                 } catch (IOException e) {
@@ -492,10 +502,24 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
     }
 
-    /** Rewrites every block that has tombstones without the deleted samples. */
+    /**
+     * Rewrites every block that has tombstones without the deleted samples, and every downsampled
+     * companion that has some without the windows they touch.
+     */
     @Override
     public void cleanTombstones() {
         synchronized (compactionLock) {
+            for (Block b : downsampledBlocks) {
+                if (b.numTombstones() == 0 || b.corruption() != null) {
+                    continue;
+                }
+                try {
+                    TsdbDownsampling.rewrite(this, b);
+                } catch (IOException e) {
+                    metrics.compactionsFailed.increment();
+                    throw new StorageException(Reason.IO, "rewriting companion " + b.meta().ulid() + ": " + e.getMessage(), e);
+                }
+            }
             for (Block b : blocks) {
                 if (b.numTombstones() == 0 || b.corruption() != null) {
                     continue;
@@ -512,7 +536,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     }
 
     /**
-     * Writes a consistent copy of the blocks (hard links where the file system allows) and, with
+     * Writes a consistent copy of the blocks and downsampled companions (hard links where the file system allows) and, with
      * {@code withHead}, the head's data as one more block, into {@code target}.
      */
     @Override
@@ -520,7 +544,10 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         synchronized (compactionLock) {
             try {
                 Files.createDirectories(target);
-                for (Block b : blocks) {
+                // Companions too: where raw data expired they are all a snapshot holds of that time.
+                List<Block> all = new ArrayList<>(blocks);
+                all.addAll(downsampledBlocks);
+                for (Block b : all) {
                     if (b.corruption() != null) {
                         continue;
                     }
@@ -593,7 +620,64 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 seriesRetention.policy().isEmpty() ? List.of() : retentionUsage().stream()
                         .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),
                                 u.blockSeries(), u.bytes()))
-                        .toList());
+                        .toList(),
+                resolutionUsage().stream().map(r -> new StorageStats.ResolutionStat(r.resolution().toMillis(), r.blocks(), r.bytes(),
+                        r.minTime(), r.maxTime(), r.retention().toMillis(), r.nativeHistograms())).toList());
+    }
+
+    /**
+     * Blocks on disk per resolution when downsampling is configured or companions are on disk
+     * (else empty): raw data, then each configured resolution and any other one companions
+     * are left at, finest first. Native histograms are not downsampled: only raw blocks hold them.
+     */
+    public List<ResolutionUsage> resolutionUsage() {
+        List<DownsamplingLevel> levels = downsampling;
+        List<Block> companions = downsampledBlocks;
+        if (levels.isEmpty() && companions.isEmpty()) {
+            return List.of();
+        }
+        java.util.TreeMap<Long, Duration> retention = new java.util.TreeMap<>();
+        retention.put(0L, options.retention());
+        for (Block b : companions) {
+            retention.put(b.meta().resolution(), options.retention()); // no level names it: the raw retention deletes it
+        }
+        for (DownsamplingLevel l : levels) {
+            retention.put(l.resolution().toMillis(), l.retention());
+        }
+        List<ResolutionUsage> out = new ArrayList<>();
+        List<Block> all = new ArrayList<>(blocks);
+        all.addAll(companions);
+        for (Map.Entry<Long, Duration> e : retention.entrySet()) {
+            long count = 0;
+            long bytes = 0;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (Block b : all) {
+                if (b.meta().resolution() == e.getKey() && b.corruption() == null) {
+                    count++;
+                    bytes += b.sizeBytes();
+                    min = Math.min(min, b.meta().minTime());
+                    max = Math.max(max, b.meta().maxTime());
+                }
+            }
+            out.add(new ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), e.getKey() == 0));
+        }
+        return out;
+    }
+
+    /**
+     * One line of {@link #resolutionUsage()}.
+     *
+     * @param resolution zero for raw data
+     * @param blocks healthy blocks of this resolution
+     * @param bytes their bytes on disk
+     * @param minTime the oldest one's start, {@code Long.MAX_VALUE} when none
+     * @param maxTime the newest one's end, {@code Long.MIN_VALUE} when none
+     * @param retention how long they are kept (zero: forever)
+     * @param nativeHistograms whether they hold native histograms (raw only: companions leave them out)
+     */
+    public record ResolutionUsage(Duration resolution, long blocks, long bytes, long minTime, long maxTime, Duration retention,
+            boolean nativeHistograms) {
     }
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
@@ -727,6 +811,10 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             public long blocksBytes() {
                 long total = 0;
                 for (Block b : blocks) {
+                    total += b.sizeBytes();
+                }
+                // Companions count towards --storage.tsdb.retention.size, so towards this gauge too.
+                for (Block b : downsampledBlocks) {
                     total += b.sizeBytes();
                 }
                 return total;

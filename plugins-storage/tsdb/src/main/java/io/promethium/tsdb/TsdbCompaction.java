@@ -52,8 +52,9 @@ final class TsdbCompaction {
                 applyRetention(t);
                 // After compaction, as Thanos's compactor does: companions are made of merged blocks.
                 List<io.promethium.tsdb.DownsamplingLevel> levels = t.downsampling;
-                if (!levels.isEmpty()) {
-                    TsdbDownsampling.run(t, TsdbDownsampling.levels(levels));
+                if (!levels.isEmpty() && !TsdbDownsampling.run(t, TsdbDownsampling.levels(levels)).isEmpty()
+                        && t.options.retentionBytes() > 0) {
+                    applyRetention(t); // the companions just written count towards the size limit
                 }
                 TsdbDownsampling.applyRetention(t);
             } catch (IOException e) {
@@ -186,30 +187,49 @@ final class TsdbCompaction {
     private static void applyRetention(Tsdb t) throws IOException {
         TsdbOptions o = t.options;
         List<Block> current = t.blocks;
-        if (current.isEmpty()) {
+        List<Block> companions = t.downsampledBlocks;
+        if (current.isEmpty() && companions.isEmpty()) {
             return;
         }
         long newest = Math.max(t.maxBlockTime(), t.head.maxTime());
         // With per-series rules a block lives as long as the longest-lived class keeps anything in it.
         java.time.Duration blockRetention = java.time.Duration.ofMillis(
                 t.seriesRetention.policy().blockRetentionMillis(o.retention().toMillis()));
+        // Time retention over raw blocks (companions have their resolution's); size over both below.
         Retention.Decision decision = Retention.decide(current.stream().map(Block::meta).toList(),
-                current.stream().map(Block::sizeBytes).toList(), newest, blockRetention,
+                current.stream().map(Block::sizeBytes).toList(), newest, blockRetention, 0, 0);
+        List<Block> sized = new ArrayList<>();
+        for (Block b : current) {
+            if (!decision.byTime().contains(b.meta().ulid())) {
+                sized.add(b);
+            }
+        }
+        sized.addAll(companions);
+        List<String> bySize = Retention.bySize(sized.stream().map(Block::meta).toList(), sized.stream().map(Block::sizeBytes).toList(),
                 o.retentionBytes(), walBytes(t));
-        if (decision.isEmpty()) {
+        if (decision.byTime().isEmpty() && bySize.isEmpty()) {
             t.seriesRetention.apply(t, newest);
             return;
         }
         t.metrics.retentionTimeDeletions.add(decision.byTime().size());
-        t.metrics.retentionSizeDeletions.add(decision.bySize().size());
+        t.metrics.retentionSizeDeletions.add(bySize.size());
         List<String> ids = new ArrayList<>(decision.byTime());
-        ids.addAll(decision.bySize());
+        ids.addAll(bySize);
         List<Block> drop = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
+        List<Block> dropCompanions = companions.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
         List<Block> next = new ArrayList<>(current);
         next.removeAll(drop);
         t.blocks = List.copyOf(next);
+        List<Block> nextCompanions = new ArrayList<>(companions);
+        nextCompanions.removeAll(dropCompanions);
+        t.downsampledBlocks = List.copyOf(nextCompanions);
         for (Block b : drop) {
             Tsdb.LOG.info("retention: deleting block " + b.meta().ulid());
+            b.close();
+            Fsync.deleteRecursively(b.dir());
+        }
+        for (Block b : dropCompanions) {
+            Tsdb.LOG.info("size retention: deleting " + b.meta().resolution() + " ms companion " + b.meta().ulid());
             b.close();
             Fsync.deleteRecursively(b.dir());
         }

@@ -72,6 +72,24 @@ final class TsdbDownsampling {
         }
     }
 
+    /**
+     * Rewrites a companion without what its tombstones hide (deleted series, the windows a deletion
+     * touched): re-aggregated at its own resolution, which copies every other window. The companion
+     * is deleted when nothing remains. Call under the compaction lock.
+     */
+    static void rewrite(Tsdb t, Block companion) throws IOException {
+        Downsampler.Result r = new Downsampler(t.opener).downsample(companion, companion.meta().resolution(), t.dir);
+        List<Block> next = new ArrayList<>(t.downsampledBlocks);
+        next.remove(companion);
+        if (r != null) {
+            next.add(Block.open(t.dir.resolve(r.meta().ulid())));
+            next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        }
+        t.downsampledBlocks = List.copyOf(next);
+        companion.close();
+        Fsync.deleteRecursively(companion.dir());
+    }
+
     private static long retentionMillis(Tsdb t, long resolution) {
         for (DownsamplingLevel l : t.downsampling) {
             if (l.resolution().toMillis() == resolution) {

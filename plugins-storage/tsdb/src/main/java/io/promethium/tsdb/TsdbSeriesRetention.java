@@ -25,6 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * block, so it is worth it only when it frees a real share of the disk; 5 % is the share
  * Prometheus's compactor tolerates in tombstones before it rewrites a block.
  *
+ * <p>Downsampled companions: a rule's series go from a companion that ends at or before the
+ * rule's cutoff in the same way (tombstones, a rewrite at the same share, re-aggregating the
+ * companion at its own resolution, or deletion when nothing is left); series matching no rule
+ * keep their resolution's retention.
+ *
  * <p>Blocks are scanned once per policy and set of expired classes (remembered by block ULID), so
  * a pass over unchanged blocks costs no index reads.
  */
@@ -102,8 +107,56 @@ final class TsdbSeriesRetention {
                 applied.put(m.ulid(), expired);
             }
         }
-        applied.keySet().retainAll(t.blocks.stream().map(b -> b.meta().ulid()).toList());
+        for (Block b : t.downsampledBlocks) {
+            if (b.corruption() != null) {
+                continue;
+            }
+            BlockMeta m = b.meta();
+            // Only the rules: a series matching none keeps its resolution's retention, which may outlive raw data.
+            BitSet expired = new BitSet(classes);
+            for (int c = 0; c < p.defaultClass(); c++) {
+                long cutoff = p.cutoff(c, newest, global);
+                if (cutoff != Long.MIN_VALUE && m.maxTime() <= cutoff) {
+                    expired.set(c);
+                }
+            }
+            if (expired.isEmpty() || expired.equals(applied.get(m.ulid()))) {
+                continue;
+            }
+            Scan scan = scan(b, p, expired);
+            if (scan.live == 0) {
+                Tsdb.LOG.info("retention rules: deleting " + m.resolution() + " ms companion " + m.ulid() + " (every series in it has expired)");
+                dropCompanion(t, b);
+                deleted++;
+                continue;
+            }
+            if (scan.newDocs.length > 0) {
+                b.deleteDocs(scan.newDocs, m.minTime(), m.maxTime());
+                tombstoned++;
+            }
+            if (scan.totalChunks > 0 && (double) scan.droppedChunks / scan.totalChunks >= REWRITE_FRACTION) {
+                Tsdb.LOG.info("retention rules: rewriting " + m.resolution() + " ms companion " + m.ulid() + " without "
+                        + scan.droppedChunks + " of its " + scan.totalChunks + " chunks");
+                TsdbDownsampling.rewrite(t, b);
+                applied.remove(m.ulid());
+                counts.remove(m.ulid());
+                rewritten++;
+            } else {
+                applied.put(m.ulid(), expired);
+            }
+        }
+        List<String> live = new ArrayList<>(t.blocks.stream().map(b -> b.meta().ulid()).toList());
+        live.addAll(t.downsampledBlocks.stream().map(b -> b.meta().ulid()).toList());
+        applied.keySet().retainAll(live);
         return new Outcome(tombstoned, rewritten, deleted);
+    }
+
+    private static void dropCompanion(Tsdb t, Block b) throws IOException {
+        List<Block> next = new ArrayList<>(t.downsampledBlocks);
+        next.remove(b);
+        t.downsampledBlocks = List.copyOf(next);
+        b.close();
+        Fsync.deleteRecursively(b.dir());
     }
 
     private record Scan(int[] newDocs, long droppedChunks, long totalChunks, long live) {
@@ -140,9 +193,9 @@ final class TsdbSeriesRetention {
     }
 
     /**
-     * Per class: the head's series, the blocks' series (summed over blocks, so a series spanning
-     * several counts in each) and the bytes (the head's chunk bytes plus each block's chunk bytes
-     * shared out by chunk count, an estimate). Series tombstoned away are not counted.
+     * Per class: the head's series, the raw blocks' series (summed over blocks, so a series spanning
+     * several counts in each) and the bytes (the head's chunk bytes plus each raw block's and
+     * downsampled companion's chunk bytes shared out by chunk count, an estimate). Series tombstoned away are not counted.
      */
     List<ClassStats> stats(Tsdb t) {
         RetentionPolicy p = policy;
@@ -155,10 +208,13 @@ final class TsdbSeriesRetention {
             headSeries[c]++;
             bytes[c] += s.chunkBytes();
         });
-        for (Block b : t.blocks) {
+        List<Block> all = new ArrayList<>(t.blocks);
+        all.addAll(t.downsampledBlocks);
+        for (Block b : all) {
             if (b.corruption() != null || !b.acquire()) {
                 continue;
             }
+            boolean companion = b.meta().downsampled();
             try {
                 ClassCounts cc = counts.get(b.meta().ulid());
                 if (cc == null || cc.tombstones != b.numTombstones()) {
@@ -167,7 +223,9 @@ final class TsdbSeriesRetention {
                 }
                 long chunkBytes = BlockSeries.chunkBytes(b);
                 for (int c = 0; c < classes; c++) {
-                    blockSeries[c] += cc.series[c];
+                    if (!companion) {
+                        blockSeries[c] += cc.series[c];
+                    }
                     if (cc.totalChunks > 0) {
                         bytes[c] += (double) chunkBytes * cc.chunks[c] / cc.totalChunks;
                     }
@@ -176,7 +234,7 @@ final class TsdbSeriesRetention {
                 b.release();
             }
         }
-        counts.keySet().retainAll(t.blocks.stream().map(b -> b.meta().ulid()).toList());
+        counts.keySet().retainAll(all.stream().map(b -> b.meta().ulid()).toList());
         List<ClassStats> out = new ArrayList<>(classes);
         for (int c = 0; c < classes; c++) {
             out.add(new ClassStats(c, headSeries[c], blockSeries[c], Math.round(bytes[c])));

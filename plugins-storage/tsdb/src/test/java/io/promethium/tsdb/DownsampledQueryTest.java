@@ -135,6 +135,66 @@ class DownsampledQueryTest {
         }
     }
 
+    /** Points as (timestamp, value, sampleCount). */
+    private static List<double[]> readCounted(Tsdb db, Labels labels, SelectHints hints, long[] resolution) {
+        List<double[]> out = new ArrayList<>();
+        try (Querier q = db.querier(hints.start(), hints.end())) {
+            SeriesSet set = q.select(true, hints, List.of(Matcher.equal("__name__", labels.get("__name__"))));
+            while (set.next()) {
+                SampleIterator it = set.at().iterator(null);
+                while (it.next()) {
+                    out.add(new double[] {it.timestamp(), it.value(), it.sampleCount()});
+                }
+                assertThat(it.error()).isNull();
+            }
+            resolution[0] = set.resolution();
+        }
+        return out;
+    }
+
+    /**
+     * count_over_time is the sum of the window counts: exact. avg_over_time is the sum of the window
+     * sums over it: {@code 1e-12·Σ|v|/n}, the sum's tolerance divided by the count.
+     */
+    @Test
+    void countAndAvgOverTimeFromWindowCountsAndSumsAnswerAsRawData() {
+        long[] res = new long[1];
+        for (String f : List.of("count_over_time", "avg_over_time")) {
+            for (long step : new long[] {HOUR, 6 * HOUR}) {
+                List<double[]> served = readCounted(ds, GAUGE, hints(f, step, step, SelectHints.AUTO), res);
+                assertThat(res[0]).as(f + " step " + step).isEqualTo(step == HOUR ? 5 * MIN : HOUR);
+                List<double[]> raw = readCounted(full, GAUGE, hints(f, step, step, SelectHints.RAW), new long[1]);
+                assertThat(raw).as("raw samples stand for one each").allMatch(p -> p[2] == 1);
+                assertThat(served.size()).as("fewer points than raw").isLessThan(raw.size() / 4);
+                for (long a = 0; a + step <= HOURS * HOUR; a += step) {
+                    double n = 0;
+                    double sum = 0;
+                    double abs = 0;
+                    int rawN = 0;
+                    double rawSum = 0;
+                    for (double[] p : served) {
+                        if (p[0] > a && p[0] <= a + step) {
+                            n += p[2];
+                            sum += p[1];
+                        }
+                    }
+                    for (double[] p : raw) {
+                        if (p[0] > a && p[0] <= a + step) {
+                            rawN++;
+                            rawSum += p[1];
+                            abs += Math.abs(p[1]);
+                        }
+                    }
+                    String at = f + " step " + step / HOUR + "h over (" + a / HOUR + "h, " + (a + step) / HOUR + "h]";
+                    assertThat(n).as(at).isEqualTo(rawN);
+                    if (f.equals("avg_over_time")) {
+                        assertThat(sum / n).as(at).isCloseTo(rawSum / rawN, within(1e-12 * abs / rawN));
+                    }
+                }
+            }
+        }
+    }
+
     /** The raw counter's increase between the last samples at or before a and b, resets added back. */
     private static double rawIncrease(List<double[]> raw, long a, long b) {
         double inc = 0;
@@ -188,7 +248,7 @@ class DownsampledQueryTest {
         long[] res = new long[1];
         for (SelectHints h : List.of(hints("quantile_over_time", 6 * HOUR, 6 * HOUR, SelectHints.AUTO),
                 hints("last_over_time", 6 * HOUR, 6 * HOUR, SelectHints.AUTO), hints("irate", 6 * HOUR, 6 * HOUR, SelectHints.AUTO),
-                hints("count_over_time", 6 * HOUR, 6 * HOUR, SelectHints.AUTO), hints("", 6 * HOUR, 0, SelectHints.AUTO),
+                hints("stddev_over_time", 6 * HOUR, 6 * HOUR, SelectHints.AUTO), hints("", 6 * HOUR, 0, SelectHints.AUTO),
                 hints("sum_over_time", 6 * HOUR, 6 * HOUR, SelectHints.RAW),
                 hints("sum_over_time", 6 * HOUR, 5 * MIN, SelectHints.AUTO),
                 hints("sum_over_time", 10 * MIN, 6 * HOUR, SelectHints.AUTO))) {

@@ -61,6 +61,23 @@ class DownsamplingScheduleTest {
     }
 
     @Test
+    void aSnapshotHoldsTheCompanions() throws Exception {
+        Path snap = dir.resolve("snap");
+        long written;
+        try (Tsdb db = Tsdb.open(options(dir.resolve("db")))) {
+            db.setDownsampling(List.of(new DownsamplingLevel(Duration.ofMinutes(5), Duration.ofHours(10), Duration.ZERO)));
+            fill(db, 0, 40);
+            db.compact();
+            written = companions(db, 5 * MIN);
+            assertThat(written).isPositive();
+            db.snapshot(snap, false);
+        }
+        try (Tsdb copy = Tsdb.open(options(snap))) {
+            assertThat(companions(copy, 5 * MIN)).isEqualTo(written);
+        }
+    }
+
+    @Test
     void eachResolutionKeepsItsOwnRetentionAndOutlivesRawData() throws Exception {
         // Raw kept 20 h, 5 m companions 30 h, 1 h companions for ever.
         try (Tsdb db = Tsdb.open(options(dir).withRetention(Duration.ofHours(20)))) {

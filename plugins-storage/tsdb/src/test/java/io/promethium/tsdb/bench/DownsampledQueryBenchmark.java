@@ -27,7 +27,8 @@ import java.util.List;
  * the resolution used; and the bytes on disk per resolution. Run from the module after
  * {@code test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath}:
  * {@code java -cp target/test-classes:target/classes:$(cat target/bench.classpath)
- * io.promethium.tsdb.bench.DownsampledQueryBenchmark [series] [days]} (defaults 1000, 7).
+ * io.promethium.tsdb.bench.DownsampledQueryBenchmark [series] [days] [function]} (defaults 1000, 7, rate; the
+ * function is the selects' hint, e.g. {@code avg_over_time}, whose points also carry their sample count).
  */
 public final class DownsampledQueryBenchmark {
     private static final long MIN = 60_000L;
@@ -39,6 +40,7 @@ public final class DownsampledQueryBenchmark {
     public static void main(String[] args) throws Exception {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int days = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        String function = args.length > 2 ? args[2] : "rate";
         Path dir = Files.createTempDirectory("downsampled-query-bench-");
         try {
             NodeExporterData data = new NodeExporterData(series);
@@ -92,10 +94,10 @@ public final class DownsampledQueryBenchmark {
                     }
                 }
                 System.out.printf("bytes on disk: raw %,d, 5 m %,d, 1 h %,d%n", raw, five, hour);
-                System.out.printf("%-6s %-6s %10s %14s %12s%n", "step", "hint", "resolution", "points read", "time");
+                System.out.printf("%s: %-6s %-6s %10s %14s %12s%n", function, "step", "hint", "resolution", "points read", "time");
                 for (long step : new long[] {HOUR, 6 * HOUR}) {
                     for (long hint : new long[] {SelectHints.RAW, SelectHints.AUTO}) {
-                        SelectHints h = new SelectHints(1, days * DAY, step, "rate", step, List.of(), false, hint);
+                        SelectHints h = new SelectHints(1, days * DAY, step, function, step, List.of(), false, hint);
                         long best = Long.MAX_VALUE;
                         long[] out = new long[2];
                         for (int round = 0; round < 3; round++) {
@@ -125,7 +127,7 @@ public final class DownsampledQueryBenchmark {
             while (set.next()) {
                 it = set.at().iterator(it);
                 while (it.next()) {
-                    sink += it.value();
+                    sink += it.value() + it.sampleCount();
                     points++;
                 }
             }

@@ -78,6 +78,9 @@ public final class TsdbStatusResource implements Endpoints {
             if (!stats.retentionRules().isEmpty()) {
                 retentionRules(g, stats.retentionRules());
             }
+            if (!stats.resolutions().isEmpty()) {
+                resolutions(g, stats.resolutions());
+            }
             g.writeEndObject();
         });
     }
@@ -107,6 +110,26 @@ public final class TsdbStatusResource implements Endpoints {
             g.writeNumberField("headSeries", r.headSeries());
             g.writeNumberField("blockSeries", r.blockSeries());
             g.writeNumberField("bytes", r.bytes());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** Promethium's addition, present when the storage downsamples: blocks and bytes per resolution. */
+    private static void resolutions(JsonGenerator g, List<StorageStats.ResolutionStat> resolutions) throws IOException {
+        g.writeArrayFieldStart("resolutions");
+        for (StorageStats.ResolutionStat r : resolutions) {
+            g.writeStartObject();
+            g.writeStringField("resolution", r.resolutionMillis() == 0 ? "raw"
+                    : io.promethium.api.config.Durations.format(java.time.Duration.ofMillis(r.resolutionMillis())));
+            g.writeNumberField("blocks", r.blocks());
+            g.writeNumberField("bytes", r.bytes());
+            if (r.blocks() > 0) {
+                g.writeNumberField("minTime", r.minTime());
+                g.writeNumberField("maxTime", r.maxTime());
+            }
+            g.writeStringField("retention", io.promethium.api.config.Durations.format(java.time.Duration.ofMillis(r.retentionMillis())));
+            g.writeBooleanField("nativeHistograms", r.nativeHistograms());
             g.writeEndObject();
         }
         g.writeEndArray();

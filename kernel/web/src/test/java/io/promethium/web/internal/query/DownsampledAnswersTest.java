@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * are kept, against the same samples in a raw-only TSDB, through the engine as
  * {@code max_source_resolution} sets it. Steps and ranges are whole hours, so every range is a set
  * of windows. Tolerances are the TSDB's {@code DownsamplerTest}'s: {@code sum_over_time}
- * {@code 1e-12·Σ|v|} (only the order of additions differs), {@code min_}/{@code max_over_time}
- * exact; {@code rate}/{@code increase} {@code rmax·(res + 2·scrape) + (rmax − rmin)·range} with
+ * {@code 1e-12·Σ|v|} (only the order of additions differs), {@code avg_over_time} (window sums over
+ * window counts) that divided by the count, {@code count_over_time} (window counts added) and
+ * {@code min_}/{@code max_over_time} exact; {@code rate}/{@code increase} {@code rmax·(res + 2·scrape) + (rmax − rmin)·range} with
  * rmax, rmin the largest and smallest 5 m window rates in the range: the companion's first point
  * is the first window's end, not the first raw sample, and the engine extrapolates from it.
  */
@@ -94,7 +95,7 @@ class DownsampledAnswersTest {
     @Test
     void overTimeAggregatesAnswerAsRawDataAlsoWhereRawDataExpired() {
         for (long step : new long[] {HOUR, 6 * HOUR}) {
-            for (String f : List.of("sum_over_time", "min_over_time", "max_over_time")) {
+            for (String f : List.of("sum_over_time", "min_over_time", "max_over_time", "count_over_time", "avg_over_time")) {
                 String q = f + "(g[" + step / HOUR + "h])";
                 QueryResult got = run(ds, q, step, -1);
                 assertThat(got.stats().resolution()).as(q).isEqualTo(step == HOUR ? 5 * MIN : HOUR);
@@ -105,7 +106,7 @@ class DownsampledAnswersTest {
                     // Σ|v| ≤ |g|max (55) × the samples in the range.
                     double sumAbs = 55.0 * step / SCRAPE;
                     assertThat(have.values()[i]).as(q + " at " + want.timestamps()[i] / HOUR + "h")
-                            .isCloseTo(want.values()[i], within(f.startsWith("sum") ? 1e-12 * sumAbs : 0.0));
+                            .isCloseTo(want.values()[i], within(f.startsWith("sum") ? 1e-12 * sumAbs : f.startsWith("avg") ? 1e-12 * 55 : 0.0));
                 }
             }
         }

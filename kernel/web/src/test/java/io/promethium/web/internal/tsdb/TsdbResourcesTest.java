@@ -100,6 +100,20 @@ class TsdbResourcesTest {
     }
 
     @Test
+    void statusListsBlocksPerResolutionWhenDownsampling() {
+        assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain("resolutions");
+        server.tsdb.setDownsampling(List.of(new io.promethium.tsdb.DownsamplingLevel(java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofHours(40), java.time.Duration.ofDays(90))));
+        try {
+            assertThat(server.get("/api/v1/status/tsdb").body()).contains("\"resolutions\":[{\"resolution\":\"raw\",\"blocks\":0,"
+                    + "\"bytes\":0,\"retention\":\"2w1d\",\"nativeHistograms\":true},{\"resolution\":\"5m\",\"blocks\":0,"
+                    + "\"bytes\":0,\"retention\":\"12w6d\",\"nativeHistograms\":false}]");
+        } finally {
+            server.tsdb.setDownsampling(List.of());
+        }
+    }
+
+    @Test
     void adminEndpointsAreUnavailableUnlessEnabled() {
         HttpResponse<String> r = disabled.send(HttpRequest.newBuilder(disabled.uri("/api/v1/admin/tsdb/snapshot"))
                 .POST(HttpRequest.BodyPublishers.noBody()));

@@ -39,7 +39,8 @@ public final class BlockSeries {
         return total;
     }
 
-    private static boolean coversAll(long[] deleted, BlockIndex.SeriesMeta meta) {
+    /** Whether the tombstones {@code deleted} (null: none) hide every chunk of the series. */
+    static boolean coversAll(long[] deleted, BlockIndex.SeriesMeta meta) {
         if (deleted == null || meta.mints().length == 0) {
             return deleted != null;
         }

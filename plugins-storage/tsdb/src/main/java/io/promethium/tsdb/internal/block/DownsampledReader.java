@@ -51,7 +51,15 @@ public final class DownsampledReader {
 
         /** The points of {@code column} in {@code [mint, maxt]}. */
         public SampleIterator iterator(Aggregate column, long mint, long maxt) {
-            return new AggrIterator(parts, column, mint, maxt);
+            return new AggrIterator(parts, column, mint, maxt, false);
+        }
+
+        /**
+         * As {@link #iterator}, each point also telling its window's sample count
+         * ({@link SampleIterator#sampleCount()}, read from the {@code COUNT} column beside {@code column}).
+         */
+        public SampleIterator countedIterator(Aggregate column, long mint, long maxt) {
+            return new AggrIterator(parts, column, mint, maxt, column != Aggregate.COUNT);
         }
     }
 
@@ -71,8 +79,13 @@ public final class DownsampledReader {
             IntIterator it = PostingsForMatchers.select(b.index().labelIndex(), matchers).getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {
-                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
-                out.computeIfAbsent(meta.labels(), Series::new).parts.add(new Part(b, meta));
+                int doc = it.next();
+                BlockIndex.SeriesMeta meta = b.index().series(values, doc);
+                long[] deleted = b.deleted(doc);
+                if (deleted != null && BlockSeries.coversAll(deleted, meta)) {
+                    continue; // deleted (delete_series) or dropped by a retention rule
+                }
+                out.computeIfAbsent(meta.labels(), Series::new).parts.add(new Part(b, meta, deleted));
             }
         }
         return new ArrayList<>(out.values());
@@ -110,16 +123,37 @@ public final class DownsampledReader {
             IntIterator it = docs.getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {
-                BlockIndex.SeriesMeta meta = b.index().series(values, it.next());
-                if (meta.labels().equals(labels)) {
-                    parts.add(new Part(b, meta));
+                int doc = it.next();
+                BlockIndex.SeriesMeta meta = b.index().series(values, doc);
+                long[] deleted = b.deleted(doc);
+                if (meta.labels().equals(labels) && (deleted == null || !BlockSeries.coversAll(deleted, meta))) {
+                    parts.add(new Part(b, meta, deleted));
                 }
             }
         }
-        return new AggrIterator(parts, column, mint, maxt);
+        return new AggrIterator(parts, column, mint, maxt, false);
     }
 
-    private record Part(Block block, BlockIndex.SeriesMeta meta) {
+    /** A series' chunks in one block and its tombstones there ({@code [mint, maxt]} pairs, null for none). */
+    private record Part(Block block, BlockIndex.SeriesMeta meta, long[] deleted) {
+    }
+
+    /**
+     * Whether tombstones {@code deleted} ({@code [mint, maxt]} pairs, null for none) hide the point at
+     * {@code t} of a companion of {@code resolution} ms: when they touch any part of its window
+     * {@code (k·res, (k+1)·res]}, since the window's aggregates mix deleted samples with the rest.
+     */
+    static boolean hidden(long[] deleted, long t, long resolution) {
+        if (deleted == null) {
+            return false;
+        }
+        long start = Math.floorDiv(t - 1, resolution) * resolution;
+        for (int i = 0; i < deleted.length; i += 2) {
+            if (deleted[i] <= start + resolution && deleted[i + 1] > start) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -140,6 +174,13 @@ public final class DownsampledReader {
         private final ChunkReader.Loaded loaded = new ChunkReader.Loaded();
         private final AggrChunk.Layout layout = new AggrChunk.Layout();
         private ChunkIterator chunk;
+        // The COUNT column read beside another one (sampleCount()), else null.
+        private final boolean withCount;
+        private ChunkIterator countChunk;
+        private long count = 1;
+        // The current part's tombstones (null: none) and its block's resolution.
+        private long[] deleted;
+        private long resolution;
         private boolean inChunk;
         private int part;
         private int index = -1;
@@ -157,9 +198,10 @@ public final class DownsampledReader {
         private double prevLastRaw;
         private double chunkLastRaw = Double.NaN;
 
-        AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt) {
+        AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt, boolean withCount) {
             this.parts = parts;
             this.column = column;
+            this.withCount = withCount;
             this.isCounter = column == Aggregate.COUNTER;
             this.mint = mint;
             this.maxt = maxt;
@@ -180,6 +222,16 @@ public final class DownsampledReader {
                 }
                 long ts = chunk.t();
                 double value = chunk.v();
+                if (withCount) {
+                    if (!countChunk.next() || countChunk.t() != ts) {
+                        error = new ChunkFormatException("aggregate chunk's count column does not match its " + column + " column");
+                        done = true;
+                        return false;
+                    }
+                    count = (long) countChunk.v();
+                } else if (column == Aggregate.COUNT) {
+                    count = (long) value;
+                }
                 if (isCounter) {
                     if (firstOfChunk) {
                         firstOfChunk = false;
@@ -203,6 +255,9 @@ public final class DownsampledReader {
                 if (ts > maxt) {
                     done = true;
                     return false;
+                }
+                if (deleted != null && hidden(deleted, ts, resolution)) {
+                    continue; // after the counter's bookkeeping: the total keeps every increase, as raw rate over a gap does
                 }
                 t = ts;
                 v = value;
@@ -238,12 +293,17 @@ public final class DownsampledReader {
                     }
                     layout.parse(loaded.data, 1, loaded.length);
                     chunk = layout.open(loaded.data, column, meta.mints()[index], chunk);
+                    if (withCount) {
+                        countChunk = layout.open(loaded.data, Aggregate.COUNT, meta.mints()[index], countChunk);
+                    }
                 } catch (ChunkFormatException e) {
                     block.markCorrupt(e.getMessage());
                     error = e;
                     return false;
                 }
                 chunkLastRaw = layout.lastRaw;
+                deleted = parts.get(part).deleted();
+                resolution = block.meta().resolution();
                 firstOfChunk = true;
                 inChunk = true;
                 return true;
@@ -276,6 +336,12 @@ public final class DownsampledReader {
         @Override
         public double value() {
             return v;
+        }
+
+        /** The window's sample count for the COUNT column or a counted iterator, else 1. */
+        @Override
+        public long sampleCount() {
+            return count;
         }
 
         @Override

@@ -87,14 +87,15 @@ public final class Downsampler {
      * Writes the downsampled companion of {@code source} (acquired by the caller, or under the
      * compaction lock) at {@code resolution} ms under {@code parent}: from a raw block (tombstoned
      * samples left out), or from a downsampled one whose resolution divides {@code resolution}
-     * (1 h from 5 m, as Thanos does, so raw data may be gone by then). Null when nothing remains.
+     * (1 h from 5 m, as Thanos does, so raw data may be gone by then; the same resolution rewrites
+     * it without the windows its tombstones touch). Null when nothing remains.
      */
     public synchronized Result downsample(Block source, long resolution, Path parent) throws IOException {
         if (resolution <= 0) {
             throw new IllegalArgumentException("resolution " + resolution + " ms is not positive");
         }
         long from = source.meta().resolution();
-        if (from > 0 && (resolution <= from || resolution % from != 0)) {
+        if (from > 0 && (resolution < from || resolution % from != 0)) {
             throw new IllegalArgumentException("block " + source.meta().ulid() + " is downsampled at " + from
                     + " ms; a coarser resolution must be a multiple of it, not " + resolution + " ms");
         }
@@ -114,7 +115,12 @@ public final class Downsampler {
                 writer.beginSeries(meta.labels());
                 startSeries();
                 if (from > 0) {
-                    windows += reaggregate(source, meta, resolution, writer);
+                    long[] deleted = source.deleted(doc);
+                    if (deleted != null && BlockSeries.coversAll(deleted, meta)) {
+                        writer.endSeries();
+                        continue; // deleted or dropped by a retention rule after the source was written
+                    }
+                    windows += reaggregate(source, meta, resolution, deleted, writer);
                     if (n > 0) {
                         flush(writer);
                         series++;
@@ -192,7 +198,8 @@ public final class Downsampler {
      * only there (once it holds {@code windowsPerChunk} windows); a window cut by it becomes two
      * points, one in each chunk, both inside the window. Returns the windows written.
      */
-    private long reaggregate(Block source, BlockIndex.SeriesMeta meta, long resolution, BlockWriter writer) throws IOException {
+    private long reaggregate(Block source, BlockIndex.SeriesMeta meta, long resolution, long[] deleted, BlockWriter writer)
+            throws IOException {
         long closed = 0;
         for (int c = 0; c < meta.refs().length; c++) {
             try {
@@ -224,6 +231,19 @@ public final class Downsampler {
                     throw new IOException("block " + source.meta().ulid() + ": aggregate columns of " + meta.labels() + " differ in length");
                 }
                 long ts = counts.t();
+                if (deleted != null && DownsampledReader.hidden(deleted, ts, source.meta().resolution())) {
+                    // A source window touched by tombstones is left out, its counter points too: a later
+                    // point of the chunk is relative to the chunk's entry, and one taken as an entry joins
+                    // on the last raw value before it, so the counter keeps the increase over the gap.
+                    while (pending || counterIt.next()) {
+                        if (counterIt.t() > ts) {
+                            pending = true;
+                            break;
+                        }
+                        pending = false;
+                    }
+                    continue;
+                }
                 long k = Math.floorDiv(ts - 1, resolution);
                 if (windowOpen && k != window) {
                     closed++;
@@ -343,7 +363,7 @@ public final class Downsampler {
         wmin[n] = min;
         wmax[n] = max;
         n++;
-        if (counterT != Long.MIN_VALUE && counterT > ct[cn - 1]) {
+        if (counterT != Long.MIN_VALUE && cn > 0 && counterT > ct[cn - 1]) {
             ct[cn] = counterT;
             cv[cn++] = counter;
         }

@@ -52,4 +52,33 @@ public final class Retention {
         }
         return new Decision(byTime, bySize);
     }
+
+    /**
+     * The blocks size retention deletes when blocks of several kinds share the limit (raw blocks and
+     * downsampled companions): while their bytes plus {@code walBytes} exceed {@code retentionBytes},
+     * the block ending first goes, a finer resolution before a coarser one of the same end (the
+     * coarser answers for it). Off when {@code retentionBytes} is zero.
+     *
+     * @param blocks the blocks that remain after time retention, in any order
+     * @param sizes each block's bytes on disk, same order
+     */
+    public static List<String> bySize(List<BlockMeta> blocks, List<Long> sizes, long retentionBytes, long walBytes) {
+        List<String> out = new ArrayList<>();
+        if (retentionBytes <= 0) {
+            return out;
+        }
+        long total = walBytes;
+        Integer[] order = new Integer[blocks.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            total += sizes.get(i);
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong((Integer i) -> blocks.get(i).maxTime())
+                .thenComparingLong(i -> blocks.get(i).resolution()).thenComparingLong(i -> blocks.get(i).minTime()));
+        for (int k = 0; k < order.length && total > retentionBytes; k++) {
+            out.add(blocks.get(order[k]).ulid());
+            total -= sizes.get(order[k]);
+        }
+        return out;
+    }
 }

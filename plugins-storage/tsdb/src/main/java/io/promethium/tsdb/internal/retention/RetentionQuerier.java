@@ -93,6 +93,11 @@ public final class RetentionQuerier implements Querier {
             public List<String> warnings() {
                 return set.warnings();
             }
+
+            @Override
+            public long resolution() {
+                return set.resolution();
+            }
         };
     }
 

@@ -97,7 +97,10 @@ final class RangeFunctions {
         // Start timestamps come with the samples of a selector; a subquery's results have none.
         boolean readStarts = ev.ctx.useStartTimestamps && (fn == Fn.RATE || fn == Fn.INCREASE || fn == Fn.IRATE || fn == Fn.RESETS)
                 && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
-        Job job = new Job(fn, input, grid, steps, ends, input.range, invariant, p1, p2, readStarts, counterCheck, keepName, matrixArg, anyInput);
+        // A storage may answer these two from downsampled aggregates: a point per window standing for its samples.
+        boolean readCounts = (fn == Fn.COUNT_OVER_TIME || fn == Fn.AVG_OVER_TIME) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
+        Job job = new Job(fn, input, grid, steps, ends, input.range, invariant, p1, p2, readStarts, readCounts, counterCheck, keepName,
+                matrixArg, anyInput);
         // Series are independent: many are read on several cores (SeriesParallel). absent_over_time
         // gathers one answer over all series, so it reads them on one.
         List<StepSeries> out = new ArrayList<>(SeriesParallel.map(input.size(), anyInput == null, ev.ctx,
@@ -118,7 +121,7 @@ final class RangeFunctions {
 
     /** What every series of one range function call shares. */
     private record Job(Fn fn, RangeInput input, StepGrid grid, int steps, long[] ends, long range, boolean invariant, double[] p1,
-            double[] p2, boolean readStarts, boolean counterCheck, boolean keepName, Expr matrixArg, boolean[] anyInput) {
+            double[] p2, boolean readStarts, boolean readCounts, boolean counterCheck, boolean keepName, Expr matrixArg, boolean[] anyInput) {
     }
 
     /** One thread's reused state of a range function call: its own functions object (histogram scratch, annotations), buffers, row. */
@@ -148,6 +151,7 @@ final class RangeFunctions {
         c.reuse = job.input.iterator(si, c.reuse);
         c.buffer.statsHints = job.input.statsHints;
         c.buffer.readStarts = job.readStarts;
+        c.buffer.readCounts = job.readCounts;
         c.buffer.reset(c.reuse);
         boolean overlapWarned = false;
         int present = 0;
@@ -280,11 +284,12 @@ final class RangeFunctions {
                 }
                 case RESETS -> RangeKernels.resets(ts, vs, sts, lo, hi);
                 case CHANGES -> RangeKernels.changes(vs, lo, hi);
-                case AVG_OVER_TIME -> RangeKernels.avgOverTime(vs, lo, hi);
+                case AVG_OVER_TIME -> c.buffer.counts() == null ? RangeKernels.avgOverTime(vs, lo, hi)
+                        : RangeKernels.sumOverTime(vs, lo, hi, c.kahan) / c.buffer.count(lo, hi); // window sums over their counts
                 case MIN_OVER_TIME -> RangeKernels.minOverTime(vs, lo, hi);
                 case MAX_OVER_TIME -> RangeKernels.maxOverTime(vs, lo, hi);
                 case SUM_OVER_TIME -> RangeKernels.sumOverTime(vs, lo, hi, c.kahan);
-                case COUNT_OVER_TIME -> hi - lo;
+                case COUNT_OVER_TIME -> c.buffer.count(lo, hi);
                 case STDDEV_OVER_TIME -> Math.sqrt(RangeKernels.varianceOverTime(vs, lo, hi));
                 case STDVAR_OVER_TIME -> RangeKernels.varianceOverTime(vs, lo, hi);
                 case LAST_OVER_TIME -> vs[hi - 1];
@@ -360,7 +365,7 @@ final class RangeFunctions {
         String name = GoFormat.quote(labels.metricName());
         switch (fn) {
             case COUNT_OVER_TIME:
-                return n;
+                return b.count(lo, hi);
             case PRESENT_OVER_TIME:
                 return 1;
             case TS_OF_LAST_OVER_TIME:

@@ -26,6 +26,15 @@ final class WindowBuffer {
     long[] sts;
     /** Whether the current series had a sample with a start timestamp. */
     boolean anySt;
+    /**
+     * Whether to read how many raw samples each point stands for ({@code SampleIterator.sampleCount()}:
+     * count_over_time and avg_over_time over a storage answering from downsampled aggregates).
+     */
+    boolean readCounts;
+    /** Sample counts beside {@code ts} (1 for a raw sample); allocated at the first point that stands for more. */
+    double[] cs;
+    /** Whether the current series had a point standing for more than one sample. */
+    boolean anyCount;
     int lo;
     int hi;
     private SampleIterator it;
@@ -48,6 +57,38 @@ final class WindowBuffer {
         if (anySt) {
             Arrays.fill(sts, 0L);
             anySt = false;
+        }
+        anyCount = false;
+    }
+
+    /** The window's sample count: the points' {@code sampleCount()}s summed when one stood for more than one sample. */
+    double count(int from, int to) {
+        if (!anyCount) {
+            return to - from;
+        }
+        double n = 0;
+        for (int i = from; i < to; i++) {
+            n += cs[i];
+        }
+        return n;
+    }
+
+    /** The window's sample counts (aligned with {@code vs}), or null when every point is one raw sample. */
+    double[] counts() {
+        return anyCount ? cs : null;
+    }
+
+    private void noteCount() {
+        long c = it.sampleCount();
+        if (c != 1 || anyCount) {
+            if (cs == null || cs.length < ts.length) {
+                cs = cs == null ? new double[ts.length] : Arrays.copyOf(cs, ts.length);
+            }
+            if (!anyCount) {
+                Arrays.fill(cs, 0, hi - 1, 1.0);
+                anyCount = true;
+            }
+            cs[hi - 1] = c;
         }
     }
 
@@ -108,6 +149,9 @@ final class WindowBuffer {
                         hs[hi - 1] = h;
                         anyHist = true;
                         noteStart();
+                        if (readCounts) {
+                            noteCount();
+                        }
                     }
                 } else {
                     double v = it.value();
@@ -119,6 +163,9 @@ final class WindowBuffer {
                         }
                         if (readStarts) {
                             noteStart();
+                        }
+                        if (readCounts) {
+                            noteCount();
                         }
                     }
                 }
@@ -177,6 +224,9 @@ final class WindowBuffer {
                 }
                 if (anySt) {
                     System.arraycopy(sts, lo, sts, 0, n);
+                }
+                if (anyCount) {
+                    System.arraycopy(cs, lo, cs, 0, n);
                 }
                 lo = 0;
                 hi = n;

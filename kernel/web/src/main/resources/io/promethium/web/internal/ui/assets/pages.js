@@ -220,7 +220,18 @@ export function tsdbStatusPage(root) {
             h('td', { class: 'mono' }, r.selector || '(no rule: global retention)'),
             h('td', {}, r.retention === '0s' ? 'forever' : r.retention),
             h('td', { class: 'num' }, r.headSeries), h('td', { class: 'num' }, r.blockSeries),
-            h('td', { class: 'num' }, formatBytes(r.bytes)))))) : null);
+            h('td', { class: 'num' }, formatBytes(r.bytes)))))) : null,
+      data.resolutions && data.resolutions.length ? h('section', { class: 'card resolutions' },
+        h('div', { class: 'head' }, h('h2', {}, 'Resolutions'),
+          h('span', { class: 'muted' }, 'raw blocks and downsampled companions; native histograms are kept in raw data only')),
+        table(['Resolution', ['Blocks', 'num'], ['Bytes', 'num'], 'From', 'To', 'Retention', 'Native histograms'],
+          data.resolutions.map((r) => h('tr', {},
+            h('td', { class: 'mono' }, r.resolution),
+            h('td', { class: 'num' }, r.blocks), h('td', { class: 'num' }, formatBytes(r.bytes)),
+            h('td', {}, r.blocks ? time(r.minTime) : ''),
+            h('td', {}, r.blocks ? time(r.maxTime) : ''),
+            h('td', {}, r.retention === '0s' ? 'forever' : r.retention),
+            h('td', {}, r.nativeHistograms ? 'kept' : 'not downsampled'))))) : null);
   });
 }
 

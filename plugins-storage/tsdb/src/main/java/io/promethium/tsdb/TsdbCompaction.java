@@ -158,7 +158,7 @@ final class TsdbCompaction {
         t.blocks = List.copyOf(next);
         for (Block b : old) {
             b.close();
-            Fsync.deleteRecursively(b.dir());
+            Fsync.deleteBlock(b.dir());
         }
     }
 
@@ -211,7 +211,7 @@ final class TsdbCompaction {
         for (Block b : drop) {
             Tsdb.LOG.info("retention: deleting block " + b.meta().ulid());
             b.close();
-            Fsync.deleteRecursively(b.dir());
+            Fsync.deleteBlock(b.dir());
         }
         t.seriesRetention.apply(t, newest);
     }

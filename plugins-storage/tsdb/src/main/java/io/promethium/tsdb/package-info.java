@@ -8,9 +8,11 @@
  *
  * <p>1.3.0 adds downsampling: {@link io.promethium.tsdb.DownsamplingLevel}, {@code Tsdb.setDownsampling}
  * and {@code downsampling}.
+ *
+ * <p>1.4.0 adds {@code Tsdb.pauseBeforeRenames}, for fault tests.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.tsdb;
 
 import org.osgi.annotation.bundle.Export;

@@ -240,7 +240,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * sources of one of a higher compaction level (and the same resolution) holds nothing that
      * one lacks, and loading both would serve its samples twice, or resurrect deleted ones.
      */
-    private List<Block> withoutSuperseded(List<Block> opened) throws IOException {
+    private List<Block> withoutSuperseded(List<Block> opened) {
         List<Block> kept = new ArrayList<>();
         for (Block b : opened) {
             Block by = null;
@@ -259,7 +259,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             LOG.warning("block " + b.dir() + " was compacted into " + by.meta().ulid()
                     + " before the process stopped and is deleted now (an interrupted compaction)");
             b.close();
-            Fsync.deleteBlock(b.dir());
+            try {
+                Fsync.deleteBlock(b.dir());
+            } catch (IOException e) {
+                // Not served either way; the next start tries again.
+                LOG.severe("deleting block " + b.dir() + " failed (it is not served): " + e.getMessage());
+            }
         }
         return kept;
     }

@@ -16,6 +16,7 @@ import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.CompactionPlanner;
 import io.promethium.tsdb.internal.block.Compactor;
 import io.promethium.tsdb.internal.block.Ulid;
+import io.promethium.tsdb.internal.fs.FaultPause;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.head.Head;
@@ -63,6 +64,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     final Path dir;
     final FileOpener opener;
+    /** Wraps {@link #opener}: holds renames when a fault test asks ({@link #pauseBeforeRenames}). */
+    private final FaultPause faultPause;
     final TsdbMetrics metrics = new TsdbMetrics();
     final Head head;
     final Compactor compactor;
@@ -91,7 +94,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     private Tsdb(TsdbOptions options, FileOpener opener) throws IOException {
         this.options = options;
-        this.opener = opener;
+        this.faultPause = new FaultPause(opener);
+        this.opener = faultPause;
         this.dir = options.path();
         this.blockDuration = options.blockDuration().toMillis();
         Files.createDirectories(dir);
@@ -114,7 +118,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             lock = null;
         }
         this.head = new Head(metrics, options.outOfOrderWindow().toMillis(), options.samplesPerChunk());
-        this.compactor = new Compactor(opener, options.samplesPerChunk());
+        this.compactor = new Compactor(faultPause, options.samplesPerChunk());
         this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
         Wal opened = null;
         try {
@@ -124,7 +128,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
                 int next = replayWal(walDir);
-                opened = new Wal(walDir, opener, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next,
+                opened = new Wal(walDir, faultPause, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next,
                         options.walCompression());
                 head.setWal(opened);
             }
@@ -221,10 +225,48 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 }
             }
         }
+        loaded = withoutSuperseded(loaded);
+        downsampled = withoutSuperseded(downsampled);
         loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
         blocks = List.copyOf(loaded);
         downsampled.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
         downsampledBlocks = List.copyOf(downsampled);
+    }
+
+    /**
+     * Drops the blocks a compaction had already replaced when the process stopped: the merged
+     * block was renamed into place, its sources were not deleted yet. As Prometheus deletes a
+     * block named among a loaded block's parents: here, a block whose sources all lie in the
+     * sources of one of a higher compaction level (and the same resolution) holds nothing that
+     * one lacks, and loading both would serve its samples twice, or resurrect deleted ones.
+     */
+    private List<Block> withoutSuperseded(List<Block> opened) {
+        List<Block> kept = new ArrayList<>();
+        for (Block b : opened) {
+            Block by = null;
+            for (Block other : opened) {
+                BlockMeta m = other.meta();
+                if (other != b && m.level() > b.meta().level() && m.resolution() == b.meta().resolution()
+                        && m.sources().containsAll(b.meta().sources())) {
+                    by = other;
+                    break;
+                }
+            }
+            if (by == null) {
+                kept.add(b);
+                continue;
+            }
+            LOG.warning("block " + b.dir() + " was compacted into " + by.meta().ulid()
+                    + " before the process stopped and is deleted now (an interrupted compaction)");
+            b.close();
+            try {
+                Fsync.deleteBlock(b.dir());
+            } catch (IOException e) {
+                // Not served either way; the next start tries again.
+                LOG.severe("deleting block " + b.dir() + " failed (it is not served): " + e.getMessage());
+            }
+        }
+        return kept;
     }
 
     /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
@@ -708,6 +750,23 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         return options;
     }
 
+    /**
+     * Fault testing only ({@code --storage.tsdb.fault.pause-before-rename}): from now on, each
+     * fully written block ({@code blocks}) and WAL checkpoint ({@code checkpoints}) waits minutes
+     * before the rename that puts it in place, after logging a warning naming its folder, so a
+     * test can kill the process exactly there. {@link #close()} ends any wait.
+     */
+    public void pauseBeforeRenames(boolean blocks, boolean checkpoints) {
+        java.util.EnumSet<FileOpener.Written> what = java.util.EnumSet.noneOf(FileOpener.Written.class);
+        if (blocks) {
+            what.add(FileOpener.Written.BLOCK);
+        }
+        if (checkpoints) {
+            what.add(FileOpener.Written.CHECKPOINT);
+        }
+        faultPause.pause(what);
+    }
+
     /** Sizes the exemplar buffer ({@code storage.exemplars.max_exemplars}; 0 keeps none), keeping the newest that fit. */
     public void setMaxExemplars(int max) {
         if (max < 0) {
@@ -855,6 +914,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     /** Stops background work, flushes and closes the WAL, releases blocks and the directory lock. */
     @Override
     public void close() {
+        // A rename held for a fault test holds the compaction lock: let it go first.
+        faultPause.release();
         synchronized (compactionLock) {
             if (closed) {
                 return;

@@ -159,7 +159,7 @@ final class TsdbCompaction {
         t.blocks = List.copyOf(next);
         for (Block b : old) {
             b.close();
-            Fsync.deleteRecursively(b.dir());
+            Fsync.deleteBlock(b.dir());
         }
     }
 
@@ -226,7 +226,7 @@ final class TsdbCompaction {
         for (Block b : drop) {
             Tsdb.LOG.info("retention: deleting block " + b.meta().ulid());
             b.close();
-            Fsync.deleteRecursively(b.dir());
+            Fsync.deleteBlock(b.dir());
         }
         for (Block b : dropCompanions) {
             Tsdb.LOG.info("size retention: deleting " + b.meta().resolution() + " ms companion " + b.meta().ulid());

@@ -67,7 +67,7 @@ final class TsdbDownsampling {
             for (Block b : drop) {
                 Tsdb.LOG.info("downsampling retention: deleting " + b.meta().resolution() + " ms companion " + b.meta().ulid());
                 b.close();
-                Fsync.deleteRecursively(b.dir());
+                Fsync.deleteBlock(b.dir());
             }
         }
     }
@@ -158,7 +158,7 @@ final class TsdbDownsampling {
                     t.downsampledBlocks = List.copyOf(next);
                     for (Block old : overlapping) {
                         old.close();
-                        Fsync.deleteRecursively(old.dir());
+                        Fsync.deleteBlock(old.dir());
                     }
                 }
                 below = level.resolution();

@@ -185,7 +185,7 @@ final class TsdbSeriesRetention {
         next.remove(b);
         t.blocks = List.copyOf(next);
         b.close();
-        Fsync.deleteRecursively(b.dir());
+        Fsync.deleteBlock(b.dir());
     }
 
     /** Series and estimated bytes of one retention class. */

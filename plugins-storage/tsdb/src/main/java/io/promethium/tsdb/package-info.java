@@ -10,9 +10,11 @@
  * and {@code downsampling}.
  *
  * <p>1.4.0 adds {@code Tsdb.resolutionUsage} ({@code Tsdb.ResolutionUsage}): blocks and bytes per resolution.
+ *
+ * <p>1.5.0 adds {@code Tsdb.pauseBeforeRenames}, for fault tests.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.promethium.tsdb;
 
 import org.osgi.annotation.bundle.Export;

@@ -232,6 +232,42 @@ class QueueManagerTest {
         assertThat(warnings.stream().filter(w -> w.contains("HTTP status 503"))).hasSize(1);
     }
 
+    /**
+     * The backlog of an outage, sent by a slow receiver, makes the queue reshard (the old shards
+     * drain, new ones take over between two WAL reads) while samples keep coming: each arrives
+     * exactly once. The VictoriaMetrics outage tests never reshard (one shard keeps up there).
+     */
+    @Test
+    void reshardingAfterAnOutageLosesNoSampleAndSendsNoneTwice() throws Exception {
+        receiver.mode.set(TestReceiver.Mode.STATUS);
+        // 1 ms a sample: one shard sends 1000/s, less than the 2000/s coming in.
+        receiver.delayMillis = 100;
+        QueueManager q = start(settings(receiver.url(), Map.of("queue_config", Map.of("batch_send_deadline", "50ms",
+                "min_backoff", "10ms", "max_backoff", "100ms", "capacity", 500L, "max_samples_per_send", 100L, "max_shards", 8L))), null);
+        int series = 200;
+        int rounds = 60;
+        int maxShards = 1;
+        for (int t = 1; t <= rounds; t++) {
+            if (t == 15) {
+                receiver.mode.set(TestReceiver.Mode.OK);
+            }
+            append(series, t * 1000L, t);
+            Thread.sleep(100);
+            maxShards = Math.max(maxShards, q.shardCount());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (receiver.samples.size() < series * rounds && System.nanoTime() < deadline) {
+            maxShards = Math.max(maxShards, q.shardCount());
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        assertThat(maxShards).as("resharded").isGreaterThan(1);
+        assertThat(keys()).as("distinct samples received").hasSize(series * rounds);
+        assertThat(receiver.samples).as("samples received, duplicates included").hasSize(series * rounds);
+        assertThat(q.metrics().samplesFailed.sum()).isZero();
+        assertThat(q.metrics().samplesDropped.sum()).isZero();
+    }
+
     @Test
     void clientErrorsAreDroppedAndCountedAndTheQueueMovesOn() throws Exception {
         receiver.mode.set(TestReceiver.Mode.STATUS);

@@ -35,7 +35,8 @@ public final class ComponentConfig {
             Map.entry("walCompression", "storage.tsdb.wal-compression"),
             Map.entry("walCompressionType", "storage.tsdb.wal-compression-type"),
             Map.entry("walSegmentSize", "storage.tsdb.wal-segment-size"),
-            Map.entry("samplesPerChunk", "storage.tsdb.samples-per-chunk"));
+            Map.entry("samplesPerChunk", "storage.tsdb.samples-per-chunk"),
+            Map.entry("faultPauseBeforeRename", "storage.tsdb.fault.pause-before-rename"));
 
     private ComponentConfig() {
     }
@@ -131,6 +132,25 @@ public final class ComponentConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException("storage.exemplars.max_exemplars: expected a count up to " + (Integer.MAX_VALUE - 8) + ", got \"" + text + "\"");
         }
+    }
+
+    /** What a fault test holds before its rename, property {@code faultPauseBeforeRename}: a comma list of block, checkpoint. */
+    public record FaultPauses(boolean blocks, boolean checkpoints) {
+    }
+
+    public static FaultPauses faultPauses(Map<String, ?> props) throws ConfigException {
+        boolean blocks = false;
+        boolean checkpoints = false;
+        for (String item : string(props, "faultPauseBeforeRename", "").split(",")) {
+            switch (item.trim()) {
+                case "" -> { }
+                case "block" -> blocks = true;
+                case "checkpoint" -> checkpoints = true;
+                default -> throw new ConfigException(name("faultPauseBeforeRename") + ": \"" + item.trim()
+                        + "\" is not block or checkpoint");
+            }
+        }
+        return new FaultPauses(blocks, checkpoints);
     }
 
     /**

@@ -110,7 +110,9 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         int maxExemplars = ComponentConfig.maxExemplars(properties);
         var rules = ComponentConfig.retentionRules(properties);
         var downsampling = ComponentConfig.downsampling(properties);
+        var faultPauses = ComponentConfig.faultPauses(properties);
         Tsdb opened = Tsdb.open(options);
+        opened.pauseBeforeRenames(faultPauses.blocks(), faultPauses.checkpoints());
         opened.setMaxExemplars(maxExemplars);
         opened.setRetentionRules(rules);
         try {

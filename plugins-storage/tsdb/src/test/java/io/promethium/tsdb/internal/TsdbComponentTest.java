@@ -99,6 +99,9 @@ class TsdbComponentTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.retention.time");
         assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "retentionSize", "5 parsecs")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.retention.size");
+        assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "faultPauseBeforeRename", "block,index")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.fault.pause-before-rename")
+                .hasMessageContaining("\"index\" is not block or checkpoint");
     }
 
     @Test

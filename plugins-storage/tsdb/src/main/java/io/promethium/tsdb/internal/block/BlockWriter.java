@@ -413,6 +413,7 @@ public final class BlockWriter implements AutoCloseable {
         }
         Fsync.dir(tmp.resolve("chunks"));
         Fsync.dir(tmp);
+        opener.beforeRename(FileOpener.Written.BLOCK, tmp);
         Files.move(tmp, parent.resolve(ulid), StandardCopyOption.ATOMIC_MOVE);
         Fsync.dir(parent);
         finished = true;

@@ -22,6 +22,22 @@ public final class Fsync {
         }
     }
 
+    /**
+     * Deletes a block folder so that a crash midway never leaves a block with some files gone
+     * (which the next start would take for corruption): renamed to {@code <name>.tmp-for-deletion}
+     * first (Prometheus's name; what is left of it is removed at the next open), then deleted.
+     */
+    public static void deleteBlock(Path block) throws IOException {
+        if (!Files.exists(block)) {
+            return;
+        }
+        Path doomed = block.resolveSibling(block.getFileName() + ".tmp-for-deletion");
+        deleteRecursively(doomed);
+        Files.move(block, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        dir(block.getParent());
+        deleteRecursively(doomed);
+    }
+
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;

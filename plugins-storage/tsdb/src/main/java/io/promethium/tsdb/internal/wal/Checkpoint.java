@@ -51,7 +51,7 @@ final class Checkpoint {
             throw failure;
         }
         metrics.writeFailures.succeeded(WriteFailures.Area.CHECKPOINT, tmp);
-        finish(walDir, tmp, through, metrics);
+        finish(walDir, tmp, through, metrics, opener);
     }
 
     /** Writes the checkpoint into {@code tmp}, fsynced. */
@@ -85,8 +85,9 @@ final class Checkpoint {
     }
 
     /** Puts a written checkpoint in place, then drops the segments and the checkpoint it replaces. */
-    private static void finish(Path walDir, Path tmp, int through, TsdbMetrics metrics) throws IOException {
+    private static void finish(Path walDir, Path tmp, int through, TsdbMetrics metrics, FileOpener opener) throws IOException {
         Path target = WalFiles.checkpointDir(walDir, through);
+        opener.beforeRename(FileOpener.Written.CHECKPOINT, tmp);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         Fsync.dir(walDir);
         // Only now is it safe to drop what the checkpoint replaces.

@@ -1,0 +1,147 @@
+package io.promethium.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kill -9} of the server while the TSDB writes, at the two moments a crash leaves a
+ * complete-looking folder that must never be loaded: a WAL checkpoint written but not renamed
+ * into place (the blocks of its head cut already are), and a block a compaction merge wrote but
+ * did not rename (here the rewrite {@code clean_tombstones} runs, the compactor's merge of one
+ * block). Each restart on the same data folder removes the leftover folder (logged), serves
+ * every sample acknowledged before the kill, keeps deleted samples deleted, and is ready.
+ *
+ * <p>The crash lands inside the write every time: {@code --storage.tsdb.fault.pause-before-rename}
+ * holds the written folder before its rename, logging it, and the test kills the server once the
+ * log says so. Killing at random moments instead would hit a small compaction's last
+ * milliseconds only now and then, and each miss costs a server start (the CI budget).
+ */
+class CompactionCrashIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONFIG = """
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: self
+                static_configs:
+                  - targets: ["127.0.0.1:%d"]
+            """;
+    /** Small blocks: the first background check (a minute after start) cuts the head. */
+    private static final String BLOCKS = "--storage.tsdb.min-block-duration=10s";
+    private static final String PAUSE = "--storage.tsdb.fault.pause-before-rename=";
+    /** Samples counted as acknowledged: all the self-scrape's but {@code up}'s, which the test deletes in part. */
+    private static final String KEPT = "{job=\"self\",__name__!=\"up\"}[1h]";
+
+    @Test
+    void aKillNineInsideACheckpointOrABlockWriteLoadsNoHalfWrittenFolderAndLosesNoAcknowledgedSample() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            Path data = server.home.resolve("data");
+            server.config(CONFIG.formatted(server.port));
+
+            // 1. A head cut: its blocks are renamed into place, the WAL checkpoint after them is held.
+            server.start(BLOCKS, PAUSE + "checkpoint").awaitReady();
+            server.await(Duration.ofSeconds(120), () -> server.output().contains("pause-before-rename): checkpoint "),
+                    "the checkpoint held before its rename");
+            long t1 = System.currentTimeMillis();
+            long acked1 = count(server, KEPT, t1);
+            assertThat(acked1).isPositive();
+            kill(server);
+            List<String> checkpoint = leftovers(data.resolve("wal"));
+            assertThat(checkpoint).as("the checkpoint folder the kill left").singleElement()
+                    .satisfies(n -> assertThat(n).startsWith("checkpoint."));
+            List<Path> blocks = blocks(data);
+            assertThat(blocks).as("blocks of the head cut").isNotEmpty();
+
+            // 2. Restart: the checkpoint folder is gone, nothing acknowledged is lost; then a block rewrite is held.
+            server.start(BLOCKS, PAUSE + "block", "--web.enable-admin-api").awaitReady();
+            assertThat(server.output()).contains("removing " + data.resolve("wal").resolve(checkpoint.get(0)) + ", left by an interrupted write");
+            assertThat(leftovers(data.resolve("wal"))).isEmpty();
+            assertThat(count(server, KEPT, t1)).as("acknowledged before the first kill").isGreaterThanOrEqualTo(acked1);
+
+            long deletedUntil = maxTime(blocks.get(0)) - 1;
+            assertThat(count(server, "up{job=\"self\"}[1h]", deletedUntil)).as("samples to delete").isPositive();
+            var deleted = server.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/tsdb/delete_series?match[]="
+                    + URLEncoder.encode("up{job=\"self\"}", StandardCharsets.UTF_8) + "&end=" + seconds(deletedUntil)))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+            // Held before its rename: the request never answers; the kill ends it.
+            CompletableFuture<?> rewrite = CompletableFuture.runAsync(() -> server.post("/api/v1/admin/tsdb/clean_tombstones"));
+            server.await(Duration.ofSeconds(60), () -> server.output().contains("pause-before-rename): block "),
+                    "the rewritten block held before its rename");
+            long t2 = System.currentTimeMillis();
+            long acked2 = count(server, KEPT, t2);
+            kill(server);
+            rewrite.handle((ok, failed) -> null).get(30, TimeUnit.SECONDS);
+            List<String> block = leftovers(data);
+            assertThat(block).as("the block folder the kill left").singleElement()
+                    .satisfies(n -> assertThat(data.resolve(n).resolve("meta.json")).as("complete but for the rename").exists());
+
+            // 3. Restart: the block folder is gone, the original block (with its tombstones) serves.
+            server.start(BLOCKS).awaitReady();
+            assertThat(server.output()).contains("removing " + data.resolve(block.get(0)) + ", left by an interrupted write");
+            assertThat(leftovers(data)).isEmpty();
+            assertThat(count(server, KEPT, t2)).as("acknowledged before the second kill").isGreaterThanOrEqualTo(acked2);
+            assertThat(count(server, "up{job=\"self\"}[1h]", deletedUntil)).as("deleted samples stay deleted").isZero();
+            assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain(".corrupted");
+        }
+    }
+
+    private static void kill(ServerProcess server) throws IOException, InterruptedException {
+        server.signal("KILL");
+        assertThat(server.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Folders an interrupted write leaves: names ending in .tmp. */
+    private static List<String> leftovers(Path in) throws IOException {
+        try (Stream<Path> s = Files.list(in)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+        }
+    }
+
+    /** Block folders (a ULID: 26 characters), oldest first (ULIDs sort by creation). */
+    private static List<Path> blocks(Path data) throws IOException {
+        try (Stream<Path> s = Files.list(data)) {
+            return s.filter(p -> p.getFileName().toString().matches("[0-9A-HJKMNP-TV-Z]{26}")).sorted().toList();
+        }
+    }
+
+    private static long maxTime(Path block) throws IOException {
+        Matcher m = Pattern.compile("\"maxTime\":\\s*(\\d+)").matcher(Files.readString(block.resolve("meta.json")));
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String seconds(long millis) {
+        return millis / 1000 + "." + String.format("%03d", millis % 1000);
+    }
+
+    /** The samples a range selector finds at {@code atMillis}, over all its series. */
+    private static long count(ServerProcess server, String selector, long atMillis) throws IOException {
+        String body = server.get("/api/v1/query?query=" + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&time=" + seconds(atMillis))
+                .body();
+        JsonNode answer = JSON.readTree(body);
+        assertThat(answer.path("status").asText()).as(body).isEqualTo("success");
+        long n = 0;
+        for (JsonNode series : answer.at("/data/result")) {
+            n += series.path("values").size();
+        }
+        return n;
+    }
+}

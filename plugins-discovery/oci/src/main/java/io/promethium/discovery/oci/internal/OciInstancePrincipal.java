@@ -36,7 +36,9 @@ import javax.security.auth.x500.X500Principal;
  * {@code auth: instance_principal}, as OCI's Go SDK's {@code InstancePrincipalConfigurationProvider}
  * (which Prometheus uses) does it: the instance metadata service ({@code /opc/v2}, every request
  * with {@code Authorization: Bearer Oracle}) gives the region ({@code /instance/region}, whose API
- * roots are then called: the configured {@code region} is not used, as in Prometheus) and the
+ * roots are then called: the configured {@code region} is not used, as in Prometheus, and a
+ * different one is warned of once; a name no other source knows is looked up in
+ * {@code /instance/regionInfo}, see {@link OciRegions}) and the
  * instance's leaf certificate, its RSA key and the intermediate certificate
  * ({@code /identity/cert.pem}, {@code key.pem}, {@code intermediate.pem}); the tenancy is the
  * leaf's {@code opc-tenant:} subject attribute. A fresh 2048-bit session key pair's public key is
@@ -73,6 +75,7 @@ final class OciInstancePrincipal implements OciAuth {
     private final Logger log;
     private OciRegions.Region region;
     private String regionInfo;
+    private boolean regionInfoFailed;
     private String tenancy;
     private Credentials credentials;
     private Instant expires = Instant.MIN;
@@ -123,16 +126,17 @@ final class OciInstancePrincipal implements OciAuth {
     }
 
     /**
-     * The metadata service's {@code /instance/regionInfo}, read once it answers (as the SDK's lookup, consulted only for a
-     * region name neither the SDK's table nor the other sources know); {@code null}, with a warning, when it does not.
+     * The metadata service's {@code /instance/regionInfo}, read at most once (consulted, as the SDK's lookup, only for a
+     * region name neither the SDK's table nor the other sources know); {@code null}, with a warning, when it does not answer.
      */
     private String regionInfo() throws InterruptedException {
-        if (regionInfo == null) {
+        if (regionInfo == null && !regionInfoFailed) {
             try {
                 regionInfo = metadata("/instance/regionInfo");
             } catch (IOException e) {
-                log.warning("OCI SD: the instance's region is in no region table, and its region info could not be read: " + e.getMessage());
-                return null;
+                // Asked once: region() completes on this call, so a second name resolved now is not worth a second request.
+                regionInfoFailed = true;
+                log.warning("OCI SD: a region is in no region table, and the instance's region info could not be read: " + e.getMessage());
             }
         }
         return regionInfo;

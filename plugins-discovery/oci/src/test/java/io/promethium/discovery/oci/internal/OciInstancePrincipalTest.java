@@ -70,6 +70,7 @@ class OciInstancePrincipalTest {
     private final List<OciRegions.Region> regionsAsked = new CopyOnWriteArrayList<>();
     private volatile String instanceRegion = "us-ashburn-1";
     private volatile String configuredRegion = "eu-frankfurt-1";
+    private volatile boolean regionInfoMissing;
     private volatile long tokenLifetimeSeconds = 3600;
     private volatile String keyPem;
 
@@ -178,8 +179,9 @@ class OciInstancePrincipalTest {
                         + "authentication was not provided or was incorrect.\"}", Map.of()));
         cloud.route("/opc/v2/instance/region", r -> new FakeCloud.Answer(200, instanceRegion, Map.of()));
         // Shaped as the SDK's own example of the answer.
-        cloud.route("/opc/v2/instance/regionInfo", r -> FakeCloud.Answer.json("{\"realmKey\" : \"oc99\", \"realmDomainComponent\" : "
-                + "\"example-realm.com\", \"regionKey\" : \"XYZ\", \"regionIdentifier\" : \"xx-newregion-1\"}"));
+        cloud.route("/opc/v2/instance/regionInfo", r -> regionInfoMissing ? new FakeCloud.Answer(404, "{\"code\": \"NotFound\"}", Map.of())
+                : FakeCloud.Answer.json("{\"realmKey\" : \"oc99\", \"realmDomainComponent\" : \"example-realm.com\", \"regionKey\" : "
+                + "\"XYZ\", \"regionIdentifier\" : \"xx-newregion-1\"}"));
         cloud.route("/opc/v2/identity/cert.pem", r -> new FakeCloud.Answer(200, pem("CERTIFICATE", der(leaf)), Map.of()));
         cloud.route("/opc/v2/identity/key.pem", r -> new FakeCloud.Answer(200, keyPem, Map.of()));
         cloud.route("/opc/v2/identity/intermediate.pem", r -> new FakeCloud.Answer(200, pem("CERTIFICATE", der(intermediate)), Map.of()));
@@ -271,6 +273,18 @@ class OciInstancePrincipalTest {
         assertThat(regionsAsked).isNotEmpty().allMatch(new OciRegions.Region("xx-newregion-1", "example-realm.com")::equals);
         assertThat(cloud.count("/opc/v2/instance/regionInfo")).isEqualTo(1);
         assertThat(harness.warnings()).noneMatch(w -> w.contains("differs"));
+    }
+
+    @Test
+    void regionInfoThatCannotBeReadIsWarnedOfAndTheUnknownRegionRuleApplies() throws Exception {
+        instanceRegion = "xyz";
+        configuredRegion = "xyz";
+        regionInfoMissing = true;
+        start();
+        harness.await(m -> m.containsKey("OCI") && !m.get("OCI").targets().isEmpty());
+        harness.awaitWarning("the instance's region info could not be read", "404");
+        assertThat(regionsAsked).isNotEmpty().allMatch(new OciRegions.Region("xyz", "oraclecloud.com")::equals);
+        assertThat(cloud.count("/opc/v2/instance/regionInfo")).isEqualTo(1);
     }
 
     @Test

@@ -81,7 +81,7 @@ final class OciInstancePrincipal implements OciAuth {
     private Instant expires = Instant.MIN;
 
     /**
-     * @param metadata  the metadata service's root ({@link #METADATA}; tests give a loopback stand-in's)
+     * @param metadata         the metadata service's root ({@link #METADATA}; tests give a loopback stand-in's)
      * @param regions          resolves the metadata service's region name
      * @param roots            a region's identity, iaas and auth API roots
      * @param configuredRegion the configured {@code region}, which is not called: a different one is warned of

@@ -14,8 +14,8 @@ sealed interface OciAuth permits OciAuth.ApiKey, OciInstancePrincipal {
     record Credentials(String keyId, PrivateKey key) {
     }
 
-    /** The region whose API roots to call (as configured, or the instance's). */
-    String region() throws IOException, InterruptedException;
+    /** The region whose API roots to call (as configured, or the instance's), resolved as {@link OciRegions#resolve}. */
+    OciRegions.Region region() throws IOException, InterruptedException;
 
     /** The tenancy OCID: the root of the compartment walk and {@code __meta_oci_tenancy_id}. */
     String tenancy() throws IOException, InterruptedException;
@@ -27,15 +27,18 @@ sealed interface OciAuth permits OciAuth.ApiKey, OciInstancePrincipal {
     final class ApiKey implements OciAuth {
 
         private final OciSdConfig config;
+        private final OciRegions regions;
         private Credentials credentials;
 
-        ApiKey(OciSdConfig config) {
+        ApiKey(OciSdConfig config, OciRegions regions) {
             this.config = config;
+            this.regions = regions;
         }
 
+        /** The configured region; the metadata service is not consulted, as in the SDK's raw configuration provider. */
         @Override
-        public String region() {
-            return config.region();
+        public OciRegions.Region region() throws IOException, InterruptedException {
+            return regions.resolve(config.region(), null);
         }
 
         @Override

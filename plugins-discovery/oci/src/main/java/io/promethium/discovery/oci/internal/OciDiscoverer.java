@@ -74,7 +74,7 @@ final class OciDiscoverer implements Discoverer {
     private final OciSdConfig config;
     private final ConfiguredHttpClient http;
     private final OciAuth auth;
-    private final Function<String, URI[]> endpoints;
+    private final Function<OciRegions.Region, URI[]> roots;
     private final long bodyLimit;
     private final Clock clock;
     private final OciSdMetrics metrics;
@@ -87,13 +87,13 @@ final class OciDiscoverer implements Discoverer {
     private URI iaas;
     private String tenancy;
 
-    /** @param endpoints a region's identity, iaas and auth API roots */
-    OciDiscoverer(OciSdConfig config, ConfiguredHttpClient http, OciAuth auth, Function<String, URI[]> endpoints, long bodyLimit, Clock clock,
+    /** @param roots a region's identity, iaas and auth API roots */
+    OciDiscoverer(OciSdConfig config, ConfiguredHttpClient http, OciAuth auth, Function<OciRegions.Region, URI[]> roots, long bodyLimit, Clock clock,
                   OciSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.http = Objects.requireNonNull(http, "http is null");
         this.auth = Objects.requireNonNull(auth, "auth is null");
-        this.endpoints = Objects.requireNonNull(endpoints, "endpoints is null");
+        this.roots = Objects.requireNonNull(roots, "roots is null");
         this.bodyLimit = bodyLimit;
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
@@ -112,7 +112,7 @@ final class OciDiscoverer implements Discoverer {
         long start = System.nanoTime();
         try {
             if (identity == null) {
-                URI[] uris = endpoints.apply(auth.region());
+                URI[] uris = roots.apply(auth.region());
                 identity = uris[0];
                 iaas = uris[1];
             }

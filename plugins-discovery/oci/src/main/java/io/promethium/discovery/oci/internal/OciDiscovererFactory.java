@@ -21,20 +21,23 @@ public final class OciDiscovererFactory implements DiscovererFactory {
     /** The largest answer read (Prometheus reads any size); a larger one fails the refresh. */
     static final long BODY_LIMIT = 64L << 20;
 
-    private final Function<String, URI[]> endpoints;
+    private final OciRegions regions;
+    private final Function<OciRegions.Region, URI[]> roots;
     private final URI metadata;
     private final long bodyLimit;
 
     public OciDiscovererFactory() {
-        this(region -> OciRegions.endpoints(region, System::getenv), OciInstancePrincipal.METADATA, BODY_LIMIT);
+        this(OciRegions.system(), null, OciInstancePrincipal.METADATA, BODY_LIMIT);
     }
 
     /**
-     * For tests only: other API roots (identity, iaas, auth) for a region, another instance metadata
-     * service root (a loopback stand-in), and body limit. No config key sets these.
+     * For tests only: another environment and home directory for region metadata, other API roots
+     * (identity, iaas, auth) for a region ({@code null}: the region's own), another instance
+     * metadata service root (a loopback stand-in), and body limit. No config key sets these.
      */
-    OciDiscovererFactory(Function<String, URI[]> endpoints, URI metadata, long bodyLimit) {
-        this.endpoints = Objects.requireNonNull(endpoints, "endpoints is null");
+    OciDiscovererFactory(OciRegions regions, Function<OciRegions.Region, URI[]> roots, URI metadata, long bodyLimit) {
+        this.regions = Objects.requireNonNull(regions, "regions is null");
+        this.roots = roots == null ? regions::roots : roots;
         this.metadata = Objects.requireNonNull(metadata, "metadata is null");
         this.bodyLimit = bodyLimit;
     }
@@ -61,9 +64,10 @@ public final class OciDiscovererFactory implements DiscovererFactory {
         ConfiguredHttpClient http = context.httpClients().create(config, context.configDirectory());
         Clock clock = Clock.systemUTC();
         OciAuth auth = parsed.instancePrincipal()
-                ? new OciInstancePrincipal(http, metadata, endpoints, parsed.refreshInterval(), bodyLimit, clock)
-                : new OciAuth.ApiKey(parsed);
-        return new OciDiscoverer(parsed, http, auth, endpoints, bodyLimit, clock, new OciSdMetrics(context.metrics()),
+                ? new OciInstancePrincipal(http, metadata, regions, roots, parsed.region(), parsed.refreshInterval(), bodyLimit, clock,
+                        context.logger())
+                : new OciAuth.ApiKey(parsed, regions);
+        return new OciDiscoverer(parsed, http, auth, roots, bodyLimit, clock, new OciSdMetrics(context.metrics()),
                 context.owner(), context.logger(), context.threads());
     }
 }

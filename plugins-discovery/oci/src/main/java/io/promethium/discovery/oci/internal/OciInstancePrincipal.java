@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
@@ -35,7 +36,9 @@ import javax.security.auth.x500.X500Principal;
  * {@code auth: instance_principal}, as OCI's Go SDK's {@code InstancePrincipalConfigurationProvider}
  * (which Prometheus uses) does it: the instance metadata service ({@code /opc/v2}, every request
  * with {@code Authorization: Bearer Oracle}) gives the region ({@code /instance/region}, whose API
- * roots are then called: the configured {@code region} is not used, as in Prometheus) and the
+ * roots are then called: the configured {@code region} is not used, as in Prometheus, and a
+ * different one is warned of once; a name no other source knows is looked up in
+ * {@code /instance/regionInfo}, see {@link OciRegions}) and the
  * instance's leaf certificate, its RSA key and the intermediate certificate
  * ({@code /identity/cert.pem}, {@code key.pem}, {@code intermediate.pem}); the tenancy is the
  * leaf's {@code opc-tenant:} subject attribute. A fresh 2048-bit session key pair's public key is
@@ -63,39 +66,80 @@ final class OciInstancePrincipal implements OciAuth {
 
     private final ConfiguredHttpClient http;
     private final URI metadata;
-    private final Function<String, URI[]> endpoints;
+    private final OciRegions regions;
+    private final Function<OciRegions.Region, URI[]> roots;
+    private final String configuredRegion;
     private final Duration timeout;
     private final long bodyLimit;
     private final Clock clock;
-    private String region;
+    private final Logger log;
+    private OciRegions.Region region;
+    private String regionInfo;
+    private boolean regionInfoFailed;
     private String tenancy;
     private Credentials credentials;
     private Instant expires = Instant.MIN;
 
     /**
-     * @param metadata  the metadata service's root ({@link #METADATA}; tests give a loopback stand-in's)
-     * @param endpoints a region's identity, iaas and auth API roots
+     * @param metadata         the metadata service's root ({@link #METADATA}; tests give a loopback stand-in's)
+     * @param regions          resolves the metadata service's region name
+     * @param roots            a region's identity, iaas and auth API roots
+     * @param configuredRegion the configured {@code region}, which is not called: a different one is warned of
      */
-    OciInstancePrincipal(ConfiguredHttpClient http, URI metadata, Function<String, URI[]> endpoints, Duration timeout, long bodyLimit,
-                         Clock clock) {
+    OciInstancePrincipal(ConfiguredHttpClient http, URI metadata, OciRegions regions, Function<OciRegions.Region, URI[]> roots,
+                         String configuredRegion, Duration timeout, long bodyLimit, Clock clock, Logger log) {
         this.http = Objects.requireNonNull(http, "http is null");
         this.metadata = Objects.requireNonNull(metadata, "metadata is null");
-        this.endpoints = Objects.requireNonNull(endpoints, "endpoints is null");
+        this.regions = Objects.requireNonNull(regions, "regions is null");
+        this.roots = Objects.requireNonNull(roots, "roots is null");
+        this.configuredRegion = Objects.requireNonNull(configuredRegion, "configuredRegion is null");
+        this.log = Objects.requireNonNull(log, "log is null");
         this.timeout = Objects.requireNonNull(timeout, "timeout is null");
         this.bodyLimit = bodyLimit;
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
     @Override
-    public String region() throws IOException, InterruptedException {
+    public OciRegions.Region region() throws IOException, InterruptedException {
         if (region == null) {
             String answer = metadata("/instance/region").strip();
             if (answer.isEmpty() || answer.chars().anyMatch(Character::isWhitespace)) {
                 throw new IOException("the instance metadata service's region is not a region name: \"" + answer + "\"");
             }
-            region = OciRegions.region(answer);
+            OciRegions.Region resolved = regions.resolve(answer, this::regionInfo);
+            // Prometheus requires region but calls the instance's: say so once when they differ. The configured name is resolved
+            // the same way (so that a key matches its identifier); where that fails it is compared as written.
+            String configured;
+            try {
+                configured = regions.resolve(configuredRegion, this::regionInfo).name();
+            } catch (IOException e) {
+                configured = configuredRegion;
+            }
+            if (!configured.equals(resolved.name())) {
+                log.warning("OCI SD: the configured region \"" + configuredRegion + "\" differs from the instance's region \""
+                        + resolved.name() + "\" (the instance metadata service's); with auth: instance_principal the instance's region's "
+                        + "APIs are called, as in Prometheus");
+            }
+            region = resolved;
         }
         return region;
+    }
+
+    /**
+     * The metadata service's {@code /instance/regionInfo}, read at most once (consulted, as the SDK's lookup, only for a
+     * region name neither the SDK's table nor the other sources know); {@code null}, with a warning, when it does not answer.
+     */
+    private String regionInfo() throws InterruptedException {
+        if (regionInfo == null && !regionInfoFailed) {
+            try {
+                regionInfo = metadata("/instance/regionInfo");
+            } catch (IOException e) {
+                // Asked once: region() completes on this call, so a second name resolved now is not worth a second request.
+                regionInfoFailed = true;
+                log.warning("OCI SD: a region is in no region table, and the instance's region info could not be read: " + e.getMessage());
+            }
+        }
+        return regionInfo;
     }
 
     @Override
@@ -115,7 +159,7 @@ final class OciInstancePrincipal implements OciAuth {
     }
 
     private void renew() throws IOException, InterruptedException {
-        URI auth = endpoints.apply(region())[2];
+        URI auth = roots.apply(region())[2];
         KeyPair session;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

@@ -1,41 +1,71 @@
 package io.promethium.discovery.oci.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * OCI's regions and realms as OCI's Go SDK (which Prometheus's {@code discovery/oci} uses) maps
- * them: the table is the SDK's {@code common/regions.json} (region identifier, three-letter key,
+ * them. The table is the SDK's {@code common/regions.json} (region identifier, three-letter key,
  * realm key, the realm's second-level domain: {@code oc1} {@code oraclecloud.com}, {@code oc2} and
  * {@code oc3} {@code oraclegovcloud.com}, {@code oc4} {@code oraclegovcloud.uk}, ...), shipped as a
  * resource with its licence. Names as the SDK's {@code StringToRegion}: lower-cased, a region key
- * ({@code iad}) stands for its region; a name not in the table is kept as written. API roots as the
- * SDK's clients form them: {@code https://identity.<region>.oci.<domain>},
- * {@code https://iaas.<region>.<domain>} ({@code .ds.oci.<domain>} when
- * {@code OCI_DUAL_STACK_ENDPOINT_ENABLED} is {@code true}), {@code https://auth.<region>.<domain>};
- * a region with a dot is a host suffix ({@code https://identity.<region>}). A region in no realm
- * takes {@code OCI_DEFAULT_REALM} (the domain, when set), else {@code oc1}'s. The SDK's other
- * sources of region metadata (the {@code OCI_REGION_METADATA} variable, {@code ~/.oci} files, the
- * instance metadata service's region info) are not read.
+ * ({@code iad}) stands for its region. A name in neither column is looked up, as the SDK's
+ * {@code checkAndAddRegionMetadata} does, in {@code ~/.oci/regions-config.json} (an array of region
+ * objects), then in the {@code OCI_REGION_METADATA} variable (one region object), then (instance
+ * principals only) in the instance metadata service's {@code /instance/regionInfo}; each object has
+ * {@code regionKey}, {@code regionIdentifier}, {@code realmKey} and {@code realmDomainComponent}
+ * (lower-cased), the first source with an object whose key or identifier is the name as written
+ * settles it, and every object read joins the table as the SDK adds it (a new identifier only; its
+ * realm's domain set by the last object naming the realm). A name still unknown is kept as written.
+ * Unlike the SDK, which skips it silently, a source that is not JSON of that shape, or an object
+ * missing a field, is an error naming the source. API roots as the SDK's clients form them:
+ * {@code https://identity.<region>.oci.<domain>}, {@code https://iaas.<region>.<domain>}
+ * ({@code .ds.oci.<domain>} when {@code OCI_DUAL_STACK_ENDPOINT_ENABLED} is {@code true}),
+ * {@code https://auth.<region>.<domain>}; a region with a dot is a host suffix
+ * ({@code https://identity.<region>}). A region in no realm takes {@code OCI_DEFAULT_REALM} (the
+ * domain, when set), else {@code oc1}'s. The SDK reads its sources once per process; here each
+ * discoverer reads them when it first resolves its region, so a config reload reads them again.
  */
 final class OciRegions {
 
-    /** A region's realm key and second-level domain. */
-    record Realm(String key, String domain) {
+    /** The variable holding one region object, as the SDK names it. */
+    static final String METADATA_VARIABLE = "OCI_REGION_METADATA";
+    private static final String[] FIELDS = {"regionIdentifier", "regionKey", "realmKey", "realmDomainComponent"};
+
+    /** A resolved region: its identifier (or the name as written) and its realm's second-level domain. */
+    record Region(String name, String domain) {
     }
 
-    private static final Map<String, Realm> REALMS;
+    /** The instance metadata service's {@code /instance/regionInfo} answer. */
+    @FunctionalInterface
+    interface RegionInfo {
+        String json() throws IOException, InterruptedException;
+    }
+
+    /** The SDK's table: region identifier to realm key, realm key to domain, region key to identifier. */
+    private static final Map<String, String> REALM_OF;
+    private static final Map<String, String> DOMAINS;
     private static final Map<String, String> KEYS;
 
     static {
-        Map<String, Realm> realms = new HashMap<>();
+        Map<String, String> realmOf = new HashMap<>();
+        Map<String, String> domains = new HashMap<>();
         Map<String, String> keys = new HashMap<>();
         try (InputStream in = OciRegions.class.getResourceAsStream("oci-regions/regions.json")) {
             if (in == null) {
@@ -43,56 +73,169 @@ final class OciRegions {
             }
             for (JsonNode region : OciDiscoverer.JSON.readTree(in)) {
                 String id = region.get("regionIdentifier").asText().toLowerCase(Locale.ROOT);
-                realms.put(id, new Realm(region.get("realmKey").asText().toLowerCase(Locale.ROOT),
-                        region.get("realmDomainComponent").asText().toLowerCase(Locale.ROOT)));
+                String realm = region.get("realmKey").asText().toLowerCase(Locale.ROOT);
+                realmOf.put(id, realm);
+                domains.put(realm, region.get("realmDomainComponent").asText().toLowerCase(Locale.ROOT));
                 keys.put(region.get("regionKey").asText().toLowerCase(Locale.ROOT), id);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading OCI's region table: " + e.getMessage(), e);
         }
-        REALMS = Map.copyOf(realms);
+        REALM_OF = Map.copyOf(realmOf);
+        DOMAINS = Map.copyOf(domains);
         KEYS = Map.copyOf(keys);
     }
 
-    private OciRegions() {
+    private final Function<String, String> env;
+    private final Path home;
+
+    /**
+     * @param env  the environment ({@code System::getenv}; tests give a map's)
+     * @param home the home directory holding {@code .oci/regions-config.json} (the SDK takes the
+     *             user's home directory, as the JDK's {@code user.home})
+     */
+    OciRegions(Function<String, String> env, Path home) {
+        this.env = Objects.requireNonNull(env, "env is null");
+        this.home = Objects.requireNonNull(home, "home is null");
     }
 
-    /** The region a configured name stands for, as the SDK's {@code StringToRegion}. */
-    static String region(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        String byKey = KEYS.get(lower);
-        if (byKey != null) {
-            return byKey;
-        }
-        return REALMS.containsKey(lower) ? lower : name;
-    }
-
-    /** The region's second-level domain, as the SDK's {@code Region.SecondLevelDomain}. */
-    static String secondLevelDomain(String region, Function<String, String> env) {
-        Realm realm = REALMS.get(region);
-        if (realm != null) {
-            return realm.domain();
-        }
-        String fallback = env.apply("OCI_DEFAULT_REALM");
-        return fallback != null ? fallback : "oraclecloud.com";
+    /** The process's environment and home directory. */
+    static OciRegions system() {
+        return new OciRegions(System::getenv, Path.of(System.getProperty("user.home")));
     }
 
     /**
-     * The Identity, Core (iaas) and Auth (federation) API roots of a configured region name, as the
-     * SDK's {@code IdentityClient}, {@code ComputeClient}/{@code VirtualNetworkClient} and
-     * {@code x509FederationClient} form them.
+     * The region a name stands for, as the SDK's {@code StringToRegion}, and its domain.
+     *
+     * @param imds the metadata service's region info, or {@code null} where it is not consulted ({@code api_key})
      */
-    static URI[] endpoints(String name, Function<String, String> env) {
-        String region = region(name);
-        if (region.contains(".")) {
-            return new URI[] {URI.create("https://identity." + region), URI.create("https://iaas." + region),
-                    URI.create("https://auth." + region)};
+    Region resolve(String name, RegionInfo imds) throws IOException, InterruptedException {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String byKey = KEYS.get(lower);
+        if (byKey != null) {
+            return new Region(byKey, DOMAINS.get(REALM_OF.get(byKey)));
         }
-        String domain = secondLevelDomain(region, env);
+        if (REALM_OF.containsKey(lower)) {
+            return new Region(lower, DOMAINS.get(REALM_OF.get(lower)));
+        }
+        Map<String, String> realmOf = new HashMap<>(REALM_OF);
+        Map<String, String> domains = new HashMap<>(DOMAINS);
+        Path file = home.resolve(".oci").resolve("regions-config.json");
+        String region = add(name, file(file), realmOf, domains);
+        if (region == null) {
+            String variable = env.apply(METADATA_VARIABLE);
+            if (variable != null) {
+                region = add(name, List.of(object(parse(variable, METADATA_VARIABLE), METADATA_VARIABLE)), realmOf, domains);
+            }
+        }
+        if (region == null && imds != null) {
+            String json = imds.json();
+            if (json != null) {
+                String what = "the instance metadata service's /instance/regionInfo";
+                region = add(name, List.of(object(parse(json, what), what)), realmOf, domains);
+            }
+        }
+        region = region == null ? name : region;
+        String realm = realmOf.get(region);
+        String domain = realm == null ? null : domains.get(realm);
+        if (domain == null) {
+            String fallback = env.apply("OCI_DEFAULT_REALM");
+            domain = fallback != null ? fallback : "oraclecloud.com";
+        }
+        return new Region(region, domain);
+    }
+
+    /** The region's Identity, Core (iaas) and Auth (federation) API roots, as the SDK's clients form them. */
+    URI[] roots(Region region) {
+        String name = region.name();
+        if (name.contains(".")) {
+            return new URI[] {URI.create("https://identity." + name), URI.create("https://iaas." + name), URI.create("https://auth." + name)};
+        }
+        String domain = region.domain();
         String dualStack = env.apply("OCI_DUAL_STACK_ENDPOINT_ENABLED");
         boolean ds = dualStack != null && dualStack.toLowerCase(Locale.ROOT).equals("true");
-        return new URI[] {URI.create("https://identity." + region + ".oci." + domain),
-                URI.create("https://iaas." + region + "." + (ds ? "ds.oci." : "") + domain),
-                URI.create("https://auth." + region + "." + domain)};
+        return new URI[] {URI.create("https://identity." + name + ".oci." + domain),
+                URI.create("https://iaas." + name + "." + (ds ? "ds.oci." : "") + domain),
+                URI.create("https://auth." + name + "." + domain)};
+    }
+
+    /**
+     * Adds the objects to the table as the SDK's {@code addRegionSchema} (a known identifier is
+     * skipped) and returns the identifier of the last one whose key or identifier matches the name
+     * (the SDK compares each with the name as renamed by an earlier match), else {@code null}.
+     */
+    private static String add(String name, List<Map<String, String>> objects, Map<String, String> realmOf, Map<String, String> domains) {
+        String matched = null;
+        String current = name;
+        for (Map<String, String> o : objects) {
+            String id = o.get("regionIdentifier");
+            if (!realmOf.containsKey(id)) {
+                realmOf.put(id, o.get("realmKey"));
+                domains.put(o.get("realmKey"), o.get("realmDomainComponent"));
+            }
+            if (o.get("regionKey").equals(current) || id.equals(current)) {
+                current = id;
+                matched = id;
+            }
+        }
+        return matched;
+    }
+
+    /** {@code ~/.oci/regions-config.json}'s objects; none when there is no such file. */
+    private static List<Map<String, String>> file(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new IOException("reading OCI region metadata file \"" + file + "\": " + e.getMessage(), e);
+        }
+        String what = "OCI region metadata file \"" + file + "\"";
+        JsonNode tree = parse(text, what);
+        if (!tree.isArray()) {
+            throw new IOException(what + ": not a JSON array of region objects");
+        }
+        List<Map<String, String>> objects = new ArrayList<>();
+        for (int i = 0; i < tree.size(); i++) {
+            objects.add(object(tree.get(i), what + ", element " + (i + 1)));
+        }
+        return objects;
+    }
+
+    private static JsonNode parse(String text, String what) throws IOException {
+        try {
+            // Trailing content is refused, as Go's json.Unmarshal refuses it.
+            JsonNode tree = OciDiscoverer.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+            if (tree == null || tree.isMissingNode()) {
+                throw new IOException(what + ": not valid JSON: empty");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            String message = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", "").lines().findFirst().orElse("");
+            JsonLocation at = e.getLocation();
+            throw new IOException(what + ": not valid JSON: " + message
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+        }
+    }
+
+    /** A region object's four fields, lower-cased as the SDK's {@code checkSchemaItem}; other fields are ignored, as there. */
+    private static Map<String, String> object(JsonNode node, String what) throws IOException {
+        if (!node.isObject()) {
+            throw new IOException(what + ": not a JSON object");
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (String field : FIELDS) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+                throw new IOException(what + ": " + field + " is missing or empty (an object needs regionKey, regionIdentifier, realmKey "
+                        + "and realmDomainComponent)");
+            }
+            if (!value.isTextual()) {
+                throw new IOException(what + ": " + field + " is not a string");
+            }
+            fields.put(field, value.asText().toLowerCase(Locale.ROOT));
+        }
+        return fields;
     }
 }

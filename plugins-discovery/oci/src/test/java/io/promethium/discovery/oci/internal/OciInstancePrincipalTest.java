@@ -67,7 +67,10 @@ class OciInstancePrincipalTest {
     private DiscoveryHarness harness;
     /** Issued tokens and the session keys they were issued for. */
     private final Map<String, PublicKey> tokens = new ConcurrentHashMap<>();
-    private final List<String> regionsAsked = new CopyOnWriteArrayList<>();
+    private final List<OciRegions.Region> regionsAsked = new CopyOnWriteArrayList<>();
+    private volatile String instanceRegion = "us-ashburn-1";
+    private volatile String configuredRegion = "eu-frankfurt-1";
+    private volatile boolean regionInfoMissing;
     private volatile long tokenLifetimeSeconds = 3600;
     private volatile String keyPem;
 
@@ -174,7 +177,11 @@ class OciInstancePrincipalTest {
                         : r.uri().getPath().equals("/v1/x509") ? federationSigned(r) : sessionSigned(r),
                 new FakeCloud.Answer(401, "{\"code\": \"NotAuthenticated\", \"message\": \"The required information to complete "
                         + "authentication was not provided or was incorrect.\"}", Map.of()));
-        cloud.route("/opc/v2/instance/region", r -> new FakeCloud.Answer(200, "us-ashburn-1", Map.of()));
+        cloud.route("/opc/v2/instance/region", r -> new FakeCloud.Answer(200, instanceRegion, Map.of()));
+        // Shaped as the SDK's own example of the answer.
+        cloud.route("/opc/v2/instance/regionInfo", r -> regionInfoMissing ? new FakeCloud.Answer(404, "{\"code\": \"NotFound\"}", Map.of())
+                : FakeCloud.Answer.json("{\"realmKey\" : \"oc99\", \"realmDomainComponent\" : \"example-realm.com\", \"regionKey\" : "
+                + "\"XYZ\", \"regionIdentifier\" : \"xx-newregion-1\"}"));
         cloud.route("/opc/v2/identity/cert.pem", r -> new FakeCloud.Answer(200, pem("CERTIFICATE", der(leaf)), Map.of()));
         cloud.route("/opc/v2/identity/key.pem", r -> new FakeCloud.Answer(200, keyPem, Map.of()));
         cloud.route("/opc/v2/identity/intermediate.pem", r -> new FakeCloud.Answer(200, pem("CERTIFICATE", der(intermediate)), Map.of()));
@@ -212,11 +219,11 @@ class OciInstancePrincipalTest {
     private void start() throws Exception {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("auth", "instance_principal");
-        block.put("region", "eu-frankfurt-1");
+        block.put("region", configuredRegion);
         block.put("port", 9100);
         block.put("refresh_interval", "300ms");
         URI root = URI.create(cloud.endpoint().toString().replaceAll("/$", ""));
-        harness.start(new OciDiscovererFactory(region -> {
+        harness.start(new OciDiscovererFactory(new OciRegions(name -> null, dir), region -> {
             regionsAsked.add(region);
             return new URI[] {root, root, root};
         }, URI.create(root + "/opc/v2"), OciDiscovererFactory.BODY_LIMIT), "oci_sd_configs", block);
@@ -243,12 +250,41 @@ class OciInstancePrincipalTest {
         // The tenancy is the leaf certificate's opc-tenant; the compartment walk starts there.
         assertThat(g.targets().get(0).get("__meta_oci_tenancy_id")).isEqualTo(TENANCY);
         // The API roots are those of the region the metadata service names, not the configured one (as the SDK's provider).
-        assertThat(regionsAsked).isNotEmpty().allMatch("us-ashburn-1"::equals);
+        assertThat(regionsAsked).isNotEmpty().allMatch(new OciRegions.Region("us-ashburn-1", "oraclecloud.com")::equals);
+        // Prometheus requires region and ignores it here: a different one is warned of, naming both, once.
+        harness.awaitWarning("configured region \"eu-frankfurt-1\" differs from the instance's region \"us-ashburn-1\"");
         long refreshes = cloud.count("/20160918/instances");
         awaitAtLeast(() -> cloud.count("/20160918/instances"), refreshes + 2);
         // A token valid for an hour is kept across refreshes.
         assertThat(federations()).isEqualTo(1);
         assertThat(tokens).hasSize(1);
+        assertThat(harness.warnings()).filteredOn(w -> w.contains("differs")).hasSize(1);
+        // A known region needs no region info.
+        assertThat(cloud.count("/opc/v2/instance/regionInfo")).isZero();
+    }
+
+    @Test
+    void aRegionInNoTableIsLookedUpInTheMetadataServicesRegionInfo() throws Exception {
+        instanceRegion = "xyz";
+        configuredRegion = "xx-newregion-1";
+        start();
+        harness.await(m -> m.containsKey("OCI") && !m.get("OCI").targets().isEmpty());
+        // The key names the region info's region, in its realm's domain; the configured identifier is the same region.
+        assertThat(regionsAsked).isNotEmpty().allMatch(new OciRegions.Region("xx-newregion-1", "example-realm.com")::equals);
+        assertThat(cloud.count("/opc/v2/instance/regionInfo")).isEqualTo(1);
+        assertThat(harness.warnings()).noneMatch(w -> w.contains("differs"));
+    }
+
+    @Test
+    void regionInfoThatCannotBeReadIsWarnedOfAndTheUnknownRegionRuleApplies() throws Exception {
+        instanceRegion = "xyz";
+        configuredRegion = "xyz";
+        regionInfoMissing = true;
+        start();
+        harness.await(m -> m.containsKey("OCI") && !m.get("OCI").targets().isEmpty());
+        harness.awaitWarning("the instance's region info could not be read", "404");
+        assertThat(regionsAsked).isNotEmpty().allMatch(new OciRegions.Region("xyz", "oraclecloud.com")::equals);
+        assertThat(cloud.count("/opc/v2/instance/regionInfo")).isEqualTo(1);
     }
 
     @Test

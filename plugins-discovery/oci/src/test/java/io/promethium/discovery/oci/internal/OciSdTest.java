@@ -130,7 +130,8 @@ class OciSdTest {
         block.put("refresh_interval", "300ms");
         block.putAll(extra);
         URI root = URI.create(cloud.endpoint().toString().replaceAll("/$", ""));
-        harness.start(new OciDiscovererFactory(region -> new URI[] {root, root, root}, root.resolve("/opc/v2"), OciDiscovererFactory.BODY_LIMIT), "oci_sd_configs", block);
+        harness.start(new OciDiscovererFactory(new OciRegions(name -> null, dir), region -> new URI[] {root, root, root}, root.resolve("/opc/v2"),
+                OciDiscovererFactory.BODY_LIMIT), "oci_sd_configs", block);
     }
 
     @Test

@@ -54,7 +54,7 @@ class TestOciDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Discoverer create(TestPluginContext context) throws Exception {
         URI root = URI.create(cloud.endpoint().toString().replaceAll("/$", ""));
-        return new OciDiscovererFactory(region -> new URI[] {root, root, root}, root.resolve("/opc/v2"), OciDiscovererFactory.BODY_LIMIT).create(new PluginConfig(
+        return new OciDiscovererFactory(new OciRegions(name -> null, dir), region -> new URI[] {root, root, root}, root.resolve("/opc/v2"), OciDiscovererFactory.BODY_LIMIT).create(new PluginConfig(
                 "oci_sd_configs", Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", dir.resolve("oci.pem").toString(),
                         "region", "r", "compartments", List.of("c"), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
     }

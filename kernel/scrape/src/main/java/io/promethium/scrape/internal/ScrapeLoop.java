@@ -25,6 +25,12 @@ import java.util.logging.Logger;
  * samples, staleness markers for series that left the page, and the report series
  * ({@code up}, {@code scrape_duration_seconds}, ...) in one batch.
  *
+ * <p>The loop holds the schedule ({@link Slots}) and the scrape's sequence; each step is a class
+ * of its own, made once per loop and reused: the fetch ({@link PageFetcher}), the page's format
+ * ({@link PageFormat}), parse and append with the limits ({@link PageAppender}), the metadata
+ * pass ({@link MetadataPass}), staleness markers ({@link StaleMarkers}) and the report series
+ * ({@link ScrapeReport}).
+ *
  * <p>A failed scrape (HTTP error, timeout, limits, syntax error) appends no page sample, marks the
  * previous scrape's series stale and reports {@code up 0}; the loop goes on.
  */

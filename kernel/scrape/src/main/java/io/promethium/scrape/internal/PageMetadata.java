@@ -13,8 +13,8 @@ import java.util.Map;
  * A scraped page's metadata, as the scrape loop uses it: reading {@code TYPE}, {@code HELP} and
  * {@code UNIT} entries by family, telling comment lines from sample lines, finding a series'
  * family by its name (with counter, histogram and summary suffixes taken off), passing a new
- * series' metadata to the storage, and Prometheus's type-and-unit labels. Stateless; the loop
- * keeps the metadata it read ({@link ScrapeLoop}).
+ * series' metadata to the storage, and Prometheus's type-and-unit labels. Stateless; a target's
+ * {@link MetadataPass} keeps the metadata it read.
  */
 final class PageMetadata {
 

@@ -68,6 +68,28 @@ class OtlpReceiverIT {
         }
     }
 
+    private static String deltaBody(long startMillis, long timeMillis, long v) {
+        return """
+                {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]},
+                  "scopeMetrics":[{"scope":{"name":"it"},"metrics":[
+                    {"name":"http.requests","sum":{"aggregationTemporality":1,"isMonotonic":true,
+                      "dataPoints":[{"startTimeUnixNano":"FROM","timeUnixNano":"UNTIL","asInt":"VALUE"}]}}]}]}]}
+                """.replace("FROM", Long.toString(startMillis * 1_000_000)).replace("UNTIL", Long.toString(timeMillis * 1_000_000))
+                .replace("VALUE", Long.toString(v));
+    }
+
+    @Test
+    void theBundleBringsOtlpDeltaToCumulative() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            assertThat(server.runToCompletion("--help").output()).contains("otlp-deltatocumulative");
+            server.start("--web.enable-otlp-receiver", "--enable-feature=otlp-deltatocumulative").awaitReady();
+            long now = System.currentTimeMillis();
+            assertThat(push(server, deltaBody(now - 20_000, now - 10_000, 3)).statusCode()).isEqualTo(200);
+            assertThat(push(server, deltaBody(now - 10_000, now, 7)).statusCode()).isEqualTo(200);
+            assertThat(query(server, "http_requests_total")).contains("\"job\":\"shop\"").contains("\"10\"]");
+        }
+    }
+
     @Test
     void withoutTheFlagTheRouteAnswers404EvenWithTheOldFeatureName() throws Exception {
         try (ServerProcess server = ServerProcess.prepare()) {

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -40,6 +41,7 @@ public final class OtlpComponent implements ConfigSection, HttpRoutes, Collector
     static final String ENABLE_FLAG = "web.enable-otlp-receiver";
     static final String NATIVE_DELTA = "otlp-native-delta-ingestion";
     static final String CREATED_TIMESTAMPS = "created-timestamp-zero-ingestion";
+    static final String DELTA_TO_CUMULATIVE = "otlp-deltatocumulative";
 
     private final OtlpReceiver receiver;
     private final Set<String> features;
@@ -65,10 +67,25 @@ public final class OtlpComponent implements ConfigSection, HttpRoutes, Collector
         features = list == null ? Set.of() : Arrays.stream(list.split(",")).map(String::strip).collect(Collectors.toUnmodifiableSet());
         String lookback = flags.apply(FLAG + "query.lookback-delta");
         lookbackDeltaMillis = lookback == null || lookback.isBlank() ? 300_000 : Durations.parse(lookback).toMillis();
-        receiver = new OtlpReceiver(enabled, () -> storage, () -> config, this::options, System::currentTimeMillis);
+        if (features.contains(DELTA_TO_CUMULATIVE) && features.contains(NATIVE_DELTA)) {
+            // Prometheus refuses to start with both.
+            throw new IllegalArgumentException("cannot enable " + DELTA_TO_CUMULATIVE + " and " + NATIVE_DELTA + " features at the same time");
+        }
+        DeltaToCumulative deltas = null;
+        if (features.contains(DELTA_TO_CUMULATIVE)) {
+            deltas = new DeltaToCumulative(System::currentTimeMillis);
+            LOG.info("Converting delta OTLP metrics to cumulative");
+        }
+        receiver = new OtlpReceiver(enabled, () -> storage, () -> config, this::options, System::currentTimeMillis, deltas);
         if (enabled) {
             LOG.info("OTLP receiver on " + OtlpReceiver.PATH);
         }
+    }
+
+    /** Forgets the delta-to-cumulative state, as a Prometheus restart does. */
+    @Deactivate
+    public void deactivate() {
+        receiver.close();
     }
 
     @Override

@@ -41,9 +41,17 @@ final class OtlpReceiver implements HttpRoutes {
     private final Supplier<Translator.Options> options;
     private final LongSupplier clock;
     private final OtlpMetrics metrics = new OtlpMetrics();
+    /** {@code --enable-feature=otlp-deltatocumulative}, or null. */
+    private final DeltaToCumulative deltas;
 
     OtlpReceiver(boolean enabled, Supplier<Storage> storage, Supplier<OtlpConfig> config, Supplier<Translator.Options> options,
                  LongSupplier clock) {
+        this(enabled, storage, config, options, clock, null);
+    }
+
+    OtlpReceiver(boolean enabled, Supplier<Storage> storage, Supplier<OtlpConfig> config, Supplier<Translator.Options> options,
+                 LongSupplier clock, DeltaToCumulative deltas) {
+        this.deltas = deltas;
         this.enabled = enabled;
         this.storage = storage;
         this.config = config;
@@ -123,6 +131,14 @@ final class OtlpReceiver implements HttpRoutes {
             LOG.fine("Error decoding OTLP write request: " + e.getMessage());
             return new Answer(400, e.getMessage());
         }
+        if (deltas != null && DeltaToCumulative.hasDelta(request)) {
+            // As Prometheus: only requests with delta metrics go through the (locked) conversion; when
+            // every point was dropped (out of order, older start) nothing is left to store, and that is a success.
+            request = deltas.convert(request);
+            if (metricCount(request) == 0) {
+                return new Answer(200, contentType);
+            }
+        }
         Storage s = storage.get();
         if (s == null) {
             return new Answer(503, "Service Unavailable");
@@ -157,6 +173,23 @@ final class OtlpReceiver implements HttpRoutes {
                     // the batch is discarded either way
                 }
             }
+        }
+    }
+
+    private static int metricCount(ExportMetricsServiceRequest request) {
+        int n = 0;
+        for (var rm : request.getResourceMetricsList()) {
+            for (var sm : rm.getScopeMetricsList()) {
+                n += sm.getMetricsCount();
+            }
+        }
+        return n;
+    }
+
+    /** Drops the delta-to-cumulative state. */
+    void close() {
+        if (deltas != null) {
+            deltas.clear();
         }
     }
 

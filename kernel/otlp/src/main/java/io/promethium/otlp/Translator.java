@@ -215,11 +215,16 @@ final class Translator {
         };
     }
 
+    /** Prometheus's {@code otelMetricTypeToPromMetricType}: delta sums and histograms (native delta ingestion) are of unknown type. */
     private static MetricType promType(Metric m) {
+        AggregationTemporality delta = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         return switch (m.getDataCase()) {
             case GAUGE -> MetricType.GAUGE;
-            case SUM -> m.getSum().getIsMonotonic() ? MetricType.COUNTER : MetricType.GAUGE;
-            case HISTOGRAM, EXPONENTIAL_HISTOGRAM -> MetricType.HISTOGRAM;
+            case SUM -> m.getSum().getAggregationTemporality() == delta ? MetricType.UNKNOWN
+                    : m.getSum().getIsMonotonic() ? MetricType.COUNTER : MetricType.GAUGE;
+            case HISTOGRAM -> m.getHistogram().getAggregationTemporality() == delta ? MetricType.UNKNOWN : MetricType.HISTOGRAM;
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getAggregationTemporality() == delta ? MetricType.UNKNOWN
+                    : MetricType.HISTOGRAM;
             case SUMMARY -> MetricType.SUMMARY;
             default -> MetricType.UNKNOWN;
         };

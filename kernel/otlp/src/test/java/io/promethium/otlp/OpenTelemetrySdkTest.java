@@ -143,13 +143,13 @@ class OpenTelemetrySdkTest {
         return samples.get(samples.size() - 1);
     }
 
-    private static Labels find(Map<Labels, List<Object>> stored, String series) {
+    static Labels find(Map<Labels, List<Object>> stored, String series) {
         return stored.keySet().stream().filter(l -> l.toString().equals(series)).findFirst()
                 .orElseThrow(() -> new AssertionError("no series " + series + " in " + stored.keySet()));
     }
 
     /** Every stored series with its samples: a Double, or the Histogram. */
-    private static Map<Labels, List<Object>> all(Tsdb db) {
+    static Map<Labels, List<Object>> all(Tsdb db) {
         Map<Labels, List<Object>> out = new LinkedHashMap<>();
         Querier q = db.querier(0, Long.MAX_VALUE);
         try {

@@ -197,6 +197,29 @@ class OtlpReceiverTest {
         }
     }
 
+    private static byte[] deltaSum(long startMillis, long timeMillis, long v) {
+        return TranslatorTest.request(TranslatorTest.resource(), io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("reqs")
+                .setSum(io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(true)
+                        .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                        .addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+                                .setStartTimeUnixNano(startMillis * 1_000_000).setTimeUnixNano(timeMillis * 1_000_000).setAsInt(v)))
+                .build()).toByteArray();
+    }
+
+    @Test
+    void deltaToCumulativeStoresRunningTotalsAndDropsStalePointsWithA200() throws Exception {
+        long now = System.currentTimeMillis();
+        try (RoutesServer s = server(true, "otlp-deltatocumulative")) {
+            assertEquals(200, post(s, OtlpReceiver.PROTOBUF, deltaSum(now - 20_000, now - 10_000, 3)).statusCode());
+            assertEquals(200, post(s, OtlpReceiver.PROTOBUF, deltaSum(now - 10_000, now, 4)).statusCode());
+            // Not after the total's time: dropped, nothing left to store, still a success.
+            HttpResponse<String> late = post(s, OtlpReceiver.PROTOBUF, deltaSum(now - 10_000, now - 5_000, 100));
+            assertEquals(200, late.statusCode(), late.body());
+            assertEquals(List.of("{__name__=\"reqs_total\"} " + (now - 10_000) + " 3.0", "{__name__=\"reqs_total\"} " + now + " 7.0"),
+                    values("reqs_total"));
+        }
+    }
+
     @Test
     void agentStorageTakesTheRequestIntoItsWal() throws Exception {
         long now = System.currentTimeMillis();

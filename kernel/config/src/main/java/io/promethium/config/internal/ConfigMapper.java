@@ -228,7 +228,9 @@ public final class ConfigMapper {
         boolean compression = f.bool("enable_compression", true);
         HttpClientConfig http = httpClient(f);
         ScrapeLimits limits = limits(f, global.limits());
-        List<StaticConfig> statics = staticConfigs(f);
+        // As Prometheus: URLs in static targets are refused here only when no relabelling could fix them;
+        // otherwise check config relabels them as the scrape would (CheckConfig), and the scrape drops them.
+        List<StaticConfig> statics = staticConfigs(f, !hasRelabelConfigs(f));
         List<PluginConfig> discovery = discoveryConfigs(f);
         MetricNameScheme names = scrapeNameScheme(f, global.metricNames());
         List<RelabelConfig> relabel = relabelConfigs(f, "relabel_configs", names.validation());
@@ -274,7 +276,11 @@ public final class ConfigMapper {
         return HttpClientConfigParser.parse(block);
     }
 
-    private List<StaticConfig> staticConfigs(Fields f) throws ConfigException {
+    private static boolean hasRelabelConfigs(Fields f) {
+        return f.peek("relabel_configs") instanceof YamlNode.Sequence s && !s.items().isEmpty();
+    }
+
+    private List<StaticConfig> staticConfigs(Fields f, boolean checkAddresses) throws ConfigException {
         List<StaticConfig> result = new ArrayList<>();
         List<YamlNode> nodes = f.list("static_configs");
         for (int i = 0; i < nodes.size(); i++) {
@@ -283,7 +289,7 @@ public final class ConfigMapper {
             }
             Fields s = Fields.of(nodes.get(i), f.context() + ": static_configs[" + i + "]");
             List<String> targets = s.strings("targets");
-            for (String target : targets) {
+            for (String target : checkAddresses ? targets : List.<String>of()) {
                 String violation = TargetAddresses.violation(target);
                 if (violation != null) {
                     throw Fields.error(s.keyLocation("targets"), s.context() + ": " + violation);
@@ -428,19 +434,11 @@ public final class ConfigMapper {
             String scheme = a.string("scheme", "http");
             Duration timeout = a.duration("timeout", Duration.ofSeconds(10));
             HttpClientConfig http = httpClient(a);
-            List<StaticConfig> statics = staticConfigs(a);
+            List<StaticConfig> statics = staticConfigs(a, !hasRelabelConfigs(a));
             List<PluginConfig> discovery = discoveryConfigs(a);
             List<RelabelConfig> amRelabel = relabelConfigs(a, "relabel_configs", names);
             List<RelabelConfig> amAlertRelabel = relabelConfigs(a, "alert_relabel_configs", names);
             Unsupported.refuse(a, "sigv4", Unsupported.CLOUD_AUTH);
-            for (StaticConfig sc : statics) {
-                for (String target : sc.targets()) {
-                    String violation = TargetAddresses.violation(target);
-                    if (violation != null) {
-                        throw Fields.error(a.keyLocation("static_configs"), a.context() + ": " + violation);
-                    }
-                }
-            }
             a.finish();
             managers.add(new AlertmanagerConfig(apiVersion, prefix, scheme, timeout, http, statics, discovery, amRelabel, amAlertRelabel));
         }

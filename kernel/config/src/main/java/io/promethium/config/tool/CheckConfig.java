@@ -58,6 +58,8 @@ public final class CheckConfig {
             try {
                 Path file = Path.of(arg);
                 PrometheusConfig config = loader.load(file);
+                // As promtool, also under --syntax-only: static targets relabelled as the scrape and the notifier would.
+                StaticTargetCheck.check(config);
                 if (!syntaxOnly) {
                     ruleFiles = checkReferencedFiles(file, config, out);
                     if (!ruleFiles.isEmpty()) {

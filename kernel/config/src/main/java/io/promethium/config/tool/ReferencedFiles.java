@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * The files a config names for a client to read (TLS certificates, keys and CAs, password,
  * credential and token files), found anywhere in the file, plugin sections included, and checked
- * to exist and be readable, as {@code promtool check config} does for certificates and
- * credentials. Paths are relative to the config's folder, as Prometheus resolves them.
+ * to exist (as promtool's {@code os.Stat}: a folder passes) as {@code promtool check config} does for
+ * certificates and credentials. Paths are relative to the config's folder, as Prometheus resolves them.
  */
 final class ReferencedFiles {
 
@@ -37,10 +37,9 @@ final class ReferencedFiles {
                             && !s.isNull() && !s.text().isEmpty()) {
                         Path file = base.resolve(s.text());
                         String what = entry.key().replace('_', ' ');
+                        // As promtool's os.Stat: whatever exists passes (a folder too); reading it is the client's business.
                         if (!Files.exists(file)) {
                             problems.add(entry.keyLocation() + ": error checking " + what + " \"" + s.text() + "\": no such file");
-                        } else if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                            problems.add(entry.keyLocation() + ": error checking " + what + " \"" + s.text() + "\": not a readable file");
                         }
                     } else {
                         walk(entry.value(), base, problems);

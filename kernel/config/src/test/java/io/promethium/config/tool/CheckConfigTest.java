@@ -156,4 +156,90 @@ class CheckConfigTest {
     void unknownFlagsAreUsageErrors() throws Exception {
         assertThat(check("{}", "--lint=none")).isEqualTo(1);
     }
+
+    // promtool's own cases (Prometheus v2.42 cmd/promtool/testdata, TestCheckTargetConfig and
+    // TestAuthorizationConfig), which Prometheus 3 still passes.
+
+    @Test
+    void aStaticTargetUrlFixedByRelabellingIsValid() throws Exception {
+        // url_in_scrape_targetgroup_with_relabel_config.good.yml
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: prometheus
+                    relabel_configs:
+                      - source_labels: [__address__]
+                        target_label: __param_target
+                      - target_label: __address__
+                        replacement: good
+                    static_configs:
+                      - targets:
+                          - http://good
+                """)).as(errors()).isZero();
+    }
+
+    @Test
+    void aStaticTargetUrlLeftByRelabellingFails() throws Exception {
+        // url_in_scrape_targetgroup_with_relabel_config.bad.yml
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: prometheus
+                    relabel_configs:
+                      - source_labels: [__address__]
+                        target_label: __param_target
+                    static_configs:
+                      - targets:
+                          - http://bad
+                """, "--syntax-only")).isEqualTo(1);
+        assertThat(errors()).contains("instance 0 in group 0: \"http://bad\" is not a valid hostname");
+    }
+
+    @Test
+    void anAlertmanagerTargetUrlFixedByRelabellingIsValid() throws Exception {
+        // url_in_alert_targetgroup_with_relabel_config.good.yml
+        assertThat(check("""
+                alerting:
+                  alertmanagers:
+                    - relabel_configs:
+                        - source_labels: [__address__]
+                          target_label: __param_target
+                        - target_label: __address__
+                          replacement: good
+                      static_configs:
+                        - targets:
+                            - http://bad
+                """)).as(errors()).isZero();
+    }
+
+    @Test
+    void anAlertmanagerTargetUrlLeftByRelabellingFails() throws Exception {
+        // url_in_alert_targetgroup_with_relabel_config.bad.yml
+        assertThat(check("""
+                alerting:
+                  alertmanagers:
+                    - relabel_configs:
+                        - source_labels: [__address__]
+                          target_label: __param_target
+                      static_configs:
+                        - targets:
+                            - http://bad
+                """)).isEqualTo(1);
+        assertThat(errors()).contains("\"http://bad\" is not a valid hostname");
+    }
+
+    @Test
+    void aStaticTargetUrlWithoutRelabellingFailsAtLoading() throws Exception {
+        assertThat(check("scrape_configs:\n  - job_name: j\n    static_configs:\n      - targets: ['http://bad']\n")).isEqualTo(1);
+        assertThat(errors()).contains("\"http://bad\" is not a valid hostname");
+    }
+
+    @Test
+    void aCredentialsFileThatExistsPassesEvenAsAFolder() throws Exception {
+        // authorization_credentials_file.good.yml: credentials_file: "." (promtool stats the path)
+        assertThat(check("""
+                scrape_configs:
+                  - job_name: test
+                    authorization:
+                      credentials_file: "."
+                """)).as(errors()).isZero();
+    }
 }

@@ -9,9 +9,12 @@ import java.util.regex.Pattern;
  * Go's {@code time.ParseDuration} syntax, which some of Prometheus's flags take instead of its own
  * duration syntax ({@code --scrape.timestamp-tolerance=1.5ms}, {@code 500us}): a sequence of
  * decimal numbers with a unit each (ns, us, µs, ms, s, m, h), optionally signed; "0" alone is zero.
+ * Errors are Go's ({@code time: invalid duration "x"}, {@code time: missing unit in duration "1"},
+ * {@code time: unknown unit "d" in duration "1d"}).
  */
 public final class GoDurations {
 
+    private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d*)?|\\.\\d+");
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
     private GoDurations() {
@@ -27,7 +30,7 @@ public final class GoDurations {
             return Duration.ZERO;
         }
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("time: invalid duration \"" + text + "\"");
+            throw new IllegalArgumentException("time: invalid duration " + GoStrings.quote(text));
         }
         Matcher m = PART.matcher(s);
         // Exact decimals as integers (nanos = numerator / 10^scale), truncated at the end. Not
@@ -37,7 +40,7 @@ public final class GoDurations {
         int at = 0;
         while (at < s.length()) {
             if (!m.find(at) || m.start() != at) {
-                throw new IllegalArgumentException("time: invalid duration \"" + text + "\"");
+                throw new IllegalArgumentException(failure(text, s, at));
             }
             long unit = switch (m.group(2)) {
                 case "ns" -> 1L;
@@ -63,10 +66,27 @@ public final class GoDurations {
         }
         BigInteger total = numerator.divide(BigInteger.TEN.pow(scale));
         if (total.bitLength() > 63) {
-            throw new IllegalArgumentException("time: invalid duration \"" + text + "\"");
+            throw new IllegalArgumentException("time: invalid duration " + GoStrings.quote(text));
         }
         long value = total.longValue();
         return Duration.ofNanos(negative ? -value : value);
+    }
+
+    /** Go's error for the part of {@code s} at {@code at} that is not a number with a unit. */
+    private static String failure(String text, String s, int at) {
+        Matcher number = NUMBER.matcher(s).region(at, s.length());
+        if (number.lookingAt()) {
+            int end = number.end();
+            int unitEnd = end;
+            while (unitEnd < s.length() && s.charAt(unitEnd) != '.' && !(s.charAt(unitEnd) >= '0' && s.charAt(unitEnd) <= '9')) {
+                unitEnd++;
+            }
+            if (unitEnd == end) {
+                return "time: missing unit in duration " + GoStrings.quote(text);
+            }
+            return "time: unknown unit " + GoStrings.quote(s.substring(end, unitEnd)) + " in duration " + GoStrings.quote(text);
+        }
+        return "time: invalid duration " + GoStrings.quote(text);
     }
 
     /**

@@ -22,10 +22,14 @@ class GoDurationsTest {
 
     @Test
     void refusesWhatGoRefuses() {
-        for (String bad : new String[] {"", "1", "1d", "s", "1.s5", "3000000h"}) {
+        for (String bad : new String[] {"", "s", "3000000h", "-.s"}) {
             assertThatThrownBy(() -> GoDurations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("time: invalid duration");
+                    .hasMessage("time: invalid duration \"" + bad + "\"");
         }
+        assertThatThrownBy(() -> GoDurations.parse("1")).hasMessage("time: missing unit in duration \"1\"");
+        assertThatThrownBy(() -> GoDurations.parse("1.s5")).hasMessage("time: missing unit in duration \"1.s5\"");
+        assertThatThrownBy(() -> GoDurations.parse("1d")).hasMessage("time: unknown unit \"d\" in duration \"1d\"");
+        assertThatThrownBy(() -> GoDurations.parse("2h3x4m")).hasMessage("time: unknown unit \"x\" in duration \"2h3x4m\"");
     }
 
     @Test

@@ -50,7 +50,7 @@ class TimestampAlignmentTest {
         assertThat(ScrapeComponent.timestampTolerance("1.ms")).isEqualTo(Duration.ofMillis(1));
         assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("3000000h")).hasMessageContaining("invalid duration");
         assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("2")).hasMessageContaining("--scrape.timestamp-tolerance")
-                .hasMessageContaining("invalid duration");
-        assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("2d")).hasMessageContaining("invalid duration");
+                .hasMessageContaining("time: missing unit in duration \"2\"");
+        assertThatThrownBy(() -> ScrapeComponent.timestampTolerance("2d")).hasMessageContaining("time: unknown unit \"d\" in duration \"2d\"");
     }
 }

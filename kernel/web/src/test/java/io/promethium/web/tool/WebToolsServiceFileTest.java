@@ -15,7 +15,7 @@ class WebToolsServiceFileTest {
         List<String> names = ServiceLoader.load(Tool.class).stream()
                 .filter(p -> p.type().getPackageName().equals(WebToolsServiceFileTest.class.getPackageName()))
                 .map(p -> p.get().name()).sorted().toList();
-        assertEquals(List.of("check healthy", "check ready", "check web-config", "query instant", "query labels",
+        assertEquals(List.of("check healthy", "check ready", "check web-config", "query analyze", "query instant", "query labels",
                 "query range", "query series"), names);
     }
 }

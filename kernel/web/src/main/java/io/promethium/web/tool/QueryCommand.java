@@ -1,6 +1,7 @@
 package io.promethium.web.tool;
 
 import io.promethium.api.tool.CommandLine;
+import io.promethium.goformat.GoStrings;
 import io.promethium.api.tool.Tool;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -203,30 +204,9 @@ abstract class QueryCommand implements Tool {
         };
     }
 
-    /** Go's %q of a string: double quotes, backslash escapes for quotes, backslashes and control characters. */
+    /** Go's %q of a string (strconv.Quote). */
     static String goQuote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        s.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                case 7 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case 11 -> b.append("\\v");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\x%02x", c));
-                    } else {
-                        b.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return b.append('"').toString();
+        return GoStrings.quote(s);
     }
 
     /** A query result (vector, matrix, scalar or string) as promtool prints it. */

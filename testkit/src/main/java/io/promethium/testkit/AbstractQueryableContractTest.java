@@ -42,6 +42,14 @@ public abstract class AbstractQueryableContractTest {
     /** The queryable under test, holding at least two series with samples. */
     protected abstract Queryable queryable() throws Exception;
 
+    /**
+     * The time range the checks read, {@code [start, end]} in milliseconds: by default everything.
+     * A source that computes its samples for any range (one a minute, forever) names a bounded one.
+     */
+    protected long[] range() {
+        return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+    }
+
     /** Closes what {@link #queryable()} opened; by default the queryable when it is {@link AutoCloseable}. */
     protected void closeQueryable(Queryable queryable) throws Exception {
         if (queryable instanceof AutoCloseable c) {
@@ -55,11 +63,15 @@ public abstract class AbstractQueryableContractTest {
 
     private Queryable queryable;
     private Map<Labels, List<Read>> all;
+    private long start;
+    private long end;
 
     @BeforeEach
     final void readEverything() throws Exception {
         queryable = queryable();
-        all = select(Long.MIN_VALUE, Long.MAX_VALUE, ANY_NAME);
+        start = range()[0];
+        end = range()[1];
+        all = select(start, end, ANY_NAME);
     }
 
     @AfterEach
@@ -136,7 +148,7 @@ public abstract class AbstractQueryableContractTest {
         }
         for (Matcher m : matchers) {
             List<Labels> expected = all.keySet().stream().filter(l -> m.matches(l.has(m.name()) ? l.get(m.name()) : "")).toList();
-            assertThat(List.copyOf(select(Long.MIN_VALUE, Long.MAX_VALUE, ANY_NAME, m).keySet())).as("series selected by " + m)
+            assertThat(List.copyOf(select(start, end, ANY_NAME, m).keySet())).as("series selected by " + m)
                     .containsExactlyElementsOf(expected);
         }
     }
@@ -175,7 +187,7 @@ public abstract class AbstractQueryableContractTest {
                 namesOfOne.addAll(l.names());
             }
         });
-        try (Querier q = queryable.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        try (Querier q = queryable.querier(start, end)) {
             assertThat(q.labelNames(List.of(ANY_NAME))).containsExactlyElementsOf(names);
             assertThat(q.labelValues(label[0], List.of(ANY_NAME))).containsExactlyElementsOf(values);
             assertThat(q.labelNames(List.of(ANY_NAME, one))).containsExactlyElementsOf(namesOfOne);
@@ -185,7 +197,7 @@ public abstract class AbstractQueryableContractTest {
 
     @Test
     void matchersThatAllMatchTheEmptyStringAreAnError() {
-        try (Querier q = queryable.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        try (Querier q = queryable.querier(start, end)) {
             SeriesSet set = q.select(false, null, List.of(Matcher.of(MatchType.REGEX, someLabel()[0], ".*")));
             assertThat(set.next()).as("a series for matchers that all match the empty string").isFalse();
             assertThat(set.error()).as("the error").isNotNull();
@@ -198,7 +210,7 @@ public abstract class AbstractQueryableContractTest {
                 .orElseThrow();
         List<Read> samples = longest.getValue();
         Labels labels = longest.getKey();
-        try (Querier q = queryable.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        try (Querier q = queryable.querier(start, end)) {
             List<Matcher> exact = new ArrayList<>();
             labels.forEach((n, v) -> exact.add(Matcher.of(MatchType.EQUAL, n, v)));
             SeriesSet set = q.select(true, null, exact);

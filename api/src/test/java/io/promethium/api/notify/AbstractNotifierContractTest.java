@@ -44,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>secrets: every field named by {@link NotifierFactory#secretFields()} (shown as
  *     {@code <secret>} by the server) is a field of the config, and no secret value appears in
  *     an error message or a log record, whatever the failure;</li>
- * <li>a template error names its field at validation, and one that only shows when rendering
- *     is not retryable and sends nothing.</li>
+ * <li>the default templates are rendered into what is sent (with the test kit, Alertmanager's
+ *     real ones), a template error names its field at validation, and one that only shows when
+ *     rendering is not retryable and sends nothing.</li>
  * </ul>
  * The recorder answers every path: by default 200 with {@link #okBody()}, so a notifier whose
  * service says more in its answer must say what a good answer is.
@@ -79,10 +80,13 @@ public abstract class AbstractNotifierContractTest {
     protected abstract NotifierFactory factory();
 
     /**
-     * The context the notifier gets: a {@link TestNotifierContext} with a real HTTP client
-     * factory (one that applies {@code http_config}) and the notification templates.
+     * The context the notifier gets. By default {@link TestNotifierContext#TestNotifierContext(Path, String)}
+     * (receiver {@code team}): with the test kit on the class path, the real notification
+     * templates and an HTTP client factory that applies {@code http_config}.
      */
-    protected abstract TestNotifierContext newContext(Path dir) throws Exception;
+    protected TestNotifierContext newContext(Path dir) throws Exception {
+        return new TestNotifierContext(dir, "team");
+    }
 
     /**
      * A valid config block whose every request goes to {@code baseUrl} ({@code http://127.0.0.1:port},
@@ -146,6 +150,23 @@ public abstract class AbstractNotifierContractTest {
     void aGoodAnswerIsDelivered() throws Exception {
         notifier(config(server.url(""))).send(TestNotifications.diskFull(false), soon());
         assertThat(server.requests()).isNotEmpty();
+    }
+
+    /**
+     * A word the notifier's request shows when its default templates were rendered for
+     * {@link TestNotifications#diskFull}: by default the alert name {@code DiskFull}, which every
+     * default title, text or body of Alertmanager's templates carries.
+     */
+    protected String renderedDefaultsMarker() {
+        return "DiskFull";
+    }
+
+    @Test
+    void theDefaultTemplatesAreRenderedIntoTheRequest() throws Exception {
+        notifier(config(server.url(""))).send(TestNotifications.diskFull(false), soon());
+        String sent = server.requests().stream()
+                .map(r -> r.uri() + "\n" + r.headers() + "\n" + r.text()).reduce("", String::concat);
+        assertThat(sent).as("what was sent").contains(renderedDefaultsMarker()).doesNotContain("{{");
     }
 
     @Test

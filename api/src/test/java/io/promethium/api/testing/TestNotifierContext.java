@@ -7,8 +7,11 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.NotifyException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +21,10 @@ import java.util.logging.Logger;
 
 /**
  * A notifier context for a notifier's own tests: a {@link TestPluginContext} (in-memory metrics,
- * remembered threads) with the HTTP client factory and template renderer the test passes (the
- * kernel's in the plugins of this project), {@code global} values the test sets, and
- * {@code send_resolved}. {@link #notifier} builds a notifier as the kernel does; {@link #close()}
+ * remembered threads) with an HTTP client factory and a template renderer, {@code global} values
+ * the test sets, and {@code send_resolved}. {@link #TestNotifierContext(Path, String)} takes the
+ * server's real ones from the test class path, where the test kit
+ * ({@code io.promethium:promethium-plugin-testkit}) puts them; no kernel jar is needed. {@link #notifier} builds a notifier as the kernel does; {@link #close()}
  * closes every one it built.
  */
 public final class TestNotifierContext implements NotifierContext, AutoCloseable {
@@ -31,6 +35,42 @@ public final class TestNotifierContext implements NotifierContext, AutoCloseable
     private final Map<String, Object> globals = new ConcurrentHashMap<>();
     private volatile boolean sendResolved;
     private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
+
+    /**
+     * A context with the renderer and HTTP client factory found on the test class path
+     * ({@link ServiceLoader}): with the test kit there, Alertmanager's real templates and a factory
+     * that applies {@code http_config} as the server does. Without it, HTTP goes through a
+     * {@link PlainHttpClientFactory} and rendering fails, saying to add the kit.
+     */
+    public TestNotifierContext(Path configDirectory, String receiver) {
+        this(configDirectory, receiver, found(HttpClientFactory.class).orElseGet(PlainHttpClientFactory::new),
+                found(TemplateRenderer.class).orElseGet(MissingTemplates::new));
+    }
+
+    private static <T> java.util.Optional<T> found(Class<T> type) {
+        return ServiceLoader.load(type, TestNotifierContext.class.getClassLoader()).findFirst();
+    }
+
+    /** Stands in when no renderer is on the class path: fails on use, naming what is missing. */
+    private static final class MissingTemplates implements TemplateRenderer {
+        private static final String MISSING = "no TemplateRenderer on the test class path: add the test dependency "
+                + "io.promethium:promethium-plugin-testkit (Alertmanager's real templates)";
+
+        @Override
+        public void check(String text) {
+            throw new IllegalStateException(MISSING);
+        }
+
+        @Override
+        public String render(String text, Notification notification) throws NotifyException {
+            throw new IllegalStateException(MISSING);
+        }
+
+        @Override
+        public String renderHtml(String text, Notification notification) throws NotifyException {
+            throw new IllegalStateException(MISSING);
+        }
+    }
 
     /**
      * @param templates the renderer, or null for a notifier that renders nothing (validation

@@ -10,8 +10,8 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -35,7 +35,7 @@ class DiscordNotifierTest {
     @BeforeEach
     void start() throws Exception {
         server = RecordingHttpServer.http();
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
     }
 
     @AfterEach

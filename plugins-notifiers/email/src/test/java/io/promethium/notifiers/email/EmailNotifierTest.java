@@ -13,8 +13,8 @@ import io.promethium.api.notify.TemplateRenderer;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmailNotifierTest {
 
-    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final TemplateRenderer TEMPLATES = AlertmanagerTemplates.defaults();
 
     @TempDir
     Path dir;
@@ -41,7 +41,7 @@ class EmailNotifierTest {
 
     @BeforeEach
     void start() {
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES);
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), TEMPLATES);
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         mail.start();
     }

@@ -10,9 +10,11 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateFields;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
@@ -36,7 +38,8 @@ public final class MycorpNotifierFactory implements NotifierFactory {
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         config.requireOnly(FIELDS);
         url(config);
-        context.templates().check(text(config));
+        // TemplateFields puts a template error at its field (file:line:col and "text: ...").
+        TemplateFields.check(config, context, Map.of("text", text(config)));
         PluginConfig http = context.httpConfig(config);
         http.requireOnly(HttpClientFactory.FIELDS);
         context.httpClients().validate(http);
@@ -71,7 +74,7 @@ public final class MycorpNotifierFactory implements NotifierFactory {
 
         @Override
         public void send(Notification notification, Instant deadline) throws NotifyException {
-            String body = context.templates().render(text, notification);
+            String body = TemplateFields.render(context, "text", text, notification);
             HttpRequest request = HttpRequest.newBuilder(url).timeout(HttpDelivery.timeLeft(deadline))
                     .header("Content-Type", "text/plain; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(body)).build();
             DELIVERY.send(client, request);

@@ -12,8 +12,6 @@ import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +35,8 @@ class MycorpNotifierTest {
     @BeforeEach
     void start() throws Exception {
         server = RecordingHttpServer.http();
-        context = new TestNotifierContext(configDirectory, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        // The test kit on the class path gives the real templates and http_config clients.
+        context = new TestNotifierContext(configDirectory, "team");
     }
 
     @AfterEach

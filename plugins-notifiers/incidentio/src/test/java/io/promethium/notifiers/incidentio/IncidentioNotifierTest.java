@@ -13,7 +13,7 @@ import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -40,7 +40,7 @@ class IncidentioNotifierTest {
         server.on("/v2/alert_events/http/", r -> "Bearer tok".equals(r.header("Authorization"))
                 ? Response.of(202, "application/json", "{\"status\":\"success\"}")
                 : Response.of(401, "application/json", "{\"message\":\"unauthorized\",\"errors\":[\"bad token\"]}"));
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), null);
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), null);
     }
 
     @AfterEach

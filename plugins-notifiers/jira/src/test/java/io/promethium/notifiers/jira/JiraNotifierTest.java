@@ -12,8 +12,8 @@ import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +48,7 @@ class JiraNotifierTest {
         server.on("/rest/api/2/issue/OPS-1/transitions", r -> r.method().equals("GET")
                 ? Response.of(200, "application/json", "{\"transitions\":[{\"id\":\"11\",\"name\":\"Reopen\"},{\"id\":\"31\",\"name\":\"Done\"}]}")
                 : Response.status(204));
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
         context.global("jira_api_url", server.url("/rest/api/2"));
     }
 

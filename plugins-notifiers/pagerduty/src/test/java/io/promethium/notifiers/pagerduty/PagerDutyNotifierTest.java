@@ -15,8 +15,8 @@ import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PagerDutyNotifierTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final TemplateRenderer TEMPLATES = AlertmanagerTemplates.defaults();
     private static final String ROUTING_KEY = "0123456789abcdef0123456789abcdef";
 
     @TempDir
@@ -56,7 +56,7 @@ class PagerDutyNotifierTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES).sendResolved(true);
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), TEMPLATES).sendResolved(true);
         server = RecordingHttpServer.http();
         server.on("/v2/enqueue", this::v2);
         server.on("/generic/2010-04-15/create_event.json", r -> {

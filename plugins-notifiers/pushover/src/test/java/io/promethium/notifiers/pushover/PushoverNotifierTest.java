@@ -13,8 +13,8 @@ import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,7 +42,7 @@ class PushoverNotifierTest {
     @BeforeEach
     void start() throws Exception {
         server = RecordingHttpServer.http();
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
     }
 
     @AfterEach

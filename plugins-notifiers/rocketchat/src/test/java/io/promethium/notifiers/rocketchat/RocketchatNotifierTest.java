@@ -13,8 +13,8 @@ import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,7 +44,7 @@ class RocketchatNotifierTest {
         server.on("/api/v1/chat.postMessage", r -> "tok".equals(r.header("X-Auth-Token")) && "uid".equals(r.header("X-User-Id"))
                 ? Response.of(200, "application/json", "{\"success\":true,\"message\":{\"_id\":\"m\"}}")
                 : Response.of(200, "application/json", "{\"success\":false,\"error\":\"You must be logged in to do this.\"}"));
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
     }
 
     @AfterEach

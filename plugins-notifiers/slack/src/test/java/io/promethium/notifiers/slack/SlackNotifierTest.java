@@ -15,8 +15,8 @@ import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlackNotifierTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final TemplateRenderer TEMPLATES = AlertmanagerTemplates.defaults();
     private static final String TOKEN = "xoxb-test-token";
 
     @TempDir
@@ -53,7 +53,7 @@ class SlackNotifierTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES);
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), TEMPLATES);
         server = RecordingHttpServer.http();
         server.on("/services/T0/B0/secret", r -> {
             JsonNode body = JSON.readTree(r.body());

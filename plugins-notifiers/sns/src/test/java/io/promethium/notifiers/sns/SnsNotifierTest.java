@@ -11,9 +11,9 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.sigv4.CredentialsChain;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -43,7 +43,7 @@ class SnsNotifierTest {
         server = RecordingHttpServer.http();
         aws = new SnsStandIn(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
         server.on("/", aws::answer);
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
     }
 
     @AfterEach
@@ -95,7 +95,7 @@ class SnsNotifierTest {
                 "sigv4", Map.of("profile", "ops")), "am.yml:3:5");
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
         Map<String, String> env = Map.of("AWS_REGION", "eu-west-1");
-        try (SnsNotifier n = new SnsNotifier(settings, context, new KernelHttpClientFactory().create(context.httpConfig(block), dir),
+        try (SnsNotifier n = new SnsNotifier(settings, context, new HttpConfigClientFactory().create(context.httpConfig(block), dir),
                 new CredentialsChain(null, null, "ops", env::get, dir.resolve("home")), null)) {
             n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
         }
@@ -116,7 +116,7 @@ class SnsNotifierTest {
                         "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "role_arn", role))), "am.yml:3:5");
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
         CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
-        io.promethium.api.http.ConfiguredHttpClient client = new KernelHttpClientFactory().create(context.httpConfig(block), dir);
+        io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
         try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
                 SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC()))) {
@@ -142,7 +142,7 @@ class SnsNotifierTest {
                 Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "role_arn", "arn:aws:iam::1:role/x"))), "am.yml:3:5");
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
         CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
-        io.promethium.api.http.ConfiguredHttpClient client = new KernelHttpClientFactory().create(context.httpConfig(block), dir);
+        io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
         try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
                 SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC()))) {

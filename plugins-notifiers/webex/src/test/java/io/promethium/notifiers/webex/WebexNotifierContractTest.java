@@ -4,8 +4,8 @@ import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ class WebexNotifierContractTest extends AbstractNotifierContractTest {
 
     @Override
     protected TestNotifierContext newContext(Path dir) {
-        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        return new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.promethium.notifiers.webhook;
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,7 +17,7 @@ class WebhookNotifierContractTest extends AbstractNotifierContractTest {
 
     @Override
     protected TestNotifierContext newContext(Path dir) {
-        return new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), null);
+        return new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), null);
     }
 
     @Override

@@ -15,7 +15,7 @@ import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,7 +39,7 @@ class WebhookNotifierTest {
     @BeforeEach
     void start() throws Exception {
         server = RecordingHttpServer.http();
-        context = new TestNotifierContext(dir, "r", new KernelHttpClientFactory(), null).sendResolved(true);
+        context = new TestNotifierContext(dir, "r", new HttpConfigClientFactory(), null).sendResolved(true);
     }
 
     @AfterEach

@@ -12,8 +12,8 @@ import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -54,7 +54,7 @@ class WeChatNotifierTest {
             }
             return Response.of(200, "application/json", "{\"errcode\":0,\"errmsg\":\"ok\"}");
         });
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), NotificationTemplates.defaults());
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), AlertmanagerTemplates.defaults());
         context.global("wechat_api_url", server.url("/cgi-bin/"));
     }
 

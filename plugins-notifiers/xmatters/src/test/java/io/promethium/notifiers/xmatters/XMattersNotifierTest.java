@@ -15,8 +15,8 @@ import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
-import io.promethium.config.http.KernelHttpClientFactory;
-import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testkit.AlertmanagerTemplates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class XMattersNotifierTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TemplateRenderer TEMPLATES = NotificationTemplates.defaults();
+    private static final TemplateRenderer TEMPLATES = AlertmanagerTemplates.defaults();
     private static final String PATH = "/api/integration/1/functions/f1/triggers";
 
     @TempDir
@@ -57,7 +57,7 @@ class XMattersNotifierTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new TestNotifierContext(dir, "team", new KernelHttpClientFactory(), TEMPLATES).sendResolved(true);
+        context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), TEMPLATES).sendResolved(true);
         server = RecordingHttpServer.http();
         server.on(PATH, this::trigger);
     }

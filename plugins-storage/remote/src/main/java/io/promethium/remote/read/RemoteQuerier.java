@@ -45,6 +45,10 @@ final class RemoteQuerier implements Querier {
 
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        // The Querier contract (as the TSDB's): an error, not every series of every remote.
+        if (matchers.stream().allMatch(m -> m.matches(""))) {
+            return SeriesSet.failed(new IllegalArgumentException("vector selector must contain at least one non-empty matcher: " + matchers));
+        }
         TreeMap<Labels, List<RemoteReadClient.SeriesData>> merged = new TreeMap<>();
         List<String> warnings = new ArrayList<>();
         IOException lastError = null;

@@ -154,7 +154,7 @@ class RemoteEndpointsTest {
     }
 
     /** ReadRequest with one query for name=metric over [start, end], accepting the given response types. */
-    private static byte[] readRequest(String metric, long start, long end, int... types) {
+    static byte[] readRequest(String metric, long start, long end, int... types) {
         ProtoWriter w = new ProtoWriter();
         int q = w.beginMessage(1);
         w.int64Field(1, start);

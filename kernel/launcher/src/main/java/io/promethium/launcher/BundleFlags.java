@@ -19,7 +19,8 @@ import java.util.Map;
  * </pre>
  *
  * {@code type} is {@code string} (default) or {@code bool}; {@code repeatable=true} makes a list
- * flag that may be given several times (values joined by commas); {@code {home}} in a default stands
+ * flag that may be given several times (values joined by commas); {@code hidden=true} leaves it out
+ * of {@code --help} (a flag for fault tests, as kingpin's Hidden()); {@code {home}} in a default stands
  * for the server's home folder. Every value reaches the bundles as the framework property
  * {@code promethium.flag.<name>}. The jars are read before the framework starts: a jar that cannot
  * be read is skipped here, never fatal (the plugin watcher or the tools report it, once).
@@ -110,7 +111,7 @@ final class BundleFlags {
                 throw new IllegalArgumentException("flag " + name + ": type " + quote(type) + " is not string or bool");
             }
             for (String key : params.keySet()) {
-                if (!List.of("type", "default", "help", "repeatable").contains(key)) {
+                if (!List.of("type", "default", "help", "repeatable", "hidden").contains(key)) {
                     throw new IllegalArgumentException("flag " + name + ": unknown parameter " + quote(key));
                 }
             }
@@ -123,7 +124,12 @@ final class BundleFlags {
             if (!repeatable.equals("true") && !repeatable.equals("false")) {
                 throw new IllegalArgumentException("flag " + name + ": repeatable is true or false");
             }
-            specs.add(new Flags.Spec(name, def, params.getOrDefault("help", ""), bool, owner, Boolean.parseBoolean(repeatable)));
+            String hidden = params.getOrDefault("hidden", "false");
+            if (!hidden.equals("true") && !hidden.equals("false")) {
+                throw new IllegalArgumentException("flag " + name + ": hidden is true or false");
+            }
+            specs.add(new Flags.Spec(name, def, params.getOrDefault("help", ""), bool, owner, Boolean.parseBoolean(repeatable),
+                    Boolean.parseBoolean(hidden)));
         }
         return specs;
     }

@@ -17,7 +17,12 @@ final class Flags {
      * One flag: name without dashes, default, help, whether it is a switch, who declared it, and
      * whether it may be given several times (a list flag of Prometheus: the values are joined by commas).
      */
-    record Spec(String name, String defaultValue, String help, boolean isBoolean, String owner, boolean repeatable) {
+    /** {@code hidden}: accepted, but left out of {@code --help} and the documentation, as kingpin's Hidden() (fault-test flags). */
+    record Spec(String name, String defaultValue, String help, boolean isBoolean, String owner, boolean repeatable, boolean hidden) {
+        Spec(String name, String defaultValue, String help, boolean isBoolean, String owner, boolean repeatable) {
+            this(name, defaultValue, help, isBoolean, owner, repeatable, false);
+        }
+
         Spec(String name, String defaultValue, String help, boolean isBoolean, String owner) {
             this(name, defaultValue, help, isBoolean, owner, false);
         }
@@ -245,6 +250,9 @@ final class Flags {
         sb.append("      --version                    Show the version.\n");
         String owner = LAUNCHER;
         for (Spec spec : specs) {
+            if (spec.hidden()) {
+                continue;
+            }
             if (!spec.owner().equals(owner)) {
                 owner = spec.owner();
                 sb.append("\nFlags of ").append(owner).append(":\n");
@@ -276,6 +284,9 @@ final class Flags {
         sb.append("| <code class=\"text-nowrap\">-h</code>, <code class=\"text-nowrap\">--help</code> | Show help. |  |  |\n");
         sb.append("| <code class=\"text-nowrap\">--version</code> | Show application version. |  |  |\n");
         for (Spec spec : specs) {
+            if (spec.hidden()) {
+                continue;
+            }
             sb.append("| <code class=\"text-nowrap\">--").append(spec.name()).append("</code> | ")
                     .append(spec.help().replace("|", "\\|")).append(" | ")
                     .append(spec.defaultValue().isEmpty() ? "" : "`" + spec.defaultValue() + "`").append(" | ")

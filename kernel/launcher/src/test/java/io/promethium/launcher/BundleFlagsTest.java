@@ -42,6 +42,16 @@ class BundleFlagsTest {
     }
 
     @Test
+    void aHiddenFlagIsAcceptedButLeftOutOfTheHelp() {
+        List<Flags.Spec> specs = BundleFlags.parse("t.fault;hidden=true;help=\"Fault tests only.\", t.size;help=\"Size.\"", "tsdb", HOME);
+        assertThat(specs).extracting(Flags.Spec::hidden).containsExactly(true, false);
+        assertThat(Flags.usage(specs)).contains("--t.size").doesNotContain("t.fault");
+        assertThat(Flags.documentation(specs, java.util.Set.of())).contains("--t.size").doesNotContain("t.fault");
+        assertThatThrownBy(() -> BundleFlags.parse("t.fault;hidden=maybe", "tsdb", HOME)).hasMessageContaining("t.fault")
+                .hasMessageContaining("hidden");
+    }
+
+    @Test
     void badDeclarationsAreRefusedNamingTheFlag() {
         assertThatThrownBy(() -> BundleFlags.parse("x.y;type=int", "b", HOME)).hasMessageContaining("x.y").hasMessageContaining("int");
         assertThatThrownBy(() -> BundleFlags.parse("x.y;colour=red", "b", HOME)).hasMessageContaining("colour");

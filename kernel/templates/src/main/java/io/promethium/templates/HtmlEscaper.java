@@ -1,9 +1,9 @@
 package io.promethium.templates;
 
-import io.promethium.templates.HtmlEscaping.Context;
-import io.promethium.templates.HtmlEscaping.JsCtx;
-import io.promethium.templates.HtmlEscaping.State;
-import io.promethium.templates.HtmlEscaping.UrlPart;
+import io.promethium.templates.HtmlContext.Delim;
+import io.promethium.templates.HtmlContext.JsCtx;
+import io.promethium.templates.HtmlContext.State;
+import io.promethium.templates.HtmlContext.UrlPart;
 import io.promethium.templates.TemplateNode.Branch;
 import io.promethium.templates.TemplateNode.Command;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class HtmlEscaper {
     /** The text the nodes being escaped were parsed from. */
     private String file = "";
     /** Output context per mangled template name (Go's escaper.output): known or assumed. */
-    private final Map<String, Context> output;
+    private final Map<String, HtmlContext> output;
     /** Mangled names called while escaping (Go's escaper.called). */
     private final Set<String> called = new HashSet<>();
     private RangeContext range;
@@ -70,7 +70,7 @@ final class HtmlEscaper {
     }
 
     private HtmlEscaper(Function<String, List<TemplateNode>> bodies, Function<String, String> parsedFrom,
-                        Function<String, TemplateNode.Position> startOf, Map<String, Context> output, RangeContext range) {
+                        Function<String, TemplateNode.Position> startOf, Map<String, HtmlContext> output, RangeContext range) {
         this.bodies = bodies;
         this.parsedFrom = parsedFrom;
         this.startOf = startOf;
@@ -81,9 +81,9 @@ final class HtmlEscaper {
     /** Contexts at the {@code break}s and {@code continue}s of the range being escaped. */
     private static final class RangeContext {
         final RangeContext outer;
-        final List<Context> breaks = new ArrayList<>();
+        final List<HtmlContext> breaks = new ArrayList<>();
         final List<TemplateNode.LoopControl> breakNodes = new ArrayList<>();
-        final List<Context> continues = new ArrayList<>();
+        final List<HtmlContext> continues = new ArrayList<>();
         final List<TemplateNode.LoopControl> continueNodes = new ArrayList<>();
 
         RangeContext(RangeContext outer) {
@@ -122,7 +122,7 @@ final class HtmlEscaper {
     Escaped escape(String name) {
         top = name;
         try {
-            Context c = escapeTree(Context.TEXT, null, name);
+            HtmlContext c = escapeTree(HtmlContext.TEXT, null, name);
             if (c.state() != State.TEXT) {
                 return new Escaped(new EscapeError(null, 0, "ends in a non-text context: " + c.goString()).message(name), Map.of());
             }
@@ -142,7 +142,7 @@ final class HtmlEscaper {
     }
 
     /** The context after {@code nodes}, or null where every path left by break or continue (Go's stateDead). */
-    private Context escapeList(Context c, List<TemplateNode> nodes) throws EscapeError {
+    private HtmlContext escapeList(HtmlContext c, List<TemplateNode> nodes) throws EscapeError {
         for (TemplateNode n : nodes) {
             c = escapeNode(c, n);
             if (c == null) {
@@ -152,11 +152,11 @@ final class HtmlEscaper {
         return c;
     }
 
-    private Context escapeNode(Context c, TemplateNode n) throws EscapeError {
+    private HtmlContext escapeNode(HtmlContext c, TemplateNode n) throws EscapeError {
         return switch (n) {
             case TemplateNode.Text t -> {
                 edit(t, c);
-                Context after = HtmlEscaping.text(c, t.text(), new StringBuilder());
+                HtmlContext after = HtmlEscaping.text(c, t.text(), new StringBuilder());
                 if (after.state() == State.ERROR) {
                     throw new EscapeError(null, 0, after.error());
                 }
@@ -182,7 +182,7 @@ final class HtmlEscaper {
         };
     }
 
-    private Context escapeAction(Context c, TemplateNode.Action a) throws EscapeError {
+    private HtmlContext escapeAction(HtmlContext c, TemplateNode.Action a) throws EscapeError {
         TemplateNode.Pipeline p = a.pipeline();
         if (!p.variables().isEmpty()) {
             return c;
@@ -192,7 +192,7 @@ final class HtmlEscaper {
         for (int i = 0; i < cmds.size(); i++) {
             if (cmds.get(i).operands().get(0) instanceof TemplateNode.Function f
                     && (f.name().equals("html") || f.name().equals("urlquery"))) {
-                if (i < cmds.size() - 1 || c.state() == State.ATTR && c.delim() == HtmlEscaping.Delim.SPACE_OR_TAG_END
+                if (i < cmds.size() - 1 || c.state() == State.ATTR && c.delim() == Delim.SPACE_OR_TAG_END
                         && f.name().equals("html")) {
                     throw new EscapeError(loc(a.line(), a.column()), 0,
                             "predefined escaper " + GoFormat.quote(f.name()) + " disallowed in template");
@@ -222,7 +222,7 @@ final class HtmlEscaper {
     }
 
     /** Go's join of the contexts two branches end in. */
-    private static Context join(Context a, Context b, String loc, String nodeName) throws EscapeError {
+    private static HtmlContext join(HtmlContext a, HtmlContext b, String loc, String nodeName) throws EscapeError {
         if (a == null) {
             return b;
         }
@@ -235,8 +235,8 @@ final class HtmlEscaper {
         if (a.jsCtx(b.jsCtx()).eq(b)) {
             return a.jsCtx(JsCtx.UNKNOWN);
         }
-        Context c = HtmlEscaping.nudge(a);
-        Context d = HtmlEscaping.nudge(b);
+        HtmlContext c = HtmlEscaping.nudge(a);
+        HtmlContext d = HtmlEscaping.nudge(b);
         if (!(c.eq(a) && d.eq(b))) {
             try {
                 return join(c, d, loc, nodeName);
@@ -248,10 +248,10 @@ final class HtmlEscaper {
                 + b.goString());
     }
 
-    private Context escapeBranch(Context c, Branch n) throws EscapeError {
+    private HtmlContext escapeBranch(HtmlContext c, Branch n) throws EscapeError {
         String nodeName = n.kind().name().toLowerCase(java.util.Locale.ROOT);
         String loc = loc(n.pipeline().line(), n.pipeline().column());
-        Context c0;
+        HtmlContext c0;
         if (n.kind() == TemplateNode.Kind.RANGE) {
             RangeContext outer = range;
             try {
@@ -259,7 +259,7 @@ final class HtmlEscaper {
                 c0 = joinRange(escapeList(c, n.body()), range);
                 // The body may run again: once more from where it ended must end there too.
                 range = new RangeContext(outer);
-                Context c1;
+                HtmlContext c1;
                 try {
                     c1 = conditionally(c0, n.body(), file, dname, null).context;
                     c0 = join(c0, c1, loc, nodeName);
@@ -276,7 +276,7 @@ final class HtmlEscaper {
         return join(c0, escapeList(c, n.otherwise()), loc, nodeName);
     }
 
-    private Context joinRange(Context c0, RangeContext rc) throws EscapeError {
+    private HtmlContext joinRange(HtmlContext c0, RangeContext rc) throws EscapeError {
         for (int i = 0; i < rc.breaks.size(); i++) {
             TemplateNode.LoopControl l = rc.breakNodes.get(i);
             try {
@@ -296,17 +296,17 @@ final class HtmlEscaper {
         return c0;
     }
 
-    private record Outcome(Context context, boolean ok) {
+    private record Outcome(HtmlContext context, boolean ok) {
     }
 
     /** Go's escapeListConditionally: inferences are kept only when {@code filter} accepts the outcome. */
-    private Outcome conditionally(Context c, List<TemplateNode> nodes, String parsedIn, String calleeOrSame,
-                                  java.util.function.BiPredicate<HtmlEscaper, Context> filter) throws EscapeError {
+    private Outcome conditionally(HtmlContext c, List<TemplateNode> nodes, String parsedIn, String calleeOrSame,
+                                  java.util.function.BiPredicate<HtmlEscaper, HtmlContext> filter) throws EscapeError {
         HtmlEscaper e1 = new HtmlEscaper(bodies, parsedFrom, startOf, new HashMap<>(output), range);
         e1.top = top;
         e1.file = parsedIn;
         e1.dname = calleeOrSame;
-        Context c1 = e1.escapeList(c, nodes);
+        HtmlContext c1 = e1.escapeList(c, nodes);
         boolean ok = filter != null && filter.test(e1, c1);
         if (ok) {
             output.putAll(e1.output);
@@ -319,10 +319,10 @@ final class HtmlEscaper {
     }
 
     /** Escapes template {@code name} called in context {@code c} and returns the context after it. */
-    private Context escapeTree(Context c, String loc, String name) throws EscapeError {
+    private HtmlContext escapeTree(HtmlContext c, String loc, String name) throws EscapeError {
         String dname = c.mangle(name);
         called.add(dname);
-        Context known = output.get(dname);
+        HtmlContext known = output.get(dname);
         if (known != null) {
             return known;
         }
@@ -333,7 +333,7 @@ final class HtmlEscaper {
         return computeOutCtx(c, name, dname, body);
     }
 
-    private Context computeOutCtx(Context c, String name, String dname, List<TemplateNode> body) throws EscapeError {
+    private HtmlContext computeOutCtx(HtmlContext c, String name, String dname, List<TemplateNode> body) throws EscapeError {
         Outcome first = escapeTemplateBody(c, name, dname, body);
         if (first.ok) {
             return first.context;
@@ -352,7 +352,7 @@ final class HtmlEscaper {
                 "cannot compute output context for template " + dname);
     }
 
-    private Outcome escapeTemplateBody(Context c, String name, String dname, List<TemplateNode> body) throws EscapeError {
+    private Outcome escapeTemplateBody(HtmlContext c, String name, String dname, List<TemplateNode> body) throws EscapeError {
         // Assume the output context is the start context, so a recursive call ends at once.
         output.put(dname, c);
         return conditionally(c, body, parsedFrom.apply(name), dname, (e1, c1) -> !e1.called.contains(dname) || c.eq(c1));

@@ -172,7 +172,7 @@ public final class Template {
         final TemplateFunctions functions;
         int includeDepth;
         /** The HTML context of the output so far, or null when not escaping. */
-        HtmlEscaping.Context html;
+        HtmlContext html;
         /** Go's escaping decisions, when escaping. */
         HtmlEscaper.Escaped escaped;
         /** The decisions for the nodes of the (derived) template running now. */
@@ -180,15 +180,15 @@ public final class Template {
 
         Execution(Object data, TemplateFunctions functions, boolean html) {
             this.functions = functions;
-            this.html = html ? HtmlEscaping.Context.TEXT : null;
+            this.html = html ? HtmlContext.TEXT : null;
             push("$", data);
         }
 
         void finishHtml() throws TemplateException {
-            if (html.state() == HtmlEscaping.State.ERROR) {
+            if (html.state() == HtmlContext.State.ERROR) {
                 throw new TemplateException("html/template:" + name + ": " + html.error());
             }
-            if (html.state() != HtmlEscaping.State.TEXT) {
+            if (html.state() != HtmlContext.State.TEXT) {
                 throw new TemplateException("html/template:" + name + ": ends in a non-text context: " + html.goString());
             }
         }
@@ -197,13 +197,13 @@ public final class Template {
         private void printEscaped(TemplateNode.Action a, Object dot) throws TemplateException {
             Pipeline p = a.pipeline();
             // The context Go's escaping pass chose for this action (for every run of it, as Go rewrites the tree once).
-            HtmlEscaping.Context c = decisions.get(a) instanceof HtmlEscaping.Context k ? k : HtmlEscaping.nudge(html);
+            HtmlContext c = decisions.get(a) instanceof HtmlContext k ? k : HtmlEscaping.nudge(html);
             List<Command> cmds = p.commands();
             String where = name + ":" + p.line() + ":" + (p.column() - 1);
             String predefined = null;
             for (int i = 0; i < cmds.size(); i++) {
                 if (cmds.get(i).operands().get(0) instanceof Function f && (f.name().equals("html") || f.name().equals("urlquery"))) {
-                    if (i < cmds.size() - 1 || c.state() == HtmlEscaping.State.ATTR && c.delim() == HtmlEscaping.Delim.SPACE_OR_TAG_END
+                    if (i < cmds.size() - 1 || c.state() == HtmlContext.State.ATTR && c.delim() == HtmlContext.Delim.SPACE_OR_TAG_END
                             && f.name().equals("html")) {
                         throw new TemplateException("html/template:" + where + ": predefined escaper " + GoFormat.quote(f.name())
                                 + " disallowed in template");
@@ -297,7 +297,7 @@ public final class Template {
                             write(t.text());
                         } else {
                             StringBuilder b = new StringBuilder();
-                            html = HtmlEscaping.text(decisions.get(t) instanceof HtmlEscaping.Context k ? k : html, t.text(), b);
+                            html = HtmlEscaping.text(decisions.get(t) instanceof HtmlContext k ? k : html, t.text(), b);
                             write(b.toString());
                         }
                     }

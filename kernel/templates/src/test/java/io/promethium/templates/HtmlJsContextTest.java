@@ -2,11 +2,10 @@ package io.promethium.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.templates.HtmlEscaping.Context;
-import io.promethium.templates.HtmlEscaping.Delim;
-import io.promethium.templates.HtmlEscaping.Element;
-import io.promethium.templates.HtmlEscaping.JsCtx;
-import io.promethium.templates.HtmlEscaping.State;
+import io.promethium.templates.HtmlContext.Delim;
+import io.promethium.templates.HtmlContext.Element;
+import io.promethium.templates.HtmlContext.JsCtx;
+import io.promethium.templates.HtmlContext.State;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,7 +103,7 @@ class HtmlJsContextTest {
     void contextAfterJsTextIsGos() {
         for (Row r : ROWS) {
             StringBuilder out = new StringBuilder();
-            Context c = HtmlEscaping.text(Context.TEXT, r.input(), out);
+            HtmlContext c = HtmlEscaping.text(HtmlContext.TEXT, r.input(), out);
             assertThat(new Row(r.input(), c.state(), c.delim(), c.jsCtx(), c.element())).as(r.input()).isEqualTo(r);
         }
     }

@@ -193,39 +193,39 @@ class HtmlJsEscapingTest {
     @Test
     void jsValueEscaperMatchesGosTable() {
         // js_test.go TestJSValEscaper.
-        assertThat(HtmlEscaping.jsVal(42L)).isEqualTo(" 42 ");
-        assertThat(HtmlEscaping.jsVal(-42L)).isEqualTo(" -42 ");
-        assertThat(HtmlEscaping.jsVal(9007199254740993L)).isEqualTo(" 9007199254740993 ");
-        assertThat(HtmlEscaping.jsVal(1.0)).isEqualTo(" 1 ");
-        assertThat(HtmlEscaping.jsVal(-0.5)).isEqualTo(" -0.5 ");
-        assertThat(HtmlEscaping.jsVal(1.0 / 256)).isEqualTo(" 0.00390625 ");
-        assertThat(HtmlEscaping.jsVal(0.0)).isEqualTo(" 0 ");
-        assertThat(HtmlEscaping.jsVal(-0.0)).isEqualTo(" -0 ");
-        assertThat(HtmlEscaping.jsVal("")).isEqualTo("\"\"");
-        assertThat(HtmlEscaping.jsVal("\r\n\u2028\u2029")).isEqualTo("\"\\r\\n\\u2028\\u2029\"");
-        assertThat(HtmlEscaping.jsVal("\t\u000b")).isEqualTo("\"\\t\\u000b\"");
-        assertThat(HtmlEscaping.jsVal(List.of())).isEqualTo("[]");
-        assertThat(HtmlEscaping.jsVal(java.util.Arrays.asList(42L, "foo", null))).isEqualTo("[42,\"foo\",null]");
-        assertThat(HtmlEscaping.jsVal(List.of("<!--", "</script>", "-->"))).isEqualTo("[\"\\u003c!--\",\"\\u003c/script\\u003e\",\"--\\u003e\"]");
-        assertThat(HtmlEscaping.jsVal("]]>")).isEqualTo("\"]]\\u003e\"");
-        assertThat(HtmlEscaping.jsVal("\uD834\uDD1E")).isEqualTo("\"\uD834\uDD1E\"");
-        assertThat(HtmlEscaping.jsVal(null)).isEqualTo(" null ");
+        assertThat(JsEscapers.jsVal(42L)).isEqualTo(" 42 ");
+        assertThat(JsEscapers.jsVal(-42L)).isEqualTo(" -42 ");
+        assertThat(JsEscapers.jsVal(9007199254740993L)).isEqualTo(" 9007199254740993 ");
+        assertThat(JsEscapers.jsVal(1.0)).isEqualTo(" 1 ");
+        assertThat(JsEscapers.jsVal(-0.5)).isEqualTo(" -0.5 ");
+        assertThat(JsEscapers.jsVal(1.0 / 256)).isEqualTo(" 0.00390625 ");
+        assertThat(JsEscapers.jsVal(0.0)).isEqualTo(" 0 ");
+        assertThat(JsEscapers.jsVal(-0.0)).isEqualTo(" -0 ");
+        assertThat(JsEscapers.jsVal("")).isEqualTo("\"\"");
+        assertThat(JsEscapers.jsVal("\r\n\u2028\u2029")).isEqualTo("\"\\r\\n\\u2028\\u2029\"");
+        assertThat(JsEscapers.jsVal("\t\u000b")).isEqualTo("\"\\t\\u000b\"");
+        assertThat(JsEscapers.jsVal(List.of())).isEqualTo("[]");
+        assertThat(JsEscapers.jsVal(java.util.Arrays.asList(42L, "foo", null))).isEqualTo("[42,\"foo\",null]");
+        assertThat(JsEscapers.jsVal(List.of("<!--", "</script>", "-->"))).isEqualTo("[\"\\u003c!--\",\"\\u003c/script\\u003e\",\"--\\u003e\"]");
+        assertThat(JsEscapers.jsVal("]]>")).isEqualTo("\"]]\\u003e\"");
+        assertThat(JsEscapers.jsVal("\uD834\uDD1E")).isEqualTo("\"\uD834\uDD1E\"");
+        assertThat(JsEscapers.jsVal(null)).isEqualTo(" null ");
     }
 
     @Test
     void jsValueThatJsonCannotHoldBecomesACommentAndNull() {
         // Go: json.Marshal fails on NaN ("json: unsupported value: NaN"); the escaper writes the error as a comment.
-        assertThat(HtmlEscaping.jsVal(Double.NaN)).isEqualTo(" /* json: unsupported value: NaN */null ");
-        assertThat(HtmlEscaping.jsVal(Double.POSITIVE_INFINITY)).isEqualTo(" /* json: unsupported value: +Inf */null ");
+        assertThat(JsEscapers.jsVal(Double.NaN)).isEqualTo(" /* json: unsupported value: NaN */null ");
+        assertThat(JsEscapers.jsVal(Double.POSITIVE_INFINITY)).isEqualTo(" /* json: unsupported value: +Inf */null ");
     }
 
     @Test
     void notificationValuesInJsAreTheirGoJson() throws Exception {
         // A Go time.Time marshals as RFC 3339; template.Pairs and time.Duration have String methods.
-        assertThat(HtmlEscaping.jsVal(GoTime.utc(Instant.parse("2024-01-02T03:04:05.5Z")))).isEqualTo("\"2024-01-02T03:04:05.5Z\"");
-        assertThat(HtmlEscaping.jsVal(new GoDuration(Duration.ofSeconds(90)))).isEqualTo("\"1m30s\"");
-        assertThat(HtmlEscaping.jsVal(new KV(Map.of("b", "<2>", "a", "1")).sortedPairs())).isEqualTo("\"a=1, b=\\u003c2\\u003e\"");
-        assertThat(HtmlEscaping.jsVal(new Pair("a", "1"))).isEqualTo("{\"Name\":\"a\",\"Value\":\"1\"}");
+        assertThat(JsEscapers.jsVal(GoTime.utc(Instant.parse("2024-01-02T03:04:05.5Z")))).isEqualTo("\"2024-01-02T03:04:05.5Z\"");
+        assertThat(JsEscapers.jsVal(new GoDuration(Duration.ofSeconds(90)))).isEqualTo("\"1m30s\"");
+        assertThat(JsEscapers.jsVal(new KV(Map.of("b", "<2>", "a", "1")).sortedPairs())).isEqualTo("\"a=1, b=\\u003c2\\u003e\"");
+        assertThat(JsEscapers.jsVal(new Pair("a", "1"))).isEqualTo("{\"Name\":\"a\",\"Value\":\"1\"}");
         assertThat(html("<script>var l = {{ . }};</script>", new KV(Map.of("b", "2", "a", "1"))))
                 .isEqualTo("<script>var l = {\"a\":\"1\",\"b\":\"2\"};</script>");
     }

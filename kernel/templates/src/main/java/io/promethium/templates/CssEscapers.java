@@ -10,7 +10,7 @@ final class CssEscapers {
     }
 
     /** Go's cssEscaper: CSS and HTML specials as {@code \<hex>} escapes, a space after one that a hex digit or space follows. */
-    static String cssEscape(String s) {
+    static String cssEscaper(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); ) {
             int r = s.codePointAt(i);
@@ -51,7 +51,7 @@ final class CssEscapers {
     }
 
     /** Go's cssValueFilter: innocuous CSS values (quantities, colours, keywords, ids) pass, anything else is {@code ZgotmplZ}. */
-    static String cssValue(String s) {
+    static String cssValueFilter(String s) {
         String b = decodeCss(s);
         StringBuilder id = new StringBuilder();
         byte[] bytes = b.getBytes(StandardCharsets.UTF_8);

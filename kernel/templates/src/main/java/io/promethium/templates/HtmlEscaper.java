@@ -91,43 +91,16 @@ final class HtmlEscaper {
         }
     }
 
-    /**
-     * Go's html/template error: {@code loc} is a node's {@code name:line:col}, else {@code line}
-     * (when not 0) follows the template's name.
-     */
-    private static final class EscapeError extends Exception {
-        final String loc;
-        final int line;
-        final String description;
-
-        EscapeError(String loc, int line, String description) {
-            super(description, null, false, false);
-            this.loc = loc;
-            this.line = line;
-            this.description = description;
-        }
-
-        String message(String name) {
-            if (loc != null) {
-                return "html/template:" + loc + ": " + description;
-            }
-            if (line != 0) {
-                return "html/template:" + name + ":" + line + ": " + description;
-            }
-            return "html/template:" + name + ": " + description;
-        }
-    }
-
     /** Escapes the template {@code name} from the start of an HTML document: Go's error or the decisions for its runs. */
     Escaped escape(String name) {
         top = name;
         try {
             HtmlContext c = escapeTree(HtmlContext.TEXT, null, name);
             if (c.state() != State.TEXT) {
-                return new Escaped(new EscapeError(null, 0, "ends in a non-text context: " + c.goString()).message(name), Map.of());
+                return new Escaped(new HtmlEscapeError(null, 0, "ends in a non-text context: " + c.goString()).message(name), Map.of());
             }
             return new Escaped(null, edits);
-        } catch (EscapeError e) {
+        } catch (HtmlEscapeError e) {
             return new Escaped(e.message(name), Map.of());
         }
     }
@@ -142,7 +115,7 @@ final class HtmlEscaper {
     }
 
     /** The context after {@code nodes}, or null where every path left by break or continue (Go's stateDead). */
-    private HtmlContext escapeList(HtmlContext c, List<TemplateNode> nodes) throws EscapeError {
+    private HtmlContext escapeList(HtmlContext c, List<TemplateNode> nodes) throws HtmlEscapeError {
         for (TemplateNode n : nodes) {
             c = escapeNode(c, n);
             if (c == null) {
@@ -152,13 +125,13 @@ final class HtmlEscaper {
         return c;
     }
 
-    private HtmlContext escapeNode(HtmlContext c, TemplateNode n) throws EscapeError {
+    private HtmlContext escapeNode(HtmlContext c, TemplateNode n) throws HtmlEscapeError {
         return switch (n) {
             case TemplateNode.Text t -> {
                 edit(t, c);
                 HtmlContext after = HtmlEscaping.text(c, t.text(), new StringBuilder());
                 if (after.state() == State.ERROR) {
-                    throw new EscapeError(null, 0, after.error());
+                    throw new HtmlEscapeError(null, 0, after.error());
                 }
                 yield after;
             }
@@ -182,7 +155,7 @@ final class HtmlEscaper {
         };
     }
 
-    private HtmlContext escapeAction(HtmlContext c, TemplateNode.Action a) throws EscapeError {
+    private HtmlContext escapeAction(HtmlContext c, TemplateNode.Action a) throws HtmlEscapeError {
         TemplateNode.Pipeline p = a.pipeline();
         if (!p.variables().isEmpty()) {
             return c;
@@ -194,7 +167,7 @@ final class HtmlEscaper {
                     && (f.name().equals("html") || f.name().equals("urlquery"))) {
                 if (i < cmds.size() - 1 || c.state() == State.ATTR && c.delim() == Delim.SPACE_OR_TAG_END
                         && f.name().equals("html")) {
-                    throw new EscapeError(loc(a.line(), a.column()), 0,
+                    throw new HtmlEscapeError(loc(a.line(), a.column()), 0,
                             "predefined escaper " + GoFormat.quote(f.name()) + " disallowed in template");
                 }
             }
@@ -203,7 +176,7 @@ final class HtmlEscaper {
             case URL, CSS_DQ_STR, CSS_SQ_STR, CSS_DQ_URL, CSS_SQ_URL, CSS_URL -> true;
             default -> false;
         }) {
-            throw new EscapeError(loc(a.line(), a.column()), 0, source(a) + " appears in an ambiguous context within a URL");
+            throw new HtmlEscapeError(loc(a.line(), a.column()), 0, source(a) + " appears in an ambiguous context within a URL");
         }
         edit(a, c);
         return HtmlEscaping.afterAction(c);
@@ -222,7 +195,7 @@ final class HtmlEscaper {
     }
 
     /** Go's join of the contexts two branches end in. */
-    private static HtmlContext join(HtmlContext a, HtmlContext b, String loc, String nodeName) throws EscapeError {
+    private static HtmlContext join(HtmlContext a, HtmlContext b, String loc, String nodeName) throws HtmlEscapeError {
         if (a == null) {
             return b;
         }
@@ -240,15 +213,15 @@ final class HtmlEscaper {
         if (!(c.eq(a) && d.eq(b))) {
             try {
                 return join(c, d, loc, nodeName);
-            } catch (EscapeError e) {
+            } catch (HtmlEscapeError e) {
                 // Go keeps the error of the unnudged contexts.
             }
         }
-        throw new EscapeError(loc, 0, "{{" + nodeName + "}} branches end in different contexts: " + a.goString() + ", "
+        throw new HtmlEscapeError(loc, 0, "{{" + nodeName + "}} branches end in different contexts: " + a.goString() + ", "
                 + b.goString());
     }
 
-    private HtmlContext escapeBranch(HtmlContext c, Branch n) throws EscapeError {
+    private HtmlContext escapeBranch(HtmlContext c, Branch n) throws HtmlEscapeError {
         String nodeName = n.kind().name().toLowerCase(java.util.Locale.ROOT);
         String loc = loc(n.pipeline().line(), n.pipeline().column());
         HtmlContext c0;
@@ -263,8 +236,8 @@ final class HtmlEscaper {
                 try {
                     c1 = conditionally(c0, n.body(), file, dname, null).context;
                     c0 = join(c0, c1, loc, nodeName);
-                } catch (EscapeError e) {
-                    throw new EscapeError(e.loc, n.pipeline().line(), "on range loop re-entry: " + e.description);
+                } catch (HtmlEscapeError e) {
+                    throw new HtmlEscapeError(e.loc, n.pipeline().line(), "on range loop re-entry: " + e.description);
                 }
                 c0 = joinRange(c0, range);
             } finally {
@@ -276,21 +249,21 @@ final class HtmlEscaper {
         return join(c0, escapeList(c, n.otherwise()), loc, nodeName);
     }
 
-    private HtmlContext joinRange(HtmlContext c0, RangeContext rc) throws EscapeError {
+    private HtmlContext joinRange(HtmlContext c0, RangeContext rc) throws HtmlEscapeError {
         for (int i = 0; i < rc.breaks.size(); i++) {
             TemplateNode.LoopControl l = rc.breakNodes.get(i);
             try {
                 c0 = join(c0, rc.breaks.get(i), loc(l.line(), l.column()), "range");
-            } catch (EscapeError e) {
-                throw new EscapeError(e.loc, l.line(), "at range loop break: " + e.description);
+            } catch (HtmlEscapeError e) {
+                throw new HtmlEscapeError(e.loc, l.line(), "at range loop break: " + e.description);
             }
         }
         for (int i = 0; i < rc.continues.size(); i++) {
             TemplateNode.LoopControl l = rc.continueNodes.get(i);
             try {
                 c0 = join(c0, rc.continues.get(i), loc(l.line(), l.column()), "range");
-            } catch (EscapeError e) {
-                throw new EscapeError(e.loc, l.line(), "at range loop continue: " + e.description);
+            } catch (HtmlEscapeError e) {
+                throw new HtmlEscapeError(e.loc, l.line(), "at range loop continue: " + e.description);
             }
         }
         return c0;
@@ -301,7 +274,7 @@ final class HtmlEscaper {
 
     /** Go's escapeListConditionally: inferences are kept only when {@code filter} accepts the outcome. */
     private Outcome conditionally(HtmlContext c, List<TemplateNode> nodes, String parsedIn, String calleeOrSame,
-                                  java.util.function.BiPredicate<HtmlEscaper, HtmlContext> filter) throws EscapeError {
+                                  java.util.function.BiPredicate<HtmlEscaper, HtmlContext> filter) throws HtmlEscapeError {
         HtmlEscaper e1 = new HtmlEscaper(bodies, parsedFrom, startOf, new HashMap<>(output), range);
         e1.top = top;
         e1.file = parsedIn;
@@ -319,7 +292,7 @@ final class HtmlEscaper {
     }
 
     /** Escapes template {@code name} called in context {@code c} and returns the context after it. */
-    private HtmlContext escapeTree(HtmlContext c, String loc, String name) throws EscapeError {
+    private HtmlContext escapeTree(HtmlContext c, String loc, String name) throws HtmlEscapeError {
         String dname = c.mangle(name);
         called.add(dname);
         HtmlContext known = output.get(dname);
@@ -328,12 +301,12 @@ final class HtmlEscaper {
         }
         List<TemplateNode> body = bodies.apply(name);
         if (body == null) {
-            throw new EscapeError(loc, 0, "no such template " + GoFormat.quote(name));
+            throw new HtmlEscapeError(loc, 0, "no such template " + GoFormat.quote(name));
         }
         return computeOutCtx(c, name, dname, body);
     }
 
-    private HtmlContext computeOutCtx(HtmlContext c, String name, String dname, List<TemplateNode> body) throws EscapeError {
+    private HtmlContext computeOutCtx(HtmlContext c, String name, String dname, List<TemplateNode> body) throws HtmlEscapeError {
         Outcome first = escapeTemplateBody(c, name, dname, body);
         if (first.ok) {
             return first.context;
@@ -344,15 +317,15 @@ final class HtmlEscaper {
             if (second.ok) {
                 return second.context;
             }
-        } catch (EscapeError e) {
+        } catch (HtmlEscapeError e) {
             // Neither guess holds.
         }
         TemplateNode.Position start = startOf.apply(name);
-        throw new EscapeError(parsedFrom.apply(name) + ":" + start.line() + ":" + (start.column() - 1), 0,
+        throw new HtmlEscapeError(parsedFrom.apply(name) + ":" + start.line() + ":" + (start.column() - 1), 0,
                 "cannot compute output context for template " + dname);
     }
 
-    private Outcome escapeTemplateBody(HtmlContext c, String name, String dname, List<TemplateNode> body) throws EscapeError {
+    private Outcome escapeTemplateBody(HtmlContext c, String name, String dname, List<TemplateNode> body) throws HtmlEscapeError {
         // Assume the output context is the start context, so a recursive call ends at once.
         output.put(dname, c);
         return conditionally(c, body, parsedFrom.apply(name), dname, (e1, c1) -> !e1.called.contains(dname) || c.eq(c1));

@@ -9,28 +9,22 @@ import java.util.List;
 
 /**
  * Contextual autoescaping as Go's html/template does it, which Alertmanager uses for the email
- * {@code html} body, Telegram's {@code parse_mode: HTML} and Pushover's {@code html: true}. Go
- * rewrites the parse tree once, computing the HTML context before each action from the literal
- * text around it; here the same context machine walks the whole tree first ({@link HtmlEscaper}),
- * and the contexts it found for each text and action decide how each run rewrites the text and
- * escapes each printed value.
+ * {@code html} body, Telegram's {@code parse_mode: HTML} and Pushover's {@code html: true}: what
+ * a run does with the decisions of the escaping pass. Go rewrites the parse tree once, computing
+ * the HTML context before each action from the literal text around it; here the same context
+ * machine walks the whole tree first ({@link HtmlEscaper}), and the contexts it found for each
+ * text and action decide how each run rewrites the text ({@link #text}: HTML, JS and CSS
+ * comments removed, a stray {@code <} in text escaped, {@code <script}, {@code </script} and
+ * {@code <!--} inside JS literals written {@code \x3C...}) and which of Go's escapers each
+ * printed value gets ({@link #escapers}, {@link #apply}).
  * Written for this engine (no Java library reproduces Go's escaper byte for byte, which the
  * differential against Alertmanager needs).
  *
- * <p>Every context of Go's newest release is escaped as Go escapes it: HTML text, attributes,
- * URLs; JavaScript ({@code <script>}, {@code on*} attributes) with Go's state machine for
- * strings, template literals and their {@code ${...}} substitutions, regexps and comments, a
- * value as a JSON expression (jsValEscaper), in a string, template literal or regexp with
- * Go's tables; {@code srcset} per image candidate; CSS ({@code <style>}, {@code style}
- * attributes: cssValueFilter, cssEscaper in strings, the URL escapers in {@code url(...)}); the
- * URL after {@code url=} in a {@code <meta>} element's {@code content} (urlFilter).
- * Literal text everywhere is treated as Go treats it (HTML, JS and CSS comments removed, a
- * stray {@code <} in text escaped, {@code <script}, {@code </script} and {@code <!--} inside JS
- * literals written {@code \x3C...}).
- *
- * <p>Go refuses some templates as a whole before they run (branches ending in different
- * contexts, a {@code /} after branches that disagree on division or regexp, ...): that pass is
- * {@link HtmlEscaper}, run before the first execution.
+ * <p>The parts are split as Go's package is: {@link HtmlContext} (context.go), {@link
+ * HtmlTransitions} (transition.go), {@link HtmlEscaper} and this class (escape.go), {@link
+ * HtmlEscapeError} (error.go), {@link HtmlAttributes} (attr.go), and the escapers per context:
+ * {@link MarkupEscapers} (html.go), {@link JsEscapers} (js.go), {@link CssEscapers} (css.go),
+ * {@link UrlEscapers} (url.go).
  */
 final class HtmlEscaping {
 
@@ -134,8 +128,10 @@ final class HtmlEscaping {
     static HtmlContext nudge(HtmlContext c) {
         return switch (c.state()) {
             case TAG -> c.state(State.ATTR_NAME);
-            case BEFORE_VALUE -> new HtmlContext(HtmlTransitions.attrStart(c.attr()), Delim.SPACE_OR_TAG_END, c.urlPart(), c.jsCtx(), Attr.NONE, c.element(), null, c.braces());
-            case AFTER_NAME -> new HtmlContext(State.ATTR_NAME, c.delim(), c.urlPart(), c.jsCtx(), Attr.NONE, c.element(), null, c.braces());
+            case BEFORE_VALUE -> new HtmlContext(HtmlTransitions.attrStart(c.attr()), Delim.SPACE_OR_TAG_END, c.urlPart(), c.jsCtx(),
+                    Attr.NONE, c.element(), null, c.braces());
+            case AFTER_NAME -> new HtmlContext(State.ATTR_NAME, c.delim(), c.urlPart(), c.jsCtx(), Attr.NONE, c.element(), null,
+                    c.braces());
             default -> c;
         };
     }
@@ -236,26 +232,21 @@ final class HtmlEscaping {
         String s = value instanceof Typed t ? t.text() : value == null ? "<nil>" : GoFormat.print(value);
         return switch (e) {
             case URL_FILTER -> kind == Typed.Kind.URL ? value : UrlEscapers.isSafeUrl(s) ? s : "#ZgotmplZ";
-            case URL_NORMALIZER -> UrlEscapers.url(s, true);
-            case URL_ESCAPER -> UrlEscapers.url(s, kind == Typed.Kind.URL);
-            case HTML_ESCAPER -> kind == Typed.Kind.HTML ? s : MarkupEscapers.replace(s, false, true, false);
-            case RCDATA_ESCAPER -> kind == Typed.Kind.HTML ? MarkupEscapers.replace(s, true, true, false) : MarkupEscapers.replace(s, false, true, false);
-            case ATTR_ESCAPER -> kind == Typed.Kind.HTML ? MarkupEscapers.replace(MarkupEscapers.stripTags(s), true, true, false) : MarkupEscapers.replace(s, false, true, false);
-            case NOSPACE_ESCAPER -> s.isEmpty() ? "ZgotmplZ"
-                    : kind == Typed.Kind.HTML ? MarkupEscapers.replace(MarkupEscapers.stripTags(s), true, false, true) : MarkupEscapers.replace(s, false, false, true);
-            case HTML_NAME_FILTER -> MarkupEscapers.htmlName(s);
+            case URL_NORMALIZER -> UrlEscapers.urlNormalizer(s);
+            case URL_ESCAPER -> UrlEscapers.urlEscaper(s, kind);
+            case HTML_ESCAPER -> MarkupEscapers.htmlEscaper(s, kind);
+            case RCDATA_ESCAPER -> MarkupEscapers.rcdataEscaper(s, kind);
+            case ATTR_ESCAPER -> MarkupEscapers.attrEscaper(s, kind);
+            case NOSPACE_ESCAPER -> MarkupEscapers.nospaceEscaper(s, kind);
+            case HTML_NAME_FILTER -> MarkupEscapers.htmlNameFilter(s);
             case COMMENT_ESCAPER -> "";
-            case CSS_ESCAPER -> CssEscapers.cssEscape(s);
-            case CSS_VALUE_FILTER -> CssEscapers.cssValue(s);
+            case CSS_ESCAPER -> CssEscapers.cssEscaper(s);
+            case CSS_VALUE_FILTER -> CssEscapers.cssValueFilter(s);
             case JS_VAL_ESCAPER -> JsEscapers.jsVal(value);
-            case JS_STR_ESCAPER -> JsEscapers.jsReplace(s, JsEscapers.JsTable.STRING);
-            case JS_TMPL_LIT_ESCAPER -> JsEscapers.jsReplace(s, JsEscapers.JsTable.TEMPLATE_LITERAL);
-            case JS_REGEXP_ESCAPER -> {
-                String r = JsEscapers.jsReplace(s, JsEscapers.JsTable.REGEXP);
-                // /{{.}}/ must not become a line comment when the value is empty.
-                yield r.isEmpty() ? "(?:)" : r;
-            }
-            case SRCSET_ESCAPER -> UrlEscapers.srcset(s, kind);
+            case JS_STR_ESCAPER -> JsEscapers.jsStrEscaper(s);
+            case JS_TMPL_LIT_ESCAPER -> JsEscapers.jsTmplLitEscaper(s);
+            case JS_REGEXP_ESCAPER -> JsEscapers.jsRegexpEscaper(s);
+            case SRCSET_ESCAPER -> UrlEscapers.srcsetFilterAndEscaper(s, kind);
         };
     }
 }

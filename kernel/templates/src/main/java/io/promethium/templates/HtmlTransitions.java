@@ -159,7 +159,8 @@ final class HtmlTransitions {
             return new Step(HtmlContext.error(badAttrName(s, i)), s.length());
         }
         if (i == j) {
-            return new Step(HtmlContext.error("expected space, attr name, or end of tag, but got " + GoFormat.quote(s.substring(i))), s.length());
+            return new Step(HtmlContext.error("expected space, attr name, or end of tag, but got " + GoFormat.quote(s.substring(i))),
+                    s.length());
         }
         String name = s.substring(i, j).toLowerCase(Locale.ROOT);
         Attr attr = Attr.NONE;
@@ -295,7 +296,8 @@ final class HtmlTransitions {
                 } else if (j == JsCtx.DIV_OP) {
                     c = c.js(c.state(), JsCtx.REGEXP);
                 } else {
-                    return new Step(HtmlContext.error("'/' could start a division or regexp: " + GoFormat.quote(s.substring(i))), s.length());
+                    return new Step(HtmlContext.error("'/' could start a division or regexp: " + GoFormat.quote(s.substring(i))),
+                            s.length());
                 }
             }
             case '<' -> {
@@ -675,7 +677,8 @@ final class HtmlTransitions {
         return b.toString();
     }
 
-    private static final Map<String, String> ENTITIES = Map.of("amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'", "nbsp", "\u00a0");
+    private static final Map<String, String> ENTITIES =
+            Map.of("amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'", "nbsp", "\u00a0");
 
     private static String codePoint(String digits, int radix) {
         try {

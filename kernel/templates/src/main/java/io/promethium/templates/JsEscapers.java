@@ -40,10 +40,27 @@ final class JsEscapers {
         return pad ? " " + json + " " : json;
     }
 
-    enum JsTable { STRING, TEMPLATE_LITERAL, REGEXP }
+    /** Go's jsStrEscaper: inside a JS string. */
+    static String jsStrEscaper(String s) {
+        return jsReplace(s, JsTable.STRING);
+    }
+
+    /** Go's jsTmplLitEscaper: inside a JS template literal ({@code $}, braces escaped too). */
+    static String jsTmplLitEscaper(String s) {
+        return jsReplace(s, JsTable.TEMPLATE_LITERAL);
+    }
+
+    /** Go's jsRegexpEscaper: inside a JS regexp. */
+    static String jsRegexpEscaper(String s) {
+        String r = jsReplace(s, JsTable.REGEXP);
+        // /{{.}}/ must not become a line comment when the value is empty.
+        return r.isEmpty() ? "(?:)" : r;
+    }
+
+    private enum JsTable { STRING, TEMPLATE_LITERAL, REGEXP }
 
     /** Go's replace with the JS string, template literal or regexp table (js.go), U+2028/U+2029 escaped in each. */
-    static String jsReplace(String s, JsTable table) {
+    private static String jsReplace(String s, JsTable table) {
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

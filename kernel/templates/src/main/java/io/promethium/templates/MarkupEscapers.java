@@ -14,12 +14,35 @@ final class MarkupEscapers {
     private MarkupEscapers() {
     }
 
+    /** Go's htmlEscaper: text; typed HTML passes as it is. */
+    static String htmlEscaper(String s, HtmlEscaping.Typed.Kind kind) {
+        return kind == HtmlEscaping.Typed.Kind.HTML ? s : replace(s, false, true, false);
+    }
+
+    /** Go's rcdataEscaper: {@code <textarea>} and {@code <title>}; typed HTML keeps its entities. */
+    static String rcdataEscaper(String s, HtmlEscaping.Typed.Kind kind) {
+        return kind == HtmlEscaping.Typed.Kind.HTML ? replace(s, true, true, false) : replace(s, false, true, false);
+    }
+
+    /** Go's attrEscaper: a quoted attribute value; typed HTML loses its tags. */
+    static String attrEscaper(String s, HtmlEscaping.Typed.Kind kind) {
+        return kind == HtmlEscaping.Typed.Kind.HTML ? replace(stripTags(s), true, true, false) : replace(s, false, true, false);
+    }
+
+    /** Go's htmlNospaceEscaper: an unquoted attribute value, {@code ZgotmplZ} when empty. */
+    static String nospaceEscaper(String s, HtmlEscaping.Typed.Kind kind) {
+        if (s.isEmpty()) {
+            return "ZgotmplZ";
+        }
+        return kind == HtmlEscaping.Typed.Kind.HTML ? replace(stripTags(s), true, false, true) : replace(s, false, false, true);
+    }
+
     /**
      * Go's htmlReplacer with its tables: {@code norm} leaves {@code &} alone (typed HTML),
      * {@code nospace} is the unquoted-attribute table; {@code badRunes} false encodes the
      * non-characters U+FDD0..U+FDEF and U+FFF0..U+FFFF as Go does there.
      */
-    static String replace(String s, boolean norm, boolean badRunes, boolean nospace) {
+    private static String replace(String s, boolean norm, boolean badRunes, boolean nospace) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); ) {
             int r = s.codePointAt(i);
@@ -53,7 +76,7 @@ final class MarkupEscapers {
         return b.toString();
     }
 
-    static String htmlName(String s) {
+    static String htmlNameFilter(String s) {
         if (s.isEmpty()) {
             return "ZgotmplZ";
         }

@@ -22,8 +22,21 @@ final class UrlEscapers {
         return true;
     }
 
-    /** Go's urlProcessor: percent-encodes (lower-case hex) the UTF-8 bytes a URL may not hold; {@code norm} keeps reserved characters and valid escapes. */
-    static String url(String s, boolean norm) {
+    /** Go's urlNormalizer: characters a URL may not hold percent-encoded, reserved ones and valid escapes kept. */
+    static String urlNormalizer(String s) {
+        return url(s, true);
+    }
+
+    /** Go's urlEscaper: every character but the unreserved ones percent-encoded; a typed URL is only normalised. */
+    static String urlEscaper(String s, HtmlEscaping.Typed.Kind kind) {
+        return url(s, kind == HtmlEscaping.Typed.Kind.URL);
+    }
+
+    /**
+     * Go's urlProcessor: percent-encodes (lower-case hex) the UTF-8 bytes a URL may not hold;
+     * {@code norm} keeps reserved characters and valid escapes.
+     */
+    private static String url(String s, boolean norm) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         StringBuilder b = new StringBuilder(bytes.length + 16);
         for (int i = 0; i < bytes.length; i++) {
@@ -52,7 +65,7 @@ final class UrlEscapers {
      * value is split at commas and each image candidate's URL filtered ({@code #ZgotmplZ} for an
      * unsafe scheme or metadata other than spaces and ASCII letters and digits) and normalised.
      */
-    static String srcset(String s, HtmlEscaping.Typed.Kind kind) {
+    static String srcsetFilterAndEscaper(String s, HtmlEscaping.Typed.Kind kind) {
         if (kind == HtmlEscaping.Typed.Kind.URL) {
             return url(s, true).replace(",", "%2c");
         }

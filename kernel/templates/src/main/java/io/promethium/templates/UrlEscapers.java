@@ -11,6 +11,7 @@ final class UrlEscapers {
     private UrlEscapers() {
     }
 
+    /** urlFilter's test: a URL with a scheme other than http, https or mailto is unsafe; one without a scheme is safe. */
     static boolean isSafeUrl(String s) {
         int colon = s.indexOf(':');
         if (colon >= 0) {

@@ -47,7 +47,9 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
         /** The querier ignores its time range. */
         IGNORES_TIME_RANGE,
         /** Staleness markers come back as a plain NaN. */
-        LOSES_STALE_BITS
+        LOSES_STALE_BITS,
+        /** A series is made at append and selected, without samples, before commit and after rollback. */
+        LISTS_SERIES_WITHOUT_SAMPLES
     }
 
     private record Sample(long t, double v, Histogram h, FloatHistogram fh) {
@@ -77,6 +79,9 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
                 long last;
                 Sample committed;
                 synchronized (MemoryStorage.this) {
+                    if (breaks.contains(Break.LISTS_SERIES_WITHOUT_SAMPLES)) {
+                        data.computeIfAbsent(labels, k -> new ArrayList<>());
+                    }
                     List<Sample> list = data.get(labels);
                     committed = list == null || list.isEmpty() ? null : list.get(list.size() - 1);
                     last = Math.max(committed == null ? Long.MIN_VALUE : committed.t(), newest.getOrDefault(labels, Long.MIN_VALUE));
@@ -193,7 +198,7 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
         Map<Labels, List<Sample>> snapshot = new TreeMap<>();
         data.forEach((l, list) -> {
             List<Sample> in = list.stream().filter(s -> s.t() >= mint && s.t() <= maxt).toList();
-            if (!in.isEmpty()) {
+            if (!in.isEmpty() || (list.isEmpty() && breaks.contains(Break.LISTS_SERIES_WITHOUT_SAMPLES))) {
                 snapshot.put(l, in);
             }
         });

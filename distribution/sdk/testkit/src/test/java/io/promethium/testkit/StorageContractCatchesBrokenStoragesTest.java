@@ -89,6 +89,15 @@ class StorageContractCatchesBrokenStoragesTest {
         }
     }
 
+    /** Selects a series made by an uncommitted (or rolled back) append, with no samples: Prometheus's head does not. */
+    @Tag(Launch.CASE)
+    static class ListsSeriesWithoutSamples extends AbstractStorageContractTest {
+        @Override
+        protected Storage openStorage(Path dir) {
+            return new MemoryStorage(Break.LISTS_SERIES_WITHOUT_SAMPLES);
+        }
+    }
+
     @Test
     void aStorageThatKeepsTheContractPassesEveryCheck() {
         assertThat(Launch.failed(Correct.class)).isEmpty();
@@ -106,5 +115,6 @@ class StorageContractCatchesBrokenStoragesTest {
         assertThat(Launch.failed(UnanchoredRegex.class)).contains("theFourMatcherTypesSelectAsPrometheusDoes");
         assertThat(Launch.failed(IgnoresTimeRange.class)).containsExactly("aQuerierSeesOnlyItsTimeRange");
         assertThat(Launch.failed(LosesStaleBits.class)).containsExactly("aStalenessMarkerIsReadBackAsTheStaleNaN");
+        assertThat(Launch.failed(ListsSeriesWithoutSamples.class)).containsExactly("nothingIsVisibleBeforeCommitAndARolledBackBatchIsGone");
     }
 }

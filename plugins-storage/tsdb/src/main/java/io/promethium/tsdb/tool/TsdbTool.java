@@ -12,8 +12,8 @@ import java.util.List;
  *   create-blocks-from rules --start=T [--end=T] [--url=U] [--output-dir=DIR] [--eval-interval=D] FILE...
  *   dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
  *   dump-openmetrics (the same flags but --format)
- *   list DIR                                  list blocks
- *   analyze DIR                               cardinality and churn of the newest block
+ *   list [-r] [DB]                            list blocks (and downsampled companions)
+ *   analyze [--resolution=R] [DB] [BLOCK-ID]  label cardinality of a block (the newest raw one by default)
  *   wal-stats DIR                             the WAL's records by type with their bytes
  * </pre>
  * The benchmarks are not shipped: {@code distribution/bench/tsdb write|wal|replay}.
@@ -33,8 +33,10 @@ public final class TsdbTool {
                                                           {labels} value timestamp (seriesjson: each series' labels)
               dump-openmetrics [the same flags but --format] [DB]
                                                         the same samples as OpenMetrics text (floats only)
-              list DIR                                  list the blocks of a data directory
-              analyze DIR                               label cardinality of the newest block
+              list [-r|--human-readable] [DB]           list the blocks of DB (default data/), as promtool; a last column
+                                                          RESOLUTION (raw, 5m, 1h, ...) when it holds downsampled blocks
+              analyze [--resolution=R] [DB] [BLOCK-ID]  label cardinality of a block: BLOCK-ID, else the newest block of
+                                                          resolution R (raw, the default, or a duration such as 5m, 1h)
               wal-stats DIR                             the WAL's records by type: count, bytes on disk and inflated
             """;
 
@@ -75,12 +77,28 @@ public final class TsdbTool {
                 }
                 return new RuleBackfill(out, err).run(parsed);
             }
-            if (args.size() == 2 && args.get(0).equals("list")) {
-                new BlockList(out).list(java.nio.file.Path.of(args.get(1)));
+            if (!args.isEmpty() && args.get(0).equals("list")) {
+                BlockList.Args parsed;
+                try {
+                    parsed = BlockList.Args.parse(args.subList(1, args.size()));
+                } catch (CommandLine.UsageException e) {
+                    err.println("tsdb list: " + e.getMessage());
+                    err.print(USAGE);
+                    return 1;
+                }
+                new BlockList(out).list(parsed);
                 return 0;
             }
-            if (args.size() == 2 && args.get(0).equals("analyze")) {
-                new Analyze(out).run(java.nio.file.Path.of(args.get(1)));
+            if (!args.isEmpty() && args.get(0).equals("analyze")) {
+                Analyze.Args parsed;
+                try {
+                    parsed = Analyze.Args.parse(args.subList(1, args.size()));
+                } catch (CommandLine.UsageException e) {
+                    err.println("tsdb analyze: " + e.getMessage());
+                    err.print(USAGE);
+                    return 1;
+                }
+                new Analyze(out).run(parsed);
                 return 0;
             }
             if (args.size() == 2 && args.get(0).equals("wal-stats")) {

@@ -232,6 +232,139 @@ class TsdbToolTest {
         }
     }
 
+    /** Masks what differs between two writers of the same data: the block ULID and the size (the last cell). */
+    private static List<String> masked(String listing) {
+        return listing.lines().map(l -> l.replaceFirst("^[0-9A-Z]{26}", "ULID").replaceFirst("\\S+$", "SIZE")).toList();
+    }
+
+    /**
+     * The same OpenMetrics file backfilled by promtool 2.42 (Debian's) and by Promethium lists the
+     * same: columns, numbers, durations, padding; {@code -r} too. Only the ULIDs and sizes differ
+     * (promtool cannot read Promethium's blocks, so each lists its own).
+     */
+    @Test
+    void rawBlocksListAsPromtoolListsTheSameData() throws Exception {
+        Path promtool = io.promethium.api.testing.Peers.require("promtool");
+        // Three full 2h windows, each from its first to its last millisecond: promtool's backfill
+        // gives a block the span of its samples, Promethium's the whole window; here they agree.
+        StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");
+        for (int w = 0; w < 3; w++) {
+            long start = 1_700_006_400L + w * 7200L;
+            for (int k = 0; k < 119; k++) { // 120 samples a window: one chunk for both (they cut the 121st differently)
+                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + k * 60L).append('\n');
+            }
+            om.append("jobs_total{q=\"a\"} ").append(w * 200 + 120).append(' ').append(start + 7199).append(".999\n");
+        }
+        Path file = dir.resolve("windows.om");
+        Files.writeString(file, om.append("# EOF\n").toString());
+        Path theirs = dir.resolve("promtool-data");
+        TsdbDumpTest.exec(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", file.toString(), theirs.toString());
+        Files.createDirectories(theirs.resolve("wal")); // promtool 2.42 opens a read-only DB, which needs one
+        Path ours = dir.resolve("data");
+        assertThat(run("create-blocks-from", "openmetrics", file.toString(), ours.toString())).isZero();
+        for (String[] flags : List.of(new String[0], new String[] {"-r"})) {
+            List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "tsdb", "list"));
+            cmd.addAll(List.of(flags));
+            cmd.add(theirs.toString());
+            String expected = TsdbDumpTest.exec(cmd.toArray(String[]::new));
+            out.reset();
+            List<String> args = new ArrayList<>(List.of("list"));
+            args.addAll(List.of(flags));
+            args.add(ours.toString());
+            assertThat(run(args.toArray(String[]::new))).isZero();
+            assertThat(expected.lines()).as("promtool's listing").hasSize(4);
+            assertThat(masked(out.toString(StandardCharsets.UTF_8))).as("list " + String.join(" ", flags))
+                    .containsExactlyElementsOf(masked(expected));
+        }
+    }
+
+    @Test
+    void goFormatsAreThoseOfPromtool() {
+        // As promtool 2.42 prints them (tsdb list, and list -r).
+        assertThat(BlockList.goDuration(7_185_001)).isEqualTo("1h59m45.001s");
+        assertThat(BlockList.goDuration(7_200_000)).isEqualTo("2h0m0s");
+        assertThat(BlockList.goDuration(90_500)).isEqualTo("1m30.5s");
+        assertThat(BlockList.goDuration(500)).isEqualTo("500ms");
+        assertThat(BlockList.goDuration(0)).isEqualTo("0s");
+        assertThat(BlockList.bytes(1467, true)).isEqualTo("1KiB443B");
+        assertThat(BlockList.bytes(1024 * 1024, true)).isEqualTo("1MiB");
+        assertThat(BlockList.bytes(0, true)).isEqualTo("0B");
+        assertThat(BlockList.bytes(1467, false)).isEqualTo("1467");
+        assertThat(BlockList.time(1_704_074_385_001L, true)).isEqualTo("2024-01-01 01:59:45 +0000 UTC");
+        assertThat(BlockList.time(1_704_074_385_001L, false)).isEqualTo("1704074385001");
+    }
+
+    /** Downsampled companions of the first backfilled block at 5m and 1h; returns their ULIDs. */
+    private List<String> withCompanions(Path data) throws IOException {
+        assertThat(run("create-blocks-from", "openmetrics", backfillFile().toString(), data.toString())).isZero();
+        List<io.promethium.tsdb.internal.block.Block> blocks = BlockList.open(data, System.out);
+        List<String> ulids = new ArrayList<>();
+        try {
+            for (long resolution : new long[] {5 * 60_000, 3_600_000}) {
+                ulids.add(new io.promethium.tsdb.internal.block.Downsampler(io.promethium.tsdb.internal.fs.FileOpener.DEFAULT)
+                        .downsample(blocks.get(0), resolution, data).meta().ulid());
+            }
+        } finally {
+            blocks.forEach(io.promethium.tsdb.internal.block.Block::close);
+        }
+        return ulids;
+    }
+
+    @Test
+    void listGivesEachBlocksResolutionWhenCompanionsExist() throws IOException {
+        Path data = dir.resolve("data");
+        List<String> companions = withCompanions(data);
+        out.reset();
+        assertThat(run("list", data.toString())).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).matches("BLOCK ULID +MIN TIME +MAX TIME +DURATION +NUM SAMPLES +NUM CHUNKS +NUM SERIES +SIZE +RESOLUTION");
+        assertThat(lines).hasSize(6);
+        assertThat(lines.stream().filter(l -> l.endsWith("  raw"))).hasSize(3);
+        assertThat(lines).anyMatch(l -> l.startsWith(companions.get(0)) && l.endsWith("  5m"));
+        assertThat(lines).anyMatch(l -> l.startsWith(companions.get(1)) && l.endsWith("  1h"));
+        assertThat(lines.subList(1, 6)).as("every row's cells line up under the header")
+                .allSatisfy(l -> assertThat(cellStarts(l)).isEqualTo(cellStarts(lines.get(0))));
+        out.reset();
+        assertThat(run("list", "-r", data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().skip(1)).allMatch(l -> l.contains(" +0000 UTC  "));
+    }
+
+    /** Where each cell of a listing line starts: after two spaces or more. */
+    private static List<Integer> cellStarts(String line) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = 2; i < line.length(); i++) {
+            if (line.charAt(i) != ' ' && line.charAt(i - 1) == ' ' && line.charAt(i - 2) == ' ') {
+                starts.add(i);
+            }
+        }
+        return starts;
+    }
+
+    @Test
+    void analyzeSaysWhichResolutionItAnalysesAndTakesOneOnRequest() throws IOException {
+        Path data = dir.resolve("data");
+        List<String> companions = withCompanions(data);
+        out.reset();
+        assertThat(run("analyze", data.toString())).isZero();
+        String raw = out.toString(StandardCharsets.UTF_8);
+        assertThat(raw).contains("Resolution: raw\n").contains("Series: 2").doesNotContain(companions.get(0));
+        out.reset();
+        assertThat(run("analyze", "--resolution=5m", data.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Block ID: " + companions.get(0) + "\nResolution: 5m\n")
+                .contains("Series: 2");
+        out.reset();
+        assertThat(run("analyze", data.toString(), companions.get(1))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Block ID: " + companions.get(1) + "\nResolution: 1h\n");
+        assertThat(run("analyze", "--resolution=1d", data.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no 1d blocks in " + data).contains("it holds raw, 5m, 1h");
+        err.reset();
+        assertThat(run("analyze", "--resolution=raw", data.toString(), companions.get(1))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("block " + companions.get(1) + " is 1h, not --resolution=raw");
+        err.reset();
+        assertThat(run("analyze", "--resolution=fast", data.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--resolution: not raw or a duration: \"fast\"");
+    }
+
     @Test
     void listOfMissingDirectoryFailsClearly() {
         assertThat(run("list", dir.resolve("nope").toString())).isEqualTo(1);

@@ -179,10 +179,15 @@ public final class Head implements org.apache.lucene.util.Accountable {
      * sample, told from the ref table without touching the series object (a select of half a
      * million series would otherwise fetch each from memory, and lock it, on one thread). False
      * means "ask {@link MemSeries#overlaps}".
+     *
+     * <p>A series with no committed sample (created by an append not yet committed, or rolled
+     * back) has {@link SeriesRefs#NONE} there, which is not a sample time: a querier from
+     * {@code Long.MIN_VALUE} would otherwise list it without samples, which Prometheus's head
+     * never does (its select skips series without chunks in range).
      */
     public boolean newestSampleIn(long ref, long mint, long maxt) {
         long t = refs.maxTime(ref);
-        return t != SeriesRefs.ALWAYS_CHECK && t >= mint && t <= maxt;
+        return t != SeriesRefs.ALWAYS_CHECK && t != SeriesRefs.NONE && t >= mint && t <= maxt;
     }
 
     /** The newest sample time of the series under {@code ref} without touching it (see {@link SeriesRefs}). */

@@ -20,6 +20,8 @@ final class SeriesRefs {
     private static final VarHandle TIMES = MethodHandles.arrayElementVarHandle(long[].class);
     /** The newest time of a ref that must always take the checked path (an alias of another ref). */
     static final long ALWAYS_CHECK = Long.MAX_VALUE;
+    /** The newest time of a ref whose series has no committed sample (or that is unknown). */
+    static final long NONE = Long.MIN_VALUE;
 
     /** One page: series and their newest sample times. */
     private record Page(MemSeries[] series, long[] maxTimes) {
@@ -47,11 +49,11 @@ final class SeriesRefs {
 
     /**
      * The newest sample time of the series under {@code ref} as of its last append, or
-     * {@code Long.MIN_VALUE} when it has none (or the ref is unknown). May lag a concurrent append.
+     * {@link #NONE} when it has none (or the ref is unknown). May lag a concurrent append.
      */
     long maxTime(long ref) {
         Page page = page(ref);
-        return page == null ? Long.MIN_VALUE : (long) TIMES.getOpaque(page.maxTimes, (int) (ref & (PAGE_SIZE - 1)));
+        return page == null ? NONE : (long) TIMES.getOpaque(page.maxTimes, (int) (ref & (PAGE_SIZE - 1)));
     }
 
     private Page page(long ref) {
@@ -75,7 +77,7 @@ final class SeriesRefs {
         }
         if (p[index] == null) {
             long[] times = new long[PAGE_SIZE];
-            Arrays.fill(times, Long.MIN_VALUE);
+            Arrays.fill(times, NONE);
             p[index] = new Page(new MemSeries[PAGE_SIZE], times);
         }
         Page page = p[index];

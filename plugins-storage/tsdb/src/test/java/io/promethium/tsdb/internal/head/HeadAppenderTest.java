@@ -62,6 +62,38 @@ class HeadAppenderTest {
         assertThat(head.seriesMaxTime(ref)).isEqualTo(4000);
     }
 
+    /** Labels of every series a head querier over {@code [mint, maxt]} selects. */
+    private java.util.List<Labels> selected(long mint, long maxt) {
+        try (var q = new io.promethium.tsdb.internal.query.HeadQuerier(head, mint, maxt)) {
+            var set = q.select(true, null, java.util.List.of(io.promethium.api.model.Matcher.of(
+                    io.promethium.api.model.MatchType.REGEX, "__name__", ".+")));
+            java.util.List<Labels> out = new java.util.ArrayList<>();
+            while (set.next()) {
+                out.add(set.at().labels());
+            }
+            assertThat(set.error()).isNull();
+            return out;
+        }
+    }
+
+    @Test
+    void aSeriesWithoutCommittedSamplesIsNotSelectedEvenOverTheWholeTimeRange() {
+        Appender app = head.appender();
+        app.append(0, Labels.of("__name__", "a"), 2000, 1);
+        // The series exists (created at append, as Prometheus's head does) but has no sample yet.
+        assertThat(head.numSeries()).isEqualTo(1);
+        assertThat(selected(Long.MIN_VALUE, Long.MAX_VALUE)).as("before commit").isEmpty();
+        assertThat(selected(0, 5000)).as("before commit, a bounded range").isEmpty();
+        app.rollback();
+        assertThat(selected(Long.MIN_VALUE, Long.MAX_VALUE)).as("after rollback").isEmpty();
+        Appender next = head.appender();
+        next.append(0, Labels.of("__name__", "b"), 3000, 1);
+        next.append(0, Labels.of("__name__", "a"), 3000, 1);
+        next.commit();
+        assertThat(selected(Long.MIN_VALUE, Long.MAX_VALUE)).containsExactly(Labels.of("__name__", "a"), Labels.of("__name__", "b"));
+        assertThat(selected(Long.MIN_VALUE, 2999)).isEmpty();
+    }
+
     @Test
     void samplesRestoredByReplayAreKnownToTheRefTable() {
         MemSeries s = head.createWithRef(7, Labels.of("__name__", "a"));

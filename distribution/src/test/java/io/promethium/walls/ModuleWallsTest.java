@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * A module's tier comes from where its {@code pom.xml} lives in the source tree, so a new module
  * is checked without editing this test. {@code promql-grammar} is kernel: the engine's parser.
+ * Test classes are not on this class path: {@link PluginSourceWallsTest} holds a plugin's tests
+ * (and its pom) to the plugin wall.
  */
 class ModuleWallsTest {
 

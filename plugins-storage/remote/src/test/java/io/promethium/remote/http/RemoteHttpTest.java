@@ -17,12 +17,12 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.testing.TestCertificates;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.remote.read.RemoteReadComponent;
 import io.promethium.remote.wire.ProtoWriter;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestDecoder;
 import io.promethium.remote.write.RemoteWriteComponent;
+import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
 import java.io.IOException;
@@ -168,7 +168,7 @@ class RemoteHttpTest {
     }
 
     private SectionContext context() {
-        HttpClientFactory factory = new KernelHttpClientFactory();
+        HttpClientFactory factory = new HttpConfigClientFactory();
         return new SectionContext() {
             @Override
             public Labels externalLabels() {
@@ -312,12 +312,12 @@ class RemoteHttpTest {
     @Test
     void remoteWriteDefaultsToHttp11AsPrometheusAndRemoteReadToHttp2() throws Exception {
         PluginConfig entry = new PluginConfig("remote_write", Map.of("url", url("/w")), "p.yml:1:1");
-        assertThat(RemoteHttp.parse(entry, new KernelHttpClientFactory(), dir, false).block().values())
+        assertThat(RemoteHttp.parse(entry, new HttpConfigClientFactory(), dir, false).block().values())
                 .containsEntry("enable_http2", false);
-        assertThat(RemoteHttp.parse(entry, new KernelHttpClientFactory(), dir, true).block().values())
+        assertThat(RemoteHttp.parse(entry, new HttpConfigClientFactory(), dir, true).block().values())
                 .containsEntry("enable_http2", true);
         PluginConfig explicit = new PluginConfig("remote_write", Map.of("url", url("/w"), "enable_http2", true), "p.yml:1:1");
-        assertThat(RemoteHttp.parse(explicit, new KernelHttpClientFactory(), dir, false).block().values())
+        assertThat(RemoteHttp.parse(explicit, new HttpConfigClientFactory(), dir, false).block().values())
                 .containsEntry("enable_http2", true);
     }
 }

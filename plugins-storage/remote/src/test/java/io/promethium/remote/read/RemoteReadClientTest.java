@@ -20,6 +20,7 @@ import io.promethium.remote.wire.ProtoWriter;
 import io.promethium.remote.wire.ReadClientCodec;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.XorChunkEncoder;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -260,7 +261,7 @@ class RemoteReadClientTest {
 
             @Override
             public io.promethium.api.http.HttpClientFactory httpClients() {
-                return new io.promethium.config.http.KernelHttpClientFactory();
+                return new HttpConfigClientFactory();
             }
         });
         return c;

@@ -18,6 +18,7 @@ import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.MetadataSource;
+import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.WalCompression;
@@ -102,7 +103,7 @@ class QueueManagerTest {
 
             @Override
             public io.promethium.api.http.HttpClientFactory httpClients() {
-                return new io.promethium.config.http.KernelHttpClientFactory();
+                return new HttpConfigClientFactory();
             }
         };
     }

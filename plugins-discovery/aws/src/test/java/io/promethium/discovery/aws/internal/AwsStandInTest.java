@@ -2,9 +2,9 @@ package io.promethium.discovery.aws.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.SigV4Signer;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,7 +44,7 @@ abstract class AwsStandInTest {
     @BeforeEach
     final void startStandIn() throws Exception {
         cloud = new FakeCloud();
-        harness = new DiscoveryHarness(dir, job, new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, job, new HttpConfigClientFactory());
     }
 
     @AfterEach
@@ -56,7 +56,7 @@ abstract class AwsStandInTest {
     /** Closes the harness and opens a new one for the same job, for a test that starts a second config. */
     final void restartHarness() {
         harness.close();
-        harness = new DiscoveryHarness(dir, job, new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, job, new HttpConfigClientFactory());
     }
 
     /**

@@ -3,7 +3,7 @@ package io.promethium.discovery.aws.internal;
 import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +39,7 @@ class TestEc2Discoverer extends AbstractDiscovererContractTest {
         instances = answer(INSTANCE.formatted(1, 1));
         cloud.route("/", r -> FakeCloud.Answer.json(r.body().contains("Action=DescribeInstances") ? instances
                 : "<DescribeAvailabilityZonesResponse/>"));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.promethium.discovery.azure.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,7 +109,7 @@ class AzureSdTest {
         cloud.route("/subscriptions/" + SUB + "/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachineScaleSets/workers/"
                 + "virtualMachines", r -> FakeCloud.Answer.json(scaleSetVms));
         cloud.route(ssNic, r -> FakeCloud.Answer.json(nic("10.1.0.7", null, "\"primary\": true,")));
-        harness = new DiscoveryHarness(dir, "azure-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "azure-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package io.promethium.discovery.azure.internal;
 import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class TestAzureDiscoverer extends AbstractDiscovererContractTest {
             cloud.route(RG + "/providers/Microsoft.Network/networkInterfaces/nic" + i, r -> FakeCloud.Answer.json(
                     "{\"properties\": {\"primary\": true, \"ipConfigurations\": [{\"properties\": {\"privateIPAddress\": \"" + ip + "\"}}]}}"));
         }
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

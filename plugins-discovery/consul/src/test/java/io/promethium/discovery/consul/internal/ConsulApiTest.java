@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,7 +36,7 @@ class ConsulApiTest {
     @BeforeEach
     void startConsul() throws Exception {
         consul = new FakeConsul();
-        harness = new DiscoveryHarness(dir, "consul-test", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "consul-test", new HttpConfigClientFactory());
         context = harness.context();
     }
 

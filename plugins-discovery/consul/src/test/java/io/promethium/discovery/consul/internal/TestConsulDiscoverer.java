@@ -3,7 +3,7 @@ package io.promethium.discovery.consul.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ class TestConsulDiscoverer extends AbstractDiscovererContractTest {
         consul = new FakeConsul();
         consul.register(instance("web", "web-1", "127.0.0.1", 8080));
         consul.register(instance("db", "db-1", "127.0.0.2", 5432));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +33,7 @@ class TestDigitaloceanDiscoverer extends AbstractDiscovererContractTest {
         cloud = new FakeCloud();
         droplets = "{\"droplets\": [" + DROPLET.formatted(1, 1, 1) + "]}";
         cloud.route("/v2/droplets", r -> FakeCloud.Answer.json(droplets));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.Peers;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,7 +151,7 @@ class DockerEngineTest {
 
     @BeforeEach
     void newHarness() {
-        harness = new DiscoveryHarness(dir, "docker-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "docker-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ class DockerSdTest {
     @BeforeEach
     void startDocker() throws Exception {
         docker = new FakeDocker(dir);
-        harness = new DiscoveryHarness(dir, "docker-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "docker-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

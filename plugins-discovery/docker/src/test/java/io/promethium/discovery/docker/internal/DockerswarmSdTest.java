@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ class DockerswarmSdTest {
     void startDocker() throws Exception {
         docker = new FakeDocker(dir);
         docker.fixture("swarmprom");
-        harness = new DiscoveryHarness(dir, "swarm-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "swarm-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

@@ -3,7 +3,7 @@ package io.promethium.discovery.docker.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +34,7 @@ class TestDockerDiscoverer extends AbstractDiscovererContractTest {
     protected TestPluginContext newContext() throws Exception {
         docker = new FakeDocker(dir);
         docker.answer("[" + container("a", "172.17.0.2") + "]", "[{\"Id\":\"n1\",\"Name\":\"bridge\",\"Scope\":\"local\"}]");
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

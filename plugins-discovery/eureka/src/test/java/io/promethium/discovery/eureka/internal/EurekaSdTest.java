@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -34,7 +34,7 @@ class EurekaSdTest {
     @BeforeEach
     void startEureka() throws Exception {
         eureka = new FakeEureka();
-        harness = new DiscoveryHarness(dir, "eureka-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "eureka-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,7 +95,7 @@ class EurekaServerTest {
 
     @BeforeEach
     void newHarness() {
-        harness = new DiscoveryHarness(dir, "eureka-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "eureka-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package io.promethium.discovery.eureka.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +31,7 @@ class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
     protected TestPluginContext newContext() throws Exception {
         eureka = new FakeEureka();
         eureka.register("WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.promethium.discovery.gce.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ class GceSdTest {
         cloud.route("/computeMetadata/v1/instance/service-accounts/default/token", r -> "Google".equals(r.header("Metadata-Flavor"))
                 ? FakeCloud.Answer.json("{\"access_token\": \"" + TOKEN + "\", \"expires_in\": 3599, \"token_type\": \"Bearer\"}")
                 : new FakeCloud.Answer(403, "Missing Metadata-Flavor:Google header.", Map.of()));
-        harness = new DiscoveryHarness(dir, "gce-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "gce-job", new HttpConfigClientFactory());
     }
 
     /** Google's token endpoint for the JWT bearer grant: the assertion's signature, issuer, audience, scope and lifetime. */

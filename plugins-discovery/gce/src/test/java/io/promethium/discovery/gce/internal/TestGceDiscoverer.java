@@ -4,7 +4,7 @@ import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +34,7 @@ class TestGceDiscoverer extends AbstractDiscovererContractTest {
         cloud.route("/compute/v1/projects/p/zones/z/instances", r -> FakeCloud.Answer.json(instances));
         cloud.route("/computeMetadata/v1/instance/service-accounts/default/token",
                 r -> FakeCloud.Answer.json("{\"access_token\": \"t\", \"expires_in\": 3599}"));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

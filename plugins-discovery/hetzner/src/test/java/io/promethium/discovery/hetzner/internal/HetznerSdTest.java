@@ -1,7 +1,6 @@
 package io.promethium.discovery.hetzner.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +71,7 @@ class HetznerSdTest {
         cloud.route("/networks", r -> FakeCloud.Answer.json(networks));
         robot = DiscoveryHarness.fixture("robot-servers.json");
         cloud.route("/server", r -> FakeCloud.Answer.json(robot));
-        harness = new DiscoveryHarness(dir, "hetzner-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "hetzner-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

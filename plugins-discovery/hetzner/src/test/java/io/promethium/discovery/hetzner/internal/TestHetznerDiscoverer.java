@@ -3,7 +3,7 @@ package io.promethium.discovery.hetzner.internal;
 import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +31,7 @@ class TestHetznerDiscoverer extends AbstractDiscovererContractTest {
         cloud = new FakeCloud();
         servers = "[" + SERVER.formatted(1, 1) + "]";
         cloud.route("/server", r -> FakeCloud.Answer.json(servers));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

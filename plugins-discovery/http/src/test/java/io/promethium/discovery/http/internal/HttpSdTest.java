@@ -9,7 +9,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,7 +34,7 @@ class HttpSdTest {
     @BeforeEach
     void startEndpoint() throws Exception {
         endpoint = new HttpSdEndpoint();
-        harness = new DiscoveryHarness(dir, "http-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "http-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

@@ -2,7 +2,7 @@ package io.promethium.discovery.http.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +28,7 @@ class TestHttpDiscoverer extends AbstractDiscovererContractTest {
         endpoint = new HttpSdEndpoint();
         endpoint.answer("""
                 [{"targets":["10.0.0.1:9100"],"labels":{"env":"prod"}},{"targets":["10.0.0.2:9100"]}]""");
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

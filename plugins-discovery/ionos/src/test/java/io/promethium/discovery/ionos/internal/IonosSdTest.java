@@ -1,7 +1,6 @@
 package io.promethium.discovery.ionos.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +43,7 @@ class IonosSdTest {
         servers = DiscoveryHarness.fixture("servers.json");
         cloud.route(PATH, r -> "3".equals(FakeCloud.query(r, "depth")) ? FakeCloud.Answer.json(servers)
                 : new FakeCloud.Answer(400, "{\"httpStatus\": 400}", Map.of()));
-        harness = new DiscoveryHarness(dir, "ionos-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "ionos-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

@@ -11,7 +11,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ class InClusterHttpsTest {
     void theServiceAccountReachesTheApiOverHttpsTrustingTheClusterCaWithItsTokenAndRotatedTokensAreUsed() throws Exception {
         Files.copy(clusterCa.caPem(), account.resolve("ca.crt"));
         KubernetesDiscovererFactory factory = inCluster("localhost");
-        TestPluginContext context = new TestPluginContext(dir, "in-cluster", new KernelHttpClientFactory());
+        TestPluginContext context = new TestPluginContext(dir, "in-cluster", new HttpConfigClientFactory());
         DiscoveryHarness pods = run(factory, context, Map.of("role", "pod", "namespaces", Map.of("own_namespace", true)));
 
         Map<String, ?> groups = pods.await("the pod of the own namespace over HTTPS", s -> s.containsKey("pod/shop/web-1"));
@@ -126,7 +126,7 @@ class InClusterHttpsTest {
         // The kubelet rotates the projected token: the next request (here: a second job's list on the same connection) carries the new one.
         Files.writeString(account.resolve("token"), "rotated-token\n");
         Files.setLastModifiedTime(account.resolve("token"), FileTime.from(Instant.now().plusSeconds(5)));
-        DiscoveryHarness services = run(factory, new TestPluginContext(dir, "in-cluster-2", new KernelHttpClientFactory()),
+        DiscoveryHarness services = run(factory, new TestPluginContext(dir, "in-cluster-2", new HttpConfigClientFactory()),
                 Map.of("role", "service", "namespaces", Map.of("own_namespace", true)));
         MockApi.initial(services);
         awaitAuthorization("Bearer rotated-token");
@@ -136,7 +136,7 @@ class InClusterHttpsTest {
     @Test
     void aCaThatDidNotSignTheApiServersCertificateIsRefusedCountedAndReported() throws Exception {
         Files.copy(otherCa, account.resolve("ca.crt"));
-        TestPluginContext context = new TestPluginContext(dir, "wrong-ca", new KernelHttpClientFactory());
+        TestPluginContext context = new TestPluginContext(dir, "wrong-ca", new HttpConfigClientFactory());
         DiscoveryHarness run = run(inCluster("127.0.0.1"), context, Map.of("role", "pod"));
         run.awaitMetric("prometheus_sd_kubernetes_failures_total", 1);
         String warning = run.awaitWarning("listing or watching pod failed");

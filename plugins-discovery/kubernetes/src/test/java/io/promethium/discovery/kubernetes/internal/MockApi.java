@@ -11,7 +11,7 @@ import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +80,7 @@ final class MockApi implements AutoCloseable {
     }
 
     TestPluginContext context(String owner) {
-        return new TestPluginContext(dir, owner, new KernelHttpClientFactory());
+        return new TestPluginContext(dir, owner, new HttpConfigClientFactory());
     }
 
     DiscoveryHarness start(PluginConfig block) throws Exception {

@@ -1,7 +1,6 @@
 package io.promethium.discovery.linode.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ class LinodeSdTest {
             });
         }
         cloud.route("/v4/account/events", r -> FakeCloud.Answer.json(events));
-        harness = new DiscoveryHarness(dir, "linode-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "linode-job", new HttpConfigClientFactory());
     }
 
     @AfterEach
@@ -120,7 +120,7 @@ class LinodeSdTest {
         assertThat(harness.await(m -> m.containsKey("Linode")).get("Linode").targets()).containsExactlyElementsOf(expected("us-east"));
         assertThat(cloud.requests.get(0).header("X-Filter")).isEqualTo("{\"region\": \"us-east\"}");
         harness.close();
-        DiscoveryHarness other = new DiscoveryHarness(dir, "linode-job-2", new KernelHttpClientFactory());
+        DiscoveryHarness other = new DiscoveryHarness(dir, "linode-job-2", new HttpConfigClientFactory());
         try {
             other.start(new LinodeDiscovererFactory(cloud.endpoint().resolve("v4/"), LinodeDiscovererFactory.BODY_LIMIT), "linode_sd_configs",
                     Map.of("authorization", Map.of("credentials", TOKEN), "region", "ca-central", "tag_separator", "|"));

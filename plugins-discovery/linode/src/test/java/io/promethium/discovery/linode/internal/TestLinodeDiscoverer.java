@@ -4,7 +4,7 @@ import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +37,7 @@ class TestLinodeDiscoverer extends AbstractDiscovererContractTest {
         cloud.route("/v4/networking/ipv6/ranges", r -> FakeCloud.Answer.json("{\"data\": []}"));
         // Always an event, so every refresh reads the account again.
         cloud.route("/v4/account/events", r -> FakeCloud.Answer.json("{\"data\": [{\"id\": 1}]}"));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

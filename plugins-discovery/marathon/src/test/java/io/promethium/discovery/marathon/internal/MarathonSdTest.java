@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class MarathonSdTest {
     @BeforeEach
     void startMarathon() throws Exception {
         marathon = new FakeMarathon();
-        harness = new DiscoveryHarness(dir, "marathon-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "marathon-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

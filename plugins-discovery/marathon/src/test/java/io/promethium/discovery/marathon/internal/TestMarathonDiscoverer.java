@@ -3,7 +3,7 @@ package io.promethium.discovery.marathon.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ class TestMarathonDiscoverer extends AbstractDiscovererContractTest {
     protected TestPluginContext newContext() throws Exception {
         marathon = new FakeMarathon();
         marathon.answer("{\"apps\":[" + app("/web", "10.0.0.1") + "," + app("/db", "10.0.0.2") + "]}");
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ class NomadSdTest {
     @BeforeEach
     void startNomad() throws Exception {
         nomad = new FakeNomad();
-        harness = new DiscoveryHarness(dir, "nomad-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "nomad-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.FakeCloud;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -207,7 +207,7 @@ class OciInstancePrincipalTest {
                 "[{\"vnicId\": \"ocid1.vnic.oc1..v1\", \"lifecycleState\": \"ATTACHED\"}]"));
         cloud.route("/20160918/vnics/ocid1.vnic.oc1..v1", r -> FakeCloud.Answer.json(
                 "{\"id\": \"ocid1.vnic.oc1..v1\", \"isPrimary\": true, \"privateIp\": \"10.0.0.7\"}"));
-        harness = new DiscoveryHarness(dir, "oci-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "oci-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

@@ -1,6 +1,5 @@
 package io.promethium.discovery.oci.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +104,7 @@ class OciSdTest {
         cloud.route("/20160918/vnics/ocid1.vnic.oc1..v001", r -> FakeCloud.Answer.json("""
                 {"id": "ocid1.vnic.oc1..v001", "isPrimary": true, "privateIp": "10.0.0.5", "publicIp": "203.0.113.1",
                  "hostnameLabel": "test-1", "ipv6Addresses": ["2001:db8::2", "2001:db8::1"]}"""));
-        harness = new DiscoveryHarness(dir, "oci-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "oci-job", new HttpConfigClientFactory());
     }
 
     @AfterEach
@@ -161,7 +161,7 @@ class OciSdTest {
         start(other, Map.of());
         harness.awaitWarning("401 {\"code\": \"NotAuthenticated\"");
         harness.close();
-        harness = new DiscoveryHarness(dir, "oci-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "oci-job", new HttpConfigClientFactory());
         cloud.requests.clear();
         start(keys, Map.of("compartments", List.of(COMP), "refresh_interval", "1s"));
         assertThat(harness.await(m -> m.containsKey("OCI") && !m.get("OCI").targets().isEmpty()).get("OCI").targets()).hasSize(1);

@@ -13,7 +13,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class OpenstackSdTest {
     @BeforeEach
     void start() throws Exception {
         openstack = new FakeOpenstack();
-        context = new TestPluginContext(dir, "openstack-job", new KernelHttpClientFactory());
+        context = new TestPluginContext(dir, "openstack-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package io.promethium.discovery.openstack.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +26,7 @@ class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected TestPluginContext newContext() throws Exception {
         openstack = new FakeOpenstack();
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.promethium.discovery.outscale.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +10,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.SigV4Signer;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ class OutscaleSdTest {
         page2 = """
                 {"Vms": [{"VmId": "i-pub", "State": "running", "PublicIp": "203.0.113.10"}], "ResponseContext": {"RequestId": "2"}}""";
         cloud.route("/api/v1/ReadVms", r -> FakeCloud.Answer.json(r.body().contains("p2") ? page2 : page1));
-        harness = new DiscoveryHarness(dir, "outscale-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "outscale-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

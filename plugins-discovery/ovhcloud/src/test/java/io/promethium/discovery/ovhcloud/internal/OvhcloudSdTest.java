@@ -1,6 +1,5 @@
 package io.promethium.discovery.ovhcloud.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,7 +82,7 @@ class OvhcloudSdTest {
         cloud.route("/dedicated/server", r -> FakeCloud.Answer.json(fixture("dedicated_servers.json")));
         cloud.route("/dedicated/server/abcde", r -> FakeCloud.Answer.json(fixture("dedicated_servers_details.json")));
         cloud.route("/dedicated/server/abcde/ips", r -> FakeCloud.Answer.json(fixture("dedicated_servers_abcde_ips.json")));
-        harness = new DiscoveryHarness(dir, "ovh-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "ovh-job", new HttpConfigClientFactory());
     }
 
     private static String fixture(String name) {
@@ -150,7 +150,7 @@ class OvhcloudSdTest {
         vpsList = "[]";
         harness.await(m -> m.get("ovhcloud_vps").targets().isEmpty());
         harness.close();
-        harness = new DiscoveryHarness(dir, "ovh-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "ovh-job", new HttpConfigClientFactory());
         start(Map.of("service", "vps", "application_secret", "wrong"));
         harness.awaitWarning("403");
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ovhcloud", "ovh-job")).isGreaterThanOrEqualTo(1);

@@ -5,7 +5,7 @@ import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -39,7 +39,7 @@ class TestOvhcloudDiscoverer extends AbstractDiscovererContractTest {
             cloud.route("/dedicated/server/" + name, r -> FakeCloud.Answer.json("{\"name\": \"" + name + "\", \"serverId\": 1}"));
             cloud.route("/dedicated/server/" + name + "/ips", r -> FakeCloud.Answer.json(ip));
         }
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

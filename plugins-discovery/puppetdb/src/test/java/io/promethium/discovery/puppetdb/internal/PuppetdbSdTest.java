@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class PuppetdbSdTest {
     @BeforeEach
     void startPuppetdb() throws Exception {
         puppetdb = new FakePuppetdb();
-        harness = new DiscoveryHarness(dir, "puppetdb-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "puppetdb-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

@@ -3,7 +3,7 @@ package io.promethium.discovery.puppetdb.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +27,7 @@ class TestPuppetdbDiscoverer extends AbstractDiscovererContractTest {
     protected TestPluginContext newContext() throws Exception {
         puppetdb = new FakePuppetdb();
         puppetdb.answer("[{\"certname\":\"a.example.com\",\"type\":\"Class\",\"title\":\"Node_exporter\"}]");
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

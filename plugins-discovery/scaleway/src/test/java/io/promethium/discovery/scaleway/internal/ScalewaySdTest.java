@@ -1,7 +1,6 @@
 package io.promethium.discovery.scaleway.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ class ScalewaySdTest {
             page.put("total_count", servers.size());
             return FakeCloud.Answer.json(page.toString());
         });
-        harness = new DiscoveryHarness(dir, "scw-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "scw-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

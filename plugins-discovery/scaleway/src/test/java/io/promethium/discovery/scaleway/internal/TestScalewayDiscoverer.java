@@ -4,7 +4,7 @@ import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +32,7 @@ class TestScalewayDiscoverer extends AbstractDiscovererContractTest {
         cloud = new FakeCloud();
         instances = "{\"servers\": [" + INSTANCE.formatted(1, 1, 1) + "]}";
         cloud.route("/instance/v1/zones/fr-par-1/servers", r -> FakeCloud.Answer.json(instances));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.promethium.discovery.stackit.internal;
 
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.DiscoveryHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +9,7 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.FakeCloud;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ class StackitSdTest {
             assertThat(FakeCloud.query(r, "details")).isEqualTo("true");
             return FakeCloud.Answer.json(servers);
         });
-        harness = new DiscoveryHarness(dir, "stackit-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "stackit-job", new HttpConfigClientFactory());
     }
 
     @AfterEach
@@ -170,7 +170,7 @@ class StackitSdTest {
         harness.awaitWarning("Key with kid key-id was not found");
         assertThat(harness.groups()).isEmpty();
         harness.close();
-        harness = new DiscoveryHarness(dir, "stackit-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "stackit-job", new HttpConfigClientFactory());
         start(Map.of("authorization", Map.of("credentials", "a.b.c")));
         assertThat(harness.await(m -> m.containsKey("stackit")).get("stackit").targets()).hasSize(1);
         assertThat(cloud.requests.getLast().authorization()).isEqualTo("Bearer a.b.c");

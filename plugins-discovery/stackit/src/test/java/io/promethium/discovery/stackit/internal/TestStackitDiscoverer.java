@@ -5,7 +5,7 @@ import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +33,7 @@ class TestStackitDiscoverer extends AbstractDiscovererContractTest {
         cloud = new FakeCloud();
         servers = "{\"items\": [" + SERVER.formatted(1, 1, 1) + "]}";
         cloud.route("/v1/projects/p/servers", r -> FakeCloud.Answer.json(servers));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,7 +55,7 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
             }
         });
         server.start();
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.TestCertificates;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,7 +68,7 @@ class TritonSdTest {
             }
         });
         server.start();
-        harness = new DiscoveryHarness(dir, "triton-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "triton-job", new HttpConfigClientFactory());
     }
 
     @AfterEach
@@ -120,7 +120,7 @@ class TritonSdTest {
     void anUntrustedServerFailsAndFailuresKeepTheLastTargets() throws Exception {
         Map<String, Object> untrusted = new LinkedHashMap<>(block(Map.of()));
         untrusted.remove("tls_config");
-        DiscoveryHarness other = new DiscoveryHarness(dir, "triton-untrusted", new KernelHttpClientFactory());
+        DiscoveryHarness other = new DiscoveryHarness(dir, "triton-untrusted", new HttpConfigClientFactory());
         try {
             other.start(new TritonDiscovererFactory(), "triton_sd_configs", untrusted);
             other.awaitWarning("an error occurred when requesting targets from the discovery endpoint");

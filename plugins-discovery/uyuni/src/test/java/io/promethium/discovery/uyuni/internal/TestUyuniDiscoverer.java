@@ -3,7 +3,7 @@ package io.promethium.discovery.uyuni.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class TestUyuniDiscoverer extends AbstractDiscovererContractTest {
     protected TestPluginContext newContext() throws Exception {
         uyuni = new FakeUyuni();
         uyuni.systems.add(system(1));
-        return new TestPluginContext(dir, "contract", new KernelHttpClientFactory());
+        return new TestPluginContext(dir, "contract", new HttpConfigClientFactory());
     }
 
     @Override

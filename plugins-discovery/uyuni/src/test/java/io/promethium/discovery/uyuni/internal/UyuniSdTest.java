@@ -8,7 +8,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
-import io.promethium.config.http.KernelHttpClientFactory;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ class UyuniSdTest {
     @BeforeEach
     void startUyuni() throws Exception {
         uyuni = new FakeUyuni();
-        harness = new DiscoveryHarness(dir, "uyuni-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "uyuni-job", new HttpConfigClientFactory());
         context = harness.context();
     }
 

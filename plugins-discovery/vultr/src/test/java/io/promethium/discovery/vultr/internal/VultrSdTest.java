@@ -1,7 +1,6 @@
 package io.promethium.discovery.vultr.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,7 +56,7 @@ class VultrSdTest {
             ((ObjectNode) page.get("meta").get("links")).put("next", second ? "" : CURSOR);
             return FakeCloud.Answer.json(page.toString());
         });
-        harness = new DiscoveryHarness(dir, "vultr-job", new KernelHttpClientFactory());
+        harness = new DiscoveryHarness(dir, "vultr-job", new HttpConfigClientFactory());
     }
 
     @AfterEach

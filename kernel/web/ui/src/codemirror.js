@@ -11,3 +11,5 @@ export { lintKeymap } from '@codemirror/lint';
 export { tagHighlighter, tags } from '@lezer/highlight';
 // newCompleteStrategy: editor.js wraps Prometheus's completion to quote UTF-8 metric and label names.
 export { PromQLExtension, newCompleteStrategy } from '@prometheus-io/codemirror-promql';
+// The library's own client (not exported by its index), for label names encoded in the label values URL.
+export { HTTPPrometheusClient, CachedPrometheusClient } from '@prometheus-io/codemirror-promql/dist/esm/client/prometheus.js';

@@ -10,7 +10,7 @@ import {
   EditorState, EditorView, Prec, keymap, placeholder, highlightSpecialChars, drawSelection, history, historyKeymap,
   defaultKeymap, insertNewlineAndIndent, autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap,
   completionStatus, acceptCompletion, closeCompletion, syntaxHighlighting, bracketMatching, indentOnInput, lintKeymap, tagHighlighter, tags,
-  PromQLExtension, newCompleteStrategy, CompletionContext, syntaxTree,
+  PromQLExtension, newCompleteStrategy, HTTPPrometheusClient, CachedPrometheusClient, CompletionContext, syntaxTree,
 } from './lib-codemirror.js';
 import { base } from './api.js';
 import { quoteLabelName, metricSelector } from './dom.js';
@@ -19,13 +19,21 @@ import { quoteLabelName, metricSelector } from './dom.js';
 let promql;
 function promqlExtension() {
   if (!promql) {
-    const complete = newCompleteStrategy({
-      remote: { url: location.origin + base, httpMethod: 'GET', cache: { maxAge: 5 * 60 * 1000 } },
-      maxMetricsMetadata: 10000,
-    });
+    const client = new CachedPrometheusClient(new EncodingClient({ url: location.origin + base, httpMethod: 'GET' }), { maxAge: 5 * 60 * 1000 });
+    const complete = newCompleteStrategy({ remote: client, maxMetricsMetadata: 10000 });
     promql = new PromQLExtension().setComplete({ completeStrategy: new Utf8Completion(complete) });
   }
   return promql.asExtension();
+}
+
+/**
+ * The library's client with the label name percent-encoded in /api/v1/label/<name>/values: it puts
+ * the name in as it is, which a UTF-8 label name holding ?, #, % or $ would break.
+ */
+class EncodingClient extends HTTPPrometheusClient {
+  labelValues(labelName, metricName, matchers) {
+    return super.labelValues(encodeURIComponent(labelName), metricName, matchers);
+  }
 }
 
 // Inside a quoted name, completing goes on while the text typed has no quote or backslash.

@@ -95,6 +95,7 @@ class WebUiIT {
         server.awaitReady();
         writeBulkSeries();
         writeNativeHistogram();
+        writeUtf8Series();
         server.await(Duration.ofSeconds(30), () -> server.get("/api/v1/query?query=up").body().contains("\"job\":\"broken\""),
                 "first scrapes");
     }
@@ -122,6 +123,15 @@ class WebUiIT {
         }
         var response = RemoteWriteClient.sendHistograms(server.uri("/api/v1/write"),
                 Map.of("__name__", "ui_native_latency_seconds", "job", "native"), timestamps, 0, counts);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    }
+
+    /** A series with Prometheus 3's UTF-8 names: an OpenTelemetry-style metric and resource label. */
+    private static void writeUtf8Series() throws Exception {
+        long now = Instant.now().toEpochMilli();
+        var response = RemoteWriteClient.send(server.uri("/api/v1/write"), List.of(new RemoteWriteClient.TimeSeries(
+                Map.of("__name__", "http.server.duration", "service.name", "checkout", "job", "utf8"),
+                new long[] {now - 60_000, now}, new double[] {0.25, 0.5})));
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     }
 
@@ -385,6 +395,44 @@ class WebUiIT {
         // A result without one native histogram series says what the heatmap needs.
         open("/query?g0.expr=up&g0.tab=graph&g0.range_input=5m&g0.display_mode=heatmap");
         awaitText("The heatmap shows native histograms; this result has none");
+    }
+
+    @Test
+    @Order(4)
+    void utf8NamesAreQuotedInTheLegendTableExplainExplorerAndCompletion() throws Exception {
+        String series = "{\"http.server.duration\", job=\"utf8\", \"service.name\"=\"checkout\"}";
+        open("/query?g0.expr=" + url("{\"http.server.duration\"}") + "&g0.tab=graph&g0.range_input=10m");
+        await(d -> !d.findElements(By.cssSelector(".legend .item")).isEmpty());
+        assertThat(find(".legend .item").getText()).isEqualTo(series);
+
+        // The explain tree writes the quoted names back.
+        open("/query?g0.expr=" + url("sum by (\"service.name\") ({\"http.server.duration\"})") + "&g0.tab=explain");
+        await(d -> d.findElements(By.cssSelector(".explain-node")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector(".explain-text")).stream().map(WebElement::getText).toList())
+                .containsExactly("sum by (\"service.name\") ({\"http.server.duration\"})", "{\"http.server.duration\"}");
+        await(d -> node("vectorSelector").findElement(By.cssSelector(".explain-stats")).getText().contains("\"service.name\"=\"checkout\""));
+
+        // The explorer inserts a selector; completion quotes a UTF-8 label name and completes its values.
+        open("/query");
+        WebElement editor = find(".panel .cm-content");
+        find("button.explore").click();
+        find("dialog.explorer[open] .explorer-search").sendKeys("http.server");
+        WebElement row = await(d -> d.findElements(By.cssSelector("tr.explorer-metric button")).stream()
+                .filter(b -> b.getText().equals("http.server.duration")).findFirst().orElse(null));
+        row.click();
+        await(d -> d.findElements(By.cssSelector("dialog.explorer")).isEmpty());
+        assertThat(editorText(editor)).isEqualTo("{\"http.server.duration\"}");
+        editor.sendKeys(Keys.ARROW_LEFT, ", serv");
+        await(d -> optionTexts().contains("service.name"));
+        editor.sendKeys(Keys.TAB);
+        assertThat(editorText(editor)).isEqualTo("{\"http.server.duration\", \"service.name\"}");
+        editor.sendKeys("=\"");
+        await(d -> optionTexts().contains("checkout"));
+        editor.sendKeys(Keys.TAB);
+        assertThat(editorText(editor)).isEqualTo("{\"http.server.duration\", \"service.name\"=\"checkout\"}");
+        find("button.execute").click();
+        await(d -> rows().size() == 1 && rows().get(0).findElement(By.cssSelector("td.series")).getText().equals(series));
+        screenshot("query-utf8-names");
     }
 
     private static void awaitDialogText(String text) {

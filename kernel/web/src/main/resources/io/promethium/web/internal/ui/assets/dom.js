@@ -34,16 +34,38 @@ export const notice = (kind, text) => h('div', { class: 'notice ' + kind, role: 
 export const loading = (what) => h('div', { class: 'loading' }, 'Loading ' + what + '…');
 export const badge = (text, kind) => h('span', { class: 'badge ' + (kind || text) }, text);
 
-/** Labels as chips, __name__ first. */
+// ---- PromQL names: Prometheus 3 allows any UTF-8 metric and label name, quoted where the
+// legacy charset does not cover it ({"http.server.duration", "service.name"="checkout"}).
+
+const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Whether a metric name can stand outside braces (the legacy charset). */
+export const isLegacyMetricName = (name) => LEGACY_METRIC_NAME.test(name);
+
+/** The inside of a double-quoted PromQL string: backslash, quote and newline escaped. */
+export const escapeString = (s) => String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** A label name as PromQL writes it: quoted when outside the legacy charset. */
+export const quoteLabelName = (name) => (LEGACY_LABEL_NAME.test(name) ? name : `"${escapeString(name)}"`);
+
+/** A selector of one metric name: the name itself, or {"the.name"} for a UTF-8 one. */
+export const metricSelector = (name) => (isLegacyMetricName(name) ? name : `{"${escapeString(name)}"}`);
+
+/** Labels as chips, as Prometheus 3 shows them: name="value", the value escaped. */
 export function labelChips(labels) {
-  return Object.entries(labels || {}).map(([k, v]) => h('span', { class: 'label' }, `${k}="${v}"`));
+  return Object.entries(labels || {}).map(([k, v]) => h('span', { class: 'label' }, `${k}="${escapeString(v)}"`));
 }
 
-/** A series in PromQL notation: name{a="b", ...}. */
+/**
+ * A series in PromQL notation, as Prometheus 3's formatSeries: name{a="b", ...}, or with a UTF-8
+ * metric name {"the.name", a="b"}; label names quoted where they need it.
+ */
 export function seriesName(metric) {
   const name = metric.__name__ || '';
   const pairs = Object.entries(metric).filter(([k]) => k !== '__name__')
-    .map(([k, v]) => `${k}="${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+    .map(([k, v]) => `${quoteLabelName(k)}="${escapeString(v)}"`);
+  if (name && !isLegacyMetricName(name)) return `{${[`"${escapeString(name)}"`, ...pairs].join(', ')}}`;
   return pairs.length || !name ? `${name}{${pairs.join(', ')}}` : name;
 }
 

@@ -5,7 +5,7 @@
 // matches). Every node is evaluated as its own instant query, one after the other, so a large
 // tree does not fire all its queries at once.
 import { api, apiData } from './api.js';
-import { h, clear, notice } from './dom.js';
+import { h, clear, notice, isLegacyMetricName, quoteLabelName } from './dom.js';
 
 // ---- Writing PromQL back from the tree ----------------------------------------------------------
 
@@ -46,7 +46,7 @@ function duration(node, field) {
 }
 
 const quote = (s) => JSON.stringify(s);
-const labelName = (name) => (/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) ? name : quote(name));
+const labelName = quoteLabelName;
 const labelList = (names) => names.map(labelName).join(', ');
 
 function modifiers(node) {
@@ -57,11 +57,27 @@ function modifiers(node) {
   return out;
 }
 
+/**
+ * The metric name a selector picks: its name, else its first equality matcher on __name__
+ * ({"http.server.duration"} parses to such a matcher, without a name), as Prometheus 3's
+ * serializer finds it.
+ */
+function selectorName(node) {
+  if (node.name) return node.name;
+  return node.matchers.find((m) => m.name === '__name__' && m.type === '=')?.value || '';
+}
+
+/** A selector as PromQL: name{matchers}, or {"utf-8.name", matchers} when the name needs quotes. */
 function selectorText(node) {
-  const shown = node.matchers.filter((m) => !(m.name === '__name__' && m.type === '=' && m.value === node.name && node.name));
-  const name = node.name && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(node.name) ? node.name : '';
+  const name = selectorName(node);
+  let dropped = false;
+  const shown = node.matchers.filter((m) => {
+    const isName = !dropped && name && m.name === '__name__' && m.type === '=' && m.value === name;
+    if (isName) dropped = true;
+    return !isName;
+  });
   const matchers = shown.map((m) => `${labelName(m.name)}${m.type}${quote(m.value)}`);
-  if (node.name && !name) matchers.unshift(quote(node.name));
+  if (name && !isLegacyMetricName(name)) return `{${[quote(name), ...matchers].join(', ')}}`;
   return name + (matchers.length || !name ? `{${matchers.join(', ')}}` : '');
 }
 
@@ -125,9 +141,15 @@ export function resultType(node) {
 }
 
 function selection(node) {
-  const matchers = node.matchers.filter((m) => !(m.name === '__name__' && m.type === '=' && m.value === node.name));
-  const what = node.name ? `series named ${node.name}` : 'series';
-  return matchers.length ? `${what} whose labels match ${matchers.map((m) => `${m.name}${m.type}${quote(m.value)}`).join(', ')}` : `all ${what}`;
+  const name = selectorName(node);
+  let dropped = false;
+  const matchers = node.matchers.filter((m) => {
+    const isName = !dropped && name && m.name === '__name__' && m.type === '=' && m.value === name;
+    if (isName) dropped = true;
+    return !isName;
+  });
+  const what = name ? `series named ${name}` : 'series';
+  return matchers.length ? `${what} whose labels match ${matchers.map((m) => `${labelName(m.name)}${m.type}${quote(m.value)}`).join(', ')}` : `all ${what}`;
 }
 
 function timeShift(node) {
@@ -148,8 +170,8 @@ export function explain(node) {
     case 'subquery':
       return `Evaluates the inner expression every ${node.stepExpr || node.step ? duration(node, 'step') : 'default evaluation interval'} over the last ${duration(node, 'range')}${timeShift(node)}, giving a range vector.`;
     case 'aggregation': {
-      const grouping = node.without ? `, one result per group of the labels other than ${node.grouping.join(', ')}`
-        : node.grouping.length ? `, one result per distinct ${node.grouping.join(', ')}` : ' into one result';
+      const grouping = node.without ? `, one result per group of the labels other than ${labelList(node.grouping)}`
+        : node.grouping.length ? `, one result per distinct ${labelList(node.grouping)}` : ' into one result';
       return `${AGGREGATIONS[node.op] || `Aggregates with ${node.op}`} of the input series${grouping}.`;
     }
     case 'binaryExpr': {
@@ -158,7 +180,7 @@ export function explain(node) {
       const cmp = COMPARISONS.has(node.op);
       if (SET_OPERATORS[node.op]) {
         const on = node.matching && (node.matching.on || node.matching.labels.length)
-          ? ` (matching on ${node.matching.on ? '' : 'all labels but '}${node.matching.labels.join(', ') || 'no labels'})` : ' (matching on all labels)';
+          ? ` (matching on ${node.matching.on ? '' : 'all labels but '}${labelList(node.matching.labels) || 'no labels'})` : ' (matching on all labels)';
         return `Set operation: ${SET_OPERATORS[node.op]}${on}.`;
       }
       const what = cmp ? (node.bool ? `Compares (1 for true, 0 for false)` : `Filters by comparing`) : `Applies ${node.op} to`;
@@ -167,8 +189,8 @@ export function explain(node) {
         return `${what} each series' value and a scalar${cmp && !node.bool ? ', keeping the series for which it holds' : ''}; the metric name is dropped${cmp && !node.bool ? ' only with bool' : ''}.`;
       }
       const m = node.matching || { card: 'one-to-one', labels: [], on: false, include: [] };
-      const on = m.on ? `on the labels ${m.labels.join(', ') || '(none)'}` : m.labels.length ? `on all labels but ${m.labels.join(', ')}` : 'on all their labels';
-      const card = m.card === 'one-to-one' ? 'one-to-one' : `${m.card}${m.include.length ? `, copying ${m.include.join(', ')} from the "one" side` : ''}`;
+      const on = m.on ? `on the labels ${labelList(m.labels) || '(none)'}` : m.labels.length ? `on all labels but ${labelList(m.labels)}` : 'on all their labels';
+      const card = m.card === 'one-to-one' ? 'one-to-one' : `${m.card}${m.include.length ? `, copying ${labelList(m.include)} from the "one" side` : ''}`;
       return `${what} pairs of series from both sides matched ${on} (${card})${cmp && !node.bool ? ', keeping the left-hand series for which it holds' : ''}.`;
     }
     case 'call': {
@@ -216,7 +238,7 @@ function statsView(data, ms, selector) {
   return h('span', {}, `${series.length} ${data.resultType === 'matrix' ? 'range ' : ''}series · ${ms} ms`,
     labels.length ? ' · labels: ' : '',
     labels.slice(0, MAX_LABELS_SHOWN).map(([k, set], i) => h('span', { class: 'explain-label', title: [...set].slice(0, 20).join('\n') },
-      (i ? ', ' : '') + (set.size === 1 ? `${k}="${[...set][0]}"` : `${k} (${set.size} values)`))),
+      (i ? ', ' : '') + (set.size === 1 ? `${labelName(k)}=${quote([...set][0])}` : `${labelName(k)} (${set.size} values)`))),
     labels.length > MAX_LABELS_SHOWN ? `, and ${labels.length - MAX_LABELS_SHOWN} more` : '');
 }
 

@@ -1,8 +1,9 @@
 // The metrics explorer, as Prometheus 3's: every metric name the server has
 // (/api/v1/label/__name__/values) with its type and help (/api/v1/metadata), filtered as one
-// types; choosing a name inserts it into the query editor.
+// types; choosing a name inserts it into the query editor, as a selector {"the.name"} when the
+// name is outside the legacy charset (Prometheus 3's UTF-8 names), so the query stays valid.
 import { apiData } from './api.js';
-import { h, clear, notice, matchesFilter } from './dom.js';
+import { h, clear, notice, matchesFilter, metricSelector } from './dom.js';
 
 // Rows drawn at once: a server with tens of thousands of names stays quick to filter.
 const MAX_ROWS = 300;
@@ -14,7 +15,7 @@ function metadataOf(metadata, name) {
   return metadata[family] ? metadata[family][0] : null;
 }
 
-/** Opens the explorer in a modal dialog; onPick(name) when a name is chosen. */
+/** Opens the explorer in a modal dialog; onPick(text) with the PromQL selecting the chosen metric. */
 export function openExplorer(onPick) {
   const search = h('input', { type: 'search', class: 'explorer-search', placeholder: 'Filter by name or help text',
     'aria-label': 'Filter metrics by name or help text' });
@@ -44,7 +45,7 @@ export function openExplorer(onPick) {
     clear(list, shown.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Metric'), h('th', {}, 'Type'), h('th', {}, 'Help'))),
       h('tbody', {}, shown.slice(0, MAX_ROWS).map((m) => h('tr', { class: 'explorer-metric' },
         h('td', {}, h('button', { type: 'button', class: 'link mono', title: 'Insert into the query',
-          onclick: () => { dialog.close(); onPick(m.name); } }, m.name)),
+          onclick: () => { dialog.close(); onPick(metricSelector(m.name)); } }, m.name)),
         h('td', {}, m.type ? h('span', { class: 'badge' }, m.type) : ''),
         h('td', { class: 'explorer-help' }, m.help)))))
       : h('div', { class: 'muted empty' }, metrics.length ? 'No metric matches the filter.' : 'The server has no metrics yet.'));

@@ -88,7 +88,7 @@ class Panel {
         h('div', { class: 'editor-row' }, this.editor.element,
           h('div', { class: 'row' },
             h('button', { type: 'button', class: 'explore', title: 'Metrics explorer: find a metric by name or help text and insert it',
-              onclick: async () => (await import('./explorer.js')).openExplorer((name) => this.editor.insert(name)) }, 'Metrics'),
+              onclick: async () => (await import('./explorer.js')).openExplorer((text) => this.editor.insert(text)) }, 'Metrics'),
             h('button', { type: 'button', class: 'format', title: 'Format the expression (/api/v1/format_query)', onclick: () => this.format() }, 'Format'),
             h('button', { type: 'button', class: 'primary execute', onclick: () => this.execute() }, 'Execute'),
             h('button', { type: 'button', class: 'ghost remove', title: 'Remove this panel', 'aria-label': 'Remove panel', onclick: () => page.remove(this) }, '✕'))),

@@ -476,6 +476,11 @@ final class QueueManager implements AutoCloseable {
         }
     }
 
+    /** Asks for a reshard to {@code n} shards between two WAL reads, as the shard-update tick does (tests). */
+    void requestReshard(int n) {
+        reshardTo = n;
+    }
+
     /** Shard count now (tests). */
     int shardCount() {
         return shards.length;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class ScrapeRemoteWriteOutageIT {
     static final int SERIES = 5000;
     /** The outage; {@code -Dpromethium.it.outage.seconds=60} is the issue's. */
-    static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 30);
+    static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 15);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 

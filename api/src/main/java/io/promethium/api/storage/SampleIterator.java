@@ -30,6 +30,11 @@ import io.promethium.api.model.Histogram;
  * <p><b>Aggregated points</b> (since 1.13.0): {@link #sampleCount()} tells how many raw samples
  * the current point stands for, for a storage answering {@code count_over_time} and
  * {@code avg_over_time} from downsampled aggregates.
+ *
+ * <p><b>Runs of floats</b> (since 1.14.0): {@link #readFloats} copies the current sample and
+ * those after it into arrays in one call, for a reader that walks many samples (a range function
+ * over days): a storage copies a decoded chunk's samples in a loop instead of answering three
+ * calls per sample.
  */
 public interface SampleIterator {
 
@@ -111,6 +116,35 @@ public interface SampleIterator {
      */
     default long sampleCount() {
         return 1;
+    }
+
+    /**
+     * Copies samples into {@code ts} and {@code vs} from index {@code off}: the current sample and
+     * those after it, while they are floats at or before {@code maxT}, at most {@code max} of them,
+     * advancing past each one copied as {@link #next()} would (since 1.14.0). Stale markers are
+     * floats and are copied; start timestamps and sample counts are not (read those one sample at
+     * a time). Call it only when the iterator stands on a sample (its last advance answered true).
+     *
+     * @return how many were copied when the iterator then stands on a sample it did not copy (a
+     *         histogram, one after {@code maxT}, or one past {@code max}), or {@code ~n} (a
+     *         negative number) when it copied {@code n} and reached its end; 0 when the current
+     *         sample is not one to copy, without moving
+     */
+    default int readFloats(long maxT, long[] ts, double[] vs, int off, int max) {
+        int n = 0;
+        while (n < max) {
+            long t = timestamp();
+            if (t > maxT || valueType() != ValueType.FLOAT) {
+                return n;
+            }
+            ts[off + n] = t;
+            vs[off + n] = value();
+            n++;
+            if (!next()) {
+                return ~n;
+            }
+        }
+        return n;
     }
 
     /** The error that ended iteration early, or {@code null}. */

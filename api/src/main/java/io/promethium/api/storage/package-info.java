@@ -55,9 +55,13 @@
  * the raw samples a point stands for, so {@code count_over_time} and {@code avg_over_time} can be
  * answered from downsampled aggregates (window counts and sums), and {@code StorageStats.resolutions()}:
  * blocks, bytes and retention per resolution, for {@code /api/v1/status/tsdb}.
+ *
+ * <p>1.14.0 adds {@code SampleIterator.readFloats}: a run of float samples copied into arrays in
+ * one call (not forwarded by {@code ForwardingSampleIterator}, whose subclasses may filter; its
+ * default reads one sample at a time).
  */
 @Export
-@Version("1.13.0")
+@Version("1.14.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

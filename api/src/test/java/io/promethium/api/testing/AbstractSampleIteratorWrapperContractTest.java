@@ -57,6 +57,36 @@ public abstract class AbstractSampleIteratorWrapperContractTest {
     }
 
     @Test
+    void aWrappedIteratorCopiesRunsOfFloatsAsNextReadsThem() {
+        for (int room : new int[] {1, 2, 8}) {
+            SampleIterator it = wrap(mixedSource());
+            long[] ts = new long[room];
+            double[] vs = new double[room];
+            List<String> out = new ArrayList<>();
+            boolean has = it.next();
+            while (has) {
+                int r = it.readFloats(Long.MAX_VALUE, ts, vs, 0, room);
+                int n = r < 0 ? ~r : r;
+                for (int i = 0; i < n; i++) {
+                    out.add(ts[i] + " float " + vs[i]);
+                }
+                has = r >= 0;
+                if (has && n == 0) {
+                    assertThat(it.valueType()).as("a run stops only at a histogram here").isNotEqualTo(ValueType.FLOAT);
+                    out.add(it.timestamp() + " " + it.valueType().name().toLowerCase(java.util.Locale.ROOT));
+                    has = it.next();
+                }
+            }
+            assertThat(out).as("runs of at most %d", room).containsExactly("1000 float 1.0", "2000 float 2.0", "3000 histogram",
+                    "4000 float_histogram", "5000 float 5.0");
+        }
+        SampleIterator it = wrap(mixedSource());
+        assertThat(it.next()).isTrue();
+        assertThat(it.readFloats(1_500, new long[4], new double[4], 0, 4)).as("stops before a sample after the limit").isEqualTo(1);
+        assertThat(it.timestamp()).isEqualTo(2_000);
+    }
+
+    @Test
     void aWrappedIteratorReportsTheSourcesError() {
         IllegalStateException failure = new IllegalStateException("chunk 3 is corrupt");
         SampleIterator it = wrap(new Source(failure));

@@ -330,4 +330,61 @@ class BlockTest {
             assertThat(db.blocks()).noneMatch(b -> b.minTime() < 2 * HOUR && b.maxTime() == 2 * HOUR);
         }
     }
+
+    /**
+     * A series spread over blocks, an overlapping out-of-order block, a deleted interval and the
+     * head reads the same by runs (a decoded chunk copied at once, the merge handing each source's
+     * run over) as one sample at a time, whatever the room and limit of each run.
+     */
+    @Test
+    void runsOfFloatsAcrossBlocksTombstonesOverlapsAndHeadAreTheSamplesReadOneByOne() {
+        try (Tsdb db = Tsdb.open(options(dir).withOutOfOrderWindow(Duration.ofHours(6)))) {
+            fill(db, 0, 5);
+            db.compact();
+            Labels host0 = Labels.of("__name__", "node_load1", "instance", "host0", "job", "node");
+            Appender app = db.appender();
+            app.append(0, host0, HOUR + 30_000, -1);
+            app.commit();
+            db.delete(List.of(Matcher.equal("instance", "host1")), 2 * HOUR, 3 * HOUR - 1);
+            fill(db, 5, 2);
+            for (String instance : List.of("host0", "host1", "host2")) {
+                List<String> oneByOne = new java.util.ArrayList<>();
+                try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                    SeriesSet set = q.select(true, null, List.of(Matcher.equal("instance", instance)));
+                    assertThat(set.next()).isTrue();
+                    SampleIterator it = set.at().iterator(null);
+                    while (it.next()) {
+                        oneByOne.add(it.timestamp() + "=" + it.value());
+                    }
+                }
+                for (int room : new int[] {1, 5, 119, 121, 4096}) {
+                    List<String> runs = new java.util.ArrayList<>();
+                    try (Querier q = db.querier(30 * STEP, 6 * HOUR)) {
+                        SeriesSet set = q.select(true, null, List.of(Matcher.equal("instance", instance)));
+                        assertThat(set.next()).isTrue();
+                        SampleIterator it = set.at().iterator(null);
+                        long[] ts = new long[room];
+                        double[] vs = new double[room];
+                        boolean has = it.next();
+                        long limit = 0;
+                        while (has) {
+                            limit += 37 * STEP;
+                            int r = it.readFloats(limit, ts, vs, 0, room);
+                            int n = r < 0 ? ~r : r;
+                            for (int i = 0; i < n; i++) {
+                                runs.add(ts[i] + "=" + vs[i]);
+                            }
+                            has = r >= 0;
+                        }
+                        assertThat(it.error()).isNull();
+                    }
+                    List<String> expected = oneByOne.stream().filter(x -> {
+                        long t = Long.parseLong(x.substring(0, x.indexOf('=')));
+                        return t >= 30 * STEP && t <= 6 * HOUR;
+                    }).toList();
+                    assertThat(runs).as("%s in runs of at most %d", instance, room).containsExactlyElementsOf(expected);
+                }
+            }
+        }
+    }
 }

@@ -450,4 +450,53 @@ public abstract class AbstractStorageContractTest {
             assertThat(it.seek(T0 + 1_000_000)).isFalse();
         }
     }
+
+    @Test
+    void runsOfFloatsCopiedAtOnceAreTheSamplesReadOneByOne() {
+        appendUp(700);
+        Appender app = storage.appender();
+        app.append(0, UP_A, T0 + 15_000L * 700, StaleMarker.STALE_NAN);
+        app.append(0, UP_A, T0 + 15_000L * 701, 5);
+        app.commit();
+        List<String> oneByOne = new ArrayList<>();
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "instance", "a")));
+            assertThat(set.next()).isTrue();
+            SampleIterator it = set.at().iterator(null);
+            while (it.next()) {
+                oneByOne.add(it.timestamp() + "=" + Double.doubleToRawLongBits(it.value()));
+            }
+        }
+        assertThat(oneByOne).hasSize(702);
+        // Runs cut by a time limit and by room, as a window reader asks for them, and seeks between.
+        for (int room : new int[] {1, 7, 64, 1000}) {
+            List<String> runs = new ArrayList<>();
+            try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "instance", "a")));
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.at().iterator(null);
+                long[] ts = new long[room];
+                double[] vs = new double[room];
+                boolean has = it.next();
+                long limit = T0;
+                while (has) {
+                    limit += 1_000_000;
+                    int r = it.readFloats(limit, ts, vs, 0, room);
+                    int n = r < 0 ? ~r : r;
+                    assertThat(n).as("copied at most the room given").isLessThanOrEqualTo(room);
+                    for (int i = 0; i < n; i++) {
+                        assertThat(ts[i]).as("no sample after the limit").isLessThanOrEqualTo(limit);
+                        runs.add(ts[i] + "=" + Double.doubleToRawLongBits(vs[i]));
+                    }
+                    has = r >= 0;
+                    if (has && n == 0 && it.timestamp() <= limit) {
+                        runs.add(it.timestamp() + "=" + Double.doubleToRawLongBits(it.value()));
+                        has = it.next();
+                    }
+                }
+                assertThat(it.error()).isNull();
+            }
+            assertThat(runs).as("runs of at most %d", room).containsExactlyElementsOf(oneByOne);
+        }
+    }
 }

@@ -70,6 +70,18 @@ public final class BitReader {
 
     /** Number of leading one bits, at most {@code max}, consuming them and the terminating zero if any. */
     public int readUnary(int max) {
+        int index = (int) (position >>> 3);
+        if (max <= 56 && index + 8 <= bytes.length) {
+            // One load for the whole run: the leading ones of the next bits, as the loop below counts them.
+            long word = (long) LONG.get(bytes, index) << (position & 7);
+            int n = Math.min(Long.numberOfLeadingZeros(~word), max);
+            int used = n < max ? n + 1 : n;
+            if (position + used > limit) {
+                throw new ChunkFormatException("chunk ends early at bit " + limit);
+            }
+            position += used;
+            return n;
+        }
         int n = 0;
         while (n < max && readBit()) {
             n++;

@@ -16,6 +16,34 @@ public interface ChunkIterator {
 
     boolean next();
 
+    /** How many samples {@link #next()} has yet to give (since 1.1.0). */
+    int remaining();
+
+    /**
+     * Whether every sample of this chunk is a float (XOR and decimal chunks), so that
+     * {@link #drainFloats} can decode them (since 1.1.0).
+     */
+    default boolean floatSamples() {
+        return true;
+    }
+
+    /**
+     * Decodes every sample {@link #next()} has yet to give into {@code ts} and {@code vs} from
+     * index 0 (each at least {@link #remaining()} long) and returns how many (since 1.1.0): the
+     * same samples as calling {@code next()} until it answers false, in one loop the JIT keeps
+     * tight. Float chunks only; the iterator is then at its end, {@link #t()} and {@link #v()}
+     * on the last sample.
+     */
+    default int drainFloats(long[] ts, double[] vs) {
+        int n = 0;
+        while (next()) {
+            ts[n] = t();
+            vs[n] = v();
+            n++;
+        }
+        return n;
+    }
+
     long t();
 
     double v();

@@ -73,6 +73,57 @@ public final class DecimalIterator implements ChunkIterator {
     }
 
     @Override
+    public int remaining() {
+        return count - read;
+    }
+
+    // next()'s decoding with the state in locals: one tight loop per chunk instead of a call per sample.
+    @Override
+    public int drainFloats(long[] ts, double[] vs) {
+        int n = 0;
+        while (read < 2 && next()) {
+            ts[n] = t;
+            vs[n] = v;
+            n++;
+        }
+        BitReader in = this.in;
+        long time = t;
+        long tD = tDelta;
+        long value = x;
+        long d = delta;
+        boolean byWidth = fixed;
+        boolean ofDeltas = dod;
+        int w = width;
+        double divisor = DecimalEncoder.POW10[scale];
+        boolean whole = scale == 0;
+        for (int i = read; i < count; i++) {
+            tD += Varbits.readDod(in);
+            time += tD;
+            long residual;
+            if (byWidth) {
+                long zz = in.readBits(w);
+                residual = (zz >>> 1) ^ -(zz & 1);
+            } else {
+                residual = Varbits.readDod(in);
+            }
+            d = ofDeltas ? d + residual : residual;
+            value += d;
+            ts[n] = time;
+            vs[n] = whole ? (double) value : value / divisor;
+            n++;
+        }
+        t = time;
+        tDelta = tD;
+        x = value;
+        delta = d;
+        if (n > 0) {
+            v = vs[n - 1];
+        }
+        read = count;
+        return n;
+    }
+
+    @Override
     public long t() {
         return t;
     }

@@ -174,6 +174,16 @@ public final class HistogramChunkIterator implements ChunkIterator {
     }
 
     @Override
+    public int remaining() {
+        return count - read;
+    }
+
+    @Override
+    public boolean floatSamples() {
+        return false;
+    }
+
+    @Override
     public long t() {
         return t;
     }

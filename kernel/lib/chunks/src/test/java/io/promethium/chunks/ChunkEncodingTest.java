@@ -186,4 +186,88 @@ class ChunkEncodingTest {
         }
         assertThat(modes).as("modes used").hasSizeGreaterThanOrEqualTo(3);
     }
+
+    /** What {@code drainFloats} gives after {@code first} calls of {@code next()}, against {@code next()} alone. */
+    private static void assertDrainMatchesNext(ChunkIterator it, byte[] bytes, int n, long base) {
+        for (int first = 0; first <= Math.min(n, 4); first++) {
+            it.reset(bytes, 0, bytes.length, n, base);
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            for (int i = 0; i < first; i++) {
+                assertThat(it.next()).isTrue();
+                ts[i] = it.t();
+                vs[i] = it.v();
+            }
+            assertThat(it.remaining()).isEqualTo(n - first);
+            long[] restT = new long[n];
+            double[] restV = new double[n];
+            int got = it.drainFloats(restT, restV);
+            assertThat(got).isEqualTo(n - first);
+            assertThat(it.remaining()).isZero();
+            assertThat(it.next()).as("at the end after a drain").isFalse();
+            System.arraycopy(restT, 0, ts, first, got);
+            System.arraycopy(restV, 0, vs, first, got);
+            it.reset(bytes, 0, bytes.length, n, base);
+            for (int i = 0; i < n; i++) {
+                assertThat(it.next()).isTrue();
+                assertThat(ts[i]).as("timestamp %d after %d reads", i, first).isEqualTo(it.t());
+                assertThat(Double.doubleToRawLongBits(vs[i])).as("value %d after %d reads", i, first)
+                        .isEqualTo(Double.doubleToRawLongBits(it.v()));
+            }
+        }
+    }
+
+    @Test
+    void aDrainDecodesTheSameSamplesAsNextInEveryEncodingAndMode() {
+        Random random = new Random(11);
+        long[] ts = new long[240];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = 5_000_000L + i * 15_000L + random.nextInt(5) - 2 + (i == 100 ? 3_600_000 : 0);
+        }
+        double[][] shapes = new double[7][ts.length];
+        long noisy = 0;
+        long walk = 0;
+        for (int i = 0; i < ts.length; i++) {
+            shapes[0][i] = 7;
+            shapes[1][i] = 1000 + i * 1500;
+            noisy += 1200 + random.nextInt(61) - 30;
+            shapes[2][i] = noisy / 100.0;
+            walk += random.nextInt(81) - 40;
+            shapes[3][i] = walk * 4096.0;
+            shapes[4][i] = i == 60 ? 1e12 : i;
+            shapes[5][i] = random.nextGaussian();
+            shapes[6][i] = i % 17 == 0 ? StaleMarker.STALE_NAN : i * 0.25;
+        }
+        Set<Integer> modes = new HashSet<>();
+        for (int n : new int[] {1, 2, 3, 120, 240}) {
+            for (double[] vs : shapes) {
+                byte[] decimal = new DecimalEncoder().encode(ts, vs, 0, n, ts[0]);
+                if (decimal != null) {
+                    modes.add((decimal[2] & 0xff) >>> 4);
+                    assertDrainMatchesNext(new DecimalIterator(), decimal, n, ts[0]);
+                }
+                XorAppender xor = new XorAppender(16);
+                for (int i = 0; i < n; i++) {
+                    xor.append(ts[i], vs[i]);
+                }
+                assertDrainMatchesNext(new XorIterator(), xor.toByteArray(), n, 0);
+            }
+        }
+        assertThat(modes).as("decimal modes drained").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aTruncatedChunkFailsTheDrainAsItFailsNext() {
+        XorAppender app = new XorAppender(16);
+        for (int i = 0; i < 10; i++) {
+            app.append(i * 1000L + (i % 3), i * 1.1);
+        }
+        byte[] bytes = app.toByteArray();
+        for (int length = 2; length < bytes.length; length++) {
+            XorIterator it = new XorIterator();
+            it.reset(bytes, 0, length, 10);
+            assertThatThrownBy(() -> it.drainFloats(new long[10], new double[10])).as("%d of %d bytes", length, bytes.length)
+                    .isInstanceOf(ChunkFormatException.class).hasMessageContaining("chunk ends early");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.promethium.tsdb.internal.query;
 
 import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 
 /**
  * Merges sorted sample iterators (a series found in several blocks, or head chunks plus
@@ -87,6 +88,41 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
             }
         }
         return pick();
+    }
+
+    /**
+     * Hands the run of the source in front to that source's own {@link SampleIterator#readFloats},
+     * up to the next sample another source holds; where sources meet it goes a sample at a time.
+     */
+    @Override
+    public int readFloats(long maxT, long[] ts, double[] vs, int off, int max) {
+        int n = 0;
+        while (n < max) {
+            if (best < 0 || t > maxT || sources[best].valueType() != ValueType.FLOAT) {
+                return n;
+            }
+            long limit = Math.min(maxT, otherMin - 1);
+            int r = t > limit ? 0 : sources[best].readFloats(limit, ts, vs, off + n, max - n);
+            if (r == 0) {
+                // Another source holds this timestamp too: next() drops its duplicate.
+                ts[off + n] = t;
+                vs[off + n] = v;
+                n++;
+                if (!next()) {
+                    return ~n;
+                }
+                continue;
+            }
+            n += r < 0 ? ~r : r;
+            if (r < 0) {
+                live[best] = false;
+                noteError(best);
+            }
+            if (!pick()) {
+                return ~n;
+            }
+        }
+        return n;
     }
 
     private boolean pick() {

@@ -10,17 +10,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Turns selected series into step rows, on several cores when there are many. Series are
- * independent, so a selection of {@link #MIN_PARALLEL} series or more is cut into chunks of
- * {@link #CHUNK} that the query's thread and helpers of the common pool claim in turn; results
- * keep the selection's order. The query's thread claims chunks too, so a busy pool only means
- * less help, never waiting for a helper that has not started. What the series annotate is
- * collected per chunk and added in chunk order, so warnings come out as one thread gives them;
- * limits are checked per chunk.
+ * Turns selected series into step rows, on several cores when there is much to read. Series are
+ * independent: a selection of {@link #MIN_PARALLEL} series or more is cut into chunks of
+ * {@link #CHUNK}; a smaller one is read on the query's thread until the series read so far say the
+ * rest would take more than {@link #SHARE_NANOS} (a few hundred series over a week of samples
+ * each), and the rest is then cut into chunks of about {@link #CHUNK_NANOS} of work. The query's
+ * thread and helpers of the common pool claim chunks in turn; results keep the selection's order.
+ * The query's thread claims chunks too, so a busy pool only means less help, never waiting for a
+ * helper that has not started. What the series annotate is collected per chunk and added in chunk
+ * order, so warnings come out as one thread gives them; limits are checked per chunk.
  */
 final class SeriesParallel {
     static final int CHUNK = 2_048;
     static final int MIN_PARALLEL = 4 * CHUNK;
+    /** Estimated time left above which the rest of a smaller selection is shared with helpers. */
+    static final long SHARE_NANOS = 2_000_000;
+    /** About how much work one chunk of a shared smaller selection holds. */
+    static final long CHUNK_NANOS = 250_000;
 
     private SeriesParallel() {
     }
@@ -109,17 +115,34 @@ final class SeriesParallel {
      * claimed chunk has ended when this returns.
      */
     static <C extends Cursor> void forEach(int size, boolean parallel, EvalContext ctx, Supplier<C> cursors, IndexAction<C> fn) {
-        int chunks = (size + CHUNK - 1) / CHUNK;
-        int helpers = !parallel || size < MIN_PARALLEL ? 0
-                : Math.min(Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1), chunks - 1);
-        if (helpers <= 0) {
-            C cursor = cursors.get();
-            for (int i = 0; i < size; i++) {
-                fn.apply(i, cursor);
-                account(ctx, cursor);
-            }
+        int helpers = !parallel || size < 2 ? 0
+                : Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1);
+        if (helpers > 0 && size >= MIN_PARALLEL) {
+            shared(0, size, CHUNK, helpers, ctx, cursors, fn);
             return;
         }
+        C cursor = cursors.get();
+        long started = System.nanoTime();
+        for (int i = 0; i < size; i++) {
+            fn.apply(i, cursor);
+            account(ctx, cursor);
+            if (helpers > 0 && i + 2 < size) {
+                long spent = System.nanoTime() - started;
+                long perSeries = spent / (i + 1);
+                if (perSeries * (size - i - 1) > SHARE_NANOS) {
+                    int chunk = (int) Math.max(1, Math.min(CHUNK, CHUNK_NANOS / Math.max(1, perSeries)));
+                    shared(i + 1, size, chunk, helpers, ctx, cursors, fn);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Series {@code from..size-1} in chunks of {@code chunk}, claimed by this thread and up to {@code helpers} of the common pool. */
+    private static <C extends Cursor> void shared(int from, int size, int chunk, int maxHelpers, EvalContext ctx, Supplier<C> cursors,
+            IndexAction<C> fn) {
+        int chunks = (size - from + chunk - 1) / chunk;
+        int helpers = Math.min(maxHelpers, chunks - 1);
         Annotations[] notes = new Annotations[chunks];
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
@@ -130,10 +153,10 @@ final class SeriesParallel {
             for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
                 try {
                     if (error.get() == null) {
-                        int from = k * CHUNK;
-                        int to = Math.min(size, from + CHUNK);
+                        int lo = from + k * chunk;
+                        int hi = Math.min(size, lo + chunk);
                         cursor.chunkNotes = null;
-                        for (int i = from; i < to; i++) {
+                        for (int i = lo; i < hi; i++) {
                             fn.apply(i, cursor);
                         }
                         notes[k] = cursor.chunkNotes;

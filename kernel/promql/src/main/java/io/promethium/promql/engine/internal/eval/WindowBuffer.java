@@ -119,7 +119,24 @@ final class WindowBuffer {
             has = it.seek(statsHints ? start : start + 1);
             prevRead = null;
         }
+        boolean runs = !readStarts && !readCounts;
         while (has) {
+            if (runs) {
+                // Floats come in runs (a storage copies a decoded chunk's samples at once); a
+                // histogram, or a sample after the window, is read alone below.
+                makeRoom();
+                int r = it.readFloats(end, ts, vs, hi, ts.length - hi);
+                int n = r < 0 ? ~r : r;
+                if (n > 0) {
+                    read += n;
+                    keepRun(start, n);
+                    if (r < 0) {
+                        has = false;
+                        break;
+                    }
+                    continue;
+                }
+            }
             long t = it.timestamp();
             if (t > end) {
                 break;
@@ -213,23 +230,64 @@ final class WindowBuffer {
         return it == null ? null : it.error();
     }
 
+    /**
+     * Keeps the {@code n} floats just copied at {@code hi}: those after {@code start} that are
+     * not staleness markers (a run read after a seek may begin at or before the window).
+     */
+    private void keepRun(long start, int n) {
+        int from = hi;
+        int w = hi;
+        for (int i = hi, to = hi + n; i < to; i++) {
+            long t = ts[i];
+            double v = vs[i];
+            if (t > start && !StaleMarker.isStale(v)) {
+                ts[w] = t;
+                vs[w] = v;
+                w++;
+            }
+        }
+        hi = w;
+        if (anyHist && w > from) {
+            ensureHs();
+            Arrays.fill(hs, from, w, null);
+        }
+    }
+
+    /** Room for a run: at least a quarter of the arrays free at {@code hi}, by dropping passed samples or growing. */
+    private void makeRoom() {
+        if (ts.length - hi >= ts.length / 4) {
+            return;
+        }
+        if (lo > 0) {
+            shiftDown();
+        }
+        if (ts.length - hi < ts.length / 4) {
+            ts = Arrays.copyOf(ts, ts.length * 2);
+            vs = Arrays.copyOf(vs, vs.length * 2);
+        }
+    }
+
+    private void shiftDown() {
+        int n = hi - lo;
+        System.arraycopy(ts, lo, ts, 0, n);
+        System.arraycopy(vs, lo, vs, 0, n);
+        if (hs != null) {
+            System.arraycopy(hs, lo, hs, 0, n);
+        }
+        if (anySt) {
+            System.arraycopy(sts, lo, sts, 0, n);
+        }
+        if (anyCount) {
+            System.arraycopy(cs, lo, cs, 0, n);
+        }
+        lo = 0;
+        hi = n;
+    }
+
     private void append(long t, double v) {
         if (hi == ts.length) {
             if (lo > ts.length / 2) {
-                int n = hi - lo;
-                System.arraycopy(ts, lo, ts, 0, n);
-                System.arraycopy(vs, lo, vs, 0, n);
-                if (hs != null) {
-                    System.arraycopy(hs, lo, hs, 0, n);
-                }
-                if (anySt) {
-                    System.arraycopy(sts, lo, sts, 0, n);
-                }
-                if (anyCount) {
-                    System.arraycopy(cs, lo, cs, 0, n);
-                }
-                lo = 0;
-                hi = n;
+                shiftDown();
             } else {
                 ts = Arrays.copyOf(ts, ts.length * 2);
                 vs = Arrays.copyOf(vs, vs.length * 2);

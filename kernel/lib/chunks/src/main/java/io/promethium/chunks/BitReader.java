@@ -89,6 +89,28 @@ public final class BitReader {
         return n;
     }
 
+    /**
+     * The next bits, most significant first, without consuming them: at least 57 valid bits
+     * (those past the region's end are whatever follows it; {@link #skip} refuses to pass the
+     * end). Only when {@link #canPeek()}. For decoders that take a prefix and its field in one load.
+     */
+    public long peek() {
+        return (long) LONG.get(bytes, (int) (position >>> 3)) << (position & 7);
+    }
+
+    /** Whether {@link #peek()} may be called: 8 bytes of the array from the current byte. */
+    public boolean canPeek() {
+        return (int) (position >>> 3) + 8 <= bytes.length;
+    }
+
+    /** Consumes {@code count} bits already looked at with {@link #peek()}. */
+    public void skip(int count) {
+        if (position + count > limit) {
+            throw new ChunkFormatException("chunk ends early: need " + count + " bits at bit " + position);
+        }
+        position += count;
+    }
+
     /** Bits left to read. */
     public long remainingBits() {
         return limit - position;

@@ -42,13 +42,13 @@ final class TemplateLexer {
             int textEnd = open < 0 ? input.length() : open;
             String text = input.substring(pos, textEnd);
             if (trimNext) {
-                text = text.stripLeading();
+                text = trimLeading(text);
             }
             trimNext = false;
             boolean trimBefore = open >= 0 && open + 3 < input.length() && input.charAt(open + 2) == '-'
                     && isSpace(input.charAt(open + 3));
             if (trimBefore) {
-                text = text.stripTrailing();
+                text = trimTrailing(text);
             }
             if (!text.isEmpty()) {
                 add(Type.TEXT, text, pos);
@@ -62,12 +62,13 @@ final class TemplateLexer {
             // A comment action.
             int afterSpace = pos;
             if (input.startsWith("/*", afterSpace)) {
+                // Go reports a comment's errors at the line where "/*" starts (after a trim marker).
                 int close = input.indexOf("*/", afterSpace + 2);
                 if (close < 0) {
-                    throw error(actionStart, "unclosed comment");
+                    throw error(afterSpace, "unclosed comment");
                 }
                 pos = close + 2;
-                trimNext = consumeRight(actionStart);
+                trimNext = consumeRight(afterSpace);
                 continue;
             }
             add(Type.LEFT, input.substring(open, open + 2 + (trimBefore ? 2 : 0)), actionStart);
@@ -76,26 +77,27 @@ final class TemplateLexer {
         add(Type.EOF, "", pos);
     }
 
-    /** Consumes {@code }}} or {@code -}}} after optional spaces; returns whether it trims. */
-    private boolean consumeRight(int actionStart) throws TemplateException {
-        while (pos < input.length() && isSpace(input.charAt(pos))) {
-            if (input.startsWith("-}}", pos + 1) && isSpace(input.charAt(pos))) {
-                pos += 4;
-                return true;
-            }
-            pos++;
-        }
+    /**
+     * Consumes the {@code }}} or {@code  -}}} (one space character before the marker) that must
+     * follow a comment's {@code *}{@literal /} at once, as Go's atRightDelim; returns whether it trims.
+     */
+    private boolean consumeRight(int commentStart) throws TemplateException {
         if (input.startsWith("}}", pos)) {
             pos += 2;
             return false;
         }
-        throw error(actionStart, "comment ends before closing delimiter");
+        if (pos < input.length() && isSpace(input.charAt(pos)) && input.startsWith("-}}", pos + 1)) {
+            pos += 4;
+            return true;
+        }
+        throw error(commentStart, "comment ends before closing delimiter");
     }
 
     private boolean lexAction(int actionStart) throws TemplateException {
         while (true) {
             if (pos >= input.length()) {
-                throw error(actionStart, "unclosed action");
+                // Go's lexer has emitted everything up to the end (spaces too), so it reports the last line.
+                throw error(input.length(), "unclosed action");
             }
             char c = input.charAt(pos);
             if (isSpace(c)) {
@@ -273,18 +275,54 @@ final class TemplateLexer {
         tokens.add(new Token(type, text, lc[0], lc[1]));
     }
 
+    /**
+     * The 1-based line and column of {@code offset}; the column counts UTF-8 bytes, as Go's
+     * positions are byte offsets (a node's column in an error is its byte offset in its line).
+     */
     private int[] lineColumn(int offset) {
         int line = 1;
         int column = 1;
         for (int i = 0; i < offset && i < input.length(); i++) {
-            if (input.charAt(i) == '\n') {
+            char c = input.charAt(i);
+            if (c == '\n') {
                 line++;
                 column = 1;
             } else {
-                column++;
+                column += utf8Length(c);
             }
         }
         return new int[] {line, column};
+    }
+
+    /** The UTF-8 length of one UTF-16 unit (a surrogate pair's two units make 4 bytes together). */
+    private static int utf8Length(char c) {
+        return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+
+    /** The UTF-8 length of {@code s}, for columns on the same line. */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += utf8Length(s.charAt(i));
+        }
+        return n;
+    }
+
+    /** Go's trim markers remove only its space characters (" \t\r\n"), not every Unicode space. */
+    private static String trimLeading(String s) {
+        int i = 0;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    private static String trimTrailing(String s) {
+        int i = s.length();
+        while (i > 0 && isSpace(s.charAt(i - 1))) {
+            i--;
+        }
+        return s.substring(0, i);
     }
 
     private TemplateException error(int offset, String message) {

@@ -131,7 +131,10 @@ final class TemplateParser {
                     }
                     Pipeline pipeline = parsePipeline("command", true);
                     expect(Type.RIGHT, "command");
-                    out.add(new TemplateNode.Action(pipeline, t.line(), t.column() + t.text().length()));
+                    // Go places an action right after its left delimiter and trim marker, on the next
+                    // line when the marker's space is a newline.
+                    out.add(t.text().endsWith("\n") ? new TemplateNode.Action(pipeline, t.line() + 1, 1)
+                            : new TemplateNode.Action(pipeline, t.line(), t.column() + t.text().length()));
                 }
                 default -> throw error(t, "unexpected " + t);
             }
@@ -364,7 +367,7 @@ final class TemplateParser {
     }
 
     private static boolean adjacent(Token before, Token after) {
-        return before.line() == after.line() && before.column() + before.text().length() == after.column();
+        return before.line() == after.line() && before.column() + TemplateLexer.utf8Length(before.text()) == after.column();
     }
 
     private Object number(Token t) throws TemplateException {

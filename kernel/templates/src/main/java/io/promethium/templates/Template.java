@@ -235,7 +235,8 @@ public final class Template {
                         args.add(operand(p, last, last.operands().get(i), dot));
                     }
                     try {
-                        v = functions.call("print", args);
+                        // Go rewrites {{html a b}} as {{_eval_args_ a b | html}}.
+                        v = TemplateFunctions.evalArgs(args);
                     } catch (Exception ex) {
                         throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
                     }
@@ -252,7 +253,7 @@ public final class Template {
             for (HtmlEscaping.Escaper e : escapers) {
                 if (dup && predefined.equals(e.equivalent)) {
                     try {
-                        v = functions.call(predefined, List.of(v == null ? "<nil>" : v));
+                        v = functions.call(predefined, java.util.Collections.singletonList(v));
                     } catch (Exception ex) {
                         throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
                     }
@@ -263,7 +264,7 @@ public final class Template {
                 }
             }
             html = HtmlEscaping.afterAction(c);
-            write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.print(v));
+            write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.printAction(v));
         }
 
         void push(String var, Object value) {
@@ -326,7 +327,7 @@ public final class Template {
                         }
                         Object v = pipeline(a.pipeline(), dot);
                         if (a.pipeline().variables().isEmpty()) {
-                            write(GoFormat.print(v));
+                            write(GoFormat.printAction(v));
                         }
                     }
                     case Branch b -> branch(b, dot);

@@ -164,13 +164,13 @@ final class TemplateFunctions {
             arity("printf", a, 1, -1);
             return GoFormat.sprintf(string("printf", a.get(0)), a.subList(1, a.size()));
         });
-        FUNCTIONS.put("html", (env, a) -> htmlEscape(sprint(a)));
+        FUNCTIONS.put("html", (env, a) -> htmlEscape(evalArgs(a)));
         FUNCTIONS.put("safeHtml", (env, a) -> {
             arity("safeHtml", a, 1, 1);
             return new HtmlEscaping.Typed(HtmlEscaping.Typed.Kind.HTML, string("safeHtml", a.get(0)));
         });
-        FUNCTIONS.put("js", (env, a) -> jsEscape(sprint(a)));
-        FUNCTIONS.put("urlquery", (env, a) -> queryEscape(sprint(a)));
+        FUNCTIONS.put("js", (env, a) -> jsEscape(evalArgs(a)));
+        FUNCTIONS.put("urlquery", (env, a) -> queryEscape(evalArgs(a)));
         FUNCTIONS.put("humanize", (env, a) -> humanize(toFloat("humanize", one("humanize", a))));
         FUNCTIONS.put("humanize1024", (env, a) -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
         FUNCTIONS.put("humanizeDuration", (env, a) -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
@@ -476,6 +476,7 @@ final class TemplateFunctions {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
     }
 
+    /** Go's {@code fmt.Sprint}: a space between operands when neither is a string; nil is {@code <nil>}. */
     private static String sprint(List<Object> args) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < args.size(); i++) {
@@ -485,6 +486,19 @@ final class TemplateFunctions {
             sb.append(GoFormat.print(args.get(i)));
         }
         return sb.toString();
+    }
+
+    /**
+     * text/template's {@code evalArgs}, behind {@code html}, {@code js}, {@code urlquery} (and
+     * html/template's {@code _eval_args_}): a nil argument becomes the string {@code <no value>}
+     * first, then the arguments are printed as {@code fmt.Sprint} prints them.
+     */
+    static String evalArgs(List<Object> args) {
+        List<Object> printable = new ArrayList<>(args.size());
+        for (Object a : args) {
+            printable.add(a == null ? "<no value>" : a);
+        }
+        return sprint(printable);
     }
 
     static String humanize(double v) {

@@ -120,6 +120,30 @@ class NilDataTest {
         assertThat(run("{{range .}}{{.}}{{end}}", nilElement)).isEqualTo("<no value>");
     }
 
+    /**
+     * Go's execTests "print nil", "empty nil" and "html untyped nil" (their data a struct whose
+     * field {@code Empty0 any} is nil, here a map holding null), and fmt's rules for a nil
+     * argument: {@code print}, {@code println} and {@code printf} are Go's fmt ({@code <nil>},
+     * {@code %!s(<nil>)}); {@code html}, {@code js} and {@code urlquery} first make it
+     * {@code <no value>}, as text/template's evalArgs does.
+     */
+    @Test
+    void aNilArgumentIsPrintedAsGosFmtAndEvalArgsPrintIt() throws Exception {
+        Map<String, Object> empty0 = new HashMap<>();
+        empty0.put("Empty0", null);
+        assertThat(run("{{print nil}}", empty0)).isEqualTo("<nil>");
+        assertThat(run("{{.Empty0}}", empty0)).isEqualTo("<no value>");
+        assertThat(run("{{html .Empty0}}", empty0)).isEqualTo("&lt;no value&gt;");
+        assertThat(run("{{print .X}}|{{.X | print}}|{{println .X 1}}", null)).isEqualTo("<nil>|<nil>|<nil> 1\n");
+        assertThat(run("{{print 1 nil 2}} {{print \"a\" nil \"b\"}}", null)).as("fmt.Sprint spaces only between two non-strings").isEqualTo("1 <nil> 2 a<nil>b");
+        assertThat(run("{{printf \"%v %s %d %q\" nil nil .X .X}}", null)).isEqualTo("<nil> %!s(<nil>) %!d(<nil>) %!q(<nil>)");
+        assertThat(run("{{printf \"%v\" 1 nil}}", null)).isEqualTo("1%!(EXTRA <nil>)");
+        assertThat(run("{{html 1 .X 2}}", null)).as("evalArgs: <no value> is a string operand").isEqualTo("1&lt;no value&gt;2");
+        assertThat(run("{{js .X}} {{urlquery .X}}", null)).isEqualTo("\\u003Cno value\\u003E %3Cno+value%3E");
+        assertThat(run("{{.}}", empty0)).as("a nil inside a map is fmt's <nil>").isEqualTo("map[Empty0:<nil>]");
+        assertThat(runHtml("{{.X | html}}|{{html .X}}", null)).isEqualTo("&lt;no value&gt;|&lt;no value&gt;");
+    }
+
     /** Prometheus's template_test.go: a missing value is "<no value>" as text and "" in HTML (nil data). */
     @Test
     void aMissingValueIsNoValueAsTextAndNothingInHtmlAsPrometheusTestsIt() throws Exception {

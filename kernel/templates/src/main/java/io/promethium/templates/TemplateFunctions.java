@@ -262,7 +262,7 @@ final class TemplateFunctions {
 
     /** Alertmanager's additions (template.DefaultFuncs); shared names behave as in Prometheus. */
     private static void registerAlertmanagerFunctions() {
-        FUNCTIONS.put("trimSpace", (env, a) -> string("trimSpace", one("trimSpace", a)).strip());
+        FUNCTIONS.put("trimSpace", (env, a) -> trimSpace(string("trimSpace", one("trimSpace", a))));
         FUNCTIONS.put("join", (env, a) -> {
             arity("join", a, 2, 2);
             String sep = string("join", a.get(0));
@@ -443,6 +443,31 @@ final class TemplateFunctions {
             case null, default -> throw new TemplateException("error calling " + name + ": can't convert "
                     + GoFormat.typeName(o) + " to float");
         };
+    }
+
+    /**
+     * Go's {@code strings.TrimSpace}: Unicode White_Space removed at both ends (unlike Java's
+     * strip: U+0085 and the no-break spaces go, U+001C..U+001F stay).
+     */
+    static String trimSpace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && goIsSpace(s.codePointAt(start))) {
+            start += Character.charCount(s.codePointAt(start));
+        }
+        while (end > start && goIsSpace(s.codePointBefore(end))) {
+            end -= Character.charCount(s.codePointBefore(end));
+        }
+        return s.substring(start, end);
+    }
+
+    /** Go's {@code unicode.IsSpace}. */
+    private static boolean goIsSpace(int c) {
+        if (c <= 0xFF) {
+            return c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r' || c == ' ' || c == 0x85 || c == 0xA0;
+        }
+        // Beyond Latin-1, Go's White_Space is exactly Unicode's Zs, Zl and Zp characters.
+        return Character.isSpaceChar(c);
     }
 
     private static double parseGoFloat(String s) {

@@ -9,13 +9,14 @@ import java.util.List;
  */
 final class TemplateLexer {
 
+    /** {@code PUNCT}: another printable ASCII character (Go's itemChar), which only the parser refuses. */
     enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, CHAR, PIPE, LPAREN, RPAREN,
-        DECLARE, ASSIGN, COMMA, EOF }
+        DECLARE, ASSIGN, COMMA, PUNCT, ERROR, EOF }
 
     record Token(Type type, String text, int line, int column) {
         @Override
         public String toString() {
-            return type == Type.EOF ? "EOF" : '"' + text + '"';
+            return type == Type.EOF ? "EOF" : type == Type.PUNCT ? GoFormat.quote(text) : '"' + text + '"';
         }
     }
 
@@ -23,15 +24,28 @@ final class TemplateLexer {
     private final String input;
     private final List<Token> tokens = new ArrayList<>();
     private int pos;
+    /** The nesting of parentheses in the action being lexed, as Go's lexer counts it. */
+    private int parenDepth;
+    /** The line where the action being lexed starts; 0 outside actions. */
+    private int actionLine;
 
     private TemplateLexer(String name, String input) {
         this.name = name;
         this.input = input;
     }
 
-    static List<Token> lex(String name, String input) throws TemplateException {
+    /**
+     * The tokens; a lexing error ends them as an {@code ERROR} token (its text the whole message),
+     * which the parser raises when it reaches it: Go lexes as the parser asks, so a parse error
+     * before the bad spot is the one reported.
+     */
+    static List<Token> lex(String name, String input) {
         TemplateLexer lexer = new TemplateLexer(name, input);
-        lexer.run();
+        try {
+            lexer.run();
+        } catch (TemplateException e) {
+            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0));
+        }
         return lexer.tokens;
     }
 
@@ -72,7 +86,10 @@ final class TemplateLexer {
                 continue;
             }
             add(Type.LEFT, input.substring(open, open + 2 + (trimBefore ? 2 : 0)), actionStart);
+            parenDepth = 0;
+            actionLine = lineColumn(actionStart)[0];
             trimNext = lexAction(actionStart);
+            actionLine = 0;
         }
         add(Type.EOF, "", pos);
     }
@@ -126,10 +143,15 @@ final class TemplateLexer {
                 }
                 case '(' -> {
                     add(Type.LPAREN, "(", start);
+                    parenDepth++;
                     pos++;
                 }
                 case ')' -> {
+                    if (parenDepth == 0) {
+                        throw error(start, "unexpected right paren " + goRune(')'));
+                    }
                     add(Type.RPAREN, ")", start);
+                    parenDepth--;
                     pos++;
                 }
                 case ',' -> {
@@ -184,8 +206,12 @@ final class TemplateLexer {
                             pos++;
                         }
                         add(Type.IDENT, input.substring(start, pos), start);
+                    } else if (c > ' ' && c < 0x7F) {
+                        // Go's lexer passes any other printable ASCII character on; its parser names the place.
+                        add(Type.PUNCT, String.valueOf(c), start);
+                        pos++;
                     } else {
-                        throw error(start, "unexpected \"" + c + "\" in command");
+                        throw error(start, "unrecognized character in action: " + goRune(input.codePointAt(start)));
                     }
                 }
             }
@@ -325,8 +351,30 @@ final class TemplateLexer {
         return s.substring(0, i);
     }
 
+    /**
+     * Go's message for a lexing error at {@code offset}: at the line where the bad item starts and,
+     * inside an action that started on another line, naming that line as Go's parser does
+     * ("... in action started at t:1", or "unclosed action started at t:1").
+     */
     private TemplateException error(int offset, String message) {
-        return new TemplateException("template: " + name + ":" + lineColumn(offset)[0] + ": " + message);
+        int line = lineColumn(offset)[0];
+        if (actionLine != 0 && actionLine != line) {
+            message += (message.endsWith(" action") ? " started at " : " in action started at ") + name + ":" + actionLine;
+        }
+        return new TemplateException("template: " + name + ":" + line + ": " + message);
+    }
+
+    /** Go's {@code %#U}: {@code U+0029 ')'}, the character left out when it is not printable. */
+    private static String goRune(int cp) {
+        String hex = String.format("U+%04X", cp);
+        // strconv.IsPrint: letters, marks, numbers, punctuation, symbols and U+0020.
+        int type = Character.getType(cp);
+        boolean printable = cp == ' ' || switch (type) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+                 Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
+        return printable ? hex + " '" + new String(Character.toChars(cp)) + "'" : hex;
     }
 
     private static boolean isSpace(char c) {

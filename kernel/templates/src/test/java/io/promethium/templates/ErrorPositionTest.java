@@ -78,7 +78,12 @@ class ErrorPositionTest {
     void lexerErrorsAreAtGosLine() {
         assertThat(parseError("{{-  .X")).isEqualTo("template: t:1: unclosed action");
         // Go's lexer has emitted the action's spaces and newlines before it meets the end.
-        assertThat(parseError("{{-  .X\n\n")).isEqualTo("template: t:3: unclosed action");
+        assertThat(parseError("{{-  .X\n\n")).isEqualTo("template: t:3: unclosed action started at t:1");
+        assertThat(parseError("{{.X\n\"abc}}")).as("an error in an action begun on another line names that line")
+                .isEqualTo("template: t:2: unterminated quoted string in action started at t:1");
+        assertThat(parseError("{{.X )}}{{\"abc}}")).as("the first mistake is reported, as Go lexes on demand")
+                .isEqualTo("template: t:1: unexpected right paren U+0029 ')'");
+        assertThat(parseError("{{.X #}}{{\"abc}}")).isEqualTo("template: t:1: unexpected \"#\" in operand");
         assertThat(parseError("{{-\n/* a comment")).as("a comment's line is where it starts")
                 .isEqualTo("template: t:2: unclosed comment");
     }
@@ -102,6 +107,19 @@ class ErrorPositionTest {
     @Test
     void aParseErrorInAnActionWithATrimMarkerNamesItsLine() {
         assertThatThrownBy(() -> Template.parse("t", "\n{{-  .X )}}")).isInstanceOf(TemplateException.class)
-                .hasMessageStartingWith("template: t:2: ");
+                .hasMessage("template: t:2: unexpected right paren U+0029 ')'");
+    }
+
+    @Test
+    void aStrayCharacterIsRefusedWithGosWordsForWhereItIs() {
+        // Go's lexer passes printable ASCII on as a character; the parser names the place.
+        assertThat(parseError("{{ .X }")).isEqualTo("template: t:1: unexpected \"}\" in operand");
+        assertThat(parseError("{{-  # .X}}")).isEqualTo("template: t:1: unexpected \"#\" in command");
+        assertThat(parseError("{{if .X | #}}{{end}}")).isEqualTo("template: t:1: unexpected \"#\" in if");
+        assertThat(parseError("{{(.X #)}}")).isEqualTo("template: t:1: unexpected \"#\" in operand");
+        assertThat(parseError("{{\\}}")).isEqualTo("template: t:1: unexpected \"\\\\\" in command");
+        // Anything else is the lexer's.
+        assertThat(parseError("{{ \u20ac }}")).isEqualTo("template: t:1: unrecognized character in action: U+20AC '\u20ac'");
+        assertThat(parseError("{{ \u00a0 }}")).isEqualTo("template: t:1: unrecognized character in action: U+00A0");
     }
 }

@@ -15,10 +15,10 @@ public final class GoFormat {
     private GoFormat() {
     }
 
-    /** A value as Go's {@code %v} prints it. */
+    /** A value as Go's {@code %v} prints it (null is Go's nil: {@code <nil>}). */
     public static String print(Object value) {
         return switch (value) {
-            case null -> "<no value>";
+            case null -> "<nil>";
             case String s -> s;
             case Double d -> GoFloat.formatG(d);
             case Long l -> Long.toString(l);
@@ -31,6 +31,14 @@ public final class GoFormat {
             case QuerySample s -> "{" + printMap(s.labelMap()) + " " + GoFloat.formatG(s.value()) + "}";
             default -> value.toString();
         };
+    }
+
+    /**
+     * An action's value as text/template prints it: null is no value ({@code <no value>}), as
+     * Go's evalPipeline turns a nil interface into an invalid value before printing it.
+     */
+    static String printAction(Object value) {
+        return value == null ? "<no value>" : print(value);
     }
 
     private static String printMap(Map<?, ?> map) {
@@ -194,7 +202,8 @@ public final class GoFormat {
                 if (k > argIndex) {
                     out.append(", ");
                 }
-                out.append(typeName(args.get(k))).append('=').append(print(args.get(k)));
+                // Go writes a nil extra argument as "<nil>" alone.
+                out.append(args.get(k) == null ? "<nil>" : typeName(args.get(k)) + "=" + print(args.get(k)));
             }
             out.append(')');
         }
@@ -202,6 +211,10 @@ public final class GoFormat {
     }
 
     private static String formatOne(char verb, Object arg, int precision, boolean plus, boolean space, boolean sharp) {
+        if (arg == null) {
+            // Go's printArg: a nil argument is "<nil>" for %v and %T, a bad verb for any other.
+            return verb == 'v' || verb == 'T' ? "<nil>" : "%!" + verb + "(<nil>)";
+        }
         String text = switch (verb) {
             case 'v' -> arg instanceof Double d && precision >= 0 ? GoFloat.formatG(d, precision) : print(arg);
             case 's' -> arg instanceof String s ? (precision >= 0 && precision < s.length() ? s.substring(0, precision) : s)

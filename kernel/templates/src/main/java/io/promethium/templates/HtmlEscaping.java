@@ -226,10 +226,15 @@ final class HtmlEscaping {
         };
     }
 
-    /** Applies one escaper to a value (a string, a {@link Typed} or any value printed as Go's fmt.Sprint). */
+    /**
+     * Applies one escaper to a value (a string, a {@link Typed} or any value printed as Go's
+     * fmt.Sprint). Null is Go's untyped nil (no value, or a nil interface), which Go's
+     * {@code stringify} skips ("" rather than {@code <nil>}, Go issue 25875); the JS value
+     * escaper writes it as {@code null}.
+     */
     static Object apply(Escaper e, Object value) {
         Typed.Kind kind = value instanceof Typed t ? t.kind() : null;
-        String s = value instanceof Typed t ? t.text() : value == null ? "<nil>" : GoFormat.print(value);
+        String s = value instanceof Typed t ? t.text() : value == null ? "" : GoFormat.print(value);
         return switch (e) {
             case URL_FILTER -> kind == Typed.Kind.URL ? value : UrlEscapers.isSafeUrl(s) ? s : "#ZgotmplZ";
             case URL_NORMALIZER -> UrlEscapers.urlNormalizer(s);

@@ -177,6 +177,13 @@ public final class Template {
         HtmlEscaper.Escaped escaped;
         /** The decisions for the nodes of the (derived) template running now. */
         Map<TemplateNode, Object> decisions = Map.of();
+        /**
+         * Whether a null dot is a nil element of the range running now (Go: a valid nil interface,
+         * whose field is an error) rather than no value (Go: an invalid reflect.Value, from nil
+         * data, {@code {{template "x"}}} without a pipeline or a pipeline's nil, whose fields are
+         * no value). Only read when dot is null.
+         */
+        boolean dotIsNilElement;
 
         Execution(Object data, TemplateFunctions functions, boolean html) {
             this.functions = functions;
@@ -228,7 +235,8 @@ public final class Template {
                         args.add(operand(p, last, last.operands().get(i), dot));
                     }
                     try {
-                        v = functions.call("print", args);
+                        // Go rewrites {{html a b}} as {{_eval_args_ a b | html}}.
+                        v = TemplateFunctions.evalArgs(args);
                     } catch (Exception ex) {
                         throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
                     }
@@ -245,7 +253,7 @@ public final class Template {
             for (HtmlEscaping.Escaper e : escapers) {
                 if (dup && predefined.equals(e.equivalent)) {
                     try {
-                        v = functions.call(predefined, List.of(v == null ? "<nil>" : v));
+                        v = functions.call(predefined, java.util.Collections.singletonList(v));
                     } catch (Exception ex) {
                         throw new TemplateException("html/template:" + where + ": " + ex.getMessage());
                     }
@@ -256,7 +264,7 @@ public final class Template {
                 }
             }
             html = HtmlEscaping.afterAction(c);
-            write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.print(v));
+            write(v instanceof String s ? s : v instanceof HtmlEscaping.Typed t ? t.text() : GoFormat.printAction(v));
         }
 
         void push(String var, Object value) {
@@ -274,10 +282,21 @@ public final class Template {
         Object variable(String var) {
             for (int i = varNames.size() - 1; i >= 0; i--) {
                 if (varNames.get(i).equals(var)) {
-                    return varValues.get(i);
+                    Object v = varValues.get(i);
+                    return v == NIL_ELEMENT ? null : v;
                 }
             }
             return null;
+        }
+
+        /** Whether {@code var} holds a nil element of a range (Go: a nil interface, not no value). */
+        boolean isNilElement(String var) {
+            for (int i = varNames.size() - 1; i >= 0; i--) {
+                if (varNames.get(i).equals(var)) {
+                    return varValues.get(i) == NIL_ELEMENT;
+                }
+            }
+            return false;
         }
 
         void setVariable(String var, Object value) {
@@ -308,7 +327,7 @@ public final class Template {
                         }
                         Object v = pipeline(a.pipeline(), dot);
                         if (a.pipeline().variables().isEmpty()) {
-                            write(GoFormat.print(v));
+                            write(GoFormat.printAction(v));
                         }
                     }
                     case Branch b -> branch(b, dot);
@@ -337,6 +356,8 @@ public final class Template {
             varValues.clear();
             push("$", value);
             includeDepth++;
+            boolean callerDotIsNilElement = dotIsNilElement;
+            dotIsNilElement = false;
             Map<TemplateNode, Object> callerDecisions = decisions;
             if (escaped != null && decisions.get(i) instanceof String callee) {
                 decisions = escaped.of(callee);
@@ -345,6 +366,7 @@ public final class Template {
                 walk(body, value);
             } finally {
                 decisions = callerDecisions;
+                dotIsNilElement = callerDotIsNilElement;
                 includeDepth--;
                 varNames.clear();
                 varValues.clear();
@@ -409,18 +431,25 @@ public final class Template {
                 return;
             }
             int mark = varNames.size();
+            boolean outerDotIsNilElement = dotIsNilElement;
             for (Object[] item : items) {
+                // Go ranges over the elements as they are: a nil element of a list or map of
+                // interface{} is a nil interface, not no value.
+                Object element = item[1] == null ? NIL_ELEMENT : item[1];
                 if (vars.size() == 1) {
-                    push(vars.get(0), item[1]);
+                    push(vars.get(0), element);
                 } else if (vars.size() == 2) {
                     push(vars.get(0), item[0]);
-                    push(vars.get(1), item[1]);
+                    push(vars.get(1), element);
                 }
                 boolean stop = false;
+                dotIsNilElement = item[1] == null;
                 try {
                     walk(b.body(), item[1]);
                 } catch (LoopSignal signal) {
                     stop = signal.isBreak;
+                } finally {
+                    dotIsNilElement = outerDotIsNilElement;
                 }
                 popTo(mark);
                 if (stop) {
@@ -488,12 +517,17 @@ public final class Template {
                 };
                 if (!chain.isEmpty()) {
                     // A method with arguments: .CommonLabels.Remove .GroupLabels.Names
-                    Object receiver = switch (first) {
-                        case DotField d -> fields(p, c, dot, chain.subList(0, chain.size() - 1));
-                        case Variable v -> fields(p, c, variable(v.name()), chain.subList(0, chain.size() - 1));
-                        case Nested n -> fields(p, c, value(n.pipeline(), dot), chain.subList(0, chain.size() - 1));
+                    Object start = switch (first) {
+                        case DotField d -> dot;
+                        case Variable v -> variable(v.name());
+                        case Nested n -> value(n.pipeline(), dot);
                         default -> throw new IllegalStateException();
                     };
+                    if (start == null && isNoValue(first)) {
+                        // Go's evalField gives the zero value for every field of no value, arguments or not.
+                        return null;
+                    }
+                    Object receiver = fields(p, c, start, chain.subList(0, chain.size() - 1));
                     if (receiver instanceof TemplateValue tv) {
                         List<Object> args = new ArrayList<>();
                         for (int i = 1; i < c.operands().size(); i++) {
@@ -511,16 +545,43 @@ public final class Template {
                 }
                 throw execError(p, c, "can't give argument to non-function " + c.source().split(" ")[0]);
             }
+            if (first instanceof Constant k && k.value() == null) {
+                // The only null constant is the nil keyword, which Go evaluates only as an argument.
+                throw execError(p, c, "nil is not a command");
+            }
             return operand(p, c, first, dot);
         }
 
         private Object operand(Pipeline p, Command c, Operand o, Object dot) throws TemplateException {
             return switch (o) {
                 case Constant k -> k.value();
-                case DotField d -> fields(p, c, dot, d.fields());
-                case Variable v -> fields(p, c, variable(v.name()), v.fields());
-                case Nested n -> fields(p, c, value(n.pipeline(), dot), n.fields());
+                case DotField d -> dot == null && isNoValue(d) ? null : fields(p, c, dot, d.fields());
+                case Variable v -> {
+                    Object value = variable(v.name());
+                    yield value == null && isNoValue(v) ? null : fields(p, c, value, v.fields());
+                }
+                case Nested n -> {
+                    Object value = value(n.pipeline(), dot);
+                    yield value == null ? null : fields(p, c, value, n.fields());
+                }
                 case Function f -> command(p, new Command(List.of(f), f.name()), dot, NONE);
+            };
+        }
+
+        /**
+         * Whether a null at the start of {@code o}'s chain is Go's invalid reflect.Value (no value),
+         * whose fields are all the zero value under {@code missingkey=zero} (Go's evalField: "nil
+         * data; no entry for key" only under {@code missingkey=error}), rather than a nil element
+         * of a range, whose field is "nil pointer evaluating interface {}.X". Dot and {@code $} are
+         * no value when the data is nil or a {@code {{template}}} passes none, a variable when the
+         * pipeline that set it gave nil, a parenthesized pipeline always (Go unwraps its nil).
+         */
+        private boolean isNoValue(Operand o) {
+            return switch (o) {
+                case DotField d -> !dotIsNilElement;
+                case Variable v -> !isNilElement(v.name());
+                case Nested n -> true;
+                default -> false;
             };
         }
 
@@ -575,4 +636,7 @@ public final class Template {
 
     /** Marks "no value piped in" (nil is a legal piped value). */
     private static final Object NONE = new Object();
+
+    /** A nil element of a range bound to a variable (a nil interface in Go), told apart from no value. */
+    private static final Object NIL_ELEMENT = new Object();
 }

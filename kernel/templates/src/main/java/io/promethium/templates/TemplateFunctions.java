@@ -164,13 +164,13 @@ final class TemplateFunctions {
             arity("printf", a, 1, -1);
             return GoFormat.sprintf(string("printf", a.get(0)), a.subList(1, a.size()));
         });
-        FUNCTIONS.put("html", (env, a) -> htmlEscape(sprint(a)));
+        FUNCTIONS.put("html", (env, a) -> htmlEscape(evalArgs(a)));
         FUNCTIONS.put("safeHtml", (env, a) -> {
             arity("safeHtml", a, 1, 1);
             return new HtmlEscaping.Typed(HtmlEscaping.Typed.Kind.HTML, string("safeHtml", a.get(0)));
         });
-        FUNCTIONS.put("js", (env, a) -> jsEscape(sprint(a)));
-        FUNCTIONS.put("urlquery", (env, a) -> queryEscape(sprint(a)));
+        FUNCTIONS.put("js", (env, a) -> jsEscape(evalArgs(a)));
+        FUNCTIONS.put("urlquery", (env, a) -> queryEscape(evalArgs(a)));
         FUNCTIONS.put("humanize", (env, a) -> humanize(toFloat("humanize", one("humanize", a))));
         FUNCTIONS.put("humanize1024", (env, a) -> humanize1024(toFloat("humanize1024", one("humanize1024", a))));
         FUNCTIONS.put("humanizeDuration", (env, a) -> humanizeDuration(toFloat("humanizeDuration", one("humanizeDuration", a))));
@@ -262,7 +262,7 @@ final class TemplateFunctions {
 
     /** Alertmanager's additions (template.DefaultFuncs); shared names behave as in Prometheus. */
     private static void registerAlertmanagerFunctions() {
-        FUNCTIONS.put("trimSpace", (env, a) -> string("trimSpace", one("trimSpace", a)).strip());
+        FUNCTIONS.put("trimSpace", (env, a) -> trimSpace(string("trimSpace", one("trimSpace", a))));
         FUNCTIONS.put("join", (env, a) -> {
             arity("join", a, 2, 2);
             String sep = string("join", a.get(0));
@@ -445,6 +445,31 @@ final class TemplateFunctions {
         };
     }
 
+    /**
+     * Go's {@code strings.TrimSpace}: Unicode White_Space removed at both ends (unlike Java's
+     * strip: U+0085 and the no-break spaces go, U+001C..U+001F stay).
+     */
+    static String trimSpace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && goIsSpace(s.codePointAt(start))) {
+            start += Character.charCount(s.codePointAt(start));
+        }
+        while (end > start && goIsSpace(s.codePointBefore(end))) {
+            end -= Character.charCount(s.codePointBefore(end));
+        }
+        return s.substring(start, end);
+    }
+
+    /** Go's {@code unicode.IsSpace}. */
+    private static boolean goIsSpace(int c) {
+        if (c <= 0xFF) {
+            return c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r' || c == ' ' || c == 0x85 || c == 0xA0;
+        }
+        // Beyond Latin-1, Go's White_Space is exactly Unicode's Zs, Zl and Zp characters.
+        return Character.isSpaceChar(c);
+    }
+
     private static double parseGoFloat(String s) {
         String t = s.strip().equals(s) ? s : "x";
         String lower = t.toLowerCase(java.util.Locale.ROOT);
@@ -476,6 +501,7 @@ final class TemplateFunctions {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
     }
 
+    /** Go's {@code fmt.Sprint}: a space between operands when neither is a string; nil is {@code <nil>}. */
     private static String sprint(List<Object> args) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < args.size(); i++) {
@@ -485,6 +511,19 @@ final class TemplateFunctions {
             sb.append(GoFormat.print(args.get(i)));
         }
         return sb.toString();
+    }
+
+    /**
+     * text/template's {@code evalArgs}, behind {@code html}, {@code js}, {@code urlquery} (and
+     * html/template's {@code _eval_args_}): a nil argument becomes the string {@code <no value>}
+     * first, then the arguments are printed as {@code fmt.Sprint} prints them.
+     */
+    static String evalArgs(List<Object> args) {
+        List<Object> printable = new ArrayList<>(args.size());
+        for (Object a : args) {
+            printable.add(a == null ? "<no value>" : a);
+        }
+        return sprint(printable);
     }
 
     static String humanize(double v) {

@@ -9,13 +9,14 @@ import java.util.List;
  */
 final class TemplateLexer {
 
+    /** {@code PUNCT}: another printable ASCII character (Go's itemChar), which only the parser refuses. */
     enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, CHAR, PIPE, LPAREN, RPAREN,
-        DECLARE, ASSIGN, COMMA, EOF }
+        DECLARE, ASSIGN, COMMA, PUNCT, ERROR, EOF }
 
     record Token(Type type, String text, int line, int column) {
         @Override
         public String toString() {
-            return type == Type.EOF ? "EOF" : '"' + text + '"';
+            return type == Type.EOF ? "EOF" : type == Type.PUNCT ? GoFormat.quote(text) : '"' + text + '"';
         }
     }
 
@@ -23,15 +24,28 @@ final class TemplateLexer {
     private final String input;
     private final List<Token> tokens = new ArrayList<>();
     private int pos;
+    /** The nesting of parentheses in the action being lexed, as Go's lexer counts it. */
+    private int parenDepth;
+    /** The line where the action being lexed starts; 0 outside actions. */
+    private int actionLine;
 
     private TemplateLexer(String name, String input) {
         this.name = name;
         this.input = input;
     }
 
-    static List<Token> lex(String name, String input) throws TemplateException {
+    /**
+     * The tokens; a lexing error ends them as an {@code ERROR} token (its text the whole message),
+     * which the parser raises when it reaches it: Go lexes as the parser asks, so a parse error
+     * before the bad spot is the one reported.
+     */
+    static List<Token> lex(String name, String input) {
         TemplateLexer lexer = new TemplateLexer(name, input);
-        lexer.run();
+        try {
+            lexer.run();
+        } catch (TemplateException e) {
+            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0));
+        }
         return lexer.tokens;
     }
 
@@ -42,13 +56,13 @@ final class TemplateLexer {
             int textEnd = open < 0 ? input.length() : open;
             String text = input.substring(pos, textEnd);
             if (trimNext) {
-                text = text.stripLeading();
+                text = trimLeading(text);
             }
             trimNext = false;
             boolean trimBefore = open >= 0 && open + 3 < input.length() && input.charAt(open + 2) == '-'
                     && isSpace(input.charAt(open + 3));
             if (trimBefore) {
-                text = text.stripTrailing();
+                text = trimTrailing(text);
             }
             if (!text.isEmpty()) {
                 add(Type.TEXT, text, pos);
@@ -62,40 +76,45 @@ final class TemplateLexer {
             // A comment action.
             int afterSpace = pos;
             if (input.startsWith("/*", afterSpace)) {
+                // Go reports a comment's errors at the line where "/*" starts (after a trim marker).
                 int close = input.indexOf("*/", afterSpace + 2);
                 if (close < 0) {
-                    throw error(actionStart, "unclosed comment");
+                    throw error(afterSpace, "unclosed comment");
                 }
                 pos = close + 2;
-                trimNext = consumeRight(actionStart);
+                trimNext = consumeRight(afterSpace);
                 continue;
             }
             add(Type.LEFT, input.substring(open, open + 2 + (trimBefore ? 2 : 0)), actionStart);
+            parenDepth = 0;
+            actionLine = lineColumn(actionStart)[0];
             trimNext = lexAction(actionStart);
+            actionLine = 0;
         }
         add(Type.EOF, "", pos);
     }
 
-    /** Consumes {@code }}} or {@code -}}} after optional spaces; returns whether it trims. */
-    private boolean consumeRight(int actionStart) throws TemplateException {
-        while (pos < input.length() && isSpace(input.charAt(pos))) {
-            if (input.startsWith("-}}", pos + 1) && isSpace(input.charAt(pos))) {
-                pos += 4;
-                return true;
-            }
-            pos++;
-        }
+    /**
+     * Consumes the {@code }}} or {@code  -}}} (one space character before the marker) that must
+     * follow a comment's {@code *}{@literal /} at once, as Go's atRightDelim; returns whether it trims.
+     */
+    private boolean consumeRight(int commentStart) throws TemplateException {
         if (input.startsWith("}}", pos)) {
             pos += 2;
             return false;
         }
-        throw error(actionStart, "comment ends before closing delimiter");
+        if (pos < input.length() && isSpace(input.charAt(pos)) && input.startsWith("-}}", pos + 1)) {
+            pos += 4;
+            return true;
+        }
+        throw error(commentStart, "comment ends before closing delimiter");
     }
 
     private boolean lexAction(int actionStart) throws TemplateException {
         while (true) {
             if (pos >= input.length()) {
-                throw error(actionStart, "unclosed action");
+                // Go's lexer has emitted everything up to the end (spaces too), so it reports the last line.
+                throw error(input.length(), "unclosed action");
             }
             char c = input.charAt(pos);
             if (isSpace(c)) {
@@ -124,10 +143,15 @@ final class TemplateLexer {
                 }
                 case '(' -> {
                     add(Type.LPAREN, "(", start);
+                    parenDepth++;
                     pos++;
                 }
                 case ')' -> {
+                    if (parenDepth == 0) {
+                        throw error(start, "unexpected right paren " + goRune(')'));
+                    }
                     add(Type.RPAREN, ")", start);
+                    parenDepth--;
                     pos++;
                 }
                 case ',' -> {
@@ -182,8 +206,12 @@ final class TemplateLexer {
                             pos++;
                         }
                         add(Type.IDENT, input.substring(start, pos), start);
+                    } else if (c > ' ' && c < 0x7F) {
+                        // Go's lexer passes any other printable ASCII character on; its parser names the place.
+                        add(Type.PUNCT, String.valueOf(c), start);
+                        pos++;
                     } else {
-                        throw error(start, "unexpected \"" + c + "\" in command");
+                        throw error(start, "unrecognized character in action: " + goRune(input.codePointAt(start)));
                     }
                 }
             }
@@ -273,22 +301,80 @@ final class TemplateLexer {
         tokens.add(new Token(type, text, lc[0], lc[1]));
     }
 
+    /**
+     * The 1-based line and column of {@code offset}; the column counts UTF-8 bytes, as Go's
+     * positions are byte offsets (a node's column in an error is its byte offset in its line).
+     */
     private int[] lineColumn(int offset) {
         int line = 1;
         int column = 1;
         for (int i = 0; i < offset && i < input.length(); i++) {
-            if (input.charAt(i) == '\n') {
+            char c = input.charAt(i);
+            if (c == '\n') {
                 line++;
                 column = 1;
             } else {
-                column++;
+                column += utf8Length(c);
             }
         }
         return new int[] {line, column};
     }
 
+    /** The UTF-8 length of one UTF-16 unit (a surrogate pair's two units make 4 bytes together). */
+    private static int utf8Length(char c) {
+        return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+
+    /** The UTF-8 length of {@code s}, for columns on the same line. */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += utf8Length(s.charAt(i));
+        }
+        return n;
+    }
+
+    /** Go's trim markers remove only its space characters (" \t\r\n"), not every Unicode space. */
+    private static String trimLeading(String s) {
+        int i = 0;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    private static String trimTrailing(String s) {
+        int i = s.length();
+        while (i > 0 && isSpace(s.charAt(i - 1))) {
+            i--;
+        }
+        return s.substring(0, i);
+    }
+
+    /**
+     * Go's message for a lexing error at {@code offset}: at the line where the bad item starts and,
+     * inside an action that started on another line, naming that line as Go's parser does
+     * ("... in action started at t:1", or "unclosed action started at t:1").
+     */
     private TemplateException error(int offset, String message) {
-        return new TemplateException("template: " + name + ":" + lineColumn(offset)[0] + ": " + message);
+        int line = lineColumn(offset)[0];
+        if (actionLine != 0 && actionLine != line) {
+            message += (message.endsWith(" action") ? " started at " : " in action started at ") + name + ":" + actionLine;
+        }
+        return new TemplateException("template: " + name + ":" + line + ": " + message);
+    }
+
+    /** Go's {@code %#U}: {@code U+0029 ')'}, the character left out when it is not printable. */
+    private static String goRune(int cp) {
+        String hex = String.format("U+%04X", cp);
+        // strconv.IsPrint: letters, marks, numbers, punctuation, symbols and U+0020.
+        int type = Character.getType(cp);
+        boolean printable = cp == ' ' || switch (type) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+                 Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
+        return printable ? hex + " '" + new String(Character.toChars(cp)) + "'" : hex;
     }
 
     private static boolean isSpace(char c) {

@@ -131,7 +131,10 @@ final class TemplateParser {
                     }
                     Pipeline pipeline = parsePipeline("command", true);
                     expect(Type.RIGHT, "command");
-                    out.add(new TemplateNode.Action(pipeline, t.line(), t.column() + t.text().length()));
+                    // Go places an action right after its left delimiter and trim marker, on the next
+                    // line when the marker's space is a newline.
+                    out.add(t.text().endsWith("\n") ? new TemplateNode.Action(pipeline, t.line() + 1, 1)
+                            : new TemplateNode.Action(pipeline, t.line(), t.column() + t.text().length()));
                 }
                 default -> throw error(t, "unexpected " + t);
             }
@@ -294,6 +297,10 @@ final class TemplateParser {
             if (t.type() == Type.RIGHT || t.type() == Type.PIPE || t.type() == Type.RPAREN || t.type() == Type.EOF) {
                 break;
             }
+            if (operands.isEmpty() && t.type() == Type.PUNCT) {
+                // Go's pipeline refuses a character where a command starts, naming the clause.
+                throw error(t, "unexpected " + t + " in " + context);
+            }
             if (!source.isEmpty()) {
                 source.append(' ');
             }
@@ -353,7 +360,7 @@ final class TemplateParser {
         return operand;
     }
 
-    private List<String> fieldsAfter(List<String> fields, StringBuilder source) {
+    private List<String> fieldsAfter(List<String> fields, StringBuilder source) throws TemplateException {
         // Only a field written right after the operand continues it: ".A.B" is one chain, ".A .B" two operands.
         while (peek().type() == Type.FIELD && adjacent(previous(), peek())) {
             Token f = next();
@@ -364,7 +371,7 @@ final class TemplateParser {
     }
 
     private static boolean adjacent(Token before, Token after) {
-        return before.line() == after.line() && before.column() + before.text().length() == after.column();
+        return before.line() == after.line() && before.column() + TemplateLexer.utf8Length(before.text()) == after.column();
     }
 
     private Object number(Token t) throws TemplateException {
@@ -393,16 +400,23 @@ final class TemplateParser {
         return false;
     }
 
-    private Token next() {
+    private Token next() throws TemplateException {
         Token t = tokens.get(index);
+        if (t.type() == Type.ERROR) {
+            throw new TemplateException(t.text());
+        }
         if (index < tokens.size() - 1) {
             index++;
         }
         return t;
     }
 
-    private Token peek() {
-        return tokens.get(index);
+    private Token peek() throws TemplateException {
+        Token t = tokens.get(index);
+        if (t.type() == Type.ERROR) {
+            throw new TemplateException(t.text());
+        }
+        return t;
     }
 
     private Token previous() {

@@ -52,7 +52,8 @@ class GoFormatTest {
     void printOfMapsAndListsIsSortedGoSyntax() {
         assertThat(GoFormat.print(Map.of("b", "2", "a", "1"))).isEqualTo("map[a:1 b:2]");
         assertThat(GoFormat.print(List.of(1L, "x"))).isEqualTo("[1 x]");
-        assertThat(GoFormat.print(null)).isEqualTo("<no value>");
+        assertThat(GoFormat.print(null)).as("fmt's nil").isEqualTo("<nil>");
+        assertThat(GoFormat.printAction(null)).as("an action's nil, no value").isEqualTo("<no value>");
     }
 
     @Test

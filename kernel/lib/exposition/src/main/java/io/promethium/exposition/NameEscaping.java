@@ -1,5 +1,7 @@
 package io.promethium.exposition;
 
+import io.promethium.exposition.internal.Names;
+
 /**
  * How a writer presents names outside the legacy character set, as the {@code escaping=}
  * parameter of the {@code Accept}/{@code Content-Type} headers names it (client_golang's
@@ -24,6 +26,18 @@ public enum NameEscaping {
     /** The {@code escaping=} parameter value. */
     public String headerValue() {
         return headerValue;
+    }
+
+    /**
+     * The name a writer using this scheme escaped as {@code name}, as client_golang's
+     * {@code model.UnescapeName} gives it: {@code underscores} cannot be undone and
+     * {@code allow-utf-8} escapes nothing, so both give {@code name} back; for {@code values}, a name
+     * without the {@code U__} prefix or with a malformed escape is given back unchanged.
+     *
+     * @since 1.7
+     */
+    public String unescape(String name) {
+        return Names.unescape(name, this);
     }
 
     /** The scheme an {@code escaping=} value names, or null when unknown. */

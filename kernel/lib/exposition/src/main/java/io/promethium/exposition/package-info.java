@@ -9,7 +9,7 @@
  * response, through {@link io.promethium.exposition.ExpositionFormats#parserFor(String)}.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.promethium.exposition;
 
 import org.osgi.annotation.bundle.Export;

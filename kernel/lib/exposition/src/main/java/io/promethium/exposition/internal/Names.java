@@ -102,6 +102,78 @@ public final class Names {
         }
     }
 
+    /**
+     * client_golang's {@code model.UnescapeName}: the name a reader of {@code escaping} meant.
+     * {@code underscores} cannot be undone and {@code allow-utf-8} needs nothing, so both give the
+     * name unchanged; {@code dots} turns {@code _dot_} into {@code .} and then {@code __} into
+     * {@code _}; {@code values} decodes a {@code U__} name ({@code __} is {@code _},
+     * {@code _<hex>_} a code point), and a malformed one (a lone {@code _}, a code not closed, six
+     * hex digits or more (Go's loop refuses the sixth before it looks for the closing
+     * underscore), a non-hex character or a surrogate) is given back unchanged, as Go
+     * gives it back. A name without the {@code U__} prefix is unchanged too.
+     */
+    public static String unescape(String name, NameEscaping escaping) {
+        if (name.isEmpty()) {
+            return name;
+        }
+        switch (escaping) {
+            case DOTS:
+                return name.replace("_dot_", ".").replace("__", "_");
+            case VALUES:
+                return name.startsWith("U__") ? unescapeValues(name) : name;
+            default:
+                return name;
+        }
+    }
+
+    private static String unescapeValues(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        int n = name.length();
+        top:
+        for (int i = 3; i < n; i++) {
+            char c = name.charAt(i);
+            if (c != '_') {
+                sb.append(c);
+                continue;
+            }
+            i++;
+            if (i >= n) {
+                return name;
+            }
+            if (name.charAt(i) == '_') {
+                sb.append('_');
+                continue;
+            }
+            int code = 0;
+            for (int digits = 0; i < n; digits++, i++) {
+                if (digits >= 6) {
+                    return name;
+                }
+                char d = name.charAt(i);
+                if (d == '_') {
+                    if (code >= Character.MIN_SURROGATE && code <= Character.MAX_SURROGATE) {
+                        return name;
+                    }
+                    sb.appendCodePoint(code);
+                    continue top;
+                }
+                // Go lowers a byte with c | 0x20, which also reads bytes 0x10..0x19 as digits; kept
+                // so that the same names decode. A char above 0x7F is never a digit here, as none of
+                // its UTF-8 bytes is one in Go.
+                int r = d | 0x20;
+                if (r >= '0' && r <= '9') {
+                    code = code * 16 + (r - '0');
+                } else if (r >= 'a' && r <= 'f') {
+                    code = code * 16 + (r - 'a' + 10);
+                } else {
+                    return name;
+                }
+            }
+            return name;
+        }
+        return sb.toString();
+    }
+
     /** Go's {@code isValidLegacyRune}: letters, {@code _}, {@code :}, and digits after the first rune. */
     private static boolean isLegacyRune(int c, int i) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');

@@ -8,6 +8,7 @@ import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.web.HttpRoutes;
+import io.promethium.exposition.NameEscaping;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.api.ApiRoute;
 import io.promethium.web.internal.api.ApiResponses;
@@ -46,8 +47,15 @@ public final class SeriesResource {
                 ApiRoute.templated("/api/v1/label", "/values", false, this::labelValues, formLimit, agent));
     }
 
-    private ApiResponses.Body labelValues(Params params, String name) {
-        if (name.isEmpty()) {
+    /**
+     * As Prometheus 3: a name given as {@code U__...} is decoded with the {@code values} escaping
+     * (the API's way to name a label with a {@code /} or other characters awkward in a path; a
+     * malformed escape stays as it came, as Go's {@code UnescapeName} leaves it), then it must be
+     * a valid UTF-8 label name (non-empty, valid UTF-8) whatever the validation scheme.
+     */
+    private ApiResponses.Body labelValues(Params params, String segment) {
+        String name = segment.startsWith("U__") ? NameEscaping.VALUES.unescape(segment) : segment;
+        if (!isValidUtf8LabelName(name)) {
             throw new ApiError(ApiError.Type.BAD_DATA, "invalid label name: " + GoStrings.quote(name));
         }
         long start = params.timeOr("start", Params.MIN_TIME);
@@ -68,6 +76,25 @@ public final class SeriesResource {
             warnings = q.warnings();
         }
         return strings(values, limit, warnings);
+    }
+
+    /**
+     * Go's {@code UTF8Validation.IsValidLabelName}: non-empty and valid UTF-8; a byte that was not
+     * valid UTF-8 in the path is an unpaired surrogate here.
+     */
+    static boolean isValidUtf8LabelName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ApiResponses.Body labels(Params params) {

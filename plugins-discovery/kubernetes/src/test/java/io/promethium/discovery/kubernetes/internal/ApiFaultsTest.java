@@ -257,8 +257,8 @@ class ApiFaultsTest {
         FaultyProxy.awaitAbove("a new connection after the cut", proxy::accepted, accepted);
         awaitFollowing(run);
         long followingAfter = System.nanoTime() - cutAt;
-        System.out.printf("dead kept-alive connections: warned after %d ms, following again after %d ms%n",
-                warnedAfter / 1_000_000, followingAfter / 1_000_000);
+        System.out.printf("dead kept-alive connections: warned after %d ms, following again after %d ms: %s%n",
+                warnedAfter / 1_000_000, followingAfter / 1_000_000, warning);
         assertThat(warningsAbout(run, "in namespace shop failed")).as("one warning for the shop's informer").hasSize(1);
         assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
         run.closeDiscoverer();

@@ -42,22 +42,6 @@ final class Connections {
 
     /** Every request's time limit, as fabric8's default. */
     static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(60);
-    /**
-     * How long a watch request may wait for its answer (the WebSocket upgrade), and the least a
-     * list may. The API server answers a watch at once, and a list as soon as it has the objects
-     * (from its watch cache, well under a second): a request unanswered past this most likely
-     * went out on a kept-alive connection that a NAT or firewall dropped without a word, where
-     * nothing would be noticed before the request timeout, and the JDK's client neither pings
-     * its connections nor lets them be dropped. client-go notices such a connection by an HTTP/2
-     * ping after 30 s without a frame, plus 15 s for the answer; Prometheus has no setting for it.
-     */
-    static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(5);
-    /**
-     * A list may wait this many times the slowest recent list for its answer (at least {@link
-     * #ANSWER_TIMEOUT}, at most {@link #REQUEST_TIMEOUT}), so a large cluster's slow lists are not
-     * taken for dead connections.
-     */
-    private static final int LIST_ANSWER_FACTOR = 4;
     /** Marks the failure of a request left unanswered (see {@link Shared#sameFailure}). */
     static final String NO_ANSWER = "no answer from ";
 
@@ -127,11 +111,8 @@ final class Connections {
         private final Set<String> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
         /** When each list request in flight was sent, by its URI. */
         private final Map<String, Long> listsSent = new java.util.concurrent.ConcurrentHashMap<>();
-        /**
-         * How long a list takes to be answered: the slowest recent one (halved with each faster
-         * one, so one slow list is forgotten), {@code -1} before any list was answered.
-         */
-        private final java.util.concurrent.atomic.AtomicLong listAnswer = new java.util.concurrent.atomic.AtomicLong(-1);
+        /** How long lists and watches may wait for their answer (see {@link AnswerTimes}). */
+        private final AnswerTimes answerTimes = new AnswerTimes(REQUEST_TIMEOUT);
         private final java.time.Duration watchTimeout;
         /**
          * The connection's own thread: the watchdog, and every report of a request's outcome to
@@ -211,10 +192,10 @@ final class Connections {
                         if (!unanswered.add(watch)) {
                             report(() -> watchAnswered(request, 0, null));
                         }
-                        answerWithin(builder, ANSWER_TIMEOUT.toMillis());
+                        answerWithin(builder, answerTimes.watchMillis());
                     } else if ("GET".equals(request.method())) {
                         listsSent.put(request.uri().toString(), System.nanoTime());
-                        answerWithin(builder, listAnswerTimeout());
+                        answerWithin(builder, answerTimes.listMillis());
                     }
                 }
 
@@ -227,10 +208,10 @@ final class Connections {
                         // later request go on new connections.
                         transport.renewConnections();
                         if (sent != null) {
-                            slowerLists(listAnswerTimeout());
+                            answerTimes.listUnanswered(answerTimes.listMillis());
                         }
                         String cause = NO_ANSWER + endpoint(request) + " (" + Shared.describe(failure) + " after "
-                                + (sent == null ? ANSWER_TIMEOUT.toSeconds() : (System.nanoTime() - sent) / 1_000_000_000L)
+                                + (sent == null ? answerTimes.watchMillis() : (System.nanoTime() - sent) / 1_000_000L) / 1000
                                 + " s; its connection presumed cut, retrying on a new one)";
                         if (watch != null) {
                             unanswered.remove(watch);
@@ -253,35 +234,11 @@ final class Connections {
                     } else {
                         Long sent = listsSent.remove(request.uri().toString());
                         if (sent != null) {
-                            long took = System.nanoTime() - sent;
-                            listAnswer.updateAndGet(known -> Math.max(took, known / 2));
+                            answerTimes.listAnswered(System.nanoTime() - sent);
                         }
                     }
                 }
             };
-        }
-
-        /**
-         * How long a list may wait for its answer: {@link #LIST_ANSWER_FACTOR} times the slowest
-         * recent list, within {@link #ANSWER_TIMEOUT} and {@link #REQUEST_TIMEOUT}; the request
-         * timeout until a list has been answered (the first list goes on a new connection).
-         */
-        private long listAnswerTimeout() {
-            long known = listAnswer.get();
-            if (known < 0) {
-                return REQUEST_TIMEOUT.toMillis();
-            }
-            long millis = known * LIST_ANSWER_FACTOR / 1_000_000L;
-            return Math.min(REQUEST_TIMEOUT.toMillis(), Math.max(ANSWER_TIMEOUT.toMillis(), millis));
-        }
-
-        /**
-         * A list went unanswered within {@code allowedMillis}: the next may wait twice as long, in
-         * case the API (not the connection) was slow; answered lists bring the limit back down.
-         */
-        private void slowerLists(long allowedMillis) {
-            long doubled = 2 * allowedMillis * 1_000_000L / LIST_ANSWER_FACTOR;
-            listAnswer.updateAndGet(known -> Math.max(known, doubled));
         }
 
         /** Sets the time a request may wait for its answer (the response's head; a WebSocket's upgrade). */

@@ -53,4 +53,16 @@ class AnswerTimesTest {
         times.listUnanswered(times.listMillis());
         assertThat(times.listMillis()).isEqualTo(60_000);
     }
+
+    /** The warning of an unanswered request names its wait; retries that waited longer are the same failure, logged once. */
+    @Test
+    void unansweredRequestsToOnePathAreOneFailureWhateverTheirWait() {
+        String first = Connections.NO_ANSWER + "https://k8s:6443/api/v1/pods (HttpTimeoutException: request timed out after 5 s;"
+                + " its connection presumed cut, retrying on a new one)";
+        String longer = first.replace("after 5 s", "after 10 s");
+        String other = first.replace("/pods", "/services");
+        assertThat(Connections.Shared.sameFailure(first, longer)).isTrue();
+        assertThat(Connections.Shared.sameFailure(first, other)).isFalse();
+        assertThat(Connections.Shared.sameFailure(first, "HttpTimeoutException: request timed out")).isFalse();
+    }
 }

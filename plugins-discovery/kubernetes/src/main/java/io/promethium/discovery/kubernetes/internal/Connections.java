@@ -194,7 +194,10 @@ final class Connections {
                         }
                         answerWithin(builder, answerTimes.watchMillis());
                     } else if ("GET".equals(request.method())) {
-                        listsSent.put(request.uri().toString(), System.nanoTime());
+                        long now = System.nanoTime();
+                        // A list that failed on its last attempt is not seen again here: forgotten after a while.
+                        listsSent.values().removeIf(sent -> now - sent > 2 * REQUEST_TIMEOUT.toNanos());
+                        listsSent.put(request.uri().toString(), now);
                         answerWithin(builder, answerTimes.listMillis());
                     }
                 }

@@ -40,6 +40,11 @@ final class Connections {
 
     private static final Logger LOG = Logger.getLogger(Connections.class.getName());
 
+    /** Every request's time limit, as fabric8's default. */
+    static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** Marks the failure of a request left unanswered (see {@link Shared#sameFailure}). */
+    static final String NO_ANSWER = "no answer from ";
+
     private final InCluster inCluster;
     private final java.time.Duration retryInterval;
     private final java.time.Duration watchTimeout;
@@ -104,6 +109,10 @@ final class Connections {
         private final Map<List<Object>, Shared<?>> informers = new HashMap<>();
         /** Watch requests sent and not answered yet, by what they watch (see {@link #watchOutcomes()}). */
         private final Set<String> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** When each list request in flight was sent, by its URI. */
+        private final Map<String, Long> listsSent = new java.util.concurrent.ConcurrentHashMap<>();
+        /** How long lists and watches may wait for their answer (see {@link AnswerTimes}). */
+        private final AnswerTimes answerTimes = new AnswerTimes(REQUEST_TIMEOUT);
         private final java.time.Duration watchTimeout;
         /**
          * The connection's own thread: the watchdog, and every report of a request's outcome to
@@ -141,7 +150,7 @@ final class Connections {
                 transport = new Transport(null);
             }
             clientConfig.setConnectionTimeout(10_000);
-            clientConfig.setRequestTimeout(60_000);
+            clientConfig.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
             // Re-list and re-watch forever, backing off from the retry interval (fabric8 doubles it up to 32 times).
             clientConfig.setWatchReconnectInterval((int) retryInterval.toMillis());
             clientConfig.setWatchReconnectLimit(-1);
@@ -179,15 +188,39 @@ final class Connections {
                 @Override
                 public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                     String watch = watchOf(request);
-                    if (watch != null && !unanswered.add(watch)) {
-                        report(() -> watchAnswered(request, 0, null));
+                    if (watch != null) {
+                        if (!unanswered.add(watch)) {
+                            report(() -> watchAnswered(request, 0, null));
+                        }
+                        answerWithin(builder, answerTimes.watchMillis());
+                    } else if ("GET".equals(request.method())) {
+                        long now = System.nanoTime();
+                        // A list that failed on its last attempt is not seen again here: forgotten after a while.
+                        listsSent.values().removeIf(sent -> now - sent > 2 * REQUEST_TIMEOUT.toNanos());
+                        listsSent.put(request.uri().toString(), now);
+                        answerWithin(builder, answerTimes.listMillis());
                     }
                 }
 
                 @Override
                 public void afterConnectionFailure(HttpRequest request, Throwable failure) {
                     String watch = watchOf(request);
-                    if (watch != null && unanswered.remove(watch)) {
+                    Long sent = watch == null ? listsSent.remove(request.uri().toString()) : null;
+                    if (unanswered(failure)) {
+                        // Most likely a dead kept-alive connection: fabric8's retry, 100 ms from now, and every
+                        // later request go on new connections.
+                        transport.renewConnections();
+                        if (sent != null) {
+                            answerTimes.listUnanswered(answerTimes.listMillis());
+                        }
+                        String cause = NO_ANSWER + endpoint(request) + " (" + Shared.describe(failure) + " after "
+                                + (sent == null ? answerTimes.watchMillis() : (System.nanoTime() - sent) / 1_000_000L) / 1000
+                                + " s; its connection presumed cut, retrying on a new one)";
+                        if (watch != null) {
+                            unanswered.remove(watch);
+                        }
+                        report(() -> requestUnanswered(request, cause));
+                    } else if (watch != null && unanswered.remove(watch)) {
                         String cause = Shared.describe(failure);
                         report(() -> watchAnswered(request, 0, cause));
                     }
@@ -201,9 +234,62 @@ final class Connections {
                         unanswered.remove(watch);
                         int status = response.code();
                         report(() -> watchAnswered(request, status, null));
+                    } else {
+                        Long sent = listsSent.remove(request.uri().toString());
+                        if (sent != null) {
+                            answerTimes.listAnswered(System.nanoTime() - sent);
+                        }
                     }
                 }
             };
+        }
+
+        /** Sets the time a request may wait for its answer (the response's head; a WebSocket's upgrade). */
+        private static void answerWithin(BasicBuilder builder, long millis) {
+            if (builder instanceof io.fabric8.kubernetes.client.http.WebSocket.Builder webSocket) {
+                webSocket.connectTimeout(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else if (builder instanceof HttpRequest.Builder http) {
+                http.timeout(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Whether a request failed for want of an answer (not for a refused or failed new connection). */
+        private static boolean unanswered(Throwable failure) {
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.net.http.HttpConnectTimeoutException) {
+                    return false;
+                }
+                if (t instanceof java.net.http.HttpTimeoutException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The API's address and the request's path, without its query: "https://k8s:6443/api/v1/pods". */
+        private static String endpoint(HttpRequest request) {
+            java.net.URI uri = request.uri();
+            return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+        }
+
+        /** A list or watch request got no answer in time: its informers are told (see {@link Shared#watchFailed}). */
+        private void requestUnanswered(HttpRequest request, String cause) {
+            for (Shared<?> shared : informersOf(request)) {
+                shared.failed(cause);
+            }
+        }
+
+        private List<Shared<?>> informersOf(HttpRequest request) {
+            String path = request.uri().getRawPath();
+            List<Shared<?>> watching = new ArrayList<>();
+            synchronized (this) {
+                for (Shared<?> shared : informers.values()) {
+                    if (path.endsWith("/" + shared.description)) {
+                        watching.add(shared);
+                    }
+                }
+            }
+            return watching;
         }
 
         /** What a watch request watches (its path and selectors), or {@code null} for other requests. */
@@ -235,16 +321,7 @@ final class Connections {
          * came; then {@code cause} says why when it is known.
          */
         private void watchAnswered(HttpRequest request, int status, String cause) {
-            String path = request.uri().getRawPath();
-            List<Shared<?>> watching = new ArrayList<>();
-            synchronized (this) {
-                for (Shared<?> shared : informers.values()) {
-                    if (path.endsWith("/" + shared.description)) {
-                        watching.add(shared);
-                    }
-                }
-            }
-            for (Shared<?> shared : watching) {
+            for (Shared<?> shared : informersOf(request)) {
                 if (status == 410) {
                     continue; // Gone: the informer lists anew, as it should; not a failure
                 }
@@ -511,7 +588,7 @@ final class Connections {
             return created;
         }
 
-        private void failed(String message) {
+        void failed(String message) {
             if (closed) {
                 return;
             }
@@ -594,6 +671,9 @@ final class Connections {
         static boolean sameFailure(String a, String b) {
             if (a == null || b == null) {
                 return a == b;
+            }
+            if (a.startsWith(NO_ANSWER) && b.startsWith(NO_ANSWER)) {
+                return a.substring(0, a.indexOf(" (")).equals(b.substring(0, b.indexOf(" (")));
             }
             return a.equals(b) || (a.startsWith("HTTP ") && status(a).equals(status(b)));
         }

@@ -222,6 +222,53 @@ class ApiFaultsTest {
     }
 
     /**
+     * A NAT or firewall between discovery and the API forgets every flow at once (no RST, no
+     * FIN): the watches and the client's kept-alive connections all go dead. The watches are
+     * renewed after their 1 to 2 s test timeout, and a renewal's list or watch request rides a
+     * dead kept-alive connection: it must be noticed within seconds, not at the 60 s request
+     * timeout (twice: fabric8 retries once; before the fix the first warning came after 120 s and
+     * no new connection was opened within 140 s), warned about once per scope
+     * with the API's address and the cause, retried on a new connection, and discovery must
+     * follow changes again; the targets stay meanwhile. The informers' lists share one kept-alive
+     * HTTP/2 connection (the JDK upgrades http:// to h2c with {@code enable_http2}, and the mock
+     * accepts), as they would over TLS with an API server: a request timing out on it resets only
+     * its stream, so without new connections every retry would wait on it again (no new
+     * connection within 30 s). Three namespaces make three informers.
+     */
+    @Test
+    void aRenewalOverDeadKeptAliveConnectionsIsNoticedWithinSecondsWarnedOnceAndRetriedOnANewConnection() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        TestPluginContext context = api.context("blackhole");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(),
+                "namespaces", Map.of("names", List.of("shop", "payments", "books"))), context), context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        // Renewals under way: their lists leave kept-alive connections in the client's pool.
+        FaultyProxy.awaitAbove("renewed watches", proxy::watchesHeld, proxy.watchesHeld() + 3);
+        int accepted = proxy.accepted();
+        proxy.blackholeExisting();
+        long cutAt = System.nanoTime();
+        while (warningsAbout(run, "in namespace shop failed").isEmpty()) {
+            assertThat(System.nanoTime() - cutAt).as("a warning within 8 s of the cut; got " + run.warnings())
+                    .isLessThan(Duration.ofSeconds(8).toNanos());
+            Thread.sleep(10);
+        }
+        long warnedAfter = System.nanoTime() - cutAt;
+        String warning = warningsAbout(run, "in namespace shop failed").getFirst();
+        assertThat(warning).as("names the API and the cause").contains("127.0.0.1:" + proxy.port()).contains("HttpTimeoutException");
+        FaultyProxy.awaitAbove("new connection after the cut", proxy::accepted, accepted);
+        awaitFollowing(run);
+        long followingAfter = System.nanoTime() - cutAt;
+        System.out.printf("dead kept-alive connections: warned after %d ms, following again after %d ms: %s%n",
+                warnedAfter / 1_000_000, followingAfter / 1_000_000, warning);
+        assertThat(warningsAbout(run, "in namespace shop failed")).as("one warning for the shop's informer").hasSize(1);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
+    }
+
+    /**
      * Once the proxy has seen the API answer the informer's new watch: waits for the discoverer
      * to say it watches, then creates probe pods until discovery reports one. The mock, unlike an
      * API server, does not replay the events a watch missed, and registers a WebSocket watch's

@@ -20,8 +20,9 @@ import javax.net.ssl.SSLContext;
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
  * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
- * WebSocket watches (a close frame) or cut them silently, reset new connections (bytes stop flowing, nothing is closed: a
- * NAT or firewall that forgot them), and drop every connection in flight. Otherwise bytes pass both ways
+ * WebSocket watches (a close frame) or cut them silently (bytes stop flowing, nothing is closed: a
+ * NAT or firewall that forgot them), cut every open connection so (kept-alive ones included), reset
+ * new connections, and drop every connection in flight. Otherwise bytes pass both ways
  * untouched. It records the {@code Authorization} headers it saw on each connection's first request,
  * and counts what the client's informer does (requests refused, watches gone, watches the API
  * holds; each on a connection of its own, as every fault closes the connections), so a test can follow its retries and reconnects instead of sleeping.
@@ -50,6 +51,8 @@ final class FaultyProxy implements AutoCloseable {
      * head) is on its way, so the mock holds the watch and sends every later change through it.
      */
     private final AtomicInteger watchesHeld = new AtomicInteger();
+    /** Connections accepted and passed on (not reset). */
+    private final AtomicInteger accepted = new AtomicInteger();
 
     FaultyProxy(String targetUrl) throws IOException {
         this(targetUrl, null);
@@ -135,6 +138,16 @@ final class FaultyProxy implements AutoCloseable {
         silenced.addAll(watchClients);
     }
 
+    /**
+     * Cuts every connection open now without a word, as a NAT or firewall that forgot its flows:
+     * bytes stop flowing both ways, no FIN, no RST, no close frame; the sockets stay open. The
+     * client's kept-alive (pooled) connections are among them, and look alive to it until a
+     * request sent on one goes unanswered. New connections pass as before.
+     */
+    void blackholeExisting() {
+        silenced.addAll(open);
+    }
+
     /** How many requests were refused with {@link #failWith}'s status so far. */
     int refused() {
         return refused.get();
@@ -143,6 +156,11 @@ final class FaultyProxy implements AutoCloseable {
     /** How many watch requests were answered 410 Gone so far. */
     int gone() {
         return gone.get();
+    }
+
+    /** How many connections were accepted and passed on so far (a client's new connections). */
+    int accepted() {
+        return accepted.get();
     }
 
     /** How many watches the API has begun to answer so far (see {@link #watchesHeld}). */
@@ -182,6 +200,7 @@ final class FaultyProxy implements AutoCloseable {
                     continue;
                 }
                 open.add(client);
+                accepted.incrementAndGet();
                 executor.submit(() -> serve(client));
             } catch (IOException e) {
                 return;

@@ -400,6 +400,9 @@ final class Evaluator {
         final double[] row;
         /** The histogram samples of the series just read, by step; null when it had none. */
         NativeHistogram[] hists;
+        /** Where a run of floats lands ({@code SampleIterator.readFloats}). */
+        final long[] runT = new long[256];
+        final double[] runV = new double[256];
 
         InstantCursor(int steps) {
             row = new double[steps];
@@ -461,6 +464,20 @@ final class Evaluator {
                 prevRead = null;
             }
             while (has && it.timestamp() <= end) {
+                if (!starts) {
+                    // A run of floats in one call (a storage copies a decoded chunk's): only the last counts.
+                    int r = it.readFloats(end, cursor.runT, cursor.runV, 0, cursor.runT.length);
+                    int k = r < 0 ? ~r : r;
+                    if (k > 0) {
+                        lastT = cursor.runT[k - 1];
+                        lastV = cursor.runV[k - 1];
+                        lastH = null;
+                        haveLast = true;
+                        read += k;
+                        has = r >= 0;
+                        continue;
+                    }
+                }
                 lastT = it.timestamp();
                 if (starts) {
                     lastSt = it.startTimestamp();

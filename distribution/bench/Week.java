@@ -1,0 +1,543 @@
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A week of data, side by side: N node_exporter-shaped hosts (the series a node dashboard reads,
+ * from a real node_exporter page: CPU, memory, load, disk, network, filesystem) scraped every S
+ * seconds for D days, ending now, are backfilled into Prometheus (promtool) and Promethium
+ * ({@code tsdb create-blocks-from openmetrics}) and imported into VictoriaMetrics; each server
+ * then starts on its data with default flags (VictoriaMetrics with its result cache off) and
+ * compacts it as it would; then the dashboard's panel queries run over 1 h, 24 h and D days at
+ * the step Grafana chooses, warm (median of repeats) and cold (page cache dropped before the
+ * first request, where the machine allows), each answer compared with Prometheus's.
+ *
+ * <p>Values move as real ones do: counters grow by noisy increments (CPU seconds with two
+ * decimals, bytes as integers), gauges wander. The data folders are kept in the work folder and
+ * reused by a later run with the same shape ({@code --reuse}). Loopback only, bounded by the
+ * sample count. Run through {@code distribution/bench/week}.
+ */
+public final class Week {
+
+    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, List<String> servers, Path work,
+                   boolean reuse, boolean cold) {
+    }
+
+    /** One panel query, with {@code $ri} for Grafana's {@code $__rate_interval}. */
+    record Panel(String name, String expr) {
+    }
+
+    /** A query range and the step Grafana would choose for it (a ~1,000 px wide panel). */
+    record Range(String name, long seconds, long stepSeconds) {
+    }
+
+    static final List<String> METRICS = List.of("node_cpu_seconds_total", "node_load1", "node_load5", "node_load15",
+            "node_memory_MemTotal_bytes", "node_memory_MemFree_bytes", "node_memory_MemAvailable_bytes",
+            "node_memory_Cached_bytes", "node_memory_Buffers_bytes", "node_memory_SwapTotal_bytes", "node_memory_SwapFree_bytes",
+            "node_disk_read_bytes_total", "node_disk_written_bytes_total", "node_disk_io_time_seconds_total",
+            "node_network_receive_bytes_total", "node_network_transmit_bytes_total",
+            "node_filesystem_avail_bytes", "node_filesystem_size_bytes");
+
+    /** Node Exporter Full's panels, over every host (a fleet view) and over one host. */
+    static final List<Panel> PANELS = List.of(
+            new Panel("cpu busy, all hosts", "100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[$ri])))"),
+            new Panel("cpu by mode, all hosts", "sum by (mode) (rate(node_cpu_seconds_total{mode!=\"idle\"}[$ri]))"),
+            new Panel("cpu by mode, one host", "sum by (mode) (rate(node_cpu_seconds_total{instance=\"$host\",mode!=\"idle\"}[$ri]))"),
+            new Panel("memory used %, all hosts", "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)"),
+            new Panel("memory parts, one host", "node_memory_MemTotal_bytes{instance=\"$host\"} - node_memory_MemFree_bytes{instance=\"$host\"} - node_memory_Cached_bytes{instance=\"$host\"} - node_memory_Buffers_bytes{instance=\"$host\"}"),
+            new Panel("swap used, all hosts", "node_memory_SwapTotal_bytes - node_memory_SwapFree_bytes"),
+            new Panel("load, all hosts", "node_load1"),
+            new Panel("disk read+written, all hosts", "sum by (instance) (rate(node_disk_read_bytes_total[$ri]) + rate(node_disk_written_bytes_total[$ri]))"),
+            new Panel("disk io time, one host", "rate(node_disk_io_time_seconds_total{instance=\"$host\"}[$ri])"),
+            new Panel("network rx bits, all hosts", "sum by (instance) (rate(node_network_receive_bytes_total{device!=\"lo\"}[$ri]) * 8)"),
+            new Panel("network tx bits, one host", "rate(node_network_transmit_bytes_total{instance=\"$host\"}[$ri]) * 8"),
+            new Panel("filesystem used %, all hosts", "100 - node_filesystem_avail_bytes * 100 / node_filesystem_size_bytes"));
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        Files.createDirectories(o.work());
+        List<Range> ranges = List.of(new Range("1h", 3600, grafanaStep(3600, o.intervalSeconds())),
+                new Range("24h", 86400, grafanaStep(86400, o.intervalSeconds())),
+                new Range(o.days() + "d", o.days() * 86400L, grafanaStep(o.days() * 86400L, o.intervalSeconds())));
+        Path stamp = o.work().resolve("shape");
+        String shape = o.targets() + " targets, " + o.days() + " d every " + o.intervalSeconds() + " s";
+        long end;
+        if (o.reuse() && Files.exists(stamp) && Files.readString(stamp).startsWith(shape + "\n")) {
+            end = Long.parseLong(Files.readString(stamp).split("\n")[1].trim());
+            System.out.printf(Locale.ROOT, "week: reusing the data of %s (ending at %d)%n", shape, end);
+        } else {
+            Files.deleteIfExists(stamp);
+            end = System.currentTimeMillis() / 60_000 * 60_000 - 60_000;
+            prepare(o, end);
+            Files.writeString(stamp, shape + "\n" + end + "\n");
+        }
+        Map<String, SideBySide.Server> servers = new LinkedHashMap<>();
+        try {
+            for (String name : o.servers()) {
+                SideBySide.Server s = start(name, o);
+                servers.put(name, s);
+            }
+            long started = System.nanoTime();
+            for (SideBySide.Server s : servers.values()) {
+                SideBySide.waitReady(s, Duration.ofMinutes(10));
+                settle(s, started);
+            }
+            run(o, servers, ranges, end);
+        } finally {
+            for (SideBySide.Server s : servers.values()) {
+                s.process().destroy();
+                s.process().waitFor();
+            }
+        }
+    }
+
+    /** Grafana's interval: range / 1,000 px rounded to its "nice" steps, at least the scrape interval. */
+    static long grafanaStep(long rangeSeconds, int scrape) {
+        long raw = rangeSeconds / 1000;
+        long[] nice = {1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
+        long step = nice[nice.length - 1];
+        for (int i = 0; i < nice.length - 1; i++) {
+            if (raw < (nice[i] + nice[i + 1]) / 2) {
+                step = nice[i];
+                break;
+            }
+        }
+        return Math.max(step, scrape);
+    }
+
+    // ---- the data ---------------------------------------------------------------------------
+
+    static void prepare(Options o, long end) throws Exception {
+        List<SideBySide.Line> page = SideBySide.template(o.work()).stream()
+                .filter(l -> l.kind() != '#' && METRICS.contains(name(l.prefix()))).toList();
+        Path om = o.work().resolve("week.om");
+        Path vm = o.work().resolve("week.prom");
+        long t0 = System.nanoTime();
+        long samples = write(page, o, end, om, vm);
+        System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written in %.0f s%n",
+                samples, o.targets(), page.size(), o.days(), o.intervalSeconds(), (System.nanoTime() - t0) / 1e9);
+        for (String name : o.servers()) {
+            Path data = o.work().resolve(name + "-data");
+            switch (name) {
+                case "prometheus" -> report(name, Blocks.backfill(List.of("promtool"), om, data));
+                case "promethium" -> report(name, Blocks.backfill(List.of(o.home().resolve("bin/promethium").toString()), om, data));
+                case "victoria-metrics" -> importVm(o, vm, data);
+                default -> throw new IllegalArgumentException("unknown server " + name);
+            }
+        }
+        Files.deleteIfExists(om);
+        Files.deleteIfExists(vm);
+    }
+
+    static void report(String name, Blocks.Figures f) {
+        System.out.printf(Locale.ROOT, "week: %s backfilled %,d samples into %d blocks in %.0f s (peak RSS %,d MB)%n",
+                name, f.samples(), f.blocks(), f.seconds(), f.peakRssKb() / 1024);
+    }
+
+    static String name(String prefix) {
+        int brace = prefix.indexOf('{');
+        return (brace < 0 ? prefix : prefix.substring(0, brace)).strip();
+    }
+
+    /**
+     * Writes the OpenMetrics file (timestamps in seconds) and VictoriaMetrics' import file
+     * (milliseconds) in scrape order. Byte-level writing: billions of characters.
+     */
+    static long write(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
+        long scrapes = o.days() * 86400L / o.intervalSeconds();
+        long start = end - (scrapes - 1) * o.intervalSeconds() * 1000L;
+        int n = o.targets() * page.size();
+        byte[][] prefixes = new byte[n][];
+        double[] value = new double[n];
+        double[] rate = new double[n];
+        boolean[] counter = new boolean[n];
+        boolean[] decimals = new boolean[n];
+        SplittableRandom random = new SplittableRandom(42);
+        for (int t = 0; t < o.targets(); t++) {
+            String extra = "instance=\"10.0." + (t / 250) + "." + (t % 250 + 1) + ":9100\",job=\"node\"";
+            for (int i = 0; i < page.size(); i++) {
+                SideBySide.Line l = page.get(i);
+                String p = l.prefix().stripTrailing();
+                int brace = p.indexOf('{');
+                String full = brace < 0 ? p + "{" + extra + "} "
+                        : p.endsWith("{}") ? p.substring(0, brace) + "{" + extra + "} "
+                        : p.substring(0, p.length() - 1) + "," + extra + "} ";
+                int k = t * page.size() + i;
+                prefixes[k] = full.getBytes(StandardCharsets.UTF_8);
+                String metric = name(p);
+                counter[k] = l.kind() == 'c';
+                decimals[k] = metric.contains("seconds") || metric.startsWith("node_load");
+                value[k] = l.base() * (0.5 + random.nextDouble());
+                // Counters: a CPU second per second at most; bytes up to a few MB/s.
+                rate[k] = metric.contains("seconds") ? random.nextDouble() : metric.endsWith("bytes_total") ? random.nextDouble() * 3e6 : 0;
+            }
+        }
+        long samples = 0;
+        try (OutputStream a = new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
+             OutputStream b = new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
+            for (long s = 0; s < scrapes; s++) {
+                long now = start + s * o.intervalSeconds() * 1000L;
+                for (int t = 0; t < o.targets(); t++) {
+                    long ts = now + t * 7L; // targets are scraped a few ms apart
+                    for (int i = 0; i < page.size(); i++) {
+                        int k = t * page.size() + i;
+                        double v = next(k, value, rate, counter, decimals, o.intervalSeconds(), random);
+                        StringBuilder sb = new StringBuilder(24);
+                        if (decimals[k]) {
+                            sb.append(Math.round(v * 100) / 100.0);
+                        } else {
+                            sb.append((long) v);
+                        }
+                        byte[] vb = sb.toString().getBytes(StandardCharsets.US_ASCII);
+                        a.write(prefixes[k]);
+                        a.write(vb);
+                        a.write(' ');
+                        a.write(Long.toString(ts / 1000).getBytes(StandardCharsets.US_ASCII));
+                        a.write('.');
+                        long ms = ts % 1000;
+                        a.write('0' + (int) (ms / 100));
+                        a.write('0' + (int) (ms / 10 % 10));
+                        a.write('0' + (int) (ms % 10));
+                        a.write('\n');
+                        b.write(prefixes[k]);
+                        b.write(vb);
+                        b.write(' ');
+                        b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
+                        b.write('\n');
+                        samples++;
+                    }
+                }
+            }
+            a.write("# EOF\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return samples;
+    }
+
+    static double next(int k, double[] value, double[] rate, boolean[] counter, boolean[] decimals, int interval, SplittableRandom random) {
+        if (counter[k]) {
+            value[k] += rate[k] * interval * (0.5 + random.nextDouble());
+        } else if (value[k] != 0 && random.nextInt(4) == 0) {
+            // Gauges wander by up to 1% now and then, pulled back towards their start.
+            value[k] *= 1 + (random.nextDouble() - 0.5) * 0.02;
+        }
+        return value[k];
+    }
+
+    static void importVm(Options o, Path file, Path data) throws Exception {
+        Blocks.deleteRecursively(data);
+        SideBySide.Server s = startVm(o, data);
+        try {
+            SideBySide.waitReady(s, Duration.ofMinutes(1));
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/v1/import/prometheus"))
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("VictoriaMetrics import answered " + r.statusCode() + ": " + r.body());
+            }
+            SideBySide.get(s, "/internal/force_flush");
+            System.out.printf(Locale.ROOT, "week: victoria-metrics imported in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        } finally {
+            s.process().destroy();
+            s.process().waitFor();
+        }
+    }
+
+    // ---- the servers ------------------------------------------------------------------------
+
+    static SideBySide.Server start(String name, Options o) throws IOException {
+        Path data = o.work().resolve(name + "-data");
+        int port = Proc.freePort();
+        Path config = o.work().resolve("week.yml");
+        Files.writeString(config, "global:\n  scrape_interval: " + o.intervalSeconds() + "s\n");
+        List<String> command = switch (name) {
+            case "prometheus" -> List.of(SideBySide.binary("prometheus"), "--config.file=" + config, "--storage.tsdb.path=" + data,
+                    "--web.listen-address=127.0.0.1:" + port);
+            case "victoria-metrics" -> null;
+            case "promethium" -> List.of(o.home().resolve("bin/promethium").toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
+                    "--plugins.dir=" + o.work().resolve("promethium-plugins"));
+            default -> throw new IllegalArgumentException("unknown server " + name + " (prometheus, victoria-metrics, promethium)");
+        };
+        if (command == null) {
+            return startVm(o, data);
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(o.work().resolve(name + ".log").toFile())).start();
+        return new SideBySide.Server(name, p, port, data);
+    }
+
+    static SideBySide.Server startVm(Options o, Path data) throws IOException {
+        int port = Proc.freePort();
+        Process p = new ProcessBuilder(SideBySide.binary("victoria-metrics", "victoria-metrics-prod"), "-storageDataPath=" + data,
+                "-httpListenAddr=127.0.0.1:" + port, "-retentionPeriod=100y", "-search.disableCache")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(o.work().resolve("victoria-metrics.log").toFile())).start();
+        return new SideBySide.Server("victoria-metrics", p, port, data);
+    }
+
+    /**
+     * Waits until the server's compaction of the backfilled blocks is over: at least 75 s (Prometheus
+     * and Promethium look for blocks to compact once a minute and then merge the 2 h blocks into
+     * longer ones; VictoriaMetrics merges parts), then its CPU idle for 10 s; at most 15 minutes.
+     */
+    static void settle(SideBySide.Server s, long t0) throws Exception {
+        double last = Proc.cpuSeconds(s.process().pid());
+        int quiet = 0;
+        while ((quiet < 10 || System.nanoTime() - t0 < Duration.ofSeconds(75).toNanos())
+                && System.nanoTime() - t0 < Duration.ofMinutes(15).toNanos()) {
+            Thread.sleep(1000);
+            double now = Proc.cpuSeconds(s.process().pid());
+            quiet = now - last < 0.05 ? quiet + 1 : 0;
+            last = now;
+        }
+        System.out.printf(Locale.ROOT, "week: %s settled after %.0f s (%.1f s CPU)%s%n", s.name(),
+                (System.nanoTime() - t0) / 1e9, last, blocks(s.data()) > 0 ? ", " + blocks(s.data()) + " blocks" : "");
+    }
+
+    static long blocks(Path data) throws IOException {
+        try (var s = Files.list(data)) {
+            return s.filter(p -> Files.exists(p.resolve("meta.json"))).count();
+        }
+    }
+
+    // ---- the queries -------------------------------------------------------------------------
+
+    static void run(Options o, Map<String, SideBySide.Server> servers, List<Range> ranges, long end) throws Exception {
+        boolean dropCaches = o.cold() && canDropCaches();
+        System.out.printf(Locale.ROOT, "load average: %s; cold = %s%n", Proc.loadAverage(),
+                dropCaches ? "page cache dropped before the request" : "first request (page cache not dropped)");
+        String host = "10.0.0.1:9100";
+        Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
+        int disagreements = 0;
+        for (Range range : ranges) {
+            long ri = Math.max(range.stepSeconds() + o.intervalSeconds(), 4L * o.intervalSeconds());
+            for (Panel panel : PANELS) {
+                String expr = panel.expr().replace("$ri", ri + "s").replace("$host", host);
+                // Half a second past the scrape times: Prometheus 2.42 closes a window at its start,
+                // Prometheus 3 (and Promethium) leave it open, so a sample exactly there would differ.
+                String path = "/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
+                        + "&start=" + (end / 1000 - range.seconds()) + ".5&end=" + end / 1000 + ".5&step=" + range.stepSeconds();
+                String key = range.name() + " · " + panel.name();
+                Map<String, double[]> row = new LinkedHashMap<>();
+                Map<String, String> answers = new LinkedHashMap<>();
+                for (SideBySide.Server s : servers.values()) {
+                    if (dropCaches) {
+                        dropCaches();
+                    }
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = SideBySide.get(s, path);
+                    double cold = (System.nanoTime() - t0) / 1e6;
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException(s.name() + " answered " + r.statusCode() + " to " + expr + ": " + r.body());
+                    }
+                    answers.put(s.name(), r.body());
+                    double[] ms = new double[o.repeats()];
+                    for (int i = 0; i < o.repeats(); i++) {
+                        long t1 = System.nanoTime();
+                        SideBySide.get(s, path);
+                        ms[i] = (System.nanoTime() - t1) / 1e6;
+                    }
+                    Arrays.sort(ms);
+                    row.put(s.name(), new double[] {cold, ms[ms.length / 2]});
+                }
+                figures.put(key, row);
+                if (answers.containsKey("prometheus") && answers.containsKey("promethium")) {
+                    String diff = compare(answers.get("prometheus"), answers.get("promethium"));
+                    if (diff != null) {
+                        disagreements++;
+                        System.out.printf(Locale.ROOT, "DIFFERENT ANSWER %s: %s%n", key, diff);
+                    }
+                }
+            }
+        }
+        print(figures, servers.keySet(), ranges, disagreements);
+    }
+
+    static void print(Map<String, Map<String, double[]>> figures, java.util.Set<String> names, List<Range> ranges, int disagreements) {
+        System.out.printf(Locale.ROOT, "load average: %s%n", Proc.loadAverage());
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-44s", "query (warm median / cold, ms)"));
+        for (String n : names) {
+            head.append(String.format(Locale.ROOT, " %22s", n));
+        }
+        head.append("   vs Prometheus   vs VictoriaMetrics");
+        System.out.println(head);
+        List<Double> toProm = new ArrayList<>();
+        List<Double> toVm = new ArrayList<>();
+        List<Double> toPromCold = new ArrayList<>();
+        List<Double> toVmCold = new ArrayList<>();
+        for (Map.Entry<String, Map<String, double[]>> e : figures.entrySet()) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-44s", e.getKey()));
+            for (String n : names) {
+                double[] f = e.getValue().get(n);
+                line.append(String.format(Locale.ROOT, " %22s", String.format(Locale.ROOT, "%.1f / %.1f", f[1], f[0])));
+            }
+            double[] ours = e.getValue().get("promethium");
+            double[] prom = e.getValue().get("prometheus");
+            double[] vm = e.getValue().get("victoria-metrics");
+            line.append(ours != null && prom != null ? String.format(Locale.ROOT, "   %.2f× / %.2f×", ours[1] / prom[1], ours[0] / prom[0]) : "   -");
+            line.append(ours != null && vm != null ? String.format(Locale.ROOT, "   %.2f× / %.2f×", ours[1] / vm[1], ours[0] / vm[0]) : "   -");
+            System.out.println(line);
+            if (ours != null && prom != null) {
+                toProm.add(ours[1] / prom[1]);
+                toPromCold.add(ours[0] / prom[0]);
+            }
+            if (ours != null && vm != null) {
+                toVm.add(ours[1] / vm[1]);
+                toVmCold.add(ours[0] / vm[0]);
+            }
+        }
+        verdict("warm, time against Prometheus's (target ≤ 0.50× for every query)", toProm, 0.5);
+        verdict("cold, time against Prometheus's (target ≤ 0.50×)", toPromCold, 0.5);
+        verdict("warm, time against VictoriaMetrics' (target ≤ 1×)", toVm, 1.0);
+        verdict("cold, time against VictoriaMetrics' (target ≤ 1×)", toVmCold, 1.0);
+        System.out.printf(Locale.ROOT, "answers different from Prometheus's: %d%n", disagreements);
+    }
+
+    static void verdict(String what, List<Double> ratios, double target) {
+        if (ratios.isEmpty()) {
+            return;
+        }
+        double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        long met = ratios.stream().filter(x -> x <= target).count();
+        System.out.printf(Locale.ROOT, "%s: median %.2f×, worst %.2f×, %d of %d met %s%n", what, r[r.length / 2], r[r.length - 1],
+                met, r.length, met == r.length ? "✓" : "✗");
+    }
+
+    /**
+     * Compares two query_range answers: the same series (by their label sets) with the same
+     * points, values equal within 1e-9 relative. Returns what differs, or null.
+     */
+    static String compare(String expected, String actual) {
+        Map<String, String> a = series(expected);
+        Map<String, String> b = series(actual);
+        if (!a.keySet().equals(b.keySet())) {
+            return "series " + a.keySet().size() + " vs " + b.keySet().size() + ", e.g. " + firstDifference(a.keySet(), b.keySet());
+        }
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            double[] x = numbers(e.getValue());
+            double[] y = numbers(b.get(e.getKey()));
+            if (x.length != y.length) {
+                return e.getKey() + ": " + x.length / 2 + " points vs " + y.length / 2;
+            }
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] != y[i] && Math.abs(x[i] - y[i]) > 1e-9 * Math.max(Math.abs(x[i]), Math.abs(y[i]))) {
+                    return e.getKey() + ": at " + x[i - i % 2] + " " + x[i] + " vs " + y[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    static String firstDifference(java.util.Set<String> a, java.util.Set<String> b) {
+        for (String x : a) {
+            if (!b.contains(x)) {
+                return "only Prometheus has " + x;
+            }
+        }
+        for (String x : b) {
+            if (!a.contains(x)) {
+                return "only Promethium has " + x;
+            }
+        }
+        return "?";
+    }
+
+    private static final Pattern SERIES = Pattern.compile("\\{\"metric\":(\\{[^}]*}),\"values\":\\[(.*?)]]");
+
+    static Map<String, String> series(String body) {
+        Map<String, String> out = new TreeMap<>();
+        Matcher m = SERIES.matcher(body);
+        while (m.find()) {
+            String[] labels = m.group(1).substring(1, m.group(1).length() - 1).split(",");
+            Arrays.sort(labels);
+            out.put(String.join(",", labels), m.group(2));
+        }
+        return out;
+    }
+
+    static double[] numbers(String values) {
+        String[] parts = values.replace("[", "").replace("]", "").replace("\"", "").split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Double.parseDouble(parts[i]);
+        }
+        return out;
+    }
+
+    static boolean canDropCaches() {
+        try {
+            dropCaches();
+            return true;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static void dropCaches() throws IOException, InterruptedException {
+        Process sync = new ProcessBuilder("sync").start();
+        sync.waitFor();
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
+    }
+
+    static Options parse(String[] args) {
+        Path home = null;
+        int targets = 20;
+        int days = 7;
+        int interval = 15;
+        int repeats = 5;
+        List<String> servers = List.of("prometheus", "victoria-metrics", "promethium");
+        Path work = null;
+        boolean reuse = false;
+        boolean cold = true;
+        for (String a : args) {
+            String v = a.substring(a.indexOf('=') + 1);
+            if (a.startsWith("--home=")) {
+                home = Path.of(v);
+            } else if (a.startsWith("--targets=")) {
+                targets = Integer.parseInt(v);
+            } else if (a.startsWith("--days=")) {
+                days = Integer.parseInt(v);
+            } else if (a.startsWith("--interval=")) {
+                interval = Integer.parseInt(v);
+            } else if (a.startsWith("--repeats=")) {
+                repeats = Integer.parseInt(v);
+            } else if (a.startsWith("--servers=")) {
+                servers = List.of(v.split(","));
+            } else if (a.startsWith("--work=")) {
+                work = Path.of(v);
+            } else if (a.equals("--reuse")) {
+                reuse = true;
+            } else if (a.equals("--no-cold")) {
+                cold = false;
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a
+                        + " (--targets=N --days=D --interval=S --repeats=N --servers=a,b --work=DIR --reuse --no-cold)");
+            }
+        }
+        if (home == null || work == null) {
+            throw new IllegalArgumentException("--home and --work are required");
+        }
+        return new Options(home, targets, days, interval, repeats, servers, work, reuse, cold);
+    }
+}

@@ -43,8 +43,14 @@ class CompactionCrashIT {
                 static_configs:
                   - targets: ["127.0.0.1:%d"]
             """;
-    /** Small blocks: the first background check (a minute after start) cuts the head. */
-    private static final String BLOCKS = "--storage.tsdb.min-block-duration=10s";
+    /** Small blocks: the head is cut once it spans one and a half (6 s). */
+    private static final String BLOCKS = "--storage.tsdb.min-block-duration=4s";
+    /**
+     * For the head cut only: a background check every second rather than Prometheus's minute, so
+     * the cut comes once the head spans 6 s. The later starts keep the minute, so no background cut
+     * is held in place of the block rewrite the test asks for.
+     */
+    private static final String CHECK_OFTEN = "--storage.tsdb.fault.compaction-interval=1s";
     private static final String PAUSE = "--storage.tsdb.fault.pause-before-rename=";
     /** Samples counted as acknowledged: all the self-scrape's but {@code up}'s, which the test deletes in part. */
     private static final String KEPT = "{job=\"self\",__name__!=\"up\"}[1h]";
@@ -56,7 +62,7 @@ class CompactionCrashIT {
             server.config(CONFIG.formatted(server.port));
 
             // 1. A head cut: its blocks are renamed into place, the WAL checkpoint after them is held.
-            server.start(BLOCKS, PAUSE + "checkpoint").awaitReady();
+            server.start(BLOCKS, CHECK_OFTEN, PAUSE + "checkpoint").awaitReady();
             server.await(Duration.ofSeconds(120), () -> server.output().contains("pause-before-rename): checkpoint "),
                     "the checkpoint held before its rename");
             long t1 = System.currentTimeMillis();

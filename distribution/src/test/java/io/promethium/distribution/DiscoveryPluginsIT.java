@@ -67,7 +67,8 @@ class DiscoveryPluginsIT {
                         token: s3cr3t-consul-token
                         refresh_interval: 1s
                 """.formatted(consul.getAddress().getPort()))
-                .start("--web.enable-lifecycle", "--plugins.scan-interval=1s", "--discovery.dns.resolv-conf=" + resolv).awaitReady();
+                .start("--web.enable-lifecycle", "--plugins.scan-interval=1s", KubernetesDiscoveryIT.SHORT_GRACE,
+                        "--discovery.dns.resolv-conf=" + resolv).awaitReady();
     }
 
     /** Just enough of Consul's documented API: the agent, the catalog, one healthy service instance; blocking queries wait. */

@@ -31,13 +31,15 @@ import org.junit.jupiter.api.Test;
  * Prometheus (as a remote write receiver and a remote read endpoint) and VictoriaMetrics
  * single-node. One Promethium scrapes a target and writes to both (exemplars too, to Prometheus with
  * its exemplar storage on); a Promethium agent writes to
- * VictoriaMetrics through an outage of {@code promethium.it.outage.seconds} (20 s here; the
- * soak command in plugins-storage/remote/README.md runs 120 s) and nothing is lost or doubled.
+ * VictoriaMetrics through an outage of {@code promethium.it.outage.seconds} (8 s here; the
+ * soak command in plugins-storage/remote/README.md runs 120 s) and nothing is lost or doubled. Its
+ * queue holds 200 samples a shard, so the outage backs up through the WAL many times over what
+ * the queue holds, as a long outage does with the default capacity.
  */
 class RemotePeersIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long OUTAGE_SECONDS = Long.getLong("promethium.it.outage.seconds", 20);
+    private static final long OUTAGE_SECONDS = Long.getLong("promethium.it.outage.seconds", 8);
 
     private static HttpServer target;
     private static final AtomicLong scrapesA = new AtomicLong();
@@ -288,7 +290,7 @@ class RemotePeersIT {
                         static_configs: [{targets: ['127.0.0.1:%d']}]
                     remote_write:
                       - url: http://127.0.0.1:%d/api/v1/write
-                        queue_config: {batch_send_deadline: 500ms, min_backoff: 100ms, max_backoff: 1s}
+                        queue_config: {batch_send_deadline: 500ms, min_backoff: 100ms, max_backoff: 1s, capacity: 200, max_samples_per_send: 50}
                     """.formatted(target.getAddress().getPort(), agent.port, vm.port))
                     .start("--agent", "--storage.agent.path=" + agent.home.resolve("data-agent")).awaitReady();
             HttpResponse<String> q = agent.get("/api/v1/query?query=up");

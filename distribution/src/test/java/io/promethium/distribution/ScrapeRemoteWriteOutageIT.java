@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * Remote write through a receiver outage with samples that come in by scraping, as the issue's
  * operator ran it: the server scrapes a loopback page of {@value #SERIES} series every second and
  * writes to the real VictoriaMetrics (Debian's {@code victoria-metrics}) with Prometheus's queue
- * defaults; VictoriaMetrics is stopped (SIGTERM) for 30 s and started again. Then, for every scrape up to a cut-off time, each
+ * defaults; VictoriaMetrics is stopped (SIGTERM) for {@link #OUTAGE_SECONDS} (10 s here: five
+ * times the queue's capacity of samples, long enough for the retries to reach the 5 s
+ * {@code max_backoff}) and started again. Then, for every scrape up to a cut-off time, each
  * series' samples in VictoriaMetrics (its CSV export) are counted against the server's own
  * ({@code count_over_time} at the cut-off): none missing, duplicates only as at-least-once delivery
  * allows, and the queue's failed and dropped counters at 0.
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class ScrapeRemoteWriteOutageIT {
     static final int SERIES = 5000;
     /** The outage; {@code -Dpromethium.it.outage.seconds=60} is the issue's. */
-    static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 15);
+    static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 10);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -32,17 +32,24 @@ public record TestCertificates(Path caPem, Path serverKeyStore) {
     /**
      * The same with the CA named {@code caName} (its CN): tests that need two unrelated CAs (one
      * that signed the server, one that did not) give them different names, as two real CAs have.
+     * The CA's and the server's key pairs (the slow steps, a JVM each) are made at the same time.
      */
     public static TestCertificates create(Path dir, String caName) throws IOException, InterruptedException {
         String keytool = keytool();
         Path ca = dir.resolve("ca.p12");
-        Path caPem = createCa(dir, caName);
+        Path caPem = dir.resolve("ca.pem");
         Path server = dir.resolve("server.p12");
         Path request = dir.resolve("server.csr");
         Path signed = dir.resolve("server.pem");
         List<String> store = List.of("-storetype", "PKCS12", "-storepass", PASSWORD);
-        run(keytool, store, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-keypass", PASSWORD, "-dname", "CN=localhost",
-                "-validity", "2", "-keystore", server.toString());
+        Process serverKey = start(keytool, store, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-keypass", PASSWORD,
+                "-dname", "CN=localhost", "-validity", "2", "-keystore", server.toString());
+        try {
+            createCa(dir, caName);
+            finish(serverKey, "-genkeypair");
+        } finally {
+            serverKey.destroy();
+        }
         run(keytool, store, "-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
         run(keytool, store, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
                 "-outfile", signed.toString(), "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2");
@@ -84,14 +91,31 @@ public record TestCertificates(Path caPem, Path serverKeyStore) {
     }
 
     private static void run(String keytool, List<String> store, String... args) throws IOException, InterruptedException {
+        Process p = start(keytool, store, args);
+        try {
+            finish(p, args[0]);
+        } finally {
+            p.destroy();
+        }
+    }
+
+    private static Process start(String keytool, List<String> store, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>();
         command.add(keytool);
+        if (!args[0].equals("-genkeypair")) {
+            // The quick steps start a JVM each, which dominates them: the client compiler and serial GC start sooner.
+            // Key generation keeps the defaults (the optimizing compiler makes its RSA arithmetic faster).
+            command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
+        }
         command.addAll(List.of(args));
         command.addAll(store);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static void finish(Process p, String step) throws IOException, InterruptedException {
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("keytool " + args[0] + " failed: " + output.strip());
+            throw new IOException("keytool " + step + " failed: " + output.strip());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.promethium.discovery.internal;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.Durations;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.http.HttpClientFactory;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,9 +34,23 @@ public final class DiscoveryComponent implements DiscoveryService {
 
     private final DiscoveryManager manager;
 
+    /** Fault testing only (hidden): the grace of {@link DiscoveryManager#DEFAULT_GRACE}, shorter for tests of a plugin's removal. */
+    static final String GRACE_FLAG = "discovery.fault.plugin-grace";
+
     @Activate
-    public DiscoveryComponent(@Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
-        this.manager = new DiscoveryManager(UPDATE_INTERVAL, registrar, httpClients);
+    public DiscoveryComponent(BundleContext context, @Reference MetricsRegistrar registrar, @Reference HttpClientFactory httpClients) {
+        this.manager = new DiscoveryManager(UPDATE_INTERVAL, grace(context.getProperty("promethium.flag." + GRACE_FLAG)), registrar, httpClients);
+    }
+
+    static Duration grace(String flag) {
+        if (flag == null || flag.isEmpty()) {
+            return DiscoveryManager.DEFAULT_GRACE;
+        }
+        try {
+            return Durations.parse(flag);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("flag --" + GRACE_FLAG + ": " + e.getMessage(), e);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -36,7 +36,8 @@ public final class ComponentConfig {
             Map.entry("walCompressionType", "storage.tsdb.wal-compression-type"),
             Map.entry("walSegmentSize", "storage.tsdb.wal-segment-size"),
             Map.entry("samplesPerChunk", "storage.tsdb.samples-per-chunk"),
-            Map.entry("faultPauseBeforeRename", "storage.tsdb.fault.pause-before-rename"));
+            Map.entry("faultPauseBeforeRename", "storage.tsdb.fault.pause-before-rename"),
+            Map.entry("faultCompactionInterval", "storage.tsdb.fault.compaction-interval"));
 
     private ComponentConfig() {
     }
@@ -70,7 +71,8 @@ public final class ComponentConfig {
                 .withSamplesPerChunk(samplesPerChunk(props))
                 .withMaxBlockDuration(duration(props, "maxBlockDuration", "0s"))
                 .withLockFile(!bool(props, "noLockfile", "false"))
-                .withWalCompression(compression(props));
+                .withWalCompression(compression(props))
+                .withCompactionInterval(compactionInterval(props));
     }
 
     /** As Prometheus: 0 (the default) means 128MiB; anything else must lie between 10MiB and 256MiB. */
@@ -132,6 +134,19 @@ public final class ComponentConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException("storage.exemplars.max_exemplars: expected a count up to " + (Integer.MAX_VALUE - 8) + ", got \"" + text + "\"");
         }
+    }
+
+    /**
+     * Fault testing only, property {@code faultCompactionInterval}: how often the background
+     * checks for a head cut (Prometheus's minute by default), so a crash test need not wait a
+     * minute for its first cut. Zero would stop the background work, so it is refused.
+     */
+    private static Duration compactionInterval(Map<String, ?> props) throws ConfigException {
+        Duration every = duration(props, "faultCompactionInterval", "1m");
+        if (every.isZero()) {
+            throw new ConfigException(name("faultCompactionInterval") + ": must be above 0s");
+        }
+        return every;
     }
 
     /** What a fault test holds before its rename, property {@code faultPauseBeforeRename}: a comma list of block, checkpoint. */

@@ -102,6 +102,8 @@ class TsdbComponentTest {
         assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "faultPauseBeforeRename", "block,index")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.fault.pause-before-rename")
                 .hasMessageContaining("\"index\" is not block or checkpoint");
+        assertThatThrownBy(() -> component.activate(Map.of("path", dir.toString(), "faultCompactionInterval", "0s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.fault.compaction-interval");
     }
 
     @Test

@@ -136,7 +136,8 @@ class DockerSdTest {
     @Test
     void aFailingEngineKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
         docker.fixture("dockerprom");
-        start("unix://" + docker.socket, Map.of());
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        start("unix://" + docker.socket, Map.of("refresh_interval", "500ms"));
         await(x -> x.targets().size() == 8);
         docker.failWith(500);
         awaitWarning("error while listing containers: Error response from daemon: simulated failure");
@@ -146,7 +147,7 @@ class DockerSdTest {
         docker.answer("[{", "[]");
         awaitWarning("error decoding the answer of /containers/json");
         docker.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.last().targets()).hasSize(8);
         assertThat(harness.warnings().stream().filter(w -> w.contains("simulated failure")).count()).isEqualTo(1);

@@ -45,7 +45,11 @@ class EurekaSdTest {
     }
 
     private void start() throws Exception {
-        harness.start(new EurekaDiscovererFactory(), "eureka_sd_configs", Map.of("server", eureka.url(), "refresh_interval", "1s"));
+        start("1s");
+    }
+
+    private void start(String refreshInterval) throws Exception {
+        harness.start(new EurekaDiscovererFactory(), "eureka_sd_configs", Map.of("server", eureka.url(), "refresh_interval", refreshInterval));
     }
 
     private TargetGroup await(Predicate<TargetGroup> check) throws InterruptedException {
@@ -59,7 +63,8 @@ class EurekaSdTest {
     @Test
     void aFailingServerKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
         eureka.register("WEB", EurekaClient.instance("WEB", "web-1.test", "10.0.0.1", 8080, "UP", 90));
-        start();
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        start("500ms");
         await(g -> g.targets().size() == 1);
         assertThat(eureka.requests).contains("GET /eureka/apps");
         eureka.failWith(500);
@@ -73,7 +78,7 @@ class EurekaSdTest {
         awaitWarning("/eureka/apps\": EOF");
         eureka.answerBody(null);
         eureka.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).as("no update while failing").isTrue();
         assertThat(harness.last().targets()).hasSize(1);
         assertThat(harness.warnings().stream().filter(w -> w.contains("'500'")).count()).isEqualTo(1);

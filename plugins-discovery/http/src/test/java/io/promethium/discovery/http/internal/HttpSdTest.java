@@ -103,7 +103,8 @@ class HttpSdTest {
     @Test
     void everyKindOfBadAnswerKeepsTheLastTargetsAndIsCountedAndLoggedOncePerChange() throws Exception {
         endpoint.answer(TWO_GROUPS);
-        start(Map.of(), 4096);
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for two failed refreshes.
+        start(Map.of("refresh_interval", "500ms"), 4096);
         awaitGroups(g -> g.size() == 2);
         Map<String, TargetGroup> good = new HashMap<>(harness.groups());
         double failures = 0;
@@ -128,7 +129,7 @@ class HttpSdTest {
         endpoint.answer(200, "application/json", "");
         awaitWarning("unexpected end of JSON input");
         endpoint.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).as("no update while failing").isTrue();
         assertThat(harness.groups()).isEqualTo(good);
         assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "http", "http-job"))

@@ -126,7 +126,8 @@ class MarathonSdTest {
     @Test
     void aFailingMarathonKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
         marathon.answer(APPS);
-        start(Map.of("auth_token", "t0k3n"));
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        start(Map.of("auth_token", "t0k3n", "refresh_interval", "500ms"));
         await(g -> g.size() == 4);
         assertThat(marathon.requests.get(0)).endsWith(" token=t0k3n");
         marathon.answer(503, "text/plain", "down");
@@ -136,7 +137,7 @@ class MarathonSdTest {
         marathon.answer("{\"apps\":");
         awaitWarning("end-of-input");
         marathon.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.groups().get("/web").targets()).hasSize(2);
         assertThat(harness.warnings().stream().filter(w -> w.contains("'503'")).count()).isEqualTo(1);

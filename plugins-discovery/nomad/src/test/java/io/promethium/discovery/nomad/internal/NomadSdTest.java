@@ -94,7 +94,8 @@ class NomadSdTest {
     @Test
     void aFailingNomadKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
         nomad.register(TestNomadDiscoverer.web("w", "10.0.0.1"));
-        start(Map.of());
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        start(Map.of("refresh_interval", "500ms"));
         await(x -> x.targets().size() == 1);
         nomad.failWith(500, "");
         awaitWarning("Unexpected response code: 500 (internal error)");
@@ -105,7 +106,7 @@ class NomadSdTest {
         awaitWarning("json: cannot unmarshal object into Go value of type []*api.ServiceRegistrationListStub");
         nomad.answerBody(null);
         nomad.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.last().targets()).hasSize(1);
         assertThat(harness.warnings().stream().filter(w -> w.contains("(internal error)") && !w.contains("failed to fetch")).count())

@@ -295,7 +295,8 @@ class OpenstackSdTest {
     @Test
     void aFailingOpenstackKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
         Map<String, Object> values = config("hypervisor");
-        values.put("refresh_interval", "1s");
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        values.put("refresh_interval", "500ms");
         try (DiscoveryHarness harness = new DiscoveryHarness(context, Duration.ofSeconds(15))) {
             harness.start(create(values));
             discoverer = null; // the harness closes it
@@ -308,7 +309,7 @@ class OpenstackSdTest {
             openstack.answer("/os-hypervisors/detail", "{\"hypervisors\": [");
             harness.awaitWarning("not a JSON object");
             openstack.hang(true);
-            harness.awaitWarning("no answer within 1000 ms");
+            harness.awaitWarning("no answer within 500 ms");
             assertThat(harness.noUpdates()).isTrue();
             assertThat(harness.warnings().stream().filter(w -> w.contains("but got 500")).count()).isEqualTo(1);
             assertThat(context.metrics().value("prometheus_sd_refresh_failures_total", "openstack", "openstack-job"))

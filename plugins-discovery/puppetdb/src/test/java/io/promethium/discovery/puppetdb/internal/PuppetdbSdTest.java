@@ -126,7 +126,8 @@ class PuppetdbSdTest {
     @Test
     void aFailingPuppetdbKeepsTheLastTargetsCountsAndLogsOncePerChange() throws Exception {
         puppetdb.answer(fixture());
-        start(Map.of());
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        start(Map.of("refresh_interval", "500ms"));
         await(x -> x.targets().size() == 1);
         puppetdb.answer(500, "application/json", "{}");
         awaitWarning("server returned HTTP status 500");
@@ -137,7 +138,7 @@ class PuppetdbSdTest {
         puppetdb.answer("[{");
         awaitWarning("the answer is not JSON");
         puppetdb.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.last().targets()).hasSize(1);
         assertThat(harness.warnings().stream().filter(w -> w.contains("status 500")).count()).isEqualTo(1);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Triton discoverer passes the api's discovery contract against a loopback HTTPS stand-in of Triton's discovery endpoint. */
@@ -23,13 +24,22 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
 
     private static final String CONTAINER = "{\"vm_uuid\": \"vm-%d\", \"vm_alias\": \"a%d\"}";
 
+    /** The CA and server certificate, made once for the class: each keytool run starts a JVM, seven of them took seconds a test. */
+    @TempDir
+    static Path certificateDir;
+    private static TestCertificates certificates;
+
     @TempDir
     Path dir;
     private HttpsServer server;
     private ExecutorService executor;
-    private TestCertificates certificates;
     private volatile String containers;
     private volatile int status = 200;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certificates = TestCertificates.create(certificateDir);
+    }
 
     @AfterEach
     void stopTriton() {
@@ -41,7 +51,6 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
 
     @Override
     protected TestPluginContext newContext() throws Exception {
-        certificates = TestCertificates.create(dir);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
         executor = Executors.newVirtualThreadPerTaskExecutor();

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TritonSdTest {
 
+    /** The CA and server certificate, made once for the class: each keytool run starts a JVM, seven of them took seconds a test. */
+    @TempDir
+    static Path certificateDir;
+    private static TestCertificates certificates;
+
     @TempDir
     Path dir;
     private HttpsServer server;
     private ExecutorService executor;
     private DiscoveryHarness harness;
-    private TestCertificates certificates;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile String containers = """
@@ -49,9 +54,13 @@ class TritonSdTest {
               {"server_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_alias": "server02", "vm_brand": "kvm",
                "vm_image_uuid": "a5894692-bd32-4ca1-908a-e2dda3c3a5e6", "vm_uuid": "d2bf8ead-5a5c-4d7b-a9ab-b7ea8d4c0d5a"}]}""";
 
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certificates = TestCertificates.create(certificateDir);
+    }
+
     @BeforeEach
     void startTriton() throws Exception {
-        certificates = TestCertificates.create(dir);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
         executor = Executors.newVirtualThreadPerTaskExecutor();

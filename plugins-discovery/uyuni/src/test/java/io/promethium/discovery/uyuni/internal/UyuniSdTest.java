@@ -106,7 +106,8 @@ class UyuniSdTest {
     @Test
     void wrongCredentialsAndAFailingServerKeepTheLastTargetsCountAndLogOncePerChange() throws Exception {
         uyuni.systems.add(TestUyuniDiscoverer.system(1));
-        start(Map.of());
+        // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
+        start(Map.of("refresh_interval", "500ms"));
         await(x -> x.targets().size() == 1);
         uyuni.failWith(500);
         awaitWarning("HTTP status 500");
@@ -115,7 +116,7 @@ class UyuniSdTest {
         awaitWarning("the XML-RPC answer cannot be read");
         uyuni.answerBody(null);
         uyuni.hang(true);
-        awaitWarning("no answer within 1000 ms");
+        awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.last().targets()).hasSize(1);
         assertThat(harness.warnings().stream().filter(w -> w.contains("status 500")).count()).isEqualTo(1);

@@ -39,7 +39,8 @@ class TestNerveDiscoverer extends AbstractDiscovererContractTest {
 
     @Override
     protected Map<String, Object> block() {
-        return Map.of("servers", List.of(zk.connectString()), "paths", List.of("/nerve/services/web"));
+        // A short session timeout: the failure check waits for the lost session to be noticed.
+        return Map.of("servers", List.of(zk.connectString()), "paths", List.of("/nerve/services/web"), "timeout", "2s");
     }
 
     @Override

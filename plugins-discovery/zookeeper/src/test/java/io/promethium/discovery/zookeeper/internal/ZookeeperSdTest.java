@@ -49,8 +49,9 @@ class ZookeeperSdTest {
     }
 
     private void start(DiscovererFactory factory, String key, String... paths) throws Exception {
+        // A 2 s session: a server that goes away is noticed within seconds.
         harness.start(factory, key, Map.of("servers", List.of(zk.connectString()), "paths", List.of(paths),
-                "timeout", "5s"));
+                "timeout", "2s"));
     }
 
     private void await(String what, Predicate<Map<String, TargetGroup>> check) throws InterruptedException {

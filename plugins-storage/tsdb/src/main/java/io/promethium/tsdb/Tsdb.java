@@ -122,8 +122,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
         Wal opened = null;
         try {
-            removeTemporaries();
-            loadBlocks();
+            TsdbBlockLoader loader = new TsdbBlockLoader(dir, metrics);
+            loader.removeTemporaries();
+            TsdbBlockLoader.Loaded loaded = loader.load();
+            blocks = loaded.blocks();
+            downsampledBlocks = loaded.downsampled();
+            corruptBlocks.addAll(loaded.setAside());
             head.setPersistedBefore(maxBlockTime());
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
@@ -166,143 +170,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
     }
 
-    /**
-     * Removes what an interrupted write left behind (a block or checkpoint being written when the
-     * process died or the disk filled): such folders are never loaded, and they hold space.
-     */
-    private void removeTemporaries() throws IOException {
-        removeTemporaries(dir);
-        Path walDir = dir.resolve("wal");
-        if (Files.isDirectory(walDir)) {
-            removeTemporaries(walDir);
-        }
-    }
-
-    private static void removeTemporaries(Path in) throws IOException {
-        try (Stream<Path> s = Files.list(in)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                // Prometheus's names too, for a data folder it wrote.
-                if (name.endsWith(".tmp") || name.endsWith(".tmp-for-creation") || name.endsWith(".tmp-for-deletion")) {
-                    LOG.info("removing " + p + ", left by an interrupted write");
-                    Fsync.deleteRecursively(p);
-                }
-            }
-        }
-    }
-
     /** Suffix of a block folder set aside because it could not be opened; never loaded again. */
     public static final String CORRUPTED_SUFFIX = ".corrupted";
-
-    /**
-     * Opens every block folder. One that cannot be opened (a missing or bad {@code meta.json},
-     * index or chunk file) is set aside: renamed to {@code <ulid>.corrupted}, logged, counted and
-     * listed in the status, and the database opens with the rest. Folders set aside earlier are
-     * listed again, so the status shows them until an operator removes them.
-     */
-    private void loadBlocks() throws IOException {
-        List<Block> loaded = new ArrayList<>();
-        List<Block> downsampled = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                String name = p.getFileName().toString();
-                if (!Files.isDirectory(p)) {
-                    continue;
-                }
-                int suffix = name.indexOf(CORRUPTED_SUFFIX);
-                if (suffix > 0 && Ulid.looksLike(name.substring(0, suffix))) {
-                    corruptBlocks.add(new StorageStats.CorruptBlock(name.substring(0, suffix), "set aside by an earlier start", p.toString()));
-                    continue;
-                }
-                if (!Ulid.looksLike(name)) {
-                    continue;
-                }
-                try {
-                    Block b = Block.open(p);
-                    (b.meta().downsampled() ? downsampled : loaded).add(b);
-                } catch (IOException | RuntimeException e) {
-                    setAside(p, e);
-                }
-            }
-        }
-        loaded = withoutSuperseded(loaded);
-        downsampled = withoutSuperseded(downsampled);
-        loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
-        blocks = List.copyOf(loaded);
-        downsampled.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
-        downsampledBlocks = List.copyOf(downsampled);
-    }
-
-    /**
-     * Drops the blocks a compaction had already replaced when the process stopped: the merged
-     * block was renamed into place, its sources were not deleted yet. As Prometheus deletes a
-     * block named among a loaded block's parents: here, a block whose sources all lie in the
-     * sources of one of a higher compaction level (and the same resolution) holds nothing that
-     * one lacks, and loading both would serve its samples twice, or resurrect deleted ones.
-     */
-    private List<Block> withoutSuperseded(List<Block> opened) {
-        List<Block> kept = new ArrayList<>();
-        for (Block b : opened) {
-            Block by = null;
-            for (Block other : opened) {
-                BlockMeta m = other.meta();
-                if (other != b && m.level() > b.meta().level() && m.resolution() == b.meta().resolution()
-                        && m.sources().containsAll(b.meta().sources())) {
-                    by = other;
-                    break;
-                }
-            }
-            if (by == null) {
-                kept.add(b);
-                continue;
-            }
-            LOG.warning("block " + b.dir() + " was compacted into " + by.meta().ulid()
-                    + " before the process stopped and is deleted now (an interrupted compaction)");
-            b.close();
-            try {
-                Fsync.deleteBlock(b.dir());
-            } catch (IOException e) {
-                // Not served either way; the next start tries again.
-                LOG.severe("deleting block " + b.dir() + " failed (it is not served): " + e.getMessage());
-            }
-        }
-        return kept;
-    }
-
-    /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
-    private static boolean isCorruption(Exception e) {
-        return e instanceof RuntimeException || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.EOFException
-                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
-                || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
-    }
-
-    private void setAside(Path block, Exception cause) {
-        String ulid = block.getFileName().toString();
-        String reason = cause instanceof java.nio.file.NoSuchFileException missing
-                ? "missing file " + missing.getFile()
-                : cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (!isCorruption(cause)) {
-            // Not the block's fault (permissions, too many open files): skipped this time, left where it is.
-            LOG.severe("block " + block + " could not be opened and is skipped (left in place): " + reason);
-            corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));
-            return;
-        }
-        metrics.blocksCorrupt.increment();
-        Path target = dir.resolve(ulid + CORRUPTED_SUFFIX);
-        if (Files.exists(target)) {
-            target = dir.resolve(ulid + CORRUPTED_SUFFIX + "." + System.currentTimeMillis());
-        }
-        try {
-            Files.move(block, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Fsync.dir(dir);
-            LOG.severe("block " + block + " is corrupt and was set aside as " + target + " (not served; remove it or restore it"
-                    + " from a backup): " + reason);
-        } catch (IOException e) {
-            target = block;
-            LOG.severe("block " + block + " is corrupt and is skipped (renaming it failed: " + e.getMessage() + "): " + reason);
-        }
-        corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, target.toString()));
-    }
 
     long maxBlockTime() {
         long max = Long.MIN_VALUE;

@@ -204,29 +204,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         if (closed) {
             throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
         }
-        List<io.promethium.api.storage.MetadataQueryable.SeriesMetadata> out = new ArrayList<>();
-        head.forEachSeries(s -> {
-            io.promethium.api.model.Metadata m = s.metadata();
-            if (m != null && io.promethium.tsdb.internal.util.LabelMatching.matchesAll(s.labels(), matchers)) {
-                out.add(new io.promethium.api.storage.MetadataQueryable.SeriesMetadata(s.labels(), m));
-            }
-        });
-        out.sort(java.util.Comparator.comparing(io.promethium.api.storage.MetadataQueryable.SeriesMetadata::seriesLabels));
-        return out;
+        return TsdbQuerying.selectMetadata(head, matchers);
     }
 
     /** Series metadata kept per series in the head, by metric name: each distinct metadata once. */
     public java.util.Map<String, List<io.promethium.api.model.Metadata>> seriesMetadata() {
-        java.util.Map<String, java.util.LinkedHashSet<io.promethium.api.model.Metadata>> byName = new java.util.TreeMap<>();
-        head.forEachSeries(s -> {
-            io.promethium.api.model.Metadata m = s.metadata();
-            if (m != null) {
-                byName.computeIfAbsent(s.labels().get("__name__"), k -> new java.util.LinkedHashSet<>()).add(m);
-            }
-        });
-        java.util.Map<String, List<io.promethium.api.model.Metadata>> out = new java.util.LinkedHashMap<>();
-        byName.forEach((k, v) -> out.put(k, List.copyOf(v)));
-        return out;
+        return TsdbQuerying.seriesMetadata(head);
     }
 
     // ---- Storage ----
@@ -244,38 +227,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         if (closed) {
             throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
         }
-        List<Querier> queriers = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        // Head first: it fixes where its reads start before the block list is read, so a block cut
-        // in between shows up in both (merged away), never in neither.
-        HeadQuerier headQuerier = new HeadQuerier(head, minTime, maxTime);
-        for (Block b : blocks) {
-            BlockMeta m = b.meta();
-            if (m.maxTime() <= minTime || m.minTime() > maxTime) {
-                continue;
-            }
-            if (b.corruption() != null) {
-                warnings.add("block " + m.ulid() + " skipped: " + b.corruption());
-                continue;
-            }
-            if (b.acquire()) {
-                queriers.add(b.querier(minTime, maxTime));
-            }
-        }
-        queriers.add(headQuerier);
-        long newest = Math.max(maxBlockTime(), head.maxTime());
-        Querier raw = io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
-                seriesRetention.policy(), minTime, newest, options.retention().toMillis());
-        List<DownsamplingLevel> levels = downsampling;
-        List<Block> companions = downsampledBlocks;
-        // Only configured resolutions answer queries; without levels every select reads raw as before.
-        if (levels.isEmpty() || companions.isEmpty()) {
-            return raw;
-        }
-        // The rules hide companion data past a series' cutoff too; series matching no rule keep what
-        // their resolution's retention keeps (global 0 here: companions may outlive raw data).
-        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime),
-                seriesRetention.policy(), minTime, newest, 0);
+        return TsdbQuerying.querier(this, minTime, maxTime);
     }
 
     /**

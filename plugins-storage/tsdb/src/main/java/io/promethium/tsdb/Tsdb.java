@@ -324,45 +324,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
-        PostingsForMatchers.check(matchers);
-        synchronized (compactionLock) {
-            // Companions too: queries and coarser companions then leave out every window the interval touches.
-            List<Block> all = new ArrayList<>(blocks);
-            all.addAll(downsampledBlocks);
-            for (Block b : all) {
-                try {
-                    b.delete(matchers, mint, maxt);
-                } catch (IOException e) {
-                    throw new StorageException(Reason.IO, "writing tombstones of block " + b.meta().ulid() + ": " + e.getMessage(), e);
-                }
-            }
-            RoaringBitmap ids = PostingsForMatchers.select(head.postings(), matchers);
-            WalRecords.Encoder enc = new WalRecords.Encoder();
-            List<MemSeries> hit = new ArrayList<>();
-            IntIterator it = ids.getIntIterator();
-            while (it.hasNext()) {
-                MemSeries s = head.series(it.next());
-                if (s != null && s.overlaps(mint, maxt)) {
-                    hit.add(s);
-                }
-            }
-            if (hit.isEmpty()) {
-                return;
-            }
-            enc.begin(WalRecords.TOMBSTONES);
-            for (MemSeries s : hit) {
-                enc.tombstone(s.ref(), mint, maxt);
-            }
-            enc.end();
-            try {
-                head.walLog().log(enc.bytes().array(), enc.bytes().length());
-            } catch (IOException e) {
-                throw new StorageException(Reason.IO, "writing tombstones to the WAL: " + e.getMessage(), e);
-            }
-            for (MemSeries s : hit) {
-                s.addDeleted(mint, maxt);
-            }
-        }
+        TsdbAdministration.delete(this, matchers, mint, maxt);
     }
 
     /**
@@ -371,31 +333,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     @Override
     public void cleanTombstones() {
-        synchronized (compactionLock) {
-            for (Block b : downsampledBlocks) {
-                if (b.numTombstones() == 0 || b.corruption() != null) {
-                    continue;
-                }
-                try {
-                    TsdbDownsampling.rewrite(this, b);
-                } catch (IOException e) {
-                    metrics.compactionsFailed.increment();
-                    throw new StorageException(Reason.IO, "rewriting companion " + b.meta().ulid() + ": " + e.getMessage(), e);
-                }
-            }
-            for (Block b : blocks) {
-                if (b.numTombstones() == 0 || b.corruption() != null) {
-                    continue;
-                }
-                try {
-                    BlockMeta meta = compactor.merge(List.of(b), dir);
-                    TsdbCompaction.replaceBlocks(this, List.of(b), meta);
-                } catch (IOException e) {
-                    metrics.compactionsFailed.increment();
-                    throw new StorageException(Reason.IO, "rewriting block " + b.meta().ulid() + ": " + e.getMessage(), e);
-                }
-            }
-        }
+        TsdbAdministration.cleanTombstones(this);
     }
 
     /**
@@ -404,42 +342,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     @Override
     public void snapshot(Path target, boolean withHead) {
-        synchronized (compactionLock) {
-            try {
-                Files.createDirectories(target);
-                // Companions too: where raw data expired they are all a snapshot holds of that time.
-                List<Block> all = new ArrayList<>(blocks);
-                all.addAll(downsampledBlocks);
-                for (Block b : all) {
-                    if (b.corruption() != null) {
-                        continue;
-                    }
-                    linkTree(b.dir(), target.resolve(b.dir().getFileName()));
-                }
-                if (withHead && head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
-                    compactor.writeHead(head, target, head.minTime(), head.maxTime() + 1);
-                }
-            } catch (IOException e) {
-                throw new StorageException(Reason.IO, "snapshot into " + target + " failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private static void linkTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    try {
-                        Files.createLink(dest, p);
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(p, dest);
-                    }
-                }
-            }
-        }
+        TsdbAdministration.snapshot(this, target, withHead);
     }
 
     /** Cardinality of the head, as the status API shows it. */

@@ -2,7 +2,6 @@ package io.promethium.tsdb;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
@@ -12,23 +11,15 @@ import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
 import io.promethium.api.storage.StorageException.Reason;
 import io.promethium.tsdb.internal.block.Block;
-import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.CompactionPlanner;
 import io.promethium.tsdb.internal.block.Compactor;
-import io.promethium.tsdb.internal.block.Ulid;
 import io.promethium.tsdb.internal.fs.FaultPause;
 import io.promethium.tsdb.internal.fs.FileOpener;
-import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.HeadReplay;
-import io.promethium.tsdb.internal.head.MemSeries;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
-import io.promethium.tsdb.internal.query.HeadQuerier;
-import io.promethium.tsdb.internal.query.MergeQuerier;
-import io.promethium.tsdb.internal.query.PostingsForMatchers;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
-import io.promethium.tsdb.internal.wal.WalRecords;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -36,19 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
-import org.roaringbitmap.IntIterator;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The embedded time-series database: a WAL-backed in-memory head plus immutable blocks on disk,
@@ -72,7 +57,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     final CompactionPlanner planner;
     final Object compactionLock = new Object();
     /** Blocks set aside at open (this start's and earlier ones' folders). */
-    private final List<StorageStats.CorruptBlock> corruptBlocks = new CopyOnWriteArrayList<>();
+    final List<StorageStats.CorruptBlock> corruptBlocks = new CopyOnWriteArrayList<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
     final Wal wal;
@@ -280,14 +265,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * plus each block's chunk files shared out among its series by chunk count (an estimate).
      */
     public List<RuleUsage> retentionUsage() {
-        List<RetentionRule> rules = seriesRetention.policy().rules();
-        List<RuleUsage> out = new ArrayList<>();
-        for (TsdbSeriesRetention.ClassStats c : seriesRetention.stats(this)) {
-            boolean rule = c.cls() < rules.size();
-            out.add(new RuleUsage(rule ? rules.get(c.cls()).selector() : "",
-                    rule ? rules.get(c.cls()).retention() : options.retention(), c.headSeries(), c.blockSeries(), c.bytes()));
-        }
-        return out;
+        return TsdbStatus.retentionUsage(this);
     }
 
     /**
@@ -348,47 +326,13 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     /** Cardinality of the head, as the status API shows it. */
     @Override
     public HeadStats headStats() {
-        Map<String, Map<String, Integer>> card = head.postings().cardinalities();
-        long pairs = 0;
-        List<HeadStats.Stat> byMetric = new ArrayList<>();
-        List<HeadStats.Stat> valueCounts = new ArrayList<>();
-        List<HeadStats.Stat> memory = new ArrayList<>();
-        List<HeadStats.Stat> byPair = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Integer>> e : card.entrySet()) {
-            String name = e.getKey();
-            pairs += e.getValue().size();
-            valueCounts.add(new HeadStats.Stat(name, e.getValue().size()));
-            long bytes = 0;
-            for (Map.Entry<String, Integer> v : e.getValue().entrySet()) {
-                bytes += (long) v.getKey().length() * v.getValue();
-                byPair.add(new HeadStats.Stat(name + "=" + v.getKey(), v.getValue()));
-                if (name.equals(Labels.METRIC_NAME)) {
-                    byMetric.add(new HeadStats.Stat(v.getKey(), v.getValue()));
-                }
-            }
-            memory.add(new HeadStats.Stat(name, bytes));
-        }
-        return new HeadStats(head.numSeries(), pairs, head.chunkCount(), head.minTime(), head.maxTime(), top(byMetric),
-                top(valueCounts), top(memory), top(byPair));
+        return TsdbStatus.headStats(head);
     }
 
     /** {@link #headStats()} in the api's terms, for the HTTP API's {@code /api/v1/status/tsdb}. */
     @Override
     public StorageStats stats() {
-        HeadStats h = headStats();
-        io.promethium.tsdb.internal.head.Head.Memory m = head.memory();
-        return new StorageStats(h.numSeries(), h.numLabelPairs(), h.chunkCount(), h.minTime(), h.maxTime(),
-                toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
-                toApi(h.seriesCountByLabelValuePair()),
-                List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
-                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())),
-                corruptBlocksNow(),
-                seriesRetention.policy().isEmpty() ? List.of() : retentionUsage().stream()
-                        .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),
-                                u.blockSeries(), u.bytes()))
-                        .toList(),
-                resolutionUsage().stream().map(r -> new StorageStats.ResolutionStat(r.resolution().toMillis(), r.blocks(), r.bytes(),
-                        r.minTime(), r.maxTime(), r.retention().toMillis(), r.nativeHistograms())).toList());
+        return TsdbStatus.stats(this);
     }
 
     /**
@@ -397,38 +341,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * are left at, finest first. Native histograms are not downsampled: only raw blocks hold them.
      */
     public List<ResolutionUsage> resolutionUsage() {
-        List<DownsamplingLevel> levels = downsampling;
-        List<Block> companions = downsampledBlocks;
-        if (levels.isEmpty() && companions.isEmpty()) {
-            return List.of();
-        }
-        java.util.TreeMap<Long, Duration> retention = new java.util.TreeMap<>();
-        retention.put(0L, options.retention());
-        for (Block b : companions) {
-            retention.put(b.meta().resolution(), options.retention()); // no level names it: the raw retention deletes it
-        }
-        for (DownsamplingLevel l : levels) {
-            retention.put(l.resolution().toMillis(), l.retention());
-        }
-        List<ResolutionUsage> out = new ArrayList<>();
-        List<Block> all = new ArrayList<>(blocks);
-        all.addAll(companions);
-        for (Map.Entry<Long, Duration> e : retention.entrySet()) {
-            long count = 0;
-            long bytes = 0;
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            for (Block b : all) {
-                if (b.meta().resolution() == e.getKey() && b.corruption() == null) {
-                    count++;
-                    bytes += b.sizeBytes();
-                    min = Math.min(min, b.meta().minTime());
-                    max = Math.max(max, b.meta().maxTime());
-                }
-            }
-            out.add(new ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), e.getKey() == 0));
-        }
-        return out;
+        return TsdbStatus.resolutionUsage(this);
     }
 
     /**
@@ -444,17 +357,6 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     public record ResolutionUsage(Duration resolution, long blocks, long bytes, long minTime, long maxTime, Duration retention,
             boolean nativeHistograms) {
-    }
-
-    private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
-        return stats.stream().map(s -> new StorageStats.Stat(s.name(), s.value())).toList();
-    }
-
-    private static List<HeadStats.Stat> top(List<HeadStats.Stat> stats) {
-        return stats.stream()
-                .sorted(Comparator.comparingLong(HeadStats.Stat::value).reversed().thenComparing(HeadStats.Stat::name))
-                .limit(10)
-                .toList();
     }
 
     /**
@@ -516,30 +418,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** Blocks currently served, oldest first. */
     public List<BlockInfo> blocks() {
-        List<BlockInfo> out = new ArrayList<>();
-        for (Block b : blocks) {
-            BlockMeta m = b.meta();
-            out.add(new BlockInfo(m.ulid(), m.minTime(), m.maxTime(), m.numSamples(), m.numSeries(), m.numChunks(), m.level(),
-                    b.sizeBytes(), b.corruption()));
-        }
-        return out;
+        return TsdbStatus.blocks(blocks);
     }
 
     /** Blocks that could not be opened, each as "ulid: reason". */
     public List<String> corruptBlocks() {
         return corruptBlocks.stream().map(c -> c.block() + ": " + c.reason()).toList();
-    }
-
-    /** Blocks not served: set aside at open, then served blocks a read found corrupt (skipped since). */
-    List<StorageStats.CorruptBlock> corruptBlocksNow() {
-        List<StorageStats.CorruptBlock> out = new ArrayList<>(corruptBlocks);
-        for (Block b : blocks) {
-            String why = b.corruption();
-            if (why != null) {
-                out.add(new StorageStats.CorruptBlock(b.meta().ulid(), why, b.dir().toString()));
-            }
-        }
-        return out;
     }
 
     /** A block as listed by {@link #blocks()}; {@code corruption} is null for a healthy block. */
@@ -549,9 +433,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** Bytes of compressed chunk data held in the head (for memory accounting: heap minus this is overhead). */
     public long headChunkBytes() {
-        long[] total = {0};
-        head.forEachSeries(s -> total[0] += s.chunkBytes());
-        return total[0];
+        return TsdbStatus.headChunkBytes(head);
     }
 
     TsdbMetrics metrics() {
@@ -564,75 +446,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** The self-metrics collector for this database (Prometheus's names). */
     public io.promethium.api.collect.Collector collector() {
-        return new io.promethium.tsdb.internal.metrics.TsdbCollector(metrics, new io.promethium.tsdb.internal.metrics.TsdbCollector.Gauges() {
-            @Override
-            public long headSeries() {
-                return head.numSeries();
-            }
-
-            @Override
-            public long headChunks() {
-                return head.chunkCount();
-            }
-
-            @Override
-            public long headMinTime() {
-                return head.minTime();
-            }
-
-            @Override
-            public long headMaxTime() {
-                return head.maxTime();
-            }
-
-            @Override
-            public long blocksLoaded() {
-                return blocks.size();
-            }
-
-            @Override
-            public long blocksBytes() {
-                long total = 0;
-                for (Block b : blocks) {
-                    total += b.sizeBytes();
-                }
-                // Companions count towards --storage.tsdb.retention.size, so towards this gauge too.
-                for (Block b : downsampledBlocks) {
-                    total += b.sizeBytes();
-                }
-                return total;
-            }
-
-            @Override
-            public long walBytes() {
-                return TsdbCompaction.walBytes(Tsdb.this);
-            }
-
-            @Override
-            public long lowestTimestamp() {
-                return startTime();
-            }
-
-            @Override
-            public io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
-                return head.exemplars();
-            }
-
-            @Override
-            public long blocksCorrupt() {
-                return corruptBlocksNow().size();
-            }
-
-            @Override
-            public long retentionBytesLimit() {
-                return options.retentionBytes();
-            }
-
-            @Override
-            public io.promethium.tsdb.internal.head.Head.Memory headMemory() {
-                return head.memory();
-            }
-        });
+        return new io.promethium.tsdb.internal.metrics.TsdbCollector(metrics, new TsdbStatus.CollectorGauges(this));
     }
 
     /** Stops background work, flushes and closes the WAL, releases blocks and the directory lock. */

@@ -48,6 +48,7 @@ final class Evaluator {
     private final BinaryOps binaryOps;
     private final Aggregations aggregations;
     private final FunctionCalls functions;
+    private final HistogramStatsSelectors statsSelectors = new HistogramStatsSelectors();
 
     private final boolean rangeQuery;
     /** Prometheus's promql-delayed-name-removal: names marked to drop go only at the end. */
@@ -70,52 +71,9 @@ final class Evaluator {
         this.functions = new FunctionCalls(this);
     }
 
-    /**
-     * Selectors read only for histogram_count/sum/avg (Prometheus's histogram stats decoding):
-     * their histogram samples without a counter-reset hint get one from the sample read before
-     * them, as Prometheus's HistogramStatsIterator does, so sums can warn about conflicting resets.
-     * Made on the first such selector: most queries have none.
-     */
-    private java.util.Set<VectorSelector> statsSelectors = java.util.Set.of();
-
     /** Marks the selectors of {@code root} that are read for histogram statistics only. */
     void prepare(Expr root) {
-        markStats(root, false);
-    }
-
-    private void markStats(Expr e, boolean stats) {
-        switch (e) {
-            case VectorSelector vs -> {
-                if (stats) {
-                    if (statsSelectors.isEmpty()) {
-                        statsSelectors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                    }
-                    statsSelectors.add(vs);
-                }
-            }
-            case Call c -> {
-                String f = c.function().name();
-                boolean inner = switch (f) {
-                    case "histogram_count", "histogram_sum", "histogram_avg" -> true;
-                    case "histogram_quantile", "histogram_quantiles", "histogram_fraction" -> false;
-                    default -> stats;
-                };
-                for (Expr a : c.args()) {
-                    markStats(a, inner);
-                }
-            }
-            // Each side of a binary operation is decided on its own; subqueries read whole histograms.
-            case BinaryExpr b -> {
-                markStats(b.lhs(), false);
-                markStats(b.rhs(), false);
-            }
-            case SubqueryExpr sq -> markStats(sq.expr(), false);
-            default -> {
-                for (Expr child : io.promethium.promql.ast.Exprs.children(e)) {
-                    markStats(child, stats);
-                }
-            }
-        }
+        statsSelectors.mark(root);
     }
 
     /** Whether {@code vs} is read for histogram statistics only. */

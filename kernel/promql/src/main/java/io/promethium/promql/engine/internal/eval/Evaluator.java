@@ -220,12 +220,12 @@ final class Evaluator {
     private List<Series> selectAll(VectorSelector vs, long mint, long maxt, StepGrid grid) {
         Querier querier = ctx.querier(mint, maxt);
         SelectHints hints = new SelectHints(mint, maxt, grid.interval(), "", 0, List.of(), false);
-        SeriesSet set = select(querier, hints, vs);
+        SeriesSet set = StorageSelects.select(ctx, querier, hints, vs);
         List<Series> all = new ArrayList<>();
         while (set.next()) {
             all.add(set.at());
         }
-        checkSet(set);
+        StorageSelects.check(ctx, set);
         return all;
     }
 
@@ -374,7 +374,7 @@ final class Evaluator {
         }
         cursor.read += read;
         if (it.error() != null) {
-            throw storageError(it.error());
+            throw StorageSelects.error(it.error());
         }
         if (present > 0) {
             cursor.slots += n;
@@ -384,34 +384,9 @@ final class Evaluator {
         return present;
     }
 
-    private SeriesSet select(Querier querier, SelectHints hints, VectorSelector vs) {
-        try {
-            SeriesSet set = querier.select(false, hints.withMaxSourceResolution(ctx.maxSourceResolution), vs.matchers());
-            for (String w : set.warnings()) {
-                ctx.annotations.storageWarning(w);
-            }
-            return set;
-        } catch (QueryException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw storageError(e);
-        }
-    }
-
-    private void checkSet(SeriesSet set) {
-        if (set.error() != null) {
-            throw storageError(set.error());
-        }
-        ctx.noteResolution(set.resolution());
-    }
-
+    /** A storage failure as the query's error ({@link StorageSelects#error}), for the range functions. */
     static QueryException storageError(Throwable t) {
-        io.promethium.api.model.RegexTooExpensiveException regex = io.promethium.api.model.RegexTooExpensiveException.in(t);
-        if (regex != null) {
-            // The query's regex, not the storage, is at fault: an execution error naming it.
-            return new QueryException(QueryException.EXECUTION, regex.getMessage(), t);
-        }
-        return new QueryException(QueryException.INTERNAL, "error querying storage: " + t.getMessage(), t);
+        return StorageSelects.error(t);
     }
 
     /** Window ends per step for a range selector or subquery. */
@@ -443,7 +418,7 @@ final class Evaluator {
             long from = stats ? minEnd - range : minEnd - range + 1;
             Querier querier = ctx.querier(from, maxEnd);
             SelectHints hints = new SelectHints(from, maxEnd, grid.interval(), function, range, List.of(), false);
-            SeriesSet set = select(querier, hints, vs);
+            SeriesSet set = StorageSelects.select(ctx, querier, hints, vs);
             List<Labels> labels = new ArrayList<>();
             List<Series> series = new ArrayList<>();
             while (set.next()) {
@@ -451,7 +426,7 @@ final class Evaluator {
                 labels.add(s.labels());
                 series.add(s);
             }
-            checkSet(set);
+            StorageSelects.check(ctx, set);
             RangeInput in = RangeInput.ofStorage(labels, series, range, ends);
             in.statsHints = stats;
             return in;

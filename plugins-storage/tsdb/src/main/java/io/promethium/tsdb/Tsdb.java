@@ -21,11 +21,8 @@ import io.promethium.tsdb.internal.metrics.TsdbMetrics;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +55,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     final Object compactionLock = new Object();
     /** Blocks set aside at open (this start's and earlier ones' folders). */
     final List<StorageStats.CorruptBlock> corruptBlocks = new CopyOnWriteArrayList<>();
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** The data folder's lock file, held while open; null when {@link TsdbOptions#lockFile()} is off. */
+    private final TsdbDirectoryLock lock;
     final Wal wal;
     private final PeriodicSync walSync;
     private final ScheduledExecutorService background;
@@ -84,24 +81,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         this.dir = options.path();
         this.blockDuration = options.blockDuration().toMillis();
         Files.createDirectories(dir);
-        if (options.lockFile()) {
-            FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock acquired;
-            try {
-                acquired = channel.tryLock();
-            } catch (IOException e) {
-                acquired = null;
-            }
-            if (acquired == null) {
-                channel.close();
-                throw new IOException("data directory " + dir + " is in use by another process (lock file held)");
-            }
-            lockChannel = channel;
-            lock = acquired;
-        } else {
-            lockChannel = null;
-            lock = null;
-        }
+        lock = options.lockFile() ? TsdbDirectoryLock.acquire(dir) : null;
         this.head = new Head(metrics, options.outOfOrderWindow().toMillis(), options.samplesPerChunk());
         this.compactor = new Compactor(faultPause, options.samplesPerChunk());
         this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
@@ -494,14 +474,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     }
 
     private void release() {
-        if (lock == null) {
-            return;
-        }
-        try {
+        if (lock != null) {
             lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.warning("releasing lock of " + dir + ": " + e);
         }
     }
 

@@ -38,6 +38,12 @@ import java.util.logging.Logger;
  *
  * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
  * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
+ *
+ * <p>This class holds the database's state and its public face; the work lives by concern:
+ * {@link TsdbDirectoryLock} and {@link TsdbBlockLoader} open the data folder,
+ * {@link TsdbQuerying} assembles queriers, {@link TsdbAdministration} deletes, cleans tombstones
+ * and snapshots, {@link TsdbStatus} reports, {@link TsdbCompaction}, {@link TsdbSeriesRetention}
+ * and {@link TsdbDownsampling} keep the data on disk in shape.
  */
 public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethium.api.storage.MetadataQueryable, AutoCloseable {
     static final Logger LOG = Logger.getLogger(Tsdb.class.getName());

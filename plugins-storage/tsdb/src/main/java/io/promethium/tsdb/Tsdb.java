@@ -2,7 +2,6 @@ package io.promethium.tsdb;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
@@ -12,43 +11,26 @@ import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
 import io.promethium.api.storage.StorageException.Reason;
 import io.promethium.tsdb.internal.block.Block;
-import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.CompactionPlanner;
 import io.promethium.tsdb.internal.block.Compactor;
-import io.promethium.tsdb.internal.block.Ulid;
 import io.promethium.tsdb.internal.fs.FaultPause;
 import io.promethium.tsdb.internal.fs.FileOpener;
-import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.HeadReplay;
-import io.promethium.tsdb.internal.head.MemSeries;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
-import io.promethium.tsdb.internal.query.HeadQuerier;
-import io.promethium.tsdb.internal.query.MergeQuerier;
-import io.promethium.tsdb.internal.query.PostingsForMatchers;
 import io.promethium.tsdb.internal.wal.PeriodicSync;
 import io.promethium.tsdb.internal.wal.Wal;
-import io.promethium.tsdb.internal.wal.WalRecords;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
-import org.roaringbitmap.IntIterator;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The embedded time-series database: a WAL-backed in-memory head plus immutable blocks on disk,
@@ -56,6 +38,12 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
  * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
+ *
+ * <p>This class holds the database's state and its public face; the work lives by concern:
+ * {@link TsdbDirectoryLock} and {@link TsdbBlockLoader} open the data folder,
+ * {@link TsdbQuerying} assembles queriers, {@link TsdbAdministration} deletes, cleans tombstones
+ * and snapshots, {@link TsdbStatus} reports, {@link TsdbCompaction}, {@link TsdbSeriesRetention}
+ * and {@link TsdbDownsampling} keep the data on disk in shape.
  */
 public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethium.api.storage.MetadataQueryable, AutoCloseable {
     static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
@@ -72,9 +60,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     final CompactionPlanner planner;
     final Object compactionLock = new Object();
     /** Blocks set aside at open (this start's and earlier ones' folders). */
-    private final List<StorageStats.CorruptBlock> corruptBlocks = new CopyOnWriteArrayList<>();
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    final List<StorageStats.CorruptBlock> corruptBlocks = new CopyOnWriteArrayList<>();
+    /** The data folder's lock file, held while open; null when {@link TsdbOptions#lockFile()} is off. */
+    private final TsdbDirectoryLock lock;
     final Wal wal;
     private final PeriodicSync walSync;
     private final ScheduledExecutorService background;
@@ -99,31 +87,18 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         this.dir = options.path();
         this.blockDuration = options.blockDuration().toMillis();
         Files.createDirectories(dir);
-        if (options.lockFile()) {
-            FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock acquired;
-            try {
-                acquired = channel.tryLock();
-            } catch (IOException e) {
-                acquired = null;
-            }
-            if (acquired == null) {
-                channel.close();
-                throw new IOException("data directory " + dir + " is in use by another process (lock file held)");
-            }
-            lockChannel = channel;
-            lock = acquired;
-        } else {
-            lockChannel = null;
-            lock = null;
-        }
+        lock = options.lockFile() ? TsdbDirectoryLock.acquire(dir) : null;
         this.head = new Head(metrics, options.outOfOrderWindow().toMillis(), options.samplesPerChunk());
         this.compactor = new Compactor(faultPause, options.samplesPerChunk());
         this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
         Wal opened = null;
         try {
-            removeTemporaries();
-            loadBlocks();
+            TsdbBlockLoader loader = new TsdbBlockLoader(dir, metrics);
+            loader.removeTemporaries();
+            TsdbBlockLoader.Loaded loaded = loader.load();
+            blocks = loaded.blocks();
+            downsampledBlocks = loaded.downsampled();
+            corruptBlocks.addAll(loaded.setAside());
             head.setPersistedBefore(maxBlockTime());
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
@@ -166,143 +141,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
     }
 
-    /**
-     * Removes what an interrupted write left behind (a block or checkpoint being written when the
-     * process died or the disk filled): such folders are never loaded, and they hold space.
-     */
-    private void removeTemporaries() throws IOException {
-        removeTemporaries(dir);
-        Path walDir = dir.resolve("wal");
-        if (Files.isDirectory(walDir)) {
-            removeTemporaries(walDir);
-        }
-    }
-
-    private static void removeTemporaries(Path in) throws IOException {
-        try (Stream<Path> s = Files.list(in)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                // Prometheus's names too, for a data folder it wrote.
-                if (name.endsWith(".tmp") || name.endsWith(".tmp-for-creation") || name.endsWith(".tmp-for-deletion")) {
-                    LOG.info("removing " + p + ", left by an interrupted write");
-                    Fsync.deleteRecursively(p);
-                }
-            }
-        }
-    }
-
     /** Suffix of a block folder set aside because it could not be opened; never loaded again. */
     public static final String CORRUPTED_SUFFIX = ".corrupted";
-
-    /**
-     * Opens every block folder. One that cannot be opened (a missing or bad {@code meta.json},
-     * index or chunk file) is set aside: renamed to {@code <ulid>.corrupted}, logged, counted and
-     * listed in the status, and the database opens with the rest. Folders set aside earlier are
-     * listed again, so the status shows them until an operator removes them.
-     */
-    private void loadBlocks() throws IOException {
-        List<Block> loaded = new ArrayList<>();
-        List<Block> downsampled = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                String name = p.getFileName().toString();
-                if (!Files.isDirectory(p)) {
-                    continue;
-                }
-                int suffix = name.indexOf(CORRUPTED_SUFFIX);
-                if (suffix > 0 && Ulid.looksLike(name.substring(0, suffix))) {
-                    corruptBlocks.add(new StorageStats.CorruptBlock(name.substring(0, suffix), "set aside by an earlier start", p.toString()));
-                    continue;
-                }
-                if (!Ulid.looksLike(name)) {
-                    continue;
-                }
-                try {
-                    Block b = Block.open(p);
-                    (b.meta().downsampled() ? downsampled : loaded).add(b);
-                } catch (IOException | RuntimeException e) {
-                    setAside(p, e);
-                }
-            }
-        }
-        loaded = withoutSuperseded(loaded);
-        downsampled = withoutSuperseded(downsampled);
-        loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
-        blocks = List.copyOf(loaded);
-        downsampled.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
-        downsampledBlocks = List.copyOf(downsampled);
-    }
-
-    /**
-     * Drops the blocks a compaction had already replaced when the process stopped: the merged
-     * block was renamed into place, its sources were not deleted yet. As Prometheus deletes a
-     * block named among a loaded block's parents: here, a block whose sources all lie in the
-     * sources of one of a higher compaction level (and the same resolution) holds nothing that
-     * one lacks, and loading both would serve its samples twice, or resurrect deleted ones.
-     */
-    private List<Block> withoutSuperseded(List<Block> opened) {
-        List<Block> kept = new ArrayList<>();
-        for (Block b : opened) {
-            Block by = null;
-            for (Block other : opened) {
-                BlockMeta m = other.meta();
-                if (other != b && m.level() > b.meta().level() && m.resolution() == b.meta().resolution()
-                        && m.sources().containsAll(b.meta().sources())) {
-                    by = other;
-                    break;
-                }
-            }
-            if (by == null) {
-                kept.add(b);
-                continue;
-            }
-            LOG.warning("block " + b.dir() + " was compacted into " + by.meta().ulid()
-                    + " before the process stopped and is deleted now (an interrupted compaction)");
-            b.close();
-            try {
-                Fsync.deleteBlock(b.dir());
-            } catch (IOException e) {
-                // Not served either way; the next start tries again.
-                LOG.severe("deleting block " + b.dir() + " failed (it is not served): " + e.getMessage());
-            }
-        }
-        return kept;
-    }
-
-    /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
-    private static boolean isCorruption(Exception e) {
-        return e instanceof RuntimeException || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.EOFException
-                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
-                || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
-    }
-
-    private void setAside(Path block, Exception cause) {
-        String ulid = block.getFileName().toString();
-        String reason = cause instanceof java.nio.file.NoSuchFileException missing
-                ? "missing file " + missing.getFile()
-                : cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (!isCorruption(cause)) {
-            // Not the block's fault (permissions, too many open files): skipped this time, left where it is.
-            LOG.severe("block " + block + " could not be opened and is skipped (left in place): " + reason);
-            corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));
-            return;
-        }
-        metrics.blocksCorrupt.increment();
-        Path target = dir.resolve(ulid + CORRUPTED_SUFFIX);
-        if (Files.exists(target)) {
-            target = dir.resolve(ulid + CORRUPTED_SUFFIX + "." + System.currentTimeMillis());
-        }
-        try {
-            Files.move(block, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Fsync.dir(dir);
-            LOG.severe("block " + block + " is corrupt and was set aside as " + target + " (not served; remove it or restore it"
-                    + " from a backup): " + reason);
-        } catch (IOException e) {
-            target = block;
-            LOG.severe("block " + block + " is corrupt and is skipped (renaming it failed: " + e.getMessage() + "): " + reason);
-        }
-        corruptBlocks.add(new StorageStats.CorruptBlock(ulid, reason, target.toString()));
-    }
 
     long maxBlockTime() {
         long max = Long.MIN_VALUE;
@@ -335,29 +175,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         if (closed) {
             throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
         }
-        List<io.promethium.api.storage.MetadataQueryable.SeriesMetadata> out = new ArrayList<>();
-        head.forEachSeries(s -> {
-            io.promethium.api.model.Metadata m = s.metadata();
-            if (m != null && io.promethium.tsdb.internal.util.LabelMatching.matchesAll(s.labels(), matchers)) {
-                out.add(new io.promethium.api.storage.MetadataQueryable.SeriesMetadata(s.labels(), m));
-            }
-        });
-        out.sort(java.util.Comparator.comparing(io.promethium.api.storage.MetadataQueryable.SeriesMetadata::seriesLabels));
-        return out;
+        return TsdbQuerying.selectMetadata(head, matchers);
     }
 
     /** Series metadata kept per series in the head, by metric name: each distinct metadata once. */
     public java.util.Map<String, List<io.promethium.api.model.Metadata>> seriesMetadata() {
-        java.util.Map<String, java.util.LinkedHashSet<io.promethium.api.model.Metadata>> byName = new java.util.TreeMap<>();
-        head.forEachSeries(s -> {
-            io.promethium.api.model.Metadata m = s.metadata();
-            if (m != null) {
-                byName.computeIfAbsent(s.labels().get("__name__"), k -> new java.util.LinkedHashSet<>()).add(m);
-            }
-        });
-        java.util.Map<String, List<io.promethium.api.model.Metadata>> out = new java.util.LinkedHashMap<>();
-        byName.forEach((k, v) -> out.put(k, List.copyOf(v)));
-        return out;
+        return TsdbQuerying.seriesMetadata(head);
     }
 
     // ---- Storage ----
@@ -375,38 +198,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         if (closed) {
             throw new StorageException(Reason.CLOSED, "TSDB " + dir + " is closed");
         }
-        List<Querier> queriers = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        // Head first: it fixes where its reads start before the block list is read, so a block cut
-        // in between shows up in both (merged away), never in neither.
-        HeadQuerier headQuerier = new HeadQuerier(head, minTime, maxTime);
-        for (Block b : blocks) {
-            BlockMeta m = b.meta();
-            if (m.maxTime() <= minTime || m.minTime() > maxTime) {
-                continue;
-            }
-            if (b.corruption() != null) {
-                warnings.add("block " + m.ulid() + " skipped: " + b.corruption());
-                continue;
-            }
-            if (b.acquire()) {
-                queriers.add(b.querier(minTime, maxTime));
-            }
-        }
-        queriers.add(headQuerier);
-        long newest = Math.max(maxBlockTime(), head.maxTime());
-        Querier raw = io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
-                seriesRetention.policy(), minTime, newest, options.retention().toMillis());
-        List<DownsamplingLevel> levels = downsampling;
-        List<Block> companions = downsampledBlocks;
-        // Only configured resolutions answer queries; without levels every select reads raw as before.
-        if (levels.isEmpty() || companions.isEmpty()) {
-            return raw;
-        }
-        // The rules hide companion data past a series' cutoff too; series matching no rule keep what
-        // their resolution's retention keeps (global 0 here: companions may outlive raw data).
-        return io.promethium.tsdb.internal.retention.RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime),
-                seriesRetention.policy(), minTime, newest, 0);
+        return TsdbQuerying.querier(this, minTime, maxTime);
     }
 
     /**
@@ -459,14 +251,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * plus each block's chunk files shared out among its series by chunk count (an estimate).
      */
     public List<RuleUsage> retentionUsage() {
-        List<RetentionRule> rules = seriesRetention.policy().rules();
-        List<RuleUsage> out = new ArrayList<>();
-        for (TsdbSeriesRetention.ClassStats c : seriesRetention.stats(this)) {
-            boolean rule = c.cls() < rules.size();
-            out.add(new RuleUsage(rule ? rules.get(c.cls()).selector() : "",
-                    rule ? rules.get(c.cls()).retention() : options.retention(), c.headSeries(), c.blockSeries(), c.bytes()));
-        }
-        return out;
+        return TsdbStatus.retentionUsage(this);
     }
 
     /**
@@ -503,45 +288,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     @Override
     public void delete(List<Matcher> matchers, long mint, long maxt) {
-        PostingsForMatchers.check(matchers);
-        synchronized (compactionLock) {
-            // Companions too: queries and coarser companions then leave out every window the interval touches.
-            List<Block> all = new ArrayList<>(blocks);
-            all.addAll(downsampledBlocks);
-            for (Block b : all) {
-                try {
-                    b.delete(matchers, mint, maxt);
-                } catch (IOException e) {
-                    throw new StorageException(Reason.IO, "writing tombstones of block " + b.meta().ulid() + ": " + e.getMessage(), e);
-                }
-            }
-            RoaringBitmap ids = PostingsForMatchers.select(head.postings(), matchers);
-            WalRecords.Encoder enc = new WalRecords.Encoder();
-            List<MemSeries> hit = new ArrayList<>();
-            IntIterator it = ids.getIntIterator();
-            while (it.hasNext()) {
-                MemSeries s = head.series(it.next());
-                if (s != null && s.overlaps(mint, maxt)) {
-                    hit.add(s);
-                }
-            }
-            if (hit.isEmpty()) {
-                return;
-            }
-            enc.begin(WalRecords.TOMBSTONES);
-            for (MemSeries s : hit) {
-                enc.tombstone(s.ref(), mint, maxt);
-            }
-            enc.end();
-            try {
-                head.walLog().log(enc.bytes().array(), enc.bytes().length());
-            } catch (IOException e) {
-                throw new StorageException(Reason.IO, "writing tombstones to the WAL: " + e.getMessage(), e);
-            }
-            for (MemSeries s : hit) {
-                s.addDeleted(mint, maxt);
-            }
-        }
+        TsdbAdministration.delete(this, matchers, mint, maxt);
     }
 
     /**
@@ -550,31 +297,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     @Override
     public void cleanTombstones() {
-        synchronized (compactionLock) {
-            for (Block b : downsampledBlocks) {
-                if (b.numTombstones() == 0 || b.corruption() != null) {
-                    continue;
-                }
-                try {
-                    TsdbDownsampling.rewrite(this, b);
-                } catch (IOException e) {
-                    metrics.compactionsFailed.increment();
-                    throw new StorageException(Reason.IO, "rewriting companion " + b.meta().ulid() + ": " + e.getMessage(), e);
-                }
-            }
-            for (Block b : blocks) {
-                if (b.numTombstones() == 0 || b.corruption() != null) {
-                    continue;
-                }
-                try {
-                    BlockMeta meta = compactor.merge(List.of(b), dir);
-                    TsdbCompaction.replaceBlocks(this, List.of(b), meta);
-                } catch (IOException e) {
-                    metrics.compactionsFailed.increment();
-                    throw new StorageException(Reason.IO, "rewriting block " + b.meta().ulid() + ": " + e.getMessage(), e);
-                }
-            }
-        }
+        TsdbAdministration.cleanTombstones(this);
     }
 
     /**
@@ -583,88 +306,19 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     @Override
     public void snapshot(Path target, boolean withHead) {
-        synchronized (compactionLock) {
-            try {
-                Files.createDirectories(target);
-                // Companions too: where raw data expired they are all a snapshot holds of that time.
-                List<Block> all = new ArrayList<>(blocks);
-                all.addAll(downsampledBlocks);
-                for (Block b : all) {
-                    if (b.corruption() != null) {
-                        continue;
-                    }
-                    linkTree(b.dir(), target.resolve(b.dir().getFileName()));
-                }
-                if (withHead && head.numSeries() > 0 && head.maxTime() != Long.MIN_VALUE) {
-                    compactor.writeHead(head, target, head.minTime(), head.maxTime() + 1);
-                }
-            } catch (IOException e) {
-                throw new StorageException(Reason.IO, "snapshot into " + target + " failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private static void linkTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    try {
-                        Files.createLink(dest, p);
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(p, dest);
-                    }
-                }
-            }
-        }
+        TsdbAdministration.snapshot(this, target, withHead);
     }
 
     /** Cardinality of the head, as the status API shows it. */
     @Override
     public HeadStats headStats() {
-        Map<String, Map<String, Integer>> card = head.postings().cardinalities();
-        long pairs = 0;
-        List<HeadStats.Stat> byMetric = new ArrayList<>();
-        List<HeadStats.Stat> valueCounts = new ArrayList<>();
-        List<HeadStats.Stat> memory = new ArrayList<>();
-        List<HeadStats.Stat> byPair = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Integer>> e : card.entrySet()) {
-            String name = e.getKey();
-            pairs += e.getValue().size();
-            valueCounts.add(new HeadStats.Stat(name, e.getValue().size()));
-            long bytes = 0;
-            for (Map.Entry<String, Integer> v : e.getValue().entrySet()) {
-                bytes += (long) v.getKey().length() * v.getValue();
-                byPair.add(new HeadStats.Stat(name + "=" + v.getKey(), v.getValue()));
-                if (name.equals(Labels.METRIC_NAME)) {
-                    byMetric.add(new HeadStats.Stat(v.getKey(), v.getValue()));
-                }
-            }
-            memory.add(new HeadStats.Stat(name, bytes));
-        }
-        return new HeadStats(head.numSeries(), pairs, head.chunkCount(), head.minTime(), head.maxTime(), top(byMetric),
-                top(valueCounts), top(memory), top(byPair));
+        return TsdbStatus.headStats(head);
     }
 
     /** {@link #headStats()} in the api's terms, for the HTTP API's {@code /api/v1/status/tsdb}. */
     @Override
     public StorageStats stats() {
-        HeadStats h = headStats();
-        io.promethium.tsdb.internal.head.Head.Memory m = head.memory();
-        return new StorageStats(h.numSeries(), h.numLabelPairs(), h.chunkCount(), h.minTime(), h.maxTime(),
-                toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
-                toApi(h.seriesCountByLabelValuePair()),
-                List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
-                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())),
-                corruptBlocksNow(),
-                seriesRetention.policy().isEmpty() ? List.of() : retentionUsage().stream()
-                        .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),
-                                u.blockSeries(), u.bytes()))
-                        .toList(),
-                resolutionUsage().stream().map(r -> new StorageStats.ResolutionStat(r.resolution().toMillis(), r.blocks(), r.bytes(),
-                        r.minTime(), r.maxTime(), r.retention().toMillis(), r.nativeHistograms())).toList());
+        return TsdbStatus.stats(this);
     }
 
     /**
@@ -673,38 +327,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * are left at, finest first. Native histograms are not downsampled: only raw blocks hold them.
      */
     public List<ResolutionUsage> resolutionUsage() {
-        List<DownsamplingLevel> levels = downsampling;
-        List<Block> companions = downsampledBlocks;
-        if (levels.isEmpty() && companions.isEmpty()) {
-            return List.of();
-        }
-        java.util.TreeMap<Long, Duration> retention = new java.util.TreeMap<>();
-        retention.put(0L, options.retention());
-        for (Block b : companions) {
-            retention.put(b.meta().resolution(), options.retention()); // no level names it: the raw retention deletes it
-        }
-        for (DownsamplingLevel l : levels) {
-            retention.put(l.resolution().toMillis(), l.retention());
-        }
-        List<ResolutionUsage> out = new ArrayList<>();
-        List<Block> all = new ArrayList<>(blocks);
-        all.addAll(companions);
-        for (Map.Entry<Long, Duration> e : retention.entrySet()) {
-            long count = 0;
-            long bytes = 0;
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            for (Block b : all) {
-                if (b.meta().resolution() == e.getKey() && b.corruption() == null) {
-                    count++;
-                    bytes += b.sizeBytes();
-                    min = Math.min(min, b.meta().minTime());
-                    max = Math.max(max, b.meta().maxTime());
-                }
-            }
-            out.add(new ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), e.getKey() == 0));
-        }
-        return out;
+        return TsdbStatus.resolutionUsage(this);
     }
 
     /**
@@ -720,17 +343,6 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      */
     public record ResolutionUsage(Duration resolution, long blocks, long bytes, long minTime, long maxTime, Duration retention,
             boolean nativeHistograms) {
-    }
-
-    private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
-        return stats.stream().map(s -> new StorageStats.Stat(s.name(), s.value())).toList();
-    }
-
-    private static List<HeadStats.Stat> top(List<HeadStats.Stat> stats) {
-        return stats.stream()
-                .sorted(Comparator.comparingLong(HeadStats.Stat::value).reversed().thenComparing(HeadStats.Stat::name))
-                .limit(10)
-                .toList();
     }
 
     /**
@@ -792,30 +404,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** Blocks currently served, oldest first. */
     public List<BlockInfo> blocks() {
-        List<BlockInfo> out = new ArrayList<>();
-        for (Block b : blocks) {
-            BlockMeta m = b.meta();
-            out.add(new BlockInfo(m.ulid(), m.minTime(), m.maxTime(), m.numSamples(), m.numSeries(), m.numChunks(), m.level(),
-                    b.sizeBytes(), b.corruption()));
-        }
-        return out;
+        return TsdbStatus.blocks(blocks);
     }
 
     /** Blocks that could not be opened, each as "ulid: reason". */
     public List<String> corruptBlocks() {
         return corruptBlocks.stream().map(c -> c.block() + ": " + c.reason()).toList();
-    }
-
-    /** Blocks not served: set aside at open, then served blocks a read found corrupt (skipped since). */
-    List<StorageStats.CorruptBlock> corruptBlocksNow() {
-        List<StorageStats.CorruptBlock> out = new ArrayList<>(corruptBlocks);
-        for (Block b : blocks) {
-            String why = b.corruption();
-            if (why != null) {
-                out.add(new StorageStats.CorruptBlock(b.meta().ulid(), why, b.dir().toString()));
-            }
-        }
-        return out;
     }
 
     /** A block as listed by {@link #blocks()}; {@code corruption} is null for a healthy block. */
@@ -825,9 +419,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** Bytes of compressed chunk data held in the head (for memory accounting: heap minus this is overhead). */
     public long headChunkBytes() {
-        long[] total = {0};
-        head.forEachSeries(s -> total[0] += s.chunkBytes());
-        return total[0];
+        return TsdbStatus.headChunkBytes(head);
     }
 
     TsdbMetrics metrics() {
@@ -840,75 +432,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** The self-metrics collector for this database (Prometheus's names). */
     public io.promethium.api.collect.Collector collector() {
-        return new io.promethium.tsdb.internal.metrics.TsdbCollector(metrics, new io.promethium.tsdb.internal.metrics.TsdbCollector.Gauges() {
-            @Override
-            public long headSeries() {
-                return head.numSeries();
-            }
-
-            @Override
-            public long headChunks() {
-                return head.chunkCount();
-            }
-
-            @Override
-            public long headMinTime() {
-                return head.minTime();
-            }
-
-            @Override
-            public long headMaxTime() {
-                return head.maxTime();
-            }
-
-            @Override
-            public long blocksLoaded() {
-                return blocks.size();
-            }
-
-            @Override
-            public long blocksBytes() {
-                long total = 0;
-                for (Block b : blocks) {
-                    total += b.sizeBytes();
-                }
-                // Companions count towards --storage.tsdb.retention.size, so towards this gauge too.
-                for (Block b : downsampledBlocks) {
-                    total += b.sizeBytes();
-                }
-                return total;
-            }
-
-            @Override
-            public long walBytes() {
-                return TsdbCompaction.walBytes(Tsdb.this);
-            }
-
-            @Override
-            public long lowestTimestamp() {
-                return startTime();
-            }
-
-            @Override
-            public io.promethium.tsdb.internal.exemplar.ExemplarStorage exemplars() {
-                return head.exemplars();
-            }
-
-            @Override
-            public long blocksCorrupt() {
-                return corruptBlocksNow().size();
-            }
-
-            @Override
-            public long retentionBytesLimit() {
-                return options.retentionBytes();
-            }
-
-            @Override
-            public io.promethium.tsdb.internal.head.Head.Memory headMemory() {
-                return head.memory();
-            }
-        });
+        return new io.promethium.tsdb.internal.metrics.TsdbCollector(metrics, new TsdbStatus.CollectorGauges(this));
     }
 
     /** Stops background work, flushes and closes the WAL, releases blocks and the directory lock. */
@@ -956,14 +480,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     }
 
     private void release() {
-        if (lock == null) {
-            return;
-        }
-        try {
+        if (lock != null) {
             lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.warning("releasing lock of " + dir + ": " + e);
         }
     }
 

@@ -325,7 +325,7 @@ final class FunctionCalls {
             ev.evalVector(args.get(0), grid);
             return new StepVector(new ArrayList<>());
         }
-        StepVector v = ev.vectorSelector(vs, grid, Evaluator.SAMPLE_START_TIMES);
+        StepVector v = ev.vectorSelector(vs, grid, InstantSelectors.SAMPLE_START_TIMES);
         for (StepSeries s : v.series()) {
             s.dropName = true;
             s.hists = null;

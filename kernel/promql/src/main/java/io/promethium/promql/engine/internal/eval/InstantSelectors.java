@@ -1,0 +1,264 @@
+package io.promethium.promql.engine.internal.eval;
+
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SelectHints;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.promql.ast.VectorSelector;
+import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import io.promethium.promql.engine.internal.kernel.Absent;
+import io.promethium.promql.engine.internal.kernel.NativeHistogram;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Instant vector selectors over a whole step grid: which series a selector reads, and per series
+ * the newest sample in each step's lookback window, either as a step row per series or laid out
+ * in one flat array for an aggregation to fold. Large selections are read on several cores
+ * ({@link SeriesParallel}).
+ */
+final class InstantSelectors {
+    private final Evaluator ev;
+    private final EvalContext ctx;
+
+    InstantSelectors(Evaluator ev) {
+        this.ev = ev;
+        this.ctx = ev.ctx;
+    }
+
+    /**
+     * An instant vector selector: per step, the newest sample in {@code (t - lookback, t]}, none
+     * if that sample is a staleness marker. Step times never decrease (with {@code @} they are
+     * all equal), so one forward pass over each series serves every step. With {@code timestamps}, the value is the sample's
+     * time in seconds (for {@code timestamp()}).
+     */
+    StepVector vectorSelector(VectorSelector vs, StepGrid grid, boolean timestamps) {
+        return vectorSelector(vs, grid, timestamps ? SAMPLE_TIMES : SAMPLE_VALUES);
+    }
+
+    /** What {@link #vectorSelector(VectorSelector, StepGrid, int)} answers per step. */
+    static final int SAMPLE_VALUES = 0;
+    static final int SAMPLE_TIMES = 1;
+    /** The sample's start timestamp in seconds, 0 when it has none (for {@code start_timestamp()}). */
+    static final int SAMPLE_START_TIMES = 2;
+
+    StepVector vectorSelector(VectorSelector vs, StepGrid grid, int answer) {
+        long[] ends = instantEnds(vs, grid);
+        return new StepVector(instantRows(selectInstant(vs, ends, grid), ends, answer, ev.statsOnly(vs)));
+    }
+
+    /** An instant selector's sample times by step: the step's time (or {@code @}'s) less the offset. */
+    private long[] instantEnds(VectorSelector vs, StepGrid grid) {
+        long[] ends = new long[grid.steps()];
+        for (int i = 0; i < ends.length; i++) {
+            ends[i] = ev.refTime(vs.atKind(), vs.atMillis(), grid, i) - vs.offsetMillis();
+        }
+        return ends;
+    }
+
+    /** The series an instant selector reads at {@code ends}: those with samples in the lookback window of any step. */
+    private List<Series> selectInstant(VectorSelector vs, long[] ends, StepGrid grid) {
+        long minEnd = ends[0];
+        long maxEnd = ends[0];
+        for (long e : ends) {
+            minEnd = Math.min(minEnd, e);
+            maxEnd = Math.max(maxEnd, e);
+        }
+        return selectAll(vs, minEnd - ctx.lookbackMillis + 1, maxEnd, grid);
+    }
+
+    /** A step row per series with a sample at some step; series are independent, so large selections are read on several cores. */
+    private List<StepSeries> instantRows(List<Series> all, long[] ends, int answer, boolean stats) {
+        return SeriesParallel.map(all, ctx, () -> new InstantCursor(ends.length),
+                (series, cursor) -> instantSeries(series, cursor, ends, ctx.lookbackMillis, answer, stats));
+    }
+
+    private List<Series> selectAll(VectorSelector vs, long mint, long maxt, StepGrid grid) {
+        Querier querier = ctx.querier(mint, maxt);
+        SelectHints hints = new SelectHints(mint, maxt, grid.interval(), "", 0, List.of(), false);
+        SeriesSet set = StorageSelects.select(ctx, querier, hints, vs);
+        List<Series> all = new ArrayList<>();
+        while (set.next()) {
+            all.add(set.at());
+        }
+        StorageSelects.check(ctx, set);
+        return all;
+    }
+
+    /** Most step slots {@link #selectorRows} lays out in its one array (32 MB); larger selections take the row-per-series path. */
+    static final long MAX_FLAT_SLOTS = 1L << 22;
+
+    /**
+     * An instant selector's values for an aggregation to fold ({@code sum}, {@code count}, ...
+     * directly over it): the same samples, limits and annotations as {@link #vectorSelector},
+     * read on several cores as it does, but laid out in one flat array by selection order
+     * instead of a row object per series (at half a million series those rows were most of the
+     * query's allocation). The aggregation then folds them on one thread in selection order, so
+     * float sums come out bit for bit as from the rows. A selection of more than
+     * {@link #MAX_FLAT_SLOTS} step slots gets rows, as {@link #vectorSelector} gives them.
+     */
+    Aggregations.Rows selectorRows(VectorSelector vs, StepGrid grid) {
+        int n = grid.steps();
+        long[] ends = instantEnds(vs, grid);
+        long lookback = ctx.lookbackMillis;
+        List<Series> all = selectInstant(vs, ends, grid);
+        if ((long) all.size() * n > MAX_FLAT_SLOTS) {
+            return Aggregations.Rows.of(instantRows(all, ends, SAMPLE_VALUES, false));
+        }
+        Aggregations.FlatRows rows = new Aggregations.FlatRows(all, n);
+        SeriesParallel.forEach(all.size(), true, ctx, () -> new InstantCursor(0), (i, cursor) -> {
+            int present = readInstant(all.get(i), cursor, ends, lookback, SAMPLE_VALUES, false, rows.values, i * n);
+            if (present > 0) {
+                rows.setPresent(i, cursor.hists);
+            }
+        });
+        return rows;
+    }
+
+    /** Per-thread state of an instant selector: the reused iterator and step row, and what it read. */
+    static final class InstantCursor extends SeriesParallel.Cursor {
+        SampleIterator it;
+        final double[] row;
+        /** The histogram samples of the series just read, by step; null when it had none. */
+        NativeHistogram[] hists;
+        /** Where a run of floats lands ({@code SampleIterator.readFloats}). */
+        final long[] runT = new long[256];
+        final double[] runV = new double[256];
+
+        InstantCursor(int steps) {
+            row = new double[steps];
+        }
+    }
+
+    /** One series of an instant selector; {@code null} when it has no sample at any step. */
+    private StepSeries instantSeries(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats) {
+        // One reused row per thread; a series with samples gets a copy, one without costs nothing.
+        int present = readInstant(series, cursor, ends, lookback, answer, stats, cursor.row, 0);
+        if (present == 0) {
+            return null;
+        }
+        StepSeries ss = new StepSeries(series.labels(), Arrays.copyOf(cursor.row, ends.length), false);
+        ss.hists = cursor.hists;
+        return ss;
+    }
+
+    /**
+     * Reads one series of an instant selector into {@code values[off .. off + steps)} (and its
+     * histogram samples into {@code cursor.hists}); returns at how many steps it has a sample,
+     * accounted into the cursor's limits as a row of that series.
+     */
+    private int readInstant(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats,
+            double[] values, int off) {
+        boolean timestamps = answer != SAMPLE_VALUES;
+        boolean starts = answer == SAMPLE_START_TIMES;
+        int n = ends.length;
+        cursor.checkDeadline(ctx);
+        cursor.hists = null;
+        SampleIterator it = series.iterator(cursor.it);
+        cursor.it = it;
+        int present = 0;
+        // At or after the series' newest sample (an instant query at "now"), a head answers that
+        // sample without decoding its open chunk; the walk below then reads just it.
+        boolean has = it.seekLast(ends[0]) || it.next();
+        boolean haveLast = false;
+        long lastT = 0;
+        long lastSt = 0;
+        double lastV = 0;
+        // The newest sample when it is a native histogram (a copy: the iterator reuses its object).
+        NativeHistogram prevRead = null;
+        NativeHistogram lastH = null;
+        // lastH as repeated at later steps: a counter reset is only at the step that read it,
+        // so a subquery seeing the sample several times counts the reset once (as Prometheus).
+        NativeHistogram repeatH = null;
+        boolean lastUsed = false;
+        NativeHistogram[] hists = null;
+        long read = 0;
+        for (int i = 0; i < n; i++) {
+            if ((i & 63) == 63) {
+                ctx.checkDeadline();
+            }
+            long end = ends[i];
+            long start = end - lookback;
+            if (has && it.timestamp() <= start) {
+                has = it.seek(start + 1);
+                haveLast = haveLast && lastT > start;
+                prevRead = null;
+            }
+            while (has && it.timestamp() <= end) {
+                if (!starts) {
+                    // A run of floats in one call (a storage copies a decoded chunk's): only the last counts.
+                    int r = it.readFloats(end, cursor.runT, cursor.runV, 0, cursor.runT.length);
+                    int k = r < 0 ? ~r : r;
+                    if (k > 0) {
+                        lastT = cursor.runT[k - 1];
+                        lastV = cursor.runV[k - 1];
+                        lastH = null;
+                        haveLast = true;
+                        read += k;
+                        has = r >= 0;
+                        continue;
+                    }
+                }
+                lastT = it.timestamp();
+                if (starts) {
+                    lastSt = it.startTimestamp();
+                }
+                if (it.valueType().isHistogram()) {
+                    FloatHistogram fh = it.floatHistogram();
+                    lastH = fh.isStale() ? null : NativeHistogram.of(fh);
+                    if (stats && lastH != null) {
+                        lastH.hintFrom(prevRead);
+                        prevRead = lastH;
+                    }
+                    repeatH = null;
+                    lastUsed = false;
+                    lastV = fh.isStale() ? StaleMarker.STALE_NAN : 0;
+                } else {
+                    lastH = null;
+                    lastV = it.value();
+                }
+                haveLast = true;
+                read++;
+                has = it.next();
+            }
+            if (haveLast && lastT > start && !StaleMarker.isStale(lastV)) {
+                if (lastH != null && !timestamps) {
+                    if (hists == null) {
+                        hists = new NativeHistogram[n];
+                    }
+                    if (lastUsed && lastH.hint == CounterResetHint.COUNTER_RESET) {
+                        if (repeatH == null) {
+                            repeatH = lastH.copy();
+                            repeatH.hint = CounterResetHint.NOT_COUNTER_RESET;
+                        }
+                        hists[i] = repeatH;
+                    } else {
+                        hists[i] = lastH;
+                    }
+                    lastUsed = true;
+                    values[off + i] = Absent.VALUE;
+                } else {
+                    values[off + i] = starts ? lastSt / 1000.0 : timestamps ? lastT / 1000.0 : lastV;
+                }
+                present++;
+            } else {
+                values[off + i] = Absent.VALUE;
+            }
+        }
+        cursor.read += read;
+        if (it.error() != null) {
+            throw StorageSelects.error(it.error());
+        }
+        if (present > 0) {
+            cursor.slots += n;
+            cursor.samples += present;
+            cursor.hists = hists;
+        }
+        return present;
+    }
+}

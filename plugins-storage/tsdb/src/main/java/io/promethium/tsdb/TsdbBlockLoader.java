@@ -1,0 +1,177 @@
+package io.promethium.tsdb;
+
+import io.promethium.api.storage.StorageStats;
+import io.promethium.tsdb.internal.block.Block;
+import io.promethium.tsdb.internal.block.BlockMeta;
+import io.promethium.tsdb.internal.block.Ulid;
+import io.promethium.tsdb.internal.fs.Fsync;
+import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Opening a {@link Tsdb}'s data folder: removing what interrupted writes left, opening every
+ * block folder, setting aside those that cannot be opened and dropping those an interrupted
+ * compaction had already replaced. Runs once, from the database's constructor, before the WAL
+ * is replayed.
+ */
+final class TsdbBlockLoader {
+    private final Path dir;
+    private final TsdbMetrics metrics;
+    /** Block folders set aside (or skipped) during {@link #load()}. */
+    private final List<StorageStats.CorruptBlock> setAside = new ArrayList<>();
+
+    TsdbBlockLoader(Path dir, TsdbMetrics metrics) {
+        this.dir = dir;
+        this.metrics = metrics;
+    }
+
+    /**
+     * What {@link #load()} found.
+     *
+     * @param blocks raw blocks to serve, oldest first
+     * @param downsampled downsampled companions, oldest first
+     * @param setAside block folders not served (set aside now or by an earlier start, or skipped)
+     */
+    record Loaded(List<Block> blocks, List<Block> downsampled, List<StorageStats.CorruptBlock> setAside) {
+    }
+
+    /**
+     * Removes what an interrupted write left behind (a block or checkpoint being written when the
+     * process died or the disk filled): such folders are never loaded, and they hold space.
+     */
+    void removeTemporaries() throws IOException {
+        removeTemporaries(dir);
+        Path walDir = dir.resolve("wal");
+        if (Files.isDirectory(walDir)) {
+            removeTemporaries(walDir);
+        }
+    }
+
+    private static void removeTemporaries(Path in) throws IOException {
+        try (Stream<Path> s = Files.list(in)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                // Prometheus's names too, for a data folder it wrote.
+                if (name.endsWith(".tmp") || name.endsWith(".tmp-for-creation") || name.endsWith(".tmp-for-deletion")) {
+                    Tsdb.LOG.info("removing " + p + ", left by an interrupted write");
+                    Fsync.deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens every block folder. One that cannot be opened (a missing or bad {@code meta.json},
+     * index or chunk file) is set aside: renamed to {@code <ulid>.corrupted}, logged, counted and
+     * listed in the status, and the database opens with the rest. Folders set aside earlier are
+     * listed again, so the status shows them until an operator removes them.
+     */
+    Loaded load() throws IOException {
+        List<Block> loaded = new ArrayList<>();
+        List<Block> downsampled = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                if (!Files.isDirectory(p)) {
+                    continue;
+                }
+                int suffix = name.indexOf(Tsdb.CORRUPTED_SUFFIX);
+                if (suffix > 0 && Ulid.looksLike(name.substring(0, suffix))) {
+                    setAside.add(new StorageStats.CorruptBlock(name.substring(0, suffix), "set aside by an earlier start", p.toString()));
+                    continue;
+                }
+                if (!Ulid.looksLike(name)) {
+                    continue;
+                }
+                try {
+                    Block b = Block.open(p);
+                    (b.meta().downsampled() ? downsampled : loaded).add(b);
+                } catch (IOException | RuntimeException e) {
+                    setAsideBlock(p, e);
+                }
+            }
+        }
+        loaded = withoutSuperseded(loaded);
+        downsampled = withoutSuperseded(downsampled);
+        loaded.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        downsampled.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+        return new Loaded(List.copyOf(loaded), List.copyOf(downsampled), List.copyOf(setAside));
+    }
+
+    /**
+     * Drops the blocks a compaction had already replaced when the process stopped: the merged
+     * block was renamed into place, its sources were not deleted yet. As Prometheus deletes a
+     * block named among a loaded block's parents: here, a block whose sources all lie in the
+     * sources of one of a higher compaction level (and the same resolution) holds nothing that
+     * one lacks, and loading both would serve its samples twice, or resurrect deleted ones.
+     */
+    private static List<Block> withoutSuperseded(List<Block> opened) {
+        List<Block> kept = new ArrayList<>();
+        for (Block b : opened) {
+            Block by = null;
+            for (Block other : opened) {
+                BlockMeta m = other.meta();
+                if (other != b && m.level() > b.meta().level() && m.resolution() == b.meta().resolution()
+                        && m.sources().containsAll(b.meta().sources())) {
+                    by = other;
+                    break;
+                }
+            }
+            if (by == null) {
+                kept.add(b);
+                continue;
+            }
+            Tsdb.LOG.warning("block " + b.dir() + " was compacted into " + by.meta().ulid()
+                    + " before the process stopped and is deleted now (an interrupted compaction)");
+            b.close();
+            try {
+                Fsync.deleteBlock(b.dir());
+            } catch (IOException e) {
+                // Not served either way; the next start tries again.
+                Tsdb.LOG.severe("deleting block " + b.dir() + " failed (it is not served): " + e.getMessage());
+            }
+        }
+        return kept;
+    }
+
+    /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
+    private static boolean isCorruption(Exception e) {
+        return e instanceof RuntimeException || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.EOFException
+                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
+                || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
+    }
+
+    private void setAsideBlock(Path block, Exception cause) {
+        String ulid = block.getFileName().toString();
+        String reason = cause instanceof java.nio.file.NoSuchFileException missing
+                ? "missing file " + missing.getFile()
+                : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (!isCorruption(cause)) {
+            // Not the block's fault (permissions, too many open files): skipped this time, left where it is.
+            Tsdb.LOG.severe("block " + block + " could not be opened and is skipped (left in place): " + reason);
+            setAside.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));
+            return;
+        }
+        metrics.blocksCorrupt.increment();
+        Path target = dir.resolve(ulid + Tsdb.CORRUPTED_SUFFIX);
+        if (Files.exists(target)) {
+            target = dir.resolve(ulid + Tsdb.CORRUPTED_SUFFIX + "." + System.currentTimeMillis());
+        }
+        try {
+            Files.move(block, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Fsync.dir(dir);
+            Tsdb.LOG.severe("block " + block + " is corrupt and was set aside as " + target + " (not served; remove it or restore it"
+                    + " from a backup): " + reason);
+        } catch (IOException e) {
+            target = block;
+            Tsdb.LOG.severe("block " + block + " is corrupt and is skipped (renaming it failed: " + e.getMessage() + "): " + reason);
+        }
+        setAside.add(new StorageStats.CorruptBlock(ulid, reason, target.toString()));
+    }
+}

@@ -1,0 +1,236 @@
+package io.promethium.tsdb;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.storage.StorageStats;
+import io.promethium.tsdb.internal.block.Block;
+import io.promethium.tsdb.internal.block.BlockMeta;
+import io.promethium.tsdb.internal.exemplar.ExemplarStorage;
+import io.promethium.tsdb.internal.head.Head;
+import io.promethium.tsdb.internal.metrics.TsdbCollector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a {@link Tsdb} reports about itself: the head's cardinality ({@code /api/v1/status/tsdb}),
+ * blocks and bytes per retention rule and per resolution, the blocks served and those not served,
+ * and the gauges of its self-metrics collector. Reads only; nothing here changes the database.
+ */
+final class TsdbStatus {
+
+    private TsdbStatus() {
+    }
+
+    /** Cardinality of the head, as the status API shows it. */
+    static HeadStats headStats(Head head) {
+        Map<String, Map<String, Integer>> card = head.postings().cardinalities();
+        long pairs = 0;
+        List<HeadStats.Stat> byMetric = new ArrayList<>();
+        List<HeadStats.Stat> valueCounts = new ArrayList<>();
+        List<HeadStats.Stat> memory = new ArrayList<>();
+        List<HeadStats.Stat> byPair = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Integer>> e : card.entrySet()) {
+            String name = e.getKey();
+            pairs += e.getValue().size();
+            valueCounts.add(new HeadStats.Stat(name, e.getValue().size()));
+            long bytes = 0;
+            for (Map.Entry<String, Integer> v : e.getValue().entrySet()) {
+                bytes += (long) v.getKey().length() * v.getValue();
+                byPair.add(new HeadStats.Stat(name + "=" + v.getKey(), v.getValue()));
+                if (name.equals(Labels.METRIC_NAME)) {
+                    byMetric.add(new HeadStats.Stat(v.getKey(), v.getValue()));
+                }
+            }
+            memory.add(new HeadStats.Stat(name, bytes));
+        }
+        return new HeadStats(head.numSeries(), pairs, head.chunkCount(), head.minTime(), head.maxTime(), top(byMetric),
+                top(valueCounts), top(memory), top(byPair));
+    }
+
+    /** {@link #headStats} in the api's terms, for the HTTP API's {@code /api/v1/status/tsdb}. */
+    static StorageStats stats(Tsdb t) {
+        HeadStats h = headStats(t.head);
+        Head.Memory m = t.head.memory();
+        return new StorageStats(h.numSeries(), h.numLabelPairs(), h.chunkCount(), h.minTime(), h.maxTime(),
+                toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
+                toApi(h.seriesCountByLabelValuePair()),
+                List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
+                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())),
+                corruptBlocksNow(t),
+                t.seriesRetention.policy().isEmpty() ? List.of() : retentionUsage(t).stream()
+                        .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),
+                                u.blockSeries(), u.bytes()))
+                        .toList(),
+                resolutionUsage(t).stream().map(r -> new StorageStats.ResolutionStat(r.resolution().toMillis(), r.blocks(), r.bytes(),
+                        r.minTime(), r.maxTime(), r.retention().toMillis(), r.nativeHistograms())).toList());
+    }
+
+    /** {@link Tsdb#resolutionUsage()}: blocks on disk per resolution, finest first. */
+    static List<Tsdb.ResolutionUsage> resolutionUsage(Tsdb t) {
+        List<DownsamplingLevel> levels = t.downsampling;
+        List<Block> companions = t.downsampledBlocks;
+        if (levels.isEmpty() && companions.isEmpty()) {
+            return List.of();
+        }
+        TreeMap<Long, Duration> retention = new TreeMap<>();
+        retention.put(0L, t.options.retention());
+        for (Block b : companions) {
+            retention.put(b.meta().resolution(), t.options.retention()); // no level names it: the raw retention deletes it
+        }
+        for (DownsamplingLevel l : levels) {
+            retention.put(l.resolution().toMillis(), l.retention());
+        }
+        List<Tsdb.ResolutionUsage> out = new ArrayList<>();
+        List<Block> all = new ArrayList<>(t.blocks);
+        all.addAll(companions);
+        for (Map.Entry<Long, Duration> e : retention.entrySet()) {
+            long count = 0;
+            long bytes = 0;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (Block b : all) {
+                if (b.meta().resolution() == e.getKey() && b.corruption() == null) {
+                    count++;
+                    bytes += b.sizeBytes();
+                    min = Math.min(min, b.meta().minTime());
+                    max = Math.max(max, b.meta().maxTime());
+                }
+            }
+            out.add(new Tsdb.ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), e.getKey() == 0));
+        }
+        return out;
+    }
+
+    /** {@link Tsdb#retentionUsage()}: series and bytes per retention rule, then the rest. */
+    static List<Tsdb.RuleUsage> retentionUsage(Tsdb t) {
+        List<RetentionRule> rules = t.seriesRetention.policy().rules();
+        List<Tsdb.RuleUsage> out = new ArrayList<>();
+        for (TsdbSeriesRetention.ClassStats c : t.seriesRetention.stats(t)) {
+            boolean rule = c.cls() < rules.size();
+            out.add(new Tsdb.RuleUsage(rule ? rules.get(c.cls()).selector() : "",
+                    rule ? rules.get(c.cls()).retention() : t.options.retention(), c.headSeries(), c.blockSeries(), c.bytes()));
+        }
+        return out;
+    }
+
+    /** {@link Tsdb#blocks()}: the blocks served, oldest first. */
+    static List<Tsdb.BlockInfo> blocks(List<Block> blocks) {
+        List<Tsdb.BlockInfo> out = new ArrayList<>();
+        for (Block b : blocks) {
+            BlockMeta m = b.meta();
+            out.add(new Tsdb.BlockInfo(m.ulid(), m.minTime(), m.maxTime(), m.numSamples(), m.numSeries(), m.numChunks(), m.level(),
+                    b.sizeBytes(), b.corruption()));
+        }
+        return out;
+    }
+
+    /** Blocks not served: set aside at open, then served blocks a read found corrupt (skipped since). */
+    static List<StorageStats.CorruptBlock> corruptBlocksNow(Tsdb t) {
+        List<StorageStats.CorruptBlock> out = new ArrayList<>(t.corruptBlocks);
+        for (Block b : t.blocks) {
+            String why = b.corruption();
+            if (why != null) {
+                out.add(new StorageStats.CorruptBlock(b.meta().ulid(), why, b.dir().toString()));
+            }
+        }
+        return out;
+    }
+
+    /** Bytes of compressed chunk data held in the head. */
+    static long headChunkBytes(Head head) {
+        long[] total = {0};
+        head.forEachSeries(s -> total[0] += s.chunkBytes());
+        return total[0];
+    }
+
+    private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
+        return stats.stream().map(s -> new StorageStats.Stat(s.name(), s.value())).toList();
+    }
+
+    private static List<HeadStats.Stat> top(List<HeadStats.Stat> stats) {
+        return stats.stream()
+                .sorted(Comparator.comparingLong(HeadStats.Stat::value).reversed().thenComparing(HeadStats.Stat::name))
+                .limit(10)
+                .toList();
+    }
+
+    /** The gauges of the self-metrics collector, read from the database at each scrape. */
+    static final class CollectorGauges implements TsdbCollector.Gauges {
+        private final Tsdb t;
+
+        CollectorGauges(Tsdb t) {
+            this.t = t;
+        }
+
+        @Override
+        public long headSeries() {
+            return t.head.numSeries();
+        }
+
+        @Override
+        public long headChunks() {
+            return t.head.chunkCount();
+        }
+
+        @Override
+        public long headMinTime() {
+            return t.head.minTime();
+        }
+
+        @Override
+        public long headMaxTime() {
+            return t.head.maxTime();
+        }
+
+        @Override
+        public long blocksLoaded() {
+            return t.blocks.size();
+        }
+
+        @Override
+        public long blocksBytes() {
+            long total = 0;
+            for (Block b : t.blocks) {
+                total += b.sizeBytes();
+            }
+            // Companions count towards --storage.tsdb.retention.size, so towards this gauge too.
+            for (Block b : t.downsampledBlocks) {
+                total += b.sizeBytes();
+            }
+            return total;
+        }
+
+        @Override
+        public long walBytes() {
+            return TsdbCompaction.walBytes(t);
+        }
+
+        @Override
+        public long lowestTimestamp() {
+            return t.startTime();
+        }
+
+        @Override
+        public ExemplarStorage exemplars() {
+            return t.head.exemplars();
+        }
+
+        @Override
+        public long blocksCorrupt() {
+            return corruptBlocksNow(t).size();
+        }
+
+        @Override
+        public long retentionBytesLimit() {
+            return t.options.retentionBytes();
+        }
+
+        @Override
+        public Head.Memory headMemory() {
+            return t.head.memory();
+        }
+    }
+}

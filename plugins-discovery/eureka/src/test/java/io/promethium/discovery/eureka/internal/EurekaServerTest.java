@@ -228,4 +228,38 @@ class EurekaServerTest {
         assertThat(send("DELETE", "/apps/WEB/web-1.test:web:8080", null)).isEqualTo(200);
         await(g -> g.targets().isEmpty());
     }
+
+    /**
+     * The same registry discovered by the real Prometheus (Debian's 2.42, {@link RealPrometheus}) and by the plugin, with
+     * the same config: every target's discovered labels equal. Prometheus 3 changed none of {@code eureka_sd_configs}'
+     * labels since 2.42, so the whole set is compared.
+     */
+    @Test
+    void discoveredLabelsAreThoseOfTheRealPrometheus() throws Exception {
+        register("CONFIG-SERVICE", "config-1.test:config-service:8080",
+                EurekaClient.instance("CONFIG-SERVICE", "config-1.test", "192.133.83.31", 8080, "UP", 90));
+        register("CONFIG-SERVICE", "config-2.test:config-service:8080",
+                EurekaClient.instance("CONFIG-SERVICE", "config-2.test", "192.133.83.32", 8080, "DOWN", 90));
+        register("API", "i-0123", amazonInstance("API", "i-0123", "api-1.test", "10.1.2.3", 7001));
+        register("IPV6", "v6-1.test:ipv6:9090", EurekaClient.instance("IPV6", "v6-1.test", "::1", 9090, "STARTING", 90));
+        try (RealPrometheus prometheus = RealPrometheus.start("""
+                  - job_name: eureka
+                    eureka_sd_configs:
+                      - server: %s
+                        refresh_interval: 1s
+                """.formatted(url))) {
+            start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            java.util.Set<Map<String, String>> expected = prometheus.discovered("eureka");
+            java.util.Set<Map<String, String>> actual = RealPrometheus.discovered(harness.groups().values());
+            while ((expected.size() < 4 || !expected.equals(actual)) && System.nanoTime() < deadline) {
+                // The plugin's updates so far, merged by source as the kernel merges them.
+                harness.nextUpdate(java.time.Duration.ofMillis(200));
+                expected = prometheus.discovered("eureka");
+                actual = RealPrometheus.discovered(harness.groups().values());
+            }
+            assertThat(expected).as("Prometheus's targets; its log: " + prometheus.log()).hasSize(4);
+            assertThat(actual).as("the plugin's discovered labels, target by target").containsExactlyElementsOf(expected);
+        }
+    }
 }

@@ -242,6 +242,11 @@ class EurekaServerTest {
                 EurekaClient.instance("CONFIG-SERVICE", "config-2.test", "192.133.83.32", 8080, "DOWN", 90));
         register("API", "i-0123", amazonInstance("API", "i-0123", "api-1.test", "10.1.2.3", 7001));
         register("IPV6", "v6-1.test:ipv6:9090", EurekaClient.instance("IPV6", "v6-1.test", "::1", 9090, "STARTING", 90));
+        // An IPv6 host name, metadata keys to sanitize and values with characters XML escapes.
+        register("ODD", "odd-1", EurekaClient.instance("ODD", "::1", "::1", 9091, "UP", 90)
+                .replace("<instanceId>::1:odd:9091</instanceId>", "<instanceId>odd-1</instanceId>")
+                .replace("<management.port>9091</management.port>",
+                        "<build-info>a&amp;b &lt;c&gt; \"q\" 'a'</build-info><empty></empty><ünï>ü</ünï>"));
         try (RealPrometheus prometheus = RealPrometheus.start("""
                   - job_name: eureka
                     eureka_sd_configs:
@@ -249,17 +254,7 @@ class EurekaServerTest {
                         refresh_interval: 1s
                 """.formatted(url))) {
             start();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-            java.util.Set<Map<String, String>> expected = prometheus.discovered("eureka");
-            java.util.Set<Map<String, String>> actual = RealPrometheus.discovered(harness.groups().values());
-            while ((expected.size() < 4 || !expected.equals(actual)) && System.nanoTime() < deadline) {
-                // The plugin's updates so far, merged by source as the kernel merges them.
-                harness.nextUpdate(java.time.Duration.ofMillis(200));
-                expected = prometheus.discovered("eureka");
-                actual = RealPrometheus.discovered(harness.groups().values());
-            }
-            assertThat(expected).as("Prometheus's targets; its log: " + prometheus.log()).hasSize(4);
-            assertThat(actual).as("the plugin's discovered labels, target by target").containsExactlyElementsOf(expected);
+            prometheus.assertSameTargets("eureka", harness, 5);
         }
     }
 }

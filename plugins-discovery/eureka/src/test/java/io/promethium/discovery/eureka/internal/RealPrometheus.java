@@ -138,6 +138,25 @@ final class RealPrometheus implements AutoCloseable {
         return targets;
     }
 
+    /**
+     * Waits (up to 15 s) until Prometheus's targets of {@code job} are {@code count} and equal to those of the discoverer
+     * running in {@code harness} (its updates merged meanwhile), then asserts both: target by target, every label.
+     */
+    void assertSameTargets(String job, io.promethium.api.testing.DiscoveryHarness harness, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        Set<Map<String, String>> expected = discovered(job);
+        Set<Map<String, String>> actual = discovered(harness.groups().values());
+        while ((expected.size() != count || !expected.equals(actual)) && System.nanoTime() < deadline) {
+            // The plugin's updates so far, merged by source as the kernel merges them.
+            harness.nextUpdate(Duration.ofMillis(200));
+            expected = discovered(job);
+            actual = discovered(harness.groups().values());
+        }
+        org.assertj.core.api.Assertions.assertThat(expected).as("Prometheus's targets of " + job + "; its log: " + log()).hasSize(count);
+        org.assertj.core.api.Assertions.assertThat(actual).as("the plugin's discovered labels, target by target")
+                .containsExactlyElementsOf(expected);
+    }
+
     /** A set of label sets in a fixed order, so that a failed comparison lines them up. */
     static Set<Map<String, String>> sortedSet() {
         return new TreeSet<>(Comparator.comparing(Map::toString));

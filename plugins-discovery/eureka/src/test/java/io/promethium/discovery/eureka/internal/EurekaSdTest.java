@@ -127,12 +127,12 @@ class EurekaSdTest {
                 + "      <dataCenterInfo><name>Amazon</name><metadata><public-ipv4>  1.2.3.4 </public-ipv4></metadata></dataCenterInfo>"
                 + "</instance>\n  </application>\n  <application><instance><hostName>h3.test</hostName></instance></application>\n"
                 + "</applications>\n");
-        try (RealPrometheus prometheus = RealPrometheus.start("""
+        try (RealPrometheus prometheus = RealPrometheus.start(("""
                   - job_name: eureka
                     eureka_sd_configs:
                       - server: %s
                         refresh_interval: 1s
-                """.formatted(eureka.url()))) {
+                """ + RealPrometheus.KEEP_META).formatted(eureka.url()))) {
             start();
             prometheus.assertSameTargets("eureka", harness, 3);
         }

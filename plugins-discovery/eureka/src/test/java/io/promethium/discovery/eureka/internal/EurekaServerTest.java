@@ -247,12 +247,12 @@ class EurekaServerTest {
                 .replace("<instanceId>::1:odd:9091</instanceId>", "<instanceId>odd-1</instanceId>")
                 .replace("<management.port>9091</management.port>",
                         "<build-info>a&amp;b &lt;c&gt; \"q\" 'a'</build-info><empty></empty><ünï>ü</ünï>"));
-        try (RealPrometheus prometheus = RealPrometheus.start("""
+        try (RealPrometheus prometheus = RealPrometheus.start(("""
                   - job_name: eureka
                     eureka_sd_configs:
                       - server: %s
                         refresh_interval: 1s
-                """.formatted(url))) {
+                """ + RealPrometheus.KEEP_META).formatted(url))) {
             start();
             prometheus.assertSameTargets("eureka", harness, 5);
         }

@@ -428,4 +428,94 @@ class DockerEngineTest {
         assertThat(discoverSwarm("nodes", 1)).containsExactly(Labels.fromMap(expected));
         assertThat(expected.get("__meta_dockerswarm_node_manager_address")).isEqualTo("127.0.0.1:2377");
     }
+
+    /** Runs the plugin's discoverer of {@code key} on {@code block} in a harness of its own and compares it with Prometheus's {@code job}. */
+    private void assertSameAsPrometheus(RealPrometheus prometheus, String job, io.promethium.api.discovery.DiscovererFactory factory,
+                                        String key, Map<String, Object> block, int count, java.util.Set<String> ignored,
+                                        java.util.function.Predicate<Map<String, String>> shared) throws Exception {
+        try (DiscoveryHarness own = new DiscoveryHarness(dir.resolve(job), job, new HttpConfigClientFactory())) {
+            Files.createDirectories(dir.resolve(job));
+            Map<String, Object> config = new LinkedHashMap<>(block);
+            config.put("host", "unix://" + socket);
+            config.put("refresh_interval", "1s");
+            own.start(factory, key, config);
+            prometheus.assertSameTargets(job, own, count, ignored, shared);
+        }
+    }
+
+    /**
+     * The engine's containers discovered by the real Prometheus (Debian's 2.42, {@link RealPrometheus}) and by the plugin,
+     * with the same configs: every target's discovered labels equal, on what the two versions share. Prometheus 3 differs
+     * from 2.42 where its changelog says so, and the plugin follows Prometheus 3:
+     * <ul>
+     * <li>2.54 added {@code match_first_network} (default true, one network per container); 2.42 has no such key and
+     * makes a target on every network, so the plugin runs with {@code match_first_network: false} here (its default is
+     * checked by {@link #runningContainersAreTargetsOnTheirTcpPortsWithPrometheusLabels()});</li>
+     * <li>2.54 (the same change) gives a container sharing another's network stack ({@code network_mode: container:<id>})
+     * that container's networks; 2.42 lists no network for it, so no target: those containers are left out;</li>
+     * <li>{@code __meta_docker_container_image} and {@code __meta_docker_container_image_id} came after 2.42: those two
+     * labels are left out.</li>
+     * </ul>
+     */
+    @Test
+    void containersDiscoveredAreThoseOfTheRealPrometheus() throws Exception {
+        String yaml = """
+                  - job_name: docker
+                    docker_sd_configs:
+                      - host: unix://%1$s
+                        refresh_interval: 1s
+                        filters: [{name: label, values: [com.example.team]}]
+                %2$s
+                  - job_name: docker_db
+                    docker_sd_configs:
+                      - host: unix://%1$s
+                        refresh_interval: 1s
+                        port: 5432
+                        host_networking_host: 127.0.0.1
+                        filters: [{name: name, values: [db, hostnet]}]
+                %2$s""".formatted(socket, RealPrometheus.KEEP_META);
+        java.util.Set<String> newerThan242 = java.util.Set.of("__meta_docker_container_image", "__meta_docker_container_image_id");
+        java.util.function.Predicate<Map<String, String>> notSharingAStack =
+                t -> !t.get("__meta_docker_container_network_mode").startsWith("container:");
+        try (RealPrometheus prometheus = RealPrometheus.start(yaml)) {
+            // web (two ports, one published), db on two networks, hostnet; sidecar left out.
+            assertSameAsPrometheus(prometheus, "docker", new DockerDiscovererFactory(), "docker_sd_configs",
+                    Map.of("match_first_network", false,
+                            "filters", List.of(Map.of("name", "label", "values", List.of("com.example.team")))),
+                    5, newerThan242, notSharingAStack);
+            // db on two networks and hostnet (the engine ORs the values of one filter): the port and host_networking_host set.
+            assertSameAsPrometheus(prometheus, "docker_db", new DockerDiscovererFactory(), "docker_sd_configs",
+                    Map.of("match_first_network", false, "port", 5432, "host_networking_host", "127.0.0.1",
+                            "filters", List.of(Map.of("name", "name", "values", List.of("db", "hostnet")))),
+                    3, newerThan242, notSharingAStack);
+        }
+    }
+
+    /**
+     * The swarm's services, tasks and nodes discovered by the real Prometheus (Debian's 2.42) and by the plugin, with the
+     * same configs: every target's discovered labels equal, all of them ({@code dockerswarm_sd_configs}' labels are the
+     * same in Prometheus 3).
+     */
+    @Test
+    void swarmDiscoveredIsThatOfTheRealPrometheus() throws Exception {
+        swarm();
+        StringBuilder yaml = new StringBuilder();
+        for (String role : List.of("services", "tasks", "nodes")) {
+            yaml.append("""
+                      - job_name: swarm_%1$s
+                        dockerswarm_sd_configs:
+                          - host: unix://%2$s
+                            role: %1$s
+                            port: 9100
+                            refresh_interval: 1s
+                    %3$s""".formatted(role, socket, RealPrometheus.KEEP_META));
+        }
+        try (RealPrometheus prometheus = RealPrometheus.start(yaml.toString())) {
+            Map<String, Integer> counts = Map.of("services", 2, "tasks", 3, "nodes", 1);
+            for (String role : List.of("services", "tasks", "nodes")) {
+                assertSameAsPrometheus(prometheus, "swarm_" + role, new DockerswarmDiscovererFactory(), "dockerswarm_sd_configs",
+                        Map.of("role", role, "port", 9100), counts.get(role), java.util.Set.of(), t -> true);
+            }
+        }
+    }
 }

@@ -6,7 +6,6 @@ import io.promethium.api.discovery.RefreshingDiscoverer;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,8 +34,9 @@ import javax.xml.stream.XMLStreamReader;
  * refresh). A failed refresh keeps the last targets, is counted in
  * {@code prometheus_sd_refresh_failures_total{mechanism="eureka"}} and logged once per change.
  *
- * <p>One difference: a metadata value is its element's decoded text, where Prometheus takes the
- * raw inner XML (so {@code a&amp;b} is {@code a&b} here, {@code a&amp;b} there).
+ * <p>A metadata value (the instance's and the data centre's) is its element's raw inner XML, as
+ * Prometheus's {@code xml:",innerxml"} takes it: {@code a&amp;b} stays {@code a&amp;b}, nested
+ * elements keep their tags. The document is read as UTF-8, as Go's decoder reads it.
  */
 final class EurekaDiscoverer implements Discoverer {
 
@@ -120,12 +120,17 @@ final class EurekaDiscoverer implements Discoverer {
     /** The targets of an {@code <applications>} document, in document order. */
     List<Labels> parse(byte[] body) throws IOException {
         List<Labels> targets = new ArrayList<>();
-        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        String document = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        if (document.isBlank()) {
             // Go's decoder reports an empty document as EOF; StAX as a premature end at 1:1.
             throw new IOException("\"" + config.appsUrl() + "\": EOF");
         }
         try {
-            XMLStreamReader xml = XML.createXMLStreamReader(new ByteArrayInputStream(body));
+            // A reader of the decoded text: the parser's locations (line, column) then point into it, which the metadata's
+            // raw XML needs. The parser's columns go wrong after a lone CR: it reads a copy where a lone CR is LF (the
+            // same line break to XML, and the same length, so offsets into the copy are offsets into the document).
+            Text text = new Text(document);
+            XMLStreamReader xml = XML.createXMLStreamReader(new java.io.StringReader(text.parsed()));
             try {
                 if (!nextElement(xml)) {
                     throw new IOException("\"" + config.appsUrl() + "\": EOF");
@@ -133,7 +138,7 @@ final class EurekaDiscoverer implements Discoverer {
                 // Children of the root, whatever its name (as Go's decoder does).
                 while (nextChild(xml)) {
                     if (xml.getLocalName().equals("application")) {
-                        application(xml, targets);
+                        application(xml, text, targets);
                     } else {
                         skip(xml);
                     }
@@ -147,13 +152,13 @@ final class EurekaDiscoverer implements Discoverer {
         return targets;
     }
 
-    private void application(XMLStreamReader xml, List<Labels> targets) throws XMLStreamException {
+    private void application(XMLStreamReader xml, Text document, List<Labels> targets) throws XMLStreamException {
         String name = "";
         List<Map<String, String>> instances = new ArrayList<>();
         while (nextChild(xml)) {
             switch (xml.getLocalName()) {
                 case "name" -> name = text(xml);
-                case "instance" -> instances.add(instance(xml));
+                case "instance" -> instances.add(instance(xml, document));
                 default -> skip(xml);
             }
         }
@@ -163,7 +168,7 @@ final class EurekaDiscoverer implements Discoverer {
         }
     }
 
-    private Map<String, String> instance(XMLStreamReader xml) throws XMLStreamException {
+    private Map<String, String> instance(XMLStreamReader xml, Text document) throws XMLStreamException {
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, String> dataCenter = new LinkedHashMap<>();
@@ -205,12 +210,12 @@ final class EurekaDiscoverer implements Discoverer {
                     while (nextChild(xml)) {
                         switch (xml.getLocalName()) {
                             case "name" -> dataCenterName = text(xml);
-                            case "metadata" -> items(xml, dataCenter);
+                            case "metadata" -> items(xml, document, dataCenter);
                             default -> skip(xml);
                         }
                     }
                 }
-                case "metadata" -> items(xml, metadata);
+                case "metadata" -> items(xml, document, metadata);
                 default -> skip(xml);
             }
         }
@@ -241,11 +246,83 @@ final class EurekaDiscoverer implements Discoverer {
         return labels;
     }
 
-    /** Every child element of a {@code <metadata>}: its name and text. */
-    private static void items(XMLStreamReader xml, Map<String, String> into) throws XMLStreamException {
+    /** Every child element of a {@code <metadata>}: its name and raw inner XML. */
+    private static void items(XMLStreamReader xml, Text document, Map<String, String> into) throws XMLStreamException {
         while (nextChild(xml)) {
             String key = xml.getLocalName();
-            into.put(key, allText(xml));
+            into.put(key, innerXml(xml, document));
+        }
+    }
+
+    /**
+     * The raw text between the current start element's tag and its end tag, as Go's {@code innerxml}: the parser's
+     * location is just past a start tag's {@code >} at its start, just past the end tag's {@code >} at its end (both the
+     * same for {@code <empty/>}). Ends on its end.
+     */
+    private static String innerXml(XMLStreamReader xml, Text document) throws XMLStreamException {
+        int from = document.offset(xml.getLocation());
+        skip(xml);
+        int to = document.offset(xml.getLocation());
+        if (from < 0 || to < from) {
+            throw new XMLStreamException("no location of the metadata element " + xml.getLocalName(), xml.getLocation());
+        }
+        if (to == from) {
+            return "";
+        }
+        int endTag = document.text().lastIndexOf("</", to - 1);
+        return document.text().substring(from, Math.max(from, endTag));
+    }
+
+    /**
+     * The document's text and where its lines start, to turn the parser's line and column (UTF-16 units, reliable) into
+     * an offset: the JDK parser's own character offset drifts after line breaks.
+     */
+    private record Text(String text, String parsed, int[] lineStarts) {
+
+        Text(String text) {
+            this(text, withoutLoneCr(text));
+        }
+
+        private Text(String text, String parsed) {
+            this(text, parsed, lineStarts(parsed));
+        }
+
+        /** The text with each CR not followed by LF replaced by LF. */
+        private static String withoutLoneCr(String text) {
+            if (text.indexOf('\r') < 0) {
+                return text;
+            }
+            char[] chars = text.toCharArray();
+            for (int i = 0; i < chars.length; i++) {
+                if (chars[i] == '\r' && (i + 1 == chars.length || chars[i + 1] != '\n')) {
+                    chars[i] = '\n';
+                }
+            }
+            return new String(chars);
+        }
+
+        /** Lines end at {@code \n} (and so at {@code \r\n}). */
+        private static int[] lineStarts(String text) {
+            int[] starts = new int[16];
+            int lines = 1;
+            for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+                if (lines == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, lines * 2);
+                }
+                starts[lines++] = i + 1;
+            }
+            return java.util.Arrays.copyOf(starts, lines);
+        }
+
+        /** The offset of a location (1-based line and column), or -1 when it is outside the text. */
+        int offset(javax.xml.stream.Location location) {
+            int line = location.getLineNumber();
+            int column = location.getColumnNumber();
+            if (line < 1 || line > lineStarts.length || column < 1) {
+                return -1;
+            }
+            int offset = lineStarts[line - 1] + column - 1;
+            return offset <= text.length() ? offset : -1;
         }
     }
 
@@ -319,23 +396,6 @@ final class EurekaDiscoverer implements Discoverer {
                 }
             }
         }
-    }
-
-    /** All text inside the current element, nested elements' included; ends on its end. */
-    private static String allText(XMLStreamReader xml) throws XMLStreamException {
-        StringBuilder sb = new StringBuilder();
-        int depth = 1;
-        while (depth > 0) {
-            int event = xml.next();
-            switch (event) {
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> sb.append(xml.getText());
-                case XMLStreamConstants.START_ELEMENT -> depth++;
-                case XMLStreamConstants.END_ELEMENT -> depth--;
-                default -> {
-                }
-            }
-        }
-        return sb.toString();
     }
 
     /** Skips the current element's content; ends on its end. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Eureka SD on what a real Eureka server ({@link EurekaServerTest}) does not produce, against
  * {@link FakeEureka}, a loopback stand-in of its {@code GET /eureka/apps}: failures (a 500,
  * garbage XML, an empty body, no answer), an instance without a port (the real server always
- * lists one), and the config rules.
+ * lists one), the config rules, and such documents read by the real Prometheus and by the plugin alike.
  */
 class EurekaSdTest {
 
@@ -113,5 +113,37 @@ class EurekaSdTest {
                 "prometheus.yml:3:7", at))).hasMessageContaining("field port not found in eureka_sd_configs");
         assertThat(EurekaSdConfig.parse(new PluginConfig("eureka_sd_configs", Map.of("server", "http://e:8761/eureka"), "x:1:1"))
                 .refreshInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * What a real Eureka server does not list, read by the real Prometheus (Debian's 2.42, {@link RealPrometheus}) and by
+     * the plugin from the same stand-in: metadata values are their raw inner XML (entities, CDATA, nested elements and
+     * line ends as written), an instance without a port or data centre, an IPv6 host name, an empty application name.
+     */
+    @Test
+    void documentsARealServerDoesNotWriteGiveThePrometheusLabels() throws Exception {
+        eureka.answerBody("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<applications>\r\n"
+                + "  <application><name>A</name>\r\n"
+                + "    <instance><hostName>::1</hostName><instanceId>i1</instanceId><status>UP</status>\r\n"
+                + "      <metadata>\r\n        <x-y>a&amp;b &lt;c&gt; &#65;&#x42; \"q\" &apos;</x-y>\n"
+                + "        <nested>a<b k=\"v\">c</b >d</nested><empty/><blank></blank><cdata><![CDATA[<c>&]]></cdata>\r"
+                + "        <lines>one\r\ntwo\nthree</lines><ünï>€𝄞</ünï></metadata></instance>\n"
+                + "    <instance><hostName>h2.test</hostName><port enabled=\"true\">9100</port>\n"
+                + "      <dataCenterInfo><name>Amazon</name><metadata><public-ipv4>  1.2.3.4 </public-ipv4></metadata></dataCenterInfo>"
+                + "</instance>\n  </application>\n  <application><instance><hostName>h3.test</hostName></instance></application>\n"
+                + "</applications>\n");
+        try (RealPrometheus prometheus = RealPrometheus.start(("""
+                  - job_name: eureka
+                    eureka_sd_configs:
+                      - server: %s
+                        refresh_interval: 1s
+                """ + RealPrometheus.KEEP_META).formatted(eureka.url()))) {
+            start();
+            prometheus.assertSameTargets("eureka", harness, 3);
+        }
+        Labels odd = harness.last().targets().stream().filter(t -> t.get("instance").equals("i1")).findFirst().orElseThrow();
+        assertThat(odd.get("__meta_eureka_app_instance_metadata_x_y")).isEqualTo("a&amp;b &lt;c&gt; &#65;&#x42; \"q\" &apos;");
+        assertThat(odd.get("__meta_eureka_app_instance_metadata_nested")).isEqualTo("a<b k=\"v\">c</b >d");
+        assertThat(odd.get("__meta_eureka_app_instance_metadata_cdata")).isEqualTo("<![CDATA[<c>&]]>");
     }
 }

@@ -228,4 +228,33 @@ class EurekaServerTest {
         assertThat(send("DELETE", "/apps/WEB/web-1.test:web:8080", null)).isEqualTo(200);
         await(g -> g.targets().isEmpty());
     }
+
+    /**
+     * The same registry discovered by the real Prometheus (Debian's 2.42, {@link RealPrometheus}) and by the plugin, with
+     * the same config: every target's discovered labels equal. Prometheus 3 changed none of {@code eureka_sd_configs}'
+     * labels since 2.42, so the whole set is compared.
+     */
+    @Test
+    void discoveredLabelsAreThoseOfTheRealPrometheus() throws Exception {
+        register("CONFIG-SERVICE", "config-1.test:config-service:8080",
+                EurekaClient.instance("CONFIG-SERVICE", "config-1.test", "192.133.83.31", 8080, "UP", 90));
+        register("CONFIG-SERVICE", "config-2.test:config-service:8080",
+                EurekaClient.instance("CONFIG-SERVICE", "config-2.test", "192.133.83.32", 8080, "DOWN", 90));
+        register("API", "i-0123", amazonInstance("API", "i-0123", "api-1.test", "10.1.2.3", 7001));
+        register("IPV6", "v6-1.test:ipv6:9090", EurekaClient.instance("IPV6", "v6-1.test", "::1", 9090, "STARTING", 90));
+        // An IPv6 host name, metadata keys to sanitize and values with characters XML escapes.
+        register("ODD", "odd-1", EurekaClient.instance("ODD", "::1", "::1", 9091, "UP", 90)
+                .replace("<instanceId>::1:odd:9091</instanceId>", "<instanceId>odd-1</instanceId>")
+                .replace("<management.port>9091</management.port>",
+                        "<build-info>a&amp;b &lt;c&gt; \"q\" 'a'</build-info><empty></empty><ünï>ü</ünï>"));
+        try (RealPrometheus prometheus = RealPrometheus.start(("""
+                  - job_name: eureka
+                    eureka_sd_configs:
+                      - server: %s
+                        refresh_interval: 1s
+                """ + RealPrometheus.KEEP_META).formatted(url))) {
+            start();
+            prometheus.assertSameTargets("eureka", harness, 5);
+        }
+    }
 }

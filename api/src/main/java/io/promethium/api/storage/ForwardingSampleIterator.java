@@ -14,8 +14,10 @@ import io.promethium.api.model.Histogram;
  * current source); it must not change between an advance and the reads of that sample. Not
  * thread-safe, as no iterator is.
  *
- * <p>{@link #seekLast(long)} is the exception: it answers {@code false} (read forward), since a
- * merge's last sample need not be its current source's.
+ * <p>{@link #seekLast(long)} is an exception: it answers {@code false} (read forward), since a
+ * merge's last sample need not be its current source's. {@link #readFloats} is the other: it reads
+ * one sample at a time through this iterator's own methods, so a subclass that filters or picks
+ * keeps its say over every sample; one that changes no sample may override it to forward.
  *
  * @since storage 1.8
  */
@@ -36,6 +38,12 @@ public abstract class ForwardingSampleIterator implements SampleIterator {
     @Override
     public boolean seek(long t) {
         return delegate().seek(t);
+    }
+
+    /** One sample at a time through this iterator's {@code next()} (see the class comment), not the delegate's run. */
+    @Override
+    public int readFloats(long maxT, long[] ts, double[] vs, int off, int max) {
+        return SampleIterator.super.readFloats(maxT, ts, vs, off, max);
     }
 
     @Override

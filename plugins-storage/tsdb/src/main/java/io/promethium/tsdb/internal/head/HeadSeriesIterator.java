@@ -75,6 +75,15 @@ final class HeadSeriesIterator extends ForwardingSampleIterator {
         return delegate().seek(t);
     }
 
+    /** The chunks' runs, unless {@link #seekLast} stands on the newest sample. */
+    @Override
+    public int readFloats(long maxT, long[] ts, double[] vs, int off, int max) {
+        if (atLast || done) {
+            return super.readFloats(maxT, ts, vs, off, max);
+        }
+        return delegate().readFloats(maxT, ts, vs, off, max);
+    }
+
     private boolean pastLast() {
         atLast = false;
         done = true;

@@ -31,6 +31,12 @@ public final class StartTimesIterator extends ForwardingSampleIterator {
         return inner;
     }
 
+    /** Start timestamps are looked up by time, so the floats' runs can come straight from the inner iterator. */
+    @Override
+    public int readFloats(long maxT, long[] ts, double[] vs, int off, int max) {
+        return inner.readFloats(maxT, ts, vs, off, max);
+    }
+
     @Override
     public long startTimestamp() {
         long t = inner.timestamp();

@@ -102,4 +102,20 @@ final class Proc {
             return s.getLocalPort();
         }
     }
+
+    /** Whether this process may drop the page cache (root, a writable /proc/sys/vm/drop_caches): tries it once. */
+    static boolean canDropCaches() {
+        try {
+            dropCaches();
+            return true;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Writes dirty pages out and drops the page cache, dentries and inodes: the next reads come from the disk. */
+    static void dropCaches() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").start().waitFor();
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
+    }
 }

@@ -327,7 +327,7 @@ public final class Week {
     // ---- the queries -------------------------------------------------------------------------
 
     static void run(Options o, Map<String, SideBySide.Server> servers, List<Range> ranges, long end) throws Exception {
-        boolean dropCaches = o.cold() && canDropCaches();
+        boolean dropCaches = o.cold() && Proc.canDropCaches();
         warmUp(o, servers, ranges, end);
         System.out.printf(Locale.ROOT, "load average: %s; cold = %s%n", Proc.loadAverage(),
                 dropCaches ? "page cache dropped before the request" : "first request (page cache not dropped)");
@@ -347,7 +347,7 @@ public final class Week {
                 Map<String, String> answers = new LinkedHashMap<>();
                 for (SideBySide.Server s : servers.values()) {
                     if (dropCaches) {
-                        dropCaches();
+                        Proc.dropCaches();
                     }
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = SideBySide.get(s, path);
@@ -512,21 +512,6 @@ public final class Week {
             out[i] = Double.parseDouble(parts[i]);
         }
         return out;
-    }
-
-    static boolean canDropCaches() {
-        try {
-            dropCaches();
-            return true;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    static void dropCaches() throws IOException, InterruptedException {
-        Process sync = new ProcessBuilder("sync").start();
-        sync.waitFor();
-        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
     }
 
     static Options parse(String[] args) {

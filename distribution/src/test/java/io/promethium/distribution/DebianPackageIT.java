@@ -144,13 +144,19 @@ class DebianPackageIT {
      * maintainer scripts run for real (the system user is made, the data and cache folders are
      * given to it, purge removes them) while the machine itself is left as it was. The server is
      * started as the unit starts it: as user {@code promethium}, with {@code /etc/default/promethium}'s
-     * {@code ARGS}. systemd does not run here, so the unit's sandboxing is not applied. Needs root
-     * (skipped elsewhere; under {@code CI=true} root without overlay mounts fails).
+     * {@code ARGS}, inside the unit's sandbox: systemd does not run here, so the test applies its
+     * file-system and privilege options by hand (ProtectSystem=strict with the ReadWritePaths,
+     * ProtectHome, PrivateTmp, PrivateDevices, NoNewPrivileges, an empty CapabilityBoundingSet) and
+     * leaves the kernel-filter options (seccomp, address families, namespaces) to
+     * {@code systemd-analyze}: the unit must pass {@code verify} and stay within an exposure of 4.0
+     * in {@code security --offline}. Needs root (skipped elsewhere; under {@code CI=true} root
+     * without overlay mounts fails).
      */
     @Test
     void thePackageInstallsStartsAsItsOwnUserAndPurgesInACopyOfThisMachine() throws Exception {
         Path deb = deb();
         Assumptions.assumeTrue("0".equals(run(List.of("id", "-u"), 0).strip()), "dpkg -i needs root: skipped");
+        Peers.require("systemd-analyze");
         Path installed = Path.of("/usr/lib/promethium/bin/promethium");
         boolean installedBefore = Files.exists(installed);
         Path scratch = Files.createTempDirectory("promethium-deb-install");
@@ -172,7 +178,22 @@ class DebianPackageIT {
                     chroot $R dpkg -i /tmp/promethium.deb
                     echo "== user: $(chroot $R getent passwd promethium)"
                     sed -i "s|^ARGS=\\\"|ARGS=\\\"--web.listen-address=127.0.0.1:$3 |" $R/etc/default/promethium
-                    chroot $R setpriv --reuid=promethium --regid=promethium --init-groups \
+                    systemd-analyze verify --root=$R /lib/systemd/system/promethium.service && echo "== unit verified"
+                    systemd-analyze security --offline=true --root=$R --threshold=40 promethium.service > $S/security.txt \
+                        && echo "== exposure within 4.0: $(grep -o 'Overall exposure level.*' $S/security.txt)"
+                    # The unit's sandbox, by hand: ReadWritePaths as separate writable mounts, then
+                    # ProtectSystem=strict (the rest read-only), ProtectHome, PrivateTmp, PrivateDevices.
+                    for p in /var/lib/promethium /var/cache/promethium; do mount --bind $R$p $R$p; done
+                    mount -t tmpfs -o ro,mode=0755 tmpfs $R/home
+                    mount -t tmpfs -o ro,mode=0700 tmpfs $R/root
+                    mount -t tmpfs -o mode=1777 tmpfs $R/var/tmp
+                    umount -l $R/dev
+                    mount -t tmpfs -o mode=0755 tmpfs $R/dev
+                    for d in null zero full random urandom tty; do touch $R/dev/$d; mount --bind /dev/$d $R/dev/$d; done
+                    mkdir $R/dev/shm && mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
+                    mount -o remount,bind,ro $R
+                    touch $R/usr/lib/promethium/probe 2>/dev/null && echo "== sandbox leaks" || true
+                    chroot $R setpriv --reuid=promethium --regid=promethium --init-groups --nnp --bounding-set=-all --inh-caps=-all \
                         sh -c '. /etc/default/promethium; exec /usr/bin/promethium $ARGS' > $S/server.log 2>&1 &
                     PID=$!
                     trap 'kill -9 $PID 2>/dev/null || true' EXIT
@@ -183,6 +204,9 @@ class DebianPackageIT {
                     echo "== data owner: $(chroot $R stat -c %U /var/lib/promethium/data) cache owner: $(chroot $R stat -c %U /var/cache/promethium)"
                     kill -TERM $PID
                     wait $PID && echo "== server exit 0" || echo "== server exit $?"
+                    grep -E 'level=(WARN|ERROR)' $S/server.log | grep -v 'Jersey' | sed 's/^/== logged: /' || true
+                    mount -o remount,bind,rw $R
+                    umount $R/var/lib/promethium $R/var/cache/promethium
                     chroot $R dpkg --purge promethium
                     chroot $R dpkg -s promethium >/dev/null 2>&1 && echo "== still installed" || echo "== purged"
                     for p in /var/lib/promethium /var/cache/promethium /etc/promethium /usr/lib/promethium /usr/bin/promethium \
@@ -214,8 +238,9 @@ class DebianPackageIT {
             String out = Files.readString(log);
             assertThat(install.exitValue()).as(out).isZero();
             assertThat(out).containsPattern("== user: promethium:x:\\d+:\\d+:.*:/var/lib/promethium:")
-                    .contains("== data owner: promethium cache owner: promethium", "== server exit 0", "== purged", "== done")
-                    .doesNotContain("== left:");
+                    .contains("== unit verified", "== exposure within 4.0", "== data owner: promethium cache owner: promethium",
+                            "== server exit 0", "== purged", "== done")
+                    .doesNotContain("== left:", "== sandbox leaks", "== logged:");
             assertThat(Files.exists(installed)).as("this machine untouched: " + installed).isEqualTo(installedBefore);
         } finally {
             if (install != null && install.isAlive()) {

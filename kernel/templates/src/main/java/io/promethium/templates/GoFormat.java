@@ -78,6 +78,7 @@ public final class GoFormat {
             case Map<?, ?> m -> "map[string]string";
             case List<?> l -> "[]template.sample";
             case QuerySample s -> "template.sample";
+            case GoNumber.Complex c -> "complex128";
             default -> value.getClass().getSimpleName();
         };
     }

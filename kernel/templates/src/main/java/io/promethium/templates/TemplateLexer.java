@@ -10,10 +10,11 @@ import java.util.List;
 final class TemplateLexer {
 
     /** {@code PUNCT}: another printable ASCII character (Go's itemChar), which only the parser refuses. */
-    enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, CHAR, PIPE, LPAREN, RPAREN,
+    enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, COMPLEX, CHAR, PIPE, LPAREN, RPAREN,
         DECLARE, ASSIGN, COMMA, PUNCT, ERROR, EOF }
 
-    record Token(Type type, String text, int line, int column) {
+    /** {@code glued}: no space between this token and the one before, as a field continuing a term must be. */
+    record Token(Type type, String text, int line, int column, boolean glued) {
         @Override
         public String toString() {
             return type == Type.EOF ? "EOF" : type == Type.PUNCT ? GoFormat.quote(text) : '"' + text + '"';
@@ -44,7 +45,7 @@ final class TemplateLexer {
         try {
             lexer.run();
         } catch (TemplateException e) {
-            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0));
+            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0, false));
         }
         return lexer.tokens;
     }
@@ -187,7 +188,7 @@ final class TemplateLexer {
                     add(Type.VARIABLE, input.substring(start, pos), start);
                 }
                 case '.' -> {
-                    if (pos + 1 < input.length() && Character.isDigit(input.charAt(pos + 1))) {
+                    if (pos + 1 < input.length() && input.charAt(pos + 1) >= '0' && input.charAt(pos + 1) <= '9') {
                         lexNumber(start);
                     } else {
                         pos++;
@@ -198,8 +199,8 @@ final class TemplateLexer {
                     }
                 }
                 default -> {
-                    if (Character.isDigit(c) || ((c == '-' || c == '+') && pos + 1 < input.length()
-                            && (Character.isDigit(input.charAt(pos + 1)) || input.charAt(pos + 1) == '.'))) {
+                    if (c >= '0' && c <= '9' || c == '-' || c == '+') {
+                        // Go's lexer starts a number at any sign or ASCII digit; its parser judges the text.
                         lexNumber(start);
                     } else if (isAlnum(c)) {
                         while (pos < input.length() && isAlnum(input.charAt(pos))) {
@@ -270,35 +271,101 @@ final class TemplateLexer {
         }
     }
 
+    /** Go's lexChar: up to the closing quote, a backslash escaping the next character; the parser reads the constant. */
     private void lexChar(int start) throws TemplateException {
-        int close = input.indexOf('\'', pos + 1);
-        if (close < 0) {
-            throw error(start, "unterminated character constant");
-        }
-        String body = input.substring(pos + 1, close);
-        if (body.codePointCount(0, body.length()) != 1) {
-            throw error(start, "malformed character constant: '" + body + "'");
-        }
-        add(Type.CHAR, body, start);
-        pos = close + 1;
-    }
-
-    private void lexNumber(int start) {
         pos++;
-        while (pos < input.length()) {
-            char c = input.charAt(pos);
-            if (isAlnum(c) || c == '.' || ((c == '+' || c == '-') && (input.charAt(pos - 1) == 'e' || input.charAt(pos - 1) == 'E'))) {
+        while (true) {
+            if (pos >= input.length() || input.charAt(pos) == '\n') {
+                throw error(start, "unterminated character constant");
+            }
+            char c = input.charAt(pos++);
+            if (c == '\\') {
+                if (pos >= input.length() || input.charAt(pos) == '\n') {
+                    throw error(start, "unterminated character constant");
+                }
                 pos++;
-            } else {
+            } else if (c == '\'') {
                 break;
             }
         }
-        add(Type.NUMBER, input.substring(start, pos), start);
+        add(Type.CHAR, input.substring(start, pos), start);
+    }
+
+    /**
+     * Go's lexNumber: a number as its scanNumber scans it, or a complex constant ({@code 1+2i}:
+     * a second number right after, ending in {@code i}); an alphanumeric character right after
+     * is "bad number syntax", naming the text up to and with that character.
+     */
+    private void lexNumber(int start) throws TemplateException {
+        if (!scanNumber()) {
+            throw error(start, "bad number syntax: " + GoFormat.quote(input.substring(start, pos)));
+        }
+        if (pos < input.length() && (input.charAt(pos) == '+' || input.charAt(pos) == '-')) {
+            if (!scanNumber() || input.charAt(pos - 1) != 'i') {
+                throw error(start, "bad number syntax: " + GoFormat.quote(input.substring(start, pos)));
+            }
+            add(Type.COMPLEX, input.substring(start, pos), start);
+        } else {
+            add(Type.NUMBER, input.substring(start, pos), start);
+        }
+    }
+
+    /** Go's scanNumber: sign, base prefix, digits and underscores, fraction, exponent, {@code i}. */
+    private boolean scanNumber() {
+        accept("+-");
+        String digits = "0123456789_";
+        if (accept("0")) {
+            // A leading 0 does not mean octal in floats, so the lexer keeps decimal digits.
+            if (accept("xX")) {
+                digits = "0123456789abcdefABCDEF_";
+            } else if (accept("oO")) {
+                digits = "01234567_";
+            } else if (accept("bB")) {
+                digits = "01_";
+            }
+        }
+        acceptRun(digits);
+        if (accept(".")) {
+            acceptRun(digits);
+        }
+        if (digits.length() == 10 + 1 && accept("eE")) {
+            accept("+-");
+            acceptRun("0123456789_");
+        }
+        if (digits.length() == 16 + 6 + 1 && accept("pP")) {
+            accept("+-");
+            acceptRun("0123456789_");
+        }
+        accept("i");
+        if (pos < input.length() && isAlphaNumeric(input.codePointAt(pos))) {
+            pos += Character.charCount(input.codePointAt(pos));
+            return false;
+        }
+        return true;
+    }
+
+    private boolean accept(String valid) {
+        if (pos < input.length() && valid.indexOf(input.charAt(pos)) >= 0) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private void acceptRun(String valid) {
+        while (accept(valid)) {
+            // consumed
+        }
+    }
+
+    /** Go's isAlphaNumeric: underscore, a Unicode letter or decimal digit. */
+    private static boolean isAlphaNumeric(int cp) {
+        return cp == '_' || Character.isLetter(cp) || Character.isDigit(cp);
     }
 
     private void add(Type type, String text, int offset) {
         int[] lc = lineColumn(offset);
-        tokens.add(new Token(type, text, lc[0], lc[1]));
+        tokens.add(new Token(type, text, lc[0], lc[1], offset > 0 && !isSpace(input.charAt(offset - 1))));
     }
 
     /**
@@ -325,14 +392,6 @@ final class TemplateLexer {
         return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
     }
 
-    /** The UTF-8 length of {@code s}, for columns on the same line. */
-    static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            n += utf8Length(s.charAt(i));
-        }
-        return n;
-    }
 
     /** Go's trim markers remove only its space characters (" \t\r\n"), not every Unicode space. */
     private static String trimLeading(String s) {

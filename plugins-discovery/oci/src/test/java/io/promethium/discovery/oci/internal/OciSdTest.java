@@ -169,6 +169,20 @@ class OciSdTest {
     }
 
     @Test
+    void aDeveloperToolFileWithoutCoreFailsTheRefreshUntilItListsIt() throws Exception {
+        // The factory's home directory is dir: its .oci/developer-tool-configuration.json is the one the SDK would read.
+        Files.createDirectories(dir.resolve(".oci"));
+        Path file = dir.resolve(".oci/developer-tool-configuration.json");
+        Files.writeString(file, "{\"provider\": \"Example\", \"services\": [\"identity\"]}");
+        start(keys, Map.of());
+        harness.awaitWarning("oci_sd: failed to create clients: creating OCI compute client: the Developer Tool configuration disabled "
+                + "this service");
+        assertThat(cloud.count("/20160918/compartments")).isZero();
+        Files.writeString(file, "{\"provider\": \"Example\", \"services\": [\"identity\", \"core\"]}");
+        assertThat(harness.await(m -> m.containsKey("OCI") && !m.get("OCI").targets().isEmpty()).get("OCI").targets()).hasSize(1);
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() throws Exception {
         OciDiscovererFactory factory = new OciDiscovererFactory();
         Map<String, Object> ok = Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", "k", "region", "r");

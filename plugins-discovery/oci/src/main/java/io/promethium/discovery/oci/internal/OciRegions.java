@@ -28,7 +28,9 @@ import java.util.function.Function;
  * {@code oc3} {@code oraclegovcloud.com}, {@code oc4} {@code oraclegovcloud.uk}, ...), shipped as a
  * resource with its licence. Names as the SDK's {@code StringToRegion}: lower-cased, a region key
  * ({@code iad}) stands for its region. A name in neither column is looked up, as the SDK's
- * {@code checkAndAddRegionMetadata} does, in {@code ~/.oci/regions-config.json} (an array of region
+ * {@code checkAndAddRegionMetadata} does, in the developer-tool configuration file's {@code regions}
+ * ({@link #developerTool}; with {@code OCI_ALLOW_ONLY_DEVELOPER_TOOL_CONFIGURATION_REGIONS=true} they
+ * are the only regions), then in {@code ~/.oci/regions-config.json} (an array of region
  * objects), then in the {@code OCI_REGION_METADATA} variable (one region object), then (instance
  * principals only) in the instance metadata service's {@code /instance/regionInfo}; each object has
  * {@code regionKey}, {@code regionIdentifier}, {@code realmKey} and {@code realmDomainComponent}

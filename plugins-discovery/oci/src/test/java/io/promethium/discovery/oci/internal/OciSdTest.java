@@ -202,6 +202,12 @@ class OciSdTest {
         Map<String, Object> emptyCompartment = new HashMap<>(ok);
         emptyCompartment.put("compartments", List.of("a", ""));
         assertThatThrownBy(() -> factory.validate(block(emptyCompartment))).hasMessageContaining("oci_sd: compartments[1] must not be empty");
+        // Prometheus reads no OCI CLI configuration file: no key selects one.
+        for (String key : List.of("config_file", "profile")) {
+            Map<String, Object> cliFile = new HashMap<>(ok);
+            cliFile.put(key, "x");
+            assertThatThrownBy(() -> factory.validate(block(cliFile))).hasMessageStartingWith("prometheus.yml:3:7").hasMessageContaining(key);
+        }
     }
 
     private static PluginConfig block(Map<String, Object> values) {

@@ -176,7 +176,8 @@ final class TemplateLexer {
                     if (close < 0) {
                         throw error(start, "unterminated raw quoted string");
                     }
-                    add(Type.STRING, input.substring(pos + 1, close), start);
+                    // strconv.Unquote drops carriage returns from a raw string.
+                    add(Type.STRING, input.substring(pos + 1, close).replace("\r", ""), start);
                     pos = close + 1;
                 }
                 case '\'' -> lexChar(start);
@@ -219,23 +220,37 @@ final class TemplateLexer {
         }
     }
 
+    /**
+     * A quoted string: Go's lexQuote finds its end (a newline or the end of input before the
+     * closing quote is "unterminated quoted string"), then its parser reads it with
+     * {@code strconv.Unquote}, whose every refusal (an unknown escape, an escaped single quote, a
+     * short or out-of-range hex, unicode or octal escape) is "invalid syntax" at
+     * the string's line.
+     */
     private void lexQuoted(int start) throws TemplateException {
         StringBuilder sb = new StringBuilder();
         pos++;
+        int end = pos;
         while (true) {
-            if (pos >= input.length() || input.charAt(pos) == '\n') {
+            if (end >= input.length() || input.charAt(end) == '\n') {
                 throw error(start, "unterminated quoted string");
             }
-            char c = input.charAt(pos++);
+            char c = input.charAt(end++);
             if (c == '"') {
                 break;
             }
+            if (c == '\\') {
+                if (end >= input.length() || input.charAt(end) == '\n') {
+                    throw error(start, "unterminated quoted string");
+                }
+                end++;
+            }
+        }
+        while (pos < end - 1) {
+            char c = input.charAt(pos++);
             if (c != '\\') {
                 sb.append(c);
                 continue;
-            }
-            if (pos >= input.length()) {
-                throw error(start, "unterminated quoted string");
             }
             char e = input.charAt(pos++);
             switch (e) {
@@ -248,27 +263,57 @@ final class TemplateLexer {
                 case 'v' -> sb.append('\u000b');
                 case '\\' -> sb.append('\\');
                 case '"' -> sb.append('"');
-                case '\'' -> sb.append('\'');
-                case 'x' -> sb.append((char) hex(start, 2));
-                case 'u' -> sb.appendCodePoint(hex(start, 4));
-                case 'U' -> sb.appendCodePoint(hex(start, 8));
-                default -> throw error(start, "invalid syntax: unknown escape sequence \\" + e);
+                case 'x' -> sb.append((char) hex(start, 2, end - 1));
+                case 'u', 'U' -> {
+                    int cp = hex(start, e == 'u' ? 4 : 8, end - 1);
+                    if (cp > Character.MAX_CODE_POINT || cp >= 0xD800 && cp < 0xE000) {
+                        throw invalidSyntax(start);
+                    }
+                    sb.appendCodePoint(cp);
+                }
+                case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+                    int v = e - '0';
+                    for (int k = 0; k < 2; k++) {
+                        int d = pos < end - 1 ? input.charAt(pos) - '0' : -1;
+                        if (d < 0 || d > 7) {
+                            throw invalidSyntax(start);
+                        }
+                        v = v * 8 + d;
+                        pos++;
+                    }
+                    if (v > 255) {
+                        throw invalidSyntax(start);
+                    }
+                    // Go's octal and \x escapes are bytes; a Java string holds them as the Latin-1 character.
+                    sb.append((char) v);
+                }
+                default -> throw invalidSyntax(start);
             }
         }
+        pos = end;
         add(Type.STRING, sb.toString(), start);
     }
 
-    private int hex(int start, int digits) throws TemplateException {
-        if (pos + digits > input.length()) {
-            throw error(start, "invalid syntax: bad escape");
+    private int hex(int start, int digits, int limit) throws TemplateException {
+        if (pos + digits > limit) {
+            throw invalidSyntax(start);
         }
-        try {
-            int v = Integer.parseInt(input.substring(pos, pos + digits), 16);
-            pos += digits;
-            return v;
-        } catch (NumberFormatException e) {
-            throw error(start, "invalid syntax: bad escape");
+        int v = 0;
+        for (int k = 0; k < digits; k++) {
+            char c = input.charAt(pos + k);
+            int d = c < 0x80 ? Character.digit(c, 16) : -1;
+            if (d < 0) {
+                throw invalidSyntax(start);
+            }
+            v = v * 16 + d;
         }
+        pos += digits;
+        return v;
+    }
+
+    /** strconv's ErrSyntax as Go's parser reports it: the string's line, no "in action started at". */
+    private TemplateException invalidSyntax(int offset) {
+        return new TemplateException("template: " + name + ":" + lineColumn(offset)[0] + ": invalid syntax");
     }
 
     /** Go's lexChar: up to the closing quote, a backslash escaping the next character; the parser reads the constant. */

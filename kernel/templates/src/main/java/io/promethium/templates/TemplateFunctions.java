@@ -207,7 +207,10 @@ final class TemplateFunctions {
             return !truth(a.get(0));
         });
         FUNCTIONS.put("eq", (env, a) -> {
-            arity("eq", a, 2, -1);
+            if (a.size() < 2) {
+                // Go's eq takes one argument and then finds nothing to compare it with.
+                throw new TemplateException("missing argument for comparison");
+            }
             for (int i = 1; i < a.size(); i++) {
                 if (compare(a.get(0), a.get(i), true) == 0) {
                     return true;

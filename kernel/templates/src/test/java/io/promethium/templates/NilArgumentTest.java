@@ -82,6 +82,9 @@ class NilArgumentTest {
                 .isEqualTo("template: t:1:11: executing \"t\" at <\"a\">: can't handle \"a\" for arg of type []string");
         assertThat(error("{{toUpper 1 2}}", null)).as("the number of arguments is checked first, at the function")
                 .isEqualTo("template: t:1:2: executing \"t\" at <toUpper>: wrong number of args for toUpper: want 1 got 2");
+        assertThat(error("{{index}}", null)).isEqualTo("template: t:1:2: executing \"t\" at <index>: wrong number of args for index: want at least 1 got 0");
+        assertThat(error("{{eq 1}}", null)).as("Go's exec_test \"eq too few\"")
+                .isEqualTo("template: t:1:2: executing \"t\" at <eq 1>: error calling eq: missing argument for comparison");
     }
 
     @Test

@@ -228,6 +228,8 @@ public final class GoFormat {
             case 'g' -> arg instanceof Double d ? GoFloat.formatG(d, precision) : bad(verb, arg);
             case 'G' -> arg instanceof Double d ? GoFloat.formatG(d, precision).toUpperCase() : bad(verb, arg);
             case 't' -> arg instanceof Boolean b ? b.toString() : bad(verb, arg);
+            // Go's type of the value (exact for the basic kinds constants have: int, float64, complex128, string, bool).
+            case 'T' -> typeName(arg);
             case 'x', 'X' -> {
                 String hex;
                 if (arg instanceof Long l) {

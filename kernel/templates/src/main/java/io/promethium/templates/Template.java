@@ -623,14 +623,14 @@ public final class Template {
             for (int i = 1; i <= given; i++) {
                 Operand o = c.operands().get(i);
                 String type = sig.param(i - 1);
+                // A constant is judged by its kind before it is evaluated (Go's evalString comes before idealConstant).
+                String problem = o instanceof Constant k ? TemplateFunctions.constantProblem(k.value(), c.source(i), type) : null;
+                if (problem != null) {
+                    throw execErrorAt(p, c.position(i), c.source(i), problem);
+                }
                 Object v = operand(p, c, o, dot);
                 boolean noValue = operandNoValue;
-                String problem;
-                if (o instanceof Constant k) {
-                    problem = TemplateFunctions.constantProblem(k.value(), c.source(i), type);
-                } else {
-                    problem = TemplateFunctions.valueProblem(v, noValue, type);
-                }
+                problem = o instanceof Constant ? null : TemplateFunctions.valueProblem(v, noValue, type);
                 if (problem != null) {
                     throw execErrorAt(p, c.position(i), c.source(i), problem);
                 }

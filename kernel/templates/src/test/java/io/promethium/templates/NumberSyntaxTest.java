@@ -150,7 +150,7 @@ class NumberSyntaxTest {
         {"binary _", "{{print 0b_1_0_1}}", "5"},
         {"BINARY", "{{print 0B101}}", "5"},
         {"octal0", "{{print 0377}}", "255"},
-        {"octal1", "{{print 0o377}}", "255"},
+        {"octal", "{{print 0o377}}", "255"},
         {"octal _", "{{print 0o_3_7_7}}", "255"},
         {"OCTAL", "{{print 0O377}}", "255"},
         {"hex", "{{print 0x123}}", "291"},
@@ -164,6 +164,40 @@ class NumberSyntaxTest {
         {"print multi", "{{print 1_2_3_4 7.5_00_00_00}}", "1234 7.5"},
         {"print multi2", "{{print 1234 0x0_1.e_0p+02}}", "1234 7.5"},
     };
+
+    /** Go's execTests on constants given to built-ins: name, input, output or null for an error. */
+    private static final String[][] GO_EXEC_CONSTANT_TESTS = {
+        {"with 1.5i", "{{with 1.5i}}{{.}}{{else}}ZERO{{end}}", "(0+1.5i)"},
+        {"bug12xe", "{{printf `%T` 0xef}}", "int"},
+        {"bug12xE", "{{printf `%T` 0xEE}}", "int"},
+        {"bug12Xe", "{{printf `%T` 0Xef}}", "int"},
+        {"bug12XE", "{{printf `%T` 0XEE}}", "int"},
+        {"bug16a", "{{true|printf}}", null},
+        {"bug16b", "{{1|printf}}", null},
+        {"bug16c", "{{1.1|printf}}", null},
+        {"bug16d", "{{'x'|printf}}", null},
+        {"bug16e", "{{0i|printf}}", null},
+        {"bug16j", "{{1+2i|printf \"%v\"}}", "(1+2i)"},
+        {"bug16k", "{{\"aaa\"|printf }}", "aaa"},
+    };
+
+    @Test
+    void gosExecTestsForConstantsGivenToBuiltinsAgree() {
+        List<String> failures = new ArrayList<>();
+        for (String[] c : GO_EXEC_CONSTANT_TESTS) {
+            String got;
+            try {
+                got = run(c[1]);
+            } catch (TemplateException e) {
+                got = null;
+            }
+            if (c[2] == null ? got != null : !c[2].equals(got)) {
+                failures.add(c[0] + ": got " + (got == null ? "an error" : got) + ", want " + (c[2] == null ? "an error" : c[2]));
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(error("{{1|printf}}")).isEqualTo("template: t:1:4: executing \"t\" at <printf>: wrong type for value; expected string; got int");
+    }
 
     @Test
     void gosExecTestsForNumberLiteralsPrintAsInGo() throws Exception {
@@ -189,6 +223,8 @@ class NumberSyntaxTest {
         assertThat(run("{{4i}} {{-1.2+4.2i}} {{0i}} {{13+0i}}")).as("complex constants print as fmt's %v").isEqualTo("(0+4i) (-1.2+4.2i) (0+0i) (13+0i)");
         assertThat(error("{{18446744073709551615}}")).as("a constant only a uint64 holds")
                 .isEqualTo("template: t:1:2: executing \"t\" at <18446744073709551615>: 18446744073709551615 overflows int");
+        assertThat(error("{{toUpper 18446744073709551615}}")).as("a string parameter refuses the constant before it is evaluated")
+                .isEqualTo("template: t:1:10: executing \"t\" at <18446744073709551615>: expected string; found 18446744073709551615");
         assertThat(error("{{print 1 18446744073709551615}}"))
                 .isEqualTo("template: t:1:10: executing \"t\" at <18446744073709551615>: 18446744073709551615 overflows int");
     }

@@ -75,6 +75,8 @@ public final class GoFormat {
             case Long l -> "int";
             case Integer i -> "int";
             case Boolean b -> "bool";
+            // A data object knows its Go type (template.KV, template.Alerts, ...).
+            case TemplateValue tv -> tv.typeName();
             case Map<?, ?> m -> "map[string]string";
             case List<?> l -> "[]template.sample";
             case QuerySample s -> "template.sample";

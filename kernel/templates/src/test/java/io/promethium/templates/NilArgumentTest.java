@@ -73,6 +73,17 @@ class NilArgumentTest {
     }
 
     @Test
+    void aValueOfAnotherTypeIsTheWrongTypeNamedAsGoNamesIt() {
+        assertThat(error("{{toUpper .}}", GoTime.utc(java.time.Instant.EPOCH)))
+                .isEqualTo("template: t:1:10: executing \"t\" at <.>: wrong type for value; expected string; got time.Time");
+        assertThat(error("{{toUpper .}}", 1L)).isEqualTo("template: t:1:10: executing \"t\" at <.>: wrong type for value; expected string; got int");
+        assertThat(error("{{date \"2006\" .}}", "x"))
+                .isEqualTo("template: t:1:14: executing \"t\" at <.>: wrong type for value; expected time.Time; got string");
+        assertThat(error("{{\"a\" | safeHtml | toUpper}}", null)).as("template.HTML is no string")
+                .isEqualTo("template: t:1:19: executing \"t\" at <toUpper>: wrong type for value; expected string; got template.HTML");
+    }
+
+    @Test
     void constantsOfAnotherKindAreRefusedAsGosEvalArgRefusesThem() {
         assertThat(error("{{toUpper nil}}", null)).isEqualTo("template: t:1:10: executing \"t\" at <nil>: cannot assign nil to string");
         assertThat(error("{{toUpper 1}}", null)).isEqualTo("template: t:1:10: executing \"t\" at <1>: expected string; found 1");

@@ -45,12 +45,12 @@ final class TemplateFunctions {
     static final Set<String> PROMETHEUS_NAMES = union(BUILTIN, Set.of("humanize", "humanize1024", "humanizeDuration",
             "humanizePercentage", "humanizeTimestamp", "title", "toUpper", "toLower", "reReplaceAll", "match",
             "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
-            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink"));
+            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink", "urlQueryEscape", "toTime", "toDuration"));
 
     /** Alertmanager's notification template functions (its template.DefaultFuncs). */
     static final Set<String> ALERTMANAGER_NAMES = union(BUILTIN, Set.of("toUpper", "toLower", "title", "trimSpace",
             "join", "match", "safeHtml", "safeUrl", "urlUnescape", "reReplaceAll", "stringSlice", "date", "tz", "since",
-            "humanizeDuration", "toJson", "list", "append", "dict"));
+            "humanizeDuration", "toJson", "list", "append", "dict", "base64encode"));
 
     private static final Set<String> NAMES = union(PROMETHEUS_NAMES, ALERTMANAGER_NAMES);
 
@@ -100,11 +100,12 @@ final class TemplateFunctions {
             sig(n, true, ANY);
         }
         sig("printf", true, STRING, ANY);
-        for (String n : List.of("humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toJson")) {
+        for (String n : List.of("humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toJson",
+                "toTime", "toDuration")) {
             sig(n, false, ANY);
         }
         for (String n : List.of("title", "toUpper", "toLower", "stripPort", "stripDomain", "parseDuration", "query", "graphLink",
-                "tableLink", "safeHtml", "trimSpace", "safeUrl", "urlUnescape")) {
+                "tableLink", "safeHtml", "trimSpace", "safeUrl", "urlUnescape", "urlQueryEscape", "base64encode")) {
             sig(n, false, STRING);
         }
         sig("reReplaceAll", false, STRING, STRING, STRING);
@@ -360,6 +361,12 @@ final class TemplateFunctions {
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
         FUNCTIONS.put("tableLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+        FUNCTIONS.put("urlQueryEscape", (env, a) -> queryEscape(string("urlQueryEscape", one("urlQueryEscape", a))));
+        FUNCTIONS.put("toTime", (env, a) -> toTime(toFloat("toTime", one("toTime", a))));
+        FUNCTIONS.put("toDuration", (env, a) -> {
+            double seconds = toFloat("toDuration", one("toDuration", a));
+            return new GoDuration(java.time.Duration.ofNanos(goInt64(seconds * 1e9)));
+        });
         registerAlertmanagerFunctions();
         if (!NAMES.equals(FUNCTIONS.keySet())) {
             throw new IllegalStateException("function names out of sync: " + NAMES + " vs " + FUNCTIONS.keySet());
@@ -368,6 +375,9 @@ final class TemplateFunctions {
 
     /** Alertmanager's additions (template.DefaultFuncs); shared names behave as in Prometheus. */
     private static void registerAlertmanagerFunctions() {
+        // The URL-safe alphabet, padded, as Alertmanager's base64encode (for a value in a URL query parameter).
+        FUNCTIONS.put("base64encode", (env, a) -> java.util.Base64.getUrlEncoder()
+                .encodeToString(string("base64encode", one("base64encode", a)).getBytes(StandardCharsets.UTF_8)));
         FUNCTIONS.put("trimSpace", (env, a) -> trimSpace(string("trimSpace", one("trimSpace", a))));
         FUNCTIONS.put("join", (env, a) -> {
             arity("join", a, 2, 2);
@@ -780,6 +790,31 @@ final class TemplateFunctions {
     }
 
     private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /**
+     * Go's conversion of a float64 to int64 on amd64: truncation toward zero, and the "integer
+     * indefinite" value (the smallest int64) for NaN and values out of range.
+     */
+    private static long goInt64(double v) {
+        return Double.isNaN(v) || v >= 0x1p63 || v < -0x1p63 ? Long.MIN_VALUE : (long) v;
+    }
+
+    /**
+     * Prometheus's {@code toTime} (its floatToTime): seconds since the epoch as a UTC time of
+     * whole milliseconds ({@code model.TimeFromUnixNano}); NaN and infinities, and values
+     * beyond int64 nanoseconds, refused with Prometheus's messages.
+     */
+    static GoTime toTime(double v) throws TemplateException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            throw new TemplateException("error calling toTime: value is NaN or Inf");
+        }
+        double nanos = v * 1e9;
+        if (nanos > 0x1p63 || nanos < -0x1p63) {
+            throw new TemplateException("error calling toTime: " + GoFloat.formatG(v)
+                    + " cannot be represented as a nanoseconds timestamp since it overflows int64");
+        }
+        return GoTime.utc(Instant.ofEpochMilli(goInt64(nanos) / 1_000_000L));
+    }
 
     /** Go's {@code time.Time.String()} in UTC: {@code 2006-01-02 15:04:05.999999999 +0000 UTC}. */
     static String humanizeTimestamp(double v) throws TemplateException {

@@ -75,9 +75,12 @@ public final class GoFormat {
             case Long l -> "int";
             case Integer i -> "int";
             case Boolean b -> "bool";
+            // A data object knows its Go type (template.KV, template.Alerts, ...).
+            case TemplateValue tv -> tv.typeName();
             case Map<?, ?> m -> "map[string]string";
             case List<?> l -> "[]template.sample";
             case QuerySample s -> "template.sample";
+            case GoNumber.Complex c -> "complex128";
             default -> value.getClass().getSimpleName();
         };
     }
@@ -227,6 +230,8 @@ public final class GoFormat {
             case 'g' -> arg instanceof Double d ? GoFloat.formatG(d, precision) : bad(verb, arg);
             case 'G' -> arg instanceof Double d ? GoFloat.formatG(d, precision).toUpperCase() : bad(verb, arg);
             case 't' -> arg instanceof Boolean b ? b.toString() : bad(verb, arg);
+            // Go's type of the value (exact for the basic kinds constants have: int, float64, complex128, string, bool).
+            case 'T' -> typeName(arg);
             case 'x', 'X' -> {
                 String hex;
                 if (arg instanceof Long l) {

@@ -490,13 +490,7 @@ public final class Template {
         private Object command(Pipeline p, Command c, Object dot, Object piped) throws TemplateException {
             Operand first = c.operands().get(0);
             if (first instanceof Function f) {
-                List<Object> args = new ArrayList<>();
-                for (int i = 1; i < c.operands().size(); i++) {
-                    args.add(operand(p, c, c.operands().get(i), dot));
-                }
-                if (piped != NONE) {
-                    args.add(piped);
-                }
+                List<Object> args = arguments(p, c, f.name(), dot, piped);
                 try {
                     return functions.call(f.name(), args);
                 } catch (TemplateException e) {
@@ -553,19 +547,113 @@ public final class Template {
         }
 
         private Object operand(Pipeline p, Command c, Operand o, Object dot) throws TemplateException {
+            operandNoValue = false;
             return switch (o) {
-                case Constant k -> k.value();
-                case DotField d -> dot == null && isNoValue(d) ? null : fields(p, c, dot, d.fields());
+                case Constant k -> {
+                    if (k.value() instanceof GoNumber.Overflow overflow) {
+                        // Go's idealConstant: a constant only a uint64 can hold is no int.
+                        int i = c.operands().indexOf(o);
+                        throw execErrorAt(p, c.position(i), c.source(i), overflow.text() + " overflows int");
+                    }
+                    yield k.value();
+                }
+                case DotField d -> {
+                    if (dot == null && isNoValue(d)) {
+                        operandNoValue = true;
+                        yield null;
+                    }
+                    yield fields(p, c, dot, d.fields());
+                }
                 case Variable v -> {
                     Object value = variable(v.name());
-                    yield value == null && isNoValue(v) ? null : fields(p, c, value, v.fields());
+                    if (value == null && isNoValue(v)) {
+                        operandNoValue = true;
+                        yield null;
+                    }
+                    yield fields(p, c, value, v.fields());
                 }
                 case Nested n -> {
                     Object value = value(n.pipeline(), dot);
-                    yield value == null ? null : fields(p, c, value, n.fields());
+                    operandNoValue = false;
+                    if (value == null) {
+                        operandNoValue = true;
+                        yield null;
+                    }
+                    yield fields(p, c, value, n.fields());
                 }
-                case Function f -> command(p, new Command(List.of(f), f.name()), dot, NONE);
+                case Function f -> {
+                    Object result = command(p, new Command(List.of(f), f.name()), dot, NONE);
+                    operandNoValue = false;
+                    yield result;
+                }
             };
+        }
+
+        /**
+         * Whether the last {@link #operand} gave no value (Go's invalid reflect.Value: nil data, a
+         * pipeline's nil, a variable set to nil) rather than a nil interface (a map's nil value, a
+         * nil element of a range), which Go's validateType tells apart.
+         */
+        private boolean operandNoValue;
+
+        /**
+         * A function's arguments as Go's evalCall evaluates them: the number first ("wrong number
+         * of args", at the function's name), then each argument against its Go parameter type
+         * (evalArg and validateType, at the argument: "invalid value; expected string" for no
+         * value, "wrong type for value; expected string; got interface {}" for a nil interface,
+         * "cannot assign nil to string" for {@code nil}, "expected string; found 1" for a
+         * constant of another kind), then the piped value (at the last argument, or the name).
+         */
+        private List<Object> arguments(Pipeline p, Command c, String function, Object dot, Object piped) throws TemplateException {
+            TemplateFunctions.Signature sig = TemplateFunctions.signature(function);
+            int given = c.operands().size() - 1;
+            int numIn = given + (piped != NONE ? 1 : 0);
+            List<String> params = sig.params();
+            int numFixed = sig.variadic() ? params.size() - 1 : given;
+            if (sig.variadic() && numIn < numFixed) {
+                throw execErrorAt(p, c.position(0), c.source(0), "wrong number of args for " + function + ": want at least "
+                        + (params.size() - 1) + " got " + given);
+            }
+            if (!sig.variadic() && numIn != params.size()) {
+                throw execErrorAt(p, c.position(0), c.source(0), "wrong number of args for " + function + ": want " + params.size()
+                        + " got " + numIn);
+            }
+            List<Object> args = new ArrayList<>(numIn);
+            int at = 0;
+            for (int i = 1; i <= given; i++) {
+                Operand o = c.operands().get(i);
+                String type = sig.param(i - 1);
+                // A constant is judged by its kind before it is evaluated (Go's evalString comes before idealConstant).
+                String problem = o instanceof Constant k ? TemplateFunctions.constantProblem(k.value(), c.source(i), type) : null;
+                if (problem != null) {
+                    throw execErrorAt(p, c.position(i), c.source(i), problem);
+                }
+                Object v = operand(p, c, o, dot);
+                boolean noValue = operandNoValue;
+                problem = o instanceof Constant ? null : TemplateFunctions.valueProblem(v, noValue, type);
+                if (problem != null) {
+                    throw execErrorAt(p, c.position(i), c.source(i), problem);
+                }
+                if (v == null && function.equals("len")) {
+                    // Go's length gets an invalid reflect.Value for no value or nil, whose Type() panics.
+                    throw execError(p, c, "error calling len: " + (noValue || o instanceof Constant
+                            ? "reflect: call of reflect.Value.Type on zero Value" : "len of nil pointer"));
+                }
+                args.add(v);
+                at = i;
+            }
+            if (piped != NONE) {
+                // A piped nil is no value: Go's evalPipeline unwraps each command's nil interface.
+                String problem = TemplateFunctions.valueProblem(piped, true, sig.param(numIn - 1));
+                if (problem != null) {
+                    throw execErrorAt(p, c.position(at), c.source(at), problem);
+                }
+                if (piped == null && function.equals("len")) {
+                    throw execError(p, c, "error calling len: reflect: call of reflect.Value.Type on zero Value");
+                }
+                args.add(piped);
+            }
+            return args;
         }
 
         /**
@@ -616,6 +704,14 @@ public final class Template {
         private TemplateException execError(Pipeline p, String message) {
             return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
                     + name + "\": " + message);
+        }
+
+        /** An error placed at a node of a command (Go's s.at(node)): its position and text, else the pipeline's. */
+        private TemplateException execErrorAt(Pipeline p, TemplateNode.Position at, String context, String message) {
+            int line = at == null ? p.line() : at.line();
+            int column = at == null ? p.column() : at.column();
+            return new TemplateException("template: " + name + ":" + line + ":" + (column - 1) + ": executing \""
+                    + name + "\" at <" + context + ">: " + message);
         }
 
         private TemplateException execError(Pipeline p, Command c, String message) {

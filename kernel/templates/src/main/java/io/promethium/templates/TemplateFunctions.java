@@ -45,12 +45,12 @@ final class TemplateFunctions {
     static final Set<String> PROMETHEUS_NAMES = union(BUILTIN, Set.of("humanize", "humanize1024", "humanizeDuration",
             "humanizePercentage", "humanizeTimestamp", "title", "toUpper", "toLower", "reReplaceAll", "match",
             "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
-            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink"));
+            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink", "urlQueryEscape", "toTime", "toDuration"));
 
     /** Alertmanager's notification template functions (its template.DefaultFuncs). */
     static final Set<String> ALERTMANAGER_NAMES = union(BUILTIN, Set.of("toUpper", "toLower", "title", "trimSpace",
             "join", "match", "safeHtml", "safeUrl", "urlUnescape", "reReplaceAll", "stringSlice", "date", "tz", "since",
-            "humanizeDuration", "toJson", "list", "append", "dict"));
+            "humanizeDuration", "toJson", "list", "append", "dict", "base64encode"));
 
     private static final Set<String> NAMES = union(PROMETHEUS_NAMES, ALERTMANAGER_NAMES);
 
@@ -61,6 +61,121 @@ final class TemplateFunctions {
     }
 
     private static final Map<String, Fn> FUNCTIONS = new HashMap<>();
+
+    /**
+     * A function's Go parameter types, as text/template checks arguments against them (exec.go's
+     * evalArg and validateType); with {@code variadic} the last one repeats.
+     */
+    record Signature(List<String> params, boolean variadic) {
+        /** The type of argument {@code i} (0-based). */
+        String param(int i) {
+            return variadic && i >= params.size() - 1 ? params.get(params.size() - 1) : params.get(i);
+        }
+    }
+
+    private static final String ANY = "interface {}";
+    private static final String VALUE = "reflect.Value";
+    private static final String STRING = "string";
+    private static final String TIME = "time.Time";
+    private static final String QUERY_RESULT = "template.queryResult";
+    private static final String SAMPLE = "*template.sample";
+
+    /** The signatures of Go's built-ins (funcs.go), Prometheus's and Alertmanager's functions. */
+    private static final Map<String, Signature> SIGNATURES = new HashMap<>();
+
+    private static void sig(String name, boolean variadic, String... params) {
+        SIGNATURES.put(name, new Signature(List.of(params), variadic));
+    }
+
+    static {
+        for (String n : List.of("and", "or", "eq", "index")) {
+            sig(n, true, VALUE, VALUE);
+        }
+        for (String n : List.of("ne", "lt", "le", "gt", "ge")) {
+            sig(n, false, VALUE, VALUE);
+        }
+        sig("not", false, VALUE);
+        sig("len", false, VALUE);
+        for (String n : List.of("print", "println", "html", "js", "urlquery", "args", "list", "dict")) {
+            sig(n, true, ANY);
+        }
+        sig("printf", true, STRING, ANY);
+        for (String n : List.of("humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toJson",
+                "toTime", "toDuration")) {
+            sig(n, false, ANY);
+        }
+        for (String n : List.of("title", "toUpper", "toLower", "stripPort", "stripDomain", "parseDuration", "query", "graphLink",
+                "tableLink", "safeHtml", "trimSpace", "safeUrl", "urlUnescape", "urlQueryEscape", "base64encode")) {
+            sig(n, false, STRING);
+        }
+        sig("reReplaceAll", false, STRING, STRING, STRING);
+        sig("match", false, STRING, STRING);
+        sig("first", false, QUERY_RESULT);
+        sig("label", false, STRING, SAMPLE);
+        sig("value", false, SAMPLE);
+        sig("strvalue", false, SAMPLE);
+        sig("sortByLabel", false, STRING, QUERY_RESULT);
+        sig("externalURL", false);
+        sig("pathPrefix", false);
+        sig("join", false, STRING, "[]string");
+        sig("stringSlice", true, STRING);
+        sig("date", false, STRING, TIME);
+        sig("tz", false, STRING, TIME);
+        sig("since", false, TIME);
+        sig("append", true, "[]interface {}", ANY);
+    }
+
+    static Signature signature(String name) {
+        return SIGNATURES.get(name);
+    }
+
+    /** Go's canBeNil: interfaces, reflect.Value, slices, maps and pointers take a nil. */
+    private static boolean canBeNil(String type) {
+        return type.equals(ANY) || type.equals(VALUE) || type.equals(QUERY_RESULT) || type.startsWith("[]") || type.startsWith("*")
+                || type.startsWith("map[");
+    }
+
+    /**
+     * Go's evalArg for a constant ({@code nil}, a string, number or boolean) given for a
+     * parameter of {@code type}: {@code null} when it is taken, else Go's message.
+     */
+    static String constantProblem(Object constant, String source, String type) {
+        if (constant == null) {
+            return canBeNil(type) ? null : "cannot assign nil to " + type;
+        }
+        if (type.equals(ANY) || type.equals(VALUE)) {
+            return null;
+        }
+        if (type.equals(STRING)) {
+            return constant instanceof String ? null : "expected string; found " + source;
+        }
+        return "can't handle " + source + " for arg of type " + type;
+    }
+
+    /**
+     * Go's validateType for a value given for a parameter of {@code type}: {@code null} when it
+     * is taken, else Go's message; a null is no value ({@code noValue}: "invalid value") or a nil
+     * interface ("wrong type for value; ... got interface {}").
+     */
+    static String valueProblem(Object value, boolean noValue, String type) {
+        if (type.equals(ANY) || type.equals(VALUE)) {
+            return null;
+        }
+        if (value == null) {
+            if (noValue) {
+                return canBeNil(type) ? null : "invalid value; expected " + type;
+            }
+            return "wrong type for value; expected " + type + "; got interface {}";
+        }
+        boolean ok = switch (type) {
+            case STRING -> value instanceof String;
+            case TIME -> value instanceof GoTime;
+            case SAMPLE -> value instanceof QuerySample;
+            case "[]string" -> value instanceof List<?> l && l.stream().allMatch(e -> e instanceof String);
+            default -> value instanceof List<?>;
+        };
+        return ok ? null : "wrong type for value; expected " + type + "; got " + GoFormat.typeName(value);
+    }
 
     private final Env env;
 
@@ -93,7 +208,10 @@ final class TemplateFunctions {
             return !truth(a.get(0));
         });
         FUNCTIONS.put("eq", (env, a) -> {
-            arity("eq", a, 2, -1);
+            if (a.size() < 2) {
+                // Go's eq takes one argument and then finds nothing to compare it with.
+                throw new TemplateException("missing argument for comparison");
+            }
             for (int i = 1; i < a.size(); i++) {
                 if (compare(a.get(0), a.get(i), true) == 0) {
                     return true;
@@ -130,25 +248,7 @@ final class TemplateFunctions {
                 case null, default -> throw new TemplateException("len of type " + GoFormat.typeName(a.get(0)));
             };
         });
-        FUNCTIONS.put("index", (env, a) -> {
-            arity("index", a, 1, -1);
-            Object item = a.get(0);
-            for (int i = 1; i < a.size(); i++) {
-                Object key = a.get(i);
-                if (item instanceof Map<?, ?> m) {
-                    Object v = m.get(key instanceof String ? key : GoFormat.print(key));
-                    item = v == null ? "" : v;
-                } else if (item instanceof List<?> l && key instanceof Long k) {
-                    if (k < 0 || k >= l.size()) {
-                        throw new TemplateException("error calling index: index out of range: " + k);
-                    }
-                    item = l.get(k.intValue());
-                } else {
-                    throw new TemplateException("error calling index: can't index item of type " + GoFormat.typeName(item));
-                }
-            }
-            return item;
-        });
+        FUNCTIONS.put("index", (env, a) -> index(a.get(0), a.subList(1, a.size())));
         FUNCTIONS.put("print", (env, a) -> sprint(a));
         FUNCTIONS.put("println", (env, a) -> {
             StringBuilder sb = new StringBuilder();
@@ -207,7 +307,11 @@ final class TemplateFunctions {
             }
         });
         FUNCTIONS.put("first", (env, a) -> {
-            if (one("first", a) instanceof List<?> l) {
+            if (one("first", a) == null) {
+                // A nil queryResult is an empty one.
+                throw new TemplateException("error calling first: first() called on vector with no elements");
+            }
+            if (a.get(0) instanceof List<?> l) {
                 if (l.isEmpty()) {
                     throw new TemplateException("error calling first: first() called on vector with no elements");
                 }
@@ -224,6 +328,9 @@ final class TemplateFunctions {
         FUNCTIONS.put("sortByLabel", (env, a) -> {
             arity("sortByLabel", a, 2, 2);
             String name = string("sortByLabel", a.get(0));
+            if (a.get(1) == null) {
+                return List.of();
+            }
             if (!(a.get(1) instanceof List<?> l)) {
                 throw new TemplateException("wrong type for value; expected []template.sample; got " + GoFormat.typeName(a.get(1)));
             }
@@ -254,6 +361,12 @@ final class TemplateFunctions {
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
         FUNCTIONS.put("tableLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
                 StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+        FUNCTIONS.put("urlQueryEscape", (env, a) -> queryEscape(string("urlQueryEscape", one("urlQueryEscape", a))));
+        FUNCTIONS.put("toTime", (env, a) -> toTime(toFloat("toTime", one("toTime", a))));
+        FUNCTIONS.put("toDuration", (env, a) -> {
+            double seconds = toFloat("toDuration", one("toDuration", a));
+            return new GoDuration(java.time.Duration.ofNanos(goInt64(seconds * 1e9)));
+        });
         registerAlertmanagerFunctions();
         if (!NAMES.equals(FUNCTIONS.keySet())) {
             throw new IllegalStateException("function names out of sync: " + NAMES + " vs " + FUNCTIONS.keySet());
@@ -262,11 +375,17 @@ final class TemplateFunctions {
 
     /** Alertmanager's additions (template.DefaultFuncs); shared names behave as in Prometheus. */
     private static void registerAlertmanagerFunctions() {
+        // The URL-safe alphabet, padded, as Alertmanager's base64encode (for a value in a URL query parameter).
+        FUNCTIONS.put("base64encode", (env, a) -> java.util.Base64.getUrlEncoder()
+                .encodeToString(string("base64encode", one("base64encode", a)).getBytes(StandardCharsets.UTF_8)));
         FUNCTIONS.put("trimSpace", (env, a) -> trimSpace(string("trimSpace", one("trimSpace", a))));
         FUNCTIONS.put("join", (env, a) -> {
             arity("join", a, 2, 2);
             String sep = string("join", a.get(0));
             List<String> parts = new ArrayList<>();
+            if (a.get(1) == null) {
+                return "";
+            }
             if (!(a.get(1) instanceof List<?> list)) {
                 throw new TemplateException("wrong type for value; expected []string; got " + GoFormat.typeName(a.get(1)));
             }
@@ -316,12 +435,15 @@ final class TemplateFunctions {
         });
         FUNCTIONS.put("list", (env, a) -> List.copyOf(a.stream().map(o -> o == null ? (Object) "" : o).toList()));
         FUNCTIONS.put("append", (env, a) -> {
-            arity("append", a, 2, 2);
-            if (!(a.get(0) instanceof List<?> list)) {
-                throw new TemplateException("error calling append: cannot append to " + GoFormat.typeName(a.get(0)));
+            // Go: func(slice []any, args ...any) []any; a nil slice is an empty one.
+            arity("append", a, 1, -1);
+            List<Object> out = new ArrayList<>();
+            if (a.get(0) instanceof List<?> list) {
+                out.addAll(list);
+            } else if (a.get(0) != null) {
+                throw new TemplateException("wrong type for value; expected []interface {}; got " + GoFormat.typeName(a.get(0)));
             }
-            List<Object> out = new ArrayList<>(list);
-            out.add(a.get(1));
+            out.addAll(a.subList(1, a.size()));
             return out;
         });
         FUNCTIONS.put("dict", (env, a) -> {
@@ -330,10 +452,71 @@ final class TemplateFunctions {
             }
             Map<String, Object> map = new LinkedHashMap<>();
             for (int i = 0; i < a.size(); i += 2) {
-                map.put(string("dict", a.get(i)), a.get(i + 1));
+                if (!(a.get(i) instanceof String key)) {
+                    throw new TemplateException("error calling dict: dict keys must be strings");
+                }
+                map.put(key, a.get(i + 1));
             }
             return map;
         });
+    }
+
+    /**
+     * Go's {@code index} (funcs.go): a nil to index is "index of untyped nil", a nil reached on
+     * the way "index of nil pointer"; lists and strings take an int index ("cannot index
+     * slice/array with nil" or "with type string", "index out of range: 5", and reflect's panic
+     * for the index equal to the length), maps a string key ("value is nil; should be of type
+     * string", "value has type int; should be string"; a missing key gives the map's zero value).
+     */
+    static Object index(Object item, List<Object> indexes) throws TemplateException {
+        if (item == null) {
+            throw new TemplateException("index of untyped nil");
+        }
+        for (Object key : indexes) {
+            if (item == null) {
+                throw new TemplateException("index of nil pointer");
+            }
+            switch (item) {
+                case List<?> l -> item = l.get(position(key, l.size(), "slice"));
+                case String s -> {
+                    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+                    item = (long) (bytes[position(key, bytes.length, "string")] & 0xff);
+                }
+                case Map<?, ?> m -> {
+                    if (key == null) {
+                        throw new TemplateException("value is nil; should be of type string");
+                    }
+                    if (!(key instanceof String k)) {
+                        throw new TemplateException("value has type " + GoFormat.typeName(key) + "; should be string");
+                    }
+                    if (m.containsKey(k)) {
+                        item = m.get(k);
+                    } else {
+                        // The zero value of the map's element type: "" for label maps, nil for maps of any.
+                        item = m.isEmpty() || m.values().iterator().next() instanceof String ? "" : null;
+                    }
+                }
+                default -> throw new TemplateException("can't index item of type " + GoFormat.typeName(item));
+            }
+        }
+        return item;
+    }
+
+    /** Go's indexArg, then reflect's own check of an index equal to the length. */
+    private static int position(Object key, int length, String what) throws TemplateException {
+        long x = switch (key) {
+            case Long l -> l;
+            case Integer i -> i;
+            case null -> throw new TemplateException("cannot index slice/array with nil");
+            default -> throw new TemplateException("cannot index slice/array with type " + GoFormat.typeName(key));
+        };
+        if (x < 0 || x > length) {
+            throw new TemplateException("index out of range: " + x);
+        }
+        if (x == length) {
+            throw new TemplateException("reflect: " + what + " index out of range");
+        }
+        return (int) x;
     }
 
     private static GoTime time(String name, Object o) throws TemplateException {
@@ -357,6 +540,7 @@ final class TemplateFunctions {
             case Long l -> l != 0;
             case Integer i -> i != 0;
             case Double d -> d != 0;
+            case GoNumber.Complex c -> c.re() != 0 || c.im() != 0;
             case List<?> l -> !l.isEmpty();
             case Map<?, ?> m -> !m.isEmpty();
             default -> true;
@@ -421,6 +605,10 @@ final class TemplateFunctions {
     private static QuerySample sample(String name, Object o) throws TemplateException {
         if (o instanceof QuerySample s) {
             return s;
+        }
+        if (o == null) {
+            // Go dereferences the nil *sample and recovers the panic.
+            throw new TemplateException("error calling " + name + ": runtime error: invalid memory address or nil pointer dereference");
         }
         throw new TemplateException("wrong type for value; expected template.sample; got " + GoFormat.typeName(o));
     }
@@ -602,6 +790,31 @@ final class TemplateFunctions {
     }
 
     private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /**
+     * Go's conversion of a float64 to int64 on amd64: truncation toward zero, and the "integer
+     * indefinite" value (the smallest int64) for NaN and values out of range.
+     */
+    private static long goInt64(double v) {
+        return Double.isNaN(v) || v >= 0x1p63 || v < -0x1p63 ? Long.MIN_VALUE : (long) v;
+    }
+
+    /**
+     * Prometheus's {@code toTime} (its floatToTime): seconds since the epoch as a UTC time of
+     * whole milliseconds ({@code model.TimeFromUnixNano}); NaN and infinities, and values
+     * beyond int64 nanoseconds, refused with Prometheus's messages.
+     */
+    static GoTime toTime(double v) throws TemplateException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            throw new TemplateException("error calling toTime: value is NaN or Inf");
+        }
+        double nanos = v * 1e9;
+        if (nanos > 0x1p63 || nanos < -0x1p63) {
+            throw new TemplateException("error calling toTime: " + GoFloat.formatG(v)
+                    + " cannot be represented as a nanoseconds timestamp since it overflows int64");
+        }
+        return GoTime.utc(Instant.ofEpochMilli(goInt64(nanos) / 1_000_000L));
+    }
 
     /** Go's {@code time.Time.String()} in UTC: {@code 2006-01-02 15:04:05.999999999 +0000 UTC}. */
     static String humanizeTimestamp(double v) throws TemplateException {

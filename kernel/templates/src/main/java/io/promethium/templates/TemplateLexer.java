@@ -10,10 +10,11 @@ import java.util.List;
 final class TemplateLexer {
 
     /** {@code PUNCT}: another printable ASCII character (Go's itemChar), which only the parser refuses. */
-    enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, CHAR, PIPE, LPAREN, RPAREN,
+    enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, COMPLEX, CHAR, PIPE, LPAREN, RPAREN,
         DECLARE, ASSIGN, COMMA, PUNCT, ERROR, EOF }
 
-    record Token(Type type, String text, int line, int column) {
+    /** {@code glued}: no space between this token and the one before, as a field continuing a term must be. */
+    record Token(Type type, String text, int line, int column, boolean glued) {
         @Override
         public String toString() {
             return type == Type.EOF ? "EOF" : type == Type.PUNCT ? GoFormat.quote(text) : '"' + text + '"';
@@ -44,7 +45,7 @@ final class TemplateLexer {
         try {
             lexer.run();
         } catch (TemplateException e) {
-            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0));
+            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0, false));
         }
         return lexer.tokens;
     }
@@ -175,7 +176,8 @@ final class TemplateLexer {
                     if (close < 0) {
                         throw error(start, "unterminated raw quoted string");
                     }
-                    add(Type.STRING, input.substring(pos + 1, close), start);
+                    // strconv.Unquote drops carriage returns from a raw string.
+                    add(Type.STRING, input.substring(pos + 1, close).replace("\r", ""), start);
                     pos = close + 1;
                 }
                 case '\'' -> lexChar(start);
@@ -187,7 +189,7 @@ final class TemplateLexer {
                     add(Type.VARIABLE, input.substring(start, pos), start);
                 }
                 case '.' -> {
-                    if (pos + 1 < input.length() && Character.isDigit(input.charAt(pos + 1))) {
+                    if (pos + 1 < input.length() && input.charAt(pos + 1) >= '0' && input.charAt(pos + 1) <= '9') {
                         lexNumber(start);
                     } else {
                         pos++;
@@ -198,8 +200,8 @@ final class TemplateLexer {
                     }
                 }
                 default -> {
-                    if (Character.isDigit(c) || ((c == '-' || c == '+') && pos + 1 < input.length()
-                            && (Character.isDigit(input.charAt(pos + 1)) || input.charAt(pos + 1) == '.'))) {
+                    if (c >= '0' && c <= '9' || c == '-' || c == '+') {
+                        // Go's lexer starts a number at any sign or ASCII digit; its parser judges the text.
                         lexNumber(start);
                     } else if (isAlnum(c)) {
                         while (pos < input.length() && isAlnum(input.charAt(pos))) {
@@ -218,23 +220,37 @@ final class TemplateLexer {
         }
     }
 
+    /**
+     * A quoted string: Go's lexQuote finds its end (a newline or the end of input before the
+     * closing quote is "unterminated quoted string"), then its parser reads it with
+     * {@code strconv.Unquote}, whose every refusal (an unknown escape, an escaped single quote, a
+     * short or out-of-range hex, unicode or octal escape) is "invalid syntax" at
+     * the string's line.
+     */
     private void lexQuoted(int start) throws TemplateException {
         StringBuilder sb = new StringBuilder();
         pos++;
+        int end = pos;
         while (true) {
-            if (pos >= input.length() || input.charAt(pos) == '\n') {
+            if (end >= input.length() || input.charAt(end) == '\n') {
                 throw error(start, "unterminated quoted string");
             }
-            char c = input.charAt(pos++);
+            char c = input.charAt(end++);
             if (c == '"') {
                 break;
             }
+            if (c == '\\') {
+                if (end >= input.length() || input.charAt(end) == '\n') {
+                    throw error(start, "unterminated quoted string");
+                }
+                end++;
+            }
+        }
+        while (pos < end - 1) {
+            char c = input.charAt(pos++);
             if (c != '\\') {
                 sb.append(c);
                 continue;
-            }
-            if (pos >= input.length()) {
-                throw error(start, "unterminated quoted string");
             }
             char e = input.charAt(pos++);
             switch (e) {
@@ -247,58 +263,154 @@ final class TemplateLexer {
                 case 'v' -> sb.append('\u000b');
                 case '\\' -> sb.append('\\');
                 case '"' -> sb.append('"');
-                case '\'' -> sb.append('\'');
-                case 'x' -> sb.append((char) hex(start, 2));
-                case 'u' -> sb.appendCodePoint(hex(start, 4));
-                case 'U' -> sb.appendCodePoint(hex(start, 8));
-                default -> throw error(start, "invalid syntax: unknown escape sequence \\" + e);
+                case 'x' -> sb.append((char) hex(start, 2, end - 1));
+                case 'u', 'U' -> {
+                    int cp = hex(start, e == 'u' ? 4 : 8, end - 1);
+                    if (cp > Character.MAX_CODE_POINT || cp >= 0xD800 && cp < 0xE000) {
+                        throw invalidSyntax(start);
+                    }
+                    sb.appendCodePoint(cp);
+                }
+                case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+                    int v = e - '0';
+                    for (int k = 0; k < 2; k++) {
+                        int d = pos < end - 1 ? input.charAt(pos) - '0' : -1;
+                        if (d < 0 || d > 7) {
+                            throw invalidSyntax(start);
+                        }
+                        v = v * 8 + d;
+                        pos++;
+                    }
+                    if (v > 255) {
+                        throw invalidSyntax(start);
+                    }
+                    // Go's octal and \x escapes are bytes; a Java string holds them as the Latin-1 character.
+                    sb.append((char) v);
+                }
+                default -> throw invalidSyntax(start);
             }
         }
+        pos = end;
         add(Type.STRING, sb.toString(), start);
     }
 
-    private int hex(int start, int digits) throws TemplateException {
-        if (pos + digits > input.length()) {
-            throw error(start, "invalid syntax: bad escape");
+    private int hex(int start, int digits, int limit) throws TemplateException {
+        if (pos + digits > limit) {
+            throw invalidSyntax(start);
         }
-        try {
-            int v = Integer.parseInt(input.substring(pos, pos + digits), 16);
-            pos += digits;
-            return v;
-        } catch (NumberFormatException e) {
-            throw error(start, "invalid syntax: bad escape");
+        int v = 0;
+        for (int k = 0; k < digits; k++) {
+            char c = input.charAt(pos + k);
+            int d = c < 0x80 ? Character.digit(c, 16) : -1;
+            if (d < 0) {
+                throw invalidSyntax(start);
+            }
+            v = v * 16 + d;
         }
+        pos += digits;
+        return v;
     }
 
+    /** strconv's ErrSyntax as Go's parser reports it: the string's line, no "in action started at". */
+    private TemplateException invalidSyntax(int offset) {
+        return new TemplateException("template: " + name + ":" + lineColumn(offset)[0] + ": invalid syntax");
+    }
+
+    /** Go's lexChar: up to the closing quote, a backslash escaping the next character; the parser reads the constant. */
     private void lexChar(int start) throws TemplateException {
-        int close = input.indexOf('\'', pos + 1);
-        if (close < 0) {
-            throw error(start, "unterminated character constant");
-        }
-        String body = input.substring(pos + 1, close);
-        if (body.codePointCount(0, body.length()) != 1) {
-            throw error(start, "malformed character constant: '" + body + "'");
-        }
-        add(Type.CHAR, body, start);
-        pos = close + 1;
-    }
-
-    private void lexNumber(int start) {
         pos++;
-        while (pos < input.length()) {
-            char c = input.charAt(pos);
-            if (isAlnum(c) || c == '.' || ((c == '+' || c == '-') && (input.charAt(pos - 1) == 'e' || input.charAt(pos - 1) == 'E'))) {
+        while (true) {
+            if (pos >= input.length() || input.charAt(pos) == '\n') {
+                throw error(start, "unterminated character constant");
+            }
+            char c = input.charAt(pos++);
+            if (c == '\\') {
+                if (pos >= input.length() || input.charAt(pos) == '\n') {
+                    throw error(start, "unterminated character constant");
+                }
                 pos++;
-            } else {
+            } else if (c == '\'') {
                 break;
             }
         }
-        add(Type.NUMBER, input.substring(start, pos), start);
+        add(Type.CHAR, input.substring(start, pos), start);
+    }
+
+    /**
+     * Go's lexNumber: a number as its scanNumber scans it, or a complex constant ({@code 1+2i}:
+     * a second number right after, ending in {@code i}); an alphanumeric character right after
+     * is "bad number syntax", naming the text up to and with that character.
+     */
+    private void lexNumber(int start) throws TemplateException {
+        if (!scanNumber()) {
+            throw error(start, "bad number syntax: " + GoFormat.quote(input.substring(start, pos)));
+        }
+        if (pos < input.length() && (input.charAt(pos) == '+' || input.charAt(pos) == '-')) {
+            if (!scanNumber() || input.charAt(pos - 1) != 'i') {
+                throw error(start, "bad number syntax: " + GoFormat.quote(input.substring(start, pos)));
+            }
+            add(Type.COMPLEX, input.substring(start, pos), start);
+        } else {
+            add(Type.NUMBER, input.substring(start, pos), start);
+        }
+    }
+
+    /** Go's scanNumber: sign, base prefix, digits and underscores, fraction, exponent, {@code i}. */
+    private boolean scanNumber() {
+        accept("+-");
+        String digits = "0123456789_";
+        if (accept("0")) {
+            // A leading 0 does not mean octal in floats, so the lexer keeps decimal digits.
+            if (accept("xX")) {
+                digits = "0123456789abcdefABCDEF_";
+            } else if (accept("oO")) {
+                digits = "01234567_";
+            } else if (accept("bB")) {
+                digits = "01_";
+            }
+        }
+        acceptRun(digits);
+        if (accept(".")) {
+            acceptRun(digits);
+        }
+        if (digits.length() == 10 + 1 && accept("eE")) {
+            accept("+-");
+            acceptRun("0123456789_");
+        }
+        if (digits.length() == 16 + 6 + 1 && accept("pP")) {
+            accept("+-");
+            acceptRun("0123456789_");
+        }
+        accept("i");
+        if (pos < input.length() && isAlphaNumeric(input.codePointAt(pos))) {
+            pos += Character.charCount(input.codePointAt(pos));
+            return false;
+        }
+        return true;
+    }
+
+    private boolean accept(String valid) {
+        if (pos < input.length() && valid.indexOf(input.charAt(pos)) >= 0) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private void acceptRun(String valid) {
+        while (accept(valid)) {
+            // consumed
+        }
+    }
+
+    /** Go's isAlphaNumeric: underscore, a Unicode letter or decimal digit. */
+    private static boolean isAlphaNumeric(int cp) {
+        return cp == '_' || Character.isLetter(cp) || Character.isDigit(cp);
     }
 
     private void add(Type type, String text, int offset) {
         int[] lc = lineColumn(offset);
-        tokens.add(new Token(type, text, lc[0], lc[1]));
+        tokens.add(new Token(type, text, lc[0], lc[1], offset > 0 && !isSpace(input.charAt(offset - 1))));
     }
 
     /**
@@ -325,14 +437,6 @@ final class TemplateLexer {
         return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
     }
 
-    /** The UTF-8 length of {@code s}, for columns on the same line. */
-    static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            n += utf8Length(s.charAt(i));
-        }
-        return n;
-    }
 
     /** Go's trim markers remove only its space characters (" \t\r\n"), not every Unicode space. */
     private static String trimLeading(String s) {

@@ -47,8 +47,27 @@ sealed interface TemplateNode {
             implements TemplateNode {
     }
 
-    /** A function call or a single operand; {@code source} is the text for error messages. */
-    record Command(List<Operand> operands, String source) {
+    /**
+     * A function call or a single operand; {@code source} is the text for error messages. Each
+     * operand's own position and text are kept too, as Go places an error about an argument
+     * (its evalArg and validateType) at that argument's node.
+     */
+    record Command(List<Operand> operands, String source, List<Position> positions, List<String> sources) {
+
+        /** A command built at run time (a function called as an operand), placed where its pipeline is. */
+        Command(List<Operand> operands, String source) {
+            this(operands, source, List.of(), List.of());
+        }
+
+        /** Where operand {@code i} starts, or {@code null} when not known. */
+        Position position(int i) {
+            return i < positions.size() ? positions.get(i) : null;
+        }
+
+        /** Operand {@code i}'s text as Go prints its node. */
+        String source(int i) {
+            return i < sources.size() ? sources.get(i) : source;
+        }
     }
 
     /** Something that yields a value. */

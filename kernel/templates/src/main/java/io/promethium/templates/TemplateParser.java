@@ -291,6 +291,8 @@ final class TemplateParser {
 
     private Command parseCommand(String context) throws TemplateException {
         List<Operand> operands = new ArrayList<>();
+        List<TemplateNode.Position> positions = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
         StringBuilder source = new StringBuilder();
         while (true) {
             Token t = peek();
@@ -304,19 +306,22 @@ final class TemplateParser {
             if (!source.isEmpty()) {
                 source.append(' ');
             }
+            int from = source.length();
+            positions.add(new TemplateNode.Position(t.line(), t.column()));
             operands.add(parseOperand(source));
+            sources.add(source.substring(from));
         }
         if (operands.isEmpty()) {
             throw error(peek(), "missing value for " + context);
         }
-        return new Command(operands, source.toString());
+        return new Command(operands, source.toString(), List.copyOf(positions), List.copyOf(sources));
     }
 
     private Operand parseOperand(StringBuilder source) throws TemplateException {
         Token t = next();
         source.append(t.type() == Type.STRING ? GoFormat.quote(t.text()) : t.text());
         Operand operand = switch (t.type()) {
-            case DOT -> new DotField(List.of());
+            case DOT -> literal(t, new DotField(List.of()));
             case FIELD -> {
                 List<String> fields = new ArrayList<>();
                 fields.add(t.text().substring(1));
@@ -328,13 +333,12 @@ final class TemplateParser {
                 }
                 yield new Variable(t.text(), fieldsAfter(new ArrayList<>(), source));
             }
-            case STRING -> new Constant(t.text());
-            case CHAR -> new Constant((long) t.text().codePointAt(0));
-            case NUMBER -> new Constant(number(t));
+            case STRING -> literal(t, new Constant(t.text()));
+            case CHAR, NUMBER, COMPLEX -> literal(t, new Constant(number(t)));
             case IDENT -> switch (t.text()) {
-                case "true" -> new Constant(Boolean.TRUE);
-                case "false" -> new Constant(Boolean.FALSE);
-                case "nil" -> new Constant(null);
+                case "true" -> literal(t, new Constant(Boolean.TRUE));
+                case "false" -> literal(t, new Constant(Boolean.FALSE));
+                case "nil" -> literal(t, new Constant(null));
                 default -> {
                     if (!functions.contains(t.text())) {
                         throw error(t, "function \"" + t.text() + "\" not defined");
@@ -362,7 +366,7 @@ final class TemplateParser {
 
     private List<String> fieldsAfter(List<String> fields, StringBuilder source) throws TemplateException {
         // Only a field written right after the operand continues it: ".A.B" is one chain, ".A .B" two operands.
-        while (peek().type() == Type.FIELD && adjacent(previous(), peek())) {
+        while (peek().type() == Type.FIELD && peek().glued()) {
             Token f = next();
             source.append(f.text());
             fields.add(f.text().substring(1));
@@ -370,24 +374,26 @@ final class TemplateParser {
         return List.copyOf(fields);
     }
 
-    private static boolean adjacent(Token before, Token after) {
-        return before.line() == after.line() && before.column() + TemplateLexer.utf8Length(before.text()) == after.column();
+
+    /**
+     * A literal (or dot) must not have a field written right after it: Go's parser refuses
+     * {@code 1.E}, {@code "a".b}, {@code true.x}, {@code nil.E} and {@code ..E} with "unexpected .
+     * after term".
+     */
+    private Operand literal(Token t, Operand operand) throws TemplateException {
+        if (peek().type() == Type.FIELD && peek().glued()) {
+            String text = t.type() == Type.STRING ? GoFormat.quote(t.text()) : t.text();
+            throw error(peek(), "unexpected . after term " + GoFormat.quote(text));
+        }
+        return operand;
     }
 
+    /** A number or character constant as Go's newNumber reads it, the value its idealConstant gives. */
     private Object number(Token t) throws TemplateException {
-        String s = t.text().replace("_", "");
         try {
-            if (s.matches("[+-]?\\d+")) {
-                return Long.parseLong(s);
-            }
-            if (s.matches("[+-]?0[xX][0-9a-fA-F]+")) {
-                boolean negative = s.startsWith("-");
-                long v = Long.parseLong(s.replaceFirst("^[+-]?0[xX]", ""), 16);
-                return negative ? -v : v;
-            }
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw error(t, "bad number syntax: \"" + t.text() + "\"");
+            return GoNumber.constant(t.text(), t.type() == Type.COMPLEX, t.type() == Type.CHAR);
+        } catch (GoNumber.SyntaxError e) {
+            throw error(t, e.getMessage());
         }
     }
 

@@ -73,6 +73,7 @@ final class OciDiscoverer implements Discoverer {
 
     private final OciSdConfig config;
     private final ConfiguredHttpClient http;
+    private final OciRegions regions;
     private final OciAuth auth;
     private final Function<OciRegions.Region, URI[]> roots;
     private final long bodyLimit;
@@ -88,10 +89,11 @@ final class OciDiscoverer implements Discoverer {
     private String tenancy;
 
     /** @param roots a region's identity, iaas and auth API roots */
-    OciDiscoverer(OciSdConfig config, ConfiguredHttpClient http, OciAuth auth, Function<OciRegions.Region, URI[]> roots, long bodyLimit, Clock clock,
+    OciDiscoverer(OciSdConfig config, ConfiguredHttpClient http, OciRegions regions, OciAuth auth, Function<OciRegions.Region, URI[]> roots, long bodyLimit, Clock clock,
                   OciSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.http = Objects.requireNonNull(http, "http is null");
+        this.regions = Objects.requireNonNull(regions, "regions is null");
         this.auth = Objects.requireNonNull(auth, "auth is null");
         this.roots = Objects.requireNonNull(roots, "roots is null");
         this.bodyLimit = bodyLimit;
@@ -112,7 +114,13 @@ final class OciDiscoverer implements Discoverer {
         long start = System.nanoTime();
         try {
             if (identity == null) {
-                URI[] uris = roots.apply(auth.region());
+                // OCI's SDK refuses to build a client whose service the developer-tool configuration file leaves out.
+                regions.requireServices(config.compartments().isEmpty());
+                OciRegions.Region region = auth.region();
+                if (region.warning() != null) {
+                    log.warning("OCI SD: " + region.warning());
+                }
+                URI[] uris = roots.apply(region);
                 identity = uris[0];
                 iaas = uris[1];
             }

@@ -67,7 +67,7 @@ public final class OciDiscovererFactory implements DiscovererFactory {
                 ? new OciInstancePrincipal(http, metadata, regions, roots, parsed.region(), parsed.refreshInterval(), bodyLimit, clock,
                         context.logger())
                 : new OciAuth.ApiKey(parsed, regions);
-        return new OciDiscoverer(parsed, http, auth, roots, bodyLimit, clock, new OciSdMetrics(context.metrics()),
+        return new OciDiscoverer(parsed, http, regions, auth, roots, bodyLimit, clock, new OciSdMetrics(context.metrics()),
                 context.owner(), context.logger(), context.threads());
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -26,7 +28,9 @@ import java.util.function.Function;
  * {@code oc3} {@code oraclegovcloud.com}, {@code oc4} {@code oraclegovcloud.uk}, ...), shipped as a
  * resource with its licence. Names as the SDK's {@code StringToRegion}: lower-cased, a region key
  * ({@code iad}) stands for its region. A name in neither column is looked up, as the SDK's
- * {@code checkAndAddRegionMetadata} does, in {@code ~/.oci/regions-config.json} (an array of region
+ * {@code checkAndAddRegionMetadata} does, in the developer-tool configuration file's {@code regions}
+ * ({@link #developerTool}; with {@code OCI_ALLOW_ONLY_DEVELOPER_TOOL_CONFIGURATION_REGIONS=true} they
+ * are the only regions), then in {@code ~/.oci/regions-config.json} (an array of region
  * objects), then in the {@code OCI_REGION_METADATA} variable (one region object), then (instance
  * principals only) in the instance metadata service's {@code /instance/regionInfo}; each object has
  * {@code regionKey}, {@code regionIdentifier}, {@code realmKey} and {@code realmDomainComponent}
@@ -46,10 +50,33 @@ final class OciRegions {
 
     /** The variable holding one region object, as the SDK names it. */
     static final String METADATA_VARIABLE = "OCI_REGION_METADATA";
+    /** The variable naming the developer-tool configuration file in place of {@code ~/.oci/developer-tool-configuration.json}. */
+    static final String DEVELOPER_TOOL_VARIABLE = "OCI_DEVELOPER_TOOL_CONFIGURATION_FILE_PATH";
+    /** The variable that, {@code true}, limits regions to the developer-tool configuration file's. */
+    static final String ALLOW_ONLY_VARIABLE = "OCI_ALLOW_ONLY_DEVELOPER_TOOL_CONFIGURATION_REGIONS";
+    /** The SDK's message when a client's service is not in the developer-tool configuration file's {@code services}. */
+    static final String SERVICE_DISABLED = "the Developer Tool configuration disabled this service, this behavior is controlled by "
+            + "OciSdkEnabledServicesMap variables. Please check if your local developer-tool-configuration.json file configured the "
+            + "service you're targeting or contact the cloud provider on the availability of this service";
+
+    /**
+     * The developer-tool configuration file (an OCI distribution's own regions and services):
+     * its {@code provider} name, region objects and enabled services (lower-cased, non-word
+     * characters removed, as the SDK normalises them; none listed is all enabled).
+     */
+    record DeveloperTool(Path file, String provider, List<Map<String, String>> regions, Set<String> services) {
+    }
     private static final String[] FIELDS = {"regionIdentifier", "regionKey", "realmKey", "realmDomainComponent"};
 
-    /** A resolved region: its identifier (or the name as written) and its realm's second-level domain. */
-    record Region(String name, String domain) {
+    /**
+     * A resolved region: its identifier (or the name as written) and its realm's second-level
+     * domain; {@code warning}, when not null, the SDK's message for a region the developer-tool
+     * configuration file does not declare while only its regions are allowed.
+     */
+    record Region(String name, String domain, String warning) {
+        Region(String name, String domain) {
+            this(name, domain, null);
+        }
     }
 
     /** The instance metadata service's {@code /instance/regionInfo} answer. */
@@ -110,6 +137,24 @@ final class OciRegions {
      * @param imds the metadata service's region info, or {@code null} where it is not consulted ({@code api_key})
      */
     Region resolve(String name, RegionInfo imds) throws IOException, InterruptedException {
+        DeveloperTool developerTool = developerTool();
+        String allowOnly = env.apply(ALLOW_ONLY_VARIABLE);
+        // The SDK tests the variable two ways: exactly "true" to allow only the file's regions, any case of "true" to
+        // replace its table with them when it reads the file.
+        boolean replaceTable = allowOnly != null && allowOnly.toLowerCase(Locale.ROOT).equals("true");
+        if ("true".equals(allowOnly) && developerTool != null) {
+            Map<String, String> realmOf = new HashMap<>();
+            Map<String, String> domains = new HashMap<>();
+            String matched = add(name, developerTool.regions(), realmOf, domains);
+            // As the SDK's StringToRegion here: the name as written (not lower-cased) when the file does not declare it.
+            String region = matched == null ? name : matched;
+            String warning = realmOf.containsKey(region) ? null : "You're using the " + developerTool.provider() + " Developer Tool "
+                    + "configuration file, the region you're targeting is not declared in this config file. Please check if this is the "
+                    + "correct region you're targeting or contact the " + developerTool.provider() + " cloud provider for help. If you "
+                    + "want to target both OCI regions and " + name.toLowerCase(Locale.ROOT) + " regions, please set the "
+                    + ALLOW_ONLY_VARIABLE + " env var to False.";
+            return new Region(region, domain(region, realmOf, domains), warning);
+        }
         String lower = name.toLowerCase(Locale.ROOT);
         String byKey = KEYS.get(lower);
         if (byKey != null) {
@@ -120,8 +165,18 @@ final class OciRegions {
         }
         Map<String, String> realmOf = new HashMap<>(REALM_OF);
         Map<String, String> domains = new HashMap<>(DOMAINS);
+        String region = null;
+        if (developerTool != null) {
+            if (replaceTable) {
+                realmOf.clear();
+                domains.clear();
+            }
+            region = add(name, developerTool.regions(), realmOf, domains);
+        }
         Path file = home.resolve(".oci").resolve("regions-config.json");
-        String region = add(name, file(file), realmOf, domains);
+        if (region == null) {
+            region = add(name, file(file), realmOf, domains);
+        }
         if (region == null) {
             String variable = env.apply(METADATA_VARIABLE);
             if (variable != null) {
@@ -136,13 +191,95 @@ final class OciRegions {
             }
         }
         region = region == null ? name : region;
+        return new Region(region, domain(region, realmOf, domains));
+    }
+
+    /** The SDK's SecondLevelDomain: the region's realm's, else {@code OCI_DEFAULT_REALM}, else {@code oc1}'s (its table's, else oraclecloud.com). */
+    private String domain(String region, Map<String, String> realmOf, Map<String, String> domains) {
         String realm = realmOf.get(region);
         String domain = realm == null ? null : domains.get(realm);
-        if (domain == null) {
-            String fallback = env.apply("OCI_DEFAULT_REALM");
-            domain = fallback != null ? fallback : "oraclecloud.com";
+        if (domain != null) {
+            return domain;
         }
-        return new Region(region, domain);
+        String fallback = env.apply("OCI_DEFAULT_REALM");
+        return fallback != null ? fallback : domains.getOrDefault("oc1", "oraclecloud.com");
+    }
+
+    /**
+     * The developer-tool configuration file as the SDK finds it ({@code OCI_DEVELOPER_TOOL_CONFIGURATION_FILE_PATH}
+     * when set and not empty, as written, else {@code ~/.oci/developer-tool-configuration.json}), or {@code null}
+     * when there is none. Unlike the SDK, which ignores a file it cannot read, a file that is not a JSON object
+     * of that shape is an error naming it (and the element).
+     */
+    DeveloperTool developerTool() throws IOException {
+        String path = env.apply(DEVELOPER_TOOL_VARIABLE);
+        Path file = path != null && !path.isEmpty() ? Path.of(path) : home.resolve(".oci").resolve("developer-tool-configuration.json");
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new IOException("reading OCI developer tool configuration file \"" + file + "\": " + e.getMessage(), e);
+        }
+        String what = "OCI developer tool configuration file \"" + file + "\"";
+        JsonNode tree = parse(text, what);
+        if (!tree.isObject()) {
+            throw new IOException(what + ": not a JSON object");
+        }
+        JsonNode provider = tree.get("provider");
+        if (provider != null && !provider.isNull() && !provider.isTextual()) {
+            throw new IOException(what + ": provider is not a string");
+        }
+        JsonNode allowOnly = tree.get("allowOnlyDeveloperToolConfigurationRegions");
+        if (allowOnly != null && !allowOnly.isNull() && !allowOnly.isBoolean()) {
+            throw new IOException(what + ": allowOnlyDeveloperToolConfigurationRegions is not a boolean");
+        }
+        List<Map<String, String>> regions = new ArrayList<>();
+        JsonNode list = tree.get("regions");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new IOException(what + ": regions is not a JSON array of region objects");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                regions.add(object(list.get(i), what + ", regions element " + (i + 1)));
+            }
+        }
+        Set<String> services = new TreeSet<>();
+        JsonNode names = tree.get("services");
+        if (names != null && !names.isNull()) {
+            if (!names.isArray()) {
+                throw new IOException(what + ": services is not a JSON array of service names");
+            }
+            for (int i = 0; i < names.size(); i++) {
+                if (!names.get(i).isTextual()) {
+                    throw new IOException(what + ", services element " + (i + 1) + ": not a string");
+                }
+                services.add(names.get(i).asText().toLowerCase(Locale.ROOT).replaceAll("[^0-9A-Za-z_]", ""));
+            }
+        }
+        return new DeveloperTool(file, provider == null || provider.isNull() ? "" : provider.asText(), List.copyOf(regions),
+                Set.copyOf(services));
+    }
+
+    /**
+     * Fails as the SDK's client constructors fail when the developer-tool configuration file lists
+     * services without {@code core} (the compute and virtual network clients) or, when the
+     * compartments are found by the Identity API, without {@code identity}; Prometheus's wording.
+     */
+    void requireServices(boolean identity) throws IOException {
+        DeveloperTool developerTool = developerTool();
+        if (developerTool == null || developerTool.services().isEmpty()) {
+            return;
+        }
+        if (identity && !developerTool.services().contains("identity")) {
+            throw new IOException("oci_sd: failed to create compartment lister: creating OCI identity client: " + SERVICE_DISABLED
+                    + " (" + developerTool.file() + " lists " + developerTool.services() + ")");
+        }
+        if (!developerTool.services().contains("core")) {
+            throw new IOException("oci_sd: failed to create clients: creating OCI compute client: " + SERVICE_DISABLED
+                    + " (" + developerTool.file() + " lists " + developerTool.services() + ")");
+        }
     }
 
     /** The region's Identity, Core (iaas) and Auth (federation) API roots, as the SDK's clients form them. */

@@ -169,6 +169,20 @@ class OciSdTest {
     }
 
     @Test
+    void aDeveloperToolFileWithoutCoreFailsTheRefreshUntilItListsIt() throws Exception {
+        // The factory's home directory is dir: its .oci/developer-tool-configuration.json is the one the SDK would read.
+        Files.createDirectories(dir.resolve(".oci"));
+        Path file = dir.resolve(".oci/developer-tool-configuration.json");
+        Files.writeString(file, "{\"provider\": \"Example\", \"services\": [\"identity\"]}");
+        start(keys, Map.of());
+        harness.awaitWarning("oci_sd: failed to create clients: creating OCI compute client: the Developer Tool configuration disabled "
+                + "this service");
+        assertThat(cloud.count("/20160918/compartments")).isZero();
+        Files.writeString(file, "{\"provider\": \"Example\", \"services\": [\"identity\", \"core\"]}");
+        assertThat(harness.await(m -> m.containsKey("OCI") && !m.get("OCI").targets().isEmpty()).get("OCI").targets()).hasSize(1);
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() throws Exception {
         OciDiscovererFactory factory = new OciDiscovererFactory();
         Map<String, Object> ok = Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", "k", "region", "r");
@@ -188,6 +202,12 @@ class OciSdTest {
         Map<String, Object> emptyCompartment = new HashMap<>(ok);
         emptyCompartment.put("compartments", List.of("a", ""));
         assertThatThrownBy(() -> factory.validate(block(emptyCompartment))).hasMessageContaining("oci_sd: compartments[1] must not be empty");
+        // Prometheus reads no OCI CLI configuration file: no key selects one.
+        for (String key : List.of("config_file", "profile")) {
+            Map<String, Object> cliFile = new HashMap<>(ok);
+            cliFile.put(key, "x");
+            assertThatThrownBy(() -> factory.validate(block(cliFile))).hasMessageStartingWith("prometheus.yml:3:7").hasMessageContaining(key);
+        }
     }
 
     private static PluginConfig block(Map<String, Object> values) {

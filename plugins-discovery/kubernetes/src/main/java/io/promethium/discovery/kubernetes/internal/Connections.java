@@ -673,7 +673,8 @@ final class Connections {
                 return a == b;
             }
             if ((a.startsWith(NO_ANSWER) && b.startsWith(NO_ANSWER))
-                    || (a.startsWith(Transport.IncompleteAnswer.PREFIX) && b.startsWith(Transport.IncompleteAnswer.PREFIX))) {
+                    || (a.startsWith(Transport.IncompleteAnswer.PREFIX) && b.startsWith(Transport.IncompleteAnswer.PREFIX))
+                    || (a.startsWith(UNREADABLE) && b.startsWith(UNREADABLE))) {
                 // the same request unanswered (or answered in part) again, whatever the time or bytes: one failure
                 return a.substring(0, a.indexOf(" (")).equals(b.substring(0, b.indexOf(" (")));
             }
@@ -713,7 +714,43 @@ final class Connections {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root.getClass().getSimpleName() + ": " + root.getMessage();
+            String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
+            if (root instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                // A body that arrived whole but is not the JSON asked for (cut short where nothing told its
+                // length): its first line, and where it came from when fabric8's message says it.
+                cause = root.getClass().getSimpleName() + ": " + json.getOriginalMessage();
+                String endpoint = endpointIn(error);
+                if (endpoint != null) {
+                    return UNREADABLE + endpoint + " (" + cause + ")";
+                }
+            }
+            return cause;
+        }
+
+        /** How a description of an answer that could not be read begins (see {@link #sameFailure}). */
+        static final String UNREADABLE = "unreadable answer from ";
+
+        /**
+         * The API's address and path of the failed request, from fabric8's message ("Error
+         * executing: GET at: http://k8s:6443/api/v1/pods?limit=500. Cause: ..."), or {@code null}.
+         */
+        private static String endpointIn(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                String message = t instanceof KubernetesClientException ? t.getMessage() : null;
+                int at = message == null ? -1 : message.indexOf(" at: ");
+                if (at >= 0) {
+                    int end = message.indexOf(". Cause: ", at);
+                    try {
+                        java.net.URI uri = java.net.URI.create(message.substring(at + 5, end < 0 ? message.length() : end).strip());
+                        if (uri.getScheme() != null && uri.getRawAuthority() != null) {
+                            return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+                        }
+                    } catch (IllegalArgumentException notAUri) {
+                        // said otherwise: no endpoint
+                    }
+                }
+            }
+            return null;
         }
     }
 }

@@ -372,6 +372,50 @@ class ApiFaultsTest {
     }
 
     /**
+     * Over HTTP/1.1 an API server that refuses a watch (here 500) keeps the connection open;
+     * then a NAT or firewall forgets every flow, and the API takes watches again. fabric8's next
+     * re-open must not wait on a dead connection for the 60 s request timeout. The JDK does not
+     * pool a connection whose WebSocket upgrade was refused (the second refused re-open comes on a
+     * new connection, as the test prints), so the re-open after the cut goes on a new connection;
+     * were one pooled, its upgrade unanswered for 5 s would be taken for a dead connection and
+     * retried on a new one, still within this test's 9 s. Discovery follows changes again and the
+     * targets stay.
+     */
+    @Test
+    void aWatchReopenOverARefusedThenDeadKeptAliveHttp11ConnectionIsRetriedOnANewOneWithinSeconds() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100));
+        TestPluginContext context = api.context("http11-pooled");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(), "enable_http2", false), context),
+                context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        int refused = proxy.refused();
+        proxy.failWatchesWith(500);
+        proxy.endWatches();
+        FaultyProxy.awaitAbove("the watch's re-open refused", proxy::refused, refused);
+        int accepted = proxy.accepted();
+        FaultyProxy.awaitAbove("a second refused re-open", proxy::refused, refused + 1);
+        System.out.printf("refused watch re-opens: %d, new connections for them: %d%n", proxy.refused() - refused,
+                proxy.accepted() - accepted);
+        int held = proxy.watchesHeld();
+        accepted = proxy.accepted();
+        proxy.blackholeExisting();
+        proxy.failWatchesWith(0);
+        long cutAt = System.nanoTime();
+        FaultyProxy.awaitAbove("the watch answered again", proxy::watchesHeld, held);
+        assertThat(proxy.accepted()).as("the watch answered on a new connection").isGreaterThan(accepted);
+        awaitFollowing(run);
+        long followingAfter = System.nanoTime() - cutAt;
+        System.out.printf("watch re-open over a refused, then dead, kept-alive HTTP/1.1 connection: following again after %d ms; %s%n",
+                followingAfter / 1_000_000, run.warnings());
+        assertThat(followingAfter).as("following again within seconds").isLessThan(Duration.ofSeconds(9).toNanos());
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
+    }
+
+    /**
      * Once the proxy has seen the API answer the informer's new watch: waits for the discoverer
      * to say it watches, then creates probe pods until discovery reports one. The mock, unlike an
      * API server, does not replay the events a watch missed, and registers a WebSocket watch's

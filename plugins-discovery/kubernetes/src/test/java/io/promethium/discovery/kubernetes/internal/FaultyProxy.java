@@ -44,6 +44,7 @@ final class FaultyProxy implements AutoCloseable {
     private volatile boolean goneForWatches;
     private volatile boolean resetNew;
     private volatile ListCut cutLists;
+    private volatile int failWatchesWith;
     /** List answers cut in the middle of their body. */
     private final AtomicInteger listsCut = new AtomicInteger();
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
@@ -151,6 +152,15 @@ final class FaultyProxy implements AutoCloseable {
      */
     void blackholeExisting() {
         silenced.addAll(open);
+    }
+
+    /**
+     * Watch requests answered with {@code status} (0: pass through) on a connection kept alive,
+     * as an API server refuses one: the client may send its next request on it. Connections in
+     * flight carry on; counted as refused.
+     */
+    void failWatchesWith(int status) {
+        failWatchesWith = status;
     }
 
     /** How a list answer is cut after its head and the first bytes of its body ({@link #cutListBodies}). */
@@ -264,6 +274,20 @@ final class FaultyProxy implements AutoCloseable {
                 boolean goneWatch = status == 0 && goneForWatches && watch;
                 if (goneWatch) {
                     status = 410;
+                }
+                int watchStatus = failWatchesWith;
+                if (status == 0 && !goneWatch && watch && watchStatus != 0) {
+                    byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"proxy says "
+                            + watchStatus + "\",\"code\":" + watchStatus + "}").getBytes(StandardCharsets.UTF_8);
+                    OutputStream out = client.getOutputStream();
+                    synchronized (client) {
+                        out.write(("HTTP/1.1 " + watchStatus + " Proxy\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(body);
+                        out.flush();
+                    }
+                    refused.incrementAndGet();
+                    continue;
                 }
                 if (status != 0) {
                     byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"proxy says " + status

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An API that refuses (401/403), fails (500, also to a re-opened watch), ends watches, answers
- * 410 or lets a watch's connection go silent: the last targets stay, the
+ * 410, lets a watch's connection go silent or cuts a list's answer mid-body: the last targets stay, the
  * failures are counted and logged once per change (one status is one failure, whichever request
  * met it), discovery resumes by itself, and a job on another API carries on meanwhile. The waits
  * follow the informer's retries and reconnects through the proxy's counts, not sleeps.

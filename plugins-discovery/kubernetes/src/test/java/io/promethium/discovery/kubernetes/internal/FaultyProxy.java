@@ -19,15 +19,18 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
- * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
- * WebSocket watches (a close frame) or cut them silently (bytes stop flowing, nothing is closed: a
- * NAT or firewall that forgot them), cut every open connection so (kept-alive ones included), reset
- * new connections, drop every connection in flight, and cut list answers in the middle of their
- * body (closed, or stalled without a word). Otherwise bytes pass both ways untouched; requests
- * are read one by one while a connection carries plain HTTP/1.1 requests (a kept-alive
- * connection's lists can be cut), and passed as bytes after an upgrade (WebSocket, h2c). It records the {@code Authorization} headers it saw on each connection's first request,
- * and counts what the client's informer does (requests refused, watches gone, watches the API
- * holds; each on a connection of its own, as every fault closes the connections), so a test can follow its retries and reconnects instead of sleeping.
+ * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone (closing
+ * the connection) or with a status on a connection kept alive, end the WebSocket watches (a close
+ * frame) or cut them silently (bytes stop flowing, nothing is closed: a NAT or firewall that
+ * forgot them), cut every open connection so (kept-alive ones included), reset new connections,
+ * drop every connection in flight, and cut list answers in the middle of their body (closed, or
+ * stalled without a word). Otherwise bytes pass both ways untouched. Requests are read one by one
+ * while a connection carries plain HTTP/1.1 requests (so a kept-alive connection's lists and
+ * watch upgrades are seen: over HTTP/1.1 the JDK runs a watch's WebSocket upgrade on a pooled
+ * connection), and passed as bytes after an upgrade (WebSocket, h2c). It records the
+ * {@code Authorization} headers of the requests it read, and counts what the client's informer
+ * does (requests refused, watches gone, watches the API holds), so a test can follow its retries
+ * and reconnects instead of sleeping.
  */
 final class FaultyProxy implements AutoCloseable {
 

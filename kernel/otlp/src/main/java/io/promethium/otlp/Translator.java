@@ -183,12 +183,12 @@ final class Translator {
         }
     }
 
-    /** {@link BucketLayout#layout}. */
+    /** {@link BucketLayout#layout}, where the translation's tests reach it. */
     static Layout layout(List<Long> counts, int offset, int scaleDown, boolean adjustOffset) {
         return BucketLayout.layout(counts, offset, scaleDown, adjustOffset);
     }
 
-    /** {@link AttributeValues#asString}. */
+    /** {@link AttributeValues#asString}, where the translation's tests reach it. */
     static String asString(AnyValue v) {
         return AttributeValues.asString(v);
     }

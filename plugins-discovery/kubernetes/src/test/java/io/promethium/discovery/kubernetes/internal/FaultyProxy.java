@@ -19,13 +19,18 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
- * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
- * WebSocket watches (a close frame) or cut them silently (bytes stop flowing, nothing is closed: a
- * NAT or firewall that forgot them), cut every open connection so (kept-alive ones included), reset
- * new connections, and drop every connection in flight. Otherwise bytes pass both ways
- * untouched. It records the {@code Authorization} headers it saw on each connection's first request,
- * and counts what the client's informer does (requests refused, watches gone, watches the API
- * holds; each on a connection of its own, as every fault closes the connections), so a test can follow its retries and reconnects instead of sleeping.
+ * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone (closing
+ * the connection) or with a status on a connection kept alive, end the WebSocket watches (a close
+ * frame) or cut them silently (bytes stop flowing, nothing is closed: a NAT or firewall that
+ * forgot them), cut every open connection so (kept-alive ones included), reset new connections,
+ * drop every connection in flight, and cut list answers in the middle of their body (closed, or
+ * stalled without a word). Otherwise bytes pass both ways untouched. Requests are read one by one
+ * while a connection carries plain HTTP/1.1 requests (so a kept-alive connection's lists and
+ * watch upgrades are seen: over HTTP/1.1 the JDK runs a watch's WebSocket upgrade on a pooled
+ * connection), and passed as bytes after an upgrade (WebSocket, h2c). It records the
+ * {@code Authorization} headers of the requests it read, and counts what the client's informer
+ * does (requests refused, watches gone, watches the API holds), so a test can follow its retries
+ * and reconnects instead of sleeping.
  */
 final class FaultyProxy implements AutoCloseable {
 
@@ -41,6 +46,10 @@ final class FaultyProxy implements AutoCloseable {
     private volatile int failWith;
     private volatile boolean goneForWatches;
     private volatile boolean resetNew;
+    private volatile ListCut cutLists;
+    private volatile int failWatchesWith;
+    /** List answers cut in the middle of their body. */
+    private final AtomicInteger listsCut = new AtomicInteger();
     final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     /** Requests answered with {@link #failWith}'s status. */
     private final AtomicInteger refused = new AtomicInteger();
@@ -148,6 +157,40 @@ final class FaultyProxy implements AutoCloseable {
         silenced.addAll(open);
     }
 
+    /**
+     * Watch requests answered with {@code status} (0: pass through) on a connection kept alive,
+     * as an API server refuses one: the client may send its next request on it. Connections in
+     * flight carry on; counted as refused.
+     */
+    void failWatchesWith(int status) {
+        failWatchesWith = status;
+    }
+
+    /** How a list answer is cut after its head and the first bytes of its body ({@link #cutListBodies}). */
+    enum ListCut {
+        /** The connection is closed (FIN), both ways. */
+        CLOSE,
+        /** Bytes stop flowing both ways without a word; the connection stays open. */
+        STALL
+    }
+
+    /** Bytes of a cut list answer's body that pass: a part of its JSON. */
+    static final int CUT_AFTER_BODY_BYTES = 40;
+
+    /**
+     * Every list answer (a GET that is not a watch, over HTTP/1.1) passes its head and its first
+     * {@value #CUT_AFTER_BODY_BYTES} body bytes, then is cut as {@code mode} says ({@code null}:
+     * lists pass untouched again). Connections in flight carry on.
+     */
+    void cutListBodies(ListCut mode) {
+        cutLists = mode;
+    }
+
+    /** How many list answers were cut so far ({@link #cutListBodies}). */
+    int listsCut() {
+        return listsCut.get();
+    }
+
     /** How many requests were refused with {@link #failWith}'s status so far. */
     int refused() {
         return refused.get();
@@ -209,44 +252,151 @@ final class FaultyProxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
+        Socket upstream = null;
         try {
             InputStream in = client.getInputStream();
-            byte[] head = readHead(in);
-            String text = new String(head, StandardCharsets.ISO_8859_1);
-            for (String line : text.split("\r\n")) {
-                if (line.regionMatches(true, 0, "Authorization:", 0, 14)) {
-                    authorizations.add(line.substring(14).strip());
+            Answers answers = new Answers();
+            // Plain requests (an HTTP/1.1 GET has no body) are read one by one: a kept-alive connection's
+            // later requests (a list, or a watch's WebSocket upgrade) are seen too. After an upgrade
+            // (WebSocket, h2c) or a request with a body, bytes.
+            while (true) {
+                byte[] head = readHead(in);
+                if (head.length == 0 || head[head.length - 1] != '\n') {
+                    break; // the client closed the connection between requests
+                }
+                String text = new String(head, StandardCharsets.ISO_8859_1);
+                for (String line : text.split("\r\n")) {
+                    if (line.regionMatches(true, 0, "Authorization:", 0, 14)) {
+                        authorizations.add(line.substring(14).strip());
+                    }
+                }
+                String requestLine = text.substring(0, Math.max(0, text.indexOf("\r\n")));
+                boolean watch = requestLine.contains("watch=true");
+                // failWith: a new connection's first request; 410 Gone: every watch request
+                int status = upstream == null ? failWith : 0;
+                boolean goneWatch = status == 0 && goneForWatches && watch;
+                if (goneWatch) {
+                    status = 410;
+                }
+                int watchStatus = failWatchesWith;
+                if (status == 0 && !goneWatch && watch && watchStatus != 0) {
+                    byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"proxy says "
+                            + watchStatus + "\",\"code\":" + watchStatus + "}").getBytes(StandardCharsets.UTF_8);
+                    OutputStream out = client.getOutputStream();
+                    synchronized (client) {
+                        out.write(("HTTP/1.1 " + watchStatus + " Proxy\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(body);
+                        out.flush();
+                    }
+                    refused.incrementAndGet();
+                    continue;
+                }
+                if (status != 0) {
+                    byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"proxy says " + status
+                            + "\",\"code\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+                    OutputStream out = client.getOutputStream();
+                    synchronized (client) {
+                        out.write(("HTTP/1.1 " + status + " Proxy\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(body);
+                        out.flush();
+                    }
+                    (goneWatch ? gone : refused).incrementAndGet();
+                    break;
+                }
+                if (upstream == null) {
+                    Socket opened = new Socket(target.getAddress(), target.getPort());
+                    upstream = opened;
+                    open.add(opened);
+                    executor.submit(() -> pipe(opened, client, answers));
+                }
+                ListCut cut = cutLists;
+                if (watch) {
+                    watchClients.add(client);
+                    answers.watch();
+                } else if (cut != null && requestLine.startsWith("GET ")) {
+                    // HTTP/1.1 answers in order, and the client sends its next request after the last answer
+                    answers.cut(cut);
+                }
+                if (!silenced.contains(client) && !silenced.contains(upstream)) {
+                    OutputStream toUpstream = upstream.getOutputStream();
+                    toUpstream.write(head);
+                    toUpstream.flush();
+                }
+                if (!plain(text)) {
+                    pipe(client, upstream, null);
+                    return;
                 }
             }
-            String requestLine = text.substring(0, Math.max(0, text.indexOf("\r\n")));
-            boolean watch = requestLine.contains("watch=true");
-            int status = failWith;
-            boolean goneWatch = status == 0 && goneForWatches && watch;
-            if (goneWatch) {
-                status = 410;
-            }
-            if (status != 0) {
-                byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"proxy says " + status
-                        + "\",\"code\":" + status + "}").getBytes(StandardCharsets.UTF_8);
-                OutputStream out = client.getOutputStream();
-                out.write(("HTTP/1.1 " + status + " Proxy\r\nContent-Type: application/json\r\nContent-Length: " + body.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body);
-                out.flush();
-                (goneWatch ? gone : refused).incrementAndGet();
-                close(client);
-                return;
-            }
-            Socket upstream = new Socket(target.getAddress(), target.getPort());
-            open.add(upstream);
-            upstream.getOutputStream().write(head);
-            if (watch) {
-                watchClients.add(client);
-            }
-            executor.submit(() -> pipe(upstream, client, watch ? watchesHeld : null));
-            pipe(client, upstream, null);
         } catch (IOException e) {
-            close(client);
+            // one side went away
+        }
+        close(client);
+        if (upstream != null) {
+            close(upstream);
+        }
+    }
+
+    /** Whether a request head is a plain request, with no body and no upgrade: the next request follows it on its connection. */
+    private static boolean plain(String head) {
+        for (String line : head.split("\r\n")) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("upgrade:") || lower.startsWith("transfer-encoding:")
+                    || (lower.startsWith("content-length:") && !lower.substring(15).strip().equals("0"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What the proxy knows of one connection's next answer, set when its request passes: a
+     * watch's (counted in {@link #watchesHeld} as its first bytes pass), or a list's to cut after
+     * its head and {@value #CUT_AFTER_BODY_BYTES} body bytes. Read by the thread that pipes the answers.
+     */
+    private static final class Answers {
+        private volatile boolean watch;
+        private volatile ListCut cut;
+        private int matched;
+        private int bodyLeft = -1;
+
+        void watch() {
+            watch = true;
+        }
+
+        void cut(ListCut how) {
+            matched = 0;
+            bodyLeft = -1;
+            cut = how;
+        }
+
+        /** Whether the answer beginning now is a watch's (once per watch). */
+        boolean watchAnswered() {
+            if (!watch) {
+                return false;
+            }
+            watch = false;
+            return true;
+        }
+
+        /** How many of {@code n} bytes pass before the cut, or {@code -1}: all pass and no cut. */
+        int passing(byte[] buffer, int n) {
+            if (cut == null) {
+                return -1;
+            }
+            for (int i = 0; i < n; i++) {
+                if (bodyLeft < 0) {
+                    byte b = buffer[i];
+                    matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+                    if (matched == 4) {
+                        bodyLeft = CUT_AFTER_BODY_BYTES;
+                    }
+                } else if (bodyLeft-- == 0) {
+                    return i;
+                }
+            }
+            return bodyLeft == 0 ? n : -1;
         }
     }
 
@@ -265,8 +415,8 @@ final class FaultyProxy implements AutoCloseable {
         return head.toByteArray();
     }
 
-    /** Copies {@code from} to {@code to}; {@code firstBytes}, when not null, is counted up once the first bytes went through. */
-    private void pipe(Socket from, Socket to, AtomicInteger firstBytes) {
+    /** Copies {@code from} to {@code to}; with {@code answers} (the API's side), counts watches held and cuts lists. */
+    private void pipe(Socket from, Socket to, Answers answers) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
@@ -276,14 +426,23 @@ final class FaultyProxy implements AutoCloseable {
                 if (silenced.contains(from) || silenced.contains(to)) {
                     continue;
                 }
+                int passing = answers == null ? -1 : answers.passing(buffer, n);
                 // Whole reads at a time, so a close frame of endWatches does not land inside a frame.
                 synchronized (to) {
-                    out.write(buffer, 0, n);
+                    out.write(buffer, 0, passing < 0 ? n : passing);
                     out.flush();
                 }
-                if (firstBytes != null) {
-                    firstBytes.incrementAndGet();
-                    firstBytes = null;
+                if (passing >= 0) {
+                    listsCut.incrementAndGet();
+                    if (answers.cut == ListCut.CLOSE) {
+                        return; // both closed below
+                    }
+                    silenced.add(from);
+                    silenced.add(to);
+                    continue;
+                }
+                if (answers != null && answers.watchAnswered()) {
+                    watchesHeld.incrementAndGet();
                 }
             }
         } catch (IOException ignored) {

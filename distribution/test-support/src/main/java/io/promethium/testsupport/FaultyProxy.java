@@ -1,4 +1,4 @@
-package io.promethium.discovery.kubernetes.internal;
+package io.promethium.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
+ * A TCP proxy on loopback in front of a Kubernetes API stand-in that can turn bad: answer every new
  * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone, end the
  * WebSocket watches (a close frame) or cut them silently (bytes stop flowing, nothing is closed: a
  * NAT or firewall that forgot them), cut every open connection so (kept-alive ones included), reset
@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
  * and counts what the client's informer does (requests refused, watches gone, watches the API
  * holds; each on a connection of its own, as every fault closes the connections), so a test can follow its retries and reconnects instead of sleeping.
  */
-final class FaultyProxy implements AutoCloseable {
+public final class FaultyProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -41,7 +41,7 @@ final class FaultyProxy implements AutoCloseable {
     private volatile int failWith;
     private volatile boolean goneForWatches;
     private volatile boolean resetNew;
-    final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+    public final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     /** Requests answered with {@link #failWith}'s status. */
     private final AtomicInteger refused = new AtomicInteger();
     /** Watch requests answered 410 Gone. */
@@ -54,7 +54,7 @@ final class FaultyProxy implements AutoCloseable {
     /** Connections accepted and passed on (not reset). */
     private final AtomicInteger accepted = new AtomicInteger();
 
-    FaultyProxy(String targetUrl) throws IOException {
+    public FaultyProxy(String targetUrl) throws IOException {
         this(targetUrl, null);
     }
 
@@ -62,7 +62,7 @@ final class FaultyProxy implements AutoCloseable {
      * With {@code tls}, the proxy terminates TLS with that context's certificate: an HTTPS front,
      * on loopback, for the plain-HTTP API mock (so the API's certificate can be one a test CA signed).
      */
-    FaultyProxy(String targetUrl, SSLContext tls) throws IOException {
+    public FaultyProxy(String targetUrl, SSLContext tls) throws IOException {
         URI uri = URI.create(targetUrl);
         target = new InetSocketAddress(uri.getHost(), uri.getPort());
         listener = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
@@ -71,22 +71,22 @@ final class FaultyProxy implements AutoCloseable {
         executor.submit(this::accept);
     }
 
-    String url() {
+    public String url() {
         return scheme + "://127.0.0.1:" + listener.getLocalPort() + "/";
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** New connections answered with {@code status} (0: pass through); connections in flight are dropped. */
-    void failWith(int status) {
+    public void failWith(int status) {
         failWith = status;
         dropConnections();
     }
 
     /** New connections answered with {@code status} (0: pass through); connections in flight carry on. */
-    void failNewWith(int status) {
+    public void failNewWith(int status) {
         failWith = status;
     }
 
@@ -94,7 +94,7 @@ final class FaultyProxy implements AutoCloseable {
      * New connections reset (RST) as soon as they are accepted, before any byte: a connection
      * failure, not an HTTP answer; counted as refused. Connections in flight carry on.
      */
-    void resetNew(boolean reset) {
+    public void resetNew(boolean reset) {
         resetNew = reset;
     }
 
@@ -102,7 +102,7 @@ final class FaultyProxy implements AutoCloseable {
      * Watch requests answered 410 Gone (the client must re-list). Turned on, the watches in
      * flight end (as {@link #endWatches}), so the next ones meet it; turned off, nothing is cut.
      */
-    void goneForWatches(boolean gone) {
+    public void goneForWatches(boolean gone) {
         goneForWatches = gone;
         if (gone) {
             endWatches();
@@ -114,7 +114,7 @@ final class FaultyProxy implements AutoCloseable {
      * close frame (1000), then the connection closes. (A connection cut without one is noticed by
      * the JDK's WebSocket only at its next read or write, at no predictable time.)
      */
-    void endWatches() {
+    public void endWatches() {
         for (Socket socket : watchClients) {
             try {
                 OutputStream out = socket.getOutputStream();
@@ -134,7 +134,7 @@ final class FaultyProxy implements AutoCloseable {
      * FIN, no RST, no close frame; the sockets stay open. Other connections (the client's pooled
      * ones included) and new ones pass as before.
      */
-    void cutWatchesSilently() {
+    public void cutWatchesSilently() {
         silenced.addAll(watchClients);
     }
 
@@ -144,27 +144,27 @@ final class FaultyProxy implements AutoCloseable {
      * client's kept-alive (pooled) connections are among them, and look alive to it until a
      * request sent on one goes unanswered. New connections pass as before.
      */
-    void blackholeExisting() {
+    public void blackholeExisting() {
         silenced.addAll(open);
     }
 
     /** How many requests were refused with {@link #failWith}'s status so far. */
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
     /** How many watch requests were answered 410 Gone so far. */
-    int gone() {
+    public int gone() {
         return gone.get();
     }
 
     /** How many connections were accepted and passed on so far (a client's new connections). */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
     /** How many watches the API has begun to answer so far (see {@link #watchesHeld}). */
-    int watchesHeld() {
+    public int watchesHeld() {
         return watchesHeld.get();
     }
 
@@ -173,7 +173,7 @@ final class FaultyProxy implements AutoCloseable {
      * re-watch, followed as it happens instead of guessed with a sleep. The bound only keeps a
      * broken informer from hanging the build.
      */
-    static void awaitAbove(String what, java.util.function.IntSupplier count, int before) throws InterruptedException {
+    public static void awaitAbove(String what, java.util.function.IntSupplier count, int before) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (count.getAsInt() <= before) {
             if (System.nanoTime() > deadline) {
@@ -183,7 +183,7 @@ final class FaultyProxy implements AutoCloseable {
         }
     }
 
-    void dropConnections() {
+    public void dropConnections() {
         for (Socket socket : open) {
             close(socket);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
+import io.promethium.testsupport.FaultyProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.promethium.api.testing;
+package io.promethium.testsupport;
 
 import java.time.Duration;
 

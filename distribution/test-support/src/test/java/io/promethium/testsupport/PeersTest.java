@@ -1,4 +1,4 @@
-package io.promethium.api.testing;
+package io.promethium.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

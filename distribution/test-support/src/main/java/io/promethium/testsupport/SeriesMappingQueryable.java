@@ -1,4 +1,4 @@
-package io.promethium.api.testing;
+package io.promethium.testsupport;
 
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;

@@ -1,10 +1,12 @@
-package io.promethium.discovery.docker.internal;
+package io.promethium.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
-import io.promethium.api.testing.Peers;
+import io.promethium.api.testing.DiscoveryHarness;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +33,7 @@ import java.util.stream.Stream;
  * otherwise the test is skipped) on 127.0.0.1 with a config of the test's, whose targets' discovered labels
  * ({@code /api/v1/targets?state=any}) a differential test compares with the plugin's.
  */
-final class RealPrometheus implements AutoCloseable {
+public final class RealPrometheus implements AutoCloseable {
 
     /** What a scrape config adds to every discovered label set: not discovery's, so not compared. */
     private static final Set<String> FROM_SCRAPE_CONFIG = Set.of("job", "__scheme__", "__metrics_path__", "__scrape_interval__",
@@ -53,7 +56,7 @@ final class RealPrometheus implements AutoCloseable {
      * relabelling, so without it targets differing only in meta labels (one port bound on IPv4 and IPv6, say) would
      * show as one. Copied to {@code meta_*}, every discovered meta label is in the target's labels.
      */
-    static final String KEEP_META = """
+    public static final String KEEP_META = """
             relabel_configs:
               - action: labelmap
                 regex: __meta_(.+)
@@ -64,7 +67,7 @@ final class RealPrometheus implements AutoCloseable {
      * Starts Prometheus with {@code scrapeConfigs} (YAML list items under {@code scrape_configs:}, each job ending with
      * {@link #KEEP_META}) and waits until it is ready.
      */
-    static RealPrometheus start(String scrapeConfigs) throws Exception {
+    public static RealPrometheus start(String scrapeConfigs) throws Exception {
         Path binary = Peers.require("prometheus");
         Path home = Files.createTempDirectory("prometheus-sd-");
         int port;
@@ -103,7 +106,7 @@ final class RealPrometheus implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(home.resolve("prometheus.log"));
         } catch (IOException e) {
@@ -115,7 +118,7 @@ final class RealPrometheus implements AutoCloseable {
      * The discovered label sets of {@code job}'s targets, active and dropped, without those the scrape config adds.
      * Prometheus keeps one target per distinct label set: equal discovered sets show once.
      */
-    Set<Map<String, String>> discovered(String job) throws IOException, InterruptedException {
+    public Set<Map<String, String>> discovered(String job) throws IOException, InterruptedException {
         String body = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/targets?state=any")).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         JsonNode data = JSON.readTree(body).path("data");
@@ -140,7 +143,7 @@ final class RealPrometheus implements AutoCloseable {
     }
 
     /** The discovered label sets of the plugin's groups: each target's labels over its group's, distinct as Prometheus keeps them. */
-    static Set<Map<String, String>> discovered(Collection<TargetGroup> groups) {
+    public static Set<Map<String, String>> discovered(Collection<TargetGroup> groups) {
         Set<Map<String, String>> targets = sortedSet();
         for (TargetGroup group : groups) {
             for (Labels target : group.targets()) {
@@ -154,43 +157,52 @@ final class RealPrometheus implements AutoCloseable {
     }
 
     /**
-     * Waits (up to 15 s) until Prometheus's targets of {@code job} are at least {@code count} and equal to those of the discoverer
+     * Waits (up to 15 s) until Prometheus's targets of {@code job} are {@code count} and equal to those of the discoverer
      * running in {@code harness} (its updates merged meanwhile), then asserts both: target by target, every label.
      */
-    void assertSameTargets(String job, io.promethium.api.testing.DiscoveryHarness harness, int count) throws Exception {
-        assertSameTargets(job, harness, count, Set.of(), t -> true);
+    public void assertSameTargets(String job, DiscoveryHarness harness, int count) throws Exception {
+        assertSameTargets(job, harness, count, true, Set.of(), t -> true);
     }
 
     /**
-     * As {@link #assertSameTargets(String, io.promethium.api.testing.DiscoveryHarness, int)}, on the targets of both that
-     * are {@code shared} (those one Prometheus version discovers and the other not are left out), without the labels
-     * {@code ignored} (those one version sets and the other not).
+     * As {@link #assertSameTargets(String, DiscoveryHarness, int)}, with Prometheus's targets at least {@code atLeast}
+     * (a peer may list more than the test made), on the targets of both that are {@code shared} (those one Prometheus
+     * version discovers and the other not are left out), without the labels {@code ignored} (those one version sets and
+     * the other not).
      */
-    void assertSameTargets(String job, io.promethium.api.testing.DiscoveryHarness harness, int count, Set<String> ignored,
-                           java.util.function.Predicate<Map<String, String>> shared) throws Exception {
+    public void assertSameTargets(String job, DiscoveryHarness harness, int atLeast, Set<String> ignored,
+                                  Predicate<Map<String, String>> shared) throws Exception {
+        assertSameTargets(job, harness, atLeast, false, ignored, shared);
+    }
+
+    private void assertSameTargets(String job, DiscoveryHarness harness, int count, boolean exactly, Set<String> ignored,
+                                   Predicate<Map<String, String>> shared) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         Set<Map<String, String>> expected = without(discovered(job), ignored, shared);
         Set<Map<String, String>> actual = without(discovered(harness.groups().values()), ignored, shared);
-        while ((expected.size() < count || !expected.equals(actual)) && System.nanoTime() < deadline) {
+        while (((exactly ? expected.size() != count : expected.size() < count) || !expected.equals(actual))
+                && System.nanoTime() < deadline) {
             // The plugin's updates so far, merged by source as the kernel merges them.
             harness.nextUpdate(Duration.ofMillis(200));
             expected = without(discovered(job), ignored, shared);
             actual = without(discovered(harness.groups().values()), ignored, shared);
         }
-        org.assertj.core.api.Assertions.assertThat(expected).as("Prometheus's targets of " + job + "; its log: " + log())
-                .hasSizeGreaterThanOrEqualTo(count);
-        org.assertj.core.api.Assertions.assertThat(actual).as("the plugin's discovered labels, target by target")
-                .containsExactlyElementsOf(expected);
+        if (exactly) {
+            assertThat(expected).as("Prometheus's targets of " + job + "; its log: " + log()).hasSize(count);
+        } else {
+            assertThat(expected).as("Prometheus's targets of " + job + "; its log: " + log()).hasSizeGreaterThanOrEqualTo(count);
+        }
+        assertThat(actual).as("the plugin's discovered labels, target by target").containsExactlyElementsOf(expected);
     }
 
     /** A set of label sets in a fixed order, so that a failed comparison lines them up. */
-    static Set<Map<String, String>> sortedSet() {
+    private static Set<Map<String, String>> sortedSet() {
         return new TreeSet<>(Comparator.comparing(Map::toString));
     }
 
     /** The {@code shared} sets, each without the labels named, for those one Prometheus version has and the other not. */
-    static Set<Map<String, String>> without(Set<Map<String, String>> targets, Set<String> names,
-                                            java.util.function.Predicate<Map<String, String>> shared) {
+    private static Set<Map<String, String>> without(Set<Map<String, String>> targets, Set<String> names,
+                                             Predicate<Map<String, String>> shared) {
         Set<Map<String, String>> out = sortedSet();
         for (Map<String, String> t : targets) {
             if (!shared.test(t)) {

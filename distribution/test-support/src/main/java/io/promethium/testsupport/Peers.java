@@ -1,4 +1,4 @@
-package io.promethium.api.testing;
+package io.promethium.testsupport;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -25,7 +25,8 @@ import org.opentest4j.TestAbortedException;
  * such as dnsmasq, off a normal user's {@code PATH}). Hiding a program from {@code PATH} therefore
  * makes it missing.
  *
- * <p>Part of the api test jar, so every module's tests, plugins' included, can use it.
+ * <p>Part of {@code promethium-test-support}, the build's own test support: every module's tests,
+ * plugins' included, use it; it is not shipped to plugin authors.
  */
 public final class Peers {
 

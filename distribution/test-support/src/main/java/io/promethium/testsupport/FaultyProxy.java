@@ -1,4 +1,4 @@
-package io.promethium.discovery.kubernetes.internal;
+package io.promethium.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * A TCP proxy on loopback in front of the API mock that can turn bad: answer every new
+ * A TCP proxy on loopback in front of a Kubernetes API stand-in that can turn bad: answer every new
  * connection with an HTTP status (401, 403, 500), answer watch requests with 410 Gone (closing
  * the connection) or with a status on a connection kept alive, end the WebSocket watches (a close
  * frame) or cut them silently (bytes stop flowing, nothing is closed: a NAT or firewall that
@@ -32,7 +32,7 @@ import javax.net.ssl.SSLContext;
  * does (requests refused, watches gone, watches the API holds), so a test can follow its retries
  * and reconnects instead of sleeping.
  */
-final class FaultyProxy implements AutoCloseable {
+public final class FaultyProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -50,7 +50,7 @@ final class FaultyProxy implements AutoCloseable {
     private volatile int failWatchesWith;
     /** List answers cut in the middle of their body. */
     private final AtomicInteger listsCut = new AtomicInteger();
-    final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+    public final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     /** Requests answered with {@link #failWith}'s status. */
     private final AtomicInteger refused = new AtomicInteger();
     /** Watch requests answered 410 Gone. */
@@ -63,7 +63,7 @@ final class FaultyProxy implements AutoCloseable {
     /** Connections accepted and passed on (not reset). */
     private final AtomicInteger accepted = new AtomicInteger();
 
-    FaultyProxy(String targetUrl) throws IOException {
+    public FaultyProxy(String targetUrl) throws IOException {
         this(targetUrl, null);
     }
 
@@ -71,7 +71,7 @@ final class FaultyProxy implements AutoCloseable {
      * With {@code tls}, the proxy terminates TLS with that context's certificate: an HTTPS front,
      * on loopback, for the plain-HTTP API mock (so the API's certificate can be one a test CA signed).
      */
-    FaultyProxy(String targetUrl, SSLContext tls) throws IOException {
+    public FaultyProxy(String targetUrl, SSLContext tls) throws IOException {
         URI uri = URI.create(targetUrl);
         target = new InetSocketAddress(uri.getHost(), uri.getPort());
         listener = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
@@ -80,22 +80,22 @@ final class FaultyProxy implements AutoCloseable {
         executor.submit(this::accept);
     }
 
-    String url() {
+    public String url() {
         return scheme + "://127.0.0.1:" + listener.getLocalPort() + "/";
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** New connections answered with {@code status} (0: pass through); connections in flight are dropped. */
-    void failWith(int status) {
+    public void failWith(int status) {
         failWith = status;
         dropConnections();
     }
 
     /** New connections answered with {@code status} (0: pass through); connections in flight carry on. */
-    void failNewWith(int status) {
+    public void failNewWith(int status) {
         failWith = status;
     }
 
@@ -103,7 +103,7 @@ final class FaultyProxy implements AutoCloseable {
      * New connections reset (RST) as soon as they are accepted, before any byte: a connection
      * failure, not an HTTP answer; counted as refused. Connections in flight carry on.
      */
-    void resetNew(boolean reset) {
+    public void resetNew(boolean reset) {
         resetNew = reset;
     }
 
@@ -111,7 +111,7 @@ final class FaultyProxy implements AutoCloseable {
      * Watch requests answered 410 Gone (the client must re-list). Turned on, the watches in
      * flight end (as {@link #endWatches}), so the next ones meet it; turned off, nothing is cut.
      */
-    void goneForWatches(boolean gone) {
+    public void goneForWatches(boolean gone) {
         goneForWatches = gone;
         if (gone) {
             endWatches();
@@ -123,7 +123,7 @@ final class FaultyProxy implements AutoCloseable {
      * close frame (1000), then the connection closes. (A connection cut without one is noticed by
      * the JDK's WebSocket only at its next read or write, at no predictable time.)
      */
-    void endWatches() {
+    public void endWatches() {
         for (Socket socket : watchClients) {
             try {
                 OutputStream out = socket.getOutputStream();
@@ -143,7 +143,7 @@ final class FaultyProxy implements AutoCloseable {
      * FIN, no RST, no close frame; the sockets stay open. Other connections (the client's pooled
      * ones included) and new ones pass as before.
      */
-    void cutWatchesSilently() {
+    public void cutWatchesSilently() {
         silenced.addAll(watchClients);
     }
 
@@ -153,7 +153,7 @@ final class FaultyProxy implements AutoCloseable {
      * client's kept-alive (pooled) connections are among them, and look alive to it until a
      * request sent on one goes unanswered. New connections pass as before.
      */
-    void blackholeExisting() {
+    public void blackholeExisting() {
         silenced.addAll(open);
     }
 
@@ -162,12 +162,12 @@ final class FaultyProxy implements AutoCloseable {
      * as an API server refuses one: the client may send its next request on it. Connections in
      * flight carry on; counted as refused.
      */
-    void failWatchesWith(int status) {
+    public void failWatchesWith(int status) {
         failWatchesWith = status;
     }
 
     /** How a list answer is cut after its head and the first bytes of its body ({@link #cutListBodies}). */
-    enum ListCut {
+    public enum ListCut {
         /** The connection is closed (FIN), both ways. */
         CLOSE,
         /** Bytes stop flowing both ways without a word; the connection stays open. */
@@ -175,39 +175,39 @@ final class FaultyProxy implements AutoCloseable {
     }
 
     /** Bytes of a cut list answer's body that pass: a part of its JSON. */
-    static final int CUT_AFTER_BODY_BYTES = 40;
+    public static final int CUT_AFTER_BODY_BYTES = 40;
 
     /**
      * Every list answer (a GET that is not a watch, over HTTP/1.1) passes its head and its first
      * {@value #CUT_AFTER_BODY_BYTES} body bytes, then is cut as {@code mode} says ({@code null}:
      * lists pass untouched again). Connections in flight carry on.
      */
-    void cutListBodies(ListCut mode) {
+    public void cutListBodies(ListCut mode) {
         cutLists = mode;
     }
 
     /** How many list answers were cut so far ({@link #cutListBodies}). */
-    int listsCut() {
+    public int listsCut() {
         return listsCut.get();
     }
 
     /** How many requests were refused with {@link #failWith}'s status so far. */
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
     /** How many watch requests were answered 410 Gone so far. */
-    int gone() {
+    public int gone() {
         return gone.get();
     }
 
     /** How many connections were accepted and passed on so far (a client's new connections). */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
     /** How many watches the API has begun to answer so far (see {@link #watchesHeld}). */
-    int watchesHeld() {
+    public int watchesHeld() {
         return watchesHeld.get();
     }
 
@@ -216,7 +216,7 @@ final class FaultyProxy implements AutoCloseable {
      * re-watch, followed as it happens instead of guessed with a sleep. The bound only keeps a
      * broken informer from hanging the build.
      */
-    static void awaitAbove(String what, java.util.function.IntSupplier count, int before) throws InterruptedException {
+    public static void awaitAbove(String what, java.util.function.IntSupplier count, int before) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (count.getAsInt() <= before) {
             if (System.nanoTime() > deadline) {
@@ -226,7 +226,7 @@ final class FaultyProxy implements AutoCloseable {
         }
     }
 
-    void dropConnections() {
+    public void dropConnections() {
         for (Socket socket : open) {
             close(socket);
         }

@@ -15,12 +15,14 @@ import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.DeclaredCapabilities;
 import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageCapability;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.ValueType;
 import java.nio.file.Path;
@@ -51,8 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
  *     {@code _count}) are selected by name and {@code le} like any series;</li>
  * <li>native histograms, integer and float, read back as appended (the counter-reset hint
  *     aside), or, from a storage that does not store them ({@link #storesNativeHistograms()}
- *     false), are refused with {@code UNSUPPORTED}: never silently lost; a malformed one is
- *     refused with {@code INVALID};</li>
+ *     false: by default, a storage that implements {@link DeclaredCapabilities} without
+ *     {@code NATIVE_HISTOGRAMS}), are refused with {@code UNSUPPORTED}: never silently lost; a
+ *     malformed one is refused with {@code INVALID};</li>
+ * <li>what a storage declares it keeps ({@link DeclaredCapabilities}) it keeps: start timestamps
+ *     read back with their samples, floats and histograms;</li>
  * <li>exemplars (when {@link #exemplars} gives a view of them) read back, an older one is
  *     {@code OUT_OF_ORDER}, one without a timestamp {@code INVALID}, an exact duplicate ignored;
  *     metadata (when {@link #metadata} gives a view) reads back;</li>
@@ -86,9 +91,17 @@ public abstract class AbstractStorageContractTest {
         return false;
     }
 
-    /** Whether the storage stores native histograms; if not, it must refuse them with {@code UNSUPPORTED}. */
+    /**
+     * Whether the storage stores native histograms; if not, it must refuse them with {@code UNSUPPORTED}.
+     * By default what the storage declares ({@link DeclaredCapabilities}), or true when it declares nothing.
+     */
     protected boolean storesNativeHistograms() {
-        return true;
+        return !(storage instanceof DeclaredCapabilities d) || d.capabilities().contains(StorageCapability.NATIVE_HISTOGRAMS);
+    }
+
+    /** Whether the storage declares that it keeps {@code c}. */
+    protected final boolean declares(StorageCapability c) {
+        return storage instanceof DeclaredCapabilities d && d.capabilities().contains(c);
     }
 
     /** The exemplar view of the storage, or null when it keeps none (appended exemplars are then ignored). */
@@ -323,6 +336,44 @@ public abstract class AbstractStorageContractTest {
         assertThat(readAll().get(series)).extracting(Read::t, Read::histogram).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(T0, hintless(floatHistogram(1).toString())),
                 org.assertj.core.groups.Tuple.tuple(T0 + 1000, hintless(floatHistogram(2).toString())));
+    }
+
+    @Test
+    void declaredStartTimestampsAreReadBackWithTheirSamples() {
+        Assumptions.assumeTrue(declares(StorageCapability.START_TIMESTAMPS), "the storage does not declare START_TIMESTAMPS");
+        Labels counter = Labels.of("__name__", "req_total", "job", "api");
+        Labels histogram = Labels.of("__name__", "rpc_seconds", "job", "api");
+        boolean histograms = storesNativeHistograms();
+        Appender app = storage.appender();
+        app.appendWithStart(0, counter, T0 - 5000, T0, 1);
+        app.append(0, counter, T0 + 1000, 2); // no start timestamp
+        app.appendWithStart(0, counter, T0 + 1500, T0 + 2000, 1); // a reset
+        if (histograms) {
+            app.appendHistogramWithStart(0, histogram, T0 - 5000, T0, histogram(1));
+            app.appendHistogramWithStart(0, histogram, T0 - 5000, T0 + 1000, floatHistogram(2));
+        }
+        app.commit();
+        assertThat(starts(counter)).as("start timestamps of " + counter)
+                .containsExactly(T0 - 5000, SampleIterator.NO_START_TIMESTAMP, T0 + 1500);
+        if (histograms) {
+            assertThat(starts(histogram)).as("start timestamps of " + histogram).containsExactly(T0 - 5000, T0 - 5000);
+        }
+    }
+
+    private List<Long> starts(Labels series) {
+        List<Long> out = new ArrayList<>();
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Matcher> exact = new ArrayList<>();
+            series.forEach((name, value) -> exact.add(Matcher.of(MatchType.EQUAL, name, value)));
+            SeriesSet set = q.select(true, null, exact);
+            assertThat(set.next()).as(series + " is selected").isTrue();
+            SampleIterator it = set.at().iterator(null);
+            while (it.next()) {
+                out.add(it.startTimestamp());
+            }
+            assertThat(it.error()).isNull();
+        }
+        return out;
     }
 
     @Test

@@ -98,6 +98,15 @@ class StorageContractCatchesBrokenStoragesTest {
         }
     }
 
+    /** Declares that it keeps start timestamps and drops them: a declaration is checked, not trusted. */
+    @Tag(Launch.CASE)
+    static class ClaimsStartTimestamps extends AbstractStorageContractTest {
+        @Override
+        protected Storage openStorage(Path dir) {
+            return new MemoryStorage(Break.CLAIMS_START_TIMESTAMPS);
+        }
+    }
+
     @Test
     void aStorageThatKeepsTheContractPassesEveryCheck() {
         assertThat(Launch.failed(Correct.class)).isEmpty();
@@ -116,5 +125,6 @@ class StorageContractCatchesBrokenStoragesTest {
         assertThat(Launch.failed(IgnoresTimeRange.class)).containsExactly("aQuerierSeesOnlyItsTimeRange");
         assertThat(Launch.failed(LosesStaleBits.class)).containsExactly("aStalenessMarkerIsReadBackAsTheStaleNaN");
         assertThat(Launch.failed(ListsSeriesWithoutSamples.class)).containsExactly("nothingIsVisibleBeforeCommitAndARolledBackBatchIsGone");
+        assertThat(Launch.failed(ClaimsStartTimestamps.class)).containsExactly("declaredStartTimestampsAreReadBackWithTheirSamples");
     }
 }

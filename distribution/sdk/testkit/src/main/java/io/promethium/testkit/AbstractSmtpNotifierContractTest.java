@@ -189,6 +189,7 @@ public abstract class AbstractSmtpNotifierContractTest {
         NotifyException e = catchThrowableOfType(NotifyException.class, () -> n.send(firing(), soon()));
         assertThat(e).as("send must fail").isNotNull();
         assertNoSecretIn(chain(e));
+        assertThat(logged()).as("log records").allSatisfy(this::assertNoSecretIn);
         return e;
     }
 

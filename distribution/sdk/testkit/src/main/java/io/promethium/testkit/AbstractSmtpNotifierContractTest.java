@@ -217,6 +217,33 @@ public abstract class AbstractSmtpNotifierContractTest {
         }
     }
 
+    /**
+     * The CA and server certificate of the TLS checks, made once per JVM (keytool takes seconds on
+     * a busy machine) in a temporary folder removed at exit: immutable once made.
+     */
+    private static final class SharedCertificates {
+        static final TestCertificates INSTANCE = create();
+
+        private static TestCertificates create() {
+            try {
+                Path folder = java.nio.file.Files.createTempDirectory("promethium-kit-smtp-tls");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try (var files = java.nio.file.Files.walk(folder)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    } catch (java.io.IOException ignored) {
+                        // a temporary folder left behind
+                    }
+                }));
+                return TestCertificates.create(folder);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted making test certificates", e);
+            }
+        }
+    }
+
     /** The log records written so far (message and exception chain). */
     protected List<String> logged() {
         return List.copyOf(logged);
@@ -281,7 +308,7 @@ public abstract class AbstractSmtpNotifierContractTest {
 
     @Test
     void withTlsRequiredItUsesStartTlsVerifiesTheServerAndLogsInOnlyInsideTls() throws Exception {
-        TestCertificates certs = TestCertificates.create(dir);
+        TestCertificates certs = SharedCertificates.INSTANCE;
         try (SmtpStandIn smtp = SmtpStandIn.startTls(certs.serverContext(), USERNAME, PASSWORD)) {
             notifier(requiringTls(withCredentials(to(smtp), USERNAME, PASSWORD), certs.caPem())).send(firing(), soon());
             assertThat(smtp.received()).singleElement().satisfies(r -> {

@@ -2,7 +2,7 @@ package io.promethium.api.storage;
 
 /**
  * What a storage keeps beyond float samples (since 1.15.0), declared through
- * {@link DeclaredCapabilities}. Float samples and staleness markers every storage keeps.
+ * {@link DeclaredCapabilities}. Every storage keeps float samples and staleness markers.
  */
 public enum StorageCapability {
     /**

@@ -5,6 +5,8 @@ import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.DeclaredCapabilities;
+import io.promethium.api.storage.StorageCapability;
 import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.Querier;
@@ -22,6 +24,7 @@ import io.promethium.tsdb.agent.AgentDb;
 import io.promethium.tsdb.agent.AgentFlags;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -41,7 +44,7 @@ import org.osgi.service.component.annotations.Deactivate;
             ExemplarQueryable.class, MetadataQueryable.class},
         property = {"storage.type=agent", Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY})
 public final class AgentComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable,
-        MetadataQueryable {
+        MetadataQueryable, DeclaredCapabilities {
 
     private final AgentDb agent;
     private final Collector collector;
@@ -148,5 +151,10 @@ public final class AgentComponent implements Storage, Collector, TsdbAdmin, Stor
     @Override
     public List<MetadataQueryable.SeriesMetadata> selectMetadata(List<Matcher> matchers) {
         return agent.selectMetadata(matchers);
+    }
+
+    @Override
+    public Set<StorageCapability> capabilities() {
+        return agent.capabilities();
     }
 }

@@ -4,6 +4,8 @@ import io.promethium.api.collect.Collector;
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.DeclaredCapabilities;
+import io.promethium.api.storage.StorageCapability;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.Storage;
@@ -22,6 +24,8 @@ import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbAdmin;
 import io.promethium.tsdb.TsdbOptions;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +57,7 @@ import org.osgi.service.component.annotations.Modified;
         service = {Storage.class, Collector.class, TsdbAdmin.class, StorageAdmin.class, WalWatchable.class,
             ExemplarQueryable.class, MetadataQueryable.class}, property = {"storage.type=tsdb", Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY})
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable,
-        MetadataQueryable {
+        MetadataQueryable, DeclaredCapabilities {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
         "walSyncOnCommit", "walCompression", "walCompressionType", "maxExemplars"};
 
@@ -289,5 +293,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     @Override
     public List<MetadataQueryable.SeriesMetadata> selectMetadata(List<Matcher> matchers) {
         return db().selectMetadata(matchers);
+    }
+
+    /** The TSDB keeps every kind: native histograms, exemplars, metadata and start timestamps. */
+    @Override
+    public Set<StorageCapability> capabilities() {
+        return EnumSet.allOf(StorageCapability.class);
     }
 }

@@ -2,7 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -228,7 +228,7 @@ class DebianPackageIT {
                 }
                 Thread.sleep(250);
             }
-            if (status != 200 && Files.readString(log).contains("overlay") && !io.promethium.api.testing.Ci.active()) {
+            if (status != 200 && Files.readString(log).contains("overlay") && !io.promethium.testsupport.Ci.active()) {
                 Assumptions.abort("no overlay mounts here: " + Files.readString(log));
             }
             assertThat(status).as(Files.readString(log)).isEqualTo(200);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

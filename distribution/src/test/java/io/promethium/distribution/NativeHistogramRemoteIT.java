@@ -1,13 +1,13 @@
 package io.promethium.distribution;
 
-import static io.promethium.api.testing.ProtoWriter.label;
-import static io.promethium.api.testing.ProtoWriter.span;
+import static io.promethium.testsupport.ProtoWriter.label;
+import static io.promethium.testsupport.ProtoWriter.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.promethium.api.testing.Peers;
-import io.promethium.api.testing.ProtoWriter;
+import io.promethium.testsupport.Peers;
+import io.promethium.testsupport.ProtoWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

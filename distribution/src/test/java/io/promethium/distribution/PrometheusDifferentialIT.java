@@ -2,7 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

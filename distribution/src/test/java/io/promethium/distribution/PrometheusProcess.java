@@ -1,6 +1,6 @@
 package io.promethium.distribution;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

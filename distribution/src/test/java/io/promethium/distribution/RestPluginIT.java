@@ -2,8 +2,8 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
 import io.promethium.distribution.rest.GreetingResource;
+import io.promethium.testsupport.Peers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

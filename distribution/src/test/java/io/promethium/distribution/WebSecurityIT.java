@@ -2,7 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

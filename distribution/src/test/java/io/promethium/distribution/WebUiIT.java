@@ -2,7 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

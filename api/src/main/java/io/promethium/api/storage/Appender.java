@@ -16,6 +16,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * reference of {@code 0} means "unknown, look the labels up". A reference may become invalid
  * after a head compaction; implementations then fall back to the labels, so passing a stale
  * reference is safe as long as the labels are passed too.
+ *
+ * <p>What a storage keeps beyond floats it declares with {@link DeclaredCapabilities} (since
+ * 1.15.0): the server then calls the methods below only for what is declared. The defaults, which
+ * refuse histograms and drop exemplars, metadata and start timestamps, serve storages that
+ * declare nothing; a storage that declares a capability overrides its methods.
  */
 @ConsumerType
 public interface Appender {
@@ -36,7 +41,8 @@ public interface Appender {
      * Adds one float sample with its start timestamp (since 1.6.0): the time the counter started
      * counting (Prometheus's created timestamp), kept beside the sample and read back through
      * {@link SampleIterator#startTimestamp()}. {@link SampleIterator#NO_START_TIMESTAMP} is the
-     * plain {@link #append}. A storage that does not keep start timestamps drops it (the default).
+     * plain {@link #append}. A storage that does not keep start timestamps drops it (the default) and
+     * does not declare {@link StorageCapability#START_TIMESTAMPS}.
      */
     default long appendWithStart(long ref, Labels labels, long startTimestamp, long timestamp, double value) {
         return append(ref, labels, timestamp, value);
@@ -50,7 +56,8 @@ public interface Appender {
      *
      * @return the series reference, never 0
      * @throws StorageException as {@link #append}, and with {@link StorageException.Reason#UNSUPPORTED}
-     *     from a storage that does not store native histograms (the default)
+     *     from a storage that does not store native histograms (the default; such a storage does not
+     *     declare {@link StorageCapability#NATIVE_HISTOGRAMS})
      */
     default long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
         throw new StorageException(StorageException.Reason.UNSUPPORTED, "this storage does not store native histograms");
@@ -76,7 +83,8 @@ public interface Appender {
      * are advisory, as in Prometheus). A storage that keeps them (see {@link ExemplarQueryable})
      * refuses one older than the series' newest exemplar with {@link StorageException.Reason#OUT_OF_ORDER},
      * one without a timestamp or with labels longer than 128 characters in all with
-     * {@link StorageException.Reason#INVALID}, and ignores an exact duplicate of the newest.
+     * {@link StorageException.Reason#INVALID}, and ignores an exact duplicate of the newest; it
+     * declares {@link StorageCapability#EXEMPLARS}.
      */
     default long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
         return ref;
@@ -84,7 +92,8 @@ public interface Appender {
 
     /**
      * Records a series' metadata ({@code # TYPE}, {@code # HELP}, {@code # UNIT}); storages without
-     * metadata support ignore it. A storage that keeps it writes it only when it changed.
+     * metadata support ignore it. A storage that keeps it writes it only when it changed, and
+     * declares {@link StorageCapability#METADATA}.
      */
     default long updateMetadata(long ref, Labels labels, Metadata metadata) {
         return ref;

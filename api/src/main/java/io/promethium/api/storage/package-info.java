@@ -59,9 +59,14 @@
  * <p>1.14.0 adds {@code SampleIterator.readFloats}: a run of float samples copied into arrays in
  * one call (not forwarded by {@code ForwardingSampleIterator}, whose subclasses may filter; its
  * default reads one sample at a time).
+ *
+ * <p>1.15.0 adds {@link io.promethium.api.storage.DeclaredCapabilities} and
+ * {@link io.promethium.api.storage.StorageCapability}: a storage declares what it keeps beyond
+ * floats (native histograms, exemplars, metadata, start timestamps) when it registers, and the
+ * server routes by it instead of relying on {@code Appender}'s defaults, which drop data.
  */
 @Export
-@Version("1.14.0")
+@Version("1.15.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,11 +1,11 @@
 package io.promethium.config;
 
-import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.config.ConfigException;
-import io.promethium.api.testing.FuzzLoop;
-import io.promethium.api.testing.FuzzRun;
+import io.promethium.testsupport.FuzzLoop;
+import io.promethium.testsupport.FuzzMutations;
+import io.promethium.testsupport.FuzzRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package io.promethium.otlp;
 
-import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
-import io.promethium.api.testing.FuzzRun;
+import io.promethium.testsupport.FuzzMutations;
+import io.promethium.testsupport.FuzzRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

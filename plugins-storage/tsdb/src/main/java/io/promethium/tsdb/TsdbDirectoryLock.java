@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The lock file in a {@link Tsdb}'s data folder ({@code <dir>/lock}), held while the database is
- * open so a second process cannot open the same folder.
+ * The lock file in a data folder ({@code <dir>/lock}), held while the database ({@link Tsdb}, or
+ * the agent's WAL-only storage) is open so a second process cannot open the same folder.
  */
-final class TsdbDirectoryLock {
+public final class TsdbDirectoryLock {
     private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
@@ -22,12 +22,13 @@ final class TsdbDirectoryLock {
     }
 
     /** Takes the lock of {@code dir}; fails when another process holds it. */
-    static TsdbDirectoryLock acquire(Path dir) throws IOException {
+    public static TsdbDirectoryLock acquire(Path dir) throws IOException {
         FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock acquired;
         try {
             acquired = channel.tryLock();
-        } catch (IOException e) {
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            // Overlapping: this JVM holds it already (a storage not yet closed when the next opens).
             acquired = null;
         }
         if (acquired == null) {
@@ -38,7 +39,7 @@ final class TsdbDirectoryLock {
     }
 
     /** Lets the lock go; a failure is logged, not thrown (the database is closing). */
-    void release() {
+    public void release() {
         try {
             lock.release();
             channel.close();

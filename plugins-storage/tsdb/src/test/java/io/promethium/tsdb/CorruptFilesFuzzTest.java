@@ -10,7 +10,7 @@ import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
-import io.promethium.api.testing.FuzzRun;
+import io.promethium.testsupport.FuzzRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

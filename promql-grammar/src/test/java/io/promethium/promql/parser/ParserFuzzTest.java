@@ -2,11 +2,11 @@ package io.promethium.promql.parser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.FuzzRun;
 import io.promethium.promql.ast.Expr;
 import io.promethium.promql.printer.PromQLPrinter;
 import io.promethium.promql.testing.Asts;
 import io.promethium.promql.testing.ConformanceQueries;
+import io.promethium.testsupport.FuzzRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,19 +15,26 @@ import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.DeclaredCapabilities;
 import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageCapability;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.ValueType;
+import io.promethium.api.storage.WalPosition;
+import io.promethium.api.storage.WalVisitor;
+import io.promethium.api.storage.WalWatchable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,8 +58,14 @@ import org.junit.jupiter.api.io.TempDir;
  *     {@code _count}) are selected by name and {@code le} like any series;</li>
  * <li>native histograms, integer and float, read back as appended (the counter-reset hint
  *     aside), or, from a storage that does not store them ({@link #storesNativeHistograms()}
- *     false), are refused with {@code UNSUPPORTED}: never silently lost; a malformed one is
- *     refused with {@code INVALID};</li>
+ *     false: by default, a storage that implements {@link DeclaredCapabilities} without
+ *     {@code NATIVE_HISTOGRAMS}), are refused with {@code UNSUPPORTED}: never silently lost; a
+ *     malformed one is refused with {@code INVALID};</li>
+ * <li>what a storage declares it keeps ({@link DeclaredCapabilities}) it keeps: start timestamps
+ *     read back with their samples, floats and histograms;</li>
+ * <li>a storage that cannot be queried ({@link #walOnly} gives its write-ahead log, as an agent's)
+ *     is read back through that log, and a select on it fails with an error instead of answering
+ *     "no data"; the querier's checks are skipped for it;</li>
  * <li>exemplars (when {@link #exemplars} gives a view of them) read back, an older one is
  *     {@code OUT_OF_ORDER}, one without a timestamp {@code INVALID}, an exact duplicate ignored;
  *     metadata (when {@link #metadata} gives a view) reads back;</li>
@@ -86,9 +99,40 @@ public abstract class AbstractStorageContractTest {
         return false;
     }
 
-    /** Whether the storage stores native histograms; if not, it must refuse them with {@code UNSUPPORTED}. */
+    /**
+     * Whether the storage stores native histograms; if not, it must refuse them with {@code UNSUPPORTED}.
+     * By default what the storage declares ({@link DeclaredCapabilities}), or true when it declares nothing.
+     */
     protected boolean storesNativeHistograms() {
+        return !(storage instanceof DeclaredCapabilities d) || d.capabilities().contains(StorageCapability.NATIVE_HISTOGRAMS);
+    }
+
+    /**
+     * For a storage that cannot be queried (an agent: write-ahead log only), the log its commits
+     * go to; null (the default) for a storage that is queried. With a log, the checks read back
+     * what was committed from it (through {@link WalWatchable}, as remote write does), the checks
+     * of the querier are skipped, and one more is made: a select fails with an error, never an
+     * empty answer that would pass for "no data".
+     */
+    protected WalWatchable walOnly(Storage storage) {
+        return null;
+    }
+
+    /**
+     * Whether another value at a series' newest timestamp is refused as {@code DUPLICATE_TIMESTAMP}
+     * (true, as Prometheus's TSDB); Prometheus's agent keeps it.
+     */
+    protected boolean refusesDuplicateTimestamps() {
         return true;
+    }
+
+    private void assumeQueryable() {
+        Assumptions.assumeTrue(walOnly(storage) == null, "the storage cannot be queried (write-ahead log only)");
+    }
+
+    /** Whether the storage declares that it keeps {@code c}. */
+    protected final boolean declares(StorageCapability c) {
+        return storage instanceof DeclaredCapabilities d && d.capabilities().contains(c);
     }
 
     /** The exemplar view of the storage, or null when it keeps none (appended exemplars are then ignored). */
@@ -123,6 +167,10 @@ public abstract class AbstractStorageContractTest {
 
     /** Every series matching {@code matchers} in {@code [mint, maxt]}, sorted, with its samples. */
     protected Map<Labels, List<Read>> read(long mint, long maxt, Matcher... matchers) {
+        WalWatchable wal = walOnly(storage);
+        if (wal != null) {
+            return readWal(wal, mint, maxt, matchers).samples;
+        }
         try (Querier q = storage.querier(mint, maxt)) {
             SeriesSet set = q.select(true, null, List.of(matchers));
             Map<Labels, List<Read>> out = new LinkedHashMap<>();
@@ -144,6 +192,78 @@ public abstract class AbstractStorageContractTest {
             assertThat(set.error()).as("series set error").isNull();
             return out;
         }
+    }
+
+    /** What a write-ahead log holds: samples per series (sorted), and start timestamps per series and sample time. */
+    private record WalContent(Map<Labels, List<Read>> samples, Map<Labels, Map<Long, Long>> starts) {
+    }
+
+    /** Everything in {@code wal} from its oldest segment on, filtered as a select would. */
+    private static WalContent readWal(WalWatchable wal, long mint, long maxt, Matcher... matchers) {
+        Map<Long, Labels> series = new HashMap<>();
+        Map<Labels, List<Read>> samples = new TreeMap<>();
+        Map<Labels, Map<Long, Long>> starts = new HashMap<>();
+        WalVisitor visitor = new WalVisitor() {
+            @Override
+            public void series(long ref, Labels labels) {
+                series.put(ref, labels);
+            }
+
+            private void add(long ref, Read r) {
+                Labels labels = series.get(ref);
+                assertThat(labels).as("the WAL names series " + ref + " before its samples").isNotNull();
+                if (r.t() >= mint && r.t() <= maxt && matchesAll(labels, matchers)) {
+                    samples.computeIfAbsent(labels, k -> new ArrayList<>()).add(r);
+                }
+            }
+
+            @Override
+            public void sample(long ref, long timestamp, double value) {
+                add(ref, new Read(timestamp, value, null));
+            }
+
+            @Override
+            public void histogram(long ref, long timestamp, Histogram h) {
+                add(ref, new Read(timestamp, Double.NaN, hintless(h.toString())));
+            }
+
+            @Override
+            public void floatHistogram(long ref, long timestamp, FloatHistogram h) {
+                add(ref, new Read(timestamp, Double.NaN, hintless(h.toString())));
+            }
+
+            @Override
+            public void startTimestamp(long ref, long timestamp, long startTimestamp) {
+                Labels labels = series.get(ref);
+                if (labels != null) {
+                    starts.computeIfAbsent(labels, k -> new HashMap<>()).put(timestamp, startTimestamp);
+                }
+            }
+        };
+        try {
+            WalPosition from = wal.oldest();
+            wal.seriesBefore(from, visitor);
+            WalPosition end = wal.end();
+            while (from.compareTo(end) < 0) {
+                WalPosition next = wal.read(from, 1 << 20, visitor);
+                if (next.equals(from)) {
+                    break;
+                }
+                from = next;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading the write-ahead log", e);
+        }
+        return new WalContent(samples, starts);
+    }
+
+    private static boolean matchesAll(Labels labels, Matcher... matchers) {
+        for (Matcher m : matchers) {
+            if (!m.matches(labels.get(m.name()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<Labels, List<Read>> readAll() {
@@ -230,6 +350,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void aSameTimestampWithAnotherValueIsADuplicateAndTheSameValueIsAccepted() {
+        Assumptions.assumeTrue(refusesDuplicateTimestamps(), "the storage keeps another value at the same timestamp");
         Appender app = storage.appender();
         app.append(0, UP_A, T0, 1);
         app.commit();
@@ -326,6 +447,69 @@ public abstract class AbstractStorageContractTest {
     }
 
     @Test
+    void declaredStartTimestampsAreReadBackWithTheirSamples() {
+        Assumptions.assumeTrue(declares(StorageCapability.START_TIMESTAMPS), "the storage does not declare START_TIMESTAMPS");
+        Labels counter = Labels.of("__name__", "req_total", "job", "api");
+        Labels histogram = Labels.of("__name__", "rpc_seconds", "job", "api");
+        boolean histograms = storesNativeHistograms();
+        Appender app = storage.appender();
+        app.appendWithStart(0, counter, T0 - 5000, T0, 1);
+        app.append(0, counter, T0 + 1000, 2); // no start timestamp
+        app.appendWithStart(0, counter, T0 + 1500, T0 + 2000, 1); // a reset
+        if (histograms) {
+            app.appendHistogramWithStart(0, histogram, T0 - 5000, T0, histogram(1));
+            app.appendHistogramWithStart(0, histogram, T0 - 5000, T0 + 1000, floatHistogram(2));
+        }
+        app.commit();
+        assertThat(starts(counter)).as("start timestamps of " + counter)
+                .containsExactly(T0 - 5000, SampleIterator.NO_START_TIMESTAMP, T0 + 1500);
+        if (histograms) {
+            assertThat(starts(histogram)).as("start timestamps of " + histogram).containsExactly(T0 - 5000, T0 - 5000);
+        }
+    }
+
+    private List<Long> starts(Labels series) {
+        List<Long> out = new ArrayList<>();
+        WalWatchable wal = walOnly(storage);
+        if (wal != null) {
+            WalContent content = readWal(wal, Long.MIN_VALUE, Long.MAX_VALUE);
+            Map<Long, Long> byTime = content.starts().getOrDefault(series, Map.of());
+            for (Read r : content.samples().getOrDefault(series, List.of())) {
+                out.add(byTime.getOrDefault(r.t(), SampleIterator.NO_START_TIMESTAMP));
+            }
+            return out;
+        }
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            List<Matcher> exact = new ArrayList<>();
+            series.forEach((name, value) -> exact.add(Matcher.of(MatchType.EQUAL, name, value)));
+            SeriesSet set = q.select(true, null, exact);
+            assertThat(set.next()).as(series + " is selected").isTrue();
+            SampleIterator it = set.at().iterator(null);
+            while (it.next()) {
+                out.add(it.startTimestamp());
+            }
+            assertThat(it.error()).isNull();
+        }
+        return out;
+    }
+
+    @Test
+    void aStorageThatCannotBeQueriedRefusesASelectWithAnError() {
+        Assumptions.assumeTrue(walOnly(storage) != null, "the storage is queried");
+        appendUp(1);
+        Throwable error;
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "__name__", "up")));
+            boolean any = set.next();
+            assertThat(any).as("a storage that cannot be queried lists no series").isFalse();
+            error = set.error();
+        } catch (StorageException e) {
+            error = e;
+        }
+        assertThat(error).as("a select says it cannot be answered, not \"no data\"").isNotNull();
+    }
+
+    @Test
     void aMalformedHistogramIsRefusedAsInvalid() {
         Assumptions.assumeTrue(storesNativeHistograms(), "the storage refuses every native histogram");
         // count 1 while the buckets hold 3: Histogram.validate() refuses it, as Prometheus does.
@@ -394,6 +578,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void theFourMatcherTypesSelectAsPrometheusDoes() {
+        assumeQueryable();
         appendUp(1);
         Matcher up = Matcher.of(MatchType.EQUAL, "__name__", "up");
         assertThat(read(Long.MIN_VALUE, Long.MAX_VALUE, up, Matcher.of(MatchType.EQUAL, "job", "api")).keySet()).containsExactlyInAnyOrder(UP_A, UP_B);
@@ -407,6 +592,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void aQuerierSeesOnlyItsTimeRange() {
+        assumeQueryable();
         appendUp(5);
         Map<Labels, List<Read>> window = read(T0 + 15_000, T0 + 45_000, Matcher.of(MatchType.EQUAL, "instance", "a"));
         assertThat(window.get(UP_A)).containsExactlyElementsOf(floats(T0 + 15_000, 1, T0 + 30_000, 2, T0 + 45_000, 3));
@@ -415,6 +601,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void labelNamesAndValuesAreSortedDistinctAndFiltered() {
+        assumeQueryable();
         appendUp(1);
         try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
             assertThat(q.labelNames(List.of())).containsExactly("__name__", "env", "instance", "job");
@@ -426,6 +613,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void matchersThatAllMatchTheEmptyStringAreAnError() {
+        assumeQueryable();
         appendUp(1);
         try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
             SeriesSet set = q.select(false, null, List.of(Matcher.of(MatchType.REGEX, "job", ".*")));
@@ -437,6 +625,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void seekMovesToTheFirstSampleAtOrAfterItsTime() {
+        assumeQueryable();
         appendUp(5);
         try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
             SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "instance", "a")));
@@ -453,6 +642,7 @@ public abstract class AbstractStorageContractTest {
 
     @Test
     void runsOfFloatsCopiedAtOnceAreTheSamplesReadOneByOne() {
+        assumeQueryable();
         appendUp(700);
         Appender app = storage.appender();
         app.append(0, UP_A, T0 + 15_000L * 700, StaleMarker.STALE_NAN);

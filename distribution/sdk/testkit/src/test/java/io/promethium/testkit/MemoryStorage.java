@@ -8,6 +8,7 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.ArraySampleIterator;
+import io.promethium.api.storage.DeclaredCapabilities;
 import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.Querier;
@@ -15,6 +16,7 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageCapability;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageException.Reason;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ import java.util.TreeSet;
  * {@link Break} it passes {@link AbstractStorageContractTest}; each break violates one rule, and
  * the kit's test checks that the base catches it.
  */
-final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryable {
+final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryable, DeclaredCapabilities {
 
     /** One deliberate violation of the contract. */
     enum Break {
@@ -49,7 +51,9 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
         /** Staleness markers come back as a plain NaN. */
         LOSES_STALE_BITS,
         /** A series is made at append and selected, without samples, before commit and after rollback. */
-        LISTS_SERIES_WITHOUT_SAMPLES
+        LISTS_SERIES_WITHOUT_SAMPLES,
+        /** Declares START_TIMESTAMPS yet drops them (Appender's default). */
+        CLAIMS_START_TIMESTAMPS
     }
 
     private record Sample(long t, double v, Histogram h, FloatHistogram fh) {
@@ -67,6 +71,15 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
     @Override
     public long startTime() {
         return Long.MIN_VALUE;
+    }
+
+    @Override
+    public Set<StorageCapability> capabilities() {
+        Set<StorageCapability> kept = EnumSet.of(StorageCapability.NATIVE_HISTOGRAMS, StorageCapability.EXEMPLARS, StorageCapability.METADATA);
+        if (breaks.contains(Break.CLAIMS_START_TIMESTAMPS)) {
+            kept.add(StorageCapability.START_TIMESTAMPS);
+        }
+        return kept;
     }
 
     @Override

@@ -98,8 +98,41 @@ class StorageContractCatchesBrokenStoragesTest {
         }
     }
 
+    /** Declares that it keeps start timestamps and drops them: a declaration is checked, not trusted. */
+    @Tag(Launch.CASE)
+    static class ClaimsStartTimestamps extends AbstractStorageContractTest {
+        @Override
+        protected Storage openStorage(Path dir) {
+            return new MemoryStorage(Break.CLAIMS_START_TIMESTAMPS);
+        }
+    }
+
+    /** Cannot be queried: read back through its log, its select failing with an error. */
+    @Tag(Launch.CASE)
+    static class WalOnly extends AbstractStorageContractTest {
+        @Override
+        protected Storage openStorage(Path dir) {
+            return new WalOnlyStorage(false);
+        }
+
+        @Override
+        protected io.promethium.api.storage.WalWatchable walOnly(Storage storage) {
+            return ((WalOnlyStorage) storage).wal();
+        }
+    }
+
+    /** Cannot be queried, yet answers a select with no series, which passes for "no data". */
+    @Tag(Launch.CASE)
+    static class WalOnlyAnsweringEmpty extends WalOnly {
+        @Override
+        protected Storage openStorage(Path dir) {
+            return new WalOnlyStorage(true);
+        }
+    }
+
     @Test
     void aStorageThatKeepsTheContractPassesEveryCheck() {
+        assertThat(Launch.failed(WalOnly.class)).as("read through its log").isEmpty();
         assertThat(Launch.failed(Correct.class)).isEmpty();
     }
 
@@ -116,5 +149,7 @@ class StorageContractCatchesBrokenStoragesTest {
         assertThat(Launch.failed(IgnoresTimeRange.class)).containsExactly("aQuerierSeesOnlyItsTimeRange");
         assertThat(Launch.failed(LosesStaleBits.class)).containsExactly("aStalenessMarkerIsReadBackAsTheStaleNaN");
         assertThat(Launch.failed(ListsSeriesWithoutSamples.class)).containsExactly("nothingIsVisibleBeforeCommitAndARolledBackBatchIsGone");
+        assertThat(Launch.failed(WalOnlyAnsweringEmpty.class)).containsExactly("aStorageThatCannotBeQueriedRefusesASelectWithAnError");
+        assertThat(Launch.failed(ClaimsStartTimestamps.class)).containsExactly("declaredStartTimestampsAreReadBackWithTheirSamples");
     }
 }

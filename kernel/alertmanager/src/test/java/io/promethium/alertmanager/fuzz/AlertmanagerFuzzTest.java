@@ -1,6 +1,5 @@
 package io.promethium.alertmanager.fuzz;
 
-import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.alertmanager.api.AlertmanagerApi;
@@ -8,10 +7,11 @@ import io.promethium.alertmanager.config.AlertmanagerConfigLoader;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.notify.NotifierFactory;
-import io.promethium.api.testing.FuzzLoop;
-import io.promethium.api.testing.FuzzRun;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
+import io.promethium.testsupport.FuzzLoop;
+import io.promethium.testsupport.FuzzMutations;
+import io.promethium.testsupport.FuzzRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.ByteArrayInputStream;

@@ -8,7 +8,7 @@ import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.ValueType;
-import io.promethium.api.testing.FuzzRun;
+import io.promethium.testsupport.FuzzRun;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

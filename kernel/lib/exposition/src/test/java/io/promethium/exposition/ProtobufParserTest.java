@@ -1,8 +1,8 @@
 package io.promethium.exposition;
 
-import static io.promethium.api.testing.ProtoWriter.exemplar;
-import static io.promethium.api.testing.ProtoWriter.label;
-import static io.promethium.api.testing.ProtoWriter.span;
+import static io.promethium.testsupport.ProtoWriter.exemplar;
+import static io.promethium.testsupport.ProtoWriter.label;
+import static io.promethium.testsupport.ProtoWriter.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,8 +12,8 @@ import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
-import io.promethium.api.testing.FuzzRun;
-import io.promethium.api.testing.ProtoWriter;
+import io.promethium.testsupport.FuzzRun;
+import io.promethium.testsupport.ProtoWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

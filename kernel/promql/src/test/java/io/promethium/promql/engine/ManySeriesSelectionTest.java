@@ -4,8 +4,8 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.Series;
-import io.promethium.api.testing.SeriesMappingQueryable;
 import io.promethium.promql.engine.testing.InMemoryStorage;
+import io.promethium.testsupport.SeriesMappingQueryable;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

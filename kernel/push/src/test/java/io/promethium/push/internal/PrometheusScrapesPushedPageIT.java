@@ -2,7 +2,7 @@ package io.promethium.push.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,9 +1,9 @@
 package io.promethium.push.internal;
 
-import io.promethium.api.testing.FuzzMutations;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.FuzzRun;
+import io.promethium.testsupport.FuzzMutations;
+import io.promethium.testsupport.FuzzRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

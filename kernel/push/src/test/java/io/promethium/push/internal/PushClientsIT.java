@@ -2,7 +2,6 @@ package io.promethium.push.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.testing.Peers;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -10,6 +9,7 @@ import io.prometheus.metrics.core.metrics.Summary;
 import io.prometheus.metrics.exporter.pushgateway.Format;
 import io.prometheus.metrics.exporter.pushgateway.PushGateway;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

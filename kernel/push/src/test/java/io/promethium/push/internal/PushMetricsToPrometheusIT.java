@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;

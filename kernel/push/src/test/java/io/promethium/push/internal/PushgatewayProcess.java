@@ -1,6 +1,6 @@
 package io.promethium.push.internal;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

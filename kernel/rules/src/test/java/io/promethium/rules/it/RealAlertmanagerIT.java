@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.alerting.internal.NotifierManager;
 import io.promethium.api.model.Labels;
-import io.promethium.api.testing.Peers;
 import io.promethium.api.storage.Appender;
 import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
@@ -23,6 +22,7 @@ import io.promethium.rules.internal.eval.RuleEnvironment;
 import io.promethium.rules.internal.file.RuleFileParser;
 import io.promethium.rules.internal.manager.DefaultRuleManager;
 import io.promethium.rules.internal.storage.MemoryStorage;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;

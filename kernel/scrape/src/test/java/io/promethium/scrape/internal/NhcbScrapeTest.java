@@ -1,17 +1,17 @@
 package io.promethium.scrape.internal;
 
-import static io.promethium.api.testing.ProtoWriter.label;
-import static io.promethium.api.testing.ProtoWriter.span;
+import static io.promethium.testsupport.ProtoWriter.label;
+import static io.promethium.testsupport.ProtoWriter.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
-import io.promethium.api.testing.ProtoWriter;
 import io.promethium.config.model.HistogramScrapeSettings;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.HistogramOptions;
+import io.promethium.testsupport.ProtoWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

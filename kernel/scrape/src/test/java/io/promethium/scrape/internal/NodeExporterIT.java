@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.promethium.api.model.Labels;
-import io.promethium.api.testing.Peers;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.config.relabel.Relabeler;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,19 +1,19 @@
 package io.promethium.scrape.internal;
 
-import static io.promethium.api.testing.ProtoWriter.exemplar;
-import static io.promethium.api.testing.ProtoWriter.label;
-import static io.promethium.api.testing.ProtoWriter.span;
+import static io.promethium.testsupport.ProtoWriter.exemplar;
+import static io.promethium.testsupport.ProtoWriter.label;
+import static io.promethium.testsupport.ProtoWriter.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
-import io.promethium.api.testing.Peers;
-import io.promethium.api.testing.ProtoWriter;
 import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.ExpositionParser;
 import io.promethium.exposition.HistogramOptions;
 import io.promethium.exposition.ParseMode;
+import io.promethium.testsupport.Peers;
+import io.promethium.testsupport.ProtoWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -3,11 +3,11 @@ package io.promethium.scrape.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.model.Labels;
-import io.promethium.api.testing.Peers;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.relabel.Relabeler;
 import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.HistogramOptions;
+import io.promethium.testsupport.Peers;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

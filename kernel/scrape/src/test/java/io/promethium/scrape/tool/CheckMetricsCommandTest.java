@@ -2,7 +2,7 @@ package io.promethium.scrape.tool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,10 +1,13 @@
 package io.promethium.storage.view;
 
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.DeclaredCapabilities;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageCapability;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,17 +26,22 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  *
  * <p>The primary is a static reference (a new TSDB re-creates the view); secondaries come and go
  * as remote-read plugins do, and each querier sees those present when it opened.
+ *
+ * <p>Writes go to the primary by what it declares it keeps ({@link DeclaredCapabilities}, read when
+ * it is bound): see {@link CapabilityRouter}.
  */
 @Component(service = Storage.class, property = "service.ranking:Integer=100")
-public final class StorageViewComponent implements Storage {
+public final class StorageViewComponent implements Storage, DeclaredCapabilities {
 
     private final Storage primary;
+    private final CapabilityRouter writes;
     private final List<Queryable> secondaries = new CopyOnWriteArrayList<>();
 
     @Activate
     public StorageViewComponent(
             @Reference(target = "(" + Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY + ")") Storage primary) {
         this.primary = primary;
+        this.writes = new CapabilityRouter(primary);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -52,7 +60,12 @@ public final class StorageViewComponent implements Storage {
 
     @Override
     public Appender appender() {
-        return primary.appender();
+        return writes.appender();
+    }
+
+    @Override
+    public Set<StorageCapability> capabilities() {
+        return writes.capabilities();
     }
 
     @Override

@@ -14,7 +14,7 @@ import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
-import io.promethium.api.testing.FixedQueryable;
+import io.promethium.testsupport.FixedQueryable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

@@ -3,7 +3,7 @@ package io.promethium.web.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.TemplateFields;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -58,8 +59,8 @@ final class EmailNotifier implements Notifier {
         thread.setContextClassLoader(EmailNotifier.class.getClassLoader());
         try {
             Session session = Session.getInstance(properties(timeoutMs));
-            InternetAddress from = parseOne("from", context.templates().render(settings.from(), n));
-            InternetAddress[] to = parseList("to", context.templates().render(settings.to(), n));
+            InternetAddress from = parseOne("from", TemplateFields.render(context, "from", settings.from(), n));
+            InternetAddress[] to = parseList("to", TemplateFields.render(context, "to", settings.to(), n));
             MimeMessage message = message(session, n, from);
             deliver(session, message, to);
         } finally {
@@ -118,20 +119,20 @@ final class EmailNotifier implements Notifier {
             MimeMessage m = new MimeMessage(session);
             m.setFrom(envelopeFrom);
             for (Map.Entry<String, String> h : settings.headers().entrySet()) {
-                String value = context.templates().render(h.getValue(), n);
+                String value = TemplateFields.render(context, "headers." + h.getKey(), h.getValue(), n);
                 m.setHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2, MimeUtility.encodeText(value, "UTF-8", "Q")));
             }
             m.setSentDate(new Date());
             MimeMultipart body = new MimeMultipart("alternative");
             if (settings.text() != null) {
                 MimeBodyPart part = new MimeBodyPart();
-                part.setText(context.templates().render(settings.text(), n), "UTF-8", "plain");
+                part.setText(TemplateFields.render(context, "text", settings.text(), n), "UTF-8", "plain");
                 part.setHeader("Content-Transfer-Encoding", "quoted-printable");
                 body.addBodyPart(part);
             }
             if (settings.html() != null) {
                 MimeBodyPart part = new MimeBodyPart();
-                part.setText(context.templates().renderHtml(settings.html(), n), "UTF-8", "html");
+                part.setText(TemplateFields.renderHtml(context, "html", settings.html(), n), "UTF-8", "html");
                 part.setHeader("Content-Transfer-Encoding", "quoted-printable");
                 body.addBodyPart(part);
             }

@@ -29,13 +29,14 @@ public final class EmailNotifierFactory implements NotifierFactory {
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
         EmailSettings settings = EmailSettings.parse(config, context);
-        if (context.templates() != null) {
-            for (String template : settings.templates()) {
-                context.templates().check(template);
-            }
-            context.templates().check(settings.to());
-            context.templates().check(settings.from());
-        }
+        // Each template error names its field and the block's file:line:col.
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("to", settings.to());
+        fields.put("from", settings.from());
+        settings.headers().forEach((name, text) -> fields.put("headers." + name, text));
+        fields.put("html", settings.html());
+        fields.put("text", settings.text());
+        io.promethium.api.notify.TemplateFields.check(config, context, fields);
     }
 
     @Override

@@ -34,18 +34,6 @@ record EmailSettings(String to, String from, String host, int port, String hello
     static final String DEFAULT_HTML = "{{ template \"email.default.html\" . }}";
     static final String DEFAULT_SUBJECT = "{{ template \"email.default.subject\" . }}";
 
-    /** Template fields, for validation: headers plus html and text. */
-    Iterable<String> templates() {
-        var all = new java.util.ArrayList<>(headers.values());
-        if (html != null) {
-            all.add(html);
-        }
-        if (text != null) {
-            all.add(text);
-        }
-        return all;
-    }
-
     static EmailSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
         Map<String, Object> g = context.globals();

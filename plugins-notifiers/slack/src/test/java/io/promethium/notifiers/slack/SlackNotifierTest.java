@@ -271,7 +271,7 @@ class SlackNotifierTest {
         List<String> paths = new CopyOnWriteArrayList<>();
         List<JsonNode> sent = new CopyOnWriteArrayList<>();
         try (RecordingHttpServer slack = RecordingHttpServer.https(cert.serverContext());
-             io.promethium.api.testing.LoopbackProxy proxy = new io.promethium.api.testing.LoopbackProxy()) {
+             io.promethium.testsupport.LoopbackProxy proxy = new io.promethium.testsupport.LoopbackProxy()) {
             slack.on("/api/", r -> {
                 paths.add(r.path());
                 sent.add(JSON.readTree(r.body()));

@@ -6,7 +6,7 @@ import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Appender;
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
 import java.io.BufferedReader;

@@ -10,13 +10,16 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.DeclaredCapabilities;
 import io.promethium.api.storage.MetadataQueryable;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageCapability;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.WalWatchable;
+import io.promethium.tsdb.TsdbDirectoryLock;
 import io.promethium.tsdb.WalCompression;
 import io.promethium.tsdb.internal.exemplar.ExemplarStorage;
 import io.promethium.tsdb.internal.fs.FileOpener;
@@ -29,16 +32,15 @@ import io.promethium.tsdb.internal.wal.WalRecords;
 import io.promethium.tsdb.internal.wal.WalTail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +58,7 @@ import java.util.logging.Logger;
  * checkpointed up to {@code now - retention.max-time}: series that had no sample since are
  * forgotten, older segments deleted.
  */
-public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable {
+public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabilities, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AgentDb.class.getName());
     /** The error of every read, as Prometheus's agent answers. */
     public static final String UNAVAILABLE = "unavailable with Prometheus Agent";
@@ -99,8 +101,7 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
     private final LongAdder invalidHistograms = new LongAdder();
     private final LongAdder outOfOrder = new LongAdder();
     private final LongAdder truncations = new LongAdder();
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final TsdbDirectoryLock lock;
     private final Wal wal;
     private final PeriodicSync sync;
     private final ScheduledExecutorService background;
@@ -108,23 +109,7 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
     private AgentDb(Options options) throws IOException {
         this.options = options;
         Files.createDirectories(options.path());
-        if (options.lockFile()) {
-            lockChannel = FileChannel.open(options.path().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock acquired;
-            try {
-                acquired = lockChannel.tryLock();
-            } catch (IOException e) {
-                acquired = null;
-            }
-            if (acquired == null) {
-                lockChannel.close();
-                throw new IOException("agent data directory " + options.path() + " is in use by another process (lock file held)");
-            }
-            lock = acquired;
-        } else {
-            lockChannel = null;
-            lock = null;
-        }
+        lock = options.lockFile() ? TsdbDirectoryLock.acquire(options.path()) : null;
         Path walDir = options.path().resolve("wal");
         int next = new WalReader(walMetrics).replay(walDir, new WalRecords.Visitor() {
             @Override
@@ -193,6 +178,15 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the agent WAL in " + options.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Everything beyond floats goes to the WAL for remote write: native histograms, exemplars,
+     * metadata and start timestamps.
+     */
+    @Override
+    public Set<StorageCapability> capabilities() {
+        return EnumSet.allOf(StorageCapability.class);
     }
 
     /** The WAL, for remote write to follow. */
@@ -653,13 +647,8 @@ public final class AgentDb implements Storage, MetadataQueryable, AutoCloseable 
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the agent WAL failed: " + e.getMessage(), e);
         }
-        try {
-            if (lock != null) {
-                lock.release();
-                lockChannel.close();
-            }
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "releasing the agent lock", e);
+        if (lock != null) {
+            lock.release();
         }
     }
 }

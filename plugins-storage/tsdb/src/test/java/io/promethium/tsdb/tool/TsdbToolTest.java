@@ -244,7 +244,7 @@ class TsdbToolTest {
      */
     @Test
     void rawBlocksListAsPromtoolListsTheSameData() throws Exception {
-        Path promtool = io.promethium.api.testing.Peers.require("promtool");
+        Path promtool = io.promethium.testsupport.Peers.require("promtool");
         // Three full 2h windows, each from its first to its last millisecond: promtool's backfill
         // gives a block the span of its samples, Promethium's the whole window; here they agree.
         StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");

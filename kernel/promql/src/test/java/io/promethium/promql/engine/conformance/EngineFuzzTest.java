@@ -1,10 +1,10 @@
 package io.promethium.promql.engine.conformance;
 
-import io.promethium.api.testing.FuzzRun;
 import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.testing.InMemoryStorage;
+import io.promethium.testsupport.FuzzRun;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.promethium.discovery.aws.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.api.testing.FakeCloud;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.SigV4Signer;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.FakeCloud;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package io.promethium.discovery.aws.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.SigV4Signer;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.FakeCloud;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

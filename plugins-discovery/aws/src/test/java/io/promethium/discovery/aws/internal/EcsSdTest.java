@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
-import io.promethium.api.testing.FakeCloud;
+import io.promethium.testsupport.FakeCloud;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
-import io.promethium.api.testing.FakeCloud;
+import io.promethium.testsupport.FakeCloud;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.promethium.discovery.aws.internal;
 
-import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
+import io.promethium.testsupport.FakeCloud;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.promethium.discovery.dns.internal;
 
-import io.promethium.api.testing.Peers;
+import io.promethium.testsupport.Peers;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

@@ -9,6 +9,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.RealPrometheus;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;

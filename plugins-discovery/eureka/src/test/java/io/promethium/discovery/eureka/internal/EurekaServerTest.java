@@ -6,6 +6,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.RealPrometheus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,6 @@
 package io.promethium.discovery.hetzner.internal;
 
 import io.promethium.api.testing.DiscoveryHarness;
-import io.promethium.api.testing.FakeCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.FakeCloud;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * client neither pings its connections nor lets them be dropped. (client-go notices such a
  * connection by an HTTP/2 ping after 30 s without a frame, plus 15 s for the answer; Prometheus has
  * no setting for it, so neither has this.) A list may take longer on a large cluster: it may wait
- * {@value #LIST_FACTOR} times the slowest recent list.
+ * {@value #LIST_FACTOR} times the slowest recent list. A list's body may go as long without a byte
+ * (see {@link Transport}): a body stalled on a dead connection would otherwise wait for ever, as
+ * the JDK's request timeout covers only the answer's head.
  */
 final class AnswerTimes {
 

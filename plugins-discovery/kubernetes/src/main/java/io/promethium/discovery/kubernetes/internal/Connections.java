@@ -132,7 +132,7 @@ final class Connections {
             Interceptor auth = null;
             if (config.apiServer() != null) {
                 http = context.httpClients().create(block, context.configDirectory());
-                transport = new Transport(http.transport());
+                transport = new Transport(http.transport(), answerTimes::listMillis, answerTimes::listUnanswered);
                 clientConfig = new ConfigBuilder(Config.empty()).withMasterUrl(config.apiServer().toString()).build();
                 ConfiguredHttpClient configured = http;
                 auth = requestHeaders(configured::authorization, configured::headers);
@@ -140,14 +140,14 @@ final class Connections {
                 http = null;
                 Path file = context.configDirectory().resolve(config.kubeconfigFile());
                 clientConfig = Config.fromKubeconfig(null, Files.readString(file), file.toString());
-                transport = new Transport(null);
+                transport = new Transport(null, answerTimes::listMillis, answerTimes::listUnanswered);
             } else {
                 http = null;
                 clientConfig = new ConfigBuilder(Config.empty()).withMasterUrl(inCluster.apiServer())
                         .withCaCertFile(inCluster.caFile().toString()).build();
                 InCluster.Token token = new InCluster.Token(inCluster.tokenFile());
                 auth = requestHeaders(() -> "Bearer " + token.get(), List::of);
-                transport = new Transport(null);
+                transport = new Transport(null, answerTimes::listMillis, answerTimes::listUnanswered);
             }
             clientConfig.setConnectionTimeout(10_000);
             clientConfig.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
@@ -672,7 +672,10 @@ final class Connections {
             if (a == null || b == null) {
                 return a == b;
             }
-            if (a.startsWith(NO_ANSWER) && b.startsWith(NO_ANSWER)) {
+            if ((a.startsWith(NO_ANSWER) && b.startsWith(NO_ANSWER))
+                    || (a.startsWith(Transport.IncompleteAnswer.PREFIX) && b.startsWith(Transport.IncompleteAnswer.PREFIX))
+                    || (a.startsWith(UNREADABLE) && b.startsWith(UNREADABLE))) {
+                // the same request unanswered (or answered in part) again, whatever the time or bytes: one failure
                 return a.substring(0, a.indexOf(" (")).equals(b.substring(0, b.indexOf(" (")));
             }
             return a.equals(b) || (a.startsWith("HTTP ") && status(a).equals(status(b)));
@@ -684,9 +687,15 @@ final class Connections {
             return colon < 0 ? description : description.substring(0, colon);
         }
 
-        /** A short, stable description: the HTTP status and the API's message, else the root cause. */
+        /**
+         * A short, stable description: the HTTP status and the API's message, an answer that came
+         * in part (its address, path and why), else the root cause.
+         */
         static String describe(Throwable error) {
             for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof Transport.IncompleteAnswer incomplete) {
+                    return incomplete.getMessage();
+                }
                 if (t instanceof KubernetesClientException k) {
                     int code = k.getCode();
                     String message = null;
@@ -705,7 +714,43 @@ final class Connections {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root.getClass().getSimpleName() + ": " + root.getMessage();
+            String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
+            if (root instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                // A body that arrived whole but is not the JSON asked for (cut short where nothing told its
+                // length): its first line, and where it came from when fabric8's message says it.
+                cause = root.getClass().getSimpleName() + ": " + json.getOriginalMessage();
+                String endpoint = endpointIn(error);
+                if (endpoint != null) {
+                    return UNREADABLE + endpoint + " (" + cause + ")";
+                }
+            }
+            return cause;
+        }
+
+        /** How a description of an answer that could not be read begins (see {@link #sameFailure}). */
+        static final String UNREADABLE = "unreadable answer from ";
+
+        /**
+         * The API's address and path of the failed request, from fabric8's message ("Error
+         * executing: GET at: http://k8s:6443/api/v1/pods?limit=500. Cause: ..."), or {@code null}.
+         */
+        private static String endpointIn(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                String message = t instanceof KubernetesClientException ? t.getMessage() : null;
+                int at = message == null ? -1 : message.indexOf(" at: ");
+                if (at >= 0) {
+                    int end = message.indexOf(". Cause: ", at);
+                    try {
+                        java.net.URI uri = java.net.URI.create(message.substring(at + 5, end < 0 ? message.length() : end).strip());
+                        if (uri.getScheme() != null && uri.getRawAuthority() != null) {
+                            return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+                        }
+                    } catch (IllegalArgumentException notAUri) {
+                        // said otherwise: no endpoint
+                    }
+                }
+            }
+            return null;
         }
     }
 }

@@ -20,7 +20,10 @@ import javax.net.ssl.SSLParameters;
  * kernel's HTTP client factory built for its {@code http_client_config}; requests run on virtual
  * threads; and {@link #close()} shuts the JDK clients down so no selector thread outlives the
  * connection. Its clients can {@linkplain #renewConnections() start afresh}: later requests open new
- * connections, as the JDK's client has no way to drop the kept-alive ones it pools.
+ * connections, as the JDK's client has no way to drop the kept-alive ones it pools. An answer's body
+ * (a list's; not a watch's) that breaks off or stalls fails its request with an
+ * {@link IncompleteAnswer} naming the API's address and path: the JDK's request timeout covers only
+ * the answer's head, so a body stalled on a dead connection would otherwise wait for ever.
  */
 final class Transport extends JdkHttpClientFactory implements AutoCloseable {
 
@@ -28,10 +31,21 @@ final class Transport extends JdkHttpClientFactory implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubernetes-sd-http-", 0).factory());
     private final List<HttpClient> built = new CopyOnWriteArrayList<>();
     private final List<Renewable> renewable = new CopyOnWriteArrayList<>();
+    private final java.util.function.LongSupplier stallMillis;
+    private final java.util.function.LongConsumer stalled;
+    /** Checks the bodies in flight for stalls. */
+    private final java.util.concurrent.ScheduledExecutorService stallChecks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("kubernetes-sd-body-deadline-", 0).factory());
 
-    /** @param template the configured transport to copy, or {@code null} to keep fabric8's settings (kubeconfig, in-cluster) */
-    Transport(HttpClient template) {
+    /**
+     * @param template the configured transport to copy, or {@code null} to keep fabric8's settings (kubeconfig, in-cluster)
+     * @param stallMillis how long an answer's body may go without a byte, read as each body begins
+     * @param stalled told the time allowed when a body stalled past it (after the clients were renewed)
+     */
+    Transport(HttpClient template, java.util.function.LongSupplier stallMillis, java.util.function.LongConsumer stalled) {
         this.template = template;
+        this.stallMillis = stallMillis;
+        this.stalled = stalled;
     }
 
     @Override
@@ -74,7 +88,128 @@ final class Transport extends JdkHttpClientFactory implements AutoCloseable {
         for (HttpClient client : built) {
             client.shutdownNow();
         }
+        stallChecks.shutdownNow();
         executor.shutdownNow();
+    }
+
+    /**
+     * An answer whose body did not arrive whole: it broke off (the connection closed or failed
+     * mid-body) or stalled (no byte for the time allowed). Its message names the API's address
+     * and the request's path, and is what the job's warning says.
+     */
+    static final class IncompleteAnswer extends java.io.IOException {
+        /** How every message begins (see {@link Connections.Shared#sameFailure}). */
+        static final String PREFIX = "incomplete answer from ";
+
+        IncompleteAnswer(java.net.URI uri, String what, Throwable cause) {
+            super(PREFIX + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + " (" + what + ")", cause);
+        }
+    }
+
+    /** Lists' bodies are guarded; a watch's (fabric8's HTTP watch, should the WebSocket fail) may rightly be silent for minutes. */
+    private <T> java.net.http.HttpResponse.BodyHandler<T> guarded(java.net.http.HttpRequest request,
+                                                                  java.net.http.HttpResponse.BodyHandler<T> handler) {
+        String query = request.uri().getRawQuery();
+        if (query != null && ("&" + query + "&").contains("&watch=true&")) {
+            return handler;
+        }
+        return info -> new GuardedBody<>(handler.apply(info), request.uri());
+    }
+
+    /**
+     * Passes a body on, and fails it with an {@link IncompleteAnswer} when it breaks off or goes
+     * {@link #stallMillis} without a byte. A stall is taken for a dead connection: the clients are
+     * renewed, so the retry goes on a new one.
+     */
+    private final class GuardedBody<T> implements java.net.http.HttpResponse.BodySubscriber<T> {
+        private final java.net.http.HttpResponse.BodySubscriber<T> delegate;
+        private final java.net.URI uri;
+        private final long allowedMillis = stallMillis.getAsLong();
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile java.util.concurrent.Flow.Subscription subscription;
+        private volatile java.util.concurrent.ScheduledFuture<?> check;
+        private volatile long lastByte = System.nanoTime();
+        private volatile long bytes;
+
+        GuardedBody(java.net.http.HttpResponse.BodySubscriber<T> delegate, java.net.URI uri) {
+            this.delegate = delegate;
+            this.uri = uri;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            this.subscription = subscription;
+            lastByte = System.nanoTime();
+            schedule(allowedMillis);
+            delegate.onSubscribe(subscription);
+        }
+
+        private void schedule(long millis) {
+            try {
+                check = stallChecks.schedule(this::check, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the transport is closed: so is every request
+            }
+        }
+
+        private void check() {
+            if (ended.get()) {
+                return;
+            }
+            long idleMillis = (System.nanoTime() - lastByte) / 1_000_000L;
+            if (idleMillis < allowedMillis) {
+                schedule(allowedMillis - idleMillis);
+                return;
+            }
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            subscription.cancel();
+            renewConnections();
+            stalled.accept(allowedMillis);
+            delegate.onError(new IncompleteAnswer(uri, "its body stalled after " + bytes + " bytes for " + allowedMillis / 1000
+                    + " s; its connection presumed cut, retrying on a new one", null));
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            long n = bytes;
+            for (java.nio.ByteBuffer item : items) {
+                n += item.remaining();
+            }
+            bytes = n;
+            lastByte = System.nanoTime();
+            delegate.onNext(items);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (ended.compareAndSet(false, true)) {
+                cancelCheck();
+                delegate.onError(new IncompleteAnswer(uri, "its body broke off after " + bytes + " bytes: "
+                        + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure));
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (ended.compareAndSet(false, true)) {
+                cancelCheck();
+                delegate.onComplete();
+            }
+        }
+
+        private void cancelCheck() {
+            java.util.concurrent.ScheduledFuture<?> scheduled = check;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<T> getBody() {
+            return delegate.getBody();
+        }
     }
 
     /** Remembers the clients it builds, so they can be shut down. */
@@ -226,20 +361,20 @@ final class Transport extends JdkHttpClientFactory implements AutoCloseable {
         public <T> java.net.http.HttpResponse<T> send(java.net.http.HttpRequest request,
                                                       java.net.http.HttpResponse.BodyHandler<T> handler)
                 throws java.io.IOException, InterruptedException {
-            return current.send(request, handler);
+            return current.send(request, guarded(request, handler));
         }
 
         @Override
         public <T> java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<T>> sendAsync(
                 java.net.http.HttpRequest request, java.net.http.HttpResponse.BodyHandler<T> handler) {
-            return current.sendAsync(request, handler);
+            return current.sendAsync(request, guarded(request, handler));
         }
 
         @Override
         public <T> java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<T>> sendAsync(
                 java.net.http.HttpRequest request, java.net.http.HttpResponse.BodyHandler<T> handler,
                 java.net.http.HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
-            return current.sendAsync(request, handler, pushPromiseHandler);
+            return current.sendAsync(request, guarded(request, handler), pushPromiseHandler);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
+import io.promethium.testsupport.FaultyProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An API that refuses (401/403), fails (500, also to a re-opened watch), ends watches, answers
- * 410 or lets a watch's connection go silent: the last targets stay, the
+ * 410, lets a watch's connection go silent or cuts a list's answer mid-body: the last targets stay, the
  * failures are counted and logged once per change (one status is one failure, whichever request
  * met it), discovery resumes by itself, and a job on another API carries on meanwhile. The waits
  * follow the informer's retries and reconnects through the proxy's counts, not sleeps.
@@ -263,6 +264,153 @@ class ApiFaultsTest {
         System.out.printf("dead kept-alive connections: warned after %d ms, following again after %d ms: %s%n",
                 warnedAfter / 1_000_000, followingAfter / 1_000_000, warning);
         assertThat(warningsAbout(run, "in namespace shop failed")).as("one warning for the shop's informer").hasSize(1);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
+    }
+
+    /**
+     * A list answer cut in the middle of its body by a closed connection (HTTP/1.1, the head and
+     * part of the JSON passed): the list fails at once, is warned about once with the API's
+     * address, the path and the cause, and retried with backoff (cut again here, without a second
+     * warning); the targets stay, and once lists pass again discovery follows changes within
+     * seconds. The lists are a renewal's: the watch timeout is 1 to 2 s here.
+     */
+    @Test
+    void aListCutMidBodyByAClosedConnectionFailsAtOnceIsWarnedOnceAndRetried() throws Exception {
+        listCutMidBody(FaultyProxy.ListCut.CLOSE, "broke off", 2);
+    }
+
+    /**
+     * A list answer whose body stalls after its head and part of the JSON (the connection stays
+     * open, nothing more comes: a NAT or firewall forgetting it mid-answer): the JDK's request
+     * timeout covers only the head, so the list would wait for ever; a body silent for the list's
+     * answer time (5 s here) fails it, warned about once with the API's address, the path and the
+     * cause, its connection is replaced and the list retried; the targets stay, and discovery
+     * follows changes again within seconds. The lists are a renewal's: the watch timeout is 1 to
+     * 2 s here, and an informer still busy with its list is not renewed.
+     */
+    @Test
+    void aListStalledMidBodyFailsAfterItsDeadlineIsWarnedOnceAndRetriedOnANewConnection() throws Exception {
+        listCutMidBody(FaultyProxy.ListCut.STALL, "stalled", 1);
+    }
+
+    private void listCutMidBody(FaultyProxy.ListCut mode, String cause, int cuts) throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        TestPluginContext context = api.context("cut-list");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(), "enable_http2", false), context),
+                context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        proxy.cutListBodies(mode);
+        FaultyProxy.awaitAbove("a list cut mid-body", proxy::listsCut, 0);
+        long cutAt = System.nanoTime();
+        if (cuts == 1) {
+            proxy.cutListBodies(null); // the retry passes
+        }
+        while (warningsAbout(run, "incomplete answer").isEmpty()) {
+            assertThat(System.nanoTime() - cutAt).as("a warning within 7 s of the cut; got " + run.warnings())
+                    .isLessThan(Duration.ofSeconds(7).toNanos());
+            Thread.sleep(10);
+        }
+        long warnedAfter = System.nanoTime() - cutAt;
+        String warning = warningsAbout(run, "incomplete answer").getFirst();
+        assertThat(warning).as("names the API, the path and the cause")
+                .contains("http://127.0.0.1:" + proxy.port() + "/api/v1/pods").contains(cause);
+        FaultyProxy.awaitAbove("the list retried and cut again", proxy::listsCut, cuts - 1);
+        int held = proxy.watchesHeld();
+        proxy.cutListBodies(null);
+        assertThat(warningsAbout(run, "incomplete answer")).as("one warning for " + cuts + " cut lists").hasSize(1);
+        long restoredAt = System.nanoTime();
+        FaultyProxy.awaitAbove("a watch held after the list passed", proxy::watchesHeld, held);
+        awaitFollowing(run);
+        long followingAfter = System.nanoTime() - restoredAt;
+        System.out.printf("list cut mid-body (%s): warned after %d ms, following again %d ms after lists passed: %s%n",
+                mode, warnedAfter / 1_000_000, followingAfter / 1_000_000, warning);
+        assertThat(followingAfter).as("following again within seconds").isLessThan(Duration.ofSeconds(5).toNanos());
+        assertThat(warningsAbout(run, "incomplete answer")).as("one warning however many cut lists").hasSize(1);
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
+    }
+
+    /**
+     * Over HTTP/1.1 ({@code enable_http2: false}) a NAT or firewall forgets every flow (the
+     * client's kept-alive connections and the watch's), then the API ends the watch (its close
+     * frame reaches the client): fabric8 re-opens the watch, and that request must not ride a
+     * dead connection for the 60 s request timeout: the watch is answered again within seconds,
+     * discovery follows changes, and the targets stay. (Over HTTP/1.1 the JDK runs a watch's
+     * WebSocket upgrade on a kept-alive connection from its pool, where HTTP/2 opens one for it:
+     * the proxy reads each request of a kept-alive connection to see them. Each list's connection
+     * becomes its informer's watch, so no idle connection is left for a re-open to ride: the
+     * re-opens go on new connections, answered within about 0.2 s on the development machine.)
+     */
+    @Test
+    void aWatchReopenedOverDeadHttp11ConnectionsIsAnsweredWithinSeconds() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100));
+        TestPluginContext context = api.context("http11");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(), "enable_http2", false,
+                "namespaces", Map.of("names", List.of("shop", "payments", "books"))), context), context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        int held = proxy.watchesHeld();
+        int accepted = proxy.accepted();
+        proxy.blackholeExisting();
+        proxy.endWatches();
+        long cutAt = System.nanoTime();
+        FaultyProxy.awaitAbove("the watches re-opened", proxy::watchesHeld, held + 2);
+        assertThat(proxy.accepted()).as("the re-opened watches went on new connections").isGreaterThan(accepted);
+        awaitFollowing(run);
+        long followingAfter = System.nanoTime() - cutAt;
+        System.out.printf("watch re-opened over dead HTTP/1.1 connections: following again after %d ms; warnings %s%n",
+                followingAfter / 1_000_000, run.warnings());
+        assertThat(followingAfter).as("following again within seconds").isLessThan(Duration.ofSeconds(8).toNanos());
+        assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
+        run.closeDiscoverer();
+        assertThat(factory.connections().openConnections()).isZero();
+    }
+
+    /**
+     * Over HTTP/1.1 an API server that refuses a watch (here 500) keeps the connection open;
+     * then a NAT or firewall forgets every flow, and the API takes watches again. fabric8's next
+     * re-open must not wait on a dead connection for the 60 s request timeout. The JDK does not
+     * pool a connection whose WebSocket upgrade was refused (the second refused re-open comes on a
+     * new connection, as the test prints), so the re-open after the cut goes on a new connection;
+     * were one pooled, its upgrade unanswered for 5 s would be taken for a dead connection and
+     * retried on a new one, still within this test's 9 s. Discovery follows changes again and the
+     * targets stay.
+     */
+    @Test
+    void aWatchReopenOverARefusedThenDeadKeptAliveHttp11ConnectionIsRetriedOnANewOneWithinSeconds() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100));
+        TestPluginContext context = api.context("http11-pooled");
+        DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(), "enable_http2", false), context),
+                context);
+        run.await("the pod", s -> s.containsKey("pod/shop/web-1"));
+        MockApi.awaitWatching(run);
+        int refused = proxy.refused();
+        proxy.failWatchesWith(500);
+        proxy.endWatches();
+        FaultyProxy.awaitAbove("the watch's re-open refused", proxy::refused, refused);
+        int accepted = proxy.accepted();
+        FaultyProxy.awaitAbove("a second refused re-open", proxy::refused, refused + 1);
+        System.out.printf("refused watch re-opens: %d, new connections for them: %d%n", proxy.refused() - refused,
+                proxy.accepted() - accepted);
+        int held = proxy.watchesHeld();
+        accepted = proxy.accepted();
+        proxy.blackholeExisting();
+        proxy.failWatchesWith(0);
+        long cutAt = System.nanoTime();
+        FaultyProxy.awaitAbove("the watch answered again", proxy::watchesHeld, held);
+        assertThat(proxy.accepted()).as("the watch answered on a new connection").isGreaterThan(accepted);
+        awaitFollowing(run);
+        long followingAfter = System.nanoTime() - cutAt;
+        System.out.printf("watch re-open over a refused, then dead, kept-alive HTTP/1.1 connection: following again after %d ms; %s%n",
+                followingAfter / 1_000_000, run.warnings());
+        assertThat(followingAfter).as("following again within seconds").isLessThan(Duration.ofSeconds(9).toNanos());
         assertThat(run.groups().get("pod/shop/web-1").targets()).as("the targets stayed").isNotEmpty();
         run.closeDiscoverer();
         assertThat(factory.connections().openConnections()).isZero();

@@ -12,6 +12,7 @@ import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.FaultyProxy;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.promethium.discovery.kubernetes.internal;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
+import io.promethium.testsupport.FaultyProxy;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -1,10 +1,10 @@
 package io.promethium.discovery.scaleway.internal;
 
-import io.promethium.api.testing.FakeCloud;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
+import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

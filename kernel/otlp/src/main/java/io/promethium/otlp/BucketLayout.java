@@ -1,0 +1,83 @@
+package io.promethium.otlp;
+
+import io.promethium.api.model.HistogramSpans;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OTLP's dense bucket counts as a native histogram's spans and bucket deltas (Prometheus's
+ * {@code convertBucketsLayout}), for exponential histograms and custom buckets alike.
+ */
+final class BucketLayout {
+
+    private BucketLayout() {
+    }
+
+    /**
+     * OTLP's dense bucket counts (from {@code offset}) as Prometheus's spans and deltas, merging
+     * {@code 2^scaleDown} neighbours when the scale is above the largest native schema; gaps of
+     * up to two empty buckets are filled with zeros rather than starting a span, as Prometheus's
+     * {@code convertBucketsLayout}.
+     */
+    static Translator.Layout layout(List<Long> counts, int offset, int scaleDown, boolean adjustOffset) {
+        if (counts.isEmpty()) {
+            return new Translator.Layout(HistogramSpans.EMPTY, new long[0]);
+        }
+        List<int[]> spans = new ArrayList<>(); // {offset, length}
+        long[] deltas = new long[counts.size() + 8];
+        int[] n = {0};
+        long[] prev = {0};
+        int bucketIdx = (offset >> scaleDown) + 1;
+        int initial = adjustOffset ? (offset >> scaleDown) + 1 : offset;
+        spans.add(new int[] {initial, 0});
+        long count = 0;
+        for (int i = 0; i < counts.size(); i++) {
+            int nextIdx = ((i + offset) >> scaleDown) + 1;
+            if (bucketIdx == nextIdx) {
+                count += counts.get(i);
+                continue;
+            }
+            if (count == 0) {
+                count = counts.get(i);
+                continue;
+            }
+            int gap = nextIdx - bucketIdx - 1;
+            if (gap > 2) {
+                spans.add(new int[] {gap, 0});
+            } else {
+                for (int g = 0; g < gap; g++) {
+                    deltas = appendDelta(spans, deltas, n, prev, 0);
+                }
+            }
+            deltas = appendDelta(spans, deltas, n, prev, count);
+            count = counts.get(i);
+            bucketIdx = nextIdx;
+        }
+        int gap = ((counts.size() + offset - 1) >> scaleDown) + 1 - bucketIdx;
+        if (gap > 2) {
+            spans.add(new int[] {gap, 0});
+        } else {
+            for (int g = 0; g < gap; g++) {
+                deltas = appendDelta(spans, deltas, n, prev, 0);
+            }
+        }
+        deltas = appendDelta(spans, deltas, n, prev, count);
+        int[] offsets = new int[spans.size()];
+        int[] lengths = new int[spans.size()];
+        for (int i = 0; i < spans.size(); i++) {
+            offsets[i] = spans.get(i)[0];
+            lengths[i] = spans.get(i)[1];
+        }
+        return new Translator.Layout(HistogramSpans.of(offsets, lengths), java.util.Arrays.copyOf(deltas, n[0]));
+    }
+
+    private static long[] appendDelta(List<int[]> spans, long[] deltas, int[] n, long[] prev, long count) {
+        spans.get(spans.size() - 1)[1]++;
+        if (n[0] == deltas.length) {
+            deltas = java.util.Arrays.copyOf(deltas, deltas.length * 2);
+        }
+        deltas[n[0]++] = count - prev[0];
+        prev[0] = count;
+        return deltas;
+    }
+}

@@ -63,6 +63,14 @@ public final class HttpServer {
         }
         WebTls.Factory ssl = null;
         webConfig.validate();
+        if (webConfig.tls() && webConfig.http2() && !webConfig.tlsServer().cipherSuites().isEmpty() && webConfig.tlsServer().minVersion() < 3
+                && !webConfig.tlsServer().cipherSuites().contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+                && !webConfig.tlsServer().cipherSuites().contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")) {
+            // Prometheus (Go's HTTP/2 set-up) refuses to start so, although HTTP/2 is not served here: same verdict.
+            throw new io.promethium.api.config.ConfigException(webConfig.source() + ": http2: TLSConfig.CipherSuites is missing an HTTP/2-required"
+                    + " AES_128_GCM_SHA256 cipher (need at least one of TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);"
+                    + " set http_server_config.http2: false or add one");
+        }
         if (webConfig.tls()) {
             ssl = WebTls.factory(webConfig.tlsServer());
         }

@@ -343,5 +343,8 @@ class WebConfigTlsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("client CA's have been configured without a Client Auth Policy");
         assertThatThrownBy(() -> start(tls("  client_auth_type: Bogus\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("invalid ClientAuth: Bogus");
+        // As the toolkit's web_config_noAuth_noHTTP2Cipher.bad.yml: Go's HTTP/2 set-up refuses it.
+        assertThatThrownBy(() -> start(tls("  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]\n  max_version: TLS12\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TLSConfig.CipherSuites is missing an HTTP/2-required");
     }
 }

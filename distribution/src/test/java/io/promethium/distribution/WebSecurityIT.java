@@ -72,7 +72,8 @@ class WebSecurityIT {
             assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).as("openssl makes a test certificate: %s", opensslOutput)
                     .isTrue();
             Path webConfig = server.home.resolve("conf/web.yml");
-            Files.writeString(webConfig, "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n");
+            Files.writeString(webConfig, "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS13\n"
+                    + "http_server_config:\n  headers:\n    X-Frame-Options: deny\n");
             server.start("--web.config.file=" + webConfig);
 
             HttpClient client = HttpClient.newBuilder().sslContext(trusting(cert)).connectTimeout(Duration.ofSeconds(2)).build();
@@ -86,6 +87,13 @@ class WebSecurityIT {
             }, "TLS server up");
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.body()).isEqualTo("Promethium Server is Healthy.\n");
+            assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("deny");
+            assertThat(response.sslSession().orElseThrow().getProtocol()).isEqualTo("TLSv1.3");
+            javax.net.ssl.SSLParameters tls12 = new javax.net.ssl.SSLParameters();
+            tls12.setProtocols(new String[] {"TLSv1.2"});
+            HttpClient tls12Only = HttpClient.newBuilder().sslContext(trusting(cert)).sslParameters(tls12).connectTimeout(Duration.ofSeconds(2)).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> tls12Only.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()))
+                    .as("min_version: TLS13 refuses a TLS 1.2-only client").isInstanceOf(java.io.IOException.class);
         }
     }
 

@@ -46,6 +46,19 @@ public final class TlsContexts {
     }
 
     /**
+     * A key store holding one server key and its chain given inline as PEM text (the web config's
+     * {@code key} and {@code cert}); {@code certName} and {@code keyName} name them in errors.
+     */
+    public static KeyStore serverKeyStore(String certPem, String certName, String keyPem, String keyName, char[] password)
+            throws GeneralSecurityException, IOException {
+        Collection<? extends Certificate> chain = certificates(certPem, certName);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", privateKey(keyPem, keyName), password, chain.toArray(new Certificate[0]));
+        return store;
+    }
+
+    /**
      * The client context for a {@code tls_config}: trust from {@code ca_file} (else the platform's),
      * {@code server_name} checked against the certificate's names, a client certificate from
      * {@code cert_file}/{@code key_file}, or no checks at all with {@code insecure_skip_verify}.

@@ -13,8 +13,10 @@ import org.osgi.service.component.annotations.Component;
  * {@code promethium check web-config FILE...}: validates {@code --web.config.file} files as
  * {@code promtool check web-config} does: each file's verdict on standard error
  * ({@code FILE SUCCESS} or {@code FILE FAILED: reason}), exit code 1 if any failed. A file is valid
- * when the server would start with it: known fields, bcrypt hashes, and a TLS certificate and key
- * that can be read.
+ * as the exporter-toolkit's {@code Validate} finds it: known fields of the right types, known TLS
+ * versions, cipher suites, curves and client auth types, allowed headers, bcrypt hashes, and, when
+ * TLS is on, a certificate and key that load as a pair, a readable client CA file, and client CAs
+ * only with a client auth policy (the toolkit's messages).
  */
 @Component(service = Tool.class)
 public final class CheckWebConfigCommand implements Tool {
@@ -46,11 +48,7 @@ public final class CheckWebConfigCommand implements Tool {
         boolean failed = false;
         for (String arg : files) {
             try {
-                WebConfigFile config = WebConfigFile.load(Path.of(arg));
-                if (config.tls()) {
-                    readable(config.certFile(), "cert_file");
-                    readable(config.keyFile(), "key_file");
-                }
+                WebConfigFile.load(Path.of(arg)).validate();
                 err.println(arg + " SUCCESS");
             } catch (Exception e) {
                 err.println(arg + " FAILED: " + e.getMessage());
@@ -58,11 +56,5 @@ public final class CheckWebConfigCommand implements Tool {
             }
         }
         return failed ? 1 : 0;
-    }
-
-    private static void readable(Path file, String field) throws java.io.IOException {
-        if (!Files.isReadable(file) || Files.isDirectory(file)) {
-            throw new java.io.IOException("failed to load X509KeyPair: " + field + " " + file + " cannot be read");
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -20,17 +21,24 @@ import org.mindrot.jbcrypt.BCrypt;
  */
 final class BasicAuthHandler extends Handler.Wrapper {
 
-    private final Map<String, String> users;
+    private final Supplier<Map<String, String>> users;
     private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
 
     BasicAuthHandler(Map<String, String> users, Handler next) {
+        this(() -> users, next);
+        Objects.requireNonNull(users, "users is null");
+    }
+
+    /** @param users the users in force (the web config file is re-read while the server runs); none lets every request through */
+    BasicAuthHandler(Supplier<Map<String, String>> users, Handler next) {
         super(next);
         this.users = Objects.requireNonNull(users, "users is null");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+        Map<String, String> current = users.get();
+        if (current.isEmpty() || authorized(current, request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             return super.handle(request, response, callback);
         }
         response.setStatus(HttpStatus.UNAUTHORIZED_401);
@@ -39,7 +47,7 @@ final class BasicAuthHandler extends Handler.Wrapper {
         return true;
     }
 
-    private boolean authorized(String header) {
+    private boolean authorized(Map<String, String> users, String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }
@@ -58,7 +66,9 @@ final class BasicAuthHandler extends Handler.Wrapper {
         if (hash == null) {
             return false;
         }
-        if (verified.containsKey(decoded)) {
+        // Keyed by the hash too, so a changed hash in a reloaded file is checked again.
+        String key = hash + "\n" + decoded;
+        if (verified.containsKey(key)) {
             return true;
         }
         boolean ok;
@@ -68,7 +78,7 @@ final class BasicAuthHandler extends Handler.Wrapper {
             ok = false;
         }
         if (ok) {
-            verified.put(decoded, Boolean.TRUE);
+            verified.put(key, Boolean.TRUE);
         }
         return ok;
     }

@@ -1,8 +1,6 @@
 package io.promethium.web.internal.server;
 
-import io.promethium.config.tls.TlsContexts;
 import java.net.InetSocketAddress;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Objects;
 import io.promethium.web.internal.metrics.HttpMetrics;
@@ -25,9 +23,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * when the client accepts it; TLS and basic auth come from the web config file.
  */
 public final class HttpServer {
-
-    /** Protects only the in-memory key store built from the PEM files. */
-    private static final char[] KEY_STORE_PASSWORD = "promethium".toCharArray();
 
     private final Server server;
     private final List<ServerConnector> connectors = new java.util.ArrayList<>();
@@ -66,19 +61,26 @@ public final class HttpServer {
         if (webConfig.tls()) {
             http.addCustomizer(new SecureRequestCustomizer(false));
         }
-        SslContextFactory.Server ssl = null;
-        if (webConfig.tls()) {
-            ssl = new SslContextFactory.Server();
-            KeyStore keyStore = TlsContexts.serverKeyStore(webConfig.certFile(), webConfig.keyFile(), KEY_STORE_PASSWORD);
-            ssl.setKeyStore(keyStore);
-            ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
+        WebTls.Factory ssl = null;
+        webConfig.validate();
+        if (webConfig.tls() && webConfig.http2() && !webConfig.tlsServer().cipherSuites().isEmpty() && webConfig.tlsServer().minVersion() < 3
+                && !webConfig.tlsServer().cipherSuites().contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+                && !webConfig.tlsServer().cipherSuites().contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")) {
+            // Prometheus (Go's HTTP/2 set-up) refuses to start so, although HTTP/2 is not served here: same verdict.
+            throw new io.promethium.api.config.ConfigException(webConfig.source() + ": http2: TLSConfig.CipherSuites is missing an HTTP/2-required"
+                    + " AES_128_GCM_SHA256 cipher (need at least one of TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);"
+                    + " set http_server_config.http2: false or add one");
         }
+        if (webConfig.tls()) {
+            ssl = WebTls.factory(webConfig.tlsServer());
+        }
+        LiveWebConfig live = new LiveWebConfig(webConfig.source(), webConfig, ssl);
         for (String listen : listenAddresses(listenAddress)) {
             // --web.read-timeout as Go's ReadTimeout: the whole request read within it (slow
             // clients cut off), and, as Go's IdleTimeout defaulting to it, idle connections closed after it.
             HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded());
             ServerConnector connector = ssl != null
-                    ? new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), http1)
+                    ? new ServerConnector(server, new ReloadingSslConnectionFactory(ssl, live), http1)
                     : new ServerConnector(server, http1);
             InetSocketAddress address = parseAddress(listen);
             connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
@@ -96,8 +98,36 @@ public final class HttpServer {
         Handler routed = routePrefix.equals("/") ? routes : new PrefixRedirect(routePrefix, routes);
         GzipHandler gzip = new GzipHandler(routed);
         gzip.setMinGzipSize(1024);
-        Handler root = webConfig.users().isEmpty() ? gzip : new BasicAuthHandler(webConfig.users(), gzip);
+        Handler auth = new BasicAuthHandler(() -> live.last().users(), gzip);
+        Handler root = webConfig.source() == null && webConfig.headers().isEmpty() && webConfig.rateLimit() == null
+                ? (webConfig.users().isEmpty() ? gzip : auth)
+                : new WebConfigHandler(live, webConfig.rateLimit() == null ? null : new WebConfigHandler.RateLimiter(webConfig.rateLimit()), auth);
         server.setHandler(root);
+    }
+
+    /**
+     * TLS for HTTP/1.1 only (no HTTP/2 module in this build; {@code http2: true}, the toolkit's
+     * default, lets a client negotiate HTTP/2 but does not require it). Before each new connection's
+     * TLS engine is made, the web config file is checked for a change, as the toolkit reads it
+     * again for every handshake.
+     */
+    private static final class ReloadingSslConnectionFactory extends SslConnectionFactory {
+        private final LiveWebConfig live;
+
+        ReloadingSslConnectionFactory(SslContextFactory.Server ssl, LiveWebConfig live) {
+            super(ssl, "http/1.1");
+            this.live = live;
+        }
+
+        @Override
+        public org.eclipse.jetty.io.Connection newConnection(org.eclipse.jetty.server.Connector connector, org.eclipse.jetty.io.EndPoint endPoint) {
+            try {
+                live.current();
+            } catch (io.promethium.api.config.ConfigException e) {
+                // Logged by LiveWebConfig; the connection's requests are answered 500.
+            }
+            return super.newConnection(connector, endPoint);
+        }
     }
 
     public void start() throws Exception {

@@ -135,7 +135,8 @@ public final class Week {
         List<SideBySide.Line> page = SideBySide.template(o.work()).stream()
                 .filter(l -> l.kind() != '#' && METRICS.contains(name(l.prefix()))).toList();
         Path om = o.work().resolve("week.om");
-        Path vm = o.work().resolve("week.prom");
+        // VictoriaMetrics' import file only when VictoriaMetrics is measured: as large as the OpenMetrics file.
+        Path vm = o.servers().contains("victoria-metrics") ? o.work().resolve("week.prom") : null;
         long t0 = System.nanoTime();
         long samples = write(page, o, end, om, vm);
         System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written in %.0f s%n",
@@ -150,7 +151,9 @@ public final class Week {
             }
         }
         Files.deleteIfExists(om);
-        Files.deleteIfExists(vm);
+        if (vm != null) {
+            Files.deleteIfExists(vm);
+        }
     }
 
     static void report(String name, Blocks.Figures f) {
@@ -164,8 +167,9 @@ public final class Week {
     }
 
     /**
-     * Writes the OpenMetrics file (timestamps in seconds) and VictoriaMetrics' import file
-     * (milliseconds) in scrape order. Byte-level writing: billions of characters.
+     * Writes the OpenMetrics file (timestamps in seconds) and, unless {@code vm} is null,
+     * VictoriaMetrics' import file (milliseconds) in scrape order. Byte-level writing: billions of
+     * characters.
      */
     static long write(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
         long scrapes = o.days() * 86400L / o.intervalSeconds();
@@ -198,7 +202,7 @@ public final class Week {
         }
         long samples = 0;
         try (OutputStream a = new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
-             OutputStream b = new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
+             OutputStream b = vm == null ? null : new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
             for (long s = 0; s < scrapes; s++) {
                 long now = start + s * o.intervalSeconds() * 1000L;
                 for (int t = 0; t < o.targets(); t++) {
@@ -223,11 +227,13 @@ public final class Week {
                         a.write('0' + (int) (ms / 10 % 10));
                         a.write('0' + (int) (ms % 10));
                         a.write('\n');
-                        b.write(prefixes[k]);
-                        b.write(vb);
-                        b.write(' ');
-                        b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
-                        b.write('\n');
+                        if (b != null) {
+                            b.write(prefixes[k]);
+                            b.write(vb);
+                            b.write(' ');
+                            b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
+                            b.write('\n');
+                        }
                         samples++;
                     }
                 }

@@ -129,7 +129,8 @@ final class SmallScale {
             double ours = m.of(one.get("promethium"), many.get("promethium"));
             for (String n : others) {
                 double r = ours / m.of(one.get(n), many.get(n));
-                sb.append(' ').append(Double.isFinite(r) ? String.format(Locale.ROOT, "%.2f×", r) : "—").append(" |");
+                // A ratio to nothing measured (CPU under /proc's 10 ms tick) is no ratio.
+                sb.append(' ').append(Double.isFinite(r) && Math.abs(r) < 1e6 ? String.format(Locale.ROOT, "%.2f×", r) : "—").append(" |");
             }
         }
         sb.append('\n');

@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * counters and gauges move between scrapes, each server with its default flags. Measured from
  * outside: CPU from /proc, peak RSS (VmHWM), samples and series from each server's own
  * counters, WAL bytes, query latency, WAL replay to ready. Loopback only, bounded in time.
+ * {@code --series=N} repeats the page to N series per target; {@code --churn=P/INTERVAL} replaces
+ * targets as a rollout does ({@link ChurnRun}); {@code --targets=1} measures the fixed and the
+ * marginal cost ({@link SmallScale}). The targets' pages are rendered once per interval and served
+ * from memory; the load generator's own CPU is printed.
  *
  * <p>Run through {@code distribution/bench/side-by-side}, which builds the tarball and finds a
  * JDK; this file is a single-file Java program with no dependencies.

@@ -12,7 +12,8 @@ import java.util.Map;
  * holds data (start to ready on an empty data folder, its CPU, RSS when ready, peak RSS and CPU
  * per second while scraping one target) and what each series and sample adds above that, from a
  * second run at {@code --marginal-targets=N}: (peak RSS at N − at 1) / (series at N − at 1) and
- * (CPU at N − at 1) / (samples at N − at 1) over equally long windows. Each server starts alone
+ * (CPU at N − at 1) / (samples at N − at 1) over equally long windows; then kill -9 and the
+ * restart to ready with the window's WAL (Prometheus, Promethium). Each server starts alone
  * (start to ready is not shared with another's start); then all scrape together. Part of
  * {@link SideBySide}; run through {@code distribution/bench/side-by-side}.
  */
@@ -22,7 +23,7 @@ final class SmallScale {
 
     /** One server's figures in one run. */
     record Figures(double readySeconds, double readyCpuSeconds, long rssAtReady, long peakRss, long rssAtEnd, double cpuSeconds,
-                   double samples, long series) {
+                   double samples, long series, double restartSeconds) {
     }
 
     static void run(SideBySide.Options o, SideBySide.Pages pages) throws Exception {
@@ -69,7 +70,22 @@ final class SmallScale {
                 double[] r = ready.get(s.name());
                 double[] b = before.get(s.name());
                 figures.put(s.name(), new Figures(r[0], r[1], (long) r[2], Proc.peakRssBytes(pid), Proc.rssBytes(pid),
-                        Proc.cpuSeconds(pid) - b[0], SideBySide.samples(s) - b[1], series));
+                        Proc.cpuSeconds(pid) - b[0], SideBySide.samples(s) - b[1], series, Double.NaN));
+            }
+            // kill -9, then the restart to ready: the WAL of the window replayed (VictoriaMetrics keeps no WAL).
+            for (int i = 0; i < servers.size(); i++) {
+                SideBySide.Server s = servers.get(i);
+                if (s.name().equals("victoria-metrics")) {
+                    continue;
+                }
+                s.process().destroyForcibly().waitFor();
+                long t0 = System.nanoTime();
+                SideBySide.Server again = SideBySide.start(s.name(), o, config, s.data());
+                servers.set(i, again);
+                SideBySide.waitReady(again, Duration.ofMinutes(5));
+                Figures f = figures.get(s.name());
+                figures.put(s.name(), new Figures(f.readySeconds(), f.readyCpuSeconds(), f.rssAtReady(), f.peakRss(), f.rssAtEnd(),
+                        f.cpuSeconds(), f.samples(), f.series(), (System.nanoTime() - t0) / 1e9));
             }
             System.out.printf(Locale.ROOT, "%d target(s), %d series: load average at the window's start %s, at its end %s; "
                     + "load generator CPU in the window %.2f s%n", n, series, load, Proc.loadAverage(), generator);
@@ -115,6 +131,8 @@ final class SmallScale {
                 (a, b) -> (b.cpuSeconds() - a.cpuSeconds()) / (b.samples() - a.samples()) * 1e6, "%.2f");
         row(sb, one, many, names, others, ratios, "CPU per sample at " + o.marginalTargets() + " targets, all in (µs)",
                 (a, b) -> b.cpuSeconds() / b.samples() * 1e6, "%.2f");
+        row(sb, one, many, names, others, ratios, "kill -9 → ready, 1 target (s)", (a, b) -> a.restartSeconds(), "%.2f");
+        row(sb, one, many, names, others, ratios, "kill -9 → ready, " + o.marginalTargets() + " targets (s)", (a, b) -> b.restartSeconds(), "%.2f");
         System.out.println(sb);
     }
 

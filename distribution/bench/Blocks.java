@@ -141,6 +141,11 @@ public final class Blocks {
         }
         Matcher m = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)").matcher(out);
         long rss = m.find() ? Long.parseLong(m.group(1)) : -1;
+        return measure(dir, rss, seconds);
+    }
+
+    /** The blocks in a data folder: samples, series and chunk and index bytes summed over them (a series counts once per block). */
+    static Figures measure(Path dir, long rss, double seconds) throws IOException {
         long samples = 0;
         long series = 0;
         long chunks = 0;

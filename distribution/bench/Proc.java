@@ -67,6 +67,16 @@ final class Proc {
         return -1;
     }
 
+    /** Process {@code pid}'s resident set size now (VmRSS) in bytes, or -1 when /proc does not say. */
+    static long rssBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
     /** The machine's load average over 1, 5 and 15 minutes: figures mean little without it. */
     static String loadAverage() {
         try {

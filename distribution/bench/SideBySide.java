@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * counters and gauges move between scrapes, each server with its default flags. Measured from
  * outside: CPU from /proc, peak RSS (VmHWM), samples and series from each server's own
  * counters, WAL bytes, query latency, WAL replay to ready. Loopback only, bounded in time.
+ * {@code --series=N} repeats the page to N series per target; {@code --churn=P/INTERVAL} replaces
+ * targets as a rollout does ({@link ChurnRun}); {@code --targets=1} measures the fixed and the
+ * marginal cost ({@link SmallScale}). The targets' pages are rendered once per interval and served
+ * from memory; the load generator's own CPU is printed.
  *
  * <p>Run through {@code distribution/bench/side-by-side}, which builds the tarball and finds a
  * JDK; this file is a single-file Java program with no dependencies.
@@ -30,7 +34,23 @@ import java.util.regex.Pattern;
 public final class SideBySide {
 
     record Options(Path home, int targets, Duration interval, Duration warmup, Duration window, int queryRepeats,
-                   List<String> servers, Path work, boolean ingestOnly, boolean threads) {
+                   List<String> servers, Path work, boolean ingestOnly, boolean threads, int series, Churn churn,
+                   Duration headBlock, int marginalTargets) {
+    }
+
+    /** {@code --churn=P/INTERVAL}: {@code percent} of the targets replaced every {@code every} by new ones with new {@code pod} labels. */
+    record Churn(double percent, Duration every) {
+        static Churn parse(String s) {
+            int slash = s.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("--churn=P/INTERVAL (for example 10/60s, 10%/1m), got " + s);
+            }
+            double percent = Double.parseDouble(s.substring(0, slash).replace("%", ""));
+            if (!(percent > 0 && percent <= 100)) {
+                throw new IllegalArgumentException("--churn: the percentage must be in (0, 100], got " + s);
+            }
+            return new Churn(percent, duration(s.substring(slash + 1)));
+        }
     }
 
     /** One line of the template page: text before the value, the value, and how it moves. */
@@ -66,9 +86,20 @@ public final class SideBySide {
         Files.createDirectories(o.work());
         System.out.printf(Locale.ROOT, "side-by-side: %d targets, interval %s, warm-up %s, window %s, servers %s%n",
                 o.targets(), o.interval(), o.warmup(), o.window(), o.servers());
-        List<Line> page = template(o.work());
-        System.out.printf(Locale.ROOT, "node_exporter page: %d samples per target%n", page.stream().filter(l -> l.kind() != '#').count());
-        List<com.sun.net.httpserver.HttpServer> targets = startTargets(page, o.targets());
+        List<Line> node = template(o.work());
+        List<Line> page = expand(node, o.series());
+        System.out.printf(Locale.ROOT, "node_exporter page: %d samples, served as %d samples per target%n",
+                node.stream().filter(l -> l.kind() != '#').count(), page.stream().filter(l -> l.kind() != '#').count());
+        Pages pages = new Pages(page, o.interval());
+        if (o.targets() == 1) {
+            SmallScale.run(o, pages);
+            return;
+        }
+        if (o.churn() != null) {
+            ChurnRun.run(o, pages);
+            return;
+        }
+        List<com.sun.net.httpserver.HttpServer> targets = startTargets(pages, o.targets());
         List<Server> servers = new ArrayList<>();
         Map<String, Figures> figures = new LinkedHashMap<>();
         try {
@@ -93,9 +124,13 @@ public final class SideBySide {
                 }
             }
             String loadBefore = Proc.loadAverage();
+            double generator0 = Proc.cpuSeconds(ProcessHandle.current().pid());
             sleep(o.window());
+            double generator = Proc.cpuSeconds(ProcessHandle.current().pid()) - generator0;
             System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the window's start: %s, at its end: %s (2 cores shared)%n",
                     loadBefore, Proc.loadAverage());
+            System.out.printf(Locale.ROOT, "load generator (this process, pages from memory) CPU in the window: %.2f s (%.1f%% of a core)%n",
+                    generator, 100 * generator / o.window().toSeconds());
             if (o.threads()) {
                 for (Server s : servers) {
                     printThreads(s, threadsBefore.get(s.name()), Proc.threadTicks(s.process().pid()), o.window());
@@ -113,7 +148,7 @@ public final class SideBySide {
             }
             // Every target's page plus its five report series: the fallback when a server cannot
             // count its series in time (500k series on a loaded machine).
-            long expectedSeries = o.targets() * (page.stream().filter(l -> l.kind() != '#').count() + 5);
+            long expectedSeries = o.targets() * (pages.samplesPerTarget() + 5);
             for (Server s : servers) {
                 double[] in = ingest.get(s.name());
                 System.out.printf(Locale.ROOT, "%s ingesting: %.2f µs CPU per sample, peak RSS %.0f B per expected series (%d)%n",
@@ -279,8 +314,78 @@ public final class SideBySide {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static List<com.sun.net.httpserver.HttpServer> startTargets(List<Line> page, int n) throws IOException {
-        return Targets.serve(n, target -> render(page, target, System.currentTimeMillis()));
+    static List<com.sun.net.httpserver.HttpServer> startTargets(Pages pages, int n) throws IOException {
+        return Targets.serve(n, pages::page);
+    }
+
+    /**
+     * The page repeated until it holds {@code series} samples ({@code 0}: the page as it is): each
+     * sample line {@code series / samples} times, the first {@code series % samples} lines once
+     * more, each copy after the first with a {@code copy="N"} label, so a family's lines stay
+     * together under its one HELP and TYPE.
+     */
+    static List<Line> expand(List<Line> page, int series) {
+        long samples = page.stream().filter(l -> l.kind() != '#').count();
+        if (series == 0 || series == samples) {
+            return page;
+        }
+        List<Line> out = new ArrayList<>();
+        int j = 0;
+        for (Line l : page) {
+            if (l.kind() == '#') {
+                out.add(l);
+                continue;
+            }
+            long copies = series / samples + (j++ < series % samples ? 1 : 0);
+            for (int c = 0; c < copies; c++) {
+                out.add(c == 0 ? l : new Line(withLabel(l.prefix(), "copy", Integer.toString(c)), l.base(), l.kind()));
+            }
+        }
+        return out;
+    }
+
+    /** A sample line's prefix ({@code name{a="b"} } or {@code name }) with one more label. */
+    static String withLabel(String prefix, String name, String value) {
+        String p = prefix.stripTrailing();
+        String label = name + "=\"" + value + "\"";
+        if (!p.endsWith("}")) {
+            return p + "{" + label + "} ";
+        }
+        return p.substring(0, p.length() - 1) + (p.endsWith("{}") ? "" : ",") + label + "} ";
+    }
+
+    /**
+     * The load generator's pages, from memory: each target's page is rendered once per scrape
+     * interval and the same bytes served to every server that scrapes it in that interval, so the
+     * generator does a third of the work it would rendering per request (its CPU is reported).
+     */
+    static final class Pages {
+        private final List<Line> page;
+        private final long intervalMillis;
+        private final java.util.concurrent.ConcurrentHashMap<Integer, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+        record Rendered(long tick, byte[] bytes) {
+        }
+
+        Pages(List<Line> page, Duration interval) {
+            this.page = page;
+            this.intervalMillis = interval.toMillis();
+        }
+
+        byte[] page(int target) {
+            long tick = System.currentTimeMillis() / intervalMillis;
+            return rendered.compute(target, (k, r) -> r != null && r.tick() == tick ? r
+                    : new Rendered(tick, render(page, k, tick * intervalMillis))).bytes();
+        }
+
+        /** A target that is gone: its page is no longer kept. */
+        void forget(int target) {
+            rendered.remove(target);
+        }
+
+        long samplesPerTarget() {
+            return page.stream().filter(l -> l.kind() != '#').count();
+        }
     }
 
     // ---- the servers ----------------------------------------------------------------------
@@ -310,6 +415,15 @@ public final class SideBySide {
                     "--plugins.dir=" + o.work().resolve("promethium-plugins"));
             default -> throw new IllegalArgumentException("unknown server " + name + " (prometheus, victoria-metrics, promethium)");
         };
+        command = new ArrayList<>(command);
+        if (o.headBlock() != null && !name.equals("victoria-metrics")) {
+            // The head is cut into a block (and its gone series dropped) once it spans 1.5 times this.
+            command.add("--storage.tsdb.min-block-duration=" + o.headBlock().toSeconds() + "s");
+        }
+        if (o.churn() != null && name.equals("victoria-metrics")) {
+            // VictoriaMetrics reads file_sd files every 5 minutes by default (Prometheus and Promethium watch them).
+            command.add("-promscrape.fileSDCheckInterval=5s");
+        }
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(o.work().resolve(name + ".log").toFile())).start();
         // bin/promethium execs java: the pid measured is the JVM's.
@@ -593,16 +707,32 @@ public final class SideBySide {
             }
             a.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
+        boolean marginalGiven = a.containsKey("marginal-targets");
         Options o = new Options(Path.of(required(a, "home")), Integer.parseInt(a.getOrDefault("targets", "20")),
                 seconds(a.getOrDefault("interval", "10")), seconds(a.getOrDefault("warmup", "30")),
                 seconds(a.getOrDefault("window", "60")), Integer.parseInt(a.getOrDefault("query-repeats", "21")),
                 List.of(a.getOrDefault("servers", "prometheus,victoria-metrics,promethium").split(",")),
                 Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")),
-                Boolean.parseBoolean(a.getOrDefault("ingest-only", "false")), Boolean.parseBoolean(a.getOrDefault("threads", "false")));
+                Boolean.parseBoolean(a.getOrDefault("ingest-only", "false")), Boolean.parseBoolean(a.getOrDefault("threads", "false")),
+                Integer.parseInt(a.getOrDefault("series", "0")), a.containsKey("churn") ? Churn.parse(a.get("churn")) : null,
+                a.containsKey("head-block") ? duration(a.get("head-block")) : null, Integer.parseInt(a.getOrDefault("marginal-targets", "20")));
         a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work", "ingest-only",
-                "threads"));
+                "threads", "series", "churn", "head-block", "marginal-targets"));
         if (!a.isEmpty()) {
             throw new IllegalArgumentException("unknown arguments " + a.keySet());
+        }
+        if (o.targets() < 1 || o.series() < 0 || o.marginalTargets() < 2) {
+            throw new IllegalArgumentException("--targets ≥ 1, --series ≥ 0 and --marginal-targets ≥ 2, got " + args.length + " arguments: "
+                    + String.join(" ", args));
+        }
+        if (o.targets() == 1 && (o.churn() != null || o.threads())) {
+            throw new IllegalArgumentException("--targets=1 measures the fixed and the marginal cost: --churn and --threads do not apply");
+        }
+        if (o.churn() != null && (o.ingestOnly() || o.threads())) {
+            throw new IllegalArgumentException("--churn has its own figures: --ingest-only and --threads do not apply");
+        }
+        if (o.targets() != 1 && marginalGiven) {
+            throw new IllegalArgumentException("--marginal-targets applies with --targets=1 only");
         }
         return o;
     }
@@ -617,6 +747,15 @@ public final class SideBySide {
 
     static Duration seconds(String s) {
         return Duration.ofSeconds(Long.parseLong(s.replaceFirst("s$", "")));
+    }
+
+    /** A duration as seconds ({@code 60}, {@code 60s}) or minutes ({@code 2m}). */
+    static Duration duration(String s) {
+        Duration d = s.endsWith("m") ? Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1))) : seconds(s);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("a duration above zero, got " + s);
+        }
+        return d;
     }
 
     static String binary(String... names) {

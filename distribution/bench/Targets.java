@@ -14,9 +14,14 @@ final class Targets {
 
     /** {@code n} targets on loopback ports, target {@code i} answering {@code /metrics} with {@code page.apply(i)}; stop each when done. */
     static List<HttpServer> serve(int n, IntFunction<byte[]> page) throws IOException {
+        return serve(0, n, page);
+    }
+
+    /** {@code n} targets on loopback ports, numbered from {@code first}: target {@code i} answers with {@code page.apply(i)}. */
+    static List<HttpServer> serve(int first, int n, IntFunction<byte[]> page) throws IOException {
         List<HttpServer> servers = new ArrayList<>();
         var executor = Executors.newVirtualThreadPerTaskExecutor();
-        for (int i = 0; i < n; i++) {
+        for (int i = first; i < first + n; i++) {
             int target = i;
             var server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
             server.createContext("/metrics", exchange -> {

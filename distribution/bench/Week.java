@@ -106,6 +106,7 @@ public final class Week {
                 SideBySide.waitReady(s, Duration.ofMinutes(10));
                 settle(s, started);
             }
+            bytes(servers);
             run(o, servers, ranges, end);
         } finally {
             for (SideBySide.Server s : servers.values()) {
@@ -135,7 +136,8 @@ public final class Week {
         List<SideBySide.Line> page = SideBySide.template(o.work()).stream()
                 .filter(l -> l.kind() != '#' && METRICS.contains(name(l.prefix()))).toList();
         Path om = o.work().resolve("week.om");
-        Path vm = o.work().resolve("week.prom");
+        // VictoriaMetrics' import file only when VictoriaMetrics is measured: as large as the OpenMetrics file.
+        Path vm = o.servers().contains("victoria-metrics") ? o.work().resolve("week.prom") : null;
         long t0 = System.nanoTime();
         long samples = write(page, o, end, om, vm);
         System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written in %.0f s%n",
@@ -150,7 +152,9 @@ public final class Week {
             }
         }
         Files.deleteIfExists(om);
-        Files.deleteIfExists(vm);
+        if (vm != null) {
+            Files.deleteIfExists(vm);
+        }
     }
 
     static void report(String name, Blocks.Figures f) {
@@ -164,8 +168,9 @@ public final class Week {
     }
 
     /**
-     * Writes the OpenMetrics file (timestamps in seconds) and VictoriaMetrics' import file
-     * (milliseconds) in scrape order. Byte-level writing: billions of characters.
+     * Writes the OpenMetrics file (timestamps in seconds) and, unless {@code vm} is null,
+     * VictoriaMetrics' import file (milliseconds) in scrape order. Byte-level writing: billions of
+     * characters.
      */
     static long write(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
         long scrapes = o.days() * 86400L / o.intervalSeconds();
@@ -198,7 +203,7 @@ public final class Week {
         }
         long samples = 0;
         try (OutputStream a = new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
-             OutputStream b = new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
+             OutputStream b = vm == null ? null : new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
             for (long s = 0; s < scrapes; s++) {
                 long now = start + s * o.intervalSeconds() * 1000L;
                 for (int t = 0; t < o.targets(); t++) {
@@ -223,11 +228,13 @@ public final class Week {
                         a.write('0' + (int) (ms / 10 % 10));
                         a.write('0' + (int) (ms % 10));
                         a.write('\n');
-                        b.write(prefixes[k]);
-                        b.write(vb);
-                        b.write(' ');
-                        b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
-                        b.write('\n');
+                        if (b != null) {
+                            b.write(prefixes[k]);
+                            b.write(vb);
+                            b.write(' ');
+                            b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
+                            b.write('\n');
+                        }
                         samples++;
                     }
                 }
@@ -316,6 +323,51 @@ public final class Week {
         }
         System.out.printf(Locale.ROOT, "week: %s settled after %.0f s (%.1f s CPU)%s%n", s.name(),
                 (System.nanoTime() - t0) / 1e9, last, blocks(s.data()) > 0 ? ", " + blocks(s.data()) + " blocks" : "");
+    }
+
+    /**
+     * Long-term bytes once each server has compacted its data: the blocks' chunk bytes and all
+     * their bytes (chunks, index, Promethium's symbol table) per sample, index bytes per series (a
+     * series counted once per block it is in), and the peak RSS so far (the compaction's, when the
+     * data was new; with {@code --reuse} the data was compacted by an earlier run). VictoriaMetrics
+     * keeps no blocks: its data folder per sample is printed as context.
+     */
+    static void bytes(Map<String, SideBySide.Server> servers) throws IOException {
+        System.out.printf(Locale.ROOT, "%-40s %24s %24s %24s%n", "long-term bytes", "prometheus", "promethium", "ratio");
+        Blocks.Figures prom = servers.containsKey("prometheus") ? Blocks.measure(servers.get("prometheus").data(), -1, 0) : null;
+        Blocks.Figures ours = servers.containsKey("promethium") ? Blocks.measure(servers.get("promethium").data(), -1, 0) : null;
+        bytesRow("blocks / series in them / samples", prom, ours, f -> Double.NaN,
+                f -> f.blocks() + " / " + f.series() + " / " + f.samples());
+        bytesRow("chunk bytes per sample", prom, ours, f -> (double) f.chunkBytes() / f.samples(), null);
+        bytesRow("index bytes per series (per block)", prom, ours, f -> (double) f.indexBytes() / f.series(), null);
+        bytesRow("block bytes per sample (all)", prom, ours, f -> (double) (f.chunkBytes() + f.indexBytes()) / f.samples(), null);
+        StringBuilder rss = new StringBuilder(String.format(Locale.ROOT, "%-40s", "peak RSS so far (MB)"));
+        double[] peaks = new double[2];
+        int i = 0;
+        for (String n : List.of("prometheus", "promethium")) {
+            SideBySide.Server s = servers.get(n);
+            peaks[i] = s == null ? Double.NaN : Proc.peakRssBytes(s.process().pid()) / 1e6;
+            rss.append(String.format(Locale.ROOT, " %24.0f", peaks[i++]));
+        }
+        System.out.println(rss.append(String.format(Locale.ROOT, " %23.2f×", peaks[1] / peaks[0])));
+        SideBySide.Server vm = servers.get("victoria-metrics");
+        Blocks.Figures any = prom != null ? prom : ours;
+        if (vm != null && any != null) {
+            System.out.printf(Locale.ROOT, "victoria-metrics: data folder %.1f MB, %.2f bytes per sample (its own layout, as context)%n",
+                    Proc.size(vm.data()) / 1e6, (double) Proc.size(vm.data()) / any.samples());
+        }
+    }
+
+    interface BlockMeasure {
+        double of(Blocks.Figures f);
+    }
+
+    static void bytesRow(String what, Blocks.Figures prom, Blocks.Figures ours, BlockMeasure m,
+                         java.util.function.Function<Blocks.Figures, String> text) {
+        String a = prom == null ? "-" : text != null ? text.apply(prom) : String.format(Locale.ROOT, "%.2f", m.of(prom));
+        String b = ours == null ? "-" : text != null ? text.apply(ours) : String.format(Locale.ROOT, "%.2f", m.of(ours));
+        String r = prom == null || ours == null || text != null ? "" : String.format(Locale.ROOT, "%.2f×", m.of(ours) / m.of(prom));
+        System.out.printf(Locale.ROOT, "%-40s %24s %24s %24s%n", what, a, b, r);
     }
 
     static long blocks(Path data) throws IOException {

@@ -1,6 +1,7 @@
 package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,6 +103,34 @@ class BenchProgramsIT {
                 // 200k series: counting every series must be twice as fast, 0.6× is not
                 .contains("✗ `count({__name__=~\"node_.+\"})` warm: 0.60× vs prometheus, limit 0.5×")
                 .contains("✗ `no_such_metric` warm: — vs prometheus");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPageRepeatedToNSeriesKeepsEachFamilyUnderItsOneHeader() throws Exception {
+        Class<?> side = loader.loadClass("SideBySide");
+        Method parse = side.getDeclaredMethod("parsePage", String.class);
+        Method expand = side.getDeclaredMethod("expand", List.class, int.class);
+        Method render = side.getDeclaredMethod("render", List.class, int.class, long.class);
+        for (Method m : List.of(parse, expand, render)) {
+            m.setAccessible(true);
+        }
+        Object page = parse.invoke(null, "# HELP x h\n# TYPE x gauge\nx 1\ny{a=\"b\"} 2\nz{} 3\n");
+        String seven = new String((byte[]) render.invoke(null, expand.invoke(null, page, 7), 0, 0L), StandardCharsets.UTF_8);
+        assertThat(seven.split("\n")).containsExactly("# HELP x h", "# TYPE x gauge", "x 1", "x{copy=\"1\"} 1", "x{copy=\"2\"} 1",
+                "y{a=\"b\"} 2", "y{a=\"b\",copy=\"1\"} 2", "z{} 3", "z{copy=\"1\"} 3");
+        String two = new String((byte[]) render.invoke(null, expand.invoke(null, page, 2), 0, 0L), StandardCharsets.UTF_8);
+        assertThat(two.split("\n")).containsExactly("# HELP x h", "# TYPE x gauge", "x 1", "y{a=\"b\"} 2");
+    }
+
+    @Test
+    void churnIsAPercentageOfTheTargetsEveryInterval() throws Exception {
+        Method parse = loader.loadClass("SideBySide$Churn").getDeclaredMethod("parse", String.class);
+        parse.setAccessible(true);
+        assertThat(parse.invoke(null, "10/60").toString()).isEqualTo("Churn[percent=10.0, every=PT1M]");
+        assertThat(parse.invoke(null, "10%/2m").toString()).isEqualTo("Churn[percent=10.0, every=PT2M]");
+        assertThatThrownBy(() -> parse.invoke(null, "10")).hasRootCauseMessage("--churn=P/INTERVAL (for example 10/60s, 10%/1m), got 10");
+        assertThatThrownBy(() -> parse.invoke(null, "0/60")).hasRootCauseMessage("--churn: the percentage must be in (0, 100], got 0/60");
     }
 
     private static Object figures(double cpu, double samples, double series, double rss, double walPerSample,

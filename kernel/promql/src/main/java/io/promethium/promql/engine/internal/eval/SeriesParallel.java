@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * Turns selected series into step rows, on several cores when there is much to read. Series are
  * independent: a selection of {@link #MIN_PARALLEL} series or more is cut into chunks of
  * {@link #CHUNK}; a smaller one is read on the query's thread until the series read so far say the
- * rest would take more than {@link #SHARE_NANOS} (a few hundred series over a week of samples
+ * rest would take more than {@link #SHARE_NANOS} (looked at after the first series and then every
+ * {@link #CHECK_EVERY}; a few hundred series over a week of samples
  * each), and the rest is then cut into chunks of about {@link #CHUNK_NANOS} of work. The query's
  * thread and helpers of the common pool claim chunks in turn; results keep the selection's order.
  * The query's thread claims chunks too, so a busy pool only means less help, never waiting for a
@@ -27,6 +28,8 @@ final class SeriesParallel {
     static final long SHARE_NANOS = 2_000_000;
     /** About how much work one chunk of a shared smaller selection holds. */
     static final long CHUNK_NANOS = 250_000;
+    /** How many series a smaller selection reads between two looks at the clock, once past its first series (a power of two). */
+    static final int CHECK_EVERY = 64;
 
     private SeriesParallel() {
     }
@@ -126,7 +129,7 @@ final class SeriesParallel {
         for (int i = 0; i < size; i++) {
             fn.apply(i, cursor);
             account(ctx, cursor);
-            if (helpers > 0 && i + 2 < size) {
+            if (helpers > 0 && i + 2 < size && timeToCheck(i)) {
                 long spent = System.nanoTime() - started;
                 long perSeries = spent / (i + 1);
                 if (perSeries * (size - i - 1) > SHARE_NANOS) {
@@ -136,6 +139,16 @@ final class SeriesParallel {
                 }
             }
         }
+    }
+
+    /**
+     * Whether to read the clock after series {@code i}: after series 0, 1, 3, 7, 15, 31, then every
+     * {@value #CHECK_EVERY}. The clock costs tens of nanoseconds, as much as a short series' read;
+     * the first checks come early so that a few slow series (a week each) are still shared soon.
+     */
+    static boolean timeToCheck(int i) {
+        int n = i + 1;
+        return (n & (n - 1)) == 0 || (n & (CHECK_EVERY - 1)) == 0;
     }
 
     /** Series {@code from..size-1} in chunks of {@code chunk}, claimed by this thread and up to {@code helpers} of the common pool. */

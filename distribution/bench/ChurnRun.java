@@ -1,0 +1,285 @@
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Series churn ({@code side-by-side --churn=P/INTERVAL}): the servers find their targets in a
+ * file_sd file; every INTERVAL of the window, P% of the targets (in turn, the oldest first) are
+ * replaced by new ones on new ports with a new {@code pod} label, as a rollout replaces pods, so
+ * every series of a replaced target ends and a new one begins. A replaced target keeps answering
+ * until the next replacement (a server that reads the file late still gets its page). Prometheus
+ * and Promethium watch the file; VictoriaMetrics is told to read it every 5 s (its default is 5
+ * minutes). With {@code --head-block=D} Prometheus and Promethium cut their head into blocks of D
+ * (their default is 2 h), so a short run shows what head compaction leaves.
+ *
+ * <p>Printed: at each replacement, each server's head series (VictoriaMetrics: the series of the
+ * current hour) and RSS; at the end, CPU per sample over the window, peak RSS and RSS at the end,
+ * head series, index bytes on disk, and queries on the churned metric (warm medians, server CPU
+ * per request), each with Promethium's ratio. Part of {@link SideBySide}.
+ */
+final class ChurnRun {
+    private ChurnRun() {
+    }
+
+    /** Queries that read the churned series: the live ones, then every pod of the run. */
+    static final Map<String, String> QUERIES = new LinkedHashMap<>();
+
+    static {
+        QUERIES.put("instant `sum by (mode) (rate(node_cpu_seconds_total[1m]))`", "sum by (mode) (rate(node_cpu_seconds_total[1m]))");
+        QUERIES.put("the same over the last hour at 15 s",
+                "/api/v1/query_range?query=sum%20by%20(mode)%20(rate(node_cpu_seconds_total%5B1m%5D))&start={now-1h}&end={now}&step=15");
+        QUERIES.put("`/api/v1/series?match[]=node_load1`, last hour", "/api/v1/series?match%5B%5D=node_load1&start={now-1h}&end={now}");
+        QUERIES.put("`/api/v1/label/pod/values`", "/api/v1/label/pod/values");
+    }
+
+    record Figures(double cpuSeconds, double samples, double seriesCreated, long peakRss, long rssAtEnd, double headSeriesAtEnd,
+                   double headSeriesMost, long indexBytes, long dataBytes, int blocks, Map<String, Double> queryMillis,
+                   Map<String, Double> queryCpuMicros) {
+    }
+
+    static void run(SideBySide.Options o, SideBySide.Pages pages) throws Exception {
+        int n = o.targets();
+        int perStep = Math.max(1, (int) Math.round(n * o.churn().percent() / 100));
+        int steps = (int) (o.window().toSeconds() / o.churn().every().toSeconds());
+        long live = n * (pages.samplesPerTarget() + 5);
+        System.out.printf(Locale.ROOT, "churn: %d of %d targets replaced every %d s, %d times in the window (%d live series, %d new per step)%n",
+                perStep, n, o.churn().every().toSeconds(), steps, live, perStep * (pages.samplesPerTarget() + 5));
+        HttpServer[] slots = Targets.serve(n, pages::page).toArray(HttpServer[]::new);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = i;
+        }
+        int nextId = n;
+        int cursor = 0;
+        List<HttpServer> retired = new ArrayList<>();
+        List<Integer> retiredIds = new ArrayList<>();
+        Path file = o.work().resolve("targets.json");
+        writeTargets(file, slots, ids);
+        Path config = o.work().resolve("prometheus.yml");
+        Files.writeString(config, "global:\n  scrape_interval: " + o.interval().toSeconds() + "s\n"
+                + "scrape_configs:\n  - job_name: node\n    file_sd_configs:\n      - files: ['" + file + "']\n");
+        List<SideBySide.Server> servers = new ArrayList<>();
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        try {
+            for (String name : o.servers()) {
+                if (name.equals("victoria-metrics") && !SideBySide.installed("victoria-metrics", "victoria-metrics-prod")) {
+                    System.out.println("victoria-metrics is not installed: left out (Debian package victoria-metrics)");
+                    continue;
+                }
+                servers.add(SideBySide.start(name, o, config, o.work().resolve(name)));
+            }
+            for (SideBySide.Server s : servers) {
+                SideBySide.waitReady(s, Duration.ofMinutes(2));
+            }
+            SideBySide.sleep(o.warmup());
+            Map<String, double[]> before = new LinkedHashMap<>();
+            Map<String, Double> most = new LinkedHashMap<>();
+            for (SideBySide.Server s : servers) {
+                before.put(s.name(), new double[] {Proc.cpuSeconds(s.process().pid()), SideBySide.samples(s), created(s)});
+            }
+            String load = Proc.loadAverage();
+            double generator0 = Proc.cpuSeconds(ProcessHandle.current().pid());
+            long start = System.nanoTime();
+            for (int step = 1; step <= steps; step++) {
+                long due = start + step * o.churn().every().toNanos();
+                Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                // The targets replaced at the step before stop now: every server has read the file since.
+                retired.forEach(t -> t.stop(0));
+                retiredIds.forEach(pages::forget);
+                retired.clear();
+                retiredIds.clear();
+                List<HttpServer> fresh = Targets.serve(nextId, perStep, pages::page);
+                for (int k = 0; k < perStep; k++) {
+                    int slot = cursor;
+                    cursor = (cursor + 1) % n;
+                    retired.add(slots[slot]);
+                    retiredIds.add(ids[slot]);
+                    slots[slot] = fresh.get(k);
+                    ids[slot] = nextId++;
+                }
+                writeTargets(file, slots, ids);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  +%4d s, %d targets replaced so far:", 
+                        (System.nanoTime() - start) / 1_000_000_000L, step * perStep));
+                for (SideBySide.Server s : servers) {
+                    double head = headSeries(s);
+                    most.merge(s.name(), head, Math::max);
+                    line.append(String.format(Locale.ROOT, " %s %,.0f series, RSS %.0f MB;", s.name(), head,
+                            Proc.rssBytes(s.process().pid()) / 1e6));
+                }
+                System.out.println(line);
+            }
+            long end = start + o.window().toNanos();
+            Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+            double generator = Proc.cpuSeconds(ProcessHandle.current().pid()) - generator0;
+            System.out.printf(Locale.ROOT, "load average at the window's start %s, at its end %s (2 cores shared); "
+                    + "load generator (this process, pages from memory) CPU in the window %.2f s (%.1f%% of a core)%n",
+                    load, Proc.loadAverage(), generator, 100 * generator / o.window().toSeconds());
+            Map<String, double[]> ingest = new LinkedHashMap<>();
+            for (SideBySide.Server s : servers) {
+                long pid = s.process().pid();
+                double[] b = before.get(s.name());
+                double head = headSeries(s);
+                most.merge(s.name(), head, Math::max);
+                ingest.put(s.name(), new double[] {Proc.cpuSeconds(pid) - b[0], SideBySide.samples(s) - b[1], created(s) - b[2],
+                        Proc.peakRssBytes(pid), Proc.rssBytes(pid), head});
+            }
+            for (SideBySide.Server s : servers) {
+                Map<String, Double> latencies = new LinkedHashMap<>();
+                Map<String, Double> cpu = new LinkedHashMap<>();
+                for (String q : QUERIES.values()) {
+                    try {
+                        SideBySide.warmUp(s, q);
+                        SideBySide.Warm w = SideBySide.warm(s, q, o.queryRepeats());
+                        latencies.put(q, w.medianMillis());
+                        cpu.put(q, w.cpuMicros());
+                    } catch (IOException e) {
+                        System.out.printf(Locale.ROOT, "%s: %s failed: %s%n", s.name(), q, e);
+                    }
+                }
+                double[] in = ingest.get(s.name());
+                long[] disk = disk(s);
+                figures.put(s.name(), new Figures(in[0], in[1], in[2], (long) in[3], (long) in[4], in[5], most.get(s.name()),
+                        disk[0], disk[1], (int) disk[2], latencies, cpu));
+            }
+        } finally {
+            for (SideBySide.Server s : servers) {
+                s.process().destroy();
+                if (!s.process().waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    s.process().destroyForcibly();
+                }
+            }
+            for (HttpServer t : slots) {
+                t.stop(0);
+            }
+            retired.forEach(t -> t.stop(0));
+        }
+        print(o, figures, live);
+        System.out.printf(Locale.ROOT, "load average after the run: %s%n", Proc.loadAverage());
+    }
+
+    /** The file_sd file, replaced at once (written aside, then moved over) so no server reads half of it. */
+    static void writeTargets(Path file, HttpServer[] slots, int[] ids) throws IOException {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < slots.length; i++) {
+            sb.append(i == 0 ? "" : ",\n").append("  {\"targets\": [\"127.0.0.1:").append(slots[i].getAddress().getPort())
+                    .append("\"], \"labels\": {\"pod\": \"node-").append(ids[i])
+                    .append("\"}}");
+        }
+        sb.append("\n]\n");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The head's series (Prometheus, Promethium) or VictoriaMetrics' series of the current hour. */
+    static double headSeries(SideBySide.Server s) throws Exception {
+        return s.name().equals("victoria-metrics") ? metric(s, "vm_cache_entries", "type=\"storage/hour_metric_ids\"")
+                : metric(s, "prometheus_tsdb_head_series", null);
+    }
+
+    /** Series created so far, from the server's own counter. */
+    static double created(SideBySide.Server s) throws Exception {
+        return s.name().equals("victoria-metrics") ? metric(s, "vm_new_timeseries_created_total", null)
+                : metric(s, "prometheus_tsdb_head_series_created_total", null);
+    }
+
+    /** The sum of a metric's samples on the server's /metrics whose labels hold {@code labels} (null: all), NaN when absent. */
+    static double metric(SideBySide.Server s, String name, String labels) throws Exception {
+        String metrics = SideBySide.get(s, "/metrics").body();
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? (\\S+)$").matcher(metrics);
+        double sum = Double.NaN;
+        while (m.find()) {
+            if (labels == null || (m.group(1) != null && m.group(1).contains(labels))) {
+                sum = (Double.isNaN(sum) ? 0 : sum) + Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** Index bytes on disk (the blocks' index files, Promethium's symbol tables; VictoriaMetrics' indexdb), the data folder's bytes, blocks. */
+    static long[] disk(SideBySide.Server s) throws IOException {
+        long index = 0;
+        int blocks = 0;
+        if (s.name().equals("victoria-metrics")) {
+            index = Math.max(0, Proc.size(s.data().resolve("indexdb")));
+        } else {
+            try (Stream<Path> dirs = Files.list(s.data())) {
+                for (Path b : dirs.filter(x -> Files.exists(x.resolve("meta.json"))).toList()) {
+                    index += Proc.size(b.resolve("index"));
+                    index += Math.max(0, Proc.size(b.resolve("symbols")));
+                    blocks++;
+                }
+            }
+        }
+        return new long[] {index, Proc.size(s.data()), blocks};
+    }
+
+    interface Measure {
+        double of(Figures f);
+    }
+
+    static void print(SideBySide.Options o, Map<String, Figures> figures, long live) {
+        List<String> names = new ArrayList<>(figures.keySet());
+        List<String> others = names.stream().filter(n -> !n.equals("promethium")).toList();
+        boolean ratios = figures.containsKey("promethium");
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n| churn: %d targets, %s%% replaced every %d s, %d s, %d live series |",
+                o.targets(), fmt(o.churn().percent()), o.churn().every().toSeconds(), o.window().toSeconds(), live));
+        names.forEach(n -> sb.append(' ').append(n).append(" |"));
+        if (ratios) {
+            others.forEach(n -> sb.append(" promethium / ").append(n).append(" |"));
+        }
+        sb.append("\n|---|").append("---|".repeat(names.size() + (ratios ? others.size() : 0))).append('\n');
+        row(sb, figures, names, others, ratios, "CPU per sample (µs)", f -> f.cpuSeconds() / f.samples() * 1e6, "%.2f");
+        row(sb, figures, names, others, ratios, "samples in the window", Figures::samples, "%.0f");
+        row(sb, figures, names, others, ratios, "series created in the window", Figures::seriesCreated, "%.0f");
+        row(sb, figures, names, others, ratios, "peak RSS (MB)", f -> f.peakRss() / 1e6, "%.0f");
+        row(sb, figures, names, others, ratios, "RSS at the end (MB)", f -> f.rssAtEnd() / 1e6, "%.0f");
+        row(sb, figures, names, others, ratios, "head series at the end (VictoriaMetrics: this hour's)", Figures::headSeriesAtEnd, "%.0f");
+        row(sb, figures, names, others, ratios, "head series, most seen", Figures::headSeriesMost, "%.0f");
+        row(sb, figures, names, others, ratios, "blocks written", f -> f.blocks(), "%.0f");
+        row(sb, figures, names, others, ratios, "index on disk (MB; VictoriaMetrics: indexdb)", f -> f.indexBytes() / 1e6, "%.2f");
+        row(sb, figures, names, others, ratios, "data folder (MB)", f -> f.dataBytes() / 1e6, "%.1f");
+        for (Map.Entry<String, String> q : QUERIES.entrySet()) {
+            row(sb, figures, names, others, ratios, q.getKey() + " (ms, warm median)",
+                    f -> f.queryMillis().getOrDefault(q.getValue(), Double.NaN), "%.2f");
+        }
+        for (Map.Entry<String, String> q : QUERIES.entrySet()) {
+            row(sb, figures, names, others, ratios, q.getKey() + " (server CPU µs per request)",
+                    f -> f.queryCpuMicros().getOrDefault(q.getValue(), Double.NaN), "%.0f");
+        }
+        System.out.println(sb);
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    static void row(StringBuilder sb, Map<String, Figures> figures, List<String> names, List<String> others, boolean ratios,
+                    String label, Measure m, String format) {
+        sb.append("| ").append(label).append(" |");
+        for (String n : names) {
+            double v = m.of(figures.get(n));
+            sb.append(' ').append(Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "—").append(" |");
+        }
+        if (ratios) {
+            double ours = m.of(figures.get("promethium"));
+            for (String n : others) {
+                double r = ours / m.of(figures.get(n));
+                // A ratio to nothing measured (CPU under /proc's 10 ms tick) is no ratio.
+                sb.append(' ').append(Double.isFinite(r) && Math.abs(r) < 1e6 ? String.format(Locale.ROOT, "%.2f×", r) : "—").append(" |");
+            }
+        }
+        sb.append('\n');
+    }
+}

@@ -775,8 +775,12 @@ public final class Template {
                     + name + "\" at <" + context + ">: " + message);
         }
 
+        /** An error placed at a command (Go's s.at(cmd)): where its first word starts, in a pipe too. */
         private TemplateException execError(Pipeline p, Command c, String message) {
-            return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
+            TemplateNode.Position at = c.position(0);
+            int line = at == null ? p.line() : at.line();
+            int column = at == null ? p.column() : at.column();
+            return new TemplateException("template: " + name + ":" + line + ":" + (column - 1) + ": executing \""
                     + name + "\" at <" + c.source() + ">: " + message);
         }
     }

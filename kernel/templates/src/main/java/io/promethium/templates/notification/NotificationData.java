@@ -37,6 +37,12 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         routeLabels = routeLabels == null ? new KV(Map.of()) : routeLabels;
     }
 
+    /** Data of a route without labels. */
+    public NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
+                            KV commonAnnotations, String externalUrl) {
+        this(receiver, status, alerts, groupLabels, commonLabels, commonAnnotations, null, externalUrl, true);
+    }
+
     /** The template data of a notification as of {@code now} (which alerts have resolved by then). */
     public static NotificationData of(Notification notification, Instant now) {
         List<NotificationAlert> alerts = new ArrayList<>();

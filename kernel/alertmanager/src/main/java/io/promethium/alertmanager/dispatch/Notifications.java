@@ -147,6 +147,10 @@ public final class Notifications {
      * before inhibition and silences); a label that fails to render is logged and left out.
      */
     private Labels routeLabels(AggregationGroup group, List<StoredAlert> batch, Instant now) {
+        if (batch.isEmpty()) {
+            // Nothing to render against (Alertmanager's RouteLabels of an empty group).
+            return Labels.EMPTY;
+        }
         RouteConfig route = group.route().config();
         if (route.labels().isEmpty()) {
             return Labels.EMPTY;
@@ -156,6 +160,11 @@ public final class Notifications {
         Notification data = notification(group, route.receiver(), batch, now, Labels.EMPTY);
         return templates.renderRouteLabels(raw.build(), data, (label, error) -> LOG.log(Level.SEVERE,
                 "failed to render route label " + label + " for group " + group.key() + ": " + error));
+    }
+
+    /** The route labels of {@code group} rendered against its current alerts, as the alert groups API shows them. */
+    public Labels routeLabels(AggregationGroup group, Instant now) {
+        return routeLabels(group, group.alerts(), now);
     }
 
     private boolean deliver(AggregationGroup group, Integration integration, List<StoredAlert> alerts, Instant now,

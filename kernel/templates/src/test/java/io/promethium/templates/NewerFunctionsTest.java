@@ -99,6 +99,15 @@ class NewerFunctionsTest {
         assertThat(am("[{{ routeLabels \"x\" }}]", null)).isEqualTo("[]");
     }
 
+    /** Alertmanager's ExecuteHTMLString resolves route labels with execHTML: the value is escaped there, then again outside. */
+    @Test
+    void inHtmlAnUnrenderedRouteLabelIsRenderedAsHtmlAndEscapedAgain() throws TemplateException {
+        String out = Template.parse("", "<p>{{ routeLabels \"x\" }}</p>", Dialect.ALERTMANAGER, null)
+                .executeHtml(data(Map.of("g", "<b>"), Map.of("x", "{{ .GroupLabels.g }}"), false),
+                        ExecutionContext.notification("", Clock.fixed(T, ZoneOffset.UTC)));
+        assertThat(out).isEqualTo("<p>&amp;lt;b&amp;gt;</p>");
+    }
+
     @Test
     void renderedRouteLabelsAreGivenAsTheyAre() {
         assertThat(am("[{{ routeLabels \"desc\" }}] {{ .RouteLabels.desc }}",

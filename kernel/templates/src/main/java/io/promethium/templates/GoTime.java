@@ -11,30 +11,52 @@ import java.util.Objects;
  * A Go {@code time.Time} as templates see it: an instant in a zone, printed as Go prints it and
  * formatted with Go's reference layouts ({@code date "2006-01-02 15:04"}).
  */
-public record GoTime(Instant instant, ZoneId zone, String zoneName) implements TemplateValue {
+public record GoTime(Instant instant, ZoneId zone, String zoneName, Long monotonicNanos) implements TemplateValue {
 
     /**
      * @param zoneName the zone's abbreviation as Go's {@code MST} prints it, {@code ""} for a
      *     zone without one (printed as {@code -0700}); null for the zone's own abbreviation
+     * @param monotonicNanos the monotonic clock reading of a {@code time.Now} value, which Go
+     *     prints after it ({@code m=+1.000000001}); null for every other time (Go strips it
+     *     when a time changes zone)
      */
     public GoTime {
         Objects.requireNonNull(instant, "instant is null");
         zone = zone == null ? ZoneId.of("UTC") : zone;
     }
 
+    /** A time in {@code zone}, abbreviated as {@code zoneName} says (see the record's parameters). */
+    public GoTime(Instant instant, ZoneId zone, String zoneName) {
+        this(instant, zone, zoneName, null);
+    }
+
     /** A time in {@code zone}, abbreviated as that zone is. */
     public GoTime(Instant instant, ZoneId zone) {
-        this(instant, zone, null);
+        this(instant, zone, null, null);
     }
 
     public static GoTime utc(Instant instant) {
         return new GoTime(instant, ZoneId.of("UTC"));
     }
 
-    /** Go's {@code time.Time.String()}: {@code 2006-01-02 15:04:05.999999999 -0700 MST}. */
+    /**
+     * Go's {@code time.Time.String()}: {@code 2006-01-02 15:04:05.999999999 -0700 MST}, and
+     * {@code m=±seconds} with nine decimals for a time with a monotonic reading.
+     */
     @Override
     public String toString() {
-        return format("2006-01-02 15:04:05.999999999 -0700 MST");
+        String s = format("2006-01-02 15:04:05.999999999 -0700 MST");
+        if (monotonicNanos == null) {
+            return s;
+        }
+        long m = monotonicNanos;
+        StringBuilder b = new StringBuilder(s).append(" m=").append(m < 0 ? '-' : '+');
+        // Long.MIN_VALUE has no positive counterpart: its digits as Go's uint64 arithmetic gives them.
+        String digits = m == Long.MIN_VALUE ? "9223372036854775808" : Long.toString(Math.abs(m));
+        if (digits.length() < 10) {
+            digits = "0".repeat(10 - digits.length()) + digits;
+        }
+        return b.append(digits, 0, digits.length() - 9).append('.').append(digits, digits.length() - 9, digits.length()).toString();
     }
 
     @Override

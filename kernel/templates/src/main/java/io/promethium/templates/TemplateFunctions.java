@@ -389,8 +389,9 @@ final class TemplateFunctions {
                 // Prometheus: float64(timestamp) / 1000.0 of the evaluation's model.Time (whole milliseconds).
                 return env.context().evaluationTime().toEpochMilli() / 1000.0;
             }
-            // Alertmanager: time.Now, read when called.
-            return GoTime.utc(env.context().clock().instant());
+            // Alertmanager: time.Now, read when called, with its monotonic reading.
+            return new GoTime(env.context().clock().instant(), java.time.ZoneId.of("UTC"), null,
+                    System.nanoTime() - Monotonic.ORIGIN);
         });
         registerAlertmanagerFunctions();
         if (!NAMES.equals(FUNCTIONS.keySet())) {
@@ -575,6 +576,14 @@ final class TemplateFunctions {
             return t;
         }
         throw new TemplateException("wrong type for value; expected time.Time; got " + GoFormat.typeName(o));
+    }
+
+    /**
+     * The origin of {@code now}'s monotonic reading: when this class loaded (Go's is the
+     * process start). Immutable.
+     */
+    private static final class Monotonic {
+        static final long ORIGIN = System.nanoTime();
     }
 
     /** Go's zero time. */

@@ -10,9 +10,19 @@ import java.util.Objects;
  * @param receiver the receiver's name
  * @param firing whether any alert of the group still fires
  * @param groupKey identity of the group, stable across notifications
+ * @param routeLabels the {@code labels} of the group's route (inherited from its parents), as the
+ *     dispatcher rendered them for this notification (Alertmanager's {@code .RouteLabels})
  */
 public record Notification(String receiver, boolean firing, List<Alert> alerts, Labels groupLabels,
-                           Labels commonLabels, Labels commonAnnotations, String externalUrl, String groupKey) {
+                           Labels commonLabels, Labels commonAnnotations, String externalUrl, String groupKey,
+                           Labels routeLabels) {
+
+    /** A notification of a route without labels. */
+    public Notification(String receiver, boolean firing, List<Alert> alerts, Labels groupLabels, Labels commonLabels,
+                        Labels commonAnnotations, String externalUrl, String groupKey) {
+        this(receiver, firing, alerts, groupLabels, commonLabels, commonAnnotations, externalUrl, groupKey, Labels.EMPTY);
+    }
+
     public Notification {
         Objects.requireNonNull(receiver, "receiver is null");
         alerts = List.copyOf(alerts);
@@ -21,5 +31,6 @@ public record Notification(String receiver, boolean firing, List<Alert> alerts, 
         commonAnnotations = commonAnnotations == null ? Labels.EMPTY : commonAnnotations;
         externalUrl = externalUrl == null ? "" : externalUrl;
         groupKey = groupKey == null ? "" : groupKey;
+        routeLabels = routeLabels == null ? Labels.EMPTY : routeLabels;
     }
 }

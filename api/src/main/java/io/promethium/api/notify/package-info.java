@@ -33,9 +33,12 @@
  * integration keeps about a group between notifications (Alertmanager's receiver data in the
  * notification log), passed by {@link io.promethium.api.notify.Notifier#send(io.promethium.api.notify.Notification,
  * java.time.Instant, io.promethium.api.notify.NotificationState)}.
+ *
+ * <p>1.6.0: {@link io.promethium.api.notify.Notification#routeLabels}, the rendered {@code labels}
+ * of the group's route (Alertmanager 0.34's route labels).
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

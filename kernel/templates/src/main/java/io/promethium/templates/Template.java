@@ -98,11 +98,61 @@ public final class Template {
         return definitions.containsKey(definition);
     }
 
-    /** Runs the template with {@code data} as dot and {@code $}. */
+    /**
+     * Runs the template with {@code data} as dot and {@code $}; Prometheus's {@code now} is the
+     * time of this call (a rule passes its evaluation time with {@link #execute(Object, ExecutionContext)}).
+     */
     public String execute(Object data, QueryFunction query, String externalUrl) throws TemplateException {
-        Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), false);
+        return execute(data, new ExecutionContext(query, externalUrl, java.time.Instant.now(), java.time.Clock.systemUTC()));
+    }
+
+    /** Runs the template with {@code data} as dot and {@code $} in {@code context}. */
+    public String execute(Object data, ExecutionContext context) throws TemplateException {
+        Execution run = new Execution(data, functions(data, context, false, new RouteLabelResolver(this, data, context, false)), false);
         run.walk(nodes, data);
         return run.out.toString();
+    }
+
+    private TemplateFunctions functions(Object data, ExecutionContext context, boolean html, RouteLabelResolver resolver) {
+        return new TemplateFunctions(context, dialect, resolver::resolve);
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** A run that shares {@code resolver} with the run that called {@code routeLabels}. */
+    String run(Object data, ExecutionContext context, boolean html, RouteLabelResolver resolver) throws TemplateException {
+        Execution run = new Execution(data, functions(data, context, html, resolver), html);
+        if (html) {
+            run.escaped = escaped();
+            run.decisions = run.escaped.of(name);
+        }
+        run.walk(nodes, data);
+        if (html) {
+            run.finishHtml();
+        }
+        return run.out.toString();
+    }
+
+    /**
+     * Renders Alertmanager's route labels of {@code data} as its dispatcher does before a
+     * notification ({@code RouteLabelRenderer}): each value as a text template against
+     * {@code data}, one resolver shared by all so a label that others refer to is rendered once;
+     * a label that fails to render is left out, with its error given to {@code failed}.
+     */
+    public Map<String, String> renderRouteLabels(RouteLabelSource data, ExecutionContext context,
+                                                 java.util.function.BiConsumer<String, TemplateException> failed) {
+        RouteLabelResolver resolver = new RouteLabelResolver(this, data, context, false);
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String label : new java.util.TreeSet<>(data.routeLabels().keySet())) {
+            try {
+                out.put(label, resolver.resolve(label));
+            } catch (TemplateException e) {
+                failed.accept(label, e);
+            }
+        }
+        return out;
     }
 
     /**
@@ -114,7 +164,12 @@ public final class Template {
      *     whatever the data
      */
     public String executeHtml(Object data, QueryFunction query, String externalUrl) throws TemplateException {
-        Execution run = new Execution(data, new TemplateFunctions(query, externalUrl), true);
+        return executeHtml(data, new ExecutionContext(query, externalUrl, java.time.Instant.now(), java.time.Clock.systemUTC()));
+    }
+
+    /** {@link #executeHtml(Object, QueryFunction, String)} in {@code context}. */
+    public String executeHtml(Object data, ExecutionContext context) throws TemplateException {
+        Execution run = new Execution(data, functions(data, context, true, new RouteLabelResolver(this, data, context, true)), true);
         run.escaped = escaped();
         run.decisions = run.escaped.of(name);
         run.walk(nodes, data);
@@ -154,12 +209,18 @@ public final class Template {
 
     /** Runs the defined template {@code definition} with {@code data} as dot, as Go's ExecuteTemplate. */
     public String executeDefinition(String definition, Object data) throws TemplateException {
+        return executeDefinition(definition, data, new ExecutionContext(QueryFunction.NONE, "", java.time.Instant.now(),
+                java.time.Clock.systemUTC()));
+    }
+
+    /** {@link #executeDefinition(String, Object)} in {@code context}. */
+    public String executeDefinition(String definition, Object data, ExecutionContext context) throws TemplateException {
         List<TemplateNode> body = definitions.get(definition);
         if (body == null) {
             throw new TemplateException("template: no template " + GoFormat.quote(definition) + " associated with template "
                     + GoFormat.quote(name));
         }
-        Execution run = new Execution(data, new TemplateFunctions(QueryFunction.NONE, ""), false);
+        Execution run = new Execution(data, functions(data, context, false, new RouteLabelResolver(this, data, context, false)), false);
         run.walk(body, data);
         return run.out.toString();
     }
@@ -714,8 +775,12 @@ public final class Template {
                     + name + "\" at <" + context + ">: " + message);
         }
 
+        /** An error placed at a command (Go's s.at(cmd)): where its first word starts, in a pipe too. */
         private TemplateException execError(Pipeline p, Command c, String message) {
-            return new TemplateException("template: " + name + ":" + p.line() + ":" + (p.column() - 1) + ": executing \""
+            TemplateNode.Position at = c.position(0);
+            int line = at == null ? p.line() : at.line();
+            int column = at == null ? p.column() : at.column();
+            return new TemplateException("template: " + name + ":" + line + ":" + (column - 1) + ": executing \""
                     + name + "\" at <" + c.source() + ">: " + message);
         }
     }

@@ -29,8 +29,17 @@ final class TemplateFunctions {
         Object apply(Env env, List<Object> args) throws Exception;
     }
 
-    /** What a call may depend on besides its arguments. */
-    record Env(QueryFunction query, String externalUrl) {
+    /**
+     * What a call may depend on besides its arguments: the run's context, the dialect (whose
+     * {@code now} differs) and the resolver of Alertmanager's {@code routeLabels}.
+     */
+    record Env(QueryFunction query, String externalUrl, Dialect dialect, ExecutionContext context, RouteLabels routeLabels) {
+    }
+
+    /** Alertmanager's {@code routeLabels} for one top-level run: a route label's value by name. */
+    @FunctionalInterface
+    interface RouteLabels {
+        String resolve(String name) throws TemplateException;
     }
 
     private static final String[] SI_BIG = {"", "k", "M", "G", "T", "P", "E", "Z", "Y"};
@@ -45,12 +54,14 @@ final class TemplateFunctions {
     static final Set<String> PROMETHEUS_NAMES = union(BUILTIN, Set.of("humanize", "humanize1024", "humanizeDuration",
             "humanizePercentage", "humanizeTimestamp", "title", "toUpper", "toLower", "reReplaceAll", "match",
             "stripPort", "stripDomain", "parseDuration", "query", "first", "label", "value", "strvalue", "sortByLabel",
-            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink", "urlQueryEscape", "toTime", "toDuration"));
+            "args", "safeHtml", "externalURL", "pathPrefix", "graphLink", "tableLink", "urlQueryEscape", "toTime", "toDuration",
+            "now"));
 
     /** Alertmanager's notification template functions (its template.DefaultFuncs). */
     static final Set<String> ALERTMANAGER_NAMES = union(BUILTIN, Set.of("toUpper", "toLower", "title", "trimSpace",
             "join", "match", "safeHtml", "safeUrl", "urlUnescape", "reReplaceAll", "stringSlice", "date", "tz", "since",
-            "humanizeDuration", "toJson", "list", "append", "dict", "base64encode"));
+            "humanizeDuration", "toJson", "list", "append", "dict", "base64encode", "now", "toDate", "mustToDate",
+            "base64decode", "routeLabels"));
 
     private static final Set<String> NAMES = union(PROMETHEUS_NAMES, ALERTMANAGER_NAMES);
 
@@ -116,6 +127,11 @@ final class TemplateFunctions {
         sig("strvalue", false, SAMPLE);
         sig("sortByLabel", false, STRING, QUERY_RESULT);
         sig("externalURL", false);
+        sig("now", false);
+        sig("toDate", false, STRING, STRING);
+        sig("mustToDate", false, STRING, STRING);
+        sig("base64decode", false, STRING);
+        sig("routeLabels", false, STRING);
         sig("pathPrefix", false);
         sig("join", false, STRING, "[]string");
         sig("stringSlice", true, STRING);
@@ -179,9 +195,9 @@ final class TemplateFunctions {
 
     private final Env env;
 
-    TemplateFunctions(QueryFunction queryFunction, String externalUrl) {
-        this.env = new Env(Objects.requireNonNull(queryFunction, "queryFunction is null"),
-                externalUrl == null ? "" : externalUrl);
+    TemplateFunctions(ExecutionContext context, Dialect dialect, RouteLabels routeLabels) {
+        this.env = new Env(context.query(), context.externalUrl(), Objects.requireNonNull(dialect, "dialect is null"),
+                context, Objects.requireNonNull(routeLabels, "routeLabels is null"));
     }
 
     static {
@@ -367,6 +383,16 @@ final class TemplateFunctions {
             double seconds = toFloat("toDuration", one("toDuration", a));
             return new GoDuration(java.time.Duration.ofNanos(goInt64(seconds * 1e9)));
         });
+        FUNCTIONS.put("now", (env, a) -> {
+            arity("now", a, 0, 0);
+            if (env.dialect() == Dialect.PROMETHEUS) {
+                // Prometheus: float64(timestamp) / 1000.0 of the evaluation's model.Time (whole milliseconds).
+                return env.context().evaluationTime().toEpochMilli() / 1000.0;
+            }
+            // Alertmanager: time.Now, read when called, with its monotonic reading.
+            return new GoTime(env.context().clock().instant(), java.time.ZoneId.of("UTC"), null,
+                    System.nanoTime() - Monotonic.ORIGIN);
+        });
         registerAlertmanagerFunctions();
         if (!NAMES.equals(FUNCTIONS.keySet())) {
             throw new IllegalStateException("function names out of sync: " + NAMES + " vs " + FUNCTIONS.keySet());
@@ -378,6 +404,32 @@ final class TemplateFunctions {
         // The URL-safe alphabet, padded, as Alertmanager's base64encode (for a value in a URL query parameter).
         FUNCTIONS.put("base64encode", (env, a) -> java.util.Base64.getUrlEncoder()
                 .encodeToString(string("base64encode", one("base64encode", a)).getBytes(StandardCharsets.UTF_8)));
+        FUNCTIONS.put("base64decode", (env, a) -> base64UrlDecode(string("base64decode", one("base64decode", a))));
+        FUNCTIONS.put("toDate", (env, a) -> {
+            // Alertmanager: the zero time when the value does not parse.
+            arity("toDate", a, 2, 2);
+            try {
+                return GoLayout.parseInUtc(string("toDate", a.get(0)), string("toDate", a.get(1)));
+            } catch (GoLayout.ParseException e) {
+                return GoTime.utc(NotificationZero.TIME);
+            }
+        });
+        FUNCTIONS.put("mustToDate", (env, a) -> {
+            arity("mustToDate", a, 2, 2);
+            try {
+                return GoLayout.parseInUtc(string("mustToDate", a.get(0)), string("mustToDate", a.get(1)));
+            } catch (GoLayout.ParseException e) {
+                throw new TemplateException("error calling mustToDate: " + e.getMessage());
+            }
+        });
+        FUNCTIONS.put("routeLabels", (env, a) -> {
+            String name = string("routeLabels", one("routeLabels", a));
+            try {
+                return env.routeLabels().resolve(name);
+            } catch (TemplateException e) {
+                throw new TemplateException("error calling routeLabels: " + e.getMessage());
+            }
+        });
         FUNCTIONS.put("trimSpace", (env, a) -> trimSpace(string("trimSpace", one("trimSpace", a))));
         FUNCTIONS.put("join", (env, a) -> {
             arity("join", a, 2, 2);
@@ -424,7 +476,7 @@ final class TemplateFunctions {
         });
         FUNCTIONS.put("since", (env, a) -> {
             Instant t = time("since", one("since", a)).instant();
-            return new GoDuration(java.time.Duration.between(t, Instant.now()));
+            return new GoDuration(java.time.Duration.between(t, env.context().clock().instant()));
         });
         FUNCTIONS.put("toJson", (env, a) -> {
             try {
@@ -526,7 +578,114 @@ final class TemplateFunctions {
         throw new TemplateException("wrong type for value; expected time.Time; got " + GoFormat.typeName(o));
     }
 
-    /** Calls a function with this execution's query and external URL. */
+    /**
+     * The origin of {@code now}'s monotonic reading: when this class loaded (Go's is the
+     * process start). Immutable.
+     */
+    private static final class Monotonic {
+        static final long ORIGIN = System.nanoTime();
+    }
+
+    /** Go's zero time. */
+    private static final class NotificationZero {
+        static final Instant TIME = Instant.parse("0001-01-01T00:00:00Z");
+    }
+
+    /**
+     * Go's {@code base64.URLEncoding.DecodeString} (the URL-safe alphabet, padded, not strict):
+     * CR and LF skipped; any other byte outside the alphabet, missing or misplaced padding and
+     * text after the padding are {@code illegal base64 data at input byte N} at Go's offset.
+     * Written here: Java's decoder accepts missing padding and reports no offset. The bytes
+     * become a string as Go's {@code string(b)} would print them (invalid UTF-8 as U+FFFD).
+     */
+    static String base64UrlDecode(String text) throws TemplateException {
+        byte[] src = text.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(src.length * 3 / 4);
+        int si = 0;
+        while (true) {
+            int[] dbuf = new int[4];
+            int dlen = 4;
+            int error = -1;
+            boolean end = false;
+            for (int j = 0; j < 4; j++) {
+                if (si == src.length) {
+                    if (j == 0) {
+                        return out.toString(StandardCharsets.UTF_8);
+                    }
+                    // The padded encoding wants whole quanta.
+                    throw base64Error(si - j);
+                }
+                int in = src[si] & 0xff;
+                si++;
+                int v = base64Value(in);
+                if (v >= 0) {
+                    dbuf[j] = v;
+                    continue;
+                }
+                if (in == '\n' || in == '\r') {
+                    j--;
+                    continue;
+                }
+                if (in != '=') {
+                    throw base64Error(si - 1);
+                }
+                switch (j) {
+                    case 0, 1 -> throw base64Error(si - 1);
+                    case 2 -> {
+                        while (si < src.length && (src[si] == '\n' || src[si] == '\r')) {
+                            si++;
+                        }
+                        if (si == src.length) {
+                            throw base64Error(src.length);
+                        }
+                        if (src[si] != '=') {
+                            throw base64Error(si - 1);
+                        }
+                        si++;
+                    }
+                    default -> {
+                    }
+                }
+                while (si < src.length && (src[si] == '\n' || src[si] == '\r')) {
+                    si++;
+                }
+                if (si < src.length) {
+                    error = si;
+                }
+                dlen = j;
+                end = true;
+                break;
+            }
+            int val = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
+            byte[] three = {(byte) (val >> 16), (byte) (val >> 8), (byte) val};
+            out.write(three, 0, dlen - 1);
+            if (error >= 0) {
+                throw base64Error(error);
+            }
+            if (end) {
+                return out.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private static int base64Value(int c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
+    }
+
+    private static TemplateException base64Error(int offset) {
+        return new TemplateException("error calling base64decode: illegal base64 data at input byte " + offset);
+    }
+
+    /** Calls a function with this execution's context. */
     Object call(String name, List<Object> args) throws Exception {
         return FUNCTIONS.get(name).apply(env, args);
     }

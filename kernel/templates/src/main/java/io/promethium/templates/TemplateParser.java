@@ -343,6 +343,13 @@ final class TemplateParser {
                     if (!functions.contains(t.text())) {
                         throw error(t, "function \"" + t.text() + "\" not defined");
                     }
+                    if (peek().type() == Type.FIELD && peek().glued()) {
+                        // Go's chain node: the function called without arguments, then its result's fields ({{ now.Unix }}).
+                        TemplateNode.Position at = new TemplateNode.Position(t.line(), t.column());
+                        Pipeline call = new Pipeline(List.of(), false, List.of(new Command(List.of(new Function(t.text())),
+                                t.text(), List.of(at), List.of(t.text()))), t.line(), t.column());
+                        yield new Nested(call, fieldsAfter(new ArrayList<>(), source));
+                    }
                     yield new Function(t.text());
                 }
             };

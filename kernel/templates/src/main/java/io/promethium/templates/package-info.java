@@ -5,9 +5,13 @@
  * and the definitions of a base set; data objects expose Go-style fields and methods through
  * {@link io.promethium.templates.TemplateValue}. {@code io.promethium.templates.notification}
  * holds Alertmanager's notification data and our default notification templates.
+ *
+ * <p>1.3.0: {@link io.promethium.templates.ExecutionContext} (the rule evaluation time of
+ * Prometheus's {@code now}, the clock of Alertmanager's), {@link io.promethium.templates.RouteLabelSource}
+ * and {@link io.promethium.templates.Template#renderRouteLabels}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.templates;
 
 import org.osgi.annotation.bundle.Export;

@@ -360,6 +360,8 @@ public final class AlertmanagerApi implements HttpRoutes {
             n.set("alerts", alerts);
             n.set("labels", labels(g.groupLabels()));
             n.putObject("receiver").put("name", name);
+            // Alertmanager 0.34: the route's labels rendered against the group's current alerts.
+            n.set("routeLabels", labels(current.notifications().routeLabels(g, now)));
         }
         json(ex, 200, out);
     }

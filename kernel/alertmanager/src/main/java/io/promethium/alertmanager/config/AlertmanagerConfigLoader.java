@@ -317,13 +317,21 @@ public final class AlertmanagerConfigLoader {
         boolean cont = b.bool("continue", false);
         List<String> mute = b.strings("mute_time_intervals");
         List<String> active = b.strings("active_time_intervals");
+        // A YAML null is model.LabelValue's empty value.
+        Map<String, String> labels = new java.util.TreeMap<>();
+        b.stringMapOrNulls("labels").forEach((k, v) -> labels.put(k, v == null ? "" : v));
+        for (String name : labels.keySet()) {
+            if (!LabelMatchers.validLabelName(name)) {
+                throw Block.error(b.at("labels"), "invalid label name \"" + name + "\" in route labels");
+            }
+        }
         List<RouteConfig> children = new ArrayList<>();
         for (YamlNode child : b.list("routes")) {
             children.add(route(child, false));
         }
         b.finish();
         return new RouteConfig(receiver, groupBy, groupWait, groupInterval, repeatInterval, matchers, cont, mute, active,
-                children, node.location().toString());
+                children, node.location().toString(), labels);
     }
 
     /**
@@ -358,11 +366,15 @@ public final class AlertmanagerConfigLoader {
 
     /** The root gets Alertmanager's defaults; children inherit what they do not set (intervals excepted). */
     private static RouteConfig withDefaults(RouteConfig root) {
-        return inherit(root, root.receiver(), List.of(), DEFAULT_GROUP_WAIT, DEFAULT_GROUP_INTERVAL, DEFAULT_REPEAT_INTERVAL);
+        return inherit(root, root.receiver(), List.of(), DEFAULT_GROUP_WAIT, DEFAULT_GROUP_INTERVAL, DEFAULT_REPEAT_INTERVAL,
+                Map.of());
     }
 
     private static RouteConfig inherit(RouteConfig r, String receiver, List<String> groupBy, Duration wait, Duration interval,
-                                       Duration repeat) {
+                                       Duration repeat, Map<String, String> parentLabels) {
+        // Alertmanager merges a route's labels over its parent's, into a new set.
+        Map<String, String> labels = new java.util.TreeMap<>(parentLabels);
+        labels.putAll(r.labels());
         String rc = r.receiver() == null || r.receiver().isEmpty() ? receiver : r.receiver();
         List<String> gb = r.groupBy() == null ? groupBy : r.groupBy();
         Duration w = r.groupWait() == null ? wait : r.groupWait();
@@ -370,10 +382,10 @@ public final class AlertmanagerConfigLoader {
         Duration rep = r.repeatInterval() == null ? repeat : r.repeatInterval();
         List<RouteConfig> children = new ArrayList<>();
         for (RouteConfig c : r.routes()) {
-            children.add(inherit(c, rc, gb, w, i, rep));
+            children.add(inherit(c, rc, gb, w, i, rep, labels));
         }
         return new RouteConfig(rc, gb, w, i, rep, r.matchers(), r.continueMatching(), r.muteTimeIntervals(),
-                r.activeTimeIntervals(), children, r.location());
+                r.activeTimeIntervals(), children, r.location(), labels);
     }
 
     private static void checkReferences(RouteConfig r, Set<String> receivers, Set<String> intervals) throws ConfigException {

@@ -11,6 +11,7 @@ import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.NotificationState;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.templates.notification.NotificationTemplates;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,9 +53,18 @@ public final class Notifications {
     private final DispatchMetrics metrics;
     private final String externalUrl;
     private final Clock clock;
+    private final NotificationTemplates templates;
 
     public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
                          SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock) {
+        this(config, integrations, inhibitor, silences, log, metrics, externalUrl, clock, NotificationTemplates.defaults());
+    }
+
+    /** @param templates the config's templates, which route labels are rendered with */
+    public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
+                         SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock,
+                         NotificationTemplates templates) {
+        this.templates = Objects.requireNonNull(templates, "templates is null");
         this.config = Objects.requireNonNull(config, "config is null");
         this.integrations = Map.copyOf(integrations);
         this.inhibitor = Objects.requireNonNull(inhibitor, "inhibitor is null");
@@ -87,12 +97,13 @@ public final class Notifications {
         if (targets.isEmpty()) {
             return true;
         }
+        Labels routeLabels = routeLabels(group, snapshot, now);
         Duration budget = route.groupInterval().compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : route.groupInterval();
         Instant deadline = now.plus(budget);
         List<Future<Boolean>> results = new ArrayList<>();
         try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (Integration integration : targets) {
-                results.add(executor.submit(() -> deliver(group, integration, alerts, now, deadline)));
+                results.add(executor.submit(() -> deliver(group, integration, alerts, now, deadline, routeLabels)));
             }
             boolean ok = true;
             for (Future<Boolean> f : results) {
@@ -130,8 +141,34 @@ public final class Notifications {
         return false;
     }
 
+    /**
+     * The route's labels rendered against the batch being flushed, as Alertmanager's dispatcher
+     * renders them before each flush (against the group's alerts, its receiver and group labels,
+     * before inhibition and silences); a label that fails to render is logged and left out.
+     */
+    private Labels routeLabels(AggregationGroup group, List<StoredAlert> batch, Instant now) {
+        if (batch.isEmpty()) {
+            // Nothing to render against (Alertmanager's RouteLabels of an empty group).
+            return Labels.EMPTY;
+        }
+        RouteConfig route = group.route().config();
+        if (route.labels().isEmpty()) {
+            return Labels.EMPTY;
+        }
+        Labels.Builder raw = Labels.builder();
+        route.labels().forEach(raw::set);
+        Notification data = notification(group, route.receiver(), batch, now, Labels.EMPTY);
+        return templates.renderRouteLabels(raw.build(), data, (label, error) -> LOG.log(Level.SEVERE,
+                "failed to render route label " + label + " for group " + group.key() + ": " + error));
+    }
+
+    /** The route labels of {@code group} rendered against its current alerts, as the alert groups API shows them. */
+    public Labels routeLabels(AggregationGroup group, Instant now) {
+        return routeLabels(group, group.alerts(), now);
+    }
+
     private boolean deliver(AggregationGroup group, Integration integration, List<StoredAlert> alerts, Instant now,
-                            Instant deadline) throws InterruptedException {
+                            Instant deadline, Labels routeLabels) throws InterruptedException {
         Set<Long> firing = new HashSet<>();
         Set<Long> resolved = new HashSet<>();
         for (StoredAlert a : alerts) {
@@ -153,7 +190,7 @@ public final class Notifications {
         }
         List<StoredAlert> sent = sendResolved ? alerts : alerts.stream().filter(a -> !a.resolvedAt(now)).toList();
         if (!sent.isEmpty()) {
-            Notification n = notification(group, integration.receiver(), sent, now);
+            Notification n = notification(group, integration.receiver(), sent, now, routeLabels);
             NotificationLog.Entry previous = log.get(logKey);
             KeptState state = new KeptState(previous == null ? Map.of() : previous.data());
             if (!sendWithRetries(group, integration, n, deadline, state)) {
@@ -295,7 +332,8 @@ public final class Notifications {
         return Duration.ofMillis((long) (d.toMillis() * f));
     }
 
-    private Notification notification(AggregationGroup group, String receiver, List<StoredAlert> sent, Instant now) {
+    private Notification notification(AggregationGroup group, String receiver, List<StoredAlert> sent, Instant now,
+                                      Labels routeLabels) {
         List<Alert> out = new ArrayList<>();
         boolean firing = false;
         for (StoredAlert s : sent) {
@@ -306,7 +344,7 @@ public final class Notifications {
             out.add(resolved ? a : new Alert(a.labels(), a.annotations(), a.startsAt(), null, a.generatorUrl()));
         }
         return new Notification(receiver, firing, out, group.groupLabels(), common(out, true), common(out, false),
-                externalUrl, group.key());
+                externalUrl, group.key(), routeLabels);
     }
 
     private static Labels common(List<Alert> alerts, boolean labels) {

@@ -150,10 +150,12 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     public synchronized void reload() throws ConfigException {
         AlertmanagerConfig config;
         Map<String, List<Integration>> integrations;
+        NotificationTemplates templates;
         try {
             // Keys whose plugin is not installed wait for it instead of failing the load.
             config = new AlertmanagerConfigLoader(notifiers::current, true).load(configFile);
-            integrations = build(config);
+            templates = NotificationTemplates.load(config.templateFiles(), clock);
+            integrations = build(config, templates);
         } catch (ConfigException | RuntimeException e) {
             lastReloadOk = false;
             lastError = e.getMessage();
@@ -164,7 +166,8 @@ public final class AlertmanagerRuntime implements AutoCloseable {
             throw new ConfigException(configFile + ": " + e, e);
         }
         Inhibitor inhibitor = new Inhibitor(config.inhibitRules(), alerts);
-        Notifications notifications = new Notifications(config, integrations, inhibitor, silences, nflog, metrics, externalUrl, clock);
+        Notifications notifications = new Notifications(config, integrations, inhibitor, silences, nflog, metrics, externalUrl, clock,
+                templates);
         Dispatcher dispatcher = new Dispatcher(config, notifications, clock);
         Active previous = active;
         active = new Active(config, dispatcher, notifications, integrations, hash(config.source()));
@@ -181,8 +184,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         LOG.info("Completed loading of configuration file " + configFile);
     }
 
-    private Map<String, List<Integration>> build(AlertmanagerConfig config) throws ConfigException {
-        NotificationTemplates templates = NotificationTemplates.load(config.templateFiles(), clock);
+    private Map<String, List<Integration>> build(AlertmanagerConfig config, NotificationTemplates templates) throws ConfigException {
         Map<String, List<Integration>> out = new HashMap<>();
         try {
             for (ReceiverConfig r : config.receivers()) {

@@ -41,6 +41,8 @@ class AlertmanagerApiTest {
                   routes:
                     - matchers: [team="db"]
                       receiver: db
+                      labels:
+                        owner: '{{ .GroupLabels.alertname }}-team'
                 receivers:
                   - name: main
                   - name: db
@@ -77,6 +79,9 @@ class AlertmanagerApiTest {
         JsonNode groups = JSON.readTree(get("/api/v2/alerts/groups").body());
         assertThat(groups).hasSize(2);
         assertThat(groups.toString()).contains("\"receiver\":{\"name\":\"db\"}").contains("\"labels\":{\"alertname\":\"A\"}");
+        // Alertmanager 0.34's routeLabels, rendered against the group.
+        assertThat(groups.toString()).contains("\"receiver\":{\"name\":\"db\"},\"routeLabels\":{\"owner\":\"A-team\"}")
+                .contains("\"receiver\":{\"name\":\"main\"},\"routeLabels\":{}");
         JsonNode db = JSON.readTree(get("/api/v2/alerts?receiver=db").body());
         assertThat(db).hasSize(1);
         assertThat(db.get(0).path("receivers").get(0).path("name").asText()).isEqualTo("db");

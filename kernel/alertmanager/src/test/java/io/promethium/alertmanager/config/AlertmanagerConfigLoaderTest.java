@@ -247,4 +247,48 @@ class AlertmanagerConfigLoaderTest {
                   - name: r
                 """);
     }
+
+    /** Alertmanager 0.34's route labels: merged over the parent's at each level, names checked. */
+    @Test
+    void routeLabelsAreInheritedAndOverriddenByChildRoutes() throws Exception {
+        AlertmanagerConfig c = load("""
+                route:
+                  receiver: hook
+                  labels:
+                    team: infra
+                    page: "no"
+                  routes:
+                    - matchers: [severity="critical"]
+                      labels:
+                        page: "yes"
+                        key: '{{ .GroupLabels.alertname }}'
+                      routes:
+                        - matchers: [db="x"]
+                    - matchers: [severity="info"]
+                receivers:
+                  - name: hook
+                    webhook_configs:
+                      - url: http://127.0.0.1:1/
+                """);
+        assertThat(c.route().labels()).containsExactly(java.util.Map.entry("page", "no"), java.util.Map.entry("team", "infra"));
+        RouteConfig critical = c.route().routes().get(0);
+        assertThat(critical.labels()).containsExactly(java.util.Map.entry("key", "{{ .GroupLabels.alertname }}"),
+                java.util.Map.entry("page", "yes"), java.util.Map.entry("team", "infra"));
+        assertThat(critical.routes().get(0).labels()).isEqualTo(critical.labels());
+        assertThat(c.route().routes().get(1).labels()).isEqualTo(c.route().labels());
+    }
+
+    @Test
+    void aRouteLabelWithAnInvalidNameIsRefusedWithItsPlace() {
+        assertThatThrownBy(() -> load("""
+                route:
+                  receiver: hook
+                  labels:
+                    "": x
+                receivers:
+                  - name: hook
+                    webhook_configs:
+                      - url: http://127.0.0.1:1/
+                """)).hasMessageContaining("alertmanager.yml:3:").hasMessageContaining("invalid label name \"\" in route labels");
+    }
 }

@@ -315,4 +315,41 @@ class DispatchTest {
     private static JsonNode json(Request request) throws java.io.IOException {
         return JSON.readTree(request.body());
     }
+
+    /**
+     * Route labels as Alertmanager 0.34 sends them: rendered by the dispatcher against the group
+     * (here from a group label and another route label) and given to notification templates
+     * through {@code routeLabels} and {@code .RouteLabels}, verbatim, not executed again.
+     */
+    @Test
+    void routeLabelsAreRenderedAtDispatchAndGivenToNotificationTemplates() throws Exception {
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, """
+                route:
+                  receiver: chat
+                  group_by: [alertname]
+                  group_wait: 100ms
+                  group_interval: 600ms
+                  labels:
+                    team: infra
+                    key: '{{ .GroupLabels.alertname }}-{{ routeLabels "team" }}'
+                    broken: '{{ routeLabels "broken" }}'
+                    raw: '{{ "{{ $value }}" }}'
+                receivers:
+                  - name: chat
+                    slack_configs:
+                      - api_url: %s
+                        channel: '#c'
+                        text: '{{ routeLabels "key" }} {{ .RouteLabels.team }} [{{ routeLabels "broken" }}] {{ routeLabels "raw" }}'
+                """.formatted(recorder.url("/slack")));
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "http://prom:9090",
+                Clock.systemUTC());
+        rt.addFactory(new io.promethium.notifiers.slack.SlackNotifierFactory());
+        rt.reload();
+        runtimes.add(rt);
+        rt.receive(List.of(firing("alertname", "Disk", "instance", "a")));
+        List<Request> got = recorder.await(1, Duration.ofSeconds(5));
+        JsonNode m = json(got.get(0));
+        assertThat(m.path("attachments").get(0).path("text").asText()).isEqualTo("Disk-infra infra [] {{ $value }}");
+    }
 }

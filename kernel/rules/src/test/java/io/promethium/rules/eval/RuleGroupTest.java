@@ -294,6 +294,33 @@ class RuleGroupTest {
         assertThat(storage.seriesCounts().keySet()).anySatisfy(l -> assertThat(l.metricName()).isEqualTo("shifted"));
     }
 
+    /**
+     * Prometheus gives an alert's templates the evaluation timestamp ({@code now}, in seconds)
+     * and runs their queries at it, not at the rule query's time minus {@code query_offset}
+     * (rules/alerting.go).
+     */
+    @Test
+    void alertTemplatesSeeTheEvaluationTimeAsNowAndQueryAtItDespiteAQueryOffset() throws Exception {
+        RuleGroup g = group("""
+                groups:
+                  - name: g
+                    query_offset: 1m
+                    rules:
+                      - alert: Up
+                        expr: up > 0
+                        annotations:
+                          now: "{{ now }} {{ now | humanizeTimestamp }}"
+                          latest: '{{ query "up" | first | value }}'
+                """, false);
+        write("up", "a", 0, 5);
+        write("up", "a", 3 * MIN, 7);
+        evalAt(g, 3 * MIN + 500);
+        ActiveAlert a = alerts(g).get(0);
+        assertThat(a.annotations().get("now")).isEqualTo("180.5 1970-01-01 00:03:00.5 +0000 UTC");
+        assertThat(a.annotations().get("latest")).isEqualTo("7");
+        assertThat(a.value()).isEqualTo(5);
+    }
+
     @Test
     void evaluationTimesAreAlignedToTheIntervalWithAStableGroupPhase() throws Exception {
         RuleGroup g = group(ALERT, false);

@@ -4,6 +4,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.templates.GoTime;
+import io.promethium.templates.RouteLabelSource;
 import io.promethium.templates.TemplateValue;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,10 +16,15 @@ import java.util.Objects;
 /**
  * What a notification template sees as dot (Alertmanager's {@code template.Data}):
  * {@code .Receiver}, {@code .Status}, {@code .Alerts}, {@code .GroupLabels},
- * {@code .CommonLabels}, {@code .CommonAnnotations}, {@code .ExternalURL}.
+ * {@code .CommonLabels}, {@code .CommonAnnotations}, {@code .RouteLabels}, {@code .ExternalURL}.
+ *
+ * @param routeLabels the labels of the group's route (the {@code routeLabels} function's)
+ * @param routeLabelsRendered whether {@code routeLabels} are rendered already (a notification's
+ *     are: the dispatcher renders them), so {@code routeLabels} gives them as they are
  */
 public record NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
-                               KV commonAnnotations, String externalUrl) implements TemplateValue {
+                               KV commonAnnotations, KV routeLabels, String externalUrl, boolean routeLabelsRendered)
+        implements TemplateValue, RouteLabelSource {
 
     /** Go's zero time, which Alertmanager shows as the end of a firing alert. */
     public static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
@@ -28,6 +34,13 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         Objects.requireNonNull(status, "status is null");
         Objects.requireNonNull(alerts, "alerts is null");
         externalUrl = externalUrl == null ? "" : externalUrl;
+        routeLabels = routeLabels == null ? new KV(Map.of()) : routeLabels;
+    }
+
+    /** Data of a route without labels. */
+    public NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
+                            KV commonAnnotations, String externalUrl) {
+        this(receiver, status, alerts, groupLabels, commonLabels, commonAnnotations, null, externalUrl, true);
     }
 
     /** The template data of a notification as of {@code now} (which alerts have resolved by then). */
@@ -43,7 +56,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         }
         return new NotificationData(notification.receiver(), firing ? "firing" : "resolved", new Alerts(alerts),
                 kv(notification.groupLabels()), kv(notification.commonLabels()), kv(notification.commonAnnotations()),
-                notification.externalUrl());
+                kv(notification.routeLabels()), notification.externalUrl(), true);
     }
 
     static KV kv(Labels labels) {
@@ -61,6 +74,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
             case "GroupLabels" -> groupLabels;
             case "CommonLabels" -> commonLabels;
             case "CommonAnnotations" -> commonAnnotations;
+            case "RouteLabels" -> routeLabels;
             case "ExternalURL" -> externalUrl;
             default -> NO_FIELD;
         };
@@ -76,6 +90,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         fields.put("groupLabels", groupLabels);
         fields.put("commonLabels", commonLabels);
         fields.put("commonAnnotations", commonAnnotations);
+        fields.put("routeLabels", routeLabels);
         fields.put("externalURL", externalUrl);
         return fields;
     }

@@ -4,7 +4,9 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateRenderer;
+import io.promethium.api.model.Labels;
 import io.promethium.templates.Dialect;
+import io.promethium.templates.ExecutionContext;
 import io.promethium.templates.Template;
 import io.promethium.templates.TemplateException;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The notification template set of one {@code alertmanager.yml}: Alertmanager's own default
@@ -94,7 +97,8 @@ public final class NotificationTemplates implements TemplateRenderer {
     @Override
     public String render(String text, Notification notification) throws NotifyException {
         try {
-            return parsed(text).execute(NotificationData.of(notification, clock.instant()), io.promethium.templates.QueryFunction.NONE, notification.externalUrl());
+            return parsed(text).execute(NotificationData.of(notification, clock.instant()),
+                    ExecutionContext.notification(notification.externalUrl(), clock));
         } catch (TemplateException | RuntimeException e) {
             throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
         }
@@ -103,7 +107,8 @@ public final class NotificationTemplates implements TemplateRenderer {
     @Override
     public String renderHtml(String text, Notification notification) throws NotifyException {
         try {
-            return parsed(text).executeHtml(NotificationData.of(notification, clock.instant()), io.promethium.templates.QueryFunction.NONE, notification.externalUrl());
+            return parsed(text).executeHtml(NotificationData.of(notification, clock.instant()),
+                    ExecutionContext.notification(notification.externalUrl(), clock));
         } catch (TemplateException | RuntimeException e) {
             throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
         }
@@ -112,10 +117,33 @@ public final class NotificationTemplates implements TemplateRenderer {
     /** Renders a named template ({@code define}) for a notification. */
     public String renderDefinition(String name, Notification notification) throws NotifyException {
         try {
-            return base.executeDefinition(name, NotificationData.of(notification, clock.instant()));
+            return base.executeDefinition(name, NotificationData.of(notification, clock.instant()),
+                    ExecutionContext.notification(notification.externalUrl(), clock));
         } catch (TemplateException | RuntimeException e) {
             throw NotifyException.doNotRetry("template: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Renders a route's {@code labels} for a notification of {@code notification}'s alerts, as
+     * Alertmanager's dispatcher does before each flush: every value is a text template over the
+     * group's data (its route labels unrendered, so one may call {@code routeLabels} for
+     * another, each rendered once, a cycle an error); a label that fails is left out and given
+     * to {@code failed} with its error.
+     */
+    public Labels renderRouteLabels(Labels routeLabels, Notification notification, BiConsumer<String, String> failed) {
+        if (routeLabels.isEmpty()) {
+            return Labels.EMPTY;
+        }
+        NotificationData rendered = NotificationData.of(notification, clock.instant());
+        NotificationData data = new NotificationData(rendered.receiver(), rendered.status(), rendered.alerts(),
+                rendered.groupLabels(), rendered.commonLabels(), rendered.commonAnnotations(), NotificationData.kv(routeLabels),
+                rendered.externalUrl(), false);
+        Map<String, String> out = base.renderRouteLabels(data, ExecutionContext.notification(notification.externalUrl(), clock),
+                (label, e) -> failed.accept(label, e.getMessage()));
+        Labels.Builder b = Labels.builder();
+        out.forEach(b::set);
+        return b.build();
     }
 
     private Template parsed(String text) throws TemplateException {

@@ -87,7 +87,10 @@ public final class AlertingRule extends BaseRule {
     public List<Sample> eval(long evalTime, long queryTime, int limit, RuleEnvironment env) throws Exception {
         List<Sample> result = env.queries().query(def.parsed(), queryTime);
         Map<String, String> external = env.externalLabelMap();
-        QueryFunction templateQuery = q -> toQuerySamples(env.queries().query(q, queryTime));
+        // Prometheus runs a template's queries, and gives its now, at the evaluation time itself
+        // (rules/alerting.go: the expander gets ts, the rule's query ts minus the query offset).
+        QueryFunction templateQuery = q -> toQuerySamples(env.queries().query(q, evalTime));
+        java.time.Instant templateTime = java.time.Instant.ofEpochMilli(evalTime);
         String templateError = null;
         Map<Labels, AlertInstance> current = new LinkedHashMap<>();
         for (Sample s : result) {
@@ -101,7 +104,7 @@ public final class AlertingRule extends BaseRule {
                 Template t = labelTemplates.get(name);
                 String value = labels.value(i);
                 if (t != null) {
-                    Expander.Result r = Expander.expand(t, data, templateQuery);
+                    Expander.Result r = Expander.expand(t, data, templateQuery, templateTime);
                     value = r.text();
                     templateError = templateError == null ? r.error() : templateError;
                 }
@@ -114,7 +117,7 @@ public final class AlertingRule extends BaseRule {
                 Template t = annotationTemplates.get(name);
                 String value = def.annotations().value(i);
                 if (t != null) {
-                    Expander.Result r = Expander.expand(t, data, templateQuery);
+                    Expander.Result r = Expander.expand(t, data, templateQuery, templateTime);
                     value = r.text();
                     templateError = templateError == null ? r.error() : templateError;
                 }

@@ -1,8 +1,10 @@
 package io.promethium.rules.internal.template;
 
+import io.promethium.templates.ExecutionContext;
 import io.promethium.templates.QueryFunction;
 import io.promethium.templates.Template;
 import io.promethium.templates.TemplateException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,14 +35,22 @@ public final class Expander {
         return Template.parse(name, HEADER + text);
     }
 
-    /** Expands {@code text}; never throws. Text without {@code {{} is returned as is. */
+    /** Expands {@code text} as of now; never throws. Text without {@code {{} is returned as is. */
     public static Result expand(String name, String text, TemplateData data, QueryFunction query) {
+        return expand(name, text, data, query, Instant.now());
+    }
+
+    /**
+     * Expands {@code text} for the rule evaluation at {@code evaluationTime} (the template's
+     * {@code now}); never throws. Text without {@code {{} is returned as is.
+     */
+    public static Result expand(String name, String text, TemplateData data, QueryFunction query, Instant evaluationTime) {
         Objects.requireNonNull(text, "text is null");
         if (!text.contains("{{")) {
             return new Result(text, null);
         }
         try {
-            String out = parse(name, text).execute(data, query, data.externalUrl());
+            String out = parse(name, text).execute(data, ExecutionContext.rule(query, data.externalUrl(), evaluationTime));
             return new Result(out, null);
         } catch (TemplateException e) {
             String error = "error expanding template " + name + ": " + e.getMessage();
@@ -51,10 +61,14 @@ public final class Expander {
         }
     }
 
-    /** Expands an already parsed alert template (see {@link #parse}); never throws. */
-    public static Result expand(Template template, TemplateData data, QueryFunction query) {
+    /**
+     * Expands an already parsed alert template (see {@link #parse}) for the rule evaluation at
+     * {@code evaluationTime}, which Prometheus gives its template expander (the template's
+     * {@code now}); never throws.
+     */
+    public static Result expand(Template template, TemplateData data, QueryFunction query, Instant evaluationTime) {
         try {
-            return new Result(template.execute(data, query, data.externalUrl()), null);
+            return new Result(template.execute(data, ExecutionContext.rule(query, data.externalUrl(), evaluationTime)), null);
         } catch (TemplateException e) {
             String error = "error expanding template " + template.name() + ": " + e.getMessage();
             return new Result("<error expanding template: " + e.getMessage() + ">", error);

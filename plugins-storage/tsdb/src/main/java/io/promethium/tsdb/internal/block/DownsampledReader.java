@@ -49,6 +49,32 @@ public final class DownsampledReader {
             return labels;
         }
 
+        /** Whether some chunk of the series holds points in {@code [mint, maxt]} (tombstones aside). */
+        public boolean overlaps(long mint, long maxt) {
+            for (Part p : parts) {
+                long[] mints = p.meta().mints();
+                long[] maxts = p.meta().maxts();
+                for (int i = 0; i < mints.length; i++) {
+                    if (mints[i] <= maxt && maxts[i] >= mint) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The newest point's timestamp over the parts (tombstones aside). */
+        public long maxTime() {
+            long max = Long.MIN_VALUE;
+            for (Part p : parts) {
+                long[] maxts = p.meta().maxts();
+                if (maxts.length > 0) {
+                    max = Math.max(max, maxts[maxts.length - 1]);
+                }
+            }
+            return max;
+        }
+
         /** The points of {@code column} in {@code [mint, maxt]}. */
         public SampleIterator iterator(Aggregate column, long mint, long maxt) {
             return new AggrIterator(parts, column, mint, maxt, false);

@@ -1,5 +1,6 @@
 package io.promethium.tsdb;
 
+import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -11,6 +12,7 @@ import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.ValueType;
 import io.promethium.tsdb.internal.block.AggrChunk.Aggregate;
+import io.promethium.tsdb.internal.block.AggrHistograms;
 import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.DownsampledReader;
 import io.promethium.tsdb.internal.query.LabelsOnlySeries;
@@ -171,6 +173,7 @@ final class DownsampledQuerier implements Querier {
         }
         Aggregate column = aggregateFor(hints.function());
         boolean counted = counted(hints.function());
+        boolean avg = hints.function().equals("avg_over_time");
         TreeMap<Labels, Joined> joined = new TreeMap<>();
         long coarsest = 0;
         for (int i = 0; i < plan.size(); i++) {
@@ -188,12 +191,17 @@ final class DownsampledQuerier implements Querier {
                 }
             }
             for (DownsampledReader.Series s : DownsampledReader.select(blocks, matchers, seg.from(), seg.to() - 1)) {
+                if (avg && s.histograms()) {
+                    // The engine divides a histogram sum by its points, not by the counts they carry: raw data answers.
+                    continue;
+                }
                 joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column, counted)).sources[i] = s;
             }
         }
         List<String> warnings = new ArrayList<>();
         // Raw series are selected even where companions cover the whole select: a series a companion
-        // lacks (native histograms only: not downsampled yet) is read raw in those stretches, where raw data is left.
+        // lacks (histograms mixed with floats or of unaddable layouts, or left out above) is read raw
+        // in those stretches, where raw data is left.
         SeriesSet rawSet = raw.select(true, hints, matchers);
         while (rawSet.next()) {
             Series s = rawSet.at();
@@ -281,6 +289,11 @@ final class DownsampledQuerier implements Querier {
         private double lastOut = Double.NaN;
         private boolean first = true;
         private double value;
+        // The same for a histogram counter; histogram: the current point's adjusted histogram (null: none).
+        private FloatHistogram hLastRaw;
+        private FloatHistogram hLastOut;
+        private boolean hFirst = true;
+        private FloatHistogram histogram;
 
         JoinedIterator(Joined series) {
             this.series = series;
@@ -316,6 +329,10 @@ final class DownsampledQuerier implements Querier {
                         if (!Double.isNaN(r)) {
                             lastRaw = r;
                         }
+                        FloatHistogram rh = DownsampledReader.lastRawHistogram(current);
+                        if (rh != null) {
+                            hLastRaw = rh;
+                        }
                     }
                 }
                 open(segment + 1);
@@ -343,6 +360,11 @@ final class DownsampledQuerier implements Querier {
 
         /** Sets the value of the sample just read (counters: resets added back). */
         private void accept() {
+            histogram = null;
+            if (counter && current.valueType().isHistogram()) {
+                acceptHistogram();
+                return;
+            }
             if (!counter || current.valueType() != ValueType.FLOAT) {
                 value = current.value();
                 return;
@@ -364,6 +386,36 @@ final class DownsampledQuerier implements Querier {
             }
             lastRaw = v;
             value = lastOut;
+        }
+
+        /** {@link #accept} for a histogram counter: the same joins, with histogram arithmetic. */
+        private void acceptHistogram() {
+            FloatHistogram v = current.floatHistogram();
+            if (v.isStale()) {
+                histogram = v;
+                return;
+            }
+            v = v.copy();
+            if (hFirst) {
+                hFirst = false;
+                hLastOut = v;
+            } else if (hLastRaw != null) {
+                hLastOut = AggrHistograms.increase(hLastOut, hLastRaw, v);
+            } else {
+                hLastOut = v;
+            }
+            hLastRaw = v;
+            histogram = hLastOut;
+        }
+
+        @Override
+        public ValueType valueType() {
+            return histogram != null ? ValueType.FLOAT_HISTOGRAM : current.valueType();
+        }
+
+        @Override
+        public FloatHistogram floatHistogram() {
+            return histogram != null ? histogram : current.floatHistogram();
         }
 
         @Override

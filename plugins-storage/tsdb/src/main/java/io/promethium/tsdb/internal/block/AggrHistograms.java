@@ -49,6 +49,12 @@ public final class AggrHistograms {
      * caller has checked {@link #compatible}. Buckets present in either are kept, zero ones too.
      */
     public static FloatHistogram add(FloatHistogram a, FloatHistogram b, double sign, CounterResetHint hint) {
+        if (a.schema() == b.schema() && a.positiveSpans().equals(b.positiveSpans()) && a.negativeSpans().equals(b.negativeSpans())) {
+            // The usual case (a scrape after another with no new bucket): bucket by bucket.
+            return new FloatHistogram(hint, a.schema(), a.zeroThreshold(), a.zeroCount() + sign * b.zeroCount(),
+                    a.count() + sign * b.count(), a.sum() + sign * b.sum(), a.positiveSpans(),
+                    addAll(a, b, sign, true), a.negativeSpans(), addAll(a, b, sign, false), a.customValues());
+        }
         int schema = a.usesCustomBuckets() ? a.schema() : Math.min(a.schema(), b.schema());
         long[] pos = merge(a.positiveSpans(), a.positiveBuckets(), a.schema(), b.positiveSpans(), b.positiveBuckets(), b.schema(),
                 schema, sign, a.usesCustomBuckets());
@@ -93,38 +99,44 @@ public final class AggrHistograms {
         return from == to ? index : ((index - 1) >> (from - to)) + 1;
     }
 
+    private static double[] addAll(FloatHistogram a, FloatHistogram b, double sign, boolean positive) {
+        double[] out = new double[positive ? a.positiveBucketCount() : a.negativeBucketCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = positive ? a.positiveBucket(i) + sign * b.positiveBucket(i) : a.negativeBucket(i) + sign * b.negativeBucket(i);
+        }
+        return out;
+    }
+
     /** Merged (index, value bits) pairs, packed index-high, sorted by index. */
     private static long[] merge(HistogramSpans sa, double[] va, int schemaA, HistogramSpans sb, double[] vb, int schemaB,
             int schema, double sign, boolean custom) {
         int[] ia = sa.indexes(null);
         int[] ib = sb.indexes(null);
-        int n = sa.bucketCount() + sb.bucketCount();
-        int[] idx = new int[n];
-        double[] val = new double[n];
-        int k = 0;
-        for (int i = 0; i < sa.bucketCount(); i++) {
-            idx[k] = custom ? ia[i] : reduce(ia[i], schemaA, schema);
-            val[k++] = va[i];
-        }
-        for (int i = 0; i < sb.bucketCount(); i++) {
-            idx[k] = custom ? ib[i] : reduce(ib[i], schemaB, schema);
-            val[k++] = sign * vb[i];
-        }
-        // Sort by index (stable enough: equal indexes are summed), then sum runs of equal indexes.
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Integer.compare(idx[x], idx[y]));
-        long[] out = new long[2 * n];
+        int na = sa.bucketCount();
+        int nb = sb.bucketCount();
+        // Both index lists ascend, and mapping to a coarser schema keeps them ascending (with
+        // repeats): one merge pass, repeats summed.
+        long[] out = new long[2 * (na + nb)];
         int m = 0;
-        for (int i = 0; i < n; i++) {
-            int at = order[i];
-            if (m > 0 && (int) out[2 * (m - 1)] == idx[at]) {
-                out[2 * (m - 1) + 1] = Double.doubleToRawLongBits(Double.longBitsToDouble(out[2 * (m - 1) + 1]) + val[at]);
+        int i = 0;
+        int j = 0;
+        while (i < na || j < nb) {
+            int xa = i < na ? (custom ? ia[i] : reduce(ia[i], schemaA, schema)) : Integer.MAX_VALUE;
+            int xb = j < nb ? (custom ? ib[j] : reduce(ib[j], schemaB, schema)) : Integer.MAX_VALUE;
+            int idx;
+            double v;
+            if (i < na && (j >= nb || xa <= xb)) {
+                idx = xa;
+                v = va[i++];
             } else {
-                out[2 * m] = idx[at];
-                out[2 * m + 1] = Double.doubleToRawLongBits(val[at]);
+                idx = xb;
+                v = sign * vb[j++];
+            }
+            if (m > 0 && (int) out[2 * (m - 1)] == idx) {
+                out[2 * (m - 1) + 1] = Double.doubleToRawLongBits(Double.longBitsToDouble(out[2 * (m - 1) + 1]) + v);
+            } else {
+                out[2 * m] = idx;
+                out[2 * m + 1] = Double.doubleToRawLongBits(v);
                 m++;
             }
         }
@@ -163,33 +175,45 @@ public final class AggrHistograms {
 
     /**
      * Appends {@code h}: hint:1, schema (zig-zag varint), zero threshold, zero count, count and sum
-     * (8 bytes each), positive spans (uvarint count, zig-zag offset and uvarint length each) and
-     * buckets (8 bytes each, absolute), the same for negative, custom bounds (uvarint count, 8 bytes each).
+     * (numbers, below), positive spans (uvarint count, zig-zag offset and uvarint length each) and
+     * buckets (numbers, absolute), the same for negative, custom bounds (uvarint count, numbers).
+     * A number is {@code uvarint (zigzag(n) << 1)} when it is a whole number {@code n} below 2⁵²
+     * in magnitude (bucket counts of integer histograms, most counters: 1–4 bytes instead of 8),
+     * else {@code uvarint 1} then its 8 IEEE 754 bytes.
      */
     static void write(GrowableBytes out, FloatHistogram h) {
         out.writeByte(h.counterResetHint().ordinal());
         out.writeVarint(h.schema());
-        out.writeLong(Double.doubleToRawLongBits(h.zeroThreshold()));
-        out.writeLong(Double.doubleToRawLongBits(h.zeroCount()));
-        out.writeLong(Double.doubleToRawLongBits(h.count()));
-        out.writeLong(Double.doubleToRawLongBits(h.sum()));
-        writeBuckets(out, h.positiveSpans(), h.positiveBuckets());
-        writeBuckets(out, h.negativeSpans(), h.negativeBuckets());
-        double[] custom = h.customValues();
-        out.writeUvarint(custom.length);
-        for (double c : custom) {
-            out.writeLong(Double.doubleToRawLongBits(c));
+        writeNumber(out, h.zeroThreshold());
+        writeNumber(out, h.zeroCount());
+        writeNumber(out, h.count());
+        writeNumber(out, h.sum());
+        writeBuckets(out, h.positiveSpans(), h, true);
+        writeBuckets(out, h.negativeSpans(), h, false);
+        out.writeUvarint(h.customValueCount());
+        for (int i = 0; i < h.customValueCount(); i++) {
+            writeNumber(out, h.customValue(i));
         }
     }
 
-    private static void writeBuckets(GrowableBytes out, HistogramSpans spans, double[] buckets) {
+    static void writeNumber(GrowableBytes out, double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p52 && Double.doubleToRawLongBits(v) != Long.MIN_VALUE) {
+            long n = (long) v;
+            out.writeUvarint(((n << 1) ^ (n >> 63)) << 1);
+        } else {
+            out.writeUvarint(1);
+            out.writeLong(Double.doubleToRawLongBits(v));
+        }
+    }
+
+    private static void writeBuckets(GrowableBytes out, HistogramSpans spans, FloatHistogram h, boolean positive) {
         out.writeUvarint(spans.count());
         for (int i = 0; i < spans.count(); i++) {
             out.writeVarint(spans.offset(i));
             out.writeUvarint(spans.length(i));
         }
-        for (double b : buckets) {
-            out.writeLong(Double.doubleToRawLongBits(b));
+        for (int i = 0; i < spans.bucketCount(); i++) {
+            writeNumber(out, positive ? h.positiveBucket(i) : h.negativeBucket(i));
         }
     }
 
@@ -198,10 +222,10 @@ public final class AggrHistograms {
         Reader r = new Reader(bytes, pos[0], end);
         CounterResetHint hint = CounterResetHint.of(r.u8());
         int schema = (int) r.varint();
-        double zt = r.f64();
-        double zc = r.f64();
-        double count = r.f64();
-        double sum = r.f64();
+        double zt = r.number();
+        double zc = r.number();
+        double count = r.number();
+        double sum = r.number();
         HistogramSpans ps = r.spans();
         double[] pb = r.doubles(ps.bucketCount());
         HistogramSpans ns = r.spans();
@@ -258,6 +282,18 @@ public final class AggrHistograms {
             return (int) n;
         }
 
+        double number() {
+            long u = uvarint();
+            if ((u & 1) == 0) {
+                long z = u >>> 1;
+                return (double) ((z >>> 1) ^ -(z & 1));
+            }
+            if (u != 1) {
+                throw new ChunkFormatException("histogram aggregate: bad number tag " + u);
+            }
+            return f64();
+        }
+
         double f64() {
             need(8);
             long bits = 0;
@@ -268,10 +304,10 @@ public final class AggrHistograms {
         }
 
         double[] doubles(int n) {
-            need(8L * n);
+            need(n); // a number takes a byte at least
             double[] out = new double[n];
             for (int i = 0; i < n; i++) {
-                out[i] = f64();
+                out[i] = number();
             }
             return out;
         }

@@ -23,7 +23,7 @@ import io.promethium.tsdb.internal.util.GrowableBytes;
  * decreases inside the chunk), and {@code lastRaw} the chunk's last raw histogram, which a reader
  * joining chunks compares with the next chunk's first one to tell a reset (Thanos's
  * native-histogram aggregates keep the same count, sum and counter). Histograms are written by
- * {@link AggrHistograms#write}: 8 bytes per bucket, no compression (see the README's figures).
+ * {@link AggrHistograms#write}: whole counts as varints, other values as 8 bytes (see the README's figures).
  */
 public final class HistAggrChunk {
     /** The encoding byte of histogram aggregate chunks in a chunk file. */

@@ -1,6 +1,8 @@
 package io.promethium.tsdb;
 
+import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.ForwardingSampleIterator;
 import io.promethium.api.storage.Querier;
@@ -10,8 +12,10 @@ import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.ValueType;
 import io.promethium.tsdb.internal.block.AggrChunk.Aggregate;
+import io.promethium.tsdb.internal.block.AggrHistograms;
 import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.DownsampledReader;
+import io.promethium.tsdb.internal.query.LabelsOnlySeries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -28,23 +32,32 @@ import java.util.TreeMap;
  * else raw (blocks and head): recent data stays raw, expired raw data is still answered.
  * Anything else (other functions, plain selectors, no hints, {@link SelectHints#RAW}) reads raw.
  *
- * <p>Not applied to companions: per-series retention rules and deletions made after a companion
- * was written (both hide raw data only).
+ * <p>The series and label lookups ({@code "series"} hints, {@link #labelNames}, {@link #labelValues})
+ * also list what the companions hold where raw data is gone (before the oldest raw block or head
+ * sample), each series once.
  */
 final class DownsampledQuerier implements Querier {
+    private static final List<Matcher> ALL = List.of(Matcher.of(MatchType.REGEX, Labels.METRIC_NAME, ".+"));
     private final Querier raw;
     private final List<Block> companions;
     private final List<DownsamplingLevel> levels;
     private final long minTime;
     private final long maxTime;
+    private final long rawStart;
     private final List<Block> held = new ArrayList<>();
 
-    DownsampledQuerier(Querier raw, List<Block> companions, List<DownsamplingLevel> levels, long minTime, long maxTime) {
+    /**
+     * {@code rawStart}: the oldest time raw blocks or the head hold ({@code Long.MAX_VALUE} when
+     * neither holds anything); before it, the series and label lookups read the companions.
+     */
+    DownsampledQuerier(Querier raw, List<Block> companions, List<DownsamplingLevel> levels, long minTime, long maxTime,
+            long rawStart) {
         this.raw = raw;
         this.companions = companions;
         this.levels = levels;
         this.minTime = minTime;
         this.maxTime = maxTime;
+        this.rawStart = rawStart;
     }
 
     /** The aggregate whose points answer {@code function} over aligned windows, or null when only raw samples do. */
@@ -142,6 +155,9 @@ final class DownsampledQuerier implements Querier {
 
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        if (hints != null && "series".equals(hints.function())) {
+            return listSeries(sorted, hints, matchers);
+        }
         List<Long> allowed = allowed(hints, levels);
         if (allowed.isEmpty()) {
             return raw.select(sorted, hints, matchers);
@@ -157,6 +173,7 @@ final class DownsampledQuerier implements Querier {
         }
         Aggregate column = aggregateFor(hints.function());
         boolean counted = counted(hints.function());
+        boolean avg = hints.function().equals("avg_over_time");
         TreeMap<Labels, Joined> joined = new TreeMap<>();
         long coarsest = 0;
         for (int i = 0; i < plan.size(); i++) {
@@ -174,12 +191,17 @@ final class DownsampledQuerier implements Querier {
                 }
             }
             for (DownsampledReader.Series s : DownsampledReader.select(blocks, matchers, seg.from(), seg.to() - 1)) {
+                if (avg && s.histograms()) {
+                    // The engine divides a histogram sum by its points, not by the counts they carry: raw data answers.
+                    continue;
+                }
                 joined.computeIfAbsent(s.labels(), l -> new Joined(l, plan, column, counted)).sources[i] = s;
             }
         }
         List<String> warnings = new ArrayList<>();
         // Raw series are selected even where companions cover the whole select: a series a companion
-        // lacks (native histograms only: not downsampled yet) is read raw in those stretches, where raw data is left.
+        // lacks (histograms mixed with floats or of unaddable layouts, or left out above) is read raw
+        // in those stretches, where raw data is left.
         SeriesSet rawSet = raw.select(true, hints, matchers);
         while (rawSet.next()) {
             Series s = rawSet.at();
@@ -267,6 +289,11 @@ final class DownsampledQuerier implements Querier {
         private double lastOut = Double.NaN;
         private boolean first = true;
         private double value;
+        // The same for a histogram counter; histogram: the current point's adjusted histogram (null: none).
+        private FloatHistogram hLastRaw;
+        private FloatHistogram hLastOut;
+        private boolean hFirst = true;
+        private FloatHistogram histogram;
 
         JoinedIterator(Joined series) {
             this.series = series;
@@ -302,6 +329,10 @@ final class DownsampledQuerier implements Querier {
                         if (!Double.isNaN(r)) {
                             lastRaw = r;
                         }
+                        FloatHistogram rh = DownsampledReader.lastRawHistogram(current);
+                        if (rh != null) {
+                            hLastRaw = rh;
+                        }
                     }
                 }
                 open(segment + 1);
@@ -329,6 +360,11 @@ final class DownsampledQuerier implements Querier {
 
         /** Sets the value of the sample just read (counters: resets added back). */
         private void accept() {
+            histogram = null;
+            if (counter && current.valueType().isHistogram()) {
+                acceptHistogram();
+                return;
+            }
             if (!counter || current.valueType() != ValueType.FLOAT) {
                 value = current.value();
                 return;
@@ -350,6 +386,36 @@ final class DownsampledQuerier implements Querier {
             }
             lastRaw = v;
             value = lastOut;
+        }
+
+        /** {@link #accept} for a histogram counter: the same joins, with histogram arithmetic. */
+        private void acceptHistogram() {
+            FloatHistogram v = current.floatHistogram();
+            if (v.isStale()) {
+                histogram = v;
+                return;
+            }
+            v = v.copy();
+            if (hFirst) {
+                hFirst = false;
+                hLastOut = v;
+            } else if (hLastRaw != null) {
+                hLastOut = AggrHistograms.increase(hLastOut, hLastRaw, v);
+            } else {
+                hLastOut = v;
+            }
+            hLastRaw = v;
+            histogram = hLastOut;
+        }
+
+        @Override
+        public ValueType valueType() {
+            return histogram != null ? ValueType.FLOAT_HISTOGRAM : current.valueType();
+        }
+
+        @Override
+        public FloatHistogram floatHistogram() {
+            return histogram != null ? histogram : current.floatHistogram();
         }
 
         @Override
@@ -381,14 +447,95 @@ final class DownsampledQuerier implements Querier {
         }
     }
 
-    @Override
-    public List<String> labelValues(String name, List<Matcher> matchers) {
-        return raw.labelValues(name, matchers);
+    /**
+     * A select for the series API ({@code "series"} hints: labels only): the raw series, plus
+     * those the companions hold where raw data is gone, each listed once. The latter yield no
+     * samples ({@link LabelsOnlySeries}): a companion's aggregates are not raw samples.
+     */
+    private SeriesSet listSeries(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+        TreeMap<Labels, Long> gone = whereRawIsGone(hints.start(), hints.end(), matchers);
+        SeriesSet rawSet = raw.select(sorted, hints, matchers);
+        if (gone.isEmpty()) {
+            return rawSet;
+        }
+        TreeMap<Labels, Series> all = new TreeMap<>();
+        while (rawSet.next()) {
+            all.put(rawSet.at().labels(), rawSet.at());
+        }
+        if (rawSet.error() != null) {
+            return SeriesSet.failed(rawSet.error());
+        }
+        gone.forEach((labels, newest) -> all.putIfAbsent(labels, new LabelsOnlySeries(labels, newest)));
+        return SeriesSet.ofList(new ArrayList<>(all.values()), rawSet.warnings());
     }
 
+    /**
+     * The series the configured resolutions' companions hold in the part of {@code [start, end]}
+     * (within this querier's range) before {@code rawStart}, where raw data is gone, with the
+     * newest point each holds; every resolution's companions are read (a series may be left in
+     * one only), each series once. Empty when raw data covers the range.
+     */
+    private TreeMap<Labels, Long> whereRawIsGone(long start, long end, List<Matcher> matchers) {
+        TreeMap<Labels, Long> out = new TreeMap<>();
+        long from = Math.max(minTime, start);
+        long to = Math.min(Math.min(maxTime, end), rawStart == Long.MAX_VALUE ? Long.MAX_VALUE : rawStart - 1);
+        if (to < from) {
+            return out;
+        }
+        List<Matcher> select = matchers.isEmpty() ? ALL : matchers;
+        for (DownsamplingLevel level : levels) {
+            long resolution = level.resolution().toMillis();
+            List<Block> blocks = new ArrayList<>();
+            for (Block b : companions) {
+                if (b.meta().resolution() == resolution && b.corruption() == null && b.meta().maxTime() > from
+                        && b.meta().minTime() <= to && b.acquire()) {
+                    held.add(b);
+                    blocks.add(b);
+                }
+            }
+            if (blocks.isEmpty()) {
+                continue;
+            }
+            for (DownsampledReader.Series s : DownsampledReader.select(blocks, select, from, to)) {
+                if (s.overlaps(from, to)) {
+                    out.merge(s.labels(), s.maxTime(), Math::max);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Label values from raw data, and from the companions where raw data is gone (see {@link #whereRawIsGone}). */
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+        TreeMap<Labels, Long> gone = whereRawIsGone(minTime, maxTime, matchers);
+        List<String> fromRaw = raw.labelValues(name, matchers);
+        if (gone.isEmpty()) {
+            return fromRaw;
+        }
+        java.util.TreeSet<String> values = new java.util.TreeSet<>(fromRaw);
+        for (Labels l : gone.keySet()) {
+            String v = l.get(name);
+            if (!v.isEmpty()) {
+                values.add(v);
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
+    /** Label names from raw data, and from the companions where raw data is gone (see {@link #whereRawIsGone}). */
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        return raw.labelNames(matchers);
+        TreeMap<Labels, Long> gone = whereRawIsGone(minTime, maxTime, matchers);
+        List<String> fromRaw = raw.labelNames(matchers);
+        if (gone.isEmpty()) {
+            return fromRaw;
+        }
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(fromRaw);
+        for (Labels l : gone.keySet()) {
+            names.addAll(l.names());
+        }
+        return new ArrayList<>(names);
     }
 
     @Override

@@ -339,7 +339,8 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * @param minTime the oldest one's start, {@code Long.MAX_VALUE} when none
      * @param maxTime the newest one's end, {@code Long.MIN_VALUE} when none
      * @param retention how long they are kept (zero: forever)
-     * @param nativeHistograms whether they hold native histograms (raw only: companions leave them out)
+     * @param nativeHistograms whether they hold native histograms (companions too: series holding only
+     *     histograms of addable layouts; histograms mixed with floats are left out of them)
      */
     public record ResolutionUsage(Duration resolution, long blocks, long bytes, long minTime, long maxTime, Duration retention,
             boolean nativeHistograms) {

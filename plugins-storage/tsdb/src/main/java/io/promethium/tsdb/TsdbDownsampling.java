@@ -151,7 +151,7 @@ final class TsdbDownsampling {
                         written.add(r.meta());
                         if (r.histogramSamples() > 0) {
                             Tsdb.LOG.fine("downsampling " + source.meta().ulid() + ": " + r.histogramSamples() + " native histogram samples of "
-                                    + r.histogramSeries() + " series skipped (not downsampled yet)");
+                                    + r.histogramSeries() + " series skipped (mixed with floats, or of bucket layouts that cannot be added)");
                         }
                     }
                     next.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));

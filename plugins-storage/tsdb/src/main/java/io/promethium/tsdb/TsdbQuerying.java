@@ -62,7 +62,13 @@ final class TsdbQuerying {
         }
         // The rules hide companion data past a series' cutoff too; series matching no rule keep what
         // their resolution's retention keeps (global 0 here: companions may outlive raw data).
-        return RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime),
+        long rawStart = t.head.minTime();
+        for (Block b : t.blocks) {
+            if (b.corruption() == null) {
+                rawStart = Math.min(rawStart, b.meta().minTime());
+            }
+        }
+        return RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime, rawStart),
                 t.seriesRetention.policy(), minTime, newest, 0);
     }
 

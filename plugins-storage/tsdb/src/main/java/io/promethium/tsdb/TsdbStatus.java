@@ -99,7 +99,7 @@ final class TsdbStatus {
                     max = Math.max(max, b.meta().maxTime());
                 }
             }
-            out.add(new Tsdb.ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), e.getKey() == 0));
+            out.add(new Tsdb.ResolutionUsage(Duration.ofMillis(e.getKey()), count, bytes, min, max, e.getValue(), true));
         }
         return out;
     }

@@ -268,7 +268,7 @@ class DownsampledQueryTest {
     }
 
     @Test
-    void aSeriesTheCompanionsLackIsReadRawWhereRawDataIsLeft() {
+    void aHistogramSeriesIsReadFromCompanionsWhereRawDataExpiredAndRawAfterThem() {
         long[] res = new long[1];
         List<double[]> served = new ArrayList<>();
         try (Querier q = ds.querier(1, HOURS * HOUR)) {
@@ -283,14 +283,18 @@ class DownsampledQueryTest {
         }
         assertThat(res[0]).isEqualTo(HOUR);
         long oldestRaw = ds.blocks.stream().mapToLong(b -> b.meta().minTime()).min().orElseThrow();
+        long companionsEnd = ds.downsampledBlocks.stream().filter(b -> b.meta().resolution() == HOUR)
+                .mapToLong(b -> b.meta().maxTime()).max().orElseThrow();
         List<double[]> raw = new ArrayList<>();
         for (double[] p : read(full, HIST, hints("rate", HOUR, HOUR, SelectHints.RAW), new long[1])) {
-            if (p[0] >= oldestRaw) {
+            if (p[0] >= companionsEnd) {
                 raw.add(p);
             }
         }
-        assertThat(served).as("native histograms, not downsampled: every raw sample left").hasSize(raw.size())
-                .allMatch(p -> p[1] == 1);
+        assertThat(served).as("histograms throughout").allMatch(p -> p[1] == 1);
+        assertThat(served).as("from the companions where raw data expired").anyMatch(p -> p[0] < oldestRaw);
+        assertThat(served.stream().filter(p -> p[0] >= companionsEnd)).as("every raw sample after the companions")
+                .hasSize(raw.size());
     }
 
     @Test

@@ -107,7 +107,7 @@ class TsdbResourcesTest {
         try {
             assertThat(server.get("/api/v1/status/tsdb").body()).contains("\"resolutions\":[{\"resolution\":\"raw\",\"blocks\":0,"
                     + "\"bytes\":0,\"retention\":\"2w1d\",\"nativeHistograms\":true},{\"resolution\":\"5m\",\"blocks\":0,"
-                    + "\"bytes\":0,\"retention\":\"12w6d\",\"nativeHistograms\":false}]");
+                    + "\"bytes\":0,\"retention\":\"12w6d\",\"nativeHistograms\":true}]");
         } finally {
             server.tsdb.setDownsampling(List.of());
         }

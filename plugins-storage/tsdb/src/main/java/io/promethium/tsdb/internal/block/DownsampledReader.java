@@ -1,8 +1,10 @@
 package io.promethium.tsdb.internal.block;
 
+import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.ValueType;
 import io.promethium.chunks.ChunkFormatException;
 import io.promethium.chunks.ChunkIterator;
 import io.promethium.tsdb.internal.block.AggrChunk.Aggregate;
@@ -47,6 +49,51 @@ public final class DownsampledReader {
 
         public Labels labels() {
             return labels;
+        }
+
+        /**
+         * Whether the series was downsampled as native histograms (its first chunk is a
+         * {@link HistAggrChunk}): reads one chunk. False for a corrupt one (its readers report it).
+         */
+        public boolean histograms() {
+            for (Part p : parts) {
+                if (p.meta().refs().length > 0) {
+                    ChunkReader.Loaded loaded = new ChunkReader.Loaded();
+                    try {
+                        p.block().chunks().load(p.meta().refs()[0], loaded);
+                    } catch (ChunkFormatException e) {
+                        return false;
+                    }
+                    return loaded.encoding == HistAggrChunk.ENCODING;
+                }
+            }
+            return false;
+        }
+
+        /** Whether some chunk of the series holds points in {@code [mint, maxt]} (tombstones aside). */
+        public boolean overlaps(long mint, long maxt) {
+            for (Part p : parts) {
+                long[] mints = p.meta().mints();
+                long[] maxts = p.meta().maxts();
+                for (int i = 0; i < mints.length; i++) {
+                    if (mints[i] <= maxt && maxts[i] >= mint) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The newest point's timestamp over the parts (tombstones aside). */
+        public long maxTime() {
+            long max = Long.MIN_VALUE;
+            for (Part p : parts) {
+                long[] maxts = p.meta().maxts();
+                if (maxts.length > 0) {
+                    max = Math.max(max, maxts[maxts.length - 1]);
+                }
+            }
+            return max;
         }
 
         /** The points of {@code column} in {@code [mint, maxt]}. */
@@ -164,6 +211,11 @@ public final class DownsampledReader {
         return it instanceof AggrIterator a ? a.chunkLastRaw : Double.NaN;
     }
 
+    /** As {@link #lastRaw}, for a series downsampled as native histograms: null before any such chunk. */
+    public static FloatHistogram lastRawHistogram(SampleIterator it) {
+        return it instanceof AggrIterator a ? a.hChunkLastRaw : null;
+    }
+
     /** Walks one column over the parts' chunks; no allocation per point. */
     private static final class AggrIterator implements SampleIterator {
         private final List<Part> parts;
@@ -197,6 +249,18 @@ public final class DownsampledReader {
         private double entryRaw;
         private double prevLastRaw;
         private double chunkLastRaw = Double.NaN;
+        // A histogram aggregate chunk, decoded whole; the point read from it (null: a float point).
+        private final HistAggrChunk.Decoded decoded = new HistAggrChunk.Decoded();
+        private boolean histChunk;
+        private int hIndex;
+        private FloatHistogram h;
+        // COUNTER over histogram chunks: as the float fields above.
+        private boolean hCounterStarted;
+        private FloatHistogram hTotal;
+        private FloatHistogram hEntryTotal;
+        private FloatHistogram hEntryRaw;
+        private FloatHistogram hPrevLastRaw;
+        private FloatHistogram hChunkLastRaw;
 
         AggrIterator(List<Part> parts, Aggregate column, long mint, long maxt, boolean withCount) {
             this.parts = parts;
@@ -215,11 +279,28 @@ public final class DownsampledReader {
                     done = true;
                     return false;
                 }
+                if (histChunk) {
+                    int r = nextHistogram();
+                    if (r < 0) {
+                        inChunk = false;
+                        hPrevLastRaw = hChunkLastRaw;
+                        continue;
+                    }
+                    if (r == 0) {
+                        continue;
+                    }
+                    if (done) {
+                        return false;
+                    }
+                    positioned = true;
+                    return true;
+                }
                 if (!chunk.next()) {
                     inChunk = false;
                     prevLastRaw = chunkLastRaw;
                     continue;
                 }
+                h = null;
                 long ts = chunk.t();
                 double value = chunk.v();
                 if (withCount) {
@@ -267,6 +348,79 @@ public final class DownsampledReader {
             return false;
         }
 
+        /**
+         * Advances in a histogram aggregate chunk: -1 at its end, 0 for a point not to show (before
+         * mint, hidden by tombstones), 1 for a point now current (or past maxt: {@code done} set).
+         */
+        private int nextHistogram() {
+            hIndex++;
+            long ts;
+            FloatHistogram value = null;
+            double number = Double.NaN;
+            switch (column) {
+                case COUNT -> {
+                    if (hIndex >= decoded.windows) {
+                        return -1;
+                    }
+                    ts = decoded.wt[hIndex];
+                    number = decoded.count[hIndex];
+                    count = (long) number;
+                }
+                case SUM -> {
+                    if (hIndex >= decoded.windows) {
+                        return -1;
+                    }
+                    ts = decoded.wt[hIndex];
+                    value = decoded.sum[hIndex];
+                    if (withCount) {
+                        count = (long) decoded.count[hIndex];
+                    }
+                }
+                case COUNTER -> {
+                    if (hIndex >= decoded.counters) {
+                        return -1;
+                    }
+                    ts = decoded.ct[hIndex];
+                    FloatHistogram raw = decoded.cv[hIndex];
+                    if (hIndex == 0) {
+                        if (!hCounterStarted) {
+                            hCounterStarted = true;
+                            hTotal = raw;
+                        } else {
+                            // Between chunks: the first raw histogram against the last one before it.
+                            hTotal = AggrHistograms.increase(hTotal, hPrevLastRaw, raw);
+                        }
+                        hEntryTotal = hTotal;
+                        hEntryRaw = raw;
+                    } else {
+                        hTotal = AggrHistograms.compatible(hEntryTotal, raw)
+                                ? AggrHistograms.add(hEntryTotal, AggrHistograms.add(raw, hEntryRaw, -1,
+                                        io.promethium.api.model.CounterResetHint.UNKNOWN), 1,
+                                        io.promethium.api.model.CounterResetHint.NOT_COUNTER_RESET)
+                                : raw;
+                    }
+                    value = hTotal;
+                }
+                default -> {
+                    return -1; // min and max have no meaning for histograms (PromQL ignores them there)
+                }
+            }
+            if (ts < mint) {
+                return 0;
+            }
+            if (ts > maxt) {
+                done = true;
+                return 1;
+            }
+            if (deleted != null && hidden(deleted, ts, resolution)) {
+                return 0;
+            }
+            t = ts;
+            v = number;
+            h = value;
+            return 1;
+        }
+
         /** Opens the next chunk that may hold points in range; chunks wholly before mint are skipped unread. */
         private boolean openNext() {
             while (part < parts.size()) {
@@ -287,10 +441,21 @@ public final class DownsampledReader {
                 Block block = parts.get(part).block();
                 try {
                     block.chunks().load(meta.refs()[index], loaded);
-                    if (loaded.encoding != AggrChunk.ENCODING) {
+                    if (loaded.encoding != AggrChunk.ENCODING && loaded.encoding != HistAggrChunk.ENCODING) {
                         throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " in downsampled block "
                                 + block.meta().ulid() + ", not an aggregate chunk");
                     }
+                    if (loaded.encoding == HistAggrChunk.ENCODING) {
+                        decoded.decode(loaded.data, 1, loaded.length, meta.mints()[index]);
+                        histChunk = true;
+                        hIndex = -1;
+                        hChunkLastRaw = decoded.lastRaw;
+                        deleted = parts.get(part).deleted();
+                        resolution = block.meta().resolution();
+                        inChunk = true;
+                        return true;
+                    }
+                    histChunk = false;
                     layout.parse(loaded.data, 1, loaded.length);
                     chunk = layout.open(loaded.data, column, meta.mints()[index], chunk);
                     if (withCount) {
@@ -336,6 +501,19 @@ public final class DownsampledReader {
         @Override
         public double value() {
             return v;
+        }
+
+        @Override
+        public ValueType valueType() {
+            return h == null ? ValueType.FLOAT : ValueType.FLOAT_HISTOGRAM;
+        }
+
+        @Override
+        public FloatHistogram floatHistogram() {
+            if (h == null) {
+                throw new IllegalStateException("the current point is a float, not a histogram");
+            }
+            return h;
         }
 
         /** The window's sample count for the COUNT column or a counted iterator, else 1. */

@@ -22,8 +22,10 @@ import org.roaringbitmap.IntIterator;
  * windows — each window kept as count, sum, min, max and the reset-adjusted counter
  * ({@link AggrChunk}). Stale markers are left out (PromQL drops them from every range); other NaN
  * values count in count, sum, min and max as PromQL's {@code *_over_time} count them, and are
- * skipped by the counter (as by Thanos). Native histogram samples are not downsampled yet: they
- * are skipped and counted in the result, and a series holding only histograms is left out.
+ * skipped by the counter (as by Thanos). A series holding only native histograms (all addable to
+ * each other) is written as histogram aggregates by {@link HistogramWindows}; the histograms of a
+ * series mixing them with floats, or whose bucket layouts cannot be added, are skipped and counted
+ * in the result (a series holding only such histograms is left out).
  *
  * <p>Samples stream through one series at a time into reused primitive arrays: nothing is
  * allocated per sample, and per chunk only the column encoder's output.
@@ -33,8 +35,14 @@ public final class Downsampler {
     public static final int WINDOWS_PER_CHUNK = 120;
 
     /** What one run wrote and skipped. */
+    /**
+     * What one run wrote and skipped: {@code histogramSeries} and {@code histogramSamples} count the
+     * native histograms left out (of series mixing them with floats, or whose buckets cannot be
+     * added: see {@link HistogramWindows}); {@code histogramSeriesDownsampled} the histogram series
+     * written as histogram aggregates.
+     */
     public record Result(BlockMeta meta, long series, long windows, long histogramSeries, long histogramSamples,
-            long staleMarkers) {
+            long staleMarkers, long histogramSeriesDownsampled) {
     }
 
     private final FileOpener opener;
@@ -80,6 +88,7 @@ public final class Downsampler {
             throw new IllegalArgumentException("windowsPerChunk " + windowsPerChunk + " out of [1, 65535]");
         }
         this.windowsPerChunk = windowsPerChunk;
+        this.histogramWindows = new HistogramWindows(windowsPerChunk);
         grow(windowsPerChunk);
     }
 
@@ -105,6 +114,7 @@ public final class Downsampler {
         long histogramSeries = 0;
         long histogramSamples = 0;
         long stale = 0;
+        long histogramSeriesDownsampled = 0;
         try (BlockWriter writer = new BlockWriter(parent, m.minTime(), m.maxTime(), opener)) {
             BlockIndex index = source.index();
             BinaryDocValues values = index.seriesValues();
@@ -120,12 +130,30 @@ public final class Downsampler {
                         writer.endSeries();
                         continue; // deleted or dropped by a retention rule after the source was written
                     }
-                    windows += reaggregate(source, meta, resolution, deleted, writer);
-                    if (n > 0) {
+                    reaggregatedHistograms = false;
+                    long written = reaggregate(source, meta, resolution, deleted, writer);
+                    windows += written;
+                    if (reaggregatedHistograms) {
+                        if (written > 0) {
+                            series++;
+                            histogramSeriesDownsampled++;
+                        }
+                    } else if (n > 0) {
                         flush(writer);
                         series++;
                     }
                     writer.endSeries();
+                    continue;
+                }
+                if (histogramOnly(source, meta, doc)) {
+                    long[] counted = new long[2];
+                    histogramWindows(source, meta, doc, resolution, writer, counted);
+                    writer.endSeries();
+                    windows += counted[0];
+                    if (counted[0] > 0) {
+                        series++;
+                        histogramSeriesDownsampled++;
+                    }
                     continue;
                 }
                 raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
@@ -180,8 +208,70 @@ public final class Downsampler {
             }
             // The level-1 blocks it derives from, as the source lists them: a merged block's companion covers its pieces.
             BlockMeta written = writer.finish(m.level(), m.sources(), resolution);
-            return new Result(written, series, windows, histogramSeries, histogramSamples, stale);
+            return new Result(written, series, windows, histogramSeries, histogramSamples, stale, histogramSeriesDownsampled);
         }
+    }
+
+    private final HistogramWindows histogramWindows;
+
+    /**
+     * Whether the raw series holds native histograms only (stale markers aside), all of them
+     * addable to each other ({@link AggrHistograms#compatible}); reads until the first float.
+     */
+    private boolean histogramOnly(Block source, BlockIndex.SeriesMeta meta, int doc) throws IOException {
+        raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
+        io.promethium.api.model.FloatHistogram first = null;
+        while (raw.next()) {
+            if (raw.valueType() == ValueType.FLOAT) {
+                if (!StaleMarker.isStale(raw.value())) {
+                    return false;
+                }
+                continue;
+            }
+            io.promethium.api.model.FloatHistogram h = raw.floatHistogram();
+            if (h.isStale()) {
+                continue;
+            }
+            if (first == null) {
+                first = h.copy();
+            } else if (!AggrHistograms.compatible(first, h)) {
+                return false;
+            }
+        }
+        if (raw.error() != null) {
+            throw new IOException("reading " + meta.labels() + " of block " + source.meta().ulid() + " to downsample: "
+                    + raw.error().getMessage(), raw.error());
+        }
+        return first != null;
+    }
+
+    /** Writes a histogram-only series' windows; {@code counted[0]} gets the windows written. */
+    private void histogramWindows(Block source, BlockIndex.SeriesMeta meta, int doc, long resolution, BlockWriter writer,
+            long[] counted) throws IOException {
+        raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
+        histogramWindows.startSeries();
+        long lastWindow = Long.MIN_VALUE;
+        while (raw.next()) {
+            if (raw.valueType() == ValueType.FLOAT) {
+                continue; // stale markers only (histogramOnly checked)
+            }
+            io.promethium.api.model.FloatHistogram h = raw.floatHistogram();
+            if (h.isStale()) {
+                continue;
+            }
+            long t = raw.timestamp();
+            long k = Math.floorDiv(t - 1, resolution);
+            if (k != lastWindow) {
+                counted[0]++;
+                lastWindow = k;
+            }
+            histogramWindows.add(t, h.copy(), resolution, writer);
+        }
+        if (raw.error() != null) {
+            throw new IOException("reading " + meta.labels() + " of block " + source.meta().ulid() + " to downsample: "
+                    + raw.error().getMessage(), raw.error());
+        }
+        histogramWindows.finish(writer);
     }
 
     // Reading a downsampled source: one chunk's columns.
@@ -200,6 +290,17 @@ public final class Downsampler {
      */
     private long reaggregate(Block source, BlockIndex.SeriesMeta meta, long resolution, long[] deleted, BlockWriter writer)
             throws IOException {
+        if (meta.refs().length > 0) {
+            try {
+                source.chunks().load(meta.refs()[0], loaded);
+            } catch (ChunkFormatException e) {
+                source.markCorrupt(e.getMessage());
+                throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
+            }
+            if (loaded.encoding == HistAggrChunk.ENCODING) {
+                return reaggregateHistograms(source, meta, resolution, deleted, writer);
+            }
+        }
         long closed = 0;
         for (int c = 0; c < meta.refs().length; c++) {
             try {
@@ -271,6 +372,40 @@ public final class Downsampler {
             closeWindow();
         }
         return closed;
+    }
+
+    private final HistAggrChunk.Decoded decoded = new HistAggrChunk.Decoded();
+    // Whether the last reaggregate() call read histogram aggregate chunks (it wrote them itself).
+    private boolean reaggregatedHistograms;
+
+    /** {@link #reaggregate} for a series of histogram aggregate chunks; returns the windows written. */
+    private long reaggregateHistograms(Block source, BlockIndex.SeriesMeta meta, long resolution, long[] deleted,
+            BlockWriter writer) throws IOException {
+        reaggregatedHistograms = true;
+        histogramWindows.startSeries();
+        long sourceResolution = source.meta().resolution();
+        java.util.HashSet<Long> windowsSeen = new java.util.HashSet<>();
+        for (int c = 0; c < meta.refs().length; c++) {
+            try {
+                source.chunks().load(meta.refs()[c], loaded);
+                if (loaded.encoding != HistAggrChunk.ENCODING) {
+                    throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " among histogram aggregate chunks of "
+                            + meta.labels() + " in downsampled block " + source.meta().ulid());
+                }
+                decoded.decode(loaded.data, 1, loaded.length, meta.mints()[c]);
+                for (int w = 0; w < decoded.windows; w++) {
+                    if (deleted == null || !DownsampledReader.hidden(deleted, decoded.wt[w], sourceResolution)) {
+                        windowsSeen.add(Math.floorDiv(decoded.wt[w] - 1, resolution));
+                    }
+                }
+                histogramWindows.reaggregate(decoded, sourceResolution, resolution, deleted, writer);
+            } catch (ChunkFormatException e) {
+                source.markCorrupt(e.getMessage());
+                throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
+            }
+        }
+        histogramWindows.finish(writer);
+        return windowsSeen.size();
     }
 
     private void addAggregate(long t, double c, double s, double mn, double mx) {

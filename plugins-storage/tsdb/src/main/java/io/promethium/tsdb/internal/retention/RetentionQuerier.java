@@ -9,6 +9,7 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
+import io.promethium.tsdb.internal.query.LabelsOnlySeries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -26,6 +27,8 @@ import java.util.TreeSet;
  */
 public final class RetentionQuerier implements Querier {
     private static final List<Matcher> ALL = List.of(Matcher.of(MatchType.REGEX, Labels.METRIC_NAME, ".+"));
+    // Labels only: a downsampled querier inside then lists the series its companions hold where raw data is gone.
+    private static final SelectHints LIST = new SelectHints(Long.MIN_VALUE, Long.MAX_VALUE, 0, "series", 0, List.of(), false);
 
     private final Querier inner;
     private final RetentionPolicy policy;
@@ -69,6 +72,14 @@ public final class RetentionQuerier implements Querier {
                         current = s;
                         return true;
                     }
+                    if (s instanceof LabelsOnlySeries l) {
+                        // Listed from a companion where raw data is gone: it has no samples to seek in.
+                        if (l.maxTime() >= cutoff) {
+                            current = s;
+                            return true;
+                        }
+                        continue;
+                    }
                     // One seek tells whether anything is left; the answer must not list a series it hides entirely.
                     SampleIterator probe = s.iterator(null);
                     if (probe.seek(cutoff)) {
@@ -104,7 +115,7 @@ public final class RetentionQuerier implements Querier {
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
         TreeSet<String> values = new TreeSet<>();
-        SeriesSet set = select(false, null, matchers.isEmpty() ? ALL : matchers);
+        SeriesSet set = select(false, LIST, matchers.isEmpty() ? ALL : matchers);
         while (set.next()) {
             String v = set.at().labels().get(name);
             if (!v.isEmpty()) {
@@ -117,7 +128,7 @@ public final class RetentionQuerier implements Querier {
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
         TreeSet<String> names = new TreeSet<>();
-        SeriesSet set = select(false, null, matchers.isEmpty() ? ALL : matchers);
+        SeriesSet set = select(false, LIST, matchers.isEmpty() ? ALL : matchers);
         while (set.next()) {
             names.addAll(set.at().labels().names());
         }

@@ -499,21 +499,22 @@ class DownsamplerTest {
     }
 
     @Test
-    void nativeHistogramsAndStaleMarkersAreSkippedAndCounted() throws IOException {
+    void histogramsMixedWithFloatsAndStaleMarkersAreSkippedAndCountedAHistogramSeriesIsDownsampled() throws IOException {
         Downsampler.Result r = new Downsampler(FileOpener.DEFAULT).downsample(blocks.get(0), 5 * MIN, dir);
         int perBlock = (int) (BLOCK / INTERVAL);
-        // HIST: every sample; MIXED: its run of 100 histograms.
-        assertThat(r.histogramSeries()).isEqualTo(2);
-        assertThat(r.histogramSamples()).isEqualTo(perBlock + 100);
+        // MIXED: its run of 100 histograms is skipped; HIST (histograms only) is written as histogram aggregates.
+        assertThat(r.histogramSeries()).isEqualTo(1);
+        assertThat(r.histogramSamples()).isEqualTo(100);
+        assertThat(r.histogramSeriesDownsampled()).isEqualTo(1);
         assertThat(r.staleMarkers()).isEqualTo((perBlock + 249) / 500);
         Block ds = Block.open(dir.resolve(r.meta().ulid()));
         opened.add(ds);
-        assertThat(DownsampledReader.series(ds)).doesNotContain(HIST).contains(MIXED, GAUGE, COUNTER, STALE, NAN);
-        assertThat(r.series()).isEqualTo(5);
+        assertThat(DownsampledReader.series(ds)).contains(HIST, MIXED, GAUGE, COUNTER, STALE, NAN);
+        assertThat(r.series()).isEqualTo(6);
         // 73 windows per series (the sample at 0 ends window (-5 m, 0], then 72 up to 6 h), but MIXED's
         // histogram run (samples 400..499, at 6000 s .. 7485 s) fills windows (6000 s, 6300 s] ..
         // (6900 s, 7200 s] alone; sample 500 at 7500 s is a float again.
-        assertThat(r.windows()).isEqualTo(5 * (BLOCK / (5 * MIN) + 1) - 4);
+        assertThat(r.windows()).isEqualTo(6 * (BLOCK / (5 * MIN) + 1) - 4);
     }
 
     @Test

@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
  * the head cut, the planner's merges and block deletion happen many times in the run.
  *
  * <p>Sampled every {@code --sample} seconds: RSS, threads and open file descriptors (/proc, through
- * {@code Proc}), the heap after GC (the least heap after any collection in the interval, from the
- * server's own {@code -Xlog:gc} file), direct memory (the {@code Other} category of native memory
+ * {@code Proc}), the heap after GC (the least heap a mixed or full collection left in the interval,
+ * from the server's own {@code -Xlog:gc} file: after a young collection the heap still holds the old
+ * generation's garbage; an interval without such a collection has no figure) and the heap committed, direct memory (the {@code Other} category of native memory
  * tracking, where the JDK counts {@code ByteBuffer.allocateDirect}, read with the runtime's
  * {@code jcmd}), and the log scanned for {@code level=ERROR} lines and JVM errors. At the end: over
  * the last 2/3 of the run (the last 40 minutes of an hour) RSS and heap after GC must stay flat
@@ -55,13 +56,20 @@ public final class Soak {
     }
 
     /** One sample of the server from outside. */
-    record Sample(double minute, double rssMb, double heapAfterGcMb, double threads, double fds, double directMb, double headSeries,
+    record Sample(double minute, double rssMb, double heapAfterGcMb, double heapCommittedMb, double threads, double fds, double directMb, double headSeries,
                   double rwPending, double rwLagSeconds, long logErrors) {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    /** A pause's heap before and after, e.g. {@code Pause Young (Normal) (G1 Evacuation Pause) 120M->41M(200M)}. */
-    private static final Pattern GC_PAUSE = Pattern.compile("Pause .*? (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)[KMG]\\)");
+    /**
+     * A pause that collects the old generation too, with the heap before, after and committed, e.g.
+     * {@code Pause Young (Mixed) (G1 Evacuation Pause) 120M->41M(200M)} or {@code Pause Full (...) 1217M->91M(136M)}.
+     * After a young pause the heap still holds the old generation's garbage, as much as G1 lets
+     * build up before it marks, so only these tell the live data.
+     */
+    private static final Pattern GC_PAUSE = Pattern.compile("Pause (?:Young \\(Mixed\\)|Full)[^>]*? (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+    /** Any pause's committed heap (the figure in brackets). */
+    private static final Pattern GC_COMMITTED = Pattern.compile("Pause .*?->\\d+[KMG]\\((\\d+)([KMG])\\)");
     private static final Pattern NMT_OTHER = Pattern.compile("Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
     private static final List<String> QUERIES = List.of(
             "/api/v1/query?query=" + enc("sum(rate(soak_requests_total[1m]))"),
@@ -128,7 +136,8 @@ public final class Soak {
                     throw new IllegalStateException("the server exited (code " + server.exitValue() + "); see " + o.work().resolve("promethium.log"));
                 }
                 Map<String, Double> m = metrics(port);
-                Sample s = new Sample((System.nanoTime() - start) / 60e9, Proc.rssBytes(pid) / 1e6, gc.leastAfterSinceLastRead(),
+                double heapAfterGc = gc.leastAfterSinceLastRead();
+                Sample s = new Sample((System.nanoTime() - start) / 60e9, Proc.rssBytes(pid) / 1e6, heapAfterGc, gc.committedMb,
                         Proc.threads(pid), Proc.openFds(pid), directMemoryMb(jcmd, pid), m.getOrDefault("prometheus_tsdb_head_series", Double.NaN),
                         m.getOrDefault("prometheus_remote_storage_samples_pending", Double.NaN), remoteWriteLag(m), log.errors());
                 samples.add(s);
@@ -405,12 +414,14 @@ public final class Soak {
     static final class GcLog {
         private final Path file;
         private long offset;
+        /** The heap committed after the last pause read, MB. */
+        double committedMb = Double.NaN;
 
         GcLog(Path file) {
             this.file = file;
         }
 
-        /** The least heap (MB) any collection left since the last call; NaN when none ran. */
+        /** The least heap (MB) a mixed or full collection left since the last call; NaN when none ran. */
         double leastAfterSinceLastRead() throws IOException {
             if (!Files.exists(file)) {
                 return Double.NaN;
@@ -430,6 +441,10 @@ public final class Soak {
                 while (m.find()) {
                     double after = Long.parseLong(m.group(3)) * unitMb(m.group(4));
                     least = Double.isNaN(least) ? after : Math.min(least, after);
+                }
+                Matcher c = GC_COMMITTED.matcher(text.substring(0, complete));
+                while (c.find()) {
+                    committedMb = Long.parseLong(c.group(1)) * unitMb(c.group(2));
                 }
             }
             return least;
@@ -480,13 +495,13 @@ public final class Soak {
     // ---- output ---------------------------------------------------------------------------
 
     static void printHeader() {
-        System.out.println("  min  RSS MB  heap-after-GC MB  threads  fds  direct MB  head series  samples/s  rw pending  rw lag s"
+        System.out.println("  min  RSS MB  heap-after-GC MB  heap committed MB  threads  fds  direct MB  head series  samples/s  rw pending  rw lag s"
                 + "  queries ok/failed/slowest ms  pushes ok/failed/slowest ms  notifications  log errors");
     }
 
     static void printSample(Sample s, double rate, Counter queries, Counter pushes, long notifications) {
-        System.out.printf(Locale.ROOT, "%5.1f  %6.0f  %16.1f  %7.0f  %3.0f  %9.1f  %11.0f  %9.0f  %10.0f  %8.1f  %28s  %26s  %13d  %10d%n",
-                s.minute(), s.rssMb(), s.heapAfterGcMb(), s.threads(), s.fds(), s.directMb(), s.headSeries(), rate, s.rwPending(),
+        System.out.printf(Locale.ROOT, "%5.1f  %6.0f  %16.1f  %17.0f  %7.0f  %3.0f  %9.1f  %11.0f  %9.0f  %10.0f  %8.1f  %28s  %26s  %13d  %10d%n",
+                s.minute(), s.rssMb(), s.heapAfterGcMb(), s.heapCommittedMb(), s.threads(), s.fds(), s.directMb(), s.headSeries(), rate, s.rwPending(),
                 s.rwLagSeconds(), queries.take(), pushes.take(), notifications, s.logErrors());
     }
 
@@ -505,7 +520,8 @@ public final class Soak {
         System.out.println("| measure | first quarter (median) | last quarter (median) | min | max | change | limit | verdict |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         ok &= flat(window, "RSS (MB)", Sample::rssMb);
-        ok &= flat(window, "heap after GC (MB)", Sample::heapAfterGcMb);
+        ok &= flat(window, "heap after GC (MB, mixed or full collections)", Sample::heapAfterGcMb);
+        flat(window, "heap committed (MB, not judged: RSS follows it)", Sample::heapCommittedMb);
         ok &= noGrowth(window, "threads", Sample::threads);
         ok &= noGrowth(window, "open file descriptors", Sample::fds);
         ok &= noGrowth(window, "direct memory (MB, NMT Other)", Sample::directMb);

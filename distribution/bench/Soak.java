@@ -40,8 +40,11 @@ import java.util.regex.Pattern;
  * generation's garbage; an interval without such a collection has no figure) and the heap committed, direct memory (the {@code Other} category of native memory
  * tracking, where the JDK counts {@code ByteBuffer.allocateDirect}, read with the runtime's
  * {@code jcmd}), and the log scanned for {@code level=ERROR} lines and JVM errors. At the end: over
- * the last 2/3 of the run (the last 40 minutes of an hour) RSS and heap after GC must stay flat
- * within 10% (the median of the window's last quarter against that of its first quarter), and
+ * the last 2/3 of the run (the last 40 minutes of an hour) RSS must stay flat within 10% (the
+ * median of the window's last quarter against that of its first quarter), the live heap too (a
+ * full collection asked for through {@code jcmd GC.run} at the window's start and at the end, the
+ * only two the soak forces: G1 marks the old generation seldom in a large heap, so the heap after
+ * its own collections says little of the live data), and
  * threads, file descriptors and direct memory must not grow (the last quarter's largest at most
  * 5% + 2 over the first quarter's largest); no error in the log, no failed query, push or remote
  * write sample. Native memory tracking costs the server a little CPU and memory; every run
@@ -130,7 +133,13 @@ public final class Soak {
             printHeader();
             double lastAppended = Double.NaN;
             long lastAt = start;
+            long windowStart = start + TimeUnit.SECONDS.toNanos(o.minutes() * 20L);
+            double liveAtWindowStart = Double.NaN;
             while (System.nanoTime() < end) {
+                if (Double.isNaN(liveAtWindowStart) && System.nanoTime() >= windowStart) {
+                    liveAtWindowStart = liveHeapMb(jcmd, pid, gc);
+                    System.out.printf(Locale.ROOT, "soak: the window starts; live heap (a full collection, jcmd GC.run): %.0f MB%n", liveAtWindowStart);
+                }
                 Thread.sleep(Math.min(TimeUnit.SECONDS.toMillis(o.sampleSeconds()), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 if (!server.isAlive()) {
                     throw new IllegalStateException("the server exited (code " + server.exitValue() + "); see " + o.work().resolve("promethium.log"));
@@ -147,13 +156,14 @@ public final class Soak {
                 lastAppended = appended;
                 lastAt = now;
             }
+            double liveAtEnd = liveHeapMb(jcmd, pid, gc);
             running.set(false);
             for (Thread t : load) {
                 t.join(30_000);
             }
             Map<String, Double> m = metrics(port);
             log.errors();
-            boolean ok = verdict(o, samples, m, queries, pushes, notifications.get(), log);
+            boolean ok = verdict(o, samples, m, queries, pushes, notifications.get(), log, liveAtWindowStart, liveAtEnd);
             System.out.printf(Locale.ROOT, "load average at the end: %s (2 cores shared)%n", Proc.loadAverage());
             System.out.println(ok ? "soak: PASS" : "soak: FAIL");
             if (!ok) {
@@ -397,6 +407,26 @@ public final class Soak {
                 - m.getOrDefault("prometheus_remote_storage_queue_highest_sent_timestamp_seconds", Double.NaN);
     }
 
+    /**
+     * The live heap in MB: a full collection asked for with {@code jcmd PID GC.run} (it returns
+     * once the collection is done), read back from the GC log. Twice a run: it perturbs what it measures.
+     */
+    static double liveHeapMb(String jcmd, long pid, GcLog gc) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor(120, TimeUnit.SECONDS);
+        for (int i = 0; i < 20; i++) {
+            gc.leastAfterSinceLastRead();
+            if (!Double.isNaN(gc.lastFullAfterMb)) {
+                double live = gc.lastFullAfterMb;
+                gc.lastFullAfterMb = Double.NaN;
+                return live;
+            }
+            Thread.sleep(250); // the log line may lag the command's answer
+        }
+        return Double.NaN;
+    }
+
     /** Direct memory in MB: the committed {@code Other} of {@code jcmd PID VM.native_memory summary}; NaN when it cannot be read. */
     static double directMemoryMb(String jcmd, long pid) {
         try {
@@ -416,6 +446,8 @@ public final class Soak {
         private long offset;
         /** The heap committed after the last pause read, MB. */
         double committedMb = Double.NaN;
+        /** The heap after the last full collection read, MB. */
+        double lastFullAfterMb = Double.NaN;
 
         GcLog(Path file) {
             this.file = file;
@@ -441,6 +473,9 @@ public final class Soak {
                 while (m.find()) {
                     double after = Long.parseLong(m.group(3)) * unitMb(m.group(4));
                     least = Double.isNaN(least) ? after : Math.min(least, after);
+                    if (m.group(0).startsWith("Pause Full")) {
+                        lastFullAfterMb = after;
+                    }
                 }
                 Matcher c = GC_COMMITTED.matcher(text.substring(0, complete));
                 while (c.find()) {
@@ -507,7 +542,7 @@ public final class Soak {
 
     /** Prints the verdict table; true when every check holds. */
     static boolean verdict(Options o, List<Sample> samples, Map<String, Double> m, Counter queries, Counter pushes, long notifications,
-                           LogScan log) {
+                           LogScan log, double liveAtWindowStart, double liveAtEnd) {
         double from = o.minutes() / 3.0;
         List<Sample> window = samples.stream().filter(s -> s.minute() >= from).toList();
         System.out.printf(Locale.ROOT, "%nsoak: %d series, %d min; the window is the last %.1f min (2/3 of the run), %d samples%n",
@@ -520,7 +555,12 @@ public final class Soak {
         System.out.println("| measure | first quarter (median) | last quarter (median) | min | max | change | limit | verdict |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         ok &= flat(window, "RSS (MB)", Sample::rssMb);
-        ok &= flat(window, "heap after GC (MB, mixed or full collections)", Sample::heapAfterGcMb);
+        double liveChange = liveAtEnd / liveAtWindowStart - 1;
+        boolean liveFlat = Math.abs(liveChange) <= 0.10;
+        System.out.printf(Locale.ROOT, "| live heap (MB, after a full collection at the window's start and end) | %.1f | %.1f | — | — | %+.1f%% | ±10%% | %s |%n",
+                liveAtWindowStart, liveAtEnd, liveChange * 100, liveFlat ? "flat" : "NOT flat");
+        ok &= liveFlat;
+        flat(window, "heap after GC (MB, mixed or full collections; not judged: few when G1 seldom marks)", Sample::heapAfterGcMb);
         flat(window, "heap committed (MB, not judged: RSS follows it)", Sample::heapCommittedMb);
         ok &= noGrowth(window, "threads", Sample::threads);
         ok &= noGrowth(window, "open file descriptors", Sample::fds);

@@ -109,6 +109,7 @@ public final class Soak {
         Process server = null;
         List<Thread> load = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
+        boolean failed = false;
         try {
             int vmPort = Proc.freePort();
             vm = startVictoriaMetrics(o.work().resolve("victoria-metrics"), vmPort);
@@ -166,15 +167,16 @@ public final class Soak {
             boolean ok = verdict(o, samples, m, queries, pushes, notifications.get(), log, liveAtWindowStart, liveAtEnd);
             System.out.printf(Locale.ROOT, "load average at the end: %s (2 cores shared)%n", Proc.loadAverage());
             System.out.println(ok ? "soak: PASS" : "soak: FAIL");
-            if (!ok) {
-                System.exit(1);
-            }
+            failed = !ok;
         } finally {
             running.set(false);
             stop(server);
             stop(vm);
             targets.forEach(t -> t.stop(0));
             hook.stop(0);
+        }
+        if (failed) {
+            System.exit(1); // after the finally block: the server and VictoriaMetrics are stopped
         }
     }
 

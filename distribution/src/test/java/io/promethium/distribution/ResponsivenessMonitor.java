@@ -22,7 +22,15 @@ final class ResponsivenessMonitor implements AutoCloseable {
     final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     /** The checks that took 1 s or more: which and when (seconds after the monitor started). */
     final ConcurrentLinkedQueue<String> slow = new ConcurrentLinkedQueue<>();
+    /** Every check: when it started (seconds after the monitor started), how long it took, what it asked. */
+    final ConcurrentLinkedQueue<Check> all = new ConcurrentLinkedQueue<>();
     private final long started = System.nanoTime();
+
+    record Check(double atSeconds, double tookSeconds, String path) {
+        boolean overlaps(double from, double to) {
+            return atSeconds <= to && atSeconds + tookSeconds >= from;
+        }
+    }
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final ServerProcess server;
@@ -56,6 +64,7 @@ final class ResponsivenessMonitor implements AutoCloseable {
                 }
                 long took = System.nanoTime() - started;
                 slowestNanos.accumulateAndGet(took, Math::max);
+                all.add(new Check((started - this.started) / 1e9, took / 1e9, path));
                 if (took >= 1_000_000_000L) {
                     slow.add(String.format(java.util.Locale.ROOT, "%s took %.2f s at %.1f s", path, took / 1e9,
                             (started - this.started) / 1e9));
@@ -74,6 +83,12 @@ final class ResponsivenessMonitor implements AutoCloseable {
 
     double secondsSinceStart() {
         return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** The slowest check that overlapped [from, to] (seconds after the monitor started), or outside it; zero when none. */
+    Duration slowest(double from, double to, boolean inside) {
+        double worst = all.stream().filter(c -> c.overlaps(from, to) == inside).mapToDouble(Check::tookSeconds).max().orElse(0);
+        return Duration.ofNanos((long) (worst * 1e9));
     }
 
     Duration slowest() {

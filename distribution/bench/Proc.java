@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * What the bench programs measure from outside a process, shared by them: CPU time (of a process,
- * its reaped children, each of its threads) and peak RSS from Linux's /proc, the load average printed beside every figure, disk sizes, a free loopback
+ * its reaped children, each of its threads), peak and current RSS, threads and open file descriptors from Linux's /proc, the load average printed beside every figure, disk sizes, a free loopback
  * port. Not a program of its own: the bench programs are multi-file source programs (Java 22+),
  * so {@code java distribution/bench/SideBySide.java} compiles this file with them.
  */
@@ -69,9 +69,27 @@ final class Proc {
 
     /** Process {@code pid}'s resident set size now (VmRSS) in bytes, or -1 when /proc does not say. */
     static long rssBytes(long pid) throws IOException {
+        long kb = statusKilobytes(pid, "VmRSS:");
+        return kb < 0 ? -1 : kb * 1024;
+    }
+
+    /** Process {@code pid}'s threads now (the Threads: line of /proc/PID/status), or -1 when /proc does not say. */
+    static long threads(long pid) throws IOException {
+        return statusKilobytes(pid, "Threads:");
+    }
+
+    /** The file descriptors process {@code pid} holds open now (entries of /proc/PID/fd). */
+    static long openFds(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** The number on a line of /proc/PID/status (kB for sizes), or -1 without that line. */
+    private static long statusKilobytes(long pid, String key) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
         return -1;

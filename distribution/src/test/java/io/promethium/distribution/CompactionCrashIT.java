@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * complete-looking folder that must never be loaded: a WAL checkpoint written but not renamed
  * into place (the blocks of its head cut already are), and a block a compaction merge wrote but
  * did not rename (here the rewrite {@code clean_tombstones} runs, the compactor's merge of one
- * block). Each restart on the same data folder removes the leftover folder (logged), serves
- * every sample acknowledged before the kill, keeps deleted samples deleted, and is ready.
+ * block), and, in a test of its own, a merge the compaction planner chose by itself. Each restart on
+ * the same data folder removes the leftover folder (logged), serves every sample acknowledged
+ * before the kill, keeps deleted samples deleted, and is ready.
  *
  * <p>The crash lands inside the write every time: {@code --storage.tsdb.fault.pause-before-rename}
  * holds the written folder before its rename, logging it, and the test kills the server once the
@@ -107,6 +108,104 @@ class CompactionCrashIT {
             assertThat(count(server, "up{job=\"self\"}[1h]", deletedUntil)).as("deleted samples stay deleted").isZero();
             assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain(".corrupted");
         }
+    }
+
+    /** One-second blocks for the first start: a head cut whenever the head spans 1.5 s. */
+    private static final String SECOND_BLOCKS = "--storage.tsdb.min-block-duration=1s";
+    /** No merges in the first start: the largest block may span one block (no compaction range fits). */
+    private static final String NO_MERGES = "--storage.tsdb.max-block-duration=1s";
+    /**
+     * Two-second blocks for the later starts: the planner merges into 6 s windows, and the head
+     * (at most ~2.5 s after the first start's cuts, no longer scraped) never spans the 3 s that
+     * would cut it first, so the first background check runs the planner's merge.
+     */
+    private static final String TWO_SECOND_BLOCKS = "--storage.tsdb.min-block-duration=2s";
+    private static final long MERGE_WINDOW_MILLIS = 6_000;
+    private static final String ALL_SELF = "{job=\"self\"}[1h]";
+
+    /**
+     * {@code kill -9} inside a merge the compaction planner chose (not one asked for through the
+     * admin API): the first start only cuts the head into one-second blocks until two of them
+     * share a 6 s window the head has passed; the second start, scraping nothing, merges them
+     * by itself (the background check every second) and is killed while the merged block waits
+     * for its rename; the third start removes that folder, serves exactly the samples it served
+     * before the kill, then makes the merge again and still serves each sample once.
+     */
+    @Test
+    void aKillNineInsideAMergeThePlannerChoseLoadsNoHalfMergedBlockAndLosesNothing() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            Path data = server.home.resolve("data");
+            server.config(CONFIG.formatted(server.port));
+            server.start(SECOND_BLOCKS, NO_MERGES, CHECK_OFTEN).awaitReady();
+            server.await(Duration.ofSeconds(60), () -> mergeable(data), "two one-second blocks in a 6 s window the head has passed");
+            kill(server);
+            List<Path> cut = blocks(data);
+
+            server.config("global:\n  scrape_interval: 1s\n");
+            server.start(TWO_SECOND_BLOCKS, CHECK_OFTEN, PAUSE + "block").awaitReady();
+            server.await(Duration.ofSeconds(60), () -> server.output().contains("pause-before-rename): block "),
+                    "the planner's merge held before its rename");
+            long t = System.currentTimeMillis();
+            long acked = count(server, ALL_SELF, t);
+            assertThat(acked).isPositive();
+            kill(server);
+            List<String> held = leftovers(data);
+            assertThat(held).as("the merged block folder the kill left").singleElement();
+            String meta = Files.readString(data.resolve(held.get(0)).resolve("meta.json"));
+            assertThat(level(meta)).as("a merge (compaction level), not a head cut: " + meta).isGreaterThanOrEqualTo(2);
+            assertThat(blocks(data)).as("the blocks it merged, still in place").isEqualTo(cut);
+
+            server.start(TWO_SECOND_BLOCKS, CHECK_OFTEN).awaitReady();
+            assertThat(server.output()).contains("removing " + data.resolve(held.get(0)) + ", left by an interrupted write");
+            assertThat(count(server, ALL_SELF, t)).as("samples served after the restart").isEqualTo(acked);
+            server.await(Duration.ofSeconds(60), () -> highestLevel(data) >= 2, "the merge made again");
+            assertThat(leftovers(data)).isEmpty();
+            assertThat(count(server, ALL_SELF, t)).as("samples served once each after the merge").isEqualTo(acked);
+            assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain(".corrupted");
+        }
+    }
+
+    /** Whether two level-1 blocks lie in one 6 s window that ends before the newest block does (the head has passed it). */
+    private static boolean mergeable(Path data) {
+        try {
+            List<long[]> spans = new java.util.ArrayList<>();
+            for (Path b : blocks(data)) {
+                String meta = Files.readString(b.resolve("meta.json"));
+                spans.add(new long[] {field(meta, "minTime"), field(meta, "maxTime")});
+            }
+            long newest = spans.stream().mapToLong(s -> s[1]).max().orElse(Long.MIN_VALUE);
+            return spans.stream().collect(java.util.stream.Collectors.groupingBy(s -> Math.floorDiv(s[0], MERGE_WINDOW_MILLIS)))
+                    .entrySet().stream().anyMatch(w -> (w.getKey() + 1) * MERGE_WINDOW_MILLIS <= newest
+                            && w.getValue().stream().filter(s -> s[1] <= (w.getKey() + 1) * MERGE_WINDOW_MILLIS).count() >= 2);
+        } catch (IOException e) {
+            return false; // a block being written: look again
+        }
+    }
+
+    /** The highest compaction level among the blocks in place; 0 while none can be read. */
+    private static int highestLevel(Path data) {
+        int highest = 0;
+        try {
+            for (Path b : blocks(data)) {
+                highest = Math.max(highest, level(Files.readString(b.resolve("meta.json"))));
+            }
+        } catch (IOException e) {
+            // a block being renamed or deleted: look again
+        }
+        return highest;
+    }
+
+    private static int level(String meta) {
+        Matcher m = Pattern.compile("\"level\":\\s*(\\d+)").matcher(meta);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static long field(String meta, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\\s*(-?\\d+)").matcher(meta);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in " + meta);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static void kill(ServerProcess server) throws IOException, InterruptedException {

@@ -14,7 +14,13 @@ import java.util.Map;
 /** Reads YAML text into a located tree. Thread-safe; the factory is immutable once built. */
 public final class YamlReader {
 
-    private final YAMLFactory factory = YAMLFactory.builder().build();
+    /**
+     * EMPTY_STRING_AS_NULL makes Jackson tell a plain empty value ({@code global:}) from a quoted
+     * one ({@code global: ""}); the first is YAML null to Go's parser, the second a string.
+     */
+    private final YAMLFactory factory = YAMLFactory.builder()
+            .configure(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL, true)
+            .build();
 
     /**
      * Parses a whole document.
@@ -64,6 +70,12 @@ public final class YamlReader {
                 return new YamlNode.Sequence(items, location);
             }
             case VALUE_NULL -> {
+                // A plain empty value keeps its text "" (string settings read it as ""), unquoted,
+                // so a section or list written as nothing is told apart: see Scalar#isPlainEmpty.
+                String text = parser.getText();
+                if (text != null && text.isEmpty()) {
+                    return new YamlNode.Scalar("", false, location);
+                }
                 return new YamlNode.Scalar(null, false, location);
             }
             case VALUE_EMBEDDED_OBJECT -> {

@@ -173,6 +173,14 @@ class PrometheusValidationTest {
                 .as("valid UTF-8 bytes are the value").isEqualTo("hi");
     }
 
+    @Test
+    void aBinaryKeyThatIsNotUtf8IsNotAValidLabelName() throws Exception {
+        // Prometheus 3's config/testdata/labelname.bad.yml: "\xff" is not a valid label name.
+        assertRejected("global:\n  external_labels:\n    !!binary \"/w==\": value\n", "3:5", "is not a valid label name");
+        assertThat(parse("global:\n  external_labels:\n    !!binary \"aGk=\": v\n").global().externalLabels().get("hi"))
+                .as("a binary key of valid UTF-8 is its text").isEqualTo("v");
+    }
+
     // --- remote_write / remote_read ---
 
     @Test

@@ -248,7 +248,37 @@ public final class TestRules {
     }
 
     private static String describe(Labels labels, Labels annotations) {
-        return "Labels:" + labels + "\n              Annotations:" + annotations;
+        return "Labels:" + labelsString(labels) + "\n              Annotations:" + labelsString(annotations);
+    }
+
+    /**
+     * A label set as Prometheus 3's {@code labels.String()} writes it: a name that is not a legacy
+     * name quoted ({@code {"alert.kind"="mem"}}), every value Go-quoted.
+     */
+    static String labelsString(Labels labels) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < labels.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            String name = labels.name(i);
+            sb.append(isLegacyName(name) ? name : GoFormat.quote(name)).append('=').append(GoFormat.quote(labels.value(i)));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static boolean isLegacyName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String list(List<String> items) {
@@ -316,7 +346,7 @@ public final class TestRules {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(s.labels()).append(' ').append(PromtoolNumbers.format(s.v()));
+            sb.append(labelsString(s.labels())).append(' ').append(PromtoolNumbers.format(s.v()));
         }
         return sb.isEmpty() ? "nil" : sb.toString();
     }

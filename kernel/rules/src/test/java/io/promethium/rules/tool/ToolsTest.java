@@ -231,4 +231,37 @@ class ToolsTest {
         assertThat(err.toString()).contains("FAILED:").contains("rule: ManyToMany, time: 0s, err: ")
                 .contains("many-to-many matching not allowed");
     }
+
+    @Test
+    void testRulesFailurePrintsLabelSetsAsPrometheus3LabelsString() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    rules:
+                      - alert: Mem
+                        expr: up == 0
+                        labels:
+                          "alert.kind": mem
+                """);
+        Files.writeString(dir.resolve("test.yml"), """
+                rule_files: [rules.yml]
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'up{job="a"}'
+                        values: '0 0'
+                    alert_rule_test:
+                      - eval_time: 1m
+                        alertname: Mem
+                        exp_alerts: []
+                    promql_expr_test:
+                      - expr: 'label_replace(up, "job.name", "$1", "job", "(.*)")'
+                        eval_time: 0m
+                        exp_samples: []
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("Labels:{\"alert.kind\"=\"mem\", alertname=\"Mem\", job=\"a\"}")
+                .contains("got: {__name__=\"up\", job=\"a\", \"job.name\"=\"a\"} 0");
+    }
 }

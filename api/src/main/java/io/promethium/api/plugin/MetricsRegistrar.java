@@ -25,6 +25,17 @@ public interface MetricsRegistrar {
     Summary summary(String name, String help, String... labelNames);
 
     /**
+     * A summary family with quantiles, as Prometheus's {@code SummaryOpts.Objectives}: each key a
+     * quantile in [0, 1], written as {@code name{quantile="0.5"}}, its value the rank error allowed
+     * (the registrar may be exact). Quantiles cover the observations of the last 10 minutes
+     * (Prometheus's default {@code MaxAge}) and are NaN when there are none, as there.
+     *
+     * @param objectives quantile to allowed error, e.g. {@code {0.5: 0.05, 0.9: 0.01, 0.99: 0.001}}
+     * @since 1.1
+     */
+    Summary summary(String name, String help, java.util.Map<Double, Double> objectives, String... labelNames);
+
+    /**
      * Adds a collector that writes whatever it likes on every scrape of {@code /metrics}, until
      * the returned handle is closed. For metrics that live and die with one instance.
      */

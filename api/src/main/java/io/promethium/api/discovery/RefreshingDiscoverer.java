@@ -48,6 +48,14 @@ public final class RefreshingDiscoverer implements Discoverer {
     private final String mechanism;
     private final Duration interval;
     private final DiscovererThreads threads;
+    /**
+     * Prometheus's quantile objectives for {@code prometheus_sd_refresh_duration_seconds}
+     * (0.5, 0.9 and 0.99), to pass to {@code MetricsRegistrar.summary}.
+     *
+     * @since 1.4
+     */
+    public static final java.util.Map<Double, Double> REFRESH_DURATION_OBJECTIVES = java.util.Map.of(0.5, 0.05, 0.9, 0.01, 0.99, 0.001);
+
     private final DiscoveryFailures failures;
     private final Refresh refresh;
     private final Map<String, TargetGroup> sent = new HashMap<>();

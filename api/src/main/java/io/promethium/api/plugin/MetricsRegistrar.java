@@ -36,6 +36,15 @@ public interface MetricsRegistrar {
     Summary summary(String name, String help, java.util.Map<Double, Double> objectives, String... labelNames);
 
     /**
+     * A histogram family with classic buckets: {@code buckets} the upper bounds, ascending
+     * ({@code +Inf} is added), written as {@code name_bucket{le="..."}}, {@code name_sum} and
+     * {@code name_count}, as Prometheus's {@code HistogramOpts.Buckets}.
+     *
+     * @since 1.1
+     */
+    Histogram histogram(String name, String help, double[] buckets, String... labelNames);
+
+    /**
      * Adds a collector that writes whatever it likes on every scrape of {@code /metrics}, until
      * the returned handle is closed. For metrics that live and die with one instance.
      */
@@ -68,6 +77,16 @@ public interface MetricsRegistrar {
 
         /** Forgets the child with these label values (a target set that went away). */
         void remove(String... labelValues);
+    }
+
+    /** Observations counted into buckets, per label values. */
+    @ProviderType
+    interface Histogram {
+        void observe(double value, String... labelValues);
+
+        long count(String... labelValues);
+
+        double sum(String... labelValues);
     }
 
     /** Observations summed and counted, per label values. */

@@ -71,6 +71,26 @@ public final class PluginMetricsRegistry implements MetricsRegistrar, Collector 
     }
 
     @Override
+    public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
+        double[] bounds = buckets.clone();
+        for (int i = 0; i < bounds.length; i++) {
+            if (Double.isNaN(bounds[i]) || i > 0 && bounds[i] <= bounds[i - 1]) {
+                throw new IllegalArgumentException("histogram " + name + ": buckets must be ascending, got " + Arrays.toString(buckets));
+            }
+        }
+        if (bounds.length == 0 || bounds[bounds.length - 1] != Double.POSITIVE_INFINITY) {
+            bounds = Arrays.copyOf(bounds, bounds.length + 1);
+            bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        }
+        HistogramFamily family = (HistogramFamily) family(name, help, MetricType.HISTOGRAM, labelNames, bounds);
+        if (!Arrays.equals(family.bounds, bounds)) {
+            throw new IllegalArgumentException("histogram " + name + " is registered already with buckets "
+                    + Arrays.toString(family.bounds) + ", asked for " + Arrays.toString(bounds));
+        }
+        return family;
+    }
+
+    @Override
     public Registration register(Collector collector) {
         Objects.requireNonNull(collector, "collector is null");
         collectors.add(collector);
@@ -86,7 +106,8 @@ public final class PluginMetricsRegistry implements MetricsRegistrar, Collector 
             throw new IllegalArgumentException("invalid metric name \"" + name + "\"");
         }
         for (String label : labelNames) {
-            if (!LABEL.matcher(label).matches() || label.startsWith("__") || type == MetricType.SUMMARY && label.equals("quantile")) {
+            if (!LABEL.matcher(label).matches() || label.startsWith("__") || type == MetricType.SUMMARY && label.equals("quantile")
+                    || type == MetricType.HISTOGRAM && label.equals("le")) {
                 throw new IllegalArgumentException("invalid label name \"" + label + "\" for metric " + name);
             }
         }
@@ -94,6 +115,7 @@ public final class PluginMetricsRegistry implements MetricsRegistrar, Collector 
             case COUNTER -> new CounterFamily(n, help == null ? "" : help, labelNames.clone());
             case GAUGE -> new GaugeFamily(n, help == null ? "" : help, labelNames.clone());
             case SUMMARY -> new SummaryFamily(n, help == null ? "" : help, labelNames.clone(), quantiles, nanoClock);
+            case HISTOGRAM -> new HistogramFamily(n, help == null ? "" : help, labelNames.clone(), quantiles);
             default -> throw new IllegalArgumentException("unsupported metric type " + type);
         });
         if (family.type() != type || !Arrays.equals(family.labelNames, labelNames)) {
@@ -340,9 +362,76 @@ public final class PluginMetricsRegistry implements MetricsRegistrar, Collector 
         }
 
         /** A quantile as Go's client writes it: 0.5, 0.99, 1 (shortest form, no trailing .0). */
-        private static String goFloat(double q) {
+        static String goFloat(double q) {
             String text = Double.toString(q);
             return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+        }
+    }
+
+    private static final class HistogramFamily extends Family implements Histogram {
+        /** Per bucket (upper bounds, the last +Inf) its own count; cumulated when written. */
+        private record Child(LongAdder[] buckets, DoubleAdder sum, LongAdder count) {
+        }
+
+        final double[] bounds;
+        private final Map<List<String>, Child> children = new ConcurrentHashMap<>();
+
+        HistogramFamily(String name, String help, String[] labelNames, double[] bounds) {
+            super(name, help, labelNames);
+            this.bounds = bounds;
+            if (labelNames.length == 0) {
+                children.put(List.of(), newChild());
+            }
+        }
+
+        private Child newChild() {
+            LongAdder[] buckets = new LongAdder[bounds.length];
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = new LongAdder();
+            }
+            return new Child(buckets, new DoubleAdder(), new LongAdder());
+        }
+
+        @Override
+        MetricType type() {
+            return MetricType.HISTOGRAM;
+        }
+
+        @Override
+        public void observe(double value, String... labelValues) {
+            Child child = children.computeIfAbsent(key(labelValues), k -> newChild());
+            int i = Arrays.binarySearch(bounds, value);
+            child.buckets()[i >= 0 ? i : Math.min(bounds.length - 1, -i - 1)].increment();
+            child.sum().add(value);
+            child.count().increment();
+        }
+
+        @Override
+        public long count(String... labelValues) {
+            Child child = children.get(key(labelValues));
+            return child == null ? 0 : child.count().sum();
+        }
+
+        @Override
+        public double sum(String... labelValues) {
+            Child child = children.get(key(labelValues));
+            return child == null ? 0 : child.sum().sum();
+        }
+
+        @Override
+        void write(MetricWriter writer) {
+            writer.family(name, MetricType.HISTOGRAM, help, "");
+            for (Map.Entry<List<String>, Child> child : children.entrySet()) {
+                Labels labels = labels(child.getKey());
+                long cumulative = 0;
+                for (int i = 0; i < bounds.length; i++) {
+                    cumulative += child.getValue().buckets()[i].sum();
+                    String le = bounds[i] == Double.POSITIVE_INFINITY ? "+Inf" : SummaryFamily.goFloat(bounds[i]);
+                    writer.sample(name + "_bucket", labels.toBuilder().set("le", le).build(), cumulative);
+                }
+                writer.sample(name + "_sum", labels, child.getValue().sum().sum());
+                writer.sample(name + "_count", labels, child.getValue().count().sum());
+            }
         }
     }
 }

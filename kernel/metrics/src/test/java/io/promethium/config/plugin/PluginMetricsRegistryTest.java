@@ -69,4 +69,35 @@ class PluginMetricsRegistryTest {
         assertThatThrownBy(() -> registry.summary("d_seconds", "h")).hasMessageContaining("quantiles");
         assertThatThrownBy(() -> registry.summary("e_seconds", "h", Map.of(1.5, 0.1))).hasMessageContaining("not in [0, 1]");
     }
+
+    @Test
+    void aHistogramWritesCumulativeBucketsWithInfThenSumAndCount() {
+        MetricsRegistrar.Histogram h = registry.histogram("d_seconds", "h", new double[] {0.01, 0.1, 1, 10}, "mechanism");
+        for (double v : new double[] {0.005, 0.01, 0.5, 20}) {
+            h.observe(v, "http");
+        }
+        assertThat(scrape()).containsExactly(
+                "# TYPE d_seconds HISTOGRAM",
+                "d_seconds_bucket{le=\"0.01\", mechanism=\"http\"} 2.0",
+                "d_seconds_bucket{le=\"0.1\", mechanism=\"http\"} 2.0",
+                "d_seconds_bucket{le=\"1\", mechanism=\"http\"} 3.0",
+                "d_seconds_bucket{le=\"10\", mechanism=\"http\"} 3.0",
+                "d_seconds_bucket{le=\"+Inf\", mechanism=\"http\"} 4.0",
+                "d_seconds_sum{mechanism=\"http\"} 20.515",
+                "d_seconds_count{mechanism=\"http\"} 4.0");
+        assertThatThrownBy(() -> registry.histogram("e_seconds", "h", new double[] {1, 0.5})).hasMessageContaining("ascending");
+    }
+
+    @Test
+    void aRefreshIsObservedInPrometheusSummaryPerJobAndHistogramPerMechanism() {
+        MetricsRegistrar.Summary refresh = io.promethium.api.discovery.RefreshingDiscoverer.refreshDurationMetrics(registry);
+        refresh.observe(0.2, "http", "job-a");
+        refresh.observe(0.4, "http", "job-b");
+        assertThat(scrape()).contains(
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"1\", mechanism=\"http\"} 2.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_count{mechanism=\"http\"} 2.0",
+                "prometheus_sd_refresh_duration_seconds{config=\"job-a\", mechanism=\"http\", quantile=\"0.99\"} 0.2",
+                "prometheus_sd_refresh_duration_seconds_count{config=\"job-b\", mechanism=\"http\"} 1.0");
+        assertThat(refresh.count("http", "job-a")).isEqualTo(1);
+    }
 }

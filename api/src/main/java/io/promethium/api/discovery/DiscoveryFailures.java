@@ -23,12 +23,16 @@ public final class DiscoveryFailures {
 
     /**
      * @param prefix starts every log line, e.g. {@code "DNS-SD: "}
-     * @param counter counts every failure (a {@code prometheus_sd_*_failures_total})
+     * @param counter counts every failure (a {@code prometheus_sd_*_failures_total}); given 0 at
+     *        once, so the series exists before the first failure
      */
     public DiscoveryFailures(String prefix, Logger log, MetricsRegistrar.Counter counter) {
         this.prefix = Objects.requireNonNull(prefix, "prefix is null");
         this.log = Objects.requireNonNull(log, "log is null");
         this.counter = Objects.requireNonNull(counter, "counter is null");
+        // As Prometheus instantiates its refresh metrics with the discoverer: the job's failures
+        // counter is on /metrics at 0 from the start, not only after the first failure.
+        counter.add(0);
     }
 
     /**

@@ -48,6 +48,49 @@ public final class RefreshingDiscoverer implements Discoverer {
     private final String mechanism;
     private final Duration interval;
     private final DiscovererThreads threads;
+    /**
+     * Prometheus's quantile objectives for {@code prometheus_sd_refresh_duration_seconds}
+     * (0.5, 0.9 and 0.99), to pass to {@code MetricsRegistrar.summary}.
+     *
+     * @since 1.4
+     */
+    public static final java.util.Map<Double, Double> REFRESH_DURATION_OBJECTIVES = java.util.Map.of(0.5, 0.05, 0.9, 0.01, 0.99, 0.001);
+
+    /**
+     * Prometheus's refresh duration metrics, observed together with label values
+     * {@code (mechanism, config)}: {@code prometheus_sd_refresh_duration_seconds{mechanism,config}}
+     * (a summary with {@link #REFRESH_DURATION_OBJECTIVES}) and
+     * {@code prometheus_sd_refresh_duration_histogram_seconds{mechanism}} (buckets 0.01, 0.1, 1,
+     * 10), as Prometheus 3's {@code discovery/metrics_refresh.go}. Count and sum are the summary's.
+     *
+     * @since 1.4
+     */
+    public static io.promethium.api.plugin.MetricsRegistrar.Summary refreshDurationMetrics(
+            io.promethium.api.plugin.MetricsRegistrar registrar) {
+        io.promethium.api.plugin.MetricsRegistrar.Summary summary = registrar.summary("prometheus_sd_refresh_duration_seconds",
+                "The duration of a refresh in seconds for the given SD mechanism.", REFRESH_DURATION_OBJECTIVES, "mechanism", "config");
+        io.promethium.api.plugin.MetricsRegistrar.Histogram histogram = registrar.histogram(
+                "prometheus_sd_refresh_duration_histogram_seconds", "The duration of a refresh for the given SD mechanism.",
+                new double[] {0.01, 0.1, 1, 10}, "mechanism");
+        return new io.promethium.api.plugin.MetricsRegistrar.Summary() {
+            @Override
+            public void observe(double value, String... labelValues) {
+                summary.observe(value, labelValues);
+                histogram.observe(value, labelValues.length > 0 ? labelValues[0] : "");
+            }
+
+            @Override
+            public long count(String... labelValues) {
+                return summary.count(labelValues);
+            }
+
+            @Override
+            public double sum(String... labelValues) {
+                return summary.sum(labelValues);
+            }
+        };
+    }
+
     private final DiscoveryFailures failures;
     private final Refresh refresh;
     private final Map<String, TargetGroup> sent = new HashMap<>();

@@ -15,7 +15,7 @@
  * provider's JSON REST API: timeout, size limit, 2xx, 429 back-off).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.api.discovery;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,6 +25,26 @@ public interface MetricsRegistrar {
     Summary summary(String name, String help, String... labelNames);
 
     /**
+     * A summary family with quantiles, as Prometheus's {@code SummaryOpts.Objectives}: each key a
+     * quantile in [0, 1], written as {@code name{quantile="0.5"}}, its value the rank error allowed
+     * (the registrar may be exact). Quantiles cover the observations of the last 10 minutes
+     * (Prometheus's default {@code MaxAge}) and are NaN when there are none, as there.
+     *
+     * @param objectives quantile to allowed error, e.g. {@code {0.5: 0.05, 0.9: 0.01, 0.99: 0.001}}
+     * @since 1.1
+     */
+    Summary summary(String name, String help, java.util.Map<Double, Double> objectives, String... labelNames);
+
+    /**
+     * A histogram family with classic buckets: {@code buckets} the upper bounds, ascending
+     * ({@code +Inf} is added), written as {@code name_bucket{le="..."}}, {@code name_sum} and
+     * {@code name_count}, as Prometheus's {@code HistogramOpts.Buckets}.
+     *
+     * @since 1.1
+     */
+    Histogram histogram(String name, String help, double[] buckets, String... labelNames);
+
+    /**
      * Adds a collector that writes whatever it likes on every scrape of {@code /metrics}, until
      * the returned handle is closed. For metrics that live and die with one instance.
      */
@@ -57,6 +77,16 @@ public interface MetricsRegistrar {
 
         /** Forgets the child with these label values (a target set that went away). */
         void remove(String... labelValues);
+    }
+
+    /** Observations counted into buckets, per label values. */
+    @ProviderType
+    interface Histogram {
+        void observe(double value, String... labelValues);
+
+        long count(String... labelValues);
+
+        double sum(String... labelValues);
     }
 
     /** Observations summed and counted, per label values. */

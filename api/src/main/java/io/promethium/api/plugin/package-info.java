@@ -8,7 +8,7 @@
  * OSGi services instead.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.promethium.api.plugin;
 
 import org.osgi.annotation.bundle.Export;

@@ -131,6 +131,35 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
         };
     }
 
+    /** Records sum and count as the summary without quantiles does; the quantiles are the kernel's. */
+    @Override
+    public Summary summary(String name, String help, Map<Double, Double> objectives, String... labelNames) {
+        return summary(name, help, labelNames);
+    }
+
+    /** Records sum and count, as {@link #summary}; the buckets are the kernel's. */
+    @Override
+    public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
+        Summary s = summary(name, help, labelNames);
+        registered.put(name, "histogram");
+        return new Histogram() {
+            @Override
+            public void observe(double value, String... labelValues) {
+                s.observe(value, labelValues);
+            }
+
+            @Override
+            public long count(String... labelValues) {
+                return s.count(labelValues);
+            }
+
+            @Override
+            public double sum(String... labelValues) {
+                return s.sum(labelValues);
+            }
+        };
+    }
+
     @Override
     public Registration register(Collector collector) {
         collectors.add(collector);

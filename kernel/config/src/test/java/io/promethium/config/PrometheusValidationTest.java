@@ -173,6 +173,14 @@ class PrometheusValidationTest {
                 .as("valid UTF-8 bytes are the value").isEqualTo("hi");
     }
 
+    @Test
+    void aBinaryKeyThatIsNotUtf8IsNotAValidLabelName() throws Exception {
+        // Prometheus 3's config/testdata/labelname.bad.yml: "\xff" is not a valid label name.
+        assertRejected("global:\n  external_labels:\n    !!binary \"/w==\": value\n", "3:5", "is not a valid label name");
+        assertThat(parse("global:\n  external_labels:\n    !!binary \"aGk=\": v\n").global().externalLabels().get("hi"))
+                .as("a binary key of valid UTF-8 is its text").isEqualTo("v");
+    }
+
     // --- remote_write / remote_read ---
 
     @Test
@@ -388,5 +396,49 @@ class PrometheusValidationTest {
         assertThat(parse("global:\n  convert_classic_histograms_to_nhcb: true\n" + scrape("convert_classic_histograms_to_nhcb: false"))
                 .scrapeConfigs().get(0).histograms().convertClassicHistogramsToNhcb()).isFalse();
         assertRejected(scrape("convert_classic_histograms_to_nhcb: maybe"), "3:5", "convert_classic_histograms_to_nhcb");
+    }
+
+    // --- sections written as nothing (YAML null): Go's zero value, i.e. defaults or empty ---
+
+    @Test
+    void sectionsWrittenAsNothingAreTheirDefaults() throws Exception {
+        PrometheusConfig config = parse("global:\nrule_files:\nscrape_config_files:\nscrape_configs:\nalerting:\n"
+                + "storage:\ntracing:\nruntime:\n");
+        assertThat(config.global().scrapeInterval()).isEqualTo(io.promethium.config.model.GlobalConfig.DEFAULT.scrapeInterval());
+        assertThat(config.ruleFiles()).isEmpty();
+        assertThat(config.scrapeConfigs()).isEmpty();
+    }
+
+    @Test
+    void pluginSectionsWrittenAsNothingAreEmpty() throws Exception {
+        PluginKeys owning = new PluginKeys() {
+            @Override
+            public java.util.Set<String> discoveryTypes() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public java.util.Set<String> sectionKeys() {
+                return java.util.Set.of("otlp", "remote_write", "remote_read");
+            }
+
+            @Override
+            public void validateDiscovery(String type, io.promethium.api.config.PluginConfig config) {
+            }
+        };
+        PrometheusConfig config = new ConfigLoader(owning).parse(FILE, "otlp:\nremote_write:\nremote_read:\n");
+        assertThat(config.sections().entries("otlp")).isEmpty();
+    }
+
+    @Test
+    void nestedSectionsWrittenAsNothingAreEmpty() throws Exception {
+        parse("global:\n  external_labels:\nalerting:\n  alertmanagers:\n  alert_relabel_configs:\n"
+                + "scrape_configs:\n  - job_name: j\n    static_configs:\n    relabel_configs:\n");
+    }
+
+    @Test
+    void aQuotedEmptyStringIsNoSection() {
+        assertRejected("global: \"\"\n", "1:9", "global: expected a mapping");
+        assertRejected("rule_files: ''\n", "1:13", "rule_files: expected a list of strings");
     }
 }

@@ -475,7 +475,7 @@ public final class ConfigMapper {
                 PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
                 nodes.put(config, mapping);
                 list.add(config);
-            } else if (!(entry.value() instanceof YamlNode.Scalar sc && sc.isNull())) {
+            } else if (!(entry.value() instanceof YamlNode.Scalar sc && sc.isNullOrPlainEmpty())) {
                 throw Fields.error(entry.value().location(), entry.key() + ": expected a list, got " + YamlNode.kind(entry.value()));
             }
             entries.put(entry.key(), list);

@@ -28,15 +28,20 @@ final class Fields {
         this.context = context;
     }
 
-    /** Fields of a node that must be a mapping (null means an empty mapping). */
+    /** Fields of a node that must be a mapping (null or nothing, {@code global:}, means an empty mapping). */
     static Fields of(YamlNode node, String context) throws ConfigException {
-        if (node == null || (node instanceof YamlNode.Scalar s && s.isNull())) {
+        if (node == null || (node instanceof YamlNode.Scalar s && s.isNullOrPlainEmpty())) {
             return new Fields(new YamlNode.Mapping(Map.of(), node == null ? new Location("", 0, 0) : node.location()), context);
         }
         if (!(node instanceof YamlNode.Mapping m)) {
             throw error(node.location(), context + ": expected a mapping, got " + YamlNode.kind(node));
         }
         return new Fields(m, context);
+    }
+
+    /** A value written as nothing ({@code key:}): Go's YAML decodes it as null, an empty list or mapping. */
+    static boolean isPlainEmpty(YamlNode node) {
+        return node instanceof YamlNode.Scalar s && s.isPlainEmpty();
     }
 
     /** A list item written as nothing ({@code -}), null or an empty scalar: Prometheus's "empty or null" entry. */
@@ -170,7 +175,7 @@ final class Fields {
 
     List<String> strings(String key) throws ConfigException {
         YamlNode node = node(key);
-        if (node == null) {
+        if (node == null || isPlainEmpty(node)) {
             return List.of();
         }
         if (!(node instanceof YamlNode.Sequence seq)) {
@@ -189,7 +194,7 @@ final class Fields {
     /** A mapping of strings to strings, in file order. */
     Map<String, String> stringMap(String key) throws ConfigException {
         YamlNode node = node(key);
-        if (node == null) {
+        if (node == null || isPlainEmpty(node)) {
             return Map.of();
         }
         if (!(node instanceof YamlNode.Mapping m)) {
@@ -209,7 +214,7 @@ final class Fields {
     /** The items of a list-valued key (empty when absent). */
     List<YamlNode> list(String key) throws ConfigException {
         YamlNode node = node(key);
-        if (node == null) {
+        if (node == null || isPlainEmpty(node)) {
             return List.of();
         }
         if (!(node instanceof YamlNode.Sequence seq)) {

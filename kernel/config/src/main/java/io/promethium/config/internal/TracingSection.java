@@ -17,7 +17,8 @@ final class TracingSection {
 
     static void check(Fields top) throws ConfigException {
         YamlNode node = top.node("tracing");
-        if (node == null) {
+        // Written as nothing, Go's YAML leaves the zero value without running its checks: no tracing.
+        if (node == null || Fields.isPlainEmpty(node)) {
             return;
         }
         Fields t = Fields.of(node, "tracing");

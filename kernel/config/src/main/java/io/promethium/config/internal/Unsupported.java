@@ -18,7 +18,8 @@ final class Unsupported {
     /** Refuses {@code key} when it is written with any non-null value; marks it read. */
     static void refuse(Fields f, String key, String why) throws ConfigException {
         YamlNode node = f.node(key);
-        if (node != null) {
+        // Written as nothing ("runtime:") it is Go's zero value: the defaults, nothing to refuse.
+        if (node != null && !Fields.isPlainEmpty(node)) {
             throw Fields.error(f.keyLocation(key), f.context() + ": " + key + ": " + why);
         }
     }

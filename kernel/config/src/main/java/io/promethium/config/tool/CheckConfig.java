@@ -98,10 +98,13 @@ public final class CheckConfig {
             } catch (IOException e) {
                 throw new ConfigException(where + ": rule_files: \"" + pattern + "\": " + e.getMessage(), e);
             }
-            // As promtool: a pattern without a wildcard names a file that must be there.
-            if (!FileGlobs.hasMeta(pattern)) {
+            // As promtool: only a '*' makes a pattern that matches nothing acceptable; one with just
+            // '?', '[' or '\\' (rules\\second.rules, c:\\absolute\\third.rules) names a file that must be there.
+            if (!pattern.contains("*")) {
                 if (matches.isEmpty()) {
-                    throw new ConfigException(where + ": rule_files: \"" + pattern + "\" does not point to an existing file");
+                    // Quoted as Go's %q quotes it: a backslash doubled.
+                    throw new ConfigException(where + ": rule_files: \"" + pattern.replace("\\", "\\\\").replace("\"", "\\\"")
+                            + "\" does not point to an existing file");
                 }
                 if (!Files.isRegularFile(matches.get(0)) || !Files.isReadable(matches.get(0))) {
                     throw new ConfigException(where + ": rule_files: error checking rule file \"" + pattern + "\": not a readable file");

@@ -17,6 +17,19 @@ public sealed interface YamlNode {
         public boolean isNull() {
             return text == null;
         }
+
+        /**
+         * Whether the value is written as nothing ({@code key:}): YAML null to Go's parser, so a
+         * mapping or list section written so is empty, while a string setting reads it as "".
+         */
+        public boolean isPlainEmpty() {
+            return !string && "".equals(text);
+        }
+
+        /** Null or written as nothing: what Go's YAML decodes into an empty struct or list. */
+        public boolean isNullOrPlainEmpty() {
+            return text == null || isPlainEmpty();
+        }
     }
 
     record Sequence(List<YamlNode> items, Location location) implements YamlNode {

@@ -14,7 +14,38 @@ import java.util.Map;
 /** Reads YAML text into a located tree. Thread-safe; the factory is immutable once built. */
 public final class YamlReader {
 
-    private final YAMLFactory factory = YAMLFactory.builder().build();
+    /**
+     * EMPTY_STRING_AS_NULL makes Jackson tell a plain empty value ({@code global:}) from a quoted
+     * one ({@code global: ""}); the first is YAML null to Go's parser, the second a string.
+     */
+    private final YAMLFactory factory = new KeyTagFactory();
+
+    /** A factory whose parsers tell a mapping key's tag ({@code !!binary "/w==": v}), which Jackson drops. */
+    private static final class KeyTagFactory extends YAMLFactory {
+        private static final long serialVersionUID = 1L;
+
+        KeyTagFactory() {
+            super(YAMLFactory.builder().configure(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL, true));
+        }
+
+        @Override
+        protected com.fasterxml.jackson.dataformat.yaml.YAMLParser _createParser(java.io.Reader r,
+                com.fasterxml.jackson.core.io.IOContext ctxt) {
+            return new KeyTagParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, r);
+        }
+    }
+
+    private static final class KeyTagParser extends com.fasterxml.jackson.dataformat.yaml.YAMLParser {
+        KeyTagParser(com.fasterxml.jackson.core.io.IOContext ctxt, int parserFeatures, int yamlFeatures,
+                org.yaml.snakeyaml.LoaderOptions options, com.fasterxml.jackson.core.ObjectCodec codec, java.io.Reader r) {
+            super(ctxt, parserFeatures, yamlFeatures, options, codec, r);
+        }
+
+        /** The tag of the key just read (a FIELD_NAME), or null. */
+        String keyTag() {
+            return _lastEvent instanceof org.yaml.snakeyaml.events.ScalarEvent e ? e.getTag() : null;
+        }
+    }
 
     /**
      * Parses a whole document.
@@ -25,7 +56,7 @@ public final class YamlReader {
      */
     public YamlNode read(String file, String text) throws ConfigException {
         rejectUnpairedSurrogates(file, text);
-        try (JsonParser parser = factory.createParser(text)) {
+        try (JsonParser parser = factory.createParser(new java.io.StringReader(text))) {
             JsonToken token = parser.nextToken();
             if (token == null) {
                 return new YamlNode.Mapping(Map.of(), new Location(file, 1, 1));
@@ -45,6 +76,10 @@ public final class YamlReader {
                 Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
+                    if (parser instanceof KeyTagParser p && isBinaryTag(p.keyTag())) {
+                        // A !!binary key: its bytes, as Go's YAML gives them (labelname.bad.yml's "\xff").
+                        key = bytesAsText(decodeBase64(file, parser, key));
+                    }
                     Location keyLocation = location(file, parser.currentTokenLocation());
                     parser.nextToken();
                     YamlNode value = readValue(file, parser);
@@ -64,6 +99,12 @@ public final class YamlReader {
                 return new YamlNode.Sequence(items, location);
             }
             case VALUE_NULL -> {
+                // A plain empty value keeps its text "" (string settings read it as ""), unquoted,
+                // so a section or list written as nothing is told apart: see Scalar#isPlainEmpty.
+                String text = parser.getText();
+                if (text != null && text.isEmpty()) {
+                    return new YamlNode.Scalar("", false, location);
+                }
                 return new YamlNode.Scalar(null, false, location);
             }
             case VALUE_EMBEDDED_OBJECT -> {
@@ -80,6 +121,18 @@ public final class YamlReader {
                 // string was either quoted or not a number or boolean.
                 return new YamlNode.Scalar(text, token == JsonToken.VALUE_STRING, location);
             }
+        }
+    }
+
+    private static boolean isBinaryTag(String tag) {
+        return "tag:yaml.org,2002:binary".equals(tag) || "!!binary".equals(tag);
+    }
+
+    private static byte[] decodeBase64(String file, JsonParser parser, String text) throws ConfigException {
+        try {
+            return java.util.Base64.getMimeDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(location(file, parser.currentTokenLocation()) + ": invalid YAML: !!binary value contains invalid base64 data");
         }
     }
 

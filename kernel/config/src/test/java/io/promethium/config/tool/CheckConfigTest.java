@@ -87,6 +87,21 @@ class CheckConfigTest {
         assertThat(errors()).contains("prometheus.yml:1:1: rule_files: \"rules/absent.yml\" does not point to an existing file");
     }
 
+    /** Prometheus 3's config/testdata/rules_abs_path_windows.good.yml: valid to the loader, but promtool finds no file. */
+    @Test
+    void aRuleFilePatternWithoutAStarMatchingNothingFailsAsPromtoolDoes() throws Exception {
+        Files.writeString(dir.resolve("first.rules"), "groups: []\n");
+        String windows = "rule_files:\n    - 'first.rules'\n    - 'rules\\second.rules'\n    - 'c:\\absolute\\third.rules'\n";
+        assertThat(check(windows)).isEqualTo(1);
+        assertThat(errors()).contains("rule_files: \"rules\\\\second.rules\" does not point to an existing file");
+        for (String pattern : new String[] {"rules/a?.yml", "rules/[ab].yml"}) {
+            err.reset();
+            assertThat(check("rule_files: ['" + pattern + "']\n")).isEqualTo(1);
+            assertThat(errors()).contains("rule_files: \"" + pattern + "\" does not point to an existing file");
+        }
+        assertThat(check(windows, "--syntax-only")).isZero();
+    }
+
     @Test
     void aRuleFilePatternMatchingNothingIsFine() throws Exception {
         assertThat(check("rule_files: ['rules/*.yml']\n")).isZero();

@@ -48,7 +48,7 @@ public final class TestRules {
 
     private static final Set<String> FILE_KEYS = Set.of("rule_files", "evaluation_interval", "group_eval_order", "tests");
     private static final Set<String> TEST_KEYS = Set.of("name", "interval", "input_series", "alert_rule_test",
-            "promql_expr_test", "external_labels", "external_url");
+            "promql_expr_test", "external_labels", "external_url", "start_timestamp");
 
     private TestRules() {
     }
@@ -130,8 +130,10 @@ public final class TestRules {
         strict(test, TEST_KEYS, "test");
         String testName = scalar(test.get("name"), "");
         Duration interval = duration(test.get("interval"), evalInterval);
+        // Prometheus 3's start_timestamp: samples, evaluations and eval_time count from it, not from 0.
+        long start = startTimestamp(test.get("start_timestamp"));
         MemoryStorage storage = new MemoryStorage();
-        loadSeries(storage, test.get("input_series"), interval.toMillis());
+        loadSeries(storage, test.get("input_series"), interval.toMillis(), start);
         Labels external = labels(test.get("external_labels"));
         String externalUrl = scalar(test.get("external_url"), "");
         QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
@@ -175,7 +177,7 @@ public final class TestRules {
         List<String> failures = new ArrayList<>();
         String prefix = testName.isEmpty() ? "" : "    name: " + testName + ",\n";
         long step = evalInterval.toMillis();
-        for (long ts = 0; ts <= maxTime; ts += step) {
+        for (long ts = start; ts <= start + maxTime; ts += step) {
             now[0] = ts;
             // As promtool: every group at every evaluation_interval step, whatever its own interval.
             List<String> evalErrors = new ArrayList<>();
@@ -192,8 +194,8 @@ public final class TestRules {
                 // As promtool: a rule that fails to evaluate fails the test with its error; nothing else is checked.
                 return evalErrors;
             }
-            long from = ts;
-            long to = ts + step;
+            long from = ts - start;
+            long to = ts - start + step;
             for (Map.Entry<Long, List<YamlNode.Mapping>> e : alertTests.subMap(from, true, to, false).entrySet()) {
                 for (YamlNode.Mapping m : e.getValue()) {
                     String failure = checkAlerts(m, groups, e.getKey());
@@ -204,7 +206,7 @@ public final class TestRules {
             }
         }
         for (YamlNode.Mapping m : exprTests) {
-            String failure = checkExpr(m, runner);
+            String failure = checkExpr(m, runner, start);
             if (failure != null) {
                 // promtool names the test only before alert failures, not before expression failures.
                 failures.add(failure);
@@ -248,7 +250,37 @@ public final class TestRules {
     }
 
     private static String describe(Labels labels, Labels annotations) {
-        return "Labels:" + labels + "\n              Annotations:" + annotations;
+        return "Labels:" + labelsString(labels) + "\n              Annotations:" + labelsString(annotations);
+    }
+
+    /**
+     * A label set as Prometheus 3's {@code labels.String()} writes it: a name that is not a legacy
+     * name quoted ({@code {"alert.kind"="mem"}}), every value Go-quoted.
+     */
+    static String labelsString(Labels labels) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < labels.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            String name = labels.name(i);
+            sb.append(isLegacyName(name) ? name : GoFormat.quote(name)).append('=').append(GoFormat.quote(labels.value(i)));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static boolean isLegacyName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String list(List<String> items) {
@@ -262,13 +294,13 @@ public final class TestRules {
         return sb.append("            ]").toString();
     }
 
-    private static String checkExpr(YamlNode.Mapping m, EngineQueryRunner runner) throws ConfigException {
+    private static String checkExpr(YamlNode.Mapping m, EngineQueryRunner runner, long start) throws ConfigException {
         String expr = scalar(m.get("expr"), "");
         long t = duration(m.get("eval_time"), Duration.ZERO).toMillis();
         String head = "    expr: " + GoFormat.quote(expr) + ", time: " + Durations.format(Duration.ofMillis(t)) + ",\n";
         List<Sample> got;
         try {
-            got = new ArrayList<>(runner.query(expr, t));
+            got = new ArrayList<>(runner.query(expr, start + t));
         } catch (Exception e) {
             return "    expr: " + GoFormat.quote(expr) + ", time: " + Durations.format(Duration.ofMillis(t)) + ", err: " + e.getMessage();
         }
@@ -316,12 +348,37 @@ public final class TestRules {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(s.labels()).append(' ').append(PromtoolNumbers.format(s.v()));
+            sb.append(labelsString(s.labels())).append(' ').append(PromtoolNumbers.format(s.v()));
         }
         return sb.isEmpty() ? "nil" : sb.toString();
     }
 
-    private static void loadSeries(MemoryStorage storage, YamlNode node, long intervalMillis) throws ConfigException {
+    /**
+     * A test's {@code start_timestamp} in milliseconds, read as promtool's parseTime: Unix seconds
+     * (fractions allowed) or RFC 3339; 0 when absent.
+     */
+    static long startTimestamp(YamlNode node) throws ConfigException {
+        String text = scalar(node, "");
+        if (text.isEmpty()) {
+            return 0;
+        }
+        try {
+            double seconds = Double.parseDouble(text);
+            if (!Double.isNaN(seconds) && !Double.isInfinite(seconds)) {
+                long whole = (long) seconds;
+                return whole * 1000 + (long) ((seconds - whole) * 1000);
+            }
+        } catch (NumberFormatException e) {
+            // not a number: RFC 3339 below
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException(node.location() + ": cannot parse \"" + text + "\" to a valid timestamp");
+        }
+    }
+
+    private static void loadSeries(MemoryStorage storage, YamlNode node, long intervalMillis, long start) throws ConfigException {
         if (!(node instanceof YamlNode.Sequence seq)) {
             return;
         }
@@ -340,7 +397,7 @@ public final class TestRules {
             }
             for (int i = 0; i < values.length; i++) {
                 if (!SeriesValues.isMissing(values[i])) {
-                    app.append(0, labels, i * intervalMillis, values[i]);
+                    app.append(0, labels, start + i * intervalMillis, values[i]);
                 }
             }
         }

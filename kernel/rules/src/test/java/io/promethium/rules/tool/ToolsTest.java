@@ -1,6 +1,9 @@
 package io.promethium.rules.tool;
 
+import io.promethium.config.yaml.YamlNode;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -230,5 +233,62 @@ class ToolsTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("FAILED:").contains("rule: ManyToMany, time: 0s, err: ")
                 .contains("many-to-many matching not allowed");
+    }
+
+    @Test
+    void testRulesFailurePrintsLabelSetsAsPrometheus3LabelsString() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    rules:
+                      - alert: Mem
+                        expr: up == 0
+                        labels:
+                          "alert.kind": mem
+                """);
+        Files.writeString(dir.resolve("test.yml"), """
+                rule_files: [rules.yml]
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'up{job="a"}'
+                        values: '0 0'
+                    alert_rule_test:
+                      - eval_time: 1m
+                        alertname: Mem
+                        exp_alerts: []
+                    promql_expr_test:
+                      - expr: 'label_replace(up, "job.name", "$1", "job", "(.*)")'
+                        eval_time: 0m
+                        exp_samples: []
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("Labels:{\"alert.kind\"=\"mem\", alertname=\"Mem\", job=\"a\"}")
+                .contains("got: {__name__=\"up\", job=\"a\", \"job.name\"=\"a\"} 0");
+    }
+
+    /** Prometheus 3's cmd/promtool/testdata/start-time-test.yml, with its rules.yml, unchanged. */
+    @Test
+    void testRulesPassesPrometheus3StartTimestampTests() throws Exception {
+        for (String name : new String[] {"start-time-test.yml", "rules.yml"}) {
+            try (var in = ToolsTest.class.getResourceAsStream("/promtool-v3/" + name)) {
+                Files.write(dir.resolve(name), in.readAllBytes());
+            }
+        }
+        int code = TestRules.run(new String[] {dir.resolve("start-time-test.yml").toString()}, out(), err());
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+    }
+
+    @Test
+    void startTimestampIsReadAsUnixSecondsOrRfc3339() throws Exception {
+        assertThat(TestRules.startTimestamp(null)).isZero();
+        YamlNode.Scalar unix = new YamlNode.Scalar("1609459200.5", false, new io.promethium.config.yaml.Location("t.yml", 1, 1));
+        assertThat(TestRules.startTimestamp(unix)).isEqualTo(1609459200500L);
+        YamlNode.Scalar rfc = new YamlNode.Scalar("2024-01-01T00:00:00Z", true, new io.promethium.config.yaml.Location("t.yml", 1, 1));
+        assertThat(TestRules.startTimestamp(rfc)).isEqualTo(1704067200000L);
+        YamlNode.Scalar bad = new YamlNode.Scalar("yesterday", true, new io.promethium.config.yaml.Location("t.yml", 2, 3));
+        assertThatThrownBy(() -> TestRules.startTimestamp(bad)).hasMessage("t.yml:2:3: cannot parse \"yesterday\" to a valid timestamp");
     }
 }

@@ -57,19 +57,21 @@ public record RemoteHttp(HttpClientFactory factory, PluginConfig block, Path con
         return factory.create(block, configDirectory);
     }
 
-    /** The entry's required {@code url}: an http or https URL with a host. */
+    /**
+     * The entry's required {@code url}, judged as Prometheus judges it (Go's {@code url.Parse}): a
+     * URL without a scheme or host ({@code localhost:9090}) is accepted and fails when used, as there.
+     */
     public static URI url(PluginConfig c) throws ConfigException {
-        String urlText = c.requiredString("url");
-        URI url;
+        String urlText = c.string("url", null);
+        if (urlText == null) {
+            // Only an absent url is empty to Prometheus: url: "" parses (and fails when used).
+            throw c.error("url", "url for " + c.key() + " is empty");
+        }
         try {
-            url = URI.create(urlText);
+            return GoUrl.parse(urlText);
         } catch (IllegalArgumentException e) {
-            throw c.error("url", "url: invalid URL \"" + urlText + "\": " + e.getMessage());
+            throw c.error("url", "url: " + e.getMessage());
         }
-        if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")) || url.getHost() == null) {
-            throw c.error("url", "url: \"" + urlText + "\" is not an http or https URL with a host");
-        }
-        return url;
     }
 
     /** The entry's {@code headers}: strings, none of them one the client sets itself. */

@@ -66,6 +66,10 @@ final class RemoteReadClient implements AutoCloseable {
     void read(ReadClientCodec.Query query, Sink sink) throws IOException, InterruptedException {
         byte[] raw = ReadClientCodec.encodeRequest(List.of(query), true);
         byte[] body = Snappy.encode(raw, raw.length);
+        String unsendable = io.promethium.remote.http.GoUrl.unsendable("Post", settings.url());
+        if (unsendable != null) {
+            throw new IOException(unsendable);
+        }
         HttpRequest.Builder r = HttpRequest.newBuilder(settings.url())
                 .timeout(settings.remoteTimeout())
                 .header("Content-Encoding", "snappy")

@@ -33,6 +33,10 @@ final class HttpSender implements Sender {
     @Override
     public Outcome send(byte[] body, int length, int attempt) throws InterruptedException {
         boolean v2 = settings.v2();
+        String unsendable = io.promethium.remote.http.GoUrl.unsendable("Post", settings.url());
+        if (unsendable != null) {
+            return Outcome.failed(unsendable);
+        }
         HttpRequest.Builder r = HttpRequest.newBuilder(settings.url())
                 .timeout(settings.remoteTimeout())
                 .header("Content-Encoding", "snappy")

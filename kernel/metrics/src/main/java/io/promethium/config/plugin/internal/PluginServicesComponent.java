@@ -42,6 +42,16 @@ public final class PluginServicesComponent implements MetricsRegistrar, Collecto
     }
 
     @Override
+    public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
+        return registry.histogram(name, help, buckets, labelNames);
+    }
+
+    @Override
+    public Summary summary(String name, String help, java.util.Map<Double, Double> objectives, String... labelNames) {
+        return registry.summary(name, help, objectives, labelNames);
+    }
+
+    @Override
     public Registration register(Collector collector) {
         return registry.register(collector);
     }

@@ -19,8 +19,8 @@ final class AzureSdMetrics {
     AzureSdMetrics(MetricsRegistrar registrar) {
         refreshFailures = registrar.counter("prometheus_sd_refresh_failures_total",
                 "Number of refresh failures for the given SD mechanism.", "mechanism", "config");
-        refreshDuration = registrar.summary("prometheus_sd_refresh_duration_seconds",
-                "The duration of a refresh in seconds for the given SD mechanism.", "mechanism", "config");
+        // prometheus_sd_refresh_duration_seconds{mechanism,config} and its histogram{mechanism}.
+        refreshDuration = io.promethium.api.discovery.RefreshingDiscoverer.refreshDurationMetrics(registrar);
         azureFailures = registrar.counter("prometheus_sd_azure_failures_total", "Number of Azure service discovery refresh failures.");
         cacheHits = registrar.counter("prometheus_sd_azure_cache_hit_total", "Number of cache hit during refresh.");
     }

@@ -67,6 +67,8 @@ final class HttpDiscoverer implements Discoverer {
         this.refreshHeader = BigDecimal.valueOf(config.refreshInterval().toNanos(), 9).stripTrailingZeros().toPlainString();
         this.refresher = new RefreshingDiscoverer("HTTP SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("HTTP SD: ", log, metrics.failures), this::refresh);
+        // On /metrics at 0 from the start, as Prometheus instantiates its refresh metrics.
+        metrics.refreshFailures.add(0, MECHANISM, owner);
     }
 
     @Override

@@ -74,6 +74,8 @@ final class NomadDiscoverer implements Discoverer {
         this.query = q.toString();
         this.refresher = new RefreshingDiscoverer("Nomad SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Nomad SD: ", log, metrics.failures), this::refresh);
+        // On /metrics at 0 from the start, as Prometheus instantiates its refresh metrics.
+        metrics.refreshFailures.add(0, NomadSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -16,8 +16,8 @@ final class TritonSdMetrics {
     TritonSdMetrics(MetricsRegistrar registrar) {
         refreshFailures = registrar.counter("prometheus_sd_refresh_failures_total",
                 "Number of refresh failures for the given SD mechanism.", "mechanism", "config");
-        refreshDuration = registrar.summary("prometheus_sd_refresh_duration_seconds",
-                "The duration of a refresh in seconds for the given SD mechanism.", "mechanism", "config");
+        // prometheus_sd_refresh_duration_seconds{mechanism,config} and its histogram{mechanism}.
+        refreshDuration = io.promethium.api.discovery.RefreshingDiscoverer.refreshDurationMetrics(registrar);
     }
 
     /** The failures counter of one job, as {@code DiscoveryFailures} counts (without labels). */

@@ -1,5 +1,7 @@
 package io.promethium.promql.engine.conformance;
 
+import io.promethium.promql.engine.notation.SeriesNotation;
+
 import io.promethium.api.model.CounterResetHint;
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Labels;

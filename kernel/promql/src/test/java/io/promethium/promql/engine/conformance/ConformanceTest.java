@@ -1,5 +1,7 @@
 package io.promethium.promql.engine.conformance;
 
+import io.promethium.promql.engine.notation.SeriesNotation;
+
 import io.promethium.api.model.Labels;
 import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.InstantVector;

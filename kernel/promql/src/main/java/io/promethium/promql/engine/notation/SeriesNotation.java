@@ -1,7 +1,9 @@
-package io.promethium.promql.engine.conformance;
+package io.promethium.promql.engine.notation;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.HistogramSpans;
+import io.promethium.goformat.GoFloat;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 
@@ -14,40 +16,40 @@ import java.util.List;
  * points ({@code _}) are kept as {@link #MISSING} bit patterns so callers can skip them; native
  * histogram points ({@code {{...}}}, which the engine does not evaluate yet) as {@link #HISTOGRAM}
  * bit patterns, so the float points of a series mixing both are kept and the places of its
- * histogram points known.
+ * histogram points known. Shared by the PromQL conformance tests and {@code promethium test rules}.
  */
-final class SeriesNotation {
+public final class SeriesNotation {
 
     /** A NaN bit pattern that never occurs in data: marks "no sample here". */
-    static final long MISSING_BITS = 0x7ff0000000000bb1L;
-    static final double MISSING = Double.longBitsToDouble(MISSING_BITS);
+    public static final long MISSING_BITS = 0x7ff0000000000bb1L;
+    public static final double MISSING = Double.longBitsToDouble(MISSING_BITS);
 
     private SeriesNotation() {
     }
 
     /** A NaN bit pattern that never occurs in data: marks "a native histogram sample here". */
-    static final long HISTOGRAM_BITS = 0x7ff0000000000bb2L;
-    static final double HISTOGRAM = Double.longBitsToDouble(HISTOGRAM_BITS);
+    public static final long HISTOGRAM_BITS = 0x7ff0000000000bb2L;
+    public static final double HISTOGRAM = Double.longBitsToDouble(HISTOGRAM_BITS);
 
-    static boolean isMissing(double v) {
+    public static boolean isMissing(double v) {
         return Double.doubleToRawLongBits(v) == MISSING_BITS;
     }
 
-    static boolean isHistogram(double v) {
+    public static boolean isHistogram(double v) {
         return Double.doubleToRawLongBits(v) == HISTOGRAM_BITS;
     }
 
     /** A float sample: neither a missing point nor a native histogram. */
-    static boolean isFloat(double v) {
+    public static boolean isFloat(double v) {
         return !isMissing(v) && !isHistogram(v);
     }
 
     /** The labels and the text after them. */
-    record Parsed(Labels labels, String rest) {
+    public record Parsed(Labels labels, String rest) {
     }
 
     /** Parses a leading metric name and/or label set; throws with a clear message on bad input. */
-    static Parsed parseLabels(String text) {
+    public static Parsed parseLabels(String text) {
         String s = text.strip();
         Labels.Builder builder = Labels.builder();
         int i = 0;
@@ -112,12 +114,12 @@ final class SeriesNotation {
         return i;
     }
 
-    static boolean isNameChar(char c) {
+    public static boolean isNameChar(char c) {
         return c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     /** Reads a quoted string starting at {@code i}; {@code end[0]} receives the index after it. */
-    static String readQuoted(String s, int i, int[] end) {
+    public static String readQuoted(String s, int i, int[] end) {
         char q = s.charAt(i);
         if (q != '"' && q != '\'' && q != '`') {
             throw new IllegalArgumentException("expected a quoted string at column " + (i + 1) + " of: " + s);
@@ -162,15 +164,15 @@ final class SeriesNotation {
      * Expands a value list such as {@code 1+2x3 _x2 stale 5 {{schema:0 sum:1 count:1}}x2}; missing
      * points are {@link #MISSING}, native histogram points {@link #HISTOGRAM}.
      */
-    static double[] parseValues(String text) {
+    public static double[] parseValues(String text) {
         return parsePoints(text).values();
     }
 
     /** Expanded points: {@code hists[i]} is the native histogram where {@code values[i]} is {@link #HISTOGRAM}. */
-    record Points(double[] values, FloatHistogram[] hists) {
+    public record Points(double[] values, FloatHistogram[] hists) {
     }
 
-    static Points parsePoints(String text) {
+    public static Points parsePoints(String text) {
         double[] out = new double[16];
         FloatHistogram[] hists = null;
         int size = 0;
@@ -206,7 +208,7 @@ final class SeriesNotation {
      * signed durations relative to each point's time {@code i * step}, with Prometheus's
      * {@code a+bxN} / {@code axN} expansion ({@code -30s-1mx2} is -30s, -90s, -150s).
      */
-    static long[] parseStartOffsets(String text, long step) {
+    public static long[] parseStartOffsets(String text, long step) {
         long[] out = new long[16];
         int size = 0;
         for (String token : tokens(text)) {
@@ -246,7 +248,7 @@ final class SeriesNotation {
     }
 
     /** A duration with an optional sign, in ms: {@code -1m30s}, {@code +1ms}, {@code 0}. */
-    static long signedDuration(String text) {
+    public static long signedDuration(String text) {
         String t = text.strip();
         boolean negative = t.startsWith("-");
         if (t.startsWith("-") || t.startsWith("+")) {
@@ -329,7 +331,7 @@ final class SeriesNotation {
     }
 
     /** One histogram description: {@code schema:0 sum:5 count:4 z_bucket:1 z_bucket_w:0.001 buckets:[1 2] offset:1 ...}. */
-    static NativeHistogram histogram(String desc) {
+    private static NativeHistogram histogram(String desc) {
         int schema = 0;
         double sum = 0;
         double count = 0;
@@ -485,7 +487,7 @@ final class SeriesNotation {
         return -1;
     }
 
-    static double parseNumber(String s) {
+    public static double parseNumber(String s) {
         String t = s.strip();
         String lower = t.toLowerCase();
         switch (lower) {
@@ -507,5 +509,91 @@ final class SeriesNotation {
             return neg ? -v : v;
         }
         return Double.parseDouble(t);
+    }
+    /**
+     * A histogram as Prometheus's {@code FloatHistogram.TestExpression()} writes it, which
+     * promtool compares as text: fields that are zero left out, the counter reset hint unless
+     * unknown, each side's buckets compacted into one run from its first to its last non-zero
+     * bucket ({@code Compact(math.MaxInt)}), numbers as Go's {@code %g}.
+     */
+    public static String testExpression(FloatHistogram h) {
+        if (h == null) {
+            return "";
+        }
+        List<String> res = new ArrayList<>();
+        if (h.schema() != 0) {
+            res.add("schema:" + h.schema());
+        }
+        if (h.count() != 0) {
+            res.add("count:" + GoFloat.formatG(h.count()));
+        }
+        if (h.sum() != 0) {
+            res.add("sum:" + GoFloat.formatG(h.sum()));
+        }
+        if (h.zeroCount() != 0) {
+            res.add("z_bucket:" + GoFloat.formatG(h.zeroCount()));
+        }
+        if (h.zeroThreshold() != 0) {
+            res.add("z_bucket_w:" + GoFloat.formatG(h.zeroThreshold()));
+        }
+        if (h.usesCustomBuckets()) {
+            res.add("custom_values:" + gList(h.customValues(), h.customValueCount()));
+        }
+        switch (h.counterResetHint()) {
+            case COUNTER_RESET -> res.add("counter_reset_hint:reset");
+            case NOT_COUNTER_RESET -> res.add("counter_reset_hint:not_reset");
+            case GAUGE -> res.add("counter_reset_hint:gauge");
+            default -> {
+            }
+        }
+        compacted(res, "buckets", "offset", h.positiveSpans(), h.positiveBuckets(), h.positiveBucketCount());
+        compacted(res, "n_buckets", "n_offset", h.negativeSpans(), h.negativeBuckets(), h.negativeBucketCount());
+        return "{{" + String.join(" ", res) + "}}";
+    }
+
+    private static void compacted(List<String> res, String bucketsKey, String offsetKey, HistogramSpans spans,
+            double[] buckets, int n) {
+        int[] idx = new int[n];
+        int k = 0;
+        int next = 0;
+        for (int s = 0; s < spans.count(); s++) {
+            next += spans.offset(s);
+            for (int j = 0; j < spans.length(s) && k < n; j++) {
+                idx[k++] = next++;
+            }
+        }
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            if (buckets[i] != 0) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        int width = idx[last] - idx[first] + 1;
+        double[] dense = new double[width];
+        for (int i = first; i <= last; i++) {
+            dense[idx[i] - idx[first]] += buckets[i];
+        }
+        if (idx[first] != 0) {
+            res.add(offsetKey + ":" + idx[first]);
+        }
+        res.add(bucketsKey + ":" + gList(dense, width));
+    }
+
+    private static String gList(double[] values, int n) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            GoFloat.appendG(sb, values[i]);
+        }
+        return sb.append(']').toString();
     }
 }

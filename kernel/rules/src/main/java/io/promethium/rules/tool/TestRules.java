@@ -2,6 +2,7 @@ package io.promethium.rules.tool;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
+import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -11,6 +12,7 @@ import io.promethium.config.yaml.YamlReader;
 import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.promql.engine.Sample;
+import io.promethium.promql.engine.notation.SeriesNotation;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.rules.ActiveAlert;
 import io.promethium.rules.AlertState;
@@ -311,19 +313,47 @@ public final class TestRules {
                     throw new ConfigException(n.location() + ": an exp_samples entry must be a mapping");
                 }
                 strict(sm, Set.of("labels", "value", "histogram"), "exp_samples");
-                if (sm.get("histogram") != null) {
-                    throw new ConfigException(sm.get("histogram").location() + ": native histogram samples are not supported");
-                }
                 String labelText = scalar(sm.get("labels"), "");
                 Labels l = labelText.isEmpty() ? Labels.EMPTY : seriesLabels(labelText, sm.get("labels"));
-                expected.add(new Sample(l, t, SeriesValues.number(scalar(sm.get("value"), "0"), scalar(sm.get("value"), "0"))));
+                double value = SeriesValues.number(scalar(sm.get("value"), "0"), scalar(sm.get("value"), "0"));
+                String histText = scalar(sm.get("histogram"), "");
+                FloatHistogram hist = null;
+                if (!histText.isEmpty()) {
+                    // As promtool: the text is read as a one-point series; anything else fails this expression test.
+                    String err;
+                    try {
+                        SeriesNotation.Points points = SeriesNotation.parsePoints(histText);
+                        if (points.values().length != 1) {
+                            err = "expected 1 value, got " + points.values().length;
+                        } else if (points.hists() == null || points.hists()[0] == null) {
+                            double v = points.values()[0];
+                            // Go's SequenceValue.String(): "_" for a missing point, else %f.
+                            err = "expected histogram, got "
+                                    + (SeriesNotation.isMissing(v) ? "_" : io.promethium.goformat.GoFloat.formatF(v, 6));
+                        } else {
+                            err = null;
+                            hist = points.hists()[0];
+                        }
+                    } catch (RuntimeException e) {
+                        err = e.getMessage();
+                    }
+                    if (err != null) {
+                        return "    expr: " + GoFormat.quote(expr) + ", time: " + Durations.format(Duration.ofMillis(t))
+                                + ", err: labels " + GoFormat.quote(labelText) + ": " + err;
+                    }
+                }
+                expected.add(new Sample(l, t, value, hist));
             }
         }
         got.sort(Comparator.comparing(Sample::labels));
         expected.sort(Comparator.comparing(Sample::labels));
         boolean same = got.size() == expected.size();
         for (int i = 0; same && i < got.size(); i++) {
-            same = got.get(i).labels().equals(expected.get(i).labels()) && close(got.get(i).v(), expected.get(i).v());
+            Sample g = got.get(i);
+            Sample e = expected.get(i);
+            // As promtool: labels, the float value (0 for a histogram sample) and the histograms' test expressions.
+            same = g.labels().equals(e.labels()) && close(g.isHistogram() ? 0 : g.v(), e.v())
+                    && SeriesNotation.testExpression(g.h()).equals(SeriesNotation.testExpression(e.h()));
         }
         if (same) {
             return null;
@@ -348,7 +378,8 @@ public final class TestRules {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(labelsString(s.labels())).append(' ').append(PromtoolNumbers.format(s.v()));
+            sb.append(labelsString(s.labels())).append(' ')
+                    .append(s.isHistogram() ? SeriesNotation.testExpression(s.h()) : PromtoolNumbers.format(s.v()));
         }
         return sb.isEmpty() ? "nil" : sb.toString();
     }
@@ -389,16 +420,31 @@ public final class TestRules {
             }
             strict(m, Set.of("series", "values"), "input_series");
             Labels labels = seriesLabels(scalar(m.get("series"), ""), m.get("series"));
-            double[] values;
+            String text = scalar(m.get("values"), "");
             try {
-                values = SeriesValues.parse(scalar(m.get("values"), ""));
+                if (text.contains("{{")) {
+                    // Native histograms ({{...}}, {{...}}xN, {{...}}+{{...}}xN), maybe mixed with floats:
+                    // the PromQL test scripts' parser, which reads the whole notation.
+                    SeriesNotation.Points points = SeriesNotation.parsePoints(text);
+                    double[] values = points.values();
+                    for (int i = 0; i < values.length; i++) {
+                        long ts = start + i * intervalMillis;
+                        if (SeriesNotation.isHistogram(values[i])) {
+                            app.appendHistogram(0, labels, ts, points.hists()[i]);
+                        } else if (!SeriesNotation.isMissing(values[i])) {
+                            app.append(0, labels, ts, values[i]);
+                        }
+                    }
+                } else {
+                    double[] values = SeriesValues.parse(text);
+                    for (int i = 0; i < values.length; i++) {
+                        if (!SeriesValues.isMissing(values[i])) {
+                            app.append(0, labels, start + i * intervalMillis, values[i]);
+                        }
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(m.get("values").location() + ": " + e.getMessage());
-            }
-            for (int i = 0; i < values.length; i++) {
-                if (!SeriesValues.isMissing(values[i])) {
-                    app.append(0, labels, start + i * intervalMillis, values[i]);
-                }
             }
         }
         app.commit();

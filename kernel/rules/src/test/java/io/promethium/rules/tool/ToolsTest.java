@@ -291,4 +291,89 @@ class ToolsTest {
         YamlNode.Scalar bad = new YamlNode.Scalar("yesterday", true, new io.promethium.config.yaml.Location("t.yml", 2, 3));
         assertThatThrownBy(() -> TestRules.startTimestamp(bad)).hasMessage("t.yml:2:3: cannot parse \"yesterday\" to a valid timestamp");
     }
+
+    /** Prometheus 3's cmd/promtool/testdata/unittest.yml (native histogram series and samples), with its rules.yml, unchanged. */
+    @Test
+    void testRulesPassesPrometheus3UnitTestFileWithNativeHistograms() throws Exception {
+        for (String name : new String[] {"unittest.yml", "rules.yml"}) {
+            try (var in = ToolsTest.class.getResourceAsStream("/promtool-v3/" + name)) {
+                Files.write(dir.resolve(name), in.readAllBytes());
+            }
+        }
+        int code = TestRules.run(new String[] {dir.resolve("unittest.yml").toString()}, out(), err());
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+    }
+
+    @Test
+    void testRulesReportsHistogramMismatchAsTestExpressions() throws Exception {
+        Files.writeString(dir.resolve("test.yml"), """
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: h
+                        values: '{{sum:3 count:2 buckets:[2]}}x1'
+                    promql_expr_test:
+                      - expr: h
+                        eval_time: 1m
+                        exp_samples:
+                          - labels: h
+                            histogram: '{{sum:3 count:3 buckets:[3]}}'
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        // The second sample of a chunk reads back as not_reset, as from Prometheus's TSDB.
+        assertThat(err.toString()).contains("    expr: \"h\", time: 1m,\n"
+                + "        exp: {__name__=\"h\"} {{count:3 sum:3 buckets:[3]}}\n"
+                + "        got: {__name__=\"h\"} {{count:2 sum:3 counter_reset_hint:not_reset buckets:[2]}}\n");
+    }
+
+    @Test
+    void testRulesFailsAnExpectedHistogramThatIsAFloat() throws Exception {
+        Files.writeString(dir.resolve("test.yml"), """
+                tests:
+                  - input_series:
+                      - series: h
+                        values: '1'
+                    promql_expr_test:
+                      - expr: h
+                        eval_time: 0m
+                        exp_samples:
+                          - labels: h
+                            histogram: '1'
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("    expr: \"h\", time: 0s, err: labels \"h\": expected histogram, got 1.000000");
+    }
+
+    @Test
+    void recordingRuleWritesHistogramsIntoTheTestStorage() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    rules:
+                      - record: h:sum
+                        expr: sum(h)
+                """);
+        Files.writeString(dir.resolve("test.yml"), """
+                rule_files: [rules.yml]
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'h{i="a"}'
+                        values: '{{sum:1 count:1 buckets:[1]}}+{{sum:1 count:1 buckets:[1]}}x2'
+                      - series: 'h{i="b"}'
+                        values: '{{sum:2 count:2 buckets:[2]}}x2'
+                    promql_expr_test:
+                      - expr: h:sum
+                        eval_time: 2m
+                        exp_samples:
+                          - labels: h:sum
+                            histogram: '{{count:5 sum:5 counter_reset_hint:not_reset buckets:[5]}}'
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+    }
 }

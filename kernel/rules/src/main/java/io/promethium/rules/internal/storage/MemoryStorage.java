@@ -1,5 +1,8 @@
 package io.promethium.rules.internal.storage;
 
+import io.promethium.api.model.CounterResetHint;
+import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
@@ -21,6 +24,9 @@ import java.util.TreeSet;
 /**
  * A small in-memory storage for rule unit tests ({@code test rules}) and the rules' own tests:
  * primitive arrays per series, in-order appends only, visible at commit. Thread-safe by one lock.
+ * Native histograms are kept as float histograms; a histogram that follows a histogram of the same
+ * series is read back with the hint Prometheus's TSDB gives it within a chunk ({@code not_reset},
+ * or {@code reset} where its counts went down), so {@code test rules} shows what promtool shows.
  */
 public final class MemoryStorage implements Storage {
 
@@ -32,12 +38,33 @@ public final class MemoryStorage implements Storage {
     private static final class SeriesData {
         long[] times = new long[16];
         double[] values = new double[16];
+        /** Null until the series' first histogram; then {@code hists[i]} is sample i's histogram or null. */
+        FloatHistogram[] hists;
         int size;
 
         void add(long t, double v) {
+            add(t, v, null);
+        }
+
+        void add(long t, double v, FloatHistogram h) {
             if (size == times.length) {
                 times = Arrays.copyOf(times, size * 2);
                 values = Arrays.copyOf(values, size * 2);
+                if (hists != null) {
+                    hists = Arrays.copyOf(hists, size * 2);
+                }
+            }
+            if (h != null) {
+                if (hists == null) {
+                    hists = new FloatHistogram[times.length];
+                }
+                FloatHistogram prev = size == 0 ? null : hists[size - 1];
+                if (prev != null && h.counterResetHint() == CounterResetHint.UNKNOWN) {
+                    h = withHint(h, isReset(prev, h) ? CounterResetHint.COUNTER_RESET : CounterResetHint.NOT_COUNTER_RESET);
+                }
+                hists[size] = h;
+            } else if (hists != null) {
+                hists[size] = null;
             }
             times[size] = t;
             values[size] = v;
@@ -47,6 +74,55 @@ public final class MemoryStorage implements Storage {
         long lastTime() {
             return size == 0 ? Long.MIN_VALUE : times[size - 1];
         }
+    }
+
+    /** As Prometheus's chunk appender: a reset when the schema, zero threshold or any count went down. */
+    private static boolean isReset(FloatHistogram prev, FloatHistogram h) {
+        if (h.schema() != prev.schema() || h.zeroThreshold() != prev.zeroThreshold()
+                || h.count() < prev.count() || h.zeroCount() < prev.zeroCount()) {
+            return true;
+        }
+        return sideReset(prev.positiveSpans(), prev.positiveBuckets(), prev.positiveBucketCount(),
+                h.positiveSpans(), h.positiveBuckets(), h.positiveBucketCount())
+                || sideReset(prev.negativeSpans(), prev.negativeBuckets(), prev.negativeBucketCount(),
+                        h.negativeSpans(), h.negativeBuckets(), h.negativeBucketCount());
+    }
+
+    /** Whether a bucket of {@code prev} lost count or vanished in {@code cur}. */
+    private static boolean sideReset(io.promethium.api.model.HistogramSpans ps, double[] pb, int pn,
+            io.promethium.api.model.HistogramSpans cs, double[] cb, int cn) {
+        Map<Integer, Double> cur = new java.util.HashMap<>();
+        int[] ci = indexes(cs, cn);
+        for (int i = 0; i < cn; i++) {
+            cur.merge(ci[i], cb[i], Double::sum);
+        }
+        int[] pi = indexes(ps, pn);
+        for (int i = 0; i < pn; i++) {
+            if (pb[i] != 0 && cur.getOrDefault(pi[i], 0.0) < pb[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] indexes(io.promethium.api.model.HistogramSpans spans, int n) {
+        int[] idx = new int[n];
+        int k = 0;
+        int next = 0;
+        for (int s = 0; s < spans.count(); s++) {
+            next += spans.offset(s);
+            for (int j = 0; j < spans.length(s) && k < n; j++) {
+                idx[k++] = next++;
+            }
+        }
+        return idx;
+    }
+
+    private static FloatHistogram withHint(FloatHistogram h, CounterResetHint hint) {
+        FloatHistogram c = h.copy();
+        return c.set(hint, c.schema(), c.zeroThreshold(), c.zeroCount(), c.count(), c.sum(), c.positiveSpans(),
+                c.positiveBuckets(), c.positiveBucketCount(), c.negativeSpans(), c.negativeBuckets(), c.negativeBucketCount(),
+                Arrays.copyOf(c.customValues(), c.customValueCount()));
     }
 
     @Override
@@ -98,6 +174,24 @@ public final class MemoryStorage implements Storage {
             }
 
             @Override
+            public long appendHistogram(long ref, Labels labels, long timestamp, Histogram histogram) {
+                return appendHistogram(ref, labels, timestamp, histogram.toFloat());
+            }
+
+            @Override
+            public long appendHistogram(long ref, Labels labels, long timestamp, FloatHistogram histogram) {
+                synchronized (series) {
+                    SeriesData d = index.get(labels);
+                    if (d != null && d.size > 0 && timestamp < d.lastTime()) {
+                        throw new StorageException(StorageException.Reason.OUT_OF_ORDER,
+                                "out of order sample for " + labels + " at " + timestamp);
+                    }
+                }
+                pending.add(new Object[] {labels, timestamp, 0.0, histogram.copy()});
+                return 1;
+            }
+
+            @Override
             public void commit() {
                 synchronized (series) {
                     for (Object[] p : pending) {
@@ -110,7 +204,7 @@ public final class MemoryStorage implements Storage {
                             series.put(labels, d);
                         }
                         if (t > d.lastTime()) {
-                            d.add(t, (Double) p[2]);
+                            d.add(t, (Double) p[2], p.length > 3 ? (FloatHistogram) p[3] : null);
                         }
                     }
                 }
@@ -147,6 +241,7 @@ public final class MemoryStorage implements Storage {
                         }
                         long[] ts = Arrays.copyOfRange(d.times, from, to);
                         double[] vs = Arrays.copyOfRange(d.values, from, to);
+                        FloatHistogram[] hs = d.hists == null ? null : Arrays.copyOfRange(d.hists, from, to);
                         Labels labels = e.getKey();
                         out.add(new Series() {
                             @Override
@@ -156,7 +251,7 @@ public final class MemoryStorage implements Storage {
 
                             @Override
                             public SampleIterator iterator(SampleIterator reuse) {
-                                return new ArraySampleIterator(ts, vs);
+                                return new ArraySampleIterator(ts, vs, null, hs);
                             }
                         });
                     }

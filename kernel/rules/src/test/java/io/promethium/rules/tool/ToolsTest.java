@@ -376,4 +376,18 @@ class ToolsTest {
         assertThat(err.toString()).isEmpty();
         assertThat(code).isZero();
     }
+
+    @Test
+    void badHistogramInInputSeriesNamesFileLineAndWhat() throws Exception {
+        Files.writeString(dir.resolve("test.yml"), """
+                tests:
+                  - input_series:
+                      - series: h
+                        values: '{{sum:3 count:2 buckets:[2}}'
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("test.yml:4:")
+                .contains("unterminated [ of buckets in native histogram: sum:3 count:2 buckets:[2");
+    }
 }

@@ -364,6 +364,9 @@ public final class SeriesNotation {
             String value;
             if (j < s.length() && s.charAt(j) == '[') {
                 int close = s.indexOf(']', j);
+                if (close < 0) {
+                    throw new IllegalArgumentException("unterminated [ of " + key + " in native histogram: " + desc);
+                }
                 value = s.substring(j + 1, close);
                 i = close + 1;
             } else {

@@ -35,7 +35,9 @@
  * java.time.Instant, io.promethium.api.notify.NotificationState)}.
  *
  * <p>1.6.0: {@link io.promethium.api.notify.Notification#routeLabels}, the rendered {@code labels}
- * of the group's route (Alertmanager 0.34's route labels).
+ * of the group's route (Alertmanager 0.34's route labels);
+ * {@link io.promethium.api.notify.Notification#reason}, why the dispatcher sends it
+ * (Alertmanager's {@code .NotificationReason}).
  */
 @Export
 @Version("1.6.0")

@@ -185,12 +185,14 @@ public final class Notifications {
             return false;
         }
         boolean sendResolved = built.sendResolved();
-        if (!needsUpdate(log.get(logKey), firing, resolved, group.route().config().repeatInterval(), sendResolved, now)) {
+        Notification.Reason reason = reason(log.get(logKey), firing, resolved, group.route().config().repeatInterval(),
+                sendResolved, now);
+        if (reason == null) {
             return true;
         }
         List<StoredAlert> sent = sendResolved ? alerts : alerts.stream().filter(a -> !a.resolvedAt(now)).toList();
         if (!sent.isEmpty()) {
-            Notification n = notification(group, integration.receiver(), sent, now, routeLabels);
+            Notification n = notification(group, integration.receiver(), sent, now, routeLabels).withReason(reason);
             NotificationLog.Entry previous = log.get(logKey);
             KeptState state = new KeptState(previous == null ? Map.of() : previous.data());
             if (!sendWithRetries(group, integration, n, deadline, state)) {
@@ -203,23 +205,28 @@ public final class Notifications {
         return true;
     }
 
-    /** Alertmanager's DedupStage decision. */
-    static boolean needsUpdate(NotificationLog.Entry entry, Set<Long> firing, Set<Long> resolved, Duration repeat,
-                               boolean sendResolved, Instant now) {
+    /**
+     * Alertmanager's DedupStage decision for one integration: why it is notified now (its
+     * {@code needsUpdate}, the reason templates see as {@code .NotificationReason}), or null when
+     * it is not.
+     */
+    static Notification.Reason reason(NotificationLog.Entry entry, Set<Long> firing, Set<Long> resolved, Duration repeat,
+                                      boolean sendResolved, Instant now) {
         if (entry == null) {
-            return !firing.isEmpty();
+            return firing.isEmpty() ? null : Notification.Reason.FIRST_NOTIFICATION;
         }
         if (!entry.firing().containsAll(firing)) {
-            return true;
+            // After a notification of all resolved, new firing alerts start the group over.
+            return entry.firing().isEmpty() ? Notification.Reason.FIRST_NOTIFICATION : Notification.Reason.NEW_ALERTS_IN_GROUP;
         }
         if (firing.isEmpty()) {
             // Everything resolved: tell the receiver only if it knew of firing alerts.
-            return !entry.firing().isEmpty();
+            return entry.firing().isEmpty() ? null : Notification.Reason.ALL_ALERTS_RESOLVED;
         }
         if (sendResolved && !entry.resolved().containsAll(resolved)) {
-            return true;
+            return Notification.Reason.NEW_RESOLVED_ALERTS;
         }
-        return entry.timestamp().isBefore(now.minus(repeat));
+        return entry.timestamp().isBefore(now.minus(repeat)) ? Notification.Reason.REPEAT_INTERVAL_ELAPSED : null;
     }
 
     /** The group's integration data for one notification: the log entry's, with what the sends put. */

@@ -105,6 +105,7 @@ class DispatchTest {
         assertThat(m.path("alerts").get(0).path("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
         assertThat(m.path("alerts").get(0).path("fingerprint").asText()).isEqualTo(a.fingerprint());
         assertThat(m.path("externalURL").asText()).isEqualTo("http://prom:9090");
+        assertThat(m.path("notification_reason").asText()).isEqualTo("first notification");
 
         rt.receive(List.of(resolved(a)));
         got = recorder.await(2, Duration.ofSeconds(5));
@@ -113,6 +114,7 @@ class DispatchTest {
         assertThat(r.path("status").asText()).isEqualTo("firing");
         assertThat(r.path("alerts").get(0).path("status").asText()).isEqualTo("resolved");
         assertThat(r.path("alerts").get(1).path("status").asText()).isEqualTo("firing");
+        assertThat(r.path("notification_reason").asText()).as("send_resolved, one of two resolved").isEqualTo("some alerts resolved");
         Thread.sleep(1500);
         assertThat(recorder.requests()).as("nothing changed: no repeat before repeat_interval").hasSize(2);
     }
@@ -131,6 +133,7 @@ class DispatchTest {
         rt.receive(List.of(resolved(a)));
         List<Request> got = recorder.await(2, Duration.ofSeconds(5));
         assertThat(json(got.get(1)).path("status").asText()).isEqualTo("resolved");
+        assertThat(json(got.get(1)).path("notification_reason").asText()).isEqualTo("all alerts resolved");
         Instant until = Instant.now().plusSeconds(3);
         while (dispatcher.groupCount() > 0 && Instant.now().isBefore(until)) {
             Thread.sleep(20);

@@ -16,14 +16,18 @@ import java.util.Objects;
 /**
  * What a notification template sees as dot (Alertmanager's {@code template.Data}):
  * {@code .Receiver}, {@code .Status}, {@code .Alerts}, {@code .GroupLabels},
- * {@code .CommonLabels}, {@code .CommonAnnotations}, {@code .RouteLabels}, {@code .ExternalURL}.
+ * {@code .CommonLabels}, {@code .CommonAnnotations}, {@code .RouteLabels}, {@code .ExternalURL},
+ * {@code .NotificationReason}.
  *
  * @param routeLabels the labels of the group's route (the {@code routeLabels} function's)
  * @param routeLabelsRendered whether {@code routeLabels} are rendered already (a notification's
  *     are: the dispatcher renders them), so {@code routeLabels} gives them as they are
+ * @param notificationReason why the notification is sent, in Alertmanager's words
+ *     ({@link Notification.Reason#text()}: {@code "first notification"}, {@code "unknown"}, ...)
  */
 public record NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
-                               KV commonAnnotations, KV routeLabels, String externalUrl, boolean routeLabelsRendered)
+                               KV commonAnnotations, KV routeLabels, String externalUrl, boolean routeLabelsRendered,
+                               String notificationReason)
         implements TemplateValue, RouteLabelSource {
 
     /** Go's zero time, which Alertmanager shows as the end of a firing alert. */
@@ -35,12 +39,20 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         Objects.requireNonNull(alerts, "alerts is null");
         externalUrl = externalUrl == null ? "" : externalUrl;
         routeLabels = routeLabels == null ? new KV(Map.of()) : routeLabels;
+        notificationReason = notificationReason == null ? Notification.Reason.UNKNOWN.text() : notificationReason;
+    }
+
+    /** Data whose notification reason is not known (Alertmanager's {@code "unknown"}). */
+    public NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
+                            KV commonAnnotations, KV routeLabels, String externalUrl, boolean routeLabelsRendered) {
+        this(receiver, status, alerts, groupLabels, commonLabels, commonAnnotations, routeLabels, externalUrl,
+                routeLabelsRendered, null);
     }
 
     /** Data of a route without labels. */
     public NotificationData(String receiver, String status, Alerts alerts, KV groupLabels, KV commonLabels,
                             KV commonAnnotations, String externalUrl) {
-        this(receiver, status, alerts, groupLabels, commonLabels, commonAnnotations, null, externalUrl, true);
+        this(receiver, status, alerts, groupLabels, commonLabels, commonAnnotations, null, externalUrl, true, null);
     }
 
     /** The template data of a notification as of {@code now} (which alerts have resolved by then). */
@@ -56,7 +68,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         }
         return new NotificationData(notification.receiver(), firing ? "firing" : "resolved", new Alerts(alerts),
                 kv(notification.groupLabels()), kv(notification.commonLabels()), kv(notification.commonAnnotations()),
-                kv(notification.routeLabels()), notification.externalUrl(), true);
+                kv(notification.routeLabels()), notification.externalUrl(), true, notification.reason().text());
     }
 
     static KV kv(Labels labels) {
@@ -76,6 +88,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
             case "CommonAnnotations" -> commonAnnotations;
             case "RouteLabels" -> routeLabels;
             case "ExternalURL" -> externalUrl;
+            case "NotificationReason" -> notificationReason;
             default -> NO_FIELD;
         };
     }
@@ -87,6 +100,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         fields.put("receiver", receiver);
         fields.put("status", status);
         fields.put("alerts", alerts);
+        fields.put("notification_reason", notificationReason);
         fields.put("groupLabels", groupLabels);
         fields.put("commonLabels", commonLabels);
         fields.put("commonAnnotations", commonAnnotations);

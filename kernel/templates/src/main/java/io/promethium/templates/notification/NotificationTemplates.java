@@ -138,7 +138,7 @@ public final class NotificationTemplates implements TemplateRenderer {
         NotificationData rendered = NotificationData.of(notification, clock.instant());
         NotificationData data = new NotificationData(rendered.receiver(), rendered.status(), rendered.alerts(),
                 rendered.groupLabels(), rendered.commonLabels(), rendered.commonAnnotations(), NotificationData.kv(routeLabels),
-                rendered.externalUrl(), false);
+                rendered.externalUrl(), false, rendered.notificationReason());
         Map<String, String> out = base.renderRouteLabels(data, ExecutionContext.notification(notification.externalUrl(), clock),
                 (label, e) -> failed.accept(label, e.getMessage()));
         Labels.Builder b = Labels.builder();

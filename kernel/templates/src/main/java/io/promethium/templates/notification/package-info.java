@@ -6,9 +6,12 @@
  *
  * <p>1.1.0: route labels ({@code .RouteLabels}, the {@code routeLabels} function) and
  * {@link io.promethium.templates.notification.NotificationTemplates#renderRouteLabels}.
+ *
+ * <p>1.2.0: {@code .NotificationReason}
+ * ({@link io.promethium.templates.notification.NotificationData#notificationReason}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.templates.notification;
 
 import org.osgi.annotation.bundle.Export;

@@ -93,6 +93,17 @@ class NotificationTemplatesTest {
     }
 
     @Test
+    void notificationReasonIsTheDispatchersInAlertmanagersWordsAndUnknownWhenNotGiven() throws Exception {
+        NotificationTemplates t = defaults();
+        assertThat(t.render("{{ .NotificationReason }}", notification())).isEqualTo("unknown");
+        Notification repeat = notification().withReason(Notification.Reason.REPEAT_INTERVAL_ELAPSED);
+        assertThat(t.render("{{ if eq .NotificationReason \"repeat interval elapsed\" }}again{{ end }}", repeat)).isEqualTo("again");
+        // template.Data's JSON: notification_reason right after alerts, as Go encodes the struct.
+        assertThat(t.render("{{ toJson . }}", repeat))
+                .contains("}],\"notification_reason\":\"repeat interval elapsed\",\"groupLabels\":{");
+    }
+
+    @Test
     void toJsonWritesGoStructsWithTheirJsonNamesAndFloatsAsGoDoes() throws Exception {
         NotificationTemplates t = defaults();
         Notification n = notification();

@@ -20,8 +20,12 @@ import java.util.List;
 
 /**
  * Posts Alertmanager's webhook message (version 4), field for field: receiver, status, alerts
- * (status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint), groupLabels,
- * commonLabels, commonAnnotations, externalURL, version, groupKey, truncatedAlerts. A 2xx answer
+ * (status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint), notification_reason,
+ * groupLabels, commonLabels, commonAnnotations, routeLabels, externalURL, version, groupKey,
+ * truncatedAlerts, in the order Go encodes the newest Alertmanager's {@code webhook.Message}
+ * (its embedded {@code template.Data} first). None is ever omitted: {@code routeLabels} is
+ * <code>{}</code> for a route without labels, {@code notification_reason} is {@code "unknown"}
+ * when the dispatcher gave none. A 2xx answer
  * is success, a 5xx or an I/O error is retried by the dispatcher, other answers are not
  * ({@link HttpDelivery}). The
  * request goes through the kernel's client for the block's {@code http_config} (credentials,
@@ -84,9 +88,11 @@ final class WebhookNotifier implements Notifier {
             o.put("generatorURL", a.generatorUrl());
             o.put("fingerprint", a.fingerprint());
         }
+        root.put("notification_reason", n.reason().text());
         root.set("groupLabels", labels(n.groupLabels()));
         root.set("commonLabels", labels(n.commonLabels()));
         root.set("commonAnnotations", labels(n.commonAnnotations()));
+        root.set("routeLabels", labels(n.routeLabels()));
         root.put("externalURL", n.externalUrl());
         root.put("version", "4");
         root.put("groupKey", n.groupKey());

@@ -80,8 +80,13 @@ class WebhookNotifierTest {
         JsonNode m = body(0);
         List<String> fields = new ArrayList<>();
         m.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("receiver", "status", "alerts", "groupLabels", "commonLabels", "commonAnnotations",
-                "externalURL", "version", "groupKey", "truncatedAlerts");
+        // Go's encoding of the newest Alertmanager's webhook.Message: the embedded template.Data's
+        // fields (notification_reason and routeLabels among them, never omitted), then its own.
+        assertThat(fields).containsExactly("receiver", "status", "alerts", "notification_reason", "groupLabels", "commonLabels",
+                "commonAnnotations", "routeLabels", "externalURL", "version", "groupKey", "truncatedAlerts");
+        assertThat(m.path("notification_reason").asText()).as("no reason given: Alertmanager's ReasonUnknown").isEqualTo("unknown");
+        assertThat(m.path("routeLabels").isObject()).isTrue();
+        assertThat(m.path("routeLabels").size()).as("a route without labels: {} as Go's empty KV").isZero();
         JsonNode resolved = m.path("alerts").get(0);
         List<String> alertFields = new ArrayList<>();
         resolved.fieldNames().forEachRemaining(alertFields::add);
@@ -91,6 +96,43 @@ class WebhookNotifierTest {
         assertThat(m.path("alerts").get(1).path("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
         assertThat(m.path("version").asText()).isEqualTo("4");
         assertThat(m.path("truncatedAlerts").asInt()).isZero();
+    }
+
+    /**
+     * The whole body for one firing alert, as the newest Alertmanager's webhook notifier encodes
+     * it (its {@code webhook.Message} embedding {@code template.Data}, documented in its
+     * configuration.md "webhook_config"), with route labels and the dedup stage's reason.
+     */
+    @Test
+    void bodyWithRouteLabelsAndReasonIsAlertmanagersWhole() throws Exception {
+        Alert a = new Alert(Labels.of("alertname", "A"), Labels.of("summary", "s"), Instant.parse("2024-01-01T00:00:00Z"), null,
+                "http://g");
+        Notification n = new Notification("r", true, List.of(a), Labels.of("alertname", "A"), Labels.of("alertname", "A"),
+                Labels.of("summary", "s"), "http://am", "{}:{alertname=\"A\"}", Labels.of("team", "X"),
+                Notification.Reason.NEW_ALERTS_IN_GROUP);
+        notifier(Map.of("url", url())).send(n, soon());
+        assertThat(new String(server.requests().get(0).body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("""
+                {"receiver":"r","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"},\
+                "annotations":{"summary":"s"},"startsAt":"2024-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z",\
+                "generatorURL":"http://g","fingerprint":"%s"}],"notification_reason":"new alerts added",\
+                "groupLabels":{"alertname":"A"},"commonLabels":{"alertname":"A"},"commonAnnotations":{"summary":"s"},\
+                "routeLabels":{"team":"X"},"externalURL":"http://am","version":"4","groupKey":"{}:{alertname=\\"A\\"}",\
+                "truncatedAlerts":0}""".formatted(a.fingerprint()));
+    }
+
+    @Test
+    void everyReasonIsAlertmanagersWording() throws Exception {
+        Notifier notifier = notifier(Map.of("url", url()));
+        for (Notification.Reason r : Notification.Reason.values()) {
+            notifier.send(notification(1).withReason(r), soon());
+        }
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < Notification.Reason.values().length; i++) {
+            sent.add(body(i).path("notification_reason").asText());
+        }
+        // notify.NotifyReason.String() of the newest Alertmanager ("none" is never sent).
+        assertThat(sent).containsExactly("first notification", "new alerts added", "some alerts resolved",
+                "all alerts resolved", "repeat interval elapsed", "unknown");
     }
 
     @Test

@@ -95,7 +95,7 @@ class MarathonSdTest {
                 "__meta_marathon_task", "defs.1", "__meta_marathon_port_index", "0", "__meta_marathon_port_definition_label_d", "1"));
         assertThat(harness.groups().get("/required").targets().get(0).get("__address__")).isEqualTo("agent-4:10001");
         assertThat(harness.groups().get("/required").labels().get("__meta_marathon_image")).isEmpty();
-        assertThat(marathon.requests.get(0)).isEqualTo("GET /v2/apps/?embed=apps.tasks null");
+        assertThat(marathon.request(0)).isEqualTo("GET /v2/apps/?embed=apps.tasks null");
     }
 
     @Test
@@ -114,10 +114,10 @@ class MarathonSdTest {
         marathon.answer(APPS);
         start(Map.of("auth_token_file", "token"));
         await(g -> g.size() == 4);
-        assertThat(marathon.requests.get(0)).endsWith(" token=first");
+        assertThat(marathon.request(0)).endsWith(" token=first");
         Files.writeString(token, "second", StandardCharsets.UTF_8);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!marathon.requests.get(marathon.requests.size() - 1).endsWith(" token=second")) {
+        while (!marathon.request(marathon.requests.size() - 1).endsWith(" token=second")) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(50);
         }
@@ -129,7 +129,7 @@ class MarathonSdTest {
         // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
         start(Map.of("auth_token", "t0k3n", "refresh_interval", "500ms"));
         await(g -> g.size() == 4);
-        assertThat(marathon.requests.get(0)).endsWith(" token=t0k3n");
+        assertThat(marathon.request(0)).endsWith(" token=t0k3n");
         marathon.answer(503, "text/plain", "down");
         awaitWarning("non 2xx status '503' response during marathon service discovery");
         marathon.answer("{\"apps\":[{\"id\":\"/x\",\"tasks\":[{\"ports\":[-1]}]}]}");

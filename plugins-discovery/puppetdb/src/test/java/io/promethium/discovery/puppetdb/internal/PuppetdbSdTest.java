@@ -89,7 +89,9 @@ class PuppetdbSdTest {
         TargetGroup g = await(x -> x.targets().size() == 1);
         assertThat(g.source()).isEqualTo(puppetdb.url() + "/pdb/query/v4?query=vhosts");
         assertThat(g.targets().get(0)).isEqualTo(Labels.fromMap(BASE));
-        assertThat(puppetdb.requests.get(0)).isEqualTo("POST /pdb/query/v4 application/json {\"query\":\"vhosts\"}");
+        FakePuppetdb.Request query = puppetdb.requests.get(0);
+        assertThat(query.method() + " " + query.uri() + " " + query.header("Content-Type") + " " + query.body())
+                .isEqualTo("POST /pdb/query/v4 application/json {\"query\":\"vhosts\"}");
     }
 
     @Test

@@ -59,7 +59,7 @@ class TestUyuniDiscoverer extends AbstractDiscovererContractTest {
 
     @Override
     protected boolean breakPeer() {
-        uyuni.failWith(500);
+        uyuni.fault(new FakeUyuni.Answer(500, "error", Map.of()));
         return true;
     }
 

@@ -83,7 +83,7 @@ class UyuniSdTest {
                 "__meta_uyuni_scheme", "http")));
         assertThat(g.targets().get(1).get("__meta_uyuni_scheme")).isEqualTo("https");
         assertThat(g.targets().get(1).get("__meta_uyuni_proxy_module")).isEqualTo("apache");
-        assertThat(uyuni.calls).containsSubsequence("auth.login", "system.listSystemGroupsForSystemsWithEntitlement",
+        assertThat(uyuni.calls()).containsSubsequence("auth.login", "system.listSystemGroupsForSystemsWithEntitlement",
                 "system.monitoring.listEndpoints", "system.getNetworkForSystems");
     }
 
@@ -95,7 +95,7 @@ class UyuniSdTest {
         uyuni.expireSession();
         awaitWarning("Fault(2950): Could not find session");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (uyuni.calls.stream().filter("auth.login"::equals).count() < 2) {
+        while (uyuni.calls().stream().filter("auth.login"::equals).count() < 2) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(20);
         }
@@ -109,12 +109,11 @@ class UyuniSdTest {
         // Refreshing every 500 ms (also the request timeout): each fault below waits for a refresh.
         start(Map.of("refresh_interval", "500ms"));
         await(x -> x.targets().size() == 1);
-        uyuni.failWith(500);
+        uyuni.fault(new FakeUyuni.Answer(500, "error", Map.of()));
         awaitWarning("HTTP status 500");
-        uyuni.failWith(0);
-        uyuni.answerBody("<methodResponse><params>");
+        uyuni.fault(new FakeUyuni.Answer(200, "<methodResponse><params>", Map.of()));
         awaitWarning("the XML-RPC answer cannot be read");
-        uyuni.answerBody(null);
+        uyuni.fault(null);
         uyuni.hang(true);
         awaitWarning("no answer within 500 ms");
         assertThat(harness.noUpdates()).isTrue();

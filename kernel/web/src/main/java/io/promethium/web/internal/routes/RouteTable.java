@@ -34,7 +34,7 @@ public final class RouteTable {
     private final Set<String> builtInPaths = new TreeSet<>();
     private final List<HttpRoutes> builtIns = new ArrayList<>();
     /** The bundles' routes, oldest first. */
-    private final List<HttpRoutes> registered = new ArrayList<>();
+    private final List<Binding> registered = new ArrayList<>();
     /** Why each bound route is not mounted ("" when it is), to log each change once. */
     private final Map<HttpRoutes, String> states = new IdentityHashMap<>();
     private volatile List<HttpRoutes> mounted = List.of();
@@ -64,19 +64,26 @@ public final class RouteTable {
     /** Binds a bundle's routes: it serves its path unless a newer binding claims the same one. */
     public synchronized void add(HttpRoutes routes) {
         Objects.requireNonNull(routes, "routes is null");
-        for (HttpRoutes r : registered) {
-            if (r == routes) {
+        for (Binding b : registered) {
+            if (b.routes == routes) {
                 return;
             }
         }
-        registered.add(routes);
+        Binding binding;
+        try {
+            binding = new Binding(routes, routes.pathPrefix(), routes.exactPath());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "HTTP routes of " + routes.getClass().getName() + " not mounted: its path prefix failed", e);
+            return;
+        }
+        registered.add(binding);
         publish();
     }
 
     /** Unbinds a bundle's routes (this very instance); an older one claiming its path serves it again. */
     public synchronized void remove(HttpRoutes routes) {
         for (int i = 0; i < registered.size(); i++) {
-            if (registered.get(i) == routes) {
+            if (registered.get(i).routes == routes) {
                 registered.remove(i);
                 states.remove(routes);
                 publish();
@@ -101,17 +108,23 @@ public final class RouteTable {
     private record Claim(String prefix, boolean exact) {
     }
 
+    /** A bundle's routes and the path it claimed when bound (read once: a plugin's answer may not change the table later). */
+    private record Binding(HttpRoutes routes, String prefix, boolean exact) {
+    }
+
     /** Recomputes the mounted list from every binding (newest first wins a path) and publishes it. */
     private void publish() {
         List<HttpRoutes> winners = new ArrayList<>(builtIns);
         Map<Claim, HttpRoutes> claimed = new HashMap<>();
         for (int i = registered.size() - 1; i >= 0; i--) {
-            HttpRoutes routes = registered.get(i);
-            String problem = problem(routes);
+            Binding binding = registered.get(i);
+            HttpRoutes routes = binding.routes;
+            String problem = problem(binding);
             if (problem == null) {
-                HttpRoutes holder = claimed.putIfAbsent(new Claim(routes.pathPrefix(), routes.exactPath()), routes);
+                HttpRoutes holder = claimed.putIfAbsent(new Claim(binding.prefix, binding.exact), routes);
                 if (holder != null) {
-                    problem = holder.getClass() == routes.getClass()
+                    // By name: an updated bundle's class is another Class of the same name.
+                    problem = holder.getClass().getName().equals(routes.getClass().getName())
                             ? "replaced by a newer instance"
                             : "shadowed by the newer " + holder.getClass().getName();
                 }
@@ -119,7 +132,7 @@ public final class RouteTable {
             if (problem == null) {
                 winners.add(routes);
             }
-            report(routes, problem);
+            report(binding, problem);
         }
         // Longest prefix first; at equal prefixes the exact route is tried first.
         winners.sort(Comparator.<HttpRoutes>comparingInt(r -> r.pathPrefix().length()).reversed()
@@ -128,13 +141,13 @@ public final class RouteTable {
     }
 
     /** Logs a bound route's change of state: a refusal as severe, a conflict between classes as a warning. */
-    private void report(HttpRoutes routes, String problem) {
+    private void report(Binding binding, String problem) {
         String now = problem == null ? "" : problem;
-        if (now.equals(states.put(routes, now))) {
+        if (now.equals(states.put(binding.routes, now))) {
             return;
         }
-        String what = "HTTP routes " + routes.pathPrefix() + (routes.exactPath() ? " (exact)" : "")
-                + " of " + routes.getClass().getName();
+        String what = "HTTP routes " + binding.prefix + (binding.exact ? " (exact)" : "")
+                + " of " + binding.routes.getClass().getName();
         if (problem == null) {
             LOG.fine("Mounted " + what);
         } else {
@@ -144,18 +157,18 @@ public final class RouteTable {
         }
     }
 
-    private String problem(HttpRoutes routes) {
-        String prefix = routes.pathPrefix();
+    private String problem(Binding routes) {
+        String prefix = routes.prefix;
         if (prefix == null || !prefix.startsWith("/") || prefix.length() < 2 || prefix.endsWith("/")) {
             return "a path prefix starts with / and does not end with one";
         }
         for (HttpRoutes own : builtIns) {
-            if (own.pathPrefix().equals(prefix) && own.exactPath() == routes.exactPath()) {
+            if (own.pathPrefix().equals(prefix) && own.exactPath() == routes.exact) {
                 return "it would hide the built-in endpoint " + prefix;
             }
         }
         for (String builtIn : builtInPaths) {
-            if (builtIn.equals(prefix) || (!routes.exactPath() && builtIn.startsWith(prefix + "/"))) {
+            if (builtIn.equals(prefix) || (!routes.exact && builtIn.startsWith(prefix + "/"))) {
                 return "it would hide the built-in endpoint " + builtIn;
             }
         }

@@ -41,16 +41,48 @@ class RouteSwapTest {
         }
     }
 
+    /** The web bundle's warnings and errors about routes, collected while {@code action} runs. */
+    private static List<String> problemsLoggedBy(Runnable action) {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RouteTable.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    logged.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return logged;
+    }
+
     @Test
     void aReplacementBoundBeforeTheOldInstanceIsUnboundServesThePath() {
         RouteTable table = new RouteTable();
         Receiver old = new Receiver("/api/v1/write", true);
         Receiver replacement = new Receiver("/api/v1/write", true);
-        table.add(old);
-        table.add(replacement);
-        assertSame(replacement, table.find("/api/v1/write"), "the newest registration serves the path at once");
-        table.remove(old);
-        assertSame(replacement, table.find("/api/v1/write"), "unbinding the old instance leaves its replacement mounted");
+        List<String> problems = problemsLoggedBy(() -> {
+            table.add(old);
+            table.add(replacement);
+            assertSame(replacement, table.find("/api/v1/write"), "the newest registration serves the path at once");
+            table.remove(old);
+            assertSame(replacement, table.find("/api/v1/write"), "unbinding the old instance leaves its replacement mounted");
+        });
+        assertEquals(List.of(), problems, "a replacement is no conflict");
         table.remove(replacement);
         assertNull(table.find("/api/v1/write"));
     }
@@ -72,8 +104,10 @@ class RouteSwapTest {
         Receiver first = new Receiver("/api/v2", false);
         Other second = new Other("/api/v2");
         table.add(first);
-        table.add(second);
+        List<String> problems = problemsLoggedBy(() -> table.add(second));
         assertSame(second, table.find("/api/v2/alerts"));
+        assertEquals(1, problems.size(), "the conflict is logged once: " + problems);
+        assertTrue(problems.getFirst().contains("shadowed by the newer " + Other.class.getName()), problems.getFirst());
         table.remove(second);
         assertSame(first, table.find("/api/v2/alerts"));
     }

@@ -7,8 +7,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * A set of HTTP routes served under one path prefix. Registered as an OSGi service; requests
  * whose path is the prefix or lies below it ({@code prefix + "/..."}) are handed to
  * {@link #handle(HttpExchange)}. When two services claim overlapping prefixes, the longest prefix
- * wins; two services with the same prefix are a conflict, and the newer one is not mounted (the
- * web bundle logs it). A prefix that would hide an endpoint of the web bundle itself (equal to
+ * wins. Of two services with the same prefix (and exactness) the newer registration serves it: a
+ * replacement instance takes the path as soon as it is bound, even before the old one is unbound,
+ * and if the newer one goes first the older serves again (the web bundle logs a conflict between
+ * two different classes). A prefix that would hide an endpoint of the web bundle itself (equal to
  * one of its paths, or above one: {@code /api/v1}, {@code /-}) is refused and logged.
  *
  * <p>Called concurrently, on the web server's request threads: implementations keep their state thread-safe.

@@ -50,7 +50,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -87,7 +86,11 @@ public final class WebComponent {
     private final ServiceSlot<RuleManager> rules = new ServiceSlot<>("rule manager");
     private final ServiceSlot<AlertmanagerTargets> alertmanagers = new ServiceSlot<>("alert sender");
     private final HttpServer server;
-    private final RouteTable routes;
+    /**
+     * Made before anything else, so a route bound at any point (DS binds dynamic references after
+     * the constructor, but from any thread) goes straight into the one table, which is thread-safe.
+     */
+    private final RouteTable routes = new RouteTable();
 
     @Activate
     public WebComponent(BundleContext context, @Reference Lifecycle lifecycle,
@@ -163,25 +166,20 @@ public final class WebComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        routes = new RouteTable();
         for (Endpoints family : endpoints) {
             for (Router router : family.routers(FormValues.MAX_FORM_BYTES, agent)) {
                 routes.addBuiltIn(router);
             }
         }
         for (HttpRoutes r : new QueryResource(engine, storage, clock).routes(FormValues.MAX_FORM_BYTES, agent)) {
-            routes.add(r);
+            routes.addBuiltIn(r);
         }
         for (HttpRoutes r : new SeriesResource(storage).routes(FormValues.MAX_FORM_BYTES, agent)) {
-            routes.add(r);
+            routes.addBuiltIn(r);
         }
         for (HttpRoutes r : io.promethium.web.internal.lifecycle.HealthRoutes.of(lifecycle)) {
-            routes.add(r);
+            routes.addBuiltIn(r);
         }
-        for (HttpRoutes r : pendingRoutes) {
-            routes.add(r);
-        }
-        pendingRoutes.clear();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
         try {
@@ -225,23 +223,17 @@ public final class WebComponent {
         collectors.remove(collector);
     }
 
-    /** Routes bound before the constructor finished (DS binds dynamic references after it, but be safe). */
-    private final List<HttpRoutes> pendingRoutes = new CopyOnWriteArrayList<>();
-
+    /**
+     * A bundle's routes. A replacement instance may be bound before the old one is unbound: the
+     * table mounts the newest binding of a path at once and ignores the old one's unbind.
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindHttpRoutes(HttpRoutes service) {
-        if (routes == null) {
-            pendingRoutes.add(service);
-        } else {
-            routes.add(service);
-        }
+        routes.add(service);
     }
 
     void unbindHttpRoutes(HttpRoutes service) {
-        pendingRoutes.remove(service);
-        if (routes != null) {
-            routes.remove(service);
-        }
+        routes.remove(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -46,17 +46,17 @@ class RoutesTest {
     }
 
     @Test
-    void routesThatWouldHideBuiltInEndpointsOrDuplicateAPrefixAreRefused() {
+    void routesThatWouldHideBuiltInEndpointsAreRefusedAndTheNewestOfAPrefixServesIt() {
         RouteTable table = new RouteTable(Set.of("/api/v1/status/config", "/metrics"));
         table.add(new Echo("/api/v1", false));
         table.add(new Echo("/metrics", false));
         table.add(new Echo("/bad/", false));
-        Echo first = new Echo("/api/v2", false);
-        table.add(first);
         table.add(new Echo("/api/v2", false));
+        Echo newest = new Echo("/api/v2", false);
+        table.add(newest);
         assertNull(table.find("/api/v1/status/config"));
         assertNull(table.find("/metrics"));
-        assertSame(first, table.find("/api/v2/alerts"));
+        assertSame(newest, table.find("/api/v2/alerts"));
     }
 
     @Test

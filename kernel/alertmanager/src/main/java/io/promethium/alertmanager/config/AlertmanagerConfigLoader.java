@@ -288,13 +288,13 @@ public final class AlertmanagerConfigLoader {
         }
         List<Matcher> matchers = new ArrayList<>();
         for (Map.Entry<String, String> e : b.stringMap("match").entrySet()) {
-            if (!LabelMatchers.validLabelName(e.getKey())) {
+            if (!LabelMatchers.validLegacyLabelName(e.getKey())) {
                 throw Block.error(b.at("match"), "invalid label name \"" + e.getKey() + "\"");
             }
             matchers.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
         }
         for (Map.Entry<String, String> e : regexMap(b, "match_re").entrySet()) {
-            if (!LabelMatchers.validLabelName(e.getKey())) {
+            if (!LabelMatchers.validLegacyLabelName(e.getKey())) {
                 throw Block.error(b.at("match_re"), "invalid label name \"" + e.getKey() + "\"");
             }
             try {
@@ -347,6 +347,13 @@ public final class AlertmanagerConfigLoader {
             }
         }
         return map;
+    }
+
+    /** Alertmanager still checks {@code match}-style keys by the legacy pattern, in every mode. */
+    private static void legacyName(Block b, String key, String name) throws ConfigException {
+        if (!LabelMatchers.validLegacyLabelName(name)) {
+            throw Block.error(b.at(key), "invalid label name \"" + name + "\"");
+        }
     }
 
     private static List<Matcher> matcherList(Block b, String key) throws ConfigException {
@@ -414,9 +421,11 @@ public final class AlertmanagerConfigLoader {
         for (String side : List.of("source", "target")) {
             List<Matcher> into = side.equals("source") ? source : target;
             for (Map.Entry<String, String> e : b.stringMap(side + "_match").entrySet()) {
+                legacyName(b, side + "_match", e.getKey());
                 into.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
             }
             for (Map.Entry<String, String> e : regexMap(b, side + "_match_re").entrySet()) {
+                legacyName(b, side + "_match_re", e.getKey());
                 try {
                     into.add(Matcher.of(MatchType.REGEX, e.getKey(), e.getValue()));
                 } catch (IllegalArgumentException ex) {

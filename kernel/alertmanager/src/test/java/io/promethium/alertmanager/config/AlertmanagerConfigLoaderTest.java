@@ -254,18 +254,18 @@ class AlertmanagerConfigLoaderTest {
     /** What 0.34 still refuses, with the place: an empty name, and match-style keys by the legacy pattern. */
     @Test
     void emptyNamesAndNonLegacyMatchKeysAreRefusedWithTheirPlace() {
-        assertThatThrownBy(() -> load("route:\n  receiver: hook\n  group_by: ['']\n" + HOOK))
-                .hasMessageContaining("alertmanager.yml:3:").hasMessageContaining("invalid label name \"\" in group_by list");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\n  group_by: [a, '']\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:3:17:").hasMessageContaining("invalid label name \"\" in group_by list");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - match: {service.name: x}\n" + HOOK))
-                .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"service.name\"");
+                .hasMessageContaining("alertmanager.yml:4:15:").hasMessageContaining("invalid label name \"service.name\"");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - match_re: {日本: x}\n" + HOOK))
                 .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"日本\"");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\ninhibit_rules:\n  - source_match: {a.b: x}\n" + HOOK))
-                .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"a.b\"");
+                .hasMessageContaining("alertmanager.yml:4:20:").hasMessageContaining("invalid label name \"a.b\"");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\ninhibit_rules:\n  - target_match_re: {a.b: x}\n" + HOOK))
                 .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"a.b\"");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\ninhibit_rules:\n  - equal: ['']\n" + HOOK))
-                .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"\" in equal list");
+                .hasMessageContaining("alertmanager.yml:4:13:").hasMessageContaining("invalid label name \"\" in equal list");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - matchers: ['a b=c']\n" + HOOK))
                 .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("bad matcher format: a b=c");
     }
@@ -397,11 +397,12 @@ class AlertmanagerConfigLoaderTest {
                 route:
                   receiver: hook
                   labels:
+                    ok: x
                     "": x
                 receivers:
                   - name: hook
                     webhook_configs:
                       - url: http://127.0.0.1:1/
-                """)).hasMessageContaining("alertmanager.yml:3:").hasMessageContaining("invalid label name \"\" in route labels");
+                """)).hasMessageContaining("alertmanager.yml:5:5:").hasMessageContaining("invalid label name \"\" in route labels");
     }
 }

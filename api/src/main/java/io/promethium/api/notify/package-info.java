@@ -38,9 +38,12 @@
  * of the group's route (Alertmanager 0.34's route labels);
  * {@link io.promethium.api.notify.Notification#reason}, why the dispatcher sends it
  * (Alertmanager's {@code .NotificationReason}).
+ *
+ * <p>1.7.0: {@link io.promethium.api.notify.WebhookMessage}, the body Alertmanager's webhook and
+ * incident.io integrations post, written as Alertmanager's Go encoder writes it.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

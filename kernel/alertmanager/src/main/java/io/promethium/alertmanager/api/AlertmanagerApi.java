@@ -42,7 +42,6 @@ public final class AlertmanagerApi implements HttpRoutes {
     /** Bodies larger than this are refused (Alertmanager has no limit; a server must). */
     static final int MAX_BODY = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private final Supplier<AlertmanagerRuntime> runtime;
     private final Instant started = Instant.now();
@@ -299,7 +298,8 @@ public final class AlertmanagerApi implements HttpRoutes {
         Labels.Builder b = Labels.builder();
         for (var it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!LABEL_NAME.matcher(e.getKey()).matches()) {
+            // Alertmanager's UTF-8 mode (its default): any non-empty name.
+            if (!LabelMatchers.validLabelName(e.getKey())) {
                 throw new BadRequest("invalid label set: invalid name \"" + e.getKey() + "\"");
             }
             if (!e.getValue().isTextual()) {
@@ -457,7 +457,7 @@ public final class AlertmanagerApi implements HttpRoutes {
             }
             boolean regex = m.get("isRegex").asBoolean();
             boolean equal = !m.has("isEqual") || m.get("isEqual").asBoolean(true);
-            if (!LABEL_NAME.matcher(name).matches()) {
+            if (!LabelMatchers.validLabelName(name)) {
                 throw new BadRequest("silence invalid: invalid label matcher 0: invalid label name \"" + name + "\"");
             }
             MatchType type = regex ? (equal ? MatchType.REGEX : MatchType.NOT_REGEX) : (equal ? MatchType.EQUAL : MatchType.NOT_EQUAL);
@@ -558,7 +558,7 @@ public final class AlertmanagerApi implements HttpRoutes {
         List<Matcher> out = new ArrayList<>();
         for (String f : ex.queryParameters("filter")) {
             try {
-                out.addAll(LabelMatchers.parse(f));
+                out.add(LabelMatchers.parseOne(f));
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(e.getMessage());
             }

@@ -277,7 +277,7 @@ public final class AlertmanagerConfigLoader {
                         throw Block.error(b.at("group_by"), "cannot have wildcard group_by (`...`) and other other labels at the same time");
                     }
                 } else if (!LabelMatchers.validLabelName(l)) {
-                    throw Block.error(b.at("group_by"), "invalid label name \"" + l + "\" in group_by list");
+                    throw Block.error(b.itemAt("group_by", l), "invalid label name \"" + l + "\" in group_by list");
                 }
                 if (!seen.add(l)) {
                     throw Block.error(b.at("group_by"), "duplicated label \"" + l + "\" in group_by");
@@ -288,14 +288,14 @@ public final class AlertmanagerConfigLoader {
         }
         List<Matcher> matchers = new ArrayList<>();
         for (Map.Entry<String, String> e : b.stringMap("match").entrySet()) {
-            if (!LabelMatchers.validLabelName(e.getKey())) {
-                throw Block.error(b.at("match"), "invalid label name \"" + e.getKey() + "\"");
+            if (!LabelMatchers.validLegacyLabelName(e.getKey())) {
+                throw Block.error(b.at("match", e.getKey()), "invalid label name \"" + e.getKey() + "\"");
             }
             matchers.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
         }
         for (Map.Entry<String, String> e : regexMap(b, "match_re").entrySet()) {
-            if (!LabelMatchers.validLabelName(e.getKey())) {
-                throw Block.error(b.at("match_re"), "invalid label name \"" + e.getKey() + "\"");
+            if (!LabelMatchers.validLegacyLabelName(e.getKey())) {
+                throw Block.error(b.at("match_re", e.getKey()), "invalid label name \"" + e.getKey() + "\"");
             }
             try {
                 matchers.add(Matcher.of(MatchType.REGEX, e.getKey(), e.getValue()));
@@ -322,7 +322,7 @@ public final class AlertmanagerConfigLoader {
         b.stringMapOrNulls("labels").forEach((k, v) -> labels.put(k, v == null ? "" : v));
         for (String name : labels.keySet()) {
             if (!LabelMatchers.validLabelName(name)) {
-                throw Block.error(b.at("labels"), "invalid label name \"" + name + "\" in route labels");
+                throw Block.error(b.at("labels", name), "invalid label name \"" + name + "\" in route labels");
             }
         }
         List<RouteConfig> children = new ArrayList<>();
@@ -347,6 +347,13 @@ public final class AlertmanagerConfigLoader {
             }
         }
         return map;
+    }
+
+    /** Alertmanager still checks {@code match}-style keys by the legacy pattern, in every mode. */
+    private static void legacyName(Block b, String key, String name) throws ConfigException {
+        if (!LabelMatchers.validLegacyLabelName(name)) {
+            throw Block.error(b.at(key, name), "invalid label name \"" + name + "\"");
+        }
     }
 
     private static List<Matcher> matcherList(Block b, String key) throws ConfigException {
@@ -414,9 +421,11 @@ public final class AlertmanagerConfigLoader {
         for (String side : List.of("source", "target")) {
             List<Matcher> into = side.equals("source") ? source : target;
             for (Map.Entry<String, String> e : b.stringMap(side + "_match").entrySet()) {
+                legacyName(b, side + "_match", e.getKey());
                 into.add(Matcher.of(MatchType.EQUAL, e.getKey(), e.getValue()));
             }
             for (Map.Entry<String, String> e : regexMap(b, side + "_match_re").entrySet()) {
+                legacyName(b, side + "_match_re", e.getKey());
                 try {
                     into.add(Matcher.of(MatchType.REGEX, e.getKey(), e.getValue()));
                 } catch (IllegalArgumentException ex) {
@@ -428,7 +437,7 @@ public final class AlertmanagerConfigLoader {
         List<String> equal = b.strings("equal");
         for (String l : equal) {
             if (!LabelMatchers.validLabelName(l)) {
-                throw Block.error(b.at("equal"), "invalid label name \"" + l + "\" in equal list");
+                throw Block.error(b.itemAt("equal", l), "invalid label name \"" + l + "\" in equal list");
             }
         }
         b.finish();

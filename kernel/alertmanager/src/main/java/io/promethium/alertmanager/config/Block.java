@@ -50,6 +50,26 @@ final class Block {
         return e == null ? mapping.location() : e.keyLocation();
     }
 
+    /** Where the entry {@code name} of the mapping under {@code key} is written; else where {@code key} is. */
+    Location at(String key, String name) {
+        if (mapping.get(key) instanceof YamlNode.Mapping m && m.entries().get(name) != null) {
+            return m.entries().get(name).keyLocation();
+        }
+        return at(key);
+    }
+
+    /** Where the first item {@code value} of the list under {@code key} is written; else where {@code key} is. */
+    Location itemAt(String key, String value) {
+        if (mapping.get(key) instanceof YamlNode.Sequence seq) {
+            for (YamlNode item : seq.items()) {
+                if (item instanceof YamlNode.Scalar s && !s.isNull() && s.text().equals(value)) {
+                    return item.location();
+                }
+            }
+        }
+        return at(key);
+    }
+
     boolean has(String key) {
         YamlNode n = mapping.get(key);
         return n != null && !(n instanceof YamlNode.Scalar s && s.isNull());

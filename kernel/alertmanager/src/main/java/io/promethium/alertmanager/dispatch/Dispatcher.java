@@ -3,6 +3,7 @@ package io.promethium.alertmanager.dispatch;
 import io.promethium.alertmanager.config.AlertmanagerConfig;
 import io.promethium.alertmanager.store.StoredAlert;
 import io.promethium.api.model.Labels;
+import io.promethium.goformat.GoStrings;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,19 +96,39 @@ public final class Dispatcher implements AutoCloseable {
         groups.clear();
     }
 
-    /** {@code {a="b", c="d"}}, as Go's model.LabelSet prints. */
+    /**
+     * {@code {a="b", c="d"}}, as
+     * Go's {@code model.LabelSet.String()} prints it: names sorted by their UTF-8 bytes (code points) and
+     * written as they are, UTF-8 ones too; values as {@code strconv.Quote} writes them.
+     */
     static String format(Labels labels) {
+        Integer[] order = new Integer[labels.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> compareCodePoints(labels.name(x), labels.name(y)));
         StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i < labels.size(); i++) {
+        for (int i = 0; i < order.length; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(labels.name(i)).append('=').append(quote(labels.value(i)));
+            sb.append(labels.name(order[i])).append('=').append(GoStrings.quote(labels.value(order[i])));
         }
         return sb.append('}').toString();
     }
 
-    private static String quote(String s) {
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,5 +108,58 @@ class AlertmanagerApiTest {
         assertThat(get("/api/v2/silence/0b1d3a44-1111-2222-3333-444455556666").statusCode()).isEqualTo(404);
         assertThat(get("/api/v2/silence/not-a-uuid").statusCode()).isEqualTo(422);
         assertThat(get("/api/v2/nothing").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Alertmanager 0.34 under its default flags (UTF-8 "fallback" mode): an alert may carry a
+     * label name such as {@code service.name}; it groups by it, a route matches it, the route's
+     * labels (their names UTF-8 too) render it with {@code index}, and {@code alerts/groups},
+     * {@code filter} and silences take it.
+     */
+    @Test
+    void aUtf8LabelNameIsGroupedRoutedRenderedFilteredAndSilenced() throws Exception {
+        server.close();
+        runtime.close();
+        Path file = dir.resolve("utf8.yml");
+        Files.writeString(file, """
+                route:
+                  receiver: main
+                  group_by: [service.name]
+                  routes:
+                    - matchers: ['"service.name"=~"pg|mysql"']
+                      receiver: db
+                      labels:
+                        owner.team: '{{ index .GroupLabels "service.name" }}-owners'
+                        日本: '{{ range .GroupLabels.SortedPairs }}{{ .Name }}={{ .Value }}{{ end }}'
+                receivers:
+                  - name: main
+                  - name: db
+                    webhook_configs:
+                      - url: http://127.0.0.1:9/
+                """);
+        runtime = new AlertmanagerRuntime(file, null, Duration.ofHours(1), "http://prom", Clock.systemUTC());
+        runtime.addFactory(new WebhookNotifierFactory());
+        runtime.reload();
+        server = new RoutesServer(new AlertmanagerApi(() -> runtime));
+
+        HttpResponse<String> posted = post("/api/v2/alerts", "[{\"labels\":{\"alertname\":\"A\",\"service.name\":\"pg\"}}]");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+        JsonNode groups = JSON.readTree(get("/api/v2/alerts/groups").body());
+        assertThat(groups).hasSize(1);
+        assertThat(groups.get(0).path("labels").toString()).isEqualTo("{\"service.name\":\"pg\"}");
+        assertThat(groups.get(0).path("receiver").path("name").asText()).isEqualTo("db");
+        assertThat(groups.get(0).path("routeLabels").path("owner.team").asText()).isEqualTo("pg-owners");
+        assertThat(groups.get(0).path("routeLabels").path("日本").asText()).isEqualTo("service.name=pg");
+        for (String f : List.of("\"service.name\"=\"pg\"", "service.name=pg", "service.name=~\"p.\"")) {
+            assertThat(JSON.readTree(get("/api/v2/alerts?filter=" + URLEncoder.encode(f, StandardCharsets.UTF_8)).body()))
+                    .as(f).hasSize(1);
+        }
+        HttpResponse<String> silence = post("/api/v2/silences", """
+                {"matchers":[{"name":"service.name","value":"pg","isRegex":false}],"startsAt":"2024-01-01T00:00:00Z",
+                 "endsAt":"2099-01-01T00:00:00Z","createdBy":"a","comment":"c"}""");
+        assertThat(silence.statusCode()).as(silence.body()).isEqualTo(200);
+        HttpResponse<String> empty = post("/api/v2/alerts", "[{\"labels\":{\"alertname\":\"A\",\"\":\"x\"}}]");
+        assertThat(empty.statusCode()).as("an empty name is not UTF-8 mode's either").isEqualTo(400);
+        assertThat(empty.body()).contains("invalid name \\\"\\\"");
     }
 }

@@ -154,7 +154,120 @@ class AlertmanagerConfigLoaderTest {
     void matcherSyntaxes() {
         assertThat(LabelMatchers.parse("{a=\"b\", c=~d.*}")).extracting(Object::toString).containsExactly("a=\"b\"", "c=~\"d.*\"");
         assertThat(LabelMatchers.parse("foo != bar")).extracting(Object::toString).containsExactly("foo!=\"bar\"");
-        assertThatThrownBy(() -> LabelMatchers.parse("1a=b")).hasMessageContaining("bad matcher format");
+        assertThatThrownBy(() -> LabelMatchers.parse("a b=c")).hasMessage("bad matcher format: a b=c");
+    }
+
+    private static final String HOOK = """
+            receivers:
+              - name: hook
+                webhook_configs:
+                  - url: http://127.0.0.1:1/
+            """;
+
+    /**
+     * What Alertmanager 0.34 accepts under its default flags (neither {@code classic-mode} nor
+     * {@code utf8-strict-mode}): {@code matcher/compat} reads a matcher with the classic parser and,
+     * where that refuses it, with the UTF-8 parser. The real {@code amtool check-config} here is
+     * Debian's 0.25, which has only the classic parser: it refuses {@code service.name=x},
+     * {@code "service.name"="x"}, {@code 日本=x}, {@code 1a=b} and {@code ""=x} ("bad matcher
+     * format"), which 0.34 accepts; the rest it answers alike.
+     */
+    @Test
+    void matchersAreReadAsAlertmanagersFallbackModeReadsThem() {
+        // The classic parser's reading wins where it has one: ':' in names, unquoted values with
+        // spaces, a lone brace, nothing at all.
+        assertThat(LabelMatchers.parse("foo:bar=x")).extracting(Object::toString).containsExactly("foo:bar=\"x\"");
+        assertThat(LabelMatchers.parse("a = b c ")).extracting(Object::toString).containsExactly("a=\"b c\"");
+        assertThat(LabelMatchers.parse("{foo=bar")).extracting(Object::toString).containsExactly("foo=\"bar\"");
+        assertThat(LabelMatchers.parse("")).isEmpty();
+        assertThat(LabelMatchers.parse("{}")).isEmpty();
+        assertThat(LabelMatchers.parse("a=\"x\\\\y\\tz\"")).extracting(m -> m.value()).as("classic: a spurious escape stays")
+                .containsExactly("x\\y\\tz");
+        // Where it has none, the UTF-8 parser's: any name, quoted (Go's escapes) or not.
+        assertThat(LabelMatchers.parse("service.name=x")).extracting(m -> m.name() + "|" + m.value()).containsExactly("service.name|x");
+        assertThat(LabelMatchers.parse("{\"service.name\"=~\"pg|my\\u0073ql\", 日本!=\"東京\"}"))
+                .extracting(m -> m.name() + m.type().operator() + m.value())
+                .containsExactly("service.name=~pg|mysql", "日本!=東京");
+        assertThat(LabelMatchers.parse("1a=b")).extracting(m -> m.name()).containsExactly("1a");
+        assertThat(LabelMatchers.parse("\"\"=x")).extracting(m -> m.name()).as("a quoted empty name: 0.34 takes it")
+                .containsExactly("");
+        // Refused by both: the classic parser's message.
+        assertThatThrownBy(() -> LabelMatchers.parse("service.name=~\"(\"")).hasMessage("bad matcher format: service.name=~\"(\"");
+        assertThatThrownBy(() -> LabelMatchers.parse("\"a=b")).hasMessage("bad matcher format: \"a=b");
+        assertThatThrownBy(() -> LabelMatchers.parse("\"a\\'\"=b")).as("\\' is no Go escape in double quotes")
+                .hasMessageContaining("bad matcher format");
+        assertThatThrownBy(() -> LabelMatchers.parse("a=\"b")).hasMessage("matcher value contains unescaped double quote: \"b");
+        assertThatThrownBy(() -> LabelMatchers.parse("a=b,,c=d")).hasMessage("bad matcher format: ");
+        assertThatThrownBy(() -> LabelMatchers.parse("a=~\"(\"")).hasMessageContaining("invalid regular expression");
+        // An API filter or amtool argument: exactly one, no braces.
+        assertThat(LabelMatchers.parseOne("service.name=pg").name()).isEqualTo("service.name");
+        assertThatThrownBy(() -> LabelMatchers.parseOne("{a=b}")).hasMessage("unexpected open or close brace: {a=b}");
+        assertThatThrownBy(() -> LabelMatchers.parseOne("x.y=1,z.w=2")).hasMessage("bad matcher format: x.y=1,z.w=2");
+    }
+
+    /** Alertmanager prints a name with a reserved character quoted in route keys (hence group keys). */
+    @Test
+    void routeKeysQuoteANameWithAReservedCharacterAsAlertmanager() throws Exception {
+        AlertmanagerConfig c = load("""
+                route:
+                  receiver: hook
+                  routes:
+                    - matchers: ['"service name"="a\\tb"', 'service.name="x"', team="db"]
+                """ + HOOK);
+        Route root = new Route(c.route(), null);
+        Labels alert = Labels.of("service name", "a\tb", "service.name", "x", "team", "db");
+        assertThat(root.match(alert)).singleElement().extracting(Route::key)
+                .isEqualTo("{}/{\"service name\"=\"a\\tb\",service.name=\"x\",team=\"db\"}");
+    }
+
+    /**
+     * Label names of route {@code labels}, {@code group_by} and {@code equal} are checked by
+     * Alertmanager 0.34's {@code compat.IsValidLabelName}, which its default flags make the UTF-8
+     * check (not empty, valid UTF-8); values are any text. Debian's amtool 0.25 knows no route
+     * {@code labels} at all ("field labels not found") and refuses {@code service.name} in
+     * {@code group_by} and {@code equal} ("invalid label name"). Alertmanager's own Go test
+     * (TestRouteLabelsInvalidLabelName, "-invalid-" refused) runs without its flags, in the classic
+     * mode the package starts in; the binaries do not.
+     */
+    @Test
+    void utf8LabelNamesAreAcceptedWhereAlertmanager034AcceptsThem() throws Exception {
+        AlertmanagerConfig c = load("""
+                route:
+                  receiver: hook
+                  group_by: [service.name, 日本, -invalid-]
+                  labels:
+                    service.name: pg
+                    -invalid-: "yes"
+                    "k8s.io/app 🚀": '{{ index .GroupLabels "service.name" }}'
+                    empty:
+                inhibit_rules:
+                  - source_matchers: ['service.name="pg"']
+                    target_matchers: ['"日本"="x"']
+                    equal: [service.name]
+                """ + HOOK);
+        assertThat(c.route().groupBy()).containsExactly("service.name", "日本", "-invalid-");
+        assertThat(c.route().labels()).containsEntry("service.name", "pg").containsEntry("-invalid-", "yes")
+                .containsEntry("k8s.io/app 🚀", "{{ index .GroupLabels \"service.name\" }}").containsEntry("empty", "");
+        assertThat(c.inhibitRules().get(0).equal()).containsExactly("service.name");
+    }
+
+    /** What 0.34 still refuses, with the place: an empty name, and match-style keys by the legacy pattern. */
+    @Test
+    void emptyNamesAndNonLegacyMatchKeysAreRefusedWithTheirPlace() {
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\n  group_by: [a, '']\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:3:17:").hasMessageContaining("invalid label name \"\" in group_by list");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - match: {service.name: x}\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:4:15:").hasMessageContaining("invalid label name \"service.name\"");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - match_re: {日本: x}\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"日本\"");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\ninhibit_rules:\n  - source_match: {a.b: x}\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:4:20:").hasMessageContaining("invalid label name \"a.b\"");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\ninhibit_rules:\n  - target_match_re: {a.b: x}\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("invalid label name \"a.b\"");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\ninhibit_rules:\n  - equal: ['']\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:4:13:").hasMessageContaining("invalid label name \"\" in equal list");
+        assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - matchers: ['a b=c']\n" + HOOK))
+                .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("bad matcher format: a b=c");
     }
 
     @Test
@@ -284,11 +397,12 @@ class AlertmanagerConfigLoaderTest {
                 route:
                   receiver: hook
                   labels:
+                    ok: x
                     "": x
                 receivers:
                   - name: hook
                     webhook_configs:
                       - url: http://127.0.0.1:1/
-                """)).hasMessageContaining("alertmanager.yml:3:").hasMessageContaining("invalid label name \"\" in route labels");
+                """)).hasMessageContaining("alertmanager.yml:5:5:").hasMessageContaining("invalid label name \"\" in route labels");
     }
 }

@@ -355,4 +355,54 @@ class DispatchTest {
         JsonNode m = json(got.get(0));
         assertThat(m.path("attachments").get(0).path("text").asText()).isEqualTo("Disk-infra infra [] {{ $value }}");
     }
+
+    /**
+     * A UTF-8 label name end to end, as Alertmanager 0.34 in its default mode handles it: grouped
+     * by, matched by a quoted matcher, named in route labels, read by templates with {@code index}
+     * ({@code .GroupLabels.service.name} would be a field chain, in Go as here), and written as is
+     * in the webhook body and the group key.
+     */
+    @Test
+    void aUtf8LabelNameIsGroupedRoutedAndRenderedEndToEnd() throws Exception {
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, """
+                route:
+                  receiver: hook
+                  group_by: [service.name]
+                  group_wait: 100ms
+                  routes:
+                    - matchers: ['"service.name"="pg"']
+                      receiver: chat
+                      continue: true
+                      labels:
+                        owner.team: '{{ index .GroupLabels "service.name" }}-owners'
+                    - matchers: [service.name=pg]
+                      labels:
+                        owner.team: db
+                receivers:
+                  - name: hook
+                    webhook_configs:
+                      - url: %s
+                  - name: chat
+                    slack_configs:
+                      - api_url: %s
+                        channel: '#c'
+                        text: '{{ index .GroupLabels "service.name" }} {{ index .RouteLabels "owner.team" }} {{ routeLabels "owner.team" }}'
+                """.formatted(recorder.url("/hook"), recorder.url("/slack")));
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "http://prom:9090",
+                Clock.systemUTC());
+        rt.addFactory(new WebhookNotifierFactory());
+        rt.addFactory(new io.promethium.notifiers.slack.SlackNotifierFactory());
+        rt.reload();
+        runtimes.add(rt);
+        rt.receive(List.of(firing("alertname", "Slow", "service.name", "pg")));
+        List<Request> got = recorder.await(2, Duration.ofSeconds(5));
+        Request slack = got.stream().filter(r -> r.path().equals("/slack")).findFirst().orElseThrow();
+        Request hook = got.stream().filter(r -> r.path().equals("/hook")).findFirst().orElseThrow();
+        assertThat(json(slack).path("attachments").get(0).path("text").asText()).isEqualTo("pg pg-owners pg-owners");
+        JsonNode m = json(hook);
+        assertThat(m.path("groupLabels").toString()).isEqualTo("{\"service.name\":\"pg\"}");
+        assertThat(m.path("routeLabels").toString()).isEqualTo("{\"owner.team\":\"db\"}");
+        assertThat(m.path("groupKey").asText()).isEqualTo("{}/{service.name=\"pg\"}:{service.name=\"pg\"}");
+    }
 }

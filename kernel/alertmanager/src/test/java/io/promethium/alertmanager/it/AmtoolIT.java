@@ -149,4 +149,52 @@ class AmtoolIT {
                     .isEqualTo(theirs.code() == 0);
         }
     }
+
+    /** One file of {@link #utf8NamesAsAlertmanager034ButNotAs025}: its 0.34 verdict, and whether 0.25 differs. */
+    private record Utf8Case(String yaml, boolean good, boolean amtool025Differs) {
+    }
+
+    /**
+     * Label names and matchers that Alertmanager 0.34 reads in its default UTF-8 "fallback" mode
+     * ({@code matcher/compat}: route {@code labels}, {@code group_by} and {@code equal} take any
+     * non-empty UTF-8 name; a matcher the classic parser refuses is read by the UTF-8 parser;
+     * {@code match}-style keys stay legacy). Debian's amtool is 0.25, which has only the classic
+     * parser and the legacy names, and no route {@code labels}: where it refuses what 0.34
+     * accepts, the case says so, and the difference must still be there (a newer amtool that
+     * agrees is noticed). Everything else agrees with 0.25.
+     */
+    @Test
+    void utf8NamesAsAlertmanager034ButNotAs025() throws Exception {
+        amtool = Peers.require("amtool");
+        String hook = "receivers:\n  - name: a\n    webhook_configs:\n      - url: http://127.0.0.1:1/\n";
+        List<Utf8Case> cases = List.of(
+                new Utf8Case("route:\n  receiver: a\n  group_by: [service.name]\n" + hook, true, true),
+                new Utf8Case("route:\n  receiver: a\n  group_by: ['日本']\n" + hook, true, true),
+                new Utf8Case("route:\n  receiver: a\n  group_by: ['']\n" + hook, false, false),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['service.name=x']\n" + hook, true, true),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['\"service.name\"=~\"a|b\"']\n" + hook, true, true),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['日本=x']\n" + hook, true, true),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['1a=b']\n" + hook, true, true),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['foo:bar=x', '{a=b', '']\n" + hook, true, false),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['a b=c']\n" + hook, false, false),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - matchers: ['a=\"b']\n" + hook, false, false),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - match: {service.name: x}\n" + hook, false, false),
+                new Utf8Case("route:\n  receiver: a\n  routes:\n    - match_re: {service.name: x}\n" + hook, false, false),
+                new Utf8Case("route:\n  receiver: a\ninhibit_rules:\n  - source_match: {a.b: x}\n" + hook, false, false),
+                new Utf8Case("route:\n  receiver: a\ninhibit_rules:\n  - source_matchers: ['a.b=x']\n    equal: [service.name]\n" + hook,
+                        true, true),
+                new Utf8Case("route:\n  receiver: a\n  labels: {service.name: pg, team: db}\n" + hook, true, true));
+        for (int i = 0; i < cases.size(); i++) {
+            Utf8Case c = cases.get(i);
+            Path f = dir.resolve("utf8-" + i + ".yml");
+            Files.writeString(f, c.yaml(), StandardCharsets.UTF_8);
+            Result theirs = amtool("check-config", f.toString());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+            int ours = CheckAlertmanagerConfig.run(new String[] {f.toString()}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream()));
+            assertThat(ours == 0).as("ours, case %d:%n%s%n%s", i, c.yaml(), out).isEqualTo(c.good());
+            assertThat(theirs.code() == 0).as("amtool 0.25, case %d:%n%s%n%s", i, c.yaml(), theirs.out())
+                    .isEqualTo(c.amtool025Differs() != c.good());
+        }
+    }
 }

@@ -2,10 +2,7 @@ package io.promethium.notifiers.incidentio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
-import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notification;
@@ -13,27 +10,26 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.WebhookMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Posts Alertmanager's incident.io message: the webhook's data (receiver, status, alerts with
- * labels, annotations, times, generator URL and fingerprint, group and common labels, common
- * annotations, external URL) with {@code version: "1"}, {@code groupKey} and
- * {@code truncatedAlerts}; over incident.io's 512 KiB limit only the first alert is kept. The
+ * Posts Alertmanager's incident.io message: the webhook's body ({@link WebhookMessage}: receiver,
+ * status, alerts with labels, annotations, times, generator URL and fingerprint,
+ * {@code notification_reason}, group and common labels, common annotations, {@code routeLabels},
+ * external URL) with {@code version: "1"}, {@code groupKey} and {@code truncatedAlerts}; over incident.io's 512 KiB limit only the first alert is kept. The
  * token goes as {@code Authorization: Bearer}. 429 and 5xx are retried; an error answer's
  * {@code message}, {@code error} and {@code errors} are shown.
  */
 final class IncidentioNotifier implements Notifier {
 
     static final int MAX_PAYLOAD_BYTES = 512 * 1024;
-    private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpDelivery DELIVERY = HttpDelivery.to("incident.io").retrying(429).describing(IncidentioNotifier::details);
 
@@ -108,39 +104,7 @@ final class IncidentioNotifier implements Notifier {
         return out;
     }
 
-    private static byte[] encode(Notification n, List<Alert> alerts, long truncated) throws NotifyException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("receiver", n.receiver());
-        root.put("status", n.firing() ? "firing" : "resolved");
-        ArrayNode list = root.putArray("alerts");
-        for (Alert a : alerts) {
-            ObjectNode o = list.addObject();
-            boolean resolved = a.endsAt() != null;
-            o.put("status", resolved ? "resolved" : "firing");
-            o.set("labels", labels(a.labels()));
-            o.set("annotations", labels(a.annotations()));
-            o.put("startsAt", DateTimeFormatter.ISO_INSTANT.format(a.startsAt()));
-            o.put("endsAt", resolved ? DateTimeFormatter.ISO_INSTANT.format(a.endsAt()) : ZERO_TIME);
-            o.put("generatorURL", a.generatorUrl());
-            o.put("fingerprint", a.fingerprint());
-        }
-        root.set("groupLabels", labels(n.groupLabels()));
-        root.set("commonLabels", labels(n.commonLabels()));
-        root.set("commonAnnotations", labels(n.commonAnnotations()));
-        root.put("externalURL", n.externalUrl());
-        root.put("version", "1");
-        root.put("groupKey", n.groupKey());
-        root.put("truncatedAlerts", truncated);
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw NotifyException.doNotRetry("encoding the incident.io message: " + e.getMessage(), e);
-        }
-    }
-
-    private static ObjectNode labels(Labels labels) {
-        ObjectNode o = JSON.createObjectNode();
-        labels.forEach(o::put);
-        return o;
+    private static byte[] encode(Notification n, List<Alert> alerts, long truncated) {
+        return WebhookMessage.encode(n, alerts, "1", truncated);
     }
 }

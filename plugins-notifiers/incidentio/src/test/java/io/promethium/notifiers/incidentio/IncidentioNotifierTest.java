@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Alert;
+import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.testing.RecordingHttpServer;
@@ -14,8 +17,10 @@ import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +71,50 @@ class IncidentioNotifierTest {
         assertThat(m.at("/alerts/0/labels/instance").asText()).isEqualTo("db1");
         assertThat(m.at("/alerts/0/endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
         assertThat(m.get("externalURL").asText()).isEqualTo("http://am.example");
+    }
+
+    /**
+     * The whole body, byte for byte, as Alertmanager 0.34's {@code incidentio.Message} encodes it:
+     * its embedded {@code template.Data} (the webhook's, {@code notification_reason} and
+     * {@code routeLabels} included), then {@code version}, {@code groupKey} and
+     * {@code truncatedAlerts}, with Go's HTML escaping, fraction-trimmed times, the receiver
+     * {@code regexp.QuoteMeta}'d and the encoder's final newline.
+     */
+    @Test
+    void bodyIsAlertmanagersWholeWithReasonAndRouteLabels() throws Exception {
+        Alert a = new Alert(Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk <97%> & full"),
+                Instant.parse("2024-01-01T00:00:00.250Z"), null, "http://prom/graph?g0.expr=up&g0.tab=1");
+        Notification n = new Notification("team.db", true, List.of(a), Labels.of("alertname", "DiskFull"),
+                Labels.of("alertname", "DiskFull", "instance", "db1"), Labels.of("summary", "disk <97%> & full"),
+                "http://am.example", TestNotifications.DISK_FULL_GROUP_KEY, Labels.of("team", "db", "service.name", "pg"),
+                Notification.Reason.FIRST_NOTIFICATION);
+        notifier(Map.of("url", server.url("/v2/alert_events/http/01A"), "alert_source_token", "tok"))
+                .send(n, Instant.now().plusSeconds(9));
+        assertThat(new String(server.requests().get(0).body(), StandardCharsets.UTF_8)).isEqualTo("""
+                {"receiver":"team\\\\.db","status":"firing","alerts":[{"status":"firing",\
+                "labels":{"alertname":"DiskFull","instance":"db1"},"annotations":{"summary":"disk \\u003c97%%\\u003e \\u0026 full"},\
+                "startsAt":"2024-01-01T00:00:00.25Z","endsAt":"0001-01-01T00:00:00Z",\
+                "generatorURL":"http://prom/graph?g0.expr=up\\u0026g0.tab=1","fingerprint":"%s"}],\
+                "notification_reason":"first notification","groupLabels":{"alertname":"DiskFull"},\
+                "commonLabels":{"alertname":"DiskFull","instance":"db1"},\
+                "commonAnnotations":{"summary":"disk \\u003c97%%\\u003e \\u0026 full"},\
+                "routeLabels":{"service.name":"pg","team":"db"},"externalURL":"http://am.example","version":"1",\
+                "groupKey":"{}:{alertname=\\"DiskFull\\"}","truncatedAlerts":0}
+                """.formatted(a.fingerprint()));
+    }
+
+    @Test
+    void maxAlertsCutsAndCountsTheRest() throws Exception {
+        Alert a = TestNotifications.diskFull(false).alerts().get(0);
+        Alert b = new Alert(Labels.of("alertname", "DiskFull", "instance", "db2"), Labels.EMPTY, a.startsAt(), null, "");
+        Notification n = new Notification("team", true, List.of(a, b), Labels.EMPTY, Labels.EMPTY, Labels.EMPTY, "", "k");
+        notifier(Map.of("url", server.url("/v2/alert_events/http/01A"), "alert_source_token", "tok", "max_alerts", 1L))
+                .send(n, Instant.now().plusSeconds(9));
+        JsonNode m = JSON.readTree(server.requests().get(0).body());
+        assertThat(m.get("alerts")).hasSize(1);
+        assertThat(m.get("truncatedAlerts").asLong()).isEqualTo(1);
+        assertThat(m.get("notification_reason").asText()).isEqualTo("unknown");
+        assertThat(m.get("routeLabels").isObject()).isTrue();
     }
 
     @Test

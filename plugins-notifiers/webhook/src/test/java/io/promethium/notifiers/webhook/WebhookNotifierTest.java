@@ -92,7 +92,7 @@ class WebhookNotifierTest {
         resolved.fieldNames().forEachRemaining(alertFields::add);
         assertThat(alertFields).containsExactly("status", "labels", "annotations", "startsAt", "endsAt", "generatorURL", "fingerprint");
         assertThat(resolved.path("status").asText()).isEqualTo("resolved");
-        assertThat(resolved.path("startsAt").asText()).isEqualTo("2024-01-01T00:00:00.500Z");
+        assertThat(resolved.path("startsAt").asText()).as("Go's RFC 3339 in JSON drops trailing zeros").isEqualTo("2024-01-01T00:00:00.5Z");
         assertThat(m.path("alerts").get(1).path("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
         assertThat(m.path("version").asText()).isEqualTo("4");
         assertThat(m.path("truncatedAlerts").asInt()).isZero();
@@ -101,7 +101,8 @@ class WebhookNotifierTest {
     /**
      * The whole body for one firing alert, as the newest Alertmanager's webhook notifier encodes
      * it (its {@code webhook.Message} embedding {@code template.Data}, documented in its
-     * configuration.md "webhook_config"), with route labels and the dedup stage's reason.
+     * configuration.md "webhook_config"), with route labels and the dedup stage's reason, ending
+     * in the newline Go's {@code json.Encoder} writes.
      */
     @Test
     void bodyWithRouteLabelsAndReasonIsAlertmanagersWhole() throws Exception {
@@ -117,7 +118,8 @@ class WebhookNotifierTest {
                 "generatorURL":"http://g","fingerprint":"%s"}],"notification_reason":"new alerts added",\
                 "groupLabels":{"alertname":"A"},"commonLabels":{"alertname":"A"},"commonAnnotations":{"summary":"s"},\
                 "routeLabels":{"team":"X"},"externalURL":"http://am","version":"4","groupKey":"{}:{alertname=\\"A\\"}",\
-                "truncatedAlerts":0}""".formatted(a.fingerprint()));
+                "truncatedAlerts":0}
+                """.formatted(a.fingerprint()));
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.List;
  * One deterministic 2 h raw block of native histogram series with the cases histogram aggregate
  * chunks must keep: resets (detected and hinted), buckets appearing, a schema going coarser, NaN
  * sums, float counts, custom buckets, gauge histograms, a series with one sample and one with a
- * sample every 10 minutes (single-sample windows). {@code src/test/resources/.../hist-aggr-17/}
+ * sample every 10 minutes (single-sample windows). {@code src/test/resources/blocks/hist-aggr-17/}
  * holds this block's 5 m companion as the writer of encoding 17 made it ({@link #main}, run before
  * encoding 18 replaced it), which {@code HistAggrChunkTest} reads.
  */

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <pre>
  * windows:2 | count column (uvarint length, encoding:1, float chunk data) | sum column | counter column
  *   | lastRaw histogram
- * column := uvarint runs, runs × (kind:1, uvarint length, data[length]), hints
+ * column := hints, uvarint runs, runs × (kind:1, uvarint length, data[length])
  * hints  := uvarint runs, runs × (hint:1, uvarint length)
  * </pre>
  *
@@ -41,7 +41,8 @@ import java.util.Arrays;
  * with empty buckets, so every histogram reads back exactly as written. A histogram whose sum is
  * the stale NaN (which a histogram chunk reads as a float marker) goes into a kind 0 run: {@code
  * uvarint n, n × (varint t − base, histogram as AggrHistograms#write)}. The column's counter-reset
- * hints follow run-length encoded (a histogram chunk keeps one per chunk).
+ * hints come first, run-length encoded (a histogram chunk keeps one per chunk); their count is the
+ * column's.
  *
  * <p>Encoding {@link #ENCODING_PLAIN} (written before; still read) has the same count column, then
  * {@code windows × sum histogram}, {@code uvarint n, n × (uvarint t − base, histogram)} counter
@@ -90,6 +91,17 @@ public final class HistAggrChunk {
         }
 
         private void column(long[] ts, FloatHistogram[] hs, int n, long base) {
+            int hintRuns = 0;
+            for (int i = 0; i < n; i = hintEnd(hs, i, n)) {
+                hintRuns++;
+            }
+            out.writeUvarint(hintRuns);
+            for (int i = 0; i < n; ) {
+                int end = hintEnd(hs, i, n);
+                out.writeByte(hs[i].counterResetHint().ordinal());
+                out.writeUvarint(end - i);
+                i = end;
+            }
             int runs = 0;
             for (int i = 0; i < n; i = runEnd(hs, i, n)) {
                 runs++;
@@ -124,17 +136,6 @@ public final class HistAggrChunk {
                 }
                 i = end;
             }
-            int hintRuns = 0;
-            for (int i = 0; i < n; i = hintEnd(hs, i, n)) {
-                hintRuns++;
-            }
-            out.writeUvarint(hintRuns);
-            for (int i = 0; i < n; ) {
-                int end = hintEnd(hs, i, n);
-                out.writeByte(hs[i].counterResetHint().ordinal());
-                out.writeUvarint(end - i);
-                i = end;
-            }
         }
 
         private static int hintEnd(FloatHistogram[] hs, int from, int n) {
@@ -149,7 +150,8 @@ public final class HistAggrChunk {
         private static int runEnd(FloatHistogram[] hs, int from, int n) {
             byte kind = kind(hs[from]);
             int j = from + 1;
-            while (j < n && kind(hs[j]) == kind && (kind == RUN_PLAIN || sameLayout(hs[from], hs[j]))) {
+            // A histogram chunk counts its samples in 16 bits.
+            while (j < n && j - from < 0xffff && kind(hs[j]) == kind && (kind == RUN_PLAIN || sameLayout(hs[from], hs[j]))) {
                 j++;
             }
             return j;
@@ -224,6 +226,7 @@ public final class HistAggrChunk {
         FloatHistogram[] cv = new FloatHistogram[0];
         FloatHistogram lastRaw;
         private long[] st = new long[0];
+        private CounterResetHint[] hints = new CounterResetHint[0];
         private ChunkIterator it;
         private final HistogramChunkIterator ints = new HistogramChunkIterator(false);
         private final HistogramChunkIterator floats = new HistogramChunkIterator(true);
@@ -295,9 +298,23 @@ public final class HistAggrChunk {
 
         /** Reads a histogram column of at most {@code max} points into {@code ts}, {@code hs}; returns how many. */
         private int column(byte[] bytes, int[] pos, int end, long base, long[] ts, FloatHistogram[] hs, int max, String name) {
+            long hintRuns = uvarint(bytes, pos, end);
+            int total = 0;
+            for (long r = 0; r < hintRuns; r++) {
+                if (pos[0] >= end) {
+                    throw new ChunkFormatException("histogram aggregate chunk: " + name + " hints truncated");
+                }
+                int hint = bytes[pos[0]++] & 0xff;
+                long len = uvarint(bytes, pos, end);
+                if (hint > 3 || len > max - total) {
+                    throw new ChunkFormatException("histogram aggregate chunk: bad " + name + " hints");
+                }
+                Arrays.fill(hints, total, total + (int) len, CounterResetHint.of(hint));
+                total += (int) len;
+            }
             long runs = uvarint(bytes, pos, end);
-            if (runs > max) {
-                throw new ChunkFormatException("histogram aggregate chunk: " + runs + " runs in its " + name + " column");
+            if (runs > total) {
+                throw new ChunkFormatException("histogram aggregate chunk: " + runs + " runs for " + total + " " + name + " points");
             }
             int n = 0;
             for (long r = 0; r < runs; r++) {
@@ -312,12 +329,13 @@ public final class HistAggrChunk {
                 int runEnd = pos[0] + (int) len;
                 if (kind == RUN_PLAIN) {
                     long k = uvarint(bytes, pos, runEnd);
-                    if (k > max - n) {
-                        throw new ChunkFormatException("histogram aggregate chunk: too many points in its " + name + " column");
+                    if (k > total - n) {
+                        throw new ChunkFormatException("histogram aggregate chunk: more " + name + " points than hints");
                     }
-                    for (long i = 0; i < k; i++) {
+                    for (long i = 0; i < k; i++, n++) {
                         ts[n] = base + varint(bytes, pos, runEnd);
-                        hs[n++] = AggrHistograms.read(bytes, pos, runEnd);
+                        FloatHistogram x = AggrHistograms.read(bytes, pos, runEnd);
+                        hs[n] = x.counterResetHint() == hints[n] ? x : withHint(x, hints[n]);
                     }
                     if (pos[0] != runEnd) {
                         throw new ChunkFormatException("histogram aggregate chunk: " + name + " run has trailing bytes");
@@ -327,47 +345,32 @@ public final class HistAggrChunk {
                         throw new ChunkFormatException("histogram aggregate chunk: " + name + " run of " + len + " bytes");
                     }
                     int k = XorIterator.headerCount(bytes, pos[0]);
-                    if (k > max - n) {
-                        throw new ChunkFormatException("histogram aggregate chunk: too many points in its " + name + " column");
+                    if (k > total - n) {
+                        throw new ChunkFormatException("histogram aggregate chunk: more " + name + " points than hints");
                     }
                     HistogramChunkIterator h = kind == RUN_INT ? ints : floats;
                     h.reset(bytes, pos[0], (int) len, k, base);
-                    for (int i = 0; i < k; i++) {
+                    for (int i = 0; i < k; i++, n++) {
                         if (!h.next()) {
                             throw new ChunkFormatException("histogram aggregate chunk: " + name + " run ends early");
                         }
                         ts[n] = h.t();
-                        hs[n++] = h.floatHistogram().copy(); // its hint is replaced below
+                        hs[n] = withHint(h.floatHistogram(), hints[n]); // a copy: the iterator refills its histogram
                     }
                     pos[0] = runEnd;
                 } else {
                     throw new ChunkFormatException("histogram aggregate chunk: unknown run kind " + kind + " in its " + name + " column");
                 }
             }
-            long hintRuns = uvarint(bytes, pos, end);
-            int i = 0;
-            for (long r = 0; r < hintRuns; r++) {
-                if (pos[0] >= end) {
-                    throw new ChunkFormatException("histogram aggregate chunk: " + name + " hints truncated");
-                }
-                int hint = bytes[pos[0]++] & 0xff;
-                long len = uvarint(bytes, pos, end);
-                if (hint > 3 || len > n - i) {
-                    throw new ChunkFormatException("histogram aggregate chunk: bad " + name + " hints");
-                }
-                CounterResetHint h = CounterResetHint.of(hint);
-                for (long k = 0; k < len; k++, i++) {
-                    if (hs[i].counterResetHint() != h) {
-                        FloatHistogram x = hs[i];
-                        hs[i] = new FloatHistogram(h, x.schema(), x.zeroThreshold(), x.zeroCount(), x.count(), x.sum(), x.positiveSpans(),
-                                x.positiveBuckets(), x.negativeSpans(), x.negativeBuckets(), x.customValues());
-                    }
-                }
-            }
-            if (i != n) {
-                throw new ChunkFormatException("histogram aggregate chunk: hints for " + i + " of " + n + " " + name + " points");
+            if (n != total) {
+                throw new ChunkFormatException("histogram aggregate chunk: " + n + " " + name + " points for " + total + " hints");
             }
             return n;
+        }
+
+        private static FloatHistogram withHint(FloatHistogram x, CounterResetHint hint) {
+            return new FloatHistogram(hint, x.schema(), x.zeroThreshold(), x.zeroCount(), x.count(), x.sum(), x.positiveSpans(),
+                    x.positiveBuckets(), x.negativeSpans(), x.negativeBuckets(), x.customValues());
         }
 
         private void grow(int n) {
@@ -378,6 +381,7 @@ public final class HistAggrChunk {
                 sum = new FloatHistogram[n + 1];
                 ct = new long[n + 1];
                 cv = new FloatHistogram[n + 1];
+                hints = new CounterResetHint[n + 1];
             }
         }
 

@@ -194,8 +194,8 @@ class HistAggrChunkTest {
         HistAggrChunk.Encoder enc = new HistAggrChunk.Encoder();
         enc.encode(new long[] {BASE}, new double[] {1}, new FloatHistogram[] {h}, 1, new long[0], new FloatHistogram[0], 0, h, BASE);
         byte[] bytes = java.util.Arrays.copyOf(enc.array(), enc.length());
-        // windows:2, count column length, encoding, data, then the sum column: runs, kind.
-        int kindAt = 2 + 1 + 1 + (bytes[2] & 0x7f) + 1;
+        // windows:2, count column length, encoding, data, then the sum column: hint runs (1: hint, length), runs, kind.
+        int kindAt = 2 + 1 + 1 + (bytes[2] & 0x7f) + 3 + 1;
         assertThat(bytes[kindAt]).isEqualTo((byte) 3);
         bytes[kindAt] = 9;
         assertThatThrownBy(() -> new HistAggrChunk.Decoded().decode(HistAggrChunk.ENCODING, bytes, 0, bytes.length, BASE))

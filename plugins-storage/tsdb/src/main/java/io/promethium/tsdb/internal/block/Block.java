@@ -64,6 +64,11 @@ public final class Block {
         return dir;
     }
 
+    /** Bytes of chunk records read from this block's chunk files since it was opened (queries, compaction, downsampling). */
+    public long chunkBytesRead() {
+        return chunks.bytesRead();
+    }
+
     public long sizeBytes() {
         return sizeBytes;
     }

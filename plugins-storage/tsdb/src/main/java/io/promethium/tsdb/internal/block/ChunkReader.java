@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 
 /**
@@ -18,6 +19,9 @@ import java.util.zip.CRC32C;
 final class ChunkReader {
     private final Path dir;
     private final List<MappedByteBuffer> files = new ArrayList<>();
+    // Bytes of chunk records read (length, encoding, data, CRC): what the query benchmarks report.
+    // One add per chunk (up to 120 samples), shared by concurrent readers.
+    private final LongAdder bytesRead = new LongAdder();
 
     ChunkReader(Path blockDir, List<Long> expectedSizes) throws IOException {
         this.dir = blockDir.resolve("chunks");
@@ -81,6 +85,12 @@ final class ChunkReader {
         }
         into.encoding = into.data[0];
         into.length = n;
+        bytesRead.add(pos - offset + n + 1 + 4);
+    }
+
+    /** Bytes of chunk records {@link #load} has read since the block was opened. */
+    long bytesRead() {
+        return bytesRead.sum();
     }
 
     private ChunkFormatException corrupt(int file, int offset, String what) {

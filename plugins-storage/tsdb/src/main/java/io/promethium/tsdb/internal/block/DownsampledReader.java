@@ -64,7 +64,7 @@ public final class DownsampledReader {
                     } catch (ChunkFormatException e) {
                         return false;
                     }
-                    return loaded.encoding == HistAggrChunk.ENCODING;
+                    return HistAggrChunk.isHistogramAggregate(loaded.encoding);
                 }
             }
             return false;
@@ -441,12 +441,12 @@ public final class DownsampledReader {
                 Block block = parts.get(part).block();
                 try {
                     block.chunks().load(meta.refs()[index], loaded);
-                    if (loaded.encoding != AggrChunk.ENCODING && loaded.encoding != HistAggrChunk.ENCODING) {
+                    if (loaded.encoding != AggrChunk.ENCODING && !HistAggrChunk.isHistogramAggregate(loaded.encoding)) {
                         throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " in downsampled block "
                                 + block.meta().ulid() + ", not an aggregate chunk");
                     }
-                    if (loaded.encoding == HistAggrChunk.ENCODING) {
-                        decoded.decode(loaded.data, 1, loaded.length, meta.mints()[index]);
+                    if (HistAggrChunk.isHistogramAggregate(loaded.encoding)) {
+                        decoded.decode(loaded.encoding, loaded.data, 1, loaded.length, meta.mints()[index]);
                         histChunk = true;
                         hIndex = -1;
                         hChunkLastRaw = decoded.lastRaw;

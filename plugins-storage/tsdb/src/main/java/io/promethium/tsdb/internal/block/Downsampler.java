@@ -297,7 +297,7 @@ public final class Downsampler {
                 source.markCorrupt(e.getMessage());
                 throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
             }
-            if (loaded.encoding == HistAggrChunk.ENCODING) {
+            if (HistAggrChunk.isHistogramAggregate(loaded.encoding)) {
                 return reaggregateHistograms(source, meta, resolution, deleted, writer);
             }
         }
@@ -388,11 +388,11 @@ public final class Downsampler {
         for (int c = 0; c < meta.refs().length; c++) {
             try {
                 source.chunks().load(meta.refs()[c], loaded);
-                if (loaded.encoding != HistAggrChunk.ENCODING) {
+                if (!HistAggrChunk.isHistogramAggregate(loaded.encoding)) {
                     throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " among histogram aggregate chunks of "
                             + meta.labels() + " in downsampled block " + source.meta().ulid());
                 }
-                decoded.decode(loaded.data, 1, loaded.length, meta.mints()[c]);
+                decoded.decode(loaded.encoding, loaded.data, 1, loaded.length, meta.mints()[c]);
                 for (int w = 0; w < decoded.windows; w++) {
                     if (deleted == null || !DownsampledReader.hidden(deleted, decoded.wt[w], sourceResolution)) {
                         windowsSeen.add(Math.floorDiv(decoded.wt[w] - 1, resolution));

@@ -324,7 +324,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     /**
      * Blocks on disk per resolution when downsampling is configured or companions are on disk
      * (else empty): raw data, then each configured resolution and any other one companions
-     * are left at, finest first. Native histograms are not downsampled: only raw blocks hold them.
+     * are left at, finest first.
      */
     public List<ResolutionUsage> resolutionUsage() {
         return TsdbStatus.resolutionUsage(this);

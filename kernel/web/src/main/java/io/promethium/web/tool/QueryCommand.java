@@ -89,7 +89,7 @@ abstract class QueryCommand implements Tool {
         try {
             answer = new QueryClient(uri, headers).call(path(flags), params);
         } catch (QueryClient.ApiException e) {
-            err.println("query error: " + e.getMessage());
+            err.println("query error: " + e.withDetail());
             return 1;
         }
         if (flags.value("format", "promql").equals("json")) {

@@ -64,6 +64,19 @@ public final class GoNetErrors {
         return message == null ? e.toString() : message;
     }
 
+    /**
+     * client_golang's API error for an HTTP status that is no API answer ({@code errorTypeAndMsgFor}):
+     * {@code client_error: client error: 404}, {@code server_error: server error: 500}, else
+     * {@code bad_response: bad response code 302}.
+     */
+    public static String apiStatusError(int code) {
+        return switch (code / 100) {
+            case 4 -> "client_error: client error: " + code;
+            case 5 -> "server_error: server error: " + code;
+            default -> "bad_response: bad response code " + code;
+        };
+    }
+
     /** The URL as net/http prints it in errors: a password replaced by {@code ***}. */
     public static String stripPassword(URI uri) {
         String userInfo = uri.getRawUserInfo();

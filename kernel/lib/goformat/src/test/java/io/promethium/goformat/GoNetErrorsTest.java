@@ -85,6 +85,13 @@ class GoNetErrorsTest {
     }
 
     @Test
+    void anHttpStatusThatIsNoApiAnswerIsWordedAsClientGolang() {
+        assertThat(GoNetErrors.apiStatusError(404)).isEqualTo("client_error: client error: 404");
+        assertThat(GoNetErrors.apiStatusError(503)).isEqualTo("server_error: server error: 503");
+        assertThat(GoNetErrors.apiStatusError(302)).isEqualTo("bad_response: bad response code 302");
+    }
+
+    @Test
     void otherFailuresKeepTheirMessage() {
         assertThat(GoNetErrors.cause(URI.create("http://h/"), new IOException("HTTP/1.1 header parser received no bytes")))
                 .isEqualTo("EOF");

@@ -166,12 +166,7 @@ final class QueryClient {
 
     /** client_golang's {@code errorTypeAndMsgFor}, with the body as detail. */
     private static ApiException httpError(int code, String body) {
-        String message = switch (code / 100) {
-            case 4 -> "client_error: client error: " + code;
-            case 5 -> "server_error: server error: " + code;
-            default -> "bad_response: bad response code " + code;
-        };
-        return new ApiException(message, body);
+        return new ApiException(GoNetErrors.apiStatusError(code), body);
     }
 
     /**

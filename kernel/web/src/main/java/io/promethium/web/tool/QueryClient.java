@@ -108,6 +108,39 @@ final class QueryClient {
         }
     }
 
+    /**
+     * A GET with the parameters in the URL, as client_golang asks for label values: encoded as
+     * Go's {@code url.Values.Encode} (sorted by name, {@code url.QueryEscape}), so that an error
+     * names the URL promtool's would.
+     */
+    Answer get(String path, List<Map.Entry<String, String>> params) throws ApiException, InterruptedException {
+        List<Map.Entry<String, String>> sorted = new ArrayList<>(params);
+        sorted.sort(Map.Entry.comparingByKey());
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, String> p : sorted) {
+            if (!query.isEmpty()) {
+                query.append('&');
+            }
+            query.append(queryEscape(p.getKey())).append('=').append(queryEscape(p.getValue()));
+        }
+        String base = server.toString().replaceAll("/+$", "");
+        URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMinutes(2)).build()) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET();
+            decorate(request, uri);
+            try {
+                return answer(client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new ApiException(GoNetErrors.urlError("Get", uri, e));
+            }
+        }
+    }
+
+    /** Go's {@code url.QueryEscape}: {@code ~} kept, {@code *} escaped, a space as {@code +}. */
+    static String queryEscape(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
+    }
+
     private void decorate(HttpRequest.Builder request, URI uri) {
         basicAuth(uri).ifPresent(auth -> request.header("Authorization", auth));
         headers.forEach(request::header);

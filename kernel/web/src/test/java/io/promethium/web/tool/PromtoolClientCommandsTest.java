@@ -136,6 +136,18 @@ class PromtoolClientCommandsTest {
     }
 
     @Test
+    void labelValuesAreAskedByGetWithPromtoolsDefaultTimes() throws Exception {
+        answers.put("/api/v1/label/job/values", new String[] {"200", LABEL_VALUES});
+        run(new QueryCommand.Labels(), url, "job");
+        String request = requests.get(0);
+        assertTrue(request.startsWith("GET /api/v1/label/job/values end="), request);
+        String[] times = request.substring("GET /api/v1/label/job/values ".length()).replaceAll("[a-z]+=", "").split("&");
+        double now = System.currentTimeMillis() / 1000.0;
+        assertEquals(now + 9999 * 3600, Double.parseDouble(times[0]), 60, "end: now + 9999 h");
+        assertEquals(now - 9999 * 3600, Double.parseDouble(times[1]), 60, "start: now - 9999 h");
+    }
+
+    @Test
     void seriesAndLabelsPrintOneLinePerItem() throws Exception {
         answers.put("/api/v1/series", new String[] {"200", SERIES});
         answers.put("/api/v1/label/job/values", new String[] {"200", LABEL_VALUES});
@@ -200,6 +212,11 @@ class PromtoolClientCommandsTest {
                 run(new QueryCommand.Range(), url, "up"));
         assertEquals(new Result(1, "", "query error: Post \"" + url + "/api/v1/series\"" + refused),
                 run(new QueryCommand.Series(), url, "--match=up"));
+        assertEquals(new Result(1, "", "query error: Get \"" + url + "/api/v1/label/job/values?end=1700000600&match%5B%5D=up%7Bx%3D%22a+b%22%7D&start=1700000000\""
+                + refused), run(new QueryCommand.Labels(), url, "job", "--start=1700000000", "--end=1700000600", "--match=up{x=\"a b\"}"));
+        Result labels = run(new QueryCommand.Labels(), url, "job");
+        assertTrue(labels.err().matches("query error: Get \"" + java.util.regex.Pattern.quote(url)
+                + "/api/v1/label/job/values\\?end=\\d+(\\.\\d+)?&start=\\d+(\\.\\d+)?\": dial tcp .*\n"), labels.err());
         assertEquals(new Result(1, "", "Get \"" + url + "/-/ready\"" + refused), run(new CheckServerStatusCommand.Ready(), "--url=" + url + "/"));
         String secret = "http://u:p@" + address;
         assertEquals(new Result(1, "", "query error: Post \"http://u:***@" + address + "/api/v1/query\"" + refused),
@@ -342,6 +359,8 @@ class PromtoolClientCommandsTest {
         server.stop(0);
         assertEquals(promtool("query", "instant", url, "up"), run(new QueryCommand.Instant(), url, "up"));
         assertEquals(promtool("query", "range", url, "up"), run(new QueryCommand.Range(), url, "up"));
+        assertEquals(promtool("query", "labels", "--start=1700000000", "--end=1700000600", "--match=up{x=\"a b\"}", url, "job"),
+                run(new QueryCommand.Labels(), "--start=1700000000", "--end=1700000600", "--match=up{x=\"a b\"}", url, "job"));
         String secret = url.replace("http://", "http://u:p@");
         assertEquals(promtool("query", "instant", secret, "up"), run(new QueryCommand.Instant(), secret, "up"));
         String v6 = "http://[::1]:" + server.getAddress().getPort();

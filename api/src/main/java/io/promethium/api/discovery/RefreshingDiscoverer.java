@@ -62,6 +62,9 @@ public final class RefreshingDiscoverer implements Discoverer {
      * (a summary with {@link #REFRESH_DURATION_OBJECTIVES}) and
      * {@code prometheus_sd_refresh_duration_histogram_seconds{mechanism}} (buckets 0.01, 0.1, 1,
      * 10), as Prometheus 3's {@code discovery/metrics_refresh.go}. Count and sum are the summary's.
+     * Call {@code instantiate(mechanism, config)} when the discoverer is built: both series are then
+     * on {@code /metrics} at 0 (quantiles NaN) before the first refresh, as Prometheus's
+     * {@code Instantiate} makes them.
      *
      * @since 1.4
      */
@@ -77,6 +80,12 @@ public final class RefreshingDiscoverer implements Discoverer {
             public void observe(double value, String... labelValues) {
                 summary.observe(value, labelValues);
                 histogram.observe(value, labelValues.length > 0 ? labelValues[0] : "");
+            }
+
+            @Override
+            public void instantiate(String... labelValues) {
+                summary.instantiate(labelValues);
+                histogram.instantiate(labelValues.length > 0 ? labelValues[0] : "");
             }
 
             @Override

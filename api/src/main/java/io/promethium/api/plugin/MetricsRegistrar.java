@@ -87,6 +87,16 @@ public interface MetricsRegistrar {
         long count(String... labelValues);
 
         double sum(String... labelValues);
+
+        /**
+         * Makes the child with these label values exist before its first observation, so it is
+         * on {@code /metrics} from the start: count and sum 0, every bucket 0, as a child Go's
+         * {@code WithLabelValues} creates (Prometheus's refresh metrics are made so when the
+         * discoverer is built). Observations add to it; calling again changes nothing.
+         *
+         * @since 1.2
+         */
+        void instantiate(String... labelValues);
     }
 
     /** Observations summed and counted, per label values. */
@@ -97,5 +107,15 @@ public interface MetricsRegistrar {
         long count(String... labelValues);
 
         double sum(String... labelValues);
+
+        /**
+         * Makes the child with these label values exist before its first observation, so it is
+         * on {@code /metrics} from the start: count and sum 0, its quantiles NaN, as a child Go's
+         * {@code WithLabelValues} creates (Prometheus's refresh metrics are made so when the
+         * discoverer is built). Observations add to it; calling again changes nothing.
+         *
+         * @since 1.2
+         */
+        void instantiate(String... labelValues);
     }
 }

@@ -6,9 +6,12 @@
  * notifier factories receive one in their {@code create} methods; a plugin that is a service of
  * its own (a storage) references {@code MetricsRegistrar} and {@code HttpClientFactory} as
  * OSGi services instead.
+ *
+ * <p>1.2.0: {@code MetricsRegistrar.Summary.instantiate} and {@code MetricsRegistrar.Histogram.instantiate}
+ * (a child on {@code /metrics} at 0 before its first observation).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.plugin;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,6 +27,15 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
         return cell == null ? 0 : cell[0];
     }
 
+    /**
+     * Whether the child exists: touched by an observation, an increment (even of 0) or
+     * {@code instantiate}, so it would be on {@code /metrics}.
+     */
+    public boolean exists(String name, String... labelValues) {
+        Map<List<String>, double[]> family = values.get(name);
+        return family != null && family.containsKey(List.of(labelValues));
+    }
+
     /** A summary's count. */
     public double count(String name, String... labelValues) {
         Map<List<String>, double[]> family = values.get(name);
@@ -120,6 +129,11 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
             }
 
             @Override
+            public void instantiate(String... labelValues) {
+                cell(name, labelValues);
+            }
+
+            @Override
             public long count(String... labelValues) {
                 return (long) TestMetricsRegistrar.this.count(name, labelValues);
             }
@@ -146,6 +160,11 @@ public final class TestMetricsRegistrar implements MetricsRegistrar {
             @Override
             public void observe(double value, String... labelValues) {
                 s.observe(value, labelValues);
+            }
+
+            @Override
+            public void instantiate(String... labelValues) {
+                s.instantiate(labelValues);
             }
 
             @Override

@@ -4,7 +4,8 @@
  * {@code 'f'} forms, fixed precisions as {@code fmt} rounds them, and the JSON form of
  * Prometheus's HTTP API), {@link io.promethium.goformat.GoDurations} (Go's
  * {@code time.ParseDuration}) and {@link io.promethium.goformat.GoAddresses} (Go's
- * {@code net.IP.String()}, RFC 5952). Prometheus's own duration syntax ({@code 1h30m}) is
+ * {@code net.IP.String()}, RFC 5952) and {@link io.promethium.goformat.GoNetErrors} (a failed
+ * request as Go's {@code net/http} client words it). Prometheus's own duration syntax ({@code 1h30m}) is
  * {@code io.promethium.api.config.Durations}, part of the api because configuration plugins
  * parse it.
  *
@@ -13,7 +14,7 @@
  * {@link java.lang.Double#toString(double)}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.goformat;
 
 import org.osgi.annotation.bundle.Export;

@@ -307,6 +307,11 @@ public final class PluginMetricsRegistry implements MetricsRegistrar, Collector 
         }
 
         @Override
+        public void instantiate(String... labelValues) {
+            children.computeIfAbsent(key(labelValues), k -> new Child());
+        }
+
+        @Override
         public long count(String... labelValues) {
             Child child = children.get(key(labelValues));
             return child == null ? 0 : child.count.sum();
@@ -404,6 +409,11 @@ public final class PluginMetricsRegistry implements MetricsRegistrar, Collector 
             child.buckets()[i >= 0 ? i : Math.min(bounds.length - 1, -i - 1)].increment();
             child.sum().add(value);
             child.count().increment();
+        }
+
+        @Override
+        public void instantiate(String... labelValues) {
+            children.computeIfAbsent(key(labelValues), k -> newChild());
         }
 
         @Override

@@ -100,4 +100,50 @@ class PluginMetricsRegistryTest {
                 "prometheus_sd_refresh_duration_seconds_count{config=\"job-b\", mechanism=\"http\"} 1.0");
         assertThat(refresh.count("http", "job-a")).isEqualTo(1);
     }
+
+    /**
+     * As Prometheus's {@code RefreshMetricsVecs.Instantiate} when a discoverer is built: before the
+     * first refresh the summary child has NaN quantiles and sum and count 0, the histogram child
+     * every bucket 0 (Prometheus 2.42 shows {@code prometheus_sd_refresh_duration_seconds{mechanism="http",quantile="0.5"} NaN}
+     * and {@code _count{mechanism="http"} 0} for an HTTP SD whose first request has not returned).
+     */
+    @Test
+    void instantiatedRefreshMetricsAreWrittenBeforeTheFirstRefreshAsPrometheusWritesAnUnobservedChild() {
+        MetricsRegistrar.Summary refresh = io.promethium.api.discovery.RefreshingDiscoverer.refreshDurationMetrics(registry);
+        assertThat(scrape()).as("nothing before a discoverer is built").containsExactly(
+                "# TYPE prometheus_sd_refresh_duration_histogram_seconds HISTOGRAM",
+                "# TYPE prometheus_sd_refresh_duration_seconds SUMMARY");
+        refresh.instantiate("http", "job");
+        assertThat(scrape()).containsExactly(
+                "# TYPE prometheus_sd_refresh_duration_histogram_seconds HISTOGRAM",
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"0.01\", mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"0.1\", mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"1\", mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"10\", mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"+Inf\", mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_sum{mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_histogram_seconds_count{mechanism=\"http\"} 0.0",
+                "# TYPE prometheus_sd_refresh_duration_seconds SUMMARY",
+                "prometheus_sd_refresh_duration_seconds{config=\"job\", mechanism=\"http\", quantile=\"0.5\"} NaN",
+                "prometheus_sd_refresh_duration_seconds{config=\"job\", mechanism=\"http\", quantile=\"0.9\"} NaN",
+                "prometheus_sd_refresh_duration_seconds{config=\"job\", mechanism=\"http\", quantile=\"0.99\"} NaN",
+                "prometheus_sd_refresh_duration_seconds_sum{config=\"job\", mechanism=\"http\"} 0.0",
+                "prometheus_sd_refresh_duration_seconds_count{config=\"job\", mechanism=\"http\"} 0.0");
+        refresh.instantiate("http", "job");
+        refresh.observe(0.2, "http", "job");
+        assertThat(scrape()).as("instantiating again resets nothing; the first refresh adds to the child").contains(
+                "prometheus_sd_refresh_duration_histogram_seconds_bucket{le=\"1\", mechanism=\"http\"} 1.0",
+                "prometheus_sd_refresh_duration_seconds{config=\"job\", mechanism=\"http\", quantile=\"0.5\"} 0.2",
+                "prometheus_sd_refresh_duration_seconds_count{config=\"job\", mechanism=\"http\"} 1.0");
+        refresh.instantiate("http", "job");
+        assertThat(refresh.count("http", "job")).isEqualTo(1);
+    }
+
+    @Test
+    void instantiatingAChildWithTheWrongNumberOfLabelValuesIsRefused() {
+        MetricsRegistrar.Summary s = registry.summary("d_seconds", "h", "mechanism", "config");
+        MetricsRegistrar.Histogram h = registry.histogram("e_seconds", "h", new double[] {1}, "mechanism");
+        assertThatThrownBy(() -> s.instantiate("http")).hasMessageContaining("has labels [mechanism, config]");
+        assertThatThrownBy(() -> h.instantiate("http", "job")).hasMessageContaining("has labels [mechanism]");
+    }
 }

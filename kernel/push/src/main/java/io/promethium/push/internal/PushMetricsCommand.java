@@ -6,6 +6,7 @@ import io.promethium.api.model.Metadata;
 import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.exposition.TextFormatWriter;
+import io.promethium.goformat.GoNetErrors;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
 import io.promethium.remote.wire.WriteV2Encoder;
@@ -35,13 +36,29 @@ import org.osgi.service.component.annotations.Component;
  * {@code quantile} spelled by Go's {@code %v}; a page's {@code job} label becomes
  * {@code exported_job}; the {@code --label}s (default {@code job=promtool}) added; the line's
  * timestamp, or now) and POSTs it, snappy-compressed, to the URL joined with
- * {@code --remote-write.path} ({@code /api/v1/write}), retrying 5xx and 429 answers with backoff
- * (1 s doubling to 10 s, at most 10 retries) as client_golang's remote API does. Output and exit
- * codes are promtool's: {@code Parsing ...} and {@code SUCCESS} on standard output,
- * {@code FAILED: reason} on standard error, 1 when any page failed.
+ * {@code --remote-write.path} ({@code /api/v1/write}), retrying 5xx and 429 answers and failed
+ * requests (refused, timed out) with backoff (1 s doubling to 10 s, at most 10 retries) as
+ * client_golang's remote API does. Output and exit codes are promtool's: {@code Parsing ...} and
+ * {@code SUCCESS} on standard output, {@code FAILED: reason} on standard error (a failed request
+ * worded as Go's client words it: {@code Post "URL": dial tcp 127.0.0.1:1: connect: connection
+ * refused}), 1 when any page failed.
  */
 @Component(service = Tool.class)
 public final class PushMetricsCommand implements Tool {
+
+    /** client_golang's remote API backoff: 1 s, doubling, at most 10 s. */
+    private final long firstBackoffMillis;
+    private final long maxBackoffMillis;
+
+    public PushMetricsCommand() {
+        this(1000, 10_000);
+    }
+
+    /** With another backoff, so a test sees the ten retries of a refused connection in moments. */
+    PushMetricsCommand(long firstBackoffMillis, long maxBackoffMillis) {
+        this.firstBackoffMillis = firstBackoffMillis;
+        this.maxBackoffMillis = maxBackoffMillis;
+    }
 
     private static final String V1 = "prometheus.WriteRequest";
     private static final String V2 = "io.prometheus.write.v2.Request";
@@ -176,7 +193,7 @@ public final class PushMetricsCommand implements Tool {
         return "/" + String.join("/", parts);
     }
 
-    private static boolean push(HttpClient client, URI target, Options o, byte[] page, PrintStream err) throws InterruptedException {
+    private boolean push(HttpClient client, URI target, Options o, byte[] page, PrintStream err) throws InterruptedException {
         byte[] body;
         try {
             body = encode(TextBodyParser.parse(page, page.length), o.labels(), o.protobufMessage().equals(V2),
@@ -293,9 +310,9 @@ public final class PushMetricsCommand implements Tool {
     }
 
     /** POSTs the body, retrying as client_golang's remote API does; null on success, else the reason. */
-    private static String send(HttpClient client, URI target, Options o, byte[] body) throws InterruptedException {
+    private String send(HttpClient client, URI target, Options o, byte[] body) throws InterruptedException {
         boolean v2 = o.protobufMessage().equals(V2);
-        long backoff = 1000;
+        long backoff = firstBackoffMillis;
         for (int attempt = 0; ; attempt++) {
             HttpRequest.Builder r = HttpRequest.newBuilder(target).timeout(o.timeout())
                     .header("Content-Encoding", "snappy")
@@ -320,17 +337,17 @@ public final class PushMetricsCommand implements Tool {
                 }
                 error = "server returned HTTP status " + status + statusText(status) + ": " + text;
                 retry = status / 100 == 5 || status == 429;
-            } catch (java.net.http.HttpTimeoutException e) {
-                return "Post \"" + target + "\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
             } catch (IOException e) {
-                error = "Post \"" + target + "\": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                // Any error of Client.Do is retried, a timeout (http.Client.Timeout) included.
+                error = GoNetErrors.urlError("Post", target, e)
+                        + (e instanceof java.net.http.HttpTimeoutException ? " (Client.Timeout exceeded while awaiting headers)" : "");
                 retry = true;
             }
             if (!retry || attempt >= 10) {
                 return error;
             }
             Thread.sleep(backoff);
-            backoff = Math.min(backoff * 2, 10_000);
+            backoff = Math.min(backoff * 2, maxBackoffMillis);
         }
     }
 

@@ -75,13 +75,72 @@ class PushMetricsCommandTest {
                 "  FAILED: open /nonexistent.prom: no such file or directory\n"));
     }
 
+    /**
+     * A refused connection, a receiver that never answers and HTTP error statuses, worded as
+     * promtool 3 prints them (client_golang's remote API: {@code Client.Do}'s *url.Error, retried
+     * like a 5xx or 429; {@code server returned HTTP status 400 Bad Request: <body>}), against a
+     * loopback stand-in of a remote-write receiver that answers a fixed status and counts the
+     * attempts. The backoff is 1 ms here (1 s to 10 s in the tool).
+     */
+    @Test
+    void failedRequestsAreWordedAsPromtool3AndRetriedAsClientGolang(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path page = java.nio.file.Files.writeString(dir.resolve("page.prom"), "up 1\n");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String refusedUrl = "http://127.0.0.1:" + closed;
+        assertThat(runFast(refusedUrl, page.toString())).isEqualTo(new Result(1, "Parsing metrics file " + page + "\n",
+                "  FAILED: Post \"" + refusedUrl + "/api/v1/write\": dial tcp 127.0.0.1:" + closed + ": connect: connection refused\n"));
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String silentUrl = "http://127.0.0.1:" + silent.getLocalPort();
+            assertThat(runFast("--timeout=50ms", silentUrl, page.toString()).err()).isEqualTo("  FAILED: Post \"" + silentUrl
+                    + "/api/v1/write\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)\n");
+        }
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        int[] status = {400};
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            attempts.incrementAndGet();
+            byte[] body = "out of order sample\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status[0], body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort();
+            assertThat(runFast(url, page.toString()).err())
+                    .isEqualTo("  FAILED: server returned HTTP status 400 Bad Request: out of order sample\n\n");
+            assertThat(attempts.get()).as("a 4xx is not retried").isEqualTo(1);
+            status[0] = 503;
+            attempts.set(0);
+            assertThat(runFast(url, page.toString()).err())
+                    .isEqualTo("  FAILED: server returned HTTP status 503 Service Unavailable: out of order sample\n\n");
+            assertThat(attempts.get()).as("a 5xx is tried once and retried 10 times").isEqualTo(11);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     record Result(int code, String out, String err) {
     }
 
     static Result run(String... args) throws Exception {
+        return run(new PushMetricsCommand(), args);
+    }
+
+    private static Result runFast(String... args) throws Exception {
+        return run(new PushMetricsCommand(1, 1), args);
+    }
+
+    private static Result run(PushMetricsCommand command, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new PushMetricsCommand().run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = command.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

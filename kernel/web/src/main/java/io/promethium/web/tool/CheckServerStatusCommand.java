@@ -2,6 +2,7 @@ package io.promethium.web.tool;
 
 import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
+import io.promethium.goformat.GoNetErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,7 +17,10 @@ import java.util.List;
  * {@code promethium check healthy} and {@code check ready}: asks a server's {@code /-/healthy} or
  * {@code /-/ready} as {@code promtool check healthy|ready} does. A 200 answer prints
  * {@code "  SUCCESS:  <body>"} on standard error and exits 0; any other status, or no answer within
- * 10 seconds, prints the reason and exits 1.
+ * 10 seconds, prints the reason and exits 1, worded as promtool 3's {@code CheckServerStatus}:
+ * {@code check failed: URL=<the --url given>, status=503}, or Go's {@code *url.Error}
+ * ({@code Get "http://127.0.0.1:1/-/healthy": dial tcp 127.0.0.1:1: connect: connection refused},
+ * {@code ...: context deadline exceeded}).
  */
 abstract class CheckServerStatusCommand implements Tool {
 
@@ -24,9 +28,13 @@ abstract class CheckServerStatusCommand implements Tool {
     private final String endpoint;
     private final CommandLine.Reader reader;
 
-    CheckServerStatusCommand(String command, String endpoint) {
+    /** promtool's context for the check. */
+    private final Duration timeout;
+
+    CheckServerStatusCommand(String command, String endpoint, Duration timeout) {
         this.command = command;
         this.endpoint = endpoint;
+        this.timeout = timeout;
         this.reader = CommandLine.reader()
                 .valued("url")
                 .refused("http.config.file", "--http.config.file is not supported by promethium check " + command
@@ -54,22 +62,24 @@ abstract class CheckServerStatusCommand implements Tool {
         }
         URI uri;
         try {
-            uri = URI.create(server + endpoint);
+            // url.JoinPath: a trailing slash of --url does not double the endpoint's.
+            uri = URI.create(server.replaceAll("/+$", "") + endpoint);
         } catch (IllegalArgumentException e) {
             err.println("promethium " + name() + ": error: invalid URL " + server + ": " + e.getMessage());
             return 1;
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         QueryClient.basicAuth(uri).ifPresent(auth -> request.header("Authorization", auth));
         HttpResponse<String> response;
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            err.println("Get \"" + QueryClient.redacted(uri) + "\": " + QueryClient.describe(e));
+            err.println(GoNetErrors.urlError("Get", uri, e));
             return 1;
         }
         if (response.statusCode() != 200) {
-            err.println("check failed: URL=" + QueryClient.redacted(URI.create(server)) + ", status=" + response.statusCode());
+            // promtool prints its *url.URL with %s: the URL as given, password included.
+            err.println("check failed: URL=" + server + ", status=" + response.statusCode());
             return 1;
         }
         err.println("  SUCCESS:  " + response.body());
@@ -80,7 +90,11 @@ abstract class CheckServerStatusCommand implements Tool {
     @org.osgi.service.component.annotations.Component(service = Tool.class)
     public static final class Healthy extends CheckServerStatusCommand {
         public Healthy() {
-            super("healthy", "/-/healthy");
+            this(Duration.ofSeconds(10));
+        }
+
+        Healthy(Duration timeout) {
+            super("healthy", "/-/healthy", timeout);
         }
 
         @Override
@@ -93,7 +107,11 @@ abstract class CheckServerStatusCommand implements Tool {
     @org.osgi.service.component.annotations.Component(service = Tool.class)
     public static final class Ready extends CheckServerStatusCommand {
         public Ready() {
-            super("ready", "/-/ready");
+            this(Duration.ofSeconds(10));
+        }
+
+        Ready(Duration timeout) {
+            super("ready", "/-/ready", timeout);
         }
 
         @Override

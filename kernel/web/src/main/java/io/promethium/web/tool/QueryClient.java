@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.promethium.goformat.GoNetErrors;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -29,10 +30,30 @@ final class QueryClient {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** An answer of {@code status: error}, or an HTTP failure. */
+    /**
+     * An answer of {@code status: error}, an HTTP error status or a failed request, worded as
+     * client_golang's {@code v1.Error} ({@code <errorType>: <error>}) or Go's {@code *url.Error};
+     * {@link #detail()} is the body of an HTTP error that is no API error ({@code v1.Error.Detail}).
+     */
     static final class ApiException extends Exception {
+        private final String detail;
+
         ApiException(String message) {
+            this(message, "");
+        }
+
+        ApiException(String message, String detail) {
             super(message);
+            this.detail = detail;
+        }
+
+        String detail() {
+            return detail;
+        }
+
+        /** As promtool's {@code handleAPIError} prints it after {@code query error: }: the detail trimmed, when there is one. */
+        String withDetail() {
+            return detail.isEmpty() ? getMessage() : getMessage() + " (detail: " + detail.strip() + ")";
         }
     }
 
@@ -59,21 +80,65 @@ final class QueryClient {
         }
         String base = server.toString().replaceAll("/+$", "");
         URI uri = URI.create(base + path);
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()) {
+        // promtool gives each call a 2-minute context: connecting included.
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMinutes(2)).build()) {
             HttpRequest.Builder post = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
             decorate(post, uri);
-            HttpResponse<String> response = client.send(post.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (response.statusCode() == 405) {
-                HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(uri + "?" + form)).timeout(Duration.ofMinutes(2)).GET();
-                decorate(get, uri);
-                response = client.send(get.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response;
+            try {
+                response = client.send(post.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new ApiException(GoNetErrors.urlError("Post", uri, e));
+            }
+            int code = response.statusCode();
+            // client_golang's DoGetFallback: a server that refuses the POST is asked by GET.
+            if (code == 403 || code == 405 || code == 501) {
+                URI get = URI.create(uri + "?" + form);
+                HttpRequest.Builder request = HttpRequest.newBuilder(get).timeout(Duration.ofMinutes(2)).GET();
+                decorate(request, uri);
+                try {
+                    response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new ApiException(GoNetErrors.urlError("Get", get, e));
+                }
             }
             return answer(response);
-        } catch (IOException e) {
-            throw new ApiException("Post \"" + redacted(uri) + "\": " + describe(e));
         }
+    }
+
+    /**
+     * A GET with the parameters in the URL, as client_golang asks for label values: encoded as
+     * Go's {@code url.Values.Encode} (sorted by name, {@code url.QueryEscape}), so that an error
+     * names the URL promtool's would.
+     */
+    Answer get(String path, List<Map.Entry<String, String>> params) throws ApiException, InterruptedException {
+        List<Map.Entry<String, String>> sorted = new ArrayList<>(params);
+        sorted.sort(Map.Entry.comparingByKey());
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, String> p : sorted) {
+            if (!query.isEmpty()) {
+                query.append('&');
+            }
+            query.append(queryEscape(p.getKey())).append('=').append(queryEscape(p.getValue()));
+        }
+        String base = server.toString().replaceAll("/+$", "");
+        URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMinutes(2)).build()) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET();
+            decorate(request, uri);
+            try {
+                return answer(client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new ApiException(GoNetErrors.urlError("Get", uri, e));
+            }
+        }
+    }
+
+    /** Go's {@code url.QueryEscape}: {@code ~} kept, {@code *} escaped, a space as {@code +}. */
+    static String queryEscape(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
     }
 
     private void decorate(HttpRequest.Builder request, URI uri) {
@@ -81,27 +146,114 @@ final class QueryClient {
         headers.forEach(request::header);
     }
 
-    private static Answer answer(HttpResponse<String> response) throws ApiException, IOException {
-        Object body;
-        String rawData = null;
-        try {
-            body = read(response.body());
-        } catch (IOException e) {
-            if (response.statusCode() / 100 != 2) {
-                throw new ApiException("server_error: server error: " + response.statusCode());
+    /**
+     * The answer as client_golang's {@code apiClientImpl.Do} reads it: a status other than 2xx,
+     * 400 and 422 is an HTTP error whatever the body says ({@code server_error: server error: 500},
+     * the body as detail); 400 and 422 carry the API's {@code errorType} and {@code error}; a 2xx
+     * body that is no JSON is a {@code bad_response}.
+     */
+    private static Answer answer(HttpResponse<String> response) throws ApiException {
+        int code = response.statusCode();
+        String text = response.body();
+        if (code / 100 != 2) {
+            if (code != 400 && code != 422) {
+                throw httpError(code, text);
             }
-            throw new ApiException("bad_response: readObjectStart: expect { or n, but found " + excerpt(response.body()));
+            Object parsed;
+            try {
+                parsed = read(text);
+            } catch (IOException e) {
+                throw httpError(code, text);
+            }
+            if (parsed != null && !(parsed instanceof Map<?, ?>)) {
+                throw httpError(code, text);
+            }
+            Map<?, ?> envelope = parsed == null ? Map.of() : (Map<?, ?>) parsed;
+            if ("success".equals(envelope.get("status"))) {
+                throw new ApiException("bad_response: inconsistent body for response code");
+            }
+            String type = envelope.get("errorType") == null ? "" : String.valueOf(envelope.get("errorType"));
+            String error = envelope.get("error") == null ? "" : String.valueOf(envelope.get("error"));
+            throw new ApiException((type.isEmpty() ? "client_error" : type) + ": " + (error.isEmpty() ? "client error: " + code : error));
+        }
+        Object body;
+        try {
+            body = read(text);
+        } catch (IOException e) {
+            throw new ApiException("bad_response: " + jsonError(text, e));
         }
         if (!(body instanceof Map<?, ?> envelope)) {
-            throw new ApiException("bad_response: the answer is not a JSON object");
+            throw new ApiException("bad_response: json: cannot unmarshal " + jsonKind(body) + " into Go value of type v1.apiResponse");
         }
         if ("error".equals(envelope.get("status"))) {
             throw new ApiException(envelope.get("errorType") + ": " + envelope.get("error"));
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new ApiException("server_error: server error: " + response.statusCode());
+        String rawData = null;
+        try {
+            rawData = rawData(text);
+        } catch (IOException e) {
+            throw new ApiException("bad_response: " + jsonError(text, e));
         }
-        try (JsonParser p = JSON.createParser(response.body())) {
+        return new Answer(envelope.get("data"), rawData);
+    }
+
+    /** client_golang's {@code errorTypeAndMsgFor}, with the body as detail. */
+    private static ApiException httpError(int code, String body) {
+        return new ApiException(GoNetErrors.apiStatusError(code), body);
+    }
+
+    /**
+     * Go's {@code encoding/json} error for a body that does not parse, in its common cases (no
+     * body, a body that is no JSON at all such as an HTML page, a body cut short); otherwise the
+     * parser's own message.
+     */
+    static String jsonError(String text, IOException e) {
+        int i = 0;
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\r' || text.charAt(i) == '\n')) {
+            i++;
+        }
+        if (i == text.length() || e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+            return "unexpected end of JSON input";
+        }
+        char c = text.charAt(i);
+        if ("{[\"-0123456789tfn".indexOf(c) < 0) {
+            return "invalid character " + quoteChar(text.substring(i)) + " looking for beginning of value";
+        }
+        String message = e.getMessage();
+        int newline = message == null ? -1 : message.indexOf('\n');
+        return message == null ? e.toString() : newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** encoding/json's {@code quoteChar} of the first byte of {@code rest}. */
+    private static String quoteChar(String rest) {
+        int b = rest.getBytes(StandardCharsets.UTF_8)[0] & 0xff;
+        if (b == '\'') {
+            return "'\\''";
+        }
+        if (b == '"') {
+            return "'\"'";
+        }
+        String quoted = io.promethium.goformat.GoStrings.quote(String.valueOf((char) b));
+        return "'" + quoted.substring(1, quoted.length() - 1) + "'";
+    }
+
+    private static String jsonKind(Object value) {
+        if (value instanceof List<?>) {
+            return "array";
+        }
+        if (value instanceof String) {
+            return "string";
+        }
+        if (value instanceof Boolean) {
+            return "bool";
+        }
+        return value == null ? "null" : "number";
+    }
+
+    /** The raw JSON text of the envelope's {@code data}, numbers as written. */
+    private static String rawData(String text) throws IOException {
+        String rawData = null;
+        try (JsonParser p = JSON.createParser(text)) {
             p.nextToken();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -117,7 +269,7 @@ final class QueryClient {
                 p.skipChildren();
             }
         }
-        return new Answer(envelope.get("data"), rawData);
+        return rawData;
     }
 
     /**
@@ -201,28 +353,5 @@ final class QueryClient {
         }
         String decoded = java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
         return Optional.of("Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** The URL with its password replaced, as Go prints URLs in errors. */
-    static String redacted(URI uri) {
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || !userInfo.contains(":")) {
-            return uri.toString();
-        }
-        return uri.toString().replace(userInfo + "@", userInfo.substring(0, userInfo.indexOf(':')) + ":xxxxx@");
-    }
-
-    static String describe(IOException e) {
-        if (e instanceof java.net.ConnectException) {
-            return "connect: connection refused";
-        }
-        if (e instanceof java.net.http.HttpTimeoutException) {
-            return "context deadline exceeded";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    private static String excerpt(String body) {
-        return body.length() > 64 ? body.substring(0, 64) : body;
     }
 }

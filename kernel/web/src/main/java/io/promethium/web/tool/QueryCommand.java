@@ -87,9 +87,10 @@ abstract class QueryCommand implements Tool {
         }
         QueryClient.Answer answer;
         try {
-            answer = new QueryClient(uri, headers).call(path(flags), params);
+            QueryClient client = new QueryClient(uri, headers);
+            answer = byGet() ? client.get(path(flags), params) : client.call(path(flags), params);
         } catch (QueryClient.ApiException e) {
-            err.println("query error: " + e.getMessage());
+            err.println("query error: " + e.withDetail());
             return 1;
         }
         if (flags.value("format", "promql").equals("json")) {
@@ -114,6 +115,11 @@ abstract class QueryCommand implements Tool {
     /** An error line of this command: {@code promethium query X: error: MESSAGE}. */
     final String error(String message) {
         return "promethium " + name() + ": error: " + message;
+    }
+
+    /** Whether client_golang asks by GET (label values), not by a form POST. */
+    boolean byGet() {
+        return false;
     }
 
     /** The API path, e.g. {@code /api/v1/query}. */
@@ -337,6 +343,11 @@ abstract class QueryCommand implements Tool {
             this.matchRequired = matchRequired;
         }
 
+        /** Whether an absent --start or --end is sent as promtool 3 sends it (now ∓ 9999 h), not left out. */
+        boolean goDefaultTimes() {
+            return false;
+        }
+
         @Override
         final List<Map.Entry<String, String>> params(CommandLine flags) {
             if (matchRequired && flags.values("match").isEmpty()) {
@@ -349,9 +360,13 @@ abstract class QueryCommand implements Tool {
             BigDecimal end = optionalTime(flags, "end", "end time");
             if (start != null) {
                 params.add(Map.entry("start", formatTime(start)));
+            } else if (goDefaultTimes()) {
+                params.add(Map.entry("start", goNow(-9999)));
             }
             if (end != null) {
                 params.add(Map.entry("end", formatTime(end)));
+            } else if (goDefaultTimes()) {
+                params.add(Map.entry("end", goNow(9999)));
             }
             return params;
         }
@@ -461,7 +476,19 @@ abstract class QueryCommand implements Tool {
         }
     }
 
-    /** {@code query labels SERVER NAME [--match=SELECTOR]... [--start] [--end]}. */
+    /**
+     * Now plus {@code hours}, as client_golang's {@code formatTime} writes it: seconds as a float64
+     * in the shortest {@code 'f'} form (promtool 3's {@code parseStartTimeAndEndTime} defaults).
+     */
+    static String goNow(long hours) {
+        java.time.Instant t = java.time.Instant.now().plus(java.time.Duration.ofHours(hours));
+        return io.promethium.goformat.GoFloat.formatF((double) t.getEpochSecond() + t.getNano() / 1e9);
+    }
+
+    /**
+     * {@code query labels SERVER NAME [--match=SELECTOR]... [--start] [--end]}: a GET, with
+     * {@code start} and {@code end} now ∓ 9999 h when not given, as promtool 3 asks.
+     */
     @Component(service = Tool.class)
     public static final class Labels extends MatchQuery {
         public Labels() {
@@ -471,6 +498,16 @@ abstract class QueryCommand implements Tool {
         @Override
         public String help() {
             return "[--match=SELECTOR]... [--start=T] [--end=T] [-o promql|json] SERVER NAME  Print a label's values (as promtool query labels).";
+        }
+
+        @Override
+        boolean byGet() {
+            return true;
+        }
+
+        @Override
+        boolean goDefaultTimes() {
+            return true;
         }
 
         @Override

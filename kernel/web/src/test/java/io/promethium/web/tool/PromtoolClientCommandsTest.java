@@ -136,6 +136,18 @@ class PromtoolClientCommandsTest {
     }
 
     @Test
+    void labelValuesAreAskedByGetWithPromtoolsDefaultTimes() throws Exception {
+        answers.put("/api/v1/label/job/values", new String[] {"200", LABEL_VALUES});
+        run(new QueryCommand.Labels(), url, "job");
+        String request = requests.get(0);
+        assertTrue(request.startsWith("GET /api/v1/label/job/values end="), request);
+        String[] times = request.substring("GET /api/v1/label/job/values ".length()).replaceAll("[a-z]+=", "").split("&");
+        double now = System.currentTimeMillis() / 1000.0;
+        assertEquals(now + 9999 * 3600, Double.parseDouble(times[0]), 60, "end: now + 9999 h");
+        assertEquals(now - 9999 * 3600, Double.parseDouble(times[1]), 60, "start: now - 9999 h");
+    }
+
+    @Test
     void seriesAndLabelsPrintOneLinePerItem() throws Exception {
         answers.put("/api/v1/series", new String[] {"200", SERIES});
         answers.put("/api/v1/label/job/values", new String[] {"200", LABEL_VALUES});
@@ -184,7 +196,95 @@ class PromtoolClientCommandsTest {
         server.stop(0);
         Result down = run(new CheckServerStatusCommand.Healthy(), "--url=" + url);
         assertEquals(1, down.code());
-        assertEquals("Get \"" + url + "/-/healthy\": connect: connection refused\n", down.err());
+        assertEquals("Get \"" + url + "/-/healthy\": dial tcp " + url.substring("http://".length())
+                + ": connect: connection refused\n", down.err());
+    }
+
+    /** A closed port and an unknown host, worded as Go's net/http words them (promtool 2.42 and 3 alike). */
+    @Test
+    void connectionErrorsAreWordedAsGosClientAndExitOne() throws Exception {
+        server.stop(0);
+        String address = url.substring("http://".length());
+        String refused = ": dial tcp " + address + ": connect: connection refused\n";
+        assertEquals(new Result(1, "", "query error: Post \"" + url + "/api/v1/query\"" + refused),
+                run(new QueryCommand.Instant(), url, "up"));
+        assertEquals(new Result(1, "", "query error: Post \"" + url + "/api/v1/query_range\"" + refused),
+                run(new QueryCommand.Range(), url, "up"));
+        assertEquals(new Result(1, "", "query error: Post \"" + url + "/api/v1/series\"" + refused),
+                run(new QueryCommand.Series(), url, "--match=up"));
+        assertEquals(new Result(1, "", "query error: Get \"" + url + "/api/v1/label/job/values?end=1700000600&match%5B%5D=up%7Bx%3D%22a+b%22%7D&start=1700000000\""
+                + refused), run(new QueryCommand.Labels(), url, "job", "--start=1700000000", "--end=1700000600", "--match=up{x=\"a b\"}"));
+        Result labels = run(new QueryCommand.Labels(), url, "job");
+        assertTrue(labels.err().matches("query error: Get \"" + java.util.regex.Pattern.quote(url)
+                + "/api/v1/label/job/values\\?end=\\d+(\\.\\d+)?&start=\\d+(\\.\\d+)?\": dial tcp .*\n"), labels.err());
+        assertEquals(new Result(1, "", "Get \"" + url + "/-/ready\"" + refused), run(new CheckServerStatusCommand.Ready(), "--url=" + url + "/"));
+        String secret = "http://u:p@" + address;
+        assertEquals(new Result(1, "", "query error: Post \"http://u:***@" + address + "/api/v1/query\"" + refused),
+                run(new QueryCommand.Instant(), secret, "up"));
+        String unknown = "query error: Post \"http://nosuchhost.invalid:9090/api/v1/query\": dial tcp: lookup nosuchhost.invalid on "
+                + nameserver() + ": no such host\n";
+        assertEquals(new Result(1, "", unknown), run(new QueryCommand.Instant(), "http://nosuchhost.invalid:9090", "up"));
+    }
+
+    /** The first nameserver of /etc/resolv.conf, as Go's resolver names it in a lookup error. */
+    private static String nameserver() throws IOException {
+        Path conf = Path.of("/etc/resolv.conf");
+        if (Files.exists(conf)) {
+            for (String line : Files.readAllLines(conf)) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 2 && f[0].equals("nameserver")) {
+                    return f[1].contains(":") ? "[" + f[1] + "]:53" : f[1] + ":53";
+                }
+            }
+        }
+        return "127.0.0.1:53";
+    }
+
+    /**
+     * HTTP error statuses as Prometheus 3's promtool reads them (client_golang's apiClientImpl.Do
+     * and promtool's handleAPIError): any status but 2xx, 400 and 422 is an HTTP error with the
+     * body as detail, whatever the body; 400 and 422 carry the API error; a refused POST is asked
+     * again by GET.
+     */
+    @Test
+    void httpErrorStatusesAreWordedAsPromtool3() throws Exception {
+        String[][] cases = {
+            {"500", "oops\nsecond line\n", "query error: server_error: server error: 500 (detail: oops\nsecond line)"},
+            {"503", BAD_DATA, "query error: server_error: server error: 503 (detail: " + BAD_DATA + ")"},
+            {"404", "404 page not found\n", "query error: client_error: client error: 404 (detail: 404 page not found)"},
+            {"401", "", "query error: client_error: client error: 401"},
+            {"400", "oops", "query error: client_error: client error: 400 (detail: oops)"},
+            {"422", BAD_DATA, "query error: bad_data: invalid parameter \"query\": 1:4: parse error: unexpected end of input"},
+            {"400", "{\"status\":\"success\",\"data\":[]}", "query error: bad_response: inconsistent body for response code"},
+            {"400", "{\"status\":\"error\"}", "query error: client_error: client error: 400"},
+            {"200", "<html>proxy login</html>", "query error: bad_response: invalid character '<' looking for beginning of value"},
+            {"200", " ", "query error: bad_response: unexpected end of JSON input"},
+            {"200", "{\"status\":\"succ", "query error: bad_response: unexpected end of JSON input"},
+            {"200", BAD_DATA, "query error: bad_data: invalid parameter \"query\": 1:4: parse error: unexpected end of input"},
+        };
+        for (String[] c : cases) {
+            answers.put("/api/v1/query", new String[] {c[0], c[1]});
+            assertEquals(new Result(1, "", c[2] + "\n"), run(new QueryCommand.Instant(), url, "up"), c[0] + " " + c[1]);
+        }
+        answers.put("/api/v1/query", new String[] {"405", "Method Not Allowed"});
+        requests.clear();
+        assertEquals(new Result(1, "", "query error: client_error: client error: 405 (detail: Method Not Allowed)\n"),
+                run(new QueryCommand.Instant(), url, "up", "--time=1700000000"));
+        assertEquals(List.of("POST /api/v1/query query=up&time=1700000000", "GET /api/v1/query query=up&time=1700000000"), requests);
+        answers.put("/-/healthy", new String[] {"500", "down"});
+        assertEquals(new Result(1, "", "check failed: URL=" + url + "/, status=500\n"),
+                run(new CheckServerStatusCommand.Healthy(), "--url=" + url + "/"));
+        assertEquals("GET /-/healthy ", requests.get(requests.size() - 1));
+    }
+
+    /** promtool's check gives up after 10 s with Go's context error; here after 300 ms. */
+    @Test
+    void aServerThatNeverAnswersIsAContextDeadline() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String silentUrl = "http://127.0.0.1:" + silent.getLocalPort();
+            assertEquals(new Result(1, "", "Get \"" + silentUrl + "/-/healthy\": context deadline exceeded\n"),
+                    run(new CheckServerStatusCommand.Healthy(java.time.Duration.ofMillis(300)), "--url=" + silentUrl));
+        }
     }
 
     @Test
@@ -230,5 +330,40 @@ class PromtoolClientCommandsTest {
                 run(new QueryCommand.Instant(), "--step=1s", url, "up").code());
         assertEquals(promtool("check", "healthy", "--bogus").code(), run(new CheckServerStatusCommand.Healthy(), "--bogus").code());
         assertEquals(promtool("check", "web-config").code(), run(new CheckWebConfigCommand()).code());
+    }
+
+    /**
+     * The installed promtool (2.42) on the same failures: a closed port, an unknown host, and the
+     * HTTP error statuses where client_golang reads a body as Prometheus 3's does (a status other
+     * than 2xx, 400 and 422, with the body as detail; the API error of a 400 or 422 with a JSON
+     * body; the GET after a refused POST). 2.42 differs, by its older client, on a 400 or 422
+     * whose body is no JSON and on a 2xx body that is no JSON (jsoniter's words): not compared.
+     */
+    @Test
+    void connectionAndHttpErrorsMatchTheInstalledPromtool() throws Exception {
+        Peers.require("promtool");
+        String[][] statuses = {
+            {"500", "oops\nsecond line\n"}, {"503", BAD_DATA}, {"404", "404 page not found\n"}, {"401", ""}, {"429", "slow down"},
+            {"405", "Method Not Allowed"}, {"400", BAD_DATA}, {"422", BAD_DATA},
+        };
+        for (String[] c : statuses) {
+            answers.put("/api/v1/query", new String[] {c[0], c[1]});
+            answers.put("/api/v1/query_range", new String[] {c[0], c[1]});
+            assertEquals(promtool("query", "instant", url, "up", "--time=1700000000"),
+                    run(new QueryCommand.Instant(), url, "up", "--time=1700000000"), c[0] + " " + c[1]);
+            assertEquals(promtool("query", "range", url, "up", "--start=1700000000", "--end=1700000600"),
+                    run(new QueryCommand.Range(), url, "up", "--start=1700000000", "--end=1700000600"), c[0] + " " + c[1]);
+        }
+        String unknown = "http://nosuchhost.invalid:9090";
+        assertEquals(promtool("query", "instant", unknown, "up"), run(new QueryCommand.Instant(), unknown, "up"));
+        server.stop(0);
+        assertEquals(promtool("query", "instant", url, "up"), run(new QueryCommand.Instant(), url, "up"));
+        assertEquals(promtool("query", "range", url, "up"), run(new QueryCommand.Range(), url, "up"));
+        assertEquals(promtool("query", "labels", "--start=1700000000", "--end=1700000600", "--match=up{x=\"a b\"}", url, "job"),
+                run(new QueryCommand.Labels(), "--start=1700000000", "--end=1700000600", "--match=up{x=\"a b\"}", url, "job"));
+        String secret = url.replace("http://", "http://u:p@");
+        assertEquals(promtool("query", "instant", secret, "up"), run(new QueryCommand.Instant(), secret, "up"));
+        String v6 = "http://[::1]:" + server.getAddress().getPort();
+        assertEquals(promtool("query", "instant", v6, "up"), run(new QueryCommand.Instant(), v6, "up"));
     }
 }

@@ -105,6 +105,15 @@ class QueryAnalyzeCommandTest {
         assertEquals(new Result(0, QueryAnalyzeCommand.HEADER + "\n\n\n" + QueryAnalyzeCommand.FOOTER + "\n", ""), r);
     }
 
+    /** promtool 3's checkErr prints the client's error alone: Go's *url.Error, after the header already printed. */
+    @Test
+    void aServerThatIsDownIsReportedAsGosClientReportsIt() throws Exception {
+        server.stop(0);
+        String address = url.substring("http://".length());
+        assertEquals(new Result(1, QueryAnalyzeCommand.HEADER + "\n\n", "Post \"" + url + "/api/v1/query\": dial tcp " + address
+                + ": connect: connection refused\n"), run(new QueryAnalyzeCommand(), "--server=" + url, "--type=histogram", "--match=x"));
+    }
+
     @Test
     void usageErrorsAndBadAnswersExitOneAsPromtool() throws Exception {
         assertEquals(new Result(1, "", "analyze type is classic, must be 'histogram'\n"),

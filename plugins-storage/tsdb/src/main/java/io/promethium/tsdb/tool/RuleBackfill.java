@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.api.model.Labels;
 import io.promethium.api.tool.CommandLine;
 import io.promethium.goformat.GoDurations;
+import io.promethium.goformat.GoNetErrors;
 import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.internal.block.BlockMeta;
@@ -175,8 +176,8 @@ final class RuleBackfill {
                         evaluate(a.url(), g, r, aligned, to, series);
                     } catch (IOException | RuntimeException e) {
                         failed.put(key, e.getMessage());
-                        err.println("rule importer error: group " + GoStrings.quote(g.name()) + ", rule " + GoStrings.quote(r.record())
-                                + ": " + e.getMessage());
+                        // promtool's line: the error alone (query range: <client_golang's error>).
+                        err.println("rule importer error: " + e.getMessage());
                     }
                 }
             }
@@ -288,18 +289,32 @@ final class RuleBackfill {
             Thread.currentThread().interrupt();
             throw new IOException("query range: interrupted");
         } catch (IOException e) {
-            throw new IOException("query range: " + uri + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            // Go's *url.Error names the URL as given, user included, password as ***.
+            URI asGiven = URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + "/api/v1/query_range");
+            throw new IOException("query range: " + GoNetErrors.urlError("Post", asGiven, e), e);
+        }
+        // client_golang's apiClientImpl.Do: a status other than 2xx, 400 and 422 is an HTTP error
+        // whatever the body; 400 and 422 carry the API's error.
+        int code = resp.statusCode();
+        boolean apiStatus = code / 100 == 2 || code == 400 || code == 422;
+        if (!apiStatus) {
+            throw new IOException("query range: " + GoNetErrors.apiStatusError(code));
         }
         JsonNode body;
         try {
             body = json.readTree(resp.body());
         } catch (IOException e) {
-            throw new IOException("query range: " + uri + " answered " + resp.statusCode() + " with a body that is not JSON");
+            throw new IOException("query range: " + (code / 100 == 2 ? "bad_response: the answer is not JSON" : GoNetErrors.apiStatusError(code)));
         }
-        if (body == null || !"success".equals(body.path("status").asText())) {
+        String status = body == null ? "" : body.path("status").asText();
+        if (code / 100 != 2 && status.equals("success")) {
+            throw new IOException("query range: bad_response: inconsistent body for response code");
+        }
+        if (code / 100 != 2 || status.equals("error")) {
             String type = body == null ? "" : body.path("errorType").asText();
             String msg = body == null ? "" : body.path("error").asText();
-            throw new IOException("query range: " + (type.isEmpty() ? "status " + resp.statusCode() : type) + ": " + msg);
+            throw new IOException("query range: " + (type.isEmpty() ? "client_error" : type) + ": "
+                    + (msg.isEmpty() ? "client error: " + code : msg));
         }
         return body.path("data");
     }

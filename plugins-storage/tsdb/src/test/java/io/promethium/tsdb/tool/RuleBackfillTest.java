@@ -210,8 +210,65 @@ class RuleBackfillTest {
         }
         assertThat(run("create-blocks-from", "rules", "--start=1700000000", "--end=1700003600", "--url=http://127.0.0.1:" + port,
                 "--output-dir=" + outDir, rules.toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rule importer error: group \"g\", rule \"x\": query range:")
-                .contains("error importing rules");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rule importer error: query range: Post \"http://127.0.0.1:" + port
+                + "/api/v1/query_range\": dial tcp 127.0.0.1:" + port + ": connect: connection refused\n").contains("error importing rules");
+    }
+
+    /**
+     * promtool's lines for a refused connection and for HTTP error statuses (client_golang's
+     * {@code server_error: server error: 500}, the API's error of a 422), against a loopback
+     * stand-in of the HTTP API answering {@code query_range} with a fixed status and body; the
+     * installed promtool (2.42), where present, prints the same lines for the same stand-in.
+     */
+    @Test
+    void queryErrorsAreWordedAsPromtool() throws Exception {
+        Path rules = dir.resolve("r.yml");
+        Files.writeString(rules, "groups:\n  - name: g\n    rules:\n      - record: x\n        expr: up\n");
+        String[] answer = {"500", "oops"};
+        HttpServer api = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = answer[1].getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        api.start();
+        try {
+            String url = "--url=http://127.0.0.1:" + api.getAddress().getPort();
+            String[][] cases = {
+                {"500", "oops", "rule importer error: query range: server_error: server error: 500"},
+                {"404", "404 page not found", "rule importer error: query range: client_error: client error: 404"},
+                {"422", "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"boom\"}",
+                    "rule importer error: query range: execution: boom"},
+            };
+            // The comparison where promtool is installed; under CI=true a missing one fails.
+            Path promtool = io.promethium.testsupport.Ci.active() ? Peers.require("promtool") : Peers.find("promtool").orElse(null);
+            for (String[] c : cases) {
+                answer[0] = c[0];
+                answer[1] = c[1];
+                assertThat(run("create-blocks-from", "rules", "--start=1700000000", "--end=1700000600", url,
+                        "--output-dir=" + dir.resolve("o" + c[0]), rules.toString())).isEqualTo(1);
+                List<String> ours = errorLines(err.toString(StandardCharsets.UTF_8));
+                assertThat(ours).containsExactly(c[2], "error importing rules");
+                if (promtool != null) {
+                    Process p = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "rules", "--start=1700000000",
+                            "--end=1700000600", url, "--output-dir=" + dir.resolve("p" + c[0]), rules.toString())
+                            .redirectErrorStream(true).start();
+                    String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue()).isEqualTo(1);
+                    assertThat(errorLines(theirs)).as("promtool for " + c[0]).isEqualTo(ours);
+                }
+            }
+        } finally {
+            api.stop(0);
+        }
+    }
+
+    /** The error lines of a run, without the progress log lines (whose format differs). */
+    private static List<String> errorLines(String output) {
+        return output.lines().filter(l -> l.startsWith("rule importer error:") || l.equals("error importing rules")).toList();
     }
 
     /**

@@ -76,6 +76,8 @@ final class Ec2Discoverer implements Discoverer {
         this.log = Objects.requireNonNull(log, "log is null");
         this.refresher = new RefreshingDiscoverer("EC2 SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("EC2 SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(metrics.mechanism, owner);
     }
 
     @Override

@@ -63,6 +63,8 @@ final class LightsailDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Lightsail SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Lightsail SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(metrics.mechanism, owner);
     }
 
     @Override

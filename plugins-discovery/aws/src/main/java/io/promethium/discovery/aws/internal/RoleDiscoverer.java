@@ -46,6 +46,8 @@ final class RoleDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer(name, config.refreshInterval(), threads,
                 new DiscoveryFailures(name + ": ", Objects.requireNonNull(log, "log is null"), metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(metrics.mechanism, owner);
     }
 
     @Override

@@ -86,6 +86,8 @@ final class AzureDiscoverer implements Discoverer {
         this.log = Objects.requireNonNull(log, "log is null");
         this.refresher = new RefreshingDiscoverer("Azure SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Azure SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(AzureSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -56,6 +56,8 @@ final class DigitaloceanDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("DigitalOcean SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("DigitalOcean SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(DigitaloceanSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -43,16 +43,23 @@ final class DnsDiscoverer implements Discoverer {
     private final DnsSdConfig config;
     private final DnsLookup lookup;
     private final DnsSdMetrics metrics;
+    /** The job: the refresh metrics' {@code config} label. */
+    private final String owner;
     private final Logger log;
     private final DiscoveryFailures failures;
     private final RefreshingDiscoverer refresher;
     /** The last good group of each name: a failed lookup keeps it. */
     private final Map<String, TargetGroup> lastGood = new HashMap<>();
 
-    DnsDiscoverer(DnsSdConfig config, DnsLookup lookup, DnsSdMetrics metrics, Logger log, ThreadFactory threads) {
+    DnsDiscoverer(DnsSdConfig config, DnsLookup lookup, DnsSdMetrics metrics, String owner, Logger log, ThreadFactory threads) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.lookup = Objects.requireNonNull(lookup, "lookup is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.owner = Objects.requireNonNull(owner, "owner is null");
+        // On /metrics from the start, as Prometheus's Instantiate makes them. A refresh as a whole
+        // never fails (failed lookups are counted per name), so the failures stay 0, as there.
+        metrics.refreshFailures.add(0, DnsSdMetrics.MECHANISM, owner);
+        metrics.refreshDuration.instantiate(DnsSdMetrics.MECHANISM, owner);
         this.log = Objects.requireNonNull(log, "log is null");
         this.failures = new DiscoveryFailures("DNS-SD: ", log, metrics.failures);
         // Lookup failures are per name (counted above); a refresh as a whole does not fail.
@@ -71,6 +78,15 @@ final class DnsDiscoverer implements Discoverer {
 
     /** Looks every name up: each name's group, its last good one when the lookup fails. */
     List<TargetGroup> refresh() throws InterruptedException {
+        long start = System.nanoTime();
+        try {
+            return lookUpAll();
+        } finally {
+            metrics.refreshDuration.observe((System.nanoTime() - start) / 1e9, DnsSdMetrics.MECHANISM, owner);
+        }
+    }
+
+    private List<TargetGroup> lookUpAll() throws InterruptedException {
         List<TargetGroup> groups = new ArrayList<>();
         for (String name : config.names()) {
             if (Thread.currentThread().isInterrupted()) {

@@ -54,6 +54,6 @@ public final class DnsDiscovererFactory implements DiscovererFactory {
     public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
         DnsSdConfig parsed = DnsSdConfig.parse(config);
         return new DnsDiscoverer(parsed, new DnsLookup(ResolvConf.read(resolvConf)), new DnsSdMetrics(context.metrics()),
-                context.logger(), context.threads());
+                context.owner(), context.logger(), context.threads());
     }
 }

@@ -64,6 +64,10 @@ class DnsmasqDiscoveryTest {
         assertThat(web1.get("__meta_dns_mx_record_target")).isEmpty();
         assertThat(web1.get("__meta_dns_ns_record_target")).isEmpty();
         assertThat(harness.context().metrics().value("prometheus_sd_dns_lookups_total")).isGreaterThanOrEqualTo(1);
+        // Each refresh is timed, as Prometheus's refresh discoverers; a refresh as a whole never fails.
+        assertThat(harness.context().metrics().count("prometheus_sd_refresh_duration_seconds", "dns", "dns-test")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.context().metrics().count("prometheus_sd_refresh_duration_histogram_seconds", "dns")).isGreaterThanOrEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "dns", "dns-test")).isZero();
     }
 
     @Test

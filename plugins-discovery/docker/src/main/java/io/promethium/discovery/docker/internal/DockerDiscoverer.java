@@ -54,6 +54,8 @@ final class DockerDiscoverer implements Discoverer {
         this.containersPath = "/containers/json" + filterQuery(config.filters());
         this.refresher = new RefreshingDiscoverer("Docker SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Docker SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(metrics.mechanism, owner);
     }
 
     /** Docker's {@code filters} parameter: {@code {"name":{"value":true}}}, keys sorted as Go's JSON writes a map. */

@@ -51,6 +51,8 @@ final class DockerswarmDiscoverer implements Discoverer {
         this.filters = DockerDiscoverer.filterQuery(config.filters());
         this.refresher = new RefreshingDiscoverer("Docker Swarm SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Docker Swarm SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(metrics.mechanism, owner);
     }
 
     @Override

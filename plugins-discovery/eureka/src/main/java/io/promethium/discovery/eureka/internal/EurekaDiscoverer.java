@@ -63,6 +63,8 @@ final class EurekaDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Eureka SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Eureka SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(EurekaSdMetrics.MECHANISM, owner);
     }
 
     private static XMLInputFactory xmlFactory() {

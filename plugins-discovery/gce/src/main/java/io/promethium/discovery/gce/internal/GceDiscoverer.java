@@ -60,6 +60,8 @@ final class GceDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("GCE SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("GCE SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(GceSdMetrics.MECHANISM, owner);
     }
 
     @Override

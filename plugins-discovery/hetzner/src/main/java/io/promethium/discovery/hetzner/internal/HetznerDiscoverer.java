@@ -64,6 +64,8 @@ final class HetznerDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Hetzner SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Hetzner SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(HetznerSdMetrics.MECHANISM, owner);
     }
 
     @Override

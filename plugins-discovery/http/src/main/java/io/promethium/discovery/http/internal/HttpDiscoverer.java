@@ -69,6 +69,7 @@ final class HttpDiscoverer implements Discoverer {
                 new DiscoveryFailures("HTTP SD: ", log, metrics.failures), this::refresh);
         // On /metrics at 0 from the start, as Prometheus instantiates its refresh metrics.
         metrics.refreshFailures.add(0, MECHANISM, owner);
+        metrics.refreshDuration.instantiate(MECHANISM, owner);
     }
 
     @Override

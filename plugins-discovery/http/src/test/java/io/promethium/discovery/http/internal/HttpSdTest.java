@@ -152,6 +152,23 @@ class HttpSdTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("close while a request hangs").isLessThan(5000);
     }
 
+    /**
+     * As Prometheus, which instantiates its refresh metrics when the discoverer is built: while the
+     * first request hangs, the failures counter, the duration summary (per job) and histogram (per
+     * mechanism) are there, at 0.
+     */
+    @Test
+    void refreshMetricsExistAtZeroBeforeTheFirstRefreshEnds() throws Exception {
+        endpoint.hang(true);
+        start(Map.of("refresh_interval", "30s"), HttpDiscovererFactory.DEFAULT_BODY_LIMIT);
+        io.promethium.api.testing.TestMetricsRegistrar metrics = context.metrics();
+        assertThat(metrics.exists("prometheus_sd_refresh_failures_total", "http", "http-job")).isTrue();
+        assertThat(metrics.exists("prometheus_sd_refresh_duration_seconds", "http", "http-job")).isTrue();
+        assertThat(metrics.exists("prometheus_sd_refresh_duration_histogram_seconds", "http")).isTrue();
+        assertThat(metrics.count("prometheus_sd_refresh_duration_seconds", "http", "http-job")).isZero();
+        assertThat(metrics.count("prometheus_sd_refresh_duration_histogram_seconds", "http")).isZero();
+    }
+
     @Test
     void acceptsJsonWithACharsetAndANullBody() throws Exception {
         endpoint.answer(200, "application/json; charset=utf-8", "null");

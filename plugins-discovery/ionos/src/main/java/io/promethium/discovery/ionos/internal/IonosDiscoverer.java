@@ -55,6 +55,8 @@ final class IonosDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("IONOS SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("IONOS SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(IonosSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -70,6 +70,8 @@ final class LinodeDiscoverer implements Discoverer {
         this.lastRefresh = LocalDateTime.now(clock.withZone(ZoneOffset.UTC));
         this.refresher = new RefreshingDiscoverer("Linode SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Linode SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(LinodeSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -69,6 +69,8 @@ final class MarathonDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Marathon SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Marathon SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(MarathonSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -76,6 +76,7 @@ final class NomadDiscoverer implements Discoverer {
                 new DiscoveryFailures("Nomad SD: ", log, metrics.failures), this::refresh);
         // On /metrics at 0 from the start, as Prometheus instantiates its refresh metrics.
         metrics.refreshFailures.add(0, NomadSdMetrics.MECHANISM, owner);
+        metrics.refreshDuration.instantiate(NomadSdMetrics.MECHANISM, owner);
     }
 
     @Override

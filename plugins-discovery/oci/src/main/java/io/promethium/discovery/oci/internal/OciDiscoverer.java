@@ -103,6 +103,8 @@ final class OciDiscoverer implements Discoverer {
         this.log = Objects.requireNonNull(log, "log is null");
         this.refresher = new RefreshingDiscoverer("OCI SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("OCI SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(OciSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -67,6 +67,8 @@ final class OpenstackDiscoverer implements Discoverer {
         this.log = Objects.requireNonNull(log, "log is null");
         this.refresher = new RefreshingDiscoverer("OpenStack SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("OpenStack SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(OpenstackSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -62,6 +62,8 @@ final class OutscaleDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Outscale SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Outscale SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(OutscaleSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -65,6 +65,8 @@ final class OvhcloudDiscoverer implements Discoverer {
         this.log = Objects.requireNonNull(log, "log is null");
         this.refresher = new RefreshingDiscoverer("OVHcloud SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("OVHcloud SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(OvhcloudSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -64,6 +64,8 @@ final class PuppetdbDiscoverer implements Discoverer {
         this.url = config.queryUrl();
         this.refresher = new RefreshingDiscoverer("PuppetDB SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("PuppetDB SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(PuppetdbSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -61,6 +61,8 @@ final class StackitDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("STACKIT SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("STACKIT SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(StackitSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -49,6 +49,8 @@ final class TritonDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Triton SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Triton SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(TritonSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -49,6 +49,8 @@ final class UyuniDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Uyuni SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Uyuni SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(UyuniSdMetrics.MECHANISM, owner);
     }
 
     @Override

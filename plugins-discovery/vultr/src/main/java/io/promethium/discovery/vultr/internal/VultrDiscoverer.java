@@ -55,6 +55,8 @@ final class VultrDiscoverer implements Discoverer {
         this.owner = Objects.requireNonNull(owner, "owner is null");
         this.refresher = new RefreshingDiscoverer("Vultr SD", config.refreshInterval(), threads,
                 new DiscoveryFailures("Vultr SD: ", log, metrics.failuresOf(owner)), this::refresh);
+        // On /metrics from the start (count 0, quantiles NaN), as Prometheus's Instantiate makes them.
+        metrics.refreshDuration.instantiate(VultrSdMetrics.MECHANISM, owner);
     }
 
     @Override

@@ -33,12 +33,14 @@ public final class ChurnCompactionBenchmark {
         int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().threadId();
+        AfterGc afterGc = new AfterGc();
         Path dir = Files.createTempDirectory("churn-bench-");
         TsdbOptions o = TestSupport.options(dir).withBlockDuration(Duration.ofMinutes(2));
         long ingestAllocated = 0;
         long compactAllocated = 0;
         long maxCompactAllocated = 0;
         int compactions = 0;
+        long maxLive = 0;
         try (Tsdb db = Tsdb.open(o)) {
             int[] pod = new int[targets];
             for (int k = 0; k < targets; k++) {
@@ -78,6 +80,7 @@ public final class ChurnCompactionBenchmark {
                 headMin = Math.min(headMin, t);
                 if (db.head().maxTime() - db.head().minTime() > o.blockDuration().toMillis() * 3 / 2) {
                     int before = db.head().numSeries();
+                    afterGc.reset();
                     long c0 = threads.getThreadAllocatedBytes(self);
                     long n0 = System.nanoTime();
                     db.compact();
@@ -85,16 +88,62 @@ public final class ChurnCompactionBenchmark {
                     compactions++;
                     compactAllocated += allocated;
                     maxCompactAllocated = Math.max(maxCompactAllocated, allocated);
-                    System.out.printf(Locale.ROOT, "minute %4.1f: compaction allocated %,d bytes (%,d per head series), head %,d -> %,d series, "
-                            + "%d blocks, %d ms%n", t / (double) MINUTE, allocated, allocated / before, before, db.head().numSeries(),
-                            db.blocks.size(), (System.nanoTime() - n0) / 1_000_000);
+                    long liveMax = afterGc.max();
+                    maxLive = Math.max(maxLive, liveMax);
+                    System.out.printf(Locale.ROOT, "minute %4.1f: compaction allocated %,d bytes (%,d per head series), heap after GC "
+                            + "at most %,d bytes during it (%d GCs), head %,d -> %,d series, %d blocks, %d ms%n", t / (double) MINUTE,
+                            allocated, allocated / before, liveMax, afterGc.count(), before, db.head().numSeries(), db.blocks.size(),
+                            (System.nanoTime() - n0) / 1_000_000);
                 }
             }
             System.out.printf(Locale.ROOT, "%d targets x %d series, %d min: ingestion allocated %,d bytes; %d compactions allocated %,d bytes "
-                    + "(largest %,d)%n", targets, SERIES_PER_TARGET, minutes, ingestAllocated, compactions, compactAllocated,
-                    maxCompactAllocated);
+                    + "(largest %,d); heap after GC during a compaction at most %,d bytes%n", targets, SERIES_PER_TARGET, minutes,
+                    ingestAllocated, compactions, compactAllocated, maxCompactAllocated, maxLive);
         } finally {
             io.promethium.tsdb.internal.fs.Fsync.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * The heap in use after each garbage collection (what survived it), the largest since
+     * {@link #reset}: how much a compaction holds at once, as opposed to what it allocates.
+     */
+    private static final class AfterGc implements javax.management.NotificationListener {
+        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        AfterGc() {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener(this, null, null);
+            }
+        }
+
+        @Override
+        public void handleNotification(javax.management.Notification n, Object handback) {
+            if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                return;
+            }
+            var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+            long used = 0;
+            for (var u : info.getGcInfo().getMemoryUsageAfterGc().values()) {
+                used += u.getUsed();
+            }
+            long u = used;
+            max.accumulateAndGet(u, Math::max);
+            count.incrementAndGet();
+        }
+
+        void reset() {
+            max.set(0);
+            count.set(0);
+        }
+
+        long max() {
+            return max.get();
+        }
+
+        int count() {
+            return count.get();
         }
     }
 

@@ -128,7 +128,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
     }
 
-    /** A compaction queued by a commit and not yet started (one at a time, as Prometheus's compactc). */
+    /** A compaction queued or running on a commit's signal (one at a time, as Prometheus's compactc). */
     private final AtomicBoolean compactionQueued = new AtomicBoolean();
     /**
      * After a commit-triggered compaction that failed or left the head compactable, commits stop
@@ -148,13 +148,17 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         }
         try {
             background.execute(() -> {
-                compactionQueued.set(false);
-                boolean ok = TsdbCompaction.compactQuietly(this);
-                if (!ok || head.compactable()) {
-                    commitTriggerQuietUntil = System.nanoTime() + options.compactionInterval().toNanos();
-                    commitTriggerQuiet = true;
-                } else {
-                    commitTriggerQuiet = false;
+                try {
+                    boolean ok = TsdbCompaction.compactQuietly(this);
+                    if (!ok || head.compactable()) {
+                        commitTriggerQuietUntil = System.nanoTime() + options.compactionInterval().toNanos();
+                        commitTriggerQuiet = true;
+                    } else {
+                        commitTriggerQuiet = false;
+                    }
+                } finally {
+                    // Cleared after the run: commits while it cuts the head queue no second pass.
+                    compactionQueued.set(false);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -74,4 +74,28 @@ class HeadCompactionOnCommitTest {
             assertThat(db.blocks.get(db.blocks.size() - 1).meta().maxTime()).isEqualTo(3 * BLOCK);
         }
     }
+
+    @Test
+    void aFailedCommitTriggeredCompactionIsNotRetriedByEveryCommitButByTheNextPeriodicPass() throws Exception {
+        FullDisk disk = new FullDisk();
+        disk.fullUnder = ".tmp"; // blocks and checkpoints are written under <name>.tmp, WAL segments are not
+        TsdbOptions o = options(dir).withBlockDuration(Duration.ofMillis(BLOCK)).withCompactionInterval(Duration.ofHours(1));
+        try (Tsdb db = Tsdb.open(o, disk)) {
+            Labels l = Labels.of("__name__", "up", "pod", "a");
+            long t = 0;
+            for (; t <= 4 * BLOCK; t += INTERVAL) {
+                Appender app = db.appender();
+                app.append(0, l, t, 1);
+                app.commit();
+                db.awaitBackground();
+            }
+            // Compactable from 190 s on: one attempt, then commits stay quiet for the interval.
+            assertThat(db.metrics().compactionsFailed.sum()).isEqualTo(1);
+            assertThat(db.blocks).isEmpty();
+            disk.fullUnder = null;
+            db.compact();
+            assertThat(db.blocks).isNotEmpty();
+            assertThat(db.head().compactable()).isFalse();
+        }
+    }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -121,8 +122,59 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             });
             long every = options.compactionInterval().toMillis();
             background.scheduleWithFixedDelay(() -> TsdbCompaction.compactQuietly(this), every, every, TimeUnit.MILLISECONDS);
+            head.onCompactable(blockDuration * 3 / 2, this::compactSoon);
         } else {
             background = null;
+        }
+    }
+
+    /** A compaction queued or running on a commit's signal (one at a time, as Prometheus's compactc). */
+    private final AtomicBoolean compactionQueued = new AtomicBoolean();
+    /**
+     * After a commit-triggered compaction that failed or left the head compactable, commits stop
+     * triggering until this nanoTime; the periodic pass keeps trying meanwhile.
+     */
+    private volatile long commitTriggerQuietUntil;
+    private volatile boolean commitTriggerQuiet;
+
+    /**
+     * Queues a compaction on the background thread, from the commit that made the head span
+     * more than 1.5 block durations (see {@link Head#onCompactable}); never blocks the committer.
+     */
+    private void compactSoon() {
+        if (closed || commitTriggerQuiet && System.nanoTime() - commitTriggerQuietUntil < 0
+                || !compactionQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    boolean ok = TsdbCompaction.compactQuietly(this);
+                    if (!ok || head.compactable()) {
+                        commitTriggerQuietUntil = System.nanoTime() + options.compactionInterval().toNanos();
+                        commitTriggerQuiet = true;
+                    } else {
+                        commitTriggerQuiet = false;
+                    }
+                } finally {
+                    // Cleared after the run: commits while it cuts the head queue no second pass.
+                    compactionQueued.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            compactionQueued.set(false); // closing
+        }
+    }
+
+    /** Waits until the background thread has run what was queued before this call (tests). */
+    void awaitBackground() throws InterruptedException {
+        if (background == null) {
+            return;
+        }
+        try {
+            background.submit(() -> { }).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("background thread did not get to a no-op: " + e, e);
         }
     }
 

@@ -83,14 +83,17 @@ final class TsdbCompaction {
         }
     }
 
-    static void compactQuietly(Tsdb t) {
+    /** {@link #compact}, logging a failure instead of throwing it; returns whether it succeeded. */
+    static boolean compactQuietly(Tsdb t) {
         try {
             compact(t);
+            return true;
         } catch (RuntimeException e) {
             // An I/O failure was logged when its episode began (once, not at every retry).
             if (!(e instanceof StorageException s && s.reason() == Reason.IO)) {
                 Tsdb.LOG.log(Level.WARNING, "background compaction of " + t.dir + " failed; will retry", e);
             }
+            return false;
         }
     }
 

@@ -103,6 +103,20 @@ final class BlockIndex implements AutoCloseable {
      * ascending docs (it only moves forward); get a fresh one from {@link #seriesValues()} otherwise.
      */
     SeriesMeta series(BinaryDocValues values, int doc) {
+        return series(values, doc, null);
+    }
+
+    /** Format 2's number of symbols (0 for format 1): the size of a cache for {@link #series(BinaryDocValues, int, String[])}. */
+    int symbolCount() {
+        return symbols == null ? 0 : symbols.size();
+    }
+
+    /**
+     * As {@link #series(BinaryDocValues, int)}, each symbol decoded once into {@code symbolCache}
+     * (null, or {@link #symbolCount()} long): a pass over every series (a merge) then shares the
+     * strings instead of decoding ten per series.
+     */
+    SeriesMeta series(BinaryDocValues values, int doc, String[] symbolCache) {
         try {
             if (values == null || !values.advanceExact(doc)) {
                 throw new FormatException("document " + doc + " lacks its series data");
@@ -119,7 +133,7 @@ final class BlockIndex implements AutoCloseable {
                 }
             } else {
                 for (int i = 0; i < n; i++) {
-                    lb.set(symbols.get(in.readUvarint()), symbols.get(in.readUvarint()));
+                    lb.set(symbol(in.readUvarint(), symbolCache), symbol(in.readUvarint(), symbolCache));
                 }
                 prevMax = minTime;
                 prevRef = BlockWriter.FIRST_REF;
@@ -140,6 +154,17 @@ final class BlockIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String symbol(long id, String[] cache) {
+        if (cache == null || id < 0 || id >= cache.length) {
+            return symbols.get(id); // out of range: its error names the table
+        }
+        String s = cache[(int) id];
+        if (s == null) {
+            s = cache[(int) id] = symbols.get(id);
+        }
+        return s;
     }
 
     /** The start timestamps of the series (null when none of the block's series has any). */

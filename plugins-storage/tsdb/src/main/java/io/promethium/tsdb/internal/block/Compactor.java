@@ -74,51 +74,81 @@ public final class Compactor {
     }
 
     /**
+     * A block's documents in order (document order is label order), one decoded at a time: a
+     * merge holds one series per source block, not every series of every source (which under
+     * series churn was hundreds of megabytes of labels and chunk references at once).
+     */
+    private static final class Cursor {
+        private final Block block;
+        private final org.apache.lucene.index.BinaryDocValues values;
+        private final org.apache.lucene.index.BinaryDocValues startValues;
+        private final int maxDoc;
+        /** The block's symbols, decoded once each for the whole merge. */
+        private final String[] symbols;
+        private int doc = -1;
+        private Part current;
+
+        Cursor(Block block) {
+            this.block = block;
+            this.values = block.index().seriesValues();
+            this.startValues = block.index().startValues();
+            this.maxDoc = block.index().maxDoc();
+            this.symbols = new String[block.index().symbolCount()];
+            advance();
+        }
+
+        /** The series under the cursor, or null when the block is done. */
+        Part current() {
+            return current;
+        }
+
+        void advance() {
+            doc++;
+            current = doc < maxDoc
+                    ? new Part(block, block.index().series(values, doc, symbols), block.deleted(doc), block.index().starts(startValues, doc))
+                    : null;
+        }
+    }
+
+    /**
      * Merges blocks into one under {@code parent}; the sources stay until the caller removes them.
      * A series whose parts neither overlap in time nor carry tombstones has its encoded chunks
-     * copied as they are; otherwise its samples are merged and re-encoded.
+     * copied as they are; otherwise its samples are merged and re-encoded. Each source is read
+     * in label order through a {@link Cursor}.
      */
     public synchronized BlockMeta merge(List<Block> blocks, Path parent) throws IOException {
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
         int level = 0;
         Set<String> sources = new LinkedHashSet<>();
-        List<List<Part>> lists = new ArrayList<>();
+        List<Cursor> cursors = new ArrayList<>(blocks.size());
         for (Block b : blocks) {
             mint = Math.min(mint, b.meta().minTime());
             maxt = Math.max(maxt, b.meta().maxTime());
             level = Math.max(level, b.meta().level());
             sources.addAll(b.meta().sources());
-            List<Part> parts = new ArrayList<>(b.index().maxDoc());
-            var values = b.index().seriesValues();
-            var startValues = b.index().startValues();
-            for (int doc = 0; doc < b.index().maxDoc(); doc++) {
-                parts.add(new Part(b, b.index().series(values, doc), b.deleted(doc), b.index().starts(startValues, doc)));
-            }
-            lists.add(parts);
+            cursors.add(new Cursor(b));
         }
-        int[] pos = new int[lists.size()];
         ChunkReader.Loaded loaded = new ChunkReader.Loaded();
         try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk)) {
             List<Part> group = new ArrayList<>();
             while (true) {
                 io.promethium.api.model.Labels min = null;
-                for (int i = 0; i < lists.size(); i++) {
-                    if (pos[i] < lists.get(i).size()) {
-                        var l = lists.get(i).get(pos[i]).meta().labels();
-                        if (min == null || l.compareTo(min) < 0) {
-                            min = l;
-                        }
+                for (Cursor c : cursors) {
+                    Part p = c.current();
+                    if (p != null && (min == null || p.meta().labels().compareTo(min) < 0)) {
+                        min = p.meta().labels();
                     }
                 }
                 if (min == null) {
                     break;
                 }
                 group.clear();
-                for (int i = 0; i < lists.size(); i++) {
-                    if (pos[i] < lists.get(i).size() && lists.get(i).get(pos[i]).meta().labels().equals(min)) {
-                        group.add(lists.get(i).get(pos[i]));
-                        pos[i]++;
+                for (Cursor c : cursors) {
+                    Part p = c.current();
+                    if (p != null && p.meta().labels().equals(min)) {
+                        group.add(p);
+                        c.advance();
                     }
                 }
                 group.sort(Comparator.comparingLong((Part p) -> p.meta().mints().length == 0 ? Long.MAX_VALUE : p.meta().mints()[0]));

@@ -43,6 +43,8 @@ public final class Head implements org.apache.lucene.util.Accountable {
     /** In-order samples before this are in blocks; reads of head chunks start here. */
     private volatile long persistedBefore = Long.MIN_VALUE;
     private volatile long outOfOrderWindow;
+    private volatile long compactableSpan = Long.MAX_VALUE;
+    private volatile Runnable compactionTrigger;
 
     /**
      * The start timestamps of the series that have any, by series ref: series without them cost
@@ -129,6 +131,37 @@ public final class Head implements org.apache.lucene.util.Accountable {
 
     public long minValidTime() {
         return minValidTime;
+    }
+
+    /** Whether out-of-order appends are allowed (a window above zero). */
+    boolean outOfOrderEnabled() {
+        return outOfOrderWindow > 0;
+    }
+
+    /**
+     * Calls {@code trigger} after each commit that leaves the head spanning more than
+     * {@code span} milliseconds (Prometheus: 1.5 block durations), as Prometheus's appender
+     * signals its compactor on commit: a compaction checked only every minute truncates up to a
+     * minute late, and under churn the head meanwhile keeps one more replacement's ended series.
+     * The trigger must be cheap and not block (it runs on the committing thread).
+     */
+    public void onCompactable(long span, Runnable trigger) {
+        this.compactableSpan = span;
+        this.compactionTrigger = requireNonNull(trigger, "trigger is null");
+    }
+
+    /** Whether the head spans more than the span given to {@link #onCompactable}. */
+    public boolean compactable() {
+        long max = maxTime.get();
+        long min = minTime.get();
+        return compactionTrigger != null && max != Long.MIN_VALUE && min != Long.MAX_VALUE && max - min > compactableSpan;
+    }
+
+    /** After a commit: signals the compactor when the head became compactable. */
+    void committed() {
+        if (compactable()) {
+            compactionTrigger.run();
+        }
     }
 
     /** The oldest timestamp an out-of-order sample may have now, or MAX_VALUE when disabled. */

@@ -53,6 +53,7 @@ final class HeadAppender implements Appender {
             if (labels == null) {
                 throw new StorageException(Reason.LIMIT, "unknown series ref " + ref + " and no labels");
             }
+            rejectOutOfBoundsBeforeCreate(labels, timestamp);
             s = head.getOrCreate(labels);
         }
         int code = s.appendable(timestamp, value, head.outOfOrderMin(), head.minValidTime());
@@ -133,6 +134,9 @@ final class HeadAppender implements Appender {
     }
 
     private long appendAnyHistogram(long ref, Labels labels, long timestamp, Object copy) {
+        if (labels != null && head.series(ref) == null) {
+            rejectOutOfBoundsBeforeCreate(labels, timestamp);
+        }
         MemSeries s = resolve(ref, labels);
         int code = s.appendableHistogram(timestamp, copy, head.outOfOrderMin(), head.minValidTime());
         if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
@@ -206,6 +210,20 @@ final class HeadAppender implements Appender {
             s = head.getOrCreate(labels);
         }
         return s;
+    }
+
+    /**
+     * A sample below the head's valid time, with out-of-order appends off, is refused before its
+     * series is looked up or created, as Prometheus's appender does: else a late staleness marker
+     * for a series head GC already dropped would bring it back empty, to be counted and kept
+     * until the next truncation.
+     */
+    private void rejectOutOfBoundsBeforeCreate(Labels labels, long timestamp) {
+        if (timestamp < head.minValidTime() && !head.outOfOrderEnabled()) {
+            metrics.outOfBoundsSamples.increment();
+            throw new StorageException(Reason.OUT_OF_BOUNDS, "out of bounds sample for " + labels + " at " + timestamp
+                    + " (head starts at " + head.minValidTime() + ")");
+        }
     }
 
     private void reject(int code, MemSeries s, long timestamp) {
@@ -310,6 +328,7 @@ final class HeadAppender implements Appender {
             head.gcLock().readLock().unlock();
             release();
         }
+        head.committed();
     }
 
     /** The batch's start timestamps, before the sample records they belong to (replay meets them first). */

@@ -80,6 +80,14 @@ public final class WalRecords {
     public interface Visitor {
         void series(long ref, Labels labels);
 
+        /**
+         * Whether the series entry of {@code ref} is wanted at all: false skips its labels
+         * without decoding them (a checkpoint drops most series records of ended series).
+         */
+        default boolean wantsSeries(long ref) {
+            return true;
+        }
+
         void sample(long ref, long t, double v);
 
         void tombstone(long ref, long mint, long maxt);
@@ -101,6 +109,12 @@ public final class WalRecords {
         /** The start timestamp of the sample of {@code ref} at {@code t}, which a later record of the commit holds. */
         default void startTimestamp(long ref, long t, long start) {
         }
+    }
+
+    /** A visitor that takes wanted series entries as their encoded bytes, undecoded (a checkpoint copies them). */
+    public interface SeriesEntryCopier extends Visitor {
+        /** The series entry of {@code ref} as {@code buf[from, to)}: ref and labels, as {@link Encoder#seriesEntry} writes them. */
+        void seriesEntry(long ref, byte[] buf, int from, int to);
     }
 
     /** Builds records into a reusable buffer. */
@@ -356,7 +370,17 @@ public final class WalRecords {
         switch (type) {
             case SERIES -> {
                 while (in.hasMore()) {
+                    int from = in.position();
                     long ref = in.readUvarint();
+                    if (!visitor.wantsSeries(ref)) {
+                        skipLabels(in);
+                        continue;
+                    }
+                    if (visitor instanceof SeriesEntryCopier copier) {
+                        skipLabels(in);
+                        copier.seriesEntry(ref, buf, from, in.position());
+                        continue;
+                    }
                     visitor.series(ref, labels(in, buf, labels));
                 }
             }
@@ -447,6 +471,14 @@ public final class WalRecords {
                 }
             }
             default -> throw new FormatException("unknown WAL record type " + type);
+        }
+    }
+
+    /** Moves past a series entry's labels (a count, then names and values as length-prefixed bytes). */
+    private static void skipLabels(ByteReader in) {
+        int n = in.readLength();
+        for (int i = 0; i < 2 * n; i++) {
+            in.skip(in.readLength());
         }
     }
 

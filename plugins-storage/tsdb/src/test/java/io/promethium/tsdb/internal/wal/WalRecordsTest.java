@@ -135,4 +135,48 @@ class WalRecordsTest {
         return new Visitor() {
         };
     }
+
+    @Test
+    void seriesEntriesAreSkippedUndecodedOrCopiedByteForByteAndTheCopiesDecodeAsTheOriginals() {
+        WalRecords.Encoder enc = new WalRecords.Encoder();
+        enc.begin(WalRecords.SERIES);
+        enc.seriesEntry(1, Labels.of("__name__", "up", "pod", "a"));
+        enc.seriesEntry(300, Labels.of("__name__", "température", "pod", "b-é"));
+        enc.seriesEntry(70_000, Labels.of("__name__", "up", "pod", "c"));
+        enc.end();
+        WalRecords.Encoder copy = new WalRecords.Encoder();
+        copy.begin(WalRecords.SERIES);
+        List<Long> asked = new ArrayList<>();
+        decode(enc, new CopyingVisitor() {
+            @Override
+            public boolean wantsSeries(long ref) {
+                asked.add(ref);
+                return ref != 1;
+            }
+
+            @Override
+            public void seriesEntry(long ref, byte[] buf, int from, int to) {
+                copy.bytes().writeBytes(buf, from, to - from);
+            }
+        });
+        copy.end();
+        assertThat(asked).containsExactly(1L, 300L, 70_000L);
+        List<String> seen = new ArrayList<>();
+        decode(copy, new Visitor() {
+            @Override
+            public void series(long ref, Labels labels) {
+                seen.add(ref + " " + labels);
+            }
+        });
+        assertThat(seen).containsExactly("300 " + Labels.of("__name__", "température", "pod", "b-é"),
+                "70000 " + Labels.of("__name__", "up", "pod", "c"));
+    }
+
+    /** A copier that sees nothing else. */
+    private abstract static class CopyingVisitor extends Visitor implements WalRecords.SeriesEntryCopier {
+        @Override
+        public void series(long ref, Labels labels) {
+            throw new AssertionError("a copier's series entries are not decoded");
+        }
+    }
 }

@@ -1,8 +1,6 @@
 package io.promethium.discovery.ovhcloud.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -43,11 +41,20 @@ class TestOvhcloudDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new OvhcloudDiscovererFactory(OvhcloudDiscovererFactory.BODY_LIMIT, Clock.systemUTC()).create(new PluginConfig(
-                "ovhcloud_sd_configs", Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""), "application_key", "k",
-                        "application_secret", "s", "consumer_key", "c", "service", "dedicated_server", "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected OvhcloudDiscovererFactory factory() {
+        return new OvhcloudDiscovererFactory(OvhcloudDiscovererFactory.BODY_LIMIT, Clock.systemUTC());
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""), "application_key", "k", "application_secret", "s",
+                "consumer_key", "c", "service", "dedicated_server", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"Internal server error\"}", Map.of()));
+        return true;
     }
 
     @Override

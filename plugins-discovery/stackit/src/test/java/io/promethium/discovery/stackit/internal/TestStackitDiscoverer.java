@@ -1,8 +1,6 @@
 package io.promethium.discovery.stackit.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -37,10 +35,19 @@ class TestStackitDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new StackitDiscovererFactory(name -> null, dir, StackitDiscovererFactory.BODY_LIMIT).create(new PluginConfig(
-                "stackit_sd_configs", Map.of("project", "p", "endpoint", cloud.endpoint().toString(), "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected StackitDiscovererFactory factory() {
+        return new StackitDiscovererFactory(name -> null, dir, StackitDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("project", "p", "endpoint", cloud.endpoint().toString(), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"internal error\"}", Map.of()));
+        return true;
     }
 
     @Override

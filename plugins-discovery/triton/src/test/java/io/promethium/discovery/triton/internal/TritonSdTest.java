@@ -47,6 +47,8 @@ class TritonSdTest {
     private DiscoveryHarness harness;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile String retryAfter;
+    private volatile boolean hang;
     private volatile String containers = """
             {"containers": [
               {"groups": ["foo", "bar", "baz"], "server_uuid": "44454c4c-5000-104d-8037-b7c04f5a5131", "vm_alias": "server01",
@@ -70,6 +72,16 @@ class TritonSdTest {
             String path = exchange.getRequestURI().getPath();
             String body = path.equals("/v1/discover") ? containers : path.equals("/v1/gz/discover")
                     ? "{\"cns\": [{\"server_uuid\": \"44454c4c-5000-104d-8037-b7c04f5a5131\", \"server_hostname\": \"cn01\"}]}" : "";
+            if (hang) {
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (retryAfter != null) {
+                exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(body.isEmpty() ? 404 : status, bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -144,6 +156,28 @@ class TritonSdTest {
         containers = "{\"containers\": [garbage";
         harness.awaitWarning("the answer is not JSON");
         assertThat(harness.groups().values().iterator().next().targets()).hasSize(2);
+        containers = "{\"containers\": []}";
+        harness.await(m -> m.values().iterator().next().targets().isEmpty());
+    }
+
+    @Test
+    void aHangTimesOutAndAThrottledEndpointIsNotAskedBeforeRetryAfter() throws Exception {
+        harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block(Map.of()));
+        harness.await(m -> m.values().stream().anyMatch(g -> g.targets().size() == 2));
+        hang = true;
+        harness.awaitWarning("no answer within 300 ms");
+        hang = false;
+        retryAfter = "2";
+        status = 429;
+        harness.awaitWarning("429 Too Many Requests; retry after 2000 ms");
+        int asked = requests.size();
+        Thread.sleep(1000);
+        assertThat(requests.size()).as("no request before Retry-After").isEqualTo(asked);
+        assertThat(harness.groups().values().iterator().next().targets()).hasSize(2);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "triton", "triton-job"))
+                .isGreaterThanOrEqualTo(2);
+        retryAfter = null;
+        status = 200;
         containers = "{\"containers\": []}";
         harness.await(m -> m.values().iterator().next().targets().isEmpty());
     }

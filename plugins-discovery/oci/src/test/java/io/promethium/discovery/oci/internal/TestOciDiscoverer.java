@@ -11,6 +11,7 @@ import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,11 @@ class TestOciDiscoverer extends AbstractDiscovererContractTest {
     protected boolean breakPeer() {
         cloud.fault(new FakeCloud.Answer(500, "{\"code\": \"InternalServerError\", \"message\": \"boom\"}", Map.of()));
         return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

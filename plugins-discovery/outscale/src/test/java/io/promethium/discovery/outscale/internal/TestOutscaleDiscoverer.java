@@ -6,6 +6,7 @@ import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,11 @@ class TestOutscaleDiscoverer extends AbstractDiscovererContractTest {
     protected boolean breakPeer() {
         cloud.fault(new FakeCloud.Answer(500, "{\"Errors\": [{\"Type\": \"InternalError\"}]}", Map.of()));
         return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

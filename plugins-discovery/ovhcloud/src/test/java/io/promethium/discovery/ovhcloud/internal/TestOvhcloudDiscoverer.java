@@ -7,6 +7,7 @@ import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,11 @@ class TestOvhcloudDiscoverer extends AbstractDiscovererContractTest {
     protected boolean breakPeer() {
         cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"Internal server error\"}", Map.of()));
         return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

@@ -314,6 +314,13 @@ class Ec2SdTest {
     }
 
     @Test
+    void theSecretKeyIsDeclaredSoTheConfigShowsItMasked() {
+        assertThat(new Ec2DiscovererFactory().secretFields()).containsExactly("secret_key");
+        assertThat(new LightsailDiscovererFactory().secretFields()).containsExactly("secret_key");
+        assertThat(new AwsDiscovererFactory().secretFields()).containsExactly("secret_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         Ec2DiscovererFactory factory = new Ec2DiscovererFactory();
         Map<String, String> at = Map.of("filters[0]", "prometheus.yml:5:9", "endpoint", "prometheus.yml:4:15");

@@ -249,6 +249,11 @@ class AzureSdTest {
     }
 
     @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new AzureDiscovererFactory().secretFields()).containsExactlyInAnyOrder("client_secret");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         AzureDiscovererFactory factory = new AzureDiscovererFactory();
         Map<String, String> at = Map.of("authentication_method", "prometheus.yml:5:28", "environment", "prometheus.yml:6:18");

@@ -215,6 +215,11 @@ class OciSdTest {
     }
 
     @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new OciDiscovererFactory().secretFields()).containsExactlyInAnyOrder("key_passphrase");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() throws Exception {
         OciDiscovererFactory factory = new OciDiscovererFactory();
         Map<String, Object> ok = Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", "k", "region", "r");

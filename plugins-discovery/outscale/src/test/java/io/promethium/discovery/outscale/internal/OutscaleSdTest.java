@@ -167,6 +167,11 @@ class OutscaleSdTest {
     }
 
     @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new OutscaleDiscovererFactory().secretFields()).containsExactlyInAnyOrder("secret_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         OutscaleDiscovererFactory factory = new OutscaleDiscovererFactory();
         assertThatThrownBy(() -> factory.validate(block(Map.of("secret_key", "s"))))

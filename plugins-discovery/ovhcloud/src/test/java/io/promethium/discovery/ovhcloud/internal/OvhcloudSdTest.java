@@ -199,6 +199,11 @@ class OvhcloudSdTest {
     }
 
     @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new OvhcloudDiscovererFactory().secretFields()).containsExactlyInAnyOrder("application_secret", "consumer_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         OvhcloudDiscovererFactory factory = new OvhcloudDiscovererFactory();
         Map<String, Object> ok = Map.of("application_key", "k", "application_secret", "s", "consumer_key", "c", "service", "vps");

@@ -191,6 +191,11 @@ class ScalewaySdTest {
     }
 
     @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new ScalewayDiscovererFactory().secretFields()).containsExactlyInAnyOrder("secret_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         ScalewayDiscovererFactory factory = new ScalewayDiscovererFactory();
         Map<String, String> at = Map.of("role", "prometheus.yml:4:11", "access_key", "prometheus.yml:5:17", "zone", "prometheus.yml:6:11");

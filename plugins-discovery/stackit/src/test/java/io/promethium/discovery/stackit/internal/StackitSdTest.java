@@ -207,6 +207,11 @@ class StackitSdTest {
     }
 
     @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new StackitDiscovererFactory().secretFields()).containsExactlyInAnyOrder("private_key", "service_account_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         StackitDiscovererFactory factory = new StackitDiscovererFactory();
         assertThatThrownBy(() -> factory.validate(block(Map.of("region", ""))))

@@ -76,9 +76,12 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
         };
     }
 
-    /** A role of {@link RoleSdConfig}: its name in logs, its service's endpoint ({@code %s} the region) and its calls. */
-    private Discoverer role(String role, RoleSdConfig config, ConfiguredHttpClient http, Clock clock, AwsSdMetrics metrics,
-                            DiscoveryContext context) {
+    /**
+     * A role of {@link RoleSdConfig}: its name in logs, its service's endpoint ({@code %s} the region) and its calls. Also
+     * what {@link RoleDiscovererFactory}'s {@code ecs_sd_configs}, ... build.
+     */
+    Discoverer role(String role, RoleSdConfig config, ConfiguredHttpClient http, Clock clock, AwsSdMetrics metrics,
+                    DiscoveryContext context) {
         Logger log = context.logger();
         return switch (role) {
             case "ecs" -> discoverer("ECS SD", "https://ecs.%s.amazonaws.com/", new EcsDiscoverer(config, env, log), config, http, clock,

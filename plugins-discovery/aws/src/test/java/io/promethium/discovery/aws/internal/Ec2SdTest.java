@@ -302,6 +302,7 @@ class Ec2SdTest {
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.groups().get("eu-west-1").targets()).hasSize(2);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("500 InternalError")).count()).as("warned once per change").isEqualTo(1);
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ec2", "ec2-job")).isGreaterThanOrEqualTo(6);
     }
 

@@ -176,6 +176,7 @@ class ScalewaySdTest {
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.groups().get("scaleway").targets()).hasSize(4);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "scaleway", "scw-job"))
                 .isGreaterThanOrEqualTo(5);
     }

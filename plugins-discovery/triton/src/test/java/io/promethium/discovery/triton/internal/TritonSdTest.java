@@ -182,6 +182,63 @@ class TritonSdTest {
         harness.await(m -> m.values().iterator().next().targets().isEmpty());
     }
 
+    /**
+     * Triton's discovery endpoint authenticates its clients by certificate: a stand-in that requires
+     * one (trusting the test CA) refuses the handshake without {@code tls_config.cert_file}/{@code key_file}
+     * and answers with them (the server's own CA-signed certificate and key, as a client's).
+     */
+    @Test
+    void anEndpointThatRequiresAClientCertificateGetsTheOneOfTlsConfig() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(certificates.serverKeyStore())) {
+            store.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        java.security.Key key = store.getKey("server", TestCertificates.PASSWORD.toCharArray());
+        Path keyFile = dir.resolve("client-key.pem");
+        java.nio.file.Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, TestCertificates.PASSWORD.toCharArray());
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        HttpsServer mutual = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        mutual.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                params.setNeedClientAuth(true);
+            }
+        });
+        mutual.setExecutor(executor);
+        mutual.createContext("/v1/discover", exchange -> {
+            byte[] bytes = containers.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        mutual.start();
+        try {
+            Map<String, Object> block = block(Map.of("port", mutual.getAddress().getPort()));
+            DiscoveryHarness without = new DiscoveryHarness(dir, "triton-no-cert", new HttpConfigClientFactory());
+            try {
+                without.start(new TritonDiscovererFactory(), "triton_sd_configs", block);
+                without.awaitWarning("an error occurred when requesting targets from the discovery endpoint");
+                assertThat(without.groups()).isEmpty();
+            } finally {
+                without.close();
+            }
+            block.put("tls_config", Map.of("ca_file", certificates.caPem().toString(), "cert_file",
+                    certificateDir.resolve("server.pem").toString(), "key_file", keyFile.toString()));
+            harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block);
+            harness.await(m -> m.values().stream().anyMatch(g -> g.targets().size() == 2));
+        } finally {
+            mutual.stop(0);
+        }
+    }
+
     @Test
     void configIsValidatedWithPrometheusRules() {
         TritonDiscovererFactory factory = new TritonDiscovererFactory();

@@ -129,7 +129,10 @@ public final class SigV4Signer {
         return out;
     }
 
-    /** Each segment URI-encoded (slashes kept); dot segments removed, as the suite's normalised cases. */
+    /**
+     * Each segment URI-encoded (slashes kept); dot segments and empty segments (repeated slashes, but
+     * not a trailing one) removed, as the suite's normalised cases ({@code //example//} is {@code /example/}).
+     */
     static String canonicalPath(String path) {
         if (path == null || path.isEmpty()) {
             return "/";
@@ -138,7 +141,7 @@ public final class SigV4Signer {
         String[] parts = path.split("/", -1);
         for (int i = 1; i < parts.length; i++) {
             String s = parts[i];
-            if (s.equals(".")) {
+            if (s.equals(".") || s.isEmpty() && i < parts.length - 1) {
                 continue;
             }
             if (s.equals("..")) {

@@ -10,6 +10,7 @@ import io.promethium.api.plugin.PluginContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Component;
@@ -43,6 +44,12 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
         return "aws";
     }
 
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("secret_key");
+    }
+
     @Override
     public void validate(PluginConfig config) throws ConfigException {
         AwsSdConfig.parse(config);
@@ -69,9 +76,12 @@ public final class AwsDiscovererFactory implements DiscovererFactory {
         };
     }
 
-    /** A role of {@link RoleSdConfig}: its name in logs, its service's endpoint ({@code %s} the region) and its calls. */
-    private Discoverer role(String role, RoleSdConfig config, ConfiguredHttpClient http, Clock clock, AwsSdMetrics metrics,
-                            DiscoveryContext context) {
+    /**
+     * A role of {@link RoleSdConfig}: its name in logs, its service's endpoint ({@code %s} the region) and its calls. Also
+     * what {@link RoleDiscovererFactory}'s {@code ecs_sd_configs}, ... build.
+     */
+    Discoverer role(String role, RoleSdConfig config, ConfiguredHttpClient http, Clock clock, AwsSdMetrics metrics,
+                    DiscoveryContext context) {
         Logger log = context.logger();
         return switch (role) {
             case "ecs" -> discoverer("ECS SD", "https://ecs.%s.amazonaws.com/", new EcsDiscoverer(config, env, log), config, http, clock,

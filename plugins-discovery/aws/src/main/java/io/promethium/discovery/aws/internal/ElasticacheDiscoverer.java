@@ -181,18 +181,21 @@ final class ElasticacheDiscoverer implements RoleDiscoverer.Role {
         for (int i = 0; i < subnets.size(); i++) {
             labels.put(SERVERLESS + "subnet_id_" + i, subnets.get(i).getTextContent().strip());
         }
+        // Named as Prometheus 3.14's code names them: "data_storage" + "maximum", with no '_' between
+        // (its configuration documentation writes data_storage_maximum; relabelling written for
+        // Prometheus must match what it sends).
         Element limits = child(cache, "CacheUsageLimits");
         Element storage = child(limits, "DataStorage");
         if (storage != null) {
-            put(labels, SERVERLESS + "cache_usage_limit_data_storage_maximum", integer(text(storage, "Maximum")));
-            put(labels, SERVERLESS + "cache_usage_limit_data_storage_minimum", integer(text(storage, "Minimum")));
+            put(labels, SERVERLESS + "cache_usage_limit_data_storagemaximum", integer(text(storage, "Maximum")));
+            put(labels, SERVERLESS + "cache_usage_limit_data_storageminimum", integer(text(storage, "Minimum")));
             String unit = text(storage, "Unit");
-            labels.put(SERVERLESS + "cache_usage_limit_data_storage_unit", unit == null ? "" : unit);
+            labels.put(SERVERLESS + "cache_usage_limit_data_storageunit", unit == null ? "" : unit);
         }
         Element ecpu = child(limits, "ECPUPerSecond");
         if (ecpu != null) {
-            put(labels, SERVERLESS + "cache_usage_limit_ecpu_per_second_maximum", integer(text(ecpu, "Maximum")));
-            put(labels, SERVERLESS + "cache_usage_limit_ecpu_per_second_minimum", integer(text(ecpu, "Minimum")));
+            put(labels, SERVERLESS + "cache_usage_limit_ecpu_per_secondmaximum", integer(text(ecpu, "Maximum")));
+            put(labels, SERVERLESS + "cache_usage_limit_ecpu_per_secondminimum", integer(text(ecpu, "Minimum")));
         }
         tags(labels, SERVERLESS + "tag_", tags);
         String address = text(endpoint, "Address");

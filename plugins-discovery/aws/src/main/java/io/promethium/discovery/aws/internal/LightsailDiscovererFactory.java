@@ -10,6 +10,7 @@ import io.promethium.api.plugin.PluginContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.osgi.service.component.annotations.Component;
 
@@ -38,6 +39,12 @@ public final class LightsailDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "lightsail";
+    }
+
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("secret_key");
     }
 
     @Override

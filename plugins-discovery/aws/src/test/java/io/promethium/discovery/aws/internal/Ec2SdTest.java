@@ -302,6 +302,7 @@ class Ec2SdTest {
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.groups().get("eu-west-1").targets()).hasSize(2);
+        assertThat(harness.warnings().stream().filter(w -> w.contains("500 InternalError")).count()).as("warned once per change").isEqualTo(1);
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ec2", "ec2-job")).isGreaterThanOrEqualTo(6);
     }
 
@@ -311,6 +312,13 @@ class Ec2SdTest {
         harness.await(m -> m.containsKey("eu-west-1") && m.get("eu-west-1").targets().size() == 2);
         page2 = page2.replaceAll("(?s)<reservationSet>.*</reservationSet>", "<reservationSet/>");
         harness.await(m -> m.get("eu-west-1").targets().size() == 1);
+    }
+
+    @Test
+    void theSecretKeyIsDeclaredSoTheConfigShowsItMasked() {
+        assertThat(new Ec2DiscovererFactory().secretFields()).containsExactly("secret_key");
+        assertThat(new LightsailDiscovererFactory().secretFields()).containsExactly("secret_key");
+        assertThat(new AwsDiscovererFactory().secretFields()).containsExactly("secret_key");
     }
 
     @Test

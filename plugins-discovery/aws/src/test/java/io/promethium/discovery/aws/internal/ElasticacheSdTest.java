@@ -59,7 +59,8 @@ class ElasticacheSdTest extends AwsStandInTest {
                 <member><ServerlessCacheName>sessions</ServerlessCacheName><ARN>%s</ARN><Status>available</Status><Engine>valkey</Engine>
                   <MajorEngineVersion>8</MajorEngineVersion><Endpoint><Address>sessions.serverless.use1.cache.amazonaws.com</Address>
                   <Port>6379</Port></Endpoint><SecurityGroupIds><SecurityGroupId>sg-1</SecurityGroupId></SecurityGroupIds>
-                  <CacheUsageLimits><DataStorage><Maximum>10</Maximum><Unit>GB</Unit></DataStorage></CacheUsageLimits></member>"""
+                  <CacheUsageLimits><DataStorage><Maximum>10</Maximum><Unit>GB</Unit></DataStorage>
+                  <ECPUPerSecond><Minimum>1000</Minimum></ECPUPerSecond></CacheUsageLimits></member>"""
                 .formatted(CACHE_ARN);
         cloud.route("/", r -> {
             Map<String, String> form = Ec2SdTest.form(r.body());
@@ -108,8 +109,12 @@ class ElasticacheSdTest extends AwsStandInTest {
         Map<String, String> serverless = new HashMap<>(Map.of("__meta_elasticache_deployment_option", "serverless", s + "arn", CACHE_ARN,
                 s + "name", "sessions", s + "status", "available", s + "engine", "valkey", s + "major_engine_version", "8",
                 s + "endpoint_address", "sessions.serverless.use1.cache.amazonaws.com", s + "endpoint_port", "6379",
-                s + "security_group_id_0", "sg-1", s + "cache_usage_limit_data_storage_maximum", "10"));
-        serverless.put(s + "cache_usage_limit_data_storage_unit", "GB");
+                s + "security_group_id_0", "sg-1"));
+        // The usage limits' names as Prometheus 3.14's code forms them (no '_' before maximum, minimum
+        // and unit), not as its documentation writes them.
+        serverless.put(s + "cache_usage_limit_data_storagemaximum", "10");
+        serverless.put(s + "cache_usage_limit_data_storageunit", "GB");
+        serverless.put(s + "cache_usage_limit_ecpu_per_secondminimum", "1000");
         serverless.put(s + "tag_team_name", "auth");
         // The endpoint's own port, not the configured one, as Prometheus.
         serverless.put("__address__", "sessions.serverless.use1.cache.amazonaws.com:6379");

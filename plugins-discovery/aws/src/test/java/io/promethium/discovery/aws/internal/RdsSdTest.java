@@ -1,11 +1,15 @@
 package io.promethium.discovery.aws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.testsupport.FakeCloud;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,5 +127,43 @@ class RdsSdTest extends AwsStandInTest {
         start(Map.of("secret_key", "wrong"));
         harness.awaitWarning("403 SignatureDoesNotMatch: The request signature we calculated does not match");
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "rds", "rds-job")).isGreaterThanOrEqualTo(1);
+    }
+    @Test
+    void rdsSdConfigsIsTheRdsRoleAsAMechanismOfItsOwnWithItsOwnKeys() throws Exception {
+        // Prometheus 3.14 registers rds_sd_configs (RDSSDConfig) beside aws_sd_configs' role.
+        Map<String, Object> block = new LinkedHashMap<>(standInBlock("us-east-1", Map.of("port", 5432, "request_concurrency", 3,
+                "filters", List.of(Map.of("name", "engine", "values", List.of("aurora-postgresql"))))));
+        harness.start(new RdsDiscovererFactory(name -> null, dir, Ec2DiscovererFactory.BODY_LIMIT), "rds_sd_configs", block);
+        TargetGroup g = harness.await(m -> m.containsKey("us-east-1") && m.get("us-east-1").targets().size() == 2).get("us-east-1");
+        assertThat(g.targets().get(0).get("__address__")).isEqualTo("test-instance-1.xyz.us-east-1.rds.amazonaws.com:5432");
+        assertThat(g.targets().get(0).get("__meta_rds_instance_tag_Name")).isEqualTo("test-instance");
+        assertThat(Ec2SdTest.form(cloud.requests.get(2).body())).containsEntry("Filters.Filter.2.Name", "engine");
+        assertThat(harness.context().metrics().count("prometheus_sd_refresh_duration_seconds", "rds", "rds-job")).isGreaterThanOrEqualTo(1);
+        assertThat(new RdsDiscovererFactory().type()).isEqualTo("rds");
+        assertThat(new RdsDiscovererFactory().secretFields()).containsExactly("secret_key");
+    }
+
+    @Test
+    void theStandaloneRoleBlocksTakePrometheusKeysAndRefuseOthersNamingWhere() {
+        Map<String, String> at = Map.of("role", "prometheus.yml:5:9", "filters", "prometheus.yml:6:9", "request_concurrency",
+                "prometheus.yml:7:9", "refresh_interval", "prometheus.yml:8:9");
+        for (RoleDiscovererFactory factory : List.of(new EcsDiscovererFactory(), new ElasticacheDiscovererFactory(), new MskDiscovererFactory(),
+                new RdsDiscovererFactory())) {
+            String key = factory.type() + "_sd_configs";
+            assertThatCode(() -> factory.validate(new PluginConfig(key, Map.of("region", "us-east-1", "clusters", List.of("a"),
+                    "request_concurrency", 5, "port", 0, "profile", "p", "role_arn", "arn:aws:iam::1:role/r", "external_id", "x"),
+                    "prometheus.yml:3:7", at))).doesNotThrowAnyException();
+            assertThatThrownBy(() -> factory.validate(new PluginConfig(key, Map.of("role", "ecs"), "prometheus.yml:3:7", at)))
+                    .hasMessageStartingWith("prometheus.yml:5:9: field role not found in " + key);
+            assertThatThrownBy(() -> factory.validate(new PluginConfig(key, Map.of("request_concurrency", 0), "prometheus.yml:3:7", at)))
+                    .hasMessageStartingWith("prometheus.yml:7:9: request_concurrency must not be 0");
+            assertThatThrownBy(() -> factory.validate(new PluginConfig(key, Map.of("refresh_interval", "0s"), "prometheus.yml:3:7", at)))
+                    .hasMessageStartingWith("prometheus.yml:8:9: refresh_interval must be greater than 0");
+        }
+        Map<String, Object> filters = Map.of("filters", List.of(Map.of("name", "n", "values", List.of("v"))));
+        assertThatThrownBy(() -> new EcsDiscovererFactory().validate(new PluginConfig("ecs_sd_configs", filters, "prometheus.yml:3:7", at)))
+                .hasMessageStartingWith("prometheus.yml:6:9: field filters not found in ecs_sd_configs");
+        assertThatCode(() -> new RdsDiscovererFactory().validate(new PluginConfig("rds_sd_configs", filters, "prometheus.yml:3:7", at)))
+                .doesNotThrowAnyException();
     }
 }

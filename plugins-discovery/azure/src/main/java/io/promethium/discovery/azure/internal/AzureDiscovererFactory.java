@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.osgi.service.component.annotations.Component;
 
@@ -46,6 +47,12 @@ public final class AzureDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "azure";
+    }
+
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("client_secret");
     }
 
     @Override

@@ -237,6 +237,7 @@ class AzureSdTest {
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.groups().get("").targets()).hasSize(3);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "azure", "azure-job")).isGreaterThanOrEqualTo(5);
     }
 
@@ -246,6 +247,11 @@ class AzureSdTest {
         harness.await(m -> m.containsKey("") && m.get("").targets().size() == 3);
         scaleSetVms = "{\"value\": []}";
         harness.await(m -> m.get("").targets().size() == 2);
+    }
+
+    @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new AzureDiscovererFactory().secretFields()).containsExactlyInAnyOrder("client_secret");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,11 @@ class TestGceDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("project", "p", "zone", "z", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

@@ -140,6 +140,7 @@ class IonosSdTest {
         cloud.hang(false);
         servers = "{\"id\": \"x\", \"items\": []}";
         harness.await(m -> m.get("ionos").targets().isEmpty());
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ionos", "ionos-job")).isGreaterThanOrEqualTo(5);
     }
 

@@ -7,6 +7,7 @@ import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,11 @@ class TestIonosDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("datacenter_id", "d", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.osgi.service.component.annotations.Component;
 
@@ -45,6 +46,12 @@ public final class OciDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "oci";
+    }
+
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("key_passphrase");
     }
 
     @Override

@@ -183,6 +183,43 @@ class OciSdTest {
     }
 
     @Test
+    void failuresKeepTheLastTargetsAreCountedAndThrottlingIsRespected() throws Exception {
+        Files.writeString(dir.resolve("oci.pem"), pem(keys));
+        Map<String, Object> block = new LinkedHashMap<>(Map.of("tenancy", TENANCY, "user", "ocid1.user.oc1..user", "fingerprint", "aa:bb:cc",
+                "key_file", "oci.pem", "region", "us-ashburn-1", "compartments", List.of(COMP), "refresh_interval", "300ms"));
+        URI root = URI.create(cloud.endpoint().toString().replaceAll("/$", ""));
+        harness.start(new OciDiscovererFactory(new OciRegions(name -> null, dir), region -> new URI[] {root, root, root}, root.resolve("/opc/v2"),
+                20_000), "oci_sd_configs", block);
+        harness.await(m -> m.containsKey("OCI") && m.get("OCI").targets().size() == 1);
+        cloud.fault(new FakeCloud.Answer(500, "{\"code\": \"InternalServerError\", \"message\": \"boom\"}", Map.of()));
+        harness.awaitWarning(" 500 ");
+        cloud.fault(FakeCloud.Answer.json("[garbage"));
+        harness.awaitWarning("the answer is not JSON");
+        cloud.fault(FakeCloud.Answer.json("[\"" + "x".repeat(30_000) + "\"]"));
+        harness.awaitWarning("the answer is larger than 20000 bytes");
+        cloud.fault(null);
+        cloud.hang(true);
+        harness.awaitWarning("no answer within 300 ms");
+        cloud.hang(false);
+        cloud.fault(new FakeCloud.Answer(429, "{\"code\": \"TooManyRequests\", \"message\": \"slow down\"}", Map.of("Retry-After", "2")));
+        harness.awaitWarning("429 Too Many Requests; retry after 2000 ms");
+        long asked = cloud.requests.size();
+        Thread.sleep(1000);
+        assertThat(cloud.requests.size()).as("no request before Retry-After").isEqualTo(asked);
+        assertThat(harness.groups().get("OCI").targets()).hasSize(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "oci", "oci-job")).isGreaterThanOrEqualTo(5);
+        cloud.fault(null);
+        instances = "[]";
+        harness.await(m -> m.get("OCI").targets().isEmpty());
+    }
+
+    @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new OciDiscovererFactory().secretFields()).containsExactlyInAnyOrder("key_passphrase");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() throws Exception {
         OciDiscovererFactory factory = new OciDiscovererFactory();
         Map<String, Object> ok = Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", "k", "region", "r");

@@ -1,8 +1,6 @@
 package io.promethium.discovery.oci.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -13,6 +11,7 @@ import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +51,27 @@ class TestOciDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
+    protected OciDiscovererFactory factory() {
         URI root = URI.create(cloud.endpoint().toString().replaceAll("/$", ""));
-        return new OciDiscovererFactory(new OciRegions(name -> null, dir), region -> new URI[] {root, root, root}, root.resolve("/opc/v2"), OciDiscovererFactory.BODY_LIMIT).create(new PluginConfig(
-                "oci_sd_configs", Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", dir.resolve("oci.pem").toString(),
-                        "region", "r", "compartments", List.of("c"), "refresh_interval", "500ms"), "prometheus.yml:8:7"), context);
+        return new OciDiscovererFactory(new OciRegions(name -> null, dir), region -> new URI[] {root, root, root}, root.resolve("/opc/v2"),
+                OciDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", dir.resolve("oci.pem").toString(), "region", "r",
+                "compartments", List.of("c"), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{\"code\": \"InternalServerError\", \"message\": \"boom\"}", Map.of()));
+        return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

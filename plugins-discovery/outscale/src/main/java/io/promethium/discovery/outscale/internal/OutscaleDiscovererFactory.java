@@ -9,6 +9,7 @@ import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.plugin.PluginContext;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /** The {@code outscale} discovery type: owns {@code outscale_sd_configs}. */
@@ -32,6 +33,12 @@ public final class OutscaleDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "outscale";
+    }
+
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("secret_key");
     }
 
     @Override

@@ -135,6 +135,43 @@ class OutscaleSdTest {
     }
 
     @Test
+    void failuresKeepTheLastTargetsAreCountedAndThrottlingIsRespected() throws Exception {
+        harness.close();
+        harness = new DiscoveryHarness(dir, "outscale-job", new HttpConfigClientFactory());
+        Map<String, Object> block = new LinkedHashMap<>(Map.of("endpoint", cloud.endpoint() + "api/v1", "region", "eu-west-2",
+                "access_key", KEY, "secret_key", SECRET, "refresh_interval", "300ms"));
+        harness.start(new OutscaleDiscovererFactory(20_000), "outscale_sd_configs", block);
+        harness.await(m -> m.containsKey("eu-west-2") && m.get("eu-west-2").targets().size() == 3);
+        cloud.fault(new FakeCloud.Answer(500, "{\"Errors\": [{\"Type\": \"InternalError\", \"Code\": \"2000\"}]}", Map.of()));
+        harness.awaitWarning(" 500 ");
+        cloud.fault(FakeCloud.Answer.json("{\"Vms\": [garbage"));
+        harness.awaitWarning("the answer is not JSON");
+        cloud.fault(FakeCloud.Answer.json("{\"Vms\": [], \"pad\": \"" + "x".repeat(30_000) + "\"}"));
+        harness.awaitWarning("the answer is larger than 20000 bytes");
+        cloud.fault(null);
+        cloud.hang(true);
+        harness.awaitWarning("no answer within 300 ms");
+        cloud.hang(false);
+        cloud.fault(new FakeCloud.Answer(429, "{\"Errors\": [{\"Type\": \"TooManyRequests\"}]}", Map.of("Retry-After", "2")));
+        harness.awaitWarning("429 Too Many Requests; retry after 2000 ms");
+        long asked = cloud.requests.size();
+        Thread.sleep(1000);
+        assertThat(cloud.requests.size()).as("no request before Retry-After").isEqualTo(asked);
+        assertThat(harness.groups().get("eu-west-2").targets()).hasSize(3);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "outscale", "outscale-job"))
+                .isGreaterThanOrEqualTo(5);
+        cloud.fault(null);
+        page2 = "{\"Vms\": []}";
+        harness.await(m -> m.get("eu-west-2").targets().size() == 2);
+    }
+
+    @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new OutscaleDiscovererFactory().secretFields()).containsExactlyInAnyOrder("secret_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         OutscaleDiscovererFactory factory = new OutscaleDiscovererFactory();
         assertThatThrownBy(() -> factory.validate(block(Map.of("secret_key", "s"))))

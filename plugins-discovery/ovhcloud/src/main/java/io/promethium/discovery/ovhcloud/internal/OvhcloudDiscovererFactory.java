@@ -8,6 +8,7 @@ import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.plugin.PluginContext;
 import java.time.Clock;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /** The {@code ovhcloud} discovery type: owns {@code ovhcloud_sd_configs}. */
@@ -33,6 +34,12 @@ public final class OvhcloudDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "ovhcloud";
+    }
+
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("application_secret", "consumer_key");
     }
 
     @Override

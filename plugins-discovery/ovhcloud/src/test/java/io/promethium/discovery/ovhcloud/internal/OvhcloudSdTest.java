@@ -167,6 +167,43 @@ class OvhcloudSdTest {
     }
 
     @Test
+    void failuresKeepTheLastTargetsAreCountedAndThrottlingIsRespected() throws Exception {
+        Map<String, Object> block = new LinkedHashMap<>(Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""),
+                "application_key", KEY, "application_secret", SECRET, "consumer_key", CONSUMER, "refresh_interval", "300ms",
+                "service", "dedicated_server"));
+        Clock fast = Clock.offset(Clock.systemUTC(), java.time.Duration.ofSeconds(SERVER_TIME - Instant.now().getEpochSecond() + 3600));
+        harness.start(new OvhcloudDiscovererFactory(20_000, fast), "ovhcloud_sd_configs", block);
+        harness.await(m -> m.containsKey("ovhcloud_dedicated_server") && m.get("ovhcloud_dedicated_server").targets().size() == 1);
+        cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"Internal server error\"}", Map.of()));
+        harness.awaitWarning(" 500 ");
+        cloud.fault(FakeCloud.Answer.json("[garbage"));
+        harness.awaitWarning("the answer is not JSON");
+        cloud.fault(FakeCloud.Answer.json("[\"" + "x".repeat(30_000) + "\"]"));
+        harness.awaitWarning("the answer is larger than 20000 bytes");
+        cloud.fault(null);
+        cloud.hang(true);
+        harness.awaitWarning("no answer within 300 ms");
+        cloud.hang(false);
+        cloud.fault(new FakeCloud.Answer(429, "{\"message\": \"Too many requests\"}", Map.of("Retry-After", "2")));
+        harness.awaitWarning("429 Too Many Requests; retry after 2000 ms");
+        long asked = cloud.requests.size();
+        Thread.sleep(1000);
+        assertThat(cloud.requests.size()).as("no request before Retry-After").isEqualTo(asked);
+        assertThat(harness.groups().get("ovhcloud_dedicated_server").targets()).hasSize(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "ovhcloud", "ovh-job"))
+                .isGreaterThanOrEqualTo(5);
+        cloud.fault(null);
+        cloud.route("/dedicated/server", r -> FakeCloud.Answer.json("[]"));
+        harness.await(m -> m.get("ovhcloud_dedicated_server").targets().isEmpty());
+    }
+
+    @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new OvhcloudDiscovererFactory().secretFields()).containsExactlyInAnyOrder("application_secret", "consumer_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         OvhcloudDiscovererFactory factory = new OvhcloudDiscovererFactory();
         Map<String, Object> ok = Map.of("application_key", "k", "application_secret", "s", "consumer_key", "c", "service", "vps");

@@ -1,14 +1,13 @@
 package io.promethium.discovery.ovhcloud.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +42,25 @@ class TestOvhcloudDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new OvhcloudDiscovererFactory(OvhcloudDiscovererFactory.BODY_LIMIT, Clock.systemUTC()).create(new PluginConfig(
-                "ovhcloud_sd_configs", Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""), "application_key", "k",
-                        "application_secret", "s", "consumer_key", "c", "service", "dedicated_server", "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected OvhcloudDiscovererFactory factory() {
+        return new OvhcloudDiscovererFactory(OvhcloudDiscovererFactory.BODY_LIMIT, Clock.systemUTC());
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""), "application_key", "k", "application_secret", "s",
+                "consumer_key", "c", "service", "dedicated_server", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"Internal server error\"}", Map.of()));
+        return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.plugin.PluginContext;
 import java.nio.file.Path;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /** The {@code scaleway} discovery type: owns {@code scaleway_sd_configs}. */
@@ -31,6 +32,12 @@ public final class ScalewayDiscovererFactory implements DiscovererFactory {
     @Override
     public String type() {
         return "scaleway";
+    }
+
+    /** Prometheus's {@code config.Secret} fields of the block, shown as {@code <secret>} wherever the config is shown. */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("secret_key");
     }
 
     @Override

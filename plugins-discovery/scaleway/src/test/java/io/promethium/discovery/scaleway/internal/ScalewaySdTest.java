@@ -176,6 +176,7 @@ class ScalewaySdTest {
         harness.awaitWarning("no answer within 300 ms");
         assertThat(harness.noUpdates()).isTrue();
         assertThat(harness.groups().get("scaleway").targets()).hasSize(4);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
         assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "scaleway", "scw-job"))
                 .isGreaterThanOrEqualTo(5);
     }
@@ -188,6 +189,11 @@ class ScalewaySdTest {
         ((ArrayNode) changed.get("servers")).remove(3);
         instances = changed;
         harness.await(m -> m.get("scaleway").targets().size() == 3);
+    }
+
+    @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new ScalewayDiscovererFactory().secretFields()).containsExactlyInAnyOrder("secret_key");
     }
 
     @Test

@@ -177,6 +177,41 @@ class StackitSdTest {
     }
 
     @Test
+    void failuresKeepTheLastTargetsAreCountedAndThrottlingIsRespected() throws Exception {
+        Map<String, Object> block = new LinkedHashMap<>(Map.of("project", PROJECT, "endpoint", cloud.endpoint().toString(),
+                "refresh_interval", "300ms", "authorization", Map.of("credentials", "a.b.c")));
+        harness.start(new StackitDiscovererFactory(name -> null, dir, 20_000), "stackit_sd_configs", block);
+        harness.await(m -> m.containsKey("stackit") && m.get("stackit").targets().size() == 1);
+        cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"internal error\"}", Map.of()));
+        harness.awaitWarning(" 500 ");
+        cloud.fault(FakeCloud.Answer.json("{\"items\": [garbage"));
+        harness.awaitWarning("the answer is not JSON");
+        cloud.fault(FakeCloud.Answer.json("{\"items\": [], \"pad\": \"" + "x".repeat(30_000) + "\"}"));
+        harness.awaitWarning("the answer is larger than 20000 bytes");
+        cloud.fault(null);
+        cloud.hang(true);
+        harness.awaitWarning("no answer within 300 ms");
+        cloud.hang(false);
+        cloud.fault(new FakeCloud.Answer(429, "{\"message\": \"rate limited\"}", Map.of("Retry-After", "2")));
+        harness.awaitWarning("429 Too Many Requests; retry after 2000 ms");
+        long asked = cloud.requests.size();
+        Thread.sleep(1000);
+        assertThat(cloud.requests.size()).as("no request before Retry-After").isEqualTo(asked);
+        assertThat(harness.groups().get("stackit").targets()).hasSize(1);
+        assertThat(harness.warnings().stream().filter(w -> w.contains(" 500 ")).count()).as("warned once per change").isEqualTo(1);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "stackit", "stackit-job"))
+                .isGreaterThanOrEqualTo(5);
+        cloud.fault(null);
+        servers = "{\"items\": []}";
+        harness.await(m -> m.get("stackit").targets().isEmpty());
+    }
+
+    @Test
+    void theSecretsOfTheBlockAreDeclaredSoTheConfigShowsThemMasked() {
+        assertThat(new StackitDiscovererFactory().secretFields()).containsExactlyInAnyOrder("private_key", "service_account_key");
+    }
+
+    @Test
     void configIsValidatedWithPrometheusRules() {
         StackitDiscovererFactory factory = new StackitDiscovererFactory();
         assertThatThrownBy(() -> factory.validate(block(Map.of("region", ""))))

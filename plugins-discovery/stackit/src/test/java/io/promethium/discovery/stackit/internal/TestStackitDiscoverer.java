@@ -1,13 +1,12 @@
 package io.promethium.discovery.stackit.internal;
 
-import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
-import io.promethium.api.discovery.Discoverer;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,10 +36,24 @@ class TestStackitDiscoverer extends AbstractDiscovererContractTest {
     }
 
     @Override
-    protected Discoverer create(TestPluginContext context) throws Exception {
-        return new StackitDiscovererFactory(name -> null, dir, StackitDiscovererFactory.BODY_LIMIT).create(new PluginConfig(
-                "stackit_sd_configs", Map.of("project", "p", "endpoint", cloud.endpoint().toString(), "refresh_interval", "500ms"),
-                "prometheus.yml:8:7"), context);
+    protected StackitDiscovererFactory factory() {
+        return new StackitDiscovererFactory(name -> null, dir, StackitDiscovererFactory.BODY_LIMIT);
+    }
+
+    @Override
+    protected Map<String, Object> block() {
+        return Map.of("project", "p", "endpoint", cloud.endpoint().toString(), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected boolean breakPeer() {
+        cloud.fault(new FakeCloud.Answer(500, "{\"message\": \"internal error\"}", Map.of()));
+        return true;
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +76,11 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("account", "a", "dns_suffix", "d", "endpoint", "localhost", "port", server.getAddress().getPort(), "refresh_interval", "500ms", "tls_config", Map.of("ca_file", certificates.caPem().toString()));
+    }
+
+    @Override
+    protected Set<String> metricNames() {
+        return Set.of("prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds");
     }
 
     @Override

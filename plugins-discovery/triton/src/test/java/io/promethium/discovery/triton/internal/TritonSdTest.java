@@ -47,6 +47,8 @@ class TritonSdTest {
     private DiscoveryHarness harness;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile String retryAfter;
+    private volatile boolean hang;
     private volatile String containers = """
             {"containers": [
               {"groups": ["foo", "bar", "baz"], "server_uuid": "44454c4c-5000-104d-8037-b7c04f5a5131", "vm_alias": "server01",
@@ -70,6 +72,16 @@ class TritonSdTest {
             String path = exchange.getRequestURI().getPath();
             String body = path.equals("/v1/discover") ? containers : path.equals("/v1/gz/discover")
                     ? "{\"cns\": [{\"server_uuid\": \"44454c4c-5000-104d-8037-b7c04f5a5131\", \"server_hostname\": \"cn01\"}]}" : "";
+            if (hang) {
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (retryAfter != null) {
+                exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(body.isEmpty() ? 404 : status, bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -146,6 +158,85 @@ class TritonSdTest {
         assertThat(harness.groups().values().iterator().next().targets()).hasSize(2);
         containers = "{\"containers\": []}";
         harness.await(m -> m.values().iterator().next().targets().isEmpty());
+    }
+
+    @Test
+    void aHangTimesOutAndAThrottledEndpointIsNotAskedBeforeRetryAfter() throws Exception {
+        harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block(Map.of()));
+        harness.await(m -> m.values().stream().anyMatch(g -> g.targets().size() == 2));
+        hang = true;
+        harness.awaitWarning("no answer within 300 ms");
+        hang = false;
+        retryAfter = "2";
+        status = 429;
+        harness.awaitWarning("429 Too Many Requests; retry after 2000 ms");
+        int asked = requests.size();
+        Thread.sleep(1000);
+        assertThat(requests.size()).as("no request before Retry-After").isEqualTo(asked);
+        assertThat(harness.groups().values().iterator().next().targets()).hasSize(2);
+        assertThat(harness.context().metrics().value("prometheus_sd_refresh_failures_total", "triton", "triton-job"))
+                .isGreaterThanOrEqualTo(2);
+        retryAfter = null;
+        status = 200;
+        containers = "{\"containers\": []}";
+        harness.await(m -> m.values().iterator().next().targets().isEmpty());
+    }
+
+    /**
+     * Triton's discovery endpoint authenticates its clients by certificate: a stand-in that requires
+     * one (trusting the test CA) refuses the handshake without {@code tls_config.cert_file}/{@code key_file}
+     * and answers with them (the server's own CA-signed certificate and key, as a client's).
+     */
+    @Test
+    void anEndpointThatRequiresAClientCertificateGetsTheOneOfTlsConfig() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(certificates.serverKeyStore())) {
+            store.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        java.security.Key key = store.getKey("server", TestCertificates.PASSWORD.toCharArray());
+        Path keyFile = dir.resolve("client-key.pem");
+        java.nio.file.Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, TestCertificates.PASSWORD.toCharArray());
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        HttpsServer mutual = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        mutual.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                params.setNeedClientAuth(true);
+            }
+        });
+        mutual.setExecutor(executor);
+        mutual.createContext("/v1/discover", exchange -> {
+            byte[] bytes = containers.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        mutual.start();
+        try {
+            Map<String, Object> block = block(Map.of("port", mutual.getAddress().getPort()));
+            DiscoveryHarness without = new DiscoveryHarness(dir, "triton-no-cert", new HttpConfigClientFactory());
+            try {
+                without.start(new TritonDiscovererFactory(), "triton_sd_configs", block);
+                without.awaitWarning("an error occurred when requesting targets from the discovery endpoint");
+                assertThat(without.groups()).isEmpty();
+            } finally {
+                without.close();
+            }
+            block.put("tls_config", Map.of("ca_file", certificates.caPem().toString(), "cert_file",
+                    certificateDir.resolve("server.pem").toString(), "key_file", keyFile.toString()));
+            harness.start(new TritonDiscovererFactory(), "triton_sd_configs", block);
+            harness.await(m -> m.values().stream().anyMatch(g -> g.targets().size() == 2));
+        } finally {
+            mutual.stop(0);
+        }
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.util.Objects;
 import io.promethium.web.internal.metrics.HttpMetrics;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesHandler;
-import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -75,24 +74,25 @@ public final class HttpServer {
             ssl = WebTls.factory(webConfig.tlsServer());
         }
         LiveWebConfig live = new LiveWebConfig(webConfig.source(), webConfig, ssl);
+        // Across all listeners, as Prometheus 3's --web.max-connections (one semaphore shared by its listen addresses).
+        java.util.concurrent.Semaphore slots = maxConnections > 0 ? new java.util.concurrent.Semaphore(maxConnections) : null;
+        int backlog = listenBacklog();
         for (String listen : listenAddresses(listenAddress)) {
             // --web.read-timeout as Go's ReadTimeout: the whole request read within it (slow
             // clients cut off), and, as Go's IdleTimeout defaulting to it, idle connections closed after it.
             HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded());
-            ServerConnector connector = ssl != null
-                    ? new ServerConnector(server, new ReloadingSslConnectionFactory(ssl, live), http1)
-                    : new ServerConnector(server, http1);
+            org.eclipse.jetty.server.ConnectionFactory[] factories = ssl != null
+                    ? new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live), http1}
+                    : new org.eclipse.jetty.server.ConnectionFactory[] {http1};
+            ServerConnector connector = slots != null ? new LimitedServerConnector(server, slots, factories) : new ServerConnector(server, factories);
             InetSocketAddress address = parseAddress(listen);
             connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
             connector.setPort(address.getPort());
             connector.setIdleTimeout(readTimeoutMillis);
-            connector.setAcceptQueueSize(Math.max(50, maxConnections));
+            // Connections beyond the limit wait in the listen backlog: as large as Go makes it (the kernel's somaxconn).
+            connector.setAcceptQueueSize(backlog);
             server.addConnector(connector);
             connectors.add(connector);
-        }
-        if (maxConnections > 0) {
-            // Across all listeners, as Prometheus's --web.max-connections.
-            server.addBean(new ConnectionLimit(maxConnections, connectors.toArray(new ServerConnector[0])));
         }
 
         Handler routed = routePrefix.equals("/") ? routes : new PrefixRedirect(routePrefix, routes);
@@ -160,6 +160,26 @@ public final class HttpServer {
             throw new IllegalArgumentException("no listen address in \"" + value + "\"");
         }
         return addresses;
+    }
+
+    /**
+     * The listen backlog Go gives every listener: the kernel's {@code net.core.somaxconn} (4096 by
+     * default since Linux 5.4), so that a burst beyond {@code --web.max-connections} waits there
+     * instead of overflowing a short queue (Java's default is 50), where the kernel drops SYNs and,
+     * with the final ACK of a handshake dropped, the client may send its request on a connection
+     * the server never accepts. Where the file is missing (not Linux), 4096: the kernel caps it at its own limit.
+     */
+    static int listenBacklog() {
+        // Read by lines: Files.readAllBytes gets only "4" of "4096" from this /proc/sys file (its
+        // size is reported as 0, and the read sized by it is cut short).
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/core/somaxconn"))) {
+            String line = in.readLine();
+            int n = line == null ? 0 : Integer.parseInt(line.strip());
+            // Go caps it at 65535 for kernels whose accept backlog is 16 bits.
+            return n > 0 ? Math.min(n, 65_535) : 4096;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 4096;
+        }
     }
 
     /** Initialises the classes whose static set-up is costly (Jetty's MimeTypes), ahead of the server. */

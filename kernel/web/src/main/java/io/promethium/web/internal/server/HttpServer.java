@@ -122,7 +122,7 @@ public final class HttpServer {
      * {@code h2} out of the negotiation then (HTTP2ServerConnectionFactory.isAcceptable), so such a
      * client gets HTTP/1.1 instead of an error: either way no HTTP/2 is served over weak TLS.
      * Streams are as many at once as Go's (250); a stream idle for {@code --web.read-timeout} is
-     * reset, the nearest Jetty has to Go's per-stream read deadline.
+     * ended (Jetty's stream idle timeout), the nearest Jetty has to Go's per-stream read deadline.
      */
     private static org.eclipse.jetty.server.ConnectionFactory[] http2OverTls(SslContextFactory.Server ssl, LiveWebConfig live,
             HttpConfiguration http, HttpConnectionFactory http1, long readTimeoutMillis) {
@@ -199,12 +199,11 @@ public final class HttpServer {
      * the server never accepts. Where the file is missing (not Linux), 4096: the kernel caps it at its own limit.
      */
     static int listenBacklog() {
-        // Read by lines: Files.readAllBytes gets only "4" of "4096" from this /proc/sys file (its
-        // size is reported as 0, and the read sized by it is cut short).
+        // Read by lines: Files.readAllBytes returned only "4" of "4096" from this /proc/sys file (JDK 25, Linux 6.18).
         try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/core/somaxconn"))) {
             String line = in.readLine();
             int n = line == null ? 0 : Integer.parseInt(line.strip());
-            // Go caps it at 65535 for kernels whose accept backlog is 16 bits.
+            // Capped at 65535, as Go does on kernels before 4.1, whose accept backlog is 16 bits (Go keeps more on later ones).
             return n > 0 ? Math.min(n, 65_535) : 4096;
         } catch (java.io.IOException | NumberFormatException e) {
             return 4096;

@@ -6,7 +6,6 @@ import java.util.Objects;
 import io.promethium.web.internal.metrics.HttpMetrics;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesHandler;
-import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -20,9 +19,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty serving the route table ({@link RoutesHandler}) at its core. Requests run on a pool of platform threads; responses are gzipped
- * when the client accepts it; TLS and basic auth come from the web config file.
+ * when the client accepts it; TLS (with HTTP/2 negotiated by ALPN) and basic auth come from the web config file.
  */
 public final class HttpServer {
+
+    /** HTTP/1.1's ALPN name: the connection factory's own protocol name is "HTTP/1.1", which ALPN matches case-sensitively. */
+    private static final String HTTP_1_1 = "http/1.1";
 
     private final Server server;
     private final List<ServerConnector> connectors = new java.util.ArrayList<>();
@@ -66,7 +68,7 @@ public final class HttpServer {
         if (webConfig.tls() && webConfig.http2() && !webConfig.tlsServer().cipherSuites().isEmpty() && webConfig.tlsServer().minVersion() < 3
                 && !webConfig.tlsServer().cipherSuites().contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
                 && !webConfig.tlsServer().cipherSuites().contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")) {
-            // Prometheus (Go's HTTP/2 set-up) refuses to start so, although HTTP/2 is not served here: same verdict.
+            // Prometheus (Go's HTTP/2 set-up, http2.ConfigureServer) refuses to start so: same verdict.
             throw new io.promethium.api.config.ConfigException(webConfig.source() + ": http2: TLSConfig.CipherSuites is missing an HTTP/2-required"
                     + " AES_128_GCM_SHA256 cipher (need at least one of TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);"
                     + " set http_server_config.http2: false or add one");
@@ -75,24 +77,31 @@ public final class HttpServer {
             ssl = WebTls.factory(webConfig.tlsServer());
         }
         LiveWebConfig live = new LiveWebConfig(webConfig.source(), webConfig, ssl);
+        // Across all listeners, as Prometheus 3's --web.max-connections (one semaphore shared by its listen addresses).
+        java.util.concurrent.Semaphore slots = maxConnections > 0 ? new java.util.concurrent.Semaphore(maxConnections) : null;
+        int backlog = listenBacklog();
         for (String listen : listenAddresses(listenAddress)) {
             // --web.read-timeout as Go's ReadTimeout: the whole request read within it (slow
             // clients cut off), and, as Go's IdleTimeout defaulting to it, idle connections closed after it.
             HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded());
-            ServerConnector connector = ssl != null
-                    ? new ServerConnector(server, new ReloadingSslConnectionFactory(ssl, live), http1)
-                    : new ServerConnector(server, http1);
+            org.eclipse.jetty.server.ConnectionFactory[] factories;
+            if (ssl == null) {
+                // No h2c (HTTP/2 without TLS), as Go's server and so Prometheus.
+                factories = new org.eclipse.jetty.server.ConnectionFactory[] {http1};
+            } else if (webConfig.http2()) {
+                factories = http2OverTls(ssl, live, http, http1, readTimeoutMillis);
+            } else {
+                factories = new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, HTTP_1_1), http1};
+            }
+            ServerConnector connector = slots != null ? new LimitedServerConnector(server, slots, factories) : new ServerConnector(server, factories);
             InetSocketAddress address = parseAddress(listen);
             connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
             connector.setPort(address.getPort());
             connector.setIdleTimeout(readTimeoutMillis);
-            connector.setAcceptQueueSize(Math.max(50, maxConnections));
+            // Connections beyond the limit wait in the listen backlog: as large as Go makes it (the kernel's somaxconn).
+            connector.setAcceptQueueSize(backlog);
             server.addConnector(connector);
             connectors.add(connector);
-        }
-        if (maxConnections > 0) {
-            // Across all listeners, as Prometheus's --web.max-connections.
-            server.addBean(new ConnectionLimit(maxConnections, connectors.toArray(new ServerConnector[0])));
         }
 
         Handler routed = routePrefix.equals("/") ? routes : new PrefixRedirect(routePrefix, routes);
@@ -106,16 +115,36 @@ public final class HttpServer {
     }
 
     /**
-     * TLS for HTTP/1.1 only (no HTTP/2 module in this build; {@code http2: true}, the toolkit's
-     * default, lets a client negotiate HTTP/2 but does not require it). Before each new connection's
-     * TLS engine is made, the web config file is checked for a change, as the toolkit reads it
-     * again for every handshake.
+     * TLS, then ALPN choosing {@code h2} or {@code http/1.1} (HTTP/1.1 for a client that offers
+     * neither or does not use ALPN), as Go's server with {@code http2: true}, the toolkit's default.
+     * Go negotiates {@code h2} whatever the TLS version and cipher and then ends the connection with
+     * {@code INADEQUATE_SECURITY} below TLS 1.2 or on a cipher of RFC 7540's blacklist; Jetty leaves
+     * {@code h2} out of the negotiation then (HTTP2ServerConnectionFactory.isAcceptable), so such a
+     * client gets HTTP/1.1 instead of an error: either way no HTTP/2 is served over weak TLS.
+     * Streams are as many at once as Go's (250); a stream idle for {@code --web.read-timeout} is
+     * ended (Jetty's stream idle timeout), the nearest Jetty has to Go's per-stream read deadline.
+     */
+    private static org.eclipse.jetty.server.ConnectionFactory[] http2OverTls(SslContextFactory.Server ssl, LiveWebConfig live,
+            HttpConfiguration http, HttpConnectionFactory http1, long readTimeoutMillis) {
+        org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory h2 = new org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory(http);
+        h2.setMaxConcurrentStreams(250);
+        if (readTimeoutMillis > 0) {
+            h2.setStreamIdleTimeout(readTimeoutMillis);
+        }
+        org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory alpn = new org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory(h2.getProtocol(), HTTP_1_1);
+        alpn.setDefaultProtocol(HTTP_1_1);
+        return new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, alpn.getProtocol()), alpn, h2, http1};
+    }
+
+    /**
+     * TLS. Before each new connection's TLS engine is made, the web config file is checked for a
+     * change, as the toolkit reads it again for every handshake.
      */
     private static final class ReloadingSslConnectionFactory extends SslConnectionFactory {
         private final LiveWebConfig live;
 
-        ReloadingSslConnectionFactory(SslContextFactory.Server ssl, LiveWebConfig live) {
-            super(ssl, "http/1.1");
+        ReloadingSslConnectionFactory(SslContextFactory.Server ssl, LiveWebConfig live, String nextProtocol) {
+            super(ssl, nextProtocol);
             this.live = live;
         }
 
@@ -160,6 +189,25 @@ public final class HttpServer {
             throw new IllegalArgumentException("no listen address in \"" + value + "\"");
         }
         return addresses;
+    }
+
+    /**
+     * The listen backlog Go gives every listener: the kernel's {@code net.core.somaxconn} (4096 by
+     * default since Linux 5.4), so that a burst beyond {@code --web.max-connections} waits there
+     * instead of overflowing a short queue (Java's default is 50), where the kernel drops SYNs and,
+     * with the final ACK of a handshake dropped, the client may send its request on a connection
+     * the server never accepts. Where the file is missing (not Linux), 4096: the kernel caps it at its own limit.
+     */
+    static int listenBacklog() {
+        // Read by lines: Files.readAllBytes returned only "4" of "4096" from this /proc/sys file (JDK 25, Linux 6.18).
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/core/somaxconn"))) {
+            String line = in.readLine();
+            int n = line == null ? 0 : Integer.parseInt(line.strip());
+            // Capped at 65535, as Go does on kernels before 4.1, whose accept backlog is 16 bits (Go keeps more on later ones).
+            return n > 0 ? Math.min(n, 65_535) : 4096;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 4096;
+        }
     }
 
     /** Initialises the classes whose static set-up is costly (Jetty's MimeTypes), ahead of the server. */

@@ -53,7 +53,17 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(new io.promethium.web.internal.metrics.HttpMetrics(), resources, true);
     }
 
+    /** As {@link #ApiServer(Consumer)}, served as the web config file says (TLS, HTTP/2); {@link #port()} for its URIs. */
+    public static ApiServer withWebConfig(WebConfigFile webConfig, Consumer<Wiring> resources) throws Exception {
+        return new ApiServer(new io.promethium.web.internal.metrics.HttpMetrics(), resources, false, webConfig);
+    }
+
     private ApiServer(io.promethium.web.internal.metrics.HttpMetrics metrics, Consumer<Wiring> resources, boolean agent) throws Exception {
+        this(metrics, resources, agent, WebConfigFile.NONE);
+    }
+
+    private ApiServer(io.promethium.web.internal.metrics.HttpMetrics metrics, Consumer<Wiring> resources, boolean agent,
+                      WebConfigFile webConfig) throws Exception {
         dir = Files.createTempDirectory("web-test-");
         tsdb = Tsdb.open(TsdbOptions.defaults(dir.resolve("data")));
         storage.bind(tsdb);
@@ -66,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
             family.routers(io.promethium.web.internal.api.FormValues.MAX_FORM_BYTES, agent).forEach(routes::addBuiltIn);
         }
         mounted.forEach(routes::add);
-        server = new HttpServer("127.0.0.1:0", routes, metrics, WebConfigFile.NONE, 30_000, 64);
+        server = new HttpServer("127.0.0.1:0", routes, metrics, webConfig, 30_000, 64);
         server.start();
     }
 
@@ -100,6 +110,10 @@ public final class ApiServer implements AutoCloseable {
         Appender a = tsdb.appender();
         a.append(0, labels, t, v);
         a.commit();
+    }
+
+    public int port() {
+        return server.port();
     }
 
     public URI uri(String pathAndQuery) {

@@ -1,0 +1,175 @@
+package io.promethium.web.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.web.internal.metrics.HttpMetrics;
+import io.promethium.web.internal.routes.RouteTable;
+import io.promethium.web.internal.routes.Router;
+import io.promethium.web.internal.routes.RoutesHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --web.max-connections} as Prometheus's (Go's {@code netutil.LimitListener} over a listener
+ * whose backlog is the kernel's {@code somaxconn}): a connection beyond the limit waits in the
+ * listen backlog, is neither refused, nor accepted and closed, and is answered once a slot frees.
+ * The clients behave as HTTP clients do: each reads its answer to the end and closes.
+ */
+class ConnectionLimitTest {
+
+    private static final int LIMIT = 4;
+
+    private static HttpServer start(String listen, int maxConnections) throws Exception {
+        RouteTable routes = new RouteTable();
+        routes.addBuiltIn(Router.under("/api/v1/ping").get("/api/v1/ping", call -> call.respond(200, "text/plain", "pong")).build());
+        HttpServer server = new HttpServer(listen, new RoutesHandler(routes, new HttpMetrics(), null, "/"),
+                WebConfigFile.NONE, 30_000, maxConnections, "/");
+        server.start();
+        return server;
+    }
+
+    /** One request on a new connection: its outcome and when it came. */
+    private record Outcome(String answer, long atNanos) {
+    }
+
+    @Test
+    void connectionsBeyondTheLimitWaitInTheBacklogAndAreEachAnsweredOnceAnIdleConnectionCloses() throws Exception {
+        HttpServer server = start("127.0.0.1:0", LIMIT);
+        List<Socket> idle = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < LIMIT; i++) {
+                idle.add(new Socket("127.0.0.1", server.port()));
+            }
+            // More than Java's default backlog of 50, which Go's somaxconn-sized one takes whole.
+            List<Future<Outcome>> waiting = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                waiting.add(pool.submit(() -> oneRequest(server.port())));
+            }
+            Thread.sleep(1_500);
+            long freed = System.nanoTime();
+            idle.get(0).close();
+            for (Future<Outcome> f : waiting) {
+                Outcome outcome = f.get(60, TimeUnit.SECONDS);
+                assertThat(outcome.answer()).as("a connection beyond the limit of %d", LIMIT).startsWith("HTTP/1.1 200");
+                assertThat(outcome.atNanos()).as("answered only once an idle connection closed").isGreaterThan(freed);
+            }
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+            server.stop();
+        }
+    }
+
+    @Test
+    void theLimitIsSharedByTheListenAddressesAndAConnectionBeyondItOnEitherWaitsInsteadOfBeingClosed() throws Exception {
+        HttpServer server = start("127.0.0.1:0,127.0.0.1:0", LIMIT);
+        List<Socket> sockets = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Twice the limit, kept alive after their answer, alternately on each listener.
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 2 * LIMIT; i++) {
+                Socket s = new Socket("127.0.0.1", server.ports().get(i % 2));
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write("GET /api/v1/ping HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                sockets.add(s);
+                answers.add(pool.submit(() -> firstAnswer(s)));
+            }
+            Thread.sleep(1_500);
+            List<Socket> served = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                if (answers.get(i).isDone()) {
+                    assertThat(answers.get(i).get()).as("connection %d, answered or closed while the limit is reached", i).startsWith("HTTP/1.1 200");
+                    served.add(sockets.get(i));
+                }
+            }
+            assertThat(served).as("connections served at once over both listeners").hasSize(LIMIT);
+            for (Socket s : served) {
+                s.close();
+            }
+            for (Future<String> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).as("once the served ones closed, every waiting one").startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+            server.stop();
+        }
+    }
+
+    /** The first answer on a kept-alive connection (its small body read), or how the connection ended before one. */
+    private static String firstAnswer(Socket s) {
+        StringBuilder answer = new StringBuilder();
+        try {
+            byte[] buf = new byte[1024];
+            while (!answer.toString().endsWith("pong")) {
+                int n = s.getInputStream().read(buf);
+                if (n < 0) {
+                    return "closed before a whole answer: " + answer;
+                }
+                answer.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            return answer.toString();
+        } catch (IOException e) {
+            return "closed before a whole answer: " + e;
+        }
+    }
+
+    @Test
+    void aBurstOfConnectionsFarBeyondTheLimitIsAnsweredWhole() throws Exception {
+        HttpServer server = start("127.0.0.1:0", LIMIT);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Outcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                outcomes.add(pool.submit(() -> oneRequest(server.port())));
+            }
+            List<String> others = new ArrayList<>();
+            for (Future<Outcome> f : outcomes) {
+                String answer = f.get(60, TimeUnit.SECONDS).answer();
+                if (!answer.startsWith("HTTP/1.1 200")) {
+                    others.add(answer);
+                }
+            }
+            assertThat(others).as("connections of a burst of 300 at a limit of %d not answered 200", LIMIT).isEmpty();
+        } finally {
+            server.stop();
+        }
+    }
+
+    /**
+     * {@code GET /api/v1/ping} on a new connection (connect time-out 1 s, as a client that gives up
+     * on a server that does not take its connection), read to the end: the answer, "not accepted",
+     * "closed before any answer" or the error.
+     */
+    private static Outcome oneRequest(int port) {
+        try (Socket s = new Socket()) {
+            try {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            } catch (SocketTimeoutException e) {
+                return new Outcome("not accepted within 1 s", System.nanoTime());
+            }
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /api/v1/ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] answer;
+            try {
+                answer = s.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                return new Outcome("closed before any answer: " + e, System.nanoTime());
+            }
+            return new Outcome(answer.length == 0 ? "closed before any answer" : new String(answer, StandardCharsets.US_ASCII), System.nanoTime());
+        } catch (IOException e) {
+            return new Outcome(e.toString(), System.nanoTime());
+        }
+    }
+}

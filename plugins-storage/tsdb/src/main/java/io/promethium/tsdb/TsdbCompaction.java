@@ -154,6 +154,35 @@ final class TsdbCompaction {
         t.blocks = List.copyOf(next);
     }
 
+    /**
+     * Per series, the time before which its retention rule keeps nothing (the cutoff the retention
+     * pass and queries use), for compaction to leave those chunks out; null without rules. Series
+     * matching no rule keep everything here: the global retention deletes whole blocks, as
+     * Prometheus's does.
+     */
+    static java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore(Tsdb t) {
+        io.promethium.tsdb.internal.retention.RetentionPolicy p = t.seriesRetention.policy();
+        long newest = Math.max(t.maxBlockTime(), t.head.maxTime());
+        if (p.isEmpty() || newest == Long.MIN_VALUE) {
+            return null;
+        }
+        long global = t.options.retention().toMillis();
+        return labels -> {
+            int c = p.classify(labels);
+            return c == p.defaultClass() ? Long.MIN_VALUE : p.cutoff(c, newest, global);
+        };
+    }
+
+    private static void removeBlocks(Tsdb t, List<Block> old) throws IOException {
+        List<Block> next = new ArrayList<>(t.blocks);
+        next.removeAll(old);
+        t.blocks = List.copyOf(next);
+        for (Block b : old) {
+            b.close();
+            Fsync.deleteBlock(b.dir());
+        }
+    }
+
     static void replaceBlocks(Tsdb t, List<Block> old, BlockMeta replacement) throws IOException {
         List<Block> next = new ArrayList<>(t.blocks);
         next.removeAll(old);
@@ -181,8 +210,14 @@ final class TsdbCompaction {
                 return;
             }
             List<Block> sources = group.stream().map(byId::get).toList();
-            BlockMeta meta = t.compactor.merge(sources, t.dir);
-            replaceBlocks(t, sources, meta);
+            BlockMeta meta = t.compactor.merge(sources, t.dir, expiredBefore(t));
+            if (meta.numSeries() == 0) {
+                // Every series in the sources was past its retention rule.
+                Fsync.deleteBlock(t.dir.resolve(meta.ulid()));
+                removeBlocks(t, sources);
+            } else {
+                replaceBlocks(t, sources, meta);
+            }
             t.metrics.compactions.increment();
         }
     }

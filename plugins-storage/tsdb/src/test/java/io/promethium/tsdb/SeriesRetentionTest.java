@@ -104,6 +104,26 @@ class SeriesRetentionTest {
     }
 
     @Test
+    void compactionLeavesOutChunksPastARuleFromABlockStraddlingItsCutoff() {
+        RetentionRule debug20h = rule("{__name__=~\"debug_.*\"}", Duration.ofHours(20), Matcher.of(MatchType.REGEX, "__name__", "debug_.*"));
+        long cutoff = 60 * HOUR - STEP - 20 * HOUR;
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            db.setRetentionRules(List.of(debug20h));
+            fill(db, 60, 4, 2);
+            db.compact();
+            // The retention pass leaves this block alone (it ends after the cutoff); compaction built it.
+            assertThat(db.blocks()).anySatisfy(b -> assertThat(b.minTime() < cutoff - 2 * HOUR && b.maxTime() > cutoff).isTrue());
+        }
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            // On disk, without rules: the debug series keep at most the chunk (2 h of one-minute samples) holding the cutoff before it.
+            assertThat(byName(db, "debug_queue")).hasSize(2).allSatisfy((labels, samples) ->
+                    assertThat(samples.get(0).t()).isGreaterThanOrEqualTo(cutoff - 2 * HOUR));
+            assertThat(byName(db, "node_load1")).hasSize(4).allSatisfy((labels, samples) ->
+                    assertThat(samples).hasSize((int) (60 * HOUR / STEP)));
+        }
+    }
+
+    @Test
     void aBlockWhoseSeriesAllExpiredIsDeleted() {
         try (Tsdb db = Tsdb.open(options(dir))) {
             db.setRetentionRules(List.of(DEBUG_3H));

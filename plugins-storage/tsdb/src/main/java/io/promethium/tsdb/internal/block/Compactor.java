@@ -116,7 +116,20 @@ public final class Compactor {
      * copied as they are; otherwise its samples are merged and re-encoded. Each source is read
      * in label order through a {@link Cursor}.
      */
-    public synchronized BlockMeta merge(List<Block> blocks, Path parent) throws IOException {
+    public BlockMeta merge(List<Block> blocks, Path parent) throws IOException {
+        return merge(blocks, parent, null);
+    }
+
+    /**
+     * As {@link #merge(List, Path)}, leaving out what per-series retention rules no longer keep:
+     * {@code expiredBefore} gives, per series, the time before which its samples are past its rule
+     * ({@code Long.MIN_VALUE}: none; null: keep everything). A copied series loses its chunks that
+     * end before that time, whole; a re-encoded one its samples before it. Queries already hide
+     * them, so the merged block answers the same while a block straddling a rule's cutoff stops
+     * holding that rule's expired chunks until the whole block expires.
+     */
+    public synchronized BlockMeta merge(List<Block> blocks, Path parent, java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore)
+            throws IOException {
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
         int level = 0;
@@ -152,11 +165,12 @@ public final class Compactor {
                     }
                 }
                 group.sort(Comparator.comparingLong((Part p) -> p.meta().mints().length == 0 ? Long.MAX_VALUE : p.meta().mints()[0]));
+                long cutoff = expiredBefore == null ? Long.MIN_VALUE : expiredBefore.applyAsLong(min);
                 try {
                     if (copyable(group)) {
-                        copy(writer, min, group, loaded);
+                        copy(writer, min, group, loaded, cutoff);
                     } else {
-                        reencode(writer, min, group);
+                        reencode(writer, min, group, cutoff);
                     }
                 } catch (io.promethium.chunks.ChunkFormatException e) {
                     throw new IOException("compaction input is corrupt: " + e.getMessage(), e);
@@ -185,12 +199,16 @@ public final class Compactor {
         return true;
     }
 
-    private static void copy(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group, ChunkReader.Loaded loaded)
-            throws IOException {
+    private static void copy(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group, ChunkReader.Loaded loaded,
+            long cutoff) throws IOException {
         writer.beginSeries(labels);
         for (Part p : group) {
             BlockIndex.SeriesMeta m = p.meta();
             for (int i = 0; i < m.refs().length; i++) {
+                if (m.maxts()[i] < cutoff) {
+                    // Past the series' retention rule: the whole chunk goes (a series left without chunks is left out).
+                    continue;
+                }
                 p.block().chunks().load(m.refs()[i], loaded);
                 writer.addChunk(m.mints()[i], m.maxts()[i], loaded.encoding, loaded.data, 1, loaded.length);
             }
@@ -198,12 +216,12 @@ public final class Compactor {
         writer.endSeries();
     }
 
-    private void reencode(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group) throws IOException {
+    private void reencode(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group, long cutoff) throws IOException {
         SampleIterator[] its = new SampleIterator[group.size()];
         for (int i = 0; i < its.length; i++) {
             Part p = group.get(i);
             BlockChunksIterator it = new BlockChunksIterator();
-            it.reset(p.block(), p.meta(), Long.MIN_VALUE, Long.MAX_VALUE, p.deleted());
+            it.reset(p.block(), p.meta(), cutoff, Long.MAX_VALUE, p.deleted());
             its[i] = p.starts() == null ? it : StartTimesIterator.wrap(it, p.starts(), null);
         }
         SampleIterator merged = its.length == 1 ? its[0] : new MergeSampleIterator(its);

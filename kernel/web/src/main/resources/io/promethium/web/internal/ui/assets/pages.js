@@ -223,7 +223,9 @@ export function tsdbStatusPage(root) {
             h('td', { class: 'num' }, formatBytes(r.bytes)))))) : null,
       data.resolutions && data.resolutions.length ? h('section', { class: 'card resolutions' },
         h('div', { class: 'head' }, h('h2', {}, 'Resolutions'),
-          h('span', { class: 'muted' }, 'raw blocks and downsampled companions; native histograms are kept in raw data only')),
+          h('span', { class: 'muted' }, data.resolutions.every((r) => r.nativeHistograms)
+            ? 'raw blocks and downsampled companions; native histograms are downsampled too'
+            : 'raw blocks and downsampled companions; a resolution that does not keep native histograms leaves them to raw data')),
         table(['Resolution', ['Blocks', 'num'], ['Bytes', 'num'], 'From', 'To', 'Retention', 'Native histograms'],
           data.resolutions.map((r) => h('tr', {},
             h('td', { class: 'mono' }, r.resolution),

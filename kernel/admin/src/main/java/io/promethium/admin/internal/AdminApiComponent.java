@@ -3,6 +3,7 @@ package io.promethium.admin.internal;
 import io.promethium.config.lifecycle.PluginStates;
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.web.spi.AdminAccess;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Set;
@@ -35,6 +36,7 @@ public final class AdminApiComponent {
 
     private volatile PluginStates states;
     private final ServiceRegistration<PluginAdminResource> registration;
+    private final ServiceRegistration<ContainerResponseFilter> plainErrors;
 
     @Activate
     public AdminApiComponent(BundleContext context, @Reference PluginDirectory plugins,
@@ -46,8 +48,13 @@ public final class AdminApiComponent {
         // The framework, the web bundle and this one: stopping either through this API would take it down mid-answer.
         Set<Long> kept = Set.of(0L, accessReference.getBundle().getBundleId(), context.getBundle().getBundleId());
         PluginAdminResource resource = new PluginAdminResource(context, plugins, access, () -> states, kept);
+        Dictionary<String, Object> extension = new Hashtable<>();
+        extension.put("osgi.jakartars.extension", Boolean.TRUE);
+        extension.put("osgi.jakartars.name", PlainErrors.NAME);
+        plainErrors = context.registerService(ContainerResponseFilter.class, new PlainErrors(), extension);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.jakartars.resource", Boolean.TRUE);
+        properties.put("osgi.jakartars.extension.select", "(osgi.jakartars.name=" + PlainErrors.NAME + ")");
         properties.put("promethium.rest.reserve", PATH);
         registration = context.registerService(PluginAdminResource.class, resource, properties);
         LOG.fine("Plugin admin API registered with the Jakarta REST whiteboard at " + PATH);
@@ -55,6 +62,11 @@ public final class AdminApiComponent {
 
     @Deactivate
     void deactivate() {
+        unregister(registration);
+        unregister(plainErrors);
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {

@@ -97,7 +97,7 @@ class PluginAdminResourceTest {
 
         Api(AdminAccess access) {
             handler = new ApplicationHandler(new ResourceConfig()
-                    .registerInstances(new PluginAdminResource(NO_BUNDLES, REFUSING, access, () -> null, Set.of(0L)))
+                    .registerInstances(new PluginAdminResource(NO_BUNDLES, REFUSING, access, () -> null, Set.of(0L)), new PlainErrors())
                     .property(ServerProperties.WADL_FEATURE_DISABLE, true));
         }
 
@@ -112,7 +112,7 @@ class PluginAdminResourceTest {
             }
             ContainerResponse response = handler.apply(request).get();
             Object entity = response.getEntity();
-            String text = entity instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(entity);
+            String text = entity instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : entity == null ? "" : String.valueOf(entity);
             return new Answer(response.getStatus(), String.valueOf(response.getMediaType()), text);
         }
 
@@ -212,5 +212,27 @@ class PluginAdminResourceTest {
         Answer refused = api.send("POST", "/api/v1/admin/plugins?file=big.jar", "application/java-archive", huge);
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("upload larger than 64 MiB");
+    }
+
+    @Test
+    void pathsAndMethodsNoneServesAnswerAsTheRoutesDidInPlainText() throws Exception {
+        Api api = new Api(access(true, ""));
+        for (String path : List.of("/api/v1/admin/plugins/1/x", "/api/v1/admin/plugins/5/start/x")) {
+            Answer missing = api.send("GET", path);
+            assertThat(missing.status()).as(path).isEqualTo(404);
+            assertThat(missing.contentType()).isEqualTo("text/plain");
+            assertThat(missing.body()).isEqualTo("404 page not found\n");
+        }
+        Answer patch = api.send("PATCH", "/api/v1/admin/plugins");
+        assertThat(patch.status()).isEqualTo(405);
+        assertThat(patch.body()).isEqualTo("Method Not Allowed\n");
+    }
+
+    @Test
+    void otherResourcesAnswersAreLeftAlone() {
+        assertThat(PlainErrors.below("api/v1/admin/plugins")).isTrue();
+        assertThat(PlainErrors.below("/api/v1/admin/plugins/3/x")).isTrue();
+        assertThat(PlainErrors.below("api/v1/admin/pluginsx")).isFalse();
+        assertThat(PlainErrors.below("hello")).isFalse();
     }
 }

@@ -25,6 +25,11 @@ import org.osgi.framework.ServiceRegistration;
  */
 final class Mounts {
 
+    /** What serves a mounted path: an application's {@link RoutesContainer}. */
+    interface Served {
+        void serve(HttpExchange exchange) throws IOException;
+    }
+
     /** How long a request to a reserved path waits, once the server is ready, for the whiteboard to serve it. */
     static final long START_WAIT_MILLIS = 30_000;
 
@@ -52,7 +57,7 @@ final class Mounts {
     }
 
     /** {@code container} serves {@code mount}: the path's service (reserved or new) hands requests to it. */
-    synchronized void mount(RoutesContainer.Mount mount, RoutesContainer container) {
+    synchronized void mount(RoutesContainer.Mount mount, Served container) {
         Slot slot = slots.get(mount.prefix());
         if (slot != null && slot.exact != mount.exact()) {
             // Reserved as a prefix, served exactly (or back): the service says which, so it is registered again.
@@ -69,7 +74,7 @@ final class Mounts {
     }
 
     /** {@code container} no longer serves {@code prefix}; a reserved path stays mounted, waiting again. */
-    synchronized void unmount(String prefix, RoutesContainer container) {
+    synchronized void unmount(String prefix, Served container) {
         Slot slot = slots.get(prefix);
         if (slot != null && slot.target == container) {
             slot.serve(null);
@@ -101,7 +106,7 @@ final class Mounts {
         final String prefix;
         final boolean exact;
         int reservations;
-        volatile RoutesContainer target;
+        volatile Served target;
         ServiceRegistration<HttpRoutes> registration;
         volatile boolean closed;
         private final Object changed = new Object();
@@ -111,7 +116,7 @@ final class Mounts {
             this.exact = exact;
         }
 
-        void serve(RoutesContainer container) {
+        void serve(Served container) {
             synchronized (changed) {
                 target = container;
                 changed.notifyAll();
@@ -140,7 +145,7 @@ final class Mounts {
 
         @Override
         public void handle(HttpExchange exchange) throws IOException {
-            RoutesContainer container = target;
+            Served container = target;
             if (container == null) {
                 container = awaitTarget();
             }
@@ -152,7 +157,7 @@ final class Mounts {
         }
 
         /** Waits, once the server is ready, for the whiteboard to serve this path; null when it does not in time. */
-        private RoutesContainer awaitTarget() {
+        private Served awaitTarget() {
             if (!ready.getAsBoolean()) {
                 return null;
             }

@@ -29,7 +29,7 @@ import org.glassfish.jersey.server.spi.Container;
  * handed to Jersey's {@link ApplicationHandler} on the server's request thread, without a servlet
  * layer: the web bundle serves at Jetty's core.
  */
-final class RoutesContainer implements Container {
+final class RoutesContainer implements Container, Mounts.Served {
 
     private static final Logger LOG = Logger.getLogger(RoutesContainer.class.getName());
 
@@ -170,7 +170,8 @@ final class RoutesContainer implements Container {
     }
 
     /** Answers one request through Jersey. */
-    void serve(HttpExchange exchange) throws IOException {
+    @Override
+    public void serve(HttpExchange exchange) throws IOException {
         ApplicationHandler h = handler;
         String scheme = exchange.secure() ? "https" : "http";
         String authority = exchange.requestHeader("Host").orElse("localhost");

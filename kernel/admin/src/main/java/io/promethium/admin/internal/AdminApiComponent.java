@@ -54,7 +54,6 @@ public final class AdminApiComponent {
         plainErrors = context.registerService(ContainerResponseFilter.class, new PlainErrors(), extension);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.jakartars.resource", Boolean.TRUE);
-        properties.put("osgi.jakartars.extension.select", "(osgi.jakartars.name=" + PlainErrors.NAME + ")");
         properties.put("promethium.rest.reserve", PATH);
         registration = context.registerService(PluginAdminResource.class, resource, properties);
         LOG.fine("Plugin admin API registered with the Jakarta REST whiteboard at " + PATH);

@@ -15,7 +15,11 @@ import jakarta.ws.rs.core.MediaType;
  */
 final class PlainErrors implements ContainerResponseFilter {
 
-    /** The whiteboard name the admin resource selects this extension by. */
+    /**
+     * Its whiteboard name ({@code osgi.jakartars.name}). The resource does not select it by name:
+     * with {@code osgi.jakartars.extension.select} the implementation adds it twice and logs a
+     * warning at every start.
+     */
     static final String NAME = "promethium.admin.plain-errors";
 
     private static final MediaType TEXT = MediaType.valueOf("text/plain");

@@ -8,6 +8,11 @@ import java.util.logging.Logger;
 import io.promethium.launcher.spi.Lifecycle;
 import org.eclipse.osgitech.rest.runtime.JerseyServiceRuntime;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.osgi.service.jakartars.whiteboard.JakartarsWhiteboardConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -34,16 +39,53 @@ public final class RestWhiteboardComponent {
     private static final Logger LOG = Logger.getLogger(RestWhiteboardComponent.class.getName());
 
     private final JerseyServiceRuntime<RoutesContainer> runtime;
+    private final Mounts mounts;
+    /** Resources that reserve their path ({@value #RESERVE}) before the whiteboard has started. */
+    private final ServiceTracker<Object, String> reservations;
+
+    /**
+     * A resource service's property naming the path (below the route prefix) it is served at: the
+     * path is mounted before the whiteboard starts, so a request there answers 503 before ready
+     * and, after, waits for the resource instead of a 404 (see {@link Mounts}).
+     */
+    static final String RESERVE = "promethium.rest.reserve";
 
     private final Thread starter;
     private volatile boolean stopped;
 
     @Activate
-    public RestWhiteboardComponent(BundleContext context, Map<String, Object> properties, @Reference Lifecycle lifecycle) {
+    public RestWhiteboardComponent(BundleContext context, Map<String, Object> properties, @Reference Lifecycle lifecycle)
+            throws InvalidSyntaxException {
+        mounts = new Mounts(context, lifecycle::ready);
+        reservations = new ServiceTracker<>(context,
+                context.createFilter("(&(" + JakartarsWhiteboardConstants.JAKARTA_RS_RESOURCE + "=true)(" + RESERVE + "=*))"),
+                new ServiceTrackerCustomizer<>() {
+                    @Override
+                    public String addingService(ServiceReference<Object> reference) {
+                        String path = reservedPath(reference);
+                        if (path == null) {
+                            LOG.warning(RESERVE + " \"" + reference.getProperty(RESERVE) + "\" of a resource of bundle "
+                                    + reference.getBundle().getSymbolicName() + " is not a path (/a/b): ignored");
+                            return null;
+                        }
+                        mounts.reserve(path);
+                        return path;
+                    }
+
+                    @Override
+                    public void modifiedService(ServiceReference<Object> reference, String path) {
+                    }
+
+                    @Override
+                    public void removedService(ServiceReference<Object> reference, String path) {
+                        mounts.release(path);
+                    }
+                });
+        reservations.open(true);
         runtime = new JerseyServiceRuntime<>(context,
                 (path, config) -> {
                     try {
-                        return new RoutesContainer(context, path, config);
+                        return new RoutesContainer(mounts, path, config);
                     } catch (RuntimeException | LinkageError e) {
                         // The implementation runs this on its executor, which would drop the error unseen.
                         LOG.log(Level.SEVERE, "JAX-RS application at " + path + " cannot be served", e);
@@ -84,5 +126,17 @@ public final class RestWhiteboardComponent {
             stopped = true;
         }
         runtime.teardown(5, TimeUnit.SECONDS);
+        reservations.close();
+        mounts.close();
+    }
+
+    /** The reserved path: {@code /} and literal segments, no trailing slash; null when it is not one. */
+    static String reservedPath(ServiceReference<?> reference) {
+        Object value = reference.getProperty(RESERVE);
+        String path = value instanceof String s ? s.strip() : null;
+        if (path == null || !path.matches("(/[^/{}\\s]+)+")) {
+            return null;
+        }
+        return path;
     }
 }

@@ -1,12 +1,9 @@
 package io.promethium.rest.internal;
 
 import io.promethium.api.web.HttpExchange;
-import io.promethium.api.web.HttpRoutes;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +19,9 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.spi.Container;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
- * One whiteboard application as a Jersey {@link Container} served through {@link HttpRoutes}:
+ * One whiteboard application as a Jersey {@link Container} served through {@code HttpRoutes} ({@link Mounts}):
  * each root resource of the application is mounted at its path's literal beginning (the
  * application base + {@code @Path} up to the first template), so a plugin's {@code @Path("hello")}
  * in the default application answers at {@code /hello} under the server's route prefix, and the
@@ -34,18 +29,18 @@ import org.osgi.framework.ServiceRegistration;
  * handed to Jersey's {@link ApplicationHandler} on the server's request thread, without a servlet
  * layer: the web bundle serves at Jetty's core.
  */
-final class RoutesContainer implements Container {
+final class RoutesContainer implements Container, Mounts.Served {
 
     private static final Logger LOG = Logger.getLogger(RoutesContainer.class.getName());
 
-    private final BundleContext context;
+    private final Mounts routes;
     /** The application base without a trailing slash: {@code ""} for the default application. */
     private final String base;
     private volatile ApplicationHandler handler;
-    private final Map<String, ServiceRegistration<HttpRoutes>> mounts = new LinkedHashMap<>();
+    private final Map<String, Mount> mounts = new LinkedHashMap<>();
 
-    RoutesContainer(BundleContext context, String applicationPath, ResourceConfig config) {
-        this.context = context;
+    RoutesContainer(Mounts routes, String applicationPath, ResourceConfig config) {
+        this.routes = routes;
         this.base = basePath(applicationPath);
         reload(config);
     }
@@ -121,7 +116,7 @@ final class RoutesContainer implements Container {
     }
 
     synchronized void close() {
-        mounts.values().forEach(RoutesContainer::unregister);
+        mounts.keySet().forEach(prefix -> routes.unmount(prefix, this));
         mounts.clear();
         ApplicationHandler h = handler;
         if (h != null) {
@@ -145,31 +140,20 @@ final class RoutesContainer implements Container {
             LOG.info("JAX-RS application " + (base.isEmpty() ? "/" : base) + " served at " + wanted.keySet());
         }
         List<String> gone = new ArrayList<>();
-        mounts.forEach((prefix, reg) -> {
-            if (!wanted.containsKey(prefix) || !wanted.get(prefix).equals(reg.getReference().getProperty(MOUNT))) {
+        mounts.forEach((prefix, mount) -> {
+            if (!mount.equals(wanted.get(prefix))) {
                 gone.add(prefix);
             }
         });
         for (String prefix : gone) {
-            unregister(mounts.remove(prefix));
+            mounts.remove(prefix);
+            routes.unmount(prefix, this);
         }
         for (Mount mount : wanted.values()) {
             if (!mounts.containsKey(mount.prefix())) {
-                Dictionary<String, Object> props = new Hashtable<>();
-                props.put("promethium.rest.path", mount.prefix());
-                props.put(MOUNT, mount);
-                mounts.put(mount.prefix(), context.registerService(HttpRoutes.class, new Route(mount), props));
+                mounts.put(mount.prefix(), mount);
+                routes.mount(mount, this);
             }
-        }
-    }
-
-    private static final String MOUNT = "promethium.rest.mount";
-
-    private static void unregister(ServiceRegistration<?> registration) {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the bundle is stopping: the framework unregistered it
         }
     }
 
@@ -186,7 +170,8 @@ final class RoutesContainer implements Container {
     }
 
     /** Answers one request through Jersey. */
-    void serve(HttpExchange exchange) throws IOException {
+    @Override
+    public void serve(HttpExchange exchange) throws IOException {
         ApplicationHandler h = handler;
         String scheme = exchange.secure() ? "https" : "http";
         String authority = exchange.requestHeader("Host").orElse("localhost");
@@ -212,30 +197,6 @@ final class RoutesContainer implements Container {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "JAX-RS request " + exchange.method() + " " + exchange.path() + " failed", e);
             throw e;
-        }
-    }
-
-    /** One mounted path of the application. */
-    private final class Route implements HttpRoutes {
-        private final Mount mount;
-
-        Route(Mount mount) {
-            this.mount = mount;
-        }
-
-        @Override
-        public String pathPrefix() {
-            return mount.prefix();
-        }
-
-        @Override
-        public boolean exactPath() {
-            return mount.exact();
-        }
-
-        @Override
-        public void handle(HttpExchange exchange) throws IOException {
-            serve(exchange);
         }
     }
 }

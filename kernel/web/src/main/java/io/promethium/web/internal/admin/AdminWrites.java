@@ -1,6 +1,5 @@
 package io.promethium.web.internal.admin;
 
-import io.promethium.web.internal.api.ApiError;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -52,11 +51,20 @@ public record AdminWrites(String refusal) {
         return refusal.isEmpty();
     }
 
-    /** Answers 403 (Prometheus's {@code forbidden}) saying why, unless the actions are allowed. */
-    void require() {
-        if (!allowed()) {
-            throw new ApiError(ApiError.Type.FORBIDDEN, refusal);
-        }
+    /** What the admin API (promethium-admin) is told: whether it is on, and this refusal. */
+    public io.promethium.web.spi.AdminAccess access(boolean adminApi) {
+        String why = refusal;
+        return new io.promethium.web.spi.AdminAccess() {
+            @Override
+            public boolean enabled() {
+                return adminApi;
+            }
+
+            @Override
+            public String writesRefusal() {
+                return why;
+            }
+        };
     }
 
     /** Whether a listen host is reachable from this machine only: every address it names is a loopback address. */

@@ -5,10 +5,8 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.config.ConfigService;
 import io.promethium.launcher.spi.Lifecycle;
-import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.ServerInfo;
 import io.promethium.web.internal.admin.AdminWrites;
-import io.promethium.web.internal.admin.PluginAdminResource;
 import io.promethium.web.internal.api.CorsPolicy;
 import io.promethium.web.internal.lifecycle.LifecycleResource;
 import io.promethium.web.internal.metrics.MetricsResource;
@@ -77,8 +75,6 @@ public final class WebComponent {
     /** The primary storage alone, for {@code /federate} (local only, as Prometheus's). */
     private final ServiceSlot<Storage> localStorage = new ServiceSlot<>("local storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
-    /** The plugin trackers' waiting config parts and last failures (the config bundle's); null until bound. */
-    private volatile io.promethium.config.lifecycle.PluginStates pluginStates;
     private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<MetadataQueryable> metadataStore = new ServiceSlot<>("metadata storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
@@ -94,7 +90,7 @@ public final class WebComponent {
 
     @Activate
     public WebComponent(BundleContext context, @Reference Lifecycle lifecycle,
-                        @Reference ServerInfo serverInfo, @Reference PluginDirectory plugins,
+                        @Reference ServerInfo serverInfo,
                         @Reference ConfigService configService) throws Exception {
         this.collectors = new io.promethium.web.internal.metrics.Collectors(new io.promethium.web.internal.metrics.NewVersionInstalled(context));
         WebConfig config = WebConfig.fromFlags(context::getProperty);
@@ -146,7 +142,6 @@ public final class WebComponent {
         if (adminApi && !adminWrites.allowed()) {
             LOG.warning(adminWrites.refusal());
         }
-        endpoints.add(new PluginAdminResource(context, plugins, adminApi, adminWrites, () -> pluginStates));
         String routePrefix = HttpServer.routePrefix(flag(context, "web.route-prefix", ""), config.externalUrl());
         // Links carry the external URL's path; without an external URL, the route prefix.
         String linkBase = config.externalUrl().isBlank() ? (routePrefix.equals("/") ? "" : routePrefix)
@@ -194,7 +189,11 @@ public final class WebComponent {
                 + (webConfig.users().isEmpty() ? "" : " with basic auth")
                 + " (web started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
         lifecycle.listening(config.listenAddress());
+        // The plugin admin API is promethium-admin's JAX-RS resource: it asks here who may use it.
+        adminAccess = context.registerService(io.promethium.web.spi.AdminAccess.class, adminWrites.access(adminApi), null);
     }
+
+    private final org.osgi.framework.ServiceRegistration<io.promethium.web.spi.AdminAccess> adminAccess;
 
     /** A flag a bundle header declares (the launcher sets every one; the default covers a bare framework). */
     private static String flag(BundleContext context, String name, String fallback) {
@@ -255,18 +254,6 @@ public final class WebComponent {
 
     void unbindLocalStorage(Storage service) {
         localStorage.unbind(service);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindPluginStates(io.promethium.config.lifecycle.PluginStates service) {
-        pluginStates = service;
-    }
-
-    void unbindPluginStates(io.promethium.config.lifecycle.PluginStates service) {
-        if (pluginStates == service) {
-            pluginStates = null;
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -341,6 +328,11 @@ public final class WebComponent {
 
     @Deactivate
     void deactivate() throws Exception {
+        try {
+            adminAccess.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping: the framework unregistered it
+        }
         server.stop();
     }
 }

@@ -1,4 +1,4 @@
-package io.promethium.web.internal.admin;
+package io.promethium.admin.internal;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.promethium.templates.notification;
 import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
+import io.promethium.api.notify.WebhookMessage;
 import io.promethium.templates.GoTime;
 import io.promethium.templates.RouteLabelSource;
 import io.promethium.templates.TemplateValue;
@@ -19,6 +20,9 @@ import java.util.Objects;
  * {@code .CommonLabels}, {@code .CommonAnnotations}, {@code .RouteLabels}, {@code .ExternalURL},
  * {@code .NotificationReason}.
  *
+ * @param receiver the receiver's name as Alertmanager's {@code template.Data} carries it:
+ *     {@link #of} escapes it as Go's {@code regexp.QuoteMeta} does ({@code team.db} is
+ *     {@code team\.db}), so that a link filtering alerts by receiver matches it exactly
  * @param routeLabels the labels of the group's route (the {@code routeLabels} function's)
  * @param routeLabelsRendered whether {@code routeLabels} are rendered already (a notification's
  *     are: the dispatcher renders them), so {@code routeLabels} gives them as they are
@@ -55,7 +59,10 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
         this(receiver, status, alerts, groupLabels, commonLabels, commonAnnotations, null, externalUrl, true, null);
     }
 
-    /** The template data of a notification as of {@code now} (which alerts have resolved by then). */
+    /**
+     * The template data of a notification as of {@code now} (which alerts have resolved by then),
+     * its receiver escaped by {@code regexp.QuoteMeta} as Alertmanager's {@code Template.Data} does.
+     */
     public static NotificationData of(Notification notification, Instant now) {
         List<NotificationAlert> alerts = new ArrayList<>();
         boolean firing = false;
@@ -66,7 +73,7 @@ public record NotificationData(String receiver, String status, Alerts alerts, KV
                     GoTime.utc(a.startsAt()), GoTime.utc(resolved ? a.endsAt() : ZERO_TIME), a.generatorUrl(),
                     a.fingerprint()));
         }
-        return new NotificationData(notification.receiver(), firing ? "firing" : "resolved", new Alerts(alerts),
+        return new NotificationData(WebhookMessage.quoteMeta(notification.receiver()), firing ? "firing" : "resolved", new Alerts(alerts),
                 kv(notification.groupLabels()), kv(notification.commonLabels()), kv(notification.commonAnnotations()),
                 kv(notification.routeLabels()), notification.externalUrl(), true, notification.reason().text());
     }

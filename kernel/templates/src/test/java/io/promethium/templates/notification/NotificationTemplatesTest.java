@@ -87,6 +87,20 @@ class NotificationTemplatesTest {
         assertThat(t.render("{{ toJson (dict \"a\" 1) }} {{ list 1 2 | len }}", n)).isEqualTo("{\"a\":1} 2");
     }
 
+    /** Alertmanager's {@code Template.Data} sets {@code Receiver: regexp.QuoteMeta(recv)}. */
+    @Test
+    void receiverIsRegexpQuoteMetaEscapedAsAlertmanagersTemplateDataCarriesIt() throws Exception {
+        NotificationTemplates t = defaults();
+        Notification n = notification();
+        Notification dotted = new Notification("team.db+(eu)", true, n.alerts(), n.groupLabels(), n.commonLabels(),
+                n.commonAnnotations(), n.externalUrl(), n.groupKey());
+        assertThat(t.render("{{ .Receiver }}", dotted)).isEqualTo("team\\.db\\+\\(eu\\)");
+        assertThat(t.render("{{ template \"__alertmanagerURL\" . }}", dotted))
+                .isEqualTo("http://am:9093/#/alerts?receiver=team%5C.db%5C%2B%5C%28eu%5C%29");
+        assertThat(t.renderRouteLabels(Labels.of("via", "{{ .Receiver }}"), dotted, (l, e) -> { }).get("via"))
+                .isEqualTo("team\\.db\\+\\(eu\\)");
+    }
+
     @Test
     void sortedPairsPrintWithAlertmanagersStringMethod() throws Exception {
         assertThat(defaults().render("{{ .CommonLabels.SortedPairs }}", notification())).isEqualTo("alertname=HighLoad, job=node, severity=page");

@@ -10,6 +10,7 @@ import io.promethium.config.yaml.Location;
 import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
 import io.promethium.config.yaml.YamlWriter;
+import io.promethium.goformat.GoStrings;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,14 @@ public final class AlertmanagerConfigLoader {
     static final List<String> GLOBAL_SECRET_OR_FILE = List.of("slack_api_url", "opsgenie_api_key", "victorops_api_key",
             "telegram_bot_token", "smtp_auth_password", "smtp_auth_secret", "slack_app_token", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id",
             "mattermost_webhook_url");
+
+    private static final Logger LOG = Logger.getLogger(AlertmanagerConfigLoader.class.getName());
+
+    /** Alertmanager's words (its {@code matcher/compat} fallback parser) for a matcher only the classic parser reads. */
+    static final String FALLBACK_WARNING = "Alertmanager is moving to a new parser for labels and matchers, and this input is"
+            + " incompatible. Alertmanager has instead parsed the input using the classic matchers parser as a fallback. To make"
+            + " this input compatible with the UTF-8 matchers parser please make sure all regular expressions and values are"
+            + " double-quoted and backslashes are escaped. If you are still seeing this message please open an issue.";
 
     private final YamlReader reader = new YamlReader();
     private final Function<String, NotifierFactory> notifiers;
@@ -362,13 +371,37 @@ public final class AlertmanagerConfigLoader {
             if (!(item instanceof YamlNode.Scalar s) || s.isNull()) {
                 throw Block.error(item.location(), key + ": expected a matcher string, got " + YamlNode.kind(item));
             }
+            List<Matcher> parsed;
             try {
-                out.addAll(LabelMatchers.parse(s.text()));
+                parsed = LabelMatchers.parse(s.text());
             } catch (IllegalArgumentException e) {
                 throw Block.error(item.location(), key + ": " + e.getMessage());
             }
+            warnIfNotForwardCompatible(item.location(), s.text(), parsed);
+            out.addAll(parsed);
         }
         return out;
+    }
+
+    /**
+     * The warnings of Alertmanager's fallback parser ({@code matcher/compat}), which it logs as it
+     * reads each matcher string of the config: the classic parser read what the UTF-8 parser
+     * refuses (with the classic reading, printed, as the suggestion), or both read it and disagree
+     * (the classic reading is used). Alertmanager also gives the UTF-8 parser's error as
+     * {@code err}; ours only says that it refuses.
+     */
+    private static void warnIfNotForwardCompatible(Location at, String text, List<Matcher> parsed) {
+        List<Matcher> utf8 = LabelMatchers.utf8Matchers(text);
+        if (utf8 == null) {
+            StringBuilder suggestion = new StringBuilder();
+            for (Matcher m : parsed) {
+                suggestion.append(suggestion.isEmpty() ? "" : ",").append(LabelMatchers.format(m));
+            }
+            LOG.warning(at + ": " + FALLBACK_WARNING + " input=" + GoStrings.quote(text) + " origin=config suggestion="
+                    + GoStrings.quote(suggestion.toString()));
+        } else if (!utf8.equals(parsed)) {
+            LOG.warning(at + ": Matchers input has disagreement input=" + GoStrings.quote(text) + " origin=config");
+        }
     }
 
     /** The root gets Alertmanager's defaults; children inherit what they do not set (intervals excepted). */

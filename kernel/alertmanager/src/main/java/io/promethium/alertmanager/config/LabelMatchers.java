@@ -127,6 +127,15 @@ public final class LabelMatchers {
     }
 
     /**
+     * What Alertmanager's UTF-8 parser alone ({@code matcher/parse}) reads of the text, or null
+     * when it refuses it: its fallback mode warns when the classic parser had to be used, or when
+     * the two read the same text differently.
+     */
+    static List<Matcher> utf8Matchers(String text) {
+        return Utf8Parser.matchers(text);
+    }
+
+    /**
      * Exactly one matcher, as Alertmanager's fallback {@code compat.Matcher} reads an API
      * {@code filter} or an amtool argument: no braces, one matcher.
      */

@@ -12,7 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -268,6 +273,55 @@ class AlertmanagerConfigLoaderTest {
                 .hasMessageContaining("alertmanager.yml:4:13:").hasMessageContaining("invalid label name \"\" in equal list");
         assertThatThrownBy(() -> load("route:\n  receiver: hook\n  routes:\n    - matchers: ['a b=c']\n" + HOOK))
                 .hasMessageContaining("alertmanager.yml:4:").hasMessageContaining("bad matcher format: a b=c");
+    }
+
+    /**
+     * Alertmanager's {@code matcher/compat} fallback parser warns, in these words, for each matcher
+     * string of the config that only the classic parser reads ({@code foo=!bar\n}, from its own
+     * parse_test.go), and for one both read differently; a matcher both read alike is silent.
+     */
+    @Test
+    void aMatcherOnlyTheClassicParserReadsIsLoadedWithAlertmanagersWarningNamingWhereItIs() throws Exception {
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(AlertmanagerConfigLoader.class.getName());
+        logger.addHandler(handler);
+        try {
+            AlertmanagerConfig config = load("""
+                    route:
+                      receiver: hook
+                      routes:
+                        - matchers: ['team="db"', 'foo=!bar\\n']
+                    inhibit_rules:
+                      - source_matchers: ['foo="\\xf0\\x9f\\x99\\x82"']
+                        target_matchers: [a=b]
+                    """ + HOOK);
+            assertThat(config).isNotNull();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(records).extracting(LogRecord::getLevel).containsOnly(Level.WARNING);
+        String file = dir.resolve("alertmanager.yml").toString();
+        assertThat(records).extracting(LogRecord::getMessage).containsExactlyInAnyOrder(
+                file + ":4:31: Alertmanager is moving to a new parser for labels and matchers, and this input is incompatible."
+                        + " Alertmanager has instead parsed the input using the classic matchers parser as a fallback. To make this"
+                        + " input compatible with the UTF-8 matchers parser please make sure all regular expressions and values are"
+                        + " double-quoted and backslashes are escaped. If you are still seeing this message please open an issue."
+                        + " input=\"foo=!bar\\\\n\" origin=config suggestion=\"foo=\\\"!bar\\\\n\\\"\"",
+                file + ":6:23: Matchers input has disagreement input=\"foo=\\\"\\\\xf0\\\\x9f\\\\x99\\\\x82\\\"\" origin=config");
     }
 
     @Test

@@ -486,11 +486,7 @@ public final class AlertmanagerConfigLoader {
                 }
                 PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
                 NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
-                try {
-                    factory.validate(config, context);
-                } catch (ConfigException ex) {
-                    throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + name + "\": " + e.key() + "[" + index + "]: "), ex);
-                }
+                validateBlock(factory, type, config, context, "receiver \"" + name + "\": " + e.key() + "[" + index + "]: ");
                 integrations.add(new IntegrationConfig(type, index++, config, sendResolved));
             }
         }
@@ -543,13 +539,26 @@ public final class AlertmanagerConfigLoader {
             sendResolved = bool;
         }
         PluginConfig config = new PluginConfig(written.key(), values, written.location());
+        validateBlock(factory, integration.type(), config, context, "receiver \"" + receiver + "\": " + written.key() + "["
+                + integration.index() + "]: ");
+        return new IntegrationConfig(integration.type(), integration.index(), config, sendResolved, true);
+    }
+
+    /**
+     * Calls the plugin's {@code validate}, its error re-worded to name the receiver and block and
+     * keeping the plugin's field and location; a plugin's bug (a runtime exception) is a config
+     * error naming the block, as for discoverers and config sections, not a crashed loader.
+     */
+    private static void validateBlock(NotifierFactory factory, String type, PluginConfig config, NotifierContext context,
+                                      String where) throws ConfigException {
         try {
             factory.validate(config, context);
         } catch (ConfigException ex) {
-            throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + receiver + "\": " + written.key() + "["
-                    + integration.index() + "]: "), ex);
+            throw new ConfigException(inBlock(ex.getMessage(), where), ex.location(), ex.field(), ex);
+        } catch (RuntimeException ex) {
+            throw new ConfigException(inBlock(config.location() + ": the " + type + " notifier plugin failed validating the block: "
+                    + ex, where), config.location(), config.key(), ex);
         }
-        return new IntegrationConfig(integration.type(), integration.index(), config, sendResolved, true);
     }
 
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("^\\S+:\\d+:\\d+: ");

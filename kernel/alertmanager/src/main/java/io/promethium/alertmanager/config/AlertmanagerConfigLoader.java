@@ -484,7 +484,7 @@ public final class AlertmanagerConfigLoader {
                     }
                     sendResolved = bool;
                 }
-                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
+                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString(), locations(m));
                 NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
                 validateBlock(factory, type, config, context, "receiver \"" + name + "\": " + e.key() + "[" + index + "]: ");
                 integrations.add(new IntegrationConfig(type, index++, config, sendResolved));
@@ -509,7 +509,8 @@ public final class AlertmanagerConfigLoader {
             secrets.addAll(YamlWriter.scalarsUnder(m));
             @SuppressWarnings("unchecked")
             Map<String, Object> values = new LinkedHashMap<>((Map<String, Object>) Block.plain(m));
-            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString()), false, false));
+            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString(), locations(m)),
+                    false, false));
         }
         return result;
     }
@@ -538,10 +539,44 @@ public final class AlertmanagerConfigLoader {
             }
             sendResolved = bool;
         }
-        PluginConfig config = new PluginConfig(written.key(), values, written.location());
+        PluginConfig config = new PluginConfig(written.key(), values, written.location(), written.locations());
         validateBlock(factory, integration.type(), config, context, "receiver \"" + receiver + "\": " + written.key() + "["
                 + integration.index() + "]: ");
         return new IntegrationConfig(integration.type(), integration.index(), config, sendResolved, true);
+    }
+
+    /**
+     * Where each entry of an integration block is written, by path inside the block ({@code url},
+     * {@code http_config.tls_config.ca_file}, {@code headers[0]}), as the config loader gives
+     * discovery blocks: a plugin's {@code config.error(field, ...)} then names the field's
+     * file:line:col, not only the block's.
+     */
+    static Map<String, String> locations(YamlNode.Mapping block) {
+        Map<String, String> locations = new LinkedHashMap<>();
+        collectLocations("", block, locations);
+        return locations;
+    }
+
+    private static void collectLocations(String prefix, YamlNode node, Map<String, String> locations) {
+        switch (node) {
+            case YamlNode.Mapping m -> {
+                for (YamlNode.Entry entry : m.entries().values()) {
+                    String child = prefix + entry.key();
+                    locations.put(child, entry.keyLocation().toString());
+                    collectLocations(child + ".", entry.value(), locations);
+                }
+            }
+            case YamlNode.Sequence seq -> {
+                String path = prefix.substring(0, prefix.length() - 1);
+                for (int i = 0; i < seq.items().size(); i++) {
+                    String child = path + "[" + i + "]";
+                    locations.put(child, seq.items().get(i).location().toString());
+                    collectLocations(child + ".", seq.items().get(i), locations);
+                }
+            }
+            case YamlNode.Scalar scalar -> {
+            }
+        }
     }
 
     /**

@@ -151,13 +151,30 @@ class AlertmanagerConfigLoaderTest {
     }
 
     @Test
-    void aPluginsErrorKeepsItsFieldAndLocationWhenTheLoaderNamesTheReceiver() {
+    void aPluginsErrorNamesTheFieldsOwnLineAndColumnAndKeepsThemWhenTheLoaderNamesTheReceiver() {
         assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        nope: 1\n"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.getMessage()).contains("alertmanager.yml:6:9: receiver \"a\": webhook_configs[0]: field nope");
+                    assertThat(e.getMessage()).as("the field's place, not the block's (6:9)")
+                            .contains("alertmanager.yml:7:9: receiver \"a\": webhook_configs[0]: field nope");
                     assertThat(e.field()).isEqualTo("webhook_configs.nope");
-                    assertThat(e.location()).endsWith("alertmanager.yml:6:9");
+                    assertThat(e.location()).endsWith("alertmanager.yml:7:9");
                 });
+    }
+
+    @Test
+    void theLocationsOfANotifierBlockReachNestedFieldsAndListItems() throws ConfigException {
+        io.promethium.config.yaml.YamlNode.Mapping root = (io.promethium.config.yaml.YamlNode.Mapping) new io.promethium.config.yaml.YamlReader()
+                .read("alertmanager.yml", "receivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        http_config:\n"
+                        + "          tls_config: {ca_file: x}\n        list: [p, q]\n");
+        io.promethium.config.yaml.YamlNode.Mapping block = (io.promethium.config.yaml.YamlNode.Mapping)
+                ((io.promethium.config.yaml.YamlNode.Sequence) ((io.promethium.config.yaml.YamlNode.Mapping)
+                        ((io.promethium.config.yaml.YamlNode.Sequence) root.entries().get("receivers").value()).items().get(0))
+                        .entries().get("webhook_configs").value()).items().get(0);
+        java.util.Map<String, String> at = AlertmanagerConfigLoader.locations(block);
+        assertThat(at.get("url")).endsWith("alertmanager.yml:4:9");
+        assertThat(at.get("http_config.tls_config")).endsWith("alertmanager.yml:6:11");
+        assertThat(at.get("http_config.tls_config.ca_file")).endsWith("alertmanager.yml:6:24");
+        assertThat(at.get("list[1]")).endsWith("alertmanager.yml:7:19");
     }
 
     @Test

@@ -15,7 +15,12 @@ public interface ConfigSection {
     /** The owned top-level key, e.g. {@code remote_write}. */
     String key();
 
-    /** Checks the entries without starting anything; throws naming the bad field and its location. */
+    /**
+     * Checks the entries without starting anything; throws naming the bad field and its location
+     * ({@link PluginConfig#error(String, String)} fills {@link ConfigException#field()} and
+     * {@link ConfigException#location()}). The kernel calls it at load, reload and in
+     * {@code promethium check config}, before {@link #apply}.
+     */
     void validate(List<PluginConfig> entries, SectionContext context) throws ConfigException;
 
     /**

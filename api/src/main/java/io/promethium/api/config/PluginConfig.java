@@ -229,15 +229,18 @@ public record PluginConfig(String key, Map<String, Object> values, String locati
         return List.copyOf(result);
     }
 
-    /** An error about this block, prefixed with its location. */
+    /** An error about this block, prefixed with its location; its {@code field()} is the block's key. */
     public ConfigException error(String message) {
-        return new ConfigException(location.isEmpty() ? message : location + ": " + message);
+        return new ConfigException(location.isEmpty() ? message : location + ": " + message, location, key, null);
     }
 
-    /** An error about the entry {@code name}, prefixed with that entry's location (else the block's). */
+    /**
+     * An error about the entry {@code name}, prefixed with that entry's location (else the
+     * block's); its {@code field()} is {@code key.name} and its {@code location()} that location.
+     */
     public ConfigException error(String name, String message) {
         String at = locationOf(name);
-        return new ConfigException(at.isEmpty() ? message : at + ": " + message);
+        return new ConfigException(at.isEmpty() ? message : at + ": " + message, at, key + "." + name, null);
     }
 
     private static String describe(Object value) {

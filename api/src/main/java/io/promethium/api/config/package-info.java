@@ -7,7 +7,7 @@
  * {@code remote_write:}) by registering a {@link io.promethium.api.config.ConfigSection} (1.2.0).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.api.config;
 
 import org.osgi.annotation.bundle.Export;

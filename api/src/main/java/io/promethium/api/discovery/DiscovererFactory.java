@@ -23,8 +23,10 @@ public interface DiscovererFactory {
     /**
      * Checks a config block with the kernel's help: a block that embeds
      * {@code http_client_config} calls {@code context.httpClients().validate(config)}. The
-     * kernel (and {@code promethium check config}) calls this one; the default calls
-     * {@link #validate(PluginConfig)}.
+     * kernel (and {@code promethium check config}) calls this one, and only this one, as it calls
+     * {@code NotifierFactory.validate(config, NotifierContext)} for a notifier; the default calls
+     * {@link #validate(PluginConfig)}, its error passed on as it is (with its
+     * {@link ConfigException#field()} and {@link ConfigException#location()}).
      */
     default void validate(PluginConfig config, PluginContext context) throws ConfigException {
         validate(config);

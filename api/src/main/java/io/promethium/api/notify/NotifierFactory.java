@@ -16,8 +16,11 @@ public interface NotifierFactory {
     String type();
 
     /**
-     * Checks one config block without side effects (also used by {@code check alertmanager-config}).
-     * Unknown fields are errors naming them.
+     * Checks one config block without side effects: the one validation method the kernel calls for
+     * a notifier, at load, reload and in {@code check alertmanager-config}, as
+     * {@link io.promethium.api.discovery.DiscovererFactory#validate(PluginConfig, io.promethium.api.plugin.PluginContext)}
+     * is for a discoverer. Unknown fields are errors naming them; throw errors made by
+     * {@link PluginConfig#error(String, String)}, which carry the field and its file:line:col.
      */
     void validate(PluginConfig config, NotifierContext context) throws ConfigException;
 

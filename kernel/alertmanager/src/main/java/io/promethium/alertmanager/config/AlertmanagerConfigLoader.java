@@ -517,13 +517,9 @@ public final class AlertmanagerConfigLoader {
                     }
                     sendResolved = bool;
                 }
-                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
+                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString(), locations(m));
                 NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
-                try {
-                    factory.validate(config, context);
-                } catch (ConfigException ex) {
-                    throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + name + "\": " + e.key() + "[" + index + "]: "), ex);
-                }
+                validateBlock(factory, type, config, context, "receiver \"" + name + "\": " + e.key() + "[" + index + "]: ");
                 integrations.add(new IntegrationConfig(type, index++, config, sendResolved));
             }
         }
@@ -546,7 +542,8 @@ public final class AlertmanagerConfigLoader {
             secrets.addAll(YamlWriter.scalarsUnder(m));
             @SuppressWarnings("unchecked")
             Map<String, Object> values = new LinkedHashMap<>((Map<String, Object>) Block.plain(m));
-            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString()), false, false));
+            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString(), locations(m)),
+                    false, false));
         }
         return result;
     }
@@ -575,14 +572,61 @@ public final class AlertmanagerConfigLoader {
             }
             sendResolved = bool;
         }
-        PluginConfig config = new PluginConfig(written.key(), values, written.location());
+        PluginConfig config = new PluginConfig(written.key(), values, written.location(), written.locations());
+        validateBlock(factory, integration.type(), config, context, "receiver \"" + receiver + "\": " + written.key() + "["
+                + integration.index() + "]: ");
+        return new IntegrationConfig(integration.type(), integration.index(), config, sendResolved, true);
+    }
+
+    /**
+     * Where each entry of an integration block is written, by path inside the block ({@code url},
+     * {@code http_config.tls_config.ca_file}, {@code headers[0]}), as the config loader gives
+     * discovery blocks: a plugin's {@code config.error(field, ...)} then names the field's
+     * file:line:col, not only the block's.
+     */
+    static Map<String, String> locations(YamlNode.Mapping block) {
+        Map<String, String> locations = new LinkedHashMap<>();
+        collectLocations("", block, locations);
+        return locations;
+    }
+
+    private static void collectLocations(String prefix, YamlNode node, Map<String, String> locations) {
+        switch (node) {
+            case YamlNode.Mapping m -> {
+                for (YamlNode.Entry entry : m.entries().values()) {
+                    String child = prefix + entry.key();
+                    locations.put(child, entry.keyLocation().toString());
+                    collectLocations(child + ".", entry.value(), locations);
+                }
+            }
+            case YamlNode.Sequence seq -> {
+                String path = prefix.substring(0, prefix.length() - 1);
+                for (int i = 0; i < seq.items().size(); i++) {
+                    String child = path + "[" + i + "]";
+                    locations.put(child, seq.items().get(i).location().toString());
+                    collectLocations(child + ".", seq.items().get(i), locations);
+                }
+            }
+            case YamlNode.Scalar scalar -> {
+            }
+        }
+    }
+
+    /**
+     * Calls the plugin's {@code validate}, its error re-worded to name the receiver and block and
+     * keeping the plugin's field and location; a plugin's bug (a runtime exception) is a config
+     * error naming the block, as for discoverers and config sections, not a crashed loader.
+     */
+    private static void validateBlock(NotifierFactory factory, String type, PluginConfig config, NotifierContext context,
+                                      String where) throws ConfigException {
         try {
             factory.validate(config, context);
         } catch (ConfigException ex) {
-            throw new ConfigException(inBlock(ex.getMessage(), "receiver \"" + receiver + "\": " + written.key() + "["
-                    + integration.index() + "]: "), ex);
+            throw new ConfigException(inBlock(ex.getMessage(), where), ex.location(), ex.field(), ex);
+        } catch (RuntimeException ex) {
+            throw new ConfigException(inBlock(config.location() + ": the " + type + " notifier plugin failed validating the block: "
+                    + ex, where), config.location(), config.key(), ex);
         }
-        return new IntegrationConfig(integration.type(), integration.index(), config, sendResolved, true);
     }
 
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("^\\S+:\\d+:\\d+: ");

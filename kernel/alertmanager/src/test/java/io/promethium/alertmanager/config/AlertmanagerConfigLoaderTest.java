@@ -156,6 +156,64 @@ class AlertmanagerConfigLoaderTest {
     }
 
     @Test
+    void aPluginsErrorNamesTheFieldsOwnLineAndColumnAndKeepsThemWhenTheLoaderNamesTheReceiver() {
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        nope: 1\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.getMessage()).as("the field's place, not the block's (6:9)")
+                            .contains("alertmanager.yml:7:9: receiver \"a\": webhook_configs[0]: field nope");
+                    assertThat(e.field()).isEqualTo("webhook_configs.nope");
+                    assertThat(e.location()).endsWith("alertmanager.yml:7:9");
+                });
+    }
+
+    @Test
+    void theLocationsOfANotifierBlockReachNestedFieldsAndListItems() throws ConfigException {
+        io.promethium.config.yaml.YamlNode.Mapping root = (io.promethium.config.yaml.YamlNode.Mapping) new io.promethium.config.yaml.YamlReader()
+                .read("alertmanager.yml", "receivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        http_config:\n"
+                        + "          tls_config: {ca_file: x}\n        list: [p, q]\n");
+        io.promethium.config.yaml.YamlNode.Mapping block = (io.promethium.config.yaml.YamlNode.Mapping)
+                ((io.promethium.config.yaml.YamlNode.Sequence) ((io.promethium.config.yaml.YamlNode.Mapping)
+                        ((io.promethium.config.yaml.YamlNode.Sequence) root.entries().get("receivers").value()).items().get(0))
+                        .entries().get("webhook_configs").value()).items().get(0);
+        java.util.Map<String, String> at = AlertmanagerConfigLoader.locations(block);
+        assertThat(at.get("url")).endsWith("alertmanager.yml:4:9");
+        assertThat(at.get("http_config.tls_config")).endsWith("alertmanager.yml:6:11");
+        assertThat(at.get("http_config.tls_config.ca_file")).endsWith("alertmanager.yml:6:24");
+        assertThat(at.get("list[1]")).endsWith("alertmanager.yml:7:19");
+    }
+
+    @Test
+    void aNotifierPluginThatFailsWhileValidatingIsAConfigErrorNamingTheBlock() {
+        NotifierFactory broken = new NotifierFactory() {
+            @Override
+            public String type() {
+                return "broken";
+            }
+
+            @Override
+            public void validate(io.promethium.api.config.PluginConfig config, io.promethium.api.notify.NotifierContext context) {
+                throw new IllegalStateException("plugin bug");
+            }
+
+            @Override
+            public io.promethium.api.notify.Notifier create(io.promethium.api.config.PluginConfig config,
+                                                            io.promethium.api.notify.NotifierContext context) {
+                throw new UnsupportedOperationException("not reached");
+            }
+        };
+        AlertmanagerConfigLoader withBroken = new AlertmanagerConfigLoader(t -> t.equals("broken") ? broken : null);
+        assertThatThrownBy(() -> {
+            Path f = dir.resolve("alertmanager.yml");
+            Files.writeString(f, "route:\n  receiver: a\nreceivers:\n  - name: a\n    broken_configs:\n      - x: 1\n");
+            withBroken.load(f);
+        }).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.getMessage()).contains("alertmanager.yml:6:9: receiver \"a\": broken_configs[0]: ")
+                    .contains("the broken notifier plugin failed validating the block").contains("plugin bug");
+            assertThat(e.field()).isEqualTo("broken_configs");
+        });
+    }
+
+    @Test
     void matcherSyntaxes() {
         assertThat(LabelMatchers.parse("{a=\"b\", c=~d.*}")).extracting(Object::toString).containsExactly("a=\"b\"", "c=~\"d.*\"");
         assertThat(LabelMatchers.parse("foo != bar")).extracting(Object::toString).containsExactly("foo!=\"bar\"");

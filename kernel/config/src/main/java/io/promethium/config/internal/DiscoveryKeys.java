@@ -70,7 +70,14 @@ public final class DiscoveryKeys implements PluginKeys {
 
     @Override
     public void validateSection(String key, List<PluginConfig> entries, SectionContext context) throws ConfigException {
-        sections.get(key).validate(entries, context);
+        try {
+            sections.get(key).validate(entries, context);
+        } catch (RuntimeException e) {
+            // As for discoverers: a plugin's bug is a config error naming the key, not a crashed loader.
+            String at = entries.isEmpty() ? "" : entries.get(0).location();
+            throw new ConfigException((at.isEmpty() ? "" : at + ": ") + key + ": the plugin owning " + key
+                    + " failed validating its entries: " + e, at, key, e);
+        }
     }
 
     @Override
@@ -96,7 +103,7 @@ public final class DiscoveryKeys implements PluginKeys {
         } catch (RuntimeException e) {
             // A plugin's bug must not take the config loader down; name the plugin and the block.
             throw new ConfigException(config.location() + ": " + config.key() + ": the " + type
-                    + " discovery plugin failed validating the block: " + e, e);
+                    + " discovery plugin failed validating the block: " + e, config.location(), config.key(), e);
         }
     }
 

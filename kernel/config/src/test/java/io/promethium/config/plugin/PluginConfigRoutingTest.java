@@ -126,6 +126,49 @@ class PluginConfigRoutingTest {
     }
 
     @Test
+    void aDiscoveryPluginsErrorCarriesTheFieldAndLocationToTheLoadersCaller() {
+        assertThatThrownBy(() -> load("""
+                scrape_configs:
+                  - job_name: j
+                    mycorp_sd_configs:
+                      - server: a
+                        auth:
+                          usr: me
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.field()).isEqualTo("mycorp_sd_configs.auth.usr");
+                    assertThat(e.location()).isEqualTo("/etc/prometheus/prometheus.yml:6:11");
+                });
+    }
+
+    @Test
+    void aConfigSectionThatFailsWhileValidatingIsAConfigErrorNamingItsKey() {
+        io.promethium.api.config.ConfigSection broken = new io.promethium.api.config.ConfigSection() {
+            @Override
+            public String key() {
+                return "broken_write";
+            }
+
+            @Override
+            public void validate(List<PluginConfig> entries, io.promethium.api.config.SectionContext context) {
+                throw new IllegalStateException("plugin bug");
+            }
+
+            @Override
+            public void apply(List<PluginConfig> entries, io.promethium.api.config.SectionContext context) {
+                throw new UnsupportedOperationException("not reached");
+            }
+        };
+        ConfigLoader loader = new ConfigLoader(new DiscoveryKeys(Map.of(), Map.of("broken_write", broken),
+                new PluginMetricsRegistry(), new KernelHttpClientFactory()));
+        assertThatThrownBy(() -> loader.parse(Path.of("/etc/prometheus/prometheus.yml"), "broken_write:\n  - url: http://x/\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.getMessage()).contains("prometheus.yml:2:5").contains("broken_write")
+                            .contains("failed validating its entries").contains("plugin bug");
+                    assertThat(e.field()).isEqualTo("broken_write");
+                });
+    }
+
+    @Test
     void errorsInNestedBlocksNameTheirFileLineAndColumn() {
         assertThatThrownBy(() -> load("""
                 scrape_configs:

@@ -517,7 +517,7 @@ public final class AlertmanagerConfigLoader {
                     }
                     sendResolved = bool;
                 }
-                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString());
+                PluginConfig config = new PluginConfig(e.key(), values, item.location().toString(), locations(m));
                 NotifierContext context = new StaticNotifierContext(name, dir, globals, renderer, sendResolved);
                 try {
                     factory.validate(config, context);
@@ -546,7 +546,8 @@ public final class AlertmanagerConfigLoader {
             secrets.addAll(YamlWriter.scalarsUnder(m));
             @SuppressWarnings("unchecked")
             Map<String, Object> values = new LinkedHashMap<>((Map<String, Object>) Block.plain(m));
-            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString()), false, false));
+            result.add(new IntegrationConfig(type, index++, new PluginConfig(e.key(), values, item.location().toString(), locations(m)),
+                    false, false));
         }
         return result;
     }
@@ -575,7 +576,7 @@ public final class AlertmanagerConfigLoader {
             }
             sendResolved = bool;
         }
-        PluginConfig config = new PluginConfig(written.key(), values, written.location());
+        PluginConfig config = new PluginConfig(written.key(), values, written.location(), written.locations());
         try {
             factory.validate(config, context);
         } catch (ConfigException ex) {
@@ -588,6 +589,38 @@ public final class AlertmanagerConfigLoader {
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("^\\S+:\\d+:\\d+: ");
 
     /** A plugin's error with the receiver and block index put after its file:line:col, so the message names all three. */
+    /**
+     * Where each entry of an integration block is, by {@link PluginConfig}'s paths ({@code name},
+     * {@code name.inner}, {@code name[2]}), so that a plugin's error about one field names that
+     * field's line and column, as Alertmanager's YAML errors do, not the block's.
+     */
+    static Map<String, String> locations(YamlNode.Mapping block) {
+        Map<String, String> out = new LinkedHashMap<>();
+        collectLocations("", block, out);
+        return out;
+    }
+
+    private static void collectLocations(String path, YamlNode node, Map<String, String> out) {
+        switch (node) {
+            case YamlNode.Mapping m -> {
+                for (YamlNode.Entry entry : m.entries().values()) {
+                    String child = path.isEmpty() ? entry.key() : path + "." + entry.key();
+                    out.put(child, entry.keyLocation().toString());
+                    collectLocations(child, entry.value(), out);
+                }
+            }
+            case YamlNode.Sequence seq -> {
+                for (int i = 0; i < seq.items().size(); i++) {
+                    String child = path + "[" + i + "]";
+                    out.put(child, seq.items().get(i).location().toString());
+                    collectLocations(child, seq.items().get(i), out);
+                }
+            }
+            case YamlNode.Scalar scalar -> {
+            }
+        }
+    }
+
     static String inBlock(String message, String where) {
         java.util.regex.Matcher m = LOCATION.matcher(message);
         return m.find() ? m.group() + where + message.substring(m.end()) : where + message;

@@ -18,7 +18,8 @@ public final class DispatchMetrics {
      * Alertmanager's (0.34) {@code reason} label values of alertmanager_notifications_failed_total,
      * in its order (notify/util.go {@code Reason}); all are exposed, from 0, as Alertmanager does.
      * The context reasons stay 0: Alertmanager sets them only when its retry loop ends before any
-     * attempt returned, which Promethium's (one attempt at least, bounded by the deadline) never does.
+     * attempt returned; Promethium's always makes one attempt (bounded by the deadline), counted
+     * by that attempt's failure.
      */
     public static final String[] FAILURE_REASONS = {"other", "clientError", "serverError", "contextCanceled",
         "contextDeadlineExceeded", "authError", "rateLimited"};

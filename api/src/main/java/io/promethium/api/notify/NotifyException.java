@@ -33,8 +33,8 @@ public class NotifyException extends Exception {
 
     /**
      * The destination answered with HTTP status {@code statusCode}: the dispatcher counts the
-     * failure with Alertmanager's {@code reason} ({@code clientError} for 4xx,
-     * {@code serverError} for 5xx).
+     * failure with Alertmanager's {@code reason} ({@code authError} for 401 and 403,
+     * {@code rateLimited} for 429, {@code clientError} for other 4xx, {@code serverError} for 5xx).
      *
      * @param retryAfter the wait the answer asked for, or null
      * @since 1.4

@@ -214,6 +214,15 @@ class AlertmanagerConfigLoaderTest {
     }
 
     @Test
+    void aPluginsErrorAboutOneFieldNamesThatFieldsLineAndColumn() {
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n        nope: 1\n"))
+                .hasMessageContaining("alertmanager.yml:7:9: receiver \"a\": webhook_configs[0]: field nope not found in webhook_configs");
+        assertThatThrownBy(() -> load("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://x/\n"
+                + "        max_alerts: many\n"))
+                .hasMessageContaining("alertmanager.yml:7:9: receiver \"a\": webhook_configs[0]: max_alerts");
+    }
+
+    @Test
     void matcherSyntaxes() {
         assertThat(LabelMatchers.parse("{a=\"b\", c=~d.*}")).extracting(Object::toString).containsExactly("a=\"b\"", "c=~\"d.*\"");
         assertThat(LabelMatchers.parse("foo != bar")).extracting(Object::toString).containsExactly("foo!=\"bar\"");

@@ -2,6 +2,8 @@ package io.promethium.web.internal.server;
 
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -12,13 +14,18 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A listener whose acceptor takes a slot before it accepts, as Go's {@code netutil.LimitListener}
- * behind Prometheus's {@code --web.max-connections}: while every slot is held, connections wait in
- * the kernel's listen backlog (their requests are answered once a slot frees) and none is accepted
- * only to be closed. Jetty's {@code ConnectionLimit} (and 12.1's {@code NetworkConnectionLimit})
- * instead stop the acceptor by a flag it checks between accepts and close a connection accepted
- * over the limit; this one's acceptor cannot accept without a slot. The slots are shared by all
- * listeners, as Prometheus 3 shares one semaphore between its listen addresses.
+ * A listener whose connections are served only with a slot, as behind Prometheus's
+ * {@code --web.max-connections}: while every slot is held, connections wait (in the kernel's listen
+ * backlog, or one per listener in its acceptor's hand) and are answered once a slot frees; none is
+ * accepted only to be closed. Jetty's {@code ConnectionLimit} (and 12.1's
+ * {@code NetworkConnectionLimit}) instead stop the acceptor by a flag it checks between accepts and
+ * close a connection accepted over the limit. The slots are shared by all listeners, as Prometheus 3
+ * shares one semaphore between its listen addresses.
+ *
+ * <p>The acceptor takes its slot after {@code accept} returns, not before as Go's
+ * {@code SharedLimitListener} does: with several listeners, Go's idle accept loops each hold a slot
+ * while they wait on a listener nobody connects to, so a freed slot can sit there while
+ * connections wait on another listener. Here a slot only ever goes to a connection that exists.
  */
 final class LimitedServerConnector extends ServerConnector {
 
@@ -32,7 +39,7 @@ final class LimitedServerConnector extends ServerConnector {
      * @param slots the limit's slots, shared by the listeners it spans
      */
     LimitedServerConnector(Server server, Semaphore slots, ConnectionFactory... factories) {
-        // One acceptor: the slot is taken by the thread that then accepts, as Go's single accept loop.
+        // One acceptor per listener, as Go's single accept loop: it holds at most one waiting connection.
         super(server, 1, -1, factories);
         this.slots = slots;
         getSelectorManager().addEventListener(new SelectorManager.AcceptListener() {
@@ -51,19 +58,28 @@ final class LimitedServerConnector extends ServerConnector {
 
     @Override
     public void accept(int acceptorID) throws IOException {
+        if (!(getTransport() instanceof ServerSocketChannel listener) || !listener.isOpen()) {
+            return;
+        }
+        SocketChannel channel = listener.accept();
         try {
             slots.acquire();
         } catch (InterruptedException e) {
             // Jetty interrupts its acceptors to stop them: its accept loop then sees the connector stopped.
+            channel.close();
             return;
         }
         handedOver = false;
         try {
-            super.accept(acceptorID);
+            // What ServerConnector does with an accepted channel (its own method for it is private).
+            channel.configureBlocking(false);
+            configure(channel.socket());
+            getSelectorManager().accept(channel);
         } finally {
             if (!handedOver) {
-                // Nothing accepted (the listener closed, or the accept failed): the slot was not used.
+                // Not handed to the selector (its set-up failed): the slot was not used.
                 slots.release();
+                channel.close();
             }
         }
     }

@@ -108,6 +108,27 @@ class ConnectionLimitTest {
         }
     }
 
+    /**
+     * A free slot goes to a connection that is there, whichever listener it came to: one request at
+     * a time, two in a row on each of two listeners, at a limit of 1. Were the slot taken before the
+     * accept (Go's {@code SharedLimitListener}), it would pass to the other listener's idle acceptor
+     * (the longest waiting) and the second request in a row would wait for ever.
+     */
+    @Test
+    void aFreeSlotGoesToAWaitingConnectionOnEitherListenerNotToAnIdleAcceptor() throws Exception {
+        HttpServer server = start("127.0.0.1:0,127.0.0.1:0", 1);
+        try {
+            for (int i = 0; i < 12; i++) {
+                int listener = i / 2 % 2;
+                Outcome outcome = oneRequest(server.ports().get(listener), 5_000);
+                assertThat(outcome.answer()).as("request %d, on listener %d, with no other connection open", i, listener)
+                        .startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
     /** The first answer on a kept-alive connection (its small body read), or how the connection ended before one. */
     private static String firstAnswer(Socket s) {
         StringBuilder answer = new StringBuilder();
@@ -153,13 +174,17 @@ class ConnectionLimitTest {
      * "closed before any answer" or the error.
      */
     private static Outcome oneRequest(int port) {
+        return oneRequest(port, 30_000);
+    }
+
+    private static Outcome oneRequest(int port, int readTimeoutMillis) {
         try (Socket s = new Socket()) {
             try {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             } catch (SocketTimeoutException e) {
                 return new Outcome("not accepted within 1 s", System.nanoTime());
             }
-            s.setSoTimeout(30_000);
+            s.setSoTimeout(readTimeoutMillis);
             s.getOutputStream().write("GET /api/v1/ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] answer;
             try {

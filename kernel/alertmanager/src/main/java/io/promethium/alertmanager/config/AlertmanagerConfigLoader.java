@@ -68,7 +68,7 @@ public final class AlertmanagerConfigLoader {
             "telegram_bot_token", "telegram_bot_token_file", "webex_api_url", "wechat_api_secret_file", "rocketchat_api_url",
             "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file",
             "mattermost_webhook_url", "mattermost_webhook_url_file", "jira_api_url", "slack_app_token", "slack_app_token_file",
-            "slack_app_url", "smtp_auth_secret_file");
+            "slack_app_url", "smtp_auth_secret_file", "smtp_force_implicit_tls");
 
     /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
     static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",
@@ -150,7 +150,12 @@ public final class AlertmanagerConfigLoader {
                 if (!GLOBAL_KEYS.contains(e.key())) {
                     throw Block.error(e.keyLocation(), "field " + e.key() + " not found in type config.GlobalConfig");
                 }
-                globals.put(e.key(), Block.plain(e.value()));
+                Object value = Block.plain(e.value());
+                // Alertmanager 0.34's *bool: read by the email plugin as the default of force_implicit_tls.
+                if (e.key().equals("smtp_force_implicit_tls") && value != null && !(value instanceof Boolean)) {
+                    throw Block.error(e.value().location(), "smtp_force_implicit_tls: expected true or false, got " + YamlNode.kind(e.value()));
+                }
+                globals.put(e.key(), value);
             }
             Object rt = globals.get("resolve_timeout");
             try {

@@ -418,6 +418,28 @@ class AlertmanagerConfigLoaderTest {
     }
 
     @Test
+    void theGlobalSmtpForceImplicitTlsOfAlertmanager034IsKeptAsABooleanAndAnythingElseIsRefused() throws Exception {
+        var c = load("""
+                global:
+                  smtp_force_implicit_tls: true
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """);
+        assertThat(c.globals()).containsEntry("smtp_force_implicit_tls", true);
+        assertThatThrownBy(() -> load("""
+                global:
+                  smtp_force_implicit_tls: sometimes
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp_force_implicit_tls").hasMessageContaining("alertmanager.yml:2:");
+    }
+
+    @Test
     void aGlobalSecretAndItsFileTogetherAreRefused() {
         for (String secret : List.of("smtp_auth_password", "opsgenie_api_key", "victorops_api_key", "telegram_bot_token",
                 "slack_api_url", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id", "mattermost_webhook_url",

@@ -29,7 +29,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
  * Sends one mail per notification as Alertmanager does: EHLO with {@code hello}; implicit TLS
- * when the smarthost's port is 465, else STARTTLS when {@code require_tls} (failing when the
+ * when {@code force_implicit_tls} (or the global {@code smtp_force_implicit_tls}) is true, or is
+ * unset and the smarthost's port is 465, else STARTTLS when {@code require_tls} (failing when the
  * server does not offer it); AUTH when the server offers it and a username is set, with the first
  * mechanism in the server's list that the block has credentials for (see {@link SmtpAuth}); a
  * {@code multipart/alternative} body with the text part, then the HTML part; every header
@@ -76,7 +77,7 @@ final class EmailNotifier implements Notifier {
         p.put("mail.smtp.connectiontimeout", Long.toString(timeoutMs));
         p.put("mail.smtp.timeout", Long.toString(timeoutMs));
         p.put("mail.smtp.writetimeout", Long.toString(timeoutMs));
-        boolean implicitTls = settings.port() == 465;
+        boolean implicitTls = settings.implicitTls();
         p.put("mail.smtp.ssl.enable", Boolean.toString(implicitTls));
         if (!implicitTls && settings.requireTls()) {
             p.put("mail.smtp.starttls.enable", "true");

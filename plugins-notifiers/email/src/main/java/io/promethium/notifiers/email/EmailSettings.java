@@ -18,6 +18,9 @@ import java.util.Set;
  * {@code auth_*} and {@code require_tls} fall back to {@code smtp_*}; {@code To}, {@code From} and
  * {@code Subject} headers default to the {@code to}/{@code from} fields and the default subject.
  *
+ * @param implicitTls TLS from the first byte: {@code force_implicit_tls}, else the global
+ *                    {@code smtp_force_implicit_tls}, else the smarthost's port is 465 (Alertmanager 0.34);
+ *                    when false, {@code require_tls} decides STARTTLS
  * @param tls the {@code tls_config} block (validated; null for the defaults), turned into TLS at each
  *            connection by the kernel's {@code HttpClientFactory#tls} so rotated files apply
  * @param headers header templates by canonical name ({@code Subject}, {@code X-Foo}), To/From included
@@ -26,10 +29,10 @@ import java.util.Set;
  */
 record EmailSettings(String to, String from, String host, int port, String hello, String authUsername,
                      String authPassword, Path authPasswordFile, String authSecret, Path authSecretFile, String authIdentity,
-                     boolean requireTls, PluginConfig tls, Map<String, String> headers, String html, String text) {
+                     boolean requireTls, boolean implicitTls, PluginConfig tls, Map<String, String> headers, String html, String text) {
 
     static final Set<String> FIELDS = Set.of("to", "from", "smarthost", "hello", "auth_username", "auth_password",
-            "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "require_tls", "tls_config", "headers", "html", "text");
+            "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "require_tls", "force_implicit_tls", "tls_config", "headers", "html", "text");
 
     static final String DEFAULT_HTML = "{{ template \"email.default.html\" . }}";
     static final String DEFAULT_SUBJECT = "{{ template \"email.default.subject\" . }}";
@@ -97,6 +100,14 @@ record EmailSettings(String to, String from, String host, int port, String hello
             Object gr = g.get("smtp_require_tls");
             requireTls = !(gr instanceof Boolean b) || b;
         }
+        boolean implicitTls;
+        if (c.values().get("force_implicit_tls") != null) {
+            implicitTls = c.bool("force_implicit_tls", false);
+        } else if (g.get("smtp_force_implicit_tls") instanceof Boolean b) {
+            implicitTls = b;
+        } else {
+            implicitTls = port == 465;
+        }
         PluginConfig tls = c.block("tls_config");
         context.httpClients().validateTls(tls);
 
@@ -130,7 +141,7 @@ record EmailSettings(String to, String from, String host, int port, String hello
         Path pwFile = passwordFile == null ? null : context.configDirectory().resolve(passwordFile);
         return new EmailSettings(to, from, host, port, hello, username, password, pwFile, secret,
                 secretFile == null ? null : context.configDirectory().resolve(secretFile), identity,
-                requireTls, tls, Map.copyOf(headers), html, text);
+                requireTls, implicitTls, tls, Map.copyOf(headers), html, text);
     }
 
     /** The CRAM-MD5 secret, read from its file at each send so a rotated secret applies. */

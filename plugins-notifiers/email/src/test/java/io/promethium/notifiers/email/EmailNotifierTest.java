@@ -203,6 +203,58 @@ class EmailNotifierTest {
     }
 
     /**
+     * Alertmanager 0.34's {@code force_implicit_tls: true}: TLS from the first byte on any port.
+     * GreenMail's SMTPS server on an ephemeral port accepts the mail; without the field the same
+     * port is spoken to in plain SMTP, which the SMTPS server cannot read.
+     */
+    @Test
+    void forceImplicitTlsSpeaksTlsFromTheFirstByteOnAnyPort() throws Exception {
+        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        smtps.start();
+        try {
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + smtps.getSmtps().getPort());
+            c.put("tls_config", Map.of("insecure_skip_verify", true));
+            assertThatThrownBy(() -> notifier(c).send(notification(), Instant.now().plusSeconds(3)))
+                    .as("plain SMTP to an SMTPS port").isInstanceOf(NotifyException.class);
+            c.put("force_implicit_tls", true);
+            notifier(c).send(notification(), soon());
+            assertThat(smtps.getReceivedMessages()).hasSize(1);
+            assertThat(smtps.getReceivedMessages()[0].getSubject()).startsWith("[FIRING:1] DiskFull");
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    /** The global {@code smtp_force_implicit_tls} applies to a block without the field, and the block's own value wins. */
+    @Test
+    void globalSmtpForceImplicitTlsIsTheDefaultAndTheBlockOverridesIt() throws Exception {
+        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        smtps.start();
+        try {
+            context.global("smtp_force_implicit_tls", true);
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + smtps.getSmtps().getPort());
+            c.put("tls_config", Map.of("insecure_skip_verify", true));
+            notifier(c).send(notification(), soon());
+            assertThat(smtps.getReceivedMessages()).hasSize(1);
+            Map<String, Object> plain = base();
+            plain.put("force_implicit_tls", false);
+            notifier(plain).send(notification(), soon());
+            assertThat(mail.getReceivedMessages()).hasSize(1);
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
+    void aForceImplicitTlsThatIsNotABooleanIsRefusedNamingIt() {
+        Map<String, Object> c = base();
+        c.put("force_implicit_tls", "sometimes");
+        assertThatThrownBy(() -> notifier(c)).isInstanceOf(ConfigException.class).hasMessageContaining("force_implicit_tls");
+    }
+
+    /**
      * Port 465 means TLS from the first byte (SMTPS), as Alertmanager decides it: GreenMail's SMTPS
      * server on 127.0.0.1:465 accepts the mail, and its self-signed certificate is refused unless
      * the block trusts it.

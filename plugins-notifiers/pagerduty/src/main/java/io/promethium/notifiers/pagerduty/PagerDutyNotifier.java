@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.config.Durations;
 import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
@@ -55,6 +56,12 @@ final class PagerDutyNotifier implements Notifier {
 
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
+        Instant own = settings.timeout().isZero() ? null : Instant.now().plus(settings.timeout());
+        if (own != null && own.isBefore(deadline)) {
+            deadline = own;
+        } else {
+            own = null;
+        }
         Duration timeout = HttpDelivery.timeLeft(deadline);
         String key;
         try {
@@ -63,7 +70,16 @@ final class PagerDutyNotifier implements Notifier {
             throw NotifyException.retryLater("reading the " + (settings.v1() ? "service" : "routing") + " key file: " + e.getMessage(), e);
         }
         byte[] body = settings.v1() ? v1(n, key) : v2(n, key);
-        (settings.v1() ? V1 : V2).send(client, HttpDelivery.jsonPost(settings.url(), body, timeout).build());
+        try {
+            (settings.v1() ? V1 : V2).send(client, HttpDelivery.jsonPost(settings.url(), body, timeout).build());
+        } catch (NotifyException e) {
+            if (own != null && e.retryable() && e.statusCode().isEmpty() && !Instant.now().isBefore(own)) {
+                // Alertmanager 0.34 names its own timeout as the cause; still retried, as a context deadline is
+                throw NotifyException.retryLater(e.getMessage() + ": configured pagerduty timeout reached ("
+                        + Durations.format(settings.timeout()) + ")", e);
+            }
+            throw e;
+        }
     }
 
     /** PagerDuty's error body ({@code status}, {@code message}, {@code errors}) in one line. */

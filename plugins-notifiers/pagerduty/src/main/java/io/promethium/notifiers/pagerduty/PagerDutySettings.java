@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +22,19 @@ import java.util.Set;
  * {@code source} defaulting to {@code client}, {@code url} to the global {@code pagerduty_url}.
  * A {@code service_key} selects Events API v1, a {@code routing_key} v2.
  *
+ * @param timeout Alertmanager 0.34's {@code timeout}: the longest one request may take; zero for none
+ *                beyond the dispatcher's deadline
  * @param url the v2 endpoint; for v1 the block's own {@code url} if set, else PagerDuty's v1 endpoint
  */
 record PagerDutySettings(String key, Path keyFile, boolean v1, URI url, String client, String clientUrl,
                          String description, Map<String, String> details, List<Image> images, List<Link> links,
-                         String source, String severity, String className, String component, String group) {
+                         String source, String severity, String className, String component, String group,
+                         Duration timeout) {
 
     static final String V1_URL = "https://events.pagerduty.com/generic/2010-04-15/create_event.json";
     static final Set<String> FIELDS = Set.of("service_key", "service_key_file", "routing_key", "routing_key_file", "url",
             "client", "client_url", "description", "details", "images", "links", "source", "severity", "class",
-            "component", "group", "http_config");
+            "component", "group", "timeout", "http_config");
 
     /** Alertmanager's DefaultPagerdutyDetails. */
     static final Map<String, String> DEFAULT_DETAILS = Map.of(
@@ -121,7 +125,7 @@ record PagerDutySettings(String key, Path keyFile, boolean v1, URI url, String c
                 c.string("description", "{{ template \"pagerduty.default.description\" .}}"),
                 Map.copyOf(details), List.copyOf(images), List.copyOf(links),
                 c.string("source", client), c.string("severity", "error"), c.string("class", ""),
-                c.string("component", ""), c.string("group", ""));
+                c.string("component", ""), c.string("group", ""), c.duration("timeout", Duration.ZERO));
     }
 
     private static List<PluginConfig> blocks(PluginConfig c, String name) throws ConfigException {

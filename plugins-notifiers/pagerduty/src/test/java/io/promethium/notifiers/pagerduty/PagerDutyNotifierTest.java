@@ -146,6 +146,35 @@ class PagerDutyNotifierTest {
         return names;
     }
 
+    /** Alertmanager 0.34's {@code timeout}: a request outlasting it fails, retryable, long before the dispatcher's deadline. */
+    @Test
+    void aRequestOutlastingTheConfiguredTimeoutFailsRetryableNamingIt() throws Exception {
+        server.on("/slow", r -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return json(202, "{}");
+        });
+        Notifier n = notifier(Map.of("routing_key", ROUTING_KEY, "url", base() + "/slow", "timeout", "300ms"));
+        long start = System.nanoTime();
+        NotifyException e = org.assertj.core.api.Assertions.catchThrowableOfType(NotifyException.class,
+                () -> n.send(notification(false), Instant.now().plusSeconds(30)));
+        assertThat(e).isNotNull();
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("configured pagerduty timeout reached (300ms)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aTimeoutLongerThanTheAnswerDelivers() throws Exception {
+        context.global("pagerduty_url", base() + "/v2/enqueue");
+        notifier(Map.of("routing_key", ROUTING_KEY, "timeout", "5s")).send(notification(false), soon());
+        notifier(Map.of("routing_key", ROUTING_KEY, "timeout", "0s")).send(notification(false), soon());
+        assertThat(events).hasSize(2);
+    }
+
     @Test
     void v2TriggerAndResolvePairUpOnTheGroupKeysHashWithAlertmanagersDefaults() throws Exception {
         context.global("pagerduty_url", base() + "/v2/enqueue");

@@ -1,5 +1,6 @@
 package io.promethium.notifiers.webhook;
 
+import io.promethium.api.config.Durations;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
@@ -22,7 +23,8 @@ import java.util.List;
  * first). None is ever omitted: {@code routeLabels} is <code>{}</code> for a route without labels,
  * {@code notification_reason} is {@code "unknown"} when the dispatcher gave none. A 2xx answer
  * is success, a 5xx or an I/O error is retried by the dispatcher, other answers are not
- * ({@link HttpDelivery}). The
+ * ({@link HttpDelivery}). With {@code timeout} a request lasting longer fails, retryable, its
+ * message naming the configured timeout as Alertmanager 0.34's does. The
  * request goes through the kernel's client for the block's {@code http_config} (credentials,
  * TLS, proxy, redirects).
  */
@@ -47,8 +49,23 @@ final class WebhookNotifier implements Notifier {
     public void send(Notification n, Instant deadline) throws NotifyException {
         URI url = url();
         byte[] body = payload(n, settings.maxAlerts());
+        Instant own = settings.timeout().isZero() ? null : Instant.now().plus(settings.timeout());
+        if (own != null && own.isBefore(deadline)) {
+            deadline = own;
+        } else {
+            own = null;
+        }
         Duration timeout = HttpDelivery.timeLeft(deadline);
-        DELIVERY.send(client, HttpDelivery.jsonPost(url, body, timeout).build());
+        try {
+            DELIVERY.send(client, HttpDelivery.jsonPost(url, body, timeout).build());
+        } catch (NotifyException e) {
+            if (own != null && e.retryable() && e.statusCode().isEmpty() && !Instant.now().isBefore(own)) {
+                // Alertmanager 0.34 names its own timeout as the cause; still retried, as a context deadline is
+                throw NotifyException.retryLater(e.getMessage() + ": configured webhook timeout reached ("
+                        + Durations.format(settings.timeout()) + ")", e);
+            }
+            throw e;
+        }
     }
 
     private URI url() throws NotifyException {

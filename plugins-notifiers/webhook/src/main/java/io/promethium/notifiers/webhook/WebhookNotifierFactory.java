@@ -8,19 +8,21 @@ import io.promethium.api.notify.NotifierFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code webhook_configs}: Alertmanager's webhook. Fields: {@code url} or {@code url_file},
- * {@code max_alerts}, {@code http_config} (the kernel's HTTP client: auth, OAuth 2, TLS, proxy;
+ * {@code max_alerts}, {@code timeout} (Alertmanager 0.34: the longest one request may take, 0 or
+ * unset for none beyond the dispatcher's deadline), {@code http_config} (the kernel's HTTP client: auth, OAuth 2, TLS, proxy;
  * the global {@code http_config} when the block has none); {@code send_resolved} defaults to
  * true (read by the kernel).
  */
 @Component(service = NotifierFactory.class)
 public final class WebhookNotifierFactory implements NotifierFactory {
 
-    static final Set<String> FIELDS = Set.of("url", "url_file", "max_alerts", "http_config");
+    static final Set<String> FIELDS = Set.of("url", "url_file", "max_alerts", "timeout", "http_config");
 
     @Override
     public String type() {
@@ -51,7 +53,7 @@ public final class WebhookNotifierFactory implements NotifierFactory {
     }
 
     /** The validated settings of one block. */
-    record Settings(URI url, Path urlFile, long maxAlerts) {
+    record Settings(URI url, Path urlFile, long maxAlerts, Duration timeout) {
     }
 
     static Settings settings(PluginConfig config, NotifierContext context) throws ConfigException {
@@ -73,7 +75,7 @@ public final class WebhookNotifierFactory implements NotifierFactory {
         if (maxAlerts < 0) {
             throw config.error("max_alerts: must not be negative, got " + maxAlerts);
         }
-        return new Settings(uri, file, maxAlerts);
+        return new Settings(uri, file, maxAlerts, config.duration("timeout", Duration.ZERO));
     }
 
     static URI parseUrl(String url, PluginConfig config) throws ConfigException {

@@ -74,6 +74,40 @@ class WebhookNotifierTest {
         return JSON.readTree(server.requests().get(i).body());
     }
 
+    /** Alertmanager 0.34's {@code timeout}: a request outlasting it fails, retryable, long before the dispatcher's deadline. */
+    @Test
+    void aRequestOutlastingTheConfiguredTimeoutFailsRetryableNamingIt() throws Exception {
+        server.on("/hook", r -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Response.status(200);
+        });
+        Notifier n = notifier(Map.of("url", url(), "timeout", "300ms"));
+        long start = System.nanoTime();
+        NotifyException e = org.assertj.core.api.Assertions.catchThrowableOfType(NotifyException.class,
+                () -> n.send(notification(1), Instant.now().plusSeconds(30)));
+        assertThat(e).isNotNull();
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("configured webhook timeout reached (300ms)");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aTimeoutOfZeroImposesNoneAndAFastAnswerIsDelivered() throws Exception {
+        notifier(Map.of("url", url(), "timeout", "0s")).send(notification(1), soon());
+        notifier(Map.of("url", url(), "timeout", "5s")).send(notification(1), soon());
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void anUnparsableTimeoutIsRefusedNamingIt() {
+        assertThatThrownBy(() -> notifier(Map.of("url", url(), "timeout", "soon")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("timeout");
+    }
+
     @Test
     void payloadIsAlertmanagersVersion4FieldForField() throws Exception {
         notifier(Map.of("url", url())).send(notification(2), soon());

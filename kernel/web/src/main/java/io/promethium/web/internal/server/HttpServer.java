@@ -266,4 +266,26 @@ public final class HttpServer {
         }
         return InetSocketAddress.createUnresolved(host, port);
     }
+
+    /**
+     * Jetty finds its HTTP/2 header pre-encoder ({@code HpackFieldPreEncoder}) with
+     * {@code ServiceLoader.load(HttpFieldPreEncoder.class)} in {@code PreEncodedHttpField}'s static
+     * initializer, which reads the thread's context class loader. Under OSGi that loader does not see
+     * this bundle's embedded jars, so without this Jetty knows only the HTTP/1 encoder and fails every
+     * HTTP/2 answer with a COMPRESSION_ERROR ("Could not hpack encode"). The class is initialized
+     * once, with this bundle's loader as context, by {@code WebComponent}'s static initializer, before
+     * anything of this bundle touches Jetty's header classes.
+     */
+    static void loadHttpFieldEncoders() {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(HttpServer.class.getClassLoader());
+        try {
+            Class.forName("org.eclipse.jetty.http.PreEncodedHttpField", true, HttpServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Jetty's PreEncodedHttpField is missing from the web bundle", e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
 }

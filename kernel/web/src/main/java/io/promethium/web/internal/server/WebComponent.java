@@ -65,6 +65,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(immediate = true)
 public final class WebComponent {
 
+    static {
+        // Before any Jetty class of this bundle is used (see HttpServer.loadHttpFieldEncoders).
+        HttpServer.loadHttpFieldEncoders();
+    }
+
     private static final Logger LOG = Logger.getLogger(WebComponent.class.getName());
 
     static final long DEFAULT_LOOKBACK_MILLIS = 300_000L;

@@ -79,7 +79,8 @@ class CompactionCrashIT {
             // 2. Restart: the checkpoint folder is gone, nothing acknowledged is lost; then a block rewrite is held.
             server.start(BLOCKS, PAUSE + "block", "--web.enable-admin-api").awaitReady();
             assertThat(server.output()).contains("removing " + data.resolve("wal").resolve(checkpoint.get(0)) + ", left by an interrupted write");
-            assertThat(leftovers(data.resolve("wal"))).isEmpty();
+            // Only the kill's leftover must be gone: a head compaction the first commits queue may be writing a new one.
+            assertThat(leftovers(data.resolve("wal"))).doesNotContain(checkpoint.get(0));
             assertThat(count(server, KEPT, t1)).as("acknowledged before the first kill").isGreaterThanOrEqualTo(acked1);
 
             long deletedUntil = maxTime(blocks.get(0)) - 1;
@@ -103,7 +104,7 @@ class CompactionCrashIT {
             // 3. Restart: the block folder is gone, the original block (with its tombstones) serves.
             server.start(BLOCKS).awaitReady();
             assertThat(server.output()).contains("removing " + data.resolve(block.get(0)) + ", left by an interrupted write");
-            assertThat(leftovers(data)).isEmpty();
+            assertThat(leftovers(data)).doesNotContain(block.get(0));
             assertThat(count(server, KEPT, t2)).as("acknowledged before the second kill").isGreaterThanOrEqualTo(acked2);
             assertThat(count(server, "up{job=\"self\"}[1h]", deletedUntil)).as("deleted samples stay deleted").isZero();
             assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain(".corrupted");

@@ -160,7 +160,7 @@ class CompactionCrashIT {
             assertThat(server.output()).contains("removing " + data.resolve(held.get(0)) + ", left by an interrupted write");
             assertThat(count(server, ALL_SELF, t)).as("samples served after the restart").isEqualTo(acked);
             server.await(Duration.ofSeconds(60), () -> highestLevel(data) >= 2, "the merge made again");
-            assertThat(leftovers(data)).isEmpty();
+            assertThat(leftovers(data)).doesNotContain(held.get(0));
             assertThat(count(server, ALL_SELF, t)).as("samples served once each after the merge").isEqualTo(acked);
             assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain(".corrupted");
         }

@@ -590,31 +590,7 @@ public final class AlertmanagerConfigLoader {
      * file:line:col, not only the block's.
      */
     static Map<String, String> locations(YamlNode.Mapping block) {
-        Map<String, String> locations = new LinkedHashMap<>();
-        collectLocations("", block, locations);
-        return locations;
-    }
-
-    private static void collectLocations(String prefix, YamlNode node, Map<String, String> locations) {
-        switch (node) {
-            case YamlNode.Mapping m -> {
-                for (YamlNode.Entry entry : m.entries().values()) {
-                    String child = prefix + entry.key();
-                    locations.put(child, entry.keyLocation().toString());
-                    collectLocations(child + ".", entry.value(), locations);
-                }
-            }
-            case YamlNode.Sequence seq -> {
-                String path = prefix.substring(0, prefix.length() - 1);
-                for (int i = 0; i < seq.items().size(); i++) {
-                    String child = path + "[" + i + "]";
-                    locations.put(child, seq.items().get(i).location().toString());
-                    collectLocations(child + ".", seq.items().get(i), locations);
-                }
-            }
-            case YamlNode.Scalar scalar -> {
-            }
-        }
+        return io.promethium.config.yaml.EntryLocations.of(block);
     }
 
     /**

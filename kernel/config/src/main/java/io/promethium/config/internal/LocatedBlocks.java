@@ -1,6 +1,7 @@
 package io.promethium.config.internal;
 
 import io.promethium.api.config.PluginConfig;
+import io.promethium.config.yaml.EntryLocations;
 import io.promethium.config.yaml.YamlNode;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,31 +29,9 @@ final class LocatedBlocks {
         for (YamlNode.Entry entry : mapping.entries().values()) {
             if (names.contains(entry.key())) {
                 values.put(entry.key(), ConfigMapper.plain(entry.value()));
-                locations.put(entry.key(), entry.keyLocation().toString());
-                collect(entry.key(), entry.value(), locations);
+                EntryLocations.add(entry.key(), entry, locations);
             }
         }
         return new PluginConfig(key, values, mapping.location().toString(), locations);
-    }
-
-    private static void collect(String path, YamlNode node, Map<String, String> locations) {
-        switch (node) {
-            case YamlNode.Mapping m -> {
-                for (YamlNode.Entry entry : m.entries().values()) {
-                    String child = path + "." + entry.key();
-                    locations.put(child, entry.keyLocation().toString());
-                    collect(child, entry.value(), locations);
-                }
-            }
-            case YamlNode.Sequence s -> {
-                for (int i = 0; i < s.items().size(); i++) {
-                    String child = path + "[" + i + "]";
-                    locations.put(child, s.items().get(i).location().toString());
-                    collect(child, s.items().get(i), locations);
-                }
-            }
-            case YamlNode.Scalar scalar -> {
-            }
-        }
     }
 }

@@ -4,7 +4,7 @@
  * later by the config mapper.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.config.yaml;
 
 import org.osgi.annotation.bundle.Export;

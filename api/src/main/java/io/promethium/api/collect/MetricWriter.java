@@ -7,6 +7,11 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Receives metric families from a {@link Collector}: one {@link #family} call, then that family's
  * samples. Sample names carry their suffix ({@code _total}, {@code _bucket}, {@code _sum}, ...).
+ *
+ * <p>Float samples only, classic histograms as their {@code _bucket} series: a collector or
+ * exporter cannot write a native histogram, an exemplar or a start timestamp, so no writer has
+ * one to drop and no capability needs declaring. (A source of those is scraped over HTTP, where
+ * the scrape reads them from the exposition format.)
  */
 @ProviderType
 public interface MetricWriter {

@@ -1,9 +1,14 @@
 package io.promethium.api.notify;
 
 import io.promethium.api.http.ConfiguredHttpClient;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +25,10 @@ import java.util.function.UnaryOperator;
  * the dispatcher's deadline; a 2xx answer is delivered; 5xx (and the statuses the destination
  * uses for rate limiting, see {@link #retrying}) are retried, after {@code Retry-After} when the
  * answer gives one (seconds or an HTTP date); any other answer is not; an I/O error is retried.
- * The answer's body is always read to its end (so the connection can be reused) and shown in
- * the error, cut to 512 characters or described by the destination's own reader
+ * The answer's body is read to its end (so the connection can be reused), or until the request's
+ * {@code timeout} has passed since sending: a body that drips in past it is taken as far as it
+ * came (Alertmanager drains it under its deadline and ignores the cut), so no send outlasts its
+ * deadline. It is shown in the error, cut to 512 characters or described by the destination's own reader
  * ({@link #describing}). Messages name the destination and only the scheme, host and port of
  * the URL: its path and query may hold secrets. Immutable and thread-safe.
  *
@@ -95,8 +102,11 @@ public final class HttpDelivery {
      */
     public HttpResponse<String> send(ConfiguredHttpClient client, HttpRequest request) throws NotifyException {
         HttpResponse<String> response;
+        long start = System.nanoTime();
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> streaming = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            long until = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
+            response = withBody(streaming, readUntil(streaming.body(), until, charset(streaming)));
         } catch (IOException e) {
             throw NotifyException.retryLater("POST to " + destination + " (" + origin(request.uri()) + "): " + e, e);
         } catch (InterruptedException e) {
@@ -115,6 +125,99 @@ public final class HttpDelivery {
         }
         Optional<Duration> after = response.headers().firstValue("Retry-After").flatMap(HttpDelivery::retryAfter);
         throw NotifyException.status(message, code, true, after.orElse(null));
+    }
+
+    /**
+     * The bytes of {@code body} until its end, an I/O error or {@code untilNanos}
+     * ({@link System#nanoTime()}), whichever comes first: a watchdog closes the stream at the
+     * limit, which ends a blocked read as the end of the body.
+     */
+    static String readUntil(InputStream body, long untilNanos, Charset charset) {
+        Thread watchdog = untilNanos == Long.MAX_VALUE ? null : Thread.ofVirtual().start(() -> {
+            try {
+                long left = untilNanos - System.nanoTime();
+                if (left > 0) {
+                    Thread.sleep(Duration.ofNanos(left));
+                }
+                body.close();
+            } catch (InterruptedException | IOException done) {
+                // read to its end first, or the close failed: nothing more to do
+            }
+        });
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (body) {
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                read.write(buffer, 0, n);
+            }
+        } catch (IOException cut) {
+            // as far as it came: Alertmanager ignores the error of draining too
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+        }
+        return read.toString(charset);
+    }
+
+    /** The charset of the answer's {@code Content-Type}, else UTF-8 (as {@code BodyHandlers.ofString}). */
+    private static Charset charset(HttpResponse<?> response) {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        int at = type.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+        if (at >= 0) {
+            String name = type.substring(at + 8).split(";")[0].strip().replace("\"", "");
+            try {
+                return Charset.forName(name);
+            } catch (IllegalArgumentException unknown) {
+                return StandardCharsets.UTF_8;
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** {@code response} with its body read. */
+    private static HttpResponse<String> withBody(HttpResponse<InputStream> response, String body) {
+        return new HttpResponse<>() {
+            @Override
+            public int statusCode() {
+                return response.statusCode();
+            }
+
+            @Override
+            public HttpRequest request() {
+                return response.request();
+            }
+
+            @Override
+            public Optional<HttpResponse<String>> previousResponse() {
+                return Optional.empty();
+            }
+
+            @Override
+            public java.net.http.HttpHeaders headers() {
+                return response.headers();
+            }
+
+            @Override
+            public String body() {
+                return body;
+            }
+
+            @Override
+            public Optional<javax.net.ssl.SSLSession> sslSession() {
+                return response.sslSession();
+            }
+
+            @Override
+            public URI uri() {
+                return response.uri();
+            }
+
+            @Override
+            public HttpClient.Version version() {
+                return response.version();
+            }
+        };
     }
 
     private boolean retried(int code) {

@@ -27,7 +27,12 @@ public interface NotifierFactory {
     /** Builds the notifier of one validated block. */
     Notifier create(PluginConfig config, NotifierContext context) throws ConfigException;
 
-    /** Alertmanager's default of {@code send_resolved} for this integration (true for webhook and PagerDuty). */
+    /**
+     * Alertmanager's default of {@code send_resolved} for this integration (true for webhook and
+     * PagerDuty). Every notifier delivers a resolved notification it is given (the contract base
+     * checks it): the kernel, not the notifier, decides from {@code send_resolved} whether to pass
+     * it, so there is nothing a notifier may silently drop and no capability to declare.
+     */
     default boolean sendResolvedByDefault() {
         return false;
     }

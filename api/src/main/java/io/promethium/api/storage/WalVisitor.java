@@ -11,6 +11,14 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Receives the records of a write-ahead log in log order. A series record introduces a reference
  * before the first sample that uses it; a reference stays valid for the life of the log (the
  * storage never reuses one for different labels). Called from the reading thread only.
+ *
+ * <p>The default methods skip the record kinds a visitor does not override (start timestamps,
+ * histograms, exemplars, metadata). That is not a loss of data, unlike an {@link Appender}
+ * default (which {@link DeclaredCapabilities} replaces): the log keeps every record and the
+ * storage every sample, and what a follower ships is its own choice, as Prometheus's remote write
+ * ships histograms and exemplars only when {@code send_native_histograms} and
+ * {@code send_exemplars} ask for them. A follower that offers such a field overrides the method
+ * it needs, or refuses the field with an error naming it.
  */
 @ConsumerType
 public interface WalVisitor {

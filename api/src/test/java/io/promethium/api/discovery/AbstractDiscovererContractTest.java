@@ -1,10 +1,11 @@
 package io.promethium.api.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.testing.BadValue;
+import io.promethium.api.testing.ConfigContract;
 import io.promethium.api.testing.DiscoveryHarness;
 import io.promethium.api.testing.TestPluginContext;
 import java.time.Duration;
@@ -32,9 +33,11 @@ import org.junit.jupiter.api.Test;
  * <li>with {@link #breakPeer()}: a peer that fails keeps the last targets (no update empties
  *     them) and a warning is logged;</li>
  * <li>with {@link #factory()} and {@link #block()}: the factory's {@code type()} is a valid
- *     name, the block validates (both {@code validate} forms), and an unknown key is refused
- *     naming the key and its {@code file:line:col}; every {@code secretFields()} path starts at
- *     a key the block accepts;</li>
+ *     name, the block validates (both {@code validate} forms), an unknown key is refused
+ *     naming the key and its {@code file:line:col}, and the {@link #badValue()} is refused with
+ *     a {@link ConfigException} whose {@code field()} and {@code location()} name it (the one
+ *     validation shape, {@link ConfigContract}); every {@code secretFields()} path starts at a
+ *     key the block accepts;</li>
  * <li>the metrics it registers have valid names, and those of {@link #metricNames()} are
  *     registered once it has sent its first update.</li>
  * </ul>
@@ -84,6 +87,15 @@ public abstract class AbstractDiscovererContractTest {
 
     /** A valid config block for {@link #factory()} that watches the world of {@link #newContext()}; called after it. */
     protected Map<String, Object> block() throws Exception {
+        return null;
+    }
+
+    /**
+     * One invalid value of {@link #block()} (a duration that does not parse, a negative port, a
+     * role that does not exist), which {@code validate} must refuse naming the field and where it
+     * is written. A test that gives {@link #block()} must give one; checked without network.
+     */
+    protected BadValue badValue() {
         return null;
     }
 
@@ -216,24 +228,25 @@ public abstract class AbstractDiscovererContractTest {
         assertThat(hasTargets(harness.groups())).as("the last targets stay while the peer fails: " + harness.groups()).isTrue();
     }
 
+    /** Starts the world and gives {@link #block()}; skips the check when the test gives no factory and block. */
+    private Map<String, Object> blockToValidate() throws Exception {
+        context = newContext();
+        Map<String, Object> block = factory() == null ? null : block();
+        Assumptions.assumeTrue(block != null, "the test gives no factory() and block()");
+        return block;
+    }
+
     @Test
     void theFactoryValidatesItsBlockAndRefusesAnUnknownKeyNamingWhereItIs() throws Exception {
-        context = newContext();
+        Map<String, Object> block = blockToValidate();
         DiscovererFactory factory = factory();
-        Map<String, Object> block = factory == null ? null : block();
-        Assumptions.assumeTrue(block != null, "the test gives no factory() and block()");
         assertThat(factory.type()).as("the type names <type>_sd_configs").matches(TYPE);
         String key = factory.type() + "_sd_configs";
         PluginConfig good = DiscoveryHarness.config(key, block);
         factory.validate(good);
         factory.validate(good, context);
-        Map<String, Object> bad = new LinkedHashMap<>(block);
-        bad.put("no_such_field", "x");
-        PluginConfig unknown = new PluginConfig(key, bad, DiscoveryHarness.LOCATION, Map.of("no_such_field", UNKNOWN_KEY_AT));
-        assertThatThrownBy(() -> factory.validate(unknown)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("no_such_field").hasMessageContaining(UNKNOWN_KEY_AT);
-        assertThatThrownBy(() -> factory.validate(unknown, context)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("no_such_field").hasMessageContaining(UNKNOWN_KEY_AT);
+        ConfigContract.refusesUnknownKey(key, block, factory::validate);
+        ConfigContract.refusesUnknownKey(key, block, config -> factory.validate(config, context));
         for (String secret : factory.secretFields()) {
             String first = secret.split("\\.", 2)[0];
             Map<String, Object> with = new LinkedHashMap<>(block);
@@ -245,6 +258,17 @@ public abstract class AbstractDiscovererContractTest {
                 assertThat(e.getMessage()).as("secret field " + secret + " is a field of the block").doesNotContain("not found");
             }
         }
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingItsFieldAndWhereItIs() throws Exception {
+        Map<String, Object> block = blockToValidate();
+        DiscovererFactory factory = factory();
+        BadValue bad = badValue();
+        assertThat(bad).as(getClass().getSimpleName() + " gives block() and so must give badValue()").isNotNull();
+        String key = factory.type() + "_sd_configs";
+        ConfigContract.refusesBadValue(key, block, bad, factory::validate);
+        ConfigContract.refusesBadValue(key, block, bad, config -> factory.validate(config, context));
     }
 
     @Test

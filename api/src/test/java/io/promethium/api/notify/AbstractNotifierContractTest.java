@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.promethium.api.config.ConfigException;
+import io.promethium.api.testing.BadValue;
+import io.promethium.api.testing.ConfigContract;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifications;
@@ -44,9 +46,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>secrets: every field named by {@link NotifierFactory#secretFields()} (shown as
  *     {@code <secret>} by the server) is a field of the config, and no secret value appears in
  *     an error message or a log record, whatever the failure;</li>
+ * <li>validation has the one shape of every kind that owns config ({@link ConfigContract}): an
+ *     unknown key and the {@link #badValue()} are refused with a {@link ConfigException} whose
+ *     {@code field()} names the field and whose {@code location()} is where it is written;</li>
  * <li>the default templates are rendered into what is sent (with the test kit, Alertmanager's
  *     real ones), a template error names its field at validation, and one that only shows when
- *     rendering is not retryable and sends nothing.</li>
+ *     rendering is not retryable and sends nothing;</li>
+ * <li>a 2xx answer with garbage for a body (HTML from a proxy, cut JSON, random bytes, a body
+ *     that drips in past the deadline) is delivered, retried or refused as Alertmanager's
+ *     notifier does ({@link #garbageVerdict}), with a message, by the deadline.</li>
  * </ul>
  * The recorder answers every path: by default 200 with {@link #okBody()}, so a notifier whose
  * service says more in its answer must say what a good answer is.
@@ -101,9 +109,37 @@ public abstract class AbstractNotifierContractTest {
     /** A field of {@link #config} that is a template (it is replaced by bad templates), or null if none. */
     protected abstract String templateField();
 
+    /**
+     * One invalid value of {@link #config} (a URL that does not parse, a priority out of range, a
+     * duration that does not parse), which {@code validate} must refuse naming the field and
+     * where it is written. Not a template: {@link #templateField()} checks those.
+     */
+    protected abstract BadValue badValue();
+
     /** Whether 429 is retried (Alertmanager's and the service's documentation say so for most). */
     protected boolean retriesTooManyRequests() {
         return true;
+    }
+
+    /** What Alertmanager's notifier makes of an answer it cannot use. */
+    protected enum Verdict {
+        /** Sent: Alertmanager does not read a 2xx answer's body. */
+        DELIVERED,
+        /** A failure retried. */
+        RETRIED,
+        /** A failure not retried. */
+        NOT_RETRIED
+    }
+
+    /**
+     * What Alertmanager 0.34's notifier does with a 200 whose body is garbage of
+     * {@code contentType} ({@code text/html}, {@code application/json} cut short,
+     * {@code application/octet-stream}), or a JSON body that stops arriving before the deadline
+     * ({@code application/json} too: Go's read of it fails as a parse would). By default
+     * {@link Verdict#DELIVERED}: most of Alertmanager's notifiers look only at the status.
+     */
+    protected Verdict garbageVerdict(String contentType) {
+        return Verdict.DELIVERED;
     }
 
     /** The body of a good answer of the service (some services answer 200 with an error inside). */
@@ -284,6 +320,22 @@ public abstract class AbstractNotifierContractTest {
         }
     }
 
+    private String key() {
+        return factory().type() + "_configs";
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedNamingItAndWhereItIs() throws Exception {
+        Map<String, Object> config = config(server.url(""));
+        ConfigContract.accepts(key(), config, c -> factory().validate(c, context));
+        ConfigContract.refusesUnknownKey(key(), config, c -> factory().validate(c, context));
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingItsFieldAndWhereItIs() throws Exception {
+        ConfigContract.refusesBadValue(key(), config(server.url("")), badValue(), c -> factory().validate(c, context));
+    }
+
     @Test
     void aTemplateThatDoesNotParseIsAConfigErrorNamingItsField() throws Exception {
         String field = templateField();
@@ -312,6 +364,96 @@ public abstract class AbstractNotifierContractTest {
         assertThat(e).as("send must fail").isNotNull();
         assertThat(e.retryable()).isFalse();
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void garbageInAGoodAnswerIsDeliveredOrFailsAsAlertmanagersNotifierDoes() throws Exception {
+        java.util.Random random = new java.util.Random(35);
+        StringBuilder bytes = new StringBuilder();
+        for (int i = 0; i < 512; i++) {
+            bytes.append((char) random.nextInt(256));
+        }
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>");
+        bodies.put("application/json", "{\"ok\":true,\"result\":{\"id\":\"12");
+        bodies.put("application/octet-stream", bytes.toString());
+        for (Map.Entry<String, String> garbage : bodies.entrySet()) {
+            answer = Response.of(200, garbage.getKey(), garbage.getValue());
+            expect(garbageVerdict(garbage.getKey()), garbage.getKey(), soon(), () -> notifier(config(server.url(""))));
+        }
+    }
+
+    /**
+     * The status and headers come at once, then the body one byte every 100 ms: the send ends by
+     * its deadline (plus a little), whatever it makes of that.
+     */
+    @Test
+    void aBodyThatDripsPastTheDeadlineEndsByTheDeadline() throws Exception {
+        try (ServerSocket drip = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread serving = Thread.ofVirtual().start(() -> {
+                while (!drip.isClosed()) {
+                    try {
+                        java.net.Socket socket = drip.accept();
+                        Thread.ofVirtual().start(() -> dripTo(socket));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            try {
+                String url = "http://127.0.0.1:" + drip.getLocalPort();
+                expect(garbageVerdict("application/json"), "a dripping body", Instant.now().plusMillis(1500), () -> notifier(config(url)));
+            } finally {
+                drip.close();
+                serving.join(2000);
+            }
+        }
+    }
+
+    /** Reads one request's head, answers 200 with a 400-byte JSON body sent a byte every 100 ms. */
+    private static void dripTo(java.net.Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(20_000);
+            java.io.InputStream in = socket.getInputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+            }
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            for (int i = 1; i < 400; i++) {
+                Thread.sleep(100);
+                out.write(' ');
+                out.flush();
+            }
+        } catch (java.io.IOException | InterruptedException gone) {
+            // the client gave up: as expected
+        }
+    }
+
+    @FunctionalInterface
+    private interface NotifierSupplier {
+        Notifier get() throws Exception;
+    }
+
+    private void expect(Verdict verdict, String what, Instant deadline, NotifierSupplier notifier) throws Exception {
+        Notifier n = notifier.get();
+        Duration allowed = Duration.between(Instant.now(), deadline).plusSeconds(3);
+        long start = System.nanoTime();
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> n.send(TestNotifications.diskFull(false), deadline));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as(what + ": ends by the deadline").isLessThan(allowed);
+        if (verdict == Verdict.DELIVERED) {
+            assertThat(thrown).as(what + ": Alertmanager does not read the body of a 2xx answer").isNull();
+            return;
+        }
+        assertThat(thrown).as(what + ": must fail").isInstanceOf(NotifyException.class);
+        assertThat(((NotifyException) thrown).retryable()).as(what + ": retried? " + thrown.getMessage()).isEqualTo(verdict == Verdict.RETRIED);
+        assertThat(thrown.getMessage()).as(what).isNotBlank();
     }
 
     /** The log records the notifier wrote so far (message and exception). */

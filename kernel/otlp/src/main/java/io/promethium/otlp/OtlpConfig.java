@@ -39,7 +39,7 @@ record OtlpConfig(boolean promoteAll, Set<String> promote, Set<String> ignore, T
         }
         for (String key : block.values().keySet()) {
             if (!FIELDS.contains(key)) {
-                throw new ConfigException(block.locationOf(key) + ": otlp: field " + key + " not found in type config.OTLPConfig");
+                throw block.error(key, "otlp: field " + key + " not found in type config.OTLPConfig");
             }
         }
         boolean promoteAll = bool(block, "promote_all_resource_attributes");
@@ -49,15 +49,13 @@ record OtlpConfig(boolean promoteAll, Set<String> promote, Set<String> ignore, T
         Set<String> ignored;
         if (promoteAll) {
             if (!promote.isEmpty()) {
-                throw new ConfigException(block.locationOf("promote_resource_attributes")
-                        + ": otlp: 'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously");
+                throw block.error("promote_resource_attributes", "otlp: 'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously");
             }
             ignored = sanitize(block, "ignore_resource_attributes", ignore, "ignored");
             promoted = Set.of();
         } else {
             if (!ignore.isEmpty()) {
-                throw new ConfigException(block.locationOf("ignore_resource_attributes")
-                        + ": otlp: 'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+                throw block.error("ignore_resource_attributes", "otlp: 'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
             }
             promoted = sanitize(block, "promote_resource_attributes", promote, "promoted");
             ignored = Set.of();
@@ -68,7 +66,7 @@ record OtlpConfig(boolean promoteAll, Set<String> promote, Set<String> ignore, T
             try {
                 strategy = TranslationStrategy.valueOf(s.toString());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(block.locationOf("translation_strategy") + ": unsupported OTLP translation strategy \"" + s + "\"");
+                throw block.error("translation_strategy", "unsupported OTLP translation strategy \"" + s + "\"");
             }
         }
         return new OtlpConfig(promoteAll, promoted, ignored, strategy, bool(block, "keep_identifying_resource_attributes"),
@@ -84,7 +82,7 @@ record OtlpConfig(boolean promoteAll, Set<String> promote, Set<String> ignore, T
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new ConfigException(block.locationOf(name) + ": otlp: " + name + ": cannot unmarshal " + v + " into a bool");
+        throw block.error(name, "otlp: " + name + ": cannot unmarshal " + v + " into a bool");
     }
 
     private static List<String> strings(PluginConfig block, String name) throws ConfigException {
@@ -93,13 +91,13 @@ record OtlpConfig(boolean promoteAll, Set<String> promote, Set<String> ignore, T
             return List.of();
         }
         if (!(v instanceof List<?> list)) {
-            throw new ConfigException(block.locationOf(name) + ": otlp: " + name + ": expected a list of strings");
+            throw block.error(name, "otlp: " + name + ": expected a list of strings");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Object item = list.get(i);
             if (item instanceof Map || item instanceof List) {
-                throw new ConfigException(block.locationOf(name + "[" + i + "]") + ": otlp: " + name + "[" + i + "]: expected a string");
+                throw block.error(name + "[" + i + "]", "otlp: " + name + "[" + i + "]: expected a string");
             }
             out.add(item == null ? "" : item.toString());
         }
@@ -119,7 +117,7 @@ record OtlpConfig(boolean promoteAll, Set<String> promote, Set<String> ignore, T
             }
         }
         if (!faults.isEmpty()) {
-            throw new ConfigException(block.locationOf(name) + ": otlp: invalid '" + name + "': " + String.join("\n", faults));
+            throw block.error(name, "otlp: invalid '" + name + "': " + String.join("\n", faults));
         }
         return seen;
     }

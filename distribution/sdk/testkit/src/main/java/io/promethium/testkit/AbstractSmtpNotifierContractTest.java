@@ -12,6 +12,8 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.testing.BadValue;
+import io.promethium.api.testing.ConfigContract;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestNotifications;
 import io.promethium.api.testing.TestNotifierContext;
@@ -57,6 +59,9 @@ import org.junit.jupiter.api.io.TempDir;
  *     deadline; a deadline already past fails without connecting;</li>
  * <li>the password appears in no error message and no log record, plain or base64-encoded (as
  *     AUTH PLAIN and LOGIN send it), whatever the failure;</li>
+ * <li>validation has the one shape of every kind that owns config ({@link ConfigContract}): an
+ *     unknown key and the {@link #badValue()} are refused naming the field ({@code field()}) and
+ *     where it is written ({@code location()});</li>
  * <li>a template that does not parse is a config error naming its field and the block's
  *     file:line:col; one that fails when rendered is not retried, names its field and sends
  *     nothing.</li>
@@ -131,6 +136,14 @@ public abstract class AbstractSmtpNotifierContractTest {
     /** A field of {@link #config} that is a template (replaced by a bad one), or null if none: {@code text} by default. */
     protected String templateField() {
         return "text";
+    }
+
+    /**
+     * One invalid value of {@link #config}, which {@code validate} must refuse naming the field and
+     * where it is written: by default {@code require_tls: maybe} (not a boolean).
+     */
+    protected BadValue badValue() {
+        return new BadValue("require_tls", "maybe");
     }
 
     /** A word the mail shows when the default templates were rendered for {@link TestNotifications#diskFull}. */
@@ -367,6 +380,22 @@ public abstract class AbstractSmtpNotifierContractTest {
             assertThatThrownBy(() -> n.send(firing(), Instant.now().minusSeconds(1))).isInstanceOf(NotifyException.class);
             assertThat(smtp.connections()).isZero();
         }
+    }
+
+    private String key() {
+        return factory().type() + "_configs";
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedNamingItAndWhereItIs() throws Exception {
+        Map<String, Object> config = toGreenMail();
+        ConfigContract.accepts(key(), config, c -> factory().validate(c, context));
+        ConfigContract.refusesUnknownKey(key(), config, c -> factory().validate(c, context));
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingItsFieldAndWhereItIs() throws Exception {
+        ConfigContract.refusesBadValue(key(), toGreenMail(), badValue(), c -> factory().validate(c, context));
     }
 
     @Test

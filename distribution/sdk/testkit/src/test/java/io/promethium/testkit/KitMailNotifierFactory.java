@@ -67,6 +67,7 @@ final class KitMailNotifierFactory implements NotifierFactory {
         config.requiredString("to");
         config.requiredString("from");
         config.requiredString("smarthost");
+        config.bool("require_tls", true);
         context.httpClients().validateTls(config.block("tls_config"));
         TemplateFields.check(config, context, Map.of("text", config.string("text", DEFAULT_TEXT)));
     }

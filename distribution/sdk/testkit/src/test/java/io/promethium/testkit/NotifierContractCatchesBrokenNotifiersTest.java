@@ -13,9 +13,11 @@ import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateFields;
+import io.promethium.api.testing.BadValue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
@@ -73,6 +75,11 @@ class NotifierContractCatchesBrokenNotifiersTest {
         @Override
         protected Map<String, Object> config(String baseUrl) {
             return Map.of("url", baseUrl + "/hook");
+        }
+
+        @Override
+        protected BadValue badValue() {
+            return new BadValue("url", List.of(1)); // a list, not a string
         }
 
         @Override

@@ -70,10 +70,10 @@ public final class RemoteReadComponent implements ConfigSection, Queryable, Exte
         for (PluginConfig entry : entries) {
             RemoteReadSettings s = RemoteReadSettings.parse(entry, context);
             if (!s.name().isEmpty() && !names.add(s.name())) {
-                throw entry.error("found multiple remote read configs with job name \"" + s.name() + "\"");
+                throw entry.error("name", "found multiple remote read configs with job name \"" + s.name() + "\"");
             }
             if (!urls.add(s.url() + "|" + s.requiredMatchers() + "|" + s.readRecent())) {
-                throw entry.error("duplicate remote read configs are not allowed, found duplicate for URL: " + s.url());
+                throw entry.error("url", "duplicate remote read configs are not allowed, found duplicate for URL: " + s.url());
             }
             result.add(s);
         }

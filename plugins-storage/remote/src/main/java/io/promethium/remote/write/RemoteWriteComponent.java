@@ -112,10 +112,10 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
             RemoteWriteSettings s = RemoteWriteSettings.parse(entry, context);
             String name = entry.string("name", "");
             if (!name.isEmpty() && !names.add(name)) {
-                throw entry.error("found multiple remote write configs with job name \"" + name + "\"");
+                throw entry.error("name", "found multiple remote write configs with job name \"" + name + "\"");
             }
             if (!urls.add(s.fingerprint())) {
-                throw entry.error("duplicate remote write configs are not allowed, found duplicate for URL: " + s.url());
+                throw entry.error("url", "duplicate remote write configs are not allowed, found duplicate for URL: " + s.url());
             }
             result.add(s);
         }

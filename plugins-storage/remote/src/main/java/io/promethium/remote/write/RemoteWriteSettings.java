@@ -89,11 +89,11 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
             }
         }
         if (c.bool("round_robin_dns", false)) {
-            throw c.error("round_robin_dns: not supported by Promethium's remote write yet");
+            throw c.error("round_robin_dns", "round_robin_dns: not supported by Promethium's remote write yet");
         }
         String message = c.string("protobuf_message", PROTOBUF_V1);
         if (!message.equals(PROTOBUF_V1) && !message.equals(PROTOBUF_V2)) {
-            throw c.error("protobuf_message: unknown message \"" + message + "\" (known: " + PROTOBUF_V1 + ", " + PROTOBUF_V2 + ")");
+            throw c.error("protobuf_message", "protobuf_message: unknown message \"" + message + "\" (known: " + PROTOBUF_V1 + ", " + PROTOBUF_V2 + ")");
         }
         Duration timeout = positive(c, c.duration("remote_timeout", Duration.ofSeconds(30)), "remote_timeout");
         Map<String, String> headers = RemoteHttp.headers(c);
@@ -110,48 +110,62 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
     }
 
     private static Queue queue(PluginConfig parent) throws ConfigException {
-        Map<String, Object> values = RemoteHttp.mapping(parent, "queue_config");
-        PluginConfig q = new PluginConfig("queue_config", values, parent.location());
+        PluginConfig q = nested(parent, "queue_config");
         q.requireOnly(QUEUE_FIELDS);
         Queue d = Queue.DEFAULT;
         int capacity = (int) q.integer("capacity", d.capacity());
         int minShards = (int) q.integer("min_shards", d.minShards());
         int maxShards = (int) q.integer("max_shards", d.maxShards());
         int perSend = (int) q.integer("max_samples_per_send", d.maxSamplesPerSend());
-        if (capacity <= 0 || minShards <= 0 || maxShards <= 0 || perSend <= 0) {
-            throw parent.error("queue_config: capacity, min_shards, max_shards and max_samples_per_send must be positive");
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put("capacity", capacity);
+        counts.put("min_shards", minShards);
+        counts.put("max_shards", maxShards);
+        counts.put("max_samples_per_send", perSend);
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            if (count.getValue() <= 0) {
+                throw q.error(count.getKey(), "queue_config: capacity, min_shards, max_shards and max_samples_per_send must be positive");
+            }
         }
         if (minShards > maxShards) {
-            throw parent.error("queue_config: min_shards (" + minShards + ") is greater than max_shards (" + maxShards + ")");
+            throw q.error("min_shards", "queue_config: min_shards (" + minShards + ") is greater than max_shards (" + maxShards + ")");
         }
-        Duration minBackoff = positive(parent, q.duration("min_backoff", d.minBackoff()), "queue_config: min_backoff");
-        Duration maxBackoff = positive(parent, q.duration("max_backoff", d.maxBackoff()), "queue_config: max_backoff");
+        Duration minBackoff = positive(q, q.duration("min_backoff", d.minBackoff()), "min_backoff");
+        Duration maxBackoff = positive(q, q.duration("max_backoff", d.maxBackoff()), "max_backoff");
         if (minBackoff.compareTo(maxBackoff) > 0) {
-            throw parent.error("queue_config: min_backoff is greater than max_backoff");
+            throw q.error("min_backoff", "queue_config: min_backoff is greater than max_backoff");
         }
         return new Queue(capacity, minShards, maxShards, perSend,
-                positive(parent, q.duration("batch_send_deadline", d.batchSendDeadline()), "queue_config: batch_send_deadline"),
+                positive(q, q.duration("batch_send_deadline", d.batchSendDeadline()), "batch_send_deadline"),
                 minBackoff, maxBackoff, q.bool("retry_on_http_429", d.retryOnHttp429()),
                 q.duration("sample_age_limit", d.sampleAgeLimit()));
     }
 
     private static MetadataSettings metadata(PluginConfig parent) throws ConfigException {
-        PluginConfig m = new PluginConfig("metadata_config", RemoteHttp.mapping(parent, "metadata_config"), parent.location());
+        PluginConfig m = nested(parent, "metadata_config");
         m.requireOnly(METADATA_FIELDS);
         MetadataSettings d = MetadataSettings.DEFAULT;
         int perSend = (int) m.integer("max_samples_per_send", d.maxSamplesPerSend());
         if (perSend <= 0) {
-            throw parent.error("metadata_config: max_samples_per_send must be positive");
+            throw m.error("max_samples_per_send", "metadata_config: max_samples_per_send must be positive");
         }
         return new MetadataSettings(m.bool("send", d.send()),
-                positive(parent, m.duration("send_interval", d.sendInterval()), "metadata_config: send_interval"), perSend);
+                positive(m, m.duration("send_interval", d.sendInterval()), "send_interval"), perSend);
     }
 
+    /** {@code name} of {@code c} must be positive; the message names the block it is in ({@code queue_config: min_backoff}). */
     private static Duration positive(PluginConfig c, Duration d, String name) throws ConfigException {
         if (d.isNegative() || d.isZero()) {
-            throw c.error(name + " must be greater than zero");
+            String block = c.key().substring(c.key().lastIndexOf('.') + 1);
+            throw c.error(name, (block.equals(KEY) ? "" : block + ": ") + name + " must be greater than zero");
         }
         return d;
+    }
+
+    /** The mapping {@code name} of {@code parent} as a located block; an empty one (at the parent) when absent. */
+    private static PluginConfig nested(PluginConfig parent, String name) throws ConfigException {
+        PluginConfig block = parent.block(name);
+        return block != null ? block : new PluginConfig(parent.key() + "." + name, Map.of(), parent.locationOf(name));
     }
 
     private static String fingerprint(String text) {

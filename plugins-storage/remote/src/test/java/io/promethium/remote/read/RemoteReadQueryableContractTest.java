@@ -57,7 +57,7 @@ class RemoteReadQueryableContractTest extends AbstractQueryableContractTest {
         tsdb.close();
     }
 
-    private static SectionContext context() {
+    static SectionContext context() {
         return new SectionContext() {
             @Override
             public Labels externalLabels() {

@@ -1,6 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -58,6 +59,11 @@ class TestAwsRdsDiscoverer extends AbstractDiscovererContractTest {
     protected Map<String, Object> block() {
         return Map.of("role", "rds", "region", "eu-west-1", "endpoint", cloud.endpoint().toString(), "access_key", "AKID",
                 "secret_key", "s", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("role", "nope"); // no such role
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -45,6 +46,11 @@ class TestLightsailDiscoverer extends AbstractDiscovererContractTest {
     protected Map<String, Object> block() {
         return Map.of("region", "eu-west-2", "endpoint", cloud.endpoint().toString(), "access_key", "AKID", "secret_key", "s",
                 "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.promethium.discovery.azure.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -54,6 +55,11 @@ class TestAzureDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("subscription_id", "s", "tenant_id", "t", "client_id", "c", "client_secret", "x", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.promethium.discovery.dns.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ class TestDnsDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("names", List.of("_web._tcp.example.test", "_db._tcp.example.test"), "refresh_interval", "1s");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

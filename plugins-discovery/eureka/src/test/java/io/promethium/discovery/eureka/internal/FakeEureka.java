@@ -1,19 +1,9 @@
 package io.promethium.discovery.eureka.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.promethium.testsupport.LoopbackStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,30 +14,20 @@ import java.util.regex.Pattern;
  * registered and cancelled in-process (an HTTP client of the test would leave its threads
  * behind, which the contract checks for) and listed as the real server lists them.
  */
-final class FakeEureka implements AutoCloseable {
+final class FakeEureka extends LoopbackStandIn {
 
     private static final Pattern INSTANCE_ID = Pattern.compile("<instanceId>([^<]*)</instanceId>");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final CountDownLatch released = new CountDownLatch(1);
     /** Applications by name, each with its instances' XML by id, in registration order. */
     private final Map<String, Map<String, String>> registry = new LinkedHashMap<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
-    private volatile int failWith;
-    private volatile String body;
-    private volatile boolean hang;
 
     FakeEureka() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(executor);
-        server.createContext("/eureka/apps", this::handle);
-        server.start();
+        super("/eureka/apps", "application/xml");
     }
 
     /** The service URL as clients and Prometheus configure it. */
-    String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/eureka";
+    String serviceUrl() {
+        return url() + "/eureka";
     }
 
     /** Registers as {@code POST /eureka/apps/<app>} does. */
@@ -74,43 +54,23 @@ final class FakeEureka implements AutoCloseable {
         }
     }
 
+    /** Every request answers {@code status} with no body; 0: the registry answers again. */
     void failWith(int status) {
-        failWith = status;
+        fault(status == 0 ? null : new Answer(status, "", Map.of()));
     }
 
+    /** Every request answers 200 with {@code body}; null: the registry answers again. */
     void answerBody(String body) {
-        this.body = body;
+        fault(body == null ? null : Answer.json(body));
     }
 
-    void hang(boolean hang) {
-        this.hang = hang;
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        requests.add(method + " " + path);
-        try (exchange) {
-            if (hang) {
-                try {
-                    released.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            if (!method.equals("GET")) {
-                send(exchange, 405, "");
-            } else if (failWith != 0) {
-                send(exchange, failWith, "");
-            } else if (body != null) {
-                send(exchange, 200, body);
-            } else if (path.equals("/eureka/apps") || path.equals("/eureka/apps/")) {
-                send(exchange, 200, applications());
-            } else {
-                send(exchange, 404, "");
-            }
+    @Override
+    protected Answer answer(Request request) {
+        String path = request.uri().getPath();
+        if (!request.method().equals("GET")) {
+            return new Answer(405, "", Map.of());
         }
+        return path.equals("/eureka/apps") || path.equals("/eureka/apps/") ? Answer.json(applications()) : null;
     }
 
     private String applications() {
@@ -131,23 +91,5 @@ final class FakeEureka implements AutoCloseable {
             }
         }
         return xml.append("UP_").append(up).append("_</apps__hashcode>\n").append(apps).append("</applications>\n").toString();
-    }
-
-    private static void send(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/xml");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        released.countDown();
-        server.stop(0);
-        executor.shutdownNow();
     }
 }

@@ -2,6 +2,7 @@ package io.promethium.discovery.eureka.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
@@ -41,7 +42,12 @@ class TestEurekaDiscoverer extends AbstractDiscovererContractTest {
 
     @Override
     protected Map<String, Object> block() {
-        return Map.of("server", eureka.url(), "refresh_interval", "500ms");
+        return Map.of("server", eureka.serviceUrl(), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -29,7 +29,7 @@ record FileSdConfig(List<String> files, Duration refreshInterval) {
     static FileSdConfig parse(PluginConfig config) throws ConfigException {
         config.requireOnly(Set.of("files", "refresh_interval"));
         if (config.values().containsKey("files") && !(config.values().get("files") instanceof List)) {
-            throw config.error("files: expected a list of file patterns");
+            throw config.error("files", "files: expected a list of file patterns");
         }
         List<String> files = config.strings("files");
         if (files.isEmpty()) {
@@ -37,7 +37,7 @@ record FileSdConfig(List<String> files, Duration refreshInterval) {
         }
         for (String file : files) {
             if (!FILE_PATTERN.matcher(file).matches()) {
-                throw config.error("files: path name \"" + file + "\" is not valid for file discovery"
+                throw config.error("files", "files: path name \"" + file + "\" is not valid for file discovery"
                         + " (a '*' is allowed in the last path element only, and the name must end in .json, .yml or .yaml)");
             }
         }

@@ -2,6 +2,7 @@ package io.promethium.discovery.kubernetes.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testsupport.FaultyProxy;
 import java.nio.file.Path;
@@ -52,6 +53,11 @@ class TestKubernetesDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return api.block("pod", "api_server", proxy.url()).values();
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("role", "nope"); // no such role
     }
 
     @Override

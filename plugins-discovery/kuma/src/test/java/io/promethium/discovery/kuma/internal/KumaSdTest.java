@@ -84,7 +84,7 @@ class KumaSdTest {
                 "__meta_kuma_label_kuma_io_zone", "z1",
                 "__meta_kuma_label_extra", "x")));
         assertThat(g.targets().get(1).get("__metrics_path__")).isEqualTo("/metrics");
-        assertThat(kuma.requests.get(0)).isEqualTo("POST /v3/discovery:monitoringassignments?fetch-timeout=2m "
+        assertThat(kuma.lines().get(0)).isEqualTo("POST /v3/discovery:monitoringassignments?fetch-timeout=2m "
                 + "{\"node\":{\"id\":\"prom-1\"},\"type_url\":\"type.googleapis.com/kuma.observability.v1.MonitoringAssignment\"}");
         // Later requests carry the version and nonce; the control plane answers 304 while nothing changes.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -92,7 +92,7 @@ class KumaSdTest {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(20);
         }
-        assertThat(kuma.requests.get(1)).contains("\"version_info\":\"2\"").contains("\"response_nonce\":\"n2\"");
+        assertThat(kuma.lines().get(1)).contains("\"version_info\":\"2\"").contains("\"response_nonce\":\"n2\"");
         assertThat(harness.noUpdates()).as("a 304 changes nothing").isTrue();
         kuma.assignments("[]");
         await(x -> x.targets().isEmpty());

@@ -2,6 +2,7 @@ package io.promethium.discovery.kuma.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
@@ -48,6 +49,11 @@ class TestKumaDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("server", kuma.url(), "refresh_interval", "500ms", "client_id", "promethium");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -34,7 +34,7 @@ record MarathonSdConfig(List<String> servers, String authToken, String authToken
         }
         List<String> servers = config.strings("servers");
         if (servers.isEmpty()) {
-            throw config.error("marathon_sd: must contain at least one Marathon server");
+            throw config.error("servers", "marathon_sd: must contain at least one Marathon server");
         }
         for (String server : servers) {
             try {

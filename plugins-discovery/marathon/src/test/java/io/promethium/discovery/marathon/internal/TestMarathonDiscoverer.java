@@ -2,6 +2,7 @@ package io.promethium.discovery.marathon.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
@@ -48,6 +49,11 @@ class TestMarathonDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("servers", List.of(marathon.url()), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -1,21 +1,14 @@
 package io.promethium.discovery.nomad.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.promethium.testsupport.LoopbackStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A loopback stand-in of Nomad's HTTP API for its service catalogue, as Nomad documents it
@@ -24,7 +17,7 @@ import java.util.concurrent.Executors;
  * It records each request's path and query; faults: a status for every request or for one
  * service, a body, no answer.
  */
-final class FakeNomad implements AutoCloseable {
+final class FakeNomad extends LoopbackStandIn {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,25 +26,12 @@ final class FakeNomad implements AutoCloseable {
                         List<String> tags) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final CountDownLatch released = new CountDownLatch(1);
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int failWith;
     private volatile String failService = "";
-    private volatile String body;
-    private volatile boolean hang;
 
     FakeNomad() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(executor);
-        server.createContext("/v1/", this::handle);
-        server.start();
-    }
-
-    String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        super("/v1/", "application/json");
     }
 
     void register(Registration registration) {
@@ -62,39 +42,33 @@ final class FakeNomad implements AutoCloseable {
         registrations.removeIf(r -> r.service().equals(service));
     }
 
+    /** Requests answer {@code status}: every one ({@code service} empty) or those of one service; 0: none. */
     void failWith(int status, String service) {
         failWith = status;
         failService = service;
     }
 
+    /** Every request answers 200 with {@code body}; null: the catalogue answers again. */
     void answerBody(String body) {
-        this.body = body;
+        fault(body == null ? null : Answer.json(body));
     }
 
-    void hang(boolean hang) {
-        this.hang = hang;
+    /** Each request's path and raw query ({@code /v1/services?namespace=default}), in order. */
+    List<String> paths() {
+        List<String> paths = new ArrayList<>();
+        for (Request r : requests) {
+            paths.add(r.uri().getPath() + "?" + r.uri().getRawQuery());
+        }
+        return paths;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        requests.add(path + "?" + exchange.getRequestURI().getRawQuery());
-        try (exchange) {
-            if (hang) {
-                try {
-                    released.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            if (failWith != 0 && (failService.isEmpty() || path.equals("/v1/service/" + failService))) {
-                send(exchange, failWith, "internal error");
-                return;
-            }
-            if (body != null) {
-                send(exchange, 200, body);
-                return;
-            }
+    @Override
+    protected Answer answer(Request request) {
+        String path = request.uri().getPath();
+        if (failWith != 0 && (failService.isEmpty() || path.equals("/v1/service/" + failService))) {
+            return new Answer(failWith, "internal error", Map.of());
+        }
+        try {
             if (path.equals("/v1/services")) {
                 Map<String, Map<String, List<String>>> byNamespace = new LinkedHashMap<>();
                 for (Registration r : registrations) {
@@ -106,8 +80,9 @@ final class FakeNomad implements AutoCloseable {
                     services.forEach((name, tags) -> list.add(Map.of("ServiceName", name, "Tags", tags)));
                     stubs.add(Map.of("Namespace", ns, "Services", list));
                 });
-                send(exchange, 200, JSON.writeValueAsString(stubs));
-            } else if (path.startsWith("/v1/service/")) {
+                return Answer.json(JSON.writeValueAsString(stubs));
+            }
+            if (path.startsWith("/v1/service/")) {
                 String name = path.substring("/v1/service/".length());
                 List<Object> list = new ArrayList<>();
                 for (Registration r : registrations) {
@@ -128,28 +103,11 @@ final class FakeNomad implements AutoCloseable {
                         list.add(m);
                     }
                 }
-                send(exchange, 200, JSON.writeValueAsString(list));
-            } else {
-                send(exchange, 404, "not found");
+                return Answer.json(JSON.writeValueAsString(list));
             }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-    }
-
-    private static void send(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        released.countDown();
-        server.stop(0);
-        executor.shutdownNow();
+        return new Answer(404, "not found", Map.of());
     }
 }

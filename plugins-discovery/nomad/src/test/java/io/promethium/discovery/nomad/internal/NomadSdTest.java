@@ -79,7 +79,7 @@ class NomadSdTest {
                 "__meta_nomad_tags", ";metrics;prod;")));
         assertThat(g.targets().get(1).get("__address__")).isEqualTo("[::1]:5432");
         assertThat(g.targets().get(1).has("__meta_nomad_tags")).isFalse();
-        assertThat(nomad.requests).contains("/v1/services?namespace=default&region=global&stale=",
+        assertThat(nomad.paths()).contains("/v1/services?namespace=default&region=global&stale=",
                 "/v1/service/hashicups?namespace=default&region=global&stale=");
     }
 
@@ -88,7 +88,7 @@ class NomadSdTest {
         nomad.register(TestNomadDiscoverer.web("w", "10.0.0.1"));
         start(Map.of("namespace", "team a", "region", "eu", "allow_stale", false));
         await(x -> x.targets().size() == 1);
-        assertThat(nomad.requests.get(0)).isEqualTo("/v1/services?namespace=team+a&region=eu");
+        assertThat(nomad.paths().get(0)).isEqualTo("/v1/services?namespace=team+a&region=eu");
     }
 
     @Test

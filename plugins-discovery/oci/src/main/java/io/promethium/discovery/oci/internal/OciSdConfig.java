@@ -36,7 +36,7 @@ record OciSdConfig(boolean instancePrincipal, String tenancy, String user, Strin
         config.requireOnly(known);
         String region = config.string("region", "");
         if (region.isEmpty()) {
-            throw config.error("oci_sd: region is required");
+            throw config.error("region", "oci_sd: region is required");
         }
         String auth = config.string("auth", "api_key");
         String tenancy = config.string("tenancy", "");
@@ -48,16 +48,16 @@ record OciSdConfig(boolean instancePrincipal, String tenancy, String user, Strin
         switch (auth) {
             case "api_key" -> {
                 if (tenancy.isEmpty()) {
-                    throw config.error("oci_sd: api_key auth requires tenancy");
+                    throw config.error("tenancy", "oci_sd: api_key auth requires tenancy");
                 }
                 if (user.isEmpty()) {
-                    throw config.error("oci_sd: api_key auth requires user");
+                    throw config.error("user", "oci_sd: api_key auth requires user");
                 }
                 if (fingerprint.isEmpty()) {
-                    throw config.error("oci_sd: api_key auth requires fingerprint");
+                    throw config.error("fingerprint", "oci_sd: api_key auth requires fingerprint");
                 }
                 if (keyFile.isEmpty()) {
-                    throw config.error("oci_sd: api_key auth requires key_file");
+                    throw config.error("key_file", "oci_sd: api_key auth requires key_file");
                 }
                 if (!passphrase.isEmpty() && !passphraseFile.isEmpty()) {
                     throw config.error("oci_sd: at most one of key_passphrase and key_passphrase_file must be configured");

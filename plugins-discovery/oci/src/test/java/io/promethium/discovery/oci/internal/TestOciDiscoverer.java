@@ -1,6 +1,7 @@
 package io.promethium.discovery.oci.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -61,6 +62,11 @@ class TestOciDiscoverer extends AbstractDiscovererContractTest {
     protected Map<String, Object> block() {
         return Map.of("tenancy", "t", "user", "u", "fingerprint", "f", "key_file", dir.resolve("oci.pem").toString(), "region", "r",
                 "compartments", List.of("c"), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

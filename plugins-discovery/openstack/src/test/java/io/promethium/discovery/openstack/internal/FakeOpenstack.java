@@ -1,21 +1,14 @@
 package io.promethium.discovery.openstack.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.promethium.testsupport.LoopbackStandIn;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A loopback stand-in of OpenStack's Keystone v3 ({@code POST /v3/auth/tokens}: 201 with the
@@ -27,24 +20,16 @@ import java.util.concurrent.Executors;
  * fixtures in {@code prometheus-fixtures/}, see NOTICE there), since no OpenStack can run here.
  * Lists answer the body set for their path and query (else for their path); faults: a status, no answer.
  */
-final class FakeOpenstack implements AutoCloseable {
+final class FakeOpenstack extends LoopbackStandIn {
 
     static final String TOKEN = "cbc36478b0bd8e67e89469c7749d4127";
     static final String PASSWORD = "test";
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final CountDownLatch released = new CountDownLatch(1);
     private final Map<String, String> bodies = new ConcurrentHashMap<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
-    private volatile boolean hang;
 
     FakeOpenstack() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        super("/", "application/json");
         answer("/servers/detail", fixture("servers.json"));
         answer("/os-hypervisors/detail", fixture("hypervisors.json"));
         answer("/v2.0/ports", fixture("ports.json"));
@@ -62,8 +47,8 @@ final class FakeOpenstack implements AutoCloseable {
     }
 
     /** The identity endpoint, as Prometheus's mock gives it (with a trailing slash). */
-    String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    String identityUrl() {
+        return url() + "/";
     }
 
     /** The body served for a path and query ({@code /servers/detail?marker=x}). */
@@ -71,66 +56,42 @@ final class FakeOpenstack implements AutoCloseable {
         bodies.put(pathAndQuery, body);
     }
 
+    /** The status the lists answer with (their bodies unchanged). */
     void status(int status) {
         this.status = status;
     }
 
-    void hang(boolean hang) {
-        this.hang = hang;
+    /** Each request as {@code METHOD PATH?QUERY BODY}, in order. */
+    List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        for (Request r : requests) {
+            lines.add(r.method() + " " + target(r) + " " + r.body());
+        }
+        return lines;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String target = exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
-        requests.add(exchange.getRequestMethod() + " " + target + " " + body);
-        try (exchange) {
-            if (hang) {
-                try {
-                    released.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            if (target.equals("/v3/auth/tokens") && exchange.getRequestMethod().equals("POST")) {
-                if (!body.contains("\"password\":\"" + PASSWORD + "\"") && !body.contains("\"secret\":\"" + PASSWORD + "\"")) {
-                    send(exchange, 401, "{\"error\":{\"code\":401,\"message\":\"The request you have made requires authentication.\",\"title\":\"Unauthorized\"}}");
-                    return;
-                }
-                exchange.getResponseHeaders().set("X-Subject-Token", TOKEN);
-                send(exchange, 201, fixture("token.json").replace("{{ENDPOINT}}", url()));
-                return;
-            }
-            if (!TOKEN.equals(exchange.getRequestHeaders().getFirst("X-Auth-Token"))) {
-                send(exchange, 401, "{\"error\":{\"code\":401,\"message\":\"The request you have made requires authentication.\"}}");
-                return;
-            }
-            // A list's query (all_tenants, a marker) picks a body set for it, else the path's.
-            String answer = bodies.getOrDefault(target, bodies.get(exchange.getRequestURI().getRawPath()));
-            if (answer == null) {
-                send(exchange, 404, "{\"itemNotFound\":{\"code\":404,\"message\":\"Not found\"}}");
-                return;
-            }
-            send(exchange, status, answer);
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+    private static String target(Request r) {
+        return r.uri().getRawPath() + (r.uri().getRawQuery() == null ? "" : "?" + r.uri().getRawQuery());
     }
 
     @Override
-    public void close() {
-        released.countDown();
-        server.stop(0);
-        executor.shutdownNow();
+    protected Answer answer(Request request) {
+        String target = target(request);
+        String body = request.body();
+        if (target.equals("/v3/auth/tokens") && request.method().equals("POST")) {
+            if (!body.contains("\"password\":\"" + PASSWORD + "\"") && !body.contains("\"secret\":\"" + PASSWORD + "\"")) {
+                return new Answer(401, "{\"error\":{\"code\":401,\"message\":\"The request you have made requires authentication.\",\"title\":\"Unauthorized\"}}", Map.of());
+            }
+            return new Answer(201, fixture("token.json").replace("{{ENDPOINT}}", identityUrl()), Map.of("X-Subject-Token", TOKEN));
+        }
+        if (!TOKEN.equals(request.header("X-Auth-Token"))) {
+            return new Answer(401, "{\"error\":{\"code\":401,\"message\":\"The request you have made requires authentication.\"}}", Map.of());
+        }
+        // A list's query (all_tenants, a marker) picks a body set for it, else the path's.
+        String answer = bodies.getOrDefault(target, bodies.get(request.uri().getRawPath()));
+        if (answer == null) {
+            return new Answer(404, "{\"itemNotFound\":{\"code\":404,\"message\":\"Not found\"}}", Map.of());
+        }
+        return new Answer(status, answer, Map.of());
     }
 }

@@ -56,7 +56,7 @@ class OpenstackSdTest {
     }
 
     private Map<String, Object> config(String role) {
-        Map<String, Object> values = new HashMap<>(Map.of("identity_endpoint", openstack.url(), "username", "test",
+        Map<String, Object> values = new HashMap<>(Map.of("identity_endpoint", openstack.identityUrl(), "username", "test",
                 "password", FakeOpenstack.PASSWORD, "domain_name", "12345", "region", "RegionOne", "role", role, "port", 0L));
         return values;
     }
@@ -132,7 +132,7 @@ class OpenstackSdTest {
         assertThat(groups).hasSize(1);
         assertThat(groups.get(0).source()).isEqualTo("OS_RegionOne");
         assertThat(maps(groups.get(0))).containsExactlyElementsOf(expectedInstances());
-        assertThat(openstack.requests).anyMatch(r -> r.startsWith("GET /servers/detail?all_tenants=true "));
+        assertThat(openstack.lines()).anyMatch(r -> r.startsWith("GET /servers/detail?all_tenants=true "));
     }
 
     @Test
@@ -157,17 +157,17 @@ class OpenstackSdTest {
         for (int i = 0; i < all.size(); i++) {
             (i < 3 ? one : two).add(all.get(i));
         }
-        first.putArray("servers_links").addObject().put("rel", "next").put("href", openstack.url() + "servers/detail?marker=page2");
+        first.putArray("servers_links").addObject().put("rel", "next").put("href", openstack.identityUrl() + "servers/detail?marker=page2");
         openstack.answer("/servers/detail", first.toString());
         openstack.answer("/servers/detail?marker=page2", second.toString());
         List<TargetGroup> groups = create(config("instance")).refresh();
         assertThat(maps(groups.get(0))).containsExactlyElementsOf(expectedInstances());
-        assertThat(openstack.requests).anyMatch(r -> r.startsWith("GET /servers/detail?marker=page2 "));
+        assertThat(openstack.lines()).anyMatch(r -> r.startsWith("GET /servers/detail?marker=page2 "));
     }
 
     @Test
     void loopingNextLinksFailTheRefresh() throws Exception {
-        openstack.answer("/servers/detail", "{\"servers\":[],\"servers_links\":[{\"rel\":\"next\",\"href\":\"" + openstack.url()
+        openstack.answer("/servers/detail", "{\"servers\":[],\"servers_links\":[{\"rel\":\"next\",\"href\":\"" + openstack.identityUrl()
                 + "servers/detail\"}]}");
         OpenstackDiscoverer d = create(config("instance"));
         assertThatThrownBy(d::refresh).isInstanceOf(IOException.class).hasMessageContaining("loop");
@@ -181,7 +181,7 @@ class OpenstackSdTest {
         assertThatThrownBy(d::refresh).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("could not authenticate to OpenStack: ")
                 .hasMessageContaining("but got 401");
-        assertThat(openstack.requests).noneMatch(r -> r.startsWith("GET "));
+        assertThat(openstack.lines()).noneMatch(r -> r.startsWith("GET "));
     }
 
     @Test
@@ -208,7 +208,7 @@ class OpenstackSdTest {
         Map<String, Object> values = config("hypervisor");
         values.put("project_name", "project-x");
         create(values).refresh();
-        JsonNode body = JSON.readTree(openstack.requests.get(0).substring("POST /v3/auth/tokens ".length()));
+        JsonNode body = JSON.readTree(openstack.lines().get(0).substring("POST /v3/auth/tokens ".length()));
         assertThat(body.at("/auth/identity/methods/0").asText()).isEqualTo("password");
         assertThat(body.at("/auth/identity/password/user/name").asText()).isEqualTo("test");
         assertThat(body.at("/auth/identity/password/user/domain/name").asText()).isEqualTo("12345");
@@ -218,10 +218,10 @@ class OpenstackSdTest {
 
     @Test
     void applicationCredentialsAuthenticateWithoutAScope() throws Exception {
-        Map<String, Object> values = new HashMap<>(Map.of("identity_endpoint", openstack.url(), "application_credential_id", "ac1",
+        Map<String, Object> values = new HashMap<>(Map.of("identity_endpoint", openstack.identityUrl(), "application_credential_id", "ac1",
                 "application_credential_secret", FakeOpenstack.PASSWORD, "region", "RegionOne", "role", "hypervisor"));
         assertThat(create(values).refresh().get(0).targets()).hasSize(2);
-        JsonNode body = JSON.readTree(openstack.requests.get(0).substring("POST /v3/auth/tokens ".length()));
+        JsonNode body = JSON.readTree(openstack.lines().get(0).substring("POST /v3/auth/tokens ".length()));
         assertThat(body.at("/auth/identity/methods/0").asText()).isEqualTo("application_credential");
         assertThat(body.at("/auth/identity/application_credential/id").asText()).isEqualTo("ac1");
         assertThat(body.at("/auth/scope").isMissingNode()).isTrue();

@@ -2,6 +2,7 @@ package io.promethium.discovery.openstack.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
@@ -36,7 +37,12 @@ class TestOpenstackDiscoverer extends AbstractDiscovererContractTest {
 
     @Override
     protected Map<String, Object> block() {
-        return Map.of("identity_endpoint", openstack.url(), "username", "test", "password", FakeOpenstack.PASSWORD, "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms");
+        return Map.of("identity_endpoint", openstack.identityUrl(), "username", "test", "password", FakeOpenstack.PASSWORD, "domain_name", "12345", "region", "RegionOne", "role", "hypervisor", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("role", "nope"); // no such role
     }
 
     @Override

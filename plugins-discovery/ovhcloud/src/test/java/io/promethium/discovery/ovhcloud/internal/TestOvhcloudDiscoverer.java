@@ -1,6 +1,7 @@
 package io.promethium.discovery.ovhcloud.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -50,6 +51,11 @@ class TestOvhcloudDiscoverer extends AbstractDiscovererContractTest {
     protected Map<String, Object> block() {
         return Map.of("endpoint", cloud.endpoint().toString().replaceAll("/$", ""), "application_key", "k", "application_secret", "s",
                 "consumer_key", "c", "service", "dedicated_server", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.promethium.discovery.puppetdb.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
@@ -38,6 +39,11 @@ class TestPuppetdbDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("url", puppetdb.url(), "query", "resources { type = \"Class\" }", "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.promethium.discovery.scaleway.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -44,6 +45,11 @@ class TestScalewayDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("role", "instance", "project_id", ScalewaySdTest.PROJECT, "secret_key", ScalewaySdTest.SECRET, "access_key", ScalewaySdTest.ACCESS, "api_url", cloud.endpoint().toString(), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("role", "nope"); // no such role
     }
 
     @Override

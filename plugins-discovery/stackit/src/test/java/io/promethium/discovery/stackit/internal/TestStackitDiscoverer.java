@@ -1,6 +1,7 @@
 package io.promethium.discovery.stackit.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testsupport.FakeCloud;
@@ -43,6 +44,11 @@ class TestStackitDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("project", "p", "endpoint", cloud.endpoint().toString(), "refresh_interval", "500ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestCertificates;
 import io.promethium.api.testing.TestPluginContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -76,6 +77,11 @@ class TestTritonDiscoverer extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("account", "a", "dns_suffix", "d", "endpoint", "localhost", "port", server.getAddress().getPort(), "refresh_interval", "500ms", "tls_config", Map.of("ca_file", certificates.caPem().toString()));
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("port", "eighty"); // not a port
     }
 
     @Override

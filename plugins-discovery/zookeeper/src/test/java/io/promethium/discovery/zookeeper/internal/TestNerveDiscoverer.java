@@ -2,6 +2,7 @@ package io.promethium.discovery.zookeeper.internal;
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
 import io.promethium.api.discovery.Discoverer;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,11 @@ class TestNerveDiscoverer extends AbstractDiscovererContractTest {
     protected Map<String, Object> block() {
         // A short session timeout: the failure check waits for the lost session to be noticed.
         return Map.of("servers", List.of(zk.connectString()), "paths", List.of("/nerve/services/web"), "timeout", "2s");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("timeout", "soon"); // not a duration
     }
 
     @Override

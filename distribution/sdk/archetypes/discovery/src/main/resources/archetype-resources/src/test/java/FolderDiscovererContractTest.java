@@ -1,6 +1,7 @@
 package ${package};
 
 import io.promethium.api.discovery.AbstractDiscovererContractTest;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ class FolderDiscovererContractTest extends AbstractDiscovererContractTest {
     @Override
     protected Map<String, Object> block() {
         return Map.of("directory", "targets", "refresh_interval", "100ms");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("refresh_interval", "soon"); // not a duration
     }
 
     @Override

@@ -2,6 +2,7 @@ package ${package};
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.PlainHttpClientFactory;
 import io.promethium.api.testing.TestNotifierContext;
 import java.nio.file.Path;
@@ -30,6 +31,11 @@ class LineNotifierContractTest extends AbstractNotifierContractTest {
     protected Map<String, Object> config(String baseUrl) {
         // url is a secret field (it may carry a token): the contract looks for this value in errors and logs.
         return Map.of("url", baseUrl + "/hook?token=line-secret-token");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("url", "ftp://example.com/hook"); // not http(s)
     }
 
     @Override

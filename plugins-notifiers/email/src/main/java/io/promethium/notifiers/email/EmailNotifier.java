@@ -2,6 +2,7 @@ package io.promethium.notifiers.email;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.http.ClientTls;
+import io.promethium.api.notify.GroupKeys;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
@@ -19,6 +20,9 @@ import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.net.InetAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +38,9 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * server does not offer it); AUTH when the server offers it and a username is set, with the first
  * mechanism in the server's list that the block has credentials for (see {@link SmtpAuth}); a
  * {@code multipart/alternative} body with the text part, then the HTML part; every header
- * rendered from its template. SMTP 5xx replies and failed authentication are not retried; I/O
+ * rendered from its template; Alertmanager's {@code Message-Id} unless a header sets one; with
+ * {@code threading.enabled}, {@code References} and {@code In-Reply-To} naming the group's thread
+ * root ({@link #threadRoot}). SMTP 5xx replies and failed authentication are not retried; I/O
  * errors, refused or dropped connections and 4xx replies are.
  */
 final class EmailNotifier implements Notifier {
@@ -42,9 +48,12 @@ final class EmailNotifier implements Notifier {
     private final EmailSettings settings;
     private final NotifierContext context;
 
+    private final String hostname;
+
     EmailNotifier(EmailSettings settings, NotifierContext context) {
         this.settings = settings;
         this.context = context;
+        this.hostname = hostname();
     }
 
     @Override
@@ -117,11 +126,16 @@ final class EmailNotifier implements Notifier {
 
     private MimeMessage message(Session session, Notification n, InternetAddress envelopeFrom) throws NotifyException {
         try {
-            MimeMessage m = new MimeMessage(session);
+            MimeMessage m = new AlertmanagerMessage(session, hostname);
             m.setFrom(envelopeFrom);
             for (Map.Entry<String, String> h : settings.headers().entrySet()) {
                 String value = TemplateFields.render(context, "headers." + h.getKey(), h.getValue(), n);
                 m.setHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2, MimeUtility.encodeText(value, "UTF-8", "Q")));
+            }
+            if (settings.threading()) {
+                String root = threadRoot(n.groupKey(), settings.threadByDate() ? LocalDate.now() : null);
+                m.setHeader("References", root);
+                m.setHeader("In-Reply-To", root);
             }
             m.setSentDate(new Date());
             MimeMultipart body = new MimeMultipart("alternative");
@@ -141,6 +155,50 @@ final class EmailNotifier implements Notifier {
             return m;
         } catch (MessagingException | UnsupportedEncodingException e) {
             throw NotifyException.doNotRetry("building the message: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Alertmanager 0.34's thread root: a Message-ID no mail has, {@code <alert-HASH-DATE@alertmanager>}
+     * with the first 16 hex digits of the group key's SHA-256 and the local date (empty for
+     * {@code thread_by_date: none}); clients following the JWZ algorithm group the mails under it.
+     */
+    static String threadRoot(String groupKey, LocalDate day) {
+        String hash = GroupKeys.hash(groupKey).substring(0, 16);
+        return "<alert-" + hash + "-" + (day == null ? "" : day.toString()) + "@alertmanager>";
+    }
+
+    /**
+     * A message whose Message-Id is Alertmanager's, {@code <UNIX_NANOS.RANDOM_UINT64@HOSTNAME>},
+     * unless the block's {@code headers} set one (Jakarta Mail would replace it with its own).
+     */
+    private static final class AlertmanagerMessage extends MimeMessage {
+        private final String hostname;
+
+        AlertmanagerMessage(Session session, String hostname) {
+            super(session);
+            this.hostname = hostname;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            if (getHeader("Message-Id", null) != null) {
+                return;
+            }
+            Instant now = Instant.now();
+            long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            setHeader("Message-Id", "<" + nanos + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong())
+                    + "@" + hostname + ">");
+        }
+    }
+
+    /** Go's os.Hostname as Alertmanager falls back from it: the host's name, else localhost.localdomain. */
+    static String hostname() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name == null || name.isEmpty() ? "localhost.localdomain" : name;
+        } catch (IOException e) {
+            return "localhost.localdomain";
         }
     }
 

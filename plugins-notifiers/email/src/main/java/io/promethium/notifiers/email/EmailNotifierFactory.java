@@ -10,7 +10,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code email_configs}: Alertmanager's email integration. Fields: to, from, smarthost, hello,
  * auth_username, auth_password, auth_password_file, auth_secret, auth_secret_file, auth_identity, require_tls,
- * tls_config, headers, html, text; the {@code global} {@code smtp_*} values are their defaults.
+ * force_implicit_tls, tls_config, headers, html, text, threading; the {@code global} {@code smtp_*} values
+ * are their defaults ({@code smtp_tls_config} that of tls_config).
  * {@code send_resolved} defaults to false (read by the kernel).
  */
 @Component(service = NotifierFactory.class)

@@ -21,18 +21,26 @@ import java.util.Set;
  * @param implicitTls TLS from the first byte: {@code force_implicit_tls}, else the global
  *                    {@code smtp_force_implicit_tls}, else the smarthost's port is 465 (Alertmanager 0.34);
  *                    when false, {@code require_tls} decides STARTTLS
- * @param tls the {@code tls_config} block (validated; null for the defaults), turned into TLS at each
+ * @param tls the {@code tls_config} block, else the global {@code smtp_tls_config} (validated; null for
+ *            the defaults), turned into TLS at each
  *            connection by the kernel's {@code HttpClientFactory#tls} so rotated files apply
  * @param headers header templates by canonical name ({@code Subject}, {@code X-Foo}), To/From included
  * @param html the HTML body template, or null for none
  * @param text the plain-text body template, or null for none
+ * @param threading {@code threading.enabled}: every mail of a group carries {@code References} and
+ *                  {@code In-Reply-To} naming one thread root (Alertmanager 0.34)
+ * @param threadByDate {@code threading.thread_by_date: daily}: the root changes each day, so a
+ *                     group's mails thread by day; false for {@code none} (one thread per group)
  */
 record EmailSettings(String to, String from, String host, int port, String hello, String authUsername,
                      String authPassword, Path authPasswordFile, String authSecret, Path authSecretFile, String authIdentity,
-                     boolean requireTls, boolean implicitTls, PluginConfig tls, Map<String, String> headers, String html, String text) {
+                     boolean requireTls, boolean implicitTls, PluginConfig tls, Map<String, String> headers, String html, String text,
+                     boolean threading, boolean threadByDate) {
 
     static final Set<String> FIELDS = Set.of("to", "from", "smarthost", "hello", "auth_username", "auth_password",
-            "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "require_tls", "force_implicit_tls", "tls_config", "headers", "html", "text");
+            "auth_password_file", "auth_secret", "auth_secret_file", "auth_identity", "require_tls", "force_implicit_tls", "tls_config", "headers", "html", "text", "threading");
+
+    static final Set<String> THREADING_FIELDS = Set.of("enabled", "thread_by_date");
 
     static final String DEFAULT_HTML = "{{ template \"email.default.html\" . }}";
     static final String DEFAULT_SUBJECT = "{{ template \"email.default.subject\" . }}";
@@ -109,6 +117,13 @@ record EmailSettings(String to, String from, String host, int port, String hello
             implicitTls = port == 465;
         }
         PluginConfig tls = c.block("tls_config");
+        if (tls == null && g.get("smtp_tls_config") instanceof Map<?, ?> global) {
+            // Alertmanager 0.34: the global smtp_tls_config is the default, taken whole (not merged
+            // field by field); the kernel checked it at its own file:line:col.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) global;
+            tls = new PluginConfig("global.smtp_tls_config", values, "global.smtp_tls_config");
+        }
         context.httpClients().validateTls(tls);
 
         Map<String, String> headers = new LinkedHashMap<>();
@@ -127,6 +142,27 @@ record EmailSettings(String to, String from, String host, int port, String hello
                 }
             }
         }
+        boolean threading = false;
+        boolean threadByDate = true;
+        PluginConfig thread = c.block("threading");
+        if (thread != null) {
+            thread.requireOnly(THREADING_FIELDS);
+            threading = thread.bool("enabled", false);
+            String by = thread.string("thread_by_date", "");
+            if (threading) {
+                // Alertmanager 0.34's checks, in its order; thread_by_date has no default when enabled.
+                for (String taken : new String[] {"References", "In-Reply-To"}) {
+                    if (headers.containsKey(taken)) {
+                        throw c.error("threading", "conflicting configuration: threading.enabled conflicts with custom "
+                                + taken + " header");
+                    }
+                }
+                if (!by.equals("none") && !by.equals("daily")) {
+                    throw thread.error("thread_by_date", "threading.thread_by_date must be either 'none' or 'daily'");
+                }
+            }
+            threadByDate = !by.equals("none");
+        }
         headers.putIfAbsent("Subject", DEFAULT_SUBJECT);
         headers.putIfAbsent("To", to);
         headers.putIfAbsent("From", from);
@@ -141,7 +177,7 @@ record EmailSettings(String to, String from, String host, int port, String hello
         Path pwFile = passwordFile == null ? null : context.configDirectory().resolve(passwordFile);
         return new EmailSettings(to, from, host, port, hello, username, password, pwFile, secret,
                 secretFile == null ? null : context.configDirectory().resolve(secretFile), identity,
-                requireTls, implicitTls, tls, Map.copyOf(headers), html, text);
+                requireTls, implicitTls, tls, Map.copyOf(headers), html, text, threading, threadByDate);
     }
 
     /** The CRAM-MD5 secret, read from its file at each send so a rotated secret applies. */

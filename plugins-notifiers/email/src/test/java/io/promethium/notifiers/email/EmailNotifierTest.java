@@ -424,6 +424,152 @@ class EmailNotifierTest {
         }
     }
 
+    /**
+     * Alertmanager 0.34's global {@code smtp_tls_config}: the TLS of a block without
+     * {@code tls_config}, for STARTTLS: the server is verified against the global CA and
+     * {@code server_name}, and the global client certificate is presented.
+     */
+    @Test
+    void globalSmtpTlsConfigVerifiesTheServerAndPresentsTheClientCertificateOnStartTls() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        writeClientCertificate(certs);
+        javax.net.ssl.SSLContext server = mutualTlsServer(certs);
+        context.global("smtp_tls_config", Map.of("ca_file", "ca.pem", "cert_file", "client.pem", "key_file", "client.key",
+                "server_name", "localhost"));
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            Map<String, Object> c = startTlsTo(smtp, null);
+            c.remove("tls_config");
+            notifier(c).send(notification(), soon());
+            assertThat(smtp.tls).isTrue();
+            assertThat(smtp.clientCertificate).isEqualTo("CN=localhost");
+            assertThat(smtp.data).contains("Subject: [FIRING:1] DiskFull");
+        }
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
+            // The block's own tls_config replaces the global one whole (Go's cmp.Or of two pointers): no client certificate.
+            assertThatThrownBy(() -> notifier(startTlsTo(smtp, Map.of("ca_file", "ca.pem"))).send(notification(), soon()))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            assertThat(smtp.data).isNull();
+        }
+    }
+
+    /**
+     * The global {@code smtp_tls_config} applies to implicit TLS too: GreenMail's SMTPS server
+     * (a self-signed certificate) is refused without it and accepted with the global
+     * {@code insecure_skip_verify}; a block's own {@code tls_config} is not merged with it.
+     */
+    @Test
+    void globalSmtpTlsConfigAppliesToImplicitTlsAndIsNotMergedIntoTheBlocksOwn() throws Exception {
+        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        smtps.start();
+        try {
+            Map<String, Object> c = base();
+            c.put("smarthost", "127.0.0.1:" + smtps.getSmtps().getPort());
+            c.put("force_implicit_tls", true);
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .as("GreenMail's certificate is not trusted by default").isInstanceOf(NotifyException.class);
+            context.global("smtp_tls_config", Map.of("insecure_skip_verify", true));
+            notifier(c).send(notification(), soon());
+            assertThat(smtps.getReceivedMessages()).hasSize(1);
+            c.put("tls_config", Map.of("min_version", "TLS12"));
+            assertThatThrownBy(() -> notifier(c).send(notification(), soon()))
+                    .as("the block's tls_config, without insecure_skip_verify").isInstanceOf(NotifyException.class);
+            assertThat(smtps.getReceivedMessages()).hasSize(1);
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
+    void aGlobalSmtpTlsConfigWithAnUnknownFieldIsRefusedNamingIt() {
+        context.global("smtp_tls_config", Map.of("ca_ref", "vault"));
+        assertThatThrownBy(() -> notifier(base())).isInstanceOf(ConfigException.class).hasMessageContaining("ca_ref");
+    }
+
+    private static String sha256Hex(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Alertmanager 0.34's {@code threading}: References and In-Reply-To both name
+     * {@code <alert-HASH-DATE@alertmanager>}, HASH the first 16 hex digits of the SHA-256 of the
+     * group key, DATE today's local date for {@code daily} and empty for {@code none}.
+     */
+    @Test
+    void threadingGivesEveryMailOfAGroupTheSameThreadRootByDayOrForever() throws Exception {
+        Notification n = notification();
+        String hash = sha256Hex(n.groupKey()).substring(0, 16);
+        Map<String, Object> daily = base();
+        daily.put("threading", Map.of("enabled", true, "thread_by_date", "daily"));
+        notifier(daily).send(n, soon());
+        notifier(daily).send(n, soon());
+        Map<String, Object> none = base();
+        none.put("threading", Map.of("enabled", true, "thread_by_date", "none"));
+        notifier(none).send(n, soon());
+        Map<String, Object> off = base();
+        off.put("threading", Map.of("enabled", false, "thread_by_date", "none"));
+        notifier(off).send(n, soon());
+
+        MimeMessage[] got = mail.getReceivedMessages();
+        assertThat(got).hasSize(4);
+        String today = "<alert-" + hash + "-" + java.time.LocalDate.now() + "@alertmanager>";
+        for (int i = 0; i < 2; i++) {
+            assertThat(got[i].getHeader("References", null)).isEqualTo(today);
+            assertThat(got[i].getHeader("In-Reply-To", null)).isEqualTo(today);
+        }
+        assertThat(got[2].getHeader("References", null)).isEqualTo("<alert-" + hash + "-@alertmanager>");
+        assertThat(got[2].getHeader("In-Reply-To", null)).isEqualTo("<alert-" + hash + "-@alertmanager>");
+        assertThat(got[3].getHeader("References")).isNull();
+        assertThat(got[3].getHeader("In-Reply-To")).isNull();
+        assertThat(EmailNotifier.threadRoot("other group", null)).isNotEqualTo(EmailNotifier.threadRoot(n.groupKey(), null));
+    }
+
+    /** Alertmanager writes {@code <UNIX_NANOS.RANDOM@HOSTNAME>} unless a header sets Message-Id, which is then kept. */
+    @Test
+    void messageIdIsAlertmanagersUnlessAHeaderSetsIt() throws Exception {
+        long before = System.currentTimeMillis() * 1_000_000L;
+        notifier(base()).send(notification(), soon());
+        Map<String, Object> own = base();
+        own.put("headers", Map.of("message-id", "<{{ .GroupLabels.alertname }}@example.org>"));
+        notifier(own).send(notification(), soon());
+        MimeMessage[] got = mail.getReceivedMessages();
+        String id = got[0].getHeader("Message-Id", null);
+        assertThat(id).matches("<\\d+\\.\\d+@" + java.util.regex.Pattern.quote(EmailNotifier.hostname()) + ">");
+        assertThat(Long.parseLong(id.substring(1, id.indexOf('.')))).isGreaterThanOrEqualTo(before);
+        assertThat(got[1].getHeader("Message-Id", null)).isEqualTo("<DiskFull@example.org>");
+    }
+
+    @Test
+    void threadingIsRefusedAsAlertmanagerRefusesIt() {
+        Map<String, Object> weekly = base();
+        weekly.put("threading", Map.of("enabled", true, "thread_by_date", "weekly"));
+        assertThatThrownBy(() -> notifier(weekly)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("threading.thread_by_date must be either 'none' or 'daily'");
+        Map<String, Object> unset = base();
+        unset.put("threading", Map.of("enabled", true));
+        assertThatThrownBy(() -> notifier(unset)).hasMessageContaining("threading.thread_by_date must be either 'none' or 'daily'");
+        Map<String, Object> references = base();
+        references.put("threading", Map.of("enabled", true, "thread_by_date", "daily"));
+        references.put("headers", Map.of("references", "<x@example.org>"));
+        assertThatThrownBy(() -> notifier(references)).hasMessageContaining("am.yml:7:9")
+                .hasMessageContaining("conflicting configuration: threading.enabled conflicts with custom References header");
+        Map<String, Object> inReplyTo = base();
+        inReplyTo.put("threading", Map.of("enabled", true, "thread_by_date", "none"));
+        inReplyTo.put("headers", Map.of("In-Reply-To", "<x@example.org>"));
+        assertThatThrownBy(() -> notifier(inReplyTo)).hasMessageContaining("custom In-Reply-To header");
+        Map<String, Object> unknown = base();
+        unknown.put("threading", Map.of("enabled", true, "thread_by", "daily"));
+        assertThatThrownBy(() -> notifier(unknown)).hasMessageContaining("thread_by");
+        Map<String, Object> notBool = base();
+        notBool.put("threading", Map.of("enabled", "sometimes", "thread_by_date", "daily"));
+        assertThatThrownBy(() -> notifier(notBool)).hasMessageContaining("enabled");
+        Map<String, Object> disabled = base();
+        disabled.put("threading", Map.of("enabled", false, "thread_by_date", "weekly"));
+        disabled.put("headers", Map.of("References", "<x@example.org>"));
+        org.assertj.core.api.Assertions.assertThatCode(() -> notifier(disabled)).as("Alertmanager checks only an enabled block")
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void droppedConnectionIsRetryable() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

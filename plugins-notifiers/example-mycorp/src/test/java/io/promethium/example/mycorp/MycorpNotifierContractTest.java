@@ -2,6 +2,7 @@ package io.promethium.example.mycorp;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import java.util.Map;
 
 /**
@@ -18,6 +19,11 @@ class MycorpNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Map<String, Object> config(String baseUrl) {
         return Map.of("url", baseUrl + "/hook");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("url", "ftp://example.com/hook"); // not http(s)
     }
 
     /** Not an Alertmanager integration: the factory keeps the interface's default, false. */

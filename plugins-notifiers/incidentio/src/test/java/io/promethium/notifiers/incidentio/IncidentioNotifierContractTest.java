@@ -2,6 +2,7 @@ package io.promethium.notifiers.incidentio;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -25,6 +26,11 @@ class IncidentioNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Map<String, Object> config(String baseUrl) {
         return Map.of("url", baseUrl + "/v2/alert_events/http/01ABC", "alert_source_token", "iio-secret-token");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("url", "ftp://example.com/hook"); // not http(s)
     }
 
     @Override

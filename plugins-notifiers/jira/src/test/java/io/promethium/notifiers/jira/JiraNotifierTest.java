@@ -110,6 +110,100 @@ class JiraNotifierTest {
         assertThat(server.requests()).extracting(Request::path).containsExactly("/rest/api/3/search/jql");
     }
 
+    /** An issue the JQL-reading stand-in holds: its status category, resolution and when it was resolved (null: unresolved). */
+    private record Held(String key, String category, String resolution, Instant resolved) {
+        String json() {
+            return "{\"key\":\"" + key + "\",\"fields\":{\"status\":{\"name\":\"" + (category.equals("done") ? "Closed" : "Open")
+                    + "\",\"statusCategory\":{\"key\":\"" + category + "\"}}}}";
+        }
+    }
+
+    private static final java.util.regex.Pattern WONT_FIX = java.util.regex.Pattern.compile("\\(resolution is EMPTY or resolution != \"([^\"]*)\"\\) and ");
+    private static final java.util.regex.Pattern RECENT = java.util.regex.Pattern.compile("\\(resolutiondate is EMPTY OR resolutiondate >= -(\\d+)m\\) and ");
+
+    /**
+     * Jira's search as its JQL documentation defines the clauses Alertmanager writes:
+     * {@code resolution != X} alone would drop unresolved issues, hence the {@code is EMPTY} arm;
+     * {@code resolutiondate >= -Nm} keeps issues resolved in the last N minutes;
+     * {@code statusCategory != Done} keeps open ones. The project and label are the test's own.
+     */
+    private void holding(Held... held) {
+        server.on("/rest/api/2/search", r -> {
+            String jql;
+            try {
+                jql = JSON.readTree(r.body()).get("jql").asText();
+            } catch (java.io.IOException e) {
+                return Response.status(400);
+            }
+            java.util.regex.Matcher wontFix = WONT_FIX.matcher(jql);
+            java.util.regex.Matcher recent = RECENT.matcher(jql);
+            boolean wontFixClause = wontFix.find();
+            boolean recentClause = recent.find();
+            boolean notDone = jql.contains("statusCategory != Done and ");
+            List<String> found = new java.util.ArrayList<>();
+            for (Held h : held) {
+                if (wontFixClause && h.resolution() != null && h.resolution().equals(wontFix.group(1))) {
+                    continue;
+                }
+                if (recentClause && h.resolved() != null
+                        && h.resolved().isBefore(Instant.now().minus(java.time.Duration.ofMinutes(Long.parseLong(recent.group(1)))))) {
+                    continue;
+                }
+                if (notDone && h.category().equals("done")) {
+                    continue;
+                }
+                found.add(h.json());
+            }
+            return Response.of(200, "application/json", "{\"issues\":[" + String.join(",", found) + "]}");
+        });
+    }
+
+    private static final Map<String, Object> REOPENING = Map.of("project", "OPS", "issue_type", "Bug", "resolve_transition", "Done",
+            "reopen_transition", "Reopen", "reopen_duration", "1h", "wont_fix_resolution", "Won't Fix");
+
+    /** Alertmanager 0.34's jira_test "reopen issue": the done issue found is updated, then moved by the reopen transition's id. */
+    @Test
+    void aFiringGroupReopensItsIssueResolvedWithinReopenDuration() throws Exception {
+        holding(new Held("OPS-1", "done", "Done", Instant.now().minusSeconds(600)));
+        notifier(REOPENING).send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        List<Request> rs = server.requests();
+        assertThat(rs).extracting(r -> r.method() + " " + r.path()).containsExactly("POST /rest/api/2/search",
+                "PUT /rest/api/2/issue/OPS-1", "GET /rest/api/2/issue/OPS-1/transitions", "POST /rest/api/2/issue/OPS-1/transitions");
+        assertThat(JSON.readTree(rs.get(1).body()).get("fields").get("summary").asText()).isEqualTo("[FIRING:1] DiskFull (db1)");
+        assertThat(JSON.readTree(rs.get(3).body()).toString()).isEqualTo("{\"transition\":{\"id\":\"11\"}}");
+    }
+
+    @Test
+    void anIssueResolvedBeforeReopenDurationIsLeftAndANewOneCreated() throws Exception {
+        holding(new Held("OPS-1", "done", "Done", Instant.now().minus(java.time.Duration.ofMinutes(61))));
+        notifier(REOPENING).send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        assertThat(server.requests()).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("POST /rest/api/2/search", "POST /rest/api/2/issue");
+    }
+
+    @Test
+    void anIssueResolvedAsWontFixIsNeverReopenedButAnOpenOneIsStillFound() throws Exception {
+        holding(new Held("OPS-1", "done", "Won't Fix", Instant.now().minusSeconds(60)));
+        notifier(REOPENING).send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        assertThat(server.requests()).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("POST /rest/api/2/search", "POST /rest/api/2/issue");
+        holding(new Held("OPS-1", "new", null, null));
+        notifier(REOPENING).send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        assertThat(server.requests().subList(2, server.requests().size())).extracting(r -> r.method() + " " + r.path())
+                .as("an unresolved issue is updated, not transitioned (prometheus/alertmanager#4295)")
+                .containsExactly("POST /rest/api/2/search", "PUT /rest/api/2/issue/OPS-1");
+    }
+
+    /** Alertmanager 0.34's jira_test "error reopen transition not found": not retried, the error names both. */
+    @Test
+    void aMissingReopenTransitionIsAnErrorNamingItAndTheIssue() throws Exception {
+        holding(new Held("OPS-1", "done", "Done", Instant.now().minusSeconds(60)));
+        Notifier n = notifier(Map.of("project", "OPS", "issue_type", "Bug", "reopen_transition", "REOPEN", "reopen_duration", "1h"));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                .isInstanceOfSatisfying(io.promethium.api.notify.NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("can't find transition REOPEN for issue OPS-1");
+    }
+
     @Test
     void configErrorsAreAlertmanagers() {
         assertThatThrownBy(() -> notifier(Map.of("issue_type", "Bug"))).hasMessageContaining("missing project in jira_config");

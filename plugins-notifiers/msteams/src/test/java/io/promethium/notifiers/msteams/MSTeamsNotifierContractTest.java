@@ -2,6 +2,7 @@ package io.promethium.notifiers.msteams;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -25,6 +26,11 @@ class MSTeamsNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Map<String, Object> config(String baseUrl) {
         return Map.of("webhook_url", baseUrl + "/webhookb2/teams-secret-path");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("webhook_url", "ftp://example.com/hook"); // not http(s)
     }
 
     @Override

@@ -3,9 +3,9 @@ package io.promethium.notifiers.pagerduty;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,20 +87,12 @@ record PagerDutySettings(String key, Path keyFile, boolean v1, URI url, String c
         if (url == null) {
             url = v1 ? V1_URL : String.valueOf(context.globals().getOrDefault("pagerduty_url", "https://events.pagerduty.com/v2/enqueue"));
         }
-        URI uri;
-        try {
-            uri = new URI(url.strip());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw c.error("url: unsupported scheme or missing host in \"" + url + "\" (want http:// or https://)");
-            }
-        } catch (URISyntaxException e) {
-            throw c.error("url: " + e.getMessage());
-        }
+        URI uri = NotifierUrls.parse(c, "url", url, false);
         Map<String, String> details = new LinkedHashMap<>(DEFAULT_DETAILS);
         Object rawDetails = c.values().get("details");
         if (rawDetails != null) {
             if (!(rawDetails instanceof Map<?, ?> m)) {
-                throw c.error("details: expected a mapping of strings");
+                throw c.error("details", "details: expected a mapping of strings");
             }
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getValue() instanceof String) && e.getValue() != null) {

@@ -2,6 +2,7 @@ package io.promethium.notifiers.pushover;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -25,6 +26,11 @@ class PushoverNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Map<String, Object> config(String baseUrl) {
         return Map.of("user_key", "po-secret-user", "token", "po-secret-token");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("retry", "soon"); // not a duration
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.promethium.notifiers.rocketchat;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -28,6 +29,11 @@ class RocketchatNotifierContractTest extends AbstractNotifierContractTest {
     }
 
     @Override
+    protected BadValue badValue() {
+        return new BadValue("api_url", "ftp://example.com/hook"); // not http(s)
+    }
+
+    @Override
     protected boolean alertmanagerSendsResolvedByDefault() {
         return false;
     }
@@ -40,5 +46,11 @@ class RocketchatNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Response okBody() {
         return Response.of(200, "application/json", "{\"success\":true,\"message\":{\"_id\":\"m\"}}");
+    }
+
+    /** Alertmanager 0.34 parses Rocket.Chat's answer (it may be an error with 200): one that does not parse is retried. */
+    @Override
+    protected Verdict garbageVerdict(String contentType) {
+        return Verdict.RETRIED;
     }
 }

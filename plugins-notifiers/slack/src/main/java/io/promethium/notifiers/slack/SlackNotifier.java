@@ -100,7 +100,9 @@ final class SlackNotifier implements Notifier {
 
     /**
      * A 2xx answer: an incoming webhook says {@code ok}, the Web API says JSON with
-     * {@code ok: true} (returned, for its {@code ts} and {@code channel}; null for text).
+     * {@code ok: true} (returned, for its {@code ts} and {@code channel}; null for text). As
+     * Alertmanager 0.34: a JSON answer that does not parse is retried; {@code ok: false} or a
+     * text other than {@code ok} (an HTML page) is an error not retried.
      */
     private static JsonNode check(HttpResponse<String> resp) throws NotifyException {
         String text = resp.body() == null ? "" : resp.body();
@@ -108,13 +110,17 @@ final class SlackNotifier implements Notifier {
         boolean json = resp.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
         if (json) {
             try {
+                if (text.isBlank()) {
+                    throw new IOException("no JSON in the answer");
+                }
                 JsonNode answer = JSON.readTree(text);
                 if (!answer.path("ok").asBoolean(false)) {
                     throw NotifyException.doNotRetry("error response from Slack: " + answer.path("error").asText(shortText), null);
                 }
                 return answer;
             } catch (IOException e) {
-                throw NotifyException.doNotRetry("could not read Slack's answer: " + shortText, e);
+                // Retried, as Alertmanager retries a JSON answer it cannot unmarshal.
+                throw NotifyException.retryLater("could not read Slack's answer: " + shortText, e);
             }
         } else if (!text.equals("ok")) {
             throw NotifyException.doNotRetry("error response from Slack: " + shortText, null);

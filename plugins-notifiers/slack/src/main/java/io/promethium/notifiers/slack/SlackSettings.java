@@ -3,8 +3,8 @@ package io.promethium.notifiers.slack;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,15 +167,7 @@ record SlackSettings(URI apiUrl, Path apiUrlFile, String appToken, Path appToken
     }
 
     static URI parseUrl(PluginConfig c, String url) throws ConfigException {
-        try {
-            URI uri = new URI(url.strip());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw c.error("api_url: unsupported scheme or missing host (want http:// or https://)");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw c.error("api_url: invalid URL"); // the URL is a secret: not echoed
-        }
+        return NotifierUrls.parse(c, "api_url", url, true); // the URL is a secret: not echoed
     }
 
     private static List<PluginConfig> blocks(PluginConfig c, String name) throws ConfigException {

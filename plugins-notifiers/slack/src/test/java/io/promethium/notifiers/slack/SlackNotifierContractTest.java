@@ -2,6 +2,7 @@ package io.promethium.notifiers.slack;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -28,6 +29,11 @@ class SlackNotifierContractTest extends AbstractNotifierContractTest {
     }
 
     @Override
+    protected BadValue badValue() {
+        return new BadValue("api_url", "ftp://example.com/hook"); // not http(s)
+    }
+
+    @Override
     protected boolean alertmanagerSendsResolvedByDefault() {
         return false;
     }
@@ -40,5 +46,11 @@ class SlackNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Response okBody() {
         return Response.of(200, "text/plain", "ok");
+    }
+
+    /** Alertmanager 0.34 reads Slack's answer: a JSON one that does not parse is retried, any other body but {@code ok} is an error not retried. */
+    @Override
+    protected Verdict garbageVerdict(String contentType) {
+        return contentType.startsWith("application/json") ? Verdict.RETRIED : Verdict.NOT_RETRIED;
     }
 }

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * Sends Alertmanager's SNS {@code Publish} (the AWS query protocol: a form-encoded POST with
  * {@code Action=Publish&Version=2010-03-31}, parameters sorted as the Go SDK writes them), signed
- * with SigV4 for service {@code sns}. The message is cut to 256 KiB, or 1600 bytes for an SMS
+ * with SigV4 for service {@code sns} (or {@code sigv4.service_name}). The message is cut to 256 KiB, or 1600 bytes for an SMS
  * ({@code phone_number}), and then carries the attribute {@code truncated=true}; a FIFO topic
  * ({@code .fifo}) gets the group key hash as deduplication and group id. As Alertmanager: 5xx
  * and network errors are retried, other answers are not, except 429, which the AWS SDK under
@@ -64,7 +64,7 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
         byte[] body = form(publish(n)).getBytes(StandardCharsets.UTF_8);
         String contentType = "application/x-www-form-urlencoded; charset=utf-8";
         // The headers Alertmanager's AWS SDK signs; the HTTP client writes Host and Content-Length itself, as signed here.
-        SigV4Signer.Signed signed = new SigV4Signer(region, "sns").sign("POST", url.getPath(), url.getRawQuery(),
+        SigV4Signer.Signed signed = new SigV4Signer(region, settings.serviceName()).sign("POST", url.getPath(), url.getRawQuery(),
                 List.of(new AbstractMap.SimpleEntry<>("Content-Length", Integer.toString(body.length)),
                         new AbstractMap.SimpleEntry<>("Content-Type", contentType), new AbstractMap.SimpleEntry<>("Host", host(url))),
                 body, keys, Instant.now(), false);
@@ -72,7 +72,34 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
                 .header("Content-Type", contentType).header("User-Agent", "Promethium")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.headers().forEach(request::header);
-        DELIVERY.send(client, request.build());
+        checkPublishResponse(DELIVERY.send(client, request.build()).body());
+    }
+
+    /**
+     * A 2xx answer as the AWS SDK under Alertmanager 0.34 reads it: an empty body is taken as
+     * sent; otherwise it must be XML with a {@code PublishResult} element, else the SDK's
+     * deserialization error, which Alertmanager retries. Read with the JDK's DOM, no DTDs and no
+     * external entities.
+     */
+    static void checkPublishResponse(String body) throws NotifyException {
+        if (body == null || body.isBlank()) {
+            return;
+        }
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setExpandEntityReferences(false);
+            javax.xml.parsers.DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(null);
+            org.w3c.dom.Document doc = builder.parse(new org.xml.sax.InputSource(new java.io.StringReader(body)));
+            if (doc.getElementsByTagNameNS("*", "PublishResult").getLength() == 0) {
+                throw NotifyException.retryLater("SNS: no PublishResult in the answer: " + HttpDelivery.cut(body), null);
+            }
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException | IOException e) {
+            throw NotifyException.retryLater("SNS: could not read the PublishResponse (" + e.getMessage() + "): " + HttpDelivery.cut(body), null);
+        }
     }
 
     /** {@code api_url} rendered, else the region's endpoint; the path {@code /} when it has none. */

@@ -2,11 +2,13 @@ package io.promethium.notifiers.sns;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.testkit.AlertmanagerTemplates;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** The notifier contract against a loopback stand-in for the SNS query API (answers AWS's PublishResponse). */
@@ -29,6 +31,11 @@ class SnsNotifierContractTest extends AbstractNotifierContractTest {
     }
 
     @Override
+    protected BadValue badValue() {
+        return new BadValue("sigv4.region", List.of("us-east-1")); // a list, not a string
+    }
+
+    @Override
     protected boolean alertmanagerSendsResolvedByDefault() {
         return true;
     }
@@ -41,5 +48,11 @@ class SnsNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Response okBody() {
         return Response.of(200, "text/xml", "<PublishResponse><PublishResult><MessageId>1</MessageId></PublishResult></PublishResponse>");
+    }
+
+    /** Alertmanager 0.34's AWS SDK parses the PublishResponse; a deserialization error is retried. */
+    @Override
+    protected Verdict garbageVerdict(String contentType) {
+        return Verdict.RETRIED;
     }
 }

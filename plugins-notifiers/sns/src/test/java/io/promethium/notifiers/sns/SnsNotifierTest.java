@@ -113,7 +113,8 @@ class SnsNotifierTest {
         String role = "arn:aws:iam::123456789012:role/alerts";
         PluginConfig block = new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "access_key", "AKIDEXAMPLE",
-                        "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "role_arn", role))), "am.yml:3:5");
+                        "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "role_arn", role, "external_id", "ext-7"))),
+                "am.yml:3:5");
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
         CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
         io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
@@ -125,7 +126,7 @@ class SnsNotifierTest {
         }
         assertThat(aws.assumed).as("one AssumeRole, its credentials kept for the second send").hasSize(1);
         assertThat(aws.assumed.get(0)).containsEntry("Action", "AssumeRole").containsEntry("RoleArn", role)
-                .containsEntry("Version", "2011-06-15").containsKey("RoleSessionName");
+                .containsEntry("Version", "2011-06-15").containsKey("RoleSessionName").containsEntry("ExternalId", "ext-7");
         assertThat(aws.published).hasSize(2);
         RecordingHttpServer.Request sts = server.requests().get(0);
         assertThat(sts.path()).isEqualTo("/sts/");
@@ -203,7 +204,9 @@ class SnsNotifierTest {
                 .hasMessageContaining("must provide either a Target ARN");
         assertThat(SnsNotifierFactory.destinations("t", "p", "a")).as("Alertmanager's check lets all three through").isTrue();
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("access_key", "AK"))))
-                .hasMessageContaining("must provide a AWS SigV4 Access key and Secret Key if any are provided");
+                .hasMessageContaining("must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config");
+        assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("external_id", "x"))))
+                .hasMessageContaining("external_id").hasMessageContaining("external_id can only be used with role_arn");
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "sigv4", Map.of("regoin", "x")))).hasMessageContaining("regoin");
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "subjekt", "x"))).hasMessageContaining("subjekt");
         assertThatThrownBy(() -> notifier(Map.of("topic_arn", TOPIC, "message", "{{ .Oops"))).hasMessageContaining("message:");
@@ -215,5 +218,108 @@ class SnsNotifierTest {
         assertThat(SnsNotifier.endpoint("http://127.0.0.1:9", "eu-west-1")).hasToString("http://127.0.0.1:9/");
         assertThat(SnsNotifier.host(java.net.URI.create("https://sns.eu-west-1.amazonaws.com:443/"))).isEqualTo("sns.eu-west-1.amazonaws.com");
         assertThat(SnsNotifier.form(new java.util.TreeMap<>(Map.of("Message", "a b*~")))).isEqualTo("Message=a+b%2A~");
+    }
+
+    @Test
+    void serviceNameIsTheSigningServiceOfThePublish() throws Exception {
+        aws = new SnsStandIn(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "execute-api");
+        server.on("/", aws::answer);
+        notifier(config("", Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "eu-west-1", "access_key", "AKIDEXAMPLE",
+                "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "service_name", "execute-api"))))
+                .send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        assertThat(aws.published).hasSize(1);
+        assertThat(server.requests().get(0).header("Authorization")).contains("/eu-west-1/execute-api/aws4_request");
+    }
+
+    /**
+     * The AssumeRole of {@code use_fips_sts_endpoint} goes to {@code sts-fips.<region>}: seen as
+     * the target of the CONNECT the client sends to its {@code proxy_url} (a loopback socket that
+     * records the request line and closes, so the call fails after it).
+     */
+    @Test
+    void useFipsStsEndpointSendsTheAssumeRoleToTheFipsHost() throws Exception {
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> connect = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = proxy.accept()) {
+                    return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                            .readLine();
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            PluginConfig block = new PluginConfig("sns_configs", config("", Map.of("topic_arn", TOPIC,
+                    "http_config", Map.of("proxy_url", "http://127.0.0.1:" + proxy.getLocalPort()),
+                    "sigv4", Map.of("region", "us-east-1", "access_key", "AKIDEXAMPLE", "secret_key", "s",
+                            "role_arn", "arn:aws:iam::1:role/x", "use_fips_sts_endpoint", true))), "am.yml:3:5");
+            try (Notifier n = SnsNotifierFactory.create(block, context, k -> null, dir)) {
+                assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                        .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                        .hasMessageContaining("operation error STS: AssumeRole");
+            }
+            assertThat(connect.get(9, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("CONNECT sts-fips.us-east-1.amazonaws.com:443 HTTP/1.1");
+        }
+        assertThat(aws.published).isEmpty();
+    }
+
+    @Test
+    void useFipsStsEndpointWithACustomStsEndpointIsRefusedAsTheSdkRefusesIt() {
+        PluginConfig block = new PluginConfig("sns_configs", config("", Map.of("topic_arn", TOPIC,
+                "sigv4", Map.of("region", "us-east-1", "role_arn", "arn:aws:iam::1:role/x", "use_fips_sts_endpoint", true))), "am.yml:3:5");
+        assertThatThrownBy(() -> SnsNotifierFactory.create(block, context, k -> k.equals("AWS_ENDPOINT_URL_STS") ? "http://127.0.0.1:9/" : null, dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("use_fips_sts_endpoint")
+                .hasMessageContaining("FIPS and custom endpoint are not supported");
+    }
+
+    @Test
+    void useAwsHttpClientKeepsOnlyTheTlsAndProxyFieldsOfHttpConfig() throws Exception {
+        Map<String, Object> http = Map.of("http_headers", Map.of("X-Team", Map.of("values", java.util.List.of("db"))));
+        String secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        Map<String, Object> c = new HashMap<>(config(secret, Map.of("topic_arn", TOPIC, "http_config", http)));
+        try (Notifier n = SnsNotifierFactory.create(new PluginConfig("sns_configs", c, "am.yml:3:5"), context, k -> null, dir)) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        }
+        c.put("use_aws_http_client", true);
+        try (Notifier n = SnsNotifierFactory.create(new PluginConfig("sns_configs", c, "am.yml:3:5"), context, k -> null, dir)) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        }
+        assertThat(server.requests().get(0).header("X-Team")).isEqualTo("db");
+        assertThat(server.requests().get(1).header("X-Team")).as("the AWS SDK's client does not apply http_headers").isNull();
+    }
+
+    /**
+     * {@code AWS_CA_BUNDLE} (or the profile's {@code ca_bundle} of the shared config file with
+     * {@code use_aws_http_client}) is trusted by the AWS client: an HTTPS stand-in whose CA is
+     * only in that bundle is reached; without the bundle the same send fails its TLS handshake.
+     */
+    @Test
+    void theAwsCaBundleIsTrustedByTheAwsHttpClient() throws Exception {
+        io.promethium.api.testing.TestCertificates certs = io.promethium.api.testing.TestCertificates.create(java.nio.file.Files.createDirectories(dir.resolve("tls")));
+        try (RecordingHttpServer tls = RecordingHttpServer.https(certs.serverContext())) {
+            tls.on("/", aws::answer);
+            String secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+            Map<String, Object> c = new HashMap<>(config(secret, Map.of("topic_arn", TOPIC)));
+            c.put("api_url", tls.url("/"));
+            try (Notifier n = SnsNotifierFactory.create(new PluginConfig("sns_configs", c, "am.yml:3:5"), context,
+                    k -> k.equals("AWS_CA_BUNDLE") ? certs.caPem().toString() : null, dir)) {
+                n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            }
+            java.nio.file.Files.createDirectories(dir.resolve("home/.aws"));
+            java.nio.file.Files.writeString(dir.resolve("home/.aws/config"), "[default]\nregion = us-east-1\n[profile ops]\nca_bundle = "
+                    + certs.caPem() + "\n");
+            c.put("use_aws_http_client", true);
+            c.put("sigv4", Map.of("region", "us-east-1", "access_key", "AKIDEXAMPLE", "secret_key", secret, "profile", "ops"));
+            try (Notifier n = SnsNotifierFactory.create(new PluginConfig("sns_configs", c, "am.yml:3:5"), context, k -> null, dir.resolve("home"))) {
+                n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            }
+            assertThat(aws.published).hasSize(2);
+            c.remove("use_aws_http_client");
+            try (Notifier n = SnsNotifierFactory.create(new PluginConfig("sns_configs", c, "am.yml:3:5"), context, k -> null, dir.resolve("home"))) {
+                assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                        .isInstanceOf(NotifyException.class);
+            }
+        }
+        assertThat(aws.published).hasSize(2);
+        assertThatThrownBy(() -> SnsNotifierFactory.caBundle("", k -> k.equals("AWS_CA_BUNDLE") ? dir.resolve("none.pem").toString() : null, dir))
+                .hasMessageContaining("AWS_CA_BUNDLE").hasMessageContaining("none.pem");
     }
 }

@@ -30,14 +30,21 @@ final class SnsStandIn {
     private static final Pattern AUTH = Pattern.compile(
             "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})");
     private final Map<String, String> secrets;
+    private final String service;
     final List<Map<String, String>> published = new ArrayList<>();
 
     SnsStandIn(Map<String, String> secrets) {
+        this(secrets, "sns");
+    }
+
+    /** A stand-in that wants the Publish signed for {@code service} (an endpoint behind a gateway signing for another name). */
+    SnsStandIn(Map<String, String> secrets, String service) {
         this.secrets = secrets;
+        this.service = service;
     }
 
     Response answer(Request r) {
-        Response refused = verify(r, "sns");
+        Response refused = verify(r, service);
         if (refused != null) {
             return refused;
         }

@@ -25,7 +25,9 @@ import java.time.Instant;
  * {@code disable_notification} and {@code message_thread_id} when set). Text is cut to 4096
  * characters; in HTML mode a longer text is replaced by a notice instead (a cut would break the
  * markup; the notice's tabs are Alertmanager's). The API answers {@code {"ok":false,"error_code":..,"description":..}} on failure: the
- * description is shown; 429 (flood control) and 5xx are retried, other answers are not.
+ * description is shown; 429 (flood control) and 5xx are retried, other 4xx are not. A 2xx answer
+ * whose body is not {@code "ok": true} (not JSON, cut, no {@code ok}) fails and is retried, as
+ * Alertmanager retries every failure of its bot library ({@link #checkAnswer}).
  */
 final class TelegramNotifier implements Notifier {
 
@@ -71,14 +73,35 @@ final class TelegramNotifier implements Notifier {
         String base = settings.apiUrl().toString();
         URI url = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/bot" + token + "/sendMessage");
         HttpResponse<String> answer = DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
+        checkAnswer(answer.body());
+    }
+
+    /**
+     * A 2xx answer is a success only when its JSON says {@code "ok": true}, as Alertmanager's bot
+     * library reads it; anything else (HTML from a proxy, a cut body, {@code ok:false}, no
+     * {@code ok}) is a failure retried as Alertmanager retries every Telegram failure, except
+     * {@code ok:false} with a 4xx {@code error_code} other than 429, not retried as the same
+     * answer with that status is not (this plugin's one difference, see the class comment).
+     */
+    static void checkAnswer(String body) throws NotifyException {
+        JsonNode answer;
         try {
-            JsonNode ok = JSON.readTree(answer.body() == null ? "" : answer.body());
-            if (ok != null && ok.has("ok") && !ok.get("ok").asBoolean()) {
-                throw NotifyException.doNotRetry("error response from Telegram: " + describe(answer.body()), null);
-            }
+            answer = JSON.readTree(body == null ? "" : body);
         } catch (IOException e) {
-            throw NotifyException.doNotRetry("could not read Telegram's answer: " + HttpDelivery.cut(answer.body()), e);
+            throw NotifyException.retryLater("could not read Telegram's answer: " + HttpDelivery.cut(body), null);
         }
+        if (answer != null && answer.path("ok").asBoolean(false)) {
+            return;
+        }
+        if (answer == null || !answer.isObject()) {
+            throw NotifyException.retryLater("could not read Telegram's answer: " + HttpDelivery.cut(body), null);
+        }
+        int code = answer.path("error_code").asInt(0);
+        String message = "error response from Telegram: " + describe(body) + (code == 0 ? "" : " (" + code + ")");
+        if (code / 100 == 4 && code != 429) {
+            throw NotifyException.doNotRetry(message, null);
+        }
+        throw NotifyException.retryLater(message, null);
     }
 
     private long chatId() throws NotifyException {

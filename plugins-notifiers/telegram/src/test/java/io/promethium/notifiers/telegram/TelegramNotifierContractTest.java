@@ -2,6 +2,7 @@ package io.promethium.notifiers.telegram;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -28,6 +29,11 @@ class TelegramNotifierContractTest extends AbstractNotifierContractTest {
     }
 
     @Override
+    protected BadValue badValue() {
+        return new BadValue("chat_id", "ops"); // not a number
+    }
+
+    @Override
     protected boolean alertmanagerSendsResolvedByDefault() {
         return true;
     }
@@ -40,5 +46,11 @@ class TelegramNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Response okBody() {
         return Response.of(200, "application/json", "{\"ok\":true,\"result\":{\"message_id\":1,\"chat\":{\"id\":42},\"date\":0,\"text\":\"x\"}}");
+    }
+
+    /** Alertmanager 0.34's bot library parses the answer; every failure is retried. */
+    @Override
+    protected Verdict garbageVerdict(String contentType) {
+        return Verdict.RETRIED;
     }
 }

@@ -126,6 +126,26 @@ class TelegramNotifierTest {
                 .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
     }
 
+    /**
+     * Alertmanager's bot library reads the body whatever the status: one that is not JSON, or
+     * JSON without {@code "ok": true}, is an error, and Alertmanager retries every Telegram error.
+     */
+    @Test
+    void aSuccessStatusWhoseBodyIsNotTelegramsOkIsRetried() throws Exception {
+        Notifier n = notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1));
+        for (String body : java.util.List.of("<html><body>502 Bad Gateway</body></html>", "{\"ok\":tr", "", "{}",
+                "{\"ok\":false,\"error_code\":500,\"description\":\"Internal Server Error\"}")) {
+            server.on("/", r -> Response.of(200, "application/json", body));
+            assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), soon())).as(body)
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                    .hasMessageContaining("Telegram");
+        }
+        server.on("/", r -> Response.of(200, "application/json", "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}"));
+        assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), soon()))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("chat not found (400)");
+    }
+
     @Test
     void configErrorsAreAlertmanagers() {
         assertThatThrownBy(() -> notifier(Map.of("chat_id", 1))).hasMessageContaining("missing bot_token or bot_token_file");

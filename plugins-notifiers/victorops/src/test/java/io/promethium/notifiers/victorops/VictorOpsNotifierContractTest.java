@@ -2,6 +2,7 @@ package io.promethium.notifiers.victorops;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
@@ -25,6 +26,11 @@ class VictorOpsNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Map<String, Object> config(String baseUrl) {
         return Map.of("api_url", baseUrl + "/integrations/generic/20131114/alert/", "api_key", "vo-secret-api-key", "routing_key", "rk");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("api_url", "ftp://example.com/hook"); // not http(s)
     }
 
     @Override

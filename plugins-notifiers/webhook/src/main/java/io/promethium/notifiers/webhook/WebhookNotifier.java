@@ -1,10 +1,12 @@
 package io.promethium.notifiers.webhook;
 
 import io.promethium.api.config.Durations;
+import io.promethium.api.model.Labels;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.Notifier;
+import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.NotifierUrls;
 import io.promethium.api.notify.NotifyException;
@@ -25,6 +27,7 @@ import java.util.List;
  * is success, a 5xx or an I/O error is retried by the dispatcher, other answers are not
  * ({@link HttpDelivery}). With {@code timeout} a request lasting longer fails, retryable, its
  * message naming the configured timeout as Alertmanager 0.34's does. The
+ * {@code payload} replaces the message with the user's body ({@link CustomPayload}). The
  * request goes through the kernel's client for the block's {@code http_config} (credentials,
  * TLS, proxy, redirects).
  */
@@ -34,10 +37,12 @@ final class WebhookNotifier implements Notifier {
 
     private final WebhookNotifierFactory.Settings settings;
     private final ConfiguredHttpClient client;
+    private final NotifierContext context;
 
-    WebhookNotifier(WebhookNotifierFactory.Settings settings, ConfiguredHttpClient client) {
+    WebhookNotifier(WebhookNotifierFactory.Settings settings, ConfiguredHttpClient client, NotifierContext context) {
         this.settings = settings;
         this.client = client;
+        this.context = context;
     }
 
     @Override
@@ -48,7 +53,8 @@ final class WebhookNotifier implements Notifier {
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
         URI url = url();
-        byte[] body = payload(n, settings.maxAlerts());
+        byte[] body = settings.payload() == null ? payload(n, settings.maxAlerts())
+                : settings.payload().render(truncated(n, settings.maxAlerts()), context);
         Instant own = settings.timeout().isZero() ? null : Instant.now().plus(settings.timeout());
         if (own != null && own.isBefore(deadline)) {
             deadline = own;
@@ -75,6 +81,35 @@ final class WebhookNotifier implements Notifier {
         return NotifierUrls.fromFile("url_file", settings.urlFile());
     }
 
+    /**
+     * The notification with its alerts cut to {@code max_alerts}, its data recomputed from the
+     * alerts left as Alertmanager's {@code GetTemplateData} computes it from the truncated list:
+     * the status (firing when any alert left fires), the common labels and annotations.
+     */
+    static Notification truncated(Notification n, long maxAlerts) {
+        if (maxAlerts <= 0 || n.alerts().size() <= maxAlerts) {
+            return n;
+        }
+        List<Alert> left = n.alerts().subList(0, (int) maxAlerts);
+        boolean firing = left.stream().anyMatch(a -> a.endsAt() == null);
+        return new Notification(n.receiver(), firing, left, n.groupLabels(), common(left, Alert::labels),
+                common(left, Alert::annotations), n.externalUrl(), n.groupKey(), n.routeLabels(), n.reason());
+    }
+
+    /** The pairs every alert has (Alertmanager's CommonLabels / CommonAnnotations). */
+    private static Labels common(List<Alert> alerts, java.util.function.Function<Alert, Labels> of) {
+        Labels.Builder b = of.apply(alerts.get(0)).toBuilder();
+        for (Alert a : alerts.subList(1, alerts.size())) {
+            Labels other = of.apply(a);
+            for (String name : b.build().names()) {
+                if (!java.util.Objects.equals(other.get(name), b.get(name))) {
+                    b.remove(name);
+                }
+            }
+        }
+        return b.build();
+    }
+
     /** Alertmanager's webhook message, version 4. */
     static byte[] payload(Notification n, long maxAlerts) throws NotifyException {
         List<Alert> alerts = n.alerts();
@@ -83,7 +118,7 @@ final class WebhookNotifier implements Notifier {
             truncated = alerts.size() - maxAlerts;
             alerts = alerts.subList(0, (int) maxAlerts);
         }
-        return WebhookMessage.encode(n, alerts, "4", truncated);
+        return WebhookMessage.encode(truncated == 0 ? n : truncated(n, maxAlerts), alerts, "4", truncated);
     }
 
 }

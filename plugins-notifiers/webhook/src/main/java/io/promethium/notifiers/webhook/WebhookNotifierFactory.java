@@ -5,8 +5,8 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifierUrls;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -15,14 +15,15 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code webhook_configs}: Alertmanager's webhook. Fields: {@code url} or {@code url_file},
  * {@code max_alerts}, {@code timeout} (Alertmanager 0.34: the longest one request may take, 0 or
- * unset for none beyond the dispatcher's deadline), {@code http_config} (the kernel's HTTP client: auth, OAuth 2, TLS, proxy;
+ * unset for none beyond the dispatcher's deadline), {@code payload} (Alertmanager 0.34: a body of
+ * the user's, its strings templates, see {@link CustomPayload}), {@code http_config} (the kernel's HTTP client: auth, OAuth 2, TLS, proxy;
  * the global {@code http_config} when the block has none); {@code send_resolved} defaults to
  * true (read by the kernel).
  */
 @Component(service = NotifierFactory.class)
 public final class WebhookNotifierFactory implements NotifierFactory {
 
-    static final Set<String> FIELDS = Set.of("url", "url_file", "max_alerts", "timeout", "http_config");
+    static final Set<String> FIELDS = Set.of("url", "url_file", "max_alerts", "timeout", "http_config", "payload");
 
     @Override
     public String type() {
@@ -42,18 +43,25 @@ public final class WebhookNotifierFactory implements NotifierFactory {
 
     @Override
     public void validate(PluginConfig config, NotifierContext context) throws ConfigException {
-        settings(config, context);
+        Settings settings = settings(config, context);
+        if (settings.payload() != null) {
+            CustomPayload.check(config, context, config.values().get("payload"));
+        }
         context.validateHttpConfig(config);
     }
 
     @Override
     public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
         Settings settings = settings(config, context);
-        return new WebhookNotifier(settings, context.httpClients().create(context.httpConfig(config), context.configDirectory()));
+        return new WebhookNotifier(settings, context.httpClients().create(context.httpConfig(config), context.configDirectory()), context);
     }
 
-    /** The validated settings of one block. */
-    record Settings(URI url, Path urlFile, long maxAlerts, Duration timeout) {
+    /**
+     * The validated settings of one block.
+     *
+     * @param payload the custom body ({@code payload}), or null for Alertmanager's webhook message
+     */
+    record Settings(URI url, Path urlFile, long maxAlerts, Duration timeout, CustomPayload payload) {
     }
 
     static Settings settings(PluginConfig config, NotifierContext context) throws ConfigException {
@@ -73,20 +81,14 @@ public final class WebhookNotifierFactory implements NotifierFactory {
         Path file = urlFile == null ? null : context.configDirectory().resolve(urlFile);
         long maxAlerts = config.integer("max_alerts", 0);
         if (maxAlerts < 0) {
-            throw config.error("max_alerts: must not be negative, got " + maxAlerts);
+            throw config.error("max_alerts", "max_alerts: must not be negative, got " + maxAlerts);
         }
-        return new Settings(uri, file, maxAlerts, config.duration("timeout", Duration.ZERO));
+        Object payload = config.values().get("payload");
+        return new Settings(uri, file, maxAlerts, config.duration("timeout", Duration.ZERO),
+                payload == null ? null : new CustomPayload(payload));
     }
 
     static URI parseUrl(String url, PluginConfig config) throws ConfigException {
-        try {
-            URI uri = new URI(url.strip());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw config.error("url: unsupported scheme or missing host (want http:// or https://)");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw config.error("url: invalid URL"); // the URL is a secret: not echoed
-        }
+        return NotifierUrls.parse(config, "url", url, true); // the URL is a secret: not echoed
     }
 }

@@ -2,6 +2,7 @@ package io.promethium.notifiers.webhook;
 
 import io.promethium.api.notify.AbstractNotifierContractTest;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.BadValue;
 import io.promethium.api.testing.TestNotifierContext;
 import io.promethium.testkit.HttpConfigClientFactory;
 import java.nio.file.Path;
@@ -23,6 +24,11 @@ class WebhookNotifierContractTest extends AbstractNotifierContractTest {
     @Override
     protected Map<String, Object> config(String baseUrl) {
         return Map.of("url", baseUrl + "/hook?token=webhook-secret-token");
+    }
+
+    @Override
+    protected BadValue badValue() {
+        return new BadValue("url", "ftp://example.com/hook"); // not http(s)
     }
 
     @Override

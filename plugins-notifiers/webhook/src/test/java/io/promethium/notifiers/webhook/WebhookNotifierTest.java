@@ -178,6 +178,21 @@ class WebhookNotifierTest {
         assertThat(body(0).path("truncatedAlerts").asInt()).isEqualTo(3);
     }
 
+    /**
+     * Alertmanager builds the message's data from the alerts left by {@code max_alerts}: the one
+     * alert left (resolved) makes the status resolved and all its labels common.
+     */
+    @Test
+    void maxAlertsRecomputesStatusAndCommonLabelsFromTheAlertsLeft() throws Exception {
+        notifier(Map.of("url", url(), "max_alerts", 1L)).send(notification(5), soon());
+        assertThat(body(0).path("status").asText()).isEqualTo("resolved");
+        assertThat(body(0).path("commonLabels").toString()).isEqualTo("{\"alertname\":\"A\",\"i\":\"0\"}");
+        assertThat(body(0).path("commonAnnotations").toString()).isEqualTo("{\"summary\":\"s\"}");
+        notifier(Map.of("url", url(), "max_alerts", 3L)).send(notification(5), soon());
+        assertThat(body(1).path("status").asText()).isEqualTo("firing");
+        assertThat(body(1).path("commonLabels").toString()).isEqualTo("{\"alertname\":\"A\"}");
+    }
+
     @Test
     void urlFileAndCredentialsAreReadAtSendTime() throws Exception {
         Files.writeString(dir.resolve("url"), url() + "\n");

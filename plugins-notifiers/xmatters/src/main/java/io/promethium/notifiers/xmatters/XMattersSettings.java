@@ -3,9 +3,9 @@ package io.promethium.notifiers.xmatters;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.NotifierUrls;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,15 +39,7 @@ record XMattersSettings(URI url, String apiKey, Path apiKeyFile, String username
     static XMattersSettings parse(PluginConfig c, NotifierContext context) throws ConfigException {
         c.requireOnly(FIELDS);
         String url = c.requiredString("url");
-        URI uri;
-        try {
-            uri = new URI(url.strip());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw c.error("url: unsupported scheme or missing host (want http:// or https://)");
-            }
-        } catch (URISyntaxException e) {
-            throw c.error("url: invalid URL");
-        }
+        URI uri = NotifierUrls.parse(c, "url", url, true); // the URL carries the integration's key: not echoed
         String apiKey = c.string("api_key", null);
         String apiKeyFile = c.string("api_key_file", null);
         if (apiKey != null && apiKeyFile != null) {
@@ -59,7 +51,7 @@ record XMattersSettings(URI url, String apiKey, Path apiKeyFile, String username
         Object ba = c.values().get("basic_auth");
         if (ba != null) {
             if (!(ba instanceof Map<?, ?> m)) {
-                throw c.error("basic_auth: expected a mapping");
+                throw c.error("basic_auth", "basic_auth: expected a mapping");
             }
             @SuppressWarnings("unchecked")
             PluginConfig b = new PluginConfig(c.key() + ".basic_auth", (Map<String, Object>) m, c.location());
@@ -80,13 +72,13 @@ record XMattersSettings(URI url, String apiKey, Path apiKeyFile, String username
         }
         String priority = c.string("priority", "MEDIUM");
         if (!PRIORITIES.contains(priority)) {
-            throw c.error("priority: must be one of LOW, MEDIUM, HIGH, got " + priority);
+            throw c.error("priority", "priority: must be one of LOW, MEDIUM, HIGH, got " + priority);
         }
         Map<String, String> properties = new LinkedHashMap<>(DEFAULT_PROPERTIES);
         Object raw = c.values().get("properties");
         if (raw != null) {
             if (!(raw instanceof Map<?, ?> m)) {
-                throw c.error("properties: expected a mapping of strings");
+                throw c.error("properties", "properties: expected a mapping of strings");
             }
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getValue() instanceof String s)) {

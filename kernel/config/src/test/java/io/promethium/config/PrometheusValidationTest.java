@@ -248,9 +248,39 @@ class PrometheusValidationTest {
     }
 
     @Test
-    void aValidTracingSectionIsRefusedAsNotSupportedYet() {
-        assertRejected("tracing:\n  endpoint: localhost:4317\n  client_type: http\n  compression: gzip\n  sampling_fraction: 0.5\n",
-                "1:1", "tracing: sending traces (OTLP) is not supported yet");
+    void aValidTracingSectionIsRefusedOnlyWithoutTheTracingBundle() throws Exception {
+        String yaml = "tracing:\n  endpoint: localhost:4317\n  client_type: http\n  compression: gzip\n  sampling_fraction: 0.5\n";
+        assertRejected(yaml, "1:1", "tracing: the tracing bundle (promethium-tracing) is not installed");
+        java.util.List<io.promethium.api.config.PluginConfig> routed = new java.util.ArrayList<>();
+        PluginKeys tracingOwner = new PluginKeys() {
+            @Override
+            public java.util.Set<String> discoveryTypes() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public void validateDiscovery(String type, io.promethium.api.config.PluginConfig config) {
+            }
+
+            @Override
+            public java.util.Set<String> sectionKeys() {
+                return java.util.Set.of("tracing");
+            }
+
+            @Override
+            public void validateSection(String key, java.util.List<io.promethium.api.config.PluginConfig> entries,
+                    io.promethium.api.config.SectionContext context) {
+                routed.addAll(entries);
+            }
+        };
+        new ConfigLoader(tracingOwner).parse(FILE, yaml);
+        assertThat(routed).singleElement().satisfies(block -> {
+            assertThat(block.values()).containsEntry("endpoint", "localhost:4317").containsEntry("client_type", "http");
+            assertThat(block.locationOf("compression")).endsWith(":4:3");
+        });
+        // Prometheus's own checks still come first, with its messages.
+        assertThatThrownBy(() -> new ConfigLoader(tracingOwner).parse(FILE, "tracing:\n  compression: gzip\n"))
+                .hasMessageContaining("tracing endpoint must be set");
     }
 
     // --- target addresses ---

@@ -360,13 +360,15 @@ public final class Template {
             return false;
         }
 
-        void setVariable(String var, Object value) {
+        /** Go's setVar: false when no variable of that name is in scope. */
+        boolean setVariable(String var, Object value) {
             for (int i = varNames.size() - 1; i >= 0; i--) {
                 if (varNames.get(i).equals(var)) {
                     varValues.set(i, value);
-                    return;
+                    return true;
                 }
             }
+            return false;
         }
 
         void walk(List<TemplateNode> list, Object dot) throws TemplateException {
@@ -533,8 +535,9 @@ public final class Template {
             if (!vars.isEmpty()) {
                 if (p.declare()) {
                     push(vars.get(0), v);
-                } else {
-                    setVariable(vars.get(0), v);
+                } else if (!setVariable(vars.get(0), v)) {
+                    // Go parses {{$x = 1}} without $x declared and fails when it runs.
+                    throw execError(p, p.commands().get(p.commands().size() - 1), "undefined variable: " + vars.get(0));
                 }
             }
             return v;

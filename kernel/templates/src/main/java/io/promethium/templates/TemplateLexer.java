@@ -13,12 +13,35 @@ final class TemplateLexer {
     enum Type { TEXT, LEFT, RIGHT, IDENT, FIELD, VARIABLE, DOT, STRING, NUMBER, COMPLEX, CHAR, PIPE, LPAREN, RPAREN,
         DECLARE, ASSIGN, COMMA, PUNCT, ERROR, EOF }
 
-    /** {@code glued}: no space between this token and the one before, as a field continuing a term must be. */
-    record Token(Type type, String text, int line, int column, boolean glued) {
+    /**
+     * {@code glued}: no space between this token and the one before, as a field continuing a term
+     * must be. {@code shown}: the token as Go's {@code item.String()} prints it in a parse error
+     * ({@code <if>} for a keyword or dot, else the source text quoted, cut to 10 characters).
+     */
+    record Token(Type type, String text, int line, int column, boolean glued, String shown) {
         @Override
         public String toString() {
-            return type == Type.EOF ? "EOF" : type == Type.PUNCT ? GoFormat.quote(text) : '"' + text + '"';
+            return shown;
         }
+    }
+
+    /** Go's keywords (lex.go's {@code key}), which its parse errors print in angle brackets. */
+    static final java.util.Set<String> KEYWORDS = java.util.Set.of("block", "break", "continue", "define", "else", "end", "if",
+            "nil", "range", "template", "with");
+
+    /** Go's {@code item.String()} of a token whose source text is {@code raw}. */
+    private static String shown(Type type, String raw) {
+        if (type == Type.EOF) {
+            return "EOF";
+        }
+        if (type == Type.DOT || type == Type.IDENT && KEYWORDS.contains(raw)) {
+            return "<" + raw + ">";
+        }
+        if (raw.codePointCount(0, raw.length()) > 10) {
+            // %.10q...: the first ten characters, quoted.
+            return GoFormat.quote(raw.substring(0, raw.offsetByCodePoints(0, 10))) + "...";
+        }
+        return GoFormat.quote(raw);
     }
 
     private final String name;
@@ -45,7 +68,7 @@ final class TemplateLexer {
         try {
             lexer.run();
         } catch (TemplateException e) {
-            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0, false));
+            lexer.tokens.add(new Token(Type.ERROR, e.getMessage(), 0, 0, false, e.getMessage()));
         }
         return lexer.tokens;
     }
@@ -118,6 +141,10 @@ final class TemplateLexer {
                 throw error(input.length(), "unclosed action");
             }
             char c = input.charAt(pos);
+            if (parenDepth > 0 && (input.startsWith("}}", pos) || isSpace(c) && input.startsWith("-}}", pos + 1))) {
+                // Go's lexer meets the right delimiter with a parenthesis open.
+                throw error(pos, "unclosed left paren");
+            }
             if (isSpace(c)) {
                 if (input.startsWith("-}}", pos + 1)) {
                     add(Type.RIGHT, "}}", pos + 1);
@@ -149,7 +176,7 @@ final class TemplateLexer {
                 }
                 case ')' -> {
                     if (parenDepth == 0) {
-                        throw error(start, "unexpected right paren " + goRune(')'));
+                        throw error(start, "unexpected right paren");
                     }
                     add(Type.RPAREN, ")", start);
                     parenDepth--;
@@ -177,8 +204,9 @@ final class TemplateLexer {
                         throw error(start, "unterminated raw quoted string");
                     }
                     // strconv.Unquote drops carriage returns from a raw string.
-                    add(Type.STRING, input.substring(pos + 1, close).replace("\r", ""), start);
+                    String raw = input.substring(pos + 1, close).replace("\r", "");
                     pos = close + 1;
+                    add(Type.STRING, raw, start);
                 }
                 case '\'' -> lexChar(start);
                 case '$' -> {
@@ -186,6 +214,7 @@ final class TemplateLexer {
                     while (pos < input.length() && isAlnum(input.charAt(pos))) {
                         pos++;
                     }
+                    atTerminator();
                     add(Type.VARIABLE, input.substring(start, pos), start);
                 }
                 case '.' -> {
@@ -196,6 +225,7 @@ final class TemplateLexer {
                         while (pos < input.length() && isAlnum(input.charAt(pos))) {
                             pos++;
                         }
+                        atTerminator();
                         add(pos == start + 1 ? Type.DOT : Type.FIELD, input.substring(start, pos), start);
                     }
                 }
@@ -207,6 +237,7 @@ final class TemplateLexer {
                         while (pos < input.length() && isAlnum(input.charAt(pos))) {
                             pos++;
                         }
+                        atTerminator();
                         add(Type.IDENT, input.substring(start, pos), start);
                     } else if (c > ' ' && c < 0x7F) {
                         // Go's lexer passes any other printable ASCII character on; its parser names the place.
@@ -410,7 +441,29 @@ final class TemplateLexer {
 
     private void add(Type type, String text, int offset) {
         int[] lc = lineColumn(offset);
-        tokens.add(new Token(type, text, lc[0], lc[1], offset > 0 && !isSpace(input.charAt(offset - 1))));
+        String raw = switch (type) {
+            case TEXT, EOF -> text;
+            case LEFT -> "{{";
+            case RIGHT -> "}}";
+            default -> input.substring(offset, pos > offset ? pos : offset + text.length());
+        };
+        tokens.add(new Token(type, text, lc[0], lc[1], offset > 0 && !isSpace(input.charAt(offset - 1)), shown(type, raw)));
+    }
+
+    /**
+     * Go's lexer ends an identifier, field or variable at a space, the end, {@code . , | : ( )} or
+     * the right delimiter's first character, and refuses anything else right after it as "bad
+     * character".
+     */
+    private void atTerminator() throws TemplateException {
+        if (pos >= input.length()) {
+            return;
+        }
+        char c = input.charAt(pos);
+        if (isSpace(c) || ".,|:()}".indexOf(c) >= 0) {
+            return;
+        }
+        throw error(pos, "bad character " + goRune(input.codePointAt(pos)));
     }
 
     /**

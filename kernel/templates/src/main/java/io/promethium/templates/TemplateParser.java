@@ -174,9 +174,25 @@ final class TemplateParser {
         if (!"end".equals(end)) {
             throw error(keyword, end == null ? "unexpected EOF" : "unexpected {{else}} in " + keyword.text());
         }
-        definitions.put(nameToken.text(), List.copyOf(body));
-        starts.put(nameToken.text(), new TemplateNode.Position(bodyStart.line(), bodyStart.column()));
+        List<TemplateNode> earlier = definitions.get(nameToken.text());
+        if (earlier != null && !isEmpty(earlier) && !isEmpty(body)) {
+            throw error(previous(), "template: multiple definition of template " + GoFormat.quote(nameToken.text()));
+        }
+        if (earlier == null || isEmpty(earlier)) {
+            definitions.put(nameToken.text(), List.copyOf(body));
+            starts.put(nameToken.text(), new TemplateNode.Position(bodyStart.line(), bodyStart.column()));
+        }
         return block ? new TemplateNode.Include(nameToken.text(), pipeline, nameToken.line(), nameToken.column()) : null;
+    }
+
+    /** Go's IsEmptyTree: nothing but text of spaces. */
+    private static boolean isEmpty(List<TemplateNode> nodes) {
+        for (TemplateNode n : nodes) {
+            if (!(n instanceof TemplateNode.Text t) || !t.text().strip().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code template "name" [pipeline]}}. */
@@ -229,7 +245,13 @@ final class TemplateParser {
         if (end.equals("else")) {
             otherwise = new ArrayList<>();
             Token k = peek();
-            if (k.type() == Type.IDENT && (k.text().equals("if") || k.text().equals("with")) && kind != Kind.RANGE) {
+            boolean elseIf = k.type() == Type.IDENT && (k.text().equals("if") || k.text().equals("with"));
+            if (elseIf && !k.text().equals(context)) {
+                // Go's {{else if}} continues only an if, {{else with}} only a with; elsewhere the
+                // keyword is met where text or an action must be.
+                throw error(k, "unexpected " + k + " in input");
+            }
+            if (elseIf) {
                 // {{else if ...}} is {{else}}{{if ...}}...{{end}}{{end}} sharing the outer end.
                 next();
                 otherwise.add(parseBranch(k.text().equals("if") ? Kind.IF : Kind.WITH, k));
@@ -244,52 +266,86 @@ final class TemplateParser {
         return new Branch(kind, pipeline, body, otherwise);
     }
 
+    /**
+     * Go's pipeline: declarations ({@code $x :=}, {@code $x =}, in a range {@code $k, $v :=}),
+     * then commands separated by {@code |} up to the right delimiter or parenthesis; a token that
+     * cannot start a command is "unexpected ... in CONTEXT", none at all "missing value for
+     * CONTEXT", and a later stage that is a constant or dot "non executable command in pipeline
+     * stage N".
+     */
     private Pipeline parsePipeline(String context, boolean allowDecl) throws TemplateException {
         Token first = peek();
         List<String> variables = new ArrayList<>();
         boolean declare = false;
-        if (allowDecl && first.type() == Type.VARIABLE) {
+        while (allowDecl && peek().type() == Type.VARIABLE) {
             int save = index;
-            List<String> names = new ArrayList<>();
-            names.add(next().text());
-            if (peek().type() == Type.COMMA) {
-                next();
-                if (peek().type() == Type.VARIABLE) {
-                    names.add(next().text());
-                } else {
-                    index = save;
-                    names.clear();
-                }
-            }
+            Token v = next();
             Token op = peek();
-            if (!names.isEmpty() && (op.type() == Type.DECLARE || op.type() == Type.ASSIGN)) {
+            if (op.type() == Type.DECLARE || op.type() == Type.ASSIGN) {
                 next();
                 declare = op.type() == Type.DECLARE;
-                for (String n : names) {
-                    if (declare) {
-                        scopes.get(scopes.size() - 1).add(n);
-                    } else if (!declared(n)) {
-                        throw error(op, "undefined variable \"" + n + "\"");
-                    }
-                }
-                variables = names;
-            } else {
-                index = save;
+                variables.add(v.text());
+                // Go adds both to the variables in scope; an assignment to an undeclared one fails when run.
+                scopes.get(scopes.size() - 1).add(v.text());
+                break;
             }
+            if (op.type() == Type.COMMA) {
+                next();
+                variables.add(v.text());
+                declare = true;
+                scopes.get(scopes.size() - 1).add(v.text());
+                if (context.equals("range") && variables.size() < 2) {
+                    Type after = peek().type();
+                    if (after == Type.VARIABLE || after == Type.RIGHT || after == Type.RPAREN) {
+                        continue;
+                    }
+                    throw error(peek(), "range can only initialize variables");
+                }
+                throw error(op, "too many declarations in " + context);
+            }
+            index = save;
+            break;
         }
         List<Command> commands = new ArrayList<>();
         while (true) {
-            commands.add(parseCommand(context));
+            Token t = peek();
+            if (t.type() == Type.RIGHT || t.type() == Type.RPAREN || t.type() == Type.EOF) {
+                break;
+            }
+            if (!startsCommand(t)) {
+                throw error(t, "unexpected " + t + " in " + context);
+            }
+            commands.add(parseCommand());
             if (peek().type() == Type.PIPE) {
                 next();
-                continue;
             }
-            break;
+        }
+        if (commands.isEmpty()) {
+            throw error(peek(), "missing value for " + context);
+        }
+        for (int i = 1; i < commands.size(); i++) {
+            Operand op = commands.get(i).operands().get(0);
+            if (op instanceof Constant || commands.get(i).sources().get(0).equals(".")) {
+                throw error(peek(), "non executable command in pipeline stage " + (i + 1));
+            }
         }
         return new Pipeline(variables, declare, commands, first.line(), first.column());
     }
 
-    private Command parseCommand(String context) throws TemplateException {
+    /** The tokens Go's pipeline lets start a command. */
+    private static boolean startsCommand(Token t) {
+        return switch (t.type()) {
+            case CHAR, COMPLEX, DOT, FIELD, NUMBER, STRING, VARIABLE, LPAREN -> true;
+            case IDENT -> !TemplateLexer.KEYWORDS.contains(t.text()) || t.text().equals("nil");
+            default -> false;
+        };
+    }
+
+    /**
+     * Go's command: operands separated by spaces up to {@code |}, the right delimiter or
+     * parenthesis; anything else right after an operand is "unexpected ... in operand".
+     */
+    private Command parseCommand() throws TemplateException {
         List<Operand> operands = new ArrayList<>();
         List<TemplateNode.Position> positions = new ArrayList<>();
         List<String> sources = new ArrayList<>();
@@ -299,9 +355,8 @@ final class TemplateParser {
             if (t.type() == Type.RIGHT || t.type() == Type.PIPE || t.type() == Type.RPAREN || t.type() == Type.EOF) {
                 break;
             }
-            if (operands.isEmpty() && t.type() == Type.PUNCT) {
-                // Go's pipeline refuses a character where a command starts, naming the clause.
-                throw error(t, "unexpected " + t + " in " + context);
+            if (!operands.isEmpty() && t.glued()) {
+                throw error(t, "unexpected " + t + " in operand");
             }
             if (!source.isEmpty()) {
                 source.append(' ');
@@ -310,9 +365,6 @@ final class TemplateParser {
             positions.add(new TemplateNode.Position(t.line(), t.column()));
             operands.add(parseOperand(source));
             sources.add(source.substring(from));
-        }
-        if (operands.isEmpty()) {
-            throw error(peek(), "missing value for " + context);
         }
         return new Command(operands, source.toString(), List.copyOf(positions), List.copyOf(sources));
     }
@@ -336,6 +388,8 @@ final class TemplateParser {
             case STRING -> literal(t, new Constant(t.text()));
             case CHAR, NUMBER, COMPLEX -> literal(t, new Constant(number(t)));
             case IDENT -> switch (t.text()) {
+                case "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with" ->
+                        throw error(t, "unexpected " + t + " in operand");
                 case "true" -> literal(t, new Constant(Boolean.TRUE));
                 case "false" -> literal(t, new Constant(Boolean.FALSE));
                 case "nil" -> literal(t, new Constant(null));

@@ -82,7 +82,7 @@ class ErrorPositionTest {
         assertThat(parseError("{{.X\n\"abc}}")).as("an error in an action begun on another line names that line")
                 .isEqualTo("template: t:2: unterminated quoted string in action started at t:1");
         assertThat(parseError("{{.X )}}{{\"abc}}")).as("the first mistake is reported, as Go lexes on demand")
-                .isEqualTo("template: t:1: unexpected right paren U+0029 ')'");
+                .isEqualTo("template: t:1: unexpected right paren");
         assertThat(parseError("{{.X #}}{{\"abc}}")).isEqualTo("template: t:1: unexpected \"#\" in operand");
         assertThat(parseError("{{-\n/* a comment")).as("a comment's line is where it starts")
                 .isEqualTo("template: t:2: unclosed comment");
@@ -107,7 +107,7 @@ class ErrorPositionTest {
     @Test
     void aParseErrorInAnActionWithATrimMarkerNamesItsLine() {
         assertThatThrownBy(() -> Template.parse("t", "\n{{-  .X )}}")).isInstanceOf(TemplateException.class)
-                .hasMessage("template: t:2: unexpected right paren U+0029 ')'");
+                .hasMessage("template: t:2: unexpected right paren");
     }
 
     @Test

@@ -18,6 +18,8 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -46,8 +48,32 @@ public final class AlertmanagerApi implements HttpRoutes {
     private final Supplier<AlertmanagerRuntime> runtime;
     private final Instant started = Instant.now();
 
+    private final Supplier<Tracer> tracer;
+
     public AlertmanagerApi(Supplier<AlertmanagerRuntime> runtime) {
+        this(runtime, () -> Tracer.NONE);
+    }
+
+    /** @param tracer the Alertmanager's tracer: a span per request named as Alertmanager's handlers ({@code api.getAlertsHandler}) */
+    public AlertmanagerApi(Supplier<AlertmanagerRuntime> runtime, Supplier<Tracer> tracer) {
         this.runtime = Objects.requireNonNull(runtime, "runtime is null");
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
+    }
+
+    /** Alertmanager 0.34's span name of an API handler. */
+    static String spanName(String method, String path) {
+        return switch (method + " " + (path.startsWith("/silence/") ? "/silence/" : path)) {
+            case "GET /alerts" -> "api.getAlertsHandler";
+            case "POST /alerts" -> "api.postAlertsHandler";
+            case "GET /alerts/groups" -> "api.getAlertGroupsHandler";
+            case "GET /silences" -> "api.getSilencesHandler";
+            case "POST /silences" -> "api.postSilencesHandler";
+            case "GET /silence/" -> "api.getSilenceHandler";
+            case "DELETE /silence/" -> "api.deleteSilenceHandler";
+            case "GET /status" -> "api.getStatusHandler";
+            case "GET /receivers" -> "api.getReceiversHandler";
+            default -> "api " + method + " " + path;
+        };
     }
 
     @Override
@@ -57,6 +83,17 @@ public final class AlertmanagerApi implements HttpRoutes {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        Tracer t = tracer.get();
+        if (!t.enabled()) {
+            serve(ex);
+            return;
+        }
+        try (TraceSpan span = t.startServer(spanName(ex.method(), ex.subPath()), name -> ex.requestHeader(name).orElse(null))) {
+            serve(ex);
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
         AlertmanagerRuntime am = runtime.get();
         if (am == null) {
             ex.respond(503, "application/json", quote("the in-process Alertmanager is not configured (--alertmanager.config.file)"));

@@ -16,12 +16,16 @@ import java.util.Objects;
  * @param shown the config as YAML with every secret as {@code <secret>}, as Alertmanager shows it
  *        (its Secret and SecretURL fields, each notifier plugin's declared secret fields, the
  *        secrets of {@code http_config})
+ * @param eventRecorder the {@code event_recorder} block ({@link EventRecorderConfig#NONE} when absent)
+ * @param tracing the {@code tracing:} section (Alertmanager 0.34), or null: no spans are sent
  */
 public record AlertmanagerConfig(Path file, Duration resolveTimeout, Map<String, Object> globals, RouteConfig route,
                                  List<InhibitRule> inhibitRules, List<ReceiverConfig> receivers, List<String> templates,
                                  List<Path> templateFiles, Map<String, TimeIntervals> timeIntervals, String source,
-                                 String shown) {
+                                 String shown, EventRecorderConfig eventRecorder,
+                                 io.promethium.tracing.TracingSettings tracing) {
     public AlertmanagerConfig {
+        eventRecorder = eventRecorder == null ? EventRecorderConfig.NONE : eventRecorder;
         Objects.requireNonNull(route, "route is null");
         globals = Map.copyOf(globals);
         inhibitRules = List.copyOf(inhibitRules);
@@ -29,6 +33,14 @@ public record AlertmanagerConfig(Path file, Duration resolveTimeout, Map<String,
         templates = List.copyOf(templates);
         templateFiles = List.copyOf(templateFiles);
         timeIntervals = Map.copyOf(timeIntervals);
+    }
+
+    /** A config without an {@code event_recorder} block and without tracing. */
+    public AlertmanagerConfig(Path file, Duration resolveTimeout, Map<String, Object> globals, RouteConfig route,
+                              List<InhibitRule> inhibitRules, List<ReceiverConfig> receivers, List<String> templates,
+                              List<Path> templateFiles, Map<String, TimeIntervals> timeIntervals, String source, String shown) {
+        this(file, resolveTimeout, globals, route, inhibitRules, receivers, templates, templateFiles, timeIntervals, source, shown,
+                EventRecorderConfig.NONE, null);
     }
 
     public ReceiverConfig receiver(String name) {

@@ -12,6 +12,7 @@ import io.promethium.config.yaml.YamlReader;
 import io.promethium.config.yaml.YamlWriter;
 import io.promethium.goformat.GoStrings;
 import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.tracing.TracingSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -68,12 +69,12 @@ public final class AlertmanagerConfigLoader {
             "telegram_bot_token", "telegram_bot_token_file", "webex_api_url", "wechat_api_secret_file", "rocketchat_api_url",
             "rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file",
             "mattermost_webhook_url", "mattermost_webhook_url_file", "jira_api_url", "slack_app_token", "slack_app_token_file",
-            "slack_app_url", "smtp_auth_secret_file", "smtp_force_implicit_tls");
+            "slack_app_url", "smtp_auth_secret_file", "smtp_force_implicit_tls", "smtp_tls_config");
 
     /** Global fields Alertmanager shows as {@code <secret>} (its Secret and SecretURL types). */
     static final Set<String> GLOBAL_SECRETS = Set.of("smtp_auth_password", "smtp_auth_secret", "slack_api_url",
             "opsgenie_api_key", "wechat_api_secret", "victorops_api_key", "telegram_bot_token", "slack_app_token", "rocketchat_token",
-            "rocketchat_token_id", "mattermost_webhook_url", "http_config.tls_config.key");
+            "rocketchat_token_id", "mattermost_webhook_url", "http_config.tls_config.key", "smtp_tls_config.key");
 
     /** Secrets of every integration block besides the ones its plugin declares (http_config's are masked by key). */
     static final Set<String> BLOCK_SECRETS = Set.of("http_config.tls_config.key", "tls_config.key");
@@ -139,6 +140,7 @@ public final class AlertmanagerConfigLoader {
         if (root instanceof YamlNode.Mapping m && m.get("global") != null) {
             secrets.addAll(YamlWriter.scalarsAt(m.get("global"), GLOBAL_SECRETS));
         }
+        secrets.addAll(EventRecorderConfig.secrets(root));
         Block top = Block.of(root, "config.Config");
         Path dir = file.toAbsolutePath().getParent();
 
@@ -146,6 +148,7 @@ public final class AlertmanagerConfigLoader {
         Duration resolveTimeout = Duration.ofMinutes(5);
         if (top.has("global")) {
             Block g = Block.of(top.node("global"), "config.GlobalConfig");
+            Map<String, String> smtpTlsLocations = Map.of();
             for (YamlNode.Entry e : g.take(k -> true)) {
                 if (!GLOBAL_KEYS.contains(e.key())) {
                     throw Block.error(e.keyLocation(), "field " + e.key() + " not found in type config.GlobalConfig");
@@ -154,6 +157,9 @@ public final class AlertmanagerConfigLoader {
                 // Alertmanager 0.34's *bool: read by the email plugin as the default of force_implicit_tls.
                 if (e.key().equals("smtp_force_implicit_tls") && value != null && !(value instanceof Boolean)) {
                     throw Block.error(e.value().location(), "smtp_force_implicit_tls: expected true or false, got " + YamlNode.kind(e.value()));
+                }
+                if (e.key().equals("smtp_tls_config") && e.value() instanceof YamlNode.Mapping tls) {
+                    smtpTlsLocations = locations(tls);
                 }
                 globals.put(e.key(), value);
             }
@@ -172,6 +178,16 @@ public final class AlertmanagerConfigLoader {
                 PluginConfig block = new PluginConfig("global.http_config", (Map<String, Object>) http, g.at("http_config").toString());
                 block.requireOnly(io.promethium.api.http.HttpClientFactory.FIELDS);
                 new io.promethium.config.http.KernelHttpClientFactory().validate(block);
+            }
+            if (globals.get("smtp_tls_config") != null) {
+                // Alertmanager 0.34: the tls_config of every email block without one (taken whole), read by the email plugin.
+                if (!(globals.get("smtp_tls_config") instanceof Map<?, ?> tls)) {
+                    throw Block.error(g.at("smtp_tls_config"), "smtp_tls_config: expected a mapping");
+                }
+                @SuppressWarnings("unchecked")
+                PluginConfig block = new PluginConfig("global.smtp_tls_config", (Map<String, Object>) tls, g.at("smtp_tls_config").toString(),
+                        smtpTlsLocations);
+                new io.promethium.config.http.KernelHttpClientFactory().validateTls(block);
             }
             boolean appToken = present(globals.get("slack_app_token")) || present(globals.get("slack_app_token_file"));
             boolean apiUrl = present(globals.get("slack_api_url")) || present(globals.get("slack_api_url_file"));
@@ -249,9 +265,42 @@ public final class AlertmanagerConfigLoader {
         }
         route = withDefaults(route);
         checkReferences(route, receiverNames, intervals.keySet());
+        TracingSettings tracing = tracing(top.node("tracing"));
+        if (root instanceof YamlNode.Mapping m && m.get("tracing") instanceof YamlNode.Mapping t
+                && t.get("headers") instanceof YamlNode.Mapping headers) {
+            // prometheus/common's Headers: the secrets of each header are shown as <secret>.
+            for (String name : headers.entries().keySet()) {
+                secrets.addAll(YamlWriter.scalarsAt(headers.get(name), Set.of("secrets")));
+            }
+        }
+        if (root instanceof YamlNode.Mapping m && m.get("tracing") != null) {
+            secrets.addAll(YamlWriter.scalarsAt(m.get("tracing"), Set.of("tls_config.key")));
+        }
+        EventRecorderConfig eventRecorder = EventRecorderConfig.parse(top.node("event_recorder"), dir);
         top.finish();
         return new AlertmanagerConfig(file, resolveTimeout, globals, route, inhibitRules, receivers, templates,
-                templateFiles, intervals, text, YamlWriter.redacted(root, secrets).stripLeading());
+                templateFiles, intervals, text, YamlWriter.redacted(root, secrets).stripLeading(), eventRecorder, tracing);
+    }
+
+    /**
+     * Alertmanager 0.34's {@code tracing:} (its {@code tracing.TracingConfig}): the keys, defaults
+     * and checks of Prometheus's section, with prometheus/common's {@code headers} (values,
+     * secrets, files); written as nothing, it is the zero value (no tracing).
+     */
+    private static TracingSettings tracing(YamlNode node) throws ConfigException {
+        if (node == null || node instanceof YamlNode.Scalar s && (s.isNull() || s.text().isEmpty())) {
+            return null;
+        }
+        if (!(node instanceof YamlNode.Mapping m)) {
+            throw Block.error(node.location(), "cannot unmarshal " + YamlNode.kind(node) + " into tracing.TracingConfig");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> values = (Map<String, Object>) Block.plain(m);
+        PluginConfig block = new PluginConfig("tracing", values, m.location().toString(), locations(m));
+        if (values.isEmpty()) {
+            throw block.error("tracing endpoint must be set");
+        }
+        return TracingSettings.parse(block, TracingSettings.Headers.COMMON, new io.promethium.config.http.KernelHttpClientFactory());
     }
 
     /** Set to something: Alertmanager's zero value (an empty string) counts as unset. */

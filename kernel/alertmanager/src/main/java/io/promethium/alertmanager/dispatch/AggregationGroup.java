@@ -1,5 +1,7 @@
 package io.promethium.alertmanager.dispatch;
 
+import io.promethium.alertmanager.eventrecorder.EventRecorder;
+import io.promethium.alertmanager.eventrecorder.Events;
 import io.promethium.alertmanager.store.StoredAlert;
 import io.promethium.api.model.Labels;
 import java.time.Clock;
@@ -39,6 +41,9 @@ public final class AggregationGroup {
     /** The last flush did not succeed (a receiver failed, or waited for its plugin). */
     private boolean lastFlushFailed;
     private Thread thread;
+    /** The group's own id and flush count, for the event recorder's notification events (0.34's group UUID and flush id). */
+    private final String id = java.util.UUID.randomUUID().toString();
+    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
 
     AggregationGroup(Dispatcher dispatcher, Route route, Labels groupLabels, String key, Notifications notifications, Clock clock) {
         this.dispatcher = dispatcher;
@@ -62,6 +67,14 @@ public final class AggregationGroup {
         return groupLabels;
     }
 
+    String id() {
+        return id;
+    }
+
+    long flushId() {
+        return flushes.get();
+    }
+
     void start() {
         thread = Thread.ofVirtual().name("alertmanager-group").start(this::run);
     }
@@ -81,6 +94,10 @@ public final class AggregationGroup {
         try {
             alerts.put(alert.fingerprint(), alert);
             Instant now = clock.instant();
+            EventRecorder events = notifications.events();
+            if (events != null && events.enabled()) {
+                events.record(() -> Events.alertGrouped(eventInfo(), alert.alert(), now));
+            }
             if (!hasFlushed && alert.alert().startsAt().plus(route.config().groupWait()).isBefore(now)) {
                 nextFlush = now;
                 wake.signalAll();
@@ -142,6 +159,7 @@ public final class AggregationGroup {
                 }
                 nextFlush = clock.instant().plus(route.config().groupInterval());
                 hasFlushed = true;
+                flushes.incrementAndGet();
                 snapshot = new ArrayList<>(alerts.values());
             } catch (InterruptedException e) {
                 return;
@@ -163,6 +181,14 @@ public final class AggregationGroup {
             }
             if (ok) {
                 Instant now = clock.instant();
+                EventRecorder events = notifications.events();
+                if (events != null && events.enabled()) {
+                    for (StoredAlert a : snapshot) {
+                        if (a.resolvedAt(now)) {
+                            events.record(() -> Events.alertResolved(eventInfo(), a.alert(), now));
+                        }
+                    }
+                }
                 lock.lock();
                 try {
                     for (StoredAlert a : snapshot) {
@@ -179,6 +205,10 @@ public final class AggregationGroup {
                 }
             }
         }
+    }
+
+    private Events.GroupInfo eventInfo() {
+        return new Events.GroupInfo(key, groupLabels, route.config().receiver(), null, null);
     }
 
     /** Whether the group's thread still runs (tests). */

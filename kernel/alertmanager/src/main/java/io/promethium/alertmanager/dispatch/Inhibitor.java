@@ -28,6 +28,19 @@ public final class Inhibitor {
     /** Fingerprints of the alerts inhibiting this one (hex), empty when none. */
     public List<String> inhibitedBy(Labels labels, long fingerprint, Instant now) {
         List<String> by = new ArrayList<>();
+        for (Inhibition i : inhibitions(labels, fingerprint, now)) {
+            by.add(String.format("%016x", i.source()));
+        }
+        return by;
+    }
+
+    /** One rule muting an alert, and the fingerprint of the firing alert it mutes it for. */
+    public record Inhibition(InhibitRule rule, long source) {
+    }
+
+    /** The rules muting this alert now, each with its first source alert; empty when none. */
+    public List<Inhibition> inhibitions(Labels labels, long fingerprint, Instant now) {
+        List<Inhibition> by = new ArrayList<>();
         for (InhibitRule rule : rules) {
             if (!LabelMatchers.matches(rule.target(), labels)) {
                 continue;
@@ -45,7 +58,7 @@ public final class Inhibitor {
                     continue;
                 }
                 if (equal(rule.equal(), sl, labels)) {
-                    by.add(String.format("%016x", source.fingerprint()));
+                    by.add(new Inhibition(rule, source.fingerprint()));
                     break;
                 }
             }

@@ -3,6 +3,8 @@ package io.promethium.alertmanager.dispatch;
 import io.promethium.alertmanager.config.AlertmanagerConfig;
 import io.promethium.alertmanager.config.RouteConfig;
 import io.promethium.alertmanager.config.TimeIntervals;
+import io.promethium.alertmanager.eventrecorder.EventRecorder;
+import io.promethium.alertmanager.eventrecorder.Events;
 import io.promethium.alertmanager.store.NotificationLog;
 import io.promethium.alertmanager.store.SilenceStore;
 import io.promethium.alertmanager.store.StoredAlert;
@@ -11,6 +13,8 @@ import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.NotificationState;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 import io.promethium.templates.notification.NotificationTemplates;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +58,8 @@ public final class Notifications {
     private final String externalUrl;
     private final Clock clock;
     private final NotificationTemplates templates;
+    private final EventRecorder events;
+    private final Tracer tracer;
 
     public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
                          SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock) {
@@ -64,6 +70,32 @@ public final class Notifications {
     public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
                          SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock,
                          NotificationTemplates templates) {
+        this(config, integrations, inhibitor, silences, log, metrics, externalUrl, clock, templates, null, Tracer.NONE);
+    }
+
+    /** @param events where the pipeline's events go (Alertmanager 0.34's event recorder), or null for none */
+    public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
+                         SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock,
+                         NotificationTemplates templates, EventRecorder events) {
+        this(config, integrations, inhibitor, silences, log, metrics, externalUrl, clock, templates, events, Tracer.NONE);
+    }
+
+    /** @param tracer spans of each flush, each integration's delivery and each attempt, named as Alertmanager's */
+    public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
+                         SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock,
+                         NotificationTemplates templates, Tracer tracer) {
+        this(config, integrations, inhibitor, silences, log, metrics, externalUrl, clock, templates, null, tracer);
+    }
+
+    /**
+     * @param events where the pipeline's events go (Alertmanager 0.34's event recorder), or null for none
+     * @param tracer spans of each flush, each integration's delivery and each attempt, named as Alertmanager's
+     */
+    public Notifications(AlertmanagerConfig config, Map<String, List<Integration>> integrations, Inhibitor inhibitor,
+                         SilenceStore silences, NotificationLog log, DispatchMetrics metrics, String externalUrl, Clock clock,
+                         NotificationTemplates templates, EventRecorder events, Tracer tracer) {
+        this.events = events;
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.templates = Objects.requireNonNull(templates, "templates is null");
         this.config = Objects.requireNonNull(config, "config is null");
         this.integrations = Map.copyOf(integrations);
@@ -80,15 +112,35 @@ public final class Notifications {
         Instant now = clock.instant();
         RouteConfig route = group.route().config();
         List<StoredAlert> alerts = new ArrayList<>();
+        // The hashes of the alerts muted in this flush, for the notification events.
+        Set<Long> muted = new java.util.LinkedHashSet<>();
         for (StoredAlert a : snapshot) {
-            if (inhibitor.inhibitedBy(a.alert().labels(), a.fingerprint(), now).isEmpty()) {
+            List<Inhibitor.Inhibition> inhibitions = inhibitor.inhibitions(a.alert().labels(), a.fingerprint(), now);
+            if (inhibitions.isEmpty()) {
                 alerts.add(a);
+            } else if (recording()) {
+                muted.add(Events.hash(a.alert().labels()));
+                events.record(() -> Events.inhibitionMutedAlert(
+                        inhibitions.stream().map(i -> Events.inhibitRule("", i.rule().source(), i.rule().target(), i.rule().equal())).toList(),
+                        a.fingerprint(), a.alert().labels(), inhibitions.stream().map(Inhibitor.Inhibition::source).toList()));
             }
         }
         if (alerts.isEmpty() || timeMuted(route, now)) {
             return true;
         }
-        alerts.removeIf(a -> !silences.mutes(a.alert().labels(), now).isEmpty());
+        alerts.removeIf(a -> {
+            List<String> ids = silences.mutes(a.alert().labels(), now);
+            if (!ids.isEmpty() && recording()) {
+                muted.add(Events.hash(a.alert().labels()));
+                for (String id : ids) {
+                    io.promethium.alertmanager.store.Silence silence = silences.get(id);
+                    if (silence != null) {
+                        events.record(() -> Events.silenceMutedAlert(silence, a.fingerprint(), a.alert().labels()));
+                    }
+                }
+            }
+            return !ids.isEmpty();
+        });
         if (alerts.isEmpty()) {
             return true;
         }
@@ -101,9 +153,13 @@ public final class Notifications {
         Duration budget = route.groupInterval().compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : route.groupInterval();
         Instant deadline = now.plus(budget);
         List<Future<Boolean>> results = new ArrayList<>();
-        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (TraceSpan span = tracer.start("dispatch.AggregationGroup.flush");
+             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            if (tracer.enabled()) {
+                span.attribute("aggrGroup", group.key()).attribute("receiver", route.receiver()).attribute("alerts", alerts.size());
+            }
             for (Integration integration : targets) {
-                results.add(executor.submit(() -> deliver(group, integration, alerts, now, deadline, routeLabels)));
+                results.add(executor.submit(span.wrap(() -> deliver(group, integration, alerts, now, deadline, routeLabels, muted))));
             }
             boolean ok = true;
             for (Future<Boolean> f : results) {
@@ -167,8 +223,17 @@ public final class Notifications {
         return routeLabels(group, group.alerts(), now);
     }
 
+    private boolean recording() {
+        return events != null && events.enabled();
+    }
+
+    /** Where this pipeline's events go, or null. */
+    EventRecorder events() {
+        return events;
+    }
+
     private boolean deliver(AggregationGroup group, Integration integration, List<StoredAlert> alerts, Instant now,
-                            Instant deadline, Labels routeLabels) throws InterruptedException {
+                            Instant deadline, Labels routeLabels, Set<Long> muted) throws InterruptedException {
         Set<Long> firing = new HashSet<>();
         Set<Long> resolved = new HashSet<>();
         for (StoredAlert a : alerts) {
@@ -198,11 +263,31 @@ public final class Notifications {
             if (!sendWithRetries(group, integration, n, deadline, state)) {
                 return false;
             }
+            if (recording()) {
+                recordNotification(group, integration, n, alerts, muted, reason, now);
+            }
             log.log(logKey, firing, resolved, clock.instant(), state.values);
             return true;
         }
         log.log(logKey, firing, resolved, clock.instant());
         return true;
+    }
+
+    /** 0.34's notification event: after a successful delivery by one integration. */
+    private void recordNotification(AggregationGroup group, Integration integration, Notification n, List<StoredAlert> alerts,
+                                    Set<Long> muted, Notification.Reason reason, Instant now) {
+        List<Long> firing = new ArrayList<>();
+        List<Long> resolved = new ArrayList<>();
+        for (StoredAlert a : alerts) {
+            (a.resolvedAt(now) ? resolved : firing).add(Events.hash(a.alert().labels()));
+        }
+        RouteConfig route = group.route().config();
+        Events.GroupInfo info = new Events.GroupInfo(group.key(), group.groupLabels(), integration.receiver(), route.matchers(),
+                group.id());
+        long flushId = group.flushId();
+        List<Long> mutedNow = List.copyOf(muted);
+        events.record(() -> Events.notification(info, n.alerts(), firing, resolved, mutedNow, route.repeatInterval(), reason.name(),
+                flushId, integration.config().type(), integration.config().index(), now));
     }
 
     /**
@@ -251,6 +336,21 @@ public final class Notifications {
 
     private boolean sendWithRetries(AggregationGroup group, Integration integration, Notification n, Instant deadline,
                                     NotificationState state) throws InterruptedException {
+        try (TraceSpan span = tracer.start("notify.RetryStage.Exec")) {
+            if (tracer.enabled()) {
+                span.attribute("receiver", integration.receiver()).attribute("integration", integration.config().name())
+                        .attribute("alerts", n.alerts().size());
+            }
+            boolean sent = retrying(group, integration, n, deadline, state);
+            if (!sent) {
+                span.error("notify failed");
+            }
+            return sent;
+        }
+    }
+
+    private boolean retrying(AggregationGroup group, Integration integration, Notification n, Instant deadline,
+                             NotificationState state) throws InterruptedException {
         DispatchMetrics.PerIntegration m = metrics.of(integration.config().type());
         m.notifications.incrementAndGet();
         Duration backoff = INITIAL_BACKOFF;
@@ -259,7 +359,13 @@ public final class Notifications {
             attempt++;
             m.requests.incrementAndGet();
             long start = System.nanoTime();
-            NotifyException failure = attempt(integration, n, deadline, state);
+            NotifyException failure;
+            try (TraceSpan attemptSpan = tracer.start("notify.Integration.Notify")) {
+                failure = attempt(integration, n, deadline, state);
+                if (failure != null) {
+                    attemptSpan.error(failure.getMessage());
+                }
+            }
             m.observe((System.nanoTime() - start) / 1e9);
             if (failure == null) {
                 return true;

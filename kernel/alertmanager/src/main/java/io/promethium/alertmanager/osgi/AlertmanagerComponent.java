@@ -60,7 +60,11 @@ public final class AlertmanagerComponent {
 
     @Activate
     public AlertmanagerComponent(BundleContext context, @Reference MetricsRegistrar pluginMetrics,
-                                 @Reference HttpClientFactory httpClients) {
+                                 @Reference HttpClientFactory httpClients,
+                                 @Reference(cardinality = ReferenceCardinality.OPTIONAL,
+                                         policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+                                 io.promethium.tracing.Tracing tracing) {
+        io.promethium.tracing.Tracing traced = tracing == null ? io.promethium.tracing.Tracing.NONE : tracing;
         String file = context.getProperty("promethium.flag.alertmanager.config.file");
         if (file == null || file.isBlank()) {
             LOG.fine("no --alertmanager.config.file: the in-process Alertmanager is off");
@@ -80,7 +84,7 @@ public final class AlertmanagerComponent {
         }
         AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), Path.of(storage), retention,
                 context.getProperty("promethium.external-url"),
-                Clock.systemUTC(), pluginMetrics, httpClients);
+                Clock.systemUTC(), pluginMetrics, httpClients, traced);
         synchronized (factories) {
             factories.forEach(rt::addFactory);
             runtime = rt;
@@ -93,7 +97,8 @@ public final class AlertmanagerComponent {
         registrations.add(context.registerService(AlertSender.class, sender, null));
         registrations.add(context.registerService(ConfigConsumer.class, consumer, null));
         registrations.add(context.registerService(Collector.class, collector, null));
-        registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(() -> runtime), null));
+        registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(() -> runtime,
+                () -> traced.tracer(io.promethium.tracing.Tracing.ALERTMANAGER)), null));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

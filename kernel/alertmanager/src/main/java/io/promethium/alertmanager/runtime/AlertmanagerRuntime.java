@@ -10,6 +10,8 @@ import io.promethium.alertmanager.dispatch.Inhibitor;
 import io.promethium.alertmanager.dispatch.Integration;
 import io.promethium.alertmanager.dispatch.Notifications;
 import io.promethium.alertmanager.dispatch.Route;
+import io.promethium.alertmanager.eventrecorder.EventRecorder;
+import io.promethium.alertmanager.eventrecorder.Events;
 import io.promethium.alertmanager.store.AlertStore;
 import io.promethium.alertmanager.store.NotificationLog;
 import io.promethium.alertmanager.store.SilenceStore;
@@ -23,6 +25,7 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.config.lifecycle.PluginTracker;
 import io.promethium.config.lifecycle.PluginUse;
 import io.promethium.templates.notification.NotificationTemplates;
+import io.promethium.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -71,8 +74,12 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong receivedResolved = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
+    /** Alertmanager 0.34's event recorder: outputs from the config's {@code event_recorder} block, swapped on reload. */
+    private final EventRecorder events;
+    private volatile boolean startupRecorded;
     private volatile Active active;
     private volatile boolean lastReloadOk;
+    private final Tracing tracing;
     private volatile Instant lastReloadSuccess = Instant.EPOCH;
     private volatile String lastError = "not loaded yet";
 
@@ -89,6 +96,17 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     public AlertmanagerRuntime(Path configFile, Path storage, Duration retention, String externalUrl, Clock clock,
                                io.promethium.api.plugin.MetricsRegistrar pluginMetrics,
                                io.promethium.api.http.HttpClientFactory httpClients) {
+        this(configFile, storage, retention, externalUrl, clock, pluginMetrics, httpClients, Tracing.NONE);
+    }
+
+    /**
+     * @param tracing where the config's {@code tracing:} section is applied (service
+     *                {@link Tracing#ALERTMANAGER}) and the notification pipeline's spans go
+     */
+    public AlertmanagerRuntime(Path configFile, Path storage, Duration retention, String externalUrl, Clock clock,
+                               io.promethium.api.plugin.MetricsRegistrar pluginMetrics,
+                               io.promethium.api.http.HttpClientFactory httpClients, Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing is null");
         this.pluginMetrics = Objects.requireNonNull(pluginMetrics, "pluginMetrics is null");
         this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
         this.configFile = Objects.requireNonNull(configFile, "configFile is null");
@@ -97,6 +115,8 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         this.notifiers = new PluginTracker<>("notifier", "_configs", NotifierFactory::type, Duration.ofSeconds(15), pluginMetrics);
         this.silences = new SilenceStore(storage == null ? null : storage.resolve("silences.json"), retention);
         this.nflog = new NotificationLog(storage == null ? null : storage.resolve("nflog.json"), retention);
+        this.events = new EventRecorder(hostname(), httpClients, clock, System.out);
+        silences.subscribe((s, created) -> events.record(() -> created ? Events.silenceCreated(s) : Events.silenceUpdated(s)));
         alerts.subscribe(a -> {
             Active current = active;
             if (current != null) {
@@ -156,6 +176,13 @@ public final class AlertmanagerRuntime implements AutoCloseable {
             config = new AlertmanagerConfigLoader(notifiers::current, true).load(configFile);
             templates = NotificationTemplates.load(config.templateFiles(), clock);
             integrations = build(config, templates);
+            // As Alertmanager's ApplyConfig: a tracing section that cannot be applied (an unreadable TLS file) fails the reload.
+            try {
+                tracing.apply(Tracing.ALERTMANAGER, config.tracing(), httpClients, configFile.toAbsolutePath().getParent());
+            } catch (ConfigException | RuntimeException e) {
+                closeAll(integrations);
+                throw e;
+            }
         } catch (ConfigException | RuntimeException e) {
             lastReloadOk = false;
             lastError = e.getMessage();
@@ -167,7 +194,13 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         }
         Inhibitor inhibitor = new Inhibitor(config.inhibitRules(), alerts);
         Notifications notifications = new Notifications(config, integrations, inhibitor, silences, nflog, metrics, externalUrl, clock,
-                templates);
+                templates, events, tracing.tracer(Tracing.ALERTMANAGER));
+        events.apply(config.eventRecorder());
+        if (!startupRecorded) {
+            startupRecorded = true;
+            events.record(() -> Events.startup(version(), "(java=" + Runtime.version() + ", platform=" + System.getProperty("os.name")
+                    + "/" + System.getProperty("os.arch") + ")"));
+        }
         Dispatcher dispatcher = new Dispatcher(config, notifications, clock);
         Active previous = active;
         active = new Active(config, dispatcher, notifications, integrations, hash(config.source()));
@@ -276,7 +309,12 @@ public final class AlertmanagerRuntime implements AutoCloseable {
             } else {
                 received.incrementAndGet();
             }
-            alerts.put(new Alert(a.labels(), a.annotations(), startsAt, endsAt, a.generatorUrl()), timeout, now);
+            Alert alert = new Alert(a.labels(), a.annotations(), startsAt, endsAt, a.generatorUrl());
+            // Recorded before the put: the put hands the alert to the dispatcher, whose events come after (0.34's order).
+            if (events.enabled() && alerts.get(Alert.fingerprint(a.labels())) == null) {
+                events.record(() -> Events.alertCreated(alert, now));
+            }
+            alerts.put(alert, timeout, now);
         }
     }
 
@@ -309,7 +347,31 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         return new ArrayList<>(names.keySet());
     }
 
+    /** The event recorder (its outputs follow the config's {@code event_recorder} block). */
+    public EventRecorder events() {
+        return events;
+    }
+
+    /** The host's name, the {@code instance} of events (Go's os.Hostname reads the kernel's). */
+    private static String hostname() {
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (java.nio.file.Files.isReadable(kernel)) {
+                return java.nio.file.Files.readString(kernel).trim();
+            }
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String version() {
+        String v = AlertmanagerRuntime.class.getPackage().getImplementationVersion();
+        return v == null ? "" : v;
+    }
+
     public void collect(MetricWriter w) {
+        events.collect(w);
         Instant now = clock.instant();
         Active current = active;
         w.family("alertmanager_config_last_reload_successful", MetricType.GAUGE, "Whether the last configuration reload attempt was successful.", "");
@@ -402,6 +464,12 @@ public final class AlertmanagerRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        events.record(Events::shutdown);
+        try {
+            tracing.apply(Tracing.ALERTMANAGER, null, httpClients, null);
+        } catch (ConfigException e) {
+            LOG.log(Level.FINE, "stopping the Alertmanager's tracing", e);
+        }
         maintenance.shutdownNow();
         notifiers.close();
         nflog.close();
@@ -410,5 +478,6 @@ public final class AlertmanagerRuntime implements AutoCloseable {
             current.dispatcher().close();
             closeAll(current.integrations());
         }
+        events.close();
     }
 }

@@ -52,6 +52,20 @@ public final class SilenceStore {
      *
      * @return the id of the stored silence
      */
+    private final List<java.util.function.BiConsumer<Silence, Boolean>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Tells {@code listener} of each silence created ({@code true}) or updated in place ({@code false}), as it is stored. */
+    public void subscribe(java.util.function.BiConsumer<Silence, Boolean> listener) {
+        listeners.add(listener);
+    }
+
+    private void tell(String id, boolean created) {
+        Silence stored = silences.get(id);
+        for (var l : listeners) {
+            l.accept(stored, created);
+        }
+    }
+
     public synchronized String upsert(Silence s, Instant now) {
         if (!s.id().isEmpty()) {
             Silence old = silences.get(s.id());
@@ -61,8 +75,11 @@ public final class SilenceStore {
             boolean changeable = old.state(now).equals("pending")
                     || old.state(now).equals("active") && old.matchers().equals(s.matchers()) && old.startsAt().equals(s.startsAt());
             if (changeable && !old.state(now).equals("expired")) {
-                silences.put(s.id(), new Silence(s.id(), s.matchers(), s.startsAt(), s.endsAt(), now, s.createdBy(), s.comment()));
+                Silence updated = new Silence(s.id(), s.matchers(), s.startsAt(), s.endsAt(), now, s.createdBy(), s.comment());
+                silences.put(s.id(), updated);
                 persist();
+                // 0.34 records an update whenever it stores one (its updated_at always changes).
+                tell(s.id(), false);
                 return s.id();
             }
             if (old.state(now).equals("active")) {
@@ -73,6 +90,7 @@ public final class SilenceStore {
         Instant start = s.startsAt().isBefore(now) ? now : s.startsAt();
         silences.put(id, new Silence(id, s.matchers(), start, s.endsAt(), now, s.createdBy(), s.comment()));
         persist();
+        tell(id, true);
         return id;
     }
 

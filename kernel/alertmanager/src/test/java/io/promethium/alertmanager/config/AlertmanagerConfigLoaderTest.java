@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -440,6 +441,43 @@ class AlertmanagerConfigLoaderTest {
     }
 
     @Test
+    void theGlobalSmtpTlsConfigOfAlertmanager034IsKeptWithItsKeyMaskedAndABadOneIsRefusedWhereItIs() throws Exception {
+        var c = load("""
+                global:
+                  smtp_tls_config:
+                    server_name: mail.example.org
+                    key: private-key-text
+                    cert: cert-text
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """);
+        assertThat(c.globals().get("smtp_tls_config")).isEqualTo(Map.of("server_name", "mail.example.org",
+                "key", "private-key-text", "cert", "cert-text"));
+        assertThat(c.shown()).contains("server_name: mail.example.org").contains("<secret>").doesNotContain("private-key-text");
+        assertThatThrownBy(() -> load("""
+                global:
+                  smtp_tls_config:
+                    ca_ref: vault
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ca_ref").hasMessageContaining("alertmanager.yml:3:");
+        assertThatThrownBy(() -> load("""
+                global:
+                  smtp_tls_config: yes-please
+                route:
+                  receiver: r
+                receivers:
+                  - name: r
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp_tls_config: expected a mapping").hasMessageContaining("alertmanager.yml:2:");
+    }
+
+    @Test
     void aGlobalSecretAndItsFileTogetherAreRefused() {
         for (String secret : List.of("smtp_auth_password", "opsgenie_api_key", "victorops_api_key", "telegram_bot_token",
                 "slack_api_url", "wechat_api_secret", "rocketchat_token", "rocketchat_token_id", "mattermost_webhook_url",
@@ -547,5 +585,42 @@ class AlertmanagerConfigLoaderTest {
                     webhook_configs:
                       - url: http://127.0.0.1:1/
                 """)).hasMessageContaining("alertmanager.yml:5:5:").hasMessageContaining("invalid label name \"\" in route labels");
+    }
+
+    @org.junit.jupiter.api.Test
+    void alertmanagersTracingSectionLoadsWithItsHeadersAndSecretsMasked() throws Exception {
+        AlertmanagerConfig c = load("""
+                route: {receiver: default}
+                receivers: [{name: default}]
+                tracing:
+                  client_type: http
+                  endpoint: collector:4318
+                  sampling_fraction: 0.5
+                  insecure: true
+                  compression: gzip
+                  timeout: 5s
+                  headers:
+                    X-Scope-OrgID: {values: [team-a]}
+                    X-Api-Key: {secrets: [hunter2]}
+                """);
+        org.assertj.core.api.Assertions.assertThat(c.tracing().url()).isEqualTo("http://collector:4318/v1/traces");
+        org.assertj.core.api.Assertions.assertThat(c.tracing().samplingFraction()).isEqualTo(0.5);
+        org.assertj.core.api.Assertions.assertThat(c.tracing().headers()).containsEntry("X-Scope-OrgID", "team-a")
+                .containsEntry("X-Api-Key", "hunter2");
+        org.assertj.core.api.Assertions.assertThat(c.shown()).contains("<secret>").doesNotContain("hunter2");
+        org.assertj.core.api.Assertions.assertThat(load("route: {receiver: d}\nreceivers: [{name: d}]\ntracing:\n").tracing()).isNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBadTracingSectionIsRefusedAtItsLine() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(
+                        "route: {receiver: d}\nreceivers: [{name: d}]\ntracing:\n  endpoint: c:4317\n  compression: zstd\n"))
+                .hasMessageContaining("alertmanager.yml:5:3: invalid compression type zstd provided, valid options: gzip");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(
+                        "route: {receiver: d}\nreceivers: [{name: d}]\ntracing:\n  insecure: true\n"))
+                .hasMessageContaining("alertmanager.yml:4:3: tracing endpoint must be set");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(
+                        "route: {receiver: d}\nreceivers: [{name: d}]\ntracing:\n  endpoint: c:4317\n  headers:\n    X-T: {files: [t]}\n"))
+                .hasMessageContaining(":6:") .hasMessageContaining("header files are not supported for tracing configuration");
     }
 }

@@ -57,7 +57,7 @@ public final class ConfigComponent implements ConfigService, Collector {
      * of failing the load. A third-party key waits once its plugin has been seen (an update, a
      * stop); before that it is unknown, as a typo would be.
      */
-    static final java.util.Set<String> WAITING_SECTION_KEYS = java.util.Set.of("remote_write", "remote_read");
+    static final java.util.Set<String> WAITING_SECTION_KEYS = java.util.Set.of("remote_write", "remote_read", "tracing");
 
     private final Map<String, DiscovererFactory> discovery = new ConcurrentHashMap<>();
     private final Map<String, ConfigSection> sections = new ConcurrentHashMap<>();

@@ -94,9 +94,11 @@ public final class ConfigMapper {
         AlertingConfig alerting = alerting(Fields.of(top.node("alerting"), "alerting"), global.metricNames().validation());
         RemoteSections.check(top, "remote_write");
         RemoteSections.check(top, "remote_read");
+        // Prometheus's own checks and messages first; the tracing bundle then owns the section.
+        TracingSection.check(top, pluginKeys.sectionKeys().contains("tracing")
+                || pluginKeys.waitForMissingPlugins() && pluginKeys.waitingSectionKeys().contains("tracing"));
         ConfigSections sections = sections(top, global);
         StorageConfig storage = storage(Fields.of(top.node("storage"), "storage"));
-        TracingSection.check(top);
         Unsupported.refuse(top, "runtime", "Go runtime settings (gogc) do not apply to the JVM; remove the runtime section");
         if (!pluginKeys.sectionKeys().contains("otlp")) {
             Unsupported.refuse(top, "otlp", "the OTLP receiver bundle (promethium-otlp) is not installed; remove the otlp section");
@@ -464,9 +466,8 @@ public final class ConfigMapper {
                     if (!(item instanceof YamlNode.Mapping mapping)) {
                         throw Fields.error(item.location(), entry.key() + ": expected a mapping, got " + YamlNode.kind(item));
                     }
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> values = (Map<String, Object>) plain(mapping);
-                    PluginConfig config = new PluginConfig(entry.key(), values, item.location().toString());
+                    // Every entry located, so the owner's errors name the field's file:line:col, not the item's.
+                    PluginConfig config = LocatedBlocks.of(entry.key(), mapping);
                     nodes.put(config, mapping);
                     list.add(config);
                 }

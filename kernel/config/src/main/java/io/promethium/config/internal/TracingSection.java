@@ -5,18 +5,24 @@ import io.promethium.config.yaml.YamlNode;
 
 /**
  * The {@code tracing:} section: validated as Prometheus validates it (a known client type, an
- * endpoint, allowed headers, gzip or no compression, a valid TLS block), then refused because
- * Promethium sends no traces yet.
+ * endpoint, allowed headers, gzip or no compression, a valid TLS block), with Prometheus's
+ * messages at each entry. The tracing bundle ({@code promethium-tracing}, a
+ * {@link io.promethium.api.config.ConfigSection} of key {@code tracing}) then owns it and sends
+ * the spans; without that bundle a tracing section is refused.
  */
 final class TracingSection {
 
-    static final String NOT_SUPPORTED = "sending traces (OTLP) is not supported yet; remove the tracing section";
+    static final String NOT_INSTALLED = "the tracing bundle (promethium-tracing) is not installed; remove the tracing section";
 
     private TracingSection() {
     }
 
-    static void check(Fields top) throws ConfigException {
-        YamlNode node = top.node("tracing");
+    static void check(Fields top, boolean owned) throws ConfigException {
+        // Peeked, not read: the owner's ConfigSection takes the section from the mapping afterwards.
+        YamlNode node = owned ? top.peek("tracing") : top.node("tracing");
+        if (node instanceof YamlNode.Scalar s && s.isNull()) {
+            node = null;
+        }
         // Written as nothing, Go's YAML leaves the zero value without running its checks: no tracing.
         if (node == null || Fields.isPlainEmpty(node)) {
             return;
@@ -64,6 +70,8 @@ final class TracingSection {
             throw Fields.error(tls.location(), "tracing: tls_config: expected a mapping, got " + YamlNode.kind(tls));
         }
         t.finish();
-        throw Fields.error(top.keyLocation("tracing"), "tracing: " + NOT_SUPPORTED);
+        if (!owned) {
+            throw Fields.error(top.keyLocation("tracing"), "tracing: " + NOT_INSTALLED);
+        }
     }
 }

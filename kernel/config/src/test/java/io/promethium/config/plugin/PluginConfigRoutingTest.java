@@ -140,17 +140,22 @@ class PluginConfigRoutingTest {
                 });
     }
 
-    @Test
-    void aConfigSectionThatFailsWhileValidatingIsAConfigErrorNamingItsKey() {
-        io.promethium.api.config.ConfigSection broken = new io.promethium.api.config.ConfigSection() {
+    /** What a test section does with its entries at validation. */
+    private interface EntriesCheck {
+        void validate(List<PluginConfig> entries) throws ConfigException;
+    }
+
+    /** A loader whose only plugin owns the top-level {@code key}, validating with {@code check} (never applied). */
+    private static ConfigLoader sectionLoader(String key, EntriesCheck check) {
+        io.promethium.api.config.ConfigSection section = new io.promethium.api.config.ConfigSection() {
             @Override
             public String key() {
-                return "broken_write";
+                return key;
             }
 
             @Override
-            public void validate(List<PluginConfig> entries, io.promethium.api.config.SectionContext context) {
-                throw new IllegalStateException("plugin bug");
+            public void validate(List<PluginConfig> entries, io.promethium.api.config.SectionContext context) throws ConfigException {
+                check.validate(entries);
             }
 
             @Override
@@ -158,13 +163,41 @@ class PluginConfigRoutingTest {
                 throw new UnsupportedOperationException("not reached");
             }
         };
-        ConfigLoader loader = new ConfigLoader(new DiscoveryKeys(Map.of(), Map.of("broken_write", broken),
-                new PluginMetricsRegistry(), new KernelHttpClientFactory()));
+        return new ConfigLoader(new DiscoveryKeys(Map.of(), Map.of(key, section), new PluginMetricsRegistry(), new KernelHttpClientFactory()));
+    }
+
+    @Test
+    void aConfigSectionThatFailsWhileValidatingIsAConfigErrorNamingItsKey() {
+        ConfigLoader loader = sectionLoader("broken_write", entries -> {
+            throw new IllegalStateException("plugin bug");
+        });
         assertThatThrownBy(() -> loader.parse(Path.of("/etc/prometheus/prometheus.yml"), "broken_write:\n  - url: http://x/\n"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.getMessage()).contains("prometheus.yml:2:5").contains("broken_write")
                             .contains("failed validating its entries").contains("plugin bug");
                     assertThat(e.field()).isEqualTo("broken_write");
+                });
+    }
+
+    @Test
+    void aConfigSectionsEntriesAreLocatedSoItsErrorsNameTheFieldsLineAndColumn() {
+        ConfigLoader loader = sectionLoader("my_write", entries -> {
+            for (PluginConfig entry : entries) {
+                entry.block("queue").duration("backoff", null);
+            }
+        });
+        assertThatThrownBy(() -> loader.parse(Path.of("/etc/prometheus/prometheus.yml"), """
+                my_write:
+                  - url: http://x/
+                    queue:
+                      backoff: 30s
+                  - url: http://y/
+                    queue:
+                      backoff: soon
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.field()).isEqualTo("my_write.queue.backoff");
+                    assertThat(e.location()).isEqualTo("/etc/prometheus/prometheus.yml:7:7");
+                    assertThat(e.getMessage()).startsWith("/etc/prometheus/prometheus.yml:7:7: backoff:");
                 });
     }
 

@@ -18,6 +18,12 @@ import java.util.Locale;
  */
 public final class GoNetErrors {
 
+    /** The JDK's message (glibc's EAI_AGAIN) for a lookup the resolver did not answer. */
+    static final String TEMPORARY_FAILURE = "Temporary failure in name resolution";
+
+    /** Go's resolver error for a SERVFAIL answer ({@code errServerMisbehaving}). */
+    static final String SERVER_MISBEHAVING = "server misbehaving";
+
     /** Go's resolver when {@code /etc/resolv.conf} names none ({@code defaultNS}). */
     private static final String DEFAULT_NAMESERVER = "127.0.0.1:53";
 
@@ -36,7 +42,9 @@ public final class GoNetErrors {
 
     /**
      * The cause as Go's dialer and client give it: {@code dial tcp 127.0.0.1:1: connect:
-     * connection refused}, {@code dial tcp: lookup HOST on 10.0.0.53:53: no such host},
+     * connection refused}, {@code dial tcp: lookup HOST on 10.0.0.53:53: no such host} (or, when the
+     * resolver did not answer, {@code ...: read udp 10.0.0.7:40312->10.0.0.53:53: i/o timeout} or
+     * {@code ...: read: connection refused}),
      * {@code context deadline exceeded} (a request that timed out), {@code EOF} (a connection
      * closed before an answer), else the JDK's message.
      */
@@ -46,7 +54,17 @@ public final class GoNetErrors {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
-                return "dial tcp: lookup " + uri.getHost() + " on " + nameserver() + ": no such host";
+                String ns = nameserver();
+                if (String.valueOf(t.getMessage()).contains(TEMPORARY_FAILURE)) {
+                    // The resolver did not answer (glibc's EAI_AGAIN): Go's resolver names the
+                    // read on its UDP socket, which timed out or met a closed port.
+                    String[] read = probe(ns, uri.getHost());
+                    if (read[1].equals(SERVER_MISBEHAVING)) {
+                        return "dial tcp: lookup " + uri.getHost() + " on " + ns + ": " + SERVER_MISBEHAVING;
+                    }
+                    return "dial tcp: lookup " + uri.getHost() + " on " + ns + ": read udp " + read[0] + "->" + ns + ": " + read[1];
+                }
+                return "dial tcp: lookup " + uri.getHost() + " on " + ns + ": no such host";
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -121,6 +139,59 @@ public final class GoNetErrors {
             // No resolv.conf: Go falls back to its default servers, as here.
         }
         return DEFAULT_NAMESERVER;
+    }
+
+    /**
+     * The local address of a UDP socket towards {@code nameserver} ({@code host:port}) and how a
+     * query on it ends, as Go prints its DNS read: {@code 127.0.0.1:42271} and {@code i/o
+     * timeout}, or {@code read: connection refused} when the port is closed (an ICMP
+     * answer within 200 ms to one A query for {@code name}). The port is a fresh ephemeral one,
+     * not the one the JDK's resolver used (which it does not tell).
+     */
+    static String[] probe(String nameserver, String name) {
+        int colon = nameserver.lastIndexOf(':');
+        String host = nameserver.substring(0, colon);
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+            socket.connect(new java.net.InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(nameserver.substring(colon + 1))));
+            String local = joinHostPort(GoAddresses.format(socket.getLocalAddress()), Integer.toString(socket.getLocalPort()));
+            byte[] query = dnsQuery(name);
+            socket.setSoTimeout(200);
+            try {
+                socket.send(new java.net.DatagramPacket(query, query.length));
+                java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[512], 512);
+                socket.receive(answer);
+                if (answer.getLength() >= 4 && (answer.getData()[3] & 0x0f) == 2) {
+                    // SERVFAIL, which glibc also reports as a temporary failure.
+                    return new String[] {local, SERVER_MISBEHAVING};
+                }
+            } catch (java.net.PortUnreachableException e) {
+                return new String[] {local, "read: connection refused"};
+            } catch (IOException e) {
+                // No answer: Go's read timed out.
+            }
+            return new String[] {local, "i/o timeout"};
+        } catch (IOException | RuntimeException e) {
+            return new String[] {joinHostPort(host.contains(":") ? "::1" : "127.0.0.1", "0"), "i/o timeout"};
+        }
+    }
+
+    /** A DNS query for the A record of {@code name} (RFC 1035: header, QNAME labels, QTYPE 1, QCLASS 1). */
+    private static byte[] dnsQuery(String name) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x47, 0x6f, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
+        for (String label : name.split("\\.")) {
+            byte[] b = label.getBytes(StandardCharsets.US_ASCII);
+            if (b.length == 0 || b.length > 63) {
+                continue;
+            }
+            out.write(b.length);
+            out.writeBytes(b);
+        }
+        out.writeBytes(new byte[] {0, 0, 1, 0, 1});
+        return out.toByteArray();
     }
 
     /** Go's {@code net.JoinHostPort}: an IPv6 address in brackets. */

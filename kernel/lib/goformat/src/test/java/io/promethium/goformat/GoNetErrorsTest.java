@@ -59,6 +59,57 @@ class GoNetErrorsTest {
                 .isEqualTo("dial tcp: lookup nosuchhost.invalid on " + GoNetErrors.nameserver() + ": no such host");
     }
 
+    /**
+     * A resolver that never answers: the JDK says glibc's "Temporary failure in name resolution",
+     * Go names the read that timed out. Checked against the Debian promtool by running both in a
+     * mount namespace whose /etc/resolv.conf names a silent UDP listener (kernel/lib/goformat/README.md).
+     */
+    @Test
+    void aResolverThatDoesNotAnswerIsGosReadTimeout() {
+        URI uri = URI.create("http://nohost.example:9090/api/v1/query");
+        String ns = GoNetErrors.nameserver();
+        String cause = GoNetErrors.cause(uri, new java.io.IOException(
+                new java.net.UnknownHostException("nohost.example: " + GoNetErrors.TEMPORARY_FAILURE)));
+        assertThat(cause).matches("dial tcp: lookup nohost\\.example on " + java.util.regex.Pattern.quote(ns)
+                + ": read udp (\\d+\\.\\d+\\.\\d+\\.\\d+|\\[[0-9a-f:]+\\]):\\d+->" + java.util.regex.Pattern.quote(ns)
+                + ": (i/o timeout|read: connection refused)");
+    }
+
+    /** A resolver answering SERVFAIL (glibc's temporary failure too) is Go's "server misbehaving". */
+    @Test
+    void aResolverAnsweringServfailIsMisbehaving() throws Exception {
+        try (java.net.DatagramSocket server = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try {
+                    java.net.DatagramPacket q = new java.net.DatagramPacket(new byte[512], 512);
+                    server.receive(q);
+                    byte[] a = java.util.Arrays.copyOf(q.getData(), q.getLength());
+                    a[2] = (byte) 0x81;
+                    a[3] = (byte) 0x82;
+                    server.send(new java.net.DatagramPacket(a, a.length, q.getSocketAddress()));
+                } catch (java.io.IOException e) {
+                    // the test fails on the probe's answer
+                }
+            });
+            answering.start();
+            assertThat(GoNetErrors.probe("127.0.0.1:" + server.getLocalPort(), "nohost.example")[1]).isEqualTo("server misbehaving");
+            answering.join(2000);
+        }
+    }
+
+    /** A silent resolver is a read timeout; a closed resolver port Go's "read: connection refused". */
+    @Test
+    void aProbeOfTheResolverTellsATimeoutFromAClosedPort() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            String ns = "127.0.0.1:" + silent.getLocalPort();
+            assertThat(GoNetErrors.probe(ns, "nohost.example")[1]).isEqualTo("i/o timeout");
+            silent.close();
+            String[] refused = GoNetErrors.probe(ns, "nohost.example");
+            assertThat(refused[0]).matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(refused[1]).isEqualTo("read: connection refused");
+        }
+    }
+
     @Test
     void theResolverIsTheFirstNameserverOfResolvConfOrGosDefault(@TempDir Path dir) throws Exception {
         Path conf = Files.writeString(dir.resolve("resolv.conf"), "# x\nsearch example.org\nnameserver 10.0.0.53\nnameserver 10.0.0.54\n");

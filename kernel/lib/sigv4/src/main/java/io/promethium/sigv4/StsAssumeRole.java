@@ -92,8 +92,57 @@ public final class StsAssumeRole {
      * ({@code https://sts.<region>.amazonaws.com/}).
      */
     public static URI endpoint(String region, UnaryOperator<String> environment) {
+        return endpoint(region, false, environment);
+    }
+
+    /**
+     * The STS endpoint as the SDKs' endpoint rules give it: {@code AWS_ENDPOINT_URL_STS} when set;
+     * else, with {@code fips}, {@code https://sts-fips.<region>.<partition's DNS suffix>/} (in
+     * GovCloud, {@code us-gov-*}, the regional endpoint, which is FIPS already); else
+     * {@code https://sts.<region>.<partition's DNS suffix>/}.
+     *
+     * @param fips whether the FIPS endpoint is wanted ({@code use_fips_sts_endpoint})
+     * @throws IllegalArgumentException with {@code fips} and {@code AWS_ENDPOINT_URL_STS} both set,
+     *     which the SDKs refuse ("FIPS and custom endpoint are not supported")
+     * @since 1.2
+     */
+    public static URI endpoint(String region, boolean fips, UnaryOperator<String> environment) {
         String sts = environment.apply("AWS_ENDPOINT_URL_STS");
-        return URI.create(sts == null || sts.isEmpty() ? "https://sts." + region + ".amazonaws.com/" : sts);
+        if (sts != null && !sts.isEmpty()) {
+            if (fips) {
+                throw new IllegalArgumentException("Invalid Configuration: FIPS and custom endpoint are not supported "
+                        + "(AWS_ENDPOINT_URL_STS is set)");
+            }
+            return URI.create(sts);
+        }
+        String suffix = dnsSuffix(region);
+        if (fips && !region.startsWith("us-gov-")) {
+            return URI.create("https://sts-fips." + region + "." + suffix + "/");
+        }
+        return URI.create("https://sts." + region + "." + suffix + "/");
+    }
+
+    /**
+     * The DNS suffix of the AWS partition a region belongs to (the SDKs' {@code partitions.json}):
+     * {@code amazonaws.com.cn} for China, the isolated partitions' own, else {@code amazonaws.com}.
+     *
+     * @since 1.2
+     */
+    public static String dnsSuffix(String region) {
+        if (region.startsWith("cn-")) {
+            return "amazonaws.com.cn";
+        } else if (region.startsWith("us-isob-")) {
+            return "sc2s.sgov.gov";
+        } else if (region.startsWith("us-isof-")) {
+            return "csp.hci.ic.gov";
+        } else if (region.startsWith("us-iso-")) {
+            return "c2s.ic.gov";
+        } else if (region.startsWith("eu-isoe-")) {
+            return "cloud.adc-e.uk";
+        } else if (region.startsWith("eusc-")) {
+            return "amazonaws.eu";
+        }
+        return "amazonaws.com";
     }
 
     /**

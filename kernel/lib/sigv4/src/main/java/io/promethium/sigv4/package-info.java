@@ -5,7 +5,7 @@
  * are the keys, {@link io.promethium.sigv4.CredentialsChain} finds them as the AWS SDKs do
  * (the config's keys, the environment, the shared credentials file with a profile),
  * {@link io.promethium.sigv4.StsAssumeRole} and {@link io.promethium.sigv4.RoleCredentials}
- * assume a {@code role_arn} through STS (1.1.0).
+ * assume a {@code role_arn} through STS (1.1.0), at the FIPS endpoint when asked (1.2.0).
  *
  * <p>A library bundle of its own (it depends on the api only) because notifier and discovery
  * plugins (SNS, EC2, Lightsail) sign requests and a plugin may import only the api and library
@@ -13,7 +13,7 @@
  * megabytes of bundles for one HMAC chain.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.sigv4;
 
 import org.osgi.annotation.bundle.Export;

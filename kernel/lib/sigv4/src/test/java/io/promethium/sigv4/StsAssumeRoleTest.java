@@ -224,6 +224,19 @@ class StsAssumeRoleTest {
         assertThat(StsAssumeRole.endpoint("eu-west-1", n -> null)).isEqualTo(URI.create("https://sts.eu-west-1.amazonaws.com/"));
         assertThat(StsAssumeRole.endpoint("eu-west-1", n -> n.equals("AWS_ENDPOINT_URL_STS") ? "http://127.0.0.1:1/sts/" : null))
                 .isEqualTo(URI.create("http://127.0.0.1:1/sts/"));
+        assertThat(StsAssumeRole.endpoint("cn-north-1", n -> null)).isEqualTo(URI.create("https://sts.cn-north-1.amazonaws.com.cn/"));
+    }
+
+    @Test
+    void theFipsEndpointIsTheSdksAndRefusedWithACustomEndpoint() {
+        assertThat(StsAssumeRole.endpoint("us-east-1", true, n -> null)).isEqualTo(URI.create("https://sts-fips.us-east-1.amazonaws.com/"));
+        assertThat(StsAssumeRole.endpoint("us-east-1", false, n -> null)).isEqualTo(URI.create("https://sts.us-east-1.amazonaws.com/"));
+        assertThat(StsAssumeRole.endpoint("us-gov-west-1", true, n -> null))
+                .as("GovCloud's regional STS endpoint is its FIPS one").isEqualTo(URI.create("https://sts.us-gov-west-1.amazonaws.com/"));
+        assertThat(StsAssumeRole.endpoint("us-iso-east-1", true, n -> null)).isEqualTo(URI.create("https://sts-fips.us-iso-east-1.c2s.ic.gov/"));
+        assertThatThrownBy(() -> StsAssumeRole.endpoint("us-east-1", true, n -> n.equals("AWS_ENDPOINT_URL_STS") ? "http://127.0.0.1:1/" : null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FIPS and custom endpoint are not supported")
+                .hasMessageContaining("AWS_ENDPOINT_URL_STS");
     }
 
     @Test

@@ -326,6 +326,9 @@ public final class PushMetricsCommand implements Tool {
             String error;
             boolean retry;
             try {
+                // The JDK's client tells only that an address did not resolve (and its negative
+                // cache forgets why): looking the host up first keeps the resolver's reason.
+                java.net.InetAddress.getByName(target.getHost());
                 HttpResponse<InputStream> response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
                 String text;
                 try (InputStream in = response.body()) {

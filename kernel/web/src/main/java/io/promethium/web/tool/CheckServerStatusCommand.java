@@ -72,6 +72,9 @@ abstract class CheckServerStatusCommand implements Tool {
         QueryClient.basicAuth(uri).ifPresent(auth -> request.header("Authorization", auth));
         HttpResponse<String> response;
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
+            // The JDK's client tells only that an address did not resolve (and its negative cache
+            // forgets why): looking the host up first keeps the resolver's reason for GoNetErrors.
+            java.net.InetAddress.getByName(uri.getHost());
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             err.println(GoNetErrors.urlError("Get", uri, e));

@@ -88,6 +88,9 @@ final class QueryClient {
             decorate(post, uri);
             HttpResponse<String> response;
             try {
+                // The JDK's client tells only that an address did not resolve (and its negative
+                // cache forgets why): looking the host up first keeps the resolver's reason.
+                java.net.InetAddress.getByName(uri.getHost());
                 response = client.send(post.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new ApiException(GoNetErrors.urlError("Post", uri, e));
@@ -129,6 +132,7 @@ final class QueryClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET();
             decorate(request, uri);
             try {
+                java.net.InetAddress.getByName(uri.getHost()); // the resolver's reason, as in post
                 return answer(client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new ApiException(GoNetErrors.urlError("Get", uri, e));
@@ -175,6 +179,10 @@ final class QueryClient {
             String type = envelope.get("errorType") == null ? "" : String.valueOf(envelope.get("errorType"));
             String error = envelope.get("error") == null ? "" : String.valueOf(envelope.get("error"));
             throw new ApiException((type.isEmpty() ? "client_error" : type) + ": " + (error.isEmpty() ? "client error: " + code : error));
+        }
+        String syntax = GoJsonScanner.syntaxError(text);
+        if (syntax != null) {
+            throw new ApiException("bad_response: " + syntax);
         }
         Object body;
         try {

@@ -15,6 +15,8 @@ import io.promethium.web.internal.api.ApiResponses;
 import io.promethium.web.internal.api.Params;
 import io.promethium.web.internal.api.PromJson;
 import io.promethium.api.web.HttpRoutes;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +34,15 @@ public final class QueryResource {
     private final Supplier<QueryEngine> engine;
     private final Supplier<Storage> storage;
     private final Clock clock;
+    private final Supplier<Tracer> tracer;
 
     public QueryResource(Supplier<QueryEngine> engine, Supplier<Storage> storage, Clock clock) {
+        this(engine, storage, clock, () -> Tracer.NONE);
+    }
+
+    /** @param tracer a {@code promqlExec} span per query (Prometheus's name), child of the request's span */
+    public QueryResource(Supplier<QueryEngine> engine, Supplier<Storage> storage, Clock clock, Supplier<Tracer> tracer) {
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.engine = Objects.requireNonNull(engine, "engine is null");
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
@@ -58,10 +67,13 @@ public final class QueryResource {
         QueryEngine e = engine.get();
         Storage s = storage.get();
         QueryResult result;
-        try {
-            result = bounded(e, timeout, maxResolution).instantQuery(s, query, time);
-        } catch (QueryException ex) {
-            throw toApiError(ex, true);
+        try (TraceSpan span = exec(query)) {
+            try {
+                result = bounded(e, timeout, maxResolution).instantQuery(s, query, time);
+            } catch (QueryException ex) {
+                span.error(ex);
+                throw toApiError(ex, true);
+            }
         }
         return respond(result, limit, !params.get("stats").isEmpty());
     }
@@ -85,12 +97,20 @@ public final class QueryResource {
         QueryEngine e = engine.get();
         Storage s = storage.get();
         QueryResult result;
-        try {
-            result = bounded(e, timeout, maxResolution).rangeQuery(s, query, start, end, step);
-        } catch (QueryException ex) {
-            throw toApiError(ex, false);
+        try (TraceSpan span = exec(query)) {
+            try {
+                result = bounded(e, timeout, maxResolution).rangeQuery(s, query, start, end, step);
+            } catch (QueryException ex) {
+                span.error(ex);
+                throw toApiError(ex, false);
+            }
         }
         return respond(result, limit, !params.get("stats").isEmpty());
+    }
+
+    private TraceSpan exec(String query) {
+        Tracer t = tracer.get();
+        return t.enabled() ? t.start("promqlExec").attribute("query", query) : TraceSpan.NONE;
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.promethium.web.internal.routes;
 
+import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +31,15 @@ import java.util.logging.Logger;
  * {@code equals}: two instances of a record are different services. A bundle's route that would
  * hide one of the web bundle's own paths is refused whenever that path is mounted, before or
  * after the route.
+ *
+ * <p>A path whose last binding went (its plugin stopped for an update: the launcher stops the old
+ * version before it starts the new one, which takes seconds) is remembered for {@link #DEFAULT_GRACE}:
+ * a request to it waits ({@link #await}) up to {@link #DEFAULT_WAIT} for a replacement and is
+ * served by it, so a client sees no gap; when none comes in time the answer is a
+ * {@code 503 Service Unavailable} with {@code Retry-After} naming the path (a remote write sender
+ * retries a 5xx but drops a batch answered 4xx), and after the grace period the plain 404. At
+ * most {@link #MAX_WAITERS} requests wait at once (they hold a thread of the server's pool);
+ * others get the 503 at once.
  */
 public final class RouteTable {
 
@@ -39,12 +53,36 @@ public final class RouteTable {
     private final Map<HttpRoutes, String> states = new IdentityHashMap<>();
     private volatile List<HttpRoutes> mounted = List.of();
 
+    /** How long a path whose routes went stays one a request waits for (then 503s for), as the kernel's plugin grace. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(15);
+    /** How long one request waits for the replacement of a path's routes: well inside a client's time-out. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
+    /** Requests waiting at once at most (each holds a thread of the server's pool). */
+    public static final int MAX_WAITERS = 64;
+
+    private final long graceNanos;
+    private final long waitNanos;
+    /** Claims whose last binding went, with when (System.nanoTime); read without the lock by {@link #await}. */
+    private volatile Map<Claim, Long> gone = Map.of();
+    private final AtomicInteger waiters = new AtomicInteger();
+
     /** @param builtInPaths the web bundle's own path templates, which no route may hide */
     public RouteTable(Set<String> builtInPaths) {
+        this(DEFAULT_GRACE, DEFAULT_WAIT);
         this.builtInPaths.addAll(builtInPaths);
     }
 
     public RouteTable() {
+        this(DEFAULT_GRACE, DEFAULT_WAIT);
+    }
+
+    /**
+     * @param grace how long a path whose routes went is waited for (and answered 503) before it is a plain 404
+     * @param wait  how long one request waits for the replacement
+     */
+    public RouteTable(Duration grace, Duration wait) {
+        this.graceNanos = grace.toNanos();
+        this.waitNanos = wait.toNanos();
     }
 
     /** Mounts one of the web bundle's own routers; its paths become ones no other route may hide. */
@@ -77,16 +115,41 @@ public final class RouteTable {
             return;
         }
         registered.add(binding);
+        // Its path is served again (exactly or below, whichever the replacement claims).
+        if (gone.keySet().stream().anyMatch(c -> c.prefix().equals(binding.prefix))) {
+            Map<Claim, Long> left = new HashMap<>(gone);
+            left.keySet().removeIf(c -> c.prefix().equals(binding.prefix));
+            gone = Map.copyOf(left);
+        }
         publish();
+        notifyAll();
     }
 
     /** Unbinds a bundle's routes (this very instance); an older one claiming its path serves it again. */
     public synchronized void remove(HttpRoutes routes) {
         for (int i = 0; i < registered.size(); i++) {
             if (registered.get(i).routes == routes) {
-                registered.remove(i);
-                states.remove(routes);
+                Binding removed = registered.remove(i);
+                String state = states.remove(routes);
+                Claim claim = new Claim(removed.prefix, removed.exact);
+                boolean stillClaimed = false;
+                for (Binding b : registered) {
+                    stillClaimed |= claim.equals(new Claim(b.prefix, b.exact));
+                }
+                if (!stillClaimed && "".equals(state)) {
+                    // It served the path until now (a refused or shadowed one did not: nobody waits for it).
+                    Map<Claim, Long> next = new HashMap<>();
+                    long now = System.nanoTime();
+                    gone.forEach((c, at) -> {
+                        if (now - at < graceNanos) {
+                            next.put(c, at);
+                        }
+                    });
+                    next.put(claim, now);
+                    gone = Map.copyOf(next);
+                }
                 publish();
+                notifyAll();
                 return;
             }
         }
@@ -103,6 +166,83 @@ public final class RouteTable {
             }
         }
         return null;
+    }
+
+    /**
+     * The routes serving {@code path}, as {@link #find}; when none does but the routes of a path
+     * covering it went less than the grace period ago, waits (up to the table's wait) for a
+     * replacement, and returns an answer of {@code 503} with {@code Retry-After} if none came.
+     * Null when no route serves the path and none went recently: the plain 404.
+     */
+    public HttpRoutes await(String path) throws InterruptedException {
+        HttpRoutes routes = find(path);
+        if (routes != null) {
+            return routes;
+        }
+        Map.Entry<Claim, Long> went = wentRecently(path);
+        if (went == null) {
+            return null;
+        }
+        if (waiters.incrementAndGet() <= MAX_WAITERS) {
+            try {
+                long deadline = System.nanoTime() + waitNanos;
+                synchronized (this) {
+                    while ((routes = find(path)) == null) {
+                        long left = Math.min(deadline, went.getValue() + graceNanos) - System.nanoTime();
+                        if (left <= 0 || wentRecently(path) == null) {
+                            break;
+                        }
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    }
+                }
+            } finally {
+                waiters.decrementAndGet();
+            }
+        } else {
+            waiters.decrementAndGet();
+        }
+        if (routes != null) {
+            return routes;
+        }
+        went = wentRecently(path);
+        return went == null ? null : new Unavailable(went.getKey().prefix(), went.getValue());
+    }
+
+    /** How many requests wait for a replacement now. */
+    int waiting() {
+        return waiters.get();
+    }
+
+    /** The claim covering {@code path} whose routes went less than the grace period ago, or null. */
+    private Map.Entry<Claim, Long> wentRecently(String path) {
+        long now = System.nanoTime();
+        Map.Entry<Claim, Long> best = null;
+        for (Map.Entry<Claim, Long> e : gone.entrySet()) {
+            Claim c = e.getKey();
+            boolean covers = path.equals(c.prefix()) || (!c.exact() && path.length() > c.prefix().length()
+                    && path.startsWith(c.prefix()) && path.charAt(c.prefix().length()) == '/');
+            if (covers && now - e.getValue() < graceNanos
+                    && (best == null || c.prefix().length() > best.getKey().prefix().length())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /** The answer for a path whose routes went (a plugin being updated or stopped) and did not come back in time. */
+    private record Unavailable(String pathPrefix, long wentAt) implements HttpRoutes {
+        @Override
+        public String handlerLabel() {
+            return "other";
+        }
+
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - wentAt);
+            exchange.responseHeader("Retry-After", "1");
+            exchange.respond(503, "text/plain; charset=utf-8", "503 service unavailable: the plugin serving " + pathPrefix
+                    + " went " + seconds + " s ago (being updated or stopped) and has not come back yet\n");
+        }
     }
 
     private record Claim(String prefix, boolean exact) {

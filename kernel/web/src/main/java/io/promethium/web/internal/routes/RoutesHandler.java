@@ -1,10 +1,13 @@
 package io.promethium.web.internal.routes;
 
 import io.promethium.api.web.HttpRoutes;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 import io.promethium.web.internal.api.CorsPolicy;
 import io.promethium.web.internal.metrics.HttpMetrics;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -20,7 +23,8 @@ import org.eclipse.jetty.util.Callback;
  * servlet filters did is done here: CORS on {@code /api/v1/} (pre-flight {@code OPTIONS}
  * answered first), the route prefix, the request metrics under the route's handler label
  * ({@code other} for a path no route serves, answered with Prometheus's plain 404), a failing
- * route's 500, and the web bundle's class loader as the context class loader.
+ * route's 500, a path whose plugin is being updated waited for ({@link RouteTable#await}), and
+ * the web bundle's class loader as the context class loader.
  */
 public final class RoutesHandler extends Handler.Abstract {
 
@@ -48,6 +52,7 @@ public final class RoutesHandler extends Handler.Abstract {
     private final HttpMetrics metrics;
     private final CorsPolicy cors;
     private final String prefix;
+    private final Supplier<Tracer> tracer;
     private final ClassLoader loader = RoutesHandler.class.getClassLoader();
 
     /**
@@ -60,6 +65,12 @@ public final class RoutesHandler extends Handler.Abstract {
     }
 
     public RoutesHandler(RouteTable table, HttpMetrics metrics, CorsPolicy cors, String routePrefix) {
+        this(table, metrics, cors, routePrefix, () -> Tracer.NONE);
+    }
+
+    /** @param tracer the server's tracer at the time of a request: a span per request, named {@code METHOD /path} as Prometheus names it */
+    public RoutesHandler(RouteTable table, HttpMetrics metrics, CorsPolicy cors, String routePrefix, Supplier<Tracer> tracer) {
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.table = Objects.requireNonNull(table, "table is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.cors = cors;
@@ -76,8 +87,19 @@ public final class RoutesHandler extends Handler.Abstract {
                     prefix + "/" + (query == null ? "" : "?" + query), false);
             return true;
         }
+        Tracer t = tracer.get();
+        // Prometheus wraps its whole mux in otelhttp: one server span per request, W3C trace context from the headers.
+        try (TraceSpan span = t.enabled() ? t.startServer(request.getMethod() + " " + raw, request.getHeaders()::get) : TraceSpan.NONE) {
+            if (t.enabled()) {
+                span.attribute("http.request.method", request.getMethod()).attribute("url.path", String.valueOf(raw));
+            }
+            return handle(request, response, callback, raw, span);
+        }
+    }
+
+    private boolean handle(Request request, Response response, Callback callback, String raw, TraceSpan span) throws Exception {
         if (raw == null || !raw.startsWith(prefix) || (raw.length() > prefix.length() && raw.charAt(prefix.length()) != '/')) {
-            serve(NOT_FOUND, new CoreExchange(request, response, "/", "/", "/"), callback);
+            serve(NOT_FOUND, new CoreExchange(request, response, "/", "/", "/"), callback, span);
             return true;
         }
         String rawPath = raw.length() == prefix.length() ? "/" : raw.substring(prefix.length());
@@ -85,8 +107,13 @@ public final class RoutesHandler extends Handler.Abstract {
         HttpRoutes routes;
         try {
             path = CoreExchange.decodePath(rawPath);
-            routes = table.find(path);
+            // A path whose plugin is being updated waits for the new version (or answers 503), see RouteTable.
+            routes = table.await(path);
         } catch (IllegalArgumentException e) {
+            path = rawPath;
+            routes = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             path = rawPath;
             routes = null;
         }
@@ -110,7 +137,7 @@ public final class RoutesHandler extends Handler.Abstract {
                     return true;
                 }
             }
-            serve(routes, new CoreExchange(request, response, rawPath, path, routes.pathPrefix()), callback);
+            serve(routes, new CoreExchange(request, response, rawPath, path, routes.pathPrefix()), callback, span);
         } finally {
             if (previous != loader) {
                 thread.setContextClassLoader(previous);
@@ -119,7 +146,7 @@ public final class RoutesHandler extends Handler.Abstract {
         return true;
     }
 
-    private void serve(HttpRoutes routes, CoreExchange exchange, Callback callback) {
+    private void serve(HttpRoutes routes, CoreExchange exchange, Callback callback, TraceSpan span) {
         long start = System.nanoTime();
         try {
             try {
@@ -139,6 +166,12 @@ public final class RoutesHandler extends Handler.Abstract {
             exchange.release();
             String label = exchange.handlerLabel();
             metrics.handler(label != null ? label : routes.handlerLabel()).observe(exchange.status(), System.nanoTime() - start);
+            if (span != TraceSpan.NONE) {
+                span.attribute("http.response.status_code", exchange.status());
+                if (exchange.status() >= 500) {
+                    span.error("HTTP " + exchange.status());
+                }
+            }
         }
     }
 }

@@ -77,6 +77,7 @@ public final class WebComponent {
     private final io.promethium.web.internal.metrics.Collectors collectors;
     /** The storage view (primary and remote-read secondaries): the highest-ranked {@link Storage}. */
     private final ServiceSlot<Storage> storage = new ServiceSlot<>("storage");
+    private volatile io.promethium.tracing.Tracer tracer = io.promethium.tracing.Tracer.NONE;
     /** The primary storage alone, for {@code /federate} (local only, as Prometheus's). */
     private final ServiceSlot<Storage> localStorage = new ServiceSlot<>("local storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
@@ -171,7 +172,7 @@ public final class WebComponent {
                 routes.addBuiltIn(router);
             }
         }
-        for (HttpRoutes r : new QueryResource(engine, storage, clock).routes(FormValues.MAX_FORM_BYTES, agent)) {
+        for (HttpRoutes r : new QueryResource(engine, storage, clock, () -> tracer).routes(FormValues.MAX_FORM_BYTES, agent)) {
             routes.addBuiltIn(r);
         }
         for (HttpRoutes r : new SeriesResource(storage).routes(FormValues.MAX_FORM_BYTES, agent)) {
@@ -183,7 +184,7 @@ public final class WebComponent {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(WebComponent.class.getClassLoader());
         try {
-            server = new HttpServer(config.listenAddress(), new RoutesHandler(routes, httpMetrics, cors, routePrefix), webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
+            server = new HttpServer(config.listenAddress(), new RoutesHandler(routes, httpMetrics, cors, routePrefix, () -> tracer), webConfig, Durations.parse(config.readTimeout()).toMillis(), maxConnections(config.maxConnections()),
                     routePrefix);
             server.start();
         } finally {
@@ -238,6 +239,17 @@ public final class WebComponent {
 
     void unbindHttpRoutes(HttpRoutes service) {
         routes.remove(service);
+    }
+
+    /** The server's tracing (the tracing bundle): a span per request and per query when its config enables it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTracing(io.promethium.tracing.Tracing service) {
+        tracer = service.tracer(io.promethium.tracing.Tracing.PROMETHEUS);
+    }
+
+    void unbindTracing(io.promethium.tracing.Tracing service) {
+        tracer = io.promethium.tracing.Tracer.NONE;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -10,7 +10,15 @@ import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
 import io.promethium.web.internal.metrics.MetricsResource;
 import io.promethium.web.internal.server.ApiServer;
+import io.promethium.web.internal.metrics.HttpMetrics;
+import io.promethium.web.internal.server.HttpServer;
+import io.promethium.web.internal.server.WebConfigFile;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -205,6 +213,128 @@ class RouteSwapTest {
             assertEquals("instance " + System.identityHashCode(replacement), server.get("/api/v1/write").body());
             server.routes.remove(old);
             assertEquals("instance " + System.identityHashCode(replacement), server.get("/api/v1/write").body());
+        }
+    }
+
+    /**
+     * A plugin update unbinds the old instance before the new one is bound (the launcher stops
+     * the old version first): a request arriving in the gap waits and is served by the
+     * replacement instead of a 404, over HTTP.
+     */
+    @Test
+    void aRequestInTheGapOfAnUpdateWaitsAndIsServedByTheReplacement() throws Exception {
+        try (ApiServer server = new ApiServer(w -> { })) {
+            Receiver old = new Receiver("/api/v1/write", true);
+            Receiver replacement = new Receiver("/api/v1/write", true);
+            server.routes.add(old);
+            server.routes.remove(old);
+            Thread binder = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                server.routes.add(replacement);
+            });
+            var response = server.get("/api/v1/write");
+            binder.join();
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("instance " + System.identityHashCode(replacement), response.body());
+        }
+    }
+
+    @Test
+    void aPathWhoseRoutesWentAndDidNotComeBackAnswers503WithRetryAfterThenAfterTheGracePeriod404() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(3), Duration.ofMillis(50));
+        Receiver gone = new Receiver("/api/v1/write", true);
+        table.add(gone);
+        HttpServer server = new HttpServer("127.0.0.1:0", new RoutesHandler(table, new HttpMetrics(), null, "/"),
+                WebConfigFile.NONE, 30_000, 8, "/");
+        server.start();
+        try {
+            table.remove(gone);
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> during = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/write")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, during.statusCode(), during.body());
+            assertEquals("1", during.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(during.body().contains("the plugin serving /api/v1/write went"), during.body());
+            Thread.sleep(3100);
+            HttpResponse<String> after = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/write")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, after.statusCode(), "after the grace period the path is simply not served");
+            assertEquals("404 page not found\n", after.body());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aPathBelowAPrefixWhoseRoutesWentIsWaitedForAndOthersAreNot() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ofMillis(100));
+        Receiver prefix = new Receiver("/greeting", false);
+        table.add(prefix);
+        table.remove(prefix);
+        assertEquals("other", table.await("/greeting/alice").handlerLabel(), "a path below the prefix: the 503 answer");
+        assertNull(table.await("/greetings"), "another path: the plain 404 at once");
+        assertNull(table.await("/api/v1/write"), "a path never served: the plain 404 at once");
+        Receiver back = new Receiver("/greeting", false);
+        table.add(back);
+        assertSame(back, table.await("/greeting/alice"));
+        table.remove(back);
+        table.add(new Receiver("/greeting", true));
+        assertNull(table.await("/greeting/alice"), "served again (exactly now): nothing below it is waited for");
+    }
+
+    @Test
+    void unbindingAReplacedOrRefusedInstanceLeavesNothingToWaitFor() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ofSeconds(30));
+        Receiver old = new Receiver("/api/v1/write", true);
+        Receiver replacement = new Receiver("/api/v1/write", true);
+        table.add(old);
+        table.add(replacement);
+        table.remove(old);
+        assertSame(replacement, table.await("/api/v1/write"));
+        table.addBuiltIn(new Other("/api/v1/query"));
+        Other refused = new Other("/api/v1/query");
+        table.add(refused);
+        table.remove(refused);
+        assertNotSame(refused, table.await("/api/v1/query"));
+    }
+
+    /** More waiters than the table allows: the rest are answered 503 at once instead of holding the server's threads. */
+    @Test
+    void waitersBeyondTheLimitAreAnswered503AtOnce() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ofSeconds(30));
+        Receiver gone = new Receiver("/api/v1/write", true);
+        table.add(gone);
+        table.remove(gone);
+        CountDownLatch released = new CountDownLatch(RouteTable.MAX_WAITERS);
+        List<Thread> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < RouteTable.MAX_WAITERS; i++) {
+            waiting.add(Thread.ofVirtual().start(() -> {
+                try {
+                    table.await("/api/v1/write");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                released.countDown();
+            }));
+        }
+        Receiver back = new Receiver("/api/v1/write", true);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (table.waiting() < RouteTable.MAX_WAITERS && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(RouteTable.MAX_WAITERS, table.waiting());
+            HttpRoutes answer = table.await("/api/v1/write");
+            assertEquals("other", answer.handlerLabel(), "one more is not let in: the 503 answer at once");
+        } finally {
+            table.add(back);
+            assertTrue(released.await(10, TimeUnit.SECONDS), "the waiters are served by the replacement");
         }
     }
 }

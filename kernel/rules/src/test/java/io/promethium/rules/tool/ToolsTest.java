@@ -328,6 +328,76 @@ class ToolsTest {
                 + "        got: {__name__=\"h\"} {{count:2 sum:3 counter_reset_hint:not_reset buckets:[2]}}\n");
     }
 
+    /**
+     * Hints as promtool 3's test storage reads them back: the first histogram of each head chunk
+     * is unknown, the others not_reset. A steady 1m counter fills 256 bytes of chunk by its 60th
+     * histogram, so the head predicts six chunks for the 24 h range and cuts at 240m; a counter
+     * reset starts a chunk too (promtool 3 prints no hint there; this storage used to print
+     * not_reset at 240m and reset at the reset).
+     */
+    @Test
+    void testRulesReadsHistogramHintsBackAsPrometheusHeadChunksGiveThem() throws Exception {
+        Files.writeString(dir.resolve("test.yml"), """
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: h
+                        values: '{{schema:0 sum:1 count:1 buckets:[1]}}+{{schema:0 sum:1 count:1 buckets:[1]}}x300'
+                      - series: r
+                        values: '{{sum:5 count:5 buckets:[5]}} {{sum:1 count:1 buckets:[1]}} {{sum:2 count:2 buckets:[2]}}'
+                    promql_expr_test:
+                      - expr: h
+                        eval_time: 239m
+                        exp_samples:
+                          - labels: h
+                            histogram: '{{count:240 sum:240 counter_reset_hint:not_reset buckets:[240]}}'
+                      - expr: h
+                        eval_time: 240m
+                        exp_samples:
+                          - labels: h
+                            histogram: '{{count:241 sum:241 buckets:[241]}}'
+                      - expr: h
+                        eval_time: 241m
+                        exp_samples:
+                          - labels: h
+                            histogram: '{{count:242 sum:242 counter_reset_hint:not_reset buckets:[242]}}'
+                      - expr: histogram_count(increase(h[10m]))
+                        eval_time: 245m
+                        exp_samples:
+                          - value: 10
+                      - expr: r
+                        eval_time: 1m
+                        exp_samples:
+                          - labels: r
+                            histogram: '{{count:1 sum:1 buckets:[1]}}'
+                      - expr: r
+                        eval_time: 2m
+                        exp_samples:
+                          - labels: r
+                            histogram: '{{count:2 sum:2 counter_reset_hint:not_reset buckets:[2]}}'
+                  # promqltest's functions.test series: 1000 equal histograms at 10s take 4 bits each,
+                  # so one chunk holds them all (a float chunk would be cut at 120 samples).
+                  - interval: 10s
+                    input_series:
+                      - series: 'http_requests_histogram{job="api-server", instance="1", group="canary"}'
+                        values: '{{schema:0 count:1 sum:2}}x1000'
+                    promql_expr_test:
+                      - expr: http_requests_histogram
+                        eval_time: 1200s
+                        exp_samples:
+                          - labels: 'http_requests_histogram{job="api-server", instance="1", group="canary"}'
+                            histogram: '{{count:1 sum:2 counter_reset_hint:not_reset}}'
+                      - expr: http_requests_histogram
+                        eval_time: 9990s
+                        exp_samples:
+                          - labels: 'http_requests_histogram{job="api-server", instance="1", group="canary"}'
+                            histogram: '{{count:1 sum:2 counter_reset_hint:not_reset}}'
+                """);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+    }
+
     @Test
     void testRulesFailsAnExpectedHistogramThatIsAFloat() throws Exception {
         Files.writeString(dir.resolve("test.yml"), """

@@ -24,9 +24,10 @@ import java.util.TreeSet;
 /**
  * A small in-memory storage for rule unit tests ({@code test rules}) and the rules' own tests:
  * primitive arrays per series, in-order appends only, visible at commit. Thread-safe by one lock.
- * Native histograms are kept as float histograms; a histogram that follows a histogram of the same
- * series is read back with the hint Prometheus's TSDB gives it within a chunk ({@code not_reset},
- * or {@code reset} where its counts went down), so {@code test rules} shows what promtool shows.
+ * Native histograms are kept as float histograms, each read back with the counter-reset hint
+ * promtool 3's test storage gives it: {@link HeadChunkModel} follows where Prometheus's head cuts
+ * the series' chunks ({@code unknown} first in a chunk, {@code not_reset} after, {@code gauge} in
+ * a gauge chunk), so {@code test rules} shows what promtool shows.
  */
 public final class MemoryStorage implements Storage {
 
@@ -41,6 +42,8 @@ public final class MemoryStorage implements Storage {
         /** Null until the series' first histogram; then {@code hists[i]} is sample i's histogram or null. */
         FloatHistogram[] hists;
         int size;
+        /** Where Prometheus's head would cut this series' chunks, for the hints read back. */
+        final HeadChunkModel chunks = new HeadChunkModel();
 
         void add(long t, double v) {
             add(t, v, null);
@@ -58,13 +61,20 @@ public final class MemoryStorage implements Storage {
                 if (hists == null) {
                     hists = new FloatHistogram[times.length];
                 }
-                FloatHistogram prev = size == 0 ? null : hists[size - 1];
-                if (prev != null && h.counterResetHint() == CounterResetHint.UNKNOWN) {
-                    h = withHint(h, isReset(prev, h) ? CounterResetHint.COUNTER_RESET : CounterResetHint.NOT_COUNTER_RESET);
+                if (h.isStale()) {
+                    chunks.appendHistogram(t, null);
+                } else {
+                    CounterResetHint hint = chunks.appendHistogram(t, h);
+                    if (hint != h.counterResetHint()) {
+                        h = withHint(h, hint);
+                    }
                 }
                 hists[size] = h;
-            } else if (hists != null) {
-                hists[size] = null;
+            } else {
+                chunks.appendFloat(t, v);
+                if (hists != null) {
+                    hists[size] = null;
+                }
             }
             times[size] = t;
             values[size] = v;
@@ -74,48 +84,6 @@ public final class MemoryStorage implements Storage {
         long lastTime() {
             return size == 0 ? Long.MIN_VALUE : times[size - 1];
         }
-    }
-
-    /** As Prometheus's chunk appender: a reset when the schema, zero threshold or any count went down. */
-    private static boolean isReset(FloatHistogram prev, FloatHistogram h) {
-        if (h.schema() != prev.schema() || h.zeroThreshold() != prev.zeroThreshold()
-                || h.count() < prev.count() || h.zeroCount() < prev.zeroCount()) {
-            return true;
-        }
-        return sideReset(prev.positiveSpans(), prev.positiveBuckets(), prev.positiveBucketCount(),
-                h.positiveSpans(), h.positiveBuckets(), h.positiveBucketCount())
-                || sideReset(prev.negativeSpans(), prev.negativeBuckets(), prev.negativeBucketCount(),
-                        h.negativeSpans(), h.negativeBuckets(), h.negativeBucketCount());
-    }
-
-    /** Whether a bucket of {@code prev} lost count or vanished in {@code cur}. */
-    private static boolean sideReset(io.promethium.api.model.HistogramSpans ps, double[] pb, int pn,
-            io.promethium.api.model.HistogramSpans cs, double[] cb, int cn) {
-        Map<Integer, Double> cur = new java.util.HashMap<>();
-        int[] ci = indexes(cs, cn);
-        for (int i = 0; i < cn; i++) {
-            cur.merge(ci[i], cb[i], Double::sum);
-        }
-        int[] pi = indexes(ps, pn);
-        for (int i = 0; i < pn; i++) {
-            if (pb[i] != 0 && cur.getOrDefault(pi[i], 0.0) < pb[i]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int[] indexes(io.promethium.api.model.HistogramSpans spans, int n) {
-        int[] idx = new int[n];
-        int k = 0;
-        int next = 0;
-        for (int s = 0; s < spans.count(); s++) {
-            next += spans.offset(s);
-            for (int j = 0; j < spans.length(s) && k < n; j++) {
-                idx[k++] = next++;
-            }
-        }
-        return idx;
     }
 
     private static FloatHistogram withHint(FloatHistogram h, CounterResetHint hint) {

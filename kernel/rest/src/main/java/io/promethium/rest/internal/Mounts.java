@@ -33,6 +33,9 @@ final class Mounts {
     /** How long a request to a reserved path waits, once the server is ready, for the whiteboard to serve it. */
     static final long START_WAIT_MILLIS = 30_000;
 
+    /** How long a request whose path was unmounted under it waits for the path to be mounted again. */
+    static final long REMOUNT_WAIT_MILLIS = 5_000;
+
     private final BundleContext context;
     private final BooleanSupplier ready;
     private final Map<String, Slot> slots = new HashMap<>();
@@ -71,6 +74,31 @@ final class Mounts {
             slots.put(mount.prefix(), slot);
         }
         slot.serve(container);
+        notifyAll();
+    }
+
+    /**
+     * What serves {@code prefix} once it is mounted again, waiting until {@code deadline}: for a
+     * request that took a path's service just before it was unmounted (a plugin's resource being
+     * swapped), as the route table waits for a replacement. Null when it is not in time.
+     */
+    synchronized Served awaitRemount(String prefix, long deadline) {
+        while (true) {
+            Slot slot = slots.get(prefix);
+            if (slot != null && slot.target != null) {
+                return slot.target;
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return null;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /** {@code container} no longer serves {@code prefix}; a reserved path stays mounted, waiting again. */
@@ -148,6 +176,10 @@ final class Mounts {
             Served container = target;
             if (container == null) {
                 container = awaitTarget();
+            }
+            if (container == null && closed && ready.getAsBoolean()) {
+                // Unmounted under this request (its resource is being swapped): the path's next service serves it.
+                container = awaitRemount(prefix, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOUNT_WAIT_MILLIS));
             }
             if (container == null) {
                 exchange.respond(503, "text/plain; charset=utf-8", "Service Unavailable\n");

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +40,23 @@ final class RoutesContainer implements Container, Mounts.Served {
     private final String base;
     private volatile ApplicationHandler handler;
     private final Map<String, Mount> mounts = new LinkedHashMap<>();
+    /** The mounts, for request threads (the map is the reloads'); changed under {@link #servedChanged}. */
+    private volatile List<Mount> served = List.of();
+    private final Object servedChanged = new Object();
+    /** How long a request whose path was unmounted under it waits for it to be mounted again. */
+    static final long REMOUNT_WAIT_MILLIS = 5_000;
+    /**
+     * Shared by each request while Jersey handles it, exclusive while a reload shuts the old
+     * application down and starts the new one: a request taken by the old application finishes
+     * on it before it shuts down (else Jersey answers 500, "Request scope has been already shut
+     * down", to a request arriving while a plugin's resource is swapped), and a request arriving
+     * during the switch waits for the new one. The old application must shut down before the new
+     * one starts (the whiteboard's shutdown listener disposes what both share), so the two
+     * cannot overlap instead.
+     */
+    private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
+    /** How long a reload waits for the requests in flight; then it switches anyway (a request that hangs cannot hold it). */
+    static final long SWITCH_WAIT_MILLIS = 10_000;
 
     RoutesContainer(Mounts routes, String applicationPath, ResourceConfig config) {
         this.routes = routes;
@@ -101,30 +120,65 @@ final class RoutesContainer implements Container, Mounts.Served {
         // No WADL: it needs a JAXB implementation, and costs start-up for a document nobody asks for.
         configuration.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ApplicationHandler next = withRuntimeLoader(() -> new ApplicationHandler(configuration));
+        Map<String, Mount> wanted = wanted(next);
+        // Paths the new application does not serve are unmounted before it answers: a request to
+        // one then meets the route table (which waits for a replacement, as in a plugin update)
+        // instead of the new application's 404.
+        unmountAllBut(wanted);
         // As Jersey's own containers: the old application shuts down while the container still
         // answers with it, then the new one starts (its listeners ask the container for it).
-        ApplicationHandler previous = handler;
-        if (previous != null) {
-            previous.onShutdown(this);
+        boolean exclusive = lockForSwitch();
+        try {
+            ApplicationHandler previous = handler;
+            if (previous != null) {
+                previous.onShutdown(this);
+            }
+            handler = next;
+            if (previous != null) {
+                next.onReload(this);
+            }
+            next.onStartup(this);
+        } finally {
+            if (exclusive) {
+                switching.writeLock().unlock();
+            }
         }
-        handler = next;
-        if (previous != null) {
-            next.onReload(this);
-        }
-        next.onStartup(this);
-        remount(next);
+        mountAll(wanted);
     }
 
     synchronized void close() {
         mounts.keySet().forEach(prefix -> routes.unmount(prefix, this));
         mounts.clear();
-        ApplicationHandler h = handler;
-        if (h != null) {
-            h.onShutdown(this);
+        publishServed();
+        boolean exclusive = lockForSwitch();
+        try {
+            ApplicationHandler h = handler;
+            if (h != null) {
+                h.onShutdown(this);
+            }
+        } finally {
+            if (exclusive) {
+                switching.writeLock().unlock();
+            }
         }
     }
 
-    private void remount(ApplicationHandler h) {
+    /** Waits (up to {@link #SWITCH_WAIT_MILLIS}) for the requests in flight; false when it switches without them. */
+    private boolean lockForSwitch() {
+        try {
+            if (switching.writeLock().tryLock(SWITCH_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            LOG.warning("JAX-RS application " + (base.isEmpty() ? "/" : base) + " reloaded with requests still in flight after "
+                    + SWITCH_WAIT_MILLIS + " ms: they may fail");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /** Where the application's root resources are to be mounted, by prefix. */
+    private Map<String, Mount> wanted(ApplicationHandler h) {
         Map<String, Mount> wanted = new LinkedHashMap<>();
         for (Resource resource : h.getInjectionManager().getInstance(ExtendedResourceContext.class)
                 .getResourceModel().getRootResources()) {
@@ -139,6 +193,10 @@ final class RoutesContainer implements Container, Mounts.Served {
         if (!wanted.keySet().equals(mounts.keySet())) {
             LOG.info("JAX-RS application " + (base.isEmpty() ? "/" : base) + " served at " + wanted.keySet());
         }
+        return wanted;
+    }
+
+    private void unmountAllBut(Map<String, Mount> wanted) {
         List<String> gone = new ArrayList<>();
         mounts.forEach((prefix, mount) -> {
             if (!mount.equals(wanted.get(prefix))) {
@@ -149,12 +207,34 @@ final class RoutesContainer implements Container, Mounts.Served {
             mounts.remove(prefix);
             routes.unmount(prefix, this);
         }
+        publishServed();
+    }
+
+    private void publishServed() {
+        synchronized (servedChanged) {
+            served = List.copyOf(mounts.values());
+            servedChanged.notifyAll();
+        }
+    }
+
+    private void mountAll(Map<String, Mount> wanted) {
         for (Mount mount : wanted.values()) {
             if (!mounts.containsKey(mount.prefix())) {
                 mounts.put(mount.prefix(), mount);
                 routes.mount(mount, this);
             }
         }
+        publishServed();
+    }
+
+    /** Whether {@code path} is under one of this application's mounts now. */
+    private boolean serves(String path) {
+        for (Mount m : served) {
+            if (path.equals(m.prefix()) || (!m.exact() && path.startsWith(m.prefix() + "/"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Jersey finds its RuntimeDelegate through the context class loader: the implementation's. */
@@ -172,7 +252,49 @@ final class RoutesContainer implements Container, Mounts.Served {
     /** Answers one request through Jersey. */
     @Override
     public void serve(HttpExchange exchange) throws IOException {
-        ApplicationHandler h = handler;
+        String path = exchange.path();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOUNT_WAIT_MILLIS);
+        while (true) {
+            switching.readLock().lock();
+            try {
+                if (serves(path)) {
+                    serve(handler, exchange);
+                    return;
+                }
+            } finally {
+                switching.readLock().unlock();
+            }
+            // Taken from its mount just before a reload unmounted it (its plugin is being updated):
+            // wait for a later reload to mount the path again, as the route table waits for a replacement.
+            if (!awaitServed(path, deadline)) {
+                exchange.responseHeader("Retry-After", "1");
+                exchange.respond(503, "text/plain; charset=utf-8", "503 service unavailable: the JAX-RS resource at "
+                        + path + " is being replaced\n");
+                return;
+            }
+        }
+    }
+
+    /** Waits until {@code path} is mounted again or {@code deadline}; whether it is. */
+    private boolean awaitServed(String path, long deadline) {
+        synchronized (servedChanged) {
+            while (!serves(path)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    servedChanged.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private void serve(ApplicationHandler h, HttpExchange exchange) throws IOException {
         String scheme = exchange.secure() ? "https" : "http";
         String authority = exchange.requestHeader("Host").orElse("localhost");
         URI baseUri;

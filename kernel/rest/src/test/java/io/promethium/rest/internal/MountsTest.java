@@ -128,4 +128,31 @@ class MountsTest {
         mounts.close();
         assertThat(registered).isEmpty();
     }
+
+    /**
+     * A request that took a path's service just before a reload unmounted it (a plugin's resource
+     * being swapped) is served by the path's next service instead of answered 503.
+     */
+    @Test
+    void aRequestCaughtByAnUnmountIsServedOnceThePathIsMountedAgain() throws Exception {
+        Mounts mounts = new Mounts(context, () -> true);
+        mounts.mount(new RoutesContainer.Mount("/greeting", false), OK);
+        HttpRoutes taken = registered.get(0);
+        mounts.unmount("/greeting", OK);
+        assertThat(registered).isEmpty();
+        Answer caught = new Answer();
+        CompletableFuture<Void> request = CompletableFuture.runAsync(() -> {
+            try {
+                taken.handle(caught.exchange());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertThat(request).as("waits for the path to be mounted again").isNotDone();
+        mounts.mount(new RoutesContainer.Mount("/greeting", false), exchange -> exchange.respond(200, "text/plain", "replacement\n"));
+        request.get(10, TimeUnit.SECONDS);
+        assertThat(caught.status).isEqualTo(200);
+        assertThat(caught.body).isEqualTo("replacement\n");
+    }
 }

@@ -51,6 +51,8 @@ final class Server implements Lifecycle, ServerInfo {
     static final String START_ASIDE_HEADER = "Promethium-Start-Aside";
     /** The old generation's size below which {@link OldGenPacer} starts no collection (Go's minimum heap is 4 MB). */
     private static final long PACER_FLOOR_BYTES = 16L << 20;
+    /** The free committed heap below which {@link G1HeapGiveBack} asks for nothing. */
+    private static final long GIVE_BACK_SLACK_BYTES = 64L << 20;
 
     private final Flags flags;
     private final Path home;
@@ -77,6 +79,7 @@ final class Server implements Lifecycle, ServerInfo {
     /** Runs until stopped; returns the process exit code. */
     int run() throws Exception {
         int gcPercent = gcPercent(System.getProperty("promethium.gc.percent"));
+        long giveBackMillis = giveBackSeconds(System.getProperty("promethium.gc.giveback")) * 1000;
         // Read before anything starts: a trust store that cannot be read stops the server, naming the flag.
         PluginSignatures signatures = PluginSignatures.fromFlag(flags.get(PluginSignatures.FLAG));
         FrameworkCache cache = null;
@@ -164,6 +167,7 @@ final class Server implements Lifecycle, ServerInfo {
         // of them, 0.8 s of pauses, replay to ready 4.0 -> 6.7 s). The first young collection
         // after this starts one full collection that measures the live size.
         java.util.Optional<OldGenPacer> pacer = OldGenPacer.start(gcPercent, PACER_FLOOR_BYTES);
+        java.util.Optional<G1HeapGiveBack> giveBack = G1HeapGiveBack.start(giveBackMillis, GIVE_BACK_SLACK_BYTES);
         if (!announceReady() && listening.get() == null) {
             LOG.warning("The config is loaded, but the web listener has not started (see the errors above): no web requests are received yet");
         }
@@ -187,6 +191,7 @@ final class Server implements Lifecycle, ServerInfo {
         watcher.shutdownNow();
         boolean stopped = stopFramework();
         pacer.ifPresent(OldGenPacer::stop);
+        giveBack.ifPresent(G1HeapGiveBack::stop);
         cache.release();
         LOG.info(stopped ? "See you next time!" : "Stopped with bundles still running after 10s");
         return 0;
@@ -213,6 +218,30 @@ final class Server implements Lifecycle, ServerInfo {
             // refused below
         }
         throw new IllegalArgumentException("promethium.gc.percent (PROMETHIUM_GC_PERCENT) must be a positive whole number of percent or 'off', got '" + value + "'");
+    }
+
+    /**
+     * How long G1's heap must stay more than half free after young collections before
+     * {@link G1HeapGiveBack} asks for a concurrent cycle, in seconds (system property
+     * {@code promethium.gc.giveback}, set by bin/promethium from {@code PROMETHIUM_GC_GIVEBACK}):
+     * 60 when unset, 0 for {@code off}.
+     */
+    static long giveBackSeconds(String value) {
+        if (value == null || value.isBlank()) {
+            return 60;
+        }
+        if (value.strip().equalsIgnoreCase("off")) {
+            return 0;
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("promethium.gc.giveback (PROMETHIUM_GC_GIVEBACK) must be a positive whole number of seconds or 'off', got '" + value + "'");
     }
 
     /** A framework initialised on the cache folder (bundles of a kept cache are there, not started). */

@@ -15,7 +15,8 @@ import java.util.Locale;
  * of the targets replaced every minute (their series get a staleness marker, then nothing), 2-minute
  * blocks, the head cut by the commit that makes it span 1.5 blocks (as Prometheus does). For each
  * compaction (head cut, truncation, WAL checkpoint, block merges): bytes allocated on the compacting
- * thread, head series before and after, and the time (context only: the machine is shared).
+ * thread, head series and symbols before and after (the symbols of collected series go with
+ * them), and the time (context only: the machine is shared).
  * Allocations, not timings, are the figure to compare. Run:
  * {@code java -cp target/test-classes:target/classes:$(cat target/bench.classpath)
  * io.promethium.tsdb.ChurnCompactionBenchmark [targets] [minutes]} (defaults 200, 12).
@@ -80,6 +81,7 @@ public final class ChurnCompactionBenchmark {
                 headMin = Math.min(headMin, t);
                 if (db.head().maxTime() - db.head().minTime() > o.blockDuration().toMillis() * 3 / 2) {
                     int before = db.head().numSeries();
+                    int symbolsBefore = db.head().symbolCount();
                     afterGc.reset();
                     long c0 = threads.getThreadAllocatedBytes(self);
                     long n0 = System.nanoTime();
@@ -90,10 +92,12 @@ public final class ChurnCompactionBenchmark {
                     maxCompactAllocated = Math.max(maxCompactAllocated, allocated);
                     long liveMax = afterGc.max();
                     maxLive = Math.max(maxLive, liveMax);
+                    long millis = (System.nanoTime() - n0) / 1_000_000;
                     System.out.printf(Locale.ROOT, "minute %4.1f: compaction allocated %,d bytes (%,d per head series), heap after GC "
-                            + "at most %,d bytes during it (%d GCs), head %,d -> %,d series, %d blocks, %d ms%n", t / (double) MINUTE,
-                            allocated, allocated / before, liveMax, afterGc.count(), before, db.head().numSeries(), db.blocks.size(),
-                            (System.nanoTime() - n0) / 1_000_000);
+                            + "at most %,d bytes during it (%d GCs), head %,d -> %,d series, %,d -> %,d symbols (%,d bytes), "
+                            + "%d blocks, %d ms%n", t / (double) MINUTE, allocated, allocated / before, liveMax, afterGc.count(), before,
+                            db.head().numSeries(), symbolsBefore, db.head().symbolCount(), db.head().memory().symbols(), db.blocks.size(),
+                            millis);
                 }
             }
             System.out.printf(Locale.ROOT, "%d targets x %d series, %d min: ingestion allocated %,d bytes; %d compactions allocated %,d bytes "

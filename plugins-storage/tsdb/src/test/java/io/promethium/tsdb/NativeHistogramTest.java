@@ -240,6 +240,24 @@ class NativeHistogramTest {
     }
 
     @Test
+    void exemplarLabelsReplayedFromTheWalAreNotKeptAsHeadSymbols() {
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            Appender app = db.appender();
+            long ref = app.appendHistogram(0, LATENCY, 1000, Histograms.counter(1));
+            for (int i = 0; i < 50; i++) {
+                app.appendExemplar(ref, LATENCY, new Exemplar(Labels.of("trace_id", "trace-" + i), i, 1000 + i, true));
+            }
+            app.commit();
+        }
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            assertThat(db.selectExemplars(0, 5000, List.of(List.of(Matcher.equal("job", "api")))).get(0).exemplars()).hasSize(50);
+            // The series' names and values only: the trace ids belong to no series, and no
+            // truncation would ever find a series whose collection drops them.
+            assertThat(db.head().symbolCount()).isEqualTo(2 * LATENCY.size());
+        }
+    }
+
+    @Test
     void exemplarBufferKeepsOnlyTheNewest() {
         try (Tsdb db = Tsdb.open(options(dir))) {
             db.setMaxExemplars(3);

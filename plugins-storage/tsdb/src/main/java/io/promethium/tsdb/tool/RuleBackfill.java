@@ -284,6 +284,9 @@ final class RuleBackfill {
         }
         HttpResponse<byte[]> resp;
         try {
+            // The JDK's client tells only that an address did not resolve (and its negative cache
+            // forgets why): looking the host up first keeps the resolver's reason for GoNetErrors.
+            java.net.InetAddress.getByName(base.getHost());
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

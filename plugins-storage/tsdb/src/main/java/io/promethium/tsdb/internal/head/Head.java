@@ -20,7 +20,14 @@ import java.util.function.Consumer;
  * through {@link HeadAppender}; persisted ranges are dropped by {@link #truncateBefore}.
  */
 public final class Head implements org.apache.lucene.util.Accountable {
-    private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
+    /**
+     * The label strings of the head's series, each the JVM's canonical instance: a cache in front
+     * of {@link String#intern()}. Rebuilt from the postings when series are garbage-collected
+     * ({@link #truncateBefore}), as Prometheus's head rebuilt its symbols from its postings in
+     * {@code gc()}: under churn every replaced target leaves label values (a pod name) that no
+     * live series uses, which would otherwise stay here for good.
+     */
+    private volatile ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
     /**
      * One instance per distinct metadata: the series of a family share it, across targets and
      * after replay (which decodes a copy per series), instead of each holding its own help text.
@@ -288,15 +295,23 @@ public final class Head implements org.apache.lucene.util.Accountable {
         if (ref > Integer.MAX_VALUE) {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
         }
-        Labels interned = intern(labels);
-        MemSeries fresh = new MemSeries(ref, interned);
-        MemSeries prior = byLabels.putIfAbsent(fresh);
-        if (prior != null) {
-            return prior;
+        // The read side of the GC lock from interning to indexing: the symbol rebuild at GC (write
+        // side) then sees the new series' strings in the postings, or runs before they are added.
+        // Once per new series, not per sample; reentrant from a commit, which holds it already.
+        gcLock.readLock().lock();
+        try {
+            Labels interned = intern(labels);
+            MemSeries fresh = new MemSeries(ref, interned);
+            MemSeries prior = byLabels.putIfAbsent(fresh);
+            if (prior != null) {
+                return prior;
+            }
+            postings.add((int) ref, interned);
+            metrics.seriesCreated.increment();
+            return fresh;
+        } finally {
+            gcLock.readLock().unlock();
         }
-        postings.add((int) ref, interned);
-        metrics.seriesCreated.increment();
-        return fresh;
     }
 
     /**
@@ -331,6 +346,30 @@ public final class Head implements org.apache.lucene.util.Accountable {
      */
     String symbol(String s) {
         return symbols.computeIfAbsent(s, String::intern);
+    }
+
+    /**
+     * Keeps only the strings of live series: those in the postings (every label name and value of
+     * every indexed series). Runs under the GC lock's write side, which series creation's read side
+     * excludes, so no series is mid-way between interning and indexing. A fresh table rather than
+     * removals from the old one, which would keep its grown bucket array. Queriers do not read the
+     * symbols (they read the series' own label strings), and WAL records, the checkpoint and the
+     * block writer encode those label strings themselves: none needs a dropped symbol.
+     */
+    private void rebuildSymbols() {
+        ConcurrentHashMap<String, String> live = new ConcurrentHashMap<>();
+        postings.forEachSymbol(s -> live.put(s, s));
+        symbols = live;
+    }
+
+    /** The number of distinct label strings the head keeps (see {@link #symbols}). */
+    public int symbolCount() {
+        return symbols.size();
+    }
+
+    /** The head's symbol for {@code s} if it keeps one, else null (for tests). */
+    String keptSymbol(String s) {
+        return symbols.get(s);
     }
 
     void updateTimes(long batchMin, long batchMax) {
@@ -422,6 +461,9 @@ public final class Head implements org.apache.lucene.util.Accountable {
                 refs.set(s.ref(), null, Long.MIN_VALUE);
                 postings.remove((int) s.ref(), s.labels());
                 metrics.seriesRemoved.increment();
+            }
+            if (!dead.isEmpty()) {
+                rebuildSymbols();
             }
             minValidTime = Math.max(minValidTime, mint);
             persistedBefore = Math.max(persistedBefore, mint);

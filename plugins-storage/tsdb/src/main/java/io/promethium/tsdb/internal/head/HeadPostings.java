@@ -56,6 +56,25 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
         }
     }
 
+    /**
+     * Calls {@code action} with every label name and every value of each name (a value used under
+     * two names twice), under the read lock: the head's live symbols, as Prometheus's
+     * {@code MemPostings} serve its head's.
+     */
+    void forEachSymbol(java.util.function.Consumer<String> action) {
+        lock.readLock().lock();
+        try {
+            for (Map.Entry<String, Map<String, RoaringBitmap>> e : byName.entrySet()) {
+                action.accept(e.getKey());
+                for (String value : e.getValue().keySet()) {
+                    action.accept(value);
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     public void add(int id, Labels labels) {
         lock.writeLock().lock();
         try {

@@ -453,7 +453,9 @@ public final class WalRecords {
                     long ref = in.readUvarint();
                     long t = in.readVarint();
                     double v = Double.longBitsToDouble(in.readLong());
-                    visitor.exemplar(ref, new Exemplar(labels(in, buf, labels), v, t, true));
+                    // Through the texts' cache, not the head's symbols: an exemplar's labels (a
+                    // trace id) belong to no series, and nothing would ever drop them there.
+                    visitor.exemplar(ref, new Exemplar(labels(in, buf, texts), v, t, true));
                 }
             }
             case METADATA, METADATA_FAMILY -> {

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * {@code jcmd}), and the log scanned for {@code level=ERROR} lines and JVM errors. At the end: over
  * the last 2/3 of the run (the last 40 minutes of an hour) RSS must stay flat within 10% (the
  * median of the window's last quarter against that of its first quarter), the live heap too (a
- * full collection asked for through {@code jcmd GC.run} at the window's start and at the end, the
+ * full collection asked for through {@code jcmd GC.class_histogram} at the window's start and at the end, the
  * only two the soak forces: G1 marks the old generation seldom in a large heap, so the heap after
  * its own collections says little of the live data), and
  * threads, file descriptors and direct memory must not grow (the last quarter's largest at most
@@ -139,7 +139,7 @@ public final class Soak {
             while (System.nanoTime() < end) {
                 if (Double.isNaN(liveAtWindowStart) && System.nanoTime() >= windowStart) {
                     liveAtWindowStart = liveHeapMb(jcmd, pid, gc);
-                    System.out.printf(Locale.ROOT, "soak: the window starts; live heap (a full collection, jcmd GC.run): %.0f MB%n", liveAtWindowStart);
+                    System.out.printf(Locale.ROOT, "soak: the window starts; live heap (a full collection, jcmd GC.class_histogram): %.0f MB%n", liveAtWindowStart);
                 }
                 Thread.sleep(Math.min(TimeUnit.SECONDS.toMillis(o.sampleSeconds()), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 if (!server.isAlive()) {
@@ -410,11 +410,13 @@ public final class Soak {
     }
 
     /**
-     * The live heap in MB: a full collection asked for with {@code jcmd PID GC.run} (it returns
+     * The live heap in MB: a full collection asked for with {@code jcmd PID GC.class_histogram}
+     * (not {@code GC.run}: bin/promethium sets {@code -XX:+ExplicitGCInvokesConcurrent}, which makes
+     * that a concurrent cycle; the histogram's collection is always a full one; it returns
      * once the collection is done), read back from the GC log. Twice a run: it perturbs what it measures.
      */
     static double liveHeapMb(String jcmd, long pid, GcLog gc) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         p.waitFor(120, TimeUnit.SECONDS);
         for (int i = 0; i < 20; i++) {

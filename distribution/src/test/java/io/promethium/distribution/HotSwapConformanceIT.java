@@ -60,7 +60,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * </ol>
  * The notifier swap's "removed code never sends" and "notification log kept" are checked by
  * {@link PluginLifecycleIT} (its notifier's text tells versions apart); the TSDB's swap by
- * {@link StorageHotSwapIT}. The page the targets scrape sends a {@code Content-Type}: without
+ * {@link StorageHotSwapIT}; plugins serving HTTP routes (the remote write receiver, a JAX-RS
+ * resource) swapped under load by {@link RouteHotSwapIT}. The page the targets scrape sends a {@code Content-Type}: without
  * one, Prometheus 3 (and Promethium) fail the scrape unless {@code fallback_scrape_protocol} is
  * set.
  */

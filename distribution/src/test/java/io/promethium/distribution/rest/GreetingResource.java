@@ -17,10 +17,24 @@ import jakarta.ws.rs.core.SecurityContext;
 /**
  * The JAX-RS resource of the test plugin {@link RestPluginIT} drops into a running server: a plain
  * annotated class, registered as a service with {@code osgi.jakartars.resource=true} by the
- * plugin's DS descriptor. Only {@code jakarta.ws.rs.*} is imported.
+ * plugin's DS descriptor (and {@code RouteHotSwapIT} swaps under load). Only {@code jakarta.ws.rs.*} is imported.
  */
 @Path("greeting")
 public class GreetingResource {
+
+    /**
+     * Which build of the plugin answers {@code GET /greeting/code}: {@code RouteHotSwapIT} patches
+     * this constant in the class file of its rebuilt copy (same length), so a swap's new code is
+     * told from the old by its answers.
+     */
+    public static final String CODE = "greeting-code-A";
+
+    @GET
+    @Path("code")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String code() {
+        return CODE;
+    }
 
     @GET
     @Produces(MediaType.TEXT_PLAIN)

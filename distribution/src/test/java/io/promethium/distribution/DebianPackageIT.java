@@ -146,7 +146,9 @@ class DebianPackageIT {
      * started as the unit starts it: as user {@code promethium}, with {@code /etc/default/promethium}'s
      * {@code ARGS}, inside the unit's sandbox: systemd does not run here, so the test applies its
      * file-system and privilege options by hand (ProtectSystem=strict with the ReadWritePaths,
-     * ProtectHome, PrivateTmp, PrivateDevices, NoNewPrivileges, an empty CapabilityBoundingSet) and
+     * ProtectHome, PrivateTmp, PrivateDevices, NoNewPrivileges, an empty CapabilityBoundingSet), on
+     * a view with no Java ({@code /usr/lib/jvm} and {@code java} hidden: the server must run on the
+     * package's own runtime, checked by the running process's executable), and
      * leaves the kernel-filter options (seccomp, address families, namespaces) to
      * {@code systemd-analyze}: the unit must pass {@code verify} and stay within an exposure of 4.0
      * in {@code security --offline}. Needs root (skipped elsewhere; under {@code CI=true} root
@@ -181,6 +183,10 @@ class DebianPackageIT {
                     systemd-analyze verify --root=$R /lib/systemd/system/promethium.service && echo "== unit verified"
                     systemd-analyze security --offline=true --root=$R --threshold=40 promethium.service > $S/security.txt \
                         && echo "== exposure within 4.0: $(grep -o 'Overall exposure level.*' $S/security.txt)"
+                    # A machine without Java: the package must bring and use its own runtime.
+                    [ -d $R/usr/lib/jvm ] && mount -t tmpfs -o ro,mode=0755 tmpfs $R/usr/lib/jvm
+                    rm -f $R/usr/bin/java $R/etc/alternatives/java
+                    chroot $R sh -c 'command -v java; ls /usr/lib/jvm' | grep -q . && echo "== java still here" || echo "== no java"
                     # The unit's sandbox, by hand: ReadWritePaths as separate writable mounts, then
                     # ProtectSystem=strict (the rest read-only), ProtectHome, PrivateTmp, PrivateDevices.
                     for p in /var/lib/promethium /var/cache/promethium; do mount --bind $R$p $R$p; done
@@ -201,6 +207,7 @@ class DebianPackageIT {
                       kill -0 $PID 2>/dev/null || { echo "== server exited early"; cat $S/server.log; exit 1; }
                       sleep 0.2
                     done
+                    echo "== java running: $(readlink /proc/$PID/exe)"
                     echo "== data owner: $(chroot $R stat -c %U /var/lib/promethium/data) cache owner: $(chroot $R stat -c %U /var/cache/promethium)"
                     kill -TERM $PID
                     wait $PID && echo "== server exit 0" || echo "== server exit $?"
@@ -239,8 +246,9 @@ class DebianPackageIT {
             assertThat(install.exitValue()).as(out).isZero();
             assertThat(out).containsPattern("== user: promethium:x:\\d+:\\d+:.*:/var/lib/promethium:")
                     .contains("== unit verified", "== exposure within 4.0", "== data owner: promethium cache owner: promethium",
-                            "== server exit 0", "== purged", "== done")
-                    .doesNotContain("== left:", "== sandbox leaks", "== logged:");
+                            "== server exit 0", "== purged", "== done", "== no java")
+                    .containsPattern("== java running: \\S*/usr/lib/promethium/runtime/bin/java\\n")
+                    .doesNotContain("== left:", "== sandbox leaks", "== logged:", "== java still here");
             assertThat(Files.exists(installed)).as("this machine untouched: " + installed).isEqualTo(installedBefore);
         } finally {
             if (install != null && install.isAlive()) {

@@ -12,6 +12,9 @@ public interface TraceSpan extends AutoCloseable {
 
     TraceSpan attribute(String key, long value);
 
+    /** Since 1.1.0. */
+    TraceSpan attribute(String key, double value);
+
     /** Marks the span failed with the error (recorded as an exception event). */
     void error(Throwable error);
 
@@ -36,6 +39,11 @@ public interface TraceSpan extends AutoCloseable {
 
         @Override
         public TraceSpan attribute(String key, long value) {
+            return this;
+        }
+
+        @Override
+        public TraceSpan attribute(String key, double value) {
             return this;
         }
 

@@ -18,6 +18,19 @@ public interface Tracer {
     TraceSpan start(String name);
 
     /**
+     * An internal span that began at {@code startEpochMillis} (a scheduled time: a rule group's
+     * evaluation starts at its slot, so a late start shows). Since 1.1.0.
+     */
+    TraceSpan start(String name, long startEpochMillis);
+
+    /**
+     * The thread's current span, to add attributes to a caller's span (the PromQL engine puts
+     * {@code query} on the span it was called in, as Prometheus's does); {@link TraceSpan#NONE}
+     * without one. Closing it does nothing: its owner ends it. Since 1.1.0.
+     */
+    TraceSpan current();
+
+    /**
      * A server span for an incoming request, child of the remote span its W3C
      * {@code traceparent}/{@code tracestate} headers name (or a new trace); inside a span of
      * another service on this thread (an in-process service's route under the web server's
@@ -39,6 +52,16 @@ public interface Tracer {
 
         @Override
         public TraceSpan start(String name) {
+            return TraceSpan.NONE;
+        }
+
+        @Override
+        public TraceSpan start(String name, long startEpochMillis) {
+            return TraceSpan.NONE;
+        }
+
+        @Override
+        public TraceSpan current() {
             return TraceSpan.NONE;
         }
 

@@ -5,7 +5,7 @@
  * and sent over OTLP. With tracing off a tracer hands out {@link io.promethium.tracing.TraceSpan#NONE}
  * and allocates nothing.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.promethium.tracing;
 

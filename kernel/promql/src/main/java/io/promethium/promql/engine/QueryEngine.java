@@ -18,6 +18,15 @@ public interface QueryEngine {
         return new PromQLEngine(options);
     }
 
+    /**
+     * A new engine whose queries record their stages under {@code tracer} ({@code promqlExec} and
+     * its children, as Prometheus names them) while it is enabled. Since 1.5.0.
+     */
+    static QueryEngine create(EngineOptions options, io.promethium.tracing.Tracer tracer) {
+        java.util.Objects.requireNonNull(tracer, "tracer is null");
+        return new PromQLEngine(options, () -> tracer);
+    }
+
     /** Evaluates {@code query} at one time (ms). */
     QueryResult instantQuery(Queryable storage, String query, long timeMillis);
 

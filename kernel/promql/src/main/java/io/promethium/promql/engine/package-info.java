@@ -13,5 +13,5 @@
  * passed to the storage in every select's hints) and {@code QueryStats.resolution()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.promethium.promql.engine;

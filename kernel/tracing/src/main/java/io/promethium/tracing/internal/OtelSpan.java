@@ -13,15 +13,21 @@ import java.util.function.BiConsumer;
 final class OtelSpan implements TraceSpan {
 
     private final Span span;
+    /** Null for a caller's span handed out by {@code Tracer.current()}: its owner ends it. */
     private final Scope scope;
 
-    private OtelSpan(Span span) {
+    private OtelSpan(Span span, Scope scope) {
         this.span = span;
-        this.scope = span.makeCurrent();
+        this.scope = scope;
     }
 
     static TraceSpan started(Span span) {
-        return new OtelSpan(span);
+        return new OtelSpan(span, span.makeCurrent());
+    }
+
+    /** A span someone else started and ends: attributes only. */
+    static TraceSpan borrowed(Span span) {
+        return new OtelSpan(span, null);
     }
 
     @Override
@@ -32,6 +38,12 @@ final class OtelSpan implements TraceSpan {
 
     @Override
     public TraceSpan attribute(String key, long value) {
+        span.setAttribute(key, value);
+        return this;
+    }
+
+    @Override
+    public TraceSpan attribute(String key, double value) {
         span.setAttribute(key, value);
         return this;
     }
@@ -60,6 +72,9 @@ final class OtelSpan implements TraceSpan {
 
     @Override
     public void close() {
+        if (scope == null) {
+            return;
+        }
         scope.close();
         span.end();
     }

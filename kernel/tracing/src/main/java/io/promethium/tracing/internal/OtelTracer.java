@@ -8,6 +8,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.promethium.tracing.TraceSpan;
 import io.promethium.tracing.Tracer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** A service's tracer: the current SDK tracer, or none (then every span is {@link TraceSpan#NONE}: one volatile read, no allocation). */
@@ -40,6 +41,22 @@ final class OtelTracer implements Tracer {
     public TraceSpan start(String name) {
         io.opentelemetry.api.trace.Tracer t = delegate;
         return t == null ? TraceSpan.NONE : OtelSpan.started(t.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).startSpan());
+    }
+
+    @Override
+    public TraceSpan start(String name, long startEpochMillis) {
+        io.opentelemetry.api.trace.Tracer t = delegate;
+        return t == null ? TraceSpan.NONE : OtelSpan.started(t.spanBuilder(name).setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(startEpochMillis, TimeUnit.MILLISECONDS).startSpan());
+    }
+
+    @Override
+    public TraceSpan current() {
+        if (delegate == null) {
+            return TraceSpan.NONE;
+        }
+        Span span = Span.current();
+        return span.getSpanContext().isValid() ? OtelSpan.borrowed(span) : TraceSpan.NONE;
     }
 
     @Override

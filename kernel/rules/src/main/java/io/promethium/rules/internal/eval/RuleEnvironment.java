@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import io.promethium.tracing.Tracer;
 
 /**
  * What every rule group runs with: the query runner, where results go, where alerts go, and the
@@ -25,10 +26,12 @@ import java.util.function.Supplier;
  * @param outageTolerance {@code --rules.alert.for-outage-tolerance}
  * @param gracePeriod {@code --rules.alert.for-grace-period}
  * @param concurrency {@code --enable-feature=concurrent-rule-eval} with {@code --rules.max-concurrent-evals}
+ * @param tracer the {@code prometheus} tracer: a span per group evaluation and per rule while it is enabled
  */
 public record RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> storage, Consumer<List<Alert>> notifier,
                               LongSupplier clock, Labels externalLabels, String externalUrl, Duration resendDelay,
-                              Duration outageTolerance, Duration gracePeriod, RuleConcurrency concurrency) {
+                              Duration outageTolerance, Duration gracePeriod, RuleConcurrency concurrency,
+                              Supplier<Tracer> tracer) {
 
     public static final Duration DEFAULT_RESEND_DELAY = Duration.ofMinutes(1);
     public static final Duration DEFAULT_OUTAGE_TOLERANCE = Duration.ofHours(1);
@@ -45,6 +48,15 @@ public record RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> s
         requireNonNull(outageTolerance, "outageTolerance is null");
         requireNonNull(gracePeriod, "gracePeriod is null");
         requireNonNull(concurrency, "concurrency is null");
+        requireNonNull(tracer, "tracer is null");
+    }
+
+    /** Without tracing. */
+    public RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> storage, Consumer<List<Alert>> notifier,
+                           LongSupplier clock, Labels externalLabels, String externalUrl, Duration resendDelay,
+                           Duration outageTolerance, Duration gracePeriod, RuleConcurrency concurrency) {
+        this(queries, storage, notifier, clock, externalLabels, externalUrl, resendDelay, outageTolerance, gracePeriod,
+                concurrency, () -> Tracer.NONE);
     }
 
     /** Every rule of a group in order (no concurrent rule evaluation). */
@@ -57,7 +69,7 @@ public record RuleEnvironment(QueryRunner queries, Supplier<? extends Storage> s
 
     public RuleEnvironment withExternalLabels(Labels labels) {
         return new RuleEnvironment(queries, storage, notifier, clock, labels, externalUrl, resendDelay, outageTolerance,
-                gracePeriod, concurrency);
+                gracePeriod, concurrency, tracer);
     }
 
     Map<String, String> externalLabelMap() {

@@ -15,6 +15,9 @@ import io.promethium.rules.RuleStatus;
 import io.promethium.rules.internal.file.GroupDef;
 import io.promethium.rules.internal.file.RuleDef;
 import io.promethium.templates.TemplateException;
+import io.promethium.goformat.GoDurations;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -167,6 +170,25 @@ public final class RuleGroup {
 
     /** One evaluation of every rule at {@code evalTime} (ms); public for tools and tests. */
     public void evaluate(long evalTime) {
+        // Off: one read of the flag, then NONE: no span, attribute or allocation per rule.
+        Tracer t = env.tracer().get();
+        if (!t.enabled()) {
+            t = Tracer.NONE;
+        }
+        // As Prometheus's: the group's span starts at the scheduled time, a late start shows as "scheduleDelay".
+        try (TraceSpan span = t.start("rule group", evalTime)) {
+            if (t != Tracer.NONE) {
+                span.attribute("name", def.name()).attribute("file", def.file())
+                        .attribute("interval", GoDurations.format(interval)).attribute("scheduled", rfc3339(evalTime));
+                if (env.clock().getAsLong() > evalTime) {
+                    t.start("scheduleDelay", evalTime).close();
+                }
+            }
+            evaluate(evalTime, t, span);
+        }
+    }
+
+    private void evaluate(long evalTime, Tracer t, TraceSpan groupSpan) {
         long started = System.nanoTime();
         long queryTime = evalTime - queryOffset.toMillis();
         Storage storage = env.storage().get();
@@ -179,21 +201,25 @@ public final class RuleGroup {
                 if (concurrent == null) {
                     concurrent = new ArrayList<>();
                 }
+                // The rule's span stays in the group's trace on the other thread.
+                java.util.concurrent.Callable<Long> rule = groupSpan.wrap(() -> evaluateRule(index, evalTime, queryTime, storage, t));
                 concurrent.add(Thread.ofVirtual().name("rule " + rules.get(i).def().name()).start(() -> {
                     try {
-                        written.addAndGet(evaluateRule(index, evalTime, queryTime, storage));
+                        written.addAndGet(rule.call());
+                    } catch (Exception e) {
+                        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
                     } finally {
                         env.concurrency().release();
                     }
                 }));
             } else {
-                written.addAndGet(evaluateRule(index, evalTime, queryTime, storage));
+                written.addAndGet(evaluateRule(index, evalTime, queryTime, storage, t));
             }
         }
         if (concurrent != null) {
-            for (Thread t : concurrent) {
+            for (Thread thread : concurrent) {
                 try {
-                    t.join();
+                    thread.join();
                 } catch (InterruptedException e) {
                     // Stopping: the rules still running finish on their own; their results stay theirs.
                     Thread.currentThread().interrupt();
@@ -217,9 +243,19 @@ public final class RuleGroup {
     }
 
     /** Evaluates rule {@code i}, writes its results and sends its alerts; returns the samples written. */
-    private long evaluateRule(int i, long evalTime, long queryTime, Storage storage) {
-        long written = 0;
+    private long evaluateRule(int i, long evalTime, long queryTime, Storage storage, Tracer t) {
         BaseRule rule = rules.get(i);
+        try (TraceSpan span = t.start("rule")) {
+            if (t != Tracer.NONE) {
+                span.attribute("group", def.name()).attribute("name", rule.def().name())
+                        .attribute("query_offset", GoDurations.format(queryOffset)).attribute("index", i);
+            }
+            return evaluateRule(i, rule, evalTime, queryTime, storage, t, span);
+        }
+    }
+
+    private long evaluateRule(int i, BaseRule rule, long evalTime, long queryTime, Storage storage, Tracer t, TraceSpan span) {
+        long written = 0;
         long ruleStart = System.nanoTime();
         metrics.evaluations.increment();
         List<Sample> samples;
@@ -251,7 +287,8 @@ public final class RuleGroup {
             }
         }
         if (samples != null) {
-            String writeError = write(storage, i, samples, queryTime);
+            span.attribute("num_series", samples.size());
+            String writeError = write(storage, i, samples, queryTime, t);
             written = samples.size();
             if (writeError != null && error == null) {
                 error = writeError;
@@ -259,6 +296,7 @@ public final class RuleGroup {
         }
         if (error != null) {
             metrics.failures.increment();
+            span.error(error);
         }
         long took = System.nanoTime() - ruleStart;
         metrics.ruleSecondsSum.add(took / 1e9);
@@ -269,7 +307,7 @@ public final class RuleGroup {
     }
 
     /** Appends a rule's samples and staleness markers for its vanished series; returns an error or null. */
-    private String write(Storage storage, int ruleIndex, List<Sample> samples, long t) {
+    private String write(Storage storage, int ruleIndex, List<Sample> samples, long t, Tracer tracer) {
         Set<Labels> previous = seriesReturned.get(ruleIndex);
         Set<Labels> current = new HashSet<>(samples.size() * 2);
         for (Sample s : samples) {
@@ -281,11 +319,30 @@ public final class RuleGroup {
         }
         String error = null;
         Appender app;
-        try {
+        // Prometheus's spans of a rule's write: the appender, the appends (with staleness markers), the commit.
+        try (TraceSpan span = tracer.start("newAppender")) {
             app = storage.appender();
         } catch (RuntimeException e) {
             return "cannot write rule results: " + e.getMessage();
         }
+        try (TraceSpan span = tracer.start("ruleAppendResults")) {
+            error = append(app, samples, previous, current, t);
+        }
+        try (TraceSpan span = tracer.start("ruleCommit")) {
+            try {
+                app.commit();
+            } catch (RuntimeException e) {
+                span.error(e);
+                error = "cannot commit rule results: " + e.getMessage();
+            }
+        }
+        seriesReturned.set(ruleIndex, current);
+        return error;
+    }
+
+    /** Appends the samples and the markers of series gone since the last evaluation; returns the first error or null. */
+    private static String append(Appender app, List<Sample> samples, Set<Labels> previous, Set<Labels> current, long t) {
+        String error = null;
         for (Sample s : samples) {
             try {
                 if (s.h() != null) {
@@ -307,13 +364,21 @@ public final class RuleGroup {
                 }
             }
         }
-        try {
-            app.commit();
-        } catch (RuntimeException e) {
-            error = "cannot commit rule results: " + e.getMessage();
-        }
-        seriesReturned.set(ruleIndex, current);
         return error;
+    }
+
+    /** Go's {@code time.RFC3339Nano} in UTC: fraction digits without trailing zeros. */
+    static String rfc3339(long millis) {
+        String text = Instant.ofEpochMilli(millis).toString();
+        int dot = text.indexOf('.');
+        if (dot < 0) {
+            return text;
+        }
+        int last = text.length() - 1; // the 'Z'
+        while (last > dot + 1 && text.charAt(last - 1) == '0') {
+            last--;
+        }
+        return text.substring(0, last == dot + 1 ? dot : last) + "Z";
     }
 
     /** Writes staleness markers for every series this group produced (it is being removed). */

@@ -45,6 +45,8 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
 
     private volatile QueryEngine engine;
     private volatile Storage storage;
+    /** The server's {@code prometheus} tracer while the tracing bundle runs. */
+    private volatile io.promethium.tracing.Tracer tracer = io.promethium.tracing.Tracer.NONE;
     /** Every sender gets every alert: external Alertmanagers and the in-process one, side by side. */
     private final List<AlertSender> senders = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final DefaultRuleManager manager;
@@ -70,7 +72,8 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
                 duration(flags, "rules.alert.resend-delay", RuleEnvironment.DEFAULT_RESEND_DELAY),
                 duration(flags, "rules.alert.for-outage-tolerance", RuleEnvironment.DEFAULT_OUTAGE_TOLERANCE),
                 duration(flags, "rules.alert.for-grace-period", RuleEnvironment.DEFAULT_GRACE_PERIOD),
-                concurrency(flags.apply("promethium.flag.enable-feature"), flags.apply("promethium.flag.rules.max-concurrent-evals")));
+                concurrency(flags.apply("promethium.flag.enable-feature"), flags.apply("promethium.flag.rules.max-concurrent-evals")),
+                () -> tracer);
         this.manager = new DefaultRuleManager(env);
     }
 
@@ -123,6 +126,17 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
         if (engine == e) {
             engine = null;
         }
+    }
+
+    /** A span per group evaluation and rule ("rule group", "rule"), as Prometheus's rule manager makes them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindTracing(io.promethium.tracing.Tracing t) {
+        tracer = t.tracer(io.promethium.tracing.Tracing.PROMETHEUS);
+    }
+
+    public void unbindTracing(io.promethium.tracing.Tracing t) {
+        tracer = io.promethium.tracing.Tracer.NONE;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

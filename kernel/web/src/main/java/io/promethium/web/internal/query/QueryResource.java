@@ -40,7 +40,11 @@ public final class QueryResource {
         this(engine, storage, clock, () -> Tracer.NONE);
     }
 
-    /** @param tracer a {@code promqlExec} span per query (Prometheus's name), child of the request's span */
+    /**
+     * @param tracer a {@code promqlInstantQuery} or {@code promqlRangeQuery} span per query, child of
+     *               the request's span, with the parameters and the result's size (Prometheus's API
+     *               spans); the engine's {@code promqlExec} and its stages go under it
+     */
     public QueryResource(Supplier<QueryEngine> engine, Supplier<Storage> storage, Clock clock, Supplier<Tracer> tracer) {
         this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.engine = Objects.requireNonNull(engine, "engine is null");
@@ -67,13 +71,16 @@ public final class QueryResource {
         QueryEngine e = engine.get();
         Storage s = storage.get();
         QueryResult result;
-        try (TraceSpan span = exec(query)) {
+        Tracer t = tracer.get();
+        try (TraceSpan span = t.enabled() ? t.start("promqlInstantQuery").attribute("query", query)
+                .attribute("timeout", params.get("timeout")).attribute("time", rfc3339(time)) : TraceSpan.NONE) {
             try {
                 result = bounded(e, timeout, maxResolution).instantQuery(s, query, time);
             } catch (QueryException ex) {
                 span.error(ex);
                 throw toApiError(ex, true);
             }
+            resultSize(span, result);
         }
         return respond(result, limit, !params.get("stats").isEmpty());
     }
@@ -97,20 +104,47 @@ public final class QueryResource {
         QueryEngine e = engine.get();
         Storage s = storage.get();
         QueryResult result;
-        try (TraceSpan span = exec(query)) {
+        Tracer t = tracer.get();
+        try (TraceSpan span = t.enabled() ? t.start("promqlRangeQuery").attribute("query", query)
+                .attribute("timeout", params.get("timeout")).attribute("start", rfc3339(start)).attribute("end", rfc3339(end))
+                .attribute("step", io.promethium.goformat.GoDurations.format(java.time.Duration.ofMillis(step))) : TraceSpan.NONE) {
             try {
                 result = bounded(e, timeout, maxResolution).rangeQuery(s, query, start, end, step);
             } catch (QueryException ex) {
                 span.error(ex);
                 throw toApiError(ex, false);
             }
+            resultSize(span, result);
         }
         return respond(result, limit, !params.get("stats").isEmpty());
     }
 
-    private TraceSpan exec(String query) {
-        Tracer t = tracer.get();
-        return t.enabled() ? t.start("promqlExec").attribute("query", query) : TraceSpan.NONE;
+    /** Prometheus's {@code result_series} and {@code total_samples} of a query's span. */
+    private static void resultSize(TraceSpan span, QueryResult result) {
+        if (span == TraceSpan.NONE) {
+            return;
+        }
+        int series = switch (result.value()) {
+            case RangeMatrix m -> m.series().size();
+            case InstantVector v -> v.samples().size();
+            default -> 0;
+        };
+        span.attribute("result_series", series).attribute("total_samples", result.stats().totalQueryableSamples());
+    }
+
+    /** Go's {@code time.RFC3339Nano} in UTC: fraction digits without trailing zeros. */
+    static String rfc3339(long millis) {
+        String text = java.time.Instant.ofEpochMilli(millis).toString();
+        int dot = text.indexOf('.');
+        if (dot < 0) {
+            return text;
+        }
+        int end = text.length() - 1; // the 'Z'
+        int last = end;
+        while (last > dot + 1 && text.charAt(last - 1) == '0') {
+            last--;
+        }
+        return text.substring(0, last == dot + 1 ? dot : last) + "Z";
     }
 
     /**

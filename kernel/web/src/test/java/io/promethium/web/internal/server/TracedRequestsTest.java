@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web server's spans, sent by the tracing bundle's manager to a loopback OTLP/HTTP stand-in
  * receiver (shaped per the OTLP specification; no collector is packaged): a span per request
- * named {@code METHOD /path} continuing the caller's W3C trace, a {@code promqlExec} child per
- * query, nothing with tracing off.
+ * named {@code METHOD /path} continuing the caller's W3C trace, a {@code promqlInstantQuery} child
+ * per query with the engine's {@code promqlExec} under it, nothing with tracing off.
  */
 class TracedRequestsTest {
 
@@ -65,14 +65,21 @@ class TracedRequestsTest {
             }
             List<Span> spans = receiver.spans();
             assertThat(spans).extracting(Span::getName)
-                    .containsExactlyInAnyOrder("GET /api/v1/query", "promqlExec", "GET /api/v1/nothing-here");
+                    .contains("GET /api/v1/query", "promqlInstantQuery", "promqlExec", "promqlEval", "GET /api/v1/nothing-here")
+                    .containsOnlyOnce("GET /api/v1/query", "promqlInstantQuery", "promqlExec");
             Span request = spans.stream().filter(s -> s.getName().equals("GET /api/v1/query")).findFirst().orElseThrow();
-            Span query = spans.stream().filter(s -> s.getName().equals("promqlExec")).findFirst().orElseThrow();
+            Span query = spans.stream().filter(s -> s.getName().equals("promqlInstantQuery")).findFirst().orElseThrow();
+            Span exec = spans.stream().filter(s -> s.getName().equals("promqlExec")).findFirst().orElseThrow();
             assertThat(HexFormat.of().formatHex(request.getTraceId().toByteArray())).isEqualTo("0af7651916cd43dd8448eb211c80319c");
             assertThat(query.getParentSpanId()).isEqualTo(request.getSpanId());
+            assertThat(exec.getParentSpanId()).isEqualTo(query.getSpanId());
+            // As Prometheus: the API's span has the parameters, then the engine's statement replaces the query text.
             assertThat(query.getAttributesList()).anySatisfy(kv -> {
                 assertThat(kv.getKey()).isEqualTo("query");
-                assertThat(kv.getValue().getStringValue()).isEqualTo("vector(2)");
+                assertThat(kv.getValue().getStringValue()).isEqualTo("EVAL vector(2)");
+            }).anySatisfy(kv -> {
+                assertThat(kv.getKey()).isEqualTo("result_series");
+                assertThat(kv.getValue().getIntValue()).isEqualTo(1);
             });
             assertThat(request.getAttributesList()).anySatisfy(kv -> {
                 assertThat(kv.getKey()).isEqualTo("http.response.status_code");
@@ -83,7 +90,7 @@ class TracedRequestsTest {
 
     private static HttpServer start(Storage storage, Supplier<Tracer> tracer) throws Exception {
         RouteTable routes = new RouteTable();
-        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS, tracer.get());
         new QueryResource(() -> engine, () -> storage, Clock.systemUTC(), tracer).routes(1 << 16, false).forEach(routes::addBuiltIn);
         HttpServer server = new HttpServer("127.0.0.1:0", new RoutesHandler(routes, new HttpMetrics(), null, "/", tracer),
                 WebConfigFile.NONE, 30_000, 8, "/");

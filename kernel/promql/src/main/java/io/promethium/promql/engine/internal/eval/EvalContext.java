@@ -1,6 +1,8 @@
 package io.promethium.promql.engine.internal.eval;
 
 import io.promethium.api.storage.Querier;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 import io.promethium.api.storage.Queryable;
 import io.promethium.promql.engine.QueryException;
 
@@ -32,6 +34,11 @@ final class EvalContext implements AutoCloseable {
     /** The coarsest resolution a select answered from (0: raw only), for the query's stats. */
     private long resolutionUsed;
     private final List<Querier> queriers = new ArrayList<>();
+    /**
+     * The query's tracer: {@link Tracer#NONE} when tracing was off as the query began, so a node
+     * or select pays no volatile read and allocates nothing for it.
+     */
+    final Tracer tracer;
     private long currentSamples;
     private long peakSamples;
     private long totalSamples;
@@ -43,7 +50,9 @@ final class EvalContext implements AutoCloseable {
     private static final long HEAP_SLOTS = Runtime.getRuntime().maxMemory() / 8 / 3;
 
     EvalContext(Queryable storage, long lookbackMillis, long maxSamples, long deadlineNanos, long queryStart, long queryEnd,
-            long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps, long maxSourceResolution) {
+            long queryStep, Annotations annotations, boolean typeAndUnitLabels, boolean useStartTimestamps, long maxSourceResolution,
+            Tracer tracer) {
+        this.tracer = requireNonNull(tracer, "tracer is null");
         this.maxSourceResolution = maxSourceResolution;
         this.typeAndUnitLabels = typeAndUnitLabels;
         this.useStartTimestamps = useStartTimestamps;
@@ -69,10 +78,17 @@ final class EvalContext implements AutoCloseable {
 
     Querier querier(long minTime, long maxTime) {
         Querier q;
-        try {
-            q = storage.querier(minTime, maxTime);
-        } catch (RuntimeException e) {
-            throw new QueryException(QueryException.INTERNAL, "error querying storage: " + e.getMessage(), e);
+        // Prometheus's "Querier" span, with the time range it opens.
+        try (TraceSpan span = tracer.start("Querier")) {
+            if (tracer != Tracer.NONE) {
+                span.attribute("mint", minTime).attribute("maxt", maxTime);
+            }
+            try {
+                q = storage.querier(minTime, maxTime);
+            } catch (RuntimeException e) {
+                span.error(e.getMessage() == null ? e.toString() : e.getMessage());
+                throw new QueryException(QueryException.INTERNAL, "error querying storage: " + e.getMessage(), e);
+            }
         }
         queriers.add(q);
         return q;

@@ -85,6 +85,17 @@ final class Evaluator {
 
     EvalValue eval(Expr expr, StepGrid grid) {
         ctx.checkDeadline();
+        if (ctx.tracer != io.promethium.tracing.Tracer.NONE) {
+            // A span per node, as Prometheus's evaluator makes one: once per node and query, never per step or series.
+            try (io.promethium.tracing.TraceSpan span = ctx.tracer.start(NodeSpans.name(expr))) {
+                NodeSpans.describe(span, expr);
+                return evalAndDropNames(expr, grid);
+            }
+        }
+        return evalAndDropNames(expr, grid);
+    }
+
+    private EvalValue evalAndDropNames(Expr expr, StepGrid grid) {
         EvalValue v = evalNode(expr, grid);
         if (!delayedNameRemoval && v instanceof StepVector sv) {
             return nameDrop.apply(sv, expr);

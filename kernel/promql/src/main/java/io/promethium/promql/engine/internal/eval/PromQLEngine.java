@@ -26,6 +26,10 @@ import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import io.promethium.promql.parser.ParseException;
 import io.promethium.promql.parser.PromQLParser;
 
+import io.promethium.promql.printer.PromQLPrinter;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +37,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -59,9 +64,19 @@ public final class PromQLEngine implements QueryEngine {
     /** {@code SelectHints.maxSourceResolution} of every select ({@code AUTO} unless a view says otherwise). */
     private final long maxSourceResolution;
 
+    /** The tracer of the query stages' spans, read once per query. */
+    private final Supplier<Tracer> tracer;
+
     public PromQLEngine(EngineOptions options) {
-        this(options, true);
+        this(options, true, UNTRACED);
     }
+
+    /** @param tracer spans of each query's stages while the tracer it supplies is enabled */
+    public PromQLEngine(EngineOptions options, Supplier<Tracer> tracer) {
+        this(options, true, tracer);
+    }
+
+    private static final Supplier<Tracer> UNTRACED = () -> Tracer.NONE;
 
     /** A view sharing everything (slots, metrics, parse cache) but the timeout. */
     private PromQLEngine(PromQLEngine engine, long timeoutNanos, long maxSourceResolution) {
@@ -74,6 +89,7 @@ public final class PromQLEngine implements QueryEngine {
         this.foldSelectors = engine.foldSelectors;
         this.recent = engine.recent;
         this.metrics = engine.metrics;
+        this.tracer = engine.tracer;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -93,6 +109,11 @@ public final class PromQLEngine implements QueryEngine {
 
     /** With {@code foldSelectors} false, every aggregation takes the row-per-series path (for tests comparing the two). */
     PromQLEngine(EngineOptions options, boolean foldSelectors) {
+        this(options, foldSelectors, UNTRACED);
+    }
+
+    private PromQLEngine(EngineOptions options, boolean foldSelectors, Supplier<Tracer> tracer) {
+        this.tracer = requireNonNull(tracer, "tracer is null");
         this.foldSelectors = foldSelectors;
         this.options = requireNonNull(options, "options is null");
         this.recent = new ParsedQueries();
@@ -216,38 +237,62 @@ public final class PromQLEngine implements QueryEngine {
     }
 
     private QueryResult run(Queryable storage, Expr parsed, String text, long start, long end, long step, boolean range) {
+        // Off: the flag is read once and NONE goes on, so the stages cost no volatile read and allocate nothing.
+        Tracer t = tracer.get();
+        if (!t.enabled()) {
+            t = Tracer.NONE;
+        } else {
+            // Prometheus's query.Exec puts the statement on the caller's span (the request's, the rule's).
+            t.current().attribute("query", "EVAL " + PromQLPrinter.toString(parsed));
+        }
         Expr expr = DurationResolver.present(parsed) ? new DurationResolver(range ? step : 0, end - start).resolve(parsed) : parsed;
         long queued = System.nanoTime();
         long deadline = queued + timeoutNanos;
         metrics.queryStarted();
-        try {
-            return runQueued(storage, expr, text, start, end, step, range, queued, timeoutNanos, deadline);
+        try (TraceSpan exec = t.start("promqlExec")) {
+            return runQueued(storage, expr, text, start, end, step, range, queued, timeoutNanos, deadline, t);
         } finally {
             metrics.queryEnded();
         }
     }
 
     private QueryResult runQueued(Queryable storage, Expr expr, String text, long start, long end, long step, boolean range,
-            long queued, long timeoutNanos, long deadline) {
-        try {
-            if (!slots.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-                throw new QueryException(QueryException.TIMEOUT, "query timed out in query queue");
-            }
+            long queued, long timeoutNanos, long deadline, Tracer t) {
+        boolean acquired;
+        try (TraceSpan queue = t.start("promqlExecQueue")) {
+            acquired = slots.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueryException(QueryException.CANCELED, "query was canceled in query queue");
         }
+        if (!acquired) {
+            throw new QueryException(QueryException.TIMEOUT, "query timed out in query queue");
+        }
         long started = System.nanoTime();
-        try {
+        try (TraceSpan eval = t.start("promqlEval")) {
             Annotations annotations = new Annotations(text);
             try (EvalContext ctx = new EvalContext(storage, options.lookbackDelta().toMillis(), options.maxSamples(), deadline, start, end,
                     range ? step : 0, annotations, typeAndUnitLabels, options.enabled(EngineOptions.USE_START_TIMESTAMPS),
-                    maxSourceResolution)) {
+                    maxSourceResolution, t)) {
                 Evaluator evaluator = new Evaluator(ctx, range, delayedNameRemoval, foldSelectors);
-                evaluator.prepare(expr);
+                try (TraceSpan prepare = t.start("promqlPrepare")) {
+                    evaluator.prepare(expr);
+                }
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
-                EvalValue value = evaluator.eval(expr, grid);
-                Value result = range ? toRangeResult(value, grid, typeAndUnitLabels) : toInstantResult(value, grid, typeAndUnitLabels);
+                EvalValue value;
+                try (TraceSpan inner = t.start("promqlInnerEval")) {
+                    value = evaluator.eval(expr, grid);
+                }
+                Value result;
+                if (range) {
+                    // A range query's series are merged and sorted by labels here. (An instant query's
+                    // matrix is the selector's, in the storage's label order: no sort, no span.)
+                    try (TraceSpan sort = t.start("promqlSort")) {
+                        result = toRangeResult(value, grid, typeAndUnitLabels);
+                    }
+                } else {
+                    result = toInstantResult(value, grid, typeAndUnitLabels);
+                }
                 long evalNanos = System.nanoTime() - started;
                 metrics.observe(started - queued, evalNanos);
                 metrics.observeSamples(ctx.totalSamples());

@@ -6,6 +6,9 @@ import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.promql.ast.VectorSelector;
 import io.promethium.promql.engine.QueryException;
+import io.promethium.promql.printer.PromQLPrinter;
+import io.promethium.tracing.TraceSpan;
+import io.promethium.tracing.Tracer;
 
 /**
  * How the evaluator's selectors talk to the storage: the select call with the query's source
@@ -19,7 +22,11 @@ final class StorageSelects {
 
     /** Selects {@code vs}'s series, the storage's warnings noted; a storage failure becomes the query's error. */
     static SeriesSet select(EvalContext ctx, Querier querier, SelectHints hints, VectorSelector vs) {
-        try {
+        // Prometheus's "querierSelect" span, one per select (not per series or step).
+        try (TraceSpan span = ctx.tracer.start("querierSelect")) {
+            if (ctx.tracer != Tracer.NONE) {
+                span.attribute("selector", PromQLPrinter.toString(vs)).attribute("start", hints.start()).attribute("end", hints.end());
+            }
             SeriesSet set = querier.select(false, hints.withMaxSourceResolution(ctx.maxSourceResolution), vs.matchers());
             for (String w : set.warnings()) {
                 ctx.annotations.storageWarning(w);

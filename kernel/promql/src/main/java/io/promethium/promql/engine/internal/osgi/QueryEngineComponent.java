@@ -29,6 +29,8 @@ import java.util.Map;
 public final class QueryEngineComponent implements QueryEngine, Collector {
 
     private final PromQLEngine engine;
+    /** The server's {@code prometheus} tracer while the tracing bundle runs: spans of each query's stages. */
+    private volatile io.promethium.tracing.Tracer tracer = io.promethium.tracing.Tracer.NONE;
 
     public QueryEngineComponent() {
         this(EngineOptions.DEFAULTS);
@@ -89,7 +91,18 @@ public final class QueryEngineComponent implements QueryEngine, Collector {
     }
 
     QueryEngineComponent(EngineOptions options) {
-        this.engine = new PromQLEngine(options);
+        this.engine = new PromQLEngine(options, () -> tracer);
+    }
+
+    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY, unbind = "unbindTracing")
+    void bindTracing(io.promethium.tracing.Tracing service) {
+        tracer = service.tracer(io.promethium.tracing.Tracing.PROMETHEUS);
+    }
+
+    void unbindTracing(io.promethium.tracing.Tracing service) {
+        tracer = io.promethium.tracing.Tracer.NONE;
     }
 
     /** Options from configuration properties; a bad value fails activation with a message naming it. */

@@ -43,6 +43,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaOutput implements Destination {
 
     private static final Logger LOG = Logger.getLogger(KafkaOutput.class.getName());
+    /**
+     * kafka-clients' own logs (through SLF4J to java.util.logging): at INFO each producer prints
+     * its ~120 settings; WARNING unless the operator's logging config set a level for it.
+     */
+    private static final Logger KAFKA_LOG = Logger.getLogger("org.apache.kafka");
     static final Duration FLUSH_BUDGET = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 50;
     /** Thread-safe; strict: a field the proto does not have is an error, not silently lost. */
@@ -74,6 +79,9 @@ final class KafkaOutput implements Destination {
         this.drops = drops;
         this.produceErrors = produceErrors;
         this.work = new ArrayBlockingQueue<>(config.bufferSize());
+        if (KAFKA_LOG.getLevel() == null) {
+            KAFKA_LOG.setLevel(Level.WARNING);
+        }
         this.producer = producer(config, httpClients);
         this.dispatcher = Thread.ofPlatform().daemon().name("alertmanager-eventrecorder-kafka").start(this::dispatch);
     }

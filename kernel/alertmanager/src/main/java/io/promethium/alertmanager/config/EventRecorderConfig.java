@@ -23,21 +23,79 @@ import java.util.Set;
  *
  * @param stdoutOutputs how many {@code stdout_outputs} entries (each takes no settings)
  */
-public record EventRecorderConfig(List<FileOutput> fileOutputs, List<WebhookOutput> webhookOutputs, int stdoutOutputs) {
+public record EventRecorderConfig(List<FileOutput> fileOutputs, List<WebhookOutput> webhookOutputs, List<KafkaOutput> kafkaOutputs,
+                                  int stdoutOutputs) {
 
-    public static final EventRecorderConfig NONE = new EventRecorderConfig(List.of(), List.of(), 0);
+    public static final EventRecorderConfig NONE = new EventRecorderConfig(List.of(), List.of(), List.of(), 0);
 
     /** The keys of an output of {@code webhook_outputs}, as 0.34's {@code WebhookOutputConfig}. */
     static final Set<String> WEBHOOK_KEYS = Set.of("url", "http_config", "timeout", "workers", "max_retries", "retry_backoff", "batch",
             "batch_max_events", "batch_max_bytes", "batch_flush_interval");
 
+    /** The keys of an output of {@code kafka_outputs}, as 0.34's {@code KafkaOutputConfig}. */
+    static final Set<String> KAFKA_KEYS = Set.of("brokers", "topic", "client_id", "format", "acks", "compression", "buffer_size",
+            "tls_config");
+
     public EventRecorderConfig {
         fileOutputs = List.copyOf(fileOutputs);
         webhookOutputs = List.copyOf(webhookOutputs);
+        kafkaOutputs = List.copyOf(kafkaOutputs);
     }
 
     public int totalOutputs() {
-        return fileOutputs.size() + webhookOutputs.size() + stdoutOutputs;
+        return fileOutputs.size() + webhookOutputs.size() + kafkaOutputs.size() + stdoutOutputs;
+    }
+
+    /** How a Kafka output encodes each event (the record's value). */
+    public enum KafkaFormat {
+        /** Protobuf's JSON mapping of the event, the bytes the file output writes as a line (0.34's {@code protojson}). */
+        JSON,
+        /** The event as binary protobuf ({@code eventrecorderpb.Event}). */
+        PROTOBUF
+    }
+
+    /**
+     * Produces each event as one record to {@code topic} (0.34's {@code kafka_outputs}), keyed by
+     * the instance name so that one Alertmanager's events keep their order in one partition.
+     *
+     * @param brokers seed brokers, {@code host:port}
+     * @param clientId reported to the brokers (default {@code alertmanager})
+     * @param acks {@code none}, {@code leader} (default) or {@code all}
+     * @param compression {@code none} (default), {@code gzip}, {@code snappy}, {@code lz4} or {@code zstd}
+     * @param bufferSize the local queue in front of the producer (default 1024): a full one drops the event
+     * @param tlsConfig the {@code tls_config} block, or null for PLAINTEXT; its relative files are read from {@code configDirectory}
+     */
+    public record KafkaOutput(List<String> brokers, String topic, String clientId, KafkaFormat format, String acks, String compression,
+                              int bufferSize, PluginConfig tlsConfig, Path configDirectory) {
+
+        public static final String DEFAULT_CLIENT_ID = "alertmanager";
+        public static final int DEFAULT_BUFFER_SIZE = 1024;
+
+        public KafkaOutput {
+            brokers = List.copyOf(brokers);
+            Objects.requireNonNull(topic, "topic is null");
+            Objects.requireNonNull(format, "format is null");
+        }
+
+        /** {@code kafka:<brokers, sorted, comma-separated>/<topic>}: the output's name in metrics and logs, as 0.34's. */
+        public String name() {
+            return "kafka:" + String.join(",", brokers.stream().sorted().toList()) + "/" + topic;
+        }
+
+        /** As 0.34's {@code equal}: brokers in any order, the TLS block by its values. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KafkaOutput k && brokers.stream().sorted().toList().equals(k.brokers.stream().sorted().toList())
+                    && topic.equals(k.topic) && clientId.equals(k.clientId) && format == k.format && acks.equals(k.acks)
+                    && compression.equals(k.compression) && bufferSize == k.bufferSize
+                    && Objects.equals(configDirectory, k.configDirectory)
+                    && Objects.equals(tlsConfig == null ? null : tlsConfig.values(), k.tlsConfig == null ? null : k.tlsConfig.values());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(topic, format, bufferSize);
+        }
     }
 
     /** Appends JSON lines to {@code path} (resolved against the config file's folder), reopened when rotated away. */
@@ -98,7 +156,7 @@ public record EventRecorderConfig(List<FileOutput> fileOutputs, List<WebhookOutp
 
     /**
      * Reads the block as 0.34 does: strict keys, its checks, errors with file:line:col and the
-     * field at fault. {@code kafka_outputs} is refused (no Kafka producer in Promethium).
+     * field at fault.
      *
      * @param dir the config file's folder: relative file paths are resolved against it
      */
@@ -124,30 +182,77 @@ public record EventRecorderConfig(List<FileOutput> fileOutputs, List<WebhookOutp
             webhooks.add(webhook(block(webhookItems.get(i), "event_recorder.webhook_outputs[" + i + "]",
                     "eventrecorder.WebhookOutputConfig"), dir));
         }
-        if (b.has("kafka_outputs") && !(b.node("kafka_outputs") instanceof YamlNode.Sequence seq && seq.items().isEmpty())) {
-            throw new ConfigException(b.at("kafka_outputs") + ": event_recorder: kafka_outputs: not supported by Promethium"
-                    + " (it has no Kafka producer); use file_outputs, webhook_outputs or stdout_outputs",
-                    b.at("kafka_outputs").toString(), "event_recorder.kafka_outputs", null);
+        List<KafkaOutput> kafkas = new ArrayList<>();
+        List<YamlNode> kafkaItems = b.list("kafka_outputs");
+        for (int i = 0; i < kafkaItems.size(); i++) {
+            kafkas.add(kafka(block(kafkaItems.get(i), "event_recorder.kafka_outputs[" + i + "]", "eventrecorder.KafkaOutputConfig"), dir));
         }
-        b.node("kafka_outputs");
         List<YamlNode> stdoutItems = b.list("stdout_outputs");
         for (int i = 0; i < stdoutItems.size(); i++) {
             block(stdoutItems.get(i), "event_recorder.stdout_outputs[" + i + "]", "eventrecorder.StdoutOutputConfig").requireOnly(Set.of());
         }
         b.finish();
-        return new EventRecorderConfig(files, webhooks, stdoutItems.size());
+        return new EventRecorderConfig(files, webhooks, kafkas, stdoutItems.size());
     }
 
-    /** The scalars shown as {@code <secret>}: each webhook output's URL (0.34's SecretURL) and its TLS key. */
+    /** The scalars shown as {@code <secret>}: each webhook output's URL (0.34's SecretURL) and TLS key, each Kafka output's TLS key. */
     static Set<YamlNode> secrets(YamlNode root) {
         Set<YamlNode> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        if (root instanceof YamlNode.Mapping m && m.get("event_recorder") instanceof YamlNode.Mapping er
-                && er.get("webhook_outputs") instanceof YamlNode.Sequence seq) {
-            for (YamlNode item : seq.items()) {
-                out.addAll(io.promethium.config.yaml.YamlWriter.scalarsAt(item, Set.of("url", "http_config.tls_config.key")));
+        if (root instanceof YamlNode.Mapping m && m.get("event_recorder") instanceof YamlNode.Mapping er) {
+            if (er.get("webhook_outputs") instanceof YamlNode.Sequence seq) {
+                for (YamlNode item : seq.items()) {
+                    out.addAll(io.promethium.config.yaml.YamlWriter.scalarsAt(item, Set.of("url", "http_config.tls_config.key")));
+                }
+            }
+            if (er.get("kafka_outputs") instanceof YamlNode.Sequence seq) {
+                for (YamlNode item : seq.items()) {
+                    out.addAll(io.promethium.config.yaml.YamlWriter.scalarsAt(item, Set.of("tls_config.key")));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * A Kafka output with 0.34's checks in its order (the shared {@code kafka.ClientOptions.Validate}:
+     * brokers, acks, compression; then topic and format) and its messages, each naming the field.
+     */
+    private static KafkaOutput kafka(PluginConfig c, Path dir) throws ConfigException {
+        c.requireOnly(KAFKA_KEYS);
+        List<String> brokers = c.strings("brokers");
+        String topic = c.string("topic", "");
+        String clientId = c.string("client_id", "");
+        String format = c.string("format", "");
+        String acks = c.string("acks", "");
+        String compression = c.string("compression", "");
+        long bufferSize = c.integer("buffer_size", 0);
+        PluginConfig tls = c.block("tls_config");
+        if (tls != null) {
+            new io.promethium.config.http.KernelHttpClientFactory().validateTls(tls);
+        }
+        if (brokers.isEmpty()) {
+            throw c.error("brokers", "event_recorder kafka: at least one broker is required");
+        }
+        if (brokers.contains("")) {
+            throw c.error("brokers", "event_recorder kafka: broker entries must be non-empty");
+        }
+        if (!Set.of("", "none", "leader", "all").contains(acks)) {
+            throw c.error("acks", "event_recorder kafka: unknown acks \"" + acks + "\", must be \"none\", \"leader\", or \"all\"");
+        }
+        if (!Set.of("", "none", "gzip", "snappy", "lz4", "zstd").contains(compression)) {
+            throw c.error("compression", "event_recorder kafka: unknown compression \"" + compression + "\"");
+        }
+        if (topic.isEmpty()) {
+            throw c.error("topic", "event_recorder kafka output requires a topic");
+        }
+        KafkaFormat kafkaFormat = switch (format) {
+            case "", "json" -> KafkaFormat.JSON;
+            case "protobuf" -> KafkaFormat.PROTOBUF;
+            default -> throw c.error("format", "event_recorder kafka: unknown format \"" + format + "\", must be \"json\" or \"protobuf\"");
+        };
+        return new KafkaOutput(brokers, topic, clientId.isEmpty() ? KafkaOutput.DEFAULT_CLIENT_ID : clientId, kafkaFormat,
+                acks.isEmpty() ? "leader" : acks, compression.isEmpty() ? "none" : compression,
+                bufferSize > 0 ? (int) Math.min(bufferSize, 1 << 20) : KafkaOutput.DEFAULT_BUFFER_SIZE, tls, dir);
     }
 
     private static WebhookOutput webhook(PluginConfig c, Path dir) throws ConfigException {

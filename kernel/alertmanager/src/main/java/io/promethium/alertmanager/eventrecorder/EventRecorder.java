@@ -30,7 +30,7 @@ import java.util.logging.Logger;
 /**
  * Alertmanager 0.34's event recorder: structured events of the alerting pipeline (alerts created,
  * grouped and resolved, notifications delivered, silences created, updated and muting, inhibitions
- * muting, startup and shutdown) written as JSON to every configured output.
+ * muting, startup and shutdown) written as JSON (a Kafka output: JSON or protobuf) to every configured output.
  *
  * <p>{@link #record} never blocks the caller: the event is built only when outputs exist, put on
  * a bounded queue (8192; when full the event is dropped and counted in
@@ -73,6 +73,7 @@ public final class EventRecorder implements AutoCloseable {
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> serializeErrors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> outputDrops = new ConcurrentHashMap<>();
+    private final Map<List<String>, LongAdder> kafkaProduceErrors = new ConcurrentHashMap<>();
 
     /**
      * @param instance the {@code instance} of every event (0.34: the host name)
@@ -163,6 +164,16 @@ public final class EventRecorder implements AutoCloseable {
                 LOG.severe("Failed to create webhook event recorder output " + name + ": " + e.getMessage());
             }
         }
+        for (EventRecorderConfig.KafkaOutput k : config.kafkaOutputs()) {
+            String name = k.name();
+            try {
+                // Connects in the background: an unreachable broker fails no reload, its records wait.
+                built.add(new KafkaOutput(k, instance, httpClients, outputDrops.computeIfAbsent(name, n -> new LongAdder()),
+                        type -> kafkaProduceErrors.computeIfAbsent(List.of(name, type), n -> new LongAdder())));
+            } catch (RuntimeException e) {
+                LOG.severe("Failed to create kafka event recorder output " + name + ": " + e.getMessage());
+            }
+        }
         for (int i = 0; i < config.stdoutOutputs(); i++) {
             built.add(new StdoutOutput(stdout));
         }
@@ -239,7 +250,7 @@ public final class EventRecorder implements AutoCloseable {
         return true;
     }
 
-    /** 0.34's metrics ({@code eventrecorder/metrics.go}), but the Kafka one: Promethium has no Kafka output. */
+    /** 0.34's metrics ({@code eventrecorder/metrics.go}) and the queue's length. */
     public void collect(MetricWriter w) {
         w.family("alertmanager_events_recorded_total", MetricType.COUNTER, "The total number of events recorded by the event recorder.", "");
         recorded.forEach((k, v) -> w.sample("alertmanager_events_recorded_total",
@@ -255,6 +266,10 @@ public final class EventRecorder implements AutoCloseable {
         w.family("alertmanager_event_output_drops_total", MetricType.COUNTER,
                 "The total number of events dropped by an output due to a full local buffer.", "");
         outputDrops.forEach((k, v) -> w.sample("alertmanager_event_output_drops_total", Labels.of("output", k), v.sum()));
+        w.family("alertmanager_event_kafka_produce_errors_total", MetricType.COUNTER,
+                "The total number of Kafka produce attempts that failed.", "");
+        kafkaProduceErrors.forEach((k, v) -> w.sample("alertmanager_event_kafka_produce_errors_total",
+                Labels.of("output", k.get(0), "error_type", k.get(1)), v.sum()));
         w.family("alertmanager_event_recorder_queue_length", MetricType.GAUGE,
                 "Current number of events waiting in the event recorder write queue.", "");
         w.sample("alertmanager_event_recorder_queue_length", queue.size());

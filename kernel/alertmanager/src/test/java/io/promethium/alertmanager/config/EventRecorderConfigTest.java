@@ -191,10 +191,110 @@ class EventRecorderConfigTest {
         assertThat(load("event_recorder:\n  kafka_outputs: []\n").eventRecorder().totalOutputs()).isZero();
     }
 
+    /** 0.34's KafkaOutputConfig: defaults (client_id alertmanager, format json, acks leader, no compression, buffer 1024). */
     @Test
-    void kafkaOutputsAreRefusedNamingTheKey() {
-        refused("event_recorder:\n  kafka_outputs:\n  - brokers: [localhost:9092]\n    topic: am\n",
-                "event_recorder: kafka_outputs: not supported by Promethium (it has no Kafka producer); use file_outputs,"
-                        + " webhook_outputs or stdout_outputs", 6, 3, "event_recorder.kafka_outputs");
+    void kafkaOutputDefaultsAreApplied() throws Exception {
+        EventRecorderConfig.KafkaOutput k = load("""
+                event_recorder:
+                  kafka_outputs:
+                  - brokers: [b2:9092, b1:9092]
+                    topic: alertmanager-events
+                """).eventRecorder().kafkaOutputs().get(0);
+        assertThat(k.brokers()).containsExactly("b2:9092", "b1:9092");
+        assertThat(k.topic()).isEqualTo("alertmanager-events");
+        assertThat(k.clientId()).isEqualTo("alertmanager");
+        assertThat(k.format()).isEqualTo(EventRecorderConfig.KafkaFormat.JSON);
+        assertThat(k.acks()).isEqualTo("leader");
+        assertThat(k.compression()).isEqualTo("none");
+        assertThat(k.bufferSize()).isEqualTo(1024);
+        assertThat(k.tlsConfig()).isNull();
+        assertThat(k.name()).isEqualTo("kafka:b1:9092,b2:9092/alertmanager-events");
+    }
+
+    @Test
+    void kafkaOutputSettingsAreRead() throws Exception {
+        EventRecorderConfig.KafkaOutput k = load("""
+                event_recorder:
+                  kafka_outputs:
+                  - brokers: [b1:9093]
+                    topic: t
+                    client_id: am-eu
+                    format: protobuf
+                    acks: all
+                    compression: zstd
+                    buffer_size: 64
+                    tls_config:
+                      ca_file: ca.pem
+                      key: inline-key
+                      cert: inline-cert
+                """).eventRecorder().kafkaOutputs().get(0);
+        assertThat(k.clientId()).isEqualTo("am-eu");
+        assertThat(k.format()).isEqualTo(EventRecorderConfig.KafkaFormat.PROTOBUF);
+        assertThat(k.acks()).isEqualTo("all");
+        assertThat(k.compression()).isEqualTo("zstd");
+        assertThat(k.bufferSize()).isEqualTo(64);
+        assertThat(k.tlsConfig().string("ca_file", null)).isEqualTo("ca.pem");
+        assertThat(k.configDirectory()).isEqualTo(dir.toAbsolutePath());
+    }
+
+    @Test
+    void kafkaTlsKeyIsShownAsSecret() throws Exception {
+        String shown = load("""
+                event_recorder:
+                  kafka_outputs:
+                  - brokers: [b1:9093]
+                    topic: t
+                    tls_config: {key: s3cret-key, cert: c}
+                """).shown();
+        assertThat(shown).doesNotContain("s3cret-key").contains("key: <secret>");
+    }
+
+    /** 0.34's equal: broker order does not matter, every other value does. */
+    @Test
+    void kafkaOutputsAreEqualWithBrokersInAnyOrder() throws Exception {
+        EventRecorderConfig a = load("event_recorder:\n  kafka_outputs:\n  - {brokers: [a:1, b:2], topic: t}\n").eventRecorder();
+        EventRecorderConfig b = load("event_recorder:\n  kafka_outputs:\n  - {brokers: [b:2, a:1], topic: t, acks: leader}\n").eventRecorder();
+        EventRecorderConfig c = load("event_recorder:\n  kafka_outputs:\n  - {brokers: [b:2, a:1], topic: t, acks: all}\n").eventRecorder();
+        assertThat(a).isEqualTo(b).isNotEqualTo(c);
+    }
+
+    /** Each of 0.34's checks (kafka.ClientOptions.Validate, then topic, then format), its message, the field and where it is. */
+    @Test
+    void kafkaOutputErrorsNameTheirField() {
+        String k = "event_recorder:\n  kafka_outputs:\n  - topic: t\n";
+        refused(k, "event_recorder kafka: at least one broker is required", 7, 5, "event_recorder.kafka_outputs[0].brokers");
+        refused(k + "    brokers: []\n", "event_recorder kafka: at least one broker is required", 8, 5,
+                "event_recorder.kafka_outputs[0].brokers");
+        refused(k + "    brokers: ['b:1', '']\n", "event_recorder kafka: broker entries must be non-empty", 8, 5,
+                "event_recorder.kafka_outputs[0].brokers");
+        refused(k + "    brokers: [b:1]\n    acks: some\n",
+                "event_recorder kafka: unknown acks \"some\", must be \"none\", \"leader\", or \"all\"", 9, 5,
+                "event_recorder.kafka_outputs[0].acks");
+        refused(k + "    brokers: [b:1]\n    compression: brotli\n", "event_recorder kafka: unknown compression \"brotli\"", 9, 5,
+                "event_recorder.kafka_outputs[0].compression");
+        refused("event_recorder:\n  kafka_outputs:\n  - brokers: [b:1]\n", "event_recorder kafka output requires a topic", 7, 5,
+                "event_recorder.kafka_outputs[0].topic");
+        refused(k + "    brokers: [b:1]\n    format: avro\n",
+                "event_recorder kafka: unknown format \"avro\", must be \"json\" or \"protobuf\"", 9, 5,
+                "event_recorder.kafka_outputs[0].format");
+        refused(k + "    brokers: b:1\n", "brokers: expected a list of strings, got string b:1", 8, 5,
+                "event_recorder.kafka_outputs[0].brokers");
+        refused(k + "    brokers: [b:1]\n    buffer_size: big\n", "buffer_size: expected an integer, got string big", 9, 5,
+                "event_recorder.kafka_outputs[0].buffer_size");
+        refused(k + "    brokers: [b:1]\n    sasl: {mechanism: PLAIN}\n",
+                "field sasl not found in event_recorder.kafka_outputs[0] (known fields: [acks, brokers, buffer_size, client_id,"
+                        + " compression, format, tls_config, topic])", 9, 5, "event_recorder.kafka_outputs[0].sasl");
+    }
+
+    @Test
+    void kafkaTlsConfigIsCheckedAsEveryTlsConfig() {
+        assertThatThrownBy(() -> load("""
+                event_recorder:
+                  kafka_outputs:
+                  - brokers: [b:1]
+                    topic: t
+                    tls_config: {ca: x, ca_file: y}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("ca")
+                .satisfies(e -> assertThat(((ConfigException) e).field()).startsWith("event_recorder.kafka_outputs[0].tls_config"));
     }
 }

@@ -57,7 +57,7 @@ class EventRecorderTest {
         try (EventRecorder r = new EventRecorder("host-1", new KernelHttpClientFactory(), CLOCK, new PrintStream(stdout, true))) {
             r.record(Events::shutdown);
             assertThat(r.enabled()).isFalse();
-            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(file)), List.of(), 1));
+            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(file)), List.of(), List.of(), 1));
             assertThat(r.enabled()).isTrue();
             r.record(() -> Events.startup("1.0", "(java=21)"));
             assertThat(r.drain(5000)).isTrue();
@@ -78,18 +78,18 @@ class EventRecorderTest {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
         try (EventRecorder r = new EventRecorder("h", new KernelHttpClientFactory(), CLOCK, System.out)) {
-            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(a)), List.of(), 0));
+            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(a)), List.of(), List.of(), 0));
             r.record(Events::shutdown);
             r.drain(5000);
             Files.move(a, dir.resolve("a.jsonl.moved"));
             // An equal config: nothing rebuilt (a rebuilt output would create a.jsonl at once).
-            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(a)), List.of(), 0));
-            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(b)), List.of(), 0));
+            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(a)), List.of(), List.of(), 0));
+            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(b)), List.of(), List.of(), 0));
             r.record(Events::shutdown);
             r.drain(5000);
             assertThat(Files.readAllLines(b)).hasSize(1);
             // A config whose file cannot be opened keeps the outputs in force.
-            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(dir.resolve("no/such/dir/x"))), List.of(), 0));
+            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(dir.resolve("no/such/dir/x"))), List.of(), List.of(), 0));
             r.record(Events::shutdown);
             r.drain(5000);
             assertThat(Files.readAllLines(b)).hasSize(2);
@@ -101,7 +101,7 @@ class EventRecorderTest {
         Path ok = dir.resolve("ok.jsonl");
         try (EventRecorder r = new EventRecorder("h", new KernelHttpClientFactory(), CLOCK, System.out)) {
             r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(dir.resolve("no/such/dir/x")),
-                    new EventRecorderConfig.FileOutput(ok)), List.of(), 0));
+                    new EventRecorderConfig.FileOutput(ok)), List.of(), List.of(), 0));
             r.record(Events::shutdown);
             r.drain(5000);
             assertThat(Files.readAllLines(ok)).hasSize(1);
@@ -122,7 +122,7 @@ class EventRecorderTest {
             }
         };
         try (EventRecorder r = new EventRecorder("h", new KernelHttpClientFactory(), CLOCK, new PrintStream(blocking))) {
-            r.apply(new EventRecorderConfig(List.of(), List.of(), 1));
+            r.apply(new EventRecorderConfig(List.of(), List.of(), List.of(), 1));
             long start = System.nanoTime();
             for (int i = 0; i < EventRecorder.QUEUE_SIZE + 100; i++) {
                 r.record(Events::shutdown);
@@ -138,7 +138,7 @@ class EventRecorderTest {
     void eventTimestampIsTheRecordingTime() throws Exception {
         Path file = dir.resolve("e.jsonl");
         try (EventRecorder r = new EventRecorder("", new KernelHttpClientFactory(), CLOCK, System.out)) {
-            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(file)), List.of(), 0));
+            r.apply(new EventRecorderConfig(List.of(new EventRecorderConfig.FileOutput(file)), List.of(), List.of(), 0));
             r.record(Events::shutdown);
             r.drain(5000);
         }

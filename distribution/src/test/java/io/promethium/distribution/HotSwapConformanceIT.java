@@ -69,7 +69,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>The TSDB is updated through the admin API to a rebuilt copy and back while the targets
  *       are scraped and a client writes a sample every 50 ms through the OTLP receiver: every
  *       sample the TSDB held before is still there, and so is every sample whose write was
- *       acknowledged (200). Scrapes
+ *       acknowledged (200), and every sample of the recording rule the TSDB holds reached the
+ *       remote write receiver. Scrapes
  *       that fall while no storage runs are skipped (the gap is printed, not asserted).</li>
  *   <li>Every plugin is stopped, then started, through the admin API: the admin API shows each
  *       stopped and the used keys waiting, then all active and nothing waiting.</li>
@@ -395,6 +396,9 @@ class HotSwapConformanceIT {
         assertThat(lost).as("acknowledged OTLP writes the TSDB does not have after its swaps").isEmpty();
         System.out.printf("HotSwapConformanceIT: TSDB swaps: %d writes acknowledged, %d refused; longest gap between scrapes of the"
                 + " server's own page %.1f s%n", acknowledged.size(), refused.get(), largestSampleGap("up{job=\"self\"}", from, to));
+        // remote_write follows the WAL of whichever TSDB runs: the one started after the swaps resumes where the old one stopped.
+        remote.await(remote.requests().size() + 1, Duration.ofSeconds(15));
+        assertRemoteReceivedEverySample("many:up:sum", from, to);
         awaitAllTargetsUp("all 100 targets up after the TSDB swaps");
     }
 

@@ -3,9 +3,11 @@ package io.promethium.alertmanager.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.alertmanager.dispatch.Dispatcher;
+import io.promethium.alertmanager.store.Silence;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
 import io.promethium.api.notify.Alert;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
@@ -159,6 +161,31 @@ class NotifierSwapTest {
         assertThat(waiting("team_configs")).isZero();
         Thread.sleep(1500);
         assertThat(sent).as("the notification log kept: nothing sent twice").containsExactly("1:a", "2:a,b");
+    }
+
+    @Test
+    void aSilenceAndTheNotificationLogOutliveANotifierUpdate() throws Exception {
+        AlertmanagerRuntime rt = start("1s", "channel: ops");
+        TeamFactory v1 = new TeamFactory(1);
+        rt.addFactory(v1);
+        rt.reload();
+        Instant now = Instant.now();
+        String silence = rt.silences().upsert(new Silence("", List.of(Matcher.equal("instance", "quiet")), now,
+                now.plusSeconds(600), now, "test", "across the notifier update"), now);
+        rt.receive(List.of(firing("a"), firing("quiet")));
+        await("v1 notified", () -> sent.contains("1:a"));
+
+        rt.removeFactory(v1);
+        rt.addFactory(new TeamFactory(2));
+        // More than group_interval: the group is flushed by the new version at least once.
+        Thread.sleep(1500);
+        assertThat(sent).as("neither the sent group again (notification log) nor the silenced alert").containsExactly("1:a");
+        assertThat(rt.silences().get(silence).state(Instant.now())).isEqualTo("active");
+        assertThat(rt.silences().mutes(firing("quiet").labels(), Instant.now())).containsExactly(silence);
+
+        rt.receive(List.of(firing("b")));
+        await("the new version sends the group's new alert", () -> sent.size() > 1);
+        assertThat(sent).as("the new version runs, the silenced alert still left out").containsExactly("1:a", "2:a,b");
     }
 
     @Test

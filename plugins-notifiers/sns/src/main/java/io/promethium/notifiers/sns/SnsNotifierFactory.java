@@ -35,9 +35,11 @@ import org.osgi.service.component.annotations.Component;
  * {@link #destinations}); {@code subject} and {@code message} default to the
  * {@code sns.default.*} templates; {@code attributes} (names and values templates) become
  * message attributes; {@code api_url} (a template) replaces the endpoint
- * {@code https://sns.<region>.amazonaws.com}; {@code sigv4} gives {@code region},
- * {@code access_key} with {@code secret_key} (a secret), or {@code profile} of the shared
- * credentials file, else the environment's credentials are used; with {@code role_arn} those are
+ * {@code https://sns.<region>.<partition's DNS suffix>} ({@code sns-fips} when the environment or
+ * the shared config file asks for FIPS); {@code sigv4} gives {@code region}, {@code access_key}
+ * with {@code secret_key} (a secret), or {@code profile} of the shared config and credentials
+ * files, else the environment and those files give them as Alertmanager's AWS SDK does
+ * ({@link CredentialsChain}); with {@code role_arn} those are
  * the base credentials of an STS {@code AssumeRole} (the library tier's {@link StsAssumeRole},
  * at the region's STS endpoint or {@code AWS_ENDPOINT_URL_STS}, through the block's
  * {@code http_config}) and the role's temporary credentials sign; {@code external_id} (only with

@@ -5,9 +5,12 @@
  * to the owner as a {@link io.promethium.api.config.PluginConfig}; a key that no installed plugin
  * owns is a config error naming the key. A plugin owns a whole top-level list (such as
  * {@code remote_write:}) by registering a {@link io.promethium.api.config.ConfigSection} (1.2.0).
+ *
+ * <p>1.5.0: {@link io.promethium.api.config.YamlMapping}, a mapping of a block's values that says
+ * which keys were written as plain scalars (for Alertmanager's {@code any} fields).
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.promethium.api.config;
 
 import org.osgi.annotation.bundle.Export;

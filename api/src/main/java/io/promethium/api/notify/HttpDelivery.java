@@ -128,11 +128,31 @@ public final class HttpDelivery {
     }
 
     /**
+     * The bytes of {@code body} until its end, an I/O error or {@code deadline}, whichever comes
+     * first, then the stream is closed: a server that sends its status and headers and then stalls
+     * or drips the body cannot hold the caller past the deadline (an HTTP client's request
+     * timeout covers the wait for the headers only). What came before the cut is returned, so a
+     * caller that parses it fails as on a cut body. For exchanges outside {@link #send}, such as
+     * an STS call made for a notifier's credentials.
+     *
+     * @since 1.8
+     */
+    public static byte[] readBody(InputStream body, Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return readBytesUntil(body, System.nanoTime() + Math.max(0, left.toNanos()));
+    }
+
+    /** {@link #readBytesUntil} decoded with {@code charset}. */
+    static String readUntil(InputStream body, long untilNanos, Charset charset) {
+        return new String(readBytesUntil(body, untilNanos), charset);
+    }
+
+    /**
      * The bytes of {@code body} until its end, an I/O error or {@code untilNanos}
      * ({@link System#nanoTime()}), whichever comes first: a watchdog closes the stream at the
      * limit, which ends a blocked read as the end of the body.
      */
-    static String readUntil(InputStream body, long untilNanos, Charset charset) {
+    static byte[] readBytesUntil(InputStream body, long untilNanos) {
         Thread watchdog = untilNanos == Long.MAX_VALUE ? null : Thread.ofVirtual().start(() -> {
             try {
                 long left = untilNanos - System.nanoTime();
@@ -157,7 +177,7 @@ public final class HttpDelivery {
                 watchdog.interrupt();
             }
         }
-        return read.toString(charset);
+        return read.toByteArray();
     }
 
     /** The charset of the answer's {@code Content-Type}, else UTF-8 (as {@code BodyHandlers.ofString}). */

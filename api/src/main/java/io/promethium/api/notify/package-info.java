@@ -41,9 +41,12 @@
  *
  * <p>1.7.0: {@link io.promethium.api.notify.WebhookMessage}, the body Alertmanager's webhook and
  * incident.io integrations post, written as Alertmanager's Go encoder writes it.
+ *
+ * <p>1.8.0: {@link io.promethium.api.notify.HttpDelivery#readBody}, the deadline-bounded body read
+ * of {@code HttpDelivery}, for exchanges a notifier makes outside it (an STS call).
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

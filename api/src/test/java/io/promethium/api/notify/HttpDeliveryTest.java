@@ -119,4 +119,46 @@ class HttpDeliveryTest {
                 .hasMessageContaining("deadline passed");
         assertThat(HttpDelivery.timeLeft(Instant.now().plusSeconds(60))).isPositive();
     }
+
+    /**
+     * A body whose first bytes came and whose rest never does (a read blocks until the stream is
+     * closed, as a socket's does): it is given back by the deadline, as far as it came.
+     */
+    @Test
+    void readBodyEndsAStalledBodyByTheDeadline() {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.io.InputStream stalled = new java.io.InputStream() {
+            private final java.io.InputStream head = new java.io.ByteArrayInputStream("<AssumeRoleResponse>".getBytes(StandardCharsets.UTF_8));
+
+            @Override
+            public int read() throws IOException {
+                int b = head.read();
+                if (b >= 0) {
+                    return b;
+                }
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("closed");
+            }
+
+            @Override
+            public void close() {
+                closed.countDown();
+            }
+        };
+        long start = System.nanoTime();
+        byte[] read = HttpDelivery.readBody(stalled, Instant.now().plusMillis(300));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo("<AssumeRoleResponse>");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void readBodyReadsAWholeBodyThatEndsBeforeTheDeadline() {
+        byte[] read = HttpDelivery.readBody(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), Instant.now().plusSeconds(5));
+        assertThat(read).containsExactly(1, 2, 3);
+    }
 }

@@ -237,10 +237,15 @@ final class Block {
             }
             case YamlNode.Mapping m -> {
                 Map<String, Object> out = new LinkedHashMap<>();
+                java.util.Set<String> plainKeys = new java.util.HashSet<>();
                 for (YamlNode.Entry e : m.entries().values()) {
                     out.put(e.key(), plain(e.value()));
+                    if (e.plainKey()) {
+                        plainKeys.add(e.key());
+                    }
                 }
-                yield out;
+                // Which keys were plain, for fields Go decodes into any (webhook payload), where YAML types such keys.
+                yield new io.promethium.api.config.YamlMapping(out, plainKeys);
             }
         };
     }

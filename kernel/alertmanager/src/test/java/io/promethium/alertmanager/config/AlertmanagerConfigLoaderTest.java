@@ -623,4 +623,17 @@ class AlertmanagerConfigLoaderTest {
                         "route: {receiver: d}\nreceivers: [{name: d}]\ntracing:\n  endpoint: c:4317\n  headers:\n    X-T: {files: [t]}\n"))
                 .hasMessageContaining(":6:") .hasMessageContaining("header files are not supported for tracing configuration");
     }
+
+    /** A plugin block's mappings say which keys were plain, for the webhook payload's Go {@code any} (its plain {@code 1:} is not a string). */
+    @Test
+    void aPluginBlocksMappingsSayWhichKeysWerePlain() throws ConfigException {
+        io.promethium.config.yaml.YamlNode node = new io.promethium.config.yaml.YamlReader().read("alertmanager.yml",
+                "payload:\n  1: a\n  \"2\": b\n  inner: {true: c}\n");
+        Object payload = ((java.util.Map<?, ?>) Block.plain(node)).get("payload");
+        assertThat(payload).isInstanceOf(io.promethium.api.config.YamlMapping.class);
+        io.promethium.api.config.YamlMapping m = (io.promethium.api.config.YamlMapping) payload;
+        assertThat(m.plainKey("1")).isTrue();
+        assertThat(m.plainKey("2")).isFalse();
+        assertThat(((io.promethium.api.config.YamlMapping) m.get("inner")).plainKey("true")).isTrue();
+    }
 }

@@ -50,8 +50,15 @@ public sealed interface YamlNode {
         }
     }
 
-    /** One key of a mapping with the key's own location. */
-    record Entry(String key, Location keyLocation, YamlNode value) {
+    /**
+     * One key of a mapping with the key's own location; {@code plainKey} when the key was written
+     * as a plain scalar (not quoted, no tag), which Go's YAML may type as a number, boolean or null.
+     */
+    record Entry(String key, Location keyLocation, YamlNode value, boolean plainKey) {
+        /** A key taken as a string (quoted). */
+        public Entry(String key, Location keyLocation, YamlNode value) {
+            this(key, keyLocation, value, false);
+        }
     }
 
     /** A human name of the node kind, for error messages. */

@@ -45,6 +45,12 @@ public final class YamlReader {
         String keyTag() {
             return _lastEvent instanceof org.yaml.snakeyaml.events.ScalarEvent e ? e.getTag() : null;
         }
+
+        /** Whether the key just read was a plain scalar without a tag. */
+        boolean keyPlain() {
+            return _lastEvent instanceof org.yaml.snakeyaml.events.ScalarEvent e && e.getTag() == null
+                    && e.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN;
+        }
     }
 
     /**
@@ -76,6 +82,7 @@ public final class YamlReader {
                 Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
+                    boolean plain = parser instanceof KeyTagParser kp && kp.keyPlain();
                     if (parser instanceof KeyTagParser p && isBinaryTag(p.keyTag())) {
                         // A !!binary key: its bytes, as Go's YAML gives them (labelname.bad.yml's "\xff").
                         key = bytesAsText(decodeBase64(file, parser, key));
@@ -87,7 +94,7 @@ public final class YamlReader {
                         throw new ConfigException(keyLocation + ": mapping key \"" + key + "\" already defined at line "
                                 + entries.get(key).keyLocation().line());
                     }
-                    entries.put(key, new YamlNode.Entry(key, keyLocation, value));
+                    entries.put(key, new YamlNode.Entry(key, keyLocation, value, plain));
                 }
                 return new YamlNode.Mapping(entries, location);
             }

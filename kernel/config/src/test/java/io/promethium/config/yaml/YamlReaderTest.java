@@ -35,4 +35,15 @@ class YamlReaderTest {
         assertThat(root).isInstanceOf(YamlNode.Mapping.class);
         assertThat(((YamlNode.Mapping) root).get("a").toString()).contains("\uD83D\uDE00");
     }
+
+    /** Go's YAML types a plain key ({@code 1:}) but not a quoted one; the reader says which keys were plain. */
+    @Test
+    void eachKeySaysWhetherItWasWrittenPlain() throws Exception {
+        YamlNode.Mapping m = (YamlNode.Mapping) new YamlReader().read("x.yml", "1: a\n\"2\": b\n'yes': c\ntrue: d\nname: e\n");
+        assertThat(m.entries().get("1").plainKey()).isTrue();
+        assertThat(m.entries().get("2").plainKey()).isFalse();
+        assertThat(m.entries().get("yes").plainKey()).isFalse();
+        assertThat(m.entries().get("true").plainKey()).isTrue();
+        assertThat(m.entries().get("name").plainKey()).isTrue();
+    }
 }

@@ -6,6 +6,10 @@
  * (the config's keys, the environment, the shared credentials file with a profile),
  * {@link io.promethium.sigv4.StsAssumeRole} and {@link io.promethium.sigv4.RoleCredentials}
  * assume a {@code role_arn} through STS (1.1.0), at the FIPS endpoint when asked (1.2.0).
+ * 1.3.0: {@link io.promethium.sigv4.SharedConfigFiles}, the shared config and credentials files
+ * read as the Go SDK v2 reads a profile; {@code CredentialsChain} gives the region and FIPS
+ * switch of the environment and those files, reads the config file's keys and lets a configured
+ * profile win over the environment, as that SDK does.
  *
  * <p>A library bundle of its own (it depends on the api only) because notifier and discovery
  * plugins (SNS, EC2, Lightsail) sign requests and a plugin may import only the api and library
@@ -13,7 +17,7 @@
  * megabytes of bundles for one HMAC chain.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.promethium.sigv4;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,6 +12,7 @@ import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.CredentialsChain;
 import io.promethium.sigv4.RoleCredentials;
 import io.promethium.sigv4.SigV4Signer;
+import io.promethium.sigv4.StsAssumeRole;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,7 +33,10 @@ import java.util.regex.Pattern;
  * ({@code phone_number}), and then carries the attribute {@code truncated=true}; a FIFO topic
  * ({@code .fifo}) gets the group key hash as deduplication and group id. As Alertmanager: 5xx
  * and network errors are retried, other answers are not, except 429, which the AWS SDK under
- * Alertmanager retries itself. {@code credentials} are resolved at each send (rotation applies);
+ * Alertmanager retries itself. The region is {@code sigv4.region}, else the environment's or the
+ * shared config file's ({@link CredentialsChain#region}), and FIPS endpoints are used when
+ * {@code AWS_USE_FIPS_ENDPOINT} or the profile's {@code use_fips_endpoint} says so, both read at
+ * each send as Alertmanager's SDK config is. {@code credentials} are resolved at each send (rotation applies);
  * with {@code role_arn}, {@code role} holds the assumed role's credentials until they near expiry.
  */
 record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context, ConfiguredHttpClient client,
@@ -47,7 +51,15 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
     @Override
     public void send(Notification n, Instant deadline) throws NotifyException {
         HttpDelivery.timeLeft(deadline);
-        String region = settings.region().isEmpty() ? credentials.environmentRegion() : settings.region();
+        String region;
+        boolean fips;
+        try {
+            // As Alertmanager's SDK config load at each notification: the block's region, else the environment's, else the profile's.
+            region = settings.region().isEmpty() ? credentials.region() : settings.region();
+            fips = credentials.useFipsEndpoint();
+        } catch (IOException e) {
+            throw NotifyException.retryLater("failed to load final config for SNS: " + e.getMessage(), null);
+        }
         if (region == null) {
             throw NotifyException.retryLater("region not configured in sns.sigv4.region or in default credentials chain", null);
         }
@@ -60,7 +72,7 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
             Thread.currentThread().interrupt();
             throw NotifyException.retryLater("SNS credentials: interrupted", e);
         }
-        URI url = endpoint(TemplateFields.render(context, "api_url", settings.apiUrl(), n), region);
+        URI url = endpoint(TemplateFields.render(context, "api_url", settings.apiUrl(), n), region, fips);
         byte[] body = form(publish(n)).getBytes(StandardCharsets.UTF_8);
         String contentType = "application/x-www-form-urlencoded; charset=utf-8";
         // The headers Alertmanager's AWS SDK signs; the HTTP client writes Host and Content-Length itself, as signed here.
@@ -102,9 +114,22 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
         }
     }
 
-    /** {@code api_url} rendered, else the region's endpoint; the path {@code /} when it has none. */
-    static URI endpoint(String apiUrl, String region) throws NotifyException {
-        String text = apiUrl.isEmpty() ? "https://sns." + region + ".amazonaws.com/" : apiUrl.strip();
+    /**
+     * {@code api_url} rendered, else the region's endpoint as the SDK's SNS endpoint rules give it:
+     * {@code https://sns.<region>.<partition's DNS suffix>/}, with FIPS
+     * {@code https://sns-fips.<region>.<suffix>/} (in GovCloud the regional host, FIPS already);
+     * the path {@code /} when it has none. FIPS with {@code api_url} is refused as the SDK
+     * refuses it (retried, as Alertmanager retries the SDK's error).
+     */
+    static URI endpoint(String apiUrl, String region, boolean fips) throws NotifyException {
+        if (fips && !apiUrl.isEmpty()) {
+            throw NotifyException.retryLater("Invalid Configuration: FIPS and custom endpoint are not supported "
+                    + "(api_url is set and use_fips_endpoint or AWS_USE_FIPS_ENDPOINT is true)", null);
+        }
+        String suffix = StsAssumeRole.dnsSuffix(region);
+        String regional = fips && !region.equals("us-gov-east-1") && !region.equals("us-gov-west-1")
+                ? "https://sns-fips." + region + "." + suffix + "/" : "https://sns." + region + "." + suffix + "/";
+        String text = apiUrl.isEmpty() ? regional : apiUrl.strip();
         try {
             URI uri = new URI(text);
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {

@@ -4,13 +4,16 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
+import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.sigv4.CredentialsChain;
 import io.promethium.sigv4.RoleCredentials;
+import io.promethium.sigv4.SharedConfigFiles;
 import io.promethium.sigv4.StsAssumeRole;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +35,11 @@ import org.osgi.service.component.annotations.Component;
  * {@link #destinations}); {@code subject} and {@code message} default to the
  * {@code sns.default.*} templates; {@code attributes} (names and values templates) become
  * message attributes; {@code api_url} (a template) replaces the endpoint
- * {@code https://sns.<region>.amazonaws.com}; {@code sigv4} gives {@code region},
- * {@code access_key} with {@code secret_key} (a secret), or {@code profile} of the shared
- * credentials file, else the environment's credentials are used; with {@code role_arn} those are
+ * {@code https://sns.<region>.<partition's DNS suffix>} ({@code sns-fips} when the environment or
+ * the shared config file asks for FIPS); {@code sigv4} gives {@code region}, {@code access_key}
+ * with {@code secret_key} (a secret), or {@code profile} of the shared config and credentials
+ * files, else the environment and those files give them as Alertmanager's AWS SDK does
+ * ({@link CredentialsChain}); with {@code role_arn} those are
  * the base credentials of an STS {@code AssumeRole} (the library tier's {@link StsAssumeRole},
  * at the region's STS endpoint or {@code AWS_ENDPOINT_URL_STS}, through the block's
  * {@code http_config}) and the role's temporary credentials sign; {@code external_id} (only with
@@ -176,11 +182,12 @@ public final class SnsNotifierFactory implements NotifierFactory {
         }
         RoleCredentials role;
         try {
-            role = role(settings, chain, client, env, Clock.systemUTC());
+            role = role(settings, chain, client, env, Clock.systemUTC(), STS_TIMEOUT);
         } catch (IllegalArgumentException e) {
             client.close();
             PluginConfig sigv4 = config.block("sigv4");
-            throw sigv4.error("use_fips_sts_endpoint", "use_fips_sts_endpoint: " + e.getMessage());
+            String field = settings.fipsSts() ? "use_fips_sts_endpoint" : "role_arn";
+            throw sigv4.error(field, field + ": " + e.getMessage());
         }
         return new SnsNotifier(settings, context, client, chain, role);
     }
@@ -238,11 +245,11 @@ public final class SnsNotifierFactory implements NotifierFactory {
         String file = env.apply("AWS_CA_BUNDLE");
         String from = "AWS_CA_BUNDLE";
         if (!nonEmpty(file)) {
-            String name = nonEmpty(profile) ? profile : nonEmpty(env.apply("AWS_PROFILE")) ? env.apply("AWS_PROFILE") : "default";
-            String configFile = env.apply("AWS_CONFIG_FILE");
-            Path shared = nonEmpty(configFile) ? Path.of(configFile) : home.resolve(".aws").resolve("config");
-            file = sharedConfigValue(shared, name, "ca_bundle");
-            from = "ca_bundle of profile \"" + name + "\" in " + shared;
+            String name = new CredentialsChain(null, null, profile, env, home).profileName();
+            SharedConfigFiles files = SharedConfigFiles.of(env, home);
+            Map<String, String> values = files.profile(name);
+            file = values == null ? null : values.get("ca_bundle");
+            from = "ca_bundle of profile \"" + name + "\" in " + files.configFile();
         }
         if (!nonEmpty(file)) {
             return null;
@@ -258,55 +265,41 @@ public final class SnsNotifierFactory implements NotifierFactory {
         }
     }
 
-    /** A key of a profile's section in the shared config file ({@code [default]}, {@code [profile NAME]}), or null. */
-    static String sharedConfigValue(Path file, String profile, String key) {
-        if (!Files.isReadable(file)) {
-            return null;
-        }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
-        boolean inSection = false;
-        for (String raw : lines) {
-            String line = raw.strip();
-            if (line.startsWith("[") && line.endsWith("]")) {
-                String section = line.substring(1, line.length() - 1).strip();
-                inSection = section.equals(profile.equals("default") ? "default" : "profile " + profile)
-                        || profile.equals("default") && section.equals("profile default");
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (inSection && eq > 0 && line.substring(0, eq).strip().equalsIgnoreCase(key)) {
-                return line.substring(eq + 1).strip();
-            }
-        }
-        return null;
-    }
-
     private static boolean nonEmpty(String s) {
         return s != null && !s.isEmpty();
     }
 
     /**
      * The role's credentials for {@code role_arn}, or null without one (or without a region, which
-     * a send then reports). The AssumeRole request goes through the block's HTTP client.
+     * a send then reports). The AssumeRole request goes through the block's HTTP client, to the
+     * FIPS endpoint with {@code use_fips_sts_endpoint} or when the environment or the shared
+     * config file asks for FIPS endpoints (Alertmanager's STS client is built from the same SDK
+     * config). Region and FIPS are read here, when the config is loaded. The answer must come
+     * whole within {@code timeout} of sending: its body is read with {@link HttpDelivery#readBody},
+     * so an STS that sends its headers and then stalls fails the call (retried) instead of
+     * holding the notifier.
      */
     static RoleCredentials role(Settings settings, CredentialsChain chain, ConfiguredHttpClient client, UnaryOperator<String> env,
-                                Clock clock) {
-        String region = settings.region().isEmpty() ? chain.environmentRegion() : settings.region();
+                                Clock clock, Duration timeout) {
+        String region;
+        boolean fips;
+        try {
+            region = settings.region().isEmpty() ? chain.region() : settings.region();
+            fips = settings.fipsSts() || chain.useFipsEndpoint();
+        } catch (IOException e) {
+            return null; // a send reports the same failure of the chain
+        }
         if (settings.roleArn().isEmpty() || region == null) {
             return null;
         }
         StsAssumeRole sts = new StsAssumeRole(settings.roleArn(), settings.externalId(), "promethium-" + clock.millis(), region,
-                StsAssumeRole.endpoint(region, settings.fipsSts(), env), (uri, headers, body) -> {
-                    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(STS_TIMEOUT).header("User-Agent", "Promethium")
+                StsAssumeRole.endpoint(region, fips, env), (uri, headers, body) -> {
+                    Instant until = Instant.now().plus(timeout);
+                    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "Promethium")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
                     headers.forEach(h -> request.header(h.getKey(), h.getValue()));
-                    HttpResponse<byte[]> r = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                    return new StsAssumeRole.Answer(r.statusCode(), r.body());
+                    HttpResponse<InputStream> r = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                    return new StsAssumeRole.Answer(r.statusCode(), HttpDelivery.readBody(r.body(), until));
                 }, clock);
         return new RoleCredentials(chain::resolve, sts, clock);
     }

@@ -120,7 +120,7 @@ class SnsNotifierTest {
         io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
         try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
-                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC()))) {
+                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC(), SnsNotifierFactory.STS_TIMEOUT))) {
             n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
             n.send(TestNotifications.diskFull(true), Instant.now().plusSeconds(9));
         }
@@ -146,7 +146,7 @@ class SnsNotifierTest {
         io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
         try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
-                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC()))) {
+                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC(), SnsNotifierFactory.STS_TIMEOUT))) {
             assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
                     .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
                     .hasMessageContaining("operation error STS: AssumeRole: 403 AccessDenied: User is not authorized");
@@ -214,8 +214,14 @@ class SnsNotifierTest {
 
     @Test
     void theEndpointIsTheRegionsUnlessApiUrlIsGiven() throws Exception {
-        assertThat(SnsNotifier.endpoint("", "eu-west-1")).hasToString("https://sns.eu-west-1.amazonaws.com/");
-        assertThat(SnsNotifier.endpoint("http://127.0.0.1:9", "eu-west-1")).hasToString("http://127.0.0.1:9/");
+        assertThat(SnsNotifier.endpoint("", "eu-west-1", false)).hasToString("https://sns.eu-west-1.amazonaws.com/");
+        assertThat(SnsNotifier.endpoint("http://127.0.0.1:9", "eu-west-1", false)).hasToString("http://127.0.0.1:9/");
+        assertThat(SnsNotifier.endpoint("", "cn-north-1", false)).hasToString("https://sns.cn-north-1.amazonaws.com.cn/");
+        assertThat(SnsNotifier.endpoint("", "eu-west-1", true)).hasToString("https://sns-fips.eu-west-1.amazonaws.com/");
+        assertThat(SnsNotifier.endpoint("", "us-gov-west-1", true)).hasToString("https://sns.us-gov-west-1.amazonaws.com/");
+        assertThatThrownBy(() -> SnsNotifier.endpoint("http://127.0.0.1:9", "eu-west-1", true))
+                .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("FIPS and custom endpoint are not supported");
         assertThat(SnsNotifier.host(java.net.URI.create("https://sns.eu-west-1.amazonaws.com:443/"))).isEqualTo("sns.eu-west-1.amazonaws.com");
         assertThat(SnsNotifier.form(new java.util.TreeMap<>(Map.of("Message", "a b*~")))).isEqualTo("Message=a+b%2A~");
     }
@@ -321,5 +327,126 @@ class SnsNotifierTest {
         assertThat(aws.published).hasSize(2);
         assertThatThrownBy(() -> SnsNotifierFactory.caBundle("", k -> k.equals("AWS_CA_BUNDLE") ? dir.resolve("none.pem").toString() : null, dir))
                 .hasMessageContaining("AWS_CA_BUNDLE").hasMessageContaining("none.pem");
+    }
+
+    /**
+     * Without {@code sigv4.region}, the region is the environment's, else the profile's in the
+     * shared config file named by {@code AWS_CONFIG_FILE} (a temporary file here), as
+     * Alertmanager's SDK config load finds it; the Publish is signed for it.
+     */
+    @Test
+    void withoutARegionInTheConfigTheSharedConfigFilesProfileGivesIt() throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("aws-config"),
+                "[default]\nregion = us-west-2\n[profile ops]\nregion = eu-central-1\n");
+        java.nio.file.Path credentials = java.nio.file.Files.writeString(dir.resolve("aws-credentials"),
+                "[ops]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n");
+        Map<String, String> env = Map.of("AWS_CONFIG_FILE", config.toString(), "AWS_SHARED_CREDENTIALS_FILE", credentials.toString(),
+                "AWS_PROFILE", "ops");
+        PluginConfig block = new PluginConfig("sns_configs", Map.of("api_url", server.url("/"), "topic_arn", TOPIC), "am.yml:3:5");
+        try (Notifier n = SnsNotifierFactory.create(block, context, env::get, dir.resolve("no-home"))) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        }
+        assertThat(aws.published).hasSize(1);
+        assertThat(server.requests().get(0).header("Authorization")).contains("/eu-central-1/sns/aws4_request");
+        Map<String, String> withRegion = new HashMap<>(env);
+        withRegion.put("AWS_REGION", "ap-south-1");
+        try (Notifier n = SnsNotifierFactory.create(block, context, withRegion::get, dir.resolve("no-home"))) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+        }
+        assertThat(server.requests().get(1).header("Authorization")).contains("/ap-south-1/sns/aws4_request");
+        Map<String, String> gone = new HashMap<>(env);
+        gone.put("AWS_PROFILE", "gone");
+        try (Notifier n = SnsNotifierFactory.create(block, context, gone::get, dir.resolve("no-home"))) {
+            assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                    .hasMessageContaining("failed to get shared config profile, gone");
+        }
+    }
+
+    /**
+     * {@code use_fips_endpoint} of the shared config file (or {@code AWS_USE_FIPS_ENDPOINT})
+     * sends the Publish to {@code sns-fips.<region>}: seen as the target of the CONNECT the
+     * client sends to its {@code proxy_url} (a loopback socket that records the request line and
+     * closes). With {@code api_url} it is refused as the SDK refuses it.
+     */
+    @Test
+    void useFipsEndpointOfTheSharedConfigFileSendsThePublishToTheFipsHost() throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("aws-config"), "[default]\nuse_fips_endpoint = true\n");
+        Map<String, String> env = Map.of("AWS_CONFIG_FILE", config.toString());
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> connect = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = proxy.accept()) {
+                    return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                            .readLine();
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            PluginConfig block = new PluginConfig("sns_configs", Map.of("topic_arn", TOPIC,
+                    "http_config", Map.of("proxy_url", "http://127.0.0.1:" + proxy.getLocalPort()),
+                    "sigv4", Map.of("region", "us-east-1", "access_key", "AKIDEXAMPLE", "secret_key", "s")), "am.yml:3:5");
+            try (Notifier n = SnsNotifierFactory.create(block, context, env::get, dir)) {
+                assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                        .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue());
+            }
+            assertThat(connect.get(9, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("CONNECT sns-fips.us-east-1.amazonaws.com:443 HTTP/1.1");
+        }
+        try (Notifier n = notifierWith(env)) {
+            assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                    .hasMessageContaining("FIPS and custom endpoint are not supported");
+        }
+        assertThat(aws.published).isEmpty();
+    }
+
+    private Notifier notifierWith(Map<String, String> env) throws ConfigException {
+        return SnsNotifierFactory.create(new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                Map.of("topic_arn", TOPIC)), "am.yml:3:5"), context, env::get, dir);
+    }
+
+    /**
+     * A stand-in STS that sends its status and headers and the start of the body, then stalls
+     * (no real STS can be made to): the AssumeRole fails by the STS timeout instead of holding
+     * the notifier, and the send is retried.
+     */
+    @Test
+    void anStsThatStallsInItsBodyFailsTheSendByTheStsTimeout() throws Exception {
+        try (java.net.ServerSocket sts = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = sts.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    for (int matched = 0; matched < 4; ) {
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 600\r\n\r\n"
+                            + "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.io.IOException | InterruptedException e) {
+                    // the client gave up
+                }
+            });
+            PluginConfig block = new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                    Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "role_arn", "arn:aws:iam::1:role/x"))), "am.yml:3:5");
+            SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
+            CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", k -> null, dir);
+            io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
+            Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + sts.getLocalPort() + "/");
+            try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
+                    SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC(), java.time.Duration.ofMillis(700)))) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(20)))
+                        .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                        .hasMessageContaining("operation error STS: AssumeRole");
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+            } finally {
+                release.countDown();
+            }
+        }
+        assertThat(aws.published).isEmpty();
     }
 }

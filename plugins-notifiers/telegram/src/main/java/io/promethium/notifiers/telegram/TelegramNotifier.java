@@ -1,7 +1,9 @@
 package io.promethium.notifiers.telegram;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.notify.HttpDelivery;
@@ -24,10 +26,12 @@ import java.time.Instant;
  * {@code text}, {@code parse_mode} when set, {@code disable_web_page_preview},
  * {@code disable_notification} and {@code message_thread_id} when set). Text is cut to 4096
  * characters; in HTML mode a longer text is replaced by a notice instead (a cut would break the
- * markup; the notice's tabs are Alertmanager's). The API answers {@code {"ok":false,"error_code":..,"description":..}} on failure: the
- * description is shown; 429 (flood control) and 5xx are retried, other 4xx are not. A 2xx answer
- * whose body is not {@code "ok": true} (not JSON, cut, no {@code ok}) fails and is retried, as
- * Alertmanager retries every failure of its bot library ({@link #checkAnswer}).
+ * markup; the notice's tabs are Alertmanager's).
+ *
+ * <p>Alertmanager 0.34 sends through telebot v3.3.8, which reads the answer's body whatever its
+ * status, and returns {@code true} (retry) for every error telebot gives, so every failure is
+ * retried here: 4xx as well as 429 and 5xx, a 2xx with {@code "ok": false}, and a body that is
+ * not the API's answer ({@link #checkAnswer}). The API's {@code description} is shown.
  */
 final class TelegramNotifier implements Notifier {
 
@@ -35,7 +39,11 @@ final class TelegramNotifier implements Notifier {
     static final String TOO_LONG = "Alertmanager notification could not be sent: message length exceeds Telegram limits.\n"
             + "\t\t\tPlease check the template used for producing the message content.";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpDelivery DELIVERY = HttpDelivery.to("Telegram").retrying(429).describing(TelegramNotifier::describe);
+    /** Every status that is not 2xx is retried (see the class comment). */
+    private static final HttpDelivery DELIVERY = HttpDelivery.to("Telegram")
+            .retrying(java.util.stream.IntStream.range(300, 500).toArray()).describing(TelegramNotifier::describe);
+    /** Go's {@code json.Unmarshal} refuses anything after the value. */
+    private static final ObjectMapper WHOLE = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final TelegramNotifierFactory.Settings settings;
     private final NotifierContext context;
@@ -77,31 +85,104 @@ final class TelegramNotifier implements Notifier {
     }
 
     /**
-     * A 2xx answer is a success only when its JSON says {@code "ok": true}, as Alertmanager's bot
-     * library reads it; anything else (HTML from a proxy, a cut body, {@code ok:false}, no
-     * {@code ok}) is a failure retried as Alertmanager retries every Telegram failure, except
-     * {@code ok:false} with a 4xx {@code error_code} other than 429, not retried as the same
-     * answer with that status is not (this plugin's one difference, see the class comment).
+     * A 2xx answer as telebot v3.3.8 reads it ({@code extractOk}, then {@code extractMessage}):
+     * <ol>
+     * <li>its first JSON value is decoded into {@code ok}, {@code error_code},
+     * {@code description}, {@code parameters} (names matched regardless of case); when that
+     * decodes and {@code ok} is not true, it is the API's error, retried (with
+     * {@code error_code} as the status, for the failure's reason);</li>
+     * <li>then the whole body must be one JSON object (or {@code null}) whose {@code result} is an
+     * object, absent or null; {@code "result": true} is telebot's {@code ErrTrueResult}, anything
+     * else its decoding error: retried.</li>
+     * </ol>
+     * An answer whose {@code ok} is true without a {@code result} (or with {@code null}) is
+     * delivered. Alertmanager 0.34 crashes on it: telebot gives it no message and no error, and
+     * the notifier dereferences the missing message to log its id. Telegram itself always sends
+     * the message; a body saying {@code ok} is taken at its word rather than resent.
      */
     static void checkAnswer(String body) throws NotifyException {
-        JsonNode answer;
-        try {
-            answer = JSON.readTree(body == null ? "" : body);
-        } catch (IOException e) {
-            throw NotifyException.retryLater("could not read Telegram's answer: " + HttpDelivery.cut(body), null);
+        String text = body == null ? "" : body;
+        JsonNode first = firstValue(text);
+        if (first != null && decodesAsApiAnswer(first) && !field(first, "ok").asBoolean(false)) {
+            int code = field(first, "error_code").asInt(0);
+            String message = "error response from Telegram: " + field(first, "description").asText("") + " (" + code + ")";
+            throw code > 0 ? NotifyException.status(message, code, true, null) : NotifyException.retryLater(message, null);
         }
-        if (answer != null && answer.path("ok").asBoolean(false)) {
+        JsonNode whole;
+        try {
+            whole = WHOLE.readTree(text);
+        } catch (IOException e) {
+            throw NotifyException.retryLater("could not read Telegram's answer: " + HttpDelivery.cut(text), null);
+        }
+        if (whole == null || whole.isMissingNode() || !(whole.isObject() || whole.isNull())) {
+            throw NotifyException.retryLater("could not read Telegram's answer: " + HttpDelivery.cut(text), null);
+        }
+        JsonNode result = field(whole, "result");
+        if (result.isMissingNode() || result.isNull()) {
             return;
         }
-        if (answer == null || !answer.isObject()) {
-            throw NotifyException.retryLater("could not read Telegram's answer: " + HttpDelivery.cut(body), null);
+        if (result.isBoolean() && result.asBoolean()) {
+            throw NotifyException.retryLater("Telegram answered result true, not the message sent", null);
         }
-        int code = answer.path("error_code").asInt(0);
-        String message = "error response from Telegram: " + describe(body) + (code == 0 ? "" : " (" + code + ")");
-        if (code / 100 == 4 && code != 429) {
-            throw NotifyException.doNotRetry(message, null);
+        if (!result.isObject() || !integer(field(result, "message_id")) || !(field(result, "chat").isMissingNode()
+                || field(result, "chat").isNull() || field(result, "chat").isObject() && integer(field(field(result, "chat"), "id")))) {
+            throw NotifyException.retryLater("could not read the message in Telegram's answer: " + HttpDelivery.cut(text), null);
         }
-        throw NotifyException.retryLater(message, null);
+    }
+
+    /** The first JSON value of {@code text}, as Go's {@code json.Decoder} reads it; null when there is none. */
+    private static JsonNode firstValue(String text) {
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(text)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            return JSON.readTree(parser);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether Go decodes {@code node} into telebot's answer struct: null, or an object whose known fields have their types. */
+    private static boolean decodesAsApiAnswer(JsonNode node) {
+        if (node.isNull()) {
+            return true;
+        }
+        if (!node.isObject()) {
+            return false;
+        }
+        JsonNode ok = field(node, "ok");
+        JsonNode code = field(node, "error_code");
+        JsonNode description = field(node, "description");
+        JsonNode parameters = field(node, "parameters");
+        return (absent(ok) || ok.isBoolean()) && (absent(code) || integer(code)) && (absent(description) || description.isTextual())
+                && (absent(parameters) || parameters.isObject());
+    }
+
+    private static boolean absent(JsonNode n) {
+        return n.isMissingNode() || n.isNull();
+    }
+
+    /** Absent, null or an integer in Go's int64 (a value that does not fit or has a fraction fails Go's decoding). */
+    private static boolean integer(JsonNode n) {
+        return absent(n) || n.isIntegralNumber() && n.canConvertToLong();
+    }
+
+    /** A field matched as Go's {@code encoding/json} matches names: exactly, else regardless of case. */
+    private static JsonNode field(JsonNode object, String name) {
+        if (!object.isObject()) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        JsonNode exact = object.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private long chatId() throws NotifyException {

@@ -48,6 +48,12 @@ class TelegramNotifierContractTest extends AbstractNotifierContractTest {
         return Response.of(200, "application/json", "{\"ok\":true,\"result\":{\"message_id\":1,\"chat\":{\"id\":42},\"date\":0,\"text\":\"x\"}}");
     }
 
+    /** Alertmanager 0.34 retries every error of its bot library, 4xx answers included. */
+    @Override
+    protected boolean retriesClientErrors() {
+        return true;
+    }
+
     /** Alertmanager 0.34's bot library parses the answer; every failure is retried. */
     @Override
     protected Verdict garbageVerdict(String contentType) {

@@ -2,6 +2,7 @@ package io.promethium.notifiers.webhook;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
+import io.promethium.api.config.YamlMapping;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
@@ -40,7 +41,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * 1.1): SnakeYAML parses it, and {@link #scalar} resolves the plain scalars as yaml.v2 does
  * ({@code y}/{@code yes}/{@code on} are true, {@code 0x1f} and {@code 1_000} are integers,
  * timestamps stay strings); a non-string key of a parsed mapping is dropped, as Alertmanager
- * drops it.
+ * drops it. So is a key of the config's payload that yaml.v2 types as other than a string (a
+ * plain {@code 1:}, {@code true:}, {@code yes:}, {@code ~:}; see {@link #stringKey}), with its value:
+ * Alertmanager neither refuses nor converts it.
  */
 final class CustomPayload {
 
@@ -70,6 +73,9 @@ final class CustomPayload {
             }
         } else if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!stringKey(map, e.getKey())) {
+                    continue; // dropped when rendered, so never a template
+                }
                 String key = String.valueOf(e.getKey());
                 out.put(path + "." + key + " (key)", key);
                 collect(path + "." + key, e.getValue(), out);
@@ -101,7 +107,7 @@ final class CustomPayload {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new TreeMap<>(GO_ORDER);
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String key)) {
+                if (!(e.getKey() instanceof String key) || !stringKey(map, key)) {
                     continue; // Alertmanager skips a key that is not a string
                 }
                 out.put(render(key, n, context), copy(e.getValue(), n, context));
@@ -109,6 +115,20 @@ final class CustomPayload {
             return out;
         }
         return value;
+    }
+
+    /**
+     * Whether Alertmanager's config load (yaml.v2 into {@code any}) gives {@code key} of
+     * {@code map} as a string: a quoted key is one; a plain key is one unless it resolves to a
+     * number, boolean or null ({@code 1:}, {@code 0x1f:}, {@code yes:}, {@code ~:}), which
+     * {@code DeepCopyWithTemplate} then drops with its value, silently. A map whose keys' style is
+     * unknown (not read from YAML) has string keys.
+     */
+    static boolean stringKey(Map<?, ?> map, Object key) {
+        if (!(key instanceof String k)) {
+            return false;
+        }
+        return !(map instanceof YamlMapping yaml && yaml.plainKey(k)) || scalar(k) instanceof String;
     }
 
     private static String render(String text, Notification n, NotifierContext context) throws NotifyException {

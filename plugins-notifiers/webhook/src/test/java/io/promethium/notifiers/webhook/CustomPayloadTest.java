@@ -174,6 +174,35 @@ class CustomPayloadTest {
         assertThat(new String(server.requests().get(0).body(), StandardCharsets.UTF_8)).isEqualTo("{\"alerts\":2}\n");
     }
 
+    /**
+     * Alertmanager 0.34 decodes {@code payload} with yaml.v2 into {@code any}: a plain key such as
+     * {@code 1:}, {@code 0x1f:}, {@code 1.5:}, {@code yes:}, {@code true:} or {@code ~:} becomes a
+     * number, boolean or null, and {@code DeepCopyWithTemplate} drops such a key with its value
+     * (no error, no conversion); quoted keys and plain keys that stay text are kept. The loader
+     * says which keys were plain ({@code YamlMapping}); a dropped value is not checked as a
+     * template either, as Alertmanager never renders it.
+     */
+    @Test
+    void plainKeysThatYamlTypesAsNumbersBooleansOrNullAreDroppedAsAlertmanagerDropsThem() throws Exception {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("1", "int");
+        entries.put("0x1f", "hex");
+        entries.put("1.5", "float");
+        entries.put("yes", "bool");
+        entries.put("true", "bool");
+        entries.put("~", "null");
+        entries.put("3", "{{ end }}");
+        entries.put("2", "quoted");
+        entries.put("name", "{{ .Status }}");
+        entries.put("2020-01-01", "a timestamp stays text in yaml.v2");
+        Map<String, Object> inner = new LinkedHashMap<>(Map.of("10", "x", "k", "v"));
+        entries.put("nested", new io.promethium.api.config.YamlMapping(inner, java.util.Set.of("10", "k")));
+        Object payload = new io.promethium.api.config.YamlMapping(entries,
+                java.util.Set.of("1", "0x1f", "1.5", "yes", "true", "~", "3", "name", "2020-01-01", "nested"));
+        assertThat(send(payload, testAlert()))
+                .isEqualTo("{\"2\":\"quoted\",\"2020-01-01\":\"a timestamp stays text in yaml.v2\",\"name\":\"resolved\",\"nested\":{\"k\":\"v\"}}\n");
+    }
+
     @Test
     void aPayloadTemplateThatDoesNotParseIsRefusedNamingThePayloadAtItsLocation() {
         Map<String, Object> c = new LinkedHashMap<>();

@@ -58,7 +58,8 @@ final class TsdbStatus {
                 toApi(h.seriesCountByMetricName()), toApi(h.labelValueCountByLabelName()), toApi(h.memoryInBytesByLabelName()),
                 toApi(h.seriesCountByLabelValuePair()),
                 List.of(new StorageStats.Stat("series", m.series()), new StorageStats.Stat("chunks", m.chunks()),
-                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols())),
+                        new StorageStats.Stat("postings", m.postings()), new StorageStats.Stat("symbols", m.symbols()),
+                        new StorageStats.Stat("exemplars", m.exemplars()), new StorageStats.Stat("append_buffers", m.appendBuffers())),
                 corruptBlocksNow(t),
                 t.seriesRetention.policy().isEmpty() ? List.of() : retentionUsage(t).stream()
                         .map(u -> new StorageStats.RetentionRuleStat(u.selector(), u.retention().toMillis(), u.headSeries(),

@@ -356,6 +356,9 @@ public final class HistogramChunkAppender {
     }
 
     private void writeTime(long timestamp) {
+        // As XorEncoder: the second delta is unsigned and readers seek on increasing times.
+        assert count == 0 || timestamp > t : "histogram chunk appends at " + timestamp + " after " + t;
+        assert count < 0xFFFF : "histogram chunk already holds " + count + " samples";
         if (count == 0) {
             Varbits.writeVarint(w, timestamp - base);
         } else if (count == 1) {

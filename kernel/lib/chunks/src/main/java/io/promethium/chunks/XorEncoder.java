@@ -87,6 +87,11 @@ public abstract non-sealed class XorEncoder extends BitWriter {
     /** Appends a sample whose value has the raw bits {@code bits}; a first timestamp is written relative to {@code base}. */
     protected final void appendBits(long timestamp, long bits, long base) {
         int n = count;
+        // Readers seek and merge on increasing times, and the second sample's delta is written
+        // unsigned: an earlier or equal time would decode as a different, valid-looking series.
+        assert n == 0 || timestamp > t : "chunk appends at " + timestamp + " after " + t;
+        // The count header has 16 bits: one more and the chunk reads as holding a few samples.
+        assert n < 0xFFFF : "chunk already holds " + n + " samples";
         if (n == 0) {
             Varbits.writeVarint(this, timestamp - base);
             writeBits(bits, 64);

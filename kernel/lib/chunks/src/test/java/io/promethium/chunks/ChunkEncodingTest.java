@@ -221,8 +221,9 @@ class ChunkEncodingTest {
     void aDrainDecodesTheSameSamplesAsNextInEveryEncodingAndMode() {
         Random random = new Random(11);
         long[] ts = new long[240];
+        // An hour's gap at sample 100 (a large delta, then a large negative delta-of-delta); times increase, as in any chunk.
         for (int i = 0; i < ts.length; i++) {
-            ts[i] = 5_000_000L + i * 15_000L + random.nextInt(5) - 2 + (i == 100 ? 3_600_000 : 0);
+            ts[i] = 5_000_000L + i * 15_000L + random.nextInt(5) - 2 + (i >= 100 ? 3_600_000 : 0);
         }
         double[][] shapes = new double[7][ts.length];
         long noisy = 0;

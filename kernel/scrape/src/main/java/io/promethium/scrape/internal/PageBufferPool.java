@@ -12,6 +12,8 @@ final class PageBufferPool {
 
     private final byte[][] free;
     private int count;
+    /** The arrays' lengths while they are free, kept as they come and go; arrays in use are their scrape's. */
+    private volatile long freeBytes;
 
     PageBufferPool(int capacity) {
         this.free = new byte[capacity][];
@@ -29,6 +31,7 @@ final class PageBufferPool {
         }
         byte[] b = free[--count];
         free[count] = null;
+        freeBytes -= HeapLayout.bytes(b.length);
         return b;
     }
 
@@ -36,7 +39,13 @@ final class PageBufferPool {
     synchronized void give(byte[] array) {
         if (count < free.length) {
             free[count++] = array;
+            freeBytes += HeapLayout.bytes(array.length);
         }
+    }
+
+    /** The heap of the free arrays and the pool's slots. */
+    long ramBytesUsed() {
+        return HeapLayout.refs(free.length) + freeBytes;
     }
 
     /** Arrays free now (for tests). */

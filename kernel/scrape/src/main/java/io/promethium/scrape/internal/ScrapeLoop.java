@@ -348,6 +348,11 @@ final class ScrapeLoop {
                 target.url().toString(), lastError, lastScrape, lastDuration, health, settings.interval(), settings.timeout());
     }
 
+    /** The estimated heap of the loop's series cache, as of its last scrape; any thread. */
+    long seriesCacheBytes() {
+        return cache.ramBytesUsed();
+    }
+
     Map<String, Metadata> metadata() {
         return metadataPass.current();
     }

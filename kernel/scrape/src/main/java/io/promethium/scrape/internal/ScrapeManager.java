@@ -367,5 +367,15 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         for (ScrapePool pool : list) {
             writer.sample("prometheus_target_scrape_pool_targets", Labels.of("scrape_job", pool.job()), pool.activeCount());
         }
+        // Promethium's own: Prometheus does not account its scrape caches.
+        writer.family("promethium_scrape_cache_bytes", MetricType.GAUGE,
+                "Estimated heap held by the scrape pool's caches (series: the targets' series caches, metadata: the shared page metadata, page_buffers: free page arrays).",
+                "bytes");
+        for (ScrapePool pool : list) {
+            ScrapePool.CacheBytes bytes = pool.cacheBytes();
+            writer.sample("promethium_scrape_cache_bytes", Labels.of("cache", "series", "scrape_job", pool.job()), bytes.series());
+            writer.sample("promethium_scrape_cache_bytes", Labels.of("cache", "metadata", "scrape_job", pool.job()), bytes.metadata());
+            writer.sample("promethium_scrape_cache_bytes", Labels.of("cache", "page_buffers", "scrape_job", pool.job()), bytes.pageBuffers());
+        }
     }
 }

@@ -411,6 +411,18 @@ final class ScrapePool {
         return result;
     }
 
+    /** The estimated heap of the pool's caches (see the module README). */
+    record CacheBytes(long series, long metadata, long pageBuffers) {
+    }
+
+    synchronized CacheBytes cacheBytes() {
+        long series = 0;
+        for (ScrapeLoop loop : loops.values()) {
+            series += loop.seriesCacheBytes();
+        }
+        return new CacheBytes(series, sharedMetadata.ramBytesUsed(), buffers.ramBytesUsed());
+    }
+
     /** The loops, for tests. */
     synchronized List<ScrapeLoop> loops() {
         return List.copyOf(loops.values());

@@ -14,9 +14,13 @@ import java.util.Arrays;
  * steady state) copies and allocates nothing; one that differs builds the next order beside it,
  * which replaces the old at commit.
  *
- * <p>Chained hash table. Not thread-safe: owned by one scrape loop.
+ * <p>Chained hash table. Not thread-safe: owned by one scrape loop, except {@link #ramBytesUsed},
+ * which any thread may read.
  */
 final class SeriesCache {
+
+    private static final long SHALLOW_BYTES = HeapLayout.shallow(SeriesCache.class);
+    static final long ENTRY_BYTES = HeapLayout.shallow(Entry.class);
 
     /**
      * One series of the page: 48 bytes with compact object headers (it was 64 with its hash and
@@ -83,6 +87,8 @@ final class SeriesCache {
     private Entry[] nextOrder;
     private byte[] nextKeys;
     private int[] nextOffsets;
+    /** {@link #ramBytesUsed}, set at each commit and failure (a few multiplications, no walk). */
+    private volatile long ramBytes = estimate();
 
     static int hash(byte[] buf, int off, int len) {
         int h = 0x811c9dc5;
@@ -104,6 +110,24 @@ final class SeriesCache {
         return size;
     }
 
+    /**
+     * The heap the cache holds, as of the last commit or failure: the entries (each
+     * {@link #ENTRY_BYTES}), the hash table, and the page order with its series bytes. The entries'
+     * label sets are not counted: they are the objects the TSDB head keeps for the same series.
+     */
+    long ramBytesUsed() {
+        return ramBytes;
+    }
+
+    private long estimate() {
+        long bytes = SHALLOW_BYTES + size * ENTRY_BYTES + HeapLayout.refs(table.length) + HeapLayout.refs(order.length)
+                + HeapLayout.bytes(orderKeys.length) + HeapLayout.ints(orderOffsets.length);
+        if (nextOrder != null) {
+            bytes += HeapLayout.refs(nextOrder.length) + HeapLayout.bytes(nextKeys.length) + HeapLayout.ints(nextOffsets.length);
+        }
+        return bytes;
+    }
+
     /** The entry at {@code position} of the previous page if it has these bytes, else null. */
     Entry predicted(int position, byte[] buf, int off, int len) {
         if (position >= orderCount) {
@@ -111,6 +135,10 @@ final class SeriesCache {
         }
         int start = orderOffsets[position];
         if (orderOffsets[position + 1] - start == len && Arrays.equals(orderKeys, start, start + len, buf, off, off + len)) {
+            // The entry's own record of its bytes must be this slot: lookups by hash compare
+            // against it, and a stale one would hand a series another's storage ref.
+            assert order[position].keyOffset == start && order[position].keyLength == len
+                    : "entry at " + position + " points at " + order[position].keyOffset + " not " + start;
             int ahead = position + PREFETCH_DISTANCE;
             if (ahead < orderCount) {
                 // Entries lie scattered in the heap: reading one a few series ahead lets its cache
@@ -249,6 +277,10 @@ final class SeriesCache {
             // Some cached series were not on this page: they go (marked stale if last seen just before).
             evict(e -> e.lastSeen != iteration, previousSuccess, vanished);
         }
+        // The table holds exactly the page's series: more means an entry no scrape can reach
+        // (its staleness marker would never be written), fewer means the order names evicted entries.
+        assert size == orderCount : size + " cached series, " + orderCount + " on the page";
+        ramBytes = estimate();
     }
 
     /** Ends a failed scrape: everything the previous success saw has vanished; the cache empties. */
@@ -263,6 +295,8 @@ final class SeriesCache {
         orderKeys = new byte[0];
         orderOffsets = new int[1];
         evict(e -> true, previousSuccess, vanished);
+        assert size == 0 : size + " series left after a failed scrape";
+        ramBytes = estimate();
     }
 
     /** Every series the last successful scrape saw, for the end-of-run staleness markers. */

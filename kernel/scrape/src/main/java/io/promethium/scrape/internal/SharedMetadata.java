@@ -18,6 +18,8 @@ final class SharedMetadata {
     private static final int MAX_PAGES = 64;
 
     private final Map<Long, Map<String, Metadata>> byFingerprint = new ConcurrentHashMap<>();
+    /** The estimated heap of the maps in {@link #byFingerprint}, by map, kept as they are added. */
+    private final Map<Long, Long> bytesByFingerprint = new ConcurrentHashMap<>();
 
     /**
      * The map to keep for a page whose comment lines have {@code fingerprint} (0: unknown) and
@@ -33,12 +35,50 @@ final class SharedMetadata {
         }
         Map<String, Metadata> made = canonical(page);
         if (fingerprint != 0) {
-            if (byFingerprint.size() >= MAX_PAGES) {
-                byFingerprint.clear();
+            synchronized (this) {
+                if (byFingerprint.size() >= MAX_PAGES) {
+                    byFingerprint.clear();
+                    bytesByFingerprint.clear();
+                }
+                byFingerprint.put(fingerprint, made);
+                bytesByFingerprint.put(fingerprint, ramBytesUsed(made));
             }
-            byFingerprint.put(fingerprint, made);
         }
         return made;
+    }
+
+    /**
+     * The heap of the kept maps: what the pool's targets hold, since each adopts one of them (a
+     * target whose page has no fingerprint, protobuf, holds a map of its own, not counted). Sums
+     * one figure per distinct page, at most {@value #MAX_PAGES}.
+     */
+    long ramBytesUsed() {
+        long total = 0;
+        for (long b : bytesByFingerprint.values()) {
+            total += b;
+        }
+        return total;
+    }
+
+    private static final long METADATA_BYTES = HeapLayout.shallow(Metadata.class);
+
+    /**
+     * One map's heap: {@code Map.copyOf}'s table (4 references per entry), the records and their
+     * strings. The strings are canonical and may be shared with other pools; each map counts them
+     * as its own, so the figure is an upper bound when jobs scrape the same exporter.
+     */
+    /** An empty text is the JVM's one empty string, held by no map in particular. */
+    private static long text(String s) {
+        return s.isEmpty() ? 0 : HeapLayout.string(s);
+    }
+
+    static long ramBytesUsed(Map<String, Metadata> map) {
+        long bytes = HeapLayout.shallow(map.getClass()) + HeapLayout.refs(4 * map.size());
+        for (Map.Entry<String, Metadata> e : map.entrySet()) {
+            Metadata m = e.getValue();
+            bytes += METADATA_BYTES + HeapLayout.string(e.getKey()) + text(m.help()) + text(m.unit());
+        }
+        return bytes;
     }
 
     /** Whether {@code page} (as parsed) says what {@code kept} (as shared) says, family names aside. */

@@ -340,6 +340,28 @@ class ScrapeManagerTest {
         assertThat(samples).containsKey("prometheus_target_scrapes_exceeded_sample_limit_total{}");
     }
 
+    @Test
+    void reportsTheEstimatedHeapOfEachPoolsCachesOnceItsTargetWasScraped() throws Exception {
+        manager.applyConfig(config(withStatic(fast("j"), a.address())));
+        await("the target is scraped", () -> hasSamples("from_a"));
+        Map<String, Double> samples = new HashMap<>();
+        manager.collect(new MetricWriter() {
+            @Override
+            public void family(String name, MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                samples.put(name + labels, value);
+            }
+        });
+        long oneEntry = SeriesCache.ENTRY_BYTES;
+        assertThat(samples.get("promethium_scrape_cache_bytes{cache=\"series\", scrape_job=\"j\"}"))
+                .as("the target's series cache holds its series").isGreaterThan(oneEntry);
+        assertThat(samples).containsKeys("promethium_scrape_cache_bytes{cache=\"metadata\", scrape_job=\"j\"}",
+                "promethium_scrape_cache_bytes{cache=\"page_buffers\", scrape_job=\"j\"}");
+    }
+
     /** A discovery plugin driven by the test. */
     private static final class FakeDiscovery implements DiscovererFactory {
         final List<Consumer<List<TargetGroup>>> started = new ArrayList<>();

@@ -117,6 +117,9 @@ final class BlockIndex implements AutoCloseable {
      * strings instead of decoding ten per series.
      */
     SeriesMeta series(BinaryDocValues values, int doc, String[] symbolCache) {
+        // Doc values only move forward; asked for an earlier doc, Lucene's reader may answer with
+        // the bytes of the doc it is on, another series' labels and chunks.
+        assert values == null || doc >= values.docID() : "series " + doc + " read after " + values.docID();
         try {
             if (values == null || !values.advanceExact(doc)) {
                 throw new FormatException("document " + doc + " lacks its series data");

@@ -44,6 +44,8 @@ public final class ExemplarStorage {
     private int[] next;
     private int nextSlot;
     private long appended;
+    /** The heap of the exemplars' own label sets, kept as slots are written and overwritten. */
+    private long labelBytes;
 
     public ExemplarStorage(int capacity) {
         allocate(capacity);
@@ -57,6 +59,7 @@ public final class ExemplarStorage {
         next = new int[capacity];
         nextSlot = 0;
         index.clear();
+        labelBytes = 0;
     }
 
     public synchronized int capacity() {
@@ -126,10 +129,47 @@ public final class ExemplarStorage {
         owner[slot] = c;
         ts[slot] = e.timestamp();
         vs[slot] = e.value();
+        labelBytes += labelsBytes(e.labels()) - labelsBytes(labels[slot]);
         labels[slot] = e.labels();
         next[slot] = -1;
         nextSlot = (slot + 1) % owner.length;
         appended++;
+    }
+
+    private static final long CHAIN_BYTES = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(Chain.class);
+    private static final long LABELS_BYTES = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(Labels.class);
+
+    /**
+     * The heap of the buffer, estimated as Lucene's {@code Accountable}s do: its five arrays (fixed
+     * by the capacity), an index entry and chain per series with exemplars, and the exemplars'
+     * label sets (kept as they are added and overwritten, not walked here). The series' label sets are the head's.
+     */
+    public synchronized long ramBytesUsed() {
+        return org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(owner) + org.apache.lucene.util.RamUsageEstimator.sizeOf(ts)
+                + org.apache.lucene.util.RamUsageEstimator.sizeOf(vs) + org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(labels)
+                + org.apache.lucene.util.RamUsageEstimator.sizeOf(next)
+                + index.size() * (org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY + CHAIN_BYTES) + labelBytes;
+    }
+
+    private static final long STRING_BYTES = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(String.class);
+
+    /**
+     * One exemplar label set: the object, its array, and its values as Latin-1 strings (trace
+     * ids are hex). The names are not counted: a few (trace_id, span_id) shared by all.
+     */
+    private static long labelsBytes(Labels l) {
+        if (l == null || l.isEmpty()) {
+            // None, or the shared empty set.
+            return 0;
+        }
+        long bytes = LABELS_BYTES + org.apache.lucene.util.RamUsageEstimator.alignObjectSize(
+                org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_ARRAY_HEADER
+                        + 2L * l.size() * org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_OBJECT_REF);
+        for (int i = 0; i < l.size(); i++) {
+            bytes += STRING_BYTES + org.apache.lucene.util.RamUsageEstimator.alignObjectSize(
+                    org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_ARRAY_HEADER + l.value(i).length());
+        }
+        return bytes;
     }
 
     /** Resizes, keeping the newest exemplars that fit (Prometheus applies a new max_exemplars live). */

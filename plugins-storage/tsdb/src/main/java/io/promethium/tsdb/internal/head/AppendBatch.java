@@ -143,4 +143,22 @@ final class AppendBatch {
     int encoderCapacity() {
         return encoder.bytes().array().length;
     }
+
+    private static final long SHALLOW_BYTES = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(AppendBatch.class);
+
+    /**
+     * The heap of an idle (pooled) batch: its arrays and the WAL encoder's buffer, which keep the
+     * size of the largest commit they served. The lists are empty then and not counted.
+     */
+    long ramBytesUsed() {
+        // Each field read once: the pool reads a batch a committer may have taken meanwhile.
+        long[] starts = sts;
+        long[] hStarts = hSts;
+        return SHALLOW_BYTES + org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(series) + org.apache.lucene.util.RamUsageEstimator.sizeOf(refs)
+                + org.apache.lucene.util.RamUsageEstimator.sizeOf(ts) + org.apache.lucene.util.RamUsageEstimator.sizeOf(vs)
+                + org.apache.lucene.util.RamUsageEstimator.sizeOf(hTs) + org.apache.lucene.util.RamUsageEstimator.sizeOf(hSeq)
+                + (starts == null ? 0 : org.apache.lucene.util.RamUsageEstimator.sizeOf(starts))
+                + (hStarts == null ? 0 : org.apache.lucene.util.RamUsageEstimator.sizeOf(hStarts))
+                + org.apache.lucene.util.RamUsageEstimator.sizeOf(encoder.bytes().array());
+    }
 }

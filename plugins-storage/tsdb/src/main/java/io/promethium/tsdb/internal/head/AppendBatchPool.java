@@ -39,6 +39,21 @@ final class AppendBatchPool {
         }
     }
 
+    /**
+     * The heap of the pooled batches: 32 slots at most, read without taking them (a batch taken
+     * meanwhile is its committer's; the figure is an estimate either way).
+     */
+    long ramBytesUsed() {
+        long bytes = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            AppendBatch b = slots.get(i);
+            if (b != null) {
+                bytes += b.ramBytesUsed();
+            }
+        }
+        return bytes;
+    }
+
     /** Batches currently pooled (tests). */
     int pooled() {
         int n = 0;

@@ -483,29 +483,40 @@ public final class Head implements org.apache.lucene.util.Accountable {
      * this JVM, hash-table entries at Lucene's per-entry cost): {@code series} the series objects,
      * the by-labels table and the ref pages, {@code chunks} the compressed chunk
      * bytes, {@code postings} the inverted index ({@link HeadPostings#ramBytesUsed}),
-     * {@code symbols} the interned label strings. Label arrays, exemplars and per-series start
-     * times are not counted. Walks every series: for status and metrics, not for hot paths.
+     * {@code symbols} the interned label strings, {@code exemplars} the exemplar buffer
+     * ({@link io.promethium.tsdb.internal.exemplar.ExemplarStorage#ramBytesUsed}), {@code appendBuffers}
+     * the appenders' pooled sample and WAL buffers ({@link AppendBatchPool#ramBytesUsed}). Per-series
+     * start times, out-of-order samples and chunk array headers are not counted. Walks every series: for status and metrics, not for hot paths.
      */
-    public record Memory(long series, long chunks, long postings, long symbols) {
+    public record Memory(long series, long chunks, long postings, long symbols, long exemplars, long appendBuffers) {
         public long total() {
-            return series + chunks + postings + symbols;
+            return series + chunks + postings + symbols + exemplars + appendBuffers;
         }
     }
 
     /** The head's heap by part; see {@link Memory}. */
     public Memory memory() {
-        long[] n = {0, 0};
+        long[] n = {0, 0, 0};
         byLabels.forEach(s -> {
             n[0]++;
             n[1] += s.chunkBytes();
+            n[2] += labelSetBytes(s.labels().size());
         });
         long symbolBytes = 0;
         for (String symbol : symbols.values()) {
             symbolBytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
                     + org.apache.lucene.util.RamUsageEstimator.sizeOf(symbol);
         }
-        long series = n[0] * MemSeries.SHALLOW_BYTES + byLabels.ramBytesUsed() + refs.ramBytesUsed();
-        return new Memory(series, n[1], postings.ramBytesUsed(), symbolBytes);
+        long series = n[0] * MemSeries.SHALLOW_BYTES + n[2] + byLabels.ramBytesUsed() + refs.ramBytesUsed();
+        return new Memory(series, n[1], postings.ramBytesUsed(), symbolBytes, exemplars.ramBytesUsed(), batchPool.ramBytesUsed());
+    }
+
+    private static final long LABELS_BYTES = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(Labels.class);
+
+    /** A series' label set: the object and its array of names and values (the strings are symbols). */
+    private static long labelSetBytes(int labels) {
+        return LABELS_BYTES + org.apache.lucene.util.RamUsageEstimator.alignObjectSize(
+                org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_ARRAY_HEADER + 2L * labels * org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_OBJECT_REF);
     }
 
     /** {@link #memory()}'s total, as Lucene's {@code Accountable#ramBytesUsed}. */

@@ -28,6 +28,17 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
     private volatile List<String> sortedNames;
 
     /**
+     * The objects of a bitmap that {@link RoaringBitmap#getLongSizeInBytes} leaves out (it counts
+     * the keys and containers' data): the bitmap, its array of containers, a container and the
+     * headers of their arrays. Most label values have a bitmap of a few series, where these are
+     * most of its heap: without them the head's estimate is 65 % of its heap, with them 87 % (HeadMemoryTest).
+     */
+    private static final long BITMAP_OBJECTS = org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(RoaringBitmap.class)
+            + org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(org.roaringbitmap.RoaringArray.class)
+            + org.apache.lucene.util.RamUsageEstimator.shallowSizeOfInstance(org.roaringbitmap.ArrayContainer.class)
+            + 3L * org.apache.lucene.util.RamUsageEstimator.NUM_BYTES_ARRAY_HEADER;
+
+    /**
      * The heap the index holds, estimated as Lucene's {@code Accountable}s do: each bitmap's own
      * size, the hash-table entries of names and values, and the cache of sorted values per name
      * (the label strings are the head's interned symbols, counted there). Walks every label pair under the read lock: for status and
@@ -41,7 +52,7 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
             for (Map<String, RoaringBitmap> values : byName.values()) {
                 bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY;
                 for (RoaringBitmap bitmap : values.values()) {
-                    bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY + bitmap.getLongSizeInBytes();
+                    bytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY + BITMAP_OBJECTS + bitmap.getLongSizeInBytes();
                 }
             }
             for (List<String> cached : sortedValues.values()) {

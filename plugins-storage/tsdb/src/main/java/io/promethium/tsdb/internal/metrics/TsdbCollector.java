@@ -128,11 +128,14 @@ public final class TsdbCollector implements Collector {
         if (memory != null) {
             // Promethium's own: Prometheus has no heap accounting of its head.
             String name = "promethium_tsdb_head_memory_bytes";
-            w.family(name, MetricType.GAUGE, "Estimated heap held by the head block, by part (series, chunks, postings, symbols).", "bytes");
+            w.family(name, MetricType.GAUGE,
+                    "Estimated heap held by the head block, by part (series, chunks, postings, symbols, exemplars, append_buffers).", "bytes");
             w.sample(name, io.promethium.api.model.Labels.of("part", "series"), memory.series());
             w.sample(name, io.promethium.api.model.Labels.of("part", "chunks"), memory.chunks());
             w.sample(name, io.promethium.api.model.Labels.of("part", "postings"), memory.postings());
             w.sample(name, io.promethium.api.model.Labels.of("part", "symbols"), memory.symbols());
+            w.sample(name, io.promethium.api.model.Labels.of("part", "exemplars"), memory.exemplars());
+            w.sample(name, io.promethium.api.model.Labels.of("part", "append_buffers"), memory.appendBuffers());
         }
     }
 

@@ -81,6 +81,8 @@ public final class MergeQuerier implements Querier {
         private Series current;
         private Throwable error;
         private boolean started;
+        /** The label set emitted last; kept only with assertions on ({@link #after}). */
+        private Labels last;
 
         public MergedSeriesSet(List<SeriesSet> sets, List<String> warnings) {
             this.sets = sets;
@@ -112,6 +114,7 @@ public final class MergeQuerier implements Querier {
             if (min == null) {
                 return false;
             }
+            assert after(min) : "merged series " + min + " does not follow " + last + ": a source is not sorted";
             List<Series> same = new ArrayList<>(2);
             for (int i = 0; i < sets.size(); i++) {
                 if (live[i] && sets.get(i).at().labels().equals(min)) {
@@ -132,6 +135,16 @@ public final class MergeQuerier implements Querier {
                 });
             }
             return true;
+        }
+
+        /**
+         * Assert-only: the merge emits strictly increasing label sets. It relies on every source
+         * being sorted; one that is not makes a series come out twice, its samples split.
+         */
+        private boolean after(Labels labels) {
+            boolean ok = last == null || labels.compareTo(last) > 0;
+            last = labels;
+            return ok;
         }
 
         private void advance(int i) {

@@ -94,6 +94,9 @@ public final class Wal implements WalLog, AutoCloseable {
 
     @Override
     public void log(byte[] records, int length) throws IOException {
+        // The reader stops at the first record whose length runs past the data and cuts the
+        // segment there at the next start: a buffer that is not whole records loses later commits.
+        assert wholeRecords(records, length) : "WAL write of " + length + " bytes is not a sequence of whole records";
         if (compression == WalCompression.NONE) {
             write(records, length);
             return;
@@ -108,6 +111,20 @@ public final class Wal implements WalLog, AutoCloseable {
         } finally {
             compressors.offer(c);
         }
+    }
+
+    /** Whether {@code records[0, length)} is records back to back, each header's length matching its payload. */
+    static boolean wholeRecords(byte[] records, int length) {
+        int at = 0;
+        while (at + WalRecords.HEADER <= length) {
+            int payload = (records[at + 1] & 0xff) << 24 | (records[at + 2] & 0xff) << 16 | (records[at + 3] & 0xff) << 8
+                    | (records[at + 4] & 0xff);
+            if (payload < 0) {
+                return false;
+            }
+            at += WalRecords.HEADER + payload;
+        }
+        return at == length;
     }
 
     private void write(byte[] records, int length) throws IOException {

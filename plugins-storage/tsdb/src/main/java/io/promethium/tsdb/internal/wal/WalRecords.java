@@ -132,6 +132,9 @@ public final class WalRecords {
         }
 
         public void begin(byte type) {
+            // A record begun inside another would leave the outer one's length at 0: replay would
+            // read its payload as records.
+            assert recordStart < 0 : "record begun at " + out.length() + " inside the one at " + recordStart;
             recordStart = out.length();
             out.writeByte(type);
             out.writeInt(0);
@@ -139,6 +142,7 @@ public final class WalRecords {
         }
 
         public void end() {
+            assert recordStart >= 0 : "record ended without begin";
             int payloadStart = recordStart + HEADER;
             int length = out.length() - payloadStart;
             crc.reset();

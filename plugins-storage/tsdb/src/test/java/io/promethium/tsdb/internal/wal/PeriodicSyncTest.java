@@ -14,7 +14,14 @@ class PeriodicSyncTest {
     @TempDir
     Path dir;
 
-    private static final byte[] RECORD = new byte[100];
+    /** One whole samples record (Wal.log asserts it is given whole records). */
+    private static final byte[] RECORD = record();
+
+    private static byte[] record() {
+        WalRecords.Encoder encoder = new WalRecords.Encoder();
+        encoder.samples(new long[] {1, 2, 3}, new long[] {1_000, 1_000, 1_000}, new double[] {1, 2, 3}, 3);
+        return encoder.bytes().toByteArray();
+    }
 
     /** Polls (no timing assertion): the sync must happen eventually; the bound only stops a hang. */
     private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -70,11 +70,7 @@ public final class AlertmanagerComponent {
             LOG.fine("no --alertmanager.config.file: the in-process Alertmanager is off");
             return;
         }
-        String storage = context.getProperty("promethium.flag.alertmanager.storage.path");
-        if (storage == null || storage.isBlank()) {
-            String tsdb = context.getProperty("promethium.flag.storage.tsdb.path");
-            storage = Path.of(tsdb == null || tsdb.isBlank() ? "data" : tsdb).resolve("alertmanager").toString();
-        }
+        Path storage = storagePath(name -> context.getProperty("promethium.flag." + name));
         String retentionFlag = context.getProperty("promethium.flag.alertmanager.data.retention");
         Duration retention;
         try {
@@ -82,7 +78,7 @@ public final class AlertmanagerComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--alertmanager.data.retention: not a valid duration: " + retentionFlag, e);
         }
-        AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), Path.of(storage), retention,
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), storage, retention,
                 context.getProperty("promethium.external-url"),
                 Clock.systemUTC(), pluginMetrics, httpClients, traced);
         synchronized (factories) {
@@ -99,6 +95,23 @@ public final class AlertmanagerComponent {
         registrations.add(context.registerService(Collector.class, collector, null));
         registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(() -> runtime,
                 () -> traced.tracer(io.promethium.tracing.Tracing.ALERTMANAGER)), null));
+    }
+
+    /**
+     * Where the silences and the notification log live: {@code --alertmanager.storage.path}
+     * (Alertmanager's own {@code --storage.path}) when set, else {@code alertmanager} in the
+     * server's data folder ({@code --storage.tsdb.path}), so a server started on another data
+     * folder does not share the silences of the install's default one.
+     *
+     * @param flags a flag's value by name ({@code storage.tsdb.path}), null when not set
+     */
+    static Path storagePath(java.util.function.Function<String, String> flags) {
+        String storage = flags.apply("alertmanager.storage.path");
+        if (storage != null && !storage.isBlank()) {
+            return Path.of(storage.strip());
+        }
+        String tsdb = flags.apply("storage.tsdb.path");
+        return Path.of(tsdb == null || tsdb.isBlank() ? "data" : tsdb.strip()).resolve("alertmanager");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -1,6 +1,9 @@
 package io.promethium.alertmanager.osgi;
 
 import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.api.AlertmanagerResource;
+import io.promethium.alertmanager.api.AlertmanagerV2;
+import io.promethium.alertmanager.api.V2Errors;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.alerting.AlertPreparation;
 import io.promethium.alerting.AlertSender;
@@ -17,10 +20,13 @@ import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.relabel.Relabeler;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,7 +43,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The in-process Alertmanager as a DS component. Idle unless {@code --alertmanager.config.file}
  * is set; then it loads that file, registers an {@link AlertSender} (the rules bundle sends to
  * every AlertSender, so alerts reach this one beside any external Alertmanagers), the API v2
- * routes and its metrics, and reloads the file whenever the server's config reloads (SIGHUP,
+ * ({@code /api/v2/alerts} as a route, the rest as a JAX-RS resource) and its metrics, and reloads the file whenever the server's config reloads (SIGHUP,
  * {@code /-/reload}), as a {@link ConfigConsumer}. Notifier plugins are handed to the runtime
  * as they come and go (its tracker closes what a plugin that went built, rebuilds from a
  * replacement at once, and lets receivers of a key no plugin owns wait); a config that failed
@@ -70,11 +76,7 @@ public final class AlertmanagerComponent {
             LOG.fine("no --alertmanager.config.file: the in-process Alertmanager is off");
             return;
         }
-        String storage = context.getProperty("promethium.flag.alertmanager.storage.path");
-        if (storage == null || storage.isBlank()) {
-            String tsdb = context.getProperty("promethium.flag.storage.tsdb.path");
-            storage = Path.of(tsdb == null || tsdb.isBlank() ? "data" : tsdb).resolve("alertmanager").toString();
-        }
+        Path storage = storagePath(name -> context.getProperty("promethium.flag." + name));
         String retentionFlag = context.getProperty("promethium.flag.alertmanager.data.retention");
         Duration retention;
         try {
@@ -82,7 +84,7 @@ public final class AlertmanagerComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--alertmanager.data.retention: not a valid duration: " + retentionFlag, e);
         }
-        AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), Path.of(storage), retention,
+        AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), storage, retention,
                 context.getProperty("promethium.external-url"),
                 Clock.systemUTC(), pluginMetrics, httpClients, traced);
         synchronized (factories) {
@@ -97,8 +99,35 @@ public final class AlertmanagerComponent {
         registrations.add(context.registerService(AlertSender.class, sender, null));
         registrations.add(context.registerService(ConfigConsumer.class, consumer, null));
         registrations.add(context.registerService(Collector.class, collector, null));
-        registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(() -> runtime,
-                () -> traced.tracer(io.promethium.tracing.Tracing.ALERTMANAGER)), null));
+        AlertmanagerV2 api = new AlertmanagerV2(() -> runtime, () -> traced.tracer(io.promethium.tracing.Tracing.ALERTMANAGER));
+        registrations.add(context.registerService(HttpRoutes.class, new AlertmanagerApi(api), null));
+        // The rest of /api/v2 through the Jakarta REST whiteboard, which starts after ready: the
+        // reserved path answers 503 before ready (as Prometheus's API) and then waits for Jersey.
+        Dictionary<String, Object> errors = new Hashtable<>();
+        errors.put("osgi.jakartars.extension", Boolean.TRUE);
+        errors.put("osgi.jakartars.name", V2Errors.NAME);
+        registrations.add(context.registerService(ContainerResponseFilter.class, new V2Errors(), errors));
+        Dictionary<String, Object> resource = new Hashtable<>();
+        resource.put("osgi.jakartars.resource", Boolean.TRUE);
+        resource.put("promethium.rest.reserve", "/api/v2");
+        registrations.add(context.registerService(AlertmanagerResource.class, new AlertmanagerResource(api), resource));
+    }
+
+    /**
+     * Where the silences and the notification log live: {@code --alertmanager.storage.path}
+     * (Alertmanager's own {@code --storage.path}) when set, else {@code alertmanager} in the
+     * server's data folder ({@code --storage.tsdb.path}), so a server started on another data
+     * folder does not share the silences of the install's default one.
+     *
+     * @param flags a flag's value by name ({@code storage.tsdb.path}), null when not set
+     */
+    static Path storagePath(java.util.function.Function<String, String> flags) {
+        String storage = flags.apply("alertmanager.storage.path");
+        if (storage != null && !storage.isBlank()) {
+            return Path.of(storage.strip());
+        }
+        String tsdb = flags.apply("storage.tsdb.path");
+        return Path.of(tsdb == null || tsdb.isBlank() ? "data" : tsdb.strip()).resolve("alertmanager");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

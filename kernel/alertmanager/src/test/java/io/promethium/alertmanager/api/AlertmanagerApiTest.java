@@ -53,7 +53,7 @@ class AlertmanagerApiTest {
         runtime = new AlertmanagerRuntime(file, null, Duration.ofHours(1), "http://prom", Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        server = new RoutesServer(new AlertmanagerApi(() -> runtime));
+        server = V2Server.start(() -> runtime);
     }
 
     @AfterEach
@@ -140,7 +140,7 @@ class AlertmanagerApiTest {
         runtime = new AlertmanagerRuntime(file, null, Duration.ofHours(1), "http://prom", Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        server = new RoutesServer(new AlertmanagerApi(() -> runtime));
+        server = V2Server.start(() -> runtime);
 
         HttpResponse<String> posted = post("/api/v2/alerts", "[{\"labels\":{\"alertname\":\"A\",\"service.name\":\"pg\"}}]");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);

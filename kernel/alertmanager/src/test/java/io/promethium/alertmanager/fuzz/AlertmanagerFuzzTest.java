@@ -2,7 +2,7 @@ package io.promethium.alertmanager.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.api.AlertmanagerV2;
 import io.promethium.alertmanager.config.AlertmanagerConfigLoader;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.api.config.ConfigException;
@@ -128,7 +128,7 @@ class AlertmanagerFuzzTest {
         try (AlertmanagerRuntime runtime = new AlertmanagerRuntime(file, null, Duration.ofHours(1), "http://prom", Clock.systemUTC())) {
             runtime.addFactory(new WebhookNotifierFactory());
             runtime.reload();
-            AlertmanagerApi api = new AlertmanagerApi(() -> runtime);
+            AlertmanagerV2 api = new AlertmanagerV2(() -> runtime);
             FuzzRun run = FuzzRun.configure("alertmanager.api.fuzz", 20_261_123L, 1_500, Duration.ofSeconds(4));
             FuzzLoop.Outcomes outcomes = FuzzLoop.run("alertmanager", run, seeds, JSON_FRAGMENTS, false, DEADLINE, request -> {
                 int space = request.indexOf(' ');

@@ -2,7 +2,7 @@ package io.promethium.alertmanager.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.api.V2Server;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.api.testing.RoutesServer;
 import io.promethium.alertmanager.tool.CheckAlertmanagerConfig;
@@ -55,7 +55,7 @@ class AmtoolIT {
         runtime = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "http://prom", Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        server = new RoutesServer(new AlertmanagerApi(() -> runtime));
+        server = V2Server.start(() -> runtime);
     }
 
     private record Result(int code, String out) {

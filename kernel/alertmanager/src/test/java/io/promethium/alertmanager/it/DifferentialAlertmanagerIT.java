@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.api.V2Server;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.api.testing.RoutesServer;
 import io.promethium.api.testing.RecordingHttpServer;
@@ -172,7 +172,7 @@ class DifferentialAlertmanagerIT {
                 Clock.systemUTC());
         runtime.addFactory(new WebhookNotifierFactory());
         runtime.reload();
-        ours = new RoutesServer(new AlertmanagerApi(() -> runtime));
+        ours = V2Server.start(() -> runtime);
         waitReady(theirs);
 
         malformedBodiesGetTheSameAnswers(theirs);

@@ -3,7 +3,7 @@ package io.promethium.alertmanager.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promethium.alertmanager.api.AlertmanagerApi;
+import io.promethium.alertmanager.api.V2Server;
 import io.promethium.alertmanager.runtime.AlertmanagerRuntime;
 import io.promethium.api.testing.RoutesServer;
 import io.promethium.notifiers.email.EmailNotifierFactory;
@@ -96,7 +96,7 @@ class SecretsMaskedIT {
         List.of(new WebhookNotifierFactory(), new EmailNotifierFactory(), new SlackNotifierFactory(), new PagerDutyNotifierFactory(),
                 new XMattersNotifierFactory()).forEach(runtime::addFactory);
         String ourText;
-        try (runtime; RoutesServer server = new RoutesServer(new AlertmanagerApi(() -> runtime))) {
+        try (runtime; RoutesServer server = V2Server.start(() -> runtime)) {
             runtime.reload();
             ourText = original(server.url());
         }

@@ -1,10 +1,12 @@
 package io.promethium.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.promethium.launcher.leaky.Callee;
 import io.promethium.launcher.leaky.LeakyActivator;
 import io.promethium.launcher.spi.LeakedThread;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -77,9 +79,13 @@ class ThreadLeakWatchTest {
         watch.close();
         framework.stop();
         framework.waitForStop(10_000);
-        for (Thread thread : leakers()) {
+        List<Thread> left = leakers();
+        for (Thread thread : left) {
             thread.setName(LeakyActivator.RELEASED);
             thread.interrupt();
+        }
+        for (Thread thread : left) {
+            thread.join(5_000);
         }
     }
 
@@ -143,7 +149,7 @@ class ThreadLeakWatchTest {
         Thread.sleep(GRACE.toMillis());
 
         assertThat(watch.leaked()).extracting(LeakedThread::name, LeakedThread::version).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("stubborn-leaker-1.0.0", "1.0.0"));
+                tuple("stubborn-leaker-1.0.0", "1.0.0"));
         assertThat(oldStubborn.isAlive()).isTrue();
         assertThat(thread("polite-leaker-2.0.0").isAlive()).as("the new version's threads are not interrupted").isTrue();
         assertThat(framework.getBundleContext().getBundle(newId).getState()).isEqualTo(Bundle.ACTIVE);
@@ -174,7 +180,7 @@ class ThreadLeakWatchTest {
                 out.closeEntry();
             }
         }
-        return new java.io.ByteArrayInputStream(bytes.toByteArray());
+        return new ByteArrayInputStream(bytes.toByteArray());
     }
 
     private static List<Thread> leakers() {

@@ -56,7 +56,7 @@ public class InFrameworkIT {
                 """);
         List<Option> options = new ArrayList<>();
         // The launcher exports its SPI through the system bundle; so does this test.
-        options.add(systemPackages("io.promethium.launcher.spi;version=1.2.0"));
+        options.add(systemPackages("io.promethium.launcher.spi;version=1.3.0"));
         options.add(frameworkProperty("promethium.config.file").value(config.toString()));
         File[] jars = dist.resolve("bundles").toFile().listFiles((dir, name) -> name.endsWith(".jar"));
         java.util.Arrays.sort(jars);

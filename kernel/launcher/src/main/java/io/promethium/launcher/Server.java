@@ -2,6 +2,7 @@ package io.promethium.launcher;
 
 import io.promethium.launcher.spi.Lifecycle;
 import io.promethium.launcher.spi.PluginDirectory;
+import io.promethium.launcher.spi.PluginThreads;
 import io.promethium.launcher.spi.ServerInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,12 +120,15 @@ final class Server implements Lifecycle, ServerInfo {
         fw.start();
         installSignalHandlers();
         PluginWatcher plugins = new PluginWatcher(context, Path.of(flags.get("plugins.dir")), signatures);
+        // Here, on the system bundle, it sees every bundle's stop, whoever caused it (the folder, the admin API).
+        ThreadLeakWatch threads = new ThreadLeakWatch(context, ThreadLeakWatch.DEFAULT_GRACE);
         if (signatures.enforced()) {
             LOG.info("Plugins start only when signed by a key of the " + signatures);
         }
         context.registerService(Lifecycle.class, this, null);
         context.registerService(ServerInfo.class, this, null);
         context.registerService(PluginDirectory.class, plugins, null);
+        context.registerService(PluginThreads.class, threads, null);
 
         // Configuration Admin first: the components that take configurations find it running.
         // Flags reach the bundles as framework properties (promethium.flag.<name>), set above.
@@ -154,6 +158,7 @@ final class Server implements Lifecycle, ServerInfo {
         String loadError = loadConfig(context);
         if (loadError != null) {
             System.err.println(loadError);
+            threads.close();
             stopFramework();
             cache.release();
             return 1;
@@ -189,6 +194,7 @@ final class Server implements Lifecycle, ServerInfo {
         stopRequested.await();
         LOG.info("Stopping Promethium...");
         watcher.shutdownNow();
+        threads.close();
         boolean stopped = stopFramework();
         pacer.ifPresent(OldGenPacer::stop);
         giveBack.ifPresent(G1HeapGiveBack::stop);
@@ -252,7 +258,7 @@ final class Server implements Lifecycle, ServerInfo {
             props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         }
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "io.promethium.launcher.spi;version=1.2.0,org.osgi.service.cm;version=1.6.1,sun.misc"); // the spi version: its package-info
+                "io.promethium.launcher.spi;version=1.3.0,org.osgi.service.cm;version=1.6.1,sun.misc"); // the spi version: its package-info
         props.put("felix.log.level", "1");
         // A plugin's update is installed beside the version it replaces until it has resolved (PluginWatcher).
         props.put(Constants.FRAMEWORK_BSNVERSION, Constants.FRAMEWORK_BSNVERSION_MULTIPLE);

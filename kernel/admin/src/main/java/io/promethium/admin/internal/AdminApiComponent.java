@@ -2,6 +2,7 @@ package io.promethium.admin.internal;
 
 import io.promethium.config.lifecycle.PluginStates;
 import io.promethium.launcher.spi.PluginDirectory;
+import io.promethium.launcher.spi.PluginThreads;
 import io.promethium.web.spi.AdminAccess;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import java.util.Dictionary;
@@ -39,7 +40,7 @@ public final class AdminApiComponent {
     private final ServiceRegistration<ContainerResponseFilter> plainErrors;
 
     @Activate
-    public AdminApiComponent(BundleContext context, @Reference PluginDirectory plugins,
+    public AdminApiComponent(BundleContext context, @Reference PluginDirectory plugins, @Reference PluginThreads threads,
                              @Reference(service = AdminAccess.class) ServiceReference<AdminAccess> accessReference) {
         AdminAccess access = context.getService(accessReference);
         if (access == null) {
@@ -47,7 +48,7 @@ public final class AdminApiComponent {
         }
         // The framework, the web bundle and this one: stopping either through this API would take it down mid-answer.
         Set<Long> kept = Set.of(0L, accessReference.getBundle().getBundleId(), context.getBundle().getBundleId());
-        PluginAdminResource resource = new PluginAdminResource(context, plugins, access, () -> states, kept);
+        PluginAdminResource resource = new PluginAdminResource(context, plugins, access, () -> states, threads, kept);
         Dictionary<String, Object> extension = new Hashtable<>();
         extension.put("osgi.jakartars.extension", Boolean.TRUE);
         extension.put("osgi.jakartars.name", PlainErrors.NAME);

@@ -6,9 +6,11 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.config.lifecycle.PluginFailure;
 import io.promethium.config.lifecycle.PluginStates;
 import io.promethium.launcher.spi.BundleStates;
+import io.promethium.launcher.spi.LeakedThread;
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.PluginFile;
 import io.promethium.launcher.spi.PluginRefusedException;
+import io.promethium.launcher.spi.PluginThreads;
 import io.promethium.web.spi.AdminAccess;
 import io.promethium.web.spi.ApiSupport;
 import jakarta.ws.rs.DELETE;
@@ -44,7 +46,8 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * The plugin admin API, {@code /api/v1/admin/plugins}: list every bundle with its state,
- * services, owned config keys, last error and (plugins) signature; install (upload), start,
+ * services, owned config keys, last error, threads it left running when it stopped and (plugins)
+ * signature; install (upload), start,
  * stop, update and uninstall. A JAX-RS resource served through the Jakarta REST whiteboard
  * (promethium-rest), answered as the web bundle's route answered it: Prometheus's JSON envelope
  * and error types. Listing answers {@code unavailable} unless the server runs with
@@ -64,6 +67,7 @@ public final class PluginAdminResource {
     private final PluginDirectory plugins;
     private final AdminAccess access;
     private final Supplier<PluginStates> states;
+    private final PluginThreads threads;
     /** Bundles this API does not stop, update or uninstall: the framework, the web bundle, this one. */
     private final Set<Long> kept;
 
@@ -71,15 +75,18 @@ public final class PluginAdminResource {
      * @param states the plugin trackers' waiting config parts and last failures (null while the
      *               config bundle is not there): waiting keys are listed as rows of their own,
      *               a plugin's failures under its bundle
+     * @param threads the threads stopped bundles left running, shown under the bundles of their
+     *                symbolic name (a row of its own when none is installed any more)
      * @param kept   the ids of the bundles the actions refuse to stop, update or uninstall
      *               (the framework's, 0, is always one)
      */
     public PluginAdminResource(BundleContext context, PluginDirectory plugins, AdminAccess access,
-                               Supplier<PluginStates> states, Set<Long> kept) {
+                               Supplier<PluginStates> states, PluginThreads threads, Set<Long> kept) {
         this.context = Objects.requireNonNull(context, "context is null");
         this.plugins = Objects.requireNonNull(plugins, "plugins is null");
         this.access = Objects.requireNonNull(access, "access is null");
         this.states = Objects.requireNonNull(states, "states is null");
+        this.threads = Objects.requireNonNull(threads, "threads is null");
         this.kept = Set.copyOf(kept);
     }
 
@@ -313,7 +320,8 @@ public final class PluginAdminResource {
         requireEnabled();
         Bundle bundle = bundle(id);
         PluginFile file = fileOf(id);
-        return success(g -> writeBundle(g, bundle, file));
+        Map<String, List<LeakedThread>> leaked = leakedByPlugin();
+        return success(g -> writeBundle(g, bundle, file, leaked));
     }
 
     private void writeList(JsonGenerator g) throws IOException {
@@ -329,9 +337,29 @@ public final class PluginAdminResource {
         Bundle[] bundles = context.getBundles();
         PluginStates now = states.get();
         List<PluginStates.Waiting> waiting = now == null ? List.of() : now.waiting();
+        Map<String, List<LeakedThread>> leaked = leakedByPlugin();
+        Set<String> installed = new TreeSet<>();
         g.writeStartArray();
         for (Bundle bundle : bundles) {
-            writeBundle(g, bundle, files.get(bundle.getBundleId()));
+            writeBundle(g, bundle, files.get(bundle.getBundleId()), leaked);
+            installed.add(String.valueOf(bundle.getSymbolicName()));
+        }
+        for (Map.Entry<String, List<LeakedThread>> entry : leaked.entrySet()) {
+            if (installed.contains(entry.getKey())) {
+                continue;
+            }
+            // A bundle that is gone but whose threads still run: its code is still in the server.
+            List<LeakedThread> left = entry.getValue();
+            LeakedThread first = left.get(0);
+            g.writeStartObject();
+            g.writeNumberField("id", -1);
+            g.writeStringField("symbolicName", entry.getKey());
+            g.writeStringField("version", first.version());
+            g.writeStringField("state", BundleStates.name(Bundle.UNINSTALLED));
+            g.writeBooleanField("plugin", true);
+            writeLeaked(g, left);
+            g.writeStringField("lastError", leakedText(left));
+            g.writeEndObject();
         }
         for (PluginStates.Waiting w : waiting) {
             // A config key no installed plugin owns: its parts wait (the plugin is absent, so no bundle row says it).
@@ -398,7 +426,7 @@ public final class PluginAdminResource {
         return null;
     }
 
-    private void writeBundle(JsonGenerator g, Bundle bundle, PluginFile file) throws IOException {
+    private void writeBundle(JsonGenerator g, Bundle bundle, PluginFile file, Map<String, List<LeakedThread>> leaked) throws IOException {
         g.writeStartObject();
         g.writeNumberField("id", bundle.getBundleId());
         g.writeStringField("symbolicName", String.valueOf(bundle.getSymbolicName()));
@@ -451,11 +479,45 @@ public final class PluginAdminResource {
             PluginFailure newest = failures.stream().max(java.util.Comparator.comparing(PluginFailure::at)).orElseThrow();
             error = newest.message();
         }
+        List<LeakedThread> left = leaked.getOrDefault(String.valueOf(bundle.getSymbolicName()), List.of());
+        writeLeaked(g, left);
+        if (error.isEmpty() && !left.isEmpty()) {
+            error = leakedText(left);
+        }
         g.writeStringField("lastError", error);
         if (file != null) {
             writeSignature(g, file);
         }
         g.writeEndObject();
+    }
+
+    /** The leaked threads by plugin (symbolic name). */
+    private Map<String, List<LeakedThread>> leakedByPlugin() {
+        Map<String, List<LeakedThread>> byPlugin = new java.util.TreeMap<>();
+        for (LeakedThread thread : threads.leaked()) {
+            byPlugin.computeIfAbsent(thread.plugin(), p -> new ArrayList<>()).add(thread);
+        }
+        return byPlugin;
+    }
+
+    private static void writeLeaked(JsonGenerator g, List<LeakedThread> left) throws IOException {
+        g.writeNumberField("leakedThreadCount", left.size());
+        g.writeArrayFieldStart("leakedThreads");
+        for (LeakedThread thread : left) {
+            g.writeStartObject();
+            g.writeStringField("name", thread.name());
+            g.writeStringField("version", thread.version());
+            g.writeNumberField("bundleId", thread.bundleId());
+            g.writeStringField("topFrame", thread.topFrame());
+            g.writeStringField("stoppedAt", thread.stoppedAt().toString());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static String leakedText(List<LeakedThread> left) {
+        return left.size() + " thread(s) left running after it stopped, ignoring interrupts: "
+                + String.join(", ", left.stream().map(t -> t.name() + " (" + t.version() + ")").toList());
     }
 
     private static void writeSignature(JsonGenerator g, PluginFile file) throws IOException {

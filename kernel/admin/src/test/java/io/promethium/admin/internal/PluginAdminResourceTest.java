@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.launcher.spi.PluginDirectory;
 import io.promethium.launcher.spi.PluginFile;
+import io.promethium.launcher.spi.LeakedThread;
 import io.promethium.launcher.spi.PluginRefusedException;
+import io.promethium.launcher.spi.PluginThreads;
 import io.promethium.web.spi.AdminAccess;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.glassfish.jersey.internal.MapPropertiesDelegate;
@@ -96,8 +99,12 @@ class PluginAdminResourceTest {
         final ApplicationHandler handler;
 
         Api(AdminAccess access) {
+            this(access, List::of);
+        }
+
+        Api(AdminAccess access, PluginThreads threads) {
             handler = new ApplicationHandler(new ResourceConfig()
-                    .registerInstances(new PluginAdminResource(NO_BUNDLES, REFUSING, access, () -> null, Set.of(0L)), new PlainErrors())
+                    .registerInstances(new PluginAdminResource(NO_BUNDLES, REFUSING, access, () -> null, threads, Set.of(0L)), new PlainErrors())
                     .property(ServerProperties.WADL_FEATURE_DISABLE, true));
         }
 
@@ -164,6 +171,22 @@ class PluginAdminResourceTest {
             assertThat(list.status()).as(path).isEqualTo(200);
             assertThat(list.body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
         }
+    }
+
+    @Test
+    void threadsARemovedPluginLeftRunningAreListedInARowOfTheirOwnWithCountAndNames() throws Exception {
+        Instant stopped = Instant.parse("2026-01-02T03:04:05Z");
+        Api api = new Api(access(true, ""), () -> List.of(
+                new LeakedThread("com.example.leaky", "1.0.0", 42, "leaky-poller", "java.base/java.lang.Thread.sleep0(Native Method)", stopped),
+                new LeakedThread("com.example.leaky", "1.0.0", 42, "leaky-timer", "", stopped)));
+        Answer list = api.send("GET", "/api/v1/admin/plugins");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).isEqualTo("{\"status\":\"success\",\"data\":[{\"id\":-1,\"symbolicName\":\"com.example.leaky\","
+                + "\"version\":\"1.0.0\",\"state\":\"UNINSTALLED\",\"plugin\":true,\"leakedThreadCount\":2,\"leakedThreads\":["
+                + "{\"name\":\"leaky-poller\",\"version\":\"1.0.0\",\"bundleId\":42,\"topFrame\":\"java.base/java.lang.Thread.sleep0(Native Method)\","
+                + "\"stoppedAt\":\"2026-01-02T03:04:05Z\"},"
+                + "{\"name\":\"leaky-timer\",\"version\":\"1.0.0\",\"bundleId\":42,\"topFrame\":\"\",\"stoppedAt\":\"2026-01-02T03:04:05Z\"}],"
+                + "\"lastError\":\"2 thread(s) left running after it stopped, ignoring interrupts: leaky-poller (1.0.0), leaky-timer (1.0.0)\"}]}");
     }
 
     @Test

@@ -1,6 +1,7 @@
-// The admin console: plugins with state, version, signature, services, config keys and last
-// error; upload, start, stop, update and uninstall through /api/v1/admin/plugins (only where the
-// server allows them: the page says why not); plugin events as they happen.
+// The admin console: plugins with state, version, signature, services, config keys, last error
+// and the threads a stopped version left running; upload, start, stop, update and uninstall
+// through /api/v1/admin/plugins (only where the server allows them: the page says why not);
+// plugin events as they happen.
 import { api, apiData, base } from './api.js';
 import { h, clear, notice, loading, badge, table, formatTime } from './dom.js';
 
@@ -116,6 +117,8 @@ export function adminPage(root) {
   // A row for config parts waiting for a plugin that is not installed has no bundle: it is named by what it waits for.
   const nameOf = (p) => p.symbolicName || p.file || (p.state === 'WAITING' ? `${p.kind} plugin for ${(p.configKeys || []).join(', ')}` : '');
   const failureText = (p) => (p.failures || []).map((f) => `${f.key}: ${f.count} failure(s), last ${f.at}`);
+  // Threads a stopped version left running (they ignored an interrupt): the old code still runs.
+  const leakedText = (p) => (p.leakedThreads || []).map((t) => `leaked thread "${t.name}" of ${t.version}${t.topFrame ? ' at ' + t.topFrame : ''}`);
 
   const row = (p, withActions) => h('tr', { class: 'plugin' + (p.state === 'WAITING' ? ' waiting' : ''), dataset: { name: nameOf(p), file: p.file || '' } },
     h('td', {}, h('strong', {}, nameOf(p)), p.file ? h('div', { class: 'muted' }, 'plugins/' + p.file) : null),
@@ -125,18 +128,22 @@ export function adminPage(root) {
     h('td', { class: 'mono' }, (p.services || []).map((s) => h('div', {}, s))),
     h('td', { class: 'mono' }, (p.configKeys || []).map((s) => h('div', {}, s))),
     h('td', { class: 'err' }, p.lastError && !(p.state === 'RESOLVED' && p.lastError === 'bundle is RESOLVED') ? p.lastError : '',
-      failureText(p).map((t) => h('div', { class: 'muted failures' }, t))),
+      failureText(p).map((t) => h('div', { class: 'muted failures' }, t)),
+      leakedText(p).map((t) => h('div', { class: 'muted leaked-thread' }, t))),
     withActions ? h('td', {}, h('div', { class: 'row' }, actions(p))) : null);
 
   function diff(list) {
-    const key = (p) => (p.state === 'WAITING' ? 'waiting:' + (p.configKeys || []).join(',') : p.plugin ? 'file:' + p.file : 'bundle:' + p.id);
+    const key = (p) => (p.state === 'WAITING' ? 'waiting:' + (p.configKeys || []).join(',')
+      : p.id < 0 && p.state === 'UNINSTALLED' ? 'leaked:' + p.symbolicName : p.plugin ? 'file:' + p.file : 'bundle:' + p.id);
     const now = new Map(list.map((p) => [key(p), p]));
     if (known) {
       for (const [k, p] of now) {
         const before = known.get(k);
         const name = nameOf(p);
+        if ((p.leakedThreadCount || 0) > (before ? before.leakedThreadCount || 0 : 0)) event('warning', `${name}: ${p.leakedThreadCount} leaked thread(s) still running`);
         if (!before) {
           if (p.state === 'WAITING') event('warning', `Config waits: ${p.lastError}`);
+          else if (p.state === 'UNINSTALLED') continue;
           else if (p.state === 'FAILED') event('error', `${p.file} failed: ${p.lastError}`);
           else event('info', `Installed ${name} ${p.version || ''} (${p.state})`);
         } else if (before.state !== p.state || before.version !== p.version || before.id !== p.id) {
@@ -144,7 +151,11 @@ export function adminPage(root) {
           else event('info', `${name} ${p.version || ''}: ${before.state} → ${p.state}`);
         }
       }
-      for (const [k, p] of known) if (!now.has(k)) event('info', p.state === 'WAITING' ? `${nameOf(p)}: no longer waiting` : `Removed ${nameOf(p)}`);
+      for (const [k, p] of known) {
+        if (now.has(k)) continue;
+        event('info', p.state === 'WAITING' ? `${nameOf(p)}: no longer waiting`
+          : p.state === 'UNINSTALLED' ? `${nameOf(p)}: its leaked threads ended` : `Removed ${nameOf(p)}`);
+      }
     }
     known = now;
   }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * codecs embedded in the alertmanager bundle, loaded by Felix. The broker is Apache Kafka's own
  * KRaft server (one combined broker and controller, {@code KafkaClusterTestKit} from the
  * test-scope artifact {@code kafka-test-common-runtime}) in the test JVM on 127.0.0.1. One output
- * per compression codec (zstd and snappy load native libraries from inside the bundle, lz4
- * and gzip are Java) and one in protobuf; an alert posted to {@code /api/v2/alerts} comes back
+ * per compression codec (zstd and snappy load their native libraries from inside the bundle and
+ * have no Java fallback; lz4 loads its own when it can; gzip is the JDK's) and one in protobuf; an alert posted to {@code /api/v2/alerts} comes back
  * from every topic as an {@code alertCreated} event, decoded by this JVM's consumer (so the
  * server's compressed batches are real ones).
  */

@@ -103,9 +103,6 @@ final class KafkaOutput implements Destination {
         });
         // The idempotent producer needs acks=all; 0.34 turns it off for the weaker levels likewise.
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, config.acks().equals("all"));
-        // No client-metrics push to the broker (KIP-714): 0.34's client pushes none, and the
-        // bundle leaves out the relocated protobuf and OpenTelemetry classes it needs (see the pom).
-        p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         requireCodec(config.compression());
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         if (config.tlsConfig() != null) {

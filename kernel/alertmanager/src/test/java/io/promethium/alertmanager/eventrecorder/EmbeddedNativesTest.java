@@ -11,12 +11,11 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jars the bundle embeds ({@code target/embedded}, filtered by the pom's
- * {@code embed-filtered-jars} step): the codecs keep the native libraries of Linux x86_64 and
- * aarch64, the platforms of the tarball's runtime, and no other, with all their classes;
- * kafka-clients keeps all but its relocated copies of protobuf and OpenTelemetry.
+ * The codec jars the bundle embeds ({@code target/embedded}, filtered by the pom's
+ * {@code embed-natives-of-linux} step) keep the native libraries of Linux x86_64 and aarch64, the
+ * platforms of the tarball's runtime, and no other, with all their classes.
  */
-class EmbeddedJarsTest {
+class EmbeddedNativesTest {
 
     private static final Path EMBEDDED = Path.of("target/embedded");
 
@@ -52,15 +51,6 @@ class EmbeddedJarsTest {
         assertThat(natives(entries)).containsExactly("net/jpountz/util/linux/aarch64/liblz4-java.so",
                 "net/jpountz/util/linux/amd64/liblz4-java.so");
         assertThat(entries).contains("net/jpountz/lz4/LZ4Factory.class", "net/jpountz/xxhash/XXHashFactory.class");
-    }
-
-    @Test
-    void kafkaClientsLeavesOutOnlyItsShadedTelemetryLibraries() throws IOException {
-        List<String> entries = entries("kafka-clients.jar");
-        assertThat(entries).noneMatch(n -> n.startsWith("org/apache/kafka/shaded/"));
-        assertThat(entries).contains("org/apache/kafka/clients/producer/KafkaProducer.class",
-                "org/apache/kafka/common/compress/ZstdCompression.class", "kafka/kafka-version.properties");
-        assertThat(entries.stream().filter(n -> n.endsWith(".class")).count()).as("classes").isGreaterThan(2500);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.promethium.alertmanager.config.EventRecorderConfig;
 import io.promethium.alertmanager.eventrecorder.pb.Event;
 import io.promethium.api.http.HttpClientFactory;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,11 +22,14 @@ import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
 
 /**
  * Produces each event as one record to a Kafka topic, as 0.34's {@code kafka_outputs}: the value
@@ -99,6 +103,7 @@ final class KafkaOutput implements Destination {
         });
         // The idempotent producer needs acks=all; 0.34 turns it off for the weaker levels likewise.
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, config.acks().equals("all"));
+        requireCodec(config.compression());
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         if (config.tlsConfig() != null) {
             p.put("security.protocol", "SSL");
@@ -116,6 +121,28 @@ final class KafkaOutput implements Destination {
             return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         } finally {
             t.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Compresses a byte with the codec, as the producer will, so that a codec that cannot run here
+     * refuses the output when it is built instead of failing every batch: the bundle carries the
+     * native libraries of zstd and snappy (which have no Java fallback) for Linux x86_64 and
+     * aarch64 only, the platforms of the tarball's runtime (see the pom).
+     */
+    static void requireCodec(String compression) {
+        if (compression.equals("none")) {
+            return;
+        }
+        try (OutputStream out = Compression.of(compression).build().wrapForOutput(new ByteBufferOutputStream(64),
+                RecordBatch.CURRENT_MAGIC_VALUE)) {
+            out.write(0);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            // snappy-java throws its own Error (SnappyError) when it has no native library.
+            throw new IllegalArgumentException("compression " + compression + " is not available on " + System.getProperty("os.name")
+                    + "/" + System.getProperty("os.arch") + " (its native library is shipped for Linux x86_64 and aarch64): " + e, e);
         }
     }
 

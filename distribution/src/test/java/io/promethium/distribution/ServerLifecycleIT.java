@@ -162,6 +162,58 @@ class ServerLifecycleIT {
         }
     }
 
+    /**
+     * The unpacked tarball on a machine with no Java: in a mount namespace of its own
+     * ({@code unshare -m}) this machine's JDKs ({@code /usr/lib/jvm}, where {@code java} on the
+     * path leads) are hidden, {@code JAVA_HOME} is unset, and the server must still start to ready
+     * on the runtime it brings. Needs root for the namespace (skipped elsewhere).
+     */
+    @Test
+    void theUnpackedTarballStartsToReadyOnAMachineWithoutJava() throws Exception {
+        Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
+                "a mount namespace needs root: skipped");
+        try (ServerProcess server = ServerProcess.prepare()) {
+            int port = ServerProcess.freePort();
+            Path data = Files.createTempDirectory("promethium-nojava-");
+            ProcessBuilder builder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c", """
+                    [ -d /usr/lib/jvm ] && mount -t tmpfs -o ro,mode=0755 tmpfs /usr/lib/jvm
+                    java -version >/dev/null 2>&1 && { echo "== java still runs"; exit 9; }
+                    echo "== no java"
+                    exec bin/promethium --web.listen-address=127.0.0.1:$0 --storage.tsdb.path=$1
+                    """, Integer.toString(port), data.toString()).directory(server.home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
+            builder.environment().remove("JAVA_HOME");
+            builder.environment().remove("PROMETHIUM_JAVA");
+            builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            Process process = builder.start();
+            Path log = data.resolveSibling(data.getFileName() + ".log");
+            try {
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                int status = 0;
+                while (status != 200 && process.isAlive() && System.nanoTime() < deadline) {
+                    try {
+                        status = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/-/ready"))
+                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (java.io.IOException e) {
+                        Thread.sleep(200);
+                    }
+                }
+                assertThat(status).as(Files.readString(log)).isEqualTo(200);
+                assertThat(Files.readString(log)).contains("== no java");
+                assertThat(process.toHandle().info().command().orElse(""))
+                        .as("the running executable").endsWith("runtime/bin/java");
+            } finally {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+                ServerProcess.deleteTree(data);
+                Files.deleteIfExists(log);
+            }
+        }
+    }
+
     @Test
     void launcherFindsAJava21EvenWhenJavaHomeAndPathPointAtAnOlderJava() throws Exception {
         // A stand-in Java 17 that only answers the version probe, so the test needs no old JDK.

@@ -10,15 +10,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The engine's self-metrics under Prometheus's names: queries run, the concurrency high-water
- * mark, and query duration by slice (queue time and inner evaluation) as summaries.
+ * mark, and query duration by slice (queue time and inner evaluation) as summaries; and, as
+ * Promethium's own, the parse cache's entries and estimated heap.
  */
 public final class EngineMetrics implements Collector {
+    private final ParsedQueries parsed;
     private final AtomicLong inFlight = new AtomicLong();
     private final LongAdder queueNanos = new LongAdder();
     private final LongAdder evalNanos = new LongAdder();
     private final LongAdder observations = new LongAdder();
     private final LongAdder samples = new LongAdder();
     private volatile long maxConcurrentSetting;
+
+    EngineMetrics(ParsedQueries parsed) {
+        this.parsed = parsed;
+    }
 
     void queryStarted() {
         inFlight.incrementAndGet();
@@ -58,5 +64,11 @@ public final class EngineMetrics implements Collector {
         writer.sample("prometheus_engine_query_duration_seconds_count", Labels.of("slice", "queue_time"), count);
         writer.sample("prometheus_engine_query_duration_seconds_sum", Labels.of("slice", "inner_eval"), evalNanos.sum() / 1e9);
         writer.sample("prometheus_engine_query_duration_seconds_count", Labels.of("slice", "inner_eval"), count);
+        writer.family("promethium_engine_query_parse_cache_entries", MetricType.GAUGE,
+                "The parsed queries kept for reuse.", "");
+        writer.sample("promethium_engine_query_parse_cache_entries", parsed.size());
+        writer.family("promethium_engine_query_parse_cache_bytes", MetricType.GAUGE,
+                "Estimated heap held by the parsed queries kept for reuse (texts and trees).", "bytes");
+        writer.sample("promethium_engine_query_parse_cache_bytes", parsed.ramBytesUsed());
     }
 }

@@ -122,7 +122,7 @@ public final class PromQLEngine implements QueryEngine {
         this.delayedNameRemoval = options.enabled(EngineOptions.DELAYED_NAME_REMOVAL);
         this.typeAndUnitLabels = options.enabled(EngineOptions.TYPE_AND_UNIT_LABELS);
         this.slots = new Semaphore(options.maxConcurrent(), true);
-        this.metrics = new EngineMetrics();
+        this.metrics = new EngineMetrics(recent);
         this.metrics.setMaxConcurrent(options.maxConcurrent());
         this.timeoutNanos = options.timeout().toNanos();
         this.maxSourceResolution = io.promethium.api.storage.SelectHints.AUTO;

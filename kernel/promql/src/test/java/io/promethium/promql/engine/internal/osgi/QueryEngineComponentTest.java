@@ -112,4 +112,25 @@ class QueryEngineComponentTest {
                 "prometheus_engine_queries_concurrent_max{} 7.0",
                 "prometheus_engine_query_duration_seconds_count{slice=\"inner_eval\"} 1.0");
     }
+
+    @Test
+    void selfMetricsReportTheParseCacheEntriesAndTheirEstimatedBytes() {
+        QueryEngineComponent component = new QueryEngineComponent(Map.of());
+        component.instantQuery(new InMemoryStorage(), "sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m]))", 0);
+        component.instantQuery(new InMemoryStorage(), "1 + 1", 0);
+        Map<String, Double> values = new java.util.HashMap<>();
+        component.collect(new MetricWriter() {
+            @Override
+            public void family(String name, MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                values.put(name, value);
+            }
+        });
+        assertThat(values).containsEntry("promethium_engine_query_parse_cache_entries", 2.0);
+        // Two texts, a selector with a regex matcher, a few nodes: hundreds of bytes, not megabytes.
+        assertThat(values.get("promethium_engine_query_parse_cache_bytes")).isBetween(500.0, 10_000.0);
+    }
 }

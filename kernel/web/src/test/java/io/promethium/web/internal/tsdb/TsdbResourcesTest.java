@@ -47,7 +47,7 @@ class TsdbResourcesTest {
         assertThat(body).startsWith("{\"status\":\"success\",\"data\":{\"headStats\":{\"numSeries\":2,");
         assertThat(body).contains("\"seriesCountByMetricName\":[{\"name\":\"up\",\"value\":2}]");
         // Promethium's addition inside headStats: the head's estimated heap by part.
-        assertThat(body).containsPattern("\"memoryInBytes\":\\{\"series\":[1-9][0-9]*,\"chunks\":[0-9]+,\"postings\":[1-9][0-9]*,\"symbols\":[0-9]+}");
+        assertThat(body).containsPattern("\"memoryInBytes\":\\{\"series\":[1-9][0-9]*,\"chunks\":[0-9]+,\"postings\":[1-9][0-9]*,\"symbols\":[0-9]+,\"exemplars\":[0-9]+,\"append_buffers\":[0-9]+}");
         assertThat(server.get("/api/v1/status/tsdb?limit=0").statusCode()).isEqualTo(400);
     }
 

@@ -114,7 +114,7 @@ public final class WebhookMessage {
     private static void kv(StringBuilder sb, Labels labels) {
         List<String[]> pairs = new ArrayList<>(labels.size());
         labels.forEach((k, v) -> pairs.add(new String[] {k, v}));
-        pairs.sort((x, y) -> compareCodePoints(x[0], y[0]));
+        pairs.sort((x, y) -> Runes.compare(x[0], y[0]));
         sb.append('{');
         for (int i = 0; i < pairs.size(); i++) {
             if (i > 0) {
@@ -125,21 +125,6 @@ public final class WebhookMessage {
             string(sb, pairs.get(i)[1]);
         }
         sb.append('}');
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** Go's {@code encoding/json} string with HTML escaping, its default (also in {@code GoStrings} of the library tier). */

@@ -44,9 +44,12 @@
  *
  * <p>1.8.0: {@link io.promethium.api.notify.HttpDelivery#readBody}, the deadline-bounded body read
  * of {@code HttpDelivery}, for exchanges a notifier makes outside it (an STS call).
+ *
+ * <p>1.9.0: {@link io.promethium.api.notify.Runes#compare}, Go's string order (code points), for
+ * the map keys and label names Alertmanager writes sorted.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

@@ -187,6 +187,20 @@ class NotifierHelpersTest {
     }
 
     @Test
+    void goStringOrderIsCodePointOrderNotUtf16Order() {
+        // U+1F600 (a surrogate pair) against U+FF21: Java's compareTo puts the pair first, Go's bytes last.
+        assertThat("😀".compareTo("Ａ")).isNegative();
+        assertThat(Runes.compare("😀", "Ａ")).isPositive();
+        assertThat(Runes.compare("Ａ", "😀")).isNegative();
+        assertThat(Runes.compare("a😀", "a😀")).isZero();
+        assertThat(Runes.compare("ab", "abc")).isNegative();
+        assertThat(Runes.compare("b", "abc")).isPositive();
+        java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of("😀", "z", "Ａ", "A", "é"));
+        keys.sort(Runes::compare);
+        assertThat(keys).containsExactly("A", "z", "é", "Ａ", "😀");
+    }
+
+    @Test
     void groupKeyHashIsSha256Hex() {
         // sha256("") and sha256("abc"), the FIPS 180-2 examples.
         assertThat(GroupKeys.hash("")).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

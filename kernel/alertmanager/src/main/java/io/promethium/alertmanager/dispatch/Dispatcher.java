@@ -3,6 +3,7 @@ package io.promethium.alertmanager.dispatch;
 import io.promethium.alertmanager.config.AlertmanagerConfig;
 import io.promethium.alertmanager.store.StoredAlert;
 import io.promethium.api.model.Labels;
+import io.promethium.api.notify.Runes;
 import io.promethium.goformat.GoStrings;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class Dispatcher implements AutoCloseable {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> compareCodePoints(labels.name(x), labels.name(y)));
+        java.util.Arrays.sort(order, (x, y) -> Runes.compare(labels.name(x), labels.name(y)));
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < order.length; i++) {
             if (i > 0) {
@@ -115,20 +116,5 @@ public final class Dispatcher implements AutoCloseable {
             sb.append(labels.name(order[i])).append('=').append(GoStrings.quote(labels.value(order[i])));
         }
         return sb.append('}').toString();
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

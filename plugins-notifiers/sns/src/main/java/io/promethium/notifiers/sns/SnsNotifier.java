@@ -10,7 +10,6 @@ import io.promethium.api.notify.NotifyException;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.sigv4.AwsCredentials;
 import io.promethium.sigv4.CredentialsChain;
-import io.promethium.sigv4.RoleCredentials;
 import io.promethium.sigv4.SigV4Signer;
 import io.promethium.sigv4.StsAssumeRole;
 import java.io.IOException;
@@ -36,11 +35,14 @@ import java.util.regex.Pattern;
  * Alertmanager retries itself. The region is {@code sigv4.region}, else the environment's or the
  * shared config file's ({@link CredentialsChain#region}), and FIPS endpoints are used when
  * {@code AWS_USE_FIPS_ENDPOINT} or the profile's {@code use_fips_endpoint} says so, both read at
- * each send as Alertmanager's SDK config is. {@code credentials} are resolved at each send (rotation applies);
- * with {@code role_arn}, {@code role} holds the assumed role's credentials until they near expiry.
+ * each send as Alertmanager's SDK config is; so are the STS endpoint and signing region of
+ * {@code role_arn}'s AssumeRole ({@code sts-fips} with {@code use_fips_sts_endpoint} or that FIPS
+ * switch). {@code credentials} are resolved at each send (rotation applies); with
+ * {@code role_arn}, {@code role} holds the assumed role's credentials until they near expiry or
+ * the region or endpoint changes, and bounds the AssumeRole by the send's deadline.
  */
 record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context, ConfiguredHttpClient client,
-                  CredentialsChain credentials, RoleCredentials role) implements Notifier {
+                  CredentialsChain credentials, AssumedRole role) implements Notifier {
 
     static final int MAX_MESSAGE_BYTES = 256 * 1024;
     static final int MAX_SMS_BYTES = 1600;
@@ -65,7 +67,7 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
         }
         AwsCredentials keys;
         try {
-            keys = role != null ? role.get() : credentials.resolve();
+            keys = role != null ? role.get(region, stsEndpoint(region, settings.fipsSts() || fips), deadline) : credentials.resolve();
         } catch (IOException e) {
             throw NotifyException.retryLater("SNS credentials: " + e.getMessage(), null);
         } catch (InterruptedException e) {
@@ -85,6 +87,18 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.headers().forEach(request::header);
         checkPublishResponse(DELIVERY.send(client, request.build()).body());
+    }
+
+    /**
+     * The AssumeRole's endpoint for this send; FIPS with {@code AWS_ENDPOINT_URL_STS} is the
+     * SDK's refusal, retried as Alertmanager retries the SDK's errors.
+     */
+    private URI stsEndpoint(String region, boolean fips) throws NotifyException {
+        try {
+            return StsAssumeRole.endpoint(region, fips, credentials.environment());
+        } catch (IllegalArgumentException e) {
+            throw NotifyException.retryLater("SNS: STS: " + e.getMessage(), null);
+        }
     }
 
     /**

@@ -4,24 +4,17 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
-import io.promethium.api.notify.HttpDelivery;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.sigv4.CredentialsChain;
-import io.promethium.sigv4.RoleCredentials;
 import io.promethium.sigv4.SharedConfigFiles;
 import io.promethium.sigv4.StsAssumeRole;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +46,6 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = NotifierFactory.class)
 public final class SnsNotifierFactory implements NotifierFactory {
-
-    /** How long an AssumeRole call may take (the SDKs' own default is of this order). */
-    static final Duration STS_TIMEOUT = Duration.ofSeconds(10);
 
     static final Set<String> FIELDS = Set.of("api_url", "sigv4", "topic_arn", "phone_number", "target_arn", "subject", "message",
             "attributes", "http_config", "use_aws_http_client");
@@ -180,16 +170,16 @@ public final class SnsNotifierFactory implements NotifierFactory {
         if (settings.fipsSts() && settings.roleArn().isEmpty()) {
             context.logger().warning("sigv4.use_fips_sts_endpoint has no effect without role_arn: no STS call is made");
         }
-        RoleCredentials role;
-        try {
-            role = role(settings, chain, client, env, Clock.systemUTC(), STS_TIMEOUT);
-        } catch (IllegalArgumentException e) {
-            client.close();
-            PluginConfig sigv4 = config.block("sigv4");
-            String field = settings.fipsSts() ? "use_fips_sts_endpoint" : "role_arn";
-            throw sigv4.error(field, field + ": " + e.getMessage());
+        if (!settings.roleArn().isEmpty()) {
+            try {
+                // What the process fixes (the config, its environment) is checked now; the shared config file's FIPS switch at each send.
+                StsAssumeRole.endpoint("us-east-1", settings.fipsSts(), env);
+            } catch (IllegalArgumentException e) {
+                client.close();
+                throw config.block("sigv4").error("use_fips_sts_endpoint", "use_fips_sts_endpoint: " + e.getMessage());
+            }
         }
-        return new SnsNotifier(settings, context, client, chain, role);
+        return new SnsNotifier(settings, context, client, chain, role(settings, chain, client, Clock.systemUTC()));
     }
 
     /**
@@ -269,38 +259,8 @@ public final class SnsNotifierFactory implements NotifierFactory {
         return s != null && !s.isEmpty();
     }
 
-    /**
-     * The role's credentials for {@code role_arn}, or null without one (or without a region, which
-     * a send then reports). The AssumeRole request goes through the block's HTTP client, to the
-     * FIPS endpoint with {@code use_fips_sts_endpoint} or when the environment or the shared
-     * config file asks for FIPS endpoints (Alertmanager's STS client is built from the same SDK
-     * config). Region and FIPS are read here, when the config is loaded. The answer must come
-     * whole within {@code timeout} of sending: its body is read with {@link HttpDelivery#readBody},
-     * so an STS that sends its headers and then stalls fails the call (retried) instead of
-     * holding the notifier.
-     */
-    static RoleCredentials role(Settings settings, CredentialsChain chain, ConfiguredHttpClient client, UnaryOperator<String> env,
-                                Clock clock, Duration timeout) {
-        String region;
-        boolean fips;
-        try {
-            region = settings.region().isEmpty() ? chain.region() : settings.region();
-            fips = settings.fipsSts() || chain.useFipsEndpoint();
-        } catch (IOException e) {
-            return null; // a send reports the same failure of the chain
-        }
-        if (settings.roleArn().isEmpty() || region == null) {
-            return null;
-        }
-        StsAssumeRole sts = new StsAssumeRole(settings.roleArn(), settings.externalId(), "promethium-" + clock.millis(), region,
-                StsAssumeRole.endpoint(region, fips, env), (uri, headers, body) -> {
-                    Instant until = Instant.now().plus(timeout);
-                    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "Promethium")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-                    headers.forEach(h -> request.header(h.getKey(), h.getValue()));
-                    HttpResponse<InputStream> r = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                    return new StsAssumeRole.Answer(r.statusCode(), HttpDelivery.readBody(r.body(), until));
-                }, clock);
-        return new RoleCredentials(chain::resolve, sts, clock);
+    /** The assumed role of {@code role_arn} ({@link AssumedRole}), or null without one. */
+    static AssumedRole role(Settings settings, CredentialsChain chain, ConfiguredHttpClient client, Clock clock) {
+        return settings.roleArn().isEmpty() ? null : new AssumedRole(settings.roleArn(), settings.externalId(), chain, client, clock);
     }
 }

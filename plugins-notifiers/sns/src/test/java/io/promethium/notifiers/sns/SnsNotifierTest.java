@@ -116,11 +116,11 @@ class SnsNotifierTest {
                         "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "role_arn", role, "external_id", "ext-7"))),
                 "am.yml:3:5");
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
-        CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
-        io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
+        CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", env::get, dir);
+        io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
-                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC(), SnsNotifierFactory.STS_TIMEOUT))) {
+                SnsNotifierFactory.role(settings, chain, client, java.time.Clock.systemUTC()))) {
             n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
             n.send(TestNotifications.diskFull(true), Instant.now().plusSeconds(9));
         }
@@ -142,11 +142,11 @@ class SnsNotifierTest {
         PluginConfig block = new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "role_arn", "arn:aws:iam::1:role/x"))), "am.yml:3:5");
         SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
-        CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", n -> null, dir);
-        io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"));
+        CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", env::get, dir);
+        io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
         try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
-                SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC(), SnsNotifierFactory.STS_TIMEOUT))) {
+                SnsNotifierFactory.role(settings, chain, client, java.time.Clock.systemUTC()))) {
             assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
                     .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
                     .hasMessageContaining("operation error STS: AssumeRole: 403 AccessDenied: User is not authorized");
@@ -405,11 +405,12 @@ class SnsNotifierTest {
 
     /**
      * A stand-in STS that sends its status and headers and the start of the body, then stalls
-     * (no real STS can be made to): the AssumeRole fails by the STS timeout instead of holding
-     * the notifier, and the send is retried.
+     * (no real STS can be made to): the AssumeRole fails by the send's deadline (Alertmanager 0.34
+     * gives the STS call the notification's context) instead of holding the notifier, and the
+     * send is retried.
      */
     @Test
-    void anStsThatStallsInItsBodyFailsTheSendByTheStsTimeout() throws Exception {
+    void anStsThatStallsInItsBodyFailsTheSendByItsDeadline() throws Exception {
         try (java.net.ServerSocket sts = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -433,20 +434,59 @@ class SnsNotifierTest {
             PluginConfig block = new PluginConfig("sns_configs", config("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                     Map.of("topic_arn", TOPIC, "sigv4", Map.of("region", "us-east-1", "role_arn", "arn:aws:iam::1:role/x"))), "am.yml:3:5");
             SnsNotifierFactory.Settings settings = SnsNotifierFactory.settings(block);
-            CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", k -> null, dir);
-            io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
             Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + sts.getLocalPort() + "/");
+            CredentialsChain chain = new CredentialsChain("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", env::get, dir);
+            io.promethium.api.http.ConfiguredHttpClient client = new HttpConfigClientFactory().create(context.httpConfig(block), dir);
             try (SnsNotifier n = new SnsNotifier(settings, context, client, chain,
-                    SnsNotifierFactory.role(settings, chain, client, env::get, java.time.Clock.systemUTC(), java.time.Duration.ofMillis(700)))) {
+                    SnsNotifierFactory.role(settings, chain, client, java.time.Clock.systemUTC()))) {
                 long start = System.nanoTime();
-                assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(20)))
+                assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusMillis(700)))
                         .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
                         .hasMessageContaining("operation error STS: AssumeRole");
-                assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("bounded by the 700 ms deadline, not a fixed STS timeout")
+                        .isLessThan(java.time.Duration.ofSeconds(5));
             } finally {
                 release.countDown();
             }
         }
         assertThat(aws.published).isEmpty();
+    }
+    /**
+     * The AssumeRole's region and endpoint follow the shared config file ({@code AWS_CONFIG_FILE},
+     * a temporary file) as it is at each send, as 0.34 loads the SDK config at each
+     * notification: after the file's region changes, the role is assumed again, signed for the
+     * new region, and the Publish is signed for it; after it turns {@code use_fips_endpoint} on,
+     * the AssumeRole would go to the FIPS host, which with {@code AWS_ENDPOINT_URL_STS} the SDK
+     * refuses (retried).
+     */
+    @Test
+    void theStsRegionAndFipsSwitchAreReadFromTheSharedConfigFileAtEachSend() throws Exception {
+        aws = new SnsStandIn(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "ASIAROLEKEY", "role-secret"));
+        server.on("/", aws::answer);
+        server.on("/sts/", r -> aws.answerSts(r, "ASIAROLEKEY", "role-secret"));
+        Path file = java.nio.file.Files.writeString(dir.resolve("aws-config"), "[default]\nregion = eu-west-1\n");
+        Map<String, String> env = Map.of("AWS_CONFIG_FILE", file.toString(), "AWS_ENDPOINT_URL_STS", server.url("/sts/"));
+        PluginConfig block = new PluginConfig("sns_configs", Map.of("api_url", server.url("/"), "topic_arn", TOPIC,
+                "sigv4", Map.of("access_key", "AKIDEXAMPLE", "secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                        "role_arn", "arn:aws:iam::1:role/x")), "am.yml:3:5");
+        try (Notifier n = SnsNotifierFactory.create(block, context, env::get, dir.resolve("no-home"))) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            java.nio.file.Files.writeString(file, "[default]\nregion = ap-south-1\n");
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            n.send(TestNotifications.diskFull(true), Instant.now().plusSeconds(9));
+            java.nio.file.Files.writeString(file, "[default]\nregion = ap-south-1\nuse_fips_endpoint = true\n");
+            assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9)))
+                    .isInstanceOfSatisfying(NotifyException.class, e -> assertThat(e.retryable()).isTrue())
+                    .hasMessageContaining("FIPS and custom endpoint are not supported");
+        }
+        assertThat(aws.assumed).as("assumed again when the region changed, kept for the third send").hasSize(2);
+        java.util.List<String> auth = server.requests().stream().map(r -> r.path() + " " + r.header("Authorization")).toList();
+        assertThat(auth.get(0)).startsWith("/sts/ ").contains("/eu-west-1/sts/aws4_request");
+        assertThat(auth.get(1)).startsWith("/ ").contains("/eu-west-1/sns/aws4_request");
+        assertThat(auth.get(2)).startsWith("/sts/ ").contains("/ap-south-1/sts/aws4_request");
+        assertThat(auth.get(3)).startsWith("/ ").contains("/ap-south-1/sns/aws4_request");
+        assertThat(auth.get(4)).startsWith("/ ").contains("/ap-south-1/sns/aws4_request");
+        assertThat(auth).hasSize(5);
+        assertThat(aws.published).hasSize(3);
     }
 }

@@ -31,7 +31,9 @@ import java.time.Instant;
  * <p>Alertmanager 0.34 sends through telebot v3.3.8, which reads the answer's body whatever its
  * status, and returns {@code true} (retry) for every error telebot gives, so every failure is
  * retried here: 4xx as well as 429 and 5xx, a 2xx with {@code "ok": false}, and a body that is
- * not the API's answer ({@link #checkAnswer}). The API's {@code description} is shown.
+ * not the API's answer ({@link #checkAnswer}). The API's {@code description} is shown. telebot
+ * reads the body alone, whatever the status: an answer of any status whose body is the API's
+ * success with the message ({@code {"ok":true,"result":{...}}}) is a message sent, as in 0.34.
  */
 final class TelegramNotifier implements Notifier {
 
@@ -39,9 +41,6 @@ final class TelegramNotifier implements Notifier {
     static final String TOO_LONG = "Alertmanager notification could not be sent: message length exceeds Telegram limits.\n"
             + "\t\t\tPlease check the template used for producing the message content.";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Every status that is not 2xx is retried (see the class comment). */
-    private static final HttpDelivery DELIVERY = HttpDelivery.to("Telegram")
-            .retrying(java.util.stream.IntStream.range(300, 500).toArray()).describing(TelegramNotifier::describe);
     /** Go's {@code json.Unmarshal} refuses anything after the value. */
     private static final ObjectMapper WHOLE = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
@@ -80,8 +79,36 @@ final class TelegramNotifier implements Notifier {
         String token = settings.botToken().read();
         String base = settings.apiUrl().toString();
         URI url = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/bot" + token + "/sendMessage");
-        HttpResponse<String> answer = DELIVERY.send(client, HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build());
-        checkAnswer(answer.body());
+        java.net.http.HttpRequest request = HttpDelivery.jsonPost(url, body, HttpDelivery.timeLeft(deadline)).build();
+        HttpResponse<java.io.InputStream> streaming;
+        try {
+            streaming = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw NotifyException.retryLater("POST to Telegram (" + origin(url) + "): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NotifyException.doNotRetry("interrupted", e);
+        }
+        String answer = new String(HttpDelivery.readBody(streaming.body(), deadline), StandardCharsets.UTF_8);
+        int code = streaming.statusCode();
+        if (code / 100 == 2) {
+            checkAnswer(answer);
+            return;
+        }
+        try {
+            // telebot v3.3.8 ignores the status: a body that is the API's success is a message sent.
+            checkAnswer(answer);
+            context.logger().fine("Telegram answered status " + code + " with the message sent; taken as sent, as Alertmanager's bot library does");
+        } catch (NotifyException failed) {
+            // Retried either way (0.34 retries every error); the status, its reason and Retry-After are kept.
+            throw NotifyException.status("unexpected status code " + code + " from Telegram (" + origin(url) + "): " + describe(answer),
+                    code, true, streaming.headers().firstValue("Retry-After").flatMap(HttpDelivery::retryAfter).orElse(null));
+        }
+    }
+
+    /** Scheme, host and port: the bot token in the path stays out of messages. */
+    private static String origin(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
     }
 
     /**

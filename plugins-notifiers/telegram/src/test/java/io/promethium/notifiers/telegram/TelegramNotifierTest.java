@@ -171,6 +171,33 @@ class TelegramNotifierTest {
         assertThat(server.requests()).hasSize(4);
     }
 
+    /**
+     * telebot v3.3.8 (under Alertmanager 0.34) reads the body alone, whatever the status: a
+     * non-2xx answer whose body is the API's success with the message is a message sent. Any
+     * other non-2xx body is a failure, retried, with the status and its {@code Retry-After} kept.
+     */
+    @Test
+    void aNon2xxAnswerWhoseBodyIsTheMessageSentIsDeliveredAsTelebotReadsOnlyTheBody() throws Exception {
+        Notifier n = notifier(Map.of("api_url", server.url(""), "bot_token", "t", "chat_id", 1));
+        for (int status : new int[] {400, 429, 500, 502}) {
+            server.on("/", r -> Response.of(status, "application/json",
+                    "{\"ok\":true,\"result\":{\"message_id\":9,\"chat\":{\"id\":1},\"date\":0,\"text\":\"x\"}}"));
+            n.send(TestNotifications.diskFull(false), soon());
+        }
+        assertThat(server.requests()).hasSize(4);
+        for (String body : List.of("<html>502 Bad Gateway</html>", "", "{\"ok\":true,\"result\":true}",
+                "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 7\"}")) {
+            server.on("/", r -> Response.of(429, "application/json", body).withHeader("Retry-After", "7"));
+            assertThatThrownBy(() -> n.send(TestNotifications.diskFull(false), soon())).as(body)
+                    .isInstanceOfSatisfying(NotifyException.class, e -> {
+                        assertThat(e.retryable()).isTrue();
+                        assertThat(e.statusCode()).hasValue(429);
+                        assertThat(e.retryAfter()).hasValue(java.time.Duration.ofSeconds(7));
+                    })
+                    .hasMessageContaining("unexpected status code 429 from Telegram").hasMessageNotContaining("/bott/");
+        }
+    }
+
     @Test
     void configErrorsAreAlertmanagers() {
         assertThatThrownBy(() -> notifier(Map.of("chat_id", 1))).hasMessageContaining("missing bot_token or bot_token_file");

@@ -6,6 +6,7 @@ import io.promethium.api.config.YamlMapping;
 import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.notify.Runes;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.goformat.GoFloat;
 import io.promethium.goformat.GoStrings;
@@ -49,7 +50,7 @@ final class CustomPayload {
 
     /** yaml.v2's {@code yamlStyleFloat}. */
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-    private static final Comparator<String> GO_ORDER = CustomPayload::compareCodePoints;
+    private static final Comparator<String> GO_ORDER = Runes::compare;
 
     private final Object payload;
 
@@ -322,21 +323,5 @@ final class CustomPayload {
             }
             default -> GoStrings.appendJson(sb, v.toString(), true);
         }
-    }
-
-    /** Go sorts map keys by their UTF-8 bytes: code point order. */
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

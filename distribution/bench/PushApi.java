@@ -111,10 +111,10 @@ public final class PushApi {
             if (readyAt < 0 || firstAt[0] < 0 || firstAt[1] < 0) {
                 throw new IllegalStateException("not ready or API not served in 120 s:\n" + Files.readString(work.resolve("server.log")));
             }
-            System.out.printf(Locale.ROOT, "ready after %.2f s (server CPU %.2f s); GET /api/v1/status first 200 after %.2f s (that request took %.0f ms),"
-                            + " before: %s; PUT /metrics/job/... first 200 after %.2f s (%.0f ms), before: %s (status: polls, 0 = no connection);"
-                            + " server CPU then %.2f s%n", readyAt, readyCpu, firstAt[0], waitedMs[0], before.get(0), firstAt[1], waitedMs[1],
-                    before.get(1), Proc.cpuSeconds(process.pid()));
+            System.out.printf(Locale.ROOT, "ready after %.2f s (server CPU %.2f s); GET /api/v1/status first 200 after %.2f s (%+.2f s from ready,"
+                            + " that request took %.0f ms), before: %s; PUT /metrics/job/... first 200 after %.2f s (%+.2f s, %.0f ms), before: %s"
+                            + " (status: polls, 0 = no connection); server CPU then %.2f s%n", readyAt, readyCpu, firstAt[0], firstAt[0] - readyAt,
+                    waitedMs[0], before.get(0), firstAt[1], firstAt[1] - readyAt, waitedMs[1], before.get(1), Proc.cpuSeconds(process.pid()));
             if (rounds == 0) {
                 return;
             }

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * The Pushgateway API (kernel/push): cost per request and availability at start. Starts the
  * server of an unpacked tarball, polls {@code /-/ready}, {@code GET /api/v1/status} and
- * {@code PUT /metrics/job/...} (10 series) every 20 ms from the start and prints when each first
+ * {@code PUT /metrics/job/...} (10 series) every 20 ms from the start, each on its own thread, and prints when each first
  * answered (200) and which statuses they answered before that. Then, per request kind, sends
  * {@code --warm} and {@code --requests} requests on one keep-alive connection, for
  * {@code --rounds} rounds, printing the server's CPU per request (from /proc) and the client's
@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * (to 10 groups in turn, the same page each time, so the store stays the same size), a
  * {@code PUT} of 10 series, {@code GET /api/v1/metrics} (the 11 groups, about 0.9 MB) and
  * {@code GET /api/v1/status}. The 1,000-series pushes and the metrics list run a tenth of the
- * requests. {@code --rounds=0} measures the start alone. Loopback only, bounded by the request count.
+ * requests. {@code --rounds=0} measures the start alone; {@code --data=DIR} starts on a copy of
+ * the data folder {@code DIR} (a WAL to replay keeps the server unready for longer, the window in
+ * which the API answers or not). Loopback only, bounded by the request count.
  *
  * <pre>
  * java distribution/bench/PushApi.java --home=/tmp/home --requests=3000 --rounds=2
@@ -42,6 +44,7 @@ public final class PushApi {
         int requests = 3000;
         int rounds = 2;
         String only = "";
+        Path data = null;
         for (String a : args) {
             String value = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--home=")) {
@@ -52,6 +55,8 @@ public final class PushApi {
                 requests = Integer.parseInt(value);
             } else if (a.startsWith("--rounds=")) {
                 rounds = Integer.parseInt(value);
+            } else if (a.startsWith("--data=")) {
+                data = Path.of(value);
             } else if (a.startsWith("--only=")) {
                 only = value;
             } else {
@@ -64,6 +69,9 @@ public final class PushApi {
         Path work = Files.createTempDirectory("push-api-");
         Files.createDirectories(work.resolve("plugins"));
         Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 10s\n");
+        if (data != null) {
+            copy(data, work.resolve("data"));
+        }
         int port = Proc.freePort();
         List<String> command = List.of(home.resolve("bin/promethium").toString(), "--config.file=" + work.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + work.resolve("data"), "--plugins.dir=" + work.resolve("plugins"),
@@ -78,43 +86,24 @@ public final class PushApi {
             HttpRequest ready = HttpRequest.newBuilder(URI.create(base + "/-/ready")).timeout(Duration.ofSeconds(10)).build();
             HttpRequest status = get(base + "/api/v1/status");
             HttpRequest smallPush = push("PUT", base + "/metrics/job/bench/instance/small", small);
-            double readyAt = -1;
-            double readyCpu = -1;
-            double[] firstAt = {-1, -1};
-            double[] waitedMs = {0, 0};
-            List<Map<Integer, Integer>> before = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
-            List<HttpRequest> polled = List.of(status, smallPush);
+            // One poller per request, so a request held by the server (waiting for Jersey) delays no other poll.
             long deadline = started + Duration.ofSeconds(120).toNanos();
-            while ((readyAt < 0 || firstAt[0] < 0 || firstAt[1] < 0) && System.nanoTime() < deadline) {
-                try {
-                    if (readyAt < 0 && client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        readyAt = (System.nanoTime() - started) / 1e9;
-                        readyCpu = Proc.cpuSeconds(process.pid());
-                    }
-                    for (int i = 0; i < polled.size(); i++) {
-                        if (firstAt[i] < 0) {
-                            long t = System.nanoTime();
-                            int code = client.send(polled.get(i), HttpResponse.BodyHandlers.discarding()).statusCode();
-                            if (code == 200) {
-                                firstAt[i] = (System.nanoTime() - started) / 1e9;
-                                waitedMs[i] = (System.nanoTime() - t) / 1e6;
-                            } else {
-                                before.get(i).merge(code, 1, Integer::sum);
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    before.forEach(m -> m.merge(0, 1, Integer::sum)); // not listening yet
-                }
-                Thread.sleep(20);
+            List<Poll> polls = List.of(new Poll("/-/ready", ready), new Poll("GET /api/v1/status", status), new Poll("PUT /metrics/job/...", smallPush));
+            List<Thread> pollers = polls.stream().map(p -> Thread.ofPlatform().start(() -> p.run(client, started, deadline, process.pid()))).toList();
+            for (Thread t : pollers) {
+                t.join();
             }
-            if (readyAt < 0 || firstAt[0] < 0 || firstAt[1] < 0) {
+            Poll readyPoll = polls.get(0);
+            if (polls.stream().anyMatch(p -> p.firstAt < 0)) {
                 throw new IllegalStateException("not ready or API not served in 120 s:\n" + Files.readString(work.resolve("server.log")));
             }
-            System.out.printf(Locale.ROOT, "ready after %.2f s (server CPU %.2f s); GET /api/v1/status first 200 after %.2f s (%+.2f s from ready,"
-                            + " that request took %.0f ms), before: %s; PUT /metrics/job/... first 200 after %.2f s (%+.2f s, %.0f ms), before: %s"
-                            + " (status: polls, 0 = no connection); server CPU then %.2f s%n", readyAt, readyCpu, firstAt[0], firstAt[0] - readyAt,
-                    waitedMs[0], before.get(0), firstAt[1], firstAt[1] - readyAt, waitedMs[1], before.get(1), Proc.cpuSeconds(process.pid()));
+            System.out.printf(Locale.ROOT, "ready after %.2f s (server CPU %.2f s)%n", readyPoll.firstAt, readyPoll.cpuAt);
+            for (Poll p : polls.subList(1, polls.size())) {
+                System.out.printf(Locale.ROOT, "  %-20s first 200 after %.2f s (%+.2f s from ready; that request sent at %+.2f s, took %.0f ms),"
+                                + " before: %s (status: polls, 0 = no connection)%n", p.name, p.firstAt, p.firstAt - readyPoll.firstAt,
+                        p.sentAt - readyPoll.firstAt, (p.firstAt - p.sentAt) * 1000, p.before);
+            }
+            System.out.printf(Locale.ROOT, "  server CPU then %.2f s%n", Proc.cpuSeconds(process.pid()));
             if (rounds == 0) {
                 return;
             }
@@ -160,6 +149,58 @@ public final class PushApi {
             process.waitFor();
             try (Stream<Path> files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** Sends {@code request} every 20 ms until it is answered 200: when (from the start), and what it answered before. */
+    private static final class Poll {
+        final String name;
+        final HttpRequest request;
+        final Map<Integer, Integer> before = new LinkedHashMap<>();
+        volatile double firstAt = -1;
+        volatile double sentAt = -1;
+        volatile double cpuAt = -1;
+
+        Poll(String name, HttpRequest request) {
+            this.name = name;
+            this.request = request;
+        }
+
+        void run(HttpClient client, long started, long deadline, long pid) {
+            try {
+                while (System.nanoTime() < deadline) {
+                    long sent = System.nanoTime();
+                    int code;
+                    try {
+                        code = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (IOException e) {
+                        code = 0; // not listening yet
+                    }
+                    if (code == 200) {
+                        firstAt = (System.nanoTime() - started) / 1e9;
+                        sentAt = (sent - started) / 1e9;
+                        cpuAt = Proc.cpuSeconds(pid);
+                        return;
+                    }
+                    before.merge(code, 1, Integer::sum);
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!f.getFileName().toString().equals("lock")) {
+                    Files.copy(f, target);
+                }
             }
         }
     }

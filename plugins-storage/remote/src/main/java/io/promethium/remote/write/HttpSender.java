@@ -2,8 +2,11 @@ package io.promethium.remote.write;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.trace.Span;
+import io.promethium.api.trace.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -32,6 +35,37 @@ final class HttpSender implements Sender {
 
     @Override
     public Outcome send(byte[] body, int length, int attempt) throws InterruptedException {
+        return send(body, length, attempt, Tracer.NONE);
+    }
+
+    /**
+     * Traced as Prometheus's client is: a {@code Remote Store} client span, and under it the
+     * {@code HTTP POST} span its {@code otelhttp} transport makes, whose {@code traceparent} the
+     * request carries.
+     */
+    @Override
+    public Outcome send(byte[] body, int length, int attempt, Tracer tracer) throws InterruptedException {
+        try (Span store = tracer.startClient("Remote Store"); Span http = tracer.startClient("HTTP POST")) {
+            if (http == Span.NONE) {
+                return sendTraced(body, length, attempt, http);
+            }
+            URI u = settings.url();
+            http.attribute("http.request.method", "POST").attribute("url.full", u.toString())
+                    .attribute("server.address", u.getHost() == null ? "" : u.getHost())
+                    .attribute("server.port", u.getPort() > 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80);
+            Outcome outcome = sendTraced(body, length, attempt, http);
+            if (outcome.status() > 0) {
+                http.attribute("http.response.status_code", outcome.status());
+            }
+            // otelhttp marks a client span failed on a transport error or a 4xx/5xx answer.
+            if (outcome.status() == 0 || outcome.status() >= 400) {
+                http.error(outcome.error());
+            }
+            return outcome;
+        }
+    }
+
+    private Outcome sendTraced(byte[] body, int length, int attempt, Span span) throws InterruptedException {
         boolean v2 = settings.v2();
         String unsendable = io.promethium.remote.http.GoUrl.unsendable("Post", settings.url());
         if (unsendable != null) {
@@ -50,6 +84,7 @@ final class HttpSender implements Sender {
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
+        span.injectContext(r::setHeader);
         try {
             HttpResponse<InputStream> response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();

@@ -3,7 +3,10 @@ package io.promethium.remote.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.Metadata;
+import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.trace.Tracer;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
@@ -122,6 +125,23 @@ class RemoteWriteTracingTest {
             assertThat(h.attributes()).containsEntry("http.response.status_code", 503L);
             assertThat(h.error()).startsWith("server returned HTTP status 503");
         });
+    }
+
+    @Test
+    void aMetadataBatchIsAMetadataSendBatchSpan() throws Exception {
+        RemoteWriteSettings s = QueueManagerTest.settings(receiver.url(), Map.of("name", "traced",
+                "metadata_config", Map.of("send_interval", "1s")));
+        List<MetadataSource.FamilyMetadata> families = List.of(
+                new MetadataSource.FamilyMetadata("http_requests", new Metadata(MetricType.COUNTER, "Requests.", "")),
+                new MetadataSource.FamilyMetadata("temp", new Metadata(MetricType.GAUGE, "Temperature.", "celsius")));
+        queue = new QueueManager(s, db.walWatchable(), new HttpSender(s, "test"), () -> families, 1000, () -> tracer);
+        queue.start();
+        await(() -> !tracer.named("Remote Metadata Send Batch").isEmpty());
+        RecordingApiTracer.Recorded batch = tracer.named("Remote Metadata Send Batch").get(0);
+        assertThat(batch.attributes()).containsEntry("metadata", 2L).containsEntry("try", 0L)
+                .containsEntry("remote_name", "traced").containsEntry("remote_url", receiver.url())
+                .doesNotContainKey("http.resend_count");
+        assertThat(tracer.named("Remote Store")).anyMatch(store -> batch.spanId().equals(store.parentId()));
     }
 
     @Test

@@ -3,10 +3,10 @@ package io.promethium.remote.write;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.trace.Span;
+import io.promethium.remote.http.HttpSpans;
 import io.promethium.api.trace.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -45,22 +45,10 @@ final class HttpSender implements Sender {
      */
     @Override
     public Outcome send(byte[] body, int length, int attempt, Tracer tracer) throws InterruptedException {
-        try (Span store = tracer.startClient("Remote Store"); Span http = tracer.startClient("HTTP POST")) {
-            if (http == Span.NONE) {
-                return sendTraced(body, length, attempt, http);
-            }
-            URI u = settings.url();
-            http.attribute("http.request.method", "POST").attribute("url.full", u.toString())
-                    .attribute("server.address", u.getHost() == null ? "" : u.getHost())
-                    .attribute("server.port", u.getPort() > 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80);
+        try (Span store = tracer.startClient("Remote Store"); Span http = tracer.startClient(HttpSpans.POST)) {
+            HttpSpans.request(http, settings.url());
             Outcome outcome = sendTraced(body, length, attempt, http);
-            if (outcome.status() > 0) {
-                http.attribute("http.response.status_code", outcome.status());
-            }
-            // otelhttp marks a client span failed on a transport error or a 4xx/5xx answer.
-            if (outcome.status() == 0 || outcome.status() >= 400) {
-                http.error(outcome.error());
-            }
+            HttpSpans.response(http, outcome.status(), outcome.error());
             return outcome;
         }
     }

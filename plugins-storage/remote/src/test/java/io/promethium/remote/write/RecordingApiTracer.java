@@ -14,16 +14,17 @@ import java.util.function.BiConsumer;
  * A test implementation of the api's {@link Tracer}, as a plugin sees the server's: spans nest
  * per thread, each ended span is kept with its attributes and error, and an injected
  * {@code traceparent} is W3C-shaped from the span's own ids. Only what the plugin does is under
- * test here; the server's OpenTelemetry adapter is tested in kernel/tracing.
+ * test here; the server's OpenTelemetry adapter is tested in kernel/tracing. Remote read's tests
+ * use it too.
  */
-final class RecordingApiTracer implements Tracer {
+public final class RecordingApiTracer implements Tracer {
 
     /** An ended span. */
-    record Recorded(String name, boolean client, String traceId, String spanId, String parentId,
+    public record Recorded(String name, boolean client, String traceId, String spanId, String parentId,
                     Map<String, Object> attributes, String error, String traceparent) {
     }
 
-    final ConcurrentLinkedQueue<Recorded> ended = new ConcurrentLinkedQueue<>();
+    public final ConcurrentLinkedQueue<Recorded> ended = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Started> current = new ThreadLocal<>();
 
     @Override
@@ -41,7 +42,7 @@ final class RecordingApiTracer implements Tracer {
         return new Started(name, true);
     }
 
-    List<Recorded> named(String name) {
+    public List<Recorded> named(String name) {
         return ended.stream().filter(r -> r.name().equals(name)).toList();
     }
 

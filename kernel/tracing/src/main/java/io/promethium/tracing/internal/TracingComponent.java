@@ -9,8 +9,12 @@ import io.promethium.tracing.Tracer;
 import io.promethium.tracing.Tracing;
 import io.promethium.tracing.TracingSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -20,15 +24,25 @@ import org.osgi.service.component.annotations.Deactivate;
  * owner of {@code prometheus.yml}'s {@code tracing:} section (applied to the
  * {@link Tracing#PROMETHEUS} service at load and every reload; absent, nothing is sent).
  * The in-process Alertmanager applies its own file's section to {@link Tracing#ALERTMANAGER}.
+ * Plugins get each service's tracer as the api's {@link io.promethium.api.trace.Tracer}, a
+ * service with the property {@code promethium.trace.service}.
  */
 @Component(immediate = true, service = {Tracing.class, ConfigSection.class})
 public final class TracingComponent implements Tracing, ConfigSection {
 
     private final TracingManager manager;
+    /** The api's tracers for plugins, one per service; none on a flat class path. */
+    private final List<ServiceRegistration<?>> apiTracers = new ArrayList<>();
 
     @Activate
     public TracingComponent(BundleContext context) {
         manager = new TracingManager(context.getBundle().getVersion().toString());
+        // Registered by hand rather than as DS components: the tracers are views of this
+        // component's manager, and plugins tell them apart by the service property.
+        for (String service : List.of(PROMETHEUS, ALERTMANAGER)) {
+            apiTracers.add(context.registerService(io.promethium.api.trace.Tracer.class, apiTracer(service),
+                    new Hashtable<>(Map.of(io.promethium.api.trace.Tracer.SERVICE_PROPERTY, service))));
+        }
     }
 
     /** On a flat class path (ServiceLoader: {@code check config}, embedders). */
@@ -37,8 +51,20 @@ public final class TracingComponent implements Tracing, ConfigSection {
         manager = new TracingManager(version == null ? "unknown" : version);
     }
 
+    /** A service's tracer as the api's {@link io.promethium.api.trace.Tracer}, for plugins. */
+    public io.promethium.api.trace.Tracer apiTracer(String service) {
+        return new ApiTracer(manager.tracer(service));
+    }
+
     @Deactivate
     public void deactivate() {
+        for (ServiceRegistration<?> r : apiTracers) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // The framework unregisters a stopping bundle's services itself.
+            }
+        }
         manager.close();
     }
 

@@ -3,6 +3,9 @@ package io.promethium.remote.read;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.model.Labels;
+import io.promethium.api.trace.Span;
+import io.promethium.api.trace.Tracer;
+import io.promethium.remote.http.HttpSpans;
 import io.promethium.remote.wire.ProtoReader.ProtoException;
 import io.promethium.remote.wire.HistogramSamples;
 import io.promethium.remote.wire.ReadClientCodec;
@@ -16,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Asks one remote read endpoint: one request per select, accepting streamed XOR chunks (decoded
@@ -50,9 +54,16 @@ final class RemoteReadClient implements AutoCloseable {
     private final RemoteReadSettings settings;
     private final ConfiguredHttpClient client;
     private final String userAgent;
+    private final Supplier<Tracer> tracer;
 
     /** Builds the entry's client with the kernel's HTTP client factory (TLS, credentials, proxy, http_headers). */
     RemoteReadClient(RemoteReadSettings settings, String userAgent) throws ConfigException {
+        this(settings, userAgent, () -> Tracer.NONE);
+    }
+
+    /** @param tracer the tracer bound now ({@link Tracer#NONE} when none), read once per request */
+    RemoteReadClient(RemoteReadSettings settings, String userAgent, Supplier<Tracer> tracer) throws ConfigException {
+        this.tracer = tracer;
         this.settings = settings;
         this.userAgent = userAgent;
         this.client = settings.http().create();
@@ -62,8 +73,31 @@ final class RemoteReadClient implements AutoCloseable {
         return settings;
     }
 
-    /** Runs one query; the sink sees every series of the answer. */
+    /**
+     * Runs one query; the sink sees every series of the answer. Traced as Prometheus's client: a
+     * {@code Remote Read} client span (a child of the query's span on this thread) > the
+     * transport's {@code HTTP POST}, whose {@code traceparent} the request carries.
+     */
     void read(ReadClientCodec.Query query, Sink sink) throws IOException, InterruptedException {
+        Tracer t = tracer.get();
+        try (Span read = t.startClient("Remote Read"); Span http = t.startClient(HttpSpans.POST)) {
+            HttpSpans.request(http, settings.url());
+            int[] status = {0};
+            try {
+                read(query, sink, http, status);
+                HttpSpans.response(http, status[0], "");
+            } catch (IOException e) {
+                // A transport error, an error status or an unreadable answer: the transport span failed.
+                if (status[0] > 0) {
+                    http.attribute("http.response.status_code", status[0]);
+                }
+                http.error(e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    private void read(ReadClientCodec.Query query, Sink sink, Span span, int[] status) throws IOException, InterruptedException {
         byte[] raw = ReadClientCodec.encodeRequest(List.of(query), true);
         byte[] body = Snappy.encode(raw, raw.length);
         String unsendable = io.promethium.remote.http.GoUrl.unsendable("Post", settings.url());
@@ -81,6 +115,7 @@ final class RemoteReadClient implements AutoCloseable {
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
+        span.injectContext(r::setHeader);
         HttpResponse<InputStream> response;
         try {
             response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -88,6 +123,7 @@ final class RemoteReadClient implements AutoCloseable {
             throw new IOException("remote_read " + settings.displayName() + ": context deadline exceeded (remote_timeout "
                     + settings.remoteTimeout().toMillis() + "ms)", e);
         }
+        status[0] = response.statusCode();
         long[] samples = {0};
         ReadClientCodec.SeriesSink counting = new ReadClientCodec.SeriesSink() {
             @Override

@@ -7,6 +7,7 @@ import io.promethium.api.config.SectionContext;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.trace.Tracer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +35,22 @@ public final class RemoteReadComponent implements ConfigSection, Queryable, Exte
 
     private volatile List<RemoteReadClient> clients = List.of();
     private volatile Storage local;
+    private volatile Tracer tracer = Tracer.NONE;
     private volatile io.promethium.api.model.Labels externalLabels = io.promethium.api.model.Labels.EMPTY;
+
+    /** The server's tracer for Prometheus's spans, when the tracing bundle runs; read once per request. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + Tracer.SERVICE_PROPERTY + "=" + Tracer.PROMETHEUS + ")")
+    public void bindTracer(Tracer service) {
+        tracer = service;
+    }
+
+    public void unbindTracer(Tracer service) {
+        if (tracer == service) {
+            tracer = Tracer.NONE;
+        }
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(" + Queryable.ROLE_PROPERTY + "=" + Queryable.ROLE_PRIMARY + ")")
@@ -92,7 +108,7 @@ public final class RemoteReadComponent implements ConfigSection, Queryable, Exte
         try {
             for (RemoteReadSettings s : parseAll(entries, context)) {
                 RemoteReadClient kept = reusable.remove(s.fingerprint());
-                next.add(kept != null ? kept : new RemoteReadClient(s, USER_AGENT));
+                next.add(kept != null ? kept : new RemoteReadClient(s, USER_AGENT, () -> tracer));
             }
         } catch (ConfigException | RuntimeException e) {
             // Keep serving with the old clients; close only what was built for the failed config.

@@ -2,6 +2,9 @@ package io.promethium.remote.write;
 
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.api.trace.Span;
+import io.promethium.remote.http.HttpSpans;
+import io.promethium.api.trace.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -32,6 +35,25 @@ final class HttpSender implements Sender {
 
     @Override
     public Outcome send(byte[] body, int length, int attempt) throws InterruptedException {
+        return send(body, length, attempt, Tracer.NONE);
+    }
+
+    /**
+     * Traced as Prometheus's client is: a {@code Remote Store} client span, and under it the
+     * {@code HTTP POST} span its {@code otelhttp} transport makes, whose {@code traceparent} the
+     * request carries.
+     */
+    @Override
+    public Outcome send(byte[] body, int length, int attempt, Tracer tracer) throws InterruptedException {
+        try (Span store = tracer.startClient("Remote Store"); Span http = tracer.startClient(HttpSpans.POST)) {
+            HttpSpans.request(http, settings.url());
+            Outcome outcome = sendTraced(body, length, attempt, http);
+            HttpSpans.response(http, outcome.status(), outcome.error());
+            return outcome;
+        }
+    }
+
+    private Outcome sendTraced(byte[] body, int length, int attempt, Span span) throws InterruptedException {
         boolean v2 = settings.v2();
         String unsendable = io.promethium.remote.http.GoUrl.unsendable("Post", settings.url());
         if (unsendable != null) {
@@ -50,6 +72,7 @@ final class HttpSender implements Sender {
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             r.header(h.getKey(), h.getValue());
         }
+        span.injectContext(r::setHeader);
         try {
             HttpResponse<InputStream> response = client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();

@@ -5,6 +5,8 @@ import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.WalWatchable;
+import io.promethium.api.trace.Span;
+import io.promethium.api.trace.Tracer;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
 import java.io.IOException;
@@ -47,6 +49,7 @@ final class QueueManager implements AutoCloseable {
     private final WalWatchable log;
     private final Sender sender;
     private final Supplier<List<MetadataSource.FamilyMetadata>> metadata;
+    private final Supplier<Tracer> tracer;
     final QueueMetrics metrics;
     private final ErrorLog errors;
     private final Path positionFile;
@@ -81,6 +84,14 @@ final class QueueManager implements AutoCloseable {
 
     QueueManager(RemoteWriteSettings settings, WalWatchable log, Sender sender,
                  Supplier<List<MetadataSource.FamilyMetadata>> metadata, long shardUpdateMillis) throws IOException {
+        this(settings, log, sender, metadata, shardUpdateMillis, () -> Tracer.NONE);
+    }
+
+    /** @param tracer the tracer bound now ({@link Tracer#NONE} when none), read once per batch */
+    QueueManager(RemoteWriteSettings settings, WalWatchable log, Sender sender,
+                 Supplier<List<MetadataSource.FamilyMetadata>> metadata, long shardUpdateMillis,
+                 Supplier<Tracer> tracer) throws IOException {
+        this.tracer = tracer;
         this.settings = settings;
         this.log = log;
         this.sender = sender;
@@ -114,6 +125,10 @@ final class QueueManager implements AutoCloseable {
 
     Sender sender() {
         return sender;
+    }
+
+    Tracer tracer() {
+        return tracer.get();
     }
 
     long samplesRead() {
@@ -520,8 +535,23 @@ final class QueueManager implements AutoCloseable {
             byte[] body = Snappy.encode(encoder.buffer(), encoder.size());
             long backoff = settings.queue().minBackoff().toMillis();
             long giveUp = System.currentTimeMillis() + settings.metadata().sendInterval().toMillis();
+            Tracer t = tracer.get();
             for (int attempt = 0; running; attempt++) {
-                Sender.Outcome outcome = sender.send(body, body.length, attempt);
+                Sender.Outcome outcome;
+                // Prometheus's span per try of a metadata batch (sendMetadataWithBackoff).
+                try (Span span = t.start("Remote Metadata Send Batch")) {
+                    if (span != Span.NONE) {
+                        span.attribute("metadata", batch.size()).attribute("try", attempt)
+                                .attribute("remote_name", settings.queueName()).attribute("remote_url", settings.url().toString());
+                        if (attempt > 0) {
+                            span.attribute("http.resend_count", attempt);
+                        }
+                    }
+                    outcome = sender.send(body, body.length, attempt, t);
+                    if (!outcome.ok()) {
+                        span.error(outcome.error());
+                    }
+                }
                 if (outcome.ok()) {
                     metrics.metadataSent.add(batch.size());
                     metrics.metadataBytesSent.add(body.length);

@@ -9,6 +9,7 @@ import io.promethium.api.config.PluginConfig;
 import io.promethium.api.config.SectionContext;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalWatchable;
+import io.promethium.api.trace.Tracer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
     private List<RemoteWriteSettings> wanted = List.of();
     private volatile WalWatchable log;
     private volatile MetadataSource metadataSource;
+    private volatile Tracer tracer = Tracer.NONE;
     private final long shardUpdateMillis;
     private volatile Duration flushDeadline = DEFAULT_FLUSH_DEADLINE;
 
@@ -79,6 +81,23 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
                 log = null;
                 stopAll();
             }
+        }
+    }
+
+    /**
+     * The server's tracer for Prometheus's spans, when the tracing bundle runs; queues read it
+     * once per batch, so binding it (or tracing being switched on) reaches running queues.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + Tracer.SERVICE_PROPERTY + "=" + Tracer.PROMETHEUS + ")")
+    public void bindTracer(Tracer service) {
+        tracer = service;
+    }
+
+    public void unbindTracer(Tracer service) {
+        if (tracer == service) {
+            tracer = Tracer.NONE;
         }
     }
 
@@ -157,7 +176,7 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
                 HttpSender sender = null;
                 try {
                     sender = new HttpSender(e.getValue(), USER_AGENT);
-                    QueueManager q = new QueueManager(e.getValue(), current, sender, this::metadata, shardUpdateMillis);
+                    QueueManager q = new QueueManager(e.getValue(), current, sender, this::metadata, shardUpdateMillis, () -> tracer);
                     q.start();
                     queues.put(e.getKey(), q);
                 } catch (IOException | ConfigException ex) {

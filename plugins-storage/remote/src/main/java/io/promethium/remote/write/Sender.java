@@ -1,5 +1,7 @@
 package io.promethium.remote.write;
 
+import io.promethium.api.trace.Tracer;
+
 /**
  * Delivers one compressed request to the receiver. The seam between the queue (batching,
  * retries, accounting) and HTTP, so the queue is tested against misbehaving receivers.
@@ -32,6 +34,14 @@ interface Sender extends AutoCloseable {
 
     /** Sends {@code length} bytes of {@code body}; never throws for network or HTTP errors. */
     Outcome send(byte[] body, int length, int attempt) throws InterruptedException;
+
+    /**
+     * As {@link #send(byte[], int, int)}, traced with {@code tracer} (read once per batch by the
+     * caller): a sender that makes requests records them and hands their trace context on.
+     */
+    default Outcome send(byte[] body, int length, int attempt, Tracer tracer) throws InterruptedException {
+        return send(body, length, attempt);
+    }
 
     /** Releases the connections; called once when the queue closes. */
     @Override

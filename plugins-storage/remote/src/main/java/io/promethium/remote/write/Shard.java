@@ -5,6 +5,8 @@ import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
+import io.promethium.api.trace.Span;
+import io.promethium.api.trace.Tracer;
 import io.promethium.remote.wire.Snappy;
 import io.promethium.remote.wire.WriteRequestEncoder;
 import io.promethium.remote.wire.WriteV2Encoder;
@@ -248,6 +250,8 @@ final class Shard implements Runnable {
     /** Sends the batch until it is settled: sent, refused for good, or too old to send. */
     private void send(int count) throws InterruptedException {
         QueueMetrics m = queue.metrics();
+        // Read once per batch: with no tracer bound (or tracing off) every span below is Span.NONE.
+        Tracer tracer = queue.tracer();
         int n = count;
         long backoff = settings.minBackoff().toMillis();
         int attempt = 0;
@@ -263,7 +267,25 @@ final class Shard implements Runnable {
             byte[] body = encoderV2 != null ? Snappy.encode(encoderV2.buffer(), encoderV2.size())
                     : Snappy.encode(encoder.buffer(), encoder.size());
             long start = System.nanoTime();
-            Sender.Outcome outcome = queue.sender().send(body, body.length, attempt);
+            Sender.Outcome outcome;
+            // Prometheus's span per try of a batch (createBatchSpan), with its attributes and the try's error.
+            try (Span span = tracer.start("Remote Send Batch")) {
+                if (span != Span.NONE) {
+                    span.attribute("request_size", body.length).attribute("samples", floats).attribute("try", attempt)
+                            .attribute("remote_name", queue.settings().queueName())
+                            .attribute("remote_url", queue.settings().url().toString());
+                    if (ex > 0) {
+                        span.attribute("exemplars", ex);
+                    }
+                    if (hist > 0) {
+                        span.attribute("histograms", hist);
+                    }
+                }
+                outcome = queue.sender().send(body, body.length, attempt, tracer);
+                if (!outcome.ok()) {
+                    span.error(outcome.error());
+                }
+            }
             long took = System.nanoTime() - start;
             m.observeBatch(took / 1e9);
             if (outcome.ok()) {

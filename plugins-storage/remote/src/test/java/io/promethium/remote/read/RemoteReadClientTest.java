@@ -16,6 +16,7 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.remote.wire.ProtoReader;
+import io.promethium.remote.write.RecordingApiTracer;
 import io.promethium.remote.wire.ProtoWriter;
 import io.promethium.remote.wire.ReadClientCodec;
 import io.promethium.remote.wire.Snappy;
@@ -42,6 +43,7 @@ class RemoteReadClientTest {
     private HttpServer server;
     private volatile boolean streamed;
     private volatile int status = 200;
+    private volatile String traceparent;
     private volatile boolean withHistograms;
     static final List<io.promethium.api.model.Histogram> HISTOGRAMS = List.of(
             io.promethium.api.model.Histogram.exponential(2, 0, 0, 3, 1.5, io.promethium.api.model.HistogramSpans.pairs(0, 2), 1, 1),
@@ -69,6 +71,7 @@ class RemoteReadClientTest {
 
     /** Answers with two series (site="b" external label on each) for any query, recording the matchers asked. */
     private void handle(HttpExchange exchange) throws IOException {
+        traceparent = exchange.getRequestHeaders().getFirst("traceparent");
         byte[] body = exchange.getRequestBody().readAllBytes();
         try {
             byte[] raw = Snappy.decode(body, body.length, 1 << 20);
@@ -265,6 +268,41 @@ class RemoteReadClientTest {
             }
         });
         return c;
+    }
+
+    @Test
+    void aReadIsARemoteReadSpanUnderTheCallersWhoseHttpSpanSendsTheTraceparent() throws Exception {
+        RecordingApiTracer tracer = new RecordingApiTracer();
+        RemoteReadComponent c = component(Map.of("read_recent", true));
+        c.bindTracer(tracer);
+        try (Querier q = c.querier(0, 200_000); var select = tracer.start("querierSelect")) {
+            assertThat(read(q, Matcher.equal("__name__", "m"))).hasSize(2);
+        }
+        RecordingApiTracer.Recorded select = tracer.named("querierSelect").get(0);
+        RecordingApiTracer.Recorded read = tracer.named("Remote Read").get(0);
+        RecordingApiTracer.Recorded http = tracer.named("HTTP POST").get(0);
+        assertThat(read.client()).isTrue();
+        assertThat(read.parentId()).isEqualTo(select.spanId());
+        assertThat(http.parentId()).isEqualTo(read.spanId());
+        assertThat(http.attributes()).containsEntry("url.full", url()).containsEntry("http.response.status_code", 200L);
+        assertThat(http.error()).isNull();
+        assertThat(traceparent).isNotNull().isEqualTo(http.traceparent());
+
+        status = 503;
+        try (Querier q = c.querier(0, 1000)) {
+            assertThat(q.select(true, null, List.of(Matcher.equal("__name__", "m"))).error()).isNotNull();
+        }
+        assertThat(tracer.named("HTTP POST").get(1).attributes()).containsEntry("http.response.status_code", 503L);
+        assertThat(tracer.named("HTTP POST").get(1).error()).contains("503");
+
+        c.unbindTracer(tracer);
+        traceparent = null;
+        status = 200;
+        try (Querier q = c.querier(0, 200_000)) {
+            assertThat(read(q, Matcher.equal("__name__", "m"))).hasSize(2);
+        }
+        assertThat(traceparent).isNull();
+        assertThat(tracer.named("Remote Read")).hasSize(2);
     }
 
     private static List<String> read(Querier q, Matcher... matchers) {

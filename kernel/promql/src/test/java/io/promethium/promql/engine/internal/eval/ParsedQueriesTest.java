@@ -115,7 +115,8 @@ class ParsedQueriesTest {
             PARSER.parse(query(i));
         }
         double ratio = 0;
-        for (int attempt = 0; attempt < 2; attempt++) {
+        // Other tests' garbage in this JVM can be freed between the two readings: up to five tries.
+        for (int attempt = 0; attempt < 5; attempt++) {
             long before = usedHeap();
             ParsedQueries recent = new ParsedQueries();
             for (int i = 0; i < n; i++) {
@@ -127,7 +128,7 @@ class ParsedQueriesTest {
             System.out.printf("parse cache: %d entries, estimate %d bytes, heap %d bytes, ratio %.2f%n",
                     recent.size(), recent.ramBytesUsed(), after - before, ratio);
             assertThat(recent.size()).isEqualTo(n);
-            if (ratio >= 0.6 && ratio <= 1.4) {
+            if (after > before && ratio >= 0.6 && ratio <= 1.4) {
                 break;
             }
         }

@@ -4,6 +4,7 @@ import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.http.HttpClientFactory;
 import io.promethium.api.plugin.PluginContext;
+import io.promethium.api.trace.Tracer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -57,6 +58,19 @@ public interface NotifierContext extends PluginContext {
     default String globalString(String key) {
         Object v = globals().get(key);
         return v == null || v.toString().isEmpty() ? null : v.toString();
+    }
+
+    /**
+     * The Alertmanager's tracer ({@code alertmanager.yml}'s {@code tracing:}), whose spans are
+     * children of the dispatcher's {@code notify.Integration.Notify} attempt on the sending
+     * thread. The server's contexts already trace the sends of the clients {@link #httpClients()}
+     * makes with it (see {@link HttpDelivery#traced}); a notifier uses it only for spans of its
+     * own. {@link Tracer#NONE} unless the context has one.
+     *
+     * @since 1.10
+     */
+    default Tracer tracer() {
+        return Tracer.NONE;
     }
 
     /** Renders notification text with the config's templates and the built-in defaults. */

@@ -47,9 +47,15 @@
  *
  * <p>1.9.0: {@link io.promethium.api.notify.Runes#compare}, Go's string order (code points), for
  * the map keys and label names Alertmanager writes sorted.
+ *
+ * <p>1.10.0: {@link io.promethium.api.notify.NotifierContext#tracer}, the Alertmanager's
+ * {@link io.promethium.api.trace.Tracer}, and {@link io.promethium.api.notify.HttpDelivery#traced}:
+ * the server's notifier contexts hand out clients whose sends are {@code HTTP POST} client spans
+ * under {@code notify.Integration.Notify} carrying {@code traceparent}, as Alertmanager's
+ * {@code otelhttp} transport does.
  */
 @Export
-@Version("1.9.0")
+@Version("1.10.0")
 package io.promethium.api.notify;
 
 import org.osgi.annotation.bundle.Export;

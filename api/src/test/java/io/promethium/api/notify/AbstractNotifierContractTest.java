@@ -197,6 +197,33 @@ public abstract class AbstractNotifierContractTest {
     }
 
     /**
+     * With the Alertmanager's tracer on, each request of an attempt is an {@code HTTP} client span
+     * under the dispatcher's {@code notify.Integration.Notify} span and carries its
+     * {@code traceparent}, as Alertmanager's {@code otelhttp} transport does; the notifier does
+     * nothing for it, its context's HTTP clients do.
+     */
+    @Test
+    void eachRequestIsAClientSpanOfTheAttemptCarryingItsTraceparent() throws Exception {
+        io.promethium.api.testing.RecordingTracer tracer = new io.promethium.api.testing.RecordingTracer();
+        context.tracer(tracer);
+        Notifier notifier = notifier(config(server.url("")));
+        try (io.promethium.api.trace.Span attempt = tracer.start("notify.Integration.Notify")) {
+            notifier.send(TestNotifications.diskFull(false), soon());
+        }
+        String attemptId = tracer.named("notify.Integration.Notify").getFirst().spanId();
+        var spans = tracer.ended.stream().filter(io.promethium.api.testing.RecordingTracer.Recorded::client).toList();
+        assertThat(spans).hasSize(server.requests().size());
+        assertThat(spans).allSatisfy(span -> {
+            assertThat(span.name()).startsWith("HTTP ");
+            assertThat(span.parentId()).isEqualTo(attemptId);
+            assertThat(span.attributes()).containsEntry("server.address", "127.0.0.1").containsKey("http.response.status_code");
+            assertThat(span.error()).isNull();
+        });
+        assertThat(server.requests()).extracting(r -> r.header("traceparent"))
+                .containsExactlyElementsOf(spans.stream().map(io.promethium.api.testing.RecordingTracer.Recorded::traceparent).toList());
+    }
+
+    /**
      * A word the notifier's request shows when its default templates were rendered for
      * {@link TestNotifications#diskFull}: by default the alert name {@code DiskFull}, which every
      * default title, text or body of Alertmanager's templates carries.

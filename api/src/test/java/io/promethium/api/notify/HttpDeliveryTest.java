@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.promethium.api.http.ConfiguredHttpClient;
 import io.promethium.api.testing.PlainHttpClient;
 import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.api.testing.RecordingTracer;
+import io.promethium.api.trace.Span;
+import io.promethium.api.trace.Tracer;
+import java.util.List;
 import io.promethium.api.testing.RecordingHttpServer.Response;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -63,6 +67,73 @@ class HttpDeliveryTest {
         assertThat(request.header("content-type")).isEqualTo("application/json");
         assertThat(request.header("user-agent")).isEqualTo("Promethium");
         assertThat(request.text()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void aTracedClientMakesEachSendAClientSpanAndSendsItsTraceparent() throws Exception {
+        server.on("/ok", r -> Response.of(200, "text/plain", "ok"));
+        server.on("/bad", r -> Response.of(503, "text/plain", "down"));
+        RecordingTracer tracer = new RecordingTracer();
+        ConfiguredHttpClient traced = HttpDelivery.traced(client, tracer);
+        URI ok = URI.create(server.url("/ok"));
+        try (Span attempt = tracer.start("notify.Integration.Notify")) {
+            delivery.send(traced, HttpDelivery.jsonPost(ok, new byte[0], Duration.ofSeconds(5)).build());
+        }
+        try (Span attempt = tracer.start("notify.Integration.Notify")) {
+            delivery.send(traced, HttpDelivery.jsonPost(URI.create(server.url("/bad")), new byte[0], Duration.ofSeconds(5)).build());
+        } catch (NotifyException expected) {
+            assertThat(expected.retryable()).isTrue();
+        }
+        List<RecordingTracer.Recorded> attempts = tracer.named("notify.Integration.Notify");
+        List<RecordingTracer.Recorded> posts = tracer.named("HTTP POST");
+        assertThat(posts).hasSize(2).allSatisfy(span -> assertThat(span.client()).isTrue());
+        assertThat(posts).extracting(RecordingTracer.Recorded::parentId).containsExactly(attempts.get(0).spanId(), attempts.get(1).spanId());
+        assertThat(posts.get(0).attributes()).containsEntry("http.request.method", "POST").containsEntry("url.scheme", "http")
+                .containsEntry("server.address", "127.0.0.1").containsEntry("server.port", (long) ok.getPort())
+                .containsEntry("http.response.status_code", 200L).doesNotContainKey("url.full");
+        assertThat(posts.get(0).error()).isNull();
+        assertThat(posts.get(1).attributes()).containsEntry("http.response.status_code", 503L);
+        assertThat(posts.get(1).error()).isEqualTo("HTTP 503");
+        assertThat(server.requests()).extracting(r -> r.header("traceparent"))
+                .containsExactly(posts.get(0).traceparent(), posts.get(1).traceparent());
+        assertThat(posts.get(0).traceparent()).startsWith("00-" + attempts.get(0).traceId() + "-" + posts.get(0).spanId());
+    }
+
+    @Test
+    void aRefusedConnectionFailsItsClientSpanAndTracingOffAddsNoHeader() throws Exception {
+        RecordingTracer tracer = new RecordingTracer();
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        URI refused = URI.create("http://127.0.0.1:" + closed + "/");
+        assertThatThrownBy(() -> delivery.send(HttpDelivery.traced(client, tracer),
+                HttpDelivery.jsonPost(refused, new byte[0], Duration.ofSeconds(5)).build())).isInstanceOf(NotifyException.class);
+        assertThat(tracer.named("HTTP POST")).singleElement().satisfies(span -> assertThat(span.error()).contains("ConnectException"));
+
+        assertThat(HttpDelivery.traced(client, Tracer.NONE)).as("off: the client itself").isSameAs(client);
+        server.on("/ok", r -> Response.of(200, "text/plain", "ok"));
+        delivery.send(HttpDelivery.traced(client, new DisabledTracer()),
+                HttpDelivery.jsonPost(URI.create(server.url("/ok")), new byte[0], Duration.ofSeconds(5)).build());
+        assertThat(server.requests().getLast().header("traceparent")).isNull();
+    }
+
+    /** A bound tracer whose tracing is off, as the server's is without a {@code tracing:} section. */
+    private static final class DisabledTracer implements Tracer {
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
+        public Span start(String name) {
+            return Span.NONE;
+        }
+
+        @Override
+        public Span startClient(String name) {
+            return Span.NONE;
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.promethium.api.testing;
 
+import io.promethium.api.notify.HttpDelivery;
+import io.promethium.api.trace.Tracer;
+
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.http.HttpClientFactory;
@@ -34,6 +37,7 @@ public final class TestNotifierContext implements NotifierContext, AutoCloseable
     private final TemplateRenderer templates;
     private final Map<String, Object> globals = new ConcurrentHashMap<>();
     private volatile boolean sendResolved;
+    private volatile Tracer tracer = Tracer.NONE;
     private final List<Notifier> notifiers = new CopyOnWriteArrayList<>();
 
     /**
@@ -91,6 +95,20 @@ public final class TestNotifierContext implements NotifierContext, AutoCloseable
     public TestNotifierContext sendResolved(boolean value) {
         sendResolved = value;
         return this;
+    }
+
+    /**
+     * The Alertmanager tracer notifiers built afterwards get, and trace their clients' sends with
+     * as the server's contexts do ({@link HttpDelivery#traced}); {@link Tracer#NONE} by default.
+     */
+    public TestNotifierContext tracer(Tracer value) {
+        tracer = Objects.requireNonNull(value, "tracer is null");
+        return this;
+    }
+
+    @Override
+    public Tracer tracer() {
+        return tracer;
     }
 
     /**
@@ -159,7 +177,7 @@ public final class TestNotifierContext implements NotifierContext, AutoCloseable
 
     @Override
     public HttpClientFactory httpClients() {
-        return plugin.httpClients();
+        return HttpDelivery.traced(plugin.httpClients(), tracer);
     }
 
     @Override

@@ -766,12 +766,24 @@ public final class AlertmanagerConfigLoader {
      * A context for validation and for building notifiers; the logger is named for the receiver.
      * The plugin context (metrics, HTTP clients applying {@code http_config}, threads) is the
      * server's when the runtime builds notifiers (their metrics show on {@code /metrics}); the
-     * five-argument form, for validation, has a registry of its own.
+     * five-argument form, for validation, has a registry of its own. The {@code tracer} is the
+     * Alertmanager's (Tracer.NONE for validation): the clients {@link #httpClients()} makes trace
+     * their sends with it, as Alertmanager's notifiers' {@code otelhttp} transport does.
      */
     public record StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
                                         io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved,
-                                        io.promethium.api.plugin.PluginContext plugin)
+                                        io.promethium.api.plugin.PluginContext plugin, io.promethium.api.trace.Tracer tracer)
             implements NotifierContext {
+
+        public StaticNotifierContext {
+            java.util.Objects.requireNonNull(tracer, "tracer is null");
+        }
+
+        public StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
+                                     io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved,
+                                     io.promethium.api.plugin.PluginContext plugin) {
+            this(receiver, configDirectory, globals, templates, sendResolved, plugin, io.promethium.api.trace.Tracer.NONE);
+        }
 
         public StaticNotifierContext(String receiver, Path configDirectory, Map<String, Object> globals,
                                      io.promethium.api.notify.TemplateRenderer templates, boolean sendResolved) {
@@ -797,7 +809,7 @@ public final class AlertmanagerConfigLoader {
 
         @Override
         public io.promethium.api.http.HttpClientFactory httpClients() {
-            return plugin.httpClients();
+            return io.promethium.api.notify.HttpDelivery.traced(plugin.httpClients(), tracer);
         }
 
         @Override

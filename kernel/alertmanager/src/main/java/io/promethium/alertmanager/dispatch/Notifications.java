@@ -361,7 +361,7 @@ public final class Notifications {
             long start = System.nanoTime();
             NotifyException failure;
             try (TraceSpan attemptSpan = tracer.start("notify.Integration.Notify")) {
-                failure = attempt(integration, n, deadline, state);
+                failure = attempt(integration, n, deadline, state, attemptSpan);
                 if (failure != null) {
                     attemptSpan.error(failure.getMessage());
                 }
@@ -403,15 +403,16 @@ public final class Notifications {
      * One attempt on its own virtual thread, abandoned at the deadline so a hanging notifier
      * cannot hold the group. The notifier is the integration's current one: after a plugin
      * update the retry goes through the new version; the attempt of a plugin that went is
-     * interrupted (and retried through its replacement).
+     * interrupted (and retried through its replacement). The attempt's span goes with it.
      */
-    private static NotifyException attempt(Integration integration, Notification n, Instant deadline, NotificationState state)
-            throws InterruptedException {
+    private static NotifyException attempt(Integration integration, Notification n, Instant deadline, NotificationState state,
+                                           TraceSpan attemptSpan) throws InterruptedException {
         Integration.Built built = current(integration, deadline);
         if (built == null) {
             return NotifyException.retryLater(integration.slot().why(), null);
         }
-        var task = new java.util.concurrent.FutureTask<NotifyException>(() -> {
+        // The attempt's span is current on the sending thread: the notifier's HTTP client spans are its children.
+        var task = new java.util.concurrent.FutureTask<NotifyException>(attemptSpan.wrap(() -> {
             Thread self = Thread.currentThread();
             if (!built.enter(self)) {
                 return NotifyException.retryLater("notifier plugin " + integration.config().type() + " went away", null);
@@ -426,7 +427,7 @@ public final class Notifications {
             } finally {
                 built.exit(self);
             }
-        });
+        }));
         Thread t = Thread.ofVirtual().name("alertmanager-notify").start(task);
         long wait = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
         try {

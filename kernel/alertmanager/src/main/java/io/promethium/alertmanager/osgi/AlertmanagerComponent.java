@@ -63,6 +63,8 @@ public final class AlertmanagerComponent {
     private volatile AlertmanagerRuntime runtime;
     private volatile Labels externalLabels = Labels.EMPTY;
     private volatile Relabeler relabel = Relabeler.NONE;
+    /** The api tracer notifiers get: their HTTP sends are client spans (bound below, optional and dynamic). */
+    private final BoundTracer notifierTracer = new BoundTracer();
 
     @Activate
     public AlertmanagerComponent(BundleContext context, @Reference MetricsRegistrar pluginMetrics,
@@ -86,7 +88,7 @@ public final class AlertmanagerComponent {
         }
         AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), storage, retention,
                 context.getProperty("promethium.external-url"),
-                Clock.systemUTC(), pluginMetrics, httpClients, traced);
+                Clock.systemUTC(), pluginMetrics, httpClients, traced, notifierTracer);
         synchronized (factories) {
             factories.forEach(rt::addFactory);
             runtime = rt;
@@ -128,6 +130,16 @@ public final class AlertmanagerComponent {
         }
         String tsdb = flags.apply("storage.tsdb.path");
         return Path.of(tsdb == null || tsdb.isBlank() ? "data" : tsdb.strip()).resolve("alertmanager");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + io.promethium.api.trace.Tracer.SERVICE_PROPERTY + "=" + io.promethium.api.trace.Tracer.ALERTMANAGER + ")")
+    public void bindTracer(io.promethium.api.trace.Tracer tracer) {
+        notifierTracer.bind(tracer);
+    }
+
+    public void unbindTracer(io.promethium.api.trace.Tracer tracer) {
+        notifierTracer.unbind(tracer);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

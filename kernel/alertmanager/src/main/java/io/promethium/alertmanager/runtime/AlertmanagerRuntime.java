@@ -80,6 +80,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     private volatile Active active;
     private volatile boolean lastReloadOk;
     private final Tracing tracing;
+    private final io.promethium.api.trace.Tracer notifierTracer;
     private volatile Instant lastReloadSuccess = Instant.EPOCH;
     private volatile String lastError = "not loaded yet";
 
@@ -106,6 +107,19 @@ public final class AlertmanagerRuntime implements AutoCloseable {
     public AlertmanagerRuntime(Path configFile, Path storage, Duration retention, String externalUrl, Clock clock,
                                io.promethium.api.plugin.MetricsRegistrar pluginMetrics,
                                io.promethium.api.http.HttpClientFactory httpClients, Tracing tracing) {
+        this(configFile, storage, retention, externalUrl, clock, pluginMetrics, httpClients, tracing, io.promethium.api.trace.Tracer.NONE);
+    }
+
+    /**
+     * @param notifierTracer the Alertmanager's tracer as the api offers it (its spans share the
+     *                       {@code tracing} ones' current span): notifiers get it in their context, and
+     *                       their HTTP clients' sends are client spans under {@code notify.Integration.Notify}
+     */
+    public AlertmanagerRuntime(Path configFile, Path storage, Duration retention, String externalUrl, Clock clock,
+                               io.promethium.api.plugin.MetricsRegistrar pluginMetrics,
+                               io.promethium.api.http.HttpClientFactory httpClients, Tracing tracing,
+                               io.promethium.api.trace.Tracer notifierTracer) {
+        this.notifierTracer = Objects.requireNonNull(notifierTracer, "notifierTracer is null");
         this.tracing = Objects.requireNonNull(tracing, "tracing is null");
         this.pluginMetrics = Objects.requireNonNull(pluginMetrics, "pluginMetrics is null");
         this.httpClients = Objects.requireNonNull(httpClients, "httpClients is null");
@@ -225,7 +239,7 @@ public final class AlertmanagerRuntime implements AutoCloseable {
                 for (IntegrationConfig ic : r.integrations()) {
                     Path dir = config.file().toAbsolutePath().getParent();
                     IntegrationSlot slot = new IntegrationSlot(r.name(), ic, dir, config.globals(), templates, pluginMetrics, httpClients,
-                            this::retryFailed);
+                            notifierTracer, this::retryFailed);
                     list.add(new Integration(r.name(), ic, slot));
                     out.put(r.name(), list);
                     slot.attach(notifiers.use(ic.type(), "receiver \"" + r.name() + "\" " + ic.name(), slot));

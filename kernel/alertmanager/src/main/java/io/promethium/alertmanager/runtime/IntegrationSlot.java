@@ -35,12 +35,14 @@ final class IntegrationSlot implements Integration.Slot, PluginBuilder<NotifierF
     private final TemplateRenderer templates;
     private final MetricsRegistrar metrics;
     private final HttpClientFactory httpClients;
+    private final io.promethium.api.trace.Tracer tracer;
     private final Consumer<String> rebuilt;
     private volatile PluginUse<NotifierFactory, Integration.Built> use;
 
     /** @param rebuilt told the receiver's name when the notifier was rebuilt after the slot was set up */
     IntegrationSlot(String receiver, IntegrationConfig config, Path directory, Map<String, Object> globals, TemplateRenderer templates,
-                    MetricsRegistrar metrics, HttpClientFactory httpClients, Consumer<String> rebuilt) {
+                    MetricsRegistrar metrics, HttpClientFactory httpClients, io.promethium.api.trace.Tracer tracer,
+                    Consumer<String> rebuilt) {
         this.receiver = Objects.requireNonNull(receiver, "receiver is null");
         this.config = Objects.requireNonNull(config, "config is null");
         this.directory = directory;
@@ -48,6 +50,7 @@ final class IntegrationSlot implements Integration.Slot, PluginBuilder<NotifierF
         this.templates = templates;
         this.metrics = metrics;
         this.httpClients = httpClients;
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.rebuilt = rebuilt;
     }
 
@@ -64,7 +67,7 @@ final class IntegrationSlot implements Integration.Slot, PluginBuilder<NotifierF
         IntegrationConfig resolved = AlertmanagerConfigLoader.resolve(config, receiver, factory,
                 new AlertmanagerConfigLoader.StaticNotifierContext(receiver, directory, globals, templates, factory.sendResolvedByDefault()));
         Notifier notifier = factory.create(resolved.config(), new AlertmanagerConfigLoader.StaticNotifierContext(receiver, directory,
-                globals, templates, resolved.sendResolved(), KernelPluginContext.of("notifier", receiver, directory, metrics, httpClients)));
+                globals, templates, resolved.sendResolved(), KernelPluginContext.of("notifier", receiver, directory, metrics, httpClients), tracer));
         if (use != null) {
             // A plugin arrived for a slot set up before: what waited for it goes out now, off the tracker's lock.
             Thread.ofVirtual().name("alertmanager-retry").start(() -> rebuilt.accept(receiver));

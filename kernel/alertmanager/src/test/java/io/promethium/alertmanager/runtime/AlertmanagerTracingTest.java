@@ -14,13 +14,17 @@ import io.promethium.api.notify.NotifierFactory;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.tracing.Tracing;
+import io.promethium.tracing.internal.TracingComponent;
 import io.promethium.tracing.internal.TracingManager;
+import io.promethium.api.testing.RecordingHttpServer;
+import io.promethium.notifiers.webhook.WebhookNotifierFactory;
 import io.promethium.tracing.testing.OtlpStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -108,5 +112,77 @@ class AlertmanagerTracingTest {
                 runtime.close();
             }
         }
+    }
+
+    /**
+     * A notifier's HTTP send is a client span under its attempt, as Alertmanager's {@code otelhttp}
+     * transport makes it, and the receiver gets its {@code traceparent}: the real webhook notifier,
+     * the server's tracing and its api tracer (the service plugins and the component bind), a
+     * loopback receiver standing in for the webhook's destination.
+     */
+    @Test
+    void aWebhookPostIsAClientSpanOfItsAttemptAndCarriesItsTraceparent() throws Exception {
+        TracingComponent tracing = new TracingComponent();
+        try (OtlpStandIn otlp = OtlpStandIn.http(); RecordingHttpServer hook = RecordingHttpServer.http()) {
+            Path file = dir.resolve("alertmanager.yml");
+            Files.writeString(file, """
+                    route: {receiver: team, group_by: [alertname], group_wait: 50ms, group_interval: 1m, repeat_interval: 1h}
+                    receivers:
+                      - name: team
+                        webhook_configs: [{url: '%s'}]
+                    tracing:
+                      client_type: http
+                      endpoint: %s
+                      insecure: true
+                      sampling_fraction: 1
+                    """.formatted(hook.url("/hook"), otlp.endpoint()));
+            try (AlertmanagerRuntime runtime = new AlertmanagerRuntime(file, dir.resolve("data"), Duration.ofHours(1), "",
+                    Clock.systemUTC(), new PluginMetricsRegistry(), new KernelHttpClientFactory(), tracing,
+                    tracing.apiTracer(Tracing.ALERTMANAGER))) {
+                runtime.addFactory(new WebhookNotifierFactory());
+                runtime.reload();
+                runtime.receive(List.of(new Alert(Labels.of("alertname", "Down"), Labels.EMPTY, Instant.now(),
+                        Instant.now().plusSeconds(600), "")));
+                // The attempt is observed in the latency histogram after its span ended.
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!attemptObserved(runtime) && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertThat(hook.requests()).hasSize(1);
+            }
+            tracing.deactivate(); // flushes the batch
+            List<Span> spans = otlp.spans();
+            Span attempt = spans.stream().filter(s -> s.getName().equals("notify.Integration.Notify")).findFirst().orElseThrow();
+            Span post = spans.stream().filter(s -> s.getName().equals("HTTP POST")).findFirst().orElseThrow();
+            assertThat(post.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+            assertThat(post.getParentSpanId()).as("the POST is the attempt's child").isEqualTo(attempt.getSpanId());
+            assertThat(post.getTraceId()).isEqualTo(attempt.getTraceId());
+            assertThat(post.getAttributesList()).anySatisfy(a -> {
+                assertThat(a.getKey()).isEqualTo("http.response.status_code");
+                assertThat(a.getValue().getIntValue()).isEqualTo(200);
+            });
+            HexFormat hex = HexFormat.of();
+            String traceparent = hook.requests().get(0).header("traceparent");
+            assertThat(traceparent).startsWith("00-" + hex.formatHex(post.getTraceId().toByteArray())
+                    + "-" + hex.formatHex(post.getSpanId().toByteArray()) + "-");
+            assertThat(HexFormat.fromHexDigits(traceparent.substring(traceparent.length() - 2)) & 1).as("sampled flag").isEqualTo(1);
+        } finally {
+            tracing.deactivate();
+        }
+    }
+
+    private static boolean attemptObserved(AlertmanagerRuntime runtime) {
+        boolean[] seen = {false};
+        runtime.collect(new io.promethium.api.collect.MetricWriter() {
+            @Override
+            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                seen[0] |= name.equals("alertmanager_notification_latency_seconds_count") && value > 0;
+            }
+        });
+        return seen[0];
     }
 }

@@ -310,7 +310,8 @@ class HotSwapConformanceIT {
             assertThat(request.text()).as("the silenced alert never notified").doesNotContain("\"alertname\":\"Silenced\"");
             calls.add(request.at());
         }
-        assertThat(calls.size()).as("notifications kept coming through the swaps").isGreaterThan(hooksBefore + 5);
+        // How many depends on how long the swaps took; that none stopped is the gap check's.
+        assertThat(calls.size()).as("notifications kept coming through the swaps").isGreaterThan(hooksBefore);
         assertThat(largestGap(calls, from, to)).as("the longest time without a notification (group_interval and repeat_interval 1 s)")
                 .isLessThan(Duration.ofSeconds(4));
         assertThat(sum("alertmanager_notifications_failed_total")).as("no notification failed").isZero();

@@ -124,7 +124,10 @@ public final class CheckConfig {
     private static boolean checkRules(List<Path> ruleFiles, PrintStream out, PrintStream err) {
         Method run;
         try {
-            Class<?> checker = Class.forName(RULE_CHECKER, true, CheckConfig.class.getClassLoader());
+            // The launcher's loader (the context loader) holds the bundles kept off the JVM's class
+            // path, the rules bundle among them; it delegates to the JVM's loader for the rest.
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            Class<?> checker = Class.forName(RULE_CHECKER, true, context != null ? context : CheckConfig.class.getClassLoader());
             run = checker.getMethod("run", String[].class, PrintStream.class, PrintStream.class);
         } catch (ReflectiveOperationException | LinkageError e) {
             err.println("  FAILED: cannot check the rule files: the rules bundle is not installed (" + e + ")");

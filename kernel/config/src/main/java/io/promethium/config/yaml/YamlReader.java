@@ -46,6 +46,17 @@ public final class YamlReader {
             return _lastEvent instanceof org.yaml.snakeyaml.events.ScalarEvent e ? e.getTag() : null;
         }
 
+        /** The anchor of the node whose first token was just read ({@code &name}), or null. */
+        String anchor() {
+            return _lastEvent instanceof org.yaml.snakeyaml.events.NodeEvent e
+                    && !(_lastEvent instanceof org.yaml.snakeyaml.events.AliasEvent) ? e.getAnchor() : null;
+        }
+
+        /** The anchor an alias just read ({@code *name}) refers to, or null when the token is no alias. */
+        String alias() {
+            return _lastEvent instanceof org.yaml.snakeyaml.events.AliasEvent e ? e.getAnchor() : null;
+        }
+
         /** Whether the key just read was a plain scalar without a tag. */
         boolean keyPlain() {
             return _lastEvent instanceof org.yaml.snakeyaml.events.ScalarEvent e && e.getTag() == null
@@ -54,7 +65,8 @@ public final class YamlReader {
     }
 
     /**
-     * Parses a whole document.
+     * Parses a whole document. Anchors, aliases and merge keys ({@code <<: *base}) are resolved as
+     * Go's YAML (yaml.v2, which Prometheus and Alertmanager read their files with) resolves them.
      *
      * @param file the name used in locations and errors
      * @return the root node; an empty document is an empty mapping
@@ -67,68 +79,180 @@ public final class YamlReader {
             if (token == null) {
                 return new YamlNode.Mapping(Map.of(), new Location(file, 1, 1));
             }
-            YamlNode root = readValue(file, parser);
-            return root;
+            return new Reading(file, parser).value();
         } catch (IOException e) {
             throw new ConfigException(describe(file, e));
         }
     }
 
-    private YamlNode readValue(String file, JsonParser parser) throws IOException, ConfigException {
-        Location location = location(file, parser.currentTokenLocation());
-        JsonToken token = parser.currentToken();
-        switch (token) {
-            case START_OBJECT -> {
-                Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = parser.currentName();
-                    boolean plain = parser instanceof KeyTagParser kp && kp.keyPlain();
-                    if (parser instanceof KeyTagParser p && isBinaryTag(p.keyTag())) {
-                        // A !!binary key: its bytes, as Go's YAML gives them (labelname.bad.yml's "\xff").
-                        key = bytesAsText(decodeBase64(file, parser, key));
+    /** The state of one read: the anchors seen so far and how much the aliases expand the tree. */
+    private static final class Reading {
+        private final String file;
+        private final JsonParser parser;
+        /** Anchored nodes, with the number of nodes each stands for once its own aliases are expanded. */
+        private final Map<String, Anchored> anchors = new java.util.HashMap<>();
+        /** Anchors whose node is still being read: an alias to one would make the node contain itself. */
+        private final java.util.Set<String> open = new java.util.HashSet<>();
+        /** Nodes of the tree with every alias expanded, and how many of them came from aliases. */
+        private long nodes;
+        private long aliasNodes;
+
+        private record Anchored(YamlNode node, long size) {
+        }
+
+        Reading(String file, JsonParser parser) {
+            this.file = file;
+            this.parser = parser;
+        }
+
+        YamlNode value() throws IOException, ConfigException {
+            KeyTagParser events = (KeyTagParser) parser;
+            String alias = events.alias();
+            if (alias != null) {
+                return alias(alias);
+            }
+            String name = events.anchor();
+            if (name == null) {
+                return node();
+            }
+            long before = nodes;
+            open.add(name);
+            YamlNode node = node();
+            open.remove(name);
+            anchors.put(name, new Anchored(node, nodes - before));
+            return node;
+        }
+
+        private YamlNode alias(String name) throws ConfigException {
+            Location location = location(file, parser.currentTokenLocation());
+            if (open.contains(name)) {
+                throw new ConfigException(location + ": invalid YAML: anchor '" + name + "' value contains itself");
+            }
+            Anchored anchored = anchors.get(name);
+            if (anchored == null) {
+                throw new ConfigException(location + ": invalid YAML: unknown anchor '" + name + "' referenced");
+            }
+            // The tree shares the anchored node, but whoever walks it walks every expansion: a few
+            // lines of nested aliases (a "billion laughs") would stand for more nodes than memory
+            // holds. Refused as yaml.v2 refuses it, by the share of the nodes aliases make.
+            nodes += anchored.size();
+            aliasNodes += anchored.size();
+            if (aliasNodes > 100 && nodes > 1000 && (double) aliasNodes / nodes > allowedAliasRatio(nodes)) {
+                throw new ConfigException(location + ": invalid YAML: document contains excessive aliasing");
+            }
+            return anchored.node();
+        }
+
+        /** yaml.v2's bound: 99% of a small document may come from aliases, 10% of a very large one. */
+        private static double allowedAliasRatio(long nodes) {
+            if (nodes <= 400_000) {
+                return 0.99;
+            }
+            if (nodes >= 4_000_000) {
+                return 0.10;
+            }
+            return 0.99 - 0.89 * ((nodes - 400_000) / 3_600_000.0);
+        }
+
+        private YamlNode node() throws IOException, ConfigException {
+            nodes++;
+            Location location = location(file, parser.currentTokenLocation());
+            JsonToken token = parser.currentToken();
+            switch (token) {
+                case START_OBJECT -> {
+                    return mapping(location);
+                }
+                case START_ARRAY -> {
+                    List<YamlNode> items = new ArrayList<>();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        items.add(value());
                     }
-                    Location keyLocation = location(file, parser.currentTokenLocation());
-                    parser.nextToken();
-                    YamlNode value = readValue(file, parser);
-                    if (entries.containsKey(key)) {
-                        throw new ConfigException(keyLocation + ": mapping key \"" + key + "\" already defined at line "
-                                + entries.get(key).keyLocation().line());
+                    return new YamlNode.Sequence(items, location);
+                }
+                case VALUE_NULL -> {
+                    // A plain empty value keeps its text "" (string settings read it as ""), unquoted,
+                    // so a section or list written as nothing is told apart: see Scalar#isPlainEmpty.
+                    String text = parser.getText();
+                    if (text != null && text.isEmpty()) {
+                        return new YamlNode.Scalar("", false, location);
                     }
-                    entries.put(key, new YamlNode.Entry(key, keyLocation, value, plain));
+                    return new YamlNode.Scalar(null, false, location);
                 }
-                return new YamlNode.Mapping(entries, location);
-            }
-            case START_ARRAY -> {
-                List<YamlNode> items = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(readValue(file, parser));
+                case VALUE_EMBEDDED_OBJECT -> {
+                    // A !!binary scalar: its bytes, as Go's YAML gives them to Prometheus.
+                    Object value = parser.getEmbeddedObject();
+                    if (value instanceof byte[] bytes) {
+                        return new YamlNode.Scalar(bytesAsText(bytes), true, location);
+                    }
+                    return new YamlNode.Scalar(parser.getText(), true, location);
                 }
-                return new YamlNode.Sequence(items, location);
-            }
-            case VALUE_NULL -> {
-                // A plain empty value keeps its text "" (string settings read it as ""), unquoted,
-                // so a section or list written as nothing is told apart: see Scalar#isPlainEmpty.
-                String text = parser.getText();
-                if (text != null && text.isEmpty()) {
-                    return new YamlNode.Scalar("", false, location);
+                default -> {
+                    String text = parser.getText();
+                    // Jackson types plain scalars (12, true, 1.5) itself; anything it reports as a
+                    // string was either quoted or not a number or boolean.
+                    return new YamlNode.Scalar(text, token == JsonToken.VALUE_STRING, location);
                 }
-                return new YamlNode.Scalar(null, false, location);
-            }
-            case VALUE_EMBEDDED_OBJECT -> {
-                // A !!binary scalar: its bytes, as Go's YAML gives them to Prometheus.
-                Object value = parser.getEmbeddedObject();
-                if (value instanceof byte[] bytes) {
-                    return new YamlNode.Scalar(bytesAsText(bytes), true, location);
-                }
-                return new YamlNode.Scalar(parser.getText(), true, location);
-            }
-            default -> {
-                String text = parser.getText();
-                // Jackson types plain scalars (12, true, 1.5) itself; anything it reports as a
-                // string was either quoted or not a number or boolean.
-                return new YamlNode.Scalar(text, token == JsonToken.VALUE_STRING, location);
             }
         }
+
+        /**
+         * A mapping, its merge keys applied as yaml.v2 applies them: in file order, each merged
+         * mapping's keys set over what is there (of a list of mappings, the earlier win), and a key
+         * written after the merge set over it. Only a key written twice is an error.
+         */
+        private YamlNode.Mapping mapping(Location location) throws IOException, ConfigException {
+            Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+            Map<String, YamlNode.Entry> written = new java.util.HashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                boolean plain = parser instanceof KeyTagParser kp && kp.keyPlain();
+                boolean merge = "<<".equals(key) && (plain || (parser instanceof KeyTagParser kt && isMergeTag(kt.keyTag())));
+                if (parser instanceof KeyTagParser p && isBinaryTag(p.keyTag())) {
+                    // A !!binary key: its bytes, as Go's YAML gives them (labelname.bad.yml's "\xff").
+                    key = bytesAsText(decodeBase64(file, parser, key));
+                }
+                Location keyLocation = location(file, parser.currentTokenLocation());
+                parser.nextToken();
+                YamlNode value = value();
+                if (merge) {
+                    merge(value, entries);
+                    continue;
+                }
+                YamlNode.Entry before = written.get(key);
+                if (before != null) {
+                    throw new ConfigException(keyLocation + ": mapping key \"" + key + "\" already defined at line "
+                            + before.keyLocation().line());
+                }
+                YamlNode.Entry entry = new YamlNode.Entry(key, keyLocation, value, plain);
+                written.put(key, entry);
+                entries.remove(key);
+                entries.put(key, entry);
+            }
+            return new YamlNode.Mapping(entries, location);
+        }
+
+        private static void merge(YamlNode value, Map<String, YamlNode.Entry> into) throws ConfigException {
+            switch (value) {
+                case YamlNode.Mapping m -> into.putAll(m.entries());
+                case YamlNode.Sequence s -> {
+                    for (int i = s.items().size() - 1; i >= 0; i--) {
+                        if (!(s.items().get(i) instanceof YamlNode.Mapping m)) {
+                            throw wantMap(s.items().get(i));
+                        }
+                        into.putAll(m.entries());
+                    }
+                }
+                default -> throw wantMap(value);
+            }
+        }
+
+        private static ConfigException wantMap(YamlNode value) {
+            return new ConfigException(value.location() + ": invalid YAML: map merge requires map or sequence of maps as the value");
+        }
+    }
+
+    private static boolean isMergeTag(String tag) {
+        return "tag:yaml.org,2002:merge".equals(tag) || "!!merge".equals(tag);
     }
 
     private static boolean isBinaryTag(String tag) {

@@ -152,7 +152,11 @@ final class CustomPayload {
         } catch (RuntimeException e) {
             return NOT_YAML;
         }
-        return node == null ? null : value(node);
+        try {
+            return node == null ? null : value(node);
+        } catch (NotYaml e) {
+            return NOT_YAML;
+        }
     }
 
     private static Object value(Node node) {
@@ -167,15 +171,41 @@ final class CustomPayload {
             }
             case MappingNode m -> {
                 Map<String, Object> out = new TreeMap<>(GO_ORDER);
-                for (NodeTuple t : m.getValue()) {
-                    if (value(t.getKeyNode()) instanceof String key) {
-                        out.put(key, value(t.getValueNode()));
-                    }
-                }
+                putAll(m, out);
                 yield out;
             }
             default -> node.toString();
         };
+    }
+
+    /**
+     * A mapping's keys into {@code out} in file order, a merge key ({@code <<: *base}) setting its
+     * mapping's keys (of a list of mappings, the earlier win) as yaml.v2 does; a merge of anything
+     * else is not YAML to yaml.v2, so the rendered text is sent as it is.
+     */
+    private static void putAll(MappingNode m, Map<String, Object> out) {
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode().getTag().equals(org.yaml.snakeyaml.nodes.Tag.MERGE)) {
+                List<Node> merged = t.getValueNode() instanceof SequenceNode seq ? seq.getValue() : List.of(t.getValueNode());
+                for (int i = merged.size() - 1; i >= 0; i--) {
+                    if (!(merged.get(i) instanceof MappingNode source)) {
+                        throw new NotYaml();
+                    }
+                    putAll(source, out);
+                }
+            } else if (value(t.getKeyNode()) instanceof String key) {
+                out.put(key, value(t.getValueNode()));
+            }
+        }
+    }
+
+    /** Thrown where yaml.v2 would fail to unmarshal the rendered text. */
+    private static final class NotYaml extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotYaml() {
+            super(null, null, false, false);
+        }
     }
 
     /** A plain scalar as yaml.v2 resolves it into {@code any}. */

@@ -247,4 +247,13 @@ class CustomPayloadTest {
         assertThat(CustomPayload.scalar("value1:")).isEqualTo("value1:");
         assertThat(CustomPayload.yaml("{1: a, b: 2}")).isEqualTo(Map.of("b", 2L));
     }
+
+    /** A rendered value's merge keys apply as yaml.v2 applies them; a merge of a scalar leaves the text as it is. */
+    @Test
+    void renderedYamlMergeKeysApplyAndABadMergeLeavesTheText() {
+        assertThat(CustomPayload.yaml("{a: &b {x: 1, q: 2}, c: {<<: *b, q: 3}}"))
+                .isEqualTo(Map.of("a", Map.of("x", 1L, "q", 2L), "c", Map.of("x", 1L, "q", 3L)));
+        assertThat(CustomPayload.yaml("{c: {<<: [{x: 1}, {x: 2, z: 0}]}}")).isEqualTo(Map.of("c", Map.of("x", 1L, "z", 0L)));
+        assertThat(CustomPayload.yaml("{a: &s 1, c: {<<: *s}}")).isNotInstanceOf(Map.class);
+    }
 }

@@ -152,6 +152,9 @@ final class ScrapeLoop {
     void stop(boolean writeStaleMarkers) {
         staleOnStop = writeStaleMarkers;
         stopped = true;
+        if (storage instanceof StorageSlot slot) {
+            slot.wake();
+        }
         ScrapeWorkers.Slot p;
         boolean idle;
         synchronized (lifecycle) {
@@ -236,11 +239,30 @@ final class ScrapeLoop {
         return new Handover(this, cache, iteration, lastSuccess, report.refs());
     }
 
+    /**
+     * The storage; while there is none (a storage plugin being updated), waits for it up to half the
+     * interval (at most the scrape timeout), so a swap delays this scrape instead of losing it and
+     * the next one still starts at its slot.
+     */
+    private Storage awaitStorage() {
+        Storage store = storage.get();
+        if (store != null || !(storage instanceof StorageSlot slot)) {
+            return store;
+        }
+        long wait = Math.min(settings.interval().toNanos() / 2, settings.timeout().toNanos());
+        try {
+            return slot.await(wait, () -> stopped);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** One scrape at {@code timestamp} (ms): fetch, parse, append, report. Package-private for tests. */
     void scrapeOnce(long timestamp) {
         long start = System.nanoTime();
         long fetched = start;
-        Storage store = storage.get();
+        Storage store = awaitStorage();
         if (store == null) {
             lastError = "no storage available";
             health = TargetInfo.DOWN;

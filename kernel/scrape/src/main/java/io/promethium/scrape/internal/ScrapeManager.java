@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the scrape pools of the config in force and feeds them from discovery. Independent of
@@ -49,7 +48,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     private static final String DISCOVERY_PROVIDER = "discovery";
 
     private final ScrapeMetrics metrics = new ScrapeMetrics();
-    private final AtomicReference<Storage> storage = new AtomicReference<>();
+    private final StorageSlot storage = new StorageSlot();
     private final Exporters exporters;
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
     /** The threads every pool's scrapes run on: one set however many jobs (see {@link ScrapeWorkers}). */
@@ -187,7 +186,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     /** Clears the storage if it is {@code old}; scrapes pause until another one is set. */
     public void unsetStorage(Storage old) {
-        storage.compareAndSet(old, null);
+        storage.clear(old);
     }
 
     /** Applies a loaded config; only what changed is restarted. */
@@ -205,7 +204,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             try {
                 if (pool == null) {
                     metrics.poolsCreated.increment();
-                    pool = new ScrapePool(scrape, configDirectory, storage::get, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
+                    pool = new ScrapePool(scrape, configDirectory, storage, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
                             alignment, extraMetricsFeature, ingestCreated, workers);
                     pools.put(scrape.jobName(), pool);
                 } else {

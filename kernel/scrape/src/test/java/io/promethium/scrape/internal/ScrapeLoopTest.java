@@ -31,6 +31,8 @@ class ScrapeLoopTest {
     private final TestServer server;
     private final MemoryStorage storage = new MemoryStorage();
     private final ScrapeMetrics metrics = new ScrapeMetrics();
+    /** Where the loops built here find their storage. */
+    private java.util.function.Supplier<io.promethium.api.storage.Storage> storages = () -> storage;
 
     ScrapeLoopTest() throws IOException {
         server = new TestServer();
@@ -74,7 +76,7 @@ class ScrapeLoopTest {
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
-        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
+        return new ScrapeLoop(target, settings, scraper, storages, metrics, null);
     }
 
     /** A loop of a pool whose targets' page metadata is kept in {@code shared}. */
@@ -87,7 +89,7 @@ class ScrapeLoopTest {
                 .forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression());
-        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null, shared);
+        return new ScrapeLoop(target, settings, scraper, storages, metrics, null, shared);
     }
 
     /** A loop whose fetcher shares its page arrays through {@code buffers}. */
@@ -102,7 +104,7 @@ class ScrapeLoopTest {
         PageFetcher scraper = new HttpClientShards(config.httpClient(), null).fetcher(0, url, config.scrapeTimeout(),
                 config.limits().bodySizeLimit(), ExpositionFormats.acceptHeader(config.scrapeProtocols()), config.enableCompression(),
                 buffers);
-        return new ScrapeLoop(target, settings, scraper, () -> storage, metrics, null);
+        return new ScrapeLoop(target, settings, scraper, storages, metrics, null);
     }
 
     private Labels series(String name, String... labels) {
@@ -115,6 +117,44 @@ class ScrapeLoopTest {
         Double v = storage.valueAt(series(name), ts);
         assertThat(v).as(name + " at " + ts).isNotNull();
         return v;
+    }
+
+    /** A storage plugin being updated: the scrape waits for the replacement instead of being lost. */
+    @Test
+    void aScrapeWithoutStorageWaitsForTheNextOneAndStoresAtItsSlot() throws Exception {
+        server.text("a_total 1\n");
+        StorageSlot slot = new StorageSlot();
+        storages = slot;
+        ScrapeLoop loop = loop(job());
+        Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            slot.set(storage);
+        });
+
+        loop.scrapeOnce(1000);
+
+        assertThat(storage.valueAt(series("a_total"), 1000)).isEqualTo(1.0);
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+        assertThat(loop.info().lastError()).isEmpty();
+    }
+
+    /** The wait is bounded by half the interval: a storage that does not come back makes the target down. */
+    @Test
+    void aScrapeWithoutStorageGivesUpAfterHalfTheInterval() throws Exception {
+        server.text("a_total 1\n");
+        storages = new StorageSlot();
+        ScrapeLoop loop = loop(Configs.withTiming(Configs.job("test"), Duration.ofMillis(400), Duration.ofMillis(400)));
+
+        long start = System.nanoTime();
+        loop.scrapeOnce(1000);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(loop.info().lastError()).isEqualTo("no storage available");
+        assertThat(loop.info().health()).isEqualTo(TargetInfo.DOWN);
     }
 
     @Test

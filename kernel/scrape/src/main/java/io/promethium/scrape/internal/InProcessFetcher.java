@@ -70,7 +70,10 @@ final class InProcessFetcher implements PageFetcher {
     }
 
     @Override
-    public Page fetch() throws ScrapeException {
+    public Page fetch(FetchSpans spans) throws ScrapeException {
+        // No HTTP here: scrapeRequest is finding the exporter, scrapeRead its rendering (where an
+        // exporter over HTTP would answer 404 or 500).
+        spans.request();
         Exporter exporter;
         try {
             exporter = exporters.await(name, replacementWait);
@@ -78,6 +81,7 @@ final class InProcessFetcher implements PageFetcher {
             Thread.currentThread().interrupt();
             throw new ScrapeException(ScrapeException.Kind.HTTP, "scrape of exporter \"" + name + "\" interrupted");
         }
+        spans.read();
         if (exporter == null) {
             throw new ScrapeException(ScrapeException.Kind.HTTP,
                     "server returned HTTP status 404 Not Found: no exporter \"" + name + "\" is installed");

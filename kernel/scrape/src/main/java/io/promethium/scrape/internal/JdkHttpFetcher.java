@@ -1,5 +1,6 @@
 package io.promethium.scrape.internal;
 
+import io.promethium.api.trace.Span;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeoutException;
  * Fetches a page with {@link java.net.http.HttpClient}: HTTPS (TLS settings, HTTP/2), proxies
  * and redirects. The whole exchange (connect, headers, body) is bounded by the scrape timeout, and
  * the body (compressed and uncompressed) by the body size limit; passing either cancels it.
+ * Traced, the request carries the {@code HTTP GET} span's {@code traceparent} ({@link FetchSpans}).
  */
 final class JdkHttpFetcher implements PageFetcher {
 
@@ -44,8 +46,16 @@ final class JdkHttpFetcher implements PageFetcher {
     }
 
     @Override
-    public Page fetch() throws ScrapeException {
+    public Page fetch(FetchSpans spans) throws ScrapeException {
+        spans.request();
         HttpRequest req = request();
+        Span http = spans.send();
+        if (http != Span.NONE) {
+            // A copy carrying the span's traceparent, as Prometheus's otelhttp transport injects it.
+            HttpRequest.Builder traced = HttpRequest.newBuilder(req, (name, value) -> true);
+            http.injectContext(traced::setHeader);
+            req = traced.build();
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<HttpResponse<Integer>> future =
                 client.sendAsync(req, info -> new BoundedBodySubscriber(raw, bodyLimit));
@@ -75,6 +85,9 @@ final class JdkHttpFetcher implements PageFetcher {
             throw new ScrapeException(ScrapeException.Kind.HTTP, "Get \"" + url + "\": " + describe(root));
         }
         int status = response.statusCode();
+        // The JDK client hands the response over with its body read: scrapeRead covers the decoding only.
+        spans.status(status);
+        spans.read();
         if (status != 200) {
             throw new ScrapeException(ScrapeException.Kind.HTTP, "server returned HTTP status " + status);
         }

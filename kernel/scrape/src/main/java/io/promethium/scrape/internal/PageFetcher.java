@@ -7,8 +7,17 @@ interface PageFetcher extends AutoCloseable {
     record Page(String contentType, byte[] buffer, int offset, int length) {
     }
 
-    /** Fetches the page within the scrape timeout and body size limit. */
-    Page fetch() throws ScrapeException;
+    /**
+     * Fetches the page within the scrape timeout and body size limit, saying to {@code spans}
+     * where it is (request made, HTTP request sent, response head read, body read next); the
+     * caller ends them ({@link FetchSpans#end}).
+     */
+    Page fetch(FetchSpans spans) throws ScrapeException;
+
+    /** Fetches the page, untraced. */
+    default Page fetch() throws ScrapeException {
+        return fetch(FetchSpans.untraced());
+    }
 
     /**
      * The loop is done with the last page: its buffers may go back to be shared with other loops

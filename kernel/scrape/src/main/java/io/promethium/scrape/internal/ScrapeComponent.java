@@ -7,6 +7,7 @@ import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.trace.Tracer;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
 import io.promethium.config.ConfigConsumer;
@@ -112,6 +113,21 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
 
     public void unbindStorage(Storage storage) {
         manager.unsetStorage(storage);
+    }
+
+    /**
+     * The server's tracer for Prometheus's spans, when the tracing bundle runs (through the api,
+     * not that bundle's packages: see kernel/tracing/README.md); loops read it at each scrape.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + Tracer.SERVICE_PROPERTY + "=" + Tracer.PROMETHEUS + ")")
+    public void bindTracer(Tracer tracer) {
+        manager.setTracer(tracer);
+    }
+
+    public void unbindTracer(Tracer tracer) {
+        manager.unsetTracer(tracer);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -5,6 +5,8 @@ import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageException;
 import io.promethium.exposition.ExpositionFormat;
+import io.promethium.api.trace.Span;
+import io.promethium.api.trace.Tracer;
 import io.promethium.scrape.TargetInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,15 @@ final class ScrapeLoop {
     /** How many report series every scrape reports; the rest with extra_scrape_metrics ({@link ScrapeReport}). */
     static final int BASIC_REPORTS = ScrapeReport.BASIC;
 
+    // Prometheus's span names (scrape/scrape.go, scrapeAndReport).
+    static final String SCRAPE = "scrape";
+    static final String NEW_APPENDER = "newAppender";
+    static final String APPEND = "scrapeAppend";
+    static final String REPORT = "scrapeReport";
+    static final String COMMIT = "scrapeCommit";
+    /** No tracer: every span {@link Span#NONE}. */
+    static final Supplier<Tracer> UNTRACED = () -> Tracer.NONE;
+
     /** Everything a replacement loop takes over so that series and staleness carry on. */
     record Handover(ScrapeLoop from, SeriesCache cache, long iteration, long lastSuccess, long[] reportRefs) {
     }
@@ -49,6 +60,9 @@ final class ScrapeLoop {
     private final LoopSettings settings;
     private final PageFetcher scraper;
     private final Supplier<Storage> storage;
+    /** The tracer bound now ({@link Tracer#NONE} when none), read once per scrape. */
+    private final Supplier<Tracer> tracer;
+    private final FetchSpans fetchSpans;
     private final ScrapeMetrics metrics;
     private final SeriesCache cache;
     private long iteration;
@@ -92,17 +106,22 @@ final class ScrapeLoop {
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
-        this(target, settings, scraper, storage, metrics, handover, new SharedMetadata(), null);
+        this(target, settings, scraper, storage, metrics, handover, new SharedMetadata(), null, UNTRACED);
     }
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata) {
-        this(target, settings, scraper, storage, metrics, handover, sharedMetadata, null);
+        this(target, settings, scraper, storage, metrics, handover, sharedMetadata, null, UNTRACED);
     }
 
-    /** {@code workers}: where the scrapes run (see {@link ScrapeWorkers}); null: on workers of the loop's own. */
+    /**
+     * {@code workers}: where the scrapes run (see {@link ScrapeWorkers}); null: on workers of the loop's own.
+     * {@code tracer}: the tracer bound now, read at each scrape.
+     */
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
-               ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata, ScrapeWorkers workers) {
+               ScrapeMetrics metrics, Handover handover, SharedMetadata sharedMetadata, ScrapeWorkers workers,
+               Supplier<Tracer> tracer) {
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.ownWorkers = workers == null;
         this.workers = workers != null ? workers : new ScrapeWorkers(target.url().toString());
         this.target = Objects.requireNonNull(target, "target is null");
@@ -110,6 +129,7 @@ final class ScrapeLoop {
         this.scraper = Objects.requireNonNull(scraper, "scraper is null");
         this.storage = Objects.requireNonNull(storage, "storage is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.fetchSpans = new FetchSpans(target.url());
         if (handover == null) {
             this.cache = new SeriesCache();
             this.lastSuccess = -1;
@@ -258,7 +278,15 @@ final class ScrapeLoop {
         }
     }
 
-    /** One scrape at {@code timestamp} (ms): fetch, parse, append, report. Package-private for tests. */
+    /**
+     * One scrape at {@code timestamp} (ms): fetch, parse, append, report. Package-private for tests.
+     *
+     * <p>Traced as Prometheus's {@code scrapeAndReport}: a {@code scrape} span (attributes
+     * {@code samples_scraped}, {@code samples_added}, {@code series_added}, {@code bytes}; failed
+     * with the scrape's error) over {@code newAppender}, the fetch's spans ({@link FetchSpans}),
+     * {@code scrapeAppend}, {@code scrapeReport} and {@code scrapeCommit} (failed when the commit
+     * fails). The tracer is read once per scrape; off, every span is {@link Span#NONE}.
+     */
     void scrapeOnce(long timestamp) {
         long start = System.nanoTime();
         long fetched = start;
@@ -269,36 +297,71 @@ final class ScrapeLoop {
             lastScrape = Instant.ofEpochMilli(timestamp);
             return;
         }
+        Tracer tracer = this.tracer.get();
+        if (!tracer.enabled()) {
+            tracer = Tracer.NONE;
+        }
         iteration++;
-        Appender app = store.appender();
+        Span scrape = tracer.start(SCRAPE);
+        try {
+            scrapeOnce(timestamp, start, fetched, store, tracer, scrape);
+        } finally {
+            scrape.close();
+        }
+    }
+
+    private void scrapeOnce(long timestamp, long start, long fetched, Storage store, Tracer tracer, Span scrape) {
+        Appender app;
+        try (Span s = tracer.start(NEW_APPENDER)) {
+            app = store.appender();
+        }
         staleMarkers.into(app, timestamp);
         int[] counts = this.counts;
         counts[0] = counts[1] = counts[2] = 0;
         String error = null;
         bodyBytes = 0;
+        ScrapeException failure = null;
+        boolean fetchFailed = false;
         try {
             String forced = forcedError;
             if (forced != null) {
                 throw new ScrapeException(ScrapeException.Kind.TARGET_LIMIT, forced);
             }
-            PageFetcher.Page page = scraper.fetch();
+            PageFetcher.Page page;
+            try {
+                page = scraper.fetch(fetchSpans.begin(tracer));
+                fetchSpans.end(null);
+            } catch (ScrapeException | RuntimeException e) {
+                fetchSpans.end(e);
+                fetchFailed = true;
+                throw e;
+            }
             fetched = System.nanoTime();
             bodyBytes = page.length();
-            ExpositionFormat format = pageFormat.of(page.contentType());
-            // Metadata lines are read in a pass of their own, never in the sample loop, and the
-            // decisions about it are taken here: a branch in the page's append that goes one way for
-            // scrapes on end (a new series, the 8th scrape) made C2 throw the loop's compiled
-            // code away and compile it again (unstable_if), each time on a scrape's own time.
-            // Type-and-unit labels need the families before any series is made.
-            boolean metadataFirst = lastSuccess < 0 || settings.typeAndUnitLabels();
-            if (metadataFirst) {
-                metadataPass.refresh(format, page);
+            Span append = tracer.start(APPEND);
+            try {
+                ExpositionFormat format = pageFormat.of(page.contentType());
+                // Metadata lines are read in a pass of their own, never in the sample loop, and the
+                // decisions about it are taken here: a branch in the page's append that goes one way for
+                // scrapes on end (a new series, the 8th scrape) made C2 throw the loop's compiled
+                // code away and compile it again (unstable_if), each time on a scrape's own time.
+                // Type-and-unit labels need the families before any series is made.
+                boolean metadataFirst = lastSuccess < 0 || settings.typeAndUnitLabels();
+                if (metadataFirst) {
+                    metadataPass.refresh(format, page);
+                }
+                pageAppender.append(app, format, page, timestamp, iteration, metadataPass.current(), counts);
+                metadataPass.afterPage(app, format, page, metadataFirst, iteration % 8 == 0, pageAppender.newEntries(), counts[2]);
+                cache.commit(iteration, lastSuccess, staleMarkers);
+                lastSuccess = iteration;
+            } catch (ScrapeException e) {
+                append.error(e);
+                throw e;
+            } finally {
+                append.close();
             }
-            pageAppender.append(app, format, page, timestamp, iteration, metadataPass.current(), counts);
-            metadataPass.afterPage(app, format, page, metadataFirst, iteration % 8 == 0, pageAppender.newEntries(), counts[2]);
-            cache.commit(iteration, lastSuccess, staleMarkers);
-            lastSuccess = iteration;
         } catch (ScrapeException e) {
+            failure = e;
             error = e.getMessage();
             count(e.kind());
             if (e.kind() == ScrapeException.Kind.BODY_SIZE) {
@@ -307,7 +370,10 @@ final class ScrapeLoop {
             app.rollback();
             app = store.appender();
             staleMarkers.into(app, timestamp);
-            cache.fail(lastSuccess, staleMarkers);
+            // A failed fetch appends an empty page, whose staleness markers Prometheus's scrapeAppend covers.
+            try (Span s = fetchFailed ? tracer.start(APPEND) : Span.NONE) {
+                cache.fail(lastSuccess, staleMarkers);
+            }
             lastSuccess = -1;
             counts[0] = counts[1] = counts[2] = 0;
         } finally {
@@ -315,11 +381,16 @@ final class ScrapeLoop {
             scraper.release();
         }
         long durationNanos = System.nanoTime() - start;
-        report.append(app, timestamp, error == null ? 1 : 0, durationNanos / 1e9, counts, bodyBytes);
-        try {
-            app.commit();
-        } catch (StorageException e) {
-            error = error == null ? "appending to storage failed: " + e.getMessage() : error;
+        try (Span s = tracer.start(REPORT)) {
+            report.append(app, timestamp, error == null ? 1 : 0, durationNanos / 1e9, counts, bodyBytes);
+        }
+        try (Span s = tracer.start(COMMIT)) {
+            try {
+                app.commit();
+            } catch (StorageException e) {
+                s.error(e);
+                error = error == null ? "appending to storage failed: " + e.getMessage() : error;
+            }
         }
         staleMarkers.done();
         lastError = error == null ? "" : error;
@@ -328,6 +399,14 @@ final class ScrapeLoop {
         lastDuration = Duration.ofNanos(durationNanos);
         // What follows the fetch (parse, append, commit): the fetch's wait is watched in the fetcher.
         expectedNanos = System.nanoTime() - fetched;
+        // As Prometheus's: a scrape failed by target_limit returns before these.
+        if (failure == null || failure.kind() != ScrapeException.Kind.TARGET_LIMIT) {
+            scrape.attribute("samples_scraped", counts[0]).attribute("samples_added", counts[1])
+                    .attribute("series_added", counts[2]).attribute("bytes", bodyBytes);
+            if (failure != null) {
+                scrape.error(failure);
+            }
+        }
     }
 
     private void count(ScrapeException.Kind kind) {

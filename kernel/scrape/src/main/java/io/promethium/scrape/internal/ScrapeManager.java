@@ -10,6 +10,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.plugin.MetricsRegistrar;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.trace.Tracer;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.ScrapeConfig;
@@ -49,6 +50,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     private final ScrapeMetrics metrics = new ScrapeMetrics();
     private final StorageSlot storage = new StorageSlot();
+    private volatile Tracer tracer = Tracer.NONE;
     private final Exporters exporters;
     private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
     /** The threads every pool's scrapes run on: one set however many jobs (see {@link ScrapeWorkers}). */
@@ -184,6 +186,25 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         storage.set(newStorage);
     }
 
+    /**
+     * The tracer of Prometheus's spans ({@code scrape} and its children, see {@link ScrapeLoop});
+     * running loops pick it up at their next scrape.
+     */
+    public void setTracer(Tracer newTracer) {
+        tracer = Objects.requireNonNull(newTracer, "newTracer is null");
+    }
+
+    /** Clears the tracer if it is {@code old}: scrapes are not traced until another one is set. */
+    public void unsetTracer(Tracer old) {
+        if (tracer == old) {
+            tracer = Tracer.NONE;
+        }
+    }
+
+    private Tracer tracer() {
+        return tracer;
+    }
+
     /** Clears the storage if it is {@code old}; scrapes pause until another one is set. */
     public void unsetStorage(Storage old) {
         storage.clear(old);
@@ -205,7 +226,7 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
                 if (pool == null) {
                     metrics.poolsCreated.increment();
                     pool = new ScrapePool(scrape, configDirectory, storage, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
-                            alignment, extraMetricsFeature, ingestCreated, workers);
+                            alignment, extraMetricsFeature, ingestCreated, workers, this::tracer);
                     pools.put(scrape.jobName(), pool);
                 } else {
                     pool.reload(scrape);

@@ -5,6 +5,7 @@ import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.trace.Tracer;
 import io.promethium.config.model.HistogramScrapeSettings;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.exposition.ExpositionFormat;
@@ -37,6 +38,7 @@ final class ScrapePool {
     private static final Logger LOG = Logger.getLogger(ScrapePool.class.getName());
 
     private final Supplier<Storage> storage;
+    private final Supplier<Tracer> tracer;
     private final ScrapeMetrics metrics;
     private final Path configDirectory;
     private final Map<String, Map<String, TargetGroup>> groupsByProvider = new LinkedHashMap<>();
@@ -83,18 +85,21 @@ final class ScrapePool {
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels) throws ConfigException {
         this(config, configDirectory, storage, metrics, exporters, nativeHistogramsFeature, typeAndUnitLabels,
-                TimestampAlignment.PROMETHEUS_DEFAULT, false, false, null);
+                TimestampAlignment.PROMETHEUS_DEFAULT, false, false, null, ScrapeLoop.UNTRACED);
     }
 
     /**
      * {@code alignment}: {@code --scrape.adjust-timestamps}/{@code --scrape.timestamp-tolerance};
      * {@code extraMetricsFeature}: the default of {@code extra_scrape_metrics};
      * {@code ingestCreated}: {@code --enable-feature=created-timestamp-zero-ingestion};
-     * {@code workers}: the manager's threads the scrapes run on (null: the pool's own).
+     * {@code workers}: the manager's threads the scrapes run on (null: the pool's own);
+     * {@code tracer}: the tracer bound now, read by the loops at each scrape.
      */
     ScrapePool(ScrapeConfig config, Path configDirectory, Supplier<Storage> storage, ScrapeMetrics metrics,
                Exporters exporters, boolean nativeHistogramsFeature, boolean typeAndUnitLabels, TimestampAlignment alignment,
-               boolean extraMetricsFeature, boolean ingestCreated, ScrapeWorkers workers) throws ConfigException {
+               boolean extraMetricsFeature, boolean ingestCreated, ScrapeWorkers workers, Supplier<Tracer> tracer)
+            throws ConfigException {
+        this.tracer = Objects.requireNonNull(tracer, "tracer is null");
         this.workers = workers;
         this.ownWorkers = workers == null;
         this.ingestCreated = ingestCreated;
@@ -352,7 +357,7 @@ final class ScrapePool {
         if (workers == null) {
             workers = new ScrapeWorkers(config.jobName());
         }
-        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover, sharedMetadata, workers);
+        return new ScrapeLoop(target, settings, scraper, storage, metrics, handover, sharedMetadata, workers, tracer);
     }
 
     private static Duration parse(String text, Duration fallback) {

@@ -42,6 +42,8 @@ final class MemoryStorage implements Storage {
     private final Map<Long, Labels> byRef = new HashMap<>();
     private final Map<Labels, Long> refs = new HashMap<>();
     final AtomicInteger commits = new AtomicInteger();
+    /** When set, every commit fails with this message (a storage that cannot write). */
+    volatile String failCommits;
     final AtomicInteger rollbacks = new AtomicInteger();
     final AtomicInteger lookupsByLabels = new AtomicInteger();
     final java.util.List<io.promethium.api.model.Exemplar> exemplars = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -183,6 +185,10 @@ final class MemoryStorage implements Storage {
 
             @Override
             public void commit() {
+                String failure = failCommits;
+                if (failure != null) {
+                    throw new StorageException(StorageException.Reason.IO, failure);
+                }
                 MemoryStorage.this.commit(labels, samples);
             }
 

@@ -115,6 +115,11 @@ public class ScrapeLoopBenchmark {
     }
 
     static ScrapeLoop loop(int target, byte[] page, Storage storage) {
+        return loop(target, page, storage, ScrapeLoop.UNTRACED);
+    }
+
+    /** A loop traced by {@code tracer}. */
+    static ScrapeLoop loop(int target, byte[] page, Storage storage, java.util.function.Supplier<io.promethium.api.trace.Tracer> tracer) {
         ScrapeConfig config = Configs.withTiming(Configs.job("node"), Duration.ofSeconds(10), Duration.ofSeconds(10));
         String address = "127.0.0.1:" + (9100 + target);
         TargetBuilder.Result result = new TargetBuilder(config).build(Labels.of("__address__", address), Labels.EMPTY);
@@ -125,7 +130,7 @@ public class ScrapeLoopBenchmark {
                 HistogramOptions.CLASSIC, false).forTarget(config.scrapeInterval(), config.scrapeTimeout());
         PageFetcher fetcher = new PageFetcher() {
             @Override
-            public Page fetch() {
+            public Page fetch(FetchSpans spans) {
                 return new Page("text/plain; version=0.0.4; charset=utf-8", page, 0, page.length);
             }
 
@@ -133,7 +138,7 @@ public class ScrapeLoopBenchmark {
             public void close() {
             }
         };
-        return new ScrapeLoop(t, settings, fetcher, () -> storage, new ScrapeMetrics(), null);
+        return new ScrapeLoop(t, settings, fetcher, () -> storage, new ScrapeMetrics(), null, new SharedMetadata(), null, tracer);
     }
 
     @Setup

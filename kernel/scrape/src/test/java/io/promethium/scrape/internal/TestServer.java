@@ -25,6 +25,8 @@ final class TestServer implements AutoCloseable {
     volatile String lastAccept;
     volatile String lastAuthorization;
     volatile String lastQuery;
+    /** The last request's {@code traceparent} header, or null. */
+    volatile String lastTraceparent;
 
     TestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -33,6 +35,7 @@ final class TestServer implements AutoCloseable {
             lastAccept = exchange.getRequestHeaders().getFirst("Accept");
             lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
             lastQuery = exchange.getRequestURI().getRawQuery();
+            lastTraceparent = exchange.getRequestHeaders().getFirst("traceparent");
             try {
                 handler.get().handle(exchange);
             } catch (IOException e) {
